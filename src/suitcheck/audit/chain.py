@@ -1,0 +1,219 @@
+"""Append-only SHA-256 hash chain over audit entries, with HMAC-signed checkpoints."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from suitcheck.store.models import AuditCheckpoint, AuditEntry
+
+GENESIS_HASH = "0" * 64
+CHECKPOINT_EVERY = 100
+# Any constant works; every writer must use the same one.
+_PG_LOCK_KEY = 0x5C_A0D17
+
+
+def canonical_json(value: Any) -> str:
+    """The one serialisation that is hashed: sorted keys, no spaces, UTF-8 text."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False).encode
+
+
+def canonical_entry(
+    seq: int,
+    at: str,
+    staff: str,
+    action: str,
+    investor_id: int | None,
+    report_id: int | None,
+    decision: str | None,
+    reasons_json: str,
+    facts_json: str,
+    prev_hash: str,
+) -> str:
+    """Canonical JSON of one entry, equal to canonical_json() of its dict form.
+
+    Written out by hand (keys in sorted order) because verification runs this a million
+    times; `reasons_json` and `facts_json` must already be canonical_json() output.
+    """
+    return (
+        f'{{"action":{_dumps(action)},"at":{_dumps(at)},"decision":{_dumps(decision)},'
+        f'"facts":{facts_json},"investor_id":{_dumps(investor_id)},"prev_hash":{_dumps(prev_hash)},'
+        f'"reasons":{reasons_json},"report_id":{_dumps(report_id)},"seq":{seq},"staff":{_dumps(staff)}}}'
+    )
+
+
+def entry_hash(canonical: str) -> str:
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def checkpoint_mac(key: bytes, seq: int, head_hash: str, at: str) -> str:
+    return hmac.new(key, f"{seq}:{head_hash}:{at}".encode(), hashlib.sha256).hexdigest()
+
+
+def _lock_chain(session: Session) -> None:
+    # SQLite: the transaction began with BEGIN IMMEDIATE, so we already hold the write lock.
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+
+
+def append_entry(
+    session: Session,
+    *,
+    at: dt.datetime,
+    staff: str,
+    action: str,
+    investor_id: int | None = None,
+    report_id: int | None = None,
+    decision: str | None = None,
+    reasons: Sequence[str] = (),
+    facts: Mapping[str, Any] | None = None,
+    key: bytes | None = None,
+) -> AuditEntry:
+    """Append one entry inside the caller's transaction; it commits with the caller's change."""
+    _lock_chain(session)
+    head = session.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    stamp = utc_stamp(at)
+    reasons_json = canonical_json(list(reasons))
+    facts_json = canonical_json(dict(facts or {}))
+    digest = entry_hash(
+        canonical_entry(seq, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json, prev)
+    )
+    entry = AuditEntry(
+        seq=seq,
+        at=stamp,
+        staff=staff,
+        action=action,
+        investor_id=investor_id,
+        report_id=report_id,
+        decision=decision,
+        reasons=reasons_json,
+        facts=facts_json,
+        prev_hash=prev,
+        entry_hash=digest,
+    )
+    session.add(entry)
+    session.flush()
+    if key is not None and seq % CHECKPOINT_EVERY == 0:
+        write_checkpoint(session, key, seq, digest, at)
+    return entry
+
+
+def write_checkpoint(session: Session, key: bytes, seq: int, head_hash: str, at: dt.datetime) -> None:
+    stamp = utc_stamp(at)
+    session.add(
+        AuditCheckpoint(seq=seq, entry_hash=head_hash, at=stamp, mac=checkpoint_mac(key, seq, head_hash, stamp))
+    )
+    session.flush()
+
+
+def checkpoint_head(session: Session, key: bytes, at: dt.datetime) -> tuple[int, str] | None:
+    """Sign the current head (used by exports and on demand). None for an empty chain."""
+    _lock_chain(session)
+    head = session.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    if head is None:
+        return None
+    write_checkpoint(session, key, head[0], head[1], at)
+    return head[0], head[1]
+
+
+@dataclasses.dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    count: int
+    head_seq: int | None = None
+    head_hash: str | None = None
+    bad_seq: int | None = None
+    problem: str | None = None
+    checkpoints: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+Row = tuple[int, str, str, str, int | None, int | None, str | None, str, str, str, str]
+
+
+def verify_rows(rows: Iterable[Row], expected_prev: str | None = GENESIS_HASH, first_seq: int | None = 1) -> VerifyResult:
+    """Check contiguous rows (seq, at, staff, action, investor, report, decision, reasons,
+    facts, prev_hash, entry_hash): each hash recomputes, each links to the one before."""
+    count = 0
+    prev_hash = expected_prev
+    expected_seq = first_seq
+    last_seq: int | None = None
+    last_hash: str | None = None
+    for row in rows:
+        seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest = row
+        count += 1
+        if expected_seq is not None and seq != expected_seq:
+            what = "missing" if seq > expected_seq else "duplicated or out of order"
+            return VerifyResult(False, count, last_seq, last_hash, seq,
+                                f"entry {expected_seq} is {what} (found {seq} in its place)")
+        if prev_hash is not None and prev != prev_hash:
+            return VerifyResult(False, count, last_seq, last_hash, seq,
+                                f"entry {seq} does not link to the entry before it (prev_hash differs)")
+        recomputed = entry_hash(
+            canonical_entry(seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev)
+        )
+        if recomputed != digest:
+            return VerifyResult(False, count, last_seq, last_hash, seq,
+                                f"entry {seq} was altered (its content no longer matches its hash)")
+        prev_hash = digest
+        expected_seq = seq + 1
+        last_seq, last_hash = seq, digest
+    return VerifyResult(True, count, last_seq, last_hash)
+
+
+_COLUMNS = (
+    AuditEntry.seq, AuditEntry.at, AuditEntry.staff, AuditEntry.action, AuditEntry.investor_id,
+    AuditEntry.report_id, AuditEntry.decision, AuditEntry.reasons, AuditEntry.facts,
+    AuditEntry.prev_hash, AuditEntry.entry_hash,
+)
+
+
+def verify_store(session: Session, key: bytes | None) -> VerifyResult:
+    """Verify the whole chain, then every checkpoint against it (signature and position)."""
+    rows = session.execute(select(*_COLUMNS).order_by(AuditEntry.seq).execution_options(yield_per=5000))
+    result = verify_rows(rows)  # type: ignore[arg-type]
+    if not result.ok:
+        return result
+    checkpoints = session.execute(
+        select(AuditCheckpoint.seq, AuditCheckpoint.entry_hash, AuditCheckpoint.at, AuditCheckpoint.mac)
+        .order_by(AuditCheckpoint.id)
+    ).all()
+    for seq, head_hash, at, mac in checkpoints:
+        if key is None or not hmac.compare_digest(mac, checkpoint_mac(key, seq, head_hash, at)):
+            return dataclasses.replace(result, ok=False, bad_seq=seq,
+                                       problem=f"the checkpoint at entry {seq} is not signed by this installation's audit key")
+        if result.head_seq is None or seq > result.head_seq:
+            return dataclasses.replace(result, ok=False, bad_seq=seq,
+                                       problem=f"the chain was truncated: a checkpoint vouches for entry {seq}, "
+                                               f"but the chain ends at {result.head_seq or 0}")
+        actual = session.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == seq)).scalar_one()
+        if actual != head_hash:
+            return dataclasses.replace(result, ok=False, bad_seq=seq,
+                                       problem=f"entry {seq} differs from the signed checkpoint: the chain was rewritten")
+    return dataclasses.replace(result, checkpoints=len(checkpoints))
+
+
+def count_entries(session: Session) -> int:
+    return int(session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())

@@ -1,0 +1,485 @@
+"""The `suitcheck` command: the public contract of design.md, on top of services only."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import json
+import logging
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from suitcheck import __version__
+from suitcheck.domain.levels import InvestorClass, RiskLevel
+from suitcheck.domain.roles import Role
+from suitcheck.logs import setup_logging
+from suitcheck.services import Actor, Services, open_services
+from suitcheck.services.audit_log import AuditFilter
+from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.investors import parse_profile
+from suitcheck.services.reports import ReportFilter, parse_level
+from suitcheck.store.engine import StoreError
+
+log = logging.getLogger("suitcheck.cli")
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_BLOCKED, EXIT_VERIFY_FAILED = 0, 1, 2, 3, 4
+
+
+class Output:
+    """Text for people, JSON for scripts; stdout carries results only."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.json = as_json
+
+    def emit(self, data: Any, text: str | Callable[[], str]) -> None:
+        if self.json:
+            print(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) else 2))
+        else:
+            print(text() if callable(text) else text)
+
+
+# -- helpers -----------------------------------------------------------------------------
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+def _password(prompt: str = "Password: ", confirm: bool = False) -> str:
+    env = os.environ.get("SUITCHECK_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise InvalidInput("No password given: set SUITCHECK_PASSWORD or run the command in a terminal.")
+    first = getpass.getpass(prompt)
+    if confirm and getpass.getpass("Repeat the password: ") != first:
+        raise InvalidInput("The two passwords differ.")
+    return first
+
+
+def _login(services: Services, args: argparse.Namespace) -> Actor:
+    user = getattr(args, "user", None) or os.environ.get("SUITCHECK_USER")
+    if not user:
+        raise InvalidInput("This command needs a staff identity: add --user NAME.")
+    return services.auth.login(user, _password(f"Password for {user}: "))
+
+
+def _level_text(code: str | None) -> str:
+    if code is None:
+        return "unrated 未评级"
+    level = RiskLevel.parse(code)
+    return f"{level.code} {level.label_zh}"
+
+
+def _investor_line(d: dict[str, Any]) -> str:
+    state = "no assessment needed" if d["class"] == "professional" else d["assessment_state"].replace("-", " ")
+    profile = d["profile"] or "-"
+    return (f"{d['id']:>6}  {d['account']:<10} {d['name']:<12} {d['class']:<12} {profile:<3} "
+            f"{d['assessed'] or '-':<10} {state}{'  [lowest category]' if d['lowest_category'] else ''}")
+
+
+def _report_line(d: dict[str, Any]) -> str:
+    flag = "  [finding]" if any(not f["resolved"] for f in d["findings"]) else ""
+    return f"{d['id']:>6}  {d['date'] or '-':<10} {d['level'] or 'unrated':<7} {d['title']}{flag}"
+
+
+def _progress(number: int, total: int, _result: object) -> None:
+    if sys.stderr.isatty():
+        width = 30
+        done = width * number // max(total, 1)
+        sys.stderr.write(f"\r[{'#' * done}{'.' * (width - done)}] {number}/{total}")
+        if number == total:
+            sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+# -- commands ----------------------------------------------------------------------------
+
+def cmd_init(services: Services, args: argparse.Namespace, out: Output) -> int:
+    created = None
+    if args.admin:
+        created = services.auth.create_first_admin(args.admin, _password(f"New password for {args.admin}: ", True))
+    data = {"store": services.store.display_name, "admin": created.username if created else None}
+    out.emit(data, f"Store ready: {data['store']}" + (f"\nAdministrator created: {args.admin}" if created else ""))
+    return EXIT_OK
+
+
+def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> int:
+    from suitcheck.services.demo import seed_demo
+
+    admin = _login(services, args) if services.auth.has_staff() else None
+    counts = seed_demo(services, admin)
+    out.emit(counts, f"Demo data added: {counts['staff']} staff, {counts['clients']} clients, "
+                     f"{counts['reports']} reports. Demo logins: demo-advisor / demo-compliance / demo-admin, "
+                     "password 'demo'.")
+    return EXIT_OK
+
+
+def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    inv = services.investors
+    if args.action == "add":
+        if args.profile and not args.assessed:
+            raise InvalidInput("--profile needs --assessed YYYY-MM-DD.")
+        view = inv.add(actor, account=args.account, name=args.name, id_number=args.id_number,
+                       investor_class=InvestorClass.parse(args.investor_class),
+                       profile=parse_profile(args.profile) if args.profile else None,
+                       assessed_on=args.assessed, lowest_category=args.lowest_category,
+                       special_attention=args.special_attention)
+        out.emit(view.to_dict(), lambda: "Added: " + _investor_line(view.to_dict()))
+    elif args.action == "assess":
+        view = inv.assess(actor, args.investor, parse_profile(args.profile), args.assessed,
+                          lowest_category=args.lowest_category, note=args.note)
+        out.emit(view.to_dict(), lambda: "Assessed: " + _investor_line(view.to_dict()))
+    elif args.action == "show":
+        view = inv.get(actor, args.investor)
+        history = [h.to_dict() for h in inv.history(actor, args.investor)]
+        data = {**view.to_dict(), "assessments": history}
+        out.emit(data, lambda: _investor_line(data) + "".join(
+            f"\n        assessed {h['assessed']}: {h['profile']}" for h in history))
+    else:
+        views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit)]
+        out.emit(views, lambda: "\n".join(_investor_line(v) for v in views) or "No clients found.")
+    return EXIT_OK
+
+
+def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    rep = services.reports
+    if args.action == "import":
+        results = rep.import_paths(actor, [Path(p) for p in args.paths], progress=_progress)
+        data = [r.to_dict() for r in results]
+        out.emit(data, lambda: "\n".join(
+            f"{r['status']:<13} {r['path']}" + (f"  (report {r['report']})" if r["report"] else "")
+            + (f": {r['reason']}" if r["reason"] else "") for r in data) or "No .pdf or .txt files found.")
+        return EXIT_OK if all(r.status != "failed" for r in results) else EXIT_ERROR
+    if args.action == "show":
+        view = rep.get(actor, args.report).to_dict()
+        out.emit(view, lambda: "\n".join([
+            _report_line(view), f"        publisher: {view['publisher'] or '-'}   type: {view['report_type'] or '-'}",
+            f"        level: {_level_text(view['level'])}   suggested: {_level_text(view['suggested_level'])}",
+            "        analysts: " + (", ".join(f"{a['name']} ({a['sac_number'] or '-'})" for a in view["analysts"]) or "-"),
+            "        rating: " + (f"{view['rating']['value']} ({view['rating']['change'] or '-'})" if view["rating"] else "-"),
+            *(f"        FINDING: {f['code']}: {f['detail']}{' (resolved)' if f['resolved'] else ''}"
+              for f in view["findings"]),
+        ]))
+        return EXIT_OK
+    if args.action == "rate":
+        view = rep.set_level(actor, args.report, parse_level(args.level), args.note).to_dict()
+        out.emit(view, lambda: "Rated: " + _report_line(view))
+        return EXIT_OK
+    flt = ReportFilter(
+        text=getattr(args, "term", "") or "",
+        levels=tuple(parse_level(x) for x in (args.level or [])),
+        unrated=args.unrated, with_findings=args.findings, date_from=args.since, date_to=args.until,
+        rating=args.rating, publisher=args.publisher,
+    )
+    views = [v.to_dict() for v in rep.search(actor, flt, limit=args.limit)]
+    out.emit(views, lambda: "\n".join(_report_line(v) for v in views) or "No reports found.")
+    return EXIT_OK
+
+
+def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    result = services.access.check(actor, args.investor, args.report).to_dict()
+    out.emit(result, lambda: (
+        f"{result['decision'].upper()}: client {result['investor']} ({result['profile'] or 'no profile'}, "
+        f"{result['assessment_state']}) / report {result['report']} ({result['level'] or 'unrated'})\n"
+        f"reasons: {', '.join(result['reasons'])}\naudit entry {result['audit_id']} {result['entry_hash'][:16]}…"))
+    return EXIT_OK if result["decision"] == "allow" else EXIT_BLOCKED
+
+
+def cmd_eligible(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    rows = services.access.eligible(actor, args.report)
+    if args.out:
+        count = 0
+        target = Path(args.out)
+        try:
+            with target.open("w", encoding="utf-8-sig", newline="") as handle:
+                handle.write("id,account,name,class,profile,assessed\n")
+                for v in rows:
+                    d = v.to_dict()
+                    handle.write(",".join(_csv_cell(d[k]) for k in ("id", "account", "name", "class", "profile",
+                                                                     "assessed")) + "\n")
+                    count += 1
+        except OSError as exc:
+            raise ServiceError(f"Cannot write {target}: {exc.strerror}.") from exc
+        out.emit({"report": args.report, "count": count, "out": str(target)},
+                 f"{count} clients may receive report {args.report}; list written to {target}")
+        return EXIT_OK
+    data = [v.to_dict() for v in rows]
+    out.emit(data, lambda: "\n".join(_investor_line(v) for v in data) + f"\n{len(data)} clients may receive it.")
+    return EXIT_OK
+
+
+def _csv_cell(value: object) -> str:
+    from suitcheck.audit.export import neutralise
+
+    text = "" if value is None else str(neutralise(value))
+    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
+
+
+def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    if args.action == "export":
+        flt = AuditFilter(since=args.since, until=args.until, staff=args.staff, investor_id=args.investor,
+                          report_id=args.report, decision=args.decision)
+        manifest = services.audit.export(actor, Path(args.out), args.format, flt, full_id_numbers=args.full_id_numbers)
+        out.emit(manifest, f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)")
+        return EXIT_OK
+    if args.file:
+        check = services.audit.verify_file(actor, Path(args.file))
+        data = {**check.result.to_dict(), "ok": check.ok, "signature": check.signature, "file": args.file}
+        text = (f"OK: {check.result.count} entries verified; manifest signature {check.signature}."
+                if check.ok else f"FAILED: {check.result.problem or 'manifest signature invalid'}")
+    else:
+        result = services.audit.verify(actor)
+        data = result.to_dict()
+        text = (f"OK: {result.count} entries, {result.checkpoints} checkpoints verified." if result.ok
+                else f"FAILED at entry {result.bad_seq}: {result.problem}")
+    out.emit(data, text)
+    return EXIT_OK if data["ok"] else EXIT_VERIFY_FAILED
+
+
+def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    if args.action == "add":
+        password = os.environ.get("SUITCHECK_NEW_PASSWORD") or _password(f"New password for {args.name}: ", True)
+        view = services.auth.create_staff(actor, args.name, password, Role(args.role), args.display_name or "")
+        out.emit(view.to_dict(), f"Added {view.username} ({view.role.value}).")
+    elif args.action in ("disable", "enable"):
+        view = services.auth.set_disabled(actor, args.name, args.action == "disable")
+        out.emit(view.to_dict(), f"{view.username}: {'disabled' if view.disabled else 'enabled'}.")
+    elif args.action == "passwd":
+        new = os.environ.get("SUITCHECK_NEW_PASSWORD") or _password("New password: ", True)
+        services.auth.change_password(actor, _password(), new)
+        out.emit({"changed": True}, "Password changed.")
+    else:
+        views = [v.to_dict() for v in services.auth.list_staff(actor)]
+        out.emit(views, lambda: "\n".join(
+            f"{v['username']:<20} {v['role']:<11} {'disabled' if v['disabled'] else ''}{'locked' if v['locked'] else ''}"
+            for v in views))
+    return EXIT_OK
+
+
+def cmd_policy(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    if args.action == "set":
+        changes: dict[str, Any] = {}
+        for item in args.settings:
+            key, _, value = item.partition("=")
+            if not _:
+                raise InvalidInput(f"{item!r}: write settings as NAME=VALUE.")
+            changes[key] = value.lower() in ("1", "true", "on", "yes") if key == "allow_escalation" else (
+                int(value) if value.lstrip("-").isdigit() else value)
+        policy = services.policy.update(actor, **changes)
+    else:
+        policy = services.policy.current()
+    data = policy.to_dict()
+    data.pop("subjects")
+    out.emit(data, lambda: "\n".join(f"{k}: {v}" for k, v in data.items() if k != "warning_text"))
+    return EXIT_OK
+
+
+def cmd_gui(services_factory: Callable[[], Services], args: argparse.Namespace, demo: bool) -> int:
+    from suitcheck.gui.app import run_gui
+
+    return run_gui(services_factory, demo=demo, exit_after=getattr(args, "exit_after", None))
+
+
+# -- parser ------------------------------------------------------------------------------
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", default=argparse.SUPPRESS, help="store file or SQLAlchemy URL (env SUITCHECK_DB)")
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
+    common.add_argument("--user", default=argparse.SUPPRESS, help="staff user name (password: SUITCHECK_PASSWORD)")
+
+    parser = argparse.ArgumentParser(prog="suitcheck", parents=[common],
+                                     description="Investor-suitability checks for research reports.")
+    parser.add_argument("--version", action="store_true", help="show versions of suitcheck and its libraries")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def command(name: str, help_text: str, **kw: Any) -> argparse.ArgumentParser:
+        return sub.add_parser(name, parents=[common], help=help_text, description=help_text, **kw)
+
+    demo = command("demo", "open the GUI on a freshly seeded demo store")
+    demo.add_argument("--exit-after", type=float, help=argparse.SUPPRESS)
+    gui = command("gui", "open the GUI (the default without a command)")
+    gui.add_argument("--exit-after", type=float, help=argparse.SUPPRESS)
+    init = command("init", "create or upgrade the store; create the first administrator")
+    init.add_argument("--admin", metavar="NAME")
+    command("seed-demo", "fill the store with the synthetic demo data set")
+
+    investor = command("investor", "manage clients and their assessments")
+    isub = investor.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = isub.add_parser("add", parents=[common], help="add a client")
+    add.add_argument("--account", required=True)
+    add.add_argument("--name", required=True)
+    add.add_argument("--id-number")
+    add.add_argument("--class", dest="investor_class", default="ordinary",
+                     choices=[c.value for c in InvestorClass])
+    add.add_argument("--profile", help="C1..C5 (or 保守型 .. 激进型)")
+    add.add_argument("--assessed", type=_date, help="assessment date YYYY-MM-DD")
+    add.add_argument("--lowest-category", action="store_true")
+    add.add_argument("--special-attention", action="store_true")
+    assess = isub.add_parser("assess", parents=[common], help="record a new assessment")
+    assess.add_argument("investor", help="account number or id")
+    assess.add_argument("--profile", required=True)
+    assess.add_argument("--assessed", type=_date, default=dt.date.today())
+    assess.add_argument("--lowest-category", action="store_true")
+    assess.add_argument("--note")
+    show = isub.add_parser("show", parents=[common], help="one client with assessment history")
+    show.add_argument("investor", help="account number or id")
+    lst = isub.add_parser("list", parents=[common], help="list or find clients")
+    lst.add_argument("query", nargs="?", help="account, name prefix or ID number")
+    lst.add_argument("--limit", type=int, default=1000)
+
+    report = command("report", "import, browse, search and rate reports")
+    rsub = report.add_subparsers(dest="action", required=True, metavar="ACTION")
+    imp = rsub.add_parser("import", parents=[common], help="import .pdf/.txt files and folders")
+    imp.add_argument("paths", nargs="+")
+    for name, help_text in (("list", "list reports"), ("search", "search reports (any substring)")):
+        p = rsub.add_parser(name, parents=[common], help=help_text)
+        if name == "search":
+            p.add_argument("term")
+        p.add_argument("--level", action="append", help="R1..R5 (repeatable)")
+        p.add_argument("--unrated", action="store_true")
+        p.add_argument("--findings", action="store_true", help="only reports with open findings")
+        p.add_argument("--since", type=_date)
+        p.add_argument("--until", type=_date)
+        p.add_argument("--rating")
+        p.add_argument("--publisher")
+        p.add_argument("--limit", type=int, default=200)
+    rshow = rsub.add_parser("show", parents=[common], help="one report")
+    rshow.add_argument("report")
+    rate = rsub.add_parser("rate", parents=[common], help="set a report's risk level (compliance)")
+    rate.add_argument("report")
+    rate.add_argument("--level", required=True)
+    rate.add_argument("--note")
+
+    check = command("check", "decide whether a client may use a report, and record it")
+    check.add_argument("--investor", required=True, help="account number or id")
+    check.add_argument("--report", required=True)
+    elig = command("eligible", "every client who may receive a report")
+    elig.add_argument("--report", required=True)
+    elig.add_argument("--out", help="write a CSV file instead of printing")
+
+    audit = command("audit", "export and verify the audit trail")
+    asub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
+    exp = asub.add_parser("export", parents=[common], help="export entries with a signed manifest")
+    exp.add_argument("--format", required=True, choices=["csv", "xlsx", "jsonl"])
+    exp.add_argument("--out", required=True)
+    exp.add_argument("--since", type=_date)
+    exp.add_argument("--until", type=_date)
+    exp.add_argument("--staff")
+    exp.add_argument("--investor", type=int, help="client id")
+    exp.add_argument("--report", type=int)
+    exp.add_argument("--decision", choices=["allow", "block", "allow-after-warning"])
+    exp.add_argument("--full-id-numbers", action="store_true", help="unmasked (compliance only)")
+    ver = asub.add_parser("verify", parents=[common], help="verify the store's chain or an export")
+    ver.add_argument("file", nargs="?")
+
+    staff = command("staff", "manage staff accounts (administrators)")
+    ssub = staff.add_subparsers(dest="action", required=True, metavar="ACTION")
+    sadd = ssub.add_parser("add", parents=[common], help="add an account")
+    sadd.add_argument("name")
+    sadd.add_argument("--role", required=True, choices=[r.value for r in Role])
+    sadd.add_argument("--display-name")
+    for name in ("disable", "enable"):
+        ssub.add_parser(name, parents=[common], help=f"{name} an account").add_argument("name")
+    ssub.add_parser("list", parents=[common], help="list accounts")
+    ssub.add_parser("passwd", parents=[common], help="change your password (SUITCHECK_NEW_PASSWORD)")
+
+    policy = command("policy", "show or change the firm policy")
+    psub = policy.add_subparsers(dest="action", required=True, metavar="ACTION")
+    psub.add_parser("show", parents=[common], help="the current policy")
+    pset = psub.add_parser("set", parents=[common], help="store a new policy version")
+    pset.add_argument("settings", nargs="+", metavar="NAME=VALUE")
+    return parser
+
+
+COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
+    "init": cmd_init, "seed-demo": cmd_seed_demo, "investor": cmd_investor, "report": cmd_report,
+    "check": cmd_check, "eligible": cmd_eligible, "audit": cmd_audit, "staff": cmd_staff, "policy": cmd_policy,
+}
+
+
+def version_text() -> str:
+    import sqlite3
+
+    import sqlalchemy
+
+    lines = [f"suitcheck {__version__}", f"Python {sys.version.split()[0]}",
+             f"SQLAlchemy {sqlalchemy.__version__}", f"SQLite {sqlite3.sqlite_version}"]
+    try:
+        import PySide6
+        from PySide6 import QtCore
+
+        lines += [f"PySide6 {PySide6.__version__}", f"Qt {QtCore.qVersion()}"]
+    except ImportError:
+        lines.append("PySide6 not installed")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.version:
+        print(version_text())
+        return EXIT_OK
+    logfile = setup_logging()
+    out = Output(getattr(args, "json", False))
+    db = getattr(args, "db", None)
+    services: Services | None = None
+    try:
+        if args.command in (None, "gui"):
+            return cmd_gui(lambda: open_services(db), args, demo=False)
+        if args.command == "demo":
+            return _run_demo(db, args)
+        services = open_services(db)
+        return COMMANDS[args.command](services, args, out)
+    except (ServiceError, StoreError) as exc:
+        print(f"suitcheck: {exc}", file=sys.stderr)
+        return exc.exit_code if isinstance(exc, ServiceError) else EXIT_ERROR
+    except KeyboardInterrupt:
+        print("suitcheck: interrupted.", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say one sentence
+        log.exception("unexpected error in %s", args.command)
+        print(f"suitcheck: unexpected error ({type(exc).__name__}); details are in {logfile}.", file=sys.stderr)
+        return EXIT_ERROR
+    finally:
+        if services is not None:
+            services.close()
+
+
+def _run_demo(db: str | None, args: argparse.Namespace) -> int:
+    from suitcheck.services.demo import seed_demo
+
+    folder = None
+    if db is None:
+        folder = tempfile.mkdtemp(prefix="suitcheck-demo-")
+        db = str(Path(folder) / "demo.db")
+        # The demo store gets its own audit key beside it, so it never touches the real one.
+        os.environ.setdefault("SUITCHECK_AUDIT_KEY", str(Path(folder) / "audit.key"))
+    services = open_services(db)
+    try:
+        if not services.auth.has_staff():
+            seed_demo(services)
+    finally:
+        services.close()
+    print(f"Demo store: {db}", file=sys.stderr)
+    return cmd_gui(lambda: open_services(db), args, demo=True)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,211 @@
+"""The access decision: may this investor use this report, and why."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+
+from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
+from suitcheck.domain.policy import Policy
+
+
+class Outcome(enum.StrEnum):
+    ALLOW = "allow"
+    BLOCK = "block"
+    ALLOW_AFTER_WARNING = "allow-after-warning"
+
+
+class Reason(enum.StrEnum):
+    """Machine-readable reason codes. The UI turns them into words; the audit keeps codes."""
+
+    PROFILE_COVERS_LEVEL = "profile-covers-level"
+    PROFILE_BELOW_LEVEL = "profile-below-level"
+    PROFESSIONAL_INVESTOR = "professional-investor"
+    REPORT_UNRATED = "report-unrated"
+    ASSESSMENT_MISSING = "assessment-missing"
+    ASSESSMENT_EXPIRED = "assessment-expired"
+    ASSESSMENT_FUTURE_DATED = "assessment-future-dated"
+    ASSESSMENT_EXPIRING_SOON = "assessment-expiring-soon"
+    LOWEST_CATEGORY = "lowest-category"
+    WARNING_REQUIRED = "warning-and-confirmation-required"
+    SPECIAL_ATTENTION_AGE = "special-attention-age"
+    SPECIAL_ATTENTION_FLAG = "special-attention"
+
+
+BLOCKING_REASONS = frozenset(
+    {
+        Reason.PROFILE_BELOW_LEVEL,
+        Reason.REPORT_UNRATED,
+        Reason.ASSESSMENT_MISSING,
+        Reason.ASSESSMENT_EXPIRED,
+        Reason.ASSESSMENT_FUTURE_DATED,
+        Reason.LOWEST_CATEGORY,
+    }
+)
+
+
+class AssessmentState(enum.StrEnum):
+    VALID = "valid"
+    EXPIRING_SOON = "expiring-soon"
+    EXPIRED = "expired"
+    NEVER_ASSESSED = "never-assessed"
+    FUTURE_DATED = "future-dated"
+
+    @property
+    def usable(self) -> bool:
+        return self in (AssessmentState.VALID, AssessmentState.EXPIRING_SOON)
+
+
+def assessment_expires_on(assessed_on: dt.date, policy: Policy) -> dt.date:
+    """The first day on which an assessment made on `assessed_on` is no longer valid."""
+    return assessed_on + dt.timedelta(days=policy.validity_days)
+
+
+def assessment_state(assessed_on: dt.date | None, today: dt.date, policy: Policy) -> AssessmentState:
+    if assessed_on is None:
+        return AssessmentState.NEVER_ASSESSED
+    if assessed_on > today:
+        # A date in the future is a data-entry error; it proves nothing about today.
+        return AssessmentState.FUTURE_DATED
+    expires = assessment_expires_on(assessed_on, policy)
+    if today >= expires:
+        return AssessmentState.EXPIRED
+    if (expires - today).days <= policy.warning_days:
+        return AssessmentState.EXPIRING_SOON
+    return AssessmentState.VALID
+
+
+def age_on(birth_date: dt.date, today: dt.date) -> int:
+    return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+@dataclasses.dataclass(frozen=True)
+class InvestorFacts:
+    investor_class: InvestorClass
+    profile: RiskProfile | None
+    assessed_on: dt.date | None
+    lowest_category: bool = False
+    birth_date: dt.date | None = None
+    special_attention: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportFacts:
+    level: RiskLevel | None
+
+
+@dataclasses.dataclass(frozen=True)
+class Decision:
+    outcome: Outcome
+    reasons: tuple[Reason, ...]
+    profile: RiskProfile | None
+    level: RiskLevel | None
+    investor_class: InvestorClass
+    assessed_on: dt.date | None
+    assessment_state: AssessmentState
+    policy_version: int
+    decided_on: dt.date
+
+    @property
+    def allowed(self) -> bool:
+        return self.outcome is Outcome.ALLOW
+
+    def facts(self) -> dict[str, object]:
+        """The facts the decision used, in a JSON-ready form for the audit record."""
+        return {
+            "profile": self.profile.code if self.profile else None,
+            "level": self.level.code if self.level else None,
+            "class": self.investor_class.value,
+            "assessed": self.assessed_on.isoformat() if self.assessed_on else None,
+            "assessment_state": self.assessment_state.value,
+            "policy_version": self.policy_version,
+            "decided_on": self.decided_on.isoformat(),
+        }
+
+
+def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy: Policy) -> Decision:
+    """Apply the suitability rules. Pure and deterministic; every blocking reason is listed."""
+    state = assessment_state(investor.assessed_on, today, policy)
+    reasons: list[Reason] = []
+    level = report.level
+    warn = False
+
+    if level is None:
+        reasons.append(Reason.REPORT_UNRATED)
+
+    if not investor.investor_class.follows_table:
+        reasons.append(Reason.PROFESSIONAL_INVESTOR)
+    else:
+        if state is AssessmentState.NEVER_ASSESSED or investor.profile is None:
+            reasons.append(Reason.ASSESSMENT_MISSING)
+        elif state is AssessmentState.EXPIRED:
+            reasons.append(Reason.ASSESSMENT_EXPIRED)
+        elif state is AssessmentState.FUTURE_DATED:
+            reasons.append(Reason.ASSESSMENT_FUTURE_DATED)
+        if investor.lowest_category and level is not None and level > RiskLevel.R1:
+            reasons.append(Reason.LOWEST_CATEGORY)
+        if investor.profile is not None and level is not None:
+            if investor.profile.max_level >= level:
+                reasons.append(Reason.PROFILE_COVERS_LEVEL)
+            else:
+                reasons.append(Reason.PROFILE_BELOW_LEVEL)
+                warn = policy.allow_escalation
+        if state is AssessmentState.EXPIRING_SOON:
+            reasons.append(Reason.ASSESSMENT_EXPIRING_SOON)
+        if investor.birth_date is not None and age_on(investor.birth_date, today) >= policy.special_attention_age:
+            reasons.append(Reason.SPECIAL_ATTENTION_AGE)
+        if investor.special_attention:
+            reasons.append(Reason.SPECIAL_ATTENTION_FLAG)
+
+    blocking = [r for r in reasons if r in BLOCKING_REASONS]
+    if not blocking:
+        outcome = Outcome.ALLOW
+    elif warn and blocking == [Reason.PROFILE_BELOW_LEVEL]:
+        # Escalation is possible only when the profile is the sole obstacle: never for
+        # the lowest category, an expired assessment or an unrated report.
+        outcome = Outcome.ALLOW_AFTER_WARNING
+        reasons.append(Reason.WARNING_REQUIRED)
+    else:
+        outcome = Outcome.BLOCK
+
+    return Decision(
+        outcome=outcome,
+        reasons=tuple(reasons),
+        profile=investor.profile,
+        level=level,
+        investor_class=investor.investor_class,
+        assessed_on=investor.assessed_on,
+        assessment_state=state,
+        policy_version=policy.version,
+        decided_on=today,
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class EligibilityBounds:
+    """`decide` restated as ranges a database can filter on, for distribution lists.
+
+    An ordinary investor is eligible iff profile >= min_profile, assessed_after <
+    assessed_on <= assessed_until, and (not lowest_category or lowest_allowed).
+    Professionals are eligible iff `professionals`. Nobody is eligible when `nobody`.
+    Escalation never applies: the firm must not push a report above a profile.
+    """
+
+    nobody: bool
+    professionals: bool
+    min_profile: int
+    assessed_after: dt.date
+    assessed_until: dt.date
+    lowest_allowed: bool
+
+
+def eligibility_bounds(level: RiskLevel | None, today: dt.date, policy: Policy) -> EligibilityBounds:
+    return EligibilityBounds(
+        nobody=level is None,
+        professionals=level is not None,
+        min_profile=int(level) if level is not None else 99,
+        assessed_after=today - dt.timedelta(days=policy.validity_days),
+        assessed_until=today,
+        lowest_allowed=level is RiskLevel.R1,
+    )

@@ -1,0 +1,61 @@
+"""Mainland resident ID numbers (GB 11643): validation, birth date and masking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from stdnum import exceptions as stdnum_errors
+from stdnum.cn import ric
+
+
+class InvalidIdNumberError(ValueError):
+    """The text is not a valid resident ID number."""
+
+
+_OLD_FORM = re.compile(r"^\d{15}$")
+
+
+def normalize_id_number(text: str) -> str:
+    """Validate an 18-character (check character verified) or legacy 15-digit number.
+
+    Returns the compact canonical form (upper-case X).
+    """
+    compact = "".join(text.split()).upper()
+    if len(compact) == 15:
+        if not _OLD_FORM.match(compact):
+            raise InvalidIdNumberError("a 15-digit ID number has only digits")
+        _legacy_birth_date(compact)
+        return compact
+    try:
+        return str(ric.validate(compact))
+    except stdnum_errors.InvalidChecksum as exc:
+        raise InvalidIdNumberError("the ID number's check character is wrong") from exc
+    except stdnum_errors.InvalidLength as exc:
+        raise InvalidIdNumberError("an ID number has 18 characters (or 15 digits)") from exc
+    except stdnum_errors.ValidationError as exc:
+        raise InvalidIdNumberError("the ID number has an invalid birth date or area") from exc
+
+
+def _legacy_birth_date(number: str) -> dt.date:
+    # The 15-digit form has a 2-digit year; all such numbers were issued to people born in 19xx.
+    try:
+        return dt.date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+    except ValueError as exc:
+        raise InvalidIdNumberError("the ID number has an invalid birth date") from exc
+
+
+def birth_date(number: str) -> dt.date:
+    """The birth date encoded in a normalised ID number."""
+    if len(number) == 15:
+        return _legacy_birth_date(number)
+    return ric.get_birth_date(number)
+
+
+def mask_id_number(number: str | None) -> str | None:
+    """Hide the birth date and sequence: 110105********123X (18) or 110105******123 (15)."""
+    if not number:
+        return number
+    if len(number) <= 10:
+        return "*" * len(number)
+    return number[:6] + "*" * (len(number) - 10) + number[-4:]

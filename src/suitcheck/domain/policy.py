@@ -1,0 +1,114 @@
+"""Firm policy as versioned data: validity, warning window, special-attention age, subjects."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from suitcheck.domain.levels import RiskLevel
+
+# Subject keywords -> the level the domain table implies. Order does not matter: the
+# highest level any keyword implies wins, so a ChiNext stock report is R4 even when it
+# also says 股票.
+DEFAULT_SUBJECTS: tuple[tuple[str, RiskLevel], ...] = (
+    ("宏观", RiskLevel.R1),
+    ("政策", RiskLevel.R1),
+    ("财经资讯", RiskLevel.R1),
+    ("国债", RiskLevel.R1),
+    ("债券", RiskLevel.R2),
+    ("货币基金", RiskLevel.R2),
+    ("货币市场基金", RiskLevel.R2),
+    ("债券基金", RiskLevel.R2),
+    ("固收", RiskLevel.R2),
+    ("主板", RiskLevel.R3),
+    ("行业", RiskLevel.R3),
+    ("公司", RiskLevel.R3),
+    ("股票", RiskLevel.R3),
+    ("可转债", RiskLevel.R3),
+    ("策略", RiskLevel.R3),
+    ("创业板", RiskLevel.R4),
+    ("科创板", RiskLevel.R4),
+    ("北交所", RiskLevel.R4),
+    ("北京证券交易所", RiskLevel.R4),
+    ("新三板", RiskLevel.R4),
+    ("港股", RiskLevel.R4),
+    ("恒生", RiskLevel.R4),
+    ("非上市", RiskLevel.R4),
+    ("期货", RiskLevel.R5),
+    ("期权", RiskLevel.R5),
+    ("衍生品", RiskLevel.R5),
+)
+
+DEFAULT_WARNING_TEXT = (
+    "特别风险警示：您主动要求获取的研究报告风险等级高于您的风险承受能力等级，"
+    "该报告不适合您。若您坚持获取，可能面临超出您承受能力的损失。请确认您已知悉上述风险，"
+    "并自愿承担由此产生的后果。\n"
+    "Special risk warning: the report you asked for is above your assessed risk profile and "
+    "does not suit you. If you insist on receiving it you may suffer losses beyond what you "
+    "can bear. Please confirm that you understand this risk and accept its consequences."
+)
+
+
+class PolicyError(ValueError):
+    """A policy document that cannot be used (missing field, bad value)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Policy:
+    """One version of the firm's suitability policy. Every decision names its version."""
+
+    version: int = 1
+    validity_days: int = 730
+    warning_days: int = 30
+    special_attention_age: int = 70
+    allow_escalation: bool = False
+    warning_text: str = DEFAULT_WARNING_TEXT
+    warning_version: str = "W1"
+    subjects: tuple[tuple[str, RiskLevel], ...] = DEFAULT_SUBJECTS
+
+    def __post_init__(self) -> None:
+        if self.validity_days <= 0:
+            raise PolicyError("validity_days must be positive")
+        if not 0 <= self.warning_days < self.validity_days:
+            raise PolicyError("warning_days must be between 0 and validity_days")
+        if not 0 < self.special_attention_age < 150:
+            raise PolicyError("special_attention_age must be a plausible age")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = dataclasses.asdict(self)
+        data["subjects"] = [[word, level.code] for word, level in self.subjects]
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Policy:
+        known = {f.name for f in dataclasses.fields(cls)}
+        unknown = set(data) - known
+        if unknown:
+            raise PolicyError(f"unknown policy fields: {', '.join(sorted(unknown))}")
+        values = dict(data)
+        if "subjects" in values:
+            try:
+                values["subjects"] = tuple(
+                    (str(word), RiskLevel.parse(str(level))) for word, level in values["subjects"]
+                )
+            except (TypeError, ValueError) as exc:
+                raise PolicyError(f"bad subject table: {exc}") from exc
+        for name in ("version", "validity_days", "warning_days", "special_attention_age"):
+            if name in values and not isinstance(values[name], int):
+                raise PolicyError(f"{name} must be a whole number")
+        return cls(**values)
+
+    @classmethod
+    def from_json(cls, text: str) -> Policy:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise PolicyError(f"policy is not valid JSON: {exc}") from exc
+        if not isinstance(data, dict):
+            raise PolicyError("policy must be a JSON object")
+        return cls.from_dict(data)

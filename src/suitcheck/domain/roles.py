@@ -1,0 +1,62 @@
+"""Staff roles and the one table of what each role may do."""
+
+from __future__ import annotations
+
+import enum
+
+
+class Role(enum.StrEnum):
+    ADVISOR = "advisor"
+    COMPLIANCE = "compliance"
+    ADMIN = "admin"
+
+
+class Permission(enum.StrEnum):
+    VIEW_CLIENTS = "view-clients"
+    VIEW_REPORTS = "view-reports"
+    CHECK_ACCESS = "check-access"
+    OPEN_REPORT = "open-report"
+    RECORD_OVERRIDE = "record-override"
+    DISTRIBUTION_LIST = "distribution-list"
+    EDIT_CLIENTS = "edit-clients"
+    IMPORT_REPORTS = "import-reports"
+    RATE_REPORTS = "rate-reports"
+    CHANGE_POLICY = "change-policy"
+    EXPORT_AUDIT = "export-audit"
+    VERIFY_AUDIT = "verify-audit"
+    VIEW_AUDIT = "view-audit"
+    SEE_FULL_ID = "see-full-id"
+    MANAGE_STAFF = "manage-staff"
+
+
+_ADVISOR = frozenset(
+    {
+        Permission.VIEW_CLIENTS,
+        Permission.VIEW_REPORTS,
+        Permission.CHECK_ACCESS,
+        Permission.OPEN_REPORT,
+        Permission.RECORD_OVERRIDE,
+        Permission.DISTRIBUTION_LIST,
+    }
+)
+
+PERMISSIONS: dict[Role, frozenset[Permission]] = {
+    Role.ADVISOR: _ADVISOR,
+    Role.COMPLIANCE: _ADVISOR
+    | {
+        Permission.EDIT_CLIENTS,
+        Permission.IMPORT_REPORTS,
+        Permission.RATE_REPORTS,
+        Permission.CHANGE_POLICY,
+        Permission.EXPORT_AUDIT,
+        Permission.VERIFY_AUDIT,
+        Permission.VIEW_AUDIT,
+        Permission.SEE_FULL_ID,
+    },
+    # Admins run the installation: staff and the store, not client data beyond an advisor's view.
+    Role.ADMIN: _ADVISOR | {Permission.MANAGE_STAFF, Permission.VERIFY_AUDIT},
+}
+
+
+def may(role: Role, permission: Permission) -> bool:
+    return permission in PERMISSIONS[role]

@@ -1,0 +1,223 @@
+"""Read a research report's metadata from its text: title, date, analysts, rating, level."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import unicodedata
+
+from suitcheck.domain.levels import RiskLevel, UnknownLevelError
+
+COMPANY_RATINGS = ("买入", "增持", "持有", "减持", "无评级")
+INDUSTRY_RATINGS = ("超配", "标配", "低配")
+RATING_CHANGES = ("维持", "首次", "上调", "下调", "调高", "调低", "新增", "首次覆盖")
+
+
+@dataclasses.dataclass(frozen=True)
+class Analyst:
+    name: str
+    sac_number: str | None
+    phone: str | None = None
+    email: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
+class Rating:
+    scope: str  # "industry" | "company"
+    value: str
+    change: str | None
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportMetadata:
+    title: str | None
+    publisher: str | None
+    published_on: dt.date | None
+    report_type: str | None
+    analysts: tuple[Analyst, ...]
+    rating: Rating | None
+    stated_level: RiskLevel | None
+
+    @property
+    def subject_text(self) -> str:
+        """What the subject table is applied to: never the disclaimer."""
+        return " ".join(x for x in (self.title, self.report_type) if x)
+
+
+# Full-width letters, digits, @ . - + and the ideographic space become ASCII; CJK
+# punctuation (，：（）) stays, because it is what a Chinese title should show.
+_HALF_WIDTH = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
+_HALF_WIDTH.update({0xFF20: ord("@"), 0xFF0E: ord("."), 0xFF0D: ord("-"), 0xFF0B: ord("+"), 0x3000: ord(" "),
+                    0x00A0: ord(" ")})
+
+
+def normalize(text: str) -> str:
+    """Half-width alphanumerics, unified newlines, no trailing spaces, no blank lines."""
+    text = unicodedata.normalize("NFC", text).translate(_HALF_WIDTH)
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n")
+    lines = [line.strip() for line in text.split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+_SENTENCE_END = tuple("。！？；：.!?;:)）】」”")
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def rejoin_wrapped_lines(text: str) -> str:
+    """Join a line to the next when a layout wrapped one sentence across them.
+
+    Joins only when the line ends mid-sentence and both sides are CJK (where no space
+    belongs) or the break splits a word; list items and headings stay separate.
+    """
+    out: list[str] = []
+    for line in text.split("\n"):
+        if out:
+            prev = out[-1]
+            joinable = (
+                len(prev) >= 20
+                and not prev.endswith(_SENTENCE_END)
+                and _CJK.match(line[:1] or " ") is not None
+                and _CJK.match(prev[-1]) is not None
+                and not line.startswith(("-", "•", "·", "分析师", "电话", "邮箱"))
+            )
+            if joinable:
+                out[-1] = prev + line
+                continue
+        out.append(line)
+    return "\n".join(out)
+
+
+_DATE_PATTERNS = (
+    re.compile(r"(20\d{2})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日"),
+    re.compile(r"(?<!\d)(20\d{2})[-/.](\d{1,2})[-/.](\d{1,2})(?!\d)"),
+    re.compile(r"(?<!\d)(20\d{2})(\d{2})(\d{2})(?!\d)"),
+)
+_SAC = re.compile(r"S(?:\s*\d){13}")
+_ANALYST = re.compile(
+    r"(?:分析师|研究员|证券分析师)\s*[:：]?\s*([\u4e00-\u9fa5·]{2,5}|[A-Za-z][A-Za-z .]{1,40}?)\s*"
+    r"(?:[(（]?\s*(?:SAC\s*)?(?:执业)?(?:证书)?(?:编号)?\s*[:：]?\s*(S(?:\s*\d){13}))?"
+)
+_PHONE = re.compile(r"(?:电话|Tel)\s*[:：]\s*([0-9()（）+\- ]{7,24})")
+_EMAIL = re.compile(r"(?:邮箱|Email|E-mail)\s*[:：]\s*([\w.+-]+@[\w-]+(?:\.[\w-]+)+)", re.I)
+_RATING = re.compile(
+    r"(" + "|".join(COMPANY_RATINGS + INDUSTRY_RATINGS) + r")\s*[(（]\s*(" + "|".join(RATING_CHANGES) + r")\s*[)）]"
+)
+_RATING_ALONE = re.compile(r"^(?:投资评级|行业评级|公司评级|评级)?\s*[:：]?\s*(" + "|".join(COMPANY_RATINGS + INDUSTRY_RATINGS) + r")$")
+_LEVEL = re.compile(r"风险等级\s*(?:为|是|:|：)\s*(中低风险|中高风险|低风险|中风险|高风险|R\s*[1-5])")
+_TYPE = re.compile(
+    r"^[\u4e00-\u9fa5A-Za-z0-9]{0,12}(?:点评|报告|周报|月报|日报|年报|深度|简评|快报|专题|研究|跟踪|策略|动态|前瞻)$"
+)
+_PUBLISHER = re.compile(r"证券(?:股份有限公司|有限责任公司|研究所|研究报告|研究院)")
+
+
+def parse_date(text: str) -> dt.date | None:
+    for pattern in _DATE_PATTERNS:
+        for m in pattern.finditer(text):
+            try:
+                return dt.date(int(m[1]), int(m[2]), int(m[3]))
+            except ValueError:
+                continue
+    return None
+
+
+def _analysts(text: str) -> tuple[Analyst, ...]:
+    found: list[Analyst] = []
+    matches = list(_ANALYST.finditer(text))
+    for i, m in enumerate(matches):
+        end = matches[i + 1].start() if i + 1 < len(matches) else min(len(text), m.end() + 200)
+        tail = text[m.end() : end]
+        sac = m[2] or (s.group(0) if (s := _SAC.search(tail[:60])) else None)
+        phone = _PHONE.search(tail)
+        email = _EMAIL.search(tail)
+        name = m[1].strip()
+        # "分析师承诺" and the like: a real analyst line carries a SAC number or contacts.
+        if any(a.name == name for a in found) or not (sac or phone or email):
+            continue
+        found.append(Analyst(
+            name=name,
+            sac_number="".join(sac.split()) if sac else None,
+            phone=phone[1].strip() if phone else None,
+            email=email[1] if email else None,
+        ))
+    return tuple(found)
+
+
+def _publisher(text: str) -> str | None:
+    """The longest name shared by every 'XX证券股份有限公司 / 研究所 / 研究报告' mention."""
+    candidates: list[str] = []
+    for m in _PUBLISHER.finditer(text):
+        before = text[max(0, m.start() - 6) : m.start()]
+        run = re.search(r"[\u4e00-\u9fa5]*$", before)
+        if run and len(run.group(0)) >= 2:
+            candidates.append(run.group(0))
+    if not candidates:
+        return None
+    common = candidates[0]
+    for c in candidates[1:]:
+        n = 0
+        while n < min(len(common), len(c)) and common[-1 - n] == c[-1 - n]:
+            n += 1
+        if n >= 2:
+            common = common[len(common) - n :]
+    return common[-4:] + "证券" if len(common) >= 2 else None
+
+
+def _rating(lines: list[str], text: str) -> Rating | None:
+    m = _RATING.search(text[:3000])
+    value = change = None
+    if m:
+        value, change = m[1], m[2]
+    else:
+        for line in lines[:40]:
+            alone = _RATING_ALONE.match(line)
+            if alone:
+                value = alone[1]
+                break
+    if value is None:
+        return None
+    return Rating("industry" if value in INDUSTRY_RATINGS else "company", value, change)
+
+
+def _stated_level(text: str) -> RiskLevel | None:
+    m = _LEVEL.search(text)
+    if not m:
+        return None
+    try:
+        return RiskLevel.parse(m[1])
+    except UnknownLevelError:
+        return None
+
+
+def extract_metadata(raw_text: str) -> ReportMetadata:
+    # No rejoining here: the patterns tolerate line breaks, and joining could glue a
+    # title to the report-type line below it.
+    text = normalize(raw_text)
+    lines = text.split("\n")
+    head = lines[:40]
+    report_type = next((ln for ln in head if _TYPE.match(ln) and len(ln) <= 16 and "声明" not in ln), None)
+    title = None
+    for ln in head:
+        if (
+            len(ln) >= 6
+            and ln != report_type
+            and not _RATING.search(ln)
+            and not _RATING_ALONE.match(ln)
+            and not (parse_date(ln) is not None and len(ln) <= 16)
+            and not re.match(r"^(分析师|研究员|电话|邮箱|事件|点评|证券研究报告|请务必|投资要点|SAC)", ln)
+            and not _SAC.search(ln)
+            and not re.fullmatch(r"[\d\s年月日:/.\-]+", ln)
+        ):
+            title = ln
+            break
+    date_line = next((ln for ln in head if re.fullmatch(r"\s*" + _DATE_PATTERNS[0].pattern + r"\s*", ln)), None)
+    published = parse_date(date_line) if date_line else parse_date("\n".join(head))
+    return ReportMetadata(
+        title=title,
+        publisher=_publisher(text),
+        published_on=published,
+        report_type=report_type,
+        analysts=_analysts(text),
+        rating=_rating(lines, text),
+        stated_level=_stated_level(text),
+    )

@@ -1,0 +1,33 @@
+"""Log file set-up shared by the CLI and the GUI (platformdirs' user_log_dir)."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+from pathlib import Path
+
+import platformdirs
+
+from suitcheck.store.engine import APP_NAME
+
+
+def log_path() -> Path:
+    folder = os.environ.get("SUITCHECK_LOG_DIR") or platformdirs.user_log_dir(APP_NAME, appauthor=False)
+    return Path(folder) / "suitcheck.log"
+
+
+def setup_logging(level: int = logging.INFO) -> Path | None:
+    """Log to a rotating file. Client ID numbers are never passed to the logger."""
+    path = log_path()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handler: logging.Handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+    except OSError:
+        handler, path = logging.NullHandler(), None  # type: ignore[assignment]
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers = [handler]
+    root.setLevel(level)
+    return path

@@ -1,0 +1,201 @@
+"""The check workflow: decide and record, open a report, escalation overrides, distribution lists."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator
+
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.orm import Session
+
+from suitcheck.domain.decision import Decision, Outcome, ReportFacts, decide, eligibility_bounds
+from suitcheck.domain.levels import InvestorClass, RiskLevel
+from suitcheck.domain.policy import Policy
+from suitcheck.domain.roles import Permission, may
+from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view
+from suitcheck.services.reports import find_report
+from suitcheck.store.models import AuditEntry, Investor, Report
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckResult:
+    decision: Decision
+    investor_id: int
+    report_id: int
+    audit_id: int
+    entry_hash: str
+
+    def to_dict(self) -> dict[str, object]:
+        d = self.decision
+        return {
+            "decision": d.outcome.value,
+            "reasons": [r.value for r in d.reasons],
+            "investor": self.investor_id,
+            "report": self.report_id,
+            "profile": d.profile.code if d.profile else None,
+            "level": d.level.code if d.level else None,
+            "class": d.investor_class.value,
+            "assessment_state": d.assessment_state.value,
+            "assessed": d.assessed_on.isoformat() if d.assessed_on else None,
+            "policy_version": d.policy_version,
+            "audit_id": self.audit_id,
+            "entry_hash": self.entry_hash,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class OpenedReport:
+    report_id: int
+    title: str
+    text: str
+    original: bytes
+    source_kind: str
+    audit_id: int
+
+
+def _decide(session: Session, investor: Investor, report: Report, today: dt.date, policy: Policy) -> Decision:
+    level = RiskLevel(report.level) if report.level else None
+    return decide(investor_facts(investor), ReportFacts(level), today, policy)
+
+
+def eligible_condition(level: RiskLevel | None, today: dt.date, policy: Policy) -> ColumnElement[bool]:
+    """domain.eligibility_bounds as a WHERE clause (kept equal to `decide` by a property test)."""
+    b = eligibility_bounds(level, today, policy)
+    if b.nobody:
+        return false()
+    ordinary = and_(
+        Investor.investor_class != InvestorClass.PROFESSIONAL.value,
+        Investor.current_profile >= b.min_profile,
+        Investor.current_assessed_on > b.assessed_after,
+        Investor.current_assessed_on <= b.assessed_until,
+    )
+    if not b.lowest_allowed:
+        ordinary = and_(ordinary, Investor.lowest_category == false())
+    if b.professionals:
+        return or_(Investor.investor_class == InvestorClass.PROFESSIONAL.value, ordinary)
+    return ordinary
+
+
+class AccessService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def check(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> CheckResult:
+        """Decide and record, in one transaction: no decision exists without its audit entry."""
+        self._ctx.require(actor, Permission.CHECK_ACCESS)
+        with self._ctx.transaction() as session:
+            investor = find_investor(session, investor_ref)
+            report = find_report(session, report_ref)
+            policy = self._ctx.policy(session)
+            decision = _decide(session, investor, report, self._ctx.today(), policy)
+            entry = self._ctx.audit(
+                session, actor, "check", investor_id=investor.id, report_id=report.id,
+                decision=decision.outcome.value, reasons=[r.value for r in decision.reasons],
+                facts={**decision.facts(), "account": investor.account},
+            )
+            return CheckResult(decision, investor.id, report.id, entry.seq, entry.entry_hash)
+
+    def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
+        """Outcomes for many reports at once, for the at-a-glance column; not recorded,
+        because nothing is given to the client until a recorded check or opening."""
+        self._ctx.require(actor, Permission.CHECK_ACCESS)
+        with self._ctx.transaction(read_only=True) as session:
+            investor = find_investor(session, investor_ref)
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
+            return {r.id: _decide(session, investor, r, today, policy).outcome for r in reports}
+
+    def record_override(
+        self,
+        actor: Actor,
+        investor_ref: str | int,
+        report_ref: str | int,
+        *,
+        warning_version: str,
+        client_confirmed: bool,
+        recording_ref: str | None = None,
+        note: str | None = None,
+    ) -> CheckResult:
+        """The client insisted after the special warning: record the structured override."""
+        self._ctx.require(actor, Permission.RECORD_OVERRIDE)
+        if not client_confirmed:
+            raise InvalidInput("The client has not confirmed the risk warning; nothing was recorded.")
+        with self._ctx.transaction() as session:
+            investor = find_investor(session, investor_ref)
+            report = find_report(session, report_ref)
+            policy = self._ctx.policy(session)
+            decision = _decide(session, investor, report, self._ctx.today(), policy)
+            if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
+                raise InvalidInput("This report cannot be given after a warning: the decision is "
+                                   f"{decision.outcome.value}.")
+            if warning_version != policy.warning_version:
+                raise InvalidInput("The warning shown is not the current version; show it again.")
+            entry = self._ctx.audit(
+                session, actor, "override", investor_id=investor.id, report_id=report.id,
+                decision=decision.outcome.value, reasons=[r.value for r in decision.reasons],
+                facts={**decision.facts(), "account": investor.account,
+                       "warning_version": policy.warning_version,
+                       "warning_sha256": hashlib.sha256(policy.warning_text.encode()).hexdigest(),
+                       "client_confirmed": True, "recording_ref": recording_ref, "note": note},
+            )
+            return CheckResult(decision, investor.id, report.id, entry.seq, entry.entry_hash)
+
+    def open_report(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> OpenedReport:
+        """Hand out the report's content only for an allow decision, or after a recorded
+        override today; every opening (and every refusal) is recorded."""
+        self._ctx.require(actor, Permission.OPEN_REPORT)
+        with self._ctx.transaction() as session:
+            investor = find_investor(session, investor_ref)
+            report = find_report(session, report_ref)
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            decision = _decide(session, investor, report, today, policy)
+            granted = decision.outcome is Outcome.ALLOW or (
+                decision.outcome is Outcome.ALLOW_AFTER_WARNING
+                and self._has_override_today(session, investor.id, report.id, today)
+            )
+            action = "open" if granted else "open-refused"
+            entry = self._ctx.audit(session, actor, action, investor_id=investor.id, report_id=report.id,
+                                    decision=decision.outcome.value,
+                                    reasons=[r.value for r in decision.reasons],
+                                    facts={**decision.facts(), "account": investor.account})
+            if granted:
+                content = report.content
+                return OpenedReport(report.id, report.title, content.text if content else "",
+                                    content.original if content else b"", report.source_kind, entry.seq)
+        raise PermissionDenied("This report may not be opened for this client: "
+                               f"the decision is {decision.outcome.value}.")
+
+    def _has_override_today(self, session: Session, investor_id: int, report_id: int, today: dt.date) -> bool:
+        facts = session.execute(
+            select(AuditEntry.facts).where(AuditEntry.action == "override", AuditEntry.investor_id == investor_id,
+                                           AuditEntry.report_id == report_id)
+            .order_by(AuditEntry.seq.desc()).limit(1)
+        ).scalar_one_or_none()
+        return facts is not None and json.loads(facts).get("decided_on") == today.isoformat()
+
+    def eligible(self, actor: Actor, report_ref: str | int, *, limit: int | None = None) -> Iterator[InvestorView]:
+        """Every client who may receive the report (strict table, no escalation), streamed."""
+        self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        with self._ctx.transaction(read_only=True) as session:
+            report = find_report(session, report_ref)
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            level = RiskLevel(report.level) if report.level else None
+            stmt = select(Investor).where(eligible_condition(level, today, policy)).order_by(Investor.id)
+            if limit is not None:
+                stmt = stmt.limit(limit)
+            full = may(actor.role, Permission.SEE_FULL_ID)
+            for investor in session.execute(stmt.execution_options(yield_per=2000)).scalars():
+                yield make_view(investor, today, policy, full)
+
+    def eligible_count(self, actor: Actor, report_ref: str | int) -> int:
+        self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        with self._ctx.transaction(read_only=True) as session:
+            report = find_report(session, report_ref)
+            level = RiskLevel(report.level) if report.level else None
+            cond = eligible_condition(level, self._ctx.today(), self._ctx.policy(session))
+            return int(session.execute(select(func.count()).select_from(Investor).where(cond)).scalar_one())

@@ -1,0 +1,122 @@
+"""What every service shares: the store, the clock, the audit key, and permission checks."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import exc as sa_exc
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from suitcheck.audit import chain
+from suitcheck.audit.keys import AuditKeyError, load_or_create_key
+from suitcheck.domain.policy import Policy, PolicyError
+from suitcheck.domain.roles import Permission, Role, may
+from suitcheck.services.errors import PermissionDenied, ServiceError, StoreUnavailable
+from suitcheck.store.engine import Store, describe_db_error
+from suitcheck.store.models import PolicyVersion
+
+log = logging.getLogger(__name__)
+
+
+def system_clock() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class Actor:
+    """An authenticated staff member. Only AuthService.login creates these."""
+
+    staff_id: int
+    username: str
+    role: Role
+    display_name: str = ""
+
+
+# The store itself acts when it seeds demo data or creates the first admin.
+SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="system")
+
+
+@dataclasses.dataclass
+class ServiceContext:
+    store: Store
+    audit_key_path: Path
+    clock: Callable[[], dt.datetime] = system_clock
+
+    def now(self) -> dt.datetime:
+        return self.clock()
+
+    def today(self) -> dt.date:
+        """The firm's calendar day: the local date of the desktop's clock."""
+        return self.clock().astimezone().date()
+
+    @cached_property
+    def audit_key(self) -> bytes:
+        try:
+            return load_or_create_key(self.audit_key_path)
+        except AuditKeyError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    @contextmanager
+    def transaction(self, read_only: bool = False) -> Iterator[Session]:
+        """One unit of work: the change and its audit entry commit together or not at all."""
+        try:
+            with self.store.session(read_only=read_only) as session:
+                yield session
+        except sa_exc.DBAPIError as exc:
+            log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
+            raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
+
+    def audit(
+        self,
+        session: Session,
+        actor: Actor,
+        action: str,
+        *,
+        investor_id: int | None = None,
+        report_id: int | None = None,
+        decision: str | None = None,
+        reasons: Sequence[str] = (),
+        facts: Mapping[str, Any] | None = None,
+    ) -> chain.AuditEntry:
+        return chain.append_entry(
+            session,
+            at=self.now(),
+            staff=actor.username,
+            action=action,
+            investor_id=investor_id,
+            report_id=report_id,
+            decision=decision,
+            reasons=reasons,
+            facts=facts,
+            key=self.audit_key,
+        )
+
+    def require(self, actor: Actor, permission: Permission, **target: Any) -> None:
+        """Refuse (and record the refusal) unless the actor's role grants `permission`."""
+        if may(actor.role, permission):
+            return
+        with self.transaction() as session:
+            self.audit(session, actor, "refused", facts={"permission": permission.value, "role": actor.role.value},
+                       investor_id=target.get("investor_id"), report_id=target.get("report_id"))
+        raise PermissionDenied(f"Your role ({actor.role.value}) may not do this ({permission.value}).")
+
+    def policy(self, session: Session) -> Policy:
+        """The newest policy version; the built-in default when none was ever stored."""
+        row = session.execute(
+            select(PolicyVersion).order_by(PolicyVersion.version.desc()).limit(1)
+        ).scalar_one_or_none()
+        if row is None:
+            return Policy()
+        try:
+            return Policy.from_json(row.document)
+        except PolicyError as exc:
+            # Fail closed: a damaged policy must not silently fall back to defaults.
+            raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc

@@ -1,0 +1,344 @@
+"""Reports: import files, browse and search, rate, correct metadata, resolve findings."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from suitcheck.domain.levels import RiskLevel, UnknownLevelError
+from suitcheck.domain.roles import Permission
+from suitcheck.domain.subjects import level_below_subject, suggest_level
+from suitcheck.ingest.errors import IngestError
+from suitcheck.ingest.reader import ExtractedReport, expand_paths, extract, read_bytes
+from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.errors import InvalidInput, NotFound
+from suitcheck.store import search
+from suitcheck.store.models import Analyst, Finding, Report, ReportContent, ReportCorrection
+
+log = logging.getLogger(__name__)
+
+FINDING_LEVEL_BELOW_SUBJECT = "level-below-subject"
+CORRECTABLE = ("title", "publisher", "published_on", "report_type")
+
+
+@dataclasses.dataclass(frozen=True)
+class FindingView:
+    id: int
+    code: str
+    detail: str
+    resolved: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportView:
+    id: int
+    title: str
+    publisher: str | None
+    published_on: dt.date | None
+    report_type: str | None
+    level: RiskLevel | None
+    suggested_level: RiskLevel | None
+    analysts: tuple[tuple[str, str | None], ...]
+    rating: tuple[str, str, str | None] | None
+    findings: tuple[FindingView, ...]
+    source_name: str
+    source_kind: str
+
+    @property
+    def open_findings(self) -> tuple[FindingView, ...]:
+        return tuple(f for f in self.findings if not f.resolved)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "publisher": self.publisher,
+            "date": self.published_on.isoformat() if self.published_on else None,
+            "report_type": self.report_type,
+            "level": self.level.code if self.level else None,
+            "suggested_level": self.suggested_level.code if self.suggested_level else None,
+            "analysts": [{"name": n, "sac_number": s} for n, s in self.analysts],
+            "rating": {"scope": self.rating[0], "value": self.rating[1], "change": self.rating[2]}
+            if self.rating else None,
+            "findings": [f.to_dict() for f in self.findings],
+            "source_name": self.source_name,
+            "source_kind": self.source_kind,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class ImportResult:
+    path: str
+    status: str  # imported | duplicate | needs-rating | failed
+    report: int | None
+    reason: str | None
+    code: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"path": self.path, "status": self.status, "report": self.report, "reason": self.reason}
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportFilter:
+    text: str = ""
+    levels: tuple[RiskLevel, ...] = ()
+    unrated: bool = False
+    with_findings: bool = False
+    date_from: dt.date | None = None
+    date_to: dt.date | None = None
+    rating: str | None = None
+    publisher: str | None = None
+
+
+def find_report(session: Session, ref: str | int) -> Report:
+    text_ref = str(ref).strip()
+    report = session.get(Report, int(text_ref)) if text_ref.isdigit() and len(text_ref) < 10 else None
+    if report is None:
+        raise NotFound(f"No report has the id {text_ref!r}.")
+    return report
+
+
+def report_view(report: Report) -> ReportView:
+    return ReportView(
+        id=report.id,
+        title=report.title,
+        publisher=report.publisher,
+        published_on=report.published_on,
+        report_type=report.report_type,
+        level=RiskLevel(report.level) if report.level else None,
+        suggested_level=RiskLevel(report.suggested_level) if report.suggested_level else None,
+        analysts=tuple((a.name, a.sac_number) for a in report.analysts),
+        rating=(report.rating_scope or "", report.rating_value, report.rating_change)
+        if report.rating_value else None,
+        findings=tuple(FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings),
+        source_name=report.source_name,
+        source_kind=report.source_kind,
+    )
+
+
+def parse_level(text: str) -> RiskLevel:
+    try:
+        return RiskLevel.parse(text)
+    except UnknownLevelError as exc:
+        raise InvalidInput(f"{text!r} is not a risk level (R1 to R5).") from exc
+
+
+def _searchable(report: Report, text: str) -> str:
+    names = " ".join(a.name for a in report.analysts)
+    return "\n".join(x for x in (report.title, report.publisher or "", names, text) if x)
+
+
+class ReportService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    # -- import ---------------------------------------------------------------------------
+    def import_paths(
+        self,
+        actor: Actor,
+        paths: Iterable[Path],
+        *,
+        progress: Callable[[int, int, ImportResult], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> list[ImportResult]:
+        """Import files and folders. One transaction per file: a bad file is reported and
+        skipped, and never leaves half a report behind or stops the batch."""
+        self._ctx.require(actor, Permission.IMPORT_REPORTS)
+        files = list(expand_paths([Path(p) for p in paths]))
+        results: list[ImportResult] = []
+        for number, path in enumerate(files, start=1):
+            if cancelled():
+                break
+            result = self._import_one(actor, path)
+            results.append(result)
+            if progress:
+                progress(number, len(files), result)
+        return results
+
+    def _import_one(self, actor: Actor, path: Path) -> ImportResult:
+        try:
+            data = read_bytes(path)
+            existing = self._existing(data)
+            if existing is not None:
+                return ImportResult(str(path), "duplicate", existing, "The same file was imported before.", "duplicate")
+            extracted = extract(path, data)
+            return self._store(actor, extracted)
+        except IngestError as exc:
+            log.info("import failed (%s): %s", exc.code, path.name)
+            return ImportResult(str(path), "failed", None, str(exc), exc.code)
+
+    def _existing(self, data: bytes) -> int | None:
+        from suitcheck.ingest.reader import content_hash
+
+        with self._ctx.transaction(read_only=True) as session:
+            return session.execute(
+                select(Report.id).where(Report.content_hash == content_hash(data))
+            ).scalar_one_or_none()
+
+    def _store(self, actor: Actor, ex: ExtractedReport) -> ImportResult:
+        meta = ex.metadata
+        with self._ctx.transaction() as session:
+            dup = session.execute(select(Report.id).where(Report.content_hash == ex.sha256)).scalar_one_or_none()
+            if dup is not None:  # imported by another desktop since we looked
+                return ImportResult(str(ex.path), "duplicate", dup, "The same file was imported before.", "duplicate")
+            policy = self._ctx.policy(session)
+            suggested = suggest_level(meta.subject_text, policy)
+            report = Report(
+                title=(meta.title or ex.path.stem)[:512],
+                publisher=meta.publisher,
+                published_on=meta.published_on,
+                report_type=meta.report_type,
+                level=int(meta.stated_level) if meta.stated_level else None,
+                suggested_level=int(suggested) if suggested else None,
+                rating_scope=meta.rating.scope if meta.rating else None,
+                rating_value=meta.rating.value if meta.rating else None,
+                rating_change=meta.rating.change if meta.rating else None,
+                content_hash=ex.sha256,
+                source_name=ex.path.name[:512],
+                source_kind=ex.kind,
+                size=len(ex.data),
+                imported_by=actor.staff_id or None,
+                imported_at=self._ctx.now(),
+            )
+            report.analysts = [Analyst(position=i, name=a.name, sac_number=a.sac_number, phone=a.phone, email=a.email)
+                               for i, a in enumerate(meta.analysts)]
+            report.content = ReportContent(text=ex.text, original=ex.data)
+            if level_below_subject(meta.stated_level, suggested):
+                assert meta.stated_level and suggested
+                report.findings = [Finding(
+                    code=FINDING_LEVEL_BELOW_SUBJECT, created_at=self._ctx.now(),
+                    detail=f"stated {meta.stated_level.code}, subject implies {suggested.code}")]
+            session.add(report)
+            session.flush()
+            search.index_report(session, report.id, _searchable(report, ex.text))
+            self._ctx.audit(session, actor, "report-imported", report_id=report.id,
+                            facts={"sha256": ex.sha256, "level": meta.stated_level.code if meta.stated_level else None,
+                                   "suggested_level": suggested.code if suggested else None,
+                                   "source": ex.path.name})
+            if meta.stated_level is None:
+                return ImportResult(str(ex.path), "needs-rating", report.id,
+                                    "No risk level is stated; compliance must rate it before anyone may read it.",
+                                    "unrated")
+            return ImportResult(str(ex.path), "imported", report.id, None)
+
+    # -- browse ---------------------------------------------------------------------------
+    def get(self, actor: Actor, ref: str | int) -> ReportView:
+        self._ctx.require(actor, Permission.VIEW_REPORTS)
+        with self._ctx.transaction(read_only=True) as session:
+            return report_view(find_report(session, ref))
+
+    def text(self, actor: Actor, ref: str | int) -> str:
+        """The extracted text, for compliance review (clients get it via AccessService.open_report)."""
+        self._ctx.require(actor, Permission.RATE_REPORTS)
+        with self._ctx.transaction(read_only=True) as session:
+            report = find_report(session, ref)
+            return report.content.text if report.content else ""
+
+    def search(self, actor: Actor, flt: ReportFilter = ReportFilter(), *, limit: int = 200,
+               offset: int = 0) -> list[ReportView]:
+        self._ctx.require(actor, Permission.VIEW_REPORTS)
+        with self._ctx.transaction(read_only=True) as session:
+            stmt = self._filtered(session, flt)
+            stmt = stmt.options(selectinload(Report.analysts), selectinload(Report.findings))
+            stmt = stmt.order_by(Report.published_on.desc().nulls_last(), Report.id.desc()).limit(limit).offset(offset)
+            return [report_view(r) for r in session.execute(stmt).scalars()]
+
+    def count(self, actor: Actor, flt: ReportFilter = ReportFilter()) -> int:
+        self._ctx.require(actor, Permission.VIEW_REPORTS)
+        with self._ctx.transaction(read_only=True) as session:
+            sub = self._filtered(session, flt).with_only_columns(Report.id).subquery()
+            return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+
+    def _filtered(self, session: Session, flt: ReportFilter) -> Select[tuple[Report]]:
+        stmt = select(Report)
+        if flt.text.strip():
+            cond = search.matching_ids(session, flt.text)
+            if cond is not None:
+                stmt = stmt.where(cond)
+        if flt.levels:
+            stmt = stmt.where(Report.level.in_([int(x) for x in flt.levels]))
+        if flt.unrated:
+            stmt = stmt.where(Report.level.is_(None))
+        if flt.with_findings:
+            stmt = stmt.where(Report.findings.any(Finding.resolved_at.is_(None)))
+        if flt.date_from:
+            stmt = stmt.where(Report.published_on >= flt.date_from)
+        if flt.date_to:
+            stmt = stmt.where(Report.published_on <= flt.date_to)
+        if flt.rating:
+            stmt = stmt.where(Report.rating_value == flt.rating)
+        if flt.publisher:
+            stmt = stmt.where(Report.publisher == flt.publisher)
+        return stmt
+
+    # -- compliance -----------------------------------------------------------------------
+    def set_level(self, actor: Actor, ref: str | int, level: RiskLevel, note: str | None = None) -> ReportView:
+        """Rate (or re-rate) a report. The old value is kept as a correction record."""
+        self._ctx.require(actor, Permission.RATE_REPORTS, report_id=int(ref) if str(ref).isdigit() else None)
+        with self._ctx.transaction() as session:
+            report = find_report(session, ref)
+            old = RiskLevel(report.level) if report.level else None
+            report.level, report.rated_by, report.rated_at = int(level), actor.staff_id or None, self._ctx.now()
+            self._correct(session, actor, report, "level", old.code if old else None, level.code)
+            if report.suggested_level is None or int(level) >= report.suggested_level:
+                for finding in report.findings:
+                    if finding.code == FINDING_LEVEL_BELOW_SUBJECT and finding.resolved_at is None:
+                        finding.resolved_at, finding.resolved_by = self._ctx.now(), actor.staff_id or None
+            self._ctx.audit(session, actor, "rating-change", report_id=report.id,
+                            facts={"old": old.code if old else None, "new": level.code, "note": note})
+            session.flush()
+            return report_view(report)
+
+    def resolve_finding(self, actor: Actor, ref: str | int, finding_id: int, note: str) -> ReportView:
+        """Compliance accepts a stated level despite the finding; the reason is recorded."""
+        self._ctx.require(actor, Permission.RATE_REPORTS)
+        if not note.strip():
+            raise InvalidInput("Say why the finding is resolved.")
+        with self._ctx.transaction() as session:
+            report = find_report(session, ref)
+            finding = next((f for f in report.findings if f.id == finding_id), None)
+            if finding is None:
+                raise NotFound(f"Report {report.id} has no finding {finding_id}.")
+            finding.resolved_at, finding.resolved_by = self._ctx.now(), actor.staff_id or None
+            self._ctx.audit(session, actor, "finding-resolved", report_id=report.id,
+                            facts={"finding": finding.code, "note": note})
+            return report_view(report)
+
+    def correct(self, actor: Actor, ref: str | int, field: str, value: str) -> ReportView:
+        self._ctx.require(actor, Permission.RATE_REPORTS)
+        if field not in CORRECTABLE:
+            raise InvalidInput(f"Only {', '.join(CORRECTABLE)} can be corrected this way.")
+        new: object = value.strip() or None
+        if field == "published_on" and new is not None:
+            try:
+                new = dt.date.fromisoformat(str(new))
+            except ValueError as exc:
+                raise InvalidInput("A date is written YYYY-MM-DD.") from exc
+        if field == "title" and not new:
+            raise InvalidInput("A report needs a title.")
+        with self._ctx.transaction() as session:
+            report = find_report(session, ref)
+            old = getattr(report, field)
+            setattr(report, field, new)
+            self._correct(session, actor, report, field, None if old is None else str(old),
+                          None if new is None else str(new))
+            self._ctx.audit(session, actor, "report-corrected", report_id=report.id,
+                            facts={"field": field, "old": None if old is None else str(old),
+                                   "new": None if new is None else str(new)})
+            if field in ("title", "publisher") and report.content:
+                search.reindex_report(session, report.id, _searchable(report, report.content.text))
+            return report_view(report)
+
+    def _correct(self, session: Session, actor: Actor, report: Report, field: str,
+                 old: str | None, new: str | None) -> None:
+        session.add(ReportCorrection(report_id=report.id, field=field, old_value=old, new_value=new,
+                                     staff_id=actor.staff_id, at=self._ctx.now()))

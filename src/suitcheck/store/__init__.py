@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy models, engine creation, migrations and search."""

@@ -1,0 +1,200 @@
+"""Open a store: resolve the location, create the engine, check the file, migrate."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+from sqlalchemy import URL, Engine, create_engine, event, make_url, text
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.orm import Session, sessionmaker
+
+APP_NAME = "suitcheck"
+BUSY_TIMEOUT_MS = 15_000
+
+
+class StoreError(Exception):
+    """The store cannot be used. The message is one sentence a user can act on."""
+
+
+def default_location() -> Path:
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "suitcheck.db"
+
+
+def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
+    """`--db` value, else `SUITCHECK_DB`, else the platformdirs default; a path or a URL."""
+    raw = os.fspath(target) if target is not None else os.environ.get("SUITCHECK_DB") or None
+    if raw is None:
+        path = default_location()
+    elif "://" in raw:
+        try:
+            return make_url(raw)
+        except sa_exc.ArgumentError as exc:
+            raise StoreError(f"The store address {raw!r} is not a valid database URL.") from exc
+    else:
+        path = Path(raw).expanduser()
+    return URL.create("sqlite+pysqlite", database=str(path.resolve()))
+
+
+def describe_db_error(exc: BaseException, where: str) -> str:
+    """Turn a driver error into one sentence; never leaks SQL or a traceback."""
+    message = str(getattr(exc, "orig", exc) or exc).lower()
+    if "locked" in message or "busy" in message:
+        return f"The store {where} is locked by another program; try again in a moment."
+    if "readonly" in message or "read-only" in message or "read only" in message:
+        return f"The store {where} is read-only; check the file permissions."
+    if "not a database" in message or "malformed" in message or "corrupt" in message:
+        return f"The file {where} is not a suitcheck store or it is damaged."
+    if "unable to open" in message:
+        return f"The store {where} cannot be opened; check that the folder exists and is writable."
+    if "connection" in message or "could not connect" in message or "refused" in message:
+        return f"The database server for {where} cannot be reached."
+    if "disk" in message and "full" in message:
+        return f"The disk holding {where} is full."
+    return f"The store {where} failed: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        # Let SQLAlchemy's "begin" event (below) issue BEGIN itself, not pysqlite.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.execute("PRAGMA journal_mode = WAL")
+        # FULL: a committed audit record survives a power cut, not only a crash.
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Any) -> None:
+        # Writers take the lock up front, so a second desktop waits (busy_timeout)
+        # instead of failing with an instant "database is locked" at its first write.
+        if conn.get_execution_options().get("suitcheck_read_only"):
+            conn.exec_driver_sql("BEGIN")
+        else:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@dataclasses.dataclass
+class Store:
+    """An open store. Sessions come from here; nothing is created at import time."""
+
+    engine: Engine
+    url: URL
+
+    def __post_init__(self) -> None:
+        self._writer = sessionmaker(self.engine, expire_on_commit=False)
+        self._reader = sessionmaker(
+            self.engine.execution_options(suitcheck_read_only=True), expire_on_commit=False
+        )
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @property
+    def display_name(self) -> str:
+        if self.is_sqlite:
+            return str(self.url.database)
+        return self.url.render_as_string(hide_password=True)
+
+    @contextmanager
+    def session(self, read_only: bool = False) -> Iterator[Session]:
+        """One transaction: commits on success, rolls back on any error."""
+        factory = self._reader if read_only else self._writer
+        with factory() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def migrations_path() -> Path:
+    return Path(str(resources.files("suitcheck.store") / "migrations"))
+
+
+def _alembic_config() -> Any:
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(migrations_path()))
+    return config
+
+
+def head_revision() -> str:
+    from alembic.script import ScriptDirectory
+
+    head = ScriptDirectory.from_config(_alembic_config()).get_current_head()
+    assert head is not None
+    return head
+
+
+def current_revision(engine: Engine) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    from alembic import command
+
+    config = _alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.upgrade(config, revision)
+
+
+def create_store_engine(url: URL) -> Engine:
+    if url.get_backend_name() == "sqlite":
+        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        _install_sqlite_hooks(engine)
+        return engine
+    return create_engine(url, pool_pre_ping=True)
+
+
+def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
+    """Open (creating or upgrading) the store. Raises StoreError with a user-facing sentence."""
+    url = resolve_url(target)
+    where = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(True)
+    if url.get_backend_name() == "sqlite":
+        path = Path(str(url.database))
+        if path.is_dir():
+            raise StoreError(f"The store {where} is a folder, not a database file.")
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StoreError(f"The folder for the store {where} cannot be created: {exc.strerror}.") from exc
+    try:
+        engine = create_store_engine(url)
+    except (sa_exc.ArgumentError, ImportError) as exc:
+        raise StoreError(f"The store address {where} uses an unsupported database driver.") from exc
+    store = Store(engine, url)
+    try:
+        if store.is_sqlite:
+            _quick_check(store, where)
+        if migrate and current_revision(engine) != head_revision():
+            upgrade(engine)
+    except sa_exc.DBAPIError as exc:
+        engine.dispose()
+        raise StoreError(describe_db_error(exc, where)) from exc
+    except StoreError:
+        engine.dispose()
+        raise
+    return store
+
+
+def _quick_check(store: Store, where: str) -> None:
+    with store.engine.connect() as conn:
+        rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
+    if rows != ["ok"]:
+        raise StoreError(f"The store {where} is damaged ({rows[0]}); restore it from a backup.")
