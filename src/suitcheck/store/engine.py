@@ -36,8 +36,8 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     elif "://" in raw:
         try:
             return make_url(raw)
-        except sa_exc.ArgumentError as exc:
-            raise StoreError(f"The store address {raw!r} is not a valid database URL.") from exc
+        except (sa_exc.ArgumentError, ValueError) as exc:
+            raise StoreError("The store address is not a valid database URL.") from exc
     else:
         path = Path(raw).expanduser()
     return URL.create("sqlite+pysqlite", database=str(path.resolve()))

@@ -4,12 +4,10 @@ from alembic import context
 
 from suitcheck.store.models import Base
 
-VIRTUAL_TABLES = {"report_search"}
-
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
-    # FTS5 tables and their shadow tables are created by hand in the migrations.
-    return not (type_ == "table" and name and name.split("_data")[0].startswith("report_search"))
+    # The search index (an FTS5 table and its shadow tables on SQLite) is created by hand.
+    return not (type_ == "table" and str(name).startswith("report_search"))
 
 
 connection = context.config.attributes["connection"]

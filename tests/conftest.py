@@ -1,0 +1,146 @@
+"""Shared fixtures: an isolated environment, a fixed clock, services on a temp store."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from argon2 import PasswordHasher
+
+from suitcheck.domain.levels import InvestorClass, RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Actor, Services, open_services
+
+# Tests may use a cheaper (still argon2id) hash so hundreds of logins stay fast; the
+# production parameters are tested on their own in test_auth.py.
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+NOW = dt.datetime(2026, 6, 15, 9, 30, tzinfo=dt.UTC)
+TODAY = NOW.astimezone().date()
+PASSWORD = "correct horse"
+
+
+@pytest.fixture(autouse=True)
+def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Nothing a test does touches the real user's store, key, logs or settings."""
+    home = tmp_path_factory.mktemp("home")
+    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"),
+                     ("XDG_CACHE_HOME", "cache")):
+        monkeypatch.setenv(var, str(home / sub))
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(home / "audit.key"))
+    monkeypatch.setenv("SUITCHECK_LOG_DIR", str(home / "log"))
+    for var in ("SUITCHECK_DB", "SUITCHECK_PASSWORD", "SUITCHECK_USER"):
+        monkeypatch.delenv(var, raising=False)
+    return home
+
+
+class Clock:
+    """A settable clock for services."""
+
+    def __init__(self, now: dt.datetime = NOW) -> None:
+        self.now = now
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def advance(self, **kw: float) -> None:
+        self.now += dt.timedelta(**kw)
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+def pg_url() -> str | None:
+    return os.environ.get("SUITCHECK_TEST_PG_URL")
+
+
+def _fresh_pg_database(base_url: str, name: str) -> str:
+    from sqlalchemy import create_engine, make_url, text
+
+    url = make_url(base_url)
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return url.set(database=name).render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """A fresh store on each backend. PostgreSQL comes from .ci/run; in CI it must be there."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    base = pg_url()
+    if base is None:
+        if os.environ.get("CI"):
+            pytest.fail("SUITCHECK_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
+        pytest.skip("PostgreSQL tests need SUITCHECK_TEST_PG_URL (set by .ci/run)")
+    return _fresh_pg_database(base, f"suitcheck_test_{os.getpid()}")
+
+
+@pytest.fixture
+def sqlite_target(tmp_path: Path) -> str:
+    return str(tmp_path / "store.db")
+
+
+def make_services(target: str, clock: Clock) -> Services:
+    return open_services(target, clock=clock, hasher=FAST_HASHER)
+
+
+@pytest.fixture
+def services(store_target: str, clock: Clock) -> Iterator[Services]:
+    svc = make_services(store_target, clock)
+    yield svc
+    svc.close()
+
+
+@pytest.fixture
+def sqlite_services(sqlite_target: str, clock: Clock) -> Iterator[Services]:
+    svc = make_services(sqlite_target, clock)
+    yield svc
+    svc.close()
+
+
+def staff(services: Services, role: Role, name: str | None = None) -> Actor:
+    """Create (first time) and log in a staff member of the role."""
+    username = name or f"t-{role.value}"
+    if not services.auth.has_staff():
+        services.auth.create_first_admin("t-root", PASSWORD)
+    root = services.auth.login("t-root", PASSWORD)
+    if username != "t-root":
+        try:
+            services.auth.create_staff(root, username, PASSWORD, role)
+        except Exception:  # noqa: BLE001 - already exists
+            pass
+    return services.auth.login(username, PASSWORD)
+
+
+@pytest.fixture
+def compliance(services: Services) -> Actor:
+    return staff(services, Role.COMPLIANCE)
+
+
+@pytest.fixture
+def advisor(services: Services) -> Actor:
+    return staff(services, Role.ADVISOR)
+
+
+@pytest.fixture
+def admin(services: Services) -> Actor:
+    return staff(services, Role.ADMIN, "t-root")
+
+
+def add_client(services: Services, actor: Actor, account: str, profile: RiskProfile | None = RiskProfile.C3,
+               days_ago: int | None = 30, **kw: object) -> int:
+    assessed = TODAY - dt.timedelta(days=days_ago) if days_ago is not None else None
+    view = services.investors.add(actor, account=account, name=kw.pop("name", f"客户{account}"),  # type: ignore[arg-type]
+                                  profile=profile if assessed else None, assessed_on=assessed,
+                                  investor_class=kw.pop("investor_class", InvestorClass.ORDINARY),  # type: ignore[arg-type]
+                                  **kw)  # type: ignore[arg-type]
+    return view.id

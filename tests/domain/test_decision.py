@@ -1,0 +1,235 @@
+"""The 5x5 table, every rule around it, and properties of `decide`."""
+
+import datetime as dt
+import itertools
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from suitcheck.domain.decision import (
+    AssessmentState,
+    InvestorFacts,
+    Outcome,
+    Reason,
+    ReportFacts,
+    assessment_state,
+    decide,
+    eligibility_bounds,
+)
+from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
+from suitcheck.domain.policy import Policy
+
+TODAY = dt.date(2026, 6, 15)
+POLICY = Policy()
+ESCALATING = Policy(version=2, allow_escalation=True)
+RECENT = TODAY - dt.timedelta(days=100)
+
+
+def ordinary(profile: RiskProfile | None, assessed: dt.date | None = RECENT, **kw: object) -> InvestorFacts:
+    return InvestorFacts(InvestorClass.ORDINARY, profile, assessed, **kw)  # type: ignore[arg-type]
+
+
+# The table as domain.md prints it, written out rather than computed, so that the
+# test states the rule independently of the implementation's comparison.
+TABLE = {
+    "C1": "R1",
+    "C2": "R1 R2",
+    "C3": "R1 R2 R3",
+    "C4": "R1 R2 R3 R4",
+    "C5": "R1 R2 R3 R4 R5",
+}
+
+
+@pytest.mark.parametrize(("profile", "level"), list(itertools.product(RiskProfile, RiskLevel)))
+def test_five_by_five_table(profile: RiskProfile, level: RiskLevel) -> None:
+    decision = decide(ordinary(profile), ReportFacts(level), TODAY, POLICY)
+    expected = Outcome.ALLOW if level.code in TABLE[profile.code].split() else Outcome.BLOCK
+    assert decision.outcome is expected
+    assert (Reason.PROFILE_COVERS_LEVEL if expected is Outcome.ALLOW else Reason.PROFILE_BELOW_LEVEL) in decision.reasons
+
+
+@pytest.mark.parametrize("level", list(RiskLevel))
+def test_professional_may_use_every_level(level: RiskLevel) -> None:
+    pro = InvestorFacts(InvestorClass.PROFESSIONAL, None, None)
+    decision = decide(pro, ReportFacts(level), TODAY, POLICY)
+    assert decision.outcome is Outcome.ALLOW
+    assert decision.reasons == (Reason.PROFESSIONAL_INVESTOR,)
+
+
+def test_professional_treated_as_ordinary_follows_the_table() -> None:
+    facts = InvestorFacts(InvestorClass.PROFESSIONAL_AS_ORDINARY, RiskProfile.C2, RECENT)
+    assert decide(facts, ReportFacts(RiskLevel.R3), TODAY, POLICY).outcome is Outcome.BLOCK
+    assert decide(facts, ReportFacts(RiskLevel.R2), TODAY, POLICY).outcome is Outcome.ALLOW
+    no_assessment = InvestorFacts(InvestorClass.PROFESSIONAL_AS_ORDINARY, None, None)
+    assert Reason.ASSESSMENT_MISSING in decide(no_assessment, ReportFacts(RiskLevel.R1), TODAY, POLICY).reasons
+
+
+@pytest.mark.parametrize("facts", [ordinary(RiskProfile.C5), InvestorFacts(InvestorClass.PROFESSIONAL, None, None)])
+def test_unrated_report_is_blocked_for_everyone(facts: InvestorFacts) -> None:
+    decision = decide(facts, ReportFacts(None), TODAY, POLICY)
+    assert decision.outcome is Outcome.BLOCK
+    assert Reason.REPORT_UNRATED in decision.reasons
+
+
+def test_never_assessed_is_blocked_even_for_r1() -> None:
+    decision = decide(ordinary(None, None), ReportFacts(RiskLevel.R1), TODAY, POLICY)
+    assert decision.outcome is Outcome.BLOCK
+    assert decision.reasons == (Reason.ASSESSMENT_MISSING,)
+    assert decision.assessment_state is AssessmentState.NEVER_ASSESSED
+
+
+def test_expired_assessment_blocks_even_when_the_profile_covers_the_level() -> None:
+    old = TODAY - dt.timedelta(days=POLICY.validity_days)
+    decision = decide(ordinary(RiskProfile.C5, old), ReportFacts(RiskLevel.R1), TODAY, POLICY)
+    assert decision.outcome is Outcome.BLOCK
+    assert Reason.ASSESSMENT_EXPIRED in decision.reasons
+
+
+def test_assessment_states_at_their_boundaries() -> None:
+    expires = POLICY.validity_days
+    assert assessment_state(TODAY - dt.timedelta(days=expires - 1), TODAY, POLICY) is AssessmentState.EXPIRING_SOON
+    assert assessment_state(TODAY - dt.timedelta(days=expires), TODAY, POLICY) is AssessmentState.EXPIRED
+    last_valid = expires - POLICY.warning_days - 1
+    assert assessment_state(TODAY - dt.timedelta(days=last_valid), TODAY, POLICY) is AssessmentState.VALID
+    first_warning = expires - POLICY.warning_days
+    assert assessment_state(TODAY - dt.timedelta(days=first_warning), TODAY, POLICY) is AssessmentState.EXPIRING_SOON
+    assert assessment_state(TODAY, TODAY, POLICY) is AssessmentState.VALID
+    assert assessment_state(TODAY + dt.timedelta(days=1), TODAY, POLICY) is AssessmentState.FUTURE_DATED
+    assert assessment_state(None, TODAY, POLICY) is AssessmentState.NEVER_ASSESSED
+
+
+def test_expiring_soon_allows_but_says_so() -> None:
+    soon = TODAY - dt.timedelta(days=POLICY.validity_days - 5)
+    decision = decide(ordinary(RiskProfile.C3, soon), ReportFacts(RiskLevel.R3), TODAY, POLICY)
+    assert decision.outcome is Outcome.ALLOW
+    assert Reason.ASSESSMENT_EXPIRING_SOON in decision.reasons
+
+
+def test_future_dated_assessment_blocks() -> None:
+    decision = decide(ordinary(RiskProfile.C5, TODAY + dt.timedelta(days=3)), ReportFacts(RiskLevel.R1), TODAY, POLICY)
+    assert decision.outcome is Outcome.BLOCK
+    assert Reason.ASSESSMENT_FUTURE_DATED in decision.reasons
+
+
+def test_policy_validity_is_data_not_code() -> None:
+    one_year = Policy(version=7, validity_days=365)
+    assessed = TODAY - dt.timedelta(days=400)
+    assert decide(ordinary(RiskProfile.C3, assessed), ReportFacts(RiskLevel.R1), TODAY, POLICY).allowed
+    strict = decide(ordinary(RiskProfile.C3, assessed), ReportFacts(RiskLevel.R1), TODAY, one_year)
+    assert not strict.allowed
+    assert strict.policy_version == 7
+
+
+@pytest.mark.parametrize("policy", [POLICY, ESCALATING])
+def test_lowest_category_never_gets_above_r1(policy: Policy) -> None:
+    facts = ordinary(RiskProfile.C5, lowest_category=True)  # inconsistent data still fails closed
+    for level in RiskLevel:
+        decision = decide(facts, ReportFacts(level), TODAY, policy)
+        if level is RiskLevel.R1:
+            assert decision.outcome is Outcome.ALLOW
+        else:
+            assert decision.outcome is Outcome.BLOCK
+            assert Reason.LOWEST_CATEGORY in decision.reasons
+
+
+def test_escalation_off_by_default_blocks() -> None:
+    assert not POLICY.allow_escalation
+    assert decide(ordinary(RiskProfile.C2), ReportFacts(RiskLevel.R4), TODAY, POLICY).outcome is Outcome.BLOCK
+
+
+def test_escalation_on_allows_after_warning_only_when_profile_is_the_sole_obstacle() -> None:
+    decision = decide(ordinary(RiskProfile.C2), ReportFacts(RiskLevel.R4), TODAY, ESCALATING)
+    assert decision.outcome is Outcome.ALLOW_AFTER_WARNING
+    assert Reason.WARNING_REQUIRED in decision.reasons
+    expired = TODAY - dt.timedelta(days=1000)
+    assert decide(ordinary(RiskProfile.C2, expired), ReportFacts(RiskLevel.R4), TODAY, ESCALATING).outcome is Outcome.BLOCK
+    assert decide(ordinary(RiskProfile.C1, lowest_category=True), ReportFacts(RiskLevel.R2), TODAY,
+                  ESCALATING).outcome is Outcome.BLOCK
+    assert decide(ordinary(RiskProfile.C2), ReportFacts(None), TODAY, ESCALATING).outcome is Outcome.BLOCK
+    assert decide(ordinary(RiskProfile.C4), ReportFacts(RiskLevel.R4), TODAY, ESCALATING).outcome is Outcome.ALLOW
+
+
+def test_special_attention_is_a_caution_not_a_block() -> None:
+    born = dt.date(TODAY.year - 70, TODAY.month, TODAY.day)
+    decision = decide(ordinary(RiskProfile.C3, birth_date=born), ReportFacts(RiskLevel.R2), TODAY, POLICY)
+    assert decision.outcome is Outcome.ALLOW
+    assert Reason.SPECIAL_ATTENTION_AGE in decision.reasons
+    younger = dt.date(TODAY.year - 70, TODAY.month, TODAY.day) + dt.timedelta(days=1)
+    assert Reason.SPECIAL_ATTENTION_AGE not in decide(
+        ordinary(RiskProfile.C3, birth_date=younger), ReportFacts(RiskLevel.R2), TODAY, POLICY).reasons
+    flagged = decide(ordinary(RiskProfile.C3, special_attention=True), ReportFacts(RiskLevel.R2), TODAY, POLICY)
+    assert flagged.allowed and Reason.SPECIAL_ATTENTION_FLAG in flagged.reasons
+
+
+def test_decision_carries_its_facts() -> None:
+    decision = decide(ordinary(RiskProfile.C3), ReportFacts(RiskLevel.R4), TODAY, ESCALATING)
+    assert decision.facts() == {
+        "profile": "C3", "level": "R4", "class": "ordinary", "assessed": RECENT.isoformat(),
+        "assessment_state": "valid", "policy_version": 2, "decided_on": TODAY.isoformat(),
+    }
+
+
+# -- properties ---------------------------------------------------------------------------
+
+investor_facts = st.builds(
+    InvestorFacts,
+    investor_class=st.sampled_from(InvestorClass),
+    profile=st.none() | st.sampled_from(RiskProfile),
+    assessed_on=st.none() | st.dates(TODAY - dt.timedelta(days=1500), TODAY + dt.timedelta(days=10)),
+    lowest_category=st.booleans(),
+    birth_date=st.none() | st.dates(dt.date(1920, 1, 1), dt.date(2008, 1, 1)),
+    special_attention=st.booleans(),
+)
+levels = st.none() | st.sampled_from(RiskLevel)
+policies = st.builds(Policy, validity_days=st.integers(60, 1500), warning_days=st.integers(0, 59),
+                     allow_escalation=st.booleans())
+RANK = {Outcome.BLOCK: 0, Outcome.ALLOW_AFTER_WARNING: 1, Outcome.ALLOW: 2}
+
+
+@given(investor_facts, levels, policies)
+def test_higher_profile_never_gets_less(facts: InvestorFacts, level: RiskLevel | None, policy: Policy) -> None:
+    if facts.profile is None or facts.profile is RiskProfile.C5:
+        return
+    higher = InvestorFacts(facts.investor_class, RiskProfile(facts.profile + 1), facts.assessed_on,
+                           facts.lowest_category, facts.birth_date, facts.special_attention)
+    a = decide(facts, ReportFacts(level), TODAY, policy)
+    b = decide(higher, ReportFacts(level), TODAY, policy)
+    assert RANK[b.outcome] >= RANK[a.outcome]
+
+
+@given(investor_facts, st.sampled_from(list(RiskLevel)[:-1]), policies)
+def test_higher_level_never_gets_more(facts: InvestorFacts, level: RiskLevel, policy: Policy) -> None:
+    a = decide(facts, ReportFacts(level), TODAY, policy)
+    b = decide(facts, ReportFacts(RiskLevel(level + 1)), TODAY, policy)
+    assert RANK[b.outcome] <= RANK[a.outcome]
+
+
+@given(investor_facts, levels, policies)
+def test_decision_is_deterministic_and_explained(facts: InvestorFacts, level: RiskLevel | None,
+                                                 policy: Policy) -> None:
+    a = decide(facts, ReportFacts(level), TODAY, policy)
+    assert a == decide(facts, ReportFacts(level), TODAY, policy)
+    assert a.reasons, "every decision gives at least one reason"
+    assert len(set(a.reasons)) == len(a.reasons)
+    if a.outcome is not Outcome.ALLOW:
+        assert any(r in a.reasons for r in (Reason.REPORT_UNRATED, Reason.ASSESSMENT_MISSING,
+                                            Reason.ASSESSMENT_EXPIRED, Reason.ASSESSMENT_FUTURE_DATED,
+                                            Reason.LOWEST_CATEGORY, Reason.PROFILE_BELOW_LEVEL))
+
+
+@given(investor_facts, levels, policies)
+def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, level: RiskLevel | None, policy: Policy) -> None:
+    """The distribution-list ranges are `decide` (strict, no escalation) restated."""
+    b = eligibility_bounds(level, TODAY, policy)
+    if b.nobody:
+        eligible = False
+    elif not facts.investor_class.follows_table:
+        eligible = b.professionals
+    else:
+        eligible = (facts.profile is not None and facts.assessed_on is not None
+                    and int(facts.profile) >= b.min_profile
+                    and b.assessed_after < facts.assessed_on <= b.assessed_until
+                    and (b.lowest_allowed or not facts.lowest_category))
+    strict = Policy(version=policy.version, validity_days=policy.validity_days, warning_days=policy.warning_days)
+    assert eligible == (decide(facts, ReportFacts(level), TODAY, strict).outcome is Outcome.ALLOW)

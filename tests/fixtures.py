@@ -1,0 +1,74 @@
+"""Synthetic report fixtures (our own text, laid out like a broker's report)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+from pathlib import Path
+
+from suitcheck.services import Actor, Services
+
+_counter = itertools.count(1)
+
+SYNTHETIC_REPORT = """超配（维持）
+
+星辰半导体：先进封装放量，AI 芯片需求强劲
+
+电子行业事件点评
+
+2025 年 3 月 18 日
+
+分析师：周明轩（SAC 执业证书编号：S1230521020001）
+
+电话：021-60001234 邮箱：zhoumx@example.com
+
+分析师：钱雨桐（SAC 执业证书编号：S1230524100002）
+
+电话：021-60001235 邮箱：qianyt@example.com
+
+分析师：韩立（SAC 执业证书编号：S1230524070003）
+
+电话：021-60001236 邮箱：hanli@example.com
+
+事件：
+
+2025 年 3 月 10 日，示例公司发布新一代封装产品。
+
+点评：
+
+- **需求端持续改善。**本段为合成测试文字，用于检验元数据提取与检索，不构成投资建议。
+
+本报告的风险等级为{level}。
+
+本报告的信息均来自已公开信息。
+
+示例证券研究报告评级体系：
+
+买入 预计未来 6 个月内，股价表现强于市场指数 15%以上
+
+证券研究报告风险等级及适当性匹配关系
+高风险 期货、期权等衍生品方面的研究报告
+
+示例证券股份有限公司研究所
+"""
+
+
+def report_text(level: str | None = "中风险", title: str | None = None) -> str:
+    text = SYNTHETIC_REPORT.replace("{level}", level or "")
+    if level is None:
+        text = text.replace("本报告的风险等级为。\n", "")
+    if title:
+        text = text.replace("星辰半导体：先进封装放量，AI 芯片需求强劲", title)
+    return text
+
+
+def import_text_report(services: Services, actor: Actor, folder: Path, level: str | None = "中风险",
+                       title: str | None = None) -> int:
+    """Import a unique synthetic report through the real import path; return its id."""
+    n = next(_counter)
+    path = folder / f"report-{n}.txt"
+    path.write_text(report_text(level, title or f"星辰半导体第{n}期：先进封装放量，AI 芯片需求强劲")
+                    + f"\n编号 {n} {dt.datetime.now().isoformat()}\n", encoding="utf-8")
+    (result,) = services.reports.import_paths(actor, [path])
+    assert result.report is not None, result
+    return result.report

@@ -1,0 +1,160 @@
+"""Check, open, override and distribution lists through the services, on both backends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from suitcheck.domain.decision import Outcome, Reason
+from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied
+from tests.conftest import TODAY, add_client, staff
+from tests.fixtures import import_text_report
+
+
+@pytest.fixture
+def r4(services: Services, compliance: Actor, tmp_path: Path) -> int:
+    return import_text_report(services, compliance, tmp_path, level="中高风险")
+
+
+def test_check_decides_and_records(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
+    c5 = add_client(services, compliance, "A5", RiskProfile.C5)
+    c3 = add_client(services, compliance, "A3", RiskProfile.C3)
+    allowed = services.access.check(advisor, "A5", r4)
+    blocked = services.access.check(advisor, c3, r4)
+    assert allowed.decision.outcome is Outcome.ALLOW and allowed.investor_id == c5
+    assert blocked.decision.outcome is Outcome.BLOCK
+    assert blocked.decision.reasons == (Reason.PROFILE_BELOW_LEVEL,)
+    assert blocked.audit_id == allowed.audit_id + 1
+    d = blocked.to_dict()
+    assert {k: d[k] for k in ("decision", "reasons", "investor", "report", "profile", "level")} == {
+        "decision": "block", "reasons": ["profile-below-level"], "investor": c3, "report": r4,
+        "profile": "C3", "level": "R4"}
+    assert len(d["entry_hash"]) == 64
+    entries = services.audit.browse(compliance)
+    newest = entries[0]
+    assert (newest.action, newest.decision, newest.investor_id, newest.staff) == ("check", "block", c3, advisor.username)
+
+
+def test_unknown_client_or_report(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
+    add_client(services, compliance, "A1")
+    with pytest.raises(NotFound, match="No client"):
+        services.access.check(advisor, "nobody", r4)
+    with pytest.raises(NotFound, match="No report"):
+        services.access.check(advisor, "A1", 99999)
+    with pytest.raises(NotFound, match="No report"):
+        services.access.check(advisor, "A1", "R4; DROP TABLE report")
+
+
+def test_blocked_report_cannot_be_opened(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
+    add_client(services, compliance, "A2", RiskProfile.C2)
+    add_client(services, compliance, "A4", RiskProfile.C4)
+    with pytest.raises(PermissionDenied):
+        services.access.open_report(advisor, "A2", r4)
+    opened = services.access.open_report(advisor, "A4", r4)
+    assert "风险等级为中高风险" in opened.text and opened.original
+    actions = [e.action for e in services.audit.browse(compliance, limit=2)]
+    assert actions == ["open", "open-refused"]
+
+
+def test_expired_and_unassessed_clients_are_blocked(services: Services, compliance: Actor, advisor: Actor,
+                                                    tmp_path: Path) -> None:
+    r1 = import_text_report(services, compliance, tmp_path, level="低风险")
+    add_client(services, compliance, "OLD", RiskProfile.C5, days_ago=800)
+    add_client(services, compliance, "NEW", None, days_ago=None)
+    old = services.access.check(advisor, "OLD", r1)
+    new = services.access.check(advisor, "NEW", r1)
+    assert Reason.ASSESSMENT_EXPIRED in old.decision.reasons and not old.decision.allowed
+    assert new.decision.reasons == (Reason.ASSESSMENT_MISSING,)
+
+
+def test_new_assessment_replaces_expired_one(services: Services, compliance: Actor, advisor: Actor,
+                                             r4: int) -> None:
+    add_client(services, compliance, "X", RiskProfile.C5, days_ago=800)
+    assert not services.access.check(advisor, "X", r4).decision.allowed
+    services.investors.assess(compliance, "X", RiskProfile.C4, TODAY)
+    assert services.access.check(advisor, "X", r4).decision.allowed
+    # An older assessment recorded later does not displace the newer one.
+    services.investors.assess(compliance, "X", RiskProfile.C1, TODAY - dt.timedelta(days=10))
+    assert services.investors.get(advisor, "X").profile is RiskProfile.C4
+    assert len(services.investors.history(advisor, "X")) == 3
+
+
+def test_escalation_override_is_structured(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
+    add_client(services, compliance, "C2", RiskProfile.C2)
+    with pytest.raises(InvalidInput):  # policy off: nothing to override
+        services.access.record_override(advisor, "C2", r4, warning_version="W1", client_confirmed=True)
+    policy = services.policy.update(compliance, allow_escalation=True)
+    result = services.access.check(advisor, "C2", r4)
+    assert result.decision.outcome is Outcome.ALLOW_AFTER_WARNING
+    assert result.decision.policy_version == policy.version
+    with pytest.raises(PermissionDenied):
+        services.access.open_report(advisor, "C2", r4)
+    with pytest.raises(InvalidInput, match="not confirmed"):
+        services.access.record_override(advisor, "C2", r4, warning_version=policy.warning_version,
+                                        client_confirmed=False)
+    with pytest.raises(InvalidInput, match="not the current version"):
+        services.access.record_override(advisor, "C2", r4, warning_version="W0", client_confirmed=True)
+    services.access.record_override(advisor, "C2", r4, warning_version=policy.warning_version,
+                                    client_confirmed=True, recording_ref="REC-2026-0001")
+    assert services.access.open_report(advisor, "C2", r4).report_id == r4
+    override = next(e for e in services.audit.browse(compliance) if e.action == "override")
+    assert '"recording_ref":"REC-2026-0001"' in override.facts and '"warning_version":"W1"' in override.facts
+
+
+def test_lowest_category_cannot_be_escalated(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
+    services.policy.update(compliance, allow_escalation=True)
+    add_client(services, compliance, "LOW", RiskProfile.C1, lowest_category=True)
+    assert services.access.check(advisor, "LOW", r4).decision.outcome is Outcome.BLOCK
+
+
+def test_eligible_is_the_strict_table(services: Services, compliance: Actor, advisor: Actor, r4: int,
+                                      tmp_path: Path) -> None:
+    services.policy.update(compliance, allow_escalation=True)  # never widens a distribution list
+    add_client(services, compliance, "C4", RiskProfile.C4)
+    add_client(services, compliance, "C5", RiskProfile.C5)
+    add_client(services, compliance, "C3", RiskProfile.C3)
+    add_client(services, compliance, "EXP", RiskProfile.C5, days_ago=900)
+    add_client(services, compliance, "PRO", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
+    add_client(services, compliance, "LOW", RiskProfile.C5, lowest_category=True)
+    names = sorted(v.account for v in services.access.eligible(advisor, r4))
+    assert names == ["C4", "C5", "PRO"]
+    assert services.access.eligible_count(advisor, r4) == 3
+    r1 = import_text_report(services, compliance, tmp_path, level="低风险", title="宏观经济周报第二期")
+    assert sorted(v.account for v in services.access.eligible(advisor, r1)) == ["C3", "C4", "C5", "LOW", "PRO"]
+    unrated = import_text_report(services, compliance, tmp_path, level=None, title="未评级的报告一篇")
+    assert list(services.access.eligible(advisor, unrated)) == []
+
+
+clients = st.lists(
+    st.tuples(st.sampled_from(InvestorClass), st.none() | st.sampled_from(RiskProfile),
+              st.integers(-5, 900), st.booleans()),
+    min_size=1, max_size=12,
+)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(population=clients, level=st.sampled_from(RiskLevel))
+def test_eligible_sql_equals_decide_for_every_client(sqlite_services: Services, tmp_path_factory: pytest.TempPathFactory,
+                                                      population: list, level: RiskLevel) -> None:
+    """The SQL distribution list and per-client `decide` (strict policy) agree."""
+    services = sqlite_services
+    comp = staff(services, Role.COMPLIANCE)
+    run = tmp_path_factory.mktemp("r")
+    report = import_text_report(services, comp, run, level=level.label_zh, title=f"报告{run.name}")
+    accounts = []
+    for n, (cls, profile, days_ago, lowest) in enumerate(population):
+        account = f"{run.name}-{n}"
+        assessed = profile is not None and cls is not InvestorClass.PROFESSIONAL and days_ago >= 0
+        add_client(services, comp, account, profile if assessed else None, days_ago if assessed else None,
+                   investor_class=cls, lowest_category=lowest)
+        accounts.append(account)
+    eligible = {v.account for v in services.access.eligible(comp, report)}
+    expected = {a for a in accounts if services.access.check(comp, a, report).decision.allowed}
+    assert eligible & set(accounts) == expected

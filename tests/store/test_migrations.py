@@ -1,0 +1,91 @@
+"""Alembic migrations: an old store upgrades in place; the models match the head schema."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import text
+
+from suitcheck.domain.levels import RiskLevel
+from suitcheck.services import open_services
+from suitcheck.store.engine import create_store_engine, current_revision, head_revision, resolve_url, upgrade
+from suitcheck.store.models import Base
+from tests.conftest import FAST_HASHER, Clock
+
+
+def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path, clock: Clock) -> None:
+    """A store created by 0001 and filled the way that version wrote it reaches head:
+    clients keep their assessments (now also on the investor row), staff still log in,
+    and the audit chain written before the upgrade still verifies after it."""
+    db = tmp_path / "old.db"
+    engine = create_store_engine(resolve_url(str(db)))
+    upgrade(engine, "0001")
+    assert current_revision(engine) == "0001"
+    engine.dispose()
+
+    # Fill it through the services' own code paths where 0001 had the tables.
+    from argon2 import PasswordHasher
+    hashed = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("old password")
+    engine = create_store_engine(resolve_url(str(db)))
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO staff (id, username, display_name, role, password_hash, disabled, "
+                          "failed_logins, created_at) VALUES (1, 'old-admin', 'Old', 'compliance', :h, 0, 0, "
+                          "'2024-01-01 00:00:00')"), {"h": hashed})
+        conn.execute(text("INSERT INTO investor (id, account, name, investor_class, lowest_category, "
+                          "special_attention, created_at) VALUES (1, 'A1', '老客户', 'ordinary', 0, 0, "
+                          "'2024-01-01 00:00:00')"))
+        for profile, day in ((2, "2025-01-10"), (4, "2026-03-01"), (3, "2025-06-01")):
+            conn.execute(text("INSERT INTO assessment (investor_id, profile, assessed_on, lowest_category, "
+                              "recorded_by, recorded_at) VALUES (1, :p, :d, 0, 1, '2024-01-01 00:00:00')"),
+                         {"p": profile, "d": day})
+        conn.execute(text("INSERT INTO report (id, title, content_hash, source_name, source_kind, size, level, "
+                          "imported_at) VALUES (1, '旧报告', 'abc', 'old.txt', 'txt', 3, 4, '2024-01-01 00:00:00')"))
+    engine.dispose()
+    from suitcheck.audit import chain
+    from suitcheck.store.engine import Store
+
+    store = Store(create_store_engine(resolve_url(str(db))), resolve_url(str(db)))
+    with store.session() as session:
+        for n in range(3):
+            chain.append_entry(session, at=clock(), staff="old-admin", action="check", investor_id=1,
+                               report_id=1, decision="allow", reasons=["profile-covers-level"], facts={"n": n})
+    store.dispose()
+
+    services = open_services(str(db), clock=clock, hasher=FAST_HASHER)
+    try:
+        assert current_revision(services.store.engine) == head_revision()
+        actor = services.auth.login("old-admin", "old password")
+        client = services.investors.get(actor, "A1")
+        assert client.profile is not None and client.profile.code == "C4"  # the newest by date
+        assert client.assessed_on == dt.date(2026, 3, 1)
+        assert [h.profile.code for h in services.investors.history(actor, "A1")] == ["C2", "C4", "C3"]
+        assert services.reports.get(actor, 1).level is RiskLevel.R4
+        result = services.audit.verify(actor)
+        assert result.ok and result.count == 3
+        assert services.access.check(actor, "A1", 1).decision.allowed
+    finally:
+        services.close()
+
+
+def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
+    engine = create_store_engine(resolve_url(str(tmp_path / "s.db")))
+    upgrade(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "include_object": lambda obj, name, type_, *_: not (type_ == "table" and str(name).startswith("report_search")),
+            "compare_type": True,
+        })
+        diff = compare_metadata(context, Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_opening_twice_does_not_migrate_again(tmp_path: Path, clock: Clock) -> None:
+    db = str(tmp_path / "s.db")
+    open_services(db, clock=clock).close()
+    services = open_services(db, clock=clock)
+    assert current_revision(services.store.engine) == head_revision()
+    services.close()
