@@ -17,7 +17,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 APP_NAME = "suitcheck"
-BUSY_TIMEOUT_MS = 15_000
+BUSY_TIMEOUT_MS = int(os.environ.get("SUITCHECK_BUSY_TIMEOUT_MS", "15000"))
 
 
 class StoreError(Exception):

@@ -1,0 +1,207 @@
+"""The public contract: commands, JSON shapes, exit codes, one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fixtures import report_text
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def run(*args: str, db: Path | str | None = None, password: str | None = "demo", stdin: str | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SUITCHECK_") or k in (
+        "SUITCHECK_AUDIT_KEY", "SUITCHECK_LOG_DIR")}
+    if password is not None:
+        full_env["SUITCHECK_PASSWORD"] = password
+    full_env.update(env or {})
+    cmd = [sys.executable, "-m", "suitcheck", *args]
+    if db is not None:
+        cmd += ["--db", str(db)]
+    return subprocess.run(cmd, capture_output=True, text=True, input=stdin, env=full_env, cwd=ROOT, timeout=120)
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], code: int) -> None:
+    assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("suitcheck: "), result.stderr
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli") / "demo.db"
+    env = {"SUITCHECK_AUDIT_KEY": str(db.parent / "audit.key"), "SUITCHECK_LOG_DIR": str(db.parent / "log")}
+    result = run("seed-demo", db=db, password=None, env=env)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.fixture
+def demo_env(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(demo_db.parent / "audit.key"))
+    monkeypatch.setenv("SUITCHECK_LOG_DIR", str(demo_db.parent / "log"))
+    return demo_db
+
+
+def report_id(db: Path, title_part: str) -> str:
+    result = run("report", "list", "--json", "--user", "demo-advisor", db=db)
+    return str(next(r["id"] for r in json.loads(result.stdout) if title_part in r["title"]))
+
+
+def test_check_json_contract_and_exit_codes(demo_env: Path) -> None:
+    r4 = report_id(demo_env, "创业板")
+    allowed = run("check", "--investor", "880005", "--report", r4, "--json", "--user", "demo-advisor", db=demo_env)
+    assert allowed.returncode == 0, allowed.stderr
+    data = json.loads(allowed.stdout)
+    assert {"decision", "reasons", "investor", "report", "profile", "level", "audit_id", "entry_hash"} <= set(data)
+    assert (data["decision"], data["profile"], data["level"]) == ("allow", "C5", "R4")
+    assert data["report"] == int(r4) and isinstance(data["audit_id"], int) and len(data["entry_hash"]) == 64
+
+    blocked = run("check", "--investor", "880003", "--report", r4, "--json", "--user", "demo-advisor", db=demo_env)
+    assert blocked.returncode == 3
+    assert json.loads(blocked.stdout)["reasons"] == ["profile-below-level"]
+
+
+def test_unknown_client_or_report_exits_2(demo_env: Path) -> None:
+    assert_clean_error(run("check", "--investor", "nope", "--report", "1", "--user", "demo-advisor", db=demo_env), 2)
+    assert_clean_error(run("check", "--investor", "880001", "--report", "424242", "--user", "demo-advisor",
+                           db=demo_env), 2)
+
+
+def test_wrong_password_and_missing_user(demo_env: Path) -> None:
+    assert_clean_error(run("investor", "list", "--user", "demo-advisor", db=demo_env, password="nope"), 1)
+    assert_clean_error(run("investor", "list", db=demo_env), 2)
+    assert_clean_error(run("investor", "list", "--user", "demo-advisor", db=demo_env, password=None), 2)
+
+
+def test_investor_json_shapes(demo_env: Path) -> None:
+    listed = json.loads(run("investor", "list", "--json", "--user", "demo-advisor", db=demo_env).stdout)
+    assert len(listed) == 12
+    one = next(i for i in listed if i["account"] == "880006")
+    assert {"id", "account", "name", "class", "profile", "assessed", "assessment_valid"} <= set(one)
+    assert one["assessment_valid"] is False and one["profile"] == "C4"
+    assert all("********" in i["id_number"] for i in listed if i["id_number"])  # advisors see masked numbers
+
+
+def test_investor_add_validates_id_numbers(demo_env: Path) -> None:
+    result = run("investor", "add", "--account", "990001", "--name", "测试", "--id-number", "110105196108090312",
+                 "--user", "demo-compliance", db=demo_env)
+    assert_clean_error(result, 2)
+    assert "check character" in result.stderr
+    ok = run("investor", "add", "--account", "990002", "--name", "测试二", "--profile", "稳健型", "--assessed",
+             "2026-01-05", "--json", "--user", "demo-compliance", db=demo_env)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["profile"] == "C3"
+
+
+def test_advisor_cannot_add_clients(demo_env: Path) -> None:
+    result = run("investor", "add", "--account", "990003", "--name", "x", "--user", "demo-advisor", db=demo_env)
+    assert_clean_error(result, 1)
+    assert "may not" in result.stderr
+
+
+def test_eligible_list(demo_env: Path, tmp_path: Path) -> None:
+    r4 = report_id(demo_env, "创业板")
+    data = json.loads(run("eligible", "--report", r4, "--json", "--user", "demo-advisor", db=demo_env).stdout)
+    assert sorted(i["account"] for i in data) == ["880004", "880005", "880011"]
+    out = tmp_path / "list.csv"
+    result = run("eligible", "--report", r4, "--out", str(out), "--user", "demo-advisor", db=demo_env)
+    assert result.returncode == 0 and len(out.read_text(encoding="utf-8-sig").splitlines()) == 4
+
+
+def test_report_import_json_and_bad_files(demo_env: Path, tmp_path: Path) -> None:
+    (tmp_path / "good.txt").write_text(report_text("中风险", "CLI 导入测试报告标题一"), encoding="utf-8")
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 garbage garbage")
+    (tmp_path / "empty.txt").write_bytes(b"")
+    result = run("report", "import", str(tmp_path), "--json", "--user", "demo-compliance", db=demo_env)
+    rows = {Path(r["path"]).name: r for r in json.loads(result.stdout)}
+    assert rows["good.txt"]["status"] == "imported" and rows["good.txt"]["report"]
+    assert rows["bad.pdf"]["status"] == "failed" and rows["bad.pdf"]["reason"]
+    assert rows["empty.txt"]["status"] == "failed"
+    assert result.returncode == 1
+    again = run("report", "import", str(tmp_path / "good.txt"), "--json", "--user", "demo-compliance", db=demo_env)
+    assert json.loads(again.stdout)[0]["status"] == "duplicate"
+
+
+def test_search_with_query_syntax_never_errors(demo_env: Path) -> None:
+    for term in ['"', "*", "-", "NEAR", 'AI" OR "x', "芯", "AI", "(", "''"]:
+        result = run("report", "search", term, "--json", "--user", "demo-advisor", db=demo_env)
+        assert result.returncode == 0, (term, result.stderr)
+        json.loads(result.stdout)
+    hits = json.loads(run("report", "search", "芯片", "--json", "--user", "demo-advisor", db=demo_env).stdout)
+    assert any("芯片" in h["title"] for h in hits)
+
+
+def test_audit_export_and_verify(demo_env: Path, tmp_path: Path) -> None:
+    out = tmp_path / "audit.jsonl"
+    result = run("audit", "export", "--format", "jsonl", "--out", str(out), "--user", "demo-compliance", db=demo_env)
+    assert result.returncode == 0, result.stderr
+    assert run("audit", "verify", str(out), "--user", "demo-compliance", db=demo_env).returncode == 0
+    assert run("audit", "verify", "--user", "demo-compliance", db=demo_env).returncode == 0
+    out.write_text(out.read_text(encoding="utf-8").replace('"staff":"', '"staff":"x', 1), encoding="utf-8")
+    failed = run("audit", "verify", str(out), "--user", "demo-compliance", db=demo_env)
+    assert failed.returncode == 4 and "FAILED" in failed.stdout
+
+
+def test_verify_tampered_store_exits_4(tmp_path: Path, demo_env: Path) -> None:
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(demo_env) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("DROP TRIGGER audit_entry_no_update")
+    conn.execute("UPDATE audit_entry SET staff = 'nobody' WHERE seq = 3")
+    conn.close()
+    result = run("audit", "verify", "--json", "--user", "demo-compliance", db=db)
+    assert result.returncode == 4
+    assert json.loads(result.stdout)["bad_seq"] == 3
+
+
+def test_not_a_database_locked_and_missing_folder(tmp_path: Path) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(os.urandom(8192))
+    assert_clean_error(run("investor", "list", "--user", "x", db=garbage), 1)
+    locked = tmp_path / "locked.db"
+    assert run("init", db=locked).returncode == 0
+    holder = sqlite3.connect(locked, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        result = run("init", db=locked, env={"SUITCHECK_BUSY_TIMEOUT_MS": "300"})
+        assert_clean_error(result, 1)
+        assert "locked" in result.stderr
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    blocker = tmp_path / "a-file-not-a-folder"
+    blocker.write_text("x")
+    assert_clean_error(run("init", db=blocker / "x.db"), 1)
+
+
+def test_init_creates_the_first_admin(tmp_path: Path) -> None:
+    db = tmp_path / "new.db"
+    result = run("init", "--admin", "boss", "--json", db=db, password="first-password")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["admin"] == "boss"
+    again = run("init", "--admin", "other", db=db, password="first-password")
+    assert_clean_error(again, 2)
+    staff = run("staff", "list", "--json", "--user", "boss", db=db, password="first-password")
+    assert [s["username"] for s in json.loads(staff.stdout)] == ["boss"]
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("check", "--investor", "1", db=tmp_path / "x.db").returncode == 2
+    assert run("no-such-command").returncode == 2
+
+
+def test_version_lists_libraries() -> None:
+    out = run("--version").stdout
+    for name in ("suitcheck", "SQLAlchemy", "SQLite", "PySide6", "Qt"):
+        assert name in out
