@@ -189,27 +189,35 @@ def _stated_level(text: str) -> RiskLevel | None:
         return None
 
 
+def _is_type(line: str) -> bool:
+    return bool(_TYPE.match(line)) and len(line) <= 16 and "声明" not in line
+
+
+def _title_like(line: str) -> bool:
+    return (
+        len(line) >= 6
+        and not _RATING.search(line)
+        and not _RATING_ALONE.match(line)
+        and not (parse_date(line) is not None and len(line) <= 16)
+        and not re.match(r"^(分析师|研究员|电话|邮箱|事件|点评|证券研究报告|请务必|投资要点|SAC)", line)
+        and not _SAC.search(line)
+        and not re.fullmatch(r"[\d\s年月日:/.\-]+", line)
+    )
+
+
 def extract_metadata(raw_text: str) -> ReportMetadata:
     # No rejoining here: the patterns tolerate line breaks, and joining could glue a
     # title to the report-type line below it.
     text = normalize(raw_text)
     lines = text.split("\n")
     head = lines[:40]
-    report_type = next((ln for ln in head if _TYPE.match(ln) and len(ln) <= 16 and "声明" not in ln), None)
-    title = None
-    for ln in head:
-        if (
-            len(ln) >= 6
-            and ln != report_type
-            and not _RATING.search(ln)
-            and not _RATING_ALONE.match(ln)
-            and not (parse_date(ln) is not None and len(ln) <= 16)
-            and not re.match(r"^(分析师|研究员|电话|邮箱|事件|点评|证券研究报告|请务必|投资要点|SAC)", ln)
-            and not _SAC.search(ln)
-            and not re.fullmatch(r"[\d\s年月日:/.\-]+", ln)
-        ):
-            title = ln
-            break
+    candidates = [ln for ln in head if _title_like(ln)]
+    title = candidates[0] if candidates else None
+    if len(candidates) > 1 and _is_type(candidates[0]) and not _is_type(candidates[1]):
+        title = candidates[1]  # the report type was printed above the title
+    after = head[head.index(title) + 1 :] if title else head
+    report_type = next((ln for ln in after if _is_type(ln) and ln != title), None) or next(
+        (ln for ln in head if _is_type(ln) and ln != title), None)
     date_line = next((ln for ln in head if re.fullmatch(r"\s*" + _DATE_PATTERNS[0].pattern + r"\s*", ln)), None)
     published = parse_date(date_line) if date_line else parse_date("\n".join(head))
     return ReportMetadata(

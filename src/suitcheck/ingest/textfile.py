@@ -23,9 +23,13 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
                 raise IngestError("bad-encoding", f"The file starts like {encoding} but is not valid {encoding}.") from exc
-    if data.count(b"\x00") > len(data) // 4:
-        # UTF-16 without a BOM: every ASCII character carries a zero byte.
-        for encoding in ("utf-16-le", "utf-16-be"):
+    zeros = data.count(b"\x00")
+    if zeros:
+        # UTF-16 without a BOM: ASCII characters carry a zero byte, at odd offsets in
+        # little-endian text and even ones in big-endian. Text in any 8-bit encoding has none.
+        odd = data[1::2].count(b"\x00")
+        guesses = ("utf-16-le", "utf-16-be") if odd >= zeros - odd else ("utf-16-be", "utf-16-le")
+        for encoding in guesses:
             try:
                 text = data.decode(encoding)
             except UnicodeDecodeError:
@@ -40,6 +44,8 @@ def decode_text(data: bytes) -> tuple[str, str]:
             continue
         if _mostly_text(text):
             return text, "gbk" if encoding == "gb18030" else encoding
+    if sum(1 for b in data if b < 32 and b not in b"\r\n\t\f") > len(data) // 100:
+        raise IngestError("binary", "The file is binary data, not text.")
     raise IngestError("bad-encoding", "The file is neither UTF-8, GBK nor UTF-16 text.")
 
 
