@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
-from suitcheck import __version__
+from suitcheck.about import version_text
 from suitcheck.domain.levels import InvestorClass, RiskLevel
 from suitcheck.domain.roles import Role
 from suitcheck.logs import setup_logging
@@ -411,23 +411,6 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
     "init": cmd_init, "seed-demo": cmd_seed_demo, "investor": cmd_investor, "report": cmd_report,
     "check": cmd_check, "eligible": cmd_eligible, "audit": cmd_audit, "staff": cmd_staff, "policy": cmd_policy,
 }
-
-
-def version_text() -> str:
-    import sqlite3
-
-    import sqlalchemy
-
-    lines = [f"suitcheck {__version__}", f"Python {sys.version.split()[0]}",
-             f"SQLAlchemy {sqlalchemy.__version__}", f"SQLite {sqlite3.sqlite_version}"]
-    try:
-        import PySide6
-        from PySide6 import QtCore
-
-        lines += [f"PySide6 {PySide6.__version__}", f"Qt {QtCore.qVersion()}"]
-    except ImportError:
-        lines.append("PySide6 not installed")
-    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,0 +1,93 @@
+"""Start the desktop: open the store off the GUI thread, first run, login, main window."""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import Callable
+from types import TracebackType
+
+from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from suitcheck.gui.dialogs import FirstRunDialog, LoginDialog
+from suitcheck.gui.errors import show_error
+from suitcheck.gui.i18n import SETTINGS_KEY, Translations, preferred_language
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui.workers import Job, Runner
+from suitcheck.services import Services
+
+log = logging.getLogger(__name__)
+
+
+class DesktopApp:
+    """Owns the services and the one main window; handles switching user and language."""
+
+    def __init__(self, app: QApplication, settings: QSettings, demo: bool) -> None:
+        self.app, self.settings, self.demo = app, settings, demo
+        self.translations = Translations(app)
+        self.translations.apply(preferred_language(settings))
+        self.services: Services | None = None
+        self.window: MainWindow | None = None
+        self.runner = Runner()
+
+    def open(self, services_factory: Callable[[], Services]) -> None:
+        # Opening may migrate an old store: do it off the GUI thread.
+        self.runner.start(Job(services_factory), self._opened, self._failed_to_open)
+
+    def _failed_to_open(self, exc: BaseException) -> None:
+        show_error(None, exc)
+        self.app.exit(1)
+
+    def _opened(self, services: Services) -> None:
+        self.services = services
+        if not services.auth.has_staff() and FirstRunDialog(services).exec() != QDialog.DialogCode.Accepted:
+            self.app.exit(0)
+            return
+        self.login()
+
+    def login(self) -> None:
+        assert self.services is not None
+        dialog = LoginDialog(self.services, demo=self.demo)
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+            if self.window is None:
+                self.app.exit(0)
+            return
+        if self.window is not None:
+            self.window.close()
+            self.window.deleteLater()
+        self.window = MainWindow(self.services, dialog.actor, self.settings, demo=self.demo)
+        self.window.switch_user_requested.connect(self.login)
+        self.window.language_requested.connect(self.set_language)
+        self.window.show()
+        print("suitcheck: main window shown", flush=True)
+
+    def set_language(self, language: str) -> None:
+        self.settings.setValue(SETTINGS_KEY, language)
+        if not self.translations.apply(language):
+            QMessageBox.warning(self.window, "suitcheck", QCoreApplication.translate("Errors", "The translation could not be loaded."))
+
+
+def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+    log.error("unhandled exception", exc_info=(kind, exc, tb))
+    try:
+        show_error(QApplication.activeWindow(), exc)
+    except Exception:  # noqa: BLE001 - never let the hook itself crash the program
+        pass
+
+
+def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exit_after: float | None = None) -> int:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("suitcheck")
+    app.setOrganizationName("suitcheck")
+    sys.excepthook = _excepthook
+    desktop = DesktopApp(app, QSettings(), demo)  # type: ignore[arg-type]
+    QTimer.singleShot(0, lambda: desktop.open(services_factory))
+    if exit_after is not None:
+        # For smoke tests of frozen builds: prove the window comes up, then leave.
+        QTimer.singleShot(int(exit_after * 1000), lambda: (
+            [w.close() for w in app.topLevelWidgets()], app.exit(0)))
+    code = app.exec()
+    if desktop.services is not None:
+        desktop.services.close()
+    return code

@@ -1,0 +1,80 @@
+"""The large allow / block panel with reasons in plain words and the rule that applies."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+
+from suitcheck.domain.decision import Outcome
+from suitcheck.gui import texts
+from suitcheck.services.access import CheckResult
+
+STYLES = {
+    None: ("#5f6368", "#f1f3f4"),
+    Outcome.ALLOW: ("#ffffff", "#1e7b34"),
+    Outcome.BLOCK: ("#ffffff", "#b3261e"),
+    Outcome.ALLOW_AFTER_WARNING: ("#1f1f1f", "#f2b705"),
+}
+
+
+class DecisionPanel(QFrame):
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("decisionPanel")
+        self.setFrameShape(QFrame.Shape.StyledPanel)
+        self.verdict = QLabel(self)
+        self.verdict.setObjectName("verdict")
+        self.verdict.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        font = self.verdict.font()
+        font.setPointSize(22)
+        font.setBold(True)
+        self.verdict.setFont(font)
+        self.summary = QLabel(self)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary.setWordWrap(True)
+        self.reasons = QLabel(self)
+        self.reasons.setObjectName("reasons")
+        self.reasons.setWordWrap(True)
+        self.reasons.setTextFormat(Qt.TextFormat.RichText)
+        self.rule = QLabel(self)
+        self.rule.setWordWrap(True)
+        self.footer = QLabel(self)
+        self.footer.setObjectName("auditFooter")
+        self.footer.setStyleSheet("color: palette(mid);")
+        layout = QVBoxLayout(self)
+        for widget in (self.verdict, self.summary, self.reasons, self.rule, self.footer):
+            layout.addWidget(widget)
+        layout.addStretch(1)
+        self.result: CheckResult | None = None
+        self.show_hint(None)
+
+    def _paint(self, outcome: Outcome | None) -> None:
+        fg, bg = STYLES[outcome]
+        self.verdict.setStyleSheet(f"color: {fg}; background: {bg}; border-radius: 6px; padding: 10px;")
+
+    def show_hint(self, text: str | None) -> None:
+        self.result = None
+        self._paint(None)
+        self.verdict.setText(self.tr("No decision yet"))
+        self.summary.setText(text or self.tr("Select a client and a report to see whether the client may read it."))
+        self.verdict.setAccessibleName(self.verdict.text())
+        for label in (self.reasons, self.rule, self.footer):
+            label.clear()
+
+    def show_result(self, result: CheckResult, client: str, report: str) -> None:
+        self.result = result
+        d = result.decision
+        self._paint(d.outcome)
+        self.verdict.setText(texts.outcome_text(d.outcome))
+        self.verdict.setAccessibleName(texts.outcome_text(d.outcome))
+        self.summary.setText(self.tr("{client} — {report}").format(client=client, report=report))
+        items = "".join(f"<li>{texts.reason_text(r)}</li>" for r in d.reasons)
+        self.reasons.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
+        profile = texts.class_text(d.investor_class.value) if d.investor_class.value == "professional" else (
+            texts.profile_text(d.profile))
+        self.rule.setText(self.tr("Client: {profile} · Report: {level} · Assessment: {state} · Policy v{version}")
+                          .format(profile=profile, level=texts.level_text(d.level),
+                                  state=texts.state_text(d.assessment_state), version=d.policy_version)
+                          + ("\n" + texts.rule_text(d.profile, d.level) if d.investor_class.follows_table else ""))
+        self.footer.setText(self.tr("Recorded as audit entry {n} · {hash}").format(
+            n=result.audit_id, hash=result.entry_hash[:16] + "…"))

@@ -1,0 +1,74 @@
+"""Show errors a clerk can act on, in their language; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.logs import log_path
+from suitcheck.services.errors import (
+    AuthenticationFailed,
+    Conflict,
+    InvalidInput,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StoreUnavailable,
+)
+from suitcheck.store.engine import StoreError
+
+log = logging.getLogger(__name__)
+
+HEADLINES = {
+    PermissionDenied: QT_TRANSLATE_NOOP("Errors", "Your role may not do this."),
+    AuthenticationFailed: QT_TRANSLATE_NOOP("Errors", "Login failed."),
+    NotFound: QT_TRANSLATE_NOOP("Errors", "Not found."),
+    InvalidInput: QT_TRANSLATE_NOOP("Errors", "Please check the input."),
+    Conflict: QT_TRANSLATE_NOOP("Errors", "This already exists."),
+    StoreUnavailable: QT_TRANSLATE_NOOP("Errors", "The store cannot be used right now."),
+    StoreError: QT_TRANSLATE_NOOP("Errors", "The store cannot be opened."),
+    ServiceError: QT_TRANSLATE_NOOP("Errors", "The action could not be completed."),
+}
+
+INGEST_REASONS = {
+    "corrupt": QT_TRANSLATE_NOOP("Import", "The PDF is damaged and cannot be read."),
+    "encrypted": QT_TRANSLATE_NOOP("Import", "The PDF is encrypted; save an unprotected copy and import that."),
+    "no-text": QT_TRANSLATE_NOOP("Import", "The PDF has no text layer (a scanned image?); it needs OCR first."),
+    "not-pdf": QT_TRANSLATE_NOOP("Import", "The file is not a PDF."),
+    "empty": QT_TRANSLATE_NOOP("Import", "The file is empty."),
+    "too-large": QT_TRANSLATE_NOOP("Import", "The file is larger than 100 MB."),
+    "binary": QT_TRANSLATE_NOOP("Import", "The file is binary data, not text."),
+    "bad-encoding": QT_TRANSLATE_NOOP("Import", "The file is neither UTF-8, GBK nor UTF-16 text."),
+    "unsupported": QT_TRANSLATE_NOOP("Import", "Only .pdf and .txt files can be imported."),
+    "unreadable": QT_TRANSLATE_NOOP("Import", "The file cannot be read."),
+    "missing": QT_TRANSLATE_NOOP("Import", "The file does not exist."),
+    "duplicate": QT_TRANSLATE_NOOP("Import", "The same file was imported before."),
+    "unrated": QT_TRANSLATE_NOOP("Import", "No risk level is stated; compliance must rate it before anyone may read it."),
+}
+
+
+def headline(exc: BaseException) -> str:
+    for kind in type(exc).__mro__:
+        if kind in HEADLINES:
+            return translated("Errors", HEADLINES[kind])  # type: ignore[index]
+    return QCoreApplication.translate("Errors", "Sorry, something went wrong.")
+
+
+def show_error(parent: QWidget | None, exc: BaseException) -> None:
+    """Expected errors: headline in the UI language plus the detail. Anything else:
+    logged with its traceback, and a short apology naming the log file."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(QCoreApplication.translate("Errors", "suitcheck"))
+    if isinstance(exc, (ServiceError, StoreError)):
+        box.setText(headline(exc))
+        box.setInformativeText(str(exc))
+    else:
+        log.error("unexpected error shown to the user", exc_info=exc)
+        box.setText(QCoreApplication.translate("Errors", "Sorry, something went wrong."))
+        box.setInformativeText(QCoreApplication.translate("Errors", "The details were written to the log file:\n{path}").format(path=log_path()))
+    box.setObjectName("errorBox")
+    box.exec()

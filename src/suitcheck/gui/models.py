@@ -1,0 +1,244 @@
+"""Thin Qt table models over service results, filled lazily a page at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Generic, TypeVar
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from suitcheck.audit.export import ExportRow
+from suitcheck.domain.decision import AssessmentState, Outcome
+from suitcheck.gui import texts
+from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.services.investors import InvestorView
+from suitcheck.services.reports import ImportResult, ReportView
+
+RawRole = Qt.ItemDataRole.UserRole + 1  # the sortable raw value of a cell
+ObjectRole = Qt.ItemDataRole.UserRole + 2  # the row's backing object
+
+T = TypeVar("T")
+Index = QModelIndex | QPersistentModelIndex
+Fetch = Callable[[int, int], Sequence[T]]
+
+RED, AMBER, GREEN = QColor("#b3261e"), QColor("#9a6700"), QColor("#1e7b34")
+
+
+class PagedTableModel(QAbstractTableModel, Generic[T]):
+    """Rows come from `fetch(offset, limit)`; more are fetched as the view scrolls."""
+
+    PAGE = 200
+    HEADERS: tuple[str, ...] = ()
+    CONTEXT = "Columns"
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._rows: list[T] = []
+        self._fetch: Fetch[T] | None = None
+        self._exhausted = True
+
+    # -- filling ------------------------------------------------------------------------
+    def set_rows(self, rows: Sequence[T], fetch: Fetch[T] | None = None) -> None:
+        """Show a first page (fetched elsewhere, e.g. in a worker) and how to get more."""
+        self.beginResetModel()
+        self._rows = list(rows)
+        self._fetch = fetch
+        self._exhausted = fetch is None or len(rows) < self.PAGE
+        self.endResetModel()
+
+    def canFetchMore(self, parent: Index = QModelIndex()) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = QModelIndex()) -> None:
+        if parent.isValid() or self._exhausted or self._fetch is None:
+            return
+        more = list(self._fetch(len(self._rows), self.PAGE))
+        self._exhausted = len(more) < self.PAGE
+        if more:
+            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(more) - 1)
+            self._rows.extend(more)
+            self.endInsertRows()
+
+    def row_object(self, row: int) -> T:
+        return self._rows[row]
+
+    def objects(self) -> list[T]:
+        return list(self._rows)
+
+    # -- Qt interface -------------------------------------------------------------------
+    def rowCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return translated(self.CONTEXT, self.HEADERS[section]) if 0 <= section < len(self.HEADERS) else None
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+            return None
+        obj = self._rows[index.row()]
+        if role == ObjectRole:
+            return obj
+        return self.cell(obj, index.column(), role)
+
+    def cell(self, obj: T, column: int, role: int) -> Any:
+        raise NotImplementedError
+
+    def retranslate(self) -> None:
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(self.HEADERS) - 1))
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self.HEADERS) - 1))
+
+
+class InvestorTableModel(PagedTableModel[InvestorView]):
+    ACCOUNT, NAME, PROFILE, STATE, ASSESSED = range(5)
+    HEADERS = (QT_TRANSLATE_NOOP("Columns", "Account"), QT_TRANSLATE_NOOP("Columns", "Name"),
+               QT_TRANSLATE_NOOP("Columns", "Profile"), QT_TRANSLATE_NOOP("Columns", "Assessment"),
+               QT_TRANSLATE_NOOP("Columns", "Assessed on"))
+
+    def cell(self, v: InvestorView, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, RawRole):
+            raw = role == RawRole
+            if column == self.ACCOUNT:
+                return v.account
+            if column == self.NAME:
+                return v.name
+            if column == self.PROFILE:
+                if v.investor_class.value == "professional":
+                    return 9 if raw else texts.class_text("professional")
+                return (int(v.profile) if v.profile else 0) if raw else texts.profile_text(v.profile)
+            if column == self.STATE:
+                if v.investor_class.value == "professional":
+                    return "" if raw else "—"
+                return v.assessment_state.value if raw else texts.state_text(v.assessment_state)
+            if column == self.ASSESSED:
+                return v.assessed_on.isoformat() if v.assessed_on else ""
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
+            if v.investor_class.value != "professional" and not v.assessment_state.usable:
+                return QBrush(RED)
+            if v.assessment_state is AssessmentState.EXPIRING_SOON:
+                return QBrush(AMBER)
+        return None
+
+
+class ReportTableModel(PagedTableModel[ReportView]):
+    VERDICT, DATE, LEVEL, TITLE, PUBLISHER, RATING = range(6)
+    HEADERS = (QT_TRANSLATE_NOOP("Columns", "For client"), QT_TRANSLATE_NOOP("Columns", "Date"),
+               QT_TRANSLATE_NOOP("Columns", "Level"), QT_TRANSLATE_NOOP("Columns", "Title"),
+               QT_TRANSLATE_NOOP("Columns", "Publisher"), QT_TRANSLATE_NOOP("Columns", "Rating"))
+    _SYMBOL = {Outcome.ALLOW: "✔", Outcome.BLOCK: "✘", Outcome.ALLOW_AFTER_WARNING: "!"}
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self._verdicts: dict[int, Outcome] = {}
+
+    def set_verdicts(self, verdicts: dict[int, Outcome]) -> None:
+        self._verdicts = dict(verdicts)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, self.VERDICT), self.index(len(self._rows) - 1, self.VERDICT))
+
+    def add_verdicts(self, verdicts: dict[int, Outcome]) -> None:
+        self.set_verdicts({**self._verdicts, **verdicts})
+
+    def verdict(self, report_id: int) -> Outcome | None:
+        return self._verdicts.get(report_id)
+
+    def cell(self, r: ReportView, column: int, role: int) -> Any:
+        verdict = self._verdicts.get(r.id)
+        if role in (Qt.ItemDataRole.DisplayRole, RawRole):
+            raw = role == RawRole
+            if column == self.VERDICT:
+                if verdict is None:
+                    return "" if not raw else -1
+                return ["block", "allow-after-warning", "allow"].index(verdict.value) if raw else (
+                    f"{self._SYMBOL[verdict]} {texts.outcome_text(verdict)}")
+            if column == self.DATE:
+                return r.published_on.isoformat() if r.published_on else ""
+            if column == self.LEVEL:
+                return (int(r.level) if r.level else 0) if raw else texts.level_text(r.level) + (
+                    " ⚠" if r.open_findings else "")
+            if column == self.TITLE:
+                return r.title
+            if column == self.PUBLISHER:
+                return r.publisher or ""
+            if column == self.RATING:
+                return f"{r.rating[1]}（{r.rating[2]}）" if r.rating and r.rating[2] else (r.rating[1] if r.rating else "")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == self.VERDICT and verdict is not None:
+                return QBrush({Outcome.ALLOW: GREEN, Outcome.BLOCK: RED}.get(verdict, AMBER))
+            if column == self.LEVEL and (r.level is None or r.open_findings):
+                return QBrush(RED)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.LEVEL and r.open_findings:
+            return "\n".join(f"{f.code}: {f.detail}" for f in r.open_findings)
+        return None
+
+
+class AuditTableModel(PagedTableModel[ExportRow]):
+    SEQ, TIME, STAFF, ACTION, CLIENT, REPORT, DECISION, HASH = range(8)
+    HEADERS = (QT_TRANSLATE_NOOP("Columns", "No."), QT_TRANSLATE_NOOP("Columns", "Time (local)"),
+               QT_TRANSLATE_NOOP("Columns", "Staff"), QT_TRANSLATE_NOOP("Columns", "Action"),
+               QT_TRANSLATE_NOOP("Columns", "Client"), QT_TRANSLATE_NOOP("Columns", "Report"),
+               QT_TRANSLATE_NOOP("Columns", "Decision"), QT_TRANSLATE_NOOP("Columns", "Entry hash"))
+
+    def cell(self, e: ExportRow, column: int, role: int) -> Any:
+        if role not in (Qt.ItemDataRole.DisplayRole, RawRole):
+            return None
+        if column == self.SEQ:
+            return e.seq
+        if column == self.TIME:
+            return e.at if role == RawRole else _local_time(e.at)
+        if column == self.STAFF:
+            return e.staff
+        if column == self.ACTION:
+            return e.action
+        if column == self.CLIENT:
+            return " ".join(x for x in (e.client_account, e.client_name) if x)
+        if column == self.REPORT:
+            return e.report_title or (str(e.report_id) if e.report_id else "")
+        if column == self.DECISION:
+            return e.decision or ""
+        return e.entry_hash[:16] + "…"
+
+
+def _local_time(stamp: str) -> str:
+    import datetime as dt
+
+    moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+class ImportResultsModel(PagedTableModel[ImportResult]):
+    FILE, STATUS, REASON = range(3)
+    HEADERS = (QT_TRANSLATE_NOOP("Columns", "File"), QT_TRANSLATE_NOOP("Columns", "Result"),
+               QT_TRANSLATE_NOOP("Columns", "Reason"))
+    STATUS_TEXT = {
+        "imported": QT_TRANSLATE_NOOP("Import", "imported"),
+        "duplicate": QT_TRANSLATE_NOOP("Import", "duplicate (already imported)"),
+        "needs-rating": QT_TRANSLATE_NOOP("Import", "imported, needs rating"),
+        "failed": QT_TRANSLATE_NOOP("Import", "failed"),
+    }
+
+    def append(self, result: ImportResult) -> None:
+        self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows))
+        self._rows.append(result)
+        self.endInsertRows()
+
+    def cell(self, r: ImportResult, column: int, role: int) -> Any:
+        from pathlib import Path
+
+        if role in (Qt.ItemDataRole.DisplayRole, RawRole):
+            if column == self.FILE:
+                return Path(r.path).name
+            if column == self.STATUS:
+                return r.status if role == RawRole else translated("Import", self.STATUS_TEXT[r.status])
+            return r.reason or ""
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS:
+            return QBrush({"failed": RED, "needs-rating": AMBER}.get(r.status, GREEN))
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.FILE:
+            return r.path
+        return None

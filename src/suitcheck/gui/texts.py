@@ -1,0 +1,87 @@
+"""Plain-language words for the domain's codes. Domain code returns codes; only here do
+they become text, through Qt Linguist."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication
+
+from suitcheck.domain.decision import AssessmentState, Outcome, Reason
+from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+
+REASONS = {
+    Reason.PROFILE_COVERS_LEVEL: QT_TRANSLATE_NOOP("Reasons", "The client's risk profile covers this report's risk level."),
+    Reason.PROFILE_BELOW_LEVEL: QT_TRANSLATE_NOOP("Reasons", "The report's risk level is above what the client's risk profile allows."),
+    Reason.PROFESSIONAL_INVESTOR: QT_TRANSLATE_NOOP("Reasons", "Professional investor: not bound by the suitability table."),
+    Reason.REPORT_UNRATED: QT_TRANSLATE_NOOP("Reasons", "The report has no risk level yet; compliance must rate it before anyone may read it."),
+    Reason.ASSESSMENT_MISSING: QT_TRANSLATE_NOOP("Reasons", "The client has never been assessed; a risk assessment is needed first."),
+    Reason.ASSESSMENT_EXPIRED: QT_TRANSLATE_NOOP("Reasons", "The client's risk assessment has expired; re-assess the client first."),
+    Reason.ASSESSMENT_FUTURE_DATED: QT_TRANSLATE_NOOP("Reasons", "The assessment date lies in the future; correct the client's record."),
+    Reason.ASSESSMENT_EXPIRING_SOON: QT_TRANSLATE_NOOP("Reasons", "The client's assessment expires soon; arrange a re-assessment."),
+    Reason.LOWEST_CATEGORY: QT_TRANSLATE_NOOP("Reasons", "The client is in the lowest risk-tolerance category: only low-risk (R1) reports, under any procedure."),
+    Reason.WARNING_REQUIRED: QT_TRANSLATE_NOOP("Reasons", "Only if the client insists after the special risk warning, and confirms it."),
+    Reason.SPECIAL_ATTENTION_AGE: QT_TRANSLATE_NOOP("Reasons", "Caution: an older client needs special attention."),
+    Reason.SPECIAL_ATTENTION_FLAG: QT_TRANSLATE_NOOP("Reasons", "Caution: this client is marked for special attention."),
+}
+
+OUTCOMES = {
+    Outcome.ALLOW: QT_TRANSLATE_NOOP("Outcomes", "ALLOWED"),
+    Outcome.BLOCK: QT_TRANSLATE_NOOP("Outcomes", "BLOCKED"),
+    Outcome.ALLOW_AFTER_WARNING: QT_TRANSLATE_NOOP("Outcomes", "ONLY AFTER WARNING"),
+}
+
+STATES = {
+    AssessmentState.VALID: QT_TRANSLATE_NOOP("States", "valid"),
+    AssessmentState.EXPIRING_SOON: QT_TRANSLATE_NOOP("States", "expiring soon"),
+    AssessmentState.EXPIRED: QT_TRANSLATE_NOOP("States", "EXPIRED"),
+    AssessmentState.NEVER_ASSESSED: QT_TRANSLATE_NOOP("States", "never assessed"),
+    AssessmentState.FUTURE_DATED: QT_TRANSLATE_NOOP("States", "future date (invalid)"),
+}
+
+CLASSES = {
+    "ordinary": QT_TRANSLATE_NOOP("Classes", "ordinary"),
+    "professional": QT_TRANSLATE_NOOP("Classes", "professional"),
+    "professional-as-ordinary": QT_TRANSLATE_NOOP("Classes", "professional, treated as ordinary"),
+}
+
+
+def reason_text(reason: Reason) -> str:
+    return translated("Reasons", REASONS[reason])
+
+
+def outcome_text(outcome: Outcome) -> str:
+    return translated("Outcomes", OUTCOMES[outcome])
+
+
+def state_text(state: AssessmentState) -> str:
+    return translated("States", STATES[state])
+
+
+def class_text(value: str) -> str:
+    return translated("Classes", CLASSES.get(value, value))
+
+
+def chinese_ui() -> bool:
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Outcomes", "ALLOWED") != "ALLOWED"
+
+
+def level_text(level: RiskLevel | None) -> str:
+    if level is None:
+        return QCoreApplication.translate("Levels", "unrated")
+    return f"{level.code} {level.label_zh if chinese_ui() else level.label_en}"
+
+
+def profile_text(profile: RiskProfile | None) -> str:
+    if profile is None:
+        return "—"
+    return f"{profile.code} {profile.label_zh if chinese_ui() else profile.label_en}"
+
+
+def rule_text(profile: RiskProfile | None, level: RiskLevel | None) -> str:
+    """The row of the 5x5 table that applies, in words."""
+    if profile is None or level is None:
+        return ""
+    return QCoreApplication.translate("Rules", "Rule: a {profile} client may use reports up to {max}.").format(
+        profile=profile_text(profile), max=level_text(profile.max_level))

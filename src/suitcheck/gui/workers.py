@@ -1,0 +1,72 @@
+"""Run service calls off the GUI thread (QThreadPool) and deliver results by signal."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+log = logging.getLogger(__name__)
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)
+    progress = Signal(int, int, object)
+
+
+class Job(QRunnable):
+    """One background call. `fn` receives `progress(n, total, item)` and `cancelled()`
+    keyword arguments when `with_progress` is set."""
+
+    def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any) -> None:
+        super().__init__()
+        self.signals = _Signals()
+        self._fn, self._args, self._kwargs = fn, args, kwargs
+        self._with_progress = with_progress
+        self._cancel = threading.Event()
+        self.setAutoDelete(False)  # the caller keeps a reference until `done`/`failed`
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def run(self) -> None:
+        kwargs = dict(self._kwargs)
+        if self._with_progress:
+            kwargs["progress"] = lambda n, total, item=None: self.signals.progress.emit(n, total, item)
+            kwargs["cancelled"] = self._cancel.is_set
+        try:
+            result = self._fn(*self._args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - delivered to the GUI thread, shown there
+            if not _expected(exc):
+                log.exception("background job failed")
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+def _expected(exc: BaseException) -> bool:
+    from suitcheck.services.errors import ServiceError
+
+    return isinstance(exc, ServiceError)
+
+
+class Runner:
+    """Keeps jobs alive until they finish; one per window."""
+
+    def __init__(self, pool: QThreadPool | None = None) -> None:
+        self._pool = pool or QThreadPool.globalInstance()
+        self._jobs: set[Job] = set()
+
+    def start(self, job: Job, on_done: Callable[[Any], None], on_failed: Callable[[BaseException], None]) -> Job:
+        self._jobs.add(job)
+        job.signals.done.connect(lambda result: (self._jobs.discard(job), on_done(result)))
+        job.signals.failed.connect(lambda exc: (self._jobs.discard(job), on_failed(exc)))
+        self._pool.start(job)
+        return job
+
+    def wait(self, msecs: int = 30_000) -> bool:
+        return self._pool.waitForDone(msecs)
