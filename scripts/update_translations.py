@@ -48,17 +48,28 @@ def unfinished(ts: Path) -> list[str]:
 
 
 def main() -> int:
+    """Without --check: update the .ts files in place and rebuild the .qm files.
+    With --check: work on temporary copies and fail when a GUI string has no
+    translation or the shipped .qm is older than its .ts; the tree is not touched."""
+    import tempfile
+
     check = "--check" in sys.argv
     status = 0
-    for language in LANGUAGES:
-        ts = TRANSLATIONS / f"suitcheck_{language}.ts"
-        lupdate(ts, language)
-        missing = unfinished(ts)
-        if missing:
-            print(f"{ts.name}: {len(missing)} strings without a translation:", *missing, sep="\n  ")
-            status = 1
-        if not check:
-            lrelease(ts)
+    with tempfile.TemporaryDirectory() as scratch:
+        for language in LANGUAGES:
+            shipped = TRANSLATIONS / f"suitcheck_{language}.ts"
+            ts = Path(scratch) / shipped.name if check else shipped
+            if check:
+                shutil.copy(shipped, ts)
+            lupdate(ts, language)
+            missing = unfinished(ts)
+            if missing:
+                print(f"{ts.name}: {len(missing)} strings without a translation:", *missing, sep="\n  ")
+                status = 1
+            qm = lrelease(ts if check else shipped)
+            if check and qm.read_bytes() != shipped.with_suffix(".qm").read_bytes():
+                print(f"{shipped.with_suffix('.qm').name} is out of date: run scripts/update_translations.py")
+                status = 1
     return status
 
 

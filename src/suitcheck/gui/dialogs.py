@@ -285,7 +285,7 @@ class ImportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("importDialog")
         self.services, self.actor = services, actor
-        self.runner = Runner()
+        self.runner = Runner(self)
         self.job: Job | None = None
         self.setWindowTitle(self.tr("Import reports"))
         self.resize(860, 480)
@@ -550,7 +550,7 @@ class AuditDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("auditDialog")
         self.services, self.actor = services, actor
-        self.runner = Runner()
+        self.runner = Runner(self)
         self.setWindowTitle(self.tr("Audit log"))
         self.resize(1100, 600)
         self.model = AuditTableModel(self)
@@ -622,7 +622,7 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("exportDialog")
         self.services, self.actor = services, actor
-        self.runner = Runner()
+        self.runner = Runner(self)
         self.setWindowTitle(self.tr("Export audit log"))
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")

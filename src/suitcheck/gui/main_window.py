@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.services, self.actor, self.settings, self.demo = services, actor, settings, demo
         self.setObjectName("mainWindow")
-        self.runner = Runner()
+        self.runner = Runner(self)
         self.client: InvestorView | None = None
         self.report: ReportView | None = None
         self._generation = {"clients": 0, "reports": 0}

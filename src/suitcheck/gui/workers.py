@@ -7,6 +7,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+import shiboken6
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
@@ -55,16 +56,32 @@ def _expected(exc: BaseException) -> bool:
 
 
 class Runner:
-    """Keeps jobs alive until they finish; one per window."""
+    """Keeps jobs alive until they finish; one per window. Results that arrive after the
+    owning window was destroyed are dropped instead of touching deleted widgets."""
 
-    def __init__(self, pool: QThreadPool | None = None) -> None:
+    def __init__(self, owner: QObject | None = None, pool: QThreadPool | None = None) -> None:
+        self._owner = owner
         self._pool = pool or QThreadPool.globalInstance()
         self._jobs: set[Job] = set()
 
+    def _alive(self) -> bool:
+        return self._owner is None or shiboken6.isValid(self._owner)
+
     def start(self, job: Job, on_done: Callable[[Any], None], on_failed: Callable[[BaseException], None]) -> Job:
         self._jobs.add(job)
-        job.signals.done.connect(lambda result: (self._jobs.discard(job), on_done(result)))
-        job.signals.failed.connect(lambda exc: (self._jobs.discard(job), on_failed(exc)))
+
+        def done(result: Any) -> None:
+            self._jobs.discard(job)
+            if self._alive():
+                on_done(result)
+
+        def failed(exc: BaseException) -> None:
+            self._jobs.discard(job)
+            if self._alive():
+                on_failed(exc)
+
+        job.signals.done.connect(done)
+        job.signals.failed.connect(failed)
         self._pool.start(job)
         return job
 

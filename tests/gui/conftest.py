@@ -1,0 +1,66 @@
+"""GUI fixtures: offscreen Qt, a demo store, a main window built on it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import pytest  # noqa: E402
+from PySide6.QtCore import QSettings  # noqa: E402
+from PySide6.QtWidgets import QMessageBox  # noqa: E402
+
+from suitcheck.gui.main_window import MainWindow  # noqa: E402
+from suitcheck.services import Actor, Services  # noqa: E402
+from suitcheck.services.demo import seed_demo  # noqa: E402
+from tests.conftest import FAST_HASHER, Clock, make_services  # noqa: E402
+
+
+@pytest.fixture
+def demo_services(tmp_path: Path, clock: Clock) -> Iterator[Services]:
+    services = make_services(str(tmp_path / "demo.db"), clock)
+    services.auth = type(services.auth)(services.ctx, FAST_HASHER)
+    seed_demo(services)
+    yield services
+    services.close()
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Record message boxes instead of blocking on them."""
+    shown: list[tuple[str, str]] = []
+
+    def fake_exec(box: QMessageBox) -> int:
+        shown.append((box.text(), box.informativeText()))
+        return 0
+
+    monkeypatch.setattr(QMessageBox, "exec", fake_exec)
+    return shown
+
+
+def login(services: Services, name: str) -> Actor:
+    return services.auth.login(name, "demo")
+
+
+@pytest.fixture
+def window_for(qtbot, demo_services: Services, settings: QSettings):  # type: ignore[no-untyped-def]
+    windows: list[MainWindow] = []
+
+    def build(user: str = "demo-advisor") -> MainWindow:
+        window = MainWindow(demo_services, login(demo_services, user), settings, demo=True)
+        qtbot.addWidget(window)
+        window.show()
+        qtbot.waitUntil(lambda: window.report_model.rowCount() > 0 and window.client_model.rowCount() > 0)
+        windows.append(window)
+        return window
+
+    yield build
+    for w in windows:
+        w.runner.wait()

@@ -1,0 +1,114 @@
+"""Dialogs driven through their widgets: login, import a folder, export and verify, override."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import QDialogButtonBox
+
+from suitcheck.domain.decision import Outcome
+from suitcheck.gui.dialogs import ExportDialog, ImportDialog, LoginDialog, OverrideDialog, RatingDialog
+from suitcheck.services import Services
+from suitcheck.services.audit_log import AuditFilter
+from tests.fixtures import report_text
+from tests.gui.conftest import login
+from tests.gui.test_main_window import find_client, pick_report
+
+
+def test_login_dialog(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    dialog = LoginDialog(demo_services, demo=True)
+    qtbot.addWidget(dialog)
+    assert "demo-compliance" in dialog.findChild(type(dialog.message), "demoLogins").text()
+    qtbot.keyClicks(dialog.username, "demo-advisor")
+    qtbot.keyClicks(dialog.password, "wrong")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.actor is None and "wrong" in dialog.message.text() and dialog.password.text() == ""
+    qtbot.keyClicks(dialog.password, "demo")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert dialog.actor is not None and dialog.actor.username == "demo-advisor"
+
+
+def test_login_screen_outside_demo_lists_no_logins(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    dialog = LoginDialog(demo_services, demo=False)
+    qtbot.addWidget(dialog)
+    assert dialog.findChild(type(dialog.message), "demoLogins") is None
+
+
+def test_import_a_folder_and_see_results(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report_text("中风险", "导入对话框测试报告一"), encoding="utf-8")
+    (folder / "b.txt").write_text(report_text(None, "导入对话框测试报告二"), encoding="utf-8")
+    (folder / "c.pdf").write_bytes(b"%PDF-1.4 broken")
+    dialog = ImportDialog(demo_services, login(demo_services, "demo-compliance"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.start([folder])
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+    statuses = {Path(r.path).name: r.status for r in dialog.model.objects()}
+    assert statuses == {"a.txt": "imported", "b.txt": "needs-rating", "c.pdf": "failed"}
+    assert "1 imported, 1 need a rating, 0 duplicates, 1 failed" in dialog.summary.text()
+    assert dialog.progress.value() == 3
+
+
+def test_rating_dialog_rates_an_unrated_report(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    compliance = login(demo_services, "demo-compliance")
+    dialog = RatingDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    titles = [r.title for r in dialog.model.objects()]
+    assert any("芯片" in t for t in titles) and any("港股" in t for t in titles)
+    row = next(i for i, t in enumerate(titles) if "芯片" in t)
+    dialog.view.selectRow(row)
+    dialog.level.setCurrentIndex(2)  # R3
+    dialog.findChild(type(dialog.level).__mro__[0].__base__ or object, "setLevel")  # noqa: B018
+    from PySide6.QtWidgets import QPushButton
+
+    dialog.findChild(QPushButton, "setLevel").click()
+    assert all("芯片" not in r.title for r in dialog.model.objects())
+
+
+def test_export_the_audit_log(qtbot, demo_services: Services, tmp_path: Path, message_boxes) -> None:  # type: ignore[no-untyped-def]
+    compliance = login(demo_services, "demo-compliance")
+    dialog = ExportDialog(demo_services, compliance, AuditFilter())
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.all_time.setChecked(True)
+    out = tmp_path / "audit.csv"
+    dialog.destination.setText(str(out))
+    dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "Exported" in dialog.message.text(), timeout=10_000)
+    assert out.exists() and (tmp_path / "audit.csv.manifest.json").exists()
+    assert demo_services.audit.verify_file(compliance, out).ok
+    # A destination that cannot be written: a message, and nothing else changes.
+    dialog2 = ExportDialog(demo_services, compliance, AuditFilter())
+    qtbot.addWidget(dialog2)
+    dialog2.destination.setText(str(tmp_path / "missing-folder" / "x.csv"))
+    dialog2.box.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=10_000)
+    assert "does not exist" in message_boxes[-1][1]
+
+
+def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "创业板")
+    assert window.decision.result is not None
+    assert window.decision.result.decision.outcome is Outcome.ALLOW_AFTER_WARNING
+    assert window.override_button.isVisible() and not window.open_button.isEnabled()
+    assert window.client is not None and window.report is not None
+    dialog = OverrideDialog(demo_services, window.actor, window.client, window.report, window)
+    qtbot.addWidget(dialog)
+    assert not dialog.ok.isEnabled()
+    dialog.told.setChecked(True)
+    assert not dialog.ok.isEnabled()  # a checkbox alone proves nothing
+    dialog.confirmed.setChecked(True)
+    dialog.recording.setText("SL-001")
+    dialog.ok.click()
+    window._overrides.add((window.client.id, window.report.id))
+    window._update_actions()
+    assert window.open_button.isEnabled()
+    window.open_report()
+    compliance_actions = [e.action for e in demo_services.audit.browse(compliance, limit=5)]
+    assert compliance_actions[:2] == ["open", "override"]

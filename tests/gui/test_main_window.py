@@ -1,0 +1,237 @@
+"""Drive the real window: find a client, pick a report, see and act on the decision."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+
+from suitcheck.domain.decision import Outcome
+from suitcheck.gui.dialogs import ReportViewer
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.services import Services
+
+
+def find_client(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
+    window.client_search.clear()
+    qtbot.keyClicks(window.client_search, text)
+    qtbot.waitUntil(lambda: window.client is not None and window.client.account == text, timeout=5000)
+
+
+def pick_report(qtbot, window: MainWindow, title_part: str) -> None:  # type: ignore[no-untyped-def]
+    model = window.report_model
+    row = next(r for r in range(model.rowCount()) if title_part in model.row_object(r).title)
+    view_row = window.report_proxy.mapFromSource(model.index(row, 0)).row()
+    rect = window.reports_view.visualRect(window.report_proxy.index(view_row, 2))
+    qtbot.mouseClick(window.reports_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.report is not None and title_part in window.report.title)
+
+
+def double_click_report(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    index = window.reports_view.currentIndex()
+    rect = window.reports_view.visualRect(index)
+    qtbot.mouseDClick(window.reports_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def audit_actions(services: Services) -> list[str]:
+    compliance = services.auth.login("demo-compliance", "demo")
+    return [e.action for e in services.audit.browse(compliance, limit=20)]
+
+
+def test_find_client_pick_report_see_decision(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "创业板")  # R4
+    assert window.decision.result is not None
+    assert window.decision.result.decision.outcome is Outcome.BLOCK
+    assert window.decision.verdict.text() == "BLOCKED"
+    assert "above what the client's risk profile allows" in window.decision.reasons.text()
+    assert "R3" in window.decision.rule.text()
+    # The at-a-glance column marks every row for this client.
+    qtbot.waitUntil(lambda: all(window.report_model.verdict(r.id) is not None for r in window.report_model.objects()))
+    pick_report(qtbot, window, "银行业")  # R3
+    assert window.decision.verdict.text() == "ALLOWED"
+    assert window.open_button.isEnabled()
+
+
+def test_blocked_report_cannot_be_opened_any_way(qtbot, window_for, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880001")  # C1
+    pick_report(qtbot, window, "创业板")
+    assert window.decision.result is not None and window.decision.result.decision.outcome is Outcome.BLOCK
+    opened_before = audit_actions(demo_services).count("open")
+    assert not window.open_button.isEnabled() and not window.open_action.isEnabled()
+    double_click_report(qtbot, window)
+    QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Open))
+    window.open_action.trigger()  # even a disabled action triggered programmatically
+    window.open_report()
+    qtbot.wait(50)
+    assert not window.findChildren(ReportViewer)
+    assert audit_actions(demo_services).count("open") == opened_before
+    assert "may not be opened" in window.statusBar().currentMessage()
+
+
+def test_allowed_report_opens_by_double_click(qtbot, window_for, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880005")  # C5
+    pick_report(qtbot, window, "创业板")
+    assert window.decision.verdict.text() == "ALLOWED"
+    double_click_report(qtbot, window)
+    qtbot.waitUntil(lambda: bool(window.findChildren(ReportViewer)))
+    viewer = window.findChildren(ReportViewer)[0]
+    assert "创业板" in viewer.text.toPlainText()
+    assert audit_actions(demo_services)[0] == "open"
+
+
+def test_enter_records_a_check(qtbot, window_for, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880002")
+    pick_report(qtbot, window, "利率债")
+    first = window.decision.result
+    assert first is not None
+    window.reports_view.setFocus()
+    qtbot.keyClick(window.reports_view, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.decision.result is not None and window.decision.result.audit_id > first.audit_id)
+    assert audit_actions(demo_services)[0] == "check"
+
+
+def test_expired_client_is_shown_unmistakably_and_blocked(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880006")
+    assert "EXPIRED" in window.client_details.text() and "#b3261e" in window.client_details.text()
+    pick_report(qtbot, window, "稳增长")  # R1, below the C4 profile
+    assert window.decision.verdict.text() == "BLOCKED"
+    assert "expired" in window.decision.reasons.text()
+
+
+def type_chinese(widget, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Chinese arrives from the input method as a committed string, not as key codes."""
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    event = QInputMethodEvent()
+    event.setCommitString(text)
+    QApplication.sendEvent(widget, event)
+
+
+def test_report_search_as_you_type(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    type_chinese(window.report_search, "算力")
+    assert window.report_search.text() == "算力"
+    qtbot.waitUntil(lambda: window.report_model.rowCount() == 1)
+    assert "算力" in window.report_model.row_object(0).title
+    window.report_search.clear()
+    qtbot.waitUntil(lambda: window.report_model.rowCount() == 7)
+    window.level_filter.setCurrentIndex(window.level_filter.findData("unrated"))
+    qtbot.waitUntil(lambda: window.report_model.rowCount() == 1)
+    assert window.report_model.row_object(0).level is None
+
+
+def test_search_with_query_syntax_shows_no_error(qtbot, window_for, message_boxes) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    for text in ('"', "*", "AND -", 'NEAR("a" "b")'):
+        window.report_search.setText(text)
+        window.refresh_reports()
+        qtbot.wait(100)
+    window.runner.wait()
+    qtbot.wait(50)
+    assert message_boxes == []
+
+
+def test_advisor_does_not_see_compliance_actions(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    advisor = window_for("demo-advisor")
+    assert not advisor.import_action.isVisible() and not advisor.audit_action.isVisible()
+    assert not advisor.compliance_menu.menuAction().isVisible()
+    compliance = window_for("demo-compliance")
+    assert compliance.import_action.isVisible() and compliance.audit_action.isVisible()
+
+
+def test_language_switches_without_restart(qtbot, window_for, qapp) -> None:  # type: ignore[no-untyped-def]
+    from suitcheck.gui.i18n import Translations
+
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "创业板")
+    translations = Translations(qapp)
+    try:
+        assert translations.apply("zh_CN")
+        qtbot.waitUntil(lambda: window.decision.verdict.text() == "禁止阅读")
+        assert window.check_button.text() == "核查 (Enter)"
+        assert window.report_model.headerData(3, Qt.Orientation.Horizontal) == "标题"
+        assert "风险等级高于" in window.decision.reasons.text()
+    finally:
+        translations.apply("en")
+    qtbot.waitUntil(lambda: window.decision.verdict.text() == "BLOCKED")
+
+
+def test_window_layout_persists(qtbot, window_for, settings) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    window.resize(1200, 700)
+    window.reports_view.setColumnWidth(3, 333)
+    window.close()
+    assert settings.value("window/geometry") is not None
+    again = window_for()
+    assert again.reports_view.columnWidth(3) >= 333 or again.reports_view.horizontalHeader().sectionResizeMode(3)
+
+
+def test_service_failure_shows_a_message_not_a_traceback(qtbot, window_for, message_boxes,
+                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from suitcheck.services.errors import StoreUnavailable
+
+    window = window_for()
+    find_client(qtbot, window, "880003")
+
+    def locked(*_: object, **__: object) -> None:
+        raise StoreUnavailable("The store /x/y.db is locked by another program; try again in a moment.")
+
+    monkeypatch.setattr(window.services.access, "check", locked)
+    pick_report(qtbot, window, "银行业")
+    assert message_boxes and "locked" in message_boxes[-1][1]
+    assert window.decision.result is None and not window.open_button.isEnabled()
+
+
+def test_unexpected_error_is_logged_and_apologised_for(qtbot, message_boxes, isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
+    import logging
+
+    from suitcheck.gui.errors import show_error
+    from suitcheck.logs import setup_logging
+
+    path = setup_logging()
+    show_error(None, ZeroDivisionError("boom"))
+    logging.getLogger().handlers[0].flush()
+    assert "Sorry" in message_boxes[-1][0] and str(path) in message_boxes[-1][1]
+    assert "ZeroDivisionError" in Path(str(path)).read_text(encoding="utf-8")
+
+
+def test_idle_lock_hides_the_window_and_asks_for_the_password(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from suitcheck.gui.dialogs import LockDialog
+
+    window = window_for()
+    seen: list[bool] = []
+
+    def unlock() -> None:
+        dialogs = [w for w in QApplication.topLevelWidgets() if isinstance(w, LockDialog) and w.isVisible()]
+        if not dialogs:  # not up yet: look again shortly
+            QTimer.singleShot(20, unlock)
+            return
+        dialog = dialogs[0]
+        window.idle_timer.setInterval(600_000)  # do not lock again straight after unlocking
+        seen.append(window.centralWidget().isVisible())
+        dialog.password.setText("wrong")
+        dialog.accept()
+        seen.append(dialog.isVisible())  # still locked after a wrong password
+        dialog.password.setText("demo")
+        dialog.accept()
+
+    QTimer.singleShot(20, unlock)
+    window.idle_timer.setInterval(10)
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
+    assert seen == [False, True]
+    qtbot.waitUntil(lambda: window.centralWidget().isVisible())

@@ -1,0 +1,53 @@
+"""The Qt models pass qtmodeltester and fetch lazily."""
+
+from __future__ import annotations
+
+from suitcheck.gui.models import AuditTableModel, InvestorTableModel, ReportTableModel
+from suitcheck.services import Services
+from tests.gui.conftest import login
+
+
+def test_models_pass_qtmodeltester(qtmodeltester, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    compliance = login(demo_services, "demo-compliance")
+    investors = InvestorTableModel()
+    investors.set_rows(demo_services.investors.search(compliance))
+    qtmodeltester.check(investors)
+    reports = ReportTableModel()
+    reports.set_rows(demo_services.reports.search(compliance))
+    reports.set_verdicts(demo_services.access.preview(compliance, "880003", [r.id for r in reports.objects()]))
+    qtmodeltester.check(reports)
+    audit = AuditTableModel()
+    audit.set_rows(demo_services.audit.browse(compliance))
+    qtmodeltester.check(audit)
+
+
+def test_lazy_fetching(demo_services: Services) -> None:
+    compliance = login(demo_services, "demo-compliance")
+    calls: list[tuple[int, int]] = []
+
+    def fetch(offset: int, limit: int) -> list:  # type: ignore[type-arg]
+        calls.append((offset, limit))
+        return demo_services.investors.search(compliance, limit=limit, offset=offset)
+
+    model = InvestorTableModel()
+    model.PAGE = 5
+    model.set_rows(fetch(0, 5), fetch)
+    assert model.rowCount() == 5 and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 10 and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 12 and not model.canFetchMore()
+    assert calls == [(0, 5), (5, 5), (10, 5)]
+    assert [model.row_object(i).account for i in range(12)] == sorted(model.row_object(i).account for i in range(12))
+
+
+def test_translations_are_complete() -> None:
+    """Every string the GUI shows has a Chinese translation in the shipped .ts/.qm."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    result = subprocess.run([sys.executable, str(root / "scripts" / "update_translations.py"), "--check"],
+                            capture_output=True, text=True, cwd=root)
+    assert result.returncode == 0, result.stdout + result.stderr
