@@ -10,7 +10,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import Connection, func, insert, select, text
 from sqlalchemy.orm import Session
 
 from suitcheck.store.models import AuditCheckpoint, AuditEntry
@@ -65,14 +65,33 @@ def checkpoint_mac(key: bytes, seq: int, head_hash: str, at: str) -> str:
     return hmac.new(key, f"{seq}:{head_hash}:{at}".encode(), hashlib.sha256).hexdigest()
 
 
-def _lock_chain(session: Session) -> None:
+# Built once: the check path runs these thousands of times, and SQLAlchemy caches the
+# compiled form per statement object.
+_HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+_INSERT = insert(AuditEntry.__table__)
+
+
+def _lock_chain(conn: Connection) -> None:
     # SQLite: the transaction began with BEGIN IMMEDIATE, so we already hold the write lock.
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+
+
+def _connection(target: Session | Connection) -> Connection:
+    if isinstance(target, Session):
+        target.flush()  # pending ORM changes of the same unit of work go first
+        return target.connection()
+    return target
+
+
+@dataclasses.dataclass(frozen=True)
+class Appended:
+    seq: int
+    entry_hash: str
 
 
 def append_entry(
-    session: Session,
+    session: Session | Connection,
     *,
     at: dt.datetime,
     staff: str,
@@ -83,12 +102,14 @@ def append_entry(
     reasons: Sequence[str] = (),
     facts: Mapping[str, Any] | None = None,
     key: bytes | None = None,
-) -> AuditEntry:
-    """Append one entry inside the caller's transaction; it commits with the caller's change."""
-    _lock_chain(session)
-    head = session.execute(
-        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+) -> Appended:
+    """Append one entry inside the caller's transaction; it commits with the caller's change.
+
+    Plain Core statements: this runs for every check, and the ORM unit of work would
+    cost more than the commit itself."""
+    conn = _connection(session)
+    _lock_chain(conn)
+    head = conn.execute(_HEAD).first()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
     stamp = utc_stamp(at)
     reasons_json = canonical_json(list(reasons))
@@ -96,40 +117,27 @@ def append_entry(
     digest = entry_hash(
         canonical_entry(seq, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json, prev)
     )
-    entry = AuditEntry(
-        seq=seq,
-        at=stamp,
-        staff=staff,
-        action=action,
-        investor_id=investor_id,
-        report_id=report_id,
-        decision=decision,
-        reasons=reasons_json,
-        facts=facts_json,
-        prev_hash=prev,
-        entry_hash=digest,
-    )
-    session.add(entry)
-    session.flush()
+    conn.execute(_INSERT, {
+        "seq": seq, "at": stamp, "staff": staff, "action": action, "investor_id": investor_id,
+        "report_id": report_id, "decision": decision, "reasons": reasons_json, "facts": facts_json,
+        "prev_hash": prev, "entry_hash": digest,
+    })
     if key is not None and seq % CHECKPOINT_EVERY == 0:
-        write_checkpoint(session, key, seq, digest, at)
-    return entry
+        write_checkpoint(conn, key, seq, digest, at)
+    return Appended(seq, digest)
 
 
-def write_checkpoint(session: Session, key: bytes, seq: int, head_hash: str, at: dt.datetime) -> None:
+def write_checkpoint(conn: Session | Connection, key: bytes, seq: int, head_hash: str, at: dt.datetime) -> None:
     stamp = utc_stamp(at)
-    session.add(
-        AuditCheckpoint(seq=seq, entry_hash=head_hash, at=stamp, mac=checkpoint_mac(key, seq, head_hash, stamp))
-    )
-    session.flush()
+    _connection(conn).execute(insert(AuditCheckpoint.__table__).values(
+        seq=seq, entry_hash=head_hash, at=stamp, mac=checkpoint_mac(key, seq, head_hash, stamp)))
 
 
 def checkpoint_head(session: Session, key: bytes, at: dt.datetime) -> tuple[int, str] | None:
     """Sign the current head (used by exports and on demand). None for an empty chain."""
-    _lock_chain(session)
-    head = session.execute(
-        select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
-    ).first()
+    conn = _connection(session)
+    _lock_chain(conn)
+    head = conn.execute(_HEAD).first()
     if head is None:
         return None
     write_checkpoint(session, key, head[0], head[1], at)

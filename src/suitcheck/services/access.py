@@ -17,8 +17,8 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, PermissionDenied
-from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view
-from suitcheck.services.reports import find_report
+from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
+from suitcheck.services.reports import find_report, report_level
 from suitcheck.store.models import AuditEntry, Investor, Report
 
 
@@ -88,17 +88,17 @@ class AccessService:
     def check(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> CheckResult:
         """Decide and record, in one transaction: no decision exists without its audit entry."""
         self._ctx.require(actor, Permission.CHECK_ACCESS)
-        with self._ctx.transaction() as session:
-            investor = find_investor(session, investor_ref)
-            report = find_report(session, report_ref)
-            policy = self._ctx.policy(session)
-            decision = _decide(session, investor, report, self._ctx.today(), policy)
+        with self._ctx.core_transaction() as conn:
+            investor = resolve_investor(conn, investor_ref)
+            report_id, level = report_level(conn, report_ref)
+            policy = self._ctx.policy(conn)
+            decision = decide(investor_facts(investor), ReportFacts(level), self._ctx.today(), policy)
             entry = self._ctx.audit(
-                session, actor, "check", investor_id=investor.id, report_id=report.id,
+                conn, actor, "check", investor_id=investor.id, report_id=report_id,
                 decision=decision.outcome.value, reasons=[r.value for r in decision.reasons],
                 facts={**decision.facts(), "account": investor.account},
             )
-            return CheckResult(decision, investor.id, report.id, entry.seq, entry.entry_hash)
+            return CheckResult(decision, investor.id, report_id, entry.seq, entry.entry_hash)
 
     def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
         """Outcomes for many reports at once, for the at-a-glance column; not recorded,

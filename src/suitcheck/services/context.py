@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -12,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
@@ -74,9 +75,19 @@ class ServiceContext:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
 
+    @contextmanager
+    def core_transaction(self) -> Iterator[Connection]:
+        """A unit of work on a plain connection, for hot paths that need no ORM objects."""
+        try:
+            with self.store.engine.begin() as conn:
+                yield conn
+        except sa_exc.DBAPIError as exc:
+            log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
+            raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
+
     def audit(
         self,
-        session: Session,
+        session: Session | Connection,
         actor: Actor,
         action: str,
         *,
@@ -85,7 +96,7 @@ class ServiceContext:
         decision: str | None = None,
         reasons: Sequence[str] = (),
         facts: Mapping[str, Any] | None = None,
-    ) -> chain.AuditEntry:
+    ) -> chain.Appended:
         return chain.append_entry(
             session,
             at=self.now(),
@@ -108,15 +119,24 @@ class ServiceContext:
                        investor_id=target.get("investor_id"), report_id=target.get("report_id"))
         raise PermissionDenied(f"Your role ({actor.role.value}) may not do this ({permission.value}).")
 
-    def policy(self, session: Session) -> Policy:
+    def policy(self, session: Session | Connection) -> Policy:
         """The newest policy version; the built-in default when none was ever stored."""
-        row = session.execute(
-            select(PolicyVersion).order_by(PolicyVersion.version.desc()).limit(1)
-        ).scalar_one_or_none()
+        conn = session.connection() if isinstance(session, Session) else session
+        row = conn.execute(_NEWEST_POLICY).first()
         if row is None:
             return Policy()
         try:
-            return Policy.from_json(row.document)
+            return _parse_policy(row.document)
         except PolicyError as exc:
             # Fail closed: a damaged policy must not silently fall back to defaults.
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
+
+
+_NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(
+    PolicyVersion.version.desc()).limit(1)
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_policy(document: str) -> Policy:
+    # Versions are immutable, so a document always parses to the same policy.
+    return Policy.from_json(document)

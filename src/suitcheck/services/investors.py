@@ -5,7 +5,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from sqlalchemy import Select, func, or_, select
+from typing import Any
+
+from sqlalchemy import Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.domain.decision import (
@@ -75,7 +77,8 @@ class AssessmentView:
                 "note": self.note}
 
 
-def investor_facts(investor: Investor) -> InvestorFacts:
+def investor_facts(investor: Investor | Any) -> InvestorFacts:
+    """From an Investor or a row of FACT_COLUMNS."""
     return InvestorFacts(
         investor_class=InvestorClass(investor.investor_class),
         profile=RiskProfile(investor.current_profile) if investor.current_profile else None,
@@ -104,22 +107,39 @@ def make_view(investor: Investor, today: dt.date, policy: Policy, full_id: bool)
     )
 
 
-def find_investor(session: Session, ref: str | int) -> Investor:
-    """By account number, or by the numeric id the JSON output shows; never a guess."""
+FACT_COLUMNS = (Investor.id, Investor.account, Investor.investor_class, Investor.current_profile,
+                Investor.current_assessed_on, Investor.lowest_category, Investor.birth_date,
+                Investor.special_attention)
+
+
+_BY_ACCOUNT = select(*FACT_COLUMNS).where(Investor.account == bindparam("account")).limit(2)
+_BY_ACCOUNT_OR_ID = select(*FACT_COLUMNS).where(
+    or_(Investor.account == bindparam("account"), Investor.id == bindparam("id"))).limit(2)
+
+
+def resolve_investor(session: Session | Connection, ref: str | int) -> Any:
+    """The client's fact columns, by account number or by the numeric id the JSON output
+    shows; never a guess. `acct:` forces the account reading."""
     text_ref = str(ref).strip()
-    by_account = session.execute(select(Investor).where(Investor.account == text_ref)).scalar_one_or_none()
-    by_id = session.get(Investor, int(text_ref)) if text_ref.isdigit() and len(text_ref) < 10 else None
-    if by_account and by_id and by_account.id != by_id.id:
+    conn = session.connection() if isinstance(session, Session) else session
+    if text_ref.startswith("acct:"):
+        rows = conn.execute(_BY_ACCOUNT, {"account": text_ref[5:]}).all()
+    elif text_ref.isdigit() and len(text_ref) < 10:
+        rows = conn.execute(_BY_ACCOUNT_OR_ID, {"account": text_ref, "id": int(text_ref)}).all()
+    else:
+        rows = conn.execute(_BY_ACCOUNT, {"account": text_ref}).all()
+    if len(rows) > 1:
         raise InvalidInput(f"{text_ref!r} is both an account number and another client's id; "
                            "give the account number with a leading 'acct:'.")
-    if text_ref.startswith("acct:"):
-        by_account = session.execute(
-            select(Investor).where(Investor.account == text_ref[5:])).scalar_one_or_none()
-        by_id = None
-    found = by_account or by_id
-    if found is None:
+    if not rows:
         raise NotFound(f"No client has the account number or id {text_ref!r}.")
-    return found
+    return rows[0]
+
+
+def find_investor(session: Session, ref: str | int) -> Investor:
+    investor = session.get(Investor, resolve_investor(session, ref).id)
+    assert investor is not None
+    return investor
 
 
 def parse_profile(text: str) -> RiskProfile:

@@ -8,7 +8,7 @@ import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
@@ -105,6 +105,19 @@ def find_report(session: Session, ref: str | int) -> Report:
     if report is None:
         raise NotFound(f"No report has the id {text_ref!r}.")
     return report
+
+
+_LEVEL = select(Report.id, Report.level).where(Report.id == bindparam("id"))
+
+
+def report_level(conn: Connection, ref: str | int) -> tuple[int, RiskLevel | None]:
+    """(id, level) without loading the report: the check's hot path."""
+    text_ref = str(ref).strip()
+    row = conn.execute(_LEVEL, {"id": int(text_ref)}).first() if (
+        text_ref.isdigit() and len(text_ref) < 10) else None
+    if row is None:
+        raise NotFound(f"No report has the id {text_ref!r}.")
+    return row.id, RiskLevel(row.level) if row.level else None
 
 
 def report_view(report: Report) -> ReportView:

@@ -1,0 +1,108 @@
+"""Synthetic data at scale for the benchmarks: clients, reports (with search index), audit chain.
+
+Bulk inserts go straight through SQLAlchemy Core (the services would record an audit
+entry per row, which is right for real use and far too slow for a million rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from sqlalchemy import insert, text
+
+from suitcheck.audit.chain import GENESIS_HASH, canonical_entry, canonical_json, entry_hash, utc_stamp
+from suitcheck.store import search
+from suitcheck.store.engine import Store
+from suitcheck.store.models import AuditEntry, Investor, Report, ReportContent
+
+SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
+GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
+SUBJECTS = ["半导体", "芯片", "银行", "保险", "券商", "白酒", "医药", "光伏", "锂电", "汽车", "地产", "钢铁",
+            "煤炭", "军工", "传媒", "游戏", "AI", "算力", "通信", "家电", "农业", "债券", "宏观", "港股", "期货"]
+TYPES = ["行业点评", "公司点评", "深度报告", "周报", "月报", "策略报告"]
+RATINGS = ["买入", "增持", "持有", "超配", "标配", None]
+
+
+def clients(store: Store, count: int, seed: int = 1, batch: int = 20_000) -> None:
+    rng = random.Random(seed)
+    today = dt.date.today()
+    now = dt.datetime.now(dt.UTC)
+    with store.engine.begin() as conn:
+        rows = []
+        for n in range(count):
+            cls = "professional" if rng.random() < 0.03 else "ordinary"
+            assessed = None if rng.random() < 0.05 or cls == "professional" else today - dt.timedelta(
+                days=rng.randint(0, 1000))
+            rows.append({
+                "account": f"B{n:09d}", "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                "investor_class": cls, "lowest_category": rng.random() < 0.02, "special_attention": False,
+                "created_at": now, "current_profile": rng.randint(1, 5) if assessed else None,
+                "current_assessed_on": assessed,
+            })
+            if len(rows) == batch:
+                conn.execute(insert(Investor.__table__), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(Investor.__table__), rows)
+
+
+def report_text(rng: random.Random, n: int, body_chars: int) -> tuple[str, str]:
+    subject = rng.choice(SUBJECTS)
+    title = f"{subject}{rng.choice(['景气', '需求', '估值', '政策', '产能'])}跟踪第{n}期：{rng.choice(SUBJECTS)}方向展望"
+    words = [rng.choice(SUBJECTS) + rng.choice(["需求回暖", "价格承压", "订单增长", "库存下降", "盈利修复"])
+             for _ in range(body_chars // 6)]
+    return title, "，".join(words) + "。"
+
+
+def reports(store: Store, count: int, seed: int = 2, body_chars: int = 300, batch: int = 2_000) -> None:
+    rng = random.Random(seed)
+    now = dt.datetime.now(dt.UTC)
+    start = dt.date.today() - dt.timedelta(days=3 * 365)
+    with store.engine.begin() as conn:
+        first_id = (conn.execute(text("SELECT coalesce(max(id), 0) FROM report")).scalar() or 0) + 1
+        for offset in range(0, count, batch):
+            rows, contents, index = [], [], []
+            for k in range(offset, min(count, offset + batch)):
+                rid = first_id + k
+                title, body = report_text(rng, rid, body_chars)
+                rating = rng.choice(RATINGS)
+                rows.append({"id": rid, "title": title, "publisher": rng.choice(["示例证券", "样本证券", "测试证券"]),
+                             "published_on": start + dt.timedelta(days=rng.randint(0, 3 * 365)),
+                             "report_type": rng.choice(TYPES), "level": rng.choice([1, 2, 3, 3, 3, 4, 4, 5, None]),
+                             "suggested_level": None, "rating_scope": "company" if rating else None,
+                             "rating_value": rating, "rating_change": "维持" if rating else None,
+                             "content_hash": f"bench-{seed}-{rid}", "source_name": f"r{rid}.txt", "source_kind": "txt",
+                             "size": len(body), "imported_at": now})
+                contents.append({"report_id": rid, "text": body, "original": body.encode()})
+                index.append((rid, f"{title}\n{body}"))
+            conn.execute(insert(Report.__table__), rows)
+            conn.execute(insert(ReportContent.__table__), contents)
+            if store.is_sqlite:
+                conn.execute(text("INSERT INTO report_search(rowid, grams) VALUES (:id, :g)"),
+                             [{"id": rid, "g": search.to_grams(s)} for rid, s in index])
+
+
+def audit_chain(store: Store, count: int, batch: int = 20_000) -> None:
+    """A valid chain of `count` check entries appended after whatever is there."""
+    when = dt.datetime.now(dt.UTC)
+    with store.engine.begin() as conn:
+        head = conn.execute(text("SELECT seq, entry_hash FROM audit_entry ORDER BY seq DESC LIMIT 1")).first()
+        seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
+        reasons = canonical_json(["profile-covers-level"])
+        rows = []
+        for n in range(count):
+            seq += 1
+            stamp = utc_stamp(when + dt.timedelta(microseconds=n))
+            facts = canonical_json({"profile": "C3", "level": "R3", "policy_version": 1, "account": f"B{n % 1000:09d}"})
+            digest = entry_hash(canonical_entry(seq, stamp, "bench", "check", n % 1000 + 1, 1, "allow", reasons,
+                                                facts, prev))
+            rows.append({"seq": seq, "at": stamp, "staff": "bench", "action": "check", "investor_id": n % 1000 + 1,
+                         "report_id": 1, "decision": "allow", "reasons": reasons, "facts": facts,
+                         "prev_hash": prev, "entry_hash": digest})
+            prev = digest
+            if len(rows) == batch:
+                conn.execute(insert(AuditEntry.__table__), rows)
+                rows = []
+        if rows:
+            conn.execute(insert(AuditEntry.__table__), rows)

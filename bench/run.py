@@ -1,0 +1,252 @@
+"""Benchmarks. Every result is a ratio against a baseline measured in the same run on the
+same data, because these machines are noisy and absolute times mislead.
+
+    python bench/run.py                 # default sizes (as in the issues; takes minutes)
+    python bench/run.py --scale 0.05    # everything 20x smaller, for a quick look
+    python bench/run.py --only eligible,search
+
+Sizes at scale 1: 1,000,000 clients; 100,000 reports; 1,000 PDFs; 1,000,000 audit entries;
+4,000 checks for the audit-rate comparison.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from argon2 import PasswordHasher  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+import generate  # noqa: E402
+from suitcheck.domain.roles import Role  # noqa: E402
+from suitcheck.services import Services, open_services  # noqa: E402
+from suitcheck.services.reports import ReportFilter  # noqa: E402
+
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+RESULTS: list[tuple[str, str, str]] = []
+
+
+def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def report(name: str, measured: float, baseline: float, what: str) -> None:
+    ratio = measured / baseline if baseline else float("inf")
+    RESULTS.append((name, f"{ratio:8.2f}", what))
+    print(f"{name:<34} ratio {ratio:8.2f}   {what}", flush=True)
+
+
+def fresh(folder: Path, name: str) -> Services:
+    os.environ["SUITCHECK_AUDIT_KEY"] = str(folder / "audit.key")
+    services = open_services(folder / f"{name}.db", hasher=FAST)
+    services.auth.create_first_admin("bench-admin", "bench-pass")
+    admin = services.auth.login("bench-admin", "bench-pass")
+    services.auth.create_staff(admin, "bench", "bench-pass", Role.COMPLIANCE)
+    return services
+
+
+def bench_eligible(folder: Path, scale: float) -> None:
+    n = int(1_000_000 * scale)
+    services = fresh(folder, "eligible")
+    generate.clients(services.store, n)
+    generate.reports(services.store, 5, body_chars=50)
+    actor = services.auth.login("bench", "bench-pass")
+    with services.store.session() as s:
+        s.execute(text("UPDATE report SET level = 3 WHERE id = 1"))
+        s.execute(text("ANALYZE"))
+    engine = services.store.engine
+
+    def plain_count() -> None:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM investor WHERE current_profile >= 3")).scalar()
+
+    eligible_count = best_of(lambda: services.access.eligible_count(actor, 1))
+    baseline = best_of(plain_count)
+    report("eligible (count)", eligible_count, baseline,
+           f"{n:,} clients: eligible_count {eligible_count * 1000:.0f} ms vs indexed COUNT(*) {baseline * 1000:.0f} ms")
+    first_page = best_of(lambda: list(services.access.eligible(actor, 1, limit=200)))
+    report("eligible (first 200 rows)", first_page, baseline, f"{first_page * 1000:.1f} ms for the first page")
+    services.close()
+
+
+def bench_search(folder: Path, scale: float) -> None:
+    n = int(100_000 * scale)
+    services = fresh(folder, "search")
+    generate.reports(services.store, n)
+    actor = services.auth.login("bench", "bench-pass")
+    with services.store.session() as s:
+        s.execute(text("ANALYZE"))
+    engine = services.store.engine
+    for term in ("芯片", "AI", "需求回暖", "光伏订单增长"):
+        ours = best_of(lambda: services.reports.search(actor, ReportFilter(text=term), limit=200))
+
+        def like_scan() -> None:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT r.id FROM report r JOIN report_content c ON c.report_id = r.id "
+                                  "WHERE r.title LIKE :t OR c.text LIKE :t ORDER BY r.published_on DESC LIMIT 200"),
+                             {"t": f"%{term}%"}).all()
+
+        baseline = best_of(like_scan)
+        report(f"search '{term}'", ours, baseline,
+               f"{n:,} reports: {ours * 1000:.1f} ms vs LIKE scan {baseline * 1000:.1f} ms")
+    services.close()
+
+
+def bench_gui_search(folder: Path, scale: float) -> None:
+    """Keystroke to first rows in the real window, against the query alone."""
+    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication
+
+    from suitcheck.gui.main_window import DEBOUNCE_MS, MainWindow
+
+    services = fresh(folder, "gui")
+    generate.reports(services.store, int(100_000 * scale))
+    generate.clients(services.store, int(1_000_000 * scale))
+    actor = services.auth.login("bench", "bench-pass")
+    app = QApplication.instance() or QApplication([])
+    window = MainWindow(services, actor, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    window.show()
+    done: list[float] = []
+    window.search_completed = lambda count: done.append(time.perf_counter())  # type: ignore[method-assign]
+    samples, queries = [], []
+    for term in ("芯片", "AI", "需求", "光伏订单", "银行"):
+        done.clear()
+        start = time.perf_counter()
+        window.report_search.setText(term)  # what a keystroke does, then the debounce fires
+        window.refresh_reports()  # the debounce timer's slot, called now: we time the work, not the wait
+        while not done:
+            app.processEvents()
+        samples.append(done[0] - start)
+        queries.append(best_of(lambda t=term: services.reports.search(actor, ReportFilter(text=t), limit=200), 3))
+    window.close()
+    total, query = statistics.median(samples), statistics.median(queries)
+    report("GUI keystroke -> first rows", total, query,
+           f"median {total * 1000:.1f} ms (+{DEBOUNCE_MS} ms typing debounce) vs query {query * 1000:.1f} ms")
+    services.close()
+
+
+def bench_import(folder: Path, scale: float) -> None:
+    sys.path.insert(0, str(ROOT))
+    from tests.pdfs import two_column_report_pdf
+
+    n = max(10, int(1_000 * scale))
+    pdfs = folder / "pdfs"
+    pdfs.mkdir()
+    for i in range(n):
+        (pdfs / f"r{i:05d}.pdf").write_bytes(two_column_report_pdf(
+            title=f"星辰半导体第{i}期：先进封装放量，AI 芯片需求强劲", report_type="电子行业事件点评",
+            date_line="2025 年 3 月 18 日", level_sentence="中风险", rating="超配（维持）",
+            analysts=[("周明轩", "S1230521020001"), ("钱雨桐", "S1230524100002")],
+            body=["需求端持续改善。本段为合成测试文字，用于检验元数据提取与检索。" * 6]))
+    services = fresh(folder, "import")
+    actor = services.auth.login("bench", "bench-pass")
+    start = time.perf_counter()
+    results = services.reports.import_paths(actor, [pdfs])
+    elapsed = time.perf_counter() - start
+    assert all(r.status == "imported" for r in results), {r.status for r in results}
+    from suitcheck.ingest.pdf import extract_pdf_text
+
+    files = sorted(pdfs.iterdir())[:20]
+    extract_only = best_of(lambda: [extract_pdf_text(f.read_bytes()) for f in files], 1) / len(files)
+    per_file = elapsed / n
+    report("import PDFs", per_file, extract_only,
+           f"{n} PDFs at {n / elapsed:.1f} files/s; per file {per_file * 1000:.0f} ms vs text extraction alone "
+           f"{extract_only * 1000:.0f} ms")
+    services.close()
+
+
+def bench_audit(folder: Path, scale: float) -> None:
+    checks = max(200, int(4_000 * scale))
+    services = fresh(folder, "audit")
+    generate.clients(services.store, 1000)
+    generate.reports(services.store, 1, body_chars=50)
+    with services.store.session() as s:
+        s.execute(text("UPDATE report SET level = 3"))
+    actor = services.auth.login("bench", "bench-pass")
+
+    start = time.perf_counter()
+    for i in range(checks):
+        services.access.check(actor, (i % 900) + 1, 1)
+    checks_per_s = checks / (time.perf_counter() - start)
+
+    # The baseline: plain sqlite3 single-row insert-and-commit into a scratch table of the
+    # same store file, with the store's own durability settings.
+    conn = sqlite3.connect(str(services.store.url.database), isolation_level=None)
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE bench_scratch (id INTEGER PRIMARY KEY, payload TEXT)")
+    start = time.perf_counter()
+    for i in range(checks):
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO bench_scratch (payload) VALUES (?)", (f"row {i}",))
+        conn.execute("COMMIT")
+    raw_per_s = checks / (time.perf_counter() - start)
+    conn.close()
+    report("checks with audit / raw inserts", raw_per_s, checks_per_s,
+           f"{checks_per_s:,.0f} checks/s vs {raw_per_s:,.0f} raw insert+commit/s "
+           f"(checks reach {checks_per_s / raw_per_s:.0%} of raw; goal >= 50%)")
+
+    n = int(1_000_000 * scale)
+    generate.audit_chain(services.store, n)
+    total = services.audit.count(actor)
+    start = time.perf_counter()
+    result = services.audit.verify(actor)
+    verify_s = time.perf_counter() - start
+    assert result.ok, result.problem
+
+    def read_only() -> None:
+        with services.store.engine.connect() as c:
+            for _ in c.execute(text("SELECT * FROM audit_entry ORDER BY seq")):
+                pass
+
+    scan = best_of(read_only, 1)
+    report("audit verify", verify_s, scan,
+           f"{total:,} entries verified in {verify_s:.1f} s ({total / verify_s:,.0f}/s) vs reading them {scan:.1f} s")
+    for fmt in ("jsonl", "csv", "xlsx"):
+        out = folder / f"audit.{fmt}"
+        start = time.perf_counter()
+        services.audit.export(actor, out, fmt)
+        export_s = time.perf_counter() - start
+        report(f"audit export {fmt}", export_s, scan,
+               f"{total:,} entries in {export_s:.1f} s ({total / export_s:,.0f}/s), {out.stat().st_size / 1e6:.0f} MB")
+    services.close()
+
+
+BENCHES = {"eligible": bench_eligible, "search": bench_search, "gui": bench_gui_search, "import": bench_import,
+           "audit": bench_audit}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--only", default=",".join(BENCHES))
+    args = parser.parse_args()
+    print(f"scale {args.scale}; ratios are measured / baseline (lower is better unless said)", flush=True)
+    for name in args.only.split(","):
+        with tempfile.TemporaryDirectory(prefix=f"suitcheck-bench-{name}-") as folder:
+            BENCHES[name](Path(folder), args.scale)
+    out = io.StringIO()
+    for row in RESULTS:
+        out.write(" | ".join(row) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
