@@ -18,8 +18,33 @@ from suitcheck.store.models import AuditEntry, Investor, Report, ReportContent
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
-SUBJECTS = ["半导体", "芯片", "银行", "保险", "券商", "白酒", "医药", "光伏", "锂电", "汽车", "地产", "钢铁",
-            "煤炭", "军工", "传媒", "游戏", "AI", "算力", "通信", "家电", "农业", "债券", "宏观", "港股", "期货"]
+SUBJECTS = [
+    "半导体",
+    "芯片",
+    "银行",
+    "保险",
+    "券商",
+    "白酒",
+    "医药",
+    "光伏",
+    "锂电",
+    "汽车",
+    "地产",
+    "钢铁",
+    "煤炭",
+    "军工",
+    "传媒",
+    "游戏",
+    "AI",
+    "算力",
+    "通信",
+    "家电",
+    "农业",
+    "债券",
+    "宏观",
+    "港股",
+    "期货",
+]
 TYPES = ["行业点评", "公司点评", "深度报告", "周报", "月报", "策略报告"]
 RATINGS = ["买入", "增持", "持有", "超配", "标配", None]
 
@@ -32,14 +57,23 @@ def clients(store: Store, count: int, seed: int = 1, batch: int = 20_000) -> Non
         rows = []
         for n in range(count):
             cls = "professional" if rng.random() < 0.03 else "ordinary"
-            assessed = None if rng.random() < 0.05 or cls == "professional" else today - dt.timedelta(
-                days=rng.randint(0, 1000))
-            rows.append({
-                "account": f"B{n:09d}", "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
-                "investor_class": cls, "lowest_category": rng.random() < 0.02, "special_attention": False,
-                "created_at": now, "current_profile": rng.randint(1, 5) if assessed else None,
-                "current_assessed_on": assessed,
-            })
+            assessed = (
+                None
+                if rng.random() < 0.05 or cls == "professional"
+                else today - dt.timedelta(days=rng.randint(0, 1000))
+            )
+            rows.append(
+                {
+                    "account": f"B{n:09d}",
+                    "name": rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN),
+                    "investor_class": cls,
+                    "lowest_category": rng.random() < 0.02,
+                    "special_attention": False,
+                    "created_at": now,
+                    "current_profile": rng.randint(1, 5) if assessed else None,
+                    "current_assessed_on": assessed,
+                }
+            )
             if len(rows) == batch:
                 conn.execute(insert(Investor.__table__), rows)
                 rows = []
@@ -49,9 +83,13 @@ def clients(store: Store, count: int, seed: int = 1, batch: int = 20_000) -> Non
 
 def report_text(rng: random.Random, n: int, body_chars: int) -> tuple[str, str]:
     subject = rng.choice(SUBJECTS)
-    title = f"{subject}{rng.choice(['景气', '需求', '估值', '政策', '产能'])}跟踪第{n}期：{rng.choice(SUBJECTS)}方向展望"
-    words = [rng.choice(SUBJECTS) + rng.choice(["需求回暖", "价格承压", "订单增长", "库存下降", "盈利修复"])
-             for _ in range(body_chars // 6)]
+    title = (
+        f"{subject}{rng.choice(['景气', '需求', '估值', '政策', '产能'])}跟踪第{n}期：{rng.choice(SUBJECTS)}方向展望"
+    )
+    words = [
+        rng.choice(SUBJECTS) + rng.choice(["需求回暖", "价格承压", "订单增长", "库存下降", "盈利修复"])
+        for _ in range(body_chars // 6)
+    ]
     return title, "，".join(words) + "。"
 
 
@@ -67,20 +105,34 @@ def reports(store: Store, count: int, seed: int = 2, body_chars: int = 300, batc
                 rid = first_id + k
                 title, body = report_text(rng, rid, body_chars)
                 rating = rng.choice(RATINGS)
-                rows.append({"id": rid, "title": title, "publisher": rng.choice(["示例证券", "样本证券", "测试证券"]),
-                             "published_on": start + dt.timedelta(days=rng.randint(0, 3 * 365)),
-                             "report_type": rng.choice(TYPES), "level": rng.choice([1, 2, 3, 3, 3, 4, 4, 5, None]),
-                             "suggested_level": None, "rating_scope": "company" if rating else None,
-                             "rating_value": rating, "rating_change": "维持" if rating else None,
-                             "content_hash": f"bench-{seed}-{rid}", "source_name": f"r{rid}.txt", "source_kind": "txt",
-                             "size": len(body), "imported_at": now})
+                rows.append(
+                    {
+                        "id": rid,
+                        "title": title,
+                        "publisher": rng.choice(["示例证券", "样本证券", "测试证券"]),
+                        "published_on": start + dt.timedelta(days=rng.randint(0, 3 * 365)),
+                        "report_type": rng.choice(TYPES),
+                        "level": rng.choice([1, 2, 3, 3, 3, 4, 4, 5, None]),
+                        "suggested_level": None,
+                        "rating_scope": "company" if rating else None,
+                        "rating_value": rating,
+                        "rating_change": "维持" if rating else None,
+                        "content_hash": f"bench-{seed}-{rid}",
+                        "source_name": f"r{rid}.txt",
+                        "source_kind": "txt",
+                        "size": len(body),
+                        "imported_at": now,
+                    }
+                )
                 contents.append({"report_id": rid, "text": body, "original": body.encode()})
                 index.append((rid, f"{title}\n{body}"))
             conn.execute(insert(Report.__table__), rows)
             conn.execute(insert(ReportContent.__table__), contents)
             if store.is_sqlite:
-                conn.execute(text("INSERT INTO report_search(rowid, grams) VALUES (:id, :g)"),
-                             [{"id": rid, "g": search.to_grams(s)} for rid, s in index])
+                conn.execute(
+                    text("INSERT INTO report_search(rowid, grams) VALUES (:id, :g)"),
+                    [{"id": rid, "g": search.to_grams(s)} for rid, s in index],
+                )
 
 
 def audit_chain(store: Store, count: int, batch: int = 20_000) -> None:
@@ -95,11 +147,24 @@ def audit_chain(store: Store, count: int, batch: int = 20_000) -> None:
             seq += 1
             stamp = utc_stamp(when + dt.timedelta(microseconds=n))
             facts = canonical_json({"profile": "C3", "level": "R3", "policy_version": 1, "account": f"B{n % 1000:09d}"})
-            digest = entry_hash(canonical_entry(seq, stamp, "bench", "check", n % 1000 + 1, 1, "allow", reasons,
-                                                facts, prev))
-            rows.append({"seq": seq, "at": stamp, "staff": "bench", "action": "check", "investor_id": n % 1000 + 1,
-                         "report_id": 1, "decision": "allow", "reasons": reasons, "facts": facts,
-                         "prev_hash": prev, "entry_hash": digest})
+            digest = entry_hash(
+                canonical_entry(seq, stamp, "bench", "check", n % 1000 + 1, 1, "allow", reasons, facts, prev)
+            )
+            rows.append(
+                {
+                    "seq": seq,
+                    "at": stamp,
+                    "staff": "bench",
+                    "action": "check",
+                    "investor_id": n % 1000 + 1,
+                    "report_id": 1,
+                    "decision": "allow",
+                    "reasons": reasons,
+                    "facts": facts,
+                    "prev_hash": prev,
+                    "entry_hash": digest,
+                }
+            )
             prev = digest
             if len(rows) == batch:
                 conn.execute(insert(AuditEntry.__table__), rows)

@@ -50,16 +50,20 @@ def main(out: Path, extra: bool) -> None:
         settle(app, window)
         for row in range(window.report_model.rowCount()):
             if "创业板" in window.report_model.row_object(row).title:
-                window.reports_view.selectRow(window.report_proxy.mapFromSource(window.report_model.index(row, 0)).row())
+                window.reports_view.selectRow(
+                    window.report_proxy.mapFromSource(window.report_model.index(row, 0)).row()
+                )
         settle(app, window)
         window.grab().save(str(out / f"main-window-{suffix}.png"))
         if extra:
             from suitcheck.gui.dialogs import AuditDialog, ImportDialog, LoginDialog, RatingDialog
 
-            for name, dialog in (("login", LoginDialog(services, window, demo=True)),
-                                 ("rating", RatingDialog(services, actor, window)),
-                                 ("audit", AuditDialog(services, actor, window)),
-                                 ("import", ImportDialog(services, actor, window))):
+            for name, dialog in (
+                ("login", LoginDialog(services, window, demo=True)),
+                ("rating", RatingDialog(services, actor, window)),
+                ("audit", AuditDialog(services, actor, window)),
+                ("import", ImportDialog(services, actor, window)),
+            ):
                 dialog.show()
                 settle(app, window, 5)
                 dialog.grab().save(str(out / f"{name}-{suffix}.png"))

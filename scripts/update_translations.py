@@ -27,8 +27,21 @@ def tool(name: str) -> str:
 
 def lupdate(ts: Path, language: str) -> None:
     sources = sorted(str(p) for p in GUI.glob("*.py"))
-    subprocess.run([tool("pyside6-lupdate"), *sources, "-ts", str(ts), "-target-language", language,
-                    "-no-obsolete", "-locations", "none", "-silent"], check=True)
+    subprocess.run(
+        [
+            tool("pyside6-lupdate"),
+            *sources,
+            "-ts",
+            str(ts),
+            "-target-language",
+            language,
+            "-no-obsolete",
+            "-locations",
+            "none",
+            "-silent",
+        ],
+        check=True,
+    )
 
 
 def lrelease(ts: Path) -> Path:
@@ -41,8 +54,11 @@ def unfinished(ts: Path) -> list[str]:
     missing = []
     for message in ET.parse(ts).getroot().iter("message"):
         translation = message.find("translation")
-        if translation is None or translation.get("type") in ("unfinished", "vanished", "obsolete") \
-                or not (translation.text or "").strip():
+        if (
+            translation is None
+            or translation.get("type") in ("unfinished", "vanished", "obsolete")
+            or not (translation.text or "").strip()
+        ):
             missing.append(message.findtext("source") or "")
     return missing
 

@@ -26,8 +26,12 @@ PASSWORD = "correct horse"
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Nothing a test does touches the real user's store, key, logs or settings."""
     home = tmp_path_factory.mktemp("home")
-    for var, sub in (("XDG_DATA_HOME", "data"), ("XDG_CONFIG_HOME", "config"), ("XDG_STATE_HOME", "state"),
-                     ("XDG_CACHE_HOME", "cache")):
+    for var, sub in (
+        ("XDG_DATA_HOME", "data"),
+        ("XDG_CONFIG_HOME", "config"),
+        ("XDG_STATE_HOME", "state"),
+        ("XDG_CACHE_HOME", "cache"),
+    ):
         monkeypatch.setenv(var, str(home / sub))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(home / "audit.key"))
@@ -136,11 +140,22 @@ def admin(services: Services) -> Actor:
     return staff(services, Role.ADMIN, "t-root")
 
 
-def add_client(services: Services, actor: Actor, account: str, profile: RiskProfile | None = RiskProfile.C3,
-               days_ago: int | None = 30, **kw: object) -> int:
+def add_client(
+    services: Services,
+    actor: Actor,
+    account: str,
+    profile: RiskProfile | None = RiskProfile.C3,
+    days_ago: int | None = 30,
+    **kw: object,
+) -> int:
     assessed = TODAY - dt.timedelta(days=days_ago) if days_ago is not None else None
-    view = services.investors.add(actor, account=account, name=kw.pop("name", f"客户{account}"),  # type: ignore[arg-type]
-                                  profile=profile if assessed else None, assessed_on=assessed,
-                                  investor_class=kw.pop("investor_class", InvestorClass.ORDINARY),  # type: ignore[arg-type]
-                                  **kw)  # type: ignore[arg-type]
+    view = services.investors.add(
+        actor,
+        account=account,
+        name=kw.pop("name", f"客户{account}"),  # type: ignore[arg-type]
+        profile=profile if assessed else None,
+        assessed_on=assessed,
+        investor_class=kw.pop("investor_class", InvestorClass.ORDINARY),  # type: ignore[arg-type]
+        **kw,
+    )  # type: ignore[arg-type]
     return view.id

@@ -62,13 +62,17 @@ def report_text(level: str | None = "中风险", title: str | None = None) -> st
     return text
 
 
-def import_text_report(services: Services, actor: Actor, folder: Path, level: str | None = "中风险",
-                       title: str | None = None) -> int:
+def import_text_report(
+    services: Services, actor: Actor, folder: Path, level: str | None = "中风险", title: str | None = None
+) -> int:
     """Import a unique synthetic report through the real import path; return its id."""
     n = next(_counter)
     path = folder / f"report-{n}.txt"
-    path.write_text(report_text(level, title or f"星辰半导体第{n}期：先进封装放量，AI 芯片需求强劲")
-                    + f"\n编号 {n} {dt.datetime.now().isoformat()}\n", encoding="utf-8")
+    path.write_text(
+        report_text(level, title or f"星辰半导体第{n}期：先进封装放量，AI 芯片需求强劲")
+        + f"\n编号 {n} {dt.datetime.now().isoformat()}\n",
+        encoding="utf-8",
+    )
     (result,) = services.reports.import_paths(actor, [path])
     assert result.report is not None, result
     return result.report

@@ -12,8 +12,12 @@ def version_text() -> str:
 
     import sqlalchemy
 
-    lines = [f"suitcheck {__version__}", f"Python {sys.version.split()[0]}",
-             f"SQLAlchemy {sqlalchemy.__version__}", f"SQLite {sqlite3.sqlite_version}"]
+    lines = [
+        f"suitcheck {__version__}",
+        f"Python {sys.version.split()[0]}",
+        f"SQLAlchemy {sqlalchemy.__version__}",
+        f"SQLite {sqlite3.sqlite_version}",
+    ]
     try:
         import PySide6
         from PySide6 import QtCore

@@ -45,6 +45,7 @@ class Output:
 
 # -- helpers -----------------------------------------------------------------------------
 
+
 def _date(text: str) -> dt.date:
     try:
         return dt.date.fromisoformat(text)
@@ -81,8 +82,10 @@ def _level_text(code: str | None) -> str:
 def _investor_line(d: dict[str, Any]) -> str:
     state = "no assessment needed" if d["class"] == "professional" else d["assessment_state"].replace("-", " ")
     profile = d["profile"] or "-"
-    return (f"{d['id']:>6}  {d['account']:<10} {d['name']:<12} {d['class']:<12} {profile:<3} "
-            f"{d['assessed'] or '-':<10} {state}{'  [lowest category]' if d['lowest_category'] else ''}")
+    return (
+        f"{d['id']:>6}  {d['account']:<10} {d['name']:<12} {d['class']:<12} {profile:<3} "
+        f"{d['assessed'] or '-':<10} {state}{'  [lowest category]' if d['lowest_category'] else ''}"
+    )
 
 
 def _report_line(d: dict[str, Any]) -> str:
@@ -102,6 +105,7 @@ def _progress(number: int, total: int, _result: object) -> None:
 
 # -- commands ----------------------------------------------------------------------------
 
+
 def cmd_init(services: Services, args: argparse.Namespace, out: Output) -> int:
     created = None
     if args.admin:
@@ -116,9 +120,12 @@ def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> 
 
     admin = _login(services, args) if services.auth.has_staff() else None
     counts = seed_demo(services, admin)
-    out.emit(counts, f"Demo data added: {counts['staff']} staff, {counts['clients']} clients, "
-                     f"{counts['reports']} reports. Demo logins: demo-advisor / demo-compliance / demo-admin, "
-                     "password 'demo'.")
+    out.emit(
+        counts,
+        f"Demo data added: {counts['staff']} staff, {counts['clients']} clients, "
+        f"{counts['reports']} reports. Demo logins: demo-advisor / demo-compliance / demo-admin, "
+        "password 'demo'.",
+    )
     return EXIT_OK
 
 
@@ -128,22 +135,38 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
     if args.action == "add":
         if args.profile and not args.assessed:
             raise InvalidInput("--profile needs --assessed YYYY-MM-DD.")
-        view = inv.add(actor, account=args.account, name=args.name, id_number=args.id_number,
-                       investor_class=InvestorClass.parse(args.investor_class),
-                       profile=parse_profile(args.profile) if args.profile else None,
-                       assessed_on=args.assessed, lowest_category=args.lowest_category,
-                       special_attention=args.special_attention)
+        view = inv.add(
+            actor,
+            account=args.account,
+            name=args.name,
+            id_number=args.id_number,
+            investor_class=InvestorClass.parse(args.investor_class),
+            profile=parse_profile(args.profile) if args.profile else None,
+            assessed_on=args.assessed,
+            lowest_category=args.lowest_category,
+            special_attention=args.special_attention,
+        )
         out.emit(view.to_dict(), lambda: "Added: " + _investor_line(view.to_dict()))
     elif args.action == "assess":
-        view = inv.assess(actor, args.investor, parse_profile(args.profile), args.assessed,
-                          lowest_category=args.lowest_category, note=args.note)
+        view = inv.assess(
+            actor,
+            args.investor,
+            parse_profile(args.profile),
+            args.assessed,
+            lowest_category=args.lowest_category,
+            note=args.note,
+        )
         out.emit(view.to_dict(), lambda: "Assessed: " + _investor_line(view.to_dict()))
     elif args.action == "show":
         view = inv.get(actor, args.investor)
         history = [h.to_dict() for h in inv.history(actor, args.investor)]
         data = {**view.to_dict(), "assessments": history}
-        out.emit(data, lambda: _investor_line(data) + "".join(
-            f"\n        assessed {h['assessed']}: {h['profile']}" for h in history))
+        out.emit(
+            data,
+            lambda: (
+                _investor_line(data) + "".join(f"\n        assessed {h['assessed']}: {h['profile']}" for h in history)
+            ),
+        )
     else:
         views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit)]
         out.emit(views, lambda: "\n".join(_investor_line(v) for v in views) or "No clients found.")
@@ -156,20 +179,39 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
     if args.action == "import":
         results = rep.import_paths(actor, [Path(p) for p in args.paths], progress=_progress)
         data = [r.to_dict() for r in results]
-        out.emit(data, lambda: "\n".join(
-            f"{r['status']:<13} {r['path']}" + (f"  (report {r['report']})" if r["report"] else "")
-            + (f": {r['reason']}" if r["reason"] else "") for r in data) or "No .pdf or .txt files found.")
+        out.emit(
+            data,
+            lambda: (
+                "\n".join(
+                    f"{r['status']:<13} {r['path']}"
+                    + (f"  (report {r['report']})" if r["report"] else "")
+                    + (f": {r['reason']}" if r["reason"] else "")
+                    for r in data
+                )
+                or "No .pdf or .txt files found."
+            ),
+        )
         return EXIT_OK if all(r.status != "failed" for r in results) else EXIT_ERROR
     if args.action == "show":
-        view = rep.get(actor, args.report).to_dict()
-        out.emit(view, lambda: "\n".join([
-            _report_line(view), f"        publisher: {view['publisher'] or '-'}   type: {view['report_type'] or '-'}",
-            f"        level: {_level_text(view['level'])}   suggested: {_level_text(view['suggested_level'])}",
-            "        analysts: " + (", ".join(f"{a['name']} ({a['sac_number'] or '-'})" for a in view["analysts"]) or "-"),
-            "        rating: " + (f"{view['rating']['value']} ({view['rating']['change'] or '-'})" if view["rating"] else "-"),
-            *(f"        FINDING: {f['code']}: {f['detail']}{' (resolved)' if f['resolved'] else ''}"
-              for f in view["findings"]),
-        ]))
+        view: dict[str, Any] = rep.get(actor, args.report).to_dict()
+        out.emit(
+            view,
+            lambda: "\n".join(
+                [
+                    _report_line(view),
+                    f"        publisher: {view['publisher'] or '-'}   type: {view['report_type'] or '-'}",
+                    f"        level: {_level_text(view['level'])}   suggested: {_level_text(view['suggested_level'])}",
+                    "        analysts: "
+                    + (", ".join(f"{a['name']} ({a['sac_number'] or '-'})" for a in view["analysts"]) or "-"),
+                    "        rating: "
+                    + (f"{view['rating']['value']} ({view['rating']['change'] or '-'})" if view["rating"] else "-"),
+                    *(
+                        f"        FINDING: {f['code']}: {f['detail']}{' (resolved)' if f['resolved'] else ''}"
+                        for f in view["findings"]
+                    ),
+                ]
+            ),
+        )
         return EXIT_OK
     if args.action == "rate":
         view = rep.set_level(actor, args.report, parse_level(args.level), args.note).to_dict()
@@ -178,8 +220,12 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
     flt = ReportFilter(
         text=getattr(args, "term", "") or "",
         levels=tuple(parse_level(x) for x in (args.level or [])),
-        unrated=args.unrated, with_findings=args.findings, date_from=args.since, date_to=args.until,
-        rating=args.rating, publisher=args.publisher,
+        unrated=args.unrated,
+        with_findings=args.findings,
+        date_from=args.since,
+        date_to=args.until,
+        rating=args.rating,
+        publisher=args.publisher,
     )
     views = [v.to_dict() for v in rep.search(actor, flt, limit=args.limit)]
     out.emit(views, lambda: "\n".join(_report_line(v) for v in views) or "No reports found.")
@@ -188,11 +234,15 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
 
 def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
-    result = services.access.check(actor, args.investor, args.report).to_dict()
-    out.emit(result, lambda: (
-        f"{result['decision'].upper()}: client {result['investor']} ({result['profile'] or 'no profile'}, "
-        f"{result['assessment_state']}) / report {result['report']} ({result['level'] or 'unrated'})\n"
-        f"reasons: {', '.join(result['reasons'])}\naudit entry {result['audit_id']} {result['entry_hash'][:16]}…"))
+    result: dict[str, Any] = services.access.check(actor, args.investor, args.report).to_dict()
+    out.emit(
+        result,
+        lambda: (
+            f"{result['decision'].upper()}: client {result['investor']} ({result['profile'] or 'no profile'}, "
+            f"{result['assessment_state']}) / report {result['report']} ({result['level'] or 'unrated'})\n"
+            f"reasons: {', '.join(result['reasons'])}\naudit entry {result['audit_id']} {result['entry_hash'][:16]}…"
+        ),
+    )
     return EXIT_OK if result["decision"] == "allow" else EXIT_BLOCKED
 
 
@@ -207,13 +257,17 @@ def cmd_eligible(services: Services, args: argparse.Namespace, out: Output) -> i
                 handle.write("id,account,name,class,profile,assessed\n")
                 for v in rows:
                     d = v.to_dict()
-                    handle.write(",".join(_csv_cell(d[k]) for k in ("id", "account", "name", "class", "profile",
-                                                                     "assessed")) + "\n")
+                    handle.write(
+                        ",".join(_csv_cell(d[k]) for k in ("id", "account", "name", "class", "profile", "assessed"))
+                        + "\n"
+                    )
                     count += 1
         except OSError as exc:
             raise ServiceError(f"Cannot write {target}: {exc.strerror}.") from exc
-        out.emit({"report": args.report, "count": count, "out": str(target)},
-                 f"{count} clients may receive report {args.report}; list written to {target}")
+        out.emit(
+            {"report": args.report, "count": count, "out": str(target)},
+            f"{count} clients may receive report {args.report}; list written to {target}",
+        )
         return EXIT_OK
     data = [v.to_dict() for v in rows]
     out.emit(data, lambda: "\n".join(_investor_line(v) for v in data) + f"\n{len(data)} clients may receive it.")
@@ -230,21 +284,33 @@ def _csv_cell(value: object) -> str:
 def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
     if args.action == "export":
-        flt = AuditFilter(since=args.since, until=args.until, staff=args.staff, investor_id=args.investor,
-                          report_id=args.report, decision=args.decision)
+        flt = AuditFilter(
+            since=args.since,
+            until=args.until,
+            staff=args.staff,
+            investor_id=args.investor,
+            report_id=args.report,
+            decision=args.decision,
+        )
         manifest = services.audit.export(actor, Path(args.out), args.format, flt, full_id_numbers=args.full_id_numbers)
         out.emit(manifest, f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)")
         return EXIT_OK
     if args.file:
         check = services.audit.verify_file(actor, Path(args.file))
         data = {**check.result.to_dict(), "ok": check.ok, "signature": check.signature, "file": args.file}
-        text = (f"OK: {check.result.count} entries verified; manifest signature {check.signature}."
-                if check.ok else f"FAILED: {check.result.problem or 'manifest signature invalid'}")
+        text = (
+            f"OK: {check.result.count} entries verified; manifest signature {check.signature}."
+            if check.ok
+            else f"FAILED: {check.result.problem or 'manifest signature invalid'}"
+        )
     else:
         result = services.audit.verify(actor)
         data = result.to_dict()
-        text = (f"OK: {result.count} entries, {result.checkpoints} checkpoints verified." if result.ok
-                else f"FAILED at entry {result.bad_seq}: {result.problem}")
+        text = (
+            f"OK: {result.count} entries, {result.checkpoints} checkpoints verified."
+            if result.ok
+            else f"FAILED at entry {result.bad_seq}: {result.problem}"
+        )
     out.emit(data, text)
     return EXIT_OK if data["ok"] else EXIT_VERIFY_FAILED
 
@@ -264,9 +330,13 @@ def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:
         out.emit({"changed": True}, "Password changed.")
     else:
         views = [v.to_dict() for v in services.auth.list_staff(actor)]
-        out.emit(views, lambda: "\n".join(
-            f"{v['username']:<20} {v['role']:<11} {'disabled' if v['disabled'] else ''}{'locked' if v['locked'] else ''}"
-            for v in views))
+        out.emit(
+            views,
+            lambda: "\n".join(
+                f"{v['username']:<20} {v['role']:<11} " + " ".join(flag for flag in ("disabled", "locked") if v[flag])
+                for v in views
+            ),
+        )
     return EXIT_OK
 
 
@@ -278,8 +348,11 @@ def cmd_policy(services: Services, args: argparse.Namespace, out: Output) -> int
             key, _, value = item.partition("=")
             if not _:
                 raise InvalidInput(f"{item!r}: write settings as NAME=VALUE.")
-            changes[key] = value.lower() in ("1", "true", "on", "yes") if key == "allow_escalation" else (
-                int(value) if value.lstrip("-").isdigit() else value)
+            changes[key] = (
+                value.lower() in ("1", "true", "on", "yes")
+                if key == "allow_escalation"
+                else (int(value) if value.lstrip("-").isdigit() else value)
+            )
         policy = services.policy.update(actor, **changes)
     else:
         policy = services.policy.current()
@@ -297,14 +370,16 @@ def cmd_gui(services_factory: Callable[[], Services], args: argparse.Namespace, 
 
 # -- parser ------------------------------------------------------------------------------
 
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="store file or SQLAlchemy URL (env SUITCHECK_DB)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     common.add_argument("--user", default=argparse.SUPPRESS, help="staff user name (password: SUITCHECK_PASSWORD)")
 
-    parser = argparse.ArgumentParser(prog="suitcheck", parents=[common],
-                                     description="Investor-suitability checks for research reports.")
+    parser = argparse.ArgumentParser(
+        prog="suitcheck", parents=[common], description="Investor-suitability checks for research reports."
+    )
     parser.add_argument("--version", action="store_true", help="show versions of suitcheck and its libraries")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -325,8 +400,7 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--account", required=True)
     add.add_argument("--name", required=True)
     add.add_argument("--id-number")
-    add.add_argument("--class", dest="investor_class", default="ordinary",
-                     choices=[c.value for c in InvestorClass])
+    add.add_argument("--class", dest="investor_class", default="ordinary", choices=[c.value for c in InvestorClass])
     add.add_argument("--profile", help="C1..C5 (or 保守型 .. 激进型)")
     add.add_argument("--assessed", type=_date, help="assessment date YYYY-MM-DD")
     add.add_argument("--lowest-category", action="store_true")
@@ -408,8 +482,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
-    "init": cmd_init, "seed-demo": cmd_seed_demo, "investor": cmd_investor, "report": cmd_report,
-    "check": cmd_check, "eligible": cmd_eligible, "audit": cmd_audit, "staff": cmd_staff, "policy": cmd_policy,
+    "init": cmd_init,
+    "seed-demo": cmd_seed_demo,
+    "investor": cmd_investor,
+    "report": cmd_report,
+    "check": cmd_check,
+    "eligible": cmd_eligible,
+    "audit": cmd_audit,
+    "staff": cmd_staff,
+    "policy": cmd_policy,
 }
 
 

@@ -23,7 +23,8 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+            path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
+        )
     except OSError:
         handler, path = logging.NullHandler(), None  # type: ignore[assignment]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -30,10 +30,13 @@ def test_fresh_chain_verifies(filled: Services, compliance: Actor) -> None:
     assert result.ok and result.count > 20 and result.problem is None
 
 
-@pytest.mark.parametrize("statement", [
-    "UPDATE audit_entry SET decision = 'allow' WHERE seq = 5",
-    "DELETE FROM audit_entry WHERE seq = 5",
-])
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE audit_entry SET decision = 'allow' WHERE seq = 5",
+        "DELETE FROM audit_entry WHERE seq = 5",
+    ],
+)
 def test_database_refuses_edits(filled: Services, statement: str) -> None:
     with pytest.raises(DBAPIError, match="append-only"):
         with filled.store.session() as session:
@@ -50,16 +53,27 @@ def _tamper_sqlite(services: Services, *statements: str) -> None:
     conn.close()
 
 
-@pytest.mark.parametrize(("statements", "bad_seq", "problem"), [
-    (["UPDATE audit_entry SET decision = 'forged' WHERE seq = 7"], 7, "altered"),
-    (["UPDATE audit_entry SET facts = replace(facts, 'C3', 'C5') WHERE seq = 9"], 9, "altered"),
-    (["DELETE FROM audit_entry WHERE seq = 6"], 7, "missing"),
-    # Reorder: swap the contents of two rows, keeping the seq numbers in place.
-    (["UPDATE audit_entry SET seq = -1 WHERE seq = 10", "UPDATE audit_entry SET seq = 10 WHERE seq = 11",
-      "UPDATE audit_entry SET seq = 11 WHERE seq = -1"], 10, "does not link"),
-])
-def test_tampering_is_found_with_the_first_bad_entry(sqlite_services: Services, tmp_path: Path,
-                                                      statements: list[str], bad_seq: int, problem: str) -> None:
+@pytest.mark.parametrize(
+    ("statements", "bad_seq", "problem"),
+    [
+        (["UPDATE audit_entry SET decision = 'forged' WHERE seq = 7"], 7, "altered"),
+        (["UPDATE audit_entry SET facts = replace(facts, 'C3', 'C5') WHERE seq = 9"], 9, "altered"),
+        (["DELETE FROM audit_entry WHERE seq = 6"], 7, "missing"),
+        # Reorder: swap the contents of two rows, keeping the seq numbers in place.
+        (
+            [
+                "UPDATE audit_entry SET seq = -1 WHERE seq = 10",
+                "UPDATE audit_entry SET seq = 10 WHERE seq = 11",
+                "UPDATE audit_entry SET seq = 11 WHERE seq = -1",
+            ],
+            10,
+            "does not link",
+        ),
+    ],
+)
+def test_tampering_is_found_with_the_first_bad_entry(
+    sqlite_services: Services, tmp_path: Path, statements: list[str], bad_seq: int, problem: str
+) -> None:
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
     report = import_text_report(services, compliance, tmp_path)
@@ -99,21 +113,25 @@ def test_rewritten_chain_fails_the_checkpoint_signature(sqlite_services: Service
     assert services.audit.verify(compliance).ok
     conn = sqlite3.connect(str(services.store.url.database), isolation_level=None)
     conn.execute("DROP TRIGGER audit_entry_no_update")
-    rows = conn.execute("SELECT seq, at, staff, action, investor_id, report_id, decision, reasons, facts "
-                        "FROM audit_entry ORDER BY seq").fetchall()
+    rows = conn.execute(
+        "SELECT seq, at, staff, action, investor_id, report_id, decision, reasons, facts FROM audit_entry ORDER BY seq"
+    ).fetchall()
     prev = "0" * 64
     for seq, at, who, action, inv, rep, dec, reasons, facts in rows:
         dec = "block" if action == "check" else dec  # the real decision was allow
         digest = entry_hash(canonical_entry(seq, at, who, action, inv, rep, dec, reasons, facts, prev))
-        conn.execute("UPDATE audit_entry SET decision=?, prev_hash=?, entry_hash=? WHERE seq=?", (dec, prev, digest, seq))
+        conn.execute(
+            "UPDATE audit_entry SET decision=?, prev_hash=?, entry_hash=? WHERE seq=?", (dec, prev, digest, seq)
+        )
         prev = digest
     conn.close()
     result = services.audit.verify(compliance)
     assert not result.ok and "rewritten" in (result.problem or "")
 
 
-def test_checkpoint_from_another_key_is_rejected(sqlite_services: Services, tmp_path: Path,
-                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_checkpoint_from_another_key_is_rejected(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
     assert services.audit.verify(compliance).ok

@@ -26,9 +26,15 @@ ID_NUMBER = make_id_number("110105", dt.date(1961, 8, 9), 31)
 def store(sqlite_services: Services, tmp_path: Path) -> tuple[Services, Actor]:
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
-    report = import_text_report(services, compliance, tmp_path, title="=HYPERLINK(\"http://evil\",\"点我\")研究报告")
-    services.investors.add(compliance, account="E1", name="@SUM(1+1)", id_number=ID_NUMBER,
-                           profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1))
+    report = import_text_report(services, compliance, tmp_path, title='=HYPERLINK("http://evil","点我")研究报告')
+    services.investors.add(
+        compliance,
+        account="E1",
+        name="@SUM(1+1)",
+        id_number=ID_NUMBER,
+        profile=RiskProfile.C4,
+        assessed_on=dt.date(2026, 5, 1),
+    )
     add_client(services, compliance, "E2", RiskProfile.C1)
     for account in ("E1", "E2", "E1"):
         services.access.check(compliance, account, report)
@@ -147,8 +153,9 @@ def test_bad_export_destinations_leave_the_store_untouched(store: tuple[Services
     assert not list(tmp_path.glob(".*.csv.*"))
 
 
-def test_disk_full_during_export(store: tuple[Services, Actor], tmp_path: Path,
-                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_disk_full_during_export(
+    store: tuple[Services, Actor], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     import errno
 
     from suitcheck.audit import export

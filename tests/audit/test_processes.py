@@ -34,8 +34,14 @@ def _prepare(target: str, tmp_path: Path, clock: Clock) -> tuple[int, int]:
 
 def _worker(target: str, report: int, count: int) -> subprocess.Popen[str]:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.Popen([sys.executable, "-m", "tests.audit.worker", target, "w", "P1", str(report), str(count)],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-m", "tests.audit.worker", target, "w", "P1", str(report), str(count)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
 
 
 @pytest.mark.slow

@@ -16,10 +16,18 @@ from tests.fixtures import report_text
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def run(*args: str, db: Path | str | None = None, password: str | None = "demo", stdin: str | None = None,
-        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if not k.startswith("SUITCHECK_") or k in (
-        "SUITCHECK_AUDIT_KEY", "SUITCHECK_LOG_DIR")}
+def run(
+    *args: str,
+    db: Path | str | None = None,
+    password: str | None = "demo",
+    stdin: str | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
+    full_env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("SUITCHECK_") or k in ("SUITCHECK_AUDIT_KEY", "SUITCHECK_LOG_DIR")
+    }
     if password is not None:
         full_env["SUITCHECK_PASSWORD"] = password
     full_env.update(env or {})
@@ -73,8 +81,9 @@ def test_check_json_contract_and_exit_codes(demo_env: Path) -> None:
 
 def test_unknown_client_or_report_exits_2(demo_env: Path) -> None:
     assert_clean_error(run("check", "--investor", "nope", "--report", "1", "--user", "demo-advisor", db=demo_env), 2)
-    assert_clean_error(run("check", "--investor", "880001", "--report", "424242", "--user", "demo-advisor",
-                           db=demo_env), 2)
+    assert_clean_error(
+        run("check", "--investor", "880001", "--report", "424242", "--user", "demo-advisor", db=demo_env), 2
+    )
 
 
 def test_wrong_password_and_missing_user(demo_env: Path) -> None:
@@ -93,12 +102,37 @@ def test_investor_json_shapes(demo_env: Path) -> None:
 
 
 def test_investor_add_validates_id_numbers(demo_env: Path) -> None:
-    result = run("investor", "add", "--account", "990001", "--name", "测试", "--id-number", "110105196108090312",
-                 "--user", "demo-compliance", db=demo_env)
+    result = run(
+        "investor",
+        "add",
+        "--account",
+        "990001",
+        "--name",
+        "测试",
+        "--id-number",
+        "110105196108090312",
+        "--user",
+        "demo-compliance",
+        db=demo_env,
+    )
     assert_clean_error(result, 2)
     assert "check character" in result.stderr
-    ok = run("investor", "add", "--account", "990002", "--name", "测试二", "--profile", "稳健型", "--assessed",
-             "2026-01-05", "--json", "--user", "demo-compliance", db=demo_env)
+    ok = run(
+        "investor",
+        "add",
+        "--account",
+        "990002",
+        "--name",
+        "测试二",
+        "--profile",
+        "稳健型",
+        "--assessed",
+        "2026-01-05",
+        "--json",
+        "--user",
+        "demo-compliance",
+        db=demo_env,
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["profile"] == "C3"
 

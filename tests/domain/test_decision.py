@@ -46,7 +46,9 @@ def test_five_by_five_table(profile: RiskProfile, level: RiskLevel) -> None:
     decision = decide(ordinary(profile), ReportFacts(level), TODAY, POLICY)
     expected = Outcome.ALLOW if level.code in TABLE[profile.code].split() else Outcome.BLOCK
     assert decision.outcome is expected
-    assert (Reason.PROFILE_COVERS_LEVEL if expected is Outcome.ALLOW else Reason.PROFILE_BELOW_LEVEL) in decision.reasons
+    assert (
+        Reason.PROFILE_COVERS_LEVEL if expected is Outcome.ALLOW else Reason.PROFILE_BELOW_LEVEL
+    ) in decision.reasons
 
 
 @pytest.mark.parametrize("level", list(RiskLevel))
@@ -143,9 +145,13 @@ def test_escalation_on_allows_after_warning_only_when_profile_is_the_sole_obstac
     assert decision.outcome is Outcome.ALLOW_AFTER_WARNING
     assert Reason.WARNING_REQUIRED in decision.reasons
     expired = TODAY - dt.timedelta(days=1000)
-    assert decide(ordinary(RiskProfile.C2, expired), ReportFacts(RiskLevel.R4), TODAY, ESCALATING).outcome is Outcome.BLOCK
-    assert decide(ordinary(RiskProfile.C1, lowest_category=True), ReportFacts(RiskLevel.R2), TODAY,
-                  ESCALATING).outcome is Outcome.BLOCK
+    assert (
+        decide(ordinary(RiskProfile.C2, expired), ReportFacts(RiskLevel.R4), TODAY, ESCALATING).outcome is Outcome.BLOCK
+    )
+    assert (
+        decide(ordinary(RiskProfile.C1, lowest_category=True), ReportFacts(RiskLevel.R2), TODAY, ESCALATING).outcome
+        is Outcome.BLOCK
+    )
     assert decide(ordinary(RiskProfile.C2), ReportFacts(None), TODAY, ESCALATING).outcome is Outcome.BLOCK
     assert decide(ordinary(RiskProfile.C4), ReportFacts(RiskLevel.R4), TODAY, ESCALATING).outcome is Outcome.ALLOW
 
@@ -156,8 +162,10 @@ def test_special_attention_is_a_caution_not_a_block() -> None:
     assert decision.outcome is Outcome.ALLOW
     assert Reason.SPECIAL_ATTENTION_AGE in decision.reasons
     younger = dt.date(TODAY.year - 70, TODAY.month, TODAY.day) + dt.timedelta(days=1)
-    assert Reason.SPECIAL_ATTENTION_AGE not in decide(
-        ordinary(RiskProfile.C3, birth_date=younger), ReportFacts(RiskLevel.R2), TODAY, POLICY).reasons
+    assert (
+        Reason.SPECIAL_ATTENTION_AGE
+        not in decide(ordinary(RiskProfile.C3, birth_date=younger), ReportFacts(RiskLevel.R2), TODAY, POLICY).reasons
+    )
     flagged = decide(ordinary(RiskProfile.C3, special_attention=True), ReportFacts(RiskLevel.R2), TODAY, POLICY)
     assert flagged.allowed and Reason.SPECIAL_ATTENTION_FLAG in flagged.reasons
 
@@ -165,8 +173,13 @@ def test_special_attention_is_a_caution_not_a_block() -> None:
 def test_decision_carries_its_facts() -> None:
     decision = decide(ordinary(RiskProfile.C3), ReportFacts(RiskLevel.R4), TODAY, ESCALATING)
     assert decision.facts() == {
-        "profile": "C3", "level": "R4", "class": "ordinary", "assessed": RECENT.isoformat(),
-        "assessment_state": "valid", "policy_version": 2, "decided_on": TODAY.isoformat(),
+        "profile": "C3",
+        "level": "R4",
+        "class": "ordinary",
+        "assessed": RECENT.isoformat(),
+        "assessment_state": "valid",
+        "policy_version": 2,
+        "decided_on": TODAY.isoformat(),
     }
 
 
@@ -182,8 +195,9 @@ investor_facts = st.builds(
     special_attention=st.booleans(),
 )
 levels = st.none() | st.sampled_from(RiskLevel)
-policies = st.builds(Policy, validity_days=st.integers(60, 1500), warning_days=st.integers(0, 59),
-                     allow_escalation=st.booleans())
+policies = st.builds(
+    Policy, validity_days=st.integers(60, 1500), warning_days=st.integers(0, 59), allow_escalation=st.booleans()
+)
 RANK = {Outcome.BLOCK: 0, Outcome.ALLOW_AFTER_WARNING: 1, Outcome.ALLOW: 2}
 
 
@@ -191,8 +205,14 @@ RANK = {Outcome.BLOCK: 0, Outcome.ALLOW_AFTER_WARNING: 1, Outcome.ALLOW: 2}
 def test_higher_profile_never_gets_less(facts: InvestorFacts, level: RiskLevel | None, policy: Policy) -> None:
     if facts.profile is None or facts.profile is RiskProfile.C5:
         return
-    higher = InvestorFacts(facts.investor_class, RiskProfile(facts.profile + 1), facts.assessed_on,
-                           facts.lowest_category, facts.birth_date, facts.special_attention)
+    higher = InvestorFacts(
+        facts.investor_class,
+        RiskProfile(facts.profile + 1),
+        facts.assessed_on,
+        facts.lowest_category,
+        facts.birth_date,
+        facts.special_attention,
+    )
     a = decide(facts, ReportFacts(level), TODAY, policy)
     b = decide(higher, ReportFacts(level), TODAY, policy)
     assert RANK[b.outcome] >= RANK[a.outcome]
@@ -206,16 +226,23 @@ def test_higher_level_never_gets_more(facts: InvestorFacts, level: RiskLevel, po
 
 
 @given(investor_facts, levels, policies)
-def test_decision_is_deterministic_and_explained(facts: InvestorFacts, level: RiskLevel | None,
-                                                 policy: Policy) -> None:
+def test_decision_is_deterministic_and_explained(facts: InvestorFacts, level: RiskLevel | None, policy: Policy) -> None:
     a = decide(facts, ReportFacts(level), TODAY, policy)
     assert a == decide(facts, ReportFacts(level), TODAY, policy)
     assert a.reasons, "every decision gives at least one reason"
     assert len(set(a.reasons)) == len(a.reasons)
     if a.outcome is not Outcome.ALLOW:
-        assert any(r in a.reasons for r in (Reason.REPORT_UNRATED, Reason.ASSESSMENT_MISSING,
-                                            Reason.ASSESSMENT_EXPIRED, Reason.ASSESSMENT_FUTURE_DATED,
-                                            Reason.LOWEST_CATEGORY, Reason.PROFILE_BELOW_LEVEL))
+        assert any(
+            r in a.reasons
+            for r in (
+                Reason.REPORT_UNRATED,
+                Reason.ASSESSMENT_MISSING,
+                Reason.ASSESSMENT_EXPIRED,
+                Reason.ASSESSMENT_FUTURE_DATED,
+                Reason.LOWEST_CATEGORY,
+                Reason.PROFILE_BELOW_LEVEL,
+            )
+        )
 
 
 @given(investor_facts, levels, policies)
@@ -227,9 +254,12 @@ def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, level: RiskL
     elif not facts.investor_class.follows_table:
         eligible = b.professionals
     else:
-        eligible = (facts.profile is not None and facts.assessed_on is not None
-                    and int(facts.profile) >= b.min_profile
-                    and b.assessed_after < facts.assessed_on <= b.assessed_until
-                    and (b.lowest_allowed or not facts.lowest_category))
+        eligible = (
+            facts.profile is not None
+            and facts.assessed_on is not None
+            and int(facts.profile) >= b.min_profile
+            and b.assessed_after < facts.assessed_on <= b.assessed_until
+            and (b.lowest_allowed or not facts.lowest_category)
+        )
     strict = Policy(version=policy.version, validity_days=policy.validity_days, warning_days=policy.warning_days)
     assert eligible == (decide(facts, ReportFacts(level), TODAY, strict).outcome is Outcome.ALLOW)

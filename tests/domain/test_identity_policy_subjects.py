@@ -69,10 +69,18 @@ def test_policy_round_trips_and_validates() -> None:
 
 @pytest.mark.parametrize(
     ("subject", "level"),
-    [("宏观经济周报", RiskLevel.R1), ("债券市场月报", RiskLevel.R2), ("计算机行业事件点评", RiskLevel.R3),
-     ("创业板半导体设备深度报告", RiskLevel.R4), ("腾讯控股(0700.HK)公司点评", RiskLevel.R4),
-     ("宁德时代(300750.SZ)", RiskLevel.R4), ("贵州茅台(600519.SH)公司点评", RiskLevel.R3),
-     ("商品期货策略", RiskLevel.R5), ("港股互联网", RiskLevel.R4), ("无法识别的标题", None)],
+    [
+        ("宏观经济周报", RiskLevel.R1),
+        ("债券市场月报", RiskLevel.R2),
+        ("计算机行业事件点评", RiskLevel.R3),
+        ("创业板半导体设备深度报告", RiskLevel.R4),
+        ("腾讯控股(0700.HK)公司点评", RiskLevel.R4),
+        ("宁德时代(300750.SZ)", RiskLevel.R4),
+        ("贵州茅台(600519.SH)公司点评", RiskLevel.R3),
+        ("商品期货策略", RiskLevel.R5),
+        ("港股互联网", RiskLevel.R4),
+        ("无法识别的标题", None),
+    ],
 )
 def test_subject_suggestions(subject: str, level: RiskLevel | None) -> None:
     assert suggest_level(subject, Policy()) is level

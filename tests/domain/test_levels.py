@@ -9,9 +9,19 @@ from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile, Unkno
 
 @pytest.mark.parametrize(
     ("text", "level"),
-    [("R1", RiskLevel.R1), ("r2", RiskLevel.R2), ("中风险", RiskLevel.R3), ("中高风险", RiskLevel.R4),
-     ("高风险", RiskLevel.R5), ("medium-low", RiskLevel.R2), ("Medium", RiskLevel.R3), ("Ｒ３", RiskLevel.R3),
-     (" 低风险 ", RiskLevel.R1), ("5", RiskLevel.R5), ("medium high", RiskLevel.R4)],
+    [
+        ("R1", RiskLevel.R1),
+        ("r2", RiskLevel.R2),
+        ("中风险", RiskLevel.R3),
+        ("中高风险", RiskLevel.R4),
+        ("高风险", RiskLevel.R5),
+        ("medium-low", RiskLevel.R2),
+        ("Medium", RiskLevel.R3),
+        ("Ｒ３", RiskLevel.R3),
+        (" 低风险 ", RiskLevel.R1),
+        ("5", RiskLevel.R5),
+        ("medium high", RiskLevel.R4),
+    ],
 )
 def test_level_spellings(text: str, level: RiskLevel) -> None:
     assert RiskLevel.parse(text) is level
@@ -19,9 +29,17 @@ def test_level_spellings(text: str, level: RiskLevel) -> None:
 
 @pytest.mark.parametrize(
     ("text", "profile"),
-    [("C1", RiskProfile.C1), ("保守型", RiskProfile.C1), ("谨慎型", RiskProfile.C2), ("稳健型", RiskProfile.C3),
-     ("稳健", RiskProfile.C3), ("prudent", RiskProfile.C3), ("积极型", RiskProfile.C4), ("aggressive", RiskProfile.C5),
-     ("ｃ４", RiskProfile.C4)],
+    [
+        ("C1", RiskProfile.C1),
+        ("保守型", RiskProfile.C1),
+        ("谨慎型", RiskProfile.C2),
+        ("稳健型", RiskProfile.C3),
+        ("稳健", RiskProfile.C3),
+        ("prudent", RiskProfile.C3),
+        ("积极型", RiskProfile.C4),
+        ("aggressive", RiskProfile.C5),
+        ("ｃ４", RiskProfile.C4),
+    ],
 )
 def test_profile_spellings(text: str, profile: RiskProfile) -> None:
     assert RiskProfile.parse(text) is profile

@@ -177,8 +177,7 @@ def test_window_layout_persists(qtbot, window_for, settings) -> None:  # type: i
     assert again.reports_view.columnWidth(3) >= 333 or again.reports_view.horizontalHeader().sectionResizeMode(3)
 
 
-def test_service_failure_shows_a_message_not_a_traceback(qtbot, window_for, message_boxes,
-                                                         monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_service_failure_shows_a_message_not_a_traceback(qtbot, window_for, message_boxes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from suitcheck.services.errors import StoreUnavailable
 
     window = window_for()

@@ -48,6 +48,10 @@ def test_translations_are_complete() -> None:
     from pathlib import Path
 
     root = Path(__file__).resolve().parents[2]
-    result = subprocess.run([sys.executable, str(root / "scripts" / "update_translations.py"), "--check"],
-                            capture_output=True, text=True, cwd=root)
+    result = subprocess.run(
+        [sys.executable, str(root / "scripts" / "update_translations.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=root,
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -21,10 +21,15 @@ from tests.fixtures import report_text
 from tests.pdfs import image_only_pdf, two_column_report_pdf
 
 EXPECTED_ANALYSTS = [("周明轩", "S1230521020001"), ("钱雨桐", "S1230524100002"), ("韩立", "S1230524070003")]
-PDF_ARGS = dict(title="星辰半导体：先进封装放量，AI 芯片需求强劲", report_type="电子行业事件点评",
-                date_line="2025 年 3 月 18 日", level_sentence="中风险", rating="超配（维持）",
-                analysts=EXPECTED_ANALYSTS,
-                body=["需求端持续改善。本段为合成测试文字，用于检验元数据提取与检索，不构成投资建议。" * 3])
+PDF_ARGS = dict(
+    title="星辰半导体：先进封装放量，AI 芯片需求强劲",
+    report_type="电子行业事件点评",
+    date_line="2025 年 3 月 18 日",
+    level_sentence="中风险",
+    rating="超配（维持）",
+    analysts=EXPECTED_ANALYSTS,
+    body=["需求端持续改善。本段为合成测试文字，用于检验元数据提取与检索，不构成投资建议。" * 3],
+)
 
 
 def assert_synthetic_metadata(text: str) -> None:
@@ -35,7 +40,10 @@ def assert_synthetic_metadata(text: str) -> None:
     assert meta.stated_level is RiskLevel.R3
     assert [(a.name, a.sac_number) for a in meta.analysts] == EXPECTED_ANALYSTS
     assert meta.rating is not None and (meta.rating.scope, meta.rating.value, meta.rating.change) == (
-        "industry", "超配", "维持")
+        "industry",
+        "超配",
+        "维持",
+    )
     assert meta.publisher == "示例证券"
 
 
@@ -60,11 +68,19 @@ def test_full_width_and_wrapped_layout_noise() -> None:
     assert_synthetic_metadata(noisy)
 
 
-@pytest.mark.parametrize(("text", "day"), [
-    ("2025 年 2 月 4 日", dt.date(2025, 2, 4)), ("2025年12月31日", dt.date(2025, 12, 31)),
-    ("2025-02-04", dt.date(2025, 2, 4)), ("2025/2/4", dt.date(2025, 2, 4)), ("2025.02.04", dt.date(2025, 2, 4)),
-    ("20250204", dt.date(2025, 2, 4)), ("2025 年 2 月 30 日", None), ("no date", None),
-])
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2025 年 2 月 4 日", dt.date(2025, 2, 4)),
+        ("2025年12月31日", dt.date(2025, 12, 31)),
+        ("2025-02-04", dt.date(2025, 2, 4)),
+        ("2025/2/4", dt.date(2025, 2, 4)),
+        ("2025.02.04", dt.date(2025, 2, 4)),
+        ("20250204", dt.date(2025, 2, 4)),
+        ("2025 年 2 月 30 日", None),
+        ("no date", None),
+    ],
+)
 def test_date_spellings(text: str, day: dt.date | None) -> None:
     assert parse_date(text) == day
 
@@ -73,8 +89,11 @@ def test_unrated_text_has_no_level() -> None:
     assert extract_metadata(report_text(None)).stated_level is None
 
 
-cjk = st.text(alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80) | st.sampled_from("，。AI 12"),
-              min_size=1, max_size=200)
+cjk = st.text(
+    alphabet=st.characters(min_codepoint=0x4E00, max_codepoint=0x4E80) | st.sampled_from("，。AI 12"),
+    min_size=1,
+    max_size=200,
+)
 
 
 @given(cjk, st.lists(st.integers(1, 199), max_size=8))
@@ -106,6 +125,7 @@ def test_metadata_extraction_never_crashes(text: str) -> None:
 
 # -- the bad-file corpus ---------------------------------------------------------------
 
+
 def _bad_files(folder: Path) -> dict[str, str]:
     """name -> expected error code."""
     (folder / "corrupt.pdf").write_bytes(b"%PDF-1.7\n1 0 obj << /Type /Catalog /Pages 2 0 R >>\n" + os.urandom(600))
@@ -117,8 +137,16 @@ def _bad_files(folder: Path) -> dict[str, str]:
     (folder / "scan.pdf").write_bytes(image_only_pdf())
     with (folder / "huge.pdf").open("wb") as handle:  # sparse: 100 MB + 1 byte, costs no disk
         handle.truncate(MAX_BYTES + 1)
-    return {"corrupt.pdf": "corrupt", "encrypted.pdf": "encrypted", "empty.pdf": "empty", "empty.txt": "empty",
-            "garbage.txt": "binary", "garbage.pdf": "not-pdf", "scan.pdf": "no-text", "huge.pdf": "too-large"}
+    return {
+        "corrupt.pdf": "corrupt",
+        "encrypted.pdf": "encrypted",
+        "empty.pdf": "empty",
+        "empty.txt": "empty",
+        "garbage.txt": "binary",
+        "garbage.pdf": "not-pdf",
+        "scan.pdf": "no-text",
+        "huge.pdf": "too-large",
+    }
 
 
 def test_each_bad_file_fails_with_its_own_reason(tmp_path: Path) -> None:

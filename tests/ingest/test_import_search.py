@@ -54,8 +54,9 @@ def test_duplicate_is_reported_not_stored(services: Services, compliance: Actor,
     assert services.reports.count(compliance) == 1
 
 
-def test_unrated_needs_rating_then_compliance_rates(services: Services, compliance: Actor, advisor: Actor,
-                                                    tmp_path: Path) -> None:
+def test_unrated_needs_rating_then_compliance_rates(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
     path = tmp_path / "u.txt"
     path.write_text(report_text(None), encoding="utf-8")
     (result,) = services.reports.import_paths(compliance, [path])
@@ -94,8 +95,9 @@ def test_corrections_are_kept_with_who_and_when(services: Services, compliance: 
     assert (row.field, row.new_value, row.staff_id) == ("title", "更正后的标题", compliance.staff_id)
 
 
-def test_failure_while_storing_leaves_nothing_behind(services: Services, compliance: Actor, tmp_path: Path,
-                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+def test_failure_while_storing_leaves_nothing_behind(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from suitcheck.services.errors import StoreUnavailable
     from suitcheck.store import search
 
@@ -116,19 +118,34 @@ def test_failure_while_storing_leaves_nothing_behind(services: Services, complia
 
 @pytest.fixture
 def library(services: Services, compliance: Actor, tmp_path: Path) -> tuple[Services, Actor]:
-    titles = ["人工智能芯片产业链跟踪", "AI 算力需求再上台阶", "银行业息差企稳", "Hang Seng tech rebound",
-              "半导体设备国产替代", "债券市场月报"]
+    titles = [
+        "人工智能芯片产业链跟踪",
+        "AI 算力需求再上台阶",
+        "银行业息差企稳",
+        "Hang Seng tech rebound",
+        "半导体设备国产替代",
+        "债券市场月报",
+    ]
     for n, title in enumerate(titles):
         (tmp_path / f"{n}.txt").write_text(report_text(["中风险", "中高风险"][n % 2], title), encoding="utf-8")
     services.reports.import_paths(compliance, [tmp_path])
     return services, compliance
 
 
-@pytest.mark.parametrize(("term", "expected"), [
-    ("芯片", {"人工智能芯片产业链跟踪"}), ("芯", {"人工智能芯片产业链跟踪"}), ("银行", {"银行业息差企稳"}),
-    ("ai", {"AI 算力需求再上台阶"}), ("AI算力", {"AI 算力需求再上台阶"}), ("SENG", {"Hang Seng tech rebound"}),
-    ("产业链跟踪", {"人工智能芯片产业链跟踪"}), ("息差企稳", {"银行业息差企稳"}), ("不存在的词", set()),
-])
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("芯片", {"人工智能芯片产业链跟踪"}),
+        ("芯", {"人工智能芯片产业链跟踪"}),
+        ("银行", {"银行业息差企稳"}),
+        ("ai", {"AI 算力需求再上台阶"}),
+        ("AI算力", {"AI 算力需求再上台阶"}),
+        ("SENG", {"Hang Seng tech rebound"}),
+        ("产业链跟踪", {"人工智能芯片产业链跟踪"}),
+        ("息差企稳", {"银行业息差企稳"}),
+        ("不存在的词", set()),
+    ],
+)
 def test_substring_search_in_titles(library: tuple[Services, Actor], term: str, expected: set[str]) -> None:
     services, actor = library
     titles = {v.title for v in services.reports.search(actor, ReportFilter(text=term))}
@@ -154,13 +171,15 @@ def test_filters(library: tuple[Services, Actor]) -> None:
     assert services.reports.count(actor, ReportFilter(rating="超配")) == 6
     assert services.reports.count(actor, ReportFilter(publisher="示例证券")) == 6
     import datetime as dt
+
     assert services.reports.count(actor, ReportFilter(date_from=dt.date(2025, 3, 19))) == 0
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
-def test_any_substring_of_a_title_finds_it(sqlite_services: Services, tmp_path_factory: pytest.TempPathFactory,
-                                           data: st.DataObject) -> None:
+def test_any_substring_of_a_title_finds_it(
+    sqlite_services: Services, tmp_path_factory: pytest.TempPathFactory, data: st.DataObject
+) -> None:
     services = sqlite_services
     actor = staff(services, Role.COMPLIANCE)
     title = data.draw(st.text(alphabet=st.sampled_from("芯片半导体银行AIai算力需求上台阶X1"), min_size=6, max_size=20))

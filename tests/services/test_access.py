@@ -34,12 +34,22 @@ def test_check_decides_and_records(services: Services, compliance: Actor, adviso
     assert blocked.audit_id == allowed.audit_id + 1
     d = blocked.to_dict()
     assert {k: d[k] for k in ("decision", "reasons", "investor", "report", "profile", "level")} == {
-        "decision": "block", "reasons": ["profile-below-level"], "investor": c3, "report": r4,
-        "profile": "C3", "level": "R4"}
+        "decision": "block",
+        "reasons": ["profile-below-level"],
+        "investor": c3,
+        "report": r4,
+        "profile": "C3",
+        "level": "R4",
+    }
     assert len(d["entry_hash"]) == 64
     entries = services.audit.browse(compliance)
     newest = entries[0]
-    assert (newest.action, newest.decision, newest.investor_id, newest.staff) == ("check", "block", c3, advisor.username)
+    assert (newest.action, newest.decision, newest.investor_id, newest.staff) == (
+        "check",
+        "block",
+        c3,
+        advisor.username,
+    )
 
 
 def test_unknown_client_or_report(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
@@ -63,8 +73,9 @@ def test_blocked_report_cannot_be_opened(services: Services, compliance: Actor, 
     assert actions == ["open", "open-refused"]
 
 
-def test_expired_and_unassessed_clients_are_blocked(services: Services, compliance: Actor, advisor: Actor,
-                                                    tmp_path: Path) -> None:
+def test_expired_and_unassessed_clients_are_blocked(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
     r1 = import_text_report(services, compliance, tmp_path, level="低风险")
     add_client(services, compliance, "OLD", RiskProfile.C5, days_ago=800)
     add_client(services, compliance, "NEW", None, days_ago=None)
@@ -74,8 +85,7 @@ def test_expired_and_unassessed_clients_are_blocked(services: Services, complian
     assert new.decision.reasons == (Reason.ASSESSMENT_MISSING,)
 
 
-def test_new_assessment_replaces_expired_one(services: Services, compliance: Actor, advisor: Actor,
-                                             r4: int) -> None:
+def test_new_assessment_replaces_expired_one(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
     add_client(services, compliance, "X", RiskProfile.C5, days_ago=800)
     assert not services.access.check(advisor, "X", r4).decision.allowed
     services.investors.assess(compliance, "X", RiskProfile.C4, TODAY)
@@ -97,12 +107,14 @@ def test_escalation_override_is_structured(services: Services, compliance: Actor
     with pytest.raises(PermissionDenied):
         services.access.open_report(advisor, "C2", r4)
     with pytest.raises(InvalidInput, match="not confirmed"):
-        services.access.record_override(advisor, "C2", r4, warning_version=policy.warning_version,
-                                        client_confirmed=False)
+        services.access.record_override(
+            advisor, "C2", r4, warning_version=policy.warning_version, client_confirmed=False
+        )
     with pytest.raises(InvalidInput, match="not the current version"):
         services.access.record_override(advisor, "C2", r4, warning_version="W0", client_confirmed=True)
-    services.access.record_override(advisor, "C2", r4, warning_version=policy.warning_version,
-                                    client_confirmed=True, recording_ref="REC-2026-0001")
+    services.access.record_override(
+        advisor, "C2", r4, warning_version=policy.warning_version, client_confirmed=True, recording_ref="REC-2026-0001"
+    )
     assert services.access.open_report(advisor, "C2", r4).report_id == r4
     override = next(e for e in services.audit.browse(compliance) if e.action == "override")
     assert '"recording_ref":"REC-2026-0001"' in override.facts and '"warning_version":"W1"' in override.facts
@@ -114,8 +126,9 @@ def test_lowest_category_cannot_be_escalated(services: Services, compliance: Act
     assert services.access.check(advisor, "LOW", r4).decision.outcome is Outcome.BLOCK
 
 
-def test_eligible_is_the_strict_table(services: Services, compliance: Actor, advisor: Actor, r4: int,
-                                      tmp_path: Path) -> None:
+def test_eligible_is_the_strict_table(
+    services: Services, compliance: Actor, advisor: Actor, r4: int, tmp_path: Path
+) -> None:
     services.policy.update(compliance, allow_escalation=True)  # never widens a distribution list
     add_client(services, compliance, "C4", RiskProfile.C4)
     add_client(services, compliance, "C5", RiskProfile.C5)
@@ -133,16 +146,19 @@ def test_eligible_is_the_strict_table(services: Services, compliance: Actor, adv
 
 
 clients = st.lists(
-    st.tuples(st.sampled_from(InvestorClass), st.none() | st.sampled_from(RiskProfile),
-              st.integers(-5, 900), st.booleans()),
-    min_size=1, max_size=12,
+    st.tuples(
+        st.sampled_from(InvestorClass), st.none() | st.sampled_from(RiskProfile), st.integers(-5, 900), st.booleans()
+    ),
+    min_size=1,
+    max_size=12,
 )
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(population=clients, level=st.sampled_from(RiskLevel))
-def test_eligible_sql_equals_decide_for_every_client(sqlite_services: Services, tmp_path_factory: pytest.TempPathFactory,
-                                                      population: list, level: RiskLevel) -> None:
+def test_eligible_sql_equals_decide_for_every_client(
+    sqlite_services: Services, tmp_path_factory: pytest.TempPathFactory, population: list, level: RiskLevel
+) -> None:
     """The SQL distribution list and per-client `decide` (strict policy) agree."""
     services = sqlite_services
     comp = staff(services, Role.COMPLIANCE)
@@ -152,8 +168,15 @@ def test_eligible_sql_equals_decide_for_every_client(sqlite_services: Services, 
     for n, (cls, profile, days_ago, lowest) in enumerate(population):
         account = f"{run.name}-{n}"
         assessed = profile is not None and cls is not InvestorClass.PROFESSIONAL and days_ago >= 0
-        add_client(services, comp, account, profile if assessed else None, days_ago if assessed else None,
-                   investor_class=cls, lowest_category=lowest)
+        add_client(
+            services,
+            comp,
+            account,
+            profile if assessed else None,
+            days_ago if assessed else None,
+            investor_class=cls,
+            lowest_category=lowest,
+        )
         accounts.append(account)
     eligible = {v.account for v in services.access.eligible(comp, report)}
     expected = {a for a in accounts if services.access.check(comp, a, report).decision.allowed}

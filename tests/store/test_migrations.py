@@ -28,21 +28,39 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
 
     # Fill it through the services' own code paths where 0001 had the tables.
     from argon2 import PasswordHasher
+
     hashed = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1).hash("old password")
     engine = create_store_engine(resolve_url(str(db)))
     with engine.begin() as conn:
-        conn.execute(text("INSERT INTO staff (id, username, display_name, role, password_hash, disabled, "
-                          "failed_logins, created_at) VALUES (1, 'old-admin', 'Old', 'compliance', :h, 0, 0, "
-                          "'2024-01-01 00:00:00')"), {"h": hashed})
-        conn.execute(text("INSERT INTO investor (id, account, name, investor_class, lowest_category, "
-                          "special_attention, created_at) VALUES (1, 'A1', '老客户', 'ordinary', 0, 0, "
-                          "'2024-01-01 00:00:00')"))
+        conn.execute(
+            text(
+                "INSERT INTO staff (id, username, display_name, role, password_hash, disabled, "
+                "failed_logins, created_at) VALUES (1, 'old-admin', 'Old', 'compliance', :h, 0, 0, "
+                "'2024-01-01 00:00:00')"
+            ),
+            {"h": hashed},
+        )
+        conn.execute(
+            text(
+                "INSERT INTO investor (id, account, name, investor_class, lowest_category, "
+                "special_attention, created_at) VALUES (1, 'A1', '老客户', 'ordinary', 0, 0, "
+                "'2024-01-01 00:00:00')"
+            )
+        )
         for profile, day in ((2, "2025-01-10"), (4, "2026-03-01"), (3, "2025-06-01")):
-            conn.execute(text("INSERT INTO assessment (investor_id, profile, assessed_on, lowest_category, "
-                              "recorded_by, recorded_at) VALUES (1, :p, :d, 0, 1, '2024-01-01 00:00:00')"),
-                         {"p": profile, "d": day})
-        conn.execute(text("INSERT INTO report (id, title, content_hash, source_name, source_kind, size, level, "
-                          "imported_at) VALUES (1, '旧报告', 'abc', 'old.txt', 'txt', 3, 4, '2024-01-01 00:00:00')"))
+            conn.execute(
+                text(
+                    "INSERT INTO assessment (investor_id, profile, assessed_on, lowest_category, "
+                    "recorded_by, recorded_at) VALUES (1, :p, :d, 0, 1, '2024-01-01 00:00:00')"
+                ),
+                {"p": profile, "d": day},
+            )
+        conn.execute(
+            text(
+                "INSERT INTO report (id, title, content_hash, source_name, source_kind, size, level, "
+                "imported_at) VALUES (1, '旧报告', 'abc', 'old.txt', 'txt', 3, 4, '2024-01-01 00:00:00')"
+            )
+        )
     engine.dispose()
     from suitcheck.audit import chain
     from suitcheck.store.engine import Store
@@ -50,8 +68,17 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
     store = Store(create_store_engine(resolve_url(str(db))), resolve_url(str(db)))
     with store.session() as session:
         for n in range(3):
-            chain.append_entry(session, at=clock(), staff="old-admin", action="check", investor_id=1,
-                               report_id=1, decision="allow", reasons=["profile-covers-level"], facts={"n": n})
+            chain.append_entry(
+                session,
+                at=clock(),
+                staff="old-admin",
+                action="check",
+                investor_id=1,
+                report_id=1,
+                decision="allow",
+                reasons=["profile-covers-level"],
+                facts={"n": n},
+            )
     store.dispose()
 
     services = open_services(str(db), clock=clock, hasher=FAST_HASHER)
@@ -74,10 +101,15 @@ def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
     engine = create_store_engine(resolve_url(str(tmp_path / "s.db")))
     upgrade(engine)
     with engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={
-            "include_object": lambda obj, name, type_, *_: not (type_ == "table" and str(name).startswith("report_search")),
-            "compare_type": True,
-        })
+        context = MigrationContext.configure(
+            conn,
+            opts={
+                "include_object": lambda obj, name, type_, *_: (
+                    not (type_ == "table" and str(name).startswith("report_search"))
+                ),
+                "compare_type": True,
+            },
+        )
         diff = compare_metadata(context, Base.metadata)
     engine.dispose()
     assert diff == []

@@ -68,7 +68,7 @@ def checkpoint_mac(key: bytes, seq: int, head_hash: str, at: str) -> str:
 # Built once: the check path runs these thousands of times, and SQLAlchemy caches the
 # compiled form per statement object.
 _HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
-_INSERT = insert(AuditEntry.__table__)
+_INSERT = insert(AuditEntry)
 
 
 def _lock_chain(conn: Connection) -> None:
@@ -117,11 +117,22 @@ def append_entry(
     digest = entry_hash(
         canonical_entry(seq, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json, prev)
     )
-    conn.execute(_INSERT, {
-        "seq": seq, "at": stamp, "staff": staff, "action": action, "investor_id": investor_id,
-        "report_id": report_id, "decision": decision, "reasons": reasons_json, "facts": facts_json,
-        "prev_hash": prev, "entry_hash": digest,
-    })
+    conn.execute(
+        _INSERT,
+        {
+            "seq": seq,
+            "at": stamp,
+            "staff": staff,
+            "action": action,
+            "investor_id": investor_id,
+            "report_id": report_id,
+            "decision": decision,
+            "reasons": reasons_json,
+            "facts": facts_json,
+            "prev_hash": prev,
+            "entry_hash": digest,
+        },
+    )
     if key is not None and seq % CHECKPOINT_EVERY == 0:
         write_checkpoint(conn, key, seq, digest, at)
     return Appended(seq, digest)
@@ -129,8 +140,11 @@ def append_entry(
 
 def write_checkpoint(conn: Session | Connection, key: bytes, seq: int, head_hash: str, at: dt.datetime) -> None:
     stamp = utc_stamp(at)
-    _connection(conn).execute(insert(AuditCheckpoint.__table__).values(
-        seq=seq, entry_hash=head_hash, at=stamp, mac=checkpoint_mac(key, seq, head_hash, stamp)))
+    _connection(conn).execute(
+        insert(AuditCheckpoint).values(
+            seq=seq, entry_hash=head_hash, at=stamp, mac=checkpoint_mac(key, seq, head_hash, stamp)
+        )
+    )
 
 
 def checkpoint_head(session: Session, key: bytes, at: dt.datetime) -> tuple[int, str] | None:
@@ -161,7 +175,9 @@ class VerifyResult:
 Row = tuple[int, str, str, str, int | None, int | None, str | None, str, str, str, str]
 
 
-def verify_rows(rows: Iterable[Row], expected_prev: str | None = GENESIS_HASH, first_seq: int | None = 1) -> VerifyResult:
+def verify_rows(
+    rows: Iterable[Row], expected_prev: str | None = GENESIS_HASH, first_seq: int | None = 1
+) -> VerifyResult:
     """Check contiguous rows (seq, at, staff, action, investor, report, decision, reasons,
     facts, prev_hash, entry_hash): each hash recomputes, each links to the one before."""
     count = 0
@@ -174,17 +190,30 @@ def verify_rows(rows: Iterable[Row], expected_prev: str | None = GENESIS_HASH, f
         count += 1
         if expected_seq is not None and seq != expected_seq:
             what = "missing" if seq > expected_seq else "duplicated or out of order"
-            return VerifyResult(False, count, last_seq, last_hash, seq,
-                                f"entry {expected_seq} is {what} (found {seq} in its place)")
+            return VerifyResult(
+                False, count, last_seq, last_hash, seq, f"entry {expected_seq} is {what} (found {seq} in its place)"
+            )
         if prev_hash is not None and prev != prev_hash:
-            return VerifyResult(False, count, last_seq, last_hash, seq,
-                                f"entry {seq} does not link to the entry before it (prev_hash differs)")
+            return VerifyResult(
+                False,
+                count,
+                last_seq,
+                last_hash,
+                seq,
+                f"entry {seq} does not link to the entry before it (prev_hash differs)",
+            )
         recomputed = entry_hash(
             canonical_entry(seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev)
         )
         if recomputed != digest:
-            return VerifyResult(False, count, last_seq, last_hash, seq,
-                                f"entry {seq} was altered (its content no longer matches its hash)")
+            return VerifyResult(
+                False,
+                count,
+                last_seq,
+                last_hash,
+                seq,
+                f"entry {seq} was altered (its content no longer matches its hash)",
+            )
         prev_hash = digest
         expected_seq = seq + 1
         last_seq, last_hash = seq, digest
@@ -192,9 +221,17 @@ def verify_rows(rows: Iterable[Row], expected_prev: str | None = GENESIS_HASH, f
 
 
 _COLUMNS = (
-    AuditEntry.seq, AuditEntry.at, AuditEntry.staff, AuditEntry.action, AuditEntry.investor_id,
-    AuditEntry.report_id, AuditEntry.decision, AuditEntry.reasons, AuditEntry.facts,
-    AuditEntry.prev_hash, AuditEntry.entry_hash,
+    AuditEntry.seq,
+    AuditEntry.at,
+    AuditEntry.staff,
+    AuditEntry.action,
+    AuditEntry.investor_id,
+    AuditEntry.report_id,
+    AuditEntry.decision,
+    AuditEntry.reasons,
+    AuditEntry.facts,
+    AuditEntry.prev_hash,
+    AuditEntry.entry_hash,
 )
 
 
@@ -205,21 +242,34 @@ def verify_store(session: Session, key: bytes | None) -> VerifyResult:
     if not result.ok:
         return result
     checkpoints = session.execute(
-        select(AuditCheckpoint.seq, AuditCheckpoint.entry_hash, AuditCheckpoint.at, AuditCheckpoint.mac)
-        .order_by(AuditCheckpoint.id)
+        select(AuditCheckpoint.seq, AuditCheckpoint.entry_hash, AuditCheckpoint.at, AuditCheckpoint.mac).order_by(
+            AuditCheckpoint.id
+        )
     ).all()
     for seq, head_hash, at, mac in checkpoints:
         if key is None or not hmac.compare_digest(mac, checkpoint_mac(key, seq, head_hash, at)):
-            return dataclasses.replace(result, ok=False, bad_seq=seq,
-                                       problem=f"the checkpoint at entry {seq} is not signed by this installation's audit key")
+            return dataclasses.replace(
+                result,
+                ok=False,
+                bad_seq=seq,
+                problem=f"the checkpoint at entry {seq} is not signed by this installation's audit key",
+            )
         if result.head_seq is None or seq > result.head_seq:
-            return dataclasses.replace(result, ok=False, bad_seq=seq,
-                                       problem=f"the chain was truncated: a checkpoint vouches for entry {seq}, "
-                                               f"but the chain ends at {result.head_seq or 0}")
+            return dataclasses.replace(
+                result,
+                ok=False,
+                bad_seq=seq,
+                problem=f"the chain was truncated: a checkpoint vouches for entry {seq}, "
+                f"but the chain ends at {result.head_seq or 0}",
+            )
         actual = session.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == seq)).scalar_one()
         if actual != head_hash:
-            return dataclasses.replace(result, ok=False, bad_seq=seq,
-                                       problem=f"entry {seq} differs from the signed checkpoint: the chain was rewritten")
+            return dataclasses.replace(
+                result,
+                ok=False,
+                bad_seq=seq,
+                problem=f"entry {seq} differs from the signed checkpoint: the chain was rewritten",
+            )
     return dataclasses.replace(result, checkpoints=len(checkpoints))
 
 

@@ -23,9 +23,22 @@ from suitcheck.audit.chain import GENESIS_HASH, VerifyResult, canonical_json, en
 FORMATS = ("csv", "xlsx", "jsonl")
 MANIFEST_SUFFIX = ".manifest.json"
 HEADERS = (
-    "seq", "time_utc", "staff", "action", "client_account", "client_name", "client_id_number",
-    "report_id", "report_title", "decision", "reasons", "profile", "level", "policy_version",
-    "entry_hash", "canonical",
+    "seq",
+    "time_utc",
+    "staff",
+    "action",
+    "client_account",
+    "client_name",
+    "client_id_number",
+    "report_id",
+    "report_title",
+    "decision",
+    "reasons",
+    "profile",
+    "level",
+    "policy_version",
+    "entry_hash",
+    "canonical",
 )
 _DANGEROUS_LEAD = ("=", "+", "-", "@", "\t", "\r")
 
@@ -56,18 +69,37 @@ class ExportRow:
 
     def canonical(self) -> dict[str, Any]:
         return {
-            "seq": self.seq, "at": self.at, "staff": self.staff, "action": self.action,
-            "investor_id": self.investor_id, "report_id": self.report_id, "decision": self.decision,
-            "reasons": json.loads(self.reasons), "facts": json.loads(self.facts), "prev_hash": self.prev_hash,
+            "seq": self.seq,
+            "at": self.at,
+            "staff": self.staff,
+            "action": self.action,
+            "investor_id": self.investor_id,
+            "report_id": self.report_id,
+            "decision": self.decision,
+            "reasons": json.loads(self.reasons),
+            "facts": json.loads(self.facts),
+            "prev_hash": self.prev_hash,
         }
 
     def cells(self) -> list[object]:
         facts = json.loads(self.facts)
         return [
-            self.seq, self.at, self.staff, self.action, self.client_account, self.client_name,
-            self.client_id_number, self.report_id, self.report_title, self.decision,
-            " ".join(json.loads(self.reasons)), facts.get("profile"), facts.get("level"),
-            facts.get("policy_version"), self.entry_hash, canonical_json(self.record()),
+            self.seq,
+            self.at,
+            self.staff,
+            self.action,
+            self.client_account,
+            self.client_name,
+            self.client_id_number,
+            self.report_id,
+            self.report_title,
+            self.decision,
+            " ".join(json.loads(self.reasons)),
+            facts.get("profile"),
+            facts.get("level"),
+            facts.get("policy_version"),
+            self.entry_hash,
+            canonical_json(self.record()),
         ]
 
     def record(self) -> dict[str, Any]:
@@ -138,7 +170,9 @@ def _write_xlsx(handle: io.BufferedWriter, rows: Iterable[ExportRow]) -> None:
 
 
 _WRITERS: dict[str, Callable[[io.BufferedWriter, Iterable[ExportRow]], None]] = {
-    "csv": _write_csv, "jsonl": _write_jsonl, "xlsx": _write_xlsx,
+    "csv": _write_csv,
+    "jsonl": _write_jsonl,
+    "xlsx": _write_xlsx,
 }
 
 
@@ -178,9 +212,15 @@ def write_export(
             for block in iter(lambda: check.read(1 << 20), b""):
                 digest.update(block)
         manifest = {
-            "format": fmt, "file": out.name, "file_sha256": digest.hexdigest(), "count": tally.count,
-            "first_seq": tally.first_seq, "last_seq": tally.last_seq,
-            "first_prev_hash": tally.first_prev, "last_hash": tally.last_hash, **context,
+            "format": fmt,
+            "file": out.name,
+            "file_sha256": digest.hexdigest(),
+            "count": tally.count,
+            "first_seq": tally.first_seq,
+            "last_seq": tally.last_seq,
+            "first_prev_hash": tally.first_prev,
+            "last_hash": tally.last_hash,
+            **context,
         }
         manifest["mac"] = manifest_mac(key, manifest)
         manifest_path = out.with_name(out.name + MANIFEST_SUFFIX)
@@ -211,6 +251,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 
 # -- offline verification ---------------------------------------------------------------
+
 
 @dataclasses.dataclass(frozen=True)
 class ExportVerification:
@@ -267,14 +308,36 @@ def _parse(line: str, number: int) -> dict[str, Any]:
 def _as_rows(records: Iterable[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
     for r in records:
         try:
-            canonical = {k: r[k] for k in ("seq", "at", "staff", "action", "investor_id", "report_id",
-                                           "decision", "reasons", "facts", "prev_hash")}
+            canonical = {
+                k: r[k]
+                for k in (
+                    "seq",
+                    "at",
+                    "staff",
+                    "action",
+                    "investor_id",
+                    "report_id",
+                    "decision",
+                    "reasons",
+                    "facts",
+                    "prev_hash",
+                )
+            }
         except KeyError as exc:
             raise ExportError(f"An exported entry lacks the field {exc.args[0]!r}.") from exc
-        yield (canonical["seq"], canonical["at"], canonical["staff"], canonical["action"],
-               canonical["investor_id"], canonical["report_id"], canonical["decision"],
-               canonical_json(canonical["reasons"]), canonical_json(canonical["facts"]),
-               canonical["prev_hash"], str(r.get("entry_hash", "")))
+        yield (
+            canonical["seq"],
+            canonical["at"],
+            canonical["staff"],
+            canonical["action"],
+            canonical["investor_id"],
+            canonical["report_id"],
+            canonical["decision"],
+            canonical_json(canonical["reasons"]),
+            canonical_json(canonical["facts"]),
+            canonical["prev_hash"],
+            str(r.get("entry_hash", "")),
+        )
 
 
 def verify_export(path: Path, key: bytes | None) -> ExportVerification:
@@ -309,9 +372,11 @@ def verify_export(path: Path, key: bytes | None) -> ExportVerification:
         result = dataclasses.replace(result, ok=False, problem="the file differs from the one the manifest describes")
     if result.ok and result.count != manifest.get("count"):
         result = dataclasses.replace(
-            result, ok=False,
+            result,
+            ok=False,
             problem=f"the export holds {result.count} entries but its manifest says {manifest.get('count')} "
-                    "(truncated or padded)")
+            "(truncated or padded)",
+        )
     if result.ok and result.count and result.head_hash != manifest.get("last_hash"):
         result = dataclasses.replace(result, ok=False, problem="the last entry differs from the manifest")
     return ExportVerification(result, signature, manifest)
@@ -326,7 +391,13 @@ def _verify_each(rows: Iterable[Sequence[Any]]) -> VerifyResult:
         count += 1
         seq, at, staff, action, inv, rep, dec, reasons, facts, prev, digest = row
         if entry_hash(canonical_entry(seq, at, staff, action, inv, rep, dec, reasons, facts, prev)) != digest:
-            return VerifyResult(False, count, last[0] if last else None, last[1] if last else None, seq,
-                                f"entry {seq} was altered (its content no longer matches its hash)")
+            return VerifyResult(
+                False,
+                count,
+                last[0] if last else None,
+                last[1] if last else None,
+                seq,
+                f"entry {seq} was altered (its content no longer matches its hash)",
+            )
         last = (seq, digest)
     return VerifyResult(True, count, last[0] if last else None, last[1] if last else None)

@@ -150,9 +150,22 @@ _LEVEL_SPELLINGS = _spellings(
     _LEVEL_EN,
     "R",
     {
-        "低": 1, "较低风险": 2, "中低": 2, "中": 3, "中等风险": 3, "中高": 4, "较高风险": 4,
-        "高": 5, "medium low": 2, "medium-low risk": 2, "low risk": 1, "medium risk": 3,
-        "medium high": 4, "medium-high risk": 4, "high risk": 5, "moderate": 3,
+        "低": 1,
+        "较低风险": 2,
+        "中低": 2,
+        "中": 3,
+        "中等风险": 3,
+        "中高": 4,
+        "较高风险": 4,
+        "高": 5,
+        "medium low": 2,
+        "medium-low risk": 2,
+        "low risk": 1,
+        "medium risk": 3,
+        "medium high": 4,
+        "medium-high risk": 4,
+        "high risk": 5,
+        "moderate": 3,
     },
 )
 _PROFILE_SPELLINGS = _spellings(
@@ -168,7 +181,9 @@ _CLASS_SPELLINGS = {
         InvestorClass.ORDINARY: ("ordinary", "普通投资者", "普通"),
         InvestorClass.PROFESSIONAL: ("professional", "专业投资者", "专业"),
         InvestorClass.PROFESSIONAL_AS_ORDINARY: (
-            "professional-as-ordinary", "professional_as_ordinary", "专业转普通",
+            "professional-as-ordinary",
+            "professional_as_ordinary",
+            "专业转普通",
         ),
     }.items()
     for s in spellings

@@ -65,7 +65,9 @@ class DesktopApp:
     def set_language(self, language: str) -> None:
         self.settings.setValue(SETTINGS_KEY, language)
         if not self.translations.apply(language):
-            QMessageBox.warning(self.window, "suitcheck", QCoreApplication.translate("Errors", "The translation could not be loaded."))
+            QMessageBox.warning(
+                self.window, "suitcheck", QCoreApplication.translate("Errors", "The translation could not be loaded.")
+            )
 
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
@@ -85,8 +87,13 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
     QTimer.singleShot(0, lambda: desktop.open(services_factory))
     if exit_after is not None:
         # For smoke tests of frozen builds: prove the window comes up, then leave.
-        QTimer.singleShot(int(exit_after * 1000), lambda: (
-            [w.close() for w in app.topLevelWidgets()], app.exit(0)))
+
+        def leave() -> None:
+            for widget in QApplication.topLevelWidgets():
+                widget.close()
+            app.exit(0)
+
+        QTimer.singleShot(int(exit_after * 1000), leave)
     code = app.exec()
     if desktop.services is not None:
         desktop.services.close()

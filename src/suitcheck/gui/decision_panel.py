@@ -70,11 +70,20 @@ class DecisionPanel(QFrame):
         self.summary.setText(self.tr("{client} — {report}").format(client=client, report=report))
         items = "".join(f"<li>{texts.reason_text(r)}</li>" for r in d.reasons)
         self.reasons.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
-        profile = texts.class_text(d.investor_class.value) if d.investor_class.value == "professional" else (
-            texts.profile_text(d.profile))
-        self.rule.setText(self.tr("Client: {profile} · Report: {level} · Assessment: {state} · Policy v{version}")
-                          .format(profile=profile, level=texts.level_text(d.level),
-                                  state=texts.state_text(d.assessment_state), version=d.policy_version)
-                          + ("\n" + texts.rule_text(d.profile, d.level) if d.investor_class.follows_table else ""))
-        self.footer.setText(self.tr("Recorded as audit entry {n} · {hash}").format(
-            n=result.audit_id, hash=result.entry_hash[:16] + "…"))
+        profile = (
+            texts.class_text(d.investor_class.value)
+            if d.investor_class.value == "professional"
+            else (texts.profile_text(d.profile))
+        )
+        self.rule.setText(
+            self.tr("Client: {profile} · Report: {level} · Assessment: {state} · Policy v{version}").format(
+                profile=profile,
+                level=texts.level_text(d.level),
+                state=texts.state_text(d.assessment_state),
+                version=d.policy_version,
+            )
+            + ("\n" + texts.rule_text(d.profile, d.level) if d.investor_class.follows_table else "")
+        )
+        self.footer.setText(
+            self.tr("Recorded as audit entry {n} · {hash}").format(n=result.audit_id, hash=result.entry_hash[:16] + "…")
+        )

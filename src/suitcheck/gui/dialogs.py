@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.gui import texts
 from suitcheck.gui.errors import INGEST_REASONS, show_error
-from suitcheck.gui.i18n import LANGUAGES, translated
-from suitcheck.gui.main_window import make_table
+from suitcheck.gui.i18n import LANGUAGES, setting_int, translated
+from suitcheck.gui.main_window import make_table, qdate
 from suitcheck.gui.models import AuditTableModel, ImportResultsModel, ReportTableModel
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
@@ -57,14 +57,17 @@ def _buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
 
 # -- identity ------------------------------------------------------------------------------
 
+
 class LoginDialog(QDialog):
     """Who is at the desk. On the demo store the demo logins are listed here, and only here."""
 
-    def __init__(self, services: Services, parent: QWidget | None = None, *, demo: bool = False,
-                 username: str = "") -> None:
+    def __init__(
+        self, services: Services, parent: QWidget | None = None, *, demo: bool = False, username: str = ""
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("loginDialog")
-        self.services, self.actor = services, None
+        self.services = services
+        self.actor: Actor | None = None
         self.setWindowTitle(self.tr("suitcheck — log in"))
         self.username = QLineEdit(username, self)
         self.username.setObjectName("username")
@@ -85,8 +88,10 @@ class LoginDialog(QDialog):
         layout.addWidget(title)
         layout.addLayout(form)
         if demo:
-            rows = "".join(f"<tr><td><code>{u}</code></td><td>{role.value}</td><td><code>{DEMO_PASSWORD}</code></td></tr>"
-                           for u, _, role in DEMO_STAFF)
+            rows = "".join(
+                f"<tr><td><code>{u}</code></td><td>{role.value}</td><td><code>{DEMO_PASSWORD}</code></td></tr>"
+                for u, _, role in DEMO_STAFF
+            )
             hint = QLabel(self.tr("<b>Demo store.</b> Demo logins:") + f"<table cellspacing=6>{rows}</table>", self)
             hint.setObjectName("demoLogins")
             layout.addWidget(hint)
@@ -96,8 +101,9 @@ class LoginDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.actor = self.services.auth.login(self.username.text().strip(), self.password.text(),
-                                                  record_success=True)
+            self.actor = self.services.auth.login(
+                self.username.text().strip(), self.password.text(), record_success=True
+            )
         except ServiceError as exc:
             self.message.setText(str(exc))
             self.password.clear()
@@ -126,9 +132,15 @@ class FirstRunDialog(QDialog):
         form.addRow(self.tr("Password:"), self.password)
         form.addRow(self.tr("Repeat password:"), self.repeat)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("This store has no accounts yet. Create the administrator, "
-                                        "who then adds advisors and compliance staff.\nStore: {store}")
-                                .format(store=services.store.display_name), self))
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "This store has no accounts yet. Create the administrator, "
+                    "who then adds advisors and compliance staff.\nStore: {store}"
+                ).format(store=services.store.display_name),
+                self,
+            )
+        )
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addWidget(_buttons(self, self.tr("Create")))
@@ -159,10 +171,16 @@ class LockDialog(QDialog):
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #b3261e;")
         switch = QPushButton(self.tr("Switch user…"), self)
-        switch.clicked.connect(lambda: (self.switch_user.emit(), self.done(2)))
+        switch.clicked.connect(self._switch)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Locked after inactivity. Enter the password of {user} to continue.")
-                                .format(user=actor.username), self))
+        layout.addWidget(
+            QLabel(
+                self.tr("Locked after inactivity. Enter the password of {user} to continue.").format(
+                    user=actor.username
+                ),
+                self,
+            )
+        )
         layout.addWidget(self.password)
         layout.addWidget(self.message)
         row = QHBoxLayout()
@@ -173,6 +191,10 @@ class LockDialog(QDialog):
         unlock.clicked.connect(self.accept)
         row.addWidget(unlock)
         layout.addLayout(row)
+
+    def _switch(self) -> None:
+        self.switch_user.emit()
+        self.done(2)
 
     def accept(self) -> None:
         try:
@@ -188,6 +210,7 @@ class LockDialog(QDialog):
 
 
 # -- reports -------------------------------------------------------------------------------
+
 
 def pdf_view_available() -> bool:
     try:
@@ -233,8 +256,9 @@ class ReportViewer(QDialog):
 class OverrideDialog(QDialog):
     """The special risk warning, shown in full; staff confirm the client confirmed."""
 
-    def __init__(self, services: Services, actor: Actor, client: InvestorView, report: ReportView,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, services: Services, actor: Actor, client: InvestorView, report: ReportView, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("overrideDialog")
         self.services, self.actor, self.client, self.report = services, actor, client, report
@@ -248,10 +272,20 @@ class OverrideDialog(QDialog):
         self.recording.setPlaceholderText(self.tr("双录 recording reference, if the branch made one"))
         self.note = QLineEdit(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("{client} asks for “{title}” ({level}), above their profile ({profile}). "
-                                        "Warning version {version}:").format(
-            client=client.name, title=report.title, level=texts.level_text(report.level),
-            profile=texts.profile_text(client.profile), version=self.policy.warning_version), self))
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "{client} asks for “{title}” ({level}), above their profile ({profile}). Warning version {version}:"
+                ).format(
+                    client=client.name,
+                    title=report.title,
+                    level=texts.level_text(report.level),
+                    profile=texts.profile_text(client.profile),
+                    version=self.policy.warning_version,
+                ),
+                self,
+            )
+        )
         layout.addWidget(warning)
         for w in (self.told, self.confirmed):
             layout.addWidget(w)
@@ -269,9 +303,14 @@ class OverrideDialog(QDialog):
     def accept(self) -> None:
         try:
             self.services.access.record_override(
-                self.actor, self.client.id, self.report.id, warning_version=self.policy.warning_version,
+                self.actor,
+                self.client.id,
+                self.report.id,
+                warning_version=self.policy.warning_version,
                 client_confirmed=self.told.isChecked() and self.confirmed.isChecked(),
-                recording_ref=self.recording.text().strip() or None, note=self.note.text().strip() or None)
+                recording_ref=self.recording.text().strip() or None,
+                note=self.note.text().strip() or None,
+            )
         except ServiceError as exc:
             show_error(self, exc)
             return
@@ -316,8 +355,9 @@ class ImportDialog(QDialog):
         layout.addWidget(self.summary)
 
     def _choose_files(self) -> None:
-        files, _ = QFileDialog.getOpenFileNames(self, self.tr("Reports to import"), "",
-                                                self.tr("Reports (*.pdf *.txt)"))
+        files, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Reports to import"), "", self.tr("Reports (*.pdf *.txt)")
+        )
         if files:
             self.start([Path(f) for f in files])
 
@@ -333,8 +373,12 @@ class ImportDialog(QDialog):
         for b in (self.files_button, self.folder_button, self.close_button):
             b.setEnabled(False)
         self.cancel_button.setEnabled(True)
-        job = Job(lambda progress, cancelled: self.services.reports.import_paths(
-            self.actor, paths, progress=progress, cancelled=cancelled), with_progress=True)
+        job = Job(
+            lambda progress, cancelled: self.services.reports.import_paths(
+                self.actor, paths, progress=progress, cancelled=cancelled
+            ),
+            with_progress=True,
+        )
         job.signals.progress.connect(self._progress)
         self.job = self.runner.start(job, self._finished, self._failed)
 
@@ -342,15 +386,27 @@ class ImportDialog(QDialog):
         self.progress.setMaximum(total)
         self.progress.setValue(number)
         if result.code in INGEST_REASONS:
-            result = ImportResult(result.path, result.status, result.report, translated("Import", INGEST_REASONS[result.code]),
-                                  result.code)
+            result = ImportResult(
+                result.path,
+                result.status,
+                result.report,
+                translated("Import", INGEST_REASONS[result.code]),
+                result.code,
+            )
         self.model.append(result)
 
     def _finished(self, results: list[ImportResult]) -> None:
-        counts = {s: sum(1 for r in results if r.status == s) for s in ("imported", "needs-rating", "duplicate", "failed")}
-        self.summary.setText(self.tr("{imported} imported, {unrated} need a rating, {dup} duplicates, {failed} failed.")
-                             .format(imported=counts["imported"], unrated=counts["needs-rating"],
-                                     dup=counts["duplicate"], failed=counts["failed"]))
+        counts = {
+            s: sum(1 for r in results if r.status == s) for s in ("imported", "needs-rating", "duplicate", "failed")
+        }
+        self.summary.setText(
+            self.tr("{imported} imported, {unrated} need a rating, {dup} duplicates, {failed} failed.").format(
+                imported=counts["imported"],
+                unrated=counts["needs-rating"],
+                dup=counts["duplicate"],
+                failed=counts["failed"],
+            )
+        )
         self._idle()
 
     def _failed(self, exc: BaseException) -> None:
@@ -378,8 +434,9 @@ class RatingDialog(QDialog):
         self.setWindowTitle(self.tr("Reports needing a rating or with findings"))
         self.resize(900, 460)
         self.model = ReportTableModel(self)
-        self.view, self.proxy = make_table(self, self.model, "ratingView", stretch=ReportTableModel.TITLE,
-                                           widths=(0, 95, 120, 300, 100, 100))
+        self.view, self.proxy = make_table(
+            self, self.model, "ratingView", stretch=ReportTableModel.TITLE, widths=(0, 95, 120, 300, 100, 100)
+        )
         self.view.setColumnHidden(ReportTableModel.VERDICT, True)
         self.level = QComboBox(self)
         self.level.setObjectName("newLevel")
@@ -421,8 +478,11 @@ class RatingDialog(QDialog):
         r = self.model.row_object(self.proxy.mapToSource(current).row())
         suggestion = texts.level_text(r.suggested_level) if r.suggested_level else "—"
         findings = "; ".join(f.detail for f in r.open_findings)
-        self.detail.setText(self.tr("Stated: {stated} · suggested from the subject: {suggested} {findings}").format(
-            stated=texts.level_text(r.level), suggested=suggestion, findings=f"· {findings}" if findings else ""))
+        self.detail.setText(
+            self.tr("Stated: {stated} · suggested from the subject: {suggested} {findings}").format(
+                stated=texts.level_text(r.level), suggested=suggestion, findings=f"· {findings}" if findings else ""
+            )
+        )
         target = r.suggested_level or r.level
         if target:
             self.level.setCurrentIndex(int(target) - 1)
@@ -433,8 +493,9 @@ class RatingDialog(QDialog):
             return
         report = self.model.row_object(self.proxy.mapToSource(index).row())
         try:
-            self.services.reports.set_level(self.actor, report.id, RiskLevel.parse(self.level.currentData()),
-                                            self.note.text().strip() or None)
+            self.services.reports.set_level(
+                self.actor, report.id, RiskLevel.parse(self.level.currentData()), self.note.text().strip() or None
+            )
         except ServiceError as exc:
             show_error(self, exc)
             return
@@ -443,6 +504,7 @@ class RatingDialog(QDialog):
 
 
 # -- clients -------------------------------------------------------------------------------
+
 
 class ClientDialog(QDialog):
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
@@ -491,12 +553,16 @@ class ClientDialog(QDialog):
         profile = self.profile.currentData()
         try:
             self.services.investors.add(
-                self.actor, account=self.account.text(), name=self.name.text(),
+                self.actor,
+                account=self.account.text(),
+                name=self.name.text(),
                 id_number=self.id_number.text().strip() or None,
                 investor_class=InvestorClass(self.cls.currentData()),
                 profile=RiskProfile.parse(profile) if profile else None,
-                assessed_on=self.assessed.date().toPython() if profile else None,
-                lowest_category=self.lowest.isChecked(), special_attention=self.special.isChecked())
+                assessed_on=qdate(self.assessed) if profile else None,
+                lowest_category=self.lowest.isChecked(),
+                special_attention=self.special.isChecked(),
+            )
         except ServiceError as exc:
             self.message.setText(str(exc))
             return
@@ -532,9 +598,14 @@ class AssessmentDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.services.investors.assess(self.actor, self.client.id, RiskProfile.parse(self.profile.currentData()),
-                                           self.assessed.date().toPython(), lowest_category=self.lowest.isChecked(),
-                                           note=self.note.text().strip() or None)
+            self.services.investors.assess(
+                self.actor,
+                self.client.id,
+                RiskProfile.parse(self.profile.currentData()),
+                qdate(self.assessed),
+                lowest_category=self.lowest.isChecked(),
+                note=self.note.text().strip() or None,
+            )
         except ServiceError as exc:
             self.message.setText(str(exc))
             return
@@ -542,6 +613,7 @@ class AssessmentDialog(QDialog):
 
 
 # -- audit -------------------------------------------------------------------------------
+
 
 class AuditDialog(QDialog):
     """Browse the audit log with filters; export and verify from here."""
@@ -554,8 +626,13 @@ class AuditDialog(QDialog):
         self.setWindowTitle(self.tr("Audit log"))
         self.resize(1100, 600)
         self.model = AuditTableModel(self)
-        self.view, _ = make_table(self, self.model, "auditView", stretch=AuditTableModel.REPORT,
-                                  widths=(60, 150, 130, 110, 140, 200, 130, 150))
+        self.view, _ = make_table(
+            self,
+            self.model,
+            "auditView",
+            stretch=AuditTableModel.REPORT,
+            widths=(60, 150, 130, 110, 140, 200, 130, 150),
+        )
         self.since = QDateEdit(QDate.currentDate().addDays(-30), self)
         self.until = QDateEdit(QDate.currentDate(), self)
         for d in (self.since, self.until):
@@ -564,8 +641,12 @@ class AuditDialog(QDialog):
         self.staff = QLineEdit(self)
         self.staff.setPlaceholderText(self.tr("staff"))
         self.decision = QComboBox(self)
-        for label, value in ((self.tr("any decision"), None), ("allow", "allow"), ("block", "block"),
-                             ("allow-after-warning", "allow-after-warning")):
+        for label, value in (
+            (self.tr("any decision"), None),
+            ("allow", "allow"),
+            ("block", "block"),
+            ("allow-after-warning", "allow-after-warning"),
+        ):
             self.decision.addItem(label, value)
         search = QPushButton(self.tr("Filter"), self)
         search.clicked.connect(self.reload)
@@ -577,8 +658,15 @@ class AuditDialog(QDialog):
         verify_file = QPushButton(self.tr("Verify export file…"), self)
         verify_file.clicked.connect(self.verify_file)
         row = QHBoxLayout()
-        for w in (QLabel(self.tr("From"), self), self.since, QLabel(self.tr("to"), self), self.until, self.staff,
-                  self.decision, search):
+        for w in (
+            QLabel(self.tr("From"), self),
+            self.since,
+            QLabel(self.tr("to"), self),
+            self.until,
+            self.staff,
+            self.decision,
+            search,
+        ):
             row.addWidget(w)
         row.addStretch(1)
         for w in (export, verify, verify_file):
@@ -591,8 +679,12 @@ class AuditDialog(QDialog):
         self.reload()
 
     def current_filter(self) -> AuditFilter:
-        return AuditFilter(since=self.since.date().toPython(), until=self.until.date().toPython(),
-                           staff=self.staff.text().strip() or None, decision=self.decision.currentData())
+        return AuditFilter(
+            since=qdate(self.since),
+            until=qdate(self.until),
+            staff=self.staff.text().strip() or None,
+            decision=self.decision.currentData(),
+        )
 
     def reload(self) -> None:
         flt = self.current_filter()
@@ -611,8 +703,9 @@ class AuditDialog(QDialog):
         dialog.exec()
 
     def verify_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, self.tr("Export to verify"), "",
-                                              self.tr("Audit exports (*.csv *.xlsx *.jsonl)"))
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Export to verify"), "", self.tr("Audit exports (*.csv *.xlsx *.jsonl)")
+        )
         if path:
             verify_export_file(self.services, self.actor, Path(path), self)
 
@@ -635,7 +728,7 @@ class ExportDialog(QDialog):
             d.setDisplayFormat("yyyy-MM-dd")
         self.all_time = QCheckBox(self.tr("Whole chain (no date range)"), self)
         self.all_time.setObjectName("allTime")
-        self.all_time.toggled.connect(lambda on: (self.since.setEnabled(not on), self.until.setEnabled(not on)))
+        self.all_time.toggled.connect(self._all_time)
         self.full_ids = QCheckBox(self.tr("Full ID numbers (for regulators; compliance only)"), self)
         self.destination = QLineEdit(str(Path.home() / f"suitcheck-audit-{dt.date.today():%Y%m%d}.xlsx"), self)
         self.destination.setObjectName("destination")
@@ -666,6 +759,10 @@ class ExportDialog(QDialog):
         layout.addWidget(self.box)
         self._filter = flt
 
+    def _all_time(self, on: bool) -> None:
+        self.since.setEnabled(not on)
+        self.until.setEnabled(not on)
+
     def _suffix(self) -> None:
         path = Path(self.destination.text())
         self.destination.setText(str(path.with_suffix("." + self.format.currentData())))
@@ -678,9 +775,11 @@ class ExportDialog(QDialog):
     def accept(self) -> None:
         fmt = self.format.currentData()
         flt = AuditFilter(
-            since=None if self.all_time.isChecked() else self.since.date().toPython(),
-            until=None if self.all_time.isChecked() else self.until.date().toPython(),
-            staff=self._filter.staff, decision=self._filter.decision)
+            since=None if self.all_time.isChecked() else qdate(self.since),
+            until=None if self.all_time.isChecked() else qdate(self.until),
+            staff=self._filter.staff,
+            decision=self._filter.decision,
+        )
         out = Path(self.destination.text()).expanduser()
         self.progress.setVisible(True)
         self.box.setEnabled(False)
@@ -692,8 +791,11 @@ class ExportDialog(QDialog):
         self.progress.setVisible(False)
         self.box.setEnabled(True)
         self.manifest = manifest
-        self.message.setText(self.tr("Exported {n} entries to {file} with its manifest.").format(
-            n=manifest["count"], file=self.destination.text()))
+        self.message.setText(
+            self.tr("Exported {n} entries to {file} with its manifest.").format(
+                n=manifest["count"], file=self.destination.text()
+            )
+        )
         self.box.button(QDialogButtonBox.StandardButton.Ok).setVisible(False)
         self.box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
 
@@ -721,12 +823,23 @@ def run_verification(services: Services, actor: Actor, parent: QWidget) -> None:
         show_error(parent, exc)
         return
     if result.ok:
-        _verdict_box(parent, True, QCoreApplication.translate("Audit", "The audit trail is intact."),
-                     QCoreApplication.translate("Audit", "{n} entries and {c} signed checkpoints verified.").format(
-                         n=result.count, c=result.checkpoints))
+        _verdict_box(
+            parent,
+            True,
+            QCoreApplication.translate("Audit", "The audit trail is intact."),
+            QCoreApplication.translate("Audit", "{n} entries and {c} signed checkpoints verified.").format(
+                n=result.count, c=result.checkpoints
+            ),
+        )
     else:
-        _verdict_box(parent, False, QCoreApplication.translate("Audit", "The audit trail FAILED verification at entry {n}.").format(
-            n=result.bad_seq), result.problem or "")
+        _verdict_box(
+            parent,
+            False,
+            QCoreApplication.translate("Audit", "The audit trail FAILED verification at entry {n}.").format(
+                n=result.bad_seq
+            ),
+            result.problem or "",
+        )
 
 
 def verify_export_file(services: Services, actor: Actor, path: Path, parent: QWidget) -> None:
@@ -736,15 +849,25 @@ def verify_export_file(services: Services, actor: Actor, path: Path, parent: QWi
         show_error(parent, exc)
         return
     if check.ok:
-        _verdict_box(parent, True, QCoreApplication.translate("Audit", "The export is intact."),
-                     QCoreApplication.translate("Audit", "{n} entries verified; manifest signature: {sig}.").format(
-                         n=check.result.count, sig=check.signature))
+        _verdict_box(
+            parent,
+            True,
+            QCoreApplication.translate("Audit", "The export is intact."),
+            QCoreApplication.translate("Audit", "{n} entries verified; manifest signature: {sig}.").format(
+                n=check.result.count, sig=check.signature
+            ),
+        )
     else:
-        _verdict_box(parent, False, QCoreApplication.translate("Audit", "The export FAILED verification."),
-                     check.result.problem or QCoreApplication.translate("Audit", "The manifest signature is invalid."))
+        _verdict_box(
+            parent,
+            False,
+            QCoreApplication.translate("Audit", "The export FAILED verification."),
+            check.result.problem or QCoreApplication.translate("Audit", "The manifest signature is invalid."),
+        )
 
 
 # -- settings ----------------------------------------------------------------------------
+
 
 class PolicyDialog(QDialog):
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
@@ -769,17 +892,22 @@ class PolicyDialog(QDialog):
         form.addRow(self.tr("Warn before expiry (days):"), self.warning)
         form.addRow(self.tr("Special attention from age:"), self.age)
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Saving stores a new policy version; past decisions keep the version they used."),
-                                self))
+        layout.addWidget(
+            QLabel(self.tr("Saving stores a new policy version; past decisions keep the version they used."), self)
+        )
         layout.addLayout(form)
         layout.addWidget(self.escalation)
         layout.addWidget(_buttons(self, self.tr("Save new version")))
 
     def accept(self) -> None:
         try:
-            self.services.policy.update(self.actor, validity_days=self.validity.value(),
-                                        warning_days=self.warning.value(), special_attention_age=self.age.value(),
-                                        allow_escalation=self.escalation.isChecked())
+            self.services.policy.update(
+                self.actor,
+                validity_days=self.validity.value(),
+                warning_days=self.warning.value(),
+                special_attention_age=self.age.value(),
+                allow_escalation=self.escalation.isChecked(),
+            )
         except ServiceError as exc:
             show_error(self, exc)
             return
@@ -801,7 +929,7 @@ class SettingsDialog(QDialog):
             self.language.setCurrentIndex(list(LANGUAGES).index(str(current)))
         self.idle = QSpinBox(self)
         self.idle.setRange(1, 240)
-        self.idle.setValue(int(settings.value("session/idle_minutes", 10)))
+        self.idle.setValue(setting_int(settings, "session/idle_minutes", 10))
         store_label = QLabel(store, self)
         store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()

@@ -46,7 +46,9 @@ INGEST_REASONS = {
     "unreadable": QT_TRANSLATE_NOOP("Import", "The file cannot be read."),
     "missing": QT_TRANSLATE_NOOP("Import", "The file does not exist."),
     "duplicate": QT_TRANSLATE_NOOP("Import", "The same file was imported before."),
-    "unrated": QT_TRANSLATE_NOOP("Import", "No risk level is stated; compliance must rate it before anyone may read it."),
+    "unrated": QT_TRANSLATE_NOOP(
+        "Import", "No risk level is stated; compliance must rate it before anyone may read it."
+    ),
 }
 
 
@@ -69,6 +71,10 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     else:
         log.error("unexpected error shown to the user", exc_info=exc)
         box.setText(QCoreApplication.translate("Errors", "Sorry, something went wrong."))
-        box.setInformativeText(QCoreApplication.translate("Errors", "The details were written to the log file:\n{path}").format(path=log_path()))
+        box.setInformativeText(
+            QCoreApplication.translate("Errors", "The details were written to the log file:\n{path}").format(
+                path=log_path()
+            )
+        )
     box.setObjectName("errorBox")
     box.exec()

@@ -51,6 +51,19 @@ class Translations:
         return True
 
 
+def app_instance() -> QCoreApplication:
+    app = QCoreApplication.instance()
+    assert app is not None, "create the QApplication first"
+    return app
+
+
+def setting_int(settings: QSettings, key: str, default: int) -> int:
+    try:
+        return int(str(settings.value(key, default)))
+    except ValueError:
+        return default
+
+
 def translated(context: str, text: str) -> str:
     """Translate text that was marked with QT_TRANSLATE_NOOP where it was defined."""
     return QCoreApplication.translate(context, text)

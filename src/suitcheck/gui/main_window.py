@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -9,7 +10,6 @@ from PySide6.QtCore import QDate, QEvent, QModelIndex, QObject, QSettings, QSort
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -31,6 +31,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.gui import texts
 from suitcheck.gui.decision_panel import DecisionPanel
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.i18n import app_instance, setting_int
 from suitcheck.gui.models import InvestorTableModel, RawRole, ReportTableModel
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
@@ -42,8 +43,15 @@ RATINGS = ("买入", "增持", "持有", "减持", "超配", "标配", "低配")
 DEBOUNCE_MS = 200
 
 
-def make_table(parent: QWidget, model: Any, name: str, stretch: int | None = None,
-               widths: tuple[int, ...] = ()) -> tuple[QTableView, QSortFilterProxyModel]:
+def qdate(edit: QDateEdit) -> dt.date:
+    value = edit.date().toPython()
+    assert isinstance(value, dt.date)
+    return value
+
+
+def make_table(
+    parent: QWidget, model: Any, name: str, stretch: int | None = None, widths: tuple[int, ...] = ()
+) -> tuple[QTableView, QSortFilterProxyModel]:
     proxy = QSortFilterProxyModel(parent)
     proxy.setSourceModel(model)
     proxy.setSortRole(RawRole)
@@ -83,8 +91,15 @@ class MainWindow(QMainWindow):
     switch_user_requested = Signal()
     language_requested = Signal(str)
 
-    def __init__(self, services: Services, actor: Actor, settings: QSettings, *, demo: bool = False,
-                 idle_minutes: int | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        settings: QSettings,
+        *,
+        demo: bool = False,
+        idle_minutes: int | None = None,
+    ) -> None:
         super().__init__()
         self.services, self.actor, self.settings, self.demo = services, actor, settings, demo
         self.setObjectName("mainWindow")
@@ -103,12 +118,12 @@ class MainWindow(QMainWindow):
 
         self._client_timer = self._debouncer(self.refresh_clients)
         self._report_timer = self._debouncer(self.refresh_reports)
-        minutes = idle_minutes if idle_minutes is not None else int(settings.value("session/idle_minutes", 10))
+        minutes = idle_minutes if idle_minutes is not None else setting_int(settings, "session/idle_minutes", 10)
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(max(1, minutes) * 60_000)
         self.idle_timer.timeout.connect(self.lock)
-        QApplication.instance().installEventFilter(self)
+        app_instance().installEventFilter(self)
         self.idle_timer.start()
         self.refresh_clients()
         self.refresh_reports()
@@ -167,13 +182,23 @@ class MainWindow(QMainWindow):
         self.since_date.setDate(QDate.currentDate().addMonths(-6))
         self.since_date.setEnabled(False)
         self.since_check.toggled.connect(self.since_date.setEnabled)
-        for signal in (self.level_filter.currentIndexChanged, self.rating_filter.currentIndexChanged,
-                       self.since_check.toggled, self.since_date.dateChanged):
+        for signal in (
+            self.level_filter.currentIndexChanged,
+            self.rating_filter.currentIndexChanged,
+            self.since_check.toggled,
+            self.since_date.dateChanged,
+        ):
             signal.connect(lambda *_: self._report_timer.start())
         filters = QHBoxLayout()
         self.level_label, self.rating_label = QLabel(right), QLabel(right)
-        for w in (self.level_label, self.level_filter, self.rating_label, self.rating_filter, self.since_check,
-                  self.since_date):
+        for w in (
+            self.level_label,
+            self.level_filter,
+            self.rating_label,
+            self.rating_filter,
+            self.since_check,
+            self.since_date,
+        ):
             filters.addWidget(w)
         filters.addStretch(1)
 
@@ -192,7 +217,9 @@ class MainWindow(QMainWindow):
         self.reports_view.setAlternatingRowColors(True)
         self.reports_view.verticalHeader().setVisible(False)
         self.reports_view.horizontalHeader().setStretchLastSection(False)
-        self.reports_view.horizontalHeader().setSectionResizeMode(ReportTableModel.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.reports_view.horizontalHeader().setSectionResizeMode(
+            ReportTableModel.TITLE, QHeaderView.ResizeMode.Stretch
+        )
         self.reports_view.selectionModel().currentRowChanged.connect(self._report_selected)
         self.reports_view.doubleClicked.connect(self._report_double_clicked)
         self.reports_view.enter_pressed.connect(self.check)
@@ -244,8 +271,9 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.user_label)
         self._update_actions()
 
-    def _action(self, menu: Any, name: str, slot: Callable[[], Any], shortcut: Any = None,
-                permission: Permission | None = None) -> QAction:
+    def _action(
+        self, menu: Any, name: str, slot: Callable[[], Any], shortcut: Any = None, permission: Permission | None = None
+    ) -> QAction:
         action = QAction(self)
         action.setObjectName(name)
         if shortcut is not None:
@@ -261,8 +289,9 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         self.file_menu = bar.addMenu("")
         self.find_client_action = self._action(self.file_menu, "findClient", self._focus_client_search, "Ctrl+L")
-        self.find_report_action = self._action(self.file_menu, "findReport", self._focus_report_search,
-                                               QKeySequence.StandardKey.Find)
+        self.find_report_action = self._action(
+            self.file_menu, "findReport", self._focus_report_search, QKeySequence.StandardKey.Find
+        )
         self.file_menu.addSeparator()
         self.check_action = self._action(self.file_menu, "checkAction", self.check, "Ctrl+Return")
         self.open_action = self._action(self.file_menu, "openAction", self.open_report, QKeySequence.StandardKey.Open)
@@ -272,18 +301,24 @@ class MainWindow(QMainWindow):
         self.quit_action = self._action(self.file_menu, "quitAction", self.close, QKeySequence.StandardKey.Quit)
 
         self.compliance_menu = bar.addMenu("")
-        self.import_action = self._action(self.compliance_menu, "importAction", self.import_reports, "Ctrl+I",
-                                          Permission.IMPORT_REPORTS)
-        self.rating_action = self._action(self.compliance_menu, "ratingAction", self.review_reports, None,
-                                          Permission.RATE_REPORTS)
-        self.clients_action = self._action(self.compliance_menu, "clientsAction", self.manage_client, "Ctrl+N",
-                                           Permission.EDIT_CLIENTS)
-        self.assess_action = self._action(self.compliance_menu, "assessAction", self.assess_client, None,
-                                          Permission.EDIT_CLIENTS)
-        self.audit_action = self._action(self.compliance_menu, "auditAction", self.audit_log, None,
-                                         Permission.VIEW_AUDIT)
-        self.verify_action = self._action(self.compliance_menu, "verifyAction", self.verify_audit, None,
-                                          Permission.VERIFY_AUDIT)
+        self.import_action = self._action(
+            self.compliance_menu, "importAction", self.import_reports, "Ctrl+I", Permission.IMPORT_REPORTS
+        )
+        self.rating_action = self._action(
+            self.compliance_menu, "ratingAction", self.review_reports, None, Permission.RATE_REPORTS
+        )
+        self.clients_action = self._action(
+            self.compliance_menu, "clientsAction", self.manage_client, "Ctrl+N", Permission.EDIT_CLIENTS
+        )
+        self.assess_action = self._action(
+            self.compliance_menu, "assessAction", self.assess_client, None, Permission.EDIT_CLIENTS
+        )
+        self.audit_action = self._action(
+            self.compliance_menu, "auditAction", self.audit_log, None, Permission.VIEW_AUDIT
+        )
+        self.verify_action = self._action(
+            self.compliance_menu, "verifyAction", self.verify_audit, None, Permission.VERIFY_AUDIT
+        )
         self.compliance_menu.menuAction().setVisible(any(a.isVisible() for a in self.compliance_menu.actions()))
 
         self.settings_menu = bar.addMenu("")
@@ -298,8 +333,9 @@ class MainWindow(QMainWindow):
             self.language_menu.addAction(act)
             self.language_actions[code] = act
         self.settings_action = self._action(self.settings_menu, "settingsAction", self.open_settings)
-        self.policy_action = self._action(self.settings_menu, "policyAction", self.edit_policy, None,
-                                          Permission.CHANGE_POLICY)
+        self.policy_action = self._action(
+            self.settings_menu, "policyAction", self.edit_policy, None, Permission.CHANGE_POLICY
+        )
         self.help_menu = bar.addMenu("")
         self.about_action = self._action(self.help_menu, "aboutAction", self.about)
 
@@ -355,9 +391,13 @@ class MainWindow(QMainWindow):
         self.policy_action.setText(self.tr("Suitability policy…"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("About suitcheck"))
-        self.user_label.setText(self.tr("{user} ({role}) · {store}").format(
-            user=self.actor.display_name or self.actor.username, role=self.actor.role.value,
-            store=self.services.store.display_name))
+        self.user_label.setText(
+            self.tr("{user} ({role}) · {store}").format(
+                user=self.actor.display_name or self.actor.username,
+                role=self.actor.role.value,
+                store=self.services.store.display_name,
+            )
+        )
         self.client_model.retranslate()
         self.report_model.retranslate()
         if self.decision.result is None:
@@ -374,11 +414,14 @@ class MainWindow(QMainWindow):
     # -- layout persistence ---------------------------------------------------------------
     def _restore_layout(self) -> None:
         self.resize(1366, 768)
-        for key, restore in (("window/geometry", self.restoreGeometry), ("window/state", self.restoreState),
-                             ("window/splitter", self.splitter.restoreState),
-                             ("window/right_splitter", self.right_splitter.restoreState),
-                             ("window/clients_header", self.clients_view.horizontalHeader().restoreState),
-                             ("window/reports_header", self.reports_view.horizontalHeader().restoreState)):
+        for key, restore in (
+            ("window/geometry", self.restoreGeometry),
+            ("window/state", self.restoreState),
+            ("window/splitter", self.splitter.restoreState),
+            ("window/right_splitter", self.right_splitter.restoreState),
+            ("window/clients_header", self.clients_view.horizontalHeader().restoreState),
+            ("window/reports_header", self.reports_view.horizontalHeader().restoreState),
+        ):
             value = self.settings.value(key)
             if value is not None:
                 restore(value)
@@ -401,14 +444,18 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        QApplication.instance().removeEventFilter(self)
+        app_instance().removeEventFilter(self)
         self.runner.wait(10_000)
         super().closeEvent(event)
 
     # -- idle lock --------------------------------------------------------------------
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() in (QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove,
-                            QEvent.Type.Wheel):
+        if event.type() in (
+            QEvent.Type.KeyPress,
+            QEvent.Type.MouseButtonPress,
+            QEvent.Type.MouseMove,
+            QEvent.Type.Wheel,
+        ):
             self.idle_timer.start()
         return False
 
@@ -418,9 +465,11 @@ class MainWindow(QMainWindow):
         self.idle_timer.stop()
         dialog = LockDialog(self.services, self.actor, self)
         dialog.switch_user.connect(self.switch_user_requested.emit)
-        self.centralWidget().setVisible(False)  # nothing readable behind the lock
+        central = self.centralWidget()
+        assert central is not None
+        central.setVisible(False)  # nothing readable behind the lock
         dialog.exec()
-        self.centralWidget().setVisible(True)
+        central.setVisible(True)
         self.idle_timer.start()
 
     # -- clients ------------------------------------------------------------------------
@@ -471,14 +520,20 @@ class MainWindow(QMainWindow):
             state = f"<span style='color:#b3261e; font-weight:bold'>⚠ {state}</span>"
         lines = [
             f"<b style='font-size:13pt'>{c.name}</b> &nbsp; {c.account}",
-            self.tr("Class: {cls} · Profile: {profile}").format(cls=texts.class_text(c.investor_class.value),
-                                                               profile=texts.profile_text(c.profile)),
+            self.tr("Class: {cls} · Profile: {profile}").format(
+                cls=texts.class_text(c.investor_class.value), profile=texts.profile_text(c.profile)
+            ),
         ]
         if c.investor_class.value != "professional":
-            lines.append(self.tr("Assessed: {date} · {state} · valid until {until}").format(
-                date=c.assessed_on or "—", state=state, until=c.expires_on or "—"))
-        lines.append(self.tr("ID number: {number}").format(number=c.id_number or "—")
-                     + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else ""))
+            lines.append(
+                self.tr("Assessed: {date} · {state} · valid until {until}").format(
+                    date=c.assessed_on or "—", state=state, until=c.expires_on or "—"
+                )
+            )
+        lines.append(
+            self.tr("ID number: {number}").format(number=c.id_number or "—")
+            + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else "")
+        )
         if c.lowest_category:
             lines.append(f"<span style='color:#b3261e'>{self.tr('Lowest risk-tolerance category: R1 only.')}</span>")
         self.client_details.setText("<br>".join(lines))
@@ -492,7 +547,7 @@ class MainWindow(QMainWindow):
             unrated=level == "unrated",
             with_findings=level == "findings",
             rating=self.rating_filter.currentData(),
-            date_from=self.since_date.date().toPython() if self.since_check.isChecked() else None,
+            date_from=qdate(self.since_date) if self.since_check.isChecked() else None,
         )
 
     def refresh_reports(self) -> None:
@@ -512,29 +567,37 @@ class MainWindow(QMainWindow):
                 if keep is not None:
                     for row, r in enumerate(rows):
                         if r.id == keep:
-                            self.reports_view.selectRow(self.report_proxy.mapFromSource(
-                                self.report_model.index(row, 0)).row())
+                            self.reports_view.selectRow(
+                                self.report_proxy.mapFromSource(self.report_model.index(row, 0)).row()
+                            )
 
         self.runner.start(Job(fetch, 0, ReportTableModel.PAGE), done, self._error)
 
     def search_completed(self, count: int) -> None:
         """Hook for the status bar (and for tests and the benchmark to wait on)."""
-        self.statusBar().showMessage(self.tr("{n} reports shown").format(n=count)
-                                     + ("+" if self.report_model.canFetchMore() else ""), 4000)
+        self.statusBar().showMessage(
+            self.tr("{n} reports shown").format(n=count) + ("+" if self.report_model.canFetchMore() else ""), 4000
+        )
 
     def _refresh_verdicts(self, reset: bool = False) -> None:
         """The at-a-glance column: a preview for every loaded row (not recorded)."""
         if self.client is None:
             self.report_model.set_verdicts({})
             return
-        ids = [r.id for r in self.report_model.objects()
-               if reset or self.report_model.verdict(r.id) is None]
+        ids = [r.id for r in self.report_model.objects() if reset or self.report_model.verdict(r.id) is None]
         if not ids:
             return
         client = self.client
-        job = Job(self.services.access.preview, self.actor, client.id, ids)
-        self.runner.start(job, lambda v: self.client is client and (
-            self.report_model.set_verdicts(v) if reset else self.report_model.add_verdicts(v)), self._error)
+
+        def show(verdicts: dict[int, Outcome]) -> None:
+            if self.client is not client:
+                return  # another client was selected meanwhile
+            if reset:
+                self.report_model.set_verdicts(verdicts)
+            else:
+                self.report_model.add_verdicts(verdicts)
+
+        self.runner.start(Job(self.services.access.preview, self.actor, client.id, ids), show, self._error)
 
     def _report_selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not current.isValid():
@@ -591,8 +654,11 @@ class MainWindow(QMainWindow):
         self.override_button.setVisible(outcome is Outcome.ALLOW_AFTER_WARNING)
 
     def _override_done(self) -> bool:
-        return self.client is not None and self.report is not None and (
-            (self.client.id, self.report.id) in self._overrides)
+        return (
+            self.client is not None
+            and self.report is not None
+            and ((self.client.id, self.report.id) in self._overrides)
+        )
 
     def open_report(self) -> None:
         from suitcheck.gui.dialogs import ReportViewer
@@ -674,7 +740,7 @@ class MainWindow(QMainWindow):
 
         dialog = SettingsDialog(self.settings, self.services.store.display_name, self)
         if dialog.exec():
-            minutes = int(self.settings.value("session/idle_minutes", 10))
+            minutes = setting_int(self.settings, "session/idle_minutes", 10)
             self.idle_timer.setInterval(minutes * 60_000)
             self.idle_timer.start()
             self.language_requested.emit(str(self.settings.value("ui/language")))
@@ -688,4 +754,3 @@ class MainWindow(QMainWindow):
 
     def _error(self, exc: BaseException) -> None:
         show_error(self, exc)
-

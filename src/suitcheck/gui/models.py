@@ -97,9 +97,13 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
 
 class InvestorTableModel(PagedTableModel[InvestorView]):
     ACCOUNT, NAME, PROFILE, STATE, ASSESSED = range(5)
-    HEADERS = (QT_TRANSLATE_NOOP("Columns", "Account"), QT_TRANSLATE_NOOP("Columns", "Name"),
-               QT_TRANSLATE_NOOP("Columns", "Profile"), QT_TRANSLATE_NOOP("Columns", "Assessment"),
-               QT_TRANSLATE_NOOP("Columns", "Assessed on"))
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Columns", "Account"),
+        QT_TRANSLATE_NOOP("Columns", "Name"),
+        QT_TRANSLATE_NOOP("Columns", "Profile"),
+        QT_TRANSLATE_NOOP("Columns", "Assessment"),
+        QT_TRANSLATE_NOOP("Columns", "Assessed on"),
+    )
 
     def cell(self, v: InvestorView, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, RawRole):
@@ -128,9 +132,14 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
 
 class ReportTableModel(PagedTableModel[ReportView]):
     VERDICT, DATE, LEVEL, TITLE, PUBLISHER, RATING = range(6)
-    HEADERS = (QT_TRANSLATE_NOOP("Columns", "For client"), QT_TRANSLATE_NOOP("Columns", "Date"),
-               QT_TRANSLATE_NOOP("Columns", "Level"), QT_TRANSLATE_NOOP("Columns", "Title"),
-               QT_TRANSLATE_NOOP("Columns", "Publisher"), QT_TRANSLATE_NOOP("Columns", "Rating"))
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Columns", "For client"),
+        QT_TRANSLATE_NOOP("Columns", "Date"),
+        QT_TRANSLATE_NOOP("Columns", "Level"),
+        QT_TRANSLATE_NOOP("Columns", "Title"),
+        QT_TRANSLATE_NOOP("Columns", "Publisher"),
+        QT_TRANSLATE_NOOP("Columns", "Rating"),
+    )
     _SYMBOL = {Outcome.ALLOW: "✔", Outcome.BLOCK: "✘", Outcome.ALLOW_AFTER_WARNING: "!"}
 
     def __init__(self, parent: Any = None) -> None:
@@ -155,19 +164,27 @@ class ReportTableModel(PagedTableModel[ReportView]):
             if column == self.VERDICT:
                 if verdict is None:
                     return "" if not raw else -1
-                return ["block", "allow-after-warning", "allow"].index(verdict.value) if raw else (
-                    f"{self._SYMBOL[verdict]} {texts.outcome_text(verdict)}")
+                return (
+                    ["block", "allow-after-warning", "allow"].index(verdict.value)
+                    if raw
+                    else (f"{self._SYMBOL[verdict]} {texts.outcome_text(verdict)}")
+                )
             if column == self.DATE:
                 return r.published_on.isoformat() if r.published_on else ""
             if column == self.LEVEL:
-                return (int(r.level) if r.level else 0) if raw else texts.level_text(r.level) + (
-                    " ⚠" if r.open_findings else "")
+                return (
+                    (int(r.level) if r.level else 0)
+                    if raw
+                    else texts.level_text(r.level) + (" ⚠" if r.open_findings else "")
+                )
             if column == self.TITLE:
                 return r.title
             if column == self.PUBLISHER:
                 return r.publisher or ""
             if column == self.RATING:
-                return f"{r.rating[1]}（{r.rating[2]}）" if r.rating and r.rating[2] else (r.rating[1] if r.rating else "")
+                return (
+                    f"{r.rating[1]}（{r.rating[2]}）" if r.rating and r.rating[2] else (r.rating[1] if r.rating else "")
+                )
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.VERDICT and verdict is not None:
                 return QBrush({Outcome.ALLOW: GREEN, Outcome.BLOCK: RED}.get(verdict, AMBER))
@@ -180,10 +197,16 @@ class ReportTableModel(PagedTableModel[ReportView]):
 
 class AuditTableModel(PagedTableModel[ExportRow]):
     SEQ, TIME, STAFF, ACTION, CLIENT, REPORT, DECISION, HASH = range(8)
-    HEADERS = (QT_TRANSLATE_NOOP("Columns", "No."), QT_TRANSLATE_NOOP("Columns", "Time (local)"),
-               QT_TRANSLATE_NOOP("Columns", "Staff"), QT_TRANSLATE_NOOP("Columns", "Action"),
-               QT_TRANSLATE_NOOP("Columns", "Client"), QT_TRANSLATE_NOOP("Columns", "Report"),
-               QT_TRANSLATE_NOOP("Columns", "Decision"), QT_TRANSLATE_NOOP("Columns", "Entry hash"))
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Columns", "No."),
+        QT_TRANSLATE_NOOP("Columns", "Time (local)"),
+        QT_TRANSLATE_NOOP("Columns", "Staff"),
+        QT_TRANSLATE_NOOP("Columns", "Action"),
+        QT_TRANSLATE_NOOP("Columns", "Client"),
+        QT_TRANSLATE_NOOP("Columns", "Report"),
+        QT_TRANSLATE_NOOP("Columns", "Decision"),
+        QT_TRANSLATE_NOOP("Columns", "Entry hash"),
+    )
 
     def cell(self, e: ExportRow, column: int, role: int) -> Any:
         if role not in (Qt.ItemDataRole.DisplayRole, RawRole):
@@ -214,8 +237,11 @@ def _local_time(stamp: str) -> str:
 
 class ImportResultsModel(PagedTableModel[ImportResult]):
     FILE, STATUS, REASON = range(3)
-    HEADERS = (QT_TRANSLATE_NOOP("Columns", "File"), QT_TRANSLATE_NOOP("Columns", "Result"),
-               QT_TRANSLATE_NOOP("Columns", "Reason"))
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Columns", "File"),
+        QT_TRANSLATE_NOOP("Columns", "Result"),
+        QT_TRANSLATE_NOOP("Columns", "Reason"),
+    )
     STATUS_TEXT = {
         "imported": QT_TRANSLATE_NOOP("Import", "imported"),
         "duplicate": QT_TRANSLATE_NOOP("Import", "duplicate (already imported)"),

@@ -10,18 +10,41 @@ from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 
 REASONS = {
-    Reason.PROFILE_COVERS_LEVEL: QT_TRANSLATE_NOOP("Reasons", "The client's risk profile covers this report's risk level."),
-    Reason.PROFILE_BELOW_LEVEL: QT_TRANSLATE_NOOP("Reasons", "The report's risk level is above what the client's risk profile allows."),
-    Reason.PROFESSIONAL_INVESTOR: QT_TRANSLATE_NOOP("Reasons", "Professional investor: not bound by the suitability table."),
-    Reason.REPORT_UNRATED: QT_TRANSLATE_NOOP("Reasons", "The report has no risk level yet; compliance must rate it before anyone may read it."),
-    Reason.ASSESSMENT_MISSING: QT_TRANSLATE_NOOP("Reasons", "The client has never been assessed; a risk assessment is needed first."),
-    Reason.ASSESSMENT_EXPIRED: QT_TRANSLATE_NOOP("Reasons", "The client's risk assessment has expired; re-assess the client first."),
-    Reason.ASSESSMENT_FUTURE_DATED: QT_TRANSLATE_NOOP("Reasons", "The assessment date lies in the future; correct the client's record."),
-    Reason.ASSESSMENT_EXPIRING_SOON: QT_TRANSLATE_NOOP("Reasons", "The client's assessment expires soon; arrange a re-assessment."),
-    Reason.LOWEST_CATEGORY: QT_TRANSLATE_NOOP("Reasons", "The client is in the lowest risk-tolerance category: only low-risk (R1) reports, under any procedure."),
-    Reason.WARNING_REQUIRED: QT_TRANSLATE_NOOP("Reasons", "Only if the client insists after the special risk warning, and confirms it."),
+    Reason.PROFILE_COVERS_LEVEL: QT_TRANSLATE_NOOP(
+        "Reasons", "The client's risk profile covers this report's risk level."
+    ),
+    Reason.PROFILE_BELOW_LEVEL: QT_TRANSLATE_NOOP(
+        "Reasons", "The report's risk level is above what the client's risk profile allows."
+    ),
+    Reason.PROFESSIONAL_INVESTOR: QT_TRANSLATE_NOOP(
+        "Reasons", "Professional investor: not bound by the suitability table."
+    ),
+    Reason.REPORT_UNRATED: QT_TRANSLATE_NOOP(
+        "Reasons", "The report has no risk level yet; compliance must rate it before anyone may read it."
+    ),
+    Reason.ASSESSMENT_MISSING: QT_TRANSLATE_NOOP(
+        "Reasons", "The client has never been assessed; a risk assessment is needed first."
+    ),
+    Reason.ASSESSMENT_EXPIRED: QT_TRANSLATE_NOOP(
+        "Reasons", "The client's risk assessment has expired; re-assess the client first."
+    ),
+    Reason.ASSESSMENT_FUTURE_DATED: QT_TRANSLATE_NOOP(
+        "Reasons", "The assessment date lies in the future; correct the client's record."
+    ),
+    Reason.ASSESSMENT_EXPIRING_SOON: QT_TRANSLATE_NOOP(
+        "Reasons", "The client's assessment expires soon; arrange a re-assessment."
+    ),
+    Reason.LOWEST_CATEGORY: QT_TRANSLATE_NOOP(
+        "Reasons",
+        "The client is in the lowest risk-tolerance category: only low-risk (R1) reports, under any procedure.",
+    ),
+    Reason.WARNING_REQUIRED: QT_TRANSLATE_NOOP(
+        "Reasons", "Only if the client insists after the special risk warning, and confirms it."
+    ),
     Reason.SPECIAL_ATTENTION_AGE: QT_TRANSLATE_NOOP("Reasons", "Caution: an older client needs special attention."),
-    Reason.SPECIAL_ATTENTION_FLAG: QT_TRANSLATE_NOOP("Reasons", "Caution: this client is marked for special attention."),
+    Reason.SPECIAL_ATTENTION_FLAG: QT_TRANSLATE_NOOP(
+        "Reasons", "Caution: this client is marked for special attention."
+    ),
 }
 
 OUTCOMES = {
@@ -84,4 +107,5 @@ def rule_text(profile: RiskProfile | None, level: RiskLevel | None) -> str:
     if profile is None or level is None:
         return ""
     return QCoreApplication.translate("Rules", "Rule: a {profile} client may use reports up to {max}.").format(
-        profile=profile_text(profile), max=level_text(profile.max_level))
+        profile=profile_text(profile), max=level_text(profile.max_level)
+    )

@@ -48,8 +48,9 @@ class ReportMetadata:
 # Full-width letters, digits, @ . - + and the ideographic space become ASCII; CJK
 # punctuation (，：（）) stays, because it is what a Chinese title should show.
 _HALF_WIDTH = {cp: cp - 0xFEE0 for cp in (*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B))}
-_HALF_WIDTH.update({0xFF20: ord("@"), 0xFF0E: ord("."), 0xFF0D: ord("-"), 0xFF0B: ord("+"), 0x3000: ord(" "),
-                    0x00A0: ord(" ")})
+_HALF_WIDTH.update(
+    {0xFF20: ord("@"), 0xFF0E: ord("."), 0xFF0D: ord("-"), 0xFF0B: ord("+"), 0x3000: ord(" "), 0x00A0: ord(" ")}
+)
 
 
 def normalize(text: str) -> str:
@@ -103,7 +104,9 @@ _EMAIL = re.compile(r"(?:邮箱|Email|E-mail)\s*[:：]\s*([\w.+-]+@[\w-]+(?:\.[\
 _RATING = re.compile(
     r"(" + "|".join(COMPANY_RATINGS + INDUSTRY_RATINGS) + r")\s*[(（]\s*(" + "|".join(RATING_CHANGES) + r")\s*[)）]"
 )
-_RATING_ALONE = re.compile(r"^(?:投资评级|行业评级|公司评级|评级)?\s*[:：]?\s*(" + "|".join(COMPANY_RATINGS + INDUSTRY_RATINGS) + r")$")
+_RATING_ALONE = re.compile(
+    r"^(?:投资评级|行业评级|公司评级|评级)?\s*[:：]?\s*(" + "|".join(COMPANY_RATINGS + INDUSTRY_RATINGS) + r")$"
+)
 _LEVEL = re.compile(r"风险等级\s*(?:为|是|:|：)\s*(中低风险|中高风险|低风险|中风险|高风险|R\s*[1-5])")
 _TYPE = re.compile(
     r"^[\u4e00-\u9fa5A-Za-z0-9]{0,12}(?:点评|报告|周报|月报|日报|年报|深度|简评|快报|专题|研究|跟踪|策略|动态|前瞻)$"
@@ -134,12 +137,14 @@ def _analysts(text: str) -> tuple[Analyst, ...]:
         # "分析师承诺" and the like: a real analyst line carries a SAC number or contacts.
         if any(a.name == name for a in found) or not (sac or phone or email):
             continue
-        found.append(Analyst(
-            name=name,
-            sac_number="".join(sac.split()) if sac else None,
-            phone=phone[1].strip() if phone else None,
-            email=email[1] if email else None,
-        ))
+        found.append(
+            Analyst(
+                name=name,
+                sac_number="".join(sac.split()) if sac else None,
+                phone=phone[1].strip() if phone else None,
+                email=email[1] if email else None,
+            )
+        )
     return tuple(found)
 
 
@@ -217,7 +222,8 @@ def extract_metadata(raw_text: str) -> ReportMetadata:
         title = candidates[1]  # the report type was printed above the title
     after = head[head.index(title) + 1 :] if title else head
     report_type = next((ln for ln in after if _is_type(ln) and ln != title), None) or next(
-        (ln for ln in head if _is_type(ln) and ln != title), None)
+        (ln for ln in head if _is_type(ln) and ln != title), None
+    )
     date_line = next((ln for ln in head if re.fullmatch(r"\s*" + _DATE_PATTERNS[0].pattern + r"\s*", ln)), None)
     published = parse_date(date_line) if date_line else parse_date("\n".join(head))
     return ReportMetadata(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 from suitcheck.ingest.errors import IngestError
 
@@ -60,7 +61,8 @@ def _reading_order(boxes: list, page_width: float) -> list:  # type: ignore[type
         return sorted(boxes, key=lambda b: (-b.y1, b.x0))
     body_left = min(b.x0 for b in wide)
     body_right = max(b.x1 for b in wide)
-    body, side = [], []
+    body: list[Any] = []
+    side: list[Any] = []
     for b in boxes:
         (side if b.x1 <= body_left + 2 or b.x0 >= body_right - 2 else body).append(b)
     key = lambda b: (-round(b.y1), b.x0)  # noqa: E731

@@ -22,7 +22,9 @@ def decode_text(data: bytes) -> tuple[str, str]:
             try:
                 return data.decode(encoding), encoding
             except UnicodeDecodeError as exc:
-                raise IngestError("bad-encoding", f"The file starts like {encoding} but is not valid {encoding}.") from exc
+                raise IngestError(
+                    "bad-encoding", f"The file starts like {encoding} but is not valid {encoding}."
+                ) from exc
     zeros = data.count(b"\x00")
     if zeros:
         # UTF-16 without a BOM: ASCII characters carry a zero byte, at odd offsets in

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import logging
 from collections.abc import Iterator
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
@@ -20,6 +21,8 @@ from suitcheck.services.errors import InvalidInput, PermissionDenied
 from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
 from suitcheck.services.reports import find_report, report_level
 from suitcheck.store.models import AuditEntry, Investor, Report
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,9 +97,22 @@ class AccessService:
             policy = self._ctx.policy(conn)
             decision = decide(investor_facts(investor), ReportFacts(level), self._ctx.today(), policy)
             entry = self._ctx.audit(
-                conn, actor, "check", investor_id=investor.id, report_id=report_id,
-                decision=decision.outcome.value, reasons=[r.value for r in decision.reasons],
+                conn,
+                actor,
+                "check",
+                investor_id=investor.id,
+                report_id=report_id,
+                decision=decision.outcome.value,
+                reasons=[r.value for r in decision.reasons],
                 facts={**decision.facts(), "account": investor.account},
+            )
+            log.info(
+                "check by %s: client %s, report %s -> %s (%s)",
+                actor.username,
+                investor.id,
+                report_id,
+                decision.outcome.value,
+                ",".join(decision.reasons),
             )
             return CheckResult(decision, investor.id, report_id, entry.seq, entry.entry_hash)
 
@@ -131,17 +147,28 @@ class AccessService:
             policy = self._ctx.policy(session)
             decision = _decide(session, investor, report, self._ctx.today(), policy)
             if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
-                raise InvalidInput("This report cannot be given after a warning: the decision is "
-                                   f"{decision.outcome.value}.")
+                raise InvalidInput(
+                    f"This report cannot be given after a warning: the decision is {decision.outcome.value}."
+                )
             if warning_version != policy.warning_version:
                 raise InvalidInput("The warning shown is not the current version; show it again.")
             entry = self._ctx.audit(
-                session, actor, "override", investor_id=investor.id, report_id=report.id,
-                decision=decision.outcome.value, reasons=[r.value for r in decision.reasons],
-                facts={**decision.facts(), "account": investor.account,
-                       "warning_version": policy.warning_version,
-                       "warning_sha256": hashlib.sha256(policy.warning_text.encode()).hexdigest(),
-                       "client_confirmed": True, "recording_ref": recording_ref, "note": note},
+                session,
+                actor,
+                "override",
+                investor_id=investor.id,
+                report_id=report.id,
+                decision=decision.outcome.value,
+                reasons=[r.value for r in decision.reasons],
+                facts={
+                    **decision.facts(),
+                    "account": investor.account,
+                    "warning_version": policy.warning_version,
+                    "warning_sha256": hashlib.sha256(policy.warning_text.encode()).hexdigest(),
+                    "client_confirmed": True,
+                    "recording_ref": recording_ref,
+                    "note": note,
+                },
             )
             return CheckResult(decision, investor.id, report.id, entry.seq, entry.entry_hash)
 
@@ -159,22 +186,40 @@ class AccessService:
                 and self._has_override_today(session, investor.id, report.id, today)
             )
             action = "open" if granted else "open-refused"
-            entry = self._ctx.audit(session, actor, action, investor_id=investor.id, report_id=report.id,
-                                    decision=decision.outcome.value,
-                                    reasons=[r.value for r in decision.reasons],
-                                    facts={**decision.facts(), "account": investor.account})
+            entry = self._ctx.audit(
+                session,
+                actor,
+                action,
+                investor_id=investor.id,
+                report_id=report.id,
+                decision=decision.outcome.value,
+                reasons=[r.value for r in decision.reasons],
+                facts={**decision.facts(), "account": investor.account},
+            )
             if granted:
                 content = report.content
-                return OpenedReport(report.id, report.title, content.text if content else "",
-                                    content.original if content else b"", report.source_kind, entry.seq)
-        raise PermissionDenied("This report may not be opened for this client: "
-                               f"the decision is {decision.outcome.value}.")
+                return OpenedReport(
+                    report.id,
+                    report.title,
+                    content.text if content else "",
+                    content.original if content else b"",
+                    report.source_kind,
+                    entry.seq,
+                )
+        raise PermissionDenied(
+            f"This report may not be opened for this client: the decision is {decision.outcome.value}."
+        )
 
     def _has_override_today(self, session: Session, investor_id: int, report_id: int, today: dt.date) -> bool:
         facts = session.execute(
-            select(AuditEntry.facts).where(AuditEntry.action == "override", AuditEntry.investor_id == investor_id,
-                                           AuditEntry.report_id == report_id)
-            .order_by(AuditEntry.seq.desc()).limit(1)
+            select(AuditEntry.facts)
+            .where(
+                AuditEntry.action == "override",
+                AuditEntry.investor_id == investor_id,
+                AuditEntry.report_id == report_id,
+            )
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
         ).scalar_one_or_none()
         return facts is not None and json.loads(facts).get("decided_on") == today.isoformat()
 

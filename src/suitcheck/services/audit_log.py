@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
@@ -17,6 +19,8 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.store.models import AuditEntry, Investor, Report
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -34,15 +38,18 @@ class AuditFilter:
         return self == AuditFilter()
 
     def to_dict(self) -> dict[str, object]:
-        return {k: (v.isoformat() if isinstance(v, dt.date) else v)
-                for k, v in dataclasses.asdict(self).items() if v is not None}
+        return {
+            k: (v.isoformat() if isinstance(v, dt.date) else v)
+            for k, v in dataclasses.asdict(self).items()
+            if v is not None
+        }
 
 
 def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00.000000Z"
 
 
-def _filtered(flt: AuditFilter) -> Select[tuple[AuditEntry, str | None, str | None, str | None, str | None]]:
+def _filtered(flt: AuditFilter) -> Select[Any]:
     stmt = (
         select(AuditEntry, Investor.account, Investor.name, Investor.id_number, Report.title)
         .outerjoin(Investor, Investor.id == AuditEntry.investor_id)
@@ -63,26 +70,49 @@ def _filtered(flt: AuditFilter) -> Select[tuple[AuditEntry, str | None, str | No
         stmt = stmt.where(AuditEntry.decision == flt.decision)
     if flt.action:
         stmt = stmt.where(AuditEntry.action == flt.action)
-    return stmt
+    return stmt  # type: ignore[no-any-return,return-value]
 
 
 class AuditService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
-    def _rows(self, session: Session, flt: AuditFilter, full_id: bool, *, limit: int | None = None,
-              offset: int = 0, newest_first: bool = False) -> Iterator[ExportRow]:
+    def _rows(
+        self,
+        session: Session,
+        flt: AuditFilter,
+        full_id: bool,
+        *,
+        limit: int | None = None,
+        offset: int = 0,
+        newest_first: bool = False,
+    ) -> Iterator[ExportRow]:
         order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
         stmt = _filtered(flt).order_by(order).offset(offset)
         if limit is not None:
             stmt = stmt.limit(limit)
         for e, account, name, id_number, title in session.execute(stmt.execution_options(yield_per=5000)):
-            yield ExportRow(e.seq, e.at, e.staff, e.action, e.investor_id, e.report_id, e.decision, e.reasons,
-                            e.facts, e.prev_hash, e.entry_hash, account, name,
-                            id_number if full_id else mask_id_number(id_number), title)
+            yield ExportRow(
+                e.seq,
+                e.at,
+                e.staff,
+                e.action,
+                e.investor_id,
+                e.report_id,
+                e.decision,
+                e.reasons,
+                e.facts,
+                e.prev_hash,
+                e.entry_hash,
+                account,
+                name,
+                id_number if full_id else mask_id_number(id_number),
+                title,
+            )
 
-    def browse(self, actor: Actor, flt: AuditFilter = AuditFilter(), *, limit: int = 200,
-               offset: int = 0) -> list[ExportRow]:
+    def browse(
+        self, actor: Actor, flt: AuditFilter = AuditFilter(), *, limit: int = 200, offset: int = 0
+    ) -> list[ExportRow]:
         self._ctx.require(actor, Permission.VIEW_AUDIT)
         with self._ctx.transaction(read_only=True) as session:
             return list(self._rows(session, flt, False, limit=limit, offset=offset, newest_first=True))
@@ -99,8 +129,12 @@ class AuditService:
         with self._ctx.transaction(read_only=True) as session:
             result = chain.verify_store(session, self._ctx.audit_key)
         with self._ctx.transaction() as session:
-            self._ctx.audit(session, actor, "audit-verified",
-                            facts={"ok": result.ok, "count": result.count, "bad_seq": result.bad_seq})
+            self._ctx.audit(
+                session,
+                actor,
+                "audit-verified",
+                facts={"ok": result.ok, "count": result.count, "bad_seq": result.bad_seq},
+            )
             if result.ok:
                 chain.checkpoint_head(session, self._ctx.audit_key, self._ctx.now())
         return result
@@ -133,19 +167,38 @@ class AuditService:
         with self._ctx.transaction() as session:
             head = chain.checkpoint_head(session, self._ctx.audit_key, now)
         context = {
-            "filtered": not flt.empty, "filters": flt.to_dict(), "full_id_numbers": full,
-            "exported_at": chain.utc_stamp(now), "exported_by": actor.username,
+            "filtered": not flt.empty,
+            "filters": flt.to_dict(),
+            "full_id_numbers": full,
+            "exported_at": chain.utc_stamp(now),
+            "exported_by": actor.username,
             "store_head": {"seq": head[0], "hash": head[1]} if head else None,
         }
         try:
             with self._ctx.transaction(read_only=True) as session:
-                manifest = write_export(out, fmt, self._rows(session, flt, full), key=self._ctx.audit_key,
-                                        context=context, progress=progress)
+                manifest = write_export(
+                    out,
+                    fmt,
+                    self._rows(session, flt, full),
+                    key=self._ctx.audit_key,
+                    context=context,
+                    progress=progress,
+                )
         except ExportError as exc:
             raise ServiceError(str(exc)) from exc
+        log.info("audit export by %s: %s entries to %s (%s)", actor.username, manifest["count"], out.name, fmt)
         with self._ctx.transaction() as session:
-            self._ctx.audit(session, actor, "export",
-                            facts={"format": fmt, "file": out.name, "count": manifest["count"],
-                                   "last_hash": manifest["last_hash"], "full_id_numbers": full,
-                                   "filters": flt.to_dict()})
+            self._ctx.audit(
+                session,
+                actor,
+                "export",
+                facts={
+                    "format": fmt,
+                    "file": out.name,
+                    "count": manifest["count"],
+                    "last_hash": manifest["last_hash"],
+                    "full_id_numbers": full,
+                    "filters": flt.to_dict(),
+                },
+            )
         return manifest

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 from functools import cached_property
 
 from argon2 import PasswordHasher
@@ -14,6 +15,8 @@ from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.context import SYSTEM, Actor, ServiceContext
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
 from suitcheck.store.models import Staff
+
+log = logging.getLogger(__name__)
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
@@ -30,8 +33,14 @@ class StaffView:
     locked: bool
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "username": self.username, "display_name": self.display_name,
-                "role": self.role.value, "disabled": self.disabled, "locked": self.locked}
+        return {
+            "id": self.id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role.value,
+            "disabled": self.disabled,
+            "locked": self.locked,
+        }
 
 
 class AuthService:
@@ -67,8 +76,9 @@ class AuthService:
                 failure = "This account is locked after too many failed logins; try again later."
             elif not ok:
                 staff.failed_logins += 1
-                self._ctx.audit(session, who, "login-failed",
-                                facts={"cause": "credentials", "failures": staff.failed_logins})
+                self._ctx.audit(
+                    session, who, "login-failed", facts={"cause": "credentials", "failures": staff.failed_logins}
+                )
                 if staff.failed_logins >= MAX_FAILED_LOGINS:
                     staff.locked_until = now + LOCKOUT
                     staff.failed_logins = 0
@@ -82,6 +92,7 @@ class AuthService:
                 if record_success:
                     self._ctx.audit(session, who, "login")
                 return Actor(staff.id, staff.username, Role(staff.role), staff.display_name)
+        log.warning("login failed for %r: %s", username[:64], failure)
         raise AuthenticationFailed(failure)
 
     def _check(self, stored: str, password: str) -> bool:
@@ -116,9 +127,15 @@ class AuthService:
         with self._ctx.transaction() as session:
             if session.execute(select(Staff.id).where(Staff.username == username)).first():
                 raise Conflict(f"A staff account named {username!r} already exists.")
-            staff = Staff(username=username, display_name=display_name or username, role=role.value,
-                          password_hash=self._hasher.hash(password), disabled=False, failed_logins=0,
-                          created_at=self._ctx.now())
+            staff = Staff(
+                username=username,
+                display_name=display_name or username,
+                role=role.value,
+                password_hash=self._hasher.hash(password),
+                disabled=False,
+                failed_logins=0,
+                created_at=self._ctx.now(),
+            )
             session.add(staff)
             session.flush()
             self._ctx.audit(session, actor, "staff-created", facts={"username": username, "role": role.value})
@@ -143,8 +160,9 @@ class AuthService:
             if staff is None:
                 raise NotFound(f"No staff account is named {username!r}.")
             staff.disabled = disabled
-            self._ctx.audit(session, actor, "staff-disabled" if disabled else "staff-enabled",
-                            facts={"username": username})
+            self._ctx.audit(
+                session, actor, "staff-disabled" if disabled else "staff-enabled", facts={"username": username}
+            )
             return _view(staff, self._ctx.now())
 
     def list_staff(self, actor: Actor) -> list[StaffView]:
@@ -155,5 +173,11 @@ class AuthService:
 
 
 def _view(staff: Staff, now: dt.datetime) -> StaffView:
-    return StaffView(staff.id, staff.username, staff.display_name, Role(staff.role), staff.disabled,
-                     staff.locked_until is not None and staff.locked_until > now)
+    return StaffView(
+        staff.id,
+        staff.username,
+        staff.display_name,
+        Role(staff.role),
+        staff.disabled,
+        staff.locked_until is not None and staff.locked_until > now,
+    )

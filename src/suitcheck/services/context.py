@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 import datetime as dt
+import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -12,8 +12,8 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exc as sa_exc
 from sqlalchemy import Connection, select
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
@@ -115,8 +115,14 @@ class ServiceContext:
         if may(actor.role, permission):
             return
         with self.transaction() as session:
-            self.audit(session, actor, "refused", facts={"permission": permission.value, "role": actor.role.value},
-                       investor_id=target.get("investor_id"), report_id=target.get("report_id"))
+            self.audit(
+                session,
+                actor,
+                "refused",
+                facts={"permission": permission.value, "role": actor.role.value},
+                investor_id=target.get("investor_id"),
+                report_id=target.get("report_id"),
+            )
         raise PermissionDenied(f"Your role ({actor.role.value}) may not do this ({permission.value}).")
 
     def policy(self, session: Session | Connection) -> Policy:
@@ -132,8 +138,7 @@ class ServiceContext:
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
 
 
-_NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(
-    PolicyVersion.version.desc()).limit(1)
+_NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(PolicyVersion.version.desc()).limit(1)
 
 
 @functools.lru_cache(maxsize=16)

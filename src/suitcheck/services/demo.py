@@ -74,20 +74,58 @@ class DemoReport:
 DEMO_REPORTS = (
     DemoReport("macro-weekly.txt", "稳增长政策持续发力，四季度经济有望企稳", "宏观经济周报", "低风险", "", "宏观经济"),
     DemoReport("bond-monthly.txt", "利率债配置窗口期，信用债关注中短久期", "债券市场月报", "中低风险", "", "债券"),
-    DemoReport("bank-industry.txt", "银行业息差企稳，主板龙头估值修复可期", "银行行业点评", "中风险", "标配（维持）", "主板股票"),
-    DemoReport("chinext-tech.txt", "创业板半导体设备：国产替代进入加速期", "电子行业深度报告", "中高风险", "超配（首次）", "创业板"),
-    DemoReport("futures-strategy.txt", "商品期货与期权：波动率交易策略展望", "衍生品策略报告", "高风险", "", "期货期权"),
-    DemoReport("unrated-ai.txt", "人工智能芯片产业链跟踪：算力需求再上台阶", "计算机行业跟踪", None, "超配（维持）", "行业"),
-    DemoReport("hk-internet.txt", "港股互联网平台：回购提速与估值重估", "港股公司点评", "中风险", "买入（维持）", "港股"),
+    DemoReport(
+        "bank-industry.txt",
+        "银行业息差企稳，主板龙头估值修复可期",
+        "银行行业点评",
+        "中风险",
+        "标配（维持）",
+        "主板股票",
+    ),
+    DemoReport(
+        "chinext-tech.txt",
+        "创业板半导体设备：国产替代进入加速期",
+        "电子行业深度报告",
+        "中高风险",
+        "超配（首次）",
+        "创业板",
+    ),
+    DemoReport(
+        "futures-strategy.txt", "商品期货与期权：波动率交易策略展望", "衍生品策略报告", "高风险", "", "期货期权"
+    ),
+    DemoReport(
+        "unrated-ai.txt", "人工智能芯片产业链跟踪：算力需求再上台阶", "计算机行业跟踪", None, "超配（维持）", "行业"
+    ),
+    DemoReport(
+        "hk-internet.txt", "港股互联网平台：回购提速与估值重估", "港股公司点评", "中风险", "买入（维持）", "港股"
+    ),
 )
 
 
-def synthetic_report_text(r: DemoReport, published: dt.date, analysts: tuple[tuple[str, str], ...],
-                          publisher: str = "示例证券", body_paragraphs: int = 3) -> str:
+def synthetic_report_text(
+    r: DemoReport,
+    published: dt.date,
+    analysts: tuple[tuple[str, str], ...],
+    publisher: str = "示例证券",
+    body_paragraphs: int = 3,
+) -> str:
     """An invented report laid out the way brokers print them (see domain.md)."""
-    lines = [r.rating, "", r.title, "", r.report_type, "", f"{published.year} 年 {published.month} 月 {published.day} 日", ""]
+    lines = [
+        r.rating,
+        "",
+        r.title,
+        "",
+        r.report_type,
+        "",
+        f"{published.year} 年 {published.month} 月 {published.day} 日",
+        "",
+    ]
     for i, (name, sac) in enumerate(analysts):
-        lines += [f"分析师：{name}（SAC 执业证书编号：{sac}）", f"电话：021-6000{i:04d} 邮箱：analyst{i}@example.com", ""]
+        lines += [
+            f"分析师：{name}（SAC 执业证书编号：{sac}）",
+            f"电话：021-6000{i:04d} 邮箱：analyst{i}@example.com",
+            "",
+        ]
     lines += ["投资要点：", ""]
     for n in range(body_paragraphs):
         lines.append(
@@ -97,8 +135,14 @@ def synthetic_report_text(r: DemoReport, published: dt.date, analysts: tuple[tup
     lines.append("")
     if r.level_sentence:
         lines.append(f"本报告的风险等级为{r.level_sentence}。")
-    lines += ["", "风险提示：宏观经济波动风险；政策变化风险；市场竞争加剧风险。", "",
-              f"{publisher}研究报告评级体系（演示）", "", f"{publisher}股份有限公司研究所"]
+    lines += [
+        "",
+        "风险提示：宏观经济波动风险；政策变化风险；市场竞争加剧风险。",
+        "",
+        f"{publisher}研究报告评级体系（演示）",
+        "",
+        f"{publisher}股份有限公司研究所",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -118,10 +162,19 @@ def seed_demo(services: Services, admin: Actor | None = None) -> dict[str, int]:
     compliance = services.auth.login("demo-compliance", DEMO_PASSWORD)
     for i, c in enumerate(demo_clients(today)):
         assessed = today - dt.timedelta(days=c.assessed_days_ago) if c.assessed_days_ago is not None else None
-        id_number = None if c.investor_class is InvestorClass.PROFESSIONAL else make_id_number("110105", c.born, 100 + i)
-        services.investors.add(compliance, account=c.account, name=c.name, id_number=id_number,
-                               investor_class=c.investor_class, profile=c.profile, assessed_on=assessed,
-                               lowest_category=c.lowest_category)
+        id_number = (
+            None if c.investor_class is InvestorClass.PROFESSIONAL else make_id_number("110105", c.born, 100 + i)
+        )
+        services.investors.add(
+            compliance,
+            account=c.account,
+            name=c.name,
+            id_number=id_number,
+            investor_class=c.investor_class,
+            profile=c.profile,
+            assessed_on=assessed,
+            lowest_category=c.lowest_category,
+        )
     analysts = (("张明远", "S0000521020001"), ("李若溪", "S0000524100002"))
     with tempfile.TemporaryDirectory(prefix="suitcheck-demo-") as folder:
         for n, r in enumerate(DEMO_REPORTS):
@@ -129,5 +182,3 @@ def seed_demo(services: Services, admin: Actor | None = None) -> dict[str, int]:
             Path(folder, r.file_name).write_text(text, encoding="utf-8")
         results = services.reports.import_paths(compliance, [Path(folder)])
     return {"staff": len(DEMO_STAFF), "clients": len(demo_clients(today)), "reports": len(results)}
-
-

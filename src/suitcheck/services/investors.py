@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-
+import logging
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, or_, select
@@ -24,6 +24,8 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound
 from suitcheck.store.models import Assessment, Investor
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -72,9 +74,13 @@ class AssessmentView:
     note: str | None
 
     def to_dict(self) -> dict[str, object]:
-        return {"profile": self.profile.code, "assessed": self.assessed_on.isoformat(),
-                "lowest_category": self.lowest_category, "recorded_at": self.recorded_at.isoformat(),
-                "note": self.note}
+        return {
+            "profile": self.profile.code,
+            "assessed": self.assessed_on.isoformat(),
+            "lowest_category": self.lowest_category,
+            "recorded_at": self.recorded_at.isoformat(),
+            "note": self.note,
+        }
 
 
 def investor_facts(investor: Investor | Any) -> InvestorFacts:
@@ -107,14 +113,22 @@ def make_view(investor: Investor, today: dt.date, policy: Policy, full_id: bool)
     )
 
 
-FACT_COLUMNS = (Investor.id, Investor.account, Investor.investor_class, Investor.current_profile,
-                Investor.current_assessed_on, Investor.lowest_category, Investor.birth_date,
-                Investor.special_attention)
+FACT_COLUMNS = (
+    Investor.id,
+    Investor.account,
+    Investor.investor_class,
+    Investor.current_profile,
+    Investor.current_assessed_on,
+    Investor.lowest_category,
+    Investor.birth_date,
+    Investor.special_attention,
+)
 
 
 _BY_ACCOUNT = select(*FACT_COLUMNS).where(Investor.account == bindparam("account")).limit(2)
-_BY_ACCOUNT_OR_ID = select(*FACT_COLUMNS).where(
-    or_(Investor.account == bindparam("account"), Investor.id == bindparam("id"))).limit(2)
+_BY_ACCOUNT_OR_ID = (
+    select(*FACT_COLUMNS).where(or_(Investor.account == bindparam("account"), Investor.id == bindparam("id"))).limit(2)
+)
 
 
 def resolve_investor(session: Session | Connection, ref: str | int) -> Any:
@@ -129,8 +143,10 @@ def resolve_investor(session: Session | Connection, ref: str | int) -> Any:
     else:
         rows = conn.execute(_BY_ACCOUNT, {"account": text_ref}).all()
     if len(rows) > 1:
-        raise InvalidInput(f"{text_ref!r} is both an account number and another client's id; "
-                           "give the account number with a leading 'acct:'.")
+        raise InvalidInput(
+            f"{text_ref!r} is both an account number and another client's id; "
+            "give the account number with a leading 'acct:'."
+        )
     if not rows:
         raise NotFound(f"No client has the account number or id {text_ref!r}.")
     return rows[0]
@@ -188,18 +204,31 @@ class InvestorService:
                 raise Conflict(f"A client with account number {account!r} already exists.")
             if number and session.execute(select(Investor.id).where(Investor.id_number == number)).first():
                 raise Conflict("A client with this ID number already exists.")
-            investor = Investor(account=account, name=name, id_number=number, birth_date=born,
-                                investor_class=investor_class.value, lowest_category=lowest_category,
-                                special_attention=special_attention, created_at=self._ctx.now())
+            investor = Investor(
+                account=account,
+                name=name,
+                id_number=number,
+                birth_date=born,
+                investor_class=investor_class.value,
+                lowest_category=lowest_category,
+                special_attention=special_attention,
+                created_at=self._ctx.now(),
+            )
             session.add(investor)
             session.flush()
-            self._ctx.audit(session, actor, "client-added", investor_id=investor.id,
-                            facts={"account": account, "class": investor_class.value,
-                                   "lowest_category": lowest_category})
+            self._ctx.audit(
+                session,
+                actor,
+                "client-added",
+                investor_id=investor.id,
+                facts={"account": account, "class": investor_class.value, "lowest_category": lowest_category},
+            )
+            log.info("client %s (account %s) added by %s", investor.id, account, actor.username)
             if profile is not None and assessed_on is not None:
                 self._record(session, actor, investor, profile, assessed_on, lowest_category, None)
-            return make_view(investor, self._ctx.today(), self._ctx.policy(session),
-                             may(actor.role, Permission.SEE_FULL_ID))
+            return make_view(
+                investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
+            )
 
     def assess(
         self,
@@ -220,14 +249,31 @@ class InvestorService:
             if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             self._record(session, actor, investor, profile, assessed_on, lowest_category, note)
-            return make_view(investor, self._ctx.today(), self._ctx.policy(session),
-                             may(actor.role, Permission.SEE_FULL_ID))
+            return make_view(
+                investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
+            )
 
-    def _record(self, session: Session, actor: Actor, investor: Investor, profile: RiskProfile,
-                assessed_on: dt.date, lowest_category: bool, note: str | None) -> None:
-        session.add(Assessment(investor_id=investor.id, profile=int(profile), assessed_on=assessed_on,
-                               lowest_category=lowest_category, recorded_by=actor.staff_id or None,
-                               recorded_at=self._ctx.now(), note=note))
+    def _record(
+        self,
+        session: Session,
+        actor: Actor,
+        investor: Investor,
+        profile: RiskProfile,
+        assessed_on: dt.date,
+        lowest_category: bool,
+        note: str | None,
+    ) -> None:
+        session.add(
+            Assessment(
+                investor_id=investor.id,
+                profile=int(profile),
+                assessed_on=assessed_on,
+                lowest_category=lowest_category,
+                recorded_by=actor.staff_id or None,
+                recorded_at=self._ctx.now(),
+                note=note,
+            )
+        )
         if investor.current_assessed_on is None or assessed_on >= investor.current_assessed_on:
             investor.current_profile = int(profile)
             investor.current_assessed_on = assessed_on
@@ -235,22 +281,32 @@ class InvestorService:
         # edit takes them out again (fail closed).
         investor.lowest_category = investor.lowest_category or lowest_category
         session.flush()
-        self._ctx.audit(session, actor, "assessment", investor_id=investor.id,
-                        facts={"profile": profile.code, "assessed": assessed_on.isoformat(),
-                               "lowest_category": lowest_category})
+        self._ctx.audit(
+            session,
+            actor,
+            "assessment",
+            investor_id=investor.id,
+            facts={"profile": profile.code, "assessed": assessed_on.isoformat(), "lowest_category": lowest_category},
+        )
 
     def get(self, actor: Actor, ref: str | int) -> InvestorView:
         self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
-            return make_view(find_investor(session, ref), self._ctx.today(), self._ctx.policy(session),
-                             may(actor.role, Permission.SEE_FULL_ID))
+            return make_view(
+                find_investor(session, ref),
+                self._ctx.today(),
+                self._ctx.policy(session),
+                may(actor.role, Permission.SEE_FULL_ID),
+            )
 
     def history(self, actor: Actor, ref: str | int) -> list[AssessmentView]:
         self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, ref)
-            return [AssessmentView(RiskProfile(a.profile), a.assessed_on, a.lowest_category, a.recorded_at, a.note)
-                    for a in investor.assessments]
+            return [
+                AssessmentView(RiskProfile(a.profile), a.assessed_on, a.lowest_category, a.recorded_at, a.note)
+                for a in investor.assessments
+            ]
 
     def search(self, actor: Actor, query: str = "", *, limit: int = 200, offset: int = 0) -> list[InvestorView]:
         """Prefix match on account, name or full ID number, served from indexes."""
@@ -273,7 +329,7 @@ def _prefix(column, term: str):  # type: ignore[no-untyped-def]
     return (column >= term) & (column < term + "\U0010ffff")
 
 
-def _search_statement(query: str) -> Select[tuple[Investor]]:
+def _search_statement(query: str) -> Select[Any]:
     stmt = select(Investor)
     term = query.strip()
     if term:

@@ -32,8 +32,18 @@ class PolicyService:
                 new = Policy.from_dict(data)
             except (PolicyError, TypeError) as exc:
                 raise InvalidInput(f"The policy change is not valid: {exc}.") from exc
-            session.add(PolicyVersion(version=new.version, document=new.to_json(), created_at=self._ctx.now(),
-                                      created_by=actor.staff_id or None))
-            self._ctx.audit(session, actor, "policy-change",
-                            facts={"version": new.version, "changes": {k: str(v) for k, v in changes.items()}})
+            session.add(
+                PolicyVersion(
+                    version=new.version,
+                    document=new.to_json(),
+                    created_at=self._ctx.now(),
+                    created_by=actor.staff_id or None,
+                )
+            )
+            self._ctx.audit(
+                session,
+                actor,
+                "policy-change",
+                facts={"version": new.version, "changes": {k: str(v) for k, v in changes.items()}},
+            )
             return new

@@ -7,6 +7,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
@@ -68,7 +69,8 @@ class ReportView:
             "suggested_level": self.suggested_level.code if self.suggested_level else None,
             "analysts": [{"name": n, "sac_number": s} for n, s in self.analysts],
             "rating": {"scope": self.rating[0], "value": self.rating[1], "change": self.rating[2]}
-            if self.rating else None,
+            if self.rating
+            else None,
             "findings": [f.to_dict() for f in self.findings],
             "source_name": self.source_name,
             "source_kind": self.source_kind,
@@ -113,8 +115,7 @@ _LEVEL = select(Report.id, Report.level).where(Report.id == bindparam("id"))
 def report_level(conn: Connection, ref: str | int) -> tuple[int, RiskLevel | None]:
     """(id, level) without loading the report: the check's hot path."""
     text_ref = str(ref).strip()
-    row = conn.execute(_LEVEL, {"id": int(text_ref)}).first() if (
-        text_ref.isdigit() and len(text_ref) < 10) else None
+    row = conn.execute(_LEVEL, {"id": int(text_ref)}).first() if (text_ref.isdigit() and len(text_ref) < 10) else None
     if row is None:
         raise NotFound(f"No report has the id {text_ref!r}.")
     return row.id, RiskLevel(row.level) if row.level else None
@@ -130,8 +131,7 @@ def report_view(report: Report) -> ReportView:
         level=RiskLevel(report.level) if report.level else None,
         suggested_level=RiskLevel(report.suggested_level) if report.suggested_level else None,
         analysts=tuple((a.name, a.sac_number) for a in report.analysts),
-        rating=(report.rating_scope or "", report.rating_value, report.rating_change)
-        if report.rating_value else None,
+        rating=(report.rating_scope or "", report.rating_value, report.rating_change) if report.rating_value else None,
         findings=tuple(FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings),
         source_name=report.source_name,
         source_kind=report.source_kind,
@@ -222,25 +222,43 @@ class ReportService:
                 imported_by=actor.staff_id or None,
                 imported_at=self._ctx.now(),
             )
-            report.analysts = [Analyst(position=i, name=a.name, sac_number=a.sac_number, phone=a.phone, email=a.email)
-                               for i, a in enumerate(meta.analysts)]
+            report.analysts = [
+                Analyst(position=i, name=a.name, sac_number=a.sac_number, phone=a.phone, email=a.email)
+                for i, a in enumerate(meta.analysts)
+            ]
             report.content = ReportContent(text=ex.text, original=ex.data)
             if level_below_subject(meta.stated_level, suggested):
                 assert meta.stated_level and suggested
-                report.findings = [Finding(
-                    code=FINDING_LEVEL_BELOW_SUBJECT, created_at=self._ctx.now(),
-                    detail=f"stated {meta.stated_level.code}, subject implies {suggested.code}")]
+                report.findings = [
+                    Finding(
+                        code=FINDING_LEVEL_BELOW_SUBJECT,
+                        created_at=self._ctx.now(),
+                        detail=f"stated {meta.stated_level.code}, subject implies {suggested.code}",
+                    )
+                ]
             session.add(report)
             session.flush()
             search.index_report(session, report.id, _searchable(report, ex.text))
-            self._ctx.audit(session, actor, "report-imported", report_id=report.id,
-                            facts={"sha256": ex.sha256, "level": meta.stated_level.code if meta.stated_level else None,
-                                   "suggested_level": suggested.code if suggested else None,
-                                   "source": ex.path.name})
+            self._ctx.audit(
+                session,
+                actor,
+                "report-imported",
+                report_id=report.id,
+                facts={
+                    "sha256": ex.sha256,
+                    "level": meta.stated_level.code if meta.stated_level else None,
+                    "suggested_level": suggested.code if suggested else None,
+                    "source": ex.path.name,
+                },
+            )
             if meta.stated_level is None:
-                return ImportResult(str(ex.path), "needs-rating", report.id,
-                                    "No risk level is stated; compliance must rate it before anyone may read it.",
-                                    "unrated")
+                return ImportResult(
+                    str(ex.path),
+                    "needs-rating",
+                    report.id,
+                    "No risk level is stated; compliance must rate it before anyone may read it.",
+                    "unrated",
+                )
             return ImportResult(str(ex.path), "imported", report.id, None)
 
     # -- browse ---------------------------------------------------------------------------
@@ -256,8 +274,9 @@ class ReportService:
             report = find_report(session, ref)
             return report.content.text if report.content else ""
 
-    def search(self, actor: Actor, flt: ReportFilter = ReportFilter(), *, limit: int = 200,
-               offset: int = 0) -> list[ReportView]:
+    def search(
+        self, actor: Actor, flt: ReportFilter = ReportFilter(), *, limit: int = 200, offset: int = 0
+    ) -> list[ReportView]:
         self._ctx.require(actor, Permission.VIEW_REPORTS)
         with self._ctx.transaction(read_only=True) as session:
             stmt = self._filtered(session, flt)
@@ -271,7 +290,7 @@ class ReportService:
             sub = self._filtered(session, flt).with_only_columns(Report.id).subquery()
             return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
 
-    def _filtered(self, session: Session, flt: ReportFilter) -> Select[tuple[Report]]:
+    def _filtered(self, session: Session, flt: ReportFilter) -> Select[Any]:
         stmt = select(Report)
         if flt.text.strip():
             cond = search.matching_ids(session, flt.text)
@@ -306,8 +325,13 @@ class ReportService:
                 for finding in report.findings:
                     if finding.code == FINDING_LEVEL_BELOW_SUBJECT and finding.resolved_at is None:
                         finding.resolved_at, finding.resolved_by = self._ctx.now(), actor.staff_id or None
-            self._ctx.audit(session, actor, "rating-change", report_id=report.id,
-                            facts={"old": old.code if old else None, "new": level.code, "note": note})
+            self._ctx.audit(
+                session,
+                actor,
+                "rating-change",
+                report_id=report.id,
+                facts={"old": old.code if old else None, "new": level.code, "note": note},
+            )
             session.flush()
             return report_view(report)
 
@@ -322,8 +346,9 @@ class ReportService:
             if finding is None:
                 raise NotFound(f"Report {report.id} has no finding {finding_id}.")
             finding.resolved_at, finding.resolved_by = self._ctx.now(), actor.staff_id or None
-            self._ctx.audit(session, actor, "finding-resolved", report_id=report.id,
-                            facts={"finding": finding.code, "note": note})
+            self._ctx.audit(
+                session, actor, "finding-resolved", report_id=report.id, facts={"finding": finding.code, "note": note}
+            )
             return report_view(report)
 
     def correct(self, actor: Actor, ref: str | int, field: str, value: str) -> ReportView:
@@ -342,16 +367,34 @@ class ReportService:
             report = find_report(session, ref)
             old = getattr(report, field)
             setattr(report, field, new)
-            self._correct(session, actor, report, field, None if old is None else str(old),
-                          None if new is None else str(new))
-            self._ctx.audit(session, actor, "report-corrected", report_id=report.id,
-                            facts={"field": field, "old": None if old is None else str(old),
-                                   "new": None if new is None else str(new)})
+            self._correct(
+                session, actor, report, field, None if old is None else str(old), None if new is None else str(new)
+            )
+            self._ctx.audit(
+                session,
+                actor,
+                "report-corrected",
+                report_id=report.id,
+                facts={
+                    "field": field,
+                    "old": None if old is None else str(old),
+                    "new": None if new is None else str(new),
+                },
+            )
             if field in ("title", "publisher") and report.content:
                 search.reindex_report(session, report.id, _searchable(report, report.content.text))
             return report_view(report)
 
-    def _correct(self, session: Session, actor: Actor, report: Report, field: str,
-                 old: str | None, new: str | None) -> None:
-        session.add(ReportCorrection(report_id=report.id, field=field, old_value=old, new_value=new,
-                                     staff_id=actor.staff_id, at=self._ctx.now()))
+    def _correct(
+        self, session: Session, actor: Actor, report: Report, field: str, old: str | None, new: str | None
+    ) -> None:
+        session.add(
+            ReportCorrection(
+                report_id=report.id,
+                field=field,
+                old_value=old,
+                new_value=new,
+                staff_id=actor.staff_id,
+                at=self._ctx.now(),
+            )
+        )

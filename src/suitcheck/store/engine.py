@@ -93,9 +93,7 @@ class Store:
 
     def __post_init__(self) -> None:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
-        self._reader = sessionmaker(
-            self.engine.execution_options(suitcheck_read_only=True), expire_on_commit=False
-        )
+        self._reader = sessionmaker(self.engine.execution_options(suitcheck_read_only=True), expire_on_commit=False)
 
     @property
     def is_sqlite(self) -> bool:

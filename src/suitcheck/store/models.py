@@ -89,9 +89,7 @@ class Investor(Base):
     current_profile: Mapped[int | None] = mapped_column(Integer)
     current_assessed_on: Mapped[dt.date | None] = mapped_column(Date)
 
-    assessments: Mapped[list[Assessment]] = relationship(
-        back_populates="investor", order_by="Assessment.id"
-    )
+    assessments: Mapped[list[Assessment]] = relationship(back_populates="investor", order_by="Assessment.id")
 
 
 class Assessment(Base):

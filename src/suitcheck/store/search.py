@@ -44,8 +44,10 @@ _search = table("report_search", column("rowid", Integer), column("grams"))
 
 def index_report(session: Session, report_id: int, searchable: str) -> None:
     if session.get_bind().dialect.name == "sqlite":
-        session.execute(text("INSERT INTO report_search(rowid, grams) VALUES (:id, :g)"),
-                        {"id": report_id, "g": to_grams(searchable)})
+        session.execute(
+            text("INSERT INTO report_search(rowid, grams) VALUES (:id, :g)"),
+            {"id": report_id, "g": to_grams(searchable)},
+        )
     else:
         session.execute(_search.insert().values(rowid=report_id, grams=normalize_for_search(searchable)))
 

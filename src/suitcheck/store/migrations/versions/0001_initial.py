@@ -16,6 +16,7 @@ depends_on = None
 
 BigId = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
 
+
 def upgrade() -> None:
     op.create_table(
         "staff",
