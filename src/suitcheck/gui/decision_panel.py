@@ -5,10 +5,11 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
 
-from suitcheck.domain.decision import Outcome
+from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.gui import texts
 from suitcheck.services.access import CheckResult
 
+CAUTIONS = frozenset({Reason.SPECIAL_ATTENTION_AGE, Reason.SPECIAL_ATTENTION_FLAG, Reason.ASSESSMENT_EXPIRING_SOON})
 STYLES = {
     None: ("#5f6368", "#f1f3f4"),
     Outcome.ALLOW: ("#ffffff", "#1e7b34"),
@@ -68,7 +69,12 @@ class DecisionPanel(QFrame):
         self.verdict.setText(texts.outcome_text(d.outcome))
         self.verdict.setAccessibleName(texts.outcome_text(d.outcome))
         self.summary.setText(self.tr("{client} — {report}").format(client=client, report=report))
-        items = "".join(f"<li>{texts.reason_text(r)}</li>" for r in d.reasons)
+        items = "".join(
+            f"<li style='color:#9a6700; font-weight:bold'>⚠ {texts.reason_text(r)}</li>"
+            if r in CAUTIONS
+            else f"<li>{texts.reason_text(r)}</li>"
+            for r in d.reasons
+        )
         self.reasons.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
         profile = (
             texts.class_text(d.investor_class.value)

@@ -379,8 +379,7 @@ class ImportDialog(QDialog):
             ),
             with_progress=True,
         )
-        job.signals.progress.connect(self._progress)
-        self.job = self.runner.start(job, self._finished, self._failed)
+        self.job = self.runner.start(job, self._finished, self._failed, self._progress)
 
     def _progress(self, number: int, total: int, result: ImportResult) -> None:
         self.progress.setMaximum(total)

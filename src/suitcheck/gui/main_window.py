@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         self.idle_timer.start()
         self.refresh_clients()
         self.refresh_reports()
+        self.client_search.setFocus()
 
     # -- construction -------------------------------------------------------------------
     def _debouncer(self, slot: Callable[[], None]) -> QTimer:
@@ -534,6 +535,10 @@ class MainWindow(QMainWindow):
             self.tr("ID number: {number}").format(number=c.id_number or "—")
             + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else "")
         )
+        if c.needs_attention:
+            lines.append(
+                f"<span style='color:#9a6700'>⚠ {self.tr('Special attention: explain risks with extra care.')}</span>"
+            )
         if c.lowest_category:
             lines.append(f"<span style='color:#b3261e'>{self.tr('Lowest risk-tolerance category: R1 only.')}</span>")
         self.client_details.setText("<br>".join(lines))

@@ -1,52 +1,51 @@
-"""Run service calls off the GUI thread (QThreadPool) and deliver results by signal."""
+"""Run service calls off the GUI thread (QThreadPool) and deliver results by signal.
+
+Lifetimes are kept simple on purpose: a Job is a plain Python object (never a QRunnable
+the pool could still touch after we drop it), and the signals belong to the Runner, a
+QObject that lives on the GUI thread as long as its window. A result that arrives after
+the window is gone is dropped.
+"""
 
 from __future__ import annotations
 
+import itertools
 import logging
 import threading
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
-
-class _Signals(QObject):
-    done = Signal(object)
-    failed = Signal(object)
-    progress = Signal(int, int, object)
+Progress = Callable[[int, int, Any], None]
 
 
-class Job(QRunnable):
-    """One background call. `fn` receives `progress(n, total, item)` and `cancelled()`
-    keyword arguments when `with_progress` is set."""
+class Job:
+    """One background call. With `with_progress`, `fn` also receives `progress(n, total,
+    item)` and `cancelled()` keyword arguments."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any) -> None:
-        super().__init__()
-        self.signals = _Signals()
         self._fn, self._args, self._kwargs = fn, args, kwargs
         self._with_progress = with_progress
         self._cancel = threading.Event()
-        self.setAutoDelete(False)  # the caller keeps a reference until `done`/`failed`
 
     def cancel(self) -> None:
         self._cancel.set()
 
-    def run(self) -> None:
+    def execute(self, report: Callable[[str, tuple[Any, ...]], None]) -> None:
         kwargs = dict(self._kwargs)
         if self._with_progress:
-            kwargs["progress"] = lambda n, total, item=None: self.signals.progress.emit(n, total, item)
+            kwargs["progress"] = lambda n, total, item=None: report("progress", (n, total, item))
             kwargs["cancelled"] = self._cancel.is_set
         try:
             result = self._fn(*self._args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - delivered to the GUI thread, shown there
             if not _expected(exc):
                 log.exception("background job failed")
-            self.signals.failed.emit(exc)
+            report("failed", (exc,))
         else:
-            self.signals.done.emit(result)
+            report("done", (result,))
 
 
 def _expected(exc: BaseException) -> bool:
@@ -55,35 +54,50 @@ def _expected(exc: BaseException) -> bool:
     return isinstance(exc, ServiceError)
 
 
-class Runner:
-    """Keeps jobs alive until they finish; one per window. Results that arrive after the
-    owning window was destroyed are dropped instead of touching deleted widgets."""
+class Runner(QObject):
+    """Starts jobs on the global pool and calls back on the GUI thread."""
+
+    _event = Signal(int, str, object)
+    _ids = itertools.count(1)
 
     def __init__(self, owner: QObject | None = None, pool: QThreadPool | None = None) -> None:
-        self._owner = owner
+        super().__init__(owner)
         self._pool = pool or QThreadPool.globalInstance()
-        self._jobs: set[Job] = set()
+        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None], Progress | None]] = {}
+        self._event.connect(self._dispatch)
 
-    def _alive(self) -> bool:
-        return self._owner is None or shiboken6.isValid(self._owner)
+    def start(
+        self,
+        job: Job,
+        on_done: Callable[[Any], None],
+        on_failed: Callable[[BaseException], None],
+        on_progress: Progress | None = None,
+    ) -> Job:
+        job_id = next(self._ids)
+        self._callbacks[job_id] = (on_done, on_failed, on_progress)
+        emit = self._event.emit
 
-    def start(self, job: Job, on_done: Callable[[Any], None], on_failed: Callable[[BaseException], None]) -> Job:
-        self._jobs.add(job)
+        def report(kind: str, args: tuple[Any, ...]) -> None:
+            try:
+                emit(job_id, kind, args)
+            except RuntimeError:  # the window (and this runner) were closed meanwhile
+                pass
 
-        def done(result: Any) -> None:
-            self._jobs.discard(job)
-            if self._alive():
-                on_done(result)
-
-        def failed(exc: BaseException) -> None:
-            self._jobs.discard(job)
-            if self._alive():
-                on_failed(exc)
-
-        job.signals.done.connect(done)
-        job.signals.failed.connect(failed)
-        self._pool.start(job)
+        self._pool.start(lambda: job.execute(report))
         return job
+
+    def _dispatch(self, job_id: int, kind: str, args: tuple[Any, ...]) -> None:
+        if kind == "progress":
+            callbacks = self._callbacks.get(job_id)
+            if callbacks and callbacks[2]:
+                callbacks[2](*args)
+            return
+        callbacks = self._callbacks.pop(job_id, None)
+        if callbacks is not None:
+            (callbacks[0] if kind == "done" else callbacks[1])(args[0])
+
+    def busy(self) -> bool:
+        return bool(self._callbacks)
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._pool.waitForDone(msecs)

@@ -42,6 +42,7 @@ class InvestorView:
     age: int | None
     lowest_category: bool
     special_attention: bool
+    needs_attention: bool = False  # flagged, or at/over the policy's special-attention age
 
     @property
     def assessment_valid(self) -> bool:
@@ -62,6 +63,7 @@ class InvestorView:
             "age": self.age,
             "lowest_category": self.lowest_category,
             "special_attention": self.special_attention,
+            "needs_attention": self.needs_attention,
         }
 
 
@@ -110,6 +112,8 @@ def make_view(investor: Investor, today: dt.date, policy: Policy, full_id: bool)
         age=age_on(investor.birth_date, today) if investor.birth_date else None,
         lowest_category=investor.lowest_category,
         special_attention=investor.special_attention,
+        needs_attention=investor.special_attention
+        or (investor.birth_date is not None and age_on(investor.birth_date, today) >= policy.special_attention_age),
     )
 
 
