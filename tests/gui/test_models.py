@@ -55,3 +55,18 @@ def test_translations_are_complete() -> None:
         cwd=root,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_no_translated_string_hides_inside_an_f_string() -> None:
+    """lupdate cannot see tr() inside f-strings; such text would stay English in Chinese."""
+    import re
+    from pathlib import Path
+
+    gui = Path(__file__).resolve().parents[2] / "src" / "suitcheck" / "gui"
+    offenders = [
+        f"{path.name}:{number}"
+        for path in gui.glob("*.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if re.search(r"""\bf(["']).*\{[^}]*\btr\(""", line)
+    ]
+    assert offenders == []

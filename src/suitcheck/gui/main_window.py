@@ -395,7 +395,7 @@ class MainWindow(QMainWindow):
         self.user_label.setText(
             self.tr("{user} ({role}) · {store}").format(
                 user=self.actor.display_name or self.actor.username,
-                role=self.actor.role.value,
+                role=texts.role_text(self.actor.role.value),
                 store=self.services.store.display_name,
             )
         )
@@ -536,11 +536,11 @@ class MainWindow(QMainWindow):
             + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else "")
         )
         if c.needs_attention:
-            lines.append(
-                f"<span style='color:#9a6700'>⚠ {self.tr('Special attention: explain risks with extra care.')}</span>"
-            )
+            attention = self.tr("Special attention: explain risks with extra care.")
+            lines.append(f"<span style='color:#9a6700'>⚠ {attention}</span>")
         if c.lowest_category:
-            lines.append(f"<span style='color:#b3261e'>{self.tr('Lowest risk-tolerance category: R1 only.')}</span>")
+            lowest = self.tr("Lowest risk-tolerance category: R1 only.")
+            lines.append(f"<span style='color:#b3261e'>{lowest}</span>")
         self.client_details.setText("<br>".join(lines))
 
     # -- reports ------------------------------------------------------------------------

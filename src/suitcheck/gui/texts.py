@@ -61,6 +61,12 @@ STATES = {
     AssessmentState.FUTURE_DATED: QT_TRANSLATE_NOOP("States", "future date (invalid)"),
 }
 
+ROLES = {
+    "advisor": QT_TRANSLATE_NOOP("Roles", "advisor"),
+    "compliance": QT_TRANSLATE_NOOP("Roles", "compliance"),
+    "admin": QT_TRANSLATE_NOOP("Roles", "administrator"),
+}
+
 CLASSES = {
     "ordinary": QT_TRANSLATE_NOOP("Classes", "ordinary"),
     "professional": QT_TRANSLATE_NOOP("Classes", "professional"),
@@ -78,6 +84,10 @@ def outcome_text(outcome: Outcome) -> str:
 
 def state_text(state: AssessmentState) -> str:
     return translated("States", STATES[state])
+
+
+def role_text(value: str) -> str:
+    return translated("Roles", ROLES.get(value, value))
 
 
 def class_text(value: str) -> str:

@@ -788,6 +788,14 @@ Store: {store}</source>
         <translation> · {age} 岁</translation>
     </message>
     <message>
+        <source>Special attention: explain risks with extra care.</source>
+        <translation>特别关注：请格外细致地揭示风险。</translation>
+    </message>
+    <message>
+        <source>Lowest risk-tolerance category: R1 only.</source>
+        <translation>风险承受能力最低类别：仅限 R1 低风险研报。</translation>
+    </message>
+    <message>
         <source>{n} reports shown</source>
         <translation>显示 {n} 份研报</translation>
     </message>
@@ -980,6 +988,21 @@ Store: {store}</source>
     <message>
         <source>Opened for the client (audit entry {n}).</source>
         <translation>已为客户打开（审计第 {n} 条）。</translation>
+    </message>
+</context>
+<context>
+    <name>Roles</name>
+    <message>
+        <source>advisor</source>
+        <translation>投资顾问</translation>
+    </message>
+    <message>
+        <source>compliance</source>
+        <translation>合规</translation>
+    </message>
+    <message>
+        <source>administrator</source>
+        <translation>管理员</translation>
     </message>
 </context>
 <context>
