@@ -296,7 +296,7 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         out.emit(manifest, f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)")
         return EXIT_OK
     if args.file:
-        check = services.audit.verify_file(actor, Path(args.file))
+        check = services.audit.verify_file(actor, Path(args.file), Path(args.earlier) if args.earlier else None)
         data = {**check.result.to_dict(), "ok": check.ok, "signature": check.signature, "file": args.file}
         text = (
             f"OK: {check.result.count} entries verified; manifest signature {check.signature}."
@@ -461,6 +461,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--full-id-numbers", action="store_true", help="unmasked (compliance only)")
     ver = asub.add_parser("verify", parents=[common], help="verify the store's chain or an export")
     ver.add_argument("file", nargs="?")
+    ver.add_argument("--earlier", metavar="FILE", help="also prove this earlier export is a prefix of FILE")
 
     staff = command("staff", "manage staff accounts (administrators)")
     ssub = staff.add_subparsers(dest="action", required=True, metavar="ACTION")

@@ -193,3 +193,54 @@ def test_missing_manifest(store: tuple[Services, Actor], tmp_path: Path) -> None
     lonely.write_text("{}\n")
     with pytest.raises(InvalidInput, match="manifest"):
         services.audit.verify_file(compliance, lonely)
+
+
+def test_later_export_proves_the_earlier_is_its_prefix(store: tuple[Services, Actor], tmp_path: Path) -> None:
+    services, compliance = store
+    earlier, later = tmp_path / "earlier.jsonl", tmp_path / "later.csv"
+    services.audit.export(compliance, earlier, "jsonl")
+    services.access.check(compliance, "E2", 1)
+    services.audit.export(compliance, later, "csv")
+    assert services.audit.verify_file(compliance, later, earlier=earlier).ok
+    # A rewritten history: the earlier export's last entry no longer matches the later one.
+    forged = tmp_path / "forged.jsonl"
+    services.audit.export(compliance, forged, "jsonl")
+    lines = forged.read_text(encoding="utf-8").splitlines()
+    manifest = json.loads((tmp_path / "earlier.jsonl.manifest.json").read_text())
+    import hashlib
+
+    from suitcheck.audit.export import manifest_mac
+
+    rewritten = json.loads(lines[manifest["last_seq"] - 1])
+    rewritten["staff"] = "someone-else"
+    from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash
+
+    rewritten["entry_hash"] = entry_hash(
+        canonical_entry(
+            rewritten["seq"],
+            rewritten["at"],
+            rewritten["staff"],
+            rewritten["action"],
+            rewritten["investor_id"],
+            rewritten["report_id"],
+            rewritten["decision"],
+            canonical_json(rewritten["reasons"]),
+            canonical_json(rewritten["facts"]),
+            rewritten["prev_hash"],
+        )
+    )
+    fake_earlier = tmp_path / "fake.jsonl"
+    fake_earlier.write_text(
+        "\n".join(lines[: manifest["last_seq"] - 1] + [canonical_json(rewritten)]) + "\n", encoding="utf-8"
+    )
+    fake_manifest = {
+        **manifest,
+        "file": fake_earlier.name,
+        "last_hash": rewritten["entry_hash"],
+        "file_sha256": hashlib.sha256(fake_earlier.read_bytes()).hexdigest(),
+    }
+    fake_manifest["mac"] = manifest_mac(services.ctx.audit_key, fake_manifest)
+    (tmp_path / "fake.jsonl.manifest.json").write_text(json.dumps(fake_manifest))
+    assert services.audit.verify_file(compliance, fake_earlier).ok  # consistent on its own
+    result = services.audit.verify_file(compliance, later, earlier=fake_earlier)
+    assert not result.ok and "rewritten" in (result.result.problem or "")

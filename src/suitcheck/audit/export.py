@@ -342,15 +342,7 @@ def _as_rows(records: Iterable[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
 
 def verify_export(path: Path, key: bytes | None) -> ExportVerification:
     path = path.expanduser()
-    manifest_path = path.with_name(path.name + MANIFEST_SUFFIX)
-    try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:
-        raise ExportError(f"The manifest {manifest_path.name} is missing; an export is verified with it.") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ExportError(f"The manifest {manifest_path.name} is damaged.") from exc
-    if not isinstance(manifest, dict) or manifest.get("format") not in FORMATS:
-        raise ExportError(f"The manifest {manifest_path.name} is not a suitcheck export manifest.")
+    manifest = _load_manifest(path)
     if key is None or "mac" not in manifest:
         signature = "unchecked"
     else:
@@ -380,6 +372,56 @@ def verify_export(path: Path, key: bytes | None) -> ExportVerification:
     if result.ok and result.count and result.head_hash != manifest.get("last_hash"):
         result = dataclasses.replace(result, ok=False, problem="the last entry differs from the manifest")
     return ExportVerification(result, signature, manifest)
+
+
+def _load_manifest(path: Path) -> dict[str, Any]:
+    manifest_path = path.with_name(path.name + MANIFEST_SUFFIX)
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    except FileNotFoundError as exc:
+        raise ExportError(f"The manifest {manifest_path.name} is missing; an export is verified with it.") from exc
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ExportError(f"The manifest {manifest_path.name} is damaged.") from exc
+    if not isinstance(manifest, dict) or manifest.get("format") not in FORMATS:
+        raise ExportError(f"The manifest {manifest_path.name} is not a suitcheck export manifest.")
+    return manifest
+
+
+def verify_prefix(earlier: Path, later: Path, key: bytes | None) -> ExportVerification:
+    """Prove that `earlier` is a prefix of `later`: both verify on their own, and `later`
+    holds the entry `earlier` ends with, with the same hash. Since every hash covers
+    the one before it, that pins every earlier entry too."""
+    old = verify_export(earlier, key)
+    new = verify_export(later, key)
+    for check, name in ((old, earlier.name), (new, later.name)):
+        if not check.ok:
+            return ExportVerification(
+                dataclasses.replace(check.result, ok=False, problem=f"{name}: {check.result.problem or 'invalid'}"),
+                check.signature,
+                check.manifest,
+            )
+        if check.manifest.get("filtered"):
+            return ExportVerification(
+                dataclasses.replace(
+                    check.result, ok=False, problem=f"{name} is a filtered export; use whole-chain exports"
+                ),
+                check.signature,
+                check.manifest,
+            )
+    last_seq, last_hash = old.manifest.get("last_seq"), old.manifest.get("last_hash")
+    if last_seq is None:
+        return new  # an empty earlier export is a prefix of anything
+    found = next((r for r in _as_rows(_canonical_records(later, new.manifest["format"])) if r[0] == last_seq), None)
+    if found is None or found[-1] != last_hash:
+        problem = (
+            f"{later.name} does not contain entry {last_seq}"
+            if found is None
+            else f"entry {last_seq} differs between the two exports: history was rewritten"
+        )
+        return ExportVerification(
+            dataclasses.replace(new.result, ok=False, bad_seq=last_seq, problem=problem), new.signature, new.manifest
+        )
+    return new
 
 
 def _verify_each(rows: Iterable[Sequence[Any]]) -> VerifyResult:

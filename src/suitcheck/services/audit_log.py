@@ -13,7 +13,14 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
-from suitcheck.audit.export import ExportError, ExportRow, ExportVerification, verify_export, write_export
+from suitcheck.audit.export import (
+    ExportError,
+    ExportRow,
+    ExportVerification,
+    verify_export,
+    verify_prefix,
+    write_export,
+)
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
@@ -139,9 +146,12 @@ class AuditService:
                 chain.checkpoint_head(session, self._ctx.audit_key, self._ctx.now())
         return result
 
-    def verify_file(self, actor: Actor, path: Path) -> ExportVerification:
+    def verify_file(self, actor: Actor, path: Path, earlier: Path | None = None) -> ExportVerification:
+        """Verify an export offline; with `earlier`, also prove that export is its prefix."""
         self._ctx.require(actor, Permission.VERIFY_AUDIT)
         try:
+            if earlier is not None:
+                return verify_prefix(earlier, path, self._ctx.audit_key)
             return verify_export(path, self._ctx.audit_key)
         except ExportError as exc:
             raise InvalidInput(str(exc)) from exc
