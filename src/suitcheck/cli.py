@@ -147,6 +147,20 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
             special_attention=args.special_attention,
         )
         out.emit(view.to_dict(), lambda: "Added: " + _investor_line(view.to_dict()))
+    elif args.action == "edit":
+        flags = {
+            "lowest_category": args.lowest_category,
+            "special_attention": args.special_attention,
+        }
+        view = inv.update(
+            actor,
+            args.investor,
+            name=args.name,
+            investor_class=InvestorClass.parse(args.investor_class) if args.investor_class else None,
+            reason=args.reason or "",
+            **flags,
+        )
+        out.emit(view.to_dict(), lambda: "Updated: " + _investor_line(view.to_dict()))
     elif args.action == "assess":
         view = inv.assess(
             actor,
@@ -411,6 +425,13 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--assessed", type=_date, default=dt.date.today())
     assess.add_argument("--lowest-category", action="store_true")
     assess.add_argument("--note")
+    edit = isub.add_parser("edit", parents=[common], help="correct a client's record (audited)")
+    edit.add_argument("investor", help="account number or id")
+    edit.add_argument("--name")
+    edit.add_argument("--class", dest="investor_class", choices=[c.value for c in InvestorClass])
+    edit.add_argument("--lowest-category", action=argparse.BooleanOptionalAction, default=None)
+    edit.add_argument("--special-attention", action=argparse.BooleanOptionalAction, default=None)
+    edit.add_argument("--reason", help="why (required to leave the lowest category)")
     show = isub.add_parser("show", parents=[common], help="one client with assessment history")
     show.add_argument("investor", help="account number or id")
     lst = isub.add_parser("list", parents=[common], help="list or find clients")

@@ -112,3 +112,19 @@ def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Serv
     window.open_report()
     compliance_actions = [e.action for e in demo_services.audit.browse(compliance, limit=5)]
     assert compliance_actions[:2] == ["open", "override"]
+
+
+def test_edit_client_dialog_takes_a_client_out_of_the_lowest_category(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    compliance = login(demo_services, "demo-compliance")
+    client = demo_services.investors.get(compliance, "880010")
+    assert client.lowest_category
+    from suitcheck.gui.dialogs import ClientEditDialog
+
+    dialog = ClientEditDialog(demo_services, compliance, client)
+    qtbot.addWidget(dialog)
+    dialog.lowest.setChecked(False)
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert "Say why" in dialog.message.text()  # refused without a reason, dialog stays open
+    qtbot.keyClicks(dialog.reason, "guardian appointed")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    assert not demo_services.investors.get(compliance, "880010").lowest_category

@@ -181,3 +181,21 @@ def test_eligible_sql_equals_decide_for_every_client(
     eligible = {v.account for v in services.access.eligible(comp, report)}
     expected = {a for a in accounts if services.access.check(comp, a, report).decision.allowed}
     assert eligible & set(accounts) == expected
+
+
+def test_edit_client_is_audited_and_leaving_lowest_category_needs_a_reason(
+    services: Services, compliance: Actor, advisor: Actor, r4: int
+) -> None:
+    add_client(services, compliance, "L1", RiskProfile.C4, lowest_category=True)
+    assert not services.access.check(advisor, "L1", r4).decision.allowed
+    with pytest.raises(PermissionDenied):
+        services.investors.update(advisor, "L1", lowest_category=False, reason="x")
+    with pytest.raises(InvalidInput, match="Say why"):
+        services.investors.update(compliance, "L1", lowest_category=False)
+    with pytest.raises(InvalidInput, match="Nothing"):
+        services.investors.update(compliance, "L1", lowest_category=True)
+    view = services.investors.update(compliance, "L1", lowest_category=False, name="新名字", reason="监护人变更")
+    assert not view.lowest_category and view.name == "新名字"
+    assert services.access.check(advisor, "L1", r4).decision.allowed
+    edit = next(e for e in services.audit.browse(compliance) if e.action == "client-edited")
+    assert '"lowest_category":{"new":false,"old":true}' in edit.facts and "监护人变更" in edit.facts

@@ -311,6 +311,9 @@ class MainWindow(QMainWindow):
         self.clients_action = self._action(
             self.compliance_menu, "clientsAction", self.manage_client, "Ctrl+N", Permission.EDIT_CLIENTS
         )
+        self.edit_client_action = self._action(
+            self.compliance_menu, "editClientAction", self.edit_client, None, Permission.EDIT_CLIENTS
+        )
         self.assess_action = self._action(
             self.compliance_menu, "assessAction", self.assess_client, None, Permission.EDIT_CLIENTS
         )
@@ -383,6 +386,7 @@ class MainWindow(QMainWindow):
         self.import_action.setText(self.tr("Import reports…"))
         self.rating_action.setText(self.tr("Reports needing a rating or with findings…"))
         self.clients_action.setText(self.tr("Add client…"))
+        self.edit_client_action.setText(self.tr("Edit selected client…"))
         self.assess_action.setText(self.tr("Record assessment for selected client…"))
         self.audit_action.setText(self.tr("Audit log…"))
         self.verify_action.setText(self.tr("Verify audit trail"))
@@ -713,6 +717,24 @@ class MainWindow(QMainWindow):
         if ClientDialog(self.services, self.actor, self).exec():
             self.refresh_clients()
 
+    def edit_client(self) -> None:
+        from suitcheck.gui.dialogs import ClientEditDialog
+
+        if self.client is None:
+            self.statusBar().showMessage(self.tr("Select a client first."), 4000)
+            return
+        if ClientEditDialog(self.services, self.actor, self.client, self).exec():
+            self._reload_client()
+
+    def _reload_client(self) -> None:
+        assert self.client is not None
+        self.client = self.services.investors.get(self.actor, self.client.id)
+        self._show_client_details()
+        self.refresh_clients()
+        self._refresh_verdicts(reset=True)
+        if self.report is not None:
+            self.check()
+
     def assess_client(self) -> None:
         from suitcheck.gui.dialogs import AssessmentDialog
 
@@ -720,10 +742,7 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("Select a client first."), 4000)
             return
         if AssessmentDialog(self.services, self.actor, self.client, self).exec():
-            self.client = self.services.investors.get(self.actor, self.client.id)
-            self._show_client_details()
-            self.refresh_clients()
-            self._refresh_verdicts(reset=True)
+            self._reload_client()
 
     def audit_log(self) -> None:
         from suitcheck.gui.dialogs import AuditDialog

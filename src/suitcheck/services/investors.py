@@ -234,6 +234,53 @@ class InvestorService:
                 investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
             )
 
+    def update(
+        self,
+        actor: Actor,
+        ref: str | int,
+        *,
+        name: str | None = None,
+        investor_class: InvestorClass | None = None,
+        lowest_category: bool | None = None,
+        special_attention: bool | None = None,
+        reason: str = "",
+    ) -> InvestorView:
+        """Correct a client's record. Every change is audited with its old and new value
+        and the reason; taking a client out of the lowest category needs a reason."""
+        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        with self._ctx.transaction() as session:
+            investor = find_investor(session, ref)
+            wanted = {
+                "name": name.strip() if name is not None else None,
+                "investor_class": investor_class.value if investor_class is not None else None,
+                "lowest_category": lowest_category,
+                "special_attention": special_attention,
+            }
+            changes = {
+                field: (getattr(investor, field), value)
+                for field, value in wanted.items()
+                if value is not None and value != getattr(investor, field)
+            }
+            if "name" in changes and not 0 < len(changes["name"][1]) <= 128:
+                raise InvalidInput("A client's name is 1 to 128 characters.")
+            if changes.get("lowest_category") == (True, False) and not reason.strip():
+                raise InvalidInput("Say why the client leaves the lowest risk-tolerance category.")
+            if not changes:
+                raise InvalidInput("Nothing to change.")
+            for field, (_old, new) in changes.items():
+                setattr(investor, field, new)
+            self._ctx.audit(
+                session,
+                actor,
+                "client-edited",
+                investor_id=investor.id,
+                facts={"changes": {k: {"old": o, "new": n} for k, (o, n) in changes.items()}, "reason": reason},
+            )
+            log.info("client %s edited by %s: %s", investor.id, actor.username, ", ".join(changes))
+            return make_view(
+                investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
+            )
+
     def assess(
         self,
         actor: Actor,

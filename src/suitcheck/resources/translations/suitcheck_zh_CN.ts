@@ -181,6 +181,45 @@
     </message>
 </context>
 <context>
+    <name>ClientEditDialog</name>
+    <message>
+        <source>Edit client</source>
+        <translation>编辑客户</translation>
+    </message>
+    <message>
+        <source>Lowest risk-tolerance category</source>
+        <translation>风险承受能力最低类别</translation>
+    </message>
+    <message>
+        <source>Needs special attention</source>
+        <translation>需特别关注</translation>
+    </message>
+    <message>
+        <source>Why (kept with the change)</source>
+        <translation>原因（与修改一并保存）</translation>
+    </message>
+    <message>
+        <source>Account:</source>
+        <translation>资金账号：</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>姓名：</translation>
+    </message>
+    <message>
+        <source>Class:</source>
+        <translation>投资者类别：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <source>Save</source>
+        <translation>保存</translation>
+    </message>
+</context>
+<context>
     <name>Columns</name>
     <message>
         <source>Account</source>
@@ -726,6 +765,10 @@ Store: {store}</source>
     <message>
         <source>Add client…</source>
         <translation>新增客户…</translation>
+    </message>
+    <message>
+        <source>Edit selected client…</source>
+        <translation>编辑所选客户…</translation>
     </message>
     <message>
         <source>Record assessment for selected client…</source>
