@@ -261,7 +261,7 @@ class InvestorService:
                 for field, value in wanted.items()
                 if value is not None and value != getattr(investor, field)
             }
-            if "name" in changes and not 0 < len(changes["name"][1]) <= 128:
+            if "name" in changes and not 0 < len(str(changes["name"][1])) <= 128:
                 raise InvalidInput("A client's name is 1 to 128 characters.")
             if changes.get("lowest_category") == (True, False) and not reason.strip():
                 raise InvalidInput("Say why the client leaves the lowest risk-tolerance category.")
