@@ -34,31 +34,33 @@ def two_column_report_pdf(
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4, encrypt=encrypt)
     width, height = A4
+    items: list[tuple[float, float, int, str]] = []  # (y, x, size, text)
     y = height - 60
-    pdf.setFont(FONT, 16)
-    pdf.drawString(40, y, title)
+    items.append((y, 40, 16, title))
     y -= 28
-    pdf.setFont(FONT, 11)
     for line in (report_type, date_line):
-        pdf.drawString(40, y, line)
+        items.append((y, 40, 11, line))
         y -= 20
     y -= 10
-    pdf.setFont(FONT, 10)
     for paragraph in body + ([f"本报告的风险等级为{level_sentence}。"] if level_sentence else []):
         for line in _wrap(paragraph, 30):
-            pdf.drawString(40, y, line)
+            items.append((y, 40, 10, line))
             y -= 15
         y -= 8
-    # Sidebar: starts at the same height as the title, so naive extraction interleaves.
+    # Sidebar: starts at the same height as the title.
     sy = height - 60
-    pdf.setFont(FONT, 10)
-    pdf.drawString(440, sy, rating)
+    items.append((sy, 440, 10, rating))
     sy -= 30
     for name, sac in analysts:
         for line in (f"分析师：{name}", f"SAC 执业证书编号：{sac[:7]}", sac[7:], "电话：021-60001234"):
-            pdf.drawString(440, sy, line)
+            items.append((sy, 440, 10, line))
             sy -= 14
         sy -= 10
+    # Emit row by row across both columns, top to bottom, as layout engines do: the
+    # content stream interleaves the columns, and only geometry separates them again.
+    for iy, ix, size, text in sorted(items, key=lambda item: (-item[0], item[1])):
+        pdf.setFont(FONT, size)
+        pdf.drawString(ix, iy, text)
     pdf.showPage()
     pdf.setFont(FONT, 9)
     pdf.drawString(40, height - 60, "示例证券股份有限公司研究所  请务必阅读末页声明。")
@@ -72,6 +74,27 @@ def image_only_pdf() -> bytes:
     pdf = canvas.Canvas(buffer, pagesize=A4)
     for i in range(20):
         pdf.rect(50 + i * 10, 400, 8, 200, fill=1)  # a "scan": shapes, no text
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+def text_to_pdf(text: str, chars_per_line: int = 38) -> bytes:
+    """Lay plain text out on A4 pages as a PDF would print it: long paragraphs wrap
+    across lines (so extraction must rejoin them) and pages break."""
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    width, height = A4
+    y = height - 50
+    pdf.setFont(FONT, 10)
+    for paragraph in text.splitlines():
+        for line in _wrap(paragraph, chars_per_line):
+            if y < 50:
+                pdf.showPage()
+                pdf.setFont(FONT, 10)
+                y = height - 50
+            pdf.drawString(40, y, line)
+            y -= 14
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()

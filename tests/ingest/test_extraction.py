@@ -18,7 +18,7 @@ from suitcheck.ingest.pdf import extract_pdf_text
 from suitcheck.ingest.reader import MAX_BYTES, extract, read_bytes
 from suitcheck.ingest.textfile import decode_text
 from tests.fixtures import report_text
-from tests.pdfs import image_only_pdf, two_column_report_pdf
+from tests.pdfs import image_only_pdf, text_to_pdf, two_column_report_pdf
 
 EXPECTED_ANALYSTS = [("周明轩", "S1230521020001"), ("钱雨桐", "S1230524100002"), ("韩立", "S1230524070003")]
 PDF_ARGS = dict(
@@ -174,3 +174,12 @@ def test_reference_report_by_hand_check() -> None:
     assert meta.publisher == "东莞证券"
     gbk = decode_text(reference.read_text(encoding="utf-8").encode("gbk"))[0]
     assert extract_metadata(gbk) == meta
+    # The same report printed to a PDF (wrapped lines, page breaks), through the PDF path.
+    from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(reference.read_text(encoding="utf-8"))))
+    assert (from_pdf.stated_level, from_pdf.published_on, from_pdf.publisher) == (
+        RiskLevel.R3,
+        dt.date(2025, 2, 4),
+        "东莞证券",
+    )
+    assert [a.sac_number for a in from_pdf.analysts] == [a.sac_number for a in meta.analysts]
+    assert from_pdf.rating == meta.rating
