@@ -49,8 +49,8 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
 
 def report(name: str, measured: float, baseline: float, what: str) -> None:
     ratio = measured / baseline if baseline else float("inf")
-    RESULTS.append((name, f"{ratio:8.2f}", what))
-    print(f"{name:<34} ratio {ratio:8.2f}   {what}", flush=True)
+    RESULTS.append((name, f"{ratio:9.3f}", what))
+    print(f"{name:<34} ratio {ratio:9.3f}   {what}", flush=True)
 
 
 def fresh(folder: Path, name: str) -> Services:

@@ -234,3 +234,14 @@ def test_idle_lock_hides_the_window_and_asks_for_the_password(qtbot, window_for)
     qtbot.waitUntil(lambda: len(seen) == 2, timeout=5000)
     assert seen == [False, True]
     qtbot.waitUntil(lambda: window.centralWidget().isVisible())
+
+
+def test_publisher_filter(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    index = window.publisher_filter.findData("示例证券")
+    assert index > 0
+    window.publisher_filter.setCurrentIndex(index)
+    qtbot.wait(300)
+    window.runner.wait()
+    qtbot.waitUntil(lambda: window.report_model.rowCount() == 7)
+    assert window.current_filter().publisher == "示例证券"

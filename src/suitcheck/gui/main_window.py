@@ -176,6 +176,8 @@ class MainWindow(QMainWindow):
         self.level_filter.setObjectName("levelFilter")
         self.rating_filter = QComboBox(right)
         self.rating_filter.setObjectName("ratingFilter")
+        self.publisher_filter = QComboBox(right)
+        self.publisher_filter.setObjectName("publisherFilter")
         self.since_check = QCheckBox(right)
         self.since_date = QDateEdit(right)
         self.since_date.setCalendarPopup(True)
@@ -186,17 +188,20 @@ class MainWindow(QMainWindow):
         for signal in (
             self.level_filter.currentIndexChanged,
             self.rating_filter.currentIndexChanged,
+            self.publisher_filter.currentIndexChanged,
             self.since_check.toggled,
             self.since_date.dateChanged,
         ):
             signal.connect(lambda *_: self._report_timer.start())
         filters = QHBoxLayout()
-        self.level_label, self.rating_label = QLabel(right), QLabel(right)
+        self.level_label, self.rating_label, self.publisher_label = QLabel(right), QLabel(right), QLabel(right)
         for w in (
             self.level_label,
             self.level_filter,
             self.rating_label,
             self.rating_filter,
+            self.publisher_label,
+            self.publisher_filter,
             self.since_check,
             self.since_date,
         ):
@@ -323,8 +328,11 @@ class MainWindow(QMainWindow):
         self.verify_action = self._action(
             self.compliance_menu, "verifyAction", self.verify_audit, None, Permission.VERIFY_AUDIT
         )
-        self.compliance_menu.menuAction().setVisible(any(a.isVisible() for a in self.compliance_menu.actions()))
 
+        self.staff_action = self._action(
+            self.compliance_menu, "staffAction", self.manage_staff, None, Permission.MANAGE_STAFF
+        )
+        self.compliance_menu.menuAction().setVisible(any(a.isVisible() for a in self.compliance_menu.actions()))
         self.settings_menu = bar.addMenu("")
         self.language_menu = self.settings_menu.addMenu("")
         self.language_actions = {}
@@ -371,6 +379,8 @@ class MainWindow(QMainWindow):
             self.rating_filter.addItem(rating, rating)
         self.rating_filter.setCurrentIndex(max(0, keep_rating))
         self.rating_filter.blockSignals(False)
+        self.publisher_label.setText(self.tr("Publisher:"))
+        self._fill_publishers()
         self.check_button.setText(self.tr("Check (Enter)"))
         self.open_button.setText(self.tr("Open report (Ctrl+O)"))
         self.override_button.setText(self.tr("Client insists: warning…"))
@@ -390,6 +400,7 @@ class MainWindow(QMainWindow):
         self.assess_action.setText(self.tr("Record assessment for selected client…"))
         self.audit_action.setText(self.tr("Audit log…"))
         self.verify_action.setText(self.tr("Verify audit trail"))
+        self.staff_action.setText(self.tr("Staff accounts…"))
         self.settings_menu.setTitle(self.tr("&Settings"))
         self.language_menu.setTitle(self.tr("Language"))
         self.settings_action.setText(self.tr("Preferences…"))
@@ -410,6 +421,18 @@ class MainWindow(QMainWindow):
         else:
             self._show_decision(self.decision.result)
         self._show_client_details()
+
+    def _fill_publishers(self) -> None:
+        keep = self.publisher_filter.currentData()
+        self.publisher_filter.blockSignals(True)
+        self.publisher_filter.clear()
+        self.publisher_filter.addItem(self.tr("All"), None)
+        try:
+            for name in self.services.reports.publishers(self.actor):
+                self.publisher_filter.addItem(name, name)
+        finally:
+            self.publisher_filter.setCurrentIndex(max(0, self.publisher_filter.findData(keep)))
+            self.publisher_filter.blockSignals(False)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -556,6 +579,7 @@ class MainWindow(QMainWindow):
             unrated=level == "unrated",
             with_findings=level == "findings",
             rating=self.rating_filter.currentData(),
+            publisher=self.publisher_filter.currentData(),
             date_from=qdate(self.since_date) if self.since_check.isChecked() else None,
         )
 
@@ -703,6 +727,7 @@ class MainWindow(QMainWindow):
         from suitcheck.gui.dialogs import ImportDialog
 
         ImportDialog(self.services, self.actor, self).exec()
+        self._fill_publishers()
         self.refresh_reports()
 
     def review_reports(self) -> None:
@@ -743,6 +768,11 @@ class MainWindow(QMainWindow):
             return
         if AssessmentDialog(self.services, self.actor, self.client, self).exec():
             self._reload_client()
+
+    def manage_staff(self) -> None:
+        from suitcheck.gui.dialogs import StaffDialog
+
+        StaffDialog(self.services, self.actor, self).exec()
 
     def audit_log(self) -> None:
         from suitcheck.gui.dialogs import AuditDialog

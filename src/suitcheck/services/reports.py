@@ -284,6 +284,13 @@ class ReportService:
             stmt = stmt.order_by(Report.published_on.desc().nulls_last(), Report.id.desc()).limit(limit).offset(offset)
             return [report_view(r) for r in session.execute(stmt).scalars()]
 
+    def publishers(self, actor: Actor) -> list[str]:
+        """Every publisher name on file, for the filter list."""
+        self._ctx.require(actor, Permission.VIEW_REPORTS)
+        with self._ctx.transaction(read_only=True) as session:
+            stmt = select(Report.publisher).where(Report.publisher.is_not(None)).distinct().order_by(Report.publisher)
+            return [p for p in session.execute(stmt).scalars() if p]
+
     def count(self, actor: Actor, flt: ReportFilter = ReportFilter()) -> int:
         self._ctx.require(actor, Permission.VIEW_REPORTS)
         with self._ctx.transaction(read_only=True) as session:

@@ -715,6 +715,10 @@ Store: {store}</source>
         <translation>有合规提示</translation>
     </message>
     <message>
+        <source>Publisher:</source>
+        <translation>发布机构：</translation>
+    </message>
+    <message>
         <source>Check (Enter)</source>
         <translation>核查 (Enter)</translation>
     </message>
@@ -781,6 +785,10 @@ Store: {store}</source>
     <message>
         <source>Verify audit trail</source>
         <translation>校验审计记录</translation>
+    </message>
+    <message>
+        <source>Staff accounts…</source>
+        <translation>员工账号…</translation>
     </message>
     <message>
         <source>&amp;Settings</source>
@@ -1076,6 +1084,61 @@ Store: {store}</source>
     <message>
         <source>To use another store, start suitcheck with --db or set SUITCHECK_DB.</source>
         <translation>如需使用其他数据库，请以 --db 参数启动或设置 SUITCHECK_DB。</translation>
+    </message>
+</context>
+<context>
+    <name>StaffDialog</name>
+    <message>
+        <source>Staff accounts</source>
+        <translation>员工账号</translation>
+    </message>
+    <message>
+        <source>Add account</source>
+        <translation>新增账号</translation>
+    </message>
+    <message>
+        <source>Disable</source>
+        <translation>停用</translation>
+    </message>
+    <message>
+        <source>Enable</source>
+        <translation>启用</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Display name:</source>
+        <translation>显示名称：</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Initial password:</source>
+        <translation>初始密码：</translation>
+    </message>
+    <message>
+        <source>Account:</source>
+        <translation>资金账号：</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>Account {user} added.</source>
+        <translation>已新增账号 {user}。</translation>
     </message>
 </context>
 <context>
