@@ -176,46 +176,36 @@ Row = tuple[int, str, str, str, int | None, int | None, str | None, str, str, st
 
 
 def verify_rows(
-    rows: Iterable[Row], expected_prev: str | None = GENESIS_HASH, first_seq: int | None = 1
+    rows: Iterable[Row],
+    expected_prev: str | None = GENESIS_HASH,
+    first_seq: int | None = 1,
+    *,
+    linked: bool = True,
 ) -> VerifyResult:
-    """Check contiguous rows (seq, at, staff, action, investor, report, decision, reasons,
-    facts, prev_hash, entry_hash): each hash recomputes, each links to the one before."""
+    """Check rows (seq, at, staff, action, investor, report, decision, reasons, facts,
+    prev_hash, entry_hash): each hash recomputes and, when `linked`, each row follows
+    the one before it (contiguous numbers, prev_hash = the previous entry_hash).
+    Unlinked checking is for filtered exports, which are not contiguous."""
     count = 0
-    prev_hash = expected_prev
-    expected_seq = first_seq
+    prev_hash, expected_seq = expected_prev, first_seq
     last_seq: int | None = None
     last_hash: str | None = None
+
+    def bad(seq: int, problem: str) -> VerifyResult:
+        return VerifyResult(False, count, last_seq, last_hash, seq, problem)
+
     for row in rows:
         seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest = row
         count += 1
-        if expected_seq is not None and seq != expected_seq:
+        if linked and expected_seq is not None and seq != expected_seq:
             what = "missing" if seq > expected_seq else "duplicated or out of order"
-            return VerifyResult(
-                False, count, last_seq, last_hash, seq, f"entry {expected_seq} is {what} (found {seq} in its place)"
-            )
-        if prev_hash is not None and prev != prev_hash:
-            return VerifyResult(
-                False,
-                count,
-                last_seq,
-                last_hash,
-                seq,
-                f"entry {seq} does not link to the entry before it (prev_hash differs)",
-            )
-        recomputed = entry_hash(
-            canonical_entry(seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev)
-        )
-        if recomputed != digest:
-            return VerifyResult(
-                False,
-                count,
-                last_seq,
-                last_hash,
-                seq,
-                f"entry {seq} was altered (its content no longer matches its hash)",
-            )
-        prev_hash = digest
-        expected_seq = seq + 1
+            return bad(seq, f"entry {expected_seq} is {what} (found {seq} in its place)")
+        if linked and prev_hash is not None and prev != prev_hash:
+            return bad(seq, f"entry {seq} does not link to the entry before it (prev_hash differs)")
+        content = canonical_entry(seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev)
+        if entry_hash(content) != digest:
+            return bad(seq, f"entry {seq} was altered (its content no longer matches its hash)")
+        prev_hash, expected_seq = digest, seq + 1
         last_seq, last_hash = seq, digest
     return VerifyResult(True, count, last_seq, last_hash)
 
