@@ -61,7 +61,7 @@ class OpenedReport:
     audit_id: int
 
 
-def _decide(session: Session, investor: Investor, report: Report, today: dt.date, policy: Policy) -> Decision:
+def _decide(investor: Investor, report: Report, today: dt.date, policy: Policy) -> Decision:
     level = RiskLevel(report.level) if report.level else None
     return decide(investor_facts(investor), ReportFacts(level), today, policy)
 
@@ -124,7 +124,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
-            return {r.id: _decide(session, investor, r, today, policy).outcome for r in reports}
+            return {r.id: _decide(investor, r, today, policy).outcome for r in reports}
 
     def record_override(
         self,
@@ -145,7 +145,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
-            decision = _decide(session, investor, report, self._ctx.today(), policy)
+            decision = _decide(investor, report, self._ctx.today(), policy)
             if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
                 raise InvalidInput(
                     f"This report cannot be given after a warning: the decision is {decision.outcome.value}."
@@ -180,7 +180,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            decision = _decide(session, investor, report, today, policy)
+            decision = _decide(investor, report, today, policy)
             granted = decision.outcome is Outcome.ALLOW or (
                 decision.outcome is Outcome.ALLOW_AFTER_WARNING
                 and self._has_override_today(session, investor.id, report.id, today)
