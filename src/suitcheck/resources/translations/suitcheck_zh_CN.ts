@@ -719,6 +719,18 @@ Store: {store}</source>
         <translation>发布机构：</translation>
     </message>
     <message>
+        <source>Clients</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Research reports</source>
+        <translation>研究报告</translation>
+    </message>
+    <message>
+        <source>Selected client</source>
+        <translation>所选客户</translation>
+    </message>
+    <message>
         <source>Check (Enter)</source>
         <translation>核查 (Enter)</translation>
     </message>
