@@ -54,6 +54,8 @@ def main(out: Path, extra: bool) -> None:
                     window.report_proxy.mapFromSource(window.report_model.index(row, 0)).row()
                 )
         settle(app, window)
+        window.check()  # what the settle timer does a moment later
+        settle(app, window)
         window.grab().save(str(out / f"main-window-{suffix}.png"))
         if extra:
             from suitcheck.gui.dialogs import AuditDialog, ImportDialog, LoginDialog, RatingDialog

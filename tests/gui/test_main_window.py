@@ -20,13 +20,20 @@ def find_client(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[n
     qtbot.waitUntil(lambda: window.client is not None and window.client.account == text, timeout=5000)
 
 
-def pick_report(qtbot, window: MainWindow, title_part: str) -> None:  # type: ignore[no-untyped-def]
+def pick_report(qtbot, window: MainWindow, title_part: str, decided: bool = True) -> None:  # type: ignore[no-untyped-def]
     model = window.report_model
     row = next(r for r in range(model.rowCount()) if title_part in model.row_object(r).title)
     view_row = window.report_proxy.mapFromSource(model.index(row, 0)).row()
     rect = window.reports_view.visualRect(window.report_proxy.index(view_row, 2))
     qtbot.mouseClick(window.reports_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     qtbot.waitUntil(lambda: window.report is not None and title_part in window.report.title)
+    if decided and window.client is not None:  # the recorded check follows once the selection settles
+        qtbot.waitUntil(lambda: decided_for(window, window.client, window.report), timeout=5000)
+
+
+def decided_for(window: MainWindow, client, report) -> bool:  # type: ignore[no-untyped-def]
+    result = window.decision.result
+    return result is not None and (result.investor_id, result.report_id) == (client.id, report.id)
 
 
 def double_click_report(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
@@ -187,8 +194,9 @@ def test_service_failure_shows_a_message_not_a_traceback(qtbot, window_for, mess
         raise StoreUnavailable("The store /x/y.db is locked by another program; try again in a moment.")
 
     monkeypatch.setattr(window.services.access, "check", locked)
-    pick_report(qtbot, window, "银行业")
-    assert message_boxes and "locked" in message_boxes[-1][1]
+    pick_report(qtbot, window, "银行业", decided=False)
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=5000)
+    assert "locked" in message_boxes[-1][1]
     assert window.decision.result is None and not window.open_button.isEnabled()
 
 
@@ -245,3 +253,18 @@ def test_publisher_filter(qtbot, window_for) -> None:  # type: ignore[no-untyped
     window.runner.wait()
     qtbot.waitUntil(lambda: window.report_model.rowCount() == 7)
     assert window.current_filter().publisher == "示例证券"
+
+
+def test_arrowing_through_reports_records_only_where_the_clerk_stops(qtbot, window_for, demo_services) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "稳增长")
+    checks_before = audit_actions(demo_services).count("check")
+    window.reports_view.setFocus()
+    for _ in range(4):
+        qtbot.keyClick(window.reports_view, Qt.Key.Key_Down)
+    assert window.decision.result is None  # nothing decided while moving
+    qtbot.waitUntil(lambda: decided_for(window, window.client, window.report), timeout=5000)
+    assert audit_actions(demo_services).count("check") == checks_before + 1
+    # The at-a-glance column still showed every row while moving.
+    assert all(window.report_model.verdict(r.id) is not None for r in window.report_model.objects())

@@ -41,6 +41,7 @@ from suitcheck.services.reports import ReportFilter, ReportView
 
 RATINGS = ("买入", "增持", "持有", "减持", "超配", "标配", "低配")
 DEBOUNCE_MS = 200
+CHECK_SETTLE_MS = 250
 
 
 def qdate(edit: QDateEdit) -> dt.date:
@@ -118,6 +119,7 @@ class MainWindow(QMainWindow):
 
         self._client_timer = self._debouncer(self.refresh_clients)
         self._report_timer = self._debouncer(self.refresh_reports)
+        self._check_timer = self._debouncer(self.check, CHECK_SETTLE_MS)
         minutes = idle_minutes if idle_minutes is not None else setting_int(settings, "session/idle_minutes", 10)
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
@@ -130,10 +132,10 @@ class MainWindow(QMainWindow):
         self.client_search.setFocus()
 
     # -- construction -------------------------------------------------------------------
-    def _debouncer(self, slot: Callable[[], None]) -> QTimer:
+    def _debouncer(self, slot: Callable[[], None], interval: int = DEBOUNCE_MS) -> QTimer:
         timer = QTimer(self)
         timer.setSingleShot(True)
-        timer.setInterval(DEBOUNCE_MS)
+        timer.setInterval(interval)
         timer.timeout.connect(slot)
         return timer
 
@@ -540,7 +542,7 @@ class MainWindow(QMainWindow):
         self._show_client_details()
         self._refresh_verdicts(reset=True)
         if self.report is not None:
-            self.check()
+            self._schedule_check()
         else:
             self.decision.show_hint(None)
 
@@ -644,10 +646,17 @@ class MainWindow(QMainWindow):
         source = self.report_proxy.mapToSource(current)
         self.report = self.report_model.row_object(source.row())
         if self.client is not None:
-            self.check()
+            self._schedule_check()
         else:
             self.decision.show_hint(self.tr("Now select the client."))
         self._update_actions()
+
+    def _schedule_check(self) -> None:
+        """Record the decision for the row the clerk settles on, not for every row the
+        arrow keys pass over (the at-a-glance column previews those without recording)."""
+        self.decision.show_hint(self.tr("Checking…"))
+        self._update_actions()
+        self._check_timer.start()
 
     def _report_double_clicked(self, index: QModelIndex) -> None:
         self.open_report()
@@ -655,6 +664,7 @@ class MainWindow(QMainWindow):
     # -- the decision ---------------------------------------------------------------------
     def check(self) -> None:
         """Decide and record (every decision shown to staff is an audit entry)."""
+        self._check_timer.stop()
         if self.client is None or self.report is None:
             self.decision.show_hint(None)
             self._update_actions()

@@ -867,6 +867,10 @@ Store: {store}</source>
         <translation>请选择客户。</translation>
     </message>
     <message>
+        <source>Checking…</source>
+        <translation>正在核查…</translation>
+    </message>
+    <message>
         <source>This report may not be opened for this client.</source>
         <translation>该客户不得阅读此研报。</translation>
     </message>
