@@ -461,6 +461,9 @@ class MainWindow(QMainWindow):
             value = self.settings.value(key)
             if value is not None:
                 restore(value)
+        if self.settings.value("window/splitter") is None:
+            self.splitter.setSizes([470, 896])
+            self.right_splitter.setSizes([420, 300])
         if self.settings.value("window/clients_header") is None:
             for column, width in enumerate((72, 80, 112, 84, 88)):
                 self.clients_view.setColumnWidth(column, width)
