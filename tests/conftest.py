@@ -80,12 +80,22 @@ def store_target(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     """A fresh store on each backend. PostgreSQL comes from .ci/run; in CI it must be there."""
     if request.param == "sqlite":
         return str(tmp_path / "store.db")
+    return postgres_target()
+
+
+def postgres_target() -> str:
+    """A fresh PostgreSQL database. In CI a missing server fails the test, never skips it."""
     base = pg_url()
     if base is None:
         if os.environ.get("CI"):
             pytest.fail("SUITCHECK_TEST_PG_URL is not set: .ci/run must start PostgreSQL")
         pytest.skip("PostgreSQL tests need SUITCHECK_TEST_PG_URL (set by .ci/run)")
     return _fresh_pg_database(base, f"suitcheck_test_{os.getpid()}")
+
+
+@pytest.fixture
+def pg_target() -> str:
+    return postgres_target()
 
 
 @pytest.fixture

@@ -190,3 +190,26 @@ def test_any_substring_of_a_title_finds_it(
     term = title[start : data.draw(st.integers(start + 1, len(title)))]
     found = {v.id for v in services.reports.search(actor, ReportFilter(text=term), limit=10_000)}
     assert result.report in found or result.status == "duplicate"
+
+
+@pytest.mark.postgres
+def test_postgresql_search_uses_a_trigram_index(pg_target: str, clock) -> None:  # type: ignore[no-untyped-def]
+    """On PostgreSQL substring search is served by a pg_trgm GIN index (3+ characters)."""
+    from sqlalchemy import text
+
+    from tests.conftest import make_services
+
+    services = make_services(pg_target, clock)
+    try:
+        with services.store.session() as session:
+            index = session.execute(
+                text("SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_report_search_grams_trgm'")
+            ).scalar_one()
+            session.execute(text("SET LOCAL enable_seqscan = off"))
+            plan = "\n".join(
+                session.execute(text("EXPLAIN SELECT rowid FROM report_search WHERE grams LIKE '%芯片产业%'")).scalars()
+            )
+    finally:
+        services.close()
+    assert "gin_trgm_ops" in index
+    assert "ix_report_search_grams_trgm" in plan
