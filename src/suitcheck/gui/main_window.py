@@ -764,29 +764,27 @@ class MainWindow(QMainWindow):
     def edit_client(self) -> None:
         from suitcheck.gui.dialogs import ClientEditDialog
 
+        self._change_client(ClientEditDialog)
+
+    def assess_client(self) -> None:
+        from suitcheck.gui.dialogs import AssessmentDialog
+
+        self._change_client(AssessmentDialog)
+
+    def _change_client(self, dialog_class: Any) -> None:
+        """Run a dialog that changes the selected client, then show the client as stored
+        now and decide again: a new assessment or flag can change every verdict."""
         if self.client is None:
             self.statusBar().showMessage(self.tr("Select a client first."), 4000)
             return
-        if ClientEditDialog(self.services, self.actor, self.client, self).exec():
-            self._reload_client()
-
-    def _reload_client(self) -> None:
-        assert self.client is not None
+        if not dialog_class(self.services, self.actor, self.client, self).exec():
+            return
         self.client = self.services.investors.get(self.actor, self.client.id)
         self._show_client_details()
         self.refresh_clients()
         self._refresh_verdicts(reset=True)
         if self.report is not None:
             self.check()
-
-    def assess_client(self) -> None:
-        from suitcheck.gui.dialogs import AssessmentDialog
-
-        if self.client is None:
-            self.statusBar().showMessage(self.tr("Select a client first."), 4000)
-            return
-        if AssessmentDialog(self.services, self.actor, self.client, self).exec():
-            self._reload_client()
 
     def manage_staff(self) -> None:
         from suitcheck.gui.dialogs import StaffDialog
