@@ -166,7 +166,9 @@ def test_reference_report_by_hand_check() -> None:
     runs. A developer's clone without shared/ has nothing to read here."""
     reference = Path(__file__).resolve().parents[3] / "shared" / "reference" / "sample-research-report.txt"
     if not reference.exists():
-        pytest.skip("shared/reference is not beside this clone")
+        if os.environ.get("CI"):  # CI always lays shared/ beside the clone: missing is a failure
+            pytest.fail(f"{reference} is missing in CI")
+        pytest.skip("shared/reference is not beside this clone (a developer's checkout)")
     meta = extract_metadata(decode_text(reference.read_bytes())[0])
     assert meta.stated_level is RiskLevel.R3 and meta.published_on == dt.date(2025, 2, 4)
     assert [a.sac_number for a in meta.analysts] == ["S0340521020001", "S0340524100001", "S0340524070002"]
