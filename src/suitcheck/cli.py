@@ -18,6 +18,7 @@ from suitcheck.about import version_text
 from suitcheck.domain.levels import InvestorClass, RiskLevel
 from suitcheck.domain.roles import Role
 from suitcheck.logs import setup_logging
+from suitcheck.privatefs import open_private
 from suitcheck.services import Actor, Services, open_services
 from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -267,7 +268,7 @@ def cmd_eligible(services: Services, args: argparse.Namespace, out: Output) -> i
         count = 0
         target = Path(args.out)
         try:
-            with target.open("w", encoding="utf-8-sig", newline="") as handle:
+            with open_private(target, "w", encoding="utf-8-sig", newline="") as handle:
                 handle.write("id,account,name,class,profile,assessed\n")
                 for v in rows:
                     d = v.to_dict()

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import os
 from pathlib import Path
 
 import platformdirs
 
+from suitcheck.privatefs import PrivateRotatingFileHandler, private_dir
 from suitcheck.store.engine import APP_NAME
 
 
@@ -21,10 +21,8 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     """Log to a rotating file. Client ID numbers are never passed to the logger."""
     path = log_path()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handler: logging.Handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=5_000_000, backupCount=5, encoding="utf-8"
-        )
+        private_dir(path.parent)
+        handler: logging.Handler = PrivateRotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
     except OSError:
         handler, path = logging.NullHandler(), None  # type: ignore[assignment]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -6,6 +6,8 @@ import os
 import secrets
 from pathlib import Path
 
+from suitcheck.privatefs import private_dir
+
 
 class AuditKeyError(Exception):
     """The key file exists but cannot be read, or cannot be created."""
@@ -33,7 +35,7 @@ def _create_key(path: Path) -> None:
     """Write a new key atomically: a finished temp file is hard-linked into place, so a
     concurrent reader never sees a half-written key and two creators cannot both win."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_dir(path.parent)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "wb") as handle:

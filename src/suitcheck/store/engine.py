@@ -16,6 +16,8 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
+from suitcheck.privatefs import private_dir, touch_private
+
 APP_NAME = "suitcheck"
 BUSY_TIMEOUT_MS = int(os.environ.get("SUITCHECK_BUSY_TIMEOUT_MS", "15000"))
 
@@ -169,9 +171,16 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
         if path.is_dir():
             raise StoreError(f"The store {where} is a folder, not a database file.")
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            private_dir(path.parent)
         except OSError as exc:
             raise StoreError(f"The folder for the store {where} cannot be created: {exc.strerror}.") from exc
+        if not path.exists():
+            # SQLite would create it 0644; it holds ID numbers and password hashes. Its
+            # -wal and -shm files take the store file's mode, so they are private too.
+            try:
+                touch_private(path)
+            except OSError as exc:
+                raise StoreError(f"The store {where} cannot be created: {exc.strerror}.") from exc
     try:
         engine = create_store_engine(url)
     except (sa_exc.ArgumentError, ImportError) as exc:

@@ -1,0 +1,111 @@
+"""Everything suitcheck writes to disk is the owner's alone: files 0600, folders 0700 on
+POSIX, whatever the umask (the store holds full ID numbers and password hashes)."""
+
+from __future__ import annotations
+
+import logging
+import os
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from suitcheck.domain.roles import Role
+from suitcheck.privatefs import open_private, private_dir, touch_private
+from tests.conftest import Clock, make_services, staff
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes; Windows uses the profile's ACL (README)")
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture(autouse=True)
+def permissive_umask() -> Iterator[None]:
+    """The usual desktop umask (022) would give 0644/0755 to anything not made private."""
+    old = os.umask(0o022)
+    yield
+    os.umask(old)
+
+
+def test_store_wal_and_shm_are_private(tmp_path: Path, clock: Clock) -> None:
+    db = tmp_path / "new" / "deeper" / "store.db"
+    services = make_services(str(db), clock)
+    try:
+        staff(services, Role.ADVISOR)  # writes: the WAL and shared-memory files exist now
+        with services.store.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        wal, shm = db.with_name("store.db-wal"), db.with_name("store.db-shm")
+        assert wal.exists() and shm.exists()
+        assert {p.name: mode(p) for p in (db, wal, shm)} == {p.name: 0o600 for p in (db, wal, shm)}
+        assert mode(db.parent) == 0o700 and mode(db.parent.parent) == 0o700
+    finally:
+        services.close()
+
+
+def test_existing_folders_are_left_alone(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir(mode=0o755)
+    os.chmod(shared, 0o755)
+    private_dir(shared / "mine")
+    assert mode(shared) == 0o755 and mode(shared / "mine") == 0o700
+
+
+def test_log_files_are_private_after_rollover(isolated_env: Path) -> None:
+    from suitcheck.logs import setup_logging
+
+    path = setup_logging()
+    assert path is not None
+    root = logging.getLogger()
+    try:
+        logging.getLogger("suitcheck.test").warning("first line")
+        handler = root.handlers[0]
+        assert isinstance(handler, logging.handlers.RotatingFileHandler)
+        handler.doRollover()
+        logging.getLogger("suitcheck.test").warning("after rollover")
+        assert mode(path.parent) == 0o700
+        assert mode(path) == 0o600 and mode(path.with_name(path.name + ".1")) == 0o600
+    finally:
+        for h in root.handlers:
+            h.close()
+        root.handlers = []
+
+
+def test_audit_key_and_its_folder_are_private(tmp_path: Path) -> None:
+    from suitcheck.audit.keys import load_or_create_key
+
+    key = tmp_path / "config" / "suitcheck" / "audit.key"
+    load_or_create_key(key)
+    assert mode(key) == 0o600 and mode(key.parent) == 0o700 and mode(key.parent.parent) == 0o700
+
+
+def test_audit_exports_and_manifests_are_private(sqlite_services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    for fmt in ("csv", "xlsx", "jsonl"):
+        out = tmp_path / f"trail.{fmt}"
+        sqlite_services.audit.export(compliance, out, fmt)
+        assert mode(out) == 0o600 and mode(out.with_name(out.name + ".manifest.json")) == 0o600, fmt
+
+
+def test_distribution_list_csv_is_private(tmp_path: Path) -> None:
+    from tests.cli.test_cli import run
+
+    db = tmp_path / "demo.db"
+    assert run("seed-demo", db=db, password=None).returncode == 0
+    out = tmp_path / "list.csv"
+    out.write_text("an older, world-readable file\n")
+    os.chmod(out, 0o644)
+    result = run("eligible", "--report", "1", "--out", str(out), "--user", "demo-advisor", db=db)
+    assert result.returncode == 0, result.stderr
+    assert mode(out) == 0o600 and out.read_text(encoding="utf-8-sig").startswith("id,account")
+
+
+def test_helpers_ignore_a_zero_umask(tmp_path: Path) -> None:
+    os.umask(0)
+    touch_private(tmp_path / "a" / "f")
+    with open_private(tmp_path / "g", "a", encoding="utf-8") as handle:
+        handle.write("x")
+    assert mode(tmp_path / "a") == 0o700 and mode(tmp_path / "a" / "f") == 0o600 and mode(tmp_path / "g") == 0o600
