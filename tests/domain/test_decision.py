@@ -1,5 +1,6 @@
 """The 5x5 table, every rule around it, and properties of `decide`."""
 
+import dataclasses
 import datetime as dt
 import itertools
 
@@ -183,6 +184,19 @@ def test_decision_carries_its_facts() -> None:
     }
 
 
+def test_reassessment_due_blocks_above_r1_only() -> None:
+    """A changed situation: R1 stays open, everything above is blocked with its own reason,
+    even for C5 with a fresh assessment and with escalation on (no warning can cure it)."""
+    facts = InvestorFacts(InvestorClass.ORDINARY, RiskProfile.C5, TODAY, reassessment_due=True)
+    for policy in (Policy(), Policy(allow_escalation=True)):
+        assert decide(facts, ReportFacts(RiskLevel.R1), TODAY, policy).outcome is Outcome.ALLOW
+        for level in list(RiskLevel)[1:]:
+            d = decide(facts, ReportFacts(level), TODAY, policy)
+            assert d.outcome is Outcome.BLOCK and Reason.REASSESSMENT_DUE in d.reasons
+    cleared = dataclasses.replace(facts, reassessment_due=False)
+    assert decide(cleared, ReportFacts(RiskLevel.R5), TODAY, Policy()).outcome is Outcome.ALLOW
+
+
 # -- properties ---------------------------------------------------------------------------
 
 investor_facts = st.builds(
@@ -193,6 +207,7 @@ investor_facts = st.builds(
     lowest_category=st.booleans(),
     birth_date=st.none() | st.dates(dt.date(1920, 1, 1), dt.date(2008, 1, 1)),
     special_attention=st.booleans(),
+    reassessment_due=st.booleans(),
 )
 levels = st.none() | st.sampled_from(RiskLevel)
 policies = st.builds(
@@ -205,14 +220,7 @@ RANK = {Outcome.BLOCK: 0, Outcome.ALLOW_AFTER_WARNING: 1, Outcome.ALLOW: 2}
 def test_higher_profile_never_gets_less(facts: InvestorFacts, level: RiskLevel | None, policy: Policy) -> None:
     if facts.profile is None or facts.profile is RiskProfile.C5:
         return
-    higher = InvestorFacts(
-        facts.investor_class,
-        RiskProfile(facts.profile + 1),
-        facts.assessed_on,
-        facts.lowest_category,
-        facts.birth_date,
-        facts.special_attention,
-    )
+    higher = dataclasses.replace(facts, profile=RiskProfile(facts.profile + 1))
     a = decide(facts, ReportFacts(level), TODAY, policy)
     b = decide(higher, ReportFacts(level), TODAY, policy)
     assert RANK[b.outcome] >= RANK[a.outcome]
@@ -240,6 +248,7 @@ def test_decision_is_deterministic_and_explained(facts: InvestorFacts, level: Ri
                 Reason.ASSESSMENT_EXPIRED,
                 Reason.ASSESSMENT_FUTURE_DATED,
                 Reason.LOWEST_CATEGORY,
+                Reason.REASSESSMENT_DUE,
                 Reason.PROFILE_BELOW_LEVEL,
             )
         )
@@ -260,6 +269,7 @@ def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, level: RiskL
             and int(facts.profile) >= b.min_profile
             and b.assessed_after < facts.assessed_on <= b.assessed_until
             and (b.lowest_allowed or not facts.lowest_category)
+            and (b.due_allowed or not facts.reassessment_due)
         )
     strict = Policy(version=policy.version, validity_days=policy.validity_days, warning_days=policy.warning_days)
     assert eligible == (decide(facts, ReportFacts(level), TODAY, strict).outcome is Outcome.ALLOW)

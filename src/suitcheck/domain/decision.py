@@ -28,6 +28,7 @@ class Reason(enum.StrEnum):
     ASSESSMENT_FUTURE_DATED = "assessment-future-dated"
     ASSESSMENT_EXPIRING_SOON = "assessment-expiring-soon"
     LOWEST_CATEGORY = "lowest-category"
+    REASSESSMENT_DUE = "reassessment-due"
     WARNING_REQUIRED = "warning-and-confirmation-required"
     SPECIAL_ATTENTION_AGE = "special-attention-age"
     SPECIAL_ATTENTION_FLAG = "special-attention"
@@ -41,6 +42,7 @@ BLOCKING_REASONS = frozenset(
         Reason.ASSESSMENT_EXPIRED,
         Reason.ASSESSMENT_FUTURE_DATED,
         Reason.LOWEST_CATEGORY,
+        Reason.REASSESSMENT_DUE,
     }
 )
 
@@ -88,6 +90,8 @@ class InvestorFacts:
     lowest_category: bool = False
     birth_date: dt.date | None = None
     special_attention: bool = False
+    # Staff marked the client's situation as changed: nothing above R1 until re-assessed.
+    reassessment_due: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,6 +149,8 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
             reasons.append(Reason.ASSESSMENT_FUTURE_DATED)
         if investor.lowest_category and level is not None and level > RiskLevel.R1:
             reasons.append(Reason.LOWEST_CATEGORY)
+        if investor.reassessment_due and level is not None and level > RiskLevel.R1:
+            reasons.append(Reason.REASSESSMENT_DUE)
         if investor.profile is not None and level is not None:
             if investor.profile.max_level >= level:
                 reasons.append(Reason.PROFILE_COVERS_LEVEL)
@@ -187,7 +193,8 @@ class EligibilityBounds:
     """`decide` restated as ranges a database can filter on, for distribution lists.
 
     An ordinary investor is eligible iff profile >= min_profile, assessed_after <
-    assessed_on <= assessed_until, and (not lowest_category or lowest_allowed).
+    assessed_on <= assessed_until, (not lowest_category or lowest_allowed) and
+    (not reassessment_due or due_allowed).
     Professionals are eligible iff `professionals`. Nobody is eligible when `nobody`.
     Escalation never applies: the firm must not push a report above a profile.
     """
@@ -198,6 +205,7 @@ class EligibilityBounds:
     assessed_after: dt.date
     assessed_until: dt.date
     lowest_allowed: bool
+    due_allowed: bool
 
 
 def eligibility_bounds(level: RiskLevel | None, today: dt.date, policy: Policy) -> EligibilityBounds:
@@ -208,4 +216,5 @@ def eligibility_bounds(level: RiskLevel | None, today: dt.date, policy: Policy) 
         assessed_after=today - dt.timedelta(days=policy.validity_days),
         assessed_until=today,
         lowest_allowed=level is RiskLevel.R1,
+        due_allowed=level is RiskLevel.R1,
     )

@@ -79,6 +79,8 @@ def eligible_condition(level: RiskLevel | None, today: dt.date, policy: Policy) 
     )
     if not b.lowest_allowed:
         ordinary = and_(ordinary, Investor.lowest_category == false())
+    if not b.due_allowed:
+        ordinary = and_(ordinary, Investor.reassessment_due == false())
     if b.professionals:
         return or_(Investor.investor_class == InvestorClass.PROFESSIONAL.value, ordinary)
     return ordinary

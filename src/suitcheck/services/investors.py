@@ -94,6 +94,7 @@ def investor_facts(investor: Investor | Any) -> InvestorFacts:
         lowest_category=investor.lowest_category,
         birth_date=investor.birth_date,
         special_attention=investor.special_attention,
+        reassessment_due=bool(investor.reassessment_due),
     )
 
 
@@ -126,6 +127,7 @@ FACT_COLUMNS = (
     Investor.lowest_category,
     Investor.birth_date,
     Investor.special_attention,
+    Investor.reassessment_due,
 )
 
 

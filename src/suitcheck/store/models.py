@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Text,
     TypeDecorator,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -88,6 +89,9 @@ class Investor(Base):
     # Denormalised from the newest assessment, in the same transaction that records it.
     current_profile: Mapped[int | None] = mapped_column(Integer)
     current_assessed_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Staff marked the client's situation as changed: re-assessment is due (reason audited).
+    reassessment_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reassessment_reason: Mapped[str | None] = mapped_column(Text)
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="investor", order_by="Assessment.id")
 
@@ -103,6 +107,12 @@ class Assessment(Base):
     recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     note: Mapped[str | None] = mapped_column(Text)
+    # From a questionnaire: the version it used, the answers (canonical JSON) and their
+    # hash, the score. NULL for a profile recorded from an assessment made elsewhere.
+    questionnaire_version: Mapped[int | None] = mapped_column(Integer)
+    answers: Mapped[str | None] = mapped_column(Text)
+    answers_hash: Mapped[str | None] = mapped_column(String(64))
+    score: Mapped[int | None] = mapped_column(Integer)
 
     investor: Mapped[Investor] = relationship(back_populates="assessments")
 
@@ -186,6 +196,18 @@ class PolicyVersion(Base):
 
     version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     document: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+
+
+class QuestionnaireVersion(Base):
+    """One version of the risk-tolerance questionnaire; never edited, a change is a new version."""
+
+    __tablename__ = "questionnaire"
+
+    version: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    document: Mapped[str] = mapped_column(Text)
+    checksum: Mapped[str] = mapped_column(String(71))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
 

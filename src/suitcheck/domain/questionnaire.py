@@ -1,0 +1,354 @@
+"""The risk-tolerance questionnaire as versioned data: definition, validation, scoring."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from suitcheck.domain.levels import RiskProfile, UnknownLevelError
+
+FORMAT = "suitcheck-questionnaire/1"
+
+_TOP_FIELDS = {"format", "version", "title", "title_en", "questions", "bands", "checksum"}
+_QUESTION_FIELDS = {"id", "section", "text", "text_en", "answers"}
+_ANSWER_FIELDS = {"id", "text", "text_en", "score", "knockout"}
+_BAND_FIELDS = {"profile", "min_score", "max_score"}
+SECTIONS = ("capacity", "finances", "experience", "goals", "attitude-to-loss")
+
+
+class QuestionnaireError(ValueError):
+    """A definition that cannot be used. `str()` is one sentence fit to show a user."""
+
+
+class AnswersError(ValueError):
+    """Answers that do not fit the questionnaire (missing, unknown or repeated)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Answer:
+    id: str
+    text: str
+    text_en: str
+    score: int
+    knockout: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Question:
+    id: str
+    section: str
+    text: str
+    text_en: str
+    answers: tuple[Answer, ...]
+
+    def answer(self, answer_id: str) -> Answer | None:
+        return next((a for a in self.answers if a.id == answer_id), None)
+
+
+@dataclasses.dataclass(frozen=True)
+class Band:
+    profile: RiskProfile
+    min_score: int
+    max_score: int
+
+
+@dataclasses.dataclass(frozen=True)
+class Score:
+    """The result of one completed questionnaire."""
+
+    score: int
+    profile: RiskProfile
+    lowest_category: bool
+    knockouts: tuple[str, ...]  # ids of the questions whose answer was a knock-out
+    band_profile: RiskProfile  # what the score alone would have given
+
+
+@dataclasses.dataclass(frozen=True)
+class Questionnaire:
+    """One definition. `version` is assigned by the store; 0 means not stored yet."""
+
+    title: str
+    title_en: str
+    questions: tuple[Question, ...]
+    bands: tuple[Band, ...]
+    version: int = 0
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    @property
+    def min_total(self) -> int:
+        return sum(min(a.score for a in q.answers) for q in self.questions)
+
+    @property
+    def max_total(self) -> int:
+        return sum(max(a.score for a in q.answers) for q in self.questions)
+
+    def question(self, question_id: str) -> Question | None:
+        return next((q for q in self.questions if q.id == question_id), None)
+
+    def band_for(self, score: int) -> RiskProfile:
+        for band in self.bands:
+            if band.min_score <= score <= band.max_score:
+                return band.profile
+        raise AnswersError(f"The score {score} lies outside every band of questionnaire version {self.version}.")
+
+    def score(self, answers: Mapping[str, str]) -> Score:
+        """Score a complete set of answers (question id -> answer id). Pure."""
+        if not isinstance(answers, Mapping):
+            raise AnswersError("The answers must be an object of question id -> answer id.")
+        unknown = [qid for qid in answers if self.question(str(qid)) is None]
+        if unknown:
+            raise AnswersError(f"The questionnaire has no question {', '.join(map(repr, sorted(unknown)))}.")
+        missing = [q.id for q in self.questions if q.id not in answers]
+        if missing:
+            raise AnswersError(f"Question(s) {', '.join(missing)} are not answered.")
+        total, knockouts = 0, []
+        for question in self.questions:
+            given = answers[question.id]
+            answer = question.answer(given) if isinstance(given, str) else None
+            if answer is None:
+                raise AnswersError(f"Question {question.id} has no answer {given!r}.")
+            total += answer.score
+            if answer.knockout:
+                knockouts.append(question.id)
+        band = self.band_for(total)
+        return Score(
+            score=total,
+            profile=RiskProfile.C1 if knockouts else band,
+            lowest_category=bool(knockouts),
+            knockouts=tuple(knockouts),
+            band_profile=band,
+        )
+
+    # -- serialisation -------------------------------------------------------------------
+
+    def content(self) -> dict[str, Any]:
+        """The definition without its version and checksum: what the checksum covers."""
+        return {
+            "format": FORMAT,
+            "title": self.title,
+            "title_en": self.title_en,
+            "questions": [
+                {
+                    "id": q.id,
+                    "section": q.section,
+                    "text": q.text,
+                    "text_en": q.text_en,
+                    "answers": [
+                        {"id": a.id, "text": a.text, "text_en": a.text_en, "score": a.score, "knockout": a.knockout}
+                        for a in q.answers
+                    ],
+                }
+                for q in self.questions
+            ],
+            "bands": [
+                {"profile": b.profile.code, "min_score": b.min_score, "max_score": b.max_score} for b in self.bands
+            ],
+        }
+
+    @property
+    def checksum(self) -> str:
+        return content_checksum(self.content())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"version": self.version, **self.content(), "checksum": self.checksum}
+
+    def to_json(self) -> str:
+        """The canonical stored form (sorted keys, no version: the store numbers it)."""
+        return canonical_json({**self.content(), "checksum": self.checksum})
+
+    def with_version(self, version: int) -> Questionnaire:
+        return dataclasses.replace(self, version=version)
+
+
+def canonical_json(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def content_checksum(content: Mapping[str, Any]) -> str:
+    return "sha256:" + hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def answers_hash(answers: Mapping[str, str]) -> str:
+    """What the audit keeps for a set of answers: a hash over their canonical form."""
+    return hashlib.sha256(canonical_json(dict(answers)).encode("utf-8")).hexdigest()
+
+
+def _no_duplicates(pairs: Sequence[tuple[str, Any]]) -> dict[str, Any]:
+    keys = [k for k, _ in pairs]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    if repeated:
+        raise _Duplicate(repeated)
+    return dict(pairs)
+
+
+class _Duplicate(Exception):
+    def __init__(self, keys: list[str]) -> None:
+        super().__init__(keys)
+        self.keys = keys
+
+
+def load_json_object(text: str, what: str) -> dict[str, Any]:
+    """Parse a JSON object, refusing repeated keys (json.loads would keep the last silently)."""
+    try:
+        data = json.loads(text, object_pairs_hook=_no_duplicates)
+    except _Duplicate as exc:
+        raise QuestionnaireError(f"The {what} names {', '.join(map(repr, exc.keys))} more than once.") from exc
+    except (json.JSONDecodeError, RecursionError) as exc:
+        raise QuestionnaireError(f"The {what} is not valid JSON.") from exc
+    if not isinstance(data, dict):
+        raise QuestionnaireError(f"The {what} must be a JSON object.")
+    return data
+
+
+def parse_answers(text: str) -> dict[str, str]:
+    """An answers file: a JSON object question id -> answer id, each question once."""
+    try:
+        data = load_json_object(text, "answers file")
+    except QuestionnaireError as exc:
+        raise AnswersError(str(exc)) from exc
+    bad = [k for k, v in data.items() if not isinstance(v, str)]
+    if bad:
+        raise AnswersError(f"The answer to {', '.join(map(repr, bad))} must be an answer id (text).")
+    return data
+
+
+def parse_definition(text: str) -> Questionnaire:
+    """A definition file (the `questionnaire show --json` form). A `checksum`, when present,
+    must match the content: a file edited after it was sealed is refused."""
+    return from_dict(load_json_object(text, "questionnaire file"))
+
+
+def from_dict(data: Mapping[str, Any], *, require_checksum: bool = False) -> Questionnaire:
+    _fields(data, _TOP_FIELDS, "questionnaire")
+    if data.get("format") != FORMAT:
+        raise QuestionnaireError(f"The questionnaire file is not in the {FORMAT} format.")
+    try:
+        questions = tuple(_question(q) for q in _list(data.get("questions"), "questions"))
+        bands = tuple(_band(b) for b in _list(data.get("bands"), "bands"))
+        result = Questionnaire(
+            title=_text(data.get("title"), "title"),
+            title_en=_text(data.get("title_en"), "title_en"),
+            questions=questions,
+            bands=bands,
+        )
+    except (TypeError, KeyError) as exc:  # pragma: no cover - guarded by the helpers above
+        raise QuestionnaireError(f"The questionnaire file is malformed ({exc}).") from exc
+    stated = data.get("checksum")
+    if stated is None and require_checksum:
+        raise QuestionnaireError("The stored questionnaire has no checksum.")
+    if stated is not None and stated != result.checksum:
+        raise QuestionnaireError(
+            "The questionnaire file was changed after it was sealed: its checksum does not match its content."
+        )
+    return result
+
+
+def _fields(data: Any, allowed: set[str], where: str) -> None:
+    if not isinstance(data, Mapping):
+        raise QuestionnaireError(f"Each {where} must be a JSON object.")
+    unknown = set(data) - allowed
+    if unknown:
+        raise QuestionnaireError(f"The {where} has unknown field(s) {', '.join(sorted(unknown))}.")
+
+
+def _list(value: Any, name: str) -> list[Any]:
+    if not isinstance(value, list) or not value:
+        raise QuestionnaireError(f"The questionnaire needs a non-empty list of {name}.")
+    return value
+
+
+def _text(value: Any, name: str) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise QuestionnaireError(f"The questionnaire's {name} must be non-empty text.")
+    return value.strip()
+
+
+def _int(value: Any, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise QuestionnaireError(f"{name} must be a whole number.")
+    return value
+
+
+def _question(data: Any) -> Question:
+    _fields(data, _QUESTION_FIELDS, "question")
+    qid = _text(data.get("id"), "question id")
+    section = data.get("section", "")
+    if section not in SECTIONS:
+        raise QuestionnaireError(f"Question {qid} has section {section!r}; use one of {', '.join(SECTIONS)}.")
+    return Question(
+        id=qid,
+        section=section,
+        text=_text(data.get("text"), f"text of question {qid}"),
+        text_en=_text(data.get("text_en"), f"English text of question {qid}"),
+        answers=tuple(_answer(a, qid) for a in _list(data.get("answers"), f"answers to question {qid}")),
+    )
+
+
+def _answer(data: Any, qid: str) -> Answer:
+    _fields(data, _ANSWER_FIELDS, f"answer to question {qid}")
+    aid = _text(data.get("id"), f"answer id in question {qid}")
+    knockout = data.get("knockout", False)
+    if not isinstance(knockout, bool):
+        raise QuestionnaireError(f"knockout of answer {qid}/{aid} must be true or false.")
+    return Answer(
+        id=aid,
+        text=_text(data.get("text"), f"text of answer {qid}/{aid}"),
+        text_en=_text(data.get("text_en"), f"English text of answer {qid}/{aid}"),
+        score=_int(data.get("score"), f"The score of answer {qid}/{aid}"),
+        knockout=knockout,
+    )
+
+
+def _band(data: Any) -> Band:
+    _fields(data, _BAND_FIELDS, "band")
+    try:
+        profile = RiskProfile.parse(str(data.get("profile")))
+    except UnknownLevelError as exc:
+        raise QuestionnaireError(f"A band names {data.get('profile')!r}, which is not a profile C1 to C5.") from exc
+    return Band(
+        profile,
+        _int(data.get("min_score"), f"min_score of band {profile.code}"),
+        _int(data.get("max_score"), f"max_score of band {profile.code}"),
+    )
+
+
+def _validate(q: Questionnaire) -> None:
+    """Everything that makes a definition usable; one sentence for the first problem."""
+    if not q.questions:
+        raise QuestionnaireError("The questionnaire has no questions.")
+    seen: set[str] = set()
+    for question in q.questions:
+        if question.id in seen:
+            raise QuestionnaireError(f"Question id {question.id!r} is used twice.")
+        seen.add(question.id)
+        if len(question.answers) < 2:
+            raise QuestionnaireError(f"Question {question.id} needs at least two answers.")
+        ids = [a.id for a in question.answers]
+        if len(set(ids)) != len(ids):
+            raise QuestionnaireError(f"Question {question.id} uses an answer id twice.")
+        if any(a.score < 0 for a in question.answers):
+            raise QuestionnaireError(f"Question {question.id} has a negative score.")
+        if all(a.knockout for a in question.answers):
+            raise QuestionnaireError(f"Every answer to question {question.id} is a knock-out.")
+    profiles = [b.profile for b in q.bands]
+    if profiles != list(RiskProfile):
+        raise QuestionnaireError("The score bands must name C1, C2, C3, C4 and C5 once each, in that order.")
+    for band in q.bands:
+        if band.min_score > band.max_score:
+            raise QuestionnaireError(f"Band {band.profile.code} starts above its end.")
+    for lower, upper in zip(q.bands, q.bands[1:], strict=False):
+        if upper.min_score != lower.max_score + 1:
+            raise QuestionnaireError(
+                f"Bands {lower.profile.code} and {upper.profile.code} are not contiguous "
+                f"({lower.max_score} is followed by {upper.min_score})."
+            )
+    if q.bands[0].min_score > q.min_total or q.bands[-1].max_score < q.max_total:
+        raise QuestionnaireError(
+            f"The bands ({q.bands[0].min_score}-{q.bands[-1].max_score}) do not cover every possible score "
+            f"({q.min_total}-{q.max_total})."
+        )
