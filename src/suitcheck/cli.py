@@ -16,6 +16,7 @@ from typing import Any
 
 from suitcheck.about import version_text
 from suitcheck.domain.levels import InvestorClass, RiskLevel
+from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
 from suitcheck.logs import setup_logging
 from suitcheck.privatefs import open_private
@@ -163,15 +164,36 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
         )
         out.emit(view.to_dict(), lambda: "Updated: " + _investor_line(view.to_dict()))
     elif args.action == "assess":
+        if args.answers:
+            if args.profile or args.lowest_category:
+                raise InvalidInput("Give either --answers or --profile, not both.")
+            try:
+                answers = parse_answers(_read_text(Path(args.answers), "answers file"))
+            except AnswersError as exc:
+                raise InvalidInput(f"{exc} Nothing was recorded.") from exc
+            result = inv.assess_answers(actor, args.investor, answers, assessed_on=args.assessed, note=args.note)
+            data = result.to_dict()
+            out.emit(data, lambda: _assessment_text(data))
+            return EXIT_OK
+        if not args.profile:
+            raise InvalidInput("Give the client's answers (--answers FILE.json) or a profile assessed elsewhere.")
+        if not (args.note or "").strip():
+            raise InvalidInput("--profile records an assessment made elsewhere: say where with --note.")
         view = inv.assess(
             actor,
             args.investor,
             parse_profile(args.profile),
-            args.assessed,
+            args.assessed or dt.date.today(),
             lowest_category=args.lowest_category,
             note=args.note,
         )
         out.emit(view.to_dict(), lambda: "Assessed: " + _investor_line(view.to_dict()))
+    elif args.action == "situation-changed":
+        view = inv.mark_reassessment_due(actor, args.investor, args.reason)
+        out.emit(
+            view.to_dict(),
+            lambda: "Re-assessment due (nothing above R1 until re-assessed): " + _investor_line(view.to_dict()),
+        )
     elif args.action == "show":
         view = inv.get(actor, args.investor)
         history = [h.to_dict() for h in inv.history(actor, args.investor)]
@@ -186,6 +208,53 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
         views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit)]
         out.emit(views, lambda: "\n".join(_investor_line(v) for v in views) or "No clients found.")
     return EXIT_OK
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise InvalidInput(f"Cannot read the {what} {path}: {reason}.") from exc
+
+
+def _assessment_text(d: dict[str, Any]) -> str:
+    lines = [
+        f"Assessed client {d['investor']} ({d['account']}): profile {d['profile']}, score {d['score']}",
+        f"questionnaire version {d['questionnaire_version']}, assessed {d['assessed']}, valid until {d['valid_until']}",
+        f"lowest category: {'yes' if d['lowest_category'] else 'no'}"
+        + (f" (knock-out answer to {', '.join(d['knockouts'])})" if d["knockouts"] else ""),
+        f"answers sha256 {d['answers_hash']}; audit entry {d['audit_id']}",
+    ]
+    return "\n".join(lines)
+
+
+def cmd_questionnaire(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    if args.action == "import":
+        q = services.questionnaire.import_definition(actor, _read_text(Path(args.file), "questionnaire file"))
+        out.emit(
+            {"version": q.version, "checksum": q.checksum, "questions": len(q.questions)},
+            f"Questionnaire version {q.version} stored ({len(q.questions)} questions, {q.checksum}); "
+            "past assessments keep the version they used.",
+        )
+        return EXIT_OK
+    q = services.questionnaire.current(actor, args.qversion)
+    data = q.to_dict()
+    out.emit(data, lambda: _questionnaire_text(data))
+    return EXIT_OK
+
+
+def _questionnaire_text(d: dict[str, Any]) -> str:
+    lines = [f"{d['title']} / {d['title_en']} (version {d['version']}, {d['checksum']})", ""]
+    for n, q in enumerate(d["questions"], 1):
+        lines.append(f"{n}. [{q['id']}] {q['text']}  {q['text_en']}")
+        for a in q["answers"]:
+            mark = "  KNOCK-OUT: lowest category" if a["knockout"] else ""
+            lines.append(f"     {a['id']:<12} {a['score']:>2}  {a['text']}  ({a['text_en']}){mark}")
+    lines.append("")
+    lines.append("bands: " + ", ".join(f"{b['profile']} {b['min_score']}-{b['max_score']}" for b in d["bands"]))
+    return "\n".join(lines)
 
 
 def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -420,12 +489,18 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--assessed", type=_date, help="assessment date YYYY-MM-DD")
     add.add_argument("--lowest-category", action="store_true")
     add.add_argument("--special-attention", action="store_true")
-    assess = isub.add_parser("assess", parents=[common], help="record a new assessment")
+    assess = isub.add_parser("assess", parents=[common], help="assess from questionnaire answers, or record a profile")
     assess.add_argument("investor", help="account number or id")
-    assess.add_argument("--profile", required=True)
-    assess.add_argument("--assessed", type=_date, default=dt.date.today())
-    assess.add_argument("--lowest-category", action="store_true")
-    assess.add_argument("--note")
+    assess.add_argument("--answers", metavar="FILE.json", help="the client's answers: question id -> answer id")
+    assess.add_argument("--profile", help="a profile from an assessment made elsewhere (needs --note)")
+    assess.add_argument("--assessed", type=_date, help="assessment date YYYY-MM-DD (default today)")
+    assess.add_argument("--lowest-category", action="store_true", help="with --profile: a knock-out answer")
+    assess.add_argument("--note", help="where the assessment was made (required with --profile)")
+    changed = isub.add_parser(
+        "situation-changed", parents=[common], help="mark that a re-assessment is due (blocks above R1)"
+    )
+    changed.add_argument("investor", help="account number or id")
+    changed.add_argument("--reason", required=True, help="what changed")
     edit = isub.add_parser("edit", parents=[common], help="correct a client's record (audited)")
     edit.add_argument("investor", help="account number or id")
     edit.add_argument("--name")
@@ -496,6 +571,13 @@ def build_parser() -> argparse.ArgumentParser:
     ssub.add_parser("list", parents=[common], help="list accounts")
     ssub.add_parser("passwd", parents=[common], help="change your password (SUITCHECK_NEW_PASSWORD)")
 
+    quest = command("questionnaire", "the versioned risk-tolerance questionnaire")
+    qsub = quest.add_subparsers(dest="action", required=True, metavar="ACTION")
+    qshow = qsub.add_parser("show", parents=[common], help="the current (or a given) version")
+    qshow.add_argument("--version", dest="qversion", type=int, help="a past version")
+    qimp = qsub.add_parser("import", parents=[common], help="store a definition file as a new version (compliance)")
+    qimp.add_argument("file")
+
     policy = command("policy", "show or change the firm policy")
     psub = policy.add_subparsers(dest="action", required=True, metavar="ACTION")
     psub.add_parser("show", parents=[common], help="the current policy")
@@ -514,6 +596,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
     "audit": cmd_audit,
     "staff": cmd_staff,
     "policy": cmd_policy,
+    "questionnaire": cmd_questionnaire,
 }
 
 

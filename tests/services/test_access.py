@@ -88,10 +88,10 @@ def test_expired_and_unassessed_clients_are_blocked(
 def test_new_assessment_replaces_expired_one(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
     add_client(services, compliance, "X", RiskProfile.C5, days_ago=800)
     assert not services.access.check(advisor, "X", r4).decision.allowed
-    services.investors.assess(compliance, "X", RiskProfile.C4, TODAY)
+    services.investors.assess(compliance, "X", RiskProfile.C4, TODAY, note="branch form")
     assert services.access.check(advisor, "X", r4).decision.allowed
     # An older assessment recorded later does not displace the newer one.
-    services.investors.assess(compliance, "X", RiskProfile.C1, TODAY - dt.timedelta(days=10))
+    services.investors.assess(compliance, "X", RiskProfile.C1, TODAY - dt.timedelta(days=10), note="paper")
     assert services.investors.get(advisor, "X").profile is RiskProfile.C4
     assert len(services.investors.history(advisor, "X")) == 3
 
@@ -147,7 +147,11 @@ def test_eligible_is_the_strict_table(
 
 clients = st.lists(
     st.tuples(
-        st.sampled_from(InvestorClass), st.none() | st.sampled_from(RiskProfile), st.integers(-5, 900), st.booleans()
+        st.sampled_from(InvestorClass),
+        st.none() | st.sampled_from(RiskProfile),
+        st.integers(-5, 900),
+        st.booleans(),
+        st.booleans(),  # situation changed: re-assessment due
     ),
     min_size=1,
     max_size=12,
@@ -165,7 +169,7 @@ def test_eligible_sql_equals_decide_for_every_client(
     run = tmp_path_factory.mktemp("r")
     report = import_text_report(services, comp, run, level=level.label_zh, title=f"报告{run.name}")
     accounts = []
-    for n, (cls, profile, days_ago, lowest) in enumerate(population):
+    for n, (cls, profile, days_ago, lowest, due) in enumerate(population):
         account = f"{run.name}-{n}"
         assessed = profile is not None and cls is not InvestorClass.PROFESSIONAL and days_ago >= 0
         add_client(
@@ -177,6 +181,8 @@ def test_eligible_sql_equals_decide_for_every_client(
             investor_class=cls,
             lowest_category=lowest,
         )
+        if due and cls is not InvestorClass.PROFESSIONAL:
+            services.investors.mark_reassessment_due(comp, account, "情况变化")
         accounts.append(account)
     eligible = {v.account for v in services.access.eligible(comp, report)}
     expected = {a for a in accounts if services.access.check(comp, a, report).decision.allowed}

@@ -24,7 +24,7 @@ CALLS: dict[Permission, Call] = {
     Permission.CHECK_ACCESS: lambda s, a, p, r: s.access.check(a, "K1", r),
     Permission.OPEN_REPORT: lambda s, a, p, r: s.access.open_report(a, "K1", r),
     Permission.DISTRIBUTION_LIST: lambda s, a, p, r: list(s.access.eligible(a, r)),
-    Permission.EDIT_CLIENTS: lambda s, a, p, r: s.investors.assess(a, "K1", RiskProfile.C4, TODAY),
+    Permission.EDIT_CLIENTS: lambda s, a, p, r: s.investors.assess(a, "K1", RiskProfile.C4, TODAY, note="x"),
     Permission.IMPORT_REPORTS: lambda s, a, p, r: s.reports.import_paths(a, [p]),
     Permission.RATE_REPORTS: lambda s, a, p, r: s.reports.set_level(a, r, RiskLevel.R3),
     Permission.CHANGE_POLICY: lambda s, a, p, r: s.policy.update(a, validity_days=365),
@@ -32,6 +32,7 @@ CALLS: dict[Permission, Call] = {
     Permission.VERIFY_AUDIT: lambda s, a, p, r: s.audit.verify(a),
     Permission.VIEW_AUDIT: lambda s, a, p, r: s.audit.browse(a),
     Permission.MANAGE_STAFF: lambda s, a, p, r: s.auth.list_staff(a),
+    Permission.MARK_REASSESSMENT: lambda s, a, p, r: s.investors.mark_reassessment_due(a, "K1", "job lost"),
     Permission.SEE_FULL_ID: lambda s, a, p, r: s.audit.export(a, p / "full.csv", "csv", full_id_numbers=True),
 }
 

@@ -27,6 +27,7 @@ class Permission(enum.StrEnum):
     VIEW_AUDIT = "view-audit"
     SEE_FULL_ID = "see-full-id"
     MANAGE_STAFF = "manage-staff"
+    MARK_REASSESSMENT = "mark-reassessment-due"
 
 
 _ADVISOR = frozenset(
@@ -37,6 +38,8 @@ _ADVISOR = frozenset(
         Permission.OPEN_REPORT,
         Permission.RECORD_OVERRIDE,
         Permission.DISTRIBUTION_LIST,
+        # Advisors are the first to hear that a client's situation changed.
+        Permission.MARK_REASSESSMENT,
     }
 )
 

@@ -18,6 +18,7 @@ from suitcheck.services.context import Actor, ServiceContext, system_clock
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorService
 from suitcheck.services.policy import PolicyService
+from suitcheck.services.questionnaire import QuestionnaireService
 from suitcheck.services.reports import ReportService
 from suitcheck.store.engine import APP_NAME, Store, open_store
 
@@ -40,6 +41,7 @@ class Services:
         self.access = AccessService(ctx)
         self.audit = AuditService(ctx)
         self.policy = PolicyService(ctx)
+        self.questionnaire = QuestionnaireService(ctx)
 
     @property
     def store(self) -> Store:

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from suitcheck.audit.chain import Appended
 from suitcheck.domain.decision import (
     AssessmentState,
     InvestorFacts,
@@ -20,9 +23,11 @@ from suitcheck.domain.decision import (
 from suitcheck.domain.identity import InvalidIdNumberError, birth_date, mask_id_number, normalize_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
 from suitcheck.domain.policy import Policy
+from suitcheck.domain.questionnaire import AnswersError, answers_hash, canonical_json
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound
+from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.store.models import Assessment, Investor
 
 log = logging.getLogger(__name__)
@@ -43,10 +48,13 @@ class InvestorView:
     lowest_category: bool
     special_attention: bool
     needs_attention: bool = False  # flagged, or at/over the policy's special-attention age
+    reassessment_due: bool = False  # staff marked the client's situation as changed
 
     @property
     def assessment_valid(self) -> bool:
-        return self.investor_class is InvestorClass.PROFESSIONAL or self.assessment_state.usable
+        if self.investor_class is InvestorClass.PROFESSIONAL:
+            return True
+        return self.assessment_state.usable and not self.reassessment_due
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -64,6 +72,7 @@ class InvestorView:
             "lowest_category": self.lowest_category,
             "special_attention": self.special_attention,
             "needs_attention": self.needs_attention,
+            "reassessment_due": self.reassessment_due,
         }
 
 
@@ -74,6 +83,10 @@ class AssessmentView:
     lowest_category: bool
     recorded_at: dt.datetime
     note: str | None
+    questionnaire_version: int | None = None
+    score: int | None = None
+    answers: dict[str, str] | None = None
+    answers_hash: str | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -82,6 +95,45 @@ class AssessmentView:
             "lowest_category": self.lowest_category,
             "recorded_at": self.recorded_at.isoformat(),
             "note": self.note,
+            "method": "questionnaire" if self.questionnaire_version is not None else "recorded",
+            "questionnaire_version": self.questionnaire_version,
+            "score": self.score,
+            "answers": self.answers,
+            "answers_hash": self.answers_hash,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class AssessmentResult:
+    """An assessment made from questionnaire answers, and the client as it now stands."""
+
+    investor: InvestorView
+    profile: RiskProfile
+    score: int
+    band_profile: RiskProfile
+    knockouts: tuple[str, ...]
+    questionnaire_version: int
+    assessed_on: dt.date
+    valid_until: dt.date  # the last day the assessment is valid
+    answers_hash: str
+    audit_id: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "investor": self.investor.id,
+            "account": self.investor.account,
+            "profile": self.profile.code,
+            "score": self.score,
+            "band_profile": self.band_profile.code,
+            # The client's flag after this assessment: set by a knock-out, and kept when it
+            # was already set (only compliance lifts it, with a reason).
+            "lowest_category": self.investor.lowest_category,
+            "knockouts": list(self.knockouts),
+            "questionnaire_version": self.questionnaire_version,
+            "assessed": self.assessed_on.isoformat(),
+            "valid_until": self.valid_until.isoformat(),
+            "answers_hash": self.answers_hash,
+            "audit_id": self.audit_id,
         }
 
 
@@ -115,6 +167,7 @@ def make_view(investor: Investor, today: dt.date, policy: Policy, full_id: bool)
         special_attention=investor.special_attention,
         needs_attention=investor.special_attention
         or (investor.birth_date is not None and age_on(investor.birth_date, today) >= policy.special_attention_age),
+        reassessment_due=bool(investor.reassessment_due),
     )
 
 
@@ -293,8 +346,11 @@ class InvestorService:
         lowest_category: bool = False,
         note: str | None = None,
     ) -> InvestorView:
-        """Record an assessment. History is kept; the newest assessment becomes current."""
+        """Record a profile from an assessment made elsewhere (the note says where). History
+        is kept; the newest assessment becomes current."""
         self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        if not (note or "").strip():
+            raise InvalidInput("Say where the assessment was made (a note) when recording a profile without answers.")
         if assessed_on > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
@@ -302,6 +358,77 @@ class InvestorService:
             if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             self._record(session, actor, investor, profile, assessed_on, lowest_category, note)
+            return make_view(
+                investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
+            )
+
+    def assess_answers(
+        self,
+        actor: Actor,
+        ref: str | int,
+        answers: Mapping[str, str],
+        *,
+        assessed_on: dt.date | None = None,
+        note: str | None = None,
+    ) -> AssessmentResult:
+        """Assess from questionnaire answers (question id -> answer id) with the current
+        version; the assessment keeps that version, the answers, their hash and the score."""
+        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        day = assessed_on or self._ctx.today()
+        if day > self._ctx.today():
+            raise InvalidInput("An assessment date cannot be in the future.")
+        with self._ctx.transaction() as session:
+            investor = find_investor(session, ref)
+            if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
+                raise InvalidInput("Professional investors are not assessed; change the class first.")
+            questionnaire = load_version(session)
+            try:
+                result = questionnaire.score(answers)
+            except AnswersError as exc:
+                raise InvalidInput(f"{exc} Nothing was recorded.") from exc
+            ensure_stored(session, questionnaire, actor, self._ctx.now())
+            digest = answers_hash(answers)
+            entry = self._record(
+                session,
+                actor,
+                investor,
+                result.profile,
+                day,
+                result.lowest_category,
+                note,
+                scored=(questionnaire.version, result.score, canonical_json(dict(answers)), digest, result.knockouts),
+            )
+            policy = self._ctx.policy(session)
+            view = make_view(investor, self._ctx.today(), policy, may(actor.role, Permission.SEE_FULL_ID))
+            return AssessmentResult(
+                investor=view,
+                profile=result.profile,
+                score=result.score,
+                band_profile=result.band_profile,
+                knockouts=result.knockouts,
+                questionnaire_version=questionnaire.version,
+                assessed_on=day,
+                valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
+                answers_hash=digest,
+                audit_id=entry.seq,
+            )
+
+    def mark_reassessment_due(self, actor: Actor, ref: str | int, reason: str) -> InvestorView:
+        """The client's situation changed: nothing above R1 until the client is re-assessed."""
+        self._ctx.require(actor, Permission.MARK_REASSESSMENT)
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput("Say what changed in the client's situation (a reason).")
+        with self._ctx.transaction() as session:
+            investor = find_investor(session, ref)
+            if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
+                raise InvalidInput("Professional investors are not assessed; change the class first.")
+            if investor.reassessment_due:
+                raise Conflict("A re-assessment is already due for this client.")
+            investor.reassessment_due = True
+            investor.reassessment_reason = reason
+            self._ctx.audit(session, actor, "reassessment-due", investor_id=investor.id, facts={"reason": reason})
+            log.info("client %s marked for re-assessment by %s", investor.id, actor.username)
             return make_view(
                 investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
             )
@@ -315,7 +442,9 @@ class InvestorService:
         assessed_on: dt.date,
         lowest_category: bool,
         note: str | None,
-    ) -> None:
+        scored: tuple[int, int, str, str, tuple[str, ...]] | None = None,
+    ) -> Appended:
+        version, score, answers_json, digest, knockouts = scored or (None, None, None, None, ())
         session.add(
             Assessment(
                 investor_id=investor.id,
@@ -325,6 +454,10 @@ class InvestorService:
                 recorded_by=actor.staff_id or None,
                 recorded_at=self._ctx.now(),
                 note=note,
+                questionnaire_version=version,
+                answers=answers_json,
+                answers_hash=digest,
+                score=score,
             )
         )
         if investor.current_assessed_on is None or assessed_on >= investor.current_assessed_on:
@@ -333,14 +466,24 @@ class InvestorService:
         # A knock-out answer puts the client in the lowest category; only an explicit
         # edit takes them out again (fail closed).
         investor.lowest_category = investor.lowest_category or lowest_category
+        # A new assessment is the re-assessment a changed situation called for.
+        was_due = bool(investor.reassessment_due)
+        investor.reassessment_due = False
+        investor.reassessment_reason = None
         session.flush()
-        self._ctx.audit(
-            session,
-            actor,
-            "assessment",
-            investor_id=investor.id,
-            facts={"profile": profile.code, "assessed": assessed_on.isoformat(), "lowest_category": lowest_category},
-        )
+        facts: dict[str, object] = {
+            "profile": profile.code,
+            "assessed": assessed_on.isoformat(),
+            "lowest_category": lowest_category,
+            "method": "questionnaire" if scored else "recorded",
+        }
+        if scored:
+            facts.update(questionnaire_version=version, score=score, answers_sha256=digest, knockouts=list(knockouts))
+        else:
+            facts["note"] = note
+        if was_due:
+            facts["cleared_reassessment_due"] = True
+        return self._ctx.audit(session, actor, "assessment", investor_id=investor.id, facts=facts)
 
     def get(self, actor: Actor, ref: str | int) -> InvestorView:
         self._ctx.require(actor, Permission.VIEW_CLIENTS)
@@ -357,7 +500,17 @@ class InvestorService:
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, ref)
             return [
-                AssessmentView(RiskProfile(a.profile), a.assessed_on, a.lowest_category, a.recorded_at, a.note)
+                AssessmentView(
+                    RiskProfile(a.profile),
+                    a.assessed_on,
+                    a.lowest_category,
+                    a.recorded_at,
+                    a.note,
+                    a.questionnaire_version,
+                    a.score,
+                    json.loads(a.answers) if a.answers else None,
+                    a.answers_hash,
+                )
                 for a in investor.assessments
             ]
 

@@ -24,14 +24,13 @@ def upgrade() -> None:
         sa.ForeignKeyConstraint(["created_by"], ["staff.id"], name="fk_questionnaire_created_by_staff"),
         sa.PrimaryKeyConstraint("version", name="pk_questionnaire"),
     )
-    with op.batch_alter_table("assessment") as batch:
-        batch.add_column(sa.Column("questionnaire_version", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("answers", sa.Text(), nullable=True))
-        batch.add_column(sa.Column("answers_hash", sa.String(length=64), nullable=True))
-        batch.add_column(sa.Column("score", sa.Integer(), nullable=True))
-    with op.batch_alter_table("investor") as batch:
-        batch.add_column(sa.Column("reassessment_due", sa.Boolean(), server_default=sa.false(), nullable=False))
-        batch.add_column(sa.Column("reassessment_reason", sa.Text(), nullable=True))
+    # Plain ADD COLUMN on both backends: no table copy, so foreign keys stay untouched.
+    op.add_column("assessment", sa.Column("questionnaire_version", sa.Integer(), nullable=True))
+    op.add_column("assessment", sa.Column("answers", sa.Text(), nullable=True))
+    op.add_column("assessment", sa.Column("answers_hash", sa.String(length=64), nullable=True))
+    op.add_column("assessment", sa.Column("score", sa.Integer(), nullable=True))
+    op.add_column("investor", sa.Column("reassessment_due", sa.Boolean(), server_default=sa.false(), nullable=False))
+    op.add_column("investor", sa.Column("reassessment_reason", sa.Text(), nullable=True))
 
 
 def downgrade() -> None:

@@ -1,0 +1,125 @@
+"""Questionnaire versions: the shipped default, the versions compliance imports, reading them back."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from importlib import resources
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
+
+from suitcheck.domain.questionnaire import Questionnaire, QuestionnaireError, from_dict, load_json_object
+from suitcheck.domain.roles import Permission
+from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
+from suitcheck.store.models import QuestionnaireVersion
+
+log = logging.getLogger(__name__)
+
+DEFAULT_RESOURCE = "questionnaire/default.json"
+
+
+@functools.cache
+def default_questionnaire() -> Questionnaire:
+    """The definition shipped with the program; it is version 1 until compliance imports one."""
+    text = resources.files("suitcheck.resources").joinpath(DEFAULT_RESOURCE).read_text("utf-8")
+    data = load_json_object(text, "shipped questionnaire")
+    return from_dict(data, require_checksum=True).with_version(1)
+
+
+@functools.lru_cache(maxsize=16)
+def _parse_stored(version: int, document: str, checksum: str) -> Questionnaire:
+    data = load_json_object(document, f"stored questionnaire version {version}")
+    questionnaire = from_dict(data, require_checksum=True)
+    if questionnaire.checksum != checksum:
+        raise QuestionnaireError("its checksum does not match the one recorded when it was imported")
+    return questionnaire.with_version(version)
+
+
+def load_version(session: Session | Connection, version: int | None = None) -> Questionnaire:
+    """The newest (or the given) stored version; the shipped default when none is stored.
+    A stored version that was altered is refused, never replaced by the default."""
+    conn = session.connection() if isinstance(session, Session) else session
+    stmt = select(QuestionnaireVersion.version, QuestionnaireVersion.document, QuestionnaireVersion.checksum)
+    if version is None:
+        stmt = stmt.order_by(QuestionnaireVersion.version.desc()).limit(1)
+    else:
+        stmt = stmt.where(QuestionnaireVersion.version == version)
+    row = conn.execute(stmt).first()
+    if row is None:
+        if version in (None, 1):
+            return default_questionnaire()
+        raise InvalidInput(f"There is no questionnaire version {version}.")
+    try:
+        return _parse_stored(row.version, row.document, row.checksum)
+    except QuestionnaireError as exc:
+        raise ServiceError(
+            f"The stored questionnaire version {row.version} is damaged ({str(exc).rstrip('.')}); "
+            "nothing was assessed with it."
+        ) from exc
+
+
+def ensure_stored(session: Session, questionnaire: Questionnaire, actor: Actor | None, now: object) -> None:
+    """Store the shipped default as version 1 the first time something depends on it, so
+    every assessment names a version the store itself holds."""
+    if questionnaire.version != 1:
+        return
+    if session.get(QuestionnaireVersion, 1) is None:
+        session.add(
+            QuestionnaireVersion(
+                version=1,
+                document=questionnaire.to_json(),
+                checksum=questionnaire.checksum,
+                created_at=now,
+                created_by=actor.staff_id if actor and actor.staff_id else None,
+            )
+        )
+        session.flush()
+
+
+class QuestionnaireService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def current(self, actor: Actor, version: int | None = None) -> Questionnaire:
+        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        with self._ctx.transaction(read_only=True) as session:
+            return load_version(session, version)
+
+    def import_definition(self, actor: Actor, text: str) -> Questionnaire:
+        """Store a new version from a definition file. Past assessments keep theirs."""
+        self._ctx.require(actor, Permission.CHANGE_POLICY)
+        try:
+            new = from_dict(load_json_object(text, "questionnaire file"))
+        except QuestionnaireError as exc:
+            raise InvalidInput(f"The questionnaire was not imported: {str(exc)[0].lower()}{str(exc)[1:]}") from exc
+        with self._ctx.transaction() as session:
+            current = load_version(session)
+            if current.checksum == new.checksum:
+                raise Conflict(f"This questionnaire is already the current version ({current.version}).")
+            ensure_stored(session, current, actor, self._ctx.now())
+            latest = session.execute(select(func.max(QuestionnaireVersion.version))).scalar_one() or 0
+            stored = new.with_version(latest + 1)
+            session.add(
+                QuestionnaireVersion(
+                    version=stored.version,
+                    document=stored.to_json(),
+                    checksum=stored.checksum,
+                    created_at=self._ctx.now(),
+                    created_by=actor.staff_id or None,
+                )
+            )
+            self._ctx.audit(
+                session,
+                actor,
+                "questionnaire-import",
+                facts={
+                    "version": stored.version,
+                    "checksum": stored.checksum,
+                    "previous": current.version,
+                    "questions": len(stored.questions),
+                },
+            )
+            log.info("questionnaire version %s imported by %s", stored.version, actor.username)
+            return stored

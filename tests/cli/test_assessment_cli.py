@@ -1,0 +1,123 @@
+"""The questionnaire and assessment commands as a user runs them."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_cli import assert_clean_error, run
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("assess-cli") / "demo.db"
+    env = {"SUITCHECK_AUDIT_KEY": str(db.parent / "audit.key"), "SUITCHECK_LOG_DIR": str(db.parent / "log")}
+    result = run("seed-demo", db=db, password=None, env=env)
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.fixture
+def db(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the seeded store, so these tests may change it."""
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(seeded.parent / "audit.key"))
+    monkeypatch.setenv("SUITCHECK_LOG_DIR", str(tmp_path / "log"))
+    copy = tmp_path / "store.db"
+    shutil.copy(seeded, copy)
+    return copy
+
+
+def _show(db: Path, *extra: str) -> dict:
+    result = run("questionnaire", "show", "--json", *extra, "--user", "demo-advisor", db=db)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def _top_answers(q: dict) -> dict[str, str]:
+    return {
+        x["id"]: max((a for a in x["answers"] if not a["knockout"]), key=lambda a: a["score"])["id"]
+        for x in q["questions"]
+    }
+
+
+def test_questionnaire_show_json_shape(db: Path) -> None:
+    q = _show(db)
+    assert {"version", "questions", "bands"} <= set(q) and q["version"] == 1
+    for question in q["questions"]:
+        assert {"id", "text", "answers"} <= set(question)
+        for a in question["answers"]:
+            assert {"id", "text", "score", "knockout"} <= set(a) and isinstance(a["knockout"], bool)
+    assert [b["profile"] for b in q["bands"]] == ["C1", "C2", "C3", "C4", "C5"]
+    assert all({"profile", "min_score", "max_score"} <= set(b) for b in q["bands"])
+    text = run("questionnaire", "show", "--user", "demo-advisor", db=db).stdout
+    assert "风险承受能力" in text and "KNOCK-OUT" in text
+
+
+def test_assess_with_answers_prints_the_result(db: Path, tmp_path: Path) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(_top_answers(_show(db))), encoding="utf-8")
+    result = run(
+        "investor", "assess", "880001", "--answers", str(answers), "--json", "--user", "demo-compliance", db=db
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"investor", "profile", "score", "lowest_category", "questionnaire_version", "valid_until"} <= set(data)
+    assert (data["profile"], data["lowest_category"], data["questionnaire_version"]) == ("C5", False, 1)
+    text = run("investor", "assess", "880001", "--answers", str(answers), "--user", "demo-compliance", db=db).stdout
+    assert "profile C5" in text and "valid until" in text
+
+
+def test_assess_refusals_are_one_sentence(db: Path, tmp_path: Path) -> None:
+    partial = tmp_path / "partial.json"
+    partial.write_text('{"capacity": "yes"}', encoding="utf-8")
+    repeated = tmp_path / "repeated.json"
+    repeated.write_text('{"capacity": "yes", "capacity": "no"}', encoding="utf-8")
+    for args in (
+        ("--answers", str(partial)),
+        ("--answers", str(repeated)),
+        ("--answers", str(tmp_path / "missing.json")),
+        ("--profile", "C3"),  # an assessment made elsewhere needs --note
+        (),
+    ):
+        assert_clean_error(run("investor", "assess", "880001", *args, "--user", "demo-compliance", db=db), 2)
+    ok = run(
+        "investor", "assess", "880001", "--profile", "C3", "--note", "总部问卷", "--user", "demo-compliance", db=db
+    )
+    assert ok.returncode == 0, ok.stderr
+
+
+def test_import_new_version_and_refuse_a_tampered_file(db: Path, tmp_path: Path) -> None:
+    q = _show(db)
+    tampered = dict(q)
+    tampered["bands"] = [dict(b) for b in q["bands"]]
+    tampered["bands"][4]["min_score"] -= 1
+    tampered["bands"][3]["max_score"] -= 1  # still valid bands, but the sealed file was edited
+    path = tmp_path / "tampered.json"
+    path.write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
+    result = run("questionnaire", "import", str(path), "--user", "demo-compliance", db=db)
+    assert_clean_error(result, 2)
+    assert "checksum" in result.stderr
+    del tampered["checksum"]  # an author's new draft: no seal, validated on import
+    path.write_text(json.dumps(tampered, ensure_ascii=False), encoding="utf-8")
+    assert_clean_error(run("questionnaire", "import", str(path), "--user", "demo-advisor", db=db), 1)
+    ok = run("questionnaire", "import", str(path), "--json", "--user", "demo-compliance", db=db)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["version"] == 2
+    assert _show(db)["version"] == 2 and _show(db, "--version", "1")["bands"] == q["bands"]
+
+
+def test_situation_changed_blocks_the_check(db: Path) -> None:
+    listed = json.loads(run("report", "list", "--json", "--user", "demo-advisor", db=db).stdout)
+    r3 = next(r for r in listed if r["level"] == "R3")["id"]
+    assert run("check", "--investor", "880005", "--report", str(r3), "--user", "demo-advisor", db=db).returncode == 0
+    assert_clean_error(
+        run("investor", "situation-changed", "880005", "--reason", " ", "--user", "demo-advisor", db=db), 2
+    )
+    marked = run("investor", "situation-changed", "880005", "--reason", "收入大幅下降", "--user", "demo-advisor", db=db)
+    assert marked.returncode == 0, marked.stderr
+    check = run("check", "--investor", "880005", "--report", str(r3), "--json", "--user", "demo-advisor", db=db)
+    assert check.returncode == 3
+    assert "reassessment-due" in json.loads(check.stdout)["reasons"]

@@ -1,0 +1,179 @@
+"""Assessing from questionnaire answers, questionnaire versions, and re-assessment due."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import text
+
+from suitcheck.domain.decision import Outcome, Reason
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.questionnaire import answers_hash
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
+from suitcheck.services.questionnaire import default_questionnaire
+from tests.conftest import TODAY, add_client
+from tests.fixtures import import_text_report
+
+Q = default_questionnaire()
+TOP = {q.id: max((a for a in q.answers if not a.knockout), key=lambda a: a.score).id for q in Q.questions}
+BOTTOM = {q.id: min((a for a in q.answers if not a.knockout), key=lambda a: a.score).id for q in Q.questions}
+
+
+def test_assess_from_answers_keeps_version_answers_score_and_audits_the_hash(
+    services: Services, compliance: Actor
+) -> None:
+    add_client(services, compliance, "Q1", None, None)
+    result = services.investors.assess_answers(compliance, "Q1", TOP)
+    assert (result.profile, result.score, result.questionnaire_version) == (RiskProfile.C5, Q.max_total, 1)
+    # The last valid day: the policy's 730 days count the assessment day itself.
+    assert result.valid_until == TODAY + dt.timedelta(days=729)
+    assert result.investor.profile is RiskProfile.C5 and result.investor.assessment_valid
+    (past,) = services.investors.history(compliance, "Q1")
+    assert (past.questionnaire_version, past.score, past.answers, past.answers_hash) == (
+        1,
+        Q.max_total,
+        TOP,
+        answers_hash(TOP),
+    )
+    entry = services.audit.browse(compliance, limit=1)[0]
+    facts = json.loads(entry.facts)
+    assert entry.action == "assessment" and entry.investor_id == result.investor.id
+    assert facts["answers_sha256"] == answers_hash(TOP) and facts["questionnaire_version"] == 1
+    assert facts["score"] == Q.max_total and facts["method"] == "questionnaire"
+
+
+def test_knockout_answer_puts_the_client_in_the_lowest_category(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    add_client(services, compliance, "Q2", None, None)
+    r2 = import_text_report(services, compliance, tmp_path, level="中低风险")
+    result = services.investors.assess_answers(compliance, "Q2", {**TOP, "capacity": "no"})
+    assert result.profile is RiskProfile.C1 and result.investor.lowest_category
+    assert result.knockouts == ("capacity",)
+    d = services.access.check(advisor, "Q2", r2).decision
+    assert d.outcome is Outcome.BLOCK and Reason.LOWEST_CATEGORY in d.reasons
+
+
+def test_bad_answers_record_nothing(services: Services, compliance: Actor) -> None:
+    add_client(services, compliance, "Q3", None, None)
+    before = services.audit.count(compliance)
+    for answers, match in (
+        ({k: v for k, v in TOP.items() if k != "goal"}, "goal"),
+        ({**TOP, "extra": "x"}, "no question 'extra'"),
+        ({**TOP, "goal": "everything"}, "no answer 'everything'"),
+    ):
+        with pytest.raises(InvalidInput, match=match):
+            services.investors.assess_answers(compliance, "Q3", answers)
+    assert services.investors.history(compliance, "Q3") == []
+    assert services.audit.count(compliance) == before
+
+
+def test_profile_from_elsewhere_needs_a_note(services: Services, compliance: Actor) -> None:
+    add_client(services, compliance, "Q4", None, None)
+    with pytest.raises(InvalidInput, match="note"):
+        services.investors.assess(compliance, "Q4", RiskProfile.C3, TODAY, note="  ")
+    view = services.investors.assess(compliance, "Q4", RiskProfile.C3, TODAY, note="总部纸质问卷")
+    assert view.profile is RiskProfile.C3
+    (past,) = services.investors.history(compliance, "Q4")
+    assert past.to_dict()["method"] == "recorded" and past.score is None
+
+
+def _version_two() -> str:
+    data = Q.content()
+    data["title"] = "风险承受能力评估问卷（2027 版）"
+    data["bands"][1]["min_score"] = 22  # C2 starts later: a stricter reading of the same answers
+    data["bands"][0]["max_score"] = 21
+    return json.dumps(data, ensure_ascii=False)
+
+
+def test_a_new_version_does_not_alter_past_assessments(services: Services, compliance: Actor) -> None:
+    add_client(services, compliance, "V1", None, None)
+    answers = {**BOTTOM, "income": "gt100w", "assets": "gt1000w", "years": "gt10"}  # 13 + 3 + 3 + 4 = 23 points
+    old = services.investors.assess_answers(compliance, "V1", answers)
+    assert (old.score, old.profile, old.questionnaire_version) == (23, RiskProfile.C2, 1)
+    new_q = services.questionnaire.import_definition(compliance, _version_two())
+    assert new_q.version == 2 and services.questionnaire.current(compliance).version == 2
+    new = services.investors.assess_answers(compliance, "V1", answers)
+    assert (new.score, new.profile, new.questionnaire_version) == (23, RiskProfile.C2, 2)
+    answers_c1 = {**BOTTOM, "income": "gt100w", "assets": "gt1000w", "years": "lt2"}  # 21 points
+    assert services.investors.assess_answers(compliance, "V1", answers_c1).profile is RiskProfile.C1
+    first, second, third = services.investors.history(compliance, "V1")
+    assert (first.questionnaire_version, first.score, first.profile) == (1, 23, RiskProfile.C2)
+    assert (second.questionnaire_version, third.questionnaire_version) == (2, 2)
+    # Version 1 (the shipped default, stored when first used) still reads back unchanged.
+    assert services.questionnaire.current(compliance, 1).checksum == Q.checksum
+    with pytest.raises(Conflict, match="already the current version"):
+        services.questionnaire.import_definition(compliance, _version_two())
+
+
+def test_import_refuses_tampered_or_invalid_and_non_compliance(
+    services: Services, compliance: Actor, advisor: Actor
+) -> None:
+    sealed = Q.to_dict()
+    sealed["questions"][0]["answers"][1]["knockout"] = False
+    with pytest.raises(InvalidInput, match="checksum does not match") as info:
+        services.questionnaire.import_definition(compliance, json.dumps(sealed, ensure_ascii=False))
+    assert str(info.value).count(".") == 1 and str(info.value).endswith(".")
+    gap = Q.content()
+    gap["bands"][2]["min_score"] += 1
+    with pytest.raises(InvalidInput, match="not contiguous"):
+        services.questionnaire.import_definition(compliance, json.dumps(gap))
+    with pytest.raises(PermissionDenied):
+        services.questionnaire.import_definition(advisor, _version_two())
+    assert services.questionnaire.current(compliance).version == 1
+
+
+def test_a_stored_version_edited_in_the_database_is_refused(
+    sqlite_services: Services, sqlite_target: str, tmp_path: Path
+) -> None:
+    """Someone edits the stored definition with an SQLite tool: assessing fails closed."""
+    from suitcheck.domain.roles import Role
+    from tests.conftest import staff
+
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    add_client(services, compliance, "T1", None, None)
+    services.investors.assess_answers(compliance, "T1", TOP)  # stores version 1
+    with services.store.engine.begin() as conn:
+        doc = conn.execute(text("SELECT document FROM questionnaire WHERE version = 1")).scalar_one()
+        conn.execute(
+            text("UPDATE questionnaire SET document = :d WHERE version = 1"),
+            {"d": doc.replace('"score":0', '"score":5', 1)},
+        )
+    before = services.audit.count(compliance)
+    with pytest.raises(ServiceError, match="questionnaire version 1 is damaged") as info:
+        services.investors.assess_answers(compliance, "T1", TOP)
+    assert "\n" not in str(info.value)
+    assert len(services.investors.history(compliance, "T1")) == 1
+    assert services.audit.count(compliance) == before
+
+
+def test_situation_changed_blocks_above_r1_until_reassessed(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    r1 = import_text_report(services, compliance, tmp_path, level="低风险")
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "D1", RiskProfile.C5)
+    with pytest.raises(InvalidInput, match="reason"):
+        services.investors.mark_reassessment_due(advisor, "D1", "  ")
+    view = services.investors.mark_reassessment_due(advisor, "D1", "客户退休，收入下降")
+    assert view.reassessment_due and not view.assessment_valid
+    with pytest.raises(Conflict):
+        services.investors.mark_reassessment_due(advisor, "D1", "again")
+    entry = services.audit.browse(compliance, limit=1)[0]
+    assert entry.action == "reassessment-due" and "客户退休" in entry.facts and entry.staff == advisor.username
+    blocked = services.access.check(advisor, "D1", r3).decision
+    assert blocked.outcome is Outcome.BLOCK and Reason.REASSESSMENT_DUE in blocked.reasons
+    assert services.access.check(advisor, "D1", r1).decision.outcome is Outcome.ALLOW
+    assert "D1" not in {v.account for v in services.access.eligible(advisor, r3)}
+    assert "D1" in {v.account for v in services.access.eligible(advisor, r1)}
+    with pytest.raises(PermissionDenied):  # advisors flag, compliance assesses
+        services.investors.assess_answers(advisor, "D1", TOP)
+    services.investors.assess_answers(compliance, "D1", TOP)
+    assert services.access.check(advisor, "D1", r3).decision.outcome is Outcome.ALLOW
+    assert not services.investors.get(advisor, "D1").reassessment_due
+    assert "D1" in {v.account for v in services.access.eligible(advisor, r3)}
