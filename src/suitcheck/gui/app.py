@@ -47,20 +47,32 @@ class DesktopApp:
         self.login()
 
     def login(self) -> None:
+        """The login screen. Cancel quits: it never returns to a previous session."""
         assert self.services is not None
         dialog = LoginDialog(self.services, demo=self.demo)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
-            if self.window is None:
-                self.app.exit(0)
+            self.app.exit(0)
             return
-        if self.window is not None:
-            self.window.close()
-            self.window.deleteLater()
         self.window = MainWindow(self.services, dialog.actor, self.settings, demo=self.demo)
-        self.window.switch_user_requested.connect(self.login)
+        self.window.switch_user_requested.connect(self.switch_user)
         self.window.language_requested.connect(self.set_language)
         self.window.show()
         print("suitcheck: main window shown", flush=True)
+
+    def switch_user(self) -> None:
+        """Switch user is a logout: the previous user's screen is cleared and closed
+        before the login screen appears."""
+        old, self.window = self.window, None
+        quit_on_close = self.app.quitOnLastWindowClosed()
+        self.app.setQuitOnLastWindowClosed(False)  # no window is up between the two sessions
+        try:
+            if old is not None:
+                old.end_session()
+                old.close()
+                old.deleteLater()
+            self.login()
+        finally:
+            self.app.setQuitOnLastWindowClosed(quit_on_close)
 
     def set_language(self, language: str) -> None:
         self.settings.setValue(SETTINGS_KEY, language)

@@ -76,20 +76,25 @@ class DecisionPanel(QFrame):
             for r in d.reasons
         )
         self.reasons.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
-        profile = (
-            texts.class_text(d.investor_class.value)
-            if d.investor_class.value == "professional"
-            else (texts.profile_text(d.profile))
-        )
-        self.rule.setText(
-            self.tr("Client: {profile} · Report: {level} · Assessment: {state} · Policy v{version}").format(
-                profile=profile,
-                level=texts.level_text(d.level),
-                state=texts.state_text(d.assessment_state),
-                version=d.policy_version,
+        if d.investor_class.follows_table:
+            self.rule.setText(
+                self.tr("Client: {profile} · Report: {level} · Assessment: {state} · Policy v{version}").format(
+                    profile=texts.profile_text(d.profile),
+                    level=texts.level_text(d.level),
+                    state=texts.state_text(d.assessment_state),
+                    version=d.policy_version,
+                )
+                + "\n"
+                + texts.rule_text(d.profile, d.level)
             )
-            + ("\n" + texts.rule_text(d.profile, d.level) if d.investor_class.follows_table else "")
-        )
+        else:  # a professional is not assessed: no assessment state to show
+            self.rule.setText(
+                self.tr("Client: {profile} · Report: {level} · Policy v{version}").format(
+                    profile=texts.class_text(d.investor_class.value),
+                    level=texts.level_text(d.level),
+                    version=d.policy_version,
+                )
+            )
         self.footer.setText(
             self.tr("Recorded as audit entry {n} · {hash}").format(n=result.audit_id, hash=result.entry_hash[:16] + "…")
         )

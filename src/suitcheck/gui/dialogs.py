@@ -38,7 +38,7 @@ from suitcheck.gui.main_window import make_table, qdate
 from suitcheck.gui.models import AuditTableModel, ImportResultsModel, ReportTableModel
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
-from suitcheck.services.access import OpenedReport
+from suitcheck.services.access import CheckResult, OpenedReport
 from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.demo import DEMO_PASSWORD, DEMO_STAFF
 from suitcheck.services.errors import ServiceError
@@ -159,6 +159,9 @@ class FirstRunDialog(QDialog):
 
 
 class LockDialog(QDialog):
+    """exec() returns Accepted after the right password, SWITCH_USER to end the session."""
+
+    SWITCH_USER = 2
     switch_user = Signal()
 
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
@@ -172,6 +175,7 @@ class LockDialog(QDialog):
         self.message = QLabel(self)
         self.message.setStyleSheet("color: #b3261e;")
         switch = QPushButton(self.tr("Switch user…"), self)
+        switch.setObjectName("switchUser")
         switch.clicked.connect(self._switch)
         layout = QVBoxLayout(self)
         layout.addWidget(
@@ -195,7 +199,7 @@ class LockDialog(QDialog):
 
     def _switch(self) -> None:
         self.switch_user.emit()
-        self.done(2)
+        self.done(self.SWITCH_USER)
 
     def accept(self) -> None:
         try:
@@ -222,13 +226,26 @@ def pdf_view_available() -> bool:
 
 
 class ReportViewer(QDialog):
-    """Shows an opened report: the PDF itself where Qt's PDF module is installed, the
-    extracted text always."""
+    """Shows an opened report to one client: the window names the client and the decision
+    it was opened under, and the main window closes it when that client is no longer the
+    one on screen (another client, lock, switch user, logout)."""
 
-    def __init__(self, opened: OpenedReport, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        opened: OpenedReport,
+        client: InvestorView,
+        decision: CheckResult,
+        actor: Actor,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("reportViewer")
-        self.setWindowTitle(opened.title)
+        self.client_id = client.id
+        self.setWindowTitle(
+            self.tr("{title} — for {client} ({account})").format(
+                title=opened.title, client=client.name, account=client.account
+            )
+        )
         self.resize(900, 700)
         tabs = QTabWidget(self)
         self.text = QPlainTextEdit(opened.text, self)
@@ -249,8 +266,24 @@ class ReportViewer(QDialog):
             view.setDocument(self._document)
             tabs.addTab(view, self.tr("PDF"))
         tabs.addTab(self.text, self.tr("Text"))
+        self.header = QLabel(self)
+        self.header.setObjectName("viewerHeader")
+        self.header.setWordWrap(True)
+        self.header.setText(
+            self.tr(
+                "For {client} ({account}) · decision: {outcome} (audit entry {check}) · "
+                "opened by {staff} (audit entry {n})"
+            ).format(
+                client=client.name,
+                account=client.account,
+                outcome=texts.outcome_text(decision.decision.outcome),
+                check=decision.audit_id,
+                staff=actor.display_name or actor.username,
+                n=opened.audit_id,
+            )
+        )
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(self.tr("Opened for the client (audit entry {n}).").format(n=opened.audit_id), self))
+        layout.addWidget(self.header)
         layout.addWidget(tabs)
 
 

@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.report: ReportView | None = None
         self._generation = {"clients": 0, "reports": 0}
         self._overrides: set[tuple[int, int]] = set()  # recorded in this session; the service re-checks
+        self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
 
         self.client_model = InvestorTableModel(self)
         self.report_model = ReportTableModel(self)
@@ -482,6 +483,7 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.close_viewers()  # logging out closes the client's report windows
         self.save_layout()
         app_instance().removeEventFilter(self)
         self.runner.wait(10_000)
@@ -499,17 +501,78 @@ class MainWindow(QMainWindow):
         return False
 
     def lock(self) -> None:
+        """Like a password manager's lock: report windows close, every other window of the
+        program is hidden (or covered, for a modal dialog that must keep its state), and
+        only the password of the same user unlocks. Switch user ends the session."""
         from suitcheck.gui.dialogs import LockDialog
 
         self.idle_timer.stop()
+        self.close_viewers()
         dialog = LockDialog(self.services, self.actor, self)
-        dialog.switch_user.connect(self.switch_user_requested.emit)
+        hidden, covers = self._hide_windows(except_for=dialog)
         central = self.centralWidget()
         assert central is not None
         central.setVisible(False)  # nothing readable behind the lock
-        dialog.exec()
+        result = dialog.exec()
+        if result == LockDialog.SWITCH_USER:
+            for cover in covers:
+                cover.deleteLater()
+            self.end_session()
+            # Let the stack of dialogs unwind before the login screen comes up.
+            QTimer.singleShot(0, self.switch_user_requested.emit)
+            return
         central.setVisible(True)
+        for widget in hidden:
+            widget.show()
+        for cover in covers:
+            cover.deleteLater()
         self.idle_timer.start()
+
+    def _hide_windows(self, except_for: QWidget) -> tuple[list[QWidget], list[QWidget]]:
+        """Hide the program's other visible windows; a modal dialog (hiding it would end
+        it) gets an opaque cover instead."""
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        hidden: list[QWidget] = []
+        covers: list[QWidget] = []
+        for widget in QApplication.topLevelWidgets():
+            if widget is self or widget is except_for or not widget.isVisible():
+                continue
+            if isinstance(widget, QDialog) and widget.isModal():
+                cover = QLabel(self.tr("Locked"), widget)
+                cover.setObjectName("lockCover")
+                cover.setAlignment(Qt.AlignmentFlag.AlignCenter)
+                cover.setAutoFillBackground(True)
+                cover.setGeometry(widget.rect())
+                cover.raise_()
+                cover.show()
+                covers.append(cover)
+            else:
+                widget.hide()
+                hidden.append(widget)
+        return hidden, covers
+
+    def close_viewers(self) -> None:
+        for viewer in list(self.viewers):
+            viewer.close()
+        self.viewers.clear()
+
+    def end_session(self) -> None:
+        """Log out: close every window of this session and forget what was on screen."""
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        self.idle_timer.stop()
+        self.close_viewers()
+        for widget in QApplication.topLevelWidgets():
+            if widget is not self and isinstance(widget, QDialog) and widget.isVisible():
+                widget.done(QDialog.DialogCode.Rejected)  # ends a modal dialog's loop too
+        self._set_client(None)
+        self.client_model.set_rows([])
+        self.report_model.set_rows([])
+        self.client_search.blockSignals(True)
+        self.client_search.clear()
+        self.client_search.blockSignals(False)
+        self.hide()
 
     # -- clients ------------------------------------------------------------------------
     def _focus_client_search(self) -> None:
@@ -530,10 +593,18 @@ class MainWindow(QMainWindow):
             return self.services.investors.search(self.actor, query, limit=limit, offset=offset)
 
         def done(rows: list[InvestorView]) -> None:
-            if generation == self._generation["clients"]:
-                self.client_model.set_rows(rows, fetch)
-                if len(rows) == 1 or (rows and query and rows[0].account == query.strip()):
-                    self.clients_view.selectRow(0)
+            if generation != self._generation["clients"]:
+                return
+            keep = self.client.id if self.client else None
+            self.client_model.set_rows(rows, fetch)
+            if len(rows) == 1 or (rows and query and rows[0].account == query.strip()):
+                self.clients_view.selectRow(0)
+                return
+            row = next((i for i, c in enumerate(rows) if c.id == keep), None)
+            if row is None:
+                self._set_client(None)  # the shown client is not among the matches: no stale card
+            else:
+                self.clients_view.selectRow(self.client_proxy.mapFromSource(self.client_model.index(row, 0)).row())
 
         self.runner.start(Job(fetch, 0, page), done, self._error)
 
@@ -541,13 +612,20 @@ class MainWindow(QMainWindow):
         if not current.isValid():
             return
         source = self.client_proxy.mapToSource(current)
-        self.client = self.client_model.row_object(source.row())
+        self._set_client(self.client_model.row_object(source.row()))
+
+    def _set_client(self, client: InvestorView | None) -> None:
+        """The one place the selected client changes; report windows of another client close."""
+        if client is None or self.client is None or client.id != self.client.id:
+            self.close_viewers()
+        self.client = client
         self._show_client_details()
         self._refresh_verdicts(reset=True)
-        if self.report is not None:
+        if client is not None and self.report is not None:
             self._schedule_check()
         else:
             self.decision.show_hint(None)
+            self._update_actions()
 
     def _show_client_details(self) -> None:
         c = self.client
@@ -608,12 +686,11 @@ class MainWindow(QMainWindow):
                 self.report_model.set_rows(rows, fetch)
                 self._refresh_verdicts(reset=True)
                 self.search_completed(len(rows))
-                if keep is not None:
-                    for row, r in enumerate(rows):
-                        if r.id == keep:
-                            self.reports_view.selectRow(
-                                self.report_proxy.mapFromSource(self.report_model.index(row, 0)).row()
-                            )
+                row = next((i for i, r in enumerate(rows) if r.id == keep), None)
+                if row is not None:
+                    self.reports_view.selectRow(self.report_proxy.mapFromSource(self.report_model.index(row, 0)).row())
+                elif keep is not None:
+                    self._set_report(None)  # the filter removed it: no verdict for a report not shown
 
         self.runner.start(Job(fetch, 0, ReportTableModel.PAGE), done, self._error)
 
@@ -647,8 +724,14 @@ class MainWindow(QMainWindow):
         if not current.isValid():
             return
         source = self.report_proxy.mapToSource(current)
-        self.report = self.report_model.row_object(source.row())
-        if self.client is not None:
+        self._set_report(self.report_model.row_object(source.row()))
+
+    def _set_report(self, report: ReportView | None) -> None:
+        self.report = report
+        if report is None:
+            self._check_timer.stop()
+            self.decision.show_hint(None)
+        elif self.client is not None:
             self._schedule_check()
         else:
             self.decision.show_hint(self.tr("Now select the client."))
@@ -726,8 +809,12 @@ class MainWindow(QMainWindow):
         except Exception as exc:  # noqa: BLE001 - the service refused; say why
             self._error(exc)
             return
-        viewer = ReportViewer(opened, self)
+        result = self.decision.result
+        assert result is not None  # _current_outcome() checked it belongs to this client and report
+        viewer = ReportViewer(opened, self.client, result, self.actor, self)
         viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        viewer.destroyed.connect(lambda *_: self.viewers.remove(viewer) if viewer in self.viewers else None)
+        self.viewers.append(viewer)
         viewer.show()
         self.last_viewer = viewer
 
@@ -779,6 +866,7 @@ class MainWindow(QMainWindow):
             return
         if not dialog_class(self.services, self.actor, self.client, self).exec():
             return
+        self.close_viewers()  # they were opened under a decision the change may have overturned
         self.client = self.services.investors.get(self.actor, self.client.id)
         self._show_client_details()
         self.refresh_clients()

@@ -329,6 +329,10 @@
         <translation>客户：{profile} · 研报：{level} · 测评：{state} · 政策版本 v{version}</translation>
     </message>
     <message>
+        <source>Client: {profile} · Report: {level} · Policy v{version}</source>
+        <translation>客户：{profile} · 研报：{level} · 政策版本 v{version}</translation>
+    </message>
+    <message>
         <source>Recorded as audit entry {n} · {hash}</source>
         <translation>已记入审计第 {n} 条 · {hash}</translation>
     </message>
@@ -831,6 +835,10 @@ Store: {store}</source>
         <translation>{user}（{role}）· {store}</translation>
     </message>
     <message>
+        <source>Locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
         <source>&lt;i&gt;No client selected.&lt;/i&gt;</source>
         <translation>&lt;i&gt;未选择客户。&lt;/i&gt;</translation>
     </message>
@@ -1045,6 +1053,10 @@ Store: {store}</source>
 <context>
     <name>ReportViewer</name>
     <message>
+        <source>{title} — for {client} ({account})</source>
+        <translation>{title} — 供 {client}（{account}）阅读</translation>
+    </message>
+    <message>
         <source>PDF</source>
         <translation>PDF</translation>
     </message>
@@ -1053,8 +1065,8 @@ Store: {store}</source>
         <translation>文本</translation>
     </message>
     <message>
-        <source>Opened for the client (audit entry {n}).</source>
-        <translation>已为客户打开（审计第 {n} 条）。</translation>
+        <source>For {client} ({account}) · decision: {outcome} (audit entry {check}) · opened by {staff} (audit entry {n})</source>
+        <translation>客户：{client}（{account}）· 判定：{outcome}（审计记录 {check}）· 由 {staff} 打开（审计记录 {n}）</translation>
     </message>
 </context>
 <context>
