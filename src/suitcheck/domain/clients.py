@@ -1,0 +1,377 @@
+"""A client's record as data: the rules every way of entering one obeys, and the columns
+and value spellings of the firm's own client exports (core system, CRM)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import functools
+import re
+import tomllib
+import unicodedata
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from suitcheck.domain.identity import InvalidIdNumberError, birth_date, normalize_id_number
+from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
+
+ACCOUNT_MAX = 32
+NAME_MAX = 128
+
+# The columns of a client file, in the order an export writes them.
+FIELDS = (
+    "account",
+    "name",
+    "id_number",
+    "class",
+    "profile",
+    "assessed",
+    "lowest_category",
+    "special_attention",
+)
+REQUIRED = ("account", "name")
+
+# The headers real exports use, per field; matching ignores case, width, spaces, _ and -.
+HEADER_ALIASES: dict[str, tuple[str, ...]] = {
+    "account": ("account", "资金账号", "资金帐号", "客户号", "客户编号", "客户代码", "账号", "account no", "acct"),
+    "name": ("name", "客户姓名", "姓名", "客户名称", "client name"),
+    "id_number": ("id_number", "证件号码", "身份证号", "身份证号码", "证件号", "id", "id no"),
+    "class": ("class", "投资者类别", "投资者分类", "客户类别", "investor class"),
+    "profile": ("profile", "风险承受能力", "风险等级", "风险承受能力等级", "风险测评结果", "risk profile"),
+    "assessed": ("assessed", "测评日期", "评估日期", "风险测评日期", "assessed on", "assessment date"),
+    "lowest_category": ("lowest_category", "最低类别", "风险承受能力最低类别", "是否最低类别"),
+    "special_attention": ("special_attention", "特别关注", "是否特别关注"),
+}
+
+# The words of every problem a row can have; the GUI translates by code.
+PROBLEMS: dict[str, str] = {
+    "missing": "is empty",
+    "too-long": "is too long",
+    "invalid-id": "is not a valid ID number",
+    "id-as-number": "is a number cell, which loses digits; store ID numbers as text",
+    "unknown-class": "is not an investor class (ordinary, professional, professional-as-ordinary)",
+    "unknown-profile": "is not a risk profile (C1 to C5, 保守型 to 激进型)",
+    "profile-without-date": "needs its assessment date",
+    "date-without-profile": "is an assessment date without a profile",
+    "bad-date": "is not a date (2026-03-02, 2026/3/2 or 20260302)",
+    "future-date": "is in the future",
+    "bad-flag": "is not yes or no (是/否)",
+    "lowest-not-c1": "the lowest category implies profile C1",
+    "professional-lowest": "a client in the lowest category cannot be professional",
+    "duplicate-account": "appears on more than one row of the file",
+    "duplicate-id": "appears on more than one row of the file",
+    "id-on-other-account": "belongs to another client account in the store",
+    "id-differs": "differs from the ID number on record; correct the record in suitcheck first",
+    "lowest-lift": "leaving the lowest category needs compliance and a reason (investor edit)",
+}
+
+
+class MappingError(ValueError):
+    """A column mapping (TOML) that cannot be used; the message says why."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Problem:
+    field: str
+    code: str
+
+    @property
+    def sentence(self) -> str:
+        return PROBLEMS[self.code]
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class ClientRecord:
+    """One client as a file or a form states it, every value parsed and validated."""
+
+    account: str
+    name: str
+    id_number: str | None
+    birth_date: dt.date | None
+    investor_class: InvestorClass
+    profile: RiskProfile | None
+    assessed_on: dt.date | None
+    lowest_category: bool
+    special_attention: bool
+
+
+# -- the rules ------------------------------------------------------------------------
+
+
+def record_problems(
+    *,
+    account: str,
+    name: str,
+    investor_class: InvestorClass,
+    profile: RiskProfile | None,
+    assessed_on: dt.date | None,
+    lowest_category: bool,
+    today: dt.date,
+) -> list[Problem]:
+    """Every rule a client's record must satisfy, however it is entered (form, command, file)."""
+    problems = []
+    if not account:
+        problems.append(Problem("account", "missing"))
+    elif len(account) > ACCOUNT_MAX:
+        problems.append(Problem("account", "too-long"))
+    if not name:
+        problems.append(Problem("name", "missing"))
+    elif len(name) > NAME_MAX:
+        problems.append(Problem("name", "too-long"))
+    if profile is not None and assessed_on is None:
+        problems.append(Problem("profile", "profile-without-date"))
+    if profile is None and assessed_on is not None:
+        problems.append(Problem("assessed", "date-without-profile"))
+    if assessed_on is not None and assessed_on > today:
+        problems.append(Problem("assessed", "future-date"))
+    if lowest_category and profile is not None and profile is not RiskProfile.C1:
+        problems.append(Problem("lowest_category", "lowest-not-c1"))
+    if lowest_category and investor_class is InvestorClass.PROFESSIONAL:
+        problems.append(Problem("lowest_category", "professional-lowest"))
+    return problems
+
+
+_SENTENCES = {
+    "missing": "{label} is empty.",
+    "too-long": "{label} is too long.",
+    "profile-without-date": "A profile needs its assessment date, and an assessment date needs a profile.",
+    "date-without-profile": "A profile needs its assessment date, and an assessment date needs a profile.",
+    "future-date": "An assessment date cannot be in the future.",
+    "lowest-not-c1": "A client in the lowest risk-tolerance category has profile C1, not another.",
+    "professional-lowest": "A client in the lowest risk-tolerance category cannot be a professional investor; "
+    "compliance must first lift the category, with a reason.",
+}
+_LABELS = {"account": "An account number (1 to 32 characters)", "name": "A client's name (1 to 128 characters)"}
+
+
+def problem_sentence(problem: Problem) -> str:
+    """One English sentence for a command line or an exception."""
+    template = _SENTENCES.get(problem.code)
+    label = _LABELS.get(problem.field, "The " + problem.field.replace("_", " "))
+    if template is None:
+        return f"{label} {problem.sentence}."
+    return template.format(label=label)
+
+
+# -- values ---------------------------------------------------------------------------
+
+_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+_COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+
+
+def cell_text(value: object) -> str:
+    """A cell as text, stripped, otherwise as written (names are kept exactly); None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    return str(value).strip()
+
+
+def _folded(value: object) -> str:
+    # NFKC so full-width digits and letters read as their ASCII forms (２０２６ -> 2026).
+    return unicodedata.normalize("NFKC", cell_text(value)).strip()
+
+
+def parse_date(value: object) -> dt.date:
+    """`2026-03-02`, `2026/3/2`, `20260302`, `2026年3月2日`, or a spreadsheet date cell."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    text = _folded(value)
+    match = _DATE.match(text) or _COMPACT_DATE.match(text)
+    if not match:
+        raise ValueError(text)
+    year, month, day = (int(g) for g in match.groups())
+    return dt.date(year, month, day)
+
+
+_YES = frozenset({"是", "y", "yes", "true", "1", "√", "✓", "t"})
+_NO = frozenset({"否", "n", "no", "false", "0", "", "f", "×"})
+
+
+def parse_flag(value: object) -> bool:
+    """是/否, yes/no, true/false, 1/0, Y/N; an empty cell is no."""
+    if isinstance(value, bool):
+        return value
+    key = _folded(value).casefold()
+    if key in _YES:
+        return True
+    if key in _NO:
+        return False
+    raise ValueError(key)
+
+
+@functools.lru_cache(maxsize=256)
+def _profile(text: str) -> RiskProfile:
+    return RiskProfile.parse(text)
+
+
+@functools.lru_cache(maxsize=256)
+def _class(text: str) -> InvestorClass:
+    return InvestorClass.parse(text)
+
+
+def parse_row(values: Mapping[str, object], today: dt.date) -> ClientRecord | list[Problem]:
+    """Parse and validate one row given as field -> raw cell. A record, or every problem."""
+    problems: list[Problem] = []
+    account = cell_text(values.get("account"))
+    name = cell_text(values.get("name"))
+
+    number = born = None
+    raw_id = values.get("id_number")
+    if isinstance(raw_id, float):
+        # A spreadsheet number keeps about 15 significant digits: the ID is already damaged.
+        problems.append(Problem("id_number", "id-as-number"))
+    else:
+        id_text = _folded(raw_id)
+        if id_text:
+            try:
+                number = normalize_id_number(id_text)
+                born = birth_date(number)
+            except InvalidIdNumberError:
+                problems.append(Problem("id_number", "invalid-id"))
+
+    investor_class = InvestorClass.ORDINARY
+    class_text = cell_text(values.get("class"))
+    if class_text:
+        try:
+            investor_class = _class(class_text)
+        except UnknownLevelError:
+            problems.append(Problem("class", "unknown-class"))
+
+    profile = None
+    profile_text = cell_text(values.get("profile"))
+    if profile_text:
+        try:
+            profile = _profile(profile_text)
+        except UnknownLevelError:
+            problems.append(Problem("profile", "unknown-profile"))
+
+    assessed = None
+    raw_date = values.get("assessed")
+    if cell_text(raw_date):
+        try:
+            assessed = parse_date(raw_date)
+        except ValueError:
+            problems.append(Problem("assessed", "bad-date"))
+
+    flags = {}
+    for field in ("lowest_category", "special_attention"):
+        try:
+            flags[field] = parse_flag(values.get(field))
+        except ValueError:
+            flags[field] = False
+            problems.append(Problem(field, "bad-flag"))
+
+    stated = {p.field for p in problems}
+    for problem in record_problems(
+        account=account,
+        name=name,
+        investor_class=investor_class,
+        profile=profile,
+        assessed_on=assessed,
+        lowest_category=flags["lowest_category"],
+        today=today,
+    ):
+        # A value that did not parse already has its problem; do not add a consequence of it.
+        if problem.field in stated or (problem.code == "date-without-profile" and "profile" in stated):
+            continue
+        if problem.code == "profile-without-date" and "assessed" in stated:
+            continue
+        problems.append(problem)
+    if problems:
+        return problems
+    return ClientRecord(
+        account,
+        name,
+        number,
+        born,
+        investor_class,
+        profile,
+        assessed,
+        flags["lowest_category"],
+        flags["special_attention"],
+    )
+
+
+# -- columns --------------------------------------------------------------------------
+
+
+def header_key(text: object) -> str:
+    folded = _folded(text).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in "_-")
+
+
+_ALIAS_TO_FIELD = {header_key(alias): field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
+
+
+@dataclasses.dataclass(frozen=True)
+class ColumnMap:
+    """Which column (0-based) holds which field; the headers nothing maps are `ignored`."""
+
+    columns: dict[str, int]
+    ignored: tuple[str, ...]
+    missing: tuple[str, ...]
+    ambiguous: tuple[str, ...]
+
+    @property
+    def usable(self) -> bool:
+        return not self.missing and not self.ambiguous
+
+
+def map_columns(headers: Sequence[object], mapping: Mapping[str, str] | None = None) -> ColumnMap:
+    """Map a header row to fields: the mapping's names first, then the known aliases."""
+    own = {header_key(k): v for k, v in (mapping or {}).items()}
+    columns: dict[str, int] = {}
+    ignored, ambiguous = [], []
+    for index, header in enumerate(headers):
+        key = header_key(header)
+        field = own.get(key) or _ALIAS_TO_FIELD.get(key)
+        if not key or field is None:
+            if key:
+                ignored.append(cell_text(header))
+            continue
+        if field in columns:
+            ambiguous.append(field)
+            continue
+        columns[field] = index
+    missing = tuple(f for f in REQUIRED if f not in columns)
+    return ColumnMap(columns, tuple(ignored), missing, tuple(dict.fromkeys(ambiguous)))
+
+
+def parse_mapping(text: str) -> dict[str, str]:
+    """A mapping file: a `[columns]` table of "header in the file" = "field"."""
+    try:
+        document: dict[str, Any] = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise MappingError(f"The mapping file is not valid TOML: {exc}.") from exc
+    columns = document.get("columns")
+    if not isinstance(columns, dict) or not columns:
+        raise MappingError('The mapping file needs a [columns] table of "header" = "field" lines.')
+    result = {}
+    for header, field in columns.items():
+        if not isinstance(field, str) or field not in FIELDS:
+            raise MappingError(
+                f"In the mapping file, {header!r} maps to {field!r}, which is not one of: {', '.join(FIELDS)}."
+            )
+        result[header] = field
+    unknown = set(document) - {"columns"}
+    if unknown:
+        raise MappingError(f"The mapping file has unknown tables: {', '.join(sorted(unknown))}.")
+    return result
+
+
+def format_row(record: ClientRecord) -> list[str]:
+    """The record in export columns (FIELDS order), as text a re-import reads back the same."""
+    return [
+        record.account,
+        record.name,
+        record.id_number or "",
+        record.investor_class.value,
+        record.profile.code if record.profile else "",
+        record.assessed_on.isoformat() if record.assessed_on else "",
+        "是" if record.lowest_category else "否",
+        "是" if record.special_attention else "否",
+    ]

@@ -1,0 +1,204 @@
+"""Client records from files: header aliases, value spellings, every row problem, mappings."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from stdnum.cn import ric
+
+from suitcheck.domain.clients import (
+    FIELDS,
+    ClientRecord,
+    MappingError,
+    Problem,
+    format_row,
+    map_columns,
+    parse_date,
+    parse_flag,
+    parse_mapping,
+    parse_row,
+    problem_sentence,
+)
+from suitcheck.domain.levels import InvestorClass, RiskProfile
+
+TODAY = dt.date(2026, 6, 15)
+
+
+def make_id(birth: str = "19900101", seq: str = "123", area: str = "110105") -> str:
+    body = area + birth + seq
+    return body + ric.calc_check_digit(body + "0")  # the argument includes a placeholder check digit
+
+
+def row(**kw: object) -> dict[str, object]:
+    base: dict[str, object] = {"account": "880001", "name": "张三"}
+    base.update(kw)
+    return base
+
+
+def problems(**kw: object) -> set[tuple[str, str]]:
+    result = parse_row(row(**kw), TODAY)
+    assert isinstance(result, list), result
+    return {(p.field, p.code) for p in result}
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        ["资金账号", "客户姓名", "证件号码", "投资者类别", "风险承受能力", "测评日期", "最低类别", "特别关注"],
+        ["客户号", "姓名", "身份证号", "投资者类别", "风险等级", "评估日期", "最低类别", "特别关注"],
+        ["account", "name", "id_number", "class", "profile", "assessed", "lowest_category", "special_attention"],
+        ["Account", " Name ", "ID Number", "CLASS", "Profile", "Assessed", "Lowest Category", "special-attention"],
+        ["ａｃｃｏｕｎｔ", "姓 名", "ID_NUMBER", "class", "profile", "assessed", "lowest_category", "特别关注"],
+    ],
+)
+def test_header_aliases_in_chinese_and_english_map_every_field(headers: list[str]) -> None:
+    mapped = map_columns(headers)
+    assert mapped.usable
+    assert mapped.columns == {field: i for i, field in enumerate(FIELDS)}
+
+
+def test_unknown_headers_are_ignored_and_named_missing_required_reported() -> None:
+    mapped = map_columns(["客户姓名", "开户营业部", "备注"])
+    assert mapped.missing == ("account",)
+    assert mapped.ignored == ("开户营业部", "备注")
+    assert not mapped.usable
+
+
+def test_two_columns_for_one_field_are_ambiguous_not_a_guess() -> None:
+    mapped = map_columns(["资金账号", "客户号", "姓名"])
+    assert mapped.ambiguous == ("account",)
+    assert not mapped.usable
+
+
+def test_mapping_file_names_other_headers() -> None:
+    mapping = parse_mapping('[columns]\n"客户代码X" = "account"\n"户名" = "name"\n"风险级别" = "profile"\n')
+    mapped = map_columns(["客户代码X", "户名", "风险级别"], mapping)
+    assert mapped.columns == {"account": 0, "name": 1, "profile": 2}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[columns\n", "not valid TOML"),
+        ("x = 1\n", r"needs a \[columns\] table"),
+        ('[columns]\n"户名" = "nickname"\n', "not one of"),
+        ('[columns]\n"户名" = 3\n', "not one of"),
+        ('[columns]\n"户名" = "name"\n[values]\na = "b"\n', "unknown tables"),
+    ],
+)
+def test_bad_mapping_files_say_why(text: str, message: str) -> None:
+    with pytest.raises(MappingError, match=message):
+        parse_mapping(text)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["2026-03-02", "2026/3/2", "20260302", "2026.03.02", "2026年3月2日", " 2026-3-2 ", "２０２６-03-02", 20260302,
+     dt.datetime(2026, 3, 2, 0, 0), dt.date(2026, 3, 2)],
+)
+def test_dates_in_every_spelling_exports_use(value: object) -> None:
+    assert parse_date(value) == dt.date(2026, 3, 2)
+
+
+@pytest.mark.parametrize("value", ["2026-02-30", "02/03/2026", "2026-3", "昨天", "202603021", "46083"])
+def test_not_dates(value: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date(value)
+
+
+@pytest.mark.parametrize("value", ["是", "Y", "yes", "TRUE", "1", True, 1])
+def test_yes(value: object) -> None:
+    assert parse_flag(value) is True
+
+
+@pytest.mark.parametrize("value", ["否", "N", "no", "false", "0", "", None, False, 0])
+def test_no(value: object) -> None:
+    assert parse_flag(value) is False
+
+
+def test_a_full_row_in_chinese_spellings() -> None:
+    number = make_id()
+    record = parse_row(
+        row(
+            id_number=number.lower(),
+            **{"class": "普通投资者"},
+            profile="稳健型",
+            assessed="2026/3/2",
+            lowest_category="否",
+            special_attention="是",
+        ),
+        TODAY,
+    )
+    assert record == ClientRecord(
+        "880001", "张三", number, dt.date(1990, 1, 1), InvestorClass.ORDINARY, RiskProfile.C3,
+        dt.date(2026, 3, 2), False, True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("values", "expected"),
+    [
+        ({"account": ""}, {("account", "missing")}),
+        ({"account": "A" * 33}, {("account", "too-long")}),
+        ({"name": "  "}, {("name", "missing")}),
+        ({"name": "名" * 129}, {("name", "too-long")}),
+        ({"id_number": make_id()[:-1] + ("0" if make_id()[-1] != "0" else "1")}, {("id_number", "invalid-id")}),
+        ({"id_number": "110105199002301234"}, {("id_number", "invalid-id")}),
+        ({"id_number": 1.10105199001011e17}, {("id_number", "id-as-number")}),
+        ({"class": "VIP"}, {("class", "unknown-class")}),
+        ({"profile": "C6", "assessed": "2026-01-01"}, {("profile", "unknown-profile")}),
+        ({"profile": "C3"}, {("profile", "profile-without-date")}),
+        ({"assessed": "2026-01-01"}, {("assessed", "date-without-profile")}),
+        ({"profile": "C3", "assessed": "2026-13-01"}, {("assessed", "bad-date")}),
+        ({"profile": "C3", "assessed": "2026-06-16"}, {("assessed", "future-date")}),
+        ({"lowest_category": "可能"}, {("lowest_category", "bad-flag")}),
+        ({"special_attention": "maybe"}, {("special_attention", "bad-flag")}),
+        ({"lowest_category": "是", "profile": "C3", "assessed": "2026-01-01"}, {("lowest_category", "lowest-not-c1")}),
+        ({"lowest_category": "是", "class": "专业投资者"}, {("lowest_category", "professional-lowest")}),
+    ],
+)
+def test_every_bad_value_kind(values: dict[str, object], expected: set[tuple[str, str]]) -> None:
+    assert problems(**values) == expected
+
+
+def test_a_row_reports_all_its_problems_at_once() -> None:
+    assert problems(account="", id_number="123", profile="C9", assessed="x", special_attention="?") == {
+        ("account", "missing"),
+        ("id_number", "invalid-id"),
+        ("profile", "unknown-profile"),
+        ("assessed", "bad-date"),
+        ("special_attention", "bad-flag"),
+    }
+
+
+def test_lowest_category_with_c1_or_no_profile_is_fine() -> None:
+    assert isinstance(parse_row(row(lowest_category="是", profile="保守型", assessed="20260101"), TODAY), ClientRecord)
+    assert isinstance(parse_row(row(lowest_category="是"), TODAY), ClientRecord)
+
+
+def test_sentences_name_the_rule() -> None:
+    assert "C1" in problem_sentence(Problem("lowest_category", "lowest-not-c1"))
+    assert "1 to 32" in problem_sentence(Problem("account", "too-long"))
+    assert "ID number" in problem_sentence(Problem("id_number", "invalid-id"))
+
+
+records = st.builds(
+    ClientRecord,
+    account=st.text("0123456789ABC", min_size=1, max_size=32),
+    name=st.text(st.characters(codec="utf-8", categories=["L"]), min_size=1, max_size=20),
+    id_number=st.none(),
+    birth_date=st.none(),
+    investor_class=st.sampled_from([InvestorClass.ORDINARY, InvestorClass.PROFESSIONAL_AS_ORDINARY]),
+    profile=st.sampled_from(RiskProfile),
+    assessed_on=st.dates(dt.date(2000, 1, 1), TODAY),
+    lowest_category=st.just(False),
+    special_attention=st.booleans(),
+)
+
+
+@given(records)
+def test_an_exported_row_reads_back_as_the_same_record(record: ClientRecord) -> None:
+    assert parse_row(dict(zip(FIELDS, format_row(record), strict=True)), TODAY) == record
