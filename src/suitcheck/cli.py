@@ -204,6 +204,11 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
                 _investor_line(data) + "".join(f"\n        assessed {h['assessed']}: {h['profile']}" for h in history)
             ),
         )
+    elif args.action == "import":
+        return _investor_import(services, actor, args, out)
+    elif args.action == "export":
+        count = services.client_files.export_clients(actor, Path(args.out))
+        out.emit({"count": count, "out": args.out}, f"{count} clients written to {args.out}")
     else:
         views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit)]
         out.emit(views, lambda: "\n".join(_investor_line(v) for v in views) or "No clients found.")
@@ -255,6 +260,71 @@ def _questionnaire_text(d: dict[str, Any]) -> str:
     lines.append("")
     lines.append("bands: " + ", ".join(f"{b['profile']} {b['min_score']}-{b['max_score']}" for b in d["bands"]))
     return "\n".join(lines)
+
+
+def _change_text(changes: dict[str, Any], new: bool) -> str:
+    def show(value: Any) -> str:
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return "-" if value is None else str(value)
+
+    if new:
+        return ", ".join(f"{k} {show(v['new'])}" for k, v in changes.items())
+    return "; ".join(f"{k} {show(v['old'])} -> {show(v['new'])}" for k, v in changes.items())
+
+
+def _investor_import(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    from suitcheck.services.client_import import load_mapping
+
+    diff: list[dict[str, Any]] = []
+
+    def on_item(item: Any) -> None:
+        d = item.to_dict()
+        if out.json:
+            diff.append(d)
+        else:
+            text = _change_text(d["changes"], d["kind"] == "new")
+            print(f"{d['kind']:<8} row {d['row']:<7} {d['account']} {d['name']}: {text}")
+
+    result = services.client_files.import_clients(
+        actor,
+        Path(args.file),
+        sheet=args.sheet,
+        mapping=load_mapping(Path(args.mapping) if args.mapping else None),
+        dry_run=args.dry_run,
+        partial=args.partial,
+        report=Path(args.report) if args.report else None,
+        on_item=on_item if args.dry_run else None,
+    )
+    data = {**result.to_dict(), **({"diff": diff} if args.dry_run else {})}
+
+    def text() -> str:
+        lines = [f"invalid  row {i.row:<7} {i.column} {i.value!r}: {i.reason}" for i in result.issues]
+        where = result.encoding or (f"sheet {result.sheet}" if result.sheet else result.kind)
+        lines.append(
+            f"{result.file} ({result.kind}, {where}, sha256 {result.sha256[:16]}…): {result.rows} rows: "
+            f"{result.new} new, {result.changed} changed, {result.unchanged} unchanged, {result.invalid} invalid"
+            + (f", {result.stale} with an assessment older than the one on record (kept)" if result.stale else "")
+            + f"; {result.missing} clients in the store are not in the file (left untouched)."
+        )
+        if result.ignored_columns:
+            lines.append("Columns ignored: " + ", ".join(result.ignored_columns))
+        if result.dry_run:
+            lines.append("Dry run: nothing was written.")
+        elif result.written:
+            lines.append("Imported." + (f" {result.invalid} invalid rows were skipped." if result.invalid else ""))
+        if result.report:
+            lines.append(f"Report: {result.report}")
+        return "\n".join(lines)
+
+    out.emit(data, text)
+    if result.invalid and not result.partial and not result.dry_run:
+        print(
+            f"suitcheck: {result.invalid} rows are invalid, so nothing was imported "
+            "(fix them, or import the valid rows with --partial).",
+            file=sys.stderr,
+        )
+    return result.exit_code
 
 
 def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -510,6 +580,17 @@ def build_parser() -> argparse.ArgumentParser:
     edit.add_argument("--reason", help="why (required to leave the lowest category)")
     show = isub.add_parser("show", parents=[common], help="one client with assessment history")
     show.add_argument("investor", help="account number or id")
+    cimp = isub.add_parser(
+        "import", parents=[common], help="import or re-sync clients from a core-system export (.csv/.xlsx)"
+    )
+    cimp.add_argument("file")
+    cimp.add_argument("--sheet", help="the worksheet to read (.xlsx; default: the first)")
+    cimp.add_argument("--mapping", metavar="MAPPING.toml", help="header names the aliases do not know")
+    cimp.add_argument("--dry-run", action="store_true", help="write nothing; print new, changed and invalid rows")
+    cimp.add_argument("--partial", action="store_true", help="import the valid rows even if others are invalid")
+    cimp.add_argument("--report", metavar="REPORT.xlsx", help="write bad rows and clients missing from the file")
+    cexp = isub.add_parser("export", parents=[common], help="write every client in the import's columns")
+    cexp.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
     lst = isub.add_parser("list", parents=[common], help="list or find clients")
     lst.add_argument("query", nargs="?", help="account, name prefix or ID number")
     lst.add_argument("--limit", type=int, default=1000)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import codecs
+import hashlib
+from pathlib import Path
 
 from suitcheck.ingest.errors import IngestError
 
@@ -56,3 +58,38 @@ def _mostly_text(text: str) -> bool:
         return True
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\r\n\t\f")
     return controls <= len(text) // 100
+
+
+def detect_file_encoding(path: Path, chunk_size: int = 1 << 20) -> tuple[str, str]:
+    """The encoding of a text file too large to hold in memory, and its SHA-256.
+
+    The same order as decode_text: a BOM decides; else the whole file must decode strictly
+    as UTF-8, else as GB18030 (reported as "gbk", as decode_text does). Incremental
+    decoders read the file in chunks, so memory stays flat whatever its size."""
+    with path.open("rb") as handle:
+        head = handle.read(4)
+    encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
+    candidates = [encoding] if encoding else ["utf-8", "gb18030"]
+    for candidate in candidates:
+        decoder = codecs.getincrementaldecoder(candidate)("strict")
+        hasher = hashlib.sha256()
+        binary = False
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(chunk_size):
+                    hasher.update(chunk)
+                    text = decoder.decode(chunk)
+                    # A NUL means binary data (or BOM-less UTF-16, which exports never are).
+                    binary = binary or "\x00" in text
+                decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            if encoding:
+                raise IngestError(
+                    "bad-encoding", f"The file starts like {encoding} but is not valid {encoding}."
+                ) from None
+            continue
+        if binary:
+            raise IngestError("binary", "The file is binary data, not text.")
+        return ("gbk" if candidate == "gb18030" else candidate), hasher.hexdigest()
+    raise IngestError("bad-encoding", "The file is neither UTF-8 nor GBK (GB18030) text.")
+

@@ -14,6 +14,7 @@ from argon2 import PasswordHasher
 from suitcheck.services.access import AccessService
 from suitcheck.services.audit_log import AuditService
 from suitcheck.services.auth import AuthService
+from suitcheck.services.client_import import ClientImportService
 from suitcheck.services.context import Actor, ServiceContext, system_clock
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorService
@@ -42,6 +43,7 @@ class Services:
         self.audit = AuditService(ctx)
         self.policy = PolicyService(ctx)
         self.questionnaire = QuestionnaireService(ctx)
+        self.client_files = ClientImportService(ctx)
 
     @property
     def store(self) -> Store:

@@ -1,0 +1,150 @@
+"""Read a client file (CSV in UTF-8/GBK, or XLSX) row by row, never all of it at once."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from suitcheck.ingest.errors import IngestError
+from suitcheck.ingest.textfile import detect_file_encoding
+
+SUFFIXES = (".csv", ".xlsx")
+# csv's default field limit (128 KiB) is far above any real cell; keep it, a bigger one is a broken file.
+
+
+@dataclasses.dataclass
+class ClientTable:
+    """An opened client file: its header row and a one-pass iterator over the data rows.
+
+    Row numbers are those a spreadsheet program shows (the header is row 1 when it is the
+    first line), so a report's "row 17" is where a person looks."""
+
+    path: Path
+    kind: str  # "csv" or "xlsx"
+    sha256: str
+    encoding: str | None  # CSV only: "utf-8", "utf-8-sig", "gbk", ...
+    sheet: str | None  # XLSX only
+    sheets: tuple[str, ...]
+    headers: list[str]
+    header_row: int
+    _rows: Iterator[tuple[int, list[Any]]]
+    _closer: Any = None
+
+    def rows(self) -> Iterator[tuple[int, list[Any]]]:
+        """(row number, cells) for every non-blank data row."""
+        number = self.header_row
+        try:
+            for number, cells in self._rows:
+                if any(c is not None and str(c).strip() for c in cells):
+                    yield number, cells
+        except csv.Error as exc:
+            raise IngestError("bad-csv", f"The CSV file is damaged after row {number}: {exc}.") from exc
+        except UnicodeDecodeError as exc:  # the detector read it all, so only a file changed under us
+            raise IngestError("bad-encoding", "The file changed while it was read.") from exc
+        except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+            raise IngestError("bad-xlsx", f"The workbook is damaged after row {number}.") from exc
+
+    def close(self) -> None:
+        if self._closer is not None:
+            self._closer()
+            self._closer = None
+
+    def __enter__(self) -> ClientTable:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def open_client_table(path: Path, sheet: str | None = None) -> ClientTable:
+    """Open a .csv or .xlsx client file and read its header row. Raises IngestError."""
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise IngestError("unsupported", f"Client files are .csv or .xlsx, not {path.suffix or 'this file'}.")
+    try:
+        if path.stat().st_size == 0:
+            raise IngestError("empty", "The file is empty.")
+        if suffix == ".csv":
+            if sheet:
+                raise IngestError("unsupported", "A CSV file has no sheets; --sheet is for .xlsx files.")
+            return _open_csv(path)
+        return _open_xlsx(path, sheet)
+    except FileNotFoundError as exc:
+        raise IngestError("missing", f"The file {path.name} does not exist.") from exc
+    except PermissionError as exc:
+        raise IngestError("unreadable", f"The file {path.name} cannot be read: permission denied.") from exc
+    except IsADirectoryError as exc:
+        raise IngestError("unreadable", f"{path.name} is a folder, not a file.") from exc
+    except OSError as exc:
+        raise IngestError("unreadable", f"The file {path.name} cannot be read: {exc.strerror}.") from exc
+
+
+def _open_csv(path: Path) -> ClientTable:
+    encoding, digest = detect_file_encoding(path)
+    codec = "gb18030" if encoding == "gbk" else encoding
+    handle = path.open("r", encoding=codec, errors="strict", newline="")
+    try:
+        first = handle.readline()
+        dialect = "excel-tab" if first.count("\t") > first.count(",") else "excel"
+        handle.seek(0)
+        reader = csv.reader(handle, dialect)
+        header_row, headers = 0, None
+        for cells in reader:
+            header_row += 1
+            if any(c.strip() for c in cells):
+                headers = cells
+                break
+        if headers is None:
+            raise IngestError("empty", "The file has no header row.")
+    except BaseException:
+        handle.close()
+        raise
+    numbered = ((header_row + i, cells) for i, cells in enumerate(reader, start=1))
+    return ClientTable(path, "csv", digest, encoding, None, (), headers, header_row, numbered, handle.close)
+
+
+def _sha256(path: Path) -> str:
+    hasher = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            hasher.update(chunk)
+    return hasher.hexdigest()
+
+
+def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
+    import openpyxl  # only when an XLSX file is read: it is a heavy import
+
+    digest = _sha256(path)
+    try:
+        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        raise IngestError("bad-xlsx", f"{path.name} is not a readable XLSX workbook.") from exc
+    try:
+        names = tuple(workbook.sheetnames)
+        if sheet is not None and sheet not in names:
+            raise IngestError("no-sheet", f"The workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}.")
+        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        rows = worksheet.iter_rows(values_only=True)
+        header_row, headers = 0, None
+        for cells in rows:
+            header_row += 1
+            if any(c is not None and str(c).strip() for c in cells):
+                headers = ["" if c is None else str(c) for c in cells]
+                break
+        if headers is None:
+            raise IngestError("empty", f"The sheet {worksheet.title!r} has no header row.")
+    except IngestError:
+        workbook.close()
+        raise
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
+        workbook.close()
+        raise IngestError("bad-xlsx", f"{path.name} is not a readable XLSX workbook.") from exc
+    numbered = ((header_row + i, list(cells)) for i, cells in enumerate(rows, start=1))
+    return ClientTable(
+        path, "xlsx", digest, None, worksheet.title, names, headers, header_row, numbered, workbook.close
+    )

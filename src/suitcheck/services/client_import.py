@@ -1,0 +1,909 @@
+"""Clients from the firm's own systems: import and re-sync a core-system export, and export
+clients in the same columns. Validated with the rules of `investor add`, all or nothing
+unless asked otherwise, audited per changed client, idempotent."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import datetime as dt
+import logging
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Connection,
+    Date,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    update,
+)
+
+from suitcheck.audit.export import neutralise
+from suitcheck.domain.clients import (
+    FIELDS,
+    HEADER_ALIASES,
+    PROBLEMS,
+    ClientRecord,
+    ColumnMap,
+    MappingError,
+    Problem,
+    cell_text,
+    format_row,
+    map_columns,
+    parse_mapping,
+    parse_row,
+)
+from suitcheck.domain.identity import mask_id_number
+from suitcheck.domain.levels import InvestorClass, RiskProfile
+from suitcheck.domain.roles import Permission, may
+from suitcheck.ingest.clientfile import ClientTable, open_client_table
+from suitcheck.ingest.errors import IngestError
+from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.store.models import Assessment, Investor
+
+log = logging.getLogger(__name__)
+
+BATCH = 5_000
+EXIT_OK, EXIT_INVALID, EXIT_PARTIAL = 0, 2, 3
+# The headers an export writes: the first Chinese alias of each field (all aliases read back).
+EXPORT_HEADERS = tuple(next(a for a in HEADER_ALIASES[f] if not a.isascii()) for f in FIELDS)
+
+# Rows of the file, staged in a temporary table of the import's own transaction so that
+# duplicates, conflicts with the store and the diff are set operations in SQL and memory
+# stays flat whatever the file's size.
+_META = MetaData()
+STAGE = Table(
+    "client_import_stage",
+    _META,
+    Column("row_no", Integer, primary_key=True, autoincrement=False),
+    Column("status", String(8)),  # bad | new | changed | same
+    Column("account", String(64)),
+    Column("name", String(256)),
+    Column("id_number", String(18)),
+    Column("birth_date", Date),
+    Column("investor_class", String(32)),
+    Column("profile", Integer),
+    Column("assessed_on", Date),
+    Column("lowest_category", Boolean),
+    Column("special_attention", Boolean),
+    Index("ix_client_import_stage_account", "account"),
+    Index("ix_client_import_stage_id_number", "id_number"),
+    prefixes=["TEMPORARY"],
+)
+
+
+class ImportCancelled(ServiceError):
+    exit_code = 1
+
+
+class _Rollback(Exception):
+    """Leave the import's transaction without committing (dry run, or invalid rows)."""
+
+
+@dataclasses.dataclass(frozen=True)
+class RowIssue:
+    row: int
+    column: str  # the header as the file spells it
+    field: str
+    code: str
+    value: str  # masked where it is an ID number
+
+    @property
+    def reason(self) -> str:
+        return PROBLEMS[self.code]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "row": self.row,
+            "column": self.column,
+            "field": self.field,
+            "code": self.code,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class DiffItem:
+    """One client the file adds or changes: `changes` maps field -> (old, new)."""
+
+    kind: str  # "new" | "changed"
+    row: int
+    account: str
+    name: str
+    changes: dict[str, tuple[object, object]]
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "kind": self.kind,
+            "row": self.row,
+            "account": self.account,
+            "name": self.name,
+            "changes": {k: {"old": _plain(o), "new": _plain(n)} for k, (o, n) in self.changes.items()},
+        }
+
+
+def _plain(value: object) -> object:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+@dataclasses.dataclass
+class ImportResult:
+    file: str
+    sha256: str
+    kind: str
+    encoding: str | None
+    sheet: str | None
+    dry_run: bool
+    partial: bool
+    rows: int = 0
+    new: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    invalid: int = 0
+    stale: int = 0  # rows whose assessment is older than the one on record (kept, not recorded)
+    missing: int = 0  # clients in the store the file does not mention (left untouched)
+    written: bool = False
+    issues: list[RowIssue] = dataclasses.field(default_factory=list)
+    ignored_columns: tuple[str, ...] = ()
+    report: str | None = None
+    audit_seq: int | None = None
+
+    @property
+    def exit_code(self) -> int:
+        if not self.invalid:
+            return EXIT_OK
+        return EXIT_PARTIAL if self.partial else EXIT_INVALID
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "rows": self.rows,
+            "new": self.new,
+            "changed": self.changed,
+            "unchanged": self.unchanged,
+            "invalid": self.invalid,
+            "stale": self.stale,
+            "missing": self.missing,
+        }
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "sha256": self.sha256,
+            "kind": self.kind,
+            "encoding": self.encoding,
+            "sheet": self.sheet,
+            "dry_run": self.dry_run,
+            "partial": self.partial,
+            "written": self.written,
+            **self.counts(),
+            "ignored_columns": list(self.ignored_columns),
+            "issues": [i.to_dict() for i in self.issues],
+            "report": self.report,
+            "audit_seq": self.audit_seq,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class Preview:
+    """What the file looks like before anything is decided: for the import wizard."""
+
+    kind: str
+    encoding: str | None
+    sheet: str | None
+    sheets: tuple[str, ...]
+    headers: list[str]
+    columns: ColumnMap
+    rows: list[tuple[int, list[str]]]
+
+
+Progress = Callable[[str, int], None]
+
+
+def load_mapping(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    try:
+        return parse_mapping(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidInput(f"The mapping file {path.name} cannot be read: {exc.strerror}.") from exc
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(f"The mapping file {path.name} is not UTF-8 text.") from exc
+    except MappingError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def _open(path: Path, sheet: str | None) -> ClientTable:
+    try:
+        return open_client_table(path, sheet)
+    except IngestError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
+def _issue_value(field: str, raw: object) -> str:
+    text = cell_text(raw)
+    return (mask_id_number(text) or "") if field == "id_number" else text
+
+
+class ClientImportService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    # -- preview ------------------------------------------------------------------------
+
+    def preview(
+        self,
+        actor: Actor,
+        path: Path,
+        *,
+        sheet: str | None = None,
+        mapping: dict[str, str] | None = None,
+        rows: int = 20,
+    ) -> Preview:
+        """The detected encoding or sheet, the header mapping and the first rows (ID numbers masked)."""
+        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        with _open(path, sheet) as table:
+            columns = map_columns(table.headers, mapping)
+            id_col = columns.columns.get("id_number")
+            first = []
+            for number, cells in table.rows():
+                shown = [cell_text(c) for c in cells]
+                if id_col is not None and id_col < len(shown):
+                    shown[id_col] = mask_id_number(shown[id_col]) or ""
+                first.append((number, shown))
+                if len(first) >= rows:
+                    break
+            return Preview(table.kind, table.encoding, table.sheet, table.sheets, table.headers, columns, first)
+
+    # -- import -------------------------------------------------------------------------
+
+    def import_clients(
+        self,
+        actor: Actor,
+        path: Path,
+        *,
+        sheet: str | None = None,
+        mapping: dict[str, str] | None = None,
+        dry_run: bool = False,
+        partial: bool = False,
+        report: Path | None = None,
+        on_item: Callable[[DiffItem], None] | None = None,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> ImportResult:
+        """Import or re-sync clients from a .csv/.xlsx export. See the module docstring.
+
+        `on_item` receives every new and changed client as it is found (the dry-run diff);
+        `progress(phase, rows)` reports work done; `cancelled()` true rolls everything back."""
+        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        today, now = self._ctx.today(), self._ctx.now()
+        full_id = may(actor.role, Permission.SEE_FULL_ID)
+        with _open(path, sheet) as table:
+            columns = map_columns(table.headers, mapping)
+            if columns.missing:
+                raise InvalidInput(
+                    f"The file has no column for: {', '.join(columns.missing)} (give the header names with --mapping)."
+                )
+            if columns.ambiguous:
+                raise InvalidInput(f"More than one column maps to: {', '.join(columns.ambiguous)}.")
+            result = ImportResult(
+                path.name,
+                table.sha256,
+                table.kind,
+                table.encoding,
+                table.sheet,
+                dry_run,
+                partial,
+                ignored_columns=columns.ignored,
+            )
+            run = _Run(self._ctx, actor, table, columns, result, today, now, full_id, on_item, progress, cancelled)
+            try:
+                with self._ctx.core_transaction() as conn:
+                    run.execute(conn, write=not dry_run, report=report)
+                    if dry_run or (result.invalid and not partial):
+                        raise _Rollback
+                result.written = True
+            except _Rollback:
+                result.written = False
+        if result.written:
+            log.info(
+                "client import by %s from %s: %s",
+                actor.username,
+                path.name,
+                ", ".join(f"{k} {v}" for k, v in result.counts().items()),
+            )
+        return result
+
+    # -- export -------------------------------------------------------------------------
+
+    def export_clients(self, actor: Actor, out: Path, *, progress: Progress | None = None) -> int:
+        """Every client in the import's columns (.csv or .xlsx); ID numbers masked unless the
+        role may see them. Re-importing the file changes nothing. Audited."""
+        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        suffix = out.suffix.lower()
+        if suffix not in (".csv", ".xlsx"):
+            raise InvalidInput("Export clients to a .csv or .xlsx file.")
+        full = may(actor.role, Permission.SEE_FULL_ID)
+        count = 0
+        with self._ctx.transaction(read_only=True) as session:
+            stmt = select(*_EXPORT_COLUMNS).order_by(Investor.id).execution_options(yield_per=BATCH)
+            rows = (format_row(_record(r, full)) for r in session.execute(stmt))
+            try:
+                count = _write_table(out, EXPORT_HEADERS, rows, progress)
+            except OSError as exc:
+                raise ServiceError(f"Cannot write {out}: {exc.strerror}.") from exc
+        with self._ctx.transaction() as session:
+            self._ctx.audit(
+                session, actor, "client-export", facts={"file": out.name, "count": count, "full_id_numbers": full}
+            )
+        return count
+
+
+_EXPORT_COLUMNS = (
+    Investor.account,
+    Investor.name,
+    Investor.id_number,
+    Investor.investor_class,
+    Investor.current_profile,
+    Investor.current_assessed_on,
+    Investor.lowest_category,
+    Investor.special_attention,
+)
+
+
+def _record(row: Any, full: bool) -> ClientRecord:
+    return ClientRecord(
+        row.account,
+        row.name,
+        row.id_number if full else mask_id_number(row.id_number),
+        None,
+        InvestorClass(row.investor_class),
+        RiskProfile(row.current_profile) if row.current_profile else None,
+        row.current_assessed_on,
+        bool(row.lowest_category),
+        bool(row.special_attention),
+    )
+
+
+def _write_table(
+    out: Path, headers: Sequence[str], rows: Iterator[Sequence[object]], progress: Progress | None = None
+) -> int:
+    """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX, streamed."""
+    count = 0
+    if out.suffix.lower() == ".csv":
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(headers)
+            for row in rows:
+                writer.writerow([neutralise(v) for v in row])
+                count += 1
+                if progress and count % BATCH == 0:
+                    progress("export", count)
+        return count
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("clients")
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append([neutralise(v) for v in row])
+        count += 1
+        if progress and count % BATCH == 0:
+            progress("export", count)
+    workbook.save(out)
+    return count
+
+
+# -- the import itself -----------------------------------------------------------------
+
+
+class _Run:
+    """One import: stage, check, diff, write. Holds what the steps share."""
+
+    def __init__(
+        self,
+        ctx: ServiceContext,
+        actor: Actor,
+        table: ClientTable,
+        columns: ColumnMap,
+        result: ImportResult,
+        today: dt.date,
+        now: dt.datetime,
+        full_id: bool,
+        on_item: Callable[[DiffItem], None] | None,
+        progress: Progress | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self.ctx, self.actor, self.table, self.columns, self.result = ctx, actor, table, columns, result
+        self.today, self.now, self.full_id = today, now, full_id
+        self.on_item, self.progress, self.cancelled = on_item, progress, cancelled
+        self.headers = {field: table.headers[i] for field, i in columns.columns.items()}
+        self.bad_rows: set[int] = set()
+
+    def check_cancel(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise ImportCancelled("The import was cancelled; nothing was changed.")
+
+    def tick(self, phase: str, done: int) -> None:
+        self.check_cancel()
+        if self.progress is not None:
+            self.progress(phase, done)
+
+    def issue(self, row: int, field: str, code: str, raw: object) -> None:
+        self.result.issues.append(RowIssue(row, self.headers.get(field, field), field, code, _issue_value(field, raw)))
+        self.bad_rows.add(row)
+
+    def execute(self, conn: Connection, *, write: bool, report: Path | None) -> None:
+        STAGE.drop(conn, checkfirst=True)
+        STAGE.create(conn)
+        self.stage(conn)
+        self.check_against_store(conn)
+        self.result.invalid = len(self.bad_rows)
+        self.classify(conn)
+        self.result.missing = conn.execute(select(func.count()).select_from(Investor).where(_missing())).scalar_one()
+        if write and (self.result.partial or not self.result.invalid):
+            self.write_new(conn)
+            self.write_changed(conn)
+            appended = self.ctx.audit(
+                conn,
+                self.actor,
+                "client-import",
+                facts={
+                    "file": self.result.file,
+                    "sha256": self.result.sha256,
+                    "sheet": self.result.sheet,
+                    "partial": self.result.partial,
+                    **self.result.counts(),
+                },
+            )
+            self.result.audit_seq = appended.seq
+        else:
+            self.diff_only(conn)
+        self.result.issues.sort(key=lambda i: (i.row, FIELDS.index(i.field) if i.field in FIELDS else 99))
+        if report is not None:
+            self.write_report(conn, report)
+            self.result.report = str(report)
+        STAGE.drop(conn)
+
+    # -- stage every row ---------------------------------------------------------------
+
+    def stage(self, conn: Connection) -> None:
+        cols = list(self.columns.columns.items())
+        batch: list[dict[str, object]] = []
+        rows = 0
+        for number, cells in self.table.rows():
+            rows += 1
+            values = {field: cells[i] if i < len(cells) else None for field, i in cols}
+            parsed = parse_row(values, self.today)
+            if isinstance(parsed, list):
+                for problem in parsed:
+                    self.issue(number, problem.field, problem.code, values.get(problem.field))
+                batch.append(_bad_row(number, cell_text(values.get("account"))))
+            else:
+                batch.append(_stage_row(number, parsed))
+            if len(batch) >= BATCH:
+                conn.execute(insert(STAGE), batch)
+                batch = []
+                self.tick("read", rows)
+        if batch:
+            conn.execute(insert(STAGE), batch)
+        self.result.rows = rows
+        self.tick("read", rows)
+
+    # -- duplicates and conflicts, in SQL ----------------------------------------------
+
+    def check_against_store(self, conn: Connection) -> None:
+        s, i = STAGE.c, Investor.__table__.c
+        valid = s.status != "bad"
+        for field, code in (("account", "duplicate-account"), ("id_number", "duplicate-id")):
+            column = s[field]
+            dupes = select(column).where(column.is_not(None), column != "").group_by(column).having(func.count() > 1)
+            for row_no, value in conn.execute(select(s.row_no, column).where(column.in_(dupes.scalar_subquery()))):
+                self.issue(row_no, field, code, value)
+        joined = STAGE.join(Investor, Investor.account == s.account)
+        checks = (
+            (  # the ID number is another client's: reported, never merged
+                select(s.row_no, s.id_number)
+                .select_from(STAGE.join(Investor, Investor.id_number == s.id_number))
+                .where(valid, i.account != s.account),
+                "id_number",
+                "id-on-other-account",
+            ),
+            (
+                select(s.row_no, s.id_number)
+                .select_from(joined)
+                .where(valid, s.id_number.is_not(None), i.id_number.is_not(None), i.id_number != s.id_number),
+                "id_number",
+                "id-differs",
+            ),
+            (
+                select(s.row_no, s.lowest_category)
+                .select_from(joined)
+                .where(valid, i.lowest_category.is_(True), s.lowest_category.is_(False)),
+                "lowest_category",
+                "lowest-lift",
+            ),
+        )
+        for stmt, field, code in checks:
+            for row_no, value in conn.execute(stmt):
+                self.issue(row_no, field, code, "否" if code == "lowest-lift" else value)
+        bad = sorted(self.bad_rows)
+        for start in range(0, len(bad), BATCH):
+            conn.execute(
+                update(STAGE).where(s.row_no == bindparam("r")).values(status="bad"),
+                [{"r": r} for r in bad[start : start + BATCH]],
+            )
+
+    def classify(self, conn: Connection) -> None:
+        s = STAGE.c
+        known = exists().where(Investor.account == s.account)
+        conn.execute(update(STAGE).where(s.status.is_(None), not_(known)).values(status="new"))
+        conn.execute(update(STAGE).where(s.status.is_(None), _differs()).values(status="changed"))
+        conn.execute(update(STAGE).where(s.status.is_(None)).values(status="same"))
+        counts: dict[str, int] = {k: v for k, v in conn.execute(select(s.status, func.count()).group_by(s.status))}
+        self.result.new = counts.get("new", 0)
+        self.result.unchanged = counts.get("same", 0)
+        self.result.stale = conn.execute(
+            select(func.count())
+            .select_from(STAGE.join(Investor, Investor.account == s.account))
+            .where(s.status.in_(("changed", "same")), s.assessed_on < Investor.current_assessed_on)
+        ).scalar_one()
+
+    # -- writing ---------------------------------------------------------------------
+
+    def _pages(self, conn: Connection, stmt: Any) -> Iterator[Any]:
+        """Keyset pages by row number: no cursor stays open across the writes in between."""
+        last = 0
+        while True:
+            page = conn.execute(stmt.where(STAGE.c.row_no > last).order_by(STAGE.c.row_no).limit(BATCH)).all()
+            if not page:
+                return
+            yield page
+            last = page[-1].row_no
+
+    def write_new(self, conn: Connection) -> None:
+        s = STAGE.c
+        new = s.status == "new"
+        conn.execute(
+            insert(Investor).from_select(
+                [
+                    "account",
+                    "name",
+                    "id_number",
+                    "birth_date",
+                    "investor_class",
+                    "lowest_category",
+                    "special_attention",
+                    "created_at",
+                    "current_profile",
+                    "current_assessed_on",
+                ],
+                select(
+                    s.account,
+                    s.name,
+                    s.id_number,
+                    s.birth_date,
+                    s.investor_class,
+                    s.lowest_category,
+                    s.special_attention,
+                    bindparam("now", self.now, type_=Investor.__table__.c.created_at.type),
+                    s.profile,
+                    s.assessed_on,
+                )
+                .where(new)
+                .order_by(s.row_no),
+            )
+        )
+        conn.execute(
+            insert(Assessment).from_select(
+                ["investor_id", "profile", "assessed_on", "lowest_category", "recorded_by", "recorded_at", "note"],
+                select(
+                    Investor.id,
+                    s.profile,
+                    s.assessed_on,
+                    s.lowest_category,
+                    bindparam("staff", self.actor.staff_id or None, type_=Integer),
+                    bindparam("now", self.now, type_=Assessment.__table__.c.recorded_at.type),
+                    bindparam("note", self._note(), type_=String),
+                )
+                .select_from(STAGE.join(Investor, Investor.account == s.account))
+                .where(new, s.profile.is_not(None))
+                .order_by(s.row_no),
+            )
+        )
+        stmt = select(STAGE, Investor.id.label("investor_id")).join(Investor, Investor.account == s.account).where(new)
+        done = 0
+        for page in self._pages(conn, stmt):
+            for r in page:
+                item = DiffItem("new", r.row_no, r.account, r.name, _new_changes(r, self.full_id))
+                if self.on_item:
+                    self.on_item(item)
+                facts: dict[str, object] = {
+                    "account": r.account,
+                    "class": r.investor_class,
+                    "lowest_category": bool(r.lowest_category),
+                    "special_attention": bool(r.special_attention),
+                    "source": "import",
+                    "file_sha256": self.result.sha256,
+                }
+                if r.profile is not None:
+                    facts["profile"] = RiskProfile(r.profile).code
+                    facts["assessed"] = r.assessed_on.isoformat()
+                self.ctx.audit(conn, self.actor, "client-added", investor_id=r.investor_id, facts=facts)
+            done += len(page)
+            self.tick("new", done)
+
+    def _note(self) -> str:
+        return f"import {self.result.file} sha256:{self.result.sha256[:16]}"
+
+    def write_changed(self, conn: Connection) -> None:
+        self._changed(conn, write=True)
+
+    def diff_only(self, conn: Connection) -> None:
+        if self.on_item is not None:
+            s = STAGE.c
+            for page in self._pages(conn, select(STAGE).where(s.status == "new")):
+                for r in page:
+                    self.on_item(DiffItem("new", r.row_no, r.account, r.name, _new_changes(r, self.full_id)))
+        self._changed(conn, write=False)
+
+    def _changed(self, conn: Connection, *, write: bool) -> None:
+        s, i = STAGE.c, Investor.__table__.c
+        stmt = (
+            select(
+                STAGE,
+                i.id.label("investor_id"),
+                i.name.label("old_name"),
+                i.id_number.label("old_id_number"),
+                i.investor_class.label("old_class"),
+                i.lowest_category.label("old_lowest"),
+                i.special_attention.label("old_special"),
+                i.current_profile.label("old_profile"),
+                i.current_assessed_on.label("old_assessed"),
+            )
+            .select_from(STAGE.join(Investor, Investor.account == s.account))
+            .where(s.status == "changed")
+        )
+        changed = 0
+        for page in self._pages(conn, stmt):
+            updates, assessments = [], []
+            for r in page:
+                changes = _changes(r)
+                if not changes:  # the SQL said "differs" only through a stale assessment date
+                    continue
+                changed += 1
+                shown = {
+                    k: (_mask(o), _mask(n)) if k == "id_number" and not self.full_id else (o, n)
+                    for k, (o, n) in changes.items()
+                }
+                if self.on_item:
+                    self.on_item(DiffItem("changed", r.row_no, r.account, r.name, shown))
+                if not write:
+                    continue
+                new_assessment = "profile" in changes or "assessed" in changes
+                updates.append(
+                    {
+                        "b_id": r.investor_id,
+                        "b_name": r.name,
+                        "b_class": r.investor_class,
+                        "b_lowest": bool(r.lowest_category),
+                        "b_special": bool(r.special_attention),
+                        "b_id_number": r.id_number or r.old_id_number,
+                        "b_birth": r.birth_date if r.id_number else None,
+                        "b_profile": r.profile if new_assessment else r.old_profile,
+                        "b_assessed": r.assessed_on if new_assessment else r.old_assessed,
+                    }
+                )
+                if new_assessment:
+                    assessments.append(
+                        {
+                            "investor_id": r.investor_id,
+                            "profile": r.profile,
+                            "assessed_on": r.assessed_on,
+                            "lowest_category": bool(r.lowest_category),
+                            "recorded_by": self.actor.staff_id or None,
+                            "recorded_at": self.now,
+                            "note": self._note(),
+                        }
+                    )
+                edits = {k: v for k, v in changes.items() if k not in ("profile", "assessed")}
+                facts: dict[str, object] = {
+                    "source": "import",
+                    "file_sha256": self.result.sha256,
+                    "changes": {
+                        k: {"old": _plain(o), "new": _plain(n)}
+                        for k, (o, n) in (
+                            (k, (_mask(o), _mask(n)) if k == "id_number" else (o, n)) for k, (o, n) in edits.items()
+                        )
+                    },
+                }
+                if new_assessment:
+                    facts["profile"] = RiskProfile(r.profile).code
+                    facts["assessed"] = r.assessed_on.isoformat()
+                    facts["lowest_category"] = bool(r.lowest_category)
+                action = "client-edited" if edits else "assessment"
+                self.ctx.audit(conn, self.actor, action, investor_id=r.investor_id, facts=facts)
+            if updates:
+                conn.execute(_UPDATE_INVESTOR, updates)
+            if assessments:
+                conn.execute(insert(Assessment), assessments)
+            self.tick("changed", changed)
+        self.result.changed = changed
+        # Rows the SQL flagged only for a stale date are unchanged after all.
+        flagged = conn.execute(select(func.count()).select_from(STAGE).where(s.status == "changed")).scalar_one()
+        self.result.unchanged += flagged - changed
+
+    # -- the report --------------------------------------------------------------------
+
+    def write_report(self, conn: Connection, out: Path) -> None:
+        problems = ([i.row, i.column, i.value, i.code, i.reason] for i in self.result.issues)
+        missing_stmt = (
+            select(Investor.account, Investor.name)
+            .where(_missing())
+            .order_by(Investor.account)
+            .execution_options(yield_per=BATCH)
+        )
+        try:
+            if out.suffix.lower() == ".xlsx":
+                _write_report_xlsx(out, self.result, problems, conn.execute(missing_stmt))
+            else:
+                raise InvalidInput("The report is an .xlsx file.")
+        except OSError as exc:
+            raise ServiceError(f"Cannot write the report {out}: {exc.strerror}; nothing was imported.") from exc
+
+
+def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[object]], missing: Any) -> None:
+    import openpyxl
+
+    workbook = openpyxl.Workbook(write_only=True)
+    summary = workbook.create_sheet("summary")
+    for key, value in (
+        ("file", result.file),
+        ("sha256", result.sha256),
+        ("dry run", "yes" if result.dry_run else "no"),
+        ("partial", "yes" if result.partial else "no"),
+        *result.counts().items(),
+    ):
+        summary.append([key, neutralise(value)])
+    sheet = workbook.create_sheet("problems")
+    sheet.append(["row", "column", "value", "code", "reason"])
+    for row in problems:
+        sheet.append([neutralise(v) for v in row])
+    gone = workbook.create_sheet("missing")
+    gone.append(["account", "name"])
+    for account, name in missing:
+        gone.append([neutralise(account), neutralise(name)])
+    workbook.save(out)
+
+
+_UPDATE_INVESTOR = (
+    update(Investor)
+    .where(Investor.id == bindparam("b_id"))
+    .values(
+        name=bindparam("b_name"),
+        investor_class=bindparam("b_class"),
+        lowest_category=bindparam("b_lowest"),
+        special_attention=bindparam("b_special"),
+        id_number=bindparam("b_id_number"),
+        birth_date=func.coalesce(bindparam("b_birth", type_=Date), Investor.birth_date),
+        current_profile=bindparam("b_profile"),
+        current_assessed_on=bindparam("b_assessed"),
+    )
+)
+
+
+def _mask(value: object) -> object:
+    return mask_id_number(value) if isinstance(value, str) else value
+
+
+def _missing() -> Any:
+    return not_(exists().where(STAGE.c.account == Investor.account))
+
+
+def _differs() -> Any:
+    s, i = STAGE.c, Investor.__table__.c
+    same_investor = Investor.account == s.account
+    return exists().where(
+        same_investor,
+        or_(
+            i.name != s.name,
+            i.investor_class != s.investor_class,
+            i.lowest_category != s.lowest_category,
+            i.special_attention != s.special_attention,
+            and_(s.id_number.is_not(None), i.id_number.is_(None)),
+            and_(
+                s.profile.is_not(None),
+                or_(
+                    i.current_assessed_on.is_(None),
+                    s.assessed_on > i.current_assessed_on,
+                    and_(s.assessed_on == i.current_assessed_on, s.profile != i.current_profile),
+                ),
+            ),
+        ),
+    )
+
+
+def _changes(r: Any) -> dict[str, tuple[object, object]]:
+    """Field -> (old, new) for one staged row against its client's record."""
+    changes: dict[str, tuple[object, object]] = {}
+    if r.name != r.old_name:
+        changes["name"] = (r.old_name, r.name)
+    if r.investor_class != r.old_class:
+        changes["class"] = (r.old_class, r.investor_class)
+    if bool(r.lowest_category) != bool(r.old_lowest):
+        changes["lowest_category"] = (bool(r.old_lowest), bool(r.lowest_category))
+    if bool(r.special_attention) != bool(r.old_special):
+        changes["special_attention"] = (bool(r.old_special), bool(r.special_attention))
+    if r.id_number and not r.old_id_number:
+        changes["id_number"] = (None, r.id_number)
+    if r.profile is not None and (r.old_assessed is None or r.assessed_on >= r.old_assessed):
+        if r.profile != r.old_profile:
+            old = RiskProfile(r.old_profile).code if r.old_profile else None
+            changes["profile"] = (old, RiskProfile(r.profile).code)
+        if r.assessed_on != r.old_assessed:
+            changes["assessed"] = (r.old_assessed, r.assessed_on)
+    return changes
+
+
+def _new_changes(r: Any, full_id: bool) -> dict[str, tuple[object, object]]:
+    record = {
+        "name": r.name,
+        "id_number": r.id_number if full_id else mask_id_number(r.id_number),
+        "class": r.investor_class,
+        "profile": RiskProfile(r.profile).code if r.profile is not None else None,
+        "assessed": r.assessed_on,
+        "lowest_category": bool(r.lowest_category),
+        "special_attention": bool(r.special_attention),
+    }
+    return {k: (None, v) for k, v in record.items() if v not in (None, False)}
+
+
+def _bad_row(number: int, account: str) -> dict[str, object]:
+    return {
+        "row_no": number,
+        "status": "bad",
+        "account": account[:64],
+        "name": None,
+        "id_number": None,
+        "birth_date": None,
+        "investor_class": None,
+        "profile": None,
+        "assessed_on": None,
+        "lowest_category": None,
+        "special_attention": None,
+    }
+
+
+def _stage_row(number: int, record: ClientRecord) -> dict[str, object]:
+    return {
+        "row_no": number,
+        "status": None,
+        "account": record.account,
+        "name": record.name,
+        "id_number": record.id_number,
+        "birth_date": record.birth_date,
+        "investor_class": record.investor_class.value,
+        "profile": int(record.profile) if record.profile is not None else None,
+        "assessed_on": record.assessed_on,
+        "lowest_category": record.lowest_category,
+        "special_attention": record.special_attention,
+    }
+
+
+__all__ = ["ClientImportService", "DiffItem", "ImportResult", "Preview", "Problem", "RowIssue", "load_mapping"]
