@@ -510,7 +510,7 @@ class _Run:
 
     def check_against_store(self, conn: Connection) -> None:
         s, i = STAGE.c, Investor.__table__.c
-        valid = s.status != "bad"
+        valid = s.status.is_(None)  # not yet classified, and not bad
         for field, code in (("account", "duplicate-account"), ("id_number", "duplicate-id")):
             column = s[field]
             dupes = select(column).where(column.is_not(None), column != "").group_by(column).having(func.count() > 1)

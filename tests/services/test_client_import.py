@@ -1,0 +1,351 @@
+"""Importing and re-syncing clients from core-system exports: validated like `investor add`,
+all or nothing by default, idempotent, audited per changed client."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlalchemy import func, select
+
+from suitcheck.domain.levels import InvestorClass, RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Actor, Services
+from suitcheck.services.client_import import DiffItem, ImportCancelled
+from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.store.models import Assessment, AuditEntry, Investor
+from tests.conftest import TODAY, add_client, staff
+from tests.services.clientfiles import HEADERS_EN, client_rows, make_id, write_csv, write_xlsx
+
+
+def counts(services: Services) -> tuple[int, int, int]:
+    with services.store.session(read_only=True) as s:
+        return (
+            s.execute(select(func.count()).select_from(Investor)).scalar_one(),
+            s.execute(select(func.count()).select_from(Assessment)).scalar_one(),
+            s.execute(select(func.count()).select_from(AuditEntry)).scalar_one(),
+        )
+
+
+def actions(services: Services, since: int) -> list[str]:
+    with services.store.session(read_only=True) as s:
+        return list(s.execute(select(AuditEntry.action).where(AuditEntry.seq > since).order_by(AuditEntry.seq)).scalars())
+
+
+def head(services: Services) -> int:
+    return counts(services)[2]
+
+
+@pytest.mark.parametrize(
+    ("suffix", "encoding"),
+    [(".csv", "utf-8"), (".csv", "utf-8-sig"), (".csv", "gbk"), (".csv", "gb18030"), (".xlsx", None)],
+)
+def test_each_encoding_and_format_imports_the_same_clients(
+    services: Services, compliance: Actor, tmp_path: Path, suffix: str, encoding: str | None
+) -> None:
+    rows = client_rows(5)
+    if encoding == "gb18030":
+        rows[0][1] = "𠀀𠀁"  # outside GBK: only GB18030 encodes it
+    path = tmp_path / f"clients{suffix}"
+    if suffix == ".csv":
+        assert encoding is not None
+        write_csv(path, rows, encoding=encoding)
+    else:
+        write_xlsx(path, rows)
+    result = services.client_files.import_clients(compliance, path)
+    assert (result.rows, result.new, result.invalid, result.written) == (5, 5, 0, True)
+    expected = {"utf-8": "utf-8", "utf-8-sig": "utf-8-sig", "gbk": "gbk", "gb18030": "gbk", None: None}[encoding]
+    assert result.encoding == expected
+    view = services.investors.get(compliance, "A000000")
+    assert view.name == rows[0][1]
+    assert view.profile is RiskProfile.C3 and view.assessed_on == dt.date(2026, 3, 2)
+    assert view.id_number == make_id(0)
+
+
+def test_xlsx_date_cells_number_cells_and_a_named_sheet(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    rows: list[list[object]] = [
+        [880001, "甲", make_id(1), "ordinary", "C2", dt.datetime(2026, 3, 2), "否", "否"],
+        [880002.0, "乙", None, "professional", None, None, False, True],
+        [880003, "丙", 1.10105198001010e17, "ordinary", "C1", 20260302, "是", "否"],  # ID typed as a number
+    ]
+    path = write_xlsx(tmp_path / "c.xlsx", rows, sheet="导出", extra_sheets=["说明"])
+    with pytest.raises(InvalidInput, match="no sheet 'x'.*导出, 说明"):
+        services.client_files.import_clients(compliance, path, sheet="x")
+    result = services.client_files.import_clients(compliance, path, sheet="导出", partial=True)
+    assert result.sheet == "导出"
+    assert [(i.row, i.field, i.code) for i in result.issues] == [(4, "id_number", "id-as-number")]
+    assert services.investors.get(compliance, "880001").assessed_on == dt.date(2026, 3, 2)
+    second = services.investors.get(compliance, "880002")
+    assert second.investor_class is InvestorClass.PROFESSIONAL and second.special_attention
+
+
+def test_english_headers_tabs_and_a_mapping_file(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "en.csv", client_rows(2), headers=HEADERS_EN, sep="\t")
+    assert services.client_files.import_clients(compliance, path).new == 2
+    odd = ["客户代码X", "户名", "证件号码", "投资者类别", "风险级别", "测评日期", "最低类别", "特别关注"]
+    path = write_csv(tmp_path / "odd.csv", client_rows(2, start=10), headers=odd)
+    with pytest.raises(InvalidInput, match="no column for: account, name"):
+        services.client_files.import_clients(compliance, path)
+    mapping = {"客户代码X": "account", "户名": "name", "风险级别": "profile"}
+    assert services.client_files.import_clients(compliance, path, mapping=mapping).new == 2
+
+
+def test_any_invalid_row_writes_nothing(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    rows = client_rows(4)
+    rows[2][4] = "C7"
+    path = write_csv(tmp_path / "c.csv", rows)
+    before = counts(services)
+    result = services.client_files.import_clients(compliance, path)
+    assert (result.written, result.exit_code, result.invalid, result.new) == (False, 2, 1, 3)
+    assert [(i.row, i.column, i.value, i.code) for i in result.issues] == [(4, "风险承受能力", "C7", "unknown-profile")]
+    assert counts(services) == before
+
+
+def test_partial_writes_the_valid_rows_and_reports_the_rest(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    rows = client_rows(4)
+    rows[1][2] = make_id(1)[:-1] + ("1" if make_id(1)[-1] != "1" else "2")  # wrong check character
+    path = write_csv(tmp_path / "c.csv", rows)
+    before = counts(services)
+    result = services.client_files.import_clients(compliance, path, partial=True)
+    assert (result.written, result.exit_code, result.new, result.invalid) == (True, 3, 3, 1)
+    issue = result.issues[0]
+    assert (issue.row, issue.field, issue.code) == (3, "id_number", "invalid-id")
+    assert issue.value.startswith("110105") and "19500101" not in issue.value  # masked
+    after = counts(services)
+    assert after[0] - before[0] == 3 and after[1] - before[1] == 3
+    # one entry per new client plus one for the import
+    assert actions(services, before[2]) == ["client-added"] * 3 + ["client-import"]
+
+
+def test_dry_run_writes_nothing_and_lists_the_diff(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    add_client(services, compliance, "A000000", RiskProfile.C2, days_ago=200, name="旧名字", id_number=make_id(0))
+    rows = client_rows(3)
+    rows[2][5] = "2099-01-01"
+    path = write_csv(tmp_path / "c.csv", rows)
+    before = counts(services)
+    items: list[DiffItem] = []
+    result = services.client_files.import_clients(compliance, path, dry_run=True, on_item=items.append)
+    assert counts(services) == before
+    assert (result.written, result.new, result.changed, result.unchanged, result.invalid) == (False, 1, 1, 0, 1)
+    assert result.exit_code == 2  # what the real run would do
+    by_kind = {i.kind: i for i in items}
+    assert by_kind["changed"].changes["name"] == ("旧名字", "客户0")
+    assert by_kind["changed"].changes["profile"] == ("C2", "C3")
+    assert by_kind["new"].account == "A000001"
+    assert [i.code for i in result.issues] == ["future-date"]
+
+
+def test_the_same_file_twice_changes_nothing(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    path = write_xlsx(tmp_path / "c.xlsx", client_rows(6))
+    services.client_files.import_clients(compliance, path)
+    before = counts(services)
+    result = services.client_files.import_clients(compliance, path)
+    assert (result.new, result.changed, result.unchanged) == (0, 0, 6)
+    after = counts(services)
+    assert after[:2] == before[:2]
+    assert actions(services, before[2]) == ["client-import"]
+
+
+def test_a_changed_profile_becomes_history_and_a_changed_name_an_audited_edit(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    services.client_files.import_clients(compliance, write_csv(tmp_path / "v1.csv", client_rows(3)))
+    rows = client_rows(3)
+    rows[0][4], rows[0][5] = "积极型", "2026/6/1"
+    rows[1][1] = "客户1改名"
+    rows[2][7] = "是"
+    start = head(services)
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "v2.csv", rows))
+    assert (result.changed, result.unchanged, result.new) == (3, 0, 0)
+    history = services.investors.history(compliance, "A000000")
+    assert [(h.profile, h.assessed_on) for h in history] == [
+        (RiskProfile.C3, dt.date(2026, 3, 2)),
+        (RiskProfile.C4, dt.date(2026, 6, 1)),
+    ]
+    assert services.investors.get(compliance, "A000000").profile is RiskProfile.C4
+    assert services.investors.get(compliance, "A000001").name == "客户1改名"
+    assert services.investors.get(compliance, "A000002").special_attention
+    entries = [e for e in services.audit.browse(compliance, limit=10) if e.seq > start]
+    assert sorted(e.action for e in entries) == ["assessment", "client-edited", "client-edited", "client-import"]
+    edit = next(e for e in entries if e.action == "client-edited" and e.client_account == "A000001")
+    assert '"name":{"new":"客户1改名","old":"客户1"}' in edit.facts
+    imported = next(e for e in entries if e.action == "client-import")
+    assert f'"sha256":"{result.sha256}"' in imported.facts and '"changed":3' in imported.facts
+    assert imported.staff == compliance.username
+    again = services.client_files.import_clients(compliance, tmp_path / "v2.csv")
+    assert (again.changed, again.unchanged) == (0, 3)
+
+
+def test_an_older_assessment_in_the_file_is_not_recorded(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    add_client(services, compliance, "A000000", RiskProfile.C4, days_ago=10, name="客户0", id_number=make_id(0))
+    path = write_csv(tmp_path / "old.csv", client_rows(1, assessed="2025-01-01"))
+    result = services.client_files.import_clients(compliance, path)
+    assert (result.changed, result.unchanged, result.stale) == (0, 1, 1)
+    assert len(services.investors.history(compliance, "A000000")) == 1
+
+
+def test_duplicates_in_the_file_are_invalid_rows(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    rows = client_rows(4)
+    rows[3][0] = rows[0][0]  # same account twice
+    rows[2][2] = rows[1][2]  # same ID number on two accounts
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "d.csv", rows), partial=True)
+    assert sorted((i.row, i.code) for i in result.issues) == [
+        (2, "duplicate-account"),
+        (3, "duplicate-id"),
+        (4, "duplicate-id"),
+        (5, "duplicate-account"),
+    ]
+    assert result.new == 0
+
+
+def test_an_id_number_of_another_account_is_reported_never_merged(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    add_client(services, compliance, "OLD1", RiskProfile.C3, id_number=make_id(0))
+    add_client(services, compliance, "A000001", RiskProfile.C3, name="客户1", id_number=make_id(500))
+    rows = client_rows(3)
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True)
+    assert sorted((i.row, i.code) for i in result.issues) == [(2, "id-on-other-account"), (3, "id-differs")]
+    assert result.issues[0].value == "110105" + "*" * 8 + make_id(0)[-4:]
+    assert services.investors.get(compliance, "OLD1").id_number == make_id(0)
+    with pytest.raises(Exception, match="No client"):
+        services.investors.get(compliance, "A000000")
+
+
+def test_the_import_never_lifts_the_lowest_category(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    add_client(services, compliance, "A000000", RiskProfile.C1, name="客户0", lowest_category=True)
+    rows = client_rows(1)
+    rows[0][4] = "C1"
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows))
+    assert [i.code for i in result.issues] == ["lowest-lift"] and not result.written
+    rows[0][6] = "是"
+    rows[0][3] = "专业投资者"
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows))
+    assert [i.code for i in result.issues] == ["professional-lowest"]
+    assert services.investors.get(compliance, "A000000").lowest_category
+
+
+def test_clients_missing_from_the_file_are_untouched_and_listed_in_the_report(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    add_client(services, compliance, "GONE1", RiskProfile.C5, name="不在文件里")
+    rows = client_rows(2)
+    rows[1][5] = "2026-02-30"
+    report = tmp_path / "report.xlsx"
+    result = services.client_files.import_clients(
+        compliance, write_csv(tmp_path / "c.csv", rows), partial=True, report=report
+    )
+    assert result.missing == 1
+    assert services.investors.get(compliance, "GONE1").profile is RiskProfile.C5
+    book = openpyxl.load_workbook(report, read_only=True)
+    problems = list(book["problems"].iter_rows(values_only=True))
+    assert problems == [("row", "column", "value", "code", "reason"), (3, "测评日期", "2026-02-30", "bad-date",
+                                                                       "is not a date (2026-03-02, 2026/3/2 or 20260302)")]
+    assert list(book["missing"].iter_rows(values_only=True)) == [("account", "name"), ("GONE1", "不在文件里")]
+    book.close()
+
+
+def test_cancel_rolls_everything_back(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", client_rows(12_000))
+    before = counts(services)
+    phases: list[str] = []
+
+    def cancel() -> bool:
+        return "new" in phases
+
+    with pytest.raises(ImportCancelled):
+        services.client_files.import_clients(
+            compliance, path, progress=lambda phase, n: phases.append(phase), cancelled=cancel
+        )
+    assert counts(services) == before
+    # the store is usable afterwards and the staging table is gone
+    assert services.client_files.import_clients(compliance, write_csv(tmp_path / "s.csv", client_rows(2))).new == 2
+
+
+def test_only_staff_who_edit_clients_may_import(services: Services, advisor: Actor, tmp_path: Path) -> None:
+    with pytest.raises(PermissionDenied):
+        services.client_files.import_clients(advisor, write_csv(tmp_path / "c.csv", client_rows(1)))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("c.txt", b"x", "are .csv or .xlsx"),
+        ("c.csv", b"", "empty"),
+        ("c.csv", b"\x00\x01\x02" * 50, "binary"),
+        ("c.csv", b"\xef\xbb\xbf\xff\xfe", "starts like utf-8-sig"),
+        ("c.xlsx", b"PK\x03\x04 not really", "not a readable XLSX"),
+        ("c.csv", "姓名,证件号码\n张三,1\n".encode(), "no column for: account"),
+    ],
+)
+def test_unusable_files_are_one_sentence(
+    services: Services, compliance: Actor, tmp_path: Path, name: str, content: bytes, message: str
+) -> None:
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InvalidInput, match=message):
+        services.client_files.import_clients(compliance, path)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_round_trip_is_lossless(services: Services, compliance: Actor, tmp_path: Path, suffix: str) -> None:
+    rows = client_rows(3)
+    rows[1][3], rows[1][4], rows[1][5] = "professional", "", ""
+    rows[2][6], rows[2][4] = "是", "C1"
+    rows[0][7] = "是"
+    services.client_files.import_clients(compliance, write_csv(tmp_path / "in.csv", rows))
+    add_client(services, compliance, "NOID", None, days_ago=None, name="没有证件")
+    out = tmp_path / f"out{suffix}"
+    assert services.client_files.export_clients(compliance, out) == 4
+    before = counts(services)
+    again = services.client_files.import_clients(compliance, out)
+    assert (again.unchanged, again.changed, again.new, again.invalid) == (4, 0, 0, 0)
+    assert counts(services)[:2] == before[:2]
+
+
+def test_export_masks_id_numbers_unless_the_role_may_see_them(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    services.client_files.import_clients(compliance, write_csv(tmp_path / "in.csv", client_rows(2)))
+    out = tmp_path / "masked.csv"
+    services.client_files.export_clients(advisor, out)
+    text = out.read_text(encoding="utf-8-sig")
+    assert make_id(0) not in text and make_id(0)[:6] + "********" + make_id(0)[-4:] in text
+    # a masked export read back changes no ID number
+    result = services.client_files.import_clients(compliance, out)
+    assert (result.unchanged, result.invalid) == (2, 0)
+    full = tmp_path / "full.csv"
+    services.client_files.export_clients(compliance, full)
+    assert make_id(0) in full.read_text(encoding="utf-8-sig")
+    assert "client-export" in actions(services, 0)
+
+
+def test_add_and_edit_obey_the_same_rules_as_the_import(services: Services, compliance: Actor) -> None:
+    with pytest.raises(InvalidInput, match="lowest risk-tolerance category has profile C1"):
+        add_client(services, compliance, "X1", RiskProfile.C3, lowest_category=True)
+    with pytest.raises(InvalidInput, match="cannot be a professional investor"):
+        add_client(services, compliance, "X2", None, days_ago=None, lowest_category=True,
+                   investor_class=InvestorClass.PROFESSIONAL)
+    add_client(services, compliance, "X3", RiskProfile.C1, lowest_category=True)
+    with pytest.raises(InvalidInput, match="cannot be a professional investor"):
+        services.investors.update(compliance, "X3", investor_class=InvestorClass.PROFESSIONAL)
+
+
+def test_today_is_not_the_future(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    rows = client_rows(1, assessed=TODAY.isoformat())
+    assert services.client_files.import_clients(compliance, write_csv(tmp_path / "t.csv", rows)).new == 1
+
+
+def test_a_second_staff_member_sees_the_import_under_their_own_name(
+    services: Services, tmp_path: Path
+) -> None:
+    other = staff(services, Role.COMPLIANCE, "second-compliance")
+    services.client_files.import_clients(other, write_csv(tmp_path / "c.csv", client_rows(1)))
+    entry = services.audit.browse(other, limit=1)[0]
+    assert (entry.action, entry.staff) == ("client-import", "second-compliance")
