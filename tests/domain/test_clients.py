@@ -96,8 +96,18 @@ def test_bad_mapping_files_say_why(text: str, message: str) -> None:
 
 @pytest.mark.parametrize(
     "value",
-    ["2026-03-02", "2026/3/2", "20260302", "2026.03.02", "2026年3月2日", " 2026-3-2 ", "２０２６-03-02", 20260302,
-     dt.datetime(2026, 3, 2, 0, 0), dt.date(2026, 3, 2)],
+    [
+        "2026-03-02",
+        "2026/3/2",
+        "20260302",
+        "2026.03.02",
+        "2026年3月2日",
+        " 2026-3-2 ",
+        "２０２６-03-02",
+        20260302,
+        dt.datetime(2026, 3, 2, 0, 0),
+        dt.date(2026, 3, 2),
+    ],
 )
 def test_dates_in_every_spelling_exports_use(value: object) -> None:
     assert parse_date(value) == dt.date(2026, 3, 2)
@@ -133,8 +143,15 @@ def test_a_full_row_in_chinese_spellings() -> None:
         TODAY,
     )
     assert record == ClientRecord(
-        "880001", "张三", number, dt.date(1990, 1, 1), InvestorClass.ORDINARY, RiskProfile.C3,
-        dt.date(2026, 3, 2), False, True,
+        "880001",
+        "张三",
+        number,
+        dt.date(1990, 1, 1),
+        InvestorClass.ORDINARY,
+        RiskProfile.C3,
+        dt.date(2026, 3, 2),
+        False,
+        True,
     )
 
 

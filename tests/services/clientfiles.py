@@ -26,15 +26,25 @@ def client_rows(count: int, start: int = 0, assessed: str = "2026-03-02") -> lis
     ]
 
 
-def write_csv(path: Path, rows: Sequence[Sequence[object]], headers: Sequence[str] = HEADERS_ZH,
-              encoding: str = "utf-8", sep: str = ",") -> Path:
+def write_csv(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    headers: Sequence[str] = HEADERS_ZH,
+    encoding: str = "utf-8",
+    sep: str = ",",
+) -> Path:
     lines = [sep.join(headers)] + [sep.join("" if v is None else str(v) for v in row) for row in rows]
     path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
     return path
 
 
-def write_xlsx(path: Path, rows: Sequence[Sequence[object]], headers: Sequence[str] = HEADERS_ZH,
-               sheet: str = "客户", extra_sheets: Sequence[str] = ()) -> Path:
+def write_xlsx(
+    path: Path,
+    rows: Sequence[Sequence[object]],
+    headers: Sequence[str] = HEADERS_ZH,
+    sheet: str = "客户",
+    extra_sheets: Sequence[str] = (),
+) -> Path:
     import openpyxl
 
     workbook = openpyxl.Workbook()

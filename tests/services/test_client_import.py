@@ -31,7 +31,9 @@ def counts(services: Services) -> tuple[int, int, int]:
 
 def actions(services: Services, since: int) -> list[str]:
     with services.store.session(read_only=True) as s:
-        return list(s.execute(select(AuditEntry.action).where(AuditEntry.seq > since).order_by(AuditEntry.seq)).scalars())
+        return list(
+            s.execute(select(AuditEntry.action).where(AuditEntry.seq > since).order_by(AuditEntry.seq)).scalars()
+        )
 
 
 def head(services: Services) -> int:
@@ -180,9 +182,7 @@ def test_a_changed_profile_becomes_history_and_a_changed_name_an_audited_edit(
     assert (again.changed, again.unchanged) == (0, 3)
 
 
-def test_an_older_assessment_in_the_file_is_not_recorded(
-    services: Services, compliance: Actor, tmp_path: Path
-) -> None:
+def test_an_older_assessment_in_the_file_is_not_recorded(services: Services, compliance: Actor, tmp_path: Path) -> None:
     add_client(services, compliance, "A000000", RiskProfile.C4, days_ago=10, name="客户0", id_number=make_id(0))
     path = write_csv(tmp_path / "old.csv", client_rows(1, assessed="2025-01-01"))
     result = services.client_files.import_clients(compliance, path)
@@ -245,8 +245,10 @@ def test_clients_missing_from_the_file_are_untouched_and_listed_in_the_report(
     assert services.investors.get(compliance, "GONE1").profile is RiskProfile.C5
     book = openpyxl.load_workbook(report, read_only=True)
     problems = list(book["problems"].iter_rows(values_only=True))
-    assert problems == [("row", "column", "value", "code", "reason"), (3, "测评日期", "2026-02-30", "bad-date",
-                                                                       "is not a date (2026-03-02, 2026/3/2 or 20260302)")]
+    assert problems == [
+        ("row", "column", "value", "code", "reason"),
+        (3, "测评日期", "2026-02-30", "bad-date", "is not a date (2026-03-02, 2026/3/2 or 20260302)"),
+    ]
     assert list(book["missing"].iter_rows(values_only=True)) == [("account", "name"), ("GONE1", "不在文件里")]
     book.close()
 
@@ -330,8 +332,15 @@ def test_add_and_edit_obey_the_same_rules_as_the_import(services: Services, comp
     with pytest.raises(InvalidInput, match="lowest risk-tolerance category has profile C1"):
         add_client(services, compliance, "X1", RiskProfile.C3, lowest_category=True)
     with pytest.raises(InvalidInput, match="cannot be a professional investor"):
-        add_client(services, compliance, "X2", None, days_ago=None, lowest_category=True,
-                   investor_class=InvestorClass.PROFESSIONAL)
+        add_client(
+            services,
+            compliance,
+            "X2",
+            None,
+            days_ago=None,
+            lowest_category=True,
+            investor_class=InvestorClass.PROFESSIONAL,
+        )
     add_client(services, compliance, "X3", RiskProfile.C1, lowest_category=True)
     with pytest.raises(InvalidInput, match="cannot be a professional investor"):
         services.investors.update(compliance, "X3", investor_class=InvestorClass.PROFESSIONAL)
@@ -342,9 +351,7 @@ def test_today_is_not_the_future(services: Services, compliance: Actor, tmp_path
     assert services.client_files.import_clients(compliance, write_csv(tmp_path / "t.csv", rows)).new == 1
 
 
-def test_a_second_staff_member_sees_the_import_under_their_own_name(
-    services: Services, tmp_path: Path
-) -> None:
+def test_a_second_staff_member_sees_the_import_under_their_own_name(services: Services, tmp_path: Path) -> None:
     other = staff(services, Role.COMPLIANCE, "second-compliance")
     services.client_files.import_clients(other, write_csv(tmp_path / "c.csv", client_rows(1)))
     entry = services.audit.browse(other, limit=1)[0]
