@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from pathlib import Path
 
 from sqlalchemy import insert, text
 
@@ -171,3 +172,27 @@ def audit_chain(store: Store, count: int, batch: int = 20_000) -> None:
                 rows = []
         if rows:
             conn.execute(insert(AuditEntry.__table__), rows)
+
+
+def client_file(path: Path, count: int, seed: int = 3, changed_every: int = 0) -> None:
+    """A core-system client export (CSV, UTF-8 with BOM, Chinese headers) with valid, unique
+    ID numbers; `changed_every=k` gives every k-th client a later assessment (a re-sync)."""
+    from stdnum.cn import ric
+
+    rng = random.Random(seed)
+    today = dt.date.today()
+    profiles = ["保守型", "谨慎型", "稳健型", "积极型", "激进型"]
+    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+        handle.write("资金账号,客户姓名,证件号码,投资者类别,风险承受能力,测评日期,最低类别,特别关注\n")
+        for n in range(count):
+            born = dt.date(1940, 1, 1) + dt.timedelta(days=n // 1000)
+            body = f"110105{born:%Y%m%d}{n % 1000:03d}"
+            number = body + ric.calc_check_digit(body + "0")
+            assessed = today - dt.timedelta(days=rng.randint(30, 700))
+            profile = rng.randint(1, 5)
+            if changed_every and n % changed_every == 0:
+                assessed, profile = today - dt.timedelta(days=1), (profile % 5) + 1
+            name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+            handle.write(
+                f"C{n:09d},{name},{number},普通投资者,{profiles[profile - 1]},{assessed:%Y/%m/%d},否,否\n"
+            )

@@ -270,12 +270,90 @@ def bench_audit(folder: Path, scale: float) -> None:
     services.close()
 
 
+def bench_client_import(folder: Path, scale: float) -> None:
+    """Import a core-system export through the real command (its own process, so its peak
+    memory is measured alone), against a plain executemany of the same rows."""
+    import csv
+    import resource
+    import subprocess
+
+    n = max(1000, int(1_000_000 * scale))
+    services = fresh(folder, "clients")
+    db = str(services.store.url.database)
+    services.close()
+    first, resync = folder / "clients.csv", folder / "clients-resync.csv"
+    generate.client_file(first, n)
+    generate.client_file(resync, n, changed_every=10)
+    env = {**os.environ, "SUITCHECK_PASSWORD": "bench-pass", "SUITCHECK_LOG_DIR": str(folder / "log")}
+
+    def run(path: Path) -> tuple[float, int]:
+        start = time.perf_counter()
+        result = subprocess.run(
+            [sys.executable, "-m", "suitcheck", "investor", "import", str(path), "--db", db, "--user", "bench"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - start
+        assert result.returncode == 0, result.stderr
+        print("   ", result.stdout.strip().splitlines()[-2], flush=True)
+        return elapsed, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+
+    # The baseline: the same rows, read with csv and written with one executemany into the
+    # investor table of an empty store file with the same settings (no checks, no audit).
+    scratch = fresh(folder, "scratch")
+    scratch_db = str(scratch.store.url.database)
+    scratch.close()
+
+    def plain() -> None:
+        conn = sqlite3.connect(scratch_db, isolation_level=None)
+        conn.execute("PRAGMA synchronous=FULL")
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("BEGIN IMMEDIATE")
+        with first.open(encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle)
+            next(reader)
+            conn.executemany(
+                "INSERT INTO investor (account, name, id_number, investor_class, lowest_category, "
+                "special_attention, created_at, current_profile, current_assessed_on) "
+                "VALUES (?, ?, ?, 'ordinary', 0, 0, '2026-01-01 00:00:00', 3, ?)",
+                ((r[0], r[1], r[2], r[5]) for r in reader),
+            )
+        conn.execute("ROLLBACK")
+        conn.close()
+
+    baseline = best_of(plain, 1)
+    new_s, rss = run(first)
+    report(
+        "client import, all new",
+        new_s,
+        baseline,
+        f"{n:,} rows in {new_s:.1f} s (one audit entry per new client: {n:,} entries), peak RSS {rss} MB; "
+        f"plain executemany {baseline:.1f} s",
+    )
+    same_s, rss = run(first)
+    report(
+        "client import, same file again",
+        same_s,
+        baseline,
+        f"{n:,} rows unchanged in {same_s:.1f} s, peak RSS {rss} MB",
+    )
+    resync_s, rss = run(resync)
+    report(
+        "client import, 10% re-assessed",
+        resync_s,
+        baseline,
+        f"{n:,} rows, {n // 10:,} new assessments (+ audit entries) in {resync_s:.1f} s, peak RSS {rss} MB",
+    )
+
+
 BENCHES = {
     "eligible": bench_eligible,
     "search": bench_search,
     "gui": bench_gui_search,
     "import": bench_import,
     "audit": bench_audit,
+    "clients": bench_client_import,
 }
 
 

@@ -170,7 +170,8 @@ def cell_text(value: object) -> str:
 
 def _folded(value: object) -> str:
     # NFKC so full-width digits and letters read as their ASCII forms (２０２６ -> 2026).
-    return unicodedata.normalize("NFKC", cell_text(value)).strip()
+    text = cell_text(value)
+    return text if text.isascii() else unicodedata.normalize("NFKC", text).strip()
 
 
 def parse_date(value: object) -> dt.date:
@@ -179,7 +180,11 @@ def parse_date(value: object) -> dt.date:
         return value.date()
     if isinstance(value, dt.date):
         return value
-    text = _folded(value)
+    return _date_text(_folded(value))
+
+
+@functools.lru_cache(maxsize=8192)  # a file has few distinct dates and many rows
+def _date_text(text: str) -> dt.date:
     match = _DATE.match(text) or _COMPACT_DATE.match(text)
     if not match:
         raise ValueError(text)
@@ -195,7 +200,12 @@ def parse_flag(value: object) -> bool:
     """是/否, yes/no, true/false, 1/0, Y/N; an empty cell is no."""
     if isinstance(value, bool):
         return value
-    key = _folded(value).casefold()
+    return _flag_text(value if isinstance(value, str) else cell_text(value))
+
+
+@functools.lru_cache(maxsize=256)
+def _flag_text(text: str) -> bool:
+    key = _folded(text).casefold()
     if key in _YES:
         return True
     if key in _NO:

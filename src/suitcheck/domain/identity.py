@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from stdnum import exceptions as stdnum_errors
@@ -28,13 +29,45 @@ def normalize_id_number(text: str) -> str:
         _legacy_birth_date(compact)
         return compact
     try:
-        return str(ric.validate(compact))
+        return _validate_18(compact)
     except stdnum_errors.InvalidChecksum as exc:
         raise InvalidIdNumberError("the ID number's check character is wrong") from exc
     except stdnum_errors.InvalidLength as exc:
         raise InvalidIdNumberError("an ID number has 18 characters (or 15 digits)") from exc
     except stdnum_errors.ValidationError as exc:
         raise InvalidIdNumberError("the ID number has an invalid birth date or area") from exc
+
+
+def _validate_18(number: str) -> str:
+    """What `ric.validate` checks, in its order, with the area look-up cached.
+
+    `ric.validate` re-cleans the number for every part and searches its area database
+    each time; a client file of a million rows spent most of its time there. The area
+    answer depends only on the 6-digit area and the birth year, so it is asked once per pair."""
+    if len(number) != 18:
+        raise stdnum_errors.InvalidLength()
+    if not number[:-1].isdigit() or not number[:-1].isascii():
+        raise stdnum_errors.InvalidFormat()
+    if number[-1] != ric.calc_check_digit(number):
+        raise stdnum_errors.InvalidChecksum()
+    try:  # as ric.get_birth_date, without its repeated clean-up of the number
+        born = dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError as exc:
+        raise stdnum_errors.InvalidComponent() from exc
+    if not _area_known(number[:6], born.year):
+        raise stdnum_errors.InvalidComponent()
+    return number
+
+
+@functools.lru_cache(maxsize=65536)
+def _area_known(area: str, year: int) -> bool:
+    try:
+        ric.get_birth_place(f"{area}{year:04d}0101000")  # the library's own look-up and year rules
+    except (stdnum_errors.ValidationError, KeyError):
+        # KeyError: python-stdnum (2.x) fails so on areas its database lists without a
+        # county, e.g. 110100; such a code names no place of residence, so it is not valid.
+        return False
+    return True
 
 
 def _legacy_birth_date(number: str) -> dt.date:
@@ -49,7 +82,7 @@ def birth_date(number: str) -> dt.date:
     """The birth date encoded in a normalised ID number."""
     if len(number) == 15:
         return _legacy_birth_date(number)
-    return ric.get_birth_date(number)
+    return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))  # as ric.get_birth_date
 
 
 def mask_id_number(number: str | None) -> str | None:
