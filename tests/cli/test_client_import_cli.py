@@ -1,0 +1,173 @@
+"""`investor import` and `investor export` as a firm's IT would run them: exit codes, text,
+JSON, the report file, one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.cli.test_cli import assert_clean_error, run
+from tests.services.clientfiles import HEADERS_EN, client_rows, make_id, write_csv
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("cli-import") / "demo.db"
+    result = run("seed-demo", db=db, password=None, env=_env(db))
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def _env(db: Path) -> dict[str, str]:
+    return {"SUITCHECK_AUDIT_KEY": str(db.parent / "audit.key"), "SUITCHECK_LOG_DIR": str(db.parent / "log")}
+
+
+@pytest.fixture
+def store(seeded: Path, tmp_path: Path) -> Path:
+    """A private copy of the seeded demo store (and its key) for each test."""
+    db = tmp_path / "demo.db"
+    shutil.copy(seeded, db)
+    shutil.copy(seeded.parent / "audit.key", tmp_path / "audit.key")
+    return db
+
+
+def cli(store: Path, *args: str, user: str = "demo-compliance") -> tuple[int, str, str]:
+    result = run(*args, "--user", user, db=store, env=_env(store))
+    assert "Traceback" not in result.stderr
+    return result.returncode, result.stdout, result.stderr
+
+
+def test_import_exit_codes_all_or_nothing_then_partial_then_idempotent(store: Path, tmp_path: Path) -> None:
+    rows = client_rows(3)
+    rows[1][5] = "2026-13-01"
+    path = write_csv(tmp_path / "clients.csv", rows, encoding="gbk")
+
+    code, out, err = cli(store, "investor", "import", str(path))
+    assert code == 2
+    assert "row 3" in out and "测评日期" in out and "is not a date" in out
+    assert err.strip() == (
+        "suitcheck: 1 rows are invalid, so nothing was imported (fix them, or import the valid rows with --partial)."
+    )
+    code, out, _ = cli(store, "investor", "list", "A00000")
+    assert "No clients found." in out
+
+    code, out, _ = cli(store, "investor", "import", str(path), "--partial")
+    assert code == 3 and "2 new" in out and "Imported. 1 invalid rows were skipped." in out
+    assert "(csv, gbk," in out
+
+    rows[1][5] = "2026/3/2"
+    write_csv(path, rows, encoding="gbk")
+    code, out, _ = cli(store, "investor", "import", str(path))
+    assert code == 0 and "1 new, 0 changed, 2 unchanged, 0 invalid" in out
+    code, out, _ = cli(store, "investor", "import", str(path))
+    assert code == 0 and "0 new, 0 changed, 3 unchanged" in out
+
+
+def test_dry_run_prints_the_diff_field_by_field(store: Path, tmp_path: Path) -> None:
+    rows = client_rows(1)
+    rows[0][0] = "880001"  # a demo client: name, ID and assessment differ
+    rows[0][2] = ""
+    rows[0][5] = "2026-11-01"
+    path = write_csv(tmp_path / "c.csv", rows + client_rows(1, start=5), headers=HEADERS_EN)
+    code, out, _ = cli(store, "investor", "import", str(path), "--dry-run")
+    assert code == 0, out
+    lines = out.splitlines()
+    changed = next(ln for ln in lines if ln.startswith("changed"))
+    assert "880001" in changed and "name 林晓梅 -> 客户0" in changed and "profile C1 -> C3" in changed
+    new = next(ln for ln in lines if ln.startswith("new"))
+    assert "A000005" in new and "id_number" in new and make_id(5) in new  # compliance may see full numbers
+    assert "Dry run: nothing was written." in out
+    code, out, _ = cli(store, "investor", "show", "880001")
+    assert "林晓梅" in out
+
+
+def test_json_and_the_xlsx_report(store: Path, tmp_path: Path) -> None:
+    rows = client_rows(2)
+    rows[1][2] = "110105195001011230"  # wrong check character
+    path = write_csv(tmp_path / "c.csv", rows)
+    report = tmp_path / "report.xlsx"
+    code, out, _ = cli(store, "investor", "import", str(path), "--partial", "--json", "--report", str(report))
+    assert code == 3
+    data = json.loads(out)
+    assert data["new"] == 1 and data["invalid"] == 1 and data["written"] is True
+    assert data["missing"] == 12  # every demo client: untouched, listed in the report
+    (issue,) = data["issues"]
+    assert issue == {
+        "row": 3,
+        "column": "证件号码",
+        "field": "id_number",
+        "code": "invalid-id",
+        "value": "110105********1230",
+        "reason": "is not a valid ID number",
+    }
+    book = openpyxl.load_workbook(report, read_only=True)
+    assert list(book["problems"].iter_rows(values_only=True))[1][:2] == (3, "证件号码")
+    assert len(list(book["missing"].iter_rows(values_only=True))) == 13
+    book.close()
+
+
+def test_mapping_file_and_sheet_option(store: Path, tmp_path: Path) -> None:
+    odd = ["客户代码X", "户名", "证件号码", "投资者类别", "风险级别", "测评日期", "最低类别", "特别关注"]
+    path = write_csv(tmp_path / "odd.csv", client_rows(2), headers=odd)
+    mapping = tmp_path / "mapping.toml"
+    mapping.write_text('[columns]\n"客户代码X" = "account"\n"户名" = "name"\n"风险级别" = "profile"\n', "utf-8")
+    code, out, _ = cli(store, "investor", "import", str(path), "--mapping", str(mapping))
+    assert code == 0 and "2 new" in out
+    mapping.write_text('[columns]\n"户名" = "nickname"\n', "utf-8")
+    result = run(
+        "investor",
+        "import",
+        str(path),
+        "--mapping",
+        str(mapping),
+        "--user",
+        "demo-compliance",
+        db=store,
+        env=_env(store),
+    )
+    assert_clean_error(result, 2)
+    assert "not one of" in result.stderr
+    result = run(
+        "investor", "import", str(path), "--sheet", "x", "--user", "demo-compliance", db=store, env=_env(store)
+    )
+    assert_clean_error(result, 2)
+
+
+@pytest.mark.parametrize(
+    ("args", "code"),
+    [
+        (["investor", "import", "/nonexistent/clients.csv"], 2),
+        (["investor", "import", "README.md"], 2),
+        (["investor", "export", "--out", "clients.pdf"], 2),
+    ],
+)
+def test_errors_are_one_sentence(store: Path, args: list[str], code: int) -> None:
+    result = run(*args, "--user", "demo-compliance", db=store, env=_env(store))
+    assert_clean_error(result, code)
+
+
+def test_advisors_may_not_import(store: Path, tmp_path: Path) -> None:
+    path = write_csv(tmp_path / "c.csv", client_rows(1))
+    result = run("investor", "import", str(path), "--user", "demo-advisor", db=store, env=_env(store))
+    assert_clean_error(result, 1)
+
+
+def test_export_then_import_is_a_lossless_round_trip(store: Path, tmp_path: Path) -> None:
+    """XLSX here; the service tests do both formats."""
+    suffix = ".xlsx"
+    out = tmp_path / f"clients{suffix}"
+    code, text, _ = cli(store, "investor", "export", "--out", str(out))
+    assert code == 0 and "12 clients written" in text
+    code, text, _ = cli(store, "investor", "import", str(out))
+    assert code == 0 and "0 new, 0 changed, 12 unchanged, 0 invalid" in text
+    masked = tmp_path / f"masked{suffix}"
+    code, text, _ = cli(store, "investor", "export", "--out", str(masked), user="demo-advisor")
+    assert code == 0
+    book = openpyxl.load_workbook(masked, read_only=True)
+    numbers = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]  # type: ignore[union-attr]
+    book.close()
+    assert all("********" in n for n in numbers if n) and "11010519920312100X" not in numbers
