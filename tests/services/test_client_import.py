@@ -182,6 +182,20 @@ def test_a_changed_profile_becomes_history_and_a_changed_name_an_audited_edit(
     assert (again.changed, again.unchanged) == (0, 3)
 
 
+def test_an_imported_assessment_does_not_clear_a_changed_situation(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    services.client_files.import_clients(compliance, write_csv(tmp_path / "v1.csv", client_rows(1)))
+    services.investors.mark_reassessment_due(compliance, "A000000", "客户退休，收入变化")
+    rows = client_rows(1, assessed="2026-06-01")
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "v2.csv", rows))
+    assert result.changed == 1
+    view = services.investors.get(compliance, "A000000")
+    assert view.assessed_on == dt.date(2026, 6, 1) and view.reassessment_due
+    entry = services.audit.browse(compliance, limit=2)[1]
+    assert entry.action == "assessment" and '"reassessment_due_kept":true' in entry.facts
+
+
 def test_an_older_assessment_in_the_file_is_not_recorded(services: Services, compliance: Actor, tmp_path: Path) -> None:
     add_client(services, compliance, "A000000", RiskProfile.C4, days_ago=10, name="客户0", id_number=make_id(0))
     path = write_csv(tmp_path / "old.csv", client_rows(1, assessed="2025-01-01"))

@@ -53,6 +53,7 @@ from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission, may
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
+from suitcheck.privatefs import open_private, touch_private
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.store.models import Assessment, Investor
@@ -388,7 +389,7 @@ def _write_table(
     """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX, streamed."""
     count = 0
     if out.suffix.lower() == ".csv":
-        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+        with open_private(out, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(headers)
             for row in rows:
@@ -407,7 +408,7 @@ def _write_table(
         count += 1
         if progress and count % BATCH == 0:
             progress("export", count)
-    workbook.save(out)
+    workbook.save(touch_private(out))  # client data: the owner's alone
     return count
 
 
@@ -686,6 +687,7 @@ class _Run:
                 i.special_attention.label("old_special"),
                 i.current_profile.label("old_profile"),
                 i.current_assessed_on.label("old_assessed"),
+                i.reassessment_due.label("old_due"),
             )
             .select_from(STAGE.join(Investor, Investor.account == s.account))
             .where(s.status == "changed")
@@ -747,6 +749,12 @@ class _Run:
                     facts["profile"] = RiskProfile(r.profile).code
                     facts["assessed"] = r.assessed_on.isoformat()
                     facts["lowest_category"] = bool(r.lowest_category)
+                    facts["method"] = "imported"
+                    facts["note"] = self._note()
+                    if r.old_due:
+                        # The file cannot say whether this assessment followed the change in
+                        # the client's situation: staff clear that by assessing (fail closed).
+                        facts["reassessment_due_kept"] = True
                 action = "client-edited" if edits else "assessment"
                 self.ctx.audit(conn, self.actor, action, investor_id=r.investor_id, facts=facts)
                 if changed % TICK == 0:
@@ -801,7 +809,7 @@ def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[
     gone.append(["account", "name"])
     for account, name in missing:
         gone.append([neutralise(account), neutralise(name)])
-    workbook.save(out)
+    workbook.save(touch_private(out))
 
 
 _UPDATE_INVESTOR = (
