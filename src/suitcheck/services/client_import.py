@@ -8,6 +8,7 @@ import csv
 import dataclasses
 import datetime as dt
 import logging
+import operator
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -496,9 +497,14 @@ class _Run:
         sql = f"INSERT INTO {STAGE.name} ({', '.join(c.name for c in STAGE.columns)}) VALUES ({', '.join([mark] * len(STAGE.columns))})"  # noqa: E501
         conv = _sqlite_values if sqlite else tuple
         rows = 0
+        fields = [field for field, _ in cols]
+        indexes = [i for _, i in cols]
+        width = max(indexes) + 1
+        pick = operator.itemgetter(*indexes)  # two or more columns (account, name): a tuple
         for number, cells in self.table.rows():
             rows += 1
-            values = {field: cells[i] if i < len(cells) else None for field, i in cols}
+            got = pick(cells) if len(cells) >= width else tuple(cells[i] if i < len(cells) else None for i in indexes)
+            values = dict(zip(fields, got, strict=True))
             parsed = parse_row(values, self.today)
             if isinstance(parsed, list):
                 for problem in parsed:
