@@ -14,7 +14,7 @@ from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.client_import import DiffItem, ImportCancelled
-from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.services.errors import InvalidInput, PermissionDenied, ServiceError
 from suitcheck.store.models import Assessment, AuditEntry, Investor
 from tests.conftest import TODAY, add_client, staff
 from tests.services.clientfiles import HEADERS_EN, client_rows, make_id, write_csv, write_xlsx
@@ -265,6 +265,18 @@ def test_clients_missing_from_the_file_are_untouched_and_listed_in_the_report(
     ]
     assert list(book["missing"].iter_rows(values_only=True)) == [("account", "name"), ("GONE1", "不在文件里")]
     book.close()
+
+
+def test_a_report_that_cannot_be_written_imports_nothing(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    path = write_csv(tmp_path / "c.csv", client_rows(2))
+    before = counts(services)
+    with pytest.raises(InvalidInput, match="an .xlsx file"):
+        services.client_files.import_clients(compliance, path, report=tmp_path / "r.csv")
+    with pytest.raises(ServiceError, match="Cannot write the report .*nothing was imported"):
+        services.client_files.import_clients(compliance, path, report=path / "r.xlsx")  # its folder is a file
+    assert counts(services) == before
 
 
 def test_cancel_rolls_everything_back(services: Services, compliance: Actor, tmp_path: Path) -> None:

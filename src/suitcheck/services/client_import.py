@@ -295,6 +295,8 @@ class ClientImportService:
         `on_item` receives every new and changed client as it is found (the dry-run diff);
         `progress(phase, rows)` reports work done; `cancelled()` true rolls everything back."""
         self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        if report is not None and report.suffix.lower() != ".xlsx":
+            raise InvalidInput("The report is an .xlsx file (for example --report import-report.xlsx).")
         today, now = self._ctx.today(), self._ctx.now()
         full_id = may(actor.role, Permission.SEE_FULL_ID)
         with _open(path, sheet) as table:
@@ -401,6 +403,7 @@ def _write_table(
         return count
     import openpyxl
 
+    touch_private(out)  # client data: the owner's alone; fails before openpyxl starts
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("clients")
     sheet.append(list(headers))
@@ -409,7 +412,7 @@ def _write_table(
         count += 1
         if progress and count % BATCH == 0:
             progress("export", count)
-    workbook.save(touch_private(out))  # client data: the owner's alone
+    workbook.save(out)
     return count
 
 
@@ -786,10 +789,7 @@ class _Run:
             .execution_options(yield_per=BATCH)
         )
         try:
-            if out.suffix.lower() == ".xlsx":
-                _write_report_xlsx(out, self.result, problems, conn.execute(missing_stmt))
-            else:
-                raise InvalidInput("The report is an .xlsx file.")
+            _write_report_xlsx(out, self.result, problems, conn.execute(missing_stmt))
         except OSError as exc:
             raise ServiceError(f"Cannot write the report {out}: {exc.strerror}; nothing was imported.") from exc
 
@@ -797,6 +797,7 @@ class _Run:
 def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[object]], missing: Any) -> None:
     import openpyxl
 
+    touch_private(out)  # fails here, before openpyxl holds open sheets, when it cannot be written
     workbook = openpyxl.Workbook(write_only=True)
     summary = workbook.create_sheet("summary")
     for key, value in (
@@ -815,7 +816,7 @@ def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[
     gone.append(["account", "name"])
     for account, name in missing:
         gone.append([neutralise(account), neutralise(name)])
-    workbook.save(touch_private(out))
+    workbook.save(out)
 
 
 _UPDATE_INVESTOR = (
