@@ -239,3 +239,61 @@ def test_version_lists_libraries() -> None:
     out = run("--version").stdout
     for name in ("suitcheck", "SQLAlchemy", "SQLite", "PySide6", "Qt"):
         assert name in out
+
+
+def test_lowest_category_professional_is_refused_by_the_cli(demo_env: Path) -> None:
+    """The hostile user's first try: `investor add --class professional --lowest-category`."""
+    user = ("--user", "demo-compliance")
+    added = run(
+        "investor",
+        "add",
+        "--account",
+        "LCP1",
+        "--name",
+        "试探",
+        "--class",
+        "professional",
+        "--lowest-category",
+        *user,
+        db=demo_env,
+    )
+    assert_clean_error(added, 2)
+    assert "lowest risk-tolerance category cannot be a professional" in added.stderr
+    c4 = run(
+        "investor",
+        "add",
+        "--account",
+        "LCP2",
+        "--name",
+        "试探",
+        "--profile",
+        "C4",
+        "--assessed",
+        "2025-01-02",
+        "--lowest-category",
+        *user,
+        db=demo_env,
+    )
+    assert_clean_error(c4, 2)
+    assert "has risk profile C1, not C4" in c4.stderr
+    ok = run(
+        "investor",
+        "add",
+        "--account",
+        "LCP3",
+        "--name",
+        "试探",
+        "--profile",
+        "C1",
+        "--assessed",
+        "2025-01-02",
+        "--lowest-category",
+        *user,
+        db=demo_env,
+    )
+    assert ok.returncode == 0, ok.stderr
+    edit = run("investor", "edit", "LCP3", "--class", "professional", *user, db=demo_env)
+    assert_clean_error(edit, 2)
+    assert "must first lift the lowest-category flag" in edit.stderr
+    shown = json.loads(run("investor", "show", "LCP3", "--json", *user, db=demo_env).stdout)
+    assert (shown["class"], shown["lowest_category"]) == ("ordinary", True)

@@ -13,10 +13,12 @@ from suitcheck.domain.decision import (
     InvestorFacts,
     Outcome,
     Reason,
+    RecordConflict,
     ReportFacts,
     assessment_state,
     decide,
     eligibility_bounds,
+    record_conflicts,
 )
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
@@ -136,6 +138,51 @@ def test_lowest_category_never_gets_above_r1(policy: Policy) -> None:
             assert Reason.LOWEST_CATEGORY in decision.reasons
 
 
+@pytest.mark.parametrize("policy", [POLICY, ESCALATING])
+@pytest.mark.parametrize("cls", list(InvestorClass))
+def test_lowest_category_wins_over_every_class(policy: Policy, cls: InvestorClass) -> None:
+    """A professional in the lowest category (data that should never exist, e.g. an old
+    record or a hand-edited store) still gets nothing above R1."""
+    facts = InvestorFacts(cls, RiskProfile.C1, RECENT, lowest_category=True)
+    for level in RiskLevel:
+        decision = decide(facts, ReportFacts(level), TODAY, policy)
+        if level is RiskLevel.R1:
+            assert decision.outcome is Outcome.ALLOW
+        else:
+            assert decision.outcome is Outcome.BLOCK, (cls, level)
+            assert Reason.LOWEST_CATEGORY in decision.reasons
+            assert Reason.PROFESSIONAL_INVESTOR not in decision.reasons
+        assert decision.facts()["lowest_category"] is True
+
+
+def test_lowest_category_forbids_professional_class_and_profiles_above_c1() -> None:
+    assert record_conflicts(InvestorClass.PROFESSIONAL, None, True) == (RecordConflict.LOWEST_CATEGORY_PROFESSIONAL,)
+    assert record_conflicts(InvestorClass.ORDINARY, RiskProfile.C2, True) == (RecordConflict.LOWEST_CATEGORY_PROFILE,)
+    assert record_conflicts(InvestorClass.ORDINARY, RiskProfile.C1, True) == ()
+    assert record_conflicts(InvestorClass.ORDINARY, None, True) == ()
+    assert record_conflicts(InvestorClass.PROFESSIONAL_AS_ORDINARY, RiskProfile.C1, True) == ()
+    assert record_conflicts(InvestorClass.PROFESSIONAL, RiskProfile.C5, False) == ()
+
+
+def test_expired_block_does_not_say_the_profile_covers_the_level() -> None:
+    old = TODAY - dt.timedelta(days=POLICY.validity_days + 1)
+    decision = decide(ordinary(RiskProfile.C5, old), ReportFacts(RiskLevel.R3), TODAY, POLICY)
+    assert decision.reasons == (Reason.ASSESSMENT_EXPIRED,)
+    future = decide(ordinary(RiskProfile.C5, TODAY + dt.timedelta(days=1)), ReportFacts(RiskLevel.R3), TODAY, POLICY)
+    assert future.reasons == (Reason.ASSESSMENT_FUTURE_DATED,)
+    lowest = decide(ordinary(RiskProfile.C5, lowest_category=True), ReportFacts(RiskLevel.R3), TODAY, POLICY)
+    assert lowest.reasons == (Reason.LOWEST_CATEGORY,)
+
+
+def test_professional_investor_is_not_never_assessed() -> None:
+    pro = InvestorFacts(InvestorClass.PROFESSIONAL, None, None)
+    decision = decide(pro, ReportFacts(RiskLevel.R5), TODAY, POLICY)
+    assert decision.assessment_state is AssessmentState.NOT_REQUIRED
+    assert decision.facts()["assessment_state"] == "not-required"
+    unrated = decide(pro, ReportFacts(None), TODAY, POLICY)
+    assert unrated.reasons == (Reason.REPORT_UNRATED,)
+
+
 def test_escalation_off_by_default_blocks() -> None:
     assert not POLICY.allow_escalation
     assert decide(ordinary(RiskProfile.C2), ReportFacts(RiskLevel.R4), TODAY, POLICY).outcome is Outcome.BLOCK
@@ -179,6 +226,7 @@ def test_decision_carries_its_facts() -> None:
         "class": "ordinary",
         "assessed": RECENT.isoformat(),
         "assessment_state": "valid",
+        "lowest_category": False,
         "policy_version": 2,
         "decided_on": TODAY.isoformat(),
     }
@@ -240,6 +288,9 @@ def test_decision_is_deterministic_and_explained(facts: InvestorFacts, level: Ri
     assert a.reasons, "every decision gives at least one reason"
     assert len(set(a.reasons)) == len(a.reasons)
     if a.outcome is not Outcome.ALLOW:
+        # No contradictions: a refusal never also says what would have allowed it.
+        assert Reason.PROFILE_COVERS_LEVEL not in a.reasons
+        assert Reason.PROFESSIONAL_INVESTOR not in a.reasons
         assert any(
             r in a.reasons
             for r in (
@@ -258,7 +309,7 @@ def test_decision_is_deterministic_and_explained(facts: InvestorFacts, level: Ri
 def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, level: RiskLevel | None, policy: Policy) -> None:
     """The distribution-list ranges are `decide` (strict, no escalation) restated."""
     b = eligibility_bounds(level, TODAY, policy)
-    if b.nobody:
+    if b.nobody or (facts.lowest_category and not b.lowest_allowed):
         eligible = False
     elif not facts.investor_class.follows_table:
         eligible = b.professionals
@@ -268,7 +319,6 @@ def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, level: RiskL
             and facts.assessed_on is not None
             and int(facts.profile) >= b.min_profile
             and b.assessed_after < facts.assessed_on <= b.assessed_until
-            and (b.lowest_allowed or not facts.lowest_category)
             and (b.due_allowed or not facts.reassessment_due)
         )
     strict = Policy(version=policy.version, validity_days=policy.validity_days, warning_days=policy.warning_days)

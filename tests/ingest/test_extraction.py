@@ -18,6 +18,7 @@ from suitcheck.ingest.pdf import extract_pdf_text
 from suitcheck.ingest.reader import MAX_BYTES, extract, read_bytes
 from suitcheck.ingest.textfile import decode_text
 from tests.fixtures import report_text
+from tests.ingest.level_corpus import CORPUS
 from tests.pdfs import image_only_pdf, text_to_pdf, two_column_report_pdf
 
 EXPECTED_ANALYSTS = [("周明轩", "S1230521020001"), ("钱雨桐", "S1230524100002"), ("韩立", "S1230524070003")]
@@ -185,3 +186,23 @@ def test_reference_report_by_hand_check() -> None:
     )
     assert [a.sac_number for a in from_pdf.analysts] == [a.sac_number for a in meta.analysts]
     assert from_pdf.rating == meta.rating
+
+
+# -- the level-statement corpus ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("name", "text", "expected", "conflict"), CORPUS, ids=[c[0] for c in CORPUS])
+def test_level_is_read_only_from_the_reports_statement_about_itself(
+    name: str, text: str, expected: str | None, conflict: bool
+) -> None:
+    meta = extract_metadata(text)
+    assert (meta.stated_level.code if meta.stated_level else None) == expected
+    assert meta.level_conflict is conflict
+    # The same through the PDF path: wrapped lines and all.
+    from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(text, chars_per_line=17)))
+    assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
+
+
+def test_level_corpus_is_large_and_varied() -> None:
+    assert len(CORPUS) >= 12
+    assert sum(1 for c in CORPUS if c[2] is None) >= 4 and sum(1 for c in CORPUS if c[3]) >= 2

@@ -8,12 +8,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.reports import ReportFilter
-from tests.conftest import staff
+from tests.conftest import add_client, staff
 from tests.fixtures import report_text
+from tests.ingest.level_corpus import CORPUS
 from tests.ingest.test_extraction import PDF_ARGS, _bad_files
 from tests.pdfs import two_column_report_pdf
 
@@ -78,6 +79,23 @@ def test_stated_level_below_subject_is_a_finding(services: Services, compliance:
     assert [v.id for v in services.reports.search(compliance, ReportFilter(with_findings=True))] == [view.id]
     fixed = services.reports.set_level(compliance, view.id, RiskLevel.R4)
     assert fixed.open_findings == ()
+
+
+def test_two_different_self_statements_make_the_report_unrated_with_a_finding(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    text = next(c[1] for c in CORPUS if c[0] == "two-different-self-statements")
+    path = tmp_path / "two.txt"
+    path.write_text(text, encoding="utf-8")
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert (result.status, result.code) == ("needs-rating", "unrated")
+    assert "two different risk levels" in (result.reason or "")
+    view = services.reports.get(compliance, result.report or 0)
+    assert view.level is None
+    assert [f.code for f in view.open_findings] == ["level-statements-differ"]
+    assert "R3, R4" in view.open_findings[0].detail
+    add_client(services, compliance, "C5", RiskProfile.C5)
+    assert not services.access.check(advisor, "C5", view.id).decision.allowed
 
 
 def test_corrections_are_kept_with_who_and_when(services: Services, compliance: Actor, tmp_path: Path) -> None:

@@ -8,12 +8,14 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import update
 
 from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied
+from suitcheck.store.models import Investor
 from tests.conftest import TODAY, add_client, staff
 from tests.fixtures import import_text_report
 
@@ -135,73 +137,223 @@ def test_eligible_is_the_strict_table(
     add_client(services, compliance, "C3", RiskProfile.C3)
     add_client(services, compliance, "EXP", RiskProfile.C5, days_ago=900)
     add_client(services, compliance, "PRO", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
-    add_client(services, compliance, "LOW", RiskProfile.C5, lowest_category=True)
+    add_client(services, compliance, "LOW", RiskProfile.C1, lowest_category=True)
+    add_client(services, compliance, "PROLOW", None, days_ago=None)
+    _force(services, "PROLOW", investor_class="professional", lowest_category=True)  # a hand-edited store
     names = sorted(v.account for v in services.access.eligible(advisor, r4))
     assert names == ["C4", "C5", "PRO"]
     assert services.access.eligible_count(advisor, r4) == 3
     r1 = import_text_report(services, compliance, tmp_path, level="低风险", title="宏观经济周报第二期")
-    assert sorted(v.account for v in services.access.eligible(advisor, r1)) == ["C3", "C4", "C5", "LOW", "PRO"]
+    assert sorted(v.account for v in services.access.eligible(advisor, r1)) == [
+        "C3",
+        "C4",
+        "C5",
+        "LOW",
+        "PRO",
+        "PROLOW",
+    ]
     unrated = import_text_report(services, compliance, tmp_path, level=None, title="未评级的报告一篇")
     assert list(services.access.eligible(advisor, unrated)) == []
+
+
+def _force(services: Services, account: str, **columns: object) -> None:
+    """Write client columns straight into the store, as an old record or a hostile edit
+    of the database file would, bypassing every service check."""
+    with services.store.session() as session:
+        session.execute(update(Investor).where(Investor.account == account).values(**columns))
+
+
+# Days before today of the assessment, relative to the policy under test: the last valid
+# day, the first expired day, both sides of the warning window's edge, today, tomorrow.
+EDGES = ("validity-1", "validity", "validity+1", "warning", "warning-1", "warning+1", "today", "future")
+
+
+def _days_ago(edge: str | int, validity: int, warning: int) -> int:
+    if isinstance(edge, int):
+        return edge
+    base, _, delta = edge.replace("-", " -").replace("+", " +").partition(" ")
+    offset = int(delta) if delta else 0
+    return {"validity": validity, "warning": validity - warning, "today": 0, "future": -1}[base] + offset
 
 
 clients = st.lists(
     st.tuples(
         st.sampled_from(InvestorClass),
         st.none() | st.sampled_from(RiskProfile),
-        st.integers(-5, 900),
+        st.sampled_from(EDGES) | st.integers(0, 1200),
         st.booleans(),
         st.booleans(),  # situation changed: re-assessment due
     ),
     min_size=1,
-    max_size=12,
+    max_size=10,
 )
 
 
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(population=clients, level=st.sampled_from(RiskLevel))
+@st.composite
+def policies(draw: st.DrawFn) -> tuple[int, int, bool]:
+    validity = draw(st.integers(30, 1000))
+    return validity, draw(st.integers(0, min(validity - 1, 90))), draw(st.booleans())
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(population=clients, level=st.sampled_from(RiskLevel), policy=policies())
 def test_eligible_sql_equals_decide_for_every_client(
-    sqlite_services: Services, tmp_path_factory: pytest.TempPathFactory, population: list, level: RiskLevel
+    services: Services,
+    tmp_path_factory: pytest.TempPathFactory,
+    population: list,
+    level: RiskLevel,
+    policy: tuple[int, int, bool],
 ) -> None:
-    """The SQL distribution list and per-client `decide` (strict policy) agree."""
-    services = sqlite_services
+    """The SQL distribution list and per-client `decide` agree, on SQLite and PostgreSQL:
+    professionals in the lowest category (only possible in an edited store), assessments
+    on the validity and warning-window edges, escalation on or off (the list never
+    escalates: only a plain allow counts)."""
     comp = staff(services, Role.COMPLIANCE)
+    validity, warning, escalation = policy
+    services.policy.update(comp, validity_days=validity, warning_days=warning, allow_escalation=escalation)
     run = tmp_path_factory.mktemp("r")
     report = import_text_report(services, comp, run, level=level.label_zh, title=f"报告{run.name}")
     accounts = []
-    for n, (cls, profile, days_ago, lowest, due) in enumerate(population):
+    for n, (cls, profile, edge, lowest, due) in enumerate(population):
         account = f"{run.name}-{n}"
-        assessed = profile is not None and cls is not InvestorClass.PROFESSIONAL and days_ago >= 0
-        add_client(
-            services,
-            comp,
-            account,
-            profile if assessed else None,
-            days_ago if assessed else None,
-            investor_class=cls,
-            lowest_category=lowest,
-        )
-        if due and cls is not InvestorClass.PROFESSIONAL:
-            services.investors.mark_reassessment_due(comp, account, "情况变化")
+        days_ago = _days_ago(edge, validity, warning)
+        assessed = TODAY - dt.timedelta(days=days_ago) if profile is not None else None
+        try:
+            services.investors.add(
+                comp,
+                account=account,
+                name="客户",
+                investor_class=cls,
+                profile=profile,
+                assessed_on=assessed,
+                lowest_category=lowest,
+            )
+        except InvalidInput:  # a record the rules refuse: put it in as a hand edit would
+            services.investors.add(comp, account=account, name="客户")
+            _force(
+                services,
+                account,
+                investor_class=cls.value,
+                current_profile=int(profile) if profile else None,
+                current_assessed_on=assessed,
+                lowest_category=lowest,
+            )
+        if due:
+            try:
+                services.investors.mark_reassessment_due(comp, account, "情况变化")
+            except InvalidInput:
+                _force(services, account, reassessment_due=True)
         accounts.append(account)
     eligible = {v.account for v in services.access.eligible(comp, report)}
-    expected = {a for a in accounts if services.access.check(comp, a, report).decision.allowed}
+    expected = {a for a in accounts if services.access.check(comp, a, report).decision.outcome is Outcome.ALLOW}
     assert eligible & set(accounts) == expected
+    assert services.access.eligible_count(comp, report) == len(eligible)
 
 
 def test_edit_client_is_audited_and_leaving_lowest_category_needs_a_reason(
     services: Services, compliance: Actor, advisor: Actor, r4: int
 ) -> None:
-    add_client(services, compliance, "L1", RiskProfile.C4, lowest_category=True)
+    add_client(services, compliance, "L1", RiskProfile.C1, lowest_category=True)
     assert not services.access.check(advisor, "L1", r4).decision.allowed
     with pytest.raises(PermissionDenied):
         services.investors.update(advisor, "L1", lowest_category=False, reason="x")
+    admin = staff(services, Role.ADMIN, "t-root")
+    with pytest.raises(PermissionDenied):  # only compliance lifts the flag
+        services.investors.update(admin, "L1", lowest_category=False, reason="x")
     with pytest.raises(InvalidInput, match="Say why"):
         services.investors.update(compliance, "L1", lowest_category=False)
     with pytest.raises(InvalidInput, match="Nothing"):
         services.investors.update(compliance, "L1", lowest_category=True)
     view = services.investors.update(compliance, "L1", lowest_category=False, name="新名字", reason="监护人变更")
     assert not view.lowest_category and view.name == "新名字"
+    assert not services.access.check(advisor, "L1", r4).decision.allowed  # still C1 until re-assessed
+    services.investors.assess(compliance, "L1", RiskProfile.C4, TODAY, note="paper")
     assert services.access.check(advisor, "L1", r4).decision.allowed
     edit = next(e for e in services.audit.browse(compliance) if e.action == "client-edited")
     assert '"lowest_category":{"new":false,"old":true}' in edit.facts and "监护人变更" in edit.facts
+
+
+def test_lowest_category_client_cannot_be_added_as_professional(
+    services: Services, compliance: Actor, advisor: Actor, r4: int
+) -> None:
+    with pytest.raises(InvalidInput, match="cannot be a professional investor"):
+        add_client(
+            services,
+            compliance,
+            "PL",
+            None,
+            days_ago=None,
+            investor_class=InvestorClass.PROFESSIONAL,
+            lowest_category=True,
+        )
+    with pytest.raises(NotFound):
+        services.investors.get(advisor, "PL")
+
+
+def test_lowest_category_client_cannot_be_edited_to_professional(
+    services: Services, compliance: Actor, advisor: Actor, r4: int
+) -> None:
+    add_client(services, compliance, "L2", RiskProfile.C1, lowest_category=True)
+    with pytest.raises(InvalidInput, match="must first lift the lowest-category flag, with a reason"):
+        services.investors.update(compliance, "L2", investor_class=InvestorClass.PROFESSIONAL)
+    with pytest.raises(InvalidInput, match="Say why"):
+        services.investors.update(compliance, "L2", investor_class=InvestorClass.PROFESSIONAL, lowest_category=False)
+    assert not services.access.check(advisor, "L2", r4).decision.allowed
+    assert services.investors.get(advisor, "L2").investor_class is InvestorClass.ORDINARY
+    # Lifting the flag with a reason (compliance, audited) is the way; then the class may change.
+    services.investors.update(
+        compliance, "L2", investor_class=InvestorClass.PROFESSIONAL, lowest_category=False, reason="已核实专业资质"
+    )
+    assert services.access.check(advisor, "L2", r4).decision.allowed
+    add_client(services, compliance, "P3", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
+    with pytest.raises(InvalidInput, match="cannot be made a professional investor|lowest"):
+        services.investors.update(compliance, "P3", lowest_category=True)
+
+
+def test_lowest_category_forces_profile_c1(services: Services, compliance: Actor, advisor: Actor) -> None:
+    with pytest.raises(InvalidInput, match="has risk profile C1, not C4"):
+        add_client(services, compliance, "L3", RiskProfile.C4, lowest_category=True)
+    add_client(services, compliance, "L4", RiskProfile.C1, lowest_category=True)
+    with pytest.raises(InvalidInput, match="profile stays C1"):
+        services.investors.assess(compliance, "L4", RiskProfile.C3, TODAY, note="paper")
+    add_client(services, compliance, "C3X", RiskProfile.C3)
+    with pytest.raises(InvalidInput, match="whose profile is C1, not C3"):
+        services.investors.assess(compliance, "C3X", RiskProfile.C3, TODAY, lowest_category=True, note="paper")
+    with pytest.raises(InvalidInput, match="record a C1 assessment"):
+        services.investors.update(compliance, "C3X", lowest_category=True)
+    view = services.investors.assess(compliance, "C3X", RiskProfile.C1, TODAY, lowest_category=True, note="paper")
+    assert view.lowest_category and view.profile is RiskProfile.C1
+
+
+def test_professional_view_is_not_never_assessed(
+    services: Services, compliance: Actor, advisor: Actor, r4: int
+) -> None:
+    add_client(services, compliance, "PRO", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
+    view = services.investors.get(advisor, "PRO")
+    assert view.assessment_state.value == "not-required" and view.assessment_valid
+    result = services.access.check(advisor, "PRO", r4)
+    assert result.to_dict()["assessment_state"] == "not-required"
+    assert result.decision.reasons == (Reason.PROFESSIONAL_INVESTOR,)
+
+
+def test_expired_block_does_not_claim_the_profile_covers_the_level(
+    services: Services, compliance: Actor, advisor: Actor, r4: int
+) -> None:
+    add_client(services, compliance, "OLD5", RiskProfile.C5, days_ago=1000)
+    assert services.access.check(advisor, "OLD5", r4).to_dict()["reasons"] == ["assessment-expired"]
+
+
+def test_answers_do_not_lift_the_lowest_category(services: Services, compliance: Actor) -> None:
+    """Answers that score C5 for a client in the lowest category are refused: only
+    compliance lifts the flag, with a reason."""
+    from suitcheck.services.questionnaire import default_questionnaire
+
+    top = {
+        q.id: max((a for a in q.answers if not a.knockout), key=lambda a: a.score).id
+        for q in default_questionnaire().questions
+    }
+    add_client(services, compliance, "LQ", RiskProfile.C1, lowest_category=True)
+    with pytest.raises(InvalidInput, match="profile stays C1"):
+        services.investors.assess_answers(compliance, "LQ", top)
+    view = services.investors.get(compliance, "LQ")
+    assert (view.profile, view.lowest_category) == (RiskProfile.C1, True)

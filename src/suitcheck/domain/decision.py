@@ -53,10 +53,13 @@ class AssessmentState(enum.StrEnum):
     EXPIRED = "expired"
     NEVER_ASSESSED = "never-assessed"
     FUTURE_DATED = "future-dated"
+    # A professional investor is not bound by the table and needs no assessment: never
+    # shown as "never assessed" (which would read as a reason to block).
+    NOT_REQUIRED = "not-required"
 
     @property
     def usable(self) -> bool:
-        return self in (AssessmentState.VALID, AssessmentState.EXPIRING_SOON)
+        return self in (AssessmentState.VALID, AssessmentState.EXPIRING_SOON, AssessmentState.NOT_REQUIRED)
 
 
 def assessment_expires_on(assessed_on: dt.date, policy: Policy) -> dt.date:
@@ -78,8 +81,39 @@ def assessment_state(assessed_on: dt.date | None, today: dt.date, policy: Policy
     return AssessmentState.VALID
 
 
+def investor_assessment_state(
+    investor_class: InvestorClass, assessed_on: dt.date | None, today: dt.date, policy: Policy
+) -> AssessmentState:
+    """The state to show and decide on: `not-required` for a professional investor."""
+    if not investor_class.follows_table:
+        return AssessmentState.NOT_REQUIRED
+    return assessment_state(assessed_on, today, policy)
+
+
 def age_on(birth_date: dt.date, today: dt.date) -> int:
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+class RecordConflict(enum.StrEnum):
+    """A client record the rules forbid (services refuse to store it)."""
+
+    LOWEST_CATEGORY_PROFESSIONAL = "lowest-category-professional"
+    LOWEST_CATEGORY_PROFILE = "lowest-category-profile"
+
+
+def record_conflicts(
+    investor_class: InvestorClass, profile: RiskProfile | None, lowest_category: bool
+) -> tuple[RecordConflict, ...]:
+    """The lowest category is a subset of C1 and wins over every class: a client in it is
+    never professional and has no profile but C1 (only compliance lifts the flag)."""
+    if not lowest_category:
+        return ()
+    found = []
+    if investor_class is InvestorClass.PROFESSIONAL:
+        found.append(RecordConflict.LOWEST_CATEGORY_PROFESSIONAL)
+    if profile is not None and profile is not RiskProfile.C1:
+        found.append(RecordConflict.LOWEST_CATEGORY_PROFILE)
+    return tuple(found)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -110,6 +144,7 @@ class Decision:
     assessment_state: AssessmentState
     policy_version: int
     decided_on: dt.date
+    lowest_category: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -123,23 +158,35 @@ class Decision:
             "class": self.investor_class.value,
             "assessed": self.assessed_on.isoformat() if self.assessed_on else None,
             "assessment_state": self.assessment_state.value,
+            "lowest_category": self.lowest_category,
             "policy_version": self.policy_version,
             "decided_on": self.decided_on.isoformat(),
         }
 
 
 def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy: Policy) -> Decision:
-    """Apply the suitability rules. Pure and deterministic; every blocking reason is listed."""
-    state = assessment_state(investor.assessed_on, today, policy)
+    """Apply the suitability rules. Pure and deterministic; every blocking reason is listed.
+
+    A reason that speaks for allowing (the profile covers the level, a professional
+    investor) is listed only when nothing blocks, so a decision never contradicts itself.
+    """
+    professional = not investor.investor_class.follows_table
+    state = investor_assessment_state(investor.investor_class, investor.assessed_on, today, policy)
     reasons: list[Reason] = []
     level = report.level
     warn = False
 
     if level is None:
         reasons.append(Reason.REPORT_UNRATED)
+    # The lowest category wins over every other rule, the professional class included:
+    # nothing above R1, under any procedure. Checked before anything else can allow.
+    lowest_blocks = investor.lowest_category and level is not None and level > RiskLevel.R1
 
-    if not investor.investor_class.follows_table:
-        reasons.append(Reason.PROFESSIONAL_INVESTOR)
+    if professional:
+        if lowest_blocks:
+            reasons.append(Reason.LOWEST_CATEGORY)
+        if not reasons:
+            reasons.append(Reason.PROFESSIONAL_INVESTOR)
     else:
         if state is AssessmentState.NEVER_ASSESSED or investor.profile is None:
             reasons.append(Reason.ASSESSMENT_MISSING)
@@ -147,16 +194,16 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
             reasons.append(Reason.ASSESSMENT_EXPIRED)
         elif state is AssessmentState.FUTURE_DATED:
             reasons.append(Reason.ASSESSMENT_FUTURE_DATED)
-        if investor.lowest_category and level is not None and level > RiskLevel.R1:
+        if lowest_blocks:
             reasons.append(Reason.LOWEST_CATEGORY)
         if investor.reassessment_due and level is not None and level > RiskLevel.R1:
             reasons.append(Reason.REASSESSMENT_DUE)
         if investor.profile is not None and level is not None:
-            if investor.profile.max_level >= level:
-                reasons.append(Reason.PROFILE_COVERS_LEVEL)
-            else:
+            if investor.profile.max_level < level:
                 reasons.append(Reason.PROFILE_BELOW_LEVEL)
                 warn = policy.allow_escalation
+            elif not any(r in BLOCKING_REASONS for r in reasons):
+                reasons.append(Reason.PROFILE_COVERS_LEVEL)
         if state is AssessmentState.EXPIRING_SOON:
             reasons.append(Reason.ASSESSMENT_EXPIRING_SOON)
         if investor.birth_date is not None and age_on(investor.birth_date, today) >= policy.special_attention_age:
@@ -185,6 +232,7 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
         assessment_state=state,
         policy_version=policy.version,
         decided_on=today,
+        lowest_category=investor.lowest_category,
     )
 
 
@@ -192,10 +240,11 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
 class EligibilityBounds:
     """`decide` restated as ranges a database can filter on, for distribution lists.
 
-    An ordinary investor is eligible iff profile >= min_profile, assessed_after <
-    assessed_on <= assessed_until, (not lowest_category or lowest_allowed) and
-    (not reassessment_due or due_allowed).
-    Professionals are eligible iff `professionals`. Nobody is eligible when `nobody`.
+    Nobody is eligible when `nobody`. Otherwise a client in the lowest category is
+    eligible only when `lowest_allowed` (whatever their class); then professionals are
+    eligible iff `professionals`, and an ordinary investor iff profile >= min_profile,
+    assessed_after < assessed_on <= assessed_until and (not reassessment_due or
+    due_allowed).
     Escalation never applies: the firm must not push a report above a profile.
     """
 

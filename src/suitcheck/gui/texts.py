@@ -59,6 +59,7 @@ STATES = {
     AssessmentState.EXPIRED: QT_TRANSLATE_NOOP("States", "EXPIRED"),
     AssessmentState.NEVER_ASSESSED: QT_TRANSLATE_NOOP("States", "never assessed"),
     AssessmentState.FUTURE_DATED: QT_TRANSLATE_NOOP("States", "future date (invalid)"),
+    AssessmentState.NOT_REQUIRED: QT_TRANSLATE_NOOP("States", "no assessment needed (professional)"),
 }
 
 ROLES = {

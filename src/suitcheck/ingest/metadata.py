@@ -38,6 +38,13 @@ class ReportMetadata:
     analysts: tuple[Analyst, ...]
     rating: Rating | None
     stated_level: RiskLevel | None
+    # Every level the report states about itself, in order; two different ones make
+    # the report unrated (stated_level None) with a finding.
+    level_statements: tuple[RiskLevel, ...] = ()
+
+    @property
+    def level_conflict(self) -> bool:
+        return len(set(self.level_statements)) > 1
 
     @property
     def subject_text(self) -> str:
@@ -107,7 +114,55 @@ _RATING = re.compile(
 _RATING_ALONE = re.compile(
     r"^(?:投资评级|行业评级|公司评级|评级)?\s*[:：]?\s*(" + "|".join(COMPANY_RATINGS + INDUSTRY_RATINGS) + r")$"
 )
-_LEVEL = re.compile(r"风险等级\s*(?:为|是|:|：)\s*(中低风险|中高风险|低风险|中风险|高风险|R\s*[1-5])")
+
+
+def _spaced(literal: str) -> str:
+    """A regex for `literal` that tolerates spaces and line breaks between its characters
+    (PDF layouts wrap and letter-space sentences)."""
+    return r"\s*".join(re.escape(ch) for ch in literal)
+
+
+def _any(*literals: str) -> str:
+    return "(?:" + "|".join(_spaced(x) for x in sorted(literals, key=len, reverse=True)) + ")"
+
+
+_LEVEL_WORDS = _any("中低风险", "中高风险", "低风险", "中风险", "高风险", "较低风险", "较高风险", "中等风险")
+_LEVEL_VALUE = rf"(?P<level>{_LEVEL_WORDS}|R\s*[1-5])"
+_QUOTE = r"[\"'“”‘’「」『』《》]?"
+_SUBJECT = (
+    _spaced("本") + r"\s*" + _any("", "篇", "份") + r"\s*" + _any("", "研究", "证券研究") + r"\s*" + _spaced("报告")
+)
+# The report's statement about itself, and only that: "本报告(的)风险等级(为|：)…" or
+# "本报告属于…等级". A product's level ("该基金风险等级为…"), a printed scale or an
+# appendix's definitions never start with "本报告", and a level word followed by more
+# text ("低风险—宏观…", "低风险 宏观经济…") is a table row, not a statement: the level
+# must end the sentence, the line or the clause.
+_SELF_LEVEL = re.compile(
+    _SUBJECT
+    + r"\s*(?:"
+    + r"(?:的\s*)?"
+    + _any("风险等级", "风险级别", "风险评级")
+    + r"\s*"
+    + _any("", "为", "是", "属于", "定为", "评定为", "确定为", "评为")
+    + r"\s*[:：]?"
+    + r"|"
+    + _any("属于", "为", "是")
+    + r")\s*"
+    + _QUOTE
+    + r"\s*"
+    + _LEVEL_VALUE
+    + r"\s*"
+    + _QUOTE
+    + r"(?:\s*[（(]\s*(?P<aside>[^（()）\n]{1,8}?)\s*[)）])?"
+    + r"\s*"
+    + _QUOTE
+    + r"(?:\s*"
+    + _any("等级", "级别", "级", "等")
+    + r")?"
+    + r"\s*"
+    + _QUOTE
+    + r"(?=[ \t]*(?:[。；;，,.!！?？)）]|\n|$))"
+)
 _TYPE = re.compile(
     r"^[\u4e00-\u9fa5A-Za-z0-9]{0,12}(?:点评|报告|周报|月报|日报|年报|深度|简评|快报|专题|研究|跟踪|策略|动态|前瞻)$"
 )
@@ -184,14 +239,25 @@ def _rating(lines: list[str], text: str) -> Rating | None:
     return Rating("industry" if value in INDUSTRY_RATINGS else "company", value, change)
 
 
-def _stated_level(text: str) -> RiskLevel | None:
-    m = _LEVEL.search(text)
-    if not m:
-        return None
-    try:
-        return RiskLevel.parse(m[1])
-    except UnknownLevelError:
-        return None
+def _level_statements(text: str) -> tuple[RiskLevel, ...]:
+    """Every level the report states about itself. A statement whose aside names another
+    level ("R3（中高风险）") contradicts itself and counts as both."""
+    found: list[RiskLevel] = []
+    for m in _SELF_LEVEL.finditer(text):
+        levels = [m["level"]] + ([m["aside"]] if m["aside"] else [])
+        for spelling in levels:
+            try:
+                found.append(RiskLevel.parse("".join(spelling.split())))
+            except UnknownLevelError:
+                continue
+    return tuple(found)
+
+
+def _stated_level(statements: tuple[RiskLevel, ...]) -> RiskLevel | None:
+    """The report's level when it states exactly one; none (unrated) when it states none
+    or two different ones (fail closed: compliance decides)."""
+    distinct = set(statements)
+    return statements[0] if len(distinct) == 1 else None
 
 
 def _is_type(line: str) -> bool:
@@ -226,6 +292,7 @@ def extract_metadata(raw_text: str) -> ReportMetadata:
     )
     date_line = next((ln for ln in head if re.fullmatch(r"\s*" + _DATE_PATTERNS[0].pattern + r"\s*", ln)), None)
     published = parse_date(date_line) if date_line else parse_date("\n".join(head))
+    statements = _level_statements(text)
     return ReportMetadata(
         title=title,
         publisher=_publisher(text),
@@ -233,5 +300,6 @@ def extract_metadata(raw_text: str) -> ReportMetadata:
         report_type=report_type,
         analysts=_analysts(text),
         rating=_rating(lines, text),
-        stated_level=_stated_level(text),
+        stated_level=_stated_level(statements),
+        level_statements=statements,
     )

@@ -77,13 +77,13 @@ def eligible_condition(level: RiskLevel | None, today: dt.date, policy: Policy) 
         Investor.current_assessed_on > b.assessed_after,
         Investor.current_assessed_on <= b.assessed_until,
     )
-    if not b.lowest_allowed:
-        ordinary = and_(ordinary, Investor.lowest_category == false())
     if not b.due_allowed:
         ordinary = and_(ordinary, Investor.reassessment_due == false())
-    if b.professionals:
-        return or_(Investor.investor_class == InvestorClass.PROFESSIONAL.value, ordinary)
-    return ordinary
+    cond = or_(Investor.investor_class == InvestorClass.PROFESSIONAL.value, ordinary) if b.professionals else ordinary
+    if not b.lowest_allowed:
+        # The lowest category wins over every class, professionals included.
+        cond = and_(cond, Investor.lowest_category == false())
+    return cond
 
 
 class AccessService:

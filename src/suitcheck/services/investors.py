@@ -16,9 +16,11 @@ from suitcheck.audit.chain import Appended
 from suitcheck.domain.decision import (
     AssessmentState,
     InvestorFacts,
+    RecordConflict,
     age_on,
     assessment_expires_on,
-    assessment_state,
+    investor_assessment_state,
+    record_conflicts,
 )
 from suitcheck.domain.identity import InvalidIdNumberError, birth_date, mask_id_number, normalize_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
@@ -159,7 +161,7 @@ def make_view(investor: Investor, today: dt.date, policy: Policy, full_id: bool)
         investor_class=facts.investor_class,
         profile=facts.profile,
         assessed_on=facts.assessed_on,
-        assessment_state=assessment_state(facts.assessed_on, today, policy),
+        assessment_state=investor_assessment_state(facts.investor_class, facts.assessed_on, today, policy),
         expires_on=assessment_expires_on(facts.assessed_on, policy) if facts.assessed_on else None,
         id_number=investor.id_number if full_id else mask_id_number(investor.id_number),
         age=age_on(investor.birth_date, today) if investor.birth_date else None,
@@ -224,6 +226,30 @@ def parse_profile(text: str) -> RiskProfile:
         raise InvalidInput(f"{text!r} is not a risk profile (C1 to C5).") from exc
 
 
+_LIFT_FIRST = (
+    "compliance must first lift the lowest-category flag, with a reason "
+    "(investor edit --no-lowest-category --reason ...)"
+)
+
+
+def _refuse_conflicts(found: tuple[RecordConflict, ...], profile: RiskProfile | None, editing: bool) -> None:
+    """One clear sentence for the first rule a requested client record would break."""
+    if not found:
+        return
+    if found[0] is RecordConflict.LOWEST_CATEGORY_PROFESSIONAL:
+        if editing:
+            raise InvalidInput(
+                f"A client in the lowest risk-tolerance category cannot be made a professional investor: {_LIFT_FIRST}."
+            )
+        raise InvalidInput(
+            "A client in the lowest risk-tolerance category cannot be a professional investor; nothing was recorded."
+        )
+    shown = profile.code if profile else "-"
+    raise InvalidInput(
+        f"A client in the lowest risk-tolerance category has risk profile C1, not {shown}; nothing was recorded."
+    )
+
+
 class InvestorService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -251,6 +277,7 @@ class InvestorService:
             raise InvalidInput("A profile needs its assessment date, and an assessment date needs a profile.")
         if assessed_on is not None and assessed_on > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
+        _refuse_conflicts(record_conflicts(investor_class, profile, lowest_category), profile, editing=False)
         number = born = None
         if id_number:
             try:
@@ -322,6 +349,24 @@ class InvestorService:
                 raise InvalidInput("Say why the client leaves the lowest risk-tolerance category.")
             if not changes:
                 raise InvalidInput("Nothing to change.")
+            profile = RiskProfile(investor.current_profile) if investor.current_profile else None
+            before = record_conflicts(InvestorClass(investor.investor_class), profile, bool(investor.lowest_category))
+            after = record_conflicts(
+                InvestorClass(str(changes.get("investor_class", (None, investor.investor_class))[1])),
+                profile,
+                bool(changes.get("lowest_category", (None, investor.lowest_category))[1]),
+            )
+            # Refuse only what this edit introduces: an old record that already breaks a
+            # rule can still have its name corrected (and the decision fails closed on it).
+            new_conflicts = tuple(c for c in after if c not in before)
+            if RecordConflict.LOWEST_CATEGORY_PROFILE in new_conflicts:
+                shown = profile.code if profile else "-"
+                raise InvalidInput(
+                    f"A client in the lowest risk-tolerance category has risk profile C1, not {shown}: "
+                    "record a C1 assessment with the lowest-category flag instead (investor assess ... "
+                    "--profile C1 --lowest-category)."
+                )
+            _refuse_conflicts(new_conflicts, profile, editing=True)
             for field, (_old, new) in changes.items():
                 setattr(investor, field, new)
             self._ctx.audit(
@@ -357,6 +402,16 @@ class InvestorService:
             investor = find_investor(session, ref)
             if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
+            if profile is not RiskProfile.C1 and lowest_category:
+                raise InvalidInput(
+                    f"A knock-out answer puts the client in the lowest risk-tolerance category, whose profile "
+                    f"is C1, not {profile.code}; nothing was recorded."
+                )
+            if profile is not RiskProfile.C1 and investor.lowest_category:
+                raise InvalidInput(
+                    f"This client is in the lowest risk-tolerance category, so the profile stays C1 (not "
+                    f"{profile.code}): {_LIFT_FIRST}."
+                )
             self._record(session, actor, investor, profile, assessed_on, lowest_category, note)
             return make_view(
                 investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
@@ -386,6 +441,11 @@ class InvestorService:
                 result = questionnaire.score(answers)
             except AnswersError as exc:
                 raise InvalidInput(f"{exc} Nothing was recorded.") from exc
+            if investor.lowest_category and result.profile is not RiskProfile.C1:
+                raise InvalidInput(
+                    f"This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers "
+                    f"give {result.profile.code}): {_LIFT_FIRST}. Nothing was recorded."
+                )
             ensure_stored(session, questionnaire, actor, self._ctx.now())
             digest = answers_hash(answers)
             entry = self._record(

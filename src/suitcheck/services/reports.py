@@ -25,6 +25,7 @@ from suitcheck.store.models import Analyst, Finding, Report, ReportContent, Repo
 log = logging.getLogger(__name__)
 
 FINDING_LEVEL_BELOW_SUBJECT = "level-below-subject"
+FINDING_LEVEL_STATEMENTS_DIFFER = "level-statements-differ"
 CORRECTABLE = ("title", "publisher", "published_on", "report_type")
 
 
@@ -227,15 +228,26 @@ class ReportService:
                 for i, a in enumerate(meta.analysts)
             ]
             report.content = ReportContent(text=ex.text, original=ex.data)
+            findings = []
             if level_below_subject(meta.stated_level, suggested):
                 assert meta.stated_level and suggested
-                report.findings = [
+                findings.append(
                     Finding(
                         code=FINDING_LEVEL_BELOW_SUBJECT,
                         created_at=self._ctx.now(),
                         detail=f"stated {meta.stated_level.code}, subject implies {suggested.code}",
                     )
-                ]
+                )
+            if meta.level_conflict:
+                findings.append(
+                    Finding(
+                        code=FINDING_LEVEL_STATEMENTS_DIFFER,
+                        created_at=self._ctx.now(),
+                        detail="the report states different levels for itself: "
+                        + ", ".join(dict.fromkeys(x.code for x in meta.level_statements)),
+                    )
+                )
+            report.findings = findings
             session.add(report)
             session.flush()
             search.index_report(session, report.id, _searchable(report, ex.text))
@@ -247,10 +259,20 @@ class ReportService:
                 facts={
                     "sha256": ex.sha256,
                     "level": meta.stated_level.code if meta.stated_level else None,
+                    "level_statements": [x.code for x in meta.level_statements],
                     "suggested_level": suggested.code if suggested else None,
                     "source": ex.path.name,
                 },
             )
+            if meta.level_conflict:
+                return ImportResult(
+                    str(ex.path),
+                    "needs-rating",
+                    report.id,
+                    "The report states two different risk levels for itself; compliance must rate it "
+                    "before anyone may read it.",
+                    "unrated",
+                )
             if meta.stated_level is None:
                 return ImportResult(
                     str(ex.path),

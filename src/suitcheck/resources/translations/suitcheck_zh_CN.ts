@@ -1191,5 +1191,9 @@ Store: {store}</source>
         <source>future date (invalid)</source>
         <translation>日期在未来（无效）</translation>
     </message>
+    <message>
+        <source>no assessment needed (professional)</source>
+        <translation>无需测评（专业投资者）</translation>
+    </message>
 </context>
 </TS>
