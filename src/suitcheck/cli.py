@@ -19,7 +19,6 @@ from suitcheck.domain.levels import InvestorClass, RiskLevel
 from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
 from suitcheck.logs import setup_logging
-from suitcheck.privatefs import open_private
 from suitcheck.services import Actor, Services, open_services
 from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -402,37 +401,17 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
 
 def cmd_eligible(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
-    rows = services.access.eligible(actor, args.report)
     if args.out:
-        count = 0
-        target = Path(args.out)
-        try:
-            with open_private(target, "w", encoding="utf-8-sig", newline="") as handle:
-                handle.write("id,account,name,class,profile,assessed\n")
-                for v in rows:
-                    d = v.to_dict()
-                    handle.write(
-                        ",".join(_csv_cell(d[k]) for k in ("id", "account", "name", "class", "profile", "assessed"))
-                        + "\n"
-                    )
-                    count += 1
-        except OSError as exc:
-            raise ServiceError(f"Cannot write {target}: {exc.strerror}.") from exc
+        written = services.access.write_eligible(actor, args.report, Path(args.out))
         out.emit(
-            {"report": args.report, "count": count, "out": str(target)},
-            f"{count} clients may receive report {args.report}; list written to {target}",
+            {"report": args.report, "count": written.count, "out": str(written.path), "sha256": written.sha256},
+            f"{written.count} clients may receive report {args.report}; list written to {written.path}",
         )
         return EXIT_OK
+    rows = services.access.eligible(actor, args.report)
     data = [v.to_dict() for v in rows]
     out.emit(data, lambda: "\n".join(_investor_line(v) for v in data) + f"\n{len(data)} clients may receive it.")
     return EXIT_OK
-
-
-def _csv_cell(value: object) -> str:
-    from suitcheck.audit.export import neutralise
-
-    text = "" if value is None else str(neutralise(value))
-    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
 
 
 def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -623,7 +602,7 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--report", required=True)
     elig = command("eligible", "every client who may receive a report")
     elig.add_argument("--report", required=True)
-    elig.add_argument("--out", help="write a CSV file instead of printing")
+    elig.add_argument("--out", help="write a CSV file (an XLSX file when the name ends in .xlsx) instead of printing")
 
     audit = command("audit", "export and verify the audit trail")
     asub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")

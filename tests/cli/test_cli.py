@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import os
 import sqlite3
@@ -149,7 +151,16 @@ def test_eligible_list(demo_env: Path, tmp_path: Path) -> None:
     assert sorted(i["account"] for i in data) == ["880004", "880005", "880011"]
     out = tmp_path / "list.csv"
     result = run("eligible", "--report", r4, "--out", str(out), "--user", "demo-advisor", db=demo_env)
-    assert result.returncode == 0 and len(out.read_text(encoding="utf-8-sig").splitlines()) == 4
+    assert result.returncode == 0 and "3 clients" in result.stdout
+    # The file is the --json list, column for column.
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    columns = ["id", "account", "name", "class", "profile", "assessed"]
+    assert table == [columns] + [["" if i[c] is None else str(i[c]) for c in columns] for i in data]
+    xlsx = tmp_path / "list.xlsx"
+    result = run("eligible", "--report", r4, "--out", str(xlsx), "--json", "--user", "demo-advisor", db=demo_env)
+    summary = json.loads(result.stdout)
+    assert summary["count"] == 3 and summary["sha256"] == hashlib.sha256(xlsx.read_bytes()).hexdigest()
 
 
 def test_report_import_json_and_bad_files(demo_env: Path, tmp_path: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -187,6 +188,12 @@ def test_eligible_sql_equals_decide_for_every_client(
     eligible = {v.account for v in services.access.eligible(comp, report)}
     expected = {a for a in accounts if services.access.check(comp, a, report).decision.allowed}
     assert eligible & set(accounts) == expected
+    # The list file and the count come from the same condition by other queries.
+    services.access.write_eligible(comp, report, run / "list.csv")
+    with (run / "list.csv").open(encoding="utf-8-sig", newline="") as handle:
+        listed = {row[1] for row in list(csv.reader(handle))[1:]}
+    assert listed == eligible
+    assert services.access.eligible_count(comp, report) == len(eligible)
 
 
 def test_edit_client_is_audited_and_leaving_lowest_category_needs_a_reason(
