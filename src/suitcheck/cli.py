@@ -438,12 +438,16 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         )
     else:
         result = services.audit.verify(actor)
-        data = result.to_dict()
+        # Every page of the file too: start-up no longer reads them all (it would grow with the store).
+        store = services.store_check.check(actor)
+        data = {**result.to_dict(), "ok": result.ok and store.ok, "store_check": store.to_dict()}
         text = (
             f"OK: {result.count} entries, {result.checkpoints} checkpoints verified."
             if result.ok
             else f"FAILED at entry {result.bad_seq}: {result.problem}"
         )
+        if not store.ok:
+            text = f"FAILED: {store.problem}" + ("" if result.ok else f"\n{text}")
     out.emit(data, text)
     return EXIT_OK if data["ok"] else EXIT_VERIFY_FAILED
 

@@ -210,6 +210,26 @@ def test_verify_tampered_store_exits_4(tmp_path: Path, demo_env: Path) -> None:
     assert json.loads(result.stdout)["bad_seq"] == 3
 
 
+def test_verify_reads_every_page_of_the_store(tmp_path: Path, demo_env: Path) -> None:
+    """Start-up no longer reads every page (that grows with the store); `audit verify` does,
+    so a wrecked data page that no command happened to touch still fails verification."""
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(demo_env) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+        dst.execute("CREATE TABLE filler (x TEXT)")
+        dst.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+            "INSERT INTO filler SELECT hex(randomblob(100)) FROM n"
+        )
+    good = run("audit", "verify", "--json", "--user", "demo-compliance", db=db)
+    assert good.returncode == 0 and json.loads(good.stdout)["store_check"]["ok"] is True
+    data = bytearray(db.read_bytes())
+    data[-8192 : -8192 + 512] = b"\xa5" * 512
+    db.write_bytes(bytes(data))
+    bad = run("audit", "verify", "--user", "demo-compliance", db=db)
+    assert bad.returncode == 4 and "damaged" in bad.stdout and "Traceback" not in bad.stderr
+
+
 def test_not_a_database_locked_and_missing_folder(tmp_path: Path) -> None:
     garbage = tmp_path / "garbage.db"
     garbage.write_bytes(os.urandom(8192))
