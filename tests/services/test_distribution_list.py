@@ -137,3 +137,30 @@ def test_unrated_report_lists_nobody(services: Services, compliance: Actor, popu
     out = tmp_path / "list.csv"
     assert services.access.write_eligible(compliance, unrated, out).count == 0
     assert out.read_text(encoding="utf-8-sig").splitlines() == [",".join(LIST_COLUMNS)]
+
+
+def test_every_count_part_is_a_covering_index_range(sqlite_target: str, clock) -> None:  # type: ignore[no-untyped-def]
+    """The count reads only ix_investor_eligibility, never the table. A new term in the
+    eligible condition needs its column in that index (in range order), or this fails."""
+    import datetime as dt
+
+    from sqlalchemy import func, select
+
+    from suitcheck.domain.levels import RiskLevel
+    from suitcheck.domain.policy import Policy
+    from suitcheck.services.access import eligible_parts
+    from suitcheck.store.models import Investor
+    from tests.conftest import make_services
+
+    services = make_services(sqlite_target, clock)
+    try:
+        with services.store.engine.connect() as conn:
+            for level in RiskLevel:
+                for part in eligible_parts(level, dt.date(2026, 6, 15), Policy()):
+                    sql = select(func.count()).select_from(Investor).where(part)
+                    compiled = sql.compile(services.store.engine, compile_kwargs={"literal_binds": True})
+                    plan = " ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))
+                    assert "USING COVERING INDEX ix_investor_eligibility" in plan, (level, plan)
+                    assert "ANY(" not in plan, (level, plan)  # a seek on every column, no skip-scan
+    finally:
+        services.close()

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -159,6 +161,36 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+@functools.cache
+def script_head() -> str:
+    """The newest migration's revision, read from the version files' `revision =` and
+    `down_revision =` lines. Equal to head_revision() (a test keeps it so), without importing
+    Alembic, which costs more than everything else a command does on a store that is
+    already up to date."""
+    revisions, parents = set(), set()
+    for path in (migrations_path() / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            if "down_revision" in found:
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    if len(heads) != 1:
+        return head_revision()  # something unusual: let Alembic decide
+    return heads.pop()
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The store's schema revision by a plain query; None for a new (empty) store."""
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
@@ -203,7 +235,7 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
     try:
         if store.is_sqlite:
             _sanity_check(store)
-        if migrate and current_revision(engine) != head_revision():
+        if migrate and _stored_revision(engine) != script_head():
             upgrade(engine)
     except sa_exc.DBAPIError as exc:
         engine.dispose()
