@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
@@ -19,7 +19,7 @@ from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
 from suitcheck.services.reports import find_report, report_level
 from suitcheck.services.tables import Written, format_for, write_table
@@ -146,6 +146,21 @@ class AccessService:
                 ",".join(decision.reasons),
             )
             return CheckResult(decision, investor.id, report_id, entry.seq, entry.entry_hash)
+
+    def check_pairs(
+        self, actor: Actor, pairs: Iterable[tuple[str, str]]
+    ) -> Iterator[tuple[tuple[str, str], CheckResult | ServiceError]]:
+        """`check` for many (client, report) pairs with one login, for a batch file: each
+        pair is its own transaction and its own audit entry, exactly as a single check.
+        A pair that cannot be checked (unknown client or report) yields its error and the
+        batch goes on; a store that fails, or a staff member who lost the permission,
+        stops it (every later check would fail the same way)."""
+        self._ctx.require(actor, Permission.CHECK_ACCESS)
+        for pair in pairs:
+            try:
+                yield pair, self.check(actor, *pair)
+            except (NotFound, InvalidInput) as exc:
+                yield pair, exc
 
     def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
         """Outcomes for many reports at once, for the at-a-glance column; not recorded,
