@@ -12,10 +12,12 @@ Sizes at scale 1: 1,000,000 clients; 100,000 reports; 1,000 PDFs; 1,000,000 audi
 from __future__ import annotations
 
 import argparse
-import io
+import dataclasses
+import json
 import os
 import sqlite3
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -30,12 +32,56 @@ import generate  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from suitcheck.domain.levels import RiskLevel  # noqa: E402
 from suitcheck.domain.roles import Role  # noqa: E402
 from suitcheck.services import Services, open_services  # noqa: E402
 from suitcheck.services.reports import ReportFilter  # noqa: E402
 
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-RESULTS: list[tuple[str, str, str]] = []
+
+
+@dataclasses.dataclass
+class Result:
+    """One row: the work measured, its baseline in the same run, and the issue's goal."""
+
+    name: str
+    measured: float  # seconds (or seconds per item)
+    baseline: float
+    detail: str
+    max_ratio: float | None = None
+    max_seconds: float | None = None  # an absolute goal, judged at --scale 1 only
+    scale: float = 1.0
+
+    @property
+    def ratio(self) -> float:
+        return self.measured / self.baseline if self.baseline else float("inf")
+
+    @property
+    def goal(self) -> str:
+        parts = []
+        if self.max_seconds is not None:
+            parts.append(f"< {self.max_seconds:g} s")
+        if self.max_ratio is not None:
+            parts.append(f"ratio <= {self.max_ratio:g}")
+        return ", ".join(parts) or "-"
+
+    @property
+    def met(self) -> bool | None:
+        if self.max_ratio is None and self.max_seconds is None:
+            return None
+        ok = self.max_ratio is None or self.ratio <= self.max_ratio
+        if self.max_seconds is not None:
+            if self.scale != 1.0:
+                return ok if self.max_ratio is not None else None
+            ok = ok and self.measured < self.max_seconds
+        return ok
+
+    def to_dict(self) -> dict[str, object]:
+        return {**dataclasses.asdict(self), "ratio": self.ratio, "goal": self.goal, "met": self.met}
+
+
+RESULTS: list[Result] = []
+SCALE = 1.0
 
 
 def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
@@ -47,10 +93,21 @@ def best_of(fn: Callable[[], object], repeat: int = 5) -> float:
     return min(times)
 
 
-def report(name: str, measured: float, baseline: float, what: str) -> None:
-    ratio = measured / baseline if baseline else float("inf")
-    RESULTS.append((name, f"{ratio:9.3f}", what))
-    print(f"{name:<34} ratio {ratio:9.3f}   {what}", flush=True)
+def report(
+    name: str,
+    measured: float,
+    baseline: float,
+    what: str,
+    *,
+    max_ratio: float | None = None,
+    max_seconds: float | None = None,
+) -> Result:
+    result = Result(name, measured, baseline, what, max_ratio, max_seconds, SCALE)
+    RESULTS.append(result)
+    verdict = {True: "goal met", False: "GOAL NOT MET", None: ""}[result.met]
+    goal = f"[{result.goal}: {verdict}]" if result.met is not None else ""
+    print(f"{name:<40} ratio {result.ratio:9.3f}   {what} {goal}", flush=True)
+    return result
 
 
 def fresh(folder: Path, name: str) -> Services:
@@ -62,7 +119,36 @@ def fresh(folder: Path, name: str) -> Services:
     return services
 
 
+def run_cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The real program in its own process, as a user or a script runs it."""
+    env = {
+        **os.environ,
+        "SUITCHECK_PASSWORD": "bench-pass",
+        "SUITCHECK_AUDIT_KEY": str(folder / "audit.key"),
+        "SUITCHECK_LOG_DIR": str(folder / "log"),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "suitcheck", *args], env=env, capture_output=True, text=True, check=True
+    )
+
+
+PLAIN_LIST = """
+import csv, sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+with open(sys.argv[2], "w", encoding="utf-8", newline="") as out:
+    writer = csv.writer(out)
+    writer.writerow(["id", "account", "name", "class", "profile", "assessed"])
+    writer.writerows(conn.execute(sys.argv[3]))
+"""
+
+
 def bench_eligible(folder: Path, scale: float) -> None:
+    from sqlalchemy import select
+
+    from suitcheck.services.access import eligible_condition
+    from suitcheck.store.models import Investor
+    from suitcheck.store.sqltext import scanned
+
     n = int(1_000_000 * scale)
     services = fresh(folder, "eligible")
     generate.clients(services.store, n)
@@ -72,6 +158,7 @@ def bench_eligible(folder: Path, scale: float) -> None:
         s.execute(text("UPDATE report SET level = 3 WHERE id = 1"))
         s.execute(text("ANALYZE"))
     engine = services.store.engine
+    db = str(services.store.url.database)
 
     def plain_count() -> None:
         with engine.connect() as conn:
@@ -80,13 +167,55 @@ def bench_eligible(folder: Path, scale: float) -> None:
     eligible_count = best_of(lambda: services.access.eligible_count(actor, 1))
     baseline = best_of(plain_count)
     report(
-        "eligible (count)",
+        "eligible count",
         eligible_count,
         baseline,
-        f"{n:,} clients: eligible_count {eligible_count * 1000:.0f} ms vs indexed COUNT(*) {baseline * 1000:.0f} ms",
+        f"{n:,} clients: eligible_count {eligible_count * 1000:.1f} ms vs indexed COUNT(*) {baseline * 1000:.1f} ms",
+        max_ratio=3,
     )
     first_page = best_of(lambda: list(services.access.eligible(actor, 1, limit=200)))
     report("eligible (first 200 rows)", first_page, baseline, f"{first_page * 1000:.1f} ms for the first page")
+
+    # The baseline: a plain sqlite3 script with the same condition and columns, csv.writer.
+    t = Investor.__table__.c
+    plain_sql = str(
+        select(t.id, t.account, t.name, t.investor_class, t.current_profile, t.current_assessed_on)
+        .where(scanned(eligible_condition(RiskLevel.R3, services.ctx.today(), services.policy.current())))
+        .order_by(t.id)
+        .compile(engine, compile_kwargs={"literal_binds": True})
+    )
+    plain_out, our_out = folder / "plain.csv", folder / "list.csv"
+    plain = best_of(
+        lambda: subprocess.run([sys.executable, "-c", PLAIN_LIST, db, str(plain_out), plain_sql], check=True), 3
+    )
+    listed = [0]
+
+    def ours() -> None:
+        result = run_cli(
+            folder, "--db", db, "--user", "bench", "--json", "eligible", "--report", "1", "--out", str(our_out)
+        )
+        listed[0] = json.loads(result.stdout)["count"]
+
+    whole = best_of(ours, 3)
+    rows = sum(1 for _ in plain_out.open(encoding="utf-8")) - 1
+    assert rows == listed[0], (rows, listed[0])
+    report(
+        "eligible --out list.csv (whole process)",
+        whole,
+        plain,
+        f"{n:,} clients, {listed[0]:,} listed: {whole:.2f} s vs a plain sqlite3 + csv.writer script {plain:.2f} s",
+        max_ratio=2,
+        max_seconds=3,
+    )
+    in_process = best_of(lambda: services.access.write_eligible(actor, 1, our_out), 3)
+    report(
+        "eligible list (service call only)",
+        in_process,
+        plain,
+        f"write_eligible {in_process:.2f} s (without start-up and login)",
+    )
+    xlsx = best_of(lambda: services.access.write_eligible(actor, 1, folder / "list.xlsx"), 1)
+    report("eligible list as XLSX (service call)", xlsx, plain, f"{xlsx:.1f} s for {listed[0]:,} rows (XlsxWriter)")
     services.close()
 
 
@@ -211,29 +340,52 @@ def bench_audit(folder: Path, scale: float) -> None:
         s.execute(text("UPDATE report SET level = 3"))
     actor = services.auth.login("bench", "bench-pass")
 
-    start = time.perf_counter()
-    for i in range(checks):
-        services.access.check(actor, (i % 900) + 1, 1)
-    checks_per_s = checks / (time.perf_counter() - start)
-
     # The baseline: plain sqlite3 single-row insert-and-commit into a scratch table of the
-    # same store file, with the store's own durability settings.
-    conn = sqlite3.connect(str(services.store.url.database), isolation_level=None)
+    # same store file, with the store's own durability settings. Measured in rounds that
+    # alternate with the checks, so a burst of load on the machine hits both alike.
+    db = str(services.store.url.database)
+    conn = sqlite3.connect(db, isolation_level=None)
     conn.execute("PRAGMA synchronous=FULL")
     conn.execute("CREATE TABLE bench_scratch (id INTEGER PRIMARY KEY, payload TEXT)")
-    start = time.perf_counter()
-    for i in range(checks):
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("INSERT INTO bench_scratch (payload) VALUES (?)", (f"row {i}",))
-        conn.execute("COMMIT")
-    raw_per_s = checks / (time.perf_counter() - start)
+    raw_s = checks_s = 0.0
+    rounds = 4
+    for r in range(rounds):
+        start = time.perf_counter()
+        for i in range(checks // rounds):
+            conn.execute("BEGIN IMMEDIATE")
+            conn.execute("INSERT INTO bench_scratch (payload) VALUES (?)", (f"row {r} {i}",))
+            conn.execute("COMMIT")
+        raw_s += time.perf_counter() - start
+        start = time.perf_counter()
+        for i in range(checks // rounds):
+            services.access.check(actor, (i % 900) + 1, 1)
+        checks_s += time.perf_counter() - start
     conn.close()
+    done = rounds * (checks // rounds)
+    raw_per_s, checks_per_s = done / raw_s, done / checks_s
     report(
-        "checks with audit / raw inserts",
-        raw_per_s,
-        checks_per_s,
+        "audited checks vs raw insert+commit",
+        1 / checks_per_s,
+        1 / raw_per_s,
         f"{checks_per_s:,.0f} checks/s vs {raw_per_s:,.0f} raw insert+commit/s "
         f"(checks reach {checks_per_s / raw_per_s:.0%} of raw; goal >= 50%)",
+        max_ratio=2,
+    )
+
+    # check --batch: the whole process (start-up, one login) over the same number of pairs.
+    pairs = folder / "pairs.csv"
+    pairs.write_text("investor,report\n" + "".join(f"{(i % 900) + 1},1\n" for i in range(checks)), encoding="utf-8")
+    start = time.perf_counter()
+    run_cli(folder, "--db", db, "--user", "bench", "check", "--batch", str(pairs), "--out", str(folder / "r.jsonl"))
+    batch_s = time.perf_counter() - start
+    batch_per_s = checks / batch_s
+    report(
+        "check --batch (whole process) vs raw",
+        1 / batch_per_s,
+        1 / raw_per_s,
+        f"{checks:,} pairs in {batch_s:.1f} s: {batch_per_s:,.0f} checks/s including start-up and login "
+        f"({batch_per_s / raw_per_s:.0%} of raw)",
+        max_ratio=2,
     )
 
     n = int(1_000_000 * scale)
@@ -391,17 +543,45 @@ BENCHES = {
 
 
 def main() -> int:
+    global SCALE
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--only", default=",".join(BENCHES))
+    parser.add_argument("--results", type=Path, help="also write the results as JSON (for scripts/bench_table.py)")
     args = parser.parse_args()
-    print(f"scale {args.scale}; ratios are measured / baseline (lower is better unless said)", flush=True)
+    SCALE = args.scale
+    load = os.getloadavg() if hasattr(os, "getloadavg") else None
+    print(
+        f"scale {args.scale}; ratios are measured / baseline (lower is better); "
+        f"{os.cpu_count()} CPUs, load average {load[0]:.2f} at start"
+        if load
+        else "",
+        flush=True,
+    )
+    started = time.time()
     for name in args.only.split(","):
         with tempfile.TemporaryDirectory(prefix=f"suitcheck-bench-{name}-") as folder:
             BENCHES[name](Path(folder), args.scale)
-    out = io.StringIO()
-    for row in RESULTS:
-        out.write(" | ".join(row) + "\n")
+    load_end = os.getloadavg() if hasattr(os, "getloadavg") else None
+    unmet = [r.name for r in RESULTS if r.met is False]
+    print(f"{len(RESULTS)} results; {len(unmet)} goals not met" + (f": {', '.join(unmet)}" if unmet else ""))
+    if args.results:
+        args.results.write_text(
+            json.dumps(
+                {
+                    "scale": args.scale,
+                    "when": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started)),
+                    "cpus": os.cpu_count(),
+                    "load_start": load[0] if load else None,
+                    "load_end": load_end[0] if load_end else None,
+                    "results": [r.to_dict() for r in RESULTS],
+                },
+                ensure_ascii=False,
+                indent=1,
+            )
+            + "\n",
+            encoding="utf-8",
+        )
     return 0
 
 

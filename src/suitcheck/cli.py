@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime as dt
 import getpass
 import json
@@ -387,6 +388,12 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
 
 
 def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
+    if args.batch:
+        if not args.out or args.investor or args.report:
+            raise InvalidInput("Give --batch PAIRS.csv with --out RESULTS.jsonl, and no --investor or --report.")
+        return _check_batch(services, args, out)
+    if not args.investor or not args.report:
+        raise InvalidInput("Give --investor and --report (or --batch PAIRS.csv --out RESULTS.jsonl).")
     actor = _login(services, args)
     result: dict[str, Any] = services.access.check(actor, args.investor, args.report).to_dict()
     out.emit(
@@ -400,39 +407,77 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK if result["decision"] == "allow" else EXIT_BLOCKED
 
 
+def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
+    """(line, client, report) from a CSV of two columns; a first row naming the columns
+    (investor/client/account, report) is a header. Read whole first, so that a file that is
+    not readable or not CSV fails before any check is made or recorded."""
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            rows = list(csv.reader(handle))
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"{path} does not exist.") from exc
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise InvalidInput(f"{path} cannot be read as a UTF-8 CSV file of client,report pairs.") from exc
+    pairs = []
+    for line, row in enumerate(rows, start=1):
+        cells = [c.strip() for c in row]
+        if not any(cells):
+            continue
+        if line == 1 and cells[0].lower() in ("investor", "client", "account") and len(cells) > 1:
+            continue
+        if len(cells) < 2 or not cells[0] or not cells[1] or any(cells[2:]):
+            raise InvalidInput(f"{path}, line {line}: expected two cells, client and report.")
+        pairs.append((line, cells[0], cells[1]))
+    return pairs
+
+
+def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> int:
+    pairs = _read_pairs(Path(args.batch))
+    actor = _login(services, args)
+    target = Path(args.out)
+    by_position = [line for line, _, _ in pairs]
+    counts = {"allow": 0, "block": 0, "allow-after-warning": 0, "error": 0}
+    try:
+        # Each result is written (and flushed) as soon as its check is recorded, so a batch
+        # cut short still leaves a results file that matches the audit trail.
+        with open_private(target, "w", encoding="utf-8") as handle:
+            results = services.access.check_pairs(actor, ((c, r) for _, c, r in pairs))
+            for position, ((client, report), result) in enumerate(results):
+                line = by_position[position]
+                if isinstance(result, ServiceError):
+                    record: dict[str, Any] = {"line": line, "investor": client, "report": report, "error": str(result)}
+                    counts["error"] += 1
+                else:
+                    record = {"line": line, **result.to_dict()}
+                    counts[result.decision.outcome.value] += 1
+                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+                handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise ServiceError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+    total = sum(counts.values())
+    out.emit(
+        {"checks": total, **counts, "out": str(target)},
+        f"{total} checks: {counts['allow']} allowed, {counts['block']} blocked, "
+        f"{counts['allow-after-warning']} allowed after a warning, {counts['error']} not checked; "
+        f"results in {target}",
+    )
+    return EXIT_OK if counts["error"] == 0 else EXIT_ERROR
+
+
 def cmd_eligible(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
-    rows = services.access.eligible(actor, args.report)
     if args.out:
-        count = 0
-        target = Path(args.out)
-        try:
-            with open_private(target, "w", encoding="utf-8-sig", newline="") as handle:
-                handle.write("id,account,name,class,profile,assessed\n")
-                for v in rows:
-                    d = v.to_dict()
-                    handle.write(
-                        ",".join(_csv_cell(d[k]) for k in ("id", "account", "name", "class", "profile", "assessed"))
-                        + "\n"
-                    )
-                    count += 1
-        except OSError as exc:
-            raise ServiceError(f"Cannot write {target}: {exc.strerror}.") from exc
+        written = services.access.write_eligible(actor, args.report, Path(args.out))
         out.emit(
-            {"report": args.report, "count": count, "out": str(target)},
-            f"{count} clients may receive report {args.report}; list written to {target}",
+            {"report": args.report, "count": written.count, "out": str(written.path), "sha256": written.sha256},
+            f"{written.count} clients may receive report {args.report}; list written to {written.path}",
         )
         return EXIT_OK
+    rows = services.access.eligible(actor, args.report)
     data = [v.to_dict() for v in rows]
     out.emit(data, lambda: "\n".join(_investor_line(v) for v in data) + f"\n{len(data)} clients may receive it.")
     return EXIT_OK
-
-
-def _csv_cell(value: object) -> str:
-    from suitcheck.audit.export import neutralise
-
-    text = "" if value is None else str(neutralise(value))
-    return '"' + text.replace('"', '""') + '"' if any(c in text for c in ',"\n') else text
 
 
 def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -459,12 +504,16 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         )
     else:
         result = services.audit.verify(actor)
-        data = result.to_dict()
+        # Every page of the file too: start-up no longer reads them all (it would grow with the store).
+        store = services.store_check.check(actor)
+        data = {**result.to_dict(), "ok": result.ok and store.ok, "store_check": store.to_dict()}
         text = (
             f"OK: {result.count} entries, {result.checkpoints} checkpoints verified."
             if result.ok
             else f"FAILED at entry {result.bad_seq}: {result.problem}"
         )
+        if not store.ok:
+            text = f"FAILED: {store.problem}" + ("" if result.ok else f"\n{text}")
     out.emit(data, text)
     return EXIT_OK if data["ok"] else EXIT_VERIFY_FAILED
 
@@ -619,11 +668,15 @@ def build_parser() -> argparse.ArgumentParser:
     rate.add_argument("--note")
 
     check = command("check", "decide whether a client may use a report, and record it")
-    check.add_argument("--investor", required=True, help="account number or id")
-    check.add_argument("--report", required=True)
+    check.add_argument("--investor", help="account number or id")
+    check.add_argument("--report")
+    check.add_argument(
+        "--batch", metavar="PAIRS.csv", help="check every client,report pair in a CSV file (one login; each audited)"
+    )
+    check.add_argument("--out", metavar="RESULTS.jsonl", help="with --batch: one JSON result per line")
     elig = command("eligible", "every client who may receive a report")
     elig.add_argument("--report", required=True)
-    elig.add_argument("--out", help="write a CSV file instead of printing")
+    elig.add_argument("--out", help="write a CSV file (an XLSX file when the name ends in .xlsx) instead of printing")
 
     audit = command("audit", "export and verify the audit trail")
     asub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")

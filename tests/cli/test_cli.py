@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import os
 import sqlite3
@@ -143,13 +145,67 @@ def test_advisor_cannot_add_clients(demo_env: Path) -> None:
     assert "may not" in result.stderr
 
 
+def test_batch_checks_equal_single_checks(demo_env: Path, tmp_path: Path) -> None:
+    """One login, every pair checked and recorded as a single check would be; a pair that
+    cannot be checked is reported on its line and the batch goes on."""
+    r4 = report_id(demo_env, "创业板")
+    clients = json.loads(run("investor", "list", "--json", "--user", "demo-advisor", db=demo_env).stdout)
+    accounts = [c["account"] for c in clients[:6]]
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(
+        "investor,report\n" + "".join(f"{a},{r4}\n" for a in accounts) + "\nnobody,1\n" + f"{accounts[0]},99999\n",
+        encoding="utf-8",
+    )
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(demo_env) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+    before = sqlite3.connect(db).execute("SELECT count(*) FROM audit_entry").fetchone()[0]
+    out = tmp_path / "results.jsonl"
+    result = run("check", "--batch", str(pairs), "--out", str(out), "--json", "--user", "demo-advisor", db=db)
+    assert result.returncode == 1, result.stderr  # two lines could not be checked
+    summary = json.loads(result.stdout)
+    assert summary["checks"] == 8 and summary["error"] == 2
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in lines] == [2, 3, 4, 5, 6, 7, 9, 10]
+    assert "nobody" in lines[6]["error"] and "99999" in lines[7]["error"]
+    after = sqlite3.connect(db).execute("SELECT count(*) FROM audit_entry").fetchone()[0]
+    checks = sqlite3.connect(db).execute("SELECT count(*) FROM audit_entry WHERE action = 'check'").fetchone()[0]
+    assert after - before >= 6 and checks >= 6
+    allowed = next(r for r in lines if r.get("decision") == "allow")
+    blocked = next(r for r in lines if r.get("decision") == "block")
+    for batch in (allowed, blocked):
+        single = run(
+            "check", "--investor", str(batch["investor"]), "--report", r4, "--json", "--user", "demo-advisor", db=db
+        )
+        expected = json.loads(single.stdout)
+        assert single.returncode == (0 if expected["decision"] == "allow" else 3)
+        for key in ("decision", "reasons", "investor", "report", "profile", "level", "class", "policy_version"):
+            assert batch[key] == expected[key], key
+        assert batch["audit_id"] < expected["audit_id"]
+    assert {r["decision"] for r in lines[:6]} >= {"allow", "block"}
+    bad = run("check", "--batch", str(pairs), "--user", "demo-advisor", db=db)
+    assert_clean_error(bad, 2)
+    junk = tmp_path / "junk.csv"
+    junk.write_bytes(b"\xff\xfe\x00garbage")
+    assert_clean_error(run("check", "--batch", str(junk), "--out", str(out), "--user", "demo-advisor", db=db), 2)
+
+
 def test_eligible_list(demo_env: Path, tmp_path: Path) -> None:
     r4 = report_id(demo_env, "创业板")
     data = json.loads(run("eligible", "--report", r4, "--json", "--user", "demo-advisor", db=demo_env).stdout)
     assert sorted(i["account"] for i in data) == ["880004", "880005", "880011"]
     out = tmp_path / "list.csv"
     result = run("eligible", "--report", r4, "--out", str(out), "--user", "demo-advisor", db=demo_env)
-    assert result.returncode == 0 and len(out.read_text(encoding="utf-8-sig").splitlines()) == 4
+    assert result.returncode == 0 and "3 clients" in result.stdout
+    # The file is the --json list, column for column.
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    columns = ["id", "account", "name", "class", "profile", "assessed"]
+    assert table == [columns] + [["" if i[c] is None else str(i[c]) for c in columns] for i in data]
+    xlsx = tmp_path / "list.xlsx"
+    result = run("eligible", "--report", r4, "--out", str(xlsx), "--json", "--user", "demo-advisor", db=demo_env)
+    summary = json.loads(result.stdout)
+    assert summary["count"] == 3 and summary["sha256"] == hashlib.sha256(xlsx.read_bytes()).hexdigest()
 
 
 def test_report_import_json_and_bad_files(demo_env: Path, tmp_path: Path) -> None:
@@ -197,6 +253,26 @@ def test_verify_tampered_store_exits_4(tmp_path: Path, demo_env: Path) -> None:
     result = run("audit", "verify", "--json", "--user", "demo-compliance", db=db)
     assert result.returncode == 4
     assert json.loads(result.stdout)["bad_seq"] == 3
+
+
+def test_verify_reads_every_page_of_the_store(tmp_path: Path, demo_env: Path) -> None:
+    """Start-up no longer reads every page (that grows with the store); `audit verify` does,
+    so a wrecked data page that no command happened to touch still fails verification."""
+    db = tmp_path / "copy.db"
+    with sqlite3.connect(demo_env) as src, sqlite3.connect(db) as dst:
+        src.backup(dst)
+        dst.execute("CREATE TABLE filler (x TEXT)")
+        dst.execute(
+            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+            "INSERT INTO filler SELECT hex(randomblob(100)) FROM n"
+        )
+    good = run("audit", "verify", "--json", "--user", "demo-compliance", db=db)
+    assert good.returncode == 0 and json.loads(good.stdout)["store_check"]["ok"] is True
+    data = bytearray(db.read_bytes())
+    data[-8192 : -8192 + 512] = b"\xa5" * 512
+    db.write_bytes(bytes(data))
+    bad = run("audit", "verify", "--user", "demo-compliance", db=db)
+    assert bad.returncode == 4 and "damaged" in bad.stdout and "Traceback" not in bad.stderr
 
 
 def test_not_a_database_locked_and_missing_folder(tmp_path: Path) -> None:

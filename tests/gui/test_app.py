@@ -6,7 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
+from sqlalchemy import text
 
 from suitcheck.gui.app import DesktopApp
 from suitcheck.gui.dialogs import FirstRunDialog, LoginDialog
@@ -67,3 +68,65 @@ def test_a_store_that_cannot_open_is_a_message_not_a_crash(qtbot, qapp, tmp_path
     qtbot.waitUntil(lambda: bool(exits), timeout=10_000)
     assert exits == [1]
     assert message_boxes and "not a suitcheck store" in message_boxes[-1][1]
+
+
+def _logged_in(qtbot, qapp, tmp_path: Path, db: Path) -> DesktopApp:  # type: ignore[no-untyped-def]
+    services = open_services(db, hasher=FAST_HASHER)
+    if not services.auth.has_staff():
+        services.auth.create_first_admin("admin", "first-pass")
+    services.close()
+    desktop = DesktopApp(qapp, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), demo=False)
+
+    def login(dialog: LoginDialog) -> None:
+        dialog.username.setText("admin")
+        dialog.password.setText("first-pass")
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+
+    _when_visible(LoginDialog, login)
+    desktop.open(lambda: open_services(db, hasher=FAST_HASHER))
+    return desktop
+
+
+def test_the_page_check_runs_beside_the_login_and_is_shown_and_recorded(qtbot, qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    desktop = _logged_in(qtbot, qapp, tmp_path, tmp_path / "s.db")
+    qtbot.waitUntil(lambda: desktop.window is not None and desktop.store_check is not None, timeout=15_000)
+    assert desktop.window is not None and desktop.store_check is not None and desktop.store_check.ok
+    qtbot.addWidget(desktop.window)
+    label = desktop.window.findChild(QLabel, "storeCheck")
+    assert label is not None and "every page is sound" in label.text()
+    assert desktop.services is not None
+    with desktop.services.store.engine.connect() as conn:
+        facts = conn.execute(text("SELECT facts FROM audit_entry WHERE action = 'store-checked'")).scalars().all()
+    assert facts == ['{"ok":true,"problem":null}']
+    desktop.window.close()
+    desktop.services.close()
+
+
+def test_a_damaged_page_found_after_opening_still_ends_the_program(qtbot, qapp, tmp_path: Path, message_boxes) -> None:  # type: ignore[no-untyped-def]
+    """The schema reads cleanly, so the store opens; the background page check then finds
+    the wrecked data page, says so in one sentence and ends the program with code 1."""
+    db = tmp_path / "s.db"
+    services = open_services(db, hasher=FAST_HASHER)
+    services.auth.create_first_admin("admin", "first-pass")
+    with services.store.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE filler (x TEXT)"))
+        conn.execute(
+            text(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                "INSERT INTO filler SELECT hex(randomblob(100)) FROM n"
+            )
+        )
+    services.close()
+    data = bytearray(db.read_bytes())
+    data[-8192 : -8192 + 512] = b"\xa5" * 512
+    db.write_bytes(bytes(data))
+    desktop = _logged_in(qtbot, qapp, tmp_path, db)
+    exits: list[int] = []
+    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()  # type: ignore[assignment]
+    qtbot.waitUntil(lambda: bool(exits), timeout=15_000)
+    assert exits == [1]
+    assert message_boxes and "damaged" in message_boxes[-1][1]
+    if desktop.window is not None:
+        desktop.window.close()
+    if desktop.services is not None:
+        desktop.services.close()

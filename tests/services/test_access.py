@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 from pathlib import Path
 
@@ -247,6 +248,11 @@ def test_eligible_sql_equals_decide_for_every_client(
     eligible = {v.account for v in services.access.eligible(comp, report)}
     expected = {a for a in accounts if services.access.check(comp, a, report).decision.outcome is Outcome.ALLOW}
     assert eligible & set(accounts) == expected
+    # The list file and the count come from the same condition by other queries.
+    services.access.write_eligible(comp, report, run / "list.csv")
+    with (run / "list.csv").open(encoding="utf-8-sig", newline="") as handle:
+        listed = {row[1] for row in list(csv.reader(handle))[1:]}
+    assert listed == eligible
     assert services.access.eligible_count(comp, report) == len(eligible)
 
 
@@ -357,3 +363,37 @@ def test_answers_do_not_lift_the_lowest_category(services: Services, compliance:
         services.investors.assess_answers(compliance, "LQ", top)
     view = services.investors.get(compliance, "LQ")
     assert (view.profile, view.lowest_category) == (RiskProfile.C1, True)
+
+
+def test_batch_checks_equal_single_checks(
+    services: Services, compliance: Actor, advisor: Actor, r4: int, tmp_path: Path
+) -> None:
+    """check_pairs decides and records each pair exactly as check does; an unknown client
+    or report is reported for its pair and the rest go on."""
+    r1 = import_text_report(services, compliance, tmp_path, level="低风险", title="宏观经济周报第三期")
+    unrated = import_text_report(services, compliance, tmp_path, level=None, title="未评级的报告第二篇")
+    add_client(services, compliance, "B5", RiskProfile.C5)
+    add_client(services, compliance, "B2", RiskProfile.C2)
+    add_client(services, compliance, "BEXP", RiskProfile.C5, days_ago=900)
+    add_client(services, compliance, "BLOW", RiskProfile.C1, lowest_category=True)
+    add_client(services, compliance, "BPRO", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
+    pairs = [(a, str(r)) for a in ("B5", "B2", "BEXP", "BLOW", "BPRO") for r in (r4, r1, unrated)]
+    pairs.insert(3, ("nobody", str(r4)))
+    pairs.append(("B5", "424242"))
+    before = services.audit.count(compliance)
+    batch = list(services.access.check_pairs(advisor, pairs))
+    assert [p for p, _ in batch] == pairs
+    errors = [(p, r) for p, r in batch if not hasattr(r, "decision")]
+    assert [p for p, _ in errors] == [("nobody", str(r4)), ("B5", "424242")]
+    assert all(isinstance(r, NotFound) for _, r in errors)
+    results = [r for _, r in batch if hasattr(r, "decision")]
+    audit_ids = [r.audit_id for r in results]  # type: ignore[union-attr]
+    assert audit_ids == sorted(audit_ids) and len(set(audit_ids)) == 15
+    assert services.audit.count(compliance) >= before + 15
+    for (client, report), result in batch:
+        if not hasattr(result, "decision"):
+            continue
+        single = services.access.check(advisor, client, report)
+        assert result.decision == single.decision  # type: ignore[union-attr]
+        assert (result.investor_id, result.report_id) == (single.investor_id, single.report_id)  # type: ignore[union-attr]
+    assert {r.decision.outcome for r in results} == {Outcome.ALLOW, Outcome.BLOCK}  # type: ignore[union-attr]

@@ -68,13 +68,35 @@ def test_not_a_database(tmp_path: Path) -> None:
 
 
 def test_damaged_database(tmp_path: Path) -> None:
+    """A wrecked schema page fails the open; a wrecked data page is found by the page check
+    (which start-up runs in the background, and `audit verify` runs too)."""
     path = tmp_path / "s.db"
     open_store(path).dispose()
     data = bytearray(path.read_bytes())
-    data[4096 : 4096 + 512] = os.urandom(512)  # wreck the second page
+    data[24:28] = b"\xff\xff\xff\xff"  # the change counter: harmless
+    data[100 : 100 + 512] = os.urandom(512)  # the schema's own page
     path.write_bytes(bytes(data))
     with pytest.raises(StoreError):
         open_store(path)
+
+    path = tmp_path / "t.db"
+    store = open_store(path)
+    with store.engine.begin() as conn:
+        conn.execute(text("CREATE TABLE filler (x TEXT)"))
+        conn.execute(
+            text(
+                "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
+                "INSERT INTO filler SELECT hex(randomblob(100)) FROM n"
+            )
+        )
+    assert store.integrity_problem() is None
+    store.dispose()
+    data = bytearray(path.read_bytes())
+    data[-8192 : -8192 + 512] = os.urandom(512)  # a data page near the end
+    path.write_bytes(bytes(data))
+    store = open_store(path)  # start-up does not read every page ...
+    assert store.integrity_problem() is not None  # ... the page check does
+    store.dispose()
 
 
 def test_read_only_store_message(tmp_path: Path) -> None:

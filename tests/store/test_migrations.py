@@ -11,7 +11,14 @@ from sqlalchemy import text
 
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.services import open_services
-from suitcheck.store.engine import create_store_engine, current_revision, head_revision, resolve_url, upgrade
+from suitcheck.store.engine import (
+    create_store_engine,
+    current_revision,
+    head_revision,
+    resolve_url,
+    script_head,
+    upgrade,
+)
 from suitcheck.store.models import Base
 from tests.conftest import FAST_HASHER, Clock
 
@@ -121,3 +128,9 @@ def test_opening_twice_does_not_migrate_again(tmp_path: Path, clock: Clock) -> N
     services = open_services(db, clock=clock)
     assert current_revision(services.store.engine) == head_revision()
     services.close()
+
+
+def test_the_quick_head_lookup_agrees_with_alembic() -> None:
+    """open_store compares the stored revision with script_head() so that an up-to-date
+    store opens without importing Alembic; it must name the same head Alembic does."""
+    assert script_head() == head_revision()

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from suitcheck.gui.dialogs import FirstRunDialog, LoginDialog
 from suitcheck.gui.errors import show_error
@@ -16,6 +16,8 @@ from suitcheck.gui.i18n import SETTINGS_KEY, Translations, preferred_language
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Services
+from suitcheck.services.errors import StoreUnavailable
+from suitcheck.services.store_check import StoreCheck
 
 log = logging.getLogger(__name__)
 
@@ -30,6 +32,7 @@ class DesktopApp:
         self.services: Services | None = None
         self.window: MainWindow | None = None
         self.runner = Runner()
+        self.store_check: StoreCheck | None = None
 
     def open(self, services_factory: Callable[[], Services]) -> None:
         # Opening may migrate an old store: do it off the GUI thread.
@@ -41,22 +44,55 @@ class DesktopApp:
 
     def _opened(self, services: Services) -> None:
         self.services = services
+        # Reading every page takes time in proportion to the store, so it runs beside the
+        # login rather than before it; a damaged store still ends the program, as before.
+        self.runner.start(Job(services.store_check.check), self._store_checked, self._failed_to_open)
         if not services.auth.has_staff() and FirstRunDialog(services).exec() != QDialog.DialogCode.Accepted:
             self.app.exit(0)
             return
         self.login()
 
+    def _store_checked(self, result: StoreCheck) -> None:
+        self.store_check = result
+        if not result.ok:
+            show_error(self.window, StoreUnavailable(result.problem or ""))
+            for widget in QApplication.topLevelWidgets():
+                widget.close()
+            self.app.exit(1)
+            return
+        self._show_store_check()
+
+    def _show_store_check(self) -> None:
+        """A lasting note in the status bar (transient messages would hide it at once)."""
+        if self.window is None or self.store_check is None:
+            return
+        label = self.window.findChild(QLabel, "storeCheck")
+        if label is None:
+            label = QLabel(self.window)
+            label.setObjectName("storeCheck")
+            self.window.statusBar().addPermanentWidget(label)
+        label.setText(
+            QCoreApplication.translate("DesktopApp", "Store checked: every page is sound ({seconds} s).").format(
+                seconds=f"{self.store_check.seconds:.1f}"
+            )
+        )
+
     def login(self) -> None:
         """The login screen. Cancel quits: it never returns to a previous session."""
         assert self.services is not None
+        if self.store_check is not None and not self.store_check.ok:
+            return  # the program is ending: the store is damaged
         dialog = LoginDialog(self.services, demo=self.demo)
         if dialog.exec() != QDialog.DialogCode.Accepted or dialog.actor is None:
+            if self.store_check is not None and not self.store_check.ok:
+                return  # closed because the store is damaged; the exit code says so
             self.app.exit(0)
             return
         self.window = MainWindow(self.services, dialog.actor, self.settings, demo=self.demo)
         self.window.switch_user_requested.connect(self.switch_user)
         self.window.language_requested.connect(self.set_language)
         self.window.show()
+        self._show_store_check()
         print("suitcheck: main window shown", flush=True)
 
     def switch_user(self) -> None:

@@ -21,6 +21,7 @@ from suitcheck.services.investors import InvestorService
 from suitcheck.services.policy import PolicyService
 from suitcheck.services.questionnaire import QuestionnaireService
 from suitcheck.services.reports import ReportService
+from suitcheck.services.store_check import StoreCheckService
 from suitcheck.store.engine import APP_NAME, Store, open_store
 
 
@@ -44,6 +45,7 @@ class Services:
         self.policy = PolicyService(ctx)
         self.questionnaire = QuestionnaireService(ctx)
         self.client_files = ClientImportService(ctx)
+        self.store_check = StoreCheckService(ctx)
 
     @property
     def store(self) -> Store:

@@ -7,22 +7,39 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
+from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.domain.decision import Decision, Outcome, ReportFacts, decide, eligibility_bounds
-from suitcheck.domain.levels import InvestorClass, RiskLevel
+from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
 from suitcheck.services.reports import find_report, report_level
+from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
+from suitcheck.store.sqltext import driver_chunks, formula_safe, iso_date, prefixed, scanned
 
 log = logging.getLogger(__name__)
+
+# The distribution list's columns: the same names and values as `eligible --json`
+# (text that a spreadsheet would run as a formula gets a leading quote).
+LIST_COLUMNS = ("id", "account", "name", "class", "profile", "assessed")
+_t = Investor.__table__.c
+_LIST_SELECT = select(
+    _t.id,
+    formula_safe(_t.account, FORMULA_LEADS),
+    formula_safe(_t.name, FORMULA_LEADS),
+    _t.investor_class,
+    prefixed("C", _t.current_profile),
+    iso_date(_t.current_assessed_on),
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,24 +83,43 @@ def _decide(investor: Investor, report: Report, today: dt.date, policy: Policy) 
     return decide(investor_facts(investor), ReportFacts(level), today, policy)
 
 
-def eligible_condition(level: RiskLevel | None, today: dt.date, policy: Policy) -> ColumnElement[bool]:
-    """domain.eligibility_bounds as a WHERE clause (kept equal to `decide` by a property test)."""
+def eligible_parts(level: RiskLevel | None, today: dt.date, policy: Policy) -> list[ColumnElement[bool]]:
+    """domain.eligibility_bounds as disjoint WHERE clauses (kept equal to `decide` by a property test).
+
+    Professionals and clients who follow the table are separate parts, so a count is a sum
+    of counts. Every term is an equality, an IN list or one date range, never `!=` or `>=`:
+    each part is then a few pure range scans of ix_investor_eligibility, and a value
+    outside the domain written into the store directly (profile 7, an unknown class) is
+    never eligible, as `decide` would refuse it too."""
     b = eligibility_bounds(level, today, policy)
     if b.nobody:
-        return false()
-    ordinary = and_(
-        Investor.investor_class != InvestorClass.PROFESSIONAL.value,
-        Investor.current_profile >= b.min_profile,
-        Investor.current_assessed_on > b.assessed_after,
-        Investor.current_assessed_on <= b.assessed_until,
-    )
-    if not b.due_allowed:
-        ordinary = and_(ordinary, Investor.reassessment_due == false())
-    cond = or_(Investor.investor_class == InvestorClass.PROFESSIONAL.value, ordinary) if b.professionals else ordinary
-    if not b.lowest_allowed:
+        return []
+    parts: list[ColumnElement[bool]] = []
+    lowest = [False, True] if b.lowest_allowed else [False]
+    if b.professionals:
         # The lowest category wins over every class, professionals included.
-        cond = and_(cond, Investor.lowest_category == false())
-    return cond
+        parts.append(
+            and_(
+                Investor.investor_class == InvestorClass.PROFESSIONAL.value,
+                Investor.lowest_category.in_(lowest),
+            )
+        )
+    parts.append(
+        and_(
+            Investor.investor_class.in_([c.value for c in InvestorClass if c.follows_table]),
+            Investor.lowest_category.in_(lowest),
+            Investor.reassessment_due.in_([False, True] if b.due_allowed else [False]),
+            Investor.current_profile.in_([int(p) for p in RiskProfile if p >= b.min_profile]),
+            Investor.current_assessed_on > b.assessed_after,
+            Investor.current_assessed_on <= b.assessed_until,
+        )
+    )
+    return parts
+
+
+def eligible_condition(level: RiskLevel | None, today: dt.date, policy: Policy) -> ColumnElement[bool]:
+    parts = eligible_parts(level, today, policy)
+    return or_(*parts) if parts else false()
 
 
 class AccessService:
@@ -117,6 +153,21 @@ class AccessService:
                 ",".join(decision.reasons),
             )
             return CheckResult(decision, investor.id, report_id, entry.seq, entry.entry_hash)
+
+    def check_pairs(
+        self, actor: Actor, pairs: Iterable[tuple[str, str]]
+    ) -> Iterator[tuple[tuple[str, str], CheckResult | ServiceError]]:
+        """`check` for many (client, report) pairs with one login, for a batch file: each
+        pair is its own transaction and its own audit entry, exactly as a single check.
+        A pair that cannot be checked (unknown client or report) yields its error and the
+        batch goes on; a store that fails, or a staff member who lost the permission,
+        stops it (every later check would fail the same way)."""
+        self._ctx.require(actor, Permission.CHECK_ACCESS)
+        for pair in pairs:
+            try:
+                yield pair, self.check(actor, *pair)
+            except (NotFound, InvalidInput) as exc:
+                yield pair, exc
 
     def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
         """Outcomes for many reports at once, for the at-a-glance column; not recorded,
@@ -239,10 +290,67 @@ class AccessService:
             for investor in session.execute(stmt.execution_options(yield_per=2000)).scalars():
                 yield make_view(investor, today, policy, full)
 
+    def write_eligible(
+        self,
+        actor: Actor,
+        report_ref: str | int,
+        out: Path,
+        fmt: str | None = None,
+        *,
+        progress: Callable[[int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Written:
+        """The distribution list as a CSV or XLSX file (by `fmt`, else the file name), for the
+        command line and the GUI alike: rows stream from one query straight to the writer,
+        with every cell made in SQL. Producing the list is audited with the file's hash."""
+        self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        fmt = format_for(out, fmt)
+        with self._ctx.transaction(read_only=True) as session:
+            report = find_report(session, report_ref)
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            level = RiskLevel(report.level) if report.level else None
+            stmt = _LIST_SELECT.where(scanned(eligible_condition(level, today, policy))).order_by(_t.id)
+            chunks = driver_chunks(session.connection(), stmt, 5000)
+            title_lines = (
+                f"Distribution list 分发名单: report {report.id} {report.title}",
+                f"Level 风险等级: {level.code if level else 'unrated 未评级'}; policy version {policy.version}; "
+                f"{today.isoformat()}; by {actor.username}",
+            )
+            written = write_table(
+                out,
+                fmt,
+                LIST_COLUMNS,
+                chunks,
+                title_lines=title_lines,
+                progress=progress,
+                cancelled=cancelled,
+            )
+        with self._ctx.transaction() as session:
+            self._ctx.audit(
+                session,
+                actor,
+                "distribution-list",
+                report_id=report.id,
+                facts={
+                    "count": written.count,
+                    "format": written.format,
+                    "file": written.path.name,
+                    "file_sha256": written.sha256,
+                    "level": level.code if level else None,
+                    "policy_version": policy.version,
+                },
+            )
+        log.info("distribution list by %s: report %s, %s clients", actor.username, report.id, written.count)
+        return written
+
     def eligible_count(self, actor: Actor, report_ref: str | int) -> int:
         self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             level = RiskLevel(report.level) if report.level else None
-            cond = eligible_condition(level, self._ctx.today(), self._ctx.policy(session))
-            return int(session.execute(select(func.count()).select_from(Investor).where(cond)).scalar_one())
+            parts = eligible_parts(level, self._ctx.today(), self._ctx.policy(session))
+            # The parts are disjoint; one count each lets every part use its index range.
+            return sum(
+                int(session.execute(select(func.count()).select_from(Investor).where(part)).scalar_one())
+                for part in parts
+            )

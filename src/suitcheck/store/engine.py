@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
+import re
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -117,6 +119,20 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
 
+    def integrity_problem(self) -> str | None:
+        """SQLite's quick_check over every page (its time grows with the file); None when
+        the file is sound, else SQLite's first complaint. PostgreSQL checks its own pages."""
+        if not self.is_sqlite:
+            return None
+        try:
+            with self.engine.connect() as conn:
+                rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
+        except sa_exc.OperationalError:
+            raise  # locked, unreadable: not a verdict on the pages
+        except sa_exc.DatabaseError as exc:
+            return str(exc.orig or exc).splitlines()[0]  # "database disk image is malformed"
+        return None if rows == ["ok"] else str(rows[0])
+
 
 def migrations_path() -> Path:
     return Path(str(resources.files("suitcheck.store") / "migrations"))
@@ -143,6 +159,36 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as conn:
         return MigrationContext.configure(conn).get_current_revision()
+
+
+_REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]([^'\"]+)['\"]", re.MULTILINE)
+
+
+@functools.cache
+def script_head() -> str:
+    """The newest migration's revision, read from the version files' `revision =` and
+    `down_revision =` lines. Equal to head_revision() (a test keeps it so), without importing
+    Alembic, which costs more than everything else a command does on a store that is
+    already up to date."""
+    revisions, parents = set(), set()
+    for path in (migrations_path() / "versions").glob("*.py"):
+        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        if "revision" in found:
+            revisions.add(found["revision"])
+            if "down_revision" in found:
+                parents.add(found["down_revision"])
+    heads = revisions - parents
+    if len(heads) != 1:
+        return head_revision()  # something unusual: let Alembic decide
+    return heads.pop()
+
+
+def _stored_revision(engine: Engine) -> str | None:
+    """The store's schema revision by a plain query; None for a new (empty) store."""
+    with engine.connect() as conn:
+        if not engine.dialect.has_table(conn, "alembic_version"):
+            return None
+        return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
@@ -188,8 +234,8 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
     store = Store(engine, url)
     try:
         if store.is_sqlite:
-            _quick_check(store, where)
-        if migrate and current_revision(engine) != head_revision():
+            _sanity_check(store)
+        if migrate and _stored_revision(engine) != script_head():
             upgrade(engine)
     except sa_exc.DBAPIError as exc:
         engine.dispose()
@@ -200,8 +246,10 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
     return store
 
 
-def _quick_check(store: Store, where: str) -> None:
+def _sanity_check(store: Store) -> None:
+    """What every open can afford whatever the store's size: the header and the schema
+    read cleanly (a file that is not SQLite, or whose first pages are wrecked, fails here).
+    The full page check is `Store.integrity_problem`, which reads every page and so runs
+    in the background or on request, not on the way to the first screen."""
     with store.engine.connect() as conn:
-        rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
-    if rows != ["ok"]:
-        raise StoreError(f"The store {where} is damaged ({rows[0]}); restore it from a backup.")
+        conn.execute(text("SELECT count(*) FROM sqlite_master")).scalar()

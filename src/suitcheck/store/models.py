@@ -74,6 +74,15 @@ class Investor(Base):
     __table_args__ = (
         # The distribution list filters on these; see services.access.eligible.
         Index("ix_investor_eligible", "current_profile", "current_assessed_on"),
+        # Every term of the eligible condition, in the order its range scans need.
+        Index(
+            "ix_investor_eligibility",
+            "investor_class",
+            "lowest_category",
+            "reassessment_due",
+            "current_profile",
+            "current_assessed_on",
+        ),
         Index("ix_investor_name", "name"),
     )
 

@@ -338,6 +338,13 @@
     </message>
 </context>
 <context>
+    <name>DesktopApp</name>
+    <message>
+        <source>Store checked: every page is sound ({seconds} s).</source>
+        <translation>数据库检查完毕：所有页面完好（{seconds} 秒）。</translation>
+    </message>
+</context>
+<context>
     <name>Dialogs</name>
     <message>
         <source>Cancel</source>
