@@ -649,9 +649,8 @@ class _Run:
         done = 0
         for page in self._pages(conn, stmt):
             for r in page:
-                item = DiffItem("new", r.row_no, r.account, r.name, _new_changes(r, self.full_id))
                 if self.on_item:
-                    self.on_item(item)
+                    self.on_item(DiffItem("new", r.row_no, r.account, r.name, _new_changes(r, self.full_id)))
                 facts: dict[str, object] = {
                     "account": r.account,
                     "class": r.investor_class,
