@@ -8,8 +8,10 @@ from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
+from suitcheck import APP_ID
 from suitcheck.gui.dialogs import FirstRunDialog, LoginDialog
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import SETTINGS_KEY, Translations, preferred_language
@@ -126,10 +128,23 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
         pass
 
 
+def app_icon() -> QIcon:
+    """The app icon (rendered from resources/icons/suitcheck.svg by scripts/render_icons.py)."""
+    from importlib import resources
+
+    icon = QIcon()
+    for path in sorted((resources.files("suitcheck") / "resources" / "icons").iterdir(), key=lambda p: p.name):
+        if path.name.startswith("suitcheck-") and path.name.endswith(".png"):
+            icon.addFile(str(path))
+    return icon
+
+
 def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exit_after: float | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("suitcheck")
     app.setOrganizationName("suitcheck")
+    QApplication.setWindowIcon(app_icon())  # every window and dialog, the taskbar, the About box
+    QApplication.setDesktopFileName(APP_ID)  # Wayland: match the window to the installed .desktop entry
     sys.excepthook = _excepthook
     desktop = DesktopApp(app, QSettings(), demo)  # type: ignore[arg-type]
     QTimer.singleShot(0, lambda: desktop.open(services_factory))
@@ -138,6 +153,8 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
 
         def leave() -> None:
             for widget in QApplication.topLevelWidgets():
+                if widget.isVisible():  # what was on screen, in the language it was shown in
+                    print(f"suitcheck: window shown: {widget.windowTitle()}", flush=True)
                 widget.close()
             app.exit(0)
 
