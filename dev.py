@@ -5,6 +5,7 @@ install suitcheck into it, then run it.
     python3 dev.py demo     # the desktop on a freshly seeded demo store
     python3 dev.py test     # the whole test suite (what .ci/run runs)
     python3 dev.py bench    # the benchmarks in bench/
+    python3 dev.py package  # installers: frozen build, .deb, tarball, NSIS (packaging/build.py)
     python3 dev.py -- ARGS  # any suitcheck command, e.g. python3 dev.py -- --version
 """
 
@@ -41,6 +42,8 @@ def ensure_environment() -> None:
 
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "demo"
+    if command == "package":  # its own clean build environment (build/venv), not .venv
+        return subprocess.call([sys.executable, str(ROOT / "packaging" / "build.py"), *argv[1:]], cwd=ROOT)
     ensure_environment()
     env = dict(os.environ)
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"

@@ -1,0 +1,143 @@
+"""The release path's sources: one version everywhere, valid desktop metadata, an NSIS
+script that compiles, a release workflow GitHub accepts, icon renders made from the SVG.
+
+The frozen build itself is built and smoke-tested by `python3 dev.py package`
+(packaging/build.py, run by .ci/run); these are the fast checks of what feeds it.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import shutil
+import struct
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+import suitcheck
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load(path: Path, name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="module")
+def build() -> ModuleType:
+    return _load(ROOT / "packaging" / "build.py", "suitcheck_packaging_build")
+
+
+def tool(name: str) -> str:
+    """A system tool the packaging needs: CI installs it (.ci/run), so there it must exist."""
+    found = shutil.which(name)
+    if found is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} is not installed; .ci/run installs it")
+        pytest.skip(f"{name} is not installed here (CI installs it)")
+    return found
+
+
+def test_one_version_feeds_the_build_and_the_release_notes(build: ModuleType) -> None:
+    assert build.VERSION == suitcheck.__version__
+    assert build.APP_ID == suitcheck.APP_ID
+    newest, date, items = build.releases()[0]
+    assert newest == suitcheck.__version__ and items
+    assert f'<release version="{suitcheck.__version__}" date="{date}">' in build.metainfo_xml()
+
+
+def test_news_for_another_version_stops_the_build(build: ModuleType, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(build, "VERSION", "9.9.9")
+    with pytest.raises(SystemExit, match="9.9.9"):
+        build.releases()
+
+
+@pytest.mark.parametrize(
+    ("pep440", "debian"), [("0.2.0", "0.2.0"), ("0.3.0rc1", "0.3.0~rc1"), ("0.3.0.dev2", "0.3.0~dev2")]
+)
+def test_debian_versions_sort_like_python_versions(build: ModuleType, pep440: str, debian: str) -> None:
+    assert build.debian_version(pep440) == debian
+    if debian != pep440 and shutil.which("dpkg"):
+        release = pep440.split("rc")[0].split(".dev")[0]
+        assert subprocess.run(["dpkg", "--compare-versions", debian, "lt", release]).returncode == 0
+
+
+def test_desktop_entry_validates_and_names_the_icon(build: ModuleType) -> None:
+    desktop = ROOT / "packaging" / "linux" / "suitcheck.desktop"
+    result = subprocess.run([tool("desktop-file-validate"), str(desktop)], capture_output=True, text=True)
+    assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+    assert f"Icon={suitcheck.APP_ID}\n" in desktop.read_text()
+
+
+def test_appstream_metainfo_validates(build: ModuleType, tmp_path: Path) -> None:
+    metainfo = tmp_path / f"{suitcheck.APP_ID}.metainfo.xml"
+    metainfo.write_text(build.metainfo_xml(), encoding="utf-8")
+    result = subprocess.run(
+        [tool("appstreamcli"), "validate", "--no-net", "--pedantic", str(metainfo)], capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_nsis_script_compiles_against_a_placeholder_payload(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tool("makensis")
+    monkeypatch.setattr(build, "BUILD", tmp_path)
+    monkeypatch.setattr(build, "ROOT", tmp_path.parent)
+    out = build.makensis(build.placeholder_payload(), tmp_path / "setup.exe")
+    assert out.read_bytes()[:2] == b"MZ"
+
+
+def test_nsis_script_is_per_user_and_keeps_the_users_data() -> None:
+    """What the uninstaller must never do is as important as what it does."""
+    script = (ROOT / "packaging" / "windows" / "suitcheck.nsi").read_text(encoding="utf-8")
+    assert "RequestExecutionLevel user" in script
+    assert "HKLM" not in script and "$PROGRAMFILES" not in script
+    assert "Software\\Classes" not in script  # no file association
+    uninstall = script.split('Section "Uninstall"', 1)[1]
+    assert "$LOCALAPPDATA\\suitcheck" not in uninstall.replace("$(DataKept)", "")
+    assert 'RMDir /r "$INSTDIR"' not in uninstall  # only the program's own files
+    assert "MessageBox" in uninstall and "$(DataKept)" in uninstall
+
+
+def test_release_workflow_matches_the_github_workflow_schema() -> None:
+    checker = Path(sys.executable).with_name("check-jsonschema")
+    result = subprocess.run(
+        [str(checker), "--builtin-schema", "vendor.github-workflows", str(ROOT / ".github/workflows/release.yml")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def _png_size(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", path
+    width, height = struct.unpack(">II", data[16:24])
+    return width, height
+
+
+def test_icon_renders_come_from_the_current_svg() -> None:
+    render = _load(ROOT / "scripts" / "render_icons.py", "suitcheck_render_icons")
+    assert render.is_fresh(), "the SVG changed: run python scripts/render_icons.py"
+    for size in render.PNG_SIZES:
+        assert _png_size(render.png_path(size)) == (size, size)
+    assert (ROOT / "packaging/icons/suitcheck.ico").read_bytes()[:4] == b"\x00\x00\x01\x00"
+    assert (ROOT / "packaging/icons/suitcheck.icns").read_bytes()[:4] == b"icns"
+
+
+def test_window_icon_is_the_app_icon(qapp: object) -> None:
+    from suitcheck.gui.app import app_icon
+
+    icon = app_icon()
+    assert not icon.isNull()
+    assert {s.width() for s in icon.availableSizes()} >= {16, 32, 48, 256}
