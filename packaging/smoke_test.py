@@ -12,7 +12,7 @@ than they used to (a public key at init, more fields) still pass.
 Checks: --version names suitcheck (at the expected version), Qt, PySide6, SQLAlchemy and
 SQLite; init creates a store and an administrator; seed-demo; a C3 client checking an R4
 report is blocked (exit 3) and recorded; an export verifies and the same export edited
-fails (exit 4); a GBK text report imports; a store written by release 0.1.0
+fails (exit 4); the shipped questionnaire loads; a GBK text report imports; a store written by release 0.1.0
 (tests/data/release-0.1.0) is migrated in place with its data and audit chain intact; the
 GUI comes up offscreen and, under LANG=zh_CN.UTF-8, shows its window title in Chinese.
 """
@@ -152,6 +152,11 @@ class Smoke:
             raise SmokeFailure("the JSONL export has no block to edit")
         export.write_text(edited, encoding="utf-8")
         self.as_user(db, "demo-compliance", "audit", "verify", str(export), expect=4, env=demo)
+
+        # The questionnaire shipped in resources/ (read through importlib.resources).
+        questionnaire = json.loads(self.as_user(db, "demo-advisor", "--json", "questionnaire", "show", env=demo).stdout)
+        if not questionnaire.get("questions"):
+            raise SmokeFailure(f"the shipped questionnaire has no questions: {questionnaire}")
 
         # A GBK-encoded text report imports (the frozen build carries the codecs).
         report = self.work / "gbk-report.txt"
