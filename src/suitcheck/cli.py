@@ -328,6 +328,24 @@ def _investor_import(services: Services, actor: Actor, args: argparse.Namespace,
     return result.exit_code
 
 
+def cmd_reminders(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    items = [r.to_dict() for r in services.reminders.reminders(actor, args.within)]
+    out.emit(
+        items,
+        lambda: (
+            "\n".join(
+                f"{r['state']:<9} expires {r['expires'] or '-':<10} "
+                + _investor_line(r).strip()
+                + (f"  ({r['due_reason']})" if r["due_reason"] else "")
+                for r in items
+            )
+            + f"\n{len(items)} clients to re-assess."
+        ),
+    )
+    return EXIT_OK
+
+
 def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
     rep = services.reports
@@ -705,6 +723,9 @@ def build_parser() -> argparse.ArgumentParser:
     ssub.add_parser("list", parents=[common], help="list accounts")
     ssub.add_parser("passwd", parents=[common], help="change your password (SUITCHECK_NEW_PASSWORD)")
 
+    remind = command("reminders", "clients whose assessment expires soon, has expired, or is due")
+    remind.add_argument("--within", type=int, metavar="DAYS", help="expiry window (default: the policy's warning days)")
+
     quest = command("questionnaire", "the versioned risk-tolerance questionnaire")
     qsub = quest.add_subparsers(dest="action", required=True, metavar="ACTION")
     qshow = qsub.add_parser("show", parents=[common], help="the current (or a given) version")
@@ -731,6 +752,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
     "staff": cmd_staff,
     "policy": cmd_policy,
     "questionnaire": cmd_questionnaire,
+    "reminders": cmd_reminders,
 }
 
 

@@ -121,3 +121,21 @@ def test_situation_changed_blocks_the_check(db: Path) -> None:
     check = run("check", "--investor", "880005", "--report", str(r3), "--json", "--user", "demo-advisor", db=db)
     assert check.returncode == 3
     assert "reassessment-due" in json.loads(check.stdout)["reasons"]
+
+
+def test_reminders_json_and_text(db: Path) -> None:
+    run("investor", "situation-changed", "880003", "--reason", "婚姻状况变化", "--user", "demo-advisor", db=db)
+    result = run("reminders", "--json", "--user", "demo-advisor", db=db)
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert isinstance(items, list)
+    states = {i["account"]: i["state"] for i in items}
+    assert states["880003"] == "due" and states["880006"] == "expired" and states["880007"] == "expiring"
+    assert "880008" not in states  # never assessed: not a reminder about an assessment
+    for item in items:
+        assert {"id", "account", "name", "class", "profile", "assessed", "assessment_valid", "state", "expires"} <= set(
+            item
+        )
+    text = run("reminders", "--within", "400", "--user", "demo-advisor", db=db).stdout
+    assert "婚姻状况变化" in text and "clients to re-assess" in text
+    assert_clean_error(run("reminders", "--within", "-3", "--user", "demo-advisor", db=db), 2)

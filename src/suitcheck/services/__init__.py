@@ -20,6 +20,7 @@ from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorService
 from suitcheck.services.policy import PolicyService
 from suitcheck.services.questionnaire import QuestionnaireService
+from suitcheck.services.reminders import ReminderService
 from suitcheck.services.reports import ReportService
 from suitcheck.services.store_check import StoreCheckService
 from suitcheck.store.engine import APP_NAME, Store, open_store
@@ -46,6 +47,7 @@ class Services:
         self.questionnaire = QuestionnaireService(ctx)
         self.client_files = ClientImportService(ctx)
         self.store_check = StoreCheckService(ctx)
+        self.reminders = ReminderService(ctx)
 
     @property
     def store(self) -> Store:

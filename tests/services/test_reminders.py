@@ -1,0 +1,50 @@
+"""Reminders: expiring within the window, expired, and due after a change of situation."""
+
+from __future__ import annotations
+
+import pytest
+
+from suitcheck.domain.levels import InvestorClass, RiskProfile
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import InvalidInput
+from tests.conftest import Clock, add_client
+
+
+def test_reminders_list_expiring_expired_and_due(services: Services, compliance: Actor, advisor: Actor) -> None:
+    add_client(services, compliance, "FRESH", RiskProfile.C3, 10)
+    add_client(services, compliance, "SOON", RiskProfile.C3, 710)  # expires in 20 days
+    add_client(services, compliance, "EDGE", RiskProfile.C3, 700)  # expires in exactly 30 days
+    add_client(services, compliance, "LATER", RiskProfile.C3, 699)  # in 31 days: outside the default window
+    add_client(services, compliance, "OLD", RiskProfile.C4, 800)
+    add_client(services, compliance, "GONE", RiskProfile.C4, 730)  # expires today
+    add_client(services, compliance, "PRO", None, None, investor_class=InvestorClass.PROFESSIONAL)
+    add_client(services, compliance, "NEVER", None, None)
+    add_client(services, compliance, "MOVED", RiskProfile.C5, 5)
+    services.investors.mark_reassessment_due(advisor, "MOVED", "换了工作")
+    listed = {r.investor.account: r for r in services.reminders.reminders(advisor)}
+    assert {a: r.state.value for a, r in listed.items()} == {
+        "MOVED": "due",
+        "OLD": "expired",
+        "GONE": "expired",
+        "SOON": "expiring",
+        "EDGE": "expiring",
+    }
+    assert listed["MOVED"].reason == "换了工作"
+    assert [r.investor.account for r in services.reminders.reminders(advisor)][0] == "MOVED"
+    wider = {r.investor.account for r in services.reminders.reminders(advisor, 100)}
+    assert wider == set(listed) | {"LATER"}
+    d = listed["SOON"].to_dict()
+    assert {"id", "account", "name", "class", "profile", "assessed", "assessment_valid", "state", "expires"} <= set(d)
+    assert d["state"] == "expiring" and d["expires"] == listed["SOON"].expires.isoformat()  # type: ignore[union-attr]
+    with pytest.raises(InvalidInput):
+        services.reminders.reminders(advisor, -1)
+
+
+def test_reassessing_clears_the_reminder(services: Services, compliance: Actor, clock: Clock) -> None:
+    add_client(services, compliance, "R1", RiskProfile.C2, 800)
+    assert [r.investor.account for r in services.reminders.reminders(compliance)] == ["R1"]
+    services.investors.assess(compliance, "R1", RiskProfile.C2, clock().astimezone().date(), note="柜台纸质问卷")
+    assert services.reminders.reminders(compliance) == []
+    assert services.reminders.count(compliance) == 0 and services.reminders.count(compliance, 3000) == 1
+    clock.advance(days=720)  # time passes: the new assessment now nears its end
+    assert [r.state.value for r in services.reminders.reminders(compliance)] == ["expiring"]
