@@ -346,6 +346,20 @@ def cmd_reminders(services: Services, args: argparse.Namespace, out: Output) -> 
     return EXIT_OK
 
 
+def cmd_inspection(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    result = services.inspection.write(actor, args.period_from, args.period_to, Path(args.out))
+    data = result.to_dict()
+    verdict = {True: "chain verified", False: "CHAIN VERIFICATION FAILED", None: "chain not verified"}
+    out.emit(
+        data,
+        f"Self-inspection {data['from']} to {data['to']} written to {data['out']}: "
+        f"{result.data.decisions_total} decisions, {data['overrides']} overrides, "
+        f"{verdict[result.data.verification_ok]}; sha256 {data['sha256']}",
+    )
+    return EXIT_OK
+
+
 def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
     rep = services.reports
@@ -726,6 +740,11 @@ def build_parser() -> argparse.ArgumentParser:
     remind = command("reminders", "clients whose assessment expires soon, has expired, or is due")
     remind.add_argument("--within", type=int, metavar="DAYS", help="expiry window (default: the policy's warning days)")
 
+    insp = command("inspection", "the self-inspection report (PDF) over a period")
+    insp.add_argument("--from", dest="period_from", type=_date, required=True, metavar="YYYY-MM-DD")
+    insp.add_argument("--to", dest="period_to", type=_date, required=True, metavar="YYYY-MM-DD")
+    insp.add_argument("--out", required=True, metavar="FILE.pdf")
+
     quest = command("questionnaire", "the versioned risk-tolerance questionnaire")
     qsub = quest.add_subparsers(dest="action", required=True, metavar="ACTION")
     qshow = qsub.add_parser("show", parents=[common], help="the current (or a given) version")
@@ -753,6 +772,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
     "policy": cmd_policy,
     "questionnaire": cmd_questionnaire,
     "reminders": cmd_reminders,
+    "inspection": cmd_inspection,
 }
 
 

@@ -139,3 +139,53 @@ def test_reminders_json_and_text(db: Path) -> None:
     text = run("reminders", "--within", "400", "--user", "demo-advisor", db=db).stdout
     assert "婚姻状况变化" in text and "clients to re-assess" in text
     assert_clean_error(run("reminders", "--within", "-3", "--user", "demo-advisor", db=db), 2)
+
+
+def test_inspection_pdf_from_the_command_line(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "inspection.pdf"
+    result = run(
+        "inspection",
+        "--from",
+        "2021-01-01",
+        "--to",
+        "2030-12-31",
+        "--out",
+        str(out),
+        "--json",
+        "--user",
+        "demo-compliance",
+        db=db,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert data["verification_ok"] is True and out.read_bytes().startswith(b"%PDF")
+    assert_clean_error(
+        run(
+            "inspection",
+            "--from",
+            "2026-02-01",
+            "--to",
+            "2026-01-01",
+            "--out",
+            str(out),
+            "--user",
+            "demo-compliance",
+            db=db,
+        ),
+        2,
+    )
+    assert_clean_error(
+        run(
+            "inspection",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-06-30",
+            "--out",
+            str(out),
+            "--user",
+            "demo-advisor",
+            db=db,
+        ),
+        1,
+    )

@@ -38,6 +38,10 @@ REASONS = {
         "Reasons",
         "The client is in the lowest risk-tolerance category: only low-risk (R1) reports, under any procedure.",
     ),
+    Reason.REASSESSMENT_DUE: QT_TRANSLATE_NOOP(
+        "Reasons",
+        "The client's situation has changed: re-assess the client before giving anything above low risk (R1).",
+    ),
     Reason.WARNING_REQUIRED: QT_TRANSLATE_NOOP(
         "Reasons", "Only if the client insists after the special risk warning, and confirms it."
     ),

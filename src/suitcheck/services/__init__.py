@@ -17,6 +17,7 @@ from suitcheck.services.auth import AuthService
 from suitcheck.services.client_import import ClientImportService
 from suitcheck.services.context import Actor, ServiceContext, system_clock
 from suitcheck.services.errors import ServiceError
+from suitcheck.services.inspection import InspectionService
 from suitcheck.services.investors import InvestorService
 from suitcheck.services.policy import PolicyService
 from suitcheck.services.questionnaire import QuestionnaireService
@@ -48,6 +49,7 @@ class Services:
         self.client_files = ClientImportService(ctx)
         self.store_check = StoreCheckService(ctx)
         self.reminders = ReminderService(ctx)
+        self.inspection = InspectionService(ctx, self.audit.verify)
 
     @property
     def store(self) -> Store:

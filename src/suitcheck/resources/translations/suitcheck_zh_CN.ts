@@ -1045,6 +1045,10 @@ Store: {store}</source>
         <translation>客户属于风险承受能力最低类别：无论何种程序，只能提供低风险（R1）研报。</translation>
     </message>
     <message>
+        <source>The client&apos;s situation has changed: re-assess the client before giving anything above low risk (R1).</source>
+        <translation>客户情况发生变化：重新进行风险测评前，只能提供低风险（R1）研报。</translation>
+    </message>
+    <message>
         <source>Only if the client insists after the special risk warning, and confirms it.</source>
         <translation>仅在客户经特别风险警示后仍坚持并确认的情况下提供。</translation>
     </message>

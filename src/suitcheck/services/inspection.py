@@ -1,0 +1,299 @@
+"""The self-inspection report: figures over a period from the store, the chain verified,
+a PDF written, and its production audited."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+import logging
+import os
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
+
+from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
+from suitcheck.domain.decision import BLOCKING_REASONS, Reason
+from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
+from suitcheck.domain.roles import Permission
+from suitcheck.privatefs import open_private, private_dir
+from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.questionnaire import load_version
+from suitcheck.store.models import Assessment, AuditEntry, Finding, Investor, Report
+
+log = logging.getLogger(__name__)
+
+MAX_PERIOD_DAYS = 3700
+BLOCKING = frozenset(r.value for r in BLOCKING_REASONS)
+EXPIRY_MONTHS = 12  # expiring-by-month covers this many months from the period's first
+
+
+@dataclasses.dataclass(frozen=True)
+class InspectionResult:
+    path: Path
+    sha256: str
+    data: InspectionData
+    audit_id: int
+
+    def to_dict(self) -> dict[str, object]:
+        d = self.data
+        return {
+            "out": str(self.path),
+            "sha256": self.sha256,
+            "from": d.period_from.isoformat(),
+            "to": d.period_to.isoformat(),
+            "decisions": dict(d.decisions),
+            "blocks_by_reason": dict(d.blocks_by_reason),
+            "expired_checks": dict(d.expired_checks),
+            "overrides": d.overrides_total,
+            "open_findings": d.open_findings_total,
+            "assessments_by_profile": dict(d.assessments_by_profile),
+            "expiring_by_month": dict(d.expiring_by_month),
+            "verification_ok": d.verification_ok,
+            "audit_id": self.audit_id,
+        }
+
+
+def _stamp(day: dt.date) -> str:
+    return f"{day.isoformat()}T00:00:00.000000Z"
+
+
+def _months(first: dt.date, count: int) -> list[str]:
+    year, month = first.year, first.month
+    out = []
+    for _ in range(count):
+        out.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return out
+
+
+def collect(
+    conn: Connection,
+    period_from: dt.date,
+    period_to: dt.date,
+    *,
+    validity_days: int,
+) -> dict[str, Any]:
+    """The period's figures, each one aggregate query (no per-decision Python work)."""
+    lo, hi = _stamp(period_from), _stamp(period_to + dt.timedelta(days=1))
+    in_period = (AuditEntry.at >= lo, AuditEntry.at < hi)
+    checks = (AuditEntry.action == "check", *in_period)
+
+    decisions = {
+        row.decision or "none": int(row.n)
+        for row in conn.execute(
+            select(AuditEntry.decision, func.count().label("n")).where(*checks).group_by(AuditEntry.decision)
+        )
+    }
+    # Reasons are stored as a canonical JSON array; distinct combinations are few, so
+    # grouping by the text and splitting the handful of groups costs nothing.
+    blocks: Counter[str] = Counter()
+    expired: Counter[str] = Counter()
+    for row in conn.execute(
+        select(AuditEntry.decision, AuditEntry.reasons, func.count().label("n"))
+        .where(*checks)
+        .group_by(AuditEntry.decision, AuditEntry.reasons)
+    ):
+        codes = json.loads(row.reasons or "[]")
+        if row.decision == "block":
+            for code in codes:
+                if code in BLOCKING:  # the cautions and "covers" notes on a block are not its cause
+                    blocks[code] += int(row.n)
+        if Reason.ASSESSMENT_EXPIRED.value in codes:
+            expired[row.decision or "none"] += int(row.n)
+
+    override_filter = (AuditEntry.action == "override", *in_period)
+    overrides_total = int(conn.execute(select(func.count()).where(*override_filter)).scalar_one())
+    by_warning: Counter[str] = Counter()
+    overrides = []
+    for n, orow in enumerate(
+        conn.execute(
+            select(
+                AuditEntry.seq,
+                AuditEntry.at,
+                AuditEntry.staff,
+                AuditEntry.investor_id,
+                AuditEntry.report_id,
+                AuditEntry.facts,
+            )
+            .where(*override_filter)
+            .order_by(AuditEntry.seq)
+        )
+    ):
+        facts = json.loads(orow.facts or "{}")
+        version = facts.get("warning_version")
+        by_warning[str(version)] += 1
+        if n < MAX_LISTED:
+            overrides.append(
+                OverrideRow(
+                    orow.seq, orow.at, orow.staff, orow.investor_id, orow.report_id, version, facts.get("recording_ref")
+                )
+            )
+
+    open_filter = Finding.resolved_at.is_(None)
+    findings_total = int(
+        conn.execute(select(func.count(func.distinct(Finding.report_id))).where(open_filter)).scalar_one()
+    )
+    finding_rows = [
+        FindingRow(
+            row.id,
+            row.title,
+            RiskLevel(row.level).code if row.level else None,
+            ", ".join(sorted(set((row.codes or "").split(",")))),
+            int(row.n),
+        )
+        for row in conn.execute(
+            select(
+                Report.id,
+                Report.title,
+                Report.level,
+                func.count(Finding.id).label("n"),
+                _group_concat(conn, Finding.code).label("codes"),
+            )
+            .join(Finding, Finding.report_id == Report.id)
+            .where(open_filter)
+            .group_by(Report.id, Report.title, Report.level)
+            .order_by(Report.id)
+            .limit(MAX_LISTED)
+        )
+    ]
+
+    in_days = (Assessment.assessed_on >= period_from, Assessment.assessed_on <= period_to)
+    by_profile: Counter[str] = Counter()
+    questionnaire = recorded = lowest = 0
+    for arow in conn.execute(
+        select(
+            Assessment.profile,
+            Assessment.lowest_category,
+            Assessment.questionnaire_version.is_not(None).label("scored"),
+            func.count().label("n"),
+        )
+        .where(*in_days)
+        .group_by(Assessment.profile, Assessment.lowest_category, Assessment.questionnaire_version.is_not(None))
+    ):
+        n = int(arow.n)
+        by_profile[RiskProfile(arow.profile).code] += n
+        lowest += n if arow.lowest_category else 0
+        if arow.scored:
+            questionnaire += n
+        else:
+            recorded += n
+
+    months = _months(period_from.replace(day=1), EXPIRY_MONTHS)
+    first_day = dt.date.fromisoformat(months[0] + "-01")
+    last_month = dt.date.fromisoformat(months[-1] + "-01")
+    end = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    validity = dt.timedelta(days=validity_days)
+    expiring = dict.fromkeys(months, 0)
+    for erow in conn.execute(
+        select(Investor.current_assessed_on, func.count().label("n"))
+        .where(
+            Investor.investor_class != InvestorClass.PROFESSIONAL.value,
+            Investor.current_assessed_on >= first_day - validity,
+            Investor.current_assessed_on < end - validity,
+        )
+        .group_by(Investor.current_assessed_on)
+    ):
+        expires = erow.current_assessed_on + validity
+        expiring[f"{expires.year:04d}-{expires.month:02d}"] += int(erow.n)
+
+    return {
+        "decisions": decisions,
+        "blocks_by_reason": dict(blocks),
+        "expired_checks": dict(expired),
+        "overrides": overrides,
+        "overrides_total": overrides_total,
+        "overrides_by_warning": dict(by_warning),
+        "open_findings": finding_rows,
+        "open_findings_total": findings_total,
+        "assessments_by_profile": dict(by_profile),
+        "assessments_questionnaire": questionnaire,
+        "assessments_recorded": recorded,
+        "assessments_lowest": lowest,
+        "expiring_by_month": list(expiring.items()),
+    }
+
+
+def _group_concat(conn: Connection, column: Any) -> Any:
+    if conn.dialect.name == "postgresql":
+        return func.string_agg(column, ",")
+    return func.group_concat(column, ",")
+
+
+class InspectionService:
+    def __init__(self, ctx: ServiceContext, verify: Any) -> None:
+        self._ctx = ctx
+        self._verify = verify  # the audit service's verify(actor): whatever result it returns
+
+    def write(self, actor: Actor, period_from: dt.date, period_to: dt.date, out: Path) -> InspectionResult:
+        """Compute the figures, verify the chain, write the PDF atomically, audit it."""
+        self._ctx.require(actor, Permission.VIEW_AUDIT)
+        if period_to < period_from:
+            raise InvalidInput("The period ends before it starts.")
+        if (period_to - period_from).days > MAX_PERIOD_DAYS:
+            raise InvalidInput("A self-inspection period is at most ten years.")
+        out = out.expanduser().absolute()
+        if out.is_dir():
+            raise InvalidInput(f"{out} is a folder; give a file name.")
+        if not out.parent.is_dir():
+            raise InvalidInput(f"The folder {out.parent} does not exist.")
+        with self._ctx.transaction(read_only=True) as session:
+            policy = self._ctx.policy(session)
+            questionnaire = load_version(session)
+            figures = collect(_conn(session), period_from, period_to, validity_days=policy.validity_days)
+        verification = self._verify(actor)
+        as_dict = verification.to_dict() if hasattr(verification, "to_dict") else dict(vars(verification))
+        data = InspectionData(
+            period_from=period_from,
+            period_to=period_to,
+            generated_at=self._ctx.now(),
+            generated_by=actor.display_name or actor.username,
+            policy_version=policy.version,
+            questionnaire_version=questionnaire.version,
+            verification=as_dict,
+            verification_ok=getattr(verification, "ok", as_dict.get("ok")),
+            **figures,
+        )
+        pdf = render(data)
+        digest = hashlib.sha256(pdf).hexdigest()
+        _write_atomically(out, pdf)
+        with self._ctx.transaction() as session:
+            entry = self._ctx.audit(
+                session,
+                actor,
+                "inspection-report",
+                facts={
+                    "from": period_from.isoformat(),
+                    "to": period_to.isoformat(),
+                    "file": out.name,
+                    "file_sha256": digest,
+                    "decisions": data.decisions_total,
+                    "verification_ok": data.verification_ok,
+                    "policy_version": policy.version,
+                },
+            )
+        log.info("self-inspection %s..%s written by %s", period_from, period_to, actor.username)
+        return InspectionResult(out, digest, data, entry.seq)
+
+
+def _conn(session: Session) -> Connection:
+    return session.connection()
+
+
+def _write_atomically(out: Path, content: bytes) -> None:
+    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
+    try:
+        private_dir(out.parent)
+        with open_private(tmp, "wb") as handle:
+            handle.write(content)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise ServiceError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
