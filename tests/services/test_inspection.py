@@ -105,7 +105,7 @@ def test_inspection_figures_equal_sql_counts_and_text_extracts(
         ("OLD", RiskProfile.C4, 900),
     ):
         add_client(services, compliance, account, profile, days)
-    add_client(services, compliance, "LOW", RiskProfile.C3, 30, lowest_category=True)
+    add_client(services, compliance, "LOW", RiskProfile.C1, 30, lowest_category=True)
     services.investors.mark_reassessment_due(advisor, "A5", "收入变化")
 
     def day_of_checks(n: int) -> None:
