@@ -330,6 +330,13 @@ def _investor_import(services: Services, actor: Actor, args: argparse.Namespace,
 
 def cmd_reminders(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
+    if args.out:
+        written = services.reminders.write(actor, Path(args.out), args.within)
+        out.emit(
+            {"count": written.count, "out": str(written.path), "sha256": written.sha256},
+            f"{written.count} clients to re-assess; list written to {written.path}",
+        )
+        return EXIT_OK
     items = [r.to_dict() for r in services.reminders.reminders(actor, args.within)]
     out.emit(
         items,
@@ -739,6 +746,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     remind = command("reminders", "clients whose assessment expires soon, has expired, or is due")
     remind.add_argument("--within", type=int, metavar="DAYS", help="expiry window (default: the policy's warning days)")
+    remind.add_argument(
+        "--out", metavar="FILE", help="write CSV (XLSX when the name ends in .xlsx) instead of printing"
+    )
 
     insp = command("inspection", "the self-inspection report (PDF) over a period")
     insp.add_argument("--from", dest="period_from", type=_date, required=True, metavar="YYYY-MM-DD")

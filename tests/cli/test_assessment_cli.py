@@ -139,6 +139,10 @@ def test_reminders_json_and_text(db: Path) -> None:
     text = run("reminders", "--within", "400", "--user", "demo-advisor", db=db).stdout
     assert "婚姻状况变化" in text and "clients to re-assess" in text
     assert_clean_error(run("reminders", "--within", "-3", "--user", "demo-advisor", db=db), 2)
+    out = db.parent / "reminders.xlsx"
+    written = run("reminders", "--out", str(out), "--json", "--user", "demo-advisor", db=db)
+    assert written.returncode == 0, written.stderr
+    assert json.loads(written.stdout)["count"] == len(items) and out.read_bytes().startswith(b"PK")
 
 
 def test_inspection_pdf_from_the_command_line(db: Path, tmp_path: Path) -> None:

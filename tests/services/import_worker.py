@@ -12,9 +12,7 @@ from tests.conftest import FAST_HASHER, PASSWORD
 def main(db: str, user: str, path: str) -> None:
     services = open_services(db, hasher=FAST_HASHER)
     actor = services.auth.login(user, PASSWORD)
-    services.client_files.import_clients(
-        actor, Path(path), progress=lambda phase, rows: print(phase, rows, flush=True)
-    )
+    services.client_files.import_clients(actor, Path(path), progress=lambda phase, rows: print(phase, rows, flush=True))
     print("done", flush=True)
     services.close()
 

@@ -58,9 +58,7 @@ def test_knockout_answer_puts_the_client_in_the_lowest_category(
     assert d.outcome is Outcome.BLOCK and Reason.LOWEST_CATEGORY in d.reasons
 
 
-def test_a_client_already_in_the_lowest_category_is_not_scored_out_of_it(
-    services: Services, compliance: Actor
-) -> None:
+def test_a_client_already_in_the_lowest_category_is_not_scored_out_of_it(services: Services, compliance: Actor) -> None:
     """No knock-out this time, a C5 score: the flag (only compliance lifts it, with a reason)
     still wins, so the assessment is refused and nothing is recorded."""
     add_client(services, compliance, "Q5", RiskProfile.C1, 100, lowest_category=True)

@@ -267,9 +267,7 @@ def test_clients_missing_from_the_file_are_untouched_and_listed_in_the_report(
     book.close()
 
 
-def test_a_report_that_cannot_be_written_imports_nothing(
-    services: Services, compliance: Actor, tmp_path: Path
-) -> None:
+def test_a_report_that_cannot_be_written_imports_nothing(services: Services, compliance: Actor, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", client_rows(2))
     before = counts(services)
     with pytest.raises(InvalidInput, match="an .xlsx file"):

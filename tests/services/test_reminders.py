@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
+from pathlib import Path
+
+import openpyxl
 import pytest
 
 from suitcheck.domain.levels import InvestorClass, RiskProfile
@@ -48,3 +52,22 @@ def test_reassessing_clears_the_reminder(services: Services, compliance: Actor, 
     assert services.reminders.count(compliance) == 0 and services.reminders.count(compliance, 3000) == 1
     clock.advance(days=720)  # time passes: the new assessment now nears its end
     assert [r.state.value for r in services.reminders.reminders(compliance)] == ["expiring"]
+
+
+def test_reminder_list_files_are_written_and_audited(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    add_client(services, compliance, "OLD", RiskProfile.C4, 800, name="=HYPERLINK(1)")
+    add_client(services, compliance, "SOON", RiskProfile.C3, 710)
+    xlsx = services.reminders.write(advisor, tmp_path / "reminders.xlsx")
+    rows = list(openpyxl.load_workbook(xlsx.path, read_only=True).active.iter_rows(values_only=True))
+    header = rows.index(("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason"))
+    assert "Re-assessment reminders" in str(rows[0][0])
+    body = {r[1]: r for r in rows[header + 1 :]}
+    assert set(body) == {"OLD", "SOON"} and body["OLD"][5] == "expired" and body["SOON"][5] == "expiring"
+    assert not str(body["OLD"][2]).startswith("=")  # a name cannot become a formula
+    csv_file = services.reminders.write(advisor, tmp_path / "reminders.csv", 1000)
+    assert csv_file.count == 2 and csv_file.format == "csv"
+    entry = services.audit.browse(compliance, limit=1)[0]
+    assert entry.action == "reminder-list" and csv_file.sha256 in entry.facts
+    assert hashlib.sha256(csv_file.path.read_bytes()).hexdigest() == csv_file.sha256

@@ -7,18 +7,22 @@ import dataclasses
 import datetime as dt
 import enum
 from collections.abc import Iterator
+from pathlib import Path
 
 from sqlalchemy import and_, or_, select, true
 
+from suitcheck.audit.export import neutralise
 from suitcheck.domain.decision import assessment_expires_on
 from suitcheck.domain.levels import InvestorClass
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput
 from suitcheck.services.investors import InvestorView, make_view
+from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import Investor
 
 MAX_WINDOW_DAYS = 3660
+REMINDER_COLUMNS = ("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason")
 
 
 class ReminderState(enum.StrEnum):
@@ -99,6 +103,58 @@ class ReminderService:
                 if state is None:  # pragma: no cover - the query selects exactly these
                     continue
                 yield Reminder(make_view(investor, today, policy, full), state, expires, investor.reassessment_reason)
+
+    def write(self, actor: Actor, out: Path, within_days: int | None = None, fmt: str | None = None) -> Written:
+        """The reminder list as CSV or XLSX (by the file name) through the one table writer
+        the distribution lists use; producing it is audited with the file's hash."""
+        fmt = format_for(out, fmt)
+        items = self.reminders(actor, within_days)
+        with self._ctx.transaction(read_only=True) as session:
+            policy = self._ctx.policy(session)
+        window = policy.warning_days if within_days is None else within_days
+        rows = [
+            [
+                neutralise(v)
+                for v in (
+                    r.investor.id,
+                    r.investor.account,
+                    r.investor.name,
+                    r.investor.profile.code if r.investor.profile else "",
+                    r.investor.assessed_on.isoformat() if r.investor.assessed_on else "",
+                    r.state.value,
+                    r.expires.isoformat() if r.expires else "",
+                    r.reason or "",
+                )
+            ]
+            for r in items
+        ]
+        written = write_table(
+            out,
+            fmt,
+            REMINDER_COLUMNS,
+            [rows],
+            title_lines=(
+                "Re-assessment reminders 风险测评提醒",
+                f"Window 提醒期: {window} days; policy version {policy.version}; "
+                f"{self._ctx.today().isoformat()}; by {actor.username}",
+            ),
+            sheet="reminders",
+        )
+        with self._ctx.transaction() as session:
+            self._ctx.audit(
+                session,
+                actor,
+                "reminder-list",
+                facts={
+                    "count": written.count,
+                    "format": written.format,
+                    "file": written.path.name,
+                    "file_sha256": written.sha256,
+                    "window_days": window,
+                    "policy_version": policy.version,
+                },
+            )
+        return written
 
     def count(self, actor: Actor, within_days: int | None = None) -> int:
         return sum(1 for _ in self.iter_reminders(actor, within_days))
