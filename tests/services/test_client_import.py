@@ -352,6 +352,36 @@ def test_export_masks_id_numbers_unless_the_role_may_see_them(
     assert "client-export" in actions(services, 0)
 
 
+@pytest.mark.parametrize(
+    ("changes", "code", "sentence"),
+    [
+        ({4: "C3", 6: "是"}, "lowest-not-c1", "has risk profile C1"),
+        ({3: "专业投资者", 4: "", 5: "", 6: "是"}, "professional-lowest", "cannot be a professional investor"),
+        ({5: "2026-06-16"}, "future-date", "cannot be in the future"),
+        ({5: ""}, "profile-without-date", "needs its assessment date"),
+    ],
+)
+def test_a_file_row_and_investor_add_obey_the_same_rules(
+    services: Services, compliance: Actor, tmp_path: Path, changes: dict[int, str], code: str, sentence: str
+) -> None:
+    rows = client_rows(1)
+    for column, value in changes.items():
+        rows[0][column] = value
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows))
+    assert [i.code for i in result.issues] == [code]
+    account, name, _id, cls, profile, assessed, lowest, _special = rows[0]
+    with pytest.raises(InvalidInput, match=sentence):
+        services.investors.add(
+            compliance,
+            account=str(account),
+            name=str(name),
+            investor_class=InvestorClass.parse(str(cls)),
+            profile=RiskProfile.parse(str(profile)) if profile else None,
+            assessed_on=dt.date.fromisoformat(str(assessed)) if assessed else None,
+            lowest_category=lowest == "是",
+        )
+
+
 def test_today_is_not_the_future(services: Services, compliance: Actor, tmp_path: Path) -> None:
     rows = client_rows(1, assessed=TODAY.isoformat())
     assert services.client_files.import_clients(compliance, write_csv(tmp_path / "t.csv", rows)).new == 1

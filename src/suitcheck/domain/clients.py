@@ -12,6 +12,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from suitcheck.domain.decision import RecordConflict, record_conflicts
 from suitcheck.domain.identity import InvalidIdNumberError, birth_date, normalize_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
 
@@ -124,11 +125,17 @@ def record_problems(
         problems.append(Problem("assessed", "date-without-profile"))
     if assessed_on is not None and assessed_on > today:
         problems.append(Problem("assessed", "future-date"))
-    if lowest_category and profile is not None and profile is not RiskProfile.C1:
-        problems.append(Problem("lowest_category", "lowest-not-c1"))
-    if lowest_category and investor_class is InvestorClass.PROFESSIONAL:
-        problems.append(Problem("lowest_category", "professional-lowest"))
+    for conflict in record_conflicts(investor_class, profile, lowest_category):
+        problems.append(Problem("lowest_category", _CONFLICTS[conflict]))
     return problems
+
+
+# The lowest category's rules live in domain.decision (record_conflicts, which decide() and
+# investor add/edit use too); here they only get the codes of a row problem.
+_CONFLICTS = {
+    RecordConflict.LOWEST_CATEGORY_PROFILE: "lowest-not-c1",
+    RecordConflict.LOWEST_CATEGORY_PROFESSIONAL: "professional-lowest",
+}
 
 
 _SENTENCES = {

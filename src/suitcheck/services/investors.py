@@ -13,6 +13,7 @@ from sqlalchemy import Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.chain import Appended
+from suitcheck.domain.clients import record_problems
 from suitcheck.domain.decision import (
     AssessmentState,
     InvestorFacts,
@@ -269,13 +270,27 @@ class InvestorService:
     ) -> InvestorView:
         self._ctx.require(actor, Permission.EDIT_CLIENTS)
         account, name = account.strip(), name.strip()
-        if not account or len(account) > 32:
+        # The rules are the domain's (the same a client file's rows obey); the words are here.
+        broken = {
+            (p.field, p.code)
+            for p in record_problems(
+                account=account,
+                name=name,
+                investor_class=investor_class,
+                profile=profile,
+                assessed_on=assessed_on,
+                lowest_category=lowest_category,
+                today=self._ctx.today(),
+            )
+        }
+        fields, codes = {f for f, _ in broken}, {c for _, c in broken}
+        if "account" in fields:
             raise InvalidInput("An account number is 1 to 32 characters.")
-        if not name or len(name) > 128:
+        if "name" in fields:
             raise InvalidInput("A client's name is 1 to 128 characters.")
-        if (profile is None) != (assessed_on is None):
+        if codes & {"profile-without-date", "date-without-profile"}:
             raise InvalidInput("A profile needs its assessment date, and an assessment date needs a profile.")
-        if assessed_on is not None and assessed_on > self._ctx.today():
+        if "future-date" in codes:
             raise InvalidInput("An assessment date cannot be in the future.")
         _refuse_conflicts(record_conflicts(investor_class, profile, lowest_category), profile, editing=False)
         number = born = None
