@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import update
 
 from suitcheck.audit.export import neutralise
 from suitcheck.domain.levels import InvestorClass, RiskProfile
@@ -17,6 +18,7 @@ from suitcheck.services import Actor, Services
 from suitcheck.services.access import LIST_COLUMNS
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.tables import Cancelled
+from suitcheck.store.models import Investor
 from tests.conftest import add_client
 from tests.fixtures import import_text_report
 
@@ -51,7 +53,10 @@ def population(services: Services, compliance: Actor) -> None:
     add_client(services, compliance, "EXP", RiskProfile.C5, days_ago=900)
     add_client(services, compliance, "EDGE", RiskProfile.C5, days_ago=729)
     add_client(services, compliance, "GONE", RiskProfile.C5, days_ago=730)
-    add_client(services, compliance, "LOW", RiskProfile.C5, lowest_category=True)
+    add_client(services, compliance, "LOW", RiskProfile.C5)
+    # Since #15 nobody can enter lowest category with C5; a hand-edited record still must not get through.
+    with services.store.session() as session:
+        session.execute(update(Investor).where(Investor.account == "LOW").values(lowest_category=True))
     add_client(services, compliance, "NEW", None, days_ago=None)
     add_client(services, compliance, "PRO", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
     add_client(services, compliance, "PAO", RiskProfile.C4, investor_class=InvestorClass.PROFESSIONAL_AS_ORDINARY)
