@@ -301,10 +301,16 @@ class ReportService:
     ) -> list[ReportView]:
         self._ctx.require(actor, Permission.VIEW_REPORTS)
         with self._ctx.transaction(read_only=True) as session:
-            stmt = self._filtered(session, flt)
+            stmt = self._filtered(session, dataclasses.replace(flt, text=""))
+            # A text search lists the newest reports first, straight from the search index
+            # (its first page costs the same for any term); a plain listing goes by date.
+            matched = search.newest_matches(session, stmt, flt.text) if flt.text.strip() else None
+            if matched is not None:
+                stmt = matched
+            else:
+                stmt = stmt.order_by(Report.published_on.desc().nulls_last(), Report.id.desc())
             stmt = stmt.options(selectinload(Report.analysts), selectinload(Report.findings))
-            stmt = stmt.order_by(Report.published_on.desc().nulls_last(), Report.id.desc()).limit(limit).offset(offset)
-            return [report_view(r) for r in session.execute(stmt).scalars()]
+            return [report_view(r) for r in session.execute(stmt.limit(limit).offset(offset)).scalars()]
 
     def publishers(self, actor: Actor) -> list[str]:
         """Every publisher name on file, for the filter list."""

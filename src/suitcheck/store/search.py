@@ -10,8 +10,9 @@ PostgreSQL keeps the normalised text and matches it with LIKE.
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, column, literal_column, select, table, text
+from sqlalchemy import ColumnElement, Integer, Select, column, literal_column, select, table, text
 from sqlalchemy.orm import Session
 
 
@@ -73,3 +74,27 @@ def matching_ids(session: Session, term: str) -> ColumnElement[bool] | None:
         escaped = norm.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         sub = select(_search.c.rowid).where(_search.c.grams.like(f"%{escaped}%", escape="\\"))
     return Report.id.in_(sub)
+
+
+def newest_matches(session: Session, stmt: Select[Any], term: str) -> Select[Any] | None:
+    """`stmt` (a select over Report) narrowed to reports containing the term, newest report
+    first (highest id), or None for a term with nothing searchable.
+
+    On SQLite the FTS index drives the query in descending rowid order, so LIMIT stops the
+    index scan at the first page: a term found in nearly every report costs about what a
+    rare one does, instead of collecting every match and sorting them by date."""
+    from suitcheck.store.models import Report
+
+    if session.get_bind().dialect.name == "sqlite":
+        expr = match_expression(term)
+        if expr is None:
+            return None
+        return (
+            stmt.join(_search, _search.c.rowid == Report.id)
+            .where(literal_column("report_search").op("MATCH")(expr))
+            .order_by(_search.c.rowid.desc())
+        )
+    cond = matching_ids(session, term)
+    if cond is None:
+        return None
+    return stmt.where(cond).order_by(Report.id.desc())
