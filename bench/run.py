@@ -300,6 +300,50 @@ def bench_gui_search(folder: Path, scale: float) -> None:
     services.close()
 
 
+def _gui_start(folder: Path, db: str) -> dict[str, float]:
+    env = {**os.environ, "SUITCHECK_AUDIT_KEY": str(folder / "audit.key"), "SUITCHECK_LOG_DIR": str(folder / "log")}
+    env.setdefault("QT_QPA_PLATFORM", "offscreen")
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "gui_start.py"), db, "bench", "bench-pass"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+        check=True,
+    )
+    return json.loads(run.stdout.strip().splitlines()[-1])  # type: ignore[no-any-return]
+
+
+def bench_gui_start(folder: Path, scale: float) -> None:
+    """Cold start in a fresh process to the main window's first rows, on the large store
+    and on a small one: the ratio shows whether start-up grows with the store."""
+    stores = {}
+    for name, clients, reports in (("small", 1_000, 100), ("large", int(1_000_000 * scale), int(100_000 * scale))):
+        services = fresh(folder, f"gui-{name}")
+        generate.clients(services.store, max(clients, 1))
+        generate.reports(services.store, max(reports, 1), body_chars=100)
+        stores[name] = str(services.store.url.database)
+        services.close()
+    runs: dict[str, list[dict[str, float]]] = {"small": [], "large": []}
+    for _ in range(3):  # alternate, so load on the machine hits both alike
+        for name in ("small", "large"):
+            runs[name].append(_gui_start(folder, stores[name]))
+    best = {name: min(r["first_rows"] for r in rs[1:]) for name, rs in runs.items()}  # the first run rehashes
+    size_mb = Path(stores["large"]).stat().st_size / 1e6
+    checks = [r["store_check"] for r in runs["large"][1:]]
+    report(
+        "GUI cold start to first rows",
+        best["large"],
+        best["small"],
+        f"{size_mb:,.0f} MB store: {best['large']:.2f} s vs {best['small']:.2f} s on a 1,000-client store "
+        f"(login included; the page check finished at {min(checks):.1f} s, beside it)",
+        max_ratio=1.5,
+        max_seconds=1.0,
+    )
+    rss = max(r["max_rss_mb"] for r in runs["large"])
+    report("GUI peak memory (RSS) / 300 MB", rss, 300.0, f"{rss:.0f} MB on the large store", max_ratio=1.0)
+
+
 def bench_import(folder: Path, scale: float) -> None:
     sys.path.insert(0, str(ROOT))
     from tests.pdfs import two_column_report_pdf
@@ -576,6 +620,7 @@ BENCHES = {
     "eligible": bench_eligible,
     "search": bench_search,
     "gui": bench_gui_search,
+    "gui-start": bench_gui_start,
     "import": bench_import,
     "audit": bench_audit,
     "clients": bench_client_import,
