@@ -26,7 +26,7 @@ def tool(name: str) -> str:
 
 
 def lupdate(ts: Path, language: str) -> None:
-    sources = sorted(str(p) for p in GUI.glob("*.py"))
+    sources = sorted(str(p) for p in GUI.rglob("*.py"))
     subprocess.run(
         [
             tool("pyside6-lupdate"),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.gui import texts
@@ -98,3 +98,32 @@ class DecisionPanel(QFrame):
         self.footer.setText(
             self.tr("Recorded as audit entry {n} · {hash}").format(n=result.audit_id, hash=result.entry_hash[:16] + "…")
         )
+
+
+class DecisionPane(QWidget):
+    """The decision panel with the buttons that act on it: Check, Open, and the warning
+    override a client who insists needs."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.panel = DecisionPanel(self)
+        self.check_button = QPushButton(self)
+        self.check_button.setObjectName("checkButton")
+        self.open_button = QPushButton(self)
+        self.open_button.setObjectName("openButton")
+        self.override_button = QPushButton(self)
+        self.override_button.setObjectName("overrideButton")
+        buttons = QHBoxLayout()
+        for b in (self.check_button, self.open_button, self.override_button):
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.panel, 1)
+        layout.addLayout(buttons)
+        self.setTabOrder(self.check_button, self.open_button)
+
+    def retranslate(self) -> None:
+        self.check_button.setText(self.tr("Check (Enter)"))
+        self.open_button.setText(self.tr("Open report (Ctrl+O)"))
+        self.override_button.setText(self.tr("Client insists: warning…"))

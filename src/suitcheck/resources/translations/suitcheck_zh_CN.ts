@@ -220,6 +220,57 @@
     </message>
 </context>
 <context>
+    <name>ClientPane</name>
+    <message>
+        <source>&lt;b&gt;Clients&lt;/b&gt;</source>
+        <translation>&lt;b&gt;客户&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Account, name or ID number  (Ctrl+L)</source>
+        <translation>资金账号、姓名或身份证号  (Ctrl+L)</translation>
+    </message>
+    <message>
+        <source>Find client</source>
+        <translation>查找客户</translation>
+    </message>
+    <message>
+        <source>Clients</source>
+        <translation>客户</translation>
+    </message>
+    <message>
+        <source>Selected client</source>
+        <translation>所选客户</translation>
+    </message>
+    <message>
+        <source>&lt;i&gt;No client selected.&lt;/i&gt;</source>
+        <translation>&lt;i&gt;未选择客户。&lt;/i&gt;</translation>
+    </message>
+    <message>
+        <source>Class: {cls} · Profile: {profile}</source>
+        <translation>类别：{cls} · 风险承受能力：{profile}</translation>
+    </message>
+    <message>
+        <source>Assessed: {date} · {state} · valid until {until}</source>
+        <translation>测评日期：{date} · {state} · 有效期至 {until}</translation>
+    </message>
+    <message>
+        <source>ID number: {number}</source>
+        <translation>身份证号：{number}</translation>
+    </message>
+    <message>
+        <source> · age {age}</source>
+        <translation> · {age} 岁</translation>
+    </message>
+    <message>
+        <source>Special attention: explain risks with extra care.</source>
+        <translation>特别关注：请格外细致地揭示风险。</translation>
+    </message>
+    <message>
+        <source>Lowest risk-tolerance category: R1 only.</source>
+        <translation>风险承受能力最低类别：仅限 R1 低风险研报。</translation>
+    </message>
+</context>
+<context>
     <name>Columns</name>
     <message>
         <source>Account</source>
@@ -311,6 +362,21 @@
     </message>
 </context>
 <context>
+    <name>DecisionPane</name>
+    <message>
+        <source>Check (Enter)</source>
+        <translation>核查 (Enter)</translation>
+    </message>
+    <message>
+        <source>Open report (Ctrl+O)</source>
+        <translation>打开研报 (Ctrl+O)</translation>
+    </message>
+    <message>
+        <source>Client insists: warning…</source>
+        <translation>客户坚持索取：风险警示…</translation>
+    </message>
+</context>
+<context>
     <name>DecisionPanel</name>
     <message>
         <source>No decision yet</source>
@@ -346,6 +412,10 @@
 </context>
 <context>
     <name>Dialogs</name>
+    <message>
+        <source>OK</source>
+        <translation>确定</translation>
+    </message>
     <message>
         <source>Cancel</source>
         <translation>取消</translation>
@@ -678,80 +748,12 @@ Store: {store}</source>
         <translation> [演示]</translation>
     </message>
     <message>
-        <source>&lt;b&gt;Clients&lt;/b&gt;</source>
-        <translation>&lt;b&gt;客户&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <source>&lt;b&gt;Research reports&lt;/b&gt;</source>
-        <translation>&lt;b&gt;研究报告&lt;/b&gt;</translation>
-    </message>
-    <message>
-        <source>Account, name or ID number  (Ctrl+L)</source>
-        <translation>资金账号、姓名或身份证号  (Ctrl+L)</translation>
-    </message>
-    <message>
         <source>Find client</source>
         <translation>查找客户</translation>
     </message>
     <message>
-        <source>Any word of title, analyst or text — 芯片, AI …  (Ctrl+F)</source>
-        <translation>标题、分析师或正文中的任意词 — 如 芯片、AI …  (Ctrl+F)</translation>
-    </message>
-    <message>
         <source>Find report</source>
         <translation>查找研报</translation>
-    </message>
-    <message>
-        <source>Level:</source>
-        <translation>风险等级：</translation>
-    </message>
-    <message>
-        <source>Rating:</source>
-        <translation>评级：</translation>
-    </message>
-    <message>
-        <source>Since</source>
-        <translation>起始日期</translation>
-    </message>
-    <message>
-        <source>All</source>
-        <translation>全部</translation>
-    </message>
-    <message>
-        <source>Unrated</source>
-        <translation>未评级</translation>
-    </message>
-    <message>
-        <source>With findings</source>
-        <translation>有合规提示</translation>
-    </message>
-    <message>
-        <source>Publisher:</source>
-        <translation>发布机构：</translation>
-    </message>
-    <message>
-        <source>Clients</source>
-        <translation>客户</translation>
-    </message>
-    <message>
-        <source>Research reports</source>
-        <translation>研究报告</translation>
-    </message>
-    <message>
-        <source>Selected client</source>
-        <translation>所选客户</translation>
-    </message>
-    <message>
-        <source>Check (Enter)</source>
-        <translation>核查 (Enter)</translation>
-    </message>
-    <message>
-        <source>Open report (Ctrl+O)</source>
-        <translation>打开研报 (Ctrl+O)</translation>
-    </message>
-    <message>
-        <source>Client insists: warning…</source>
-        <translation>客户坚持索取：风险警示…</translation>
     </message>
     <message>
         <source>&amp;File</source>
@@ -844,34 +846,6 @@ Store: {store}</source>
     <message>
         <source>Locked</source>
         <translation>已锁定</translation>
-    </message>
-    <message>
-        <source>&lt;i&gt;No client selected.&lt;/i&gt;</source>
-        <translation>&lt;i&gt;未选择客户。&lt;/i&gt;</translation>
-    </message>
-    <message>
-        <source>Class: {cls} · Profile: {profile}</source>
-        <translation>类别：{cls} · 风险承受能力：{profile}</translation>
-    </message>
-    <message>
-        <source>Assessed: {date} · {state} · valid until {until}</source>
-        <translation>测评日期：{date} · {state} · 有效期至 {until}</translation>
-    </message>
-    <message>
-        <source>ID number: {number}</source>
-        <translation>身份证号：{number}</translation>
-    </message>
-    <message>
-        <source> · age {age}</source>
-        <translation> · {age} 岁</translation>
-    </message>
-    <message>
-        <source>Special attention: explain risks with extra care.</source>
-        <translation>特别关注：请格外细致地揭示风险。</translation>
-    </message>
-    <message>
-        <source>Lowest risk-tolerance category: R1 only.</source>
-        <translation>风险承受能力最低类别：仅限 R1 低风险研报。</translation>
     </message>
     <message>
         <source>{n} reports shown</source>
@@ -1059,6 +1033,56 @@ Store: {store}</source>
     <message>
         <source>Caution: this client is marked for special attention.</source>
         <translation>提示：该客户被标记为需特别关注。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportFilters</name>
+    <message>
+        <source>Any word of title, analyst or text — 芯片, AI …  (Ctrl+F)</source>
+        <translation>标题、分析师或正文中的任意词 — 如 芯片、AI …  (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Find report</source>
+        <translation>查找研报</translation>
+    </message>
+    <message>
+        <source>Level:</source>
+        <translation>风险等级：</translation>
+    </message>
+    <message>
+        <source>Rating:</source>
+        <translation>评级：</translation>
+    </message>
+    <message>
+        <source>Publisher:</source>
+        <translation>发布机构：</translation>
+    </message>
+    <message>
+        <source>Since</source>
+        <translation>起始日期</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>全部</translation>
+    </message>
+    <message>
+        <source>Unrated</source>
+        <translation>未评级</translation>
+    </message>
+    <message>
+        <source>With findings</source>
+        <translation>有合规提示</translation>
+    </message>
+</context>
+<context>
+    <name>ReportPane</name>
+    <message>
+        <source>&lt;b&gt;Research reports&lt;/b&gt;</source>
+        <translation>&lt;b&gt;研究报告&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Research reports</source>
+        <translation>研究报告</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,145 @@
+"""The client pane: find a client, pick one, see the client card."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from suitcheck.gui import texts
+from suitcheck.gui.models import InvestorTableModel
+from suitcheck.gui.widgets import make_table
+from suitcheck.gui.workers import Job, Runner
+from suitcheck.services import Actor, Services
+from suitcheck.services.investors import InvestorView
+
+DEBOUNCE_MS = 200
+
+
+class ClientPane(QWidget):
+    """Emits `client_changed(InvestorView | None)` whenever the client on screen changes,
+    including to no client (a search that does not contain the shown client)."""
+
+    client_changed = Signal(object)
+    failed = Signal(object)
+
+    def __init__(self, services: Services, actor: Actor, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services, self.actor, self.runner = services, actor, runner
+        self.client: InvestorView | None = None
+        self._generation = 0
+        self.model = InvestorTableModel(self)
+        self.title = QLabel(self)
+        self.title.setObjectName("sectionTitle")
+        self.search = QLineEdit(self)
+        self.search.setObjectName("clientSearch")
+        self.search.setClearButtonEnabled(True)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(DEBOUNCE_MS)
+        self._timer.timeout.connect(self.refresh)
+        self.search.textChanged.connect(lambda _: self._timer.start())
+        self.view, self.proxy = make_table(self, self.model, "clientsView")
+        self.view.selectionModel().currentRowChanged.connect(self._selected)
+        self.details = QLabel(self)
+        self.details.setObjectName("clientDetails")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.RichText)
+        self.details.setMinimumHeight(96)
+        self.details.setAlignment(Qt.AlignmentFlag.AlignTop)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.search)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.details)
+        self.setTabOrder(self.search, self.view)
+
+    def retranslate(self) -> None:
+        self.title.setText(self.tr("<b>Clients</b>"))
+        self.search.setPlaceholderText(self.tr("Account, name or ID number  (Ctrl+L)"))
+        self.search.setAccessibleName(self.tr("Find client"))
+        self.view.setAccessibleName(self.tr("Clients"))
+        self.details.setAccessibleName(self.tr("Selected client"))
+        self.model.retranslate()
+        self.show_details()
+
+    def focus_search(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def refresh(self) -> None:
+        query = self.search.text()
+        self._generation += 1
+        generation = self._generation
+
+        def fetch(offset: int, limit: int) -> list[InvestorView]:
+            return self.services.investors.search(self.actor, query, limit=limit, offset=offset)
+
+        def done(rows: list[InvestorView]) -> None:
+            if generation != self._generation:
+                return
+            keep = self.client.id if self.client else None
+            self.model.set_rows(rows, fetch)
+            if len(rows) == 1 or (rows and query and rows[0].account == query.strip()):
+                self.view.selectRow(0)
+                return
+            row = next((i for i, c in enumerate(rows) if c.id == keep), None)
+            if row is None:
+                self.set_client(None)  # the shown client is not among the matches: no stale card
+            else:
+                self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+
+        self.runner.start(Job(fetch, 0, InvestorTableModel.PAGE), done, self.failed.emit)
+
+    def clear(self) -> None:
+        """Forget everything shown (logout)."""
+        self._generation += 1
+        self._timer.stop()
+        self.set_client(None)
+        self.model.set_rows([])
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+
+    def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        if current.isValid():
+            self.set_client(self.model.row_object(self.proxy.mapToSource(current).row()))
+
+    def set_client(self, client: InvestorView | None) -> None:
+        """The one place the client on screen changes."""
+        self.client = client
+        self.show_details()
+        self.client_changed.emit(client)
+
+    def show_details(self) -> None:
+        c = self.client
+        if c is None:
+            self.details.setText(self.tr("<i>No client selected.</i>"))
+            return
+        professional = not c.investor_class.follows_table
+        state = texts.state_text(c.assessment_state)
+        if not professional and not c.assessment_state.usable:
+            state = f"<span style='color:#b3261e; font-weight:bold'>⚠ {state}</span>"
+        lines = [
+            f"<b style='font-size:13pt'>{c.name}</b> &nbsp; {c.account}",
+            self.tr("Class: {cls} · Profile: {profile}").format(
+                cls=texts.class_text(c.investor_class.value), profile=texts.profile_text(c.profile)
+            ),
+        ]
+        if not professional:
+            lines.append(
+                self.tr("Assessed: {date} · {state} · valid until {until}").format(
+                    date=c.assessed_on or "—", state=state, until=c.expires_on or "—"
+                )
+            )
+        lines.append(
+            self.tr("ID number: {number}").format(number=c.id_number or "—")
+            + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else "")
+        )
+        if c.needs_attention:
+            attention = self.tr("Special attention: explain risks with extra care.")
+            lines.append(f"<span style='color:#9a6700'>⚠ {attention}</span>")
+        if c.lowest_category:
+            lowest = self.tr("Lowest risk-tolerance category: R1 only.")
+            lines.append(f"<span style='color:#b3261e'>{lowest}</span>")
+        self.details.setText("<br>".join(lines))

@@ -1,0 +1,41 @@
+"""The program's dialogs, one module each. Import them from here or from their module."""
+
+from __future__ import annotations
+
+from suitcheck.gui.dialogs.assessment import AssessmentDialog
+from suitcheck.gui.dialogs.audit import AuditDialog
+from suitcheck.gui.dialogs.client_add import ClientDialog
+from suitcheck.gui.dialogs.client_edit import ClientEditDialog
+from suitcheck.gui.dialogs.export import ExportDialog
+from suitcheck.gui.dialogs.first_run import FirstRunDialog
+from suitcheck.gui.dialogs.import_reports import ImportDialog
+from suitcheck.gui.dialogs.lock import LockDialog
+from suitcheck.gui.dialogs.login import LoginDialog
+from suitcheck.gui.dialogs.override import OverrideDialog
+from suitcheck.gui.dialogs.policy import PolicyDialog
+from suitcheck.gui.dialogs.rating import RatingDialog
+from suitcheck.gui.dialogs.report_viewer import ReportViewer, pdf_view_available
+from suitcheck.gui.dialogs.settings import SettingsDialog
+from suitcheck.gui.dialogs.staff import StaffDialog
+from suitcheck.gui.dialogs.verification import run_verification, verify_export_file
+
+__all__ = [
+    "AssessmentDialog",
+    "AuditDialog",
+    "ClientDialog",
+    "ClientEditDialog",
+    "ExportDialog",
+    "FirstRunDialog",
+    "ImportDialog",
+    "LockDialog",
+    "LoginDialog",
+    "OverrideDialog",
+    "PolicyDialog",
+    "RatingDialog",
+    "ReportViewer",
+    "SettingsDialog",
+    "StaffDialog",
+    "pdf_view_available",
+    "run_verification",
+    "verify_export_file",
+]

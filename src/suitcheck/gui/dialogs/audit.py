@@ -1,0 +1,125 @@
+"""Browse the audit log; export and verify from here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from suitcheck.gui.dialogs.export import ExportDialog
+from suitcheck.gui.dialogs.verification import run_verification, verify_export_file
+from suitcheck.gui.errors import show_error
+from suitcheck.gui.models import AuditTableModel
+from suitcheck.gui.widgets import make_table, qdate
+from suitcheck.gui.workers import Runner
+from suitcheck.services import Actor, Services
+from suitcheck.services.audit_log import AuditFilter
+from suitcheck.services.errors import ServiceError
+
+
+class AuditDialog(QDialog):
+    """Browse the audit log with filters; export and verify from here."""
+
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("auditDialog")
+        self.services, self.actor = services, actor
+        self.runner = Runner(self)
+        self.setWindowTitle(self.tr("Audit log"))
+        self.resize(1100, 600)
+        self.model = AuditTableModel(self)
+        self.view, _ = make_table(
+            self,
+            self.model,
+            "auditView",
+            stretch=AuditTableModel.REPORT,
+            widths=(60, 150, 130, 110, 140, 200, 130, 150),
+        )
+        self.since = QDateEdit(QDate.currentDate().addDays(-30), self)
+        self.until = QDateEdit(QDate.currentDate(), self)
+        for d in (self.since, self.until):
+            d.setCalendarPopup(True)
+            d.setDisplayFormat("yyyy-MM-dd")
+        self.staff = QLineEdit(self)
+        self.staff.setPlaceholderText(self.tr("staff"))
+        self.decision = QComboBox(self)
+        for label, value in (
+            (self.tr("any decision"), None),
+            ("allow", "allow"),
+            ("block", "block"),
+            ("allow-after-warning", "allow-after-warning"),
+        ):
+            self.decision.addItem(label, value)
+        search = QPushButton(self.tr("Filter"), self)
+        search.clicked.connect(self.reload)
+        export = QPushButton(self.tr("Export…"), self)
+        export.setObjectName("exportButton")
+        export.clicked.connect(self.export)
+        verify = QPushButton(self.tr("Verify chain"), self)
+        verify.clicked.connect(lambda: run_verification(self.services, self.actor, self))
+        verify_file = QPushButton(self.tr("Verify export file…"), self)
+        verify_file.clicked.connect(self.verify_file)
+        row = QHBoxLayout()
+        for w in (
+            QLabel(self.tr("From"), self),
+            self.since,
+            QLabel(self.tr("to"), self),
+            self.until,
+            self.staff,
+            self.decision,
+            search,
+        ):
+            row.addWidget(w)
+        row.addStretch(1)
+        for w in (export, verify, verify_file):
+            row.addWidget(w)
+        self.count = QLabel(self)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.count)
+        self.reload()
+
+    def current_filter(self) -> AuditFilter:
+        return AuditFilter(
+            since=qdate(self.since),
+            until=qdate(self.until),
+            staff=self.staff.text().strip() or None,
+            decision=self.decision.currentData(),
+        )
+
+    def reload(self) -> None:
+        flt = self.current_filter()
+
+        def fetch(offset: int, limit: int) -> list[Any]:
+            return self.services.audit.browse(self.actor, flt, limit=limit, offset=offset)
+
+        try:
+            self.model.set_rows(fetch(0, AuditTableModel.PAGE), fetch)
+            self.count.setText(self.tr("{n} entries match.").format(n=self.services.audit.count(self.actor, flt)))
+        except ServiceError as exc:
+            show_error(self, exc)
+
+    def export(self) -> None:
+        dialog = ExportDialog(self.services, self.actor, self.current_filter(), self)
+        dialog.exec()
+
+    def verify_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Export to verify"), "", self.tr("Audit exports (*.csv *.xlsx *.jsonl)")
+        )
+        if path:
+            verify_export_file(self.services, self.actor, Path(path), self)

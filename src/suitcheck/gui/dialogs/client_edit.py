@@ -1,0 +1,76 @@
+"""Correct a client's record (audited, with a reason)."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from suitcheck.domain.levels import InvestorClass
+from suitcheck.gui import texts
+from suitcheck.gui.widgets import dialog_buttons
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import ServiceError
+from suitcheck.services.investors import InvestorView
+
+
+class ClientEditDialog(QDialog):
+    """Correct a client's record; the reason is kept in the audit log with old and new values."""
+
+    def __init__(self, services: Services, actor: Actor, client: InvestorView, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("clientEditDialog")
+        self.services, self.actor, self.client = services, actor, client
+        self.setWindowTitle(self.tr("Edit client"))
+        self.name = QLineEdit(client.name, self)
+        self.name.setObjectName("name")
+        self.cls = QComboBox(self)
+        for c in InvestorClass:
+            self.cls.addItem(texts.class_text(c.value), c.value)
+        self.cls.setCurrentIndex(self.cls.findData(client.investor_class.value))
+        self.lowest = QCheckBox(self.tr("Lowest risk-tolerance category"), self)
+        self.lowest.setObjectName("lowest")
+        self.lowest.setChecked(client.lowest_category)
+        self.special = QCheckBox(self.tr("Needs special attention"), self)
+        self.special.setChecked(client.special_attention)
+        self.reason = QLineEdit(self)
+        self.reason.setObjectName("reason")
+        self.reason.setPlaceholderText(self.tr("Why (kept with the change)"))
+        self.message = QLabel(self)
+        self.message.setObjectName("clientMessage")
+        self.message.setStyleSheet("color: #b3261e;")
+        self.message.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow(self.tr("Account:"), QLabel(client.account, self))
+        form.addRow(self.tr("Name:"), self.name)
+        form.addRow(self.tr("Class:"), self.cls)
+        form.addRow(self.tr("Reason:"), self.reason)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.lowest)
+        layout.addWidget(self.special)
+        layout.addWidget(self.message)
+        layout.addWidget(dialog_buttons(self, self.tr("Save")))
+
+    def accept(self) -> None:
+        try:
+            self.services.investors.update(
+                self.actor,
+                self.client.id,
+                name=self.name.text(),
+                investor_class=InvestorClass(self.cls.currentData()),
+                lowest_category=self.lowest.isChecked(),
+                special_attention=self.special.isChecked(),
+                reason=self.reason.text().strip(),
+            )
+        except ServiceError as exc:
+            self.message.setText(str(exc))
+            return
+        super().accept()

@@ -1,0 +1,130 @@
+"""Import research reports in the background, with progress and cancel."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from suitcheck.gui.errors import INGEST_REASONS, show_error
+from suitcheck.gui.i18n import translated
+from suitcheck.gui.models import ImportResultsModel
+from suitcheck.gui.widgets import make_table
+from suitcheck.gui.workers import Job, Runner
+from suitcheck.services import Actor, Services
+from suitcheck.services.reports import ImportResult
+
+
+class ImportDialog(QDialog):
+    """Pick files or a folder; import in the background with progress and cancel."""
+
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("importDialog")
+        self.services, self.actor = services, actor
+        self.runner = Runner(self)
+        self.job: Job | None = None
+        self.setWindowTitle(self.tr("Import reports"))
+        self.resize(860, 480)
+        self.model = ImportResultsModel(self)
+        self.view, _ = make_table(self, self.model, "importResults", widths=(240, 170))
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("importProgress")
+        self.summary = QLabel(self)
+        self.summary.setObjectName("importSummary")
+        self.files_button = QPushButton(self.tr("Choose files…"), self)
+        self.folder_button = QPushButton(self.tr("Choose folder…"), self)
+        self.cancel_button = QPushButton(self.tr("Stop"), self)
+        self.cancel_button.setEnabled(False)
+        self.close_button = QPushButton(self.tr("Close"), self)
+        self.files_button.clicked.connect(self._choose_files)
+        self.folder_button.clicked.connect(self._choose_folder)
+        self.cancel_button.clicked.connect(lambda: self.job and self.job.cancel())
+        self.close_button.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        for b in (self.files_button, self.folder_button, self.cancel_button):
+            row.addWidget(b)
+        row.addStretch(1)
+        row.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary)
+
+    def _choose_files(self) -> None:
+        files, _ = QFileDialog.getOpenFileNames(
+            self, self.tr("Reports to import"), "", self.tr("Reports (*.pdf *.txt)")
+        )
+        if files:
+            self.start([Path(f) for f in files])
+
+    def _choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Folder of reports"))
+        if folder:
+            self.start([Path(folder)])
+
+    def start(self, paths: list[Path]) -> None:
+        self.model.set_rows([])
+        self.progress.setValue(0)
+        self.summary.setText(self.tr("Importing…"))
+        for b in (self.files_button, self.folder_button, self.close_button):
+            b.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        job = Job(
+            lambda progress, cancelled: self.services.reports.import_paths(
+                self.actor, paths, progress=progress, cancelled=cancelled
+            ),
+            with_progress=True,
+        )
+        self.job = self.runner.start(job, self._finished, self._failed, self._progress)
+
+    def _progress(self, number: int, total: int, result: ImportResult) -> None:
+        self.progress.setMaximum(total)
+        self.progress.setValue(number)
+        if result.code in INGEST_REASONS:
+            result = ImportResult(
+                result.path,
+                result.status,
+                result.report,
+                translated("Import", INGEST_REASONS[result.code]),
+                result.code,
+            )
+        self.model.append(result)
+
+    def _finished(self, results: list[ImportResult]) -> None:
+        counts = {
+            s: sum(1 for r in results if r.status == s) for s in ("imported", "needs-rating", "duplicate", "failed")
+        }
+        self.summary.setText(
+            self.tr("{imported} imported, {unrated} need a rating, {dup} duplicates, {failed} failed.").format(
+                imported=counts["imported"],
+                unrated=counts["needs-rating"],
+                dup=counts["duplicate"],
+                failed=counts["failed"],
+            )
+        )
+        self._idle()
+
+    def _failed(self, exc: BaseException) -> None:
+        self._idle()
+        show_error(self, exc)
+
+    def _idle(self) -> None:
+        for b in (self.files_button, self.folder_button, self.close_button):
+            b.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.job = None
+
+    def reject(self) -> None:
+        if self.job is None:
+            super().reject()

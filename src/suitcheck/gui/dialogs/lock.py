@@ -1,0 +1,73 @@
+"""The lock screen: only the same user's password unlocks; or end the session."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import ServiceError
+
+
+class LockDialog(QDialog):
+    """exec() returns Accepted after the right password, SWITCH_USER to end the session."""
+
+    SWITCH_USER = 2
+    switch_user = Signal()
+
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("lockDialog")
+        self.services, self.actor = services, actor
+        self.setWindowTitle(self.tr("suitcheck — locked"))
+        self.password = QLineEdit(self)
+        self.password.setObjectName("password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.message = QLabel(self)
+        self.message.setStyleSheet("color: #b3261e;")
+        switch = QPushButton(self.tr("Switch user…"), self)
+        switch.setObjectName("switchUser")
+        switch.clicked.connect(self._switch)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                self.tr("Locked after inactivity. Enter the password of {user} to continue.").format(
+                    user=actor.username
+                ),
+                self,
+            )
+        )
+        layout.addWidget(self.password)
+        layout.addWidget(self.message)
+        row = QHBoxLayout()
+        row.addWidget(switch)
+        row.addStretch(1)
+        unlock = QPushButton(self.tr("Unlock"), self)
+        unlock.setDefault(True)
+        unlock.clicked.connect(self.accept)
+        row.addWidget(unlock)
+        layout.addLayout(row)
+
+    def _switch(self) -> None:
+        self.switch_user.emit()
+        self.done(self.SWITCH_USER)
+
+    def accept(self) -> None:
+        try:
+            self.services.auth.login(self.actor.username, self.password.text(), record_success=True)
+        except ServiceError as exc:
+            self.message.setText(str(exc))
+            self.password.clear()
+            return
+        super().accept()
+
+    def reject(self) -> None:
+        pass  # Escape does not unlock

@@ -1,0 +1,87 @@
+"""The special risk warning a client who insists must confirm."""
+
+from __future__ import annotations
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from suitcheck.gui import texts
+from suitcheck.gui.errors import show_error
+from suitcheck.gui.widgets import dialog_buttons
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import ServiceError
+from suitcheck.services.investors import InvestorView
+from suitcheck.services.reports import ReportView
+
+
+class OverrideDialog(QDialog):
+    """The special risk warning, shown in full; staff confirm the client confirmed."""
+
+    def __init__(
+        self, services: Services, actor: Actor, client: InvestorView, report: ReportView, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("overrideDialog")
+        self.services, self.actor, self.client, self.report = services, actor, client, report
+        self.policy = services.policy.current()
+        self.setWindowTitle(self.tr("Special risk warning"))
+        warning = QPlainTextEdit(self.policy.warning_text, self)
+        warning.setReadOnly(True)
+        self.told = QCheckBox(self.tr("I told the client that this report does not fit their risk profile."), self)
+        self.confirmed = QCheckBox(self.tr("The client read this warning, insists, and confirmed in writing."), self)
+        self.recording = QLineEdit(self)
+        self.recording.setPlaceholderText(self.tr("双录 recording reference, if the branch made one"))
+        self.note = QLineEdit(self)
+        layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "{client} asks for “{title}” ({level}), above their profile ({profile}). Warning version {version}:"
+                ).format(
+                    client=client.name,
+                    title=report.title,
+                    level=texts.level_text(report.level),
+                    profile=texts.profile_text(client.profile),
+                    version=self.policy.warning_version,
+                ),
+                self,
+            )
+        )
+        layout.addWidget(warning)
+        for w in (self.told, self.confirmed):
+            layout.addWidget(w)
+        form = QFormLayout()
+        form.addRow(self.tr("Recording:"), self.recording)
+        form.addRow(self.tr("Note:"), self.note)
+        layout.addLayout(form)
+        self.box = dialog_buttons(self, self.tr("Record override"))
+        self.ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        for w in (self.told, self.confirmed):
+            w.toggled.connect(lambda *_: self.ok.setEnabled(self.told.isChecked() and self.confirmed.isChecked()))
+        layout.addWidget(self.box)
+
+    def accept(self) -> None:
+        try:
+            self.services.access.record_override(
+                self.actor,
+                self.client.id,
+                self.report.id,
+                warning_version=self.policy.warning_version,
+                client_confirmed=self.told.isChecked() and self.confirmed.isChecked(),
+                recording_ref=self.recording.text().strip() or None,
+                note=self.note.text().strip() or None,
+            )
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        super().accept()

@@ -1,0 +1,104 @@
+"""Compliance sets the level of reports that need a rating or have findings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from suitcheck.domain.levels import RiskLevel
+from suitcheck.gui import texts
+from suitcheck.gui.errors import show_error
+from suitcheck.gui.models import ReportTableModel
+from suitcheck.gui.widgets import make_table
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import ServiceError
+from suitcheck.services.reports import ReportFilter
+
+
+class RatingDialog(QDialog):
+    """Reports needing a rating, or with a level finding; set the level."""
+
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("ratingDialog")
+        self.services, self.actor = services, actor
+        self.setWindowTitle(self.tr("Reports needing a rating or with findings"))
+        self.resize(900, 460)
+        self.model = ReportTableModel(self)
+        self.view, self.proxy = make_table(
+            self, self.model, "ratingView", stretch=ReportTableModel.TITLE, widths=(0, 95, 120, 300, 100, 100)
+        )
+        self.view.setColumnHidden(ReportTableModel.VERDICT, True)
+        self.level = QComboBox(self)
+        self.level.setObjectName("newLevel")
+        for level in RiskLevel:
+            self.level.addItem(texts.level_text(level), level.code)
+        self.detail = QLabel(self)
+        self.detail.setWordWrap(True)
+        self.note = QLineEdit(self)
+        self.note.setPlaceholderText(self.tr("Why (kept with the change)"))
+        apply = QPushButton(self.tr("Set level"), self)
+        apply.setObjectName("setLevel")
+        apply.clicked.connect(self.apply)
+        close = QPushButton(self.tr("Close"), self)
+        close.clicked.connect(self.accept)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("New level:"), self))
+        row.addWidget(self.level)
+        row.addWidget(self.note, 1)
+        row.addWidget(apply)
+        row.addWidget(close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.detail)
+        layout.addLayout(row)
+        self.view.selectionModel().currentRowChanged.connect(self._selected)
+        self.reload()
+
+    def reload(self) -> None:
+        unrated = self.services.reports.search(self.actor, ReportFilter(unrated=True), limit=1000)
+        findings = self.services.reports.search(self.actor, ReportFilter(with_findings=True), limit=1000)
+        seen: set[int] = set()
+        rows = [r for r in unrated + findings if not (r.id in seen or seen.add(r.id))]  # type: ignore[func-returns-value]
+        self.model.set_rows(rows)
+        self.detail.setText(self.tr("{n} reports to review.").format(n=len(rows)))
+
+    def _selected(self, current: Any, _: Any) -> None:
+        if not current.isValid():
+            return
+        r = self.model.row_object(self.proxy.mapToSource(current).row())
+        suggestion = texts.level_text(r.suggested_level) if r.suggested_level else "—"
+        findings = "; ".join(f.detail for f in r.open_findings)
+        self.detail.setText(
+            self.tr("Stated: {stated} · suggested from the subject: {suggested} {findings}").format(
+                stated=texts.level_text(r.level), suggested=suggestion, findings=f"· {findings}" if findings else ""
+            )
+        )
+        target = r.suggested_level or r.level
+        if target:
+            self.level.setCurrentIndex(int(target) - 1)
+
+    def apply(self) -> None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        report = self.model.row_object(self.proxy.mapToSource(index).row())
+        try:
+            self.services.reports.set_level(
+                self.actor, report.id, RiskLevel.parse(self.level.currentData()), self.note.text().strip() or None
+            )
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        self.note.clear()
+        self.reload()

@@ -1,0 +1,98 @@
+"""Small building blocks the windows and dialogs share: the table factory, date helpers,
+the OK/Cancel row and the inline error label."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDate, QSortFilterProxyModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableView,
+    QWidget,
+)
+
+from suitcheck.gui.models import RawRole
+
+ERROR_COLOUR = "#b3261e"
+
+
+def qdate(edit: QDateEdit) -> dt.date:
+    """The date in a QDateEdit as a Python date."""
+    value = edit.date().toPython()
+    assert isinstance(value, dt.date)
+    return value
+
+
+def date_edit(parent: QWidget, date: QDate | dt.date | None = None) -> QDateEdit:
+    """A date field with a calendar popup, shown as yyyy-MM-dd in every language."""
+    edit = QDateEdit(parent)
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("yyyy-MM-dd")
+    if isinstance(date, dt.date):
+        date = QDate(date.year, date.month, date.day)
+    edit.setDate(date if date is not None else QDate.currentDate())
+    return edit
+
+
+def configure_table(view: QTableView, stretch: int | None = None, widths: tuple[int, ...] = ()) -> None:
+    """Row selection, read-only, no cell-by-cell Tab walk, server order."""
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.setSortingEnabled(False)  # server order (newest first); sorting a partial list misleads
+    view.setAlternatingRowColors(True)
+    view.verticalHeader().setVisible(False)
+    view.setWordWrap(False)
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    header.setStretchLastSection(stretch is None)
+    if stretch is not None:
+        header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column, width in enumerate(widths):
+        view.setColumnWidth(column, width)
+
+
+def make_table(
+    parent: QWidget,
+    model: Any,
+    name: str,
+    stretch: int | None = None,
+    widths: tuple[int, ...] = (),
+    view_class: type[QTableView] = QTableView,
+) -> tuple[QTableView, QSortFilterProxyModel]:
+    """A table over `model` through a proxy sorting by the raw value."""
+    proxy = QSortFilterProxyModel(parent)
+    proxy.setSourceModel(model)
+    proxy.setSortRole(RawRole)
+    view = view_class(parent)
+    view.setObjectName(name)
+    view.setModel(proxy)
+    configure_table(view, stretch, widths)
+    return view, proxy
+
+
+def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
+    """OK (with its own words) and Cancel, in the UI language, wired to accept/reject."""
+    box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    box.button(QDialogButtonBox.StandardButton.Ok).setText(ok_text or QCoreApplication.translate("Dialogs", "OK"))
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText(QCoreApplication.translate("Dialogs", "Cancel"))
+    box.accepted.connect(dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def error_label(parent: QWidget, name: str | None = None) -> QLabel:
+    """An inline message in the error colour that wraps."""
+    label = QLabel(parent)
+    if name:
+        label.setObjectName(name)
+    label.setStyleSheet(f"color: {ERROR_COLOUR};")
+    label.setWordWrap(True)
+    return label
