@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.gui.messages import error_text
 from suitcheck.logs import log_path
 from suitcheck.services.errors import (
     AuthenticationFailed,
@@ -67,7 +68,7 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
     box.setWindowTitle(QCoreApplication.translate("Errors", "suitcheck"))
     if isinstance(exc, (ServiceError, StoreError)):
         box.setText(headline(exc))
-        box.setInformativeText(str(exc))
+        box.setInformativeText(error_text(exc))
     else:
         log.error("unexpected error shown to the user", exc_info=exc)
         box.setText(QCoreApplication.translate("Errors", "Sorry, something went wrong."))

@@ -191,7 +191,7 @@ class ReportTableModel(PagedTableModel[ReportView]):
             if column == self.LEVEL and (r.level is None or r.open_findings):
                 return QBrush(RED)
         if role == Qt.ItemDataRole.ToolTipRole and column == self.LEVEL and r.open_findings:
-            return "\n".join(f"{f.code}: {f.detail}" for f in r.open_findings)
+            return "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
         return None
 
 
@@ -218,13 +218,13 @@ class AuditTableModel(PagedTableModel[ExportRow]):
         if column == self.STAFF:
             return e.staff
         if column == self.ACTION:
-            return e.action
+            return e.action if role == RawRole else texts.action_text(e.action)
         if column == self.CLIENT:
             return " ".join(x for x in (e.client_account, e.client_name) if x)
         if column == self.REPORT:
             return e.report_title or (str(e.report_id) if e.report_id else "")
         if column == self.DECISION:
-            return e.decision or ""
+            return (e.decision or "") if role == RawRole else texts.decision_text(e.decision)
         return e.entry_hash[:16] + "…"
 
 

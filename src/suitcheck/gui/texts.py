@@ -124,3 +124,57 @@ def rule_text(profile: RiskProfile | None, level: RiskLevel | None) -> str:
     return QCoreApplication.translate("Rules", "Rule: a {profile} client may use reports up to {max}.").format(
         profile=profile_text(profile), max=level_text(profile.max_level)
     )
+
+
+# Audit actions (the codes services record) and report findings, for the audit view and
+# tooltips; tests/gui/test_messages.py fails on a recorded action or finding code missing here.
+ACTIONS = {
+    "check": QT_TRANSLATE_NOOP("Actions", "check"),
+    "open": QT_TRANSLATE_NOOP("Actions", "report opened"),
+    "open-refused": QT_TRANSLATE_NOOP("Actions", "opening refused"),
+    "override": QT_TRANSLATE_NOOP("Actions", "warning override"),
+    "login": QT_TRANSLATE_NOOP("Actions", "login"),
+    "login-failed": QT_TRANSLATE_NOOP("Actions", "failed login"),
+    "lockout": QT_TRANSLATE_NOOP("Actions", "account locked"),
+    "password-changed": QT_TRANSLATE_NOOP("Actions", "password changed"),
+    "staff-created": QT_TRANSLATE_NOOP("Actions", "staff account added"),
+    "staff-disabled": QT_TRANSLATE_NOOP("Actions", "staff account disabled"),
+    "staff-enabled": QT_TRANSLATE_NOOP("Actions", "staff account enabled"),
+    "client-added": QT_TRANSLATE_NOOP("Actions", "client added"),
+    "client-edited": QT_TRANSLATE_NOOP("Actions", "client edited"),
+    "assessment": QT_TRANSLATE_NOOP("Actions", "assessment recorded"),
+    "reassessment-due": QT_TRANSLATE_NOOP("Actions", "re-assessment due"),
+    "questionnaire-import": QT_TRANSLATE_NOOP("Actions", "questionnaire imported"),
+    "report-imported": QT_TRANSLATE_NOOP("Actions", "report imported"),
+    "report-corrected": QT_TRANSLATE_NOOP("Actions", "report corrected"),
+    "rating-change": QT_TRANSLATE_NOOP("Actions", "risk level set"),
+    "finding-resolved": QT_TRANSLATE_NOOP("Actions", "finding resolved"),
+    "policy-change": QT_TRANSLATE_NOOP("Actions", "policy changed"),
+    "export": QT_TRANSLATE_NOOP("Actions", "audit export"),
+    "audit-verified": QT_TRANSLATE_NOOP("Actions", "audit trail verified"),
+    "refused": QT_TRANSLATE_NOOP("Actions", "refused (no permission)"),
+}
+
+FINDINGS = {
+    "level-below-subject": QT_TRANSLATE_NOOP(
+        "Findings", "The stated level is below what the report's subject implies; the stricter level applies."
+    ),
+}
+
+
+def action_text(code: str) -> str:
+    return translated("Actions", ACTIONS[code]) if code in ACTIONS else code
+
+
+def decision_text(code: str | None) -> str:
+    """An outcome code as recorded in the audit log ('allow', 'block', ...)."""
+    if not code:
+        return ""
+    try:
+        return outcome_text(Outcome(code))
+    except ValueError:
+        return code
+
+
+def finding_text(code: str) -> str:
+    return translated("Findings", FINDINGS[code]) if code in FINDINGS else code

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.decision import Outcome
+from suitcheck.gui import texts
 from suitcheck.gui.dialogs.export import ExportDialog
 from suitcheck.gui.dialogs.verification import run_verification, verify_export_file
 from suitcheck.gui.errors import show_error
@@ -56,13 +58,17 @@ class AuditDialog(QDialog):
         self.staff = QLineEdit(self)
         self.staff.setPlaceholderText(self.tr("staff"))
         self.decision = QComboBox(self)
-        for label, value in (
-            (self.tr("any decision"), None),
-            ("allow", "allow"),
-            ("block", "block"),
-            ("allow-after-warning", "allow-after-warning"),
-        ):
-            self.decision.addItem(label, value)
+        self.decision.setObjectName("decisionFilter")
+        self.decision.addItem(self.tr("any decision"), None)
+        for outcome in Outcome:
+            self.decision.addItem(texts.outcome_text(outcome), outcome.value)
+        self.action = QComboBox(self)
+        self.action.setObjectName("actionFilter")
+        self.action.addItem(self.tr("any action"), None)
+        for code in texts.ACTIONS:
+            self.action.addItem(texts.action_text(code), code)
+        self.action.currentIndexChanged.connect(lambda *_: self.reload())
+        self.decision.currentIndexChanged.connect(lambda *_: self.reload())
         search = QPushButton(self.tr("Filter"), self)
         search.clicked.connect(self.reload)
         export = QPushButton(self.tr("Export…"), self)
@@ -79,6 +85,7 @@ class AuditDialog(QDialog):
             QLabel(self.tr("to"), self),
             self.until,
             self.staff,
+            self.action,
             self.decision,
             search,
         ):
@@ -99,6 +106,7 @@ class AuditDialog(QDialog):
             until=qdate(self.until),
             staff=self.staff.text().strip() or None,
             decision=self.decision.currentData(),
+            action=self.action.currentData(),
         )
 
     def reload(self) -> None:
@@ -116,6 +124,7 @@ class AuditDialog(QDialog):
     def export(self) -> None:
         dialog = ExportDialog(self.services, self.actor, self.current_filter(), self)
         dialog.exec()
+        self.reload()  # the export is itself an audit entry
 
     def verify_file(self) -> None:
         path, _ = QFileDialog.getOpenFileName(

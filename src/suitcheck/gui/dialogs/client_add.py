@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.gui import texts
+from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import dialog_buttons, qdate
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -80,6 +81,6 @@ class ClientDialog(QDialog):
                 special_attention=self.special.isChecked(),
             )
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         super().accept()

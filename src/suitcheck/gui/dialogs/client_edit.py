@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
 
 from suitcheck.domain.levels import InvestorClass
 from suitcheck.gui import texts
+from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import dialog_buttons
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -71,6 +72,6 @@ class ClientEditDialog(QDialog):
                 reason=self.reason.text().strip(),
             )
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         super().accept()

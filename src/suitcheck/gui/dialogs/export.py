@@ -100,6 +100,7 @@ class ExportDialog(QDialog):
             until=None if self.all_time.isChecked() else qdate(self.until),
             staff=self._filter.staff,
             decision=self._filter.decision,
+            action=self._filter.action,
         )
         out = Path(self.destination.text()).expanduser()
         self.progress.setVisible(True)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import dialog_buttons
 from suitcheck.services import Services
 from suitcheck.services.errors import ServiceError
@@ -56,6 +57,6 @@ class FirstRunDialog(QDialog):
         try:
             self.services.auth.create_first_admin(self.username.text().strip(), self.password.text())
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         super().accept()

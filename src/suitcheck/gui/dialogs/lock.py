@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.gui.messages import error_text
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 
@@ -64,7 +65,7 @@ class LockDialog(QDialog):
         try:
             self.services.auth.login(self.actor.username, self.password.text(), record_success=True)
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             self.password.clear()
             return
         super().accept()

@@ -11,6 +11,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.gui import texts
+from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import dialog_buttons
 from suitcheck.services import Actor, Services
 from suitcheck.services.demo import DEMO_PASSWORD, DEMO_STAFF
@@ -48,7 +50,7 @@ class LoginDialog(QDialog):
         layout.addLayout(form)
         if demo:
             rows = "".join(
-                f"<tr><td><code>{u}</code></td><td>{role.value}</td><td><code>{DEMO_PASSWORD}</code></td></tr>"
+                f"<tr><td><code>{u}</code></td><td>{texts.role_text(role.value)}</td><td><code>{DEMO_PASSWORD}</code></td></tr>"
                 for u, _, role in DEMO_STAFF
             )
             hint = QLabel(self.tr("<b>Demo store.</b> Demo logins:") + f"<table cellspacing=6>{rows}</table>", self)
@@ -64,7 +66,7 @@ class LoginDialog(QDialog):
                 self.username.text().strip(), self.password.text(), record_success=True
             )
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             self.password.clear()
             self.password.setFocus()
             return

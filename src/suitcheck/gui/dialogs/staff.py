@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from suitcheck.domain.roles import Role
 from suitcheck.gui import texts
+from suitcheck.gui.messages import error_text
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 
@@ -82,7 +83,7 @@ class StaffDialog(QDialog):
         try:
             accounts = self.services.auth.list_staff(self.actor)
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         lines = []
         for a in accounts:
@@ -101,7 +102,7 @@ class StaffDialog(QDialog):
                 self.display.text().strip(),
             )
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         self.message.setText(self.tr("Account {user} added.").format(user=self.username.text().strip()))
         self.username.clear()
@@ -112,7 +113,7 @@ class StaffDialog(QDialog):
         try:
             self.services.auth.set_disabled(self.actor, self.target.text().strip(), disabled)
         except ServiceError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         self.message.setText("")
         self.reload()

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.messages import message_text
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 
@@ -47,7 +48,7 @@ def run_verification(services: Services, actor: Actor, parent: QWidget) -> None:
             QCoreApplication.translate("Audit", "The audit trail FAILED verification at entry {n}.").format(
                 n=result.bad_seq
             ),
-            result.problem or "",
+            message_text(result.problem or ""),
         )
 
 
@@ -71,5 +72,6 @@ def verify_export_file(services: Services, actor: Actor, path: Path, parent: QWi
             parent,
             False,
             QCoreApplication.translate("Audit", "The export FAILED verification."),
-            check.result.problem or QCoreApplication.translate("Audit", "The manifest signature is invalid."),
+            message_text(check.result.problem or "")
+            or QCoreApplication.translate("Audit", "The manifest signature is invalid."),
         )

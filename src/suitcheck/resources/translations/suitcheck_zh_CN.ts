@@ -2,6 +2,105 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>Actions</name>
+    <message>
+        <source>check</source>
+        <translation>核查</translation>
+    </message>
+    <message>
+        <source>report opened</source>
+        <translation>打开研报</translation>
+    </message>
+    <message>
+        <source>opening refused</source>
+        <translation>拒绝打开</translation>
+    </message>
+    <message>
+        <source>warning override</source>
+        <translation>警示后客户坚持获取</translation>
+    </message>
+    <message>
+        <source>login</source>
+        <translation>登录</translation>
+    </message>
+    <message>
+        <source>failed login</source>
+        <translation>登录失败</translation>
+    </message>
+    <message>
+        <source>account locked</source>
+        <translation>账户锁定</translation>
+    </message>
+    <message>
+        <source>password changed</source>
+        <translation>修改密码</translation>
+    </message>
+    <message>
+        <source>staff account added</source>
+        <translation>添加员工账户</translation>
+    </message>
+    <message>
+        <source>staff account disabled</source>
+        <translation>停用员工账户</translation>
+    </message>
+    <message>
+        <source>staff account enabled</source>
+        <translation>启用员工账户</translation>
+    </message>
+    <message>
+        <source>client added</source>
+        <translation>添加客户</translation>
+    </message>
+    <message>
+        <source>client edited</source>
+        <translation>修改客户</translation>
+    </message>
+    <message>
+        <source>assessment recorded</source>
+        <translation>记录测评</translation>
+    </message>
+    <message>
+        <source>re-assessment due</source>
+        <translation>需重新测评</translation>
+    </message>
+    <message>
+        <source>questionnaire imported</source>
+        <translation>导入问卷</translation>
+    </message>
+    <message>
+        <source>report imported</source>
+        <translation>导入研报</translation>
+    </message>
+    <message>
+        <source>report corrected</source>
+        <translation>更正研报</translation>
+    </message>
+    <message>
+        <source>risk level set</source>
+        <translation>设定风险等级</translation>
+    </message>
+    <message>
+        <source>finding resolved</source>
+        <translation>问题已解决</translation>
+    </message>
+    <message>
+        <source>policy changed</source>
+        <translation>修改政策</translation>
+    </message>
+    <message>
+        <source>audit export</source>
+        <translation>导出审计日志</translation>
+    </message>
+    <message>
+        <source>audit trail verified</source>
+        <translation>校验审计链</translation>
+    </message>
+    <message>
+        <source>refused (no permission)</source>
+        <translation>拒绝（无权限）</translation>
+    </message>
+</context>
+<context>
     <name>AssessmentDialog</name>
     <message>
         <source>Record assessment</source>
@@ -80,6 +179,10 @@
     <message>
         <source>any decision</source>
         <translation>全部结论</translation>
+    </message>
+    <message>
+        <source>any action</source>
+        <translation>任意操作</translation>
     </message>
     <message>
         <source>Filter</source>
@@ -530,6 +633,13 @@
     </message>
 </context>
 <context>
+    <name>Findings</name>
+    <message>
+        <source>The stated level is below what the report&apos;s subject implies; the stricter level applies.</source>
+        <translation>研报所述风险等级低于其主题对应的等级；按较高等级（就高）处理。</translation>
+    </message>
+</context>
+<context>
     <name>FirstRunDialog</name>
     <message>
         <source>suitcheck — first start</source>
@@ -866,6 +976,317 @@ Store: {store}</source>
     <message>
         <source>Select a client first.</source>
         <translation>请先选择客户。</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <source>the checkpoint at entry {seq} is not signed by this installation&apos;s audit key</source>
+        <translation>第 {seq} 条处的检查点不是由本机审计密钥签名的</translation>
+    </message>
+    <message>
+        <source>the chain was truncated: a checkpoint vouches for entry {seq}, but the chain ends at {result_head_seq_or_0}</source>
+        <translation>审计链被截断：检查点担保到第 {seq} 条，但链在第 {result_head_seq_or_0} 条结束</translation>
+    </message>
+    <message>
+        <source>entry {seq} differs from the signed checkpoint: the chain was rewritten</source>
+        <translation>第 {seq} 条与已签名的检查点不符：审计链被改写</translation>
+    </message>
+    <message>
+        <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
+        <translation>未知的导出格式“{fmt}”；请使用 csv、xlsx 或 jsonl。</translation>
+    </message>
+    <message>
+        <source>{out} is a folder; give a file name.</source>
+        <translation>{out} 是文件夹；请给出文件名。</translation>
+    </message>
+    <message>
+        <source>The folder {out_parent} does not exist.</source>
+        <translation>文件夹 {out_parent} 不存在。</translation>
+    </message>
+    <message>
+        <source>Cannot write to {out_parent}: permission denied.</source>
+        <translation>无法写入 {out_parent}：没有权限。</translation>
+    </message>
+    <message>
+        <source>The export to {out} failed: {exc_strerror_or_exc}.</source>
+        <translation>导出到 {out} 失败：{exc_strerror_or_exc}。</translation>
+    </message>
+    <message>
+        <source>The CSV has no &apos;canonical&apos; column; it is not a suitcheck export.</source>
+        <translation>该 CSV 没有“canonical”列，不是 suitcheck 的导出文件。</translation>
+    </message>
+    <message>
+        <source>The workbook has no &apos;canonical&apos; column; it is not a suitcheck export.</source>
+        <translation>该工作簿没有“canonical”列，不是 suitcheck 的导出文件。</translation>
+    </message>
+    <message>
+        <source>Row {number} of the export is damaged (not valid JSON).</source>
+        <translation>导出文件第 {number} 行已损坏（不是有效的 JSON）。</translation>
+    </message>
+    <message>
+        <source>Row {number} of the export is damaged.</source>
+        <translation>导出文件第 {number} 行已损坏。</translation>
+    </message>
+    <message>
+        <source>An exported entry lacks the field &apos;{exc_args_0}&apos;.</source>
+        <translation>某条导出记录缺少字段“{exc_args_0}”。</translation>
+    </message>
+    <message>
+        <source>The export {path} cannot be read.</source>
+        <translation>无法读取导出文件 {path}。</translation>
+    </message>
+    <message>
+        <source>the file differs from the one the manifest describes</source>
+        <translation>文件与清单所描述的不一致</translation>
+    </message>
+    <message>
+        <source>the export holds {result_count} entries but its manifest says {manifest_get_count} (truncated or padded)</source>
+        <translation>导出文件有 {result_count} 条记录，清单却记为 {manifest_get_count} 条（被截断或被添加）</translation>
+    </message>
+    <message>
+        <source>the last entry differs from the manifest</source>
+        <translation>最后一条记录与清单不符</translation>
+    </message>
+    <message>
+        <source>The manifest {manifest_path_name} is missing; an export is verified with it.</source>
+        <translation>缺少清单 {manifest_path_name}；导出文件需凭清单校验。</translation>
+    </message>
+    <message>
+        <source>The manifest {manifest_path_name} is damaged.</source>
+        <translation>清单 {manifest_path_name} 已损坏。</translation>
+    </message>
+    <message>
+        <source>The manifest {manifest_path_name} is not a suitcheck export manifest.</source>
+        <translation>{manifest_path_name} 不是 suitcheck 导出清单。</translation>
+    </message>
+    <message>
+        <source>{name} is a filtered export; use whole-chain exports</source>
+        <translation>{name} 是筛选后的导出；请使用整链导出</translation>
+    </message>
+    <message>
+        <source>The audit key {path} cannot be read: {exc_strerror}.</source>
+        <translation>无法读取审计密钥 {path}：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The audit key {path} is damaged.</source>
+        <translation>审计密钥 {path} 已损坏。</translation>
+    </message>
+    <message>
+        <source>The audit key {path} is too short.</source>
+        <translation>审计密钥 {path} 太短。</translation>
+    </message>
+    <message>
+        <source>The audit key {path} cannot be created: {exc_strerror}.</source>
+        <translation>无法创建审计密钥 {path}：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The client has not confirmed the risk warning; nothing was recorded.</source>
+        <translation>客户未确认风险警示；未作任何记录。</translation>
+    </message>
+    <message>
+        <source>This report cannot be given after a warning: the decision is {decision_outcome_value}.</source>
+        <translation>此研报不能在警示后提供：判定为 {decision_outcome_value}。</translation>
+    </message>
+    <message>
+        <source>The warning shown is not the current version; show it again.</source>
+        <translation>所展示的警示不是当前版本；请重新展示。</translation>
+    </message>
+    <message>
+        <source>This report may not be opened for this client: the decision is {decision_outcome_value}.</source>
+        <translation>不得为该客户打开此研报：判定为 {decision_outcome_value}。</translation>
+    </message>
+    <message>
+        <source>The start date is after the end date.</source>
+        <translation>开始日期晚于结束日期。</translation>
+    </message>
+    <message>
+        <source>A password needs at least {MIN_PASSWORD_LENGTH} characters.</source>
+        <translation>密码至少需要 {MIN_PASSWORD_LENGTH} 个字符。</translation>
+    </message>
+    <message>
+        <source>The store already has staff accounts; an administrator must add new ones.</source>
+        <translation>数据库中已有员工账户；新账户须由管理员添加。</translation>
+    </message>
+    <message>
+        <source>A user name is 1 to 64 characters without spaces.</source>
+        <translation>用户名为 1 至 64 个字符，不含空格。</translation>
+    </message>
+    <message>
+        <source>A staff account named &apos;{username}&apos; already exists.</source>
+        <translation>名为“{username}”的员工账户已存在。</translation>
+    </message>
+    <message>
+        <source>You cannot disable your own account.</source>
+        <translation>不能停用自己的账户。</translation>
+    </message>
+    <message>
+        <source>No staff account is named &apos;{username}&apos;.</source>
+        <translation>没有名为“{username}”的员工账户。</translation>
+    </message>
+    <message>
+        <source>The user name or password is wrong.</source>
+        <translation>用户名或密码错误。</translation>
+    </message>
+    <message>
+        <source>This account is disabled; ask an administrator.</source>
+        <translation>此账户已停用；请联系管理员。</translation>
+    </message>
+    <message>
+        <source>This account is locked after too many failed logins; try again later.</source>
+        <translation>登录失败次数过多，此账户已锁定；请稍后再试。</translation>
+    </message>
+    <message>
+        <source>Your role ({actor_role_value}) may not do this ({permission_value}).</source>
+        <translation>您的角色（{actor_role_value}）无权执行此操作（{permission_value}）。</translation>
+    </message>
+    <message>
+        <source>The stored policy version {row_version} is damaged: {exc}.</source>
+        <translation>已存储的政策版本 {row_version} 已损坏：{exc}。</translation>
+    </message>
+    <message>
+        <source>&apos;{text_ref}&apos; is both an account number and another client&apos;s id; give the account number with a leading &apos;acct:&apos;.</source>
+        <translation>“{text_ref}”既是资金账号，又是另一客户的编号；请在资金账号前加“acct:”。</translation>
+    </message>
+    <message>
+        <source>No client has the account number or id &apos;{text_ref}&apos;.</source>
+        <translation>没有资金账号或编号为“{text_ref}”的客户。</translation>
+    </message>
+    <message>
+        <source>&apos;{text}&apos; is not a risk profile (C1 to C5).</source>
+        <translation>“{text}”不是风险承受能力等级（C1 至 C5）。</translation>
+    </message>
+    <message>
+        <source>An account number is 1 to 32 characters.</source>
+        <translation>资金账号为 1 至 32 个字符。</translation>
+    </message>
+    <message>
+        <source>A client&apos;s name is 1 to 128 characters.</source>
+        <translation>客户姓名为 1 至 128 个字符。</translation>
+    </message>
+    <message>
+        <source>A profile needs its assessment date, and an assessment date needs a profile.</source>
+        <translation>风险承受能力需有测评日期，测评日期也需有风险承受能力。</translation>
+    </message>
+    <message>
+        <source>An assessment date cannot be in the future.</source>
+        <translation>测评日期不能晚于今天。</translation>
+    </message>
+    <message>
+        <source>The ID number is not valid: {exc}.</source>
+        <translation>身份证号无效：{exc}。</translation>
+    </message>
+    <message>
+        <source>A client with account number &apos;{account}&apos; already exists.</source>
+        <translation>资金账号为“{account}”的客户已存在。</translation>
+    </message>
+    <message>
+        <source>A client with this ID number already exists.</source>
+        <translation>该身份证号的客户已存在。</translation>
+    </message>
+    <message>
+        <source>Say why the client leaves the lowest risk-tolerance category.</source>
+        <translation>请说明客户为何不再属于风险承受能力最低类别。</translation>
+    </message>
+    <message>
+        <source>Nothing to change.</source>
+        <translation>没有需要修改的内容。</translation>
+    </message>
+    <message>
+        <source>Say where the assessment was made (a note) when recording a profile without answers.</source>
+        <translation>不附问卷答案记录风险承受能力时，请（在备注中）说明测评在何处进行。</translation>
+    </message>
+    <message>
+        <source>Professional investors are not assessed; change the class first.</source>
+        <translation>专业投资者无需测评；请先更改投资者类别。</translation>
+    </message>
+    <message>
+        <source>{exc} Nothing was recorded.</source>
+        <translation>{exc} 未作任何记录。</translation>
+    </message>
+    <message>
+        <source>Say what changed in the client&apos;s situation (a reason).</source>
+        <translation>请说明客户情况发生了什么变化（原因）。</translation>
+    </message>
+    <message>
+        <source>A re-assessment is already due for this client.</source>
+        <translation>该客户已处于待重新测评状态。</translation>
+    </message>
+    <message>
+        <source>The policy change is not valid: {exc}.</source>
+        <translation>政策修改无效：{exc}。</translation>
+    </message>
+    <message>
+        <source>This questionnaire is already the current version ({current_version}).</source>
+        <translation>此问卷已是当前版本（{current_version}）。</translation>
+    </message>
+    <message>
+        <source>its checksum does not match the one recorded when it was imported</source>
+        <translation>其校验和与导入时记录的不一致</translation>
+    </message>
+    <message>
+        <source>There is no questionnaire version {version}.</source>
+        <translation>没有第 {version} 版问卷。</translation>
+    </message>
+    <message>
+        <source>The stored questionnaire version {row_version} is damaged ({str_exc_rstrip}); nothing was assessed with it.</source>
+        <translation>已存储的第 {row_version} 版问卷已损坏（{str_exc_rstrip}）；未用它进行任何测评。</translation>
+    </message>
+    <message>
+        <source>The questionnaire was not imported: {str_exc_0_lower}{str_exc_1}</source>
+        <translation>问卷未导入：{str_exc_0_lower}{str_exc_1}</translation>
+    </message>
+    <message>
+        <source>No report has the id &apos;{text_ref}&apos;.</source>
+        <translation>没有编号为“{text_ref}”的研报。</translation>
+    </message>
+    <message>
+        <source>&apos;{text}&apos; is not a risk level (R1 to R5).</source>
+        <translation>“{text}”不是风险等级（R1 至 R5）。</translation>
+    </message>
+    <message>
+        <source>Say why the finding is resolved.</source>
+        <translation>请说明该问题为何已解决。</translation>
+    </message>
+    <message>
+        <source>Report {report_id} has no finding {finding_id}.</source>
+        <translation>研报 {report_id} 没有编号为 {finding_id} 的问题。</translation>
+    </message>
+    <message>
+        <source>Only {join_CORRECTABLE} can be corrected this way.</source>
+        <translation>只有 {join_CORRECTABLE} 可以这样更正。</translation>
+    </message>
+    <message>
+        <source>A date is written YYYY-MM-DD.</source>
+        <translation>日期格式为 YYYY-MM-DD。</translation>
+    </message>
+    <message>
+        <source>A report needs a title.</source>
+        <translation>研报需要标题。</translation>
+    </message>
+    <message>
+        <source>The store {where} is a folder, not a database file.</source>
+        <translation>数据库 {where} 是文件夹，不是数据库文件。</translation>
+    </message>
+    <message>
+        <source>The folder for the store {where} cannot be created: {exc_strerror}.</source>
+        <translation>无法创建数据库 {where} 所在的文件夹：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The store {where} cannot be created: {exc_strerror}.</source>
+        <translation>无法创建数据库 {where}：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The store address {where} uses an unsupported database driver.</source>
+        <translation>数据库地址 {where} 使用了不支持的数据库驱动。</translation>
+    </message>
+    <message>
+        <source>The store {where} is damaged ({rows_0}); restore it from a backup.</source>
+        <translation>数据库 {where} 已损坏（{rows_0}）；请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>The store address is not a valid database URL.</source>
+        <translation>数据库地址不是有效的数据库 URL。</translation>
     </message>
 </context>
 <context>

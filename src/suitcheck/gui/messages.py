@@ -1,0 +1,155 @@
+"""Sentences from the services, the audit layer and the store, in the user's language.
+
+Services raise errors with one English sentence (kept for the CLI, the log and the audit
+record). At the GUI edge each sentence is matched against its template here, a code with
+named parameters, and shown from the translated template with the same parameters.
+tests/gui/test_messages.py fails when a service sentence has no template here (and the
+translation test when a template has no zh_CN translation): add the template (an f-string's
+values become {names}, see tests/gui/message_sources.py) and run
+scripts/update_translations.py.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from suitcheck.domain.decision import Outcome
+from suitcheck.gui import texts
+from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+
+CONTEXT = "Messages"
+
+TEMPLATES: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP("Messages", "the checkpoint at entry {seq} is not signed by this installation's audit key"),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the chain was truncated: a checkpoint vouches for entry {seq}, but the chain ends at {result_head_seq_or_0}",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "entry {seq} differs from the signed checkpoint: the chain was rewritten"),
+    QT_TRANSLATE_NOOP("Messages", "Unknown export format '{fmt}'; use csv, xlsx or jsonl."),
+    QT_TRANSLATE_NOOP("Messages", "{out} is a folder; give a file name."),
+    QT_TRANSLATE_NOOP("Messages", "The folder {out_parent} does not exist."),
+    QT_TRANSLATE_NOOP("Messages", "Cannot write to {out_parent}: permission denied."),
+    QT_TRANSLATE_NOOP("Messages", "The export to {out} failed: {exc_strerror_or_exc}."),
+    QT_TRANSLATE_NOOP("Messages", "The CSV has no 'canonical' column; it is not a suitcheck export."),
+    QT_TRANSLATE_NOOP("Messages", "The workbook has no 'canonical' column; it is not a suitcheck export."),
+    QT_TRANSLATE_NOOP("Messages", "Row {number} of the export is damaged (not valid JSON)."),
+    QT_TRANSLATE_NOOP("Messages", "Row {number} of the export is damaged."),
+    QT_TRANSLATE_NOOP("Messages", "An exported entry lacks the field '{exc_args_0}'."),
+    QT_TRANSLATE_NOOP("Messages", "The export {path} cannot be read."),
+    QT_TRANSLATE_NOOP("Messages", "the file differs from the one the manifest describes"),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the export holds {result_count} entries but its manifest says {manifest_get_count} (truncated or padded)",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "the last entry differs from the manifest"),
+    QT_TRANSLATE_NOOP("Messages", "The manifest {manifest_path_name} is missing; an export is verified with it."),
+    QT_TRANSLATE_NOOP("Messages", "The manifest {manifest_path_name} is damaged."),
+    QT_TRANSLATE_NOOP("Messages", "The manifest {manifest_path_name} is not a suitcheck export manifest."),
+    QT_TRANSLATE_NOOP("Messages", "{name} is a filtered export; use whole-chain exports"),
+    QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be read: {exc_strerror}."),
+    QT_TRANSLATE_NOOP("Messages", "The audit key {path} is damaged."),
+    QT_TRANSLATE_NOOP("Messages", "The audit key {path} is too short."),
+    QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be created: {exc_strerror}."),
+    QT_TRANSLATE_NOOP("Messages", "The client has not confirmed the risk warning; nothing was recorded."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "This report cannot be given after a warning: the decision is {decision_outcome_value}."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The warning shown is not the current version; show it again."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "This report may not be opened for this client: the decision is {decision_outcome_value}."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The start date is after the end date."),
+    QT_TRANSLATE_NOOP("Messages", "A password needs at least {MIN_PASSWORD_LENGTH} characters."),
+    QT_TRANSLATE_NOOP("Messages", "The store already has staff accounts; an administrator must add new ones."),
+    QT_TRANSLATE_NOOP("Messages", "A user name is 1 to 64 characters without spaces."),
+    QT_TRANSLATE_NOOP("Messages", "A staff account named '{username}' already exists."),
+    QT_TRANSLATE_NOOP("Messages", "You cannot disable your own account."),
+    QT_TRANSLATE_NOOP("Messages", "No staff account is named '{username}'."),
+    QT_TRANSLATE_NOOP("Messages", "The user name or password is wrong."),
+    QT_TRANSLATE_NOOP("Messages", "This account is disabled; ask an administrator."),
+    QT_TRANSLATE_NOOP("Messages", "This account is locked after too many failed logins; try again later."),
+    QT_TRANSLATE_NOOP("Messages", "Your role ({actor_role_value}) may not do this ({permission_value})."),
+    QT_TRANSLATE_NOOP("Messages", "The stored policy version {row_version} is damaged: {exc}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "'{text_ref}' is both an account number and another client's id; give the account number with a leading 'acct:'.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "No client has the account number or id '{text_ref}'."),
+    QT_TRANSLATE_NOOP("Messages", "'{text}' is not a risk profile (C1 to C5)."),
+    QT_TRANSLATE_NOOP("Messages", "An account number is 1 to 32 characters."),
+    QT_TRANSLATE_NOOP("Messages", "A client's name is 1 to 128 characters."),
+    QT_TRANSLATE_NOOP("Messages", "A profile needs its assessment date, and an assessment date needs a profile."),
+    QT_TRANSLATE_NOOP("Messages", "An assessment date cannot be in the future."),
+    QT_TRANSLATE_NOOP("Messages", "The ID number is not valid: {exc}."),
+    QT_TRANSLATE_NOOP("Messages", "A client with account number '{account}' already exists."),
+    QT_TRANSLATE_NOOP("Messages", "A client with this ID number already exists."),
+    QT_TRANSLATE_NOOP("Messages", "Say why the client leaves the lowest risk-tolerance category."),
+    QT_TRANSLATE_NOOP("Messages", "Nothing to change."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "Say where the assessment was made (a note) when recording a profile without answers."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Professional investors are not assessed; change the class first."),
+    QT_TRANSLATE_NOOP("Messages", "{exc} Nothing was recorded."),
+    QT_TRANSLATE_NOOP("Messages", "Say what changed in the client's situation (a reason)."),
+    QT_TRANSLATE_NOOP("Messages", "A re-assessment is already due for this client."),
+    QT_TRANSLATE_NOOP("Messages", "The policy change is not valid: {exc}."),
+    QT_TRANSLATE_NOOP("Messages", "This questionnaire is already the current version ({current_version})."),
+    QT_TRANSLATE_NOOP("Messages", "its checksum does not match the one recorded when it was imported"),
+    QT_TRANSLATE_NOOP("Messages", "There is no questionnaire version {version}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The stored questionnaire version {row_version} is damaged ({str_exc_rstrip}); nothing was assessed with it.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The questionnaire was not imported: {str_exc_0_lower}{str_exc_1}"),
+    QT_TRANSLATE_NOOP("Messages", "No report has the id '{text_ref}'."),
+    QT_TRANSLATE_NOOP("Messages", "'{text}' is not a risk level (R1 to R5)."),
+    QT_TRANSLATE_NOOP("Messages", "Say why the finding is resolved."),
+    QT_TRANSLATE_NOOP("Messages", "Report {report_id} has no finding {finding_id}."),
+    QT_TRANSLATE_NOOP("Messages", "Only {join_CORRECTABLE} can be corrected this way."),
+    QT_TRANSLATE_NOOP("Messages", "A date is written YYYY-MM-DD."),
+    QT_TRANSLATE_NOOP("Messages", "A report needs a title."),
+    QT_TRANSLATE_NOOP("Messages", "The store {where} is a folder, not a database file."),
+    QT_TRANSLATE_NOOP("Messages", "The folder for the store {where} cannot be created: {exc_strerror}."),
+    QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be created: {exc_strerror}."),
+    QT_TRANSLATE_NOOP("Messages", "The store address {where} uses an unsupported database driver."),
+    QT_TRANSLATE_NOOP("Messages", "The store {where} is damaged ({rows_0}); restore it from a backup."),
+    QT_TRANSLATE_NOOP("Messages", "The store address is not a valid database URL."),
+)
+
+
+@cache
+def _patterns() -> list[tuple[re.Pattern[str], str]]:
+    """Longest templates first, so a specific sentence wins over a general one."""
+    compiled = []
+    for template in sorted(TEMPLATES, key=len, reverse=True):
+        parts = re.split(r"\{(\w+)\}", template)
+        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts))
+        compiled.append((re.compile(regex + r"\Z", re.DOTALL), template))
+    return compiled
+
+
+def _value(text: str) -> str:
+    """A parameter in the user's language where it is a code or a sentence itself."""
+    try:
+        return texts.outcome_text(Outcome(text))
+    except ValueError:
+        pass
+    if text in texts.ROLES:
+        return texts.role_text(text)
+    return message_text(text) if len(text) > 12 else text
+
+
+def message_text(sentence: str) -> str:
+    """`sentence` in the UI language when it matches a template; else as it is."""
+    for pattern, template in _patterns():
+        match = pattern.match(sentence)
+        if match:
+            values = {name: _value(value) for name, value in match.groupdict().items()}
+            return translated(CONTEXT, template).format(**values)
+    return sentence
+
+
+def error_text(exc: BaseException) -> str:
+    return message_text(str(exc))

@@ -1,0 +1,72 @@
+"""Find every sentence the services and the audit layer hand to a user (the texts of
+raised service errors, failure sentences, verification problems) as a template with
+named parameters, the way gui/messages.py catalogues them."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+SRC = Path(__file__).resolve().parents[2] / "src" / "suitcheck"
+SCANNED = ("services", "audit", "store/engine.py")  # not migrations or ORM asserts: no user sees those
+ERROR_NAMES = re.compile(r"(Error|Failed|Denied|NotFound|InvalidInput|Conflict|Unavailable)$")
+MESSAGE_VARIABLES = {"failure", "problem", "message"}
+
+
+def _name(expr: ast.expr) -> str:
+    text = re.sub(r"\W+", "_", ast.unparse(expr)).strip("_")
+    return text or "value"
+
+
+def template(node: ast.expr) -> str | None:
+    """The literal's text, or an f-string with {name} for each value ({'name'} for !r)."""
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        parts = []
+        for value in node.values:
+            if isinstance(value, ast.Constant):
+                parts.append(str(value.value).replace("{", "{{").replace("}", "}}"))
+            elif isinstance(value, ast.FormattedValue):
+                name = "{" + _name(value.value) + "}"
+                parts.append(f"'{name}'" if value.conversion == ord("r") else name)
+        return "".join(parts)
+    if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Add):
+        left, right = template(node.left), template(node.right)
+        return left + right if left is not None and right is not None else None
+    return None
+
+
+def _callee(call: ast.Call) -> str:
+    f = call.func
+    return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
+
+
+def user_sentences(root: Path = SRC) -> dict[str, str]:
+    """template -> where it is (file:line)."""
+    found: dict[str, str] = {}
+    for folder in SCANNED:
+        base = root / folder
+        for path in [base] if base.is_file() else sorted(base.rglob("*.py")):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                candidates: list[ast.expr] = []
+                if isinstance(node, ast.Call) and ERROR_NAMES.search(_callee(node)) and node.args:
+                    candidates.append(node.args[0])
+                if isinstance(node, ast.Call):
+                    candidates += [k.value for k in node.keywords if k.arg in MESSAGE_VARIABLES]
+                if isinstance(node, ast.Assign) and any(
+                    isinstance(t, ast.Name) and t.id in MESSAGE_VARIABLES for t in node.targets
+                ):
+                    candidates.append(node.value)
+                for candidate in candidates:
+                    text = template(candidate)
+                    if text and re.search(r"[A-Za-z]{2}", re.sub(r"\{[^}]*\}", "", text)):
+                        found.setdefault(text, f"{path.relative_to(root.parent)}:{node.lineno}")
+    return found
+
+
+if __name__ == "__main__":
+    for text, where in sorted(user_sentences().items(), key=lambda kv: kv[1]):
+        print(f"{where}\t{text}")

@@ -1,0 +1,149 @@
+"""Every word a user sees in the Chinese UI is Chinese: service and store sentences
+(through gui/messages.py templates), audit actions, decisions and findings."""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QCoreApplication
+
+from suitcheck.gui import messages, texts
+from suitcheck.gui.i18n import Translations
+from suitcheck.services import Services
+from tests.gui.message_sources import SRC, user_sentences
+
+
+@pytest.fixture
+def chinese(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN")
+    yield
+    translations.apply("en")
+
+
+def test_every_service_sentence_has_a_template() -> None:
+    sentences = user_sentences()
+    assert len(sentences) > 40  # the scan found them
+    missing = {text: where for text, where in sentences.items() if text not in messages.TEMPLATES}
+    assert not missing, (
+        "Sentences a user can see have no template in src/suitcheck/gui/messages.py "
+        "(add them, then run scripts/update_translations.py and translate):\n"
+        + "\n".join(f"  {where}: {text}" for text, where in missing.items())
+    )
+
+
+def test_every_template_is_translated_with_the_same_parameters(chinese) -> None:  # type: ignore[no-untyped-def]
+    for template in messages.TEMPLATES:
+        zh = QCoreApplication.translate(messages.CONTEXT, template)
+        assert zh != template, template
+        assert re.search(r"[\u4e00-\u9fff]", zh), template
+        assert sorted(re.findall(r"\{(\w+)\}", zh)) == sorted(re.findall(r"\{(\w+)\}", template)), template
+
+
+def test_a_service_sentence_is_shown_in_chinese_with_its_values(chinese) -> None:  # type: ignore[no-untyped-def]
+    assert messages.message_text("A password needs at least 4 characters.") == "密码至少需要 4 个字符。"
+    assert messages.message_text("No staff account is named 'li.lei'.") == "没有名为“li.lei”的员工账户。"
+    shown = messages.message_text("This report may not be opened for this client: the decision is block.")
+    assert shown == "不得为该客户打开此研报：判定为 禁止阅读。"
+    # A sentence nobody catalogued is shown as it is, never lost.
+    assert messages.message_text("Something new happened.") == "Something new happened."
+
+
+def test_an_unknown_sentence_stays_english_in_the_english_ui() -> None:
+    assert messages.message_text("The start date is after the end date.") == "The start date is after the end date."
+
+
+def _audit_action_codes() -> dict[str, str]:
+    codes: dict[str, str] = {}
+    for path in (SRC / "services").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "audit":
+                if len(node.args) < 3:
+                    continue
+                for value in ast.walk(node.args[2]):
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        codes.setdefault(value.value, f"{path.name}:{node.lineno}")
+            if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "action" for t in node.targets):
+                for value in ast.walk(node.value):  # action = "open" if granted else "open-refused"
+                    if isinstance(value, ast.Constant) and isinstance(value.value, str):
+                        codes.setdefault(value.value, f"{path.name}:{node.lineno}")
+    return codes
+
+
+def test_every_recorded_audit_action_has_words(chinese) -> None:  # type: ignore[no-untyped-def]
+    codes = _audit_action_codes()
+    assert {"check", "open", "open-refused", "login"} <= set(codes)
+    missing = {c: w for c, w in codes.items() if c not in texts.ACTIONS}
+    assert not missing, f"audit actions without words in gui/texts.py ACTIONS: {missing}"
+    for code in codes:
+        assert re.search(r"[\u4e00-\u9fff]", texts.action_text(code)), code
+
+
+def test_every_finding_code_has_words(chinese) -> None:  # type: ignore[no-untyped-def]
+    codes = set()
+    for path in SRC.rglob("*.py"):
+        codes |= set(re.findall(r"^FINDING_\w+\s*=\s*\"([\w-]+)\"", path.read_text(encoding="utf-8"), re.M))
+    assert "level-below-subject" in codes
+    for code in codes:
+        assert code in texts.FINDINGS, f"finding {code!r} has no words in gui/texts.py FINDINGS"
+        assert re.search(r"[\u4e00-\u9fff]", texts.finding_text(code)), code
+
+
+def test_login_failure_is_chinese_in_the_chinese_ui(qtbot, chinese, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    from suitcheck.gui.dialogs import LoginDialog
+
+    dialog = LoginDialog(demo_services, demo=True)
+    qtbot.addWidget(dialog)
+    dialog.username.setText("demo-advisor")
+    dialog.password.setText("wrong")
+    dialog.accept()
+    assert dialog.message.text() == "用户名或密码错误。"
+    assert "合规" in dialog.findChild(type(dialog.message), "demoLogins").text()  # role names too
+
+
+def test_audit_view_shows_actions_and_decisions_in_chinese(qtbot, chinese, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtCore import QDate
+
+    from suitcheck.gui.dialogs import AuditDialog
+    from suitcheck.gui.models import AuditTableModel
+    from suitcheck.services.reports import ReportFilter
+
+    advisor = demo_services.auth.login("demo-advisor", "demo")
+    report = demo_services.reports.search(advisor, ReportFilter(), limit=1)[0]
+    demo_services.access.check(advisor, "880003", report.id)
+    compliance = demo_services.auth.login("demo-compliance", "demo")
+    dialog = AuditDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    dialog.since.setDate(QDate(2000, 1, 1))
+    dialog.until.setDate(QDate(2100, 1, 1))
+    dialog.reload()
+    model = dialog.model
+    assert model.rowCount() > 0
+    shown = {model.index(r, AuditTableModel.ACTION).data() for r in range(model.rowCount())}
+    assert "核查" in shown and not shown & set(texts.ACTIONS)
+    decisions = {model.index(r, AuditTableModel.DECISION).data() for r in range(model.rowCount())} - {""}
+    assert decisions and all(re.search(r"[\u4e00-\u9fff]", d) for d in decisions)
+    labels = [dialog.decision.itemText(i) for i in range(dialog.decision.count())]
+    assert all(re.search(r"[\u4e00-\u9fff]", label) for label in labels)
+    dialog.action.setCurrentIndex(dialog.action.findData("check"))
+    assert {model.index(r, AuditTableModel.ACTION).data() for r in range(model.rowCount())} == {"核查"}
+
+
+def test_the_source_scan_sees_f_strings_and_reprs(tmp_path: Path) -> None:
+    services = tmp_path / "suitcheck" / "services"
+    services.mkdir(parents=True)
+    (services / "x.py").write_text(
+        "def f(name, n):\n"
+        "    raise InvalidInput(f'No staff account is named {name!r} ({n} tries).')\n"
+        "    failure = 'The user name or password is wrong.'\n",
+        encoding="utf-8",
+    )
+    for folder in ("audit", "store"):
+        (tmp_path / "suitcheck" / folder).mkdir()
+    (tmp_path / "suitcheck" / "store" / "engine.py").write_text("", encoding="utf-8")
+    found = user_sentences(tmp_path / "suitcheck")
+    assert set(found) == {"No staff account is named '{name}' ({n} tries).", "The user name or password is wrong."}
