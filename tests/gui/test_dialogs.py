@@ -108,7 +108,8 @@ def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Serv
     window._overrides.add((window.client.id, window.report.id))
     window._update_actions()
     assert window.open_button.isEnabled()
-    window.open_report()
+    window.open_report()  # reads the report off the GUI thread
+    qtbot.waitUntil(lambda: bool(window.viewers), timeout=10_000)
     compliance_actions = [e.action for e in demo_services.audit.browse(compliance, limit=5)]
     assert compliance_actions[:2] == ["open", "override"]
 

@@ -32,16 +32,18 @@ from suitcheck.gui.dialogs import (
     ReportViewer,
     SettingsDialog,
     StaffDialog,
+    load_pages,
     run_verification,
 )
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import LANGUAGES, app_instance, setting_int
 from suitcheck.gui.models import ReportTableModel
+from suitcheck.gui.pdf_view import PdfPages
 from suitcheck.gui.report_pane import DEBOUNCE_MS as DEBOUNCE_MS  # the benchmark waits on it
 from suitcheck.gui.report_pane import ReportPane
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
-from suitcheck.services.access import CheckResult
+from suitcheck.services.access import CheckResult, OpenedReport
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportFilter, ReportView
 
@@ -505,25 +507,39 @@ class MainWindow(QMainWindow):
         )
 
     def open_report(self) -> None:
+        """Ask the service for the report (it decides again and records the opening), read
+        and parse the original off the GUI thread, then show it if the same client and
+        report are still on screen."""
         outcome = self._current_outcome()
-        if self.client is None or self.report is None:
+        client, report, result = self.client, self.report, self.decision.result
+        if client is None or report is None or result is None:
             return
         if not (outcome is Outcome.ALLOW or (outcome is Outcome.ALLOW_AFTER_WARNING and self._override_done())):
             self.statusBar().showMessage(self.tr("This report may not be opened for this client."), 6000)
             return
-        try:
-            opened = self.services.access.open_report(self.actor, self.client.id, self.report.id)
-        except Exception as exc:  # noqa: BLE001 - the service refused; say why
+
+        def fetch() -> tuple[OpenedReport, PdfPages | None]:
+            opened = self.services.access.open_report(self.actor, client.id, report.id)
+            return opened, load_pages(opened)
+
+        def show(answer: tuple[OpenedReport, PdfPages | None]) -> None:
+            self.open_button.setEnabled(True)
+            if self.client is not client or self.report is not report:
+                return  # the clerk moved to another client or report meanwhile
+            opened, pages = answer
+            viewer = ReportViewer(opened, client, result, self.actor, self, pages=pages)
+            viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            viewer.destroyed.connect(lambda *_: self.viewers.remove(viewer) if viewer in self.viewers else None)
+            self.viewers.append(viewer)
+            viewer.show()
+            self.last_viewer = viewer
+
+        def failed(exc: BaseException) -> None:
+            self._update_actions()
             self._error(exc)
-            return
-        result = self.decision.result
-        assert result is not None  # _current_outcome() checked it belongs to this client and report
-        viewer = ReportViewer(opened, self.client, result, self.actor, self)
-        viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        viewer.destroyed.connect(lambda *_: self.viewers.remove(viewer) if viewer in self.viewers else None)
-        self.viewers.append(viewer)
-        viewer.show()
-        self.last_viewer = viewer
+
+        self.statusBar().showMessage(self.tr("Opening the report…"), 3000)
+        self.runner.start(Job(fetch), show, failed)
 
     def record_override(self) -> None:
         if self.client is None or self.report is None or self._current_outcome() is not Outcome.ALLOW_AFTER_WARNING:

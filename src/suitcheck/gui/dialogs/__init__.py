@@ -14,7 +14,7 @@ from suitcheck.gui.dialogs.login import LoginDialog
 from suitcheck.gui.dialogs.override import OverrideDialog
 from suitcheck.gui.dialogs.policy import PolicyDialog
 from suitcheck.gui.dialogs.rating import RatingDialog
-from suitcheck.gui.dialogs.report_viewer import ReportViewer, pdf_view_available
+from suitcheck.gui.dialogs.report_viewer import ReportViewer, TextView, load_pages
 from suitcheck.gui.dialogs.settings import SettingsDialog
 from suitcheck.gui.dialogs.staff import StaffDialog
 from suitcheck.gui.dialogs.verification import run_verification, verify_export_file
@@ -35,7 +35,8 @@ __all__ = [
     "ReportViewer",
     "SettingsDialog",
     "StaffDialog",
-    "pdf_view_available",
+    "TextView",
+    "load_pages",
     "run_verification",
     "verify_export_file",
 ]

@@ -2,33 +2,85 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
+    QHBoxLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
+    QPushButton,
     QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from suitcheck.gui import texts
+from suitcheck.gui.pdf_view import PdfPages, PdfView
 from suitcheck.services import Actor
 from suitcheck.services.access import CheckResult, OpenedReport
 from suitcheck.services.investors import InvestorView
 
 
-def pdf_view_available() -> bool:
+def load_pages(opened: OpenedReport) -> PdfPages | None:
+    """The PDF's pages for the viewer, or None for a text report or a PDF PDFium cannot
+    open (the extracted text is still shown). Runs on a worker thread."""
+    if opened.source_kind != "pdf" or not opened.original:
+        return None
     try:
-        from PySide6 import QtPdf, QtPdfWidgets  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        return PdfPages(opened.original)
+    except Exception:  # noqa: BLE001 - a damaged original still has its extracted text
+        return None
+
+
+class TextView(QWidget):
+    """The extracted text, read-only, with find."""
+
+    def __init__(self, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.text = QPlainTextEdit(text, self)
+        self.text.setReadOnly(True)
+        self.text.setObjectName("reportText")
+        self.find_edit = QLineEdit(self)
+        self.find_edit.setObjectName("findInText")
+        self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.setPlaceholderText(self.tr("Find in report (Ctrl+F)"))
+        self.find_button = QPushButton(self.tr("Find next"), self)
+        self.status = QLabel(self)
+        self.find_edit.returnPressed.connect(self.find_next)
+        self.find_button.clicked.connect(self.find_next)
+        bar = QHBoxLayout()
+        bar.addStretch(1)
+        for w in (self.find_edit, self.find_button, self.status):
+            bar.addWidget(w)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self.text, 1)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.find_edit.setFocus)
+
+    def find_next(self) -> bool:
+        needle = self.find_edit.text()
+        if not needle:
+            return False
+        found = self.text.find(needle) or (self._wrap() and self.text.find(needle))
+        self.status.setText("" if found else self.tr("Not found"))
+        return bool(found)
+
+    def _wrap(self) -> bool:
+        cursor = self.text.textCursor()
+        cursor.movePosition(cursor.MoveOperation.Start)
+        self.text.setTextCursor(cursor)
+        return True
 
 
 class ReportViewer(QDialog):
     """Shows an opened report to one client: the window names the client and the decision
     it was opened under, and the main window closes it when that client is no longer the
-    one on screen (another client, lock, switch user, logout)."""
+    one on screen (another client, lock, switch user, logout). A PDF is shown as its pages,
+    with the extracted text beside them; a text report as text."""
 
     def __init__(
         self,
@@ -37,6 +89,9 @@ class ReportViewer(QDialog):
         decision: CheckResult,
         actor: Actor,
         parent: QWidget | None = None,
+        *,
+        pages: PdfPages | None = None,
+        now: dt.datetime | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("reportViewer")
@@ -46,26 +101,20 @@ class ReportViewer(QDialog):
                 title=opened.title, client=client.name, account=client.account
             )
         )
-        self.resize(900, 700)
-        tabs = QTabWidget(self)
-        self.text = QPlainTextEdit(opened.text, self)
-        self.text.setReadOnly(True)
-        self.text.setObjectName("reportText")
-        if opened.source_kind == "pdf" and pdf_view_available():
-            from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-            from PySide6.QtPdf import QPdfDocument
-            from PySide6.QtPdfWidgets import QPdfView
-
-            self._bytes = QByteArray(opened.original)
-            self._buffer = QBuffer(self._bytes, self)
-            self._buffer.open(QIODevice.OpenModeFlag.ReadOnly)
-            self._document = QPdfDocument(self)
-            self._document.load(self._buffer)
-            view = QPdfView(self)
-            view.setPageMode(QPdfView.PageMode.MultiPage)
-            view.setDocument(self._document)
-            tabs.addTab(view, self.tr("PDF"))
-        tabs.addTab(self.text, self.tr("Text"))
+        self.resize(980, 720)
+        staff = actor.display_name or actor.username
+        moment = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+        self.watermark = self.tr("{client} {account} · {staff} · {time}").format(
+            client=client.name, account=client.account, staff=staff, time=moment
+        )
+        self.tabs = QTabWidget(self)
+        self.text_view = TextView(opened.text, self)
+        self.text = self.text_view.text
+        self.pdf: PdfView | None = None
+        if pages is not None:
+            self.pdf = PdfView(pages, self.watermark, self)
+            self.tabs.addTab(self.pdf, self.tr("Pages"))
+        self.tabs.addTab(self.text_view, self.tr("Text"))
         self.header = QLabel(self)
         self.header.setObjectName("viewerHeader")
         self.header.setWordWrap(True)
@@ -78,10 +127,16 @@ class ReportViewer(QDialog):
                 account=client.account,
                 outcome=texts.outcome_text(decision.decision.outcome),
                 check=decision.audit_id,
-                staff=actor.display_name or actor.username,
+                staff=staff,
                 n=opened.audit_id,
             )
         )
+        self.watermark_line = QLabel(self.watermark, self)
+        self.watermark_line.setObjectName("watermarkLine")
+        self.watermark_line.setStyleSheet("color: palette(mid);")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
-        layout.addWidget(tabs)
+        layout.addWidget(self.watermark_line)
+        layout.addWidget(self.tabs, 1)
+        if self.pdf is None:
+            self.tabs.tabBar().setVisible(False)  # one view: no tabs to choose from

@@ -974,6 +974,10 @@ Store: {store}</source>
         <translation>该客户不得阅读此研报。</translation>
     </message>
     <message>
+        <source>Opening the report…</source>
+        <translation>正在打开研报…</translation>
+    </message>
+    <message>
         <source>Select a client first.</source>
         <translation>请先选择客户。</translation>
     </message>
@@ -1340,6 +1344,49 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>PdfView</name>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 上一页</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>下一页 ▶</translation>
+    </message>
+    <message>
+        <source>of {n}</source>
+        <translation>共 {n} 页</translation>
+    </message>
+    <message>
+        <source>Find in report (Ctrl+F)</source>
+        <translation>在研报中查找 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation>查找下一个</translation>
+    </message>
+    <message>
+        <source>Zoom in (Ctrl++)</source>
+        <translation>放大 (Ctrl++)</translation>
+    </message>
+    <message>
+        <source>Zoom out (Ctrl+-)</source>
+        <translation>缩小 (Ctrl+-)</translation>
+    </message>
+    <message>
+        <source>This page cannot be shown.</source>
+        <translation>无法显示此页。</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <source>{i} of {n}</source>
+        <translation>第 {i} 处，共 {n} 处</translation>
+    </message>
+</context>
+<context>
     <name>PolicyDialog</name>
     <message>
         <source>Suitability policy (version {v})</source>
@@ -1513,8 +1560,12 @@ Store: {store}</source>
         <translation>{title} — 供 {client}（{account}）阅读</translation>
     </message>
     <message>
-        <source>PDF</source>
-        <translation>PDF</translation>
+        <source>{client} {account} · {staff} · {time}</source>
+        <translation>{client} {account} · {staff} · {time}</translation>
+    </message>
+    <message>
+        <source>Pages</source>
+        <translation>页面</translation>
     </message>
     <message>
         <source>Text</source>
@@ -1650,6 +1701,21 @@ Store: {store}</source>
     <message>
         <source>no assessment needed (professional)</source>
         <translation>无需测评（专业投资者）</translation>
+    </message>
+</context>
+<context>
+    <name>TextView</name>
+    <message>
+        <source>Find in report (Ctrl+F)</source>
+        <translation>在研报中查找 (Ctrl+F)</translation>
+    </message>
+    <message>
+        <source>Find next</source>
+        <translation>查找下一个</translation>
+    </message>
+    <message>
+        <source>Not found</source>
+        <translation>未找到</translation>
     </message>
 </context>
 </TS>

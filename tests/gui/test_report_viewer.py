@@ -1,0 +1,159 @@
+"""The report window shows a PDF as its pages (PDFium via pypdfium2), with page
+navigation, zoom, find-in-text and a watermark naming client, staff and time; opening
+runs off the GUI thread; a text report keeps the text view."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from suitcheck.gui.dialogs import ReportViewer
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui.pdf_view import PdfPages, PdfView
+from suitcheck.services import Services
+from tests.gui.conftest import login
+from tests.gui.test_main_window import find_client, pick_report
+from tests.pdfs import two_column_report_pdf
+
+TITLE = "星辰半导体：先进封装放量，AI 芯片需求强劲"
+
+
+def import_pdf(services: Services, folder: Path) -> None:
+    folder.mkdir()
+    (folder / "report.pdf").write_bytes(
+        two_column_report_pdf(
+            title=TITLE,
+            report_type="电子行业事件点评",
+            date_line="2025 年 3 月 18 日",
+            level_sentence="中低风险",
+            rating="超配（维持）",
+            analysts=[("王小明", "S1230521020001")],
+            body=["需求端持续改善。本段为合成测试文字，用于检验阅读器的查找功能。" * 3],
+        )
+    )
+    [result] = services.reports.import_paths(login(services, "demo-compliance"), [folder])
+    assert result.status == "imported", result
+
+
+def open_for(qtbot, window: MainWindow, account: str, title: str) -> ReportViewer:  # type: ignore[no-untyped-def]
+    find_client(qtbot, window, account)
+    window.refresh_reports()
+    qtbot.waitUntil(lambda: any(title in r.title for r in window.report_model.objects()), timeout=5000)
+    pick_report(qtbot, window, title)
+    window.open_button.click()
+    qtbot.waitUntil(lambda: bool(window.viewers), timeout=10_000)
+    viewer = window.viewers[0]
+    assert isinstance(viewer, ReportViewer)
+    return viewer
+
+
+def test_a_pdf_is_shown_as_pages_with_navigation_zoom_and_find(qtbot, window_for, demo_services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import_pdf(demo_services, tmp_path / "in")
+    window = window_for()
+    viewer = open_for(qtbot, window, "880005", "星辰半导体")
+    pdf = viewer.pdf
+    assert isinstance(pdf, PdfView) and pdf.pages.count == 2
+    qtbot.waitUntil(lambda: pdf.rendered is not None, timeout=10_000)
+    image = pdf.page_widget.pixmap
+    assert image is not None and image.width() > 500 and image.height() > 700  # an A4 page at 100 %
+    # Navigation
+    pdf.next_button.click()
+    qtbot.waitUntil(lambda: pdf.rendered is not None and pdf.rendered[0] == 1, timeout=10_000)
+    assert not pdf.next_button.isEnabled() and pdf.page_box.value() == 2
+    pdf.previous_button.click()
+    qtbot.waitUntil(lambda: pdf.rendered is not None and pdf.rendered[0] == 0, timeout=10_000)
+    # Zoom renders the page again, larger
+    width = pdf.page_widget.width()
+    pdf.zoom_in.click()
+    qtbot.waitUntil(lambda: pdf.page_widget.width() > width * 1.2, timeout=10_000)
+    # Find: the match on page 2 (the disclaimer line) takes the view there and highlights it
+    pdf.find_edit.setText("请务必阅读末页声明")
+    pdf.find_next()
+    qtbot.waitUntil(lambda: pdf.matches != [], timeout=10_000)
+    qtbot.waitUntil(lambda: pdf.rendered is not None and pdf.rendered[0] == 1, timeout=10_000)
+    assert pdf.find_status.text() == "1 of 1"
+    assert [current for _, current in pdf.page_widget.highlights] and all(
+        current for _, current in pdf.page_widget.highlights
+    )
+    pdf.find_edit.setText("没有这句话")
+    pdf.find_next()
+    qtbot.waitUntil(lambda: pdf.find_status.text() == "Not found", timeout=10_000)
+    # The extracted text stays available beside the pages.
+    assert "需求端持续改善" in viewer.text.toPlainText()
+
+
+def test_the_watermark_names_client_staff_and_time(qtbot, window_for, demo_services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import_pdf(demo_services, tmp_path / "in")
+    window = window_for()
+    viewer = open_for(qtbot, window, "880005", "星辰半导体")
+    for text in (viewer.watermark, viewer.watermark_line.text()):
+        assert "赵一鸣" in text and "880005" in text
+        assert (window.actor.display_name or window.actor.username) in text
+        assert __import__("re").search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", text)
+    assert viewer.pdf is not None and viewer.pdf.page_widget.watermark == viewer.watermark
+
+
+def test_the_watermark_is_painted_on_the_page(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    data = two_column_report_pdf(
+        title=TITLE, report_type="点评", date_line="2025 年 3 月 18 日", level_sentence="中风险",
+        rating="超配", analysts=[], body=["空白"],
+    )  # fmt: skip
+    plain = PdfView(PdfPages(data), "")
+    marked = PdfView(PdfPages(data), "赵一鸣 880005 · 演示顾问 · 2026-06-15 09:30")
+    for view in (plain, marked):
+        qtbot.addWidget(view)
+        view.resize(900, 900)
+        view.show()
+        qtbot.waitUntil(lambda v=view: v.rendered is not None, timeout=10_000)
+    a, b = plain.page_widget.grab().toImage(), marked.page_widget.grab().toImage()
+    assert a.size() == b.size()
+    differing = sum(
+        1 for y in range(0, a.height(), 7) for x in range(0, a.width(), 7) if a.pixel(x, y) != b.pixel(x, y)
+    )
+    assert differing > 100
+
+
+def test_a_text_report_keeps_the_text_view(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    viewer = open_for(qtbot, window, "880005", "创业板")
+    assert viewer.pdf is None and not viewer.tabs.tabBar().isVisible()
+    assert "创业板" in viewer.text.toPlainText()
+    viewer.text_view.find_edit.setText("创业板")
+    assert viewer.text_view.find_next() and viewer.text.textCursor().selectedText() == "创业板"
+
+
+def test_opening_reads_the_report_off_the_gui_thread(qtbot, window_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    threads: list[bool] = []
+    real = window.services.access.open_report
+
+    def spy(*args, **kwargs):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(window.services.access, "open_report", spy)
+    open_for(qtbot, window, "880005", "创业板")
+    assert threads == [False]
+
+
+def test_a_report_opened_for_a_client_who_is_gone_meanwhile_is_not_shown(qtbot, window_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880005")
+    pick_report(qtbot, window, "创业板")
+    gate = threading.Event()
+    real = window.services.access.open_report
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(window.services.access, "open_report", slow)
+    window.open_button.click()
+    find_client(qtbot, window, "880003")  # another client while the report is being read
+    gate.set()
+    window.runner.wait()
+    qtbot.wait(100)
+    QApplication.processEvents()
+    assert not window.viewers
