@@ -1,6 +1,8 @@
-"""Render the main window (and the main dialogs) on a demo store to PNG, in Chinese and English.
+"""Render the main window, the report window (a PDF), the findings queue and the audit
+view on a demo store to PNG, in Chinese and English.
 
-    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py docs/
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py docs/            # 1366x768
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py /tmp/x --size 1024x768 --all
 
 Needs a CJK font installed (Debian: fonts-noto-cjk), or Chinese renders as boxes.
 """
@@ -10,10 +12,12 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
@@ -28,7 +32,64 @@ def settle(app: QApplication, window: MainWindow, rounds: int = 40) -> None:
     app.processEvents()
 
 
-def main(out: Path, extra: bool) -> None:
+def wait_for(app: QApplication, condition: Callable[[], bool], seconds: float = 10) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        app.processEvents()
+        time.sleep(0.02)
+    app.processEvents()
+
+
+def open_pdf_report(app: QApplication, window: MainWindow, folder: Path) -> QWidget:
+    """Import a generated two-column PDF (test fixture generator, needs reportlab) and
+    open it for a C5 client, as a clerk would."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.pdfs import two_column_report_pdf
+
+    incoming = folder / "incoming"
+    incoming.mkdir(exist_ok=True)
+    (incoming / "star-semis.pdf").write_bytes(
+        two_column_report_pdf(
+            title="星辰半导体：先进封装放量，AI 芯片需求强劲",
+            report_type="电子行业事件点评",
+            date_line="2025 年 3 月 18 日",
+            level_sentence="中风险",
+            rating="超配（维持）",
+            analysts=[("王小明", "S1230521020001"), ("李华", "S1230523070002")],
+            body=[
+                "事件：公司发布 2024 年年报，全年营收同比增长 32%，先进封装收入占比提升至 41%。",
+                "点评：AI 芯片带动高端封装需求，产能利用率维持高位；新产线于四季度投产。" * 2,
+                "风险提示：下游需求不及预期；产能爬坡慢于预期；行业竞争加剧。本段为合成示例文字。",
+            ],
+        )
+    )
+    compliance = window.services.auth.login("demo-compliance", DEMO_PASSWORD)
+    if not any("星辰" in r.title for r in window.report_model.objects()):
+        window.services.reports.import_paths(compliance, [incoming])
+    window.client_search.setText("880005")
+    window.refresh_clients()
+    settle(app, window)
+    window.refresh_reports()
+    settle(app, window)
+    for row in range(window.report_model.rowCount()):
+        if "星辰" in window.report_model.row_object(row).title:
+            window.reports_view.selectRow(window.report_proxy.mapFromSource(window.report_model.index(row, 0)).row())
+    settle(app, window)
+    window.check()
+    settle(app, window)
+    wait_for(app, lambda: window.decision.result is not None and not window._check_timer.isActive())
+    window.open_report()
+    settle(app, window)
+    wait_for(app, lambda: bool(window.viewers))
+    if not window.viewers:
+        raise SystemExit(f"no report window: {window.client}, {window.report}, {window.decision.result}")
+    viewer = window.viewers[-1]
+    viewer.resize(1000, 740)
+    settle(app, window)
+    return viewer
+
+
+def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768)) -> None:
     folder = Path(tempfile.mkdtemp(prefix="suitcheck-shots-"))
     os.environ.setdefault("SUITCHECK_AUDIT_KEY", str(folder / "audit.key"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -40,7 +101,7 @@ def main(out: Path, extra: bool) -> None:
         actor = services.auth.login("demo-compliance", DEMO_PASSWORD)
         settings = QSettings(str(folder / f"{suffix}.ini"), QSettings.Format.IniFormat)
         window = MainWindow(services, actor, settings, demo=True)
-        window.resize(1366, 768)
+        window.resize(*size)
         window.show()
         settle(app, window)
         window.client_search.setText("880003")
@@ -56,14 +117,32 @@ def main(out: Path, extra: bool) -> None:
         settle(app, window)
         window.check()  # what the settle timer does a moment later
         settle(app, window)
+        wait_for(app, lambda w=window: w.decision.result is not None and not w._check_timer.isActive())
         window.grab().save(str(out / f"main-window-{suffix}.png"))
-        if extra:
-            from suitcheck.gui.dialogs import AuditDialog, ImportDialog, LoginDialog, RatingDialog
+        from suitcheck.gui.dialogs import AuditDialog, ImportDialog, LoginDialog, RatingDialog
 
+        viewer = open_pdf_report(app, window, folder)
+        viewer.grab().save(str(out / f"report-viewer-{suffix}.png"))
+        viewer.close()
+        queue = RatingDialog(services, actor, window)
+        queue.resize(1100, 520)
+        queue.show()
+        settle(app, window, 5)
+        for row, report in enumerate(queue.model.objects()):
+            if report.open_findings:
+                queue.view.selectRow(row)
+        settle(app, window, 5)
+        queue.grab().save(str(out / f"findings-queue-{suffix}.png"))
+        queue.close()
+        audit = AuditDialog(services, actor, window)
+        audit.resize(1300, 640)
+        audit.show()
+        settle(app, window, 5)
+        audit.grab().save(str(out / f"audit-view-{suffix}.png"))
+        audit.close()
+        if extra:
             for name, dialog in (
                 ("login", LoginDialog(services, window, demo=True)),
-                ("rating", RatingDialog(services, actor, window)),
-                ("audit", AuditDialog(services, actor, window)),
                 ("import", ImportDialog(services, actor, window)),
             ):
                 dialog.show()
@@ -78,4 +157,8 @@ def main(out: Path, extra: bool) -> None:
 if __name__ == "__main__":
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "docs")
     target.mkdir(parents=True, exist_ok=True)
-    main(target, "--all" in sys.argv)
+    size = (1366, 768)
+    if "--size" in sys.argv:
+        width, height = sys.argv[sys.argv.index("--size") + 1].split("x")
+        size = (int(width), int(height))
+    main(target, "--all" in sys.argv, size)

@@ -155,3 +155,23 @@ def test_staff_dialog_refuses_non_admins(qtbot, demo_services: Services) -> None
     dialog = StaffDialog(demo_services, login(demo_services, "demo-compliance"))
     qtbot.addWidget(dialog)
     assert "may not" in dialog.message.text() and dialog.list.toPlainText() == ""
+
+
+def test_findings_queue_resolves_a_finding_only_with_a_reason(qtbot, demo_services: Services, message_boxes) -> None:  # type: ignore[no-untyped-def]
+    compliance = login(demo_services, "demo-compliance")
+    dialog = RatingDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    rows = dialog.model.objects()
+    row = next(i for i, r in enumerate(rows) if r.open_findings)  # the Hong Kong report: level below subject
+    dialog.view.selectRow(row)
+    assert dialog.resolve.isEnabled()
+    assert "subject" in dialog.detail.text()  # the finding in words, not its code
+    dialog.resolve.click()  # no reason
+    assert message_boxes and "Say why" in message_boxes[-1][1]
+    assert demo_services.reports.get(compliance, rows[row].id).open_findings
+    dialog.note.setText("Issuer's own rating confirmed with the research desk")
+    dialog.resolve.click()
+    assert not demo_services.reports.get(compliance, rows[row].id).open_findings
+    assert "resolved" in dialog.status.text()
+    entry = demo_services.audit.browse(compliance, limit=1)[0]
+    assert entry.action == "finding-resolved"

@@ -268,3 +268,18 @@ def test_arrowing_through_reports_records_only_where_the_clerk_stops(qtbot, wind
     assert audit_actions(demo_services).count("check") == checks_before + 1
     # The at-a-glance column still showed every row while moving.
     assert all(window.report_model.verdict(r.id) is not None for r in window.report_model.objects())
+
+
+def test_keyboard_first_down_selects_the_first_row_and_tab_leaves_the_table(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    assert not window.reports_view.tabKeyNavigation() and not window.clients_view.tabKeyNavigation()
+    window.reports_view.setFocus()
+    assert not window.reports_view.selectionModel().hasSelection()
+    qtbot.keyClick(window.reports_view, Qt.Key.Key_Down)
+    assert window.reports_view.currentIndex().row() == 0
+    qtbot.waitUntil(lambda: window.report is not None)
+    assert window.report is window.report_model.row_object(
+        window.report_proxy.mapToSource(window.report_proxy.index(0, 0)).row()
+    )
+    qtbot.keyClick(window.reports_view, Qt.Key.Key_Tab)
+    assert not window.reports_view.hasFocus()

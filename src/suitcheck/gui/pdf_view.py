@@ -157,6 +157,7 @@ class PdfView(QWidget):
         self.find_edit = QLineEdit(self)
         self.find_edit.setObjectName("findInReport")
         self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.setMinimumWidth(220)
         self.find_button = QPushButton(self)
         self.find_button.setObjectName("findNext")
         self.find_status = QLabel(self)

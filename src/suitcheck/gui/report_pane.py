@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -20,7 +19,7 @@ from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.gui import texts
 from suitcheck.gui.models import ReportTableModel
-from suitcheck.gui.widgets import date_edit, make_table, qdate
+from suitcheck.gui.widgets import RowTable, date_edit, make_table, qdate
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.reports import ReportFilter, ReportView
@@ -29,7 +28,7 @@ RATINGS = ("买入", "增持", "持有", "减持", "超配", "标配", "低配")
 DEBOUNCE_MS = 200
 
 
-class ReportTable(QTableView):
+class ReportTable(RowTable):
     """Enter records a check; the same key press never opens anything."""
 
     enter_pressed = Signal()

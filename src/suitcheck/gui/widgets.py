@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QSortFilterProxyModel
+from PySide6.QtCore import QCoreApplication, QDate, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -41,6 +42,24 @@ def date_edit(parent: QWidget, date: QDate | dt.date | None = None) -> QDateEdit
     return edit
 
 
+class RowTable(QTableView):
+    """A table of rows: Tab leaves it (no walk through cells), and the first Down (or Up)
+    on a table without a selected row selects the first row rather than the second."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        model = self.model()
+        if (
+            event.key() in (Qt.Key.Key_Down, Qt.Key.Key_Up)
+            and model is not None
+            and model.rowCount() > 0
+            and not self.selectionModel().hasSelection()
+        ):
+            self.setCurrentIndex(model.index(0, 0))
+            self.selectRow(0)
+            return
+        super().keyPressEvent(event)
+
+
 def configure_table(view: QTableView, stretch: int | None = None, widths: tuple[int, ...] = ()) -> None:
     """Row selection, read-only, no cell-by-cell Tab walk, server order."""
     view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -50,6 +69,7 @@ def configure_table(view: QTableView, stretch: int | None = None, widths: tuple[
     view.setAlternatingRowColors(True)
     view.verticalHeader().setVisible(False)
     view.setWordWrap(False)
+    view.setTabKeyNavigation(False)  # Tab moves to the next control, not the next cell
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
     header.setStretchLastSection(stretch is None)
@@ -65,7 +85,7 @@ def make_table(
     name: str,
     stretch: int | None = None,
     widths: tuple[int, ...] = (),
-    view_class: type[QTableView] = QTableView,
+    view_class: type[QTableView] = RowTable,
 ) -> tuple[QTableView, QSortFilterProxyModel]:
     """A table over `model` through a proxy sorting by the raw value."""
     proxy = QSortFilterProxyModel(parent)

@@ -48,7 +48,7 @@ class AuditDialog(QDialog):
             self.model,
             "auditView",
             stretch=AuditTableModel.REPORT,
-            widths=(60, 150, 130, 110, 140, 200, 130, 150),
+            widths=(60, 150, 130, 150, 140, 200, 130, 150),
         )
         self.since = QDateEdit(QDate.currentDate().addDays(-30), self)
         self.until = QDateEdit(QDate.currentDate(), self)

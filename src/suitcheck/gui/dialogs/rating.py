@@ -26,7 +26,9 @@ from suitcheck.services.reports import ReportFilter
 
 
 class RatingDialog(QDialog):
-    """Reports needing a rating, or with a level finding; set the level."""
+    """The findings queue for compliance: unrated reports and reports with open findings
+    in one list; set the level, or resolve a finding (accept the stated level) with a
+    reason. Both are audited with the reason."""
 
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -50,6 +52,13 @@ class RatingDialog(QDialog):
         apply = QPushButton(self.tr("Set level"), self)
         apply.setObjectName("setLevel")
         apply.clicked.connect(self.apply)
+        self.resolve = QPushButton(self.tr("Resolve finding"), self)
+        self.resolve.setObjectName("resolveFinding")
+        self.resolve.setToolTip(self.tr("Keep the stated level; the reason is recorded"))
+        self.resolve.clicked.connect(self.resolve_finding)
+        self.resolve.setEnabled(False)
+        self.status = QLabel(self)
+        self.status.setObjectName("ratingStatus")
         close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
@@ -57,11 +66,13 @@ class RatingDialog(QDialog):
         row.addWidget(self.level)
         row.addWidget(self.note, 1)
         row.addWidget(apply)
+        row.addWidget(self.resolve)
         row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.detail)
         layout.addLayout(row)
+        layout.addWidget(self.status)
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.reload()
 
@@ -78,7 +89,8 @@ class RatingDialog(QDialog):
             return
         r = self.model.row_object(self.proxy.mapToSource(current).row())
         suggestion = texts.level_text(r.suggested_level) if r.suggested_level else "—"
-        findings = "; ".join(f.detail for f in r.open_findings)
+        findings = "; ".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
+        self.resolve.setEnabled(bool(r.open_findings))
         self.detail.setText(
             self.tr("Stated: {stated} · suggested from the subject: {suggested} {findings}").format(
                 stated=texts.level_text(r.level), suggested=suggestion, findings=f"· {findings}" if findings else ""
@@ -101,4 +113,28 @@ class RatingDialog(QDialog):
             show_error(self, exc)
             return
         self.note.clear()
+        self.status.setText(
+            self.tr("“{title}” is now {level}.").format(
+                title=report.title, level=texts.level_text(RiskLevel.parse(self.level.currentData()))
+            )
+        )
+        self.reload()
+
+    def resolve_finding(self) -> None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        report = self.model.row_object(self.proxy.mapToSource(index).row())
+        if not report.open_findings:
+            return
+        finding = report.open_findings[0]
+        try:
+            self.services.reports.resolve_finding(self.actor, report.id, finding.id, self.note.text().strip())
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        self.note.clear()
+        self.status.setText(
+            self.tr("Finding on “{title}” resolved; the reason is recorded.").format(title=report.title)
+        )
         self.reload()

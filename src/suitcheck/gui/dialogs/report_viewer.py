@@ -46,6 +46,7 @@ class TextView(QWidget):
         self.find_edit = QLineEdit(self)
         self.find_edit.setObjectName("findInText")
         self.find_edit.setClearButtonEnabled(True)
+        self.find_edit.setMinimumWidth(220)
         self.find_edit.setPlaceholderText(self.tr("Find in report (Ctrl+F)"))
         self.find_button = QPushButton(self.tr("Find next"), self)
         self.status = QLabel(self)

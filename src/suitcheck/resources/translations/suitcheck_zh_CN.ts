@@ -1432,6 +1432,14 @@ Store: {store}</source>
         <translation>设定风险等级</translation>
     </message>
     <message>
+        <source>Resolve finding</source>
+        <translation>解决问题</translation>
+    </message>
+    <message>
+        <source>Keep the stated level; the reason is recorded</source>
+        <translation>保留所述等级；原因将记录在案</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -1446,6 +1454,14 @@ Store: {store}</source>
     <message>
         <source>Stated: {stated} · suggested from the subject: {suggested} {findings}</source>
         <translation>报告所载：{stated} · 按研究对象建议：{suggested} {findings}</translation>
+    </message>
+    <message>
+        <source>“{title}” is now {level}.</source>
+        <translation>《{title}》现为 {level}。</translation>
+    </message>
+    <message>
+        <source>Finding on “{title}” resolved; the reason is recorded.</source>
+        <translation>《{title}》的问题已解决；原因已记录。</translation>
     </message>
 </context>
 <context>
