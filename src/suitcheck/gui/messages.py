@@ -116,6 +116,16 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The store address {where} uses an unsupported database driver."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is damaged ({rows_0}); restore it from a backup."),
     QT_TRANSLATE_NOOP("Messages", "The store address is not a valid database URL."),
+    QT_TRANSLATE_NOOP("Messages", "The mapping file {path_name} cannot be read: {exc_strerror}."),
+    QT_TRANSLATE_NOOP("Messages", "The mapping file {path_name} is not UTF-8 text."),
+    QT_TRANSLATE_NOOP("Messages", "The report is an .xlsx file (for example --report import-report.xlsx)."),
+    QT_TRANSLATE_NOOP("Messages", "Export clients to a .csv or .xlsx file."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The file has no column for: {join_columns_missing} (give the header names with --mapping)."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "More than one column maps to: {join_columns_ambiguous}."),
+    QT_TRANSLATE_NOOP("Messages", "Cannot write the report {out}: {exc_strerror}; nothing was imported."),
+    QT_TRANSLATE_NOOP("Messages", "Cannot write {out}: {exc_strerror}."),
 )
 
 

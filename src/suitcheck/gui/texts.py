@@ -142,6 +142,8 @@ ACTIONS = {
     "staff-enabled": QT_TRANSLATE_NOOP("Actions", "staff account enabled"),
     "client-added": QT_TRANSLATE_NOOP("Actions", "client added"),
     "client-edited": QT_TRANSLATE_NOOP("Actions", "client edited"),
+    "client-import": QT_TRANSLATE_NOOP("Actions", "clients imported"),
+    "client-export": QT_TRANSLATE_NOOP("Actions", "clients exported"),
     "assessment": QT_TRANSLATE_NOOP("Actions", "assessment recorded"),
     "reassessment-due": QT_TRANSLATE_NOOP("Actions", "re-assessment due"),
     "questionnaire-import": QT_TRANSLATE_NOOP("Actions", "questionnaire imported"),

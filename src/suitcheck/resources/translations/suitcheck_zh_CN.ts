@@ -56,6 +56,14 @@
         <translation>修改客户</translation>
     </message>
     <message>
+        <source>clients imported</source>
+        <translation>导入客户</translation>
+    </message>
+    <message>
+        <source>clients exported</source>
+        <translation>导出客户</translation>
+    </message>
+    <message>
         <source>assessment recorded</source>
         <translation>记录测评</translation>
     </message>
@@ -1291,6 +1299,38 @@ Store: {store}</source>
     <message>
         <source>The store address is not a valid database URL.</source>
         <translation>数据库地址不是有效的数据库 URL。</translation>
+    </message>
+    <message>
+        <source>The mapping file {path_name} cannot be read: {exc_strerror}.</source>
+        <translation>无法读取映射文件 {path_name}：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The mapping file {path_name} is not UTF-8 text.</source>
+        <translation>映射文件 {path_name} 不是 UTF-8 文本。</translation>
+    </message>
+    <message>
+        <source>The report is an .xlsx file (for example --report import-report.xlsx).</source>
+        <translation>报告须为 .xlsx 文件（例如 --report import-report.xlsx）。</translation>
+    </message>
+    <message>
+        <source>Export clients to a .csv or .xlsx file.</source>
+        <translation>请将客户导出为 .csv 或 .xlsx 文件。</translation>
+    </message>
+    <message>
+        <source>The file has no column for: {join_columns_missing} (give the header names with --mapping).</source>
+        <translation>文件中没有以下各项的列：{join_columns_missing}（请用 --mapping 指定表头名称）。</translation>
+    </message>
+    <message>
+        <source>More than one column maps to: {join_columns_ambiguous}.</source>
+        <translation>有多列对应到：{join_columns_ambiguous}。</translation>
+    </message>
+    <message>
+        <source>Cannot write the report {out}: {exc_strerror}; nothing was imported.</source>
+        <translation>无法写入报告 {out}：{exc_strerror}；未导入任何内容。</translation>
+    </message>
+    <message>
+        <source>Cannot write {out}: {exc_strerror}.</source>
+        <translation>无法写入 {out}：{exc_strerror}。</translation>
     </message>
 </context>
 <context>
