@@ -289,10 +289,7 @@ class MainWindow(QMainWindow):
         if self.settings.value("window/clients_header") is None:
             for column, width in enumerate((72, 80, 112, 84, 88)):
                 self.clients_view.setColumnWidth(column, width)
-        if self.settings.value("window/reports_header") is None:
-            self.reports_view.setColumnWidth(ReportTableModel.VERDICT, 130)
-            self.reports_view.setColumnWidth(ReportTableModel.DATE, 95)
-            self.reports_view.setColumnWidth(ReportTableModel.LEVEL, 110)
+        self._fit_report_columns = self.settings.value("window/reports_header") is None
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
@@ -427,6 +424,18 @@ class MainWindow(QMainWindow):
     def search_completed(self, count: int) -> None:
         """Hook for the status bar (and for tests and the benchmark to wait on)."""
         self._refresh_verdicts(reset=True)
+        if count and self._fit_report_columns:
+            # First start: every column but the title fits its content (in this language);
+            # the title takes the rest and elides, with the full title as tooltip.
+            self._fit_report_columns = False
+            for column in range(self.report_model.columnCount()):
+                if column != ReportTableModel.TITLE:
+                    self.reports_view.resizeColumnToContents(column)
+            metrics = self.reports_view.fontMetrics()
+            widest = max(metrics.horizontalAdvance(f"✔ {texts.outcome_text(o)}") for o in Outcome) + 16
+            self.reports_view.setColumnWidth(
+                ReportTableModel.VERDICT, max(self.reports_view.columnWidth(ReportTableModel.VERDICT), widest)
+            )
         self.statusBar().showMessage(
             self.tr("{n} reports shown").format(n=count) + ("+" if self.report_model.canFetchMore() else ""), 4000
         )

@@ -190,6 +190,8 @@ class ReportTableModel(PagedTableModel[ReportView]):
                 return QBrush({Outcome.ALLOW: GREEN, Outcome.BLOCK: RED}.get(verdict, AMBER))
             if column == self.LEVEL and (r.level is None or r.open_findings):
                 return QBrush(RED)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
+            return r.title  # the column elides long titles
         if role == Qt.ItemDataRole.ToolTipRole and column == self.LEVEL and r.open_findings:
             return "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
         return None
