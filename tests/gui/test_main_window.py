@@ -283,3 +283,11 @@ def test_keyboard_first_down_selects_the_first_row_and_tab_leaves_the_table(qtbo
     )
     qtbot.keyClick(window.reports_view, Qt.Key.Key_Tab)
     assert not window.reports_view.hasFocus()
+
+
+def test_about_names_versions_and_the_store(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    box = window.about_box()
+    text = box.text()
+    assert "suitcheck" in text and "PySide6" in text and "Qt " in text and "SQLite" in text
+    assert window.services.store.display_name in text

@@ -613,7 +613,28 @@ class MainWindow(QMainWindow):
             self.language_requested.emit(str(self.settings.value("ui/language")))
 
     def about(self) -> None:
-        QMessageBox.about(self, self.tr("About suitcheck"), version_text().replace("\n", "<br>"))
+        box = self.about_box()
+        box.exec()
+
+    def about_box(self) -> QMessageBox:
+        """The icon, the versions (for a bug report) and the store in use."""
+        box = QMessageBox(self)
+        box.setObjectName("aboutBox")
+        box.setWindowTitle(self.tr("About suitcheck"))
+        icon = QApplication.windowIcon()  # the application's icon (set at start-up)
+        if not icon.isNull():
+            box.setIconPixmap(icon.pixmap(96, 96))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(
+            self.tr("<h3>suitcheck</h3>Investor suitability for research reports")
+            + "<p>"
+            + version_text().replace("\n", "<br>")
+            + "</p><p>"
+            + self.tr("Store: {store}").format(store=self.services.store.display_name)
+            + "</p>"
+        )
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        return box
 
     def _error(self, exc: BaseException) -> None:
         show_error(self, exc)

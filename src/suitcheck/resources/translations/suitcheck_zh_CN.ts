@@ -970,6 +970,14 @@ Store: {store}</source>
         <translation>显示 {n} 份研报</translation>
     </message>
     <message>
+        <source>&lt;h3&gt;suitcheck&lt;/h3&gt;Investor suitability for research reports</source>
+        <translation>&lt;h3&gt;suitcheck&lt;/h3&gt;研报投资者适当性管理</translation>
+    </message>
+    <message>
+        <source>Store: {store}</source>
+        <translation>数据库：{store}</translation>
+    </message>
+    <message>
         <source>Now select the client.</source>
         <translation>请选择客户。</translation>
     </message>
