@@ -11,7 +11,7 @@ from suitcheck.services.access import CheckResult
 
 CAUTIONS = frozenset({Reason.SPECIAL_ATTENTION_AGE, Reason.SPECIAL_ATTENTION_FLAG, Reason.ASSESSMENT_EXPIRING_SOON})
 STYLES = {
-    None: ("#5f6368", "#f1f3f4"),
+    None: ("palette(text)", "palette(alternate-base)"),  # follows a dark palette too
     Outcome.ALLOW: ("#ffffff", "#1e7b34"),
     Outcome.BLOCK: ("#ffffff", "#b3261e"),
     Outcome.ALLOW_AFTER_WARNING: ("#1f1f1f", "#f2b705"),
