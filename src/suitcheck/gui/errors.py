@@ -17,9 +17,9 @@ from suitcheck.services.errors import (
     NotFound,
     PermissionDenied,
     ServiceError,
+    StoreError,
     StoreUnavailable,
 )
-from suitcheck.store.engine import StoreError
 
 log = logging.getLogger(__name__)
 

@@ -8,10 +8,10 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
-from suitcheck.audit.export import ExportRow
 from suitcheck.domain.decision import AssessmentState, Outcome
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.services.audit_log import ExportRow
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ImportResult, ReportView
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from suitcheck.store.engine import StoreError as StoreError  # for callers above services (gui, cli)
+
 
 class ServiceError(Exception):
     """Base class. `str(err)` is the user-facing sentence."""
