@@ -41,7 +41,9 @@ def open_for(qtbot, window: MainWindow, account: str, title: str) -> ReportViewe
     find_client(qtbot, window, account)
     window.refresh_reports()
     qtbot.waitUntil(lambda: any(title in r.title for r in window.report_model.objects()), timeout=5000)
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=10_000)  # no search still to land
     pick_report(qtbot, window, title)
+    qtbot.waitUntil(window.open_button.isEnabled, timeout=10_000)
     window.open_button.click()
     qtbot.waitUntil(lambda: bool(window.viewers), timeout=10_000)
     viewer = window.viewers[0]
