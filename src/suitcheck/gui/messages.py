@@ -126,6 +126,40 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "More than one column maps to: {join_columns_ambiguous}."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write the report {out}: {exc_strerror}; nothing was imported."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write {out}: {exc_strerror}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A client in the lowest risk-tolerance category has risk profile C1, not {shown}; nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A client in the lowest risk-tolerance category cannot be a professional investor; nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A client in the lowest risk-tolerance category cannot be made a professional investor: {LIFT_FIRST}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A client in the lowest risk-tolerance category has risk profile C1, not {shown}: record a C1 assessment with the lowest-category flag instead (investor assess ... --profile C1 --lowest-category).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A knock-out answer puts the client in the lowest risk-tolerance category, whose profile is C1, not {profile_code}; nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This client is in the lowest risk-tolerance category, so the profile stays C1 (not {profile_code}): {LIFT_FIRST}.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers give {result_profile_code}): {LIFT_FIRST}. Nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Unknown list format '{fmt}'; use csv or xlsx."),
+    QT_TRANSLATE_NOOP("Messages", "Writing {out} failed: {exc_strerror_or_exc}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "compliance must first lift the lowest-category flag, with a reason (investor edit --no-lowest-category --reason ...)",
+    ),
 )
 
 

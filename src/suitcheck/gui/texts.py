@@ -155,11 +155,16 @@ ACTIONS = {
     "export": QT_TRANSLATE_NOOP("Actions", "audit export"),
     "audit-verified": QT_TRANSLATE_NOOP("Actions", "audit trail verified"),
     "refused": QT_TRANSLATE_NOOP("Actions", "refused (no permission)"),
+    "distribution-list": QT_TRANSLATE_NOOP("Actions", "distribution list"),
+    "store-checked": QT_TRANSLATE_NOOP("Actions", "store checked"),
 }
 
 FINDINGS = {
     "level-below-subject": QT_TRANSLATE_NOOP(
         "Findings", "The stated level is below what the report's subject implies; the stricter level applies."
+    ),
+    "level-statements-differ": QT_TRANSLATE_NOOP(
+        "Findings", "The report states its level twice, differently; it stays unrated until compliance decides."
     ),
 }
 

@@ -107,6 +107,14 @@
         <source>refused (no permission)</source>
         <translation>拒绝（无权限）</translation>
     </message>
+    <message>
+        <source>distribution list</source>
+        <translation>生成分发名单</translation>
+    </message>
+    <message>
+        <source>store checked</source>
+        <translation>数据库自检</translation>
+    </message>
 </context>
 <context>
     <name>AssessmentDialog</name>
@@ -645,6 +653,10 @@
     <message>
         <source>The stated level is below what the report&apos;s subject implies; the stricter level applies.</source>
         <translation>研报所述风险等级低于其主题对应的等级；按较高等级（就高）处理。</translation>
+    </message>
+    <message>
+        <source>The report states its level twice, differently; it stays unrated until compliance decides.</source>
+        <translation>研报两次陈述的风险等级不一致；在合规人员决定前按未评级处理。</translation>
     </message>
 </context>
 <context>
@@ -1339,6 +1351,46 @@ Store: {store}</source>
     <message>
         <source>Cannot write {out}: {exc_strerror}.</source>
         <translation>无法写入 {out}：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>A client in the lowest risk-tolerance category has risk profile C1, not {shown}; nothing was recorded.</source>
+        <translation>风险承受能力最低类别的客户，其风险承受能力为 C1，而不是 {shown}；未作任何记录。</translation>
+    </message>
+    <message>
+        <source>A client in the lowest risk-tolerance category cannot be a professional investor; nothing was recorded.</source>
+        <translation>风险承受能力最低类别的客户不能是专业投资者；未作任何记录。</translation>
+    </message>
+    <message>
+        <source>A client in the lowest risk-tolerance category cannot be made a professional investor: {LIFT_FIRST}.</source>
+        <translation>风险承受能力最低类别的客户不能改为专业投资者：{LIFT_FIRST}。</translation>
+    </message>
+    <message>
+        <source>A client in the lowest risk-tolerance category has risk profile C1, not {shown}: record a C1 assessment with the lowest-category flag instead (investor assess ... --profile C1 --lowest-category).</source>
+        <translation>风险承受能力最低类别的客户，其风险承受能力为 C1，而不是 {shown}：请改为记录带最低类别标记的 C1 测评（investor assess ... --profile C1 --lowest-category）。</translation>
+    </message>
+    <message>
+        <source>A knock-out answer puts the client in the lowest risk-tolerance category, whose profile is C1, not {profile_code}; nothing was recorded.</source>
+        <translation>一票否决的答案使客户属于风险承受能力最低类别，其风险承受能力为 C1，而不是 {profile_code}；未作任何记录。</translation>
+    </message>
+    <message>
+        <source>This client is in the lowest risk-tolerance category, so the profile stays C1 (not {profile_code}): {LIFT_FIRST}.</source>
+        <translation>该客户属于风险承受能力最低类别，风险承受能力保持 C1（而不是 {profile_code}）：{LIFT_FIRST}。</translation>
+    </message>
+    <message>
+        <source>This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers give {result_profile_code}): {LIFT_FIRST}. Nothing was recorded.</source>
+        <translation>该客户属于风险承受能力最低类别，风险承受能力保持 C1（问卷结果为 {result_profile_code}）：{LIFT_FIRST}。未作任何记录。</translation>
+    </message>
+    <message>
+        <source>Unknown list format &apos;{fmt}&apos;; use csv or xlsx.</source>
+        <translation>未知的名单格式“{fmt}”；请使用 csv 或 xlsx。</translation>
+    </message>
+    <message>
+        <source>Writing {out} failed: {exc_strerror_or_exc}.</source>
+        <translation>写入 {out} 失败：{exc_strerror_or_exc}。</translation>
+    </message>
+    <message>
+        <source>compliance must first lift the lowest-category flag, with a reason (investor edit --no-lowest-category --reason ...)</source>
+        <translation>须先由合规人员取消最低类别标记并说明原因（investor edit --no-lowest-category --reason ...）</translation>
     </message>
 </context>
 <context>
