@@ -160,6 +160,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "compliance must first lift the lowest-category flag, with a reason (investor edit --no-lowest-category --reason ...)",
     ),
+    QT_TRANSLATE_NOOP("Messages", "The period ends before it starts."),
+    QT_TRANSLATE_NOOP("Messages", "A self-inspection period is at most ten years."),
+    QT_TRANSLATE_NOOP("Messages", "Cannot write {out}: {exc_strerror_or_exc}."),
+    QT_TRANSLATE_NOOP("Messages", "The reminder window is 0 to {MAX_WINDOW_DAYS} days."),
 )
 
 

@@ -157,6 +157,8 @@ ACTIONS = {
     "refused": QT_TRANSLATE_NOOP("Actions", "refused (no permission)"),
     "distribution-list": QT_TRANSLATE_NOOP("Actions", "distribution list"),
     "store-checked": QT_TRANSLATE_NOOP("Actions", "store checked"),
+    "inspection-report": QT_TRANSLATE_NOOP("Actions", "self-inspection report"),
+    "reminder-list": QT_TRANSLATE_NOOP("Actions", "reminder list"),
 }
 
 FINDINGS = {

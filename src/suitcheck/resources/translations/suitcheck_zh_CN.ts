@@ -115,6 +115,14 @@
         <source>store checked</source>
         <translation>数据库自检</translation>
     </message>
+    <message>
+        <source>self-inspection report</source>
+        <translation>生成自查报告</translation>
+    </message>
+    <message>
+        <source>reminder list</source>
+        <translation>生成提醒名单</translation>
+    </message>
 </context>
 <context>
     <name>AssessmentDialog</name>
@@ -1391,6 +1399,22 @@ Store: {store}</source>
     <message>
         <source>compliance must first lift the lowest-category flag, with a reason (investor edit --no-lowest-category --reason ...)</source>
         <translation>须先由合规人员取消最低类别标记并说明原因（investor edit --no-lowest-category --reason ...）</translation>
+    </message>
+    <message>
+        <source>The period ends before it starts.</source>
+        <translation>期间的结束早于开始。</translation>
+    </message>
+    <message>
+        <source>A self-inspection period is at most ten years.</source>
+        <translation>自查期间最长十年。</translation>
+    </message>
+    <message>
+        <source>Cannot write {out}: {exc_strerror_or_exc}.</source>
+        <translation>无法写入 {out}：{exc_strerror_or_exc}。</translation>
+    </message>
+    <message>
+        <source>The reminder window is 0 to {MAX_WINDOW_DAYS} days.</source>
+        <translation>提醒期为 0 至 {MAX_WINDOW_DAYS} 天。</translation>
     </message>
 </context>
 <context>
