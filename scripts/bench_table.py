@@ -27,7 +27,10 @@ def table(results: dict) -> str:
     for r in results["results"]:
         met = {True: "yes", False: "**no**", None: "-"}[r["met"]]
         detail = r["detail"].replace("|", "\\|")
-        lines.append(f"| {r['name']} | {r['ratio']:.3f} | {detail} | {r['goal']} | {met} |")
+        goal = r["goal"]
+        if r.get("max_seconds") is not None and results["scale"] != 1:
+            goal += " (the time limit is judged at scale 1 only)"
+        lines.append(f"| {r['name']} | {r['ratio']:.3f} | {detail} | {goal} | {met} |")
     return "\n".join(lines)
 
 
