@@ -53,8 +53,12 @@ SYNTHETIC_REPORT = """超配（维持）
 """
 
 
-def report_text(level: str | None = "中风险", title: str | None = None) -> str:
+def report_text(level: str | None = "中风险", title: str | None = None, report_type: str | None = None) -> str:
+    """The synthetic report; its subject (title and type) implies R3 unless both are
+    replaced, e.g. by a macro title and type for a low-risk (R1) report."""
     text = SYNTHETIC_REPORT.replace("{level}", level or "")
+    if report_type:
+        text = text.replace("电子行业事件点评", report_type)
     if level is None:
         text = text.replace("本报告的风险等级为。\n", "")
     if title:
@@ -63,13 +67,18 @@ def report_text(level: str | None = "中风险", title: str | None = None) -> st
 
 
 def import_text_report(
-    services: Services, actor: Actor, folder: Path, level: str | None = "中风险", title: str | None = None
+    services: Services,
+    actor: Actor,
+    folder: Path,
+    level: str | None = "中风险",
+    title: str | None = None,
+    report_type: str | None = None,
 ) -> int:
     """Import a unique synthetic report through the real import path; return its id."""
     n = next(_counter)
     path = folder / f"report-{n}.txt"
     path.write_text(
-        report_text(level, title or f"星辰半导体第{n}期：先进封装放量，AI 芯片需求强劲")
+        report_text(level, title or f"星辰半导体第{n}期：先进封装放量，AI 芯片需求强劲", report_type)
         + f"\n编号 {n} {dt.datetime.now().isoformat()}\n",
         encoding="utf-8",
     )

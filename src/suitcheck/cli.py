@@ -394,7 +394,12 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
                 [
                     _report_line(view),
                     f"        publisher: {view['publisher'] or '-'}   type: {view['report_type'] or '-'}",
-                    f"        level: {_level_text(view['level'])}   suggested: {_level_text(view['suggested_level'])}",
+                    f"        level: {_level_text(view['level'])}   suggested: {_level_text(view['suggested_level'])}"
+                    + (
+                        f"   matched at: {_level_text(view['matching_level'])} (就高, until compliance rates it)"
+                        if view["matching_level"] != view["level"]
+                        else ""
+                    ),
                     "        analysts: "
                     + (", ".join(f"{a['name']} ({a['sac_number'] or '-'})" for a in view["analysts"]) or "-"),
                     "        rating: "

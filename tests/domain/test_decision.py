@@ -183,6 +183,30 @@ def test_professional_investor_is_not_never_assessed() -> None:
     assert unrated.reasons == (Reason.REPORT_UNRATED,)
 
 
+@pytest.mark.parametrize(
+    ("stated", "subject", "confirmed", "matched"),
+    [
+        (RiskLevel.R3, RiskLevel.R4, False, RiskLevel.R4),  # a Hong Kong report declared 中风险
+        (RiskLevel.R2, RiskLevel.R5, False, RiskLevel.R5),  # an options report declared 中低风险
+        (RiskLevel.R3, RiskLevel.R4, True, RiskLevel.R3),  # compliance confirmed R3 (stays flagged)
+        (RiskLevel.R5, RiskLevel.R4, False, RiskLevel.R5),  # stricter than the subject: as stated
+        (RiskLevel.R3, None, False, RiskLevel.R3),
+        (None, RiskLevel.R4, False, None),  # the subject alone never rates a report
+    ],
+)
+def test_stricter_level_applies_until_compliance_confirms(
+    stated: RiskLevel | None, subject: RiskLevel | None, confirmed: bool, matched: RiskLevel | None
+) -> None:
+    facts = ReportFacts(stated, subject, confirmed)
+    assert facts.matching_level is matched
+    decision = decide(ordinary(RiskProfile.C3), facts, TODAY, POLICY)
+    assert decision.level is matched and decision.stated_level is stated
+    assert decision.allowed is (matched is not None and matched <= RiskLevel.R3)
+    raised = Reason.LEVEL_RAISED_TO_SUBJECT in decision.reasons
+    assert raised is (stated is not None and matched is not None and matched > stated)
+    assert decision.facts()["stated_level"] == (stated.code if stated else None)
+
+
 def test_escalation_off_by_default_blocks() -> None:
     assert not POLICY.allow_escalation
     assert decide(ordinary(RiskProfile.C2), ReportFacts(RiskLevel.R4), TODAY, POLICY).outcome is Outcome.BLOCK
@@ -223,6 +247,7 @@ def test_decision_carries_its_facts() -> None:
     assert decision.facts() == {
         "profile": "C3",
         "level": "R4",
+        "stated_level": "R4",
         "class": "ordinary",
         "assessed": RECENT.isoformat(),
         "assessment_state": "valid",
@@ -258,6 +283,7 @@ investor_facts = st.builds(
     reassessment_due=st.booleans(),
 )
 levels = st.none() | st.sampled_from(RiskLevel)
+report_facts = st.builds(ReportFacts, levels, levels, st.booleans())
 policies = st.builds(
     Policy, validity_days=st.integers(60, 1500), warning_days=st.integers(0, 59), allow_escalation=st.booleans()
 )
@@ -305,10 +331,11 @@ def test_decision_is_deterministic_and_explained(facts: InvestorFacts, level: Ri
         )
 
 
-@given(investor_facts, levels, policies)
-def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, level: RiskLevel | None, policy: Policy) -> None:
-    """The distribution-list ranges are `decide` (strict, no escalation) restated."""
-    b = eligibility_bounds(level, TODAY, policy)
+@given(investor_facts, report_facts, policies)
+def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, report: ReportFacts, policy: Policy) -> None:
+    """The distribution-list ranges are `decide` (strict, no escalation) restated, at the
+    level the report is matched at (就高)."""
+    b = eligibility_bounds(report.matching_level, TODAY, policy)
     if b.nobody or (facts.lowest_category and not b.lowest_allowed):
         eligible = False
     elif not facts.investor_class.follows_table:
@@ -322,4 +349,4 @@ def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, level: RiskL
             and (b.due_allowed or not facts.reassessment_due)
         )
     strict = Policy(version=policy.version, validity_days=policy.validity_days, warning_days=policy.warning_days)
-    assert eligible == (decide(facts, ReportFacts(level), TODAY, strict).outcome is Outcome.ALLOW)
+    assert eligible == (decide(facts, report, TODAY, strict).outcome is Outcome.ALLOW)

@@ -77,8 +77,9 @@ def test_stated_level_below_subject_is_a_finding(services: Services, compliance:
     assert view.suggested_level is RiskLevel.R4
     assert [f.code for f in view.open_findings] == ["level-below-subject"]
     assert [v.id for v in services.reports.search(compliance, ReportFilter(with_findings=True))] == [view.id]
+    assert view.matching_level is RiskLevel.R4 and not view.level_confirmed  # 就高 until compliance decides
     fixed = services.reports.set_level(compliance, view.id, RiskLevel.R4)
-    assert fixed.open_findings == ()
+    assert fixed.open_findings == () and fixed.matching_level is RiskLevel.R4
 
 
 def test_two_different_self_statements_make_the_report_unrated_with_a_finding(

@@ -79,7 +79,9 @@ def test_blocked_report_cannot_be_opened(services: Services, compliance: Actor, 
 def test_expired_and_unassessed_clients_are_blocked(
     services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 ) -> None:
-    r1 = import_text_report(services, compliance, tmp_path, level="低风险")
+    r1 = import_text_report(
+        services, compliance, tmp_path, level="低风险", title="宏观经济观察", report_type="宏观周报"
+    )
     add_client(services, compliance, "OLD", RiskProfile.C5, days_ago=800)
     add_client(services, compliance, "NEW", None, days_ago=None)
     old = services.access.check(advisor, "OLD", r1)
@@ -144,7 +146,9 @@ def test_eligible_is_the_strict_table(
     names = sorted(v.account for v in services.access.eligible(advisor, r4))
     assert names == ["C4", "C5", "PRO"]
     assert services.access.eligible_count(advisor, r4) == 3
-    r1 = import_text_report(services, compliance, tmp_path, level="低风险", title="宏观经济周报第二期")
+    r1 = import_text_report(
+        services, compliance, tmp_path, level="低风险", title="宏观经济周报第二期", report_type="宏观周报"
+    )
     assert sorted(v.account for v in services.access.eligible(advisor, r1)) == [
         "C3",
         "C4",
@@ -197,23 +201,36 @@ def policies(draw: st.DrawFn) -> tuple[int, int, bool]:
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(population=clients, level=st.sampled_from(RiskLevel), policy=policies())
+@given(
+    population=clients,
+    level=st.sampled_from(RiskLevel),
+    subject=st.sampled_from(["宏观", "港股", "期货", "行业"]),
+    confirmed=st.booleans(),
+    policy=policies(),
+)
 def test_eligible_sql_equals_decide_for_every_client(
     services: Services,
     tmp_path_factory: pytest.TempPathFactory,
     population: list,
     level: RiskLevel,
+    subject: str,
+    confirmed: bool,
     policy: tuple[int, int, bool],
 ) -> None:
     """The SQL distribution list and per-client `decide` agree, on SQLite and PostgreSQL:
     professionals in the lowest category (only possible in an edited store), assessments
     on the validity and warning-window edges, escalation on or off (the list never
-    escalates: only a plain allow counts)."""
+    escalates: only a plain allow counts), a stated level below the subject's (就高) with
+    and without compliance's confirmation."""
     comp = staff(services, Role.COMPLIANCE)
     validity, warning, escalation = policy
     services.policy.update(comp, validity_days=validity, warning_days=warning, allow_escalation=escalation)
     run = tmp_path_factory.mktemp("r")
-    report = import_text_report(services, comp, run, level=level.label_zh, title=f"报告{run.name}")
+    report = import_text_report(
+        services, comp, run, level=level.label_zh, title=f"{subject}报告{run.name}", report_type=f"{subject}周报"
+    )
+    if confirmed:
+        services.reports.set_level(comp, report, level, note="复核")
     accounts = []
     for n, (cls, profile, edge, lowest, due) in enumerate(population):
         account = f"{run.name}-{n}"
@@ -397,3 +414,49 @@ def test_batch_checks_equal_single_checks(
         assert result.decision == single.decision  # type: ignore[union-attr]
         assert (result.investor_id, result.report_id) == (single.investor_id, single.report_id)  # type: ignore[union-attr]
     assert {r.decision.outcome for r in results} == {Outcome.ALLOW, Outcome.BLOCK}  # type: ignore[union-attr]
+
+
+@pytest.fixture
+def hk_r3(services: Services, compliance: Actor, tmp_path: Path) -> int:
+    """A Hong Kong stock report that declares itself 中风险 (R3): its subject implies R4."""
+    return import_text_report(
+        services, compliance, tmp_path, level="中风险", title="腾讯控股（0700.HK）公司点评：回购提速"
+    )
+
+
+def test_stricter_level_applies_in_check_and_eligible_until_compliance_confirms(
+    services: Services, compliance: Actor, advisor: Actor, hk_r3: int
+) -> None:
+    add_client(services, compliance, "C3", RiskProfile.C3)
+    add_client(services, compliance, "C4", RiskProfile.C4)
+    blocked = services.access.check(advisor, "C3", hk_r3)
+    assert blocked.decision.outcome is Outcome.BLOCK
+    assert blocked.decision.reasons == (Reason.LEVEL_RAISED_TO_SUBJECT, Reason.PROFILE_BELOW_LEVEL)
+    assert (blocked.to_dict()["level"], blocked.decision.facts()["stated_level"]) == ("R4", "R3")
+    with pytest.raises(PermissionDenied):
+        services.access.open_report(advisor, "C3", hk_r3)
+    assert services.access.preview(advisor, "C3", [hk_r3]) == {hk_r3: Outcome.BLOCK}
+    assert {v.account for v in services.access.eligible(advisor, hk_r3)} == {"C4"}
+    assert services.access.eligible_count(advisor, hk_r3) == 1
+    report = services.reports.get(advisor, hk_r3)
+    assert (report.level, report.matching_level) == (RiskLevel.R3, RiskLevel.R4)
+    assert [f.code for f in report.open_findings] == ["level-below-subject"]
+    # Dismissing the finding is not how a level is settled; rating below the subject needs a reason.
+    with pytest.raises(InvalidInput, match="settled by rating"):
+        services.reports.resolve_finding(compliance, hk_r3, report.open_findings[0].id, "looks fine")
+    with pytest.raises(InvalidInput, match="needs a reason"):
+        services.reports.set_level(compliance, hk_r3, RiskLevel.R3)
+    assert not services.access.check(advisor, "C3", hk_r3).decision.allowed
+    # Compliance confirms R3 with a reason (audited): matched at R3, and the report stays flagged.
+    rated = services.reports.set_level(compliance, hk_r3, RiskLevel.R3, note="仅讨论A股业务，经复核为中风险")
+    assert rated.matching_level is RiskLevel.R3 and rated.level_confirmed
+    assert [f.code for f in rated.open_findings] == ["rated-below-subject"]
+    assert "经复核" in rated.open_findings[0].detail
+    assert services.access.check(advisor, "C3", hk_r3).decision.reasons == (Reason.PROFILE_COVERS_LEVEL,)
+    assert {v.account for v in services.access.eligible(advisor, hk_r3)} == {"C3", "C4"}
+    with pytest.raises(InvalidInput, match="settled by rating"):
+        services.reports.resolve_finding(compliance, hk_r3, rated.open_findings[0].id, "ok")
+    entry = next(e for e in services.audit.browse(compliance) if e.action == "rating-change")
+    assert "经复核" in entry.facts
+    # Re-rated at the subject's level: nothing left to flag.
+    assert services.reports.set_level(compliance, hk_r3, RiskLevel.R4).open_findings == ()

@@ -8,6 +8,7 @@ import enum
 
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
+from suitcheck.domain.subjects import matching_level
 
 
 class Outcome(enum.StrEnum):
@@ -32,6 +33,8 @@ class Reason(enum.StrEnum):
     WARNING_REQUIRED = "warning-and-confirmation-required"
     SPECIAL_ATTENTION_AGE = "special-attention-age"
     SPECIAL_ATTENTION_FLAG = "special-attention"
+    # Not blocking by itself: the report is matched at its subject's (higher) level.
+    LEVEL_RAISED_TO_SUBJECT = "level-raised-to-subject"
 
 
 BLOCKING_REASONS = frozenset(
@@ -130,7 +133,16 @@ class InvestorFacts:
 
 @dataclasses.dataclass(frozen=True)
 class ReportFacts:
+    """`level` is the report's stated level or compliance's rating; `subject_level` what
+    its subject implies; `confirmed` that compliance confirmed `level` with a reason."""
+
     level: RiskLevel | None
+    subject_level: RiskLevel | None = None
+    confirmed: bool = False
+
+    @property
+    def matching_level(self) -> RiskLevel | None:
+        return matching_level(self.level, self.subject_level, self.confirmed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -145,6 +157,7 @@ class Decision:
     policy_version: int
     decided_on: dt.date
     lowest_category: bool = False
+    stated_level: RiskLevel | None = None  # before 就高; `level` is what was matched
 
     @property
     def allowed(self) -> bool:
@@ -155,6 +168,7 @@ class Decision:
         return {
             "profile": self.profile.code if self.profile else None,
             "level": self.level.code if self.level else None,
+            "stated_level": self.stated_level.code if self.stated_level else None,
             "class": self.investor_class.value,
             "assessed": self.assessed_on.isoformat() if self.assessed_on else None,
             "assessment_state": self.assessment_state.value,
@@ -173,11 +187,13 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
     professional = not investor.investor_class.follows_table
     state = investor_assessment_state(investor.investor_class, investor.assessed_on, today, policy)
     reasons: list[Reason] = []
-    level = report.level
+    level = report.matching_level
     warn = False
 
     if level is None:
         reasons.append(Reason.REPORT_UNRATED)
+    elif report.level is not None and level > report.level:
+        reasons.append(Reason.LEVEL_RAISED_TO_SUBJECT)
     # The lowest category wins over every other rule, the professional class included:
     # nothing above R1, under any procedure. Checked before anything else can allow.
     lowest_blocks = investor.lowest_category and level is not None and level > RiskLevel.R1
@@ -185,7 +201,7 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
     if professional:
         if lowest_blocks:
             reasons.append(Reason.LOWEST_CATEGORY)
-        if not reasons:
+        if not any(r in BLOCKING_REASONS for r in reasons):
             reasons.append(Reason.PROFESSIONAL_INVESTOR)
     else:
         if state is AssessmentState.NEVER_ASSESSED or investor.profile is None:
@@ -233,6 +249,7 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
         policy_version=policy.version,
         decided_on=today,
         lowest_category=investor.lowest_category,
+        stated_level=report.level,
     )
 
 

@@ -28,6 +28,21 @@ def suggest_level(subject_text: str, policy: Policy) -> RiskLevel | None:
     return max(levels) if levels else None
 
 
+def matching_level(stated: RiskLevel | None, subject: RiskLevel | None, confirmed: bool) -> RiskLevel | None:
+    """The level a report is matched at ("就高", the stricter reading).
+
+    A stated level below what the subject implies is matched at the subject's level
+    until compliance confirms a level (with a reason); a confirmed level is used as is,
+    even below the subject (that stays flagged on the report). No level stays unrated:
+    the subject alone never rates a report.
+    """
+    if stated is None:
+        return None
+    if confirmed or subject is None:
+        return stated
+    return max(stated, subject)
+
+
 def level_below_subject(stated: RiskLevel | None, suggested: RiskLevel | None) -> bool:
     """A compliance finding: the report says it is less risky than its subject implies."""
     return stated is not None and suggested is not None and stated < suggested

@@ -46,6 +46,11 @@ REASONS = {
         "Reasons", "Only if the client insists after the special risk warning, and confirms it."
     ),
     Reason.SPECIAL_ATTENTION_AGE: QT_TRANSLATE_NOOP("Reasons", "Caution: an older client needs special attention."),
+    Reason.LEVEL_RAISED_TO_SUBJECT: QT_TRANSLATE_NOOP(
+        "Reasons",
+        "The report states a lower level than its subject implies; it is matched at the higher level "
+        "until compliance confirms one.",
+    ),
     Reason.SPECIAL_ATTENTION_FLAG: QT_TRANSLATE_NOOP(
         "Reasons", "Caution: this client is marked for special attention."
     ),

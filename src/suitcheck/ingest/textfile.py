@@ -92,4 +92,3 @@ def detect_file_encoding(path: Path, chunk_size: int = 1 << 20) -> tuple[str, st
             raise IngestError("binary", "The file is binary data, not text.")
         return ("gbk" if candidate == "gb18030" else candidate), hasher.hexdigest()
     raise IngestError("bad-encoding", "The file is neither UTF-8 nor GBK (GB18030) text.")
-

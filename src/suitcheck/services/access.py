@@ -14,14 +14,14 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
-from suitcheck.domain.decision import Decision, Outcome, ReportFacts, decide, eligibility_bounds
+from suitcheck.domain.decision import Decision, Outcome, decide, eligibility_bounds
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
-from suitcheck.services.reports import find_report, report_level
+from suitcheck.services.reports import find_report, report_facts, report_level
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
 from suitcheck.store.sqltext import driver_chunks, formula_safe, iso_date, prefixed, scanned
@@ -79,8 +79,7 @@ class OpenedReport:
 
 
 def _decide(investor: Investor, report: Report, today: dt.date, policy: Policy) -> Decision:
-    level = RiskLevel(report.level) if report.level else None
-    return decide(investor_facts(investor), ReportFacts(level), today, policy)
+    return decide(investor_facts(investor), report_facts(report), today, policy)
 
 
 def eligible_parts(level: RiskLevel | None, today: dt.date, policy: Policy) -> list[ColumnElement[bool]]:
@@ -131,9 +130,9 @@ class AccessService:
         self._ctx.require(actor, Permission.CHECK_ACCESS)
         with self._ctx.core_transaction() as conn:
             investor = resolve_investor(conn, investor_ref)
-            report_id, level = report_level(conn, report_ref)
+            report_id, facts = report_level(conn, report_ref)
             policy = self._ctx.policy(conn)
-            decision = decide(investor_facts(investor), ReportFacts(level), self._ctx.today(), policy)
+            decision = decide(investor_facts(investor), facts, self._ctx.today(), policy)
             entry = self._ctx.audit(
                 conn,
                 actor,
@@ -282,7 +281,7 @@ class AccessService:
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            level = RiskLevel(report.level) if report.level else None
+            level = report_facts(report).matching_level  # 就高: the rule `check` applies
             stmt = select(Investor).where(eligible_condition(level, today, policy)).order_by(Investor.id)
             if limit is not None:
                 stmt = stmt.limit(limit)
@@ -308,7 +307,7 @@ class AccessService:
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            level = RiskLevel(report.level) if report.level else None
+            level = report_facts(report).matching_level  # 就高: the rule `check` applies
             stmt = _LIST_SELECT.where(scanned(eligible_condition(level, today, policy))).order_by(_t.id)
             chunks = driver_chunks(session.connection(), stmt, 5000)
             title_lines = (
@@ -347,7 +346,7 @@ class AccessService:
         self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
-            level = RiskLevel(report.level) if report.level else None
+            level = report_facts(report).matching_level  # 就高: the rule `check` applies
             parts = eligible_parts(level, self._ctx.today(), self._ctx.policy(session))
             # The parts are disjoint; one count each lets every part use its index range.
             return sum(

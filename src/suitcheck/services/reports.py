@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from suitcheck.domain.decision import ReportFacts
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, suggest_level
@@ -26,6 +27,9 @@ log = logging.getLogger(__name__)
 
 FINDING_LEVEL_BELOW_SUBJECT = "level-below-subject"
 FINDING_LEVEL_STATEMENTS_DIFFER = "level-statements-differ"
+FINDING_RATED_BELOW_SUBJECT = "rated-below-subject"
+# Settled by compliance rating the report (with a reason), never by dismissing them.
+RATING_FINDINGS = (FINDING_LEVEL_BELOW_SUBJECT, FINDING_LEVEL_STATEMENTS_DIFFER, FINDING_RATED_BELOW_SUBJECT)
 CORRECTABLE = ("title", "publisher", "published_on", "report_type")
 
 
@@ -54,6 +58,8 @@ class ReportView:
     findings: tuple[FindingView, ...]
     source_name: str
     source_kind: str
+    matching_level: RiskLevel | None = None  # 就高: what checks and distribution lists use
+    level_confirmed: bool = False  # compliance rated or confirmed the level
 
     @property
     def open_findings(self) -> tuple[FindingView, ...]:
@@ -68,6 +74,8 @@ class ReportView:
             "report_type": self.report_type,
             "level": self.level.code if self.level else None,
             "suggested_level": self.suggested_level.code if self.suggested_level else None,
+            "matching_level": self.matching_level.code if self.matching_level else None,
+            "level_confirmed": self.level_confirmed,
             "analysts": [{"name": n, "sac_number": s} for n, s in self.analysts],
             "rating": {"scope": self.rating[0], "value": self.rating[1], "change": self.rating[2]}
             if self.rating
@@ -110,16 +118,26 @@ def find_report(session: Session, ref: str | int) -> Report:
     return report
 
 
-_LEVEL = select(Report.id, Report.level).where(Report.id == bindparam("id"))
+_LEVEL = select(Report.id, Report.level, Report.suggested_level, Report.rated_at).where(Report.id == bindparam("id"))
 
 
-def report_level(conn: Connection, ref: str | int) -> tuple[int, RiskLevel | None]:
-    """(id, level) without loading the report: the check's hot path."""
+def report_facts(report: Report | Any) -> ReportFacts:
+    """What `decide` needs of a report (a Report or a row of _LEVEL): the stated or rated
+    level, the subject's level and whether compliance confirmed the level."""
+    return ReportFacts(
+        RiskLevel(report.level) if report.level else None,
+        RiskLevel(report.suggested_level) if report.suggested_level else None,
+        confirmed=report.rated_at is not None,
+    )
+
+
+def report_level(conn: Connection, ref: str | int) -> tuple[int, ReportFacts]:
+    """(id, facts) without loading the report: the check's hot path."""
     text_ref = str(ref).strip()
     row = conn.execute(_LEVEL, {"id": int(text_ref)}).first() if (text_ref.isdigit() and len(text_ref) < 10) else None
     if row is None:
         raise NotFound(f"No report has the id {text_ref!r}.")
-    return row.id, RiskLevel(row.level) if row.level else None
+    return row.id, report_facts(row)
 
 
 _R = Report.__table__.c
@@ -192,6 +210,8 @@ def report_view(report: Report) -> ReportView:
         findings=tuple(FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings),
         source_name=report.source_name,
         source_kind=report.source_kind,
+        matching_level=report_facts(report).matching_level,
+        level_confirmed=report.rated_at is not None,
     )
 
 
@@ -404,17 +424,41 @@ class ReportService:
 
     # -- compliance -----------------------------------------------------------------------
     def set_level(self, actor: Actor, ref: str | int, level: RiskLevel, note: str | None = None) -> ReportView:
-        """Rate (or re-rate) a report. The old value is kept as a correction record."""
+        """Rate (or re-rate, or confirm) a report's level: from now on it is matched at
+        exactly this level. The old value is kept as a correction record. A rating below
+        what the subject implies needs a reason and stays flagged on the report."""
         self._ctx.require(actor, Permission.RATE_REPORTS, report_id=int(ref) if str(ref).isdigit() else None)
         with self._ctx.transaction() as session:
             report = find_report(session, ref)
+            subject = RiskLevel(report.suggested_level) if report.suggested_level else None
+            below = level_below_subject(level, subject)
+            if below and not (note or "").strip():
+                raise InvalidInput(
+                    f"Rating this report {level.code}, below the {subject and subject.code} its subject implies, "
+                    "needs a reason (--note); it stays flagged."
+                )
             old = RiskLevel(report.level) if report.level else None
-            report.level, report.rated_by, report.rated_at = int(level), actor.staff_id or None, self._ctx.now()
+            now, by = self._ctx.now(), actor.staff_id or None
+            report.level, report.rated_by, report.rated_at = int(level), by, now
             self._correct(session, actor, report, "level", old.code if old else None, level.code)
-            if report.suggested_level is None or int(level) >= report.suggested_level:
-                for finding in report.findings:
-                    if finding.code == FINDING_LEVEL_BELOW_SUBJECT and finding.resolved_at is None:
-                        finding.resolved_at, finding.resolved_by = self._ctx.now(), actor.staff_id or None
+            open_codes = {f.code for f in report.findings if f.resolved_at is None}
+            for finding in report.findings:
+                # Compliance has decided: the import-time findings are settled; a rating
+                # below the subject is settled only by a rating at or above it.
+                settled = finding.code in (FINDING_LEVEL_BELOW_SUBJECT, FINDING_LEVEL_STATEMENTS_DIFFER) or (
+                    finding.code == FINDING_RATED_BELOW_SUBJECT and not below
+                )
+                if settled and finding.resolved_at is None:
+                    finding.resolved_at, finding.resolved_by = now, by
+            if below and FINDING_RATED_BELOW_SUBJECT not in open_codes:
+                assert subject is not None
+                report.findings.append(
+                    Finding(
+                        code=FINDING_RATED_BELOW_SUBJECT,
+                        created_at=now,
+                        detail=f"rated {level.code} by compliance, subject implies {subject.code}: {note}",
+                    )
+                )
             self._ctx.audit(
                 session,
                 actor,
@@ -435,6 +479,11 @@ class ReportService:
             finding = next((f for f in report.findings if f.id == finding_id), None)
             if finding is None:
                 raise NotFound(f"Report {report.id} has no finding {finding_id}.")
+            if finding.code in RATING_FINDINGS:
+                raise InvalidInput(
+                    "A finding about the report's level is settled by rating the report "
+                    "(report rate ID --level LEVEL --note REASON), not by dismissing it."
+                )
             finding.resolved_at, finding.resolved_by = self._ctx.now(), actor.staff_id or None
             self._ctx.audit(
                 session, actor, "finding-resolved", report_id=report.id, facts={"finding": finding.code, "note": note}

@@ -1639,6 +1639,10 @@ Store: {store}</source>
         <translation>提示：高龄客户，需特别关注。</translation>
     </message>
     <message>
+        <source>The report states a lower level than its subject implies; it is matched at the higher level until compliance confirms one.</source>
+        <translation>报告自述的风险等级低于其主题对应的等级；在合规确认等级之前，按较高等级匹配（就高）。</translation>
+    </message>
+    <message>
         <source>Caution: this client is marked for special attention.</source>
         <translation>提示：该客户被标记为需特别关注。</translation>
     </message>
