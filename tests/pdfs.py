@@ -98,3 +98,79 @@ def text_to_pdf(text: str, chars_per_line: int = 38) -> bytes:
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+def masthead_report_pdf(
+    *,
+    publisher: str,
+    title: str,
+    report_type: str,
+    date_line: str,
+    rating: str,
+    analysts: list[tuple[str, str]],
+    body: list[str],
+    level_sentence: str,
+    sidebar: str = "right",
+    order: str = "rows",
+    body_chars: int = 30,
+) -> bytes:
+    """A first page as brokers lay it out: a masthead (publisher, 证券研究报告) across the
+    top, the title and the body in the main column, and a sidebar with the rating, the
+    report date, the analysts and related reports.
+
+    `sidebar` puts the sidebar left or right; `order` is the order of the content stream
+    ("rows": row by row across both columns, "sidebar-first", "body-first"); a narrow body
+    (`body_chars` 20) has no box wider than the layout analysis's body threshold, so the
+    two columns come out interleaved line by line.
+    """
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    width, height = A4
+    body_x, side_x = (40, 420) if sidebar == "right" else (200, 40)
+    head: list[tuple[float, float, int, str]] = [
+        (height - 40, 40, 9, publisher),
+        (height - 40, 420, 9, "证券研究报告"),
+        (height - 54, 40, 9, "公司研究"),
+    ]
+    main: list[tuple[float, float, int, str]] = []
+    y = height - 90
+    main.append((y, body_x, 15, title))
+    y -= 26
+    main.append((y, body_x, 11, report_type))
+    y -= 24
+    for paragraph in ["事件：", *body, f"本报告的风险等级为{level_sentence}。"]:
+        for line in _wrap(paragraph, body_chars):
+            main.append((y, body_x, 10, line))
+            y -= 15
+        y -= 8
+    side: list[tuple[float, float, int, str]] = []
+    sy = height - 90
+    for line in (rating, f"报告日期：{date_line}"):
+        side.append((sy, side_x, 10, line))
+        sy -= 18
+    sy -= 8
+    for name, sac in analysts:
+        for line in (f"分析师：{name}", f"SAC 执业证书编号：{sac}", "电话：010-66550000"):
+            side.append((sy, side_x, 9, line))
+            sy -= 13
+        sy -= 8
+    for line in ("相关报告：", "《互联网平台深度：", "估值重估》2024-11-20", "收盘价（港元） 380.2"):
+        side.append((sy, side_x, 9, line))
+        sy -= 13
+    by_row = lambda item: (-item[0], item[1])  # noqa: E731
+    if order == "rows":
+        items = sorted(head + main + side, key=by_row)
+    elif order == "sidebar-first":
+        items = sorted(head, key=by_row) + sorted(side, key=by_row) + sorted(main, key=by_row)
+    else:
+        items = sorted(head, key=by_row) + sorted(main, key=by_row) + sorted(side, key=by_row)
+    for iy, ix, size, text in items:
+        pdf.setFont(FONT, size)
+        pdf.drawString(ix, iy, text)
+    pdf.showPage()
+    pdf.setFont(FONT, 9)
+    pdf.drawString(40, height - 60, f"{publisher}  请务必阅读正文之后的免责声明。")
+    pdf.drawString(40, height - 80, "2030 年 1 月 1 日")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

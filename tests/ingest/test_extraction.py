@@ -12,6 +12,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.policy import Policy
+from suitcheck.domain.subjects import suggest_level
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.metadata import extract_metadata, normalize, parse_date, rejoin_wrapped_lines
 from suitcheck.ingest.pdf import extract_pdf_text
@@ -19,7 +21,7 @@ from suitcheck.ingest.reader import MAX_BYTES, extract, read_bytes
 from suitcheck.ingest.textfile import decode_text
 from tests.fixtures import report_text
 from tests.ingest.level_corpus import CORPUS
-from tests.pdfs import image_only_pdf, text_to_pdf, two_column_report_pdf
+from tests.pdfs import image_only_pdf, masthead_report_pdf, text_to_pdf, two_column_report_pdf
 
 EXPECTED_ANALYSTS = [("周明轩", "S1230521020001"), ("钱雨桐", "S1230524100002"), ("韩立", "S1230524070003")]
 PDF_ARGS = dict(
@@ -206,3 +208,77 @@ def test_level_is_read_only_from_the_reports_statement_about_itself(
 def test_level_corpus_is_large_and_varied() -> None:
     assert len(CORPUS) >= 12
     assert sum(1 for c in CORPUS if c[2] is None) >= 4 and sum(1 for c in CORPUS if c[3]) >= 2
+
+
+# -- title, date and subject from the header block ------------------------------------
+
+HK_BODY = [
+    "2025 年 1 月 20 日，公司公告回购计划，本段为合成测试文字，不构成投资建议。",
+    "港股互联网平台估值修复，公司在港股市场的回购力度加大，港股通资金持续流入。",
+]
+
+
+@pytest.mark.parametrize("sidebar", ["right", "left"])
+@pytest.mark.parametrize("order", ["rows", "sidebar-first", "body-first"])
+@pytest.mark.parametrize("body_chars", [30, 20])
+def test_title_and_date_come_from_the_header_block_in_two_column_layouts(
+    sidebar: str, order: str, body_chars: int
+) -> None:
+    """The publisher's name, the masthead, the rating and the sidebar are never the title;
+    the body's first date (a sentence that opens with one) is never the report's date,
+    whichever order the columns come out in."""
+    pdf = masthead_report_pdf(
+        publisher="东兴证券股份有限公司",
+        title="腾讯控股（0700.HK）：回购提速，估值重估",
+        report_type="港股公司点评",
+        date_line="2025 年 2 月 4 日",
+        rating="买入（维持）",
+        analysts=[("林晓", "S1230521020009")],
+        body=HK_BODY,
+        level_sentence="中风险",
+        sidebar=sidebar,
+        order=order,
+        body_chars=body_chars,
+    )
+    meta = extract_metadata(extract_pdf_text(pdf))
+    assert meta.title == "腾讯控股（0700.HK）：回购提速，估值重估"
+    assert meta.published_on == dt.date(2025, 2, 4)
+    assert meta.report_type == "港股公司点评"
+    assert meta.stated_level is RiskLevel.R3
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R4
+
+
+def test_publisher_and_header_lines_are_not_the_title() -> None:
+    text = (
+        "东兴证券股份有限公司\n证券研究报告\n公司研究\n买入（维持）\n"
+        "腾讯控股（0700.HK）：回购提速\n港股公司点评\n分析师：林晓（SAC 执业证书编号：S1230521020009）\n"
+        "事件：\n2025 年 1 月 20 日，公司公告回购计划。\n本报告的风险等级为中风险。\n"
+    )
+    meta = extract_metadata(text)
+    assert meta.title == "腾讯控股（0700.HK）：回购提速"
+    assert meta.published_on is None  # no date in the header: unknown, not the body's date
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R4
+
+
+def test_macro_report_is_not_flagged_by_the_publisher_line_or_a_passing_mention() -> None:
+    text = (
+        "东兴证券股份有限公司\n证券研究报告\n宏观经济月报：稳增长政策持续发力\n宏观研究\n2025 年 3 月 3 日\n"
+        "投资要点：\n本段为合成测试文字：A 股和港股市场情绪回暖，国债收益率企稳。\n"
+        "本报告的风险等级为低风险。\n"
+        "证券研究报告风险等级及适当性匹配关系\n中高风险 创业板、科创板、港股等\n高风险 期货、期权等衍生品\n"
+        "港股 港股 港股 期货 期货 期货\n"
+    )
+    meta = extract_metadata(text)
+    assert meta.title == "宏观经济月报：稳增长政策持续发力"
+    assert meta.published_on == dt.date(2025, 3, 3)
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R1
+
+
+def test_body_keywords_that_keep_returning_set_the_subject() -> None:
+    """A report titled only by its theme, whose body is about STAR-market stocks."""
+    text = (
+        "示例证券股份有限公司\n半导体设备：国产替代加速\n专题报告\n2025 年 5 月 6 日\n投资要点：\n"
+        "科创板设备公司订单饱满。\n科创板材料公司扩产。\n科创板估值处于历史中位。\n本报告的风险等级为中风险。\n"
+    )
+    meta = extract_metadata(text)
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R4

@@ -34,6 +34,8 @@ DEFAULT_SUBJECTS: tuple[tuple[str, RiskLevel], ...] = (
     ("北京证券交易所", RiskLevel.R4),
     ("新三板", RiskLevel.R4),
     ("港股", RiskLevel.R4),
+    ("H股", RiskLevel.R4),
+    ("退市整理", RiskLevel.R4),
     ("恒生", RiskLevel.R4),
     ("非上市", RiskLevel.R4),
     ("期货", RiskLevel.R5),

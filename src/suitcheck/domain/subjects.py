@@ -17,14 +17,30 @@ _CODE_PATTERNS: tuple[tuple[re.Pattern[str], RiskLevel], ...] = (
 )
 
 
-def suggest_level(subject_text: str, policy: Policy) -> RiskLevel | None:
+# The body counts only for what lifts a report above the main board (R4, R5), and only
+# when it keeps returning to it: a passing mention ("A 股和港股") is not a subject.
+BODY_MENTIONS = 3
+
+
+def suggest_level(subject_text: str, policy: Policy, body_text: str = "") -> RiskLevel | None:
     """The highest level the subject implies, or None when nothing in it is recognised.
 
-    Pass the title, report type and headline, not the disclaimer: disclaimers print the
-    whole subject table and would make every report look like a derivatives report.
+    `subject_text` is the title and report type: every keyword and security code in it
+    counts. `body_text` is the report's own text without its disclaimers (they print the
+    whole subject table and would make every report a derivatives report): there a
+    keyword or code of an R4/R5 subject counts when it appears at least BODY_MENTIONS times.
     """
     levels = [level for word, level in policy.subjects if word in subject_text]
     levels += [level for pattern, level in _CODE_PATTERNS if pattern.search(subject_text)]
+    if body_text:
+        levels += [
+            level for word, level in policy.subjects if level >= RiskLevel.R4 and body_text.count(word) >= BODY_MENTIONS
+        ]
+        levels += [
+            level
+            for pattern, level in _CODE_PATTERNS
+            if level >= RiskLevel.R4 and len(pattern.findall(body_text)) >= BODY_MENTIONS
+        ]
     return max(levels) if levels else None
 
 

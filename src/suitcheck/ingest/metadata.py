@@ -41,6 +41,9 @@ class ReportMetadata:
     # Every level the report states about itself, in order; two different ones make
     # the report unrated (stated_level None) with a finding.
     level_statements: tuple[RiskLevel, ...] = ()
+    # The report's own text between its header block and its disclaimers: where body
+    # keywords for the subject are looked for (never the disclaimer's printed table).
+    body_text: str = ""
 
     @property
     def level_conflict(self) -> bool:
@@ -260,20 +263,110 @@ def _stated_level(statements: tuple[RiskLevel, ...]) -> RiskLevel | None:
     return statements[0] if len(distinct) == 1 else None
 
 
+# Lines of a report's header block that are never its title: the publisher's name, the
+# masthead ("证券研究报告", "公司研究"), sidebar labels and market data, contacts, related
+# reports; and lines that start the body.
+_PUBLISHER_LINE = re.compile(
+    r"(?:证券|期货|基金|资管|投资|金融)(?:股份)?(?:有限)?(?:责任)?公司|(?:研究所|研究院|研究中心|研究部)$|securities",
+    re.I,
+)
+_MASTHEAD = re.compile(
+    r"^(?:[\u4e00-\u9fa5]{0,4}(?:证券)?研究报告|[\u4e00-\u9fa5]{1,4}研究|公司报告|行业报告|公司深度|行业深度|"
+    r"研究简报|证券研究|投资研究|Research(?: Report)?|Equity Research)$",
+    re.I,
+)
+_LABEL = re.compile(
+    r"^(?:报告日期|发布日期|发布时间|日期|股票代码|证券代码|代码|目标价|当前价|收盘价|总股本|流通股本|流通A股|"
+    r"总市值|流通市值|市值|52周|一年内|最近一年|相关报告|相关研究|数据来源|资料来源|联系人|执业证书|地址|网址|"
+    r"行业评级|投资评级|公司评级|评级|市场表现|基础数据|主要数据|www\.|http|\[Table|《|\d+[、.．]\s*《|"
+    r"分析师|研究员|研究助理|电话|邮箱|Tel|E-?mail|SAC|请务必|敬请)",
+    re.I,
+)
+_BODY_START = re.compile(
+    r"^(?:事件|点评|投资要点|要点|摘要|核心观点|主要观点|报告摘要|内容摘要|投资建议|报告要点|正文|"
+    r"本周观点|本月观点|一[、.．])\s*[:：]?"
+)
+_DISCLAIMER = re.compile(
+    r"风险提示|免责声明|重要声明|法律声明|特别声明|分析师声明|分析师承诺|信息披露|评级说明|评级体系|"
+    r"风险等级及适当性|适当性匹配|本报告仅供|请务必阅读|本报告的风险等级|本报告风险等级"
+)
+_DATE_ONLY = re.compile(
+    r"(?:(?:报告日期|发布日期|发布时间|日期)\s*[:：]?\s*)?(?:"
+    + "|".join(p.pattern.replace("(?<!\\d)", "").replace("(?!\\d)", "") for p in _DATE_PATTERNS)
+    + r")"
+)
+
+
 def _is_type(line: str) -> bool:
-    return bool(_TYPE.match(line)) and len(line) <= 16 and "声明" not in line
+    return bool(_TYPE.match(line)) and len(line) <= 16 and "声明" not in line and not _MASTHEAD.match(line)
+
+
+def _is_publisher_line(line: str) -> bool:
+    return len(line) <= 40 and bool(_PUBLISHER_LINE.search(line))
 
 
 def _title_like(line: str) -> bool:
     return (
-        len(line) >= 6
+        6 <= len(line) <= 80
         and not _RATING.search(line)
         and not _RATING_ALONE.match(line)
         and not (parse_date(line) is not None and len(line) <= 16)
-        and not re.match(r"^(分析师|研究员|电话|邮箱|事件|点评|证券研究报告|请务必|投资要点|SAC)", line)
+        and not _LABEL.match(line)
+        and not _BODY_START.match(line)
+        and not _MASTHEAD.match(line)
+        and not _is_publisher_line(line)
+        and not _DISCLAIMER.search(line)
+        and not line.endswith(("。", "；", "，"))
+        and not line.startswith(("-", "•", "·", "*", "●", "■", "◆"))
         and not _SAC.search(line)
-        and not re.fullmatch(r"[\d\s年月日:/.\-]+", line)
+        and not re.fullmatch(r"[\d\s年月日:/.\-%+]+", line)
     )
+
+
+def _body_start(lines: list[str]) -> int:
+    """Where the header block ends: a body heading (事件：, 投资要点, ...), a sentence that
+    opens with a date ("2025 年 1 月 20 日，…"), or the first long line."""
+    for i, line in enumerate(lines):
+        if _BODY_START.match(line) or len(line) > 60:
+            return i
+        m = _DATE_ONLY.match(line)
+        if m and line[m.end() :].lstrip()[:1] in ("，", ",", "、", "：", ":"):
+            return i
+    return len(lines)
+
+
+def _publication_date(lines: list[str], body_start: int) -> dt.date | None:
+    """The date in the header block (masthead or sidebar): a line that is only a date,
+    perhaps labelled (报告日期：…). Never the first date of a body sentence; in a
+    two-column PDF the sidebar may follow the body, so date-only lines after the header
+    block count too, but only on the first page."""
+
+    def date_only(i: int) -> dt.date | None:
+        line = lines[i]
+        m = _DATE_ONLY.fullmatch(line)
+        if m is None:
+            return None
+        following = lines[i + 1] if i + 1 < len(lines) else ""
+        if following[:1] in ("，", ",", "、"):  # a sentence wrapped right after its date
+            return None
+        return parse_date(line)
+
+    labelled = [i for i in range(len(lines)) if re.match(r"(?:报告日期|发布日期|发布时间)", lines[i])]
+    order = labelled + list(range(min(body_start, len(lines)))) + list(range(body_start, len(lines)))
+    for i in order:
+        found = date_only(i)
+        if found is not None:
+            return found
+    return None
+
+
+def _body_text(lines: list[str], body_start: int) -> str:
+    body: list[str] = []
+    for line in lines[body_start:]:
+        if _DISCLAIMER.search(line) and not line.startswith(("-", "•")):
+            break
+        body.append(line)
+    return "\n".join(body)
 
 
 def extract_metadata(raw_text: str) -> ReportMetadata:
@@ -281,17 +374,19 @@ def extract_metadata(raw_text: str) -> ReportMetadata:
     # title to the report-type line below it.
     text = normalize(raw_text)
     lines = text.split("\n")
-    head = lines[:40]
-    candidates = [ln for ln in head if _title_like(ln)]
+    first_page = normalize(raw_text.split("\f", 1)[0]).split("\n")[:200]
+    start = min(_body_start(lines), 40)
+    header = lines[:start]
+    candidates = [ln for ln in header if _title_like(ln)]
     title = candidates[0] if candidates else None
     if len(candidates) > 1 and _is_type(candidates[0]) and not _is_type(candidates[1]):
         title = candidates[1]  # the report type was printed above the title
-    after = head[head.index(title) + 1 :] if title else head
+    after = header[header.index(title) + 1 :] if title else header
+    head = lines[:40]
     report_type = next((ln for ln in after if _is_type(ln) and ln != title), None) or next(
         (ln for ln in head if _is_type(ln) and ln != title), None
     )
-    date_line = next((ln for ln in head if re.fullmatch(r"\s*" + _DATE_PATTERNS[0].pattern + r"\s*", ln)), None)
-    published = parse_date(date_line) if date_line else parse_date("\n".join(head))
+    published = _publication_date(first_page, min(_body_start(first_page), 40))
     statements = _level_statements(text)
     return ReportMetadata(
         title=title,
@@ -302,4 +397,5 @@ def extract_metadata(raw_text: str) -> ReportMetadata:
         rating=_rating(lines, text),
         stated_level=_stated_level(statements),
         level_statements=statements,
+        body_text=_body_text(lines, start),
     )

@@ -281,7 +281,7 @@ class ReportService:
             if dup is not None:  # imported by another desktop since we looked
                 return ImportResult(str(ex.path), "duplicate", dup, "The same file was imported before.", "duplicate")
             policy = self._ctx.policy(session)
-            suggested = suggest_level(meta.subject_text, policy)
+            suggested = suggest_level(meta.subject_text, policy, meta.body_text)
             report = Report(
                 title=(meta.title or ex.path.stem)[:512],
                 publisher=meta.publisher,
