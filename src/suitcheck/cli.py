@@ -9,11 +9,12 @@ import getpass
 import json
 import logging
 import os
+import re
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from suitcheck.about import version_text
 from suitcheck.domain.levels import InvestorClass, RiskLevel
@@ -54,6 +55,34 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
+_INTEGER = re.compile(r"-?[0-9]+")
+
+
+def _count(text: str) -> int:
+    """A positive whole number of sensible size, in ASCII digits (no superscripts)."""
+    if not _INTEGER.fullmatch(text.strip()) or not 0 < int(text) <= 1_000_000_000:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 1000000000")
+    return int(text)
+
+
+class _Parser(argparse.ArgumentParser):
+    """Usage errors as one sentence on one line, exit status 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_USAGE, f"suitcheck: {message} (see '{self.prog} --help').\n")
+
+
+def _undecodable(argv: Sequence[str]) -> int | None:
+    """The position of the first argument that is not UTF-8 text (Python keeps such
+    bytes as lone surrogates, which no database or terminal accepts)."""
+    for position, arg in enumerate(argv, start=1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return position
+    return None
 
 
 def _password(prompt: str = "Password: ", confirm: bool = False) -> str:
@@ -595,11 +624,16 @@ def cmd_policy(services: Services, args: argparse.Namespace, out: Output) -> int
             key, _, value = item.partition("=")
             if not _:
                 raise InvalidInput(f"{item!r}: write settings as NAME=VALUE.")
-            changes[key] = (
-                value.lower() in ("1", "true", "on", "yes")
-                if key == "allow_escalation"
-                else (int(value) if value.lstrip("-").isdigit() else value)
-            )
+            if key == "allow_escalation":
+                if value.strip().lower() not in ("true", "false"):
+                    raise InvalidInput(f"{item!r}: allow_escalation is true or false.")
+                changes[key] = value.strip().lower() == "true"
+            elif key in ("validity_days", "warning_days", "special_attention_age"):
+                if not _INTEGER.fullmatch(value.strip()) or len(value.strip()) > 9:
+                    raise InvalidInput(f"{item!r}: {key} is a whole number in ASCII digits.")
+                changes[key] = int(value)
+            else:
+                changes[key] = value
         policy = services.policy.update(actor, **changes)
     else:
         policy = services.policy.current()
@@ -624,7 +658,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     common.add_argument("--user", default=argparse.SUPPRESS, help="staff user name (password: SUITCHECK_PASSWORD)")
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="suitcheck", parents=[common], description="Investor-suitability checks for research reports."
     )
     parser.add_argument("--version", action="store_true", help="show versions of suitcheck and its libraries")
@@ -686,7 +720,7 @@ def build_parser() -> argparse.ArgumentParser:
     cexp.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
     lst = isub.add_parser("list", parents=[common], help="list or find clients")
     lst.add_argument("query", nargs="?", help="account, name prefix or ID number")
-    lst.add_argument("--limit", type=int, default=1000)
+    lst.add_argument("--limit", type=_count, default=1000)
 
     report = command("report", "import, browse, search and rate reports")
     rsub = report.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -703,7 +737,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--until", type=_date)
         p.add_argument("--rating")
         p.add_argument("--publisher")
-        p.add_argument("--limit", type=int, default=200)
+        p.add_argument("--limit", type=_count, default=200)
     rshow = rsub.add_parser("show", parents=[common], help="one report")
     rshow.add_argument("report")
     rate = rsub.add_parser("rate", parents=[common], help="set a report's risk level (compliance)")
@@ -730,8 +764,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--since", type=_date)
     exp.add_argument("--until", type=_date)
     exp.add_argument("--staff")
-    exp.add_argument("--investor", type=int, help="client id")
-    exp.add_argument("--report", type=int)
+    exp.add_argument("--investor", type=_count, help="client id")
+    exp.add_argument("--report", type=_count)
     exp.add_argument("--decision", choices=["allow", "block", "allow-after-warning"])
     exp.add_argument("--full-id-numbers", action="store_true", help="unmasked (compliance only)")
     ver = asub.add_parser("verify", parents=[common], help="verify the store's chain or an export")
@@ -793,6 +827,10 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    bad = _undecodable(sys.argv[1:] if argv is None else argv)
+    if bad is not None:
+        print(f"suitcheck: argument {bad} is not valid UTF-8 text; nothing was done.", file=sys.stderr)
+        return EXIT_USAGE
     args = parser.parse_args(argv)
     if args.version:
         print(version_text())

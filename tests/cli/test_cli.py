@@ -373,3 +373,48 @@ def test_lowest_category_professional_is_refused_by_the_cli(demo_env: Path) -> N
     assert "must first lift the lowest-category flag" in edit.stderr
     shown = json.loads(run("investor", "show", "LCP3", "--json", *user, db=demo_env).stdout)
     assert (shown["class"], shown["lowest_category"]) == ("ordinary", True)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("report", "rate", "²", "--level", "R3"),
+        ("report", "rate", "99999999999999999999", "--level", "R3"),
+        ("report", "show", "99999999999999999999"),
+        ("check", "--investor", "¹²", "--report", "1"),
+        ("investor", "list", "--limit", "²"),
+        ("investor", "list", "--limit", "99999999999999999999"),
+        ("audit", "export", "--format", "csv", "--out", "x.csv", "--investor", "99999999999999999999"),
+        ("policy", "set", "validity_days=³⁶⁵"),
+        ("policy", "set", "validity_days=99999999999999999999"),
+        ("policy", "set", "allow_escalation=yes"),
+        ("policy", "set", "special_attention_age=20"),
+        ("investor", "add", "--account", "Z1", "--name", "无效", "--id-number", "999999198001010011"),
+        ("investor", "list", "--no-such-option"),
+    ],
+)
+def test_every_argument_error_exits_2_with_one_sentence(demo_env: Path, args: tuple[str, ...]) -> None:
+    assert_clean_error(run(*args, "--user", "demo-compliance", db=demo_env), 2)
+
+
+def test_non_utf8_argument_exits_2_with_one_sentence(demo_env: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUITCHECK_") or k == "SUITCHECK_AUDIT_KEY"}
+    env["SUITCHECK_PASSWORD"] = "demo"
+    cmd = [sys.executable.encode(), b"-m", b"suitcheck", b"investor", b"add", b"--account", b"U1", b"--name"]
+    cmd += [b"\xff\xfe", b"--user", b"demo-compliance", b"--db", str(demo_env).encode()]
+    result = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+    assert_clean_error(result, 2)
+    assert "not valid UTF-8" in result.stderr
+
+
+def test_store_of_a_newer_schema_exits_1_with_one_sentence(tmp_path: Path) -> None:
+    db = tmp_path / "future.db"
+    env = {"SUITCHECK_AUDIT_KEY": str(tmp_path / "audit.key"), "SUITCHECK_LOG_DIR": str(tmp_path / "log")}
+    assert run("init", db=db, password=None, env=env).returncode == 0
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE alembic_version SET version_num = '0999_from_the_future'")
+    result = run("investor", "list", "--user", "x", db=db, env=env)
+    assert_clean_error(result, 1)
+    assert "newer version of suitcheck" in result.stderr
+    with sqlite3.connect(db) as conn:  # and it was left alone
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0999_from_the_future",)

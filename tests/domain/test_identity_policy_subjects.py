@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from suitcheck.domain.identity import InvalidIdNumberError, birth_date, mask_id_number, normalize_id_number
+from suitcheck.domain.identity import (
+    InvalidIdNumberError,
+    birth_date,
+    legacy_form,
+    mask_id_number,
+    normalize_id_number,
+)
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.subjects import level_below_subject, suggest_level
@@ -32,11 +38,34 @@ def test_malformed_numbers_are_refused(text: str) -> None:
         normalize_id_number(text)
 
 
-def test_legacy_fifteen_digit_form() -> None:
-    assert normalize_id_number("110105491231002") == "110105491231002"
+def test_legacy_fifteen_digit_form_is_the_same_person_as_the_eighteen() -> None:
+    eighteen = make_id_number("110105", dt.date(1949, 12, 31), 2)
+    assert normalize_id_number("110105491231002") == eighteen
+    assert legacy_form(eighteen) == "110105491231002"
     assert birth_date("110105491231002") == dt.date(1949, 12, 31)
     with pytest.raises(InvalidIdNumberError):
         normalize_id_number("110105491331002")
+
+
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        (make_id_number("999999", dt.date(1980, 1, 1), 1), "area code"),  # no such area
+        ("999999800101001", "area code"),  # the 15-digit form too
+        (make_id_number("110105", dt.date(1899, 12, 31), 1), "impossible"),  # before 1900
+        (make_id_number("110105", dt.date(2026, 6, 16), 1), "impossible"),  # born tomorrow
+        ("11010519491231002" + "²", "17 digits and a check character"),  # a superscript is not a digit
+        ("¹¹0105194912310021", "17 digits"),
+    ],
+)
+def test_impossible_id_numbers_are_refused(text: str, why: str) -> None:
+    with pytest.raises(InvalidIdNumberError, match=why):
+        normalize_id_number(text, today=dt.date(2026, 6, 15))
+
+
+def test_full_width_digits_are_read() -> None:
+    wide = "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in VALID)
+    assert normalize_id_number(wide) == VALID
 
 
 def test_masking_hides_the_birth_date() -> None:

@@ -14,28 +14,54 @@ class InvalidIdNumberError(ValueError):
     """The text is not a valid resident ID number."""
 
 
-_OLD_FORM = re.compile(r"^\d{15}$")
+_OLD_FORM = re.compile(r"^[0-9]{15}$")
+_NEW_FORM = re.compile(r"^[0-9]{17}[0-9X]$")
+# Full-width digits and Ｘ are how some forms arrive; anything else that merely looks
+# like a digit (superscripts, other scripts) is refused, never folded.
+_FULL_WIDTH = {**{0xFF10 + i: ord("0") + i for i in range(10)}, 0xFF38: ord("X"), 0xFF58: ord("X")}
+EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
-def normalize_id_number(text: str) -> str:
-    """Validate an 18-character (check character verified) or legacy 15-digit number.
+def to_18_digits(number15: str) -> str:
+    """The 18-character form of a legacy 15-digit number (born 19xx, check character
+    computed), so both forms of one person compare equal."""
+    body = number15[:6] + "19" + number15[6:]
+    return body + ric.calc_check_digit(body + "0")
 
-    Returns the compact canonical form (upper-case X).
-    """
-    compact = "".join(text.split()).upper()
+
+def legacy_form(number18: str) -> str | None:
+    """The 15-digit form an 18-character number had (for records stored before
+    numbers were normalised), or None when it never had one."""
+    if len(number18) != 18 or number18[6:8] != "19":
+        return None
+    return number18[:6] + number18[8:17]
+
+
+def normalize_id_number(text: str, today: dt.date | None = None) -> str:
+    """Validate an 18-character or a legacy 15-digit number and return its 18-character
+    form (upper-case X): check character, birth date (1900 to `today`) and area code
+    (python-stdnum's area table, including areas valid only in some years)."""
+    compact = "".join(text.split()).translate(_FULL_WIDTH).upper()
     if len(compact) == 15:
         if not _OLD_FORM.match(compact):
             raise InvalidIdNumberError("a 15-digit ID number has only digits")
-        _legacy_birth_date(compact)
-        return compact
+        compact = to_18_digits(compact)
+    elif len(compact) != 18:
+        raise InvalidIdNumberError("an ID number has 18 characters (or 15 digits)")
+    if not _NEW_FORM.match(compact):
+        raise InvalidIdNumberError("an ID number has 17 digits and a check character (0-9 or X)")
+    try:
+        born = ric.get_birth_date(compact)
+    except stdnum_errors.ValidationError as exc:
+        raise InvalidIdNumberError("the ID number has an invalid birth date") from exc
+    if born < EARLIEST_BIRTH or (today is not None and born > today):
+        raise InvalidIdNumberError(f"the ID number's birth date {born.isoformat()} is impossible")
     try:
         return _validate_18(compact)
     except stdnum_errors.InvalidChecksum as exc:
         raise InvalidIdNumberError("the ID number's check character is wrong") from exc
-    except stdnum_errors.InvalidLength as exc:
-        raise InvalidIdNumberError("an ID number has 18 characters (or 15 digits)") from exc
     except stdnum_errors.ValidationError as exc:
-        raise InvalidIdNumberError("the ID number has an invalid birth date or area") from exc
+        raise InvalidIdNumberError("the ID number's area code is unknown") from exc
 
 
 def _validate_18(number: str) -> str:
@@ -79,7 +105,7 @@ def _legacy_birth_date(number: str) -> dt.date:
 
 
 def birth_date(number: str) -> dt.date:
-    """The birth date encoded in a normalised ID number."""
+    """The birth date encoded in a normalised (or stored legacy 15-digit) ID number."""
     if len(number) == 15:
         return _legacy_birth_date(number)
     return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))  # as ric.get_birth_date

@@ -53,6 +53,21 @@ DEFAULT_WARNING_TEXT = (
 )
 
 
+# Bounds a firm's policy must stay within (inclusive).
+VALIDITY_DAYS = (30, 3650)
+ATTENTION_AGE = (50, 100)
+
+
+def next_warning_version(version: str) -> str:
+    """W1 -> W2; any other spelling gets a numbered suffix (X -> X.2, X.2 -> X.3)."""
+    head, dot, tail = version.rpartition(".")
+    if version[:1] == "W" and version[1:].isdigit():
+        return f"W{int(version[1:]) + 1}"
+    if dot and tail.isdigit():
+        return f"{head}.{int(tail) + 1}"
+    return f"{version}.2"
+
+
 class PolicyError(ValueError):
     """A policy document that cannot be used (missing field, bad value)."""
 
@@ -71,12 +86,23 @@ class Policy:
     subjects: tuple[tuple[str, RiskLevel], ...] = DEFAULT_SUBJECTS
 
     def __post_init__(self) -> None:
-        if self.validity_days <= 0:
-            raise PolicyError("validity_days must be positive")
+        for name in ("version", "validity_days", "warning_days", "special_attention_age"):
+            if type(getattr(self, name)) is not int:  # noqa: E721 - bool is an int subclass, and no number
+                raise PolicyError(f"{name} must be a whole number")
+        if type(self.allow_escalation) is not bool:  # noqa: E721
+            raise PolicyError("allow_escalation must be true or false")
+        if not VALIDITY_DAYS[0] <= self.validity_days <= VALIDITY_DAYS[1]:
+            raise PolicyError(f"validity_days must be {VALIDITY_DAYS[0]} to {VALIDITY_DAYS[1]} days")
         if not 0 <= self.warning_days < self.validity_days:
-            raise PolicyError("warning_days must be between 0 and validity_days")
-        if not 0 < self.special_attention_age < 150:
-            raise PolicyError("special_attention_age must be a plausible age")
+            raise PolicyError("warning_days must be at least 0 and less than validity_days")
+        if not ATTENTION_AGE[0] <= self.special_attention_age <= ATTENTION_AGE[1]:
+            raise PolicyError(f"special_attention_age must be {ATTENTION_AGE[0]} to {ATTENTION_AGE[1]}")
+        if not isinstance(self.warning_text, str) or not self.warning_text.strip():
+            raise PolicyError("warning_text must not be empty")
+        if not isinstance(self.warning_version, str) or not self.warning_version.strip():
+            raise PolicyError("warning_version must not be empty")
+        if self.version < 1:
+            raise PolicyError("version must be 1 or more")
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -100,10 +126,10 @@ class Policy:
                 )
             except (TypeError, ValueError) as exc:
                 raise PolicyError(f"bad subject table: {exc}") from exc
-        for name in ("version", "validity_days", "warning_days", "special_attention_age"):
-            if name in values and not isinstance(values[name], int):
-                raise PolicyError(f"{name} must be a whole number")
-        return cls(**values)
+        try:
+            return cls(**values)
+        except TypeError as exc:  # a comparison on a value of the wrong type
+            raise PolicyError(f"a policy value has the wrong type: {exc}") from exc
 
     @classmethod
     def from_json(cls, text: str) -> Policy:

@@ -68,7 +68,9 @@ def open_services(
 ) -> Services:
     """The one bootstrap: open (create, upgrade) the store and build the services on it."""
     store = open_store(db)
-    return Services(ServiceContext(store, audit_key_path or default_audit_key_path(), clock), hasher)
+    services = Services(ServiceContext(store, audit_key_path or default_audit_key_path(), clock), hasher)
+    services.policy.store_default()
+    return services
 
 
 __all__ = ["Actor", "Services", "ServiceError", "open_services"]

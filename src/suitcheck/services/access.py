@@ -127,7 +127,7 @@ class AccessService:
 
     def check(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> CheckResult:
         """Decide and record, in one transaction: no decision exists without its audit entry."""
-        self._ctx.require(actor, Permission.CHECK_ACCESS)
+        actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
         with self._ctx.core_transaction() as conn:
             investor = resolve_investor(conn, investor_ref)
             report_id, facts = report_level(conn, report_ref)
@@ -171,7 +171,7 @@ class AccessService:
     def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
         """Outcomes for many reports at once, for the at-a-glance column; not recorded,
         because nothing is given to the client until a recorded check or opening."""
-        self._ctx.require(actor, Permission.CHECK_ACCESS)
+        actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, investor_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
@@ -190,7 +190,7 @@ class AccessService:
         note: str | None = None,
     ) -> CheckResult:
         """The client insisted after the special warning: record the structured override."""
-        self._ctx.require(actor, Permission.RECORD_OVERRIDE)
+        actor = self._ctx.require(actor, Permission.RECORD_OVERRIDE)
         if not client_confirmed:
             raise InvalidInput("The client has not confirmed the risk warning; nothing was recorded.")
         with self._ctx.transaction() as session:
@@ -227,7 +227,7 @@ class AccessService:
     def open_report(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> OpenedReport:
         """Hand out the report's content only for an allow decision, or after a recorded
         override today; every opening (and every refusal) is recorded."""
-        self._ctx.require(actor, Permission.OPEN_REPORT)
+        actor = self._ctx.require(actor, Permission.OPEN_REPORT)
         with self._ctx.transaction() as session:
             investor = find_investor(session, investor_ref)
             report = find_report(session, report_ref)
@@ -277,7 +277,7 @@ class AccessService:
 
     def eligible(self, actor: Actor, report_ref: str | int, *, limit: int | None = None) -> Iterator[InvestorView]:
         """Every client who may receive the report (strict table, no escalation), streamed."""
-        self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
@@ -343,7 +343,7 @@ class AccessService:
         return written
 
     def eligible_count(self, actor: Actor, report_ref: str | int) -> int:
-        self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             level = report_facts(report).matching_level  # 就高: the rule `check` applies

@@ -12,7 +12,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -20,9 +20,9 @@ from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError, load_or_create_key
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
-from suitcheck.services.errors import PermissionDenied, ServiceError, StoreUnavailable
+from suitcheck.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, StoreUnavailable
 from suitcheck.store.engine import Store, describe_db_error
-from suitcheck.store.models import PolicyVersion
+from suitcheck.store.models import PolicyVersion, Staff
 
 log = logging.getLogger(__name__)
 
@@ -110,20 +110,48 @@ class ServiceContext:
             key=self.audit_key,
         )
 
-    def require(self, actor: Actor, permission: Permission, **target: Any) -> None:
-        """Refuse (and record the refusal) unless the actor's role grants `permission`."""
-        if may(actor.role, permission):
-            return
+    def require(self, actor: Actor, permission: Permission, **target: Any) -> Actor:
+        """Refuse (and record the refusal) unless the actor's role grants `permission`.
+
+        The staff row is read again on every call, so a member disabled, locked or given
+        another role in the meantime loses the old powers at once, in an open window or a
+        long-running process, not at the next login. Returns the actor as the store has
+        it now: pass that one on to decide what else they may see.
+        """
+        current, cause = self.current_actor(actor)
+        if cause is None and may(current.role, permission):
+            return current
         with self.transaction() as session:
             self.audit(
                 session,
-                actor,
+                current,
                 "refused",
-                facts={"permission": permission.value, "role": actor.role.value},
+                facts={
+                    "permission": permission.value,
+                    "role": current.role.value,
+                    **({"cause": cause} if cause else {}),
+                },
                 investor_id=target.get("investor_id"),
                 report_id=target.get("report_id"),
             )
-        raise PermissionDenied(f"Your role ({actor.role.value}) may not do this ({permission.value}).")
+        if cause is not None:
+            raise AuthenticationFailed(_CAUSES[cause])
+        raise PermissionDenied(f"Your role ({current.role.value}) may not do this ({permission.value}).")
+
+    def current_actor(self, actor: Actor) -> tuple[Actor, str | None]:
+        """(the actor with the role the store has now, why they may do nothing at all)."""
+        if actor.staff_id == 0:
+            return actor, None  # the store itself (SYSTEM): seeding, first run
+        with self.transaction(read_only=True) as session:
+            row = session.execute(_STAFF_STATE, {"id": actor.staff_id}).first()
+        if row is None:
+            return actor, "unknown"
+        current = dataclasses.replace(actor, role=Role(row.role))
+        if row.disabled:
+            return current, "disabled"
+        if row.locked_until is not None and row.locked_until > self.now():
+            return current, "locked"
+        return current, None
 
     def policy(self, session: Session | Connection) -> Policy:
         """The newest policy version; the built-in default when none was ever stored."""
@@ -137,6 +165,13 @@ class ServiceContext:
             # Fail closed: a damaged policy must not silently fall back to defaults.
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
 
+
+_STAFF_STATE = select(Staff.role, Staff.disabled, Staff.locked_until).where(Staff.id == bindparam("id"))
+_CAUSES = {
+    "disabled": "Your account has been disabled; nothing was done. Sign in again when it is re-enabled.",
+    "locked": "Your account is locked; nothing was done. Sign in again when it is unlocked.",
+    "unknown": "Your account no longer exists; nothing was done.",
+}
 
 _NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(PolicyVersion.version.desc()).limit(1)
 

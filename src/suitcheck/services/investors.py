@@ -23,7 +23,13 @@ from suitcheck.domain.decision import (
     investor_assessment_state,
     record_conflicts,
 )
-from suitcheck.domain.identity import InvalidIdNumberError, birth_date, mask_id_number, normalize_id_number
+from suitcheck.domain.identity import (
+    InvalidIdNumberError,
+    birth_date,
+    legacy_form,
+    mask_id_number,
+    normalize_id_number,
+)
 from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.questionnaire import AnswersError, answers_hash, canonical_json
@@ -31,6 +37,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound
 from suitcheck.services.questionnaire import ensure_stored, load_version
+from suitcheck.services.refs import numeric_id
 from suitcheck.store.models import Assessment, Investor
 
 log = logging.getLogger(__name__)
@@ -200,8 +207,8 @@ def resolve_investor(session: Session | Connection, ref: str | int) -> Any:
     conn = session.connection() if isinstance(session, Session) else session
     if text_ref.startswith("acct:"):
         rows = conn.execute(_BY_ACCOUNT, {"account": text_ref[5:]}).all()
-    elif text_ref.isdigit() and len(text_ref) < 10:
-        rows = conn.execute(_BY_ACCOUNT_OR_ID, {"account": text_ref, "id": int(text_ref)}).all()
+    elif (number := numeric_id(text_ref)) is not None:
+        rows = conn.execute(_BY_ACCOUNT_OR_ID, {"account": text_ref, "id": number}).all()
     else:
         rows = conn.execute(_BY_ACCOUNT, {"account": text_ref}).all()
     if len(rows) > 1:
@@ -268,7 +275,7 @@ class InvestorService:
         lowest_category: bool = False,
         special_attention: bool = False,
     ) -> InvestorView:
-        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         account, name = account.strip(), name.strip()
         # The rules are the domain's (the same a client file's rows obey); the words are here.
         broken = {
@@ -296,14 +303,17 @@ class InvestorService:
         number = born = None
         if id_number:
             try:
-                number = normalize_id_number(id_number)
+                number = normalize_id_number(id_number, self._ctx.today())
             except InvalidIdNumberError as exc:
                 raise InvalidInput(f"The ID number is not valid: {exc}.") from exc
             born = birth_date(number)
         with self._ctx.transaction() as session:
             if session.execute(select(Investor.id).where(Investor.account == account)).first():
                 raise Conflict(f"A client with account number {account!r} already exists.")
-            if number and session.execute(select(Investor.id).where(Investor.id_number == number)).first():
+            if (
+                number
+                and session.execute(select(Investor.id).where(Investor.id_number.in_(id_number_forms(number)))).first()
+            ):
                 raise Conflict("A client with this ID number already exists.")
             investor = Investor(
                 account=account,
@@ -344,7 +354,7 @@ class InvestorService:
     ) -> InvestorView:
         """Correct a client's record. Every change is audited with its old and new value
         and the reason; taking a client out of the lowest category needs a reason."""
-        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref)
             wanted = {
@@ -408,7 +418,7 @@ class InvestorService:
     ) -> InvestorView:
         """Record a profile from an assessment made elsewhere (the note says where). History
         is kept; the newest assessment becomes current."""
-        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         if not (note or "").strip():
             raise InvalidInput("Say where the assessment was made (a note) when recording a profile without answers.")
         if assessed_on > self._ctx.today():
@@ -443,7 +453,7 @@ class InvestorService:
     ) -> AssessmentResult:
         """Assess from questionnaire answers (question id -> answer id) with the current
         version; the assessment keeps that version, the answers, their hash and the score."""
-        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         day = assessed_on or self._ctx.today()
         if day > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
@@ -490,7 +500,7 @@ class InvestorService:
 
     def mark_reassessment_due(self, actor: Actor, ref: str | int, reason: str) -> InvestorView:
         """The client's situation changed: nothing above R1 until the client is re-assessed."""
-        self._ctx.require(actor, Permission.MARK_REASSESSMENT)
+        actor = self._ctx.require(actor, Permission.MARK_REASSESSMENT)
         reason = reason.strip()
         if not reason:
             raise InvalidInput("Say what changed in the client's situation (a reason).")
@@ -561,7 +571,7 @@ class InvestorService:
         return self._ctx.audit(session, actor, "assessment", investor_id=investor.id, facts=facts)
 
     def get(self, actor: Actor, ref: str | int) -> InvestorView:
-        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
             return make_view(
                 find_investor(session, ref),
@@ -571,7 +581,7 @@ class InvestorService:
             )
 
     def history(self, actor: Actor, ref: str | int) -> list[AssessmentView]:
-        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, ref)
             return [
@@ -590,19 +600,36 @@ class InvestorService:
             ]
 
     def search(self, actor: Actor, query: str = "", *, limit: int = 200, offset: int = 0) -> list[InvestorView]:
-        """Prefix match on account, name or full ID number, served from indexes."""
-        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        """Prefix match on account or name, served from indexes; a full ID number (either
+        form) finds its client only for staff who may see full numbers, and is audited."""
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        forms = self._id_search(actor, query, "search")
         with self._ctx.transaction(read_only=True) as session:
-            stmt = _search_statement(query).order_by(Investor.id).limit(limit).offset(offset)
+            stmt = _search_statement(query, forms).order_by(Investor.id).limit(limit).offset(offset)
             policy, today = self._ctx.policy(session), self._ctx.today()
             full = may(actor.role, Permission.SEE_FULL_ID)
             return [make_view(i, today, policy, full) for i in session.execute(stmt).scalars()]
 
     def count(self, actor: Actor, query: str = "") -> int:
-        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        forms = self._id_search(actor, query, "count")
         with self._ctx.transaction(read_only=True) as session:
-            sub = _search_statement(query).with_only_columns(Investor.id).subquery()
+            sub = _search_statement(query, forms).with_only_columns(Investor.id).subquery()
             return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+
+    def _id_search(self, actor: Actor, query: str, kind: str) -> tuple[str, ...]:
+        """The stored forms of the ID number a query is, after checking and recording
+        that the actor may search by it (a hit or a miss completes a masked number)."""
+        try:
+            number = normalize_id_number(query, self._ctx.today())
+        except InvalidIdNumberError:
+            return ()
+        actor = self._ctx.require(actor, Permission.SEE_FULL_ID)
+        with self._ctx.transaction() as session:
+            self._ctx.audit(
+                session, actor, "client-search-by-id", facts={"id_number": mask_id_number(number), "kind": kind}
+            )
+        return id_number_forms(number)
 
 
 def _prefix(column, term: str):  # type: ignore[no-untyped-def]
@@ -610,13 +637,19 @@ def _prefix(column, term: str):  # type: ignore[no-untyped-def]
     return (column >= term) & (column < term + "\U0010ffff")
 
 
-def _search_statement(query: str) -> Select[Any]:
+def id_number_forms(number: str) -> tuple[str, ...]:
+    """How a normalised (18-character) number may be stored: as is, or in the legacy
+    15-digit form of records kept before numbers were normalised."""
+    legacy = legacy_form(number)
+    return (number, legacy) if legacy else (number,)
+
+
+def _search_statement(query: str, id_forms: tuple[str, ...] = ()) -> Select[Any]:
     stmt = select(Investor)
     term = query.strip()
     if term:
         conditions = [_prefix(Investor.account, term), _prefix(Investor.name, term)]
-        compact = "".join(term.split()).upper()
-        if len(compact) >= 15:
-            conditions.append(Investor.id_number == compact)
+        if id_forms:
+            conditions.append(Investor.id_number.in_(id_forms))
         stmt = stmt.where(or_(*conditions))
     return stmt

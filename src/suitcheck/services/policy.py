@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
+from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select
 
-from suitcheck.domain.policy import Policy, PolicyError
+from suitcheck.domain.policy import Policy, PolicyError, next_warning_version
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput
+from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.store.models import PolicyVersion
+
+log = logging.getLogger(__name__)
+# Set only by the service: the version numbers, and the warning's version (a new one
+# whenever its text changes, so an override always names the words that were shown).
+_MANAGED = ("version", "warning_version")
 
 
 class PolicyService:
@@ -24,14 +31,21 @@ class PolicyService:
     def update(self, actor: Actor, **changes: Any) -> Policy:
         """Store a new version with the given fields changed; past decisions keep theirs."""
         self._ctx.require(actor, Permission.CHANGE_POLICY)
+        managed = [k for k in changes if k in _MANAGED]
+        if managed:
+            raise InvalidInput(f"{', '.join(managed)} cannot be set; the program numbers versions itself.")
         with self._ctx.transaction() as session:
             current = self._ctx.policy(session)
             latest = session.execute(select(func.max(PolicyVersion.version))).scalar_one()
             data = {**current.to_dict(), **changes, "version": max(latest or 0, current.version) + 1}
+            if "warning_text" in changes and changes["warning_text"] != current.warning_text:
+                data["warning_version"] = next_warning_version(current.warning_version)
             try:
                 new = Policy.from_dict(data)
             except (PolicyError, TypeError) as exc:
                 raise InvalidInput(f"The policy change is not valid: {exc}.") from exc
+            if new.to_dict() | {"version": 0} == current.to_dict() | {"version": 0}:
+                raise InvalidInput("The policy already has these values; no new version was stored.")
             session.add(
                 PolicyVersion(
                     version=new.version,
@@ -47,3 +61,17 @@ class PolicyService:
                 facts={"version": new.version, "changes": {k: str(v) for k, v in changes.items()}},
             )
             return new
+
+    def store_default(self) -> None:
+        """Store the built-in default as version 1 when the store has no version 1, so
+        every version a decision was stamped with can be replayed from the store.
+        Idempotent; a store that cannot be written (read-only copy) keeps working."""
+        try:
+            with self._ctx.transaction() as session:
+                if session.get(PolicyVersion, 1) is not None:
+                    return
+                session.add(
+                    PolicyVersion(version=1, document=Policy().to_json(), created_at=self._ctx.now(), created_by=None)
+                )
+        except (sa_exc.IntegrityError, ServiceError) as exc:  # another desktop stored it first, or read-only
+            log.info("default policy not stored: %s", exc)

@@ -20,6 +20,7 @@ from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.reader import ExtractedReport, expand_paths, extract, read_bytes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound
+from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
 from suitcheck.store.models import Analyst, Finding, Report, ReportContent, ReportCorrection
 
@@ -112,7 +113,8 @@ class ReportFilter:
 
 def find_report(session: Session, ref: str | int) -> Report:
     text_ref = str(ref).strip()
-    report = session.get(Report, int(text_ref)) if text_ref.isdigit() and len(text_ref) < 10 else None
+    number = numeric_id(text_ref)
+    report = session.get(Report, number) if number is not None else None
     if report is None:
         raise NotFound(f"No report has the id {text_ref!r}.")
     return report
@@ -134,7 +136,8 @@ def report_facts(report: Report | Any) -> ReportFacts:
 def report_level(conn: Connection, ref: str | int) -> tuple[int, ReportFacts]:
     """(id, facts) without loading the report: the check's hot path."""
     text_ref = str(ref).strip()
-    row = conn.execute(_LEVEL, {"id": int(text_ref)}).first() if (text_ref.isdigit() and len(text_ref) < 10) else None
+    number = numeric_id(text_ref)
+    row = conn.execute(_LEVEL, {"id": number}).first() if number is not None else None
     if row is None:
         raise NotFound(f"No report has the id {text_ref!r}.")
     return row.id, report_facts(row)
@@ -427,7 +430,7 @@ class ReportService:
         """Rate (or re-rate, or confirm) a report's level: from now on it is matched at
         exactly this level. The old value is kept as a correction record. A rating below
         what the subject implies needs a reason and stays flagged on the report."""
-        self._ctx.require(actor, Permission.RATE_REPORTS, report_id=int(ref) if str(ref).isdigit() else None)
+        self._ctx.require(actor, Permission.RATE_REPORTS, report_id=numeric_id(ref))
         with self._ctx.transaction() as session:
             report = find_report(session, ref)
             subject = RiskLevel(report.suggested_level) if report.suggested_level else None

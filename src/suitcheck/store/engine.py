@@ -154,6 +154,12 @@ def head_revision() -> str:
     return head
 
 
+def known_revisions() -> set[str]:
+    from alembic.script import ScriptDirectory
+
+    return {script.revision for script in ScriptDirectory.from_config(_alembic_config()).walk_revisions()}
+
+
 def current_revision(engine: Engine) -> str | None:
     from alembic.runtime.migration import MigrationContext
 
@@ -235,7 +241,13 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
     try:
         if store.is_sqlite:
             _sanity_check(store)
-        if migrate and _stored_revision(engine) != script_head():
+        revision = _stored_revision(engine)
+        if migrate and revision != script_head():
+            if revision is not None and revision not in known_revisions():
+                raise StoreError(
+                    f"The store {where} was made by a newer version of suitcheck (schema {revision}); "
+                    "open it with that version or a newer one."
+                )
             upgrade(engine)
     except sa_exc.DBAPIError as exc:
         engine.dispose()
