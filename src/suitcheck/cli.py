@@ -653,7 +653,7 @@ def cmd_gui(services_factory: Callable[[], Services], args: argparse.Namespace, 
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", default=argparse.SUPPRESS, help="store file or SQLAlchemy URL (env SUITCHECK_DB)")
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="machine-readable output")
     common.add_argument("--user", default=argparse.SUPPRESS, help="staff user name (password: SUITCHECK_PASSWORD)")
