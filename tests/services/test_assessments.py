@@ -50,7 +50,9 @@ def test_knockout_answer_puts_the_client_in_the_lowest_category(
     services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 ) -> None:
     add_client(services, compliance, "Q2", None, None)
-    r2 = import_text_report(services, compliance, tmp_path, level="中低风险")
+    r2 = import_text_report(
+        services, compliance, tmp_path, level="中低风险", title="债券市场观察", report_type="债券周报"
+    )
     result = services.investors.assess_answers(compliance, "Q2", {**TOP, "capacity": "no"})
     assert result.profile is RiskProfile.C1 and result.investor.lowest_category
     assert result.knockouts == ("capacity",)
@@ -166,7 +168,9 @@ def test_a_stored_version_edited_in_the_database_is_refused(
 def test_situation_changed_blocks_above_r1_until_reassessed(
     services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 ) -> None:
-    r1 = import_text_report(services, compliance, tmp_path, level="低风险")
+    r1 = import_text_report(
+        services, compliance, tmp_path, level="低风险", title="宏观经济观察", report_type="宏观周报"
+    )
     r3 = import_text_report(services, compliance, tmp_path, level="中风险")
     add_client(services, compliance, "D1", RiskProfile.C5)
     with pytest.raises(InvalidInput, match="reason"):

@@ -36,7 +36,7 @@ def test_no_full_id_number_in_logs_or_default_exports(sqlite_services: Services,
             assessed_on=dt.date(2026, 5, 1),
         )
         services.access.check(advisor, f"P{i}", report)
-        services.investors.search(advisor, number)  # searching by the full number
+        services.investors.search(compliance, number)  # searching by the full number (audited, masked)
     with pytest.raises(ServiceError):  # a duplicate number is refused without echoing it
         services.investors.add(compliance, account="DUP", name="重复", id_number=numbers[0])
     with pytest.raises(ServiceError):
