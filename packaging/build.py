@@ -47,7 +47,10 @@ OS = platform.system()
 
 # Unpacked size budget of the frozen folder. Linux is measured on every CI run; the other
 # systems print their size (their runners measure them) and get the same budget once known.
-BUDGET_MB = {"Linux": 150}
+# 150 MB held until the self-inspection PDF (#12) brought reportlab and with it Pillow
+# (~17 MB, mostly pillow.libs): 136 -> 153.5 MB. Raised deliberately to 175 MB; trimming
+# Pillow (reportlab needs it only for raster images) is the next saving to look at.
+BUDGET_MB = {"Linux": 175}
 
 
 def log(message: str) -> None:
