@@ -112,7 +112,7 @@ def report(
 
 def fresh(folder: Path, name: str) -> Services:
     os.environ["SUITCHECK_AUDIT_KEY"] = str(folder / "audit.key")
-    services = open_services(folder / f"{name}.db", hasher=FAST)
+    services = open_services(folder / f"{name}.db", hasher=FAST, init=True)
     services.auth.create_first_admin("bench-admin", "bench-pass")
     admin = services.auth.login("bench-admin", "bench-pass")
     services.auth.create_staff(admin, "bench", "bench-pass", Role.COMPLIANCE)
@@ -389,7 +389,7 @@ def bench_audit(folder: Path, scale: float) -> None:
     )
 
     n = int(1_000_000 * scale)
-    generate.audit_chain(services.store, n)
+    generate.audit_chain(services, n)
     total = services.audit.count(actor)
     start = time.perf_counter()
     result = services.audit.verify(actor)

@@ -104,7 +104,7 @@ def sqlite_target(tmp_path: Path) -> str:
 
 
 def make_services(target: str, clock: Clock) -> Services:
-    return open_services(target, clock=clock, hasher=FAST_HASHER)
+    return open_services(target, clock=clock, hasher=FAST_HASHER, init=True)
 
 
 @pytest.fixture

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _prepare(target: str, tmp_path: Path, clock: Clock) -> tuple[int, int]:
-    services = open_services(target, clock=clock, hasher=FAST_HASHER)
+    services = open_services(target, clock=clock, hasher=FAST_HASHER, init=True)
     compliance = staff(services, Role.COMPLIANCE)
     staff(services, Role.ADVISOR, "w")
     report = import_text_report(services, compliance, tmp_path)

@@ -8,7 +8,6 @@ import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,7 +16,8 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
-from suitcheck.audit.keys import AuditKeyError, load_or_create_key
+from suitcheck.audit.keys import AuditKeyError
+from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services.errors import PermissionDenied, ServiceError, StoreUnavailable
@@ -49,6 +49,7 @@ SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="sys
 class ServiceContext:
     store: Store
     audit_key_path: Path
+    sealer: Sealer
     clock: Callable[[], dt.datetime] = system_clock
 
     def now(self) -> dt.datetime:
@@ -58,32 +59,44 @@ class ServiceContext:
         """The firm's calendar day: the local date of the desktop's clock."""
         return self.clock().astimezone().date()
 
-    @cached_property
-    def audit_key(self) -> bytes:
-        try:
-            return load_or_create_key(self.audit_key_path)
-        except AuditKeyError as exc:
-            raise StoreUnavailable(str(exc)) from exc
-
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
         """One unit of work: the change and its audit entry commit together or not at all."""
+        committed = False
         try:
             with self.store.session(read_only=read_only) as session:
                 yield session
+            committed = True
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
+        except AuditKeyError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        finally:
+            if not read_only:
+                self._after(committed)
 
     @contextmanager
     def core_transaction(self) -> Iterator[Connection]:
         """A unit of work on a plain connection, for hot paths that need no ORM objects."""
+        committed = False
         try:
             with self.store.engine.begin() as conn:
                 yield conn
+            committed = True
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
+        except AuditKeyError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        finally:
+            self._after(committed)
+
+    def _after(self, committed: bool) -> None:
+        try:
+            self.sealer.end(committed)
+        except AuditKeyError as exc:
+            raise StoreUnavailable(str(exc)) from exc
 
     def audit(
         self,
@@ -97,7 +110,7 @@ class ServiceContext:
         reasons: Sequence[str] = (),
         facts: Mapping[str, Any] | None = None,
     ) -> chain.Appended:
-        return chain.append_entry(
+        return self.sealer.append(
             session,
             at=self.now(),
             staff=actor.username,
@@ -107,7 +120,6 @@ class ServiceContext:
             decision=decision,
             reasons=reasons,
             facts=facts,
-            key=self.audit_key,
         )
 
     def require(self, actor: Actor, permission: Permission, **target: Any) -> None:
