@@ -85,3 +85,30 @@ def test_tampering_is_found_with_the_first_bad_entry(
     assert not result.ok
     assert result.bad_seq == bad_seq
     assert problem in (result.problem or "")
+
+
+@pytest.mark.parametrize("chain", [None, "0123456789abcdef"])
+@pytest.mark.parametrize("text_value", ["plain", '引号"与\\反斜杠', "控制\x01\n\t字符", "emoji 🙂", ""])
+def test_hand_written_canonical_form_equals_canonical_json(chain: str | None, text_value: str) -> None:
+    from suitcheck.audit.chain import canonical_entry, canonical_json
+
+    facts = {"note": text_value, "n": 1}
+    entry = {
+        "seq": 12,
+        "at": "2026-06-15T09:30:00.000000Z",
+        "staff": text_value or "x",
+        "action": "check",
+        "investor_id": None,
+        "report_id": 7,
+        "decision": text_value or None,
+        "reasons": [text_value],
+        "facts": facts,
+        "prev_hash": "0" * 64,
+    }
+    if chain is not None:
+        entry["chain"] = chain
+    written = canonical_entry(
+        12, entry["at"], entry["staff"], "check", None, 7, entry["decision"],
+        canonical_json([text_value]), canonical_json(facts), "0" * 64, chain,
+    )  # fmt: skip
+    assert written == canonical_json(entry)

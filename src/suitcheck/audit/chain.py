@@ -39,7 +39,8 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+# json's own C string encoder (what json.dumps(ensure_ascii=False) uses for a str).
+_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def canonical_entry(
@@ -61,11 +62,13 @@ def canonical_entry(
     Written out by hand (keys in sorted order) because verification runs this a million
     times; `reasons_json` and `facts_json` must already be canonical_json() output.
     """
-    marker = "" if chain is None else f'"chain":{_dumps(chain)},'
+    s = _string
+    marker = "" if chain is None else f'"chain":{s(chain)},'
     return (
-        f'{{"action":{_dumps(action)},"at":{_dumps(at)},{marker}"decision":{_dumps(decision)},'
-        f'"facts":{facts_json},"investor_id":{_dumps(investor_id)},"prev_hash":{_dumps(prev_hash)},'
-        f'"reasons":{reasons_json},"report_id":{_dumps(report_id)},"seq":{seq},"staff":{_dumps(staff)}}}'
+        f'{{"action":{s(action)},"at":{s(at)},{marker}"decision":{"null" if decision is None else s(decision)},'
+        f'"facts":{facts_json},"investor_id":{"null" if investor_id is None else investor_id},'
+        f'"prev_hash":{s(prev_hash)},"reasons":{reasons_json},'
+        f'"report_id":{"null" if report_id is None else report_id},"seq":{seq},"staff":{s(staff)}}}'
     )
 
 
@@ -425,17 +428,29 @@ COLUMNS = (
 )
 
 
+_SELECT_BATCH = (
+    "SELECT seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev_hash, entry_hash, "
+    "chain, mac FROM audit_entry WHERE seq > {after} ORDER BY seq LIMIT {limit}"
+)
+
+
 def stream_entries(session: Session | Connection, batch: int = 20_000) -> Iterable[Sequence[Any]]:
-    """Every entry in order, fetched in keyset batches (no long-lived server cursor)."""
+    """Every entry in order, as plain tuples from the driver's own cursor, fetched in
+    keyset batches (no long-lived server cursor, no per-row SQLAlchemy objects: this
+    feeds a million-entry verification)."""
     conn = connection(session) if isinstance(session, Session) else session
-    after = 0
-    stmt = select(*COLUMNS).where(AuditEntry.seq > text(":after")).order_by(AuditEntry.seq).limit(batch)
-    while True:
-        rows = conn.execute(stmt, {"after": after}).all()
-        if not rows:
-            return
-        yield from rows
-        after = rows[-1][0]
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        after = 0
+        while True:
+            cursor.execute(_SELECT_BATCH.format(after=int(after), limit=int(batch)))
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield from rows
+            after = rows[-1][0]
+    finally:
+        cursor.close()
 
 
 def verifier_for_store(

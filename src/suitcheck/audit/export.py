@@ -407,6 +407,8 @@ def _as_rows(records: Iterable[dict[str, Any]], entries_digest: Any) -> Iterator
             c = {k: r[k] for k in _CANONICAL_FIELDS}
         except KeyError as exc:
             raise ExportError(f"An exported entry lacks the field {exc.args[0]!r}.") from exc
+        if not _well_typed(c, r):
+            raise _CellMismatch(c.get("seq"), f"entry {c.get('seq')!r} has a field of the wrong type; it was edited")
         digest = str(r.get("entry_hash", ""))
         entries_digest.update(f"{c['seq']}:{digest}\n".encode())
         yield (
@@ -424,6 +426,19 @@ def _as_rows(records: Iterable[dict[str, Any]], entries_digest: Any) -> Iterator
             r.get("chain"),
             r.get("mac"),
         )
+
+
+def _well_typed(c: dict[str, Any], r: dict[str, Any]) -> bool:
+    def is_int(v: object) -> bool:
+        return isinstance(v, int) and not isinstance(v, bool)
+
+    return (
+        is_int(c["seq"])
+        and all(isinstance(c[k], str) for k in ("at", "staff", "action", "prev_hash"))
+        and all(c[k] is None or is_int(c[k]) for k in ("investor_id", "report_id"))
+        and (c["decision"] is None or isinstance(c["decision"], str))
+        and all(r.get(k) is None or isinstance(r.get(k), str) for k in ("chain", "mac", "entry_hash"))
+    )
 
 
 def check_manifest_signature(manifest: dict[str, Any], trusted: set[str]) -> tuple[str, str | None]:
