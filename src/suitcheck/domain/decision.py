@@ -32,6 +32,9 @@ class Reason(enum.StrEnum):
     WARNING_REQUIRED = "warning-and-confirmation-required"
     SPECIAL_ATTENTION_AGE = "special-attention-age"
     SPECIAL_ATTENTION_FLAG = "special-attention"
+    # The client's row does not match what suitcheck last recorded for it (its integrity
+    # seal fails): it was changed outside suitcheck, so nothing on it can be trusted.
+    RECORD_INTEGRITY = "record-integrity"
 
 
 BLOCKING_REASONS = frozenset(
@@ -43,6 +46,7 @@ BLOCKING_REASONS = frozenset(
         Reason.ASSESSMENT_FUTURE_DATED,
         Reason.LOWEST_CATEGORY,
         Reason.REASSESSMENT_DUE,
+        Reason.RECORD_INTEGRITY,
     }
 )
 
@@ -267,3 +271,9 @@ def eligibility_bounds(level: RiskLevel | None, today: dt.date, policy: Policy) 
         lowest_allowed=level is RiskLevel.R1,
         due_allowed=level is RiskLevel.R1,
     )
+
+
+def integrity_block(decision: Decision) -> Decision:
+    """The decision when the client's record fails its integrity check: blocked, with
+    record-integrity first (the facts stay as read, for the investigation)."""
+    return dataclasses.replace(decision, outcome=Outcome.BLOCK, reasons=(Reason.RECORD_INTEGRITY, *decision.reasons))

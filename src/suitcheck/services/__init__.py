@@ -7,6 +7,7 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from argon2 import PasswordHasher
@@ -88,13 +89,34 @@ def open_services(
                 conn, key_path, store.display_name, init=init, start_over=start_over, join=join, now=clock()
             )
         sealer.end(True)
+        ctx = ServiceContext(store, key_path, sealer, clock)
+        with ctx.core_transaction() as conn:
+            seal_existing_rows(ctx, conn)
     except AuditKeyError as exc:
         store.dispose()
         raise StoreError(str(exc)) from exc
     except BaseException:
         store.dispose()
         raise
-    return Services(ServiceContext(store, key_path, sealer, clock), hasher, attached)
+    return Services(ctx, hasher, attached)
+
+
+def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
+    """Once, for a store whose rows predate record seals: seal them, stated in the trail."""
+    from sqlalchemy import exists, or_, select
+
+    from suitcheck.audit.chain import lock_chain
+    from suitcheck.services.integrity import RECORD_SEALED
+    from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
+
+    lock_chain(conn)
+    if conn.execute(select(AuditEntry.seq).where(AuditEntry.action == RECORD_SEALED).limit(1)).first():
+        return
+    rows_exist = select(
+        or_(exists(select(Investor.id)), exists(select(Staff.id)), exists(select(PolicyVersion.version)))
+    )
+    if conn.execute(rows_exist).scalar():
+        ctx.rows.seal_all(conn)
 
 
 def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool) -> None:

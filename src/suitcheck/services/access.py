@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
-from suitcheck.domain.decision import Decision, Outcome, ReportFacts, decide, eligibility_bounds
+from suitcheck.domain.decision import Decision, Outcome, ReportFacts, decide, eligibility_bounds, integrity_block
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
@@ -78,9 +78,14 @@ class OpenedReport:
     audit_id: int
 
 
-def _decide(investor: Investor, report: Report, today: dt.date, policy: Policy) -> Decision:
+def _decide(
+    investor: Investor, report: Report, today: dt.date, policy: Policy, ctx: ServiceContext | None = None
+) -> Decision:
     level = RiskLevel(report.level) if report.level else None
-    return decide(investor_facts(investor), ReportFacts(level), today, policy)
+    decision = decide(investor_facts(investor), ReportFacts(level), today, policy)
+    if ctx is not None and not ctx.rows.investor_ok(None, investor):
+        return integrity_block(decision)
+    return decision
 
 
 def eligible_parts(level: RiskLevel | None, today: dt.date, policy: Policy) -> list[ColumnElement[bool]]:
@@ -134,6 +139,9 @@ class AccessService:
             report_id, level = report_level(conn, report_ref)
             policy = self._ctx.policy(conn)
             decision = decide(investor_facts(investor), ReportFacts(level), self._ctx.today(), policy)
+            if not self._ctx.rows.investor_ok(conn, investor):
+                decision = integrity_block(decision)
+                log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
             entry = self._ctx.audit(
                 conn,
                 actor,
@@ -177,7 +185,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
-            return {r.id: _decide(investor, r, today, policy).outcome for r in reports}
+            return {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports}
 
     def record_override(
         self,
@@ -198,7 +206,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
-            decision = _decide(investor, report, self._ctx.today(), policy)
+            decision = _decide(investor, report, self._ctx.today(), policy, self._ctx)
             if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
                 raise InvalidInput(
                     f"This report cannot be given after a warning: the decision is {decision.outcome.value}."
@@ -233,7 +241,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            decision = _decide(investor, report, today, policy)
+            decision = _decide(investor, report, today, policy, self._ctx)
             granted = decision.outcome is Outcome.ALLOW or (
                 decision.outcome is Outcome.ALLOW_AFTER_WARNING
                 and self._has_override_today(session, investor.id, report.id, today)
@@ -287,7 +295,11 @@ class AccessService:
             if limit is not None:
                 stmt = stmt.limit(limit)
             full = may(actor.role, Permission.SEE_FULL_ID)
+            rows = self._ctx.rows
             for investor in session.execute(stmt.execution_options(yield_per=2000)).scalars():
+                if not rows.investor_ok(None, investor):
+                    log.warning("client %s left off the distribution list: record fails its seal", investor.id)
+                    continue  # fail closed: a row changed outside suitcheck never receives anything
                 yield make_view(investor, today, policy, full)
 
     def write_eligible(

@@ -26,6 +26,7 @@ from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.integrity import check_state
 
 __all__ = [
     "AuditFilter",
@@ -180,6 +181,11 @@ class AuditService:
                     check_head(conn, sealer.path, sealer.inst, self._ctx.store.display_name)
                 except SealError as exc:
                     result = dataclasses.replace(result, ok=False, problem=str(exc))
+            if result.ok:
+                checked, problem = check_state(self._ctx, self._ctx.rows, conn)
+                result = dataclasses.replace(result, state_checked=checked)
+                if problem:
+                    result = dataclasses.replace(result, ok=False, problem=problem)
         return result
 
     def key_info(self, actor: Actor | None = None) -> dict[str, Any]:

@@ -21,6 +21,7 @@ from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services.errors import PermissionDenied, ServiceError, StoreUnavailable
+from suitcheck.services.integrity import RecordIntegrityError
 from suitcheck.store.engine import Store, describe_db_error
 from suitcheck.store.models import PolicyVersion
 
@@ -52,6 +53,12 @@ class ServiceContext:
     sealer: Sealer
     clock: Callable[[], dt.datetime] = system_clock
 
+    def __post_init__(self) -> None:
+        from suitcheck.services.integrity import RowSealer
+
+        self.rows = RowSealer(self)
+        self.store.on_before_flush(self.rows.install)
+
     def now(self) -> dt.datetime:
         return self.clock()
 
@@ -72,6 +79,8 @@ class ServiceContext:
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
         except AuditKeyError as exc:
             raise StoreUnavailable(str(exc)) from exc
+        except RecordIntegrityError as exc:
+            raise ServiceError(str(exc)) from exc
         finally:
             if not read_only:
                 self._after(committed)

@@ -183,6 +183,7 @@ FACT_COLUMNS = (
     Investor.birth_date,
     Investor.special_attention,
     Investor.reassessment_due,
+    Investor.integrity,
 )
 
 
