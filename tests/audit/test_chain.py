@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from tests.conftest import add_client, staff
+from tests.conftest import Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 
@@ -57,7 +57,7 @@ def _tamper_sqlite(services: Services, *statements: str) -> None:
     ("statements", "bad_seq", "problem"),
     [
         (["UPDATE audit_entry SET decision = 'forged' WHERE seq = 7"], 7, "altered"),
-        (["UPDATE audit_entry SET facts = replace(facts, 'C3', 'C5') WHERE seq = 9"], 9, "altered"),
+        (["UPDATE audit_entry SET facts = replace(facts, 'C3', 'C5') WHERE seq = 20"], 20, "altered"),
         (["DELETE FROM audit_entry WHERE seq = 6"], 7, "missing"),
         # Reorder: swap the contents of two rows, keeping the seq numbers in place.
         (
@@ -112,3 +112,32 @@ def test_hand_written_canonical_form_equals_canonical_json(chain: str | None, te
         canonical_json([text_value]), canonical_json(facts), "0" * 64, chain,
     )  # fmt: skip
     assert written == canonical_json(entry)
+
+
+def test_two_seals_in_one_transaction_keep_the_key_chain(
+    sqlite_target: str, clock: Clock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """An entry that fills the epoch (automatic seal) followed by an on-demand seal in the
+    same transaction: both next keys are kept in order, and the trail still verifies from
+    the genesis key after more entries."""
+    from suitcheck.services.audit_log import parse_public_keys, verify_file_offline
+    from tests.conftest import make_services
+
+    monkeypatch.setenv("SUITCHECK_SEAL_EVERY", "3")
+    services = make_services(sqlite_target, clock)
+    compliance = staff(services, Role.COMPLIANCE)
+    sealer = services.ctx.sealer
+    for _ in range(4):
+        with services.ctx.transaction() as session:
+            services.ctx.audit(session, compliance, "note")
+            sealer.seal(session, clock())
+    for _ in range(5):
+        with services.ctx.transaction() as session:
+            services.ctx.audit(session, compliance, "note")
+    out = tmp_path / "all.jsonl"
+    services.audit.export(compliance, out, "jsonl")
+    key = services.audit.key_info()["public_key"]
+    check = verify_file_offline(out, parse_public_keys([key]))
+    assert check.ok, check.result.problem
+    assert services.audit.verify(compliance).ok
+    services.close()

@@ -8,7 +8,6 @@ sentence that names the first bad entry or the missing seal.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 import sqlite3
@@ -21,13 +20,9 @@ from sqlalchemy import create_engine, text
 
 from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_entry, entry_hash, entry_mac
-from suitcheck.cli import main
-from suitcheck.domain.levels import RiskProfile
-from suitcheck.domain.roles import Role
-from tests.conftest import PASSWORD, Clock, add_client, make_services, staff
-from tests.fixtures import import_text_report
+from tests.audit.conftest import Trail, cli
+from tests.conftest import Clock
 
-SEAL_EVERY = 10
 COLUMNS = (
     "seq",
     "at",
@@ -43,39 +38,6 @@ COLUMNS = (
     "chain",
     "mac",
 )
-
-
-@dataclasses.dataclass
-class Trail:
-    target: str
-    key_path: Path
-    report: int
-    tmp: Path
-
-
-@pytest.fixture
-def trail(store_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Trail:
-    """A store with a few sealed epochs (a seal every 10 entries) and an open one."""
-    monkeypatch.setenv("SUITCHECK_SEAL_EVERY", str(SEAL_EVERY))
-    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
-    services = make_services(store_target, clock)
-    compliance = staff(services, Role.COMPLIANCE)
-    staff(services, Role.ADVISOR)
-    report = import_text_report(services, compliance, tmp_path)
-    add_client(services, compliance, "T1", RiskProfile.C3)
-    for _ in range(36):
-        clock.advance(minutes=1)
-        services.access.check(compliance, "T1", report)
-    path = services.ctx.audit_key_path
-    services.close()
-    return Trail(store_target, path, report, tmp_path)
-
-
-def cli(trail: Trail, *args: str, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    capsys.readouterr()
-    code = main([*args, "--db", trail.target])
-    captured = capsys.readouterr()
-    return code, (captured.out + captured.err).strip()
 
 
 def verify(trail: Trail, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:

@@ -133,8 +133,8 @@ class Installation:
     row_mac_key: str  # fast row-integrity HMAC key (hex); never in the store
     head_key: str  # MACs the head record kept beside the keyring
     seal_every: int = 1000  # recorded in the registration: the verifier holds every epoch to it
-    next_secret: str | None = None  # prepared before a seal commits (two-phase)
-    next_seal_seq: int | None = None
+    # Next keys prepared before the seals naming them commit (two-phase): [seq, secret].
+    pending: list[list[Any]] = dataclasses.field(default_factory=list)
     signed_head: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:

@@ -123,44 +123,48 @@ class Sealer:
                 return  # this transaction sealed: its in-memory key is already the next one
             if self._file_stamp() != self._stamp:
                 self._reload()
-            if self.inst.next_secret is not None:
+            if self.inst.pending:
                 self._resolve(conn)
 
     def _resolve(self, conn: Connection) -> None:
-        seq = self.inst.next_seal_seq
-        row = conn.execute(
-            select(AuditEntry.action, AuditEntry.chain, AuditEntry.facts, AuditEntry.entry_hash).where(
-                AuditEntry.seq == seq
-            )
-        ).first()
-        nxt = keys.public_hex(keys.load_private(self.inst.next_secret or ""))
-        facts: dict[str, Any] = {}
-        if row is not None and row.action == SEAL and row.chain == self.chain:
-            facts = json.loads(row.facts)
-        if facts.get("epoch") == self.inst.epoch and facts.get("next_public_key") == nxt:
-            assert seq is not None
-            self._advance(seq, row.entry_hash, facts["signature"], self.inst.epoch)  # type: ignore[union-attr]
-        else:
-            with keys.locked(self.path):
-                ring = keys.read_keyring(self.path)
-                inst = ring.installation(self.store_id) if ring else None
-                if ring and inst and inst.next_seal_seq == seq and inst.epoch == self.inst.epoch:
-                    inst.next_secret, inst.next_seal_seq = None, None
-                    ring.put(inst)
-                    keys.write_keyring(ring)
-            self._reload()
+        """Seals prepared by a transaction that is over: keep those the store holds (in
+        order), drop the rest (their transaction rolled back or never committed)."""
+        committed: list[tuple[int, str, str, int]] = []
+        epoch = self.inst.epoch
+        for seq, secret in self.inst.pending:
+            row = conn.execute(
+                select(AuditEntry.action, AuditEntry.chain, AuditEntry.facts, AuditEntry.entry_hash).where(
+                    AuditEntry.seq == seq
+                )
+            ).first()
+            facts: dict[str, Any] = {}
+            if row is not None and row.action == SEAL and row.chain == self.chain:
+                facts = json.loads(row.facts)
+            nxt = keys.public_hex(keys.load_private(secret))
+            if facts.get("epoch") != epoch or facts.get("next_public_key") != nxt:
+                break
+            committed.append((seq, row.entry_hash, facts["signature"], epoch))  # type: ignore[union-attr]
+            epoch += 1
+        self._advance(committed, drop_rest=True)
 
-    def _advance(self, seq: int, digest: str, signature: str, epoch: int) -> None:
-        """The seal of `epoch` is committed: make the next key current, erase the old one."""
+    def _advance(self, sealed: list[tuple[int, str, str, int]], drop_rest: bool = False) -> None:
+        """These seals are committed: make each next key current in turn, erase the old."""
         with self._mutex, keys.locked(self.path):
             ring = keys.read_keyring(self.path)
             inst = ring.installation(self.store_id) if ring else None
             if ring is None or inst is None:
                 raise SealError(f"The audit key {self.path} vanished while sealing; restore it from its backup.")
-            if inst.epoch == epoch and inst.next_seal_seq == seq and inst.next_secret:
-                inst.epoch, inst.secret, inst.epoch_start = epoch + 1, inst.next_secret, seq
-                inst.next_secret, inst.next_seal_seq = None, None
-                inst.signed_head = {"seq": seq, "hash": digest, "signature": signature, "epoch": epoch}
+            changed = False
+            for seq, digest, signature, epoch in sealed:
+                if inst.epoch == epoch and inst.pending and inst.pending[0][0] == seq:
+                    inst.epoch, inst.secret, inst.epoch_start = epoch + 1, inst.pending[0][1], seq
+                    inst.pending.pop(0)
+                    inst.signed_head = {"seq": seq, "hash": digest, "signature": signature, "epoch": epoch}
+                    changed = True
+            if drop_rest and inst.pending:
+                inst.pending = []
+                changed = True
+            if changed:
                 ring.put(inst)
                 keys.write_keyring(ring)
             self._load(inst)
@@ -325,7 +329,7 @@ class Sealer:
                 inst = ring.installation(self.store_id) if ring else None
                 if ring is None or inst is None:
                     raise SealError(f"The audit key {self.path} vanished while sealing; restore it from its backup.")
-                inst.next_secret, inst.next_seal_seq = keys.private_bytes(nxt).hex(), seq
+                inst.pending.append([seq, keys.private_bytes(nxt).hex()])
                 ring.put(inst)
                 keys.write_keyring(ring)
                 self.inst = inst
@@ -341,7 +345,7 @@ class Sealer:
                 "signature": signature,
             }
             entry = self._insert(conn, seq, prev, stamp, "system", SEAL, None, None, None, "[]", canonical_json(facts))
-            self._txn()["sealed"] = (seq, entry.entry_hash, signature, epoch)
+            self._txn().setdefault("sealed", []).append((seq, entry.entry_hash, signature, epoch))
             # Later entries of this same transaction belong to the next epoch.
             self._key, self._mac_key = nxt, keys.entry_mac_key(nxt)
             self._epoch, self._start = epoch + 1, seq
@@ -357,7 +361,7 @@ class Sealer:
                     self._reload()  # back to the file's key; the next sync clears the pending seal
             return
         if sealed:
-            self._advance(sealed[0], sealed[1], sealed[2], sealed[3])
+            self._advance(sealed)
         if head:
             try:
                 keys.write_head(
