@@ -98,6 +98,8 @@ class ServiceContext:
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
         except AuditKeyError as exc:
             raise StoreUnavailable(str(exc)) from exc
+        except RecordIntegrityError as exc:
+            raise ServiceError(str(exc)) from exc
         finally:
             self._after(committed)
 

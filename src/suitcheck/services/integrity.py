@@ -168,6 +168,57 @@ class RowSealer:
             facts={"rows": [{"table": t, "key": k, "state": d} for t, k, d in records]},
         )
 
+    def check_accounts(self, conn: Any, accounts: Any) -> None:
+        """Before a bulk write changes these clients: each must still match its seal (a
+        row changed outside suitcheck is never laundered by an import)."""
+        stmt = select(Investor.integrity, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)).where(
+            Investor.account.in_(accounts)
+        )
+        for row in conn.execute(stmt):
+            if not self.ok(conn, investor_message(row._mapping), row.integrity):
+                raise RecordIntegrityError(
+                    f"The client record {row.account!r} was changed outside suitcheck; it is not changed further "
+                    "until compliance has investigated."
+                )
+
+    def seal_accounts(self, conn: Any, accounts: Any, batch: int = 1000) -> int:
+        """Seal the clients a bulk write (an import) just wrote, recorded in the trail."""
+        stmt = select(Investor.id, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)).where(
+            Investor.account.in_(accounts)
+        )
+        records: list[tuple[str, str, str]] = []
+        updates: list[dict[str, Any]] = []
+        total = 0
+        for row in conn.execute(stmt).all():
+            message = investor_message(row._mapping)
+            updates.append({"row_id": row.id, "seal": self.ctx.sealer.row_seal(message)})
+            records.append(("investor", row.account, state_digest(message)))
+            if len(records) >= batch:
+                total += self._flush_bulk(conn, updates, records)
+                updates, records = [], []
+        if records:
+            total += self._flush_bulk(conn, updates, records)
+        return total
+
+    def _flush_bulk(self, conn: Any, updates: list[dict[str, Any]], records: list[tuple[str, str, str]]) -> int:
+        from sqlalchemy import bindparam
+
+        table: Any = Investor.__table__
+        conn.execute(
+            table.update().where(table.c.id == bindparam("row_id")).values(integrity=bindparam("seal")), updates
+        )
+        self._record_conn(conn, records)
+        return len(records)
+
+    def _record_conn(self, conn: Any, records: list[tuple[str, str, str]]) -> None:
+        self.ctx.sealer.append(
+            conn,
+            at=self.ctx.now(),
+            staff="system",
+            action=RECORD_SEALED,
+            facts={"rows": [{"table": t, "key": k, "state": d} for t, k, d in records]},
+        )
+
     def seal_all(self, conn: Any) -> int:
         """Seal every existing row once (the upgrade to sealed records), recorded in the trail."""
         records: list[tuple[str, str, str]] = []
