@@ -169,3 +169,15 @@ def add_client(
         **kw,
     )  # type: ignore[arg-type]
     return view.id
+
+
+def copy_keyring(key: Path, folder: Path) -> Path:
+    """Copy an installation's keyring and the head records beside it (what a backup of
+    the key folder holds) into `folder`; returns the copied keyring's path."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in key.parent.glob(key.name + "*"):
+        if not path.name.endswith(".lock"):
+            shutil.copy(path, folder / path.name)
+    return folder / key.name

@@ -140,11 +140,13 @@ def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> 
 
     admin = _login(services, args) if services.auth.has_staff() else None
     counts = seed_demo(services, admin)
+    key = attach_report(services.attached)
     out.emit(
-        counts,
+        {**counts, "audit_key": key} if key else counts,
         f"Demo data added: {counts['staff']} staff, {counts['clients']} clients, "
         f"{counts['reports']} reports. Demo logins: demo-advisor / demo-compliance / demo-admin, "
-        "password 'demo'.",
+        "password 'demo'."
+        + (f"\nAudit key created: {key['public_key']} (fingerprint {key['fingerprint']})" if key else ""),
     )
     return EXIT_OK
 
@@ -823,6 +825,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return verify_offline(args, out)
         if args.command == "init":
             services = open_services(db, init=True, start_over=args.start_over, join=args.join)
+        elif args.command == "seed-demo":
+            services = open_services(db, init=True)  # making a demo store is its own `init`
         else:
             services = open_services(db)
         return COMMANDS[args.command](services, args, out)
