@@ -177,6 +177,4 @@ def client_file(path: Path, count: int, seed: int = 3, changed_every: int = 0) -
             if changed_every and n % changed_every == 0:
                 assessed, profile = today - dt.timedelta(days=1), (profile % 5) + 1
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
-            handle.write(
-                f"C{n:09d},{name},{number},普通投资者,{profiles[profile - 1]},{assessed:%Y/%m/%d},否,否\n"
-            )
+            handle.write(f"C{n:09d},{name},{number},普通投资者,{profiles[profile - 1]},{assessed:%Y/%m/%d},否,否\n")
