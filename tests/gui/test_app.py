@@ -71,7 +71,7 @@ def test_a_store_that_cannot_open_is_a_message_not_a_crash(qtbot, qapp, tmp_path
 
 
 def _logged_in(qtbot, qapp, tmp_path: Path, db: Path) -> DesktopApp:  # type: ignore[no-untyped-def]
-    services = open_services(db, hasher=FAST_HASHER)
+    services = open_services(db, hasher=FAST_HASHER, init=True)
     if not services.auth.has_staff():
         services.auth.create_first_admin("admin", "first-pass")
     services.close()
@@ -106,7 +106,7 @@ def test_a_damaged_page_found_after_opening_still_ends_the_program(qtbot, qapp, 
     """The schema reads cleanly, so the store opens; the background page check then finds
     the wrecked data page, says so in one sentence and ends the program with code 1."""
     db = tmp_path / "s.db"
-    services = open_services(db, hasher=FAST_HASHER)
+    services = open_services(db, hasher=FAST_HASHER, init=True)
     services.auth.create_first_admin("admin", "first-pass")
     with services.store.engine.begin() as conn:
         conn.execute(text("CREATE TABLE filler (x TEXT)"))
