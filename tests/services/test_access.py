@@ -162,6 +162,10 @@ def _force(services: Services, account: str, **columns: object) -> None:
     of the database file would, bypassing every service check."""
     with services.store.session() as session:
         session.execute(update(Investor).where(Investor.account == account).values(**columns))
+    # Re-seal it, so these tests see the rules applied to such a row; a row left unsealed
+    # is blocked as record-integrity (tests/audit/test_tamper.py).
+    with services.ctx.core_transaction() as conn:
+        services.ctx.rows.seal_accounts(conn, [account])
 
 
 # Days before today of the assessment, relative to the policy under test: the last valid
