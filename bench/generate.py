@@ -9,13 +9,16 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, text
 
-from suitcheck.audit.chain import GENESIS_HASH, canonical_entry, canonical_json, entry_hash, utc_stamp
 from suitcheck.store import search
 from suitcheck.store.engine import Store
-from suitcheck.store.models import AuditEntry, Investor, Report, ReportContent
+from suitcheck.store.models import Investor, Report, ReportContent
+
+if TYPE_CHECKING:
+    from suitcheck.services import Services
 
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂"
@@ -136,42 +139,23 @@ def reports(store: Store, count: int, seed: int = 2, body_chars: int = 300, batc
                 )
 
 
-def audit_chain(store: Store, count: int, batch: int = 20_000) -> None:
-    """A valid chain of `count` check entries appended after whatever is there."""
-    when = dt.datetime.now(dt.UTC)
-    with store.engine.begin() as conn:
-        head = conn.execute(text("SELECT seq, entry_hash FROM audit_entry ORDER BY seq DESC LIMIT 1")).first()
-        seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
-        reasons = canonical_json(["profile-covers-level"])
-        rows = []
-        for n in range(count):
-            seq += 1
-            stamp = utc_stamp(when + dt.timedelta(microseconds=n))
-            facts = canonical_json({"profile": "C3", "level": "R3", "policy_version": 1, "account": f"B{n % 1000:09d}"})
-            digest = entry_hash(
-                canonical_entry(seq, stamp, "bench", "check", n % 1000 + 1, 1, "allow", reasons, facts, prev)
-            )
-            rows.append(
-                {
-                    "seq": seq,
-                    "at": stamp,
-                    "staff": "bench",
-                    "action": "check",
-                    "investor_id": n % 1000 + 1,
-                    "report_id": 1,
-                    "decision": "allow",
-                    "reasons": reasons,
-                    "facts": facts,
-                    "prev_hash": prev,
-                    "entry_hash": digest,
-                }
-            )
-            prev = digest
-            if len(rows) == batch:
-                conn.execute(insert(AuditEntry.__table__), rows)
-                rows = []
-        if rows:
-            conn.execute(insert(AuditEntry.__table__), rows)
+def audit_chain(services: Services, count: int) -> None:
+    """A valid, sealed trail of `count` check entries appended after whatever is there,
+    written by the installation's own sealer (MACs, seals at their interval)."""
+    reasons = ["profile-covers-level"]
+    entries = (
+        {
+            "staff": "bench",
+            "action": "check",
+            "investor_id": n % 1000 + 1,
+            "report_id": 1,
+            "decision": "allow",
+            "reasons": reasons,
+            "facts": {"profile": "C3", "level": "R3", "policy_version": 1, "account": f"B{n % 1000:09d}"},
+        }
+        for n in range(count)
+    )
+    services.ctx.sealer.append_many(services.store.engine, entries, dt.datetime.now(dt.UTC))
 
 
 def client_file(path: Path, count: int, seed: int = 3, changed_every: int = 0) -> None:

@@ -23,6 +23,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -112,7 +113,7 @@ def report(
 
 def fresh(folder: Path, name: str) -> Services:
     os.environ["SUITCHECK_AUDIT_KEY"] = str(folder / "audit.key")
-    services = open_services(folder / f"{name}.db", hasher=FAST)
+    services = open_services(folder / f"{name}.db", hasher=FAST, init=True)
     services.auth.create_first_admin("bench-admin", "bench-pass")
     admin = services.auth.login("bench-admin", "bench-pass")
     services.auth.create_staff(admin, "bench", "bench-pass", Role.COMPLIANCE)
@@ -142,6 +143,47 @@ with open(sys.argv[2], "w", encoding="utf-8", newline="") as out:
 """
 
 
+def seal_clients(services: Services) -> None:
+    """Generated clients were inserted directly: seal them as an import would (a client
+    whose row fails its seal is blocked and left off distribution lists)."""
+    from sqlalchemy import select
+
+    from suitcheck.store.models import Investor
+
+    with services.ctx.core_transaction() as conn:
+        services.ctx.rows.seal_accounts(conn, select(Investor.account))
+
+
+def hash_chain_append(services: Services, table: Any, i: int) -> None:
+    """The trail as it was before sealing, on the same code path (SQLAlchemy Core, one
+    transaction per entry): hash-chained, no MAC, no seals. The baseline for appends."""
+    from sqlalchemy import insert, select
+
+    from suitcheck.audit.chain import canonical_entry, entry_hash
+
+    with services.store.engine.begin() as conn:
+        head = conn.execute(select(table.c.seq, table.c.entry_hash).order_by(table.c.seq.desc()).limit(1)).first()
+        seq, prev = (head[0], head[1]) if head else (0, "0" * 64)
+        args = (seq + 1, "2026-01-01T00:00:00.000000Z", "bench", "note", None, None, None, "[]", "{}", prev)
+        values = dict(zip([c.name for c in table.columns][:10], args, strict=True))
+        conn.execute(insert(table).values(**values, entry_hash=entry_hash(canonical_entry(*args))))
+
+
+def hash_chain_verify(rows: list[tuple[object, ...]]) -> int:
+    """Verification as it was before sealing: links and hashes only (the baseline)."""
+    from suitcheck.audit.chain import canonical_entry, entry_hash
+
+    prev = None
+    for row in rows:
+        seq, at, staff, action, inv, rep, dec, reasons, facts, p, digest, chain, _mac = row
+        if prev is not None and p != prev:
+            raise AssertionError(seq)
+        if entry_hash(canonical_entry(seq, at, staff, action, inv, rep, dec, reasons, facts, p, chain)) != digest:  # type: ignore[arg-type]
+            raise AssertionError(seq)
+        prev = digest
+    return len(rows)
+
+
 def bench_eligible(folder: Path, scale: float) -> None:
     from sqlalchemy import select
 
@@ -152,6 +194,7 @@ def bench_eligible(folder: Path, scale: float) -> None:
     n = int(1_000_000 * scale)
     services = fresh(folder, "eligible")
     generate.clients(services.store, n)
+    seal_clients(services)
     generate.reports(services.store, 5, body_chars=50)
     actor = services.auth.login("bench", "bench-pass")
     with services.store.session() as s:
@@ -273,6 +316,7 @@ def bench_gui_search(folder: Path, scale: float) -> None:
     services = fresh(folder, "gui")
     generate.reports(services.store, int(100_000 * scale))
     generate.clients(services.store, int(1_000_000 * scale))
+    seal_clients(services)
     actor = services.auth.login("bench", "bench-pass")
     app = QApplication.instance() or QApplication([])
     window = MainWindow(services, actor, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
@@ -388,6 +432,7 @@ def bench_audit(folder: Path, scale: float) -> None:
     checks = max(200, int(4_000 * scale))
     services = fresh(folder, "audit")
     generate.clients(services.store, 1000)
+    seal_clients(services)
     generate.reports(services.store, 1, body_chars=50)
     with services.store.session() as s:
         s.execute(text("UPDATE report SET level = 3"))
@@ -416,6 +461,29 @@ def bench_audit(folder: Path, scale: float) -> None:
     conn.close()
     done = rounds * (checks // rounds)
     raw_per_s, checks_per_s = done / raw_s, done / checks_s
+    # Before sealing: the same single-entry transactions, hash chain only (no MAC, no seal).
+    from sqlalchemy import Column, Integer, MetaData, String, Table
+
+    chain_table = Table(
+        "bench_chain",
+        MetaData(),
+        Column("seq", Integer, primary_key=True, autoincrement=False),
+        *(Column(name, String) for name in ("at", "staff", "action")),
+        Column("investor_id", Integer),
+        Column("report_id", Integer),
+        *(Column(name, String) for name in ("decision", "reasons", "facts", "prev_hash", "entry_hash")),
+    )
+    chain_table.create(services.store.engine)
+    start = time.perf_counter()
+    for i in range(checks):
+        hash_chain_append(services, chain_table, i)
+    chain_per_s = checks / (time.perf_counter() - start)
+    # After sealing: the same single-entry transactions through the sealer (MAC, seals).
+    start = time.perf_counter()
+    for _ in range(checks):
+        with services.ctx.core_transaction() as c:
+            services.ctx.audit(c, actor, "note")
+    sealed_per_s = checks / (time.perf_counter() - start)
     report(
         "audited checks vs raw insert+commit",
         1 / checks_per_s,
@@ -440,9 +508,16 @@ def bench_audit(folder: Path, scale: float) -> None:
         f"({batch_per_s / raw_per_s:.0%} of raw)",
         max_ratio=2,
     )
+    report(
+        "sealed append / hash-chain append",
+        chain_per_s,
+        sealed_per_s,
+        f"{sealed_per_s:,.0f} sealed entries/s vs {chain_per_s:,.0f}/s for the hash chain alone (before sealing); "
+        f"raw insert+commit {raw_per_s:,.0f}/s",
+    )
 
     n = int(1_000_000 * scale)
-    generate.audit_chain(services.store, n)
+    generate.audit_chain(services, n)
     total = services.audit.count(actor)
     start = time.perf_counter()
     result = services.audit.verify(actor)
@@ -455,11 +530,30 @@ def bench_audit(folder: Path, scale: float) -> None:
                 pass
 
     scan = best_of(read_only, 1)
+    from suitcheck.audit.chain import stream_entries
+
+    with services.store.engine.connect() as c:
+        rows = list(stream_entries(c))
+    start = time.perf_counter()
+    hash_chain_verify(rows)
+    chain_only = time.perf_counter() - start
+    start = time.perf_counter()
+    with services.store.engine.connect() as c:
+        list(stream_entries(c))
+    driver_read = time.perf_counter() - start
     report(
         "audit verify",
         verify_s,
         scan,
-        f"{total:,} entries verified in {verify_s:.1f} s ({total / verify_s:,.0f}/s) vs reading them {scan:.1f} s",
+        f"{total:,} entries verified in {verify_s:.1f} s ({total / verify_s:,.0f}/s) vs reading them {scan:.1f} s; "
+        f"{result.seals} seals, {result.state_checked} rows checked against the trail",
+    )
+    report(
+        "audit verify / hash-chain verify",
+        verify_s,
+        chain_only + driver_read,
+        f"before sealing (links and hashes only, same rows): {chain_only + driver_read:.1f} s; "
+        f"1,000,000 entries at this rate: {verify_s / total * 1e6:.1f} s (goal < 10 s)",
     )
     for fmt in ("jsonl", "csv", "xlsx"):
         out = folder / f"audit.{fmt}"
@@ -583,6 +677,8 @@ def bench_client_import(folder: Path, scale: float) -> None:
         baseline,
         f"{n:,} rows, {n // 10:,} new assessments (+ audit entries) in {resync_s:.1f} s, peak RSS {rss} MB",
     )
+
+
 def bench_inspection(folder: Path, scale: float) -> None:
     """The self-inspection PDF over a store with 100,000 decisions (goal: under 30 s)."""
     import datetime as dt

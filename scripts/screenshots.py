@@ -93,7 +93,7 @@ def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768)) -> None:
     folder = Path(tempfile.mkdtemp(prefix="suitcheck-shots-"))
     os.environ.setdefault("SUITCHECK_AUDIT_KEY", str(folder / "audit.key"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    services = open_services(folder / "demo.db")
+    services = open_services(folder / "demo.db", init=True)
     seed_demo(services)
     for language, suffix in (("zh_CN", "zh"), ("en", "en")):
         translations = Translations(app)

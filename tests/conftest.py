@@ -104,7 +104,7 @@ def sqlite_target(tmp_path: Path) -> str:
 
 
 def make_services(target: str, clock: Clock) -> Services:
-    return open_services(target, clock=clock, hasher=FAST_HASHER)
+    return open_services(target, clock=clock, hasher=FAST_HASHER, init=True)
 
 
 @pytest.fixture
@@ -169,3 +169,15 @@ def add_client(
         **kw,
     )  # type: ignore[arg-type]
     return view.id
+
+
+def copy_keyring(key: Path, folder: Path) -> Path:
+    """Copy an installation's keyring and the head records beside it (what a backup of
+    the key folder holds) into `folder`; returns the copied keyring's path."""
+    import shutil
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for path in key.parent.glob(key.name + "*"):
+        if not path.name.endswith(".lock"):
+            shutil.copy(path, folder / path.name)
+    return folder / key.name

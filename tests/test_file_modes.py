@@ -74,12 +74,15 @@ def test_log_files_are_private_after_rollover(isolated_env: Path) -> None:
         root.handlers = []
 
 
-def test_audit_key_and_its_folder_are_private(tmp_path: Path) -> None:
-    from suitcheck.audit.keys import load_or_create_key
+def test_audit_key_and_its_folder_are_private(tmp_path: Path, clock: Clock) -> None:
+    from suitcheck.services import open_services
 
     key = tmp_path / "config" / "suitcheck" / "audit.key"
-    load_or_create_key(key)
+    open_services(tmp_path / "s.db", clock=clock, audit_key_path=key, init=True).close()
     assert mode(key) == 0o600 and mode(key.parent) == 0o700 and mode(key.parent.parent) == 0o700
+    beside = list(key.parent.iterdir())
+    assert len(beside) >= 3  # the keyring, its head record and its lock file
+    assert all(mode(path) == 0o600 for path in beside), [(p.name, oct(mode(p))) for p in beside]
 
 
 def test_audit_exports_and_manifests_are_private(sqlite_services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,13 @@ from suitcheck.domain.roles import Role
 from suitcheck.logs import setup_logging
 from suitcheck.privatefs import open_private
 from suitcheck.services import Actor, Services, open_services
-from suitcheck.services.audit_log import AuditFilter
+from suitcheck.services.audit_log import (
+    AuditFilter,
+    ExportVerification,
+    attach_report,
+    parse_public_keys,
+    verify_file_offline,
+)
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.reports import ReportFilter, parse_level
@@ -142,8 +148,19 @@ def cmd_init(services: Services, args: argparse.Namespace, out: Output) -> int:
     created = None
     if args.admin:
         created = services.auth.create_first_admin(args.admin, _password(f"New password for {args.admin}: ", True))
-    data = {"store": services.store.display_name, "admin": created.username if created else None}
-    out.emit(data, f"Store ready: {data['store']}" + (f"\nAdministrator created: {args.admin}" if created else ""))
+    key = attach_report(services.attached)
+    data = {"store": services.store.display_name, "admin": created.username if created else None, "audit_key": key}
+    lines = [f"Store ready: {data['store']}"]
+    if created:
+        lines.append(f"Administrator created: {args.admin}")
+    if key:
+        lines += [
+            f"Audit key created for this installation ({key['event']}). Compliance: file this public key,",
+            "it is what verifies the audit trail and its exports anywhere:",
+            f"  {key['public_key']}",
+            f"  fingerprint {key['fingerprint']}",
+        ]
+    out.emit(data, "\n".join(lines))
     return EXIT_OK
 
 
@@ -152,11 +169,13 @@ def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> 
 
     admin = _login(services, args) if services.auth.has_staff() else None
     counts = seed_demo(services, admin)
+    key = attach_report(services.attached)
     out.emit(
-        counts,
+        {**counts, "audit_key": key} if key else counts,
         f"Demo data added: {counts['staff']} staff, {counts['clients']} clients, "
         f"{counts['reports']} reports. Demo logins: demo-advisor / demo-compliance / demo-admin, "
-        "password 'demo'.",
+        "password 'demo'."
+        + (f"\nAudit key created: {key['public_key']} (fingerprint {key['fingerprint']})" if key else ""),
     )
     return EXIT_OK
 
@@ -553,7 +572,36 @@ def cmd_eligible(services: Services, args: argparse.Namespace, out: Output) -> i
     return EXIT_OK
 
 
+def _key_lines(info: dict[str, Any]) -> str:
+    lines = [f"Store: {info['store']}"]
+    for inst in info["installations"]:
+        mark = " (this installation)" if inst["this_installation"] else ""
+        lines += [
+            f"installation {inst['chain']}{mark}, registered {inst['registered_at']} ({inst['event']})",
+            f"  {inst['public_key']}",
+            f"  fingerprint {inst['fingerprint']}",
+        ]
+    return "\n".join(lines)
+
+
+def _file_verdict(check: ExportVerification, file: str, out: Output) -> int:
+    data = {**check.result.to_dict(), "ok": check.ok, "signature": check.signature, "file": file}
+    text = (
+        f"OK: {check.result.count} entries verified; manifest signature {check.signature}."
+        if check.ok
+        else "FAILED"
+        + (f" at entry {check.result.bad_seq}" if check.result.bad_seq is not None else "")
+        + f": {check.result.problem or 'manifest signature ' + check.signature}"
+    )
+    out.emit(data, text)
+    return EXIT_OK if check.ok else EXIT_VERIFY_FAILED
+
+
 def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
+    if args.action == "key":
+        info = services.audit.key_info()
+        out.emit(info, lambda: _key_lines(info))
+        return EXIT_OK
     actor = _login(services, args)
     if args.action == "export":
         flt = AuditFilter(
@@ -568,27 +616,32 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         out.emit(manifest, f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)")
         return EXIT_OK
     if args.file:
-        check = services.audit.verify_file(actor, Path(args.file), Path(args.earlier) if args.earlier else None)
-        data = {**check.result.to_dict(), "ok": check.ok, "signature": check.signature, "file": args.file}
-        text = (
-            f"OK: {check.result.count} entries verified; manifest signature {check.signature}."
-            if check.ok
-            else f"FAILED: {check.result.problem or 'manifest signature invalid'}"
+        check = services.audit.verify_file(
+            actor, Path(args.file), Path(args.earlier) if args.earlier else None, args.public_key
         )
-    else:
-        result = services.audit.verify(actor)
-        # Every page of the file too: start-up no longer reads them all (it would grow with the store).
-        store = services.store_check.check(actor)
-        data = {**result.to_dict(), "ok": result.ok and store.ok, "store_check": store.to_dict()}
-        text = (
-            f"OK: {result.count} entries, {result.checkpoints} checkpoints verified."
-            if result.ok
-            else f"FAILED at entry {result.bad_seq}: {result.problem}"
-        )
-        if not store.ok:
-            text = f"FAILED: {store.problem}" + ("" if result.ok else f"\n{text}")
+        return _file_verdict(check, args.file, out)
+    result = services.audit.verify(actor, args.public_key)
+    # Every page of the file too: start-up no longer reads them all (it would grow with the store).
+    store = services.store_check.check(actor)
+    data = {**result.to_dict(), "ok": result.ok and store.ok, "store_check": store.to_dict()}
+    text = (
+        f"OK: {result.count} entries, {result.seals} seals verified"
+        + (f"; {result.unsealed} entries of other installations await their seal" if result.unsealed else "")
+        + "."
+        if result.ok
+        else (f"FAILED at entry {result.bad_seq}: " if result.bad_seq is not None else "FAILED: ") + f"{result.problem}"
+    )
+    if not store.ok:
+        text = f"FAILED: {store.problem}" + ("" if result.ok else f"\n{text}")
     out.emit(data, text)
     return EXIT_OK if data["ok"] else EXIT_VERIFY_FAILED
+
+
+def verify_offline(args: argparse.Namespace, out: Output) -> int:
+    """`audit verify FILE --public-key KEY`: no store, no login, no secret."""
+    trusted = parse_public_keys(args.public_key)
+    check = verify_file_offline(Path(args.file), trusted, Path(args.earlier) if args.earlier else None)
+    return _file_verdict(check, args.file, out)
 
 
 def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -671,8 +724,16 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--exit-after", type=float, help=argparse.SUPPRESS)
     gui = command("gui", "open the GUI (the default without a command)")
     gui.add_argument("--exit-after", type=float, help=argparse.SUPPRESS)
-    init = command("init", "create or upgrade the store; create the first administrator")
+    init = command("init", "create or upgrade the store and its audit key; create the first administrator")
     init.add_argument("--admin", metavar="NAME")
+    init.add_argument(
+        "--start-over",
+        action="store_true",
+        help="create a new store where a sealed one is missing or empty (recorded in the new trail)",
+    )
+    init.add_argument(
+        "--join", action="store_true", help="register this desktop as a new installation of a shared, sealed store"
+    )
     command("seed-demo", "fill the store with the synthetic demo data set")
 
     investor = command("investor", "manage clients and their assessments")
@@ -771,6 +832,15 @@ def build_parser() -> argparse.ArgumentParser:
     ver = asub.add_parser("verify", parents=[common], help="verify the store's chain or an export")
     ver.add_argument("file", nargs="?")
     ver.add_argument("--earlier", metavar="FILE", help="also prove this earlier export is a prefix of FILE")
+    ver.add_argument(
+        "--public-key",
+        action="append",
+        metavar="KEY",
+        help="trust only this genesis public key (or a file of them, as `audit key show` prints); "
+        "with FILE no store, login or secret is needed",
+    )
+    key = asub.add_parser("key", parents=[common], help="the installations' public verification keys")
+    key.add_argument("key_action", choices=["show"], metavar="show")
 
     staff = command("staff", "manage staff accounts (administrators)")
     ssub = staff.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -841,10 +911,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     services: Services | None = None
     try:
         if args.command in (None, "gui"):
-            return cmd_gui(lambda: open_services(db), args, demo=False)
+            # The GUI's first run is its `init`: it may create a store and key where neither
+            # existed, never where the keyring says a sealed store should be.
+            return cmd_gui(lambda: open_services(db, init=True), args, demo=False)
         if args.command == "demo":
             return _run_demo(db, args)
-        services = open_services(db)
+        if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
+            return verify_offline(args, out)
+        if args.command == "init":
+            services = open_services(db, init=True, start_over=args.start_over, join=args.join)
+        elif args.command == "seed-demo":
+            services = open_services(db, init=True)  # making a demo store is its own `init`
+        else:
+            services = open_services(db)
         return COMMANDS[args.command](services, args, out)
     except (ServiceError, StoreError) as exc:
         print(f"suitcheck: {exc}", file=sys.stderr)
@@ -870,14 +949,14 @@ def _run_demo(db: str | None, args: argparse.Namespace) -> int:
         db = str(Path(folder) / "demo.db")
         # The demo store gets its own audit key beside it, so it never touches the real one.
         os.environ.setdefault("SUITCHECK_AUDIT_KEY", str(Path(folder) / "audit.key"))
-    services = open_services(db)
+    services = open_services(db, init=True)
     try:
         if not services.auth.has_staff():
             seed_demo(services)
     finally:
         services.close()
     print(f"Demo store: {db}", file=sys.stderr)
-    return cmd_gui(lambda: open_services(db), args, demo=True)
+    return cmd_gui(lambda: open_services(db, init=True), args, demo=True)
 
 
 if __name__ == "__main__":

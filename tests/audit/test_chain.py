@@ -12,7 +12,7 @@ from sqlalchemy.exc import DBAPIError
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from tests.conftest import add_client, staff
+from tests.conftest import Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 
@@ -57,7 +57,7 @@ def _tamper_sqlite(services: Services, *statements: str) -> None:
     ("statements", "bad_seq", "problem"),
     [
         (["UPDATE audit_entry SET decision = 'forged' WHERE seq = 7"], 7, "altered"),
-        (["UPDATE audit_entry SET facts = replace(facts, 'C3', 'C5') WHERE seq = 9"], 9, "altered"),
+        (["UPDATE audit_entry SET facts = replace(facts, 'C3', 'C5') WHERE seq = 20"], 20, "altered"),
         (["DELETE FROM audit_entry WHERE seq = 6"], 7, "missing"),
         # Reorder: swap the contents of two rows, keeping the seq numbers in place.
         (
@@ -87,54 +87,57 @@ def test_tampering_is_found_with_the_first_bad_entry(
     assert problem in (result.problem or "")
 
 
-def test_truncated_tail_is_caught_by_the_checkpoint(sqlite_services: Services, tmp_path: Path) -> None:
-    services = sqlite_services
-    compliance = staff(services, Role.COMPLIANCE)
-    report = import_text_report(services, compliance, tmp_path)
-    add_client(services, compliance, "T1", RiskProfile.C3)
-    for _ in range(5):
-        services.access.check(compliance, "T1", report)
-    assert services.audit.verify(compliance).ok  # signs a checkpoint at the head
-    head = services.audit.count(compliance)
-    _tamper_sqlite(services, f"DELETE FROM audit_entry WHERE seq > {head - 4}")
-    result = services.audit.verify(compliance)
-    assert not result.ok and "truncated" in (result.problem or "")
+@pytest.mark.parametrize("chain", [None, "0123456789abcdef"])
+@pytest.mark.parametrize("text_value", ["plain", '引号"与\\反斜杠', "控制\x01\n\t字符", "emoji 🙂", ""])
+def test_hand_written_canonical_form_equals_canonical_json(chain: str | None, text_value: str) -> None:
+    from suitcheck.audit.chain import canonical_entry, canonical_json
+
+    facts = {"note": text_value, "n": 1}
+    entry = {
+        "seq": 12,
+        "at": "2026-06-15T09:30:00.000000Z",
+        "staff": text_value or "x",
+        "action": "check",
+        "investor_id": None,
+        "report_id": 7,
+        "decision": text_value or None,
+        "reasons": [text_value],
+        "facts": facts,
+        "prev_hash": "0" * 64,
+    }
+    if chain is not None:
+        entry["chain"] = chain
+    written = canonical_entry(
+        12, entry["at"], entry["staff"], "check", None, 7, entry["decision"],
+        canonical_json([text_value]), canonical_json(facts), "0" * 64, chain,
+    )  # fmt: skip
+    assert written == canonical_json(entry)
 
 
-def test_rewritten_chain_fails_the_checkpoint_signature(sqlite_services: Services, tmp_path: Path) -> None:
-    """Recomputing every hash after an edit fools the chain, not the keyed checkpoint."""
-    from suitcheck.audit.chain import canonical_entry, entry_hash
-
-    services = sqlite_services
-    compliance = staff(services, Role.COMPLIANCE)
-    report = import_text_report(services, compliance, tmp_path)
-    add_client(services, compliance, "T1", RiskProfile.C3)
-    services.access.check(compliance, "T1", report)
-    assert services.audit.verify(compliance).ok
-    conn = sqlite3.connect(str(services.store.url.database), isolation_level=None)
-    conn.execute("DROP TRIGGER audit_entry_no_update")
-    rows = conn.execute(
-        "SELECT seq, at, staff, action, investor_id, report_id, decision, reasons, facts FROM audit_entry ORDER BY seq"
-    ).fetchall()
-    prev = "0" * 64
-    for seq, at, who, action, inv, rep, dec, reasons, facts in rows:
-        dec = "block" if action == "check" else dec  # the real decision was allow
-        digest = entry_hash(canonical_entry(seq, at, who, action, inv, rep, dec, reasons, facts, prev))
-        conn.execute(
-            "UPDATE audit_entry SET decision=?, prev_hash=?, entry_hash=? WHERE seq=?", (dec, prev, digest, seq)
-        )
-        prev = digest
-    conn.close()
-    result = services.audit.verify(compliance)
-    assert not result.ok and "rewritten" in (result.problem or "")
-
-
-def test_checkpoint_from_another_key_is_rejected(
-    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+def test_two_seals_in_one_transaction_keep_the_key_chain(
+    sqlite_target: str, clock: Clock, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    services = sqlite_services
+    """An entry that fills the epoch (automatic seal) followed by an on-demand seal in the
+    same transaction: both next keys are kept in order, and the trail still verifies from
+    the genesis key after more entries."""
+    from suitcheck.services.audit_log import parse_public_keys, verify_file_offline
+    from tests.conftest import make_services
+
+    monkeypatch.setenv("SUITCHECK_SEAL_EVERY", "3")
+    services = make_services(sqlite_target, clock)
     compliance = staff(services, Role.COMPLIANCE)
+    sealer = services.ctx.sealer
+    for _ in range(4):
+        with services.ctx.transaction() as session:
+            services.ctx.audit(session, compliance, "note")
+            sealer.seal(session, clock())
+    for _ in range(5):
+        with services.ctx.transaction() as session:
+            services.ctx.audit(session, compliance, "note")
+    out = tmp_path / "all.jsonl"
+    services.audit.export(compliance, out, "jsonl")
+    key = services.audit.key_info()["public_key"]
+    check = verify_file_offline(out, parse_public_keys([key]))
+    assert check.ok, check.result.problem
     assert services.audit.verify(compliance).ok
-    monkeypatch.setattr(type(services.ctx), "audit_key", property(lambda self: b"k" * 32))
-    result = services.audit.verify(compliance)
-    assert not result.ok and "not signed" in (result.problem or "")
+    services.close()

@@ -148,8 +148,9 @@ def test_bad_export_destinations_leave_the_store_untouched(store: tuple[Services
         services.audit.export(compliance, tmp_path / "no" / "such" / "dir" / "a.csv", "csv")
     with pytest.raises(ServiceError, match="folder"):
         services.audit.export(compliance, tmp_path, "csv")
-    # Only the checkpoints that sign the head were added; no entries, no partial files.
-    assert services.audit.count(compliance) == before
+    # Only the seals made before writing were added; no other entries, no partial files.
+    added = services.audit.browse(compliance, limit=services.audit.count(compliance) - before)
+    assert {e.action for e in added} <= {"seal"}
     assert not list(tmp_path.glob(".*.csv.*"))
 
 
@@ -170,7 +171,8 @@ def test_disk_full_during_export(
     with pytest.raises(ServiceError, match="No space left"):
         services.audit.export(compliance, tmp_path / "a.csv", "csv")
     assert not (tmp_path / "a.csv").exists() and not list(tmp_path.glob(".a.csv*"))
-    assert services.audit.count(compliance) == before
+    added = services.audit.browse(compliance, limit=services.audit.count(compliance) - before)
+    assert {e.action for e in added} == {"seal"}
     assert services.audit.verify(compliance).ok
 
 
@@ -187,12 +189,12 @@ def test_garbage_export_file(store: tuple[Services, Actor], tmp_path: Path, cont
     assert not check.ok
 
 
-def test_missing_manifest(store: tuple[Services, Actor], tmp_path: Path) -> None:
+def test_missing_manifest_fails_verification(store: tuple[Services, Actor], tmp_path: Path) -> None:
     services, compliance = store
     lonely = tmp_path / "lonely.jsonl"
     lonely.write_text("{}\n")
-    with pytest.raises(InvalidInput, match="manifest"):
-        services.audit.verify_file(compliance, lonely)
+    check = services.audit.verify_file(compliance, lonely)
+    assert not check.ok and "manifest" in (check.result.problem or "")
 
 
 def test_later_export_proves_the_earlier_is_its_prefix(store: tuple[Services, Actor], tmp_path: Path) -> None:
@@ -202,45 +204,54 @@ def test_later_export_proves_the_earlier_is_its_prefix(store: tuple[Services, Ac
     services.access.check(compliance, "E2", 1)
     services.audit.export(compliance, later, "csv")
     assert services.audit.verify_file(compliance, later, earlier=earlier).ok
-    # A rewritten history: the earlier export's last entry no longer matches the later one.
-    forged = tmp_path / "forged.jsonl"
-    services.audit.export(compliance, forged, "jsonl")
-    lines = forged.read_text(encoding="utf-8").splitlines()
-    manifest = json.loads((tmp_path / "earlier.jsonl.manifest.json").read_text())
+    # The other way round: the shorter export does not hold the longer one's last entry.
+    swapped = services.audit.verify_file(compliance, earlier, earlier=later)
+    assert not swapped.ok and "does not contain" in (swapped.result.problem or "")
+
+
+def test_rewritten_earlier_export_fails_even_re_signed_with_todays_key(
+    store: tuple[Services, Actor], tmp_path: Path
+) -> None:
+    """An insider holding today's key rewrites an entry of an earlier export, recomputes
+    every hash and MAC (closed epochs' MAC keys are public) and re-signs the manifest:
+    the seal after the entry was signed by a key that no longer exists, so it fails."""
     import hashlib
 
-    from suitcheck.audit.export import manifest_mac
+    from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash, entry_mac
+    from suitcheck.audit.export import manifest_message
 
-    rewritten = json.loads(lines[manifest["last_seq"] - 1])
-    rewritten["staff"] = "someone-else"
-    from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash
-
-    rewritten["entry_hash"] = entry_hash(
-        canonical_entry(
-            rewritten["seq"],
-            rewritten["at"],
-            rewritten["staff"],
-            rewritten["action"],
-            rewritten["investor_id"],
-            rewritten["report_id"],
-            rewritten["decision"],
-            canonical_json(rewritten["reasons"]),
-            canonical_json(rewritten["facts"]),
-            rewritten["prev_hash"],
-        )
-    )
-    fake_earlier = tmp_path / "fake.jsonl"
-    fake_earlier.write_text(
-        "\n".join(lines[: manifest["last_seq"] - 1] + [canonical_json(rewritten)]) + "\n", encoding="utf-8"
-    )
-    fake_manifest = {
-        **manifest,
-        "file": fake_earlier.name,
-        "last_hash": rewritten["entry_hash"],
-        "file_sha256": hashlib.sha256(fake_earlier.read_bytes()).hexdigest(),
-    }
-    fake_manifest["mac"] = manifest_mac(services.ctx.audit_key, fake_manifest)
-    (tmp_path / "fake.jsonl.manifest.json").write_text(json.dumps(fake_manifest))
-    assert services.audit.verify_file(compliance, fake_earlier).ok  # consistent on its own
-    result = services.audit.verify_file(compliance, later, earlier=fake_earlier)
-    assert not result.ok and "rewritten" in (result.result.problem or "")
+    services, compliance = store
+    earlier = tmp_path / "earlier.jsonl"
+    services.audit.export(compliance, earlier, "jsonl")
+    records = [json.loads(line) for line in earlier.read_text(encoding="utf-8").splitlines()]
+    seal_keys = {}
+    for r in records:
+        if r["action"] == "seal":
+            seal_keys[r["seq"]] = bytes.fromhex(r["facts"]["mac_key"])
+    target = next(r for r in records if r["action"] == "check")
+    target["decision"] = "block" if target["decision"] != "block" else "allow"
+    prev = records[0]["prev_hash"]
+    for r in records:
+        r["prev_hash"] = prev
+        r["entry_hash"] = entry_hash(
+            canonical_entry(
+                r["seq"], r["at"], r["staff"], r["action"], r["investor_id"], r["report_id"], r["decision"],
+                canonical_json(r["reasons"]), canonical_json(r["facts"]), r["prev_hash"], r.get("chain"),
+            )
+        )  # fmt: skip
+        key = next(k for seq, k in sorted(seal_keys.items()) if seq >= r["seq"])
+        r["mac"] = entry_mac(key, r["entry_hash"])
+        prev = r["entry_hash"]
+    earlier.write_text("".join(canonical_json(r) + "\n" for r in records), encoding="utf-8")
+    manifest_path = tmp_path / "earlier.jsonl.manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    manifest["file_sha256"] = hashlib.sha256(earlier.read_bytes()).hexdigest()
+    manifest["last_hash"] = records[-1]["entry_hash"]
+    manifest["entries_sha256"] = hashlib.sha256(
+        "".join(f"{r['seq']}:{r['entry_hash']}\n" for r in records).encode()
+    ).hexdigest()
+    manifest["signature"] = services.ctx.sealer.sign(manifest_message(manifest))[2]
+    manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    check = services.audit.verify_file(compliance, earlier)
+    assert not check.ok
+    assert "no longer matches the trail" in (check.result.problem or ""), check.result.problem

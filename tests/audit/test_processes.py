@@ -15,6 +15,7 @@ import pytest
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services, open_services
+from suitcheck.services.audit_log import AuditFilter
 from tests.conftest import FAST_HASHER, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
@@ -22,12 +23,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _prepare(target: str, tmp_path: Path, clock: Clock) -> tuple[int, int]:
-    services = open_services(target, clock=clock, hasher=FAST_HASHER)
+    services = open_services(target, clock=clock, hasher=FAST_HASHER, init=True)
     compliance = staff(services, Role.COMPLIANCE)
     staff(services, Role.ADVISOR, "w")
     report = import_text_report(services, compliance, tmp_path)
     add_client(services, compliance, "P1", RiskProfile.C4)
-    base = services.audit.count(compliance)
+    base = services.audit.count(compliance, AuditFilter(action="check"))
     services.close()
     return report, base
 
@@ -54,7 +55,7 @@ def test_four_processes_one_unbroken_chain(store_target: str, tmp_path: Path, cl
         assert w.returncode == 0, err
     services = open_services(store_target, clock=clock, hasher=FAST_HASHER)
     compliance = services.auth.login("t-compliance", "correct horse")
-    checks = services.audit.count(compliance) - base
+    checks = services.audit.count(compliance, AuditFilter(action="check")) - base
     result = services.audit.verify(compliance)
     services.close()
     assert checks == 10_000
@@ -69,7 +70,7 @@ def test_sigkill_mid_burst_leaves_a_sound_store(sqlite_target: str, tmp_path: Pa
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with sqlite3.connect(sqlite_target) as conn:
-            if conn.execute("SELECT count(*) FROM audit_entry").fetchone()[0] > base + 200:
+            if conn.execute("SELECT count(*) FROM audit_entry WHERE action = 'check'").fetchone()[0] > base + 200:
                 break
         time.sleep(0.05)
     worker.send_signal(signal.SIGKILL)
@@ -80,5 +81,5 @@ def test_sigkill_mid_burst_leaves_a_sound_store(sqlite_target: str, tmp_path: Pa
     compliance = services.auth.login("t-compliance", "correct horse")
     result = services.audit.verify(compliance)
     assert result.ok, result.problem
-    assert services.audit.count(compliance) > base + 200
+    assert services.audit.count(compliance, AuditFilter(action="check")) > base + 200
     services.close()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.cli.test_cli import assert_clean_error, run
+from tests.conftest import copy_keyring
 
 
 @pytest.fixture(scope="module")
@@ -23,7 +24,7 @@ def seeded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture
 def db(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the seeded store, so these tests may change it."""
-    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(seeded.parent / "audit.key"))
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(copy_keyring(seeded.parent / "audit.key", tmp_path / "key")))
     monkeypatch.setenv("SUITCHECK_LOG_DIR", str(tmp_path / "log"))
     copy = tmp_path / "store.db"
     shutil.copy(seeded, copy)

@@ -50,6 +50,8 @@ def assert_clean_error(result: subprocess.CompletedProcess[str], code: int) -> N
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     db = tmp_path_factory.mktemp("cli") / "demo.db"
     env = {"SUITCHECK_AUDIT_KEY": str(db.parent / "audit.key"), "SUITCHECK_LOG_DIR": str(db.parent / "log")}
+    result = run("init", db=db, password=None, env=env)
+    assert result.returncode == 0, result.stderr
     result = run("seed-demo", db=db, password=None, env=env)
     assert result.returncode == 0, result.stderr
     return db

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 
 from tests.cli.test_cli import assert_clean_error, run
+from tests.conftest import copy_keyring
 from tests.services.clientfiles import HEADERS_EN, client_rows, make_id, write_csv
 
 
@@ -31,7 +32,7 @@ def store(seeded: Path, tmp_path: Path) -> Path:
     """A private copy of the seeded demo store (and its key) for each test."""
     db = tmp_path / "demo.db"
     shutil.copy(seeded, db)
-    shutil.copy(seeded.parent / "audit.key", tmp_path / "audit.key")
+    copy_keyring(seeded.parent / "audit.key", tmp_path)
     return db
 
 

@@ -47,7 +47,7 @@ def test_first_start_creates_the_admin_then_logs_in(qtbot, qapp, tmp_path: Path)
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
     _when_visible(FirstRunDialog, first_run)
-    desktop.open(lambda: open_services(tmp_path / "new.db", hasher=FAST_HASHER))
+    desktop.open(lambda: open_services(tmp_path / "new.db", hasher=FAST_HASHER, init=True))
     qtbot.waitUntil(lambda: desktop.window is not None and desktop.window.isVisible(), timeout=15_000)
     assert desktop.window is not None
     qtbot.addWidget(desktop.window)
@@ -64,14 +64,14 @@ def test_a_store_that_cannot_open_is_a_message_not_a_crash(qtbot, qapp, tmp_path
     desktop = DesktopApp(qapp, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), demo=False)
     exits: list[int] = []
     desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()  # type: ignore[assignment]
-    desktop.open(lambda: open_services(garbage, hasher=FAST_HASHER))
+    desktop.open(lambda: open_services(garbage, hasher=FAST_HASHER, init=True))
     qtbot.waitUntil(lambda: bool(exits), timeout=10_000)
     assert exits == [1]
     assert message_boxes and "not a suitcheck store" in message_boxes[-1][1]
 
 
 def _logged_in(qtbot, qapp, tmp_path: Path, db: Path) -> DesktopApp:  # type: ignore[no-untyped-def]
-    services = open_services(db, hasher=FAST_HASHER)
+    services = open_services(db, hasher=FAST_HASHER, init=True)
     if not services.auth.has_staff():
         services.auth.create_first_admin("admin", "first-pass")
     services.close()
@@ -106,7 +106,7 @@ def test_a_damaged_page_found_after_opening_still_ends_the_program(qtbot, qapp, 
     """The schema reads cleanly, so the store opens; the background page check then finds
     the wrecked data page, says so in one sentence and ends the program with code 1."""
     db = tmp_path / "s.db"
-    services = open_services(db, hasher=FAST_HASHER)
+    services = open_services(db, hasher=FAST_HASHER, init=True)
     services.auth.create_first_admin("admin", "first-pass")
     with services.store.engine.begin() as conn:
         conn.execute(text("CREATE TABLE filler (x TEXT)"))

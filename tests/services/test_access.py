@@ -161,11 +161,17 @@ def test_eligible_is_the_strict_table(
     assert list(services.access.eligible(advisor, unrated)) == []
 
 
-def _force(services: Services, account: str, **columns: object) -> None:
+def _force(services: Services, account: str, *, sealed: bool = True, **columns: object) -> None:
     """Write client columns straight into the store, as an old record or a hostile edit
     of the database file would, bypassing every service check."""
     with services.store.session() as session:
         session.execute(update(Investor).where(Investor.account == account).values(**columns))
+    if not sealed:
+        return  # a hostile edit: no key, so no valid seal
+    # Re-seal it, so these tests see the rules applied to such a row; a row left unsealed
+    # is blocked as record-integrity (tests/audit/test_tamper.py).
+    with services.ctx.core_transaction() as conn:
+        services.ctx.rows.seal_accounts(conn, [account])
 
 
 # Days before today of the assessment, relative to the policy under test: the last valid
@@ -463,3 +469,20 @@ def test_stricter_level_applies_in_check_and_eligible_until_compliance_confirms(
     assert "经复核" in entry.facts
     # Re-rated at the subject's level: nothing left to flag.
     assert services.reports.set_level(compliance, hk_r3, RiskLevel.R4).open_findings == ()
+
+
+def test_hand_edited_client_is_left_off_every_list(
+    services: Services, compliance: Actor, advisor: Actor, r4: int, tmp_path: Path
+) -> None:
+    """A raw UPDATE that raises a client's profile (no key, so no valid seal) never puts the
+    client on a distribution list, in the service's stream or in the written file, and the
+    check gives record-integrity alone (no reason derived from the edited row)."""
+    add_client(services, compliance, "RAISED", RiskProfile.C2)
+    add_client(services, compliance, "HONEST", RiskProfile.C5)
+    _force(services, "RAISED", sealed=False, current_profile=5)
+    assert [v.account for v in services.access.eligible(advisor, r4)] == ["HONEST"]
+    services.access.write_eligible(advisor, r4, tmp_path / "list.csv")
+    with (tmp_path / "list.csv").open(encoding="utf-8-sig", newline="") as handle:
+        accounts = [row[1] for row in csv.reader(handle) if len(row) > 1][1:]
+    assert accounts == ["HONEST"]
+    assert services.access.check(advisor, "RAISED", r4).to_dict()["reasons"] == ["record-integrity"]

@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_an_import_killed_while_writing_leaves_the_store_as_before(
     store_target: str, tmp_path: Path, clock: Clock
 ) -> None:
-    services = open_services(store_target, clock=clock, hasher=FAST_HASHER)
+    services = open_services(store_target, clock=clock, hasher=FAST_HASHER, init=True)
     compliance = staff(services, Role.COMPLIANCE)
     add_client(services, compliance, "KEEP", RiskProfile.C2)
     before = counts(services)

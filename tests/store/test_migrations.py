@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sqlite3
 from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
@@ -69,26 +71,8 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
             )
         )
     engine.dispose()
-    from suitcheck.audit import chain
-    from suitcheck.store.engine import Store
-
-    store = Store(create_store_engine(resolve_url(str(db))), resolve_url(str(db)))
-    with store.session() as session:
-        for n in range(3):
-            chain.append_entry(
-                session,
-                at=clock(),
-                staff="old-admin",
-                action="check",
-                investor_id=1,
-                report_id=1,
-                decision="allow",
-                reasons=["profile-covers-level"],
-                facts={"n": n},
-            )
-    store.dispose()
-
-    services = open_services(str(db), clock=clock, hasher=FAST_HASHER)
+    write_legacy_chain(db, clock, 3)
+    services = open_services(str(db), clock=clock, hasher=FAST_HASHER, init=True)
     try:
         assert current_revision(services.store.engine) == head_revision()
         actor = services.auth.login("old-admin", "old password")
@@ -98,7 +82,11 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
         assert [h.profile.code for h in services.investors.history(actor, "A1")] == ["C2", "C4", "C3"]
         assert services.reports.get(actor, 1).level is RiskLevel.R4
         result = services.audit.verify(actor)
-        assert result.ok and result.count == 3
+        assert result.ok and result.count == 3 + 1  # the old entries and the upgrade's registration
+        upgrade_entry = services.audit.browse(actor, limit=10)[-4]
+        assert upgrade_entry.action == "installation-registered"
+        facts = json.loads(upgrade_entry.facts)
+        assert facts["event"] == "upgraded" and facts["legacy_entries"] == 3
         assert services.access.check(actor, "A1", 1).decision.allowed
     finally:
         services.close()
@@ -122,9 +110,28 @@ def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
     assert diff == []
 
 
+def write_legacy_chain(db: Path, clock: Clock, count: int) -> None:
+    """Entries the way the pre-sealing version wrote them: hash-chained, no MAC, no mark."""
+    from suitcheck.audit.chain import GENESIS_HASH, canonical_entry, entry_hash, utc_stamp
+
+    conn = sqlite3.connect(db, isolation_level=None)
+    prev = GENESIS_HASH
+    for n in range(1, count + 1):
+        stamp, facts = utc_stamp(clock()), json.dumps({"n": n}, separators=(",", ":"))
+        args = (n, stamp, "old-admin", "check", 1, 1, "allow", '["profile-covers-level"]', facts, prev)
+        digest = entry_hash(canonical_entry(*args))
+        conn.execute(
+            "INSERT INTO audit_entry (seq, at, staff, action, investor_id, report_id, decision, reasons, facts, "
+            "prev_hash, entry_hash) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            (*args, digest),
+        )
+        prev = digest
+    conn.close()
+
+
 def test_opening_twice_does_not_migrate_again(tmp_path: Path, clock: Clock) -> None:
     db = str(tmp_path / "s.db")
-    open_services(db, clock=clock).close()
+    open_services(db, clock=clock, init=True).close()
     services = open_services(db, clock=clock)
     assert current_revision(services.store.engine) == head_revision()
     services.close()

@@ -1,4 +1,13 @@
-"""Append-only SHA-256 hash chain over audit entries, with HMAC-signed checkpoints."""
+"""The audit trail: a SHA-256 hash chain whose every entry carries an HMAC under its
+installation's current epoch key, closed by Ed25519-signed seals (docs/audit-design.md).
+
+- entry_hash = SHA-256 of the entry's canonical JSON, which holds the previous hash;
+- mac = HMAC-SHA256(epoch MAC key, entry_hash): nobody without the key can append or edit;
+- a seal entry closes an epoch: it reveals the epoch's MAC key (so anyone can check the
+  epoch's MACs), names the next epoch's public key, and is signed by the epoch's private
+  key, which is then erased. Every installation must seal at least every SEAL_EVERY
+  entries; a missing seal is a failure. Verification needs only the genesis public keys.
+"""
 
 from __future__ import annotations
 
@@ -7,16 +16,20 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, insert, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
-from suitcheck.store.models import AuditCheckpoint, AuditEntry
+from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.store.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
-CHECKPOINT_EVERY = 100
+# An installation seals once its epoch spans this many entries of the (shared) chain.
+SEAL_EVERY = 1000
+SEAL = "seal"
+REGISTERED = "installation-registered"
 # Any constant works; every writer must use the same one.
 _PG_LOCK_KEY = 0x5C_A0D17
 
@@ -26,7 +39,8 @@ def canonical_json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False).encode
+# json's own C string encoder (what json.dumps(ensure_ascii=False) uses for a str).
+_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
 
 
 def canonical_entry(
@@ -40,16 +54,21 @@ def canonical_entry(
     reasons_json: str,
     facts_json: str,
     prev_hash: str,
+    chain: str | None = None,
 ) -> str:
-    """Canonical JSON of one entry, equal to canonical_json() of its dict form.
+    """Canonical JSON of one entry, equal to canonical_json() of its dict form (`chain`
+    only when set: entries written before sealing existed have none).
 
     Written out by hand (keys in sorted order) because verification runs this a million
     times; `reasons_json` and `facts_json` must already be canonical_json() output.
     """
+    s = _string
+    marker = "" if chain is None else f'"chain":{s(chain)},'
     return (
-        f'{{"action":{_dumps(action)},"at":{_dumps(at)},"decision":{_dumps(decision)},'
-        f'"facts":{facts_json},"investor_id":{_dumps(investor_id)},"prev_hash":{_dumps(prev_hash)},'
-        f'"reasons":{reasons_json},"report_id":{_dumps(report_id)},"seq":{seq},"staff":{_dumps(staff)}}}'
+        f'{{"action":{s(action)},"at":{s(at)},{marker}"decision":{"null" if decision is None else s(decision)},'
+        f'"facts":{facts_json},"investor_id":{"null" if investor_id is None else investor_id},'
+        f'"prev_hash":{s(prev_hash)},"reasons":{reasons_json},'
+        f'"report_id":{"null" if report_id is None else report_id},"seq":{seq},"staff":{s(staff)}}}'
     )
 
 
@@ -57,27 +76,61 @@ def entry_hash(canonical: str) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
+def entry_mac(key: bytes, digest: str) -> str:
+    return hmac.digest(key, digest.encode(), "sha256").hex()
+
+
 def utc_stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def checkpoint_mac(key: bytes, seq: int, head_hash: str, at: str) -> str:
-    return hmac.new(key, f"{seq}:{head_hash}:{at}".encode(), hashlib.sha256).hexdigest()
+def seal_message(
+    chain: str, epoch: int, seq: int, at: str, prev_hash: str, mac_key: str, next_public_key: str
+) -> bytes:
+    """What an epoch's private key signs when it closes the epoch: its place in the chain
+    (seq and the hash of everything before it), the revealed MAC key and the next key."""
+    return canonical_json(
+        {
+            "what": "suitcheck-seal/1",
+            "chain": chain,
+            "epoch": epoch,
+            "seq": seq,
+            "at": at,
+            "prev_hash": prev_hash,
+            "mac_key": mac_key,
+            "next_public_key": next_public_key,
+        }
+    ).encode()
 
 
-# Built once: the check path runs these thousands of times, and SQLAlchemy caches the
-# compiled form per statement object.
-_HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
-_INSERT = insert(AuditEntry)
+def registration_message(
+    chain: str, genesis: str, row_public_key: str, seal_every: int, seq: int, at: str, prev_hash: str
+) -> bytes:
+    """What a new installation's genesis key signs to register (proof of possession)."""
+    return canonical_json(
+        {
+            "what": "suitcheck-registration/1",
+            "chain": chain,
+            "genesis_public_key": genesis,
+            "row_public_key": row_public_key,
+            "seal_every": seal_every,
+            "seq": seq,
+            "at": at,
+            "prev_hash": prev_hash,
+        }
+    ).encode()
 
 
-def _lock_chain(conn: Connection) -> None:
+HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+
+
+def lock_chain(conn: Connection) -> None:
     # SQLite: the transaction began with BEGIN IMMEDIATE, so we already hold the write lock.
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
 
 
-def _connection(target: Session | Connection) -> Connection:
+def connection(target: Session | Connection) -> Connection:
     if isinstance(target, Session):
         target.flush()  # pending ORM changes of the same unit of work go first
         return target.connection()
@@ -90,72 +143,7 @@ class Appended:
     entry_hash: str
 
 
-def append_entry(
-    session: Session | Connection,
-    *,
-    at: dt.datetime,
-    staff: str,
-    action: str,
-    investor_id: int | None = None,
-    report_id: int | None = None,
-    decision: str | None = None,
-    reasons: Sequence[str] = (),
-    facts: Mapping[str, Any] | None = None,
-    key: bytes | None = None,
-) -> Appended:
-    """Append one entry inside the caller's transaction; it commits with the caller's change.
-
-    Plain Core statements: this runs for every check, and the ORM unit of work would
-    cost more than the commit itself."""
-    conn = _connection(session)
-    _lock_chain(conn)
-    head = conn.execute(_HEAD).first()
-    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-    stamp = utc_stamp(at)
-    reasons_json = canonical_json(list(reasons))
-    facts_json = canonical_json(dict(facts or {}))
-    digest = entry_hash(
-        canonical_entry(seq, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json, prev)
-    )
-    conn.execute(
-        _INSERT,
-        {
-            "seq": seq,
-            "at": stamp,
-            "staff": staff,
-            "action": action,
-            "investor_id": investor_id,
-            "report_id": report_id,
-            "decision": decision,
-            "reasons": reasons_json,
-            "facts": facts_json,
-            "prev_hash": prev,
-            "entry_hash": digest,
-        },
-    )
-    if key is not None and seq % CHECKPOINT_EVERY == 0:
-        write_checkpoint(conn, key, seq, digest, at)
-    return Appended(seq, digest)
-
-
-def write_checkpoint(conn: Session | Connection, key: bytes, seq: int, head_hash: str, at: dt.datetime) -> None:
-    stamp = utc_stamp(at)
-    _connection(conn).execute(
-        insert(AuditCheckpoint).values(
-            seq=seq, entry_hash=head_hash, at=stamp, mac=checkpoint_mac(key, seq, head_hash, stamp)
-        )
-    )
-
-
-def checkpoint_head(session: Session, key: bytes, at: dt.datetime) -> tuple[int, str] | None:
-    """Sign the current head (used by exports and on demand). None for an empty chain."""
-    conn = _connection(session)
-    _lock_chain(conn)
-    head = conn.execute(_HEAD).first()
-    if head is None:
-        return None
-    write_checkpoint(session, key, head[0], head[1], at)
-    return head[0], head[1]
+# -- verification --------------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
@@ -166,13 +154,246 @@ class VerifyResult:
     head_hash: str | None = None
     bad_seq: int | None = None
     problem: str | None = None
-    checkpoints: int = 0
+    checkpoints: int = 0  # seals verified (the old name, kept for scripts)
+    seals: int = 0
+    unsealed: int = 0  # entries in epochs still open, checked only by their installation
+    installations: tuple[str, ...] = ()
+    state_checked: int = 0
 
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        d = dataclasses.asdict(self)
+        d["installations"] = list(self.installations)
+        return d
 
 
-Row = tuple[int, str, str, str, int | None, int | None, str | None, str, str, str, str]
+# (seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev_hash,
+#  entry_hash, chain, mac)
+Row = tuple[Any, ...]
+
+
+@dataclasses.dataclass
+class _Chain:
+    genesis: str
+    public_key: str
+    epoch: int
+    start: int
+    pending: list[tuple[int, str, str | None]]
+    every: int
+
+
+@dataclasses.dataclass
+class ChainState:
+    """Where verification left each installation: its open epoch and unsealed entries."""
+
+    epoch: int
+    public_key: str
+    start: int
+    pending: list[tuple[int, str, str | None]]
+    genesis: str
+
+
+class Verifier:
+    """Streams entries in order and checks: numbering, links, hashes, registrations,
+    seals (signature, revealed MAC key, required interval) and every entry's MAC.
+
+    `trusted`: genesis public keys (hex) to accept; None accepts every registration
+    found in the trail (they are then reported, for comparison with filed keys).
+    `local_keys`: chain -> (epoch, MAC key) of open epochs this machine holds.
+    """
+
+    def __init__(
+        self,
+        *,
+        trusted: set[str] | None = None,
+        local_keys: dict[str, tuple[int, bytes]] | None = None,
+        expected_prev: str | None = GENESIS_HASH,
+        first_seq: int | None = 1,
+        linked: bool = True,
+    ) -> None:
+        self.trusted = trusted
+        self.local_keys = local_keys or {}
+        self.linked = linked
+        self.expected_prev = expected_prev
+        self.expected_seq = first_seq
+        self.chains: dict[str, _Chain] = {}
+        self.order: list[str] = []
+        self.count = 0
+        self.seals = 0
+        self.last_seq: int | None = None
+        self.last_hash: str | None = None
+        self.seal_heads: dict[str, tuple[int, str, str]] = {}  # chain -> last seal (seq, hash, signature)
+        self._due: tuple[str, int, int] | None = None  # (chain, epoch, seq the seal must have)
+        self._failure: VerifyResult | None = None
+
+    def _fail(self, seq: int | None, problem: str) -> VerifyResult:
+        self._failure = VerifyResult(
+            False,
+            self.count,
+            self.last_seq,
+            self.last_hash,
+            seq,
+            problem,
+            self.seals,
+            self.seals,
+            installations=tuple(self.order),
+        )
+        return self._failure
+
+    def feed(self, rows: Iterable[Row]) -> VerifyResult | None:
+        """Check rows; the failure at the first bad one, else None (call finish())."""
+        if self._failure is not None:
+            return self._failure
+        linked = self.linked
+        prev_hash, expected_seq = self.expected_prev, self.expected_seq
+        chains = self.chains
+        for row in rows:
+            seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest, chain, mac = row
+            self.count += 1
+            if linked:
+                if expected_seq is not None and seq != expected_seq:
+                    what = "missing" if seq > expected_seq else "duplicated or out of order"
+                    return self._fail(seq, f"entry {expected_seq} is {what} (found {seq} in its place)")
+                if prev_hash is not None and prev != prev_hash:
+                    return self._fail(seq, f"entry {seq} does not link to the entry before it (prev_hash differs)")
+            content = canonical_entry(
+                seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, chain
+            )
+            if entry_hash(content) != digest:
+                return self._fail(seq, f"entry {seq} was altered (its content no longer matches its hash)")
+            self.last_seq, self.last_hash = seq, digest
+            if not linked:
+                continue  # a filtered export: its manifest's signature vouches for the set
+            due = self._due
+            if due is not None and not (action == SEAL and chain == due[0]):
+                return self._fail(
+                    due[2],
+                    f"the seal of installation {due[0]} (epoch {due[1]}) is missing: it was due as entry {due[2]}",
+                )
+            state = chains.get(chain) if chain is not None else None
+            if state is None:
+                problem = self._new_chain(seq, at, action, facts, prev, digest, chain, mac)
+                if problem:
+                    return self._fail(seq, problem)
+            elif action == SEAL:
+                if (staff, investor_id, report_id, decision, reasons) != ("system", None, None, None, "[]"):
+                    return self._fail(seq, f"entry {seq} is a malformed seal (it carries fields a seal never has)")
+                problem = self._seal(state, seq, at, facts, prev, digest, chain, mac)
+                if problem:
+                    return self._fail(seq, problem)
+            else:
+                state.pending.append((seq, digest, mac))
+                if seq - state.start >= state.every:
+                    self._due = (chain, state.epoch, seq + 1)
+            prev_hash, expected_seq = digest, seq + 1
+            self.last_seq, self.last_hash = seq, digest
+        self.expected_prev, self.expected_seq = prev_hash, expected_seq
+        return None
+
+    def _new_chain(
+        self, seq: int, at: str, action: str, facts: str, prev: str, digest: str, chain: str | None, mac: str | None
+    ) -> str | None:
+        if chain is None:
+            if self.chains or not self.linked:
+                return f"entry {seq} carries no installation mark: it was added outside suitcheck"
+            return None  # written before sealing existed; pinned by the upgrade registration
+        if action != REGISTERED:
+            return f"entry {seq} claims installation {chain}, which is not registered in the trail before it"
+        try:
+            f = json.loads(facts)
+            genesis, row_key, proof = f["genesis_public_key"], f["row_public_key"], f["proof"]
+            every = int(f["seal_every"])
+        except (ValueError, KeyError, TypeError):
+            return f"entry {seq} is a damaged installation registration"
+        if chain_id(genesis) != chain or f.get("chain") != chain:
+            return f"entry {seq} registers installation {chain} with a key that is not its own"
+        if not 2 <= every <= 10_000:
+            return f"entry {seq} registers installation {chain} with an impossible seal interval"
+        if not signature_ok(genesis, proof, registration_message(chain, genesis, row_key, every, seq, at, prev)):
+            return f"entry {seq}: the registration of installation {chain} is not signed by its genesis key"
+        if self.trusted is not None and genesis not in self.trusted:
+            return f"entry {seq} registers installation {chain}, whose genesis key is not among the trusted public keys"
+        self.chains[chain] = _Chain(genesis, genesis, 0, seq, [(seq, digest, mac)], every)
+        self.order.append(chain)
+        return None
+
+    def _seal(
+        self, state: _Chain, seq: int, at: str, facts: str, prev: str, digest: str, chain: str, mac: str | None
+    ) -> str | None:
+        try:
+            f = json.loads(facts)
+            epoch, mac_key, next_key, signature = f["epoch"], f["mac_key"], f["next_public_key"], f["signature"]
+            key = bytes.fromhex(mac_key)
+        except (ValueError, KeyError, TypeError):
+            return f"entry {seq} is a damaged seal"
+        if set(f) != {"chain", "epoch", "mac_key", "next_public_key", "signature"}:
+            return f"entry {seq} is a malformed seal (it carries fields a seal never has)"
+        if epoch != state.epoch or f.get("chain") != chain:
+            return f"entry {seq}: installation {chain} seals epoch {epoch}, but its open epoch is {state.epoch}"
+        if not signature_ok(state.public_key, signature, seal_message(chain, epoch, seq, at, prev, mac_key, next_key)):
+            return (
+                f"the seal at entry {seq} (installation {chain}, epoch {epoch}) no longer matches the trail before "
+                f"it: an entry between {state.start} and {seq} was changed, inserted or removed after it was signed, "
+                "or the seal is not signed by that epoch's key"
+            )
+        state.pending.append((seq, digest, mac))
+        for p_seq, p_digest, p_mac in state.pending:
+            if p_mac is None or not hmac.compare_digest(entry_mac(key, p_digest), p_mac):
+                return (
+                    f"entry {p_seq} was forged or altered: its MAC does not match installation {chain}'s "
+                    f"epoch {epoch} key"
+                )
+        state.epoch, state.public_key, state.start, state.pending = epoch + 1, next_key, seq, []
+        self.seals += 1
+        self.seal_heads[chain] = (seq, digest, signature)
+        self._due = None
+        return None
+
+    def finish(self) -> VerifyResult:
+        if self._failure is not None:
+            return self._failure
+        if self._due is not None:
+            chain, epoch, seq = self._due
+            return self._fail(
+                seq,
+                f"the seal of installation {chain} (epoch {epoch}) is missing: it was due as entry {seq}, "
+                "where the trail now ends",
+            )
+        if self.linked and self.count and not self.chains:
+            return self._fail(self.last_seq, "the trail holds no sealed entries: no installation is registered in it")
+        unsealed = 0
+        for chain, state in self.chains.items():
+            local = self.local_keys.get(chain)
+            if local is None:
+                unsealed += len(state.pending)
+                continue
+            epoch, key = local
+            if epoch != state.epoch:
+                what = "truncated or replaced" if epoch > state.epoch else "newer than this installation's key"
+                return self._fail(
+                    self.last_seq,
+                    f"installation {chain} is at epoch {epoch}, but the trail's last seal leaves it at "
+                    f"{state.epoch}: the trail was {what}",
+                )
+            for p_seq, p_digest, p_mac in state.pending:
+                if p_mac is None or not hmac.compare_digest(entry_mac(key, p_digest), p_mac):
+                    return self._fail(
+                        p_seq, f"entry {p_seq} was forged or altered: its MAC does not match this installation's key"
+                    )
+        return VerifyResult(
+            True,
+            self.count,
+            self.last_seq,
+            self.last_hash,
+            checkpoints=self.seals,
+            seals=self.seals,
+            unsealed=unsealed,
+            installations=tuple(self.order),
+        )
+
+    def state(self) -> dict[str, ChainState]:
+        return {
+            c: ChainState(s.epoch, s.public_key, s.start, list(s.pending), s.genesis) for c, s in self.chains.items()
+        }
 
 
 def verify_rows(
@@ -181,36 +402,16 @@ def verify_rows(
     first_seq: int | None = 1,
     *,
     linked: bool = True,
+    trusted: set[str] | None = None,
+    local_keys: dict[str, tuple[int, bytes]] | None = None,
 ) -> VerifyResult:
-    """Check rows (seq, at, staff, action, investor, report, decision, reasons, facts,
-    prev_hash, entry_hash): each hash recomputes and, when `linked`, each row follows
-    the one before it (contiguous numbers, prev_hash = the previous entry_hash).
-    Unlinked checking is for filtered exports, which are not contiguous."""
-    count = 0
-    prev_hash, expected_seq = expected_prev, first_seq
-    last_seq: int | None = None
-    last_hash: str | None = None
-
-    def bad(seq: int, problem: str) -> VerifyResult:
-        return VerifyResult(False, count, last_seq, last_hash, seq, problem)
-
-    for row in rows:
-        seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest = row
-        count += 1
-        if linked and expected_seq is not None and seq != expected_seq:
-            what = "missing" if seq > expected_seq else "duplicated or out of order"
-            return bad(seq, f"entry {expected_seq} is {what} (found {seq} in its place)")
-        if linked and prev_hash is not None and prev != prev_hash:
-            return bad(seq, f"entry {seq} does not link to the entry before it (prev_hash differs)")
-        content = canonical_entry(seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev)
-        if entry_hash(content) != digest:
-            return bad(seq, f"entry {seq} was altered (its content no longer matches its hash)")
-        prev_hash, expected_seq = digest, seq + 1
-        last_seq, last_hash = seq, digest
-    return VerifyResult(True, count, last_seq, last_hash)
+    verifier = Verifier(
+        trusted=trusted, local_keys=local_keys, expected_prev=expected_prev, first_seq=first_seq, linked=linked
+    )
+    return verifier.feed(rows) or verifier.finish()
 
 
-_COLUMNS = (
+COLUMNS = (
     AuditEntry.seq,
     AuditEntry.at,
     AuditEntry.staff,
@@ -222,46 +423,109 @@ _COLUMNS = (
     AuditEntry.facts,
     AuditEntry.prev_hash,
     AuditEntry.entry_hash,
+    AuditEntry.chain,
+    AuditEntry.mac,
 )
 
 
-def verify_store(session: Session, key: bytes | None) -> VerifyResult:
-    """Verify the whole chain, then every checkpoint against it (signature and position)."""
-    rows = session.execute(select(*_COLUMNS).order_by(AuditEntry.seq).execution_options(yield_per=5000))
-    result = verify_rows(rows)  # type: ignore[arg-type]
-    if not result.ok:
-        return result
-    checkpoints = session.execute(
-        select(AuditCheckpoint.seq, AuditCheckpoint.entry_hash, AuditCheckpoint.at, AuditCheckpoint.mac).order_by(
-            AuditCheckpoint.id
-        )
-    ).all()
-    for seq, head_hash, at, mac in checkpoints:
-        if key is None or not hmac.compare_digest(mac, checkpoint_mac(key, seq, head_hash, at)):
-            return dataclasses.replace(
-                result,
-                ok=False,
-                bad_seq=seq,
-                problem=f"the checkpoint at entry {seq} is not signed by this installation's audit key",
-            )
-        if result.head_seq is None or seq > result.head_seq:
-            return dataclasses.replace(
-                result,
-                ok=False,
-                bad_seq=seq,
-                problem=f"the chain was truncated: a checkpoint vouches for entry {seq}, "
-                f"but the chain ends at {result.head_seq or 0}",
-            )
-        actual = session.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == seq)).scalar_one()
-        if actual != head_hash:
-            return dataclasses.replace(
-                result,
-                ok=False,
-                bad_seq=seq,
-                problem=f"entry {seq} differs from the signed checkpoint: the chain was rewritten",
-            )
-    return dataclasses.replace(result, checkpoints=len(checkpoints))
+_SELECT_BATCH = (
+    "SELECT seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev_hash, entry_hash, "
+    "chain, mac FROM audit_entry WHERE seq > {after} ORDER BY seq LIMIT {limit}"
+)
+
+
+def stream_entries(session: Session | Connection, batch: int = 20_000) -> Iterable[Sequence[Any]]:
+    """Every entry in order, as plain tuples from the driver's own cursor, fetched in
+    keyset batches (no long-lived server cursor, no per-row SQLAlchemy objects: this
+    feeds a million-entry verification)."""
+    conn = connection(session) if isinstance(session, Session) else session
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        after = 0
+        while True:
+            cursor.execute(_SELECT_BATCH.format(after=int(after), limit=int(batch)))
+            rows = cursor.fetchall()
+            if not rows:
+                return
+            yield from rows
+            after = rows[-1][0]
+    finally:
+        cursor.close()
+
+
+def verifier_for_store(
+    session: Session | Connection,
+    *,
+    trusted: set[str] | None = None,
+    local_keys: dict[str, tuple[int, bytes]] | None = None,
+) -> Verifier:
+    verifier = Verifier(trusted=trusted, local_keys=local_keys)
+    verifier.feed(stream_entries(session))  # type: ignore[arg-type]
+    return verifier
 
 
 def count_entries(session: Session) -> int:
     return int(session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
+
+
+def registrations(conn: Session | Connection) -> list[dict[str, Any]]:
+    """Every installation registered in the trail, oldest first (facts plus seq and at)."""
+    c = connection(conn) if isinstance(conn, Session) else conn
+    rows = c.execute(
+        select(AuditEntry.seq, AuditEntry.at, AuditEntry.facts)
+        .where(AuditEntry.action == REGISTERED)
+        .order_by(AuditEntry.seq)
+    ).all()
+    out = []
+    for seq, at, facts in rows:
+        try:
+            data = json.loads(facts)
+        except ValueError:
+            continue
+        out.append({**data, "seq": seq, "at": at})
+    return out
+
+
+def seal_ladder(conn: Connection, chain: str) -> list[dict[str, Any]]:
+    """The seals of one installation, oldest first, with what their signatures cover:
+    enough to walk from its genesis key to its current epoch key without the trail."""
+    rows = conn.execute(
+        select(AuditEntry.seq, AuditEntry.at, AuditEntry.prev_hash, AuditEntry.facts)
+        .where(AuditEntry.action == SEAL, AuditEntry.chain == chain)
+        .order_by(AuditEntry.seq)
+    ).all()
+    ladder = []
+    for seq, at, prev, facts in rows:
+        f = json.loads(facts)
+        ladder.append(
+            {
+                "seq": seq,
+                "at": at,
+                "prev_hash": prev,
+                "epoch": f["epoch"],
+                "mac_key": f["mac_key"],
+                "next_public_key": f["next_public_key"],
+                "signature": f["signature"],
+            }
+        )
+    return ladder
+
+
+def walk_ladder(chain: str, genesis: str, ladder: Sequence[dict[str, Any]]) -> tuple[int, str] | str:
+    """Follow the seals from the genesis key: (epoch, public key) reached, or a problem."""
+    public_key, epoch = genesis, 0
+    for step in ladder:
+        try:
+            ok = step["epoch"] == epoch and signature_ok(
+                public_key,
+                step["signature"],
+                seal_message(
+                    chain, epoch, step["seq"], step["at"], step["prev_hash"], step["mac_key"], step["next_public_key"]
+                ),
+            )
+        except (KeyError, TypeError):
+            ok = False
+        if not ok:
+            return f"the key history of installation {chain} is broken at its epoch {epoch} seal"
+        public_key, epoch = step["next_public_key"], epoch + 1
+    return epoch, public_key

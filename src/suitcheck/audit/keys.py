@@ -1,52 +1,358 @@
-"""The per-install audit key that signs checkpoints; kept in a protected file, not the store."""
+"""The installation's audit keys, kept in a protected file beside (never inside) the store.
+
+One keyring file (mode 0600) holds, for every store this installation seals:
+- the current epoch's Ed25519 private key (the epoch MAC key is derived from it with
+  HKDF); older epochs' keys are gone once their seal is committed (forward security);
+- the genesis public key (the trust anchor compliance files) and the row-signing key;
+- the latest signed head (seq, hash, signature), so a store shorter than it, missing or
+  replaced is refused.
+Nothing here is created except by `create_installation` (called only by `init`).
+"""
 
 from __future__ import annotations
 
+import base64
+import dataclasses
+import hashlib
+import hmac
+import json
 import os
 import secrets
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from suitcheck.privatefs import private_dir
 
+FORMAT = "suitcheck-audit-keyring/1"
+_RAW = serialization.Encoding.Raw
+_RAW_PUB = serialization.PublicFormat.Raw
+_RAW_PRIV = serialization.PrivateFormat.Raw
+_NO_ENC = serialization.NoEncryption()
+
 
 class AuditKeyError(Exception):
-    """The key file exists but cannot be read, or cannot be created."""
+    """The keyring is missing, unreadable, damaged or belongs elsewhere; one sentence."""
 
 
-def load_or_create_key(path: Path) -> bytes:
-    """Read the key, creating a random 32-byte key (mode 0600) on first use."""
+# -- primitives (all from `cryptography`) --------------------------------------------------
+
+
+def new_private_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+def private_bytes(key: Ed25519PrivateKey) -> bytes:
+    return key.private_bytes(_RAW, _RAW_PRIV, _NO_ENC)
+
+
+def public_hex(key: Ed25519PrivateKey | Ed25519PublicKey) -> str:
+    pub = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return pub.public_bytes(_RAW, _RAW_PUB).hex()
+
+
+def load_private(hex_text: str) -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.from_private_bytes(bytes.fromhex(hex_text))
+
+
+def load_public(text: str) -> Ed25519PublicKey:
+    """A public key as 64 hex digits, or the `suitcheck-ed25519:BASE64` form `key show` prints."""
+    text = text.strip()
+    try:
+        if text.startswith("suitcheck-ed25519:"):
+            raw = base64.b64decode(text.split(":", 1)[1], validate=True)
+        else:
+            raw = bytes.fromhex(text)
+        return Ed25519PublicKey.from_public_bytes(raw)
+    except ValueError as exc:
+        raise AuditKeyError(f"{text[:20]!r}… is not a suitcheck public key.") from exc
+
+
+def printable_public(public_key_hex: str) -> str:
+    return "suitcheck-ed25519:" + base64.b64encode(bytes.fromhex(public_key_hex)).decode()
+
+
+def fingerprint(public_key_hex: str) -> str:
+    """SHA-256 of the raw public key, grouped for reading aloud over the phone."""
+    digest = hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest()[:32]
+    return ":".join(digest[i : i + 4] for i in range(0, 32, 4))
+
+
+def chain_id(public_key_hex: str) -> str:
+    """The installation's short name in the trail: the start of its genesis key's hash."""
+    return hashlib.sha256(bytes.fromhex(public_key_hex)).hexdigest()[:16]
+
+
+def entry_mac_key(epoch_key: Ed25519PrivateKey) -> bytes:
+    """The epoch's HMAC key: one-way from the epoch's private key, so revealing it at the
+    epoch's seal reveals nothing about the signing key."""
+    return HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"suitcheck/entry-mac/v1").derive(
+        private_bytes(epoch_key)
+    )
+
+
+def mac_hex(key: bytes, message: str) -> str:
+    return hmac.digest(key, message.encode(), "sha256").hex()
+
+
+def sign_hex(key: Ed25519PrivateKey, message: bytes) -> str:
+    return key.sign(message).hex()
+
+
+def signature_ok(public_key_hex: str, signature_hex: str, message: bytes) -> bool:
+    try:
+        Ed25519PublicKey.from_public_bytes(bytes.fromhex(public_key_hex)).verify(bytes.fromhex(signature_hex), message)
+    except (InvalidSignature, ValueError, TypeError):
+        return False
+    return True
+
+
+# -- the keyring file ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Installation:
+    """This installation's keys for one store (one entry of the keyring)."""
+
+    store_id: str
+    location: str
+    chain: str
+    genesis_public_key: str
+    epoch: int
+    secret: str  # the current epoch's private key (hex)
+    epoch_start: int  # seq of the entry that opened this epoch
+    row_secret: str  # long-lived row-integrity signing key (hex)
+    row_mac_key: str  # fast row-integrity HMAC key (hex); never in the store
+    head_key: str  # MACs the head record kept beside the keyring
+    seal_every: int = 1000  # recorded in the registration: the verifier holds every epoch to it
+    # Next keys prepared before the seals naming them commit (two-phase): [seq, secret].
+    pending: list[list[Any]] = dataclasses.field(default_factory=list)
+    signed_head: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Installation:
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in data.items() if k in names})
+
+
+@dataclasses.dataclass
+class Keyring:
+    path: Path
+    stores: dict[str, dict[str, Any]]
+    locations: dict[str, str]
+    retired: list[dict[str, Any]]
+    legacy_key: bytes | None = None  # the pre-1.x HMAC checkpoint key, kept for the upgrade
+
+    def installation(self, store_id: str) -> Installation | None:
+        data = self.stores.get(store_id)
+        return Installation.from_dict(data) if data else None
+
+    def put(self, inst: Installation) -> None:
+        self.stores[inst.store_id] = inst.to_dict()
+        self.locations[inst.location] = inst.store_id
+
+    def to_json(self) -> bytes:
+        body: dict[str, Any] = {
+            "format": FORMAT,
+            "stores": self.stores,
+            "locations": self.locations,
+            "retired": self.retired,
+        }
+        if self.legacy_key is not None:
+            body["legacy_key"] = self.legacy_key.hex()
+        return (json.dumps(body, indent=1, sort_keys=True) + "\n").encode()
+
+
+def read_keyring(path: Path) -> Keyring | None:
+    """The keyring, or None when the file does not exist. An old installation's key
+    (a bare hex HMAC key) reads as an empty keyring holding that legacy key."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
-        _create_key(path)
-        data = path.read_bytes()
+        return None
     except OSError as exc:
         raise AuditKeyError(f"The audit key {path} cannot be read: {exc.strerror}.") from exc
+    text = data.decode("utf-8", "replace").strip()
+    if text and not text.startswith("{"):
+        try:
+            legacy = bytes.fromhex(text)
+        except ValueError as exc:
+            raise AuditKeyError(f"The audit key {path} is damaged.") from exc
+        if len(legacy) < 16:
+            raise AuditKeyError(f"The audit key {path} is damaged.")
+        return Keyring(path, {}, {}, [], legacy)
     try:
-        key = bytes.fromhex(data.decode().strip())
-    except (UnicodeDecodeError, ValueError) as exc:
+        body = json.loads(text)
+        if body.get("format") != FORMAT:
+            raise ValueError(body.get("format"))
+        legacy_hex = body.get("legacy_key")
+        return Keyring(
+            path,
+            dict(body["stores"]),
+            dict(body["locations"]),
+            list(body.get("retired", [])),
+            bytes.fromhex(legacy_hex) if legacy_hex else None,
+        )
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise AuditKeyError(f"The audit key {path} is damaged.") from exc
-    if len(key) < 16:
-        raise AuditKeyError(f"The audit key {path} is too short.")
-    return key
 
 
-def _create_key(path: Path) -> None:
-    """Write a new key atomically: a finished temp file is hard-linked into place, so a
-    concurrent reader never sees a half-written key and two creators cannot both win."""
+def write_keyring(ring: Keyring) -> None:
+    """Atomically replace the keyring (temp file, fsync, rename, fsync the folder), so a
+    crash leaves either the old or the new file, and the erased key is really gone from
+    the file (not left in a half-overwritten one)."""
+    path = ring.path
     try:
         private_dir(path.parent)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(secrets.token_bytes(32).hex().encode())
-            handle.flush()
-            os.fsync(handle.fileno())
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)  # 0600
         try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass  # another process won; use its key
-        finally:
-            tmp.unlink()
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(ring.to_json())
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        _fsync_dir(path.parent)
     except OSError as exc:
-        raise AuditKeyError(f"The audit key {path} cannot be created: {exc.strerror}.") from exc
+        raise AuditKeyError(f"The audit key {path} cannot be written: {exc.strerror}.") from exc
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Serialise keyring read-modify-write between processes of this installation."""
+    lock_path = path.with_name(path.name + ".lock")
+    try:
+        private_dir(lock_path.parent)
+        fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o600)
+    except OSError as exc:
+        raise AuditKeyError(f"The audit key folder {path.parent} is not writable: {exc.strerror}.") from exc
+    try:
+        _lock(fd)
+        try:
+            yield
+        finally:
+            _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+if sys.platform == "win32":  # pragma: no cover - exercised by the Windows build
+    import msvcrt
+
+    def _lock(fd: int) -> None:
+        while True:
+            try:
+                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
+                return
+            except OSError:
+                continue  # LK_LOCK gives up after ~10 s; keep waiting like flock does
+
+    def _unlock(fd: int) -> None:
+        os.lseek(fd, 0, os.SEEK_SET)
+        msvcrt.locking(fd, msvcrt.LK_UNLCK, 1)
+
+else:
+    import fcntl
+
+    def _lock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+
+    def _unlock(fd: int) -> None:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
+def new_installation(
+    store_id: str, location: str, epoch_start: int, seal_every: int
+) -> tuple[Installation, Ed25519PrivateKey]:
+    """Fresh keys for a store: genesis (epoch 0) key pair, row key, head key."""
+    genesis = new_private_key()
+    pub = public_hex(genesis)
+    inst = Installation(
+        store_id=store_id,
+        location=location,
+        chain=chain_id(pub),
+        genesis_public_key=pub,
+        epoch=0,
+        secret=private_bytes(genesis).hex(),
+        epoch_start=epoch_start,
+        row_secret=private_bytes(new_private_key()).hex(),
+        row_mac_key=secrets.token_bytes(32).hex(),
+        head_key=secrets.token_bytes(32).hex(),
+        seal_every=seal_every,
+    )
+    return inst, genesis
+
+
+# -- the head record beside the keyring ---------------------------------------------------
+
+_HEAD_SIZE = 512
+
+
+def head_path(keyring: Path, store_id: str) -> Path:
+    return keyring.with_name(f"{keyring.name}.{store_id[:16]}.head")
+
+
+def head_mac(head_key: str, store_id: str, seq: int, digest: str) -> str:
+    return mac_hex(bytes.fromhex(head_key), f"head:{store_id}:{seq}:{digest}")
+
+
+def write_head(path: Path, head_key: str, store_id: str, seq: int, digest: str) -> None:
+    """Overwrite the fixed-size head record in place (one small write after each commit;
+    no fsync: after a power cut the store may be longer than the head, never shorter)."""
+    record = json.dumps(
+        {"store": store_id, "seq": seq, "hash": digest, "mac": head_mac(head_key, store_id, seq, digest)}
+    ).encode()
+    record = record.ljust(_HEAD_SIZE - 1) + b"\n"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
+    try:
+        os.pwrite(fd, record, 0)
+    finally:
+        os.close(fd)
+
+
+def read_head(path: Path, head_key: str, store_id: str) -> tuple[int, str] | None:
+    """(seq, hash) of the head record; None when missing. A record whose MAC does not
+    verify raises: it was edited."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise AuditKeyError(f"The audit head {path} cannot be read: {exc.strerror}.") from exc
+    try:
+        data = json.loads(raw.decode().strip())
+        seq, digest = int(data["seq"]), str(data["hash"])
+        ok = data["store"] == store_id and hmac.compare_digest(
+            str(data["mac"]), head_mac(head_key, store_id, seq, digest)
+        )
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+        ok = False
+    if not ok:
+        raise AuditKeyError(f"The audit head {path} was altered; it no longer matches this installation's key.")
+    return seq, digest

@@ -35,6 +35,9 @@ class Reason(enum.StrEnum):
     SPECIAL_ATTENTION_FLAG = "special-attention"
     # Not blocking by itself: the report is matched at its subject's (higher) level.
     LEVEL_RAISED_TO_SUBJECT = "level-raised-to-subject"
+    # The client's row does not match what suitcheck last recorded for it (its integrity
+    # seal fails): it was changed outside suitcheck, so nothing on it can be trusted.
+    RECORD_INTEGRITY = "record-integrity"
 
 
 BLOCKING_REASONS = frozenset(
@@ -46,6 +49,7 @@ BLOCKING_REASONS = frozenset(
         Reason.ASSESSMENT_FUTURE_DATED,
         Reason.LOWEST_CATEGORY,
         Reason.REASSESSMENT_DUE,
+        Reason.RECORD_INTEGRITY,
     }
 )
 
@@ -284,3 +288,10 @@ def eligibility_bounds(level: RiskLevel | None, today: dt.date, policy: Policy) 
         lowest_allowed=level is RiskLevel.R1,
         due_allowed=level is RiskLevel.R1,
     )
+
+
+def integrity_block(decision: Decision) -> Decision:
+    """The decision when the client's record fails its integrity check: blocked for that
+    reason alone. The facts stay as read, for the investigation, but no reason derived
+    from them (which could say "the profile covers this level") is given."""
+    return dataclasses.replace(decision, outcome=Outcome.BLOCK, reasons=(Reason.RECORD_INTEGRITY,))

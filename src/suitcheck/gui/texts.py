@@ -54,6 +54,9 @@ REASONS = {
     Reason.SPECIAL_ATTENTION_FLAG: QT_TRANSLATE_NOOP(
         "Reasons", "Caution: this client is marked for special attention."
     ),
+    Reason.RECORD_INTEGRITY: QT_TRANSLATE_NOOP(
+        "Reasons", "The client's record was changed outside suitcheck; compliance must investigate before any use."
+    ),
 }
 
 OUTCOMES = {

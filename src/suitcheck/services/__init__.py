@@ -7,10 +7,13 @@ import datetime as dt
 import os
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 from argon2 import PasswordHasher
 
+from suitcheck.audit.keys import AuditKeyError, read_keyring
+from suitcheck.audit.sealing import Attached, attach
 from suitcheck.services.access import AccessService
 from suitcheck.services.audit_log import AuditService
 from suitcheck.services.auth import AuthService
@@ -24,7 +27,7 @@ from suitcheck.services.questionnaire import QuestionnaireService
 from suitcheck.services.reminders import ReminderService
 from suitcheck.services.reports import ReportService
 from suitcheck.services.store_check import StoreCheckService
-from suitcheck.store.engine import APP_NAME, Store, open_store
+from suitcheck.store.engine import APP_NAME, Store, StoreError, open_store, resolve_url
 
 
 def default_audit_key_path() -> Path:
@@ -37,8 +40,11 @@ def default_audit_key_path() -> Path:
 class Services:
     """Every use case, built on one store. Pass this (or one of its parts) to a window."""
 
-    def __init__(self, ctx: ServiceContext, hasher: PasswordHasher | None = None) -> None:
+    def __init__(
+        self, ctx: ServiceContext, hasher: PasswordHasher | None = None, attached: Attached | None = None
+    ) -> None:
         self.ctx = ctx
+        self.attached = attached  # set when opening created or registered this installation's keys
         self.auth = AuthService(ctx, hasher)
         self.investors = InvestorService(ctx)
         self.reports = ReportService(ctx)
@@ -65,12 +71,75 @@ def open_services(
     clock: Callable[[], dt.datetime] = system_clock,
     audit_key_path: Path | None = None,
     hasher: PasswordHasher | None = None,
+    init: bool = False,
+    start_over: bool = False,
+    join: bool = False,
 ) -> Services:
-    """The one bootstrap: open (create, upgrade) the store and build the services on it."""
+    """The one bootstrap: open (upgrade) the store, attach this installation's audit keys
+    and build the services on it.
+
+    Only `init` (the `init` command, the GUI's first run, the demo) may create a store
+    and its keys; a store that is missing, replaced, emptied or shorter than the head
+    kept beside the key is refused, as is a sealed store without its key. `start_over`
+    and `join` are the explicit, recorded ways past those refusals."""
+    key_path = audit_key_path or default_audit_key_path()
+    url = resolve_url(db)
+    if url.get_backend_name() == "sqlite":
+        _refuse_missing_file(Path(str(url.database)), key_path, init=init, start_over=start_over)
     store = open_store(db)
-    services = Services(ServiceContext(store, audit_key_path or default_audit_key_path(), clock), hasher)
-    services.policy.store_default()
+    try:
+        with store.engine.begin() as conn:
+            sealer, attached = attach(
+                conn, key_path, store.display_name, init=init, start_over=start_over, join=join, now=clock()
+            )
+        sealer.end(True)
+        ctx = ServiceContext(store, key_path, sealer, clock)
+        with ctx.core_transaction() as conn:
+            seal_existing_rows(ctx, conn)
+        services = Services(ctx, hasher, attached)
+        services.policy.store_default()
+    except AuditKeyError as exc:
+        store.dispose()
+        raise StoreError(str(exc)) from exc
+    except BaseException:
+        store.dispose()
+        raise
     return services
+
+
+def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
+    """Once, for a store whose rows predate record seals: seal them, stated in the trail."""
+    from sqlalchemy import exists, or_, select
+
+    from suitcheck.audit.chain import lock_chain
+    from suitcheck.services.integrity import RECORD_SEALED
+    from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
+
+    lock_chain(conn)
+    if conn.execute(select(AuditEntry.seq).where(AuditEntry.action == RECORD_SEALED).limit(1)).first():
+        return
+    rows_exist = select(
+        or_(exists(select(Investor.id)), exists(select(Staff.id)), exists(select(PolicyVersion.version)))
+    )
+    if conn.execute(rows_exist).scalar():
+        ctx.rows.seal_all(conn)
+
+
+def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool) -> None:
+    """Never re-create a store file silently where one should exist."""
+    if path.exists():
+        return
+    try:
+        ring = read_keyring(key_path)
+    except AuditKeyError as exc:
+        raise StoreError(str(exc)) from exc
+    if ring is not None and str(path) in ring.locations and not start_over:
+        raise StoreError(
+            f"The store {path} is missing, but this installation sealed an audit trail there; restore it from a "
+            "backup, or start over with `suitcheck init --start-over`."
+        )
+    if not init:
+        raise StoreError(f"There is no store at {path}; create it with `suitcheck init`.")
 
 
 __all__ = ["Actor", "Services", "ServiceError", "open_services"]

@@ -7,19 +7,21 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
-from suitcheck.domain.decision import Decision, Outcome, decide, eligibility_bounds
+from suitcheck.domain.decision import Decision, Outcome, decide, eligibility_bounds, integrity_block
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
+from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message
 from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
 from suitcheck.services.reports import find_report, report_facts, report_level
 from suitcheck.services.tables import Written, format_for, write_table
@@ -31,6 +33,8 @@ log = logging.getLogger(__name__)
 # The distribution list's columns: the same names and values as `eligible --json`
 # (text that a spreadsheet would run as a formula gets a leading quote).
 LIST_COLUMNS = ("id", "account", "name", "class", "profile", "assessed")
+# Read beside the list columns so each row's seal is checked before it is written.
+_SEALED_COLUMNS = (*(Investor.__table__.c[c] for c in INVESTOR_COLUMNS), Investor.__table__.c.integrity)
 _t = Investor.__table__.c
 _LIST_SELECT = select(
     _t.id,
@@ -78,8 +82,13 @@ class OpenedReport:
     audit_id: int
 
 
-def _decide(investor: Investor, report: Report, today: dt.date, policy: Policy) -> Decision:
-    return decide(investor_facts(investor), report_facts(report), today, policy)
+def _decide(
+    investor: Investor, report: Report, today: dt.date, policy: Policy, ctx: ServiceContext | None = None
+) -> Decision:
+    decision = decide(investor_facts(investor), report_facts(report), today, policy)
+    if ctx is not None and not ctx.rows.investor_ok(None, investor):
+        return integrity_block(decision)
+    return decision
 
 
 def eligible_parts(level: RiskLevel | None, today: dt.date, policy: Policy) -> list[ColumnElement[bool]]:
@@ -133,6 +142,9 @@ class AccessService:
             report_id, facts = report_level(conn, report_ref)
             policy = self._ctx.policy(conn)
             decision = decide(investor_facts(investor), facts, self._ctx.today(), policy)
+            if not self._ctx.rows.investor_ok(conn, investor):
+                decision = integrity_block(decision)
+                log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
             entry = self._ctx.audit(
                 conn,
                 actor,
@@ -176,7 +188,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
-            return {r.id: _decide(investor, r, today, policy).outcome for r in reports}
+            return {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports}
 
     def record_override(
         self,
@@ -197,7 +209,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
-            decision = _decide(investor, report, self._ctx.today(), policy)
+            decision = _decide(investor, report, self._ctx.today(), policy, self._ctx)
             if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
                 raise InvalidInput(
                     f"This report cannot be given after a warning: the decision is {decision.outcome.value}."
@@ -232,7 +244,7 @@ class AccessService:
             investor = find_investor(session, investor_ref)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            decision = _decide(investor, report, today, policy)
+            decision = _decide(investor, report, today, policy, self._ctx)
             granted = decision.outcome is Outcome.ALLOW or (
                 decision.outcome is Outcome.ALLOW_AFTER_WARNING
                 and self._has_override_today(session, investor.id, report.id, today)
@@ -286,7 +298,11 @@ class AccessService:
             if limit is not None:
                 stmt = stmt.limit(limit)
             full = may(actor.role, Permission.SEE_FULL_ID)
+            rows = self._ctx.rows
             for investor in session.execute(stmt.execution_options(yield_per=2000)).scalars():
+                if not rows.investor_ok(None, investor):
+                    log.warning("client %s left off the distribution list: record fails its seal", investor.id)
+                    continue  # fail closed: a row changed outside suitcheck never receives anything
                 yield make_view(investor, today, policy, full)
 
     def write_eligible(
@@ -308,8 +324,12 @@ class AccessService:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             level = report_facts(report).matching_level  # 就高: the rule `check` applies
-            stmt = _LIST_SELECT.where(scanned(eligible_condition(level, today, policy))).order_by(_t.id)
-            chunks = driver_chunks(session.connection(), stmt, 5000)
+            stmt = (
+                _LIST_SELECT.add_columns(*_SEALED_COLUMNS)
+                .where(scanned(eligible_condition(level, today, policy)))
+                .order_by(_t.id)
+            )
+            chunks = self._sealed_only(driver_chunks(session.connection(), stmt, 5000))
             title_lines = (
                 f"Distribution list 分发名单: report {report.id} {report.title}",
                 f"Level 风险等级: {level.code if level else 'unrated 未评级'}; policy version {policy.version}; "
@@ -342,7 +362,24 @@ class AccessService:
         log.info("distribution list by %s: report %s, %s clients", actor.username, report.id, written.count)
         return written
 
+    def _sealed_only(self, chunks: Iterable[Sequence[Sequence[Any]]]) -> Iterator[list[Sequence[Any]]]:
+        """Fail closed: a client whose row fails its seal (changed outside suitcheck) is
+        left off the list, as `check` blocks it; only the list columns are passed on."""
+        width, rows = len(LIST_COLUMNS), self._ctx.rows
+        for chunk in chunks:
+            kept = []
+            for row in chunk:
+                values = dict(zip(INVESTOR_COLUMNS, row[width:-1], strict=True))
+                if rows.ok(None, investor_message(values), row[-1]):
+                    kept.append(row[:width])
+                else:
+                    log.warning("client %s left off the distribution list: record fails its seal", row[0])
+            yield kept
+
     def eligible_count(self, actor: Actor, report_ref: str | int) -> int:
+        """How many clients the rules admit, counted in SQL (index ranges only). A row
+        changed outside suitcheck is still counted here; the list itself leaves it off."""
+
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)

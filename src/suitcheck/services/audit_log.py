@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from suitcheck.audit import chain
+from suitcheck.audit import chain, keys
 from suitcheck.audit.export import (
     ExportError,
     ExportRow,
@@ -21,10 +21,21 @@ from suitcheck.audit.export import (
     verify_prefix,
     write_export,
 )
+from suitcheck.audit.sealing import SealError, attach_report, check_head
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.integrity import check_state
+
+__all__ = [
+    "AuditFilter",
+    "AuditService",
+    "ExportVerification",
+    "attach_report",
+    "parse_public_keys",
+    "verify_file_offline",
+]
 from suitcheck.store.models import AuditEntry, Investor, Report
 
 log = logging.getLogger(__name__)
@@ -93,9 +104,12 @@ class AuditService:
         limit: int | None = None,
         offset: int = 0,
         newest_first: bool = False,
+        up_to: int | None = None,
     ) -> Iterator[ExportRow]:
         order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
         stmt = _filtered(flt).order_by(order).offset(offset)
+        if up_to is not None:
+            stmt = stmt.where(AuditEntry.seq <= up_to)
         if limit is not None:
             stmt = stmt.limit(limit)
         for e, account, name, id_number, title in session.execute(stmt.execution_options(yield_per=5000)):
@@ -115,6 +129,8 @@ class AuditService:
                 name,
                 id_number if full_id else mask_id_number(id_number),
                 title,
+                e.chain,
+                e.mac,
             )
 
     def browse(
@@ -130,11 +146,14 @@ class AuditService:
             sub = _filtered(flt).with_only_columns(AuditEntry.seq).subquery()
             return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
 
-    def verify(self, actor: Actor) -> chain.VerifyResult:
-        """Verify the whole chain and its checkpoints; the verification itself is recorded."""
+    def verify(self, actor: Actor, public_keys: list[str] | None = None) -> chain.VerifyResult:
+        """Verify the whole trail (links, hashes, MACs, seals at their intervals, the head
+        kept beside the key); the verification is recorded and, when it passed, sealed."""
         self._ctx.require(actor, Permission.VERIFY_AUDIT)
-        with self._ctx.transaction(read_only=True) as session:
-            result = chain.verify_store(session, self._ctx.audit_key)
+        trusted = parse_public_keys(public_keys) if public_keys else None
+        result = self._verify_store(trusted)
+        if not result.ok and result.problem and " is at epoch " in result.problem:
+            result = self._verify_store(trusted)  # another process sealed while we read: look again
         with self._ctx.transaction() as session:
             self._ctx.audit(
                 session,
@@ -143,18 +162,75 @@ class AuditService:
                 facts={"ok": result.ok, "count": result.count, "bad_seq": result.bad_seq},
             )
             if result.ok:
-                chain.checkpoint_head(session, self._ctx.audit_key, self._ctx.now())
+                self._ctx.sealer.seal(session, self._ctx.now())
         return result
 
-    def verify_file(self, actor: Actor, path: Path, earlier: Path | None = None) -> ExportVerification:
-        """Verify an export offline; with `earlier`, also prove that export is its prefix."""
+    def _verify_store(self, trusted: set[str] | None) -> chain.VerifyResult:
+        sealer = self._ctx.sealer
+        with self._ctx.transaction(read_only=True) as session:
+            conn = session.connection()
+            conn.execute(chain.HEAD).first()  # start the read snapshot before taking the local key
+            verifier = chain.verifier_for_store(conn, trusted=trusted, local_keys=sealer.local_keys())
+            result = verifier.finish()
+            if result.ok and sealer.chain not in result.installations:
+                result = dataclasses.replace(
+                    result, ok=False, problem="this installation's registration is missing from the trail"
+                )
+            if result.ok:
+                try:
+                    check_head(conn, sealer.path, sealer.inst, self._ctx.store.display_name)
+                except SealError as exc:
+                    result = dataclasses.replace(result, ok=False, problem=str(exc))
+            if result.ok:
+                checked, problem = check_state(self._ctx, self._ctx.rows, conn)
+                result = dataclasses.replace(result, state_checked=checked)
+                if problem:
+                    result = dataclasses.replace(result, ok=False, problem=problem)
+        return result
+
+    def key_info(self, actor: Actor | None = None) -> dict[str, Any]:
+        """The genesis public keys of every installation registered in the trail (this
+        one first), with fingerprints, for compliance to file."""
+        sealer = self._ctx.sealer
+        with self._ctx.transaction(read_only=True) as session:
+            regs = chain.registrations(session)
+        installations = []
+        for reg in regs:
+            genesis = str(reg.get("genesis_public_key", ""))
+            installations.append(
+                {
+                    "chain": reg.get("chain"),
+                    "public_key": keys.printable_public(genesis),
+                    "public_key_hex": genesis,
+                    "fingerprint": keys.fingerprint(genesis),
+                    "registered_at": reg.get("at"),
+                    "registered_seq": reg.get("seq"),
+                    "event": reg.get("event"),
+                    "this_installation": reg.get("chain") == sealer.chain,
+                }
+            )
+        installations.sort(key=lambda d: not d["this_installation"])
+        return {
+            "store": self._ctx.store.display_name,
+            "installation": sealer.chain,
+            "public_key": keys.printable_public(sealer.genesis_public_key),
+            "fingerprint": keys.fingerprint(sealer.genesis_public_key),
+            "installations": installations,
+        }
+
+    def trusted_keys(self, public_keys: list[str] | None) -> set[str]:
+        if public_keys:
+            return parse_public_keys(public_keys)
+        with self._ctx.transaction(read_only=True) as session:
+            return {str(r.get("genesis_public_key")) for r in chain.registrations(session)}
+
+    def verify_file(
+        self, actor: Actor, path: Path, earlier: Path | None = None, public_keys: list[str] | None = None
+    ) -> ExportVerification:
+        """Verify an export; with `earlier`, also prove that export is its prefix. Trusts
+        the given public keys, else the installations registered in this store."""
         self._ctx.require(actor, Permission.VERIFY_AUDIT)
-        try:
-            if earlier is not None:
-                return verify_prefix(earlier, path, self._ctx.audit_key)
-            return verify_export(path, self._ctx.audit_key)
-        except ExportError as exc:
-            raise InvalidInput(str(exc)) from exc
+        return verify_file_offline(path, self.trusted_keys(public_keys), earlier)
 
     def export(
         self,
@@ -174,23 +250,46 @@ class AuditService:
         if flt.since and flt.until and flt.since > flt.until:
             raise InvalidInput("The start date is after the end date.")
         now = self._ctx.now()
+        sealer = self._ctx.sealer
+        # Seal first: the export ends at this seal, so every entry in it verifies with
+        # the genesis public key alone, and the manifest is signed by the next epoch's key.
         with self._ctx.transaction() as session:
-            head = chain.checkpoint_head(session, self._ctx.audit_key, now)
+            seal = sealer.seal(session, now)
+        with self._ctx.transaction(read_only=True) as session:
+            ladder = chain.seal_ladder(session.connection(), sealer.chain)
+            store_id = sealer.store_id
+        epoch, public_key, _ = sealer.sign(b"")
+        head = ladder[-1] if ladder else None
         context = {
             "filtered": not flt.empty,
             "filters": flt.to_dict(),
             "full_id_numbers": full,
             "exported_at": chain.utc_stamp(now),
             "exported_by": actor.username,
-            "store_head": {"seq": head[0], "hash": head[1]} if head else None,
+            "store_id": store_id,
+            "store_head": {"seq": seal.seq, "hash": seal.entry_hash, "signature": head["signature"] if head else None},
+            "signer": {
+                "chain": sealer.chain,
+                "genesis_public_key": sealer.genesis_public_key,
+                "epoch": epoch,
+                "public_key": public_key,
+            },
+            "ladder": ladder,
         }
+
+        def sign(message: bytes) -> str:
+            signed_epoch, _, signature = sealer.sign(message)
+            if signed_epoch != epoch:
+                raise ExportError("Another process sealed during the export; export again.")
+            return signature
+
         try:
             with self._ctx.transaction(read_only=True) as session:
                 manifest = write_export(
                     out,
                     fmt,
-                    self._rows(session, flt, full),
-                    key=self._ctx.audit_key,
+                    self._rows(session, flt, full, up_to=seal.seq),
+                    sign=sign,
                     context=context,
                     progress=progress,
                 )
@@ -212,3 +311,41 @@ class AuditService:
                 },
             )
         return manifest
+
+
+def parse_public_keys(values: list[str]) -> set[str]:
+    """Public keys given on the command line: each a key (hex or `suitcheck-ed25519:…`)
+    or a file holding them (one a line, as `audit key show` prints; other text ignored)."""
+    found: set[str] = set()
+    for value in values:
+        candidate = Path(value).expanduser()
+        texts = [value]
+        if len(value) < 4096 and candidate.is_file():
+            try:
+                texts = candidate.read_text(encoding="utf-8").split()
+            except (OSError, UnicodeDecodeError) as exc:
+                raise InvalidInput(f"The public key file {value} cannot be read.") from exc
+            texts = [t.strip(",;\"'") for t in texts if t.strip(",;\"'").startswith("suitcheck-ed25519:")]
+            if not texts:
+                raise InvalidInput(f"The file {value} holds no suitcheck public key.")
+        for text in texts:
+            try:
+                found.add(keys.public_hex(keys.load_public(text)))
+            except keys.AuditKeyError as exc:
+                raise InvalidInput(str(exc)) from exc
+    return found
+
+
+def verify_file_offline(path: Path, trusted: set[str], earlier: Path | None = None) -> ExportVerification:
+    """Verify an export with only public keys: no store, no secret, no login. A file
+    that is missing is bad input; a manifest missing or damaged, or rows that cannot be
+    read, fail the verification."""
+    for given in (path, earlier):
+        if given is not None and not given.expanduser().is_file():
+            raise InvalidInput(f"There is no file {given}.")
+    try:
+        if earlier is not None:
+            return verify_prefix(earlier, path, trusted)
+        return verify_export(path, trusted)
+    except ExportError as exc:
+        return ExportVerification(chain.VerifyResult(False, 0, problem=str(exc)), "missing", {})

@@ -68,6 +68,10 @@ class AuthService:
             if staff is None:
                 self._ctx.audit(session, who, "login-failed", facts={"cause": "credentials"})
                 failure = "The user name or password is wrong."
+            elif not self._ctx.rows.staff_ok(session.connection(), staff):
+                # A role or password changed outside suitcheck must not grant anything.
+                self._ctx.audit(session, who, "login-failed", facts={"cause": "record-integrity"})
+                failure = "This account's record was changed outside suitcheck; an administrator must investigate."
             elif staff.disabled:
                 self._ctx.audit(session, who, "login-failed", facts={"cause": "disabled"})
                 failure = "This account is disabled; ask an administrator."

@@ -464,8 +464,12 @@ class _Run:
         self.classify(conn)
         self.result.missing = conn.execute(select(func.count()).select_from(Investor).where(_missing())).scalar_one()
         if write and (self.result.partial or not self.result.invalid):
+            stage = STAGE.c
+            self.ctx.rows.check_accounts(conn, select(stage.account).where(stage.status == "changed"))
             self.write_new(conn)
             self.write_changed(conn)
+            # The rows written here bypass the ORM: seal them (and record their state) now.
+            self.ctx.rows.seal_accounts(conn, select(stage.account).where(stage.status.in_(("new", "changed"))))
             appended = self.ctx.audit(
                 conn,
                 self.actor,

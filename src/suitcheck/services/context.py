@@ -8,7 +8,6 @@ import functools
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -17,10 +16,12 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
-from suitcheck.audit.keys import AuditKeyError, load_or_create_key
+from suitcheck.audit.keys import AuditKeyError
+from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, StoreUnavailable
+from suitcheck.services.integrity import RecordIntegrityError
 from suitcheck.store.engine import Store, describe_db_error
 from suitcheck.store.models import PolicyVersion, Staff
 
@@ -49,7 +50,14 @@ SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="sys
 class ServiceContext:
     store: Store
     audit_key_path: Path
+    sealer: Sealer
     clock: Callable[[], dt.datetime] = system_clock
+
+    def __post_init__(self) -> None:
+        from suitcheck.services.integrity import RowSealer
+
+        self.rows = RowSealer(self)
+        self.store.on_before_flush(self.rows.install)
 
     def now(self) -> dt.datetime:
         return self.clock()
@@ -58,32 +66,48 @@ class ServiceContext:
         """The firm's calendar day: the local date of the desktop's clock."""
         return self.clock().astimezone().date()
 
-    @cached_property
-    def audit_key(self) -> bytes:
-        try:
-            return load_or_create_key(self.audit_key_path)
-        except AuditKeyError as exc:
-            raise StoreUnavailable(str(exc)) from exc
-
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
         """One unit of work: the change and its audit entry commit together or not at all."""
+        committed = False
         try:
             with self.store.session(read_only=read_only) as session:
                 yield session
+            committed = True
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
+        except AuditKeyError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        except RecordIntegrityError as exc:
+            raise ServiceError(str(exc)) from exc
+        finally:
+            if not read_only:
+                self._after(committed)
 
     @contextmanager
     def core_transaction(self) -> Iterator[Connection]:
         """A unit of work on a plain connection, for hot paths that need no ORM objects."""
+        committed = False
         try:
             with self.store.engine.begin() as conn:
                 yield conn
+            committed = True
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
+        except AuditKeyError as exc:
+            raise StoreUnavailable(str(exc)) from exc
+        except RecordIntegrityError as exc:
+            raise ServiceError(str(exc)) from exc
+        finally:
+            self._after(committed)
+
+    def _after(self, committed: bool) -> None:
+        try:
+            self.sealer.end(committed)
+        except AuditKeyError as exc:
+            raise StoreUnavailable(str(exc)) from exc
 
     def audit(
         self,
@@ -97,7 +121,7 @@ class ServiceContext:
         reasons: Sequence[str] = (),
         facts: Mapping[str, Any] | None = None,
     ) -> chain.Appended:
-        return chain.append_entry(
+        return self.sealer.append(
             session,
             at=self.now(),
             staff=actor.username,
@@ -107,7 +131,6 @@ class ServiceContext:
             decision=decision,
             reasons=reasons,
             facts=facts,
-            key=self.audit_key,
         )
 
     def require(self, actor: Actor, permission: Permission, **target: Any) -> Actor:

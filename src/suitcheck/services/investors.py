@@ -191,6 +191,7 @@ FACT_COLUMNS = (
     Investor.birth_date,
     Investor.special_attention,
     Investor.reassessment_due,
+    Investor.integrity,
 )
 
 

@@ -99,6 +99,10 @@ class Store:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
         self._reader = sessionmaker(self.engine.execution_options(suitcheck_read_only=True), expire_on_commit=False)
 
+    def on_before_flush(self, install: Any) -> None:
+        """Let a layer above hook the writer sessions' flushes (row integrity seals)."""
+        install(self._writer)
+
     @property
     def is_sqlite(self) -> bool:
         return self.engine.dialect.name == "sqlite"

@@ -67,6 +67,8 @@ class Staff(Base):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # MAC/signature over the permission-relevant columns, made by suitcheck when it writes them.
+    integrity: Mapped[str | None] = mapped_column(String(256))
 
 
 class Investor(Base):
@@ -101,6 +103,8 @@ class Investor(Base):
     # Staff marked the client's situation as changed: re-assessment is due (reason audited).
     reassessment_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reassessment_reason: Mapped[str | None] = mapped_column(Text)
+    # MAC/signature over the decision-relevant columns, made by suitcheck when it writes them.
+    integrity: Mapped[str | None] = mapped_column(String(256))
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="investor", order_by="Assessment.id")
 
@@ -237,6 +241,10 @@ class AuditEntry(Base):
     facts: Mapped[str] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     entry_hash: Mapped[str] = mapped_column(String(64))
+    # The installation that wrote it (None before sealing existed) and its MAC under that
+    # installation's epoch key.
+    chain: Mapped[str | None] = mapped_column(String(16))
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class AuditCheckpoint(Base):

@@ -1646,6 +1646,10 @@ Store: {store}</source>
         <source>Caution: this client is marked for special attention.</source>
         <translation>提示：该客户被标记为需特别关注。</translation>
     </message>
+    <message>
+        <source>The client&apos;s record was changed outside suitcheck; compliance must investigate before any use.</source>
+        <translation>客户记录在 suitcheck 之外被改动；须经合规调查后方可使用。</translation>
+    </message>
 </context>
 <context>
     <name>ReportFilters</name>

@@ -1,0 +1,666 @@
+"""Appending authenticated entries and sealing epochs for one installation on one store,
+and attaching an installation to a store (init, join, upgrade, refusing what is wrong).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+import logging
+import os
+import threading
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Connection, insert, select
+from sqlalchemy.orm import Session
+
+from suitcheck.audit import keys
+from suitcheck.audit.chain import (
+    GENESIS_HASH,
+    HEAD,
+    REGISTERED,
+    SEAL,
+    SEAL_EVERY,
+    Appended,
+    canonical_entry,
+    canonical_json,
+    connection,
+    entry_hash,
+    entry_mac,
+    lock_chain,
+    registration_message,
+    seal_message,
+    utc_stamp,
+)
+from suitcheck.audit.keys import AuditKeyError, Installation
+from suitcheck.store.models import AuditCheckpoint, AuditEntry
+
+log = logging.getLogger(__name__)
+_INSERT = insert(AuditEntry)
+
+
+class SealError(AuditKeyError):
+    """The store and this installation's keys do not belong together; one sentence."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Attached:
+    """What attaching did, for `init` to print (compliance files the public key)."""
+
+    created: bool
+    chain: str
+    genesis_public_key: str
+    note: str | None = None
+
+    @property
+    def fingerprint(self) -> str:
+        return keys.fingerprint(self.genesis_public_key)
+
+
+class Sealer:
+    """Appends entries for this installation: MAC under the epoch key, a seal when the
+    epoch is full, the key evolved (two-phase, so a crash never loses the current key)."""
+
+    def __init__(self, path: Path, inst: Installation) -> None:
+        self.path = path
+        self._mutex = threading.RLock()
+        self._tl = threading.local()
+        self._load(inst)
+
+    # -- state ------------------------------------------------------------------------------
+
+    def _load(self, inst: Installation) -> None:
+        self.inst = inst
+        self._key = keys.load_private(inst.secret)
+        self._mac_key = keys.entry_mac_key(self._key)
+        self._epoch, self._start = inst.epoch, inst.epoch_start
+        self.seal_every = inst.seal_every
+        self._stamp = self._file_stamp()
+        self._row_mac_key = bytes.fromhex(inst.row_mac_key)
+        self._row_key = keys.load_private(inst.row_secret)
+
+    def _file_stamp(self) -> tuple[int, int, int]:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError as exc:
+            raise SealError(
+                f"The audit key {self.path} was removed while suitcheck was running; restore it from its backup."
+            ) from exc
+        return st.st_mtime_ns, st.st_size, st.st_ino
+
+    @property
+    def chain(self) -> str:
+        return self.inst.chain
+
+    @property
+    def store_id(self) -> str:
+        return self.inst.store_id
+
+    @property
+    def genesis_public_key(self) -> str:
+        return self.inst.genesis_public_key
+
+    def _reload(self) -> None:
+        ring = keys.read_keyring(self.path)
+        inst = ring.installation(self.store_id) if ring else None
+        if inst is None:
+            raise SealError(f"The audit key {self.path} no longer holds this store's key; restore it from its backup.")
+        self._load(inst)
+
+    def _txn(self) -> dict[str, Any]:
+        state = getattr(self._tl, "state", None)
+        if state is None:
+            state = self._tl.state = {}
+        return state  # type: ignore[no-any-return]
+
+    def sync(self, conn: Connection) -> None:
+        """Under the chain lock: pick up another process's seal, finish an interrupted one."""
+        with self._mutex:
+            if self._txn().get("sealed"):
+                return  # this transaction sealed: its in-memory key is already the next one
+            if self._file_stamp() != self._stamp:
+                self._reload()
+            if self.inst.pending:
+                self._resolve(conn)
+
+    def _resolve(self, conn: Connection) -> None:
+        """Seals prepared by a transaction that is over: keep those the store holds (in
+        order), drop the rest (their transaction rolled back or never committed)."""
+        committed: list[tuple[int, str, str, int]] = []
+        epoch = self.inst.epoch
+        for seq, secret in self.inst.pending:
+            row = conn.execute(
+                select(AuditEntry.action, AuditEntry.chain, AuditEntry.facts, AuditEntry.entry_hash).where(
+                    AuditEntry.seq == seq
+                )
+            ).first()
+            facts: dict[str, Any] = {}
+            if row is not None and row.action == SEAL and row.chain == self.chain:
+                facts = json.loads(row.facts)
+            nxt = keys.public_hex(keys.load_private(secret))
+            if facts.get("epoch") != epoch or facts.get("next_public_key") != nxt:
+                break
+            committed.append((seq, row.entry_hash, facts["signature"], epoch))  # type: ignore[union-attr]
+            epoch += 1
+        self._advance(committed, drop_rest=True)
+
+    def _advance(self, sealed: list[tuple[int, str, str, int]], drop_rest: bool = False) -> None:
+        """These seals are committed: make each next key current in turn, erase the old."""
+        with self._mutex, keys.locked(self.path):
+            ring = keys.read_keyring(self.path)
+            inst = ring.installation(self.store_id) if ring else None
+            if ring is None or inst is None:
+                raise SealError(f"The audit key {self.path} vanished while sealing; restore it from its backup.")
+            changed = False
+            for seq, digest, signature, epoch in sealed:
+                if inst.epoch == epoch and inst.pending and inst.pending[0][0] == seq:
+                    inst.epoch, inst.secret, inst.epoch_start = epoch + 1, inst.pending[0][1], seq
+                    inst.pending.pop(0)
+                    inst.signed_head = {"seq": seq, "hash": digest, "signature": signature, "epoch": epoch}
+                    changed = True
+            if drop_rest and inst.pending:
+                inst.pending = []
+                changed = True
+            if changed:
+                ring.put(inst)
+                keys.write_keyring(ring)
+            self._load(inst)
+
+    # -- appending --------------------------------------------------------------------------
+
+    def _insert(
+        self,
+        conn: Connection,
+        seq: int,
+        prev: str,
+        stamp: str,
+        staff: str,
+        action: str,
+        investor_id: int | None,
+        report_id: int | None,
+        decision: str | None,
+        reasons_json: str,
+        facts_json: str,
+    ) -> Appended:
+        chain = self.inst.chain
+        digest = entry_hash(
+            canonical_entry(
+                seq, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json, prev, chain
+            )
+        )
+        conn.execute(
+            _INSERT,
+            {
+                "seq": seq,
+                "at": stamp,
+                "staff": staff,
+                "action": action,
+                "investor_id": investor_id,
+                "report_id": report_id,
+                "decision": decision,
+                "reasons": reasons_json,
+                "facts": facts_json,
+                "prev_hash": prev,
+                "entry_hash": digest,
+                "chain": chain,
+                "mac": entry_mac(self._mac_key, digest),
+            },
+        )
+        self._txn()["head"] = (seq, digest)
+        return Appended(seq, digest)
+
+    def append(
+        self,
+        session: Session | Connection,
+        *,
+        at: dt.datetime,
+        staff: str,
+        action: str,
+        investor_id: int | None = None,
+        report_id: int | None = None,
+        decision: str | None = None,
+        reasons: Sequence[str] = (),
+        facts: Mapping[str, Any] | None = None,
+    ) -> Appended:
+        """Append one entry inside the caller's transaction (it commits with the caller's
+        change; call end() after). Plain Core statements: this runs for every check."""
+        conn = connection(session)
+        lock_chain(conn)
+        self.sync(conn)
+        head = conn.execute(HEAD).first()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        stamp = utc_stamp(at)
+        entry = self._insert(
+            conn,
+            seq,
+            prev,
+            stamp,
+            staff,
+            action,
+            investor_id,
+            report_id,
+            decision,
+            canonical_json(list(reasons)),
+            canonical_json(dict(facts or {})),
+        )
+        if seq - self._start >= self.seal_every:
+            self._seal_at(conn, seq + 1, entry.entry_hash, stamp)
+        return entry
+
+    def append_many(self, engine: Any, entries: Iterable[Mapping[str, Any]], at: dt.datetime) -> int:
+        """Append many entries fast (bulk imports, benchmarks): one transaction per epoch,
+        rows inserted in batches, each epoch sealed in its own transaction's end."""
+        stamp = utc_stamp(at)
+        source = iter(entries)
+        total = 0
+        while True:
+            committed = False
+            added = 0
+            try:
+                with engine.begin() as conn:
+                    lock_chain(conn)
+                    self.sync(conn)
+                    head = conn.execute(HEAD).first()
+                    seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
+                    room = max(self._start + self.seal_every - seq, 1)
+                    rows = []
+                    chain, key = self.inst.chain, self._mac_key
+                    for e in source:
+                        seq += 1
+                        reasons, facts = canonical_json(list(e.get("reasons", ()))), canonical_json(e.get("facts", {}))
+                        args = (
+                            seq,
+                            stamp,
+                            e["staff"],
+                            e["action"],
+                            e.get("investor_id"),
+                            e.get("report_id"),
+                            e.get("decision"),
+                            reasons,
+                            facts,
+                            prev,
+                        )
+                        digest = entry_hash(canonical_entry(*args, chain))
+                        rows.append(
+                            dict(
+                                zip(
+                                    ("seq", "at", "staff", "action", "investor_id", "report_id", "decision")
+                                    + ("reasons", "facts", "prev_hash", "entry_hash", "chain", "mac"),
+                                    (*args, digest, chain, entry_mac(key, digest)),
+                                    strict=True,
+                                )
+                            )
+                        )
+                        prev = digest
+                        added += 1
+                        if added >= room:
+                            break
+                    if rows:
+                        conn.execute(_INSERT, rows)
+                        self._txn()["head"] = (seq, prev)
+                        if seq - self._start >= self.seal_every:
+                            self._seal_at(conn, seq + 1, prev, stamp)
+                committed = True
+            finally:
+                self.end(committed)
+            total += added
+            if added == 0 or added < room:
+                return total
+
+    def seal(self, session: Session | Connection, at: dt.datetime) -> Appended:
+        """Close the current epoch now (before an export or after a verification), so
+        everything up to here verifies with the public key alone."""
+        conn = connection(session)
+        lock_chain(conn)
+        self.sync(conn)
+        head = conn.execute(HEAD).first()
+        seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+        return self._seal_at(conn, seq, prev, utc_stamp(at))
+
+    def _seal_at(self, conn: Connection, seq: int, prev: str, stamp: str) -> Appended:
+        with self._mutex:
+            nxt = keys.new_private_key()
+            # Phase 1: the next key is on disk before the seal that names it can commit.
+            with keys.locked(self.path):
+                ring = keys.read_keyring(self.path)
+                inst = ring.installation(self.store_id) if ring else None
+                if ring is None or inst is None:
+                    raise SealError(f"The audit key {self.path} vanished while sealing; restore it from its backup.")
+                inst.pending.append([seq, keys.private_bytes(nxt).hex()])
+                ring.put(inst)
+                keys.write_keyring(ring)
+                self.inst = inst
+                self._stamp = self._file_stamp()
+            epoch, chain = self._epoch, self.inst.chain
+            mac_key, next_public = self._mac_key.hex(), keys.public_hex(nxt)
+            signature = keys.sign_hex(self._key, seal_message(chain, epoch, seq, stamp, prev, mac_key, next_public))
+            facts = {
+                "chain": chain,
+                "epoch": epoch,
+                "mac_key": mac_key,
+                "next_public_key": next_public,
+                "signature": signature,
+            }
+            entry = self._insert(conn, seq, prev, stamp, "system", SEAL, None, None, None, "[]", canonical_json(facts))
+            self._txn().setdefault("sealed", []).append((seq, entry.entry_hash, signature, epoch))
+            # Later entries of this same transaction belong to the next epoch.
+            self._key, self._mac_key = nxt, keys.entry_mac_key(nxt)
+            self._epoch, self._start = epoch + 1, seq
+            return entry
+
+    def end(self, committed: bool) -> None:
+        """After the caller's transaction: advance the key and record the head, or forget."""
+        state = self._txn()
+        head, sealed = state.pop("head", None), state.pop("sealed", None)
+        if not committed:
+            if sealed:
+                with self._mutex:
+                    self._reload()  # back to the file's key; the next sync clears the pending seal
+            return
+        if sealed:
+            self._advance(sealed)
+        if head:
+            try:
+                keys.write_head(
+                    keys.head_path(self.path, self.store_id), self.inst.head_key, self.store_id, head[0], head[1]
+                )
+            except OSError as exc:  # the entry is committed; a stale head only weakens a later check
+                log.warning("audit head not written: %s", exc.strerror)
+
+    # -- for verification, manifests and row integrity -------------------------------------
+
+    def local_keys(self) -> dict[str, tuple[int, bytes]]:
+        with self._mutex:
+            return {self.chain: (self._epoch, self._mac_key)}
+
+    def sign(self, message: bytes) -> tuple[int, str, str]:
+        """Sign with the current epoch key: (epoch, public key, signature)."""
+        with self._mutex:
+            return self._epoch, keys.public_hex(self._key), keys.sign_hex(self._key, message)
+
+    @property
+    def row_public_key(self) -> str:
+        return keys.public_hex(self._row_key)
+
+    def row_seal(self, message: str) -> str:
+        """`chain:hmac:signature` over a row's decision-relevant columns: the HMAC is this
+        installation's fast check, the signature lets other installations check it."""
+        mac = keys.mac_hex(self._row_mac_key, message)
+        return f"{self.chain}:{mac}:{keys.sign_hex(self._row_key, message.encode())}"
+
+    def row_ok(self, message: str, seal: str | None, row_keys: Mapping[str, str]) -> bool:
+        if not seal:
+            return False
+        try:
+            chain, mac, signature = seal.split(":")
+        except ValueError:
+            return False
+        if chain == self.chain:
+            import hmac as _hmac
+
+            return _hmac.compare_digest(mac, keys.mac_hex(self._row_mac_key, message))
+        public = row_keys.get(chain)
+        return public is not None and keys.signature_ok(public, signature, message.encode())
+
+
+# -- attaching an installation to a store ------------------------------------------------
+
+
+def store_identity(conn: Connection) -> str | None:
+    """A store's identity: the hash of its first entry (unique: it holds its time)."""
+    return conn.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == 1)).scalar_one_or_none()
+
+
+def _register(
+    conn: Connection,
+    inst: Installation,
+    genesis: keys.Ed25519PrivateKey,
+    at: dt.datetime,
+    staff: str,
+    extra: Mapping[str, Any],
+) -> Appended:
+    lock_chain(conn)
+    head = conn.execute(HEAD).first()
+    seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    stamp = utc_stamp(at)
+    row_public = keys.public_hex(keys.load_private(inst.row_secret))
+    proof = keys.sign_hex(
+        genesis,
+        registration_message(inst.chain, inst.genesis_public_key, row_public, inst.seal_every, seq, stamp, prev),
+    )
+    facts = {
+        **extra,
+        "chain": inst.chain,
+        "genesis_public_key": inst.genesis_public_key,
+        "row_public_key": row_public,
+        "fingerprint": keys.fingerprint(inst.genesis_public_key),
+        "seal_every": inst.seal_every,
+        "proof": proof,
+    }
+    inst.epoch_start = seq
+    sealer = Sealer.__new__(Sealer)  # only to reuse _insert's exact row format
+    sealer.inst, sealer._mac_key, sealer._tl = inst, keys.entry_mac_key(genesis), threading.local()
+    return sealer._insert(conn, seq, prev, stamp, staff, REGISTERED, None, None, None, "[]", canonical_json(facts))
+
+
+def _legacy_check(conn: Connection, legacy_key: bytes | None) -> dict[str, Any]:
+    """Verify a pre-sealing chain (hashes and links; its HMAC checkpoints when the old key
+    is here) before sealing over it: tampered history is never sealed."""
+    import hashlib
+    import hmac as _hmac
+
+    from suitcheck.audit.chain import Verifier, stream_entries
+
+    verifier = Verifier()
+    failure = verifier.feed(stream_entries(conn))  # type: ignore[arg-type]
+    if failure is not None:
+        raise SealError(
+            f"The store's old audit trail fails verification ({failure.problem}); it is not sealed over. "
+            "Restore the store from a backup."
+        )
+    checkpoints = conn.execute(
+        select(AuditCheckpoint.seq, AuditCheckpoint.entry_hash, AuditCheckpoint.at, AuditCheckpoint.mac)
+    ).all()
+    verified = 0
+    for seq, digest, at, mac in checkpoints:
+        actual = conn.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == seq)).scalar_one_or_none()
+        if actual != digest:
+            raise SealError(
+                f"The store's old audit trail was truncated or rewritten (entry {seq} differs from its checkpoint); "
+                "it is not sealed over."
+            )
+        if legacy_key is not None:
+            expected = _hmac.new(legacy_key, f"{seq}:{digest}:{at}".encode(), hashlib.sha256).hexdigest()
+            if not _hmac.compare_digest(mac, expected):
+                raise SealError(
+                    f"The store's old checkpoint at entry {seq} is not signed by this installation's old key; "
+                    "it is not sealed over."
+                )
+            verified += 1
+    return {
+        "legacy_entries": verifier.count,
+        "legacy_head": {"seq": verifier.last_seq, "hash": verifier.last_hash},
+        "legacy_checkpoints_verified": verified,
+        "legacy_key": "present" if legacy_key is not None else "missing",
+    }
+
+
+def attach(
+    conn: Connection,
+    path: Path,
+    location: str,
+    *,
+    init: bool,
+    start_over: bool = False,
+    join: bool = False,
+    now: dt.datetime,
+    seal_every: int | None = None,
+) -> tuple[Sealer, Attached | None]:
+    """Bind this installation's keyring to the store (inside one write transaction).
+
+    Creates keys only when `init` is set and the situation is a first run, a legacy
+    upgrade, or an explicit start-over/join. Raises SealError naming what is wrong:
+    a store missing, replaced, emptied or truncated, a key missing or foreign."""
+    lock_chain(conn)
+    if seal_every is None:
+        seal_every = _seal_every_setting()
+    ring = keys.read_keyring(path)
+    sid = store_identity(conn)
+    known = ring.locations.get(location) if ring else None
+    if ring is not None and sid is not None and sid in ring.stores:
+        if known is not None and known != sid and known in ring.stores:
+            raise SealError(
+                f"The store {location} was replaced: it is not the store this installation sealed there "
+                f"(its first entry differs)."
+            )
+        inst = ring.installation(sid)
+        assert inst is not None
+        if inst.location != location:
+            with keys.locked(path):
+                ring = keys.read_keyring(path) or ring
+                inst = ring.installation(sid) or inst
+                inst.location = location
+                ring.put(inst)
+                keys.write_keyring(ring)
+        check_head(conn, path, inst, location)
+        sealer = Sealer(path, inst)
+        sealer.sync(conn)
+        return sealer, None
+    regs = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == REGISTERED).limit(1)).first()
+    if sid is None:  # an empty store
+        if known is not None and not start_over:
+            raise SealError(
+                f"The store {location} is empty, but this installation sealed a trail there: it was deleted or "
+                "re-initialised. Restore it from a backup, or start over with `suitcheck init --start-over`."
+            )
+        if not init:
+            raise SealError(f"The store {location} has no audit trail yet; create it with `suitcheck init`.")
+        extra: dict[str, Any] = {"event": "store-created"}
+        if known is not None and ring is not None:
+            old = ring.installation(known)
+            extra = {
+                "event": "started-over",
+                "previous_store": known,
+                "previous_head": (old.signed_head if old else None),
+            }
+            ring.retired.append({"location": location, "store_id": known, "retired_at": utc_stamp(now)})
+            ring.stores.pop(known, None)
+        return _new(conn, path, ring, location, now, extra, seal_every)
+    if regs is None:  # a store from before sealing: seal its old chain once, stated in the trail
+        if known is not None and known != sid:
+            raise SealError(f"The store {location} was replaced: it is not the store this installation sealed there.")
+        if ring is None and not init:
+            raise SealError(
+                f"The store {location} predates sealed audit trails and its audit key {path} is missing; "
+                "run `suitcheck init` to seal its old trail under a new key."
+            )
+        extra = {"event": "upgraded", **_legacy_check(conn, ring.legacy_key if ring else None)}
+        sealer, attached = _new(conn, path, ring, location, now, extra, seal_every, legacy=True)
+        log.warning("old audit trail sealed under the new installation key %s", attached.chain if attached else "")
+        return sealer, attached
+    # A sealed store this keyring has no key for.
+    if known is not None and known != sid:
+        raise SealError(
+            f"The store {location} was replaced: it is not the store this installation sealed there "
+            "(its first entry differs)."
+        )
+    owners = ", ".join(r["chain"] for r in _registrations(conn)) or "another installation"
+    if init and join:
+        return _new(conn, path, ring, location, now, {"event": "joined"}, seal_every)
+    if ring is None:
+        raise SealError(
+            f"The audit key {path} is missing, but the store {location} is sealed (by installation {owners}). "
+            "Restore the key file from its backup; `suitcheck init --join` registers this desktop as a new "
+            "installation instead."
+        )
+    raise SealError(
+        f"The audit key {path} holds no key for the store {location} (sealed by installation {owners}). "
+        "Restore the key file from its backup, or register this desktop with `suitcheck init --join`."
+    )
+
+
+def _seal_every_setting() -> int:
+    """The seal interval for a new installation (recorded in its signed registration);
+    SUITCHECK_SEAL_EVERY lets tests exercise many epochs, within sane bounds."""
+    try:
+        value = int(os.environ.get("SUITCHECK_SEAL_EVERY", SEAL_EVERY))
+    except ValueError:
+        value = SEAL_EVERY
+    return min(max(value, 2), 10_000)
+
+
+def _registrations(conn: Connection) -> list[dict[str, Any]]:
+    from suitcheck.audit.chain import registrations
+
+    return registrations(conn)
+
+
+def _new(
+    conn: Connection,
+    path: Path,
+    ring: keys.Keyring | None,
+    location: str,
+    now: dt.datetime,
+    extra: Mapping[str, Any],
+    seal_every: int,
+    legacy: bool = False,
+) -> tuple[Sealer, Attached]:
+    with keys.locked(path):
+        fresh = keys.read_keyring(path)
+        ring = fresh if fresh is not None else (ring or keys.Keyring(path, {}, {}, []))
+        placeholder = "pending"
+        inst, genesis = keys.new_installation(placeholder, location, 0, seal_every)
+        entry = _register(conn, inst, genesis, now, "system", extra)
+        sid = store_identity(conn)
+        assert sid is not None
+        inst.store_id = sid
+        if legacy:
+            ring.legacy_key = None  # erased: the old chain is now sealed under the new key
+        ring.put(inst)
+        keys.write_keyring(ring)
+    sealer = Sealer(path, inst)
+    sealer._txn()["head"] = (entry.seq, entry.entry_hash)
+    return sealer, Attached(True, inst.chain, inst.genesis_public_key, str(extra.get("event")))
+
+
+def check_head(conn: Connection, path: Path, inst: Installation, location: str) -> None:
+    """The store must still hold the heads recorded outside it (signed head at the last
+    seal, and the head record written after every commit)."""
+    heads: list[tuple[int, str, str]] = []
+    if inst.signed_head:
+        heads.append((int(inst.signed_head["seq"]), str(inst.signed_head["hash"]), "signed head"))
+    record = keys.read_head(keys.head_path(path, inst.store_id), inst.head_key, inst.store_id)
+    if record is None:
+        raise SealError(
+            f"The head record beside the audit key {path} is missing, so the store {location} cannot be "
+            "checked for deleted entries; restore it from its backup."
+        )
+    heads.append((record[0], record[1], "head record"))
+    last = conn.execute(HEAD).first()
+    last_seq = last[0] if last else 0
+    for seq, digest, _what in heads:
+        if last_seq < seq:
+            raise SealError(
+                f"The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry "
+                f"{seq} was recorded beside the audit key (entries were deleted)."
+            )
+        actual = conn.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == seq)).scalar_one_or_none()
+        if actual != digest:
+            raise SealError(
+                f"The store {location} was rewritten: entry {seq} differs from the head recorded beside the audit key."
+            )
+
+
+def attach_report(attached: Attached | None) -> dict[str, Any] | None:
+    if attached is None:
+        return None
+    return {
+        "chain": attached.chain,
+        "public_key": keys.printable_public(attached.genesis_public_key),
+        "public_key_hex": attached.genesis_public_key,
+        "fingerprint": attached.fingerprint,
+        "event": attached.note,
+    }

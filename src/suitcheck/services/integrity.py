@@ -1,0 +1,288 @@
+"""Record integrity: the decision-relevant columns of client and staff rows (and every
+policy version) carry a seal made by suitcheck when it writes them, and the trail
+records the state each write left, so a row changed outside suitcheck is caught at
+`check`/login (seal) and by `audit verify` (seal and last recorded state).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
+
+from suitcheck.audit.chain import canonical_json, registrations
+from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
+
+if TYPE_CHECKING:
+    from suitcheck.services.context import ServiceContext
+
+log = logging.getLogger(__name__)
+
+RECORD_SEALED = "record-sealed"
+INVESTOR_COLUMNS = (
+    "account",
+    "investor_class",
+    "current_profile",
+    "current_assessed_on",
+    "lowest_category",
+    "birth_date",
+    "special_attention",
+    "reassessment_due",
+)
+STAFF_COLUMNS = ("username", "role", "disabled", "password_hash")
+
+
+class RecordIntegrityError(Exception):
+    """A row's seal does not match it: it was changed outside suitcheck."""
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, bool):
+        return bool(value)
+    return value
+
+
+# Flags whose column default is false: an object not flushed yet may still hold None.
+_FLAGS = frozenset({"lowest_category", "special_attention", "reassessment_due", "disabled"})
+
+
+def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | Any) -> str:
+    get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k, None)
+    return canonical_json([kind, *(bool(get(c)) if c in _FLAGS else _plain(get(c)) for c in columns)])
+
+
+def investor_message(values: Mapping[str, Any] | Any) -> str:
+    return _message("investor", INVESTOR_COLUMNS, values)
+
+
+def staff_message(values: Mapping[str, Any] | Any) -> str:
+    return _message("staff", STAFF_COLUMNS, values)
+
+
+def state_digest(message: str) -> str:
+    return hashlib.sha256(message.encode()).hexdigest()
+
+
+def _stored(session: Session, obj: Any, columns: Iterable[str]) -> dict[str, Any]:
+    """The row as the database still holds it (before this flush writes the change)."""
+    model = type(obj)
+    cols = [getattr(model, c) for c in (*columns, "integrity")]
+    row = session.connection().execute(select(*cols).where(model.id == obj.id)).first()
+    return dict(row._mapping) if row is not None else {}
+
+
+class RowSealer:
+    """Seals rows as the ORM writes them; refuses to re-seal a row that was tampered with."""
+
+    def __init__(self, ctx: ServiceContext) -> None:
+        self.ctx = ctx
+        self._row_keys: dict[str, str] = {}
+
+    def install(self, session_factory: Any) -> None:
+        event.listen(session_factory, "before_flush", self._before_flush)
+
+    # -- checking ---------------------------------------------------------------------------
+
+    def row_keys(self, conn: Any, chain: str | None = None) -> Mapping[str, str]:
+        """Other installations' row-signing public keys, loaded when one is first needed."""
+        if chain is not None and chain not in self._row_keys:
+            if conn is None:
+                with self.ctx.store.engine.connect() as fresh:
+                    found = registrations(fresh)
+            else:
+                found = registrations(conn)
+            for reg in found:
+                if reg.get("chain") and reg.get("row_public_key"):
+                    self._row_keys[str(reg["chain"])] = str(reg["row_public_key"])
+        return self._row_keys
+
+    def ok(self, conn: Any, message: str, seal: str | None) -> bool:
+        chain = seal.split(":", 1)[0] if seal else None
+        keys = self._row_keys if chain == self.ctx.sealer.chain else self.row_keys(conn, chain)
+        return self.ctx.sealer.row_ok(message, seal, keys)
+
+    def investor_ok(self, conn: Any, row: Any) -> bool:
+        return self.ok(conn, investor_message(row), row.integrity)
+
+    def staff_ok(self, conn: Any, row: Any) -> bool:
+        return self.ok(conn, staff_message(row), row.integrity)
+
+    # -- sealing at flush -------------------------------------------------------------------
+
+    def _before_flush(self, session: Session, _context: object, _instances: object) -> None:
+        records: list[tuple[str, str, str]] = []
+        for obj in list(session.new):
+            if isinstance(obj, Investor):
+                records.append(self._seal(obj, investor_message(obj), "investor", obj.account))
+            elif isinstance(obj, Staff):
+                records.append(self._seal(obj, staff_message(obj), "staff", obj.username))
+            elif isinstance(obj, PolicyVersion):
+                records.append(("policy", str(obj.version), state_digest(obj.document)))
+        for obj in list(session.dirty):
+            if isinstance(obj, Investor):
+                record = self._reseal(session, obj, INVESTOR_COLUMNS, investor_message, "investor", "account")
+            elif isinstance(obj, Staff):
+                record = self._reseal(session, obj, STAFF_COLUMNS, staff_message, "staff", "username")
+            else:
+                continue
+            if record:
+                records.append(record)
+        if records:
+            self._record(session, records)
+
+    def _seal(self, obj: Any, message: str, table: str, key: str) -> tuple[str, str, str]:
+        obj.integrity = self.ctx.sealer.row_seal(message)
+        return table, key, state_digest(message)
+
+    def _reseal(
+        self, session: Session, obj: Any, columns: tuple[str, ...], make: Any, table: str, key_column: str
+    ) -> tuple[str, str, str] | None:
+        before = _stored(session, obj, columns)
+        if not before:
+            return self._seal(obj, make(obj), table, str(getattr(obj, key_column)))
+        old_message, new_message = make(before), make(obj)
+        if old_message == new_message and before.get("integrity") == obj.integrity:
+            return None
+        if not self.ok(session.connection(), old_message, before.get("integrity")):
+            raise RecordIntegrityError(
+                f"The {'client' if table == 'investor' else 'staff'} record {before[key_column]!r} was changed "
+                "outside suitcheck; it is not changed further until compliance has investigated."
+            )
+        return self._seal(obj, new_message, table, str(getattr(obj, key_column)))
+
+    def _record(self, session: Session, records: list[tuple[str, str, str]]) -> None:
+        """One trail entry per flush that changed sealed rows: what state each was left in."""
+        self.ctx.sealer.append(
+            session.connection(),
+            at=self.ctx.now(),
+            staff="system",
+            action=RECORD_SEALED,
+            facts={"rows": [{"table": t, "key": k, "state": d} for t, k, d in records]},
+        )
+
+    def check_accounts(self, conn: Any, accounts: Any) -> None:
+        """Before a bulk write changes these clients: each must still match its seal (a
+        row changed outside suitcheck is never laundered by an import)."""
+        stmt = select(Investor.integrity, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)).where(
+            Investor.account.in_(accounts)
+        )
+        for row in conn.execute(stmt):
+            if not self.ok(conn, investor_message(row._mapping), row.integrity):
+                raise RecordIntegrityError(
+                    f"The client record {row.account!r} was changed outside suitcheck; it is not changed further "
+                    "until compliance has investigated."
+                )
+
+    def seal_accounts(self, conn: Any, accounts: Any, batch: int = 1000) -> int:
+        """Seal the clients a bulk write (an import) just wrote, recorded in the trail."""
+        stmt = select(Investor.id, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)).where(
+            Investor.account.in_(accounts)
+        )
+        records: list[tuple[str, str, str]] = []
+        updates: list[dict[str, Any]] = []
+        total = 0
+        for row in conn.execute(stmt).all():
+            message = investor_message(row._mapping)
+            updates.append({"row_id": row.id, "seal": self.ctx.sealer.row_seal(message)})
+            records.append(("investor", row.account, state_digest(message)))
+            if len(records) >= batch:
+                total += self._flush_bulk(conn, updates, records)
+                updates, records = [], []
+        if records:
+            total += self._flush_bulk(conn, updates, records)
+        return total
+
+    def _flush_bulk(self, conn: Any, updates: list[dict[str, Any]], records: list[tuple[str, str, str]]) -> int:
+        from sqlalchemy import bindparam
+
+        table: Any = Investor.__table__
+        conn.execute(
+            table.update().where(table.c.id == bindparam("row_id")).values(integrity=bindparam("seal")), updates
+        )
+        self._record_conn(conn, records)
+        return len(records)
+
+    def _record_conn(self, conn: Any, records: list[tuple[str, str, str]]) -> None:
+        self.ctx.sealer.append(
+            conn,
+            at=self.ctx.now(),
+            staff="system",
+            action=RECORD_SEALED,
+            facts={"rows": [{"table": t, "key": k, "state": d} for t, k, d in records]},
+        )
+
+    def seal_all(self, conn: Any) -> int:
+        """Seal every existing row once (the upgrade to sealed records), recorded in the trail."""
+        records: list[tuple[str, str, str]] = []
+        for row in conn.execute(select(Investor.id, *(getattr(Investor, c) for c in INVESTOR_COLUMNS))).all():
+            message = investor_message(row._mapping)
+            conn.execute(
+                update(Investor).where(Investor.id == row.id).values(integrity=self.ctx.sealer.row_seal(message))
+            )
+            records.append(("investor", row.account, state_digest(message)))
+        for row in conn.execute(select(Staff.id, *(getattr(Staff, c) for c in STAFF_COLUMNS))).all():
+            message = staff_message(row._mapping)
+            conn.execute(update(Staff).where(Staff.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
+            records.append(("staff", row.username, state_digest(message)))
+        for version, document in conn.execute(select(PolicyVersion.version, PolicyVersion.document)).all():
+            records.append(("policy", str(version), state_digest(document)))
+        if records:
+            self.ctx.sealer.append(
+                conn,
+                at=self.ctx.now(),
+                staff="system",
+                action=RECORD_SEALED,
+                facts={"rows": [{"table": t, "key": k, "state": d} for t, k, d in records], "upgrade": True},
+            )
+        return len(records)
+
+
+def recorded_states(conn: Any) -> dict[tuple[str, str], str]:
+    """The last state the trail records for every sealed row."""
+    states: dict[tuple[str, str], str] = {}
+    stmt = select(AuditEntry.facts).where(AuditEntry.action == RECORD_SEALED).order_by(AuditEntry.seq)
+    for (facts,) in conn.execute(stmt):
+        try:
+            for row in json.loads(facts).get("rows", []):
+                states[(str(row["table"]), str(row["key"]))] = str(row["state"])
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return states
+
+
+def check_state(ctx: ServiceContext, sealer: RowSealer, conn: Any) -> tuple[int, str | None]:
+    """Compare every client, staff and policy row with its seal and with the last state
+    the trail records for it: (rows checked, the first problem as a sentence)."""
+    states = recorded_states(conn)
+    checked = 0
+    investors = conn.execute(select(Investor.integrity, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)))
+    for row in investors:
+        checked += 1
+        message = investor_message(row._mapping)
+        if not sealer.ok(conn, message, row.integrity):
+            return checked, f"client {row.account}'s record was changed outside suitcheck (its seal does not match)"
+        if states.get(("investor", row.account)) != state_digest(message):
+            return checked, f"client {row.account}'s record differs from the last state the trail recorded for it"
+    for row in conn.execute(select(Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
+        checked += 1
+        message = staff_message(row._mapping)
+        if not sealer.ok(conn, message, row.integrity):
+            return (
+                checked,
+                f"staff account {row.username} was changed outside suitcheck (its seal does not match)",
+            )
+        if states.get(("staff", row.username)) != state_digest(message):
+            return checked, f"staff account {row.username} differs from the last state the trail recorded for it"
+    for version, document in conn.execute(select(PolicyVersion.version, PolicyVersion.document)):
+        checked += 1
+        if states.get(("policy", str(version))) != state_digest(document):
+            return checked, f"policy version {version} was added or changed outside suitcheck"
+    return checked, None

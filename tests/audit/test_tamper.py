@@ -1,0 +1,424 @@
+"""The insider's attacks on the audit trail, on SQLite and PostgreSQL, through the CLI.
+
+Each attack edits the store (or the files beside it) directly, the way someone with
+write access to the database and a SQL client would; each must end in exit 4 (or 1
+for a store that is missing, replaced or shorter than its recorded head) and one
+sentence that names the first bad entry or the missing seal.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from suitcheck.audit import keys
+from suitcheck.audit.chain import canonical_entry, entry_hash, entry_mac
+from tests.audit.conftest import Trail, cli
+from tests.conftest import Clock
+
+COLUMNS = (
+    "seq",
+    "at",
+    "staff",
+    "action",
+    "investor_id",
+    "report_id",
+    "decision",
+    "reasons",
+    "facts",
+    "prev_hash",
+    "entry_hash",
+    "chain",
+    "mac",
+)
+
+
+def verify(trail: Trail, capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
+    return cli(trail, "audit", "verify", "--user", "t-compliance", *extra, capsys=capsys)
+
+
+# -- raw access, as an insider with a SQL client -------------------------------------------
+
+
+def _engine(target: str) -> Any:
+    url = target if "://" in target else f"sqlite:///{target}"
+    return create_engine(url)
+
+
+def raw(target: str, *statements: str) -> None:
+    """Run statements with the append-only guards switched off first."""
+    if "://" not in target:
+        conn = sqlite3.connect(target, isolation_level=None)
+        for trigger in ("audit_entry_no_update", "audit_entry_no_delete"):
+            conn.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        for statement in statements:
+            conn.execute(statement)
+        conn.close()
+        return
+    engine = _engine(target)
+    with engine.begin() as conn:
+        conn.execute(text("ALTER TABLE audit_entry DISABLE TRIGGER USER"))
+        for statement in statements:
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def read_rows(target: str) -> list[dict[str, Any]]:
+    engine = _engine(target)
+    with engine.connect() as conn:
+        rows = [
+            dict(zip(COLUMNS, r, strict=True))
+            for r in conn.execute(text(f"SELECT {', '.join(COLUMNS)} FROM audit_entry ORDER BY seq"))
+        ]
+    engine.dispose()
+    return rows
+
+
+def write_rows(target: str, rows: list[dict[str, Any]]) -> None:
+    raw(target, "DELETE FROM audit_entry")
+    engine = _engine(target)
+    with engine.begin() as conn:
+        conn.execute(
+            text(f"INSERT INTO audit_entry ({', '.join(COLUMNS)}) VALUES ({', '.join(':' + c for c in COLUMNS)})"),
+            rows,
+        )
+    engine.dispose()
+
+
+def rehash(rows: list[dict[str, Any]], stolen: dict[str, bytes] | None = None) -> None:
+    """Renumber, relink and rehash every row; recompute every MAC the attacker can: with
+    the MAC keys that seals have revealed, and with a stolen current key if any."""
+    prev = rows[0]["prev_hash"]
+    for number, r in enumerate(rows, start=rows[0]["seq"]):
+        r["seq"], r["prev_hash"] = number, prev
+        r["entry_hash"] = entry_hash(
+            canonical_entry(
+                r["seq"], r["at"], r["staff"], r["action"], r["investor_id"], r["report_id"], r["decision"],
+                r["reasons"], r["facts"], r["prev_hash"], r["chain"],
+            )
+        )  # fmt: skip
+        prev = r["entry_hash"]
+    for index, r in enumerate(rows):
+        later_seal = next(
+            (s for s in rows[index:] if s["action"] == "seal" and s["chain"] == r["chain"]),
+            None,
+        )
+        if later_seal is not None:
+            r["mac"] = entry_mac(bytes.fromhex(json.loads(later_seal["facts"])["mac_key"]), r["entry_hash"])
+        elif stolen and r["chain"] in stolen:
+            r["mac"] = entry_mac(stolen[r["chain"]], r["entry_hash"])
+
+
+def first(rows: list[dict[str, Any]], predicate: Callable[[dict[str, Any]], bool]) -> dict[str, Any]:
+    return next(r for r in rows if predicate(r))
+
+
+# -- the store edited directly --------------------------------------------------------------
+
+
+def test_a_fresh_trail_verifies(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = verify(trail, capsys)
+    assert code == 0, out
+    assert "seals verified" in out
+
+
+def test_edited_entry(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = read_rows(trail.target)
+    target = first(rows, lambda r: r["action"] == "check" and r["seq"] > 12)
+    raw(trail.target, f"UPDATE audit_entry SET decision = 'block' WHERE seq = {target['seq']}")
+    code, out = verify(trail, capsys)
+    assert code == 4 and f"entry {target['seq']} was altered" in out, out
+
+
+def test_edited_and_rehashed_without_the_key(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    """The attacker recomputes every hash (and every MAC the seals revealed): the seal
+    signed over the old entries no longer matches them."""
+    rows = read_rows(trail.target)
+    target = first(rows, lambda r: r["action"] == "check" and r["seq"] > 12)
+    target["decision"] = "block"
+    rehash(rows)
+    write_rows(trail.target, rows)
+    code, out = verify(trail, capsys)
+    # The head beside the key no longer matches the rewritten store: refused at open.
+    assert code == 1 and "was rewritten" in out, out
+
+
+def test_deleted_middle_entry(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    raw(trail.target, "DELETE FROM audit_entry WHERE seq = 15")
+    code, out = verify(trail, capsys)
+    assert code == 4 and "entry 15 is missing" in out, out
+
+
+def test_reordered_entries(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = read_rows(trail.target)
+    a, b = rows[20], rows[21]
+    for column in COLUMNS[1:]:
+        a[column], b[column] = b[column], a[column]
+    write_rows(trail.target, rows)
+    code, out = verify(trail, capsys)
+    assert code == 4 and "entry 21" in out and "does not link" in out, out
+
+
+def test_inserted_in_the_middle_and_renumbered(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = read_rows(trail.target)
+    forged = dict(first(rows, lambda r: r["action"] == "check"))
+    forged["decision"] = "allow"
+    rows.insert(14, forged)
+    rehash(rows)
+    head = rows[-1]
+    write_rows(trail.target, rows[:-1])  # keep the length, so only the content differs
+    del head
+    code, out = verify(trail, capsys)
+    assert code in (1, 4), out
+    assert "rewritten" in out or "no longer matches" in out, out
+
+
+def test_appended_row_with_a_correct_hash_but_no_key(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = read_rows(trail.target)
+    last = rows[-1]
+    forged = dict(first(rows, lambda r: r["action"] == "check"))
+    forged["seq"], forged["prev_hash"], forged["decision"] = last["seq"] + 1, last["entry_hash"], "allow"
+    forged["entry_hash"] = entry_hash(
+        canonical_entry(
+            forged["seq"], forged["at"], forged["staff"], forged["action"], forged["investor_id"],
+            forged["report_id"], forged["decision"], forged["reasons"], forged["facts"], forged["prev_hash"],
+            forged["chain"],
+        )
+    )  # fmt: skip
+    rows.append(forged)
+    write_rows(trail.target, rows)
+    code, out = verify(trail, capsys)
+    assert code == 4 and f"entry {forged['seq']} was forged or altered" in out, out
+    # The failed verification sealed nothing over it: it still fails.
+    code, out = verify(trail, capsys)
+    assert code == 4 and f"entry {forged['seq']}" in out, out
+
+
+def test_seals_deleted_then_chain_rewritten(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [r for r in read_rows(trail.target) if r["action"] != "seal"]
+    rehash(rows)
+    write_rows(trail.target, rows)
+    # The head kept outside the store refuses the rewritten store at once.
+    code, out = verify(trail, capsys)
+    assert code == 1 and ("shorter than its recorded head" in out or "was rewritten" in out), out
+    # Even with the head rewritten too (by someone who also has the files beside the
+    # key), the seal that was due is missing: a failure, not "fewer seals verified".
+    steal_head(trail, rows)
+    code, out = verify(trail, capsys)
+    registration = json.loads(rows[0]["facts"])
+    due = rows[0]["seq"] + registration["seal_every"] + 1
+    assert code == 4 and f"is missing: it was due as entry {due}" in out, out
+
+
+def steal_head(trail: Trail, rows: list[dict[str, Any]]) -> None:
+    ring = keys.read_keyring(trail.key_path)
+    assert ring is not None
+    sid = rows[0]["entry_hash"]
+    inst = ring.installation(sid)
+    assert inst is not None
+    keys.write_head(keys.head_path(trail.key_path, sid), inst.head_key, sid, rows[-1]["seq"], rows[-1]["entry_hash"])
+    inst.signed_head = None
+    ring.put(inst)
+    keys.write_keyring(ring)
+
+
+def test_seals_deleted_then_chain_truncated(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = read_rows(trail.target)
+    seals = [r["seq"] for r in rows if r["action"] == "seal"]
+    raw(trail.target, f"DELETE FROM audit_entry WHERE seq >= {seals[0]}")
+    code, out = verify(trail, capsys)
+    assert code == 1 and "shorter than its recorded head" in out, out
+
+
+def test_seals_deleted_in_place(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    raw(trail.target, "DELETE FROM audit_entry WHERE action = 'seal'")
+    code, out = verify(trail, capsys)
+    assert code in (1, 4), out
+    assert "missing" in out or "shorter" in out or "rewritten" in out, out
+
+
+def test_entries_deleted_after_the_last_seal(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = read_rows(trail.target)
+    last_seal = max(r["seq"] for r in rows if r["action"] == "seal")
+    assert rows[-1]["seq"] > last_seal
+    raw(trail.target, f"DELETE FROM audit_entry WHERE seq > {last_seal}")
+    code, out = verify(trail, capsys)
+    assert code == 1 and f"ends at entry {last_seal}" in out and "deleted" in out, out
+
+
+def test_key_file_deleted(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    trail.key_path.unlink()
+    code, out = verify(trail, capsys)
+    assert code == 1 and "audit key" in out and "is missing" in out, out
+    assert not trail.key_path.exists()  # nothing was created silently
+    code, out = cli(trail, "init", capsys=capsys)
+    assert code == 1 and "--join" in out, out
+
+
+def test_foreign_key_file(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    other = tmp_path / "other.db"
+    from suitcheck.services import open_services
+
+    open_services(other, init=True).close()  # the same keyring now also holds another store's key
+    ring = keys.read_keyring(trail.key_path)
+    assert ring is not None
+    sid = read_rows(trail.target)[0]["entry_hash"]
+    ring.stores.pop(sid)
+    keys.write_keyring(ring)
+    code, out = verify(trail, capsys)
+    assert code == 1 and "holds no key for the store" in out, out
+
+
+def test_store_deleted_then_reinitialised(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    if "://" in trail.target:
+        from sqlalchemy import make_url
+
+        from tests.conftest import _fresh_pg_database
+
+        url = make_url(trail.target)
+        _fresh_pg_database(url.set(database="postgres").render_as_string(False), str(url.database))
+        missing_words = "is empty"
+    else:
+        Path(trail.target).unlink()
+        missing_words = "is missing"
+    code, out = verify(trail, capsys)
+    assert code == 1 and missing_words in out, out
+    if "://" not in trail.target:
+        assert not Path(trail.target).exists()  # not silently re-created
+    code, out = cli(trail, "init", "--admin", "mallory", capsys=capsys)
+    assert code == 1 and "--start-over" in out, out
+    code, out = cli(trail, "init", "--admin", "newroot", "--start-over", capsys=capsys)
+    assert code == 0 and "fingerprint" in out, out
+    started = json.loads(read_rows(trail.target)[0]["facts"])
+    assert started["event"] == "started-over" and started["previous_store"]
+
+
+def test_store_replaced_by_another(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    if "://" in trail.target:
+        pytest.skip("replacing a database in place is the 'deleted then re-initialised' case on PostgreSQL")
+    other_home = tmp_path / "elsewhere"
+    other = other_home / "store.db"
+    from suitcheck.services import open_services
+
+    open_services(other, init=True, audit_key_path=other_home / "audit.key").close()
+    shutil.copy(other, trail.target)
+    for suffix in ("-wal", "-shm"):
+        Path(trail.target + suffix).unlink(missing_ok=True)
+    code, out = verify(trail, capsys)
+    assert code == 1 and "was replaced" in out, out
+
+
+def test_key_stolen_today_cannot_rewrite_last_month(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    """The thief copies today's keyring, rewrites an entry of an early (sealed) epoch,
+    recomputes every hash and MAC (revealed keys for closed epochs, the stolen key for
+    the open one), re-signs every seal it can with the stolen key and rewrites the head
+    beside the key. The seal of the edited epoch was signed by a key erased long ago."""
+    ring = keys.read_keyring(trail.key_path)
+    assert ring is not None
+    rows = read_rows(trail.target)
+    sid = rows[0]["entry_hash"]
+    inst = ring.installation(sid)
+    assert inst is not None and inst.epoch >= 3
+    stolen_key = keys.load_private(inst.secret)
+    target = rows[1]  # the entry after the registration: the first epoch, long sealed
+    assert target["seq"] < first(rows, lambda r: r["action"] == "seal")["seq"]
+    target["staff"] = "mallory"
+    rehash(rows, stolen={inst.chain: keys.entry_mac_key(stolen_key)})
+    write_rows(trail.target, rows)
+    steal_head(trail, rows)
+    code, out = verify(trail, capsys)
+    assert code == 4, out
+    assert "no longer matches" in out and "epoch 0" in out, out
+
+
+def test_verify_with_filed_public_key_rejects_a_foreign_trail(
+    trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    code, out = cli(trail, "audit", "key", "show", capsys=capsys)
+    assert code == 0 and "fingerprint" in out
+    filed = tmp_path / "filed-keys.txt"
+    filed.write_text(out, encoding="utf-8")
+    assert verify(trail, capsys, "--public-key", str(filed))[0] == 0
+    stranger = keys.printable_public(keys.public_hex(keys.new_private_key()))
+    code, out = verify(trail, capsys, "--public-key", stranger)
+    assert code == 4 and "not among the trusted public keys" in out, out
+
+
+# -- rows changed outside suitcheck ---------------------------------------------------------
+
+
+def check(trail: Trail, capsys: pytest.CaptureFixture[str], account: str = "T1") -> tuple[int, dict[str, Any]]:
+    code, out = cli(
+        trail, "check", "--investor", account, "--report", str(trail.report), "--json", "--user", "t-compliance",
+        capsys=capsys,
+    )  # fmt: skip
+    return code, json.loads(out)
+
+
+def test_raw_update_of_a_clients_profile_blocks_and_fails_verification(
+    trail: Trail, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw(trail.target, "UPDATE report SET level = 5")
+    code, before = check(trail, capsys)
+    assert code == 3 and "record-integrity" not in before["reasons"]  # C3 may not have R5: blocked on the rules
+    raw(trail.target, "UPDATE investor SET current_profile = 5 WHERE account = 'T1'")
+    code, after = check(trail, capsys)
+    assert code == 3 and after["decision"] == "block"
+    assert after["reasons"][0] == "record-integrity", after
+    code, out = verify(trail, capsys)
+    assert code == 4 and "client T1's record was changed outside suitcheck" in out, out
+
+
+def test_raw_update_of_a_staff_role_grants_nothing(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    raw(trail.target, "UPDATE staff SET role = 'admin' WHERE username = 't-advisor'")
+    code, out = cli(trail, "staff", "list", "--user", "t-advisor", capsys=capsys)
+    assert code != 0 and "changed outside suitcheck" in out, out
+    code, out = verify(trail, capsys)
+    assert code == 4 and "staff account t-advisor was changed outside suitcheck" in out, out
+
+
+def test_an_older_row_put_back_is_found_by_verify(
+    trail: Trail, capsys: pytest.CaptureFixture[str], clock: Clock
+) -> None:
+    """Copying back a client's earlier row (with its then-valid seal) passes the seal, but
+    not the comparison with the last state the trail recorded."""
+    engine = _engine(trail.target)
+    with engine.connect() as conn:
+        old = conn.execute(
+            text("SELECT current_profile, current_assessed_on, integrity FROM investor WHERE account = 'T1'")
+        ).one()
+    engine.dispose()
+    code, out = cli(
+        trail, "investor", "assess", "T1", "--profile", "C1", "--assessed", "2026-06-01", "--note", "re-assessed",
+        "--user", "t-compliance", capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, out
+    engine = _engine(trail.target)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "UPDATE investor SET current_profile = :p, current_assessed_on = :d, integrity = :i "
+                "WHERE account = 'T1'"
+            ),
+            {"p": old[0], "d": old[1], "i": old[2]},
+        )
+    engine.dispose()
+    code, out = verify(trail, capsys)
+    assert code == 4 and "client T1's record differs from the last state the trail recorded" in out, out
+
+
+def test_policy_version_inserted_outside_suitcheck(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    raw(
+        trail.target,
+        "INSERT INTO policy (version, document, created_at) VALUES "
+        "(99, '{\"version\": 99, \"allow_escalation\": true}', '2026-01-01 00:00:00')",
+    )
+    code, out = verify(trail, capsys)
+    assert code == 4 and "policy version 99 was added or changed outside suitcheck" in out, out
