@@ -24,6 +24,7 @@ from suitcheck.gui.dialogs import (
     AuditDialog,
     ClientDialog,
     ClientEditDialog,
+    ClientImportWizard,
     ImportDialog,
     LockDialog,
     OverrideDialog,
@@ -194,6 +195,9 @@ class MainWindow(QMainWindow):
         self.edit_client_action = self._action(
             self.compliance_menu, "editClientAction", self.edit_client, None, Permission.EDIT_CLIENTS
         )
+        self.import_clients_action = self._action(
+            self.compliance_menu, "importClientsAction", self.import_clients, None, Permission.EDIT_CLIENTS
+        )
         self.assess_action = self._action(
             self.compliance_menu, "assessAction", self.assess_client, None, Permission.EDIT_CLIENTS
         )
@@ -242,6 +246,7 @@ class MainWindow(QMainWindow):
         self.rating_action.setText(self.tr("Reports needing a rating or with findings…"))
         self.clients_action.setText(self.tr("Add client…"))
         self.edit_client_action.setText(self.tr("Edit selected client…"))
+        self.import_clients_action.setText(self.tr("Import clients from a core-system file…"))
         self.assess_action.setText(self.tr("Record assessment for selected client…"))
         self.audit_action.setText(self.tr("Audit log…"))
         self.verify_action.setText(self.tr("Verify audit trail"))
@@ -574,6 +579,10 @@ class MainWindow(QMainWindow):
 
     def edit_client(self) -> None:
         self._change_client(ClientEditDialog)
+
+    def import_clients(self) -> None:
+        ClientImportWizard(self.services, self.actor, self).exec()
+        self.refresh_clients()
 
     def assess_client(self) -> None:
         self._change_client(AssessmentDialog)

@@ -6,6 +6,7 @@ from suitcheck.gui.dialogs.assessment import AssessmentDialog
 from suitcheck.gui.dialogs.audit import AuditDialog
 from suitcheck.gui.dialogs.client_add import ClientDialog
 from suitcheck.gui.dialogs.client_edit import ClientEditDialog
+from suitcheck.gui.dialogs.client_import import ClientImportWizard
 from suitcheck.gui.dialogs.export import ExportDialog
 from suitcheck.gui.dialogs.first_run import FirstRunDialog
 from suitcheck.gui.dialogs.import_reports import ImportDialog
@@ -24,6 +25,7 @@ __all__ = [
     "AuditDialog",
     "ClientDialog",
     "ClientEditDialog",
+    "ClientImportWizard",
     "ExportDialog",
     "FirstRunDialog",
     "ImportDialog",

@@ -347,6 +347,132 @@
     </message>
 </context>
 <context>
+    <name>ClientImport</name>
+    <message>
+        <source>Account number</source>
+        <translation>资金账号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Investor class</source>
+        <translation>投资者类别</translation>
+    </message>
+    <message>
+        <source>Risk profile</source>
+        <translation>风险承受能力</translation>
+    </message>
+    <message>
+        <source>Assessment date</source>
+        <translation>测评日期</translation>
+    </message>
+    <message>
+        <source>Lowest category</source>
+        <translation>最低类别</translation>
+    </message>
+    <message>
+        <source>Special attention</source>
+        <translation>特别关注</translation>
+    </message>
+    <message>
+        <source>is empty</source>
+        <translation>为空</translation>
+    </message>
+    <message>
+        <source>is too long</source>
+        <translation>过长</translation>
+    </message>
+    <message>
+        <source>is not a valid ID number</source>
+        <translation>不是有效的身份证号码</translation>
+    </message>
+    <message>
+        <source>is a number cell, which loses digits; store ID numbers as text</source>
+        <translation>是数字格式单元格，会丢失位数；请以文本格式保存证件号码</translation>
+    </message>
+    <message>
+        <source>is not an investor class</source>
+        <translation>不是投资者类别</translation>
+    </message>
+    <message>
+        <source>is not a risk profile (C1 to C5)</source>
+        <translation>不是风险承受能力等级（C1 至 C5）</translation>
+    </message>
+    <message>
+        <source>needs its assessment date</source>
+        <translation>缺少测评日期</translation>
+    </message>
+    <message>
+        <source>is an assessment date without a profile</source>
+        <translation>有测评日期但没有风险承受能力</translation>
+    </message>
+    <message>
+        <source>is not a date (2026-03-02, 2026/3/2 or 20260302)</source>
+        <translation>不是日期（2026-03-02、2026/3/2 或 20260302）</translation>
+    </message>
+    <message>
+        <source>is in the future</source>
+        <translation>晚于今天</translation>
+    </message>
+    <message>
+        <source>is not yes or no (是/否)</source>
+        <translation>不是“是”或“否”</translation>
+    </message>
+    <message>
+        <source>the lowest category implies profile C1</source>
+        <translation>最低类别客户的风险承受能力只能是 C1</translation>
+    </message>
+    <message>
+        <source>a client in the lowest category cannot be professional</source>
+        <translation>最低类别客户不能是专业投资者</translation>
+    </message>
+    <message>
+        <source>appears on more than one row of the file</source>
+        <translation>在文件中出现了不止一次</translation>
+    </message>
+    <message>
+        <source>belongs to another client account in the store</source>
+        <translation>已属于系统中另一个客户账号</translation>
+    </message>
+    <message>
+        <source>differs from the ID number on record</source>
+        <translation>与系统中登记的证件号码不一致</translation>
+    </message>
+    <message>
+        <source>leaving the lowest category needs compliance and a reason (edit the client)</source>
+        <translation>移出最低类别须由合规人员说明理由（请编辑客户）</translation>
+    </message>
+</context>
+<context>
+    <name>ClientImportWizard</name>
+    <message>
+        <source>Import clients</source>
+        <translation>导入客户</translation>
+    </message>
+    <message>
+        <source>Next &gt;</source>
+        <translation>下一步 &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; Back</source>
+        <translation>&lt; 上一步</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+</context>
+<context>
     <name>ClientPane</name>
     <message>
         <source>&lt;b&gt;Clients&lt;/b&gt;</source>
@@ -549,6 +675,73 @@
     </message>
 </context>
 <context>
+    <name>DiffPage</name>
+    <message>
+        <source>What the import would change</source>
+        <translation>导入将带来的变化</translation>
+    </message>
+    <message>
+        <source>A dry run: nothing has been written yet.</source>
+        <translation>试运行：尚未写入任何内容。</translation>
+    </message>
+    <message>
+        <source>Kind</source>
+        <translation>类型</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>账号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Changes</source>
+        <translation>变化</translation>
+    </message>
+    <message>
+        <source>Column</source>
+        <translation>列</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>值</translation>
+    </message>
+    <message>
+        <source>Problem</source>
+        <translation>问题</translation>
+    </message>
+    <message>
+        <source>Import the valid rows and skip the invalid ones</source>
+        <translation>导入有效行，跳过无效行</translation>
+    </message>
+    <message>
+        <source>Invalid rows:</source>
+        <translation>无效行：</translation>
+    </message>
+    <message>
+        <source>Checking every row…</source>
+        <translation>正在检查每一行…</translation>
+    </message>
+    <message>
+        <source>{rows} rows: {new} new, {changed} changed, {same} unchanged, {invalid} invalid. {missing} clients in the store are not in the file and stay as they are.</source>
+        <translation>共 {rows} 行：新增 {new}，变更 {changed}，未变 {same}，无效 {invalid}。系统中有 {missing} 个客户不在文件中，保持不变。</translation>
+    </message>
+    <message>
+        <source>new</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>changed</source>
+        <translation>变更</translation>
+    </message>
+</context>
+<context>
     <name>Errors</name>
     <message>
         <source>The translation could not be loaded.</source>
@@ -654,6 +847,49 @@
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>FilePage</name>
+    <message>
+        <source>Choose the client file</source>
+        <translation>选择客户文件</translation>
+    </message>
+    <message>
+        <source>A .csv (UTF-8 or GBK) or .xlsx export of the core system or CRM.</source>
+        <translation>核心系统或 CRM 导出的 .csv（UTF-8 或 GBK）或 .xlsx 文件。</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Sheet:</source>
+        <translation>工作表：</translation>
+    </message>
+    <message>
+        <source>Detected:</source>
+        <translation>识别结果：</translation>
+    </message>
+    <message>
+        <source>Client file</source>
+        <translation>客户文件</translation>
+    </message>
+    <message>
+        <source>Client files (*.csv *.xlsx)</source>
+        <translation>客户文件 (*.csv *.xlsx)</translation>
+    </message>
+    <message>
+        <source>CSV text, encoding {}</source>
+        <translation>CSV 文本，编码 {}</translation>
+    </message>
+    <message>
+        <source>Excel workbook, sheet {}</source>
+        <translation>Excel 工作簿，工作表 {}</translation>
     </message>
 </context>
 <context>
@@ -938,6 +1174,10 @@ Store: {store}</source>
         <translation>编辑所选客户…</translation>
     </message>
     <message>
+        <source>Import clients from a core-system file…</source>
+        <translation>从核心系统文件导入客户…</translation>
+    </message>
+    <message>
         <source>Record assessment for selected client…</source>
         <translation>为所选客户记录风险测评…</translation>
     </message>
@@ -1016,6 +1256,49 @@ Store: {store}</source>
     <message>
         <source>Select a client first.</source>
         <translation>请先选择客户。</translation>
+    </message>
+</context>
+<context>
+    <name>MappingPage</name>
+    <message>
+        <source>Check the columns</source>
+        <translation>核对列</translation>
+    </message>
+    <message>
+        <source>Each column of the file and what it holds; change any that is wrong.</source>
+        <translation>文件的每一列及其内容；如有不对请修改。</translation>
+    </message>
+    <message>
+        <source>Column in the file</source>
+        <translation>文件中的列</translation>
+    </message>
+    <message>
+        <source>Holds</source>
+        <translation>内容</translation>
+    </message>
+    <message>
+        <source>First rows (ID numbers masked):</source>
+        <translation>前几行（证件号码已脱敏）：</translation>
+    </message>
+    <message>
+        <source>(not imported)</source>
+        <translation>（不导入）</translation>
+    </message>
+    <message>
+        <source>Row</source>
+        <translation>行</translation>
+    </message>
+    <message>
+        <source>No column holds: {}.</source>
+        <translation>没有列对应：{}。</translation>
+    </message>
+    <message>
+        <source>More than one column holds: {}.</source>
+        <translation>多于一列对应：{}。</translation>
+    </message>
+    <message>
+        <source>The columns are ready.</source>
+        <translation>列已就绪。</translation>
     </message>
 </context>
 <context>
@@ -1744,6 +2027,41 @@ Store: {store}</source>
     <message>
         <source>Rule: a {profile} client may use reports up to {max}.</source>
         <translation>规则：{profile}客户可使用风险等级不高于 {max} 的研报。</translation>
+    </message>
+</context>
+<context>
+    <name>RunPage</name>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>All or nothing: stopping leaves every client as it was.</source>
+        <translation>全部或全不：停止后所有客户保持原样。</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Open the report</source>
+        <translation>打开报告</translation>
+    </message>
+    <message>
+        <source>Importing…</source>
+        <translation>正在导入…</translation>
+    </message>
+    <message>
+        <source>Imported: {new} new and {changed} changed clients; {invalid} invalid rows skipped.</source>
+        <translation>已导入：新增 {new} 个、变更 {changed} 个客户；跳过 {invalid} 个无效行。</translation>
+    </message>
+    <message>
+        <source>Nothing was imported: {invalid} rows are invalid.</source>
+        <translation>未导入任何内容：有 {invalid} 行无效。</translation>
+    </message>
+    <message>
+        <source>Stopped: nothing was changed.</source>
+        <translation>已停止：没有任何改动。</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,505 @@
+"""The client import wizard (compliance): pick a file, check the columns, see the dry-run
+diff, import with progress and cancel, open the report. Every decision is the service's."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+    QWizard,
+    QWizardPage,
+)
+
+from suitcheck.domain.clients import FIELDS
+from suitcheck.gui.errors import show_error
+from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.gui.texts import class_text
+from suitcheck.gui.workers import Job, Runner
+from suitcheck.services import Actor, Services
+from suitcheck.services.client_import import DiffItem, ImportResult, Preview
+from suitcheck.services.errors import ServiceError
+
+FIELD_NAMES = {
+    "account": QT_TRANSLATE_NOOP("ClientImport", "Account number"),
+    "name": QT_TRANSLATE_NOOP("ClientImport", "Name"),
+    "id_number": QT_TRANSLATE_NOOP("ClientImport", "ID number"),
+    "class": QT_TRANSLATE_NOOP("ClientImport", "Investor class"),
+    "profile": QT_TRANSLATE_NOOP("ClientImport", "Risk profile"),
+    "assessed": QT_TRANSLATE_NOOP("ClientImport", "Assessment date"),
+    "lowest_category": QT_TRANSLATE_NOOP("ClientImport", "Lowest category"),
+    "special_attention": QT_TRANSLATE_NOOP("ClientImport", "Special attention"),
+}
+
+PROBLEM_TEXTS = {
+    "missing": QT_TRANSLATE_NOOP("ClientImport", "is empty"),
+    "too-long": QT_TRANSLATE_NOOP("ClientImport", "is too long"),
+    "invalid-id": QT_TRANSLATE_NOOP("ClientImport", "is not a valid ID number"),
+    "id-as-number": QT_TRANSLATE_NOOP("ClientImport", "is a number cell, which loses digits; store ID numbers as text"),
+    "unknown-class": QT_TRANSLATE_NOOP("ClientImport", "is not an investor class"),
+    "unknown-profile": QT_TRANSLATE_NOOP("ClientImport", "is not a risk profile (C1 to C5)"),
+    "profile-without-date": QT_TRANSLATE_NOOP("ClientImport", "needs its assessment date"),
+    "date-without-profile": QT_TRANSLATE_NOOP("ClientImport", "is an assessment date without a profile"),
+    "bad-date": QT_TRANSLATE_NOOP("ClientImport", "is not a date (2026-03-02, 2026/3/2 or 20260302)"),
+    "future-date": QT_TRANSLATE_NOOP("ClientImport", "is in the future"),
+    "bad-flag": QT_TRANSLATE_NOOP("ClientImport", "is not yes or no (是/否)"),
+    "lowest-not-c1": QT_TRANSLATE_NOOP("ClientImport", "the lowest category implies profile C1"),
+    "professional-lowest": QT_TRANSLATE_NOOP("ClientImport", "a client in the lowest category cannot be professional"),
+    "duplicate-account": QT_TRANSLATE_NOOP("ClientImport", "appears on more than one row of the file"),
+    "duplicate-id": QT_TRANSLATE_NOOP("ClientImport", "appears on more than one row of the file"),
+    "id-on-other-account": QT_TRANSLATE_NOOP("ClientImport", "belongs to another client account in the store"),
+    "id-differs": QT_TRANSLATE_NOOP("ClientImport", "differs from the ID number on record"),
+    "lowest-lift": QT_TRANSLATE_NOOP(
+        "ClientImport", "leaving the lowest category needs compliance and a reason (edit the client)"
+    ),
+}
+
+
+def _table(parent: QWidget, name: str, headers: list[str]) -> QTableWidget:
+    table = QTableWidget(0, len(headers), parent)
+    table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    table.verticalHeader().setVisible(False)
+    table.horizontalHeader().setStretchLastSection(True)
+    table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+    table.setAlternatingRowColors(True)
+    return table
+
+
+def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
+    table.setRowCount(len(rows))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.setItem(r, c, QTableWidgetItem(value))
+
+
+class ClientImportWizard(QWizard):
+    """Four pages; the file, mapping and dry-run result are shared here."""
+
+    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("clientImportWizard")
+        self.services, self.actor = services, actor
+        self.runner = Runner(self)
+        self.path: Path | None = None
+        self.sheet: str | None = None
+        self.preview: Preview | None = None
+        self.mapping: dict[str, str] = {}
+        self.dry: ImportResult | None = None
+        self.outcome: ImportResult | None = None
+        self.report_path = Path(tempfile.mkdtemp(prefix="suitcheck-import-")) / "client-import-report.xlsx"
+        self.setWindowTitle(self.tr("Import clients"))
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.resize(980, 640)
+        self.file_page = FilePage(self)
+        self.mapping_page = MappingPage(self)
+        self.diff_page = DiffPage(self)
+        self.run_page = RunPage(self)
+        for page in (self.file_page, self.mapping_page, self.diff_page, self.run_page):
+            self.addPage(page)
+        self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next >"))
+        self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Back"))
+        self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Close"))
+        self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
+
+    def load_preview(self) -> bool:
+        if self.path is None:
+            return False
+        try:
+            self.preview = self.services.client_files.preview(
+                self.actor, self.path, sheet=self.sheet, mapping=self.mapping or None
+            )
+        except ServiceError as exc:
+            show_error(self, exc)
+            return False
+        return True
+
+    def reject(self) -> None:
+        if self.run_page.job is not None or self.diff_page.job is not None:
+            return  # a running job is stopped with its own button, never abandoned
+        super().reject()
+
+
+class FilePage(QWizardPage):
+    def __init__(self, wizard: ClientImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.setTitle(self.tr("Choose the client file"))
+        self.setSubTitle(self.tr("A .csv (UTF-8 or GBK) or .xlsx export of the core system or CRM."))
+        self.path_edit = QLineEdit(self)
+        self.path_edit.setObjectName("clientFilePath")
+        self.path_edit.setReadOnly(True)
+        browse = QPushButton(self.tr("Browse…"), self)
+        browse.setObjectName("clientFileBrowse")
+        browse.clicked.connect(self._browse)
+        self.sheet_box = QComboBox(self)
+        self.sheet_box.setObjectName("clientFileSheet")
+        self.sheet_box.setEnabled(False)
+        self.sheet_box.currentTextChanged.connect(self._sheet_changed)
+        self.detected = QLabel(self)
+        self.detected.setObjectName("clientFileDetected")
+        row = QHBoxLayout()
+        row.addWidget(self.path_edit, 1)
+        row.addWidget(browse)
+        form = QFormLayout(self)
+        form.addRow(self.tr("File:"), row)
+        form.addRow(self.tr("Sheet:"), self.sheet_box)
+        form.addRow(self.tr("Detected:"), self.detected)
+
+    def _browse(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, self.tr("Client file"), "", self.tr("Client files (*.csv *.xlsx)"))
+        if name:
+            self.choose(Path(name))
+
+    def choose(self, path: Path, sheet: str | None = None) -> None:
+        self.w.path, self.w.sheet, self.w.mapping = path, sheet, {}
+        self.path_edit.setText(str(path))
+        if self.w.load_preview() and self.w.preview is not None:
+            p = self.w.preview
+            self.sheet_box.blockSignals(True)
+            self.sheet_box.clear()
+            self.sheet_box.addItems(list(p.sheets))
+            if p.sheet:
+                self.sheet_box.setCurrentText(p.sheet)
+            self.sheet_box.setEnabled(bool(p.sheets))
+            self.sheet_box.blockSignals(False)
+            if p.kind == "csv":
+                self.detected.setText(self.tr("CSV text, encoding {}").format(p.encoding))
+            else:
+                self.detected.setText(self.tr("Excel workbook, sheet {}").format(p.sheet))
+        else:
+            self.w.preview = None
+            self.detected.setText("")
+        self.completeChanged.emit()
+
+    def _sheet_changed(self, sheet: str) -> None:
+        if self.w.path is not None and sheet:
+            self.choose(self.w.path, sheet)
+
+    def isComplete(self) -> bool:
+        return self.w.preview is not None
+
+
+IGNORE = ""
+SHOWN = 2000  # rows of the diff and of the invalid list the dry-run page shows
+
+
+class MappingPage(QWizardPage):
+    def __init__(self, wizard: ClientImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.setTitle(self.tr("Check the columns"))
+        self.setSubTitle(self.tr("Each column of the file and what it holds; change any that is wrong."))
+        self.columns = _table(self, "clientMapping", [self.tr("Column in the file"), self.tr("Holds")])
+        self.columns.setColumnWidth(0, 260)
+        self.rows = _table(self, "clientFirstRows", [])
+        self.status = QLabel(self)
+        self.status.setObjectName("clientMappingStatus")
+        self.status.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.columns, 2)
+        layout.addWidget(QLabel(self.tr("First rows (ID numbers masked):"), self))
+        layout.addWidget(self.rows, 3)
+        layout.addWidget(self.status)
+        self.boxes: list[QComboBox] = []
+
+    def initializePage(self) -> None:
+        p = self.w.preview
+        assert p is not None
+        self.columns.setRowCount(len(p.headers))
+        self.boxes = []
+        by_index = {i: f for f, i in p.columns.columns.items()}
+        for r, header in enumerate(p.headers):
+            self.columns.setItem(r, 0, QTableWidgetItem(header))
+            box = QComboBox(self.columns)
+            box.addItem(self.tr("(not imported)"), IGNORE)
+            for field in FIELDS:
+                box.addItem(translated("ClientImport", FIELD_NAMES[field]), field)
+            box.setCurrentIndex(max(0, box.findData(by_index.get(r, IGNORE))))
+            box.currentIndexChanged.connect(self._changed)
+            self.columns.setCellWidget(r, 1, box)
+            self.boxes.append(box)
+        self.rows.setColumnCount(len(p.headers) + 1)
+        self.rows.setHorizontalHeaderLabels([self.tr("Row"), *p.headers])
+        _fill(self.rows, [[str(n), *cells] for n, cells in p.rows])
+        self._changed()
+
+    def current_mapping(self) -> dict[str, str]:
+        p = self.w.preview
+        assert p is not None
+        return {p.headers[r]: str(box.currentData()) for r, box in enumerate(self.boxes) if box.currentData()}
+
+    def _changed(self) -> None:
+        chosen = list(self.current_mapping().values())
+        missing = [translated("ClientImport", FIELD_NAMES[f]) for f in ("account", "name") if f not in chosen]
+        twice = sorted({translated("ClientImport", FIELD_NAMES[f]) for f in chosen if chosen.count(f) > 1})
+        problems = []
+        if missing:
+            problems.append(self.tr("No column holds: {}.").format(", ".join(missing)))
+        if twice:
+            problems.append(self.tr("More than one column holds: {}.").format(", ".join(twice)))
+        self.status.setText(" ".join(problems) or self.tr("The columns are ready."))
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        chosen = list(self.current_mapping().values())
+        return "account" in chosen and "name" in chosen and len(chosen) == len(set(chosen))
+
+    def validatePage(self) -> bool:
+        # Every column is named explicitly, so the service maps exactly what is shown here.
+        p = self.w.preview
+        assert p is not None
+        self.w.mapping = self.current_mapping()
+        return True
+
+
+class DiffPage(QWizardPage):
+    """The dry run: what the import would add, change and refuse. Nothing is written."""
+
+    def __init__(self, wizard: ClientImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.job: Job | None = None
+        self.setTitle(self.tr("What the import would change"))
+        self.setSubTitle(self.tr("A dry run: nothing has been written yet."))
+        self.summary = QLabel(self)
+        self.summary.setObjectName("clientDiffSummary")
+        self.summary.setWordWrap(True)
+        self.changes = _table(
+            self,
+            "clientDiff",
+            [self.tr("Kind"), self.tr("Row"), self.tr("Account"), self.tr("Name"), self.tr("Changes")],
+        )
+        self.problems = _table(
+            self, "clientProblems", [self.tr("Row"), self.tr("Column"), self.tr("Value"), self.tr("Problem")]
+        )
+        for table, widths in ((self.changes, (90, 60, 110, 110)), (self.problems, (60, 140, 170))):
+            for c, width in enumerate(widths):
+                table.setColumnWidth(c, width)
+        self.partial = QCheckBox(self.tr("Import the valid rows and skip the invalid ones"), self)
+        self.partial.setObjectName("clientPartial")
+        self.partial.toggled.connect(self.completeChanged)
+        self.progress = QProgressBar(self)
+        self.progress.setRange(0, 0)
+        self.progress.hide()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.changes, 3)
+        layout.addWidget(QLabel(self.tr("Invalid rows:"), self))
+        layout.addWidget(self.problems, 2)
+        layout.addWidget(self.partial)
+        self.items: list[DiffItem] = []
+
+    def initializePage(self) -> None:
+        self.w.dry = None
+        self.items = []
+        self.summary.setText(self.tr("Checking every row…"))
+        self.progress.show()
+        path, sheet, mapping = self.w.path, self.w.sheet, self.w.mapping
+        assert path is not None
+        collected: list[DiffItem] = []
+
+        def keep(item: DiffItem) -> None:
+            if len(collected) < SHOWN:  # the counts cover the rest; a million rows stay off screen
+                collected.append(item)
+
+        def run(progress: Any, cancelled: Any) -> ImportResult:
+            return self.w.services.client_files.import_clients(
+                self.w.actor,
+                path,
+                sheet=sheet,
+                mapping=mapping,
+                dry_run=True,
+                on_item=keep,
+                cancelled=cancelled,
+            )
+
+        self.job = self.w.runner.start(Job(run, with_progress=True), lambda r: self._done(r, collected), self._failed)
+        self.completeChanged.emit()
+
+    def _done(self, result: ImportResult, items: list[DiffItem]) -> None:
+        self.job = None
+        self.progress.hide()
+        self.w.dry = result
+        self.summary.setText(
+            self.tr(
+                "{rows} rows: {new} new, {changed} changed, {same} unchanged, {invalid} invalid. "
+                "{missing} clients in the store are not in the file and stay as they are."
+            ).format(
+                rows=result.rows,
+                new=result.new,
+                changed=result.changed,
+                same=result.unchanged,
+                invalid=result.invalid,
+                missing=result.missing,
+            )
+        )
+        kinds = {"new": self.tr("new"), "changed": self.tr("changed")}
+        _fill(
+            self.changes,
+            [[kinds[i.kind], str(i.row), i.account, i.name, _changes_text(i, i.kind == "new")] for i in items],
+        )
+        _fill(
+            self.problems,
+            [
+                [str(p.row), p.column, p.value, translated("ClientImport", PROBLEM_TEXTS.get(p.code, p.reason))]
+                for p in result.issues[:SHOWN]
+            ],
+        )
+        self.partial.setEnabled(result.invalid > 0)
+        self.completeChanged.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.job = None
+        self.progress.hide()
+        self.summary.setText("")
+        show_error(self, exc)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        dry = self.w.dry
+        return dry is not None and (dry.invalid == 0 or self.partial.isChecked()) and (dry.new + dry.changed) > 0
+
+
+def _changes_text(item: DiffItem, new: bool) -> str:
+    def show(value: object) -> str:
+        if isinstance(value, bool):
+            return "是" if value else "否"
+        return "-" if value is None else str(value.isoformat() if hasattr(value, "isoformat") else value)
+
+    def value(field: str, v: object) -> str:
+        return class_text(str(v)) if field == "class" and v is not None else show(v)
+
+    names = {f: translated("ClientImport", FIELD_NAMES.get(f, f)) for f in (*FIELDS, *item.changes)}
+    if new:
+        return ", ".join(f"{names[k]} {value(k, n)}" for k, (_, n) in item.changes.items())
+    return "; ".join(f"{names[k]} {value(k, o)} → {value(k, n)}" for k, (o, n) in item.changes.items())
+
+
+class RunPage(QWizardPage):
+    """The import itself, in the background, with progress and a Stop button."""
+
+    def __init__(self, wizard: ClientImportWizard) -> None:
+        super().__init__(wizard)
+        self.w = wizard
+        self.job: Job | None = None
+        self.setTitle(self.tr("Import"))
+        self.setSubTitle(self.tr("All or nothing: stopping leaves every client as it was."))
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("clientImportProgress")
+        self.status = QLabel(self)
+        self.status.setObjectName("clientImportStatus")
+        self.status.setWordWrap(True)
+        self.stop_button = QPushButton(self.tr("Stop"), self)
+        self.stop_button.setObjectName("clientImportStop")
+        self.stop_button.clicked.connect(lambda: self.job and self.job.cancel())
+        self.report_button = QPushButton(self.tr("Open the report"), self)
+        self.report_button.setObjectName("clientImportReport")
+        self.report_button.setEnabled(False)
+        self.report_button.clicked.connect(self.open_report)
+        row = QHBoxLayout()
+        row.addWidget(self.stop_button)
+        row.addWidget(self.report_button)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addLayout(row)
+        layout.addStretch(1)
+
+    def initializePage(self) -> None:
+        dry = self.w.dry
+        assert dry is not None and self.w.path is not None
+        total = max(1, dry.new + dry.changed)
+        self.progress.setRange(0, total)
+        self.progress.setValue(0)
+        self.status.setText(self.tr("Importing…"))
+        self.stop_button.setEnabled(True)
+        self.report_button.setEnabled(False)
+        path, sheet, mapping, partial = self.w.path, self.w.sheet, self.w.mapping, self.w.diff_page.partial.isChecked()
+        report = self.w.report_path
+        self.w.setOption(QWizard.WizardOption.DisabledBackButtonOnLastPage, True)
+
+        def run(progress: Any, cancelled: Any) -> ImportResult:
+            written = {"new": 0}
+
+            def step(phase: str, done: int) -> None:
+                if phase == "new":
+                    written["new"] = done
+                    progress(done, total)
+                elif phase == "changed":
+                    progress(written["new"] + done, total)
+
+            return self.w.services.client_files.import_clients(
+                self.w.actor,
+                path,
+                sheet=sheet,
+                mapping=mapping,
+                partial=partial,
+                report=report,
+                progress=step,
+                cancelled=cancelled,
+            )
+
+        self.job = self.w.runner.start(Job(run, with_progress=True), self._done, self._failed, self._progress)
+        self.completeChanged.emit()
+
+    def _progress(self, number: int, total: int, _item: object = None) -> None:
+        self.progress.setValue(min(number, total))
+
+    def _done(self, result: ImportResult) -> None:
+        self.job = None
+        self.w.outcome = result
+        self.progress.setValue(self.progress.maximum())
+        self.stop_button.setEnabled(False)
+        self.report_button.setEnabled(result.report is not None)
+        if result.written:
+            text = self.tr("Imported: {new} new and {changed} changed clients; {invalid} invalid rows skipped.").format(
+                new=result.new, changed=result.changed, invalid=result.invalid
+            )
+        else:
+            text = self.tr("Nothing was imported: {invalid} rows are invalid.").format(invalid=result.invalid)
+        self.status.setText(text)
+        self.completeChanged.emit()
+
+    def _failed(self, exc: BaseException) -> None:
+        self.job = None
+        self.stop_button.setEnabled(False)
+        self.progress.setValue(0)
+        self.status.setText(self.tr("Stopped: nothing was changed.") if _cancelled(exc) else "")
+        if not _cancelled(exc):
+            show_error(self, exc)
+        self.completeChanged.emit()
+
+    def isComplete(self) -> bool:
+        return self.job is None
+
+    def open_report(self) -> None:
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(self.w.report_path)))
+
+
+def _cancelled(exc: BaseException) -> bool:
+    from suitcheck.services.client_import import ImportCancelled
+
+    return isinstance(exc, ImportCancelled)

@@ -1,0 +1,100 @@
+"""The client import wizard, driven through its pages: file, columns, dry run, import."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtWidgets import QWizard
+
+from suitcheck.gui.dialogs.client_import import ClientImportWizard
+from suitcheck.services import Services
+from tests.gui.conftest import login
+from tests.services.clientfiles import client_rows, write_csv, write_xlsx
+
+
+def _wizard(qtbot, services: Services) -> ClientImportWizard:  # type: ignore[no-untyped-def]
+    wizard = ClientImportWizard(services, login(services, "demo-compliance"))
+    qtbot.addWidget(wizard)
+    wizard.show()
+    return wizard
+
+
+def test_file_mapping_dry_run_import_and_report(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    rows = client_rows(3)
+    rows[2][4] = "C9"
+    odd = ["客户代码X", "客户姓名", "证件号码", "投资者类别", "风险承受能力", "测评日期", "最低类别", "特别关注"]
+    path = write_csv(tmp_path / "clients.csv", rows, headers=odd, encoding="gbk")
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    assert wizard.file_page.detected.text() == "CSV text, encoding gbk"
+    wizard.next()
+    page = wizard.mapping_page
+    assert not page.isComplete() and "Account number" in page.status.text()  # 客户代码X is unknown
+    page.boxes[0].setCurrentIndex(page.boxes[0].findData("account"))
+    assert page.isComplete()
+    assert page.rows.item(0, 3).text().count("*") == 8  # ID numbers masked in the preview
+    wizard.next()
+    diff = wizard.diff_page
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    assert "3 rows: 2 new, 0 changed" in diff.summary.text()
+    assert diff.problems.rowCount() == 1 and diff.problems.item(0, 1).text() == "风险承受能力"
+    assert not diff.isComplete()  # an invalid row: all or nothing unless partial is chosen
+    diff.partial.setChecked(True)
+    assert diff.isComplete()
+    before = demo_services.investors.count(login(demo_services, "demo-compliance"))
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=30_000)
+    assert wizard.outcome is not None and wizard.outcome.written and wizard.outcome.new == 2
+    assert "Imported: 2 new" in wizard.run_page.status.text()
+    assert demo_services.investors.count(login(demo_services, "demo-compliance")) == before + 2
+    assert wizard.run_page.report_button.isEnabled() and wizard.report_path.exists()
+
+
+def test_stop_leaves_every_client_as_it_was(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_xlsx(tmp_path / "clients.xlsx", client_rows(1500))
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    assert "Excel workbook, sheet 客户" == wizard.file_page.detected.text()
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=60_000)
+    actor = login(demo_services, "demo-compliance")
+    before = demo_services.investors.count(actor)
+    wizard.next()
+    wizard.run_page.job.cancel()  # type: ignore[union-attr]  # before the first 500 clients are written
+    qtbot.waitUntil(lambda: wizard.run_page.job is None, timeout=60_000)
+    assert wizard.outcome is None and "nothing was changed" in wizard.run_page.status.text()
+    assert demo_services.investors.count(actor) == before
+
+
+def test_cancel_does_not_abandon_a_running_import(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv(tmp_path / "c.csv", client_rows(2))
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    release = threading.Event()
+    real = demo_services.client_files.import_clients
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        release.wait(30)
+        return real(*args, **kwargs)
+
+    demo_services.client_files.import_clients = slow  # type: ignore[method-assign]
+    wizard.next()
+    assert wizard.run_page.job is not None
+    wizard.button(QWizard.WizardButton.CancelButton).click()
+    assert wizard.isVisible()  # the wizard waits for the job; Stop is the way to end it
+    release.set()
+    qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=30_000)
+    wizard.button(QWizard.WizardButton.CancelButton).click()
+    assert not wizard.isVisible()
+
+
+def test_the_wizard_is_on_the_compliance_menu_only(window_for) -> None:  # type: ignore[no-untyped-def]
+    assert not window_for("demo-advisor").import_clients_action.isVisible()
+    window = window_for("demo-compliance")
+    assert window.import_clients_action.isVisible()
+    assert window.import_clients_action.text() == "Import clients from a core-system file…"
