@@ -82,7 +82,7 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
         assert [h.profile.code for h in services.investors.history(actor, "A1")] == ["C2", "C4", "C3"]
         assert services.reports.get(actor, 1).level is RiskLevel.R4
         result = services.audit.verify(actor)
-        assert result.ok and result.count == 3 + 1  # the old entries and the upgrade's registration
+        assert result.ok and result.count == 3 + 2  # the old entries, the upgrade's registration and row seals
         upgrade_entry = services.audit.browse(actor, limit=10)[-4]
         assert upgrade_entry.action == "installation-registered"
         facts = json.loads(upgrade_entry.facts)
