@@ -1,5 +1,11 @@
 """`python -m suitcheck` runs the same entry point as the `suitcheck` command."""
 
+import multiprocessing
+
 from suitcheck.cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":
+    # In the frozen build the report reader's worker process starts this executable
+    # again; freeze_support runs the worker there instead of the program.
+    multiprocessing.freeze_support()
+    raise SystemExit(main())

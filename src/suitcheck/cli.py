@@ -20,6 +20,7 @@ from suitcheck.about import version_text
 from suitcheck.domain.levels import InvestorClass, RiskLevel
 from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
+from suitcheck.domain.text import escape_controls, json_escape_controls
 from suitcheck.logs import setup_logging
 from suitcheck.privatefs import open_private
 from suitcheck.services import Actor, Services, open_services
@@ -30,10 +31,11 @@ from suitcheck.services.audit_log import (
     parse_public_keys,
     verify_file_offline,
 )
+from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.reports import ReportFilter, parse_level
-from suitcheck.store.engine import StoreError
+from suitcheck.store.engine import StoreError, resolve_url
 
 log = logging.getLogger("suitcheck.cli")
 
@@ -47,10 +49,14 @@ class Output:
         self.json = as_json
 
     def emit(self, data: Any, text: str | Callable[[], str]) -> None:
+        """Text from files and users (titles, file names, client names) may carry control
+        characters or bidi overrides: escaped here, so none reaches the terminal raw. In
+        JSON they become \\u escapes, which every parser reads back as the same text."""
         if self.json:
-            print(json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) else 2))
+            dumped = json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) else 2)
+            print(json_escape_controls(dumped))
         else:
-            print(text() if callable(text) else text)
+            print(escape_controls(text() if callable(text) else text, keep="\n"))
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -121,14 +127,14 @@ def _investor_line(d: dict[str, Any]) -> str:
     state = "no assessment needed" if d["class"] == "professional" else d["assessment_state"].replace("-", " ")
     profile = d["profile"] or "-"
     return (
-        f"{d['id']:>6}  {d['account']:<10} {d['name']:<12} {d['class']:<12} {profile:<3} "
+        f"{d['id']:>6}  {_safe(d['account']):<10} {_safe(d['name']):<12} {d['class']:<12} {profile:<3} "
         f"{d['assessed'] or '-':<10} {state}{'  [lowest category]' if d['lowest_category'] else ''}"
     )
 
 
 def _report_line(d: dict[str, Any]) -> str:
     flag = "  [finding]" if any(not f["resolved"] for f in d["findings"]) else ""
-    return f"{d['id']:>6}  {d['date'] or '-':<10} {d['level'] or 'unrated':<7} {d['title']}{flag}"
+    return f"{d['id']:>6}  {d['date'] or '-':<10} {d['level'] or 'unrated':<7} {_safe(d['title'])}{flag}"
 
 
 def _progress(number: int, total: int, _result: object) -> None:
@@ -167,7 +173,8 @@ def cmd_init(services: Services, args: argparse.Namespace, out: Output) -> int:
 def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> int:
     from suitcheck.services.demo import seed_demo
 
-    admin = _login(services, args) if services.auth.has_staff() else None
+    # A store with real staff is refused by the service before anyone is asked to log in.
+    admin = _login(services, args) if services.auth.has_staff() and services.auth.is_demo_store() else None
     counts = seed_demo(services, admin)
     key = attach_report(services.attached)
     out.emit(
@@ -333,7 +340,7 @@ def _investor_import(services: Services, actor: Actor, args: argparse.Namespace,
             diff.append(d)
         else:
             text = _change_text(d["changes"], d["kind"] == "new")
-            print(f"{d['kind']:<8} row {d['row']:<7} {d['account']} {d['name']}: {text}")
+            print(escape_controls(f"{d['kind']:<8} row {d['row']:<7} {d['account']} {d['name']}: {text}"))
 
     result = services.client_files.import_clients(
         actor,
@@ -425,9 +432,9 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
             data,
             lambda: (
                 "\n".join(
-                    f"{r['status']:<13} {r['path']}"
+                    f"{r['status']:<13} {_safe(r['path'])}"
                     + (f"  (report {r['report']})" if r["report"] else "")
-                    + (f": {r['reason']}" if r["reason"] else "")
+                    + (f": {_safe(r['reason'])}" if r["reason"] else "")
                     for r in data
                 )
                 or "No .pdf or .txt files found."
@@ -644,29 +651,69 @@ def verify_offline(args: argparse.Namespace, out: Output) -> int:
     return _file_verdict(check, args.file, out)
 
 
+def _new_password(prompt: str) -> str:
+    return os.environ.get("SUITCHECK_NEW_PASSWORD") or _password(prompt, True)
+
+
 def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:
+    if args.action == "recover-admin":
+        return _recover_admin(services, args, out)
+    if args.action == "passwd":
+        # No login first: this is also the way through a change forced by a reset.
+        user = getattr(args, "user", None) or os.environ.get("SUITCHECK_USER")
+        if not user:
+            raise InvalidInput("This command needs a staff identity: add --user NAME.")
+        old = _password(f"Current password for {user}: ")
+        services.auth.change_password_at_login(user, old, _new_password("New password: "))
+        out.emit({"changed": True}, "Password changed.")
+        return EXIT_OK
     actor = _login(services, args)
     if args.action == "add":
-        password = os.environ.get("SUITCHECK_NEW_PASSWORD") or _password(f"New password for {args.name}: ", True)
+        password = _new_password(f"New password for {args.name}: ")
         view = services.auth.create_staff(actor, args.name, password, Role(args.role), args.display_name or "")
-        out.emit(view.to_dict(), f"Added {view.username} ({view.role.value}).")
+        out.emit(view.to_dict(), f"Added {_safe(view.username)} ({view.role.value}).")
     elif args.action in ("disable", "enable"):
         view = services.auth.set_disabled(actor, args.name, args.action == "disable")
-        out.emit(view.to_dict(), f"{view.username}: {'disabled' if view.disabled else 'enabled'}.")
-    elif args.action == "passwd":
-        new = os.environ.get("SUITCHECK_NEW_PASSWORD") or _password("New password: ", True)
-        services.auth.change_password(actor, _password(), new)
-        out.emit({"changed": True}, "Password changed.")
+        out.emit(view.to_dict(), f"{_safe(view.username)}: {'disabled' if view.disabled else 'enabled'}.")
+    elif args.action == "unlock":
+        view = services.auth.unlock(actor, args.name)
+        out.emit(view.to_dict(), f"{_safe(view.username)}: unlocked.")
+    elif args.action == "reset-password":
+        view = services.auth.reset_password(actor, args.name, _new_password(f"Temporary password for {args.name}: "))
+        out.emit(
+            view.to_dict(),
+            f"{_safe(view.username)}: password reset; they must choose a new one at their next login.",
+        )
     else:
         views = [v.to_dict() for v in services.auth.list_staff(actor)]
         out.emit(
             views,
             lambda: "\n".join(
-                f"{v['username']:<20} {v['role']:<11} " + " ".join(flag for flag in ("disabled", "locked") if v[flag])
+                f"{_safe(v['username']):<20} {v['role']:<11} "
+                + " ".join(flag.replace("_", " ") for flag in ("disabled", "locked", "must_change_password") if v[flag])
                 for v in views
             ),
         )
     return EXIT_OK
+
+
+def _recover_admin(services: Services, args: argparse.Namespace, out: Output) -> int:
+    try:
+        os_user = getpass.getuser()
+    except (KeyError, OSError):
+        os_user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
+    view = services.auth.recover_admin(args.name, _new_password(f"New password for {args.name}: "), os_user=os_user)
+    out.emit(
+        view.to_dict(),
+        f"{_safe(view.username)} is enabled and unlocked with the password just given; it must be changed at "
+        "the next login. This recovery is recorded in the audit trail.",
+    )
+    return EXIT_OK
+
+
+def _safe(text: object) -> str:
+    """One field of a text line: its control characters and bidi overrides escaped."""
+    return escape_controls(str(text))
 
 
 def cmd_policy(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -850,8 +897,20 @@ def build_parser() -> argparse.ArgumentParser:
     sadd.add_argument("--display-name")
     for name in ("disable", "enable"):
         ssub.add_parser(name, parents=[common], help=f"{name} an account").add_argument("name")
+    ssub.add_parser("unlock", parents=[common], help="end an account's lockout").add_argument("name")
+    ssub.add_parser(
+        "reset-password",
+        parents=[common],
+        help="give an account a temporary password (SUITCHECK_NEW_PASSWORD); changed at next login",
+    ).add_argument("name")
     ssub.add_parser("list", parents=[common], help="list accounts")
     ssub.add_parser("passwd", parents=[common], help="change your password (SUITCHECK_NEW_PASSWORD)")
+    ssub.add_parser(
+        "recover-admin",
+        parents=[common],
+        help="local recovery of an administrator without a login: needs write access to the "
+        "SQLite store file; recorded in the trail",
+    ).add_argument("name")
 
     remind = command("reminders", "clients whose assessment expires soon, has expired, or is due")
     remind.add_argument("--within", type=int, metavar="DAYS", help="expiry window (default: the policy's warning days)")
@@ -916,6 +975,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_gui(lambda: open_services(db, init=True), args, demo=False)
         if args.command == "demo":
             return _run_demo(db, args)
+        if args.command == "staff" and args.action == "recover-admin":
+            _require_existing_local_store(db)
         if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
             return verify_offline(args, out)
         if args.command == "init":
@@ -925,8 +986,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             services = open_services(db)
         return COMMANDS[args.command](services, args, out)
+    except PasswordChangeRequired as exc:
+        print(
+            f"suitcheck: {exc} Run 'suitcheck staff passwd --user NAME' (new password in SUITCHECK_NEW_PASSWORD).",
+            file=sys.stderr,
+        )
+        return exc.exit_code
     except (ServiceError, StoreError) as exc:
-        print(f"suitcheck: {exc}", file=sys.stderr)
+        print(f"suitcheck: {escape_controls(str(exc))}", file=sys.stderr)
         return exc.exit_code if isinstance(exc, ServiceError) else EXIT_ERROR
     except KeyboardInterrupt:
         print("suitcheck: interrupted.", file=sys.stderr)
@@ -938,6 +1005,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if services is not None:
             services.close()
+
+
+def _require_existing_local_store(db: str | None) -> None:
+    """Recovery opens an existing SQLite file; it never creates a store."""
+    url = resolve_url(db)
+    if url.get_backend_name() != "sqlite":
+        raise InvalidInput(
+            "Local recovery works only on a SQLite store file; on a database server another "
+            "administrator resets the password (staff reset-password)."
+        )
+    if not Path(str(url.database)).is_file():
+        raise InvalidInput(f"There is no store at {url.database}; recovery needs the existing store file.")
 
 
 def _run_demo(db: str | None, args: argparse.Namespace) -> int:
@@ -953,6 +1032,8 @@ def _run_demo(db: str | None, args: argparse.Namespace) -> int:
     try:
         if not services.auth.has_staff():
             seed_demo(services)
+        elif not services.auth.is_demo_store():
+            raise InvalidInput(f"{db} is not a demo store; open it with 'suitcheck --db' instead.")
     finally:
         services.close()
     print(f"Demo store: {db}", file=sys.stderr)

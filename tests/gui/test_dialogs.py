@@ -140,10 +140,10 @@ def test_admin_manages_staff_in_the_dialog(qtbot, demo_services: Services) -> No
     qtbot.addWidget(dialog)
     assert "demo-advisor" in dialog.list.toPlainText()
     qtbot.keyClicks(dialog.username, "new-clerk")
-    qtbot.keyClicks(dialog.password, "pw-1234")
+    qtbot.keyClicks(dialog.password, "river stone 12")
     dialog.findChild(QPushButton, "addStaff").click()
     assert "new-clerk" in dialog.list.toPlainText()
-    assert demo_services.auth.login("new-clerk", "pw-1234").role.value == "advisor"
+    assert demo_services.auth.login("new-clerk", "river stone 12").role.value == "advisor"
     qtbot.keyClicks(dialog.target, "new-clerk")
     dialog.findChild(QPushButton, "disableStaff").click()
     assert "disabled" in dialog.list.toPlainText()

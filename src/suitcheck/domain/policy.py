@@ -68,6 +68,17 @@ def next_warning_version(version: str) -> str:
     return f"{version}.2"
 
 
+# (field, lowest, highest): below these a normal report cannot be read, above them the
+# limit no longer protects the desktop.
+IMPORT_LIMIT_BOUNDS = (
+    ("import_memory_mb", 256, 16_384),
+    ("import_cpu_seconds", 1, 3_600),
+    ("import_inflated_mb", 1, 8_192),
+    ("import_max_pages", 1, 10_000),
+    ("import_max_text_chars", 10_000, 100_000_000),
+)
+
+
 class PolicyError(ValueError):
     """A policy document that cannot be used (missing field, bad value)."""
 
@@ -84,6 +95,12 @@ class Policy:
     warning_text: str = DEFAULT_WARNING_TEXT
     warning_version: str = "W1"
     subjects: tuple[tuple[str, RiskLevel], ...] = DEFAULT_SUBJECTS
+    # What reading one imported file may take (a worker process enforces them).
+    import_memory_mb: int = 1024
+    import_cpu_seconds: int = 60
+    import_inflated_mb: int = 512
+    import_max_pages: int = 200
+    import_max_text_chars: int = 5_000_000
 
     def __post_init__(self) -> None:
         for name in ("version", "validity_days", "warning_days", "special_attention_age"):
@@ -93,6 +110,10 @@ class Policy:
             raise PolicyError("allow_escalation must be true or false")
         if not VALIDITY_DAYS[0] <= self.validity_days <= VALIDITY_DAYS[1]:
             raise PolicyError(f"validity_days must be {VALIDITY_DAYS[0]} to {VALIDITY_DAYS[1]} days")
+        for name, low, high in IMPORT_LIMIT_BOUNDS:
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise PolicyError(f"{name} must be a whole number from {low} to {high}")
         if not 0 <= self.warning_days < self.validity_days:
             raise PolicyError("warning_days must be at least 0 and less than validity_days")
         if not ATTENTION_AGE[0] <= self.special_attention_age <= ATTENTION_AGE[1]:

@@ -47,6 +47,23 @@ INGEST_REASONS = {
     "unreadable": QT_TRANSLATE_NOOP("Import", "The file cannot be read."),
     "missing": QT_TRANSLATE_NOOP("Import", "The file does not exist."),
     "duplicate": QT_TRANSLATE_NOOP("Import", "The same file was imported before."),
+    "too-much-memory": QT_TRANSLATE_NOOP(
+        "Import", "Reading the file needed more memory than the firm's limit allows; it was stopped."
+    ),
+    "too-much-cpu": QT_TRANSLATE_NOOP(
+        "Import", "Reading the file took more processor time than the firm's limit allows; it was stopped."
+    ),
+    "too-slow": QT_TRANSLATE_NOOP("Import", "Reading the file did not finish in time; it was stopped."),
+    "inflates-too-much": QT_TRANSLATE_NOOP(
+        "Import", "The PDF's compressed content expands beyond the firm's limit; it was not read."
+    ),
+    "too-many-pages": QT_TRANSLATE_NOOP("Import", "The PDF has more pages than the firm's limit allows."),
+    "too-much-text": QT_TRANSLATE_NOOP("Import", "The file has more text than the firm's limit allows."),
+    "reader-crashed": QT_TRANSLATE_NOOP("Import", "The file crashed the report reader."),
+    "reader-unavailable": QT_TRANSLATE_NOOP("Import", "The report reader could not be started."),
+    "link-outside": QT_TRANSLATE_NOOP("Import", "A link that leads outside the chosen folder; not imported."),
+    "special-file": QT_TRANSLATE_NOOP("Import", "Not a regular file (a pipe, device or socket); not imported."),
+    "link-changed": QT_TRANSLATE_NOOP("Import", "The file became a link while the folder was read; not imported."),
     "unrated": QT_TRANSLATE_NOOP(
         "Import", "No risk level is stated; compliance must rate it before anyone may read it."
     ),

@@ -9,6 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from suitcheck.domain.decision import AssessmentState, Outcome
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.services.audit_log import ExportRow
@@ -84,7 +85,12 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         obj = self._rows[index.row()]
         if role == ObjectRole:
             return obj
-        return self.cell(obj, index.column(), role)
+        value = self.cell(obj, index.column(), role)
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole) and isinstance(value, str):
+            # Titles, file and client names come from files and users: a bidi override
+            # or control character is shown as a visible escape, never obeyed.
+            return escape_controls(value)
+        return value
 
     def cell(self, obj: T, column: int, role: int) -> Any:
         raise NotImplementedError
@@ -249,6 +255,7 @@ class ImportResultsModel(PagedTableModel[ImportResult]):
         "duplicate": QT_TRANSLATE_NOOP("Import", "duplicate (already imported)"),
         "needs-rating": QT_TRANSLATE_NOOP("Import", "imported, needs rating"),
         "failed": QT_TRANSLATE_NOOP("Import", "failed"),
+        "skipped": QT_TRANSLATE_NOOP("Import", "skipped"),
     }
 
     def append(self, result: ImportResult) -> None:
@@ -266,7 +273,7 @@ class ImportResultsModel(PagedTableModel[ImportResult]):
                 return r.status if role == RawRole else translated("Import", self.STATUS_TEXT[r.status])
             return r.reason or ""
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS:
-            return QBrush({"failed": RED, "needs-rating": AMBER}.get(r.status, GREEN))
+            return QBrush({"failed": RED, "needs-rating": AMBER, "skipped": AMBER}.get(r.status, GREEN))
         if role == Qt.ItemDataRole.ToolTipRole and column == self.FILE:
             return r.path
         return None

@@ -12,7 +12,9 @@ from suitcheck.ingest.errors import IngestError
 logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 
-def extract_pdf_text(data: bytes) -> str:
+def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> str:
+    """The text of every page, pages separated by form feeds. Stops with an IngestError
+    at the first page over `max_pages` or once the text exceeds `max_chars`."""
     from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTTextContainer
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
@@ -25,10 +27,18 @@ def extract_pdf_text(data: bytes) -> str:
     # column by column (left to right), top to bottom within a column.
     params = LAParams(boxes_flow=None, line_margin=0.6, char_margin=2.0)
     pages: list[str] = []
+    chars = 0
     try:
         for page in extract_pages(io.BytesIO(data), laparams=params):
+            if max_pages is not None and len(pages) >= max_pages:
+                raise IngestError("too-many-pages", f"The PDF has more than {max_pages} pages (the firm's limit).")
             boxes = [el for el in page if isinstance(el, LTTextContainer)]
             pages.append("\n".join(box.get_text().rstrip("\n") for box in _reading_order(boxes, page.width)))
+            chars += len(pages[-1])
+            if max_chars is not None and chars > max_chars:
+                raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
+    except MemoryError:
+        raise  # the worker turns it into its exit status; never "damaged"
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
         raise IngestError("encrypted", "The PDF is encrypted; save an unprotected copy and import that.") from exc
     except (PDFSyntaxError, PSException) as exc:

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import hashlib
+import os
+import stat
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -30,41 +33,140 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, *, follow_links: bool = True) -> bytes:
+    """The file's bytes, if it is a regular file of a supported type and size. Opened
+    without blocking (a FIFO named x.txt cannot hang the import) and checked on the open
+    handle, so what is read is what was checked. `follow_links=False` (files found in a
+    folder) refuses a file that became a symbolic link after the folder was listed."""
     if path.suffix.lower() not in SUFFIXES:
         raise IngestError("unsupported", f"Only .pdf and .txt files can be imported, not {path.suffix or 'this file'}.")
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise IngestError("too-large", f"The file is {size // (1024 * 1024)} MB; the limit is 100 MB.")
-        if size == 0:
-            raise IngestError("empty", "The file is empty.")
-        return path.read_bytes()
+        fd = os.open(path, flags)
     except PermissionError as exc:
         raise IngestError("unreadable", "The file cannot be read: permission denied.") from exc
     except FileNotFoundError as exc:
         raise IngestError("missing", "The file does not exist.") from exc
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IngestError("link-changed", "The file became a link after the folder was read; skipped.") from exc
         raise IngestError("unreadable", f"The file cannot be read: {exc.strerror}.") from exc
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise IngestError("special-file", "This is not a regular file (a pipe, device or socket); skipped.")
+        if info.st_size > MAX_BYTES:
+            raise IngestError("too-large", f"The file is {info.st_size // (1024 * 1024)} MB; the limit is 100 MB.")
+        if info.st_size == 0:
+            raise IngestError("empty", "The file is empty.")
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        with os.fdopen(fd, "rb") as handle:
+            fd = -1
+            return handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise IngestError("unreadable", f"The file cannot be read: {exc.strerror}.") from exc
+    finally:
+        if fd >= 0:
+            os.close(fd)
 
 
-def extract(path: Path, data: bytes) -> ExtractedReport:
+def extract(path: Path, data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> ExtractedReport:
+    """Text and metadata of one file, in this process. Hostile files go through
+    ingest.sandbox, which calls this in a worker process with limits."""
     kind = SUFFIXES[path.suffix.lower()]
     if kind == "pdf":
-        raw = extract_pdf_text(data)
+        raw = extract_pdf_text(data, max_pages=max_pages, max_chars=max_chars)
         text = rejoin_wrapped_lines(normalize(raw))
     else:
+        if max_chars is not None and len(data) > 4 * max_chars + 4:  # no encoding needs more than 4 bytes
+            raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
         raw, _encoding = decode_text(data)
+        if max_chars is not None and len(raw) > max_chars:
+            raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
         text = normalize(raw)
     if not "".join(text.split()):
         raise IngestError("empty", "The file has no text.")
     return ExtractedReport(path, kind, data, content_hash(data), text, extract_metadata(raw))
 
 
-def expand_paths(paths: list[Path]) -> Iterator[Path]:
-    """Files as given, and the .pdf/.txt files inside folders (recursively, sorted)."""
+@dataclasses.dataclass(frozen=True)
+class Found:
+    """A file to import. `in_folder`: found by walking a chosen folder (not named)."""
+
+    path: Path
+    in_folder: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Skipped:
+    """Something in a chosen folder that is not imported, and why."""
+
+    path: Path
+    code: str
+    reason: str
+
+
+def expand_paths(paths: list[Path]) -> Iterator[Found | Skipped]:
+    """Files as given, and the .pdf/.txt files inside folders (recursively, sorted).
+
+    Inside a folder, a symbolic link is followed only when it stays inside that folder,
+    and only to a regular file; links that leave it (an advisor's link to a salary table
+    elsewhere) and special files (pipes, devices, sockets) are skipped and reported.
+    Links to folders are never followed.
+    """
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES)
+            yield from _walk(path)
         else:
-            yield path
+            yield Found(path)
+
+
+def _walk(folder: Path) -> Iterator[Found | Skipped]:
+    base = folder.resolve()
+    items: list[Found | Skipped] = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        for name in list(dirnames):
+            sub = Path(dirpath, name)
+            if sub.is_symlink():
+                dirnames.remove(name)
+                if not _inside(sub, base):
+                    items.append(
+                        Skipped(sub, "link-outside", "A link to a folder outside the chosen folder; not followed.")
+                    )
+        for name in filenames:
+            path = Path(dirpath, name)
+            if path.suffix.lower() not in SUFFIXES:
+                continue
+            try:
+                mode = path.lstat().st_mode
+                if stat.S_ISLNK(mode):
+                    if not _inside(path, base):
+                        items.append(
+                            Skipped(path, "link-outside", "A link to a file outside the chosen folder; not imported.")
+                        )
+                        continue
+                    target = path.resolve()
+                    if not stat.S_ISREG(target.stat().st_mode):
+                        items.append(Skipped(path, "special-file", "A link to something that is not a regular file."))
+                        continue
+                    items.append(Found(target, in_folder=True))  # read through its real name
+                elif stat.S_ISREG(mode):
+                    items.append(Found(path, in_folder=True))
+                else:
+                    items.append(
+                        Skipped(path, "special-file", "Not a regular file (a pipe, device or socket); not imported.")
+                    )
+            except OSError:
+                items.append(Skipped(path, "link-outside", "A broken link; not imported."))
+    yield from sorted(items, key=lambda item: str(item.path))
+
+
+def _inside(link: Path, base: Path) -> bool:
+    try:
+        target = link.resolve(strict=True)
+    except (OSError, RuntimeError):  # broken or looping link
+        return False
+    return target == base or base in target.parents

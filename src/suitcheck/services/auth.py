@@ -4,23 +4,69 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
+import hashlib
+import hmac
 import logging
-from functools import cached_property
+import os
+import secrets
+from importlib import resources
+from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2 import exceptions as argon2_errors
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
+from suitcheck.domain import passwords
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.context import SYSTEM, Actor, ServiceContext
-from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound
-from suitcheck.store.models import Staff
+from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
+from suitcheck.store.models import Staff, StoreSetting
 
 log = logging.getLogger(__name__)
 
 MAX_FAILED_LOGINS = 5
 LOCKOUT = dt.timedelta(minutes=15)
-MIN_PASSWORD_LENGTH = 4
+MIN_PASSWORD_LENGTH = passwords.MIN_LENGTH
+
+# argon2id of a random password nobody knows, made once with argon2-cffi's default
+# parameters (t=3, m=64 MiB, p=4). A login for a name that is not an account verifies
+# against it, so it costs exactly one argon2 run, as a known name does.
+DUMMY_HASH = "$argon2id$v=19$m=65536,t=3,p=4$HTusbhntuudICzwP02tuYw$qHBF3ictPmFNrqpddnEyEnJkrXW1RSt3sbhlMpdtaK0"
+
+# One sentence for every failed login, so it never tells whether the name is an account,
+# nor whether the account is locked (during a lockout even the right password gets it:
+# confirming it then would let guessing go on through the lockout).
+LOGIN_FAILED = (
+    "The user name or password is wrong (after "
+    f"{MAX_FAILED_LOGINS} failed logins an account is locked for {LOCKOUT.seconds // 60} minutes)."
+)
+DISABLED = "This account is disabled; ask an administrator."
+UNKNOWN_USER = "(unknown user)"
+SETTING_ORIGIN = "origin"
+SETTING_NAME_KEY = "login-name-key"
+
+_PROBLEMS = {
+    passwords.PasswordProblem.TOO_SHORT: f"A password needs at least {passwords.MIN_LENGTH} characters "
+    "(a few words make a good one).",
+    passwords.PasswordProblem.TOO_LONG: f"A password may have at most {passwords.MAX_LENGTH} characters.",
+    passwords.PasswordProblem.USER_NAME: "A password must not be or contain the user name.",
+    passwords.PasswordProblem.COMMON: "This password is on the list of common or leaked passwords; choose another.",
+    passwords.PasswordProblem.REPETITIVE: "A password must not be one character repeated or a run such as 1234567890.",
+}
+
+
+@functools.lru_cache(maxsize=1)
+def common_passwords() -> frozenset[str]:
+    """The blocklist shipped with the package (see scripts/make_common_passwords.py)."""
+    text = (resources.files("suitcheck") / "resources" / "common-passwords.txt").read_text(encoding="utf-8")
+    return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
+
+
+class PasswordChangeRequired(AuthenticationFailed):
+    """The password was right, but an administrator reset it: choose a new one first
+    (AuthService.change_password_at_login). Anything unaware of it still fails closed."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -31,6 +77,7 @@ class StaffView:
     role: Role
     disabled: bool
     locked: bool
+    must_change_password: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -40,6 +87,7 @@ class StaffView:
             "role": self.role.value,
             "disabled": self.disabled,
             "locked": self.locked,
+            "must_change_password": self.must_change_password,
         }
 
 
@@ -48,111 +96,208 @@ class AuthService:
         self._ctx = ctx
         # argon2-cffi's defaults (argon2id, RFC 9106 low-memory profile: t=3, m=64 MiB, p=4).
         self._hasher = hasher or PasswordHasher()
-
-    @cached_property
-    def _dummy_hash(self) -> str:
-        return self._hasher.hash("no such user: equalise the timing of failed logins")
+        # The dummy must cost what a real hash costs: with other parameters (tests use
+        # cheaper ones) make one now, never lazily at the first unknown name.
+        self._dummy_hash = (
+            self._hasher.hash(secrets.token_urlsafe(24)) if self._hasher.check_needs_rehash(DUMMY_HASH) else DUMMY_HASH
+        )
 
     def has_staff(self) -> bool:
         with self._ctx.transaction(read_only=True) as session:
             return bool(session.execute(select(func.count()).select_from(Staff)).scalar_one())
 
+    def is_demo_store(self) -> bool:
+        """True for a store that `suitcheck demo` / `seed-demo` created (public passwords)."""
+        with self._ctx.transaction(read_only=True) as session:
+            return _setting(session, SETTING_ORIGIN) == "demo"
+
     def login(self, username: str, password: str, *, record_success: bool = False) -> Actor:
         """Check the password. Every failure and lockout is audited; the message never
         says whether the user exists, and a missing user costs the same hash time."""
+        return self._login(username, password, record_success=record_success, changing_password=False)
+
+    def _login(self, username: str, password: str, *, record_success: bool, changing_password: bool) -> Actor:
         now = self._ctx.now()
+        failure: AuthenticationFailed
         with self._ctx.transaction() as session:
             staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
+            # Exactly one argon2 verification on every path, with the same parameters.
             ok = self._check(staff.password_hash if staff else self._dummy_hash, password)
-            who = Actor(staff.id if staff else 0, username[:64], Role(staff.role) if staff else Role.ADVISOR)
             if staff is None:
-                self._ctx.audit(session, who, "login-failed", facts={"cause": "credentials"})
-                failure = "The user name or password is wrong."
-            elif not self._ctx.rows.staff_ok(session.connection(), staff):
-                # A role or password changed outside suitcheck must not grant anything.
-                self._ctx.audit(session, who, "login-failed", facts={"cause": "record-integrity"})
-                failure = "This account's record was changed outside suitcheck; an administrator must investigate."
-            elif staff.disabled:
-                self._ctx.audit(session, who, "login-failed", facts={"cause": "disabled"})
-                failure = "This account is disabled; ask an administrator."
-            elif staff.locked_until is not None and staff.locked_until > now:
-                self._ctx.audit(session, who, "login-failed", facts={"cause": "locked"})
-                failure = "This account is locked after too many failed logins; try again later."
-            elif not ok:
-                staff.failed_logins += 1
+                name_mac = _name_mac(session, username)
                 self._ctx.audit(
-                    session, who, "login-failed", facts={"cause": "credentials", "failures": staff.failed_logins}
+                    session,
+                    Actor(0, UNKNOWN_USER, Role.ADVISOR),
+                    "login-failed",
+                    facts={"cause": "unknown-user", "name_hmac": name_mac},
                 )
-                if staff.failed_logins >= MAX_FAILED_LOGINS:
-                    staff.locked_until = now + LOCKOUT
-                    staff.failed_logins = 0
-                    self._ctx.audit(session, who, "lockout", facts={"minutes": LOCKOUT.seconds // 60})
-                failure = "The user name or password is wrong."
+                log.warning("login failed for an unknown user name (hmac %s)", name_mac)
+                failure = AuthenticationFailed(LOGIN_FAILED)
             else:
-                staff.failed_logins = 0
-                staff.locked_until = None
-                if self._hasher.check_needs_rehash(staff.password_hash):
-                    staff.password_hash = self._hasher.hash(password)
-                if record_success:
-                    self._ctx.audit(session, who, "login")
-                return Actor(staff.id, staff.username, Role(staff.role), staff.display_name)
-        log.warning("login failed for %r: %s", username[:64], failure)
-        raise AuthenticationFailed(failure)
+                who = Actor(staff.id, staff.username, Role(staff.role))
+                if staff.locked_until is not None and staff.locked_until > now:
+                    self._ctx.audit(session, who, "login-failed", facts={"cause": "locked"})
+                    failure = AuthenticationFailed(LOGIN_FAILED)
+                elif not ok:
+                    staff.failed_logins += 1
+                    self._ctx.audit(
+                        session, who, "login-failed", facts={"cause": "credentials", "failures": staff.failed_logins}
+                    )
+                    if staff.failed_logins >= MAX_FAILED_LOGINS:
+                        staff.locked_until = now + LOCKOUT
+                        staff.failed_logins = 0
+                        self._ctx.audit(session, who, "lockout", facts={"minutes": LOCKOUT.seconds // 60})
+                    failure = AuthenticationFailed(LOGIN_FAILED)
+                else:
+                    # The password checked out: from here on the account's state may be told.
+                    intact = self._ctx.rows.staff_ok(session.connection(), staff)  # before any change to the row
+                    staff.failed_logins = 0
+                    staff.locked_until = None
+                    if intact and self._hasher.check_needs_rehash(staff.password_hash):
+                        staff.password_hash = self._hasher.hash(passwords.normalize_password(password))
+                    if not intact:
+                        # A role or password changed outside suitcheck must not grant anything.
+                        self._ctx.audit(session, who, "login-failed", facts={"cause": "record-integrity"})
+                        failure = AuthenticationFailed(
+                            "This account's record was changed outside suitcheck; an administrator must investigate."
+                        )
+                    elif staff.disabled:
+                        self._ctx.audit(session, who, "login-failed", facts={"cause": "disabled"})
+                        failure = AuthenticationFailed(DISABLED)
+                    elif staff.must_change_password and not changing_password:
+                        self._ctx.audit(session, who, "login-failed", facts={"cause": "must-change-password"})
+                        failure = PasswordChangeRequired(
+                            "An administrator reset this password; choose a new one before you go on."
+                        )
+                    else:
+                        if record_success:
+                            self._ctx.audit(session, who, "login")
+                        return Actor(staff.id, staff.username, Role(staff.role), staff.display_name)
+                log.warning("login failed for %r: %s", staff.username, failure)
+        raise failure
 
     def _check(self, stored: str, password: str) -> bool:
+        """Passwords are hashed in NFKC form; one typed in another form (and set before
+        this rule) is tried as typed too. Which tries are made depends on the typed text
+        only, never on whether the account exists."""
+        normal = passwords.normalize_password(password)
+        return any(self._verify(stored, p) for p in dict.fromkeys((normal, password)))
+
+    def _verify(self, stored: str, password: str) -> bool:
         try:
             return self._hasher.verify(stored, password)
         except (argon2_errors.VerificationError, argon2_errors.InvalidHashError):
             return False
 
-    def _validate_password(self, password: str) -> None:
-        if len(password) < MIN_PASSWORD_LENGTH:
-            raise InvalidInput(f"A password needs at least {MIN_PASSWORD_LENGTH} characters.")
+    def _validate_password(self, password: str, username: str) -> None:
+        problem = passwords.password_problem(password, username, common_passwords())
+        if problem is not None:
+            raise InvalidInput(_PROBLEMS[problem])
 
     def create_first_admin(self, username: str, password: str, display_name: str = "") -> StaffView:
         """Only on a store with no staff: the bootstrap account of `suitcheck init`."""
         return self.create_initial_staff([(username, password, Role.ADMIN, display_name)])[0]
 
     def create_initial_staff(self, accounts: list[tuple[str, str, Role, str]]) -> list[StaffView]:
-        """Only on a store with no staff yet (first run, demo store); recorded as 'system'."""
+        """Only on a store with no staff yet (first run); recorded as 'system'."""
         if self.has_staff():
             raise Conflict("The store already has staff accounts; an administrator must add new ones.")
         return [self._create(SYSTEM, *account) for account in accounts]
+
+    def create_demo_staff(self, accounts: list[tuple[str, str, Role, str]], admin: Actor | None = None) -> list[str]:
+        """The demo accounts, whose password is public ('demo') and so skips the password
+        policy: only on a store without staff, which is marked a demo store from then on,
+        or on a demo store (adding the missing ones, an administrator logged in).
+        A store with real staff is refused. Returns the names created."""
+        with self._ctx.transaction(read_only=True) as session:
+            has_staff = bool(session.execute(select(func.count()).select_from(Staff)).scalar_one())
+            demo = _setting(session, SETTING_ORIGIN) == "demo"
+        if has_staff and not demo:
+            raise Conflict(
+                "This store has real staff accounts: demo accounts (with the public password 'demo') "
+                "are only added to an empty store or a demo store."
+            )
+        if has_staff:
+            if admin is None:
+                raise PermissionDenied("Log in as an administrator of this demo store to add demo data.")
+            self._ctx.require(admin, Permission.MANAGE_STAFF)
+        created: list[str] = []
+        with self._ctx.transaction() as session:
+            count = session.execute(select(func.count()).select_from(Staff)).scalar_one()
+            if count and _setting(session, SETTING_ORIGIN) != "demo":
+                raise Conflict("Another program added staff to this store meanwhile; demo data was not added.")
+            if _setting(session, SETTING_ORIGIN) is None:
+                session.add(StoreSetting(name=SETTING_ORIGIN, value="demo"))
+                self._ctx.audit(session, SYSTEM, "demo-store", facts={"origin": "demo"})
+            existing = set(session.execute(select(Staff.username)).scalars())
+            for username, password, role, display_name in accounts:
+                if username not in existing:
+                    self._add(session, admin or SYSTEM, username, password, role, display_name, demo=True)
+                    created.append(username)
+        return created
 
     def create_staff(self, actor: Actor, username: str, password: str, role: Role, display_name: str = "") -> StaffView:
         self._ctx.require(actor, Permission.MANAGE_STAFF)
         return self._create(actor, username, password, role, display_name)
 
     def _create(self, actor: Actor, username: str, password: str, role: Role, display_name: str) -> StaffView:
-        username = username.strip()
-        if not username or len(username) > 64 or any(c.isspace() for c in username):
-            raise InvalidInput("A user name is 1 to 64 characters without spaces.")
-        self._validate_password(password)
+        username = _check_username(username)
+        self._validate_password(password, username)
         with self._ctx.transaction() as session:
-            if session.execute(select(Staff.id).where(Staff.username == username)).first():
-                raise Conflict(f"A staff account named {username!r} already exists.")
-            staff = Staff(
-                username=username,
-                display_name=display_name or username,
-                role=role.value,
-                password_hash=self._hasher.hash(password),
-                disabled=False,
-                failed_logins=0,
-                created_at=self._ctx.now(),
-            )
-            session.add(staff)
-            session.flush()
-            self._ctx.audit(session, actor, "staff-created", facts={"username": username, "role": role.value})
-            return _view(staff, self._ctx.now())
+            return _view(self._add(session, actor, username, password, role, display_name), self._ctx.now())
+
+    def _add(
+        self,
+        session: Session,
+        actor: Actor,
+        username: str,
+        password: str,
+        role: Role,
+        display_name: str,
+        *,
+        demo: bool = False,
+    ) -> Staff:
+        username = _check_username(username)
+        if session.execute(select(Staff.id).where(Staff.username == username)).first():
+            raise Conflict(f"A staff account named {username!r} already exists.")
+        staff = Staff(
+            username=username,
+            display_name=display_name or username,
+            role=role.value,
+            password_hash=self._hasher.hash(passwords.normalize_password(password)),
+            disabled=False,
+            failed_logins=0,
+            must_change_password=False,
+            created_at=self._ctx.now(),
+        )
+        session.add(staff)
+        session.flush()
+        facts: dict[str, object] = {"username": username, "role": role.value}
+        if demo:
+            facts["demo"] = True
+        self._ctx.audit(session, actor, "staff-created", facts=facts)
+        return staff
 
     def change_password(self, actor: Actor, old_password: str, new_password: str) -> None:
-        self._validate_password(new_password)
-        self.login(actor.username, old_password)
+        self.change_password_at_login(actor.username, old_password, new_password)
+
+    def change_password_at_login(self, username: str, old_password: str, new_password: str) -> Actor:
+        """Change one's own password with the old one: also the way through a forced
+        change after an administrator's reset. Returns the logged-in actor."""
+        self._validate_password(new_password, username)
+        if passwords.normalize_password(new_password) == passwords.normalize_password(old_password):
+            raise InvalidInput("The new password must differ from the old one.")
+        actor = self._login(username, old_password, record_success=False, changing_password=True)
         with self._ctx.transaction() as session:
             staff = session.get(Staff, actor.staff_id)
             assert staff is not None
-            staff.password_hash = self._hasher.hash(new_password)
-            self._ctx.audit(session, actor, "password-changed", facts={"username": actor.username})
+            forced = staff.must_change_password
+            staff.password_hash = self._hasher.hash(passwords.normalize_password(new_password))
+            staff.must_change_password = False
+            self._ctx.audit(
+                session, actor, "password-changed", facts={"username": actor.username, "after_reset": forced}
+            )
+        return actor
 
     def set_disabled(self, actor: Actor, username: str, disabled: bool) -> StaffView:
         """Disable or re-enable an account. Accounts are never deleted: the audit names them."""
@@ -160,13 +305,79 @@ class AuthService:
         if disabled and username == actor.username:
             raise InvalidInput("You cannot disable your own account.")
         with self._ctx.transaction() as session:
-            staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
-            if staff is None:
-                raise NotFound(f"No staff account is named {username!r}.")
+            staff = _find(session, username)
             staff.disabled = disabled
             self._ctx.audit(
                 session, actor, "staff-disabled" if disabled else "staff-enabled", facts={"username": username}
             )
+            return _view(staff, self._ctx.now())
+
+    def unlock(self, actor: Actor, username: str) -> StaffView:
+        """End a lockout before its time (an administrator, audited)."""
+        self._ctx.require(actor, Permission.MANAGE_STAFF)
+        with self._ctx.transaction() as session:
+            staff = _find(session, username)
+            was_locked = staff.locked_until is not None and staff.locked_until > self._ctx.now()
+            staff.locked_until = None
+            staff.failed_logins = 0
+            self._ctx.audit(session, actor, "staff-unlocked", facts={"username": username, "was_locked": was_locked})
+            return _view(staff, self._ctx.now())
+
+    def reset_password(self, actor: Actor, username: str, temporary_password: str) -> StaffView:
+        """Give an account a temporary password (an administrator, audited); its owner
+        must choose a new one at the next login. Also ends a lockout."""
+        self._ctx.require(actor, Permission.MANAGE_STAFF)
+        if username == actor.username:
+            raise InvalidInput("Change your own password with 'staff passwd', not a reset.")
+        self._validate_password(temporary_password, username)
+        with self._ctx.transaction() as session:
+            staff = _find(session, username)
+            staff.password_hash = self._hasher.hash(passwords.normalize_password(temporary_password))
+            staff.must_change_password = True
+            staff.locked_until = None
+            staff.failed_logins = 0
+            self._ctx.audit(session, actor, "password-reset", facts={"username": username})
+            return _view(staff, self._ctx.now())
+
+    def recover_admin(self, username: str, new_password: str, *, os_user: str) -> StaffView:
+        """Local recovery when the only administrator is locked out or forgot the password.
+
+        No login: the proof is access at the operating-system level to a local SQLite
+        store file (whoever can write it could change it anyway). Refused on a server
+        database. Re-enables and unlocks the administrator, sets the password given here
+        (to be changed at the next login) and records who did it in the trail and log.
+        """
+        store = self._ctx.store
+        if not store.is_sqlite:
+            raise PermissionDenied(
+                "Local recovery works only on a SQLite store file; on a database server another "
+                "administrator resets the password (staff reset-password)."
+            )
+        path = Path(str(store.url.database))
+        if not path.is_file() or not os.access(path, os.R_OK | os.W_OK):
+            raise PermissionDenied(f"Local recovery needs read and write access to the store file {path}.")
+        self._validate_password(new_password, username)
+        with self._ctx.transaction() as session:
+            staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
+            if staff is None or staff.role != Role.ADMIN.value:
+                admins = list(session.execute(select(Staff.username).where(Staff.role == Role.ADMIN.value)).scalars())
+                raise NotFound(
+                    f"No administrator is named {username!r}; the administrators are: "
+                    + (", ".join(admins) or "none")
+                    + "."
+                )
+            staff.password_hash = self._hasher.hash(passwords.normalize_password(new_password))
+            staff.must_change_password = True
+            staff.disabled = False
+            staff.locked_until = None
+            staff.failed_logins = 0
+            self._ctx.audit(
+                session,
+                Actor(0, "local-recovery", Role.ADMIN),
+                "admin-recovered",
+                facts={"username": username, "os_user": os_user, "store": path.name},
+            )
+            log.warning("administrator %r recovered locally by OS user %r", username, os_user)
             return _view(staff, self._ctx.now())
 
     def list_staff(self, actor: Actor) -> list[StaffView]:
@@ -174,6 +385,36 @@ class AuthService:
         now = self._ctx.now()
         with self._ctx.transaction(read_only=True) as session:
             return [_view(s, now) for s in session.execute(select(Staff).order_by(Staff.username)).scalars()]
+
+
+def _check_username(username: str) -> str:
+    username = username.strip()
+    if not username or len(username) > 64 or any(c.isspace() or not c.isprintable() for c in username):
+        raise InvalidInput("A user name is 1 to 64 characters without spaces.")
+    if username in (UNKNOWN_USER, SYSTEM.username, "local-recovery"):
+        raise InvalidInput(f"{username!r} is reserved; choose another user name.")
+    return username
+
+
+def _find(session: Session, username: str) -> Staff:
+    staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
+    if staff is None:
+        raise NotFound(f"No staff account is named {username!r}.")
+    return staff
+
+
+def _setting(session: Session, name: str) -> str | None:
+    return session.execute(select(StoreSetting.value).where(StoreSetting.name == name)).scalar_one_or_none()
+
+
+def _name_mac(session: Session, username: str) -> str | None:
+    """A keyed hash of a name that is no account (often a password typed into the name
+    field), so the trail and the log can group attempts without keeping the text."""
+    key = _setting(session, SETTING_NAME_KEY)
+    if not key:
+        log.warning("the store has no %s setting; an unknown user name is recorded without a hash", SETTING_NAME_KEY)
+        return None
+    return hmac.new(bytes.fromhex(key), username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
 def _view(staff: Staff, now: dt.datetime) -> StaffView:
@@ -184,4 +425,5 @@ def _view(staff: Staff, now: dt.datetime) -> StaffView:
         Role(staff.role),
         staff.disabled,
         staff.locked_until is not None and staff.locked_until > now,
+        bool(staff.must_change_password),
     )

@@ -149,18 +149,17 @@ def synthetic_report_text(
 def seed_demo(services: Services, admin: Actor | None = None) -> dict[str, int]:
     """Create demo staff, clients (with assessments) and reports (through the real import).
 
-    On a store without staff the demo accounts are the first accounts; otherwise an
-    administrator must be logged in to add them.
+    Only into a store without staff, which becomes a demo store, or into a demo store
+    (what is missing is added; an administrator must be logged in). A store with real
+    staff is refused: the demo accounts' password is public.
     """
     today = services.ctx.today()
     accounts = [(username, DEMO_PASSWORD, role, display) for username, display, role in DEMO_STAFF]
-    if admin is None:
-        services.auth.create_initial_staff(accounts)
-    else:
-        for account in accounts:
-            services.auth.create_staff(admin, *account)
+    services.auth.create_demo_staff(accounts, admin)
     compliance = services.auth.login("demo-compliance", DEMO_PASSWORD)
     for i, c in enumerate(demo_clients(today)):
+        if any(v.account == c.account for v in services.investors.search(compliance, c.account, limit=5)):
+            continue  # a demo store seeded before
         assessed = today - dt.timedelta(days=c.assessed_days_ago) if c.assessed_days_ago is not None else None
         id_number = (
             None if c.investor_class is InvestorClass.PROFESSIONAL else make_id_number("110105", c.born, 100 + i)

@@ -17,7 +17,8 @@ from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, suggest_level
 from suitcheck.ingest.errors import IngestError
-from suitcheck.ingest.reader import ExtractedReport, expand_paths, extract, read_bytes
+from suitcheck.ingest.reader import ExtractedReport, Found, Skipped, expand_paths, read_bytes
+from suitcheck.ingest.sandbox import Limits, shared_sandbox
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound
 from suitcheck.services.refs import numeric_id
@@ -90,7 +91,7 @@ class ReportView:
 @dataclasses.dataclass(frozen=True)
 class ImportResult:
     path: str
-    status: str  # imported | duplicate | needs-rating | failed
+    status: str  # imported | duplicate | needs-rating | failed | skipped (links leaving a folder, special files)
     report: int | None
     reason: str | None
     code: str | None = None
@@ -244,26 +245,47 @@ class ReportService:
         cancelled: Callable[[], bool] = lambda: False,
     ) -> list[ImportResult]:
         """Import files and folders. One transaction per file: a bad file is reported and
-        skipped, and never leaves half a report behind or stops the batch."""
+        skipped, and never leaves half a report behind or stops the batch. Each file is
+        read in a worker process within the policy's limits (ingest.sandbox)."""
         self._ctx.require(actor, Permission.IMPORT_REPORTS)
         files = list(expand_paths([Path(p) for p in paths]))
+        limits = self.import_limits()
         results: list[ImportResult] = []
-        for number, path in enumerate(files, start=1):
+        for number, item in enumerate(files, start=1):
             if cancelled():
                 break
-            result = self._import_one(actor, path)
+            if isinstance(item, Skipped):
+                log.info("import skipped (%s): %s", item.code, item.path.name)
+                result = ImportResult(str(item.path), "skipped", None, item.reason, item.code)
+            else:
+                result = self._import_one(actor, item, limits, cancelled)
+            if result.code == "cancelled":
+                break
             results.append(result)
             if progress:
                 progress(number, len(files), result)
         return results
 
-    def _import_one(self, actor: Actor, path: Path) -> ImportResult:
+    def import_limits(self) -> Limits:
+        """What reading one file may take, from the current firm policy."""
+        with self._ctx.transaction(read_only=True) as session:
+            policy = self._ctx.policy(session)
+        return Limits(
+            memory_mb=policy.import_memory_mb,
+            cpu_seconds=policy.import_cpu_seconds,
+            inflated_mb=policy.import_inflated_mb,
+            pages=policy.import_max_pages,
+            text_chars=policy.import_max_text_chars,
+        )
+
+    def _import_one(self, actor: Actor, found: Found, limits: Limits, cancelled: Callable[[], bool]) -> ImportResult:
+        path = found.path
         try:
-            data = read_bytes(path)
+            data = read_bytes(path, follow_links=not found.in_folder)
             existing = self._existing(data)
             if existing is not None:
                 return ImportResult(str(path), "duplicate", existing, "The same file was imported before.", "duplicate")
-            extracted = extract(path, data)
+            extracted = shared_sandbox().extract(path, data, limits, cancelled)
             return self._store(actor, extracted)
         except IngestError as exc:
             log.info("import failed (%s): %s", exc.code, path.name)

@@ -69,6 +69,18 @@ class Staff(Base):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # MAC/signature over the permission-relevant columns, made by suitcheck when it writes them.
     integrity: Mapped[str | None] = mapped_column(String(256))
+    # Set by an administrator's password reset: the next login must choose a new one.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class StoreSetting(Base):
+    """Facts about the store itself: how it was created (`origin`), and the secret
+    that keys the hashes of unknown user names typed at login (`login-name-key`)."""
+
+    __tablename__ = "store_setting"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class Investor(Base):

@@ -987,6 +987,50 @@ Store: {store}</source>
         <translation>相同的文件之前已导入。</translation>
     </message>
     <message>
+        <source>Reading the file needed more memory than the firm&apos;s limit allows; it was stopped.</source>
+        <translation>读取该文件所需内存超过公司设定的上限，已停止。</translation>
+    </message>
+    <message>
+        <source>Reading the file took more processor time than the firm&apos;s limit allows; it was stopped.</source>
+        <translation>读取该文件占用的处理器时间超过公司设定的上限，已停止。</translation>
+    </message>
+    <message>
+        <source>Reading the file did not finish in time; it was stopped.</source>
+        <translation>读取该文件未能按时完成，已停止。</translation>
+    </message>
+    <message>
+        <source>The PDF&apos;s compressed content expands beyond the firm&apos;s limit; it was not read.</source>
+        <translation>该 PDF 的压缩内容解压后超过公司设定的上限，未读取。</translation>
+    </message>
+    <message>
+        <source>The PDF has more pages than the firm&apos;s limit allows.</source>
+        <translation>该 PDF 的页数超过公司设定的上限。</translation>
+    </message>
+    <message>
+        <source>The file has more text than the firm&apos;s limit allows.</source>
+        <translation>该文件的文字量超过公司设定的上限。</translation>
+    </message>
+    <message>
+        <source>The file crashed the report reader.</source>
+        <translation>该文件导致报告读取程序崩溃。</translation>
+    </message>
+    <message>
+        <source>The report reader could not be started.</source>
+        <translation>无法启动报告读取程序。</translation>
+    </message>
+    <message>
+        <source>A link that leads outside the chosen folder; not imported.</source>
+        <translation>指向所选文件夹之外的链接，未导入。</translation>
+    </message>
+    <message>
+        <source>Not a regular file (a pipe, device or socket); not imported.</source>
+        <translation>不是普通文件（管道、设备或套接字），未导入。</translation>
+    </message>
+    <message>
+        <source>The file became a link while the folder was read; not imported.</source>
+        <translation>读取文件夹期间该文件被替换为链接，未导入。</translation>
+    </message>
+    <message>
         <source>No risk level is stated; compliance must rate it before anyone may read it.</source>
         <translation>报告未注明风险等级；须经合规评级后方可阅读。</translation>
     </message>
@@ -1005,6 +1049,10 @@ Store: {store}</source>
     <message>
         <source>failed</source>
         <translation>失败</translation>
+    </message>
+    <message>
+        <source>skipped</source>
+        <translation>已跳过</translation>
     </message>
 </context>
 <context>

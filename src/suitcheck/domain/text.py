@@ -1,0 +1,38 @@
+"""Text from files and users made harmless to show: control characters and bidirectional
+overrides become visible escapes, so a file name cannot move the cursor, recolour a
+terminal, fake a line of output or reverse what a reader sees."""
+
+from __future__ import annotations
+
+import re
+
+# C0 controls and DEL, C1 controls, the Arabic letter mark, LRM/RLM, the line and
+# paragraph separators, and the bidi embeddings, overrides and isolates.
+_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape(ch: str) -> str:
+    code = ord(ch)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def escape_controls(text: str, keep: str = "") -> str:
+    """`text` with every unsafe character written as \\xNN or \\uNNNN, except those in `keep`
+    (the CLI keeps the newlines of its own multi-line output)."""
+    return _UNSAFE.sub(lambda m: m.group() if m.group() in keep else _escape(m.group()), text)
+
+
+def has_controls(text: str) -> bool:
+    return _UNSAFE.search(text) is not None
+
+
+# What json.dumps leaves raw: it escapes C0 controls inside strings itself, and a raw C0
+# character in its output is the indentation's own newline, which must stay.
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def json_escape_controls(dumped: str) -> str:
+    """JSON text (json.dumps, ensure_ascii=False) with the unsafe characters that JSON
+    leaves raw (DEL, C1 controls, bidi overrides) written as \\uNNNN: the same data to a
+    parser, nothing a terminal would obey."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
