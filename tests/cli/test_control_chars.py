@@ -71,8 +71,6 @@ def test_gui_tables_show_escapes(qtbot) -> None:  # type: ignore[no-untyped-def]
 
     model = ImportResultsModel()
     model.append(ImportResult("/x/evil\u202etxt.exe.pdf", "failed", None, "bad \x1b[31m", "corrupt"))
-    shown = [
-        model.data(model.index(0, column), Qt.ItemDataRole.DisplayRole) for column in range(model.columnCount())
-    ]
+    shown = [model.data(model.index(0, column), Qt.ItemDataRole.DisplayRole) for column in range(model.columnCount())]
     text = " ".join(str(s) for s in shown if s is not None)
     assert not any(ch in text for ch in RAW) and "\\u202e" in text

@@ -101,7 +101,7 @@ def test_login_failure_is_chinese_in_the_chinese_ui(qtbot, chinese, demo_service
     dialog.username.setText("demo-advisor")
     dialog.password.setText("wrong")
     dialog.accept()
-    assert dialog.message.text() == "用户名或密码错误。"
+    assert dialog.message.text() == "用户名或密码错误（连续 5 次登录失败后，账户将锁定 15 分钟）。"
     assert "合规" in dialog.findChild(type(dialog.message), "demoLogins").text()  # role names too
 
 

@@ -21,6 +21,126 @@ from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 CONTEXT = "Messages"
 
 TEMPLATES: tuple[str, ...] = (
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The user name or password is wrong (after {max_failed} failed logins an account is locked for {minutes} minutes).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {path} is missing, but this installation sealed an audit trail there; restore it from a backup, or start over with `suitcheck init --start-over`.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "There is no store at {path}; create it with `suitcheck init`."),
+    QT_TRANSLATE_NOOP("Messages", "There is no file {given}."),
+    QT_TRANSLATE_NOOP("Messages", "this installation's registration is missing from the trail"),
+    QT_TRANSLATE_NOOP("Messages", "Another process sealed during the export; export again."),
+    QT_TRANSLATE_NOOP("Messages", "The file {value} holds no suitcheck public key."),
+    QT_TRANSLATE_NOOP("Messages", "The public key file {value} cannot be read."),
+    QT_TRANSLATE_NOOP("Messages", "'{username}' is reserved; choose another user name."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This store has real staff accounts: demo accounts (with the public password 'demo') are only added to an empty store or a demo store.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The new password must differ from the old one."),
+    QT_TRANSLATE_NOOP("Messages", "Change your own password with 'staff passwd', not a reset."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Local recovery works only on a SQLite store file; on a database server another administrator resets the password (staff reset-password).",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Local recovery needs read and write access to the store file {path}."),
+    QT_TRANSLATE_NOOP("Messages", "Log in as an administrator of this demo store to add demo data."),
+    QT_TRANSLATE_NOOP("Messages", "Another program added staff to this store meanwhile; demo data was not added."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "This account's record was changed outside suitcheck; an administrator must investigate."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Your role ({current_role_value}) may not do this ({permission_value})."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The {client_if_table_investor_else_staff} record '{before_key_column}' was changed outside suitcheck; it is not changed further until compliance has investigated.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client record '{row_account}' was changed outside suitcheck; it is not changed further until compliance has investigated.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "{join_managed} cannot be set; the program numbers versions itself."),
+    QT_TRANSLATE_NOOP("Messages", "The policy already has these values; no new version was stored."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Rating this report {level_code}, below the {subject_and_subject_code} its subject implies, needs a reason (--note); it stays flagged.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A finding about the report's level is settled by rating the report (report rate ID --level LEVEL --note REASON), not by dismissing it.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The CSV's header row is not a suitcheck export's; it was edited or is not one."),
+    QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} cannot be read."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The workbook's header row is not a suitcheck export's; it was edited or is not one."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The workbook has an extra sheet '{extra_title}'; it was edited."),
+    QT_TRANSLATE_NOOP("Messages", "The audit head {path} was altered; it no longer matches this installation's key."),
+    QT_TRANSLATE_NOOP("Messages", "'{text_20}'… is not a suitcheck public key."),
+    QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be written: {exc_strerror}."),
+    QT_TRANSLATE_NOOP("Messages", "The audit key folder {path_parent} is not writable: {exc_strerror}."),
+    QT_TRANSLATE_NOOP("Messages", "The audit head {path} cannot be read: {exc_strerror}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit key {path} holds no key for the store {location} (sealed by installation {owners}). Restore the key file from its backup, or register this desktop with `suitcheck init --join`.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store's old audit trail fails verification ({failure_problem}); it is not sealed over. Restore the store from a backup.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} was replaced: it is not the store this installation sealed there (its first entry differs).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit key {path} is missing, but the store {location} is sealed (by installation {owners}). Restore the key file from its backup; `suitcheck init --join` registers this desktop as a new installation instead.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The head record beside the audit key {path} is missing, so the store {location} cannot be checked for deleted entries; restore it from its backup.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The audit key {self_path} no longer holds this store's key; restore it from its backup."
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store's old audit trail was truncated or rewritten (entry {seq} differs from its checkpoint); it is not sealed over.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} is empty, but this installation sealed a trail there: it was deleted or re-initialised. Restore it from a backup, or start over with `suitcheck init --start-over`.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The store {location} has no audit trail yet; create it with `suitcheck init`."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The store {location} was replaced: it is not the store this installation sealed there."
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} predates sealed audit trails and its audit key {path} is missing; run `suitcheck init` to seal its old trail under a new key.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} was rewritten: entry {seq} differs from the head recorded beside the audit key.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The audit key {self_path} was removed while suitcheck was running; restore it from its backup."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The audit key {self_path} vanished while sealing; restore it from its backup."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store's old checkpoint at entry {seq} is not signed by this installation's old key; it is not sealed over.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {where} was made by a newer version of suitcheck (schema {revision}); open it with that version or a newer one.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "the checkpoint at entry {seq} is not signed by this installation's audit key"),
     QT_TRANSLATE_NOOP(
         "Messages",

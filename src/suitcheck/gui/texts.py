@@ -138,6 +138,11 @@ def rule_text(profile: RiskProfile | None, level: RiskLevel | None) -> str:
 # tooltips; tests/gui/test_messages.py fails on a recorded action or finding code missing here.
 ACTIONS = {
     "check": QT_TRANSLATE_NOOP("Actions", "check"),
+    "client-search-by-id": QT_TRANSLATE_NOOP("Actions", "client searched by ID number"),
+    "staff-unlocked": QT_TRANSLATE_NOOP("Actions", "staff account unlocked"),
+    "password-reset": QT_TRANSLATE_NOOP("Actions", "password reset"),
+    "admin-recovered": QT_TRANSLATE_NOOP("Actions", "administrator recovered locally"),
+    "demo-store": QT_TRANSLATE_NOOP("Actions", "demo store created"),
     "open": QT_TRANSLATE_NOOP("Actions", "report opened"),
     "open-refused": QT_TRANSLATE_NOOP("Actions", "opening refused"),
     "override": QT_TRANSLATE_NOOP("Actions", "warning override"),
@@ -170,6 +175,9 @@ ACTIONS = {
 }
 
 FINDINGS = {
+    "rated-below-subject": QT_TRANSLATE_NOOP(
+        "Findings", "Compliance rated the report below what its subject implies; it stays flagged."
+    ),
     "level-below-subject": QT_TRANSLATE_NOOP(
         "Findings", "The stated level is below what the report's subject implies; the stricter level applies."
     ),

@@ -8,6 +8,26 @@
         <translation>核查</translation>
     </message>
     <message>
+        <source>client searched by ID number</source>
+        <translation>按身份证号查找客户</translation>
+    </message>
+    <message>
+        <source>staff account unlocked</source>
+        <translation>解锁员工账户</translation>
+    </message>
+    <message>
+        <source>password reset</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>administrator recovered locally</source>
+        <translation>本机恢复管理员</translation>
+    </message>
+    <message>
+        <source>demo store created</source>
+        <translation>创建演示数据库</translation>
+    </message>
+    <message>
         <source>report opened</source>
         <translation>打开研报</translation>
     </message>
@@ -895,6 +915,10 @@
 <context>
     <name>Findings</name>
     <message>
+        <source>Compliance rated the report below what its subject implies; it stays flagged.</source>
+        <translation>合规人员评定的风险等级低于研报主题所对应的等级；此问题保持标记。</translation>
+    </message>
+    <message>
         <source>The stated level is below what the report&apos;s subject implies; the stricter level applies.</source>
         <translation>研报所述风险等级低于其主题对应的等级；按较高等级（就高）处理。</translation>
     </message>
@@ -1351,6 +1375,206 @@ Store: {store}</source>
 </context>
 <context>
     <name>Messages</name>
+    <message>
+        <source>The user name or password is wrong (after {max_failed} failed logins an account is locked for {minutes} minutes).</source>
+        <translation>用户名或密码错误（连续 {max_failed} 次登录失败后，账户将锁定 {minutes} 分钟）。</translation>
+    </message>
+    <message>
+        <source>The store {path} is missing, but this installation sealed an audit trail there; restore it from a backup, or start over with `suitcheck init --start-over`.</source>
+        <translation>数据库 {path} 不见了，但本安装曾在那里封存审计记录；请从备份恢复，或用 `suitcheck init --start-over` 重新开始。</translation>
+    </message>
+    <message>
+        <source>There is no store at {path}; create it with `suitcheck init`.</source>
+        <translation>{path} 处没有数据库；请用 `suitcheck init` 创建。</translation>
+    </message>
+    <message>
+        <source>There is no file {given}.</source>
+        <translation>没有文件 {given}。</translation>
+    </message>
+    <message>
+        <source>this installation&apos;s registration is missing from the trail</source>
+        <translation>审计记录中缺少本安装的登记</translation>
+    </message>
+    <message>
+        <source>Another process sealed during the export; export again.</source>
+        <translation>导出期间另一进程进行了封存；请重新导出。</translation>
+    </message>
+    <message>
+        <source>The file {value} holds no suitcheck public key.</source>
+        <translation>文件 {value} 中没有 suitcheck 公钥。</translation>
+    </message>
+    <message>
+        <source>The public key file {value} cannot be read.</source>
+        <translation>无法读取公钥文件 {value}。</translation>
+    </message>
+    <message>
+        <source>&apos;{username}&apos; is reserved; choose another user name.</source>
+        <translation>“{username}”是保留名称；请另选用户名。</translation>
+    </message>
+    <message>
+        <source>This store has real staff accounts: demo accounts (with the public password &apos;demo&apos;) are only added to an empty store or a demo store.</source>
+        <translation>此数据库已有正式员工账户：演示账户（公开密码 demo）只能加入空数据库或演示数据库。</translation>
+    </message>
+    <message>
+        <source>The new password must differ from the old one.</source>
+        <translation>新密码必须与旧密码不同。</translation>
+    </message>
+    <message>
+        <source>Change your own password with &apos;staff passwd&apos;, not a reset.</source>
+        <translation>请用 staff passwd 修改自己的密码，而不是重置。</translation>
+    </message>
+    <message>
+        <source>Local recovery works only on a SQLite store file; on a database server another administrator resets the password (staff reset-password).</source>
+        <translation>本机恢复只适用于 SQLite 数据库文件；使用数据库服务器时，请由另一位管理员重置密码（staff reset-password）。</translation>
+    </message>
+    <message>
+        <source>Local recovery needs read and write access to the store file {path}.</source>
+        <translation>本机恢复需要对数据库文件 {path} 有读写权限。</translation>
+    </message>
+    <message>
+        <source>Log in as an administrator of this demo store to add demo data.</source>
+        <translation>请以此演示数据库的管理员身份登录后再添加演示数据。</translation>
+    </message>
+    <message>
+        <source>Another program added staff to this store meanwhile; demo data was not added.</source>
+        <translation>期间另一程序向此数据库添加了员工；未添加演示数据。</translation>
+    </message>
+    <message>
+        <source>This account&apos;s record was changed outside suitcheck; an administrator must investigate.</source>
+        <translation>此账户的记录在 suitcheck 之外被修改；须由管理员调查。</translation>
+    </message>
+    <message>
+        <source>Your role ({current_role_value}) may not do this ({permission_value}).</source>
+        <translation>您的角色（{current_role_value}）无权执行此操作（{permission_value}）。</translation>
+    </message>
+    <message>
+        <source>The {client_if_table_investor_else_staff} record &apos;{before_key_column}&apos; was changed outside suitcheck; it is not changed further until compliance has investigated.</source>
+        <translation>{client_if_table_investor_else_staff}记录“{before_key_column}”在 suitcheck 之外被修改；合规调查完成前不再修改。</translation>
+    </message>
+    <message>
+        <source>The client record &apos;{row_account}&apos; was changed outside suitcheck; it is not changed further until compliance has investigated.</source>
+        <translation>客户记录“{row_account}”在 suitcheck 之外被修改；合规调查完成前不再修改。</translation>
+    </message>
+    <message>
+        <source>{join_managed} cannot be set; the program numbers versions itself.</source>
+        <translation>不能设置 {join_managed}；版本号由程序自行编排。</translation>
+    </message>
+    <message>
+        <source>The policy already has these values; no new version was stored.</source>
+        <translation>政策已是这些值；未保存新版本。</translation>
+    </message>
+    <message>
+        <source>Rating this report {level_code}, below the {subject_and_subject_code} its subject implies, needs a reason (--note); it stays flagged.</source>
+        <translation>将此研报评为 {level_code}（低于其主题所对应的 {subject_and_subject_code}）须说明理由（--note）；此问题保持标记。</translation>
+    </message>
+    <message>
+        <source>A finding about the report&apos;s level is settled by rating the report (report rate ID --level LEVEL --note REASON), not by dismissing it.</source>
+        <translation>关于研报风险等级的问题须通过评定风险等级解决（report rate ID --level LEVEL --note REASON），不能直接忽略。</translation>
+    </message>
+    <message>
+        <source>The CSV&apos;s header row is not a suitcheck export&apos;s; it was edited or is not one.</source>
+        <translation>该 CSV 的表头不是 suitcheck 导出文件的表头；文件已被修改或并非导出文件。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} cannot be read.</source>
+        <translation>无法读取工作簿 {path_name}。</translation>
+    </message>
+    <message>
+        <source>The workbook&apos;s header row is not a suitcheck export&apos;s; it was edited or is not one.</source>
+        <translation>该工作簿的表头不是 suitcheck 导出文件的表头；文件已被修改或并非导出文件。</translation>
+    </message>
+    <message>
+        <source>The workbook has an extra sheet &apos;{extra_title}&apos;; it was edited.</source>
+        <translation>工作簿中多出工作表“{extra_title}”；文件已被修改。</translation>
+    </message>
+    <message>
+        <source>The audit head {path} was altered; it no longer matches this installation&apos;s key.</source>
+        <translation>审计链头记录 {path} 已被改动；与本安装的密钥不再相符。</translation>
+    </message>
+    <message>
+        <source>&apos;{text_20}&apos;… is not a suitcheck public key.</source>
+        <translation>“{text_20}”… 不是 suitcheck 公钥。</translation>
+    </message>
+    <message>
+        <source>The audit key {path} cannot be written: {exc_strerror}.</source>
+        <translation>无法写入审计密钥 {path}：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The audit key folder {path_parent} is not writable: {exc_strerror}.</source>
+        <translation>审计密钥文件夹 {path_parent} 不可写：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The audit head {path} cannot be read: {exc_strerror}.</source>
+        <translation>无法读取审计链头记录 {path}：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The audit key {path} holds no key for the store {location} (sealed by installation {owners}). Restore the key file from its backup, or register this desktop with `suitcheck init --join`.</source>
+        <translation>审计密钥 {path} 中没有数据库 {location} 的密钥（由安装 {owners} 封存）。请从备份恢复密钥文件，或用 `suitcheck init --join` 登记本机。</translation>
+    </message>
+    <message>
+        <source>The store&apos;s old audit trail fails verification ({failure_problem}); it is not sealed over. Restore the store from a backup.</source>
+        <translation>数据库原有的审计记录未通过校验（{failure_problem}）；不会在其上封存。请从备份恢复数据库。</translation>
+    </message>
+    <message>
+        <source>The store {location} was replaced: it is not the store this installation sealed there (its first entry differs).</source>
+        <translation>数据库 {location} 已被替换：它不是本安装在那里封存的数据库（第一条记录不同）。</translation>
+    </message>
+    <message>
+        <source>The audit key {path} is missing, but the store {location} is sealed (by installation {owners}). Restore the key file from its backup; `suitcheck init --join` registers this desktop as a new installation instead.</source>
+        <translation>审计密钥 {path} 不见了，但数据库 {location} 已封存（由安装 {owners}）。请从备份恢复密钥文件；或用 `suitcheck init --join` 将本机登记为新的安装。</translation>
+    </message>
+    <message>
+        <source>The head record beside the audit key {path} is missing, so the store {location} cannot be checked for deleted entries; restore it from its backup.</source>
+        <translation>审计密钥 {path} 旁的链头记录不见了，因此无法检查数据库 {location} 是否有记录被删除；请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>The audit key {self_path} no longer holds this store&apos;s key; restore it from its backup.</source>
+        <translation>审计密钥 {self_path} 中已没有此数据库的密钥；请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>The store&apos;s old audit trail was truncated or rewritten (entry {seq} differs from its checkpoint); it is not sealed over.</source>
+        <translation>数据库原有的审计记录被截断或改写（第 {seq} 条与其检查点不符）；不会在其上封存。</translation>
+    </message>
+    <message>
+        <source>The store {location} is empty, but this installation sealed a trail there: it was deleted or re-initialised. Restore it from a backup, or start over with `suitcheck init --start-over`.</source>
+        <translation>数据库 {location} 是空的，但本安装曾在那里封存审计记录：它已被删除或重新初始化。请从备份恢复，或用 `suitcheck init --start-over` 重新开始。</translation>
+    </message>
+    <message>
+        <source>The store {location} has no audit trail yet; create it with `suitcheck init`.</source>
+        <translation>数据库 {location} 还没有审计记录；请用 `suitcheck init` 创建。</translation>
+    </message>
+    <message>
+        <source>The store {location} was replaced: it is not the store this installation sealed there.</source>
+        <translation>数据库 {location} 已被替换：它不是本安装在那里封存的数据库。</translation>
+    </message>
+    <message>
+        <source>The store {location} predates sealed audit trails and its audit key {path} is missing; run `suitcheck init` to seal its old trail under a new key.</source>
+        <translation>数据库 {location} 早于封存式审计记录，且其审计密钥 {path} 不见了；请运行 `suitcheck init`，用新密钥封存原有记录。</translation>
+    </message>
+    <message>
+        <source>The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted).</source>
+        <translation>数据库 {location} 比记录的链头短：它止于第 {last_seq} 条，而审计密钥旁记录了第 {seq} 条（有记录被删除）。</translation>
+    </message>
+    <message>
+        <source>The store {location} was rewritten: entry {seq} differs from the head recorded beside the audit key.</source>
+        <translation>数据库 {location} 被改写：第 {seq} 条与审计密钥旁记录的链头不符。</translation>
+    </message>
+    <message>
+        <source>The audit key {self_path} was removed while suitcheck was running; restore it from its backup.</source>
+        <translation>suitcheck 运行期间审计密钥 {self_path} 被移除；请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>The audit key {self_path} vanished while sealing; restore it from its backup.</source>
+        <translation>封存期间审计密钥 {self_path} 不见了；请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>The store&apos;s old checkpoint at entry {seq} is not signed by this installation&apos;s old key; it is not sealed over.</source>
+        <translation>数据库第 {seq} 条处原有的检查点并非由本安装的旧密钥签名；不会在其上封存。</translation>
+    </message>
+    <message>
+        <source>The store {where} was made by a newer version of suitcheck (schema {revision}); open it with that version or a newer one.</source>
+        <translation>数据库 {where} 由更新版本的 suitcheck 创建（结构版本 {revision}）；请用该版本或更新版本打开。</translation>
+    </message>
     <message>
         <source>the checkpoint at entry {seq} is not signed by this installation&apos;s audit key</source>
         <translation>第 {seq} 条处的检查点不是由本机审计密钥签名的</translation>
