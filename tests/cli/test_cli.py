@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import copy_keyring
 from tests.fixtures import report_text
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -252,7 +253,9 @@ def test_verify_tampered_store_exits_4(tmp_path: Path, demo_env: Path) -> None:
     conn.execute("DROP TRIGGER audit_entry_no_update")
     conn.execute("UPDATE audit_entry SET staff = 'nobody' WHERE seq = 3")
     conn.close()
-    result = run("audit", "verify", "--json", "--user", "demo-compliance", db=db)
+    # A copy of a store is a fork: it gets a copy of the keyring, so the original's head stays its own.
+    env = {"SUITCHECK_AUDIT_KEY": str(copy_keyring(demo_env.parent / "audit.key", tmp_path / "key"))}
+    result = run("audit", "verify", "--json", "--user", "demo-compliance", db=db, env=env)
     assert result.returncode == 4
     assert json.loads(result.stdout)["bad_seq"] == 3
 
@@ -268,12 +271,15 @@ def test_verify_reads_every_page_of_the_store(tmp_path: Path, demo_env: Path) ->
             "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 3000) "
             "INSERT INTO filler SELECT hex(randomblob(100)) FROM n"
         )
-    good = run("audit", "verify", "--json", "--user", "demo-compliance", db=db)
+    env = {"SUITCHECK_AUDIT_KEY": str(copy_keyring(demo_env.parent / "audit.key", tmp_path / "key"))}
+    good = run("audit", "verify", "--json", "--user", "demo-compliance", db=db, env=env)
     assert good.returncode == 0 and json.loads(good.stdout)["store_check"]["ok"] is True
+    with sqlite3.connect(db) as conn:  # the verification wrote (its seal): put the WAL back into the file first
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db.read_bytes())
     data[-8192 : -8192 + 512] = b"\xa5" * 512
     db.write_bytes(bytes(data))
-    bad = run("audit", "verify", "--user", "demo-compliance", db=db)
+    bad = run("audit", "verify", "--user", "demo-compliance", db=db, env=env)
     assert bad.returncode == 4 and "damaged" in bad.stdout and "Traceback" not in bad.stderr
 
 
@@ -309,6 +315,7 @@ def test_init_creates_the_first_admin(tmp_path: Path) -> None:
 
 
 def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert run("init", db=tmp_path / "x.db").returncode == 0  # a store exists: what fails is the usage
     assert run("check", "--investor", "1", db=tmp_path / "x.db").returncode == 2
     assert run("no-such-command").returncode == 2
 
