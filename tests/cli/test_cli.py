@@ -67,6 +67,7 @@ def demo_env(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 def report_id(db: Path, title_part: str) -> str:
     result = run("report", "list", "--json", "--user", "demo-advisor", db=db)
+    assert result.returncode == 0, result.stderr
     return str(next(r["id"] for r in json.loads(result.stdout) if title_part in r["title"]))
 
 
@@ -164,7 +165,8 @@ def test_batch_checks_equal_single_checks(demo_env: Path, tmp_path: Path) -> Non
         src.backup(dst)
     before = sqlite3.connect(db).execute("SELECT count(*) FROM audit_entry").fetchone()[0]
     out = tmp_path / "results.jsonl"
-    result = run("check", "--batch", str(pairs), "--out", str(out), "--json", "--user", "demo-advisor", db=db)
+    env = {"SUITCHECK_AUDIT_KEY": str(copy_keyring(demo_env.parent / "audit.key", tmp_path / "key"))}  # a fork
+    result = run("check", "--batch", str(pairs), "--out", str(out), "--json", "--user", "demo-advisor", db=db, env=env)
     assert result.returncode == 1, result.stderr  # two lines could not be checked
     summary = json.loads(result.stdout)
     assert summary["checks"] == 8 and summary["error"] == 2
