@@ -47,8 +47,10 @@ def assert_clean_error(result: subprocess.CompletedProcess[str], code: int) -> N
     assert len(lines) == 1 and lines[0].startswith("suitcheck: "), result.stderr
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh demo store per test: a store and its keyring's head move together, and a
+    test that forks a copy must never leave the next test a store its head disowns."""
     db = tmp_path_factory.mktemp("cli") / "demo.db"
     env = {"SUITCHECK_AUDIT_KEY": str(db.parent / "audit.key"), "SUITCHECK_LOG_DIR": str(db.parent / "log")}
     result = run("init", db=db, password=None, env=env)
