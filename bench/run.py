@@ -38,6 +38,8 @@ from suitcheck.domain.roles import Role  # noqa: E402
 from suitcheck.services import Services, open_services  # noqa: E402
 from suitcheck.services.reports import ReportFilter  # noqa: E402
 
+PASSWORD = "ledger-harbour-27"  # every bench account's password; must not contain a user name
+
 FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
 
 
@@ -114,9 +116,9 @@ def report(
 def fresh(folder: Path, name: str) -> Services:
     os.environ["SUITCHECK_AUDIT_KEY"] = str(folder / "audit.key")
     services = open_services(folder / f"{name}.db", hasher=FAST, init=True)
-    services.auth.create_first_admin("bench-admin", "bench-pass")
-    admin = services.auth.login("bench-admin", "bench-pass")
-    services.auth.create_staff(admin, "bench", "bench-pass", Role.COMPLIANCE)
+    services.auth.create_first_admin("bench-admin", PASSWORD)
+    admin = services.auth.login("bench-admin", PASSWORD)
+    services.auth.create_staff(admin, "bench", PASSWORD, Role.COMPLIANCE)
     return services
 
 
@@ -124,7 +126,7 @@ def run_cli(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
     """The real program in its own process, as a user or a script runs it."""
     env = {
         **os.environ,
-        "SUITCHECK_PASSWORD": "bench-pass",
+        "SUITCHECK_PASSWORD": PASSWORD,
         "SUITCHECK_AUDIT_KEY": str(folder / "audit.key"),
         "SUITCHECK_LOG_DIR": str(folder / "log"),
     }
@@ -196,7 +198,7 @@ def bench_eligible(folder: Path, scale: float) -> None:
     generate.clients(services.store, n)
     seal_clients(services)
     generate.reports(services.store, 5, body_chars=50)
-    actor = services.auth.login("bench", "bench-pass")
+    actor = services.auth.login("bench", PASSWORD)
     with services.store.session() as s:
         s.execute(text("UPDATE report SET level = 3 WHERE id = 1"))
         s.execute(text("ANALYZE"))
@@ -266,7 +268,7 @@ def bench_search(folder: Path, scale: float) -> None:
     n = int(100_000 * scale)
     services = fresh(folder, "search")
     generate.reports(services.store, n)
-    actor = services.auth.login("bench", "bench-pass")
+    actor = services.auth.login("bench", PASSWORD)
     with services.store.session() as s:
         s.execute(text("ANALYZE"))
     engine = services.store.engine
@@ -317,7 +319,7 @@ def bench_gui_search(folder: Path, scale: float) -> None:
     generate.reports(services.store, int(100_000 * scale))
     generate.clients(services.store, int(1_000_000 * scale))
     seal_clients(services)
-    actor = services.auth.login("bench", "bench-pass")
+    actor = services.auth.login("bench", PASSWORD)
     app = QApplication.instance() or QApplication([])
     window = MainWindow(services, actor, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
     window.show()
@@ -348,7 +350,7 @@ def _gui_start(folder: Path, db: str) -> dict[str, float]:
     env = {**os.environ, "SUITCHECK_AUDIT_KEY": str(folder / "audit.key"), "SUITCHECK_LOG_DIR": str(folder / "log")}
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
     run = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "gui_start.py"), db, "bench", "bench-pass"],
+        [sys.executable, str(ROOT / "bench" / "gui_start.py"), db, "bench", PASSWORD],
         env=env,
         capture_output=True,
         text=True,
@@ -408,7 +410,7 @@ def bench_import(folder: Path, scale: float) -> None:
             )
         )
     services = fresh(folder, "import")
-    actor = services.auth.login("bench", "bench-pass")
+    actor = services.auth.login("bench", PASSWORD)
     start = time.perf_counter()
     results = services.reports.import_paths(actor, [pdfs])
     elapsed = time.perf_counter() - start
@@ -436,7 +438,7 @@ def bench_audit(folder: Path, scale: float) -> None:
     generate.reports(services.store, 1, body_chars=50)
     with services.store.session() as s:
         s.execute(text("UPDATE report SET level = 3"))
-    actor = services.auth.login("bench", "bench-pass")
+    actor = services.auth.login("bench", PASSWORD)
 
     # The baseline: plain sqlite3 single-row insert-and-commit into a scratch table of the
     # same store file, with the store's own durability settings. Measured in rounds that
@@ -583,7 +585,7 @@ def bench_client_import(folder: Path, scale: float) -> None:
     first, resync = folder / "clients.csv", folder / "clients-resync.csv"
     generate.client_file(first, n)
     generate.client_file(resync, n, changed_every=10)
-    env = {**os.environ, "SUITCHECK_PASSWORD": "bench-pass", "SUITCHECK_LOG_DIR": str(folder / "log")}
+    env = {**os.environ, "SUITCHECK_PASSWORD": PASSWORD, "SUITCHECK_LOG_DIR": str(folder / "log")}
 
     def cpu() -> float:
         usage = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -688,7 +690,7 @@ def bench_inspection(folder: Path, scale: float) -> None:
     generate.reports(services.store, 5, body_chars=50)
     n = int(100_000 * scale)
     generate.audit_chain(services.store, n)
-    actor = services.auth.login("bench", "bench-pass")
+    actor = services.auth.login("bench", PASSWORD)
 
     def read_only() -> None:
         with services.store.engine.connect() as c:

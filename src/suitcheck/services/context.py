@@ -21,7 +21,7 @@ from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, StoreUnavailable
-from suitcheck.services.integrity import RecordIntegrityError
+from suitcheck.services.integrity import RecordIntegrityError, RowSealer
 from suitcheck.store.engine import Store, describe_db_error
 from suitcheck.store.models import PolicyVersion, Staff
 
@@ -54,8 +54,6 @@ class ServiceContext:
     clock: Callable[[], dt.datetime] = system_clock
 
     def __post_init__(self) -> None:
-        from suitcheck.services.integrity import RowSealer
-
         self.rows = RowSealer(self)
         self.store.on_before_flush(self.rows.install)
 

@@ -11,7 +11,7 @@ import hashlib
 import json
 import logging
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
@@ -19,8 +19,18 @@ from sqlalchemy.orm import Session
 from suitcheck.audit.chain import canonical_json, registrations
 from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
 
-if TYPE_CHECKING:
-    from suitcheck.services.context import ServiceContext
+from suitcheck.audit.sealing import Sealer
+from suitcheck.store.engine import Store
+
+
+class SealingContext(Protocol):
+    """What record sealing needs of the service context (named here, not imported, so
+    the context can own a RowSealer without an import cycle)."""
+
+    store: Store
+    sealer: Sealer
+
+    def now(self) -> dt.datetime: ...
 
 log = logging.getLogger(__name__)
 
@@ -82,7 +92,7 @@ def _stored(session: Session, obj: Any, columns: Iterable[str]) -> dict[str, Any
 class RowSealer:
     """Seals rows as the ORM writes them; refuses to re-seal a row that was tampered with."""
 
-    def __init__(self, ctx: ServiceContext) -> None:
+    def __init__(self, ctx: SealingContext) -> None:
         self.ctx = ctx
         self._row_keys: dict[str, str] = {}
 
@@ -258,7 +268,7 @@ def recorded_states(conn: Any) -> dict[tuple[str, str], str]:
     return states
 
 
-def check_state(ctx: ServiceContext, sealer: RowSealer, conn: Any) -> tuple[int, str | None]:
+def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, str | None]:
     """Compare every client, staff and policy row with its seal and with the last state
     the trail records for it: (rows checked, the first problem as a sentence)."""
     states = recorded_states(conn)
