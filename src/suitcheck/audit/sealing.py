@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import logging
 import os
@@ -40,6 +41,55 @@ from suitcheck.store.models import AuditCheckpoint, AuditEntry
 
 log = logging.getLogger(__name__)
 _INSERT = insert(AuditEntry)
+_COLUMNS = (
+    "seq",
+    "at",
+    "staff",
+    "action",
+    "investor_id",
+    "report_id",
+    "decision",
+    "reasons",
+    "facts",
+    "prev_hash",
+    "entry_hash",
+    "chain",
+    "mac",
+)
+_HASH = _COLUMNS.index("entry_hash")
+
+# One entry for append_batch: (staff, action, investor_id, report_id, decision,
+# reasons JSON, facts JSON), the JSON as canonical_json() writes it.
+BatchEntry = tuple[str, str, int | None, int | None, str | None, str, str]
+
+
+def batch_entry(
+    staff: str,
+    action: str,
+    *,
+    investor_id: int | None = None,
+    report_id: int | None = None,
+    decision: str | None = None,
+    reasons: Sequence[str] = (),
+    facts: Mapping[str, Any] | None = None,
+) -> BatchEntry:
+    """An entry for append_batch, serialised exactly as append() serialises it."""
+    return (
+        staff,
+        action,
+        investor_id,
+        report_id,
+        decision,
+        canonical_json(list(reasons)),
+        canonical_json(dict(facts or {})),
+    )
+
+
+def _insert_sql(conn: Connection) -> str:
+    """The driver's own executemany with plain tuples: a million-entry import cannot
+    afford per-row parameter processing (every column is a plain str or int)."""
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    return f"INSERT INTO audit_entry ({', '.join(_COLUMNS)}) VALUES ({', '.join([mark] * len(_COLUMNS))})"
 
 
 class SealError(AuditKeyError):
@@ -171,6 +221,43 @@ class Sealer:
 
     # -- appending --------------------------------------------------------------------------
 
+    def _row(
+        self,
+        seq: int,
+        prev: str,
+        stamp: str,
+        staff: str,
+        action: str,
+        investor_id: int | None,
+        report_id: int | None,
+        decision: str | None,
+        reasons_json: str,
+        facts_json: str,
+    ) -> tuple[Any, ...]:
+        """One entry as stored, in _COLUMNS order: hashed over its canonical JSON, MACed
+        under the current epoch key. The one place an entry's stored form is made."""
+        chain = self.inst.chain
+        digest = entry_hash(
+            canonical_entry(
+                seq, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json, prev, chain
+            )
+        )
+        return (
+            seq,
+            stamp,
+            staff,
+            action,
+            investor_id,
+            report_id,
+            decision,
+            reasons_json,
+            facts_json,
+            prev,
+            digest,
+            chain,
+            entry_mac(self._mac_key, digest),
+        )
+
     def _insert(
         self,
         conn: Connection,
@@ -185,32 +272,10 @@ class Sealer:
         reasons_json: str,
         facts_json: str,
     ) -> Appended:
-        chain = self.inst.chain
-        digest = entry_hash(
-            canonical_entry(
-                seq, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json, prev, chain
-            )
-        )
-        conn.execute(
-            _INSERT,
-            {
-                "seq": seq,
-                "at": stamp,
-                "staff": staff,
-                "action": action,
-                "investor_id": investor_id,
-                "report_id": report_id,
-                "decision": decision,
-                "reasons": reasons_json,
-                "facts": facts_json,
-                "prev_hash": prev,
-                "entry_hash": digest,
-                "chain": chain,
-                "mac": entry_mac(self._mac_key, digest),
-            },
-        )
-        self._txn()["head"] = (seq, digest)
-        return Appended(seq, digest)
+        row = self._row(seq, prev, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json)
+        conn.execute(_INSERT, dict(zip(_COLUMNS, row, strict=True)))
+        self._txn()["head"] = (seq, row[_HASH])
+        return Appended(seq, row[_HASH])
 
     def append(
         self,
@@ -249,6 +314,60 @@ class Sealer:
         if seq - self._start >= self.seal_every:
             self._seal_at(conn, seq + 1, entry.entry_hash, stamp)
         return entry
+
+    def append_batch(
+        self,
+        session: Session | Connection,
+        entries: Iterable[BatchEntry],
+        *,
+        at: dt.datetime,
+        chunk: int = 5_000,
+    ) -> Appended | None:
+        """Append many entries inside the caller's transaction, exactly as one append()
+        per entry would store them (same numbering, links, hashes, MACs, and a seal as the
+        very next entry whenever an epoch is full), only faster: the rows of `chunk`
+        entries go in one executemany, and the next keys of every seal in a chunk reach
+        the keyring in one write (each still before the seal that names it can commit).
+        All entries share the time `at`. Returns the last entry appended (None if none).
+        Call end() after the transaction, as for append()."""
+        conn = connection(session)
+        lock_chain(conn)
+        self.sync(conn)
+        head = conn.execute(HEAD).first()
+        seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
+        stamp = utc_stamp(at)
+        sql = _insert_sql(conn)
+        last: Appended | None = None
+        source = iter(entries)
+        while True:
+            todo = list(itertools.islice(source, chunk))
+            if not todo:
+                return last
+            # Where this chunk's seals fall (what append() would do, entry by entry).
+            seals, s, start = [], seq, self._start
+            for _ in todo:
+                s += 1
+                if s - start >= self.seal_every:
+                    s += 1
+                    seals.append(s)
+                    start = s
+            nxt = iter(self._pend(seals))
+            rows: list[tuple[Any, ...]] = []
+            for staff, action, investor_id, report_id, decision, reasons_json, facts_json in todo:
+                seq += 1
+                row = self._row(
+                    seq, prev, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json
+                )
+                rows.append(row)
+                prev = row[_HASH]
+                if seq - self._start >= self.seal_every:
+                    seq += 1
+                    row = self._seal_row(seq, prev, stamp, next(nxt))
+                    rows.append(row)
+                    prev = row[_HASH]
+            conn.exec_driver_sql(sql, rows)
+            self._txn()["head"] = (seq, prev)
+            last = Appended(seq, prev)
 
     def append_many(self, engine: Any, entries: Iterable[Mapping[str, Any]], at: dt.datetime) -> int:
         """Append many entries fast (bulk imports, benchmarks): one transaction per epoch,
@@ -322,18 +441,35 @@ class Sealer:
 
     def _seal_at(self, conn: Connection, seq: int, prev: str, stamp: str) -> Appended:
         with self._mutex:
-            nxt = keys.new_private_key()
-            # Phase 1: the next key is on disk before the seal that names it can commit.
+            (nxt,) = self._pend([seq])
+            row = self._seal_row(seq, prev, stamp, nxt)
+            conn.execute(_INSERT, dict(zip(_COLUMNS, row, strict=True)))
+            self._txn()["head"] = (seq, row[_HASH])
+            return Appended(seq, row[_HASH])
+
+    def _pend(self, seqs: Sequence[int]) -> list[keys.Ed25519PrivateKey]:
+        """Phase 1 of sealing: the next key of each seal to come (at these entries) is on
+        disk, as pending, before the seal that names it can commit. One keyring write."""
+        if not seqs:
+            return []
+        with self._mutex:
+            fresh = [keys.new_private_key() for _ in seqs]
             with keys.locked(self.path):
                 ring = keys.read_keyring(self.path)
                 inst = ring.installation(self.store_id) if ring else None
                 if ring is None or inst is None:
                     raise SealError(f"The audit key {self.path} vanished while sealing; restore it from its backup.")
-                inst.pending.append([seq, keys.private_bytes(nxt).hex()])
+                inst.pending.extend([seq, keys.private_bytes(k).hex()] for seq, k in zip(seqs, fresh, strict=True))
                 ring.put(inst)
                 keys.write_keyring(ring)
                 self.inst = inst
                 self._stamp = self._file_stamp()
+            return fresh
+
+    def _seal_row(self, seq: int, prev: str, stamp: str, nxt: keys.Ed25519PrivateKey) -> tuple[Any, ...]:
+        """The seal entry closing the current epoch at `seq` (its next key already
+        pending), and the switch to the next epoch for the rest of this transaction."""
+        with self._mutex:
             epoch, chain = self._epoch, self.inst.chain
             mac_key, next_public = self._mac_key.hex(), keys.public_hex(nxt)
             signature = keys.sign_hex(self._key, seal_message(chain, epoch, seq, stamp, prev, mac_key, next_public))
@@ -344,12 +480,12 @@ class Sealer:
                 "next_public_key": next_public,
                 "signature": signature,
             }
-            entry = self._insert(conn, seq, prev, stamp, "system", SEAL, None, None, None, "[]", canonical_json(facts))
-            self._txn().setdefault("sealed", []).append((seq, entry.entry_hash, signature, epoch))
+            row = self._row(seq, prev, stamp, "system", SEAL, None, None, None, "[]", canonical_json(facts))
+            self._txn().setdefault("sealed", []).append((seq, row[_HASH], signature, epoch))
             # Later entries of this same transaction belong to the next epoch.
             self._key, self._mac_key = nxt, keys.entry_mac_key(nxt)
             self._epoch, self._start = epoch + 1, seq
-            return entry
+            return row
 
     def end(self, committed: bool) -> None:
         """After the caller's transaction: advance the key and record the head, or forget."""

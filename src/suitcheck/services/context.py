@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import logging
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError
-from suitcheck.audit.sealing import Sealer
+from suitcheck.audit.sealing import BatchEntry, Sealer
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, StoreUnavailable
@@ -130,6 +130,12 @@ class ServiceContext:
             reasons=reasons,
             facts=facts,
         )
+
+    def audit_batch(self, session: Session | Connection, entries: Iterable[BatchEntry]) -> chain.Appended | None:
+        """Many entries (make each with `batch_entry`) in the caller's unit of work, stored
+        exactly as one audit() call each would store them, in one executemany per chunk:
+        for bulk work such as a client import. Returns the last one."""
+        return self.sealer.append_batch(session, entries, at=self.now())
 
     def require(self, actor: Actor, permission: Permission, **target: Any) -> Actor:
         """Refuse (and record the refusal) unless the actor's role grants `permission`.
