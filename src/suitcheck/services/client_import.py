@@ -35,6 +35,7 @@ from sqlalchemy import (
 )
 
 from suitcheck.audit.export import neutralise
+from suitcheck.audit.sealing import BatchEntry, batch_entry
 from suitcheck.domain.clients import (
     FIELDS,
     HEADER_ALIASES,
@@ -57,12 +58,14 @@ from suitcheck.ingest.errors import IngestError
 from suitcheck.privatefs import open_private, touch_private
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.integrity import INVESTOR_COLUMNS
 from suitcheck.store.models import Assessment, Investor
 
 log = logging.getLogger(__name__)
 
 BATCH = 5_000
 TICK = 500  # progress and the cancel check, in clients written
+SEAL_PAGE = 1_000  # client rows sealed per `record-sealed` trail entry
 EXIT_OK, EXIT_INVALID, EXIT_PARTIAL = 0, 2, 3
 # The headers an export writes: the first Chinese alias of each field (all aliases read back).
 EXPORT_HEADERS = tuple(next(a for a in HEADER_ALIASES[f] if not a.isascii()) for f in FIELDS)
@@ -469,7 +472,12 @@ class _Run:
             self.write_new(conn)
             self.write_changed(conn)
             # The rows written here bypass the ORM: seal them (and record their state) now.
-            self.ctx.rows.seal_accounts(conn, select(stage.account).where(stage.status.in_(("new", "changed"))))
+            written = (
+                select(stage.row_no, Investor.id, *(getattr(Investor, c) for c in INVESTOR_COLUMNS))
+                .select_from(STAGE.join(Investor, Investor.account == stage.account))
+                .where(stage.status.in_(("new", "changed")))
+            )
+            self.ctx.rows.seal_rows(conn, self._pages(conn, written, SEAL_PAGE))
             appended = self.ctx.audit(
                 conn,
                 self.actor,
@@ -589,11 +597,11 @@ class _Run:
 
     # -- writing ---------------------------------------------------------------------
 
-    def _pages(self, conn: Connection, stmt: Any) -> Iterator[Any]:
+    def _pages(self, conn: Connection, stmt: Any, size: int = BATCH) -> Iterator[Any]:
         """Keyset pages by row number: no cursor stays open across the writes in between."""
         last = 0
         while True:
-            page = conn.execute(stmt.where(STAGE.c.row_no > last).order_by(STAGE.c.row_no).limit(BATCH)).all()
+            page = conn.execute(stmt.where(STAGE.c.row_no > last).order_by(STAGE.c.row_no).limit(size)).all()
             if not page:
                 return
             yield page
@@ -650,6 +658,11 @@ class _Run:
             )
         )
         stmt = select(STAGE, Investor.id.label("investor_id")).join(Investor, Investor.account == s.account).where(new)
+        self.ctx.audit_batch(conn, self._added_entries(conn, stmt))
+
+    def _added_entries(self, conn: Connection, stmt: Any) -> Iterator[BatchEntry]:
+        """One `client-added` entry per new client, made as the pages are read (the trail
+        takes them in chunks, so memory stays flat)."""
         done = 0
         for page in self._pages(conn, stmt):
             for r in page:
@@ -666,7 +679,7 @@ class _Run:
                 if r.profile is not None:
                     facts["profile"] = RiskProfile(r.profile).code
                     facts["assessed"] = r.assessed_on.isoformat()
-                self.ctx.audit(conn, self.actor, "client-added", investor_id=r.investor_id, facts=facts)
+                yield batch_entry(self.actor.username, "client-added", investor_id=r.investor_id, facts=facts)
                 done += 1
                 if done % TICK == 0:
                     self.tick("new", done)
@@ -706,7 +719,7 @@ class _Run:
         )
         changed = 0
         for page in self._pages(conn, stmt):
-            updates, assessments = [], []
+            updates, assessments, entries = [], [], []
             for r in page:
                 changes = _changes(r)
                 if not changes:  # the SQL said "differs" only through a stale assessment date
@@ -768,13 +781,15 @@ class _Run:
                         # the client's situation: staff clear that by assessing (fail closed).
                         facts["reassessment_due_kept"] = True
                 action = "client-edited" if edits else "assessment"
-                self.ctx.audit(conn, self.actor, action, investor_id=r.investor_id, facts=facts)
+                entries.append(batch_entry(self.actor.username, action, investor_id=r.investor_id, facts=facts))
                 if changed % TICK == 0:
                     self.tick("changed", changed)
             if updates:
                 conn.execute(_UPDATE_INVESTOR, updates)
             if assessments:
                 conn.execute(insert(Assessment), assessments)
+            if entries:
+                self.ctx.audit_batch(conn, entries)
             self.tick("changed", changed)
         self.result.changed = changed
         # Rows the SQL flagged only for a stale date are unchanged after all.

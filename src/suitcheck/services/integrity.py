@@ -10,17 +10,16 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.chain import canonical_json, registrations
-from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
-
 from suitcheck.audit.sealing import Sealer
 from suitcheck.store.engine import Store
+from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
 
 
 class SealingContext(Protocol):
@@ -31,6 +30,7 @@ class SealingContext(Protocol):
     sealer: Sealer
 
     def now(self) -> dt.datetime: ...
+
 
 log = logging.getLogger(__name__)
 
@@ -192,33 +192,34 @@ class RowSealer:
                 )
 
     def seal_accounts(self, conn: Any, accounts: Any, batch: int = 1000) -> int:
-        """Seal the clients a bulk write (an import) just wrote, recorded in the trail."""
+        """Seal the clients a bulk write just wrote, recorded in the trail (all at once:
+        for a bounded set of accounts; an import pages its own rows to seal_rows)."""
         stmt = select(Investor.id, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)).where(
             Investor.account.in_(accounts)
         )
-        records: list[tuple[str, str, str]] = []
-        updates: list[dict[str, Any]] = []
-        total = 0
-        for row in conn.execute(stmt).all():
-            message = investor_message(row._mapping)
-            updates.append({"row_id": row.id, "seal": self.ctx.sealer.row_seal(message)})
-            records.append(("investor", row.account, state_digest(message)))
-            if len(records) >= batch:
-                total += self._flush_bulk(conn, updates, records)
-                updates, records = [], []
-        if records:
-            total += self._flush_bulk(conn, updates, records)
-        return total
+        rows = conn.execute(stmt).all()
+        return self.seal_rows(conn, (rows[i : i + batch] for i in range(0, len(rows), batch)))
 
-    def _flush_bulk(self, conn: Any, updates: list[dict[str, Any]], records: list[tuple[str, str, str]]) -> int:
-        from sqlalchemy import bindparam
-
+    def seal_rows(self, conn: Any, pages: Iterable[Sequence[Any]]) -> int:
+        """Seal client rows a bulk write (an import) just wrote, a page at a time (each row:
+        `id` and the sealed columns), and record each page's states in one trail entry."""
         table: Any = Investor.__table__
-        conn.execute(
-            table.update().where(table.c.id == bindparam("row_id")).values(integrity=bindparam("seal")), updates
-        )
-        self._record_conn(conn, records)
-        return len(records)
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = f"UPDATE {table.name} SET integrity = {mark} WHERE id = {mark}"
+        seal = self.ctx.sealer.row_seal
+        total = 0
+        for page in pages:
+            updates: list[tuple[str, int]] = []
+            records: list[tuple[str, str, str]] = []
+            for row in page:
+                message = investor_message(row._mapping)
+                updates.append((seal(message), row.id))
+                records.append(("investor", row.account, state_digest(message)))
+            if records:
+                conn.exec_driver_sql(sql, updates)
+                self._record_conn(conn, records)
+                total += len(records)
+        return total
 
     def _record_conn(self, conn: Any, records: list[tuple[str, str, str]]) -> None:
         self.ctx.sealer.append(
