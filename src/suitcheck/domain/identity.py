@@ -50,9 +50,9 @@ def normalize_id_number(text: str, today: dt.date | None = None) -> str:
         raise InvalidIdNumberError("an ID number has 18 characters (or 15 digits)")
     if not _NEW_FORM.match(compact):
         raise InvalidIdNumberError("an ID number has 17 digits and a check character (0-9 or X)")
-    try:
-        born = ric.get_birth_date(compact)
-    except stdnum_errors.ValidationError as exc:
+    try:  # as ric.get_birth_date, without its clean-up of a number already clean (a third of a file's time)
+        born = dt.date(int(compact[6:10]), int(compact[10:12]), int(compact[12:14]))
+    except ValueError as exc:
         raise InvalidIdNumberError("the ID number has an invalid birth date") from exc
     if born < EARLIEST_BIRTH or (today is not None and born > today):
         raise InvalidIdNumberError(f"the ID number's birth date {born.isoformat()} is impossible")
