@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text
@@ -101,6 +101,13 @@ def seal_message(
             "next_public_key": next_public_key,
         }
     ).encode()
+
+
+def row_batch_message(chain: str, rows: Sequence[Mapping[str, Any]]) -> bytes:
+    """What an installation's row key signs for a page of rows a bulk write (an import)
+    sealed: each row's table, key and state digest, as its `record-sealed` entry lists
+    them. A row sealed so carries `chain:hmac:@seq`, pointing at that entry."""
+    return canonical_json({"what": "suitcheck-row-batch/1", "chain": chain, "rows": list(rows)}).encode()
 
 
 def registration_message(

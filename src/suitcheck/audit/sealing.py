@@ -33,6 +33,7 @@ from suitcheck.audit.chain import (
     entry_mac,
     lock_chain,
     registration_message,
+    row_batch_message,
     seal_message,
     utc_stamp,
 )
@@ -526,6 +527,15 @@ class Sealer:
         installation's fast check, the signature lets other installations check it."""
         mac = keys.mac_hex(self._row_mac_key, message)
         return f"{self.chain}:{mac}:{keys.sign_hex(self._row_key, message.encode())}"
+
+    def row_seal_ref(self, message: str, seq: int) -> str:
+        """`chain:hmac:@seq` for a row sealed in bulk: the HMAC as in row_seal, and instead
+        of a signature per row the trail entry `seq` whose signed list holds its state."""
+        return f"{self.chain}:{keys.mac_hex(self._row_mac_key, message)}:@{seq}"
+
+    def row_batch_signature(self, rows: Sequence[Mapping[str, Any]]) -> str:
+        """The row key's signature over a page of sealed rows' states (row_batch_message)."""
+        return keys.sign_hex(self._row_key, row_batch_message(self.chain, rows))
 
     def row_ok(self, message: str, seal: str | None, row_keys: Mapping[str, str]) -> bool:
         if not seal:
