@@ -3,6 +3,9 @@
 python3 dev.py bench --results bench/results.json
 python scripts/bench_table.py bench/results.json            # rewrites README.md's table
 python scripts/bench_table.py bench/results.json --print    # just prints it
+
+Several result files (runs of different benchmarks, e.g. a full-scale run of one of them
+with `--only clients --results bench/results-clients.json`) give one table each, in order.
 """
 
 from __future__ import annotations
@@ -36,11 +39,11 @@ def table(results: dict) -> str:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("results", type=Path)
+    parser.add_argument("results", type=Path, nargs="+")
     parser.add_argument("--readme", type=Path, default=ROOT / "README.md")
     parser.add_argument("--print", action="store_true", help="print the table instead of rewriting the README")
     args = parser.parse_args()
-    rendered = table(json.loads(args.results.read_text(encoding="utf-8")))
+    rendered = "\n\n".join(table(json.loads(path.read_text(encoding="utf-8"))) for path in args.results)
     if args.print:
         print(rendered)
         return 0

@@ -36,6 +36,8 @@ def test_quick_bench_run_completes_and_prints_ratios(tmp_path: Path) -> None:
         "check --batch (whole process) vs raw",
         "audit verify",
         "GUI cold start to first rows",
+        "client import, all new",
+        "client import peak memory (RSS) / 500 MB",
     ):
         assert any(n.startswith(expected) for n in names), (expected, names)
     assert any(n.startswith("search ") for n in names)
