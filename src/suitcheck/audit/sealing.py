@@ -81,8 +81,8 @@ def batch_entry(
         investor_id,
         report_id,
         decision,
-        canonical_json(list(reasons)),
-        canonical_json(dict(facts or {})),
+        canonical_json(list(reasons)) if reasons else "[]",
+        canonical_json(facts if isinstance(facts, dict) else dict(facts or {})),
     )
 
 

@@ -58,7 +58,7 @@ from suitcheck.ingest.errors import IngestError
 from suitcheck.privatefs import open_private, touch_private
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
-from suitcheck.services.integrity import INVESTOR_COLUMNS
+from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message
 from suitcheck.store.models import Assessment, Investor
 
 log = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ log = logging.getLogger(__name__)
 BATCH = 5_000
 TICK = 500  # progress and the cancel check, in clients written
 SEAL_PAGE = 1_000  # client rows sealed per `record-sealed` trail entry
+IMPORT_CACHE_KIB = {"main": 131_072, "temp": 65_536}  # SQLite page caches while importing
 EXIT_OK, EXIT_INVALID, EXIT_PARTIAL = 0, 2, 3
 # The headers an export writes: the first Chinese alias of each field (all aliases read back).
 EXPORT_HEADERS = tuple(next(a for a in HEADER_ALIASES[f] if not a.isascii()) for f in FIELDS)
@@ -90,6 +91,15 @@ STAGE = Table(
     Column("special_attention", Boolean),
     Index("ix_client_import_stage_account", "account"),
     Index("ix_client_import_stage_id_number", "id_number"),
+    prefixes=["TEMPORARY"],
+)
+# The seals of the new clients, made from their staged values before they are written, so
+# that the rows go in sealed (one INSERT ... SELECT) and are never updated afterwards.
+SEALS = Table(
+    "client_import_seal",
+    _META,
+    Column("row_no", Integer, primary_key=True, autoincrement=False),
+    Column("integrity", String(256)),
     prefixes=["TEMPORARY"],
 )
 
@@ -459,8 +469,25 @@ class _Run:
         self.bad_rows.add(row)
 
     def execute(self, conn: Connection, *, write: bool, report: Path | None) -> None:
-        STAGE.drop(conn, checkfirst=True)
-        STAGE.create(conn)
+        if conn.dialect.name != "sqlite":
+            self._execute(conn, write=write, report=report)
+            return
+        # A million rows touch far more index pages than SQLite's default 2 MB cache holds
+        # (the store's and the staging table's alike); a larger one for this connection
+        # while it imports, within the memory goal, then back to what it was.
+        before = {db: conn.exec_driver_sql(f"PRAGMA {db}.cache_size").scalar() for db in IMPORT_CACHE_KIB}
+        try:
+            for db, kib in IMPORT_CACHE_KIB.items():
+                conn.exec_driver_sql(f"PRAGMA {db}.cache_size = -{kib}")
+            self._execute(conn, write=write, report=report)
+        finally:
+            for db, size in before.items():
+                conn.exec_driver_sql(f"PRAGMA {db}.cache_size = {int(size)}")
+
+    def _execute(self, conn: Connection, *, write: bool, report: Path | None) -> None:
+        for table in (STAGE, SEALS):
+            table.drop(conn, checkfirst=True)
+            table.create(conn)
         self.stage(conn)
         self.check_against_store(conn)
         self.result.invalid = len(self.bad_rows)
@@ -471,13 +498,13 @@ class _Run:
             self.ctx.rows.check_accounts(conn, select(stage.account).where(stage.status == "changed"))
             self.write_new(conn)
             self.write_changed(conn)
-            # The rows written here bypass the ORM: seal them (and record their state) now.
-            written = (
+            # The changed rows were updated past the ORM: seal them (and record their state) now.
+            changed = (
                 select(stage.row_no, Investor.id, *(getattr(Investor, c) for c in INVESTOR_COLUMNS))
                 .select_from(STAGE.join(Investor, Investor.account == stage.account))
-                .where(stage.status.in_(("new", "changed")))
+                .where(stage.status == "changed")
             )
-            self.ctx.rows.seal_rows(conn, self._pages(conn, written, SEAL_PAGE))
+            self.ctx.rows.seal_rows(conn, self._pages(conn, changed, SEAL_PAGE))
             appended = self.ctx.audit(
                 conn,
                 self.actor,
@@ -497,6 +524,7 @@ class _Run:
         if report is not None:
             self.write_report(conn, report)
             self.result.report = str(report)
+        SEALS.drop(conn)
         STAGE.drop(conn)
 
     # -- stage every row ---------------------------------------------------------------
@@ -607,7 +635,46 @@ class _Run:
             yield page
             last = page[-1].row_no
 
+    def seal_new(self, conn: Connection) -> None:
+        """The new clients' seals, from the values they are about to be written with (a
+        new client is not yet due for re-assessment), a page per `record-sealed` entry."""
+        s = STAGE.c
+        mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+        sql = f"INSERT INTO {SEALS.name} (row_no, integrity) VALUES ({mark}, {mark})"
+        stmt = select(
+            s.row_no,
+            s.account,
+            s.investor_class,
+            s.profile,
+            s.assessed_on,
+            s.lowest_category,
+            s.birth_date,
+            s.special_attention,
+        ).where(s.status == "new")
+        done = 0
+        for page in self._pages(conn, stmt, SEAL_PAGE):
+            messages = [
+                investor_message(
+                    {
+                        "account": r.account,
+                        "investor_class": r.investor_class,
+                        "current_profile": r.profile,
+                        "current_assessed_on": r.assessed_on,
+                        "lowest_category": r.lowest_category,
+                        "birth_date": r.birth_date,
+                        "special_attention": r.special_attention,
+                        "reassessment_due": False,
+                    }
+                )
+                for r in page
+            ]
+            seals = self.ctx.rows.seal_page(conn, [(r.account, m) for r, m in zip(page, messages, strict=True)])
+            conn.exec_driver_sql(sql, [(r.row_no, seal) for r, seal in zip(page, seals, strict=True)])
+            done += len(page)
+            self.tick("seal", done)
+
     def write_new(self, conn: Connection) -> None:
+        self.seal_new(conn)
         s = STAGE.c
         new = s.status == "new"
         conn.execute(
@@ -623,6 +690,7 @@ class _Run:
                     "created_at",
                     "current_profile",
                     "current_assessed_on",
+                    "integrity",
                 ],
                 select(
                     s.account,
@@ -635,7 +703,9 @@ class _Run:
                     bindparam("now", self.now, type_=Investor.__table__.c.created_at.type),
                     s.profile,
                     s.assessed_on,
+                    SEALS.c.integrity,
                 )
+                .select_from(STAGE.join(SEALS, SEALS.c.row_no == s.row_no))
                 .where(new)
                 .order_by(s.row_no),
             )

@@ -246,34 +246,38 @@ class RowSealer:
         rows = conn.execute(stmt).all()
         return self.seal_rows(conn, (rows[i : i + batch] for i in range(0, len(rows), batch)))
 
+    def seal_page(self, conn: Any, page: Sequence[tuple[str, str]]) -> list[str]:
+        """Seals for a page of client rows written in bulk (an import), given (account,
+        investor_message) each, in the transaction that writes them: each row's HMAC and
+        the number of one `record-sealed` entry that lists the page's states with one
+        signature over them all (`chain:hmac:@seq`), in place of a signature per row,
+        which a million-row import cannot afford (one costs about as much as the rest of
+        importing the row)."""
+        sealer = self.ctx.sealer
+        rows = [{"table": "investor", "key": key, "state": state_digest(message)} for key, message in page]
+        entry = sealer.append(
+            conn,
+            at=self.ctx.now(),
+            staff="system",
+            action=RECORD_SEALED,
+            facts={"rows": rows, "signature": sealer.row_batch_signature(rows)},
+        )
+        return [sealer.row_seal_ref(message, entry.seq) for _, message in page]
+
     def seal_rows(self, conn: Any, pages: Iterable[Sequence[Any]]) -> int:
-        """Seal client rows a bulk write (an import) just wrote, a page at a time (each row:
-        `id` and the sealed columns). Each page's states go into one `record-sealed` entry
-        with one signature over them all; each row gets its HMAC and that entry's number
-        (`chain:hmac:@seq`) in place of a signature of its own, which a million-row import
-        cannot afford (an Ed25519 signature costs about as much as the rest of a row)."""
+        """Seal client rows a bulk write just wrote, a page at a time (each row: `id` and
+        the sealed columns): seal_page, then the seals written with one executemany."""
         table: Any = Investor.__table__
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         sql = f"UPDATE {table.name} SET integrity = {mark} WHERE id = {mark}"
-        sealer = self.ctx.sealer
         total = 0
         for page in pages:
-            messages = [(row.id, investor_message(row._mapping)) for row in page]
-            if not messages:
+            if not page:
                 continue
-            rows = [
-                {"table": "investor", "key": row.account, "state": state_digest(message)}
-                for row, (_, message) in zip(page, messages, strict=True)
-            ]
-            entry = sealer.append(
-                conn,
-                at=self.ctx.now(),
-                staff="system",
-                action=RECORD_SEALED,
-                facts={"rows": rows, "signature": sealer.row_batch_signature(rows)},
-            )
-            conn.exec_driver_sql(sql, [(sealer.row_seal_ref(message, entry.seq), i) for i, message in messages])
-            total += len(messages)
+            messages = [investor_message(row._mapping) for row in page]
+            seals = self.seal_page(conn, [(row.account, m) for row, m in zip(page, messages, strict=True)])
+            conn.exec_driver_sql(sql, [(seal, row.id) for row, seal in zip(page, seals, strict=True)])
+            total += len(page)
         return total
 
     def seal_all(self, conn: Any) -> int:
