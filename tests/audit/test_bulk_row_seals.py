@@ -99,3 +99,25 @@ def test_a_forged_page_signature_or_a_moved_reference_fails_closed_elsewhere(
         decision = second.access.check(on_b, account, report).decision
         assert "record-integrity" in [r.value for r in decision.reasons], account
     second.close()
+
+
+def test_a_page_is_written_as_canonical_json_and_its_signature_checks(sqlite_services: Services, clock: Clock) -> None:
+    """seal_page writes its entry's JSON by hand (speed): it must be canonical_json's bytes,
+    and its signature must verify over the list as a verifier parses it back."""
+    from suitcheck.audit import keys
+    from suitcheck.audit.chain import canonical_json, row_batch_message
+    from suitcheck.services.integrity import investor_message, state_digest
+    from suitcheck.store.models import AuditEntry
+
+    odd = ['A"1', "B\\2", "客户三", "D\t4\u2028", "E/5'"]
+    page = [(key, investor_message({"account": key, "investor_class": "ordinary"})) for key in odd]
+    with sqlite_services.ctx.core_transaction() as conn:
+        seals = sqlite_services.ctx.rows.seal_page(conn, page)
+        seq = int(seals[0].rsplit("@", 1)[1])
+        facts_text = conn.execute(select(AuditEntry.facts).where(AuditEntry.seq == seq)).scalar_one()
+    facts = json.loads(facts_text)
+    assert facts_text == canonical_json(facts)
+    assert facts["rows"] == [{"key": k, "state": state_digest(m), "table": "investor"} for k, m in page]
+    sealer = sqlite_services.ctx.sealer
+    assert keys.signature_ok(sealer.row_public_key, facts["signature"], row_batch_message(sealer.chain, facts["rows"]))
+    assert all(seal.endswith(f":@{seq}") for seal in seals)

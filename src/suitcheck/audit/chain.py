@@ -112,7 +112,13 @@ def row_batch_message(chain: str, rows: Sequence[Mapping[str, Any]]) -> bytes:
     """What an installation's row key signs for a page of rows a bulk write (an import)
     sealed: each row's table, key and state digest, as its `record-sealed` entry lists
     them. A row sealed so carries `chain:hmac:@seq`, pointing at that entry."""
-    return canonical_json({"what": "suitcheck-row-batch/1", "chain": chain, "rows": list(rows)}).encode()
+    return row_batch_message_json(chain, canonical_json(list(rows)))
+
+
+def row_batch_message_json(chain: str, rows_json: str) -> bytes:
+    """row_batch_message with the rows already serialised by canonical_json(): the same
+    bytes, for the writer, which serialises the list once for the entry and the signature."""
+    return f'{{"chain":{_string(chain)},"rows":{rows_json},"what":"suitcheck-row-batch/1"}}'.encode()
 
 
 def registration_message(

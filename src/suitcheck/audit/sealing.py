@@ -33,7 +33,7 @@ from suitcheck.audit.chain import (
     entry_mac,
     lock_chain,
     registration_message,
-    row_batch_message,
+    row_batch_message_json,
     seal_message,
     utc_stamp,
 )
@@ -533,9 +533,10 @@ class Sealer:
         of a signature per row the trail entry `seq` whose signed list holds its state."""
         return f"{self.chain}:{keys.mac_hex(self._row_mac_key, message)}:@{seq}"
 
-    def row_batch_signature(self, rows: Sequence[Mapping[str, Any]]) -> str:
-        """The row key's signature over a page of sealed rows' states (row_batch_message)."""
-        return keys.sign_hex(self._row_key, row_batch_message(self.chain, rows))
+    def row_batch_signature(self, rows_json: str) -> str:
+        """The row key's signature over a page of sealed rows' states, given as the
+        canonical JSON of their list (row_batch_message)."""
+        return keys.sign_hex(self._row_key, row_batch_message_json(self.chain, rows_json))
 
     def row_ok(self, message: str, seal: str | None, row_keys: Mapping[str, str]) -> bool:
         if not seal:

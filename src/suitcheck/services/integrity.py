@@ -24,6 +24,9 @@ from suitcheck.audit.sealing import Sealer
 from suitcheck.store.engine import Store
 from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
 
+# json's own C string encoder: what canonical_json() writes for a str.
+_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
+
 
 class SealingContext(Protocol):
     """What record sealing needs of the service context (named here, not imported, so
@@ -69,7 +72,17 @@ _FLAGS = frozenset({"lowest_category", "special_attention", "reassessment_due", 
 
 def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | Any) -> str:
     get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k, None)
-    return canonical_json([kind, *(bool(get(c)) if c in _FLAGS else _plain(get(c)) for c in columns)])
+    # _plain, inlined: an import makes a message per client.
+    parts: list[object] = [kind]
+    for column in columns:
+        value = get(column)
+        if column in _FLAGS:
+            parts.append(bool(value))
+        elif isinstance(value, dt.date):
+            parts.append(value.isoformat())
+        else:
+            parts.append(value)
+    return canonical_json(parts)
 
 
 def investor_message(values: Mapping[str, Any] | Any) -> str:
@@ -254,14 +267,21 @@ class RowSealer:
         which a million-row import cannot afford (one costs about as much as the rest of
         importing the row)."""
         sealer = self.ctx.sealer
-        rows = [{"table": "investor", "key": key, "state": state_digest(message)} for key, message in page]
-        entry = sealer.append(
-            conn,
-            at=self.ctx.now(),
-            staff="system",
-            action=RECORD_SEALED,
-            facts={"rows": rows, "signature": sealer.row_batch_signature(rows)},
+        # canonical_json of the rows' list and of the entry's facts, written out (keys in
+        # sorted order; a state is hex) because an import does this for every client.
+        rows_json = (
+            "["
+            + ",".join(
+                f'{{"key":{_string(key)},"state":"{state_digest(message)}","table":"investor"}}'
+                for key, message in page
+            )
+            + "]"
         )
+        facts_json = f'{{"rows":{rows_json},"signature":"{sealer.row_batch_signature(rows_json)}"}}'
+        entry = sealer.append_batch(
+            conn, [("system", RECORD_SEALED, None, None, None, "[]", facts_json)], at=self.ctx.now()
+        )
+        assert entry is not None
         return [sealer.row_seal_ref(message, entry.seq) for _, message in page]
 
     def seal_rows(self, conn: Any, pages: Iterable[Sequence[Any]]) -> int:
