@@ -3,6 +3,7 @@ all or nothing by default, idempotent, audited per changed client."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from pathlib import Path
 
@@ -398,3 +399,32 @@ def test_a_second_staff_member_sees_the_import_under_their_own_name(services: Se
     services.client_files.import_clients(other, write_csv(tmp_path / "c.csv", client_rows(1)))
     entry = services.audit.browse(other, limit=1)[0]
     assert (entry.action, entry.staff) == ("client-import", "second-compliance")
+
+
+def test_the_larger_sqlite_cache_is_given_back(sqlite_services: Services, tmp_path: Path) -> None:
+    """An import widens its SQLite connection's page caches; afterwards (and after a
+    cancelled import) every pooled connection has the cache it had before."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    engine = sqlite_services.store.engine
+
+    def caches() -> set[tuple[int, int]]:
+        with contextlib.ExitStack() as stack:
+            conns = [stack.enter_context(engine.connect()) for _ in range(max(engine.pool.checkedin(), 1))]
+            return {
+                (
+                    c.exec_driver_sql("PRAGMA main.cache_size").scalar_one(),
+                    c.exec_driver_sql("PRAGMA temp.cache_size").scalar_one(),
+                )
+                for c in conns
+            }
+
+    before = caches()
+    assert (
+        sqlite_services.client_files.import_clients(compliance, write_csv(tmp_path / "a.csv", client_rows(3))).new == 3
+    )
+    assert caches() == before
+    with pytest.raises(ImportCancelled):
+        sqlite_services.client_files.import_clients(
+            compliance, write_csv(tmp_path / "b.csv", client_rows(5, start=10)), cancelled=lambda: True
+        )
+    assert caches() == before

@@ -4,6 +4,7 @@ unless asked otherwise, audited per changed client, idempotent."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import dataclasses
 import datetime as dt
@@ -33,6 +34,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import exc as sa_exc
 
 from suitcheck.audit.export import neutralise
 from suitcheck.audit.sealing import BatchEntry, batch_entry
@@ -475,14 +477,16 @@ class _Run:
         # A million rows touch far more index pages than SQLite's default 2 MB cache holds
         # (the store's and the staging table's alike); a larger one for this connection
         # while it imports, within the memory goal, then back to what it was.
-        before = {db: conn.exec_driver_sql(f"PRAGMA {db}.cache_size").scalar() for db in IMPORT_CACHE_KIB}
+        before = {db: int(conn.exec_driver_sql(f"PRAGMA {db}.cache_size").scalar_one()) for db in IMPORT_CACHE_KIB}
         try:
             for db, kib in IMPORT_CACHE_KIB.items():
                 conn.exec_driver_sql(f"PRAGMA {db}.cache_size = -{kib}")
             self._execute(conn, write=write, report=report)
         finally:
-            for db, size in before.items():
-                conn.exec_driver_sql(f"PRAGMA {db}.cache_size = {int(size)}")
+            # Never hides why an import failed; a connection left with the larger cache is harmless.
+            with contextlib.suppress(sa_exc.DBAPIError):
+                for db, size in before.items():
+                    conn.exec_driver_sql(f"PRAGMA {db}.cache_size = {size}")
 
     def _execute(self, conn: Connection, *, write: bool, report: Path | None) -> None:
         for table in (STAGE, SEALS):
