@@ -689,7 +689,7 @@ def bench_inspection(folder: Path, scale: float) -> None:
     generate.clients(services.store, int(100_000 * scale))
     generate.reports(services.store, 5, body_chars=50)
     n = int(100_000 * scale)
-    generate.audit_chain(services.store, n)
+    generate.audit_chain(services, n)
     actor = services.auth.login("bench", PASSWORD)
 
     def read_only() -> None:
