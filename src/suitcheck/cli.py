@@ -995,6 +995,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ServiceError, StoreError) as exc:
         print(f"suitcheck: {escape_controls(str(exc))}", file=sys.stderr)
         return exc.exit_code if isinstance(exc, ServiceError) else EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`suitcheck report list | head`): what was asked is done and
+        # recorded; stop writing quietly, and keep the exit flush from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a shell reports a process ended by SIGPIPE
     except KeyboardInterrupt:
         print("suitcheck: interrupted.", file=sys.stderr)
         return 130
