@@ -391,7 +391,7 @@ class AuthService:
         now = self._ctx.now()
         with self._ctx.transaction(read_only=True) as session:
             logins = select(AuditEntry.staff, func.max(AuditEntry.at)).where(AuditEntry.action == "login")
-            last = {name: at for name, at in session.execute(logins.group_by(AuditEntry.staff)).tuples()}
+            last = {name: at for name, at in session.execute(logins.group_by(AuditEntry.staff))}
             return [
                 _view(s, now, _parse_stamp(last.get(s.username)))
                 for s in session.execute(select(Staff).order_by(Staff.username)).scalars()
