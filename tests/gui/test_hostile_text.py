@@ -88,6 +88,10 @@ def test_hostile_title_and_name_are_shown_harmlessly_everywhere(qtbot, window_fo
     assert harmless(viewer.windowTitle()) and "恶意研报" in viewer.windowTitle()
     assert harmless(viewer.header.text()) and viewer.header.textFormat() == Qt.TextFormat.PlainText
     assert not any(ch in viewer.watermark for ch in RAW) and "\\u202e" in viewer.watermark
+    body = viewer.text.toPlainText()
+    assert harmless(body) and "恶意研报\\u202egnp.exe" in body  # the report's own text too
+    viewer.text_view.find_edit.setText("红字")
+    assert viewer.text_view.find_next()  # find still works on the shown text
 
 
 def test_the_warning_dialog_shows_title_and_name_harmlessly(qtbot, demo_services, tmp_path) -> None:  # type: ignore[no-untyped-def]

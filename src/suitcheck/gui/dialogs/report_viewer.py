@@ -38,11 +38,13 @@ def load_pages(opened: OpenedReport) -> PdfPages | None:
 
 
 class TextView(QWidget):
-    """The extracted text, read-only, with find."""
+    """The extracted text, read-only, with find. The text is the file's: a bidi override in
+    it would reverse what follows on screen ("gnp.exe" shown as "exe.png"), so controls are
+    shown as escapes; line breaks, tabs and page breaks stay what they are."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = QPlainTextEdit(text, self)
+        self.text = QPlainTextEdit(escape_controls(text, keep="\n\r\t\f"), self)
         self.text.setReadOnly(True)
         self.text.setObjectName("reportText")
         self.find_edit = QLineEdit(self)
