@@ -427,3 +427,11 @@ def test_the_staff_dialog_speaks_chinese(qtbot, chinese, demo_services: Services
     refused = staff_dialog(qtbot, demo_services, "demo-compliance")
     assert "管理员工账号" in refused.message.text() and "合规" in refused.message.text()
     assert QCoreApplication.translate("AccountStates", "must change password") != "must change password"
+
+
+def test_every_permission_a_refusal_names_has_words(chinese) -> None:  # type: ignore[no-untyped-def]
+    from suitcheck.domain.roles import Permission
+    from suitcheck.gui import texts
+
+    for permission in Permission:
+        assert re.search(r"[\u4e00-\u9fff]", texts.permission_text(permission.value)), permission
