@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QMainW
 from suitcheck.about import version_text
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.roles import Permission, may
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.client_pane import ClientPane
 from suitcheck.gui.decision_panel import DecisionPane
@@ -259,7 +260,7 @@ class MainWindow(QMainWindow):
         self.about_action.setText(self.tr("About suitcheck"))
         self.user_label.setText(
             self.tr("{user} ({role}) · {store}").format(
-                user=self.actor.display_name or self.actor.username,
+                user=escape_controls(self.actor.display_name or self.actor.username),
                 role=texts.role_text(self.actor.role.value),
                 store=self.services.store.display_name,
             )

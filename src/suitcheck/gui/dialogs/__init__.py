@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from suitcheck.gui.dialogs.assessment import AssessmentDialog
 from suitcheck.gui.dialogs.audit import AuditDialog
+from suitcheck.gui.dialogs.change_password import ChangePasswordDialog
 from suitcheck.gui.dialogs.client_add import ClientDialog
 from suitcheck.gui.dialogs.client_edit import ClientEditDialog
 from suitcheck.gui.dialogs.client_import import ClientImportWizard
@@ -23,6 +24,7 @@ from suitcheck.gui.dialogs.verification import run_verification, verify_export_f
 __all__ = [
     "AssessmentDialog",
     "AuditDialog",
+    "ChangePasswordDialog",
     "ClientDialog",
     "ClientEditDialog",
     "ClientImportWizard",
