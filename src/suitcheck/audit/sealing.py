@@ -698,7 +698,7 @@ class StoreBehindHead(SealError):
     """The store ends before a head recorded outside it: entries were deleted, or the
     store was restored from an older backup (`init --restored-backup` accepts that, recorded)."""
 
-    def __init__(self, message: str, last_seq: int, head_seq: int, head_hash: str) -> None:
+    def __init__(self, *, message: str, last_seq: int, head_seq: int, head_hash: str) -> None:
         super().__init__(message)
         self.last_seq, self.head_seq, self.head_hash = last_seq, head_seq, head_hash
 
@@ -722,12 +722,12 @@ def check_head(conn: Connection, path: Path, inst: Installation, location: str) 
     if beyond:
         seq, digest = max(beyond)
         raise StoreBehindHead(
-            f"The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry "
+            message=f"The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry "
             f"{seq} was recorded beside the audit key (entries were deleted). If the store was restored from a "
             "backup, `suitcheck init --restored-backup REASON` accepts it, recording the lost entries.",
-            last_seq,
-            seq,
-            digest,
+            last_seq=last_seq,
+            head_seq=seq,
+            head_hash=digest,
         )
     for seq, digest, _what in heads:
         actual = conn.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == seq)).scalar_one_or_none()

@@ -124,7 +124,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted).",
+        "The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted). If the store was restored from a backup, `suitcheck init --restored-backup REASON` accepts it, recording the lost entries.",
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
@@ -190,6 +190,19 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "No staff account is named '{username}'."),
     QT_TRANSLATE_NOOP("Messages", "The user name or password is wrong."),
     QT_TRANSLATE_NOOP("Messages", "This account is disabled; ask an administrator."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "Your account has been disabled; nothing was done. Sign in again when it is re-enabled."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Your account is locked; nothing was done. Sign in again when it is unlocked."),
+    QT_TRANSLATE_NOOP("Messages", "Your account no longer exists; nothing was done."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Your password was changed or reset since you signed in; nothing was done. Sign in again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} holds every entry recorded beside its audit key: it is not behind its head, so there is no restored backup to accept.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "This account is locked after too many failed logins; try again later."),
     QT_TRANSLATE_NOOP("Messages", "Your role ({actor_role_value}) may not do this ({permission_value})."),
     QT_TRANSLATE_NOOP("Messages", "The stored policy version {row_version} is damaged: {exc}."),

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.domain import passwords
 from suitcheck.domain.roles import Permission, Role
-from suitcheck.services.context import SYSTEM, Actor, ServiceContext
+from suitcheck.services.context import SYSTEM, Actor, ServiceContext, credential_tag
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
 from suitcheck.store.models import AuditEntry, Staff, StoreSetting
 
@@ -175,7 +175,13 @@ class AuthService:
                     else:
                         if record_success:
                             self._ctx.audit(session, who, "login")
-                        return Actor(staff.id, staff.username, Role(staff.role), staff.display_name)
+                        return Actor(
+                            staff.id,
+                            staff.username,
+                            Role(staff.role),
+                            staff.display_name,
+                            credential=credential_tag(staff.password_hash),
+                        )
                 log.warning("login failed for %r: %s", staff.username, failure)
         raise failure
 
@@ -281,8 +287,10 @@ class AuthService:
         self._ctx.audit(session, actor, "staff-created", facts=facts)
         return staff
 
-    def change_password(self, actor: Actor, old_password: str, new_password: str) -> None:
-        self.change_password_at_login(actor.username, old_password, new_password)
+    def change_password(self, actor: Actor, old_password: str, new_password: str) -> Actor:
+        """Change one's own password; the session continues as the returned actor (every
+        session opened with the old password ends)."""
+        return self.change_password_at_login(actor.username, old_password, new_password)
 
     def change_password_at_login(
         self, username: str, old_password: str, new_password: str, *, record_success: bool = False
@@ -303,7 +311,7 @@ class AuthService:
             self._ctx.audit(
                 session, actor, "password-changed", facts={"username": actor.username, "after_reset": forced}
             )
-        return actor
+            return dataclasses.replace(actor, credential=credential_tag(staff.password_hash))
 
     def set_disabled(self, actor: Actor, username: str, disabled: bool) -> StaffView:
         """Disable or re-enable an account. Accounts are never deleted: the audit names them."""

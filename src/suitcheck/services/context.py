@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -40,6 +41,13 @@ class Actor:
     username: str
     role: Role
     display_name: str = ""
+    # Which password the session was opened with (credential_tag of its hash): a change or
+    # an administrator's reset ends every session opened with the old one.
+    credential: str = dataclasses.field(default="", repr=False)
+
+
+def credential_tag(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:32]
 
 
 # The store itself acts when it seeds demo data or creates the first admin.
@@ -151,7 +159,7 @@ class ServiceContext:
                 report_id=target.get("report_id"),
             )
         if cause is not None:
-            raise AuthenticationFailed(_CAUSES[cause])
+            raise AuthenticationFailed(_CAUSE_MESSAGES[cause])
         raise PermissionDenied(f"Your role ({current.role.value}) may not do this ({permission.value}).")
 
     def current_actor(self, actor: Actor) -> tuple[Actor, str | None]:
@@ -167,6 +175,8 @@ class ServiceContext:
             return current, "disabled"
         if row.locked_until is not None and row.locked_until > self.now():
             return current, "locked"
+        if row.must_change_password or actor.credential != credential_tag(row.password_hash):
+            return current, "credential"  # changed or reset since this session began
         return current, None
 
     def policy(self, session: Session | Connection) -> Policy:
@@ -182,11 +192,14 @@ class ServiceContext:
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
 
 
-_STAFF_STATE = select(Staff.role, Staff.disabled, Staff.locked_until).where(Staff.id == bindparam("id"))
-_CAUSES = {
+_STAFF_STATE = select(
+    Staff.role, Staff.disabled, Staff.locked_until, Staff.must_change_password, Staff.password_hash
+).where(Staff.id == bindparam("id"))
+_CAUSE_MESSAGES = {
     "disabled": "Your account has been disabled; nothing was done. Sign in again when it is re-enabled.",
     "locked": "Your account is locked; nothing was done. Sign in again when it is unlocked.",
     "unknown": "Your account no longer exists; nothing was done.",
+    "credential": "Your password was changed or reset since you signed in; nothing was done. Sign in again.",
 }
 
 _NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(PolicyVersion.version.desc()).limit(1)

@@ -1653,8 +1653,8 @@ Store: {store}</source>
         <translation>数据库 {location} 早于封存式审计记录，且其审计密钥 {path} 不见了；请运行 `suitcheck init`，用新密钥封存原有记录。</translation>
     </message>
     <message>
-        <source>The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted).</source>
-        <translation>数据库 {location} 比记录的链头短：它止于第 {last_seq} 条，而审计密钥旁记录了第 {seq} 条（有记录被删除）。</translation>
+        <source>The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted). If the store was restored from a backup, `suitcheck init --restored-backup REASON` accepts it, recording the lost entries.</source>
+        <translation>数据库 {location} 短于记录的链头：它止于第 {last_seq} 条，而审计密钥旁记录了第 {seq} 条（有条目被删除）。如果数据库是从备份恢复的，可用 `suitcheck init --restored-backup 原因` 接受恢复，并记录丢失的条目。</translation>
     </message>
     <message>
         <source>The store {location} was rewritten: entry {seq} differs from the head recorded beside the audit key.</source>
@@ -1827,6 +1827,26 @@ Store: {store}</source>
     <message>
         <source>This account is disabled; ask an administrator.</source>
         <translation>此账户已停用；请联系管理员。</translation>
+    </message>
+    <message>
+        <source>Your account has been disabled; nothing was done. Sign in again when it is re-enabled.</source>
+        <translation>您的账户已被停用，本次操作未执行。账户重新启用后请重新登录。</translation>
+    </message>
+    <message>
+        <source>Your account is locked; nothing was done. Sign in again when it is unlocked.</source>
+        <translation>您的账户已被锁定，本次操作未执行。解锁后请重新登录。</translation>
+    </message>
+    <message>
+        <source>Your account no longer exists; nothing was done.</source>
+        <translation>您的账户已不存在，本次操作未执行。</translation>
+    </message>
+    <message>
+        <source>Your password was changed or reset since you signed in; nothing was done. Sign in again.</source>
+        <translation>自您登录以来，您的密码已被修改或重置，本次操作未执行。请重新登录。</translation>
+    </message>
+    <message>
+        <source>The store {location} holds every entry recorded beside its audit key: it is not behind its head, so there is no restored backup to accept.</source>
+        <translation>数据库 {location} 包含审计密钥旁记录的全部条目，并未落后于记录的链头，因此没有需要接受的备份恢复。</translation>
     </message>
     <message>
         <source>This account is locked after too many failed logins; try again later.</source>
