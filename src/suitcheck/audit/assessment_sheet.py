@@ -1,0 +1,194 @@
+"""The confirmation sheet a client signs after a risk-tolerance assessment, as a PDF.
+
+Laid out with reportlab like the self-inspection report (same embedded CJK font subset, so
+the Chinese text prints and extracts anywhere). The facts come in as plain data: this
+module only lays them out."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from collections.abc import Sequence
+from typing import Any
+
+from suitcheck.audit.inspection_pdf import FONT, _footer, _mixed, _register_font
+
+OUTCOME_TEXT = {
+    "allow": "可以提供 allowed",
+    "block": "不得提供 not allowed",
+    "allow-after-warning": "特别风险警示并经客户确认后 after the special warning and the client's confirmation",
+}
+LEVEL_TEXT = {"R1": "低风险", "R2": "中低风险", "R3": "中风险", "R4": "中高风险", "R5": "高风险"}
+PROFILE_TEXT = {"C1": "C1 保守型", "C2": "C2 谨慎型", "C3": "C3 稳健型", "C4": "C4 积极型", "C5": "C5 激进型"}
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetAnswer:
+    question: str  # "中文 / English"
+    answer: str
+    score: int
+    knockout: bool
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetData:
+    client_name: str
+    client_account: str
+    id_number: str | None  # masked
+    assessed_on: dt.date
+    valid_until: dt.date | None
+    profile: str  # "C3"
+    lowest_category: bool
+    method: str  # "questionnaire" | "recorded"
+    questionnaire_version: int | None
+    score: int | None
+    answers: Sequence[SheetAnswer]
+    answers_hash: str | None
+    note: str | None
+    permits: Sequence[tuple[str, str]]  # ("R3", "allow")
+    staff: str
+    printed_at: dt.datetime
+    policy_version: int
+
+
+def render(data: SheetData) -> bytes:
+    from reportlab.lib import colors
+    from reportlab.lib.enums import TA_CENTER
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+    from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+    _register_font()
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=base, fontSize=16, leading=22, alignment=TA_CENTER, spaceAfter=2)
+    subtitle = ParagraphStyle("subtitle", parent=base, alignment=TA_CENTER, textColor=colors.HexColor("#444444"))
+    h2 = ParagraphStyle("h2", parent=base, fontSize=12, leading=17, spaceBefore=8, spaceAfter=4)
+    cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11)
+    note = ParagraphStyle("note", parent=base, fontSize=8.5, textColor=colors.HexColor("#555555"))
+
+    def table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
+        body = [[Paragraph(_mixed(c), cell) for c in row] for row in rows]
+        t = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
+        t.setStyle(
+            TableStyle(
+                [
+                    ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
+                    ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ]
+            )
+        )
+        return t
+
+    profile = PROFILE_TEXT.get(data.profile, data.profile)
+    story: list[Any] = [
+        Paragraph(_mixed("投资者风险承受能力评估结果确认书"), title),
+        Paragraph(_mixed("Risk-tolerance assessment: confirmation for the client's signature"), subtitle),
+        Spacer(1, 3 * mm),
+        table(
+            [
+                ["项目 Item", "内容 Value"],
+                ["客户 Client", f"{data.client_name} ({data.client_account})"],
+                ["证件号码 ID number", data.id_number or "—"],
+                ["测评日期 Assessed on", data.assessed_on.isoformat()],
+                ["有效期至 Valid until", data.valid_until.isoformat() if data.valid_until else "—"],
+                [
+                    "测评方式 Method",
+                    f"风险测评问卷 questionnaire, 第 {data.questionnaire_version} 版 version"
+                    if data.method == "questionnaire"
+                    else "外部测评结果登记 recorded from an assessment made elsewhere",
+                ],
+            ],
+            [55 * mm, 115 * mm],
+        ),
+    ]
+    if data.answers:
+        story += [
+            Paragraph(_mixed("一、问卷答案 Answers"), h2),
+            table(
+                [["题目 Question", "客户选择 Answer", "得分 Score"]]
+                + [
+                    [a.question, a.answer + ("（否决项 knock-out）" if a.knockout else ""), str(a.score)]
+                    for a in data.answers
+                ]
+                + [["合计 Total", "", str(data.score)]],
+                [85 * mm, 70 * mm, 15 * mm],
+            ),
+        ]
+    elif data.note:
+        story += [Paragraph(_mixed("一、测评说明 Where it was made"), h2), Paragraph(_mixed(data.note), base)]
+    story += [
+        Paragraph(_mixed("二、评估结果 Result"), h2),
+        table(
+            [
+                ["项目 Item", "结果 Result"],
+                ["风险承受能力类型 Risk profile", profile],
+                [
+                    "风险承受能力最低类别 Lowest category",
+                    "是 yes — 仅可提供低风险 (R1) only" if data.lowest_category else "否 no",
+                ],
+            ],
+            [70 * mm, 100 * mm],
+        ),
+        Paragraph(_mixed("三、可提供的研究报告风险等级 What the result permits"), h2),
+        table(
+            [["报告风险等级 Report level", "是否可以提供 Provided"]]
+            + [
+                [f"{code} {LEVEL_TEXT.get(code, '')}", OUTCOME_TEXT.get(outcome, outcome)]
+                for code, outcome in data.permits
+            ],
+            [50 * mm, 120 * mm],
+        ),
+        Paragraph(
+            _mixed(
+                f"依据适当性政策第 {data.policy_version} 版 (policy version {data.policy_version})；"
+                "测评结果有效期内如客户情况发生重大变化，应重新测评。"
+                "If the client's situation changes materially, the client must be re-assessed."
+            ),
+            note,
+        ),
+        Spacer(1, 8 * mm),
+        KeepTogether(
+            [
+                Paragraph(
+                    _mixed(
+                        "本人确认：以上答案为本人真实意思表示，本人已知悉上述评估结果及其含义。"
+                        "I confirm that these answers are my own and that I understand the result."
+                    ),
+                    base,
+                ),
+                Spacer(1, 10 * mm),
+                table(
+                    [
+                        ["", "签字 Signature", "日期 Date"],
+                        ["客户 Client", "", ""],
+                        [f"经办人 Staff: {data.staff}", "", ""],
+                    ],
+                    [55 * mm, 75 * mm, 40 * mm],
+                ),
+            ]
+        ),
+        Spacer(1, 4 * mm),
+        Paragraph(
+            _mixed(
+                f"打印时间 Printed {data.printed_at.astimezone(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+                + (f"；答案哈希 answers SHA-256 {data.answers_hash}" if data.answers_hash else "")
+            ),
+            note,
+        ),
+    ]
+    out = io.BytesIO()
+    doc = SimpleDocTemplate(
+        out,
+        pagesize=A4,
+        leftMargin=20 * mm,
+        rightMargin=20 * mm,
+        topMargin=16 * mm,
+        bottomMargin=16 * mm,
+        title="风险承受能力评估结果确认书",
+        author="suitcheck",
+    )
+    doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
+    return out.getvalue()
