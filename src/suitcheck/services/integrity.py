@@ -17,10 +17,9 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.chain import canonical_json, registrations
-from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
-
 from suitcheck.audit.sealing import Sealer
 from suitcheck.store.engine import Store
+from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
 
 
 class SealingContext(Protocol):
