@@ -61,14 +61,14 @@ def render(data: SheetData) -> bytes:
     from reportlab.platypus import KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
     _register_font()
-    base = ParagraphStyle("base", fontName=FONT, fontSize=9.5, leading=14, wordWrap="CJK")
-    title = ParagraphStyle("title", parent=base, fontSize=16, leading=22, alignment=TA_CENTER, spaceAfter=2)
+    base = ParagraphStyle("base", fontName=FONT, fontSize=9, leading=12.5, wordWrap="CJK")
+    title = ParagraphStyle("title", parent=base, fontSize=15, leading=20, alignment=TA_CENTER, spaceAfter=1)
     subtitle = ParagraphStyle("subtitle", parent=base, alignment=TA_CENTER, textColor=colors.HexColor("#444444"))
-    h2 = ParagraphStyle("h2", parent=base, fontSize=12, leading=17, spaceBefore=8, spaceAfter=4)
-    cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11)
+    h2 = ParagraphStyle("h2", parent=base, fontSize=11, leading=15, spaceBefore=6, spaceAfter=3)
+    cell = ParagraphStyle("cell", parent=base, fontSize=7.5, leading=9.5)
     note = ParagraphStyle("note", parent=base, fontSize=8.5, textColor=colors.HexColor("#555555"))
 
-    def table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
+    def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], extra: Sequence[Any] = ()) -> Table:
         body = [[Paragraph(_mixed(c), cell) for c in row] for row in rows]
         t = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
         t.setStyle(
@@ -77,6 +77,7 @@ def render(data: SheetData) -> bytes:
                     ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#999999")),
                     ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef5")),
                     ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    *extra,
                 ]
             )
         )
@@ -89,57 +90,71 @@ def render(data: SheetData) -> bytes:
         Spacer(1, 3 * mm),
         table(
             [
-                ["项目 Item", "内容 Value"],
-                ["客户 Client", f"{data.client_name} ({data.client_account})"],
-                ["证件号码 ID number", data.id_number or "—"],
-                ["测评日期 Assessed on", data.assessed_on.isoformat()],
-                ["有效期至 Valid until", data.valid_until.isoformat() if data.valid_until else "—"],
+                [
+                    "客户 Client",
+                    f"{data.client_name} ({data.client_account})",
+                    "证件号码 ID number",
+                    data.id_number or "—",
+                ],
+                [
+                    "测评日期 Assessed on",
+                    data.assessed_on.isoformat(),
+                    "有效期至 Valid until",
+                    data.valid_until.isoformat() if data.valid_until else "—",
+                ],
                 [
                     "测评方式 Method",
                     f"风险测评问卷 questionnaire, 第 {data.questionnaire_version} 版 version"
                     if data.method == "questionnaire"
                     else "外部测评结果登记 recorded from an assessment made elsewhere",
+                    "风险承受能力 Risk profile",
+                    profile,
                 ],
             ],
-            [55 * mm, 115 * mm],
+            [32 * mm, 55 * mm, 38 * mm, 45 * mm],
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.white),
+                ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#e8eef5")),
+                ("BACKGROUND", (2, 0), (2, -1), colors.HexColor("#e8eef5")),
+            ],
         ),
     ]
     if data.answers:
         story += [
             Paragraph(_mixed("一、问卷答案 Answers"), h2),
             table(
-                [["题目 Question", "客户选择 Answer", "得分 Score"]]
+                [["题目 Question", "客户选择 Answer", "得分"]]
                 + [
                     [a.question, a.answer + ("（否决项 knock-out）" if a.knockout else ""), str(a.score)]
                     for a in data.answers
                 ]
                 + [["合计 Total", "", str(data.score)]],
-                [85 * mm, 70 * mm, 15 * mm],
+                [88 * mm, 72 * mm, 10 * mm],
             ),
         ]
     elif data.note:
         story += [Paragraph(_mixed("一、测评说明 Where it was made"), h2), Paragraph(_mixed(data.note), base)]
     story += [
-        Paragraph(_mixed("二、评估结果 Result"), h2),
+        Paragraph(_mixed("二、评估结果及可提供的研究报告 Result and what it permits"), h2),
         table(
             [
-                ["项目 Item", "结果 Result"],
-                ["风险承受能力类型 Risk profile", profile],
                 [
-                    "风险承受能力最低类别 Lowest category",
+                    "风险承受能力 Risk profile",
+                    profile,
+                    "最低类别 Lowest category",
                     "是 yes — 仅可提供低风险 (R1) only" if data.lowest_category else "否 no",
-                ],
+                ]
             ],
-            [70 * mm, 100 * mm],
+            [32 * mm, 55 * mm, 38 * mm, 45 * mm],
+            [("BACKGROUND", (1, 0), (1, 0), colors.white), ("BACKGROUND", (3, 0), (3, 0), colors.white)],
         ),
-        Paragraph(_mixed("三、可提供的研究报告风险等级 What the result permits"), h2),
+        Spacer(1, 2 * mm),
         table(
-            [["报告风险等级 Report level", "是否可以提供 Provided"]]
-            + [
-                [f"{code} {LEVEL_TEXT.get(code, '')}", OUTCOME_TEXT.get(outcome, outcome)]
-                for code, outcome in data.permits
+            [
+                [f"{code} {LEVEL_TEXT.get(code, '')}" for code, _ in data.permits],
+                [OUTCOME_TEXT.get(outcome, outcome) for _, outcome in data.permits],
             ],
-            [50 * mm, 120 * mm],
+            [34 * mm] * len(data.permits),
         ),
         Paragraph(
             _mixed(
@@ -149,7 +164,7 @@ def render(data: SheetData) -> bytes:
             ),
             note,
         ),
-        Spacer(1, 8 * mm),
+        Spacer(1, 4 * mm),
         KeepTogether(
             [
                 Paragraph(
@@ -159,7 +174,7 @@ def render(data: SheetData) -> bytes:
                     ),
                     base,
                 ),
-                Spacer(1, 10 * mm),
+                Spacer(1, 3 * mm),
                 table(
                     [
                         ["", "签字 Signature", "日期 Date"],
@@ -167,6 +182,8 @@ def render(data: SheetData) -> bytes:
                         [f"经办人 Staff: {data.staff}", "", ""],
                     ],
                     [55 * mm, 75 * mm, 40 * mm],
+                    # room to sign by hand
+                    [("TOPPADDING", (0, 1), (-1, -1), 9), ("BOTTOMPADDING", (0, 1), (-1, -1), 9)],
                 ),
             ]
         ),
@@ -185,8 +202,8 @@ def render(data: SheetData) -> bytes:
         pagesize=A4,
         leftMargin=20 * mm,
         rightMargin=20 * mm,
-        topMargin=16 * mm,
-        bottomMargin=16 * mm,
+        topMargin=10 * mm,
+        bottomMargin=12 * mm,
         title="风险承受能力评估结果确认书",
         author="suitcheck",
     )

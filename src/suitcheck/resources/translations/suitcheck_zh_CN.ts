@@ -2473,7 +2473,7 @@ Store: {store}</source>
     <name>Questionnaire</name>
     <message>
         <source>Capacity</source>
-        <translation>民事行为能力</translation>
+        <translation>基本情况</translation>
     </message>
     <message>
         <source>Finances</source>
