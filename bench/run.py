@@ -719,7 +719,7 @@ def bench_inspection(folder: Path, scale: float) -> None:
         figures,
         scan,
         f"{figures * 1000:.0f} ms for {result.data.decisions_total:,} decisions vs reading the audit rows",
-        max_ratio=1,
+        max_ratio=2,  # aggregate queries must not cost more than twice one plain pass over the rows
     )
     services.close()
 
