@@ -292,3 +292,22 @@ def test_self_inspection_report_from_the_menu(qtbot, demo_services: Services, tm
     assert out.read_bytes().startswith(b"%PDF") and "verified" in dialog.status.text()
     assert dialog.outcome.data.decisions_total == 5 * len(demo_services.reports.search(compliance))
     assert dialog.findChild(QLabel, "inspectionStatus") is dialog.status
+
+
+def test_a_damaged_questionnaire_is_said_before_any_question(
+    qtbot, window_for, demo_services: Services, message_boxes
+) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import text
+
+    definition = Q.content()
+    definition["title_en"] = "Second version"
+    demo_services.questionnaire.import_definition(login(demo_services, "demo-compliance"), json.dumps(definition))
+    with demo_services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE questionnaire SET document = replace(document, 'Second', 'Third')"))
+    window = window_for("demo-compliance")
+    window.client_search.setText("880008")
+    window.refresh_clients()
+    qtbot.waitUntil(lambda: window.client is not None and window.client.account == "880008")
+    window.compliance_actions.wizard_action.trigger()
+    assert message_boxes and "damaged" in message_boxes[0][1]
+    assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, AssessmentWizard) and w.isVisible()]

@@ -18,8 +18,10 @@ from suitcheck.gui.dialogs.assessment_wizard import AssessmentWizard
 from suitcheck.gui.dialogs.dashboard import DashboardDialog
 from suitcheck.gui.dialogs.distribution import DistributionDialog
 from suitcheck.gui.dialogs.inspection import InspectionDialog
+from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
 from suitcheck.services import Actor, Services
+from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportView
 
@@ -88,9 +90,6 @@ class ComplianceActions:
         self.wizard_action.setText(
             QCoreApplication.translate("MainWindow", "Assess selected client with the questionnaire…")
         )
-        self.window.assess_action.setText(
-            QCoreApplication.translate("MainWindow", "Record an assessment made elsewhere…")
-        )
         self.dashboard_action.setText(QCoreApplication.translate("MainWindow", "Compliance dashboard…"))
         self.inspection_action.setText(QCoreApplication.translate("MainWindow", "Self-inspection report (PDF)…"))
         self.distribution_action.setText(QCoreApplication.translate("MainWindow", "Distribution list (XLSX)…"))
@@ -102,6 +101,11 @@ class ComplianceActions:
             # Said before the questions, not after them (the service refuses it too).
             sentence = "Professional investors are not assessed; change the class first."
             self.window.statusBar().showMessage(message_text(sentence), 6000)
+            return
+        try:  # a damaged stored questionnaire is said before any question is asked
+            self.window.services.questionnaire.current(self.window.actor)
+        except ServiceError as exc:
+            show_error(self.parent, exc)
             return
         self.window._change_client(AssessmentWizard)
 

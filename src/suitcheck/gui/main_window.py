@@ -261,7 +261,7 @@ class MainWindow(QMainWindow):
         self.clients_action.setText(self.tr("Add client…"))
         self.edit_client_action.setText(self.tr("Edit selected client…"))
         self.import_clients_action.setText(self.tr("Import clients from a core-system file…"))
-        self.assess_action.setText(self.tr("Record assessment for selected client…"))
+        self.assess_action.setText(self.tr("Record an assessment made elsewhere…"))
         self.audit_action.setText(self.tr("Audit log…"))
         self.verify_action.setText(self.tr("Verify audit trail"))
         self.staff_action.setText(self.tr("Staff accounts…"))

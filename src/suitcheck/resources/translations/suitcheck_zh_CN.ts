@@ -1572,10 +1572,6 @@ Store: {store}</source>
         <translation>从核心系统文件导入客户…</translation>
     </message>
     <message>
-        <source>Record assessment for selected client…</source>
-        <translation>为所选客户记录风险测评…</translation>
-    </message>
-    <message>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
