@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from suitcheck.about import version_text
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.roles import Permission, may
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.client_pane import ClientPane
 from suitcheck.gui.compliance_actions import ComplianceActions
@@ -277,7 +278,7 @@ class MainWindow(QMainWindow):
             reminders.retranslate()
         self.user_label.setText(
             self.tr("{user} ({role}) · {store}").format(
-                user=self.actor.display_name or self.actor.username,
+                user=escape_controls(self.actor.display_name or self.actor.username),
                 role=texts.role_text(self.actor.role.value),
                 store=self.services.store.display_name,
             )

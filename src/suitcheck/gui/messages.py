@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from suitcheck.domain.decision import Outcome
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 
@@ -291,6 +292,14 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "This client has no assessment to confirm."),
     QT_TRANSLATE_NOOP("Messages", "The stored answers do not fit their questionnaire version."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "A password needs at least {passwords_MIN_LENGTH} characters (a few words make a good one)."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "A password may have at most {passwords_MAX_LENGTH} characters."),
+    QT_TRANSLATE_NOOP("Messages", "A password must not be or contain the user name."),
+    QT_TRANSLATE_NOOP("Messages", "This password is on the list of common or leaked passwords; choose another."),
+    QT_TRANSLATE_NOOP("Messages", "A password must not be one character repeated or a run such as 1234567890."),
+    QT_TRANSLATE_NOOP("Messages", "An administrator reset this password; choose a new one before you go on."),
 )
 
 
@@ -313,6 +322,8 @@ def _value(text: str) -> str:
         pass
     if text in texts.ROLES:
         return texts.role_text(text)
+    if text in texts.PERMISSIONS:
+        return texts.permission_text(text)
     return message_text(text) if len(text) > 12 else text
 
 
@@ -327,4 +338,6 @@ def message_text(sentence: str) -> str:
 
 
 def error_text(exc: BaseException) -> str:
-    return message_text(str(exc))
+    """An error's sentence in the UI language. Sentences quote names and paths that came
+    from users and files: their control characters and bidi overrides are shown escaped."""
+    return escape_controls(message_text(str(exc)), keep="\n")

@@ -22,7 +22,7 @@ from suitcheck.domain import passwords
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.context import SYSTEM, Actor, ServiceContext
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
-from suitcheck.store.models import Staff, StoreSetting
+from suitcheck.store.models import AuditEntry, Staff, StoreSetting
 
 log = logging.getLogger(__name__)
 
@@ -78,6 +78,8 @@ class StaffView:
     disabled: bool
     locked: bool
     must_change_password: bool = False
+    # The last login the audit trail records (list_staff fills it in; None: never, or not asked).
+    last_login: dt.datetime | None = None
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -88,6 +90,7 @@ class StaffView:
             "disabled": self.disabled,
             "locked": self.locked,
             "must_change_password": self.must_change_password,
+            "last_login": self.last_login.isoformat() if self.last_login else None,
         }
 
 
@@ -281,13 +284,16 @@ class AuthService:
     def change_password(self, actor: Actor, old_password: str, new_password: str) -> None:
         self.change_password_at_login(actor.username, old_password, new_password)
 
-    def change_password_at_login(self, username: str, old_password: str, new_password: str) -> Actor:
+    def change_password_at_login(
+        self, username: str, old_password: str, new_password: str, *, record_success: bool = False
+    ) -> Actor:
         """Change one's own password with the old one: also the way through a forced
-        change after an administrator's reset. Returns the logged-in actor."""
+        change after an administrator's reset. Returns the logged-in actor; with
+        `record_success` the login is recorded too, as `login` records it."""
         self._validate_password(new_password, username)
         if passwords.normalize_password(new_password) == passwords.normalize_password(old_password):
             raise InvalidInput("The new password must differ from the old one.")
-        actor = self._login(username, old_password, record_success=False, changing_password=True)
+        actor = self._login(username, old_password, record_success=record_success, changing_password=True)
         with self._ctx.transaction() as session:
             staff = session.get(Staff, actor.staff_id)
             assert staff is not None
@@ -384,7 +390,12 @@ class AuthService:
         self._ctx.require(actor, Permission.MANAGE_STAFF)
         now = self._ctx.now()
         with self._ctx.transaction(read_only=True) as session:
-            return [_view(s, now) for s in session.execute(select(Staff).order_by(Staff.username)).scalars()]
+            logins = select(AuditEntry.staff, func.max(AuditEntry.at)).where(AuditEntry.action == "login")
+            last = {name: at for name, at in session.execute(logins.group_by(AuditEntry.staff))}
+            return [
+                _view(s, now, _parse_stamp(last.get(s.username)))
+                for s in session.execute(select(Staff).order_by(Staff.username)).scalars()
+            ]
 
 
 def _check_username(username: str) -> str:
@@ -417,7 +428,17 @@ def _name_mac(session: Session, username: str) -> str | None:
     return hmac.new(bytes.fromhex(key), username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
-def _view(staff: Staff, now: dt.datetime) -> StaffView:
+def _parse_stamp(stamp: str | None) -> dt.datetime | None:
+    """An audit entry's time (audit.chain.utc_stamp) as an aware UTC datetime."""
+    if not stamp:
+        return None
+    try:
+        return dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def _view(staff: Staff, now: dt.datetime, last_login: dt.datetime | None = None) -> StaffView:
     return StaffView(
         staff.id,
         staff.username,
@@ -426,4 +447,5 @@ def _view(staff: Staff, now: dt.datetime) -> StaffView:
         staff.disabled,
         staff.locked_until is not None and staff.locked_until > now,
         bool(staff.must_change_password),
+        last_login,
     )

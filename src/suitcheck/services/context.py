@@ -67,29 +67,23 @@ class ServiceContext:
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
         """One unit of work: the change and its audit entry commit together or not at all."""
-        committed = False
-        try:
+        with self._unit(seal=not read_only):
             with self.store.session(read_only=read_only) as session:
                 yield session
-            committed = True
-        except sa_exc.DBAPIError as exc:
-            log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
-            raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
-        except AuditKeyError as exc:
-            raise StoreUnavailable(str(exc)) from exc
-        except RecordIntegrityError as exc:
-            raise ServiceError(str(exc)) from exc
-        finally:
-            if not read_only:
-                self._after(committed)
 
     @contextmanager
     def core_transaction(self) -> Iterator[Connection]:
         """A unit of work on a plain connection, for hot paths that need no ORM objects."""
+        with self._unit(seal=True), self.store.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _unit(self, *, seal: bool) -> Iterator[None]:
+        """What every unit of work shares: store, key and record failures become one
+        sentence, and the sealer learns whether the entries it appended were committed."""
         committed = False
         try:
-            with self.store.engine.begin() as conn:
-                yield conn
+            yield
             committed = True
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
@@ -99,7 +93,8 @@ class ServiceContext:
         except RecordIntegrityError as exc:
             raise ServiceError(str(exc)) from exc
         finally:
-            self._after(committed)
+            if seal:
+                self._after(committed)
 
     def _after(self, committed: bool) -> None:
         try:

@@ -31,6 +31,7 @@ class SealingContext(Protocol):
 
     def now(self) -> dt.datetime: ...
 
+
 log = logging.getLogger(__name__)
 
 RECORD_SEALED = "record-sealed"

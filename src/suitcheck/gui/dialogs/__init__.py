@@ -5,6 +5,7 @@ from __future__ import annotations
 from suitcheck.gui.dialogs.assessment import AssessmentDialog
 from suitcheck.gui.dialogs.assessment_wizard import AssessmentWizard
 from suitcheck.gui.dialogs.audit import AuditDialog
+from suitcheck.gui.dialogs.change_password import ChangePasswordDialog
 from suitcheck.gui.dialogs.client_add import ClientDialog
 from suitcheck.gui.dialogs.client_edit import ClientEditDialog
 from suitcheck.gui.dialogs.client_import import ClientImportWizard
@@ -28,6 +29,7 @@ __all__ = [
     "AssessmentDialog",
     "AssessmentWizard",
     "AuditDialog",
+    "ChangePasswordDialog",
     "ClientDialog",
     "ClientEditDialog",
     "ClientImportWizard",

@@ -18,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import dialog_buttons, qdate
+from suitcheck.gui.widgets import dialog_buttons, plain_label, qdate
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
@@ -53,7 +54,9 @@ class AssessmentDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b3261e;")
         form = QFormLayout()
-        form.addRow(self.tr("Client:"), QLabel(f"{client.name} ({client.account})", self))
+        form.addRow(
+            self.tr("Client:"), plain_label(f"{escape_controls(client.name)} ({escape_controls(client.account)})", self)
+        )
         form.addRow(self.tr("Risk profile:"), self.profile)
         form.addRow(self.tr("Assessed on:"), self.assessed)
         form.addRow(self.tr("Where it was made (required):"), self.note)

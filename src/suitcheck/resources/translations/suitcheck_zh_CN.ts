@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AccountStates</name>
+    <message>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>must change password</source>
+        <translation>须修改密码</translation>
+    </message>
+</context>
+<context>
     <name>Actions</name>
     <message>
         <source>check</source>
@@ -146,6 +165,33 @@
     <message>
         <source>assessment confirmation sheet</source>
         <translation>风险测评结果确认书</translation>
+    </message>
+</context>
+<context>
+    <name>AddStaffDialog</name>
+    <message>
+        <source>Add staff account</source>
+        <translation>新增员工账号</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Display name:</source>
+        <translation>显示名称：</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Add account</source>
+        <translation>新增账号</translation>
     </message>
 </context>
 <context>
@@ -302,6 +348,41 @@
     <message>
         <source>Audit exports (*.csv *.xlsx *.jsonl)</source>
         <translation>审计导出文件 (*.csv *.xlsx *.jsonl)</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>Choose a new password</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <source>An administrator reset the password of {user}. Choose your own new password to go on; the temporary one stops working.</source>
+        <translation>管理员已重置 {user} 的密码。请设置您自己的新密码后继续；临时密码随即失效。</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Repeat the new password</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>New password:</source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <source>Repeat it:</source>
+        <translation>再次输入：</translation>
+    </message>
+    <message>
+        <source>Change password and log in</source>
+        <translation>修改密码并登录</translation>
+    </message>
+    <message>
+        <source>The two passwords differ; type the same new password twice.</source>
+        <translation>两次输入的密码不一致；请输入两次相同的新密码。</translation>
     </message>
 </context>
 <context>
@@ -659,6 +740,26 @@
     <message>
         <source>Entry hash</source>
         <translation>记录哈希</translation>
+    </message>
+    <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last login</source>
+        <translation>上次登录</translation>
     </message>
     <message>
         <source>File</source>
@@ -2329,6 +2430,30 @@ Store: {store}</source>
         <source>The stored answers do not fit their questionnaire version.</source>
         <translation>存储的答案与其问卷版本不符。</translation>
     </message>
+    <message>
+        <source>A password needs at least {passwords_MIN_LENGTH} characters (a few words make a good one).</source>
+        <translation>密码至少需要 {passwords_MIN_LENGTH} 个字符（几个词连在一起就是好密码）。</translation>
+    </message>
+    <message>
+        <source>A password may have at most {passwords_MAX_LENGTH} characters.</source>
+        <translation>密码最多 {passwords_MAX_LENGTH} 个字符。</translation>
+    </message>
+    <message>
+        <source>A password must not be or contain the user name.</source>
+        <translation>密码不得是用户名，也不得包含用户名。</translation>
+    </message>
+    <message>
+        <source>This password is on the list of common or leaked passwords; choose another.</source>
+        <translation>此密码在常见或已泄露密码名单上；请另选一个。</translation>
+    </message>
+    <message>
+        <source>A password must not be one character repeated or a run such as 1234567890.</source>
+        <translation>密码不得是同一字符的重复，也不得是 1234567890 这样的连续序列。</translation>
+    </message>
+    <message>
+        <source>An administrator reset this password; choose a new one before you go on.</source>
+        <translation>管理员已重置此密码；请先设置新密码再继续。</translation>
+    </message>
 </context>
 <context>
     <name>Outcomes</name>
@@ -2381,6 +2506,17 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>Passwords</name>
+    <message>
+        <source>A password needs at least {n} characters. It must not be or contain the user name, and must not be a common or leaked password. A few unrelated words make a good one.</source>
+        <translation>密码至少需要 {n} 个字符，不得是或包含用户名，也不得是常见或已泄露的密码。几个互不相关的词连在一起就是好密码。</translation>
+    </message>
+    <message>
+        <source>The password was not changed, so you are not logged in.</source>
+        <translation>密码未修改，因此您没有登录。</translation>
+    </message>
+</context>
+<context>
     <name>PdfView</name>
     <message>
         <source>◀ Previous</source>
@@ -2421,6 +2557,73 @@ Store: {store}</source>
     <message>
         <source>{i} of {n}</source>
         <translation>第 {i} 处，共 {n} 处</translation>
+    </message>
+</context>
+<context>
+    <name>Permissions</name>
+    <message>
+        <source>view clients</source>
+        <translation>查看客户</translation>
+    </message>
+    <message>
+        <source>view reports</source>
+        <translation>查看研报</translation>
+    </message>
+    <message>
+        <source>check access</source>
+        <translation>核查适当性</translation>
+    </message>
+    <message>
+        <source>open reports</source>
+        <translation>打开研报</translation>
+    </message>
+    <message>
+        <source>record a warning override</source>
+        <translation>记录风险警示后的例外</translation>
+    </message>
+    <message>
+        <source>make distribution lists</source>
+        <translation>生成分发名单</translation>
+    </message>
+    <message>
+        <source>edit clients</source>
+        <translation>编辑客户</translation>
+    </message>
+    <message>
+        <source>import reports</source>
+        <translation>导入研报</translation>
+    </message>
+    <message>
+        <source>rate reports</source>
+        <translation>评定研报风险等级</translation>
+    </message>
+    <message>
+        <source>change the policy</source>
+        <translation>修改适当性策略</translation>
+    </message>
+    <message>
+        <source>export the audit trail</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <source>verify the audit trail</source>
+        <translation>校验审计记录</translation>
+    </message>
+    <message>
+        <source>view the audit log</source>
+        <translation>查看审计日志</translation>
+    </message>
+    <message>
+        <source>see full ID numbers</source>
+        <translation>查看完整证件号码</translation>
+    </message>
+    <message>
+        <source>manage staff accounts</source>
+        <translation>管理员工账号</translation>
+    </message>
+    <message>
+        <source>mark a re-assessment due</source>
+        <translation>标记需重新评估</translation>
     </message>
 </context>
 <context>
@@ -2773,6 +2976,21 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Give {user} a temporary password and tell it to them in person. Their old password stops working now, and they must choose a new password of their own at their next login.</source>
+        <translation>为 {user} 设置一个临时密码，并当面告知本人。其旧密码立即失效，下次登录时须自行设置新密码。</translation>
+    </message>
+    <message>
+        <source>Temporary password:</source>
+        <translation>临时密码：</translation>
+    </message>
+</context>
+<context>
     <name>ResultPage</name>
     <message>
         <source>Result — check it with the client before saving</source>
@@ -2902,8 +3120,48 @@ Store: {store}</source>
         <translation>员工账号</translation>
     </message>
     <message>
-        <source>Add account</source>
-        <translation>新增账号</translation>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Disable…</source>
+        <translation>停用…</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Account {user} added as {role}.</source>
+        <translation>已新增账号 {user}，角色为{role}。</translation>
+    </message>
+    <message>
+        <source>Disable account</source>
+        <translation>停用账号</translation>
+    </message>
+    <message>
+        <source>Disable the account {user}? They can no longer log in, and a window they have open stops working. The account and its records stay; it can be enabled again.</source>
+        <translation>停用账号 {user}？停用后该员工不能再登录，已打开的窗口也随即不能操作。账号及其记录都会保留，可以重新启用。</translation>
+    </message>
+    <message>
+        <source>Account {user} disabled.</source>
+        <translation>账号 {user} 已停用。</translation>
+    </message>
+    <message>
+        <source>Account {user} enabled.</source>
+        <translation>账号 {user} 已启用。</translation>
+    </message>
+    <message>
+        <source>Account {user} unlocked; it may log in again.</source>
+        <translation>账号 {user} 已解锁，可以重新登录。</translation>
+    </message>
+    <message>
+        <source>Password of {user} reset. Tell them the temporary password; they must choose a new one at their next login.</source>
+        <translation>{user} 的密码已重置。请将临时密码告知本人；其下次登录时须设置新密码。</translation>
     </message>
     <message>
         <source>Disable</source>
@@ -2914,40 +3172,8 @@ Store: {store}</source>
         <translation>启用</translation>
     </message>
     <message>
-        <source>User name:</source>
-        <translation>用户名：</translation>
-    </message>
-    <message>
-        <source>Display name:</source>
-        <translation>显示名称：</translation>
-    </message>
-    <message>
-        <source>Role:</source>
-        <translation>角色：</translation>
-    </message>
-    <message>
-        <source>Initial password:</source>
-        <translation>初始密码：</translation>
-    </message>
-    <message>
-        <source>Account:</source>
-        <translation>资金账号：</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>关闭</translation>
-    </message>
-    <message>
-        <source>disabled</source>
-        <translation>已停用</translation>
-    </message>
-    <message>
-        <source>locked</source>
-        <translation>已锁定</translation>
-    </message>
-    <message>
-        <source>Account {user} added.</source>
-        <translation>已新增账号 {user}。</translation>
     </message>
 </context>
 <context>
@@ -2990,6 +3216,21 @@ Store: {store}</source>
     <message>
         <source>Not found</source>
         <translation>未找到</translation>
+    </message>
+</context>
+<context>
+    <name>_PasswordForm</name>
+    <message>
+        <source>Repeat the password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Repeat it:</source>
+        <translation>再次输入：</translation>
+    </message>
+    <message>
+        <source>The two passwords differ; type the same password twice.</source>
+        <translation>两次输入的密码不一致；请输入两次相同的密码。</translation>
     </message>
 </context>
 </TS>
