@@ -298,6 +298,13 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "A self-inspection period is at most ten years."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write {out}: {exc_strerror_or_exc}."),
     QT_TRANSLATE_NOOP("Messages", "The reminder window is 0 to {MAX_WINDOW_DAYS} days."),
+    QT_TRANSLATE_NOOP("Messages", "The dashboard shows at most {MAX_DAYS} days; choose a shorter range."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The questionnaire changed to version {questionnaire_version} while the client answered version {expected_version}; nothing was recorded. Start the assessment again.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "This client has no assessment to confirm."),
+    QT_TRANSLATE_NOOP("Messages", "The stored answers do not fit their questionnaire version."),
     QT_TRANSLATE_NOOP(
         "Messages", "A password needs at least {passwords_MIN_LENGTH} characters (a few words make a good one)."
     ),

@@ -210,6 +210,7 @@ ACTIONS = {
     "store-checked": QT_TRANSLATE_NOOP("Actions", "store checked"),
     "inspection-report": QT_TRANSLATE_NOOP("Actions", "self-inspection report"),
     "reminder-list": QT_TRANSLATE_NOOP("Actions", "reminder list"),
+    "assessment-sheet": QT_TRANSLATE_NOOP("Actions", "assessment confirmation sheet"),
 }
 
 FINDINGS = {

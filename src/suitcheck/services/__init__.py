@@ -19,6 +19,7 @@ from suitcheck.services.audit_log import AuditService
 from suitcheck.services.auth import AuthService
 from suitcheck.services.client_import import ClientImportService
 from suitcheck.services.context import Actor, ServiceContext, system_clock
+from suitcheck.services.dashboard import DashboardService
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.inspection import InspectionService
 from suitcheck.services.investors import InvestorService
@@ -56,6 +57,7 @@ class Services:
         self.store_check = StoreCheckService(ctx)
         self.reminders = ReminderService(ctx)
         self.inspection = InspectionService(ctx, self.audit.verify)
+        self.dashboard = DashboardService(ctx)
 
     @property
     def store(self) -> Store:

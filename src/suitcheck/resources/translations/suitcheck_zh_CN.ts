@@ -162,6 +162,10 @@
         <source>reminder list</source>
         <translation>生成提醒名单</translation>
     </message>
+    <message>
+        <source>assessment confirmation sheet</source>
+        <translation>风险测评结果确认书</translation>
+    </message>
 </context>
 <context>
     <name>AddStaffDialog</name>
@@ -193,12 +197,16 @@
 <context>
     <name>AssessmentDialog</name>
     <message>
-        <source>Record assessment</source>
-        <translation>记录风险测评</translation>
+        <source>Record an assessment made elsewhere</source>
+        <translation>登记在别处完成的风险测评</translation>
     </message>
     <message>
         <source>Knock-out answer: lowest risk-tolerance category</source>
         <translation>否决性答案：风险承受能力最低类别</translation>
+    </message>
+    <message>
+        <source>e.g. paper questionnaire at the branch counter, or the CRM&apos;s reference</source>
+        <translation>例如：营业部柜台纸质问卷，或 CRM 中的编号</translation>
     </message>
     <message>
         <source>Client:</source>
@@ -213,12 +221,43 @@
         <translation>测评日期：</translation>
     </message>
     <message>
-        <source>Note:</source>
-        <translation>备注：</translation>
+        <source>Where it was made (required):</source>
+        <translation>测评出处（必填）：</translation>
+    </message>
+    <message>
+        <source>To assess with the questionnaire, use Compliance › Assess selected client with the questionnaire.</source>
+        <translation>如需用问卷测评，请使用“合规 › 用风险测评问卷评估所选客户”。</translation>
     </message>
     <message>
         <source>Record</source>
         <translation>记录</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentWizard</name>
+    <message>
+        <source>Risk-tolerance assessment — {name} ({account})</source>
+        <translation>风险承受能力测评 — {name}（{account}）</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>下一题(&amp;N) &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; 上一步(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Save assessment</source>
+        <translation>保存测评结果(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -736,6 +775,132 @@
     </message>
 </context>
 <context>
+    <name>Dashboard</name>
+    <message>
+        <source>allowed</source>
+        <translation>允许</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>after warning</source>
+        <translation>警示后允许</translation>
+    </message>
+    <message>
+        <source>not assessed</source>
+        <translation>未测评</translation>
+    </message>
+    <message>
+        <source>professional</source>
+        <translation>专业投资者</translation>
+    </message>
+    <message>
+        <source>unrated</source>
+        <translation>未评级</translation>
+    </message>
+    <message>
+        <source>level above profile</source>
+        <translation>等级高于承受能力</translation>
+    </message>
+    <message>
+        <source>report unrated</source>
+        <translation>报告未评级</translation>
+    </message>
+    <message>
+        <source>never assessed</source>
+        <translation>未测评</translation>
+    </message>
+    <message>
+        <source>assessment expired</source>
+        <translation>测评已过期</translation>
+    </message>
+    <message>
+        <source>future assessment date</source>
+        <translation>测评日期在未来</translation>
+    </message>
+    <message>
+        <source>lowest category</source>
+        <translation>最低类别</translation>
+    </message>
+    <message>
+        <source>re-assessment due</source>
+        <translation>需重新测评</translation>
+    </message>
+    <message>
+        <source>record changed outside</source>
+        <translation>记录被外部修改</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardDialog</name>
+    <message>
+        <source>Compliance dashboard</source>
+        <translation>合规看板</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>显示(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Export PNG…</source>
+        <translation>导出 PNG(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>起：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>止：</translation>
+    </message>
+    <message>
+        <source>Blocks by reason</source>
+        <translation>拒绝原因</translation>
+    </message>
+    <message>
+        <source>Clients by risk profile (now)</source>
+        <translation>客户风险承受能力分布（当前）</translation>
+    </message>
+    <message>
+        <source>Reports by risk level (now)</source>
+        <translation>研报风险等级分布（当前）</translation>
+    </message>
+    <message>
+        <source>Assessments expiring per month</source>
+        <translation>每月到期的风险测评</translation>
+    </message>
+    <message>
+        <source>{lo} to {hi}: {allowed} allowed, {blocked} blocked, {warned} after warning.</source>
+        <translation>{lo} 至 {hi}：允许 {allowed} 次，拒绝 {blocked} 次，警示后允许 {warned} 次。</translation>
+    </message>
+    <message>
+        <source>Decisions per day</source>
+        <translation>每日适当性判定</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Export the dashboard</source>
+        <translation>导出合规看板</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>The image could not be written to {path}.</source>
+        <translation>无法将图片写入 {path}。</translation>
+    </message>
+    <message>
+        <source>Exported to {path}</source>
+        <translation>已导出到 {path}</translation>
+    </message>
+</context>
+<context>
     <name>DecisionPane</name>
     <message>
         <source>Check (Enter)</source>
@@ -860,6 +1025,100 @@
     <message>
         <source>changed</source>
         <translation>变更</translation>
+    </message>
+</context>
+<context>
+    <name>DistributionDialog</name>
+    <message>
+        <source>Distribution list</source>
+        <translation>分发名单</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Report:</source>
+        <translation>研报：</translation>
+    </message>
+    <message>
+        <source>Risk level:</source>
+        <translation>风险等级：</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Save as:</source>
+        <translation>保存为：</translation>
+    </message>
+    <message>
+        <source>Write list</source>
+        <translation>生成名单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Every client who may receive this report under the rules (no escalation).</source>
+        <translation>按适当性规则可以收到此研报的全部客户（不含警示后提供）。</translation>
+    </message>
+    <message>
+        <source>Save the list as</source>
+        <translation>名单另存为</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>正在写入…</translation>
+    </message>
+    <message>
+        <source>{n} clients written…</source>
+        <translation>已写入 {n} 位客户…</translation>
+    </message>
+    <message>
+        <source>{n} clients written to {path}.</source>
+        <translation>已将 {n} 位客户写入 {path}。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>DonePage</name>
+    <message>
+        <source>Assessment saved</source>
+        <translation>测评结果已保存</translation>
+    </message>
+    <message>
+        <source>&amp;Print confirmation sheet (PDF)…</source>
+        <translation>打印结果确认书（PDF）(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open the PDF</source>
+        <translation>打开 PDF(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Print the confirmation sheet for the client to sign, and file the signed copy.</source>
+        <translation>打印结果确认书请客户签字，并将签字件归档。</translation>
+    </message>
+    <message>
+        <source>{name} ({account}): {profile}, score {score}, valid until {date}.</source>
+        <translation>{name}（{account}）：{profile}，得分 {score}，有效期至 {date}。</translation>
+    </message>
+    <message>
+        <source>Confirmation sheet</source>
+        <translation>结果确认书</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Written to {path}</source>
+        <translation>已写入 {path}</translation>
     </message>
 </context>
 <context>
@@ -1224,6 +1483,69 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>InspectionDialog</name>
+    <message>
+        <source>Self-inspection report</source>
+        <translation>自查报告</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Open the PDF</source>
+        <translation>打开 PDF</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>起：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>止：</translation>
+    </message>
+    <message>
+        <source>Save as:</source>
+        <translation>保存为：</translation>
+    </message>
+    <message>
+        <source>Write report</source>
+        <translation>生成报告</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Decisions, blocks, overrides, findings and assessments over the period, with the audit chain verified; to sign and file.</source>
+        <translation>期间内的适当性判定、拒绝、警示后提供、合规发现和风险测评，并校验审计链；供签字归档。</translation>
+    </message>
+    <message>
+        <source>Save the report as</source>
+        <translation>报告另存为</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Counting and verifying the audit trail…</source>
+        <translation>正在统计并校验审计链…</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>校验通过</translation>
+    </message>
+    <message>
+        <source>VERIFICATION FAILED</source>
+        <translation>校验失败</translation>
+    </message>
+    <message>
+        <source>{n} decisions; audit chain {verified}. Written to {path}</source>
+        <translation>{n} 次判定；审计链{verified}。已写入 {path}</translation>
+    </message>
+</context>
+<context>
     <name>Levels</name>
     <message>
         <source>unrated</source>
@@ -1351,10 +1673,6 @@ Store: {store}</source>
         <translation>从核心系统文件导入客户…</translation>
     </message>
     <message>
-        <source>Record assessment for selected client…</source>
-        <translation>为所选客户记录风险测评…</translation>
-    </message>
-    <message>
         <source>Audit log…</source>
         <translation>审计日志…</translation>
     </message>
@@ -1429,6 +1747,30 @@ Store: {store}</source>
     <message>
         <source>Select a client first.</source>
         <translation>请先选择客户。</translation>
+    </message>
+    <message>
+        <source>Assess selected client with the questionnaire…</source>
+        <translation>用风险测评问卷评估所选客户…</translation>
+    </message>
+    <message>
+        <source>Record an assessment made elsewhere…</source>
+        <translation>登记在别处完成的风险测评…</translation>
+    </message>
+    <message>
+        <source>Compliance dashboard…</source>
+        <translation>合规看板…</translation>
+    </message>
+    <message>
+        <source>Self-inspection report (PDF)…</source>
+        <translation>自查报告（PDF）…</translation>
+    </message>
+    <message>
+        <source>Distribution list (XLSX)…</source>
+        <translation>分发名单（XLSX）…</translation>
+    </message>
+    <message>
+        <source>Select a report first.</source>
+        <translation>请先选择一份研报。</translation>
     </message>
 </context>
 <context>
@@ -2093,6 +2435,22 @@ Store: {store}</source>
         <translation>提醒期为 0 至 {MAX_WINDOW_DAYS} 天。</translation>
     </message>
     <message>
+        <source>The dashboard shows at most {MAX_DAYS} days; choose a shorter range.</source>
+        <translation>合规看板最多显示 {MAX_DAYS} 天，请选择更短的期间。</translation>
+    </message>
+    <message>
+        <source>The questionnaire changed to version {questionnaire_version} while the client answered version {expected_version}; nothing was recorded. Start the assessment again.</source>
+        <translation>客户作答第 {expected_version} 版问卷期间，问卷已更新为第 {questionnaire_version} 版；未作任何记录。请重新开始测评。</translation>
+    </message>
+    <message>
+        <source>This client has no assessment to confirm.</source>
+        <translation>该客户没有可确认的风险测评。</translation>
+    </message>
+    <message>
+        <source>The stored answers do not fit their questionnaire version.</source>
+        <translation>存储的答案与其问卷版本不符。</translation>
+    </message>
+    <message>
         <source>A password needs at least {passwords_MIN_LENGTH} characters (a few words make a good one).</source>
         <translation>密码至少需要 {passwords_MIN_LENGTH} 个字符（几个词连在一起就是好密码）。</translation>
     </message>
@@ -2320,6 +2678,52 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>QuestionPage</name>
+    <message>
+        <source>Question {n} of {total}</source>
+        <translation>第 {n} 题，共 {total} 题</translation>
+    </message>
+    <message>
+        <source>Keys 1–9 choose an answer; Enter goes to the next question.</source>
+        <translation>按数字键 1–9 选择答案；按回车进入下一题。</translation>
+    </message>
+</context>
+<context>
+    <name>Questionnaire</name>
+    <message>
+        <source>Capacity</source>
+        <translation>基本情况</translation>
+    </message>
+    <message>
+        <source>Finances</source>
+        <translation>财务状况</translation>
+    </message>
+    <message>
+        <source>Investment experience</source>
+        <translation>投资经验</translation>
+    </message>
+    <message>
+        <source>Investment goals</source>
+        <translation>投资目标</translation>
+    </message>
+    <message>
+        <source>Attitude to loss</source>
+        <translation>风险偏好</translation>
+    </message>
+    <message>
+        <source>may receive</source>
+        <translation>可以提供</translation>
+    </message>
+    <message>
+        <source>may not receive</source>
+        <translation>不得提供</translation>
+    </message>
+    <message>
+        <source>only after the special risk warning and the client&apos;s confirmation</source>
+        <translation>须经特别风险警示并由客户确认后方可提供</translation>
+    </message>
+</context>
+<context>
     <name>RatingDialog</name>
     <message>
         <source>Reports needing a rating or with findings</source>
@@ -2430,6 +2834,95 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>ReminderCount</name>
+    <message>
+        <source>Reminders: {n}</source>
+        <translation>测评提醒：{n}</translation>
+    </message>
+    <message>
+        <source>Clients to re-assess; click to show the list.</source>
+        <translation>需要重新测评的客户；点击显示名单。</translation>
+    </message>
+</context>
+<context>
+    <name>Reminders</name>
+    <message>
+        <source>re-assess now (situation changed)</source>
+        <translation>需立即重新测评（情况变化）</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>expires soon</source>
+        <translation>即将到期</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>资金账号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>风险承受能力</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>RemindersPanel</name>
+    <message>
+        <source>Re-assessment reminders</source>
+        <translation>风险测评提醒</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭提醒</translation>
+    </message>
+    <message>
+        <source>Hide the list; the count stays in the status bar.</source>
+        <translation>隐藏名单；状态栏仍显示数量。</translation>
+    </message>
+    <message>
+        <source>Reminders could not be loaded.</source>
+        <translation>无法加载测评提醒。</translation>
+    </message>
+    <message>
+        <source>Loading reminders…</source>
+        <translation>正在加载测评提醒…</translation>
+    </message>
+    <message>
+        <source>No client needs a re-assessment now.</source>
+        <translation>目前没有需要重新测评的客户。</translation>
+    </message>
+    <message>
+        <source>{n} clients need a re-assessment (expired, expiring soon, or their situation changed).</source>
+        <translation>{n} 位客户需要重新测评（已过期、即将到期或情况变化）。</translation>
+    </message>
+    <message>
+        <source>The first {shown} are listed.</source>
+        <translation>仅列出前 {shown} 位。</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to select a client.</source>
+        <translation>双击或按回车选中客户。</translation>
+    </message>
+</context>
+<context>
     <name>ReportFilters</name>
     <message>
         <source>Any word of title, analyst or text — 芯片, AI …  (Ctrl+F)</source>
@@ -2515,6 +3008,49 @@ Store: {store}</source>
     <message>
         <source>Temporary password:</source>
         <translation>临时密码：</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <source>Result — check it with the client before saving</source>
+        <translation>测评结果 — 保存前请与客户核对</translation>
+    </message>
+    <message>
+        <source>Note (optional):</source>
+        <translation>备注（可选）：</translation>
+    </message>
+    <message>
+        <source>What the result permits (research reports by risk level):</source>
+        <translation>该结果允许提供的研报（按风险等级）：</translation>
+    </message>
+    <message>
+        <source>Risk profile: &lt;b&gt;{profile}&lt;/b&gt;</source>
+        <translation>风险承受能力：&lt;b&gt;{profile}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Score: {score} (questionnaire version {version})</source>
+        <translation>得分：{score}（问卷第 {version} 版）</translation>
+    </message>
+    <message>
+        <source>Valid until: {date}</source>
+        <translation>有效期至：{date}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Knock-out answer&lt;/b&gt; (question {ids}): lowest risk-tolerance category, whatever the score ({band}).</source>
+        <translation>&lt;b&gt;否决项答案&lt;/b&gt;（题目 {ids}）：无论得分如何（{band}），均属风险承受能力最低类别。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The client stays in the lowest risk-tolerance category.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;该客户仍属风险承受能力最低类别。&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Report level</source>
+        <translation>研报风险等级</translation>
+    </message>
+    <message>
+        <source>The client</source>
+        <translation>该客户</translation>
     </message>
 </context>
 <context>
