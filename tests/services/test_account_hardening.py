@@ -338,6 +338,41 @@ def test_a_reset_ends_the_open_session_of_the_account(services: Services) -> Non
     assert any(json.loads(e.facts).get("cause") == "credential" for e in refusals if e.staff == "grace")
 
 
+def test_login_only_ever_strengthens_a_password_hash(store_target: str, clock: Clock) -> None:
+    """Two desktops of different versions share a store: the one with stronger argon2
+    parameters upgrades a hash at login, the older one never weakens it back (each rewrite
+    would end the account's other sessions)."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    from suitcheck.services import open_services
+    from tests.conftest import make_services
+
+    weak = make_services(store_target, clock)
+    strong = open_services(
+        store_target, clock=clock, hasher=PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+    )
+    try:
+        staff(weak, Role.ADVISOR, "ivy")
+
+        def stored() -> str:
+            with weak.store.session() as session:
+                return str(session.execute(select(Staff.password_hash).where(Staff.username == "ivy")).scalar_one())
+
+        assert extract_parameters(stored()).time_cost == 1
+        on_weak = weak.auth.login("ivy", PASSWORD)
+        on_strong = strong.auth.login("ivy", PASSWORD)
+        upgraded = stored()
+        assert extract_parameters(upgraded).time_cost == 2
+        with pytest.raises(AuthenticationFailed, match="changed or reset"):
+            weak.reports.search(on_weak)  # the hash it signed in with is gone
+        again = weak.auth.login("ivy", PASSWORD)
+        assert stored() == upgraded  # not weakened back
+        assert weak.reports.search(again) is not None and strong.reports.search(on_strong) is not None
+    finally:
+        strong.close()
+        weak.close()
+
+
 def test_staff_list_shows_the_last_recorded_login(services: Services, clock: Clock) -> None:
     """The staff list (GUI table, `staff list --json`) shows when each account last logged
     in, from the audit trail; a forced change at login counts when recorded as a login."""

@@ -13,7 +13,7 @@ import secrets
 from importlib import resources
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2 import exceptions as argon2_errors
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -156,7 +156,7 @@ class AuthService:
                     intact = self._ctx.rows.staff_ok(session.connection(), staff)  # before any change to the row
                     staff.failed_logins = 0
                     staff.locked_until = None
-                    if intact and self._hasher.check_needs_rehash(staff.password_hash):
+                    if intact and self._weaker_than_ours(staff.password_hash):
                         staff.password_hash = self._hasher.hash(passwords.normalize_password(password))
                     if not intact:
                         # A role or password changed outside suitcheck must not grant anything.
@@ -184,6 +184,23 @@ class AuthService:
                         )
                 log.warning("login failed for %r: %s", staff.username, failure)
         raise failure
+
+    def _weaker_than_ours(self, stored: str) -> bool:
+        """Rehash at login only to make a hash stronger: two desktops of different versions
+        on one store must not rewrite each other's hashes (each rewrite ends the account's
+        other sessions, which are bound to the hash they signed in with)."""
+        try:
+            params = extract_parameters(stored)
+        except argon2_errors.InvalidHashError:
+            return True
+        ours = self._hasher
+        return (
+            params.type is not ours.type
+            or params.time_cost < ours.time_cost
+            or params.memory_cost < ours.memory_cost
+            or params.salt_len < ours.salt_len
+            or params.hash_len < ours.hash_len
+        )
 
     def _check(self, stored: str, password: str) -> bool:
         """Passwords are hashed in NFKC form; one typed in another form (and set before
