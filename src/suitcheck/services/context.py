@@ -18,9 +18,16 @@ from sqlalchemy.orm import Session
 from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError
 from suitcheck.audit.sealing import Sealer
+from suitcheck.domain.branches import effective_firm_wide
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
-from suitcheck.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, StoreUnavailable
+from suitcheck.services.errors import (
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StoreUnavailable,
+)
 from suitcheck.services.integrity import RecordIntegrityError, RowSealer
 from suitcheck.store.engine import Store, describe_db_error
 from suitcheck.store.models import PolicyVersion, Staff
@@ -34,16 +41,34 @@ def system_clock() -> dt.datetime:
 
 @dataclasses.dataclass(frozen=True)
 class Actor:
-    """An authenticated staff member. Only AuthService.login creates these."""
+    """An authenticated staff member. Only AuthService.login creates these.
+
+    `branch_id` and `firm_wide` say whose clients they see (services.scope); like the
+    role they are read again from the store by `require` on every call. An actor made
+    without them sees no client at all (fail closed)."""
 
     staff_id: int
     username: str
     role: Role
     display_name: str = ""
+    branch_id: int | None = None
+    firm_wide: bool = False
 
 
 # The store itself acts when it seeds demo data or creates the first admin.
-SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="system")
+SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="system", firm_wide=True)
+
+
+class HiddenClient(NotFound):
+    """A client outside the actor's branch, reported exactly as a missing one. The
+    transaction it ends records the attempt (after rolling back) and raises a plain
+    NotFound with the same sentence (services.scope raises it)."""
+
+    def __init__(self, message: str, actor: Actor, investor_id: int, facts: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.investor_id = investor_id
+        self.facts = dict(facts)
 
 
 @dataclasses.dataclass
@@ -68,10 +93,13 @@ class ServiceContext:
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
         """One unit of work: the change and its audit entry commit together or not at all."""
         committed = False
+        hidden: HiddenClient | None = None
         try:
             with self.store.session(read_only=read_only) as session:
                 yield session
             committed = True
+        except HiddenClient as exc:
+            hidden = exc
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
@@ -82,15 +110,20 @@ class ServiceContext:
         finally:
             if not read_only:
                 self._after(committed)
+        if hidden is not None:
+            self._hidden(hidden)
 
     @contextmanager
     def core_transaction(self) -> Iterator[Connection]:
         """A unit of work on a plain connection, for hot paths that need no ORM objects."""
         committed = False
+        hidden: HiddenClient | None = None
         try:
             with self.store.engine.begin() as conn:
                 yield conn
             committed = True
+        except HiddenClient as exc:
+            hidden = exc
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
@@ -100,6 +133,18 @@ class ServiceContext:
             raise ServiceError(str(exc)) from exc
         finally:
             self._after(committed)
+        if hidden is not None:
+            self._hidden(hidden)
+
+    def _hidden(self, hidden: HiddenClient) -> None:
+        """Record the attempt on another branch's client in its own unit of work (the one
+        that met it was rolled back), then answer exactly as for a missing client."""
+        with self.transaction() as session:
+            self.audit(
+                session, hidden.actor, "client-out-of-branch", investor_id=hidden.investor_id, facts=hidden.facts
+            )
+        log.warning("%s asked for a client of another branch (client %s)", hidden.actor.username, hidden.investor_id)
+        raise NotFound(str(hidden)) from None
 
     def _after(self, committed: bool) -> None:
         try:
@@ -167,7 +212,10 @@ class ServiceContext:
             row = session.execute(_STAFF_STATE, {"id": actor.staff_id}).first()
         if row is None:
             return actor, "unknown"
-        current = dataclasses.replace(actor, role=Role(row.role))
+        role = Role(row.role)
+        current = dataclasses.replace(
+            actor, role=role, branch_id=row.branch_id, firm_wide=effective_firm_wide(role, bool(row.firm_wide))
+        )
         if row.disabled:
             return current, "disabled"
         if row.locked_until is not None and row.locked_until > self.now():
@@ -187,7 +235,9 @@ class ServiceContext:
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
 
 
-_STAFF_STATE = select(Staff.role, Staff.disabled, Staff.locked_until).where(Staff.id == bindparam("id"))
+_STAFF_STATE = select(Staff.role, Staff.disabled, Staff.locked_until, Staff.branch_id, Staff.firm_wide).where(
+    Staff.id == bindparam("id")
+)
 _CAUSES = {
     "disabled": "Your account has been disabled; nothing was done. Sign in again when it is re-enabled.",
     "locked": "Your account is locked; nothing was done. Sign in again when it is unlocked.",

@@ -18,6 +18,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput
 from suitcheck.services.investors import InvestorView, make_view
+from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import Investor
 
@@ -71,7 +72,7 @@ class ReminderService:
     ) -> Iterator[Reminder]:
         """Ordinary clients to re-assess: due first, then by expiry date (oldest first).
         The window defaults to the policy's warning window."""
-        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         if within_days is not None and not 0 <= within_days <= MAX_WINDOW_DAYS:
             raise InvalidInput(f"The reminder window is 0 to {MAX_WINDOW_DAYS} days.")
         with self._ctx.transaction(read_only=True) as session:
@@ -82,6 +83,7 @@ class ReminderService:
             stmt = (
                 select(Investor)
                 .where(
+                    client_scope(actor),
                     Investor.investor_class != InvestorClass.PROFESSIONAL.value,
                     or_(
                         Investor.reassessment_due == true(),
