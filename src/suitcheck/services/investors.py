@@ -220,6 +220,7 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
     recorded, like a missing one."""
     text_ref = str(ref).strip()
     conn = session.connection() if isinstance(session, Session) else session
+    params: dict[str, Any]
     if text_ref.startswith("acct:"):
         stmt, params = _BY_ACCOUNT, {"account": text_ref[5:]}
     elif (number := numeric_id(text_ref)) is not None:
@@ -552,7 +553,8 @@ class InvestorService:
             target = branch_id_for(session, to_branch)
             codes = branch_codes(session)
             if investor.branch_id == target:
-                raise Conflict(f"The client already belongs to branch {codes[target]}.")
+                code = codes[target]
+                raise Conflict(f"The client already belongs to branch {code}.")
             old = investor.branch_id
             investor.branch_id = target
             self._ctx.audit(
@@ -656,13 +658,18 @@ class InvestorService:
                 for a in investor.assessments
             ]
 
-    def search(self, actor: Actor, query: str = "", *, limit: int = 200, offset: int = 0) -> list[InvestorView]:
+    def search(
+        self, actor: Actor, query: str = "", *, limit: int = 200, offset: int = 0, branch: str | None = None
+    ) -> list[InvestorView]:
         """Prefix match on account or name, served from indexes; a full ID number (either
-        form) finds its client only for staff who may see full numbers, and is audited."""
+        form) finds its client only for staff who may see full numbers, and is audited.
+        `branch` (a code) narrows the list to one branch, within what the actor sees."""
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         forms = self._id_search(actor, query, "search")
         with self._ctx.transaction(read_only=True) as session:
             stmt = _search_statement(query, actor, forms).order_by(Investor.id).limit(limit).offset(offset)
+            if branch:
+                stmt = stmt.where(Investor.branch_id == branch_id_for(session, branch))
             policy, today = self._ctx.policy(session), self._ctx.today()
             full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
             return [make_view(i, today, policy, full, codes) for i in session.execute(stmt).scalars()]
