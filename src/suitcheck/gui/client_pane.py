@@ -136,6 +136,8 @@ class ClientPane(QWidget):
             self.tr("ID number: {number}").format(number=c.id_number or "—")
             + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else "")
         )
+        if c.branch:
+            lines.append(self.tr("Branch: {branch}").format(branch=c.branch))
         if c.needs_attention:
             attention = self.tr("Special attention: explain risks with extra care.")
             lines.append(f"<span style='color:#9a6700'>⚠ {attention}</span>")

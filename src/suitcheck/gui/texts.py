@@ -172,6 +172,9 @@ ACTIONS = {
     "store-checked": QT_TRANSLATE_NOOP("Actions", "store checked"),
     "inspection-report": QT_TRANSLATE_NOOP("Actions", "self-inspection report"),
     "reminder-list": QT_TRANSLATE_NOOP("Actions", "reminder list"),
+    "branch-added": QT_TRANSLATE_NOOP("Actions", "branch added"),
+    "client-moved": QT_TRANSLATE_NOOP("Actions", "client moved to another branch"),
+    "client-out-of-branch": QT_TRANSLATE_NOOP("Actions", "client of another branch asked for (refused)"),
 }
 
 FINDINGS = {

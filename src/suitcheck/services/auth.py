@@ -346,7 +346,7 @@ class AuthService:
         facts: dict[str, object] = {
             "username": username,
             "role": role.value,
-            "branch": branch_codes(session).get(staff.branch_id),
+            "branch": branch_codes(session).get(staff.branch_id) if staff.branch_id is not None else None,
             "firm_wide": firm_wide,
         }
         if demo:

@@ -129,9 +129,11 @@ class BranchService:
                 for branch_id, n in session.execute(
                     select(Investor.branch_id, func.count()).group_by(Investor.branch_id)
                 ):
-                    counts[branch_id] = int(n)
+                    if branch_id is not None:
+                        counts[branch_id] = int(n)
                 for branch_id, n in session.execute(select(Staff.branch_id, func.count()).group_by(Staff.branch_id)):
-                    staff[branch_id] = int(n)
+                    if branch_id is not None:
+                        staff[branch_id] = int(n)
             return [
                 BranchView(
                     b.id,
