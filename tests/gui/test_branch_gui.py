@@ -23,3 +23,19 @@ def test_head_office_sees_every_branch(window_for) -> None:  # type: ignore[no-u
     window = window_for("demo-compliance")
     assert window.branch_label.text().startswith("All branches")
     assert {"880001", "881001", "882001"} <= _accounts(window)
+
+
+def test_head_office_filters_by_branch(window_for, qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = window_for("demo-compliance")
+    combo = window.client_pane.branch_filter
+    assert combo.isVisible() and combo.itemText(0) == "All branches"
+    combo.setCurrentIndex(combo.findData("SZ01"))
+    qtbot.waitUntil(lambda: _accounts(window) == {"882001", "882002"})
+    combo.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: len(_accounts(window)) == 16)
+
+
+def test_a_branch_advisor_has_no_branch_filter(window_for) -> None:  # type: ignore[no-untyped-def]
+    window = window_for("demo-advisor-sz")
+    assert not window.client_pane.branch_filter.isVisible()
+    assert _accounts(window) == {"882001", "882002"}

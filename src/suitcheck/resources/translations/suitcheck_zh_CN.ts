@@ -519,6 +519,14 @@
         <translation>查找客户</translation>
     </message>
     <message>
+        <source>All branches</source>
+        <translation>全部营业部</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>营业部</translation>
+    </message>
+    <message>
         <source>Clients</source>
         <translation>客户</translation>
     </message>
