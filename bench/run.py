@@ -689,7 +689,7 @@ def bench_inspection(folder: Path, scale: float) -> None:
     generate.clients(services.store, int(100_000 * scale))
     generate.reports(services.store, 5, body_chars=50)
     n = int(100_000 * scale)
-    generate.audit_chain(services.store, n)
+    generate.audit_chain(services, n)
     actor = services.auth.login("bench", PASSWORD)
 
     def read_only() -> None:
@@ -708,8 +708,18 @@ def bench_inspection(folder: Path, scale: float) -> None:
         "self-inspection PDF",
         took,
         scan,
-        f"{result.data.decisions_total:,} decisions in {took:.1f} s (goal < 30 s; includes verifying the chain) "
+        f"{result.data.decisions_total:,} decisions in {took:.1f} s (includes verifying the chain) "
         f"vs reading the audit rows {scan:.1f} s; {out.stat().st_size / 1e3:.0f} kB",
+        max_seconds=30,  # issue 12: "for a store with 100,000 decisions ... under 30 s" (judged at --scale 1)
+    )
+    # The dashboard's figures come from the same kind of aggregate queries, over at most a year.
+    figures = best_of(lambda: services.dashboard.figures(actor, today - dt.timedelta(days=183), today), 3)
+    report(
+        "dashboard figures (half a year)",
+        figures,
+        scan,
+        f"{figures * 1000:.0f} ms for {result.data.decisions_total:,} decisions vs reading the audit rows",
+        max_ratio=2,  # aggregate queries must not cost more than twice one plain pass over the rows
     )
     services.close()
 

@@ -813,6 +813,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--join", action="store_true", help="register this desktop as a new installation of a shared, sealed store"
     )
+    init.add_argument(
+        "--restored-backup",
+        metavar="REASON",
+        help="accept a store restored from a backup, which ends before the head recorded beside the audit key; "
+        "a new installation key is made and the lost entries are recorded with the reason",
+    )
     command("seed-demo", "fill the store with the synthetic demo data set")
 
     investor = command("investor", "manage clients and their assessments")
@@ -1037,7 +1043,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
             return verify_offline(args, out)
         if args.command == "init":
-            services = open_services(db, init=True, start_over=args.start_over, join=args.join)
+            services = open_services(
+                db, init=True, start_over=args.start_over, join=args.join, restored=args.restored_backup
+            )
         elif args.command == "seed-demo":
             services = open_services(db, init=True)  # making a demo store is its own `init`
         else:
@@ -1052,6 +1060,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ServiceError, StoreError) as exc:
         print(f"suitcheck: {escape_controls(str(exc))}", file=sys.stderr)
         return exc.exit_code if isinstance(exc, ServiceError) else EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`suitcheck report list | head`): what was asked is done and
+        # recorded; stop writing quietly, and keep the exit flush from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a shell reports a process ended by SIGPIPE
     except KeyboardInterrupt:
         print("suitcheck: interrupted.", file=sys.stderr)
         return 130

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.models import InvestorTableModel
 from suitcheck.gui.widgets import make_table
@@ -14,6 +17,11 @@ from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 
 DEBOUNCE_MS = 200
+
+
+def _html(text: str) -> str:
+    """A client's own text in the rich-text card: escaped controls, then HTML-escaped."""
+    return html.escape(escape_controls(text), quote=False)
 
 
 class ClientPane(QWidget):
@@ -143,7 +151,7 @@ class ClientPane(QWidget):
         if not professional and not c.assessment_state.usable:
             state = f"<span style='color:#b3261e; font-weight:bold'>⚠ {state}</span>"
         lines = [
-            f"<b style='font-size:13pt'>{c.name}</b> &nbsp; {c.account}",
+            f"<b style='font-size:13pt'>{_html(c.name)}</b> &nbsp; {_html(c.account)}",
             self.tr("Class: {cls} · Profile: {profile}").format(
                 cls=texts.class_text(c.investor_class.value), profile=texts.profile_text(c.profile)
             ),
@@ -155,7 +163,7 @@ class ClientPane(QWidget):
                 )
             )
         lines.append(
-            self.tr("ID number: {number}").format(number=c.id_number or "—")
+            self.tr("ID number: {number}").format(number=_html(c.id_number or "—"))
             + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else "")
         )
         if c.branch:

@@ -20,6 +20,7 @@ from suitcheck.services.auth import AuthService
 from suitcheck.services.branches import BranchService
 from suitcheck.services.client_import import ClientImportService
 from suitcheck.services.context import Actor, ServiceContext, system_clock
+from suitcheck.services.dashboard import DashboardService
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.inspection import InspectionService
 from suitcheck.services.investors import InvestorService
@@ -58,6 +59,7 @@ class Services:
         self.store_check = StoreCheckService(ctx)
         self.reminders = ReminderService(ctx)
         self.inspection = InspectionService(ctx, self.audit.verify)
+        self.dashboard = DashboardService(ctx)
 
     @property
     def store(self) -> Store:
@@ -76,14 +78,16 @@ def open_services(
     init: bool = False,
     start_over: bool = False,
     join: bool = False,
+    restored: str | None = None,
 ) -> Services:
     """The one bootstrap: open (upgrade) the store, attach this installation's audit keys
     and build the services on it.
 
     Only `init` (the `init` command, the GUI's first run, the demo) may create a store
     and its keys; a store that is missing, replaced, emptied or shorter than the head
-    kept beside the key is refused, as is a sealed store without its key. `start_over`
-    and `join` are the explicit, recorded ways past those refusals."""
+    kept beside the key is refused, as is a sealed store without its key. `start_over`,
+    `join` and `restored` (a store restored from a backup, with the reason) are the
+    explicit, recorded ways past those refusals."""
     key_path = audit_key_path or default_audit_key_path()
     url = resolve_url(db)
     if url.get_backend_name() == "sqlite":
@@ -92,7 +96,14 @@ def open_services(
     try:
         with store.engine.begin() as conn:
             sealer, attached = attach(
-                conn, key_path, store.display_name, init=init, start_over=start_over, join=join, now=clock()
+                conn,
+                key_path,
+                store.display_name,
+                init=init,
+                start_over=start_over,
+                join=join,
+                restored=restored,
+                now=clock(),
             )
         sealer.end(True)
         ctx = ServiceContext(store, key_path, sealer, clock)

@@ -23,10 +23,10 @@ from suitcheck.domain import passwords
 from suitcheck.domain.branches import effective_firm_wide, firm_wide_allowed
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.branches import branch_codes, branch_id_for, head_office_id, target_branch
-from suitcheck.services.context import SYSTEM, Actor, ServiceContext
+from suitcheck.services.context import SYSTEM, Actor, ServiceContext, credential_tag
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
 from suitcheck.services.scope import staff_scope
-from suitcheck.store.models import Staff, StoreSetting
+from suitcheck.store.models import AuditEntry, Staff, StoreSetting
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +82,8 @@ class StaffView:
     disabled: bool
     locked: bool
     must_change_password: bool = False
+    # The last login the audit trail records (list_staff fills it in; None: never, or not asked).
+    last_login: dt.datetime | None = None
     branch: str | None = None  # the branch's code
     firm_wide: bool = False
 
@@ -94,6 +96,7 @@ class StaffView:
             "disabled": self.disabled,
             "locked": self.locked,
             "must_change_password": self.must_change_password,
+            "last_login": self.last_login.isoformat() if self.last_login else None,
             "branch": self.branch,
             "firm_wide": self.firm_wide,
         }
@@ -186,8 +189,9 @@ class AuthService:
                             staff.username,
                             role,
                             staff.display_name,
-                            staff.branch_id,
-                            effective_firm_wide(role, bool(staff.firm_wide)),
+                            credential=credential_tag(staff.password_hash),
+                            branch_id=staff.branch_id,
+                            firm_wide=effective_firm_wide(role, bool(staff.firm_wide)),
                         )
                 log.warning("login failed for %r: %s", staff.username, failure)
         raise failure
@@ -311,7 +315,7 @@ class AuthService:
             staff = self._add(
                 session, actor, username, password, role, display_name, branch_id=branch_id, firm_wide=wide
             )
-            return _view(staff, self._ctx.now(), branch_codes(session))
+            return _view(staff, self._ctx.now(), branches=branch_codes(session))
 
     def _add(
         self,
@@ -354,16 +358,21 @@ class AuthService:
         self._ctx.audit(session, actor, "staff-created", facts=facts)
         return staff
 
-    def change_password(self, actor: Actor, old_password: str, new_password: str) -> None:
-        self.change_password_at_login(actor.username, old_password, new_password)
+    def change_password(self, actor: Actor, old_password: str, new_password: str) -> Actor:
+        """Change one's own password; the session continues as the returned actor (every
+        session opened with the old password ends)."""
+        return self.change_password_at_login(actor.username, old_password, new_password)
 
-    def change_password_at_login(self, username: str, old_password: str, new_password: str) -> Actor:
+    def change_password_at_login(
+        self, username: str, old_password: str, new_password: str, *, record_success: bool = False
+    ) -> Actor:
         """Change one's own password with the old one: also the way through a forced
-        change after an administrator's reset. Returns the logged-in actor."""
+        change after an administrator's reset. Returns the logged-in actor; with
+        `record_success` the login is recorded too, as `login` records it."""
         self._validate_password(new_password, username)
         if passwords.normalize_password(new_password) == passwords.normalize_password(old_password):
             raise InvalidInput("The new password must differ from the old one.")
-        actor = self._login(username, old_password, record_success=False, changing_password=True)
+        actor = self._login(username, old_password, record_success=record_success, changing_password=True)
         with self._ctx.transaction() as session:
             staff = session.get(Staff, actor.staff_id)
             assert staff is not None
@@ -373,7 +382,7 @@ class AuthService:
             self._ctx.audit(
                 session, actor, "password-changed", facts={"username": actor.username, "after_reset": forced}
             )
-        return actor
+            return dataclasses.replace(actor, credential=credential_tag(staff.password_hash))
 
     def set_disabled(self, actor: Actor, username: str, disabled: bool) -> StaffView:
         """Disable or re-enable an account. Accounts are never deleted: the audit names them."""
@@ -461,8 +470,10 @@ class AuthService:
         now = self._ctx.now()
         with self._ctx.transaction(read_only=True) as session:
             codes = branch_codes(session)
+            logins = select(AuditEntry.staff, func.max(AuditEntry.at)).where(AuditEntry.action == "login")
+            last = {name: at for name, at in session.execute(logins.group_by(AuditEntry.staff))}
             stmt = select(Staff).where(staff_scope(actor)).order_by(Staff.username)
-            return [_view(s, now, codes) for s in session.execute(stmt).scalars()]
+            return [_view(s, now, _parse_stamp(last.get(s.username)), codes) for s in session.execute(stmt).scalars()]
 
 
 def _check_username(username: str) -> str:
@@ -496,7 +507,22 @@ def _name_mac(session: Session, username: str) -> str | None:
     return hmac.new(bytes.fromhex(key), username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
-def _view(staff: Staff, now: dt.datetime, branches: Mapping[int, str] | None = None) -> StaffView:
+def _parse_stamp(stamp: str | None) -> dt.datetime | None:
+    """An audit entry's time (audit.chain.utc_stamp) as an aware UTC datetime."""
+    if not stamp:
+        return None
+    try:
+        return dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def _view(
+    staff: Staff,
+    now: dt.datetime,
+    last_login: dt.datetime | None = None,
+    branches: Mapping[int, str] | None = None,
+) -> StaffView:
     return StaffView(
         staff.id,
         staff.username,
@@ -505,6 +531,7 @@ def _view(staff: Staff, now: dt.datetime, branches: Mapping[int, str] | None = N
         staff.disabled,
         staff.locked_until is not None and staff.locked_until > now,
         bool(staff.must_change_password),
+        last_login,
         (branches or {}).get(staff.branch_id) if staff.branch_id is not None else None,
         effective_firm_wide(Role(staff.role), bool(staff.firm_wide)),
     )

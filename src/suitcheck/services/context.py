@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -51,8 +52,15 @@ class Actor:
     username: str
     role: Role
     display_name: str = ""
+    # Which password the session was opened with (credential_tag of its hash): a change or
+    # an administrator's reset ends every session opened with the old one.
+    credential: str = dataclasses.field(default="", repr=False)
     branch_id: int | None = None
     firm_wide: bool = False
+
+
+def credential_tag(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:32]
 
 
 # The store itself acts when it seeds demo data or creates the first admin.
@@ -92,35 +100,24 @@ class ServiceContext:
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
         """One unit of work: the change and its audit entry commit together or not at all."""
-        committed = False
-        hidden: HiddenClient | None = None
-        try:
+        with self._unit(seal=not read_only):
             with self.store.session(read_only=read_only) as session:
                 yield session
-            committed = True
-        except HiddenClient as exc:
-            hidden = exc
-        except sa_exc.DBAPIError as exc:
-            log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
-            raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
-        except AuditKeyError as exc:
-            raise StoreUnavailable(str(exc)) from exc
-        except RecordIntegrityError as exc:
-            raise ServiceError(str(exc)) from exc
-        finally:
-            if not read_only:
-                self._after(committed)
-        if hidden is not None:
-            self._hidden(hidden)
 
     @contextmanager
     def core_transaction(self) -> Iterator[Connection]:
         """A unit of work on a plain connection, for hot paths that need no ORM objects."""
+        with self._unit(seal=True), self.store.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _unit(self, *, seal: bool) -> Iterator[None]:
+        """What every unit of work shares: store, key and record failures become one
+        sentence, and the sealer learns whether the entries it appended were committed."""
         committed = False
         hidden: HiddenClient | None = None
         try:
-            with self.store.engine.begin() as conn:
-                yield conn
+            yield
             committed = True
         except HiddenClient as exc:
             hidden = exc
@@ -132,7 +129,8 @@ class ServiceContext:
         except RecordIntegrityError as exc:
             raise ServiceError(str(exc)) from exc
         finally:
-            self._after(committed)
+            if seal:
+                self._after(committed)
         if hidden is not None:
             self._hidden(hidden)
 
@@ -201,7 +199,7 @@ class ServiceContext:
                 report_id=target.get("report_id"),
             )
         if cause is not None:
-            raise AuthenticationFailed(_CAUSES[cause])
+            raise AuthenticationFailed(_CAUSE_MESSAGES[cause])
         raise PermissionDenied(f"Your role ({current.role.value}) may not do this ({permission.value}).")
 
     def current_actor(self, actor: Actor) -> tuple[Actor, str | None]:
@@ -220,6 +218,8 @@ class ServiceContext:
             return current, "disabled"
         if row.locked_until is not None and row.locked_until > self.now():
             return current, "locked"
+        if row.must_change_password or actor.credential != credential_tag(row.password_hash):
+            return current, "credential"  # changed or reset since this session began
         return current, None
 
     def policy(self, session: Session | Connection) -> Policy:
@@ -235,13 +235,20 @@ class ServiceContext:
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
 
 
-_STAFF_STATE = select(Staff.role, Staff.disabled, Staff.locked_until, Staff.branch_id, Staff.firm_wide).where(
-    Staff.id == bindparam("id")
-)
-_CAUSES = {
+_STAFF_STATE = select(
+    Staff.role,
+    Staff.disabled,
+    Staff.locked_until,
+    Staff.must_change_password,
+    Staff.password_hash,
+    Staff.branch_id,
+    Staff.firm_wide,
+).where(Staff.id == bindparam("id"))
+_CAUSE_MESSAGES = {
     "disabled": "Your account has been disabled; nothing was done. Sign in again when it is re-enabled.",
     "locked": "Your account is locked; nothing was done. Sign in again when it is unlocked.",
     "unknown": "Your account no longer exists; nothing was done.",
+    "credential": "Your password was changed or reset since you signed in; nothing was done. Sign in again.",
 }
 
 _NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(PolicyVersion.version.desc()).limit(1)

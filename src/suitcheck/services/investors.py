@@ -4,22 +4,29 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from suitcheck.audit.assessment_sheet import SheetAnswer, SheetData
+from suitcheck.audit.assessment_sheet import render as render_sheet
 from suitcheck.audit.chain import Appended
 from suitcheck.domain.clients import record_problems
 from suitcheck.domain.decision import (
     AssessmentState,
     InvestorFacts,
+    Outcome,
     RecordConflict,
+    ReportFacts,
     age_on,
     assessment_expires_on,
+    decide,
     investor_assessment_state,
     record_conflicts,
 )
@@ -30,13 +37,14 @@ from suitcheck.domain.identity import (
     mask_id_number,
     normalize_id_number,
 )
-from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
+from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile, UnknownLevelError
 from suitcheck.domain.policy import Policy
-from suitcheck.domain.questionnaire import AnswersError, answers_hash, canonical_json
+from suitcheck.domain.questionnaire import AnswersError, Questionnaire, Score, answers_hash, canonical_json
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import Conflict, InvalidInput, NotFound
+from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from suitcheck.services.files import write_atomically
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import numeric_id
 from suitcheck.services.scope import client_scope, hide_other_branch, sees_all_branches
@@ -132,6 +140,8 @@ class AssessmentResult:
     valid_until: dt.date  # the last day the assessment is valid
     answers_hash: str
     audit_id: int
+    # What each report level gives the client now (decide() on the new assessment).
+    permits: tuple[tuple[RiskLevel, Outcome], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -150,6 +160,49 @@ class AssessmentResult:
             "answers_hash": self.answers_hash,
             "audit_id": self.audit_id,
         }
+
+
+@dataclasses.dataclass(frozen=True)
+class AssessmentPreview:
+    """What saving these answers would record, computed by the rules, nothing written."""
+
+    investor: InvestorView
+    questionnaire_version: int
+    score: int
+    profile: RiskProfile
+    band_profile: RiskProfile
+    knockouts: tuple[str, ...]
+    lowest_category: bool  # the client's flag once saved (a knock-out, or already set)
+    assessed_on: dt.date
+    valid_until: dt.date
+    permits: tuple[tuple[RiskLevel, Outcome], ...]  # report level -> what decide() gives once saved
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetWritten:
+    path: Path
+    sha256: str
+
+
+def permits_after(
+    investor: Investor,
+    profile: RiskProfile,
+    lowest_category: bool,
+    assessed_on: dt.date,
+    today: dt.date,
+    policy: Policy,
+) -> tuple[tuple[RiskLevel, Outcome], ...]:
+    """What each report level would give the client with this assessment: the decision
+    itself (decide()), not a restatement of the table, so the wizard shows what a check
+    will answer. A new assessment clears a due re-assessment; a rated report is assumed."""
+    facts = dataclasses.replace(
+        investor_facts(investor),
+        profile=profile,
+        assessed_on=assessed_on,
+        lowest_category=bool(investor.lowest_category) or lowest_category,
+        reassessment_due=False,
+    )
+    return tuple((level, decide(facts, ReportFacts(level), today, policy).outcome) for level in RiskLevel)
 
 
 def investor_facts(investor: Investor | Any) -> InvestorFacts:
@@ -475,27 +528,16 @@ class InvestorService:
         *,
         assessed_on: dt.date | None = None,
         note: str | None = None,
+        expected_version: int | None = None,
     ) -> AssessmentResult:
         """Assess from questionnaire answers (question id -> answer id) with the current
-        version; the assessment keeps that version, the answers, their hash and the score."""
+        version; the assessment keeps that version, the answers, their hash and the score.
+        `expected_version` (the version the client answered, as the wizard showed it) is
+        refused when compliance imported another one meanwhile."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         day = assessed_on or self._ctx.today()
-        if day > self._ctx.today():
-            raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref, actor)
-            if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
-                raise InvalidInput("Professional investors are not assessed; change the class first.")
-            questionnaire = load_version(session)
-            try:
-                result = questionnaire.score(answers)
-            except AnswersError as exc:
-                raise InvalidInput(f"{exc} Nothing was recorded.") from exc
-            if investor.lowest_category and result.profile is not RiskProfile.C1:
-                raise InvalidInput(
-                    f"This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers "
-                    f"give {result.profile.code}): {_LIFT_FIRST}. Nothing was recorded."
-                )
+            investor, questionnaire, result = self._score(session, actor, ref, answers, day, expected_version)
             ensure_stored(session, questionnaire, actor, self._ctx.now())
             digest = answers_hash(answers)
             entry = self._record(
@@ -521,7 +563,146 @@ class InvestorService:
                 valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
                 answers_hash=digest,
                 audit_id=entry.seq,
+                permits=permits_after(investor, result.profile, result.lowest_category, day, self._ctx.today(), policy),
             )
+
+    def preview_answers(
+        self,
+        actor: Actor,
+        ref: str | int,
+        answers: Mapping[str, str],
+        *,
+        assessed_on: dt.date | None = None,
+        expected_version: int | None = None,
+    ) -> AssessmentPreview:
+        """What `assess_answers` would record and what the client could then receive, with
+        the same checks and refusals; nothing is written."""
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        day = assessed_on or self._ctx.today()
+        with self._ctx.transaction(read_only=True) as session:
+            investor, questionnaire, result = self._score(session, actor, ref, answers, day, expected_version)
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            return AssessmentPreview(
+                investor=self._view(session, actor, investor),
+                questionnaire_version=questionnaire.version,
+                score=result.score,
+                profile=result.profile,
+                band_profile=result.band_profile,
+                knockouts=result.knockouts,
+                lowest_category=bool(investor.lowest_category) or result.lowest_category,
+                assessed_on=day,
+                valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
+                permits=permits_after(investor, result.profile, result.lowest_category, day, today, policy),
+            )
+
+    def _score(
+        self,
+        session: Session,
+        actor: Actor,
+        ref: str | int,
+        answers: Mapping[str, str],
+        day: dt.date,
+        expected_version: int | None,
+    ) -> tuple[Investor, Questionnaire, Score]:
+        """The client, the current questionnaire and the answers' score, or the refusal."""
+        if day > self._ctx.today():
+            raise InvalidInput("An assessment date cannot be in the future.")
+        investor = find_investor(session, ref, actor)
+        if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
+            raise InvalidInput("Professional investors are not assessed; change the class first.")
+        questionnaire = load_version(session)
+        if expected_version is not None and questionnaire.version != expected_version:
+            raise Conflict(
+                f"The questionnaire changed to version {questionnaire.version} while the client answered version "
+                f"{expected_version}; nothing was recorded. Start the assessment again."
+            )
+        try:
+            result = questionnaire.score(answers)
+        except AnswersError as exc:
+            raise InvalidInput(f"{exc} Nothing was recorded.") from exc
+        if investor.lowest_category and result.profile is not RiskProfile.C1:
+            raise InvalidInput(
+                f"This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers "
+                f"give {result.profile.code}): {_LIFT_FIRST}. Nothing was recorded."
+            )
+        return investor, questionnaire, result
+
+    def write_confirmation(self, actor: Actor, ref: str | int, out: Path) -> SheetWritten:
+        """The confirmation sheet of the client's latest assessment, for the client to
+        sign, as a PDF written atomically; producing it is audited with the file's hash."""
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        out = out.expanduser().absolute()
+        if out.is_dir():
+            raise InvalidInput(f"{out} is a folder; give a file name.")
+        if not out.parent.is_dir():
+            raise InvalidInput(f"The folder {out.parent} does not exist.")
+        with self._ctx.transaction(read_only=True) as session:
+            investor = find_investor(session, ref, actor)
+            latest = session.execute(
+                select(Assessment).where(Assessment.investor_id == investor.id).order_by(Assessment.id.desc()).limit(1)
+            ).scalar_one_or_none()
+            if latest is None:
+                raise InvalidInput("This client has no assessment to confirm.")
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            profile = RiskProfile(latest.profile)
+            answers: list[SheetAnswer] = []
+            if latest.questionnaire_version is not None and latest.answers:
+                questionnaire = load_version(session, latest.questionnaire_version)
+                for qid, aid in json.loads(latest.answers).items():
+                    question = questionnaire.question(qid)
+                    answer = question.answer(aid) if question else None
+                    if question is None or answer is None:  # pragma: no cover - stored answers were scored
+                        raise ServiceError("The stored answers do not fit their questionnaire version.")
+                    answers.append(
+                        SheetAnswer(
+                            f"{question.text} / {question.text_en}",
+                            f"{answer.text} / {answer.text_en}",
+                            answer.score,
+                            answer.knockout,
+                        )
+                    )
+            data = SheetData(
+                client_name=investor.name,
+                client_account=investor.account,
+                id_number=mask_id_number(investor.id_number),
+                assessed_on=latest.assessed_on,
+                valid_until=assessment_expires_on(latest.assessed_on, policy) - dt.timedelta(days=1),
+                profile=profile.code,
+                lowest_category=bool(investor.lowest_category) or latest.lowest_category,
+                method="questionnaire" if latest.questionnaire_version is not None else "recorded",
+                questionnaire_version=latest.questionnaire_version,
+                score=latest.score,
+                answers=answers,
+                answers_hash=latest.answers_hash,
+                note=latest.note,
+                permits=[
+                    (level.code, outcome.value)
+                    for level, outcome in permits_after(
+                        investor, profile, latest.lowest_category, latest.assessed_on, today, policy
+                    )
+                ],
+                staff=actor.display_name or actor.username,
+                printed_at=self._ctx.now(),
+                policy_version=policy.version,
+            )
+            investor_id = investor.id
+        pdf = render_sheet(data)
+        digest = hashlib.sha256(pdf).hexdigest()
+        write_atomically(out, pdf)
+        with self._ctx.transaction() as session:
+            self._ctx.audit(
+                session,
+                actor,
+                "assessment-sheet",
+                investor_id=investor_id,
+                facts={
+                    "file": out.name,
+                    "file_sha256": digest,
+                    "profile": profile.code,
+                    "assessed": str(data.assessed_on),
+                },
+            )
+        return SheetWritten(out, digest)
 
     def mark_reassessment_due(self, actor: Actor, ref: str | int, reason: str) -> InvestorView:
         """The client's situation changed: nothing above R1 until the client is re-assessed."""
