@@ -108,6 +108,8 @@ PERMISSIONS = {
     Permission.SEE_FULL_ID.value: QT_TRANSLATE_NOOP("Permissions", "see full ID numbers"),
     Permission.MANAGE_STAFF.value: QT_TRANSLATE_NOOP("Permissions", "manage staff accounts"),
     Permission.MARK_REASSESSMENT.value: QT_TRANSLATE_NOOP("Permissions", "mark a re-assessment due"),
+    Permission.MOVE_CLIENTS.value: QT_TRANSLATE_NOOP("Permissions", "move clients to another branch"),
+    Permission.MANAGE_BRANCHES.value: QT_TRANSLATE_NOOP("Permissions", "manage branches"),
 }
 
 CLASSES = {

@@ -2737,6 +2737,14 @@ Store: {store}</source>
         <source>mark a re-assessment due</source>
         <translation>标记需重新评估</translation>
     </message>
+    <message>
+        <source>move clients to another branch</source>
+        <translation>将客户转到其他营业部</translation>
+    </message>
+    <message>
+        <source>manage branches</source>
+        <translation>管理营业部</translation>
+    </message>
 </context>
 <context>
     <name>PolicyDialog</name>
