@@ -58,6 +58,8 @@ from suitcheck.gui.report_pane import ReportPane
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult, OpenedReport
+from suitcheck.services.branches import BranchView
+from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportFilter, ReportView
 
@@ -166,7 +168,25 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.reports_view, self.check_button)
         self.user_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.user_label)
+        self.branch_label = QLabel(self)
+        self.branch_label.setObjectName("branchLabel")
+        self.statusBar().addPermanentWidget(self.branch_label)
+        self._branch = self._own_branch()
         self._update_actions()
+
+    def _own_branch(self) -> BranchView | None:
+        try:
+            return self.services.branches.mine(self.actor)
+        except ServiceError:
+            return None  # the window's first action says why; the status bar just shows no branch
+
+    def _branch_text(self) -> str:
+        """Whose clients this window shows: the branch, or every branch for head office."""
+        own = self._branch
+        name = f"{own.code} {own.name}" if own else "—"
+        if self.actor.firm_wide:
+            return self.tr("All branches (head office, {branch})").format(branch=name)
+        return self.tr("Branch: {branch}").format(branch=name)
 
     def _action(
         self, menu: Any, name: str, slot: Callable[[], Any], shortcut: Any = None, permission: Permission | None = None
@@ -283,6 +303,7 @@ class MainWindow(QMainWindow):
                 store=self.services.store.display_name,
             )
         )
+        self.branch_label.setText(self._branch_text())
         if self.decision.result is None:
             self.decision.show_hint(None)
         else:

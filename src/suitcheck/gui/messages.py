@@ -313,6 +313,35 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "This password is on the list of common or leaked passwords; choose another."),
     QT_TRANSLATE_NOOP("Messages", "A password must not be one character repeated or a run such as 1234567890."),
     QT_TRANSLATE_NOOP("Messages", "An administrator reset this password; choose a new one before you go on."),
+    # Branches (#14)
+    QT_TRANSLATE_NOOP(
+        "Messages", "A {role_value} works for one branch; only compliance and administrators are firm-wide."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Only a firm-wide administrator may make a firm-wide account."),
+    QT_TRANSLATE_NOOP("Messages", "The store has no head-office branch."),
+    QT_TRANSLATE_NOOP("Messages", "No branch has the code '{shown}'; `suitcheck branch list` shows them."),
+    QT_TRANSLATE_NOOP("Messages", "You work for one branch: you may only add records to your own branch."),
+    QT_TRANSLATE_NOOP("Messages", "Only firm-wide (head-office) staff may add branches."),
+    QT_TRANSLATE_NOOP("Messages", "A branch with the code '{code}' already exists."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A client file covers every branch: only firm-wide (head-office) compliance may import one.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Say why the client moves to another branch (a reason)."),
+    QT_TRANSLATE_NOOP("Messages", "The client already belongs to branch {code}."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "A branch code is 1 to 16 letters A-Z, digits or '-', starting with a letter or digit."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "A branch name is 1 to 64 printable characters."),
+    QT_TRANSLATE_NOOP("Messages", "A branch region is at most 64 printable characters."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it.",
+    ),
 )
 
 

@@ -108,6 +108,8 @@ PERMISSIONS = {
     Permission.SEE_FULL_ID.value: QT_TRANSLATE_NOOP("Permissions", "see full ID numbers"),
     Permission.MANAGE_STAFF.value: QT_TRANSLATE_NOOP("Permissions", "manage staff accounts"),
     Permission.MARK_REASSESSMENT.value: QT_TRANSLATE_NOOP("Permissions", "mark a re-assessment due"),
+    Permission.MOVE_CLIENTS.value: QT_TRANSLATE_NOOP("Permissions", "move clients to another branch"),
+    Permission.MANAGE_BRANCHES.value: QT_TRANSLATE_NOOP("Permissions", "manage branches"),
 }
 
 CLASSES = {
@@ -211,6 +213,9 @@ ACTIONS = {
     "inspection-report": QT_TRANSLATE_NOOP("Actions", "self-inspection report"),
     "reminder-list": QT_TRANSLATE_NOOP("Actions", "reminder list"),
     "assessment-sheet": QT_TRANSLATE_NOOP("Actions", "assessment confirmation sheet"),
+    "branch-added": QT_TRANSLATE_NOOP("Actions", "branch added"),
+    "client-moved": QT_TRANSLATE_NOOP("Actions", "client moved to another branch"),
+    "client-out-of-branch": QT_TRANSLATE_NOOP("Actions", "client of another branch asked for (refused)"),
 }
 
 FINDINGS = {

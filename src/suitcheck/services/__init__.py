@@ -17,6 +17,7 @@ from suitcheck.audit.sealing import Attached, attach
 from suitcheck.services.access import AccessService
 from suitcheck.services.audit_log import AuditService
 from suitcheck.services.auth import AuthService
+from suitcheck.services.branches import BranchService
 from suitcheck.services.client_import import ClientImportService
 from suitcheck.services.context import Actor, ServiceContext, system_clock
 from suitcheck.services.dashboard import DashboardService
@@ -48,6 +49,7 @@ class Services:
         self.attached = attached  # set when opening created or registered this installation's keys
         self.auth = AuthService(ctx, hasher)
         self.investors = InvestorService(ctx)
+        self.branches = BranchService(ctx)
         self.reports = ReportService(ctx)
         self.access = AccessService(ctx)
         self.audit = AuditService(ctx)
@@ -107,6 +109,7 @@ def open_services(
         ctx = ServiceContext(store, key_path, sealer, clock)
         with ctx.core_transaction() as conn:
             seal_existing_rows(ctx, conn)
+            seal_branches(ctx, conn)
         services = Services(ctx, hasher, attached)
         services.policy.store_default()
     except AuditKeyError as exc:
@@ -134,6 +137,20 @@ def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
     )
     if conn.execute(rows_exist).scalar():
         ctx.rows.seal_all(conn)
+
+
+def seal_branches(ctx: ServiceContext, conn: Any) -> None:
+    """Once, after the upgrade that added branches: re-seal the rows with their branch."""
+    from sqlalchemy import delete, select
+
+    from suitcheck.services.integrity import SEAL_BRANCHES_SETTING, reseal_for_branches
+    from suitcheck.store.models import StoreSetting
+
+    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_BRANCHES_SETTING)
+    if conn.execute(pending).first() is None:
+        return
+    reseal_for_branches(ctx, ctx.rows, conn)
+    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_BRANCHES_SETTING))
 
 
 def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool) -> None:

@@ -19,9 +19,16 @@ from sqlalchemy.orm import Session
 from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError
 from suitcheck.audit.sealing import Sealer
+from suitcheck.domain.branches import effective_firm_wide
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
-from suitcheck.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, StoreUnavailable
+from suitcheck.services.errors import (
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StoreUnavailable,
+)
 from suitcheck.services.integrity import RecordIntegrityError, RowSealer
 from suitcheck.store.engine import Store, describe_db_error
 from suitcheck.store.models import PolicyVersion, Staff
@@ -35,7 +42,11 @@ def system_clock() -> dt.datetime:
 
 @dataclasses.dataclass(frozen=True)
 class Actor:
-    """An authenticated staff member. Only AuthService.login creates these."""
+    """An authenticated staff member. Only AuthService.login creates these.
+
+    `branch_id` and `firm_wide` say whose clients they see (services.scope); like the
+    role they are read again from the store by `require` on every call. An actor made
+    without them sees no client at all (fail closed)."""
 
     staff_id: int
     username: str
@@ -44,6 +55,8 @@ class Actor:
     # Which password the session was opened with (credential_tag of its hash): a change or
     # an administrator's reset ends every session opened with the old one.
     credential: str = dataclasses.field(default="", repr=False)
+    branch_id: int | None = None
+    firm_wide: bool = False
 
 
 def credential_tag(password_hash: str) -> str:
@@ -51,7 +64,19 @@ def credential_tag(password_hash: str) -> str:
 
 
 # The store itself acts when it seeds demo data or creates the first admin.
-SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="system")
+SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="system", firm_wide=True)
+
+
+class HiddenClient(NotFound):
+    """A client outside the actor's branch, reported exactly as a missing one. The
+    transaction it ends records the attempt (after rolling back) and raises a plain
+    NotFound with the same sentence (services.scope raises it)."""
+
+    def __init__(self, message: str, actor: Actor, investor_id: int, facts: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.investor_id = investor_id
+        self.facts = dict(facts)
 
 
 @dataclasses.dataclass
@@ -90,9 +115,12 @@ class ServiceContext:
         """What every unit of work shares: store, key and record failures become one
         sentence, and the sealer learns whether the entries it appended were committed."""
         committed = False
+        hidden: HiddenClient | None = None
         try:
             yield
             committed = True
+        except HiddenClient as exc:
+            hidden = exc
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
@@ -103,6 +131,18 @@ class ServiceContext:
         finally:
             if seal:
                 self._after(committed)
+        if hidden is not None:
+            self._hidden(hidden)
+
+    def _hidden(self, hidden: HiddenClient) -> None:
+        """Record the attempt on another branch's client in its own unit of work (the one
+        that met it was rolled back), then answer exactly as for a missing client."""
+        with self.transaction() as session:
+            self.audit(
+                session, hidden.actor, "client-out-of-branch", investor_id=hidden.investor_id, facts=hidden.facts
+            )
+        log.warning("%s asked for a client of another branch (client %s)", hidden.actor.username, hidden.investor_id)
+        raise NotFound(str(hidden)) from None
 
     def _after(self, committed: bool) -> None:
         try:
@@ -170,7 +210,10 @@ class ServiceContext:
             row = session.execute(_STAFF_STATE, {"id": actor.staff_id}).first()
         if row is None:
             return actor, "unknown"
-        current = dataclasses.replace(actor, role=Role(row.role))
+        role = Role(row.role)
+        current = dataclasses.replace(
+            actor, role=role, branch_id=row.branch_id, firm_wide=effective_firm_wide(role, bool(row.firm_wide))
+        )
         if row.disabled:
             return current, "disabled"
         if row.locked_until is not None and row.locked_until > self.now():
@@ -193,7 +236,13 @@ class ServiceContext:
 
 
 _STAFF_STATE = select(
-    Staff.role, Staff.disabled, Staff.locked_until, Staff.must_change_password, Staff.password_hash
+    Staff.role,
+    Staff.disabled,
+    Staff.locked_until,
+    Staff.must_change_password,
+    Staff.password_hash,
+    Staff.branch_id,
+    Staff.firm_wide,
 ).where(Staff.id == bindparam("id"))
 _CAUSE_MESSAGES = {
     "disabled": "Your account has been disabled; nothing was done. Sign in again when it is re-enabled.",

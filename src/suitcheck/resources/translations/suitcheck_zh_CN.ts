@@ -166,6 +166,18 @@
         <source>assessment confirmation sheet</source>
         <translation>风险测评结果确认书</translation>
     </message>
+    <message>
+        <source>branch added</source>
+        <translation>新增营业部</translation>
+    </message>
+    <message>
+        <source>client moved to another branch</source>
+        <translation>客户转营业部</translation>
+    </message>
+    <message>
+        <source>client of another branch asked for (refused)</source>
+        <translation>查询其他营业部的客户（已拒绝）</translation>
+    </message>
 </context>
 <context>
     <name>AddStaffDialog</name>
@@ -627,6 +639,14 @@
         <translation>查找客户</translation>
     </message>
     <message>
+        <source>All branches</source>
+        <translation>全部营业部</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>营业部</translation>
+    </message>
+    <message>
         <source>Clients</source>
         <translation>客户</translation>
     </message>
@@ -653,6 +673,10 @@
     <message>
         <source> · age {age}</source>
         <translation> · {age} 岁</translation>
+    </message>
+    <message>
+        <source>Branch: {branch}</source>
+        <translation>营业部：{branch}</translation>
     </message>
     <message>
         <source>Special attention: explain risks with extra care.</source>
@@ -1629,6 +1653,14 @@ Store: {store}</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>All branches (head office, {branch})</source>
+        <translation>全部营业部（总部，{branch}）</translation>
+    </message>
+    <message>
+        <source>Branch: {branch}</source>
+        <translation>营业部：{branch}</translation>
+    </message>
+    <message>
         <source>Check and record</source>
         <translation>核查并记录</translation>
     </message>
@@ -2474,6 +2506,66 @@ Store: {store}</source>
         <source>An administrator reset this password; choose a new one before you go on.</source>
         <translation>管理员已重置此密码；请先设置新密码再继续。</translation>
     </message>
+    <message>
+        <source>A {role_value} works for one branch; only compliance and administrators are firm-wide.</source>
+        <translation>{role_value} 只能属于一个营业部；只有合规人员和管理员可以是全公司范围。</translation>
+    </message>
+    <message>
+        <source>Only a firm-wide administrator may make a firm-wide account.</source>
+        <translation>只有全公司范围的管理员才能创建全公司范围的账户。</translation>
+    </message>
+    <message>
+        <source>The store has no head-office branch.</source>
+        <translation>数据库中没有总部营业部。</translation>
+    </message>
+    <message>
+        <source>No branch has the code &apos;{shown}&apos;; `suitcheck branch list` shows them.</source>
+        <translation>没有代码为“{shown}”的营业部；`suitcheck branch list` 可列出所有营业部。</translation>
+    </message>
+    <message>
+        <source>You work for one branch: you may only add records to your own branch.</source>
+        <translation>您只属于一个营业部：只能在本营业部添加记录。</translation>
+    </message>
+    <message>
+        <source>Only firm-wide (head-office) staff may add branches.</source>
+        <translation>只有全公司范围（总部）的员工才能添加营业部。</translation>
+    </message>
+    <message>
+        <source>A branch with the code &apos;{code}&apos; already exists.</source>
+        <translation>代码为“{code}”的营业部已存在。</translation>
+    </message>
+    <message>
+        <source>A client file covers every branch: only firm-wide (head-office) compliance may import one.</source>
+        <translation>客户文件涵盖所有营业部：只有全公司范围（总部）的合规人员才能导入。</translation>
+    </message>
+    <message>
+        <source>The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it.</source>
+        <translation>自查报告涵盖所有营业部：只有全公司范围（总部）的合规人员才能生成。</translation>
+    </message>
+    <message>
+        <source>Say why the client moves to another branch (a reason).</source>
+        <translation>请说明客户转到其他营业部的原因。</translation>
+    </message>
+    <message>
+        <source>The client already belongs to branch {code}.</source>
+        <translation>该客户已属于营业部 {code}。</translation>
+    </message>
+    <message>
+        <source>A branch code is 1 to 16 letters A-Z, digits or &apos;-&apos;, starting with a letter or digit.</source>
+        <translation>营业部代码为 1 到 16 个字母 A-Z、数字或“-”，以字母或数字开头。</translation>
+    </message>
+    <message>
+        <source>A branch name is 1 to 64 printable characters.</source>
+        <translation>营业部名称为 1 到 64 个可打印字符。</translation>
+    </message>
+    <message>
+        <source>A branch region is at most 64 printable characters.</source>
+        <translation>营业部地区最多 64 个可打印字符。</translation>
+    </message>
+    <message>
+        <source>The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it.</source>
+        <translation>合规看板涵盖所有营业部：只有全公司范围（总部）的合规人员才能查看。</translation>
+    </message>
 </context>
 <context>
     <name>Outcomes</name>
@@ -2644,6 +2736,14 @@ Store: {store}</source>
     <message>
         <source>mark a re-assessment due</source>
         <translation>标记需重新评估</translation>
+    </message>
+    <message>
+        <source>move clients to another branch</source>
+        <translation>将客户转到其他营业部</translation>
+    </message>
+    <message>
+        <source>manage branches</source>
+        <translation>管理营业部</translation>
     </message>
 </context>
 <context>
