@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTableView,
     QWidget,
 )
@@ -108,6 +109,14 @@ def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButton
     return box
 
 
+def plain_label(text: str, parent: QWidget) -> QLabel:
+    """A label for text from users or files: shown as plain text, never as markup (escape
+    its control characters with domain.text.escape_controls first)."""
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
 def error_label(parent: QWidget, name: str | None = None) -> QLabel:
     """An inline message in the error colour that wraps."""
     label = QLabel(parent)
@@ -116,3 +125,16 @@ def error_label(parent: QWidget, name: str | None = None) -> QLabel:
     label.setStyleSheet(f"color: {ERROR_COLOUR};")
     label.setWordWrap(True)
     return label
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes_text: str) -> bool:
+    """Ask before a destructive or audited action; Cancel is the default (Enter does not
+    confirm by accident). True only when the user chose `yes_text`."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("confirmBox")
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QCoreApplication.translate("Dialogs", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is yes
