@@ -33,6 +33,7 @@ import generate  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from suitcheck.domain.codes import AuditAction  # noqa: E402
 from suitcheck.domain.levels import RiskLevel  # noqa: E402
 from suitcheck.domain.roles import Role  # noqa: E402
 from suitcheck.services import Services, open_services  # noqa: E402
@@ -484,7 +485,7 @@ def bench_audit(folder: Path, scale: float) -> None:
     start = time.perf_counter()
     for _ in range(checks):
         with services.ctx.core_transaction() as c:
-            services.ctx.audit(c, actor, "note")
+            services.ctx.audit(c, actor, AuditAction.CHECK)
     sealed_per_s = checks / (time.perf_counter() - start)
     report(
         "audited checks vs raw insert+commit",
@@ -646,7 +647,11 @@ def bench_client_import(folder: Path, scale: float) -> None:
     with audit_only.ctx.core_transaction() as conn:
         for i in range(n):
             audit_only.ctx.audit(
-                conn, SYSTEM, "client-added", investor_id=i + 1, facts={"account": f"C{i:09d}", "source": "import"}
+                conn,
+                SYSTEM,
+                AuditAction.CLIENT_ADDED,
+                investor_id=i + 1,
+                facts={"account": f"C{i:09d}", "source": "import"},
             )
     audit_s, audit_cpu = time.perf_counter() - start, time.process_time() - cpu_start
     audit_only.close()

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from suitcheck.about import version_text
+from suitcheck.domain.codes import AuditAction, ExportFormat, ImportStatus
+from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel
 from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
@@ -124,7 +126,7 @@ def _level_text(code: str | None) -> str:
 
 
 def _investor_line(d: dict[str, Any]) -> str:
-    state = "no assessment needed" if d["class"] == "professional" else d["assessment_state"].replace("-", " ")
+    state = d["assessment_state"].replace("-", " ") if d["follows_table"] else "no assessment needed"
     profile = d["profile"] or "-"
     return (
         f"{d['id']:>6}  {_safe(d['account']):<10} {_safe(d['name']):<12} {d['class']:<12} {profile:<3} "
@@ -133,7 +135,7 @@ def _investor_line(d: dict[str, Any]) -> str:
 
 
 def _report_line(d: dict[str, Any]) -> str:
-    flag = "  [finding]" if any(not f["resolved"] for f in d["findings"]) else ""
+    flag = "  [finding]" if d["open_findings"] else ""
     return f"{d['id']:>6}  {d['date'] or '-':<10} {d['level'] or 'unrated':<7} {_safe(d['title'])}{flag}"
 
 
@@ -440,7 +442,7 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
                 or "No .pdf or .txt files found."
             ),
         )
-        return EXIT_OK if all(r.status != "failed" for r in results) else EXIT_ERROR
+        return EXIT_OK if all(r.status is not ImportStatus.FAILED for r in results) else EXIT_ERROR
     if args.action == "show":
         view: dict[str, Any] = rep.get(actor, args.report).to_dict()
         out.emit(
@@ -452,7 +454,7 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
                     f"        level: {_level_text(view['level'])}   suggested: {_level_text(view['suggested_level'])}"
                     + (
                         f"   matched at: {_level_text(view['matching_level'])} (就高, until compliance rates it)"
-                        if view["matching_level"] != view["level"]
+                        if view["matched_above_stated"]
                         else ""
                     ),
                     "        analysts: "
@@ -494,16 +496,22 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
     if not args.investor or not args.report:
         raise InvalidInput("Give --investor and --report (or --batch PAIRS.csv --out RESULTS.jsonl).")
     actor = _login(services, args)
-    result: dict[str, Any] = services.access.check(actor, args.investor, args.report).to_dict()
+    checked = services.access.check(actor, args.investor, args.report)
+    result: dict[str, Any] = checked.to_dict()
     out.emit(
         result,
         lambda: (
             f"{result['decision'].upper()}: client {result['investor']} ({result['profile'] or 'no profile'}, "
             f"{result['assessment_state']}) / report {result['report']} ({result['level'] or 'unrated'})\n"
             f"reasons: {', '.join(result['reasons'])}\naudit entry {result['audit_id']} {result['entry_hash'][:16]}…"
+            + (
+                "\nThe client confirmed the special warning today: the report may be opened."
+                if checked.override_recorded
+                else ""
+            )
         ),
     )
-    return EXIT_OK if result["decision"] == "allow" else EXIT_BLOCKED
+    return EXIT_OK if checked.decision.allowed else EXIT_BLOCKED
 
 
 def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
@@ -535,7 +543,7 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
     actor = _login(services, args)
     target = Path(args.out)
     by_position = [line for line, _, _ in pairs]
-    counts = {"allow": 0, "block": 0, "allow-after-warning": 0, "error": 0}
+    counts = dict.fromkeys([*(o.value for o in Outcome), "error"], 0)
     try:
         # Each result is written (and flushed) as soon as its check is recorded, so a batch
         # cut short still leaves a results file that matches the audit trail.
@@ -548,7 +556,7 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
                     counts["error"] += 1
                 else:
                     record = {"line": line, **result.to_dict()}
-                    counts[result.decision.outcome.value] += 1
+                    counts[result.decision.outcome] += 1
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 handle.flush()
             os.fsync(handle.fileno())
@@ -557,8 +565,8 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
     total = sum(counts.values())
     out.emit(
         {"checks": total, **counts, "out": str(target)},
-        f"{total} checks: {counts['allow']} allowed, {counts['block']} blocked, "
-        f"{counts['allow-after-warning']} allowed after a warning, {counts['error']} not checked; "
+        f"{total} checks: {counts[Outcome.ALLOW]} allowed, {counts[Outcome.BLOCK]} blocked, "
+        f"{counts[Outcome.ALLOW_AFTER_WARNING]} allowed after a warning, {counts['error']} not checked; "
         f"results in {target}",
     )
     return EXIT_OK if counts["error"] == 0 else EXIT_ERROR
@@ -618,6 +626,7 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
             investor_id=args.investor,
             report_id=args.report,
             decision=args.decision,
+            action=args.entry_action,
         )
         manifest = services.audit.export(actor, Path(args.out), args.format, flt, full_id_numbers=args.full_id_numbers)
         out.emit(manifest, f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)")
@@ -867,14 +876,17 @@ def build_parser() -> argparse.ArgumentParser:
     audit = command("audit", "export and verify the audit trail")
     asub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     exp = asub.add_parser("export", parents=[common], help="export entries with a signed manifest")
-    exp.add_argument("--format", required=True, choices=["csv", "xlsx", "jsonl"])
+    exp.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
     exp.add_argument("--out", required=True)
     exp.add_argument("--since", type=_date)
     exp.add_argument("--until", type=_date)
     exp.add_argument("--staff")
     exp.add_argument("--investor", type=_count, help="client id")
     exp.add_argument("--report", type=_count)
-    exp.add_argument("--decision", choices=["allow", "block", "allow-after-warning"])
+    exp.add_argument("--decision", choices=[o.value for o in Outcome])
+    exp.add_argument(
+        "--action", dest="entry_action", choices=[a.value for a in AuditAction], help="only entries of this action"
+    )
     exp.add_argument("--full-id-numbers", action="store_true", help="unmasked (compliance only)")
     ver = asub.add_parser("verify", parents=[common], help="verify the store's chain or an export")
     ver.add_argument("file", nargs="?")

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
@@ -129,11 +130,11 @@ def test_two_seals_in_one_transaction_keep_the_key_chain(
     sealer = services.ctx.sealer
     for _ in range(4):
         with services.ctx.transaction() as session:
-            services.ctx.audit(session, compliance, "note")
+            services.ctx.audit(session, compliance, AuditAction.CHECK)
             sealer.seal(session, clock())
     for _ in range(5):
         with services.ctx.transaction() as session:
-            services.ctx.audit(session, compliance, "note")
+            services.ctx.audit(session, compliance, AuditAction.CHECK)
     out = tmp_path / "all.jsonl"
     services.audit.export(compliance, out, "jsonl")
     key = services.audit.key_info()["public_key"]

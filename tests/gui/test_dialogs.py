@@ -87,7 +87,7 @@ def test_export_the_audit_log(qtbot, demo_services: Services, tmp_path: Path, me
     assert "does not exist" in message_boxes[-1][1]
 
 
-def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     compliance = login(demo_services, "demo-compliance")
     demo_services.policy.update(compliance, allow_escalation=True)
     window = window_for()
@@ -95,23 +95,34 @@ def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Serv
     pick_report(qtbot, window, "创业板")
     assert window.decision.result is not None
     assert window.decision.result.decision.outcome is Outcome.ALLOW_AFTER_WARNING
+    assert window.decision.result.may_override and not window.decision.result.may_open
     assert window.override_button.isVisible() and not window.open_button.isEnabled()
     assert window.client is not None and window.report is not None
-    dialog = OverrideDialog(demo_services, window.actor, window.client, window.report, window)
-    qtbot.addWidget(dialog)
-    assert not dialog.ok.isEnabled()
-    dialog.told.setChecked(True)
-    assert not dialog.ok.isEnabled()  # a checkbox alone proves nothing
-    dialog.confirmed.setChecked(True)
-    dialog.recording.setText("SL-001")
-    dialog.ok.click()
-    window._overrides.add((window.client.id, window.report.id))
-    window._update_actions()
-    assert window.open_button.isEnabled()
+
+    def fill_in(dialog: OverrideDialog) -> int:
+        qtbot.addWidget(dialog)
+        assert not dialog.ok.isEnabled()
+        dialog.told.setChecked(True)
+        assert not dialog.ok.isEnabled()  # a checkbox alone proves nothing
+        dialog.confirmed.setChecked(True)
+        dialog.recording.setText("SL-001")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(OverrideDialog, "exec", fill_in)
+    window.override_button.click()  # the window shows the service's answer to the override
+    assert window.decision.result.may_open and window.decision.result.override_recorded
+    assert window.open_button.isEnabled() and not window.override_button.isVisible()
+    assert "今天" in window.decision.footer.text() or "today" in window.decision.footer.text()
+    # Another client and back: the check is recorded again and the override still counts.
+    find_client(qtbot, window, "880001")
+    find_client(qtbot, window, "880003")
+    window.check()
+    assert window.decision.result.override_recorded and window.open_button.isEnabled()
     window.open_report()  # reads the report off the GUI thread
     qtbot.waitUntil(lambda: bool(window.viewers), timeout=10_000)
     compliance_actions = [e.action for e in demo_services.audit.browse(compliance, limit=5)]
-    assert compliance_actions[:2] == ["open", "override"]
+    assert compliance_actions[0] == "open" and "override" in compliance_actions
 
 
 def test_edit_client_dialog_takes_a_client_out_of_the_lowest_category(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]

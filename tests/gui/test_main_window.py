@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -61,6 +62,27 @@ def test_find_client_pick_report_see_decision(qtbot, window_for) -> None:  # typ
     pick_report(qtbot, window, "银行业")  # R3
     assert window.decision.verdict.text() == "ALLOWED"
     assert window.open_button.isEnabled()
+
+
+def test_buttons_follow_the_services_answers_not_the_outcome(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    """The window enables Open and shows the override button from may_open / may_override
+    alone: an allow the service says may not be opened stays closed, and vice versa."""
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "银行业")  # R3: allowed
+    result = window.decision.result
+    assert result is not None and result.decision.outcome is Outcome.ALLOW and result.may_open
+    assert window.open_button.isEnabled() and not window.override_button.isVisible()
+    window._show_decision(dataclasses.replace(result, may_open=False, may_override=True))
+    assert not window.open_button.isEnabled() and not window.open_action.isEnabled()
+    assert window.override_button.isVisible()
+    window.open_report()
+    assert "may not be opened" in window.statusBar().currentMessage()
+    pick_report(qtbot, window, "创业板")  # R4: blocked
+    result = window.decision.result
+    assert result is not None and result.decision.outcome is Outcome.BLOCK
+    assert not result.may_open and not result.may_override
+    assert not window.open_button.isEnabled() and not window.override_button.isVisible()
 
 
 def test_blocked_report_cannot_be_opened_any_way(qtbot, window_for, demo_services: Services) -> None:  # type: ignore[no-untyped-def]

@@ -15,9 +15,10 @@ from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
+from suitcheck.services.access import CheckResult
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied
 from suitcheck.store.models import Investor
-from tests.conftest import TODAY, add_client, staff
+from tests.conftest import TODAY, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 
@@ -123,6 +124,42 @@ def test_escalation_override_is_structured(services: Services, compliance: Actor
     assert services.access.open_report(advisor, "C2", r4).report_id == r4
     override = next(e for e in services.audit.browse(compliance) if e.action == "override")
     assert '"recording_ref":"REC-2026-0001"' in override.facts and '"warning_version":"W1"' in override.facts
+
+
+def _answers(result: CheckResult) -> tuple[bool, bool, bool]:
+    return result.may_open, result.may_override, result.override_recorded
+
+
+def test_check_result_says_what_may_follow(
+    services: Services, compliance: Actor, advisor: Actor, r4: int, clock: Clock
+) -> None:
+    """may_open / may_override are the service's answers (the GUI and CLI show them):
+    allow opens, block offers nothing, a warning offers the override until it is recorded,
+    and a recorded override admits the report for the rest of that day only."""
+    add_client(services, compliance, "C5", RiskProfile.C5)
+    add_client(services, compliance, "C2", RiskProfile.C2)
+    add_client(services, compliance, "LOW", RiskProfile.C1, lowest_category=True)
+    allowed = services.access.check(advisor, "C5", r4)
+    assert _answers(allowed) == (True, False, False)
+    assert allowed.to_dict()["may_open"] is True
+    assert _answers(services.access.check(advisor, "C2", r4)) == (False, False, False)  # escalation off: blocked
+    policy = services.policy.update(compliance, allow_escalation=True)
+    warned = services.access.check(advisor, "C2", r4)
+    assert warned.decision.outcome is Outcome.ALLOW_AFTER_WARNING
+    assert _answers(warned) == (False, True, False)
+    assert _answers(services.access.check(advisor, "LOW", r4)) == (False, False, False)  # never escalated
+    overridden = services.access.record_override(
+        advisor, "C2", r4, warning_version=policy.warning_version, client_confirmed=True
+    )
+    assert _answers(overridden) == (True, False, True)
+    again = services.access.check(advisor, "C2", r4)
+    assert _answers(again) == (True, False, True)
+    assert services.access.open_report(advisor, "C2", r4).report_id == r4  # may_open was the truth
+    clock.advance(days=1)
+    next_day = services.access.check(advisor, "C2", r4)
+    assert _answers(next_day) == (False, True, False)
+    with pytest.raises(PermissionDenied):
+        services.access.open_report(advisor, "C2", r4)
 
 
 def test_lowest_category_cannot_be_escalated(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:

@@ -23,13 +23,14 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
 # An installation seals once its epoch spans this many entries of the (shared) chain.
 SEAL_EVERY = 1000
-SEAL = "seal"
-REGISTERED = "installation-registered"
+SEAL = AuditAction.SEAL.value
+REGISTERED = AuditAction.INSTALLATION_REGISTERED.value
 # Any constant works; every writer must use the same one.
 _PG_LOCK_KEY = 0x5C_A0D17
 

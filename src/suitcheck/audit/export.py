@@ -22,8 +22,9 @@ from typing import Any
 
 from suitcheck.audit.chain import GENESIS_HASH, Verifier, VerifyResult, canonical_json, walk_ladder
 from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.domain.codes import ExportFormat
 
-FORMATS = ("csv", "xlsx", "jsonl")
+FORMATS = tuple(f.value for f in ExportFormat)
 MANIFEST_SUFFIX = ".manifest.json"
 HEADERS = (
     "seq",
@@ -204,9 +205,9 @@ def _write_xlsx(handle: io.BufferedWriter, rows: Iterable[ExportRow]) -> None:
 
 
 _WRITERS: dict[str, Callable[[io.BufferedWriter, Iterable[ExportRow]], None]] = {
-    "csv": _write_csv,
-    "jsonl": _write_jsonl,
-    "xlsx": _write_xlsx,
+    ExportFormat.CSV: _write_csv,
+    ExportFormat.JSONL: _write_jsonl,
+    ExportFormat.XLSX: _write_xlsx,
 }
 
 
@@ -246,7 +247,7 @@ def write_export(
             for block in iter(lambda: check.read(1 << 20), b""):
                 digest.update(block)
         manifest = {
-            "format": fmt,
+            "format": ExportFormat(fmt).value,
             "file": out.name,
             "file_sha256": digest.hexdigest(),
             "count": tally.count,

@@ -95,9 +95,12 @@ class DecisionPanel(QFrame):
                     version=d.policy_version,
                 )
             )
-        self.footer.setText(
-            self.tr("Recorded as audit entry {n} · {hash}").format(n=result.audit_id, hash=result.entry_hash[:16] + "…")
+        footer = self.tr("Recorded as audit entry {n} · {hash}").format(
+            n=result.audit_id, hash=result.entry_hash[:16] + "…"
         )
+        if result.override_recorded:
+            footer += "\n" + self.tr("The client confirmed the special warning today: the report may be opened.")
+        self.footer.setText(footer)
 
 
 class DecisionPane(QWidget):

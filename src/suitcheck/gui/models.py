@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.decision import AssessmentState, Outcome
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
@@ -119,17 +120,17 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
             if column == self.NAME:
                 return v.name
             if column == self.PROFILE:
-                if v.investor_class.value == "professional":
-                    return 9 if raw else texts.class_text("professional")
+                if not v.follows_table:  # a professional has no profile to show
+                    return 9 if raw else texts.class_text(v.investor_class.value)
                 return (int(v.profile) if v.profile else 0) if raw else texts.profile_text(v.profile)
             if column == self.STATE:
-                if v.investor_class.value == "professional":
+                if not v.follows_table:
                     return "" if raw else "—"
                 return v.assessment_state.value if raw else texts.state_text(v.assessment_state)
             if column == self.ASSESSED:
                 return v.assessed_on.isoformat() if v.assessed_on else ""
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
-            if v.investor_class.value != "professional" and not v.assessment_state.usable:
+            if v.assessment_unusable:
                 return QBrush(RED)
             if v.assessment_state is AssessmentState.EXPIRING_SOON:
                 return QBrush(AMBER)
@@ -251,11 +252,11 @@ class ImportResultsModel(PagedTableModel[ImportResult]):
         QT_TRANSLATE_NOOP("Columns", "Reason"),
     )
     STATUS_TEXT = {
-        "imported": QT_TRANSLATE_NOOP("Import", "imported"),
-        "duplicate": QT_TRANSLATE_NOOP("Import", "duplicate (already imported)"),
-        "needs-rating": QT_TRANSLATE_NOOP("Import", "imported, needs rating"),
-        "failed": QT_TRANSLATE_NOOP("Import", "failed"),
-        "skipped": QT_TRANSLATE_NOOP("Import", "skipped"),
+        ImportStatus.IMPORTED: QT_TRANSLATE_NOOP("Import", "imported"),
+        ImportStatus.DUPLICATE: QT_TRANSLATE_NOOP("Import", "duplicate (already imported)"),
+        ImportStatus.NEEDS_RATING: QT_TRANSLATE_NOOP("Import", "imported, needs rating"),
+        ImportStatus.FAILED: QT_TRANSLATE_NOOP("Import", "failed"),
+        ImportStatus.SKIPPED: QT_TRANSLATE_NOOP("Import", "skipped"),
     }
 
     def append(self, result: ImportResult) -> None:
@@ -270,10 +271,11 @@ class ImportResultsModel(PagedTableModel[ImportResult]):
             if column == self.FILE:
                 return Path(r.path).name
             if column == self.STATUS:
-                return r.status if role == RawRole else translated("Import", self.STATUS_TEXT[r.status])
+                return r.status.value if role == RawRole else translated("Import", self.STATUS_TEXT[r.status])
             return r.reason or ""
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS:
-            return QBrush({"failed": RED, "needs-rating": AMBER, "skipped": AMBER}.get(r.status, GREEN))
+            colours = {ImportStatus.FAILED: RED, ImportStatus.NEEDS_RATING: AMBER, ImportStatus.SKIPPED: AMBER}
+            return QBrush(colours.get(r.status, GREEN))
         if role == Qt.ItemDataRole.ToolTipRole and column == self.FILE:
             return r.path
         return None

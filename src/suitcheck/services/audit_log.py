@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ from suitcheck.audit.export import (
     write_export,
 )
 from suitcheck.audit.sealing import SealError, attach_report, check_head
+from suitcheck.domain.codes import AuditAction, ExportFormat
+from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
@@ -48,8 +51,21 @@ class AuditFilter:
     staff: str | None = None
     investor_id: int | None = None
     report_id: int | None = None
-    decision: str | None = None
-    action: str | None = None
+    decision: Outcome | None = None
+    action: AuditAction | None = None
+
+    def __post_init__(self) -> None:
+        # A combo box or a command line hands over the code as text: read it as its enum,
+        # so that an unknown code is refused here rather than matching nothing.
+        decision, action = self.decision, self.action
+        if decision is not None:
+            if decision not in Outcome._value2member_map_:
+                raise InvalidInput(f"Unknown decision {decision!r}; use allow, block or allow-after-warning.")
+            object.__setattr__(self, "decision", Outcome(decision))
+        if action is not None:
+            if action not in AuditAction._value2member_map_:
+                raise InvalidInput(f"Unknown audit action {action!r}.")
+            object.__setattr__(self, "action", AuditAction(action))
 
     @property
     def empty(self) -> bool:
@@ -57,7 +73,7 @@ class AuditFilter:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            k: (v.isoformat() if isinstance(v, dt.date) else v)
+            k: (v.isoformat() if isinstance(v, dt.date) else v.value if isinstance(v, enum.Enum) else v)
             for k, v in dataclasses.asdict(self).items()
             if v is not None
         }
@@ -85,9 +101,9 @@ def _filtered(flt: AuditFilter) -> Select[Any]:
     if flt.report_id is not None:
         stmt = stmt.where(AuditEntry.report_id == flt.report_id)
     if flt.decision:
-        stmt = stmt.where(AuditEntry.decision == flt.decision)
+        stmt = stmt.where(AuditEntry.decision == flt.decision.value)
     if flt.action:
-        stmt = stmt.where(AuditEntry.action == flt.action)
+        stmt = stmt.where(AuditEntry.action == flt.action.value)
     return stmt  # type: ignore[no-any-return,return-value]
 
 
@@ -158,7 +174,7 @@ class AuditService:
             self._ctx.audit(
                 session,
                 actor,
-                "audit-verified",
+                AuditAction.AUDIT_VERIFIED,
                 facts={"ok": result.ok, "count": result.count, "bad_seq": result.bad_seq},
             )
             if result.ok:
@@ -236,7 +252,7 @@ class AuditService:
         self,
         actor: Actor,
         out: Path,
-        fmt: str,
+        fmt: ExportFormat | str,
         flt: AuditFilter = AuditFilter(),
         *,
         full_id_numbers: bool = False,
@@ -244,6 +260,9 @@ class AuditService:
     ) -> dict[str, object]:
         """Export entries. ID numbers are masked unless asked for and the role may see them."""
         self._ctx.require(actor, Permission.EXPORT_AUDIT)
+        if fmt not in ExportFormat._value2member_map_:
+            raise InvalidInput(f"Unknown export format {fmt!r}; use csv, xlsx or jsonl.")
+        fmt = ExportFormat(fmt)
         if full_id_numbers:
             self._ctx.require(actor, Permission.SEE_FULL_ID)
         full = full_id_numbers and may(actor.role, Permission.SEE_FULL_ID)
@@ -300,9 +319,9 @@ class AuditService:
             self._ctx.audit(
                 session,
                 actor,
-                "export",
+                AuditAction.EXPORT,
                 facts={
-                    "format": fmt,
+                    "format": fmt.value,
                     "file": out.name,
                     "count": manifest["count"],
                     "last_hash": manifest["last_hash"],

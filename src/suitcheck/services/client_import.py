@@ -49,6 +49,7 @@ from suitcheck.domain.clients import (
     parse_mapping,
     parse_row,
 )
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission, may
@@ -355,7 +356,10 @@ class ClientImportService:
                 raise ServiceError(f"Cannot write {out}: {exc.strerror}.") from exc
         with self._ctx.transaction() as session:
             self._ctx.audit(
-                session, actor, "client-export", facts={"file": out.name, "count": count, "full_id_numbers": full}
+                session,
+                actor,
+                AuditAction.CLIENT_EXPORT,
+                facts={"file": out.name, "count": count, "full_id_numbers": full},
             )
         return count
 
@@ -473,7 +477,7 @@ class _Run:
             appended = self.ctx.audit(
                 conn,
                 self.actor,
-                "client-import",
+                AuditAction.CLIENT_IMPORT,
                 facts={
                     "file": self.result.file,
                     "sha256": self.result.sha256,
@@ -666,7 +670,7 @@ class _Run:
                 if r.profile is not None:
                     facts["profile"] = RiskProfile(r.profile).code
                     facts["assessed"] = r.assessed_on.isoformat()
-                self.ctx.audit(conn, self.actor, "client-added", investor_id=r.investor_id, facts=facts)
+                self.ctx.audit(conn, self.actor, AuditAction.CLIENT_ADDED, investor_id=r.investor_id, facts=facts)
                 done += 1
                 if done % TICK == 0:
                     self.tick("new", done)
@@ -767,7 +771,7 @@ class _Run:
                         # The file cannot say whether this assessment followed the change in
                         # the client's situation: staff clear that by assessing (fail closed).
                         facts["reassessment_due_kept"] = True
-                action = "client-edited" if edits else "assessment"
+                action = AuditAction.CLIENT_EDITED if edits else AuditAction.ASSESSMENT
                 self.ctx.audit(conn, self.actor, action, investor_id=r.investor_id, facts=facts)
                 if changed % TICK == 0:
                     self.tick("changed", changed)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError
 from suitcheck.audit.sealing import Sealer
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, StoreUnavailable
@@ -111,7 +112,7 @@ class ServiceContext:
         self,
         session: Session | Connection,
         actor: Actor,
-        action: str,
+        action: AuditAction,
         *,
         investor_id: int | None = None,
         report_id: int | None = None,
@@ -123,7 +124,7 @@ class ServiceContext:
             session,
             at=self.now(),
             staff=actor.username,
-            action=action,
+            action=action.value,  # the stored (and hashed) code, a plain str
             investor_id=investor_id,
             report_id=report_id,
             decision=decision,
@@ -146,7 +147,7 @@ class ServiceContext:
             self.audit(
                 session,
                 current,
-                "refused",
+                AuditAction.REFUSED,
                 facts={
                     "permission": permission.value,
                     "role": current.role.value,

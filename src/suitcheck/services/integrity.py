@@ -17,10 +17,10 @@ from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.chain import canonical_json, registrations
-from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
-
 from suitcheck.audit.sealing import Sealer
+from suitcheck.domain.codes import AuditAction
 from suitcheck.store.engine import Store
+from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
 
 
 class SealingContext(Protocol):
@@ -32,9 +32,10 @@ class SealingContext(Protocol):
 
     def now(self) -> dt.datetime: ...
 
+
 log = logging.getLogger(__name__)
 
-RECORD_SEALED = "record-sealed"
+RECORD_SEALED = AuditAction.RECORD_SEALED.value
 INVESTOR_COLUMNS = (
     "account",
     "investor_class",

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit.chain import Appended
 from suitcheck.domain.clients import record_problems
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
     AssessmentState,
     InvestorFacts,
@@ -61,6 +62,17 @@ class InvestorView:
     reassessment_due: bool = False  # staff marked the client's situation as changed
 
     @property
+    def follows_table(self) -> bool:
+        """Bound by the suitability table and so assessed; a professional investor is not."""
+        return self.investor_class.follows_table
+
+    @property
+    def assessment_unusable(self) -> bool:
+        """The assessment cannot support a decision (missing, expired, future-dated).
+        Never for a professional, whose state is `not-required`."""
+        return not self.assessment_state.usable
+
+    @property
     def assessment_valid(self) -> bool:
         if self.investor_class is InvestorClass.PROFESSIONAL:
             return True
@@ -72,6 +84,7 @@ class InvestorView:
             "account": self.account,
             "name": self.name,
             "class": self.investor_class.value,
+            "follows_table": self.follows_table,
             "profile": self.profile.code if self.profile else None,
             "assessed": self.assessed_on.isoformat() if self.assessed_on else None,
             "assessment_valid": self.assessment_valid,
@@ -331,7 +344,7 @@ class InvestorService:
             self._ctx.audit(
                 session,
                 actor,
-                "client-added",
+                AuditAction.CLIENT_ADDED,
                 investor_id=investor.id,
                 facts={"account": account, "class": investor_class.value, "lowest_category": lowest_category},
             )
@@ -398,7 +411,7 @@ class InvestorService:
             self._ctx.audit(
                 session,
                 actor,
-                "client-edited",
+                AuditAction.CLIENT_EDITED,
                 investor_id=investor.id,
                 facts={"changes": {k: {"old": o, "new": n} for k, (o, n) in changes.items()}, "reason": reason},
             )
@@ -513,7 +526,9 @@ class InvestorService:
                 raise Conflict("A re-assessment is already due for this client.")
             investor.reassessment_due = True
             investor.reassessment_reason = reason
-            self._ctx.audit(session, actor, "reassessment-due", investor_id=investor.id, facts={"reason": reason})
+            self._ctx.audit(
+                session, actor, AuditAction.REASSESSMENT_DUE, investor_id=investor.id, facts={"reason": reason}
+            )
             log.info("client %s marked for re-assessment by %s", investor.id, actor.username)
             return make_view(
                 investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
@@ -569,7 +584,7 @@ class InvestorService:
             facts["note"] = note
         if was_due:
             facts["cleared_reassessment_due"] = True
-        return self._ctx.audit(session, actor, "assessment", investor_id=investor.id, facts=facts)
+        return self._ctx.audit(session, actor, AuditAction.ASSESSMENT, investor_id=investor.id, facts=facts)
 
     def get(self, actor: Actor, ref: str | int) -> InvestorView:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
@@ -628,7 +643,10 @@ class InvestorService:
         actor = self._ctx.require(actor, Permission.SEE_FULL_ID)
         with self._ctx.transaction() as session:
             self._ctx.audit(
-                session, actor, "client-search-by-id", facts={"id_number": mask_id_number(number), "kind": kind}
+                session,
+                actor,
+                AuditAction.CLIENT_SEARCH_BY_ID,
+                facts={"id_number": mask_id_number(number), "kind": kind},
             )
         return id_number_forms(number)
 

@@ -143,6 +143,18 @@
         <source>reminder list</source>
         <translation>生成提醒名单</translation>
     </message>
+    <message>
+        <source>records sealed</source>
+        <translation>记录已加封</translation>
+    </message>
+    <message>
+        <source>audit trail sealed</source>
+        <translation>审计记录已封存</translation>
+    </message>
+    <message>
+        <source>installation registered</source>
+        <translation>安装已登记</translation>
+    </message>
 </context>
 <context>
     <name>AssessmentDialog</name>
@@ -674,6 +686,10 @@
     <message>
         <source>Recorded as audit entry {n} · {hash}</source>
         <translation>已记入审计第 {n} 条 · {hash}</translation>
+    </message>
+    <message>
+        <source>The client confirmed the special warning today: the report may be opened.</source>
+        <translation>客户今天已确认特别风险警示：可以打开该报告。</translation>
     </message>
 </context>
 <context>
@@ -1590,6 +1606,14 @@ Store: {store}</source>
     <message>
         <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
         <translation>未知的导出格式“{fmt}”；请使用 csv、xlsx 或 jsonl。</translation>
+    </message>
+    <message>
+        <source>Unknown decision &apos;{decision}&apos;; use allow, block or allow-after-warning.</source>
+        <translation>未知的决定“{decision}”；请使用 allow、block 或 allow-after-warning。</translation>
+    </message>
+    <message>
+        <source>Unknown audit action &apos;{action}&apos;.</source>
+        <translation>未知的审计操作“{action}”。</translation>
     </message>
     <message>
         <source>{out} is a folder; give a file name.</source>
