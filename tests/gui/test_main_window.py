@@ -313,3 +313,6 @@ def test_about_names_versions_and_the_store(qtbot, window_for) -> None:  # type:
     text = box.text()
     assert "suitcheck" in text and "PySide6" in text and "Qt " in text and "SQLite" in text
     assert window.services.store.display_name in text
+    # The fingerprint compliance filed at `init` (what `audit key show` prints), from the service.
+    fingerprint = window.services.audit.key_info()["fingerprint"]
+    assert len(fingerprint) == 39 and fingerprint in text

@@ -634,6 +634,8 @@ class MainWindow(QMainWindow):
             + version_text().replace("\n", "<br>")
             + "</p><p>"
             + self.tr("Store: {store}").format(store=self.services.store.display_name)
+            + "<br>"
+            + self.tr("Audit key fingerprint: {fingerprint}").format(fingerprint=self.services.audit.fingerprint())
             + "</p>"
         )
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

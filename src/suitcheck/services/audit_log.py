@@ -204,6 +204,11 @@ class AuditService:
                     result = dataclasses.replace(result, ok=False, problem=problem)
         return result
 
+    def fingerprint(self) -> str:
+        """The fingerprint of this installation's verification (genesis public) key: what
+        compliance compares with the key they filed (About box, `audit key show`)."""
+        return keys.fingerprint(self._ctx.sealer.genesis_public_key)
+
     def key_info(self, actor: Actor | None = None) -> dict[str, Any]:
         """The genesis public keys of every installation registered in the trail (this
         one first), with fingerprints, for compliance to file."""

@@ -1326,6 +1326,10 @@ Store: {store}</source>
         <translation>数据库：{store}</translation>
     </message>
     <message>
+        <source>Audit key fingerprint: {fingerprint}</source>
+        <translation>审计密钥指纹：{fingerprint}</translation>
+    </message>
+    <message>
         <source>Now select the client.</source>
         <translation>请选择客户。</translation>
     </message>
