@@ -36,6 +36,7 @@ from suitcheck.services.audit_log import (
 from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.investors import parse_profile
+from suitcheck.services.refs import parse_ref
 from suitcheck.services.reports import ReportFilter, parse_level
 from suitcheck.store.engine import StoreError, resolve_url
 
@@ -79,6 +80,14 @@ def _count(text: str) -> int:
     if not _INTEGER.fullmatch(text.strip()) or not 0 < int(text) <= 1_000_000_000:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 1000000000")
     return int(text)
+
+
+def _record_id(text: str) -> int:
+    """A client's or report's id ("12" or "#12"), read by the same parser as every reference."""
+    number = parse_ref(text).id
+    if number is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a record id (a number such as 12 or #12)")
+    return number
 
 
 class _Parser(argparse.ArgumentParser):
@@ -881,8 +890,8 @@ def build_parser() -> argparse.ArgumentParser:
     exp.add_argument("--since", type=_date)
     exp.add_argument("--until", type=_date)
     exp.add_argument("--staff")
-    exp.add_argument("--investor", type=_count, help="client id")
-    exp.add_argument("--report", type=_count)
+    exp.add_argument("--investor", type=_record_id, help="client id")
+    exp.add_argument("--report", type=_record_id, help="report id")
     exp.add_argument("--decision", choices=[o.value for o in Outcome])
     exp.add_argument(
         "--action", dest="entry_action", choices=[a.value for a in AuditAction], help="only entries of this action"

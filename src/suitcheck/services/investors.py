@@ -38,7 +38,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound
 from suitcheck.services.questionnaire import ensure_stored, load_version
-from suitcheck.services.refs import numeric_id
+from suitcheck.services.refs import parse_ref
 from suitcheck.store.models import Assessment, Investor
 
 log = logging.getLogger(__name__)
@@ -217,14 +217,15 @@ _BY_ACCOUNT_OR_ID = (
 def resolve_investor(session: Session | Connection, ref: str | int) -> Any:
     """The client's fact columns, by account number or by the numeric id the JSON output
     shows; never a guess. `acct:` forces the account reading."""
-    text_ref = str(ref).strip()
+    parsed = parse_ref(ref)
+    text_ref = parsed.text
     conn = session.connection() if isinstance(session, Session) else session
-    if text_ref.startswith("acct:"):
-        rows = conn.execute(_BY_ACCOUNT, {"account": text_ref[5:]}).all()
-    elif (number := numeric_id(text_ref)) is not None:
-        rows = conn.execute(_BY_ACCOUNT_OR_ID, {"account": text_ref, "id": number}).all()
+    if parsed.id is not None:
+        rows = conn.execute(_BY_ACCOUNT_OR_ID, {"account": parsed.account, "id": parsed.id}).all()
+    elif parsed.account is not None:
+        rows = conn.execute(_BY_ACCOUNT, {"account": parsed.account}).all()
     else:
-        rows = conn.execute(_BY_ACCOUNT, {"account": text_ref}).all()
+        rows = []
     if len(rows) > 1:
         raise InvalidInput(
             f"{text_ref!r} is both an account number and another client's id; "
