@@ -45,6 +45,25 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
     return shown
 
 
+class Confirmations:
+    """Answers the confirmation questions (gui.widgets.confirm) instead of blocking on them."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.answer = True
+
+    def exec(self, box: QMessageBox) -> int:
+        self.asked.append(box.text())
+        return int(QMessageBox.StandardButton.Yes if self.answer else QMessageBox.StandardButton.Cancel)
+
+
+@pytest.fixture
+def confirmations(monkeypatch: pytest.MonkeyPatch) -> Confirmations:
+    answers = Confirmations()
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: answers.exec(box))
+    return answers
+
+
 def login(services: Services, name: str) -> Actor:
     return services.auth.login(name, "demo")
 

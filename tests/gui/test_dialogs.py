@@ -51,19 +51,26 @@ def test_import_a_folder_and_see_results(qtbot, demo_services: Services, tmp_pat
     assert dialog.progress.value() == 3
 
 
-def test_rating_dialog_rates_an_unrated_report(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_rating_dialog_rates_an_unrated_report(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
     compliance = login(demo_services, "demo-compliance")
     dialog = RatingDialog(demo_services, compliance)
     qtbot.addWidget(dialog)
     titles = [r.title for r in dialog.model.objects()]
     assert any("芯片" in t for t in titles) and any("港股" in t for t in titles)
     row = next(i for i, t in enumerate(titles) if "芯片" in t)
+    report_id = dialog.model.objects()[row].id
     dialog.view.selectRow(row)
     dialog.level.setCurrentIndex(2)  # R3
     from PySide6.QtWidgets import QPushButton
 
+    confirmations.answer = False  # Cancel: nothing changes, nothing is recorded
+    dialog.findChild(QPushButton, "setLevel").click()
+    assert "R3" in confirmations.asked[-1] and "audit trail" in confirmations.asked[-1]
+    assert demo_services.reports.get(compliance, report_id).level is None
+    confirmations.answer = True
     dialog.findChild(QPushButton, "setLevel").click()
     assert all("芯片" not in r.title for r in dialog.model.objects())
+    assert demo_services.reports.get(compliance, report_id).level is not None
 
 
 def test_export_the_audit_log(qtbot, demo_services: Services, tmp_path: Path, message_boxes) -> None:  # type: ignore[no-untyped-def]
@@ -168,20 +175,36 @@ def test_staff_dialog_refuses_non_admins(qtbot, demo_services: Services) -> None
     assert "may not" in dialog.message.text() and dialog.list.toPlainText() == ""
 
 
-def test_findings_queue_resolves_a_finding_only_with_a_reason(qtbot, demo_services: Services, message_boxes) -> None:  # type: ignore[no-untyped-def]
+def test_findings_queue_resolves_only_what_the_service_lets_go(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
+    """A finding about the level is settled by rating the report (#15), never dismissed:
+    the service says so on the finding (resolvable) and the button follows it."""
     compliance = login(demo_services, "demo-compliance")
     dialog = RatingDialog(demo_services, compliance)
     qtbot.addWidget(dialog)
     rows = dialog.model.objects()
     row = next(i for i, r in enumerate(rows) if r.open_findings)  # the Hong Kong report: level below subject
     dialog.view.selectRow(row)
-    assert dialog.resolve.isEnabled()
     assert "subject" in dialog.detail.text()  # the finding in words, not its code
-    dialog.resolve.click()  # no reason
-    assert message_boxes and "Say why" in message_boxes[-1][1]
-    assert demo_services.reports.get(compliance, rows[row].id).open_findings
+    assert not any(f.resolvable for f in rows[row].open_findings)
+    assert not dialog.resolve.isEnabled() and "settled by rating" in dialog.resolve.toolTip()
     dialog.note.setText("Issuer's own rating confirmed with the research desk")
-    dialog.resolve.click()
-    # A finding about the level is settled by rating the report (#15), never dismissed.
-    assert "settled by rating" in message_boxes[-1][1]
+    dialog.resolve_finding()  # even called directly: nothing to resolve, nothing asked
+    assert not confirmations.asked
     assert demo_services.reports.get(compliance, rows[row].id).open_findings
+
+
+def test_policy_is_saved_only_after_confirmation(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
+    from suitcheck.gui.dialogs import PolicyDialog
+
+    compliance = login(demo_services, "demo-compliance")
+    version = demo_services.policy.current().version
+    dialog = PolicyDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    dialog.escalation.setChecked(not dialog.escalation.isChecked())
+    confirmations.answer = False
+    dialog.accept()
+    assert "new policy version" in confirmations.asked[-1]
+    assert demo_services.policy.current().version == version and dialog.result() == 0
+    confirmations.answer = True
+    dialog.accept()
+    assert demo_services.policy.current().version == version + 1

@@ -1,5 +1,5 @@
 """Small building blocks the windows and dialogs share: the table factory, date helpers,
-the OK/Cancel row and the inline error label."""
+the OK/Cancel row, the inline error label and the confirmation question."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QMessageBox,
     QTableView,
     QWidget,
 )
@@ -106,6 +107,18 @@ def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButton
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
+    """Ask before an audited or destructive change. The button names the action; Cancel
+    is the default, so a stray Enter changes nothing."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("confirmBox")
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
+    box.button(QMessageBox.StandardButton.Yes).setText(action)
+    box.button(QMessageBox.StandardButton.Cancel).setText(QCoreApplication.translate("Dialogs", "Cancel"))
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    return box.exec() == QMessageBox.StandardButton.Yes
 
 
 def error_label(parent: QWidget, name: str | None = None) -> QLabel:

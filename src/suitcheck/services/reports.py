@@ -43,8 +43,14 @@ class FindingView:
     detail: str
     resolved: bool
 
+    @property
+    def resolvable(self) -> bool:
+        """Compliance may dismiss it with a reason; one about the level is settled only by
+        rating the report (resolve_finding refuses it)."""
+        return not self.resolved and self.code not in RATING_FINDINGS
+
     def to_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
+        return {**dataclasses.asdict(self), "resolvable": self.resolvable}
 
 
 @dataclasses.dataclass(frozen=True)

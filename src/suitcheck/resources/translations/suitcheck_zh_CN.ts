@@ -2123,6 +2123,10 @@ Store: {store}</source>
         <source>Save new version</source>
         <translation>保存为新版本</translation>
     </message>
+    <message>
+        <source>Store these settings as a new policy version? Every decision from now on follows it; the change is recorded in the audit trail.</source>
+        <translation>将这些设置保存为新的政策版本？此后的每项决定都将依据该版本；本次变更将记入审计记录。</translation>
+    </message>
 </context>
 <context>
     <name>RatingDialog</name>
@@ -2159,12 +2163,28 @@ Store: {store}</source>
         <translation>共 {n} 份研报待处理。</translation>
     </message>
     <message>
+        <source>A finding about the level is settled by rating the report</source>
+        <translation>关于风险等级的问题须通过对研报评级来解决</translation>
+    </message>
+    <message>
         <source>Stated: {stated} · suggested from the subject: {suggested} {findings}</source>
         <translation>报告所载：{stated} · 按研究对象建议：{suggested} {findings}</translation>
     </message>
     <message>
+        <source>Rate “{title}” {level}? From now on it is matched at exactly this level; the change and your reason are recorded in the audit trail.</source>
+        <translation>将“{title}”评为{level}？此后将严格按此等级匹配；本次变更及理由将记入审计记录。</translation>
+    </message>
+    <message>
+        <source>Set the risk level</source>
+        <translation>设定风险等级</translation>
+    </message>
+    <message>
         <source>“{title}” is now {level}.</source>
         <translation>《{title}》现为 {level}。</translation>
+    </message>
+    <message>
+        <source>Resolve the finding on “{title}” and keep its stated level? Your reason is recorded in the audit trail.</source>
+        <translation>解决“{title}”上的问题并保留其声明的风险等级？您的理由将记入审计记录。</translation>
     </message>
     <message>
         <source>Finding on “{title}” resolved; the reason is recorded.</source>
