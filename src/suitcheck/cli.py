@@ -25,7 +25,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls, json_escape_controls
 from suitcheck.logs import setup_logging
 from suitcheck.privatefs import open_private
-from suitcheck.services import Actor, Services, open_services
+from suitcheck.services import Actor, Services, StoreError, local_store_file, open_services
 from suitcheck.services.audit_log import (
     AuditFilter,
     ExportVerification,
@@ -38,7 +38,6 @@ from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.refs import parse_ref
 from suitcheck.services.reports import ReportFilter, parse_level
-from suitcheck.store.engine import StoreError, resolve_url
 
 log = logging.getLogger("suitcheck.cli")
 
@@ -1030,14 +1029,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _require_existing_local_store(db: str | None) -> None:
     """Recovery opens an existing SQLite file; it never creates a store."""
-    url = resolve_url(db)
-    if url.get_backend_name() != "sqlite":
+    path = local_store_file(db)
+    if path is None:
         raise InvalidInput(
             "Local recovery works only on a SQLite store file; on a database server another "
             "administrator resets the password (staff reset-password)."
         )
-    if not Path(str(url.database)).is_file():
-        raise InvalidInput(f"There is no store at {url.database}; recovery needs the existing store file.")
+    if not path.is_file():
+        raise InvalidInput(f"There is no store at {path}; recovery needs the existing store file.")
 
 
 def _run_demo(db: str | None, args: argparse.Namespace) -> int:
