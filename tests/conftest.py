@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -156,18 +157,18 @@ def add_client(
     account: str,
     profile: RiskProfile | None = RiskProfile.C3,
     days_ago: int | None = 30,
-    **kw: object,
+    **kw: Any,
 ) -> int:
     assessed = TODAY - dt.timedelta(days=days_ago) if days_ago is not None else None
     view = services.investors.add(
         actor,
         account=account,
-        name=kw.pop("name", f"客户{account}"),  # type: ignore[arg-type]
+        name=kw.pop("name", f"客户{account}"),
         profile=profile if assessed else None,
         assessed_on=assessed,
-        investor_class=kw.pop("investor_class", InvestorClass.ORDINARY),  # type: ignore[arg-type]
+        investor_class=kw.pop("investor_class", InvestorClass.ORDINARY),
         **kw,
-    )  # type: ignore[arg-type]
+    )
     return view.id
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -94,7 +95,7 @@ def test_hand_written_canonical_form_equals_canonical_json(chain: str | None, te
     from suitcheck.audit.chain import canonical_entry, canonical_json
 
     facts = {"note": text_value, "n": 1}
-    entry = {
+    entry: dict[str, Any] = {
         "seq": 12,
         "at": "2026-06-15T09:30:00.000000Z",
         "staff": text_value or "x",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,13 +32,14 @@ def db(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copy
 
 
-def _show(db: Path, *extra: str) -> dict:
+def _show(db: Path, *extra: str) -> dict[str, Any]:
     result = run("questionnaire", "show", "--json", *extra, "--user", "demo-advisor", db=db)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    shown: dict[str, Any] = json.loads(result.stdout)
+    return shown
 
 
-def _top_answers(q: dict) -> dict[str, str]:
+def _top_answers(q: dict[str, Any]) -> dict[str, str]:
     return {
         x["id"]: max((a for a in x["answers"] if not a["knockout"]), key=lambda a: a["score"])["id"]
         for x in q["questions"]

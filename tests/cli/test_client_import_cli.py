@@ -169,6 +169,6 @@ def test_export_then_import_is_a_lossless_round_trip(store: Path, tmp_path: Path
     code, text, _ = cli(store, "investor", "export", "--out", str(masked), user="demo-advisor")
     assert code == 0
     book = openpyxl.load_workbook(masked, read_only=True)
-    numbers = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]  # type: ignore[union-attr]
+    numbers = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]
     book.close()
     assert all("********" in n for n in numbers if n) and "11010519920312100X" not in numbers

@@ -66,11 +66,12 @@ def test_cli_shows_hostile_names_and_titles_escaped(tmp_path: Path) -> None:
 def test_gui_tables_show_escapes(qtbot) -> None:  # type: ignore[no-untyped-def]
     from PySide6.QtCore import Qt
 
+    from suitcheck.domain.codes import ImportStatus
     from suitcheck.gui.models import ImportResultsModel
     from suitcheck.services.reports import ImportResult
 
     model = ImportResultsModel()
-    model.append(ImportResult("/x/evil\u202etxt.exe.pdf", "failed", None, "bad \x1b[31m", "corrupt"))
+    model.append(ImportResult("/x/evil\u202etxt.exe.pdf", ImportStatus.FAILED, None, "bad \x1b[31m", "corrupt"))
     shown = [model.data(model.index(0, column), Qt.ItemDataRole.DisplayRole) for column in range(model.columnCount())]
     text = " ".join(str(s) for s in shown if s is not None)
     assert not any(ch in text for ch in RAW) and "\\u202e" in text

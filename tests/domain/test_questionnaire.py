@@ -27,7 +27,7 @@ DEFAULT = parse_definition(DEFAULT_TEXT)
 
 
 def raw() -> dict[str, Any]:
-    data = json.loads(DEFAULT_TEXT)
+    data: dict[str, Any] = json.loads(DEFAULT_TEXT)
     data.pop("checksum")
     return data
 

@@ -63,7 +63,7 @@ def test_a_store_that_cannot_open_is_a_message_not_a_crash(qtbot, qapp, tmp_path
     garbage.write_bytes(b"not a database" * 1000)
     desktop = DesktopApp(qapp, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), demo=False)
     exits: list[int] = []
-    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()  # type: ignore[assignment]
+    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()
     desktop.open(lambda: open_services(garbage, hasher=FAST_HASHER, init=True))
     qtbot.waitUntil(lambda: bool(exits), timeout=10_000)
     assert exits == [1]
@@ -122,7 +122,7 @@ def test_a_damaged_page_found_after_opening_still_ends_the_program(qtbot, qapp, 
     db.write_bytes(bytes(data))
     desktop = _logged_in(qtbot, qapp, tmp_path, db)
     exits: list[int] = []
-    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()  # type: ignore[assignment]
+    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()
     qtbot.waitUntil(lambda: bool(exits), timeout=15_000)
     assert exits == [1]
     assert message_boxes and "damaged" in message_boxes[-1][1]

@@ -62,7 +62,7 @@ def test_stop_leaves_every_client_as_it_was(qtbot, demo_services: Services, tmp_
     actor = login(demo_services, "demo-compliance")
     before = demo_services.investors.count(actor)
     wizard.next()
-    wizard.run_page.job.cancel()  # type: ignore[union-attr]  # before the first 500 clients are written
+    wizard.run_page.job.cancel()  # before the first 500 clients are written
     qtbot.waitUntil(lambda: wizard.run_page.job is None, timeout=60_000)
     assert wizard.outcome is None and "nothing was changed" in wizard.run_page.status.text()
     assert demo_services.investors.count(actor) == before

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,9 @@ needs_rlimit = pytest.mark.skipif(
 
 
 @pytest.fixture
-def sandbox() -> Sandbox:
+def sandbox() -> Iterator[Sandbox]:
     box = Sandbox()
-    yield box  # type: ignore[misc]
+    yield box
     box.close()
 
 

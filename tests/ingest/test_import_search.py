@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,7 +39,7 @@ def test_pdf_import_yields_metadata(services: Services, compliance: Actor, tmp_p
     path = tmp_path / "r.pdf"
     path.write_bytes(two_column_report_pdf(**PDF_ARGS))  # type: ignore[arg-type]
     (result,) = services.reports.import_paths(compliance, [path])
-    view = services.reports.get(compliance, result.report or 0).to_dict()
+    view: dict[str, Any] = services.reports.get(compliance, result.report or 0).to_dict()
     assert view["level"] == "R3" and view["date"] == "2025-03-18" and view["publisher"] == "示例证券"
     assert [a["sac_number"] for a in view["analysts"]] == ["S1230521020001", "S1230524100002", "S1230524070003"]
     assert view["rating"] == {"scope": "industry", "value": "超配", "change": "维持"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -45,7 +46,7 @@ def test_check_decides_and_records(services: Services, compliance: Actor, adviso
         "profile": "C3",
         "level": "R4",
     }
-    assert len(d["entry_hash"]) == 64
+    assert len(str(d["entry_hash"])) == 64
     entries = services.audit.browse(compliance)
     newest = entries[0]
     assert (newest.action, newest.decision, newest.investor_id, newest.staff) == (
@@ -254,7 +255,7 @@ def policies(draw: st.DrawFn) -> tuple[int, int, bool]:
 def test_eligible_sql_equals_decide_for_every_client(
     services: Services,
     tmp_path_factory: pytest.TempPathFactory,
-    population: list,
+    population: list[Any],
     level: RiskLevel,
     subject: str,
     confirmed: bool,
@@ -446,20 +447,20 @@ def test_batch_checks_equal_single_checks(
     before = services.audit.count(compliance)
     batch = list(services.access.check_pairs(advisor, pairs))
     assert [p for p, _ in batch] == pairs
-    errors = [(p, r) for p, r in batch if not hasattr(r, "decision")]
+    errors = [(p, r) for p, r in batch if not isinstance(r, CheckResult)]
     assert [p for p, _ in errors] == [("nobody", str(r4)), ("B5", "424242")]
     assert all(isinstance(r, NotFound) for _, r in errors)
-    results = [r for _, r in batch if hasattr(r, "decision")]
-    audit_ids = [r.audit_id for r in results]  # type: ignore[union-attr]
+    results = [r for _, r in batch if isinstance(r, CheckResult)]
+    audit_ids = [r.audit_id for r in results]
     assert audit_ids == sorted(audit_ids) and len(set(audit_ids)) == 15
     assert services.audit.count(compliance) >= before + 15
     for (client, report), result in batch:
-        if not hasattr(result, "decision"):
+        if not isinstance(result, CheckResult):
             continue
         single = services.access.check(advisor, client, report)
-        assert result.decision == single.decision  # type: ignore[union-attr]
-        assert (result.investor_id, result.report_id) == (single.investor_id, single.report_id)  # type: ignore[union-attr]
-    assert {r.decision.outcome for r in results} == {Outcome.ALLOW, Outcome.BLOCK}  # type: ignore[union-attr]
+        assert result.decision == single.decision
+        assert (result.investor_id, result.report_id) == (single.investor_id, single.report_id)
+    assert {r.decision.outcome for r in results} == {Outcome.ALLOW, Outcome.BLOCK}
 
 
 @pytest.fixture

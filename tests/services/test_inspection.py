@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pdfminer.high_level import extract_text
@@ -36,7 +37,7 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00.000000Z"
 
 
-def _sql_figures(services: Services, lo: dt.date, hi: dt.date) -> dict[str, object]:
+def _sql_figures(services: Services, lo: dt.date, hi: dt.date) -> dict[str, Any]:
     """The same figures, counted independently with plain SQL."""
     period = {"lo": _stamp(lo), "hi": _stamp(hi + dt.timedelta(days=1))}
     where = "action = 'check' AND at >= :lo AND at < :hi"

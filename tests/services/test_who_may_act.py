@@ -4,6 +4,7 @@ policy bounds and versions; ID numbers that cannot exist; one person, one client
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -135,7 +136,7 @@ def test_impossible_id_numbers_are_refused(sqlite_services: Services, number: st
         ({"version": 99}, "cannot be set"),
     ],
 )
-def test_policy_values_are_bounded(sqlite_services: Services, change: dict, why: str) -> None:
+def test_policy_values_are_bounded(sqlite_services: Services, change: dict[str, Any], why: str) -> None:
     compliance = staff(sqlite_services, Role.COMPLIANCE)
     with pytest.raises(InvalidInput, match=why):
         sqlite_services.policy.update(compliance, **change)

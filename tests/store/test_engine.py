@@ -20,7 +20,7 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert (conn.execute(text("PRAGMA busy_timeout")).scalar() or 0) >= 5000
     store.dispose()
 
 

@@ -41,7 +41,7 @@ def canonical_json(value: Any) -> str:
 
 
 # json's own C string encoder (what json.dumps(ensure_ascii=False) uses for a str).
-_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_string: Any = json.encoder.encode_basestring
 
 
 def canonical_entry(

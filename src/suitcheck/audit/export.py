@@ -240,7 +240,7 @@ def write_export(
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
         with os.fdopen(fd, "wb") as handle:
-            _WRITERS[fmt](handle, _counted(rows, tally, progress))  # type: ignore[arg-type]
+            _WRITERS[ExportFormat(fmt)](handle, _counted(rows, tally, progress))
             handle.flush()
             os.fsync(handle.fileno())
         with open(tmp_name, "rb") as check:

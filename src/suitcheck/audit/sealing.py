@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
@@ -114,7 +115,7 @@ class Sealer:
         state = getattr(self._tl, "state", None)
         if state is None:
             state = self._tl.state = {}
-        return state  # type: ignore[no-any-return]
+        return state
 
     def sync(self, conn: Connection) -> None:
         """Under the chain lock: pick up another process's seal, finish an interrupted one."""
@@ -417,7 +418,7 @@ def store_identity(conn: Connection) -> str | None:
 def _register(
     conn: Connection,
     inst: Installation,
-    genesis: keys.Ed25519PrivateKey,
+    genesis: Ed25519PrivateKey,
     at: dt.datetime,
     staff: str,
     extra: Mapping[str, Any],

@@ -180,9 +180,10 @@ def script_head() -> str:
     `down_revision =` lines. Equal to head_revision() (a test keeps it so), without importing
     Alembic, which costs more than everything else a command does on a store that is
     already up to date."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in (migrations_path() / "versions").glob("*.py"):
-        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        found: dict[str, str] = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
         if "revision" in found:
             revisions.add(found["revision"])
             if "down_revision" in found:
