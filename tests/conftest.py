@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from argon2 import PasswordHasher
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services, open_services
+from suitcheck.services.errors import Conflict
 
 # Tests may use a cheaper (still argon2id) hash so hundreds of logins stay fast; the
 # production parameters are tested on their own in test_auth.py.
@@ -129,10 +131,8 @@ def staff(services: Services, role: Role, name: str | None = None) -> Actor:
         services.auth.create_first_admin("t-root", PASSWORD)
     root = services.auth.login("t-root", PASSWORD)
     if username != "t-root":
-        try:
+        with contextlib.suppress(Conflict):  # already exists
             services.auth.create_staff(root, username, PASSWORD, role)
-        except Exception:  # noqa: BLE001 - already exists
-            pass
     return services.auth.login(username, PASSWORD)
 
 

@@ -48,7 +48,7 @@ def tool(name: str) -> str:
 
 
 def test_one_version_feeds_the_build_and_the_release_notes(build: ModuleType) -> None:
-    assert build.VERSION == suitcheck.__version__
+    assert suitcheck.__version__ == build.VERSION
     assert build.APP_ID == suitcheck.APP_ID
     newest, date, items = build.releases()[0]
     assert newest == suitcheck.__version__ and items

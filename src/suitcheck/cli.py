@@ -200,84 +200,99 @@ def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> 
 def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
     inv = services.investors
-    if args.action == "add":
-        if args.profile and not args.assessed:
-            raise InvalidInput("--profile needs --assessed YYYY-MM-DD.")
-        view = inv.add(
-            actor,
-            account=args.account,
-            name=args.name,
-            id_number=args.id_number,
-            investor_class=InvestorClass.parse(args.investor_class),
-            profile=parse_profile(args.profile) if args.profile else None,
-            assessed_on=args.assessed,
-            lowest_category=args.lowest_category,
-            special_attention=args.special_attention,
-        )
-        out.emit(view.to_dict(), lambda: "Added: " + _investor_line(view.to_dict()))
-    elif args.action == "edit":
-        flags = {
-            "lowest_category": args.lowest_category,
-            "special_attention": args.special_attention,
-        }
-        view = inv.update(
-            actor,
-            args.investor,
-            name=args.name,
-            investor_class=InvestorClass.parse(args.investor_class) if args.investor_class else None,
-            reason=args.reason or "",
-            **flags,
-        )
-        out.emit(view.to_dict(), lambda: "Updated: " + _investor_line(view.to_dict()))
-    elif args.action == "assess":
-        if args.answers:
-            if args.profile or args.lowest_category:
-                raise InvalidInput("Give either --answers or --profile, not both.")
-            try:
-                answers = parse_answers(_read_text(Path(args.answers), "answers file"))
-            except AnswersError as exc:
-                raise InvalidInput(f"{exc} Nothing was recorded.") from exc
-            result = inv.assess_answers(actor, args.investor, answers, assessed_on=args.assessed, note=args.note)
-            data = result.to_dict()
-            out.emit(data, lambda: _assessment_text(data))
-            return EXIT_OK
-        if not args.profile:
-            raise InvalidInput("Give the client's answers (--answers FILE.json) or a profile assessed elsewhere.")
-        if not (args.note or "").strip():
-            raise InvalidInput("--profile records an assessment made elsewhere: say where with --note.")
-        view = inv.assess(
-            actor,
-            args.investor,
-            parse_profile(args.profile),
-            args.assessed or dt.date.today(),
-            lowest_category=args.lowest_category,
-            note=args.note,
-        )
-        out.emit(view.to_dict(), lambda: "Assessed: " + _investor_line(view.to_dict()))
-    elif args.action == "situation-changed":
+    actions: dict[str, Callable[[Services, Actor, argparse.Namespace, Output], int]] = {
+        "add": _investor_add,
+        "edit": _investor_edit,
+        "assess": _investor_assess,
+        "show": _investor_show,
+        "import": _investor_import,
+    }
+    if args.action in actions:
+        return actions[args.action](services, actor, args, out)
+    if args.action == "situation-changed":
         view = inv.mark_reassessment_due(actor, args.investor, args.reason)
         out.emit(
             view.to_dict(),
             lambda: "Re-assessment due (nothing above R1 until re-assessed): " + _investor_line(view.to_dict()),
         )
-    elif args.action == "show":
-        view = inv.get(actor, args.investor)
-        history = [h.to_dict() for h in inv.history(actor, args.investor)]
-        data = {**view.to_dict(), "assessments": history}
-        out.emit(
-            data,
-            lambda: (
-                _investor_line(data) + "".join(f"\n        assessed {h['assessed']}: {h['profile']}" for h in history)
-            ),
-        )
-    elif args.action == "import":
-        return _investor_import(services, actor, args, out)
     elif args.action == "export":
         count = services.client_files.export_clients(actor, Path(args.out))
         out.emit({"count": count, "out": args.out}, f"{count} clients written to {args.out}")
     else:
         views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit)]
         out.emit(views, lambda: "\n".join(_investor_line(v) for v in views) or "No clients found.")
+    return EXIT_OK
+
+
+def _investor_add(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    if args.profile and not args.assessed:
+        raise InvalidInput("--profile needs --assessed YYYY-MM-DD.")
+    view = services.investors.add(
+        actor,
+        account=args.account,
+        name=args.name,
+        id_number=args.id_number,
+        investor_class=InvestorClass.parse(args.investor_class),
+        profile=parse_profile(args.profile) if args.profile else None,
+        assessed_on=args.assessed,
+        lowest_category=args.lowest_category,
+        special_attention=args.special_attention,
+    )
+    out.emit(view.to_dict(), lambda: "Added: " + _investor_line(view.to_dict()))
+    return EXIT_OK
+
+
+def _investor_edit(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    view = services.investors.update(
+        actor,
+        args.investor,
+        name=args.name,
+        investor_class=InvestorClass.parse(args.investor_class) if args.investor_class else None,
+        reason=args.reason or "",
+        lowest_category=args.lowest_category,
+        special_attention=args.special_attention,
+    )
+    out.emit(view.to_dict(), lambda: "Updated: " + _investor_line(view.to_dict()))
+    return EXIT_OK
+
+
+def _investor_assess(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    inv = services.investors
+    if args.answers:
+        if args.profile or args.lowest_category:
+            raise InvalidInput("Give either --answers or --profile, not both.")
+        try:
+            answers = parse_answers(_read_text(Path(args.answers), "answers file"))
+        except AnswersError as exc:
+            raise InvalidInput(f"{exc} Nothing was recorded.") from exc
+        result = inv.assess_answers(actor, args.investor, answers, assessed_on=args.assessed, note=args.note)
+        data = result.to_dict()
+        out.emit(data, lambda: _assessment_text(data))
+        return EXIT_OK
+    if not args.profile:
+        raise InvalidInput("Give the client's answers (--answers FILE.json) or a profile assessed elsewhere.")
+    if not (args.note or "").strip():
+        raise InvalidInput("--profile records an assessment made elsewhere: say where with --note.")
+    view = inv.assess(
+        actor,
+        args.investor,
+        parse_profile(args.profile),
+        args.assessed or dt.date.today(),
+        lowest_category=args.lowest_category,
+        note=args.note,
+    )
+    out.emit(view.to_dict(), lambda: "Assessed: " + _investor_line(view.to_dict()))
+    return EXIT_OK
+
+
+def _investor_show(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    view = services.investors.get(actor, args.investor)
+    history = [h.to_dict() for h in services.investors.history(actor, args.investor)]
+    data = {**view.to_dict(), "assessments": history}
+    out.emit(
+        data,
+        lambda: _investor_line(data) + "".join(f"\n        assessed {h['assessed']}: {h['profile']}" for h in history),
+    )
     return EXIT_OK
 
 
@@ -985,27 +1000,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(version_text())
         return EXIT_OK
     logfile = setup_logging()
-    out = Output(getattr(args, "json", False))
-    db = getattr(args, "db", None)
-    services: Services | None = None
+    opened: list[Services] = []
     try:
-        if args.command in (None, "gui"):
-            # The GUI's first run is its `init`: it may create a store and key where neither
-            # existed, never where the keyring says a sealed store should be.
-            return cmd_gui(lambda: open_services(db, init=True), args, demo=False)
-        if args.command == "demo":
-            return _run_demo(db, args)
-        if args.command == "staff" and args.action == "recover-admin":
-            _require_existing_local_store(db)
-        if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
-            return verify_offline(args, out)
-        if args.command == "init":
-            services = open_services(db, init=True, start_over=args.start_over, join=args.join)
-        elif args.command == "seed-demo":
-            services = open_services(db, init=True)  # making a demo store is its own `init`
-        else:
-            services = open_services(db)
-        return COMMANDS[args.command](services, args, out)
+        return _dispatch(args, Output(getattr(args, "json", False)), getattr(args, "db", None), opened)
     except PasswordChangeRequired as exc:
         print(
             f"suitcheck: {exc} Run 'suitcheck staff passwd --user NAME' (new password in SUITCHECK_NEW_PASSWORD).",
@@ -1018,13 +1015,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("suitcheck: interrupted.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say one sentence
+    except Exception as exc:
         log.exception("unexpected error in %s", args.command)
         print(f"suitcheck: unexpected error ({type(exc).__name__}); details are in {logfile}.", file=sys.stderr)
         return EXIT_ERROR
     finally:
-        if services is not None:
+        for services in opened:
             services.close()
+
+
+def _dispatch(args: argparse.Namespace, out: Output, db: str | None, opened: list[Services]) -> int:
+    """Run the command; a store it opens goes into `opened`, for main() to close."""
+    if args.command in (None, "gui"):
+        # The GUI's first run is its `init`: it may create a store and key where neither
+        # existed, never where the keyring says a sealed store should be.
+        return cmd_gui(lambda: open_services(db, init=True), args, demo=False)
+    if args.command == "demo":
+        return _run_demo(db, args)
+    if args.command == "staff" and args.action == "recover-admin":
+        _require_existing_local_store(db)
+    if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
+        return verify_offline(args, out)
+    if args.command == "init":
+        services = open_services(db, init=True, start_over=args.start_over, join=args.join)
+    else:  # making a demo store is its own `init`
+        services = open_services(db, init=args.command == "seed-demo")
+    opened.append(services)
+    return COMMANDS[args.command](services, args, out)
 
 
 def _require_existing_local_store(db: str | None) -> None:

@@ -40,9 +40,8 @@ def test_fresh_chain_verifies(filled: Services, compliance: Actor) -> None:
     ],
 )
 def test_database_refuses_edits(filled: Services, statement: str) -> None:
-    with pytest.raises(DBAPIError, match="append-only"):
-        with filled.store.session() as session:
-            session.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), filled.store.session() as session:
+        session.execute(text(statement))
 
 
 def _tamper_sqlite(services: Services, *statements: str) -> None:

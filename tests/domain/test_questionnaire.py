@@ -85,7 +85,7 @@ def test_boundaries_reached_by_real_answers() -> None:
 
 
 @pytest.mark.parametrize(
-    "question,answer",
+    ("question", "answer"),
     [(q.id, a.id) for q in DEFAULT.questions for a in q.answers if a.knockout],
 )
 def test_every_knockout_forces_the_lowest_category(question: str, answer: str) -> None:

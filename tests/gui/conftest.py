@@ -8,14 +8,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
-from suitcheck.gui.main_window import MainWindow  # noqa: E402
-from suitcheck.services import Actor, Services  # noqa: E402
-from suitcheck.services.demo import seed_demo  # noqa: E402
-from tests.conftest import FAST_HASHER, Clock, make_services  # noqa: E402
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.services import Actor, Services
+from suitcheck.services.demo import seed_demo
+from tests.conftest import FAST_HASHER, Clock, make_services
 
 
 @pytest.fixture

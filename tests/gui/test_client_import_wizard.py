@@ -55,7 +55,7 @@ def test_stop_leaves_every_client_as_it_was(qtbot, demo_services: Services, tmp_
     path = write_xlsx(tmp_path / "clients.xlsx", client_rows(1500))
     wizard = _wizard(qtbot, demo_services)
     wizard.file_page.choose(path)
-    assert "Excel workbook, sheet 客户" == wizard.file_page.detected.text()
+    assert wizard.file_page.detected.text() == "Excel workbook, sheet 客户"
     wizard.next()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.dry is not None, timeout=60_000)

@@ -373,7 +373,7 @@ def _records(path: Path, fmt: str, display_digest: Any) -> Iterator[dict[str, An
 
         try:
             book = load_workbook(path, read_only=True, data_only=False)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
+        except Exception as exc:
             raise ExportError(f"The workbook {path.name} cannot be read.") from exc
         try:
             rows = book.worksheets[0].iter_rows(values_only=True)

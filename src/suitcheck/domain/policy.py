@@ -104,9 +104,9 @@ class Policy:
 
     def __post_init__(self) -> None:
         for name in ("version", "validity_days", "warning_days", "special_attention_age"):
-            if type(getattr(self, name)) is not int:  # noqa: E721 - bool is an int subclass, and no number
+            if type(getattr(self, name)) is not int:
                 raise PolicyError(f"{name} must be a whole number")
-        if type(self.allow_escalation) is not bool:  # noqa: E721
+        if type(self.allow_escalation) is not bool:
             raise PolicyError("allow_escalation must be true or false")
         if not VALIDITY_DAYS[0] <= self.validity_days <= VALIDITY_DAYS[1]:
             raise PolicyError(f"validity_days must be {VALIDITY_DAYS[0]} to {VALIDITY_DAYS[1]} days")

@@ -45,7 +45,7 @@ def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: in
         raise IngestError("corrupt", "The PDF is damaged and cannot be read.") from exc
     except IngestError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many undocumented types on bad input
+    except Exception as exc:
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             raise IngestError("encrypted", "The PDF is encrypted; save an unprotected copy and import that.") from exc
         raise IngestError("corrupt", f"The PDF is damaged and cannot be read ({type(exc).__name__}).") from exc

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.decision import BLOCKING_REASONS, Reason
+from suitcheck.domain.decision import BLOCKING_REASONS, Outcome, Reason
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.privatefs import open_private, private_dir
@@ -73,6 +73,26 @@ def _months(first: dt.date, count: int) -> list[str]:
     return out
 
 
+def _reason_counts(conn: Connection, checks: tuple[Any, ...]) -> tuple[Counter[str], Counter[str]]:
+    """Blocks by their blocking reasons, and checks that met an expired assessment by
+    decision. Reasons are stored as a canonical JSON array; distinct combinations are
+    few, so grouping by the text and splitting the handful of groups costs nothing."""
+    blocks: Counter[str] = Counter()
+    expired: Counter[str] = Counter()
+    for row in conn.execute(
+        select(AuditEntry.decision, AuditEntry.reasons, func.count().label("n"))
+        .where(*checks)
+        .group_by(AuditEntry.decision, AuditEntry.reasons)
+    ):
+        codes = json.loads(row.reasons or "[]")
+        if row.decision == Outcome.BLOCK.value:
+            # the cautions and "covers" notes on a block are not its cause
+            blocks.update({code: int(row.n) for code in codes if code in BLOCKING})
+        if Reason.ASSESSMENT_EXPIRED.value in codes:
+            expired[row.decision or "none"] += int(row.n)
+    return blocks, expired
+
+
 def collect(
     conn: Connection,
     period_from: dt.date,
@@ -91,22 +111,7 @@ def collect(
             select(AuditEntry.decision, func.count().label("n")).where(*checks).group_by(AuditEntry.decision)
         )
     }
-    # Reasons are stored as a canonical JSON array; distinct combinations are few, so
-    # grouping by the text and splitting the handful of groups costs nothing.
-    blocks: Counter[str] = Counter()
-    expired: Counter[str] = Counter()
-    for row in conn.execute(
-        select(AuditEntry.decision, AuditEntry.reasons, func.count().label("n"))
-        .where(*checks)
-        .group_by(AuditEntry.decision, AuditEntry.reasons)
-    ):
-        codes = json.loads(row.reasons or "[]")
-        if row.decision == "block":
-            for code in codes:
-                if code in BLOCKING:  # the cautions and "covers" notes on a block are not its cause
-                    blocks[code] += int(row.n)
-        if Reason.ASSESSMENT_EXPIRED.value in codes:
-            expired[row.decision or "none"] += int(row.n)
+    blocks, expired = _reason_counts(conn, checks)
 
     override_filter = (AuditEntry.action == AuditAction.OVERRIDE.value, *in_period)
     overrides_total = int(conn.execute(select(func.count()).where(*override_filter)).scalar_one())
