@@ -512,44 +512,10 @@ def attach(
     sid = store_identity(conn)
     known = ring.locations.get(location) if ring else None
     if ring is not None and sid is not None and sid in ring.stores:
-        if known is not None and known != sid and known in ring.stores:
-            raise SealError(
-                f"The store {location} was replaced: it is not the store this installation sealed there "
-                f"(its first entry differs)."
-            )
-        inst = ring.installation(sid)
-        assert inst is not None
-        if inst.location != location:
-            with keys.locked(path):
-                ring = keys.read_keyring(path) or ring
-                inst = ring.installation(sid) or inst
-                inst.location = location
-                ring.put(inst)
-                keys.write_keyring(ring)
-        check_head(conn, path, inst, location)
-        sealer = Sealer(path, inst)
-        sealer.sync(conn)
-        return sealer, None
-    regs = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == REGISTERED).limit(1)).first()
+        return _attach_known(conn, path, ring, sid, known, location), None
     if sid is None:  # an empty store
-        if known is not None and not start_over:
-            raise SealError(
-                f"The store {location} is empty, but this installation sealed a trail there: it was deleted or "
-                "re-initialised. Restore it from a backup, or start over with `suitcheck init --start-over`."
-            )
-        if not init:
-            raise SealError(f"The store {location} has no audit trail yet; create it with `suitcheck init`.")
-        extra: dict[str, Any] = {"event": "store-created"}
-        if known is not None and ring is not None:
-            old = ring.installation(known)
-            extra = {
-                "event": "started-over",
-                "previous_store": known,
-                "previous_head": (old.signed_head if old else None),
-            }
-            ring.retired.append({"location": location, "store_id": known, "retired_at": utc_stamp(now)})
-            ring.stores.pop(known, None)
-        return _new(conn, path, ring, location, now, extra, seal_every)
+        return _attach_empty(conn, path, ring, location, known, now, init, start_over, seal_every)
+    regs = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == REGISTERED).limit(1)).first()
     if regs is None:  # a store from before sealing: seal its old chain once, stated in the trail
         if known is not None and known != sid:
             raise SealError(f"The store {location} was replaced: it is not the store this installation sealed there.")
@@ -562,22 +528,86 @@ def attach(
         sealer, attached = _new(conn, path, ring, location, now, extra, seal_every, legacy=True)
         log.warning("old audit trail sealed under the new installation key %s", attached.chain if attached else "")
         return sealer, attached
-    # A sealed store this keyring has no key for.
-    if known is not None and known != sid:
+    if init and join and (known is None or known == sid):
+        return _new(conn, path, ring, location, now, {"event": "joined"}, seal_every)
+    raise _foreign_store(conn, path, ring, sid, known, location)
+
+
+def _attach_known(
+    conn: Connection, path: Path, ring: keys.Keyring, sid: str, known: str | None, location: str
+) -> Sealer:
+    """A store this keyring sealed: the same one as at this location before, its head
+    where the keyring last saw it (moved files follow their store)."""
+    if known is not None and known != sid and known in ring.stores:
         raise SealError(
+            f"The store {location} was replaced: it is not the store this installation sealed there "
+            f"(its first entry differs)."
+        )
+    inst = ring.installation(sid)
+    assert inst is not None
+    if inst.location != location:
+        with keys.locked(path):
+            ring = keys.read_keyring(path) or ring
+            inst = ring.installation(sid) or inst
+            inst.location = location
+            ring.put(inst)
+            keys.write_keyring(ring)
+    check_head(conn, path, inst, location)
+    sealer = Sealer(path, inst)
+    sealer.sync(conn)
+    return sealer
+
+
+def _attach_empty(
+    conn: Connection,
+    path: Path,
+    ring: keys.Keyring | None,
+    location: str,
+    known: str | None,
+    now: dt.datetime,
+    init: bool,
+    start_over: bool,
+    seal_every: int,
+) -> tuple[Sealer, Attached | None]:
+    """A store with no trail: new keys, only for `init`, and never silently where this
+    installation sealed a trail before (that takes --start-over, stated in the trail)."""
+    if known is not None and not start_over:
+        raise SealError(
+            f"The store {location} is empty, but this installation sealed a trail there: it was deleted or "
+            "re-initialised. Restore it from a backup, or start over with `suitcheck init --start-over`."
+        )
+    if not init:
+        raise SealError(f"The store {location} has no audit trail yet; create it with `suitcheck init`.")
+    extra: dict[str, Any] = {"event": "store-created"}
+    if known is not None and ring is not None:
+        old = ring.installation(known)
+        extra = {
+            "event": "started-over",
+            "previous_store": known,
+            "previous_head": (old.signed_head if old else None),
+        }
+        ring.retired.append({"location": location, "store_id": known, "retired_at": utc_stamp(now)})
+        ring.stores.pop(known, None)
+    return _new(conn, path, ring, location, now, extra, seal_every)
+
+
+def _foreign_store(
+    conn: Connection, path: Path, ring: keys.Keyring | None, sid: str, known: str | None, location: str
+) -> SealError:
+    """Why a sealed store this keyring has no key for is refused."""
+    if known is not None and known != sid:
+        return SealError(
             f"The store {location} was replaced: it is not the store this installation sealed there "
             "(its first entry differs)."
         )
     owners = ", ".join(r["chain"] for r in _registrations(conn)) or "another installation"
-    if init and join:
-        return _new(conn, path, ring, location, now, {"event": "joined"}, seal_every)
     if ring is None:
-        raise SealError(
+        return SealError(
             f"The audit key {path} is missing, but the store {location} is sealed (by installation {owners}). "
             "Restore the key file from its backup; `suitcheck init --join` registers this desktop as a new "
             "installation instead."
         )
-    raise SealError(
+    return SealError(
         f"The audit key {path} holds no key for the store {location} (sealed by installation {owners}). "
         "Restore the key file from its backup, or register this desktop with `suitcheck init --join`."
     )
