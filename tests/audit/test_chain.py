@@ -29,7 +29,9 @@ def filled(services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 
 def test_fresh_chain_verifies(filled: Services, compliance: Actor) -> None:
     result = filled.audit.verify(compliance)
-    assert result.ok and result.count > 20 and result.problem is None
+    assert result.ok
+    assert result.count > 20
+    assert result.problem is None
 
 
 @pytest.mark.parametrize(

@@ -67,7 +67,8 @@ def test_four_processes_one_unbroken_chain(store_target: str, tmp_path: Path, cl
 def test_sigkill_mid_burst_leaves_a_sound_store(sqlite_target: str, tmp_path: Path, clock: Clock) -> None:
     report, base = _prepare(sqlite_target, tmp_path, clock)
     worker = _worker(sqlite_target, report, 1_000_000)
-    assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
+    assert worker.stdout is not None
+    assert worker.stdout.readline().strip() == "ready"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with sqlite3.connect(sqlite_target) as conn:

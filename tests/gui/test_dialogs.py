@@ -22,10 +22,13 @@ def test_login_dialog(qtbot, demo_services: Services) -> None:  # type: ignore[n
     qtbot.keyClicks(dialog.username, "demo-advisor")
     qtbot.keyClicks(dialog.password, "wrong")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.actor is None and "wrong" in dialog.message.text() and dialog.password.text() == ""
+    assert dialog.actor is None
+    assert "wrong" in dialog.message.text()
+    assert dialog.password.text() == ""
     qtbot.keyClicks(dialog.password, "demo")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.actor is not None and dialog.actor.username == "demo-advisor"
+    assert dialog.actor is not None
+    assert dialog.actor.username == "demo-advisor"
 
 
 def test_login_screen_outside_demo_lists_no_logins(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -56,7 +59,8 @@ def test_rating_dialog_rates_an_unrated_report(qtbot, demo_services: Services, c
     dialog = RatingDialog(demo_services, compliance)
     qtbot.addWidget(dialog)
     titles = [r.title for r in dialog.model.objects()]
-    assert any("芯片" in t for t in titles) and any("港股" in t for t in titles)
+    assert any("芯片" in t for t in titles)
+    assert any("港股" in t for t in titles)
     row = next(i for i, t in enumerate(titles) if "芯片" in t)
     report_id = dialog.model.objects()[row].id
     dialog.view.selectRow(row)
@@ -65,7 +69,8 @@ def test_rating_dialog_rates_an_unrated_report(qtbot, demo_services: Services, c
 
     confirmations.answer = False  # Cancel: nothing changes, nothing is recorded
     dialog.findChild(QPushButton, "setLevel").click()
-    assert "R3" in confirmations.asked[-1] and "audit trail" in confirmations.asked[-1]
+    assert "R3" in confirmations.asked[-1]
+    assert "audit trail" in confirmations.asked[-1]
     assert demo_services.reports.get(compliance, report_id).level is None
     confirmations.answer = True
     dialog.findChild(QPushButton, "setLevel").click()
@@ -83,7 +88,8 @@ def test_export_the_audit_log(qtbot, demo_services: Services, tmp_path: Path, me
     dialog.destination.setText(str(out))
     dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: "Exported" in dialog.message.text(), timeout=10_000)
-    assert out.exists() and (tmp_path / "audit.csv.manifest.json").exists()
+    assert out.exists()
+    assert (tmp_path / "audit.csv.manifest.json").exists()
     assert demo_services.audit.verify_file(compliance, out).ok
     # A destination that cannot be written: a message, and nothing else changes.
     dialog2 = ExportDialog(demo_services, compliance, AuditFilter())
@@ -102,9 +108,12 @@ def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Serv
     pick_report(qtbot, window, "创业板")
     assert window.decision.result is not None
     assert window.decision.result.decision.outcome is Outcome.ALLOW_AFTER_WARNING
-    assert window.decision.result.may_override and not window.decision.result.may_open
-    assert window.override_button.isVisible() and not window.open_button.isEnabled()
-    assert window.client is not None and window.report is not None
+    assert window.decision.result.may_override
+    assert not window.decision.result.may_open
+    assert window.override_button.isVisible()
+    assert not window.open_button.isEnabled()
+    assert window.client is not None
+    assert window.report is not None
 
     def fill_in(dialog: OverrideDialog) -> int:
         qtbot.addWidget(dialog)
@@ -118,18 +127,22 @@ def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Serv
 
     monkeypatch.setattr(OverrideDialog, "exec", fill_in)
     window.override_button.click()  # the window shows the service's answer to the override
-    assert window.decision.result.may_open and window.decision.result.override_recorded
-    assert window.open_button.isEnabled() and not window.override_button.isVisible()
+    assert window.decision.result.may_open
+    assert window.decision.result.override_recorded
+    assert window.open_button.isEnabled()
+    assert not window.override_button.isVisible()
     assert "special warning today" in window.decision.rule.text()
     # Another client and back: the check is recorded again and the override still counts.
     find_client(qtbot, window, "880001")
     find_client(qtbot, window, "880003")
     window.check()
-    assert window.decision.result.override_recorded and window.open_button.isEnabled()
+    assert window.decision.result.override_recorded
+    assert window.open_button.isEnabled()
     window.open_report()  # reads the report off the GUI thread
     qtbot.waitUntil(lambda: bool(window.viewers), timeout=10_000)
     compliance_actions = [e.action for e in demo_services.audit.browse(compliance, limit=5)]
-    assert compliance_actions[0] == "open" and "override" in compliance_actions
+    assert compliance_actions[0] == "open"
+    assert "override" in compliance_actions
 
 
 def test_edit_client_dialog_takes_a_client_out_of_the_lowest_category(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -172,7 +185,8 @@ def test_staff_dialog_refuses_non_admins(qtbot, demo_services: Services) -> None
 
     dialog = StaffDialog(demo_services, login(demo_services, "demo-compliance"))
     qtbot.addWidget(dialog)
-    assert "may not" in dialog.message.text() and dialog.list.toPlainText() == ""
+    assert "may not" in dialog.message.text()
+    assert dialog.list.toPlainText() == ""
 
 
 def test_findings_queue_resolves_only_what_the_service_lets_go(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
@@ -186,7 +200,8 @@ def test_findings_queue_resolves_only_what_the_service_lets_go(qtbot, demo_servi
     dialog.view.selectRow(row)
     assert "subject" in dialog.detail.text()  # the finding in words, not its code
     assert not any(f.resolvable for f in rows[row].open_findings)
-    assert not dialog.resolve.isEnabled() and "settled by rating" in dialog.resolve.toolTip()
+    assert not dialog.resolve.isEnabled()
+    assert "settled by rating" in dialog.resolve.toolTip()
     dialog.note.setText("Issuer's own rating confirmed with the research desk")
     dialog.resolve_finding()  # even called directly: nothing to resolve, nothing asked
     assert not confirmations.asked
@@ -204,7 +219,8 @@ def test_policy_is_saved_only_after_confirmation(qtbot, demo_services: Services,
     confirmations.answer = False
     dialog.accept()
     assert "new policy version" in confirmations.asked[-1]
-    assert demo_services.policy.current().version == version and dialog.result() == 0
+    assert demo_services.policy.current().version == version
+    assert dialog.result() == 0
     confirmations.answer = True
     dialog.accept()
     assert demo_services.policy.current().version == version + 1

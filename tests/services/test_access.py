@@ -33,7 +33,8 @@ def test_check_decides_and_records(services: Services, compliance: Actor, adviso
     c3 = add_client(services, compliance, "A3", RiskProfile.C3)
     allowed = services.access.check(advisor, "A5", r4)
     blocked = services.access.check(advisor, c3, r4)
-    assert allowed.decision.outcome is Outcome.ALLOW and allowed.investor_id == c5
+    assert allowed.decision.outcome is Outcome.ALLOW
+    assert allowed.investor_id == c5
     assert blocked.decision.outcome is Outcome.BLOCK
     assert blocked.decision.reasons == (Reason.PROFILE_BELOW_LEVEL,)
     assert blocked.audit_id == allowed.audit_id + 1
@@ -73,7 +74,8 @@ def test_blocked_report_cannot_be_opened(services: Services, compliance: Actor, 
     with pytest.raises(PermissionDenied):
         services.access.open_report(advisor, "A2", r4)
     opened = services.access.open_report(advisor, "A4", r4)
-    assert "风险等级为中高风险" in opened.text and opened.original
+    assert "风险等级为中高风险" in opened.text
+    assert opened.original
     actions = [e.action for e in services.audit.browse(compliance, limit=2)]
     assert actions == ["open", "open-refused"]
 
@@ -88,7 +90,8 @@ def test_expired_and_unassessed_clients_are_blocked(
     add_client(services, compliance, "NEW", None, days_ago=None)
     old = services.access.check(advisor, "OLD", r1)
     new = services.access.check(advisor, "NEW", r1)
-    assert Reason.ASSESSMENT_EXPIRED in old.decision.reasons and not old.decision.allowed
+    assert Reason.ASSESSMENT_EXPIRED in old.decision.reasons
+    assert not old.decision.allowed
     assert new.decision.reasons == (Reason.ASSESSMENT_MISSING,)
 
 
@@ -124,7 +127,8 @@ def test_escalation_override_is_structured(services: Services, compliance: Actor
     )
     assert services.access.open_report(advisor, "C2", r4).report_id == r4
     override = next(e for e in services.audit.browse(compliance) if e.action == "override")
-    assert '"recording_ref":"REC-2026-0001"' in override.facts and '"warning_version":"W1"' in override.facts
+    assert '"recording_ref":"REC-2026-0001"' in override.facts
+    assert '"warning_version":"W1"' in override.facts
 
 
 def _answers(result: CheckResult) -> tuple[bool, bool, bool]:
@@ -334,12 +338,14 @@ def test_edit_client_is_audited_and_leaving_lowest_category_needs_a_reason(
     with pytest.raises(InvalidInput, match="Nothing"):
         services.investors.update(compliance, "L1", lowest_category=True)
     view = services.investors.update(compliance, "L1", lowest_category=False, name="新名字", reason="监护人变更")
-    assert not view.lowest_category and view.name == "新名字"
+    assert not view.lowest_category
+    assert view.name == "新名字"
     assert not services.access.check(advisor, "L1", r4).decision.allowed  # still C1 until re-assessed
     services.investors.assess(compliance, "L1", RiskProfile.C4, TODAY, note="paper")
     assert services.access.check(advisor, "L1", r4).decision.allowed
     edit = next(e for e in services.audit.browse(compliance) if e.action == "client-edited")
-    assert '"lowest_category":{"new":false,"old":true}' in edit.facts and "监护人变更" in edit.facts
+    assert '"lowest_category":{"new":false,"old":true}' in edit.facts
+    assert "监护人变更" in edit.facts
 
 
 def test_lowest_category_client_cannot_be_added_as_professional(
@@ -391,7 +397,8 @@ def test_lowest_category_forces_profile_c1(services: Services, compliance: Actor
     with pytest.raises(InvalidInput, match="record a C1 assessment"):
         services.investors.update(compliance, "C3X", lowest_category=True)
     view = services.investors.assess(compliance, "C3X", RiskProfile.C1, TODAY, lowest_category=True, note="paper")
-    assert view.lowest_category and view.profile is RiskProfile.C1
+    assert view.lowest_category
+    assert view.profile is RiskProfile.C1
 
 
 def test_professional_view_is_not_never_assessed(
@@ -399,7 +406,8 @@ def test_professional_view_is_not_never_assessed(
 ) -> None:
     add_client(services, compliance, "PRO", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
     view = services.investors.get(advisor, "PRO")
-    assert view.assessment_state.value == "not-required" and view.assessment_valid
+    assert view.assessment_state.value == "not-required"
+    assert view.assessment_valid
     result = services.access.check(advisor, "PRO", r4)
     assert result.to_dict()["assessment_state"] == "not-required"
     assert result.decision.reasons == (Reason.PROFESSIONAL_INVESTOR,)
@@ -451,7 +459,8 @@ def test_batch_checks_equal_single_checks(
     assert all(isinstance(r, NotFound) for _, r in errors)
     results = [r for _, r in batch if isinstance(r, CheckResult)]
     audit_ids = [r.audit_id for r in results]
-    assert audit_ids == sorted(audit_ids) and len(set(audit_ids)) == 15
+    assert audit_ids == sorted(audit_ids)
+    assert len(set(audit_ids)) == 15
     assert services.audit.count(compliance) >= before + 15
     for (client, report), result in batch:
         if not isinstance(result, CheckResult):
@@ -495,7 +504,8 @@ def test_stricter_level_applies_in_check_and_eligible_until_compliance_confirms(
     assert not services.access.check(advisor, "C3", hk_r3).decision.allowed
     # Compliance confirms R3 with a reason (audited): matched at R3, and the report stays flagged.
     rated = services.reports.set_level(compliance, hk_r3, RiskLevel.R3, note="仅讨论A股业务，经复核为中风险")
-    assert rated.matching_level is RiskLevel.R3 and rated.level_confirmed
+    assert rated.matching_level is RiskLevel.R3
+    assert rated.level_confirmed
     assert [f.code for f in rated.open_findings] == ["rated-below-subject"]
     assert "经复核" in rated.open_findings[0].detail
     assert services.access.check(advisor, "C3", hk_r3).decision.reasons == (Reason.PROFILE_COVERS_LEVEL,)

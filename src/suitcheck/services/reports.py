@@ -349,7 +349,8 @@ class ReportService:
             report.content = ReportContent(text=ex.text, original=ex.data)
             findings = []
             if level_below_subject(meta.stated_level, suggested):
-                assert meta.stated_level and suggested
+                assert meta.stated_level
+                assert suggested
                 findings.append(
                     Finding(
                         code=FINDING_LEVEL_BELOW_SUBJECT,
