@@ -76,6 +76,7 @@ def clients(store: Store, count: int, seed: int = 1, batch: int = 20_000) -> Non
                     "created_at": now,
                     "current_profile": rng.randint(1, 5) if assessed else None,
                     "current_assessed_on": assessed,
+                    "branch_id": 1,  # head office (HQ), which every store has (migration 0009)
                 }
             )
             if len(rows) == batch:

@@ -253,6 +253,9 @@ def bench_eligible(folder: Path, scale: float) -> None:
         max_ratio=2,
         max_seconds=3,
     )
+    # The command line signs in with the production argon2 parameters and upgrades the
+    # bench account's hash, which ends sessions opened with the old one: sign in again.
+    actor = services.auth.login("bench", PASSWORD)
     in_process = best_of(lambda: services.access.write_eligible(actor, 1, our_out), 3)
     report(
         "eligible list (service call only)",
@@ -502,6 +505,7 @@ def bench_audit(folder: Path, scale: float) -> None:
     start = time.perf_counter()
     run_cli(folder, "--db", db, "--user", "bench", "check", "--batch", str(pairs), "--out", str(folder / "r.jsonl"))
     batch_s = time.perf_counter() - start
+    actor = services.auth.login("bench", PASSWORD)  # the command line upgraded the password hash
     batch_per_s = checks / batch_s
     report(
         "check --batch (whole process) vs raw",
@@ -694,7 +698,7 @@ def bench_inspection(folder: Path, scale: float) -> None:
     generate.clients(services.store, int(100_000 * scale))
     generate.reports(services.store, 5, body_chars=50)
     n = int(100_000 * scale)
-    generate.audit_chain(services.store, n)
+    generate.audit_chain(services, n)
     actor = services.auth.login("bench", PASSWORD)
 
     def read_only() -> None:
@@ -713,8 +717,18 @@ def bench_inspection(folder: Path, scale: float) -> None:
         "self-inspection PDF",
         took,
         scan,
-        f"{result.data.decisions_total:,} decisions in {took:.1f} s (goal < 30 s; includes verifying the chain) "
+        f"{result.data.decisions_total:,} decisions in {took:.1f} s (includes verifying the chain) "
         f"vs reading the audit rows {scan:.1f} s; {out.stat().st_size / 1e3:.0f} kB",
+        max_seconds=30,  # issue 12: "for a store with 100,000 decisions ... under 30 s" (judged at --scale 1)
+    )
+    # The dashboard's figures come from the same kind of aggregate queries, over at most a year.
+    figures = best_of(lambda: services.dashboard.figures(actor, today - dt.timedelta(days=183), today), 3)
+    report(
+        "dashboard figures (half a year)",
+        figures,
+        scan,
+        f"{figures * 1000:.0f} ms for {result.data.decisions_total:,} decisions vs reading the audit rows",
+        max_ratio=2,  # aggregate queries must not cost more than twice one plain pass over the rows
     )
     services.close()
 

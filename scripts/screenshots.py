@@ -1,14 +1,17 @@
-"""Render the main window, the report window (a PDF), the findings queue and the audit
-view on a demo store to PNG, in Chinese and English.
+"""Render the main window, the report window (a PDF), the findings queue, the audit
+view, the staff accounts and the forced password change on a demo store to PNG, in
+Chinese and English.
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py docs/            # 1366x768
     QT_QPA_PLATFORM=offscreen python scripts/screenshots.py /tmp/x --size 1024x768 --all
+    QT_QPA_PLATFORM=offscreen python scripts/screenshots.py docs/ --only staff,change-password
 
 Needs a CJK font installed (Debian: fonts-noto-cjk), or Chinese renders as boxes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -19,10 +22,13 @@ from pathlib import Path
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QWidget
 
+from suitcheck.domain.roles import Role
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import open_services
+from suitcheck.services.auth import MAX_FAILED_LOGINS
 from suitcheck.services.demo import DEMO_PASSWORD, seed_demo
+from suitcheck.services.errors import AuthenticationFailed
 
 
 def settle(app: QApplication, window: MainWindow, rounds: int = 40) -> None:
@@ -89,12 +95,57 @@ def open_pdf_report(app: QApplication, window: MainWindow, folder: Path) -> QWid
     return viewer
 
 
-def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768)) -> None:
+def account_dialogs(app: QApplication, window: MainWindow, out: Path, suffix: str, only: set[str] | None) -> None:
+    """The staff table (one account locked, one reset, one disabled) and the dialog a
+    user whose password an administrator reset sees at login."""
+    from suitcheck.gui.dialogs import ChangePasswordDialog, StaffDialog
+
+    services = window.services
+    admin = services.auth.login("demo-admin", DEMO_PASSWORD, record_success=True)
+    if only is None or "staff" in only:
+        names = {v.username for v in services.auth.list_staff(admin)}
+        for name, display in (("wang.fang", "王芳"), ("li.lei", "李雷"), ("zhao.min", "赵敏")):
+            if name not in names:
+                services.auth.create_staff(admin, name, "plum river lantern 7", Role.ADVISOR, display)
+        services.auth.login("demo-advisor", DEMO_PASSWORD, record_success=True)
+        for _ in range(MAX_FAILED_LOGINS):
+            with contextlib.suppress(AuthenticationFailed):
+                services.auth.login("wang.fang", "a wrong guess")
+        services.auth.reset_password(admin, "li.lei", "temporary pass 9")
+        services.auth.set_disabled(admin, "zhao.min", True)
+        staff = StaffDialog(services, admin, window)
+        staff.resize(820, 400)
+        staff.show()
+        settle(app, window, 5)
+        for row, view in enumerate(staff.model.objects()):
+            if view.username == "wang.fang":
+                staff.view.selectRow(staff.proxy.mapFromSource(staff.model.index(row, 0)).row())
+        staff.unlock_button.setFocus()
+        settle(app, window, 5)
+        staff.grab().save(str(out / f"staff-accounts-{suffix}.png"))
+        staff.close()
+    if only is None or "change-password" in only:
+        if "li.lei" not in {v.username for v in services.auth.list_staff(admin)}:
+            services.auth.create_staff(admin, "li.lei", "plum river lantern 7", Role.ADVISOR, "李雷")
+        services.auth.reset_password(admin, "li.lei", "temporary pass 9")
+        change = ChangePasswordDialog(services, "li.lei", "temporary pass 9", window)
+        change.show()
+        settle(app, window, 5)
+        change.new.setText("password123")
+        change.again.setText("password123")
+        change.accept()  # refused: the sentence shows under the fields
+        settle(app, window, 5)
+        change.grab().save(str(out / f"change-password-{suffix}.png"))
+        change.close()
+
+
+def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768), only: set[str] | None = None) -> None:
     folder = Path(tempfile.mkdtemp(prefix="suitcheck-shots-"))
     os.environ.setdefault("SUITCHECK_AUDIT_KEY", str(folder / "audit.key"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     services = open_services(folder / "demo.db", init=True)
     seed_demo(services)
+    accounts = {"staff", "change-password"}
     for language, suffix in (("zh_CN", "zh"), ("en", "en")):
         translations = Translations(app)
         translations.apply(language)
@@ -104,6 +155,11 @@ def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768)) -> None:
         window.resize(*size)
         window.show()
         settle(app, window)
+        if only is not None and only <= accounts:
+            account_dialogs(app, window, out, suffix, only)
+            window.close()
+            translations.apply("en")
+            continue
         window.client_search.setText("880003")
         window.refresh_clients()
         settle(app, window)
@@ -140,6 +196,7 @@ def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768)) -> None:
         settle(app, window, 5)
         audit.grab().save(str(out / f"audit-view-{suffix}.png"))
         audit.close()
+        account_dialogs(app, window, out, suffix, only)
         if extra:
             for name, dialog in (
                 ("login", LoginDialog(services, window, demo=True)),
@@ -161,4 +218,5 @@ if __name__ == "__main__":
     if "--size" in sys.argv:
         width, height = sys.argv[sys.argv.index("--size") + 1].split("x")
         size = (int(width), int(height))
-    main(target, "--all" in sys.argv, size)
+    only = set(sys.argv[sys.argv.index("--only") + 1].split(",")) if "--only" in sys.argv else None
+    main(target, "--all" in sys.argv, size, only)

@@ -139,6 +139,7 @@ def _investor_line(d: dict[str, Any]) -> str:
     return (
         f"{d['id']:>6}  {_safe(d['account']):<10} {_safe(d['name']):<12} {d['class']:<12} {profile:<3} "
         f"{d['assessed'] or '-':<10} {state}{'  [lowest category]' if d['lowest_category'] else ''}"
+        + (f"  branch {_safe(d['branch'])}" if d.get("branch") else "")
     )
 
 
@@ -190,8 +191,8 @@ def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> 
     out.emit(
         {**counts, "audit_key": key} if key else counts,
         f"Demo data added: {counts['staff']} staff, {counts['clients']} clients, "
-        f"{counts['reports']} reports. Demo logins: demo-advisor / demo-compliance / demo-admin, "
-        "password 'demo'."
+        f"{counts['reports']} reports in {counts['branches']} branches. Demo logins: demo-advisor / "
+        "demo-compliance / demo-admin (head office), demo-advisor-sh / demo-advisor-sz (branches), password 'demo'."
         + (f"\nAudit key created: {key['public_key']} (fingerprint {key['fingerprint']})" if key else ""),
     )
     return EXIT_OK
@@ -206,6 +207,7 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
         "assess": _investor_assess,
         "show": _investor_show,
         "import": _investor_import,
+        "move": _investor_move,
     }
     if args.action in actions:
         return actions[args.action](services, actor, args, out)
@@ -219,7 +221,7 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
         count = services.client_files.export_clients(actor, Path(args.out))
         out.emit({"count": count, "out": args.out}, f"{count} clients written to {args.out}")
     else:
-        views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit)]
+        views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit, branch=args.branch)]
         out.emit(views, lambda: "\n".join(_investor_line(v) for v in views) or "No clients found.")
     return EXIT_OK
 
@@ -237,8 +239,15 @@ def _investor_add(services: Services, actor: Actor, args: argparse.Namespace, ou
         assessed_on=args.assessed,
         lowest_category=args.lowest_category,
         special_attention=args.special_attention,
+        branch=args.branch,
     )
     out.emit(view.to_dict(), lambda: "Added: " + _investor_line(view.to_dict()))
+    return EXIT_OK
+
+
+def _investor_move(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    view = services.investors.move(actor, args.investor, args.to, args.reason)
+    out.emit(view.to_dict(), lambda: f"Moved to branch {_safe(view.branch)}: " + _investor_line(view.to_dict()))
     return EXIT_OK
 
 
@@ -702,8 +711,17 @@ def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
     if args.action == "add":
         password = _new_password(f"New password for {args.name}: ")
-        view = services.auth.create_staff(actor, args.name, password, Role(args.role), args.display_name or "")
-        out.emit(view.to_dict(), f"Added {_safe(view.username)} ({view.role.value}).")
+        view = services.auth.create_staff(
+            actor,
+            args.name,
+            password,
+            Role(args.role),
+            args.display_name or "",
+            branch=args.branch,
+            firm_wide=True if args.firm_wide else None,
+        )
+        reach = "firm-wide" if view.firm_wide else f"branch {_safe(view.branch)}"
+        out.emit(view.to_dict(), f"Added {_safe(view.username)} ({view.role.value}, {reach}).")
     elif args.action in ("disable", "enable"):
         view = services.auth.set_disabled(actor, args.name, args.action == "disable")
         out.emit(view.to_dict(), f"{_safe(view.username)}: {'disabled' if view.disabled else 'enabled'}.")
@@ -722,10 +740,28 @@ def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:
             views,
             lambda: "\n".join(
                 f"{_safe(v['username']):<20} {v['role']:<11} "
+                + f"{'firm-wide' if v['firm_wide'] else _safe(v['branch'] or '-'):<10} "
                 + " ".join(flag.replace("_", " ") for flag in ("disabled", "locked", "must_change_password") if v[flag])
                 for v in views
             ),
         )
+    return EXIT_OK
+
+
+def cmd_branch(services: Services, args: argparse.Namespace, out: Output) -> int:
+    actor = _login(services, args)
+    if args.action == "add":
+        view = services.branches.add(actor, args.code, args.name, args.region or "")
+        out.emit(view.to_dict(), f"Added branch {_safe(view.code)} ({_safe(view.name)}).")
+        return EXIT_OK
+    views = [v.to_dict() for v in services.branches.list_branches(actor)]
+
+    def line(v: dict[str, Any]) -> str:
+        counts = "" if v["clients"] is None else f"  {v['clients']} clients, {v['staff']} staff"
+        head = "  [head office]" if v["head_office"] else ""
+        return f"{_safe(v['code']):<16} {_safe(v['name'])}  {_safe(v['region'])}{head}{counts}"
+
+    out.emit(views, lambda: "\n".join(line(v) for v in views))
     return EXIT_OK
 
 
@@ -813,6 +849,12 @@ def build_parser() -> argparse.ArgumentParser:
     init.add_argument(
         "--join", action="store_true", help="register this desktop as a new installation of a shared, sealed store"
     )
+    init.add_argument(
+        "--restored-backup",
+        metavar="REASON",
+        help="accept a store restored from a backup, which ends before the head recorded beside the audit key; "
+        "a new installation key is made and the lost entries are recorded with the reason",
+    )
     command("seed-demo", "fill the store with the synthetic demo data set")
 
     investor = command("investor", "manage clients and their assessments")
@@ -826,6 +868,13 @@ def build_parser() -> argparse.ArgumentParser:
     add.add_argument("--assessed", type=_date, help="assessment date YYYY-MM-DD")
     add.add_argument("--lowest-category", action="store_true")
     add.add_argument("--special-attention", action="store_true")
+    add.add_argument("--branch", metavar="CODE", help="the client's branch (default: your own)")
+    move = isub.add_parser(
+        "move", parents=[common], help="move a client to another branch (compliance, with a reason; audited)"
+    )
+    move.add_argument("investor", help="account number or id")
+    move.add_argument("--to", required=True, metavar="BRANCH", help="the new branch's code")
+    move.add_argument("--reason", required=True, help="why the client moves")
     assess = isub.add_parser("assess", parents=[common], help="assess from questionnaire answers, or record a profile")
     assess.add_argument("investor", help="account number or id")
     assess.add_argument("--answers", metavar="FILE.json", help="the client's answers: question id -> answer id")
@@ -861,6 +910,7 @@ def build_parser() -> argparse.ArgumentParser:
     lst = isub.add_parser("list", parents=[common], help="list or find clients")
     lst.add_argument("query", nargs="?", help="account, name prefix or ID number")
     lst.add_argument("--limit", type=_count, default=1000)
+    lst.add_argument("--branch", metavar="CODE", help="only this branch's clients (head office)")
 
     report = command("report", "import, browse, search and rate reports")
     rsub = report.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -930,6 +980,14 @@ def build_parser() -> argparse.ArgumentParser:
     sadd.add_argument("name")
     sadd.add_argument("--role", required=True, choices=[r.value for r in Role])
     sadd.add_argument("--display-name")
+    sadd.add_argument(
+        "--branch",
+        metavar="CODE",
+        help="the account's branch (default: yours); compliance and administrators given one see only it",
+    )
+    sadd.add_argument(
+        "--firm-wide", action="store_true", help="compliance or administrator who sees every branch (head office)"
+    )
     for name in ("disable", "enable"):
         ssub.add_parser(name, parents=[common], help=f"{name} an account").add_argument("name")
     ssub.add_parser("unlock", parents=[common], help="end an account's lockout").add_argument("name")
@@ -946,6 +1004,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="local recovery of an administrator without a login: needs write access to the "
         "SQLite store file; recorded in the trail",
     ).add_argument("name")
+
+    branch = command("branch", "the firm's branches (营业部)")
+    bsub = branch.add_subparsers(dest="action", required=True, metavar="ACTION")
+    badd = bsub.add_parser("add", parents=[common], help="add a branch (firm-wide administrators)")
+    badd.add_argument("code", help="1 to 16 letters A-Z, digits or '-' (e.g. SH01)")
+    badd.add_argument("--name", required=True, help="e.g. 上海浦东营业部")
+    badd.add_argument("--region", help="e.g. 上海")
+    bsub.add_parser("list", parents=[common], help="list branches")
 
     remind = command("reminders", "clients whose assessment expires soon, has expired, or is due")
     remind.add_argument("--within", type=int, metavar="DAYS", help="expiry window (default: the policy's warning days)")
@@ -982,6 +1048,7 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
     "eligible": cmd_eligible,
     "audit": cmd_audit,
     "staff": cmd_staff,
+    "branch": cmd_branch,
     "policy": cmd_policy,
     "questionnaire": cmd_questionnaire,
     "reminders": cmd_reminders,
@@ -1012,6 +1079,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ServiceError, StoreError) as exc:
         print(f"suitcheck: {escape_controls(str(exc))}", file=sys.stderr)
         return exc.exit_code if isinstance(exc, ServiceError) else EXIT_ERROR
+    except BrokenPipeError:
+        # The reader went away (`suitcheck report list | head`): what was asked is done and
+        # recorded; stop writing quietly, and keep the exit flush from failing again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 128 + 13  # as a shell reports a process ended by SIGPIPE
     except KeyboardInterrupt:
         print("suitcheck: interrupted.", file=sys.stderr)
         return 130
@@ -1037,7 +1109,9 @@ def _dispatch(args: argparse.Namespace, out: Output, db: str | None, opened: lis
     if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
         return verify_offline(args, out)
     if args.command == "init":
-        services = open_services(db, init=True, start_over=args.start_over, join=args.join)
+        services = open_services(
+            db, init=True, start_over=args.start_over, join=args.join, restored=args.restored_backup
+        )
     else:  # making a demo store is its own `init`
         services = open_services(db, init=args.command == "seed-demo")
     opened.append(services)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.conftest import FAST_HASHER, PASSWORD, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 
-def desktop(target: str, home: Path, clock: Clock, **kw: bool) -> Services:
+def desktop(target: str, home: Path, clock: Clock, **kw: Any) -> Services:
     return open_services(target, clock=clock, hasher=FAST_HASHER, audit_key_path=home / "audit.key", **kw)
 
 

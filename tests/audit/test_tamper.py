@@ -265,6 +265,82 @@ def test_entries_deleted_after_the_last_seal(trail: Trail, capsys: pytest.Captur
     assert "deleted" in out, out
 
 
+def test_store_restored_from_an_older_backup(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A store put back from last night's backup ends before the head kept beside the key,
+    and the key has moved on past it. It is refused like a truncation until someone with
+    OS access accepts it with a reason; the acceptance is a new installation whose first
+    entry names the lost range, and the loss never leaves the trail."""
+    if "://" in trail.target:
+        pytest.skip("a backup here is a copy of the SQLite file; PostgreSQL's pg_dump/restore is outside the tests")
+    code, out = cli(trail, "audit", "key", "show", capsys=capsys)
+    filed = tmp_path / "filed-before.txt"
+    filed.write_text(out, encoding="utf-8")
+    backup = tmp_path / "backup.db"
+    with sqlite3.connect(trail.target) as source, sqlite3.connect(backup) as copy:
+        source.backup(copy)  # what `sqlite3 suitcheck.db ".backup copy.db"` does
+    backup_end = read_rows(str(backup))[-1]["seq"]
+    for _ in range(15):  # more than a seal interval: the key evolves past the backup
+        assert check(trail, capsys)[0] == 0
+    head = read_rows(trail.target)[-1]
+    with sqlite3.connect(backup) as copy, sqlite3.connect(trail.target) as target:
+        copy.backup(target)  # the restore
+
+    code, out = check_code(trail, capsys)
+    assert code == 1, out
+    assert f"ends at entry {backup_end}" in out, out
+    assert "--restored-backup" in out, out
+    code, out = cli(trail, "init", "--restored-backup", "  ", capsys=capsys)
+    assert code == 1, out
+    assert "shorter than its recorded head" in out, out  # a reason is required
+    assert read_rows(trail.target)[-1]["seq"] == backup_end  # nothing written
+
+    code, out = cli(trail, "init", "--restored-backup", "disk replaced; restored last night's backup", capsys=capsys)
+    assert code == 0, out
+    assert "restored-from-backup" in out, out
+    assert "fingerprint" in out, out
+    accepted = read_rows(trail.target)[-1]
+    facts = json.loads(accepted["facts"])
+    assert accepted["seq"] == backup_end + 1
+    assert accepted["action"] == "installation-registered"
+    assert facts["event"] == "restored-from-backup"
+    assert facts["reason"] == "disk replaced; restored last night's backup"
+    assert facts["recorded_head"] == {"seq": head["seq"], "hash": head["entry_hash"]}
+    assert facts["entries_lost"] == head["seq"] - backup_end
+    assert facts["previous_chain"] == head["chain"] != accepted["chain"]
+    ring = keys.read_keyring(trail.key_path)
+    assert ring is not None
+    assert any(r.get("chain") == head["chain"] and r["why"] == "restored-from-backup" for r in ring.retired)
+
+    assert check(trail, capsys)[0] == 0
+    code, out = verify(trail, capsys)
+    assert code == 0, out
+    # Compliance sees the new installation: the keys filed before the restore do not cover it.
+    code, out = verify(trail, capsys, "--public-key", str(filed))
+    assert code == 4, out
+    assert "not among the trusted public keys" in out, out
+    # Accepting twice is refused: the store is no longer behind its head.
+    code, out = cli(trail, "init", "--restored-backup", "again", capsys=capsys)
+    assert code == 1, out
+    assert "not behind its head" in out, out
+
+
+def test_restored_backup_does_not_accept_a_rewritten_store(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = read_rows(trail.target)
+    victim = first(rows, lambda r: r["action"] == "check")
+    victim["decision"] = "block" if victim["decision"] == "allow" else "allow"
+    rehash(rows)
+    write_rows(trail.target, rows)
+    code, out = cli(trail, "init", "--restored-backup", "restored", capsys=capsys)
+    assert code == 1, out
+    assert "was rewritten" in out, out
+
+
+def check_code(trail: Trail, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
+    return cli(
+        trail, "check", "--investor", "T1", "--report", str(trail.report), "--user", "t-compliance", capsys=capsys
+    )
+
+
 def test_key_file_deleted(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     trail.key_path.unlink()
     code, out = verify(trail, capsys)

@@ -446,3 +446,26 @@ def test_store_of_a_newer_schema_exits_1_with_one_sentence(tmp_path: Path) -> No
     assert "newer version of suitcheck" in result.stderr
     with sqlite3.connect(db) as conn:  # and it was left alone
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0999_from_the_future",)
+
+
+def test_output_into_a_closed_pipe_stops_quietly(demo_env: Path) -> None:
+    """`suitcheck report list | head -1`: the reader is gone before suitcheck writes; it
+    stops without a traceback or an "unexpected error" and says so in its exit status."""
+    read_end, write_end = os.pipe()
+    os.close(read_end)  # the reader has already gone
+    env = {k: v for k, v in os.environ.items() if k != "SUITCHECK_DB"}
+    env["SUITCHECK_PASSWORD"] = "demo"
+    try:
+        result = subprocess.run(
+            [sys.executable, "-m", "suitcheck", "--db", str(demo_env), "--user", "demo-advisor", "report", "list"],
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            timeout=120,
+        )
+    finally:
+        os.close(write_end)
+    assert result.returncode == 141, result.stderr
+    assert result.stderr == ""

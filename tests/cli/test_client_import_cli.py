@@ -107,7 +107,7 @@ def test_json_and_the_xlsx_report(store: Path, tmp_path: Path) -> None:
     assert data["new"] == 1
     assert data["invalid"] == 1
     assert data["written"] is True
-    assert data["missing"] == 12  # every demo client: untouched, listed in the report
+    assert data["missing"] == 16  # every demo client (all three branches): untouched, listed in the report
     (issue,) = data["issues"]
     assert issue == {
         "row": 3,
@@ -119,7 +119,7 @@ def test_json_and_the_xlsx_report(store: Path, tmp_path: Path) -> None:
     }
     book = openpyxl.load_workbook(report, read_only=True)
     assert list(book["problems"].iter_rows(values_only=True))[1][:2] == (3, "证件号码")
-    assert len(list(book["missing"].iter_rows(values_only=True))) == 13
+    assert len(list(book["missing"].iter_rows(values_only=True))) == 17  # a header, 16 demo clients
     book.close()
 
 
@@ -176,10 +176,10 @@ def test_export_then_import_is_a_lossless_round_trip(store: Path, tmp_path: Path
     out = tmp_path / f"clients{suffix}"
     code, text, _ = cli(store, "investor", "export", "--out", str(out))
     assert code == 0
-    assert "12 clients written" in text
+    assert "16 clients written" in text
     code, text, _ = cli(store, "investor", "import", str(out))
     assert code == 0
-    assert "0 new, 0 changed, 12 unchanged, 0 invalid" in text
+    assert "0 new, 0 changed, 16 unchanged, 0 invalid" in text
     masked = tmp_path / f"masked{suffix}"
     code, text, _ = cli(store, "investor", "export", "--out", str(masked), user="demo-advisor")
     assert code == 0

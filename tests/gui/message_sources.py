@@ -10,8 +10,10 @@ from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "suitcheck"
 SCANNED = ("services", "audit", "store/engine.py")  # not migrations or ORM asserts: no user sees those
-ERROR_NAMES = re.compile(r"(Error|Failed|Denied|NotFound|InvalidInput|Conflict|Unavailable)$")
+ERROR_NAMES = re.compile(r"(Error|Failed|Denied|NotFound|InvalidInput|Conflict|Unavailable|Required)$")
 MESSAGE_VARIABLES = {"failure", "problem", "message"}
+# Tables of sentences a service raises by key (auth._PROBLEMS: password rule -> sentence).
+MESSAGE_TABLES = re.compile(r"^_?[A-Z_]*(PROBLEMS|MESSAGES|SENTENCES)$")
 
 
 def _name(expr: ast.expr) -> str:
@@ -60,6 +62,12 @@ def user_sentences(root: Path = SRC) -> dict[str, str]:
                     isinstance(t, ast.Name) and t.id in MESSAGE_VARIABLES for t in node.targets
                 ):
                     candidates.append(node.value)
+                if (
+                    isinstance(node, ast.Assign)
+                    and isinstance(node.value, ast.Dict)
+                    and any(isinstance(t, ast.Name) and MESSAGE_TABLES.match(t.id) for t in node.targets)
+                ):
+                    candidates += node.value.values
                 for candidate in candidates:
                     text = template(candidate)
                     if text and re.search(r"[A-Za-z]{2}", re.sub(r"\{[^}]*\}", "", text)):

@@ -161,34 +161,6 @@ def test_edit_client_dialog_takes_a_client_out_of_the_lowest_category(qtbot, dem
     assert not demo_services.investors.get(compliance, "880010").lowest_category
 
 
-def test_admin_manages_staff_in_the_dialog(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
-    from PySide6.QtWidgets import QPushButton
-
-    from suitcheck.gui.dialogs import StaffDialog
-
-    admin = login(demo_services, "demo-admin")
-    dialog = StaffDialog(demo_services, admin)
-    qtbot.addWidget(dialog)
-    assert "demo-advisor" in dialog.list.toPlainText()
-    qtbot.keyClicks(dialog.username, "new-clerk")
-    qtbot.keyClicks(dialog.password, "river stone 12")
-    dialog.findChild(QPushButton, "addStaff").click()
-    assert "new-clerk" in dialog.list.toPlainText()
-    assert demo_services.auth.login("new-clerk", "river stone 12").role.value == "advisor"
-    qtbot.keyClicks(dialog.target, "new-clerk")
-    dialog.findChild(QPushButton, "disableStaff").click()
-    assert "disabled" in dialog.list.toPlainText()
-
-
-def test_staff_dialog_refuses_non_admins(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
-    from suitcheck.gui.dialogs import StaffDialog
-
-    dialog = StaffDialog(demo_services, login(demo_services, "demo-compliance"))
-    qtbot.addWidget(dialog)
-    assert "may not" in dialog.message.text()
-    assert dialog.list.toPlainText() == ""
-
-
 def test_findings_queue_resolves_only_what_the_service_lets_go(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
     """A finding about the level is settled by rating the report (#15), never dismissed:
     the service says so on the finding (resolvable) and the button follows it."""

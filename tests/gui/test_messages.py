@@ -163,11 +163,20 @@ def test_the_source_scan_sees_f_strings_and_reprs(tmp_path: Path) -> None:
     (services / "x.py").write_text(
         "def f(name, n):\n"
         "    raise InvalidInput(f'No staff account is named {name!r} ({n} tries).')\n"
-        "    failure = 'The user name or password is wrong.'\n",
+        "    failure = 'The user name or password is wrong.'\n"
+        "_PROBLEMS = {1: f'A password needs at least {n} characters.'}\n"
+        "class PasswordChangeRequired(AuthenticationFailed): pass\n"
+        "def g():\n"
+        "    raise PasswordChangeRequired('Choose a new password first.')\n",
         encoding="utf-8",
     )
     for folder in ("audit", "store"):
         (tmp_path / "suitcheck" / folder).mkdir()
     (tmp_path / "suitcheck" / "store" / "engine.py").write_text("", encoding="utf-8")
     found = user_sentences(tmp_path / "suitcheck")
-    assert set(found) == {"No staff account is named '{name}' ({n} tries).", "The user name or password is wrong."}
+    assert set(found) == {
+        "No staff account is named '{name}' ({n} tries).",
+        "The user name or password is wrong.",
+        "A password needs at least {n} characters.",
+        "Choose a new password first.",
+    }

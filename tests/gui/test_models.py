@@ -22,7 +22,7 @@ def test_models_pass_qtmodeltester(qtmodeltester, demo_services: Services) -> No
 
 
 def test_lazy_fetching(demo_services: Services) -> None:
-    compliance = login(demo_services, "demo-compliance")
+    compliance = login(demo_services, "demo-advisor")  # head office's 12 demo clients
     calls: list[tuple[int, int]] = []
 
     def fetch(offset: int, limit: int) -> list:  # type: ignore[type-arg]

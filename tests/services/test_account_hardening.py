@@ -4,6 +4,7 @@ admin, and mistyped passwords kept in the trail."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import hmac
 import json
@@ -314,6 +315,92 @@ def test_reset_password_forces_a_change_at_next_login(services: Services) -> Non
     actions = [(e.action, e.staff) for e in services.audit.browse(compliance, limit=1000)]
     assert ("password-reset", "t-root") in actions
     assert ("password-changed", "frank") in actions
+
+
+def test_a_reset_ends_the_open_session_of_the_account(services: Services) -> None:
+    """A reset means the old password is no longer trusted: whoever is signed in with it
+    (an open window, a long script) can do nothing more until the new one is chosen."""
+    root = staff(services, Role.ADMIN, "t-root")
+    staff(services, Role.ADVISOR, "grace")
+    session = services.auth.login("grace", PASSWORD)
+    assert services.reports.search(session) is not None  # works before the reset
+    services.auth.reset_password(root, "grace", "temporary pass 1")
+    with pytest.raises(AuthenticationFailed, match="changed or reset since you signed in; nothing was done"):
+        services.reports.search(session)
+    fresh = services.auth.change_password_at_login("grace", "temporary pass 1", "my own new phrase")
+    assert services.reports.search(fresh) is not None
+    # The session opened with the old password stays ended once the owner has chosen a new one.
+    with pytest.raises(AuthenticationFailed, match="changed or reset"):
+        services.reports.search(session)
+    # Changing one's own password carries the session on, and ends the others.
+    other_window = services.auth.login("grace", "my own new phrase")
+    carried_on = services.auth.change_password(fresh, "my own new phrase", "yet another phrase 2")
+    assert services.reports.search(carried_on) is not None
+    for stale in (fresh, other_window):
+        with pytest.raises(AuthenticationFailed, match="changed or reset"):
+            services.reports.search(stale)
+    refusals = [e for e in services.audit.browse(staff(services, Role.COMPLIANCE), limit=1000) if e.action == "refused"]
+    assert any(json.loads(e.facts).get("cause") == "credential" for e in refusals if e.staff == "grace")
+
+
+def test_login_only_ever_strengthens_a_password_hash(store_target: str, clock: Clock) -> None:
+    """Two desktops of different versions share a store: the one with stronger argon2
+    parameters upgrades a hash at login, the older one never weakens it back (each rewrite
+    would end the account's other sessions)."""
+    from argon2 import PasswordHasher, extract_parameters
+
+    from suitcheck.services import open_services
+    from tests.conftest import make_services
+
+    weak = make_services(store_target, clock)
+    strong = open_services(
+        store_target, clock=clock, hasher=PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1)
+    )
+    try:
+        staff(weak, Role.ADVISOR, "ivy")
+
+        def stored() -> str:
+            with weak.store.session() as session:
+                return str(session.execute(select(Staff.password_hash).where(Staff.username == "ivy")).scalar_one())
+
+        assert extract_parameters(stored()).time_cost == 1
+        on_weak = weak.auth.login("ivy", PASSWORD)
+        on_strong = strong.auth.login("ivy", PASSWORD)
+        upgraded = stored()
+        assert extract_parameters(upgraded).time_cost == 2
+        with pytest.raises(AuthenticationFailed, match="changed or reset"):
+            weak.reports.search(on_weak)  # the hash it signed in with is gone
+        again = weak.auth.login("ivy", PASSWORD)
+        assert stored() == upgraded  # not weakened back
+        assert weak.reports.search(again) is not None
+        assert strong.reports.search(on_strong) is not None
+    finally:
+        strong.close()
+        weak.close()
+
+
+def test_staff_list_shows_the_last_recorded_login(services: Services, clock: Clock) -> None:
+    """The staff list (GUI table, `staff list --json`) shows when each account last logged
+    in, from the audit trail; a forced change at login counts when recorded as a login."""
+    root = staff(services, Role.ADMIN, "t-root")
+    staff(services, Role.ADVISOR, "gina")
+    staff(services, Role.ADVISOR, "hugo")
+    first = clock.now
+    services.auth.login("gina", PASSWORD, record_success=True)
+    clock.advance(hours=2)
+    services.auth.login("gina", PASSWORD, record_success=True)
+    with pytest.raises(AuthenticationFailed):
+        services.auth.login("gina", "a wrong one here", record_success=True)  # a failure is no login
+    views = {v.username: v for v in services.auth.list_staff(root)}
+    assert views["gina"].last_login == first + dt.timedelta(hours=2)
+    assert views["hugo"].last_login is None  # logins without record_success (tests, scripts) are not logins
+    assert views["gina"].to_dict()["last_login"] == (first + dt.timedelta(hours=2)).isoformat()
+    services.auth.reset_password(root, "hugo", "temporary pass 1")
+    clock.advance(hours=1)
+    services.auth.change_password_at_login("hugo", "temporary pass 1", "my own new phrase", record_success=True)
+    views = {v.username: v for v in services.auth.list_staff(root)}
+    assert views["hugo"].last_login == first + dt.timedelta(hours=3)
+    assert not views["hugo"].must_change_password
 
 
 def test_reset_and_forced_change_through_the_cli(tmp_path: Path) -> None:

@@ -206,3 +206,76 @@ def test_situation_changed_blocks_above_r1_until_reassessed(
     assert services.access.check(advisor, "D1", r3).decision.outcome is Outcome.ALLOW
     assert not services.investors.get(advisor, "D1").reassessment_due
     assert "D1" in {v.account for v in services.access.eligible(advisor, r3)}
+
+
+def test_preview_shows_what_saving_would_record_and_writes_nothing(services: Services, compliance: Actor) -> None:
+    add_client(services, compliance, "PV", None, None)
+    before = services.audit.browse(compliance, limit=1)[0].seq
+    preview = services.investors.preview_answers(compliance, "PV", {**TOP, "capacity": "no"})
+    assert (preview.profile, preview.band_profile, preview.lowest_category) == (RiskProfile.C1, RiskProfile.C5, True)
+    assert preview.knockouts == ("capacity",)
+    assert preview.questionnaire_version == 1
+    # What it permits is what a check will answer: R1 only for the lowest category.
+    assert [(lv.code, o) for lv, o in preview.permits] == [("R1", Outcome.ALLOW)] + [
+        (f"R{n}", Outcome.BLOCK) for n in range(2, 6)
+    ]
+    assert services.investors.history(compliance, "PV") == []
+    assert services.audit.browse(compliance, limit=1)[0].seq == before
+    top = services.investors.preview_answers(compliance, "PV", TOP)
+    assert [o for _, o in top.permits] == [Outcome.ALLOW] * 5
+    saved = services.investors.assess_answers(compliance, "PV", TOP, expected_version=1)
+    assert (saved.profile, saved.score, saved.permits) == (top.profile, top.score, top.permits)
+
+
+def test_preview_permits_follow_the_policy_escalation(services: Services, compliance: Actor) -> None:
+    add_client(services, compliance, "ESC", None, None)
+    services.policy.update(compliance, allow_escalation=True)
+    preview = services.investors.preview_answers(compliance, "ESC", BOTTOM)
+    assert preview.profile is RiskProfile.C1
+    assert not preview.lowest_category
+    assert [o for _, o in preview.permits] == [Outcome.ALLOW] + [Outcome.ALLOW_AFTER_WARNING] * 4
+
+
+def test_answers_to_a_replaced_questionnaire_version_are_refused(services: Services, compliance: Actor) -> None:
+    add_client(services, compliance, "VX", None, None)
+    definition = json.loads(json.dumps(Q.content()))
+    definition["title_en"] = "Version two"
+    services.questionnaire.import_definition(compliance, json.dumps(definition))
+    for call in (services.investors.preview_answers, services.investors.assess_answers):
+        with pytest.raises(Conflict, match="changed to version 2 while the client answered version 1"):
+            call(compliance, "VX", TOP, expected_version=1)
+    assert services.investors.history(compliance, "VX") == []
+
+
+def test_confirmation_sheet_lists_answers_result_and_signature_lines(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    from pdfminer.high_level import extract_text
+
+    add_client(services, compliance, "SH", None, None, id_number="11010519491231002X")
+    with pytest.raises(InvalidInput, match="no assessment"):
+        services.investors.write_confirmation(compliance, "SH", tmp_path / "none.pdf")
+    result = services.investors.assess_answers(compliance, "SH", {**TOP, "capacity": "no"})
+    out = tmp_path / "确认书.pdf"
+    written = services.investors.write_confirmation(compliance, "SH", out)
+    content = out.read_bytes()
+    assert content.startswith(b"%PDF")
+    assert b"FontFile2" in content
+    import hashlib
+
+    assert hashlib.sha256(content).hexdigest() == written.sha256
+    extracted = extract_text(str(out))
+    for needle in ("风险承受能力评估结果确认书", "C1 保守型", "客户 Client", "Signature", result.answers_hash):
+        assert needle in extracted.replace("\n", ""), needle
+    assert "11010519491231002X" not in extracted  # the ID number is masked
+    question = Q.question("capacity")
+    assert question is not None
+    assert question.text[:6] in extracted
+    entry = services.audit.browse(compliance, limit=1)[0]
+    assert entry.action == "assessment-sheet"
+    assert json.loads(entry.facts)["file_sha256"] == written.sha256
+    with pytest.raises(PermissionDenied):
+        services.investors.write_confirmation(advisor, "SH", tmp_path / "x.pdf")
+    services.investors.assess(compliance, "SH", RiskProfile.C1, TODAY, note="纸质问卷，营业部柜台")
+    services.investors.write_confirmation(compliance, "SH", out)
+    assert "纸质问卷" in extract_text(str(out))

@@ -34,6 +34,8 @@ CALLS: dict[Permission, Call] = {
     Permission.MANAGE_STAFF: lambda s, a, p, r: s.auth.list_staff(a),
     Permission.MARK_REASSESSMENT: lambda s, a, p, r: s.investors.mark_reassessment_due(a, "K1", "job lost"),
     Permission.SEE_FULL_ID: lambda s, a, p, r: s.audit.export(a, p / "full.csv", "csv", full_id_numbers=True),
+    Permission.MOVE_CLIENTS: lambda s, a, p, r: s.investors.move(a, "K1", "B2", "the client moved house"),
+    Permission.MANAGE_BRANCHES: lambda s, a, p, r: s.branches.add(a, "B3", "三部"),
 }
 
 
@@ -48,6 +50,7 @@ def test_role_permission_matrix(sqlite_services: Services, tmp_path: Path, role:
     compliance = staff(services, Role.COMPLIANCE)
     report = import_text_report(services, compliance, tmp_path)
     add_client(services, compliance, "K1", RiskProfile.C5)
+    services.branches.add(staff(services, Role.ADMIN, "t-root"), "B2", "二部")
     actor = staff(services, role, f"who-{role.value}")
     allowed = permission in PERMISSIONS[role]
     if allowed:

@@ -77,3 +77,14 @@ def test_reminder_list_files_are_written_and_audited(
     assert entry.action == "reminder-list"
     assert csv_file.sha256 in entry.facts
     assert hashlib.sha256(csv_file.path.read_bytes()).hexdigest() == csv_file.sha256
+
+
+def test_the_status_bar_count_equals_the_list(services: Services, compliance: Actor, advisor: Actor) -> None:
+    for account, days in (("E1", 800), ("E2", 720), ("OK", 10)):
+        add_client(services, compliance, account, RiskProfile.C3, days)
+    services.investors.mark_reassessment_due(advisor, "OK", "退休")
+    for window in (None, 0, 30, 3000):
+        assert services.reminders.count(advisor, window) == len(services.reminders.reminders(advisor, window))
+    assert services.reminders.count(advisor) == 3
+    with pytest.raises(InvalidInput):
+        services.reminders.count(advisor, -1)

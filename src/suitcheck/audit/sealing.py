@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import getpass
 import json
 import logging
 import os
@@ -497,6 +498,7 @@ def attach(
     init: bool,
     start_over: bool = False,
     join: bool = False,
+    restored: str | None = None,
     now: dt.datetime,
     seal_every: int | None = None,
 ) -> tuple[Sealer, Attached | None]:
@@ -504,7 +506,11 @@ def attach(
 
     Creates keys only when `init` is set and the situation is a first run, a legacy
     upgrade, or an explicit start-over/join. Raises SealError naming what is wrong:
-    a store missing, replaced, emptied or truncated, a key missing or foreign."""
+    a store missing, replaced, emptied or truncated, a key missing or foreign.
+
+    `restored` (a reason, with `init`) accepts a store that ends before its recorded head,
+    as one restored from a backup does: a new installation registers on it, its first
+    entry naming the lost range and the head that was recorded, and the old key is retired."""
     lock_chain(conn)
     if seal_every is None:
         seal_every = _seal_every_setting()
@@ -512,7 +518,7 @@ def attach(
     sid = store_identity(conn)
     known = ring.locations.get(location) if ring else None
     if ring is not None and sid is not None and sid in ring.stores:
-        return _attach_known(conn, path, ring, sid, known, location), None
+        return _attach_known(conn, path, ring, sid, known, location, init, restored, now, seal_every)
     if sid is None:  # an empty store
         return _attach_empty(conn, path, ring, location, known, now, init, start_over, seal_every)
     regs = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == REGISTERED).limit(1)).first()
@@ -534,10 +540,20 @@ def attach(
 
 
 def _attach_known(
-    conn: Connection, path: Path, ring: keys.Keyring, sid: str, known: str | None, location: str
-) -> Sealer:
+    conn: Connection,
+    path: Path,
+    ring: keys.Keyring,
+    sid: str,
+    known: str | None,
+    location: str,
+    init: bool,
+    restored: str | None,
+    now: dt.datetime,
+    seal_every: int,
+) -> tuple[Sealer, Attached | None]:
     """A store this keyring sealed: the same one as at this location before, its head
-    where the keyring last saw it (moved files follow their store)."""
+    where the keyring last saw it (moved files follow their store), unless `restored`
+    accepts a backup that ends before it."""
     if known is not None and known != sid and known in ring.stores:
         raise SealError(
             f"The store {location} was replaced: it is not the store this installation sealed there "
@@ -552,10 +568,20 @@ def _attach_known(
             inst.location = location
             ring.put(inst)
             keys.write_keyring(ring)
-    check_head(conn, path, inst, location)
+    try:
+        check_head(conn, path, inst, location)
+    except StoreBehindHead as behind:
+        if not (init and restored and restored.strip()):
+            raise
+        return _accept_restored(conn, path, ring, inst, location, now, seal_every, behind, restored.strip())
+    if restored is not None:
+        raise SealError(
+            f"The store {location} holds every entry recorded beside its audit key: it is not behind its head, "
+            "so there is no restored backup to accept."
+        )
     sealer = Sealer(path, inst)
     sealer.sync(conn)
-    return sealer
+    return sealer, None
 
 
 def _attach_empty(
@@ -613,6 +639,55 @@ def _foreign_store(
     )
 
 
+def _accept_restored(
+    conn: Connection,
+    path: Path,
+    ring: keys.Keyring,
+    inst: Installation,
+    location: str,
+    now: dt.datetime,
+    seal_every: int,
+    behind: StoreBehindHead,
+    reason: str,
+) -> tuple[Sealer, Attached]:
+    """A store restored from a backup: the entries after its end are gone, and this
+    installation's key has moved on past them. Register a new installation whose first
+    entry states the loss (the head recorded outside the store, how many entries, why,
+    and who at the OS level), and retire the old key. The old chain's entries in the
+    restored store keep verifying through their seals; the loss stays in the trail."""
+    extra = {
+        "event": "restored-from-backup",
+        "reason": reason,
+        "os_user": _os_user(),
+        "previous_chain": inst.chain,
+        "store_ended_at": behind.last_seq,
+        "recorded_head": {"seq": behind.head_seq, "hash": behind.head_hash},
+        "entries_lost": behind.head_seq - behind.last_seq,
+    }
+    retire = {
+        "location": location,
+        "store_id": inst.store_id,
+        "chain": inst.chain,
+        "retired_at": utc_stamp(now),
+        "why": "restored-from-backup",
+    }
+    log.warning(
+        "store %s restored from a backup: entries %s-%s recorded beside the key are lost (%s)",
+        location,
+        behind.last_seq + 1,
+        behind.head_seq,
+        reason,
+    )
+    return _new(conn, path, ring, location, now, extra, seal_every, retire=retire)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 def _seal_every_setting() -> int:
     """The seal interval for a new installation (recorded in its signed registration);
     SUITCHECK_SEAL_EVERY lets tests exercise many epochs, within sane bounds."""
@@ -638,10 +713,13 @@ def _new(
     extra: Mapping[str, Any],
     seal_every: int,
     legacy: bool = False,
+    retire: dict[str, Any] | None = None,
 ) -> tuple[Sealer, Attached]:
     with keys.locked(path):
         fresh = keys.read_keyring(path)
         ring = fresh if fresh is not None else (ring or keys.Keyring(path, {}, {}, []))
+        if retire is not None:
+            ring.retired.append(retire)
         placeholder = "pending"
         inst, genesis = keys.new_installation(placeholder, location, 0, seal_every)
         entry = _register(conn, inst, genesis, now, "system", extra)
@@ -655,6 +733,15 @@ def _new(
     sealer = Sealer(path, inst)
     sealer._txn()["head"] = (entry.seq, entry.entry_hash)
     return sealer, Attached(True, inst.chain, inst.genesis_public_key, str(extra.get("event")))
+
+
+class StoreBehindHead(SealError):
+    """The store ends before a head recorded outside it: entries were deleted, or the
+    store was restored from an older backup (`init --restored-backup` accepts that, recorded)."""
+
+    def __init__(self, *, message: str, last_seq: int, head_seq: int, head_hash: str) -> None:
+        super().__init__(message)
+        self.last_seq, self.head_seq, self.head_hash = last_seq, head_seq, head_hash
 
 
 def check_head(conn: Connection, path: Path, inst: Installation, location: str) -> None:
@@ -672,12 +759,18 @@ def check_head(conn: Connection, path: Path, inst: Installation, location: str) 
     heads.append((record[0], record[1], "head record"))
     last = conn.execute(HEAD).first()
     last_seq = last[0] if last else 0
+    beyond = [(seq, digest) for seq, digest, _what in heads if last_seq < seq]
+    if beyond:
+        seq, digest = max(beyond)
+        raise StoreBehindHead(
+            message=f"The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry "
+            f"{seq} was recorded beside the audit key (entries were deleted). If the store was restored from a "
+            "backup, `suitcheck init --restored-backup REASON` accepts it, recording the lost entries.",
+            last_seq=last_seq,
+            head_seq=seq,
+            head_hash=digest,
+        )
     for seq, digest, _what in heads:
-        if last_seq < seq:
-            raise SealError(
-                f"The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry "
-                f"{seq} was recorded beside the audit key (entries were deleted)."
-            )
         actual = conn.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == seq)).scalar_one_or_none()
         if actual != digest:
             raise SealError(

@@ -36,9 +36,14 @@ class AuditAction(enum.StrEnum):
     CLIENT_EXPORT = "client-export"
     CLIENT_SEARCH_BY_ID = "client-search-by-id"
     ASSESSMENT = "assessment"
+    ASSESSMENT_SHEET = "assessment-sheet"
     REASSESSMENT_DUE = "reassessment-due"
     QUESTIONNAIRE_IMPORT = "questionnaire-import"
     REMINDER_LIST = "reminder-list"
+    # Branches
+    BRANCH_ADDED = "branch-added"
+    CLIENT_MOVED = "client-moved"
+    CLIENT_OUT_OF_BRANCH = "client-out-of-branch"
     # Reports
     REPORT_IMPORTED = "report-imported"
     REPORT_CORRECTED = "report-corrected"

@@ -28,6 +28,8 @@ class Permission(enum.StrEnum):
     SEE_FULL_ID = "see-full-id"
     MANAGE_STAFF = "manage-staff"
     MARK_REASSESSMENT = "mark-reassessment-due"
+    MOVE_CLIENTS = "move-clients"
+    MANAGE_BRANCHES = "manage-branches"
 
 
 _ADVISOR = frozenset(
@@ -55,9 +57,11 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.VERIFY_AUDIT,
         Permission.VIEW_AUDIT,
         Permission.SEE_FULL_ID,
+        # Moving a client to another branch changes who serves them: a compliance action.
+        Permission.MOVE_CLIENTS,
     },
     # Admins run the installation: staff and the store, not client data beyond an advisor's view.
-    Role.ADMIN: _ADVISOR | {Permission.MANAGE_STAFF, Permission.VERIFY_AUDIT},
+    Role.ADMIN: _ADVISOR | {Permission.MANAGE_STAFF, Permission.MANAGE_BRANCHES, Permission.VERIFY_AUDIT},
 }
 
 

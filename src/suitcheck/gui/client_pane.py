@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+import html
 
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.models import InvestorTableModel
 from suitcheck.gui.widgets import make_table
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
+from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 
 DEBOUNCE_MS = 200
+
+
+def _html(text: str) -> str:
+    """A client's own text in the rich-text card: escaped controls, then HTML-escaped."""
+    return html.escape(escape_controls(text), quote=False)
 
 
 class ClientPane(QWidget):
@@ -38,6 +47,18 @@ class ClientPane(QWidget):
         self._timer.setInterval(DEBOUNCE_MS)
         self._timer.timeout.connect(self.refresh)
         self.search.textChanged.connect(lambda _: self._timer.start())
+        # Head office narrows the list to one branch; branch staff see only theirs anyway.
+        self.branch_filter = QComboBox(self)
+        self.branch_filter.setObjectName("clientBranchFilter")
+        self.branch_filter.addItem("", None)
+        if actor.firm_wide:
+            try:
+                for branch in services.branches.list_branches(actor):
+                    self.branch_filter.addItem(f"{branch.code} {branch.name}", branch.code)
+            except ServiceError:
+                pass  # the first real action says why; the filter just stays at "all"
+        self.branch_filter.setVisible(actor.firm_wide)
+        self.branch_filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.view, self.proxy = make_table(self, self.model, "clientsView")
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.details = QLabel(self)
@@ -49,7 +70,10 @@ class ClientPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
-        layout.addWidget(self.search)
+        row = QHBoxLayout()
+        row.addWidget(self.search, 1)
+        row.addWidget(self.branch_filter)
+        layout.addLayout(row)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.details)
         self.setTabOrder(self.search, self.view)
@@ -58,6 +82,8 @@ class ClientPane(QWidget):
         self.title.setText(self.tr("<b>Clients</b>"))
         self.search.setPlaceholderText(self.tr("Account, name or ID number  (Ctrl+L)"))
         self.search.setAccessibleName(self.tr("Find client"))
+        self.branch_filter.setItemText(0, self.tr("All branches"))
+        self.branch_filter.setAccessibleName(self.tr("Branch"))
         self.view.setAccessibleName(self.tr("Clients"))
         self.details.setAccessibleName(self.tr("Selected client"))
         self.model.retranslate()
@@ -69,11 +95,12 @@ class ClientPane(QWidget):
 
     def refresh(self) -> None:
         query = self.search.text()
+        branch = self.branch_filter.currentData()
         self._generation += 1
         generation = self._generation
 
         def fetch(offset: int, limit: int) -> list[InvestorView]:
-            return self.services.investors.search(self.actor, query, limit=limit, offset=offset)
+            return self.services.investors.search(self.actor, query, limit=limit, offset=offset, branch=branch)
 
         def done(rows: list[InvestorView]) -> None:
             if generation != self._generation:
@@ -100,6 +127,9 @@ class ClientPane(QWidget):
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
+        self.branch_filter.blockSignals(True)
+        self.branch_filter.setCurrentIndex(0)
+        self.branch_filter.blockSignals(False)
 
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():
@@ -120,7 +150,7 @@ class ClientPane(QWidget):
         if c.assessment_unusable:
             state = f"<span style='color:#b3261e; font-weight:bold'>⚠ {state}</span>"
         lines = [
-            f"<b style='font-size:13pt'>{c.name}</b> &nbsp; {c.account}",
+            f"<b style='font-size:13pt'>{_html(c.name)}</b> &nbsp; {_html(c.account)}",
             self.tr("Class: {cls} · Profile: {profile}").format(
                 cls=texts.class_text(c.investor_class.value), profile=texts.profile_text(c.profile)
             ),
@@ -132,9 +162,11 @@ class ClientPane(QWidget):
                 )
             )
         lines.append(
-            self.tr("ID number: {number}").format(number=c.id_number or "—")
+            self.tr("ID number: {number}").format(number=_html(c.id_number or "—"))
             + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else "")
         )
+        if c.branch:
+            lines.append(self.tr("Branch: {branch}").format(branch=c.branch))
         if c.needs_attention:
             attention = self.tr("Special attention: explain risks with extra care.")
             lines.append(f"<span style='color:#9a6700'>⚠ {attention}</span>")

@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from suitcheck.domain.decision import Outcome, Reason
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.services.access import CheckResult
 
@@ -33,6 +34,7 @@ class DecisionPanel(QFrame):
         self.summary = QLabel(self)
         self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # client names and titles are never markup
         self.reasons = QLabel(self)
         self.reasons.setObjectName("reasons")
         self.reasons.setWordWrap(True)
@@ -68,7 +70,9 @@ class DecisionPanel(QFrame):
         self._paint(d.outcome)
         self.verdict.setText(texts.outcome_text(d.outcome))
         self.verdict.setAccessibleName(texts.outcome_text(d.outcome))
-        self.summary.setText(self.tr("{client} — {report}").format(client=client, report=report))
+        self.summary.setText(
+            self.tr("{client} — {report}").format(client=escape_controls(client), report=escape_controls(report))
+        )
         items = "".join(
             f"<li style='color:#9a6700; font-weight:bold'>⚠ {texts.reason_text(r)}</li>"
             if r in CAUTIONS

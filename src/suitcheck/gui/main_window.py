@@ -11,13 +11,25 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
-from PySide6.QtWidgets import QApplication, QDialog, QHBoxLayout, QLabel, QMainWindow, QMessageBox, QSplitter, QWidget
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QWidget,
+)
 
 from suitcheck.about import version_text
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.roles import Permission, may
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.client_pane import ClientPane
+from suitcheck.gui.compliance_actions import ComplianceActions
 from suitcheck.gui.decision_panel import DecisionPane
 from suitcheck.gui.dialogs import (
     AssessmentDialog,
@@ -40,11 +52,14 @@ from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import LANGUAGES, app_instance, setting_int
 from suitcheck.gui.models import ReportTableModel
 from suitcheck.gui.pdf_view import PdfPages
+from suitcheck.gui.reminders_panel import RemindersPanel, install_reminders
 from suitcheck.gui.report_pane import DEBOUNCE_MS as DEBOUNCE_MS  # the benchmark waits on it
 from suitcheck.gui.report_pane import ReportPane
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult, OpenedReport
+from suitcheck.services.branches import BranchView
+from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportFilter, ReportView
 
@@ -75,6 +90,7 @@ class MainWindow(QMainWindow):
         self._check_timer.timeout.connect(self.check)
         self._build()
         self._build_menus()
+        self.compliance_actions = ComplianceActions(self)
         self.retranslate()
         self._restore_layout()
         minutes = idle_minutes if idle_minutes is not None else setting_int(settings, "session/idle_minutes", 10)
@@ -86,6 +102,7 @@ class MainWindow(QMainWindow):
         self.idle_timer.start()
         self.refresh_clients()
         self.refresh_reports()
+        self.reminders = install_reminders(self, services, actor, self.runner, self._select_account)
         self.client_search.setFocus()
 
     # -- what is on screen (the panes own it) -------------------------------------------
@@ -150,7 +167,25 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.reports_view, self.check_button)
         self.user_label = QLabel(self)
         self.statusBar().addPermanentWidget(self.user_label)
+        self.branch_label = QLabel(self)
+        self.branch_label.setObjectName("branchLabel")
+        self.statusBar().addPermanentWidget(self.branch_label)
+        self._branch = self._own_branch()
         self._update_actions()
+
+    def _own_branch(self) -> BranchView | None:
+        try:
+            return self.services.branches.mine(self.actor)
+        except ServiceError:
+            return None  # the window's first action says why; the status bar just shows no branch
+
+    def _branch_text(self) -> str:
+        """Whose clients this window shows: the branch, or every branch for head office."""
+        own = self._branch
+        name = f"{own.code} {own.name}" if own else "—"
+        if self.actor.firm_wide:
+            return self.tr("All branches (head office, {branch})").format(branch=name)
+        return self.tr("Branch: {branch}").format(branch=name)
 
     def _action(
         self, menu: Any, name: str, slot: Callable[[], Any], shortcut: Any = None, permission: Permission | None = None
@@ -246,7 +281,7 @@ class MainWindow(QMainWindow):
         self.clients_action.setText(self.tr("Add client…"))
         self.edit_client_action.setText(self.tr("Edit selected client…"))
         self.import_clients_action.setText(self.tr("Import clients from a core-system file…"))
-        self.assess_action.setText(self.tr("Record assessment for selected client…"))
+        self.assess_action.setText(self.tr("Record an assessment made elsewhere…"))
         self.audit_action.setText(self.tr("Audit log…"))
         self.verify_action.setText(self.tr("Verify audit trail"))
         self.staff_action.setText(self.tr("Staff accounts…"))
@@ -256,13 +291,18 @@ class MainWindow(QMainWindow):
         self.policy_action.setText(self.tr("Suitability policy…"))
         self.help_menu.setTitle(self.tr("&Help"))
         self.about_action.setText(self.tr("About suitcheck"))
+        self.compliance_actions.retranslate()
+        reminders: RemindersPanel | None = getattr(self, "reminders", None)
+        if reminders is not None:
+            reminders.retranslate()
         self.user_label.setText(
             self.tr("{user} ({role}) · {store}").format(
-                user=self.actor.display_name or self.actor.username,
+                user=escape_controls(self.actor.display_name or self.actor.username),
                 role=texts.role_text(self.actor.role.value),
                 store=self.services.store.display_name,
             )
         )
+        self.branch_label.setText(self._branch_text())
         if self.decision.result is None:
             self.decision.show_hint(None)
         else:
@@ -333,6 +373,9 @@ class MainWindow(QMainWindow):
         central = self.centralWidget()
         assert central is not None
         central.setVisible(False)  # nothing readable behind the lock
+        docks = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
+        for dock in docks:  # the reminders list names clients too
+            dock.hide()
         result = dialog.exec()
         if result == LockDialog.SWITCH_USER:
             for cover in covers:
@@ -342,6 +385,8 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.switch_user_requested.emit)
             return
         central.setVisible(True)
+        for dock in docks:
+            dock.show()
         for widget in hidden:
             widget.show()
         for cover in covers:
@@ -385,6 +430,8 @@ class MainWindow(QMainWindow):
         self._check_timer.stop()
         self.client_pane.clear()
         self.report_pane.clear()
+        if self.reminders is not None:
+            self.reminders.clear()
         self.hide()
 
     # -- clients and reports -------------------------------------------------------------
@@ -393,6 +440,11 @@ class MainWindow(QMainWindow):
 
     def _focus_report_search(self) -> None:
         self.report_pane.focus_search()
+
+    def _select_account(self, account: str) -> None:
+        """Show a client named elsewhere (a reminder) as if the clerk had searched for it."""
+        self.client_search.setText(account)
+        self.refresh_clients()
 
     def refresh_clients(self) -> None:
         self.client_pane.refresh()

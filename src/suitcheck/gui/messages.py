@@ -15,6 +15,7 @@ import re
 from functools import cache
 
 from suitcheck.domain.decision import Outcome
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 
@@ -123,7 +124,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted).",
+        "The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted). If the store was restored from a backup, `suitcheck init --restored-backup REASON` accepts it, recording the lost entries.",
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
@@ -191,6 +192,19 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "No staff account is named '{username}'."),
     QT_TRANSLATE_NOOP("Messages", "The user name or password is wrong."),
     QT_TRANSLATE_NOOP("Messages", "This account is disabled; ask an administrator."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "Your account has been disabled; nothing was done. Sign in again when it is re-enabled."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Your account is locked; nothing was done. Sign in again when it is unlocked."),
+    QT_TRANSLATE_NOOP("Messages", "Your account no longer exists; nothing was done."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Your password was changed or reset since you signed in; nothing was done. Sign in again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} holds every entry recorded beside its audit key: it is not behind its head, so there is no restored backup to accept.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "This account is locked after too many failed logins; try again later."),
     QT_TRANSLATE_NOOP("Messages", "Your role ({actor_role_value}) may not do this ({permission_value})."),
     QT_TRANSLATE_NOOP("Messages", "The stored policy version {row_version} is damaged: {exc}."),
@@ -286,6 +300,50 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "A self-inspection period is at most ten years."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write {out}: {exc_strerror_or_exc}."),
     QT_TRANSLATE_NOOP("Messages", "The reminder window is 0 to {MAX_WINDOW_DAYS} days."),
+    QT_TRANSLATE_NOOP("Messages", "The dashboard shows at most {MAX_DAYS} days; choose a shorter range."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The questionnaire changed to version {questionnaire_version} while the client answered version {expected_version}; nothing was recorded. Start the assessment again.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "This client has no assessment to confirm."),
+    QT_TRANSLATE_NOOP("Messages", "The stored answers do not fit their questionnaire version."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "A password needs at least {passwords_MIN_LENGTH} characters (a few words make a good one)."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "A password may have at most {passwords_MAX_LENGTH} characters."),
+    QT_TRANSLATE_NOOP("Messages", "A password must not be or contain the user name."),
+    QT_TRANSLATE_NOOP("Messages", "This password is on the list of common or leaked passwords; choose another."),
+    QT_TRANSLATE_NOOP("Messages", "A password must not be one character repeated or a run such as 1234567890."),
+    QT_TRANSLATE_NOOP("Messages", "An administrator reset this password; choose a new one before you go on."),
+    # Branches (#14)
+    QT_TRANSLATE_NOOP(
+        "Messages", "A {role_value} works for one branch; only compliance and administrators are firm-wide."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Only a firm-wide administrator may make a firm-wide account."),
+    QT_TRANSLATE_NOOP("Messages", "The store has no head-office branch."),
+    QT_TRANSLATE_NOOP("Messages", "No branch has the code '{shown}'; `suitcheck branch list` shows them."),
+    QT_TRANSLATE_NOOP("Messages", "You work for one branch: you may only add records to your own branch."),
+    QT_TRANSLATE_NOOP("Messages", "Only firm-wide (head-office) staff may add branches."),
+    QT_TRANSLATE_NOOP("Messages", "A branch with the code '{code}' already exists."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A client file covers every branch: only firm-wide (head-office) compliance may import one.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Say why the client moves to another branch (a reason)."),
+    QT_TRANSLATE_NOOP("Messages", "The client already belongs to branch {code}."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "A branch code is 1 to 16 letters A-Z, digits or '-', starting with a letter or digit."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "A branch name is 1 to 64 printable characters."),
+    QT_TRANSLATE_NOOP("Messages", "A branch region is at most 64 printable characters."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it.",
+    ),
 )
 
 
@@ -308,6 +366,8 @@ def _value(text: str) -> str:
         pass
     if text in texts.ROLES:
         return texts.role_text(text)
+    if text in texts.PERMISSIONS:
+        return texts.permission_text(text)
     return message_text(text) if len(text) > 12 else text
 
 
@@ -322,4 +382,6 @@ def message_text(sentence: str) -> str:
 
 
 def error_text(exc: BaseException) -> str:
-    return message_text(str(exc))
+    """An error's sentence in the UI language. Sentences quote names and paths that came
+    from users and files: their control characters and bidi overrides are shown escaped."""
+    return escape_controls(message_text(str(exc)), keep="\n")

@@ -14,6 +14,7 @@ from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.services.audit_log import ExportRow
+from suitcheck.services.auth import StaffView
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ImportResult, ReportView
 
@@ -248,6 +249,58 @@ def _local_time(stamp: str) -> str:
 
     moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
+
+
+class StaffTableModel(PagedTableModel[StaffView]):
+    """Staff accounts for administrators; the list is short, so it is set whole."""
+
+    USER, NAME, ROLE, STATE, LAST_LOGIN = range(5)
+    HEADERS = (
+        QT_TRANSLATE_NOOP("Columns", "User name"),
+        QT_TRANSLATE_NOOP("Columns", "Display name"),
+        QT_TRANSLATE_NOOP("Columns", "Role"),
+        QT_TRANSLATE_NOOP("Columns", "State"),
+        QT_TRANSLATE_NOOP("Columns", "Last login"),
+    )
+
+    @staticmethod
+    def states(v: StaffView) -> list[str]:
+        """The account's state codes (texts.ACCOUNT_STATES), most severe first."""
+        codes = [
+            code
+            for code, applies in (
+                ("disabled", v.disabled),
+                ("locked", v.locked),
+                ("must-change-password", v.must_change_password),
+            )
+            if applies
+        ]
+        return codes or ["active"]
+
+    def cell(self, v: StaffView, column: int, role: int) -> Any:
+        if role in (Qt.ItemDataRole.DisplayRole, RawRole):
+            return self._value(v, column, raw=role == RawRole)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
+            codes = self.states(v)
+            if "disabled" in codes or "locked" in codes:
+                return QBrush(RED)
+            if "must-change-password" in codes:
+                return QBrush(AMBER)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.NAME:
+            return v.display_name  # display names are free text: the whole of a long one
+        return None
+
+    def _value(self, v: StaffView, column: int, raw: bool) -> Any:
+        if column == self.ROLE:
+            return v.role.value if raw else texts.role_text(v.role.value)
+        if column == self.STATE:
+            codes = self.states(v)
+            return " ".join(codes) if raw else ", ".join(texts.account_state_text(c) for c in codes)
+        if column == self.LAST_LOGIN:
+            if v.last_login is None:
+                return "" if raw else "—"
+            return v.last_login.isoformat() if raw else v.last_login.astimezone().strftime("%Y-%m-%d %H:%M")
+        return {self.USER: v.username, self.NAME: v.display_name}.get(column)
 
 
 class ImportResultsModel(PagedTableModel[ImportResult]):

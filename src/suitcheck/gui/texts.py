@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import AssessmentState, Outcome, Reason
 from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.roles import Permission
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 
 REASONS = {
@@ -81,6 +82,37 @@ ROLES = {
     "admin": QT_TRANSLATE_NOOP("Roles", "administrator"),
 }
 
+# A staff account's state in the staff table; more than one may apply (locked and must
+# change password, say).
+ACCOUNT_STATES = {
+    "active": QT_TRANSLATE_NOOP("AccountStates", "active"),
+    "disabled": QT_TRANSLATE_NOOP("AccountStates", "disabled"),
+    "locked": QT_TRANSLATE_NOOP("AccountStates", "locked"),
+    "must-change-password": QT_TRANSLATE_NOOP("AccountStates", "must change password"),
+}
+
+# What a role may do (domain/roles.py), as a refusal names it.
+PERMISSIONS = {
+    Permission.VIEW_CLIENTS.value: QT_TRANSLATE_NOOP("Permissions", "view clients"),
+    Permission.VIEW_REPORTS.value: QT_TRANSLATE_NOOP("Permissions", "view reports"),
+    Permission.CHECK_ACCESS.value: QT_TRANSLATE_NOOP("Permissions", "check access"),
+    Permission.OPEN_REPORT.value: QT_TRANSLATE_NOOP("Permissions", "open reports"),
+    Permission.RECORD_OVERRIDE.value: QT_TRANSLATE_NOOP("Permissions", "record a warning override"),
+    Permission.DISTRIBUTION_LIST.value: QT_TRANSLATE_NOOP("Permissions", "make distribution lists"),
+    Permission.EDIT_CLIENTS.value: QT_TRANSLATE_NOOP("Permissions", "edit clients"),
+    Permission.IMPORT_REPORTS.value: QT_TRANSLATE_NOOP("Permissions", "import reports"),
+    Permission.RATE_REPORTS.value: QT_TRANSLATE_NOOP("Permissions", "rate reports"),
+    Permission.CHANGE_POLICY.value: QT_TRANSLATE_NOOP("Permissions", "change the policy"),
+    Permission.EXPORT_AUDIT.value: QT_TRANSLATE_NOOP("Permissions", "export the audit trail"),
+    Permission.VERIFY_AUDIT.value: QT_TRANSLATE_NOOP("Permissions", "verify the audit trail"),
+    Permission.VIEW_AUDIT.value: QT_TRANSLATE_NOOP("Permissions", "view the audit log"),
+    Permission.SEE_FULL_ID.value: QT_TRANSLATE_NOOP("Permissions", "see full ID numbers"),
+    Permission.MANAGE_STAFF.value: QT_TRANSLATE_NOOP("Permissions", "manage staff accounts"),
+    Permission.MARK_REASSESSMENT.value: QT_TRANSLATE_NOOP("Permissions", "mark a re-assessment due"),
+    Permission.MOVE_CLIENTS.value: QT_TRANSLATE_NOOP("Permissions", "move clients to another branch"),
+    Permission.MANAGE_BRANCHES.value: QT_TRANSLATE_NOOP("Permissions", "manage branches"),
+}
+
 CLASSES = {
     "ordinary": QT_TRANSLATE_NOOP("Classes", "ordinary"),
     "professional": QT_TRANSLATE_NOOP("Classes", "professional"),
@@ -102,6 +134,14 @@ def state_text(state: AssessmentState) -> str:
 
 def role_text(value: str) -> str:
     return translated("Roles", ROLES.get(value, value))
+
+
+def account_state_text(code: str) -> str:
+    return translated("AccountStates", ACCOUNT_STATES.get(code, code))
+
+
+def permission_text(value: str) -> str:
+    return translated("Permissions", PERMISSIONS.get(value, value))
 
 
 def class_text(value: str) -> str:
@@ -176,6 +216,10 @@ ACTIONS: dict[AuditAction, str] = {
     AuditAction.RECORD_SEALED: QT_TRANSLATE_NOOP("Actions", "records sealed"),
     AuditAction.SEAL: QT_TRANSLATE_NOOP("Actions", "audit trail sealed"),
     AuditAction.INSTALLATION_REGISTERED: QT_TRANSLATE_NOOP("Actions", "installation registered"),
+    AuditAction.ASSESSMENT_SHEET: QT_TRANSLATE_NOOP("Actions", "assessment confirmation sheet"),
+    AuditAction.BRANCH_ADDED: QT_TRANSLATE_NOOP("Actions", "branch added"),
+    AuditAction.CLIENT_MOVED: QT_TRANSLATE_NOOP("Actions", "client moved to another branch"),
+    AuditAction.CLIENT_OUT_OF_BRANCH: QT_TRANSLATE_NOOP("Actions", "client of another branch asked for (refused)"),
 }
 
 FINDINGS = {

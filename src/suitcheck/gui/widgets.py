@@ -109,16 +109,12 @@ def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButton
     return box
 
 
-def confirm(parent: QWidget, title: str, text: str, action: str) -> bool:
-    """Ask before an audited or destructive change. The button names the action; Cancel
-    is the default, so a stray Enter changes nothing."""
-    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
-    box.setObjectName("confirmBox")
-    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel)
-    box.button(QMessageBox.StandardButton.Yes).setText(action)
-    box.button(QMessageBox.StandardButton.Cancel).setText(QCoreApplication.translate("Dialogs", "Cancel"))
-    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-    return box.exec() == QMessageBox.StandardButton.Yes
+def plain_label(text: str, parent: QWidget) -> QLabel:
+    """A label for text from users or files: shown as plain text, never as markup (escape
+    its control characters with domain.text.escape_controls first)."""
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
 
 
 def error_label(parent: QWidget, name: str | None = None) -> QLabel:
@@ -129,3 +125,16 @@ def error_label(parent: QWidget, name: str | None = None) -> QLabel:
     label.setStyleSheet(f"color: {ERROR_COLOUR};")
     label.setWordWrap(True)
     return label
+
+
+def confirm(parent: QWidget | None, title: str, text: str, yes_text: str) -> bool:
+    """Ask before a destructive or audited action; Cancel is the default (Enter does not
+    confirm by accident). True only when the user chose `yes_text`."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("confirmBox")
+    yes = box.addButton(yes_text, QMessageBox.ButtonRole.AcceptRole)
+    cancel = box.addButton(QCoreApplication.translate("Dialogs", "Cancel"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(cancel)
+    box.setEscapeButton(cancel)
+    box.exec()
+    return box.clickedButton() is yes

@@ -17,8 +17,10 @@ from suitcheck.audit.sealing import Attached, attach
 from suitcheck.services.access import AccessService
 from suitcheck.services.audit_log import AuditService
 from suitcheck.services.auth import AuthService
+from suitcheck.services.branches import BranchService
 from suitcheck.services.client_import import ClientImportService
 from suitcheck.services.context import Actor, ServiceContext, system_clock
+from suitcheck.services.dashboard import DashboardService
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.inspection import InspectionService
 from suitcheck.services.investors import InvestorService
@@ -47,6 +49,7 @@ class Services:
         self.attached = attached  # set when opening created or registered this installation's keys
         self.auth = AuthService(ctx, hasher)
         self.investors = InvestorService(ctx)
+        self.branches = BranchService(ctx)
         self.reports = ReportService(ctx)
         self.access = AccessService(ctx)
         self.audit = AuditService(ctx)
@@ -56,6 +59,7 @@ class Services:
         self.store_check = StoreCheckService(ctx)
         self.reminders = ReminderService(ctx)
         self.inspection = InspectionService(ctx, self.audit.verify)
+        self.dashboard = DashboardService(ctx)
 
     @property
     def store(self) -> Store:
@@ -74,14 +78,16 @@ def open_services(
     init: bool = False,
     start_over: bool = False,
     join: bool = False,
+    restored: str | None = None,
 ) -> Services:
     """The one bootstrap: open (upgrade) the store, attach this installation's audit keys
     and build the services on it.
 
     Only `init` (the `init` command, the GUI's first run, the demo) may create a store
     and its keys; a store that is missing, replaced, emptied or shorter than the head
-    kept beside the key is refused, as is a sealed store without its key. `start_over`
-    and `join` are the explicit, recorded ways past those refusals."""
+    kept beside the key is refused, as is a sealed store without its key. `start_over`,
+    `join` and `restored` (a store restored from a backup, with the reason) are the
+    explicit, recorded ways past those refusals."""
     key_path = audit_key_path or default_audit_key_path()
     url = resolve_url(db)
     if url.get_backend_name() == "sqlite":
@@ -90,12 +96,20 @@ def open_services(
     try:
         with store.engine.begin() as conn:
             sealer, attached = attach(
-                conn, key_path, store.display_name, init=init, start_over=start_over, join=join, now=clock()
+                conn,
+                key_path,
+                store.display_name,
+                init=init,
+                start_over=start_over,
+                join=join,
+                restored=restored,
+                now=clock(),
             )
         sealer.end(True)
         ctx = ServiceContext(store, key_path, sealer, clock)
         with ctx.core_transaction() as conn:
             seal_existing_rows(ctx, conn)
+            seal_branches(ctx, conn)
         services = Services(ctx, hasher, attached)
         services.policy.store_default()
     except AuditKeyError as exc:
@@ -130,6 +144,20 @@ def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
     )
     if conn.execute(rows_exist).scalar():
         ctx.rows.seal_all(conn)
+
+
+def seal_branches(ctx: ServiceContext, conn: Any) -> None:
+    """Once, after the upgrade that added branches: re-seal the rows with their branch."""
+    from sqlalchemy import delete, select
+
+    from suitcheck.services.integrity import SEAL_BRANCHES_SETTING, reseal_for_branches
+    from suitcheck.store.models import StoreSetting
+
+    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_BRANCHES_SETTING)
+    if conn.execute(pending).first() is None:
+        return
+    reseal_for_branches(ctx, ctx.rows, conn)
+    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_BRANCHES_SETTING))
 
 
 def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool) -> None:

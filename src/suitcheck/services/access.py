@@ -20,11 +20,13 @@ from suitcheck.domain.decision import Decision, Outcome, decide, eligibility_bou
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
+from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message
 from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
 from suitcheck.services.reports import find_report, report_facts, report_level
+from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
 from suitcheck.store.sqltext import driver_chunks, formula_safe, iso_date, prefixed, scanned
@@ -186,7 +188,7 @@ class AccessService:
         """Decide and record, in one transaction: no decision exists without its audit entry."""
         actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
         with self._ctx.core_transaction() as conn:
-            investor = resolve_investor(conn, investor_ref)
+            investor = resolve_investor(conn, investor_ref, actor)
             report_id, facts = report_level(conn, report_ref)
             policy = self._ctx.policy(conn)
             decision = decide(investor_facts(investor), facts, self._ctx.today(), policy)
@@ -228,7 +230,7 @@ class AccessService:
         A pair that cannot be checked (unknown client or report) yields its error and the
         batch goes on; a store that fails, or a staff member who lost the permission,
         stops it (every later check would fail the same way)."""
-        self._ctx.require(actor, Permission.CHECK_ACCESS)
+        actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
         for pair in pairs:
             try:
                 yield pair, self.check(actor, *pair)
@@ -240,7 +242,7 @@ class AccessService:
         because nothing is given to the client until a recorded check or opening."""
         actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
         with self._ctx.transaction(read_only=True) as session:
-            investor = find_investor(session, investor_ref)
+            investor = find_investor(session, investor_ref, actor)
             policy, today = self._ctx.policy(session), self._ctx.today()
             reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
             return {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports}
@@ -261,7 +263,7 @@ class AccessService:
         if not client_confirmed:
             raise InvalidInput("The client has not confirmed the risk warning; nothing was recorded.")
         with self._ctx.transaction() as session:
-            investor = find_investor(session, investor_ref)
+            investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
             decision = _decide(investor, report, self._ctx.today(), policy, self._ctx)
@@ -303,7 +305,7 @@ class AccessService:
         override today; every opening (and every refusal) is recorded."""
         actor = self._ctx.require(actor, Permission.OPEN_REPORT)
         with self._ctx.transaction() as session:
-            investor = find_investor(session, investor_ref)
+            investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             decision = _decide(investor, report, today, policy, self._ctx)
@@ -340,16 +342,20 @@ class AccessService:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             level = report_facts(report).matching_level  # 就高: the rule `check` applies
-            stmt = select(Investor).where(eligible_condition(level, today, policy)).order_by(Investor.id)
+            stmt = (
+                select(Investor)
+                .where(client_scope(actor), eligible_condition(level, today, policy))
+                .order_by(Investor.id)
+            )
             if limit is not None:
                 stmt = stmt.limit(limit)
-            full = may(actor.role, Permission.SEE_FULL_ID)
+            full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
             rows = self._ctx.rows
             for investor in session.execute(stmt.execution_options(yield_per=2000)).scalars():
                 if not rows.investor_ok(None, investor):
                     log.warning("client %s left off the distribution list: record fails its seal", investor.id)
                     continue  # fail closed: a row changed outside suitcheck never receives anything
-                yield make_view(investor, today, policy, full)
+                yield make_view(investor, today, policy, full, codes)
 
     def write_eligible(
         self,
@@ -364,7 +370,7 @@ class AccessService:
         """The distribution list as a CSV or XLSX file (by `fmt`, else the file name), for the
         command line and the GUI alike: rows stream from one query straight to the writer,
         with every cell made in SQL. Producing the list is audited with the file's hash."""
-        self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         fmt = format_for(out, fmt)
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
@@ -372,14 +378,15 @@ class AccessService:
             level = report_facts(report).matching_level  # 就高: the rule `check` applies
             stmt = (
                 _LIST_SELECT.add_columns(*_SEALED_COLUMNS)
-                .where(scanned(eligible_condition(level, today, policy)))
+                .where(client_scope(actor), scanned(eligible_condition(level, today, policy)))
                 .order_by(_t.id)
             )
             chunks = self._sealed_only(driver_chunks(session.connection(), stmt, 5000))
             title_lines = (
                 f"Distribution list 分发名单: report {report.id} {report.title}",
                 f"Level 风险等级: {level.code if level else 'unrated 未评级'}; policy version {policy.version}; "
-                f"{today.isoformat()}; by {actor.username}",
+                f"{today.isoformat()}; by {actor.username}"
+                + ("" if actor.firm_wide else f"; branch {branch_codes(session).get(actor.branch_id or 0, '-')}"),
             )
             written = write_table(
                 out,
@@ -433,6 +440,10 @@ class AccessService:
             parts = eligible_parts(level, self._ctx.today(), self._ctx.policy(session))
             # The parts are disjoint; one count each lets every part use its index range.
             return sum(
-                int(session.execute(select(func.count()).select_from(Investor).where(part)).scalar_one())
+                int(
+                    session.execute(
+                        select(func.count()).select_from(Investor).where(client_scope(actor), part)
+                    ).scalar_one()
+                )
                 for part in parts
             )

@@ -27,9 +27,11 @@ from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.roles import Permission, may
+from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.integrity import check_state
+from suitcheck.services.scope import client_scope, sees_all_branches
 
 __all__ = [
     "AuditFilter",
@@ -84,11 +86,15 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00.000000Z"
 
 
-def _filtered(flt: AuditFilter) -> Select[Any]:
+def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
+    """The entries matching `flt` that `actor` sees: for branch-scoped staff only those
+    about their branch's clients (services.scope; entries about no client, or about the
+    whole firm, need a firm-wide role)."""
     stmt = (
         select(AuditEntry, Investor.account, Investor.name, Investor.id_number, Report.title)
         .outerjoin(Investor, Investor.id == AuditEntry.investor_id)
         .outerjoin(Report, Report.id == AuditEntry.report_id)
+        .where(client_scope(actor))
     )
     # `at` is an ISO-8601 UTC string, so string order is time order.
     if flt.since:
@@ -115,6 +121,7 @@ class AuditService:
     def _rows(
         self,
         session: Session,
+        actor: Actor,
         flt: AuditFilter,
         full_id: bool,
         *,
@@ -124,7 +131,7 @@ class AuditService:
         up_to: int | None = None,
     ) -> Iterator[ExportRow]:
         order = AuditEntry.seq.desc() if newest_first else AuditEntry.seq
-        stmt = _filtered(flt).order_by(order).offset(offset)
+        stmt = _filtered(flt, actor).order_by(order).offset(offset)
         if up_to is not None:
             stmt = stmt.where(AuditEntry.seq <= up_to)
         if limit is not None:
@@ -153,14 +160,14 @@ class AuditService:
     def browse(
         self, actor: Actor, flt: AuditFilter = AuditFilter(), *, limit: int = 200, offset: int = 0
     ) -> list[ExportRow]:
-        self._ctx.require(actor, Permission.VIEW_AUDIT)
+        actor = self._ctx.require(actor, Permission.VIEW_AUDIT)
         with self._ctx.transaction(read_only=True) as session:
-            return list(self._rows(session, flt, False, limit=limit, offset=offset, newest_first=True))
+            return list(self._rows(session, actor, flt, False, limit=limit, offset=offset, newest_first=True))
 
     def count(self, actor: Actor, flt: AuditFilter = AuditFilter()) -> int:
-        self._ctx.require(actor, Permission.VIEW_AUDIT)
+        actor = self._ctx.require(actor, Permission.VIEW_AUDIT)
         with self._ctx.transaction(read_only=True) as session:
-            sub = _filtered(flt).with_only_columns(AuditEntry.seq).subquery()
+            sub = _filtered(flt, actor).with_only_columns(AuditEntry.seq).subquery()
             return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
 
     def verify(self, actor: Actor, public_keys: list[str] | None = None) -> chain.VerifyResult:
@@ -264,8 +271,10 @@ class AuditService:
         full_id_numbers: bool = False,
         progress: Callable[[int], None] | None = None,
     ) -> dict[str, Any]:
-        """Export entries. ID numbers are masked unless asked for and the role may see them."""
-        self._ctx.require(actor, Permission.EXPORT_AUDIT)
+        """Export entries. ID numbers are masked unless asked for and the role may see them.
+        Branch-scoped staff export the entries about their branch's clients (the manifest
+        names the branch as a filter)."""
+        actor = self._ctx.require(actor, Permission.EXPORT_AUDIT)
         if fmt not in ExportFormat._value2member_map_:
             raise InvalidInput(f"Unknown export format {fmt!r}; use csv, xlsx or jsonl.")
         fmt = ExportFormat(fmt)
@@ -285,9 +294,13 @@ class AuditService:
             store_id = sealer.store_id
         epoch, public_key, _ = sealer.sign(b"")
         head = ladder[-1] if ladder else None
+        filters = flt.to_dict()
+        if not sees_all_branches(actor):
+            with self._ctx.transaction(read_only=True) as session:
+                filters["branch"] = branch_codes(session).get(actor.branch_id or 0)
         context = {
-            "filtered": not flt.empty,
-            "filters": flt.to_dict(),
+            "filtered": bool(filters),
+            "filters": filters,
             "full_id_numbers": full,
             "exported_at": chain.utc_stamp(now),
             "exported_by": actor.username,
@@ -313,7 +326,7 @@ class AuditService:
                 manifest = write_export(
                     out,
                     fmt,
-                    self._rows(session, flt, full, up_to=seal.seq),
+                    self._rows(session, actor, flt, full, up_to=seal.seq),
                     sign=sign,
                     context=context,
                     progress=progress,
@@ -332,7 +345,7 @@ class AuditService:
                     "count": manifest["count"],
                     "last_hash": manifest["last_hash"],
                     "full_id_numbers": full,
-                    "filters": flt.to_dict(),
+                    "filters": filters,
                 },
             )
         return manifest

@@ -10,20 +10,24 @@ import hmac
 import logging
 import os
 import secrets
+from collections.abc import Mapping, Sequence
 from importlib import resources
 from pathlib import Path
 
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, extract_parameters
 from argon2 import exceptions as argon2_errors
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from suitcheck.domain import passwords
+from suitcheck.domain.branches import effective_firm_wide, firm_wide_allowed
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.roles import Permission, Role
-from suitcheck.services.context import SYSTEM, Actor, ServiceContext
+from suitcheck.services.branches import branch_codes, branch_id_for, head_office_id, target_branch
+from suitcheck.services.context import SYSTEM, Actor, ServiceContext, credential_tag
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
-from suitcheck.store.models import Staff, StoreSetting
+from suitcheck.services.scope import staff_scope
+from suitcheck.store.models import AuditEntry, Staff, StoreSetting
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +83,10 @@ class StaffView:
     disabled: bool
     locked: bool
     must_change_password: bool = False
+    # The last login the audit trail records (list_staff fills it in; None: never, or not asked).
+    last_login: dt.datetime | None = None
+    branch: str | None = None  # the branch's code
+    firm_wide: bool = False
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -89,6 +97,9 @@ class StaffView:
             "disabled": self.disabled,
             "locked": self.locked,
             "must_change_password": self.must_change_password,
+            "last_login": self.last_login.isoformat() if self.last_login else None,
+            "branch": self.branch,
+            "firm_wide": self.firm_wide,
         }
 
 
@@ -157,7 +168,7 @@ class AuthService:
                     intact = self._ctx.rows.staff_ok(session.connection(), staff)  # before any change to the row
                     staff.failed_logins = 0
                     staff.locked_until = None
-                    if intact and self._hasher.check_needs_rehash(staff.password_hash):
+                    if intact and self._weaker_than_ours(staff.password_hash):
                         staff.password_hash = self._hasher.hash(passwords.normalize_password(password))
                     if not intact:
                         # A role or password changed outside suitcheck must not grant anything.
@@ -176,9 +187,35 @@ class AuthService:
                     else:
                         if record_success:
                             self._ctx.audit(session, who, AuditAction.LOGIN)
-                        return Actor(staff.id, staff.username, Role(staff.role), staff.display_name)
+                        role = Role(staff.role)
+                        return Actor(
+                            staff.id,
+                            staff.username,
+                            role,
+                            staff.display_name,
+                            credential=credential_tag(staff.password_hash),
+                            branch_id=staff.branch_id,
+                            firm_wide=effective_firm_wide(role, bool(staff.firm_wide)),
+                        )
                 log.warning("login failed for %r: %s", staff.username, failure)
         raise failure
+
+    def _weaker_than_ours(self, stored: str) -> bool:
+        """Rehash at login only to make a hash stronger: two desktops of different versions
+        on one store must not rewrite each other's hashes (each rewrite ends the account's
+        other sessions, which are bound to the hash they signed in with)."""
+        try:
+            params = extract_parameters(stored)
+        except argon2_errors.InvalidHashError:
+            return True
+        ours = self._hasher
+        return (
+            params.type is not ours.type
+            or params.time_cost < ours.time_cost
+            or params.memory_cost < ours.memory_cost
+            or params.salt_len < ours.salt_len
+            or params.hash_len < ours.hash_len
+        )
 
     def _check(self, stored: str, password: str) -> bool:
         """Passwords are hashed in NFKC form; one typed in another form (and set before
@@ -208,7 +245,11 @@ class AuthService:
             raise Conflict("The store already has staff accounts; an administrator must add new ones.")
         return [self._create(SYSTEM, *account) for account in accounts]
 
-    def create_demo_staff(self, accounts: list[tuple[str, str, Role, str]], admin: Actor | None = None) -> list[str]:
+    def create_demo_staff(
+        self,
+        accounts: Sequence[tuple[str, str, Role, str] | tuple[str, str, Role, str, str]],
+        admin: Actor | None = None,
+    ) -> list[str]:
         """The demo accounts, whose password is public ('demo') and so skips the password
         policy: only on a store without staff, which is marked a demo store from then on,
         or on a demo store (adding the missing ones, an administrator logged in).
@@ -234,21 +275,68 @@ class AuthService:
                 session.add(StoreSetting(name=SETTING_ORIGIN, value="demo"))
                 self._ctx.audit(session, SYSTEM, AuditAction.DEMO_STORE, facts={"origin": "demo"})
             existing = set(session.execute(select(Staff.username)).scalars())
-            for username, password, role, display_name in accounts:
+            for username, password, role, display_name, *branch in accounts:
                 if username not in existing:
-                    self._add(session, admin or SYSTEM, username, password, role, display_name, demo=True)
+                    self._add(
+                        session,
+                        admin or SYSTEM,
+                        username,
+                        password,
+                        role,
+                        display_name,
+                        demo=True,
+                        branch_id=branch_id_for(session, branch[0]) if branch else None,
+                        firm_wide=not branch and firm_wide_allowed(role),
+                    )
                     created.append(username)
         return created
 
-    def create_staff(self, actor: Actor, username: str, password: str, role: Role, display_name: str = "") -> StaffView:
-        self._ctx.require(actor, Permission.MANAGE_STAFF)
-        return self._create(actor, username, password, role, display_name)
+    def create_staff(
+        self,
+        actor: Actor,
+        username: str,
+        password: str,
+        role: Role,
+        display_name: str = "",
+        *,
+        branch: str | None = None,
+        firm_wide: bool | None = None,
+    ) -> StaffView:
+        """A staff account of `branch` (a code; the administrator's own when not given).
+        Compliance and administrators given no branch by a firm-wide administrator are
+        firm-wide (head office), as every such account was before branches; `firm_wide`
+        says so explicitly. Advisors always work for one branch."""
+        actor = self._ctx.require(actor, Permission.MANAGE_STAFF)
+        return self._create(actor, username, password, role, display_name, branch=branch, firm_wide=firm_wide)
 
-    def _create(self, actor: Actor, username: str, password: str, role: Role, display_name: str) -> StaffView:
+    def _create(
+        self,
+        actor: Actor,
+        username: str,
+        password: str,
+        role: Role,
+        display_name: str,
+        *,
+        branch: str | None = None,
+        firm_wide: bool | None = None,
+    ) -> StaffView:
         username = _check_username(username)
         self._validate_password(password, username)
+        if firm_wide and not firm_wide_allowed(role):
+            raise InvalidInput(
+                f"A {role.value} works for one branch; only compliance and administrators are firm-wide."
+            )
+        if firm_wide and not actor.firm_wide:
+            raise PermissionDenied("Only a firm-wide administrator may make a firm-wide account.")
         with self._ctx.transaction() as session:
-            return _view(self._add(session, actor, username, password, role, display_name), self._ctx.now())
+            branch_id = target_branch(session, actor, branch)
+            wide = (
+                firm_wide if firm_wide is not None else (branch is None and actor.firm_wide and firm_wide_allowed(role))
+            )
+            staff = self._add(
+                session, actor, username, password, role, display_name, branch_id=branch_id, firm_wide=wide
+            )
+            return _view(staff, self._ctx.now(), branches=branch_codes(session))
 
     def _add(
         self,
@@ -260,6 +348,8 @@ class AuthService:
         display_name: str,
         *,
         demo: bool = False,
+        branch_id: int | None = None,
+        firm_wide: bool = False,
     ) -> Staff:
         username = _check_username(username)
         if session.execute(select(Staff.id).where(Staff.username == username)).first():
@@ -273,25 +363,37 @@ class AuthService:
             failed_logins=0,
             must_change_password=False,
             created_at=self._ctx.now(),
+            branch_id=branch_id if branch_id is not None else head_office_id(session),
+            firm_wide=firm_wide,
         )
         session.add(staff)
         session.flush()
-        facts: dict[str, object] = {"username": username, "role": role.value}
+        facts: dict[str, object] = {
+            "username": username,
+            "role": role.value,
+            "branch": branch_codes(session).get(staff.branch_id) if staff.branch_id is not None else None,
+            "firm_wide": firm_wide,
+        }
         if demo:
             facts["demo"] = True
         self._ctx.audit(session, actor, AuditAction.STAFF_CREATED, facts=facts)
         return staff
 
-    def change_password(self, actor: Actor, old_password: str, new_password: str) -> None:
-        self.change_password_at_login(actor.username, old_password, new_password)
+    def change_password(self, actor: Actor, old_password: str, new_password: str) -> Actor:
+        """Change one's own password; the session continues as the returned actor (every
+        session opened with the old password ends)."""
+        return self.change_password_at_login(actor.username, old_password, new_password)
 
-    def change_password_at_login(self, username: str, old_password: str, new_password: str) -> Actor:
+    def change_password_at_login(
+        self, username: str, old_password: str, new_password: str, *, record_success: bool = False
+    ) -> Actor:
         """Change one's own password with the old one: also the way through a forced
-        change after an administrator's reset. Returns the logged-in actor."""
+        change after an administrator's reset. Returns the logged-in actor; with
+        `record_success` the login is recorded too, as `login` records it."""
         self._validate_password(new_password, username)
         if passwords.normalize_password(new_password) == passwords.normalize_password(old_password):
             raise InvalidInput("The new password must differ from the old one.")
-        actor = self._login(username, old_password, record_success=False, changing_password=True)
+        actor = self._login(username, old_password, record_success=record_success, changing_password=True)
         with self._ctx.transaction() as session:
             staff = session.get(Staff, actor.staff_id)
             assert staff is not None
@@ -301,15 +403,15 @@ class AuthService:
             self._ctx.audit(
                 session, actor, AuditAction.PASSWORD_CHANGED, facts={"username": actor.username, "after_reset": forced}
             )
-        return actor
+            return dataclasses.replace(actor, credential=credential_tag(staff.password_hash))
 
     def set_disabled(self, actor: Actor, username: str, disabled: bool) -> StaffView:
         """Disable or re-enable an account. Accounts are never deleted: the audit names them."""
-        self._ctx.require(actor, Permission.MANAGE_STAFF)
+        actor = self._ctx.require(actor, Permission.MANAGE_STAFF)
         if disabled and username == actor.username:
             raise InvalidInput("You cannot disable your own account.")
         with self._ctx.transaction() as session:
-            staff = _find(session, username)
+            staff = _find(session, username, actor)
             staff.disabled = disabled
             self._ctx.audit(
                 session,
@@ -321,9 +423,9 @@ class AuthService:
 
     def unlock(self, actor: Actor, username: str) -> StaffView:
         """End a lockout before its time (an administrator, audited)."""
-        self._ctx.require(actor, Permission.MANAGE_STAFF)
+        actor = self._ctx.require(actor, Permission.MANAGE_STAFF)
         with self._ctx.transaction() as session:
-            staff = _find(session, username)
+            staff = _find(session, username, actor)
             was_locked = staff.locked_until is not None and staff.locked_until > self._ctx.now()
             staff.locked_until = None
             staff.failed_logins = 0
@@ -335,12 +437,12 @@ class AuthService:
     def reset_password(self, actor: Actor, username: str, temporary_password: str) -> StaffView:
         """Give an account a temporary password (an administrator, audited); its owner
         must choose a new one at the next login. Also ends a lockout."""
-        self._ctx.require(actor, Permission.MANAGE_STAFF)
+        actor = self._ctx.require(actor, Permission.MANAGE_STAFF)
         if username == actor.username:
             raise InvalidInput("Change your own password with 'staff passwd', not a reset.")
         self._validate_password(temporary_password, username)
         with self._ctx.transaction() as session:
-            staff = _find(session, username)
+            staff = _find(session, username, actor)
             staff.password_hash = self._hasher.hash(passwords.normalize_password(temporary_password))
             staff.must_change_password = True
             staff.locked_until = None
@@ -390,10 +492,14 @@ class AuthService:
             return _view(staff, self._ctx.now())
 
     def list_staff(self, actor: Actor) -> list[StaffView]:
-        self._ctx.require(actor, Permission.MANAGE_STAFF)
+        actor = self._ctx.require(actor, Permission.MANAGE_STAFF)
         now = self._ctx.now()
         with self._ctx.transaction(read_only=True) as session:
-            return [_view(s, now) for s in session.execute(select(Staff).order_by(Staff.username)).scalars()]
+            codes = branch_codes(session)
+            logins = select(AuditEntry.staff, func.max(AuditEntry.at)).where(AuditEntry.action == "login")
+            last = {name: at for name, at in session.execute(logins.group_by(AuditEntry.staff))}
+            stmt = select(Staff).where(staff_scope(actor)).order_by(Staff.username)
+            return [_view(s, now, _parse_stamp(last.get(s.username)), codes) for s in session.execute(stmt).scalars()]
 
 
 def _check_username(username: str) -> str:
@@ -405,8 +511,9 @@ def _check_username(username: str) -> str:
     return username
 
 
-def _find(session: Session, username: str) -> Staff:
-    staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
+def _find(session: Session, username: str, actor: Actor) -> Staff:
+    """A staff account the administrator manages: a branch-scoped one only their branch's."""
+    staff = session.execute(select(Staff).where(Staff.username == username, staff_scope(actor))).scalar_one_or_none()
     if staff is None:
         raise NotFound(f"No staff account is named {username!r}.")
     return staff
@@ -426,7 +533,22 @@ def _name_mac(session: Session, username: str) -> str | None:
     return hmac.new(bytes.fromhex(key), username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
-def _view(staff: Staff, now: dt.datetime) -> StaffView:
+def _parse_stamp(stamp: str | None) -> dt.datetime | None:
+    """An audit entry's time (audit.chain.utc_stamp) as an aware UTC datetime."""
+    if not stamp:
+        return None
+    try:
+        return dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
+def _view(
+    staff: Staff,
+    now: dt.datetime,
+    last_login: dt.datetime | None = None,
+    branches: Mapping[int, str] | None = None,
+) -> StaffView:
     return StaffView(
         staff.id,
         staff.username,
@@ -435,4 +557,7 @@ def _view(staff: Staff, now: dt.datetime) -> StaffView:
         staff.disabled,
         staff.locked_until is not None and staff.locked_until > now,
         bool(staff.must_change_password),
+        last_login,
+        (branches or {}).get(staff.branch_id) if staff.branch_id is not None else None,
+        effective_firm_wide(Role(staff.role), bool(staff.firm_wide)),
     )

@@ -57,7 +57,8 @@ from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
 from suitcheck.privatefs import open_private, touch_private
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.errors import InvalidInput, PermissionDenied, ServiceError
+from suitcheck.services.scope import client_scope, sees_all_branches
 from suitcheck.store.models import Assessment, Investor
 
 log = logging.getLogger(__name__)
@@ -294,8 +295,14 @@ class ClientImportService:
         """Import or re-sync clients from a .csv/.xlsx export. See the module docstring.
 
         `on_item` receives every new and changed client as it is found (the dry-run diff);
-        `progress(phase, rows)` reports work done; `cancelled()` true rolls everything back."""
-        self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        `progress(phase, rows)` reports work done; `cancelled()` true rolls everything back.
+        A client file covers the whole firm, so only firm-wide staff import one; new clients
+        join the importer's own branch (move them with `investor move`)."""
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        if not sees_all_branches(actor):
+            raise PermissionDenied(
+                "A client file covers every branch: only firm-wide (head-office) compliance may import one."
+            )
         if report is not None and report.suffix.lower() != ".xlsx":
             raise InvalidInput("The report is an .xlsx file (for example --report import-report.xlsx).")
         today, now = self._ctx.today(), self._ctx.now()
@@ -341,14 +348,19 @@ class ClientImportService:
     def export_clients(self, actor: Actor, out: Path, *, progress: Progress | None = None) -> int:
         """Every client in the import's columns (.csv or .xlsx); ID numbers masked unless the
         role may see them. Re-importing the file changes nothing. Audited."""
-        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         suffix = out.suffix.lower()
         if suffix not in (".csv", ".xlsx"):
             raise InvalidInput("Export clients to a .csv or .xlsx file.")
         full = may(actor.role, Permission.SEE_FULL_ID)
         count = 0
         with self._ctx.transaction(read_only=True) as session:
-            stmt = select(*_EXPORT_COLUMNS).order_by(Investor.id).execution_options(yield_per=BATCH)
+            stmt = (
+                select(*_EXPORT_COLUMNS)
+                .where(client_scope(actor))
+                .order_by(Investor.id)
+                .execution_options(yield_per=BATCH)
+            )
             rows = (format_row(_record(r, full)) for r in session.execute(stmt))
             try:
                 count = _write_table(out, EXPORT_HEADERS, rows, progress)
@@ -445,6 +457,7 @@ class _Run:
         self.on_item, self.progress, self.cancelled = on_item, progress, cancelled
         self.headers = {field: table.headers[i] for field, i in columns.columns.items()}
         self.bad_rows: set[int] = set()
+        self.branch_id = actor.branch_id  # where new clients go (the importer's branch)
 
     def check_cancel(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -619,6 +632,7 @@ class _Run:
                     "created_at",
                     "current_profile",
                     "current_assessed_on",
+                    "branch_id",
                 ],
                 select(
                     s.account,
@@ -631,6 +645,7 @@ class _Run:
                     bindparam("now", self.now, type_=Investor.__table__.c.created_at.type),
                     s.profile,
                     s.assessed_on,
+                    bindparam("branch", self.branch_id, type_=Investor.__table__.c.branch_id.type),
                 )
                 .where(new)
                 .order_by(s.row_no),

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import functools
+import hashlib
 import logging
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -18,10 +19,17 @@ from sqlalchemy.orm import Session
 from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError
 from suitcheck.audit.sealing import Sealer
+from suitcheck.domain.branches import effective_firm_wide
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
-from suitcheck.services.errors import AuthenticationFailed, PermissionDenied, ServiceError, StoreUnavailable
+from suitcheck.services.errors import (
+    AuthenticationFailed,
+    NotFound,
+    PermissionDenied,
+    ServiceError,
+    StoreUnavailable,
+)
 from suitcheck.services.integrity import RecordIntegrityError, RowSealer
 from suitcheck.store.engine import Store, describe_db_error
 from suitcheck.store.models import PolicyVersion, Staff
@@ -35,16 +43,41 @@ def system_clock() -> dt.datetime:
 
 @dataclasses.dataclass(frozen=True)
 class Actor:
-    """An authenticated staff member. Only AuthService.login creates these."""
+    """An authenticated staff member. Only AuthService.login creates these.
+
+    `branch_id` and `firm_wide` say whose clients they see (services.scope); like the
+    role they are read again from the store by `require` on every call. An actor made
+    without them sees no client at all (fail closed)."""
 
     staff_id: int
     username: str
     role: Role
     display_name: str = ""
+    # Which password the session was opened with (credential_tag of its hash): a change or
+    # an administrator's reset ends every session opened with the old one.
+    credential: str = dataclasses.field(default="", repr=False)
+    branch_id: int | None = None
+    firm_wide: bool = False
+
+
+def credential_tag(password_hash: str) -> str:
+    return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:32]
 
 
 # The store itself acts when it seeds demo data or creates the first admin.
-SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="system")
+SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="system", firm_wide=True)
+
+
+class HiddenClient(NotFound):
+    """A client outside the actor's branch, reported exactly as a missing one. The
+    transaction it ends records the attempt (after rolling back) and raises a plain
+    NotFound with the same sentence (services.scope raises it)."""
+
+    def __init__(self, message: str, actor: Actor, investor_id: int, facts: Mapping[str, Any]) -> None:
+        super().__init__(message)
+        self.actor = actor
+        self.investor_id = investor_id
+        self.facts = dict(facts)
 
 
 @dataclasses.dataclass
@@ -68,30 +101,26 @@ class ServiceContext:
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
         """One unit of work: the change and its audit entry commit together or not at all."""
-        committed = False
-        try:
-            with self.store.session(read_only=read_only) as session:
-                yield session
-            committed = True
-        except sa_exc.DBAPIError as exc:
-            log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
-            raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
-        except AuditKeyError as exc:
-            raise StoreUnavailable(str(exc)) from exc
-        except RecordIntegrityError as exc:
-            raise ServiceError(str(exc)) from exc
-        finally:
-            if not read_only:
-                self._after(committed)
+        with self._unit(seal=not read_only), self.store.session(read_only=read_only) as session:
+            yield session
 
     @contextmanager
     def core_transaction(self) -> Iterator[Connection]:
         """A unit of work on a plain connection, for hot paths that need no ORM objects."""
+        with self._unit(seal=True), self.store.engine.begin() as conn:
+            yield conn
+
+    @contextmanager
+    def _unit(self, *, seal: bool) -> Iterator[None]:
+        """What every unit of work shares: store, key and record failures become one
+        sentence, and the sealer learns whether the entries it appended were committed."""
         committed = False
+        hidden: HiddenClient | None = None
         try:
-            with self.store.engine.begin() as conn:
-                yield conn
+            yield
             committed = True
+        except HiddenClient as exc:
+            hidden = exc
         except sa_exc.DBAPIError as exc:
             log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
@@ -100,7 +129,24 @@ class ServiceContext:
         except RecordIntegrityError as exc:
             raise ServiceError(str(exc)) from exc
         finally:
-            self._after(committed)
+            if seal:
+                self._after(committed)
+        if hidden is not None:
+            self._hidden(hidden)
+
+    def _hidden(self, hidden: HiddenClient) -> None:
+        """Record the attempt on another branch's client in its own unit of work (the one
+        that met it was rolled back), then answer exactly as for a missing client."""
+        with self.transaction() as session:
+            self.audit(
+                session,
+                hidden.actor,
+                AuditAction.CLIENT_OUT_OF_BRANCH,
+                investor_id=hidden.investor_id,
+                facts=hidden.facts,
+            )
+        log.warning("%s asked for a client of another branch (client %s)", hidden.actor.username, hidden.investor_id)
+        raise NotFound(str(hidden)) from None
 
     def _after(self, committed: bool) -> None:
         try:
@@ -157,7 +203,7 @@ class ServiceContext:
                 report_id=target.get("report_id"),
             )
         if cause is not None:
-            raise AuthenticationFailed(_CAUSES[cause])
+            raise AuthenticationFailed(_CAUSE_MESSAGES[cause])
         raise PermissionDenied(f"Your role ({current.role.value}) may not do this ({permission.value}).")
 
     def current_actor(self, actor: Actor) -> tuple[Actor, str | None]:
@@ -168,11 +214,16 @@ class ServiceContext:
             row = session.execute(_STAFF_STATE, {"id": actor.staff_id}).first()
         if row is None:
             return actor, "unknown"
-        current = dataclasses.replace(actor, role=Role(row.role))
+        role = Role(row.role)
+        current = dataclasses.replace(
+            actor, role=role, branch_id=row.branch_id, firm_wide=effective_firm_wide(role, bool(row.firm_wide))
+        )
         if row.disabled:
             return current, "disabled"
         if row.locked_until is not None and row.locked_until > self.now():
             return current, "locked"
+        if row.must_change_password or actor.credential != credential_tag(row.password_hash):
+            return current, "credential"  # changed or reset since this session began
         return current, None
 
     def policy(self, session: Session | Connection) -> Policy:
@@ -188,11 +239,20 @@ class ServiceContext:
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
 
 
-_STAFF_STATE = select(Staff.role, Staff.disabled, Staff.locked_until).where(Staff.id == bindparam("id"))
-_CAUSES = {
+_STAFF_STATE = select(
+    Staff.role,
+    Staff.disabled,
+    Staff.locked_until,
+    Staff.must_change_password,
+    Staff.password_hash,
+    Staff.branch_id,
+    Staff.firm_wide,
+).where(Staff.id == bindparam("id"))
+_CAUSE_MESSAGES = {
     "disabled": "Your account has been disabled; nothing was done. Sign in again when it is re-enabled.",
     "locked": "Your account is locked; nothing was done. Sign in again when it is unlocked.",
     "unknown": "Your account no longer exists; nothing was done.",
+    "credential": "Your password was changed or reset since you signed in; nothing was done. Sign in again.",
 }
 
 _NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(PolicyVersion.version.desc()).limit(1)

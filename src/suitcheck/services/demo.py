@@ -23,6 +23,17 @@ DEMO_STAFF = (
     ("demo-compliance", "演示合规 Demo Compliance", Role.COMPLIANCE),
     ("demo-admin", "演示管理员 Demo Admin", Role.ADMIN),
 )
+# The head office (HQ, made by the store itself) and two more branches, each with its own
+# advisor, so the demo shows that a branch sees only its own clients; demo-advisor works
+# at head office, demo-compliance and demo-admin are firm-wide.
+DEMO_BRANCHES = (
+    ("SH01", "上海浦东营业部", "上海"),
+    ("SZ01", "深圳福田营业部", "深圳"),
+)
+DEMO_BRANCH_STAFF = (
+    ("demo-advisor-sh", "演示顾问（浦东） Demo Advisor SH01", Role.ADVISOR, "SH01"),
+    ("demo-advisor-sz", "演示顾问（福田） Demo Advisor SZ01", Role.ADVISOR, "SZ01"),
+)
 
 
 def make_id_number(area: str, born: dt.date, sequence: int) -> str:
@@ -40,6 +51,17 @@ class DemoClient:
     profile: RiskProfile | None
     assessed_days_ago: int | None
     lowest_category: bool = False
+
+
+def demo_branch_clients(today: dt.date) -> list[tuple[str, DemoClient]]:
+    """Clients of the two demo branches besides head office: (branch code, client)."""
+    y, o = today.year, InvestorClass.ORDINARY
+    return [
+        ("SH01", DemoClient("881001", "许文静", dt.date(y - 36, 10, 3), o, RiskProfile.C3, 70)),
+        ("SH01", DemoClient("881002", "马国栋", dt.date(y - 61, 4, 27), o, RiskProfile.C4, 150)),
+        ("SZ01", DemoClient("882001", "邓子豪", dt.date(y - 27, 2, 9), o, RiskProfile.C5, 20)),
+        ("SZ01", DemoClient("882002", "梁慧敏", dt.date(y - 44, 8, 15), o, RiskProfile.C2, 710)),  # expiring soon
+    ]
 
 
 def demo_clients(today: dt.date) -> list[DemoClient]:
@@ -156,8 +178,18 @@ def seed_demo(services: Services, admin: Actor | None = None) -> dict[str, int]:
     today = services.ctx.today()
     accounts = [(username, DEMO_PASSWORD, role, display) for username, display, role in DEMO_STAFF]
     services.auth.create_demo_staff(accounts, admin)
+    demo_admin = services.auth.login("demo-admin", DEMO_PASSWORD)
+    known = {b.code for b in services.branches.list_branches(demo_admin)}
+    for code, name, region in DEMO_BRANCHES:
+        if code not in known:
+            services.branches.add(demo_admin, code, name, region)
+    services.auth.create_demo_staff(
+        [(username, DEMO_PASSWORD, role, display, code) for username, display, role, code in DEMO_BRANCH_STAFF],
+        demo_admin,
+    )
     compliance = services.auth.login("demo-compliance", DEMO_PASSWORD)
-    for i, c in enumerate(demo_clients(today)):
+    everyone = [(None, c) for c in demo_clients(today)] + list(demo_branch_clients(today))
+    for i, (branch, c) in enumerate(everyone):
         if any(v.account == c.account for v in services.investors.search(compliance, c.account, limit=5)):
             continue  # a demo store seeded before
         assessed = today - dt.timedelta(days=c.assessed_days_ago) if c.assessed_days_ago is not None else None
@@ -173,6 +205,7 @@ def seed_demo(services: Services, admin: Actor | None = None) -> dict[str, int]:
             profile=c.profile,
             assessed_on=assessed,
             lowest_category=c.lowest_category,
+            branch=branch,
         )
     analysts = (("张明远", "S0000521020001"), ("李若溪", "S0000524100002"))
     with tempfile.TemporaryDirectory(prefix="suitcheck-demo-") as folder:
@@ -180,4 +213,9 @@ def seed_demo(services: Services, admin: Actor | None = None) -> dict[str, int]:
             text = synthetic_report_text(r, today - dt.timedelta(days=3 + 5 * n), analysts[: 1 + n % 2])
             Path(folder, r.file_name).write_text(text, encoding="utf-8")
         results = services.reports.import_paths(compliance, [Path(folder)])
-    return {"staff": len(DEMO_STAFF), "clients": len(demo_clients(today)), "reports": len(results)}
+    return {
+        "staff": len(DEMO_STAFF) + len(DEMO_BRANCH_STAFF),
+        "clients": len(everyone),
+        "branches": 1 + len(DEMO_BRANCHES),
+        "reports": len(results),
+    }

@@ -8,7 +8,6 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import os
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -18,13 +17,14 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.decision import BLOCKING_REASONS, Outcome, Reason
+from suitcheck.domain.decision import BLOCKING_REASONS, Reason
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
-from suitcheck.privatefs import open_private, private_dir
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.services.files import write_atomically
 from suitcheck.services.questionnaire import load_version
+from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import Assessment, AuditEntry, Finding, Investor, Report
 
 log = logging.getLogger(__name__)
@@ -73,26 +73,6 @@ def _months(first: dt.date, count: int) -> list[str]:
     return out
 
 
-def _reason_counts(conn: Connection, checks: tuple[Any, ...]) -> tuple[Counter[str], Counter[str]]:
-    """Blocks by their blocking reasons, and checks that met an expired assessment by
-    decision. Reasons are stored as a canonical JSON array; distinct combinations are
-    few, so grouping by the text and splitting the handful of groups costs nothing."""
-    blocks: Counter[str] = Counter()
-    expired: Counter[str] = Counter()
-    for row in conn.execute(
-        select(AuditEntry.decision, AuditEntry.reasons, func.count().label("n"))
-        .where(*checks)
-        .group_by(AuditEntry.decision, AuditEntry.reasons)
-    ):
-        codes = json.loads(row.reasons or "[]")
-        if row.decision == Outcome.BLOCK.value:
-            # the cautions and "covers" notes on a block are not its cause
-            blocks.update({code: int(row.n) for code in codes if code in BLOCKING})
-        if Reason.ASSESSMENT_EXPIRED.value in codes:
-            expired[row.decision or "none"] += int(row.n)
-    return blocks, expired
-
-
 def collect(
     conn: Connection,
     period_from: dt.date,
@@ -111,7 +91,7 @@ def collect(
             select(AuditEntry.decision, func.count().label("n")).where(*checks).group_by(AuditEntry.decision)
         )
     }
-    blocks, expired = _reason_counts(conn, checks)
+    blocks, expired = blocks_by_reason(conn, checks)
 
     override_filter = (AuditEntry.action == AuditAction.OVERRIDE.value, *in_period)
     overrides_total = int(conn.execute(select(func.count()).where(*override_filter)).scalar_one())
@@ -190,7 +170,51 @@ def collect(
         else:
             recorded += n
 
-    months = _months(period_from.replace(day=1), EXPIRY_MONTHS)
+    expiring = expiring_by_month(conn, period_from, EXPIRY_MONTHS, validity_days)
+
+    return {
+        "decisions": decisions,
+        "blocks_by_reason": blocks,
+        "expired_checks": expired,
+        "overrides": overrides,
+        "overrides_total": overrides_total,
+        "overrides_by_warning": dict(by_warning),
+        "open_findings": finding_rows,
+        "open_findings_total": findings_total,
+        "assessments_by_profile": dict(by_profile),
+        "assessments_questionnaire": questionnaire,
+        "assessments_recorded": recorded,
+        "assessments_lowest": lowest,
+        "expiring_by_month": list(expiring.items()),
+    }
+
+
+def blocks_by_reason(conn: Connection, checks: tuple[Any, ...]) -> tuple[dict[str, int], dict[str, int]]:
+    """Blocked checks by blocking reason, and checks made on an expired assessment by
+    outcome, over the audited checks `checks` selects. Reasons are stored as a canonical
+    JSON array; distinct combinations are few, so grouping by the text and splitting the
+    handful of groups costs nothing."""
+    blocks: Counter[str] = Counter()
+    expired: Counter[str] = Counter()
+    for row in conn.execute(
+        select(AuditEntry.decision, AuditEntry.reasons, func.count().label("n"))
+        .where(*checks)
+        .group_by(AuditEntry.decision, AuditEntry.reasons)
+    ):
+        codes = json.loads(row.reasons or "[]")
+        if row.decision == "block":
+            for code in codes:
+                if code in BLOCKING:  # the cautions and "covers" notes on a block are not its cause
+                    blocks[code] += int(row.n)
+        if Reason.ASSESSMENT_EXPIRED.value in codes:
+            expired[row.decision or "none"] += int(row.n)
+    return dict(blocks), dict(expired)
+
+
+def expiring_by_month(conn: Connection, start: dt.date, count: int, validity_days: int) -> dict[str, int]:
+    """Ordinary clients whose current assessment expires in each of `count` months from
+    `start`'s month ("YYYY-MM" -> clients), every month listed."""
+    months = _months(start.replace(day=1), count)
     first_day = dt.date.fromisoformat(months[0] + "-01")
     last_month = dt.date.fromisoformat(months[-1] + "-01")
     end = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
@@ -207,22 +231,7 @@ def collect(
     ):
         expires = erow.current_assessed_on + validity
         expiring[f"{expires.year:04d}-{expires.month:02d}"] += int(erow.n)
-
-    return {
-        "decisions": decisions,
-        "blocks_by_reason": dict(blocks),
-        "expired_checks": dict(expired),
-        "overrides": overrides,
-        "overrides_total": overrides_total,
-        "overrides_by_warning": dict(by_warning),
-        "open_findings": finding_rows,
-        "open_findings_total": findings_total,
-        "assessments_by_profile": dict(by_profile),
-        "assessments_questionnaire": questionnaire,
-        "assessments_recorded": recorded,
-        "assessments_lowest": lowest,
-        "expiring_by_month": list(expiring.items()),
-    }
+    return expiring
 
 
 def _group_concat(conn: Connection, column: Any) -> Any:
@@ -237,8 +246,13 @@ class InspectionService:
         self._verify = verify  # the audit service's verify(actor): whatever result it returns
 
     def write(self, actor: Actor, period_from: dt.date, period_to: dt.date, out: Path) -> InspectionResult:
-        """Compute the figures, verify the chain, write the PDF atomically, audit it."""
-        self._ctx.require(actor, Permission.VIEW_AUDIT)
+        """Compute the figures, verify the chain, write the PDF atomically, audit it. The
+        figures cover the whole firm, so branch-scoped staff may not make it."""
+        actor = self._ctx.require(actor, Permission.VIEW_AUDIT)
+        if not sees_all_branches(actor):
+            raise PermissionDenied(
+                "The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it."
+            )
         if period_to < period_from:
             raise InvalidInput("The period ends before it starts.")
         if (period_to - period_from).days > MAX_PERIOD_DAYS:
@@ -267,7 +281,7 @@ class InspectionService:
         )
         pdf = render(data)
         digest = hashlib.sha256(pdf).hexdigest()
-        _write_atomically(out, pdf)
+        write_atomically(out, pdf)
         with self._ctx.transaction() as session:
             entry = self._ctx.audit(
                 session,
@@ -289,17 +303,3 @@ class InspectionService:
 
 def _conn(session: Session) -> Connection:
     return session.connection()
-
-
-def _write_atomically(out: Path, content: bytes) -> None:
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    try:
-        private_dir(out.parent)
-        with open_private(tmp, "wb") as handle:
-            handle.write(content)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise ServiceError(f"Cannot write {out}: {exc.strerror or exc}.") from exc

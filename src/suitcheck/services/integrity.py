@@ -36,7 +36,9 @@ class SealingContext(Protocol):
 log = logging.getLogger(__name__)
 
 RECORD_SEALED = AuditAction.RECORD_SEALED.value
-INVESTOR_COLUMNS = (
+# The columns sealed before branches existed (migration 0009): a row sealed then is
+# checked against these once, and re-sealed with its branch (reseal_for_branches).
+LEGACY_INVESTOR_COLUMNS = (
     "account",
     "investor_class",
     "current_profile",
@@ -46,7 +48,12 @@ INVESTOR_COLUMNS = (
     "special_attention",
     "reassessment_due",
 )
-STAFF_COLUMNS = ("username", "role", "disabled", "password_hash")
+LEGACY_STAFF_COLUMNS = ("username", "role", "disabled", "password_hash")
+# Who sees a client, and what a staff member sees, is decision-relevant too.
+INVESTOR_COLUMNS = (*LEGACY_INVESTOR_COLUMNS, "branch_id")
+STAFF_COLUMNS = (*LEGACY_STAFF_COLUMNS, "branch_id", "firm_wide")
+# The store setting the 0009 migration leaves while rows still carry seals without branches.
+SEAL_BRANCHES_SETTING = "seal-branches"
 
 
 class RecordIntegrityError(Exception):
@@ -62,7 +69,7 @@ def _plain(value: object) -> object:
 
 
 # Flags whose column default is false: an object not flushed yet may still hold None.
-_FLAGS = frozenset({"lowest_category", "special_attention", "reassessment_due", "disabled"})
+_FLAGS = frozenset({"lowest_category", "special_attention", "reassessment_due", "disabled", "firm_wide"})
 
 
 def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | Any) -> str:
@@ -76,6 +83,14 @@ def investor_message(values: Mapping[str, Any] | Any) -> str:
 
 def staff_message(values: Mapping[str, Any] | Any) -> str:
     return _message("staff", STAFF_COLUMNS, values)
+
+
+def legacy_investor_message(values: Mapping[str, Any] | Any) -> str:
+    return _message("investor", LEGACY_INVESTOR_COLUMNS, values)
+
+
+def legacy_staff_message(values: Mapping[str, Any] | Any) -> str:
+    return _message("staff", LEGACY_STAFF_COLUMNS, values)
 
 
 def state_digest(message: str) -> str:
@@ -254,6 +269,49 @@ class RowSealer:
                 facts={"rows": [{"table": t, "key": k, "state": d} for t, k, d in records], "upgrade": True},
             )
         return len(records)
+
+
+def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, list[str]]:
+    """Once, after the migration that added branches: a row whose seal (made without its
+    branch) still matches it, and whose state is the last one the trail recorded, is
+    sealed again with its branch, recorded in the trail. A row that fails either test is
+    left as it is (never sealed over), so `check` blocks it and `audit verify` names it.
+    Returns (rows re-sealed, the keys left alone)."""
+    states = recorded_states(conn)
+    records: list[tuple[str, str, str]] = []
+    refused: list[str] = []
+    kinds = (
+        (Investor, "investor", "account", INVESTOR_COLUMNS, investor_message, legacy_investor_message),
+        (Staff, "staff", "username", STAFF_COLUMNS, staff_message, legacy_staff_message),
+    )
+    for model, table, key, columns, make, make_legacy in kinds:
+        cols = [getattr(model, c) for c in columns]
+        for row in conn.execute(select(model.id, model.integrity, *cols)).all():
+            values = row._mapping
+            message = make(values)
+            if sealer.ok(conn, message, row.integrity):
+                continue  # already sealed with its branch (a row written after the upgrade)
+            legacy = make_legacy(values)
+            name = str(values[key])
+            if not sealer.ok(conn, legacy, row.integrity) or states.get((table, name)) != state_digest(legacy):
+                refused.append(f"{table}:{name}")
+                log.warning("%s %s: its seal or recorded state does not match; not re-sealed", table, name)
+                continue
+            conn.execute(update(model).where(model.id == row.id).values(integrity=ctx.sealer.row_seal(message)))
+            records.append((table, name, state_digest(message)))
+    if records or refused:
+        ctx.sealer.append(
+            conn,
+            at=ctx.now(),
+            staff="system",
+            action=RECORD_SEALED,
+            facts={
+                "rows": [{"table": t, "key": k, "state": d} for t, k, d in records],
+                "upgrade": "branches",
+                **({"not_resealed": refused} if refused else {}),
+            },
+        )
+    return len(records), refused
 
 
 def recorded_states(conn: Any) -> dict[tuple[str, str], str]:

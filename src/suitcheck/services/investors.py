@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
+from suitcheck.audit.assessment_sheet import SheetAnswer, SheetData
+from suitcheck.audit.assessment_sheet import render as render_sheet
 from suitcheck.audit.chain import Appended
 from suitcheck.domain.clients import record_problems
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
     AssessmentState,
     InvestorFacts,
+    Outcome,
     RecordConflict,
+    ReportFacts,
     age_on,
     assessment_expires_on,
+    decide,
     investor_assessment_state,
     record_conflicts,
 )
@@ -31,14 +38,17 @@ from suitcheck.domain.identity import (
     mask_id_number,
     normalize_id_number,
 )
-from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
+from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile, UnknownLevelError
 from suitcheck.domain.policy import Policy
-from suitcheck.domain.questionnaire import AnswersError, answers_hash, canonical_json
+from suitcheck.domain.questionnaire import AnswersError, Questionnaire, Score, answers_hash, canonical_json
 from suitcheck.domain.roles import Permission, may
+from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import Conflict, InvalidInput, NotFound
+from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from suitcheck.services.files import write_atomically
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
+from suitcheck.services.scope import client_scope, hide_other_branch, sees_all_branches
 from suitcheck.store.models import Assessment, Investor
 
 log = logging.getLogger(__name__)
@@ -60,6 +70,8 @@ class InvestorView:
     special_attention: bool
     needs_attention: bool = False  # flagged, or at/over the policy's special-attention age
     reassessment_due: bool = False  # staff marked the client's situation as changed
+    branch_id: int | None = None
+    branch: str | None = None  # the branch's code
 
     @property
     def follows_table(self) -> bool:
@@ -96,6 +108,7 @@ class InvestorView:
             "special_attention": self.special_attention,
             "needs_attention": self.needs_attention,
             "reassessment_due": self.reassessment_due,
+            "branch": self.branch,
         }
 
 
@@ -140,6 +153,8 @@ class AssessmentResult:
     valid_until: dt.date  # the last day the assessment is valid
     answers_hash: str
     audit_id: int
+    # What each report level gives the client now (decide() on the new assessment).
+    permits: tuple[tuple[RiskLevel, Outcome], ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -160,6 +175,49 @@ class AssessmentResult:
         }
 
 
+@dataclasses.dataclass(frozen=True)
+class AssessmentPreview:
+    """What saving these answers would record, computed by the rules, nothing written."""
+
+    investor: InvestorView
+    questionnaire_version: int
+    score: int
+    profile: RiskProfile
+    band_profile: RiskProfile
+    knockouts: tuple[str, ...]
+    lowest_category: bool  # the client's flag once saved (a knock-out, or already set)
+    assessed_on: dt.date
+    valid_until: dt.date
+    permits: tuple[tuple[RiskLevel, Outcome], ...]  # report level -> what decide() gives once saved
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetWritten:
+    path: Path
+    sha256: str
+
+
+def permits_after(
+    investor: Investor,
+    profile: RiskProfile,
+    lowest_category: bool,
+    assessed_on: dt.date,
+    today: dt.date,
+    policy: Policy,
+) -> tuple[tuple[RiskLevel, Outcome], ...]:
+    """What each report level would give the client with this assessment: the decision
+    itself (decide()), not a restatement of the table, so the wizard shows what a check
+    will answer. A new assessment clears a due re-assessment; a rated report is assumed."""
+    facts = dataclasses.replace(
+        investor_facts(investor),
+        profile=profile,
+        assessed_on=assessed_on,
+        lowest_category=bool(investor.lowest_category) or lowest_category,
+        reassessment_due=False,
+    )
+    return tuple((level, decide(facts, ReportFacts(level), today, policy).outcome) for level in RiskLevel)
+
+
 def investor_facts(investor: Investor | Any) -> InvestorFacts:
     """From an Investor or a row of FACT_COLUMNS."""
     return InvestorFacts(
@@ -173,8 +231,12 @@ def investor_facts(investor: Investor | Any) -> InvestorFacts:
     )
 
 
-def make_view(investor: Investor, today: dt.date, policy: Policy, full_id: bool) -> InvestorView:
+def make_view(
+    investor: Investor, today: dt.date, policy: Policy, full_id: bool, branches: Mapping[int, str] | None = None
+) -> InvestorView:
+    """The client as shown; `branches` (branch id -> code) names the client's branch."""
     facts = investor_facts(investor)
+    branch_id = getattr(investor, "branch_id", None)
     return InvestorView(
         id=investor.id,
         account=investor.account,
@@ -191,6 +253,8 @@ def make_view(investor: Investor, today: dt.date, policy: Policy, full_id: bool)
         needs_attention=investor.special_attention
         or (investor.birth_date is not None and age_on(investor.birth_date, today) >= policy.special_attention_age),
         reassessment_due=bool(investor.reassessment_due),
+        branch_id=branch_id,
+        branch=(branches or {}).get(branch_id) if branch_id is not None else None,
     )
 
 
@@ -205,6 +269,7 @@ FACT_COLUMNS = (
     Investor.special_attention,
     Investor.reassessment_due,
     Investor.integrity,
+    Investor.branch_id,
 )
 
 
@@ -214,30 +279,35 @@ _BY_ACCOUNT_OR_ID = (
 )
 
 
-def resolve_investor(session: Session | Connection, ref: str | int) -> Any:
+def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor) -> Any:
     """The client's fact columns, by account number or by the numeric id the JSON output
-    shows; never a guess. `acct:` forces the account reading."""
+    shows; never a guess. `acct:` forces the account reading. Only clients the actor's
+    branch sees are found (services.scope); another branch's client is answered, and
+    recorded, like a missing one."""
     parsed = parse_ref(ref)
     text_ref = parsed.text
     conn = session.connection() if isinstance(session, Session) else session
-    if parsed.id is not None:
-        rows = conn.execute(_BY_ACCOUNT_OR_ID, {"account": parsed.account, "id": parsed.id}).all()
-    elif parsed.account is not None:
-        rows = conn.execute(_BY_ACCOUNT, {"account": parsed.account}).all()
-    else:
-        rows = []
+    # An id and the same text as an account, or the account only ("acct:", not a number);
+    # a missing one is NULL, which matches nothing.
+    stmt = _BY_ACCOUNT if parsed.id is None else _BY_ACCOUNT_OR_ID
+    params = {"account": parsed.account, "id": parsed.id}
+    rows = conn.execute(stmt.where(client_scope(actor)), params).all()
     if len(rows) > 1:
         raise InvalidInput(
             f"{text_ref!r} is both an account number and another client's id; "
             "give the account number with a leading 'acct:'."
         )
     if not rows:
-        raise NotFound(f"No client has the account number or id {text_ref!r}.")
+        message = f"No client has the account number or id {text_ref!r}."
+        if not sees_all_branches(actor):
+            elsewhere = conn.execute(stmt, params).first()
+            hide_other_branch(conn, actor, elsewhere.id if elsewhere else None, message)
+        raise NotFound(message)
     return rows[0]
 
 
-def find_investor(session: Session, ref: str | int) -> Investor:
-    investor = session.get(Investor, resolve_investor(session, ref).id)
+def find_investor(session: Session, ref: str | int, actor: Actor) -> Investor:
+    investor = session.get(Investor, resolve_investor(session, ref, actor).id)
     assert investor is not None
     return investor
 
@@ -289,7 +359,10 @@ class InvestorService:
         assessed_on: dt.date | None = None,
         lowest_category: bool = False,
         special_attention: bool = False,
+        branch: str | None = None,
     ) -> InvestorView:
+        """A new client, of `branch` (a code; the actor's own branch when not given: a
+        branch-scoped actor may name no other)."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         account, name = account.strip(), name.strip()
         # The rules are the domain's (the same a client file's rows obey); the words are here.
@@ -323,6 +396,7 @@ class InvestorService:
                 raise InvalidInput(f"The ID number is not valid: {exc}.") from exc
             born = birth_date(number)
         with self._ctx.transaction() as session:
+            branch_id = target_branch(session, actor, branch)
             if session.execute(select(Investor.id).where(Investor.account == account)).first():
                 raise Conflict(f"A client with account number {account!r} already exists.")
             if (
@@ -339,6 +413,7 @@ class InvestorService:
                 lowest_category=lowest_category,
                 special_attention=special_attention,
                 created_at=self._ctx.now(),
+                branch_id=branch_id,
             )
             session.add(investor)
             session.flush()
@@ -347,14 +422,17 @@ class InvestorService:
                 actor,
                 AuditAction.CLIENT_ADDED,
                 investor_id=investor.id,
-                facts={"account": account, "class": investor_class.value, "lowest_category": lowest_category},
+                facts={
+                    "account": account,
+                    "class": investor_class.value,
+                    "lowest_category": lowest_category,
+                    "branch": branch_codes(session).get(branch_id),
+                },
             )
             log.info("client %s (account %s) added by %s", investor.id, account, actor.username)
             if profile is not None and assessed_on is not None:
                 self._record(session, actor, investor, profile, assessed_on, lowest_category, None)
-            return make_view(
-                investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
-            )
+            return self._view(session, actor, investor)
 
     def update(
         self,
@@ -371,7 +449,7 @@ class InvestorService:
         and the reason; taking a client out of the lowest category needs a reason."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref)
+            investor = find_investor(session, ref, actor)
             wanted = {
                 "name": name.strip() if name is not None else None,
                 "investor_class": investor_class.value if investor_class is not None else None,
@@ -417,9 +495,7 @@ class InvestorService:
                 facts={"changes": {k: {"old": o, "new": n} for k, (o, n) in changes.items()}, "reason": reason},
             )
             log.info("client %s edited by %s: %s", investor.id, actor.username, ", ".join(changes))
-            return make_view(
-                investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
-            )
+            return self._view(session, actor, investor)
 
     def assess(
         self,
@@ -439,7 +515,7 @@ class InvestorService:
         if assessed_on > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref)
+            investor = find_investor(session, ref, actor)
             if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             if profile is not RiskProfile.C1 and lowest_category:
@@ -453,9 +529,7 @@ class InvestorService:
                     f"{profile.code}): {_LIFT_FIRST}."
                 )
             self._record(session, actor, investor, profile, assessed_on, lowest_category, note)
-            return make_view(
-                investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
-            )
+            return self._view(session, actor, investor)
 
     def assess_answers(
         self,
@@ -465,27 +539,16 @@ class InvestorService:
         *,
         assessed_on: dt.date | None = None,
         note: str | None = None,
+        expected_version: int | None = None,
     ) -> AssessmentResult:
         """Assess from questionnaire answers (question id -> answer id) with the current
-        version; the assessment keeps that version, the answers, their hash and the score."""
+        version; the assessment keeps that version, the answers, their hash and the score.
+        `expected_version` (the version the client answered, as the wizard showed it) is
+        refused when compliance imported another one meanwhile."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         day = assessed_on or self._ctx.today()
-        if day > self._ctx.today():
-            raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref)
-            if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
-                raise InvalidInput("Professional investors are not assessed; change the class first.")
-            questionnaire = load_version(session)
-            try:
-                result = questionnaire.score(answers)
-            except AnswersError as exc:
-                raise InvalidInput(f"{exc} Nothing was recorded.") from exc
-            if investor.lowest_category and result.profile is not RiskProfile.C1:
-                raise InvalidInput(
-                    f"This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers "
-                    f"give {result.profile.code}): {_LIFT_FIRST}. Nothing was recorded."
-                )
+            investor, questionnaire, result = self._score(session, actor, ref, answers, day, expected_version)
             ensure_stored(session, questionnaire, actor, self._ctx.now())
             digest = answers_hash(answers)
             entry = self._record(
@@ -499,7 +562,7 @@ class InvestorService:
                 scored=(questionnaire.version, result.score, canonical_json(dict(answers)), digest, result.knockouts),
             )
             policy = self._ctx.policy(session)
-            view = make_view(investor, self._ctx.today(), policy, may(actor.role, Permission.SEE_FULL_ID))
+            view = self._view(session, actor, investor)
             return AssessmentResult(
                 investor=view,
                 profile=result.profile,
@@ -511,7 +574,146 @@ class InvestorService:
                 valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
                 answers_hash=digest,
                 audit_id=entry.seq,
+                permits=permits_after(investor, result.profile, result.lowest_category, day, self._ctx.today(), policy),
             )
+
+    def preview_answers(
+        self,
+        actor: Actor,
+        ref: str | int,
+        answers: Mapping[str, str],
+        *,
+        assessed_on: dt.date | None = None,
+        expected_version: int | None = None,
+    ) -> AssessmentPreview:
+        """What `assess_answers` would record and what the client could then receive, with
+        the same checks and refusals; nothing is written."""
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        day = assessed_on or self._ctx.today()
+        with self._ctx.transaction(read_only=True) as session:
+            investor, questionnaire, result = self._score(session, actor, ref, answers, day, expected_version)
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            return AssessmentPreview(
+                investor=self._view(session, actor, investor),
+                questionnaire_version=questionnaire.version,
+                score=result.score,
+                profile=result.profile,
+                band_profile=result.band_profile,
+                knockouts=result.knockouts,
+                lowest_category=bool(investor.lowest_category) or result.lowest_category,
+                assessed_on=day,
+                valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
+                permits=permits_after(investor, result.profile, result.lowest_category, day, today, policy),
+            )
+
+    def _score(
+        self,
+        session: Session,
+        actor: Actor,
+        ref: str | int,
+        answers: Mapping[str, str],
+        day: dt.date,
+        expected_version: int | None,
+    ) -> tuple[Investor, Questionnaire, Score]:
+        """The client, the current questionnaire and the answers' score, or the refusal."""
+        if day > self._ctx.today():
+            raise InvalidInput("An assessment date cannot be in the future.")
+        investor = find_investor(session, ref, actor)
+        if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
+            raise InvalidInput("Professional investors are not assessed; change the class first.")
+        questionnaire = load_version(session)
+        if expected_version is not None and questionnaire.version != expected_version:
+            raise Conflict(
+                f"The questionnaire changed to version {questionnaire.version} while the client answered version "
+                f"{expected_version}; nothing was recorded. Start the assessment again."
+            )
+        try:
+            result = questionnaire.score(answers)
+        except AnswersError as exc:
+            raise InvalidInput(f"{exc} Nothing was recorded.") from exc
+        if investor.lowest_category and result.profile is not RiskProfile.C1:
+            raise InvalidInput(
+                f"This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers "
+                f"give {result.profile.code}): {_LIFT_FIRST}. Nothing was recorded."
+            )
+        return investor, questionnaire, result
+
+    def write_confirmation(self, actor: Actor, ref: str | int, out: Path) -> SheetWritten:
+        """The confirmation sheet of the client's latest assessment, for the client to
+        sign, as a PDF written atomically; producing it is audited with the file's hash."""
+        actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
+        out = out.expanduser().absolute()
+        if out.is_dir():
+            raise InvalidInput(f"{out} is a folder; give a file name.")
+        if not out.parent.is_dir():
+            raise InvalidInput(f"The folder {out.parent} does not exist.")
+        with self._ctx.transaction(read_only=True) as session:
+            investor = find_investor(session, ref, actor)
+            latest = session.execute(
+                select(Assessment).where(Assessment.investor_id == investor.id).order_by(Assessment.id.desc()).limit(1)
+            ).scalar_one_or_none()
+            if latest is None:
+                raise InvalidInput("This client has no assessment to confirm.")
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            profile = RiskProfile(latest.profile)
+            answers: list[SheetAnswer] = []
+            if latest.questionnaire_version is not None and latest.answers:
+                questionnaire = load_version(session, latest.questionnaire_version)
+                for qid, aid in json.loads(latest.answers).items():
+                    question = questionnaire.question(qid)
+                    answer = question.answer(aid) if question else None
+                    if question is None or answer is None:  # pragma: no cover - stored answers were scored
+                        raise ServiceError("The stored answers do not fit their questionnaire version.")
+                    answers.append(
+                        SheetAnswer(
+                            f"{question.text} / {question.text_en}",
+                            f"{answer.text} / {answer.text_en}",
+                            answer.score,
+                            answer.knockout,
+                        )
+                    )
+            data = SheetData(
+                client_name=investor.name,
+                client_account=investor.account,
+                id_number=mask_id_number(investor.id_number),
+                assessed_on=latest.assessed_on,
+                valid_until=assessment_expires_on(latest.assessed_on, policy) - dt.timedelta(days=1),
+                profile=profile.code,
+                lowest_category=bool(investor.lowest_category) or latest.lowest_category,
+                method="questionnaire" if latest.questionnaire_version is not None else "recorded",
+                questionnaire_version=latest.questionnaire_version,
+                score=latest.score,
+                answers=answers,
+                answers_hash=latest.answers_hash,
+                note=latest.note,
+                permits=[
+                    (level.code, outcome.value)
+                    for level, outcome in permits_after(
+                        investor, profile, latest.lowest_category, latest.assessed_on, today, policy
+                    )
+                ],
+                staff=actor.display_name or actor.username,
+                printed_at=self._ctx.now(),
+                policy_version=policy.version,
+            )
+            investor_id = investor.id
+        pdf = render_sheet(data)
+        digest = hashlib.sha256(pdf).hexdigest()
+        write_atomically(out, pdf)
+        with self._ctx.transaction() as session:
+            self._ctx.audit(
+                session,
+                actor,
+                AuditAction.ASSESSMENT_SHEET,
+                investor_id=investor_id,
+                facts={
+                    "file": out.name,
+                    "file_sha256": digest,
+                    "profile": profile.code,
+                    "assessed": str(data.assessed_on),
+                },
+            )
+        return SheetWritten(out, digest)
 
     def mark_reassessment_due(self, actor: Actor, ref: str | int, reason: str) -> InvestorView:
         """The client's situation changed: nothing above R1 until the client is re-assessed."""
@@ -520,7 +722,7 @@ class InvestorService:
         if not reason:
             raise InvalidInput("Say what changed in the client's situation (a reason).")
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref)
+            investor = find_investor(session, ref, actor)
             if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             if investor.reassessment_due:
@@ -531,9 +733,48 @@ class InvestorService:
                 session, actor, AuditAction.REASSESSMENT_DUE, investor_id=investor.id, facts={"reason": reason}
             )
             log.info("client %s marked for re-assessment by %s", investor.id, actor.username)
-            return make_view(
-                investor, self._ctx.today(), self._ctx.policy(session), may(actor.role, Permission.SEE_FULL_ID)
+            return self._view(session, actor, investor)
+
+    def move(self, actor: Actor, ref: str | int, to_branch: str, reason: str) -> InvestorView:
+        """Move a client to another branch (compliance, with a reason), audited with both
+        branches. A branch-scoped officer moves only their own branch's clients."""
+        actor = self._ctx.require(actor, Permission.MOVE_CLIENTS)
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput("Say why the client moves to another branch (a reason).")
+        with self._ctx.transaction() as session:
+            investor = find_investor(session, ref, actor)
+            target = branch_id_for(session, to_branch)
+            codes = branch_codes(session)
+            if investor.branch_id == target:
+                code = codes[target]
+                raise Conflict(f"The client already belongs to branch {code}.")
+            old = investor.branch_id
+            investor.branch_id = target
+            self._ctx.audit(
+                session,
+                actor,
+                AuditAction.CLIENT_MOVED,
+                investor_id=investor.id,
+                facts={
+                    "account": investor.account,
+                    "from": codes.get(old) if old is not None else None,
+                    "to": codes[target],
+                    "reason": reason,
+                },
             )
+            log.info("client %s moved by %s: %s -> %s", investor.id, actor.username, old, target)
+            policy = self._ctx.policy(session)
+            return make_view(investor, self._ctx.today(), policy, may(actor.role, Permission.SEE_FULL_ID), codes)
+
+    def _view(self, session: Session, actor: Actor, investor: Investor) -> InvestorView:
+        return make_view(
+            investor,
+            self._ctx.today(),
+            self._ctx.policy(session),
+            may(actor.role, Permission.SEE_FULL_ID),
+            branch_codes(session),
+        )
 
     def _record(
         self,
@@ -590,17 +831,12 @@ class InvestorService:
     def get(self, actor: Actor, ref: str | int) -> InvestorView:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
-            return make_view(
-                find_investor(session, ref),
-                self._ctx.today(),
-                self._ctx.policy(session),
-                may(actor.role, Permission.SEE_FULL_ID),
-            )
+            return self._view(session, actor, find_investor(session, ref, actor))
 
     def history(self, actor: Actor, ref: str | int) -> list[AssessmentView]:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
-            investor = find_investor(session, ref)
+            investor = find_investor(session, ref, actor)
             return [
                 AssessmentView(
                     RiskProfile(a.profile),
@@ -616,22 +852,27 @@ class InvestorService:
                 for a in investor.assessments
             ]
 
-    def search(self, actor: Actor, query: str = "", *, limit: int = 200, offset: int = 0) -> list[InvestorView]:
+    def search(
+        self, actor: Actor, query: str = "", *, limit: int = 200, offset: int = 0, branch: str | None = None
+    ) -> list[InvestorView]:
         """Prefix match on account or name, served from indexes; a full ID number (either
-        form) finds its client only for staff who may see full numbers, and is audited."""
+        form) finds its client only for staff who may see full numbers, and is audited.
+        `branch` (a code) narrows the list to one branch, within what the actor sees."""
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         forms = self._id_search(actor, query, "search")
         with self._ctx.transaction(read_only=True) as session:
-            stmt = _search_statement(query, forms).order_by(Investor.id).limit(limit).offset(offset)
+            stmt = _search_statement(query, actor, forms).order_by(Investor.id).limit(limit).offset(offset)
+            if branch:
+                stmt = stmt.where(Investor.branch_id == branch_id_for(session, branch))
             policy, today = self._ctx.policy(session), self._ctx.today()
-            full = may(actor.role, Permission.SEE_FULL_ID)
-            return [make_view(i, today, policy, full) for i in session.execute(stmt).scalars()]
+            full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
+            return [make_view(i, today, policy, full, codes) for i in session.execute(stmt).scalars()]
 
     def count(self, actor: Actor, query: str = "") -> int:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         forms = self._id_search(actor, query, "count")
         with self._ctx.transaction(read_only=True) as session:
-            sub = _search_statement(query, forms).with_only_columns(Investor.id).subquery()
+            sub = _search_statement(query, actor, forms).with_only_columns(Investor.id).subquery()
             return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
 
     def _id_search(self, actor: Actor, query: str, kind: str) -> tuple[str, ...]:
@@ -664,8 +905,8 @@ def id_number_forms(number: str) -> tuple[str, ...]:
     return (number, legacy) if legacy else (number,)
 
 
-def _search_statement(query: str, id_forms: tuple[str, ...] = ()) -> Select[Any]:
-    stmt = select(Investor)
+def _search_statement(query: str, actor: Actor, id_forms: tuple[str, ...] = ()) -> Select[Any]:
+    stmt = select(Investor).where(client_scope(actor))
     term = query.strip()
     if term:
         conditions = [_prefix(Investor.account, term), _prefix(Investor.name, term)]

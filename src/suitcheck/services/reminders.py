@@ -9,7 +9,7 @@ import enum
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import and_, or_, select, true
+from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from suitcheck.audit.export import neutralise
 from suitcheck.domain.codes import AuditAction
@@ -19,6 +19,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput
 from suitcheck.services.investors import InvestorView, make_view
+from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import Investor
 
@@ -72,23 +73,15 @@ class ReminderService:
     ) -> Iterator[Reminder]:
         """Ordinary clients to re-assess: due first, then by expiry date (oldest first).
         The window defaults to the policy's warning window."""
-        self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         if within_days is not None and not 0 <= within_days <= MAX_WINDOW_DAYS:
             raise InvalidInput(f"The reminder window is 0 to {MAX_WINDOW_DAYS} days.")
         with self._ctx.transaction(read_only=True) as session:
             policy, today = self._ctx.policy(session), self._ctx.today()
             window = policy.warning_days if within_days is None else within_days
-            # expires = assessed + validity; expires - today <= window  <=>  assessed <= cutoff
-            cutoff = today + dt.timedelta(days=window - policy.validity_days)
             stmt = (
                 select(Investor)
-                .where(
-                    Investor.investor_class != InvestorClass.PROFESSIONAL.value,
-                    or_(
-                        Investor.reassessment_due == true(),
-                        and_(Investor.current_assessed_on.is_not(None), Investor.current_assessed_on <= cutoff),
-                    ),
-                )
+                .where(*_reminder_conditions(actor, policy.validity_days, today, window))
                 .order_by(Investor.reassessment_due.desc(), Investor.current_assessed_on, Investor.id)
             )
             if limit is not None:
@@ -158,4 +151,30 @@ class ReminderService:
         return written
 
     def count(self, actor: Actor, within_days: int | None = None) -> int:
-        return sum(1 for _ in self.iter_reminders(actor, within_days))
+        """How many reminders `reminders` lists, counted in SQL (the status bar's figure)."""
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        if within_days is not None and not 0 <= within_days <= MAX_WINDOW_DAYS:
+            raise InvalidInput(f"The reminder window is 0 to {MAX_WINDOW_DAYS} days.")
+        with self._ctx.transaction(read_only=True) as session:
+            policy = self._ctx.policy(session)
+            window = policy.warning_days if within_days is None else within_days
+            stmt = select(func.count()).select_from(Investor)
+            stmt = stmt.where(*_reminder_conditions(actor, policy.validity_days, self._ctx.today(), window))
+            return int(session.execute(stmt).scalar_one())
+
+
+def _reminder_conditions(
+    actor: Actor, validity_days: int, today: dt.date, window: int
+) -> tuple[ColumnElement[bool], ...]:
+    """Ordinary clients of the actor's branch (services.scope) who are due, or whose
+    assessment expires within `window` days or has expired."""
+    # expires = assessed + validity; expires - today <= window  <=>  assessed <= cutoff
+    cutoff = today + dt.timedelta(days=window - validity_days)
+    return (
+        client_scope(actor),
+        Investor.investor_class != InvestorClass.PROFESSIONAL.value,
+        or_(
+            Investor.reassessment_due == true(),
+            and_(Investor.current_assessed_on.is_not(None), Investor.current_assessed_on <= cutoff),
+        ),
+    )

@@ -55,6 +55,20 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class Branch(Base):
+    """A branch (营业部). Code, name and region are data; the head-office branch (HQ) is
+    made by the migration that introduced branches and holds a store's older rows."""
+
+    __tablename__ = "branch"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(64))
+    region: Mapped[str] = mapped_column(String(64), default="", server_default="")
+    head_office: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+
+
 class Staff(Base):
     __tablename__ = "staff"
 
@@ -71,6 +85,9 @@ class Staff(Base):
     integrity: Mapped[str | None] = mapped_column(String(256))
     # Set by an administrator's password reset: the next login must choose a new one.
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The staff member's branch; firm-wide head-office staff (compliance, admin) see all.
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
+    firm_wide: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class StoreSetting(Base):
@@ -98,6 +115,16 @@ class Investor(Base):
             "current_assessed_on",
         ),
         Index("ix_investor_name", "name"),
+        # The same terms behind the client's branch: a branch's lists are range scans too.
+        Index(
+            "ix_investor_branch_eligibility",
+            "branch_id",
+            "investor_class",
+            "lowest_category",
+            "reassessment_due",
+            "current_profile",
+            "current_assessed_on",
+        ),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -117,6 +144,8 @@ class Investor(Base):
     reassessment_reason: Mapped[str | None] = mapped_column(Text)
     # MAC/signature over the decision-relevant columns, made by suitcheck when it writes them.
     integrity: Mapped[str | None] = mapped_column(String(256))
+    # The branch the client belongs to; staff of other branches do not see the client.
+    branch_id: Mapped[int | None] = mapped_column(ForeignKey("branch.id"))
 
     assessments: Mapped[list[Assessment]] = relationship(back_populates="investor", order_by="Assessment.id")
 

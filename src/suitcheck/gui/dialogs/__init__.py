@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from suitcheck.gui.dialogs.assessment import AssessmentDialog
+from suitcheck.gui.dialogs.assessment_wizard import AssessmentWizard
 from suitcheck.gui.dialogs.audit import AuditDialog
+from suitcheck.gui.dialogs.change_password import ChangePasswordDialog
 from suitcheck.gui.dialogs.client_add import ClientDialog
 from suitcheck.gui.dialogs.client_edit import ClientEditDialog
 from suitcheck.gui.dialogs.client_import import ClientImportWizard
+from suitcheck.gui.dialogs.dashboard import DashboardDialog
+from suitcheck.gui.dialogs.distribution import DistributionDialog
 from suitcheck.gui.dialogs.export import ExportDialog
 from suitcheck.gui.dialogs.first_run import FirstRunDialog
 from suitcheck.gui.dialogs.import_reports import ImportDialog
+from suitcheck.gui.dialogs.inspection import InspectionDialog
 from suitcheck.gui.dialogs.lock import LockDialog
 from suitcheck.gui.dialogs.login import LoginDialog
 from suitcheck.gui.dialogs.override import OverrideDialog
@@ -22,13 +27,18 @@ from suitcheck.gui.dialogs.verification import run_verification, verify_export_f
 
 __all__ = [
     "AssessmentDialog",
+    "AssessmentWizard",
     "AuditDialog",
+    "ChangePasswordDialog",
     "ClientDialog",
     "ClientEditDialog",
     "ClientImportWizard",
+    "DashboardDialog",
+    "DistributionDialog",
     "ExportDialog",
     "FirstRunDialog",
     "ImportDialog",
+    "InspectionDialog",
     "LockDialog",
     "LoginDialog",
     "OverrideDialog",

@@ -1,4 +1,5 @@
-"""Record a client's risk assessment."""
+"""Record a profile from an assessment made elsewhere (a paper questionnaire, another
+system): the note saying where is required, as the service requires it."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
+    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -16,9 +18,10 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import dialog_buttons, qdate
+from suitcheck.gui.widgets import dialog_buttons, plain_label, qdate
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
@@ -29,27 +32,58 @@ class AssessmentDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("assessmentDialog")
         self.services, self.actor, self.client = services, actor, client
-        self.setWindowTitle(self.tr("Record assessment"))
+        self.setWindowTitle(self.tr("Record an assessment made elsewhere"))
         self.profile = QComboBox(self)
+        self.profile.setObjectName("assessmentProfile")
         for p in RiskProfile:
             self.profile.addItem(texts.profile_text(p), p.code)
-        self.assessed = QDateEdit(QDate.currentDate(), self)
+        today = services.ctx.today()  # the firm's calendar day, as the service judges it
+        self.assessed = QDateEdit(QDate(today.year, today.month, today.day), self)
         self.assessed.setCalendarPopup(True)
         self.assessed.setDisplayFormat("yyyy-MM-dd")
+        self.assessed.setMaximumDate(self.assessed.date())
         self.lowest = QCheckBox(self.tr("Knock-out answer: lowest risk-tolerance category"), self)
+        self.lowest.setObjectName("assessmentLowest")
+        self.lowest.toggled.connect(self._lowest_toggled)
         self.note = QLineEdit(self)
+        self.note.setObjectName("assessmentNote")
+        self.note.setPlaceholderText(self.tr("e.g. paper questionnaire at the branch counter, or the CRM's reference"))
+        self.note.textChanged.connect(self._note_changed)
         self.message = QLabel(self)
+        self.message.setObjectName("assessmentMessage")
+        self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b3261e;")
         form = QFormLayout()
-        form.addRow(self.tr("Client:"), QLabel(f"{client.name} ({client.account})", self))
+        form.addRow(
+            self.tr("Client:"), plain_label(f"{escape_controls(client.name)} ({escape_controls(client.account)})", self)
+        )
         form.addRow(self.tr("Risk profile:"), self.profile)
         form.addRow(self.tr("Assessed on:"), self.assessed)
-        form.addRow(self.tr("Note:"), self.note)
+        form.addRow(self.tr("Where it was made (required):"), self.note)
         layout = QVBoxLayout(self)
+        layout.addWidget(
+            QLabel(
+                self.tr(
+                    "To assess with the questionnaire, use Compliance › Assess selected client with the questionnaire."
+                ),
+                self,
+            )
+        )
         layout.addLayout(form)
         layout.addWidget(self.lowest)
         layout.addWidget(self.message)
-        layout.addWidget(dialog_buttons(self, self.tr("Record")))
+        self.buttons = dialog_buttons(self, self.tr("Record"))
+        layout.addWidget(self.buttons)
+        self._note_changed(self.note.text())
+
+    def _note_changed(self, text: str) -> None:
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(text.strip()))
+
+    def _lowest_toggled(self, on: bool) -> None:
+        # The lowest category has profile C1 (the service refuses anything else).
+        if on:
+            self.profile.setCurrentIndex(self.profile.findData(RiskProfile.C1.code))
+        self.profile.setEnabled(not on)
 
     def accept(self) -> None:
         try:
@@ -59,7 +93,7 @@ class AssessmentDialog(QDialog):
                 RiskProfile.parse(self.profile.currentData()),
                 qdate(self.assessed),
                 lowest_category=self.lowest.isChecked(),
-                note=self.note.text().strip() or None,
+                note=self.note.text().strip(),
             )
         except ServiceError as exc:
             self.message.setText(error_text(exc))

@@ -14,9 +14,10 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.levels import InvestorClass
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import dialog_buttons
+from suitcheck.gui.widgets import dialog_buttons, plain_label
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
@@ -49,7 +50,7 @@ class ClientEditDialog(QDialog):
         self.message.setStyleSheet("color: #b3261e;")
         self.message.setWordWrap(True)
         form = QFormLayout()
-        form.addRow(self.tr("Account:"), QLabel(client.account, self))
+        form.addRow(self.tr("Account:"), plain_label(escape_controls(client.account), self))
         form.addRow(self.tr("Name:"), self.name)
         form.addRow(self.tr("Class:"), self.cls)
         form.addRow(self.tr("Reason:"), self.reason)

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.clients import FIELDS
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.texts import class_text
@@ -90,7 +91,7 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(value))
+            table.setItem(r, c, QTableWidgetItem(escape_controls(value)))  # file text: escapes, never obeyed
 
 
 class ClientImportWizard(QWizard):
@@ -230,7 +231,7 @@ class MappingPage(QWizardPage):
         self.boxes = []
         by_index = {i: f for f, i in p.columns.columns.items()}
         for r, header in enumerate(p.headers):
-            self.columns.setItem(r, 0, QTableWidgetItem(header))
+            self.columns.setItem(r, 0, QTableWidgetItem(escape_controls(header)))
             box = QComboBox(self.columns)
             box.addItem(self.tr("(not imported)"), IGNORE)
             for field in FIELDS:

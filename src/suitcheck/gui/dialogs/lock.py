@@ -13,8 +13,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.text import escape_controls
+from suitcheck.gui.dialogs.change_password import choose_new_password
 from suitcheck.gui.messages import error_text
 from suitcheck.services import Actor, Services
+from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import ServiceError
 
 
@@ -33,7 +36,9 @@ class LockDialog(QDialog):
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.message = QLabel(self)
+        self.message.setObjectName("lockMessage")
         self.message.setStyleSheet("color: #b3261e;")
+        self.message.setWordWrap(True)
         switch = QPushButton(self.tr("Switch user…"), self)
         switch.setObjectName("switchUser")
         switch.clicked.connect(self._switch)
@@ -41,7 +46,7 @@ class LockDialog(QDialog):
         layout.addWidget(
             QLabel(
                 self.tr("Locked after inactivity. Enter the password of {user} to continue.").format(
-                    user=actor.username
+                    user=escape_controls(actor.username)
                 ),
                 self,
             )
@@ -62,8 +67,17 @@ class LockDialog(QDialog):
         self.done(self.SWITCH_USER)
 
     def accept(self) -> None:
+        password = self.password.text()
         try:
-            self.services.auth.login(self.actor.username, self.password.text(), record_success=True)
+            self.services.auth.login(self.actor.username, password, record_success=True)
+        except PasswordChangeRequired:
+            # An administrator reset the password during this session: the temporary one
+            # unlocks only by choosing a new one, as at the login screen.
+            actor, why_not = choose_new_password(self.services, self.actor.username, password, self)
+            if actor is None:
+                self.message.setText(why_not)
+                self.password.clear()
+                return
         except ServiceError as exc:
             self.message.setText(error_text(exc))
             self.password.clear()

@@ -12,9 +12,11 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.gui import texts
+from suitcheck.gui.dialogs.change_password import choose_new_password
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import dialog_buttons
 from suitcheck.services import Actor, Services
+from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.demo import DEMO_PASSWORD, DEMO_STAFF
 from suitcheck.services.errors import ServiceError
 
@@ -61,13 +63,21 @@ class LoginDialog(QDialog):
         (self.password if username else self.username).setFocus()
 
     def accept(self) -> None:
+        username, password = self.username.text().strip(), self.password.text()
         try:
-            self.actor = self.services.auth.login(
-                self.username.text().strip(), self.password.text(), record_success=True
-            )
+            self.actor = self.services.auth.login(username, password, record_success=True)
+        except PasswordChangeRequired:
+            # The temporary password an administrator gave: choose one's own first.
+            self.actor, why_not = choose_new_password(self.services, username, password, self)
+            if self.actor is None:
+                self._refused(why_not)
+                return
         except ServiceError as exc:
-            self.message.setText(error_text(exc))
-            self.password.clear()
-            self.password.setFocus()
+            self._refused(error_text(exc))
             return
         super().accept()
+
+    def _refused(self, text: str) -> None:
+        self.message.setText(text)
+        self.password.clear()
+        self.password.setFocus()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -14,6 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.widgets import dialog_buttons
@@ -44,20 +46,22 @@ class OverrideDialog(QDialog):
         self.recording.setPlaceholderText(self.tr("双录 recording reference, if the branch made one"))
         self.note = QLineEdit(self)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr(
-                    "{client} asks for “{title}” ({level}), above their profile ({profile}). Warning version {version}:"
-                ).format(
-                    client=client.name,
-                    title=report.title,
-                    level=texts.level_text(report.level),
-                    profile=texts.profile_text(client.profile),
-                    version=self.policy.warning_version,
-                ),
-                self,
-            )
+        self.request = QLabel(
+            self.tr(
+                "{client} asks for “{title}” ({level}), above their profile ({profile}). Warning version {version}:"
+            ).format(
+                client=escape_controls(client.name),
+                title=escape_controls(report.title),
+                level=texts.level_text(report.level),
+                profile=texts.profile_text(client.profile),
+                version=self.policy.warning_version,
+            ),
+            self,
         )
+        self.request.setObjectName("overrideRequest")
+        self.request.setTextFormat(Qt.TextFormat.PlainText)  # a title is never markup
+        self.request.setWordWrap(True)
+        layout.addWidget(self.request)
         layout.addWidget(warning)
         for w in (self.told, self.confirmed):
             layout.addWidget(w)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.models import ReportTableModel
@@ -46,7 +48,9 @@ class RatingDialog(QDialog):
         for level in RiskLevel:
             self.level.addItem(texts.level_text(level), level.code)
         self.detail = QLabel(self)
+        self.detail.setObjectName("ratingDetail")
         self.detail.setWordWrap(True)
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
         self.note = QLineEdit(self)
         self.note.setPlaceholderText(self.tr("Why (kept with the change)"))
         apply = QPushButton(self.tr("Set level"), self)
@@ -59,6 +63,7 @@ class RatingDialog(QDialog):
         self.resolve.setEnabled(False)
         self.status = QLabel(self)
         self.status.setObjectName("ratingStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)
         close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
@@ -89,7 +94,7 @@ class RatingDialog(QDialog):
             return
         r = self.model.row_object(self.proxy.mapToSource(current).row())
         suggestion = texts.level_text(r.suggested_level) if r.suggested_level else "—"
-        findings = "; ".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
+        findings = "; ".join(f"{texts.finding_text(f.code)} ({escape_controls(f.detail)})" for f in r.open_findings)
         # The service says which findings may be dismissed; one about the level is settled by rating.
         resolvable = any(f.resolvable for f in r.open_findings)
         self.resolve.setEnabled(resolvable)
@@ -116,7 +121,7 @@ class RatingDialog(QDialog):
         question = self.tr(
             "Rate “{title}” {level}? From now on it is matched at exactly this level; the change and your reason "
             "are recorded in the audit trail."
-        ).format(title=report.title, level=texts.level_text(level))
+        ).format(title=escape_controls(report.title), level=texts.level_text(level))
         if not confirm(self, self.tr("Set the risk level"), question, self.tr("Set level")):
             return
         try:
@@ -126,7 +131,9 @@ class RatingDialog(QDialog):
             return
         self.note.clear()
         self.status.setText(
-            self.tr("“{title}” is now {level}.").format(title=report.title, level=texts.level_text(level))
+            self.tr("“{title}” is now {level}.").format(
+                title=escape_controls(report.title), level=texts.level_text(level)
+            )
         )
         self.reload()
 
@@ -140,7 +147,7 @@ class RatingDialog(QDialog):
             return
         question = self.tr(
             "Resolve the finding on “{title}” and keep its stated level? Your reason is recorded in the audit trail."
-        ).format(title=report.title)
+        ).format(title=escape_controls(report.title))
         if not confirm(self, self.tr("Resolve finding"), question, self.tr("Resolve finding")):
             return
         try:
@@ -150,6 +157,8 @@ class RatingDialog(QDialog):
             return
         self.note.clear()
         self.status.setText(
-            self.tr("Finding on “{title}” resolved; the reason is recorded.").format(title=report.title)
+            self.tr("Finding on “{title}” resolved; the reason is recorded.").format(
+                title=escape_controls(report.title)
+            )
         )
         self.reload()

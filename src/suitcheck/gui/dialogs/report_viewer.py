@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -17,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.pdf_view import PdfPages, PdfView
 from suitcheck.services import Actor
@@ -36,11 +38,13 @@ def load_pages(opened: OpenedReport) -> PdfPages | None:
 
 
 class TextView(QWidget):
-    """The extracted text, read-only, with find."""
+    """The extracted text, read-only, with find. The text is the file's: a bidi override in
+    it would reverse what follows on screen ("gnp.exe" shown as "exe.png"), so controls are
+    shown as escapes; line breaks, tabs and page breaks stay what they are."""
 
     def __init__(self, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.text = QPlainTextEdit(text, self)
+        self.text = QPlainTextEdit(escape_controls(text, keep="\n\r\t\f"), self)
         self.text.setReadOnly(True)
         self.text.setObjectName("reportText")
         self.find_edit = QLineEdit(self)
@@ -97,16 +101,17 @@ class ReportViewer(QDialog):
         super().__init__(parent)
         self.setObjectName("reportViewer")
         self.client_id = client.id
+        # Title, client name and file come from files and users: a bidi override or a
+        # control character is shown as a visible escape, never obeyed (domain/text.py).
+        title, name, account = (escape_controls(t) for t in (opened.title, client.name, client.account))
         self.setWindowTitle(
-            self.tr("{title} — for {client} ({account})").format(
-                title=opened.title, client=client.name, account=client.account
-            )
+            self.tr("{title} — for {client} ({account})").format(title=title, client=name, account=account)
         )
         self.resize(980, 720)
-        staff = actor.display_name or actor.username
+        staff = escape_controls(actor.display_name or actor.username)
         moment = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
         self.watermark = self.tr("{client} {account} · {staff} · {time}").format(
-            client=client.name, account=client.account, staff=staff, time=moment
+            client=name, account=account, staff=staff, time=moment
         )
         self.tabs = QTabWidget(self)
         self.text_view = TextView(opened.text, self)
@@ -119,13 +124,14 @@ class ReportViewer(QDialog):
         self.header = QLabel(self)
         self.header.setObjectName("viewerHeader")
         self.header.setWordWrap(True)
+        self.header.setTextFormat(Qt.TextFormat.PlainText)
         self.header.setText(
             self.tr(
                 "For {client} ({account}) · decision: {outcome} (audit entry {check}) · "
                 "opened by {staff} (audit entry {n})"
             ).format(
-                client=client.name,
-                account=client.account,
+                client=name,
+                account=account,
                 outcome=texts.outcome_text(decision.decision.outcome),
                 check=decision.audit_id,
                 staff=staff,
@@ -134,6 +140,7 @@ class ReportViewer(QDialog):
         )
         self.watermark_line = QLabel(self.watermark, self)
         self.watermark_line.setObjectName("watermarkLine")
+        self.watermark_line.setTextFormat(Qt.TextFormat.PlainText)
         self.watermark_line.setStyleSheet("color: palette(mid);")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)

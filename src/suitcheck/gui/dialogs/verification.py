@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
 from suitcheck.services import Actor, Services
@@ -48,7 +49,7 @@ def run_verification(services: Services, actor: Actor, parent: QWidget) -> None:
             QCoreApplication.translate("Audit", "The audit trail FAILED verification at entry {n}.").format(
                 n=result.bad_seq
             ),
-            message_text(result.problem or ""),
+            escape_controls(message_text(result.problem or ""), keep="\n"),
         )
 
 
@@ -72,6 +73,6 @@ def verify_export_file(services: Services, actor: Actor, path: Path, parent: QWi
             parent,
             False,
             QCoreApplication.translate("Audit", "The export FAILED verification."),
-            message_text(check.result.problem or "")
+            escape_controls(message_text(check.result.problem or ""), keep="\n")
             or QCoreApplication.translate("Audit", "The manifest signature is invalid."),
         )

@@ -2,6 +2,25 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AccountStates</name>
+    <message>
+        <source>active</source>
+        <translation>正常</translation>
+    </message>
+    <message>
+        <source>disabled</source>
+        <translation>已停用</translation>
+    </message>
+    <message>
+        <source>locked</source>
+        <translation>已锁定</translation>
+    </message>
+    <message>
+        <source>must change password</source>
+        <translation>须修改密码</translation>
+    </message>
+</context>
+<context>
     <name>Actions</name>
     <message>
         <source>check</source>
@@ -155,16 +174,63 @@
         <source>installation registered</source>
         <translation>安装已登记</translation>
     </message>
+    <message>
+        <source>assessment confirmation sheet</source>
+        <translation>风险测评结果确认书</translation>
+    </message>
+    <message>
+        <source>branch added</source>
+        <translation>新增营业部</translation>
+    </message>
+    <message>
+        <source>client moved to another branch</source>
+        <translation>客户转营业部</translation>
+    </message>
+    <message>
+        <source>client of another branch asked for (refused)</source>
+        <translation>查询其他营业部的客户（已拒绝）</translation>
+    </message>
+</context>
+<context>
+    <name>AddStaffDialog</name>
+    <message>
+        <source>Add staff account</source>
+        <translation>新增员工账号</translation>
+    </message>
+    <message>
+        <source>User name:</source>
+        <translation>用户名：</translation>
+    </message>
+    <message>
+        <source>Display name:</source>
+        <translation>显示名称：</translation>
+    </message>
+    <message>
+        <source>Role:</source>
+        <translation>角色：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Add account</source>
+        <translation>新增账号</translation>
+    </message>
 </context>
 <context>
     <name>AssessmentDialog</name>
     <message>
-        <source>Record assessment</source>
-        <translation>记录风险测评</translation>
+        <source>Record an assessment made elsewhere</source>
+        <translation>登记在别处完成的风险测评</translation>
     </message>
     <message>
         <source>Knock-out answer: lowest risk-tolerance category</source>
         <translation>否决性答案：风险承受能力最低类别</translation>
+    </message>
+    <message>
+        <source>e.g. paper questionnaire at the branch counter, or the CRM&apos;s reference</source>
+        <translation>例如：营业部柜台纸质问卷，或 CRM 中的编号</translation>
     </message>
     <message>
         <source>Client:</source>
@@ -179,12 +245,43 @@
         <translation>测评日期：</translation>
     </message>
     <message>
-        <source>Note:</source>
-        <translation>备注：</translation>
+        <source>Where it was made (required):</source>
+        <translation>测评出处（必填）：</translation>
+    </message>
+    <message>
+        <source>To assess with the questionnaire, use Compliance › Assess selected client with the questionnaire.</source>
+        <translation>如需用问卷测评，请使用“合规 › 用风险测评问卷评估所选客户”。</translation>
     </message>
     <message>
         <source>Record</source>
         <translation>记录</translation>
+    </message>
+</context>
+<context>
+    <name>AssessmentWizard</name>
+    <message>
+        <source>Risk-tolerance assessment — {name} ({account})</source>
+        <translation>风险承受能力测评 — {name}（{account}）</translation>
+    </message>
+    <message>
+        <source>&amp;Next &gt;</source>
+        <translation>下一题(&amp;N) &gt;</translation>
+    </message>
+    <message>
+        <source>&lt; &amp;Back</source>
+        <translation>&lt; 上一步(&amp;B)</translation>
+    </message>
+    <message>
+        <source>&amp;Save assessment</source>
+        <translation>保存测评结果(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
     </message>
 </context>
 <context>
@@ -275,6 +372,41 @@
     <message>
         <source>Audit exports (*.csv *.xlsx *.jsonl)</source>
         <translation>审计导出文件 (*.csv *.xlsx *.jsonl)</translation>
+    </message>
+</context>
+<context>
+    <name>ChangePasswordDialog</name>
+    <message>
+        <source>Choose a new password</source>
+        <translation>设置新密码</translation>
+    </message>
+    <message>
+        <source>An administrator reset the password of {user}. Choose your own new password to go on; the temporary one stops working.</source>
+        <translation>管理员已重置 {user} 的密码。请设置您自己的新密码后继续；临时密码随即失效。</translation>
+    </message>
+    <message>
+        <source>New password</source>
+        <translation>新密码</translation>
+    </message>
+    <message>
+        <source>Repeat the new password</source>
+        <translation>再次输入新密码</translation>
+    </message>
+    <message>
+        <source>New password:</source>
+        <translation>新密码：</translation>
+    </message>
+    <message>
+        <source>Repeat it:</source>
+        <translation>再次输入：</translation>
+    </message>
+    <message>
+        <source>Change password and log in</source>
+        <translation>修改密码并登录</translation>
+    </message>
+    <message>
+        <source>The two passwords differ; type the same new password twice.</source>
+        <translation>两次输入的密码不一致；请输入两次相同的新密码。</translation>
     </message>
 </context>
 <context>
@@ -519,6 +651,14 @@
         <translation>查找客户</translation>
     </message>
     <message>
+        <source>All branches</source>
+        <translation>全部营业部</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>营业部</translation>
+    </message>
+    <message>
         <source>Clients</source>
         <translation>客户</translation>
     </message>
@@ -545,6 +685,10 @@
     <message>
         <source> · age {age}</source>
         <translation> · {age} 岁</translation>
+    </message>
+    <message>
+        <source>Branch: {branch}</source>
+        <translation>营业部：{branch}</translation>
     </message>
     <message>
         <source>Special attention: explain risks with extra care.</source>
@@ -634,6 +778,26 @@
         <translation>记录哈希</translation>
     </message>
     <message>
+        <source>User name</source>
+        <translation>用户名</translation>
+    </message>
+    <message>
+        <source>Display name</source>
+        <translation>显示名称</translation>
+    </message>
+    <message>
+        <source>Role</source>
+        <translation>角色</translation>
+    </message>
+    <message>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <source>Last login</source>
+        <translation>上次登录</translation>
+    </message>
+    <message>
         <source>File</source>
         <translation>文件</translation>
     </message>
@@ -644,6 +808,132 @@
     <message>
         <source>Reason</source>
         <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>Dashboard</name>
+    <message>
+        <source>allowed</source>
+        <translation>允许</translation>
+    </message>
+    <message>
+        <source>blocked</source>
+        <translation>拒绝</translation>
+    </message>
+    <message>
+        <source>after warning</source>
+        <translation>警示后允许</translation>
+    </message>
+    <message>
+        <source>not assessed</source>
+        <translation>未测评</translation>
+    </message>
+    <message>
+        <source>professional</source>
+        <translation>专业投资者</translation>
+    </message>
+    <message>
+        <source>unrated</source>
+        <translation>未评级</translation>
+    </message>
+    <message>
+        <source>level above profile</source>
+        <translation>等级高于承受能力</translation>
+    </message>
+    <message>
+        <source>report unrated</source>
+        <translation>报告未评级</translation>
+    </message>
+    <message>
+        <source>never assessed</source>
+        <translation>未测评</translation>
+    </message>
+    <message>
+        <source>assessment expired</source>
+        <translation>测评已过期</translation>
+    </message>
+    <message>
+        <source>future assessment date</source>
+        <translation>测评日期在未来</translation>
+    </message>
+    <message>
+        <source>lowest category</source>
+        <translation>最低类别</translation>
+    </message>
+    <message>
+        <source>re-assessment due</source>
+        <translation>需重新测评</translation>
+    </message>
+    <message>
+        <source>record changed outside</source>
+        <translation>记录被外部修改</translation>
+    </message>
+</context>
+<context>
+    <name>DashboardDialog</name>
+    <message>
+        <source>Compliance dashboard</source>
+        <translation>合规看板</translation>
+    </message>
+    <message>
+        <source>&amp;Show</source>
+        <translation>显示(&amp;S)</translation>
+    </message>
+    <message>
+        <source>&amp;Export PNG…</source>
+        <translation>导出 PNG(&amp;E)…</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>起：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>止：</translation>
+    </message>
+    <message>
+        <source>Blocks by reason</source>
+        <translation>拒绝原因</translation>
+    </message>
+    <message>
+        <source>Clients by risk profile (now)</source>
+        <translation>客户风险承受能力分布（当前）</translation>
+    </message>
+    <message>
+        <source>Reports by risk level (now)</source>
+        <translation>研报风险等级分布（当前）</translation>
+    </message>
+    <message>
+        <source>Assessments expiring per month</source>
+        <translation>每月到期的风险测评</translation>
+    </message>
+    <message>
+        <source>{lo} to {hi}: {allowed} allowed, {blocked} blocked, {warned} after warning.</source>
+        <translation>{lo} 至 {hi}：允许 {allowed} 次，拒绝 {blocked} 次，警示后允许 {warned} 次。</translation>
+    </message>
+    <message>
+        <source>Decisions per day</source>
+        <translation>每日适当性判定</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>Export the dashboard</source>
+        <translation>导出合规看板</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 图片 (*.png)</translation>
+    </message>
+    <message>
+        <source>The image could not be written to {path}.</source>
+        <translation>无法将图片写入 {path}。</translation>
+    </message>
+    <message>
+        <source>Exported to {path}</source>
+        <translation>已导出到 {path}</translation>
     </message>
 </context>
 <context>
@@ -684,12 +974,12 @@
         <translation>客户：{profile} · 研报：{level} · 政策版本 v{version}</translation>
     </message>
     <message>
-        <source>Recorded as audit entry {n} · {hash}</source>
-        <translation>已记入审计第 {n} 条 · {hash}</translation>
-    </message>
-    <message>
         <source>The client confirmed the special warning today: the report may be opened.</source>
         <translation>客户今天已确认特别风险警示：可以打开该报告。</translation>
+    </message>
+    <message>
+        <source>Recorded as audit entry {n} · {hash}</source>
+        <translation>已记入审计第 {n} 条 · {hash}</translation>
     </message>
 </context>
 <context>
@@ -775,6 +1065,100 @@
     <message>
         <source>changed</source>
         <translation>变更</translation>
+    </message>
+</context>
+<context>
+    <name>DistributionDialog</name>
+    <message>
+        <source>Distribution list</source>
+        <translation>分发名单</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Report:</source>
+        <translation>研报：</translation>
+    </message>
+    <message>
+        <source>Risk level:</source>
+        <translation>风险等级：</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>格式：</translation>
+    </message>
+    <message>
+        <source>Save as:</source>
+        <translation>保存为：</translation>
+    </message>
+    <message>
+        <source>Write list</source>
+        <translation>生成名单</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <source>Every client who may receive this report under the rules (no escalation).</source>
+        <translation>按适当性规则可以收到此研报的全部客户（不含警示后提供）。</translation>
+    </message>
+    <message>
+        <source>Save the list as</source>
+        <translation>名单另存为</translation>
+    </message>
+    <message>
+        <source>Writing…</source>
+        <translation>正在写入…</translation>
+    </message>
+    <message>
+        <source>{n} clients written…</source>
+        <translation>已写入 {n} 位客户…</translation>
+    </message>
+    <message>
+        <source>{n} clients written to {path}.</source>
+        <translation>已将 {n} 位客户写入 {path}。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>DonePage</name>
+    <message>
+        <source>Assessment saved</source>
+        <translation>测评结果已保存</translation>
+    </message>
+    <message>
+        <source>&amp;Print confirmation sheet (PDF)…</source>
+        <translation>打印结果确认书（PDF）(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>&amp;Open the PDF</source>
+        <translation>打开 PDF(&amp;O)</translation>
+    </message>
+    <message>
+        <source>Print the confirmation sheet for the client to sign, and file the signed copy.</source>
+        <translation>打印结果确认书请客户签字，并将签字件归档。</translation>
+    </message>
+    <message>
+        <source>{name} ({account}): {profile}, score {score}, valid until {date}.</source>
+        <translation>{name}（{account}）：{profile}，得分 {score}，有效期至 {date}。</translation>
+    </message>
+    <message>
+        <source>Confirmation sheet</source>
+        <translation>结果确认书</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Written to {path}</source>
+        <translation>已写入 {path}</translation>
     </message>
 </context>
 <context>
@@ -1139,6 +1523,69 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>InspectionDialog</name>
+    <message>
+        <source>Self-inspection report</source>
+        <translation>自查报告</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <source>Open the PDF</source>
+        <translation>打开 PDF</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>起：</translation>
+    </message>
+    <message>
+        <source>To:</source>
+        <translation>止：</translation>
+    </message>
+    <message>
+        <source>Save as:</source>
+        <translation>保存为：</translation>
+    </message>
+    <message>
+        <source>Write report</source>
+        <translation>生成报告</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Decisions, blocks, overrides, findings and assessments over the period, with the audit chain verified; to sign and file.</source>
+        <translation>期间内的适当性判定、拒绝、警示后提供、合规发现和风险测评，并校验审计链；供签字归档。</translation>
+    </message>
+    <message>
+        <source>Save the report as</source>
+        <translation>报告另存为</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF 文件 (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Counting and verifying the audit trail…</source>
+        <translation>正在统计并校验审计链…</translation>
+    </message>
+    <message>
+        <source>verified</source>
+        <translation>校验通过</translation>
+    </message>
+    <message>
+        <source>VERIFICATION FAILED</source>
+        <translation>校验失败</translation>
+    </message>
+    <message>
+        <source>{n} decisions; audit chain {verified}. Written to {path}</source>
+        <translation>{n} 次判定；审计链{verified}。已写入 {path}</translation>
+    </message>
+</context>
+<context>
     <name>Levels</name>
     <message>
         <source>unrated</source>
@@ -1222,6 +1669,14 @@ Store: {store}</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
+        <source>All branches (head office, {branch})</source>
+        <translation>全部营业部（总部，{branch}）</translation>
+    </message>
+    <message>
+        <source>Branch: {branch}</source>
+        <translation>营业部：{branch}</translation>
+    </message>
+    <message>
         <source>Check and record</source>
         <translation>核查并记录</translation>
     </message>
@@ -1264,10 +1719,6 @@ Store: {store}</source>
     <message>
         <source>Import clients from a core-system file…</source>
         <translation>从核心系统文件导入客户…</translation>
-    </message>
-    <message>
-        <source>Record assessment for selected client…</source>
-        <translation>为所选客户记录风险测评…</translation>
     </message>
     <message>
         <source>Audit log…</source>
@@ -1348,6 +1799,30 @@ Store: {store}</source>
     <message>
         <source>Select a client first.</source>
         <translation>请先选择客户。</translation>
+    </message>
+    <message>
+        <source>Assess selected client with the questionnaire…</source>
+        <translation>用风险测评问卷评估所选客户…</translation>
+    </message>
+    <message>
+        <source>Record an assessment made elsewhere…</source>
+        <translation>登记在别处完成的风险测评…</translation>
+    </message>
+    <message>
+        <source>Compliance dashboard…</source>
+        <translation>合规看板…</translation>
+    </message>
+    <message>
+        <source>Self-inspection report (PDF)…</source>
+        <translation>自查报告（PDF）…</translation>
+    </message>
+    <message>
+        <source>Distribution list (XLSX)…</source>
+        <translation>分发名单（XLSX）…</translation>
+    </message>
+    <message>
+        <source>Select a report first.</source>
+        <translation>请先选择一份研报。</translation>
     </message>
 </context>
 <context>
@@ -1572,8 +2047,8 @@ Store: {store}</source>
         <translation>数据库 {location} 早于封存式审计记录，且其审计密钥 {path} 不见了；请运行 `suitcheck init`，用新密钥封存原有记录。</translation>
     </message>
     <message>
-        <source>The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted).</source>
-        <translation>数据库 {location} 比记录的链头短：它止于第 {last_seq} 条，而审计密钥旁记录了第 {seq} 条（有记录被删除）。</translation>
+        <source>The store {location} is shorter than its recorded head: it ends at entry {last_seq}, but entry {seq} was recorded beside the audit key (entries were deleted). If the store was restored from a backup, `suitcheck init --restored-backup REASON` accepts it, recording the lost entries.</source>
+        <translation>数据库 {location} 短于记录的链头：它止于第 {last_seq} 条，而审计密钥旁记录了第 {seq} 条（有条目被删除）。如果数据库是从备份恢复的，可用 `suitcheck init --restored-backup 原因` 接受恢复，并记录丢失的条目。</translation>
     </message>
     <message>
         <source>The store {location} was rewritten: entry {seq} differs from the head recorded beside the audit key.</source>
@@ -1754,6 +2229,26 @@ Store: {store}</source>
     <message>
         <source>This account is disabled; ask an administrator.</source>
         <translation>此账户已停用；请联系管理员。</translation>
+    </message>
+    <message>
+        <source>Your account has been disabled; nothing was done. Sign in again when it is re-enabled.</source>
+        <translation>您的账户已被停用，本次操作未执行。账户重新启用后请重新登录。</translation>
+    </message>
+    <message>
+        <source>Your account is locked; nothing was done. Sign in again when it is unlocked.</source>
+        <translation>您的账户已被锁定，本次操作未执行。解锁后请重新登录。</translation>
+    </message>
+    <message>
+        <source>Your account no longer exists; nothing was done.</source>
+        <translation>您的账户已不存在，本次操作未执行。</translation>
+    </message>
+    <message>
+        <source>Your password was changed or reset since you signed in; nothing was done. Sign in again.</source>
+        <translation>自您登录以来，您的密码已被修改或重置，本次操作未执行。请重新登录。</translation>
+    </message>
+    <message>
+        <source>The store {location} holds every entry recorded beside its audit key: it is not behind its head, so there is no restored backup to accept.</source>
+        <translation>数据库 {location} 包含审计密钥旁记录的全部条目，并未落后于记录的链头，因此没有需要接受的备份恢复。</translation>
     </message>
     <message>
         <source>This account is locked after too many failed logins; try again later.</source>
@@ -1999,6 +2494,106 @@ Store: {store}</source>
         <source>The reminder window is 0 to {MAX_WINDOW_DAYS} days.</source>
         <translation>提醒期为 0 至 {MAX_WINDOW_DAYS} 天。</translation>
     </message>
+    <message>
+        <source>The dashboard shows at most {MAX_DAYS} days; choose a shorter range.</source>
+        <translation>合规看板最多显示 {MAX_DAYS} 天，请选择更短的期间。</translation>
+    </message>
+    <message>
+        <source>The questionnaire changed to version {questionnaire_version} while the client answered version {expected_version}; nothing was recorded. Start the assessment again.</source>
+        <translation>客户作答第 {expected_version} 版问卷期间，问卷已更新为第 {questionnaire_version} 版；未作任何记录。请重新开始测评。</translation>
+    </message>
+    <message>
+        <source>This client has no assessment to confirm.</source>
+        <translation>该客户没有可确认的风险测评。</translation>
+    </message>
+    <message>
+        <source>The stored answers do not fit their questionnaire version.</source>
+        <translation>存储的答案与其问卷版本不符。</translation>
+    </message>
+    <message>
+        <source>A password needs at least {passwords_MIN_LENGTH} characters (a few words make a good one).</source>
+        <translation>密码至少需要 {passwords_MIN_LENGTH} 个字符（几个词连在一起就是好密码）。</translation>
+    </message>
+    <message>
+        <source>A password may have at most {passwords_MAX_LENGTH} characters.</source>
+        <translation>密码最多 {passwords_MAX_LENGTH} 个字符。</translation>
+    </message>
+    <message>
+        <source>A password must not be or contain the user name.</source>
+        <translation>密码不得是用户名，也不得包含用户名。</translation>
+    </message>
+    <message>
+        <source>This password is on the list of common or leaked passwords; choose another.</source>
+        <translation>此密码在常见或已泄露密码名单上；请另选一个。</translation>
+    </message>
+    <message>
+        <source>A password must not be one character repeated or a run such as 1234567890.</source>
+        <translation>密码不得是同一字符的重复，也不得是 1234567890 这样的连续序列。</translation>
+    </message>
+    <message>
+        <source>An administrator reset this password; choose a new one before you go on.</source>
+        <translation>管理员已重置此密码；请先设置新密码再继续。</translation>
+    </message>
+    <message>
+        <source>A {role_value} works for one branch; only compliance and administrators are firm-wide.</source>
+        <translation>{role_value} 只能属于一个营业部；只有合规人员和管理员可以是全公司范围。</translation>
+    </message>
+    <message>
+        <source>Only a firm-wide administrator may make a firm-wide account.</source>
+        <translation>只有全公司范围的管理员才能创建全公司范围的账户。</translation>
+    </message>
+    <message>
+        <source>The store has no head-office branch.</source>
+        <translation>数据库中没有总部营业部。</translation>
+    </message>
+    <message>
+        <source>No branch has the code &apos;{shown}&apos;; `suitcheck branch list` shows them.</source>
+        <translation>没有代码为“{shown}”的营业部；`suitcheck branch list` 可列出所有营业部。</translation>
+    </message>
+    <message>
+        <source>You work for one branch: you may only add records to your own branch.</source>
+        <translation>您只属于一个营业部：只能在本营业部添加记录。</translation>
+    </message>
+    <message>
+        <source>Only firm-wide (head-office) staff may add branches.</source>
+        <translation>只有全公司范围（总部）的员工才能添加营业部。</translation>
+    </message>
+    <message>
+        <source>A branch with the code &apos;{code}&apos; already exists.</source>
+        <translation>代码为“{code}”的营业部已存在。</translation>
+    </message>
+    <message>
+        <source>A client file covers every branch: only firm-wide (head-office) compliance may import one.</source>
+        <translation>客户文件涵盖所有营业部：只有全公司范围（总部）的合规人员才能导入。</translation>
+    </message>
+    <message>
+        <source>The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it.</source>
+        <translation>自查报告涵盖所有营业部：只有全公司范围（总部）的合规人员才能生成。</translation>
+    </message>
+    <message>
+        <source>Say why the client moves to another branch (a reason).</source>
+        <translation>请说明客户转到其他营业部的原因。</translation>
+    </message>
+    <message>
+        <source>The client already belongs to branch {code}.</source>
+        <translation>该客户已属于营业部 {code}。</translation>
+    </message>
+    <message>
+        <source>A branch code is 1 to 16 letters A-Z, digits or &apos;-&apos;, starting with a letter or digit.</source>
+        <translation>营业部代码为 1 到 16 个字母 A-Z、数字或“-”，以字母或数字开头。</translation>
+    </message>
+    <message>
+        <source>A branch name is 1 to 64 printable characters.</source>
+        <translation>营业部名称为 1 到 64 个可打印字符。</translation>
+    </message>
+    <message>
+        <source>A branch region is at most 64 printable characters.</source>
+        <translation>营业部地区最多 64 个可打印字符。</translation>
+    </message>
+    <message>
+        <source>The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it.</source>
+        <translation>合规看板涵盖所有营业部：只有全公司范围（总部）的合规人员才能查看。</translation>
+    </message>
 </context>
 <context>
     <name>Outcomes</name>
@@ -2051,6 +2646,17 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>Passwords</name>
+    <message>
+        <source>A password needs at least {n} characters. It must not be or contain the user name, and must not be a common or leaked password. A few unrelated words make a good one.</source>
+        <translation>密码至少需要 {n} 个字符，不得是或包含用户名，也不得是常见或已泄露的密码。几个互不相关的词连在一起就是好密码。</translation>
+    </message>
+    <message>
+        <source>The password was not changed, so you are not logged in.</source>
+        <translation>密码未修改，因此您没有登录。</translation>
+    </message>
+</context>
+<context>
     <name>PdfView</name>
     <message>
         <source>◀ Previous</source>
@@ -2094,6 +2700,81 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>Permissions</name>
+    <message>
+        <source>view clients</source>
+        <translation>查看客户</translation>
+    </message>
+    <message>
+        <source>view reports</source>
+        <translation>查看研报</translation>
+    </message>
+    <message>
+        <source>check access</source>
+        <translation>核查适当性</translation>
+    </message>
+    <message>
+        <source>open reports</source>
+        <translation>打开研报</translation>
+    </message>
+    <message>
+        <source>record a warning override</source>
+        <translation>记录风险警示后的例外</translation>
+    </message>
+    <message>
+        <source>make distribution lists</source>
+        <translation>生成分发名单</translation>
+    </message>
+    <message>
+        <source>edit clients</source>
+        <translation>编辑客户</translation>
+    </message>
+    <message>
+        <source>import reports</source>
+        <translation>导入研报</translation>
+    </message>
+    <message>
+        <source>rate reports</source>
+        <translation>评定研报风险等级</translation>
+    </message>
+    <message>
+        <source>change the policy</source>
+        <translation>修改适当性策略</translation>
+    </message>
+    <message>
+        <source>export the audit trail</source>
+        <translation>导出审计记录</translation>
+    </message>
+    <message>
+        <source>verify the audit trail</source>
+        <translation>校验审计记录</translation>
+    </message>
+    <message>
+        <source>view the audit log</source>
+        <translation>查看审计日志</translation>
+    </message>
+    <message>
+        <source>see full ID numbers</source>
+        <translation>查看完整证件号码</translation>
+    </message>
+    <message>
+        <source>manage staff accounts</source>
+        <translation>管理员工账号</translation>
+    </message>
+    <message>
+        <source>mark a re-assessment due</source>
+        <translation>标记需重新评估</translation>
+    </message>
+    <message>
+        <source>move clients to another branch</source>
+        <translation>将客户转到其他营业部</translation>
+    </message>
+    <message>
+        <source>manage branches</source>
+        <translation>管理营业部</translation>
+    </message>
+</context>
+<context>
     <name>PolicyDialog</name>
     <message>
         <source>Suitability policy (version {v})</source>
@@ -2126,6 +2807,52 @@ Store: {store}</source>
     <message>
         <source>Store these settings as a new policy version? Every decision from now on follows it; the change is recorded in the audit trail.</source>
         <translation>将这些设置保存为新的政策版本？此后的每项决定都将依据该版本；本次变更将记入审计记录。</translation>
+    </message>
+</context>
+<context>
+    <name>QuestionPage</name>
+    <message>
+        <source>Question {n} of {total}</source>
+        <translation>第 {n} 题，共 {total} 题</translation>
+    </message>
+    <message>
+        <source>Keys 1–9 choose an answer; Enter goes to the next question.</source>
+        <translation>按数字键 1–9 选择答案；按回车进入下一题。</translation>
+    </message>
+</context>
+<context>
+    <name>Questionnaire</name>
+    <message>
+        <source>Capacity</source>
+        <translation>基本情况</translation>
+    </message>
+    <message>
+        <source>Finances</source>
+        <translation>财务状况</translation>
+    </message>
+    <message>
+        <source>Investment experience</source>
+        <translation>投资经验</translation>
+    </message>
+    <message>
+        <source>Investment goals</source>
+        <translation>投资目标</translation>
+    </message>
+    <message>
+        <source>Attitude to loss</source>
+        <translation>风险偏好</translation>
+    </message>
+    <message>
+        <source>may receive</source>
+        <translation>可以提供</translation>
+    </message>
+    <message>
+        <source>may not receive</source>
+        <translation>不得提供</translation>
+    </message>
+    <message>
+        <source>only after the special risk warning and the client&apos;s confirmation</source>
+        <translation>须经特别风险警示并由客户确认后方可提供</translation>
     </message>
 </context>
 <context>
@@ -2255,6 +2982,95 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>ReminderCount</name>
+    <message>
+        <source>Reminders: {n}</source>
+        <translation>测评提醒：{n}</translation>
+    </message>
+    <message>
+        <source>Clients to re-assess; click to show the list.</source>
+        <translation>需要重新测评的客户；点击显示名单。</translation>
+    </message>
+</context>
+<context>
+    <name>Reminders</name>
+    <message>
+        <source>re-assess now (situation changed)</source>
+        <translation>需立即重新测评（情况变化）</translation>
+    </message>
+    <message>
+        <source>expired</source>
+        <translation>已过期</translation>
+    </message>
+    <message>
+        <source>expires soon</source>
+        <translation>即将到期</translation>
+    </message>
+    <message>
+        <source>Account</source>
+        <translation>资金账号</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>Reminder</source>
+        <translation>提醒</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>风险承受能力</translation>
+    </message>
+    <message>
+        <source>Valid until</source>
+        <translation>有效期至</translation>
+    </message>
+    <message>
+        <source>Reason</source>
+        <translation>原因</translation>
+    </message>
+</context>
+<context>
+    <name>RemindersPanel</name>
+    <message>
+        <source>Re-assessment reminders</source>
+        <translation>风险测评提醒</translation>
+    </message>
+    <message>
+        <source>Dismiss</source>
+        <translation>关闭提醒</translation>
+    </message>
+    <message>
+        <source>Hide the list; the count stays in the status bar.</source>
+        <translation>隐藏名单；状态栏仍显示数量。</translation>
+    </message>
+    <message>
+        <source>Reminders could not be loaded.</source>
+        <translation>无法加载测评提醒。</translation>
+    </message>
+    <message>
+        <source>Loading reminders…</source>
+        <translation>正在加载测评提醒…</translation>
+    </message>
+    <message>
+        <source>No client needs a re-assessment now.</source>
+        <translation>目前没有需要重新测评的客户。</translation>
+    </message>
+    <message>
+        <source>{n} clients need a re-assessment (expired, expiring soon, or their situation changed).</source>
+        <translation>{n} 位客户需要重新测评（已过期、即将到期或情况变化）。</translation>
+    </message>
+    <message>
+        <source>The first {shown} are listed.</source>
+        <translation>仅列出前 {shown} 位。</translation>
+    </message>
+    <message>
+        <source>Double-click or press Enter to select a client.</source>
+        <translation>双击或按回车选中客户。</translation>
+    </message>
+</context>
+<context>
     <name>ReportFilters</name>
     <message>
         <source>Any word of title, analyst or text — 芯片, AI …  (Ctrl+F)</source>
@@ -2325,6 +3141,64 @@ Store: {store}</source>
     <message>
         <source>For {client} ({account}) · decision: {outcome} (audit entry {check}) · opened by {staff} (audit entry {n})</source>
         <translation>客户：{client}（{account}）· 判定：{outcome}（审计记录 {check}）· 由 {staff} 打开（审计记录 {n}）</translation>
+    </message>
+</context>
+<context>
+    <name>ResetPasswordDialog</name>
+    <message>
+        <source>Reset password</source>
+        <translation>重置密码</translation>
+    </message>
+    <message>
+        <source>Give {user} a temporary password and tell it to them in person. Their old password stops working now, and they must choose a new password of their own at their next login.</source>
+        <translation>为 {user} 设置一个临时密码，并当面告知本人。其旧密码立即失效，下次登录时须自行设置新密码。</translation>
+    </message>
+    <message>
+        <source>Temporary password:</source>
+        <translation>临时密码：</translation>
+    </message>
+</context>
+<context>
+    <name>ResultPage</name>
+    <message>
+        <source>Result — check it with the client before saving</source>
+        <translation>测评结果 — 保存前请与客户核对</translation>
+    </message>
+    <message>
+        <source>Note (optional):</source>
+        <translation>备注（可选）：</translation>
+    </message>
+    <message>
+        <source>What the result permits (research reports by risk level):</source>
+        <translation>该结果允许提供的研报（按风险等级）：</translation>
+    </message>
+    <message>
+        <source>Risk profile: &lt;b&gt;{profile}&lt;/b&gt;</source>
+        <translation>风险承受能力：&lt;b&gt;{profile}&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Score: {score} (questionnaire version {version})</source>
+        <translation>得分：{score}（问卷第 {version} 版）</translation>
+    </message>
+    <message>
+        <source>Valid until: {date}</source>
+        <translation>有效期至：{date}</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;Knock-out answer&lt;/b&gt; (question {ids}): lowest risk-tolerance category, whatever the score ({band}).</source>
+        <translation>&lt;b&gt;否决项答案&lt;/b&gt;（题目 {ids}）：无论得分如何（{band}），均属风险承受能力最低类别。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The client stays in the lowest risk-tolerance category.&lt;/b&gt;</source>
+        <translation>&lt;b&gt;该客户仍属风险承受能力最低类别。&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <source>Report level</source>
+        <translation>研报风险等级</translation>
+    </message>
+    <message>
+        <source>The client</source>
+        <translation>该客户</translation>
     </message>
 </context>
 <context>
@@ -2414,8 +3288,48 @@ Store: {store}</source>
         <translation>员工账号</translation>
     </message>
     <message>
-        <source>Add account</source>
-        <translation>新增账号</translation>
+        <source>Add…</source>
+        <translation>新增…</translation>
+    </message>
+    <message>
+        <source>Disable…</source>
+        <translation>停用…</translation>
+    </message>
+    <message>
+        <source>Unlock</source>
+        <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Reset password…</source>
+        <translation>重置密码…</translation>
+    </message>
+    <message>
+        <source>Account {user} added as {role}.</source>
+        <translation>已新增账号 {user}，角色为{role}。</translation>
+    </message>
+    <message>
+        <source>Disable account</source>
+        <translation>停用账号</translation>
+    </message>
+    <message>
+        <source>Disable the account {user}? They can no longer log in, and a window they have open stops working. The account and its records stay; it can be enabled again.</source>
+        <translation>停用账号 {user}？停用后该员工不能再登录，已打开的窗口也随即不能操作。账号及其记录都会保留，可以重新启用。</translation>
+    </message>
+    <message>
+        <source>Account {user} disabled.</source>
+        <translation>账号 {user} 已停用。</translation>
+    </message>
+    <message>
+        <source>Account {user} enabled.</source>
+        <translation>账号 {user} 已启用。</translation>
+    </message>
+    <message>
+        <source>Account {user} unlocked; it may log in again.</source>
+        <translation>账号 {user} 已解锁，可以重新登录。</translation>
+    </message>
+    <message>
+        <source>Password of {user} reset. Tell them the temporary password; they must choose a new one at their next login.</source>
+        <translation>{user} 的密码已重置。请将临时密码告知本人；其下次登录时须设置新密码。</translation>
     </message>
     <message>
         <source>Disable</source>
@@ -2426,40 +3340,8 @@ Store: {store}</source>
         <translation>启用</translation>
     </message>
     <message>
-        <source>User name:</source>
-        <translation>用户名：</translation>
-    </message>
-    <message>
-        <source>Display name:</source>
-        <translation>显示名称：</translation>
-    </message>
-    <message>
-        <source>Role:</source>
-        <translation>角色：</translation>
-    </message>
-    <message>
-        <source>Initial password:</source>
-        <translation>初始密码：</translation>
-    </message>
-    <message>
-        <source>Account:</source>
-        <translation>资金账号：</translation>
-    </message>
-    <message>
         <source>Close</source>
         <translation>关闭</translation>
-    </message>
-    <message>
-        <source>disabled</source>
-        <translation>已停用</translation>
-    </message>
-    <message>
-        <source>locked</source>
-        <translation>已锁定</translation>
-    </message>
-    <message>
-        <source>Account {user} added.</source>
-        <translation>已新增账号 {user}。</translation>
     </message>
 </context>
 <context>
@@ -2502,6 +3384,21 @@ Store: {store}</source>
     <message>
         <source>Not found</source>
         <translation>未找到</translation>
+    </message>
+</context>
+<context>
+    <name>_PasswordForm</name>
+    <message>
+        <source>Repeat the password</source>
+        <translation>再次输入密码</translation>
+    </message>
+    <message>
+        <source>Repeat it:</source>
+        <translation>再次输入：</translation>
+    </message>
+    <message>
+        <source>The two passwords differ; type the same password twice.</source>
+        <translation>两次输入的密码不一致；请输入两次相同的密码。</translation>
     </message>
 </context>
 </TS>

@@ -1,0 +1,132 @@
+"""The main window's actions for #12: assessing with the questionnaire, the compliance
+dashboard, the self-inspection report, and the report's context menu (distribution list).
+
+Kept out of main_window.py so the window only creates this and forwards retranslate()."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from PySide6.QtCore import QCoreApplication, QPoint, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QMenu, QStatusBar, QTableView, QWidget
+
+from suitcheck.domain.levels import InvestorClass
+from suitcheck.domain.roles import Permission, may
+from suitcheck.gui.dialogs.assessment_wizard import AssessmentWizard
+from suitcheck.gui.dialogs.dashboard import DashboardDialog
+from suitcheck.gui.dialogs.distribution import DistributionDialog
+from suitcheck.gui.dialogs.inspection import InspectionDialog
+from suitcheck.gui.errors import show_error
+from suitcheck.gui.messages import message_text
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import ServiceError
+from suitcheck.services.investors import InvestorView
+from suitcheck.services.reports import ReportView
+
+
+class DeskWindow(Protocol):
+    """What these actions need of the main window (named here, not imported: the window
+    imports this module)."""
+
+    services: Services
+    actor: Actor
+    compliance_menu: QMenu
+    assess_action: QAction
+    audit_action: QAction
+
+    @property
+    def reports_view(self) -> QTableView: ...
+
+    @property
+    def client(self) -> InvestorView | None: ...
+
+    @property
+    def report(self) -> ReportView | None: ...
+
+    def statusBar(self) -> QStatusBar: ...
+
+    def _action(
+        self, menu: Any, name: str, slot: Callable[[], Any], shortcut: Any = None, permission: Permission | None = None
+    ) -> QAction: ...
+
+    def _change_client(self, dialog_class: Any) -> None: ...
+
+
+class ComplianceActions:
+    def __init__(self, window: DeskWindow) -> None:
+        self.window = window
+        self.parent = window if isinstance(window, QWidget) else None  # the dialogs' parent
+        menu = window.compliance_menu
+        self.wizard_action = self._insert(
+            menu, "assessWizardAction", self.assess, Permission.EDIT_CLIENTS, "Ctrl+Shift+A"
+        )
+        self.dashboard_action = self._insert(menu, "dashboardAction", self.dashboard, Permission.VIEW_AUDIT)
+        self.inspection_action = self._insert(menu, "inspectionAction", self.inspection, Permission.VIEW_AUDIT)
+        self.distribution_action = QAction(self.parent)
+        self.distribution_action.setObjectName("distributionAction")
+        self.distribution_action.triggered.connect(lambda *_: self.distribution_list())
+        self.distribution_action.setVisible(may(window.actor.role, Permission.DISTRIBUTION_LIST))
+        view = window.reports_view
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self.report_menu)
+        menu.menuAction().setVisible(any(a.isVisible() for a in menu.actions()))
+
+    def _insert(
+        self, menu: QMenu, name: str, slot: Callable[[], Any], permission: Permission, shortcut: str | None = None
+    ) -> QAction:
+        """An action placed beside the assessment and audit entries of the menu."""
+        action = self.window._action(menu, name, slot, shortcut, permission)
+        anchor = {"assessWizardAction": self.window.assess_action, "dashboardAction": self.window.audit_action}.get(
+            name
+        )
+        if anchor is not None:
+            menu.removeAction(action)
+            menu.insertAction(anchor, action)
+        return action
+
+    def retranslate(self) -> None:
+        self.wizard_action.setText(
+            QCoreApplication.translate("MainWindow", "Assess selected client with the questionnaire…")
+        )
+        self.dashboard_action.setText(QCoreApplication.translate("MainWindow", "Compliance dashboard…"))
+        self.inspection_action.setText(QCoreApplication.translate("MainWindow", "Self-inspection report (PDF)…"))
+        self.distribution_action.setText(QCoreApplication.translate("MainWindow", "Distribution list (XLSX)…"))
+
+    # -- the actions ----------------------------------------------------------------------
+    def assess(self) -> None:
+        client = self.window.client
+        if client is not None and client.investor_class is InvestorClass.PROFESSIONAL:
+            # Said before the questions, not after them (the service refuses it too).
+            sentence = "Professional investors are not assessed; change the class first."
+            self.window.statusBar().showMessage(message_text(sentence), 6000)
+            return
+        try:  # a damaged stored questionnaire is said before any question is asked
+            self.window.services.questionnaire.current(self.window.actor)
+        except ServiceError as exc:
+            show_error(self.parent, exc)
+            return
+        self.window._change_client(AssessmentWizard)
+
+    def dashboard(self) -> None:
+        DashboardDialog(self.window.services, self.window.actor, self.parent).exec()
+
+    def inspection(self) -> None:
+        InspectionDialog(self.window.services, self.window.actor, self.parent).exec()
+
+    def report_menu(self, position: QPoint) -> None:
+        if self.window.report is None or not self.distribution_action.isVisible():
+            return
+        menu = QMenu(self.window.reports_view)
+        menu.setObjectName("reportContextMenu")
+        menu.addAction(self.distribution_action)
+        menu.exec(self.window.reports_view.viewport().mapToGlobal(position))
+
+    def distribution_list(self) -> None:
+        report = self.window.report
+        if report is None:
+            message = QCoreApplication.translate("MainWindow", "Select a report first.")
+            self.window.statusBar().showMessage(message, 4000)
+            return
+        DistributionDialog(self.window.services, self.window.actor, report, self.parent).exec()

@@ -1,0 +1,224 @@
+"""Re-assessment reminders at start-up: a dock the clerk can close (never a modal wall) and
+a count in the status bar that brings it back. The list comes from the reminders service."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from suitcheck.domain.roles import Role
+from suitcheck.gui import texts
+from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.gui.widgets import configure_table
+from suitcheck.gui.workers import Job, Runner
+from suitcheck.services import Actor, Services
+from suitcheck.services.reminders import Reminder, ReminderState
+
+SHOWN = 500  # rows listed; the count covers them all
+ROLES = frozenset({Role.ADVISOR, Role.COMPLIANCE})  # who sees reminders at start-up
+
+STATES = {
+    ReminderState.DUE: QT_TRANSLATE_NOOP("Reminders", "re-assess now (situation changed)"),
+    ReminderState.EXPIRED: QT_TRANSLATE_NOOP("Reminders", "expired"),
+    ReminderState.EXPIRING: QT_TRANSLATE_NOOP("Reminders", "expires soon"),
+}
+HEADERS = (
+    QT_TRANSLATE_NOOP("Reminders", "Account"),
+    QT_TRANSLATE_NOOP("Reminders", "Name"),
+    QT_TRANSLATE_NOOP("Reminders", "Reminder"),
+    QT_TRANSLATE_NOOP("Reminders", "Profile"),
+    QT_TRANSLATE_NOOP("Reminders", "Valid until"),
+    QT_TRANSLATE_NOOP("Reminders", "Reason"),
+)
+
+
+def state_text(state: ReminderState) -> str:
+    return translated("Reminders", STATES[state])
+
+
+class ReminderModel(QAbstractTableModel):
+    ACCOUNT, NAME, STATE, PROFILE, EXPIRES, REASON = range(6)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: list[Reminder] = []
+
+    def set_rows(self, rows: list[Reminder]) -> None:
+        self.beginResetModel()
+        self._rows = list(rows)
+        self.endResetModel()
+
+    def row_object(self, row: int) -> Reminder:
+        return self._rows[row]
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return translated("Reminders", HEADERS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        r = self._rows[index.row()]
+        column = index.column()
+        if column == self.ACCOUNT:
+            return r.investor.account
+        if column == self.NAME:
+            return r.investor.name
+        if column == self.STATE:
+            return state_text(r.state)
+        if column == self.PROFILE:
+            return texts.profile_text(r.investor.profile)
+        if column == self.EXPIRES:
+            # The service gives the first day no longer valid; staff read the last valid day.
+            return (r.expires - dt.timedelta(days=1)).isoformat() if r.expires else "—"
+        return r.reason or ""
+
+
+class RemindersPanel(QDockWidget):
+    """The list of clients to re-assess. Closing it only hides it; the count stays."""
+
+    client_requested = Signal(str)  # an account number, to select in the client pane
+
+    def __init__(self, services: Services, actor: Actor, runner: Runner, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("remindersPanel")
+        self.services, self.actor, self.runner = services, actor, runner
+        self.total: int | None = None
+        self.count_button: ReminderCount | None = None  # the status bar's count, once installed
+        self.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        body = QWidget(self)
+        self.summary = QLabel(body)
+        self.summary.setObjectName("remindersSummary")
+        self.summary.setWordWrap(True)
+        self.dismiss = QPushButton(body)
+        self.dismiss.setObjectName("remindersDismiss")
+        self.dismiss.clicked.connect(self.close)
+        self.model = ReminderModel(self)
+        self.view = QTableView(body)
+        self.view.setObjectName("remindersView")
+        self.view.setModel(self.model)
+        configure_table(self.view, ReminderModel.REASON, (90, 90, 190, 110, 100))
+        self.view.activated.connect(self._activated)
+        top = QHBoxLayout()
+        top.addWidget(self.summary, 1)
+        top.addWidget(self.dismiss)
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(6, 2, 6, 6)
+        layout.addLayout(top)
+        layout.addWidget(self.view)
+        self.setWidget(body)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        self.setWindowTitle(self.tr("Re-assessment reminders"))
+        self.dismiss.setText(self.tr("Dismiss"))
+        self.dismiss.setToolTip(self.tr("Hide the list; the count stays in the status bar."))
+        self._show_summary()
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HEADERS) - 1)
+        if self.count_button is not None:
+            self.count_button.retranslate()
+
+    def refresh(self, done: Callable[[int], None] | None = None) -> None:
+        def fetch() -> tuple[int, list[Reminder]]:
+            return self.services.reminders.count(self.actor), self.services.reminders.reminders(self.actor, limit=SHOWN)
+
+        def show(answer: tuple[int, list[Reminder]]) -> None:
+            self.total, rows = answer
+            self.model.set_rows(rows)
+            self._show_summary()
+            if done is not None:
+                done(self.total)
+
+        self.runner.start(Job(fetch), show, lambda exc: self.summary.setText(self.tr("Reminders could not be loaded.")))
+
+    def _show_summary(self) -> None:
+        if self.total is None:
+            self.summary.setText(self.tr("Loading reminders…"))
+        elif self.total == 0:
+            self.summary.setText(self.tr("No client needs a re-assessment now."))
+        else:
+            shown = self.model.rowCount()
+            text = self.tr("{n} clients need a re-assessment (expired, expiring soon, or their situation changed).")
+            text = text.format(n=self.total)
+            if shown < self.total:
+                text += " " + self.tr("The first {shown} are listed.").format(shown=shown)
+            self.summary.setText(text + " " + self.tr("Double-click or press Enter to select a client."))
+
+    def _activated(self, index: QModelIndex) -> None:
+        if index.isValid():
+            self.client_requested.emit(self.model.row_object(index.row()).investor.account)
+
+    def clear(self) -> None:
+        self.model.set_rows([])
+
+
+class ReminderCount(QToolButton):
+    """The status bar's count; a click brings the panel back."""
+
+    def __init__(self, panel: RemindersPanel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("remindersCount")
+        self.panel = panel
+        self.setAutoRaise(True)
+        self.clicked.connect(self._show_panel)
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        total = self.panel.total
+        self.setText(self.tr("Reminders: {n}").format(n="…" if total is None else total))
+        self.setToolTip(self.tr("Clients to re-assess; click to show the list."))
+
+    def _show_panel(self) -> None:
+        self.panel.show()
+        self.panel.raise_()
+        self.panel.view.setFocus()
+
+
+def install_reminders(
+    window: QMainWindow, services: Services, actor: Actor, runner: Runner, select_client: Callable[[str], None]
+) -> RemindersPanel | None:
+    """Add the panel (shown) and the status bar count to a main window, for advisors and
+    compliance; nothing for other roles."""
+    if actor.role not in ROLES:
+        return None
+    panel = RemindersPanel(services, actor, runner, window)
+    window.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, panel)
+    count = ReminderCount(panel, window)
+    panel.count_button = count
+    window.statusBar().insertPermanentWidget(0, count)
+    panel.client_requested.connect(select_client)
+
+    def loaded(total: int) -> None:
+        count.retranslate()
+        panel.setVisible(total > 0)  # shown at start-up when there is something to do
+        if total > 0:
+            rows = min(total, 5)  # a strip under the panes, not half the window
+            height = panel.view.verticalHeader().defaultSectionSize() * rows + 90
+            window.resizeDocks([panel], [height], Qt.Orientation.Vertical)
+
+    panel.hide()
+    panel.refresh(loaded)
+    return panel

@@ -1,0 +1,160 @@
+"""Branches (营业部): add and list them; resolve the branch a new client or staff member
+goes to."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import unicodedata
+
+from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import Session
+
+from suitcheck.domain.branches import BranchProblem, branch_problems, normalize_code
+from suitcheck.domain.codes import AuditAction
+from suitcheck.domain.roles import Permission
+from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from suitcheck.store.models import Branch, Investor, Staff
+
+log = logging.getLogger(__name__)
+
+_PROBLEMS = {
+    BranchProblem.BAD_CODE: "A branch code is 1 to 16 letters A-Z, digits or '-', starting with a letter or digit.",
+    BranchProblem.BAD_NAME: "A branch name is 1 to 64 printable characters.",
+    BranchProblem.BAD_REGION: "A branch region is at most 64 printable characters.",
+}
+
+
+@dataclasses.dataclass(frozen=True)
+class BranchView:
+    id: int
+    code: str
+    name: str
+    region: str
+    head_office: bool
+    clients: int | None = None  # counted for staff who see every branch, else None
+    staff: int | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "code": self.code,
+            "name": self.name,
+            "region": self.region,
+            "head_office": self.head_office,
+            "clients": self.clients,
+            "staff": self.staff,
+        }
+
+
+def _conn(session: Session | Connection) -> Connection:
+    return session.connection() if isinstance(session, Session) else session
+
+
+def branch_codes(session: Session | Connection) -> dict[int, str]:
+    """Every branch's code by id (a firm has dozens, not thousands)."""
+    return {row.id: row.code for row in _conn(session).execute(select(Branch.id, Branch.code))}
+
+
+def head_office_id(session: Session | Connection) -> int:
+    found = (
+        _conn(session)
+        .execute(select(Branch.id).where(Branch.head_office.is_(True)).order_by(Branch.id).limit(1))
+        .first()
+    )
+    if found is None:  # pragma: no cover - the migration makes it and nothing deletes it
+        raise NotFound("The store has no head-office branch.")
+    return int(found.id)
+
+
+def branch_by_code(session: Session | Connection, code: str) -> Branch | None:
+    conn = _conn(session)
+    row = conn.execute(select(Branch).where(Branch.code == normalize_code(code))).first()
+    return row[0] if row else None
+
+
+def branch_id_for(session: Session | Connection, code: str) -> int:
+    shown = normalize_code(code)
+    found = _conn(session).execute(select(Branch.id).where(Branch.code == shown)).first()
+    if found is None:
+        raise NotFound(f"No branch has the code {shown!r}; `suitcheck branch list` shows them.")
+    return int(found.id)
+
+
+def target_branch(session: Session | Connection, actor: Actor, code: str | None) -> int:
+    """The branch a new record goes to: the one named, else the actor's own (head office
+    for an actor without one). A branch-scoped actor may only name their own branch."""
+    if code is None or not code.strip():
+        return actor.branch_id if actor.branch_id is not None else head_office_id(session)
+    wanted = branch_id_for(session, code)
+    if not actor.firm_wide and wanted != actor.branch_id:
+        raise PermissionDenied("You work for one branch: you may only add records to your own branch.")
+    return wanted
+
+
+class BranchService:
+    def __init__(self, ctx: ServiceContext) -> None:
+        self._ctx = ctx
+
+    def add(self, actor: Actor, code: str, name: str, region: str = "") -> BranchView:
+        """A new branch (firm-wide administrators only), audited."""
+        actor = self._ctx.require(actor, Permission.MANAGE_BRANCHES)
+        if not actor.firm_wide:
+            raise PermissionDenied("Only firm-wide (head-office) staff may add branches.")
+        code = normalize_code(code)
+        problems = branch_problems(code, name, region)
+        if problems:
+            raise InvalidInput(_PROBLEMS[problems[0]])
+        name = unicodedata.normalize("NFC", name).strip()
+        region = unicodedata.normalize("NFC", region).strip()
+        with self._ctx.transaction() as session:
+            if session.execute(select(Branch.id).where(Branch.code == code)).first():
+                raise Conflict(f"A branch with the code {code!r} already exists.")
+            branch = Branch(code=code, name=name, region=region, head_office=False, created_at=self._ctx.now())
+            session.add(branch)
+            session.flush()
+            self._ctx.audit(
+                session, actor, AuditAction.BRANCH_ADDED, facts={"branch": code, "name": name, "region": region}
+            )
+            log.info("branch %s added by %s", code, actor.username)
+            return BranchView(branch.id, branch.code, branch.name, branch.region, branch.head_office, 0, 0)
+
+    def list_branches(self, actor: Actor) -> list[BranchView]:
+        """Every branch (codes and names are no secret inside the firm: clients are moved
+        and staff added by code); the numbers of clients and staff only for staff who see
+        every branch."""
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        with self._ctx.transaction(read_only=True) as session:
+            counts: dict[int, int] = {}
+            staff: dict[int, int] = {}
+            if actor.firm_wide:
+                for branch_id, n in session.execute(
+                    select(Investor.branch_id, func.count()).group_by(Investor.branch_id)
+                ):
+                    if branch_id is not None:
+                        counts[branch_id] = int(n)
+                for branch_id, n in session.execute(select(Staff.branch_id, func.count()).group_by(Staff.branch_id)):
+                    if branch_id is not None:
+                        staff[branch_id] = int(n)
+            return [
+                BranchView(
+                    b.id,
+                    b.code,
+                    b.name,
+                    b.region,
+                    b.head_office,
+                    counts.get(b.id, 0) if actor.firm_wide else None,
+                    staff.get(b.id, 0) if actor.firm_wide else None,
+                )
+                for b in session.execute(select(Branch).order_by(Branch.code)).scalars()
+            ]
+
+    def mine(self, actor: Actor) -> BranchView | None:
+        """The actor's own branch (for the status bar)."""
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        if actor.branch_id is None:
+            return None
+        with self._ctx.transaction(read_only=True) as session:
+            b = session.get(Branch, actor.branch_id)
+            return BranchView(b.id, b.code, b.name, b.region, b.head_office) if b else None

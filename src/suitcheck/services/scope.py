@@ -1,0 +1,60 @@
+"""Whose clients a staff member sees: the one place the branch rule is written.
+
+A branch-scoped actor sees the clients of their own branch; firm-wide head-office staff
+(compliance, administrators; domain.branches) see every branch. Every read and write of
+client data goes through `client_scope` (lists, counts, exports) or `hide_other_branch`
+(one client by reference), so a client of another branch is never shown, counted, checked
+or changed, and is answered exactly like a client that does not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, false, select, true
+from sqlalchemy.engine import Connection
+
+from suitcheck.services.context import Actor, HiddenClient
+from suitcheck.store.models import Investor, Staff
+
+
+def client_scope(actor: Actor, column: Any = None) -> ColumnElement[bool]:
+    """The WHERE clause of the clients `actor` may see (`column`: the branch column of
+    another table's rows, Investor.branch_id by default). Pass the actor `require`
+    returned: its branch and reach are the store's now."""
+    if actor.firm_wide:
+        return true()
+    if actor.branch_id is None:
+        return false()  # a staff row without a branch sees nothing (fail closed)
+    return (Investor.branch_id if column is None else column) == actor.branch_id
+
+
+def staff_scope(actor: Actor) -> ColumnElement[bool]:
+    """The staff accounts an administrator manages: a branch-scoped one only the branch's
+    own accounts, never a firm-wide one (whose powers they do not hold)."""
+    if actor.firm_wide:
+        return true()
+    if actor.branch_id is None:
+        return false()
+    return and_(Staff.branch_id == actor.branch_id, Staff.firm_wide.is_(False))
+
+
+def sees_all_branches(actor: Actor) -> bool:
+    return actor.firm_wide
+
+
+def hide_other_branch(conn: Connection, actor: Actor, investor_id: int | None, message: str) -> None:
+    """Called when a scoped lookup found nothing: when the reference names a client of
+    another branch, raise HiddenClient (recorded by the transaction, shown to the user as
+    the same NotFound sentence a missing client gets)."""
+    if investor_id is None:
+        return
+    branch = conn.execute(select(Investor.branch_id).where(Investor.id == investor_id)).first()
+    if branch is None:
+        return
+    raise HiddenClient(
+        message,
+        actor,
+        investor_id,
+        {"cause": "other-branch", "client_branch": branch.branch_id, "actor_branch": actor.branch_id},
+    )
