@@ -47,9 +47,13 @@ def main(db: str, user: str, password: str) -> int:
 
     def poll_rows() -> None:
         window = desktop.window
-        if window is not None and "first_rows" not in times:
-            if window.client_model.rowCount() > 0 and window.report_model.rowCount() > 0:
-                times["first_rows"] = time.perf_counter() - START
+        if (
+            window is not None
+            and "first_rows" not in times
+            and window.client_model.rowCount() > 0
+            and window.report_model.rowCount() > 0
+        ):
+            times["first_rows"] = time.perf_counter() - START
         if desktop.store_check is not None and "store_check" not in times:
             times["store_check"] = time.perf_counter() - START
         if "first_rows" in times and "store_check" in times:

@@ -33,6 +33,7 @@ import generate  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
+from suitcheck.domain.codes import AuditAction  # noqa: E402
 from suitcheck.domain.levels import RiskLevel  # noqa: E402
 from suitcheck.domain.roles import Role  # noqa: E402
 from suitcheck.services import Services, open_services  # noqa: E402
@@ -487,7 +488,7 @@ def bench_audit(folder: Path, scale: float) -> None:
     start = time.perf_counter()
     for _ in range(checks):
         with services.ctx.core_transaction() as c:
-            services.ctx.audit(c, actor, "note")
+            services.ctx.audit(c, actor, AuditAction.CHECK)
     sealed_per_s = checks / (time.perf_counter() - start)
     report(
         "audited checks vs raw insert+commit",
@@ -670,7 +671,12 @@ def bench_client_import(folder: Path, scale: float) -> None:
 
     audit_only = fresh(folder, "audit-only")
     entries = (
-        batch_entry("bench", "client-added", investor_id=i + 1, facts={"account": f"C{i:09d}", "source": "import"})
+        batch_entry(
+            "bench",
+            AuditAction.CLIENT_ADDED.value,
+            investor_id=i + 1,
+            facts={"account": f"C{i:09d}", "source": "import"},
+        )
         for i in range(n)
     )
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -681,7 +687,9 @@ def bench_client_import(folder: Path, scale: float) -> None:
     cpu_start = time.process_time()
     with audit_only.ctx.core_transaction() as conn:
         for i in range(sample):
-            audit_only.ctx.audit(conn, SYSTEM, "client-added", investor_id=i + 1, facts={"account": f"C{i:09d}"})
+            audit_only.ctx.audit(
+                conn, SYSTEM, AuditAction.CLIENT_ADDED, investor_id=i + 1, facts={"account": f"C{i:09d}"}
+            )
     single_cpu = (time.process_time() - cpu_start) / sample
     audit_only.close()
     report(

@@ -321,7 +321,8 @@ def validate_desktop_metadata(root: Path) -> None:
     run("desktop-file-validate", desktop)
     run("appstreamcli", "validate", "--no-net", "--pedantic", "--explain", metainfo, stdout=subprocess.DEVNULL)
     icon = re.search(r"^Icon=(.+)$", desktop.read_text(), re.M)
-    assert icon and icon.group(1) == APP_ID, "the desktop entry must name the installed icon"
+    assert icon, "the desktop entry must name the installed icon"
+    assert icon.group(1) == APP_ID, "the desktop entry must name the installed icon"
     log("desktop entry and AppStream metainfo validate")
 
 

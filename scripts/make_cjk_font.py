@@ -15,6 +15,7 @@ dropped. That covers every title a report imported as GBK or GB 2312 text can ca
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from pathlib import Path
 
@@ -28,10 +29,8 @@ def gbk_characters() -> set[int]:
     chars = set(range(0x20, 0x7F)) | set(range(0xA0, 0x100))
     for hi in range(0x81, 0xFF):
         for lo in range(0x40, 0xFF):
-            try:
+            with contextlib.suppress(UnicodeDecodeError):
                 chars.add(ord(bytes([hi, lo]).decode("gbk")))
-            except UnicodeDecodeError:
-                pass
     return chars
 
 

@@ -11,6 +11,7 @@ Needs a CJK font installed (Debian: fonts-noto-cjk), or Chinese renders as boxes
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import tempfile
@@ -108,10 +109,8 @@ def account_dialogs(app: QApplication, window: MainWindow, out: Path, suffix: st
                 services.auth.create_staff(admin, name, "plum river lantern 7", Role.ADVISOR, display)
         services.auth.login("demo-advisor", DEMO_PASSWORD, record_success=True)
         for _ in range(MAX_FAILED_LOGINS):
-            try:
+            with contextlib.suppress(AuthenticationFailed):
                 services.auth.login("wang.fang", "a wrong guess")
-            except AuthenticationFailed:
-                pass
         services.auth.reset_password(admin, "li.lei", "temporary pass 9")
         services.auth.set_disabled(admin, "zhao.min", True)
         staff = StaffDialog(services, admin, window)

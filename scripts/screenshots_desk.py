@@ -22,13 +22,13 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import settle, wait_for  # noqa: E402
+from screenshots import settle, wait_for
 
-from suitcheck.gui.dialogs import AssessmentWizard, DashboardDialog  # noqa: E402
-from suitcheck.gui.i18n import Translations  # noqa: E402
-from suitcheck.gui.main_window import MainWindow  # noqa: E402
-from suitcheck.services import open_services  # noqa: E402
-from suitcheck.services.demo import DEMO_PASSWORD, seed_demo  # noqa: E402
+from suitcheck.gui.dialogs import AssessmentWizard, DashboardDialog
+from suitcheck.gui.i18n import Translations
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.services import open_services
+from suitcheck.services.demo import DEMO_PASSWORD, seed_demo
 
 DAYS = 40
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
@@ -13,6 +15,7 @@ from argon2 import PasswordHasher
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services, open_services
+from suitcheck.services.errors import Conflict
 
 # Tests may use a cheaper (still argon2id) hash so hundreds of logins stay fast; the
 # production parameters are tested on their own in test_auth.py.
@@ -128,10 +131,8 @@ def staff(services: Services, role: Role, name: str | None = None) -> Actor:
         services.auth.create_first_admin("t-root", PASSWORD)
     root = services.auth.login("t-root", PASSWORD)
     if username != "t-root":
-        try:
+        with contextlib.suppress(Conflict):  # already exists
             services.auth.create_staff(root, username, PASSWORD, role)
-        except Exception:  # noqa: BLE001 - already exists
-            pass
     return services.auth.login(username, PASSWORD)
 
 
@@ -156,18 +157,18 @@ def add_client(
     account: str,
     profile: RiskProfile | None = RiskProfile.C3,
     days_ago: int | None = 30,
-    **kw: object,
+    **kw: Any,
 ) -> int:
     assessed = TODAY - dt.timedelta(days=days_ago) if days_ago is not None else None
     view = services.investors.add(
         actor,
         account=account,
-        name=kw.pop("name", f"客户{account}"),  # type: ignore[arg-type]
+        name=kw.pop("name", f"客户{account}"),
         profile=profile if assessed else None,
         assessed_on=assessed,
-        investor_class=kw.pop("investor_class", InvestorClass.ORDINARY),  # type: ignore[arg-type]
+        investor_class=kw.pop("investor_class", InvestorClass.ORDINARY),
         **kw,
-    )  # type: ignore[arg-type]
+    )
     return view.id
 
 

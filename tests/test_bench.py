@@ -43,7 +43,8 @@ def test_quick_bench_run_completes_and_prints_ratios(tmp_path: Path) -> None:
     assert any(n.startswith("search ") for n in names)
     for r in data["results"]:
         assert f"{r['name']:<40} ratio" in run.stdout or r["name"] in run.stdout
-        assert r["ratio"] > 0 and r["baseline"] > 0
+        assert r["ratio"] > 0
+        assert r["baseline"] > 0
     rendered = subprocess.run(
         [sys.executable, str(ROOT / "scripts" / "bench_table.py"), str(results), "--print"],
         capture_output=True,

@@ -39,9 +39,11 @@ def test_store_wal_and_shm_are_private(tmp_path: Path, clock: Clock) -> None:
         with services.store.engine.connect() as conn:
             assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         wal, shm = db.with_name("store.db-wal"), db.with_name("store.db-shm")
-        assert wal.exists() and shm.exists()
+        assert wal.exists()
+        assert shm.exists()
         assert {p.name: mode(p) for p in (db, wal, shm)} == {p.name: 0o600 for p in (db, wal, shm)}
-        assert mode(db.parent) == 0o700 and mode(db.parent.parent) == 0o700
+        assert mode(db.parent) == 0o700
+        assert mode(db.parent.parent) == 0o700
     finally:
         services.close()
 
@@ -51,7 +53,8 @@ def test_existing_folders_are_left_alone(tmp_path: Path) -> None:
     shared.mkdir(mode=0o755)
     os.chmod(shared, 0o755)
     private_dir(shared / "mine")
-    assert mode(shared) == 0o755 and mode(shared / "mine") == 0o700
+    assert mode(shared) == 0o755
+    assert mode(shared / "mine") == 0o700
 
 
 def test_log_files_are_private_after_rollover(isolated_env: Path) -> None:
@@ -67,7 +70,8 @@ def test_log_files_are_private_after_rollover(isolated_env: Path) -> None:
         handler.doRollover()
         logging.getLogger("suitcheck.test").warning("after rollover")
         assert mode(path.parent) == 0o700
-        assert mode(path) == 0o600 and mode(path.with_name(path.name + ".1")) == 0o600
+        assert mode(path) == 0o600
+        assert mode(path.with_name(path.name + ".1")) == 0o600
     finally:
         for h in root.handlers:
             h.close()
@@ -79,7 +83,9 @@ def test_audit_key_and_its_folder_are_private(tmp_path: Path, clock: Clock) -> N
 
     key = tmp_path / "config" / "suitcheck" / "audit.key"
     open_services(tmp_path / "s.db", clock=clock, audit_key_path=key, init=True).close()
-    assert mode(key) == 0o600 and mode(key.parent) == 0o700 and mode(key.parent.parent) == 0o700
+    assert mode(key) == 0o600
+    assert mode(key.parent) == 0o700
+    assert mode(key.parent.parent) == 0o700
     beside = list(key.parent.iterdir())
     assert len(beside) >= 3  # the keyring, its head record and its lock file
     assert all(mode(path) == 0o600 for path in beside), [(p.name, oct(mode(p))) for p in beside]
@@ -90,7 +96,8 @@ def test_audit_exports_and_manifests_are_private(sqlite_services, tmp_path: Path
     for fmt in ("csv", "xlsx", "jsonl"):
         out = tmp_path / f"trail.{fmt}"
         sqlite_services.audit.export(compliance, out, fmt)
-        assert mode(out) == 0o600 and mode(out.with_name(out.name + ".manifest.json")) == 0o600, fmt
+        assert mode(out) == 0o600, fmt
+        assert mode(out.with_name(out.name + ".manifest.json")) == 0o600, fmt
 
 
 def test_distribution_list_csv_is_private(tmp_path: Path) -> None:
@@ -103,7 +110,8 @@ def test_distribution_list_csv_is_private(tmp_path: Path) -> None:
     os.chmod(out, 0o644)
     result = run("eligible", "--report", "1", "--out", str(out), "--user", "demo-advisor", db=db)
     assert result.returncode == 0, result.stderr
-    assert mode(out) == 0o600 and out.read_text(encoding="utf-8-sig").startswith("id,account")
+    assert mode(out) == 0o600
+    assert out.read_text(encoding="utf-8-sig").startswith("id,account")
 
 
 def test_helpers_ignore_a_zero_umask(tmp_path: Path) -> None:
@@ -111,4 +119,6 @@ def test_helpers_ignore_a_zero_umask(tmp_path: Path) -> None:
     touch_private(tmp_path / "a" / "f")
     with open_private(tmp_path / "g", "a", encoding="utf-8") as handle:
         handle.write("x")
-    assert mode(tmp_path / "a") == 0o700 and mode(tmp_path / "a" / "f") == 0o600 and mode(tmp_path / "g") == 0o600
+    assert mode(tmp_path / "a") == 0o700
+    assert mode(tmp_path / "a" / "f") == 0o600
+    assert mode(tmp_path / "g") == 0o600

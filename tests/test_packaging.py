@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def _load(path: Path, name: str) -> ModuleType:
     spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
+    assert spec is not None
+    assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[name] = module
     spec.loader.exec_module(module)
@@ -48,10 +49,11 @@ def tool(name: str) -> str:
 
 
 def test_one_version_feeds_the_build_and_the_release_notes(build: ModuleType) -> None:
-    assert build.VERSION == suitcheck.__version__
+    assert suitcheck.__version__ == build.VERSION
     assert build.APP_ID == suitcheck.APP_ID
     newest, date, items = build.releases()[0]
-    assert newest == suitcheck.__version__ and items
+    assert newest == suitcheck.__version__
+    assert items
     assert f'<release version="{suitcheck.__version__}" date="{date}">' in build.metainfo_xml()
 
 
@@ -74,7 +76,8 @@ def test_debian_versions_sort_like_python_versions(build: ModuleType, pep440: st
 def test_desktop_entry_validates_and_names_the_icon(build: ModuleType) -> None:
     desktop = ROOT / "packaging" / "linux" / "suitcheck.desktop"
     result = subprocess.run([tool("desktop-file-validate"), str(desktop)], capture_output=True, text=True)
-    assert result.returncode == 0 and not result.stdout.strip(), result.stdout
+    assert result.returncode == 0, result.stdout
+    assert not result.stdout.strip(), result.stdout
     assert f"Icon={suitcheck.APP_ID}\n" in desktop.read_text()
 
 
@@ -101,12 +104,14 @@ def test_nsis_script_is_per_user_and_keeps_the_users_data() -> None:
     """What the uninstaller must never do is as important as what it does."""
     script = (ROOT / "packaging" / "windows" / "suitcheck.nsi").read_text(encoding="utf-8")
     assert "RequestExecutionLevel user" in script
-    assert "HKLM" not in script and "$PROGRAMFILES" not in script
+    assert "HKLM" not in script
+    assert "$PROGRAMFILES" not in script
     assert "Software\\Classes" not in script  # no file association
     uninstall = script.split('Section "Uninstall"', 1)[1]
     assert "$LOCALAPPDATA\\suitcheck" not in uninstall.replace("$(DataKept)", "")
     assert 'RMDir /r "$INSTDIR"' not in uninstall  # only the program's own files
-    assert "MessageBox" in uninstall and "$(DataKept)" in uninstall
+    assert "MessageBox" in uninstall
+    assert "$(DataKept)" in uninstall
 
 
 def test_release_workflow_matches_the_github_workflow_schema() -> None:

@@ -17,13 +17,15 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from suitcheck.about import version_text
+from suitcheck.domain.codes import AuditAction, ExportFormat, ImportStatus
+from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel
 from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls, json_escape_controls
 from suitcheck.logs import setup_logging
 from suitcheck.privatefs import open_private
-from suitcheck.services import Actor, Services, open_services
+from suitcheck.services import Actor, Services, StoreError, local_store_file, open_services
 from suitcheck.services.audit_log import (
     AuditFilter,
     ExportVerification,
@@ -34,8 +36,8 @@ from suitcheck.services.audit_log import (
 from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.investors import parse_profile
+from suitcheck.services.refs import parse_ref
 from suitcheck.services.reports import ReportFilter, parse_level
-from suitcheck.store.engine import StoreError, resolve_url
 
 log = logging.getLogger("suitcheck.cli")
 
@@ -77,6 +79,14 @@ def _count(text: str) -> int:
     if not _INTEGER.fullmatch(text.strip()) or not 0 < int(text) <= 1_000_000_000:
         raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 1000000000")
     return int(text)
+
+
+def _record_id(text: str) -> int:
+    """A client's or report's id ("12" or "#12"), read by the same parser as every reference."""
+    number = parse_ref(text).id
+    if number is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a record id (a number such as 12 or #12)")
+    return number
 
 
 class _Parser(argparse.ArgumentParser):
@@ -124,7 +134,7 @@ def _level_text(code: str | None) -> str:
 
 
 def _investor_line(d: dict[str, Any]) -> str:
-    state = "no assessment needed" if d["class"] == "professional" else d["assessment_state"].replace("-", " ")
+    state = d["assessment_state"].replace("-", " ") if d["follows_table"] else "no assessment needed"
     profile = d["profile"] or "-"
     return (
         f"{d['id']:>6}  {_safe(d['account']):<10} {_safe(d['name']):<12} {d['class']:<12} {profile:<3} "
@@ -134,7 +144,7 @@ def _investor_line(d: dict[str, Any]) -> str:
 
 
 def _report_line(d: dict[str, Any]) -> str:
-    flag = "  [finding]" if any(not f["resolved"] for f in d["findings"]) else ""
+    flag = "  [finding]" if d["open_findings"] else ""
     return f"{d['id']:>6}  {d['date'] or '-':<10} {d['level'] or 'unrated':<7} {_safe(d['title'])}{flag}"
 
 
@@ -191,88 +201,107 @@ def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> 
 def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
     inv = services.investors
-    if args.action == "add":
-        if args.profile and not args.assessed:
-            raise InvalidInput("--profile needs --assessed YYYY-MM-DD.")
-        view = inv.add(
-            actor,
-            account=args.account,
-            name=args.name,
-            id_number=args.id_number,
-            investor_class=InvestorClass.parse(args.investor_class),
-            profile=parse_profile(args.profile) if args.profile else None,
-            assessed_on=args.assessed,
-            lowest_category=args.lowest_category,
-            special_attention=args.special_attention,
-            branch=args.branch,
-        )
-        out.emit(view.to_dict(), lambda: "Added: " + _investor_line(view.to_dict()))
-    elif args.action == "move":
-        view = inv.move(actor, args.investor, args.to, args.reason)
-        out.emit(view.to_dict(), lambda: f"Moved to branch {_safe(view.branch)}: " + _investor_line(view.to_dict()))
-    elif args.action == "edit":
-        flags = {
-            "lowest_category": args.lowest_category,
-            "special_attention": args.special_attention,
-        }
-        view = inv.update(
-            actor,
-            args.investor,
-            name=args.name,
-            investor_class=InvestorClass.parse(args.investor_class) if args.investor_class else None,
-            reason=args.reason or "",
-            **flags,
-        )
-        out.emit(view.to_dict(), lambda: "Updated: " + _investor_line(view.to_dict()))
-    elif args.action == "assess":
-        if args.answers:
-            if args.profile or args.lowest_category:
-                raise InvalidInput("Give either --answers or --profile, not both.")
-            try:
-                answers = parse_answers(_read_text(Path(args.answers), "answers file"))
-            except AnswersError as exc:
-                raise InvalidInput(f"{exc} Nothing was recorded.") from exc
-            result = inv.assess_answers(actor, args.investor, answers, assessed_on=args.assessed, note=args.note)
-            data = result.to_dict()
-            out.emit(data, lambda: _assessment_text(data))
-            return EXIT_OK
-        if not args.profile:
-            raise InvalidInput("Give the client's answers (--answers FILE.json) or a profile assessed elsewhere.")
-        if not (args.note or "").strip():
-            raise InvalidInput("--profile records an assessment made elsewhere: say where with --note.")
-        view = inv.assess(
-            actor,
-            args.investor,
-            parse_profile(args.profile),
-            args.assessed or dt.date.today(),
-            lowest_category=args.lowest_category,
-            note=args.note,
-        )
-        out.emit(view.to_dict(), lambda: "Assessed: " + _investor_line(view.to_dict()))
-    elif args.action == "situation-changed":
+    actions: dict[str, Callable[[Services, Actor, argparse.Namespace, Output], int]] = {
+        "add": _investor_add,
+        "edit": _investor_edit,
+        "assess": _investor_assess,
+        "show": _investor_show,
+        "import": _investor_import,
+        "move": _investor_move,
+    }
+    if args.action in actions:
+        return actions[args.action](services, actor, args, out)
+    if args.action == "situation-changed":
         view = inv.mark_reassessment_due(actor, args.investor, args.reason)
         out.emit(
             view.to_dict(),
             lambda: "Re-assessment due (nothing above R1 until re-assessed): " + _investor_line(view.to_dict()),
         )
-    elif args.action == "show":
-        view = inv.get(actor, args.investor)
-        history = [h.to_dict() for h in inv.history(actor, args.investor)]
-        data = {**view.to_dict(), "assessments": history}
-        out.emit(
-            data,
-            lambda: (
-                _investor_line(data) + "".join(f"\n        assessed {h['assessed']}: {h['profile']}" for h in history)
-            ),
-        )
-    elif args.action == "import":
-        return _investor_import(services, actor, args, out)
     elif args.action == "export":
         count = services.client_files.export_clients(actor, Path(args.out))
         out.emit({"count": count, "out": args.out}, f"{count} clients written to {args.out}")
     else:
         views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit, branch=args.branch)]
         out.emit(views, lambda: "\n".join(_investor_line(v) for v in views) or "No clients found.")
+    return EXIT_OK
+
+
+def _investor_add(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    if args.profile and not args.assessed:
+        raise InvalidInput("--profile needs --assessed YYYY-MM-DD.")
+    view = services.investors.add(
+        actor,
+        account=args.account,
+        name=args.name,
+        id_number=args.id_number,
+        investor_class=InvestorClass.parse(args.investor_class),
+        profile=parse_profile(args.profile) if args.profile else None,
+        assessed_on=args.assessed,
+        lowest_category=args.lowest_category,
+        special_attention=args.special_attention,
+        branch=args.branch,
+    )
+    out.emit(view.to_dict(), lambda: "Added: " + _investor_line(view.to_dict()))
+    return EXIT_OK
+
+
+def _investor_move(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    view = services.investors.move(actor, args.investor, args.to, args.reason)
+    out.emit(view.to_dict(), lambda: f"Moved to branch {_safe(view.branch)}: " + _investor_line(view.to_dict()))
+    return EXIT_OK
+
+
+def _investor_edit(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    view = services.investors.update(
+        actor,
+        args.investor,
+        name=args.name,
+        investor_class=InvestorClass.parse(args.investor_class) if args.investor_class else None,
+        reason=args.reason or "",
+        lowest_category=args.lowest_category,
+        special_attention=args.special_attention,
+    )
+    out.emit(view.to_dict(), lambda: "Updated: " + _investor_line(view.to_dict()))
+    return EXIT_OK
+
+
+def _investor_assess(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    inv = services.investors
+    if args.answers:
+        if args.profile or args.lowest_category:
+            raise InvalidInput("Give either --answers or --profile, not both.")
+        try:
+            answers = parse_answers(_read_text(Path(args.answers), "answers file"))
+        except AnswersError as exc:
+            raise InvalidInput(f"{exc} Nothing was recorded.") from exc
+        result = inv.assess_answers(actor, args.investor, answers, assessed_on=args.assessed, note=args.note)
+        data = result.to_dict()
+        out.emit(data, lambda: _assessment_text(data))
+        return EXIT_OK
+    if not args.profile:
+        raise InvalidInput("Give the client's answers (--answers FILE.json) or a profile assessed elsewhere.")
+    if not (args.note or "").strip():
+        raise InvalidInput("--profile records an assessment made elsewhere: say where with --note.")
+    view = inv.assess(
+        actor,
+        args.investor,
+        parse_profile(args.profile),
+        args.assessed or dt.date.today(),
+        lowest_category=args.lowest_category,
+        note=args.note,
+    )
+    out.emit(view.to_dict(), lambda: "Assessed: " + _investor_line(view.to_dict()))
+    return EXIT_OK
+
+
+def _investor_show(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    view = services.investors.get(actor, args.investor)
+    history = [h.to_dict() for h in services.investors.history(actor, args.investor)]
+    data = {**view.to_dict(), "assessments": history}
+    out.emit(
+        data,
+        lambda: _investor_line(data) + "".join(f"\n        assessed {h['assessed']}: {h['profile']}" for h in history),
+    )
     return EXIT_OK
 
 
@@ -445,7 +474,7 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
                 or "No .pdf or .txt files found."
             ),
         )
-        return EXIT_OK if all(r.status != "failed" for r in results) else EXIT_ERROR
+        return EXIT_OK if all(r.status is not ImportStatus.FAILED for r in results) else EXIT_ERROR
     if args.action == "show":
         view: dict[str, Any] = rep.get(actor, args.report).to_dict()
         out.emit(
@@ -457,7 +486,7 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
                     f"        level: {_level_text(view['level'])}   suggested: {_level_text(view['suggested_level'])}"
                     + (
                         f"   matched at: {_level_text(view['matching_level'])} (就高, until compliance rates it)"
-                        if view["matching_level"] != view["level"]
+                        if view["matched_above_stated"]
                         else ""
                     ),
                     "        analysts: "
@@ -499,16 +528,22 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
     if not args.investor or not args.report:
         raise InvalidInput("Give --investor and --report (or --batch PAIRS.csv --out RESULTS.jsonl).")
     actor = _login(services, args)
-    result: dict[str, Any] = services.access.check(actor, args.investor, args.report).to_dict()
+    checked = services.access.check(actor, args.investor, args.report)
+    result: dict[str, Any] = checked.to_dict()
     out.emit(
         result,
         lambda: (
             f"{result['decision'].upper()}: client {result['investor']} ({result['profile'] or 'no profile'}, "
             f"{result['assessment_state']}) / report {result['report']} ({result['level'] or 'unrated'})\n"
             f"reasons: {', '.join(result['reasons'])}\naudit entry {result['audit_id']} {result['entry_hash'][:16]}…"
+            + (
+                "\nThe client confirmed the special warning today: the report may be opened."
+                if checked.override_recorded
+                else ""
+            )
         ),
     )
-    return EXIT_OK if result["decision"] == "allow" else EXIT_BLOCKED
+    return EXIT_OK if checked.decision.allowed else EXIT_BLOCKED
 
 
 def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
@@ -540,7 +575,7 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
     actor = _login(services, args)
     target = Path(args.out)
     by_position = [line for line, _, _ in pairs]
-    counts = {"allow": 0, "block": 0, "allow-after-warning": 0, "error": 0}
+    counts = dict.fromkeys([*(o.value for o in Outcome), "error"], 0)
     try:
         # Each result is written (and flushed) as soon as its check is recorded, so a batch
         # cut short still leaves a results file that matches the audit trail.
@@ -553,7 +588,7 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
                     counts["error"] += 1
                 else:
                     record = {"line": line, **result.to_dict()}
-                    counts[result.decision.outcome.value] += 1
+                    counts[result.decision.outcome] += 1
                 handle.write(json.dumps(record, ensure_ascii=False) + "\n")
                 handle.flush()
             os.fsync(handle.fileno())
@@ -562,8 +597,8 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
     total = sum(counts.values())
     out.emit(
         {"checks": total, **counts, "out": str(target)},
-        f"{total} checks: {counts['allow']} allowed, {counts['block']} blocked, "
-        f"{counts['allow-after-warning']} allowed after a warning, {counts['error']} not checked; "
+        f"{total} checks: {counts[Outcome.ALLOW]} allowed, {counts[Outcome.BLOCK]} blocked, "
+        f"{counts[Outcome.ALLOW_AFTER_WARNING]} allowed after a warning, {counts['error']} not checked; "
         f"results in {target}",
     )
     return EXIT_OK if counts["error"] == 0 else EXIT_ERROR
@@ -623,6 +658,7 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
             investor_id=args.investor,
             report_id=args.report,
             decision=args.decision,
+            action=args.entry_action,
         )
         manifest = services.audit.export(actor, Path(args.out), args.format, flt, full_id_numbers=args.full_id_numbers)
         out.emit(manifest, f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)")
@@ -913,14 +949,17 @@ def build_parser() -> argparse.ArgumentParser:
     audit = command("audit", "export and verify the audit trail")
     asub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     exp = asub.add_parser("export", parents=[common], help="export entries with a signed manifest")
-    exp.add_argument("--format", required=True, choices=["csv", "xlsx", "jsonl"])
+    exp.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
     exp.add_argument("--out", required=True)
     exp.add_argument("--since", type=_date)
     exp.add_argument("--until", type=_date)
     exp.add_argument("--staff")
-    exp.add_argument("--investor", type=_count, help="client id")
-    exp.add_argument("--report", type=_count)
-    exp.add_argument("--decision", choices=["allow", "block", "allow-after-warning"])
+    exp.add_argument("--investor", type=_record_id, help="client id")
+    exp.add_argument("--report", type=_record_id, help="report id")
+    exp.add_argument("--decision", choices=[o.value for o in Outcome])
+    exp.add_argument(
+        "--action", dest="entry_action", choices=[a.value for a in AuditAction], help="only entries of this action"
+    )
     exp.add_argument("--full-id-numbers", action="store_true", help="unmasked (compliance only)")
     ver = asub.add_parser("verify", parents=[common], help="verify the store's chain or an export")
     ver.add_argument("file", nargs="?")
@@ -1028,29 +1067,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(version_text())
         return EXIT_OK
     logfile = setup_logging()
-    out = Output(getattr(args, "json", False))
-    db = getattr(args, "db", None)
-    services: Services | None = None
+    opened: list[Services] = []
     try:
-        if args.command in (None, "gui"):
-            # The GUI's first run is its `init`: it may create a store and key where neither
-            # existed, never where the keyring says a sealed store should be.
-            return cmd_gui(lambda: open_services(db, init=True), args, demo=False)
-        if args.command == "demo":
-            return _run_demo(db, args)
-        if args.command == "staff" and args.action == "recover-admin":
-            _require_existing_local_store(db)
-        if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
-            return verify_offline(args, out)
-        if args.command == "init":
-            services = open_services(
-                db, init=True, start_over=args.start_over, join=args.join, restored=args.restored_backup
-            )
-        elif args.command == "seed-demo":
-            services = open_services(db, init=True)  # making a demo store is its own `init`
-        else:
-            services = open_services(db)
-        return COMMANDS[args.command](services, args, out)
+        return _dispatch(args, Output(getattr(args, "json", False)), getattr(args, "db", None), opened)
     except PasswordChangeRequired as exc:
         print(
             f"suitcheck: {exc} Run 'suitcheck staff passwd --user NAME' (new password in SUITCHECK_NEW_PASSWORD).",
@@ -1068,25 +1087,47 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("suitcheck: interrupted.", file=sys.stderr)
         return 130
-    except Exception as exc:  # noqa: BLE001 - the last line of defence: log it, say one sentence
+    except Exception as exc:
         log.exception("unexpected error in %s", args.command)
         print(f"suitcheck: unexpected error ({type(exc).__name__}); details are in {logfile}.", file=sys.stderr)
         return EXIT_ERROR
     finally:
-        if services is not None:
+        for services in opened:
             services.close()
+
+
+def _dispatch(args: argparse.Namespace, out: Output, db: str | None, opened: list[Services]) -> int:
+    """Run the command; a store it opens goes into `opened`, for main() to close."""
+    if args.command in (None, "gui"):
+        # The GUI's first run is its `init`: it may create a store and key where neither
+        # existed, never where the keyring says a sealed store should be.
+        return cmd_gui(lambda: open_services(db, init=True), args, demo=False)
+    if args.command == "demo":
+        return _run_demo(db, args)
+    if args.command == "staff" and args.action == "recover-admin":
+        _require_existing_local_store(db)
+    if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
+        return verify_offline(args, out)
+    if args.command == "init":
+        services = open_services(
+            db, init=True, start_over=args.start_over, join=args.join, restored=args.restored_backup
+        )
+    else:  # making a demo store is its own `init`
+        services = open_services(db, init=args.command == "seed-demo")
+    opened.append(services)
+    return COMMANDS[args.command](services, args, out)
 
 
 def _require_existing_local_store(db: str | None) -> None:
     """Recovery opens an existing SQLite file; it never creates a store."""
-    url = resolve_url(db)
-    if url.get_backend_name() != "sqlite":
+    path = local_store_file(db)
+    if path is None:
         raise InvalidInput(
             "Local recovery works only on a SQLite store file; on a database server another "
             "administrator resets the password (staff reset-password)."
         )
-    if not Path(str(url.database)).is_file():
-        raise InvalidInput(f"There is no store at {url.database}; recovery needs the existing store file.")
+    if not path.is_file():
+        raise InvalidInput(f"There is no store at {path}; recovery needs the existing store file.")
 
 
 def _run_demo(db: str | None, args: argparse.Namespace) -> int:

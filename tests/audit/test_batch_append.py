@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from suitcheck.audit import keys
 from suitcheck.audit.sealing import batch_entry
@@ -22,7 +23,7 @@ from tests.audit.test_tamper import first, raw, read_rows, rehash, write_rows
 from tests.conftest import FAST_HASHER, Clock, add_client, copy_keyring, make_services, staff
 from tests.services.clientfiles import client_rows, write_csv
 
-ENTRIES = [
+ENTRIES: list[dict[str, Any]] = [
     {"staff": "t-compliance", "action": "client-added", "investor_id": n, "facts": {"account": f"A{n}", "名": "客户"}}
     for n in range(1, 41)
 ] + [{"staff": "system", "action": "note", "reasons": ["x", "y"], "decision": "allow", "report_id": 7}]
@@ -35,7 +36,7 @@ def _deterministic_keys(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(
         keys,
         "new_private_key",
-        lambda: keys.Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"%d" % next(counter)).digest()),
+        lambda: Ed25519PrivateKey.from_private_bytes(hashlib.sha256(b"%d" % next(counter)).digest()),
     )
 
 
@@ -65,9 +66,9 @@ def _append(folder: Path, clock: Clock, batch: bool, monkeypatch: pytest.MonkeyP
     result = services.audit.verify(compliance)
     assert result.ok, result.problem
     services.close()
-    conn = sqlite3.connect(folder / "store.db")
-    rows = conn.execute("SELECT * FROM audit_entry ORDER BY seq").fetchall()
-    conn.close()
+    db = sqlite3.connect(folder / "store.db")
+    rows: list[tuple[Any, ...]] = db.execute("SELECT * FROM audit_entry ORDER BY seq").fetchall()
+    db.close()
     return rows
 
 
@@ -86,7 +87,8 @@ def test_a_batch_is_stored_byte_for_byte_as_single_appends(
         copy_keyring(key, folder)
         source, copy = sqlite3.connect(tmp_path / "store.db"), sqlite3.connect(folder / "store.db")
         source.backup(copy)
-        source.close(), copy.close()
+        source.close()
+        copy.close()
         runs.append(_append(folder, clock, name == "batch", monkeypatch))
     single, batch = runs
     assert [r[3] for r in batch].count("seal") >= 6  # the batch crossed several epochs
@@ -97,7 +99,8 @@ def _import(trail: Trail, clock: Clock, count: int) -> None:
     services = make_services(trail.target, clock)
     compliance = staff(services, Role.COMPLIANCE)
     result = services.client_files.import_clients(compliance, write_csv(trail.tmp / "c.csv", client_rows(count)))
-    assert result.new == count and result.written
+    assert result.new == count
+    assert result.written
     services.close()
 
 
@@ -119,7 +122,8 @@ def test_an_edited_imported_entry_is_caught(trail: Trail, clock: Clock, capsys: 
     target = _imported(trail)[20]
     raw(trail.target, f"UPDATE audit_entry SET facts = replace(facts, 'C3', 'C5') WHERE seq = {target['seq']}")
     code, out = cli(trail, "audit", "verify", "--user", "t-compliance", capsys=capsys)
-    assert code == 4 and f"entry {target['seq']} was altered" in out, out
+    assert code == 4, out
+    assert f"entry {target['seq']} was altered" in out, out
 
 
 def test_a_deleted_imported_entry_is_caught(trail: Trail, clock: Clock, capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,7 +131,8 @@ def test_a_deleted_imported_entry_is_caught(trail: Trail, clock: Clock, capsys: 
     target = _imported(trail)[20]
     raw(trail.target, f"DELETE FROM audit_entry WHERE seq = {target['seq']}")
     code, out = cli(trail, "audit", "verify", "--user", "t-compliance", capsys=capsys)
-    assert code == 4 and f"entry {target['seq']} is missing" in out, out
+    assert code == 4, out
+    assert f"entry {target['seq']} is missing" in out, out
 
 
 def test_an_entry_inserted_among_imported_ones_is_caught(

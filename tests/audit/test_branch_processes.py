@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import open_services
@@ -69,13 +70,15 @@ def test_eight_processes_in_four_branches(pg_target: str, tmp_path: Path, clock:
     try:
         compliance = services.auth.login("t-compliance", PASSWORD)
         for code in BRANCHES:
-            entries = services.audit.browse(compliance, AuditFilter(action="check", investor_id=ids[code]), limit=1000)
+            entries = services.audit.browse(
+                compliance, AuditFilter(action=AuditAction.CHECK, investor_id=ids[code]), limit=1000
+            )
             assert len(entries) == 2 * CHECKS, code
             assert {e.staff for e in entries} == {f"w-{code}-1", f"w-{code}-2"}
             assert {json.loads(e.facts)["account"] for e in entries} == {f"P-{code}"}
-        assert len({e.seq for e in services.audit.browse(compliance, AuditFilter(action="check"), limit=5000)}) == (
-            8 * CHECKS
-        )
+        assert len(
+            {e.seq for e in services.audit.browse(compliance, AuditFilter(action=AuditAction.CHECK), limit=5000)}
+        ) == (8 * CHECKS)
         result = services.audit.verify(root)
         assert result.ok, result.problem
     finally:

@@ -20,8 +20,10 @@ from tests.fixtures import import_text_report
 from tests.services.clientfiles import client_rows, write_csv
 
 
-def desktop(target: str, home: Path, clock: Clock, **kw: bool) -> Services:
-    return open_services(target, clock=clock, hasher=FAST_HASHER, audit_key_path=home / "audit.key", **kw)
+def desktop(target: str, home: Path, clock: Clock, *, init: bool = False, join: bool = False) -> Services:
+    return open_services(
+        target, clock=clock, hasher=FAST_HASHER, audit_key_path=home / "audit.key", init=init, join=join
+    )
 
 
 def _seal_of(services: Services, account: str) -> str:
@@ -69,7 +71,8 @@ def test_a_bulk_sealed_row_changed_outside_suitcheck_is_blocked_everywhere(
         assert "record-integrity" in [r.value for r in decision.reasons], home
         assert "A000007" not in {v.account for v in services.access.eligible(actor, report)}
         result = services.audit.verify(actor)
-        assert not result.ok and "A000007" in (result.problem or ""), (home, result.problem)
+        assert not result.ok, home
+        assert "A000007" in (result.problem or ""), (home, result.problem)
         services.close()
 
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
@@ -27,7 +29,9 @@ def filled(services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 
 def test_fresh_chain_verifies(filled: Services, compliance: Actor) -> None:
     result = filled.audit.verify(compliance)
-    assert result.ok and result.count > 20 and result.problem is None
+    assert result.ok
+    assert result.count > 20
+    assert result.problem is None
 
 
 @pytest.mark.parametrize(
@@ -38,9 +42,8 @@ def test_fresh_chain_verifies(filled: Services, compliance: Actor) -> None:
     ],
 )
 def test_database_refuses_edits(filled: Services, statement: str) -> None:
-    with pytest.raises(DBAPIError, match="append-only"):
-        with filled.store.session() as session:
-            session.execute(text(statement))
+    with pytest.raises(DBAPIError, match="append-only"), filled.store.session() as session:
+        session.execute(text(statement))
 
 
 def _tamper_sqlite(services: Services, *statements: str) -> None:
@@ -93,7 +96,7 @@ def test_hand_written_canonical_form_equals_canonical_json(chain: str | None, te
     from suitcheck.audit.chain import canonical_entry, canonical_json
 
     facts = {"note": text_value, "n": 1}
-    entry = {
+    entry: dict[str, Any] = {
         "seq": 12,
         "at": "2026-06-15T09:30:00.000000Z",
         "staff": text_value or "x",
@@ -129,11 +132,11 @@ def test_two_seals_in_one_transaction_keep_the_key_chain(
     sealer = services.ctx.sealer
     for _ in range(4):
         with services.ctx.transaction() as session:
-            services.ctx.audit(session, compliance, "note")
+            services.ctx.audit(session, compliance, AuditAction.CHECK)
             sealer.seal(session, clock())
     for _ in range(5):
         with services.ctx.transaction() as session:
-            services.ctx.audit(session, compliance, "note")
+            services.ctx.audit(session, compliance, AuditAction.CHECK)
     out = tmp_path / "all.jsonl"
     services.audit.export(compliance, out, "jsonl")
     key = services.audit.key_info()["public_key"]

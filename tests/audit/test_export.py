@@ -46,10 +46,15 @@ def test_export_verifies_offline(store: tuple[Services, Actor], tmp_path: Path, 
     services, compliance = store
     out = tmp_path / f"audit.{fmt}"
     manifest = services.audit.export(compliance, out, fmt)
-    assert out.exists() and (tmp_path / f"audit.{fmt}.manifest.json").exists()
-    assert manifest["count"] >= 5 and manifest["first_seq"] == 1 and not manifest["filtered"]
+    assert out.exists()
+    assert (tmp_path / f"audit.{fmt}.manifest.json").exists()
+    assert manifest["count"] >= 5
+    assert manifest["first_seq"] == 1
+    assert not manifest["filtered"]
     check = services.audit.verify_file(compliance, out)
-    assert check.ok and check.signature == "valid" and check.result.count == manifest["count"]
+    assert check.ok
+    assert check.signature == "valid"
+    assert check.result.count == manifest["count"]
 
 
 def test_csv_has_bom_masks_ids_and_neutralises_formulas(store: tuple[Services, Actor], tmp_path: Path) -> None:
@@ -59,7 +64,8 @@ def test_csv_has_bom_masks_ids_and_neutralises_formulas(store: tuple[Services, A
     raw = out.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
-    assert ID_NUMBER not in text and ID_NUMBER[:6] + "********" + ID_NUMBER[-4:] in text
+    assert ID_NUMBER not in text
+    assert ID_NUMBER[:6] + "********" + ID_NUMBER[-4:] in text
     rows = list(csv.DictReader(text.splitlines()))
     for row in rows:
         for column, value in row.items():
@@ -83,7 +89,8 @@ def test_xlsx_has_header_frozen_panes_and_widths(store: tuple[Services, Actor], 
     out = tmp_path / "audit.xlsx"
     services.audit.export(compliance, out, "xlsx")
     sheet = load_workbook(out).worksheets[0]
-    assert sheet["A1"].value == "seq" and sheet.freeze_panes == "B2"
+    assert sheet["A1"].value == "seq"
+    assert sheet.freeze_panes == "B2"
     assert sheet.column_dimensions["I"].width >= 30
     titles = [c.value for c in sheet["I"] if c.value]
     assert any(str(t).startswith("'=HYPERLINK") for t in titles)
@@ -96,7 +103,8 @@ def test_filtered_export(store: tuple[Services, Actor], tmp_path: Path) -> None:
     out = tmp_path / "e1.jsonl"
     manifest = services.audit.export(compliance, out, "jsonl", AuditFilter(investor_id=e1, action=None))
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
-    assert manifest["filtered"] and {r["investor_id"] for r in lines} == {e1}
+    assert manifest["filtered"]
+    assert {r["investor_id"] for r in lines} == {e1}
     assert services.audit.verify_file(compliance, out).ok
 
 
@@ -138,7 +146,8 @@ def test_forged_manifest_signature_fails(store: tuple[Services, Actor], tmp_path
     manifest["exported_by"] = "someone-else"
     manifest_path.write_text(json.dumps(manifest))
     check = services.audit.verify_file(compliance, out)
-    assert not check.ok and check.signature == "invalid"
+    assert not check.ok
+    assert check.signature == "invalid"
 
 
 def test_bad_export_destinations_leave_the_store_untouched(store: tuple[Services, Actor], tmp_path: Path) -> None:
@@ -170,7 +179,8 @@ def test_disk_full_during_export(
     monkeypatch.setitem(export._WRITERS, "csv", full_disk)
     with pytest.raises(ServiceError, match="No space left"):
         services.audit.export(compliance, tmp_path / "a.csv", "csv")
-    assert not (tmp_path / "a.csv").exists() and not list(tmp_path.glob(".a.csv*"))
+    assert not (tmp_path / "a.csv").exists()
+    assert not list(tmp_path.glob(".a.csv*"))
     added = services.audit.browse(compliance, limit=services.audit.count(compliance) - before)
     assert {e.action for e in added} == {"seal"}
     assert services.audit.verify(compliance).ok
@@ -194,7 +204,8 @@ def test_missing_manifest_fails_verification(store: tuple[Services, Actor], tmp_
     lonely = tmp_path / "lonely.jsonl"
     lonely.write_text("{}\n")
     check = services.audit.verify_file(compliance, lonely)
-    assert not check.ok and "manifest" in (check.result.problem or "")
+    assert not check.ok
+    assert "manifest" in (check.result.problem or "")
 
 
 def test_later_export_proves_the_earlier_is_its_prefix(store: tuple[Services, Actor], tmp_path: Path) -> None:
@@ -206,7 +217,8 @@ def test_later_export_proves_the_earlier_is_its_prefix(store: tuple[Services, Ac
     assert services.audit.verify_file(compliance, later, earlier=earlier).ok
     # The other way round: the shorter export does not hold the longer one's last entry.
     swapped = services.audit.verify_file(compliance, earlier, earlier=later)
-    assert not swapped.ok and "does not contain" in (swapped.result.problem or "")
+    assert not swapped.ok
+    assert "does not contain" in (swapped.result.problem or "")
 
 
 def test_rewritten_earlier_export_fails_even_re_signed_with_todays_key(

@@ -61,12 +61,14 @@ def test_genuine_export_verifies_with_only_the_public_key(
     out = export(trail, capsys, fmt)
     result = verify_elsewhere(out, public_key_file(trail, capsys), trail.tmp)
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "OK" in result.stdout and "signature valid" in result.stdout
+    assert "OK" in result.stdout
+    assert "signature valid" in result.stdout
     created = [p.name for p in (trail.tmp / "empty-home").rglob("*") if p.is_file()]
     assert not [n for n in created if n.endswith((".db", ".key", ".head"))], created  # no store, no key
     stranger = keys.printable_public(keys.public_hex(keys.new_private_key()))
     result = verify_elsewhere(out, stranger, trail.tmp)
-    assert result.returncode == 4 and "not trusted" in result.stdout, result.stdout
+    assert result.returncode == 4, result.stdout
+    assert "not trusted" in result.stdout, result.stdout
 
 
 def test_filtered_export_verifies_with_only_the_public_key(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -147,7 +149,8 @@ def test_edited_readable_csv_cell_fails(
 
     _rewrite_csv(out, edit)
     result = verify_elsewhere(out, key, trail.tmp)
-    assert result.returncode == 4 and words in result.stdout, result.stdout
+    assert result.returncode == 4, result.stdout
+    assert words in result.stdout, result.stdout
 
 
 def test_client_name_edited_in_both_the_cell_and_its_record_fails(
@@ -169,7 +172,8 @@ def test_client_name_edited_in_both_the_cell_and_its_record_fails(
 
     _rewrite_csv(out, edit)
     result = verify_elsewhere(out, key, trail.tmp)
-    assert result.returncode == 4 and "client or report columns were edited" in result.stdout, result.stdout
+    assert result.returncode == 4, result.stdout
+    assert "client or report columns were edited" in result.stdout, result.stdout
 
 
 def test_formula_planted_in_xlsx_fails(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -180,7 +184,8 @@ def test_formula_planted_in_xlsx_fails(trail: Trail, capsys: pytest.CaptureFixtu
     sheet["F3"] = '=HYPERLINK("http://evil.example","点我")'
     book.save(out)
     result = verify_elsewhere(out, key, trail.tmp)
-    assert result.returncode == 4 and "is a formula" in result.stdout, result.stdout
+    assert result.returncode == 4, result.stdout
+    assert "is a formula" in result.stdout, result.stdout
 
 
 def test_xlsx_decision_edited_fails(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -194,7 +199,8 @@ def test_xlsx_decision_edited_fails(trail: Trail, capsys: pytest.CaptureFixture[
     sheet.cell(row, column).value = "block"
     book.save(out)
     result = verify_elsewhere(out, key, trail.tmp)
-    assert result.returncode == 4 and "column decision reads 'block'" in result.stdout, result.stdout
+    assert result.returncode == 4, result.stdout
+    assert "column decision reads 'block'" in result.stdout, result.stdout
 
 
 def test_missing_or_mismatched_manifest_fails(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -206,7 +212,9 @@ def test_missing_or_mismatched_manifest_fails(trail: Trail, capsys: pytest.Captu
     saved = manifest_path.read_bytes()
     manifest_path.unlink()
     result = verify_elsewhere(first, key, trail.tmp)
-    assert result.returncode == 4 and "manifest" in result.stdout and "missing" in result.stdout, result.stdout
+    assert result.returncode == 4, result.stdout
+    assert "manifest" in result.stdout, result.stdout
+    assert "missing" in result.stdout, result.stdout
     # The other export's (genuine, signed) manifest beside this file: it does not describe it.
     manifest_path.write_bytes(_manifest(second)[0].read_bytes())
     result = verify_elsewhere(first, key, trail.tmp)

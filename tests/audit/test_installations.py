@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,7 +17,7 @@ from tests.conftest import FAST_HASHER, PASSWORD, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 
-def desktop(target: str, home: Path, clock: Clock, **kw: bool) -> Services:
+def desktop(target: str, home: Path, clock: Clock, **kw: Any) -> Services:
     return open_services(target, clock=clock, hasher=FAST_HASHER, audit_key_path=home / "audit.key", **kw)
 
 
@@ -35,7 +36,8 @@ def test_two_desktops_seal_one_store_with_their_own_keys(
     with pytest.raises(StoreError, match="init --join"):
         desktop(store_target, tmp_path / "desk-b", clock, init=True)
     second = desktop(store_target, tmp_path / "desk-b", clock, init=True, join=True)
-    assert second.attached is not None and second.attached.note == "joined"
+    assert second.attached is not None
+    assert second.attached.note == "joined"
     assert second.ctx.sealer.chain != first.ctx.sealer.chain
 
     on_b = second.auth.login("t-compliance", PASSWORD)
@@ -48,16 +50,16 @@ def test_two_desktops_seal_one_store_with_their_own_keys(
     info = second.audit.key_info()
     chains = [i["chain"] for i in info["installations"]]
     assert set(chains) == {first.ctx.sealer.chain, second.ctx.sealer.chain}
-    assert (
-        info["installations"][0]["this_installation"] and info["installations"][0]["chain"] == second.ctx.sealer.chain
-    )
+    assert info["installations"][0]["this_installation"]
+    assert info["installations"][0]["chain"] == second.ctx.sealer.chain
     keys_file = tmp_path / "filed.txt"
     keys_file.write_text("\n".join(i["public_key"] for i in info["installations"]), encoding="utf-8")
 
     for services, actor in ((first, compliance), (second, on_b)):
         result = services.audit.verify(actor, [str(keys_file)])
         assert result.ok, result.problem
-        assert result.seals >= 4 and len(result.installations) == 2
+        assert result.seals >= 4
+        assert len(result.installations) == 2
 
     # Both chains sealed epochs of their own.
     entries = first.audit.browse(compliance, limit=1000)
@@ -68,7 +70,8 @@ def test_two_desktops_seal_one_store_with_their_own_keys(
     only_a = tmp_path / "only-a.txt"
     only_a.write_text(next(i["public_key"] for i in info["installations"] if not i["this_installation"]))
     result = first.audit.verify(compliance, [str(only_a)])
-    assert not result.ok and "not among the trusted public keys" in (result.problem or "")
+    assert not result.ok
+    assert "not among the trusted public keys" in (result.problem or "")
 
     # An export made on B verifies with both filed keys and nothing else.
     out = tmp_path / "audit.jsonl"

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services, open_services
@@ -28,7 +29,7 @@ def _prepare(target: str, tmp_path: Path, clock: Clock) -> tuple[int, int]:
     staff(services, Role.ADVISOR, "w")
     report = import_text_report(services, compliance, tmp_path)
     add_client(services, compliance, "P1", RiskProfile.C4)
-    base = services.audit.count(compliance, AuditFilter(action="check"))
+    base = services.audit.count(compliance, AuditFilter(action=AuditAction.CHECK))
     services.close()
     return report, base
 
@@ -55,7 +56,7 @@ def test_four_processes_one_unbroken_chain(store_target: str, tmp_path: Path, cl
         assert w.returncode == 0, err
     services = open_services(store_target, clock=clock, hasher=FAST_HASHER)
     compliance = services.auth.login("t-compliance", "correct horse")
-    checks = services.audit.count(compliance, AuditFilter(action="check")) - base
+    checks = services.audit.count(compliance, AuditFilter(action=AuditAction.CHECK)) - base
     result = services.audit.verify(compliance)
     services.close()
     assert checks == 10_000
@@ -66,7 +67,8 @@ def test_four_processes_one_unbroken_chain(store_target: str, tmp_path: Path, cl
 def test_sigkill_mid_burst_leaves_a_sound_store(sqlite_target: str, tmp_path: Path, clock: Clock) -> None:
     report, base = _prepare(sqlite_target, tmp_path, clock)
     worker = _worker(sqlite_target, report, 1_000_000)
-    assert worker.stdout is not None and worker.stdout.readline().strip() == "ready"
+    assert worker.stdout is not None
+    assert worker.stdout.readline().strip() == "ready"
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         with sqlite3.connect(sqlite_target) as conn:
@@ -81,5 +83,5 @@ def test_sigkill_mid_burst_leaves_a_sound_store(sqlite_target: str, tmp_path: Pa
     compliance = services.auth.login("t-compliance", "correct horse")
     result = services.audit.verify(compliance)
     assert result.ok, result.problem
-    assert services.audit.count(compliance, AuditFilter(action="check")) > base + 200
+    assert services.audit.count(compliance, AuditFilter(action=AuditAction.CHECK)) > base + 200
     services.close()

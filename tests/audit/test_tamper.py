@@ -134,7 +134,8 @@ def test_edited_entry(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     target = first(rows, lambda r: r["action"] == "check" and r["seq"] > 12)
     raw(trail.target, f"UPDATE audit_entry SET decision = 'block' WHERE seq = {target['seq']}")
     code, out = verify(trail, capsys)
-    assert code == 4 and f"entry {target['seq']} was altered" in out, out
+    assert code == 4, out
+    assert f"entry {target['seq']} was altered" in out, out
 
 
 def test_edited_and_rehashed_without_the_key(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -147,13 +148,15 @@ def test_edited_and_rehashed_without_the_key(trail: Trail, capsys: pytest.Captur
     write_rows(trail.target, rows)
     code, out = verify(trail, capsys)
     # The head beside the key no longer matches the rewritten store: refused at open.
-    assert code == 1 and "was rewritten" in out, out
+    assert code == 1, out
+    assert "was rewritten" in out, out
 
 
 def test_deleted_middle_entry(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     raw(trail.target, "DELETE FROM audit_entry WHERE seq = 15")
     code, out = verify(trail, capsys)
-    assert code == 4 and "entry 15 is missing" in out, out
+    assert code == 4, out
+    assert "entry 15 is missing" in out, out
 
 
 def test_reordered_entries(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -163,7 +166,9 @@ def test_reordered_entries(trail: Trail, capsys: pytest.CaptureFixture[str]) -> 
         a[column], b[column] = b[column], a[column]
     write_rows(trail.target, rows)
     code, out = verify(trail, capsys)
-    assert code == 4 and "entry 21" in out and "does not link" in out, out
+    assert code == 4, out
+    assert "entry 21" in out, out
+    assert "does not link" in out, out
 
 
 def test_inserted_in_the_middle_and_renumbered(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -195,10 +200,12 @@ def test_appended_row_with_a_correct_hash_but_no_key(trail: Trail, capsys: pytes
     rows.append(forged)
     write_rows(trail.target, rows)
     code, out = verify(trail, capsys)
-    assert code == 4 and f"entry {forged['seq']} was forged or altered" in out, out
+    assert code == 4, out
+    assert f"entry {forged['seq']} was forged or altered" in out, out
     # The failed verification sealed nothing over it: it still fails.
     code, out = verify(trail, capsys)
-    assert code == 4 and f"entry {forged['seq']}" in out, out
+    assert code == 4, out
+    assert f"entry {forged['seq']}" in out, out
 
 
 def test_seals_deleted_then_chain_rewritten(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -207,14 +214,16 @@ def test_seals_deleted_then_chain_rewritten(trail: Trail, capsys: pytest.Capture
     write_rows(trail.target, rows)
     # The head kept outside the store refuses the rewritten store at once.
     code, out = verify(trail, capsys)
-    assert code == 1 and ("shorter than its recorded head" in out or "was rewritten" in out), out
+    assert code == 1, out
+    assert "shorter than its recorded head" in out or "was rewritten" in out, out
     # Even with the head rewritten too (by someone who also has the files beside the
     # key), the seal that was due is missing: a failure, not "fewer seals verified".
     steal_head(trail, rows)
     code, out = verify(trail, capsys)
     registration = json.loads(rows[0]["facts"])
     due = rows[0]["seq"] + registration["seal_every"] + 1
-    assert code == 4 and f"is missing: it was due as entry {due}" in out, out
+    assert code == 4, out
+    assert f"is missing: it was due as entry {due}" in out, out
 
 
 def steal_head(trail: Trail, rows: list[dict[str, Any]]) -> None:
@@ -234,7 +243,8 @@ def test_seals_deleted_then_chain_truncated(trail: Trail, capsys: pytest.Capture
     seals = [r["seq"] for r in rows if r["action"] == "seal"]
     raw(trail.target, f"DELETE FROM audit_entry WHERE seq >= {seals[0]}")
     code, out = verify(trail, capsys)
-    assert code == 1 and "shorter than its recorded head" in out, out
+    assert code == 1, out
+    assert "shorter than its recorded head" in out, out
 
 
 def test_seals_deleted_in_place(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -250,7 +260,9 @@ def test_entries_deleted_after_the_last_seal(trail: Trail, capsys: pytest.Captur
     assert rows[-1]["seq"] > last_seal
     raw(trail.target, f"DELETE FROM audit_entry WHERE seq > {last_seal}")
     code, out = verify(trail, capsys)
-    assert code == 1 and f"ends at entry {last_seal}" in out and "deleted" in out, out
+    assert code == 1, out
+    assert f"ends at entry {last_seal}" in out, out
+    assert "deleted" in out, out
 
 
 def test_store_restored_from_an_older_backup(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -274,16 +286,22 @@ def test_store_restored_from_an_older_backup(trail: Trail, capsys: pytest.Captur
         copy.backup(target)  # the restore
 
     code, out = check_code(trail, capsys)
-    assert code == 1 and f"ends at entry {backup_end}" in out and "--restored-backup" in out, out
+    assert code == 1, out
+    assert f"ends at entry {backup_end}" in out, out
+    assert "--restored-backup" in out, out
     code, out = cli(trail, "init", "--restored-backup", "  ", capsys=capsys)
-    assert code == 1 and "shorter than its recorded head" in out, out  # a reason is required
+    assert code == 1, out
+    assert "shorter than its recorded head" in out, out  # a reason is required
     assert read_rows(trail.target)[-1]["seq"] == backup_end  # nothing written
 
     code, out = cli(trail, "init", "--restored-backup", "disk replaced; restored last night's backup", capsys=capsys)
-    assert code == 0 and "restored-from-backup" in out and "fingerprint" in out, out
+    assert code == 0, out
+    assert "restored-from-backup" in out, out
+    assert "fingerprint" in out, out
     accepted = read_rows(trail.target)[-1]
     facts = json.loads(accepted["facts"])
-    assert accepted["seq"] == backup_end + 1 and accepted["action"] == "installation-registered"
+    assert accepted["seq"] == backup_end + 1
+    assert accepted["action"] == "installation-registered"
     assert facts["event"] == "restored-from-backup"
     assert facts["reason"] == "disk replaced; restored last night's backup"
     assert facts["recorded_head"] == {"seq": head["seq"], "hash": head["entry_hash"]}
@@ -298,10 +316,12 @@ def test_store_restored_from_an_older_backup(trail: Trail, capsys: pytest.Captur
     assert code == 0, out
     # Compliance sees the new installation: the keys filed before the restore do not cover it.
     code, out = verify(trail, capsys, "--public-key", str(filed))
-    assert code == 4 and "not among the trusted public keys" in out, out
+    assert code == 4, out
+    assert "not among the trusted public keys" in out, out
     # Accepting twice is refused: the store is no longer behind its head.
     code, out = cli(trail, "init", "--restored-backup", "again", capsys=capsys)
-    assert code == 1 and "not behind its head" in out, out
+    assert code == 1, out
+    assert "not behind its head" in out, out
 
 
 def test_restored_backup_does_not_accept_a_rewritten_store(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -311,7 +331,8 @@ def test_restored_backup_does_not_accept_a_rewritten_store(trail: Trail, capsys:
     rehash(rows)
     write_rows(trail.target, rows)
     code, out = cli(trail, "init", "--restored-backup", "restored", capsys=capsys)
-    assert code == 1 and "was rewritten" in out, out
+    assert code == 1, out
+    assert "was rewritten" in out, out
 
 
 def check_code(trail: Trail, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
@@ -323,10 +344,13 @@ def check_code(trail: Trail, capsys: pytest.CaptureFixture[str]) -> tuple[int, s
 def test_key_file_deleted(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     trail.key_path.unlink()
     code, out = verify(trail, capsys)
-    assert code == 1 and "audit key" in out and "is missing" in out, out
+    assert code == 1, out
+    assert "audit key" in out, out
+    assert "is missing" in out, out
     assert not trail.key_path.exists()  # nothing was created silently
     code, out = cli(trail, "init", capsys=capsys)
-    assert code == 1 and "--join" in out, out
+    assert code == 1, out
+    assert "--join" in out, out
 
 
 def test_foreign_key_file(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -340,7 +364,8 @@ def test_foreign_key_file(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_
     ring.stores.pop(sid)
     keys.write_keyring(ring)
     code, out = verify(trail, capsys)
-    assert code == 1 and "holds no key for the store" in out, out
+    assert code == 1, out
+    assert "holds no key for the store" in out, out
 
 
 def test_store_deleted_then_reinitialised(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -356,15 +381,19 @@ def test_store_deleted_then_reinitialised(trail: Trail, capsys: pytest.CaptureFi
         Path(trail.target).unlink()
         missing_words = "is missing"
     code, out = verify(trail, capsys)
-    assert code == 1 and missing_words in out, out
+    assert code == 1, out
+    assert missing_words in out, out
     if "://" not in trail.target:
         assert not Path(trail.target).exists()  # not silently re-created
     code, out = cli(trail, "init", "--admin", "mallory", capsys=capsys)
-    assert code == 1 and "--start-over" in out, out
+    assert code == 1, out
+    assert "--start-over" in out, out
     code, out = cli(trail, "init", "--admin", "newroot", "--start-over", capsys=capsys)
-    assert code == 0 and "fingerprint" in out, out
+    assert code == 0, out
+    assert "fingerprint" in out, out
     started = json.loads(read_rows(trail.target)[0]["facts"])
-    assert started["event"] == "started-over" and started["previous_store"]
+    assert started["event"] == "started-over"
+    assert started["previous_store"]
 
 
 def test_store_replaced_by_another(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -379,7 +408,8 @@ def test_store_replaced_by_another(trail: Trail, capsys: pytest.CaptureFixture[s
     for suffix in ("-wal", "-shm"):
         Path(trail.target + suffix).unlink(missing_ok=True)
     code, out = verify(trail, capsys)
-    assert code == 1 and "was replaced" in out, out
+    assert code == 1, out
+    assert "was replaced" in out, out
 
 
 def test_key_stolen_today_cannot_rewrite_last_month(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -392,7 +422,8 @@ def test_key_stolen_today_cannot_rewrite_last_month(trail: Trail, capsys: pytest
     rows = read_rows(trail.target)
     sid = rows[0]["entry_hash"]
     inst = ring.installation(sid)
-    assert inst is not None and inst.epoch >= 3
+    assert inst is not None
+    assert inst.epoch >= 3
     stolen_key = keys.load_private(inst.secret)
     target = rows[1]  # the entry after the registration: the first epoch, long sealed
     assert target["seq"] < first(rows, lambda r: r["action"] == "seal")["seq"]
@@ -402,20 +433,23 @@ def test_key_stolen_today_cannot_rewrite_last_month(trail: Trail, capsys: pytest
     steal_head(trail, rows)
     code, out = verify(trail, capsys)
     assert code == 4, out
-    assert "no longer matches" in out and "epoch 0" in out, out
+    assert "no longer matches" in out, out
+    assert "epoch 0" in out, out
 
 
 def test_verify_with_filed_public_key_rejects_a_foreign_trail(
     trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path
 ) -> None:
     code, out = cli(trail, "audit", "key", "show", capsys=capsys)
-    assert code == 0 and "fingerprint" in out
+    assert code == 0
+    assert "fingerprint" in out
     filed = tmp_path / "filed-keys.txt"
     filed.write_text(out, encoding="utf-8")
     assert verify(trail, capsys, "--public-key", str(filed))[0] == 0
     stranger = keys.printable_public(keys.public_hex(keys.new_private_key()))
     code, out = verify(trail, capsys, "--public-key", stranger)
-    assert code == 4 and "not among the trusted public keys" in out, out
+    assert code == 4, out
+    assert "not among the trusted public keys" in out, out
 
 
 # -- rows changed outside suitcheck ---------------------------------------------------------
@@ -434,21 +468,26 @@ def test_raw_update_of_a_clients_profile_blocks_and_fails_verification(
 ) -> None:
     raw(trail.target, "UPDATE report SET level = 5")
     code, before = check(trail, capsys)
-    assert code == 3 and "record-integrity" not in before["reasons"]  # C3 may not have R5: blocked on the rules
+    assert code == 3
+    assert "record-integrity" not in before["reasons"]  # C3 may not have R5: blocked on the rules
     raw(trail.target, "UPDATE investor SET current_profile = 5 WHERE account = 'T1'")
     code, after = check(trail, capsys)
-    assert code == 3 and after["decision"] == "block"
+    assert code == 3
+    assert after["decision"] == "block"
     assert after["reasons"][0] == "record-integrity", after
     code, out = verify(trail, capsys)
-    assert code == 4 and "client T1's record was changed outside suitcheck" in out, out
+    assert code == 4, out
+    assert "client T1's record was changed outside suitcheck" in out, out
 
 
 def test_raw_update_of_a_staff_role_grants_nothing(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
     raw(trail.target, "UPDATE staff SET role = 'admin' WHERE username = 't-advisor'")
     code, out = cli(trail, "staff", "list", "--user", "t-advisor", capsys=capsys)
-    assert code != 0 and "changed outside suitcheck" in out, out
+    assert code != 0, out
+    assert "changed outside suitcheck" in out, out
     code, out = verify(trail, capsys)
-    assert code == 4 and "staff account t-advisor was changed outside suitcheck" in out, out
+    assert code == 4, out
+    assert "staff account t-advisor was changed outside suitcheck" in out, out
 
 
 def test_an_older_row_put_back_is_found_by_verify(
@@ -478,7 +517,8 @@ def test_an_older_row_put_back_is_found_by_verify(
         )
     engine.dispose()
     code, out = verify(trail, capsys)
-    assert code == 4 and "client T1's record differs from the last state the trail recorded" in out, out
+    assert code == 4, out
+    assert "client T1's record differs from the last state the trail recorded" in out, out
 
 
 def test_policy_version_inserted_outside_suitcheck(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
@@ -488,4 +528,5 @@ def test_policy_version_inserted_outside_suitcheck(trail: Trail, capsys: pytest.
         "(99, '{\"version\": 99, \"allow_escalation\": true}', '2026-01-01 00:00:00')",
     )
     code, out = verify(trail, capsys)
-    assert code == 4 and "policy version 99 was added or changed outside suitcheck" in out, out
+    assert code == 4, out
+    assert "policy version 99 was added or changed outside suitcheck" in out, out

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -31,13 +32,14 @@ def db(seeded: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return copy
 
 
-def _show(db: Path, *extra: str) -> dict:
+def _show(db: Path, *extra: str) -> dict[str, Any]:
     result = run("questionnaire", "show", "--json", *extra, "--user", "demo-advisor", db=db)
     assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    shown: dict[str, Any] = json.loads(result.stdout)
+    return shown
 
 
-def _top_answers(q: dict) -> dict[str, str]:
+def _top_answers(q: dict[str, Any]) -> dict[str, str]:
     return {
         x["id"]: max((a for a in x["answers"] if not a["knockout"]), key=lambda a: a["score"])["id"]
         for x in q["questions"]
@@ -46,15 +48,18 @@ def _top_answers(q: dict) -> dict[str, str]:
 
 def test_questionnaire_show_json_shape(db: Path) -> None:
     q = _show(db)
-    assert {"version", "questions", "bands"} <= set(q) and q["version"] == 1
+    assert {"version", "questions", "bands"} <= set(q)
+    assert q["version"] == 1
     for question in q["questions"]:
         assert {"id", "text", "answers"} <= set(question)
         for a in question["answers"]:
-            assert {"id", "text", "score", "knockout"} <= set(a) and isinstance(a["knockout"], bool)
+            assert {"id", "text", "score", "knockout"} <= set(a)
+            assert isinstance(a["knockout"], bool)
     assert [b["profile"] for b in q["bands"]] == ["C1", "C2", "C3", "C4", "C5"]
     assert all({"profile", "min_score", "max_score"} <= set(b) for b in q["bands"])
     text = run("questionnaire", "show", "--user", "demo-advisor", db=db).stdout
-    assert "风险承受能力" in text and "KNOCK-OUT" in text
+    assert "风险承受能力" in text
+    assert "KNOCK-OUT" in text
 
 
 def test_assess_with_answers_prints_the_result(db: Path, tmp_path: Path) -> None:
@@ -68,7 +73,8 @@ def test_assess_with_answers_prints_the_result(db: Path, tmp_path: Path) -> None
     assert {"investor", "profile", "score", "lowest_category", "questionnaire_version", "valid_until"} <= set(data)
     assert (data["profile"], data["lowest_category"], data["questionnaire_version"]) == ("C5", False, 1)
     text = run("investor", "assess", "880001", "--answers", str(answers), "--user", "demo-compliance", db=db).stdout
-    assert "profile C5" in text and "valid until" in text
+    assert "profile C5" in text
+    assert "valid until" in text
 
 
 def test_assess_refusals_are_one_sentence(db: Path, tmp_path: Path) -> None:
@@ -107,7 +113,8 @@ def test_import_new_version_and_refuse_a_tampered_file(db: Path, tmp_path: Path)
     ok = run("questionnaire", "import", str(path), "--json", "--user", "demo-compliance", db=db)
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["version"] == 2
-    assert _show(db)["version"] == 2 and _show(db, "--version", "1")["bands"] == q["bands"]
+    assert _show(db)["version"] == 2
+    assert _show(db, "--version", "1")["bands"] == q["bands"]
 
 
 def test_situation_changed_blocks_the_check(db: Path) -> None:
@@ -131,19 +138,23 @@ def test_reminders_json_and_text(db: Path) -> None:
     items = json.loads(result.stdout)
     assert isinstance(items, list)
     states = {i["account"]: i["state"] for i in items}
-    assert states["880003"] == "due" and states["880006"] == "expired" and states["880007"] == "expiring"
+    assert states["880003"] == "due"
+    assert states["880006"] == "expired"
+    assert states["880007"] == "expiring"
     assert "880008" not in states  # never assessed: not a reminder about an assessment
     for item in items:
         assert {"id", "account", "name", "class", "profile", "assessed", "assessment_valid", "state", "expires"} <= set(
             item
         )
     text = run("reminders", "--within", "400", "--user", "demo-advisor", db=db).stdout
-    assert "婚姻状况变化" in text and "clients to re-assess" in text
+    assert "婚姻状况变化" in text
+    assert "clients to re-assess" in text
     assert_clean_error(run("reminders", "--within", "-3", "--user", "demo-advisor", db=db), 2)
     out = db.parent / "reminders.xlsx"
     written = run("reminders", "--out", str(out), "--json", "--user", "demo-advisor", db=db)
     assert written.returncode == 0, written.stderr
-    assert json.loads(written.stdout)["count"] == len(items) and out.read_bytes().startswith(b"PK")
+    assert json.loads(written.stdout)["count"] == len(items)
+    assert out.read_bytes().startswith(b"PK")
 
 
 def test_inspection_pdf_from_the_command_line(db: Path, tmp_path: Path) -> None:
@@ -163,7 +174,8 @@ def test_inspection_pdf_from_the_command_line(db: Path, tmp_path: Path) -> None:
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert data["verification_ok"] is True and out.read_bytes().startswith(b"%PDF")
+    assert data["verification_ok"] is True
+    assert out.read_bytes().startswith(b"%PDF")
     assert_clean_error(
         run(
             "inspection",

@@ -23,14 +23,19 @@ def test_demo_store_has_three_branches_each_seeing_its_own(demo_env: Path) -> No
     assert [b["code"] for b in branches] == ["HQ", "SH01", "SZ01"]
     assert sum(b["clients"] for b in branches) == 16
     sh = _json("investor", "list", db=demo_env, user="demo-advisor-sh")
-    assert isinstance(sh, list) and {c["account"] for c in sh} == {"881001", "881002"}
+    assert isinstance(sh, list)
+    assert {c["account"] for c in sh} == {"881001", "881002"}
     assert {c["branch"] for c in sh} == {"SH01"}
     hq = _json("investor", "list", db=demo_env, user="demo-advisor")
-    assert isinstance(hq, list) and len(hq) == 12 and "881001" not in {c["account"] for c in hq}
+    assert isinstance(hq, list)
+    assert len(hq) == 12
+    assert "881001" not in {c["account"] for c in hq}
     everyone = _json("investor", "list", db=demo_env, user="demo-compliance")
-    assert isinstance(everyone, list) and len(everyone) == 16
+    assert isinstance(everyone, list)
+    assert len(everyone) == 16
     sz = _json("investor", "list", "--branch", "SZ01", db=demo_env, user="demo-compliance")
-    assert isinstance(sz, list) and {c["account"] for c in sz} == {"882001", "882002"}
+    assert isinstance(sz, list)
+    assert {c["account"] for c in sz} == {"882001", "882002"}
     none = _json("investor", "list", "--branch", "SZ01", db=demo_env, user="demo-advisor-sh")
     assert none == []  # a filter never widens what a branch sees
 
@@ -50,7 +55,8 @@ def test_branch_add_staff_add_investor_add_and_move(demo_env: Path) -> None:
     added = _json(
         "branch", "add", "gz01", "--name", "广州天河营业部", "--region", "广州", db=demo_env, user="demo-admin"
     )
-    assert isinstance(added, dict) and added["code"] == "GZ01"
+    assert isinstance(added, dict)
+    assert added["code"] == "GZ01"
     refused = run("branch", "add", "GZ02", "--name", "x", "--user", "demo-compliance", db=demo_env)
     assert_clean_error(refused, 1)  # compliance may not add branches
     dup = run("branch", "add", "GZ01", "--name", "again", "--user", "demo-admin", db=demo_env)
@@ -70,7 +76,8 @@ def test_branch_add_staff_add_investor_add_and_move(demo_env: Path) -> None:
         env={"SUITCHECK_NEW_PASSWORD": "a long passphrase for gz"},
     )
     assert made.returncode == 0, made.stderr
-    assert json.loads(made.stdout)["branch"] == "GZ01" and json.loads(made.stdout)["firm_wide"] is False
+    assert json.loads(made.stdout)["branch"] == "GZ01"
+    assert json.loads(made.stdout)["firm_wide"] is False
     client = _json(
         "investor",
         "add",
@@ -83,7 +90,8 @@ def test_branch_add_staff_add_investor_add_and_move(demo_env: Path) -> None:
         db=demo_env,
         user="demo-compliance",
     )
-    assert isinstance(client, dict) and client["branch"] == "GZ01"
+    assert isinstance(client, dict)
+    assert client["branch"] == "GZ01"
     no_reason = run("investor", "move", "883001", "--to", "SH01", "--user", "demo-compliance", db=demo_env)
     assert_clean_error(no_reason, 2)  # argparse: --reason is required
     by_advisor = run(
@@ -93,9 +101,11 @@ def test_branch_add_staff_add_investor_add_and_move(demo_env: Path) -> None:
     moved = _json(
         "investor", "move", "883001", "--to", "sh01", "--reason", "relocated", db=demo_env, user="demo-compliance"
     )
-    assert isinstance(moved, dict) and moved["branch"] == "SH01"
+    assert isinstance(moved, dict)
+    assert moved["branch"] == "SH01"
     sh = _json("investor", "list", db=demo_env, user="demo-advisor-sh")
-    assert isinstance(sh, list) and "883001" in {c["account"] for c in sh}
+    assert isinstance(sh, list)
+    assert "883001" in {c["account"] for c in sh}
     unknown = run(
         "investor", "move", "883001", "--to", "NOPE", "--reason", "x", "--user", "demo-compliance", db=demo_env
     )

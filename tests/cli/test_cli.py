@@ -44,7 +44,8 @@ def assert_clean_error(result: subprocess.CompletedProcess[str], code: int) -> N
     assert result.returncode == code, (result.returncode, result.stdout, result.stderr)
     assert "Traceback" not in result.stderr
     lines = [ln for ln in result.stderr.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("suitcheck: "), result.stderr
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("suitcheck: "), result.stderr
 
 
 @pytest.fixture
@@ -80,7 +81,9 @@ def test_check_json_contract_and_exit_codes(demo_env: Path) -> None:
     data = json.loads(allowed.stdout)
     assert {"decision", "reasons", "investor", "report", "profile", "level", "audit_id", "entry_hash"} <= set(data)
     assert (data["decision"], data["profile"], data["level"]) == ("allow", "C5", "R4")
-    assert data["report"] == int(r4) and isinstance(data["audit_id"], int) and len(data["entry_hash"]) == 64
+    assert data["report"] == int(r4)
+    assert isinstance(data["audit_id"], int)
+    assert len(data["entry_hash"]) == 64
 
     blocked = run("check", "--investor", "880003", "--report", r4, "--json", "--user", "demo-advisor", db=demo_env)
     assert blocked.returncode == 3
@@ -105,7 +108,8 @@ def test_investor_json_shapes(demo_env: Path) -> None:
     assert len(listed) == 12
     one = next(i for i in listed if i["account"] == "880006")
     assert {"id", "account", "name", "class", "profile", "assessed", "assessment_valid"} <= set(one)
-    assert one["assessment_valid"] is False and one["profile"] == "C4"
+    assert one["assessment_valid"] is False
+    assert one["profile"] == "C4"
     assert all("********" in i["id_number"] for i in listed if i["id_number"])  # advisors see masked numbers
 
 
@@ -171,13 +175,16 @@ def test_batch_checks_equal_single_checks(demo_env: Path, tmp_path: Path) -> Non
     result = run("check", "--batch", str(pairs), "--out", str(out), "--json", "--user", "demo-advisor", db=db, env=env)
     assert result.returncode == 1, result.stderr  # two lines could not be checked
     summary = json.loads(result.stdout)
-    assert summary["checks"] == 8 and summary["error"] == 2
+    assert summary["checks"] == 8
+    assert summary["error"] == 2
     lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert [r["line"] for r in lines] == [2, 3, 4, 5, 6, 7, 9, 10]
-    assert "nobody" in lines[6]["error"] and "99999" in lines[7]["error"]
+    assert "nobody" in lines[6]["error"]
+    assert "99999" in lines[7]["error"]
     after = sqlite3.connect(db).execute("SELECT count(*) FROM audit_entry").fetchone()[0]
     checks = sqlite3.connect(db).execute("SELECT count(*) FROM audit_entry WHERE action = 'check'").fetchone()[0]
-    assert after - before >= 6 and checks >= 6
+    assert after - before >= 6
+    assert checks >= 6
     allowed = next(r for r in lines if r.get("decision") == "allow")
     blocked = next(r for r in lines if r.get("decision") == "block")
     for batch in (allowed, blocked):
@@ -203,7 +210,8 @@ def test_eligible_list(demo_env: Path, tmp_path: Path) -> None:
     assert sorted(i["account"] for i in data) == ["880004", "880005", "880011"]
     out = tmp_path / "list.csv"
     result = run("eligible", "--report", r4, "--out", str(out), "--user", "demo-advisor", db=demo_env)
-    assert result.returncode == 0 and "3 clients" in result.stdout
+    assert result.returncode == 0
+    assert "3 clients" in result.stdout
     # The file is the --json list, column for column.
     with out.open(encoding="utf-8-sig", newline="") as handle:
         table = list(csv.reader(handle))
@@ -212,7 +220,8 @@ def test_eligible_list(demo_env: Path, tmp_path: Path) -> None:
     xlsx = tmp_path / "list.xlsx"
     result = run("eligible", "--report", r4, "--out", str(xlsx), "--json", "--user", "demo-advisor", db=demo_env)
     summary = json.loads(result.stdout)
-    assert summary["count"] == 3 and summary["sha256"] == hashlib.sha256(xlsx.read_bytes()).hexdigest()
+    assert summary["count"] == 3
+    assert summary["sha256"] == hashlib.sha256(xlsx.read_bytes()).hexdigest()
 
 
 def test_report_import_json_and_bad_files(demo_env: Path, tmp_path: Path) -> None:
@@ -221,8 +230,10 @@ def test_report_import_json_and_bad_files(demo_env: Path, tmp_path: Path) -> Non
     (tmp_path / "empty.txt").write_bytes(b"")
     result = run("report", "import", str(tmp_path), "--json", "--user", "demo-compliance", db=demo_env)
     rows = {Path(r["path"]).name: r for r in json.loads(result.stdout)}
-    assert rows["good.txt"]["status"] == "imported" and rows["good.txt"]["report"]
-    assert rows["bad.pdf"]["status"] == "failed" and rows["bad.pdf"]["reason"]
+    assert rows["good.txt"]["status"] == "imported"
+    assert rows["good.txt"]["report"]
+    assert rows["bad.pdf"]["status"] == "failed"
+    assert rows["bad.pdf"]["reason"]
     assert rows["empty.txt"]["status"] == "failed"
     assert result.returncode == 1
     again = run("report", "import", str(tmp_path / "good.txt"), "--json", "--user", "demo-compliance", db=demo_env)
@@ -246,7 +257,8 @@ def test_audit_export_and_verify(demo_env: Path, tmp_path: Path) -> None:
     assert run("audit", "verify", "--user", "demo-compliance", db=demo_env).returncode == 0
     out.write_text(out.read_text(encoding="utf-8").replace('"staff":"', '"staff":"x', 1), encoding="utf-8")
     failed = run("audit", "verify", str(out), "--user", "demo-compliance", db=demo_env)
-    assert failed.returncode == 4 and "FAILED" in failed.stdout
+    assert failed.returncode == 4
+    assert "FAILED" in failed.stdout
 
 
 def test_verify_tampered_store_exits_4(tmp_path: Path, demo_env: Path) -> None:
@@ -277,14 +289,17 @@ def test_verify_reads_every_page_of_the_store(tmp_path: Path, demo_env: Path) ->
         )
     env = {"SUITCHECK_AUDIT_KEY": str(copy_keyring(demo_env.parent / "audit.key", tmp_path / "key"))}
     good = run("audit", "verify", "--json", "--user", "demo-compliance", db=db, env=env)
-    assert good.returncode == 0 and json.loads(good.stdout)["store_check"]["ok"] is True
+    assert good.returncode == 0
+    assert json.loads(good.stdout)["store_check"]["ok"] is True
     with sqlite3.connect(db) as conn:  # the verification wrote (its seal): put the WAL back into the file first
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     data = bytearray(db.read_bytes())
     data[-8192 : -8192 + 512] = b"\xa5" * 512
     db.write_bytes(bytes(data))
     bad = run("audit", "verify", "--user", "demo-compliance", db=db, env=env)
-    assert bad.returncode == 4 and "damaged" in bad.stdout and "Traceback" not in bad.stderr
+    assert bad.returncode == 4
+    assert "damaged" in bad.stdout
+    assert "Traceback" not in bad.stderr
 
 
 def test_not_a_database_locked_and_missing_folder(tmp_path: Path) -> None:

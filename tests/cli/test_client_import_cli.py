@@ -49,7 +49,9 @@ def test_import_exit_codes_all_or_nothing_then_partial_then_idempotent(store: Pa
 
     code, out, err = cli(store, "investor", "import", str(path))
     assert code == 2
-    assert "row 3" in out and "测评日期" in out and "is not a date" in out
+    assert "row 3" in out
+    assert "测评日期" in out
+    assert "is not a date" in out
     assert err.strip() == (
         "suitcheck: 1 rows are invalid, so nothing was imported (fix them, or import the valid rows with --partial)."
     )
@@ -57,15 +59,19 @@ def test_import_exit_codes_all_or_nothing_then_partial_then_idempotent(store: Pa
     assert "No clients found." in out
 
     code, out, _ = cli(store, "investor", "import", str(path), "--partial")
-    assert code == 3 and "2 new" in out and "Imported. 1 invalid rows were skipped." in out
+    assert code == 3
+    assert "2 new" in out
+    assert "Imported. 1 invalid rows were skipped." in out
     assert "(csv, gbk," in out
 
     rows[1][5] = "2026/3/2"
     write_csv(path, rows, encoding="gbk")
     code, out, _ = cli(store, "investor", "import", str(path))
-    assert code == 0 and "1 new, 0 changed, 2 unchanged, 0 invalid" in out
+    assert code == 0
+    assert "1 new, 0 changed, 2 unchanged, 0 invalid" in out
     code, out, _ = cli(store, "investor", "import", str(path))
-    assert code == 0 and "0 new, 0 changed, 3 unchanged" in out
+    assert code == 0
+    assert "0 new, 0 changed, 3 unchanged" in out
 
 
 def test_dry_run_prints_the_diff_field_by_field(store: Path, tmp_path: Path) -> None:
@@ -78,9 +84,13 @@ def test_dry_run_prints_the_diff_field_by_field(store: Path, tmp_path: Path) -> 
     assert code == 0, out
     lines = out.splitlines()
     changed = next(ln for ln in lines if ln.startswith("changed"))
-    assert "880001" in changed and "name 林晓梅 -> 客户0" in changed and "profile C1 -> C3" in changed
+    assert "880001" in changed
+    assert "name 林晓梅 -> 客户0" in changed
+    assert "profile C1 -> C3" in changed
     new = next(ln for ln in lines if ln.startswith("new"))
-    assert "A000005" in new and "id_number" in new and make_id(5) in new  # compliance may see full numbers
+    assert "A000005" in new
+    assert "id_number" in new
+    assert make_id(5) in new  # compliance may see full numbers
     assert "Dry run: nothing was written." in out
     code, out, _ = cli(store, "investor", "show", "880001")
     assert "林晓梅" in out
@@ -94,7 +104,9 @@ def test_json_and_the_xlsx_report(store: Path, tmp_path: Path) -> None:
     code, out, _ = cli(store, "investor", "import", str(path), "--partial", "--json", "--report", str(report))
     assert code == 3
     data = json.loads(out)
-    assert data["new"] == 1 and data["invalid"] == 1 and data["written"] is True
+    assert data["new"] == 1
+    assert data["invalid"] == 1
+    assert data["written"] is True
     assert data["missing"] == 16  # every demo client (all three branches): untouched, listed in the report
     (issue,) = data["issues"]
     assert issue == {
@@ -117,7 +129,8 @@ def test_mapping_file_and_sheet_option(store: Path, tmp_path: Path) -> None:
     mapping = tmp_path / "mapping.toml"
     mapping.write_text('[columns]\n"客户代码X" = "account"\n"户名" = "name"\n"风险级别" = "profile"\n', "utf-8")
     code, out, _ = cli(store, "investor", "import", str(path), "--mapping", str(mapping))
-    assert code == 0 and "2 new" in out
+    assert code == 0
+    assert "2 new" in out
     mapping.write_text('[columns]\n"户名" = "nickname"\n', "utf-8")
     result = run(
         "investor",
@@ -162,13 +175,16 @@ def test_export_then_import_is_a_lossless_round_trip(store: Path, tmp_path: Path
     suffix = ".xlsx"
     out = tmp_path / f"clients{suffix}"
     code, text, _ = cli(store, "investor", "export", "--out", str(out))
-    assert code == 0 and "16 clients written" in text
+    assert code == 0
+    assert "16 clients written" in text
     code, text, _ = cli(store, "investor", "import", str(out))
-    assert code == 0 and "0 new, 0 changed, 16 unchanged, 0 invalid" in text
+    assert code == 0
+    assert "0 new, 0 changed, 16 unchanged, 0 invalid" in text
     masked = tmp_path / f"masked{suffix}"
     code, text, _ = cli(store, "investor", "export", "--out", str(masked), user="demo-advisor")
     assert code == 0
     book = openpyxl.load_workbook(masked, read_only=True)
-    numbers = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]  # type: ignore[union-attr]
+    numbers = [row[2] for row in book.active.iter_rows(min_row=2, values_only=True)]
     book.close()
-    assert all("********" in n for n in numbers if n) and "11010519920312100X" not in numbers
+    assert all("********" in n for n in numbers if n)
+    assert "11010519920312100X" not in numbers

@@ -200,7 +200,8 @@ def test_stricter_level_applies_until_compliance_confirms(
     facts = ReportFacts(stated, subject, confirmed)
     assert facts.matching_level is matched
     decision = decide(ordinary(RiskProfile.C3), facts, TODAY, POLICY)
-    assert decision.level is matched and decision.stated_level is stated
+    assert decision.level is matched
+    assert decision.stated_level is stated
     assert decision.allowed is (matched is not None and matched <= RiskLevel.R3)
     raised = Reason.LEVEL_RAISED_TO_SUBJECT in decision.reasons
     assert raised is (stated is not None and matched is not None and matched > stated)
@@ -239,7 +240,8 @@ def test_special_attention_is_a_caution_not_a_block() -> None:
         not in decide(ordinary(RiskProfile.C3, birth_date=younger), ReportFacts(RiskLevel.R2), TODAY, POLICY).reasons
     )
     flagged = decide(ordinary(RiskProfile.C3, special_attention=True), ReportFacts(RiskLevel.R2), TODAY, POLICY)
-    assert flagged.allowed and Reason.SPECIAL_ATTENTION_FLAG in flagged.reasons
+    assert flagged.allowed
+    assert Reason.SPECIAL_ATTENTION_FLAG in flagged.reasons
 
 
 def test_decision_carries_its_facts() -> None:
@@ -265,7 +267,8 @@ def test_reassessment_due_blocks_above_r1_only() -> None:
         assert decide(facts, ReportFacts(RiskLevel.R1), TODAY, policy).outcome is Outcome.ALLOW
         for level in list(RiskLevel)[1:]:
             d = decide(facts, ReportFacts(level), TODAY, policy)
-            assert d.outcome is Outcome.BLOCK and Reason.REASSESSMENT_DUE in d.reasons
+            assert d.outcome is Outcome.BLOCK
+            assert Reason.REASSESSMENT_DUE in d.reasons
     cleared = dataclasses.replace(facts, reassessment_due=False)
     assert decide(cleared, ReportFacts(RiskLevel.R5), TODAY, Policy()).outcome is Outcome.ALLOW
 

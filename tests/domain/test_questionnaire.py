@@ -27,7 +27,7 @@ DEFAULT = parse_definition(DEFAULT_TEXT)
 
 
 def raw() -> dict[str, Any]:
-    data = json.loads(DEFAULT_TEXT)
+    data: dict[str, Any] = json.loads(DEFAULT_TEXT)
     data.pop("checksum")
     return data
 
@@ -54,7 +54,8 @@ def test_default_is_sealed_bilingual_and_covers_the_four_areas() -> None:
     assert {q.section for q in DEFAULT.questions} >= {"finances", "experience", "goals", "attitude-to-loss"}
     assert all(q.text and q.text_en and all(a.text and a.text_en for a in q.answers) for q in DEFAULT.questions)
     knockouts = [(q.id, a.id) for q in DEFAULT.questions for a in q.answers if a.knockout]
-    assert ("capacity", "no") in knockouts and ("max-loss", "none") in knockouts
+    assert ("capacity", "no") in knockouts
+    assert ("max-loss", "none") in knockouts
 
 
 @pytest.mark.parametrize("band", DEFAULT.bands, ids=lambda b: b.profile.code)
@@ -85,13 +86,14 @@ def test_boundaries_reached_by_real_answers() -> None:
 
 
 @pytest.mark.parametrize(
-    "question,answer",
+    ("question", "answer"),
     [(q.id, a.id) for q in DEFAULT.questions for a in q.answers if a.knockout],
 )
 def test_every_knockout_forces_the_lowest_category(question: str, answer: str) -> None:
     answers = {**extreme(DEFAULT, max), question: answer}
     result = DEFAULT.score(answers)
-    assert result.profile is RiskProfile.C1 and result.lowest_category
+    assert result.profile is RiskProfile.C1
+    assert result.lowest_category
     assert result.knockouts == (question,)
     assert result.band_profile > RiskProfile.C1  # the score alone would have said more
 
@@ -126,7 +128,8 @@ def _refused(data: dict[str, Any], match: str) -> None:
     with pytest.raises(QuestionnaireError, match=match) as info:
         from_dict(data)
     message = str(info.value)
-    assert message.endswith(".") and "\n" not in message
+    assert message.endswith(".")
+    assert "\n" not in message
 
 
 def test_a_file_edited_after_sealing_is_refused() -> None:
@@ -199,6 +202,7 @@ def test_any_complete_answer_set_scores_within_one_band(data: st.DataObject) -> 
     result = DEFAULT.score(answers)
     assert DEFAULT.min_total <= result.score <= DEFAULT.max_total
     matching = [b for b in DEFAULT.bands if b.min_score <= result.score <= b.max_score]
-    assert len(matching) == 1 and matching[0].profile is result.band_profile
+    assert len(matching) == 1
+    assert matching[0].profile is result.band_profile
     assert result.lowest_category == bool(result.knockouts)
     assert result.profile is (RiskProfile.C1 if result.knockouts else result.band_profile)

@@ -8,14 +8,14 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-import pytest  # noqa: E402
-from PySide6.QtCore import QSettings  # noqa: E402
-from PySide6.QtWidgets import QMessageBox  # noqa: E402
+import pytest
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QMessageBox
 
-from suitcheck.gui.main_window import MainWindow  # noqa: E402
-from suitcheck.services import Actor, Services  # noqa: E402
-from suitcheck.services.demo import seed_demo  # noqa: E402
-from tests.conftest import FAST_HASHER, Clock, make_services  # noqa: E402
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.services import Actor, Services
+from suitcheck.services.demo import seed_demo
+from tests.conftest import FAST_HASHER, Clock, make_services
 
 
 @pytest.fixture
@@ -43,6 +43,27 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
     monkeypatch.setattr(QMessageBox, "exec", fake_exec)
     return shown
+
+
+class Confirmations:
+    """Answers the confirmation questions (gui.widgets.confirm) instead of blocking on them."""
+
+    def __init__(self) -> None:
+        self.asked: list[str] = []
+        self.answer = True
+
+    def exec(self, box: QMessageBox) -> int:
+        self.asked.append(box.text())
+        role = QMessageBox.ButtonRole.AcceptRole if self.answer else QMessageBox.ButtonRole.RejectRole
+        next(b for b in box.buttons() if box.buttonRole(b) == role).click()
+        return 0
+
+
+@pytest.fixture
+def confirmations(monkeypatch: pytest.MonkeyPatch) -> Confirmations:
+    answers = Confirmations()
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: answers.exec(box))
+    return answers
 
 
 def login(services: Services, name: str) -> Actor:

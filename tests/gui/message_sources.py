@@ -71,7 +71,7 @@ def user_sentences(root: Path = SRC) -> dict[str, str]:
                 for candidate in candidates:
                     text = template(candidate)
                     if text and re.search(r"[A-Za-z]{2}", re.sub(r"\{[^}]*\}", "", text)):
-                        found.setdefault(text, f"{path.relative_to(root.parent)}:{node.lineno}")
+                        found.setdefault(text, f"{path.relative_to(root.parent)}:{getattr(node, 'lineno', 0)}")
     return found
 
 

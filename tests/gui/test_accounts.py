@@ -81,14 +81,18 @@ def test_reset_by_admin_then_login_forces_a_change_and_logs_in(qtbot, demo_servi
     on_next_modal(choose)
     ok(dialog)
     assert dialog.result() == LoginDialog.DialogCode.Accepted
-    assert dialog.actor is not None and dialog.actor.username == "demo-advisor"
-    assert shown and "10 characters" in shown[0] and "user name" in shown[0]  # the rule in plain words
+    assert dialog.actor is not None
+    assert dialog.actor.username == "demo-advisor"
+    assert shown
+    assert "10 characters" in shown[0]
+    assert "user name" in shown[0]  # the rule in plain words
     assert demo_services.auth.login("demo-advisor", CHOSEN).username == "demo-advisor"
     with pytest.raises(AuthenticationFailed):
         demo_services.auth.login("demo-advisor", TEMPORARY)  # the temporary password is gone
     admin = login(demo_services, "demo-admin")
     advisor = next(v for v in demo_services.auth.list_staff(admin) if v.username == "demo-advisor")
-    assert not advisor.must_change_password and advisor.last_login is not None  # recorded as a login
+    assert not advisor.must_change_password
+    assert advisor.last_login is not None  # recorded as a login
 
 
 def test_cancelling_the_change_returns_to_login_without_logging_in(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -101,8 +105,10 @@ def test_cancelling_the_change_returns_to_login_without_logging_in(qtbot, demo_s
 
     on_next_modal(half_way)
     ok(dialog)
-    assert dialog.actor is None and dialog.result() != LoginDialog.DialogCode.Accepted
-    assert "not changed" in dialog.message.text() and "not logged in" in dialog.message.text()
+    assert dialog.actor is None
+    assert dialog.result() != LoginDialog.DialogCode.Accepted
+    assert "not changed" in dialog.message.text()
+    assert "not logged in" in dialog.message.text()
     assert dialog.password.text() == ""
     with pytest.raises(PasswordChangeRequired):
         demo_services.auth.login("demo-advisor", TEMPORARY)  # nothing changed
@@ -126,7 +132,8 @@ def test_a_weak_or_mismatched_password_keeps_the_dialog_with_the_sentence(qtbot,
         ):
             type_passwords(change, first, second)
             ok(change)
-            assert change.isVisible() and change.actor is None
+            assert change.isVisible()
+            assert change.actor is None
             said.append(change.message.text())
             assert change.new.text() == change.again.text() == ""
         type_passwords(change, CHOSEN)
@@ -141,7 +148,8 @@ def test_a_weak_or_mismatched_password_keeps_the_dialog_with_the_sentence(qtbot,
         "The new password must differ from the old one.",
         "The two passwords differ; type the same new password twice.",
     ]
-    assert dialog.actor is not None and dialog.actor.username == "demo-advisor"
+    assert dialog.actor is not None
+    assert dialog.actor.username == "demo-advisor"
 
 
 def test_the_forced_change_speaks_chinese(qtbot, chinese, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -193,7 +201,8 @@ def test_the_lock_screen_takes_a_reset_password_only_through_a_change(qtbot, dem
     on_next_modal(cancel)
     qtbot.keyClicks(lock.password, TEMPORARY)
     unlock.click()
-    assert lock.result() != LockDialog.DialogCode.Accepted and "not logged in" in lock.message.text()
+    assert lock.result() != LockDialog.DialogCode.Accepted
+    assert "not logged in" in lock.message.text()
 
     def choose(change: QWidget) -> None:
         type_passwords(change, CHOSEN)
@@ -259,12 +268,14 @@ def test_the_staff_table_shows_each_account_and_its_state(qtbot, demo_services: 
         "Last login",
     ]
     advisor = shown_row(dialog, "demo-advisor")
-    assert advisor["Role"] == "advisor" and advisor["State"] == "active"
+    assert advisor["Role"] == "advisor"
+    assert advisor["State"] == "active"
     assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", advisor["Last login"])
     assert shown_row(dialog, "demo-compliance")["State"] == "locked"
     assert shown_row(dialog, "demo-compliance")["Last login"] == "—"
     assert shown_row(dialog, "demo-admin")["Role"] == "administrator"
-    assert dialog.add_button.isEnabled() and enabled(dialog) == set()  # nothing selected: no row action
+    assert dialog.add_button.isEnabled()
+    assert enabled(dialog) == set()  # nothing selected: no row action
 
 
 def test_buttons_apply_only_to_the_selected_account(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -273,7 +284,8 @@ def test_buttons_apply_only_to_the_selected_account(qtbot, demo_services: Servic
     demo_services.auth.create_staff(admin, "gone.clerk", "plum river lantern 7", Role.ADVISOR)
     demo_services.auth.set_disabled(admin, "gone.clerk", True)
     dialog = staff_dialog(qtbot, demo_services)
-    assert enabled(dialog) == set() and dialog.add_button.isEnabled()
+    assert enabled(dialog) == set()
+    assert dialog.add_button.isEnabled()
     select(dialog, "demo-admin")
     assert enabled(dialog) == set()  # neither disable nor reset oneself
     select(dialog, "demo-advisor")
@@ -309,8 +321,11 @@ def test_add_an_account(qtbot, demo_services: Services) -> None:  # type: ignore
         "The two passwords differ; type the same password twice.",
     ]
     row = shown_row(dialog, "new.clerk")
-    assert row["Display name"] == "新 职员" and row["Role"] == "compliance" and row["State"] == "active"
-    assert dialog.selected() is not None and dialog.selected().username == "new.clerk"  # type: ignore[union-attr]
+    assert row["Display name"] == "新 职员"
+    assert row["Role"] == "compliance"
+    assert row["State"] == "active"
+    assert dialog.selected() is not None
+    assert dialog.selected().username == "new.clerk"
     assert dialog.message.text() == "Account new.clerk added as compliance."
     assert demo_services.auth.login("new.clerk", "river stone 12").role is Role.COMPLIANCE
 
@@ -349,7 +364,8 @@ def test_unlock_a_locked_account(qtbot, demo_services: Services) -> None:  # typ
     select(dialog, "demo-advisor")
     dialog.unlock_button.click()
     assert shown_row(dialog, "demo-advisor")["State"] == "active"
-    assert "unlocked" in dialog.message.text() and not dialog.unlock_button.isEnabled()
+    assert "unlocked" in dialog.message.text()
+    assert not dialog.unlock_button.isEnabled()
     assert demo_services.auth.login("demo-advisor", "demo")
 
 
@@ -370,7 +386,8 @@ def test_reset_password_gives_a_temporary_one_that_must_be_changed(qtbot, demo_s
 
     on_next_modal(reset)
     dialog.reset_button.click()
-    assert "demo-advisor" in intro[0] and "next login" in intro[0]
+    assert "demo-advisor" in intro[0]
+    assert "next login" in intro[0]
     assert intro[1] == "A password must not be or contain the user name."
     assert shown_row(dialog, "demo-advisor")["State"] == "must change password"  # and no longer locked
     assert "must choose a new one at their next login" in dialog.message.text()
@@ -391,7 +408,8 @@ def test_non_admins_get_the_services_refusal(qtbot, demo_services: Services) -> 
     dialog = staff_dialog(qtbot, demo_services, "demo-compliance")
     assert dialog.model.rowCount() == 0
     assert dialog.message.text() == "Your role (compliance) may not do this (manage staff accounts)."
-    assert not dialog.add_button.isEnabled() and enabled(dialog) == set()
+    assert not dialog.add_button.isEnabled()
+    assert enabled(dialog) == set()
 
 
 def test_non_admins_see_no_staff_menu_entry(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
@@ -409,8 +427,10 @@ def test_an_admin_disabled_meanwhile_is_refused_and_sees_why(qtbot, demo_service
     second = demo_services.auth.login("second.admin", "plum river lantern 7")
     demo_services.auth.set_disabled(second, "demo-admin", True)
     dialog.unlock_button.click()
-    assert "disabled" in dialog.message.text() and dialog.model.rowCount() == 0
-    assert enabled(dialog) == set() and not dialog.add_button.isEnabled()
+    assert "disabled" in dialog.message.text()
+    assert dialog.model.rowCount() == 0
+    assert enabled(dialog) == set()
+    assert not dialog.add_button.isEnabled()
     with pytest.raises(AuthenticationFailed):
         demo_services.auth.login("demo-advisor", "demo")  # still locked: nothing was done
 
@@ -425,7 +445,8 @@ def test_the_staff_dialog_speaks_chinese(qtbot, chinese, demo_services: Services
     texts += [b.text() for b in (dialog.add_button, dialog.disable_button, dialog.unlock_button, dialog.reset_button)]
     assert all(re.search(r"[\u4e00-\u9fff]", t) for t in texts), texts
     refused = staff_dialog(qtbot, demo_services, "demo-compliance")
-    assert "管理员工账号" in refused.message.text() and "合规" in refused.message.text()
+    assert "管理员工账号" in refused.message.text()
+    assert "合规" in refused.message.text()
     assert QCoreApplication.translate("AccountStates", "must change password") != "must change password"
 
 

@@ -51,7 +51,8 @@ def test_first_start_creates_the_admin_then_logs_in(qtbot, qapp, tmp_path: Path)
     qtbot.waitUntil(lambda: desktop.window is not None and desktop.window.isVisible(), timeout=15_000)
     assert desktop.window is not None
     qtbot.addWidget(desktop.window)
-    assert desktop.window.actor.username == "admin" and desktop.window.actor.role.value == "admin"
+    assert desktop.window.actor.username == "admin"
+    assert desktop.window.actor.role.value == "admin"
     assert desktop.window.staff_action.isVisible()
     desktop.window.close()
     assert desktop.services is not None
@@ -63,11 +64,12 @@ def test_a_store_that_cannot_open_is_a_message_not_a_crash(qtbot, qapp, tmp_path
     garbage.write_bytes(b"not a database" * 1000)
     desktop = DesktopApp(qapp, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), demo=False)
     exits: list[int] = []
-    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()  # type: ignore[assignment]
+    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()
     desktop.open(lambda: open_services(garbage, hasher=FAST_HASHER, init=True))
     qtbot.waitUntil(lambda: bool(exits), timeout=10_000)
     assert exits == [1]
-    assert message_boxes and "not a suitcheck store" in message_boxes[-1][1]
+    assert message_boxes
+    assert "not a suitcheck store" in message_boxes[-1][1]
 
 
 def _logged_in(qtbot, qapp, tmp_path: Path, db: Path) -> DesktopApp:  # type: ignore[no-untyped-def]
@@ -90,10 +92,13 @@ def _logged_in(qtbot, qapp, tmp_path: Path, db: Path) -> DesktopApp:  # type: ig
 def test_the_page_check_runs_beside_the_login_and_is_shown_and_recorded(qtbot, qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     desktop = _logged_in(qtbot, qapp, tmp_path, tmp_path / "s.db")
     qtbot.waitUntil(lambda: desktop.window is not None and desktop.store_check is not None, timeout=15_000)
-    assert desktop.window is not None and desktop.store_check is not None and desktop.store_check.ok
+    assert desktop.window is not None
+    assert desktop.store_check is not None
+    assert desktop.store_check.ok
     qtbot.addWidget(desktop.window)
     label = desktop.window.findChild(QLabel, "storeCheck")
-    assert label is not None and "every page is sound" in label.text()
+    assert label is not None
+    assert "every page is sound" in label.text()
     assert desktop.services is not None
     with desktop.services.store.engine.connect() as conn:
         facts = conn.execute(text("SELECT facts FROM audit_entry WHERE action = 'store-checked'")).scalars().all()
@@ -122,10 +127,11 @@ def test_a_damaged_page_found_after_opening_still_ends_the_program(qtbot, qapp, 
     db.write_bytes(bytes(data))
     desktop = _logged_in(qtbot, qapp, tmp_path, db)
     exits: list[int] = []
-    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()  # type: ignore[assignment]
+    desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()
     qtbot.waitUntil(lambda: bool(exits), timeout=15_000)
     assert exits == [1]
-    assert message_boxes and "damaged" in message_boxes[-1][1]
+    assert message_boxes
+    assert "damaged" in message_boxes[-1][1]
     if desktop.window is not None:
         desktop.window.close()
     if desktop.services is not None:

@@ -13,7 +13,8 @@ def _accounts(window: MainWindow) -> set[str]:
 
 def test_a_branch_advisor_sees_their_branch(window_for) -> None:  # type: ignore[no-untyped-def]
     window = window_for("demo-advisor-sh")
-    assert "SH01" in window.branch_label.text() and "上海浦东营业部" in window.branch_label.text()
+    assert "SH01" in window.branch_label.text()
+    assert "上海浦东营业部" in window.branch_label.text()
     assert _accounts(window) == {"881001", "881002"}
     window.clients_view.setCurrentIndex(window.clients_view.model().index(0, 0))
     assert "SH01" in window.client_pane.details.text()
@@ -28,7 +29,8 @@ def test_head_office_sees_every_branch(window_for) -> None:  # type: ignore[no-u
 def test_head_office_filters_by_branch(window_for, qtbot) -> None:  # type: ignore[no-untyped-def]
     window = window_for("demo-compliance")
     combo = window.client_pane.branch_filter
-    assert combo.isVisible() and combo.itemText(0) == "All branches"
+    assert combo.isVisible()
+    assert combo.itemText(0) == "All branches"
     combo.setCurrentIndex(combo.findData("SZ01"))
     qtbot.waitUntil(lambda: _accounts(window) == {"882001", "882002"})
     combo.setCurrentIndex(0)

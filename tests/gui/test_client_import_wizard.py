@@ -30,7 +30,8 @@ def test_file_mapping_dry_run_import_and_report(qtbot, demo_services: Services, 
     assert wizard.file_page.detected.text() == "CSV text, encoding gbk"
     wizard.next()
     page = wizard.mapping_page
-    assert not page.isComplete() and "Account number" in page.status.text()  # 客户代码X is unknown
+    assert not page.isComplete()
+    assert "Account number" in page.status.text()  # 客户代码X is unknown
     page.boxes[0].setCurrentIndex(page.boxes[0].findData("account"))
     assert page.isComplete()
     assert page.rows.item(0, 3).text().count("*") == 8  # ID numbers masked in the preview
@@ -38,33 +39,38 @@ def test_file_mapping_dry_run_import_and_report(qtbot, demo_services: Services, 
     diff = wizard.diff_page
     qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
     assert "3 rows: 2 new, 0 changed" in diff.summary.text()
-    assert diff.problems.rowCount() == 1 and diff.problems.item(0, 1).text() == "风险承受能力"
+    assert diff.problems.rowCount() == 1
+    assert diff.problems.item(0, 1).text() == "风险承受能力"
     assert not diff.isComplete()  # an invalid row: all or nothing unless partial is chosen
     diff.partial.setChecked(True)
     assert diff.isComplete()
     before = demo_services.investors.count(login(demo_services, "demo-compliance"))
     wizard.next()
     qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=30_000)
-    assert wizard.outcome is not None and wizard.outcome.written and wizard.outcome.new == 2
+    assert wizard.outcome is not None
+    assert wizard.outcome.written
+    assert wizard.outcome.new == 2
     assert "Imported: 2 new" in wizard.run_page.status.text()
     assert demo_services.investors.count(login(demo_services, "demo-compliance")) == before + 2
-    assert wizard.run_page.report_button.isEnabled() and wizard.report_path.exists()
+    assert wizard.run_page.report_button.isEnabled()
+    assert wizard.report_path.exists()
 
 
 def test_stop_leaves_every_client_as_it_was(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write_xlsx(tmp_path / "clients.xlsx", client_rows(1500))
     wizard = _wizard(qtbot, demo_services)
     wizard.file_page.choose(path)
-    assert "Excel workbook, sheet 客户" == wizard.file_page.detected.text()
+    assert wizard.file_page.detected.text() == "Excel workbook, sheet 客户"
     wizard.next()
     wizard.next()
     qtbot.waitUntil(lambda: wizard.dry is not None, timeout=60_000)
     actor = login(demo_services, "demo-compliance")
     before = demo_services.investors.count(actor)
     wizard.next()
-    wizard.run_page.job.cancel()  # type: ignore[union-attr]  # before the first 500 clients are written
+    wizard.run_page.job.cancel()  # before the first 500 clients are written
     qtbot.waitUntil(lambda: wizard.run_page.job is None, timeout=60_000)
-    assert wizard.outcome is None and "nothing was changed" in wizard.run_page.status.text()
+    assert wizard.outcome is None
+    assert "nothing was changed" in wizard.run_page.status.text()
     assert demo_services.investors.count(actor) == before
 
 

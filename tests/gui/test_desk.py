@@ -56,29 +56,33 @@ def answer_by_keyboard(qtbot, wizard: AssessmentWizard, choices: dict[str, int])
     return given
 
 
-def test_wizard_by_keyboard_shows_the_services_result_before_saving_then_saves(
+def test_wizard_by_keyboard_shows_the_services_result_before_saving_then_saves(  # type: ignore[no-untyped-def]
     qtbot, demo_services: Services, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     wizard = wizard_for(qtbot, demo_services, "880008")  # never assessed
     before = last_seq(demo_services)
     given = answer_by_keyboard(qtbot, wizard, {"capacity": 0, "max-loss": 1})
     assert wizard.currentPage() is wizard.result_page
     expected = Q.score(given)
     preview = wizard.preview
-    assert preview is not None and (preview.profile, preview.score) == (expected.profile, expected.score)
+    assert preview is not None
+    assert (preview.profile, preview.score) == (expected.profile, expected.score)
     assert expected.profile.code in wizard.result_page.summary.text()
     shown = [
         wizard.result_page.permits.item(r, 1).data(Qt.ItemDataRole.UserRole)
         for r in range(wizard.result_page.permits.rowCount())
     ]
-    assert shown == [o.value for _, o in preview.permits] and len(shown) == 5
+    assert shown == [o.value for _, o in preview.permits]
+    assert len(shown) == 5
     # Nothing is written before "Save assessment".
     compliance = login(demo_services, "demo-compliance")
-    assert demo_services.investors.history(compliance, "880008") == [] and last_seq(demo_services) == before
+    assert demo_services.investors.history(compliance, "880008") == []
+    assert last_seq(demo_services) == before
     assert wizard.button(QWizard.WizardButton.CommitButton).isVisible()
     wizard.result_page.note.setText("营业部柜台")
     qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
-    assert wizard.currentPage() is wizard.done_page and wizard.saved is not None
+    assert wizard.currentPage() is wizard.done_page
+    assert wizard.saved is not None
     (saved,) = demo_services.investors.history(compliance, "880008")
     assert (saved.profile, saved.score, saved.answers, saved.note) == (
         expected.profile,
@@ -89,7 +93,8 @@ def test_wizard_by_keyboard_shows_the_services_result_before_saving_then_saves(
     assert not wizard.button(QWizard.WizardButton.CancelButton).isVisible()  # saved: nothing left to cancel
     out = tmp_path / "confirmation.pdf"
     assert wizard.done_page.write_sheet(out)
-    assert out.read_bytes().startswith(b"%PDF") and str(out) in wizard.done_page.written.text()
+    assert out.read_bytes().startswith(b"%PDF")
+    assert str(out) in wizard.done_page.written.text()
     assert demo_services.audit.browse(compliance, limit=1)[0].action == "assessment-sheet"
     wizard.reject()  # closing after saving is finishing: the caller refreshes the client
     assert wizard.result() == QWizard.DialogCode.Accepted
@@ -104,17 +109,20 @@ def test_cancelling_the_wizard_halfway_writes_nothing(qtbot, demo_services: Serv
         qtbot.keyClick(page, Qt.Key.Key_2)
         qtbot.keyClick(page, Qt.Key.Key_Return)
     qtbot.keyClick(wizard.currentPage(), Qt.Key.Key_Escape)
-    assert not wizard.isVisible() and wizard.result() == QWizard.DialogCode.Rejected
+    assert not wizard.isVisible()
+    assert wizard.result() == QWizard.DialogCode.Rejected
     assert demo_services.investors.history(compliance, "880003") == history
     assert last_seq(demo_services) == before
 
 
 def test_wizard_knockout_shows_lowest_category_and_r1_only(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
     wizard = wizard_for(qtbot, demo_services, "880008")
-    knockout = next(n for n, a in enumerate(Q.question("capacity").answers) if a.knockout)  # type: ignore[union-attr]
+    knockout = next(n for n, a in enumerate(Q.question("capacity").answers) if a.knockout)
     answer_by_keyboard(qtbot, wizard, {"capacity": knockout})
     preview = wizard.preview
-    assert preview is not None and preview.profile is RiskProfile.C1 and preview.lowest_category
+    assert preview is not None
+    assert preview.profile is RiskProfile.C1
+    assert preview.lowest_category
     assert "capacity" in wizard.result_page.summary.text()
     assert [o for _, o in preview.permits] == [Outcome.ALLOW] + [Outcome.BLOCK] * 4
 
@@ -125,7 +133,8 @@ def test_wizard_refuses_answers_to_a_replaced_questionnaire(qtbot, demo_services
     definition["title_en"] = "Second version"
     demo_services.questionnaire.import_definition(login(demo_services, "demo-compliance"), json.dumps(definition))
     answer_by_keyboard(qtbot, wizard, {})
-    assert wizard.preview is None and "version 2" in wizard.result_page.message.text()
+    assert wizard.preview is None
+    assert "version 2" in wizard.result_page.message.text()
     assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
 
 
@@ -139,15 +148,18 @@ def test_recording_an_assessment_made_elsewhere_needs_the_note(qtbot, demo_servi
     assert not record.isEnabled()  # blanks are no note
     dialog.profile.setCurrentIndex(dialog.profile.findData("C4"))
     dialog.lowest.setChecked(True)
-    assert dialog.profile.currentData() == "C1" and not dialog.profile.isEnabled()
+    assert dialog.profile.currentData() == "C1"
+    assert not dialog.profile.isEnabled()
     dialog.lowest.setChecked(False)
     dialog.profile.setCurrentIndex(dialog.profile.findData("C4"))
     dialog.note.setText("纸质问卷，存档编号 2026-118")
     assert record.isEnabled()
     record.click()
-    assert dialog.message.text() == "" and dialog.result() == AssessmentDialog.DialogCode.Accepted
+    assert dialog.message.text() == ""
+    assert dialog.result() == AssessmentDialog.DialogCode.Accepted
     (saved,) = demo_services.investors.history(compliance, "880008")
-    assert saved.profile is RiskProfile.C4 and saved.note == "纸质问卷，存档编号 2026-118"
+    assert saved.profile is RiskProfile.C4
+    assert saved.note == "纸质问卷，存档编号 2026-118"
 
 
 def test_wizard_action_is_for_staff_who_may_assess(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
@@ -163,16 +175,19 @@ def test_reminders_panel_at_start_up_dismissible_with_a_count(qtbot, window_for,
     panel = window.reminders
     qtbot.waitUntil(lambda: panel.total is not None)
     expected = demo_services.reminders.reminders(login(demo_services, "demo-advisor"))
-    assert panel.total == len(expected) >= 2 and panel.isVisible()
+    assert panel.total == len(expected) >= 2
+    assert panel.isVisible()
     assert [panel.model.row_object(r).investor.account for r in range(panel.model.rowCount())] == [
         r.investor.account for r in expected
     ]
     assert panel.model.row_object(0).investor.account == "880004"  # due first
     count = window.statusBar().findChild(type(panel.count_button), "remindersCount")
-    assert count is panel.count_button and count.text() == f"Reminders: {panel.total}"
+    assert count is panel.count_button
+    assert count.text() == f"Reminders: {panel.total}"
     assert QApplication.activeModalWidget() is None  # not a modal wall: the window works
     panel.dismiss.click()
-    assert not panel.isVisible() and count.isVisible()
+    assert not panel.isVisible()
+    assert count.isVisible()
     count.click()
     assert panel.isVisible()
     panel.view.setCurrentIndex(panel.model.index(1, 0))
@@ -195,7 +210,8 @@ def test_reminders_are_hidden_behind_the_lock_and_absent_for_admins(qtbot, windo
 
     when_visible(LockDialog, locked)
     window.lock_action.trigger()
-    assert seen == {"panel": False} and window.reminders.isVisible()
+    assert seen == {"panel": False}
+    assert window.reminders.isVisible()
 
 
 def make_checks(services: Services) -> None:
@@ -206,9 +222,9 @@ def make_checks(services: Services) -> None:
             services.access.check(advisor, account, report)
 
 
-def test_dashboard_draws_the_services_figures_filters_and_exports(
+def test_dashboard_draws_the_services_figures_filters_and_exports(  # type: ignore[no-untyped-def]
     qtbot, demo_services: Services, tmp_path: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     make_checks(demo_services)
     compliance = login(demo_services, "demo-compliance")
     dialog = DashboardDialog(demo_services, compliance)
@@ -219,9 +235,10 @@ def test_dashboard_draws_the_services_figures_filters_and_exports(
     expected = demo_services.dashboard.figures(compliance, today - __import__("datetime").timedelta(days=29), today)
     assert dialog.figures == expected
     totals = expected.decisions_total
-    assert sum(totals.values()) > 0 and totals["block"] > 0
+    assert sum(totals.values()) > 0
+    assert totals["block"] > 0
     (series,) = dialog.views["decisions"].chart().series()
-    drawn = {s.label(): sum(s.at(i) for i in range(s.count())) for s in series.barSets()}
+    drawn = {s.label(): sum(s.at(i) for i in range(s.count())) for s in series.barSets()}  # type: ignore[attr-defined]
     assert drawn == {
         "allowed": totals["allow"],
         "blocked": totals["block"],
@@ -247,7 +264,9 @@ def test_dashboard_draws_the_services_figures_filters_and_exports(
     out = tmp_path / "dashboard.png"
     assert dialog.export_png(out)
     image = QImage(str(out))
-    assert not image.isNull() and image.width() > 400 and image.height() > 300
+    assert not image.isNull()
+    assert image.width() > 400
+    assert image.height() > 300
 
 
 def test_dashboard_is_for_compliance_only(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
@@ -273,7 +292,8 @@ def test_distribution_list_from_the_report(qtbot, demo_services: Services, tmp_p
     sheet = openpyxl.load_workbook(out, read_only=True).active
     assert "Distribution list" in str(next(sheet.iter_rows(values_only=True))[0])
     entry = demo_services.audit.browse(login(demo_services, "demo-compliance"), limit=1)[0]
-    assert entry.action == "distribution-list" and entry.report_id == report.id
+    assert entry.action == "distribution-list"
+    assert entry.report_id == report.id
 
 
 def test_self_inspection_report_from_the_menu(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -289,14 +309,15 @@ def test_self_inspection_report_from_the_menu(qtbot, demo_services: Services, tm
     dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: dialog.outcome is not None or bool(dialog.message.text()), timeout=60_000)
     assert dialog.outcome is not None, dialog.message.text()
-    assert out.read_bytes().startswith(b"%PDF") and "verified" in dialog.status.text()
+    assert out.read_bytes().startswith(b"%PDF")
+    assert "verified" in dialog.status.text()
     assert dialog.outcome.data.decisions_total == 5 * len(demo_services.reports.search(compliance))
     assert dialog.findChild(QLabel, "inspectionStatus") is dialog.status
 
 
-def test_a_damaged_questionnaire_is_said_before_any_question(
+def test_a_damaged_questionnaire_is_said_before_any_question(  # type: ignore[no-untyped-def]
     qtbot, window_for, demo_services: Services, message_boxes
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from sqlalchemy import text
 
     definition = Q.content()
@@ -309,5 +330,6 @@ def test_a_damaged_questionnaire_is_said_before_any_question(
     window.refresh_clients()
     qtbot.waitUntil(lambda: window.client is not None and window.client.account == "880008")
     window.compliance_actions.wizard_action.trigger()
-    assert message_boxes and "damaged" in message_boxes[0][1]
+    assert message_boxes
+    assert "damaged" in message_boxes[0][1]
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, AssessmentWizard) and w.isVisible()]

@@ -22,10 +22,13 @@ def test_login_dialog(qtbot, demo_services: Services) -> None:  # type: ignore[n
     qtbot.keyClicks(dialog.username, "demo-advisor")
     qtbot.keyClicks(dialog.password, "wrong")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.actor is None and "wrong" in dialog.message.text() and dialog.password.text() == ""
+    assert dialog.actor is None
+    assert "wrong" in dialog.message.text()
+    assert dialog.password.text() == ""
     qtbot.keyClicks(dialog.password, "demo")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
-    assert dialog.actor is not None and dialog.actor.username == "demo-advisor"
+    assert dialog.actor is not None
+    assert dialog.actor.username == "demo-advisor"
 
 
 def test_login_screen_outside_demo_lists_no_logins(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -51,19 +54,28 @@ def test_import_a_folder_and_see_results(qtbot, demo_services: Services, tmp_pat
     assert dialog.progress.value() == 3
 
 
-def test_rating_dialog_rates_an_unrated_report(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_rating_dialog_rates_an_unrated_report(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
     compliance = login(demo_services, "demo-compliance")
     dialog = RatingDialog(demo_services, compliance)
     qtbot.addWidget(dialog)
     titles = [r.title for r in dialog.model.objects()]
-    assert any("芯片" in t for t in titles) and any("港股" in t for t in titles)
+    assert any("芯片" in t for t in titles)
+    assert any("港股" in t for t in titles)
     row = next(i for i, t in enumerate(titles) if "芯片" in t)
+    report_id = dialog.model.objects()[row].id
     dialog.view.selectRow(row)
     dialog.level.setCurrentIndex(2)  # R3
     from PySide6.QtWidgets import QPushButton
 
+    confirmations.answer = False  # Cancel: nothing changes, nothing is recorded
+    dialog.findChild(QPushButton, "setLevel").click()
+    assert "R3" in confirmations.asked[-1]
+    assert "audit trail" in confirmations.asked[-1]
+    assert demo_services.reports.get(compliance, report_id).level is None
+    confirmations.answer = True
     dialog.findChild(QPushButton, "setLevel").click()
     assert all("芯片" not in r.title for r in dialog.model.objects())
+    assert demo_services.reports.get(compliance, report_id).level is not None
 
 
 def test_export_the_audit_log(qtbot, demo_services: Services, tmp_path: Path, message_boxes) -> None:  # type: ignore[no-untyped-def]
@@ -76,7 +88,8 @@ def test_export_the_audit_log(qtbot, demo_services: Services, tmp_path: Path, me
     dialog.destination.setText(str(out))
     dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
     qtbot.waitUntil(lambda: "Exported" in dialog.message.text(), timeout=10_000)
-    assert out.exists() and (tmp_path / "audit.csv.manifest.json").exists()
+    assert out.exists()
+    assert (tmp_path / "audit.csv.manifest.json").exists()
     assert demo_services.audit.verify_file(compliance, out).ok
     # A destination that cannot be written: a message, and nothing else changes.
     dialog2 = ExportDialog(demo_services, compliance, AuditFilter())
@@ -87,7 +100,7 @@ def test_export_the_audit_log(qtbot, demo_services: Services, tmp_path: Path, me
     assert "does not exist" in message_boxes[-1][1]
 
 
-def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     compliance = login(demo_services, "demo-compliance")
     demo_services.policy.update(compliance, allow_escalation=True)
     window = window_for()
@@ -95,23 +108,41 @@ def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Serv
     pick_report(qtbot, window, "创业板")
     assert window.decision.result is not None
     assert window.decision.result.decision.outcome is Outcome.ALLOW_AFTER_WARNING
-    assert window.override_button.isVisible() and not window.open_button.isEnabled()
-    assert window.client is not None and window.report is not None
-    dialog = OverrideDialog(demo_services, window.actor, window.client, window.report, window)
-    qtbot.addWidget(dialog)
-    assert not dialog.ok.isEnabled()
-    dialog.told.setChecked(True)
-    assert not dialog.ok.isEnabled()  # a checkbox alone proves nothing
-    dialog.confirmed.setChecked(True)
-    dialog.recording.setText("SL-001")
-    dialog.ok.click()
-    window._overrides.add((window.client.id, window.report.id))
-    window._update_actions()
+    assert window.decision.result.may_override
+    assert not window.decision.result.may_open
+    assert window.override_button.isVisible()
+    assert not window.open_button.isEnabled()
+    assert window.client is not None
+    assert window.report is not None
+
+    def fill_in(dialog: OverrideDialog) -> int:
+        qtbot.addWidget(dialog)
+        assert not dialog.ok.isEnabled()
+        dialog.told.setChecked(True)
+        assert not dialog.ok.isEnabled()  # a checkbox alone proves nothing
+        dialog.confirmed.setChecked(True)
+        dialog.recording.setText("SL-001")
+        dialog.accept()
+        return int(dialog.result())
+
+    monkeypatch.setattr(OverrideDialog, "exec", fill_in)
+    window.override_button.click()  # the window shows the service's answer to the override
+    assert window.decision.result.may_open
+    assert window.decision.result.override_recorded
+    assert window.open_button.isEnabled()
+    assert not window.override_button.isVisible()
+    assert "special warning today" in window.decision.rule.text()
+    # Another client and back: the check is recorded again and the override still counts.
+    find_client(qtbot, window, "880001")
+    find_client(qtbot, window, "880003")
+    window.check()
+    assert window.decision.result.override_recorded
     assert window.open_button.isEnabled()
     window.open_report()  # reads the report off the GUI thread
     qtbot.waitUntil(lambda: bool(window.viewers), timeout=10_000)
     compliance_actions = [e.action for e in demo_services.audit.browse(compliance, limit=5)]
-    assert compliance_actions[:2] == ["open", "override"]
+    assert compliance_actions[0] == "open"
+    assert "override" in compliance_actions
 
 
 def test_edit_client_dialog_takes_a_client_out_of_the_lowest_category(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -130,20 +161,38 @@ def test_edit_client_dialog_takes_a_client_out_of_the_lowest_category(qtbot, dem
     assert not demo_services.investors.get(compliance, "880010").lowest_category
 
 
-def test_findings_queue_resolves_a_finding_only_with_a_reason(qtbot, demo_services: Services, message_boxes) -> None:  # type: ignore[no-untyped-def]
+def test_findings_queue_resolves_only_what_the_service_lets_go(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
+    """A finding about the level is settled by rating the report (#15), never dismissed:
+    the service says so on the finding (resolvable) and the button follows it."""
     compliance = login(demo_services, "demo-compliance")
     dialog = RatingDialog(demo_services, compliance)
     qtbot.addWidget(dialog)
     rows = dialog.model.objects()
     row = next(i for i, r in enumerate(rows) if r.open_findings)  # the Hong Kong report: level below subject
     dialog.view.selectRow(row)
-    assert dialog.resolve.isEnabled()
     assert "subject" in dialog.detail.text()  # the finding in words, not its code
-    dialog.resolve.click()  # no reason
-    assert message_boxes and "Say why" in message_boxes[-1][1]
-    assert demo_services.reports.get(compliance, rows[row].id).open_findings
+    assert not any(f.resolvable for f in rows[row].open_findings)
+    assert not dialog.resolve.isEnabled()
+    assert "settled by rating" in dialog.resolve.toolTip()
     dialog.note.setText("Issuer's own rating confirmed with the research desk")
-    dialog.resolve.click()
-    # A finding about the level is settled by rating the report (#15), never dismissed.
-    assert "settled by rating" in message_boxes[-1][1]
+    dialog.resolve_finding()  # even called directly: nothing to resolve, nothing asked
+    assert not confirmations.asked
     assert demo_services.reports.get(compliance, rows[row].id).open_findings
+
+
+def test_policy_is_saved_only_after_confirmation(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
+    from suitcheck.gui.dialogs import PolicyDialog
+
+    compliance = login(demo_services, "demo-compliance")
+    version = demo_services.policy.current().version
+    dialog = PolicyDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    dialog.escalation.setChecked(not dialog.escalation.isChecked())
+    confirmations.answer = False
+    dialog.accept()
+    assert "new policy version" in confirmations.asked[-1]
+    assert demo_services.policy.current().version == version
+    assert dialog.result() == 0
+    confirmations.answer = True
+    dialog.accept()
+    assert demo_services.policy.current().version == version + 1

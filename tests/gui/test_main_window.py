@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -63,13 +64,43 @@ def test_find_client_pick_report_see_decision(qtbot, window_for) -> None:  # typ
     assert window.open_button.isEnabled()
 
 
+def test_buttons_follow_the_services_answers_not_the_outcome(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    """The window enables Open and shows the override button from may_open / may_override
+    alone: an allow the service says may not be opened stays closed, and vice versa."""
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "银行业")  # R3: allowed
+    result = window.decision.result
+    assert result is not None
+    assert result.decision.outcome is Outcome.ALLOW
+    assert result.may_open
+    assert window.open_button.isEnabled()
+    assert not window.override_button.isVisible()
+    window._show_decision(dataclasses.replace(result, may_open=False, may_override=True))
+    assert not window.open_button.isEnabled()
+    assert not window.open_action.isEnabled()
+    assert window.override_button.isVisible()
+    window.open_report()
+    assert "may not be opened" in window.statusBar().currentMessage()
+    pick_report(qtbot, window, "创业板")  # R4: blocked
+    result = window.decision.result
+    assert result is not None
+    assert result.decision.outcome is Outcome.BLOCK
+    assert not result.may_open
+    assert not result.may_override
+    assert not window.open_button.isEnabled()
+    assert not window.override_button.isVisible()
+
+
 def test_blocked_report_cannot_be_opened_any_way(qtbot, window_for, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
     window = window_for()
     find_client(qtbot, window, "880001")  # C1
     pick_report(qtbot, window, "创业板")
-    assert window.decision.result is not None and window.decision.result.decision.outcome is Outcome.BLOCK
+    assert window.decision.result is not None
+    assert window.decision.result.decision.outcome is Outcome.BLOCK
     opened_before = audit_actions(demo_services).count("open")
-    assert not window.open_button.isEnabled() and not window.open_action.isEnabled()
+    assert not window.open_button.isEnabled()
+    assert not window.open_action.isEnabled()
     double_click_report(qtbot, window)
     QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Open))
     window.open_action.trigger()  # even a disabled action triggered programmatically
@@ -107,7 +138,8 @@ def test_enter_records_a_check(qtbot, window_for, demo_services: Services) -> No
 def test_expired_client_is_shown_unmistakably_and_blocked(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
     window = window_for()
     find_client(qtbot, window, "880006")
-    assert "EXPIRED" in window.client_details.text() and "#b3261e" in window.client_details.text()
+    assert "EXPIRED" in window.client_details.text()
+    assert "#b3261e" in window.client_details.text()
     pick_report(qtbot, window, "稳增长")  # R1, below the C4 profile
     assert window.decision.verdict.text() == "BLOCKED"
     assert "expired" in window.decision.reasons.text()
@@ -150,10 +182,12 @@ def test_search_with_query_syntax_shows_no_error(qtbot, window_for, message_boxe
 
 def test_advisor_does_not_see_compliance_actions(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
     advisor = window_for("demo-advisor")
-    assert not advisor.import_action.isVisible() and not advisor.audit_action.isVisible()
+    assert not advisor.import_action.isVisible()
+    assert not advisor.audit_action.isVisible()
     assert not advisor.compliance_menu.menuAction().isVisible()
     compliance = window_for("demo-compliance")
-    assert compliance.import_action.isVisible() and compliance.audit_action.isVisible()
+    assert compliance.import_action.isVisible()
+    assert compliance.audit_action.isVisible()
 
 
 def test_language_switches_without_restart(qtbot, window_for, qapp) -> None:  # type: ignore[no-untyped-def]
@@ -197,7 +231,8 @@ def test_service_failure_shows_a_message_not_a_traceback(qtbot, window_for, mess
     pick_report(qtbot, window, "银行业", decided=False)
     qtbot.waitUntil(lambda: bool(message_boxes), timeout=5000)
     assert "locked" in message_boxes[-1][1]
-    assert window.decision.result is None and not window.open_button.isEnabled()
+    assert window.decision.result is None
+    assert not window.open_button.isEnabled()
 
 
 def test_unexpected_error_is_logged_and_apologised_for(qtbot, message_boxes, isolated_env: Path) -> None:  # type: ignore[no-untyped-def]
@@ -209,7 +244,8 @@ def test_unexpected_error_is_logged_and_apologised_for(qtbot, message_boxes, iso
     path = setup_logging()
     show_error(None, ZeroDivisionError("boom"))
     logging.getLogger().handlers[0].flush()
-    assert "Sorry" in message_boxes[-1][0] and str(path) in message_boxes[-1][1]
+    assert "Sorry" in message_boxes[-1][0]
+    assert str(path) in message_boxes[-1][1]
     assert "ZeroDivisionError" in Path(str(path)).read_text(encoding="utf-8")
 
 
@@ -272,7 +308,8 @@ def test_arrowing_through_reports_records_only_where_the_clerk_stops(qtbot, wind
 
 def test_keyboard_first_down_selects_the_first_row_and_tab_leaves_the_table(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
     window = window_for()
-    assert not window.reports_view.tabKeyNavigation() and not window.clients_view.tabKeyNavigation()
+    assert not window.reports_view.tabKeyNavigation()
+    assert not window.clients_view.tabKeyNavigation()
     window.reports_view.setFocus()
     assert not window.reports_view.selectionModel().hasSelection()
     qtbot.keyClick(window.reports_view, Qt.Key.Key_Down)
@@ -289,5 +326,12 @@ def test_about_names_versions_and_the_store(qtbot, window_for) -> None:  # type:
     window = window_for()
     box = window.about_box()
     text = box.text()
-    assert "suitcheck" in text and "PySide6" in text and "Qt " in text and "SQLite" in text
+    assert "suitcheck" in text
+    assert "PySide6" in text
+    assert "Qt " in text
+    assert "SQLite" in text
     assert window.services.store.display_name in text
+    # The fingerprint compliance filed at `init` (what `audit key show` prints), from the service.
+    fingerprint = window.services.audit.key_info()["fingerprint"]
+    assert len(fingerprint) == 39
+    assert fingerprint in text

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QCoreApplication
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.gui import messages, texts
 from suitcheck.gui.i18n import Translations
 from suitcheck.services import Services
@@ -57,7 +58,8 @@ def test_an_unknown_sentence_stays_english_in_the_english_ui() -> None:
     assert messages.message_text("The start date is after the end date.") == "The start date is after the end date."
 
 
-def _audit_action_codes() -> dict[str, str]:
+def _literal_actions() -> dict[str, str]:
+    """Audit actions written as bare strings in services (each should be an AuditAction)."""
     codes: dict[str, str] = {}
     for path in (SRC / "services").rglob("*.py"):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -74,13 +76,33 @@ def _audit_action_codes() -> dict[str, str]:
     return codes
 
 
-def test_every_recorded_audit_action_has_words(chinese) -> None:  # type: ignore[no-untyped-def]
-    codes = _audit_action_codes()
-    assert {"check", "open", "open-refused", "login"} <= set(codes)
-    missing = {c: w for c, w in codes.items() if c not in texts.ACTIONS}
+def test_services_record_actions_as_enum_members() -> None:
+    """An action written as a string would escape the AuditAction list (and its words)."""
+    assert not _literal_actions(), _literal_actions()
+
+
+def test_every_audit_action_has_words(chinese) -> None:  # type: ignore[no-untyped-def]
+    missing = [a for a in AuditAction if a not in texts.ACTIONS]
     assert not missing, f"audit actions without words in gui/texts.py ACTIONS: {missing}"
-    for code in codes:
-        assert re.search(r"[\u4e00-\u9fff]", texts.action_text(code)), code
+    for action in AuditAction:
+        assert re.search(r"[\u4e00-\u9fff]", texts.action_text(action.value)), action
+    assert texts.action_text("no-such-action") == "no-such-action"  # an unknown code is shown as it is
+
+
+def test_audit_action_values_are_the_recorded_codes() -> None:
+    """The values are in hashed audit entries: renaming one would break every old trail."""
+    assert {a.value for a in AuditAction} >= {
+        "check", "open", "open-refused", "override", "login", "login-failed", "export", "seal",
+        "installation-registered", "record-sealed", "rating-change", "report-corrected",
+    }  # fmt: skip
+
+
+def test_every_action_in_a_store_is_an_audit_action(demo_services: Services, tmp_path: Path) -> None:
+    compliance = demo_services.auth.login("demo-compliance", "demo")
+    demo_services.audit.export(compliance, tmp_path / "all.jsonl", "jsonl")  # seals the trail
+    recorded = {e.action for e in demo_services.audit.browse(compliance, limit=10_000)}
+    assert {"seal", "installation-registered", "staff-created"} <= recorded
+    assert all(AuditAction(code).value == code for code in recorded)
 
 
 def test_every_finding_code_has_words(chinese) -> None:  # type: ignore[no-untyped-def]
@@ -124,9 +146,11 @@ def test_audit_view_shows_actions_and_decisions_in_chinese(qtbot, chinese, demo_
     model = dialog.model
     assert model.rowCount() > 0
     shown = {model.index(r, AuditTableModel.ACTION).data() for r in range(model.rowCount())}
-    assert "核查" in shown and not shown & set(texts.ACTIONS)
+    assert "核查" in shown
+    assert not shown & set(texts.ACTIONS)
     decisions = {model.index(r, AuditTableModel.DECISION).data() for r in range(model.rowCount())} - {""}
-    assert decisions and all(re.search(r"[\u4e00-\u9fff]", d) for d in decisions)
+    assert decisions
+    assert all(re.search(r"[\u4e00-\u9fff]", d) for d in decisions)
     labels = [dialog.decision.itemText(i) for i in range(dialog.decision.count())]
     assert all(re.search(r"[\u4e00-\u9fff]", label) for label in labels)
     dialog.action.setCurrentIndex(dialog.action.findData("check"))

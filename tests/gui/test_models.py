@@ -32,11 +32,14 @@ def test_lazy_fetching(demo_services: Services) -> None:
     model = InvestorTableModel()
     model.PAGE = 5
     model.set_rows(fetch(0, 5), fetch)
-    assert model.rowCount() == 5 and model.canFetchMore()
+    assert model.rowCount() == 5
+    assert model.canFetchMore()
     model.fetchMore()
-    assert model.rowCount() == 10 and model.canFetchMore()
+    assert model.rowCount() == 10
+    assert model.canFetchMore()
     model.fetchMore()
-    assert model.rowCount() == 12 and not model.canFetchMore()
+    assert model.rowCount() == 12
+    assert not model.canFetchMore()
     assert calls == [(0, 5), (5, 5), (10, 5)]
     assert [model.row_object(i).account for i in range(12)] == sorted(model.row_object(i).account for i in range(12))
 

@@ -56,14 +56,18 @@ def test_a_pdf_is_shown_as_pages_with_navigation_zoom_and_find(qtbot, window_for
     window = window_for()
     viewer = open_for(qtbot, window, "880005", "星辰半导体")
     pdf = viewer.pdf
-    assert isinstance(pdf, PdfView) and pdf.pages.count == 2
+    assert isinstance(pdf, PdfView)
+    assert pdf.pages.count == 2
     qtbot.waitUntil(lambda: pdf.rendered is not None, timeout=10_000)
     image = pdf.page_widget.pixmap
-    assert image is not None and image.width() > 500 and image.height() > 700  # an A4 page at 100 %
+    assert image is not None
+    assert image.width() > 500
+    assert image.height() > 700  # an A4 page at 100 %
     # Navigation
     pdf.next_button.click()
     qtbot.waitUntil(lambda: pdf.rendered is not None and pdf.rendered[0] == 1, timeout=10_000)
-    assert not pdf.next_button.isEnabled() and pdf.page_box.value() == 2
+    assert not pdf.next_button.isEnabled()
+    assert pdf.page_box.value() == 2
     pdf.previous_button.click()
     qtbot.waitUntil(lambda: pdf.rendered is not None and pdf.rendered[0] == 0, timeout=10_000)
     # Zoom renders the page again, larger
@@ -76,9 +80,8 @@ def test_a_pdf_is_shown_as_pages_with_navigation_zoom_and_find(qtbot, window_for
     qtbot.waitUntil(lambda: pdf.matches != [], timeout=10_000)
     qtbot.waitUntil(lambda: pdf.rendered is not None and pdf.rendered[0] == 1, timeout=10_000)
     assert pdf.find_status.text() == "1 of 1"
-    assert [current for _, current in pdf.page_widget.highlights] and all(
-        current for _, current in pdf.page_widget.highlights
-    )
+    assert [current for _, current in pdf.page_widget.highlights]
+    assert all(current for _, current in pdf.page_widget.highlights)
     pdf.find_edit.setText("没有这句话")
     pdf.find_next()
     qtbot.waitUntil(lambda: pdf.find_status.text() == "Not found", timeout=10_000)
@@ -91,10 +94,12 @@ def test_the_watermark_names_client_staff_and_time(qtbot, window_for, demo_servi
     window = window_for()
     viewer = open_for(qtbot, window, "880005", "星辰半导体")
     for text in (viewer.watermark, viewer.watermark_line.text()):
-        assert "赵一鸣" in text and "880005" in text
+        assert "赵一鸣" in text
+        assert "880005" in text
         assert (window.actor.display_name or window.actor.username) in text
         assert __import__("re").search(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", text)
-    assert viewer.pdf is not None and viewer.pdf.page_widget.watermark == viewer.watermark
+    assert viewer.pdf is not None
+    assert viewer.pdf.page_widget.watermark == viewer.watermark
 
 
 def test_the_watermark_is_painted_on_the_page(qtbot, tmp_path) -> None:  # type: ignore[no-untyped-def]
@@ -120,10 +125,12 @@ def test_the_watermark_is_painted_on_the_page(qtbot, tmp_path) -> None:  # type:
 def test_a_text_report_keeps_the_text_view(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
     window = window_for()
     viewer = open_for(qtbot, window, "880005", "创业板")
-    assert viewer.pdf is None and not viewer.tabs.tabBar().isVisible()
+    assert viewer.pdf is None
+    assert not viewer.tabs.tabBar().isVisible()
     assert "创业板" in viewer.text.toPlainText()
     viewer.text_view.find_edit.setText("创业板")
-    assert viewer.text_view.find_next() and viewer.text.textCursor().selectedText() == "创业板"
+    assert viewer.text_view.find_next()
+    assert viewer.text.textCursor().selectedText() == "创业板"
 
 
 def test_opening_reads_the_report_off_the_gui_thread(qtbot, window_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -23,7 +23,8 @@ def open_viewer(qtbot, window: MainWindow, account: str = "880005", title: str =
     window.open_button.click()
     qtbot.waitUntil(lambda: bool(window.viewers))
     viewer = window.viewers[0]
-    assert isinstance(viewer, ReportViewer) and viewer.isVisible()
+    assert isinstance(viewer, ReportViewer)
+    assert viewer.isVisible()
     return viewer
 
 
@@ -50,11 +51,15 @@ def test_report_window_names_the_client_and_the_decision(qtbot, window_for) -> N
     window = window_for()
     viewer = open_viewer(qtbot, window)
     result = window.decision.result
-    assert result is not None and result.decision.outcome is Outcome.ALLOW
+    assert result is not None
+    assert result.decision.outcome is Outcome.ALLOW
     header = viewer.header.text()
-    assert "赵一鸣" in header and "880005" in header
-    assert "ALLOWED" in header and str(result.audit_id) in header
-    assert "880005" in viewer.windowTitle() and "赵一鸣" in viewer.windowTitle()
+    assert "赵一鸣" in header
+    assert "880005" in header
+    assert "ALLOWED" in header
+    assert str(result.audit_id) in header
+    assert "880005" in viewer.windowTitle()
+    assert "赵一鸣" in viewer.windowTitle()
 
 
 def test_report_window_closes_when_the_client_changes(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
@@ -76,13 +81,16 @@ def test_a_search_with_no_match_clears_card_decision_and_open(qtbot, window_for)
     window = window_for()
     find_client(qtbot, window, "880005")
     pick_report(qtbot, window, "创业板")
-    assert window.open_button.isEnabled() and "赵一鸣" in window.client_details.text()
+    assert window.open_button.isEnabled()
+    assert "赵一鸣" in window.client_details.text()
     window.client_search.setText("no-such-client-0000")
     qtbot.waitUntil(lambda: window.client is None, timeout=5000)
     assert window.client_model.rowCount() == 0
     assert "赵一鸣" not in window.client_details.text()
-    assert window.decision.result is None and window.decision.verdict.text() == "No decision yet"
-    assert not window.open_button.isEnabled() and not window.open_action.isEnabled()
+    assert window.decision.result is None
+    assert window.decision.verdict.text() == "No decision yet"
+    assert not window.open_button.isEnabled()
+    assert not window.open_action.isEnabled()
     window.open_report()
     assert not window.viewers
 
@@ -96,7 +104,8 @@ def test_a_filter_that_removes_the_selected_report_clears_the_decision(qtbot, wi
     qtbot.waitUntil(lambda: window.report is None, timeout=5000)
     assert all("创业板" not in r.title for r in window.report_model.objects())
     assert window.decision.result is None
-    assert not window.open_button.isEnabled() and not window.check_button.isEnabled()
+    assert not window.open_button.isEnabled()
+    assert not window.check_button.isEnabled()
 
 
 def test_a_filter_that_keeps_the_selected_report_keeps_it(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
@@ -108,7 +117,8 @@ def test_a_filter_that_keeps_the_selected_report_keeps_it(qtbot, window_for) -> 
     window.runner.wait()
     qtbot.waitUntil(lambda: all(r.level is not None and r.level.code == "R4" for r in window.report_model.objects()))
     qtbot.waitUntil(lambda: decided_for(window, window.client, window.report), timeout=5000)
-    assert window.report is not None and "创业板" in window.report.title
+    assert window.report is not None
+    assert "创业板" in window.report.title
 
 
 def test_a_professional_is_not_shown_as_never_assessed(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
@@ -146,7 +156,9 @@ def test_lock_closes_report_windows_and_hides_every_window(qtbot, window_for, se
     when_visible(LockDialog, locked)
     window.lock_action.trigger()
     assert seen == {"viewers": [], "central": False, "preferences": False, "covered": True, "modal": True}
-    assert window.centralWidget().isVisible() and preferences.isVisible() and modal.isVisible()
+    assert window.centralWidget().isVisible()
+    assert preferences.isVisible()
+    assert modal.isVisible()
     qtbot.waitUntil(lambda: not [c for c in modal.findChildren(QLabel, "lockCover")])
     assert window.viewers == []
 
@@ -205,7 +217,8 @@ def test_switch_user_clears_the_screen_first_and_cancel_quits(qtbot, qapp, demo_
     old.switch_action.trigger()
     assert seen == {"old window visible": False, "viewers": [], "main windows": []}
     assert fake.exits == [0]  # Cancel quits; the previous session never comes back
-    assert desktop.window is None and not (shiboken6.isValid(old) and old.isVisible())
+    assert desktop.window is None
+    assert not (shiboken6.isValid(old) and old.isVisible())
 
 
 def test_switch_user_from_the_lock_screen_is_a_logout(qtbot, qapp, demo_services, settings) -> None:  # type: ignore[no-untyped-def]
@@ -233,7 +246,8 @@ def test_switch_user_from_the_lock_screen_is_a_logout(qtbot, qapp, demo_services
     old.lock()
     qtbot.waitUntil(lambda: desktop.window is not None and desktop.window.isVisible(), timeout=5000)
     assert seen == {"old window visible": False, "viewers": [], "main windows": []}
-    assert desktop.window is not None and desktop.window is not old
+    assert desktop.window is not None
+    assert desktop.window is not old
     qtbot.addWidget(desktop.window)
     assert desktop.window.actor.username == "demo-compliance"
     assert desktop.window.client is None

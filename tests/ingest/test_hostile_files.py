@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import signal
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -25,9 +26,9 @@ needs_rlimit = pytest.mark.skipif(
 
 
 @pytest.fixture
-def sandbox() -> Sandbox:
+def sandbox() -> Iterator[Sandbox]:
     box = Sandbox()
-    yield box  # type: ignore[misc]
+    yield box
     box.close()
 
 
@@ -73,7 +74,8 @@ def test_operator_bomb_is_killed_by_the_processor_limit(sandbox: Sandbox) -> Non
 
 def test_page_limit(sandbox: Sandbox) -> None:
     error = _fails(sandbox, "long.pdf", hostile.many_pages_pdf(Limits().pages + 1), Limits())
-    assert error.code == "too-many-pages" and str(Limits().pages) in str(error)
+    assert error.code == "too-many-pages"
+    assert str(Limits().pages) in str(error)
     assert sandbox.extract(Path("ok.pdf"), hostile.many_pages_pdf(3), Limits(pages=3)).text.count("Page") == 3
 
 
@@ -115,7 +117,8 @@ def test_a_batch_goes_on_past_every_hostile_file(sqlite_services: Services, tmp_
     results = services.reports.import_paths(compliance, [folder], progress=lambda n, total, r: seen.append(n))
     by_name = {Path(r.path).name: r for r in results}
     assert seen == [1, 2, 3, 4, 5]
-    assert by_name["a-good.txt"].status == "imported" and by_name["e-good.txt"].status == "imported"
+    assert by_name["a-good.txt"].status == "imported"
+    assert by_name["e-good.txt"].status == "imported"
     assert {n: (r.status, r.code) for n, r in by_name.items() if r.status == "failed"} == {
         "b-bomb.pdf": ("failed", "inflates-too-much"),
         "c-long.pdf": ("failed", "too-many-pages"),
@@ -138,5 +141,6 @@ def test_the_reader_process_is_spawned_not_forked(sandbox: Sandbox) -> None:
     spawned worker holds none of the parent's memory (open store, keys)."""
     sandbox.extract(Path("fine.pdf"), hostile.many_pages_pdf(1), Limits())
     process = sandbox._process
-    assert process is not None and process.pid != os.getpid()
+    assert process is not None
+    assert process.pid != os.getpid()
     assert type(process).__name__ == "SpawnProcess"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -38,8 +39,10 @@ def test_pdf_import_yields_metadata(services: Services, compliance: Actor, tmp_p
     path = tmp_path / "r.pdf"
     path.write_bytes(two_column_report_pdf(**PDF_ARGS))  # type: ignore[arg-type]
     (result,) = services.reports.import_paths(compliance, [path])
-    view = services.reports.get(compliance, result.report or 0).to_dict()
-    assert view["level"] == "R3" and view["date"] == "2025-03-18" and view["publisher"] == "示例证券"
+    view: dict[str, Any] = services.reports.get(compliance, result.report or 0).to_dict()
+    assert view["level"] == "R3"
+    assert view["date"] == "2025-03-18"
+    assert view["publisher"] == "示例证券"
     assert [a["sac_number"] for a in view["analysts"]] == ["S1230521020001", "S1230524100002", "S1230524070003"]
     assert view["rating"] == {"scope": "industry", "value": "超配", "change": "维持"}
 
@@ -77,9 +80,11 @@ def test_stated_level_below_subject_is_a_finding(services: Services, compliance:
     assert view.suggested_level is RiskLevel.R4
     assert [f.code for f in view.open_findings] == ["level-below-subject"]
     assert [v.id for v in services.reports.search(compliance, ReportFilter(with_findings=True))] == [view.id]
-    assert view.matching_level is RiskLevel.R4 and not view.level_confirmed  # 就高 until compliance decides
+    assert view.matching_level is RiskLevel.R4
+    assert not view.level_confirmed  # 就高 until compliance decides
     fixed = services.reports.set_level(compliance, view.id, RiskLevel.R4)
-    assert fixed.open_findings == () and fixed.matching_level is RiskLevel.R4
+    assert fixed.open_findings == ()
+    assert fixed.matching_level is RiskLevel.R4
 
 
 def test_two_different_self_statements_make_the_report_unrated_with_a_finding(

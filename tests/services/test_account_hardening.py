@@ -11,7 +11,7 @@ import json
 import logging
 import sqlite3
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from argon2 import PasswordHasher, extract_parameters
@@ -102,7 +102,8 @@ def test_migration_marks_old_demo_stores_and_makes_the_name_key(tmp_path: Path, 
         assert services.auth.is_demo_store() is demo
         with services.store.session(read_only=True) as session:
             key = session.get(StoreSetting, "login-name-key")
-            assert key is not None and len(bytes.fromhex(key.value)) == 32
+            assert key is not None
+            assert len(bytes.fromhex(key.value)) == 32
             assert not any(s.must_change_password for s in session.execute(select(Staff)).scalars())
         services.close()
 
@@ -181,7 +182,7 @@ class CountingHasher(PasswordHasher):
         super().__init__(**kw)
         self.runs: list[tuple[str, Any]] = []
 
-    def verify(self, hash: str | bytes, password: str | bytes) -> bool:  # noqa: A002 - argon2's name
+    def verify(self, hash: str | bytes, password: str | bytes) -> Literal[True]:
         self.runs.append(("verify", extract_parameters(hash if isinstance(hash, str) else hash.decode())))
         return super().verify(hash, password)
 
@@ -243,7 +244,8 @@ def test_disabled_and_locked_are_told_only_for_the_right_password(services: Serv
             services.auth.login("dave", attempt)
         # During a lockout nothing is confirmed, not even the right password (otherwise
         # guessing could go on through the lockout); the one sentence mentions lockouts.
-        assert str(locked.value) == generic and "locked" in generic
+        assert str(locked.value) == generic
+        assert "locked" in generic
     clock.advance(minutes=16)
     assert services.auth.login("dave", PASSWORD).username == "dave"
 
@@ -279,7 +281,8 @@ def test_admin_unlocks_an_account(services: Services) -> None:
         services.auth.unlock(root, "nobody-here")
     compliance = staff(services, Role.COMPLIANCE)
     unlocked = [e for e in services.audit.browse(compliance, limit=1000) if e.action == "staff-unlocked"]
-    assert unlocked and unlocked[-1].staff == "t-root"
+    assert unlocked
+    assert unlocked[-1].staff == "t-root"
 
 
 def test_reset_password_forces_a_change_at_next_login(services: Services) -> None:
@@ -290,7 +293,8 @@ def test_reset_password_forces_a_change_at_next_login(services: Services) -> Non
     with pytest.raises(PermissionDenied):
         services.auth.reset_password(other, "frank", "temporary pass 1")
     view = services.auth.reset_password(root, "frank", "temporary pass 1")
-    assert view.must_change_password and not view.locked
+    assert view.must_change_password
+    assert not view.locked
     with pytest.raises(AuthenticationFailed) as old:
         services.auth.login("frank", PASSWORD)
     assert not isinstance(old.value, PasswordChangeRequired)
@@ -309,7 +313,8 @@ def test_reset_password_forces_a_change_at_next_login(services: Services) -> Non
         services.auth.reset_password(root, "t-root", "another long one")  # own: staff passwd
     compliance = staff(services, Role.COMPLIANCE)
     actions = [(e.action, e.staff) for e in services.audit.browse(compliance, limit=1000)]
-    assert ("password-reset", "t-root") in actions and ("password-changed", "frank") in actions
+    assert ("password-reset", "t-root") in actions
+    assert ("password-changed", "frank") in actions
 
 
 def test_a_reset_ends_the_open_session_of_the_account(services: Services) -> None:
@@ -367,7 +372,8 @@ def test_login_only_ever_strengthens_a_password_hash(store_target: str, clock: C
             weak.reports.search(on_weak)  # the hash it signed in with is gone
         again = weak.auth.login("ivy", PASSWORD)
         assert stored() == upgraded  # not weakened back
-        assert weak.reports.search(again) is not None and strong.reports.search(on_strong) is not None
+        assert weak.reports.search(again) is not None
+        assert strong.reports.search(on_strong) is not None
     finally:
         strong.close()
         weak.close()
@@ -412,9 +418,11 @@ def test_reset_and_forced_change_through_the_cli(tmp_path: Path) -> None:
     # Five wrong passwords lock grace out (in-process: the same store, fewer processes).
     _lock_in(db, "grace")
     listed = run("staff", "list", "--user", "boss", db=db, password="orchid lantern 7")
-    assert "grace" in listed.stdout and "locked" in listed.stdout
+    assert "grace" in listed.stdout
+    assert "locked" in listed.stdout
     result = run("staff", "unlock", "grace", "--user", "boss", db=db, password="orchid lantern 7")
-    assert result.returncode == 0 and "unlocked" in result.stdout
+    assert result.returncode == 0
+    assert "unlocked" in result.stdout
     env = {"SUITCHECK_NEW_PASSWORD": "reset by boss 1"}
     result = run("staff", "reset-password", "grace", "--user", "boss", db=db, password="orchid lantern 7", env=env)
     assert result.returncode == 0, result.stderr
@@ -449,9 +457,11 @@ def test_local_admin_recovery(tmp_path: Path) -> None:
     assert trail["ok"]
     with sqlite3.connect(db) as conn:
         rows = conn.execute("SELECT staff, facts FROM audit_entry WHERE action = 'admin-recovered'").fetchall()
-    assert len(rows) == 1 and rows[0][0] == "local-recovery"
+    assert len(rows) == 1
+    assert rows[0][0] == "local-recovery"
     facts = json.loads(rows[0][1])
-    assert facts["username"] == "boss" and facts["os_user"]
+    assert facts["username"] == "boss"
+    assert facts["os_user"]
 
 
 def test_recovery_never_creates_a_store_and_refuses_a_server(tmp_path: Path) -> None:

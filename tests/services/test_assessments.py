@@ -31,7 +31,8 @@ def test_assess_from_answers_keeps_version_answers_score_and_audits_the_hash(
     assert (result.profile, result.score, result.questionnaire_version) == (RiskProfile.C5, Q.max_total, 1)
     # The last valid day: the policy's 730 days count the assessment day itself.
     assert result.valid_until == TODAY + dt.timedelta(days=729)
-    assert result.investor.profile is RiskProfile.C5 and result.investor.assessment_valid
+    assert result.investor.profile is RiskProfile.C5
+    assert result.investor.assessment_valid
     (past,) = services.investors.history(compliance, "Q1")
     assert (past.questionnaire_version, past.score, past.answers, past.answers_hash) == (
         1,
@@ -41,9 +42,12 @@ def test_assess_from_answers_keeps_version_answers_score_and_audits_the_hash(
     )
     entry = services.audit.browse(compliance, limit=1)[0]
     facts = json.loads(entry.facts)
-    assert entry.action == "assessment" and entry.investor_id == result.investor.id
-    assert facts["answers_sha256"] == answers_hash(TOP) and facts["questionnaire_version"] == 1
-    assert facts["score"] == Q.max_total and facts["method"] == "questionnaire"
+    assert entry.action == "assessment"
+    assert entry.investor_id == result.investor.id
+    assert facts["answers_sha256"] == answers_hash(TOP)
+    assert facts["questionnaire_version"] == 1
+    assert facts["score"] == Q.max_total
+    assert facts["method"] == "questionnaire"
 
 
 def test_knockout_answer_puts_the_client_in_the_lowest_category(
@@ -54,10 +58,12 @@ def test_knockout_answer_puts_the_client_in_the_lowest_category(
         services, compliance, tmp_path, level="中低风险", title="债券市场观察", report_type="债券周报"
     )
     result = services.investors.assess_answers(compliance, "Q2", {**TOP, "capacity": "no"})
-    assert result.profile is RiskProfile.C1 and result.investor.lowest_category
+    assert result.profile is RiskProfile.C1
+    assert result.investor.lowest_category
     assert result.knockouts == ("capacity",)
     d = services.access.check(advisor, "Q2", r2).decision
-    assert d.outcome is Outcome.BLOCK and Reason.LOWEST_CATEGORY in d.reasons
+    assert d.outcome is Outcome.BLOCK
+    assert Reason.LOWEST_CATEGORY in d.reasons
 
 
 def test_a_client_already_in_the_lowest_category_is_not_scored_out_of_it(services: Services, compliance: Actor) -> None:
@@ -68,7 +74,8 @@ def test_a_client_already_in_the_lowest_category_is_not_scored_out_of_it(service
         services.investors.assess_answers(compliance, "Q5", TOP)
     assert len(services.investors.history(compliance, "Q5")) == 1
     knocked = services.investors.assess_answers(compliance, "Q5", {**TOP, "max-loss": "none"})
-    assert knocked.profile is RiskProfile.C1 and knocked.investor.lowest_category
+    assert knocked.profile is RiskProfile.C1
+    assert knocked.investor.lowest_category
 
 
 def test_bad_answers_record_nothing(services: Services, compliance: Actor) -> None:
@@ -92,7 +99,8 @@ def test_profile_from_elsewhere_needs_a_note(services: Services, compliance: Act
     view = services.investors.assess(compliance, "Q4", RiskProfile.C3, TODAY, note="总部纸质问卷")
     assert view.profile is RiskProfile.C3
     (past,) = services.investors.history(compliance, "Q4")
-    assert past.to_dict()["method"] == "recorded" and past.score is None
+    assert past.to_dict()["method"] == "recorded"
+    assert past.score is None
 
 
 def _version_two() -> str:
@@ -109,7 +117,8 @@ def test_a_new_version_does_not_alter_past_assessments(services: Services, compl
     old = services.investors.assess_answers(compliance, "V1", answers)
     assert (old.score, old.profile, old.questionnaire_version) == (23, RiskProfile.C2, 1)
     new_q = services.questionnaire.import_definition(compliance, _version_two())
-    assert new_q.version == 2 and services.questionnaire.current(compliance).version == 2
+    assert new_q.version == 2
+    assert services.questionnaire.current(compliance).version == 2
     new = services.investors.assess_answers(compliance, "V1", answers)
     assert (new.score, new.profile, new.questionnaire_version) == (23, RiskProfile.C2, 2)
     answers_c1 = {**BOTTOM, "income": "gt100w", "assets": "gt1000w", "years": "lt2"}  # 21 points
@@ -130,7 +139,8 @@ def test_import_refuses_tampered_or_invalid_and_non_compliance(
     sealed["questions"][0]["answers"][1]["knockout"] = False
     with pytest.raises(InvalidInput, match="checksum does not match") as info:
         services.questionnaire.import_definition(compliance, json.dumps(sealed, ensure_ascii=False))
-    assert str(info.value).count(".") == 1 and str(info.value).endswith(".")
+    assert str(info.value).count(".") == 1
+    assert str(info.value).endswith(".")
     gap = Q.content()
     gap["bands"][2]["min_score"] += 1
     with pytest.raises(InvalidInput, match="not contiguous"):
@@ -176,13 +186,17 @@ def test_situation_changed_blocks_above_r1_until_reassessed(
     with pytest.raises(InvalidInput, match="reason"):
         services.investors.mark_reassessment_due(advisor, "D1", "  ")
     view = services.investors.mark_reassessment_due(advisor, "D1", "客户退休，收入下降")
-    assert view.reassessment_due and not view.assessment_valid
+    assert view.reassessment_due
+    assert not view.assessment_valid
     with pytest.raises(Conflict):
         services.investors.mark_reassessment_due(advisor, "D1", "again")
     entry = services.audit.browse(compliance, limit=1)[0]
-    assert entry.action == "reassessment-due" and "客户退休" in entry.facts and entry.staff == advisor.username
+    assert entry.action == "reassessment-due"
+    assert "客户退休" in entry.facts
+    assert entry.staff == advisor.username
     blocked = services.access.check(advisor, "D1", r3).decision
-    assert blocked.outcome is Outcome.BLOCK and Reason.REASSESSMENT_DUE in blocked.reasons
+    assert blocked.outcome is Outcome.BLOCK
+    assert Reason.REASSESSMENT_DUE in blocked.reasons
     assert services.access.check(advisor, "D1", r1).decision.outcome is Outcome.ALLOW
     assert "D1" not in {v.account for v in services.access.eligible(advisor, r3)}
     assert "D1" in {v.account for v in services.access.eligible(advisor, r1)}
@@ -199,7 +213,8 @@ def test_preview_shows_what_saving_would_record_and_writes_nothing(services: Ser
     before = services.audit.browse(compliance, limit=1)[0].seq
     preview = services.investors.preview_answers(compliance, "PV", {**TOP, "capacity": "no"})
     assert (preview.profile, preview.band_profile, preview.lowest_category) == (RiskProfile.C1, RiskProfile.C5, True)
-    assert preview.knockouts == ("capacity",) and preview.questionnaire_version == 1
+    assert preview.knockouts == ("capacity",)
+    assert preview.questionnaire_version == 1
     # What it permits is what a check will answer: R1 only for the lowest category.
     assert [(lv.code, o) for lv, o in preview.permits] == [("R1", Outcome.ALLOW)] + [
         (f"R{n}", Outcome.BLOCK) for n in range(2, 6)
@@ -216,7 +231,8 @@ def test_preview_permits_follow_the_policy_escalation(services: Services, compli
     add_client(services, compliance, "ESC", None, None)
     services.policy.update(compliance, allow_escalation=True)
     preview = services.investors.preview_answers(compliance, "ESC", BOTTOM)
-    assert preview.profile is RiskProfile.C1 and not preview.lowest_category
+    assert preview.profile is RiskProfile.C1
+    assert not preview.lowest_category
     assert [o for _, o in preview.permits] == [Outcome.ALLOW] + [Outcome.ALLOW_AFTER_WARNING] * 4
 
 
@@ -227,7 +243,7 @@ def test_answers_to_a_replaced_questionnaire_version_are_refused(services: Servi
     services.questionnaire.import_definition(compliance, json.dumps(definition))
     for call in (services.investors.preview_answers, services.investors.assess_answers):
         with pytest.raises(Conflict, match="changed to version 2 while the client answered version 1"):
-            call(compliance, "VX", TOP, expected_version=1)  # type: ignore[operator]
+            call(compliance, "VX", TOP, expected_version=1)
     assert services.investors.history(compliance, "VX") == []
 
 
@@ -243,7 +259,8 @@ def test_confirmation_sheet_lists_answers_result_and_signature_lines(
     out = tmp_path / "确认书.pdf"
     written = services.investors.write_confirmation(compliance, "SH", out)
     content = out.read_bytes()
-    assert content.startswith(b"%PDF") and b"FontFile2" in content
+    assert content.startswith(b"%PDF")
+    assert b"FontFile2" in content
     import hashlib
 
     assert hashlib.sha256(content).hexdigest() == written.sha256
@@ -252,9 +269,11 @@ def test_confirmation_sheet_lists_answers_result_and_signature_lines(
         assert needle in extracted.replace("\n", ""), needle
     assert "11010519491231002X" not in extracted  # the ID number is masked
     question = Q.question("capacity")
-    assert question is not None and question.text[:6] in extracted
+    assert question is not None
+    assert question.text[:6] in extracted
     entry = services.audit.browse(compliance, limit=1)[0]
-    assert entry.action == "assessment-sheet" and json.loads(entry.facts)["file_sha256"] == written.sha256
+    assert entry.action == "assessment-sheet"
+    assert json.loads(entry.facts)["file_sha256"] == written.sha256
     with pytest.raises(PermissionDenied):
         services.investors.write_confirmation(advisor, "SH", tmp_path / "x.pdf")
     services.investors.assess(compliance, "SH", RiskProfile.C1, TODAY, note="纸质问卷，营业部柜台")

@@ -22,7 +22,8 @@ def test_hash_is_argon2id_with_production_parameters(sqlite_target: str, clock: 
     assert "s3cret-pass" not in stored
     assert stored.startswith("$argon2id$")
     params = dict(p.split("=") for p in stored.split("$")[3].split(","))
-    assert int(params["m"]) >= 19 * 1024 and int(params["t"]) >= 2  # OWASP's argon2id floor
+    assert int(params["m"]) >= 19 * 1024
+    assert int(params["t"]) >= 2  # OWASP's argon2id floor
     assert services.auth.login("boss", "s3cret-pass").role is Role.ADMIN
     services.close()
 
@@ -39,7 +40,8 @@ def test_wrong_password_n_times_locks_the_account(services: Services, clock: Clo
     root = services.auth.login("t-root", PASSWORD)
     compliance = staff(services, Role.COMPLIANCE)
     actions = [e.action for e in services.audit.browse(compliance, limit=1000) if e.staff == "alice"]
-    assert actions.count("login-failed") == MAX_FAILED_LOGINS + 1 and "lockout" in actions
+    assert actions.count("login-failed") == MAX_FAILED_LOGINS + 1
+    assert "lockout" in actions
     assert root.role is Role.ADMIN
 
 

@@ -245,7 +245,8 @@ def test_an_advisor_is_never_firm_wide(services: Services, tmp_path: Path) -> No
 def test_branches_are_listed_and_validated(services: Services, tmp_path: Path) -> None:
     w = make_world(services, tmp_path)
     listed = {b.code: b for b in services.branches.list_branches(w.root)}
-    assert set(listed) == {"HQ", "B2", "B3"} and listed["HQ"].head_office
+    assert set(listed) == {"HQ", "B2", "B3"}
+    assert listed["HQ"].head_office
     assert (listed["HQ"].clients, listed["B2"].clients) == (1, 1)
     advisor = make_actor(w, "advisor")
     assert all(b.clients is None for b in services.branches.list_branches(advisor))  # no counts
@@ -298,6 +299,7 @@ def test_a_branch_audit_export_verifies_and_names_its_branch(services: Services,
     services.access.check(w.hq_compliance, "B1", w.report)
     officer = make_actor(w, "compliance-branch")
     manifest = services.audit.export(officer, tmp_path / "branch.jsonl", "jsonl")
-    assert manifest["filtered"] is True and manifest["filters"] == {"branch": "HQ"}
+    assert manifest["filtered"] is True
+    assert manifest["filters"] == {"branch": "HQ"}
     result = services.audit.verify_file(w.hq_compliance, tmp_path / "branch.jsonl")
     assert result.ok, (result.result.problem, result.signature)

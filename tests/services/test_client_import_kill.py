@@ -48,7 +48,8 @@ def test_an_import_killed_while_writing_leaves_the_store_as_before(
         os.kill(worker.pid, signal.SIGKILL)
     finally:
         worker.wait(timeout=60)
-    assert seen[-1] == "new" and "done" not in seen, seen
+    assert seen[-1] == "new", seen
+    assert "done" not in seen, seen
     assert worker.returncode == -signal.SIGKILL
 
     services = open_services(store_target, clock=clock, hasher=FAST_HASHER)

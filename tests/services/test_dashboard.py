@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -17,7 +18,7 @@ from tests.conftest import TODAY, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 
-def _sql(services: Services, lo: dt.date, hi: dt.date) -> dict[str, object]:
+def _sql(services: Services, lo: dt.date, hi: dt.date) -> dict[str, Any]:
     """The same figures, counted independently with plain SQL."""
     period = {"lo": f"{lo.isoformat()}T00:00:00.000000Z", "hi": f"{(hi + dt.timedelta(days=1)).isoformat()}T00:00"}
     where = "action = 'check' AND at >= :lo AND at < :hi"
@@ -111,18 +112,21 @@ def test_dashboard_figures_equal_sql_counts(services: Services, clock: Clock, tm
     shown = {(d.isoformat(), o): n for d, counts in figures.decisions_per_day for o, n in counts.items() if n}
     assert shown == expected["per_day"]
     assert sum(figures.decisions_total.values()) == 3 * 18
-    assert figures.decisions_total["allow-after-warning"] > 0 and figures.decisions_total["allow"] > 0
+    assert figures.decisions_total["allow-after-warning"] > 0
+    assert figures.decisions_total["allow"] > 0
     assert figures.blocks_by_reason == expected["blocks"]
     assert {"lowest-category", "reassessment-due", "assessment-expired", "report-unrated"} <= set(
         figures.blocks_by_reason
     )
     nonzero = {k: v for k, v in figures.clients_by_profile.items() if v}
     assert nonzero == {k: v for k, v in expected["profiles"].items() if v}
-    assert figures.clients_by_profile["professional"] == 1 and figures.clients_by_profile["unassessed"] == 1
+    assert figures.clients_by_profile["professional"] == 1
+    assert figures.clients_by_profile["unassessed"] == 1
     assert {k: v for k, v in figures.reports_by_level.items() if v} == expected["levels"]
     assert figures.reports_by_level["unrated"] == 1
     months = dict(figures.expiring_by_month)
-    assert len(months) == 12 and list(months)[0] == f"{lo:%Y-%m}"
+    assert len(months) == 12
+    assert list(months)[0] == f"{lo:%Y-%m}"
     assert months[f"{lo:%Y-%m}"] == expected["expiring_first"]
 
 

@@ -79,7 +79,8 @@ def test_csv_list_equals_eligible(
     assert table[1:] == expected
     assert written.count == len(expected) == services.access.eligible_count(advisor, r3)
     names = {row[2] for row in table[1:]}
-    assert '\'=HYPERLINK("http://evil.example","点我")' in names and '逗号,引号"与\n换行' in names
+    assert '\'=HYPERLINK("http://evil.example","点我")' in names
+    assert '逗号,引号"与\n换行' in names
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in table[1:] for cell in row)
     assert written.sha256 == hashlib.sha256(raw).hexdigest()
 
@@ -91,12 +92,15 @@ def test_xlsx_list_has_a_header_and_the_same_rows(
     expected = _expected(services, advisor, r4)
     out = tmp_path / "list.xlsx"
     written = services.access.write_eligible(advisor, r4, out)
-    assert written.format == "xlsx" and written.count == len(expected)
+    assert written.format == "xlsx"
+    assert written.count == len(expected)
     sheet = load_workbook(out, read_only=True).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
     header = values.index(list(LIST_COLUMNS))
     titles = " ".join(str(v[0]) for v in values[:header] if v and v[0])
-    assert f"report {r4}" in titles and "R4" in titles and "policy version 1" in titles
+    assert f"report {r4}" in titles
+    assert "R4" in titles
+    assert "policy version 1" in titles
     body = [["" if c is None else str(c) for c in (row + [None] * 6)[:6]] for row in values[header + 1 :]]
     assert body == expected
     # Every cell is text or a number, never a formula.
@@ -112,8 +116,11 @@ def test_producing_a_list_is_audited(
     entry = services.audit.browse(compliance, limit=1)[0]
     facts = json.loads(entry.facts)
     assert (entry.action, entry.staff, entry.report_id) == ("distribution-list", advisor.username, r3)
-    assert facts["count"] == written.count and facts["file_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
-    assert facts["policy_version"] == 1 and facts["level"] == "R3" and facts["format"] == "csv"
+    assert facts["count"] == written.count
+    assert facts["file_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert facts["policy_version"] == 1
+    assert facts["level"] == "R3"
+    assert facts["format"] == "csv"
 
 
 def test_cancel_or_failure_leaves_no_file_and_keeps_the_old_one(

@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pdfminer.high_level import extract_text
@@ -36,7 +37,7 @@ def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00.000000Z"
 
 
-def _sql_figures(services: Services, lo: dt.date, hi: dt.date) -> dict[str, object]:
+def _sql_figures(services: Services, lo: dt.date, hi: dt.date) -> dict[str, Any]:
     """The same figures, counted independently with plain SQL."""
     period = {"lo": _stamp(lo), "hi": _stamp(hi + dt.timedelta(days=1))}
     where = "action = 'check' AND at >= :lo AND at < :hi"
@@ -136,7 +137,8 @@ def test_inspection_figures_equal_sql_counts_and_text_extracts(
     assert {"lowest-category", "reassessment-due", "assessment-expired", "profile-below-level"} <= set(
         data.blocks_by_reason
     )
-    assert dict(data.expired_checks) == expected["expired_checks"] and data.expired_checks
+    assert dict(data.expired_checks) == expected["expired_checks"]
+    assert data.expired_checks
     assert data.overrides_total == expected["overrides"] == 1
     assert (data.overrides[0].warning_version, data.overrides[0].recording_ref) == ("W1", "SL-2026-0042")
     assert dict(data.assessments_by_profile) == expected["assessments_by_profile"] == {"C2": 1}
@@ -145,15 +147,18 @@ def test_inspection_figures_equal_sql_counts_and_text_extracts(
     assert data.verification_ok is True
 
     content = out.read_bytes()
-    assert content.startswith(b"%PDF") and hashlib.sha256(content).hexdigest() == result.sha256
+    assert content.startswith(b"%PDF")
+    assert hashlib.sha256(content).hexdigest() == result.sha256
     extracted = extract_text(str(out))
     for heading in HEADINGS:
         assert heading in extracted, heading
-    assert "SL-2026-0042" in extracted and "港股互联网平台" in extracted
+    assert "SL-2026-0042" in extracted
+    assert "港股互联网平台" in extracted
     assert b"FontFile2" in content  # the CJK font is embedded (a TrueType subset)
     entry = services.audit.browse(compliance, limit=1)[0]
     facts = json.loads(entry.facts)
-    assert entry.action == "inspection-report" and facts["file_sha256"] == result.sha256
+    assert entry.action == "inspection-report"
+    assert facts["file_sha256"] == result.sha256
     assert (facts["from"], facts["to"]) == (lo.isoformat(), hi.isoformat())
 
 

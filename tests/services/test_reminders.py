@@ -39,7 +39,8 @@ def test_reminders_list_expiring_expired_and_due(services: Services, compliance:
     assert wider == set(listed) | {"LATER"}
     d = listed["SOON"].to_dict()
     assert {"id", "account", "name", "class", "profile", "assessed", "assessment_valid", "state", "expires"} <= set(d)
-    assert d["state"] == "expiring" and d["expires"] == listed["SOON"].expires.isoformat()  # type: ignore[union-attr]
+    assert d["state"] == "expiring"
+    assert d["expires"] == listed["SOON"].expires.isoformat()  # type: ignore[union-attr]
     with pytest.raises(InvalidInput):
         services.reminders.reminders(advisor, -1)
 
@@ -49,7 +50,8 @@ def test_reassessing_clears_the_reminder(services: Services, compliance: Actor, 
     assert [r.investor.account for r in services.reminders.reminders(compliance)] == ["R1"]
     services.investors.assess(compliance, "R1", RiskProfile.C2, clock().astimezone().date(), note="柜台纸质问卷")
     assert services.reminders.reminders(compliance) == []
-    assert services.reminders.count(compliance) == 0 and services.reminders.count(compliance, 3000) == 1
+    assert services.reminders.count(compliance) == 0
+    assert services.reminders.count(compliance, 3000) == 1
     clock.advance(days=720)  # time passes: the new assessment now nears its end
     assert [r.state.value for r in services.reminders.reminders(compliance)] == ["expiring"]
 
@@ -64,12 +66,16 @@ def test_reminder_list_files_are_written_and_audited(
     header = rows.index(("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason"))
     assert "Re-assessment reminders" in str(rows[0][0])
     body = {r[1]: r for r in rows[header + 1 :]}
-    assert set(body) == {"OLD", "SOON"} and body["OLD"][5] == "expired" and body["SOON"][5] == "expiring"
+    assert set(body) == {"OLD", "SOON"}
+    assert body["OLD"][5] == "expired"
+    assert body["SOON"][5] == "expiring"
     assert not str(body["OLD"][2]).startswith("=")  # a name cannot become a formula
     csv_file = services.reminders.write(advisor, tmp_path / "reminders.csv", 1000)
-    assert csv_file.count == 2 and csv_file.format == "csv"
+    assert csv_file.count == 2
+    assert csv_file.format == "csv"
     entry = services.audit.browse(compliance, limit=1)[0]
-    assert entry.action == "reminder-list" and csv_file.sha256 in entry.facts
+    assert entry.action == "reminder-list"
+    assert csv_file.sha256 in entry.facts
     assert hashlib.sha256(csv_file.path.read_bytes()).hexdigest() == csv_file.sha256
 
 

@@ -34,4 +34,5 @@ def test_search_pages_are_newest_first_and_complete(services: Services, complian
     # No searchable character: the filter is ignored, as before, and the listing goes by date.
     listed = services.reports.search(compliance, ReportFilter(text="''"), limit=100)
     keys = [(v.published_on is None, v.published_on) for v in listed]
-    assert len(listed) == 12 and keys == sorted(keys, key=lambda k: (k[0], -(k[1].toordinal() if k[1] else 0)))
+    assert len(listed) == 12
+    assert keys == sorted(keys, key=lambda k: (k[0], -(k[1].toordinal() if k[1] else 0)))

@@ -4,6 +4,7 @@ policy bounds and versions; ID numbers that cannot exist; one person, one client
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pytest
 from sqlalchemy import select, update
@@ -35,7 +36,8 @@ def test_disabled_staff_lose_their_powers_at_the_next_call(
     with pytest.raises(AuthenticationFailed, match="disabled"):
         services.access.eligible_count(advisor, 1)
     refused = next(e for e in services.audit.browse(compliance) if e.action == "refused")
-    assert refused.staff == advisor.username and '"cause":"disabled"' in refused.facts
+    assert refused.staff == advisor.username
+    assert '"cause":"disabled"' in refused.facts
     services.auth.set_disabled(admin, advisor.username, False)
     assert services.investors.get(advisor, "A1").account == "A1"
 
@@ -54,7 +56,8 @@ def test_a_changed_role_applies_at_the_next_call(services: Services, compliance:
     assert services.investors.get(compliance, "A3").id_number == make_id_number("110105", dt.date(1960, 5, 1), 11)
     _set_role(services, compliance.username, Role.ADVISOR)
     view = services.investors.get(compliance, "A3")  # the old Actor object, the new role
-    assert view.id_number is not None and "*" in view.id_number
+    assert view.id_number is not None
+    assert "*" in view.id_number
     with pytest.raises(PermissionDenied, match="advisor"):
         services.investors.update(compliance, "A3", name="改名")
 
@@ -73,7 +76,8 @@ def test_searching_by_full_id_number_needs_see_full_id_and_is_audited(
     assert services.investors.count(compliance, number.lower()) == 1
     entries = services.audit.browse(compliance, limit=20)
     searches = [e for e in entries if e.action == "client-search-by-id"]
-    assert len(searches) == 2 and all(number not in e.facts and "110105" in e.facts for e in searches)
+    assert len(searches) == 2
+    assert all(number not in e.facts and "110105" in e.facts for e in searches)
     assert any(e.action == "refused" and "see-full-id" in e.facts and e.staff == advisor.username for e in entries)
 
 
@@ -135,7 +139,7 @@ def test_impossible_id_numbers_are_refused(sqlite_services: Services, number: st
         ({"version": 99}, "cannot be set"),
     ],
 )
-def test_policy_values_are_bounded(sqlite_services: Services, change: dict, why: str) -> None:
+def test_policy_values_are_bounded(sqlite_services: Services, change: dict[str, Any], why: str) -> None:
     compliance = staff(sqlite_services, Role.COMPLIANCE)
     with pytest.raises(InvalidInput, match=why):
         sqlite_services.policy.update(compliance, **change)

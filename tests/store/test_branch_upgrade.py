@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text, update
 
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
@@ -37,12 +37,10 @@ def _as_sealed_before_branches(services: Services) -> None:
         ):
             for row in conn.execute(select(model.__table__)).all():
                 message = make(row._mapping)
-                conn.execute(
-                    model.__table__.update().where(model.id == row.id).values(integrity=ctx.sealer.row_seal(message))
-                )
+                conn.execute(update(model).where(model.id == row.id).values(integrity=ctx.sealer.row_seal(message)))
                 records.append({"table": table, "key": row._mapping[key], "state": state_digest(message)})
         ctx.sealer.append(conn, at=ctx.now(), staff="system", action=RECORD_SEALED, facts={"rows": records})
-        conn.execute(StoreSetting.__table__.insert().values(name=SEAL_BRANCHES_SETTING, value="pending"))
+        conn.execute(insert(StoreSetting).values(name=SEAL_BRANCHES_SETTING, value="pending"))
 
 
 def _fill(db: str, clock: Clock, tmp_path: Path) -> int:
@@ -104,7 +102,9 @@ def test_a_row_changed_before_the_upgrade_is_not_sealed_over(sqlite_target: str,
         assert services.access.check(advisor, "U1", report).decision.allowed
         assert not services.access.check(advisor, "U2", report).decision.allowed  # blocked: seal broken
         result = services.audit.verify(root)
-        assert not result.ok and result.problem is not None and "U2" in result.problem
+        assert not result.ok
+        assert result.problem is not None
+        assert "U2" in result.problem
         officer = services.auth.login("t-compliance", "correct horse")
         upgrade = [e for e in services.audit.browse(officer, limit=200) if '"upgrade":"branches"' in e.facts]
         assert json.loads(upgrade[0].facts)["not_resealed"] == ["investor:U2"]

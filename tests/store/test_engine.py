@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from suitcheck.store.engine import StoreError, open_store, resolve_url
 
@@ -20,7 +21,7 @@ def test_sqlite_pragmas(tmp_path: Path) -> None:
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA foreign_keys")).scalar() == 1
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 2  # FULL
-        assert conn.execute(text("PRAGMA busy_timeout")).scalar() >= 5000
+        assert (conn.execute(text("PRAGMA busy_timeout")).scalar() or 0) >= 5000
     store.dispose()
 
 
@@ -107,9 +108,8 @@ def test_read_only_store_message(tmp_path: Path) -> None:
     store = open_store(url, migrate=False)
     from suitcheck.store.engine import describe_db_error
 
-    with pytest.raises(Exception) as info:
-        with store.session() as session:
-            session.execute(text("INSERT INTO policy (version, document, created_at) VALUES (9, '{}', '2026-01-01')"))
+    with pytest.raises(DBAPIError) as info, store.session() as session:
+        session.execute(text("INSERT INTO policy (version, document, created_at) VALUES (9, '{}', '2026-01-01')"))
     assert "read-only" in describe_db_error(info.value, str(path))
     store.dispose()
 
@@ -121,10 +121,14 @@ def test_locked_store_gives_a_clear_error(tmp_path: Path, monkeypatch: pytest.Mo
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        with pytest.raises(StoreError, match="locked by another program"):
+
+        def read() -> None:
             store = open_store(path)
             with store.session() as session:
                 session.execute(text("SELECT 1"))
+
+        with pytest.raises(StoreError, match="locked by another program"):
+            read()
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -77,17 +77,21 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
         assert current_revision(services.store.engine) == head_revision()
         actor = services.auth.login("old-admin", "old password")
         client = services.investors.get(actor, "A1")
-        assert client.profile is not None and client.profile.code == "C4"  # the newest by date
+        assert client.profile is not None
+        assert client.profile.code == "C4"  # the newest by date
         assert client.assessed_on == dt.date(2026, 3, 1)
         assert [h.profile.code for h in services.investors.history(actor, "A1")] == ["C2", "C4", "C3"]
         assert services.reports.get(actor, 1).level is RiskLevel.R4
         result = services.audit.verify(actor)
-        assert result.ok and result.count > 3, result.problem
+        assert result.ok, result.problem
+        assert result.count > 3, result.problem
         entries = sorted(services.audit.browse(actor, limit=50), key=lambda e: e.seq)
         # The old entries first, then the upgrade's registration that seals them, stated.
-        assert [e.staff for e in entries[:3]] == ["old-admin"] * 3 and entries[3].action == "installation-registered"
+        assert [e.staff for e in entries[:3]] == ["old-admin"] * 3
+        assert entries[3].action == "installation-registered"
         facts = json.loads(entries[3].facts)
-        assert facts["event"] == "upgraded" and facts["legacy_entries"] == 3
+        assert facts["event"] == "upgraded"
+        assert facts["legacy_entries"] == 3
         assert any(e.action == "record-sealed" and '"upgrade":true' in e.facts for e in entries)
         assert services.access.check(actor, "A1", 1).decision.allowed
     finally:

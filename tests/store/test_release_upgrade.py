@@ -85,7 +85,8 @@ def test_previous_release_store_upgrades_in_place_with_data_and_chain_intact(tmp
         (staff,) = conn.execute("SELECT count(*) FROM staff").fetchone()
     finally:
         conn.close()
-    assert row is not None and row[0] == last["entry_hash"], "the old chain's last entry changed"
+    assert row is not None, "the old chain's last entry changed"
+    assert row[0] == last["entry_hash"], "the old chain's last entry changed"
     assert staff == manifest["staff_rows"]
 
 
@@ -102,4 +103,5 @@ def test_previous_release_store_tampered_before_upgrade_fails_verification(tmp_p
     # Since the sealed trail (#9) the upgrade verifies the old chain before sealing it, so
     # the store is refused at open (exit 1), naming the altered entry, and never sealed over.
     assert verified.returncode == 1, verified.stdout + verified.stderr
-    assert "altered" in verified.stderr and "not sealed over" in verified.stderr, verified.stderr
+    assert "altered" in verified.stderr, verified.stderr
+    assert "not sealed over" in verified.stderr, verified.stderr

@@ -23,13 +23,14 @@ from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
 # An installation seals once its epoch spans this many entries of the (shared) chain.
 SEAL_EVERY = 1000
-SEAL = "seal"
-REGISTERED = "installation-registered"
+SEAL = AuditAction.SEAL.value
+REGISTERED = AuditAction.INSTALLATION_REGISTERED.value
 # Any constant works; every writer must use the same one.
 _PG_LOCK_KEY = 0x5C_A0D17
 
@@ -45,7 +46,7 @@ def canonical_json(value: Any) -> str:
 
 
 # json's own C string encoder (what json.dumps(ensure_ascii=False) uses for a str).
-_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_string: Any = json.encoder.encode_basestring
 
 
 def canonical_entry(
@@ -263,7 +264,6 @@ class Verifier:
             return self._failure
         linked = self.linked
         prev_hash, expected_seq = self.expected_prev, self.expected_seq
-        chains = self.chains
         for row in rows:
             seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest, chain, mac = row
             self.count += 1
@@ -281,31 +281,36 @@ class Verifier:
             self.last_seq, self.last_hash = seq, digest
             if not linked:
                 continue  # a filtered export: its manifest's signature vouches for the set
-            due = self._due
-            if due is not None and not (action == SEAL and chain == due[0]):
-                return self._fail(
-                    due[2],
-                    f"the seal of installation {due[0]} (epoch {due[1]}) is missing: it was due as entry {due[2]}",
-                )
-            state = chains.get(chain) if chain is not None else None
-            if state is None:
-                problem = self._new_chain(seq, at, action, facts, prev, digest, chain, mac)
-                if problem:
-                    return self._fail(seq, problem)
-            elif action == SEAL:
-                if (staff, investor_id, report_id, decision, reasons) != ("system", None, None, None, "[]"):
-                    return self._fail(seq, f"entry {seq} is a malformed seal (it carries fields a seal never has)")
-                problem = self._seal(state, seq, at, facts, prev, digest, chain, mac)
-                if problem:
-                    return self._fail(seq, problem)
-            else:
-                state.pending.append((seq, digest, mac))
-                if seq - state.start >= state.every:
-                    self._due = (chain, state.epoch, seq + 1)
+            failure = self._place(row)
+            if failure is not None:
+                return failure
             prev_hash, expected_seq = digest, seq + 1
-            self.last_seq, self.last_hash = seq, digest
         self.expected_prev, self.expected_seq = prev_hash, expected_seq
         return None
+
+    def _place(self, row: Row) -> VerifyResult | None:
+        """An intact entry of a linked trail in its installation's chain: a registration,
+        a seal closing an epoch (due on time), or an entry awaiting its epoch's seal."""
+        seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest, chain, mac = row
+        due = self._due
+        if due is not None and not (action == SEAL and chain == due[0]):
+            return self._fail(
+                due[2],
+                f"the seal of installation {due[0]} (epoch {due[1]}) is missing: it was due as entry {due[2]}",
+            )
+        state = self.chains.get(chain) if chain is not None else None
+        if state is None:
+            problem = self._new_chain(seq, at, action, facts, prev, digest, chain, mac)
+        elif action == SEAL:
+            if (staff, investor_id, report_id, decision, reasons) != ("system", None, None, None, "[]"):
+                return self._fail(seq, f"entry {seq} is a malformed seal (it carries fields a seal never has)")
+            problem = self._seal(state, seq, at, facts, prev, digest, chain, mac)
+        else:
+            problem = None
+            state.pending.append((seq, digest, mac))
+            if seq - state.start >= state.every:
+                self._due = (chain, state.epoch, seq + 1)
+        return self._fail(seq, problem) if problem else None
 
     def _new_chain(
         self, seq: int, at: str, action: str, facts: str, prev: str, digest: str, chain: str | None, mac: str | None

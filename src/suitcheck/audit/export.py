@@ -22,8 +22,9 @@ from typing import Any
 
 from suitcheck.audit.chain import GENESIS_HASH, Verifier, VerifyResult, canonical_json, walk_ladder
 from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.domain.codes import ExportFormat
 
-FORMATS = ("csv", "xlsx", "jsonl")
+FORMATS = tuple(f.value for f in ExportFormat)
 MANIFEST_SUFFIX = ".manifest.json"
 HEADERS = (
     "seq",
@@ -204,9 +205,9 @@ def _write_xlsx(handle: io.BufferedWriter, rows: Iterable[ExportRow]) -> None:
 
 
 _WRITERS: dict[str, Callable[[io.BufferedWriter, Iterable[ExportRow]], None]] = {
-    "csv": _write_csv,
-    "jsonl": _write_jsonl,
-    "xlsx": _write_xlsx,
+    ExportFormat.CSV: _write_csv,
+    ExportFormat.JSONL: _write_jsonl,
+    ExportFormat.XLSX: _write_xlsx,
 }
 
 
@@ -239,14 +240,14 @@ def write_export(
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
         with os.fdopen(fd, "wb") as handle:
-            _WRITERS[fmt](handle, _counted(rows, tally, progress))  # type: ignore[arg-type]
+            _WRITERS[ExportFormat(fmt)](handle, _counted(rows, tally, progress))
             handle.flush()
             os.fsync(handle.fileno())
         with open(tmp_name, "rb") as check:
             for block in iter(lambda: check.read(1 << 20), b""):
                 digest.update(block)
         manifest = {
-            "format": fmt,
+            "format": ExportFormat(fmt).value,
             "file": out.name,
             "file_sha256": digest.hexdigest(),
             "count": tally.count,
@@ -353,42 +354,53 @@ def _compare_cells(number: int, cells: Sequence[object], record: dict[str, Any],
 
 def _records(path: Path, fmt: str, display_digest: Any) -> Iterator[dict[str, Any]]:
     if fmt == "jsonl":
-        with path.open(encoding="utf-8") as handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    yield _parse(line, number)
-    elif fmt == "csv":
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            header = next(reader, None)
-            if not header or tuple(header) != HEADERS:
-                raise ExportError("The CSV's header row is not a suitcheck export's; it was edited or is not one.")
-            for number, cells in enumerate(reader, start=2):
-                record = _parse(cells[-1] if cells else "", number)
-                _compare_cells(number, cells, record, display_digest)
-                yield record
-    else:
-        from openpyxl import load_workbook
+        return _jsonl_records(path)
+    if fmt == "csv":
+        return _csv_records(path, display_digest)
+    return _xlsx_records(path, display_digest)
 
-        try:
-            book = load_workbook(path, read_only=True, data_only=False)
-        except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged file
-            raise ExportError(f"The workbook {path.name} cannot be read.") from exc
-        try:
-            rows = book.worksheets[0].iter_rows(values_only=True)
-            first_row = tuple(next(rows, ()) or ())
-            if first_row != HEADERS:
-                raise ExportError("The workbook's header row is not a suitcheck export's; it was edited or is not one.")
-            for number, cells in enumerate(rows, start=2):
-                if not any(c is not None for c in cells):
-                    continue
-                record = _parse(str(cells[len(HEADERS) - 1] or ""), number)
-                _compare_cells(number, cells, record, display_digest)
-                yield record
-            for extra in book.worksheets[1:]:
-                raise ExportError(f"The workbook has an extra sheet {extra.title!r}; it was edited.")
-        finally:
-            book.close()
+
+def _jsonl_records(path: Path) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle, start=1):
+            if line.strip():
+                yield _parse(line, number)
+
+
+def _csv_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle)
+        header = next(reader, None)
+        if not header or tuple(header) != HEADERS:
+            raise ExportError("The CSV's header row is not a suitcheck export's; it was edited or is not one.")
+        for number, cells in enumerate(reader, start=2):
+            record = _parse(cells[-1] if cells else "", number)
+            _compare_cells(number, cells, record, display_digest)
+            yield record
+
+
+def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=False)
+    except Exception as exc:
+        raise ExportError(f"The workbook {path.name} cannot be read.") from exc
+    try:
+        rows = book.worksheets[0].iter_rows(values_only=True)
+        first_row = tuple(next(rows, ()) or ())
+        if first_row != HEADERS:
+            raise ExportError("The workbook's header row is not a suitcheck export's; it was edited or is not one.")
+        for number, cells in enumerate(rows, start=2):
+            if not any(c is not None for c in cells):
+                continue
+            record = _parse(str(cells[len(HEADERS) - 1] or ""), number)
+            _compare_cells(number, cells, record, display_digest)
+            yield record
+        for extra in book.worksheets[1:]:
+            raise ExportError(f"The workbook has an extra sheet {extra.title!r}; it was edited.")
+    finally:
+        book.close()
 
 
 def _parse(line: str, number: int) -> dict[str, Any]:
@@ -471,9 +483,7 @@ def verify_export(path: Path, trusted: set[str]) -> ExportVerification:
     verdict, why = check_manifest_signature(manifest, trusted)
     if verdict != "valid":
         return ExportVerification(VerifyResult(False, 0, problem=why), verdict, manifest)
-    fmt = manifest["format"]
-    if manifest.get("file") not in (None, path.name) and fmt == "jsonl":
-        pass  # a renamed file is fine; its content is what is checked
+    fmt = manifest["format"]  # a renamed file is fine: its content is what is checked
     entries_digest, display_digest = hashlib.sha256(), hashlib.sha256()
     filtered = bool(manifest.get("filtered"))
     verifier = Verifier(
@@ -489,31 +499,37 @@ def verify_export(path: Path, trusted: set[str]) -> ExportVerification:
     except (OSError, UnicodeDecodeError) as exc:
         raise ExportError(f"The export {path} cannot be read.") from exc
     result = failure or (verifier.finish() if not filtered else _unlinked_result(verifier))
+    if result.ok:
+        problem = _differs_from_manifest(path, manifest, result, entries_digest, display_digest)
+        if problem is not None:
+            result = dataclasses.replace(result, ok=False, problem=problem)
+    return ExportVerification(result, verdict, manifest)
 
-    def fail(problem: str) -> ExportVerification:
-        return ExportVerification(dataclasses.replace(result, ok=False, problem=problem), verdict, manifest)
 
-    if not result.ok:
-        return ExportVerification(result, verdict, manifest)
+def _differs_from_manifest(
+    path: Path, manifest: dict[str, Any], result: VerifyResult, entries_digest: Any, display_digest: Any
+) -> str | None:
+    """What in a chain-valid export contradicts the signed manifest, if anything."""
+    fmt = manifest["format"]
     if fmt == "jsonl":
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
             raise ExportError(f"The export {path} cannot be read.") from exc
         if digest != manifest.get("file_sha256"):
-            return fail("the file differs from the one the manifest describes")
+            return "the file differs from the one the manifest describes"
     if result.count != manifest.get("count"):
-        return fail(
+        return (
             f"the export holds {result.count} entries but its manifest says {manifest.get('count')} "
             "(truncated or padded)"
         )
     if result.count and result.head_hash != manifest.get("last_hash"):
-        return fail("the last entry differs from the manifest")
+        return "the last entry differs from the manifest"
     if entries_digest.hexdigest() != manifest.get("entries_sha256"):
-        return fail("the entries differ from the ones the manifest lists (added, removed or reordered)")
+        return "the entries differ from the ones the manifest lists (added, removed or reordered)"
     if fmt != "jsonl" and display_digest.hexdigest() != manifest.get("display_sha256"):
-        return fail("the client or report columns were edited (they differ from the digest the manifest signs)")
-    return ExportVerification(result, verdict, manifest)
+        return "the client or report columns were edited (they differ from the digest the manifest signs)"
+    return None
 
 
 def _unlinked_result(verifier: Verifier) -> VerifyResult:

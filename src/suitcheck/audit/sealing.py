@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Connection, insert, select
 from sqlalchemy.orm import Session
 
@@ -166,7 +167,7 @@ class Sealer:
         state = getattr(self._tl, "state", None)
         if state is None:
             state = self._tl.state = {}
-        return state  # type: ignore[no-any-return]
+        return state
 
     def sync(self, conn: Connection) -> None:
         """Under the chain lock: pick up another process's seal, finish an interrupted one."""
@@ -449,7 +450,7 @@ class Sealer:
             self._txn()["head"] = (seq, row[_HASH])
             return Appended(seq, row[_HASH])
 
-    def _pend(self, seqs: Sequence[int]) -> list[keys.Ed25519PrivateKey]:
+    def _pend(self, seqs: Sequence[int]) -> list[Ed25519PrivateKey]:
         """Phase 1 of sealing: the next key of each seal to come (at these entries) is on
         disk, as pending, before the seal that names it can commit. One keyring write."""
         if not seqs:
@@ -468,7 +469,7 @@ class Sealer:
                 self._stamp = self._file_stamp()
             return fresh
 
-    def _seal_row(self, seq: int, prev: str, stamp: str, nxt: keys.Ed25519PrivateKey) -> tuple[Any, ...]:
+    def _seal_row(self, seq: int, prev: str, stamp: str, nxt: Ed25519PrivateKey) -> tuple[Any, ...]:
         """The seal entry closing the current epoch at `seq` (its next key already
         pending), and the switch to the next epoch for the rest of this transaction."""
         with self._mutex:
@@ -565,7 +566,7 @@ def store_identity(conn: Connection) -> str | None:
 def _register(
     conn: Connection,
     inst: Installation,
-    genesis: keys.Ed25519PrivateKey,
+    genesis: Ed25519PrivateKey,
     at: dt.datetime,
     staff: str,
     extra: Mapping[str, Any],
@@ -664,54 +665,10 @@ def attach(
     sid = store_identity(conn)
     known = ring.locations.get(location) if ring else None
     if ring is not None and sid is not None and sid in ring.stores:
-        if known is not None and known != sid and known in ring.stores:
-            raise SealError(
-                f"The store {location} was replaced: it is not the store this installation sealed there "
-                f"(its first entry differs)."
-            )
-        inst = ring.installation(sid)
-        assert inst is not None
-        if inst.location != location:
-            with keys.locked(path):
-                ring = keys.read_keyring(path) or ring
-                inst = ring.installation(sid) or inst
-                inst.location = location
-                ring.put(inst)
-                keys.write_keyring(ring)
-        try:
-            check_head(conn, path, inst, location)
-        except StoreBehindHead as behind:
-            if not (init and restored and restored.strip()):
-                raise
-            return _accept_restored(conn, path, ring, inst, location, now, seal_every, behind, restored.strip())
-        if restored is not None:
-            raise SealError(
-                f"The store {location} holds every entry recorded beside its audit key: it is not behind its head, "
-                "so there is no restored backup to accept."
-            )
-        sealer = Sealer(path, inst)
-        sealer.sync(conn)
-        return sealer, None
-    regs = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == REGISTERED).limit(1)).first()
+        return _attach_known(conn, path, ring, sid, known, location, init, restored, now, seal_every)
     if sid is None:  # an empty store
-        if known is not None and not start_over:
-            raise SealError(
-                f"The store {location} is empty, but this installation sealed a trail there: it was deleted or "
-                "re-initialised. Restore it from a backup, or start over with `suitcheck init --start-over`."
-            )
-        if not init:
-            raise SealError(f"The store {location} has no audit trail yet; create it with `suitcheck init`.")
-        extra: dict[str, Any] = {"event": "store-created"}
-        if known is not None and ring is not None:
-            old = ring.installation(known)
-            extra = {
-                "event": "started-over",
-                "previous_store": known,
-                "previous_head": (old.signed_head if old else None),
-            }
-            ring.retired.append({"location": location, "store_id": known, "retired_at": utc_stamp(now)})
-            ring.stores.pop(known, None)
-        return _new(conn, path, ring, location, now, extra, seal_every)
+        return _attach_empty(conn, path, ring, location, known, now, init, start_over, seal_every)
+    regs = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == REGISTERED).limit(1)).first()
     if regs is None:  # a store from before sealing: seal its old chain once, stated in the trail
         if known is not None and known != sid:
             raise SealError(f"The store {location} was replaced: it is not the store this installation sealed there.")
@@ -724,22 +681,106 @@ def attach(
         sealer, attached = _new(conn, path, ring, location, now, extra, seal_every, legacy=True)
         log.warning("old audit trail sealed under the new installation key %s", attached.chain if attached else "")
         return sealer, attached
-    # A sealed store this keyring has no key for.
-    if known is not None and known != sid:
+    if init and join and (known is None or known == sid):
+        return _new(conn, path, ring, location, now, {"event": "joined"}, seal_every)
+    raise _foreign_store(conn, path, ring, sid, known, location)
+
+
+def _attach_known(
+    conn: Connection,
+    path: Path,
+    ring: keys.Keyring,
+    sid: str,
+    known: str | None,
+    location: str,
+    init: bool,
+    restored: str | None,
+    now: dt.datetime,
+    seal_every: int,
+) -> tuple[Sealer, Attached | None]:
+    """A store this keyring sealed: the same one as at this location before, its head
+    where the keyring last saw it (moved files follow their store), unless `restored`
+    accepts a backup that ends before it."""
+    if known is not None and known != sid and known in ring.stores:
         raise SealError(
+            f"The store {location} was replaced: it is not the store this installation sealed there "
+            f"(its first entry differs)."
+        )
+    inst = ring.installation(sid)
+    assert inst is not None
+    if inst.location != location:
+        with keys.locked(path):
+            ring = keys.read_keyring(path) or ring
+            inst = ring.installation(sid) or inst
+            inst.location = location
+            ring.put(inst)
+            keys.write_keyring(ring)
+    try:
+        check_head(conn, path, inst, location)
+    except StoreBehindHead as behind:
+        if not (init and restored and restored.strip()):
+            raise
+        return _accept_restored(conn, path, ring, inst, location, now, seal_every, behind, restored.strip())
+    if restored is not None:
+        raise SealError(
+            f"The store {location} holds every entry recorded beside its audit key: it is not behind its head, "
+            "so there is no restored backup to accept."
+        )
+    sealer = Sealer(path, inst)
+    sealer.sync(conn)
+    return sealer, None
+
+
+def _attach_empty(
+    conn: Connection,
+    path: Path,
+    ring: keys.Keyring | None,
+    location: str,
+    known: str | None,
+    now: dt.datetime,
+    init: bool,
+    start_over: bool,
+    seal_every: int,
+) -> tuple[Sealer, Attached | None]:
+    """A store with no trail: new keys, only for `init`, and never silently where this
+    installation sealed a trail before (that takes --start-over, stated in the trail)."""
+    if known is not None and not start_over:
+        raise SealError(
+            f"The store {location} is empty, but this installation sealed a trail there: it was deleted or "
+            "re-initialised. Restore it from a backup, or start over with `suitcheck init --start-over`."
+        )
+    if not init:
+        raise SealError(f"The store {location} has no audit trail yet; create it with `suitcheck init`.")
+    extra: dict[str, Any] = {"event": "store-created"}
+    if known is not None and ring is not None:
+        old = ring.installation(known)
+        extra = {
+            "event": "started-over",
+            "previous_store": known,
+            "previous_head": (old.signed_head if old else None),
+        }
+        ring.retired.append({"location": location, "store_id": known, "retired_at": utc_stamp(now)})
+        ring.stores.pop(known, None)
+    return _new(conn, path, ring, location, now, extra, seal_every)
+
+
+def _foreign_store(
+    conn: Connection, path: Path, ring: keys.Keyring | None, sid: str, known: str | None, location: str
+) -> SealError:
+    """Why a sealed store this keyring has no key for is refused."""
+    if known is not None and known != sid:
+        return SealError(
             f"The store {location} was replaced: it is not the store this installation sealed there "
             "(its first entry differs)."
         )
     owners = ", ".join(r["chain"] for r in _registrations(conn)) or "another installation"
-    if init and join:
-        return _new(conn, path, ring, location, now, {"event": "joined"}, seal_every)
     if ring is None:
-        raise SealError(
+        return SealError(
             f"The audit key {path} is missing, but the store {location} is sealed (by installation {owners}). "
             "Restore the key file from its backup; `suitcheck init --join` registers this desktop as a new "
             "installation instead."
         )
-    raise SealError(
+    return SealError(
         f"The audit key {path} holds no key for the store {location} (sealed by installation {owners}). "
         "Restore the key file from its backup, or register this desktop with `suitcheck init --join`."
     )

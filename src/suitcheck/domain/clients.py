@@ -9,7 +9,7 @@ import functools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from suitcheck.domain.decision import RecordConflict, record_conflicts
@@ -230,26 +230,44 @@ def _class(text: str) -> InvestorClass:
     return InvestorClass.parse(text)
 
 
+def _id_number(raw_id: object, problems: list[Problem]) -> tuple[str | None, dt.date | None]:
+    """The normalised ID number and the birth date it holds; a problem added if it is bad."""
+    if isinstance(raw_id, float):
+        # A spreadsheet number keeps about 15 significant digits: the ID is already damaged.
+        problems.append(Problem("id_number", "id-as-number"))
+        return None, None
+    id_text = _folded(raw_id)
+    # A masked number (an export for someone without see-full-id) states nothing new.
+    if not id_text or "*" in id_text:
+        return None, None
+    try:
+        number = normalize_id_number(id_text)
+        return number, birth_date(number)
+    except InvalidIdNumberError:
+        problems.append(Problem("id_number", "invalid-id"))
+        return None, None
+
+
+def _consequences_left_out(parsing: list[Problem], found: Iterable[Problem]) -> list[Problem]:
+    """The record's problems, without those that follow from a value that did not parse
+    (it already has its problem)."""
+    stated = {p.field for p in parsing}
+    return [
+        problem
+        for problem in found
+        if problem.field not in stated
+        and not (problem.code == "date-without-profile" and "profile" in stated)
+        and not (problem.code == "profile-without-date" and "assessed" in stated)
+    ]
+
+
 def parse_row(values: Mapping[str, object], today: dt.date) -> ClientRecord | list[Problem]:
     """Parse and validate one row given as field -> raw cell. A record, or every problem."""
     problems: list[Problem] = []
     account = cell_text(values.get("account"))
     name = cell_text(values.get("name"))
 
-    number = born = None
-    raw_id = values.get("id_number")
-    if isinstance(raw_id, float):
-        # A spreadsheet number keeps about 15 significant digits: the ID is already damaged.
-        problems.append(Problem("id_number", "id-as-number"))
-    else:
-        id_text = _folded(raw_id)
-        # A masked number (an export for someone without see-full-id) states nothing new.
-        if id_text and "*" not in id_text:
-            try:
-                number = normalize_id_number(id_text)
-                born = birth_date(number)
-            except InvalidIdNumberError:
-                problems.append(Problem("id_number", "invalid-id"))
+    number, born = _id_number(values.get("id_number"), problems)
 
     investor_class = InvestorClass.ORDINARY
     class_text = cell_text(values.get("class"))
@@ -283,22 +301,18 @@ def parse_row(values: Mapping[str, object], today: dt.date) -> ClientRecord | li
             flags[field] = False
             problems.append(Problem(field, "bad-flag"))
 
-    stated = {p.field for p in problems}
-    for problem in record_problems(
-        account=account,
-        name=name,
-        investor_class=investor_class,
-        profile=profile,
-        assessed_on=assessed,
-        lowest_category=flags["lowest_category"],
-        today=today,
-    ):
-        # A value that did not parse already has its problem; do not add a consequence of it.
-        if problem.field in stated or (problem.code == "date-without-profile" and "profile" in stated):
-            continue
-        if problem.code == "profile-without-date" and "assessed" in stated:
-            continue
-        problems.append(problem)
+    problems += _consequences_left_out(
+        problems,
+        record_problems(
+            account=account,
+            name=name,
+            investor_class=investor_class,
+            profile=profile,
+            assessed_on=assessed,
+            lowest_category=flags["lowest_category"],
+            today=today,
+        ),
+    )
     if problems:
         return problems
     return ClientRecord(

@@ -188,12 +188,9 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
     A reason that speaks for allowing (the profile covers the level, a professional
     investor) is listed only when nothing blocks, so a decision never contradicts itself.
     """
-    professional = not investor.investor_class.follows_table
     state = investor_assessment_state(investor.investor_class, investor.assessed_on, today, policy)
-    reasons: list[Reason] = []
     level = report.matching_level
-    warn = False
-
+    reasons: list[Reason] = []
     if level is None:
         reasons.append(Reason.REPORT_UNRATED)
     elif report.level is not None and level > report.level:
@@ -201,35 +198,15 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
     # The lowest category wins over every other rule, the professional class included:
     # nothing above R1, under any procedure. Checked before anything else can allow.
     lowest_blocks = investor.lowest_category and level is not None and level > RiskLevel.R1
-
-    if professional:
+    warn = False
+    if not investor.investor_class.follows_table:
         if lowest_blocks:
             reasons.append(Reason.LOWEST_CATEGORY)
-        if not any(r in BLOCKING_REASONS for r in reasons):
+        if not _blocks(reasons):
             reasons.append(Reason.PROFESSIONAL_INVESTOR)
     else:
-        if state is AssessmentState.NEVER_ASSESSED or investor.profile is None:
-            reasons.append(Reason.ASSESSMENT_MISSING)
-        elif state is AssessmentState.EXPIRED:
-            reasons.append(Reason.ASSESSMENT_EXPIRED)
-        elif state is AssessmentState.FUTURE_DATED:
-            reasons.append(Reason.ASSESSMENT_FUTURE_DATED)
-        if lowest_blocks:
-            reasons.append(Reason.LOWEST_CATEGORY)
-        if investor.reassessment_due and level is not None and level > RiskLevel.R1:
-            reasons.append(Reason.REASSESSMENT_DUE)
-        if investor.profile is not None and level is not None:
-            if investor.profile.max_level < level:
-                reasons.append(Reason.PROFILE_BELOW_LEVEL)
-                warn = policy.allow_escalation
-            elif not any(r in BLOCKING_REASONS for r in reasons):
-                reasons.append(Reason.PROFILE_COVERS_LEVEL)
-        if state is AssessmentState.EXPIRING_SOON:
-            reasons.append(Reason.ASSESSMENT_EXPIRING_SOON)
-        if investor.birth_date is not None and age_on(investor.birth_date, today) >= policy.special_attention_age:
-            reasons.append(Reason.SPECIAL_ATTENTION_AGE)
-        if investor.special_attention:
-            reasons.append(Reason.SPECIAL_ATTENTION_FLAG)
+        warn = _table_reasons(reasons, investor, state, level, lowest_blocks, policy)
+        reasons += _caution_reasons(investor, state, today, policy)
 
     blocking = [r for r in reasons if r in BLOCKING_REASONS]
     if not blocking:
@@ -255,6 +232,52 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
         lowest_category=investor.lowest_category,
         stated_level=report.level,
     )
+
+
+def _blocks(reasons: list[Reason]) -> bool:
+    return any(r in BLOCKING_REASONS for r in reasons)
+
+
+def _table_reasons(
+    reasons: list[Reason],
+    investor: InvestorFacts,
+    state: AssessmentState,
+    level: RiskLevel | None,
+    lowest_blocks: bool,
+    policy: Policy,
+) -> bool:
+    """Add the reasons of the suitability table for a client bound by it; True when the
+    profile is below the level and the policy allows escalation."""
+    if state is AssessmentState.NEVER_ASSESSED or investor.profile is None:
+        reasons.append(Reason.ASSESSMENT_MISSING)
+    elif state is AssessmentState.EXPIRED:
+        reasons.append(Reason.ASSESSMENT_EXPIRED)
+    elif state is AssessmentState.FUTURE_DATED:
+        reasons.append(Reason.ASSESSMENT_FUTURE_DATED)
+    if lowest_blocks:
+        reasons.append(Reason.LOWEST_CATEGORY)
+    if investor.reassessment_due and level is not None and level > RiskLevel.R1:
+        reasons.append(Reason.REASSESSMENT_DUE)
+    if investor.profile is None or level is None:
+        return False
+    if investor.profile.max_level < level:
+        reasons.append(Reason.PROFILE_BELOW_LEVEL)
+        return policy.allow_escalation
+    if not _blocks(reasons):
+        reasons.append(Reason.PROFILE_COVERS_LEVEL)
+    return False
+
+
+def _caution_reasons(investor: InvestorFacts, state: AssessmentState, today: dt.date, policy: Policy) -> list[Reason]:
+    """Notes that never block by themselves: staff take extra care."""
+    cautions = []
+    if state is AssessmentState.EXPIRING_SOON:
+        cautions.append(Reason.ASSESSMENT_EXPIRING_SOON)
+    if investor.birth_date is not None and age_on(investor.birth_date, today) >= policy.special_attention_age:
+        cautions.append(Reason.SPECIAL_ATTENTION_AGE)
+    if investor.special_attention:
+        cautions.append(Reason.SPECIAL_ATTENTION_FLAG)
+    return cautions
 
 
 @dataclasses.dataclass(frozen=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import enum
 import unicodedata
+from collections.abc import Mapping
+from typing import TypeVar
 
 
 class UnknownLevelError(ValueError):
@@ -133,8 +135,13 @@ _PROFILE_EN = {
 }
 
 
-def _spellings(members, zh, en, prefix: str, extra: dict[str, int]) -> dict:
-    table = {}
+_Ranked = TypeVar("_Ranked", RiskLevel, RiskProfile)
+
+
+def _spellings(
+    members: type[_Ranked], zh: Mapping[_Ranked, str], en: Mapping[_Ranked, str], prefix: str, extra: dict[str, int]
+) -> dict[str, _Ranked]:
+    table: dict[str, _Ranked] = {}
     for member in members:
         n = int(member)
         for spelling in (member.name, str(n), f"{prefix}{n}", zh[member], en[member]):

@@ -103,11 +103,7 @@ class Policy:
     import_max_text_chars: int = 5_000_000
 
     def __post_init__(self) -> None:
-        for name in ("version", "validity_days", "warning_days", "special_attention_age"):
-            if type(getattr(self, name)) is not int:  # noqa: E721 - bool is an int subclass, and no number
-                raise PolicyError(f"{name} must be a whole number")
-        if type(self.allow_escalation) is not bool:  # noqa: E721
-            raise PolicyError("allow_escalation must be true or false")
+        self._check_types()
         if not VALIDITY_DAYS[0] <= self.validity_days <= VALIDITY_DAYS[1]:
             raise PolicyError(f"validity_days must be {VALIDITY_DAYS[0]} to {VALIDITY_DAYS[1]} days")
         for name, low, high in IMPORT_LIMIT_BOUNDS:
@@ -118,12 +114,19 @@ class Policy:
             raise PolicyError("warning_days must be at least 0 and less than validity_days")
         if not ATTENTION_AGE[0] <= self.special_attention_age <= ATTENTION_AGE[1]:
             raise PolicyError(f"special_attention_age must be {ATTENTION_AGE[0]} to {ATTENTION_AGE[1]}")
-        if not isinstance(self.warning_text, str) or not self.warning_text.strip():
-            raise PolicyError("warning_text must not be empty")
-        if not isinstance(self.warning_version, str) or not self.warning_version.strip():
-            raise PolicyError("warning_version must not be empty")
         if self.version < 1:
             raise PolicyError("version must be 1 or more")
+
+    def _check_types(self) -> None:
+        """Whole numbers and booleans exactly (True is an int to Python, 30.0 equals 30)."""
+        for name in ("version", "validity_days", "warning_days", "special_attention_age"):
+            if type(getattr(self, name)) is not int:
+                raise PolicyError(f"{name} must be a whole number")
+        if type(self.allow_escalation) is not bool:
+            raise PolicyError("allow_escalation must be true or false")
+        for text in ("warning_text", "warning_version"):
+            if not isinstance(getattr(self, text), str) or not getattr(self, text).strip():
+                raise PolicyError(f"{text} must not be empty")
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)

@@ -326,15 +326,23 @@ def _validate(q: Questionnaire) -> None:
         if question.id in seen:
             raise QuestionnaireError(f"Question id {question.id!r} is used twice.")
         seen.add(question.id)
-        if len(question.answers) < 2:
-            raise QuestionnaireError(f"Question {question.id} needs at least two answers.")
-        ids = [a.id for a in question.answers]
-        if len(set(ids)) != len(ids):
-            raise QuestionnaireError(f"Question {question.id} uses an answer id twice.")
-        if any(a.score < 0 for a in question.answers):
-            raise QuestionnaireError(f"Question {question.id} has a negative score.")
-        if all(a.knockout for a in question.answers):
-            raise QuestionnaireError(f"Every answer to question {question.id} is a knock-out.")
+        _validate_answers(question)
+    _validate_bands(q)
+
+
+def _validate_answers(question: Question) -> None:
+    if len(question.answers) < 2:
+        raise QuestionnaireError(f"Question {question.id} needs at least two answers.")
+    ids = [a.id for a in question.answers]
+    if len(set(ids)) != len(ids):
+        raise QuestionnaireError(f"Question {question.id} uses an answer id twice.")
+    if any(a.score < 0 for a in question.answers):
+        raise QuestionnaireError(f"Question {question.id} has a negative score.")
+    if all(a.knockout for a in question.answers):
+        raise QuestionnaireError(f"Every answer to question {question.id} is a knock-out.")
+
+
+def _validate_bands(q: Questionnaire) -> None:
     profiles = [b.profile for b in q.bands]
     if profiles != list(RiskProfile):
         raise QuestionnaireError("The score bands must name C1, C2, C3, C4 and C5 once each, in that order.")

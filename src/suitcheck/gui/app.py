@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import sys
 from collections.abc import Callable
@@ -122,10 +123,8 @@ class DesktopApp:
 
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     log.error("unhandled exception", exc_info=(kind, exc, tb))
-    try:
+    with contextlib.suppress(Exception):  # never let the hook itself crash the program
         show_error(QApplication.activeWindow(), exc)
-    except Exception:  # noqa: BLE001 - never let the hook itself crash the program
-        pass
 
 
 def app_icon() -> QIcon:

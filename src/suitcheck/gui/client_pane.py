@@ -146,9 +146,8 @@ class ClientPane(QWidget):
         if c is None:
             self.details.setText(self.tr("<i>No client selected.</i>"))
             return
-        professional = not c.investor_class.follows_table
         state = texts.state_text(c.assessment_state)
-        if not professional and not c.assessment_state.usable:
+        if c.assessment_unusable:
             state = f"<span style='color:#b3261e; font-weight:bold'>⚠ {state}</span>"
         lines = [
             f"<b style='font-size:13pt'>{_html(c.name)}</b> &nbsp; {_html(c.account)}",
@@ -156,7 +155,7 @@ class ClientPane(QWidget):
                 cls=texts.class_text(c.investor_class.value), profile=texts.profile_text(c.profile)
             ),
         ]
-        if not professional:
+        if c.follows_table:
             lines.append(
                 self.tr("Assessed: {date} · {state} · valid until {until}").format(
                     date=c.assessed_on or "—", state=state, until=c.expires_on or "—"

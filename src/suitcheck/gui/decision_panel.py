@@ -99,6 +99,9 @@ class DecisionPanel(QFrame):
                     version=d.policy_version,
                 )
             )
+        if result.override_recorded:  # the service says today's override admits the report
+            note = self.tr("The client confirmed the special warning today: the report may be opened.")
+            self.rule.setText(self.rule.text() + "\n✔ " + note)
         self.footer.setText(
             self.tr("Recorded as audit entry {n} · {hash}").format(n=result.audit_id, hash=result.entry_hash[:16] + "…")
         )

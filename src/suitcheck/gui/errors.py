@@ -73,7 +73,7 @@ INGEST_REASONS = {
 def headline(exc: BaseException) -> str:
     for kind in type(exc).__mro__:
         if kind in HEADLINES:
-            return translated("Errors", HEADLINES[kind])  # type: ignore[index]
+            return translated("Errors", HEADLINES[kind])
     return QCoreApplication.translate("Errors", "Sorry, something went wrong.")
 
 

@@ -10,7 +10,7 @@ LANGUAGES = {"zh_CN": "中文", "en": "English"}
 SETTINGS_KEY = "ui/language"
 
 
-def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
+def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     """Marks a string defined at import time for lupdate; translated later with translated()."""
     return text
 

@@ -83,7 +83,6 @@ class MainWindow(QMainWindow):
         self.services, self.actor, self.settings, self.demo = services, actor, settings, demo
         self.setObjectName("mainWindow")
         self.runner = Runner(self)
-        self._overrides: set[tuple[int, int]] = set()  # recorded in this session; the service re-checks
         self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
@@ -548,39 +547,34 @@ class MainWindow(QMainWindow):
         self.decision.show_result(result, client, report)
         self._update_actions()
 
-    def _current_outcome(self) -> Outcome | None:
+    def _current_result(self) -> CheckResult | None:
+        """The decision on screen, if it is for the client and report on screen."""
         result = self.decision.result
         if result is None or self.client is None or self.report is None:
             return None
         if (result.investor_id, result.report_id) != (self.client.id, self.report.id):
             return None
-        return result.decision.outcome
+        return result
 
     def _update_actions(self) -> None:
-        outcome = self._current_outcome()
-        allowed = outcome is Outcome.ALLOW or (outcome is Outcome.ALLOW_AFTER_WARNING and self._override_done())
+        """The buttons follow what the service said the decision allows (may_open,
+        may_override); the window derives nothing from the outcome itself."""
+        result = self._current_result()
+        allowed = result is not None and result.may_open
         self.open_button.setEnabled(allowed)
         if hasattr(self, "open_action"):
             self.open_action.setEnabled(allowed)
         self.check_button.setEnabled(self.client is not None and self.report is not None)
-        self.override_button.setVisible(outcome is Outcome.ALLOW_AFTER_WARNING)
-
-    def _override_done(self) -> bool:
-        return (
-            self.client is not None
-            and self.report is not None
-            and ((self.client.id, self.report.id) in self._overrides)
-        )
+        self.override_button.setVisible(result is not None and result.may_override)
 
     def open_report(self) -> None:
         """Ask the service for the report (it decides again and records the opening), read
         and parse the original off the GUI thread, then show it if the same client and
         report are still on screen."""
-        outcome = self._current_outcome()
-        client, report, result = self.client, self.report, self.decision.result
+        client, report, result = self.client, self.report, self._current_result()
         if client is None or report is None or result is None:
             return
-        if not (outcome is Outcome.ALLOW or (outcome is Outcome.ALLOW_AFTER_WARNING and self._override_done())):
+        if not result.may_open:
             self.statusBar().showMessage(self.tr("This report may not be opened for this client."), 6000)
             return
 
@@ -608,12 +602,12 @@ class MainWindow(QMainWindow):
         self.runner.start(Job(fetch), show, failed)
 
     def record_override(self) -> None:
-        if self.client is None or self.report is None or self._current_outcome() is not Outcome.ALLOW_AFTER_WARNING:
+        result = self._current_result()
+        if self.client is None or self.report is None or result is None or not result.may_override:
             return
         dialog = OverrideDialog(self.services, self.actor, self.client, self.report, self)
-        if dialog.exec():
-            self._overrides.add((self.client.id, self.report.id))
-            self._update_actions()
+        if dialog.exec() and dialog.recorded is not None:
+            self._show_decision(dialog.recorded)  # the service's answer now admits the report
 
     # -- compliance and settings ------------------------------------------------------
     def import_reports(self) -> None:
@@ -692,6 +686,8 @@ class MainWindow(QMainWindow):
             + version_text().replace("\n", "<br>")
             + "</p><p>"
             + self.tr("Store: {store}").format(store=self.services.store.display_name)
+            + "<br>"
+            + self.tr("Audit key fingerprint: {fingerprint}").format(fingerprint=self.services.audit.fingerprint())
             + "</p>"
         )
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

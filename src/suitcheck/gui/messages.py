@@ -149,6 +149,8 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "entry {seq} differs from the signed checkpoint: the chain was rewritten"),
     QT_TRANSLATE_NOOP("Messages", "Unknown export format '{fmt}'; use csv, xlsx or jsonl."),
+    QT_TRANSLATE_NOOP("Messages", "Unknown decision '{decision}'; use allow, block or allow-after-warning."),
+    QT_TRANSLATE_NOOP("Messages", "Unknown audit action '{action}'."),
     QT_TRANSLATE_NOOP("Messages", "{out} is a folder; give a file name."),
     QT_TRANSLATE_NOOP("Messages", "The folder {out_parent} does not exist."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write to {out_parent}: permission denied."),

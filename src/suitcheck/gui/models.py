@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.decision import AssessmentState, Outcome
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
@@ -114,27 +115,26 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
 
     def cell(self, v: InvestorView, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, RawRole):
-            raw = role == RawRole
-            if column == self.ACCOUNT:
-                return v.account
-            if column == self.NAME:
-                return v.name
-            if column == self.PROFILE:
-                if v.investor_class.value == "professional":
-                    return 9 if raw else texts.class_text("professional")
-                return (int(v.profile) if v.profile else 0) if raw else texts.profile_text(v.profile)
-            if column == self.STATE:
-                if v.investor_class.value == "professional":
-                    return "" if raw else "—"
-                return v.assessment_state.value if raw else texts.state_text(v.assessment_state)
-            if column == self.ASSESSED:
-                return v.assessed_on.isoformat() if v.assessed_on else ""
+            return self._value(v, column, raw=role == RawRole)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
-            if v.investor_class.value != "professional" and not v.assessment_state.usable:
+            if v.assessment_unusable:
                 return QBrush(RED)
             if v.assessment_state is AssessmentState.EXPIRING_SOON:
                 return QBrush(AMBER)
         return None
+
+    def _value(self, v: InvestorView, column: int, raw: bool) -> Any:
+        if column == self.PROFILE:
+            if not v.follows_table:  # a professional has no profile to show
+                return 9 if raw else texts.class_text(v.investor_class.value)
+            return (int(v.profile) if v.profile else 0) if raw else texts.profile_text(v.profile)
+        if column == self.STATE:
+            if not v.follows_table:
+                return "" if raw else "—"
+            return v.assessment_state.value if raw else texts.state_text(v.assessment_state)
+        if column == self.ASSESSED:
+            return v.assessed_on.isoformat() if v.assessed_on else ""
+        return {self.ACCOUNT: v.account, self.NAME: v.name}.get(column)
 
 
 class ReportTableModel(PagedTableModel[ReportView]):
@@ -164,42 +164,49 @@ class ReportTableModel(PagedTableModel[ReportView]):
     def verdict(self, report_id: int) -> Outcome | None:
         return self._verdicts.get(report_id)
 
+    # The verdict column sorts most permissive last.
+    _ORDER = {Outcome.BLOCK: 0, Outcome.ALLOW_AFTER_WARNING: 1, Outcome.ALLOW: 2}
+    _COLOUR = {Outcome.ALLOW: GREEN, Outcome.BLOCK: RED, Outcome.ALLOW_AFTER_WARNING: AMBER}
+
     def cell(self, r: ReportView, column: int, role: int) -> Any:
-        verdict = self._verdicts.get(r.id)
         if role in (Qt.ItemDataRole.DisplayRole, RawRole):
-            raw = role == RawRole
-            if column == self.VERDICT:
-                if verdict is None:
-                    return "" if not raw else -1
-                return (
-                    ["block", "allow-after-warning", "allow"].index(verdict.value)
-                    if raw
-                    else (f"{self._SYMBOL[verdict]} {texts.outcome_text(verdict)}")
-                )
-            if column == self.DATE:
-                return r.published_on.isoformat() if r.published_on else ""
-            if column == self.LEVEL:
-                return (
-                    (int(r.level) if r.level else 0)
-                    if raw
-                    else texts.level_text(r.level) + (" ⚠" if r.open_findings else "")
-                )
-            if column == self.TITLE:
-                return r.title
-            if column == self.PUBLISHER:
-                return r.publisher or ""
-            if column == self.RATING:
-                return (
-                    f"{r.rating[1]}（{r.rating[2]}）" if r.rating and r.rating[2] else (r.rating[1] if r.rating else "")
-                )
+            return self._value(r, column, raw=role == RawRole)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == self.VERDICT and verdict is not None:
-                return QBrush({Outcome.ALLOW: GREEN, Outcome.BLOCK: RED}.get(verdict, AMBER))
-            if column == self.LEVEL and (r.level is None or r.open_findings):
-                return QBrush(RED)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.TITLE:
+            return self._foreground(r, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(r, column)
+        return None
+
+    def _value(self, r: ReportView, column: int, raw: bool) -> Any:
+        if column == self.VERDICT:
+            verdict = self._verdicts.get(r.id)
+            if verdict is None:
+                return -1 if raw else ""
+            return self._ORDER[verdict] if raw else f"{self._SYMBOL[verdict]} {texts.outcome_text(verdict)}"
+        if column == self.LEVEL:
+            if raw:
+                return int(r.level) if r.level else 0
+            return texts.level_text(r.level) + (" ⚠" if r.open_findings else "")
+        if column == self.RATING:
+            if not r.rating:
+                return ""
+            return f"{r.rating[1]}（{r.rating[2]}）" if r.rating[2] else r.rating[1]
+        if column == self.DATE:
+            return r.published_on.isoformat() if r.published_on else ""
+        return {self.TITLE: r.title, self.PUBLISHER: r.publisher or ""}.get(column)
+
+    def _foreground(self, r: ReportView, column: int) -> QBrush | None:
+        verdict = self._verdicts.get(r.id)
+        if column == self.VERDICT and verdict is not None:
+            return QBrush(self._COLOUR[verdict])
+        if column == self.LEVEL and (r.level is None or r.open_findings):
+            return QBrush(RED)
+        return None
+
+    def _tooltip(self, r: ReportView, column: int) -> str | None:
+        if column == self.TITLE:
             return r.title  # the column elides long titles
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.LEVEL and r.open_findings:
+        if column == self.LEVEL and r.open_findings:
             return "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
         return None
 
@@ -271,21 +278,8 @@ class StaffTableModel(PagedTableModel[StaffView]):
         return codes or ["active"]
 
     def cell(self, v: StaffView, column: int, role: int) -> Any:
-        raw = role == RawRole
         if role in (Qt.ItemDataRole.DisplayRole, RawRole):
-            if column == self.USER:
-                return v.username
-            if column == self.NAME:
-                return v.display_name
-            if column == self.ROLE:
-                return v.role.value if raw else texts.role_text(v.role.value)
-            if column == self.STATE:
-                codes = self.states(v)
-                return " ".join(codes) if raw else ", ".join(texts.account_state_text(c) for c in codes)
-            if column == self.LAST_LOGIN:
-                if v.last_login is None:
-                    return "" if raw else "—"
-                return v.last_login.isoformat() if raw else v.last_login.astimezone().strftime("%Y-%m-%d %H:%M")
+            return self._value(v, column, raw=role == RawRole)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
             codes = self.states(v)
             if "disabled" in codes or "locked" in codes:
@@ -296,6 +290,18 @@ class StaffTableModel(PagedTableModel[StaffView]):
             return v.display_name  # display names are free text: the whole of a long one
         return None
 
+    def _value(self, v: StaffView, column: int, raw: bool) -> Any:
+        if column == self.ROLE:
+            return v.role.value if raw else texts.role_text(v.role.value)
+        if column == self.STATE:
+            codes = self.states(v)
+            return " ".join(codes) if raw else ", ".join(texts.account_state_text(c) for c in codes)
+        if column == self.LAST_LOGIN:
+            if v.last_login is None:
+                return "" if raw else "—"
+            return v.last_login.isoformat() if raw else v.last_login.astimezone().strftime("%Y-%m-%d %H:%M")
+        return {self.USER: v.username, self.NAME: v.display_name}.get(column)
+
 
 class ImportResultsModel(PagedTableModel[ImportResult]):
     FILE, STATUS, REASON = range(3)
@@ -305,11 +311,11 @@ class ImportResultsModel(PagedTableModel[ImportResult]):
         QT_TRANSLATE_NOOP("Columns", "Reason"),
     )
     STATUS_TEXT = {
-        "imported": QT_TRANSLATE_NOOP("Import", "imported"),
-        "duplicate": QT_TRANSLATE_NOOP("Import", "duplicate (already imported)"),
-        "needs-rating": QT_TRANSLATE_NOOP("Import", "imported, needs rating"),
-        "failed": QT_TRANSLATE_NOOP("Import", "failed"),
-        "skipped": QT_TRANSLATE_NOOP("Import", "skipped"),
+        ImportStatus.IMPORTED: QT_TRANSLATE_NOOP("Import", "imported"),
+        ImportStatus.DUPLICATE: QT_TRANSLATE_NOOP("Import", "duplicate (already imported)"),
+        ImportStatus.NEEDS_RATING: QT_TRANSLATE_NOOP("Import", "imported, needs rating"),
+        ImportStatus.FAILED: QT_TRANSLATE_NOOP("Import", "failed"),
+        ImportStatus.SKIPPED: QT_TRANSLATE_NOOP("Import", "skipped"),
     }
 
     def append(self, result: ImportResult) -> None:
@@ -324,10 +330,11 @@ class ImportResultsModel(PagedTableModel[ImportResult]):
             if column == self.FILE:
                 return Path(r.path).name
             if column == self.STATUS:
-                return r.status if role == RawRole else translated("Import", self.STATUS_TEXT[r.status])
+                return r.status.value if role == RawRole else translated("Import", self.STATUS_TEXT[r.status])
             return r.reason or ""
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATUS:
-            return QBrush({"failed": RED, "needs-rating": AMBER, "skipped": AMBER}.get(r.status, GREEN))
+            colours = {ImportStatus.FAILED: RED, ImportStatus.NEEDS_RATING: AMBER, ImportStatus.SKIPPED: AMBER}
+            return QBrush(colours.get(r.status, GREEN))
         if role == Qt.ItemDataRole.ToolTipRole and column == self.FILE:
             return r.path
         return None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import AssessmentState, Outcome, Reason
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
@@ -174,48 +175,51 @@ def rule_text(profile: RiskProfile | None, level: RiskLevel | None) -> str:
     )
 
 
-# Audit actions (the codes services record) and report findings, for the audit view and
-# tooltips; tests/gui/test_messages.py fails on a recorded action or finding code missing here.
-ACTIONS = {
-    "check": QT_TRANSLATE_NOOP("Actions", "check"),
-    "client-search-by-id": QT_TRANSLATE_NOOP("Actions", "client searched by ID number"),
-    "staff-unlocked": QT_TRANSLATE_NOOP("Actions", "staff account unlocked"),
-    "password-reset": QT_TRANSLATE_NOOP("Actions", "password reset"),
-    "admin-recovered": QT_TRANSLATE_NOOP("Actions", "administrator recovered locally"),
-    "demo-store": QT_TRANSLATE_NOOP("Actions", "demo store created"),
-    "open": QT_TRANSLATE_NOOP("Actions", "report opened"),
-    "open-refused": QT_TRANSLATE_NOOP("Actions", "opening refused"),
-    "override": QT_TRANSLATE_NOOP("Actions", "warning override"),
-    "login": QT_TRANSLATE_NOOP("Actions", "login"),
-    "login-failed": QT_TRANSLATE_NOOP("Actions", "failed login"),
-    "lockout": QT_TRANSLATE_NOOP("Actions", "account locked"),
-    "password-changed": QT_TRANSLATE_NOOP("Actions", "password changed"),
-    "staff-created": QT_TRANSLATE_NOOP("Actions", "staff account added"),
-    "staff-disabled": QT_TRANSLATE_NOOP("Actions", "staff account disabled"),
-    "staff-enabled": QT_TRANSLATE_NOOP("Actions", "staff account enabled"),
-    "client-added": QT_TRANSLATE_NOOP("Actions", "client added"),
-    "client-edited": QT_TRANSLATE_NOOP("Actions", "client edited"),
-    "client-import": QT_TRANSLATE_NOOP("Actions", "clients imported"),
-    "client-export": QT_TRANSLATE_NOOP("Actions", "clients exported"),
-    "assessment": QT_TRANSLATE_NOOP("Actions", "assessment recorded"),
-    "reassessment-due": QT_TRANSLATE_NOOP("Actions", "re-assessment due"),
-    "questionnaire-import": QT_TRANSLATE_NOOP("Actions", "questionnaire imported"),
-    "report-imported": QT_TRANSLATE_NOOP("Actions", "report imported"),
-    "report-corrected": QT_TRANSLATE_NOOP("Actions", "report corrected"),
-    "rating-change": QT_TRANSLATE_NOOP("Actions", "risk level set"),
-    "finding-resolved": QT_TRANSLATE_NOOP("Actions", "finding resolved"),
-    "policy-change": QT_TRANSLATE_NOOP("Actions", "policy changed"),
-    "export": QT_TRANSLATE_NOOP("Actions", "audit export"),
-    "audit-verified": QT_TRANSLATE_NOOP("Actions", "audit trail verified"),
-    "refused": QT_TRANSLATE_NOOP("Actions", "refused (no permission)"),
-    "distribution-list": QT_TRANSLATE_NOOP("Actions", "distribution list"),
-    "store-checked": QT_TRANSLATE_NOOP("Actions", "store checked"),
-    "inspection-report": QT_TRANSLATE_NOOP("Actions", "self-inspection report"),
-    "reminder-list": QT_TRANSLATE_NOOP("Actions", "reminder list"),
-    "assessment-sheet": QT_TRANSLATE_NOOP("Actions", "assessment confirmation sheet"),
-    "branch-added": QT_TRANSLATE_NOOP("Actions", "branch added"),
-    "client-moved": QT_TRANSLATE_NOOP("Actions", "client moved to another branch"),
-    "client-out-of-branch": QT_TRANSLATE_NOOP("Actions", "client of another branch asked for (refused)"),
+# Audit actions (every AuditAction) and report findings, for the audit view and tooltips;
+# tests/gui/test_messages.py fails on an action or finding code missing here.
+ACTIONS: dict[AuditAction, str] = {
+    AuditAction.CHECK: QT_TRANSLATE_NOOP("Actions", "check"),
+    AuditAction.CLIENT_SEARCH_BY_ID: QT_TRANSLATE_NOOP("Actions", "client searched by ID number"),
+    AuditAction.STAFF_UNLOCKED: QT_TRANSLATE_NOOP("Actions", "staff account unlocked"),
+    AuditAction.PASSWORD_RESET: QT_TRANSLATE_NOOP("Actions", "password reset"),
+    AuditAction.ADMIN_RECOVERED: QT_TRANSLATE_NOOP("Actions", "administrator recovered locally"),
+    AuditAction.DEMO_STORE: QT_TRANSLATE_NOOP("Actions", "demo store created"),
+    AuditAction.OPEN: QT_TRANSLATE_NOOP("Actions", "report opened"),
+    AuditAction.OPEN_REFUSED: QT_TRANSLATE_NOOP("Actions", "opening refused"),
+    AuditAction.OVERRIDE: QT_TRANSLATE_NOOP("Actions", "warning override"),
+    AuditAction.LOGIN: QT_TRANSLATE_NOOP("Actions", "login"),
+    AuditAction.LOGIN_FAILED: QT_TRANSLATE_NOOP("Actions", "failed login"),
+    AuditAction.LOCKOUT: QT_TRANSLATE_NOOP("Actions", "account locked"),
+    AuditAction.PASSWORD_CHANGED: QT_TRANSLATE_NOOP("Actions", "password changed"),
+    AuditAction.STAFF_CREATED: QT_TRANSLATE_NOOP("Actions", "staff account added"),
+    AuditAction.STAFF_DISABLED: QT_TRANSLATE_NOOP("Actions", "staff account disabled"),
+    AuditAction.STAFF_ENABLED: QT_TRANSLATE_NOOP("Actions", "staff account enabled"),
+    AuditAction.CLIENT_ADDED: QT_TRANSLATE_NOOP("Actions", "client added"),
+    AuditAction.CLIENT_EDITED: QT_TRANSLATE_NOOP("Actions", "client edited"),
+    AuditAction.CLIENT_IMPORT: QT_TRANSLATE_NOOP("Actions", "clients imported"),
+    AuditAction.CLIENT_EXPORT: QT_TRANSLATE_NOOP("Actions", "clients exported"),
+    AuditAction.ASSESSMENT: QT_TRANSLATE_NOOP("Actions", "assessment recorded"),
+    AuditAction.REASSESSMENT_DUE: QT_TRANSLATE_NOOP("Actions", "re-assessment due"),
+    AuditAction.QUESTIONNAIRE_IMPORT: QT_TRANSLATE_NOOP("Actions", "questionnaire imported"),
+    AuditAction.REPORT_IMPORTED: QT_TRANSLATE_NOOP("Actions", "report imported"),
+    AuditAction.REPORT_CORRECTED: QT_TRANSLATE_NOOP("Actions", "report corrected"),
+    AuditAction.RATING_CHANGE: QT_TRANSLATE_NOOP("Actions", "risk level set"),
+    AuditAction.FINDING_RESOLVED: QT_TRANSLATE_NOOP("Actions", "finding resolved"),
+    AuditAction.POLICY_CHANGE: QT_TRANSLATE_NOOP("Actions", "policy changed"),
+    AuditAction.EXPORT: QT_TRANSLATE_NOOP("Actions", "audit export"),
+    AuditAction.AUDIT_VERIFIED: QT_TRANSLATE_NOOP("Actions", "audit trail verified"),
+    AuditAction.REFUSED: QT_TRANSLATE_NOOP("Actions", "refused (no permission)"),
+    AuditAction.DISTRIBUTION_LIST: QT_TRANSLATE_NOOP("Actions", "distribution list"),
+    AuditAction.STORE_CHECKED: QT_TRANSLATE_NOOP("Actions", "store checked"),
+    AuditAction.INSPECTION_REPORT: QT_TRANSLATE_NOOP("Actions", "self-inspection report"),
+    AuditAction.REMINDER_LIST: QT_TRANSLATE_NOOP("Actions", "reminder list"),
+    AuditAction.RECORD_SEALED: QT_TRANSLATE_NOOP("Actions", "records sealed"),
+    AuditAction.SEAL: QT_TRANSLATE_NOOP("Actions", "audit trail sealed"),
+    AuditAction.INSTALLATION_REGISTERED: QT_TRANSLATE_NOOP("Actions", "installation registered"),
+    AuditAction.ASSESSMENT_SHEET: QT_TRANSLATE_NOOP("Actions", "assessment confirmation sheet"),
+    AuditAction.BRANCH_ADDED: QT_TRANSLATE_NOOP("Actions", "branch added"),
+    AuditAction.CLIENT_MOVED: QT_TRANSLATE_NOOP("Actions", "client moved to another branch"),
+    AuditAction.CLIENT_OUT_OF_BRANCH: QT_TRANSLATE_NOOP("Actions", "client of another branch asked for (refused)"),
 }
 
 FINDINGS = {
@@ -232,7 +236,11 @@ FINDINGS = {
 
 
 def action_text(code: str) -> str:
-    return translated("Actions", ACTIONS[code]) if code in ACTIONS else code
+    """An audit action code as recorded ('check', 'open', ...); an unknown code as it is."""
+    try:
+        return translated("Actions", ACTIONS[AuditAction(code)])
+    except (ValueError, KeyError):
+        return code
 
 
 def decision_text(code: str | None) -> str:

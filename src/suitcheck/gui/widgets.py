@@ -1,5 +1,5 @@
 """Small building blocks the windows and dialogs share: the table factory, date helpers,
-the OK/Cancel row and the inline error label."""
+the OK/Cancel row, the inline error label and the confirmation question."""
 
 from __future__ import annotations
 

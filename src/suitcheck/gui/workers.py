@@ -8,6 +8,7 @@ the window is gone is dropped.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import logging
 import threading
@@ -40,7 +41,7 @@ class Job:
             kwargs["cancelled"] = self._cancel.is_set
         try:
             result = self._fn(*self._args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - delivered to the GUI thread, shown there
+        except Exception as exc:
             if not _expected(exc):
                 log.exception("background job failed")
             report("failed", (exc,))
@@ -78,10 +79,8 @@ class Runner(QObject):
         emit = self._event.emit
 
         def report(kind: str, args: tuple[Any, ...]) -> None:
-            try:
+            with contextlib.suppress(RuntimeError):  # the window (and this runner) were closed meanwhile
                 emit(job_id, kind, args)
-            except RuntimeError:  # the window (and this runner) were closed meanwhile
-                pass
 
         self._pool.start(lambda: job.execute(report))
         return job

@@ -15,28 +15,14 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> str:
     """The text of every page, pages separated by form feeds. Stops with an IngestError
     at the first page over `max_pages` or once the text exceeds `max_chars`."""
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextContainer
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
 
     if not data.lstrip()[:5].startswith(b"%PDF-"):
         raise IngestError("not-pdf", "The file is not a PDF (it lacks the %PDF header).")
-    # boxes_flow=None keeps each text box whole and lets us order boxes ourselves:
-    # column by column (left to right), top to bottom within a column.
-    params = LAParams(boxes_flow=None, line_margin=0.6, char_margin=2.0)
-    pages: list[str] = []
-    chars = 0
     try:
-        for page in extract_pages(io.BytesIO(data), laparams=params):
-            if max_pages is not None and len(pages) >= max_pages:
-                raise IngestError("too-many-pages", f"The PDF has more than {max_pages} pages (the firm's limit).")
-            boxes = [el for el in page if isinstance(el, LTTextContainer)]
-            pages.append("\n".join(box.get_text().rstrip("\n") for box in _reading_order(boxes, page.width)))
-            chars += len(pages[-1])
-            if max_chars is not None and chars > max_chars:
-                raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
+        pages = _page_texts(data, max_pages, max_chars)
     except MemoryError:
         raise  # the worker turns it into its exit status; never "damaged"
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -45,7 +31,7 @@ def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: in
         raise IngestError("corrupt", "The PDF is damaged and cannot be read.") from exc
     except IngestError:
         raise
-    except Exception as exc:  # noqa: BLE001 - pdfminer raises many undocumented types on bad input
+    except Exception as exc:
         if "encrypt" in str(exc).lower() or "password" in str(exc).lower():
             raise IngestError("encrypted", "The PDF is encrypted; save an unprotected copy and import that.") from exc
         raise IngestError("corrupt", f"The PDF is damaged and cannot be read ({type(exc).__name__}).") from exc
@@ -55,6 +41,26 @@ def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: in
     if not "".join(text.split()):
         raise IngestError("no-text", "The PDF has no text layer (a scanned image?); it needs OCR first.")
     return text
+
+
+def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[str]:
+    from pdfminer.high_level import extract_pages
+    from pdfminer.layout import LAParams, LTTextContainer
+
+    # boxes_flow=None keeps each text box whole and lets us order boxes ourselves:
+    # column by column (left to right), top to bottom within a column.
+    params = LAParams(boxes_flow=None, line_margin=0.6, char_margin=2.0)
+    pages: list[str] = []
+    chars = 0
+    for page in extract_pages(io.BytesIO(data), laparams=params):
+        if max_pages is not None and len(pages) >= max_pages:
+            raise IngestError("too-many-pages", f"The PDF has more than {max_pages} pages (the firm's limit).")
+        boxes = [el for el in page if isinstance(el, LTTextContainer)]
+        pages.append("\n".join(box.get_text().rstrip("\n") for box in _reading_order(boxes, page.width)))
+        chars += len(pages[-1])
+        if max_chars is not None and chars > max_chars:
+            raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
+    return pages
 
 
 def _reading_order(boxes: list, page_width: float) -> list:  # type: ignore[type-arg]

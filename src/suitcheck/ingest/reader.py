@@ -40,27 +40,9 @@ def read_bytes(path: Path, *, follow_links: bool = True) -> bytes:
     folder) refuses a file that became a symbolic link after the folder was listed."""
     if path.suffix.lower() not in SUFFIXES:
         raise IngestError("unsupported", f"Only .pdf and .txt files can be imported, not {path.suffix or 'this file'}.")
-    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
-    if not follow_links:
-        flags |= getattr(os, "O_NOFOLLOW", 0)
+    fd = _open_without_blocking(path, follow_links)
     try:
-        fd = os.open(path, flags)
-    except PermissionError as exc:
-        raise IngestError("unreadable", "The file cannot be read: permission denied.") from exc
-    except FileNotFoundError as exc:
-        raise IngestError("missing", "The file does not exist.") from exc
-    except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise IngestError("link-changed", "The file became a link after the folder was read; skipped.") from exc
-        raise IngestError("unreadable", f"The file cannot be read: {exc.strerror}.") from exc
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise IngestError("special-file", "This is not a regular file (a pipe, device or socket); skipped.")
-        if info.st_size > MAX_BYTES:
-            raise IngestError("too-large", f"The file is {info.st_size // (1024 * 1024)} MB; the limit is 100 MB.")
-        if info.st_size == 0:
-            raise IngestError("empty", "The file is empty.")
+        _check_regular_file(os.fstat(fd))
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         with os.fdopen(fd, "rb") as handle:
@@ -71,6 +53,32 @@ def read_bytes(path: Path, *, follow_links: bool = True) -> bytes:
     finally:
         if fd >= 0:
             os.close(fd)
+
+
+def _open_without_blocking(path: Path, follow_links: bool) -> int:
+    flags = os.O_RDONLY | getattr(os, "O_BINARY", 0) | getattr(os, "O_NONBLOCK", 0)
+    if not follow_links:
+        flags |= getattr(os, "O_NOFOLLOW", 0)
+    try:
+        return os.open(path, flags)
+    except PermissionError as exc:
+        raise IngestError("unreadable", "The file cannot be read: permission denied.") from exc
+    except FileNotFoundError as exc:
+        raise IngestError("missing", "The file does not exist.") from exc
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise IngestError("link-changed", "The file became a link after the folder was read; skipped.") from exc
+        raise IngestError("unreadable", f"The file cannot be read: {exc.strerror}.") from exc
+
+
+def _check_regular_file(info: os.stat_result) -> None:
+    """Checked on the open handle: what is read is what was checked."""
+    if not stat.S_ISREG(info.st_mode):
+        raise IngestError("special-file", "This is not a regular file (a pipe, device or socket); skipped.")
+    if info.st_size > MAX_BYTES:
+        raise IngestError("too-large", f"The file is {info.st_size // (1024 * 1024)} MB; the limit is 100 MB.")
+    if info.st_size == 0:
+        raise IngestError("empty", "The file is empty.")
 
 
 def extract(path: Path, data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> ExtractedReport:
@@ -136,32 +144,30 @@ def _walk(folder: Path) -> Iterator[Found | Skipped]:
                     items.append(
                         Skipped(sub, "link-outside", "A link to a folder outside the chosen folder; not followed.")
                     )
-        for name in filenames:
-            path = Path(dirpath, name)
-            if path.suffix.lower() not in SUFFIXES:
-                continue
-            try:
-                mode = path.lstat().st_mode
-                if stat.S_ISLNK(mode):
-                    if not _inside(path, base):
-                        items.append(
-                            Skipped(path, "link-outside", "A link to a file outside the chosen folder; not imported.")
-                        )
-                        continue
-                    target = path.resolve()
-                    if not stat.S_ISREG(target.stat().st_mode):
-                        items.append(Skipped(path, "special-file", "A link to something that is not a regular file."))
-                        continue
-                    items.append(Found(target, in_folder=True))  # read through its real name
-                elif stat.S_ISREG(mode):
-                    items.append(Found(path, in_folder=True))
-                else:
-                    items.append(
-                        Skipped(path, "special-file", "Not a regular file (a pipe, device or socket); not imported.")
-                    )
-            except OSError:
-                items.append(Skipped(path, "link-outside", "A broken link; not imported."))
+        items += (_folder_file(Path(dirpath, name), base) for name in filenames if _importable(name))
     yield from sorted(items, key=lambda item: str(item.path))
+
+
+def _importable(name: str) -> bool:
+    return Path(name).suffix.lower() in SUFFIXES
+
+
+def _folder_file(path: Path, base: Path) -> Found | Skipped:
+    """A file found in a folder: a regular file, or a link to one inside the folder."""
+    try:
+        mode = path.lstat().st_mode
+        if stat.S_ISREG(mode):
+            return Found(path, in_folder=True)
+        if not stat.S_ISLNK(mode):
+            return Skipped(path, "special-file", "Not a regular file (a pipe, device or socket); not imported.")
+        if not _inside(path, base):
+            return Skipped(path, "link-outside", "A link to a file outside the chosen folder; not imported.")
+        target = path.resolve()
+        if not stat.S_ISREG(target.stat().st_mode):
+            return Skipped(path, "special-file", "A link to something that is not a regular file.")
+        return Found(target, in_folder=True)  # read through its real name
+    except OSError:
+        return Skipped(path, "link-outside", "A broken link; not imported.")
 
 
 def _inside(link: Path, base: Path) -> bool:

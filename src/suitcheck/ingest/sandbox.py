@@ -107,7 +107,7 @@ class _BoundedZlib:
 def _install_bounds() -> None:
     import pdfminer.pdftypes
 
-    pdfminer.pdftypes.zlib = _BoundedZlib  # type: ignore[assignment]
+    pdfminer.pdftypes.zlib = _BoundedZlib  # type: ignore[assignment,attr-defined]
     original = pdfminer.pdftypes.PDFStream.decode
 
     def counted_decode(self: Any) -> None:

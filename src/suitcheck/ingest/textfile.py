@@ -33,24 +33,28 @@ def decode_text(data: bytes) -> tuple[str, str]:
         # little-endian text and even ones in big-endian. Text in any 8-bit encoding has none.
         odd = data[1::2].count(b"\x00")
         guesses = ("utf-16-le", "utf-16-be") if odd >= zeros - odd else ("utf-16-be", "utf-16-le")
-        for encoding in guesses:
-            try:
-                text = data.decode(encoding)
-            except UnicodeDecodeError:
-                continue
-            if _mostly_text(text):
-                return text, encoding
+        found = _first_text(data, guesses)
+        if found is None:
+            raise IngestError("binary", "The file is binary data, not text.")
+        return found
+    found = _first_text(data, ("utf-8", "gb18030"))
+    if found is not None:
+        return found[0], "gbk" if found[1] == "gb18030" else found[1]
+    if sum(1 for b in data if b < 32 and b not in b"\r\n\t\f") > len(data) // 100:
         raise IngestError("binary", "The file is binary data, not text.")
-    for encoding in ("utf-8", "gb18030"):
+    raise IngestError("bad-encoding", "The file is neither UTF-8, GBK nor UTF-16 text.")
+
+
+def _first_text(data: bytes, encodings: tuple[str, ...]) -> tuple[str, str] | None:
+    """(text, encoding) for the first encoding that decodes strictly to mostly text."""
+    for encoding in encodings:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             continue
         if _mostly_text(text):
-            return text, "gbk" if encoding == "gb18030" else encoding
-    if sum(1 for b in data if b < 32 and b not in b"\r\n\t\f") > len(data) // 100:
-        raise IngestError("binary", "The file is binary data, not text.")
-    raise IngestError("bad-encoding", "The file is neither UTF-8, GBK nor UTF-16 text.")
+            return text, encoding
+    return None
 
 
 def _mostly_text(text: str) -> bool:

@@ -121,6 +121,13 @@ def open_services(
     return services
 
 
+def local_store_file(db: str | os.PathLike[str] | None = None) -> Path | None:
+    """The SQLite file that `db` (else SUITCHECK_DB, else the default) names; None for a
+    database server. For what only a local store file allows (the CLI's local recovery)."""
+    url = resolve_url(db)
+    return Path(str(url.database)) if url.get_backend_name() == "sqlite" else None
+
+
 def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
     """Once, for a store whose rows predate record seals: seal them, stated in the trail."""
     from sqlalchemy import exists, or_, select
@@ -170,4 +177,4 @@ def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: 
         raise StoreError(f"There is no store at {path}; create it with `suitcheck init`.")
 
 
-__all__ = ["Actor", "Services", "ServiceError", "open_services"]
+__all__ = ["Actor", "Services", "ServiceError", "StoreError", "local_store_file", "open_services"]

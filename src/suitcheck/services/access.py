@@ -11,10 +11,11 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import Decision, Outcome, decide, eligibility_bounds, integrity_block
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
@@ -50,16 +51,29 @@ _LIST_SELECT = select(
 
 @dataclasses.dataclass(frozen=True)
 class CheckResult:
+    """A recorded decision and what it lets this staff member do next, derived here once:
+    the GUI enables its buttons and the CLI words its answer from these, never from the
+    outcome. `may_open` is what `open_report` would grant now (an allow, or a warning
+    override recorded today); `may_override` that the client may still be given the
+    special warning (the sole obstacle is the profile, escalation is on, no override yet
+    today, and the actor may record one)."""
+
     decision: Decision
     investor_id: int
     report_id: int
     audit_id: int
     entry_hash: str
+    may_open: bool = False
+    may_override: bool = False
+    override_recorded: bool = False
 
     def to_dict(self) -> dict[str, object]:
         d = self.decision
         return {
             "decision": d.outcome.value,
+            "may_open": self.may_open,
+            "may_override": self.may_override,
+            "override_recorded": self.override_recorded,
             "reasons": [r.value for r in d.reasons],
             "investor": self.investor_id,
             "report": self.report_id,
@@ -82,6 +96,40 @@ class OpenedReport:
     original: bytes
     source_kind: str
     audit_id: int
+
+
+def _override_today(conn: Session | Connection, investor_id: int, report_id: int, today: dt.date) -> bool:
+    """A warning override for this client and report was recorded today (it admits the
+    report for the rest of the day, under the same decision)."""
+    facts = conn.execute(
+        select(AuditEntry.facts)
+        .where(
+            AuditEntry.action == AuditAction.OVERRIDE.value,
+            AuditEntry.investor_id == investor_id,
+            AuditEntry.report_id == report_id,
+        )
+        .order_by(AuditEntry.seq.desc())
+        .limit(1)
+    ).scalar_one_or_none()
+    return facts is not None and json.loads(facts).get("decided_on") == today.isoformat()
+
+
+def _answers(
+    conn: Session | Connection, actor: Actor, decision: Decision, investor_id: int, report_id: int
+) -> dict[str, bool]:
+    """may_open, may_override and override_recorded for a decision, as `open_report` and
+    `record_override` will judge them."""
+    recorded = decision.outcome is Outcome.ALLOW_AFTER_WARNING and _override_today(
+        conn, investor_id, report_id, decision.decided_on
+    )
+    granted = decision.outcome is Outcome.ALLOW or recorded
+    return {
+        "may_open": granted and may(actor.role, Permission.OPEN_REPORT),
+        "may_override": decision.outcome is Outcome.ALLOW_AFTER_WARNING
+        and not recorded
+        and may(actor.role, Permission.RECORD_OVERRIDE),
+        "override_recorded": recorded,
+    }
 
 
 def _decide(
@@ -150,7 +198,7 @@ class AccessService:
             entry = self._ctx.audit(
                 conn,
                 actor,
-                "check",
+                AuditAction.CHECK,
                 investor_id=investor.id,
                 report_id=report_id,
                 decision=decision.outcome.value,
@@ -165,7 +213,14 @@ class AccessService:
                 decision.outcome.value,
                 ",".join(decision.reasons),
             )
-            return CheckResult(decision, investor.id, report_id, entry.seq, entry.entry_hash)
+            return CheckResult(
+                decision,
+                investor.id,
+                report_id,
+                entry.seq,
+                entry.entry_hash,
+                **_answers(conn, actor, decision, investor.id, report_id),
+            )
 
     def check_pairs(
         self, actor: Actor, pairs: Iterable[tuple[str, str]]
@@ -221,7 +276,7 @@ class AccessService:
             entry = self._ctx.audit(
                 session,
                 actor,
-                "override",
+                AuditAction.OVERRIDE,
                 investor_id=investor.id,
                 report_id=report.id,
                 decision=decision.outcome.value,
@@ -236,7 +291,14 @@ class AccessService:
                     "note": note,
                 },
             )
-            return CheckResult(decision, investor.id, report.id, entry.seq, entry.entry_hash)
+            return CheckResult(
+                decision,
+                investor.id,
+                report.id,
+                entry.seq,
+                entry.entry_hash,
+                **_answers(session, actor, decision, investor.id, report.id),
+            )
 
     def open_report(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> OpenedReport:
         """Hand out the report's content only for an allow decision, or after a recorded
@@ -247,11 +309,8 @@ class AccessService:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             decision = _decide(investor, report, today, policy, self._ctx)
-            granted = decision.outcome is Outcome.ALLOW or (
-                decision.outcome is Outcome.ALLOW_AFTER_WARNING
-                and self._has_override_today(session, investor.id, report.id, today)
-            )
-            action = "open" if granted else "open-refused"
+            granted = _answers(session, actor, decision, investor.id, report.id)["may_open"]
+            action = AuditAction.OPEN if granted else AuditAction.OPEN_REFUSED
             entry = self._ctx.audit(
                 session,
                 actor,
@@ -275,19 +334,6 @@ class AccessService:
         raise PermissionDenied(
             f"This report may not be opened for this client: the decision is {decision.outcome.value}."
         )
-
-    def _has_override_today(self, session: Session, investor_id: int, report_id: int, today: dt.date) -> bool:
-        facts = session.execute(
-            select(AuditEntry.facts)
-            .where(
-                AuditEntry.action == "override",
-                AuditEntry.investor_id == investor_id,
-                AuditEntry.report_id == report_id,
-            )
-            .order_by(AuditEntry.seq.desc())
-            .limit(1)
-        ).scalar_one_or_none()
-        return facts is not None and json.loads(facts).get("decided_on") == today.isoformat()
 
     def eligible(self, actor: Actor, report_ref: str | int, *, limit: int | None = None) -> Iterator[InvestorView]:
         """Every client who may receive the report (strict table, no escalation), streamed."""
@@ -355,11 +401,11 @@ class AccessService:
             self._ctx.audit(
                 session,
                 actor,
-                "distribution-list",
+                AuditAction.DISTRIBUTION_LIST,
                 report_id=report.id,
                 facts={
                     "count": written.count,
-                    "format": written.format,
+                    "format": written.format.value,
                     "file": written.path.name,
                     "file_sha256": written.sha256,
                     "level": level.code if level else None,

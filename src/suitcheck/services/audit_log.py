@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import enum
 import logging
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -22,6 +23,8 @@ from suitcheck.audit.export import (
     write_export,
 )
 from suitcheck.audit.sealing import SealError, attach_report, check_head
+from suitcheck.domain.codes import AuditAction, ExportFormat
+from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
@@ -33,6 +36,7 @@ from suitcheck.services.scope import client_scope, sees_all_branches
 __all__ = [
     "AuditFilter",
     "AuditService",
+    "ExportRow",
     "ExportVerification",
     "attach_report",
     "parse_public_keys",
@@ -50,8 +54,21 @@ class AuditFilter:
     staff: str | None = None
     investor_id: int | None = None
     report_id: int | None = None
-    decision: str | None = None
-    action: str | None = None
+    decision: Outcome | None = None
+    action: AuditAction | None = None
+
+    def __post_init__(self) -> None:
+        # A combo box or a command line hands over the code as text: read it as its enum,
+        # so that an unknown code is refused here rather than matching nothing.
+        decision, action = self.decision, self.action
+        if decision is not None:
+            if decision not in Outcome._value2member_map_:
+                raise InvalidInput(f"Unknown decision {decision!r}; use allow, block or allow-after-warning.")
+            object.__setattr__(self, "decision", Outcome(decision))
+        if action is not None:
+            if action not in AuditAction._value2member_map_:
+                raise InvalidInput(f"Unknown audit action {action!r}.")
+            object.__setattr__(self, "action", AuditAction(action))
 
     @property
     def empty(self) -> bool:
@@ -59,7 +76,7 @@ class AuditFilter:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            k: (v.isoformat() if isinstance(v, dt.date) else v)
+            k: (v.isoformat() if isinstance(v, dt.date) else v.value if isinstance(v, enum.Enum) else v)
             for k, v in dataclasses.asdict(self).items()
             if v is not None
         }
@@ -91,10 +108,10 @@ def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
     if flt.report_id is not None:
         stmt = stmt.where(AuditEntry.report_id == flt.report_id)
     if flt.decision:
-        stmt = stmt.where(AuditEntry.decision == flt.decision)
+        stmt = stmt.where(AuditEntry.decision == flt.decision.value)
     if flt.action:
-        stmt = stmt.where(AuditEntry.action == flt.action)
-    return stmt  # type: ignore[no-any-return,return-value]
+        stmt = stmt.where(AuditEntry.action == flt.action.value)
+    return stmt  # type: ignore[return-value]
 
 
 class AuditService:
@@ -165,7 +182,7 @@ class AuditService:
             self._ctx.audit(
                 session,
                 actor,
-                "audit-verified",
+                AuditAction.AUDIT_VERIFIED,
                 facts={"ok": result.ok, "count": result.count, "bad_seq": result.bad_seq},
             )
             if result.ok:
@@ -194,6 +211,11 @@ class AuditService:
                 if problem:
                     result = dataclasses.replace(result, ok=False, problem=problem)
         return result
+
+    def fingerprint(self) -> str:
+        """The fingerprint of this installation's verification (genesis public) key: what
+        compliance compares with the key they filed (About box, `audit key show`)."""
+        return keys.fingerprint(self._ctx.sealer.genesis_public_key)
 
     def key_info(self, actor: Actor | None = None) -> dict[str, Any]:
         """The genesis public keys of every installation registered in the trail (this
@@ -243,16 +265,19 @@ class AuditService:
         self,
         actor: Actor,
         out: Path,
-        fmt: str,
+        fmt: ExportFormat | str,
         flt: AuditFilter = AuditFilter(),
         *,
         full_id_numbers: bool = False,
         progress: Callable[[int], None] | None = None,
-    ) -> dict[str, object]:
+    ) -> dict[str, Any]:
         """Export entries. ID numbers are masked unless asked for and the role may see them.
         Branch-scoped staff export the entries about their branch's clients (the manifest
         names the branch as a filter)."""
         actor = self._ctx.require(actor, Permission.EXPORT_AUDIT)
+        if fmt not in ExportFormat._value2member_map_:
+            raise InvalidInput(f"Unknown export format {fmt!r}; use csv, xlsx or jsonl.")
+        fmt = ExportFormat(fmt)
         if full_id_numbers:
             self._ctx.require(actor, Permission.SEE_FULL_ID)
         full = full_id_numbers and may(actor.role, Permission.SEE_FULL_ID)
@@ -313,9 +338,9 @@ class AuditService:
             self._ctx.audit(
                 session,
                 actor,
-                "export",
+                AuditAction.EXPORT,
                 facts={
-                    "format": fmt,
+                    "format": fmt.value,
                     "file": out.name,
                     "count": manifest["count"],
                     "last_hash": manifest["last_hash"],

@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.domain import passwords
 from suitcheck.domain.branches import effective_firm_wide, firm_wide_allowed
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.branches import branch_codes, branch_id_for, head_office_id, target_branch
 from suitcheck.services.context import SYSTEM, Actor, ServiceContext, credential_tag
@@ -139,7 +140,7 @@ class AuthService:
                 self._ctx.audit(
                     session,
                     Actor(0, UNKNOWN_USER, Role.ADVISOR),
-                    "login-failed",
+                    AuditAction.LOGIN_FAILED,
                     facts={"cause": "unknown-user", "name_hmac": name_mac},
                 )
                 log.warning("login failed for an unknown user name (hmac %s)", name_mac)
@@ -147,17 +148,20 @@ class AuthService:
             else:
                 who = Actor(staff.id, staff.username, Role(staff.role))
                 if staff.locked_until is not None and staff.locked_until > now:
-                    self._ctx.audit(session, who, "login-failed", facts={"cause": "locked"})
+                    self._ctx.audit(session, who, AuditAction.LOGIN_FAILED, facts={"cause": "locked"})
                     failure = AuthenticationFailed(LOGIN_FAILED)
                 elif not ok:
                     staff.failed_logins += 1
                     self._ctx.audit(
-                        session, who, "login-failed", facts={"cause": "credentials", "failures": staff.failed_logins}
+                        session,
+                        who,
+                        AuditAction.LOGIN_FAILED,
+                        facts={"cause": "credentials", "failures": staff.failed_logins},
                     )
                     if staff.failed_logins >= MAX_FAILED_LOGINS:
                         staff.locked_until = now + LOCKOUT
                         staff.failed_logins = 0
-                        self._ctx.audit(session, who, "lockout", facts={"minutes": LOCKOUT.seconds // 60})
+                        self._ctx.audit(session, who, AuditAction.LOCKOUT, facts={"minutes": LOCKOUT.seconds // 60})
                     failure = AuthenticationFailed(LOGIN_FAILED)
                 else:
                     # The password checked out: from here on the account's state may be told.
@@ -168,21 +172,21 @@ class AuthService:
                         staff.password_hash = self._hasher.hash(passwords.normalize_password(password))
                     if not intact:
                         # A role or password changed outside suitcheck must not grant anything.
-                        self._ctx.audit(session, who, "login-failed", facts={"cause": "record-integrity"})
+                        self._ctx.audit(session, who, AuditAction.LOGIN_FAILED, facts={"cause": "record-integrity"})
                         failure = AuthenticationFailed(
                             "This account's record was changed outside suitcheck; an administrator must investigate."
                         )
                     elif staff.disabled:
-                        self._ctx.audit(session, who, "login-failed", facts={"cause": "disabled"})
+                        self._ctx.audit(session, who, AuditAction.LOGIN_FAILED, facts={"cause": "disabled"})
                         failure = AuthenticationFailed(DISABLED)
                     elif staff.must_change_password and not changing_password:
-                        self._ctx.audit(session, who, "login-failed", facts={"cause": "must-change-password"})
+                        self._ctx.audit(session, who, AuditAction.LOGIN_FAILED, facts={"cause": "must-change-password"})
                         failure = PasswordChangeRequired(
                             "An administrator reset this password; choose a new one before you go on."
                         )
                     else:
                         if record_success:
-                            self._ctx.audit(session, who, "login")
+                            self._ctx.audit(session, who, AuditAction.LOGIN)
                         role = Role(staff.role)
                         return Actor(
                             staff.id,
@@ -269,7 +273,7 @@ class AuthService:
                 raise Conflict("Another program added staff to this store meanwhile; demo data was not added.")
             if _setting(session, SETTING_ORIGIN) is None:
                 session.add(StoreSetting(name=SETTING_ORIGIN, value="demo"))
-                self._ctx.audit(session, SYSTEM, "demo-store", facts={"origin": "demo"})
+                self._ctx.audit(session, SYSTEM, AuditAction.DEMO_STORE, facts={"origin": "demo"})
             existing = set(session.execute(select(Staff.username)).scalars())
             for username, password, role, display_name, *branch in accounts:
                 if username not in existing:
@@ -372,7 +376,7 @@ class AuthService:
         }
         if demo:
             facts["demo"] = True
-        self._ctx.audit(session, actor, "staff-created", facts=facts)
+        self._ctx.audit(session, actor, AuditAction.STAFF_CREATED, facts=facts)
         return staff
 
     def change_password(self, actor: Actor, old_password: str, new_password: str) -> Actor:
@@ -397,7 +401,7 @@ class AuthService:
             staff.password_hash = self._hasher.hash(passwords.normalize_password(new_password))
             staff.must_change_password = False
             self._ctx.audit(
-                session, actor, "password-changed", facts={"username": actor.username, "after_reset": forced}
+                session, actor, AuditAction.PASSWORD_CHANGED, facts={"username": actor.username, "after_reset": forced}
             )
             return dataclasses.replace(actor, credential=credential_tag(staff.password_hash))
 
@@ -410,7 +414,10 @@ class AuthService:
             staff = _find(session, username, actor)
             staff.disabled = disabled
             self._ctx.audit(
-                session, actor, "staff-disabled" if disabled else "staff-enabled", facts={"username": username}
+                session,
+                actor,
+                AuditAction.STAFF_DISABLED if disabled else AuditAction.STAFF_ENABLED,
+                facts={"username": username},
             )
             return _view(staff, self._ctx.now())
 
@@ -422,7 +429,9 @@ class AuthService:
             was_locked = staff.locked_until is not None and staff.locked_until > self._ctx.now()
             staff.locked_until = None
             staff.failed_logins = 0
-            self._ctx.audit(session, actor, "staff-unlocked", facts={"username": username, "was_locked": was_locked})
+            self._ctx.audit(
+                session, actor, AuditAction.STAFF_UNLOCKED, facts={"username": username, "was_locked": was_locked}
+            )
             return _view(staff, self._ctx.now())
 
     def reset_password(self, actor: Actor, username: str, temporary_password: str) -> StaffView:
@@ -438,7 +447,7 @@ class AuthService:
             staff.must_change_password = True
             staff.locked_until = None
             staff.failed_logins = 0
-            self._ctx.audit(session, actor, "password-reset", facts={"username": username})
+            self._ctx.audit(session, actor, AuditAction.PASSWORD_RESET, facts={"username": username})
             return _view(staff, self._ctx.now())
 
     def recover_admin(self, username: str, new_password: str, *, os_user: str) -> StaffView:
@@ -476,7 +485,7 @@ class AuthService:
             self._ctx.audit(
                 session,
                 Actor(0, "local-recovery", Role.ADMIN),
-                "admin-recovered",
+                AuditAction.ADMIN_RECOVERED,
                 facts={"username": username, "os_user": os_user, "store": path.name},
             )
             log.warning("administrator %r recovered locally by OS user %r", username, os_user)

@@ -11,6 +11,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from suitcheck.domain.branches import BranchProblem, branch_problems, normalize_code
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -113,7 +114,9 @@ class BranchService:
             branch = Branch(code=code, name=name, region=region, head_office=False, created_at=self._ctx.now())
             session.add(branch)
             session.flush()
-            self._ctx.audit(session, actor, "branch-added", facts={"branch": code, "name": name, "region": region})
+            self._ctx.audit(
+                session, actor, AuditAction.BRANCH_ADDED, facts={"branch": code, "name": name, "region": region}
+            )
             log.info("branch %s added by %s", code, actor.username)
             return BranchView(branch.id, branch.code, branch.name, branch.region, branch.head_office, 0, 0)
 

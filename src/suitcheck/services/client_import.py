@@ -52,6 +52,7 @@ from suitcheck.domain.clients import (
     parse_mapping,
     parse_row,
 )
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission, may
@@ -382,7 +383,10 @@ class ClientImportService:
                 raise ServiceError(f"Cannot write {out}: {exc.strerror}.") from exc
         with self._ctx.transaction() as session:
             self._ctx.audit(
-                session, actor, "client-export", facts={"file": out.name, "count": count, "full_id_numbers": full}
+                session,
+                actor,
+                AuditAction.CLIENT_EXPORT,
+                facts={"file": out.name, "count": count, "full_id_numbers": full},
             )
         return count
 
@@ -525,7 +529,7 @@ class _Run:
             appended = self.ctx.audit(
                 conn,
                 self.actor,
-                "client-import",
+                AuditAction.CLIENT_IMPORT,
                 facts={
                     "file": self.result.file,
                     "sha256": self.result.sha256,
@@ -769,7 +773,9 @@ class _Run:
                 if r.profile is not None:
                     facts["profile"] = RiskProfile(r.profile).code
                     facts["assessed"] = r.assessed_on.isoformat()
-                yield batch_entry(self.actor.username, "client-added", investor_id=r.investor_id, facts=facts)
+                yield batch_entry(
+                    self.actor.username, AuditAction.CLIENT_ADDED.value, investor_id=r.investor_id, facts=facts
+                )
                 done += 1
                 if done % TICK == 0:
                     self.tick("new", done)
@@ -809,71 +815,24 @@ class _Run:
         )
         changed = 0
         for page in self._pages(conn, stmt):
-            updates, assessments, entries = [], [], []
+            updates: list[dict[str, Any]] = []
+            assessments: list[dict[str, Any]] = []
+            entries: list[BatchEntry] = []
             for r in page:
                 changes = _changes(r)
                 if not changes:  # the SQL said "differs" only through a stale assessment date
                     continue
                 changed += 1
-                shown = {
-                    k: (_mask(o), _mask(n)) if k == "id_number" and not self.full_id else (o, n)
-                    for k, (o, n) in changes.items()
-                }
                 if self.on_item:
-                    self.on_item(DiffItem("changed", r.row_no, r.account, r.name, shown))
-                if not write:
-                    continue
-                new_assessment = "profile" in changes or "assessed" in changes
-                updates.append(
-                    {
-                        "b_id": r.investor_id,
-                        "b_name": r.name,
-                        "b_class": r.investor_class,
-                        "b_lowest": bool(r.lowest_category),
-                        "b_special": bool(r.special_attention),
-                        "b_id_number": r.id_number or r.old_id_number,
-                        "b_birth": r.birth_date if r.id_number else None,
-                        "b_profile": r.profile if new_assessment else r.old_profile,
-                        "b_assessed": r.assessed_on if new_assessment else r.old_assessed,
+                    shown = {
+                        k: (_mask(o), _mask(n)) if k == "id_number" and not self.full_id else (o, n)
+                        for k, (o, n) in changes.items()
                     }
-                )
-                if new_assessment:
-                    assessments.append(
-                        {
-                            "investor_id": r.investor_id,
-                            "profile": r.profile,
-                            "assessed_on": r.assessed_on,
-                            "lowest_category": bool(r.lowest_category),
-                            "recorded_by": self.actor.staff_id or None,
-                            "recorded_at": self.now,
-                            "note": self._note(),
-                        }
-                    )
-                edits = {k: v for k, v in changes.items() if k not in ("profile", "assessed")}
-                facts: dict[str, object] = {
-                    "source": "import",
-                    "file_sha256": self.result.sha256,
-                    "changes": {
-                        k: {"old": _plain(o), "new": _plain(n)}
-                        for k, (o, n) in (
-                            (k, (_mask(o), _mask(n)) if k == "id_number" else (o, n)) for k, (o, n) in edits.items()
-                        )
-                    },
-                }
-                if new_assessment:
-                    facts["profile"] = RiskProfile(r.profile).code
-                    facts["assessed"] = r.assessed_on.isoformat()
-                    facts["lowest_category"] = bool(r.lowest_category)
-                    facts["method"] = "imported"
-                    facts["note"] = self._note()
-                    if r.old_due:
-                        # The file cannot say whether this assessment followed the change in
-                        # the client's situation: staff clear that by assessing (fail closed).
-                        facts["reassessment_due_kept"] = True
-                action = "client-edited" if edits else "assessment"
-                entries.append(batch_entry(self.actor.username, action, investor_id=r.investor_id, facts=facts))
-                if changed % TICK == 0:
-                    self.tick("changed", changed)
+                    self.on_item(DiffItem("changed", r.row_no, r.account, r.name, shown))
+                if write:
+                    entries.append(self._record_change(r, changes, updates, assessments))
+                    if changed % TICK == 0:
+                        self.tick("changed", changed)
             if updates:
                 conn.execute(_UPDATE_INVESTOR, updates)
             if assessments:
@@ -885,6 +844,65 @@ class _Run:
         # Rows the SQL flagged only for a stale date are unchanged after all.
         flagged = conn.execute(select(func.count()).select_from(STAGE).where(s.status == "changed")).scalar_one()
         self.result.unchanged += flagged - changed
+
+    def _record_change(
+        self,
+        r: Any,
+        changes: dict[str, tuple[Any, Any]],
+        updates: list[dict[str, Any]],
+        assessments: list[dict[str, Any]],
+    ) -> BatchEntry:
+        """One changed client: its row update and new assessment (written by page) and its
+        audit entry (appended with the page's others in one batch)."""
+        new_assessment = "profile" in changes or "assessed" in changes
+        updates.append(
+            {
+                "b_id": r.investor_id,
+                "b_name": r.name,
+                "b_class": r.investor_class,
+                "b_lowest": bool(r.lowest_category),
+                "b_special": bool(r.special_attention),
+                "b_id_number": r.id_number or r.old_id_number,
+                "b_birth": r.birth_date if r.id_number else None,
+                "b_profile": r.profile if new_assessment else r.old_profile,
+                "b_assessed": r.assessed_on if new_assessment else r.old_assessed,
+            }
+        )
+        if new_assessment:
+            assessments.append(
+                {
+                    "investor_id": r.investor_id,
+                    "profile": r.profile,
+                    "assessed_on": r.assessed_on,
+                    "lowest_category": bool(r.lowest_category),
+                    "recorded_by": self.actor.staff_id or None,
+                    "recorded_at": self.now,
+                    "note": self._note(),
+                }
+            )
+        edits = {k: v for k, v in changes.items() if k not in ("profile", "assessed")}
+        facts: dict[str, object] = {
+            "source": "import",
+            "file_sha256": self.result.sha256,
+            "changes": {
+                k: {"old": _plain(o), "new": _plain(n)}
+                for k, (o, n) in (
+                    (k, (_mask(o), _mask(n)) if k == "id_number" else (o, n)) for k, (o, n) in edits.items()
+                )
+            },
+        }
+        if new_assessment:
+            facts["profile"] = RiskProfile(r.profile).code
+            facts["assessed"] = r.assessed_on.isoformat()
+            facts["lowest_category"] = bool(r.lowest_category)
+            facts["method"] = "imported"
+            facts["note"] = self._note()
+            if r.old_due:
+                # The file cannot say whether this assessment followed the change in
+                # the client's situation: staff clear that by assessing (fail closed).
+                facts["reassessment_due_kept"] = True
+        action = AuditAction.CLIENT_EDITED if edits else AuditAction.ASSESSMENT
+        return batch_entry(self.actor.username, action.value, investor_id=r.investor_id, facts=facts)
 
     # -- the report --------------------------------------------------------------------
 

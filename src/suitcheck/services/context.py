@@ -20,6 +20,7 @@ from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError
 from suitcheck.audit.sealing import BatchEntry, Sealer
 from suitcheck.domain.branches import effective_firm_wide
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services.errors import (
@@ -100,9 +101,8 @@ class ServiceContext:
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
         """One unit of work: the change and its audit entry commit together or not at all."""
-        with self._unit(seal=not read_only):
-            with self.store.session(read_only=read_only) as session:
-                yield session
+        with self._unit(seal=not read_only), self.store.session(read_only=read_only) as session:
+            yield session
 
     @contextmanager
     def core_transaction(self) -> Iterator[Connection]:
@@ -139,7 +139,11 @@ class ServiceContext:
         that met it was rolled back), then answer exactly as for a missing client."""
         with self.transaction() as session:
             self.audit(
-                session, hidden.actor, "client-out-of-branch", investor_id=hidden.investor_id, facts=hidden.facts
+                session,
+                hidden.actor,
+                AuditAction.CLIENT_OUT_OF_BRANCH,
+                investor_id=hidden.investor_id,
+                facts=hidden.facts,
             )
         log.warning("%s asked for a client of another branch (client %s)", hidden.actor.username, hidden.investor_id)
         raise NotFound(str(hidden)) from None
@@ -154,7 +158,7 @@ class ServiceContext:
         self,
         session: Session | Connection,
         actor: Actor,
-        action: str,
+        action: AuditAction,
         *,
         investor_id: int | None = None,
         report_id: int | None = None,
@@ -166,7 +170,7 @@ class ServiceContext:
             session,
             at=self.now(),
             staff=actor.username,
-            action=action,
+            action=action.value,  # the stored (and hashed) code, a plain str
             investor_id=investor_id,
             report_id=report_id,
             decision=decision,
@@ -195,7 +199,7 @@ class ServiceContext:
             self.audit(
                 session,
                 current,
-                "refused",
+                AuditAction.REFUSED,
                 facts={
                     "permission": permission.value,
                     "role": current.role.value,

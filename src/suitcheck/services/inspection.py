@@ -16,6 +16,7 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
@@ -82,7 +83,7 @@ def collect(
     """The period's figures, each one aggregate query (no per-decision Python work)."""
     lo, hi = _stamp(period_from), _stamp(period_to + dt.timedelta(days=1))
     in_period = (AuditEntry.at >= lo, AuditEntry.at < hi)
-    checks = (AuditEntry.action == "check", *in_period)
+    checks = (AuditEntry.action == AuditAction.CHECK.value, *in_period)
 
     decisions = {
         row.decision or "none": int(row.n)
@@ -92,7 +93,7 @@ def collect(
     }
     blocks, expired = blocks_by_reason(conn, checks)
 
-    override_filter = (AuditEntry.action == "override", *in_period)
+    override_filter = (AuditEntry.action == AuditAction.OVERRIDE.value, *in_period)
     overrides_total = int(conn.execute(select(func.count()).where(*override_filter)).scalar_one())
     by_warning: Counter[str] = Counter()
     overrides = []
@@ -285,7 +286,7 @@ class InspectionService:
             entry = self._ctx.audit(
                 session,
                 actor,
-                "inspection-report",
+                AuditAction.INSPECTION_REPORT,
                 facts={
                     "from": period_from.isoformat(),
                     "to": period_to.isoformat(),

@@ -21,11 +21,12 @@ from sqlalchemy.orm import Session
 from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_json, registrations, row_batch_message
 from suitcheck.audit.sealing import Sealer
+from suitcheck.domain.codes import AuditAction
 from suitcheck.store.engine import Store
 from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
 
 # json's own C string encoder: what canonical_json() writes for a str.
-_string: Any = json.encoder.encode_basestring  # type: ignore[attr-defined]
+_string: Any = json.encoder.encode_basestring
 
 
 class SealingContext(Protocol):
@@ -40,7 +41,7 @@ class SealingContext(Protocol):
 
 log = logging.getLogger(__name__)
 
-RECORD_SEALED = "record-sealed"
+RECORD_SEALED = AuditAction.RECORD_SEALED.value
 # The columns sealed before branches existed (migration 0009): a row sealed then is
 # checked against these once, and re-sealed with its branch (reseal_for_branches).
 LEGACY_INVESTOR_COLUMNS = (

@@ -18,6 +18,7 @@ from suitcheck.audit.assessment_sheet import SheetAnswer, SheetData
 from suitcheck.audit.assessment_sheet import render as render_sheet
 from suitcheck.audit.chain import Appended
 from suitcheck.domain.clients import record_problems
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
     AssessmentState,
     InvestorFacts,
@@ -46,7 +47,7 @@ from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import write_atomically
 from suitcheck.services.questionnaire import ensure_stored, load_version
-from suitcheck.services.refs import numeric_id
+from suitcheck.services.refs import parse_ref
 from suitcheck.services.scope import client_scope, hide_other_branch, sees_all_branches
 from suitcheck.store.models import Assessment, Investor
 
@@ -73,6 +74,17 @@ class InvestorView:
     branch: str | None = None  # the branch's code
 
     @property
+    def follows_table(self) -> bool:
+        """Bound by the suitability table and so assessed; a professional investor is not."""
+        return self.investor_class.follows_table
+
+    @property
+    def assessment_unusable(self) -> bool:
+        """The assessment cannot support a decision (missing, expired, future-dated).
+        Never for a professional, whose state is `not-required`."""
+        return not self.assessment_state.usable
+
+    @property
     def assessment_valid(self) -> bool:
         if self.investor_class is InvestorClass.PROFESSIONAL:
             return True
@@ -84,6 +96,7 @@ class InvestorView:
             "account": self.account,
             "name": self.name,
             "class": self.investor_class.value,
+            "follows_table": self.follows_table,
             "profile": self.profile.code if self.profile else None,
             "assessed": self.assessed_on.isoformat() if self.assessed_on else None,
             "assessment_valid": self.assessment_valid,
@@ -271,15 +284,13 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
     shows; never a guess. `acct:` forces the account reading. Only clients the actor's
     branch sees are found (services.scope); another branch's client is answered, and
     recorded, like a missing one."""
-    text_ref = str(ref).strip()
+    parsed = parse_ref(ref)
+    text_ref = parsed.text
     conn = session.connection() if isinstance(session, Session) else session
-    params: dict[str, Any]
-    if text_ref.startswith("acct:"):
-        stmt, params = _BY_ACCOUNT, {"account": text_ref[5:]}
-    elif (number := numeric_id(text_ref)) is not None:
-        stmt, params = _BY_ACCOUNT_OR_ID, {"account": text_ref, "id": number}
-    else:
-        stmt, params = _BY_ACCOUNT, {"account": text_ref}
+    # An id and the same text as an account, or the account only ("acct:", not a number);
+    # a missing one is NULL, which matches nothing.
+    stmt = _BY_ACCOUNT if parsed.id is None else _BY_ACCOUNT_OR_ID
+    params = {"account": parsed.account, "id": parsed.id}
     rows = conn.execute(stmt.where(client_scope(actor)), params).all()
     if len(rows) > 1:
         raise InvalidInput(
@@ -409,7 +420,7 @@ class InvestorService:
             self._ctx.audit(
                 session,
                 actor,
-                "client-added",
+                AuditAction.CLIENT_ADDED,
                 investor_id=investor.id,
                 facts={
                     "account": account,
@@ -479,7 +490,7 @@ class InvestorService:
             self._ctx.audit(
                 session,
                 actor,
-                "client-edited",
+                AuditAction.CLIENT_EDITED,
                 investor_id=investor.id,
                 facts={"changes": {k: {"old": o, "new": n} for k, (o, n) in changes.items()}, "reason": reason},
             )
@@ -693,7 +704,7 @@ class InvestorService:
             self._ctx.audit(
                 session,
                 actor,
-                "assessment-sheet",
+                AuditAction.ASSESSMENT_SHEET,
                 investor_id=investor_id,
                 facts={
                     "file": out.name,
@@ -718,7 +729,9 @@ class InvestorService:
                 raise Conflict("A re-assessment is already due for this client.")
             investor.reassessment_due = True
             investor.reassessment_reason = reason
-            self._ctx.audit(session, actor, "reassessment-due", investor_id=investor.id, facts={"reason": reason})
+            self._ctx.audit(
+                session, actor, AuditAction.REASSESSMENT_DUE, investor_id=investor.id, facts={"reason": reason}
+            )
             log.info("client %s marked for re-assessment by %s", investor.id, actor.username)
             return self._view(session, actor, investor)
 
@@ -741,7 +754,7 @@ class InvestorService:
             self._ctx.audit(
                 session,
                 actor,
-                "client-moved",
+                AuditAction.CLIENT_MOVED,
                 investor_id=investor.id,
                 facts={
                     "account": investor.account,
@@ -813,7 +826,7 @@ class InvestorService:
             facts["note"] = note
         if was_due:
             facts["cleared_reassessment_due"] = True
-        return self._ctx.audit(session, actor, "assessment", investor_id=investor.id, facts=facts)
+        return self._ctx.audit(session, actor, AuditAction.ASSESSMENT, investor_id=investor.id, facts=facts)
 
     def get(self, actor: Actor, ref: str | int) -> InvestorView:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
@@ -872,7 +885,10 @@ class InvestorService:
         actor = self._ctx.require(actor, Permission.SEE_FULL_ID)
         with self._ctx.transaction() as session:
             self._ctx.audit(
-                session, actor, "client-search-by-id", facts={"id_number": mask_id_number(number), "kind": kind}
+                session,
+                actor,
+                AuditAction.CLIENT_SEARCH_BY_ID,
+                facts={"id_number": mask_id_number(number), "kind": kind},
             )
         return id_number_forms(number)
 

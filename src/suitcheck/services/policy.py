@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.policy import Policy, PolicyError, next_warning_version
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
@@ -57,7 +58,7 @@ class PolicyService:
             self._ctx.audit(
                 session,
                 actor,
-                "policy-change",
+                AuditAction.POLICY_CHANGE,
                 facts={"version": new.version, "changes": {k: str(v) for k, v in changes.items()}},
             )
             return new

@@ -9,6 +9,7 @@ from importlib import resources
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.questionnaire import Questionnaire, QuestionnaireError, from_dict, load_json_object
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
@@ -113,7 +114,7 @@ class QuestionnaireService:
             self._ctx.audit(
                 session,
                 actor,
-                "questionnaire-import",
+                AuditAction.QUESTIONNAIRE_IMPORT,
                 facts={
                     "version": stored.version,
                     "checksum": stored.checksum,

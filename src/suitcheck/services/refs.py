@@ -1,15 +1,39 @@
-"""Reading a record's numeric id from what a user typed, without surprises."""
+"""Reading a client or report reference from what a user typed, without surprises: the one
+parser behind every command-line argument, GUI field and service that takes a reference."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 
+# ASCII digits only, below a billion, so an id fits every database's integer. `str.isdigit`
+# would accept superscripts and other scripts' digits, which int() then rejects.
 _ID = re.compile(r"[0-9]{1,9}")
+ACCOUNT_PREFIX = "acct:"
+
+
+@dataclasses.dataclass(frozen=True)
+class Ref:
+    """What a reference can name. `id` is the record id when the text is one ("12", or
+    "#12" as ids are shown); `account` the account number it may also be (the text as
+    typed; "acct:12" names only the account 12). A client reference that names both an
+    id and another client's account is refused as ambiguous, never guessed."""
+
+    text: str
+    id: int | None
+    account: str | None
+
+
+def parse_ref(ref: str | int) -> Ref:
+    if isinstance(ref, int):  # a program passing a record's id (the GUI): never an account
+        return Ref(str(ref), ref if 0 <= ref < 10**9 else None, None)
+    text = ref.strip()
+    if text.startswith(ACCOUNT_PREFIX):
+        return Ref(text, None, text[len(ACCOUNT_PREFIX) :].strip() or None)
+    number = text[1:].strip() if text.startswith("#") else text
+    return Ref(text, int(number) if _ID.fullmatch(number) else None, text or None)
 
 
 def numeric_id(ref: str | int) -> int | None:
-    """The id a reference names when it is a plain number (ASCII digits only, below a
-    billion, so it fits every database's integer); None otherwise. `str.isdigit` would
-    accept superscripts and other scripts' digits, which int() then rejects."""
-    text = str(ref).strip()
-    return int(text) if _ID.fullmatch(text) else None
+    """The record id a reference names, if it names one."""
+    return parse_ref(ref).id

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import ColumnElement, and_, func, or_, select, true
 
 from suitcheck.audit.export import neutralise
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import assessment_expires_on
 from suitcheck.domain.levels import InvestorClass
 from suitcheck.domain.roles import Permission, may
@@ -137,10 +138,10 @@ class ReminderService:
             self._ctx.audit(
                 session,
                 actor,
-                "reminder-list",
+                AuditAction.REMINDER_LIST,
                 facts={
                     "count": written.count,
-                    "format": written.format,
+                    "format": written.format.value,
                     "file": written.path.name,
                     "file_sha256": written.sha256,
                     "window_days": window,

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from suitcheck.domain.codes import AuditAction, ImportStatus
 from suitcheck.domain.decision import ReportFacts
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
@@ -42,8 +43,14 @@ class FindingView:
     detail: str
     resolved: bool
 
+    @property
+    def resolvable(self) -> bool:
+        """Compliance may dismiss it with a reason; one about the level is settled only by
+        rating the report (resolve_finding refuses it)."""
+        return not self.resolved and self.code not in RATING_FINDINGS
+
     def to_dict(self) -> dict[str, object]:
-        return dataclasses.asdict(self)
+        return {**dataclasses.asdict(self), "resolvable": self.resolvable}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,6 +74,11 @@ class ReportView:
     def open_findings(self) -> tuple[FindingView, ...]:
         return tuple(f for f in self.findings if not f.resolved)
 
+    @property
+    def matched_above_stated(self) -> bool:
+        """Checks use a stricter level than the one stated (就高), until compliance rates it."""
+        return self.matching_level != self.level
+
     def to_dict(self) -> dict[str, object]:
         return {
             "id": self.id,
@@ -83,6 +95,8 @@ class ReportView:
             if self.rating
             else None,
             "findings": [f.to_dict() for f in self.findings],
+            "open_findings": len(self.open_findings),
+            "matched_above_stated": self.matched_above_stated,
             "source_name": self.source_name,
             "source_kind": self.source_kind,
         }
@@ -91,13 +105,13 @@ class ReportView:
 @dataclasses.dataclass(frozen=True)
 class ImportResult:
     path: str
-    status: str  # imported | duplicate | needs-rating | failed | skipped (links leaving a folder, special files)
+    status: ImportStatus
     report: int | None
     reason: str | None
     code: str | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {"path": self.path, "status": self.status, "report": self.report, "reason": self.reason}
+        return {"path": self.path, "status": self.status.value, "report": self.report, "reason": self.reason}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -256,7 +270,7 @@ class ReportService:
                 break
             if isinstance(item, Skipped):
                 log.info("import skipped (%s): %s", item.code, item.path.name)
-                result = ImportResult(str(item.path), "skipped", None, item.reason, item.code)
+                result = ImportResult(str(item.path), ImportStatus.SKIPPED, None, item.reason, item.code)
             else:
                 result = self._import_one(actor, item, limits, cancelled)
             if result.code == "cancelled":
@@ -284,12 +298,14 @@ class ReportService:
             data = read_bytes(path, follow_links=not found.in_folder)
             existing = self._existing(data)
             if existing is not None:
-                return ImportResult(str(path), "duplicate", existing, "The same file was imported before.", "duplicate")
+                return ImportResult(
+                    str(path), ImportStatus.DUPLICATE, existing, "The same file was imported before.", "duplicate"
+                )
             extracted = shared_sandbox().extract(path, data, limits, cancelled)
             return self._store(actor, extracted)
         except IngestError as exc:
             log.info("import failed (%s): %s", exc.code, path.name)
-            return ImportResult(str(path), "failed", None, str(exc), exc.code)
+            return ImportResult(str(path), ImportStatus.FAILED, None, str(exc), exc.code)
 
     def _existing(self, data: bytes) -> int | None:
         from suitcheck.ingest.reader import content_hash
@@ -304,7 +320,9 @@ class ReportService:
         with self._ctx.transaction() as session:
             dup = session.execute(select(Report.id).where(Report.content_hash == ex.sha256)).scalar_one_or_none()
             if dup is not None:  # imported by another desktop since we looked
-                return ImportResult(str(ex.path), "duplicate", dup, "The same file was imported before.", "duplicate")
+                return ImportResult(
+                    str(ex.path), ImportStatus.DUPLICATE, dup, "The same file was imported before.", "duplicate"
+                )
             policy = self._ctx.policy(session)
             suggested = suggest_level(meta.subject_text, policy, meta.body_text)
             report = Report(
@@ -331,7 +349,8 @@ class ReportService:
             report.content = ReportContent(text=ex.text, original=ex.data)
             findings = []
             if level_below_subject(meta.stated_level, suggested):
-                assert meta.stated_level and suggested
+                assert meta.stated_level
+                assert suggested
                 findings.append(
                     Finding(
                         code=FINDING_LEVEL_BELOW_SUBJECT,
@@ -355,7 +374,7 @@ class ReportService:
             self._ctx.audit(
                 session,
                 actor,
-                "report-imported",
+                AuditAction.REPORT_IMPORTED,
                 report_id=report.id,
                 facts={
                     "sha256": ex.sha256,
@@ -368,7 +387,7 @@ class ReportService:
             if meta.level_conflict:
                 return ImportResult(
                     str(ex.path),
-                    "needs-rating",
+                    ImportStatus.NEEDS_RATING,
                     report.id,
                     "The report states two different risk levels for itself; compliance must rate it "
                     "before anyone may read it.",
@@ -377,12 +396,12 @@ class ReportService:
             if meta.stated_level is None:
                 return ImportResult(
                     str(ex.path),
-                    "needs-rating",
+                    ImportStatus.NEEDS_RATING,
                     report.id,
                     "No risk level is stated; compliance must rate it before anyone may read it.",
                     "unrated",
                 )
-            return ImportResult(str(ex.path), "imported", report.id, None)
+            return ImportResult(str(ex.path), ImportStatus.IMPORTED, report.id, None)
 
     # -- browse ---------------------------------------------------------------------------
     def get(self, actor: Actor, ref: str | int) -> ReportView:
@@ -487,7 +506,7 @@ class ReportService:
             self._ctx.audit(
                 session,
                 actor,
-                "rating-change",
+                AuditAction.RATING_CHANGE,
                 report_id=report.id,
                 facts={"old": old.code if old else None, "new": level.code, "note": note},
             )
@@ -511,7 +530,11 @@ class ReportService:
                 )
             finding.resolved_at, finding.resolved_by = self._ctx.now(), actor.staff_id or None
             self._ctx.audit(
-                session, actor, "finding-resolved", report_id=report.id, facts={"finding": finding.code, "note": note}
+                session,
+                actor,
+                AuditAction.FINDING_RESOLVED,
+                report_id=report.id,
+                facts={"finding": finding.code, "note": note},
             )
             return report_view(report)
 
@@ -537,7 +560,7 @@ class ReportService:
             self._ctx.audit(
                 session,
                 actor,
-                "report-corrected",
+                AuditAction.REPORT_CORRECTED,
                 report_id=report.id,
                 facts={
                     "field": field,

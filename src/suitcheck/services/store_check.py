@@ -9,6 +9,7 @@ import time
 
 from sqlalchemy import exc as sa_exc
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.services.context import SYSTEM, Actor, ServiceContext
 from suitcheck.services.errors import ServiceError
 from suitcheck.store.engine import describe_db_error
@@ -46,7 +47,7 @@ class StoreCheckService:
             log.error("store check failed: %s", problem)
         try:
             with self._ctx.transaction() as session:
-                self._ctx.audit(session, actor, "store-checked", facts={"ok": result.ok, "problem": problem})
+                self._ctx.audit(session, actor, AuditAction.STORE_CHECKED, facts={"ok": result.ok, "problem": problem})
         except ServiceError:  # a damaged store may refuse the record; the result still stands
             log.exception("could not record the store check")
         return result

@@ -18,9 +18,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from suitcheck.domain.codes import LIST_FORMATS, ExportFormat
 from suitcheck.services.errors import InvalidInput, ServiceError
 
-FORMATS = ("csv", "xlsx")
+FORMATS = LIST_FORMATS
 Chunks = Iterable[Sequence[Sequence[Any]]]
 
 
@@ -31,22 +32,24 @@ class Cancelled(ServiceError):
 @dataclasses.dataclass(frozen=True)
 class Written:
     path: Path
-    format: str
+    format: ExportFormat
     count: int
     sha256: str
 
 
-def format_for(path: Path, fmt: str | None = None) -> str:
+def format_for(path: Path, fmt: str | None = None) -> ExportFormat:
     """The format asked for, else the one the file name says (.xlsx), else CSV."""
-    chosen = (fmt or ("xlsx" if path.suffix.lower() == ".xlsx" else "csv")).lower()
+    if not fmt:
+        return ExportFormat.XLSX if path.suffix.lower() == ".xlsx" else ExportFormat.CSV
+    chosen = fmt.lower()
     if chosen not in FORMATS:
         raise InvalidInput(f"Unknown list format {fmt!r}; use csv or xlsx.")
-    return chosen
+    return ExportFormat(chosen)
 
 
 def write_table(
     out: Path,
-    fmt: str,
+    fmt: ExportFormat,
     columns: Sequence[str],
     chunks: Chunks,
     *,

@@ -180,9 +180,10 @@ def script_head() -> str:
     `down_revision =` lines. Equal to head_revision() (a test keeps it so), without importing
     Alembic, which costs more than everything else a command does on a store that is
     already up to date."""
-    revisions, parents = set(), set()
+    revisions: set[str] = set()
+    parents: set[str] = set()
     for path in (migrations_path() / "versions").glob("*.py"):
-        found = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
+        found: dict[str, str] = dict(_REVISION_LINE.findall(path.read_text(encoding="utf-8")))
         if "revision" in found:
             revisions.add(found["revision"])
             if "down_revision" in found:
@@ -223,20 +224,7 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
     url = resolve_url(target)
     where = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(True)
     if url.get_backend_name() == "sqlite":
-        path = Path(str(url.database))
-        if path.is_dir():
-            raise StoreError(f"The store {where} is a folder, not a database file.")
-        try:
-            private_dir(path.parent)
-        except OSError as exc:
-            raise StoreError(f"The folder for the store {where} cannot be created: {exc.strerror}.") from exc
-        if not path.exists():
-            # SQLite would create it 0644; it holds ID numbers and password hashes. Its
-            # -wal and -shm files take the store file's mode, so they are private too.
-            try:
-                touch_private(path)
-            except OSError as exc:
-                raise StoreError(f"The store {where} cannot be created: {exc.strerror}.") from exc
+        _prepare_file(Path(str(url.database)), where)
     try:
         engine = create_store_engine(url)
     except (sa_exc.ArgumentError, ImportError) as exc:
@@ -245,14 +233,8 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
     try:
         if store.is_sqlite:
             _sanity_check(store)
-        revision = _stored_revision(engine)
-        if migrate and revision != script_head():
-            if revision is not None and revision not in known_revisions():
-                raise StoreError(
-                    f"The store {where} was made by a newer version of suitcheck (schema {revision}); "
-                    "open it with that version or a newer one."
-                )
-            upgrade(engine)
+        if migrate:
+            _bring_up_to_date(engine, where)
     except sa_exc.DBAPIError as exc:
         engine.dispose()
         raise StoreError(describe_db_error(exc, where)) from exc
@@ -260,6 +242,36 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
         engine.dispose()
         raise
     return store
+
+
+def _prepare_file(path: Path, where: str) -> None:
+    """A private folder and file for a SQLite store, before SQLite opens it."""
+    if path.is_dir():
+        raise StoreError(f"The store {where} is a folder, not a database file.")
+    try:
+        private_dir(path.parent)
+    except OSError as exc:
+        raise StoreError(f"The folder for the store {where} cannot be created: {exc.strerror}.") from exc
+    if not path.exists():
+        # SQLite would create it 0644; it holds ID numbers and password hashes. Its
+        # -wal and -shm files take the store file's mode, so they are private too.
+        try:
+            touch_private(path)
+        except OSError as exc:
+            raise StoreError(f"The store {where} cannot be created: {exc.strerror}.") from exc
+
+
+def _bring_up_to_date(engine: Engine, where: str) -> None:
+    """Upgrade the schema to this version's head; refuse a schema from a newer version."""
+    revision = _stored_revision(engine)
+    if revision == script_head():
+        return
+    if revision is not None and revision not in known_revisions():
+        raise StoreError(
+            f"The store {where} was made by a newer version of suitcheck (schema {revision}); "
+            "open it with that version or a newer one."
+        )
+    upgrade(engine)
 
 
 def _sanity_check(store: Store) -> None:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import Outcome
 from suitcheck.gui import texts
 from suitcheck.gui.dialogs.export import ExportDialog
@@ -65,8 +66,8 @@ class AuditDialog(QDialog):
         self.action = QComboBox(self)
         self.action.setObjectName("actionFilter")
         self.action.addItem(self.tr("any action"), None)
-        for code in texts.ACTIONS:
-            self.action.addItem(texts.action_text(code), code)
+        for action in AuditAction:
+            self.action.addItem(texts.action_text(action), action.value)
         self.action.currentIndexChanged.connect(lambda *_: self.reload())
         self.decision.currentIndexChanged.connect(lambda *_: self.reload())
         search = QPushButton(self.tr("Filter"), self)

@@ -431,7 +431,8 @@ class RunPage(QWizardPage):
 
     def initializePage(self) -> None:
         dry = self.w.dry
-        assert dry is not None and self.w.path is not None
+        assert dry is not None
+        assert self.w.path is not None
         total = max(1, dry.new + dry.changed)
         self.progress.setRange(0, total)
         self.progress.setValue(0)

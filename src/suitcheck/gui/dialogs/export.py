@@ -24,11 +24,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.codes import ExportFormat
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.widgets import dialog_buttons, qdate
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import AuditFilter
+
+# Format names are the same in every language; the first is the default.
+FORMAT_LABELS = {
+    ExportFormat.XLSX: "Excel (.xlsx)",
+    ExportFormat.CSV: "CSV (.csv)",
+    ExportFormat.JSONL: "JSON Lines (.jsonl)",
+}
 
 
 class ExportDialog(QDialog):
@@ -40,8 +48,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle(self.tr("Export audit log"))
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")
-        for label, fmt in (("Excel (.xlsx)", "xlsx"), ("CSV (.csv)", "csv"), ("JSON Lines (.jsonl)", "jsonl")):
-            self.format.addItem(label, fmt)
+        for fmt, label in FORMAT_LABELS.items():
+            self.format.addItem(label, fmt.value)
         self.since = QDateEdit(QDate.fromString(str(flt.since or dt.date.today()), "yyyy-MM-dd"), self)
         self.until = QDateEdit(QDate.fromString(str(flt.until or dt.date.today()), "yyyy-MM-dd"), self)
         for d in (self.since, self.until):
@@ -94,7 +102,7 @@ class ExportDialog(QDialog):
             self.destination.setText(path)
 
     def accept(self) -> None:
-        fmt = self.format.currentData()
+        fmt = ExportFormat(self.format.currentData())
         flt = AuditFilter(
             since=None if self.all_time.isChecked() else qdate(self.since),
             until=None if self.all_time.isChecked() else qdate(self.until),

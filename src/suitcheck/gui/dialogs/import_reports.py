@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.codes import ImportStatus
 from suitcheck.gui.errors import INGEST_REASONS, show_error
 from suitcheck.gui.i18n import translated
 from suitcheck.gui.models import ImportResultsModel
@@ -102,15 +104,13 @@ class ImportDialog(QDialog):
         self.model.append(result)
 
     def _finished(self, results: list[ImportResult]) -> None:
-        counts = {
-            s: sum(1 for r in results if r.status == s) for s in ("imported", "needs-rating", "duplicate", "failed")
-        }
+        counts = collections.Counter(r.status for r in results)
         self.summary.setText(
             self.tr("{imported} imported, {unrated} need a rating, {dup} duplicates, {failed} failed.").format(
-                imported=counts["imported"],
-                unrated=counts["needs-rating"],
-                dup=counts["duplicate"],
-                failed=counts["failed"],
+                imported=counts[ImportStatus.IMPORTED],
+                unrated=counts[ImportStatus.NEEDS_RATING],
+                dup=counts[ImportStatus.DUPLICATE],
+                failed=counts[ImportStatus.FAILED],
             )
         )
         self._idle()

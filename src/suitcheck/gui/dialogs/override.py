@@ -20,6 +20,7 @@ from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.widgets import dialog_buttons
 from suitcheck.services import Actor, Services
+from suitcheck.services.access import CheckResult
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportView
@@ -34,6 +35,7 @@ class OverrideDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("overrideDialog")
         self.services, self.actor, self.client, self.report = services, actor, client, report
+        self.recorded: CheckResult | None = None  # the recorded override, once accepted (QDialog has result())
         self.policy = services.policy.current()
         self.setWindowTitle(self.tr("Special risk warning"))
         warning = QPlainTextEdit(self.policy.warning_text, self)
@@ -76,7 +78,7 @@ class OverrideDialog(QDialog):
 
     def accept(self) -> None:
         try:
-            self.services.access.record_override(
+            self.recorded = self.services.access.record_override(
                 self.actor,
                 self.client.id,
                 self.report.id,

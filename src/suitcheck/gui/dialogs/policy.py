@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.gui.errors import show_error
-from suitcheck.gui.widgets import dialog_buttons
+from suitcheck.gui.widgets import confirm, dialog_buttons
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 
@@ -49,6 +49,12 @@ class PolicyDialog(QDialog):
         layout.addWidget(dialog_buttons(self, self.tr("Save new version")))
 
     def accept(self) -> None:
+        question = self.tr(
+            "Store these settings as a new policy version? Every decision from now on follows it; "
+            "the change is recorded in the audit trail."
+        )
+        if not confirm(self, self.tr("Save new version"), question, self.tr("Save new version")):
+            return
         try:
             self.services.policy.update(
                 self.actor,

@@ -21,7 +21,7 @@ from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.models import ReportTableModel
-from suitcheck.gui.widgets import make_table
+from suitcheck.gui.widgets import confirm, make_table
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.reports import ReportFilter
@@ -95,7 +95,14 @@ class RatingDialog(QDialog):
         r = self.model.row_object(self.proxy.mapToSource(current).row())
         suggestion = texts.level_text(r.suggested_level) if r.suggested_level else "—"
         findings = "; ".join(f"{texts.finding_text(f.code)} ({escape_controls(f.detail)})" for f in r.open_findings)
-        self.resolve.setEnabled(bool(r.open_findings))
+        # The service says which findings may be dismissed; one about the level is settled by rating.
+        resolvable = any(f.resolvable for f in r.open_findings)
+        self.resolve.setEnabled(resolvable)
+        self.resolve.setToolTip(
+            self.tr("Keep the stated level; the reason is recorded")
+            if resolvable or not r.open_findings
+            else self.tr("A finding about the level is settled by rating the report")
+        )
         self.detail.setText(
             self.tr("Stated: {stated} · suggested from the subject: {suggested} {findings}").format(
                 stated=texts.level_text(r.level), suggested=suggestion, findings=f"· {findings}" if findings else ""
@@ -110,18 +117,22 @@ class RatingDialog(QDialog):
         if not index.isValid():
             return
         report = self.model.row_object(self.proxy.mapToSource(index).row())
+        level = RiskLevel.parse(self.level.currentData())
+        question = self.tr(
+            "Rate “{title}” {level}? From now on it is matched at exactly this level; the change and your reason "
+            "are recorded in the audit trail."
+        ).format(title=escape_controls(report.title), level=texts.level_text(level))
+        if not confirm(self, self.tr("Set the risk level"), question, self.tr("Set level")):
+            return
         try:
-            self.services.reports.set_level(
-                self.actor, report.id, RiskLevel.parse(self.level.currentData()), self.note.text().strip() or None
-            )
+            self.services.reports.set_level(self.actor, report.id, level, self.note.text().strip() or None)
         except ServiceError as exc:
             show_error(self, exc)
             return
         self.note.clear()
         self.status.setText(
             self.tr("“{title}” is now {level}.").format(
-                title=escape_controls(report.title),
-                level=texts.level_text(RiskLevel.parse(self.level.currentData())),
+                title=escape_controls(report.title), level=texts.level_text(level)
             )
         )
         self.reload()
@@ -131,9 +142,14 @@ class RatingDialog(QDialog):
         if not index.isValid():
             return
         report = self.model.row_object(self.proxy.mapToSource(index).row())
-        if not report.open_findings:
+        finding = next((f for f in report.open_findings if f.resolvable), None)
+        if finding is None:
             return
-        finding = report.open_findings[0]
+        question = self.tr(
+            "Resolve the finding on “{title}” and keep its stated level? Your reason is recorded in the audit trail."
+        ).format(title=escape_controls(report.title))
+        if not confirm(self, self.tr("Resolve finding"), question, self.tr("Resolve finding")):
+            return
         try:
             self.services.reports.resolve_finding(self.actor, report.id, finding.id, self.note.text().strip())
         except ServiceError as exc:

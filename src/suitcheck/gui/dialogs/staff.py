@@ -312,12 +312,11 @@ class StaffDialog(QDialog):
         if v is None:
             return
         dialog = ResetPasswordDialog(self.services, self.actor, v.username, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted:
-            if self.reload(select=v.username):
-                self._say(
-                    self.tr(
-                        "Password of {user} reset. Tell them the temporary password; they must choose a new one "
-                        "at their next login."
-                    ).format(user=escape_controls(v.username))
-                )
+        if dialog.exec() == QDialog.DialogCode.Accepted and self.reload(select=v.username):
+            self._say(
+                self.tr(
+                    "Password of {user} reset. Tell them the temporary password; they must choose a new one "
+                    "at their next login."
+                ).format(user=escape_controls(v.username))
+            )
         dialog.deleteLater()

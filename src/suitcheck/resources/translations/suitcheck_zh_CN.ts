@@ -163,6 +163,18 @@
         <translation>生成提醒名单</translation>
     </message>
     <message>
+        <source>records sealed</source>
+        <translation>记录已加封</translation>
+    </message>
+    <message>
+        <source>audit trail sealed</source>
+        <translation>审计记录已封存</translation>
+    </message>
+    <message>
+        <source>installation registered</source>
+        <translation>安装已登记</translation>
+    </message>
+    <message>
         <source>assessment confirmation sheet</source>
         <translation>风险测评结果确认书</translation>
     </message>
@@ -960,6 +972,10 @@
     <message>
         <source>Client: {profile} · Report: {level} · Policy v{version}</source>
         <translation>客户：{profile} · 研报：{level} · 政策版本 v{version}</translation>
+    </message>
+    <message>
+        <source>The client confirmed the special warning today: the report may be opened.</source>
+        <translation>客户今天已确认特别风险警示：可以打开该报告。</translation>
     </message>
     <message>
         <source>Recorded as audit entry {n} · {hash}</source>
@@ -1761,6 +1777,10 @@ Store: {store}</source>
         <translation>数据库：{store}</translation>
     </message>
     <message>
+        <source>Audit key fingerprint: {fingerprint}</source>
+        <translation>审计密钥指纹：{fingerprint}</translation>
+    </message>
+    <message>
         <source>Now select the client.</source>
         <translation>请选择客户。</translation>
     </message>
@@ -2065,6 +2085,14 @@ Store: {store}</source>
     <message>
         <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
         <translation>未知的导出格式“{fmt}”；请使用 csv、xlsx 或 jsonl。</translation>
+    </message>
+    <message>
+        <source>Unknown decision &apos;{decision}&apos;; use allow, block or allow-after-warning.</source>
+        <translation>未知的决定“{decision}”；请使用 allow、block 或 allow-after-warning。</translation>
+    </message>
+    <message>
+        <source>Unknown audit action &apos;{action}&apos;.</source>
+        <translation>未知的审计操作“{action}”。</translation>
     </message>
     <message>
         <source>{out} is a folder; give a file name.</source>
@@ -2776,6 +2804,10 @@ Store: {store}</source>
         <source>Save new version</source>
         <translation>保存为新版本</translation>
     </message>
+    <message>
+        <source>Store these settings as a new policy version? Every decision from now on follows it; the change is recorded in the audit trail.</source>
+        <translation>将这些设置保存为新的政策版本？此后的每项决定都将依据该版本；本次变更将记入审计记录。</translation>
+    </message>
 </context>
 <context>
     <name>QuestionPage</name>
@@ -2858,12 +2890,28 @@ Store: {store}</source>
         <translation>共 {n} 份研报待处理。</translation>
     </message>
     <message>
+        <source>A finding about the level is settled by rating the report</source>
+        <translation>关于风险等级的问题须通过对研报评级来解决</translation>
+    </message>
+    <message>
         <source>Stated: {stated} · suggested from the subject: {suggested} {findings}</source>
         <translation>报告所载：{stated} · 按研究对象建议：{suggested} {findings}</translation>
     </message>
     <message>
+        <source>Rate “{title}” {level}? From now on it is matched at exactly this level; the change and your reason are recorded in the audit trail.</source>
+        <translation>将“{title}”评为{level}？此后将严格按此等级匹配；本次变更及理由将记入审计记录。</translation>
+    </message>
+    <message>
+        <source>Set the risk level</source>
+        <translation>设定风险等级</translation>
+    </message>
+    <message>
         <source>“{title}” is now {level}.</source>
         <translation>《{title}》现为 {level}。</translation>
+    </message>
+    <message>
+        <source>Resolve the finding on “{title}” and keep its stated level? Your reason is recorded in the audit trail.</source>
+        <translation>解决“{title}”上的问题并保留其声明的风险等级？您的理由将记入审计记录。</translation>
     </message>
     <message>
         <source>Finding on “{title}” resolved; the reason is recorded.</source>
