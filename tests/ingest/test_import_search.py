@@ -112,7 +112,7 @@ def test_corrections_are_kept_with_who_and_when(services: Services, compliance: 
     path = tmp_path / "c.txt"
     path.write_text(report_text(), encoding="utf-8")
     (result,) = services.reports.import_paths(compliance, [path])
-    services.reports.correct(compliance, result.report or 0, "title", "更正后的标题")
+    services.reports.correct(compliance, result.report or 0, "title", "更正后的标题", "标题抽取有误")
     assert services.reports.search(compliance, ReportFilter(text="更正后"))[0].id == result.report
     with services.store.session(read_only=True) as session:
         row = session.execute(select(ReportCorrection)).scalar_one()

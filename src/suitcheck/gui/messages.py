@@ -246,6 +246,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Only {join_CORRECTABLE} can be corrected this way."),
     QT_TRANSLATE_NOOP("Messages", "A date is written YYYY-MM-DD."),
     QT_TRANSLATE_NOOP("Messages", "A report needs a title."),
+    QT_TRANSLATE_NOOP("Messages", "Say why the report's details are corrected."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is a folder, not a database file."),
     QT_TRANSLATE_NOOP("Messages", "The folder for the store {where} cannot be created: {exc_strerror}."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be created: {exc_strerror}."),

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import json
 import logging
 from collections.abc import Callable, Iterable
+from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +26,7 @@ from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound
 from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
-from suitcheck.store.models import Analyst, Finding, Report, ReportContent, ReportCorrection
+from suitcheck.store.models import Analyst, AuditEntry, Finding, Report, ReportContent, ReportCorrection
 
 log = logging.getLogger(__name__)
 
@@ -100,6 +102,25 @@ class ReportView:
             "source_name": self.source_name,
             "source_kind": self.source_kind,
         }
+
+
+class LevelSource(StrEnum):
+    """How a report's level was found."""
+
+    RATED = "rated"  # compliance rated or confirmed it
+    STATED = "stated"  # the report states it
+    CONFLICTING = "conflicting"  # the report states different levels; no level until rated
+    NONE = "none"  # the report states none; no level until rated
+
+
+@dataclasses.dataclass(frozen=True)
+class ReportReview:
+    """What import extracted from one report and its text, for compliance to check and correct."""
+
+    report: ReportView
+    level_source: LevelSource
+    level_statements: tuple[RiskLevel, ...]  # the levels the report states for itself, as imported
+    text: str
 
 
 @dataclasses.dataclass(frozen=True)
@@ -238,6 +259,16 @@ def parse_level(text: str) -> RiskLevel:
         return RiskLevel.parse(text)
     except UnknownLevelError as exc:
         raise InvalidInput(f"{text!r} is not a risk level (R1 to R5).") from exc
+
+
+def _level_statements(facts_text: str | None) -> tuple[RiskLevel, ...]:
+    """The levels the import recorded the report stating for itself (its audit facts)."""
+    try:
+        facts = json.loads(facts_text) if facts_text else {}
+        codes = facts.get("level_statements") or [] if isinstance(facts, dict) else []
+        return tuple(RiskLevel.parse(str(c)) for c in codes)
+    except (ValueError, UnknownLevelError):
+        return ()
 
 
 def _searchable(report: Report, text: str) -> str:
@@ -416,6 +447,33 @@ class ReportService:
             report = find_report(session, ref)
             return report.content.text if report.content else ""
 
+    def review(self, actor: Actor, ref: str | int) -> ReportReview:
+        """The extracted metadata, how the level was found and the text, for compliance review."""
+        self._ctx.require(actor, Permission.RATE_REPORTS)
+        with self._ctx.transaction(read_only=True) as session:
+            report = find_report(session, ref)
+            facts_text = session.execute(
+                select(AuditEntry.facts)
+                .where(AuditEntry.report_id == report.id, AuditEntry.action == AuditAction.REPORT_IMPORTED.value)
+                .order_by(AuditEntry.seq)
+                .limit(1)
+            ).scalar_one_or_none()
+            statements = _level_statements(facts_text)
+            if report.rated_at is not None:
+                source = LevelSource.RATED
+            elif report.level is not None:
+                source = LevelSource.STATED
+            elif len(set(statements)) > 1:
+                source = LevelSource.CONFLICTING
+            else:
+                source = LevelSource.NONE
+            return ReportReview(
+                report=report_view(report),
+                level_source=source,
+                level_statements=statements,
+                text=report.content.text if report.content else "",
+            )
+
     def search(
         self, actor: Actor, flt: ReportFilter = ReportFilter(), *, limit: int = 200, offset: int = 0
     ) -> list[ReportView]:
@@ -538,8 +596,13 @@ class ReportService:
             )
             return report_view(report)
 
-    def correct(self, actor: Actor, ref: str | int, field: str, value: str) -> ReportView:
+    def correct(self, actor: Actor, ref: str | int, field: str, value: str, reason: str) -> ReportView:
+        """Correct one extracted field (CORRECTABLE); the reason is kept in the audit trail
+        with the old and new value."""
         self._ctx.require(actor, Permission.RATE_REPORTS)
+        reason = reason.strip()
+        if not reason:
+            raise InvalidInput("Say why the report's details are corrected.")
         if field not in CORRECTABLE:
             raise InvalidInput(f"Only {', '.join(CORRECTABLE)} can be corrected this way.")
         new: object = value.strip() or None
@@ -566,6 +629,7 @@ class ReportService:
                     "field": field,
                     "old": None if old is None else str(old),
                     "new": None if new is None else str(new),
+                    "reason": reason,
                 },
             )
             if field in ("title", "publisher") and report.content:
