@@ -20,6 +20,7 @@ from suitcheck.gui.dialogs.login import LoginDialog
 from suitcheck.gui.dialogs.override import OverrideDialog
 from suitcheck.gui.dialogs.policy import PolicyDialog
 from suitcheck.gui.dialogs.rating import RatingDialog
+from suitcheck.gui.dialogs.report_review import ReviewDialog, open_review
 from suitcheck.gui.dialogs.report_viewer import ReportViewer, TextView, load_pages
 from suitcheck.gui.dialogs.settings import SettingsDialog
 from suitcheck.gui.dialogs.staff import StaffDialog
@@ -45,10 +46,12 @@ __all__ = [
     "PolicyDialog",
     "RatingDialog",
     "ReportViewer",
+    "ReviewDialog",
     "SettingsDialog",
     "StaffDialog",
     "TextView",
     "load_pages",
+    "open_review",
     "run_verification",
     "verify_export_file",
 ]

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.codes import ImportStatus
+from suitcheck.domain.roles import Permission, may
+from suitcheck.gui.dialogs.report_review import open_review
 from suitcheck.gui.errors import INGEST_REASONS, show_error
 from suitcheck.gui.i18n import translated
 from suitcheck.gui.models import ImportResultsModel
@@ -38,7 +40,7 @@ class ImportDialog(QDialog):
         self.setWindowTitle(self.tr("Import reports"))
         self.resize(860, 480)
         self.model = ImportResultsModel(self)
-        self.view, _ = make_table(self, self.model, "importResults", widths=(240, 170))
+        self.view, self.proxy = make_table(self, self.model, "importResults", widths=(240, 170))
         self.progress = QProgressBar(self)
         self.progress.setObjectName("importProgress")
         self.summary = QLabel(self)
@@ -48,12 +50,20 @@ class ImportDialog(QDialog):
         self.cancel_button = QPushButton(self.tr("Stop"), self)
         self.cancel_button.setEnabled(False)
         self.close_button = QPushButton(self.tr("Close"), self)
+        self.review_button = QPushButton(self.tr("Review…"), self)
+        self.review_button.setObjectName("reviewImported")
+        self.review_button.setToolTip(self.tr("The extracted details beside the text; correct them with a reason"))
+        self.review_button.setEnabled(False)
+        self.review_button.setVisible(may(actor.role, Permission.RATE_REPORTS))
+        self.review_button.clicked.connect(self.review_current)
+        self.view.doubleClicked.connect(lambda _: self.review_current())
+        self.view.selectionModel().currentRowChanged.connect(lambda *_: self._update_review())
         self.files_button.clicked.connect(self._choose_files)
         self.folder_button.clicked.connect(self._choose_folder)
         self.cancel_button.clicked.connect(lambda: self.job and self.job.cancel())
         self.close_button.clicked.connect(self.accept)
         row = QHBoxLayout()
-        for b in (self.files_button, self.folder_button, self.cancel_button):
+        for b in (self.files_button, self.folder_button, self.cancel_button, self.review_button):
             row.addWidget(b)
         row.addStretch(1)
         row.addWidget(self.close_button)
@@ -62,6 +72,21 @@ class ImportDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)
+
+    def _current_report(self) -> int | None:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        return self.model.row_object(self.proxy.mapToSource(index).row()).report
+
+    def _update_review(self) -> None:
+        self.review_button.setEnabled(self._current_report() is not None)
+
+    def review_current(self) -> None:
+        """Open the review of the imported (or duplicate) report in the current row."""
+        report = self._current_report()
+        if report is not None:
+            open_review(self, self.services, self.actor, report)
 
     def _choose_files(self) -> None:
         files, _ = QFileDialog.getOpenFileNames(

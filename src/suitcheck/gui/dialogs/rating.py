@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
+from suitcheck.gui.dialogs.report_review import open_review
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.models import ReportTableModel
 from suitcheck.gui.widgets import confirm, make_table
@@ -64,6 +65,10 @@ class RatingDialog(QDialog):
         self.status = QLabel(self)
         self.status.setObjectName("ratingStatus")
         self.status.setTextFormat(Qt.TextFormat.PlainText)
+        review = QPushButton(self.tr("Review…"), self)
+        review.setObjectName("reviewReport")
+        review.setToolTip(self.tr("The extracted details beside the text; correct them with a reason"))
+        review.clicked.connect(self.review_current)
         close = QPushButton(self.tr("Close"), self)
         close.clicked.connect(self.accept)
         row = QHBoxLayout()
@@ -72,6 +77,7 @@ class RatingDialog(QDialog):
         row.addWidget(self.note, 1)
         row.addWidget(apply)
         row.addWidget(self.resolve)
+        row.addWidget(review)
         row.addWidget(close)
         layout = QVBoxLayout(self)
         layout.addWidget(self.view, 1)
@@ -111,6 +117,15 @@ class RatingDialog(QDialog):
         target = r.suggested_level or r.level
         if target:
             self.level.setCurrentIndex(int(target) - 1)
+
+    def review_current(self) -> None:
+        """Open the selected report's review; the list is read again after a change."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return
+        report = self.model.row_object(self.proxy.mapToSource(index).row())
+        if open_review(self, self.services, self.actor, report.id):
+            self.reload()
 
     def apply(self) -> None:
         index = self.view.currentIndex()
