@@ -66,9 +66,9 @@ class ReviewDialog(QDialog):
         self.reason.setObjectName("reviewReason")
         self.reason.setPlaceholderText(self.tr("Why (kept with the change)"))
 
+        sac, no_sac = self.tr("SAC"), self.tr("no SAC number found")
         analysts = "\n".join(
-            f"{name} ({self.tr('SAC')} {sac})" if sac else f"{name} ({self.tr('no SAC number found')})"
-            for name, sac in r.analysts
+            f"{name} ({sac} {number})" if number else f"{name} ({no_sac})" for name, number in r.analysts
         )
         rating = " ".join(x for x in (r.rating or ()) if x)
         findings = "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)

@@ -1502,6 +1502,14 @@ Store: {store}</source>
         <translation>关闭</translation>
     </message>
     <message>
+        <source>Review…</source>
+        <translation>复核…</translation>
+    </message>
+    <message>
+        <source>The extracted details beside the text; correct them with a reason</source>
+        <translation>抽取的信息与正文并排显示；可附理由更正</translation>
+    </message>
+    <message>
         <source>Reports to import</source>
         <translation>要导入的研报</translation>
     </message>
@@ -2383,6 +2391,10 @@ Store: {store}</source>
         <translation>研报需要标题。</translation>
     </message>
     <message>
+        <source>Say why the report&apos;s details are corrected.</source>
+        <translation>请说明更正研报信息的理由。</translation>
+    </message>
+    <message>
         <source>The store {where} is a folder, not a database file.</source>
         <translation>数据库 {where} 是文件夹，不是数据库文件。</translation>
     </message>
@@ -2878,6 +2890,14 @@ Store: {store}</source>
         <translation>保留所述等级；原因将记录在案</translation>
     </message>
     <message>
+        <source>Review…</source>
+        <translation>复核…</translation>
+    </message>
+    <message>
+        <source>The extracted details beside the text; correct them with a reason</source>
+        <translation>抽取的信息与正文并排显示；可附理由更正</translation>
+    </message>
+    <message>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
@@ -3199,6 +3219,93 @@ Store: {store}</source>
     <message>
         <source>The client</source>
         <translation>该客户</translation>
+    </message>
+</context>
+<context>
+    <name>ReviewDialog</name>
+    <message>
+        <source>Review report {id}</source>
+        <translation>复核研报 {id}</translation>
+    </message>
+    <message>
+        <source>YYYY-MM-DD</source>
+        <translation>YYYY-MM-DD（年-月-日）</translation>
+    </message>
+    <message>
+        <source>Why (kept with the change)</source>
+        <translation>原因（与修改一并保存）</translation>
+    </message>
+    <message>
+        <source>SAC</source>
+        <translation>SAC 执业证书编号</translation>
+    </message>
+    <message>
+        <source>no SAC number found</source>
+        <translation>未找到 SAC 执业证书编号</translation>
+    </message>
+    <message>
+        <source>File:</source>
+        <translation>文件：</translation>
+    </message>
+    <message>
+        <source>Title:</source>
+        <translation>标题：</translation>
+    </message>
+    <message>
+        <source>Date:</source>
+        <translation>日期：</translation>
+    </message>
+    <message>
+        <source>Publisher:</source>
+        <translation>发布机构：</translation>
+    </message>
+    <message>
+        <source>Type:</source>
+        <translation>报告类型：</translation>
+    </message>
+    <message>
+        <source>Level:</source>
+        <translation>风险等级：</translation>
+    </message>
+    <message>
+        <source>How it was found:</source>
+        <translation>等级来源：</translation>
+    </message>
+    <message>
+        <source>Suggested from the subject:</source>
+        <translation>按主题建议的等级：</translation>
+    </message>
+    <message>
+        <source>Analysts:</source>
+        <translation>分析师：</translation>
+    </message>
+    <message>
+        <source>Rating:</source>
+        <translation>评级：</translation>
+    </message>
+    <message>
+        <source>Open findings:</source>
+        <translation>未处理的发现：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>理由：</translation>
+    </message>
+    <message>
+        <source>rated by compliance</source>
+        <translation>由合规评定</translation>
+    </message>
+    <message>
+        <source>stated in the report ({levels})</source>
+        <translation>研报自述（{levels}）</translation>
+    </message>
+    <message>
+        <source>the report states different levels ({levels}); not rated yet</source>
+        <translation>研报自述的等级不一致（{levels}）；尚未评定</translation>
+    </message>
+    <message>
+        <source>no level stated in the report; not rated yet</source>
+        <translation>研报未写明风险等级；尚未评定</translation>
     </message>
 </context>
 <context>
