@@ -190,6 +190,15 @@ def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768), only: set[
         settle(app, window, 5)
         queue.grab().save(str(out / f"findings-queue-{suffix}.png"))
         queue.close()
+        from suitcheck.gui.dialogs.report_review import ReviewDialog
+
+        hk = next(r for r in services.reports.search(actor) if "港股" in r.title)
+        review = ReviewDialog(services, actor, services.reports.review(actor, hk.id), window)
+        review.resize(1280, 700)
+        review.show()
+        settle(app, window, 5)
+        review.grab().save(str(out / f"import-review-{suffix}.png"))
+        review.close()
         audit = AuditDialog(services, actor, window)
         audit.resize(1300, 640)
         audit.show()

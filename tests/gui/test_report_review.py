@@ -45,6 +45,8 @@ def test_the_form_shows_the_extracted_details_beside_the_text(  # type: ignore[n
     text = dialog.text.toPlainText()
     assert "新一代封装产品" in text
     assert "\x1b" not in text  # control characters are shown escaped, never interpreted
+    assert "\n" in text  # but the report's lines stay lines
+    assert "\\x0a" not in text
 
 
 def test_save_corrects_the_title_with_the_reason(  # type: ignore[no-untyped-def]

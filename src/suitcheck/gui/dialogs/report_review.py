@@ -70,7 +70,8 @@ class ReviewDialog(QDialog):
         analysts = "\n".join(
             f"{name} ({sac} {number})" if number else f"{name} ({no_sac})" for name, number in r.analysts
         )
-        rating = " ".join(x for x in (r.rating or ()) if x)
+        # As the report tables show it: the rating and its change, e.g. 买入（维持）.
+        rating = (f"{r.rating[1]}（{r.rating[2]}）" if r.rating[2] else r.rating[1]) if r.rating else ""
         findings = "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
         form.addRow(self.tr("File:"), _label(form_box, f"{r.source_name} ({r.source_kind})", "reviewSource"))
         form.addRow(self.tr("Title:"), self.title)
@@ -91,7 +92,7 @@ class ReviewDialog(QDialog):
         self.text = QPlainTextEdit(self)
         self.text.setObjectName("reviewText")
         self.text.setReadOnly(True)
-        self.text.setPlainText(escape_controls(review.text))
+        self.text.setPlainText(escape_controls(review.text, keep="\n\r\t\f"))  # lines stay lines
         splitter = QSplitter(self)
         splitter.addWidget(form_box)
         splitter.addWidget(self.text)
@@ -101,6 +102,8 @@ class ReviewDialog(QDialog):
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel, self
         )
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setText(self.tr("Save corrections"))
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

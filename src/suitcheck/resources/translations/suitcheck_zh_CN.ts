@@ -3292,6 +3292,14 @@ Store: {store}</source>
         <translation>理由：</translation>
     </message>
     <message>
+        <source>Save corrections</source>
+        <translation>保存更正</translation>
+    </message>
+    <message>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
         <source>rated by compliance</source>
         <translation>由合规评定</translation>
     </message>
