@@ -335,3 +335,20 @@ def test_about_names_versions_and_the_store(qtbot, window_for) -> None:  # type:
     fingerprint = window.services.audit.key_info()["fingerprint"]
     assert len(fingerprint) == 39
     assert fingerprint in text
+
+
+def test_client_table_fits_without_horizontal_scroll_at_1024_and_1366(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    """At 1024 wide the assessment date gives way (the card shows it) instead of a
+    horizontal scroll; at 1366 every column is there. The name stretches and elides."""
+    from suitcheck.gui.models import InvestorTableModel
+
+    window = window_for()
+    view = window.clients_view
+    for width, date_shown in ((1024, False), (1366, True), (1024, False)):
+        window.resize(width, 768)
+        qtbot.waitUntil(lambda w=date_shown: view.isColumnHidden(InvestorTableModel.ASSESSED) is not w)
+        qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)
+        header = view.horizontalHeader()
+        assert header.sectionSize(InvestorTableModel.NAME) >= header.sectionSizeHint(InvestorTableModel.NAME)
+        if date_shown:  # back at the width it had, not squeezed
+            assert header.sectionSize(InvestorTableModel.ASSESSED) >= view.sizeHintForColumn(InvestorTableModel.ASSESSED)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
@@ -59,7 +60,9 @@ class ClientPane(QWidget):
                 pass  # the first real action says why; the filter just stays at "all"
         self.branch_filter.setVisible(actor.firm_wide)
         self.branch_filter.currentIndexChanged.connect(lambda _: self.refresh())
-        self.view, self.proxy = make_table(self, self.model, "clientsView")
+        self.view, self.proxy = make_table(self, self.model, "clientsView", stretch=InvestorTableModel.NAME)
+        self.set_column_modes()
+        self.view.horizontalHeader().sectionResized.connect(lambda *_: self.fit_columns())
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.details = QLabel(self)
         self.details.setObjectName("clientDetails")
@@ -77,6 +80,36 @@ class ClientPane(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.details)
         self.setTabOrder(self.search, self.view)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def set_column_modes(self) -> None:
+        """Every column but the name fits its content (in this language); the name takes the
+        rest and elides. Called again after a saved header state is restored (it carries modes)."""
+        header = self.view.horizontalHeader()
+        for column in range(self.model.columnCount()):
+            mode = QHeaderView.ResizeMode.ResizeToContents
+            if column == InvestorTableModel.NAME:
+                mode = QHeaderView.ResizeMode.Stretch
+            header.setSectionResizeMode(column, mode)
+        header.setStretchLastSection(False)
+
+    def fit_columns(self) -> None:
+        """On a narrow screen (1024 wide) the assessment date gives way rather than push the
+        table into a horizontal scroll: the card below shows the date and its validity."""
+        header = self.view.horizontalHeader()
+        date, name = InvestorTableModel.ASSESSED, InvestorTableModel.NAME
+        needed = sum(
+            max(header.sectionSizeHint(c), self.view.sizeHintForColumn(c))
+            for c in range(self.model.columnCount())
+            if c != name
+        ) + header.sectionSizeHint(name)
+        room = self.view.width() - 2 * self.view.frameWidth() - self.view.verticalScrollBar().sizeHint().width()
+        hide = needed > room
+        if hide != header.isSectionHidden(date):
+            self.view.setColumnHidden(date, hide)
 
     def retranslate(self) -> None:
         self.title.setText(self.tr("<b>Clients</b>"))

@@ -328,11 +328,9 @@ class MainWindow(QMainWindow):
             if value is not None:
                 restore(value)
         if self.settings.value("window/splitter") is None:
-            self.splitter.setSizes([470, 896])
+            self.splitter.setSizes([500, 866])
             self.right_splitter.setSizes([440, 300])
-        if self.settings.value("window/clients_header") is None:
-            for column, width in enumerate((72, 80, 112, 84, 88)):
-                self.clients_view.setColumnWidth(column, width)
+        self.client_pane.set_column_modes()
         self._fit_report_columns = self.settings.value("window/reports_header") is None
 
     def save_layout(self) -> None:
