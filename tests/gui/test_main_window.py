@@ -350,5 +350,37 @@ def test_client_table_fits_without_horizontal_scroll_at_1024_and_1366(qtbot, win
         qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0)
         header = view.horizontalHeader()
         assert header.sectionSize(InvestorTableModel.NAME) >= header.sectionSizeHint(InvestorTableModel.NAME)
-        if date_shown:  # back at the width it had, not squeezed
-            assert header.sectionSize(InvestorTableModel.ASSESSED) >= view.sizeHintForColumn(InvestorTableModel.ASSESSED)
+        if date_shown:  # at its content's width, not squeezed
+            date = InvestorTableModel.ASSESSED
+            assert header.sectionSize(date) >= view.sizeHintForColumn(date)
+
+
+def test_an_empty_store_says_what_to_do_first(qtbot, tmp_path: Path, clock, settings) -> None:  # type: ignore[no-untyped-def]
+    """A first run: no reports, no clients. The decision panel says to import reports and
+    add clients; once both exist (and whenever a filter is what empties a list) it does not."""
+    from suitcheck.domain.levels import RiskProfile
+    from suitcheck.domain.roles import Role
+    from tests.conftest import add_client, make_services, staff
+    from tests.fixtures import import_text_report
+
+    services = make_services(str(tmp_path / "empty.db"), clock)
+    try:
+        compliance = staff(services, Role.COMPLIANCE)
+        window = MainWindow(services, compliance, settings)
+        qtbot.addWidget(window)
+        window.show()
+        summary = window.decision.summary
+        qtbot.waitUntil(lambda: "import research reports" in summary.text() and "add clients" in summary.text())
+        import_text_report(services, compliance, tmp_path)
+        window.report_pane.refresh()
+        qtbot.waitUntil(lambda: "import research reports" not in summary.text())
+        assert "add clients" in summary.text()
+        add_client(services, compliance, "E1", RiskProfile.C3)
+        window.refresh_clients()
+        qtbot.waitUntil(lambda: "Nothing to check yet" not in summary.text())
+        window.client_search.setText("no such client")  # a filter, not an empty store
+        qtbot.waitUntil(lambda: window.client_model.rowCount() == 0)
+        assert "Nothing to check yet" not in summary.text()
+        window.close()
+    finally:
+        services.close()

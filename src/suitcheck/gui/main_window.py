@@ -150,6 +150,7 @@ class MainWindow(QMainWindow):
 
         # Short names for what tests, the benchmark and the screenshots drive.
         self.client_model, self.report_model = self.client_pane.model, self.report_pane.model
+        self.client_model.modelReset.connect(self._show_idle_hint)
         self.client_search, self.clients_view = self.client_pane.search, self.client_pane.view
         self.client_proxy, self.client_details = self.client_pane.proxy, self.client_pane.details
         self.report_search, self.reports_view = self.report_pane.filters.search, self.report_pane.view
@@ -304,7 +305,7 @@ class MainWindow(QMainWindow):
         )
         self.branch_label.setText(self._branch_text())
         if self.decision.result is None:
-            self.decision.show_hint(None)
+            self.decision.show_hint(self._idle_hint())
         else:
             self._show_decision(self.decision.result)
 
@@ -462,22 +463,45 @@ class MainWindow(QMainWindow):
             self._schedule_check()
         else:
             self._check_timer.stop()
-            self.decision.show_hint(None)
+            self.decision.show_hint(self._idle_hint())
             self._update_actions()
 
     def _report_changed(self, report: ReportView | None) -> None:
         if report is None:
             self._check_timer.stop()
-            self.decision.show_hint(None)
+            self.decision.show_hint(self._idle_hint())
         elif self.client is not None:
             self._schedule_check()
         else:
             self.decision.show_hint(self.tr("Now select the client."))
         self._update_actions()
 
+    def _idle_hint(self) -> str | None:
+        """On a store with nothing to pick yet (no reports, or no clients, and no filter
+        hiding them), what to do first; otherwise None, the usual hint."""
+        no_reports = self.report_model.rowCount() == 0 and self.current_filter() == ReportFilter()
+        no_clients = (
+            self.client_model.rowCount() == 0
+            and not self.client_pane.search.text().strip()
+            and self.client_pane.branch_filter.currentData() is None
+        )
+        steps = []
+        if no_reports:
+            steps.append(self.tr("import research reports (Compliance, Import reports…, Ctrl+I)"))
+        if no_clients:
+            steps.append(self.tr("add clients (Compliance, Add client…, Ctrl+N) or import them from the core system"))
+        if not steps:
+            return None
+        return self.tr("Nothing to check yet. First: {steps}.").format(steps="; ".join(steps))
+
+    def _show_idle_hint(self) -> None:
+        if self.decision.result is None:
+            self.decision.show_hint(self._idle_hint())
+
     def search_completed(self, count: int) -> None:
         """Hook for the status bar (and for tests and the benchmark to wait on)."""
         self._refresh_verdicts(reset=True)
+        self._show_idle_hint()
         if count and self._fit_report_columns:
             # First start: every column but the title fits its content (in this language);
             # the title takes the rest and elides, with the full title as tooltip.
@@ -526,13 +550,13 @@ class MainWindow(QMainWindow):
         """Decide and record (every decision shown to staff is an audit entry)."""
         self._check_timer.stop()
         if self.client is None or self.report is None:
-            self.decision.show_hint(None)
+            self.decision.show_hint(self._idle_hint())
             self._update_actions()
             return
         try:
             result = self.services.access.check(self.actor, self.client.id, self.report.id)
         except Exception as exc:  # noqa: BLE001 - shown to the user, decision stays blocked
-            self.decision.show_hint(None)
+            self.decision.show_hint(self._idle_hint())
             self._update_actions()
             self._error(exc)
             return

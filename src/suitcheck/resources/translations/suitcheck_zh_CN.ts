@@ -1773,6 +1773,18 @@ Store: {store}</source>
         <translation>已锁定</translation>
     </message>
     <message>
+        <source>import research reports (Compliance, Import reports…, Ctrl+I)</source>
+        <translation>导入研究报告（合规 → 导入研报…，Ctrl+I）</translation>
+    </message>
+    <message>
+        <source>add clients (Compliance, Add client…, Ctrl+N) or import them from the core system</source>
+        <translation>新增客户（合规 → 新增客户…，Ctrl+N），或从核心系统导入客户</translation>
+    </message>
+    <message>
+        <source>Nothing to check yet. First: {steps}.</source>
+        <translation>尚无可核查的内容。请先：{steps}。</translation>
+    </message>
+    <message>
         <source>{n} reports shown</source>
         <translation>显示 {n} 份研报</translation>
     </message>
