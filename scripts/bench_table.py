@@ -5,7 +5,7 @@ python scripts/bench_table.py bench/results.json            # rewrites README.md
 python scripts/bench_table.py bench/results.json --print    # just prints it
 
 Several result files (runs of different benchmarks, e.g. a full-scale run of one of them
-with `--only clients --results bench/results-clients.json`) give one table each, in order.
+with `--only clients --results bench/clients.json`) give one table each, in order.
 """
 
 from __future__ import annotations
