@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 import sqlite3
+import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -265,25 +266,56 @@ def test_entries_deleted_after_the_last_seal(trail: Trail, capsys: pytest.Captur
     assert "deleted" in out, out
 
 
+def _pg_tool(name: str) -> str:
+    """pg_dump/pg_restore of the server the tests run on (Debian keeps them per version)."""
+    found = shutil.which(name) or next(iter(sorted(Path("/usr/lib/postgresql").glob(f"*/bin/{name}"))), None)
+    assert found, f"{name} is part of the PostgreSQL the tests start (scripts/pg-test-server.sh)"
+    return str(found)
+
+
+def _libpq(target: str) -> str:
+    from sqlalchemy import make_url
+
+    return make_url(target).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def back_up(target: str, folder: Path) -> Path:
+    """What an administrator's backup does: `sqlite3 suitcheck.db ".backup copy.db"`, or
+    `pg_dump -Fc` of a PostgreSQL store."""
+    copy = folder / "backup"
+    if "://" in target:
+        subprocess.run([_pg_tool("pg_dump"), "-Fc", "-f", str(copy), "--dbname", _libpq(target)], check=True)
+    else:
+        with sqlite3.connect(target) as source, sqlite3.connect(copy) as dest:
+            source.backup(dest)
+    return copy
+
+
+def restore(copy: Path, target: str) -> None:
+    if "://" in target:
+        subprocess.run(
+            [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner", "--dbname", _libpq(target), str(copy)],
+            check=True,
+        )
+    else:
+        with sqlite3.connect(copy) as source, sqlite3.connect(target) as dest:
+            source.backup(dest)
+
+
 def test_store_restored_from_an_older_backup(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     """A store put back from last night's backup ends before the head kept beside the key,
     and the key has moved on past it. It is refused like a truncation until someone with
     OS access accepts it with a reason; the acceptance is a new installation whose first
     entry names the lost range, and the loss never leaves the trail."""
-    if "://" in trail.target:
-        pytest.skip("a backup here is a copy of the SQLite file; PostgreSQL's pg_dump/restore is outside the tests")
     code, out = cli(trail, "audit", "key", "show", capsys=capsys)
     filed = tmp_path / "filed-before.txt"
     filed.write_text(out, encoding="utf-8")
-    backup = tmp_path / "backup.db"
-    with sqlite3.connect(trail.target) as source, sqlite3.connect(backup) as copy:
-        source.backup(copy)  # what `sqlite3 suitcheck.db ".backup copy.db"` does
-    backup_end = read_rows(str(backup))[-1]["seq"]
+    backup_end = read_rows(trail.target)[-1]["seq"]
+    backup = back_up(trail.target, tmp_path)
     for _ in range(15):  # more than a seal interval: the key evolves past the backup
         assert check(trail, capsys)[0] == 0
     head = read_rows(trail.target)[-1]
-    with sqlite3.connect(backup) as copy, sqlite3.connect(trail.target) as target:
-        copy.backup(target)  # the restore
+    restore(backup, trail.target)
 
     code, out = check_code(trail, capsys)
     assert code == 1, out
