@@ -367,6 +367,17 @@ class _Pieces:
         return text
 
 
+class _Hashing:
+    """A file written front to back that hashes every byte written to it."""
+
+    def __init__(self, handle: io.BufferedWriter, digest: Any) -> None:
+        self._handle, self._digest = handle, digest
+
+    def write(self, data: bytes) -> int:
+        self._digest.update(data)
+        return self._handle.write(data)
+
+
 def _write_jsonl(handle: io.BufferedWriter, source: _Source) -> None:
     for lines in _jsonl_batches(source):
         handle.write("".join(lines).encode("utf-8"))
@@ -425,13 +436,18 @@ def write_export(
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+        # CSV and JSONL are written front to back: hash the bytes on their way out. A zip
+        # (XLSX) goes back to patch its headers, so that file is read back and hashed.
+        streamed = fmt != ExportFormat.XLSX
         with os.fdopen(fd, "wb") as handle:
-            _WRITERS[ExportFormat(fmt)](handle, _Source(rows, tally, progress))
+            target: Any = _Hashing(handle, digest) if streamed else handle
+            _WRITERS[ExportFormat(fmt)](target, _Source(rows, tally, progress))
             handle.flush()
             os.fsync(handle.fileno())
-        with open(tmp_name, "rb") as check:
-            for block in iter(lambda: check.read(1 << 20), b""):
-                digest.update(block)
+        if not streamed:
+            with open(tmp_name, "rb") as check:
+                for block in iter(lambda: check.read(1 << 20), b""):
+                    digest.update(block)
         manifest = {
             "format": ExportFormat(fmt).value,
             "file": out.name,

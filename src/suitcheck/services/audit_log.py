@@ -163,13 +163,9 @@ class AuditService:
         if limit is not None:
             stmt = stmt.limit(limit)
         result = session.connection().execute(stmt.execution_options(yield_per=5000))
-        at = _ID_NUMBER
+        at, mask = _ID_NUMBER, mask_id_number
         for batch in result.partitions():
-            if full_id:
-                yield from batch
-            else:
-                for r in batch:
-                    yield (*r[:at], mask_id_number(r[at]), *r[at + 1 :])
+            yield from batch if full_id else [(*r[:at], mask(r[at]), *r[at + 1 :]) for r in batch]
 
     def browse(
         self, actor: Actor, flt: AuditFilter = AuditFilter(), *, limit: int = 200, offset: int = 0
