@@ -22,6 +22,7 @@ from suitcheck.audit import export
 from suitcheck.audit.chain import canonical_json
 from suitcheck.audit.export import HEADERS, ExportRow, neutralise
 from suitcheck.domain.codes import AuditAction
+from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services import Services
@@ -142,31 +143,44 @@ def _reference_manifest(rows: Sequence[Sequence[Any]]) -> dict[str, Any]:
     }
 
 
-def _write(rows: Sequence[Sequence[Any]], out: Path, fmt: str) -> dict[str, Any]:
-    return export.write_export(out, fmt, iter(rows), sign=lambda message: "signed", context={})
+def _write(rows: Sequence[Sequence[Any]], out: Path, fmt: str, *, masked: bool = False) -> dict[str, Any]:
+    mask = mask_id_number if masked else None
+    return export.write_export(out, fmt, iter(rows), sign=lambda message: "signed", context={}, mask_id=mask)
 
 
 @pytest.fixture
-def rows(sqlite_services: Services, sqlite_target: str, tmp_path: Path) -> list[Sequence[Any]]:
+def both(sqlite_services: Services, sqlite_target: str, tmp_path: Path) -> tuple[list[Any], list[Any]]:
+    """The store's rows with full ID numbers, and masked by the service as before."""
     _build(sqlite_services, tmp_path, control_characters=True)
     _tamper(sqlite_target)
-    return _source_rows(sqlite_services)
+    return _source_rows(sqlite_services, full_id=True), _source_rows(sqlite_services)
+
+
+@pytest.fixture
+def rows(both: tuple[list[Any], list[Any]]) -> list[Sequence[Any]]:
+    return both[1]
 
 
 def test_the_fast_path_is_taken_for_intact_entries_only(rows: list[Sequence[Any]]) -> None:
     formatter = export._Formatter()
-    slow = [r[0] for r in rows if formatter.parts(r) is None]
+    slow = [r[0] for r in rows if formatter.parts(r, r[13]) is None]
     assert len(slow) == 4  # the four altered entries
     assert len(rows) > 20
 
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
-def test_same_bytes_as_the_simple_path(rows: list[Sequence[Any]], tmp_path: Path, fmt: str) -> None:
+@pytest.mark.parametrize("masked", [True, False])
+def test_same_bytes_as_the_simple_path(
+    both: tuple[list[Any], list[Any]], tmp_path: Path, fmt: str, masked: bool
+) -> None:
+    full, shown = both
+    rows = shown if masked else full
     assert any(CONTROL_NAME in str(r[12]) for r in rows)
     assert any(r[13] is None for r in rows)
     assert any(r[12] is None for r in rows)
+    assert masked == any("********" in str(r[13]) for r in rows)
     out = tmp_path / f"audit.{fmt}"
-    manifest = _write(rows, out, fmt)
+    manifest = _write(full, out, fmt, masked=masked)  # the writer masks
     want = _reference_jsonl(rows) if fmt == "jsonl" else _reference_csv(rows)
     assert out.read_bytes() == want
     assert {k: manifest[k] for k in _reference_manifest(rows)} == _reference_manifest(rows)

@@ -21,7 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from suitcheck.audit.chain import GENESIS_HASH, Verifier, VerifyResult, canonical_json, walk_ladder
+from suitcheck.audit.chain import (
+    GENESIS_HASH,
+    Verifier,
+    VerifyResult,
+    canonical_json,
+    cycle_collector_paused,
+    walk_ladder,
+)
 from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
 
@@ -195,11 +202,12 @@ class _Formatter:
         self._reasons: dict[str, str] = {}
         self._facts: dict[str, tuple[Any, Any, Any]] = {}
 
-    def parts(self, r: SourceRow) -> tuple[str, str, str, str] | None:
-        """(head, tail, record JSON, display JSON): a CSV/XLSX record is head + display +
-        tail, the JSONL line is the record; None when the row must take the slow path."""
+    def parts(self, r: SourceRow, id_number: str | None) -> tuple[str, str, str, str] | None:
+        """(head, tail, record JSON, display JSON) of a row, with `id_number` as the client's
+        ID number shown: a CSV/XLSX record is head + display + tail, the JSONL line is the
+        record; None when the row must take the slow path."""
         seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest = r[:11]
-        account, name, id_number, title, chain, mac = r[11:17]
+        account, name, _, title, chain, mac = r[11:17]
         s = _string
         try:
             if not (
@@ -233,7 +241,7 @@ class _Formatter:
             return None  # a value of a type the writer never stores
         return head, tail, head + tail, display
 
-    def cells(self, r: SourceRow, head: str, tail: str, display: str) -> list[object]:
+    def cells(self, r: SourceRow, id_number: str | None, head: str, tail: str, display: str) -> list[object]:
         """The CSV/XLSX cells (readable_cells, then the record), formula-neutralised."""
         reasons = self._reasons.get(r[7])
         if reasons is None:
@@ -247,7 +255,7 @@ class _Formatter:
         lead = _LEAD
         cells: list[object] = [
             c if c.__class__ is not str or c[:1] not in lead else "'" + c
-            for c in (r[0], r[1], r[2], r[3], r[11], r[12], r[13], r[5], r[14], r[6], reasons, *facts, r[10])
+            for c in (r[0], r[1], r[2], r[3], r[11], r[12], id_number, r[5], r[14], r[6], reasons, *facts, r[10])
         ]
         cells.append(f'{head}"display":{display},{tail}')
         return cells
@@ -265,8 +273,9 @@ def _joined_reasons(reasons: Any) -> str:
     return " ".join(str(r) for r in reasons) if isinstance(reasons, list) else str(reasons)
 
 
-def _slow_parts(r: SourceRow) -> tuple[ExportRow, str]:
-    row = ExportRow(*r)
+def _slow_parts(r: SourceRow, id_number: str | None) -> tuple[ExportRow, str]:
+    fields: list[Any] = [*r[:13], id_number, *r[14:17]]
+    row = ExportRow(*fields)
     return row, canonical_json(row.display())
 
 
@@ -277,6 +286,14 @@ class _Source:
     rows: Iterable[SourceRow]
     tally: _Tally
     progress: Callable[[int], None] | None
+    mask_id: Callable[[str | None], str | None] | None
+
+    def id_numbers(self) -> Iterator[tuple[SourceRow, str | None]]:
+        """Each row with the client's ID number as the export shows it."""
+        mask = self.mask_id
+        if mask is None:
+            return ((r, r[13]) for r in self.rows)
+        return ((r, mask(r[13])) for r in self.rows)
 
 
 # Rows are formatted, counted and digested in batches of this many (the progress step).
@@ -289,10 +306,10 @@ def _jsonl_batches(source: _Source) -> Iterator[list[str]]:
     lines: list[str] = []
     displays: list[str] = []
     batch: list[SourceRow] = []
-    for r in source.rows:
-        parts = fmt.parts(r)
+    for r, id_number in source.id_numbers():
+        parts = fmt.parts(r, id_number)
         if parts is None:
-            row, display = _slow_parts(r)
+            row, display = _slow_parts(r, id_number)
             lines.append(canonical_json(row.record()) + "\n")
         else:
             lines.append(parts[2] + "\n")
@@ -313,14 +330,14 @@ def _cell_batches(source: _Source) -> Iterator[list[list[object]]]:
     rows: list[list[object]] = []
     displays: list[str] = []
     batch: list[SourceRow] = []
-    for r in source.rows:
-        parts = fmt.parts(r)
+    for r, id_number in source.id_numbers():
+        parts = fmt.parts(r, id_number)
         if parts is None:
-            row, display = _slow_parts(r)
+            row, display = _slow_parts(r, id_number)
             rows.append([neutralise(c) for c in row.cells()])
         else:
             head, tail, _, display = parts
-            rows.append(fmt.cells(r, head, tail, display))
+            rows.append(fmt.cells(r, id_number, head, tail, display))
         displays.append(display)
         batch.append(r)
         if len(batch) == _BATCH:
@@ -420,10 +437,12 @@ def write_export(
     *,
     sign: Callable[[bytes], str],
     context: dict[str, Any],
+    mask_id: Callable[[str | None], str | None] | None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Write the export and its manifest atomically (temp file, then rename): a failure
-    (disk full, unwritable folder) leaves no half-written file behind."""
+    (disk full, unwritable folder) leaves no half-written file behind. `mask_id` turns
+    each client's ID number into what the export shows (None: as selected)."""
     if fmt not in _WRITERS:
         raise ExportError(f"Unknown export format {fmt!r}; use csv, xlsx or jsonl.")
     out = out.expanduser().resolve()
@@ -441,7 +460,8 @@ def write_export(
         streamed = fmt != ExportFormat.XLSX
         with os.fdopen(fd, "wb") as handle:
             target: Any = _Hashing(handle, digest) if streamed else handle
-            _WRITERS[ExportFormat(fmt)](target, _Source(rows, tally, progress))
+            with cycle_collector_paused():
+                _WRITERS[ExportFormat(fmt)](target, _Source(rows, tally, progress, mask_id))
             handle.flush()
             os.fsync(handle.fileno())
         if not streamed:

@@ -337,9 +337,10 @@ class AuditService:
                 manifest = write_export(
                     out,
                     fmt,
-                    self._rows(session, actor, flt, full, up_to=seal.seq),
+                    self._rows(session, actor, flt, True, up_to=seal.seq),
                     sign=sign,
                     context=context,
+                    mask_id=None if full else mask_id_number,
                     progress=progress,
                 )
         except ExportError as exc:
