@@ -19,7 +19,7 @@ import hashlib
 import hmac
 import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text
@@ -53,7 +53,12 @@ _string: Any = json.encoder.encode_basestring
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 
 
+def _json_text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
 def _chain_marker(chain: str | None) -> str:
+    """The `chain` member of an entry's canonical JSON: none before sealing existed."""
     return "" if chain is None else f'"chain":{_string(chain)},'
 
 
@@ -81,15 +86,15 @@ def _link_problem(seq: int, expected_seq: int | None) -> str:
 
 
 class _Quoted(dict[Any, str]):
-    """value -> its JSON text, worked out once per distinct value (for the few values that
-    repeat over a trail); None is null. Bounded: a trail of distinct values clears it."""
+    """value -> encode(value), worked out once per distinct value (for the few values that
+    repeat over a trail). Bounded: a trail of distinct values clears it."""
 
-    def __init__(self, encode: Any) -> None:
+    def __init__(self, encode: Callable[[Any], str]) -> None:
         super().__init__()
         self._encode = encode
 
     def __missing__(self, value: Any) -> str:
-        text: str = "null" if value is None else self._encode(value)
+        text = self._encode(value)
         if len(self) >= 4096:
             self.clear()
         self[value] = text
@@ -330,7 +335,7 @@ class Verifier:
         # A prev_hash checked equal to a hex digest needs no JSON escaping; the few values
         # that repeat (staff, action, decision, installation) are escaped once.
         plain_prev = linked and prev_hash is not None and _HEX64.fullmatch(prev_hash) is not None
-        quoted, marker, s, sha256 = _Quoted(_string), _Quoted(_chain_marker), _string, hashlib.sha256
+        quoted, marker, s, sha256 = _Quoted(_json_text), _Quoted(_chain_marker), _string, hashlib.sha256
         count, last_seq, last_hash = self.count, self.last_seq, self.last_hash
         failure: VerifyResult | None = None
         for row in rows:
