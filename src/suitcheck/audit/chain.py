@@ -545,7 +545,7 @@ _SELECT_BATCH = (
 )
 
 
-def stream_entries(session: Session | Connection, batch: int = 20_000) -> Iterable[Sequence[Any]]:
+def stream_entries(session: Session | Connection, batch: int = 2_000) -> Iterable[Sequence[Any]]:
     """Every entry in order, as plain tuples from the driver's own cursor, fetched in
     keyset batches (no long-lived server cursor, no per-row SQLAlchemy objects: this
     feeds a million-entry verification)."""
