@@ -199,8 +199,8 @@ class _Formatter:
     the output is the same either way."""
 
     def __init__(self) -> None:
-        self._reasons: dict[str, str] = {}
-        self._facts: dict[str, tuple[Any, Any, Any]] = {}
+        self._reasons: dict[str, object] = {}
+        self._facts: dict[str, tuple[object, ...]] = {}
 
     def parts(self, r: SourceRow, id_number: str | None) -> tuple[str, str, str, str] | None:
         """(head, tail, record JSON, display JSON) of a row, with `id_number` as the client's
@@ -242,23 +242,28 @@ class _Formatter:
         return head, tail, head + tail, display
 
     def cells(self, r: SourceRow, id_number: str | None, head: str, tail: str, display: str) -> list[object]:
-        """The CSV/XLSX cells (readable_cells, then the record), formula-neutralised."""
+        """The CSV/XLSX cells (readable_cells, then the record), formula-neutralised. In a
+        row the hash vouches for, seq and report_id are numbers and entry_hash is hex; the
+        reasons and facts cells are neutralised once per distinct text."""
         reasons = self._reasons.get(r[7])
         if reasons is None:
-            reasons = self._remember(self._reasons, r[7], _joined_reasons(json.loads(r[7])))
+            reasons = self._remember(self._reasons, r[7], neutralise(_joined_reasons(json.loads(r[7]))))
         facts = self._facts.get(r[8])
         if facts is None:
             f = json.loads(r[8]) or {}
             if not isinstance(f, dict):
                 f = {}
-            facts = self._remember(self._facts, r[8], (f.get("profile"), f.get("level"), f.get("policy_version")))
+            shown = tuple(neutralise(f.get(k)) for k in ("profile", "level", "policy_version"))
+            facts = self._remember(self._facts, r[8], shown)
         lead = _LEAD
-        cells: list[object] = [
+        at, staff, action, account, name, id_shown, title, decision = [
             c if c.__class__ is not str or c[:1] not in lead else "'" + c
-            for c in (r[0], r[1], r[2], r[3], r[11], r[12], id_number, r[5], r[14], r[6], reasons, *facts, r[10])
+            for c in (r[1], r[2], r[3], r[11], r[12], id_number, r[14], r[6])
         ]
-        cells.append(f'{head}"display":{display},{tail}')
-        return cells
+        return [
+            r[0], at, staff, action, account, name, id_shown, r[5], title, decision, reasons, *facts, r[10],
+            f'{head}"display":{display},{tail}',
+        ]  # fmt: skip
 
     @staticmethod
     def _remember(memo: dict[str, Any], key: str, value: Any) -> Any:
