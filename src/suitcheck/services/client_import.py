@@ -1218,15 +1218,15 @@ def added_facts_json(
 
 
 def _new_changes(r: Any, branch: str, full_id: bool) -> dict[str, tuple[object, object]]:
-    record = {
+    record = {  # the branch early: a diff line too long for its column is cut at the end
         "name": r.name,
+        "branch": branch,
         "id_number": r.id_number if full_id else mask_id_number(r.id_number),
         "class": r.investor_class,
         "profile": RiskProfile(r.profile).code if r.profile is not None else None,
         "assessed": r.assessed_on,
         "lowest_category": bool(r.lowest_category),
         "special_attention": bool(r.special_attention),
-        "branch": branch,
     }
     return {k: (None, v) for k, v in record.items() if v not in (None, False)}
 
