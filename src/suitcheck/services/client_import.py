@@ -21,7 +21,6 @@ from sqlalchemy import (
     Column,
     Connection,
     Date,
-    Index,
     Integer,
     MetaData,
     String,
@@ -125,9 +124,12 @@ STAGE = Table(
     Column("lowest_category", Boolean),
     Column("special_attention", Boolean),
     Column("branch_id", Integer),  # as the file names it (resolved); None: not stated
-    Index("ix_client_import_stage_account", "account"),
-    Index("ix_client_import_stage_id_number", "id_number"),
     prefixes=["TEMPORARY"],
+)
+# Made once every row is staged: one sort each instead of a B-tree insert per row.
+STAGE_INDEXES = (
+    f"CREATE INDEX ix_client_import_stage_account ON {STAGE.name} (account)",
+    f"CREATE INDEX ix_client_import_stage_id_number ON {STAGE.name} (id_number)",
 )
 # The seals of the new clients, made from their staged values before they are written, so
 # that the rows go in sealed (one INSERT ... SELECT) and are never updated afterwards.
@@ -553,6 +555,8 @@ class _Run:
         # in the store can conflict with it or be missing from the file.
         self.empty_store = conn.execute(select(Investor.id).limit(1)).first() is None
         self.stage(conn)
+        for ddl in STAGE_INDEXES:
+            conn.exec_driver_sql(ddl)
         if not self.empty_store:
             self.check_against_store(conn)
         self.check_duplicates(conn)
