@@ -97,6 +97,40 @@ def investor_message(values: Mapping[str, Any] | Any) -> str:
     return _message("investor", INVESTOR_COLUMNS, values)
 
 
+def _json_scalar(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return str(_string(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
+    return canonical_json(value)
+
+
+def investor_message_of(
+    account: str,
+    investor_class: str,
+    current_profile: int | None,
+    current_assessed_on: dt.date | str | None,
+    lowest_category: object,
+    birth_date: dt.date | str | None,
+    special_attention: object,
+    reassessment_due: object,
+    branch_id: int | None,
+) -> str:
+    """investor_message() of these values (in INVESTOR_COLUMNS order), written out for a
+    bulk import, which makes one per client: dates may be given as ISO text (as SQLite
+    returns them), flags as anything truthy. Equal to investor_message() by test."""
+    s = _json_scalar
+    assessed = current_assessed_on.isoformat() if isinstance(current_assessed_on, dt.date) else current_assessed_on
+    born = birth_date.isoformat() if isinstance(birth_date, dt.date) else birth_date
+    return (
+        f'["investor",{s(account)},{s(investor_class)},{s(current_profile)},{s(assessed)},'
+        f"{'true' if lowest_category else 'false'},{s(born)},{'true' if special_attention else 'false'},"
+        f"{'true' if reassessment_due else 'false'},{s(branch_id)}]"
+    )
+
+
 def staff_message(values: Mapping[str, Any] | Any) -> str:
     return _message("staff", STAFF_COLUMNS, values)
 
