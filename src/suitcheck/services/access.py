@@ -8,10 +8,11 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import eq, itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
@@ -23,7 +24,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
-from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message
+from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message, investor_message_sql, own_seal_head_sql
 from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
 from suitcheck.services.reports import find_report, report_facts, report_level
 from suitcheck.services.scope import client_scope
@@ -376,12 +377,13 @@ class AccessService:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             level = report_facts(report).matching_level  # 就高: the rule `check` applies
-            stmt = (
-                _LIST_SELECT.add_columns(*_SEALED_COLUMNS)
-                .where(client_scope(actor), scanned(eligible_condition(level, today, policy)))
-                .order_by(_t.id)
-            )
-            chunks = self._sealed_only(driver_chunks(session.connection(), stmt, 5000))
+            conn = session.connection()
+            listed = _LIST_SELECT.where(client_scope(actor), scanned(eligible_condition(level, today, policy)))
+            stmt = listed.add_columns(
+                investor_message_sql(conn.dialect.name),
+                own_seal_head_sql(conn.dialect.name, _t.integrity, self._ctx.sealer.chain),
+            ).order_by(_t.id)
+            chunks = self._sealed_only(conn, listed, driver_chunks(conn, stmt, 5000))
             title_lines = (
                 f"Distribution list 分发名单: report {report.id} {report.title}",
                 f"Level 风险等级: {level.code if level else 'unrated 未评级'}; policy version {policy.version}; "
@@ -415,19 +417,47 @@ class AccessService:
         log.info("distribution list by %s: report %s, %s clients", actor.username, report.id, written.count)
         return written
 
-    def _sealed_only(self, chunks: Iterable[Sequence[Sequence[Any]]]) -> Iterator[list[Sequence[Any]]]:
+    def _sealed_only(
+        self, conn: Connection, listed: Select[Any], chunks: Iterable[Sequence[Sequence[Any]]]
+    ) -> Iterator[list[Sequence[Any]]]:
         """Fail closed: a client whose row fails its seal (changed outside suitcheck) is
-        left off the list, as `check` blocks it; only the list columns are passed on."""
-        width, rows = len(LIST_COLUMNS), self._ctx.rows
+        left off the list, as `check` blocks it; only the list columns are passed on.
+
+        Each row comes with its seal message as the database built it and the HMAC part of
+        its seal (investor_message_sql, own_seal_head_sql): a row whose HMAC matches is kept
+        with no Python work beyond computing the HMAC. The others in a chunk (another
+        installation's seal, a value suitcheck would not write, a tampered row) are read
+        again, list columns and sealed columns together, and judged by RowSealer.ok on
+        investor_message, exactly as before and as `check` judges a row."""
+        width = len(LIST_COLUMNS)
+        project = itemgetter(*range(width))
+        messages, heads = itemgetter(width), itemgetter(width + 1)
+        seal_heads = self._ctx.sealer.row_seal_heads
         for chunk in chunks:
-            kept = []
-            for row in chunk:
-                values = dict(zip(INVESTOR_COLUMNS, row[width:-1], strict=True))
-                if rows.ok(None, investor_message(values), row[-1]):
-                    kept.append(row[:width])
-                else:
-                    log.warning("client %s left off the distribution list: record fails its seal", row[0])
-            yield kept
+            matched = list(map(eq, map(heads, chunk), seal_heads(map(messages, chunk))))
+            if all(matched):
+                yield list(map(project, chunk))
+                continue
+            judged = self._judged(conn, listed, [row[0] for row, ok in zip(chunk, matched, strict=True) if not ok])
+            yield [
+                project(row) if ok else judged[row[0]]
+                for row, ok in zip(chunk, matched, strict=True)
+                if ok or row[0] in judged
+            ]
+
+    def _judged(self, conn: Connection, listed: Select[Any], ids: list[int]) -> dict[int, Sequence[Any]]:
+        """The list rows of these clients whose seal holds by RowSealer.ok (the rule `check`
+        applies), read with their sealed columns in one query; the rest are logged."""
+        width, rows = len(LIST_COLUMNS), self._ctx.rows
+        kept: dict[int, Sequence[Any]] = {}
+        stmt = listed.add_columns(*_SEALED_COLUMNS).where(_t.id.in_(ids))
+        for row in (row for chunk in driver_chunks(conn, stmt, len(ids)) for row in chunk):
+            values = dict(zip(INVESTOR_COLUMNS, row[width:-1], strict=True))
+            if rows.ok(conn, investor_message(values), row[-1]):
+                kept[row[0]] = tuple(row[:width])
+            else:
+                log.warning("client %s left off the distribution list: record fails its seal", row[0])
+        return kept
 
     def eligible_count(self, actor: Actor, report_ref: str | int) -> int:
         """How many clients the rules admit, counted in SQL (index ranges only). A row
