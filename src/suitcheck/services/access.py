@@ -495,9 +495,9 @@ class AccessService:
 
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
-            report = find_report(session, report_ref)
-            level = report_facts(report).matching_level  # 就高: the rule `check` applies
-            terms = eligible_count_terms(level, self._ctx.today(), self._ctx.policy(session))
+            conn = session.connection()
+            level = report_level(conn, report_ref)[1].matching_level  # 就高: the rule `check` applies
+            terms = eligible_count_terms(level, self._ctx.today(), self._ctx.policy(conn))
             if not terms:
                 return 0
             counts = [
@@ -507,4 +507,4 @@ class AccessService:
             total: Any = counts[0]
             for (sign, _), count in zip(terms[1:], counts[1:], strict=True):
                 total = total + count if sign > 0 else total - count
-            return int(session.execute(select(total)).scalar_one())
+            return int(conn.execute(select(total)).scalar_one())
