@@ -114,6 +114,9 @@ def test_list_equals_eligible_on_a_tampered_store(
     assert [row for row in before if row[1] not in ("MOVED", "SWAPPED")] == listed
     for account in ("RAISED", "MOVED", "SWAPPED"):
         assert services.access.check(advisor, account, r3).to_dict()["reasons"] == ["record-integrity"]
+    # The count is what the rules admit, read from the index alone: it still counts the
+    # three (telling them apart means reading every row's seal, the list's work).
+    assert services.access.eligible_count(advisor, r3) == len(listed) + 3
 
 
 def test_every_odd_seal_or_value_is_judged_as_check_judges_it(sqlite_services: Services, tmp_path: Path) -> None:
