@@ -469,3 +469,27 @@ def test_output_into_a_closed_pipe_stops_quietly(demo_env: Path) -> None:
         os.close(write_end)
     assert result.returncode == 141, result.stderr
     assert result.stderr == ""
+
+
+def test_eligible_list_equals_json_on_a_tampered_store(demo_env: Path, tmp_path: Path) -> None:
+    """A client row edited straight in the file is on neither the --json list nor the
+    written one, and both list the same clients in the same order."""
+    r4 = report_id(demo_env, "创业板")
+    before = json.loads(run("eligible", "--report", r4, "--json", "--user", "demo-advisor", db=demo_env).stdout)
+    victim = before[0]["account"]
+    with sqlite3.connect(demo_env) as conn:
+        # A sealed column flipped by hand; by the rules alone the client would still be eligible.
+        conn.execute("UPDATE investor SET special_attention = 1 - special_attention WHERE account = ?", (victim,))
+    data = json.loads(run("eligible", "--report", r4, "--json", "--user", "demo-advisor", db=demo_env).stdout)
+    assert [i["account"] for i in data] == [i["account"] for i in before if i["account"] != victim]
+    out = tmp_path / "list.csv"
+    result = run("eligible", "--report", r4, "--out", str(out), "--user", "demo-advisor", db=demo_env)
+    assert result.returncode == 0, result.stderr
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        table = list(csv.reader(handle))
+    columns = ["id", "account", "name", "class", "profile", "assessed"]
+    assert table == [columns] + [["" if i[c] is None else str(i[c]) for c in columns] for i in data]
+    assert victim not in {row[1] for row in table}
+    blocked = run("check", "--investor", victim, "--report", r4, "--json", "--user", "demo-advisor", db=demo_env)
+    assert blocked.returncode == 3
+    assert json.loads(blocked.stdout)["reasons"] == ["record-integrity"]

@@ -188,3 +188,25 @@ def test_export_then_import_is_a_lossless_round_trip(store: Path, tmp_path: Path
     book.close()
     assert all("********" in n for n in numbers if n)
     assert "11010519920312100X" not in numbers
+
+
+def test_the_branch_column_in_the_diff_the_invalid_rows_and_the_export(store: Path, tmp_path: Path) -> None:
+    rows = [[*r, b] for r, b in zip(client_rows(3), ["sh01", "深圳福田营业部", "NOWHERE"], strict=True)]
+    path = write_csv(tmp_path / "c.csv", rows, headers=[*HEADERS_EN, "营业部"])
+    code, out, _ = cli(store, "investor", "import", str(path), "--dry-run")
+    assert code == 2, out  # an invalid row: all or nothing would write nothing
+    new = [ln for ln in out.splitlines() if ln.startswith("new")]
+    assert "branch SH01" in new[0]
+    assert "branch SZ01" in new[1]
+    assert "invalid  row 4       营业部 'NOWHERE': is not a branch code or name" in out
+    code, out, _ = cli(store, "investor", "import", str(path), "--partial")
+    assert code == 3, out
+    export = tmp_path / "out.csv"
+    code, out, _ = cli(store, "investor", "export", "--out", str(export))
+    assert code == 0, out
+    lines = export.read_text(encoding="utf-8-sig").splitlines()
+    assert lines[0].endswith(",营业部")
+    assert any(ln.startswith("A000001,") and ln.endswith(",SZ01") for ln in lines)
+    code, out, _ = cli(store, "investor", "import", str(export))
+    assert code == 0, out
+    assert " 0 new, 0 changed," in out

@@ -47,11 +47,51 @@ def problems(**kw: object) -> set[tuple[str, str]]:
 @pytest.mark.parametrize(
     "headers",
     [
-        ["资金账号", "客户姓名", "证件号码", "投资者类别", "风险承受能力", "测评日期", "最低类别", "特别关注"],
-        ["客户号", "姓名", "身份证号", "投资者类别", "风险等级", "评估日期", "最低类别", "特别关注"],
-        ["account", "name", "id_number", "class", "profile", "assessed", "lowest_category", "special_attention"],
-        ["Account", " Name ", "ID Number", "CLASS", "Profile", "Assessed", "Lowest Category", "special-attention"],
-        ["ａｃｃｏｕｎｔ", "姓 名", "ID_NUMBER", "class", "profile", "assessed", "lowest_category", "特别关注"],
+        [
+            "资金账号",
+            "客户姓名",
+            "证件号码",
+            "投资者类别",
+            "风险承受能力",
+            "测评日期",
+            "最低类别",
+            "特别关注",
+            "营业部",
+        ],
+        ["客户号", "姓名", "身份证号", "投资者类别", "风险等级", "评估日期", "最低类别", "特别关注", "分支机构"],
+        [
+            "account",
+            "name",
+            "id_number",
+            "class",
+            "profile",
+            "assessed",
+            "lowest_category",
+            "special_attention",
+            "branch",
+        ],
+        [
+            "Account",
+            " Name ",
+            "ID Number",
+            "CLASS",
+            "Profile",
+            "Assessed",
+            "Lowest Category",
+            "special-attention",
+            "Branch",
+        ],
+        [
+            "ａｃｃｏｕｎｔ",
+            "姓 名",
+            "ID_NUMBER",
+            "class",
+            "profile",
+            "assessed",
+            "lowest_category",
+            "特别关注",
+            "营 业 部",
+        ],
     ],
 )
 def test_header_aliases_in_chinese_and_english_map_every_field(headers: list[str]) -> None:
@@ -213,6 +253,7 @@ records = st.builds(
     assessed_on=st.dates(dt.date(2000, 1, 1), TODAY),
     lowest_category=st.just(False),
     special_attention=st.booleans(),
+    branch=st.one_of(st.none(), st.sampled_from(["HQ", "SH-01", "上海营业部"])),
 )
 
 

@@ -104,3 +104,47 @@ def test_the_wizard_is_on_the_compliance_menu_only(window_for) -> None:  # type:
     window = window_for("demo-compliance")
     assert window.import_clients_action.isVisible()
     assert window.import_clients_action.text() == "Import clients from a core-system file…"
+
+
+def test_the_bar_moves_while_clients_are_sealed_and_stop_there_changes_nothing(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """The sealing and writing steps report progress too (not only the audit entries),
+    and Stop during sealing leaves every client as it was."""
+    from suitcheck.services.client_import import progress_span
+
+    path = write_csv(tmp_path / "c.csv", client_rows(2_500))
+    actor = login(demo_services, "demo-compliance")
+    before = demo_services.investors.count(actor)
+    real = demo_services.client_files.import_clients
+    sealing = threading.Event()
+    go_on = threading.Event()
+
+    def watched(*args, progress=None, **kwargs):  # type: ignore[no-untyped-def]
+        def step(phase: str, done: int) -> None:
+            progress(phase, done)
+            if phase == "seal" and not sealing.is_set():
+                sealing.set()
+                go_on.wait(30)  # hold the sealing step until the test has looked at the bar
+
+        return real(*args, progress=step if progress else None, **kwargs)
+
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    assert wizard.dry is not None
+    spans = progress_span(wizard.dry.counts())
+    demo_services.client_files.import_clients = watched  # type: ignore[method-assign]
+    wizard.next()
+    bar = wizard.run_page.progress
+    qtbot.waitUntil(sealing.is_set, timeout=30_000)
+    # The first sealed page moves the bar past the read rows, before any audit entry.
+    qtbot.waitUntil(lambda: bar.value() > spans["seal"][0], timeout=10_000)
+    assert bar.value() < spans["new"][0]
+    wizard.run_page.stop_button.click()
+    go_on.set()
+    qtbot.waitUntil(lambda: wizard.run_page.job is None, timeout=60_000)
+    assert "nothing was changed" in wizard.run_page.status.text()
+    assert demo_services.investors.count(actor) == before

@@ -232,8 +232,7 @@ def test_branch_scoped_staff_add_only_to_their_branch(services: Services, tmp_pa
         services.auth.reset_password(branch_admin, "t-hq-compliance", "a fresh long passphrase")
     with pytest.raises(PermissionDenied):
         services.branches.add(branch_admin, "B9", "九部")
-    with pytest.raises(PermissionDenied, match="every branch"):
-        services.client_files.import_clients(officer, tmp_path / "none.csv")
+    # A client import by branch staff: tests/services/test_client_import.py (rows of other branches are invalid).
 
 
 def test_an_advisor_is_never_firm_wide(services: Services, tmp_path: Path) -> None:

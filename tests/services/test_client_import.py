@@ -278,7 +278,10 @@ def test_clients_missing_from_the_file_are_untouched_and_listed_in_the_report(
         ("row", "column", "value", "code", "reason"),
         (3, "测评日期", "2026-02-30", "bad-date", "is not a date (2026-03-02, 2026/3/2 or 20260302)"),
     ]
-    assert list(book["missing"].iter_rows(values_only=True)) == [("account", "name"), ("GONE1", "不在文件里")]
+    assert list(book["missing"].iter_rows(values_only=True)) == [
+        ("account", "name", "branch"),
+        ("GONE1", "不在文件里", "HQ"),
+    ]
     book.close()
 
 

@@ -152,15 +152,16 @@ def test_unrated_report_lists_nobody(services: Services, compliance: Actor, popu
 
 
 def test_every_count_part_is_a_covering_index_range(sqlite_target: str, clock) -> None:  # type: ignore[no-untyped-def]
-    """The count reads only ix_investor_eligibility, never the table. A new term in the
-    eligible condition needs its column in that index (in range order), or this fails."""
+    """The count reads only ix_investor_eligibility, never the table (each of its terms,
+    and each part of the condition). A new term in the eligible condition needs its column
+    in that index (in range order), or this fails."""
     import datetime as dt
 
     from sqlalchemy import func, select
 
     from suitcheck.domain.levels import RiskLevel
     from suitcheck.domain.policy import Policy
-    from suitcheck.services.access import eligible_parts
+    from suitcheck.services.access import eligible_count_terms, eligible_parts
     from suitcheck.store.models import Investor
     from tests.conftest import make_services
 
@@ -168,7 +169,8 @@ def test_every_count_part_is_a_covering_index_range(sqlite_target: str, clock) -
     try:
         with services.store.engine.connect() as conn:
             for level in RiskLevel:
-                for part in eligible_parts(level, dt.date(2026, 6, 15), Policy()):
+                terms = [part for _, part in eligible_count_terms(level, dt.date(2026, 6, 15), Policy())]
+                for part in [*eligible_parts(level, dt.date(2026, 6, 15), Policy()), *terms]:
                     sql = select(func.count()).select_from(Investor).where(part)
                     compiled = sql.compile(services.store.engine, compile_kwargs={"literal_binds": True})
                     plan = " ".join(row[3] for row in conn.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}"))

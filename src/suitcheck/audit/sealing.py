@@ -133,6 +133,7 @@ class Sealer:
         self.seal_every = inst.seal_every
         self._stamp = self._file_stamp()
         self._row_mac_key = bytes.fromhex(inst.row_mac_key)
+        self._row_macs = keys.MacMany(self._row_mac_key)
         self._row_key = keys.load_private(inst.row_secret)
 
     def _file_stamp(self) -> tuple[int, int, int]:
@@ -539,6 +540,12 @@ class Sealer:
         """The row key's signature over a page of sealed rows' states, given as the
         canonical JSON of their list (row_batch_message)."""
         return keys.sign_hex(self._row_key, row_batch_message_json(self.chain, rows_json))
+
+    def row_seal_heads(self, messages: Iterable[bytes]) -> list[str]:
+        """`chain:hmac:`, the start of this installation's seal of each message (given as
+        UTF-8 bytes), for a list that checks every row it reads: the HMAC row_ok compares."""
+        prefix = f"{self.chain}:"
+        return [f"{prefix}{mac}:" for mac in self._row_macs.hex(messages)]
 
     def row_ok(self, message: str, seal: str | None, row_keys: Mapping[str, str]) -> bool:
         if not seal:

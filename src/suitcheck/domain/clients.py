@@ -29,6 +29,7 @@ FIELDS = (
     "assessed",
     "lowest_category",
     "special_attention",
+    "branch",
 )
 REQUIRED = ("account", "name")
 
@@ -42,6 +43,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "assessed": ("assessed", "测评日期", "评估日期", "风险测评日期", "assessed on", "assessment date"),
     "lowest_category": ("lowest_category", "最低类别", "风险承受能力最低类别", "是否最低类别"),
     "special_attention": ("special_attention", "特别关注", "是否特别关注"),
+    # By branch code or name, as `suitcheck branch list` shows them; the store resolves it.
+    "branch": ("branch", "营业部", "分支机构", "所属营业部", "branch code"),
 }
 
 # The words of every problem a row can have; the GUI translates by code.
@@ -64,6 +67,11 @@ PROBLEMS: dict[str, str] = {
     "id-on-other-account": "belongs to another client account in the store",
     "id-differs": "differs from the ID number on record; correct the record in suitcheck first",
     "lowest-lift": "leaving the lowest category needs compliance and a reason (investor edit)",
+    "unknown-branch": "is not a branch code or name (suitcheck branch list shows them)",
+    "ambiguous-branch": "is the name of more than one branch; give the branch code",
+    "other-branch": "is not your branch: you may import clients only into your own branch",
+    "other-branch-client": "is a client of another branch: you may import clients only of your own branch",
+    "branch-move": "differs from the client's branch; moving a client is done with investor move (with a reason)",
 }
 
 
@@ -94,6 +102,8 @@ class ClientRecord:
     assessed_on: dt.date | None
     lowest_category: bool
     special_attention: bool
+    # The branch as the file names it (code or name); the store resolves it. None: not stated.
+    branch: str | None = None
 
 
 # -- the rules ------------------------------------------------------------------------
@@ -325,7 +335,13 @@ def parse_row(values: Mapping[str, object], today: dt.date) -> ClientRecord | li
         assessed,
         flags["lowest_category"],
         flags["special_attention"],
+        _branch_text(values.get("branch")),
     )
+
+
+def _branch_text(value: object) -> str | None:
+    text = cell_text(value)
+    return unicodedata.normalize("NFC", text) if text else None
 
 
 # -- columns --------------------------------------------------------------------------
@@ -406,4 +422,5 @@ def format_row(record: ClientRecord) -> list[str]:
         record.assessed_on.isoformat() if record.assessed_on else "",
         "是" if record.lowest_category else "否",
         "是" if record.special_attention else "否",
+        record.branch or "",
     ]

@@ -39,6 +39,11 @@ class ClientTable:
         """(row number, cells) for every non-blank data row."""
         number = self.header_row
         try:
+            if self.kind == "csv":  # every cell a str: blank when all of it is whitespace
+                for number, cells in self._rows:
+                    if "".join(cells).strip():
+                        yield number, cells
+                return
             for number, cells in self._rows:
                 if any(c is not None and str(c).strip() for c in cells):
                     yield number, cells

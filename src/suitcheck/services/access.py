@@ -8,22 +8,30 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import eq, itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.decision import Decision, Outcome, decide, eligibility_bounds, integrity_block
+from suitcheck.domain.decision import (
+    Decision,
+    EligibilityBounds,
+    Outcome,
+    decide,
+    eligibility_bounds,
+    integrity_block,
+)
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
-from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message
+from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message, investor_message_sql, own_seal_head_sql
 from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
 from suitcheck.services.reports import find_report, report_facts, report_level
 from suitcheck.services.scope import client_scope
@@ -152,27 +160,48 @@ def eligible_parts(level: RiskLevel | None, today: dt.date, policy: Policy) -> l
     b = eligibility_bounds(level, today, policy)
     if b.nobody:
         return []
-    parts: list[ColumnElement[bool]] = []
-    lowest = [False, True] if b.lowest_allowed else [False]
-    if b.professionals:
-        # The lowest category wins over every class, professionals included.
-        parts.append(
-            and_(
-                Investor.investor_class == InvestorClass.PROFESSIONAL.value,
-                Investor.lowest_category.in_(lowest),
-            )
-        )
-    parts.append(
-        and_(
-            Investor.investor_class.in_([c.value for c in InvestorClass if c.follows_table]),
-            Investor.lowest_category.in_(lowest),
-            Investor.reassessment_due.in_([False, True] if b.due_allowed else [False]),
-            Investor.current_profile.in_([int(p) for p in RiskProfile if p >= b.min_profile]),
-            Investor.current_assessed_on > b.assessed_after,
-            Investor.current_assessed_on <= b.assessed_until,
-        )
+    return [*_professionals(b), _follows_table(b, b.assessed_after, b.assessed_until)]
+
+
+def eligible_count_terms(
+    level: RiskLevel | None, today: dt.date, policy: Policy
+) -> list[tuple[int, ColumnElement[bool]]]:
+    """eligible_parts for a count, as (sign, condition): the count is the signed sum of
+    each condition's count. The table's part is counted as assessed after the start of
+    validity, minus assessed after today (normally nobody): two ranges that each run to
+    the end of their index prefix, so the scan never compares a row's date with an upper
+    bound, which is most of the work of counting half a million index entries."""
+    b = eligibility_bounds(level, today, policy)
+    if b.nobody:
+        return []
+    return [
+        *((1, part) for part in _professionals(b)),
+        (1, _follows_table(b, b.assessed_after)),
+        (-1, _follows_table(b, max(b.assessed_after, b.assessed_until))),
+    ]
+
+
+def _lowest(b: EligibilityBounds) -> list[bool]:
+    return [False, True] if b.lowest_allowed else [False]
+
+
+def _professionals(b: EligibilityBounds) -> list[ColumnElement[bool]]:
+    if not b.professionals:
+        return []
+    # The lowest category wins over every class, professionals included.
+    return [and_(Investor.investor_class == InvestorClass.PROFESSIONAL.value, Investor.lowest_category.in_(_lowest(b)))]
+
+
+def _follows_table(b: EligibilityBounds, after: dt.date, until: dt.date | None = None) -> ColumnElement[bool]:
+    """Clients who follow the table, assessed in (after, until] (after `after` if no until)."""
+    return and_(
+        Investor.investor_class.in_([c.value for c in InvestorClass if c.follows_table]),
+        Investor.lowest_category.in_(_lowest(b)),
+        Investor.reassessment_due.in_([False, True] if b.due_allowed else [False]),
+        Investor.current_profile.in_([int(p) for p in RiskProfile if p >= b.min_profile]),
+        Investor.current_assessed_on > after,
+        *(() if until is None else (Investor.current_assessed_on <= until,)),
     )
-    return parts
 
 
 def eligible_condition(level: RiskLevel | None, today: dt.date, policy: Policy) -> ColumnElement[bool]:
@@ -376,12 +405,13 @@ class AccessService:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             level = report_facts(report).matching_level  # 就高: the rule `check` applies
-            stmt = (
-                _LIST_SELECT.add_columns(*_SEALED_COLUMNS)
-                .where(client_scope(actor), scanned(eligible_condition(level, today, policy)))
-                .order_by(_t.id)
-            )
-            chunks = self._sealed_only(driver_chunks(session.connection(), stmt, 5000))
+            conn = session.connection()
+            listed = _LIST_SELECT.where(client_scope(actor), scanned(eligible_condition(level, today, policy)))
+            stmt = listed.add_columns(
+                investor_message_sql(conn.dialect.name),
+                own_seal_head_sql(conn.dialect.name, _t.integrity, self._ctx.sealer.chain),
+            ).order_by(_t.id)
+            chunks = self._sealed_only(conn, listed, driver_chunks(conn, stmt, 5000))
             title_lines = (
                 f"Distribution list 分发名单: report {report.id} {report.title}",
                 f"Level 风险等级: {level.code if level else 'unrated 未评级'}; policy version {policy.version}; "
@@ -415,35 +445,68 @@ class AccessService:
         log.info("distribution list by %s: report %s, %s clients", actor.username, report.id, written.count)
         return written
 
-    def _sealed_only(self, chunks: Iterable[Sequence[Sequence[Any]]]) -> Iterator[list[Sequence[Any]]]:
+    def _sealed_only(
+        self, conn: Connection, listed: Select[Any], chunks: Iterable[Sequence[Sequence[Any]]]
+    ) -> Iterator[list[Sequence[Any]]]:
         """Fail closed: a client whose row fails its seal (changed outside suitcheck) is
-        left off the list, as `check` blocks it; only the list columns are passed on."""
-        width, rows = len(LIST_COLUMNS), self._ctx.rows
+        left off the list, as `check` blocks it; only the list columns are passed on.
+
+        Each row comes with its seal message as the database built it and the HMAC part of
+        its seal (investor_message_sql, own_seal_head_sql): a row whose HMAC matches is kept
+        with no Python work beyond computing the HMAC. The others in a chunk (another
+        installation's seal, a value suitcheck would not write, a tampered row) are read
+        again, list columns and sealed columns together, and judged by RowSealer.ok on
+        investor_message, exactly as before and as `check` judges a row."""
+        width = len(LIST_COLUMNS)
+        project = itemgetter(*range(width))
+        messages, heads = itemgetter(width), itemgetter(width + 1)
+        seal_heads = self._ctx.sealer.row_seal_heads
         for chunk in chunks:
-            kept = []
-            for row in chunk:
-                values = dict(zip(INVESTOR_COLUMNS, row[width:-1], strict=True))
-                if rows.ok(None, investor_message(values), row[-1]):
-                    kept.append(row[:width])
-                else:
-                    log.warning("client %s left off the distribution list: record fails its seal", row[0])
-            yield kept
+            # A plain comparison, not compare_digest: whether a row matched is the list's
+            # output anyway, so its timing tells nothing more.
+            matched = list(map(eq, map(heads, chunk), seal_heads(map(messages, chunk))))
+            if all(matched):
+                yield list(map(project, chunk))
+                continue
+            judged = self._judged(conn, listed, [row[0] for row, ok in zip(chunk, matched, strict=True) if not ok])
+            yield [
+                project(row) if ok else judged[row[0]]
+                for row, ok in zip(chunk, matched, strict=True)
+                if ok or row[0] in judged
+            ]
+
+    def _judged(self, conn: Connection, listed: Select[Any], ids: list[int]) -> dict[int, Sequence[Any]]:
+        """The list rows of these clients whose seal holds by RowSealer.ok (the rule `check`
+        applies), read with their sealed columns in one query; the rest are logged."""
+        width, rows = len(LIST_COLUMNS), self._ctx.rows
+        kept: dict[int, Sequence[Any]] = {}
+        stmt = listed.add_columns(*_SEALED_COLUMNS).where(_t.id.in_(ids))
+        for row in (row for chunk in driver_chunks(conn, stmt, len(ids)) for row in chunk):
+            values = dict(zip(INVESTOR_COLUMNS, row[width:-1], strict=True))
+            if rows.ok(conn, investor_message(values), row[-1]):
+                kept[row[0]] = tuple(row[:width])
+            else:
+                log.warning("client %s left off the distribution list: record fails its seal", row[0])
+        return kept
 
     def eligible_count(self, actor: Actor, report_ref: str | int) -> int:
-        """How many clients the rules admit, counted in SQL (index ranges only). A row
-        changed outside suitcheck is still counted here; the list itself leaves it off."""
+        """How many clients the rules admit, counted in SQL (index ranges only, one
+        statement). A row changed outside suitcheck is still counted here: telling it
+        apart means reading every row's seal, which is the list's work (the list and
+        `eligible` leave it off, and `check` blocks it)."""
 
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
-            report = find_report(session, report_ref)
-            level = report_facts(report).matching_level  # 就高: the rule `check` applies
-            parts = eligible_parts(level, self._ctx.today(), self._ctx.policy(session))
-            # The parts are disjoint; one count each lets every part use its index range.
-            return sum(
-                int(
-                    session.execute(
-                        select(func.count()).select_from(Investor).where(client_scope(actor), part)
-                    ).scalar_one()
-                )
-                for part in parts
-            )
+            conn = session.connection()
+            level = report_level(conn, report_ref)[1].matching_level  # 就高: the rule `check` applies
+            terms = eligible_count_terms(level, self._ctx.today(), self._ctx.policy(conn))
+            if not terms:
+                return 0
+            counts = [
+                select(func.count()).select_from(Investor).where(client_scope(actor), part).scalar_subquery()
+                for _, part in terms
+            ]
+            total: Any = counts[0]
+            for (sign, _), count in zip(terms[1:], counts[1:], strict=True):
+                total = total + count if sign > 0 else total - count
+            return int(conn.execute(select(total)).scalar_one())

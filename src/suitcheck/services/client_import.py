@@ -8,8 +8,10 @@ import contextlib
 import csv
 import dataclasses
 import datetime as dt
+import json
 import logging
 import operator
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,7 +21,6 @@ from sqlalchemy import (
     Column,
     Connection,
     Date,
-    Index,
     Integer,
     MetaData,
     String,
@@ -32,12 +33,14 @@ from sqlalchemy import (
     not_,
     or_,
     select,
+    type_coerce,
     update,
 )
 from sqlalchemy import exc as sa_exc
 
 from suitcheck.audit.export import neutralise
 from suitcheck.audit.sealing import BatchEntry, batch_entry
+from suitcheck.domain.branches import normalize_code
 from suitcheck.domain.clients import (
     FIELDS,
     HEADER_ALIASES,
@@ -59,17 +62,44 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
 from suitcheck.privatefs import open_private, touch_private
+from suitcheck.services.branches import branch_codes, head_office_id
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, PermissionDenied, ServiceError
-from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message
-from suitcheck.services.scope import client_scope, sees_all_branches
-from suitcheck.store.models import Assessment, Investor
+from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message_of
+from suitcheck.services.scope import client_scope
+from suitcheck.store.models import Assessment, Branch, Investor
 
 log = logging.getLogger(__name__)
+# json's own C string encoder: what canonical_json() writes for a str.
+_json_string: Any = json.encoder.encode_basestring
 
 BATCH = 5_000
 TICK = 500  # progress and the cancel check, in clients written
 SEAL_PAGE = 1_000  # client rows sealed per `record-sealed` trail entry
+INSERT_SLICE = 50_000  # staged rows (by row number) per INSERT ... SELECT of new clients
+# What `progress(phase, done)` reports, in order, and what `done` counts in each phase.
+PHASES = (
+    ("read", "rows"),  # rows of the file read, parsed and checked
+    ("seal", "new"),  # new clients sealed
+    ("insert", "new"),  # new clients written
+    ("new", "new"),  # their audit entries (or, in a dry run, the diff)
+    ("changed", "changed"),  # changed clients written and audited
+    ("reseal", "changed"),  # changed clients sealed
+)
+
+
+def progress_span(counts: dict[str, int]) -> dict[str, tuple[int, int]]:
+    """Each phase's (offset, length) on one bar from 0 to the sum of all lengths, given
+    the counts a dry run found (ImportResult.counts()): for a progress bar that moves in
+    every phase of a write."""
+    spans, offset = {}, 0
+    for phase, unit in PHASES:
+        length = max(0, counts.get(unit, 0))
+        spans[phase] = (offset, length)
+        offset += length
+    return spans
+
+
 IMPORT_CACHE_KIB = {"main": 131_072, "temp": 65_536}  # SQLite page caches while importing
 EXIT_OK, EXIT_INVALID, EXIT_PARTIAL = 0, 2, 3
 # The headers an export writes: the first Chinese alias of each field (all aliases read back).
@@ -93,9 +123,13 @@ STAGE = Table(
     Column("assessed_on", Date),
     Column("lowest_category", Boolean),
     Column("special_attention", Boolean),
-    Index("ix_client_import_stage_account", "account"),
-    Index("ix_client_import_stage_id_number", "id_number"),
+    Column("branch_id", Integer),  # as the file names it (resolved); None: not stated
     prefixes=["TEMPORARY"],
+)
+# Made once every row is staged: one sort each instead of a B-tree insert per row.
+STAGE_INDEXES = (
+    f"CREATE INDEX ix_client_import_stage_account ON {STAGE.name} (account)",
+    f"CREATE INDEX ix_client_import_stage_id_number ON {STAGE.name} (id_number)",
 )
 # The seals of the new clients, made from their staged values before they are written, so
 # that the rows go in sealed (one INSERT ... SELECT) and are never updated afterwards.
@@ -310,14 +344,12 @@ class ClientImportService:
         """Import or re-sync clients from a .csv/.xlsx export. See the module docstring.
 
         `on_item` receives every new and changed client as it is found (the dry-run diff);
-        `progress(phase, rows)` reports work done; `cancelled()` true rolls everything back.
-        A client file covers the whole firm, so only firm-wide staff import one; new clients
-        join the importer's own branch (move them with `investor move`)."""
+        `progress(phase, done)` reports work done (phases in PHASES order); `cancelled()`
+        true rolls everything back. A row's branch column names the client's branch (code
+        or name); a new client without one joins the importer's branch. Staff of one branch
+        import only into it: a row naming another branch, or an account of another branch,
+        is an invalid row. An existing client's branch changes only by `investor move`."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
-        if not sees_all_branches(actor):
-            raise PermissionDenied(
-                "A client file covers every branch: only firm-wide (head-office) compliance may import one."
-            )
         if report is not None and report.suffix.lower() != ".xlsx":
             raise InvalidInput("The report is an .xlsx file (for example --report import-report.xlsx).")
         today, now = self._ctx.today(), self._ctx.now()
@@ -372,6 +404,7 @@ class ClientImportService:
         with self._ctx.transaction(read_only=True) as session:
             stmt = (
                 select(*_EXPORT_COLUMNS)
+                .outerjoin(Branch, Branch.id == Investor.branch_id)
                 .where(client_scope(actor))
                 .order_by(Investor.id)
                 .execution_options(yield_per=BATCH)
@@ -400,6 +433,7 @@ _EXPORT_COLUMNS = (
     Investor.current_assessed_on,
     Investor.lowest_category,
     Investor.special_attention,
+    Branch.code.label("branch"),
 )
 
 
@@ -414,6 +448,7 @@ def _record(row: Any, full: bool) -> ClientRecord:
         row.current_assessed_on,
         bool(row.lowest_category),
         bool(row.special_attention),
+        row.branch,
     )
 
 
@@ -472,7 +507,13 @@ class _Run:
         self.on_item, self.progress, self.cancelled = on_item, progress, cancelled
         self.headers = {field: table.headers[i] for field, i in columns.columns.items()}
         self.bad_rows: set[int] = set()
-        self.branch_id = actor.branch_id  # where new clients go (the importer's branch)
+        self.scoped = not actor.firm_wide  # staff of one branch: import only into it
+        self.default_branch = 0  # where new clients without a branch go: the importer's (load_branches)
+        self.codes: dict[int, str] = {}  # branch id -> code
+        self.code_ids: dict[str, int] = {}
+        self.resolved: dict[str, int | str] = {}  # branch text -> id, or its problem code
+        self.branch_names: dict[str, int | None] = {}  # branch name -> id (None: two share it)
+        self.empty_store = False
 
     def check_cancel(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -509,15 +550,27 @@ class _Run:
         for table in (STAGE, SEALS):
             table.drop(conn, checkfirst=True)
             table.create(conn)
+        self.load_branches(conn)
+        # A first import into a store without clients: every valid row is new, and nothing
+        # in the store can conflict with it or be missing from the file.
+        self.empty_store = conn.execute(select(Investor.id).limit(1)).first() is None
         self.stage(conn)
-        self.check_against_store(conn)
+        for ddl in STAGE_INDEXES:
+            conn.exec_driver_sql(ddl)
+        if not self.empty_store:
+            self.check_against_store(conn)
+        self.check_duplicates(conn)
         self.result.invalid = len(self.bad_rows)
         self.classify(conn)
-        self.result.missing = conn.execute(select(func.count()).select_from(Investor).where(_missing())).scalar_one()
+        if not self.empty_store:
+            self.result.missing = conn.execute(
+                select(func.count()).select_from(Investor).where(_missing(), client_scope(self.actor))
+            ).scalar_one()
         if write and (self.result.partial or not self.result.invalid):
             stage = STAGE.c
             self.ctx.rows.check_accounts(conn, select(stage.account).where(stage.status == "changed"))
             self.write_new(conn)
+            self.audit_new(conn)
             self.write_changed(conn)
             # The changed rows were updated past the ORM: seal them (and record their state) now.
             changed = (
@@ -525,7 +578,7 @@ class _Run:
                 .select_from(STAGE.join(Investor, Investor.account == stage.account))
                 .where(stage.status == "changed")
             )
-            self.ctx.rows.seal_rows(conn, self._pages(conn, changed, SEAL_PAGE))
+            self.ctx.rows.seal_rows(conn, self._ticking("reseal", self._pages(conn, changed, SEAL_PAGE)))
             appended = self.ctx.audit(
                 conn,
                 self.actor,
@@ -539,6 +592,7 @@ class _Run:
                 },
             )
             self.result.audit_seq = appended.seq
+            self.check_cancel()  # the last moment Stop can still leave the store as it was
         else:
             self.diff_only(conn)
         self.result.issues.sort(key=lambda i: (i.row, FIELDS.index(i.field) if i.field in FIELDS else 99))
@@ -547,6 +601,39 @@ class _Run:
             self.result.report = str(report)
         SEALS.drop(conn)
         STAGE.drop(conn)
+
+    def load_branches(self, conn: Connection) -> None:
+        """Every branch by code and by name (a firm has dozens), and the default branch."""
+        self.codes = branch_codes(conn)
+        self.code_ids = {code: i for i, code in self.codes.items()}
+        for row in conn.execute(select(Branch.id, Branch.name)):
+            key = unicodedata.normalize("NFC", row.name).strip()
+            self.branch_names[key] = None if key in self.branch_names else row.id
+        self.default_branch = self.actor.branch_id if self.actor.branch_id is not None else head_office_id(conn)
+
+    def resolve_branch(self, number: int, text: str) -> int | None:
+        """The branch a row names (its code, spelt as `branch add` takes it, or its name),
+        or None with the row's problem recorded. A file names few branches: memoised."""
+        known = self.resolved.get(text)
+        if known is None:
+            known = self.resolved[text] = self._lookup_branch(text)
+        if isinstance(known, str):
+            self.issue(number, "branch", known, text)
+            return None
+        return known
+
+    def _lookup_branch(self, text: str) -> int | str:
+        """A branch id, or the problem code."""
+        found = self.code_ids.get(normalize_code(text))
+        if found is None:
+            if text not in self.branch_names:
+                return "unknown-branch"
+            found = self.branch_names[text]
+            if found is None:
+                return "ambiguous-branch"
+        if self.scoped and found != self.actor.branch_id:
+            return "other-branch"
+        return found
 
     # -- stage every row ---------------------------------------------------------------
 
@@ -559,13 +646,16 @@ class _Run:
         # cannot afford per-row parameter processing. SQLite gets the values SQLAlchemy's
         # types would store (ISO dates, 0/1), so the rows read back through STAGE as usual.
         sql = f"INSERT INTO {STAGE.name} ({', '.join(c.name for c in STAGE.columns)}) VALUES ({', '.join([mark] * len(STAGE.columns))})"  # noqa: E501
-        conv = _sqlite_values if sqlite else tuple
         rows = 0
         fields = [field for field, _ in cols]
         indexes = [i for _, i in cols]
         width = max(indexes) + 1
         pick = operator.itemgetter(*indexes)  # two or more columns (account, name): a tuple
         for number, cells in self.table.rows():
+            if len(batch) >= BATCH:
+                conn.exec_driver_sql(sql, batch)
+                batch = []
+                self.tick("read", rows)
             rows += 1
             got = pick(cells) if len(cells) >= width else tuple(cells[i] if i < len(cells) else None for i in indexes)
             values = dict(zip(fields, got, strict=True))
@@ -574,12 +664,14 @@ class _Run:
                 for problem in parsed:
                     self.issue(number, problem.field, problem.code, values.get(problem.field))
                 batch.append(_bad_row(number, cell_text(values.get("account"))))
-            else:
-                batch.append(conv(_stage_row(number, parsed)))
-            if len(batch) >= BATCH:
-                conn.exec_driver_sql(sql, batch)
-                batch = []
-                self.tick("read", rows)
+                continue
+            branch = None
+            if parsed.branch is not None:
+                branch = self.resolve_branch(number, parsed.branch)
+                if branch is None:
+                    batch.append(_bad_row(number, parsed.account))
+                    continue
+            batch.append(_stage_row(number, parsed, branch, sqlite))
         if batch:
             conn.exec_driver_sql(sql, batch)
         self.result.rows = rows
@@ -587,15 +679,41 @@ class _Run:
 
     # -- duplicates and conflicts, in SQL ----------------------------------------------
 
-    def check_against_store(self, conn: Connection) -> None:
-        s, i = STAGE.c, Investor.__table__.c
-        valid = s.status.is_(None)  # not yet classified, and not bad
+    def check_duplicates(self, conn: Connection) -> None:
+        """Duplicate accounts and ID numbers inside the file; then every bad row marked."""
+        s = STAGE.c
         for field, code in (("account", "duplicate-account"), ("id_number", "duplicate-id")):
             column = s[field]
             dupes = select(column).where(column.is_not(None), column != "").group_by(column).having(func.count() > 1)
             for row_no, value in conn.execute(select(s.row_no, column).where(column.in_(dupes.scalar_subquery()))):
                 self.issue(row_no, field, code, value)
+        bad = sorted(self.bad_rows)
+        for start in range(0, len(bad), BATCH):
+            conn.execute(
+                update(STAGE).where(s.row_no == bindparam("r")).values(status="bad"),
+                [{"r": r} for r in bad[start : start + BATCH]],
+            )
+
+    def check_against_store(self, conn: Connection) -> None:
+        """Rows that conflict with the clients on record."""
+        s, i = STAGE.c, Investor.__table__.c
+        valid = s.status.is_(None)  # not yet classified, and not bad
         joined = STAGE.join(Investor, Investor.account == s.account)
+        hidden: set[int] = set()
+        if self.scoped:
+            # Another branch's client is never changed by this importer, nor compared.
+            stmt = select(s.row_no, s.account).select_from(joined).where(valid, i.branch_id != self.actor.branch_id)
+            for row_no, value in conn.execute(stmt):
+                self.issue(row_no, "account", "other-branch-client", value)
+                hidden.add(row_no)
+        stmt = (
+            select(s.row_no, s.branch_id)
+            .select_from(joined)
+            .where(valid, s.branch_id.is_not(None), i.branch_id != s.branch_id)
+        )
+        for row_no, value in conn.execute(stmt):
+            if row_no not in hidden:
+                self.issue(row_no, "branch", "branch-move", self.codes.get(value, value))
         checks = (
             (  # the ID number is another client's: reported, never merged
                 select(s.row_no, s.id_number)
@@ -621,16 +739,16 @@ class _Run:
         )
         for stmt, field, code in checks:
             for row_no, value in conn.execute(stmt):
+                if row_no in hidden and code != "id-on-other-account":
+                    continue
                 self.issue(row_no, field, code, "否" if code == "lowest-lift" else value)
-        bad = sorted(self.bad_rows)
-        for start in range(0, len(bad), BATCH):
-            conn.execute(
-                update(STAGE).where(s.row_no == bindparam("r")).values(status="bad"),
-                [{"r": r} for r in bad[start : start + BATCH]],
-            )
 
     def classify(self, conn: Connection) -> None:
         s = STAGE.c
+        if self.empty_store:
+            conn.execute(update(STAGE).where(s.status.is_(None)).values(status="new"))
+            self.result.new = self.result.rows - len(self.bad_rows)
+            return
         known = exists().where(Investor.account == s.account)
         conn.execute(update(STAGE).where(s.status.is_(None), not_(known)).values(status="new"))
         conn.execute(update(STAGE).where(s.status.is_(None), _differs()).values(status="changed"))
@@ -645,6 +763,13 @@ class _Run:
         ).scalar_one()
 
     # -- writing ---------------------------------------------------------------------
+
+    def _ticking(self, phase: str, pages: Iterator[Any]) -> Iterator[Any]:
+        done = 0
+        for page in pages:
+            yield page
+            done += len(page)
+            self.tick(phase, done)
 
     def _pages(self, conn: Connection, stmt: Any, size: int = BATCH) -> Iterator[Any]:
         """Keyset pages by row number: no cursor stays open across the writes in between."""
@@ -662,33 +787,33 @@ class _Run:
         s = STAGE.c
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         sql = f"INSERT INTO {SEALS.name} (row_no, integrity) VALUES ({mark}, {mark})"
+        # Dates as the driver returns them (ISO text on SQLite): the message wants them so.
         stmt = select(
             s.row_no,
             s.account,
             s.investor_class,
             s.profile,
-            s.assessed_on,
+            type_coerce(s.assessed_on, String),
             s.lowest_category,
-            s.birth_date,
+            type_coerce(s.birth_date, String),
             s.special_attention,
+            s.branch_id,
         ).where(s.status == "new")
-        done = 0
+        done, default = 0, self.default_branch
         for page in self._pages(conn, stmt, SEAL_PAGE):
             messages = [
-                investor_message(
-                    {
-                        "account": r.account,
-                        "investor_class": r.investor_class,
-                        "current_profile": r.profile,
-                        "current_assessed_on": r.assessed_on,
-                        "lowest_category": r.lowest_category,
-                        "birth_date": r.birth_date,
-                        "special_attention": r.special_attention,
-                        "reassessment_due": False,
-                        "branch_id": self.branch_id,
-                    }
+                investor_message_of(
+                    account,
+                    cls,
+                    profile,
+                    assessed,
+                    lowest,
+                    born,
+                    special,
+                    False,  # a new client is not yet due for re-assessment
+                    default if branch is None else branch,
                 )
-                for r in page
+                for _, account, cls, profile, assessed, lowest, born, special, branch in page
             ]
             seals = self.ctx.rows.seal_page(conn, [(r.account, m) for r, m in zip(page, messages, strict=True)])
             conn.exec_driver_sql(sql, [(r.row_no, seal) for r, seal in zip(page, seals, strict=True)])
@@ -696,10 +821,22 @@ class _Run:
             self.tick("seal", done)
 
     def write_new(self, conn: Connection) -> None:
+        self.emit_new(conn)
         self.seal_new(conn)
         s = STAGE.c
-        new = s.status == "new"
-        conn.execute(
+        done = 0
+        # In slices of row numbers, so that progress and Stop reach the user while a big
+        # file's rows go in (one statement for a million rows takes seconds).
+        top = conn.execute(select(func.max(s.row_no))).scalar_one() or 0
+        for low in range(0, top, INSERT_SLICE):
+            new = and_(s.status == "new", s.row_no > low, s.row_no <= low + INSERT_SLICE)
+            done += self._insert_new(conn, new)
+            self.tick("insert", done)
+
+    def _insert_new(self, conn: Connection, new: Any) -> int:
+        """The new clients of these staged rows (already sealed) and their assessments."""
+        s = STAGE.c
+        inserted = conn.execute(
             insert(Investor).from_select(
                 [
                     "account",
@@ -727,7 +864,7 @@ class _Run:
                     s.profile,
                     s.assessed_on,
                     SEALS.c.integrity,
-                    bindparam("branch", self.branch_id, type_=Investor.__table__.c.branch_id.type),
+                    func.coalesce(s.branch_id, bindparam("branch", self.default_branch, type_=Integer)),
                 )
                 .select_from(STAGE.join(SEALS, SEALS.c.row_no == s.row_no))
                 .where(new)
@@ -751,31 +888,40 @@ class _Run:
                 .order_by(s.row_no),
             )
         )
-        stmt = select(STAGE, Investor.id.label("investor_id")).join(Investor, Investor.account == s.account).where(new)
+        if inserted.rowcount >= 0:
+            return int(inserted.rowcount)
+        return int(conn.execute(select(func.count()).select_from(STAGE).where(new)).scalar_one())  # no rowcount
+
+    def audit_new(self, conn: Connection) -> None:
+        """One `client-added` entry per new client."""
+        s = STAGE.c
+        new = s.status == "new"
+        stmt = (
+            select(
+                s.row_no,
+                Investor.id,
+                s.account,
+                s.investor_class,
+                s.profile,
+                type_coerce(s.assessed_on, String),
+                s.lowest_category,
+                s.special_attention,
+                Investor.branch_id,
+            )
+            .join(Investor, Investor.account == s.account)
+            .where(new)
+        )
         self.ctx.audit_batch(conn, self._added_entries(conn, stmt))
 
     def _added_entries(self, conn: Connection, stmt: Any) -> Iterator[BatchEntry]:
         """One `client-added` entry per new client, made as the pages are read (the trail
-        takes them in chunks, so memory stays flat)."""
-        done = 0
+        takes them in chunks, so memory stays flat); facts as added_facts() states them."""
+        done, staff, action, sha = 0, self.actor.username, AuditAction.CLIENT_ADDED.value, self.result.sha256
+        codes = self.codes
         for page in self._pages(conn, stmt):
-            for r in page:
-                if self.on_item:
-                    self.on_item(DiffItem("new", r.row_no, r.account, r.name, _new_changes(r, self.full_id)))
-                facts: dict[str, object] = {
-                    "account": r.account,
-                    "class": r.investor_class,
-                    "lowest_category": bool(r.lowest_category),
-                    "special_attention": bool(r.special_attention),
-                    "source": "import",
-                    "file_sha256": self.result.sha256,
-                }
-                if r.profile is not None:
-                    facts["profile"] = RiskProfile(r.profile).code
-                    facts["assessed"] = r.assessed_on.isoformat()
-                yield batch_entry(
-                    self.actor.username, AuditAction.CLIENT_ADDED.value, investor_id=r.investor_id, facts=facts
-                )
+            for _, investor_id, account, cls, profile, assessed, lowest, special, branch in page:
+                facts = added_facts_json(account, cls, profile, assessed, lowest, special, codes[branch], sha)
+                yield (staff, action, investor_id, None, None, "[]", facts)
                 done += 1
                 if done % TICK == 0:
                     self.tick("new", done)
@@ -788,12 +934,18 @@ class _Run:
         self._changed(conn, write=True)
 
     def diff_only(self, conn: Connection) -> None:
+        self.emit_new(conn)
+        self._changed(conn, write=False)
+
+    def emit_new(self, conn: Connection) -> None:
+        """The new clients, to `on_item` (the dry-run diff)."""
         if self.on_item is not None:
             s = STAGE.c
             for page in self._pages(conn, select(STAGE).where(s.status == "new")):
                 for r in page:
-                    self.on_item(DiffItem("new", r.row_no, r.account, r.name, _new_changes(r, self.full_id)))
-        self._changed(conn, write=False)
+                    branch = self.codes[self.default_branch if r.branch_id is None else r.branch_id]
+                    changes = _new_changes(r, branch, self.full_id)
+                    self.on_item(DiffItem("new", r.row_no, r.account, r.name, changes))
 
     def _changed(self, conn: Connection, *, write: bool) -> None:
         s, i = STAGE.c, Investor.__table__.c
@@ -909,8 +1061,9 @@ class _Run:
     def write_report(self, conn: Connection, out: Path) -> None:
         problems = ([i.row, i.column, i.value, i.code, i.reason] for i in self.result.issues)
         missing_stmt = (
-            select(Investor.account, Investor.name)
-            .where(_missing())
+            select(Investor.account, Investor.name, Branch.code)
+            .outerjoin(Branch, Branch.id == Investor.branch_id)
+            .where(_missing(), client_scope(self.actor))
             .order_by(Investor.account)
             .execution_options(yield_per=BATCH)
         )
@@ -939,9 +1092,9 @@ def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[
     for row in problems:
         sheet.append([neutralise(v) for v in row])
     gone = workbook.create_sheet("missing")
-    gone.append(["account", "name"])
-    for account, name in missing:
-        gone.append([neutralise(account), neutralise(name)])
+    gone.append(["account", "name", "branch"])
+    for account, name, branch in missing:
+        gone.append([neutralise(account), neutralise(name), neutralise(branch)])
     workbook.save(out)
 
 
@@ -1014,9 +1167,64 @@ def _changes(r: Any) -> dict[str, tuple[object, object]]:
     return changes
 
 
-def _new_changes(r: Any, full_id: bool) -> dict[str, tuple[object, object]]:
-    record = {
+def added_facts(
+    account: str,
+    investor_class: str,
+    profile: int | None,
+    assessed: dt.date | str | None,
+    lowest_category: object,
+    special_attention: object,
+    branch: str,
+    sha256: str,
+) -> dict[str, object]:
+    """The facts of a new client's `client-added` entry."""
+    facts: dict[str, object] = {
+        "account": account,
+        "class": investor_class,
+        "lowest_category": bool(lowest_category),
+        "special_attention": bool(special_attention),
+        "branch": branch,
+        "source": "import",
+        "file_sha256": sha256,
+    }
+    if profile is not None:
+        facts["profile"] = RiskProfile(profile).code
+        facts["assessed"] = assessed.isoformat() if isinstance(assessed, dt.date) else assessed
+    return facts
+
+
+_PROFILE_JSON = {int(p): _json_string(p.code) for p in RiskProfile}
+
+
+def added_facts_json(
+    account: str,
+    investor_class: str,
+    profile: int | None,
+    assessed: dt.date | str | None,
+    lowest_category: object,
+    special_attention: object,
+    branch: str,
+    sha256: str,
+) -> str:
+    """canonical_json(added_facts(...)), written out (keys in sorted order): an import
+    makes one per new client. Equal to it by test."""
+    s = _json_string
+    if profile is None:
+        dated, level = "", ""
+    else:
+        day = assessed.isoformat() if isinstance(assessed, dt.date) else assessed
+        dated, level = f'"assessed":{s(day)},', f'"profile":{_PROFILE_JSON[profile]},'
+    return (
+        f'{{"account":{s(account)},{dated}"branch":{s(branch)},"class":{s(investor_class)},'
+        f'"file_sha256":{s(sha256)},"lowest_category":{"true" if lowest_category else "false"},{level}'
+        f'"source":"import","special_attention":{"true" if special_attention else "false"}}}'
+    )
+
+
+def _new_changes(r: Any, branch: str, full_id: bool) -> dict[str, tuple[object, object]]:
+    record = {  # the branch early: a diff line too long for its column is cut at the end
         "name": r.name,
+        "branch": branch,
         "id_number": r.id_number if full_id else mask_id_number(r.id_number),
         "class": r.investor_class,
         "profile": RiskProfile(r.profile).code if r.profile is not None else None,
@@ -1028,40 +1236,41 @@ def _new_changes(r: Any, full_id: bool) -> dict[str, tuple[object, object]]:
 
 
 def _bad_row(number: int, account: str) -> tuple[object, ...]:
-    return (number, "bad", account[:64], None, None, None, None, None, None, None, None)
+    return (number, "bad", account[:64], None, None, None, None, None, None, None, None, None)
 
 
-def _stage_row(number: int, record: ClientRecord) -> tuple[object, ...]:
-    """In STAGE's column order."""
+def _stage_row(number: int, record: ClientRecord, branch_id: int | None, sqlite: bool) -> tuple[object, ...]:
+    """In STAGE's column order; for SQLite the values SQLAlchemy's types would store (ISO
+    dates, 0/1), so that the rows read back through STAGE as usual."""
+    born, assessed = record.birth_date, record.assessed_on
+    if sqlite:
+        return (
+            number,
+            None,
+            record.account,
+            record.name,
+            record.id_number,
+            None if born is None else born.isoformat(),
+            record.investor_class.value,
+            None if record.profile is None else int(record.profile),
+            None if assessed is None else assessed.isoformat(),
+            1 if record.lowest_category else 0,
+            1 if record.special_attention else 0,
+            branch_id,
+        )
     return (
         number,
         None,
         record.account,
         record.name,
         record.id_number,
-        record.birth_date,
+        born,
         record.investor_class.value,
-        int(record.profile) if record.profile is not None else None,
-        record.assessed_on,
+        None if record.profile is None else int(record.profile),
+        assessed,
         record.lowest_category,
         record.special_attention,
-    )
-
-
-def _sqlite_values(row: tuple[object, ...]) -> tuple[object, ...]:
-    number, status, account, name, id_number, born, cls, profile, assessed, lowest, special = row
-    return (
-        number,
-        status,
-        account,
-        name,
-        id_number,
-        born.isoformat() if isinstance(born, dt.date) else None,
-        cls,
-        profile,
-        assessed.isoformat() if isinstance(assessed, dt.date) else None,
-        int(bool(lowest)),
-        int(bool(special)),
+        branch_id,
     )
 
 

@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import event, select, update
+from sqlalchemy import ColumnElement, LargeBinary, Text, case, cast, event, func, literal, select, update
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import keys
@@ -97,6 +97,40 @@ def investor_message(values: Mapping[str, Any] | Any) -> str:
     return _message("investor", INVESTOR_COLUMNS, values)
 
 
+def _json_scalar(value: object) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, str):
+        return str(_string(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(int(value))
+    return canonical_json(value)
+
+
+def investor_message_of(
+    account: str,
+    investor_class: str,
+    current_profile: int | None,
+    current_assessed_on: dt.date | str | None,
+    lowest_category: object,
+    birth_date: dt.date | str | None,
+    special_attention: object,
+    reassessment_due: object,
+    branch_id: int | None,
+) -> str:
+    """investor_message() of these values (in INVESTOR_COLUMNS order), written out for a
+    bulk import, which makes one per client: dates may be given as ISO text (as SQLite
+    returns them), flags as anything truthy. Equal to investor_message() by test."""
+    s = _json_scalar
+    assessed = current_assessed_on.isoformat() if isinstance(current_assessed_on, dt.date) else current_assessed_on
+    born = birth_date.isoformat() if isinstance(birth_date, dt.date) else birth_date
+    return (
+        f'["investor",{s(account)},{s(investor_class)},{s(current_profile)},{s(assessed)},'
+        f"{'true' if lowest_category else 'false'},{s(born)},{'true' if special_attention else 'false'},"
+        f"{'true' if reassessment_due else 'false'},{s(branch_id)}]"
+    )
+
+
 def staff_message(values: Mapping[str, Any] | Any) -> str:
     return _message("staff", STAFF_COLUMNS, values)
 
@@ -107,6 +141,49 @@ def legacy_investor_message(values: Mapping[str, Any] | Any) -> str:
 
 def legacy_staff_message(values: Mapping[str, Any] | Any) -> str:
     return _message("staff", LEGACY_STAFF_COLUMNS, values)
+
+
+def investor_message_sql(dialect: str) -> ColumnElement[bytes]:
+    """investor_message built by the database, as UTF-8 bytes, for a list that checks the
+    seal of every row it reads (the database writes the JSON; Python only computes the
+    HMAC). For a row holding the values suitcheck writes it is byte for byte the message
+    Python builds (a test keeps them equal). Anything else (a flag that is not 0/1 or a
+    boolean, a number in a text column) comes out as a different message, so its seal
+    fails here and the caller falls back to investor_message, which decides exactly as
+    `check` does: this can only confirm a seal, never pass a row Python would refuse."""
+    cols = [Investor.__table__.c[c] for c in INVESTOR_COLUMNS]
+    if dialect == "sqlite":
+        # json_array writes TEXT quoted and escaped as json.dumps does, numbers bare, NULL
+        # as null; dates are ISO text already. A flag is true/false only when it is 1/0.
+        items: list[Any] = [
+            case((c == 1, func.json("true")), (c == 0, func.json("false")), else_=c) if c.name in _FLAGS else c
+            for c in cols
+        ]
+        return cast(func.json_array("investor", *items), LargeBinary)
+    # PostgreSQL: to_json escapes text as json.dumps(ensure_ascii=False) does, writes a
+    # date as "YYYY-MM-DD" and a number bare; the separators are written out.
+    parts: list[Any] = []
+    for c in cols:
+        if c.name in _FLAGS:
+            parts.append(case((c.is_(True), "true"), (c.is_(False), "false"), else_="?"))
+        else:
+            parts.append(func.coalesce(cast(func.to_json(c), Text), "null"))
+    text_expr: Any = literal('["investor"', Text)
+    for part in parts:
+        text_expr = text_expr.op("||")(literal(",", Text)).op("||")(part)
+    return func.convert_to(text_expr.op("||")(literal("]", Text)), "UTF8", type_=LargeBinary)
+
+
+def own_seal_head_sql(dialect: str, seal: Any, chain: str) -> ColumnElement[str]:
+    """The first len(chain) + 65 characters of a seal (`chain:hmac:`) when what follows
+    holds no ':', else ''. It equals `chain:` + the row's HMAC + `:` exactly when row_ok
+    would accept the seal as this installation's (three parts, the HMAC matching; a chain
+    id holds no ':'), so comparing it with Sealer.row_seal_heads decides as row_ok does."""
+    lead = len(chain) + 1
+    rest = func.substr(seal, lead + 66)
+    position = func.instr if dialect == "sqlite" else func.strpos
+    no_colon = position(rest, ":") == 0
+    return case((no_colon, func.substr(seal, 1, lead + 65)), else_="")
 
 
 def state_digest(message: str) -> str:

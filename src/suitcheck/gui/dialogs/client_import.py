@@ -36,7 +36,7 @@ from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.texts import class_text
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
-from suitcheck.services.client_import import DiffItem, ImportResult, Preview
+from suitcheck.services.client_import import DiffItem, ImportResult, Preview, progress_span
 from suitcheck.services.errors import ServiceError
 
 FIELD_NAMES = {
@@ -48,6 +48,7 @@ FIELD_NAMES = {
     "assessed": QT_TRANSLATE_NOOP("ClientImport", "Assessment date"),
     "lowest_category": QT_TRANSLATE_NOOP("ClientImport", "Lowest category"),
     "special_attention": QT_TRANSLATE_NOOP("ClientImport", "Special attention"),
+    "branch": QT_TRANSLATE_NOOP("ClientImport", "Branch"),
 }
 
 PROBLEM_TEXTS = {
@@ -70,6 +71,18 @@ PROBLEM_TEXTS = {
     "id-differs": QT_TRANSLATE_NOOP("ClientImport", "differs from the ID number on record"),
     "lowest-lift": QT_TRANSLATE_NOOP(
         "ClientImport", "leaving the lowest category needs compliance and a reason (edit the client)"
+    ),
+    "unknown-branch": QT_TRANSLATE_NOOP("ClientImport", "is not a branch code or name"),
+    "ambiguous-branch": QT_TRANSLATE_NOOP("ClientImport", "is the name of more than one branch; give the branch code"),
+    "other-branch": QT_TRANSLATE_NOOP(
+        "ClientImport", "is not your branch: you may import clients only into your own branch"
+    ),
+    "other-branch-client": QT_TRANSLATE_NOOP(
+        "ClientImport", "is a client of another branch: you may import clients only of your own branch"
+    ),
+    "branch-move": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "differs from the client's branch; compliance moves a client, with a reason (suitcheck investor move)",
     ),
 }
 
@@ -433,7 +446,10 @@ class RunPage(QWizardPage):
         dry = self.w.dry
         assert dry is not None
         assert self.w.path is not None
-        total = max(1, dry.new + dry.changed)
+        # Every phase moves the bar (reading, sealing, writing, auditing), in proportion
+        # to the rows or clients the dry run found for it.
+        spans = progress_span(dry.counts())
+        total = max(1, sum(length for _, length in spans.values()))
         self.progress.setRange(0, total)
         self.progress.setValue(0)
         self.status.setText(self.tr("Importing…"))
@@ -444,14 +460,9 @@ class RunPage(QWizardPage):
         self.w.setOption(QWizard.WizardOption.DisabledBackButtonOnLastPage, True)
 
         def run(progress: Any, cancelled: Any) -> ImportResult:
-            written = {"new": 0}
-
             def step(phase: str, done: int) -> None:
-                if phase == "new":
-                    written["new"] = done
-                    progress(done, total)
-                elif phase == "changed":
-                    progress(written["new"] + done, total)
+                offset, length = spans.get(phase, (0, 0))
+                progress(offset + min(done, length), total)
 
             return self.w.services.client_files.import_clients(
                 self.w.actor,

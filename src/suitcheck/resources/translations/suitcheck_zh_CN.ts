@@ -545,6 +545,10 @@
         <translation>特别关注</translation>
     </message>
     <message>
+        <source>Branch</source>
+        <translation>营业部</translation>
+    </message>
+    <message>
         <source>is empty</source>
         <translation>为空</translation>
     </message>
@@ -611,6 +615,26 @@
     <message>
         <source>leaving the lowest category needs compliance and a reason (edit the client)</source>
         <translation>移出最低类别须由合规人员说明理由（请编辑客户）</translation>
+    </message>
+    <message>
+        <source>is not a branch code or name</source>
+        <translation>不是营业部代码或名称</translation>
+    </message>
+    <message>
+        <source>is the name of more than one branch; give the branch code</source>
+        <translation>是多个营业部的名称，请填写营业部代码</translation>
+    </message>
+    <message>
+        <source>is not your branch: you may import clients only into your own branch</source>
+        <translation>不是您所在的营业部：您只能向本营业部导入客户</translation>
+    </message>
+    <message>
+        <source>is a client of another branch: you may import clients only of your own branch</source>
+        <translation>是其他营业部的客户：您只能导入本营业部的客户</translation>
+    </message>
+    <message>
+        <source>differs from the client&apos;s branch; compliance moves a client, with a reason (suitcheck investor move)</source>
+        <translation>与客户所属营业部不同；调整营业部须由合规人员注明理由办理（suitcheck investor move）</translation>
     </message>
 </context>
 <context>
