@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
-from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.audit.keys import MacMany, chain_id, signature_ok
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
 
@@ -138,14 +138,12 @@ def entry_mac(key: bytes, digest: str) -> str:
     return hmac.digest(key, digest.encode(), "sha256").hex()
 
 
-def _first_bad_mac(key: bytes, entries: Iterable[tuple[int, str, str | None]]) -> int | None:
+def _first_bad_mac(key: bytes, entries: Sequence[tuple[int, str, str | None]]) -> int | None:
     """The seq of the first (seq, entry_hash, mac) whose MAC is not entry_mac(key, hash).
-    The key's HMAC state is made once and copied per entry (what entry_mac redoes each time)."""
-    keyed = hmac.new(key, digestmod=hashlib.sha256)
-    for seq, digest, mac in entries:
-        h = keyed.copy()
-        h.update(digest.encode())
-        if mac is None or not hmac.compare_digest(h.hexdigest(), mac):
+    The key's HMAC state is made once per epoch (keys.MacMany), not again for every entry."""
+    expected = MacMany(key).hex([digest.encode() for _, digest, _ in entries])
+    for (seq, _, mac), want in zip(entries, expected, strict=True):
+        if mac is None or not hmac.compare_digest(want, mac):
             return seq
     return None
 
