@@ -11,18 +11,21 @@ installation's current epoch key, closed by Ed25519-signed seals (docs/audit-des
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import hmac
 import json
-from collections.abc import Iterable, Mapping, Sequence
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
-from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.audit.keys import MacMany, chain_id, signature_ok
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
 
@@ -47,6 +50,55 @@ def canonical_json(value: Any) -> str:
 
 # json's own C string encoder (what json.dumps(ensure_ascii=False) uses for a str).
 _string: Any = json.encoder.encode_basestring
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+
+
+def _json_text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+def _chain_marker(chain: str | None) -> str:
+    """The `chain` member of an entry's canonical JSON: none before sealing existed."""
+    return "" if chain is None else f'"chain":{_string(chain)},'
+
+
+@contextlib.contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector over a loop that makes millions of short-lived
+    tuples and strings but no reference cycles: reference counting frees all of them, and
+    the collector would only scan them again and again (about a tenth of a verification's
+    or an export's time). Re-enabled afterwards unless it was off before."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _link_problem(seq: int, expected_seq: int | None) -> str:
+    """Why an entry of a linked trail is not where it belongs."""
+    if expected_seq is not None and seq != expected_seq:
+        what = "missing" if seq > expected_seq else "duplicated or out of order"
+        return f"entry {expected_seq} is {what} (found {seq} in its place)"
+    return f"entry {seq} does not link to the entry before it (prev_hash differs)"
+
+
+class _Quoted(dict[Any, str]):
+    """value -> encode(value), worked out once per distinct value (for the few values that
+    repeat over a trail). Bounded: a trail of distinct values clears it."""
+
+    def __init__(self, encode: Callable[[Any], str]) -> None:
+        super().__init__()
+        self._encode = encode
+
+    def __missing__(self, value: Any) -> str:
+        text = self._encode(value)
+        if len(self) >= 4096:
+            self.clear()
+        self[value] = text
+        return text
 
 
 def canonical_entry(
@@ -84,6 +136,16 @@ def entry_hash(canonical: str) -> str:
 
 def entry_mac(key: bytes, digest: str) -> str:
     return hmac.digest(key, digest.encode(), "sha256").hex()
+
+
+def _first_bad_mac(key: bytes, entries: Sequence[tuple[int, str, str | None]]) -> int | None:
+    """The seq of the first (seq, entry_hash, mac) whose MAC is not entry_mac(key, hash).
+    The key's HMAC state is made once per epoch (keys.MacMany), not again for every entry."""
+    expected = MacMany(key).hex([digest.encode() for _, digest, _ in entries])
+    for (seq, _, mac), want in zip(entries, expected, strict=True):
+        if mac is None or not hmac.compare_digest(want, mac):
+            return seq
+    return None
 
 
 def utc_stamp(moment: dt.datetime) -> str:
@@ -262,31 +324,58 @@ class Verifier:
         """Check rows; the failure at the first bad one, else None (call finish())."""
         if self._failure is not None:
             return self._failure
-        linked = self.linked
+        with cycle_collector_paused():
+            return self._feed(rows)
+
+    def _feed(self, rows: Iterable[Row]) -> VerifyResult | None:
+        linked, chains = self.linked, self.chains
         prev_hash, expected_seq = self.expected_prev, self.expected_seq
+        # A prev_hash checked equal to a hex digest needs no JSON escaping; the few values
+        # that repeat (staff, action, decision, installation) are escaped once.
+        plain_prev = linked and prev_hash is not None and _HEX64.fullmatch(prev_hash) is not None
+        quoted, marker, s, sha256 = _Quoted(_json_text), _Quoted(_chain_marker), _string, hashlib.sha256
+        count, last_seq, last_hash = self.count, self.last_seq, self.last_hash
+        failure: VerifyResult | None = None
         for row in rows:
             seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest, chain, mac = row
-            self.count += 1
-            if linked:
-                if expected_seq is not None and seq != expected_seq:
-                    what = "missing" if seq > expected_seq else "duplicated or out of order"
-                    return self._fail(seq, f"entry {expected_seq} is {what} (found {seq} in its place)")
-                if prev_hash is not None and prev != prev_hash:
-                    return self._fail(seq, f"entry {seq} does not link to the entry before it (prev_hash differs)")
-            content = canonical_entry(
-                seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, chain
+            count += 1
+            if linked and (
+                (expected_seq is not None and seq != expected_seq) or (prev_hash is not None and prev != prev_hash)
+            ):
+                problem = _link_problem(seq, expected_seq)
+                break
+            # canonical_entry(), written out here: this runs for every entry of the trail.
+            quoted_prev = f'"{prev}"' if plain_prev else s(prev)
+            content = (
+                f'{{"action":{quoted[action]},"at":{s(at)},{marker[chain]}"decision":{quoted[decision]},'
+                f'"facts":{facts},"investor_id":{"null" if investor_id is None else investor_id},'
+                f'"prev_hash":{quoted_prev},"reasons":{reasons},'
+                f'"report_id":{"null" if report_id is None else report_id},"seq":{seq},"staff":{quoted[staff]}}}'
             )
-            if entry_hash(content) != digest:
-                return self._fail(seq, f"entry {seq} was altered (its content no longer matches its hash)")
-            self.last_seq, self.last_hash = seq, digest
+            if sha256(content.encode()).hexdigest() != digest:
+                problem = f"entry {seq} was altered (its content no longer matches its hash)"
+                break
+            last_seq, last_hash = seq, digest
             if not linked:
                 continue  # a filtered export: its manifest's signature vouches for the set
-            failure = self._place(row)
-            if failure is not None:
-                return failure
-            prev_hash, expected_seq = digest, seq + 1
-        self.expected_prev, self.expected_seq = prev_hash, expected_seq
-        return None
+            state = chains.get(chain) if chain is not None else None
+            if state is not None and self._due is None and action != SEAL:
+                # The common case of _place(): an entry awaiting its epoch's seal.
+                state.pending.append((seq, digest, mac))
+                if seq - state.start >= state.every:
+                    self._due = (chain, state.epoch, seq + 1)
+            else:
+                self.count, self.last_seq, self.last_hash = count, last_seq, last_hash
+                failure = self._place(row)
+                if failure is not None:
+                    return failure
+            prev_hash, expected_seq, plain_prev = digest, seq + 1, True
+        else:
+            self.count, self.last_seq, self.last_hash = count, last_seq, last_hash
+            self.expected_prev, self.expected_seq = prev_hash, expected_seq
+            return None
+        self.count, self.last_seq, self.last_hash = count, last_seq, last_hash
+        return self._fail(seq, problem)
 
     def _place(self, row: Row) -> VerifyResult | None:
         """An intact entry of a linked trail in its installation's chain: a registration,
@@ -359,12 +448,9 @@ class Verifier:
                 "or the seal is not signed by that epoch's key"
             )
         state.pending.append((seq, digest, mac))
-        for p_seq, p_digest, p_mac in state.pending:
-            if p_mac is None or not hmac.compare_digest(entry_mac(key, p_digest), p_mac):
-                return (
-                    f"entry {p_seq} was forged or altered: its MAC does not match installation {chain}'s "
-                    f"epoch {epoch} key"
-                )
+        bad = _first_bad_mac(key, state.pending)
+        if bad is not None:
+            return f"entry {bad} was forged or altered: its MAC does not match installation {chain}'s epoch {epoch} key"
         state.epoch, state.public_key, state.start, state.pending = epoch + 1, next_key, seq, []
         self.seals += 1
         self.seal_heads[chain] = (seq, digest, signature)
@@ -397,11 +483,11 @@ class Verifier:
                     f"installation {chain} is at epoch {epoch}, but the trail's last seal leaves it at "
                     f"{state.epoch}: the trail was {what}",
                 )
-            for p_seq, p_digest, p_mac in state.pending:
-                if p_mac is None or not hmac.compare_digest(entry_mac(key, p_digest), p_mac):
-                    return self._fail(
-                        p_seq, f"entry {p_seq} was forged or altered: its MAC does not match this installation's key"
-                    )
+            p_seq = _first_bad_mac(key, state.pending)
+            if p_seq is not None:
+                return self._fail(
+                    p_seq, f"entry {p_seq} was forged or altered: its MAC does not match this installation's key"
+                )
         return VerifyResult(
             True,
             self.count,
@@ -457,7 +543,7 @@ _SELECT_BATCH = (
 )
 
 
-def stream_entries(session: Session | Connection, batch: int = 20_000) -> Iterable[Sequence[Any]]:
+def stream_entries(session: Session | Connection, batch: int = 2_000) -> Iterable[Sequence[Any]]:
     """Every entry in order, as plain tuples from the driver's own cursor, fetched in
     keyset batches (no long-lived server cursor, no per-row SQLAlchemy objects: this
     feeds a million-entry verification)."""

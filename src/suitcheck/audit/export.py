@@ -9,6 +9,7 @@ in the signed manifest. No cell may be a formula.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import dataclasses
 import hashlib
@@ -20,7 +21,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from suitcheck.audit.chain import GENESIS_HASH, Verifier, VerifyResult, canonical_json, walk_ladder
+from suitcheck.audit.chain import (
+    GENESIS_HASH,
+    Verifier,
+    VerifyResult,
+    canonical_json,
+    cycle_collector_paused,
+    walk_ladder,
+)
 from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
 
@@ -155,40 +163,249 @@ class _Tally:
     entries: Any = dataclasses.field(default_factory=hashlib.sha256)
     display: Any = dataclasses.field(default_factory=hashlib.sha256)
 
-    def see(self, row: ExportRow) -> None:
+    def see_many(
+        self, rows: Sequence[Sequence[Any]], displays: list[str], progress: Callable[[int], None] | None
+    ) -> None:
+        """Count a batch of source rows (seq at 0, prev_hash at 9, entry_hash at 10) and
+        their display JSON, as a manifest lists them."""
+        if not rows:
+            return
         if self.count == 0:
-            self.first_seq, self.first_prev = row.seq, row.prev_hash
-        self.count += 1
-        self.last_seq, self.last_hash = row.seq, row.entry_hash
-        self.entries.update(f"{row.seq}:{row.entry_hash}\n".encode())
-        self.display.update((canonical_json(row.display()) + "\n").encode())
+            self.first_seq, self.first_prev = rows[0][0], rows[0][9]
+        self.count += len(rows)
+        self.last_seq, self.last_hash = rows[-1][0], rows[-1][10]
+        self.entries.update("".join([f"{r[0]}:{r[10]}\n" for r in rows]).encode())
+        displays.append("")
+        self.display.update("\n".join(displays).encode())
+        if progress and self.count % _BATCH == 0:
+            progress(self.count)
 
 
-def _counted(rows: Iterable[ExportRow], tally: _Tally, progress: Callable[[int], None] | None) -> Iterator[ExportRow]:
-    for row in rows:
-        tally.see(row)
-        if progress and tally.count % 5000 == 0:
-            progress(tally.count)
-        yield row
+# An export's source row, as the service selects it (plain Core rows, no ORM objects),
+# in ExportRow's field order: seq, at, staff, action, investor_id, report_id, decision,
+# reasons, facts, prev_hash, entry_hash, client_account, client_name, client_id_number,
+# report_title, chain, mac.
+SourceRow = Sequence[Any]
+_LEAD = frozenset(_DANGEROUS_LEAD)
+_string: Any = json.encoder.encode_basestring  # json's own C encoder for a str (ensure_ascii=False)
+_MEMO_LIMIT = 1 << 16
 
 
-def _write_csv(handle: io.BufferedWriter, rows: Iterable[ExportRow]) -> None:
+class _Formatter:
+    """One entry's JSON text and readable cells, exactly as ExportRow builds them, without
+    decoding and re-encoding the stored JSON: when the row's hash proves that its stored
+    reasons and facts are the canonical text the writer hashed, that text goes out as is.
+    Any other row (altered in the store, unexpected types) takes ExportRow's own path, so
+    the output is the same either way."""
+
+    def __init__(self) -> None:
+        self._reasons: dict[str, object] = {}
+        self._facts: dict[str, tuple[object, ...]] = {}
+
+    def parts(self, r: SourceRow, id_number: str | None) -> tuple[str, str, str, str] | None:
+        """(head, tail, record JSON, display JSON) of a row, with `id_number` as the client's
+        ID number shown: a CSV/XLSX record is head + display + tail, the JSONL line is the
+        record; None when the row must take the slow path."""
+        seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev, digest = r[:11]
+        account, name, _, title, chain, mac = r[11:17]
+        s = _string
+        try:
+            if not (
+                seq.__class__ is int
+                and (investor_id is None or investor_id.__class__ is int)
+                and (report_id is None or report_id.__class__ is int)
+                and reasons.__class__ is str
+                and facts.__class__ is str
+            ):
+                return None
+            marker = "" if chain is None else '"chain":' + s(chain) + ","
+            head = (
+                f'{{"action":{s(action)},"at":{s(at)},{marker}"decision":{"null" if decision is None else s(decision)},'
+            )
+            middle = f'"facts":{facts},"investor_id":{"null" if investor_id is None else investor_id},'
+            end = (
+                f'"prev_hash":{s(prev)},"reasons":{reasons},"report_id":{"null" if report_id is None else report_id},'
+                f'"seq":{seq},"staff":{s(staff)}}}'
+            )
+            if hashlib.sha256((head + middle + end).encode()).hexdigest() != digest:
+                return None  # not what the writer hashed: ExportRow re-reads it
+            mac_part = "" if mac is None else '"mac":' + s(mac) + ","
+            tail = f'"entry_hash":"{digest}",{middle}{mac_part}{end}'
+            display = (
+                f'{{"client_account":{"null" if account is None else s(account)},'
+                f'"client_id_number":{"null" if id_number is None else s(id_number)},'
+                f'"client_name":{"null" if name is None else s(name)},'
+                f'"report_title":{"null" if title is None else s(title)}}}'
+            )
+        except TypeError:
+            return None  # a value of a type the writer never stores
+        return head, tail, head + tail, display
+
+    def cells(self, r: SourceRow, id_number: str | None, head: str, tail: str, display: str) -> list[object]:
+        """The CSV/XLSX cells (readable_cells, then the record), formula-neutralised. In a
+        row the hash vouches for, seq and report_id are numbers and entry_hash is hex; the
+        reasons and facts cells are neutralised once per distinct text."""
+        reasons = self._reasons.get(r[7])
+        if reasons is None:
+            reasons = self._remember(self._reasons, r[7], neutralise(_joined_reasons(json.loads(r[7]))))
+        facts = self._facts.get(r[8])
+        if facts is None:
+            f = json.loads(r[8]) or {}
+            if not isinstance(f, dict):
+                f = {}
+            shown = tuple(neutralise(f.get(k)) for k in ("profile", "level", "policy_version"))
+            facts = self._remember(self._facts, r[8], shown)
+        lead = _LEAD
+        at, staff, action, account, name, id_shown, title, decision = [
+            c if c.__class__ is not str or c[:1] not in lead else "'" + c
+            for c in (r[1], r[2], r[3], r[11], r[12], id_number, r[14], r[6])
+        ]
+        return [
+            r[0], at, staff, action, account, name, id_shown, r[5], title, decision, reasons, *facts, r[10],
+            f'{head}"display":{display},{tail}',
+        ]  # fmt: skip
+
+    @staticmethod
+    def _remember(memo: dict[str, Any], key: str, value: Any) -> Any:
+        if len(memo) >= _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = value
+        return value
+
+
+def _joined_reasons(reasons: Any) -> str:
+    reasons = reasons or []
+    return " ".join(str(r) for r in reasons) if isinstance(reasons, list) else str(reasons)
+
+
+def _slow_parts(r: SourceRow, id_number: str | None) -> tuple[ExportRow, str]:
+    fields: list[Any] = [*r[:13], id_number, *r[14:17]]
+    row = ExportRow(*fields)
+    return row, canonical_json(row.display())
+
+
+@dataclasses.dataclass
+class _Source:
+    """What a format's writer consumes: the rows, and the tally it keeps for the manifest."""
+
+    rows: Iterable[SourceRow]
+    tally: _Tally
+    progress: Callable[[int], None] | None
+    mask_id: Callable[[str | None], str | None] | None
+
+    def id_numbers(self) -> Iterator[tuple[SourceRow, str | None]]:
+        """Each row with the client's ID number as the export shows it."""
+        mask = self.mask_id
+        if mask is None:
+            return ((r, r[13]) for r in self.rows)
+        return ((r, mask(r[13])) for r in self.rows)
+
+
+# Rows are formatted, counted and digested in batches of this many (the progress step).
+_BATCH = 5000
+
+
+def _jsonl_batches(source: _Source) -> Iterator[list[str]]:
+    """The JSONL lines, a batch at a time (the tally updated for each batch)."""
+    fmt, tally = _Formatter(), source.tally
+    lines: list[str] = []
+    displays: list[str] = []
+    batch: list[SourceRow] = []
+    for r, id_number in source.id_numbers():
+        parts = fmt.parts(r, id_number)
+        if parts is None:
+            row, display = _slow_parts(r, id_number)
+            lines.append(canonical_json(row.record()) + "\n")
+        else:
+            lines.append(parts[2] + "\n")
+            display = parts[3]
+        displays.append(display)
+        batch.append(r)
+        if len(batch) == _BATCH:
+            tally.see_many(batch, displays, source.progress)
+            yield lines
+            lines, displays, batch = [], [], []
+    tally.see_many(batch, displays, None)
+    yield lines
+
+
+def _cell_batches(source: _Source) -> Iterator[list[list[object]]]:
+    """The CSV/XLSX cells of each row (readable cells, then the record), a batch at a time."""
+    fmt, tally = _Formatter(), source.tally
+    rows: list[list[object]] = []
+    displays: list[str] = []
+    batch: list[SourceRow] = []
+    for r, id_number in source.id_numbers():
+        parts = fmt.parts(r, id_number)
+        if parts is None:
+            row, display = _slow_parts(r, id_number)
+            rows.append([neutralise(c) for c in row.cells()])
+        else:
+            head, tail, _, display = parts
+            rows.append(fmt.cells(r, id_number, head, tail, display))
+        displays.append(display)
+        batch.append(r)
+        if len(batch) == _BATCH:
+            tally.see_many(batch, displays, source.progress)
+            yield rows
+            rows, displays, batch = [], [], []
+    tally.see_many(batch, displays, None)
+    yield rows
+
+
+def _csv_record_field(record: str) -> str:
+    """The record column as csv.writer (QUOTE_MINIMAL, doublequote) writes it: JSON text
+    always holds a quote, so it is quoted and its quotes doubled; it never holds a raw
+    CR or LF. Done here because csv.writer spent a third of its time on this one column."""
+    return '"' + record.replace('"', '""') + '"\r\n'
+
+
+def _write_csv(handle: io.BufferedWriter, source: _Source) -> None:
     # UTF-8 with BOM, so Excel shows Chinese instead of mojibake.
-    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
-    writer = csv.writer(text)
-    writer.writerow(HEADERS)
-    for row in rows:
-        writer.writerow([neutralise(c) for c in row.cells()])
-    text.flush()
-    text.detach()
+    handle.write(codecs.BOM_UTF8)
+    sink = _Pieces()
+    csv.writer(sink).writerow(HEADERS)
+    # The readable columns through csv.writer, ended by the delimiter; then the record.
+    readable = csv.writer(sink, lineterminator=",").writerow
+    write = sink.write
+    for rows in _cell_batches(source):
+        for cells in rows:
+            readable(cells[:-1])
+            write(_csv_record_field(cells[-1]))  # type: ignore[arg-type]
+        handle.write(sink.take().encode("utf-8"))
 
 
-def _write_jsonl(handle: io.BufferedWriter, rows: Iterable[ExportRow]) -> None:
-    for row in rows:
-        handle.write((canonical_json(row.record()) + "\n").encode("utf-8"))
+class _Pieces:
+    """A text sink for csv.writer that keeps the pieces in a list (cheaper than StringIO
+    for text mixing ASCII and CJK)."""
+
+    def __init__(self) -> None:
+        self.pieces: list[str] = []
+        self.write = self.pieces.append
+
+    def take(self) -> str:
+        text = "".join(self.pieces)
+        self.pieces.clear()
+        return text
 
 
-def _write_xlsx(handle: io.BufferedWriter, rows: Iterable[ExportRow]) -> None:
+class _Hashing:
+    """A file written front to back that hashes every byte written to it."""
+
+    def __init__(self, handle: io.BufferedWriter, digest: Any) -> None:
+        self._handle, self._digest = handle, digest
+
+    def write(self, data: bytes) -> int:
+        self._digest.update(data)
+        return self._handle.write(data)
+
+
+def _write_jsonl(handle: io.BufferedWriter, source: _Source) -> None:
+    for lines in _jsonl_batches(source):
+        handle.write("".join(lines).encode("utf-8"))
+
+
+def _write_xlsx(handle: io.BufferedWriter, source: _Source) -> None:
     from openpyxl import Workbook
     from openpyxl.utils import get_column_letter
 
@@ -199,12 +416,14 @@ def _write_xlsx(handle: io.BufferedWriter, rows: Iterable[ExportRow]) -> None:
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.append(list(HEADERS))
-    for row in rows:
-        sheet.append([neutralise(c) for c in row.cells()])
+    append = sheet.append
+    for rows in _cell_batches(source):
+        for cells in rows:
+            append(cells)
     book.save(handle)
 
 
-_WRITERS: dict[str, Callable[[io.BufferedWriter, Iterable[ExportRow]], None]] = {
+_WRITERS: dict[str, Callable[[io.BufferedWriter, _Source], None]] = {
     ExportFormat.CSV: _write_csv,
     ExportFormat.JSONL: _write_jsonl,
     ExportFormat.XLSX: _write_xlsx,
@@ -219,14 +438,16 @@ def manifest_message(manifest: dict[str, Any]) -> bytes:
 def write_export(
     out: Path,
     fmt: str,
-    rows: Iterable[ExportRow],
+    rows: Iterable[SourceRow],
     *,
     sign: Callable[[bytes], str],
     context: dict[str, Any],
+    mask_id: Callable[[str | None], str | None] | None,
     progress: Callable[[int], None] | None = None,
 ) -> dict[str, Any]:
     """Write the export and its manifest atomically (temp file, then rename): a failure
-    (disk full, unwritable folder) leaves no half-written file behind."""
+    (disk full, unwritable folder) leaves no half-written file behind. `mask_id` turns
+    each client's ID number into what the export shows (None: as selected)."""
     if fmt not in _WRITERS:
         raise ExportError(f"Unknown export format {fmt!r}; use csv, xlsx or jsonl.")
     out = out.expanduser().resolve()
@@ -239,13 +460,19 @@ def write_export(
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+        # CSV and JSONL are written front to back: hash the bytes on their way out. A zip
+        # (XLSX) goes back to patch its headers, so that file is read back and hashed.
+        streamed = fmt != ExportFormat.XLSX
         with os.fdopen(fd, "wb") as handle:
-            _WRITERS[ExportFormat(fmt)](handle, _counted(rows, tally, progress))
+            target: Any = _Hashing(handle, digest) if streamed else handle
+            with cycle_collector_paused():
+                _WRITERS[ExportFormat(fmt)](target, _Source(rows, tally, progress, mask_id))
             handle.flush()
             os.fsync(handle.fileno())
-        with open(tmp_name, "rb") as check:
-            for block in iter(lambda: check.read(1 << 20), b""):
-                digest.update(block)
+        if not streamed:
+            with open(tmp_name, "rb") as check:
+                for block in iter(lambda: check.read(1 << 20), b""):
+                    digest.update(block)
         manifest = {
             "format": ExportFormat(fmt).value,
             "file": out.name,
