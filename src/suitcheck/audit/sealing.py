@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import keys
@@ -41,6 +41,7 @@ from suitcheck.audit.chain import (
 )
 from suitcheck.audit.keys import AuditKeyError, Installation
 from suitcheck.store.models import AuditCheckpoint, AuditEntry
+from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
 _INSERT = insert(AuditEntry)
@@ -60,6 +61,9 @@ _COLUMNS = (
     "mac",
 )
 _HASH = _COLUMNS.index("entry_hash")
+# append() runs for every check: its two statements are compiled once (store.prepared).
+_HEAD_PREPARED = Prepared(HEAD)
+_INSERT_PREPARED = Prepared(insert(AuditEntry).values({c: bindparam(c) for c in _COLUMNS}))
 
 # One entry for append_batch: (staff, action, investor_id, report_id, decision,
 # reasons JSON, facts JSON), the JSON as canonical_json() writes it.
@@ -276,7 +280,7 @@ class Sealer:
         facts_json: str,
     ) -> Appended:
         row = self._row(seq, prev, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json)
-        conn.execute(_INSERT, dict(zip(_COLUMNS, row, strict=True)))
+        _INSERT_PREPARED.execute(conn, **dict(zip(_COLUMNS, row, strict=True)))
         self._txn()["head"] = (seq, row[_HASH])
         return Appended(seq, row[_HASH])
 
@@ -298,7 +302,7 @@ class Sealer:
         conn = connection(session)
         lock_chain(conn)
         self.sync(conn)
-        head = conn.execute(HEAD).first()
+        head = _HEAD_PREPARED.first(conn)
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         stamp = utc_stamp(at)
         entry = self._insert(

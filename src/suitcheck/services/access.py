@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
@@ -24,11 +24,18 @@ from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message
-from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
-from suitcheck.services.reports import find_report, report_facts, report_level
+from suitcheck.services.investors import (
+    InvestorView,
+    find_investor,
+    investor_facts,
+    make_view,
+    resolve_investor_prepared,
+)
+from suitcheck.services.reports import find_report, report_facts, report_level_prepared
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
+from suitcheck.store.prepared import Prepared
 from suitcheck.store.sqltext import driver_chunks, formula_safe, iso_date, prefixed, scanned
 
 log = logging.getLogger(__name__)
@@ -98,20 +105,28 @@ class OpenedReport:
     audit_id: int
 
 
+_LAST_OVERRIDE = Prepared(
+    select(AuditEntry.facts)
+    .where(
+        AuditEntry.action == AuditAction.OVERRIDE.value,
+        AuditEntry.investor_id == bindparam("investor_id"),
+        AuditEntry.report_id == bindparam("report_id"),
+    )
+    .order_by(AuditEntry.seq.desc())
+    .limit(1)
+)
+
+
+class _Refused(Exception):
+    """The staff row read inside a check's transaction no longer lets them check."""
+
+
 def _override_today(conn: Session | Connection, investor_id: int, report_id: int, today: dt.date) -> bool:
     """A warning override for this client and report was recorded today (it admits the
     report for the rest of the day, under the same decision)."""
-    facts = conn.execute(
-        select(AuditEntry.facts)
-        .where(
-            AuditEntry.action == AuditAction.OVERRIDE.value,
-            AuditEntry.investor_id == investor_id,
-            AuditEntry.report_id == report_id,
-        )
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return facts is not None and json.loads(facts).get("decided_on") == today.isoformat()
+    c = conn.connection() if isinstance(conn, Session) else conn
+    row = _LAST_OVERRIDE.first(c, investor_id=investor_id, report_id=report_id)
+    return row is not None and json.loads(row.facts).get("decided_on") == today.isoformat()
 
 
 def _answers(
@@ -185,42 +200,62 @@ class AccessService:
         self._ctx = ctx
 
     def check(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> CheckResult:
-        """Decide and record, in one transaction: no decision exists without its audit entry."""
-        actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
-        with self._ctx.core_transaction() as conn:
-            investor = resolve_investor(conn, investor_ref, actor)
-            report_id, facts = report_level(conn, report_ref)
-            policy = self._ctx.policy(conn)
-            decision = decide(investor_facts(investor), facts, self._ctx.today(), policy)
-            if not self._ctx.rows.investor_ok(conn, investor):
-                decision = integrity_block(decision)
-                log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
-            entry = self._ctx.audit(
-                conn,
-                actor,
-                AuditAction.CHECK,
-                investor_id=investor.id,
-                report_id=report_id,
-                decision=decision.outcome.value,
-                reasons=[r.value for r in decision.reasons],
-                facts={**decision.facts(), "account": investor.account},
-            )
-            log.info(
-                "check by %s: client %s, report %s -> %s (%s)",
-                actor.username,
-                investor.id,
-                report_id,
-                decision.outcome.value,
-                ",".join(decision.reasons),
-            )
-            return CheckResult(
-                decision,
-                investor.id,
-                report_id,
-                entry.seq,
-                entry.entry_hash,
-                **_answers(conn, actor, decision, investor.id, report_id),
-            )
+        """Decide and record, in one transaction: no decision exists without its audit entry.
+
+        The hot path of the program (a batch runs it per pair): one write transaction that
+        re-reads the staff row, finds the client (branch scope applied) and the report,
+        reads the newest policy, checks the client row's seal and appends the sealed entry,
+        every statement compiled once (store.prepared). A staff member the store no longer
+        lets check (disabled, locked, password changed, role taken away) changes nothing
+        here: the transaction is rolled back and `require` records the refusal and raises."""
+        while True:
+            result = self._check_once(actor, investor_ref, report_ref)
+            if result is not None:
+                return result
+            actor = self._ctx.require(actor, Permission.CHECK_ACCESS)  # records the refusal and raises
+
+    def _check_once(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> CheckResult | None:
+        ctx = self._ctx
+        try:
+            with ctx.core_transaction() as conn:
+                actor, cause = ctx.current_actor_in(conn, actor)
+                if cause is not None or not may(actor.role, Permission.CHECK_ACCESS):
+                    raise _Refused
+                investor = resolve_investor_prepared(conn, investor_ref, actor)
+                report_id, facts = report_level_prepared(conn, report_ref)
+                policy = ctx.policy(conn)
+                decision = decide(investor_facts(investor), facts, ctx.today(), policy)
+                if not ctx.rows.investor_ok(conn, investor):
+                    decision = integrity_block(decision)
+                    log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
+                entry = ctx.audit(
+                    conn,
+                    actor,
+                    AuditAction.CHECK,
+                    investor_id=investor.id,
+                    report_id=report_id,
+                    decision=decision.outcome.value,
+                    reasons=[r.value for r in decision.reasons],
+                    facts={**decision.facts(), "account": investor.account},
+                )
+                log.info(
+                    "check by %s: client %s, report %s -> %s (%s)",
+                    actor.username,
+                    investor.id,
+                    report_id,
+                    decision.outcome.value,
+                    ",".join(decision.reasons),
+                )
+                return CheckResult(
+                    decision,
+                    investor.id,
+                    report_id,
+                    entry.seq,
+                    entry.entry_hash,
+                    **_answers(conn, actor, decision, investor.id, report_id),
+                )
+        except _Refused:
+            return None  # rolled back: nothing was recorded
 
     def check_pairs(
         self, actor: Actor, pairs: Iterable[tuple[str, str]]

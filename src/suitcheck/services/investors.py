@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, or_, select
+from sqlalchemy import Connection, Select, bindparam, func, or_, select, true
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.assessment_sheet import SheetAnswer, SheetData
@@ -50,6 +50,7 @@ from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
 from suitcheck.services.scope import client_scope, hide_other_branch, sees_all_branches
 from suitcheck.store.models import Assessment, Investor
+from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +304,37 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
             elsewhere = conn.execute(stmt, params).first()
             hide_other_branch(conn, actor, elsewhere.id if elsewhere else None, message)
         raise NotFound(message)
+    return rows[0]
+
+
+# resolve_investor's two statements under each branch scope, compiled once (the check's
+# hot path): (by id too, scope) -> statement; scope is "all", "branch" or "none".
+_RESOLVE = {
+    (by_id, scope): Prepared(
+        (_BY_ACCOUNT_OR_ID if by_id else _BY_ACCOUNT).where(
+            true() if scope == "all" else Investor.branch_id == bindparam("branch")
+        )
+    )
+    for by_id in (False, True)
+    for scope in ("all", "branch")
+}
+
+
+def resolve_investor_prepared(conn: Connection, ref: str | int, actor: Actor) -> Any:
+    """resolve_investor with statements compiled once, for the check: the same client, the
+    same branch scope (services.scope.client_scope), the same refusals. Whenever it finds
+    no single client it hands over to resolve_investor, which words (and, for another
+    branch's client, records) the answer."""
+    parsed = parse_ref(ref)
+    if actor.firm_wide:
+        scope, params = "all", {}
+    elif actor.branch_id is not None:
+        scope, params = "branch", {"branch": actor.branch_id}
+    else:
+        return resolve_investor(conn, ref, actor)  # sees no client: fail closed there
+    rows = _RESOLVE[parsed.id is not None, scope].all(conn, account=parsed.account, id=parsed.id, **params)
+    if len(rows) != 1:
+        return resolve_investor(conn, ref, actor)
     return rows[0]
 
 
