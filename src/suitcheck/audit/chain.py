@@ -87,7 +87,9 @@ def entry_mac(key: bytes, digest: str) -> str:
 
 
 def utc_stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """`%Y-%m-%dT%H:%M:%S.%fZ` in UTC (isoformat writes the same text, several times faster
+    than strftime: this runs for every entry)."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def seal_message(

@@ -125,6 +125,7 @@ class Sealer:
         self.path = path
         self._mutex = threading.RLock()
         self._tl = threading.local()
+        self._head_cache: tuple[tuple[Path, str], Path] | None = None
         self._load(inst)
 
     # -- state ------------------------------------------------------------------------------
@@ -507,11 +508,16 @@ class Sealer:
             self._advance(sealed)
         if head:
             try:
-                keys.write_head(
-                    keys.head_path(self.path, self.store_id), self.inst.head_key, self.store_id, head[0], head[1]
-                )
+                keys.write_head(self._head_path(), self.inst.head_key, self.store_id, head[0], head[1])
             except OSError as exc:  # the entry is committed; a stale head only weakens a later check
                 log.warning("audit head not written: %s", exc.strerror)
+
+    def _head_path(self) -> Path:
+        key = (self.path, self.store_id)
+        cached = self._head_cache
+        if cached is None or cached[0] != key:
+            cached = self._head_cache = (key, keys.head_path(self.path, self.store_id))
+        return cached[1]
 
     # -- for verification, manifests and row integrity -------------------------------------
 

@@ -208,16 +208,23 @@ class AccessService:
         every statement compiled once (store.prepared). A staff member the store no longer
         lets check (disabled, locked, password changed, role taken away) changes nothing
         here: the transaction is rolled back and `require` records the refusal and raises."""
+        return self._check(actor, investor_ref, report_ref, None)
+
+    def _check(
+        self, actor: Actor, investor_ref: str | int, report_ref: str | int, held: Connection | None
+    ) -> CheckResult:
         while True:
-            result = self._check_once(actor, investor_ref, report_ref)
+            result = self._check_once(actor, investor_ref, report_ref, held)
             if result is not None:
                 return result
             actor = self._ctx.require(actor, Permission.CHECK_ACCESS)  # records the refusal and raises
 
-    def _check_once(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> CheckResult | None:
+    def _check_once(
+        self, actor: Actor, investor_ref: str | int, report_ref: str | int, held: Connection | None
+    ) -> CheckResult | None:
         ctx = self._ctx
         try:
-            with ctx.core_transaction() as conn:
+            with ctx.core_transaction(held) as conn:
                 actor, cause = ctx.current_actor_in(conn, actor)
                 if cause is not None or not may(actor.role, Permission.CHECK_ACCESS):
                     raise _Refused
@@ -266,11 +273,15 @@ class AccessService:
         batch goes on; a store that fails, or a staff member who lost the permission,
         stops it (every later check would fail the same way)."""
         actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
-        for pair in pairs:
-            try:
-                yield pair, self.check(actor, *pair)
-            except (NotFound, InvalidInput) as exc:
-                yield pair, exc
+        # One connection for the whole batch; every pair is still its own transaction, on
+        # the same path as `check` (the staff row re-read in each).
+        with self._ctx.store.engine.connect() as held:
+            for pair in pairs:
+                try:
+                    result: CheckResult | ServiceError = self._check(actor, *pair, held)
+                except (NotFound, InvalidInput) as exc:
+                    result = exc
+                yield pair, result
 
     def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
         """Outcomes for many reports at once, for the at-a-glance column; not recorded,

@@ -106,10 +106,16 @@ class ServiceContext:
             yield session
 
     @contextmanager
-    def core_transaction(self) -> Iterator[Connection]:
-        """A unit of work on a plain connection, for hot paths that need no ORM objects."""
-        with self._unit(seal=True), self.store.engine.begin() as conn:
-            yield conn
+    def core_transaction(self, held: Connection | None = None) -> Iterator[Connection]:
+        """A unit of work on a plain connection, for hot paths that need no ORM objects.
+        `held`: a connection the caller keeps open across many units of work (a batch),
+        each still its own transaction."""
+        if held is None:
+            with self._unit(seal=True), self.store.engine.begin() as conn:
+                yield conn
+        else:
+            with self._unit(seal=True), held.begin():
+                yield held
 
     @contextmanager
     def _unit(self, *, seal: bool) -> Iterator[None]:

@@ -6,8 +6,9 @@ the same SQL on every backend); it is compiled the first time it runs on a diale
 each run then only orders its parameters and applies the columns' own result processors
 (SQLite hands dates and booleans back as text and integers: they come back as `date`,
 `datetime` and `bool`, exactly as a Core execution gives them). Parameters must be plain
-values the driver takes as they are (str, int, None); the statement runs inside the
-caller's transaction, on the connection the caller holds.
+values the driver takes as they are (str, int, None), and there is no expanding `IN`
+list (rendered per execution); the statement runs inside the caller's transaction, on
+the connection the caller holds, and a driver error is raised as SQLAlchemy's.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
@@ -27,6 +29,8 @@ class _Compiled:
 
     def __init__(self, stmt: ClauseElement, dialect: Dialect, columns: Sequence[Any] | None) -> None:
         compiled: Any = stmt.compile(dialect=dialect)  # an SQLCompiler: positional, positiontup, bind_names
+        if compiled.post_compile_params or compiled.literal_execute_params:
+            raise ValueError("A prepared statement cannot hold an expanding IN list (it is rendered per execution).")
         self.sql = str(compiled)
         self.positional = bool(compiled.positional)
         # Every parameter the SQL names; those SQLAlchemy bound itself (a LIMIT, a literal)
@@ -56,33 +60,45 @@ class Prepared:
         self.stmt = stmt
         selected = getattr(stmt, "selected_columns", None)
         self._columns = list(selected) if selected is not None else None
-        self._by_dialect: dict[str, _Compiled] = {}
+        # Keyed by the dialect object (one per engine): a few entries in any process.
+        self._by_dialect: dict[Dialect, _Compiled] = {}
         self._lock = threading.Lock()
 
     def _compiled(self, conn: Connection) -> _Compiled:
         dialect = conn.dialect
-        key = f"{dialect.name}+{dialect.driver}:{dialect.paramstyle}"
-        found = self._by_dialect.get(key)
+        found = self._by_dialect.get(dialect)
         if found is None:
             with self._lock:
-                found = self._by_dialect.get(key)
+                found = self._by_dialect.get(dialect)
                 if found is None:
-                    found = self._by_dialect[key] = _Compiled(self.stmt, dialect, self._columns)
+                    found = self._by_dialect[dialect] = _Compiled(self.stmt, dialect, self._columns)
         return found
 
-    def _run(self, conn: Connection, values: Mapping[str, Any]) -> tuple[_Compiled, Any]:
+    def _run(self, conn: Connection, values: Mapping[str, Any], fetch: bool) -> tuple[_Compiled, Sequence[Any]]:
         c = self._compiled(conn)
-        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-        cursor.execute(c.sql, c.params(values))
-        return c, cursor
+        driver = conn.connection.dbapi_connection
+        assert driver is not None
+        params = c.params(values)
+        cursor = driver.cursor()
+        try:
+            cursor.execute(c.sql, params)
+            return c, (cursor.fetchall() if fetch else [])
+        except conn.dialect.loaded_dbapi.Error as exc:
+            # What Connection.execute does with a driver error: SQLAlchemy's own exception
+            # (callers turn it into one sentence), and a dropped server connection is
+            # invalidated so the pool does not hand it out again.
+            lost = conn.dialect.is_disconnect(exc, driver, cursor)
+            if lost:
+                conn.invalidate(exc)
+            raise sa_exc.DBAPIError.instance(
+                c.sql, params, exc, conn.dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=conn.dialect
+            ) from exc
+        finally:
+            cursor.close()
 
     def all(self, conn: Connection, **values: Any) -> list[Any]:
         """Every row, as named tuples with the columns' keys and Python values."""
-        c, cursor = self._run(conn, values)
-        try:
-            raw = cursor.fetchall()
-        finally:
-            cursor.close()
+        c, raw = self._run(conn, values, True)
         procs, make = c.processors, c.row
         if not any(procs):
             return [make._make(r) for r in raw]
@@ -94,5 +110,4 @@ class Prepared:
 
     def execute(self, conn: Connection, **values: Any) -> None:
         """A statement that returns no rows (an insert)."""
-        _c, cursor = self._run(conn, values)
-        cursor.close()
+        self._run(conn, values, False)
