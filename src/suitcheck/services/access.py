@@ -245,14 +245,15 @@ class AccessService:
                     reasons=[r.value for r in decision.reasons],
                     facts={**decision.facts(), "account": investor.account},
                 )
-                log.info(
-                    "check by %s: client %s, report %s -> %s (%s)",
-                    actor.username,
-                    investor.id,
-                    report_id,
-                    decision.outcome.value,
-                    ",".join(decision.reasons),
-                )
+                if held is None:  # a batch logs one line for all its checks (the trail has each)
+                    log.info(
+                        "check by %s: client %s, report %s -> %s (%s)",
+                        actor.username,
+                        investor.id,
+                        report_id,
+                        decision.outcome.value,
+                        ",".join(decision.reasons),
+                    )
                 return CheckResult(
                     decision,
                     investor.id,
@@ -275,13 +276,25 @@ class AccessService:
         actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
         # One connection for the whole batch; every pair is still its own transaction, on
         # the same path as `check` (the staff row re-read in each).
-        with self._ctx.store.engine.connect() as held:
-            for pair in pairs:
-                try:
-                    result: CheckResult | ServiceError = self._check(actor, *pair, held)
-                except (NotFound, InvalidInput) as exc:
-                    result = exc
-                yield pair, result
+        recorded: list[int] = []
+        try:
+            with self._ctx.store.engine.connect() as held:
+                for pair in pairs:
+                    try:
+                        checked = self._check(actor, *pair, held)
+                    except (NotFound, InvalidInput) as exc:
+                        yield pair, exc
+                        continue
+                    recorded.append(checked.audit_id)
+                    yield pair, checked
+        finally:
+            log.info(
+                "batch check by %s: %s checks recorded (audit entries %s to %s)",
+                actor.username,
+                len(recorded),
+                recorded[0] if recorded else "-",
+                recorded[-1] if recorded else "-",
+            )
 
     def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
         """Outcomes for many reports at once, for the at-a-glance column; not recorded,
