@@ -20,7 +20,7 @@ from suitcheck.services.access import CheckResult, _answers
 from suitcheck.services.errors import AuthenticationFailed, NotFound, ServiceError
 from suitcheck.services.investors import investor_facts, resolve_investor
 from suitcheck.services.reports import report_level
-from suitcheck.store.models import AuditEntry, Investor
+from suitcheck.store.models import AuditEntry, Investor, Staff
 from tests.conftest import PASSWORD, add_client, staff
 from tests.fixtures import import_text_report
 
@@ -237,3 +237,20 @@ def test_batch_meets_a_client_moved_to_another_branch_as_a_missing_one(services:
         ).scalars()
         assert [json.loads(f)["cause"] for f in hidden] == ["other-branch"]
     assert _checks_by(services, "t-branch-advisor") == 1
+
+
+def test_a_staff_row_without_a_branch_sees_no_client_on_the_hot_path(world: World) -> None:
+    """Fail closed: a branch-scoped staff row whose branch is gone (written outside
+    suitcheck) finds no client, as on the reference path, and the attempt is recorded."""
+    services, advisor = world.services, world.advisor
+    with services.store.session() as session:
+        session.execute(update(Staff).where(Staff.username == advisor.username).values(branch_id=None))
+    for check in (services.access.check, lambda a, c, r: reference_check(services, a, c, r)):
+        with pytest.raises(NotFound) as refused:
+            check(advisor, "P5", world.pairs[0][1])
+        assert "P5" in str(refused.value)
+    with services.store.session(read_only=True) as s:
+        hidden = s.execute(
+            select(AuditEntry.staff).where(AuditEntry.action == AuditAction.CLIENT_OUT_OF_BRANCH.value)
+        ).scalars()
+        assert list(hidden) == [advisor.username, advisor.username]

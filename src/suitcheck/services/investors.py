@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, or_, select, true
+from sqlalchemy import Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.assessment_sheet import SheetAnswer, SheetData
@@ -48,7 +48,13 @@ from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceE
 from suitcheck.services.files import write_atomically
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
-from suitcheck.services.scope import client_scope, hide_other_branch, sees_all_branches
+from suitcheck.services.scope import (
+    PREPARED_SCOPES,
+    client_scope,
+    hide_other_branch,
+    prepared_scope,
+    sees_all_branches,
+)
 from suitcheck.store.models import Assessment, Investor
 from suitcheck.store.prepared import Prepared
 
@@ -307,32 +313,22 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
     return rows[0]
 
 
-# resolve_investor's two statements under each branch scope, compiled once (the check's
-# hot path): (by id too, scope) -> statement; scope is "all", "branch" or "none".
+# resolve_investor's two statements under each branch scope (services.scope), compiled
+# once: the check runs them for every pair.
 _RESOLVE = {
-    (by_id, scope): Prepared(
-        (_BY_ACCOUNT_OR_ID if by_id else _BY_ACCOUNT).where(
-            true() if scope == "all" else Investor.branch_id == bindparam("branch")
-        )
-    )
+    (by_id, reach): Prepared((_BY_ACCOUNT_OR_ID if by_id else _BY_ACCOUNT).where(clause))
     for by_id in (False, True)
-    for scope in ("all", "branch")
+    for reach, clause in PREPARED_SCOPES.items()
 }
 
 
 def resolve_investor_prepared(conn: Connection, ref: str | int, actor: Actor) -> Any:
     """resolve_investor with statements compiled once, for the check: the same client, the
-    same branch scope (services.scope.client_scope), the same refusals. Whenever it finds
-    no single client it hands over to resolve_investor, which words (and, for another
-    branch's client, records) the answer."""
+    same branch scope, the same refusals. Whenever it finds no single client it hands over
+    to resolve_investor, which words (and, for another branch's client, records) the answer."""
     parsed = parse_ref(ref)
-    if actor.firm_wide:
-        scope, params = "all", {}
-    elif actor.branch_id is not None:
-        scope, params = "branch", {"branch": actor.branch_id}
-    else:
-        return resolve_investor(conn, ref, actor)  # sees no client: fail closed there
-    rows = _RESOLVE[parsed.id is not None, scope].all(conn, account=parsed.account, id=parsed.id, **params)
+    reach, scope = prepared_scope(actor)
+    rows = _RESOLVE[parsed.id is not None, reach].all(conn, account=parsed.account, id=parsed.id, **scope)
     if len(rows) != 1:
         return resolve_investor(conn, ref, actor)
     return rows[0]
