@@ -149,7 +149,9 @@ def _first_bad_mac(key: bytes, entries: Sequence[tuple[int, str, str | None]]) -
 
 
 def utc_stamp(moment: dt.datetime) -> str:
-    return moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    """`%Y-%m-%dT%H:%M:%S.%fZ` in UTC (isoformat writes the same text, several times faster
+    than strftime: this runs for every entry)."""
+    return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
 def seal_message(

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import keys
@@ -41,6 +41,7 @@ from suitcheck.audit.chain import (
 )
 from suitcheck.audit.keys import AuditKeyError, Installation
 from suitcheck.store.models import AuditCheckpoint, AuditEntry
+from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
 _INSERT = insert(AuditEntry)
@@ -60,6 +61,9 @@ _COLUMNS = (
     "mac",
 )
 _HASH = _COLUMNS.index("entry_hash")
+# append() runs for every check: its two statements are compiled once (store.prepared).
+_HEAD_PREPARED = Prepared(HEAD)
+_INSERT_PREPARED = Prepared(insert(AuditEntry).values({c: bindparam(c) for c in _COLUMNS}))
 
 # One entry for append_batch: (staff, action, investor_id, report_id, decision,
 # reasons JSON, facts JSON), the JSON as canonical_json() writes it.
@@ -121,6 +125,7 @@ class Sealer:
         self.path = path
         self._mutex = threading.RLock()
         self._tl = threading.local()
+        self._head_cache: tuple[tuple[Path, str], Path] | None = None
         self._load(inst)
 
     # -- state ------------------------------------------------------------------------------
@@ -277,7 +282,7 @@ class Sealer:
         facts_json: str,
     ) -> Appended:
         row = self._row(seq, prev, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json)
-        conn.execute(_INSERT, dict(zip(_COLUMNS, row, strict=True)))
+        _INSERT_PREPARED.execute(conn, **dict(zip(_COLUMNS, row, strict=True)))
         self._txn()["head"] = (seq, row[_HASH])
         return Appended(seq, row[_HASH])
 
@@ -299,7 +304,7 @@ class Sealer:
         conn = connection(session)
         lock_chain(conn)
         self.sync(conn)
-        head = conn.execute(HEAD).first()
+        head = _HEAD_PREPARED.first(conn)
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         stamp = utc_stamp(at)
         entry = self._insert(
@@ -504,11 +509,16 @@ class Sealer:
             self._advance(sealed)
         if head:
             try:
-                keys.write_head(
-                    keys.head_path(self.path, self.store_id), self.inst.head_key, self.store_id, head[0], head[1]
-                )
+                keys.write_head(self._head_path(), self.inst.head_key, self.store_id, head[0], head[1])
             except OSError as exc:  # the entry is committed; a stale head only weakens a later check
                 log.warning("audit head not written: %s", exc.strerror)
+
+    def _head_path(self) -> Path:
+        key = (self.path, self.store_id)
+        cached = self._head_cache
+        if cached is None or cached[0] != key:
+            cached = self._head_cache = (key, keys.head_path(self.path, self.store_id))
+        return cached[1]
 
     # -- for verification, manifests and row integrity -------------------------------------
 

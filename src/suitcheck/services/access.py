@@ -12,7 +12,7 @@ from operator import eq, itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
@@ -32,11 +32,18 @@ from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message, investor_message_sql, own_seal_head_sql
-from suitcheck.services.investors import InvestorView, find_investor, investor_facts, make_view, resolve_investor
-from suitcheck.services.reports import find_report, report_facts, report_level
+from suitcheck.services.investors import (
+    InvestorView,
+    find_investor,
+    investor_facts,
+    make_view,
+    resolve_investor_prepared,
+)
+from suitcheck.services.reports import find_report, report_facts, report_level, report_level_prepared
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
+from suitcheck.store.prepared import Prepared
 from suitcheck.store.sqltext import driver_chunks, formula_safe, iso_date, prefixed, scanned
 
 log = logging.getLogger(__name__)
@@ -106,20 +113,28 @@ class OpenedReport:
     audit_id: int
 
 
+_LAST_OVERRIDE = Prepared(
+    select(AuditEntry.facts)
+    .where(
+        AuditEntry.action == AuditAction.OVERRIDE.value,
+        AuditEntry.investor_id == bindparam("investor_id"),
+        AuditEntry.report_id == bindparam("report_id"),
+    )
+    .order_by(AuditEntry.seq.desc())
+    .limit(1)
+)
+
+
+class _Refused(Exception):
+    """The staff row read inside a check's transaction no longer lets them check."""
+
+
 def _override_today(conn: Session | Connection, investor_id: int, report_id: int, today: dt.date) -> bool:
     """A warning override for this client and report was recorded today (it admits the
     report for the rest of the day, under the same decision)."""
-    facts = conn.execute(
-        select(AuditEntry.facts)
-        .where(
-            AuditEntry.action == AuditAction.OVERRIDE.value,
-            AuditEntry.investor_id == investor_id,
-            AuditEntry.report_id == report_id,
-        )
-        .order_by(AuditEntry.seq.desc())
-        .limit(1)
-    ).scalar_one_or_none()
-    return facts is not None and json.loads(facts).get("decided_on") == today.isoformat()
+    c = conn.connection() if isinstance(conn, Session) else conn
+    row = _LAST_OVERRIDE.first(c, investor_id=investor_id, report_id=report_id)
+    return row is not None and json.loads(row.facts).get("decided_on") == today.isoformat()
 
 
 def _answers(
@@ -214,42 +229,70 @@ class AccessService:
         self._ctx = ctx
 
     def check(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> CheckResult:
-        """Decide and record, in one transaction: no decision exists without its audit entry."""
-        actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
-        with self._ctx.core_transaction() as conn:
-            investor = resolve_investor(conn, investor_ref, actor)
-            report_id, facts = report_level(conn, report_ref)
-            policy = self._ctx.policy(conn)
-            decision = decide(investor_facts(investor), facts, self._ctx.today(), policy)
-            if not self._ctx.rows.investor_ok(conn, investor):
-                decision = integrity_block(decision)
-                log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
-            entry = self._ctx.audit(
-                conn,
-                actor,
-                AuditAction.CHECK,
-                investor_id=investor.id,
-                report_id=report_id,
-                decision=decision.outcome.value,
-                reasons=[r.value for r in decision.reasons],
-                facts={**decision.facts(), "account": investor.account},
-            )
-            log.info(
-                "check by %s: client %s, report %s -> %s (%s)",
-                actor.username,
-                investor.id,
-                report_id,
-                decision.outcome.value,
-                ",".join(decision.reasons),
-            )
-            return CheckResult(
-                decision,
-                investor.id,
-                report_id,
-                entry.seq,
-                entry.entry_hash,
-                **_answers(conn, actor, decision, investor.id, report_id),
-            )
+        """Decide and record, in one transaction: no decision exists without its audit entry.
+
+        The hot path of the program (a batch runs it per pair): one write transaction that
+        re-reads the staff row, finds the client (branch scope applied) and the report,
+        reads the newest policy, checks the client row's seal and appends the sealed entry,
+        every statement compiled once (store.prepared). A staff member the store no longer
+        lets check (disabled, locked, password changed, role taken away) changes nothing
+        here: the transaction is rolled back and `require` records the refusal and raises."""
+        return self._check(actor, investor_ref, report_ref, None)
+
+    def _check(
+        self, actor: Actor, investor_ref: str | int, report_ref: str | int, held: Connection | None
+    ) -> CheckResult:
+        while True:
+            result = self._check_once(actor, investor_ref, report_ref, held)
+            if result is not None:
+                return result
+            actor = self._ctx.require(actor, Permission.CHECK_ACCESS)  # records the refusal and raises
+
+    def _check_once(
+        self, actor: Actor, investor_ref: str | int, report_ref: str | int, held: Connection | None
+    ) -> CheckResult | None:
+        ctx = self._ctx
+        try:
+            with ctx.core_transaction(held) as conn:
+                actor, cause = ctx.current_actor_in(conn, actor)
+                if cause is not None or not may(actor.role, Permission.CHECK_ACCESS):
+                    raise _Refused
+                investor = resolve_investor_prepared(conn, investor_ref, actor)
+                report_id, facts = report_level_prepared(conn, report_ref)
+                policy = ctx.policy(conn)
+                decision = decide(investor_facts(investor), facts, ctx.today(), policy)
+                if not ctx.rows.investor_ok(conn, investor):
+                    decision = integrity_block(decision)
+                    log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
+                entry = ctx.audit(
+                    conn,
+                    actor,
+                    AuditAction.CHECK,
+                    investor_id=investor.id,
+                    report_id=report_id,
+                    decision=decision.outcome.value,
+                    reasons=[r.value for r in decision.reasons],
+                    facts={**decision.facts(), "account": investor.account},
+                )
+                if held is None:  # a batch logs one line for all its checks (the trail has each)
+                    log.info(
+                        "check by %s: client %s, report %s -> %s (%s)",
+                        actor.username,
+                        investor.id,
+                        report_id,
+                        decision.outcome.value,
+                        ",".join(decision.reasons),
+                    )
+                return CheckResult(
+                    decision,
+                    investor.id,
+                    report_id,
+                    entry.seq,
+                    entry.entry_hash,
+                    **_answers(conn, actor, decision, investor.id, report_id),
+                )
+        except _Refused:
+            return None  # rolled back: nothing was recorded
 
     def check_pairs(
         self, actor: Actor, pairs: Iterable[tuple[str, str]]
@@ -260,11 +303,27 @@ class AccessService:
         batch goes on; a store that fails, or a staff member who lost the permission,
         stops it (every later check would fail the same way)."""
         actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
-        for pair in pairs:
-            try:
-                yield pair, self.check(actor, *pair)
-            except (NotFound, InvalidInput) as exc:
-                yield pair, exc
+        # One connection for the whole batch; every pair is still its own transaction, on
+        # the same path as `check` (the staff row re-read in each).
+        recorded: list[int] = []
+        try:
+            with self._ctx.store.engine.connect() as held:
+                for pair in pairs:
+                    try:
+                        checked = self._check(actor, *pair, held)
+                    except (NotFound, InvalidInput) as exc:
+                        yield pair, exc
+                        continue
+                    recorded.append(checked.audit_id)
+                    yield pair, checked
+        finally:
+            log.info(
+                "batch check by %s: %s checks recorded (audit entries %s to %s)",
+                actor.username,
+                len(recorded),
+                recorded[0] if recorded else "-",
+                recorded[-1] if recorded else "-",
+            )
 
     def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
         """Outcomes for many reports at once, for the at-a-glance column; not recorded,

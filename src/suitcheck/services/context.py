@@ -33,6 +33,7 @@ from suitcheck.services.errors import (
 from suitcheck.services.integrity import RecordIntegrityError, RowSealer
 from suitcheck.store.engine import Store, describe_db_error
 from suitcheck.store.models import PolicyVersion, Staff
+from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -105,10 +106,16 @@ class ServiceContext:
             yield session
 
     @contextmanager
-    def core_transaction(self) -> Iterator[Connection]:
-        """A unit of work on a plain connection, for hot paths that need no ORM objects."""
-        with self._unit(seal=True), self.store.engine.begin() as conn:
-            yield conn
+    def core_transaction(self, held: Connection | None = None) -> Iterator[Connection]:
+        """A unit of work on a plain connection, for hot paths that need no ORM objects.
+        `held`: a connection the caller keeps open across many units of work (a batch),
+        each still its own transaction."""
+        if held is None:
+            with self._unit(seal=True), self.store.engine.begin() as conn:
+                yield conn
+        else:
+            with self._unit(seal=True), held.begin():
+                yield held
 
     @contextmanager
     def _unit(self, *, seal: bool) -> Iterator[None]:
@@ -218,6 +225,16 @@ class ServiceContext:
             return actor, None  # the store itself (SYSTEM): seeding, first run
         with self.transaction(read_only=True) as session:
             row = session.execute(_STAFF_STATE, {"id": actor.staff_id}).first()
+        return self._judge(actor, row)
+
+    def current_actor_in(self, conn: Connection, actor: Actor) -> tuple[Actor, str | None]:
+        """current_actor read inside the caller's transaction (one statement, compiled once):
+        for a hot path that re-reads the staff row in the same unit of work as its change."""
+        if actor.staff_id == 0:
+            return actor, None
+        return self._judge(actor, _STAFF_STATE_PREPARED.first(conn, id=actor.staff_id))
+
+    def _judge(self, actor: Actor, row: Any) -> tuple[Actor, str | None]:
         if row is None:
             return actor, "unknown"
         role = Role(row.role)
@@ -235,7 +252,7 @@ class ServiceContext:
     def policy(self, session: Session | Connection) -> Policy:
         """The newest policy version; the built-in default when none was ever stored."""
         conn = session.connection() if isinstance(session, Session) else session
-        row = conn.execute(_NEWEST_POLICY).first()
+        row = _NEWEST_POLICY_PREPARED.first(conn)
         if row is None:
             return Policy()
         try:
@@ -261,7 +278,10 @@ _CAUSE_MESSAGES = {
     "credential": "Your password was changed or reset since you signed in; nothing was done. Sign in again.",
 }
 
+_STAFF_STATE_PREPARED = Prepared(_STAFF_STATE)
+
 _NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(PolicyVersion.version.desc()).limit(1)
+_NEWEST_POLICY_PREPARED = Prepared(_NEWEST_POLICY)
 
 
 @functools.lru_cache(maxsize=16)

@@ -48,8 +48,15 @@ from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceE
 from suitcheck.services.files import write_atomically
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
-from suitcheck.services.scope import client_scope, hide_other_branch, sees_all_branches
+from suitcheck.services.scope import (
+    PREPARED_SCOPES,
+    client_scope,
+    hide_other_branch,
+    prepared_scope,
+    sees_all_branches,
+)
 from suitcheck.store.models import Assessment, Investor
+from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -303,6 +310,27 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
             elsewhere = conn.execute(stmt, params).first()
             hide_other_branch(conn, actor, elsewhere.id if elsewhere else None, message)
         raise NotFound(message)
+    return rows[0]
+
+
+# resolve_investor's two statements under each branch scope (services.scope), compiled
+# once: the check runs them for every pair.
+_RESOLVE = {
+    (by_id, reach): Prepared((_BY_ACCOUNT_OR_ID if by_id else _BY_ACCOUNT).where(clause))
+    for by_id in (False, True)
+    for reach, clause in PREPARED_SCOPES.items()
+}
+
+
+def resolve_investor_prepared(conn: Connection, ref: str | int, actor: Actor) -> Any:
+    """resolve_investor with statements compiled once, for the check: the same client, the
+    same branch scope, the same refusals. Whenever it finds no single client it hands over
+    to resolve_investor, which words (and, for another branch's client, records) the answer."""
+    parsed = parse_ref(ref)
+    reach, scope = prepared_scope(actor)
+    rows = _RESOLVE[parsed.id is not None, reach].all(conn, account=parsed.account, id=parsed.id, **scope)
+    if len(rows) != 1:
+        return resolve_investor(conn, ref, actor)
     return rows[0]
 
 

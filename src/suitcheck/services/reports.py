@@ -27,6 +27,7 @@ from suitcheck.services.errors import InvalidInput, NotFound
 from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
 from suitcheck.store.models import Analyst, AuditEntry, Finding, Report, ReportContent, ReportCorrection
+from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
@@ -176,6 +177,18 @@ def report_level(conn: Connection, ref: str | int) -> tuple[int, ReportFacts]:
     row = conn.execute(_LEVEL, {"id": number}).first() if number is not None else None
     if row is None:
         raise NotFound(f"No report has the id {text_ref!r}.")
+    return row.id, report_facts(row)
+
+
+_LEVEL_PREPARED = Prepared(_LEVEL)
+
+
+def report_level_prepared(conn: Connection, ref: str | int) -> tuple[int, ReportFacts]:
+    """report_level with its statement compiled once (the check runs it per pair)."""
+    number = numeric_id(str(ref).strip())
+    row = _LEVEL_PREPARED.first(conn, id=number) if number is not None else None
+    if row is None:
+        return report_level(conn, ref)  # words the refusal
     return row.id, report_facts(row)
 
 

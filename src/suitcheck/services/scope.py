@@ -11,22 +11,44 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, false, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, false, select, true
 from sqlalchemy.engine import Connection
 
 from suitcheck.services.context import Actor, HiddenClient
 from suitcheck.store.models import Investor, Staff
 
 
+def _reach(actor: Actor) -> str:
+    if actor.firm_wide:
+        return "all"
+    if actor.branch_id is None:
+        return "none"  # a staff row without a branch sees nothing (fail closed)
+    return "branch"
+
+
 def client_scope(actor: Actor, column: Any = None) -> ColumnElement[bool]:
     """The WHERE clause of the clients `actor` may see (`column`: the branch column of
     another table's rows, Investor.branch_id by default). Pass the actor `require`
     returned: its branch and reach are the store's now."""
-    if actor.firm_wide:
-        return true()
-    if actor.branch_id is None:
-        return false()  # a staff row without a branch sees nothing (fail closed)
+    reach = _reach(actor)
+    if reach != "branch":
+        return true() if reach == "all" else false()
     return (Investor.branch_id if column is None else column) == actor.branch_id
+
+
+# client_scope for statements compiled once (store.prepared): one clause per reach, the
+# branch given as the parameter `scope_branch` (prepared_scope says which and its value).
+PREPARED_SCOPES: dict[str, ColumnElement[bool]] = {
+    "all": true(),
+    "branch": Investor.branch_id == bindparam("scope_branch"),
+    "none": false(),
+}
+
+
+def prepared_scope(actor: Actor) -> tuple[str, dict[str, int]]:
+    """(key of PREPARED_SCOPES, its parameters): the same rule as client_scope."""
+    reach = _reach(actor)
+    return reach, ({"scope_branch": actor.branch_id} if reach == "branch" and actor.branch_id is not None else {})
 
 
 def staff_scope(actor: Actor) -> ColumnElement[bool]:

@@ -1,0 +1,113 @@
+"""Core statements compiled once per dialect and run on the driver's own cursor, for hot
+paths (every audited check) where SQLAlchemy's per-execution work costs more than SQLite.
+
+A `Prepared` is an ordinary Core `select`/`insert` (written with `bindparam`s, so it says
+the same SQL on every backend); it is compiled the first time it runs on a dialect, and
+each run then only orders its parameters and applies the columns' own result processors
+(SQLite hands dates and booleans back as text and integers: they come back as `date`,
+`datetime` and `bool`, exactly as a Core execution gives them). Parameters must be plain
+values the driver takes as they are (str, int, None), and there is no expanding `IN`
+list (rendered per execution); the statement runs inside the caller's transaction, on
+the connection the caller holds, and a driver error is raised as SQLAlchemy's.
+"""
+
+from __future__ import annotations
+
+import collections
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+from sqlalchemy import exc as sa_exc
+from sqlalchemy.engine import Dialect
+from sqlalchemy.sql import ClauseElement
+
+
+class _Compiled:
+    __slots__ = ("sql", "names", "defaults", "positional", "processors", "row")
+
+    def __init__(self, stmt: ClauseElement, dialect: Dialect, columns: Sequence[Any] | None) -> None:
+        compiled: Any = stmt.compile(dialect=dialect)  # an SQLCompiler: positional, positiontup, bind_names
+        if compiled.post_compile_params or compiled.literal_execute_params:
+            raise ValueError("A prepared statement cannot hold an expanding IN list (it is rendered per execution).")
+        self.sql = str(compiled)
+        self.positional = bool(compiled.positional)
+        # Every parameter the SQL names; those SQLAlchemy bound itself (a LIMIT, a literal)
+        # keep their compiled value, the statement's own bindparam()s are given per run.
+        self.defaults = {
+            name: (None if bind.required else bind.effective_value) for bind, name in compiled.bind_names.items()
+        }
+        self.names: tuple[str, ...] = tuple(compiled.positiontup or ()) if self.positional else ()
+        self.processors: tuple[Callable[[Any], Any] | None, ...] = ()
+        self.row: Any = None
+        if columns is not None:
+            keys = [c.key for c in columns]
+            self.processors = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
+            self.row = collections.namedtuple("PreparedRow", keys, rename=True)  # type: ignore[misc]
+
+    def params(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
+        merged = {**self.defaults, **values} if values else self.defaults
+        if self.positional:
+            return [merged[name] for name in self.names]
+        return {name: merged[name] for name in self.defaults}
+
+
+class Prepared:
+    """One Core statement, compiled once per dialect, run with the driver's cursor."""
+
+    def __init__(self, stmt: ClauseElement) -> None:
+        self.stmt = stmt
+        selected = getattr(stmt, "selected_columns", None)
+        self._columns = list(selected) if selected is not None else None
+        # Keyed by the dialect object (one per engine): a few entries in any process.
+        self._by_dialect: dict[Dialect, _Compiled] = {}
+        self._lock = threading.Lock()
+
+    def _compiled(self, conn: Connection) -> _Compiled:
+        dialect = conn.dialect
+        found = self._by_dialect.get(dialect)
+        if found is None:
+            with self._lock:
+                found = self._by_dialect.get(dialect)
+                if found is None:
+                    found = self._by_dialect[dialect] = _Compiled(self.stmt, dialect, self._columns)
+        return found
+
+    def _run(self, conn: Connection, values: Mapping[str, Any], fetch: bool) -> tuple[_Compiled, Sequence[Any]]:
+        c = self._compiled(conn)
+        driver = conn.connection.dbapi_connection
+        assert driver is not None
+        params = c.params(values)
+        cursor = driver.cursor()
+        try:
+            cursor.execute(c.sql, params)
+            return c, (cursor.fetchall() if fetch else [])
+        except conn.dialect.loaded_dbapi.Error as exc:
+            # What Connection.execute does with a driver error: SQLAlchemy's own exception
+            # (callers turn it into one sentence), and a dropped server connection is
+            # invalidated so the pool does not hand it out again.
+            lost = conn.dialect.is_disconnect(exc, driver, cursor)
+            if lost:
+                conn.invalidate(exc)
+            raise sa_exc.DBAPIError.instance(
+                c.sql, params, exc, conn.dialect.loaded_dbapi.Error, connection_invalidated=lost, dialect=conn.dialect
+            ) from exc
+        finally:
+            cursor.close()
+
+    def all(self, conn: Connection, **values: Any) -> list[Any]:
+        """Every row, as named tuples with the columns' keys and Python values."""
+        c, raw = self._run(conn, values, True)
+        procs, make = c.processors, c.row
+        if not any(procs):
+            return [make._make(r) for r in raw]
+        return [make._make([v if p is None or v is None else p(v) for p, v in zip(procs, r, strict=True)]) for r in raw]
+
+    def first(self, conn: Connection, **values: Any) -> Any:
+        rows = self.all(conn, **values)
+        return rows[0] if rows else None
+
+    def execute(self, conn: Connection, **values: Any) -> None:
+        """A statement that returns no rows (an insert)."""
+        self._run(conn, values, False)
