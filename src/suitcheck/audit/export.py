@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -31,6 +32,7 @@ from suitcheck.audit.chain import (
 )
 from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
+from suitcheck.domain.text import escape_controls, has_controls
 
 FORMATS = tuple(f.value for f in ExportFormat)
 MANIFEST_SUFFIX = ".manifest.json"
@@ -405,22 +407,104 @@ def _write_jsonl(handle: io.BufferedWriter, source: _Source) -> None:
         handle.write("".join(lines).encode("utf-8"))
 
 
-def _write_xlsx(handle: io.BufferedWriter, source: _Source) -> None:
-    from openpyxl import Workbook
-    from openpyxl.utils import get_column_letter
+# -- XLSX cells ----------------------------------------------------------------------------
+# Excel holds at most 32,767 characters (UTF-16 code units) in a cell and no C0 control
+# characters. In an XLSX export (manifest "xlsx_cells": XLSX_CELLS) the readable cells are
+# therefore shown as the GUI shows text: control characters and bidi overrides become
+# visible \xNN / \uNNNN escapes (domain.text.escape_controls), and a readable cell longer
+# than the limit is cut with a marker; the record (canonical JSON, which escapes C0 itself)
+# goes in the `canonical` column and, when longer than the limit, continues in the cells to
+# its right, split every XLSX_CELL_LIMIT code units. The verifier derives the same text and
+# joins the pieces again. CSV and JSONL are unchanged.
+XLSX_CELL_LIMIT = 32767
+XLSX_CELLS = "escaped-split"
+_CUT_MARK = " …[cut: the full text is in the canonical record]"
+_SAFE_INT = 1 << 53
 
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet("audit")
-    sheet.freeze_panes = "B2"
+
+def _utf16_units(text: str) -> int:
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
+
+
+def _cut(text: str, limit: int) -> str:
+    """The longest start of `text` within `limit` UTF-16 code units (never half a pair)."""
+    end = min(len(text), limit)
+    while (excess := _utf16_units(text[:end]) - limit) > 0:
+        end -= excess  # each code point dropped frees one or two units
+    return text[:end]
+
+
+def xlsx_pieces(record: str) -> list[str]:
+    """The record's text split into cells of at most XLSX_CELL_LIMIT UTF-16 code units."""
+    if len(record) <= XLSX_CELL_LIMIT // 2 or _utf16_units(record) <= XLSX_CELL_LIMIT:
+        return [record]
+    pieces = []
+    while record:
+        piece = _cut(record, XLSX_CELL_LIMIT)
+        pieces.append(piece)
+        record = record[len(piece) :]
+    return pieces
+
+
+def xlsx_shown(value: object) -> object:
+    """What an XLSX readable cell holds for a readable value (the writer and the verifier
+    both use this): a non-negative whole number stays a number, anything else is text,
+    formula-neutralised, with control characters escaped and cut to the cell limit."""
+    if value is None or (value.__class__ is int and 0 <= value < _SAFE_INT):
+        return value
+    text = neutralise(value if isinstance(value, str) else str(value))
+    assert isinstance(text, str)
+    text = escape_controls(text)
+    if len(text) > XLSX_CELL_LIMIT // 2 and _utf16_units(text) > XLSX_CELL_LIMIT:
+        text = _cut(text, XLSX_CELL_LIMIT - len(_CUT_MARK)) + _CUT_MARK
+    return text
+
+
+def _plain(value: object) -> bool:
+    """Whether xlsx_shown leaves `value` as it is, short of looking at the text."""
+    return value is None or value.__class__ is str or (value.__class__ is int and 0 <= value < _SAFE_INT)
+
+
+def _xlsx_row(cells: list[object]) -> list[object]:
+    """A CSV row's cells (already neutralised) as the XLSX row: the readable cells through
+    xlsx_shown where it changes them, then the record's pieces."""
+    readable = cells[:-1]
+    texts = "".join([c for c in readable if c.__class__ is str])
+    if not all(map(_plain, readable)) or len(texts) > XLSX_CELL_LIMIT // 2 or has_controls(texts):
+        readable = [xlsx_shown(c) for c in readable]  # the rare row: numbers in facts, controls, long text
+    record = cells[-1]
+    assert isinstance(record, str)
+    return [*readable, *xlsx_pieces(record)]
+
+
+def _write_xlsx(handle: io.BufferedWriter, source: _Source) -> None:
+    import xlsxwriter
+
+    # constant_memory streams rows to disk in order (inline strings, no shared-string
+    # table in memory); text is never read as a formula, a number or a link.
+    book = xlsxwriter.Workbook(
+        handle,
+        {
+            "constant_memory": True,
+            "strings_to_formulas": False,
+            "strings_to_numbers": False,
+            "strings_to_urls": False,
+            "in_memory": False,
+        },
+    )
+    sheet = book.add_worksheet("audit")
+    sheet.freeze_panes(1, 1)
     widths = (8, 28, 16, 14, 14, 12, 22, 10, 40, 20, 40, 8, 8, 8, 66, 30)
-    for index, width in enumerate(widths, start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.append(list(HEADERS))
-    append = sheet.append
+    for index, width in enumerate(widths):
+        sheet.set_column(index, index, width)
+    sheet.write_row(0, 0, HEADERS)
+    write_row = sheet.write_row
+    number = 0
     for rows in _cell_batches(source):
         for cells in rows:
-            append(cells)
-    book.save(handle)
+            number += 1
+            write_row(number, 0, _xlsx_row(cells))
+    book.close()
 
 
 _WRITERS: dict[str, Callable[[io.BufferedWriter, _Source], None]] = {
@@ -486,6 +570,8 @@ def write_export(
             "display_sha256": tally.display.hexdigest(),
             **context,
         }
+        if fmt == ExportFormat.XLSX:
+            manifest["xlsx_cells"] = XLSX_CELLS
         manifest["signature"] = sign(manifest_message(manifest))
         manifest_path = out.with_name(out.name + MANIFEST_SUFFIX)
         _atomic_write(manifest_path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
@@ -554,8 +640,20 @@ def _expected_text(value: object) -> str:
     return "" if value is None else str(value)
 
 
-def _compare_cells(number: int, cells: Sequence[object], record: dict[str, Any], display_digest: Any) -> None:
-    """Every readable cell must be what the record derives; none may be a formula."""
+def _xlsx_expected_text(value: object) -> str:
+    shown = xlsx_shown(value)
+    return "" if shown is None else str(shown)
+
+
+def _compare_cells(
+    number: int,
+    cells: Sequence[object],
+    record: dict[str, Any],
+    display_digest: Any,
+    expected_text: Callable[[object], str] = _expected_text,
+) -> None:
+    """Every readable cell must be what the record derives (`expected_text` shows a value as
+    the format writes it); none may be a formula."""
     display = record.get("display")
     if not isinstance(display, dict):
         raise _CellMismatch(record.get("seq"), f"row {number} has no client/report columns in its record")
@@ -571,20 +669,23 @@ def _compare_cells(number: int, cells: Sequence[object], record: dict[str, Any],
             raise _CellMismatch(
                 record.get("seq"), f"row {number}, column {HEADERS[index]} is a formula ({got_text[:30]!r})"
             )
-        if got_text != _expected_text(want):
+        if got_text != expected_text(want):
             raise _CellMismatch(
                 record.get("seq"),
                 f"row {number} (entry {record.get('seq')}), column {HEADERS[index]} reads {got_text[:40]!r} "
-                f"but the entry's record says {_expected_text(want)[:40]!r}",
+                f"but the entry's record says {expected_text(want)[:40]!r}",
             )
 
 
-def _records(path: Path, fmt: str, display_digest: Any) -> Iterator[dict[str, Any]]:
+def _records(path: Path, manifest: dict[str, Any], display_digest: Any) -> Iterator[dict[str, Any]]:
+    fmt = manifest["format"]
     if fmt == "jsonl":
         return _jsonl_records(path)
     if fmt == "csv":
         return _csv_records(path, display_digest)
-    return _xlsx_records(path, display_digest)
+    if manifest.get("xlsx_cells") == XLSX_CELLS:
+        return _xlsx_records(path, display_digest)
+    return _legacy_xlsx_records(path, display_digest)
 
 
 def _jsonl_records(path: Path) -> Iterator[dict[str, Any]]:
@@ -606,7 +707,20 @@ def _csv_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
             yield record
 
 
-def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
+_OOXML_ESCAPE = re.compile("_x([0-9A-Fa-f]{4})_")
+
+
+def _ooxml_text(value: object) -> object:
+    """A cell's text as Excel shows it: OOXML writes characters XML cannot hold (and a
+    literal "_x" sequence) as _xHHHH_, which openpyxl's reader leaves as it is."""
+    if value.__class__ is str and "_x" in value:
+        return _OOXML_ESCAPE.sub(lambda m: chr(int(m.group(1), 16)), value)
+    return value
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
+    """The data rows of an export workbook (numbered as Excel numbers them), after its
+    header row is checked; empty rows skipped, extra sheets refused."""
     from openpyxl import load_workbook
 
     try:
@@ -616,18 +730,55 @@ def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
     try:
         rows = book.worksheets[0].iter_rows(values_only=True)
         first_row = tuple(next(rows, ()) or ())
+        while first_row and first_row[-1] is None:
+            first_row = first_row[:-1]  # a reader pads every row to the widest one
         if first_row != HEADERS:
             raise ExportError("The workbook's header row is not a suitcheck export's; it was edited or is not one.")
         for number, cells in enumerate(rows, start=2):
-            if not any(c is not None for c in cells):
-                continue
-            record = _parse(str(cells[len(HEADERS) - 1] or ""), number)
-            _compare_cells(number, cells, record, display_digest)
-            yield record
+            if any(c is not None for c in cells):
+                yield number, cells
         for extra in book.worksheets[1:]:
             raise ExportError(f"The workbook has an extra sheet {extra.title!r}; it was edited.")
     finally:
         book.close()
+
+
+def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
+    """An XLSX export's records: the canonical column joined with the cells that continue
+    it, the readable cells compared as xlsx_shown writes them."""
+    last = len(HEADERS) - 1
+    for number, row in _xlsx_rows(path):
+        cells = [_ooxml_text(c) for c in row]
+        while len(cells) > last + 1 and cells[-1] is None:
+            cells.pop()
+        pieces = cells[last:]
+        if len(pieces) > 1 and any(p is None or p.__class__ is not str for p in pieces):
+            raise _CellMismatch(
+                None,
+                f"row {number}'s record continues over {len(pieces)} cells with an empty or non-text one among "
+                "them: a continuation cell was removed or edited",
+            )
+        text = "".join(str(p) for p in pieces if p is not None)
+        try:
+            record = _parse(text, number)
+        except ExportError as exc:
+            if len(pieces) > 1:
+                raise _CellMismatch(
+                    None,
+                    f"row {number}'s record, split over {len(pieces)} cells, does not join into valid JSON: "
+                    "a continuation cell was edited, removed or reordered",
+                ) from exc
+            raise
+        _compare_cells(number, cells, record, display_digest, _xlsx_expected_text)
+        yield record
+
+
+def _legacy_xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
+    """A workbook written before XLSX_CELLS (openpyxl, readable cells raw, one record cell)."""
+    for number, cells in _xlsx_rows(path):
+        record = _parse(str(cells[len(HEADERS) - 1] or ""), number)
+        _compare_cells(number, cells, record, display_digest)
+        yield record
 
 
 def _parse(line: str, number: int) -> dict[str, Any]:
@@ -710,7 +861,7 @@ def verify_export(path: Path, trusted: set[str]) -> ExportVerification:
     verdict, why = check_manifest_signature(manifest, trusted)
     if verdict != "valid":
         return ExportVerification(VerifyResult(False, 0, problem=why), verdict, manifest)
-    fmt = manifest["format"]  # a renamed file is fine: its content is what is checked
+    # A renamed file is fine: its content is what is checked, in the manifest's format.
     entries_digest, display_digest = hashlib.sha256(), hashlib.sha256()
     filtered = bool(manifest.get("filtered"))
     verifier = Verifier(
@@ -720,7 +871,7 @@ def verify_export(path: Path, trusted: set[str]) -> ExportVerification:
         linked=not filtered,
     )
     try:
-        failure = verifier.feed(_as_rows(_records(path, fmt, display_digest), entries_digest))
+        failure = verifier.feed(_as_rows(_records(path, manifest, display_digest), entries_digest))
     except _CellMismatch as exc:
         return ExportVerification(VerifyResult(False, 0, bad_seq=exc.seq, problem=str(exc)), verdict, manifest)
     except (OSError, UnicodeDecodeError) as exc:
@@ -800,7 +951,7 @@ def verify_prefix(earlier: Path, later: Path, trusted: set[str]) -> ExportVerifi
     last_seq, last_hash = old.manifest.get("last_seq"), old.manifest.get("last_hash")
     if last_seq is None:
         return new  # an empty earlier export is a prefix of anything
-    records = _records(later, new.manifest["format"], hashlib.sha256())
+    records = _records(later, new.manifest, hashlib.sha256())
     found = next((r for r in _as_rows(records, hashlib.sha256()) if r[0] == last_seq), None)
     if found is None or found[10] != last_hash:
         problem = (
