@@ -148,6 +148,7 @@ TEMPLATES: tuple[str, ...] = (
         "the chain was truncated: a checkpoint vouches for entry {seq}, but the chain ends at {result_head_seq_or_0}",
     ),
     QT_TRANSLATE_NOOP("Messages", "entry {seq} differs from the signed checkpoint: the chain was rewritten"),
+    QT_TRANSLATE_NOOP("Messages", "entry {seq} was altered (its content no longer matches its hash)"),
     QT_TRANSLATE_NOOP("Messages", "Unknown export format '{fmt}'; use csv, xlsx or jsonl."),
     QT_TRANSLATE_NOOP("Messages", "Unknown decision '{decision}'; use allow, block or allow-after-warning."),
     QT_TRANSLATE_NOOP("Messages", "Unknown audit action '{action}'."),

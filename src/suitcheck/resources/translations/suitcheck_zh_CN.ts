@@ -2127,6 +2127,10 @@ Store: {store}</source>
         <translation>第 {seq} 条与已签名的检查点不符：审计链被改写</translation>
     </message>
     <message>
+        <source>entry {seq} was altered (its content no longer matches its hash)</source>
+        <translation>第 {seq} 条被改动（内容与其哈希不再相符）</translation>
+    </message>
+    <message>
         <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
         <translation>未知的导出格式“{fmt}”；请使用 csv、xlsx 或 jsonl。</translation>
     </message>
