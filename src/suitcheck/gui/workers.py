@@ -11,11 +11,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
+import sys
 import threading
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+from PySide6.QtCore import QObject, QThread, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
@@ -100,3 +102,27 @@ class Runner(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._pool.waitForDone(msecs)
+
+
+LOW_PRIORITY_NICE = 10  # Linux: about a tenth of a core's time while the window's work wants it
+
+
+def low_priority_runner(owner: QObject | None = None) -> Runner:
+    """A runner with its own one-thread pool at low priority, for long background work
+    that must not slow the window (the store's page check): on the shared pool it would
+    hold one of the few threads (one per core) the window's searches use, and compete
+    with them for the CPU. Jobs on it should call `lower_this_thread()` first."""
+    pool = QThreadPool(owner)
+    pool.setMaxThreadCount(1)
+    pool.setThreadPriority(QThread.Priority.LowestPriority)  # Windows, macOS; Linux ignores it
+    return Runner(owner, pool)
+
+
+def lower_this_thread() -> None:
+    """Linux keeps a nice value per thread: lower this one's. Only for a pool thread that
+    runs nothing else (low_priority_runner's), since it cannot be raised again."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            thread = threading.get_native_id()
+            now = os.getpriority(os.PRIO_PROCESS, thread)
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, now + LOW_PRIORITY_NICE))
