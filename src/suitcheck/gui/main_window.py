@@ -27,11 +27,10 @@ from suitcheck.about import version_text
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import escape_controls
-from suitcheck.gui import texts
+from suitcheck.gui import dialogs, texts
 from suitcheck.gui.client_pane import ClientPane
 from suitcheck.gui.compliance_actions import ComplianceActions
 from suitcheck.gui.decision_panel import DecisionPane
-from suitcheck.gui import dialogs
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import LANGUAGES, app_instance, setting_int
 from suitcheck.gui.models import ReportTableModel
@@ -99,6 +98,11 @@ class MainWindow(QMainWindow):
         self.refresh_clients()
         self.refresh_reports()
         self.client_search.setFocus()
+
+    @property
+    def first_rows_in(self) -> bool:
+        """Both lists have their first page (or said why not)."""
+        return self._awaiting_first is None
 
     def _first_page_in(self, which: str) -> None:
         if self._awaiting_first is None:
