@@ -28,6 +28,19 @@ from suitcheck.gui.dialogs import LoginDialog  # noqa: E402
 from suitcheck.services import open_services  # noqa: E402
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory. Not getrusage's ru_maxrss: on Linux a
+    child started with vfork/exec inherits the parent's high-water mark in it, so a bench
+    runner that had just generated a million clients reported its own memory here."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:  # not Linux: ru_maxrss (kB on Linux, bytes on macOS)
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return int(line.split()[1]) / 1024
+
+
 def main(db: str, user: str, password: str) -> int:
     times: dict[str, float] = {}
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -68,8 +81,7 @@ def main(db: str, user: str, password: str) -> int:
     QTimer.singleShot(0, poll_login)
     QTimer.singleShot(0, poll_rows)
     code = app.exec()
-    rss_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    times["max_rss_mb"] = rss_kb / 1024
+    times["max_rss_mb"] = peak_rss_mb()
     times["store_check_ok"] = bool(desktop.store_check and desktop.store_check.ok)
     print(json.dumps(times))
     if desktop.window is not None:

@@ -249,6 +249,9 @@ def test_branches_are_listed_and_validated(services: Services, tmp_path: Path) -
     assert (listed["HQ"].clients, listed["B2"].clients) == (1, 1)
     advisor = make_actor(w, "advisor")
     assert all(b.clients is None for b in services.branches.list_branches(advisor))  # no counts
+    uncounted = services.branches.list_branches(w.root, counts=False)  # the client pane's filter
+    assert [b.code for b in uncounted] == sorted(listed)
+    assert all(b.clients is None and b.staff is None for b in uncounted)
     for code in ("", "a b", "X" * 17, "-AB", "上海"):
         with pytest.raises(InvalidInput):
             services.branches.add(w.root, code, "名")

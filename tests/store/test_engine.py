@@ -100,6 +100,35 @@ def test_damaged_database(tmp_path: Path) -> None:
     store.dispose()
 
 
+def test_the_page_check_blocks_no_writer(tmp_path: Path) -> None:
+    """While the page check reads (it takes seconds on a large store), another connection
+    may still take the write lock at once: the login and other desktops are not held up."""
+    from sqlalchemy import event
+
+    path = tmp_path / "s.db"
+    store = open_store(path)
+    attempts: list[str] = []
+
+    @event.listens_for(store.engine, "before_cursor_execute")
+    def _write_meanwhile(_conn, _cursor, statement, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "quick_check" not in statement:
+            return
+        writer = sqlite3.connect(path, isolation_level=None, timeout=0)
+        try:
+            writer.execute("BEGIN IMMEDIATE")  # fails at once if the check holds the write lock
+            writer.execute("INSERT INTO store_setting (name, value) VALUES ('x', 'y')")
+            writer.execute("COMMIT")
+            attempts.append("written")
+        except sqlite3.OperationalError as exc:
+            attempts.append(str(exc))
+        finally:
+            writer.close()
+
+    assert store.integrity_problem() is None
+    assert attempts == ["written"]
+    store.dispose()
+
+
 def test_read_only_store_message(tmp_path: Path) -> None:
     """A store the process may not write (SQLite opened read-only; file modes do not bind root)."""
     path = tmp_path / "s.db"

@@ -17,7 +17,7 @@ from suitcheck.gui.dialogs import FirstRunDialog, LoginDialog
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import SETTINGS_KEY, Translations, preferred_language
 from suitcheck.gui.main_window import MainWindow
-from suitcheck.gui.workers import Job, Runner
+from suitcheck.gui.workers import Job, Runner, low_priority_runner, lower_this_thread
 from suitcheck.services import Services
 from suitcheck.services.errors import StoreUnavailable
 from suitcheck.services.store_check import StoreCheck
@@ -35,6 +35,7 @@ class DesktopApp:
         self.services: Services | None = None
         self.window: MainWindow | None = None
         self.runner = Runner()
+        self.check_runner = low_priority_runner()
         self.store_check: StoreCheck | None = None
 
     def open(self, services_factory: Callable[[], Services]) -> None:
@@ -49,7 +50,8 @@ class DesktopApp:
         self.services = services
         # Reading every page takes time in proportion to the store, so it runs beside the
         # login rather than before it; a damaged store still ends the program, as before.
-        self.runner.start(Job(services.store_check.check), self._store_checked, self._failed_to_open)
+        # It has a thread of its own at low priority: the window's first rows come first.
+        self.check_runner.start(Job(_check_store, services), self._store_checked, self._failed_to_open)
         if not services.auth.has_staff() and FirstRunDialog(services).exec() != QDialog.DialogCode.Accepted:
             self.app.exit(0)
             return
@@ -121,6 +123,11 @@ class DesktopApp:
             )
 
 
+def _check_store(services: Services) -> StoreCheck:
+    lower_this_thread()
+    return services.store_check.check()
+
+
 def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
     log.error("unhandled exception", exc_info=(kind, exc, tb))
     with contextlib.suppress(Exception):  # never let the hook itself crash the program
@@ -159,6 +166,7 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
 
         QTimer.singleShot(int(exit_after * 1000), leave)
     code = app.exec()
+    desktop.check_runner.wait(120_000)  # a page check still reading: let it end before the store closes
     if desktop.services is not None:
         desktop.services.close()
     return code

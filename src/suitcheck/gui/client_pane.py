@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget
 
@@ -54,7 +54,7 @@ class ClientPane(QWidget):
         self.branch_filter.addItem("", None)
         if actor.firm_wide:
             try:
-                for branch in services.branches.list_branches(actor):
+                for branch in services.branches.list_branches(actor, counts=False):
                     self.branch_filter.addItem(f"{branch.code} {branch.name}", branch.code)
             except ServiceError:
                 pass  # the first real action says why; the filter just stays at "all"
@@ -62,6 +62,17 @@ class ClientPane(QWidget):
         self.branch_filter.currentIndexChanged.connect(lambda _: self.refresh())
         self.view, self.proxy = make_table(self, self.model, "clientsView", stretch=InvestorTableModel.NAME)
         self.set_column_modes()
+        # What the columns need is measured over every loaded row: once per change of the
+        # rows or their words, not on every resize (each measure asks the model for each cell).
+        self._needed: int | None = None
+        for signal in (
+            self.model.modelReset,
+            self.model.rowsInserted,
+            self.model.dataChanged,
+            self.model.headerDataChanged,
+            self.model.layoutChanged,
+        ):
+            signal.connect(self._content_changed)
         self.view.horizontalHeader().sectionResized.connect(lambda *_: self.fit_columns())
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.details = QLabel(self)
@@ -85,6 +96,15 @@ class ClientPane(QWidget):
         super().resizeEvent(event)
         self.fit_columns()
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.FontChange, QEvent.Type.StyleChange):
+            self._content_changed()
+        super().changeEvent(event)
+
+    def _content_changed(self, *_: object) -> None:
+        self._needed = None
+        self.fit_columns()
+
     def set_column_modes(self) -> None:
         """Every column but the name fits its content (in this language); the name takes the
         rest and elides. Called again after a saved header state is restored (it carries modes)."""
@@ -101,11 +121,13 @@ class ClientPane(QWidget):
         table into a horizontal scroll: the card below shows the date and its validity."""
         header = self.view.horizontalHeader()
         date, name = InvestorTableModel.ASSESSED, InvestorTableModel.NAME
-        needed = sum(
-            max(header.sectionSizeHint(c), self.view.sizeHintForColumn(c))
-            for c in range(self.model.columnCount())
-            if c != name
-        ) + header.sectionSizeHint(name)
+        if self._needed is None:
+            self._needed = sum(
+                max(header.sectionSizeHint(c), self.view.sizeHintForColumn(c))
+                for c in range(self.model.columnCount())
+                if c != name
+            ) + header.sectionSizeHint(name)
+        needed = self._needed
         room = self.view.width() - 2 * self.view.frameWidth() - self.view.verticalScrollBar().sizeHint().width()
         hide = needed > room
         if hide != header.isSectionHidden(date):

@@ -14,10 +14,7 @@ from PySide6.QtWidgets import QMenu, QStatusBar, QTableView, QWidget
 
 from suitcheck.domain.levels import InvestorClass
 from suitcheck.domain.roles import Permission, may
-from suitcheck.gui.dialogs.assessment_wizard import AssessmentWizard
-from suitcheck.gui.dialogs.dashboard import DashboardDialog
-from suitcheck.gui.dialogs.distribution import DistributionDialog
-from suitcheck.gui.dialogs.inspection import InspectionDialog
+from suitcheck.gui import dialogs
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
 from suitcheck.services import Actor, Services
@@ -107,13 +104,13 @@ class ComplianceActions:
         except ServiceError as exc:
             show_error(self.parent, exc)
             return
-        self.window._change_client(AssessmentWizard)
+        self.window._change_client(dialogs.AssessmentWizard)
 
     def dashboard(self) -> None:
-        DashboardDialog(self.window.services, self.window.actor, self.parent).exec()
+        dialogs.DashboardDialog(self.window.services, self.window.actor, self.parent).exec()
 
     def inspection(self) -> None:
-        InspectionDialog(self.window.services, self.window.actor, self.parent).exec()
+        dialogs.InspectionDialog(self.window.services, self.window.actor, self.parent).exec()
 
     def report_menu(self, position: QPoint) -> None:
         if self.window.report is None or not self.distribution_action.isVisible():
@@ -129,4 +126,4 @@ class ComplianceActions:
             message = QCoreApplication.translate("MainWindow", "Select a report first.")
             self.window.statusBar().showMessage(message, 4000)
             return
-        DistributionDialog(self.window.services, self.window.actor, report, self.parent).exec()
+        dialogs.DistributionDialog(self.window.services, self.window.actor, report, self.parent).exec()

@@ -7,7 +7,7 @@ domain/ and permissions in services/."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
@@ -27,31 +27,13 @@ from suitcheck.about import version_text
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import escape_controls
-from suitcheck.gui import texts
+from suitcheck.gui import dialogs, texts
 from suitcheck.gui.client_pane import ClientPane
 from suitcheck.gui.compliance_actions import ComplianceActions
 from suitcheck.gui.decision_panel import DecisionPane
-from suitcheck.gui.dialogs import (
-    AssessmentDialog,
-    AuditDialog,
-    ClientDialog,
-    ClientEditDialog,
-    ClientImportWizard,
-    ImportDialog,
-    LockDialog,
-    OverrideDialog,
-    PolicyDialog,
-    RatingDialog,
-    ReportViewer,
-    SettingsDialog,
-    StaffDialog,
-    load_pages,
-    run_verification,
-)
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import LANGUAGES, app_instance, setting_int
 from suitcheck.gui.models import ReportTableModel
-from suitcheck.gui.pdf_view import PdfPages
 from suitcheck.gui.reminders_panel import RemindersPanel, install_reminders
 from suitcheck.gui.report_pane import DEBOUNCE_MS as DEBOUNCE_MS  # the benchmark waits on it
 from suitcheck.gui.report_pane import ReportPane
@@ -63,12 +45,16 @@ from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportFilter, ReportView
 
+if TYPE_CHECKING:
+    from suitcheck.gui.pdf_view import PdfPages
+
 CHECK_SETTLE_MS = 250
 
 
 class MainWindow(QMainWindow):
     switch_user_requested = Signal()
     language_requested = Signal(str)
+    first_rows_shown = Signal()  # both lists have their first page (or said why not)
 
     def __init__(
         self,
@@ -100,10 +86,34 @@ class MainWindow(QMainWindow):
         self.idle_timer.timeout.connect(self.lock)
         app_instance().installEventFilter(self)
         self.idle_timer.start()
+        self.reminders = install_reminders(self, services, actor, self.runner, self._select_account)
+        # The first screen is the two lists; what reads over the whole store (reminders,
+        # the publisher list) starts once both first pages are in (or failed), so it never
+        # delays them.
+        self._awaiting_first: set[str] | None = {"clients", "reports"}
+        self.client_model.modelReset.connect(lambda: self._first_page_in("clients"))
+        self.client_pane.failed.connect(lambda _: self._first_page_in("clients"))
+        self.report_pane.searched.connect(lambda _: self._first_page_in("reports"))
+        self.report_pane.failed.connect(lambda _: self._first_page_in("reports"))
         self.refresh_clients()
         self.refresh_reports()
-        self.reminders = install_reminders(self, services, actor, self.runner, self._select_account)
         self.client_search.setFocus()
+
+    @property
+    def first_rows_in(self) -> bool:
+        """Both lists have their first page (or said why not)."""
+        return self._awaiting_first is None
+
+    def _first_page_in(self, which: str) -> None:
+        if self._awaiting_first is None:
+            return
+        self._awaiting_first.discard(which)
+        if not self._awaiting_first:
+            self._awaiting_first = None
+            self.report_pane.fill_publishers()
+            if self.reminders is not None:
+                self.reminders.load()
+            self.first_rows_shown.emit()
 
     # -- what is on screen (the panes own it) -------------------------------------------
     @property
@@ -367,7 +377,7 @@ class MainWindow(QMainWindow):
         only the password of the same user unlocks. Switch user ends the session."""
         self.idle_timer.stop()
         self.close_viewers()
-        dialog = LockDialog(self.services, self.actor, self)
+        dialog = dialogs.LockDialog(self.services, self.actor, self)
         hidden, covers = self._hide_windows(except_for=dialog)
         central = self.centralWidget()
         assert central is not None
@@ -376,7 +386,7 @@ class MainWindow(QMainWindow):
         for dock in docks:  # the reminders list names clients too
             dock.hide()
         result = dialog.exec()
-        if result == LockDialog.SWITCH_USER:
+        if result == dialogs.LockDialog.SWITCH_USER:
             for cover in covers:
                 cover.deleteLater()
             self.end_session()
@@ -600,6 +610,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("This report may not be opened for this client."), 6000)
             return
 
+        load_pages = dialogs.load_pages  # imported here, on the GUI thread, on first use
+
         def fetch() -> tuple[OpenedReport, PdfPages | None]:
             opened = self.services.access.open_report(self.actor, client.id, report.id)
             return opened, load_pages(opened)
@@ -609,7 +621,7 @@ class MainWindow(QMainWindow):
             if self.client is not client or self.report is not report:
                 return  # the clerk moved to another client or report meanwhile
             opened, pages = answer
-            viewer = ReportViewer(opened, client, result, self.actor, self, pages=pages)
+            viewer = dialogs.ReportViewer(opened, client, result, self.actor, self, pages=pages)
             viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             viewer.destroyed.connect(lambda *_: self.viewers.remove(viewer) if viewer in self.viewers else None)
             self.viewers.append(viewer)
@@ -627,33 +639,33 @@ class MainWindow(QMainWindow):
         result = self._current_result()
         if self.client is None or self.report is None or result is None or not result.may_override:
             return
-        dialog = OverrideDialog(self.services, self.actor, self.client, self.report, self)
+        dialog = dialogs.OverrideDialog(self.services, self.actor, self.client, self.report, self)
         if dialog.exec() and dialog.recorded is not None:
             self._show_decision(dialog.recorded)  # the service's answer now admits the report
 
     # -- compliance and settings ------------------------------------------------------
     def import_reports(self) -> None:
-        ImportDialog(self.services, self.actor, self).exec()
+        dialogs.ImportDialog(self.services, self.actor, self).exec()
         self.report_pane.fill_publishers()
         self.refresh_reports()
 
     def review_reports(self) -> None:
-        RatingDialog(self.services, self.actor, self).exec()
+        dialogs.RatingDialog(self.services, self.actor, self).exec()
         self.refresh_reports()
 
     def manage_client(self) -> None:
-        if ClientDialog(self.services, self.actor, self).exec():
+        if dialogs.ClientDialog(self.services, self.actor, self).exec():
             self.refresh_clients()
 
     def edit_client(self) -> None:
-        self._change_client(ClientEditDialog)
+        self._change_client(dialogs.ClientEditDialog)
 
     def import_clients(self) -> None:
-        ClientImportWizard(self.services, self.actor, self).exec()
+        dialogs.ClientImportWizard(self.services, self.actor, self).exec()
         self.refresh_clients()
 
     def assess_client(self) -> None:
-        self._change_client(AssessmentDialog)
+        self._change_client(dialogs.AssessmentDialog)
 
     def _change_client(self, dialog_class: Any) -> None:
         """Run a dialog that changes the selected client, then show the client as stored
@@ -670,19 +682,19 @@ class MainWindow(QMainWindow):
             self.check()
 
     def manage_staff(self) -> None:
-        StaffDialog(self.services, self.actor, self).exec()
+        dialogs.StaffDialog(self.services, self.actor, self).exec()
 
     def audit_log(self) -> None:
-        AuditDialog(self.services, self.actor, self).exec()
+        dialogs.AuditDialog(self.services, self.actor, self).exec()
 
     def verify_audit(self) -> None:
-        run_verification(self.services, self.actor, self)
+        dialogs.run_verification(self.services, self.actor, self)
 
     def edit_policy(self) -> None:
-        PolicyDialog(self.services, self.actor, self).exec()
+        dialogs.PolicyDialog(self.services, self.actor, self).exec()
 
     def open_settings(self) -> None:
-        dialog = SettingsDialog(self.settings, self.services.store.display_name, self)
+        dialog = dialogs.SettingsDialog(self.settings, self.services.store.display_name, self)
         if dialog.exec():
             minutes = setting_int(self.settings, "session/idle_minutes", 10)
             self.idle_timer.setInterval(minutes * 60_000)

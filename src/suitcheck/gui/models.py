@@ -27,6 +27,20 @@ Fetch = Callable[[int, int], Sequence[T]]
 
 RED, AMBER, GREEN = QColor("#b3261e"), QColor("#9a6700"), QColor("#1e7b34")
 
+# The only roles these models answer. A view asks for about eight roles per cell, for
+# every loaded row each time it measures a column to fit its contents: the others are
+# answered at once, without building the cell.
+SERVED_ROLES = frozenset(
+    int(role)
+    for role in (
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+        RawRole,
+        ObjectRole,
+    )
+)
+
 
 class PagedTableModel(QAbstractTableModel, Generic[T]):
     """Rows come from `fetch(offset, limit)`; more are fetched as the view scrolls."""
@@ -82,7 +96,7 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._rows):
+        if role not in SERVED_ROLES or not index.isValid() or not 0 <= index.row() < len(self._rows):
             return None
         obj = self._rows[index.row()]
         if role == ObjectRole:

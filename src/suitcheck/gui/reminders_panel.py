@@ -106,6 +106,7 @@ class RemindersPanel(QDockWidget):
         self.services, self.actor, self.runner = services, actor, runner
         self.total: int | None = None
         self.count_button: ReminderCount | None = None  # the status bar's count, once installed
+        self.on_loaded: Callable[[int], None] | None = None  # what install_reminders does with the count
         self.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
@@ -140,6 +141,11 @@ class RemindersPanel(QDockWidget):
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HEADERS) - 1)
         if self.count_button is not None:
             self.count_button.retranslate()
+
+    def load(self) -> None:
+        """The first load, after start-up: it counts over every client, so it waits until
+        the window's first rows are on screen."""
+        self.refresh(self.on_loaded)
 
     def refresh(self, done: Callable[[int], None] | None = None) -> None:
         def fetch() -> tuple[int, list[Reminder]]:
@@ -200,8 +206,10 @@ class ReminderCount(QToolButton):
 def install_reminders(
     window: QMainWindow, services: Services, actor: Actor, runner: Runner, select_client: Callable[[str], None]
 ) -> RemindersPanel | None:
-    """Add the panel (shown) and the status bar count to a main window, for advisors and
-    compliance; nothing for other roles."""
+    """Add the panel and the status bar count to a main window, for advisors and
+    compliance; nothing for other roles. The list loads when `panel.load()` is called
+    (the window does so once its first rows are in) and the panel shows itself then if
+    there is anything to do."""
     if actor.role not in ROLES:
         return None
     panel = RemindersPanel(services, actor, runner, window)
@@ -220,5 +228,5 @@ def install_reminders(
             window.resizeDocks([panel], [height], Qt.Orientation.Vertical)
 
     panel.hide()
-    panel.refresh(loaded)
+    panel.on_loaded = loaded
     return panel

@@ -149,6 +149,7 @@ class ReportPane(QWidget):
         self.services, self.actor, self.runner = services, actor, runner
         self.report: ReportView | None = None
         self._generation = 0
+        self._publishers: list[str] = []
         self.model = ReportTableModel(self)
         self.title = QLabel(self)
         self.title.setObjectName("sectionTitle")
@@ -178,15 +179,20 @@ class ReportPane(QWidget):
         self.view.setAccessibleName(self.tr("Research reports"))
         self.filters.retranslate()
         self.model.retranslate()
-        self.fill_publishers()
+        self.filters.set_publishers(self._publishers)  # "All" in the new language
 
     def fill_publishers(self) -> None:
-        try:
-            names = self.services.reports.publishers(self.actor)
-        except Exception as exc:  # noqa: BLE001 - the filter still works without the list
-            self.failed.emit(exc)
-            names = []
-        self.filters.set_publishers(names)
+        """The publisher filter's list, read in the background: it reads every report's
+        publisher, which takes time in proportion to the store."""
+
+        def show(names: list[str]) -> None:
+            self._publishers = names
+            self.filters.set_publishers(names)
+
+        def failed(exc: BaseException) -> None:
+            self.failed.emit(exc)  # the filter still works without the list
+
+        self.runner.start(Job(self.services.reports.publishers, self.actor), show, failed)
 
     def focus_search(self) -> None:
         self.filters.search.setFocus()

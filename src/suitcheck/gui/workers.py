@@ -11,9 +11,12 @@ from __future__ import annotations
 import contextlib
 import itertools
 import logging
+import os
+import sys
 import threading
+import time
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Protocol
 
 from PySide6.QtCore import QObject, QThreadPool, Signal
 
@@ -55,15 +58,21 @@ def _expected(exc: BaseException) -> bool:
     return isinstance(exc, ServiceError)
 
 
+class Pool(Protocol):
+    def start(self, fn: Callable[[], None]) -> None: ...
+
+    def waitForDone(self, msecs: int = ...) -> bool: ...
+
+
 class Runner(QObject):
     """Starts jobs on the global pool and calls back on the GUI thread."""
 
     _event = Signal(int, str, object)
     _ids = itertools.count(1)
 
-    def __init__(self, owner: QObject | None = None, pool: QThreadPool | None = None) -> None:
+    def __init__(self, owner: QObject | None = None, pool: Pool | None = None) -> None:
         super().__init__(owner)
-        self._pool = pool or QThreadPool.globalInstance()
+        self._pool: Pool = pool or QThreadPool.globalInstance()
         self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None], Progress | None]] = {}
         self._event.connect(self._dispatch)
 
@@ -100,3 +109,45 @@ class Runner(QObject):
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._pool.waitForDone(msecs)
+
+
+LOW_PRIORITY_NICE = 10  # Linux: about a tenth of a core's time while the window's work wants it
+
+
+class ThreadPerJob:
+    """What a Runner needs of a pool, giving each job a (daemon) thread of its own: a
+    long check still reading neither takes one of the shared pool's few threads (one per
+    core, which the window's searches use) nor holds up the program's exit, and a thread
+    lowered for one job is never reused for another."""
+
+    def __init__(self) -> None:
+        self._threads: list[threading.Thread] = []
+
+    def start(self, fn: Callable[[], None]) -> None:
+        self._threads = [t for t in self._threads if t.is_alive()]
+        thread = threading.Thread(target=fn, name="suitcheck-background", daemon=True)
+        self._threads.append(thread)
+        thread.start()
+
+    def waitForDone(self, msecs: int = -1) -> bool:
+        deadline = None if msecs < 0 else time.monotonic() + msecs / 1000
+        for thread in list(self._threads):
+            thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
+        return not any(t.is_alive() for t in self._threads)
+
+
+def low_priority_runner(owner: QObject | None = None) -> Runner:
+    """A runner for long background work that must not slow the window (the store's page
+    check): each job on a thread of its own; jobs call `lower_this_thread()` first."""
+    return Runner(owner, ThreadPerJob())
+
+
+def lower_this_thread() -> None:
+    """Linux keeps a nice value per thread: lower this one's. Only for a thread that runs
+    nothing else afterwards (ThreadPerJob's), since it cannot be raised again. Other
+    systems keep the thread at normal priority."""
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError):
+            thread = threading.get_native_id()
+            now = os.getpriority(os.PRIO_PROCESS, thread)
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, now + LOW_PRIORITY_NICE))

@@ -120,20 +120,21 @@ class BranchService:
             log.info("branch %s added by %s", code, actor.username)
             return BranchView(branch.id, branch.code, branch.name, branch.region, branch.head_office, 0, 0)
 
-    def list_branches(self, actor: Actor) -> list[BranchView]:
+    def list_branches(self, actor: Actor, *, counts: bool = True) -> list[BranchView]:
         """Every branch (codes and names are no secret inside the firm: clients are moved
         and staff added by code); the numbers of clients and staff only for staff who see
-        every branch."""
+        every branch, and only when asked (counting reads every client)."""
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        with_counts = counts and actor.firm_wide
         with self._ctx.transaction(read_only=True) as session:
-            counts: dict[int, int] = {}
+            clients: dict[int, int] = {}
             staff: dict[int, int] = {}
-            if actor.firm_wide:
+            if with_counts:
                 for branch_id, n in session.execute(
                     select(Investor.branch_id, func.count()).group_by(Investor.branch_id)
                 ):
                     if branch_id is not None:
-                        counts[branch_id] = int(n)
+                        clients[branch_id] = int(n)
                 for branch_id, n in session.execute(select(Staff.branch_id, func.count()).group_by(Staff.branch_id)):
                     if branch_id is not None:
                         staff[branch_id] = int(n)
@@ -144,8 +145,8 @@ class BranchService:
                     b.name,
                     b.region,
                     b.head_office,
-                    counts.get(b.id, 0) if actor.firm_wide else None,
-                    staff.get(b.id, 0) if actor.firm_wide else None,
+                    clients.get(b.id, 0) if with_counts else None,
+                    staff.get(b.id, 0) if with_counts else None,
                 )
                 for b in session.execute(select(Branch).order_by(Branch.code)).scalars()
             ]

@@ -129,7 +129,10 @@ class Store:
         if not self.is_sqlite:
             return None
         try:
-            with self.engine.connect() as conn:
+            # A read transaction: in WAL mode it blocks no writer, so the login and every
+            # other desktop's decisions go on while the pages are read (the write lock a
+            # plain connection takes at begin would hold them until the check ends).
+            with self.engine.connect().execution_options(suitcheck_read_only=True) as conn:
                 rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
         except sa_exc.OperationalError:
             raise  # locked, unreadable: not a verdict on the pages
