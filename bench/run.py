@@ -373,13 +373,12 @@ def bench_gui_search(folder: Path, scale: float) -> None:
 
 
 def _gui_start(folder: Path, db: str) -> dict[str, float]:
-    env = {**os.environ, "SUITCHECK_AUDIT_KEY": str(folder / "audit.key"), "SUITCHECK_LOG_DIR": str(folder / "log")}
+    env = {
+        **as_installed(dict(os.environ)),
+        "SUITCHECK_AUDIT_KEY": str(folder / "audit.key"),
+        "SUITCHECK_LOG_DIR": str(folder / "log"),
+    }
     env.setdefault("QT_QPA_PLATFORM", "offscreen")
-    # An installed program starts from compiled bytecode (pip and PyInstaller ship .pyc);
-    # a development shell may forbid writing it, which would add compiling every module
-    # to each start. The first (discarded) run compiles into the bench's own folder.
-    env.pop("PYTHONDONTWRITEBYTECODE", None)
-    env["PYTHONPYCACHEPREFIX"] = str(folder / "pycache")
     run = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "gui_start.py"), db, "bench", PASSWORD],
         env=env,
