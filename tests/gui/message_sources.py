@@ -12,6 +12,8 @@ SRC = Path(__file__).resolve().parents[2] / "src" / "suitcheck"
 SCANNED = ("services", "audit", "store/engine.py")  # not migrations or ORM asserts: no user sees those
 ERROR_NAMES = re.compile(r"(Error|Failed|Denied|NotFound|InvalidInput|Conflict|Unavailable|Required)$")
 MESSAGE_VARIABLES = {"failure", "problem", "message"}
+# Calls that take (entry, problem sentence): a verifier's failure and an export cell mismatch.
+PROBLEM_CALLS = {"_fail", "_CellMismatch"}
 # Tables of sentences a service raises by key (auth._PROBLEMS: password rule -> sentence).
 MESSAGE_TABLES = re.compile(r"^_?[A-Z_]*(PROBLEMS|MESSAGES|SENTENCES)$")
 
@@ -45,6 +47,24 @@ def _callee(call: ast.Call) -> str:
     return f.id if isinstance(f, ast.Name) else f.attr if isinstance(f, ast.Attribute) else ""
 
 
+def _candidates(node: ast.AST) -> list[ast.expr]:
+    """The expressions at this node that may hold a sentence a user sees."""
+    candidates: list[ast.expr] = []
+    if isinstance(node, ast.Call):
+        if ERROR_NAMES.search(_callee(node)) and node.args:
+            candidates.append(node.args[0])
+        if _callee(node) in PROBLEM_CALLS and len(node.args) > 1:
+            candidates.append(node.args[1])  # (seq, problem): a verification problem
+        candidates += [k.value for k in node.keywords if k.arg in MESSAGE_VARIABLES]
+    if isinstance(node, ast.Assign):
+        names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+        if any(name in MESSAGE_VARIABLES for name in names):
+            candidates.append(node.value)
+        if isinstance(node.value, ast.Dict) and any(MESSAGE_TABLES.match(name) for name in names):
+            candidates += [v for v in node.value.values if v is not None]
+    return candidates
+
+
 def user_sentences(root: Path = SRC) -> dict[str, str]:
     """template -> where it is (file:line)."""
     found: dict[str, str] = {}
@@ -53,22 +73,7 @@ def user_sentences(root: Path = SRC) -> dict[str, str]:
         for path in [base] if base.is_file() else sorted(base.rglob("*.py")):
             tree = ast.parse(path.read_text(encoding="utf-8"))
             for node in ast.walk(tree):
-                candidates: list[ast.expr] = []
-                if isinstance(node, ast.Call) and ERROR_NAMES.search(_callee(node)) and node.args:
-                    candidates.append(node.args[0])
-                if isinstance(node, ast.Call):
-                    candidates += [k.value for k in node.keywords if k.arg in MESSAGE_VARIABLES]
-                if isinstance(node, ast.Assign) and any(
-                    isinstance(t, ast.Name) and t.id in MESSAGE_VARIABLES for t in node.targets
-                ):
-                    candidates.append(node.value)
-                if (
-                    isinstance(node, ast.Assign)
-                    and isinstance(node.value, ast.Dict)
-                    and any(isinstance(t, ast.Name) and MESSAGE_TABLES.match(t.id) for t in node.targets)
-                ):
-                    candidates += node.value.values
-                for candidate in candidates:
+                for candidate in _candidates(node):
                     text = template(candidate)
                     if text and re.search(r"[A-Za-z]{2}", re.sub(r"\{[^}]*\}", "", text)):
                         found.setdefault(text, f"{path.relative_to(root.parent)}:{getattr(node, 'lineno', 0)}")

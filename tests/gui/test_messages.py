@@ -180,3 +180,19 @@ def test_the_source_scan_sees_f_strings_and_reprs(tmp_path: Path) -> None:
         "A password needs at least {n} characters.",
         "Choose a new password first.",
     }
+
+
+def test_verification_problems_are_shown_in_chinese(chinese) -> None:  # type: ignore[no-untyped-def]
+    """What `audit verify` reports (the chain's and an export's cells') reaches the Chinese UI
+    in Chinese, with its numbers."""
+    assert messages.message_text("entry 7 was altered (its content no longer matches its hash)") == (
+        "第 7 条被改动（内容与其哈希不再相符）"
+    )
+    shown = messages.message_text(
+        "row 12's record, split over 4 cells, does not join into valid JSON: "
+        "a continuation cell was edited, removed or reordered"
+    )
+    assert shown.startswith("第 12 行的记录分在 4 个单元格中")
+    assert messages.message_text("entry 5 has a field of the wrong type; it was edited") == (
+        "第 5 条有类型不对的字段：它被改动过"
+    )

@@ -478,12 +478,17 @@ class Verifier:
                 unsealed += len(state.pending)
                 continue
             epoch, key = local
-            if epoch != state.epoch:
-                what = "truncated or replaced" if epoch > state.epoch else "newer than this installation's key"
+            if epoch > state.epoch:
                 return self._fail(
                     self.last_seq,
                     f"installation {chain} is at epoch {epoch}, but the trail's last seal leaves it at "
-                    f"{state.epoch}: the trail was {what}",
+                    f"{state.epoch}: the trail was truncated or replaced",
+                )
+            if epoch < state.epoch:
+                return self._fail(
+                    self.last_seq,
+                    f"installation {chain} is at epoch {epoch}, but the trail's last seal leaves it at "
+                    f"{state.epoch}: the trail is newer than this installation's key",
                 )
             p_seq = _first_bad_mac(key, state.pending)
             if p_seq is not None:

@@ -798,7 +798,7 @@ def _as_rows(records: Iterable[dict[str, Any]], entries_digest: Any) -> Iterator
         except KeyError as exc:
             raise ExportError(f"An exported entry lacks the field {exc.args[0]!r}.") from exc
         if not _well_typed(c, r):
-            raise _CellMismatch(c.get("seq"), f"entry {c.get('seq')!r} has a field of the wrong type; it was edited")
+            raise _CellMismatch(c.get("seq"), f"entry {c.get('seq')} has a field of the wrong type; it was edited")
         digest = str(r.get("entry_hash", ""))
         entries_digest.update(f"{c['seq']}:{digest}\n".encode())
         yield (

@@ -149,6 +149,62 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "entry {seq} differs from the signed checkpoint: the chain was rewritten"),
     QT_TRANSLATE_NOOP("Messages", "entry {seq} was altered (its content no longer matches its hash)"),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the seal of installation {due_0} (epoch {due_1}) is missing: it was due as entry {due_2}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the seal of installation {chain} (epoch {epoch}) is missing: it was due as entry {seq}, where the trail now ends",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the trail holds no sealed entries: no installation is registered in it",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "installation {chain} is at epoch {epoch}, but the trail's last seal leaves it at {state_epoch}: the trail was truncated or replaced",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "installation {chain} is at epoch {epoch}, but the trail's last seal leaves it at {state_epoch}: the trail is newer than this installation's key",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {p_seq} was forged or altered: its MAC does not match this installation's key",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} is a malformed seal (it carries fields a seal never has)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "row {number} has no client/report columns in its record",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "row {number} has {len_cells} cells, not {len_HEADERS}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "row {number}, column {HEADERS_index} is a formula ('{got_text_30}')",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "row {number} (entry {record_get_seq}), column {HEADERS_index} reads '{got_text_40}' but the entry's record says '{expected_text_want_40}'",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "row {number}'s record continues over {len_pieces} cells with an empty or non-text one among them: a continuation cell was removed or edited",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {c_get_seq} has a field of the wrong type; it was edited",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "row {number}'s record, split over {len_pieces} cells, does not join into valid JSON: a continuation cell was edited, removed or reordered",
+    ),
     QT_TRANSLATE_NOOP("Messages", "Unknown export format '{fmt}'; use csv, xlsx or jsonl."),
     QT_TRANSLATE_NOOP("Messages", "Unknown decision '{decision}'; use allow, block or allow-after-warning."),
     QT_TRANSLATE_NOOP("Messages", "Unknown audit action '{action}'."),

@@ -2131,6 +2131,62 @@ Store: {store}</source>
         <translation>第 {seq} 条被改动（内容与其哈希不再相符）</translation>
     </message>
     <message>
+        <source>the seal of installation {due_0} (epoch {due_1}) is missing: it was due as entry {due_2}</source>
+        <translation>安装 {due_0} 的封签（第 {due_1} 期）缺失：它应是第 {due_2} 条</translation>
+    </message>
+    <message>
+        <source>the seal of installation {chain} (epoch {epoch}) is missing: it was due as entry {seq}, where the trail now ends</source>
+        <translation>安装 {chain} 的封签（第 {epoch} 期）缺失：它应是第 {seq} 条，而审计链现在止于此处</translation>
+    </message>
+    <message>
+        <source>the trail holds no sealed entries: no installation is registered in it</source>
+        <translation>审计链中没有封签条目：其中没有登记任何安装</translation>
+    </message>
+    <message>
+        <source>installation {chain} is at epoch {epoch}, but the trail&apos;s last seal leaves it at {state_epoch}: the trail was truncated or replaced</source>
+        <translation>安装 {chain} 处于第 {epoch} 期，但审计链最后的封签停在第 {state_epoch} 期：审计链被截断或替换</translation>
+    </message>
+    <message>
+        <source>installation {chain} is at epoch {epoch}, but the trail&apos;s last seal leaves it at {state_epoch}: the trail is newer than this installation&apos;s key</source>
+        <translation>安装 {chain} 处于第 {epoch} 期，但审计链最后的封签停在第 {state_epoch} 期：审计链比本安装的密钥更新</translation>
+    </message>
+    <message>
+        <source>entry {p_seq} was forged or altered: its MAC does not match this installation&apos;s key</source>
+        <translation>第 {p_seq} 条被伪造或改动：其 MAC 与本安装的密钥不符</translation>
+    </message>
+    <message>
+        <source>entry {seq} is a malformed seal (it carries fields a seal never has)</source>
+        <translation>第 {seq} 条是格式不正确的封签（含有封签不会有的字段）</translation>
+    </message>
+    <message>
+        <source>row {number} has no client/report columns in its record</source>
+        <translation>第 {number} 行的记录中没有客户/研报列</translation>
+    </message>
+    <message>
+        <source>row {number} has {len_cells} cells, not {len_HEADERS}</source>
+        <translation>第 {number} 行有 {len_cells} 个单元格，而不是 {len_HEADERS} 个</translation>
+    </message>
+    <message>
+        <source>row {number}, column {HEADERS_index} is a formula (&apos;{got_text_30}&apos;)</source>
+        <translation>第 {number} 行 {HEADERS_index} 列是公式（&apos;{got_text_30}&apos;）</translation>
+    </message>
+    <message>
+        <source>row {number} (entry {record_get_seq}), column {HEADERS_index} reads &apos;{got_text_40}&apos; but the entry&apos;s record says &apos;{expected_text_want_40}&apos;</source>
+        <translation>第 {number} 行（第 {record_get_seq} 条）{HEADERS_index} 列为 &apos;{got_text_40}&apos;，但该条记录为 &apos;{expected_text_want_40}&apos;</translation>
+    </message>
+    <message>
+        <source>row {number}&apos;s record continues over {len_pieces} cells with an empty or non-text one among them: a continuation cell was removed or edited</source>
+        <translation>第 {number} 行的记录延续到 {len_pieces} 个单元格，其中有空的或非文本的：某个续接单元格被删除或改动</translation>
+    </message>
+    <message>
+        <source>entry {c_get_seq} has a field of the wrong type; it was edited</source>
+        <translation>第 {c_get_seq} 条有类型不对的字段：它被改动过</translation>
+    </message>
+    <message>
+        <source>row {number}&apos;s record, split over {len_pieces} cells, does not join into valid JSON: a continuation cell was edited, removed or reordered</source>
+        <translation>第 {number} 行的记录分在 {len_pieces} 个单元格中，拼接后不是有效的 JSON：某个续接单元格被改动、删除或调换了顺序</translation>
+    </message>
+    <message>
         <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
         <translation>未知的导出格式“{fmt}”；请使用 csv、xlsx 或 jsonl。</translation>
     </message>
