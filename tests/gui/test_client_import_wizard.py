@@ -143,8 +143,23 @@ def test_the_bar_moves_while_clients_are_sealed_and_stop_there_changes_nothing( 
     # The first sealed page moves the bar past the read rows, before any audit entry.
     qtbot.waitUntil(lambda: bar.value() > spans["seal"][0], timeout=10_000)
     assert bar.value() < spans["new"][0]
+    # ... and the words under it say which step it is in.
+    qtbot.waitUntil(lambda: wizard.run_page.status.text() == "Sealing the new clients' records…", timeout=10_000)
     wizard.run_page.stop_button.click()
+    assert wizard.run_page.status.text() == "Stopping… nothing will be changed."
+    assert not wizard.run_page.stop_button.isEnabled()
     go_on.set()
     qtbot.waitUntil(lambda: wizard.run_page.job is None, timeout=60_000)
     assert "nothing was changed" in wizard.run_page.status.text()
     assert demo_services.investors.count(actor) == before
+
+
+def test_every_step_of_an_import_has_words_for_the_user(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    """A step the service reports (client_import.PHASES) that the wizard could not name
+    would leave the last step's words standing under a moving bar."""
+    from suitcheck.services.client_import import PHASES
+
+    wizard = _wizard(qtbot, demo_services)
+    words = wizard.run_page._phase_words()
+    assert sorted(words) == sorted(phase for phase, _ in PHASES)
+    assert len(set(words.values())) == len(words)

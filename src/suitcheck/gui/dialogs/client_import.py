@@ -427,7 +427,7 @@ class RunPage(QWizardPage):
         self.status.setWordWrap(True)
         self.stop_button = QPushButton(self.tr("Stop"), self)
         self.stop_button.setObjectName("clientImportStop")
-        self.stop_button.clicked.connect(lambda: self.job and self.job.cancel())
+        self.stop_button.clicked.connect(self.stop)
         self.report_button = QPushButton(self.tr("Open the report"), self)
         self.report_button.setObjectName("clientImportReport")
         self.report_button.setEnabled(False)
@@ -462,7 +462,7 @@ class RunPage(QWizardPage):
         def run(progress: Any, cancelled: Any) -> ImportResult:
             def step(phase: str, done: int) -> None:
                 offset, length = spans.get(phase, (0, 0))
-                progress(offset + min(done, length), total)
+                progress(offset + min(done, length), total, phase)
 
             return self.w.services.client_files.import_clients(
                 self.w.actor,
@@ -478,8 +478,30 @@ class RunPage(QWizardPage):
         self.job = self.w.runner.start(Job(run, with_progress=True), self._done, self._failed, self._progress)
         self.completeChanged.emit()
 
-    def _progress(self, number: int, total: int, _item: object = None) -> None:
+    def stop(self) -> None:
+        """Ask the import to stop; it rolls back at its next step, and says so when done."""
+        if self.job is None:
+            return
+        self.job.cancel()
+        self.stop_button.setEnabled(False)
+        self.status.setText(self.tr("Stopping… nothing will be changed."))
+
+    def _progress(self, number: int, total: int, phase: object = None) -> None:
         self.progress.setValue(min(number, total))
+        words = self._phase_words().get(str(phase))
+        if words and self.stop_button.isEnabled() and self.status.text() != words:
+            self.status.setText(words)  # (not once Stop was pressed: its words stand)
+
+    def _phase_words(self) -> dict[str, str]:
+        """What the import is doing, by the service's phase (client_import.PHASES)."""
+        return {
+            "read": self.tr("Reading and checking the rows…"),
+            "seal": self.tr("Sealing the new clients' records…"),
+            "insert": self.tr("Writing the new clients…"),
+            "new": self.tr("Recording the new clients in the audit trail…"),
+            "changed": self.tr("Writing and recording the changed clients…"),
+            "reseal": self.tr("Sealing the changed clients' records…"),
+        }
 
     def _done(self, result: ImportResult) -> None:
         self.job = None

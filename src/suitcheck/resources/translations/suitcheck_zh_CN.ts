@@ -3457,6 +3457,34 @@ Store: {store}</source>
         <translation>正在导入…</translation>
     </message>
     <message>
+        <source>Stopping… nothing will be changed.</source>
+        <translation>正在停止…不会有任何改动。</translation>
+    </message>
+    <message>
+        <source>Reading and checking the rows…</source>
+        <translation>正在读取并检查各行…</translation>
+    </message>
+    <message>
+        <source>Sealing the new clients&apos; records…</source>
+        <translation>正在为新客户的记录加封签…</translation>
+    </message>
+    <message>
+        <source>Writing the new clients…</source>
+        <translation>正在写入新客户…</translation>
+    </message>
+    <message>
+        <source>Recording the new clients in the audit trail…</source>
+        <translation>正在把新客户记入审计记录…</translation>
+    </message>
+    <message>
+        <source>Writing and recording the changed clients…</source>
+        <translation>正在写入并记录有变化的客户…</translation>
+    </message>
+    <message>
+        <source>Sealing the changed clients&apos; records…</source>
+        <translation>正在为有变化的客户的记录加封签…</translation>
+    </message>
+    <message>
         <source>Imported: {new} new and {changed} changed clients; {invalid} invalid rows skipped.</source>
         <translation>已导入：新增 {new} 个、变更 {changed} 个客户；跳过 {invalid} 个无效行。</translation>
     </message>
