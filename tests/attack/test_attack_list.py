@@ -121,3 +121,38 @@ def test_expired_assessment_written_as_iso_week_date(world: tuple[Services, Acto
     assert checked["decision"] == "block"
     assert "record-integrity" not in checked["reasons"]  # the seal holds: the same date to Python
     _agree(services, advisor, r3, tmp_path / "l.csv", ["EXPIRED", "FINE"])
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE investor SET current_assessed_on = 20260516 WHERE account = 'ODD'",  # integer affinity: a number
+        "UPDATE investor SET account = CAST('ODD' AS BLOB) WHERE account = 'ODD'",
+        "UPDATE investor SET current_assessed_on = CAST('2026-05-16' AS BLOB) WHERE account = 'ODD'",
+    ],
+)
+def test_a_value_no_reader_takes_refuses_in_a_sentence(
+    world: tuple[Services, Actor, Actor, int], tmp_path: Path, edit: str
+) -> None:
+    """One row holding a value of a type suitcheck never writes: each path refuses with a
+    ServiceError sentence (or leaves the row off), never with a raw exception."""
+    from suitcheck.services.errors import ServiceError
+
+    services, compliance, advisor, r3 = world
+    odd = add_client(services, compliance, "ODD", RiskProfile.C5)
+    add_client(services, compliance, "FINE", RiskProfile.C5)
+    _raw(services, edit)
+    outcomes = {}
+    for name, run in {
+        "write_eligible": lambda: _listed(services, advisor, r3, tmp_path / "l.csv"),
+        "eligible": lambda: _reference(services, advisor, r3),
+        "check": lambda: services.access.check(advisor, str(odd), r3).to_dict()["decision"],
+    }.items():
+        try:
+            outcomes[name] = ("ok", run())
+        except ServiceError as exc:
+            outcomes[name] = ("refused", str(exc))
+        except Exception as exc:  # noqa: BLE001 - what the attack looks for
+            outcomes[name] = ("raw", f"{type(exc).__name__}: {exc}")
+    print(edit, outcomes)
+    assert not [k for k, (how, _) in outcomes.items() if how == "raw"], outcomes
