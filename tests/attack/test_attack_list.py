@@ -156,3 +156,16 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
             outcomes[name] = ("raw", f"{type(exc).__name__}: {exc}")
     print(edit, outcomes)
     assert not [k for k, (how, _) in outcomes.items() if how == "raw"], outcomes
+
+
+def test_a_valid_assessment_written_as_iso_week_date(world: tuple[Services, Actor, Actor, int], tmp_path: Path) -> None:
+    """BROKE (lists differ; the safe direction): a valid client assessed in 2025 whose date
+    is rewritten '2025-W10-1' keeps its seal for `check` (which allows), and passes the SQL
+    filter as text; `eligible` lists the client, write_eligible (raw text in its seal
+    message) leaves them off."""
+    services, compliance, advisor, r3 = world
+    day = dt.date.fromisocalendar(2025, 10, 1)
+    add_client(services, compliance, "WEEK", RiskProfile.C5, days_ago=(TODAY - day).days)
+    _raw(services, "UPDATE investor SET current_assessed_on = '2025-W10-1' WHERE account = 'WEEK'")
+    assert services.access.check(advisor, "WEEK", r3).to_dict()["decision"] == "allow"
+    _agree(services, advisor, r3, tmp_path / "l.csv", ["WEEK"])
