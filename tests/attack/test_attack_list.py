@@ -169,3 +169,14 @@ def test_a_valid_assessment_written_as_iso_week_date(world: tuple[Services, Acto
     _raw(services, "UPDATE investor SET current_assessed_on = '2025-W10-1' WHERE account = 'WEEK'")
     assert services.access.check(advisor, "WEEK", r3).to_dict()["decision"] == "allow"
     _agree(services, advisor, r3, tmp_path / "l.csv", ["WEEK"])
+
+
+def test_the_list_printed_without_a_file_is_audited(world: tuple[Services, Actor, Actor, int], tmp_path: Path) -> None:
+    """BROKE (found on the way, not this round's code): design.md says `eligible --report
+    ID [--out FILE]` is audited; with --out, write_eligible records the list, but without
+    it cmd_eligible prints `eligible()`, which records nothing."""
+    services, compliance, advisor, r3 = world
+    add_client(services, compliance, "ONE", RiskProfile.C5)
+    before = services.audit.count(compliance)
+    assert [v.account for v in services.access.eligible(advisor, r3)] == ["ONE"]
+    assert services.audit.count(compliance) > before
