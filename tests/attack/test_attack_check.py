@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -165,3 +166,28 @@ def test_client_moved_branch_in_sql(world: World) -> None:
     assert n
     for client, report in world.pairs[:4]:
         _both(world, client, report)
+
+
+def test_a_staff_row_edited_in_sql_gains_no_reach(sqlite_services: Services, tmp_path: Path) -> None:
+    """BROKE (in the fast path and in the reference path alike): the check re-reads the
+    staff row on every call but never checks its seal, so a branch advisor whose row an
+    insider rewrote to firm-wide compliance reaches another branch's client at once, in an
+    open session; only the next login finds the seal broken."""
+    from suitcheck.domain.levels import RiskProfile
+    from suitcheck.domain.roles import Role
+    from tests.conftest import PASSWORD, add_client, staff
+    from tests.fixtures import import_text_report
+
+    services = sqlite_services
+    root = staff(services, Role.ADMIN, "t-root")
+    compliance = staff(services, Role.COMPLIANCE)
+    services.branches.add(root, "B2", "二部", "上海")
+    r4 = import_text_report(services, compliance, tmp_path, level="中高风险")
+    add_client(services, compliance, "FAR", RiskProfile.C5)
+    services.investors.move(compliance, "FAR", "B2", "moved")
+    advisor = staff(services, Role.ADVISOR, "t-near")
+    _raw(services, "UPDATE staff SET role = 'compliance', firm_wide = 1 WHERE username = 't-near'")
+    with pytest.raises(AuthenticationFailed):
+        services.auth.login("t-near", PASSWORD)  # the next login sees the edit ...
+    with pytest.raises(ServiceError):  # ... and so should the open session's next check
+        services.access.check(advisor, "FAR", r4)
