@@ -191,3 +191,24 @@ def test_a_staff_row_edited_in_sql_gains_no_reach(sqlite_services: Services, tmp
         services.auth.login("t-near", PASSWORD)  # the next login sees the edit ...
     with pytest.raises(ServiceError):  # ... and so should the open session's next check
         services.access.check(advisor, "FAR", r4)
+
+
+def test_a_report_level_lowered_in_sql_is_caught(sqlite_services: Services, tmp_path: Path) -> None:
+    """BROKE (not this round's code; both paths): report rows carry no seal and `audit
+    verify` does not compare a report's level with the trail, so an insider who lowers a
+    report from R4 to R1 in SQL gets a C1 client an allow from `check`, and the store
+    still verifies."""
+    from suitcheck.domain.levels import RiskProfile
+    from suitcheck.domain.roles import Role
+    from tests.conftest import add_client, staff
+    from tests.fixtures import import_text_report
+
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r4 = import_text_report(services, compliance, tmp_path, level="中高风险")
+    add_client(services, compliance, "C1", RiskProfile.C1)
+    assert services.access.check(advisor, "C1", r4).to_dict()["decision"] == "block"
+    _raw(services, "UPDATE report SET level = 1, suggested_level = 1 WHERE id = :r", r=r4)
+    decided = services.access.check(advisor, "C1", r4).to_dict()["decision"]
+    verified = services.audit.verify(compliance)
+    assert decided == "block" or not verified.ok, (decided, verified.problem)
