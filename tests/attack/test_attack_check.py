@@ -212,3 +212,32 @@ def test_a_report_level_lowered_in_sql_is_caught(sqlite_services: Services, tmp_
     decided = services.access.check(advisor, "C1", r4).to_dict()["decision"]
     verified = services.audit.verify(compliance)
     assert decided == "block" or not verified.ok, (decided, verified.problem)
+
+
+def test_a_policy_version_inserted_in_sql_is_not_used(sqlite_services: Services, tmp_path: Path) -> None:
+    """BROKE (not this round's code; both paths read the newest row alike): a policy
+    version inserted in SQL (longer validity) is used by the very next check, so an
+    expired client is allowed; `audit verify` does name the version afterwards."""
+    from suitcheck.domain.levels import RiskProfile
+    from suitcheck.domain.policy import VALIDITY_DAYS
+    from suitcheck.domain.roles import Role
+    from tests.conftest import add_client, staff
+    from tests.fixtures import import_text_report
+
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "OLD", RiskProfile.C5, days_ago=900)
+    services.policy.update(compliance, warning_days=31)  # a stored version to copy
+    assert services.access.check(advisor, "OLD", r3).to_dict()["decision"] == "block"
+    with services.store.engine.begin() as conn:
+        row = conn.execute(text("SELECT * FROM policy ORDER BY version DESC LIMIT 1")).mappings().first()
+        assert row is not None
+        doc = json.loads(row["document"])
+        doc.update(version=row["version"] + 1, validity_days=VALIDITY_DAYS[1])
+        cols = {**dict(row), "version": row["version"] + 1, "document": json.dumps(doc)}
+        conn.execute(text(f"INSERT INTO policy ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"), cols)
+    verified = services.audit.verify(compliance)
+    assert not verified.ok
+    assert "policy version" in (verified.problem or "")
+    assert services.access.check(advisor, "OLD", r3).to_dict()["decision"] == "block"
