@@ -154,7 +154,6 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
             outcomes[name] = ("refused", str(exc))
         except Exception as exc:  # noqa: BLE001 - what the attack looks for
             outcomes[name] = ("raw", f"{type(exc).__name__}: {exc}")
-    print(edit, outcomes)
     assert not [k for k, (how, _) in outcomes.items() if how == "raw"], outcomes
 
 
