@@ -613,7 +613,7 @@ def cmd_eligible(services: Services, args: argparse.Namespace, out: Output) -> i
             f"{written.count} clients may receive report {args.report}; list written to {written.path}",
         )
         return EXIT_OK
-    rows = services.access.eligible(actor, args.report)
+    rows = services.access.eligible_shown(actor, args.report)
     data = [v.to_dict() for v in rows]
     out.emit(data, lambda: "\n".join(_investor_line(v) for v in data) + f"\n{len(data)} clients may receive it.")
     return EXIT_OK

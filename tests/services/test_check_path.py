@@ -240,11 +240,12 @@ def test_batch_meets_a_client_moved_to_another_branch_as_a_missing_one(services:
 
 
 def test_a_staff_row_without_a_branch_sees_no_client_on_the_hot_path(world: World) -> None:
-    """Fail closed: a branch-scoped staff row whose branch is gone (written outside
-    suitcheck) finds no client, as on the reference path, and the attempt is recorded."""
+    """Fail closed: a branch-scoped staff row whose branch is gone finds no client, as on
+    the reference path, and the attempt is recorded (the row changed as suitcheck writes
+    it, sealed on flush: written outside suitcheck, the session ends at once instead)."""
     services, advisor = world.services, world.advisor
     with services.store.session() as session:
-        session.execute(update(Staff).where(Staff.username == advisor.username).values(branch_id=None))
+        session.execute(select(Staff).where(Staff.username == advisor.username)).scalar_one().branch_id = None
     for check in (services.access.check, lambda a, c, r: reference_check(services, a, c, r)):
         with pytest.raises(NotFound) as refused:
             check(advisor, "P5", world.pairs[0][1])

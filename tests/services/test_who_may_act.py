@@ -20,8 +20,10 @@ from tests.conftest import TODAY, add_client, staff
 
 
 def _set_role(services: Services, username: str, role: Role) -> None:
+    """The role changed as suitcheck changes a staff row (through the ORM: sealed on flush)."""
     with services.store.session() as session:
-        session.execute(update(Staff).where(Staff.username == username).values(role=role.value))
+        staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one()
+        staff.role = role.value
 
 
 def test_disabled_staff_lose_their_powers_at_the_next_call(

@@ -151,6 +151,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "entry {seq} was altered (its content no longer matches its hash)"),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "Your account's record was changed outside suitcheck; nothing was done. An administrator must investigate.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "the seal of installation {due_0} (epoch {due_1}) is missing: it was due as entry {due_2}",
     ),
     QT_TRANSLATE_NOOP(

@@ -31,7 +31,13 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
-from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message, investor_message_sql, own_seal_head_sql
+from suitcheck.services.integrity import (
+    INVESTOR_COLUMNS,
+    dates_canonical,
+    investor_message,
+    investor_message_sql,
+    own_seal_head_sql,
+)
 from suitcheck.services.investors import (
     InvestorView,
     find_investor,
@@ -432,7 +438,7 @@ class AccessService:
             level = report_facts(report).matching_level  # 就高: the rule `check` applies
             stmt = (
                 select(Investor)
-                .where(client_scope(actor), eligible_condition(level, today, policy))
+                .where(client_scope(actor), eligible_condition(level, today, policy), dates_canonical())
                 .order_by(Investor.id)
             )
             if limit is not None:
@@ -444,6 +450,31 @@ class AccessService:
                     log.warning("client %s left off the distribution list: record fails its seal", investor.id)
                     continue  # fail closed: a row changed outside suitcheck never receives anything
                 yield make_view(investor, today, policy, full, codes)
+
+    def eligible_shown(self, actor: Actor, report_ref: str | int) -> list[InvestorView]:
+        """The whole distribution list to show (the command line without --out): the
+        clients `eligible` streams, and producing the list is audited as a written one is,
+        with the count and a digest of the clients' ids in their order."""
+        views = list(self.eligible(actor, report_ref))
+        with self._ctx.transaction() as session:
+            report = find_report(session, report_ref)
+            policy = self._ctx.policy(session)
+            level = report_facts(report).matching_level
+            ids = ",".join(str(v.id) for v in views)
+            self._ctx.audit(
+                session,
+                actor,
+                AuditAction.DISTRIBUTION_LIST,
+                report_id=report.id,
+                facts={
+                    "count": len(views),
+                    "format": "shown",
+                    "clients_sha256": hashlib.sha256(ids.encode()).hexdigest(),
+                    "level": level.code if level else None,
+                    "policy_version": policy.version,
+                },
+            )
+        return views
 
     def write_eligible(
         self,
@@ -465,7 +496,9 @@ class AccessService:
             policy, today = self._ctx.policy(session), self._ctx.today()
             level = report_facts(report).matching_level  # 就高: the rule `check` applies
             conn = session.connection()
-            listed = _LIST_SELECT.where(client_scope(actor), scanned(eligible_condition(level, today, policy)))
+            listed = _LIST_SELECT.where(
+                client_scope(actor), scanned(eligible_condition(level, today, policy)), dates_canonical()
+            )
             stmt = listed.add_columns(
                 investor_message_sql(conn.dialect.name),
                 own_seal_head_sql(conn.dialect.name, _t.integrity, self._ctx.sealer.chain),

@@ -224,19 +224,23 @@ class ServiceContext:
         if actor.staff_id == 0:
             return actor, None  # the store itself (SYSTEM): seeding, first run
         with self.transaction(read_only=True) as session:
-            row = session.execute(_STAFF_STATE, {"id": actor.staff_id}).first()
-        return self._judge(actor, row)
+            conn = session.connection()
+            return self._judge(actor, conn.execute(_STAFF_STATE, {"id": actor.staff_id}).first(), conn)
 
     def current_actor_in(self, conn: Connection, actor: Actor) -> tuple[Actor, str | None]:
         """current_actor read inside the caller's transaction (one statement, compiled once):
         for a hot path that re-reads the staff row in the same unit of work as its change."""
         if actor.staff_id == 0:
             return actor, None
-        return self._judge(actor, _STAFF_STATE_PREPARED.first(conn, id=actor.staff_id))
+        return self._judge(actor, _STAFF_STATE_PREPARED.first(conn, id=actor.staff_id), conn)
 
-    def _judge(self, actor: Actor, row: Any) -> tuple[Actor, str | None]:
+    def _judge(self, actor: Actor, row: Any, conn: Connection) -> tuple[Actor, str | None]:
         if row is None:
             return actor, "unknown"
+        if not self.rows.staff_ok(conn, row):
+            # A role, branch or password changed outside suitcheck grants nothing, in an open
+            # session as at the login (which refuses the same row): the session is over.
+            return actor, "record-integrity"
         role = Role(row.role)
         current = dataclasses.replace(
             actor, role=role, branch_id=row.branch_id, firm_wide=effective_firm_wide(role, bool(row.firm_wide))
@@ -263,6 +267,8 @@ class ServiceContext:
 
 
 _STAFF_STATE = select(
+    Staff.username,  # with the state below and the seal: the columns staff_ok checks
+    Staff.integrity,
     Staff.role,
     Staff.disabled,
     Staff.locked_until,
@@ -276,6 +282,9 @@ _CAUSE_MESSAGES = {
     "locked": "Your account is locked; nothing was done. Sign in again when it is unlocked.",
     "unknown": "Your account no longer exists; nothing was done.",
     "credential": "Your password was changed or reset since you signed in; nothing was done. Sign in again.",
+    "record-integrity": (
+        "Your account's record was changed outside suitcheck; nothing was done. An administrator must investigate."
+    ),
 }
 
 _STAFF_STATE_PREPARED = Prepared(_STAFF_STATE)

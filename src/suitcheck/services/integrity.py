@@ -15,7 +15,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Protocol
 
-from sqlalchemy import ColumnElement, LargeBinary, Text, case, cast, event, func, literal, select, update
+from sqlalchemy import ColumnElement, LargeBinary, Text, and_, case, cast, event, func, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import keys
@@ -141,6 +141,16 @@ def legacy_investor_message(values: Mapping[str, Any] | Any) -> str:
 
 def legacy_staff_message(values: Mapping[str, Any] | Any) -> str:
     return _message("staff", LEGACY_STAFF_COLUMNS, values)
+
+
+def dates_canonical(columns: Any = None) -> ColumnElement[bool]:
+    """True where the client's dates are stored as suitcheck writes them (ISO YYYY-MM-DD,
+    or NULL). On SQLite a date is text: a hand-edited '2024-W22-6' or '20240601' reads in
+    Python as a real day (so its seal holds) but compares as other text in SQL, so a list
+    would take it for a date it is not. date(x) rewrites a real date to that form and
+    gives NULL for anything else; on PostgreSQL a date column compares equal to itself."""
+    c = columns if columns is not None else Investor.__table__.c
+    return and_(*(or_(col.is_(None), func.date(col) == col) for col in (c.current_assessed_on, c.birth_date)))
 
 
 def investor_message_sql(dialect: str) -> ColumnElement[bytes]:
@@ -272,6 +282,11 @@ class RowSealer:
             return frozenset()
 
     def investor_ok(self, conn: Any, row: Any) -> bool:
+        # A row read with DATES_CANONICAL (the check's own statement) also needs its dates
+        # stored as suitcheck writes them: Python reads '2024-W22-6' or '20240601' as the
+        # same day, so the seal would hold while SQL compares the text otherwise.
+        if not getattr(row, "dates_canonical", True):
+            return False
         return self.ok(conn, investor_message(row), row.integrity)
 
     def staff_ok(self, conn: Any, row: Any) -> bool:

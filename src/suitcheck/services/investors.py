@@ -46,6 +46,7 @@ from suitcheck.services.branches import branch_codes, branch_id_for, target_bran
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import write_atomically
+from suitcheck.services.integrity import dates_canonical
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
 from suitcheck.services.scope import (
@@ -277,6 +278,7 @@ FACT_COLUMNS = (
     Investor.reassessment_due,
     Investor.integrity,
     Investor.branch_id,
+    dates_canonical().label("dates_canonical"),  # RowSealer.investor_ok refuses a row without
 )
 
 

@@ -138,7 +138,15 @@ class Store:
             raise  # locked, unreadable: not a verdict on the pages
         except sa_exc.DatabaseError as exc:
             return str(exc.orig or exc).splitlines()[0]  # "database disk image is malformed"
-        return None if rows == ["ok"] else str(rows[0])
+        return None if rows == ["ok"] else _first_complaint(rows)
+
+
+def _first_complaint(rows: list[object]) -> str:
+    """quick_check's first complaint on one line: for a damaged b-tree page SQLite heads it
+    with a banner line ('*** in database main ***'), which says nothing to a user."""
+    lines = [line.strip() for row in rows for line in str(row).splitlines()]
+    complaints = [line for line in lines if line and not (line.startswith("***") and line.endswith("***"))]
+    return complaints[0] if complaints else "the store's pages fail SQLite's check"
 
 
 def migrations_path() -> Path:

@@ -2131,6 +2131,10 @@ Store: {store}</source>
         <translation>第 {seq} 条被改动（内容与其哈希不再相符）</translation>
     </message>
     <message>
+        <source>Your account&apos;s record was changed outside suitcheck; nothing was done. An administrator must investigate.</source>
+        <translation>您的账户记录在 suitcheck 之外被改动；未执行任何操作。须由管理员调查。</translation>
+    </message>
+    <message>
         <source>the seal of installation {due_0} (epoch {due_1}) is missing: it was due as entry {due_2}</source>
         <translation>安装 {due_0} 的封签（第 {due_1} 期）缺失：它应是第 {due_2} 条</translation>
     </message>
