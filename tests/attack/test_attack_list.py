@@ -4,40 +4,20 @@ and `check` must agree; a client on a list whom `check` blocks is a bug."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from suitcheck.services.access import LIST_COLUMNS
 from suitcheck.store.models import Investor
 from tests.conftest import TODAY, add_client, staff
 from tests.fixtures import import_text_report
-
-
-def _listed(services: Services, actor: Actor, report: int, out: Path) -> list[list[str]]:
-    services.access.write_eligible(actor, report, out)
-    with out.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.reader(handle))[1:]
-
-
-def _reference(services: Services, actor: Actor, report: int) -> list[list[str]]:
-    rows = []
-    for view in services.access.eligible(actor, report):
-        d = view.to_dict()
-        rows.append(["" if d[c] is None else str(d[c]) for c in LIST_COLUMNS])
-    return rows
-
-
-def _raw(services: Services, sql: str, **params: object) -> None:
-    with services.store.engine.begin() as conn:
-        conn.execute(text(sql), params)
+from tests.services.listing import raw, reference, written_list
 
 
 @pytest.fixture
@@ -50,8 +30,8 @@ def world(sqlite_services: Services, tmp_path: Path) -> tuple[Services, Actor, A
 
 def _agree(services: Services, advisor: Actor, r3: int, out: Path, accounts: list[str]) -> None:
     """The written list equals `eligible`, and every listed client is allowed by `check`."""
-    listed = _listed(services, advisor, r3, out)
-    assert listed == _reference(services, advisor, r3)
+    listed = written_list(services, advisor, r3, out)
+    assert listed == reference(services, advisor, r3)
     on_list = {row[1] for row in listed}
     for account in accounts:
         try:
@@ -88,10 +68,10 @@ def test_odd_flags_profiles_nulls_and_seals(world: tuple[Services, Actor, Actor,
         "UPDATE investor SET integrity = upper(integrity) WHERE account = 'A14'",
     ]
     for sql in edits:
-        _raw(services, sql)
+        raw(services, sql)
     # A seal of the right HMAC, with a different chain prefix (same length).
     other = "Z" * len(chain)
-    _raw(
+    raw(
         services,
         "UPDATE investor SET integrity = :s || substr(integrity, :n) WHERE account = 'A15'",
         s=other,
@@ -113,7 +93,7 @@ def test_expired_assessment_written_as_iso_week_date(world: tuple[Services, Acto
     add_client(services, compliance, "FINE", RiskProfile.C5)
     assert services.access.check(advisor, "EXPIRED", r3).to_dict()["decision"] == "block"
     week = dt.date(2024, 6, 1).isocalendar()
-    _raw(
+    raw(
         services,
         "UPDATE investor SET current_assessed_on = :d WHERE account = 'EXPIRED'",
         d=f"{week.year}-W{week.week:02}-{week.weekday}",
@@ -149,11 +129,11 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
     services, compliance, advisor, r3 = world
     odd = add_client(services, compliance, "ODD", RiskProfile.C5)
     add_client(services, compliance, "FINE", RiskProfile.C5)
-    _raw(services, edit)
+    raw(services, edit)
     outcomes = {}
     runs: dict[str, Callable[[], object]] = {
-        "write_eligible": lambda: _listed(services, advisor, r3, tmp_path / "l.csv"),
-        "eligible": lambda: _reference(services, advisor, r3),
+        "write_eligible": lambda: written_list(services, advisor, r3, tmp_path / "l.csv"),
+        "eligible": lambda: reference(services, advisor, r3),
         "check": lambda: services.access.check(advisor, str(odd), r3).to_dict()["decision"],
     }
     for name, run in runs.items():
@@ -174,7 +154,7 @@ def test_a_valid_assessment_written_as_iso_week_date(world: tuple[Services, Acto
     services, compliance, advisor, r3 = world
     day = dt.date.fromisocalendar(2025, 10, 1)
     add_client(services, compliance, "WEEK", RiskProfile.C5, days_ago=(TODAY - day).days)
-    _raw(services, "UPDATE investor SET current_assessed_on = '2025-W10-1' WHERE account = 'WEEK'")
+    raw(services, "UPDATE investor SET current_assessed_on = '2025-W10-1' WHERE account = 'WEEK'")
     checked = services.access.check(advisor, "WEEK", r3).to_dict()
     assert checked["decision"] == "block"
     reasons = checked["reasons"]

@@ -5,20 +5,19 @@ with rows changed outside suitcheck, and a changed row is on neither."""
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text, update
+from sqlalchemy import select, update
 
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from suitcheck.services.access import LIST_COLUMNS
 from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message, investor_message_sql
 from suitcheck.store.models import Investor
 from tests.conftest import add_client, staff
 from tests.fixtures import import_text_report
+from tests.services.listing import raw, reference, written_list
 
 # Text a JSON encoder must escape, or must leave alone, in every way it can differ
 # (each fits the 32 characters of an account).
@@ -30,27 +29,6 @@ AWKWARD = [
     "汉字 and 😀 outside the BMP",
     "",
 ]
-
-
-def _listed(services: Services, actor: Actor, report: int, out: Path) -> list[list[str]]:
-    services.access.write_eligible(actor, report, out)
-    with out.open(encoding="utf-8-sig", newline="") as handle:
-        return list(csv.reader(handle))[1:]
-
-
-def _reference(services: Services, actor: Actor, report: int) -> list[list[str]]:
-    """`eligible` (what `eligible --json` prints), as the list's cells."""
-    rows = []
-    for view in services.access.eligible(actor, report):
-        d = view.to_dict()
-        rows.append(["" if d[c] is None else str(d[c]) for c in LIST_COLUMNS])
-    return rows
-
-
-def _raw(services: Services, sql: str, **params: object) -> None:
-    """A write straight into the store, as a hostile edit of the database would make it."""
-    with services.store.engine.begin() as conn:
-        conn.execute(text(sql), params)
 
 
 def test_sql_seal_message_is_byte_for_byte_the_python_one(services: Services, compliance: Actor) -> None:
@@ -98,17 +76,17 @@ def test_list_equals_eligible_on_a_tampered_store(
     services: Services, compliance: Actor, advisor: Actor, r3: int, tmp_path: Path
 ) -> None:
     _population(services, compliance)
-    before = _listed(services, advisor, r3, tmp_path / "before.csv")
-    assert before == _reference(services, advisor, r3)
+    before = written_list(services, advisor, r3, tmp_path / "before.csv")
+    assert before == reference(services, advisor, r3)
     # A profile raised into eligibility, an assessment date moved, a seal taken from another row.
-    _raw(services, "UPDATE investor SET current_profile = 5 WHERE account = 'RAISED'")
+    raw(services, "UPDATE investor SET current_profile = 5 WHERE account = 'RAISED'")
     with services.store.engine.begin() as conn:
         moved = conn.execute(select(Investor.current_assessed_on).where(Investor.account == "OK00")).scalar_one()
         conn.execute(update(Investor).where(Investor.account == "MOVED").values(current_assessed_on=moved))
         seal = conn.execute(select(Investor.integrity).where(Investor.account == "OK01")).scalar_one()
         conn.execute(update(Investor).where(Investor.account == "SWAPPED").values(integrity=seal))
-    listed = _listed(services, advisor, r3, tmp_path / "list.csv")
-    assert listed == _reference(services, advisor, r3)
+    listed = written_list(services, advisor, r3, tmp_path / "list.csv")
+    assert listed == reference(services, advisor, r3)
     accounts = [row[1] for row in listed]
     assert not {"RAISED", "MOVED", "SWAPPED"} & set(accounts)
     assert [row for row in before if row[1] not in ("MOVED", "SWAPPED")] == listed
@@ -133,20 +111,20 @@ def test_every_odd_seal_or_value_is_judged_as_check_judges_it(sqlite_services: S
     assert seal.startswith(f"{chain}:")
     # Tampered: a flag written as text (Python reads it as true), a seal with a fourth part,
     # another chain's name on our seal, no seal.
-    _raw(services, "UPDATE investor SET special_attention = 'no' WHERE account = 'OK00'")
-    _raw(services, "UPDATE investor SET integrity = integrity || :tail WHERE account = 'OK01'", tail=":x")
-    _raw(
+    raw(services, "UPDATE investor SET special_attention = 'no' WHERE account = 'OK00'")
+    raw(services, "UPDATE investor SET integrity = integrity || :tail WHERE account = 'OK01'", tail=":x")
+    raw(
         services,
         "UPDATE investor SET integrity = :seal WHERE account = 'OK02'",
         seal="f" * len(chain) + seal[len(chain) :],
     )
-    _raw(services, "UPDATE investor SET integrity = NULL WHERE account = 'OK03'")
+    raw(services, "UPDATE investor SET integrity = NULL WHERE account = 'OK03'")
     # Not changed in substance: a true flag written as the text 'true' reads as true to
     # Python as before, so `check` still allows the client, and so must the list (the
     # database's message differs; the row-by-row rule decides).
-    _raw(services, "UPDATE investor SET special_attention = 'true' WHERE account = 'ELDER'")
-    listed = _listed(services, advisor, r3, tmp_path / "list.csv")
-    assert listed == _reference(services, advisor, r3)
+    raw(services, "UPDATE investor SET special_attention = 'true' WHERE account = 'ELDER'")
+    listed = written_list(services, advisor, r3, tmp_path / "list.csv")
+    assert listed == reference(services, advisor, r3)
     accounts = {row[1] for row in listed}
     assert "ELDER" in accounts
     assert services.access.check(advisor, "ELDER", r3).to_dict()["decision"] == "allow"

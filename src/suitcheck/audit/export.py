@@ -20,7 +20,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from suitcheck.audit.chain import (
     GENESIS_HASH,
@@ -305,54 +305,54 @@ class _Source:
 
 # Rows are formatted, counted and digested in batches of this many (the progress step).
 _BATCH = 5000
+T = TypeVar("T")
+
+
+def _batches(source: _Source, shape: Callable[[_Formatter, SourceRow, str | None], tuple[T, str]]) -> Iterator[list[T]]:
+    """Each row as `shape` writes it (with the row's display text), a batch at a time; the
+    tally counts and digests each batch before it is handed on."""
+    fmt, tally = _Formatter(), source.tally
+    items: list[T] = []
+    displays: list[str] = []
+    batch: list[SourceRow] = []
+    for r, id_number in source.id_numbers():
+        item, display = shape(fmt, r, id_number)
+        items.append(item)
+        displays.append(display)
+        batch.append(r)
+        if len(batch) == _BATCH:
+            tally.see_many(batch, displays, source.progress)
+            yield items
+            items, displays, batch = [], [], []
+    tally.see_many(batch, displays, None)
+    yield items
+
+
+def _jsonl_line(fmt: _Formatter, r: SourceRow, id_number: str | None) -> tuple[str, str]:
+    parts = fmt.parts(r, id_number)
+    if parts is None:  # not what the writer hashed: the row is read again, entry by entry
+        row, display = _slow_parts(r, id_number)
+        return canonical_json(row.record()) + "\n", display
+    return parts[2] + "\n", parts[3]
+
+
+def _row_cells(fmt: _Formatter, r: SourceRow, id_number: str | None) -> tuple[list[object], str]:
+    parts = fmt.parts(r, id_number)
+    if parts is None:
+        row, display = _slow_parts(r, id_number)
+        return [neutralise(c) for c in row.cells()], display
+    head, tail, _, display = parts
+    return fmt.cells(r, id_number, head, tail, display), display
 
 
 def _jsonl_batches(source: _Source) -> Iterator[list[str]]:
     """The JSONL lines, a batch at a time (the tally updated for each batch)."""
-    fmt, tally = _Formatter(), source.tally
-    lines: list[str] = []
-    displays: list[str] = []
-    batch: list[SourceRow] = []
-    for r, id_number in source.id_numbers():
-        parts = fmt.parts(r, id_number)
-        if parts is None:
-            row, display = _slow_parts(r, id_number)
-            lines.append(canonical_json(row.record()) + "\n")
-        else:
-            lines.append(parts[2] + "\n")
-            display = parts[3]
-        displays.append(display)
-        batch.append(r)
-        if len(batch) == _BATCH:
-            tally.see_many(batch, displays, source.progress)
-            yield lines
-            lines, displays, batch = [], [], []
-    tally.see_many(batch, displays, None)
-    yield lines
+    return _batches(source, _jsonl_line)
 
 
 def _cell_batches(source: _Source) -> Iterator[list[list[object]]]:
     """The CSV/XLSX cells of each row (readable cells, then the record), a batch at a time."""
-    fmt, tally = _Formatter(), source.tally
-    rows: list[list[object]] = []
-    displays: list[str] = []
-    batch: list[SourceRow] = []
-    for r, id_number in source.id_numbers():
-        parts = fmt.parts(r, id_number)
-        if parts is None:
-            row, display = _slow_parts(r, id_number)
-            rows.append([neutralise(c) for c in row.cells()])
-        else:
-            head, tail, _, display = parts
-            rows.append(fmt.cells(r, id_number, head, tail, display))
-        displays.append(display)
-        batch.append(r)
-        if len(batch) == _BATCH:
-            tally.see_many(batch, displays, source.progress)
-            yield rows
-            rows, displays, batch = [], [], []
-    tally.see_many(batch, displays, None)
-    yield rows
+    return _batches(source, _row_cells)
 
 
 def _csv_record_field(record: str) -> str:
