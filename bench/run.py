@@ -30,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 import generate  # noqa: E402
+import where  # noqa: E402
 from argon2 import PasswordHasher  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
@@ -502,6 +503,39 @@ def check_rates(services: Services, actor: Any, checks: int) -> tuple[float, flo
     return done / raw_s, done / floor_s, done / checks_s
 
 
+def check_time_split(services: Services, actor: Any, checks: int) -> None:
+    """Where an audited check's time goes (the issue asks for the split), beside the raw
+    insert+commit's own: CPU against waiting on the disk without a profiler, then the
+    profiled shares by layer."""
+    db = str(services.store.url.database)
+    conn = sqlite3.connect(db, isolation_level=None)
+    conn.execute("PRAGMA synchronous=FULL")
+    conn.execute("CREATE TABLE IF NOT EXISTS bench_split (id INTEGER PRIMARY KEY, payload TEXT)")
+
+    def raw() -> None:
+        conn.execute("BEGIN IMMEDIATE")
+        conn.execute("INSERT INTO bench_split (payload) VALUES ('row')")
+        conn.execute("COMMIT")
+
+    pairs = iter(range(10**9))
+
+    def check() -> None:
+        services.access.check(actor, next(pairs) % 900 + 1, 1)
+
+    n = max(200, checks // 2)
+    raw_timing, check_timing = where.cpu_and_wait(raw, n), where.cpu_and_wait(check, n)
+    conn.close()
+    split = where.profile_split(check, n)
+    report(
+        "audited check: where the time goes",
+        check_timing["wall"],
+        raw_timing["wall"],
+        f"check {where.describe(check_timing, split)}. Raw insert+commit: "
+        f"{raw_timing['wall'] * 1e6:.0f} us wall = CPU {raw_timing['user'] * 1e6:.0f} + "
+        f"{raw_timing['system'] * 1e6:.0f} + {raw_timing['wait'] * 1e6:.0f} us waiting",
+    )
+
+
 def bench_audit(folder: Path, scale: float) -> None:
     checks = max(200, int(4_000 * scale))
     services = fresh(folder, "audit")
@@ -553,6 +587,8 @@ def bench_audit(folder: Path, scale: float) -> None:
         f"copy of audit_entry (same indexes), one transaction each: the disk's share ({floor_per_s / raw_per_s:.0%} "
         "of raw)",
     )
+
+    check_time_split(services, actor, checks)
 
     # check --batch: the whole process (start-up, one login) over the same number of pairs.
     pairs = folder / "pairs.csv"
