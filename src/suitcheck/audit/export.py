@@ -10,23 +10,16 @@ in the signed manifest. No cell may be a formula.
 from __future__ import annotations
 
 import codecs
-import collections
 import csv
 import dataclasses
 import hashlib
 import io
 import itertools
 import json
-import logging
-import multiprocessing
 import os
-import queue
 import re
-import signal
 import tempfile
-import threading
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -42,7 +35,6 @@ from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
 from suitcheck.domain.text import escape_controls, has_controls
 
-log = logging.getLogger(__name__)
 FORMATS = tuple(f.value for f in ExportFormat)
 MANIFEST_SUFFIX = ".manifest.json"
 HEADERS = (
@@ -407,229 +399,12 @@ class _Renderer:
         return text.encode("utf-8"), "\n".join(displays).encode("utf-8")
 
 
-# -- a second process for CSV and JSONL ---------------------------------------------------
-# Formatting a row costs several times reading it, so on a machine with more than one core
-# a helper process (started with "spawn", as the frozen build and Windows need; the entry
-# points call multiprocessing.freeze_support) renders some of the batches while this
-# process reads, renders the others and writes them all in order. The bytes are the same
-# whoever renders a batch. The helper is only an accelerator: when it cannot start, fails
-# or dies, this process renders its batches itself.
-_HELPER_AFTER = 2  # batches read before a helper is worth its start-up (~0.3 s)
-_HELPER_IN_FLIGHT = 3  # batches handed to the helper and not yet back
-_PENDING_LIMIT = 8  # rendered batches held back while the helper's oldest one is awaited
-
-
-def _chunks(rows: Iterable[SourceRow]) -> Iterator[list[SourceRow]]:
-    it = iter(rows)
-    while chunk := list(itertools.islice(it, _BATCH)):
-        yield chunk
-
-
-def _helper_main(
-    rows_in: Connection, results_out: Connection, kind: str, mask_id: Callable[[str | None], str | None] | None
-) -> None:
-    """The helper process: render each batch it is sent until told to stop (None) or the
-    parent goes away; a batch it cannot render is answered with None (the parent renders
-    it and meets the error itself)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    renderer = _Renderer(kind, mask_id)
-    with cycle_collector_paused():
-        while True:
-            try:
-                rows = rows_in.recv()
-            except (EOFError, OSError):
-                return
-            if rows is None:
-                return
-            try:
-                result: tuple[bytes, bytes] | None = renderer.batch(rows)
-            except Exception:  # noqa: BLE001 - the parent renders the batch again and meets the error
-                result = None
-            try:
-                results_out.send(result)
-            except OSError:
-                return
-
-
-_GONE = object()  # the helper's results pipe closed
-
-
-class _Helper:
-    """The parent's handle on the helper process: batches go out on one pipe and come back,
-    in order, on another. A thread here feeds the one and another drains the other, so this
-    process never waits on a pipe (a batch does not fit in a pipe's buffer: a plain send
-    would wait until the helper had finished its previous batch) and neither process ever
-    waits on the other's full pipe."""
-
-    def __init__(self, kind: str, mask_id: Callable[[str | None], str | None] | None) -> None:
-        context = multiprocessing.get_context("spawn")
-        rows_in, self.rows_out = context.Pipe(duplex=False)
-        self.results_in, results_out = context.Pipe(duplex=False)
-        self.process = context.Process(
-            target=_helper_main, args=(rows_in, results_out, kind, mask_id), name="suitcheck-export", daemon=True
-        )
-        try:
-            self.process.start()
-        except BaseException:
-            for conn in (self.rows_out, self.results_in):
-                conn.close()
-            raise
-        finally:
-            rows_in.close()
-            results_out.close()
-        self.outgoing: queue.SimpleQueue[list[tuple[Any, ...]] | None] = queue.SimpleQueue()
-        self.results: queue.SimpleQueue[object] = queue.SimpleQueue()
-        self.in_flight = 0
-        self.threads = [
-            threading.Thread(target=self._feed, name="suitcheck-export-feed", daemon=True),
-            threading.Thread(target=self._drain, name="suitcheck-export-results", daemon=True),
-        ]
-        for thread in self.threads:
-            thread.start()
-
-    def _feed(self) -> None:
-        try:
-            while True:
-                rows = self.outgoing.get()
-                self.rows_out.send(rows)
-                if rows is None:
-                    return
-        except (OSError, ValueError):
-            return  # the helper is gone: the results pipe tells the parent
-
-    def _drain(self) -> None:
-        try:
-            while True:
-                self.results.put(self.results_in.recv())
-        except (EOFError, OSError):
-            self.results.put(_GONE)
-
-    def send(self, rows: list[SourceRow]) -> None:
-        self.outgoing.put([tuple(r) for r in rows])  # plain tuples: a driver's Row pickles heavily
-        self.in_flight += 1
-
-    def ready(self) -> bool:
-        return self.in_flight > 0 and not self.results.empty()
-
-    def receive(self) -> tuple[bytes, bytes] | None:
-        """The oldest batch's bytes (None: the helper could not render it)."""
-        self.in_flight -= 1
-        result = self.results.get()
-        if result is _GONE:
-            raise EOFError("the export helper stopped")
-        return result  # type: ignore[return-value]
-
-    def stop(self, *, kill: bool) -> None:
-        """End the helper: told to stop after its last batch, or killed (an error here, or
-        Ctrl-C); the threads end with its pipes."""
-        self.outgoing.put(None)
-        if kill and self.process.is_alive():
-            self.process.kill()
-        self.process.join(5)
-        if self.process.is_alive():
-            self.process.kill()
-            self.process.join()
-        for thread in self.threads:
-            thread.join(5)
-        self.rows_out.close()
-        self.results_in.close()
-
-
-def _start_helper(kind: str, mask_id: Callable[[str | None], str | None] | None) -> _Helper | None:
-    if (os.cpu_count() or 1) < 2:
-        return None
-    try:
-        return _Helper(kind, mask_id)
-    except Exception as exc:  # noqa: BLE001 - no process can start here, or the mask cannot be sent
-        log.info("audit export continues in one process: the helper did not start (%s)", exc)
-        return None
-
-
-@dataclasses.dataclass
-class _Slot:
-    """One batch on its way out: its rows and, once rendered, its bytes."""
-
-    rows: list[SourceRow]
-    result: tuple[bytes, bytes] | None = None
-
-
-class _Pipeline:
-    """The batches in the source's order, each rendered here or by the helper process."""
-
-    def __init__(self, kind: str, mask_id: Callable[[str | None], str | None] | None) -> None:
-        self.kind, self.mask_id = kind, mask_id
-        self.renderer = _Renderer(kind, mask_id)
-        self.helper: _Helper | None = None
-        self.waiting: collections.deque[_Slot] = collections.deque()  # with the helper, in order
-        self.pending: collections.deque[_Slot] = collections.deque()  # not yet handed on
-
-    def add(self, number: int, rows: list[SourceRow]) -> None:
-        if number == _HELPER_AFTER:
-            self.helper = _start_helper(self.kind, self.mask_id)
-        slot = _Slot(rows)
-        self.pending.append(slot)
-        helper = self.helper
-        if helper is not None and helper.in_flight < _HELPER_IN_FLIGHT:
-            try:
-                helper.send(rows)
-                self.waiting.append(slot)
-                return
-            except (OSError, ValueError):
-                self._lose_helper()
-        slot.result = self.renderer.batch(rows)
-
-    def done(self, *, finish: bool = False) -> Iterator[_Slot]:
-        """The rendered batches at the front, in order (with `finish`, all of them)."""
-        self._collect(block=len(self.pending) > _PENDING_LIMIT)
-        while self.pending:
-            if self.pending[0].result is None:
-                if not finish:
-                    return
-                self._collect(block=True)
-            yield self.pending.popleft()
-
-    def _collect(self, *, block: bool) -> None:
-        """Take back what the helper has rendered (waiting for its oldest when `block`)."""
-        while self.helper is not None and (self.helper.ready() or (block and self.helper.in_flight)):
-            block = False
-            try:
-                result = self.helper.receive()
-            except (EOFError, OSError):
-                result = None
-                self._lose_helper()
-            slot = self.waiting.popleft()
-            slot.result = result if result is not None else self.renderer.batch(slot.rows)
-
-    def _lose_helper(self) -> None:
-        """The helper failed: this process renders the batches it held."""
-        log.info("audit export continues in one process: the helper stopped")
-        if self.helper is not None:
-            self.helper.stop(kill=True)
-            self.helper = None
-        while self.waiting:
-            slot = self.waiting.popleft()
-            slot.result = self.renderer.batch(slot.rows)
-
-    def close(self) -> None:
-        if self.helper is not None:
-            self.helper.stop(kill=bool(self.pending))
-            self.helper = None
-
-
 def _rendered(source: _Source, kind: str) -> Iterator[tuple[list[SourceRow], bytes, bytes]]:
     """Each batch of rows with its rendered bytes and display lines, in the source's order."""
-    pipeline = _Pipeline(kind, source.mask_id)
-    try:
-        for number, rows in enumerate(_chunks(source.rows)):
-            pipeline.add(number, rows)
-            for slot in pipeline.done():
-                assert slot.result is not None
-                yield slot.rows, *slot.result
-        for slot in pipeline.done(finish=True):
-            assert slot.result is not None
-            yield slot.rows, *slot.result
-    finally:
-        pipeline.close()
+    renderer = _Renderer(kind, source.mask_id)
+    it = iter(source.rows)
+    while rows := list(itertools.islice(it, _BATCH)):
+        yield rows, *renderer.batch(rows)
 
 
 def _write_streamed(handle: io.BufferedWriter, source: _Source, kind: str) -> None:
