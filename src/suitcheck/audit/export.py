@@ -198,6 +198,8 @@ SourceRow = Sequence[Any]
 _LEAD = frozenset(_DANGEROUS_LEAD)
 _string: Any = json.encoder.encode_basestring  # json's own C encoder for a str (ensure_ascii=False)
 _MEMO_LIMIT = 1 << 16
+_FACT_COLUMNS = ("profile", "level", "policy_version")
+_READABLE_COMMAS = len(HEADERS) - 2  # between the readable cells (all but the record)
 
 
 class _Formatter:
@@ -210,6 +212,7 @@ class _Formatter:
     def __init__(self) -> None:
         self._reasons: dict[str, object] = {}
         self._facts: dict[str, tuple[object, ...]] = {}
+        self._facts_text: dict[str, str | None] = {}
 
     def parts(self, r: SourceRow, id_number: str | None) -> tuple[str, str, str, str] | None:
         """(head, tail, record JSON, display JSON) of a row, with `id_number` as the client's
@@ -254,16 +257,7 @@ class _Formatter:
         """The CSV/XLSX cells (readable_cells, then the record), formula-neutralised. In a
         row the hash vouches for, seq and report_id are numbers and entry_hash is hex; the
         reasons and facts cells are neutralised once per distinct text."""
-        reasons = self._reasons.get(r[7])
-        if reasons is None:
-            reasons = self._remember(self._reasons, r[7], neutralise(_joined_reasons(json.loads(r[7]))))
-        facts = self._facts.get(r[8])
-        if facts is None:
-            f = json.loads(r[8]) or {}
-            if not isinstance(f, dict):
-                f = {}
-            shown = tuple(neutralise(f.get(k)) for k in ("profile", "level", "policy_version"))
-            facts = self._remember(self._facts, r[8], shown)
+        reasons, facts = self._reasons_cell(r[7]), self._facts_cells(r[8])
         lead = _LEAD
         at, staff, action, account, name, id_shown, title, decision = [
             c if c.__class__ is not str or c[:1] not in lead else "'" + c
@@ -273,6 +267,62 @@ class _Formatter:
             r[0], at, staff, action, account, name, id_shown, r[5], title, decision, reasons, *facts, r[10],
             f'{head}"display":{display},{tail}',
         ]  # fmt: skip
+
+    def _reasons_cell(self, text: str) -> object:
+        reasons = self._reasons.get(text)
+        if reasons is None:
+            reasons = self._remember(self._reasons, text, neutralise(_joined_reasons(json.loads(text))))
+        return reasons
+
+    def _facts_cells(self, text: str) -> tuple[object, ...]:
+        facts = self._facts.get(text)
+        if facts is None:
+            f = json.loads(text) or {}
+            if not isinstance(f, dict):
+                f = {}
+            facts = self._remember(self._facts, text, tuple(neutralise(f.get(k)) for k in _FACT_COLUMNS))
+        return facts
+
+    def _facts_csv(self, text: str) -> str | None:
+        """The facts cells as csv.writer joins them when each is text, empty or a whole
+        number (None: another type, left to csv.writer)."""
+        joined = self._facts_text.get(text, False)
+        if joined is False:
+            cells = self._facts_cells(text)
+            plain = all(c is None or c.__class__ is str or c.__class__ is int for c in cells)
+            joined = ",".join("" if c is None else str(c) for c in cells) if plain else None
+            self._remember(self._facts_text, text, joined)
+        return joined  # type: ignore[return-value]
+
+    def csv_line(self, r: SourceRow, id_number: str | None, record: str) -> str | None:
+        """The row's CSV line, or None when csv.writer must write it. A line is joined here
+        only when no cell needs csv quoting (no delimiter, quote, CR or LF in any cell: the
+        line holds exactly the 14 commas that separate its readable cells) and no cell
+        needs formula neutralising (no cell starts with one of _DANGEROUS_LEAD): then
+        csv.writer would write exactly this, byte for byte."""
+        facts = self._facts_csv(r[8])
+        if facts is None:
+            return None
+        reasons = self._reasons_cell(r[7])
+        report = r[5]
+        line = (
+            f"{r[0]},{r[1]},{r[2]},{r[3]},{r[11] or ''},{r[12] or ''},{id_number or ''},"
+            f"{'' if report is None else report},{r[14] or ''},{r[6] or ''},{reasons},{facts},{r[10]}"
+        )
+        if (
+            line.count(",") != _READABLE_COMMAS
+            or '"' in line
+            or "\r" in line
+            or "\n" in line
+            or ",=" in line
+            or ",+" in line
+            or ",-" in line
+            or ",@" in line
+            or ",\t" in line
+            or line[:1] in _LEAD
+        ):
+            return None
+        return line + ',"' + record.replace('"', '""') + '"\r\n'
 
     @staticmethod
     def _remember(memo: dict[str, Any], key: str, value: Any) -> Any:
@@ -367,14 +417,18 @@ def _csv_record_field(record: str) -> str:
 class _Renderer:
     """Turns a batch of source rows into the bytes a CSV or JSONL export holds for them
     and their display lines (each display JSON and a newline, as the manifest digests
-    them). The parent and the helper process (_helper_main) run the same code."""
+    them)."""
 
     def __init__(self, kind: str, mask_id: Callable[[str | None], str | None] | None) -> None:
         self.kind, self.mask = kind, mask_id
         self.formatter = _Formatter()
         self.sink = _Pieces()
-        # The readable columns through csv.writer, ended by the delimiter; then the record.
-        self.readable = csv.writer(self.sink, lineterminator=",").writerow
+        self.row = _Pieces()
+        # A row csv_line leaves to csv.writer: its readable cells, written with the default
+        # line terminator (csv quotes a cell holding a character of the terminator, so CR
+        # and LF are quoted only with "\r\n"), then the terminator swapped for the delimiter
+        # that precedes the record.
+        self.readable = csv.writer(self.row).writerow
 
     def batch(self, rows: Sequence[SourceRow]) -> tuple[bytes, bytes]:
         mask, fmt = self.mask, self.formatter
@@ -388,11 +442,20 @@ class _Renderer:
                 displays.append(display)
             text = "".join(lines)
         else:
-            readable, write = self.readable, self.sink.write
+            readable, write, row = self.readable, self.sink.write, self.row
             for r, id_number in pairs:
+                parts = fmt.parts(r, id_number)
+                if parts is not None:
+                    head, tail, _, display = parts
+                    fast = fmt.csv_line(r, id_number, f'{head}"display":{display},{tail}')
+                    if fast is not None:
+                        write(fast)
+                        displays.append(display)
+                        continue
                 cells, display = _row_cells(fmt, r, id_number)
                 displays.append(display)
                 readable(cells[:-1])
+                write(row.take()[:-2] + ",")
                 write(_csv_record_field(cells[-1]))  # type: ignore[arg-type]
             text = self.sink.take()
         displays.append("")
