@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -267,3 +268,28 @@ def test_rewritten_earlier_export_fails_even_re_signed_with_todays_key(
     check = services.audit.verify_file(compliance, earlier)
     assert not check.ok
     assert "no longer matches the trail" in (check.result.problem or ""), check.result.problem
+
+
+def test_csv_keeps_a_line_break_inside_its_cell(
+    store: tuple[Services, Actor], sqlite_target: str, tmp_path: Path
+) -> None:
+    """A client name holding CR/LF (written outside suitcheck) is quoted in the CSV, so the
+    row stays one row and verifies; an edit of that cell in a text editor is still caught.
+    (The readable cells were once written with the delimiter as csv's line terminator,
+    which left CR and LF unquoted and split the row.)"""
+    services, compliance = store
+    conn = sqlite3.connect(sqlite_target, isolation_level=None)
+    conn.execute("UPDATE investor SET name = ? WHERE account = 'E2'", ("两行\r\n文字",))
+    conn.close()
+    out = tmp_path / "audit.csv"
+    services.audit.export(compliance, out, "csv")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert {len(row) for row in rows} == {16}
+    assert "两行\r\n文字" in [row[5] for row in rows]
+    assert services.audit.verify_file(compliance, out).ok
+    text = out.read_bytes().decode("utf-8-sig")
+    out.write_bytes(("\ufeff" + text.replace('"两行\r\n文字"', '"两行\r\n改字"', 1)).encode("utf-8"))
+    check = services.audit.verify_file(compliance, out)
+    assert not check.ok
+    assert "client_name" in str(check.result.problem)

@@ -14,6 +14,7 @@ import csv
 import dataclasses
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -168,8 +169,15 @@ class _Tally:
     def see_many(
         self, rows: Sequence[Sequence[Any]], displays: list[str], progress: Callable[[int], None] | None
     ) -> None:
+        """Count a batch of source rows and their display JSON texts."""
+        displays.append("")
+        self.see_rendered(rows, "\n".join(displays).encode(), progress)
+
+    def see_rendered(
+        self, rows: Sequence[Sequence[Any]], displays: bytes, progress: Callable[[int], None] | None
+    ) -> None:
         """Count a batch of source rows (seq at 0, prev_hash at 9, entry_hash at 10) and
-        their display JSON, as a manifest lists them."""
+        their display lines (each display JSON and a newline), as a manifest lists them."""
         if not rows:
             return
         if self.count == 0:
@@ -177,8 +185,7 @@ class _Tally:
         self.count += len(rows)
         self.last_seq, self.last_hash = rows[-1][0], rows[-1][10]
         self.entries.update("".join([f"{r[0]}:{r[10]}\n" for r in rows]).encode())
-        displays.append("")
-        self.display.update("\n".join(displays).encode())
+        self.display.update(displays)
         if progress and self.count % _BATCH == 0:
             progress(self.count)
 
@@ -191,6 +198,8 @@ SourceRow = Sequence[Any]
 _LEAD = frozenset(_DANGEROUS_LEAD)
 _string: Any = json.encoder.encode_basestring  # json's own C encoder for a str (ensure_ascii=False)
 _MEMO_LIMIT = 1 << 16
+_FACT_COLUMNS = ("profile", "level", "policy_version")
+_READABLE_COMMAS = len(HEADERS) - 2  # between the readable cells (all but the record)
 
 
 class _Formatter:
@@ -203,6 +212,7 @@ class _Formatter:
     def __init__(self) -> None:
         self._reasons: dict[str, object] = {}
         self._facts: dict[str, tuple[object, ...]] = {}
+        self._facts_text: dict[str, str | None] = {}
 
     def parts(self, r: SourceRow, id_number: str | None) -> tuple[str, str, str, str] | None:
         """(head, tail, record JSON, display JSON) of a row, with `id_number` as the client's
@@ -247,16 +257,7 @@ class _Formatter:
         """The CSV/XLSX cells (readable_cells, then the record), formula-neutralised. In a
         row the hash vouches for, seq and report_id are numbers and entry_hash is hex; the
         reasons and facts cells are neutralised once per distinct text."""
-        reasons = self._reasons.get(r[7])
-        if reasons is None:
-            reasons = self._remember(self._reasons, r[7], neutralise(_joined_reasons(json.loads(r[7]))))
-        facts = self._facts.get(r[8])
-        if facts is None:
-            f = json.loads(r[8]) or {}
-            if not isinstance(f, dict):
-                f = {}
-            shown = tuple(neutralise(f.get(k)) for k in ("profile", "level", "policy_version"))
-            facts = self._remember(self._facts, r[8], shown)
+        reasons, facts = self._reasons_cell(r[7]), self._facts_cells(r[8])
         lead = _LEAD
         at, staff, action, account, name, id_shown, title, decision = [
             c if c.__class__ is not str or c[:1] not in lead else "'" + c
@@ -266,6 +267,62 @@ class _Formatter:
             r[0], at, staff, action, account, name, id_shown, r[5], title, decision, reasons, *facts, r[10],
             f'{head}"display":{display},{tail}',
         ]  # fmt: skip
+
+    def _reasons_cell(self, text: str) -> object:
+        reasons = self._reasons.get(text)
+        if reasons is None:
+            reasons = self._remember(self._reasons, text, neutralise(_joined_reasons(json.loads(text))))
+        return reasons
+
+    def _facts_cells(self, text: str) -> tuple[object, ...]:
+        facts = self._facts.get(text)
+        if facts is None:
+            f = json.loads(text) or {}
+            if not isinstance(f, dict):
+                f = {}
+            facts = self._remember(self._facts, text, tuple(neutralise(f.get(k)) for k in _FACT_COLUMNS))
+        return facts
+
+    def _facts_csv(self, text: str) -> str | None:
+        """The facts cells as csv.writer joins them when each is text, empty or a whole
+        number (None: another type, left to csv.writer)."""
+        joined = self._facts_text.get(text, False)
+        if joined is False:
+            cells = self._facts_cells(text)
+            plain = all(c is None or c.__class__ is str or c.__class__ is int for c in cells)
+            joined = ",".join("" if c is None else str(c) for c in cells) if plain else None
+            self._remember(self._facts_text, text, joined)
+        return joined  # type: ignore[return-value]
+
+    def csv_line(self, r: SourceRow, id_number: str | None, record: str) -> str | None:
+        """The row's CSV line, or None when csv.writer must write it. A line is joined here
+        only when no cell needs csv quoting (no delimiter, quote, CR or LF in any cell: the
+        line holds exactly the 14 commas that separate its readable cells) and no cell
+        needs formula neutralising (no cell starts with one of _DANGEROUS_LEAD): then
+        csv.writer would write exactly this, byte for byte."""
+        facts = self._facts_csv(r[8])
+        if facts is None:
+            return None
+        reasons = self._reasons_cell(r[7])
+        report = r[5]
+        line = (
+            f"{r[0]},{r[1]},{r[2]},{r[3]},{r[11] or ''},{r[12] or ''},{id_number or ''},"
+            f"{'' if report is None else report},{r[14] or ''},{r[6] or ''},{reasons},{facts},{r[10]}"
+        )
+        if (
+            line.count(",") != _READABLE_COMMAS
+            or '"' in line
+            or "\r" in line
+            or "\n" in line
+            or ",=" in line
+            or ",+" in line
+            or ",-" in line
+            or ",@" in line
+            or ",\t" in line
+            or line[:1] in _LEAD
+        ):
+            return None
+        return line + ',"' + record.replace('"', '""') + '"\r\n'
 
     @staticmethod
     def _remember(memo: dict[str, Any], key: str, value: Any) -> Any:
@@ -345,11 +402,6 @@ def _row_cells(fmt: _Formatter, r: SourceRow, id_number: str | None) -> tuple[li
     return fmt.cells(r, id_number, head, tail, display), display
 
 
-def _jsonl_batches(source: _Source) -> Iterator[list[str]]:
-    """The JSONL lines, a batch at a time (the tally updated for each batch)."""
-    return _batches(source, _jsonl_line)
-
-
 def _cell_batches(source: _Source) -> Iterator[list[list[object]]]:
     """The CSV/XLSX cells of each row (readable cells, then the record), a batch at a time."""
     return _batches(source, _row_cells)
@@ -362,19 +414,76 @@ def _csv_record_field(record: str) -> str:
     return '"' + record.replace('"', '""') + '"\r\n'
 
 
+class _Renderer:
+    """Turns a batch of source rows into the bytes a CSV or JSONL export holds for them
+    and their display lines (each display JSON and a newline, as the manifest digests
+    them)."""
+
+    def __init__(self, kind: str, mask_id: Callable[[str | None], str | None] | None) -> None:
+        self.kind, self.mask = kind, mask_id
+        self.formatter = _Formatter()
+        self.sink = _Pieces()
+        self.row = _Pieces()
+        # A row csv_line leaves to csv.writer: its readable cells, written with the default
+        # line terminator (csv quotes a cell holding a character of the terminator, so CR
+        # and LF are quoted only with "\r\n"), then the terminator swapped for the delimiter
+        # that precedes the record.
+        self.readable = csv.writer(self.row).writerow
+
+    def batch(self, rows: Sequence[SourceRow]) -> tuple[bytes, bytes]:
+        mask, fmt = self.mask, self.formatter
+        pairs = [(r, r[13]) for r in rows] if mask is None else [(r, mask(r[13])) for r in rows]
+        displays: list[str] = []
+        if self.kind == ExportFormat.JSONL:
+            lines = []
+            for r, id_number in pairs:
+                line, display = _jsonl_line(fmt, r, id_number)
+                lines.append(line)
+                displays.append(display)
+            text = "".join(lines)
+        else:
+            readable, write, row = self.readable, self.sink.write, self.row
+            for r, id_number in pairs:
+                parts = fmt.parts(r, id_number)
+                if parts is not None:
+                    head, tail, _, display = parts
+                    fast = fmt.csv_line(r, id_number, f'{head}"display":{display},{tail}')
+                    if fast is not None:
+                        write(fast)
+                        displays.append(display)
+                        continue
+                cells, display = _row_cells(fmt, r, id_number)
+                displays.append(display)
+                readable(cells[:-1])
+                write(row.take()[:-2] + ",")
+                write(_csv_record_field(cells[-1]))  # type: ignore[arg-type]
+            text = self.sink.take()
+        displays.append("")
+        return text.encode("utf-8"), "\n".join(displays).encode("utf-8")
+
+
+def _rendered(source: _Source, kind: str) -> Iterator[tuple[list[SourceRow], bytes, bytes]]:
+    """Each batch of rows with its rendered bytes and display lines, in the source's order."""
+    renderer = _Renderer(kind, source.mask_id)
+    it = iter(source.rows)
+    while rows := list(itertools.islice(it, _BATCH)):
+        yield rows, *renderer.batch(rows)
+
+
+def _write_streamed(handle: io.BufferedWriter, source: _Source, kind: str) -> None:
+    if kind == ExportFormat.CSV:
+        # UTF-8 with BOM, so Excel shows Chinese instead of mojibake.
+        header = io.StringIO()
+        csv.writer(header).writerow(HEADERS)
+        handle.write(codecs.BOM_UTF8 + header.getvalue().encode("utf-8"))
+    tally = source.tally
+    for rows, text, displays in _rendered(source, kind):
+        tally.see_rendered(rows, displays, source.progress)
+        handle.write(text)
+
+
 def _write_csv(handle: io.BufferedWriter, source: _Source) -> None:
-    # UTF-8 with BOM, so Excel shows Chinese instead of mojibake.
-    handle.write(codecs.BOM_UTF8)
-    sink = _Pieces()
-    csv.writer(sink).writerow(HEADERS)
-    # The readable columns through csv.writer, ended by the delimiter; then the record.
-    readable = csv.writer(sink, lineterminator=",").writerow
-    write = sink.write
-    for rows in _cell_batches(source):
-        for cells in rows:
-            readable(cells[:-1])
-            write(_csv_record_field(cells[-1]))  # type: ignore[arg-type]
-        handle.write(sink.take().encode("utf-8"))
+    _write_streamed(handle, source, ExportFormat.CSV)
 
 
 class _Pieces:
@@ -403,8 +512,7 @@ class _Hashing:
 
 
 def _write_jsonl(handle: io.BufferedWriter, source: _Source) -> None:
-    for lines in _jsonl_batches(source):
-        handle.write("".join(lines).encode("utf-8"))
+    _write_streamed(handle, source, ExportFormat.JSONL)
 
 
 # -- XLSX cells ----------------------------------------------------------------------------
