@@ -163,6 +163,28 @@ def test_a_valid_assessment_written_as_iso_week_date(world: tuple[Services, Acto
     _agree(services, advisor, r3, tmp_path / "l.csv", ["WEEK"])
 
 
+@pytest.mark.parametrize("written", ["{d:%G-W%V-%u}", "{d:%GW%V%u}"])
+def test_an_assessment_date_sqlite_reads_but_suitcheck_never_writes(
+    world: tuple[Services, Actor, Actor, int], tmp_path: Path, written: str
+) -> None:
+    """The written list copies a stored assessment date into its file as it is (no date()
+    per row; dates_canonical in its WHERE, and a seal that matches only the ISO text): a
+    date edited into another form that Python still reads as the same day (ISO week form,
+    so the seal holds for Python) is left off both lists, never written into the file in
+    that form, and `check` blocks it."""
+    services, compliance, advisor, r3 = world
+    add_client(services, compliance, "EDITED", RiskProfile.C5)
+    add_client(services, compliance, "FINE", RiskProfile.C5)
+    day = TODAY - dt.timedelta(days=30)
+    raw(services, "UPDATE investor SET current_assessed_on = :d WHERE account = 'EDITED'", d=written.format(d=day))
+    listed = written_list(services, advisor, r3, tmp_path / "l.csv")
+    assert [(row[1], row[5]) for row in listed] == [("FINE", day.isoformat())]
+    reasons = services.access.check(advisor, "EDITED", r3).to_dict()["reasons"]
+    assert isinstance(reasons, list)
+    assert "record-integrity" in reasons
+    _agree(services, advisor, r3, tmp_path / "l.csv", ["EDITED", "FINE"])
+
+
 def test_the_list_printed_without_a_file_is_audited(world: tuple[Services, Actor, Actor, int], tmp_path: Path) -> None:
     """Was BROKE: design.md says `eligible --report ID [--out FILE]` is audited; with --out
     write_eligible records the list, but the printed list recorded nothing. The command

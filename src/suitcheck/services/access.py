@@ -8,6 +8,8 @@ import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from itertools import repeat
+from operator import and_ as both
 from operator import eq, itemgetter
 from pathlib import Path
 from typing import Any
@@ -36,7 +38,6 @@ from suitcheck.services.integrity import (
     dates_canonical,
     investor_message,
     investor_message_sql,
-    own_seal_head_sql,
 )
 from suitcheck.services.investors import (
     InvestorView,
@@ -50,7 +51,7 @@ from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
 from suitcheck.store.prepared import Prepared
-from suitcheck.store.sqltext import driver_chunks, formula_safe, iso_date, prefixed, scanned
+from suitcheck.store.sqltext import driver_chunks, formula_safe, prefixed, scanned, stored_iso_date
 
 log = logging.getLogger(__name__)
 
@@ -60,13 +61,14 @@ LIST_COLUMNS = ("id", "account", "name", "class", "profile", "assessed")
 # Read beside the list columns so each row's seal is checked before it is written.
 _SEALED_COLUMNS = (*(Investor.__table__.c[c] for c in INVESTOR_COLUMNS), Investor.__table__.c.integrity)
 _t = Investor.__table__.c
+# Always used with dates_canonical() in the WHERE, which stored_iso_date relies on.
 _LIST_SELECT = select(
     _t.id,
     formula_safe(_t.account, FORMULA_LEADS),
     formula_safe(_t.name, FORMULA_LEADS),
     _t.investor_class,
     prefixed("C", _t.current_profile),
-    iso_date(_t.current_assessed_on),
+    stored_iso_date(_t.current_assessed_on),
 )
 
 
@@ -499,10 +501,7 @@ class AccessService:
             listed = _LIST_SELECT.where(
                 client_scope(actor), scanned(eligible_condition(level, today, policy)), dates_canonical()
             )
-            stmt = listed.add_columns(
-                investor_message_sql(conn.dialect.name),
-                own_seal_head_sql(conn.dialect.name, _t.integrity, self._ctx.sealer.chain),
-            ).order_by(_t.id)
+            stmt = listed.add_columns(investor_message_sql(conn.dialect.name), _t.integrity).order_by(_t.id)
             chunks = self._sealed_only(conn, listed, driver_chunks(conn, stmt, 5000))
             title_lines = (
                 f"Distribution list 分发名单: report {report.id} {report.title}",
@@ -543,20 +542,30 @@ class AccessService:
         """Fail closed: a client whose row fails its seal (changed outside suitcheck) is
         left off the list, as `check` blocks it; only the list columns are passed on.
 
-        Each row comes with its seal message as the database built it and the HMAC part of
-        its seal (investor_message_sql, own_seal_head_sql): a row whose HMAC matches is kept
-        with no Python work beyond computing the HMAC. The others in a chunk (another
-        installation's seal, a value suitcheck would not write, a tampered row) are read
-        again, list columns and sealed columns together, and judged by RowSealer.ok on
-        investor_message, exactly as before and as `check` judges a row."""
+        Each row comes with its seal message as the database built it (investor_message_sql)
+        and its seal: a row is kept with no Python work beyond computing the HMAC when the
+        seal is `chain:hmac:rest` with this installation's chain, that HMAC and no further
+        ':' -- exactly when row_ok would accept it as this installation's (a chain id holds
+        no ':'). The others in a chunk (another installation's seal, a value suitcheck would
+        not write, a tampered row) are read again, list columns and sealed columns
+        together, and judged by RowSealer.ok on investor_message, as `check` judges a row."""
         width = len(LIST_COLUMNS)
         project = itemgetter(*range(width))
-        messages, heads = itemgetter(width), itemgetter(width + 1)
+        messages, seals_of = itemgetter(width), itemgetter(width + 1)
         seal_heads = self._ctx.sealer.row_seal_heads
         for chunk in chunks:
+            seals = list(map(seals_of, chunk))
+            heads = seal_heads(map(messages, chunk))
             # A plain comparison, not compare_digest: whether a row matched is the list's
-            # output anyway, so its timing tells nothing more.
-            matched = list(map(eq, map(heads, chunk), seal_heads(map(messages, chunk))))
+            # output anyway, so its timing tells nothing more. C-level maps, one pass each.
+            try:
+                matched = list(
+                    map(both, map(str.startswith, seals, heads), map(eq, map(str.count, seals, repeat(":")), repeat(2)))
+                )
+            except TypeError:  # a seal that is not text (NULL, a number, a BLOB): judged one by one
+                matched = [
+                    type(s) is str and s.startswith(h) and s.count(":") == 2 for s, h in zip(seals, heads, strict=True)
+                ]
             if all(matched):
                 yield list(map(project, chunk))
                 continue

@@ -184,18 +184,6 @@ def investor_message_sql(dialect: str) -> ColumnElement[bytes]:
     return func.convert_to(text_expr.op("||")(literal("]", Text)), "UTF8", type_=LargeBinary)
 
 
-def own_seal_head_sql(dialect: str, seal: Any, chain: str) -> ColumnElement[str]:
-    """The first len(chain) + 65 characters of a seal (`chain:hmac:`) when what follows
-    holds no ':', else ''. It equals `chain:` + the row's HMAC + `:` exactly when row_ok
-    would accept the seal as this installation's (three parts, the HMAC matching; a chain
-    id holds no ':'), so comparing it with Sealer.row_seal_heads decides as row_ok does."""
-    lead = len(chain) + 1
-    rest = func.substr(seal, lead + 66)
-    position = func.instr if dialect == "sqlite" else func.strpos
-    no_colon = position(rest, ":") == 0
-    return case((no_colon, func.substr(seal, 1, lead + 65)), else_="")
-
-
 def state_digest(message: str) -> str:
     return hashlib.sha256(message.encode()).hexdigest()
 

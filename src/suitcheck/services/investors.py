@@ -14,8 +14,6 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, func, or_, select
 from sqlalchemy.orm import Session
 
-from suitcheck.audit.assessment_sheet import SheetAnswer, SheetData
-from suitcheck.audit.assessment_sheet import render as render_sheet
 from suitcheck.audit.chain import Appended
 from suitcheck.domain.clients import record_problems
 from suitcheck.domain.codes import AuditAction
@@ -671,6 +669,9 @@ class InvestorService:
     def write_confirmation(self, actor: Actor, ref: str | int, out: Path) -> SheetWritten:
         """The confirmation sheet of the client's latest assessment, for the client to
         sign, as a PDF written atomically; producing it is audited with the file's hash."""
+        from suitcheck.audit.assessment_sheet import SheetAnswer, SheetData
+        from suitcheck.audit.assessment_sheet import render as render_sheet
+
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         out = out.expanduser().absolute()
         if out.is_dir():

@@ -9,7 +9,7 @@ import logging
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session
@@ -20,14 +20,16 @@ from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, suggest_level
 from suitcheck.ingest.errors import IngestError
-from suitcheck.ingest.reader import ExtractedReport, Found, Skipped, expand_paths, read_bytes
-from suitcheck.ingest.sandbox import Limits, shared_sandbox
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound
 from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
 from suitcheck.store.models import Analyst, AuditEntry, Finding, Report, ReportContent, ReportCorrection
 from suitcheck.store.prepared import Prepared
+
+if TYPE_CHECKING:  # the readers load only when a report is imported, not for every command
+    from suitcheck.ingest.reader import ExtractedReport, Found
+    from suitcheck.ingest.sandbox import Limits
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +307,8 @@ class ReportService:
         """Import files and folders. One transaction per file: a bad file is reported and
         skipped, and never leaves half a report behind or stops the batch. Each file is
         read in a worker process within the policy's limits (ingest.sandbox)."""
+        from suitcheck.ingest.reader import Skipped, expand_paths
+
         self._ctx.require(actor, Permission.IMPORT_REPORTS)
         files = list(expand_paths([Path(p) for p in paths]))
         limits = self.import_limits()
@@ -326,6 +330,8 @@ class ReportService:
 
     def import_limits(self) -> Limits:
         """What reading one file may take, from the current firm policy."""
+        from suitcheck.ingest.sandbox import Limits
+
         with self._ctx.transaction(read_only=True) as session:
             policy = self._ctx.policy(session)
         return Limits(
@@ -337,6 +343,9 @@ class ReportService:
         )
 
     def _import_one(self, actor: Actor, found: Found, limits: Limits, cancelled: Callable[[], bool]) -> ImportResult:
+        from suitcheck.ingest.reader import read_bytes
+        from suitcheck.ingest.sandbox import shared_sandbox
+
         path = found.path
         try:
             data = read_bytes(path, follow_links=not found.in_folder)

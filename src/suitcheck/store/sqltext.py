@@ -32,6 +32,30 @@ def _iso_date_pg(element: iso_date, compiler: Any, **kw: Any) -> str:
     return f"to_char({compiler.process(element.clauses, **kw)}, 'YYYY-MM-DD')"
 
 
+class stored_iso_date(iso_date):  # noqa: N801 - a SQL function, named like one
+    """iso_date for a query whose WHERE already requires the date to be stored as ISO text
+    (services.integrity.dates_canonical: NULL or date(x) = x): on SQLite the column is then
+    that text itself, so no date() is computed per row (a list reads half a million)."""
+
+    inherit_cache = True
+    name = "stored_iso_date"
+
+
+@compiles(stored_iso_date)
+def _stored_iso_date_default(element: stored_iso_date, compiler: Any, **kw: Any) -> str:
+    return _iso_date_default(element, compiler, **kw)
+
+
+@compiles(stored_iso_date, "sqlite")
+def _stored_iso_date_sqlite(element: stored_iso_date, compiler: Any, **kw: Any) -> str:
+    return f"({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(stored_iso_date, "postgresql")
+def _stored_iso_date_pg(element: stored_iso_date, compiler: Any, **kw: Any) -> str:
+    return _iso_date_pg(element, compiler, **kw)
+
+
 def prefixed(prefix: str, column: ColumnElement[Any]) -> ColumnElement[str]:
     """`prefix` followed by the column's text, e.g. 'C' || 3 -> 'C3'; NULL stays NULL."""
     return literal(prefix, String) + cast(column, String)
