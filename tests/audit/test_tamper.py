@@ -498,7 +498,11 @@ def check(trail: Trail, capsys: pytest.CaptureFixture[str], account: str = "T1")
 def test_raw_update_of_a_clients_profile_blocks_and_fails_verification(
     trail: Trail, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    raw(trail.target, "UPDATE report SET level = 5")
+    code, out = cli(
+        trail, "report", "rate", str(trail.report), "--level", "R5", "--note", "derivatives", "--user", "t-compliance",
+        capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, out
     code, before = check(trail, capsys)
     assert code == 3
     assert "record-integrity" not in before["reasons"]  # C3 may not have R5: blocked on the rules
