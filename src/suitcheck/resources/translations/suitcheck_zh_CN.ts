@@ -3109,8 +3109,8 @@ Store: {store}</source>
         <translation>提示：该客户被标记为需特别关注。</translation>
     </message>
     <message>
-        <source>The client&apos;s record was changed outside suitcheck; compliance must investigate before any use.</source>
-        <translation>客户记录在 suitcheck 之外被改动；须经合规调查后方可使用。</translation>
+        <source>The client&apos;s or the report&apos;s record was changed outside suitcheck; compliance must investigate before any use.</source>
+        <translation>客户或研报的记录在 suitcheck 之外被改动；须经合规调查后方可使用。</translation>
     </message>
 </context>
 <context>
