@@ -138,6 +138,47 @@ def test_a_report_row_edited_in_sql_fails_closed(desk: Desk, which: str, values:
     _assert_fails_closed(desk, report)
 
 
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "UPDATE report SET content_hash = CAST(content_hash AS BLOB) WHERE id = :r",
+        "UPDATE report SET level = CAST('4' AS BLOB) WHERE id = :r",
+        "UPDATE report SET level = 4.5 WHERE id = :r",
+        "UPDATE report SET level = 'R1' WHERE id = :r",
+        "UPDATE report SET level = 9 WHERE id = :r",
+    ],
+)
+def test_a_report_value_of_a_type_suitcheck_never_writes_fails_closed(
+    sqlite_services: Services, tmp_path: Path, edit: str
+) -> None:
+    """SQLite keeps whatever is written (a BLOB, a real, text in an integer column): the
+    seal fails, never an error instead of a decision (no traceback)."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    report = import_text_report(services, compliance, tmp_path, level="中高风险")
+    add_client(services, compliance, "C5", RiskProfile.C5)
+    _raw(services, edit, r=report)
+    got = services.access.check(advisor, "C5", report).to_dict()
+    assert (got["decision"], got["reasons"]) == ("block", INTEGRITY)
+    assert services.access.preview(advisor, "C5", [report]) == {report: Outcome.BLOCK}
+    with pytest.raises(ServiceError, match="no distribution list"):
+        services.access.eligible_count(compliance, report)
+    verified = services.audit.verify(compliance)
+    assert not verified.ok
+    assert f"report {report}'s record was changed outside suitcheck" in (verified.problem or "")
+
+
+def test_a_policy_document_stored_as_a_blob_is_refused(sqlite_services: Services, tmp_path: Path) -> None:
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    report = import_text_report(services, compliance, tmp_path)
+    add_client(services, compliance, "C5", RiskProfile.C5)
+    _raw(services, "UPDATE policy SET document = CAST(document AS BLOB)")
+    with pytest.raises(ServiceError, match="was not written by suitcheck"):
+        services.access.check(advisor, "C5", report)
+    assert not services.audit.verify(compliance).ok
+
+
 def test_rated_at_cleared_in_sql_fails_closed(desk: Desk) -> None:
     """Compliance rated a report; clearing the rating in SQL (so 就高 or 'unrated' would
     apply again, whichever helps the insider) breaks its seal."""

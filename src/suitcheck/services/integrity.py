@@ -148,9 +148,15 @@ def staff_message(values: Mapping[str, Any] | Any) -> str:
 def report_message(values: Mapping[str, Any] | Any) -> str:
     """The report's sealed columns: its id, level, the subject's level, whether compliance
     rated it (the time is not decision-relevant; that it is set is) and its file's hash."""
-    get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k, None)
+    if isinstance(values, Mapping):
+        v = values
+        return canonical_json(
+            ["report", v.get("id"), v.get("level"), v.get("suggested_level"), v.get("rated_at") is not None,
+             v.get("content_hash")]
+        )  # fmt: skip
+    # A Report or a row of the check's statement (attribute access: the check's hot path).
     return canonical_json(
-        ["report", get("id"), get("level"), get("suggested_level"), get("rated_at") is not None, get("content_hash")]
+        ["report", values.id, values.level, values.suggested_level, values.rated_at is not None, values.content_hash]
     )
 
 
@@ -319,8 +325,13 @@ class RowSealer:
 
     def report_ok(self, conn: Any, row: Any) -> bool:
         """A report row (a Report, or a row with REPORT_COLUMNS and its seal) still matches
-        its seal; one HMAC for a row this installation sealed."""
-        return self.ok(conn, report_message(row), row.integrity)
+        its seal; one HMAC for a row this installation sealed. A value of a type suitcheck
+        never writes there (a BLOB) fails, rather than raising."""
+        try:
+            message = report_message(row)
+        except (TypeError, ValueError):
+            return False
+        return self.ok(conn, message, row.integrity)
 
     def policy_ok(self, conn: Any, version: object, document: object, seal: str | None) -> bool:
         """A policy version still matches its seal. Versions are never edited, so the
@@ -329,7 +340,10 @@ class RowSealer:
         with self._lock:
             verdict = self._policies.get(key)
         if verdict is None:
-            verdict = self.ok(conn, policy_message(version, document), seal)
+            try:
+                verdict = self.ok(conn, policy_message(version, document), seal)
+            except (TypeError, ValueError):  # a BLOB where suitcheck writes text
+                verdict = False
             with self._lock:
                 self._policies[key] = verdict
                 while len(self._policies) > 16:
@@ -537,13 +551,17 @@ class RowSealer:
         records: list[tuple[str, str, str]] = []
         refused: list[str] = []
         for row in conn.execute(select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))).all():
-            if not self.report_ok(conn, row):
+            if self.report_ok(conn, row):
+                continue
+            try:
                 records.append(self._seal_report_row(conn, row))
+            except (TypeError, ValueError):  # a value of a type suitcheck never writes: never sealed
+                refused.append(f"report:{row.id}")
         policies = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
         for version, document, seal in conn.execute(policies).all():
-            if self.ok(conn, policy_message(version, document), seal):
+            if self.policy_ok(conn, version, document, seal):
                 continue
-            if states.get(("policy", str(version))) != state_digest(document):
+            if not isinstance(document, str) or states.get(("policy", str(version))) != state_digest(document):
                 refused.append(f"policy:{version}")
                 log.warning("policy version %s: not the version the trail recorded; not sealed", version)
                 continue
@@ -661,8 +679,8 @@ def _check_reports_and_policies(
     policies = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
     for version, document, seal in conn.execute(policies):
         checked += 1
-        sealed = sealer.ok(conn, policy_message(version, document), seal)
-        if not sealed or states.get(("policy", str(version))) != state_digest(document):
+        sealed = sealer.policy_ok(conn, version, document, seal)
+        if not sealed or states.get(("policy", str(version))) != state_digest(str(document)):
             return checked, f"policy version {version} was added or changed outside suitcheck"
         seen.add(("policy", str(version)))
     # Nothing in suitcheck deletes a report or a policy version: one the trail records must
