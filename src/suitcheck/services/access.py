@@ -616,7 +616,8 @@ class AccessService:
         """How many clients the rules admit, counted in SQL (index ranges only, one
         statement). A row changed outside suitcheck is still counted here: telling it
         apart means reading every row's seal, which is the list's work (the list and
-        `eligible` leave it off, and `check` blocks it)."""
+        `eligible` leave it off, and `check` blocks it). A report whose row fails its seal
+        is refused here as by the list."""
 
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
