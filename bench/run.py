@@ -180,6 +180,14 @@ def seal_clients(services: Services) -> None:
         services.ctx.rows.seal_accounts(conn, select(Investor.account))
 
 
+def seal_reports(services: Services) -> None:
+    """Generated reports were inserted (and re-levelled) directly: seal them as the upgrade
+    to sealed reports does (a report whose row fails its seal is blocked at every check and
+    gives no distribution list)."""
+    with services.ctx.core_transaction() as conn:
+        services.ctx.rows.seal_reports_and_policies(conn)
+
+
 def hash_chain_append(services: Services, table: Any, i: int) -> None:
     """The trail as it was before sealing, on the same code path (SQLAlchemy Core, one
     transaction per entry): hash-chained, no MAC, no seals. The baseline for appends."""
@@ -226,6 +234,7 @@ def bench_eligible(folder: Path, scale: float) -> None:
     with services.store.session() as s:
         s.execute(text("UPDATE report SET level = 3 WHERE id = 1"))
         s.execute(text("ANALYZE"))
+    seal_reports(services)
     engine = services.store.engine
     db = str(services.store.url.database)
 
@@ -544,6 +553,7 @@ def bench_audit(folder: Path, scale: float) -> None:
     generate.reports(services.store, 1, body_chars=50)
     with services.store.session() as s:
         s.execute(text("UPDATE report SET level = 3"))
+    seal_reports(services)
     actor = services.auth.login("bench", PASSWORD)
 
     db = str(services.store.url.database)

@@ -195,16 +195,10 @@ def test_a_staff_row_edited_in_sql_gains_no_reach(sqlite_services: Services, tmp
         services.access.check(advisor, "FAR", r4)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap, left open: report rows carry no record seal, so a level lowered in SQL changes decisions "
-    "and audit verify does not compare a report's level with the trail (see the issue note)",
-)
 def test_a_report_level_lowered_in_sql_is_caught(sqlite_services: Services, tmp_path: Path) -> None:
-    """BROKE (not this round's code; both paths): report rows carry no seal and `audit
-    verify` does not compare a report's level with the trail, so an insider who lowers a
-    report from R4 to R1 in SQL gets a C1 client an allow from `check`, and the store
-    still verifies."""
+    """Was broken (report rows carried no seal): an insider who lowered a report from R4
+    to R1 in SQL got a C1 client an allow from `check`, and the store still verified.
+    Now the report's seal fails: the check blocks (record-integrity), verify names it."""
     from suitcheck.domain.levels import RiskProfile
     from suitcheck.domain.roles import Role
     from tests.conftest import add_client, staff
@@ -221,15 +215,11 @@ def test_a_report_level_lowered_in_sql_is_caught(sqlite_services: Services, tmp_
     assert decided == "block" or not verified.ok, (decided, verified.problem)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known gap, left open: a policy row inserted in SQL is used by the next check; audit verify names it "
-    "afterwards (see the issue note)",
-)
 def test_a_policy_version_inserted_in_sql_is_not_used(sqlite_services: Services, tmp_path: Path) -> None:
-    """BROKE (not this round's code; both paths read the newest row alike): a policy
-    version inserted in SQL (longer validity) is used by the very next check, so an
-    expired client is allowed; `audit verify` does name the version afterwards."""
+    """Was broken (both paths read the newest row alike): a policy version inserted in
+    SQL (longer validity) was used by the very next check, so an expired client was
+    allowed. Now its seal (here the copied seal of the version before it) fails: the check
+    refuses with one sentence naming the version, and uses no older version instead."""
     from suitcheck.domain.levels import RiskProfile
     from suitcheck.domain.policy import VALIDITY_DAYS
     from suitcheck.domain.roles import Role
@@ -252,4 +242,7 @@ def test_a_policy_version_inserted_in_sql_is_not_used(sqlite_services: Services,
     verified = services.audit.verify(compliance)
     assert not verified.ok
     assert "policy version" in (verified.problem or "")
-    assert services.access.check(advisor, "OLD", r3).to_dict()["decision"] == "block"
+    before = len(_trail(services))
+    with pytest.raises(ServiceError, match=r"policy version \d+ was not written by suitcheck.*audit verify"):
+        services.access.check(advisor, "OLD", r3)
+    assert len(_trail(services)) == before  # nothing decided, nothing recorded

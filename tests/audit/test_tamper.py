@@ -498,7 +498,11 @@ def check(trail: Trail, capsys: pytest.CaptureFixture[str], account: str = "T1")
 def test_raw_update_of_a_clients_profile_blocks_and_fails_verification(
     trail: Trail, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    raw(trail.target, "UPDATE report SET level = 5")
+    code, out = cli(
+        trail, "report", "rate", str(trail.report), "--level", "R5", "--note", "derivatives", "--user", "t-compliance",
+        capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, out
     code, before = check(trail, capsys)
     assert code == 3
     assert "record-integrity" not in before["reasons"]  # C3 may not have R5: blocked on the rules
@@ -510,6 +514,46 @@ def test_raw_update_of_a_clients_profile_blocks_and_fails_verification(
     code, out = verify(trail, capsys)
     assert code == 4, out
     assert "client T1's record was changed outside suitcheck" in out, out
+
+
+def test_raw_update_of_a_reports_level_blocks_refuses_the_list_and_fails_verification(
+    trail: Trail, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """From the command line: the check exits 3 for record-integrity, the distribution list
+    exits 1 with one sentence (no traceback), verify exits 4 naming the report."""
+    code, before = check(trail, capsys)
+    assert code == 0, before
+    raw(trail.target, f"UPDATE report SET level = 1, suggested_level = 1 WHERE id = {trail.report}")
+    code, after = check(trail, capsys)
+    assert code == 3
+    assert after["reasons"] == ["record-integrity"], after
+    code, out = cli(trail, "eligible", "--report", str(trail.report), "--user", "t-compliance", capsys=capsys)
+    assert code == 1, out
+    assert out == "suitcheck: " + (
+        f"Report {trail.report}'s record was changed outside suitcheck; no distribution list is made for it "
+        "until compliance has investigated (suitcheck audit verify)."
+    )
+    code, out = verify(trail, capsys)
+    assert code == 4, out
+    assert f"report {trail.report}'s record was changed outside suitcheck" in out, out
+
+
+def test_a_policy_version_inserted_by_sql_refuses_every_check(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    raw(
+        trail.target,
+        "INSERT INTO policy (version, document, created_at) SELECT version + 1, document, created_at FROM policy "
+        "WHERE version = (SELECT max(version) FROM policy)",
+    )
+    code, out = cli(
+        trail, "check", "--investor", "T1", "--report", str(trail.report), "--user", "t-compliance", capsys=capsys
+    )
+    assert code == 1, out
+    assert "was not written by suitcheck" in out, out
+    assert "Traceback" not in out
+    assert len(out.splitlines()) == 1, out
+    code, out = verify(trail, capsys)
+    assert code == 4, out
+    assert "policy version" in out, out
 
 
 def test_raw_update_of_a_staff_role_grants_nothing(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:

@@ -296,6 +296,28 @@ def test_distribution_list_from_the_report(qtbot, demo_services: Services, tmp_p
     assert entry.report_id == report.id
 
 
+def test_distribution_list_refused_for_a_report_changed_outside_suitcheck(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """A report whose level an insider lowered in SQL: the dialog shows the refusal
+    sentence and writes no file."""
+    from sqlalchemy import text
+
+    advisor = login(demo_services, "demo-advisor")
+    report = next(r for r in demo_services.reports.search(advisor) if r.level is not None and int(r.level) > 1)
+    with demo_services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE report SET level = 1 WHERE id = :r"), {"r": report.id})
+    dialog = DistributionDialog(demo_services, advisor, report)
+    qtbot.addWidget(dialog)
+    out = tmp_path / "list.csv"
+    dialog.destination.setText(str(out))
+    dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: bool(dialog.message.text()), timeout=10_000)
+    assert "changed outside suitcheck" in dialog.message.text()
+    assert dialog.written is None
+    assert not out.exists()
+
+
 def test_self_inspection_report_from_the_menu(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     make_checks(demo_services)
     compliance = login(demo_services, "demo-compliance")

@@ -384,3 +384,20 @@ def test_an_empty_store_says_what_to_do_first(qtbot, tmp_path: Path, clock, sett
         window.close()
     finally:
         services.close()
+
+
+def test_a_report_changed_outside_suitcheck_is_blocked_in_the_window(qtbot, window_for, demo_services) -> None:  # type: ignore[no-untyped-def]
+    """An insider lowers a report's level in SQL: for a client the stored level would now
+    admit, the window's recorded check says BLOCKED for the record's integrity."""
+    from sqlalchemy import text
+
+    with demo_services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE report SET level = 1, suggested_level = 1 WHERE title LIKE '%创业板%'"))
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3: R1 would be allowed
+    pick_report(qtbot, window, "创业板")
+    assert window.decision.result is not None
+    assert window.decision.result.decision.outcome is Outcome.BLOCK
+    assert [r.value for r in window.decision.result.decision.reasons] == ["record-integrity"]
+    assert window.decision.verdict.text() == "BLOCKED"
+    assert not window.open_button.isEnabled()

@@ -32,10 +32,10 @@ def reference_check(services: Services, actor: Actor, investor_ref: str | int, r
     actor = ctx.require(actor, Permission.CHECK_ACCESS)
     with ctx.core_transaction() as conn:
         investor = resolve_investor(conn, investor_ref, actor)
-        report_id, facts = report_level(conn, report_ref)
+        report_id, facts, report_sealed = report_level(conn, report_ref, ctx.rows)
         policy = ctx.policy(conn)
         decision = decide(investor_facts(investor), facts, ctx.today(), policy)
-        if not ctx.rows.investor_ok(conn, investor):
+        if not ctx.rows.investor_ok(conn, investor) or not report_sealed:
             decision = integrity_block(decision)
         entry = ctx.audit(
             conn,

@@ -271,6 +271,18 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The stored policy version {row_version} is damaged: {exc}."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The stored policy version {row_version} was not written by suitcheck (its seal does not match); nothing was decided. Compliance must run `suitcheck audit verify` and investigate.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Report {before_id} was changed outside suitcheck; it is not changed further until compliance has investigated.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Report {report_id}'s record was changed outside suitcheck; no distribution list is made for it until compliance has investigated (suitcheck audit verify).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "'{text_ref}' is both an account number and another client's id; give the account number with a leading 'acct:'.",
     ),
     QT_TRANSLATE_NOOP("Messages", "No client has the account number or id '{text_ref}'."),

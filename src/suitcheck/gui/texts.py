@@ -57,7 +57,8 @@ REASONS = {
         "Reasons", "Caution: this client is marked for special attention."
     ),
     Reason.RECORD_INTEGRITY: QT_TRANSLATE_NOOP(
-        "Reasons", "The client's record was changed outside suitcheck; compliance must investigate before any use."
+        "Reasons",
+        "The client's or the report's record was changed outside suitcheck; compliance must investigate before any use.",
     ),
 }
 

@@ -110,6 +110,7 @@ def open_services(
         with ctx.core_transaction() as conn:
             seal_existing_rows(ctx, conn)
             seal_branches(ctx, conn)
+            seal_reports(ctx, conn)
         services = Services(ctx, hasher, attached)
         services.policy.store_default()
     except AuditKeyError as exc:
@@ -158,6 +159,20 @@ def seal_branches(ctx: ServiceContext, conn: Any) -> None:
         return
     reseal_for_branches(ctx, ctx.rows, conn)
     conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_BRANCHES_SETTING))
+
+
+def seal_reports(ctx: ServiceContext, conn: Any) -> None:
+    """Once, after the upgrade that gave report and policy rows a seal: seal them."""
+    from sqlalchemy import delete, select
+
+    from suitcheck.services.integrity import SEAL_REPORTS_SETTING
+    from suitcheck.store.models import StoreSetting
+
+    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_REPORTS_SETTING)
+    if conn.execute(pending).first() is None:
+        return
+    ctx.rows.seal_reports_and_policies(conn)
+    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_REPORTS_SETTING))
 
 
 def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool) -> None:

@@ -23,6 +23,7 @@ from suitcheck.domain.decision import (
     Decision,
     EligibilityBounds,
     Outcome,
+    ReportFacts,
     decide,
     eligibility_bounds,
     integrity_block,
@@ -46,7 +47,7 @@ from suitcheck.services.investors import (
     make_view,
     resolve_investor_prepared,
 )
-from suitcheck.services.reports import find_report, report_facts, report_level, report_level_prepared
+from suitcheck.services.reports import find_report, report_level, report_level_prepared, sealed_report_facts
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
@@ -163,13 +164,37 @@ def _answers(
     }
 
 
-def _decide(
-    investor: Investor, report: Report, today: dt.date, policy: Policy, ctx: ServiceContext | None = None
-) -> Decision:
-    decision = decide(investor_facts(investor), report_facts(report), today, policy)
-    if ctx is not None and not ctx.rows.investor_ok(None, investor):
+def _decide(investor: Investor, report: Report, today: dt.date, policy: Policy, ctx: ServiceContext) -> Decision:
+    """The decision about a client and a loaded report: blocked for record-integrity when
+    either row fails its seal (changed outside suitcheck), as `check` decides."""
+    facts, report_sealed = sealed_report_facts(ctx.rows, None, report)
+    decision = decide(investor_facts(investor), facts, today, policy)
+    if not ctx.rows.investor_ok(None, investor):
+        return integrity_block(decision)
+    if not report_sealed:
+        log.warning("report %s: record fails its integrity seal; decision blocked", report.id)
         return integrity_block(decision)
     return decision
+
+
+def _file_intact(report: Report) -> bool:
+    """The file handed out is the one the report row (and its seal) names: the stored
+    original still hashes to the row's content_hash."""
+    content = report.content
+    return content is not None and hashlib.sha256(content.original).hexdigest() == report.content_hash
+
+
+def _list_level(report_id: int, facts: ReportFacts, sealed: bool) -> RiskLevel | None:
+    """The level a distribution list filters at (就高, the rule `check` applies). A report
+    row that fails its seal gives no list at all: not an empty one, which would read as
+    "nobody may receive it" and be recorded as a list that was made."""
+    if not sealed:
+        log.warning("report %s: record fails its integrity seal; no distribution list made", report_id)
+        raise ServiceError(
+            f"Report {report_id}'s record was changed outside suitcheck; no distribution list is made for it "
+            "until compliance has investigated (suitcheck audit verify)."
+        )
+    return facts.matching_level
 
 
 def eligible_parts(level: RiskLevel | None, today: dt.date, policy: Policy) -> list[ColumnElement[bool]]:
@@ -266,12 +291,15 @@ class AccessService:
                 if cause is not None or not may(actor.role, Permission.CHECK_ACCESS):
                     raise _Refused
                 investor = resolve_investor_prepared(conn, investor_ref, actor)
-                report_id, facts = report_level_prepared(conn, report_ref)
+                report_id, facts, report_sealed = report_level_prepared(conn, report_ref, ctx.rows)
                 policy = ctx.policy(conn)
                 decision = decide(investor_facts(investor), facts, ctx.today(), policy)
                 if not ctx.rows.investor_ok(conn, investor):
                     decision = integrity_block(decision)
                     log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
+                elif not report_sealed:
+                    decision = integrity_block(decision)
+                    log.warning("report %s: record fails its integrity seal; check blocked", report_id)
                 entry = ctx.audit(
                     conn,
                     actor,
@@ -405,6 +433,9 @@ class AccessService:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             decision = _decide(investor, report, today, policy, self._ctx)
+            if decision.outcome is not Outcome.BLOCK and not _file_intact(report):
+                log.warning("report %s: its stored file does not match the row's hash; not opened", report.id)
+                decision = integrity_block(decision)
             granted = _answers(session, actor, decision, investor.id, report.id)["may_open"]
             action = AuditAction.OPEN if granted else AuditAction.OPEN_REFUSED
             entry = self._ctx.audit(
@@ -437,7 +468,7 @@ class AccessService:
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            level = report_facts(report).matching_level  # 就高: the rule `check` applies
+            level = _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
             stmt = (
                 select(Investor)
                 .where(client_scope(actor), eligible_condition(level, today, policy), dates_canonical())
@@ -461,7 +492,7 @@ class AccessService:
         with self._ctx.transaction() as session:
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
-            level = report_facts(report).matching_level
+            level = _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
             ids = ",".join(str(v.id) for v in views)
             self._ctx.audit(
                 session,
@@ -496,7 +527,7 @@ class AccessService:
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            level = report_facts(report).matching_level  # 就高: the rule `check` applies
+            level = _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))  # 就高
             conn = session.connection()
             listed = _LIST_SELECT.where(
                 client_scope(actor), scanned(eligible_condition(level, today, policy)), dates_canonical()
@@ -594,12 +625,13 @@ class AccessService:
         """How many clients the rules admit, counted in SQL (index ranges only, one
         statement). A row changed outside suitcheck is still counted here: telling it
         apart means reading every row's seal, which is the list's work (the list and
-        `eligible` leave it off, and `check` blocks it)."""
+        `eligible` leave it off, and `check` blocks it). A report whose row fails its seal
+        is refused here as by the list."""
 
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
-            level = report_level(conn, report_ref)[1].matching_level  # 就高: the rule `check` applies
+            level = _list_level(*report_level(conn, report_ref, self._ctx.rows))  # 就高: the rule `check` applies
             terms = eligible_count_terms(level, self._ctx.today(), self._ctx.policy(conn))
             if not terms:
                 return 0

@@ -254,11 +254,22 @@ class ServiceContext:
         return current, None
 
     def policy(self, session: Session | Connection) -> Policy:
-        """The newest policy version; the built-in default when none was ever stored."""
+        """The newest policy version; the built-in default when none was ever stored.
+
+        A version suitcheck did not write (its seal fails: inserted or edited in SQL, or a
+        seal copied from another version) is never used, nor is an older version in its
+        place: every decision refuses until compliance has investigated. The verdict is
+        cached per (version, document, seal), so a check pays no HMAC for it."""
         conn = session.connection() if isinstance(session, Session) else session
         row = _NEWEST_POLICY_PREPARED.first(conn)
         if row is None:
             return Policy()
+        if not self.rows.policy_ok(conn, row.version, row.document, row.integrity):
+            log.warning("policy version %s fails its integrity seal; nothing is decided with it", row.version)
+            raise ServiceError(
+                f"The stored policy version {row.version} was not written by suitcheck (its seal does not match); "
+                "nothing was decided. Compliance must run `suitcheck audit verify` and investigate."
+            )
         try:
             return _parse_policy(row.document)
         except PolicyError as exc:
@@ -289,7 +300,11 @@ _CAUSE_MESSAGES = {
 
 _STAFF_STATE_PREPARED = Prepared(_STAFF_STATE)
 
-_NEWEST_POLICY = select(PolicyVersion.version, PolicyVersion.document).order_by(PolicyVersion.version.desc()).limit(1)
+_NEWEST_POLICY = (
+    select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
+    .order_by(PolicyVersion.version.desc())
+    .limit(1)
+)
 _NEWEST_POLICY_PREPARED = Prepared(_NEWEST_POLICY)
 
 

@@ -1,5 +1,5 @@
-"""Record integrity: the decision-relevant columns of client and staff rows (and every
-policy version) carry a seal made by suitcheck when it writes them, and the trail
+"""Record integrity: the decision-relevant columns of client, staff and report rows and
+every policy version carry a seal made by suitcheck when it writes them, and the trail
 records the state each write left, so a row changed outside suitcheck is caught at
 `check`/login (seal) and by `audit verify` (seal and last recorded state).
 """
@@ -17,13 +17,14 @@ from typing import Any, Protocol
 
 from sqlalchemy import ColumnElement, LargeBinary, Text, and_, case, cast, event, func, literal, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_json, registrations, row_batch_message
 from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.engine import Store
-from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
+from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Report, Staff
 
 # json's own C string encoder: what canonical_json() writes for a str.
 _string: Any = json.encoder.encode_basestring
@@ -58,8 +59,17 @@ LEGACY_STAFF_COLUMNS = ("username", "role", "disabled", "password_hash")
 # Who sees a client, and what a staff member sees, is decision-relevant too.
 INVESTOR_COLUMNS = (*LEGACY_INVESTOR_COLUMNS, "branch_id")
 STAFF_COLUMNS = (*LEGACY_STAFF_COLUMNS, "branch_id", "firm_wide")
+# What `decide` reads of a report (report_facts: level, the subject's level, whether
+# compliance rated it), the file it was graded from, and the row it belongs to: a seal
+# cannot be moved to another report row, nor the row pointed at another file.
+REPORT_COLUMNS = ("id", "level", "suggested_level", "rated_at", "content_hash")
 # The store setting the 0009 migration leaves while rows still carry seals without branches.
 SEAL_BRANCHES_SETTING = "seal-branches"
+# The store setting the 0011 migration leaves while report and policy rows are unsealed.
+SEAL_REPORTS_SETTING = "seal-reports"
+
+
+_UNSEALED_REPORTS = "suitcheck-unsealed-reports"  # session.info: reports inserted, sealed after the flush
 
 
 class RecordIntegrityError(Exception):
@@ -135,6 +145,25 @@ def staff_message(values: Mapping[str, Any] | Any) -> str:
     return _message("staff", STAFF_COLUMNS, values)
 
 
+def report_message(values: Mapping[str, Any] | Any) -> str:
+    """The report's sealed columns: its id, level, the subject's level, whether compliance
+    rated it (the time is not decision-relevant; that it is set is) and its file's hash."""
+    if isinstance(values, Mapping):
+        v = values
+        return canonical_json(
+            ["report", v.get("id"), v.get("level"), v.get("suggested_level"), v.get("rated_at") is not None,
+             v.get("content_hash")]
+        )  # fmt: skip
+    # A Report or a row of the check's statement (attribute access: the check's hot path).
+    return canonical_json(
+        ["report", values.id, values.level, values.suggested_level, values.rated_at is not None, values.content_hash]
+    )
+
+
+def policy_message(version: object, document: object) -> str:
+    return canonical_json(["policy", version, document])
+
+
 def legacy_investor_message(values: Mapping[str, Any] | Any) -> str:
     return _message("investor", LEGACY_INVESTOR_COLUMNS, values)
 
@@ -203,10 +232,12 @@ class RowSealer:
         self.ctx = ctx
         self._row_keys: dict[str, str] = {}
         self._batches: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
+        self._policies: OrderedDict[tuple[object, object, str | None], bool] = OrderedDict()
         self._lock = threading.Lock()
 
     def install(self, session_factory: Any) -> None:
         event.listen(session_factory, "before_flush", self._before_flush)
+        event.listen(session_factory, "after_flush", self._after_flush)
 
     # -- checking ---------------------------------------------------------------------------
 
@@ -280,28 +311,86 @@ class RowSealer:
     def staff_ok(self, conn: Any, row: Any) -> bool:
         return self.ok(conn, staff_message(row), row.integrity)
 
+    def report_ok(self, conn: Any, row: Any) -> bool:
+        """A report row (a Report, or a row with REPORT_COLUMNS and its seal) still matches
+        its seal; one HMAC for a row this installation sealed. A value of a type suitcheck
+        never writes there (a BLOB) fails, rather than raising."""
+        try:
+            message = report_message(row)
+        except (TypeError, ValueError):
+            return False
+        return self.ok(conn, message, row.integrity)
+
+    def policy_ok(self, conn: Any, version: object, document: object, seal: str | None) -> bool:
+        """A policy version still matches its seal. Versions are never edited, so the
+        verdict is kept per (version, document, seal): a check costs no HMAC for it."""
+        key = (version, document, seal)
+        with self._lock:
+            verdict = self._policies.get(key)
+        if verdict is None:
+            try:
+                verdict = self.ok(conn, policy_message(version, document), seal)
+            except (TypeError, ValueError):  # a BLOB where suitcheck writes text
+                verdict = False
+            with self._lock:
+                self._policies[key] = verdict
+                while len(self._policies) > 16:
+                    self._policies.popitem(last=False)
+        return verdict
+
     # -- sealing at flush -------------------------------------------------------------------
 
     def _before_flush(self, session: Session, _context: object, _instances: object) -> None:
-        records: list[tuple[str, str, str]] = []
-        for obj in list(session.new):
-            if isinstance(obj, Investor):
-                records.append(self._seal(obj, investor_message(obj), "investor", obj.account))
-            elif isinstance(obj, Staff):
-                records.append(self._seal(obj, staff_message(obj), "staff", obj.username))
-            elif isinstance(obj, PolicyVersion):
-                records.append(("policy", str(obj.version), state_digest(obj.document)))
+        session.info.pop(_UNSEALED_REPORTS, None)  # left by a flush that failed
+        records = [r for r in map(lambda obj: self._seal_new(session, obj), list(session.new)) if r]
         for obj in list(session.dirty):
             if isinstance(obj, Investor):
                 record = self._reseal(session, obj, INVESTOR_COLUMNS, investor_message, "investor", "account")
             elif isinstance(obj, Staff):
                 record = self._reseal(session, obj, STAFF_COLUMNS, staff_message, "staff", "username")
+            elif isinstance(obj, Report):
+                record = self._reseal(session, obj, REPORT_COLUMNS, report_message, "report", "id")
             else:
                 continue
             if record:
                 records.append(record)
         if records:
             self._record(session, records)
+
+    def _seal_new(self, session: Session, obj: object) -> tuple[str, str, str] | None:
+        if isinstance(obj, Investor):
+            return self._seal(obj, investor_message(obj), "investor", obj.account)
+        if isinstance(obj, Staff):
+            return self._seal(obj, staff_message(obj), "staff", obj.username)
+        if isinstance(obj, PolicyVersion):
+            # Sealed over (version, document); the trail records the document's digest, as
+            # it did before policy rows were sealed.
+            obj.integrity = self.ctx.sealer.row_seal(policy_message(obj.version, obj.document))
+            return "policy", str(obj.version), state_digest(obj.document)
+        if isinstance(obj, Report):
+            if obj.id is None:
+                # Its id is part of its seal and is known once the row is written: sealed
+                # by _after_flush, in the same flush.
+                session.info.setdefault(_UNSEALED_REPORTS, []).append(obj)
+                return None
+            return self._seal(obj, report_message(obj), "report", str(obj.id))
+        return None
+
+    def _after_flush(self, session: Session, _context: object) -> None:
+        """Seal the reports this flush inserted, now that they have their ids, in the same
+        transaction (the seal written by a plain UPDATE, and set on the object as loaded)."""
+        fresh = session.info.pop(_UNSEALED_REPORTS, None)
+        if not fresh:
+            return
+        conn = session.connection()
+        records: list[tuple[str, str, str]] = []
+        for obj in fresh:
+            message = report_message(obj)
+            seal = self.ctx.sealer.row_seal(message)
+            conn.execute(update(Report).where(Report.id == obj.id).values(integrity=seal))
+            set_committed_value(obj, "integrity", seal)
+            records.append(("report", str(obj.id), state_digest(message)))
+        self._record(session, records)
 
     def _seal(self, obj: Any, message: str, table: str, key: str) -> tuple[str, str, str]:
         obj.integrity = self.ctx.sealer.row_seal(message)
@@ -317,6 +406,11 @@ class RowSealer:
         if old_message == new_message and before.get("integrity") == obj.integrity:
             return None
         if not self.ok(session.connection(), old_message, before.get("integrity")):
+            if table == "report":
+                raise RecordIntegrityError(
+                    f"Report {before['id']} was changed outside suitcheck; it is not changed further until "
+                    "compliance has investigated."
+                )
             raise RecordIntegrityError(
                 f"The {'client' if table == 'investor' else 'staff'} record {before[key_column]!r} was changed "
                 "outside suitcheck; it is not changed further until compliance has investigated."
@@ -409,7 +503,10 @@ class RowSealer:
             message = staff_message(row._mapping)
             conn.execute(update(Staff).where(Staff.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
             records.append(("staff", row.username, state_digest(message)))
+        for row in conn.execute(select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))).all():
+            records.append(self._seal_report_row(conn, row))
         for version, document in conn.execute(select(PolicyVersion.version, PolicyVersion.document)).all():
+            self._seal_policy_row(conn, version, document)
             records.append(("policy", str(version), state_digest(document)))
         if records:
             self.ctx.sealer.append(
@@ -420,6 +517,57 @@ class RowSealer:
                 facts={"rows": [{"table": t, "key": k, "state": d} for t, k, d in records], "upgrade": True},
             )
         return len(records)
+
+    def _seal_report_row(self, conn: Any, row: Any) -> tuple[str, str, str]:
+        message = report_message(row._mapping)
+        conn.execute(update(Report).where(Report.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
+        return "report", str(row.id), state_digest(message)
+
+    def _seal_policy_row(self, conn: Any, version: int, document: str) -> None:
+        seal = self.ctx.sealer.row_seal(policy_message(version, document))
+        conn.execute(update(PolicyVersion).where(PolicyVersion.version == version).values(integrity=seal))
+
+    def seal_reports_and_policies(self, conn: Any) -> tuple[int, list[str]]:
+        """Once, after the migration that gave report and policy rows a seal (0011): every
+        report row is sealed as it stands (nothing recorded its state before: as client
+        rows were at their first sealing), and every policy version whose document is the
+        one the trail recorded for it; a version the trail does not record so (inserted or
+        edited in SQL) is left unsealed, so no check uses it and `audit verify` names it.
+        A row that already holds a valid seal is left as it is. Recorded in the trail.
+        Returns (rows sealed, the keys left alone)."""
+        states = recorded_states(conn)
+        records: list[tuple[str, str, str]] = []
+        refused: list[str] = []
+        for row in conn.execute(select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))).all():
+            if self.report_ok(conn, row):
+                continue
+            try:
+                records.append(self._seal_report_row(conn, row))
+            except (TypeError, ValueError):  # a value of a type suitcheck never writes: never sealed
+                refused.append(f"report:{row.id}")
+        policies = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
+        for version, document, seal in conn.execute(policies).all():
+            if self.policy_ok(conn, version, document, seal):
+                continue
+            if not isinstance(document, str) or states.get(("policy", str(version))) != state_digest(document):
+                refused.append(f"policy:{version}")
+                log.warning("policy version %s: not the version the trail recorded; not sealed", version)
+                continue
+            self._seal_policy_row(conn, version, document)
+            records.append(("policy", str(version), state_digest(document)))
+        if records or refused:
+            self.ctx.sealer.append(
+                conn,
+                at=self.ctx.now(),
+                staff="system",
+                action=RECORD_SEALED,
+                facts={
+                    "rows": [{"table": t, "key": k, "state": d} for t, k, d in records],
+                    "upgrade": "reports",
+                    **({"not_sealed": refused} if refused else {}),
+                },
+            )
+        return len(records), refused
 
 
 def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, list[str]]:
@@ -479,8 +627,8 @@ def recorded_states(conn: Any) -> dict[tuple[str, str], str]:
 
 
 def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, str | None]:
-    """Compare every client, staff and policy row with its seal and with the last state
-    the trail records for it: (rows checked, the first problem as a sentence)."""
+    """Compare every client, staff, report and policy row with its seal and with the last
+    state the trail records for it: (rows checked, the first problem as a sentence)."""
     states = recorded_states(conn)
     checked = 0
     investors = conn.execute(select(Investor.integrity, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)))
@@ -501,8 +649,32 @@ def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int,
             )
         if states.get(("staff", row.username)) != state_digest(message):
             return checked, f"staff account {row.username} differs from the last state the trail recorded for it"
-    for version, document in conn.execute(select(PolicyVersion.version, PolicyVersion.document)):
+    checked, problem = _check_reports_and_policies(sealer, conn, states, checked)
+    return checked, problem
+
+
+def _check_reports_and_policies(
+    sealer: RowSealer, conn: Any, states: Mapping[tuple[str, str], str], checked: int
+) -> tuple[int, str | None]:
+    seen: set[tuple[str, str]] = set()
+    for row in conn.execute(select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))):
         checked += 1
-        if states.get(("policy", str(version))) != state_digest(document):
+        if not sealer.report_ok(conn, row):
+            return checked, f"report {row.id}'s record was changed outside suitcheck (its seal does not match)"
+        if states.get(("report", str(row.id))) != state_digest(report_message(row)):
+            return checked, f"report {row.id}'s record differs from the last state the trail recorded for it"
+        seen.add(("report", str(row.id)))
+    policies = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
+    for version, document, seal in conn.execute(policies):
+        checked += 1
+        sealed = sealer.policy_ok(conn, version, document, seal)
+        if not sealed or states.get(("policy", str(version))) != state_digest(str(document)):
             return checked, f"policy version {version} was added or changed outside suitcheck"
+        seen.add(("policy", str(version)))
+    # Nothing in suitcheck deletes a report or a policy version: one the trail records must
+    # still be there (a newest policy version deleted would silently bring back an older one).
+    missing = sorted(k for k in states if k[0] in ("report", "policy") and k not in seen)
+    if missing:
+        table, key = missing[0]
+        return checked, f"{table} {key}, recorded in the trail, is missing from the store"
     return checked, None

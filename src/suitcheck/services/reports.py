@@ -22,6 +22,7 @@ from suitcheck.domain.subjects import level_below_subject, suggest_level
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound
+from suitcheck.services.integrity import RowSealer
 from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
 from suitcheck.store.models import Analyst, AuditEntry, Finding, Report, ReportContent, ReportCorrection
@@ -159,7 +160,10 @@ def find_report(session: Session, ref: str | int) -> Report:
     return report
 
 
-_LEVEL = select(Report.id, Report.level, Report.suggested_level, Report.rated_at).where(Report.id == bindparam("id"))
+# What report_facts reads, with what the report's seal covers (its id and file hash).
+_LEVEL = select(
+    Report.id, Report.level, Report.suggested_level, Report.rated_at, Report.content_hash, Report.integrity
+).where(Report.id == bindparam("id"))
 
 
 def report_facts(report: Report | Any) -> ReportFacts:
@@ -172,26 +176,39 @@ def report_facts(report: Report | Any) -> ReportFacts:
     )
 
 
-def report_level(conn: Connection, ref: str | int) -> tuple[int, ReportFacts]:
-    """(id, facts) without loading the report: the check's hot path."""
+def sealed_report_facts(rows: RowSealer, conn: Any, report: Report | Any) -> tuple[ReportFacts, bool]:
+    """(report_facts, whether the row still matches its seal). A row that fails its seal
+    was changed outside suitcheck: every decision about it is a block (record-integrity);
+    its facts are read as far as they make sense, for the record, and a value suitcheck
+    never writes (a level of 9, a text) reads as no level rather than an error."""
+    if rows.report_ok(conn, report):
+        return report_facts(report), True
+    try:
+        return report_facts(report), False
+    except (ValueError, TypeError):
+        return ReportFacts(None), False
+
+
+def report_level(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int, ReportFacts, bool]:
+    """(id, facts, sealed) without loading the report: the check's hot path."""
     text_ref = str(ref).strip()
     number = numeric_id(text_ref)
     row = conn.execute(_LEVEL, {"id": number}).first() if number is not None else None
     if row is None:
         raise NotFound(f"No report has the id {text_ref!r}.")
-    return row.id, report_facts(row)
+    return (row.id, *sealed_report_facts(rows, conn, row))
 
 
 _LEVEL_PREPARED = Prepared(_LEVEL)
 
 
-def report_level_prepared(conn: Connection, ref: str | int) -> tuple[int, ReportFacts]:
+def report_level_prepared(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int, ReportFacts, bool]:
     """report_level with its statement compiled once (the check runs it per pair)."""
     number = numeric_id(str(ref).strip())
     row = _LEVEL_PREPARED.first(conn, id=number) if number is not None else None
     if row is None:
-        return report_level(conn, ref)  # words the refusal
-    return row.id, report_facts(row)
+        return report_level(conn, ref, rows)  # words the refusal
+    return (row.id, *sealed_report_facts(rows, conn, row))
 
 
 _R = Report.__table__.c

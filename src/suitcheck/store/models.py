@@ -193,6 +193,9 @@ class Report(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     rated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     rated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # MAC/signature over the decision-relevant columns (id, level, subject's level, rated,
+    # file hash), made by suitcheck when it writes them (services.integrity).
+    integrity: Mapped[str | None] = mapped_column(String(256))
 
     analysts: Mapped[list[Analyst]] = relationship(order_by="Analyst.position", cascade="all")
     findings: Mapped[list[Finding]] = relationship(order_by="Finding.id", cascade="all")
@@ -252,6 +255,8 @@ class PolicyVersion(Base):
     document: Mapped[str] = mapped_column(Text)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # MAC/signature over (version, document), made by suitcheck when it stores the version.
+    integrity: Mapped[str | None] = mapped_column(String(256))
 
 
 class QuestionnaireVersion(Base):

@@ -2371,6 +2371,18 @@ Store: {store}</source>
         <translation>已存储的政策版本 {row_version} 已损坏：{exc}。</translation>
     </message>
     <message>
+        <source>The stored policy version {row_version} was not written by suitcheck (its seal does not match); nothing was decided. Compliance must run `suitcheck audit verify` and investigate.</source>
+        <translation>存储的政策版本 {row_version} 不是由 suitcheck 写入的（其封印不符）；未作任何决定。合规须运行 `suitcheck audit verify` 并调查。</translation>
+    </message>
+    <message>
+        <source>Report {before_id} was changed outside suitcheck; it is not changed further until compliance has investigated.</source>
+        <translation>报告 {before_id} 在 suitcheck 之外被修改；合规调查完成前不再修改。</translation>
+    </message>
+    <message>
+        <source>Report {report_id}&apos;s record was changed outside suitcheck; no distribution list is made for it until compliance has investigated (suitcheck audit verify).</source>
+        <translation>报告 {report_id} 的记录在 suitcheck 之外被修改；合规调查完成前不为其生成分发名单（suitcheck audit verify）。</translation>
+    </message>
+    <message>
         <source>&apos;{text_ref}&apos; is both an account number and another client&apos;s id; give the account number with a leading &apos;acct:&apos;.</source>
         <translation>“{text_ref}”既是资金账号，又是另一客户的编号；请在资金账号前加“acct:”。</translation>
     </message>
@@ -3097,8 +3109,8 @@ Store: {store}</source>
         <translation>提示：该客户被标记为需特别关注。</translation>
     </message>
     <message>
-        <source>The client&apos;s record was changed outside suitcheck; compliance must investigate before any use.</source>
-        <translation>客户记录在 suitcheck 之外被改动；须经合规调查后方可使用。</translation>
+        <source>The client&apos;s or the report&apos;s record was changed outside suitcheck; compliance must investigate before any use.</source>
+        <translation>客户或研报的记录在 suitcheck 之外被改动；须经合规调查后方可使用。</translation>
     </message>
 </context>
 <context>
