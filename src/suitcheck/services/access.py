@@ -12,8 +12,8 @@ from operator import eq, itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, cast, false, func, or_, select
+from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.domain.codes import AuditAction
@@ -33,12 +33,14 @@ from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
+    UnreadableRecordError,
     dates_canonical,
     investor_message,
     investor_message_sql,
     own_seal_head_sql,
 )
 from suitcheck.services.investors import (
+    UNREADABLE_FACTS,
     InvestorView,
     find_investor,
     investor_facts,
@@ -63,7 +65,7 @@ _t = Investor.__table__.c
 _LIST_SELECT = select(
     _t.id,
     formula_safe(_t.account, FORMULA_LEADS),
-    formula_safe(_t.name, FORMULA_LEADS),
+    formula_safe(cast(_t.name, Text), FORMULA_LEADS),  # a name held as bytes, as text (as `eligible` shows it)
     _t.investor_class,
     prefixed("C", _t.current_profile),
     iso_date(_t.current_assessed_on),
@@ -162,12 +164,29 @@ def _answers(
 
 
 def _decide(
-    investor: Investor, report: Report, today: dt.date, policy: Policy, ctx: ServiceContext | None = None
+    investor: Investor,
+    report: Report,
+    today: dt.date,
+    policy: Policy,
+    ctx: ServiceContext | None = None,
+    session: Session | None = None,
 ) -> Decision:
-    decision = decide(investor_facts(investor), report_facts(report), today, policy)
-    if ctx is not None and not ctx.rows.investor_ok(None, investor):
+    """`decide`, blocked as record-integrity when the client's seal fails. `session`: the
+    caller's, when it writes (a seal of another installation loads that installation's key
+    on it; a fresh connection would wait for the caller's own write lock)."""
+    try:
+        decision = decide(investor_facts(investor), report_facts(report), today, policy)
+    except UnreadableRecordError:  # as `check`: a record that cannot be read is blocked
+        return integrity_block(decide(UNREADABLE_FACTS, report_facts(report), today, policy))
+    if ctx is not None and not ctx.rows.investor_ok(session.connection() if session else None, investor):
         return integrity_block(decision)
     return decision
+
+
+def _account(investor: Any) -> str | None:
+    """The account to record: None for one held as bytes (not written by suitcheck)."""
+    account = investor.account
+    return account if isinstance(account, str) else None
 
 
 def eligible_parts(level: RiskLevel | None, today: dt.date, policy: Policy) -> list[ColumnElement[bool]]:
@@ -266,10 +285,16 @@ class AccessService:
                 investor = resolve_investor_prepared(conn, investor_ref, actor)
                 report_id, facts = report_level_prepared(conn, report_ref)
                 policy = ctx.policy(conn)
-                decision = decide(investor_facts(investor), facts, ctx.today(), policy)
-                if not ctx.rows.investor_ok(conn, investor):
+                try:
+                    decision = decide(investor_facts(investor), facts, ctx.today(), policy)
+                except UnreadableRecordError:  # a class or profile suitcheck never writes: as a failed seal
+                    decision = decide(UNREADABLE_FACTS, facts, ctx.today(), policy)
+                    log.warning("client %s: record cannot be read; check blocked", investor.id)
                     decision = integrity_block(decision)
-                    log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
+                else:
+                    if not ctx.rows.investor_ok(conn, investor):
+                        decision = integrity_block(decision)
+                        log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
                 entry = ctx.audit(
                     conn,
                     actor,
@@ -278,7 +303,7 @@ class AccessService:
                     report_id=report_id,
                     decision=decision.outcome.value,
                     reasons=[r.value for r in decision.reasons],
-                    facts={**decision.facts(), "account": investor.account},
+                    facts={**decision.facts(), "account": _account(investor)},
                 )
                 if held is None:  # a batch logs one line for all its checks (the trail has each)
                     log.info(
@@ -360,7 +385,7 @@ class AccessService:
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
-            decision = _decide(investor, report, self._ctx.today(), policy, self._ctx)
+            decision = _decide(investor, report, self._ctx.today(), policy, self._ctx, session)
             if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
                 raise InvalidInput(
                     f"This report cannot be given after a warning: the decision is {decision.outcome.value}."
@@ -377,7 +402,7 @@ class AccessService:
                 reasons=[r.value for r in decision.reasons],
                 facts={
                     **decision.facts(),
-                    "account": investor.account,
+                    "account": _account(investor),
                     "warning_version": policy.warning_version,
                     "warning_sha256": hashlib.sha256(policy.warning_text.encode()).hexdigest(),
                     "client_confirmed": True,
@@ -402,7 +427,7 @@ class AccessService:
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            decision = _decide(investor, report, today, policy, self._ctx)
+            decision = _decide(investor, report, today, policy, self._ctx, session)
             granted = _answers(session, actor, decision, investor.id, report.id)["may_open"]
             action = AuditAction.OPEN if granted else AuditAction.OPEN_REFUSED
             entry = self._ctx.audit(
@@ -413,7 +438,7 @@ class AccessService:
                 report_id=report.id,
                 decision=decision.outcome.value,
                 reasons=[r.value for r in decision.reasons],
-                facts={**decision.facts(), "account": investor.account},
+                facts={**decision.facts(), "account": _account(investor)},
             )
             if granted:
                 content = report.content
@@ -438,6 +463,7 @@ class AccessService:
             level = report_facts(report).matching_level  # 就高: the rule `check` applies
             stmt = (
                 select(Investor)
+                .options(defer(Investor.created_at))  # not shown, not sealed: as the written list
                 .where(client_scope(actor), eligible_condition(level, today, policy), dates_canonical())
                 .order_by(Investor.id)
             )
@@ -575,7 +601,11 @@ class AccessService:
         stmt = listed.add_columns(*_SEALED_COLUMNS).where(_t.id.in_(ids))
         for row in (row for chunk in driver_chunks(conn, stmt, len(ids)) for row in chunk):
             values = dict(zip(INVESTOR_COLUMNS, row[width:-1], strict=True))
-            if rows.ok(conn, investor_message(values), row[-1]):
+            try:
+                message = investor_message(values)
+            except UnreadableRecordError:  # a value suitcheck never writes: no seal holds
+                message = None
+            if message is not None and rows.ok(conn, message, row[-1]):
                 kept[row[0]] = tuple(row[:width])
             else:
                 log.warning("client %s left off the distribution list: record fails its seal", row[0])

@@ -13,9 +13,24 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
-from sqlalchemy import ColumnElement, LargeBinary, Text, and_, case, cast, event, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    event,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import keys
@@ -66,6 +81,45 @@ class RecordIntegrityError(Exception):
     """A row's seal does not match it: it was changed outside suitcheck."""
 
 
+class UnreadableRecordError(RecordIntegrityError):
+    """A sealed column holds a value suitcheck never writes (bytes, a class or profile it
+    does not know): the row's seal message or its facts cannot be built from it. It counts
+    as a failed seal: a check blocks, a list leaves the row off, verify names the row."""
+
+
+def unreadable(kind: str, values: Mapping[str, Any] | Any) -> UnreadableRecordError:
+    """The error for a client (kind "investor") or staff row that cannot be read, naming
+    it by its key when that is text, else by its id."""
+    get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k, None)
+    key = get("account" if kind == "investor" else "username")
+    ident = f"'{key}'" if isinstance(key, str) else f"#{get('id')}"
+    if kind == "staff":
+        return UnreadableRecordError(
+            f"The staff account {ident} holds a value suitcheck never writes: it was changed outside suitcheck "
+            "and is not used until an administrator has investigated."
+        )
+    return UnreadableRecordError(
+        f"The client record {ident} holds a value suitcheck never writes: it was changed outside suitcheck "
+        "and is not used until compliance has investigated."
+    )
+
+
+@overload
+def shown_text(investor: Any, value: str | bytes) -> str: ...
+@overload
+def shown_text(investor: Any, value: str | bytes | None) -> str | None: ...
+def shown_text(investor: Any, value: str | bytes | None) -> str | None:
+    """Unsealed text (name, ID number) as shown: bytes there (SQLite keeps what it is given)
+    as their UTF-8 text, as the written list reads them (CAST AS TEXT); bytes that are not
+    UTF-8 make the record unreadable."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode()
+        except UnicodeDecodeError as exc:
+            raise unreadable("investor", investor) from exc
+    return value
+
+
 def _plain(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -74,6 +128,7 @@ def _plain(value: object) -> object:
     return value
 
 
+_DATES = frozenset({"current_assessed_on", "birth_date"})
 # Flags whose column default is false: an object not flushed yet may still hold None.
 _FLAGS = frozenset({"lowest_category", "special_attention", "reassessment_due", "disabled", "firm_wide"})
 
@@ -90,7 +145,10 @@ def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | An
             parts.append(value.isoformat())
         else:
             parts.append(value)
-    return canonical_json(parts)
+    try:
+        return canonical_json(parts)
+    except (TypeError, ValueError) as exc:  # bytes, an infinite real: no seal was made over it
+        raise unreadable(kind, values) from exc
 
 
 def investor_message(values: Mapping[str, Any] | Any) -> str:
@@ -165,8 +223,14 @@ def investor_message_sql(dialect: str) -> ColumnElement[bytes]:
     if dialect == "sqlite":
         # json_array writes TEXT quoted and escaped as json.dumps does, numbers bare, NULL
         # as null; dates are ISO text already. A flag is true/false only when it is 1/0.
+        # json_array refuses BLOBs (the whole statement would fail): a BLOB, and a flag that
+        # is neither 0 nor 1, is written as {}, which no message suitcheck seals holds, so
+        # the row is judged by investor_message (which refuses bytes, as `check` does).
+        unsealable = func.json("{}")
         items: list[Any] = [
-            case((c == 1, func.json("true")), (c == 0, func.json("false")), else_=c) if c.name in _FLAGS else c
+            case((c == 1, func.json("true")), (c == 0, func.json("false")), else_=unsealable)
+            if c.name in _FLAGS
+            else case((func.typeof(c) == "blob", unsealable), else_=c)
             for c in cols
         ]
         return cast(func.json_array("investor", *items), LargeBinary)
@@ -236,6 +300,8 @@ class RowSealer:
         return self._row_keys
 
     def ok(self, conn: Any, message: str, seal: str | None) -> bool:
+        if not isinstance(seal, str):
+            return False  # none, or a value suitcheck never writes there (bytes, a number)
         chain = seal.split(":", 1)[0] if seal else None
         if chain == self.ctx.sealer.chain:
             return self.ctx.sealer.row_ok(message, seal, self._row_keys)  # the HMAC, whatever the form
@@ -287,10 +353,18 @@ class RowSealer:
         # same day, so the seal would hold while SQL compares the text otherwise.
         if not getattr(row, "dates_canonical", True):
             return False
-        return self.ok(conn, investor_message(row), row.integrity)
+        try:
+            message = investor_message(row)
+        except UnreadableRecordError:
+            return False  # no seal can hold for a value suitcheck never writes
+        return self.ok(conn, message, row.integrity)
 
     def staff_ok(self, conn: Any, row: Any) -> bool:
-        return self.ok(conn, staff_message(row), row.integrity)
+        try:
+            message = staff_message(row)
+        except UnreadableRecordError:
+            return False
+        return self.ok(conn, message, row.integrity)
 
     # -- sealing at flush -------------------------------------------------------------------
 
@@ -495,12 +569,22 @@ def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int,
     the trail records for it: (rows checked, the first problem as a sentence)."""
     states = recorded_states(conn)
     checked = 0
-    investors = conn.execute(select(Investor.integrity, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)))
+    # Dates as the store holds them (not through the date reader, which refuses a number
+    # or bytes): ISO text gives the same message as the date, anything else another one.
+    columns = [
+        type_coerce(getattr(Investor, c), String).label(c) if c in _DATES else getattr(Investor, c)
+        for c in INVESTOR_COLUMNS
+    ]
+    investors = conn.execute(select(Investor.id, Investor.integrity, *columns))
     for row in investors:
         checked += 1
-        message = investor_message(row._mapping)
-        if not sealer.ok(conn, message, row.integrity):
-            return checked, f"client {row.account}'s record was changed outside suitcheck (its seal does not match)"
+        try:
+            message: str | None = investor_message(row._mapping)
+        except UnreadableRecordError:
+            message = None  # a value suitcheck never writes: no seal holds
+        if message is None or not sealer.ok(conn, message, row.integrity):
+            name = row.account if isinstance(row.account, str) else f"#{row.id}"
+            return checked, f"client {name}'s record was changed outside suitcheck (its seal does not match)"
         if states.get(("investor", row.account)) != state_digest(message):
             return checked, f"client {row.account}'s record differs from the last state the trail recorded for it"
     for row in conn.execute(select(Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
