@@ -4,6 +4,7 @@ and `check` must agree; a client on a list whom `check` blocks is a bug."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import sqlite3
@@ -20,7 +21,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.store.models import Investor
-from tests.conftest import TODAY, add_client, staff
+from tests.conftest import PASSWORD, TODAY, add_client, staff
 from tests.fixtures import import_text_report
 from tests.services.listing import raw, reference, written_list
 
@@ -270,6 +271,60 @@ def test_an_odd_value_in_a_column_no_rule_reads(
     assert services.investors.get(compliance, odd).account == "ODD"
     assert [v.account for v in services.investors.search(compliance, "")] == ["ODD", "FINE"]
     assert services.client_files.export_clients(compliance, tmp_path / "c.xlsx") == 2
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "role = 'boss'",
+        "role = X'41'",
+        "username = CAST('t-advisor' AS BLOB)",
+        "disabled = 'yes'",
+        "password_hash = X'41'",
+        "branch_id = 999",
+        "firm_wide = 2",
+        "integrity = X'41'",
+        "locked_until = 12345",  # not sealed: read by the login and every call
+        "created_at = 'not a time'",
+    ],
+)
+def test_a_staff_value_no_reader_takes_refuses_in_a_sentence(
+    world: tuple[Services, Actor, Actor, int], tmp_path: Path, edit: str
+) -> None:
+    """Was BROKE (a raw ValueError from Role() at the login and in the staff list; verify
+    raised for a password hash held as bytes): the advisor's staff row edited with the
+    sqlite3 shell. Their open session checks nothing, the login and the staff list answer
+    in a sentence, and verify names the account when the edit is in a sealed column."""
+    services, compliance, advisor, r3 = world
+    add_client(services, compliance, "FINE", RiskProfile.C5)
+    shell(services, f"UPDATE staff SET {edit} WHERE username = 't-advisor'")
+    root = services.auth.login("t-root", PASSWORD)
+    outcomes = _outcomes(
+        {
+            "check": lambda: services.access.check(advisor, "FINE", r3).to_dict(),
+            "login": lambda: services.auth.login("t-advisor", PASSWORD),
+            "staff list": lambda: json.dumps(
+                [dataclasses.asdict(v) for v in services.auth.list_staff(root)], default=str
+            ),
+            "audit verify": lambda: services.audit.verify(compliance),
+        }
+    )
+    assert not {k: v for k, (how, v) in outcomes.items() if how == "raw"}, outcomes
+    if edit.startswith("created_at"):  # read by no check: the open session goes on
+        assert outcomes["check"][0] == "ok", outcomes["check"]
+    else:
+        assert outcomes["check"][0] == "refused", outcomes["check"]
+    assert outcomes["login"][0] == "refused", outcomes["login"]
+    how, verified = outcomes["audit verify"]
+    assert how == "ok", verified
+    assert isinstance(verified, VerifyResult)
+    if edit.startswith(("locked_until", "created_at")):
+        assert verified.ok, verified.problem  # neither is sealed
+    else:
+        assert verified.problem in (
+            "staff account t-advisor was changed outside suitcheck (its seal does not match)",
+            f"staff account #{advisor.staff_id} was changed outside suitcheck (its seal does not match)",
+        ), verified.problem
 
 
 def test_a_valid_assessment_written_as_iso_week_date(world: tuple[Services, Actor, Actor, int], tmp_path: Path) -> None:

@@ -564,6 +564,16 @@ def recorded_states(conn: Any) -> dict[tuple[str, str], str]:
     return states
 
 
+def _sealed_message(sealer: RowSealer, conn: Any, make: Any, row: Any) -> str | None:
+    """The row's seal message when its seal holds; None when it does not, or when the
+    message cannot be built (a value suitcheck never writes: no seal holds for it)."""
+    try:
+        message: str = make(row._mapping)
+    except UnreadableRecordError:
+        return None
+    return message if sealer.ok(conn, message, row.integrity) else None
+
+
 def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, str | None]:
     """Compare every client, staff and policy row with its seal and with the last state
     the trail records for it: (rows checked, the first problem as a sentence)."""
@@ -578,22 +588,20 @@ def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int,
     investors = conn.execute(select(Investor.id, Investor.integrity, *columns))
     for row in investors:
         checked += 1
-        try:
-            message: str | None = investor_message(row._mapping)
-        except UnreadableRecordError:
-            message = None  # a value suitcheck never writes: no seal holds
-        if message is None or not sealer.ok(conn, message, row.integrity):
+        message = _sealed_message(sealer, conn, investor_message, row)
+        if message is None:
             name = row.account if isinstance(row.account, str) else f"#{row.id}"
             return checked, f"client {name}'s record was changed outside suitcheck (its seal does not match)"
         if states.get(("investor", row.account)) != state_digest(message):
             return checked, f"client {row.account}'s record differs from the last state the trail recorded for it"
-    for row in conn.execute(select(Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
+    for row in conn.execute(select(Staff.id, Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
         checked += 1
-        message = staff_message(row._mapping)
-        if not sealer.ok(conn, message, row.integrity):
+        message = _sealed_message(sealer, conn, staff_message, row)
+        if message is None:
+            name = row.username if isinstance(row.username, str) else f"#{row.id}"
             return (
                 checked,
-                f"staff account {row.username} was changed outside suitcheck (its seal does not match)",
+                f"staff account {name} was changed outside suitcheck (its seal does not match)",
             )
         if states.get(("staff", row.username)) != state_digest(message):
             return checked, f"staff account {row.username} differs from the last state the trail recorded for it"
