@@ -16,10 +16,12 @@ import pytest
 from sqlalchemy import select
 
 from suitcheck.audit.chain import VerifyResult
+from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
+from suitcheck.services.audit_log import AuditFilter
 from suitcheck.store.models import Investor
 from tests.conftest import PASSWORD, TODAY, add_client, staff
 from tests.fixtures import import_text_report
@@ -205,10 +207,21 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
             "client export": lambda: services.client_files.export_clients(compliance, tmp_path / "c.xlsx"),
             "preview": lambda: access.preview(compliance, odd, [r3]),
             "open": lambda: access.open_report(compliance, odd, r3).report_id,
+            "reminders": lambda: services.reminders.write(compliance, tmp_path / "r.xlsx", 800).count,
+            "dashboard": lambda: services.dashboard.figures(compliance, TODAY - dt.timedelta(days=30), TODAY),
+            "client edit": lambda: investors.update(compliance, odd, name="New name", reason="typo").account,
+            "re-assessment due": lambda: investors.mark_reassessment_due(compliance, odd, "moved").account,
+            "audit view": lambda: json.dumps(
+                [dataclasses.asdict(r) for r in services.audit.browse(compliance, AuditFilter(investor_id=odd))]
+            ),
+            "audit export": lambda: services.audit.export(compliance, tmp_path / "a.xlsx", "xlsx")["count"],
             "audit verify": lambda: services.audit.verify(compliance),
         }
     )
     assert not {k: v for k, (how, v) in outcomes.items() if how == "raw"}, outcomes
+    assert outcomes["dashboard"][0] == "ok", outcomes["dashboard"]
+    assert outcomes["audit view"][0] == "ok", outcomes["audit view"]
+    assert outcomes["audit export"][0] == "ok", outcomes["audit export"]
     for who in ("check", "check firm-wide"):
         how, answer = outcomes[who]
         if how == "ok":
@@ -218,6 +231,10 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
             assert who == "check", (who, answer)
             assert edit.startswith("branch_id"), (who, answer)
     assert outcomes["check firm-wide"][0] == "ok"
+    if edit.startswith(("investor_class", "current_profile = 'C5'", "current_profile = 9", "current_profile = -1")):
+        flt = AuditFilter(staff="t-compliance", action=AuditAction.CHECK)
+        (entry,) = services.audit.browse(compliance, flt, limit=1)  # the firm-wide check's entry
+        assert json.loads(entry.facts)["record_unreadable"] is True  # its class and profile are not the row's
     for name in ("write_eligible", "eligible", "write_eligible firm-wide", "eligible firm-wide"):
         how, listed = outcomes[name]
         assert how == "ok", (name, listed)
@@ -271,6 +288,10 @@ def test_an_odd_value_in_a_column_no_rule_reads(
     assert services.investors.get(compliance, odd).account == "ODD"
     assert [v.account for v in services.investors.search(compliance, "")] == ["ODD", "FINE"]
     assert services.client_files.export_clients(compliance, tmp_path / "c.xlsx") == 2
+    services.access.check(compliance, str(odd), r3)
+    viewed = services.audit.browse(compliance, AuditFilter(investor_id=odd))
+    assert json.loads(json.dumps([dataclasses.asdict(r) for r in viewed]))[0]["client_account"] == "ODD"
+    assert services.audit.export(compliance, tmp_path / "a.xlsx", "xlsx")["count"] > 0
 
 
 @pytest.mark.parametrize(

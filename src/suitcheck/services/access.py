@@ -285,12 +285,13 @@ class AccessService:
                 investor = resolve_investor_prepared(conn, investor_ref, actor)
                 report_id, facts = report_level_prepared(conn, report_ref)
                 policy = ctx.policy(conn)
+                unread: dict[str, bool] = {}
                 try:
                     decision = decide(investor_facts(investor), facts, ctx.today(), policy)
                 except UnreadableRecordError:  # a class or profile suitcheck never writes: as a failed seal
-                    decision = decide(UNREADABLE_FACTS, facts, ctx.today(), policy)
+                    decision = integrity_block(decide(UNREADABLE_FACTS, facts, ctx.today(), policy))
+                    unread = {"record_unreadable": True}  # the facts recorded are not the row's
                     log.warning("client %s: record cannot be read; check blocked", investor.id)
-                    decision = integrity_block(decision)
                 else:
                     if not ctx.rows.investor_ok(conn, investor):
                         decision = integrity_block(decision)
@@ -303,7 +304,7 @@ class AccessService:
                     report_id=report_id,
                     decision=decision.outcome.value,
                     reasons=[r.value for r in decision.reasons],
-                    facts={**decision.facts(), "account": _account(investor)},
+                    facts={**decision.facts(), "account": _account(investor), **unread},
                 )
                 if held is None:  # a batch logs one line for all its checks (the trail has each)
                     log.info(

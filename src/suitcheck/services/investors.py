@@ -523,8 +523,9 @@ class InvestorService:
                 raise InvalidInput("Say why the client leaves the lowest risk-tolerance category.")
             if not changes:
                 raise InvalidInput("Nothing to change.")
-            profile = RiskProfile(investor.current_profile) if investor.current_profile else None
-            before = record_conflicts(InvestorClass(investor.investor_class), profile, bool(investor.lowest_category))
+            facts = investor_facts(investor)  # a class or profile suitcheck never writes: one sentence
+            profile = facts.profile
+            before = record_conflicts(facts.investor_class, profile, bool(investor.lowest_category))
             after = record_conflicts(
                 InvestorClass(str(changes.get("investor_class", (None, investor.investor_class))[1])),
                 profile,
@@ -548,7 +549,10 @@ class InvestorService:
                 actor,
                 AuditAction.CLIENT_EDITED,
                 investor_id=investor.id,
-                facts={"changes": {k: {"old": o, "new": n} for k, (o, n) in changes.items()}, "reason": reason},
+                facts={
+                    "changes": {k: {"old": _recorded(o), "new": n} for k, (o, n) in changes.items()},
+                    "reason": reason,
+                },
             )
             log.info("client %s edited by %s: %s", investor.id, actor.username, ", ".join(changes))
             return self._view(session, actor, investor)
@@ -572,7 +576,7 @@ class InvestorService:
             raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor)
-            if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
+            if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             if profile is not RiskProfile.C1 and lowest_category:
                 raise InvalidInput(
@@ -779,7 +783,7 @@ class InvestorService:
             raise InvalidInput("Say what changed in the client's situation (a reason).")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor)
-            if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
+            if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             if investor.reassessment_due:
                 raise Conflict("A re-assessment is already due for this client.")
@@ -947,6 +951,12 @@ class InvestorService:
                 facts={"id_number": mask_id_number(number), "kind": kind},
             )
         return id_number_forms(number)
+
+
+def _recorded(value: object) -> object:
+    """An old value as the trail records it: bytes (not written by suitcheck; SQLite keeps
+    what it is given) as their SQL literal, which JSON can hold."""
+    return f"X'{value.hex()}'" if isinstance(value, bytes) else value
 
 
 def _prefix(column, term: str):  # type: ignore[no-untyped-def]
