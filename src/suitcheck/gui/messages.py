@@ -72,7 +72,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "A date in the store was not written by suitcheck: a record was changed outside suitcheck, and nothing was done. Compliance must investigate (audit verify names the record).",
+        "A date in the store was not written by suitcheck: a record was changed outside suitcheck, and nothing was done until compliance has investigated.",
     ),
     QT_TRANSLATE_NOOP("Messages", "{join_managed} cannot be set; the program numbers versions itself."),
     QT_TRANSLATE_NOOP("Messages", "The policy already has these values; no new version was stored."),

@@ -139,7 +139,7 @@ class ServiceContext:
             log.warning("a row holds a value its column's reader cannot take: %s", exc)
             raise ServiceError(
                 "A date in the store was not written by suitcheck: a record was changed outside suitcheck, "
-                "and nothing was done. Compliance must investigate (audit verify names the record)."
+                "and nothing was done until compliance has investigated."
             ) from exc
         finally:
             if seal:

@@ -2003,8 +2003,8 @@ Store: {store}</source>
         <translation>员工账户 {ident} 含有 suitcheck 从不写入的值：它在 suitcheck 之外被修改过，在管理员调查之前不予使用。</translation>
     </message>
     <message>
-        <source>A date in the store was not written by suitcheck: a record was changed outside suitcheck, and nothing was done. Compliance must investigate (audit verify names the record).</source>
-        <translation>数据库中有一个日期不是 suitcheck 写入的：某条记录在 suitcheck 之外被修改过，本次操作未执行。请合规部门调查（audit verify 会指出该记录）。</translation>
+        <source>A date in the store was not written by suitcheck: a record was changed outside suitcheck, and nothing was done until compliance has investigated.</source>
+        <translation>数据库中有一个日期不是 suitcheck 写入的：某条记录在 suitcheck 之外被修改过，合规部门调查之前不执行任何操作。</translation>
     </message>
     <message>
         <source>{join_managed} cannot be set; the program numbers versions itself.</source>
