@@ -9,6 +9,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -274,6 +275,45 @@ def test_verify_tampered_store_exits_4(tmp_path: Path, demo_env: Path) -> None:
     result = run("audit", "verify", "--json", "--user", "demo-compliance", db=db, env=env)
     assert result.returncode == 4
     assert json.loads(result.stdout)["bad_seq"] == 3
+
+
+def test_a_value_no_reader_takes_gives_one_sentence(tmp_path: Path, demo_env: Path) -> None:
+    """Was BROKE (a traceback ending in TypeError): client rows edited with the sqlite3 shell
+    to hold values of a type suitcheck never writes (an integer in a date column, an account
+    held as bytes). `check` blocks each as record-integrity (exit 3), alone and in a batch;
+    the list leaves them off; a client page refuses in one sentence (exit 1); `audit verify`
+    names the row (exit 4). Never a traceback."""
+    r3 = report_id(demo_env, "银行业")
+    with closing(sqlite3.connect(demo_env)) as conn:
+        conn.execute("UPDATE investor SET current_assessed_on = 20260516 WHERE account = '880005'")
+        conn.execute("UPDATE investor SET account = CAST(account AS BLOB) WHERE account = '880004'")
+        conn.commit()
+    for ref in ("880005", "4"):  # the second by its id: its account is no longer text
+        checked = run("check", "--investor", ref, "--report", r3, "--json", "--user", "demo-advisor", db=demo_env)
+        assert checked.returncode == 3, checked.stderr
+        assert "Traceback" not in checked.stderr
+        answer = json.loads(checked.stdout)
+        assert (answer["decision"], answer["reasons"]) == ("block", ["record-integrity"])
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"investor,report\n880005,{r3}\n4,{r3}\n880003,{r3}\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    batch = run("check", "--batch", str(pairs), "--out", str(out), "--user", "demo-advisor", db=demo_env)
+    assert batch.returncode == 0, batch.stderr
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [(r["decision"], r["reasons"]) for r in lines[:2]] == [("block", ["record-integrity"])] * 2
+    listed = run("eligible", "--report", r3, "--json", "--user", "demo-advisor", db=demo_env)
+    assert listed.returncode == 0, listed.stderr
+    accounts = {c["account"] for c in json.loads(listed.stdout)}
+    assert "880003" in accounts
+    assert not accounts & {"880004", "880005"}
+    for ref in ("880005", "4"):
+        shown = run("investor", "show", ref, "--user", "demo-advisor", db=demo_env)
+        assert_clean_error(shown, 1)
+        assert "changed outside suitcheck" in shown.stderr
+    verified = run("audit", "verify", "--user", "demo-compliance", db=demo_env)
+    assert verified.returncode == 4, verified.stderr
+    assert "Traceback" not in verified.stderr
+    assert "record was changed outside suitcheck" in verified.stdout
 
 
 def test_verify_reads_every_page_of_the_store(tmp_path: Path, demo_env: Path) -> None:

@@ -401,3 +401,23 @@ def test_a_report_changed_outside_suitcheck_is_blocked_in_the_window(qtbot, wind
     assert [r.value for r in window.decision.result.decision.reasons] == ["record-integrity"]
     assert window.decision.verdict.text() == "BLOCKED"
     assert not window.open_button.isEnabled()
+
+
+def test_a_client_row_no_reader_takes_is_one_sentence_on_the_client_page(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services, message_boxes
+) -> None:
+    """Was BROKE (the page's worker died with a raw TypeError, shown as "unexpected error"):
+    a client's assessment date written as an integer with the sqlite3 shell. The client
+    list answers with the service's sentence, in the UI language."""
+    import sqlite3
+    from contextlib import closing
+
+    window = window_for()
+    with closing(sqlite3.connect(str(demo_services.store.engine.url.database))) as conn:
+        conn.execute("UPDATE investor SET current_assessed_on = 20260516 WHERE account = '880005'")
+        conn.commit()
+    window.refresh_clients()
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=5000)
+    ((headline, detail),) = message_boxes
+    assert "A date in the store was not written by suitcheck" in detail, (headline, detail)
+    assert "log" not in headline.lower()  # not the apology for an unexpected error

@@ -62,6 +62,18 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The client record '{row_account}' was changed outside suitcheck; it is not changed further until compliance has investigated.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client record {ident} holds a value suitcheck never writes: it was changed outside suitcheck and is not used until compliance has investigated.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The staff account {ident} holds a value suitcheck never writes: it was changed outside suitcheck and is not used until an administrator has investigated.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A date in the store was not written by suitcheck: a record was changed outside suitcheck, and nothing was done until compliance has investigated.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "{join_managed} cannot be set; the program numbers versions itself."),
     QT_TRANSLATE_NOOP("Messages", "The policy already has these values; no new version was stored."),
     QT_TRANSLATE_NOOP(

@@ -14,8 +14,8 @@ from operator import eq, itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, and_, bindparam, false, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, cast, false, func, or_, select
+from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.domain.codes import AuditAction
@@ -36,11 +36,13 @@ from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
+    UnreadableRecordError,
     dates_canonical,
     investor_message,
     investor_message_sql,
 )
 from suitcheck.services.investors import (
+    UNREADABLE_FACTS,
     InvestorView,
     find_investor,
     investor_facts,
@@ -66,7 +68,7 @@ _t = Investor.__table__.c
 _LIST_SELECT = select(
     _t.id,
     formula_safe(_t.account, FORMULA_LEADS),
-    formula_safe(_t.name, FORMULA_LEADS),
+    formula_safe(cast(_t.name, Text), FORMULA_LEADS),  # a name held as bytes, as text (as `eligible` shows it)
     _t.investor_class,
     prefixed("C", _t.current_profile),
     stored_iso_date(_t.current_assessed_on),
@@ -164,12 +166,26 @@ def _answers(
     }
 
 
-def _decide(investor: Investor, report: Report, today: dt.date, policy: Policy, ctx: ServiceContext) -> Decision:
-    """The decision about a client and a loaded report: blocked for record-integrity when
-    either row fails its seal (changed outside suitcheck), as `check` decides."""
-    facts, report_sealed = sealed_report_facts(ctx.rows, None, report)
-    decision = decide(investor_facts(investor), facts, today, policy)
-    if not ctx.rows.investor_ok(None, investor):
+def _decide(
+    investor: Investor,
+    report: Report,
+    today: dt.date,
+    policy: Policy,
+    ctx: ServiceContext,
+    session: Session | None = None,
+) -> Decision:
+    """The decision about a client and a loaded report, as `check` decides: blocked for
+    record-integrity when either row fails its seal (changed outside suitcheck) or the
+    client's record cannot be read. `session`: the caller's, when it writes (a seal of
+    another installation loads that installation's key on it; a fresh connection would
+    wait for the caller's own write lock)."""
+    conn = session.connection() if session is not None else None
+    facts, report_sealed = sealed_report_facts(ctx.rows, conn, report)
+    try:
+        decision = decide(investor_facts(investor), facts, today, policy)
+    except UnreadableRecordError:  # as `check`: a record that cannot be read is blocked
+        return integrity_block(decide(UNREADABLE_FACTS, facts, today, policy))
+    if not ctx.rows.investor_ok(conn, investor):
         return integrity_block(decision)
     if not report_sealed:
         log.warning("report %s: record fails its integrity seal; decision blocked", report.id)
@@ -195,6 +211,12 @@ def _list_level(report_id: int, facts: ReportFacts, sealed: bool) -> RiskLevel |
             "until compliance has investigated (suitcheck audit verify)."
         )
     return facts.matching_level
+
+
+def _account(investor: Any) -> str | None:
+    """The account to record: None for one held as bytes (not written by suitcheck)."""
+    account = investor.account
+    return account if isinstance(account, str) else None
 
 
 def eligible_parts(level: RiskLevel | None, today: dt.date, policy: Policy) -> list[ColumnElement[bool]]:
@@ -293,13 +315,20 @@ class AccessService:
                 investor = resolve_investor_prepared(conn, investor_ref, actor)
                 report_id, facts, report_sealed = report_level_prepared(conn, report_ref, ctx.rows)
                 policy = ctx.policy(conn)
-                decision = decide(investor_facts(investor), facts, ctx.today(), policy)
-                if not ctx.rows.investor_ok(conn, investor):
-                    decision = integrity_block(decision)
-                    log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
-                elif not report_sealed:
-                    decision = integrity_block(decision)
-                    log.warning("report %s: record fails its integrity seal; check blocked", report_id)
+                unread: dict[str, bool] = {}
+                try:
+                    decision = decide(investor_facts(investor), facts, ctx.today(), policy)
+                except UnreadableRecordError:  # a class or profile suitcheck never writes: as a failed seal
+                    decision = integrity_block(decide(UNREADABLE_FACTS, facts, ctx.today(), policy))
+                    unread = {"record_unreadable": True}  # the facts recorded are not the row's
+                    log.warning("client %s: record cannot be read; check blocked", investor.id)
+                else:
+                    if not ctx.rows.investor_ok(conn, investor):
+                        decision = integrity_block(decision)
+                        log.warning("client %s: record fails its integrity seal; check blocked", investor.id)
+                    elif not report_sealed:
+                        decision = integrity_block(decision)
+                        log.warning("report %s: record fails its integrity seal; check blocked", report_id)
                 entry = ctx.audit(
                     conn,
                     actor,
@@ -308,7 +337,7 @@ class AccessService:
                     report_id=report_id,
                     decision=decision.outcome.value,
                     reasons=[r.value for r in decision.reasons],
-                    facts={**decision.facts(), "account": investor.account},
+                    facts={**decision.facts(), "account": _account(investor), **unread},
                 )
                 if held is None:  # a batch logs one line for all its checks (the trail has each)
                     log.info(
@@ -390,7 +419,7 @@ class AccessService:
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
-            decision = _decide(investor, report, self._ctx.today(), policy, self._ctx)
+            decision = _decide(investor, report, self._ctx.today(), policy, self._ctx, session)
             if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
                 raise InvalidInput(
                     f"This report cannot be given after a warning: the decision is {decision.outcome.value}."
@@ -407,7 +436,7 @@ class AccessService:
                 reasons=[r.value for r in decision.reasons],
                 facts={
                     **decision.facts(),
-                    "account": investor.account,
+                    "account": _account(investor),
                     "warning_version": policy.warning_version,
                     "warning_sha256": hashlib.sha256(policy.warning_text.encode()).hexdigest(),
                     "client_confirmed": True,
@@ -432,7 +461,7 @@ class AccessService:
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            decision = _decide(investor, report, today, policy, self._ctx)
+            decision = _decide(investor, report, today, policy, self._ctx, session)
             if decision.outcome is not Outcome.BLOCK and not _file_intact(report):
                 log.warning("report %s: its stored file does not match the row's hash; not opened", report.id)
                 decision = integrity_block(decision)
@@ -446,7 +475,7 @@ class AccessService:
                 report_id=report.id,
                 decision=decision.outcome.value,
                 reasons=[r.value for r in decision.reasons],
-                facts={**decision.facts(), "account": investor.account},
+                facts={**decision.facts(), "account": _account(investor)},
             )
             if granted:
                 content = report.content
@@ -471,6 +500,7 @@ class AccessService:
             level = _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
             stmt = (
                 select(Investor)
+                .options(defer(Investor.created_at))  # not shown, not sealed: as the written list
                 .where(client_scope(actor), eligible_condition(level, today, policy), dates_canonical())
                 .order_by(Investor.id)
             )
@@ -615,7 +645,11 @@ class AccessService:
         stmt = listed.add_columns(*_SEALED_COLUMNS).where(_t.id.in_(ids))
         for row in (row for chunk in driver_chunks(conn, stmt, len(ids)) for row in chunk):
             values = dict(zip(INVESTOR_COLUMNS, row[width:-1], strict=True))
-            if rows.ok(conn, investor_message(values), row[-1]):
+            try:
+                message = investor_message(values)
+            except UnreadableRecordError:  # a value suitcheck never writes: no seal holds
+                message = None
+            if message is not None and rows.ok(conn, message, row[-1]):
                 kept[row[0]] = tuple(row[:width])
             else:
                 log.warning("client %s left off the distribution list: record fails its seal", row[0])

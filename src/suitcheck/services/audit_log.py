@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain, keys
@@ -100,9 +100,11 @@ _ROW_COLUMNS = (
     AuditEntry.facts,
     AuditEntry.prev_hash,
     AuditEntry.entry_hash,
-    Investor.account,
-    Investor.name,
-    Investor.id_number,
+    # The client's columns as text: SQLite keeps bytes written there by hand (not hashed,
+    # only shown beside the entry).
+    cast(Investor.account, Text),
+    cast(Investor.name, Text),
+    cast(Investor.id_number, Text),
     Report.title,
     AuditEntry.chain,
     AuditEntry.mac,

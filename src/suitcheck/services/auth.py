@@ -26,6 +26,7 @@ from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.branches import branch_codes, branch_id_for, head_office_id, target_branch
 from suitcheck.services.context import SYSTEM, Actor, ServiceContext, credential_tag
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
+from suitcheck.services.integrity import unreadable
 from suitcheck.services.scope import staff_scope
 from suitcheck.store.models import AuditEntry, Staff, StoreSetting
 
@@ -146,7 +147,9 @@ class AuthService:
                 log.warning("login failed for an unknown user name (hmac %s)", name_mac)
                 failure = AuthenticationFailed(LOGIN_FAILED)
             else:
-                who = Actor(staff.id, staff.username, Role(staff.role))
+                # Names who failed in the trail; a role suitcheck never writes ('boss', bytes)
+                # fails the row's seal below, so it never signs anyone in.
+                who = Actor(staff.id, staff.username, _ROLES.get(staff.role, Role.ADVISOR))
                 if staff.locked_until is not None and staff.locked_until > now:
                     self._ctx.audit(session, who, AuditAction.LOGIN_FAILED, facts={"cause": "locked"})
                     failure = AuthenticationFailed(LOGIN_FAILED)
@@ -502,6 +505,9 @@ class AuthService:
             return [_view(s, now, _parse_stamp(last.get(s.username)), codes) for s in session.execute(stmt).scalars()]
 
 
+_ROLES = {r.value: r for r in Role}
+
+
 def _check_username(username: str) -> str:
     username = username.strip()
     if not username or len(username) > 64 or any(c.isspace() or not c.isprintable() for c in username):
@@ -549,15 +555,21 @@ def _view(
     last_login: dt.datetime | None = None,
     branches: Mapping[int, str] | None = None,
 ) -> StaffView:
+    try:
+        role = Role(staff.role)
+        if not isinstance(staff.username, str):
+            raise TypeError(staff.username)
+    except (TypeError, ValueError) as exc:  # a value suitcheck never writes: one sentence, not a raw error
+        raise unreadable("staff", staff) from exc
     return StaffView(
         staff.id,
         staff.username,
         staff.display_name,
-        Role(staff.role),
+        role,
         staff.disabled,
         staff.locked_until is not None and staff.locked_until > now,
         bool(staff.must_change_password),
         last_login,
         (branches or {}).get(staff.branch_id) if staff.branch_id is not None else None,
-        effective_firm_wide(Role(staff.role), bool(staff.firm_wide)),
+        effective_firm_wide(role, bool(staff.firm_wide)),
     )

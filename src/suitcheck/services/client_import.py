@@ -65,7 +65,7 @@ from suitcheck.privatefs import open_private, touch_private
 from suitcheck.services.branches import branch_codes, head_office_id
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
-from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message_of
+from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message_of, shown_text, unreadable
 from suitcheck.services.scope import client_scope
 from suitcheck.store.models import Assessment, Branch, Investor
 
@@ -425,6 +425,7 @@ class ClientImportService:
 
 
 _EXPORT_COLUMNS = (
+    Investor.id,  # names a row that cannot be exported
     Investor.account,
     Investor.name,
     Investor.id_number,
@@ -438,13 +439,21 @@ _EXPORT_COLUMNS = (
 
 
 def _record(row: Any, full: bool) -> ClientRecord:
+    try:
+        if not isinstance(row.account, str):
+            raise TypeError(row.account)
+        investor_class = InvestorClass(row.investor_class)
+        profile = RiskProfile(row.current_profile) if row.current_profile else None
+    except (TypeError, ValueError) as exc:  # a value suitcheck never writes: one sentence, no export
+        raise unreadable("investor", row) from exc
+    number = shown_text(row, row.id_number)
     return ClientRecord(
         row.account,
-        row.name,
-        row.id_number if full else mask_id_number(row.id_number),
+        shown_text(row, row.name),
+        number if full else mask_id_number(number),
         None,
-        InvestorClass(row.investor_class),
-        RiskProfile(row.current_profile) if row.current_profile else None,
+        investor_class,
+        profile,
         row.current_assessed_on,
         bool(row.lowest_category),
         bool(row.special_attention),
@@ -455,7 +464,18 @@ def _record(row: Any, full: bool) -> ClientRecord:
 def _write_table(
     out: Path, headers: Sequence[str], rows: Iterator[Sequence[object]], progress: Progress | None = None
 ) -> int:
-    """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX, streamed."""
+    """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX, streamed. A
+    row that cannot be exported (a record changed outside suitcheck) leaves no partial file."""
+    try:
+        return _write_rows(out, headers, rows, progress)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+
+
+def _write_rows(
+    out: Path, headers: Sequence[str], rows: Iterator[Sequence[object]], progress: Progress | None = None
+) -> int:
     count = 0
     if out.suffix.lower() == ".csv":
         with open_private(out, "w", encoding="utf-8-sig", newline="") as handle:
@@ -473,11 +493,15 @@ def _write_table(
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("clients")
     sheet.append(list(headers))
-    for row in rows:
-        sheet.append([neutralise(v) for v in row])
-        count += 1
-        if progress and count % BATCH == 0:
-            progress("export", count)
+    try:
+        for row in rows:
+            sheet.append([neutralise(v) for v in row])
+            count += 1
+            if progress and count % BATCH == 0:
+                progress("export", count)
+    except BaseException:
+        sheet.close()  # ends the write-only sheet and its temporary file
+        raise
     workbook.save(out)
     return count
 

@@ -32,7 +32,7 @@ from suitcheck.services.errors import (
 )
 from suitcheck.services.integrity import RecordIntegrityError, RowSealer
 from suitcheck.store.engine import Store, describe_db_error
-from suitcheck.store.models import PolicyVersion, Staff
+from suitcheck.store.models import PolicyVersion, Staff, UnreadableValue
 from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
@@ -135,6 +135,12 @@ class ServiceContext:
             raise StoreUnavailable(str(exc)) from exc
         except RecordIntegrityError as exc:
             raise ServiceError(str(exc)) from exc
+        except UnreadableValue as exc:
+            log.warning("a row holds a value its column's reader cannot take: %s", exc)
+            raise ServiceError(
+                "A date in the store was not written by suitcheck: a record was changed outside suitcheck, "
+                "and nothing was done until compliance has investigated."
+            ) from exc
         finally:
             if seal:
                 self._after(committed)

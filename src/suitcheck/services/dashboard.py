@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 
 from sqlalchemy import func, select
 
@@ -25,6 +26,9 @@ OUTCOMES = tuple(o.value for o in Outcome)
 PROFESSIONAL = "professional"
 UNASSESSED = "unassessed"
 UNRATED = "unrated"
+_PROFILES = frozenset(int(p) for p in RiskProfile)
+
+log = logging.getLogger(__name__)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -103,8 +107,11 @@ class DashboardService:
                     key = PROFESSIONAL
                 elif row.current_profile is None:
                     key = UNASSESSED
-                else:
+                elif row.current_profile in _PROFILES:
                     key = RiskProfile(row.current_profile).code
+                else:  # a profile suitcheck never writes (9, 'C5'): such a row counts nowhere
+                    log.warning("%s clients hold a profile suitcheck never writes; not counted", row.n)
+                    continue
                 clients[key] += int(row.n)
 
             reports = {level.code: 0 for level in RiskLevel} | {UNRATED: 0}

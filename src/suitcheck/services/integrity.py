@@ -13,9 +13,24 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any, Protocol, overload
 
-from sqlalchemy import ColumnElement, LargeBinary, Text, and_, case, cast, event, func, literal, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    LargeBinary,
+    String,
+    Text,
+    and_,
+    case,
+    cast,
+    event,
+    func,
+    literal,
+    or_,
+    select,
+    type_coerce,
+    update,
+)
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -76,6 +91,45 @@ class RecordIntegrityError(Exception):
     """A row's seal does not match it: it was changed outside suitcheck."""
 
 
+class UnreadableRecordError(RecordIntegrityError):
+    """A sealed column holds a value suitcheck never writes (bytes, a class or profile it
+    does not know): the row's seal message or its facts cannot be built from it. It counts
+    as a failed seal: a check blocks, a list leaves the row off, verify names the row."""
+
+
+def unreadable(kind: str, values: Mapping[str, Any] | Any) -> UnreadableRecordError:
+    """The error for a client (kind "investor") or staff row that cannot be read, naming
+    it by its key when that is text, else by its id."""
+    get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k, None)
+    key = get("account" if kind == "investor" else "username")
+    ident = f"'{key}'" if isinstance(key, str) else f"#{get('id')}"
+    if kind == "staff":
+        return UnreadableRecordError(
+            f"The staff account {ident} holds a value suitcheck never writes: it was changed outside suitcheck "
+            "and is not used until an administrator has investigated."
+        )
+    return UnreadableRecordError(
+        f"The client record {ident} holds a value suitcheck never writes: it was changed outside suitcheck "
+        "and is not used until compliance has investigated."
+    )
+
+
+@overload
+def shown_text(investor: Any, value: str | bytes) -> str: ...
+@overload
+def shown_text(investor: Any, value: str | bytes | None) -> str | None: ...
+def shown_text(investor: Any, value: str | bytes | None) -> str | None:
+    """Unsealed text (name, ID number) as shown: bytes there (SQLite keeps what it is given)
+    as their UTF-8 text, as the written list reads them (CAST AS TEXT); bytes that are not
+    UTF-8 make the record unreadable."""
+    if isinstance(value, bytes):
+        try:
+            return value.decode()
+        except UnicodeDecodeError as exc:
+            raise unreadable("investor", investor) from exc
+    return value
+
+
 def _plain(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -84,6 +138,7 @@ def _plain(value: object) -> object:
     return value
 
 
+_DATES = frozenset({"current_assessed_on", "birth_date"})
 # Flags whose column default is false: an object not flushed yet may still hold None.
 _FLAGS = frozenset({"lowest_category", "special_attention", "reassessment_due", "disabled", "firm_wide"})
 
@@ -100,7 +155,10 @@ def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | An
             parts.append(value.isoformat())
         else:
             parts.append(value)
-    return canonical_json(parts)
+    try:
+        return canonical_json(parts)
+    except (TypeError, ValueError) as exc:  # bytes, an infinite real: no seal was made over it
+        raise unreadable(kind, values) from exc
 
 
 def investor_message(values: Mapping[str, Any] | Any) -> str:
@@ -194,8 +252,14 @@ def investor_message_sql(dialect: str) -> ColumnElement[bytes]:
     if dialect == "sqlite":
         # json_array writes TEXT quoted and escaped as json.dumps does, numbers bare, NULL
         # as null; dates are ISO text already. A flag is true/false only when it is 1/0.
+        # json_array refuses BLOBs (the whole statement would fail): a BLOB, and a flag that
+        # is neither 0 nor 1, is written as {}, which no message suitcheck seals holds, so
+        # the row is judged by investor_message (which refuses bytes, as `check` does).
+        unsealable = func.json("{}")
         items: list[Any] = [
-            case((c == 1, func.json("true")), (c == 0, func.json("false")), else_=c) if c.name in _FLAGS else c
+            case((c == 1, func.json("true")), (c == 0, func.json("false")), else_=unsealable)
+            if c.name in _FLAGS
+            else case((func.typeof(c) == "blob", unsealable), else_=c)
             for c in cols
         ]
         return cast(func.json_array("investor", *items), LargeBinary)
@@ -255,6 +319,8 @@ class RowSealer:
         return self._row_keys
 
     def ok(self, conn: Any, message: str, seal: str | None) -> bool:
+        if not isinstance(seal, str):
+            return False  # none, or a value suitcheck never writes there (bytes, a number)
         chain = seal.split(":", 1)[0] if seal else None
         if chain == self.ctx.sealer.chain:
             return self.ctx.sealer.row_ok(message, seal, self._row_keys)  # the HMAC, whatever the form
@@ -306,10 +372,18 @@ class RowSealer:
         # same day, so the seal would hold while SQL compares the text otherwise.
         if not getattr(row, "dates_canonical", True):
             return False
-        return self.ok(conn, investor_message(row), row.integrity)
+        try:
+            message = investor_message(row)
+        except UnreadableRecordError:
+            return False  # no seal can hold for a value suitcheck never writes
+        return self.ok(conn, message, row.integrity)
 
     def staff_ok(self, conn: Any, row: Any) -> bool:
-        return self.ok(conn, staff_message(row), row.integrity)
+        try:
+            message = staff_message(row)
+        except UnreadableRecordError:
+            return False
+        return self.ok(conn, message, row.integrity)
 
     def report_ok(self, conn: Any, row: Any) -> bool:
         """A report row (a Report, or a row with REPORT_COLUMNS and its seal) still matches
@@ -626,26 +700,44 @@ def recorded_states(conn: Any) -> dict[tuple[str, str], str]:
     return states
 
 
+def _sealed_message(sealer: RowSealer, conn: Any, make: Any, row: Any) -> str | None:
+    """The row's seal message when its seal holds; None when it does not, or when the
+    message cannot be built (a value suitcheck never writes: no seal holds for it)."""
+    try:
+        message: str = make(row._mapping)
+    except UnreadableRecordError:
+        return None
+    return message if sealer.ok(conn, message, row.integrity) else None
+
+
 def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, str | None]:
     """Compare every client, staff, report and policy row with its seal and with the last
     state the trail records for it: (rows checked, the first problem as a sentence)."""
     states = recorded_states(conn)
     checked = 0
-    investors = conn.execute(select(Investor.integrity, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)))
+    # Dates as the store holds them (not through the date reader, which refuses a number
+    # or bytes): ISO text gives the same message as the date, anything else another one.
+    columns = [
+        type_coerce(getattr(Investor, c), String).label(c) if c in _DATES else getattr(Investor, c)
+        for c in INVESTOR_COLUMNS
+    ]
+    investors = conn.execute(select(Investor.id, Investor.integrity, *columns))
     for row in investors:
         checked += 1
-        message = investor_message(row._mapping)
-        if not sealer.ok(conn, message, row.integrity):
-            return checked, f"client {row.account}'s record was changed outside suitcheck (its seal does not match)"
+        message = _sealed_message(sealer, conn, investor_message, row)
+        if message is None:
+            name = row.account if isinstance(row.account, str) else f"#{row.id}"
+            return checked, f"client {name}'s record was changed outside suitcheck (its seal does not match)"
         if states.get(("investor", row.account)) != state_digest(message):
             return checked, f"client {row.account}'s record differs from the last state the trail recorded for it"
-    for row in conn.execute(select(Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
+    for row in conn.execute(select(Staff.id, Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
         checked += 1
-        message = staff_message(row._mapping)
-        if not sealer.ok(conn, message, row.integrity):
+        message = _sealed_message(sealer, conn, staff_message, row)
+        if message is None:
+            name = row.username if isinstance(row.username, str) else f"#{row.id}"
             return (
                 checked,
-                f"staff account {row.username} was changed outside suitcheck (its seal does not match)",
+                f"staff account {name} was changed outside suitcheck (its seal does not match)",
             )
         if states.get(("staff", row.username)) != state_digest(message):
             return checked, f"staff account {row.username} differs from the last state the trail recorded for it"

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, Select, bindparam, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import Connection, Select, bindparam, case, func, or_, select
+from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.chain import Appended
 from suitcheck.domain.clients import record_problems
@@ -44,7 +44,7 @@ from suitcheck.services.branches import branch_codes, branch_id_for, target_bran
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import write_atomically
-from suitcheck.services.integrity import dates_canonical
+from suitcheck.services.integrity import dates_canonical, shown_text, unreadable
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
 from suitcheck.services.scope import (
@@ -224,11 +224,22 @@ def permits_after(
     return tuple((level, decide(facts, ReportFacts(level), today, policy).outcome) for level in RiskLevel)
 
 
+# What a check decides on when the client's record cannot be read (it is then blocked as
+# record-integrity): nothing known, the strictest reading.
+UNREADABLE_FACTS = InvestorFacts(InvestorClass.ORDINARY, None, None, lowest_category=True, reassessment_due=True)
+
+
 def investor_facts(investor: Investor | Any) -> InvestorFacts:
-    """From an Investor or a row of FACT_COLUMNS."""
+    """From an Investor or a row of FACT_COLUMNS. A class or profile suitcheck never
+    writes raises UnreadableRecordError (a failed seal, in a check)."""
+    try:
+        investor_class = InvestorClass(investor.investor_class)
+        profile = RiskProfile(investor.current_profile) if investor.current_profile else None
+    except (TypeError, ValueError) as exc:
+        raise unreadable("investor", investor) from exc
     return InvestorFacts(
-        investor_class=InvestorClass(investor.investor_class),
-        profile=RiskProfile(investor.current_profile) if investor.current_profile else None,
+        investor_class=investor_class,
+        profile=profile,
         assessed_on=investor.current_assessed_on,
         lowest_category=investor.lowest_category,
         birth_date=investor.birth_date,
@@ -242,17 +253,20 @@ def make_view(
 ) -> InvestorView:
     """The client as shown; `branches` (branch id -> code) names the client's branch."""
     facts = investor_facts(investor)
+    if not isinstance(investor.account, str):  # bytes: not written by suitcheck, not shown as if it were
+        raise unreadable("investor", investor)
+    number = shown_text(investor, investor.id_number)
     branch_id = getattr(investor, "branch_id", None)
     return InvestorView(
         id=investor.id,
         account=investor.account,
-        name=investor.name,
+        name=shown_text(investor, investor.name),
         investor_class=facts.investor_class,
         profile=facts.profile,
         assessed_on=facts.assessed_on,
         assessment_state=investor_assessment_state(facts.investor_class, facts.assessed_on, today, policy),
         expires_on=assessment_expires_on(facts.assessed_on, policy) if facts.assessed_on else None,
-        id_number=investor.id_number if full_id else mask_id_number(investor.id_number),
+        id_number=number if full_id else mask_id_number(number),
         age=age_on(investor.birth_date, today) if investor.birth_date else None,
         lowest_category=investor.lowest_category,
         special_attention=investor.special_attention,
@@ -264,14 +278,21 @@ def make_view(
     )
 
 
+def _date_or_null(column: Any) -> Any:
+    """The date where it is stored as suitcheck writes it, else NULL, so that the row can be
+    read (a number or bytes there would fail the date's reader); the row's dates_canonical
+    is then false, and RowSealer.investor_ok refuses it."""
+    return case((func.date(column) == column, column)).label(column.key)
+
+
 FACT_COLUMNS = (
     Investor.id,
     Investor.account,
     Investor.investor_class,
     Investor.current_profile,
-    Investor.current_assessed_on,
+    _date_or_null(Investor.current_assessed_on),
     Investor.lowest_category,
-    Investor.birth_date,
+    _date_or_null(Investor.birth_date),
     Investor.special_attention,
     Investor.reassessment_due,
     Investor.integrity,
@@ -334,8 +355,13 @@ def resolve_investor_prepared(conn: Connection, ref: str | int, actor: Actor) ->
     return rows[0]
 
 
+_NOT_CREATED = defer(Investor.created_at)
+
+
 def find_investor(session: Session, ref: str | int, actor: Actor) -> Investor:
-    investor = session.get(Investor, resolve_investor(session, ref, actor).id)
+    # created_at is not read here (nor in a list): a value there suitcheck never writes
+    # cannot stop a decision that does not use it.
+    investor = session.get(Investor, resolve_investor(session, ref, actor).id, options=[_NOT_CREATED])
     assert investor is not None
     return investor
 
@@ -495,8 +521,9 @@ class InvestorService:
                 raise InvalidInput("Say why the client leaves the lowest risk-tolerance category.")
             if not changes:
                 raise InvalidInput("Nothing to change.")
-            profile = RiskProfile(investor.current_profile) if investor.current_profile else None
-            before = record_conflicts(InvestorClass(investor.investor_class), profile, bool(investor.lowest_category))
+            facts = investor_facts(investor)  # a class or profile suitcheck never writes: one sentence
+            profile = facts.profile
+            before = record_conflicts(facts.investor_class, profile, bool(investor.lowest_category))
             after = record_conflicts(
                 InvestorClass(str(changes.get("investor_class", (None, investor.investor_class))[1])),
                 profile,
@@ -520,7 +547,10 @@ class InvestorService:
                 actor,
                 AuditAction.CLIENT_EDITED,
                 investor_id=investor.id,
-                facts={"changes": {k: {"old": o, "new": n} for k, (o, n) in changes.items()}, "reason": reason},
+                facts={
+                    "changes": {k: {"old": _recorded(o), "new": n} for k, (o, n) in changes.items()},
+                    "reason": reason,
+                },
             )
             log.info("client %s edited by %s: %s", investor.id, actor.username, ", ".join(changes))
             return self._view(session, actor, investor)
@@ -544,7 +574,7 @@ class InvestorService:
             raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor)
-            if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
+            if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             if profile is not RiskProfile.C1 and lowest_category:
                 raise InvalidInput(
@@ -754,7 +784,7 @@ class InvestorService:
             raise InvalidInput("Say what changed in the client's situation (a reason).")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor)
-            if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
+            if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             if investor.reassessment_due:
                 raise Conflict("A re-assessment is already due for this client.")
@@ -924,6 +954,12 @@ class InvestorService:
         return id_number_forms(number)
 
 
+def _recorded(value: object) -> object:
+    """An old value as the trail records it: bytes (not written by suitcheck; SQLite keeps
+    what it is given) as their SQL literal, which JSON can hold."""
+    return f"X'{value.hex()}'" if isinstance(value, bytes) else value
+
+
 def _prefix(column, term: str):  # type: ignore[no-untyped-def]
     # A range instead of LIKE 'x%': it uses the plain b-tree index on every backend.
     return (column >= term) & (column < term + "\U0010ffff")
@@ -937,7 +973,7 @@ def id_number_forms(number: str) -> tuple[str, ...]:
 
 
 def _search_statement(query: str, actor: Actor, id_forms: tuple[str, ...] = ()) -> Select[Any]:
-    stmt = select(Investor).where(client_scope(actor))
+    stmt = select(Investor).options(_NOT_CREATED).where(client_scope(actor))
     term = query.strip()
     if term:
         conditions = [_prefix(Investor.account, term), _prefix(Investor.name, term)]

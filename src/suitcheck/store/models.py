@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import Any
 
 from sqlalchemy import (
     BigInteger,
@@ -22,11 +24,52 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 
+class UnreadableValue(ValueError):
+    """A date or time column holds a value of a type suitcheck never writes there (SQLite
+    keeps whatever it is given: an integer, a real, bytes, other text). Raised by the
+    column's reader in place of the driver's TypeError/ValueError, so that a service can
+    say in one sentence that a record was changed outside suitcheck."""
+
+    def __init__(self, kind: str, value: object) -> None:
+        self.kind = kind  # "date" or "date and time"
+        self.stored = type(value).__name__
+        super().__init__(f"a {kind} column holds a value of type {self.stored}")
+
+
+def _checked(inner: Callable[[Any], Any] | None, kind: str) -> Callable[[Any], Any] | None:
+    if inner is None:  # the driver returns the type itself (PostgreSQL): nothing to check
+        return None
+
+    def process(value: Any) -> Any:
+        try:
+            return inner(value)
+        except (TypeError, ValueError) as exc:
+            raise UnreadableValue(kind, value) from exc
+
+    return process
+
+
+class CheckedDate(TypeDecorator[dt.date]):
+    """A date, whose reader raises UnreadableValue for a value it cannot take. Overrides
+    result_processor (not process_result_value) because the value must be caught where
+    the dialect's own reader fails; that reader still does the work."""
+
+    impl = Date
+    cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
+        return _checked(super().result_processor(dialect, coltype), "date")
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
-    """Stores naive UTC, returns aware UTC, so SQLite and PostgreSQL behave alike."""
+    """Stores naive UTC, returns aware UTC, so SQLite and PostgreSQL behave alike; a value
+    its reader cannot take raises UnreadableValue (see CheckedDate)."""
 
     impl = DateTime
     cache_ok = True
+
+    def result_processor(self, dialect: Any, coltype: Any) -> Callable[[Any], Any] | None:
+        return _checked(super().result_processor(dialect, coltype), "date and time")
 
     def process_bind_param(self, value: dt.datetime | None, dialect: object) -> dt.datetime | None:
         if value is None:
@@ -131,14 +174,14 @@ class Investor(Base):
     account: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(128))
     id_number: Mapped[str | None] = mapped_column(String(18), unique=True)
-    birth_date: Mapped[dt.date | None] = mapped_column(Date)
+    birth_date: Mapped[dt.date | None] = mapped_column(CheckedDate)
     investor_class: Mapped[str] = mapped_column(String(32))
     lowest_category: Mapped[bool] = mapped_column(Boolean, default=False)
     special_attention: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     # Denormalised from the newest assessment, in the same transaction that records it.
     current_profile: Mapped[int | None] = mapped_column(Integer)
-    current_assessed_on: Mapped[dt.date | None] = mapped_column(Date)
+    current_assessed_on: Mapped[dt.date | None] = mapped_column(CheckedDate)
     # Staff marked the client's situation as changed: re-assessment is due (reason audited).
     reassessment_due: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reassessment_reason: Mapped[str | None] = mapped_column(Text)
@@ -156,7 +199,7 @@ class Assessment(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     investor_id: Mapped[int] = mapped_column(ForeignKey("investor.id"), index=True)
     profile: Mapped[int] = mapped_column(Integer)
-    assessed_on: Mapped[dt.date] = mapped_column(Date)
+    assessed_on: Mapped[dt.date] = mapped_column(CheckedDate)
     lowest_category: Mapped[bool] = mapped_column(Boolean, default=False)
     recorded_by: Mapped[int] = mapped_column(ForeignKey("staff.id"))
     recorded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
@@ -178,7 +221,7 @@ class Report(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     title: Mapped[str] = mapped_column(String(512))
     publisher: Mapped[str | None] = mapped_column(String(128))
-    published_on: Mapped[dt.date | None] = mapped_column(Date)
+    published_on: Mapped[dt.date | None] = mapped_column(CheckedDate)
     report_type: Mapped[str | None] = mapped_column(String(64))
     level: Mapped[int | None] = mapped_column(Integer)
     suggested_level: Mapped[int | None] = mapped_column(Integer)

@@ -1995,6 +1995,18 @@ Store: {store}</source>
         <translation>客户记录“{row_account}”在 suitcheck 之外被修改；合规调查完成前不再修改。</translation>
     </message>
     <message>
+        <source>The client record {ident} holds a value suitcheck never writes: it was changed outside suitcheck and is not used until compliance has investigated.</source>
+        <translation>客户记录 {ident} 含有 suitcheck 从不写入的值：它在 suitcheck 之外被修改过，在合规部门调查之前不予使用。</translation>
+    </message>
+    <message>
+        <source>The staff account {ident} holds a value suitcheck never writes: it was changed outside suitcheck and is not used until an administrator has investigated.</source>
+        <translation>员工账户 {ident} 含有 suitcheck 从不写入的值：它在 suitcheck 之外被修改过，在管理员调查之前不予使用。</translation>
+    </message>
+    <message>
+        <source>A date in the store was not written by suitcheck: a record was changed outside suitcheck, and nothing was done until compliance has investigated.</source>
+        <translation>数据库中有一个日期不是 suitcheck 写入的：某条记录在 suitcheck 之外被修改过，合规部门调查之前不执行任何操作。</translation>
+    </message>
+    <message>
         <source>{join_managed} cannot be set; the program numbers versions itself.</source>
         <translation>不能设置 {join_managed}；版本号由程序自行编排。</translation>
     </message>
