@@ -321,6 +321,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "There is no questionnaire version {version}."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The stored questionnaire version {row_version} was not written by suitcheck (its seal does not match); nothing was assessed with it. Compliance must run `suitcheck audit verify` and investigate.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The stored questionnaire version {row_version} is damaged ({str_exc_rstrip}); nothing was assessed with it.",
     ),
     QT_TRANSLATE_NOOP("Messages", "The questionnaire was not imported: {str_exc_0_lower}{str_exc_1}"),

@@ -135,13 +135,18 @@ def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
 
     from suitcheck.audit.chain import lock_chain
     from suitcheck.services.integrity import RECORD_SEALED
-    from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Staff
+    from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, QuestionnaireVersion, Staff
 
     lock_chain(conn)
     if conn.execute(select(AuditEntry.seq).where(AuditEntry.action == RECORD_SEALED).limit(1)).first():
         return
     rows_exist = select(
-        or_(exists(select(Investor.id)), exists(select(Staff.id)), exists(select(PolicyVersion.version)))
+        or_(
+            exists(select(Investor.id)),
+            exists(select(Staff.id)),
+            exists(select(PolicyVersion.version)),
+            exists(select(QuestionnaireVersion.version)),
+        )
     )
     if conn.execute(rows_exist).scalar():
         ctx.rows.seal_all(conn)
@@ -162,7 +167,8 @@ def seal_branches(ctx: ServiceContext, conn: Any) -> None:
 
 
 def seal_reports(ctx: ServiceContext, conn: Any) -> None:
-    """Once, after the upgrade that gave report and policy rows a seal: seal them."""
+    """Once, after the upgrades that gave report, policy and questionnaire rows a seal
+    (0011, 0012): seal them."""
     from sqlalchemy import delete, select
 
     from suitcheck.services.integrity import SEAL_REPORTS_SETTING

@@ -264,7 +264,7 @@ class InspectionService:
             raise InvalidInput(f"The folder {out.parent} does not exist.")
         with self._ctx.transaction(read_only=True) as session:
             policy = self._ctx.policy(session)
-            questionnaire = load_version(session)
+            questionnaire = load_version(session, self._ctx.rows)
             figures = collect(_conn(session), period_from, period_to, validity_days=policy.validity_days)
         verification = self._verify(actor)
         as_dict = verification.to_dict() if hasattr(verification, "to_dict") else dict(vars(verification))

@@ -39,7 +39,7 @@ from suitcheck.audit.chain import canonical_json, registrations, row_batch_messa
 from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.engine import Store
-from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Report, Staff
+from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, QuestionnaireVersion, Report, Staff
 
 # json's own C string encoder: what canonical_json() writes for a str.
 _string: Any = json.encoder.encode_basestring
@@ -222,6 +222,10 @@ def policy_message(version: object, document: object) -> str:
     return canonical_json(["policy", version, document])
 
 
+def questionnaire_message(version: object, document: object, checksum: object) -> str:
+    return canonical_json(["questionnaire", version, document, checksum])
+
+
 def legacy_investor_message(values: Mapping[str, Any] | Any) -> str:
     return _message("investor", LEGACY_INVESTOR_COLUMNS, values)
 
@@ -296,7 +300,7 @@ class RowSealer:
         self.ctx = ctx
         self._row_keys: dict[str, str] = {}
         self._batches: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
-        self._policies: OrderedDict[tuple[object, object, str | None], bool] = OrderedDict()
+        self._policies: OrderedDict[tuple[object, ...], bool] = OrderedDict()  # policy and questionnaire rows
         self._lock = threading.Lock()
 
     def install(self, session_factory: Any) -> None:
@@ -398,12 +402,25 @@ class RowSealer:
     def policy_ok(self, conn: Any, version: object, document: object, seal: str | None) -> bool:
         """A policy version still matches its seal. Versions are never edited, so the
         verdict is kept per (version, document, seal): a check costs no HMAC for it."""
-        key = (version, document, seal)
+        return self._version_ok(conn, ("policy", version, document, seal), lambda: policy_message(version, document))
+
+    def questionnaire_ok(
+        self, conn: Any, version: object, document: object, checksum: object, seal: str | None
+    ) -> bool:
+        """A questionnaire version still matches its seal (kept per row, as policy_ok)."""
+        return self._version_ok(
+            conn,
+            ("questionnaire", version, document, checksum, seal),
+            lambda: questionnaire_message(version, document, checksum),
+        )
+
+    def _version_ok(self, conn: Any, key: tuple[object, ...], message: Any) -> bool:
+        seal = key[-1]
         with self._lock:
             verdict = self._policies.get(key)
         if verdict is None:
             try:
-                verdict = self.ok(conn, policy_message(version, document), seal)
+                verdict = self.ok(conn, message(), seal if isinstance(seal, str) or seal is None else None)
             except (TypeError, ValueError):  # a BLOB where suitcheck writes text
                 verdict = False
             with self._lock:
@@ -441,6 +458,9 @@ class RowSealer:
             # it did before policy rows were sealed.
             obj.integrity = self.ctx.sealer.row_seal(policy_message(obj.version, obj.document))
             return "policy", str(obj.version), state_digest(obj.document)
+        if isinstance(obj, QuestionnaireVersion):
+            obj.integrity = self.ctx.sealer.row_seal(questionnaire_message(obj.version, obj.document, obj.checksum))
+            return "questionnaire", str(obj.version), state_digest(obj.document)
         if isinstance(obj, Report):
             if obj.id is None:
                 # Its id is part of its seal and is known once the row is written: sealed
@@ -582,6 +602,8 @@ class RowSealer:
         for version, document in conn.execute(select(PolicyVersion.version, PolicyVersion.document)).all():
             self._seal_policy_row(conn, version, document)
             records.append(("policy", str(version), state_digest(document)))
+        for version, document, checksum in conn.execute(_QUESTIONNAIRES).all():
+            records.append(self._seal_questionnaire_row(conn, version, document, checksum))
         if records:
             self.ctx.sealer.append(
                 conn,
@@ -596,6 +618,28 @@ class RowSealer:
         message = report_message(row._mapping)
         conn.execute(update(Report).where(Report.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
         return "report", str(row.id), state_digest(message)
+
+    def _seal_questionnaire_row(self, conn: Any, version: int, document: str, checksum: str) -> tuple[str, str, str]:
+        seal = self.ctx.sealer.row_seal(questionnaire_message(version, document, checksum))
+        conn.execute(update(QuestionnaireVersion).where(QuestionnaireVersion.version == version).values(integrity=seal))
+        return "questionnaire", str(version), state_digest(document)
+
+    def _seal_recorded_questionnaires(self, conn: Any, records: list[tuple[str, str, str]], refused: list[str]) -> None:
+        """The upgrade's part for questionnaire versions (0012): a version is sealed when it
+        is the one the trail records importing (the same checksum; a questionnaire's
+        checksum is over its whole content), or version 1 as the program ships it (stored
+        the first time something needed it, never recorded); any other is left unsealed,
+        so nothing is assessed with it and `audit verify` names it."""
+        imported = _imported_questionnaires(conn)
+        for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES.add_columns(_Q.integrity)).all():
+            if self.questionnaire_ok(conn, version, document, checksum, seal):
+                continue
+            expected = imported.get(version) if version != 1 or version in imported else _shipped_checksum()
+            if not isinstance(document, str) or expected is None or checksum != expected:
+                refused.append(f"questionnaire:{version}")
+                log.warning("questionnaire version %s: not the version the trail recorded; not sealed", version)
+                continue
+            records.append(self._seal_questionnaire_row(conn, version, document, checksum))
 
     def _seal_policy_row(self, conn: Any, version: int, document: str) -> None:
         seal = self.ctx.sealer.row_seal(policy_message(version, document))
@@ -629,6 +673,7 @@ class RowSealer:
                 continue
             self._seal_policy_row(conn, version, document)
             records.append(("policy", str(version), state_digest(document)))
+        self._seal_recorded_questionnaires(conn, records, refused)
         if records or refused:
             self.ctx.sealer.append(
                 conn,
@@ -642,6 +687,29 @@ class RowSealer:
                 },
             )
         return len(records), refused
+
+
+_Q = QuestionnaireVersion.__table__.c
+_QUESTIONNAIRES = select(_Q.version, _Q.document, _Q.checksum).order_by(_Q.version)
+
+
+def _imported_questionnaires(conn: Any) -> dict[object, object]:
+    """version -> checksum, as the trail's questionnaire-import entries record them."""
+    found: dict[object, object] = {}
+    stmt = select(AuditEntry.facts).where(AuditEntry.action == AuditAction.QUESTIONNAIRE_IMPORT.value)
+    for (facts,) in conn.execute(stmt.order_by(AuditEntry.seq)):
+        try:
+            data = json.loads(facts)
+            found[data["version"]] = data["checksum"]
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
+
+
+def _shipped_checksum() -> str:
+    from suitcheck.services.questionnaire import default_questionnaire  # it reads rows through this module
+
+    return default_questionnaire().checksum
 
 
 def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, list[str]]:
@@ -763,9 +831,16 @@ def _check_reports_and_policies(
         if not sealed or states.get(("policy", str(version))) != state_digest(str(document)):
             return checked, f"policy version {version} was added or changed outside suitcheck"
         seen.add(("policy", str(version)))
-    # Nothing in suitcheck deletes a report or a policy version: one the trail records must
-    # still be there (a newest policy version deleted would silently bring back an older one).
-    missing = sorted(k for k in states if k[0] in ("report", "policy") and k not in seen)
+    for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES.add_columns(_Q.integrity)):
+        checked += 1
+        sealed = sealer.questionnaire_ok(conn, version, document, checksum, seal)
+        if not sealed or states.get(("questionnaire", str(version))) != state_digest(str(document)):
+            return checked, f"questionnaire version {version} was added or changed outside suitcheck"
+        seen.add(("questionnaire", str(version)))
+    # Nothing in suitcheck deletes a report, a policy or a questionnaire version: one the
+    # trail records must still be there (a newest version deleted would silently bring
+    # back an older one).
+    missing = sorted(k for k in states if k[0] in ("report", "policy", "questionnaire") and k not in seen)
     if missing:
         table, key = missing[0]
         return checked, f"{table} {key}, recorded in the trail, is missing from the store"

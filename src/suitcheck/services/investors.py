@@ -679,7 +679,7 @@ class InvestorService:
         investor = find_investor(session, ref, actor)
         if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
             raise InvalidInput("Professional investors are not assessed; change the class first.")
-        questionnaire = load_version(session)
+        questionnaire = load_version(session, self._ctx.rows)
         if expected_version is not None and questionnaire.version != expected_version:
             raise Conflict(
                 f"The questionnaire changed to version {questionnaire.version} while the client answered version "
@@ -719,7 +719,7 @@ class InvestorService:
             profile = RiskProfile(latest.profile)
             answers: list[SheetAnswer] = []
             if latest.questionnaire_version is not None and latest.answers:
-                questionnaire = load_version(session, latest.questionnaire_version)
+                questionnaire = load_version(session, self._ctx.rows, latest.questionnaire_version)
                 for qid, aid in json.loads(latest.answers).items():
                     question = questionnaire.question(qid)
                     answer = question.answer(aid) if question else None

@@ -14,6 +14,7 @@ from suitcheck.domain.questionnaire import Questionnaire, QuestionnaireError, fr
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
+from suitcheck.services.integrity import RowSealer
 from suitcheck.store.models import QuestionnaireVersion
 
 log = logging.getLogger(__name__)
@@ -38,20 +39,26 @@ def _parse_stored(version: int, document: str, checksum: str) -> Questionnaire:
     return questionnaire.with_version(version)
 
 
-def load_version(session: Session | Connection, version: int | None = None) -> Questionnaire:
+def load_version(session: Session | Connection, rows: RowSealer, version: int | None = None) -> Questionnaire:
     """The newest (or the given) stored version; the shipped default when none is stored.
-    A stored version that was altered is refused, never replaced by the default."""
+    A stored version that was altered, or that suitcheck did not store (its seal fails:
+    inserted or edited in SQL, its checksum recomputed), is refused, never replaced by the
+    default or by an older version."""
     conn = session.connection() if isinstance(session, Session) else session
-    stmt = select(QuestionnaireVersion.version, QuestionnaireVersion.document, QuestionnaireVersion.checksum)
-    if version is None:
-        stmt = stmt.order_by(QuestionnaireVersion.version.desc()).limit(1)
-    else:
-        stmt = stmt.where(QuestionnaireVersion.version == version)
+    q = QuestionnaireVersion.__table__.c
+    stmt = select(q.version, q.document, q.checksum, q.integrity)
+    stmt = stmt.order_by(q.version.desc()).limit(1) if version is None else stmt.where(q.version == version)
     row = conn.execute(stmt).first()
     if row is None:
         if version in (None, 1):
             return default_questionnaire()
         raise InvalidInput(f"There is no questionnaire version {version}.")
+    if not rows.questionnaire_ok(conn, row.version, row.document, row.checksum, row.integrity):
+        log.warning("questionnaire version %s fails its integrity seal; nothing is assessed with it", row.version)
+        raise ServiceError(
+            f"The stored questionnaire version {row.version} was not written by suitcheck (its seal does not match); "
+            "nothing was assessed with it. Compliance must run `suitcheck audit verify` and investigate."
+        )
     try:
         return _parse_stored(row.version, row.document, row.checksum)
     except QuestionnaireError as exc:
@@ -86,7 +93,7 @@ class QuestionnaireService:
     def current(self, actor: Actor, version: int | None = None) -> Questionnaire:
         self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
-            return load_version(session, version)
+            return load_version(session, self._ctx.rows, version)
 
     def import_definition(self, actor: Actor, text: str) -> Questionnaire:
         """Store a new version from a definition file. Past assessments keep theirs."""
@@ -96,7 +103,7 @@ class QuestionnaireService:
         except QuestionnaireError as exc:
             raise InvalidInput(f"The questionnaire was not imported: {str(exc)[0].lower()}{str(exc)[1:]}") from exc
         with self._ctx.transaction() as session:
-            current = load_version(session)
+            current = load_version(session, self._ctx.rows)
             if current.checksum == new.checksum:
                 raise Conflict(f"This questionnaire is already the current version ({current.version}).")
             ensure_stored(session, current, actor, self._ctx.now())

@@ -312,6 +312,9 @@ class QuestionnaireVersion(Base):
     checksum: Mapped[str] = mapped_column(String(71))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    # Over (version, document, checksum), made by suitcheck when it stores the version
+    # (services.integrity): the questionnaire decides the profile every assessment gives.
+    integrity: Mapped[str | None] = mapped_column(String(256))
 
 
 class AuditEntry(Base):

@@ -2479,6 +2479,10 @@ Store: {store}</source>
         <translation>没有第 {version} 版问卷。</translation>
     </message>
     <message>
+        <source>The stored questionnaire version {row_version} was not written by suitcheck (its seal does not match); nothing was assessed with it. Compliance must run `suitcheck audit verify` and investigate.</source>
+        <translation>存储的问卷版本 {row_version} 不是由 suitcheck 写入的（其封印不符）；未用它作任何测评。合规须运行 `suitcheck audit verify` 并调查。</translation>
+    </message>
+    <message>
         <source>The stored questionnaire version {row_version} is damaged ({str_exc_rstrip}); nothing was assessed with it.</source>
         <translation>已存储的第 {row_version} 版问卷已损坏（{str_exc_rstrip}）；未用它进行任何测评。</translation>
     </message>
