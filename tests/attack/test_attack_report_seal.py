@@ -7,6 +7,7 @@ used; `audit verify` names the row. On both backends."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -166,6 +167,20 @@ def test_a_report_value_of_a_type_suitcheck_never_writes_fails_closed(
     verified = services.audit.verify(compliance)
     assert not verified.ok
     assert f"report {report}'s record was changed outside suitcheck" in (verified.problem or "")
+    # The report list, its page, the dashboard and the self-inspection figures show it (a
+    # stored level that is no level at all reads as none), never a raw error; rating it is
+    # refused in a sentence (its row fails its seal).
+    from suitcheck.services.reports import ReportFilter
+    from tests.conftest import TODAY
+
+    listed = {v.id: v for v in services.reports.search(compliance, ReportFilter())}
+    assert report in listed
+    if "level = 9" in edit or "level = 'R1'" in edit:
+        assert listed[report].level is None
+    services.reports.get(compliance, report)
+    services.dashboard.figures(compliance, TODAY - dt.timedelta(days=30), TODAY)
+    with pytest.raises(ServiceError):
+        services.reports.set_level(compliance, report, RiskLevel.R5)
 
 
 def test_a_policy_document_stored_as_a_blob_is_refused(sqlite_services: Services, tmp_path: Path) -> None:

@@ -172,12 +172,13 @@ def seal_reports(ctx: ServiceContext, conn: Any) -> None:
     from sqlalchemy import delete, select
 
     from suitcheck.services.integrity import SEAL_REPORTS_SETTING
+    from suitcheck.services.questionnaire import default_questionnaire
     from suitcheck.store.models import StoreSetting
 
     pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_REPORTS_SETTING)
     if conn.execute(pending).first() is None:
         return
-    ctx.rows.seal_reports_and_policies(conn)
+    ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum)
     conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_REPORTS_SETTING))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import logging
+from typing import Any
 
 from sqlalchemy import func, select
 
@@ -17,6 +18,7 @@ from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, PermissionDenied
 from suitcheck.services.inspection import blocks_by_reason, expiring_by_month
+from suitcheck.services.reports import stored_level
 from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import AuditEntry, Investor, Report
 
@@ -114,9 +116,7 @@ class DashboardService:
                     continue
                 clients[key] += int(row.n)
 
-            reports = {level.code: 0 for level in RiskLevel} | {UNRATED: 0}
-            for row in conn.execute(select(Report.level, func.count().label("n")).group_by(Report.level)):
-                reports[RiskLevel(row.level).code if row.level else UNRATED] += int(row.n)
+            reports = _reports_by_level(conn)
 
             expiring = expiring_by_month(conn, period_from, EXPIRY_MONTHS, policy.validity_days)
         return DashboardFigures(
@@ -128,3 +128,14 @@ class DashboardService:
             reports_by_level=reports,
             expiring_by_month=tuple(expiring.items()),
         )
+
+
+def _reports_by_level(conn: Any) -> dict[str, int]:
+    reports = {level.code: 0 for level in RiskLevel} | {UNRATED: 0}
+    for row in conn.execute(select(Report.level, func.count().label("n")).group_by(Report.level)):
+        level = stored_level(row.level)
+        if row.level and level is None:  # a level suitcheck never writes (9, text): counted nowhere
+            log.warning("%s reports hold a level suitcheck never writes; not counted", row.n)
+            continue
+        reports[level.code if level else UNRATED] += int(row.n)
+    return reports

@@ -18,12 +18,13 @@ from sqlalchemy.orm import Session
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
-from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
+from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, PermissionDenied
 from suitcheck.services.files import write_atomically
 from suitcheck.services.questionnaire import load_version
+from suitcheck.services.reports import stored_level
 from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import Assessment, AuditEntry, Finding, Investor, Report
 
@@ -129,7 +130,7 @@ def collect(
         FindingRow(
             row.id,
             row.title,
-            RiskLevel(row.level).code if row.level else None,
+            level.code if (level := stored_level(row.level)) else None,
             ", ".join(sorted(set((row.codes or "").split(",")))),
             int(row.n),
         )

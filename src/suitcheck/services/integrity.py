@@ -91,6 +91,19 @@ class RecordIntegrityError(Exception):
     """A row's seal does not match it: it was changed outside suitcheck."""
 
 
+def _changed_outside(table: str, before: Mapping[str, Any], key_column: str) -> RecordIntegrityError:
+    """The refusal to re-seal a row that no longer matches its seal."""
+    if table == "report":
+        return RecordIntegrityError(
+            f"Report {before['id']} was changed outside suitcheck; it is not changed further until "
+            "compliance has investigated."
+        )
+    return RecordIntegrityError(
+        f"The {'client' if table == 'investor' else 'staff'} record {before[key_column]!r} was changed "
+        "outside suitcheck; it is not changed further until compliance has investigated."
+    )
+
+
 class UnreadableRecordError(RecordIntegrityError):
     """A sealed column holds a value suitcheck never writes (bytes, a class or profile it
     does not know): the row's seal message or its facts cannot be built from it. It counts
@@ -496,19 +509,15 @@ class RowSealer:
         before = _stored(session, obj, columns)
         if not before:
             return self._seal(obj, make(obj), table, str(getattr(obj, key_column)))
-        old_message, new_message = make(before), make(obj)
+        try:
+            old_message = make(before)
+        except (TypeError, ValueError):  # a stored value suitcheck never writes (a BLOB): as a failed seal
+            raise _changed_outside(table, before, key_column) from None
+        new_message = make(obj)
         if old_message == new_message and before.get("integrity") == obj.integrity:
             return None
         if not self.ok(session.connection(), old_message, before.get("integrity")):
-            if table == "report":
-                raise RecordIntegrityError(
-                    f"Report {before['id']} was changed outside suitcheck; it is not changed further until "
-                    "compliance has investigated."
-                )
-            raise RecordIntegrityError(
-                f"The {'client' if table == 'investor' else 'staff'} record {before[key_column]!r} was changed "
-                "outside suitcheck; it is not changed further until compliance has investigated."
-            )
+            raise _changed_outside(table, before, key_column)
         return self._seal(obj, new_message, table, str(getattr(obj, key_column)))
 
     def _record(self, session: Session, records: list[tuple[str, str, str]]) -> None:
@@ -624,17 +633,20 @@ class RowSealer:
         conn.execute(update(QuestionnaireVersion).where(QuestionnaireVersion.version == version).values(integrity=seal))
         return "questionnaire", str(version), state_digest(document)
 
-    def _seal_recorded_questionnaires(self, conn: Any, records: list[tuple[str, str, str]], refused: list[str]) -> None:
+    def _seal_recorded_questionnaires(
+        self, conn: Any, records: list[tuple[str, str, str]], refused: list[str], shipped: str
+    ) -> None:
         """The upgrade's part for questionnaire versions (0012): a version is sealed when it
         is the one the trail records importing (the same checksum; a questionnaire's
         checksum is over its whole content), or version 1 as the program ships it (stored
-        the first time something needed it, never recorded); any other is left unsealed,
-        so nothing is assessed with it and `audit verify` names it."""
+        the first time something needed it, never recorded; `shipped` is its checksum);
+        any other is left unsealed, so nothing is assessed with it and `audit verify`
+        names it."""
         imported = _imported_questionnaires(conn)
         for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES.add_columns(_Q.integrity)).all():
             if self.questionnaire_ok(conn, version, document, checksum, seal):
                 continue
-            expected = imported.get(version) if version != 1 or version in imported else _shipped_checksum()
+            expected = imported.get(version) if version != 1 or version in imported else shipped
             if not isinstance(document, str) or expected is None or checksum != expected:
                 refused.append(f"questionnaire:{version}")
                 log.warning("questionnaire version %s: not the version the trail recorded; not sealed", version)
@@ -645,7 +657,7 @@ class RowSealer:
         seal = self.ctx.sealer.row_seal(policy_message(version, document))
         conn.execute(update(PolicyVersion).where(PolicyVersion.version == version).values(integrity=seal))
 
-    def seal_reports_and_policies(self, conn: Any) -> tuple[int, list[str]]:
+    def seal_reports_and_policies(self, conn: Any, shipped_questionnaire: str) -> tuple[int, list[str]]:
         """Once, after the migration that gave report and policy rows a seal (0011): every
         report row is sealed as it stands (nothing recorded its state before: as client
         rows were at their first sealing), and every policy version whose document is the
@@ -673,7 +685,7 @@ class RowSealer:
                 continue
             self._seal_policy_row(conn, version, document)
             records.append(("policy", str(version), state_digest(document)))
-        self._seal_recorded_questionnaires(conn, records, refused)
+        self._seal_recorded_questionnaires(conn, records, refused, shipped_questionnaire)
         if records or refused:
             self.ctx.sealer.append(
                 conn,
@@ -704,12 +716,6 @@ def _imported_questionnaires(conn: Any) -> dict[object, object]:
         except (ValueError, KeyError, TypeError):
             continue
     return found
-
-
-def _shipped_checksum() -> str:
-    from suitcheck.services.questionnaire import default_questionnaire  # it reads rows through this module
-
-    return default_questionnaire().checksum
 
 
 def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, list[str]]:

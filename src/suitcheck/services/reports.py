@@ -166,12 +166,25 @@ _LEVEL = select(
 ).where(Report.id == bindparam("id"))
 
 
+def stored_level(value: Any) -> RiskLevel | None:
+    """A stored level column as a RiskLevel; None for no level, and for a value that is no
+    level at all (9, a text: written outside suitcheck), which then reads as an unknown
+    level: every decision about the report blocks (and its seal fails), and lists show it
+    without a level instead of failing."""
+    if not value:
+        return None
+    try:
+        return RiskLevel(value)
+    except (ValueError, TypeError):
+        return None
+
+
 def report_facts(report: Report | Any) -> ReportFacts:
     """What `decide` needs of a report (a Report or a row of _LEVEL): the stated or rated
     level, the subject's level and whether compliance confirmed the level."""
     return ReportFacts(
-        RiskLevel(report.level) if report.level else None,
-        RiskLevel(report.suggested_level) if report.suggested_level else None,
+        stored_level(report.level),
+        stored_level(report.suggested_level),
         confirmed=report.rated_at is not None,
     )
 
@@ -255,8 +268,8 @@ def _views(conn: Connection, stmt: Select[Any]) -> list[ReportView]:
             publisher=r.publisher,
             published_on=r.published_on,
             report_type=r.report_type,
-            level=RiskLevel(r.level) if r.level else None,
-            suggested_level=RiskLevel(r.suggested_level) if r.suggested_level else None,
+            level=stored_level(r.level),
+            suggested_level=stored_level(r.suggested_level),
             analysts=tuple(analysts[r.id]),
             rating=(r.rating_scope or "", r.rating_value, r.rating_change) if r.rating_value else None,
             findings=tuple(findings[r.id]),
@@ -274,8 +287,8 @@ def report_view(report: Report) -> ReportView:
         publisher=report.publisher,
         published_on=report.published_on,
         report_type=report.report_type,
-        level=RiskLevel(report.level) if report.level else None,
-        suggested_level=RiskLevel(report.suggested_level) if report.suggested_level else None,
+        level=stored_level(report.level),
+        suggested_level=stored_level(report.suggested_level),
         analysts=tuple((a.name, a.sac_number) for a in report.analysts),
         rating=(report.rating_scope or "", report.rating_value, report.rating_change) if report.rating_value else None,
         findings=tuple(FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings),
@@ -571,14 +584,14 @@ class ReportService:
         self._ctx.require(actor, Permission.RATE_REPORTS, report_id=numeric_id(ref))
         with self._ctx.transaction() as session:
             report = find_report(session, ref)
-            subject = RiskLevel(report.suggested_level) if report.suggested_level else None
+            subject = stored_level(report.suggested_level)
             below = level_below_subject(level, subject)
             if below and not (note or "").strip():
                 raise InvalidInput(
                     f"Rating this report {level.code}, below the {subject and subject.code} its subject implies, "
                     "needs a reason (--note); it stays flagged."
                 )
-            old = RiskLevel(report.level) if report.level else None
+            old = stored_level(report.level)
             now, by = self._ctx.now(), actor.staff_id or None
             report.level, report.rated_by, report.rated_at = int(level), by, now
             self._correct(session, actor, report, "level", old.code if old else None, level.code)
