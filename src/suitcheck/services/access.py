@@ -497,7 +497,7 @@ class AccessService:
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            level = _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
+            level = self._list_level(report)
             stmt = (
                 select(Investor)
                 .options(defer(Investor.created_at))  # not shown, not sealed: as the written list
@@ -522,22 +522,41 @@ class AccessService:
         with self._ctx.transaction() as session:
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
-            level = _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
+            level = self._list_level(report)
             ids = ",".join(str(v.id) for v in views)
-            self._ctx.audit(
-                session,
-                actor,
-                AuditAction.DISTRIBUTION_LIST,
-                report_id=report.id,
-                facts={
-                    "count": len(views),
-                    "format": "shown",
-                    "clients_sha256": hashlib.sha256(ids.encode()).hexdigest(),
-                    "level": level.code if level else None,
-                    "policy_version": policy.version,
-                },
+            digest = hashlib.sha256(ids.encode()).hexdigest()
+            self._record_list(
+                session, actor, report.id, level, policy, len(views), format="shown", clients_sha256=digest
             )
         return views
+
+    def _list_level(self, report: Report) -> RiskLevel | None:
+        """The level a distribution list of this loaded report filters at (_list_level)."""
+        return _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
+
+    def _record_list(
+        self,
+        session: Session,
+        actor: Actor,
+        report_id: int,
+        level: RiskLevel | None,
+        policy: Policy,
+        count: int,
+        **what: str,
+    ) -> None:
+        """The audit entry for a distribution list made (shown or written)."""
+        self._ctx.audit(
+            session,
+            actor,
+            AuditAction.DISTRIBUTION_LIST,
+            report_id=report_id,
+            facts={
+                "count": count,
+                **what,
+                "level": level.code if level else None,
+                "policy_version": policy.version,
+            },
+        )
 
     def write_eligible(
         self,
@@ -557,7 +576,7 @@ class AccessService:
         with self._ctx.transaction(read_only=True) as session:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            level = _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))  # 就高
+            level = self._list_level(report)  # 就高
             conn = session.connection()
             listed = _LIST_SELECT.where(
                 client_scope(actor), scanned(eligible_condition(level, today, policy)), dates_canonical()
@@ -580,19 +599,16 @@ class AccessService:
                 cancelled=cancelled,
             )
         with self._ctx.transaction() as session:
-            self._ctx.audit(
+            self._record_list(
                 session,
                 actor,
-                AuditAction.DISTRIBUTION_LIST,
-                report_id=report.id,
-                facts={
-                    "count": written.count,
-                    "format": written.format.value,
-                    "file": written.path.name,
-                    "file_sha256": written.sha256,
-                    "level": level.code if level else None,
-                    "policy_version": policy.version,
-                },
+                report.id,
+                level,
+                policy,
+                written.count,
+                format=written.format.value,
+                file=written.path.name,
+                file_sha256=written.sha256,
             )
         log.info("distribution list by %s: report %s, %s clients", actor.username, report.id, written.count)
         return written

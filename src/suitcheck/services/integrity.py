@@ -13,6 +13,7 @@ import logging
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
+from types import SimpleNamespace
 from typing import Any, Protocol, overload
 
 from sqlalchemy import (
@@ -219,13 +220,8 @@ def staff_message(values: Mapping[str, Any] | Any) -> str:
 def report_message(values: Mapping[str, Any] | Any) -> str:
     """The report's sealed columns: its id, level, the subject's level, whether compliance
     rated it (the time is not decision-relevant; that it is set is) and its file's hash."""
-    if isinstance(values, Mapping):
-        v = values
-        return canonical_json(
-            ["report", v.get("id"), v.get("level"), v.get("suggested_level"), v.get("rated_at") is not None,
-             v.get("content_hash")]
-        )  # fmt: skip
-    # A Report or a row of the check's statement (attribute access: the check's hot path).
+    if isinstance(values, Mapping):  # the upgrade and verify; a Report or a row reads by attribute
+        values = SimpleNamespace(**{c: values.get(c) for c in REPORT_COLUMNS})
     return canonical_json(
         ["report", values.id, values.level, values.suggested_level, values.rated_at is not None, values.content_hash]
     )
@@ -313,7 +309,7 @@ class RowSealer:
         self.ctx = ctx
         self._row_keys: dict[str, str] = {}
         self._batches: OrderedDict[tuple[str, int], frozenset[str]] = OrderedDict()
-        self._policies: OrderedDict[tuple[object, ...], bool] = OrderedDict()  # policy and questionnaire rows
+        self._versions: OrderedDict[tuple[object, ...], bool] = OrderedDict()  # policy and questionnaire rows
         self._lock = threading.Lock()
 
     def install(self, session_factory: Any) -> None:
@@ -428,18 +424,18 @@ class RowSealer:
         )
 
     def _version_ok(self, conn: Any, key: tuple[object, ...], message: Any) -> bool:
-        seal = key[-1]
+        """The verdict on a versioned row, kept by its whole content (key ends with its seal)."""
         with self._lock:
-            verdict = self._policies.get(key)
+            verdict = self._versions.get(key)
         if verdict is None:
             try:
-                verdict = self.ok(conn, message(), seal if isinstance(seal, str) or seal is None else None)
+                verdict = self.ok(conn, message(), key[-1])  # type: ignore[arg-type]
             except (TypeError, ValueError):  # a BLOB where suitcheck writes text
                 verdict = False
             with self._lock:
-                self._policies[key] = verdict
-                while len(self._policies) > 16:
-                    self._policies.popitem(last=False)
+                self._versions[key] = verdict
+                while len(self._versions) > 16:
+                    self._versions.popitem(last=False)
         return verdict
 
     # -- sealing at flush -------------------------------------------------------------------
@@ -606,12 +602,11 @@ class RowSealer:
             message = staff_message(row._mapping)
             conn.execute(update(Staff).where(Staff.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
             records.append(("staff", row.username, state_digest(message)))
-        for row in conn.execute(select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))).all():
+        for row in conn.execute(_REPORTS).all():
             records.append(self._seal_report_row(conn, row))
-        for version, document in conn.execute(select(PolicyVersion.version, PolicyVersion.document)).all():
-            self._seal_policy_row(conn, version, document)
-            records.append(("policy", str(version), state_digest(document)))
-        for version, document, checksum in conn.execute(_QUESTIONNAIRES).all():
+        for version, document, _seal in conn.execute(_POLICIES).all():
+            records.append(self._seal_policy_row(conn, version, document))
+        for version, document, checksum, _seal in conn.execute(_QUESTIONNAIRES).all():
             records.append(self._seal_questionnaire_row(conn, version, document, checksum))
         if records:
             self.ctx.sealer.append(
@@ -643,7 +638,7 @@ class RowSealer:
         any other is left unsealed, so nothing is assessed with it and `audit verify`
         names it."""
         imported = _imported_questionnaires(conn)
-        for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES.add_columns(_Q.integrity)).all():
+        for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES).all():
             if self.questionnaire_ok(conn, version, document, checksum, seal):
                 continue
             expected = imported.get(version) if version != 1 or version in imported else shipped
@@ -653,9 +648,10 @@ class RowSealer:
                 continue
             records.append(self._seal_questionnaire_row(conn, version, document, checksum))
 
-    def _seal_policy_row(self, conn: Any, version: int, document: str) -> None:
+    def _seal_policy_row(self, conn: Any, version: int, document: str) -> tuple[str, str, str]:
         seal = self.ctx.sealer.row_seal(policy_message(version, document))
         conn.execute(update(PolicyVersion).where(PolicyVersion.version == version).values(integrity=seal))
+        return "policy", str(version), state_digest(document)
 
     def seal_reports_and_policies(self, conn: Any, shipped_questionnaire: str) -> tuple[int, list[str]]:
         """Once, after the migration that gave report and policy rows a seal (0011): every
@@ -668,41 +664,31 @@ class RowSealer:
         states = recorded_states(conn)
         records: list[tuple[str, str, str]] = []
         refused: list[str] = []
-        for row in conn.execute(select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))).all():
+        for row in conn.execute(_REPORTS).all():
             if self.report_ok(conn, row):
                 continue
             try:
                 records.append(self._seal_report_row(conn, row))
             except (TypeError, ValueError):  # a value of a type suitcheck never writes: never sealed
                 refused.append(f"report:{row.id}")
-        policies = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
-        for version, document, seal in conn.execute(policies).all():
+        for version, document, seal in conn.execute(_POLICIES).all():
             if self.policy_ok(conn, version, document, seal):
                 continue
             if not isinstance(document, str) or states.get(("policy", str(version))) != state_digest(document):
                 refused.append(f"policy:{version}")
                 log.warning("policy version %s: not the version the trail recorded; not sealed", version)
                 continue
-            self._seal_policy_row(conn, version, document)
-            records.append(("policy", str(version), state_digest(document)))
+            records.append(self._seal_policy_row(conn, version, document))
         self._seal_recorded_questionnaires(conn, records, refused, shipped_questionnaire)
-        if records or refused:
-            self.ctx.sealer.append(
-                conn,
-                at=self.ctx.now(),
-                staff="system",
-                action=RECORD_SEALED,
-                facts={
-                    "rows": [{"table": t, "key": k, "state": d} for t, k, d in records],
-                    "upgrade": "reports",
-                    **({"not_sealed": refused} if refused else {}),
-                },
-            )
+        _record_upgrade(self.ctx, conn, "reports", records, "not_sealed", refused)
         return len(records), refused
 
 
+# Every sealed versioned row and every report row, with their seals, for the upgrade and verify.
 _Q = QuestionnaireVersion.__table__.c
-_QUESTIONNAIRES = select(_Q.version, _Q.document, _Q.checksum).order_by(_Q.version)
+_QUESTIONNAIRES = select(_Q.version, _Q.document, _Q.checksum, _Q.integrity).order_by(_Q.version)
+_POLICIES = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
+_REPORTS = select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))
 
 
 def _imported_questionnaires(conn: Any) -> dict[object, object]:
@@ -716,6 +702,25 @@ def _imported_questionnaires(conn: Any) -> dict[object, object]:
         except (ValueError, KeyError, TypeError):
             continue
     return found
+
+
+def _record_upgrade(
+    ctx: SealingContext, conn: Any, upgrade: str, records: list[tuple[str, str, str]], left: str, refused: list[str]
+) -> None:
+    """One trail entry for an upgrade's re-sealing: each row's new state, and the rows it
+    left alone (under `left`), if there was anything to say."""
+    if records or refused:
+        ctx.sealer.append(
+            conn,
+            at=ctx.now(),
+            staff="system",
+            action=RECORD_SEALED,
+            facts={
+                "rows": [{"table": t, "key": k, "state": d} for t, k, d in records],
+                "upgrade": upgrade,
+                **({left: refused} if refused else {}),
+            },
+        )
 
 
 def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, list[str]]:
@@ -746,18 +751,7 @@ def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tu
                 continue
             conn.execute(update(model).where(model.id == row.id).values(integrity=ctx.sealer.row_seal(message)))
             records.append((table, name, state_digest(message)))
-    if records or refused:
-        ctx.sealer.append(
-            conn,
-            at=ctx.now(),
-            staff="system",
-            action=RECORD_SEALED,
-            facts={
-                "rows": [{"table": t, "key": k, "state": d} for t, k, d in records],
-                "upgrade": "branches",
-                **({"not_resealed": refused} if refused else {}),
-            },
-        )
+    _record_upgrade(ctx, conn, "branches", records, "not_resealed", refused)
     return len(records), refused
 
 
@@ -823,21 +817,20 @@ def _check_reports_and_policies(
     sealer: RowSealer, conn: Any, states: Mapping[tuple[str, str], str], checked: int
 ) -> tuple[int, str | None]:
     seen: set[tuple[str, str]] = set()
-    for row in conn.execute(select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))):
+    for row in conn.execute(_REPORTS):
         checked += 1
         if not sealer.report_ok(conn, row):
             return checked, f"report {row.id}'s record was changed outside suitcheck (its seal does not match)"
         if states.get(("report", str(row.id))) != state_digest(report_message(row)):
             return checked, f"report {row.id}'s record differs from the last state the trail recorded for it"
         seen.add(("report", str(row.id)))
-    policies = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
-    for version, document, seal in conn.execute(policies):
+    for version, document, seal in conn.execute(_POLICIES):
         checked += 1
         sealed = sealer.policy_ok(conn, version, document, seal)
         if not sealed or states.get(("policy", str(version))) != state_digest(str(document)):
             return checked, f"policy version {version} was added or changed outside suitcheck"
         seen.add(("policy", str(version)))
-    for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES.add_columns(_Q.integrity)):
+    for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES):
         checked += 1
         sealed = sealer.questionnaire_ok(conn, version, document, checksum, seal)
         if not sealed or states.get(("questionnaire", str(version))) != state_digest(str(document)):
