@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
@@ -421,3 +421,37 @@ def test_a_client_row_no_reader_takes_is_one_sentence_on_the_client_page(  # typ
     ((headline, detail),) = message_boxes
     assert "A date in the store was not written by suitcheck" in detail, (headline, detail)
     assert "log" not in headline.lower()  # not the apology for an unexpected error
+
+
+class _SmallScreen:
+    """A 1024x768 desktop with a 40-pixel taskbar, as MainWindow.screen() answers it."""
+
+    def availableGeometry(self) -> QRect:
+        return QRect(0, 0, 1024, 728)
+
+
+def test_window_fits_its_screen(qtbot, window_for, settings, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The default 1366x768, or a layout saved on a larger desktop, on a 1024x768 screen:
+    the window opens maximized within the screen, and its normal size fits the screen too
+    (no buttons off its right edge). On a screen it fits, a saved size comes back as it was."""
+    wide = window_for()
+    assert not wide.isMaximized()
+    assert wide.size().toTuple() == (1366, 768)
+    wide.resize(1200, 700)
+    wide.close()
+    again = window_for()
+    assert not again.isMaximized()
+    assert again.size().toTuple() == (1200, 700)
+    again.resize(1366, 768)
+    again.close()  # saved 1366 wide
+
+    monkeypatch.setattr(MainWindow, "screen", lambda self: _SmallScreen())
+    small = window_for()
+    assert small.isMaximized()
+    normal = small.normalGeometry()
+    assert QRect(0, 0, 1024, 728).contains(normal), normal
+    small.close()
+    settings.clear()  # never saved: the default size does not fit either
+    fresh = window_for()
+    assert fresh.isMaximized()
+    assert QRect(0, 0, 1024, 728).contains(fresh.normalGeometry())

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -341,8 +341,24 @@ class MainWindow(QMainWindow):
         if self.settings.value("window/splitter") is None:
             self.splitter.setSizes([500, 866])
             self.right_splitter.setSizes([440, 300])
+        self._fit_to_screen()
         self.client_pane.set_column_modes()
         self._fit_report_columns = self.settings.value("window/reports_header") is None
+
+    def _fit_to_screen(self) -> None:
+        """Keep the window within its screen's free area: the default 1366x768, or a layout
+        saved on a larger desktop, on a 1024x768 screen would open with its right edge and
+        buttons off the screen. A window that does not fit opens maximized (what a clerk's
+        small screen wants), and its normal size is cut to the screen for when it is restored."""
+        screen = self.screen() or QGuiApplication.primaryScreen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        if area.contains(self.frameGeometry()):
+            return
+        self.resize(min(self.width(), area.width()), min(self.height(), area.height()))
+        self.move(area.topLeft())
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowMaximized)
 
     def save_layout(self) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
