@@ -145,6 +145,8 @@ def _investor_line(d: dict[str, Any]) -> str:
 
 def _report_line(d: dict[str, Any]) -> str:
     flag = "  [finding]" if d["open_findings"] else ""
+    if not d["record_intact"]:
+        flag += "  [record changed outside suitcheck: every check blocks; run audit verify]"
     return f"{d['id']:>6}  {d['date'] or '-':<10} {d['level'] or 'unrated':<7} {_safe(d['title'])}{flag}"
 
 

@@ -98,6 +98,9 @@ def _assert_fails_closed(desk: Desk, report: int, *others: int) -> None:
         services.access.write_eligible(desk.compliance, report, desk.tmp / "list.csv")
     with pytest.raises(ServiceError, match=sentence):
         services.access.eligible_count(desk.compliance, report)
+    listed = {v.id: v for v in services.reports.search(advisor)}  # lists mark it, not show its level as sound
+    assert not listed[report].record_intact
+    assert not services.reports.get(advisor, report).record_intact
     verified = services.audit.verify(desk.compliance)
     assert not verified.ok
     named = [f"report {r}'s record was changed outside suitcheck" for r in (report, *others)]
@@ -111,6 +114,11 @@ def test_untouched_reports_decide_as_before(desk: Desk) -> None:
     assert _decision(desk, "C5", desk.r1)["decision"] == "allow"
     assert desk.services.access.open_report(desk.advisor, "C5", desk.r4).text
     assert desk.services.access.eligible_count(desk.compliance, desk.r4) == 1
+    listed = {v.id: v for v in desk.services.reports.search(desk.advisor)}
+    for report in (desk.r1, desk.r4):  # the list and the report's page say the same
+        assert listed[report].record_intact
+        assert listed[report] == desk.services.reports.get(desk.advisor, report)
+    assert listed[desk.r4].matching_level is RiskLevel.R4  # the list once left it out (None)
     assert desk.services.audit.verify(desk.compliance).ok
 
 

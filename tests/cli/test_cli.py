@@ -533,3 +533,23 @@ def test_eligible_list_equals_json_on_a_tampered_store(demo_env: Path, tmp_path:
     blocked = run("check", "--investor", victim, "--report", r4, "--json", "--user", "demo-advisor", db=demo_env)
     assert blocked.returncode == 3
     assert json.loads(blocked.stdout)["reasons"] == ["record-integrity"]
+
+
+def test_report_list_marks_a_report_changed_outside_suitcheck(demo_env: Path) -> None:
+    """`report list` and `report show` do not print a level lowered in the SQLite file as if
+    it were sound: the line says the record was changed and that checks block."""
+    r4 = report_id(demo_env, "创业板")
+    with closing(sqlite3.connect(demo_env)) as conn, conn:
+        conn.execute("UPDATE report SET level = 1 WHERE id = ?", (int(r4),))
+    listed = run("report", "list", "--json", "--user", "demo-advisor", db=demo_env)
+    assert listed.returncode == 0, listed.stderr
+    intact = {str(r["id"]): r["record_intact"] for r in json.loads(listed.stdout)}
+    assert intact.pop(r4) is False
+    assert intact
+    assert all(intact.values())
+    text = run("report", "list", "--user", "demo-advisor", db=demo_env).stdout.splitlines()
+    marked = [line for line in text if "record changed outside suitcheck" in line]
+    assert len(marked) == 1
+    assert marked[0].split()[0] == r4
+    shown = run("report", "show", r4, "--user", "demo-advisor", db=demo_env)
+    assert "record changed outside suitcheck: every check blocks" in shown.stdout

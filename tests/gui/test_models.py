@@ -73,3 +73,29 @@ def test_no_translated_string_hides_inside_an_f_string() -> None:
         if re.search(r"""\bf(["']).*\{[^}]*\btr\(""", line)
     ]
     assert offenders == []
+
+
+def test_a_report_changed_outside_suitcheck_is_marked_not_shown_at_its_level(demo_services: Services) -> None:
+    """A report whose level was lowered in the SQLite file: the list does not show the level
+    the row now holds as if it were sound, but marks it (red, the reason as a tooltip)."""
+    from PySide6.QtCore import Qt
+    from sqlalchemy import update
+
+    from suitcheck.gui.models import RED
+    from suitcheck.store.models import Report
+
+    compliance = login(demo_services, "demo-compliance")
+    victim = next(r for r in demo_services.reports.search(compliance) if r.level is not None and r.level > 1)
+    with demo_services.store.engine.begin() as conn:
+        conn.execute(update(Report).where(Report.id == victim.id).values(level=1))
+    reports = ReportTableModel()
+    reports.set_rows(demo_services.reports.search(compliance))
+    for row in range(reports.rowCount()):
+        cell = reports.index(row, ReportTableModel.LEVEL)
+        shown = cell.data()
+        if reports.row_object(row).id == victim.id:
+            assert shown == "record changed"
+            assert cell.data(Qt.ItemDataRole.ForegroundRole).color() == RED
+            assert "changed outside suitcheck" in cell.data(Qt.ItemDataRole.ToolTipRole)
+        else:
+            assert "record changed" not in shown

@@ -9,7 +9,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 
 from suitcheck.domain.codes import ImportStatus
-from suitcheck.domain.decision import AssessmentState, Outcome
+from suitcheck.domain.decision import AssessmentState, Outcome, Reason
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
@@ -200,6 +200,8 @@ class ReportTableModel(PagedTableModel[ReportView]):
         if column == self.LEVEL:
             if raw:
                 return int(r.level) if r.level else 0
+            if not r.record_intact:  # not the level the row now holds (it may have been lowered), in red
+                return texts.record_changed_text()
             return texts.level_text(r.level) + (" ⚠" if r.open_findings else "")
         if column == self.RATING:
             if not r.rating:
@@ -213,13 +215,15 @@ class ReportTableModel(PagedTableModel[ReportView]):
         verdict = self._verdicts.get(r.id)
         if column == self.VERDICT and verdict is not None:
             return QBrush(self._COLOUR[verdict])
-        if column == self.LEVEL and (r.level is None or r.open_findings):
+        if column == self.LEVEL and (r.level is None or r.open_findings or not r.record_intact):
             return QBrush(RED)
         return None
 
     def _tooltip(self, r: ReportView, column: int) -> str | None:
         if column == self.TITLE:
             return r.title  # the column elides long titles
+        if column == self.LEVEL and not r.record_intact:
+            return texts.reason_text(Reason.RECORD_INTEGRITY)
         if column == self.LEVEL and r.open_findings:
             return "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
         return None

@@ -161,6 +161,12 @@ def level_text(level: RiskLevel | None) -> str:
     return f"{level.code} {level.label_zh if chinese_ui() else level.label_en}"
 
 
+def record_changed_text() -> str:
+    """What a list shows instead of a level for a report whose row fails its seal: the
+    level the row now holds is not one suitcheck wrote (it may have been lowered)."""
+    return QCoreApplication.translate("Levels", "record changed")
+
+
 def profile_text(profile: RiskProfile | None) -> str:
     if profile is None:
         return "—"

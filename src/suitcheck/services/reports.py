@@ -75,6 +75,9 @@ class ReportView:
     source_kind: str
     matching_level: RiskLevel | None = None  # 就高: what checks and distribution lists use
     level_confirmed: bool = False  # compliance rated or confirmed the level
+    # False: the row fails its seal (changed outside suitcheck); every decision about the
+    # report blocks, and lists show it as such rather than at the level the row now holds.
+    record_intact: bool = True
 
     @property
     def open_findings(self) -> tuple[FindingView, ...]:
@@ -96,6 +99,7 @@ class ReportView:
             "suggested_level": self.suggested_level.code if self.suggested_level else None,
             "matching_level": self.matching_level.code if self.matching_level else None,
             "level_confirmed": self.level_confirmed,
+            "record_intact": self.record_intact,
             "analysts": [{"name": n, "sac_number": s} for n, s in self.analysts],
             "rating": {"scope": self.rating[0], "value": self.rating[1], "change": self.rating[2]}
             if self.rating
@@ -240,13 +244,17 @@ _VIEW_COLUMNS = (
     _R.rating_change,
     _R.source_name,
     _R.source_kind,
+    _R.rated_at,
+    _R.content_hash,
+    _R.integrity,
 )
 
 
-def _views(conn: Connection, stmt: Select[Any]) -> list[ReportView]:
+def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[ReportView]:
     """ReportViews for a page of reports from three plain queries (reports, their analysts,
     their findings): the same values report_view() gives, without loading ORM objects,
-    which cost more than the search itself for a page of 200."""
+    which cost more than the search itself for a page of 200. Each row's seal is checked
+    (one HMAC a row)."""
     rows = conn.execute(stmt.with_only_columns(*_VIEW_COLUMNS)).all()
     if not rows:
         return []
@@ -261,26 +269,35 @@ def _views(conn: Connection, stmt: Select[Any]) -> list[ReportView]:
         select(_F.id, _F.report_id, _F.code, _F.detail, _F.resolved_at).where(_F.report_id.in_(ids)).order_by(_F.id)
     ):
         findings[report_id].append(FindingView(fid, code, detail, resolved_at is not None))
-    return [
-        ReportView(
-            id=r.id,
-            title=r.title,
-            publisher=r.publisher,
-            published_on=r.published_on,
-            report_type=r.report_type,
-            level=stored_level(r.level),
-            suggested_level=stored_level(r.suggested_level),
-            analysts=tuple(analysts[r.id]),
-            rating=(r.rating_scope or "", r.rating_value, r.rating_change) if r.rating_value else None,
-            findings=tuple(findings[r.id]),
-            source_name=r.source_name,
-            source_kind=r.source_kind,
+    views = []
+    for r in rows:
+        facts, sealed = sealed_report_facts(sealer, conn, r)
+        views.append(
+            ReportView(
+                id=r.id,
+                title=r.title,
+                publisher=r.publisher,
+                published_on=r.published_on,
+                report_type=r.report_type,
+                level=stored_level(r.level),
+                suggested_level=stored_level(r.suggested_level),
+                analysts=tuple(analysts[r.id]),
+                rating=(r.rating_scope or "", r.rating_value, r.rating_change) if r.rating_value else None,
+                findings=tuple(findings[r.id]),
+                source_name=r.source_name,
+                source_kind=r.source_kind,
+                matching_level=facts.matching_level,
+                level_confirmed=r.rated_at is not None,
+                record_intact=sealed,
+            )
         )
-        for r in rows
-    ]
+    return views
 
 
-def report_view(report: Report) -> ReportView:
+def report_view(report: Report, sealer: RowSealer | None = None, conn: Connection | None = None) -> ReportView:
+    """The report as shown; with `sealer`, its seal is checked (a report just written by
+    suitcheck is sealed in the same transaction and needs no check)."""
+    facts, sealed = sealed_report_facts(sealer, conn, report) if sealer is not None else (report_facts(report), True)
     return ReportView(
         id=report.id,
         title=report.title,
@@ -294,8 +311,9 @@ def report_view(report: Report) -> ReportView:
         findings=tuple(FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings),
         source_name=report.source_name,
         source_kind=report.source_kind,
-        matching_level=report_facts(report).matching_level,
+        matching_level=facts.matching_level,
         level_confirmed=report.rated_at is not None,
+        record_intact=sealed,
     )
 
 
@@ -490,7 +508,7 @@ class ReportService:
     def get(self, actor: Actor, ref: str | int) -> ReportView:
         self._ctx.require(actor, Permission.VIEW_REPORTS)
         with self._ctx.transaction(read_only=True) as session:
-            return report_view(find_report(session, ref))
+            return report_view(find_report(session, ref), self._ctx.rows, session.connection())
 
     def text(self, actor: Actor, ref: str | int) -> str:
         """The extracted text, for compliance review (clients get it via AccessService.open_report)."""
@@ -520,7 +538,7 @@ class ReportService:
             else:
                 source = LevelSource.NONE
             return ReportReview(
-                report=report_view(report),
+                report=report_view(report, self._ctx.rows, session.connection()),
                 level_source=source,
                 level_statements=statements,
                 text=report.content.text if report.content else "",
@@ -539,7 +557,7 @@ class ReportService:
                 stmt = matched
             else:
                 stmt = stmt.order_by(Report.published_on.desc().nulls_last(), Report.id.desc())
-            return _views(session.connection(), stmt.limit(limit).offset(offset))
+            return _views(session.connection(), stmt.limit(limit).offset(offset), self._ctx.rows)
 
     def publishers(self, actor: Actor) -> list[str]:
         """Every publisher name on file, for the filter list."""

@@ -1623,6 +1623,10 @@ Store: {store}</source>
         <source>unrated</source>
         <translation>未评级</translation>
     </message>
+    <message>
+        <source>record changed</source>
+        <translation>记录被外部修改</translation>
+    </message>
 </context>
 <context>
     <name>LockDialog</name>
