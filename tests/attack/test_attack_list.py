@@ -249,6 +249,15 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
     assert outcomes["open"][0] == "refused", outcomes["open"]
     if outcomes["client export"][0] == "refused":
         assert not (tmp_path / "c.xlsx").exists()  # no partial export left behind
+    how, searched = outcomes["client search"]
+    assert how == "ok", searched  # one such row once refused the whole page
+    assert isinstance(searched, str)
+    marked = {row["id"]: row["record_intact"] for row in json.loads(searched)}
+    assert marked.pop(odd) is False
+    assert marked
+    assert all(marked.values())
+    how, viewed = outcomes["client view"]
+    assert how == "refused" or json.loads(str(viewed))["record_intact"] is False, viewed
     how, verified = outcomes["audit verify"]
     assert how == "ok", verified
     assert isinstance(verified, VerifyResult)
@@ -286,12 +295,41 @@ def test_an_odd_value_in_a_column_no_rule_reads(
     shown = json.loads(json.dumps([v.to_dict() for v in services.access.eligible(compliance, r3)]))
     assert [v["account"] for v in shown] == ["ODD", "FINE"]
     assert services.investors.get(compliance, odd).account == "ODD"
+    assert services.investors.get(compliance, odd).record_intact
     assert [v.account for v in services.investors.search(compliance, "")] == ["ODD", "FINE"]
+    assert all(v.record_intact for v in services.investors.search(compliance, ""))  # nothing sealed changed
     assert services.client_files.export_clients(compliance, tmp_path / "c.xlsx") == 2
     services.access.check(compliance, str(odd), r3)
     viewed = services.audit.browse(compliance, AuditFilter(investor_id=odd))
     assert json.loads(json.dumps([dataclasses.asdict(r) for r in viewed]))[0]["client_account"] == "ODD"
     assert services.audit.export(compliance, tmp_path / "a.xlsx", "xlsx")["count"] > 0
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "current_profile = 5",  # C1 raised to C5: the list would show a sound C5
+        "current_assessed_on = '2099-01-01'",
+        "lowest_category = 0",
+        "investor_class = 'professional'",
+        "integrity = NULL",
+    ],
+)
+def test_a_client_row_changed_in_sql_is_marked_in_the_client_list(
+    world: tuple[Services, Actor, Actor, int], edit: str
+) -> None:
+    """The client list and the client's page do not show what an edited row now holds as
+    sound: the row is marked (record_intact false) while every other row is not, as the
+    check blocks it."""
+    services, compliance, advisor, r3 = world
+    odd = add_client(services, compliance, "ODD", RiskProfile.C1, lowest_category=True)
+    add_client(services, compliance, "FINE", RiskProfile.C5)
+    assert all(v.record_intact for v in services.investors.search(compliance, ""))
+    shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
+    listed = {v.account: v.record_intact for v in services.investors.search(advisor, "")}
+    assert listed == {"ODD": False, "FINE": True}
+    assert not services.investors.get(advisor, odd).record_intact
+    assert services.access.check(advisor, str(odd), r3).to_dict()["reasons"] == ["record-integrity"]
 
 
 @pytest.mark.parametrize(

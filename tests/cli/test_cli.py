@@ -310,6 +310,10 @@ def test_a_value_no_reader_takes_gives_one_sentence(tmp_path: Path, demo_env: Pa
         shown = run("investor", "show", ref, "--user", "demo-advisor", db=demo_env)
         assert_clean_error(shown, 1)
         assert "changed outside suitcheck" in shown.stderr
+    clients = run("investor", "list", "--json", "--user", "demo-advisor", db=demo_env)  # the list still answers
+    assert clients.returncode == 0, clients.stderr
+    intact = {c["id"]: c["record_intact"] for c in json.loads(clients.stdout)}
+    assert [i for i, ok in intact.items() if not ok] == [4, 5]
     verified = run("audit", "verify", "--user", "demo-compliance", db=demo_env)
     assert verified.returncode == 4, verified.stderr
     assert "Traceback" not in verified.stderr

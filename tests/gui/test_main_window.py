@@ -406,21 +406,31 @@ def test_a_report_changed_outside_suitcheck_is_blocked_in_the_window(qtbot, wind
 def test_a_client_row_no_reader_takes_is_one_sentence_on_the_client_page(  # type: ignore[no-untyped-def]
     qtbot, window_for, demo_services, message_boxes
 ) -> None:
-    """Was BROKE (the page's worker died with a raw TypeError, shown as "unexpected error"):
-    a client's assessment date written as an integer with the sqlite3 shell. The client
-    list answers with the service's sentence, in the UI language."""
+    """Was BROKE (the page's worker died with a raw TypeError, shown as "unexpected error"),
+    then the whole page refused in a sentence: a client's assessment date written as an
+    integer with the sqlite3 shell. The client list now shows every other client, and that
+    one marked as changed outside suitcheck (no profile, no assessment state taken from it);
+    no message box."""
     import sqlite3
     from contextlib import closing
+
+    from suitcheck.gui.models import InvestorTableModel
 
     window = window_for()
     with closing(sqlite3.connect(str(demo_services.store.engine.url.database))) as conn:
         conn.execute("UPDATE investor SET current_assessed_on = 20260516 WHERE account = '880005'")
         conn.commit()
     window.refresh_clients()
-    qtbot.waitUntil(lambda: bool(message_boxes), timeout=5000)
-    ((headline, detail),) = message_boxes
-    assert "A date in the store was not written by suitcheck" in detail, (headline, detail)
-    assert "log" not in headline.lower()  # not the apology for an unexpected error
+    model = window.client_model
+
+    def row_of(account: str) -> int:
+        return next(r for r in range(model.rowCount()) if model.row_object(r).account == account)
+
+    qtbot.waitUntil(lambda: not model.row_object(row_of("880005")).record_intact, timeout=5000)
+    assert model.index(row_of("880005"), InvestorTableModel.PROFILE).data() == "record changed"
+    assert model.row_object(row_of("880003")).record_intact
+    assert model.rowCount() == 12
+    assert not message_boxes
 
 
 class _SmallScreen:

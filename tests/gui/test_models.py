@@ -99,3 +99,33 @@ def test_a_report_changed_outside_suitcheck_is_marked_not_shown_at_its_level(dem
             assert "changed outside suitcheck" in cell.data(Qt.ItemDataRole.ToolTipRole)
         else:
             assert "record changed" not in shown
+
+
+def test_a_client_changed_outside_suitcheck_is_marked_in_the_list_and_pane(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    """A client's profile raised in the SQLite file: the client list shows 'record changed'
+    in red instead of the raised profile, the client pane says why, and the check blocks."""
+    from PySide6.QtCore import Qt
+    from sqlalchemy import update
+
+    from suitcheck.gui.models import RED
+    from suitcheck.store.models import Investor
+
+    window = window_for()
+    services = window.services
+    with services.store.engine.begin() as conn:
+        conn.execute(update(Investor).where(Investor.account == "880001").values(current_profile=5))
+    window.client_search.setText("88000")
+    window.refresh_clients()
+    model = window.client_model
+    qtbot.waitUntil(lambda: any(model.row_object(r).account == "880001" and not model.row_object(r).record_intact
+                                for r in range(model.rowCount())))  # fmt: skip
+    for row in range(model.rowCount()):
+        cell = model.index(row, InvestorTableModel.PROFILE)
+        if model.row_object(row).account == "880001":
+            assert cell.data() == "record changed"
+            assert cell.data(Qt.ItemDataRole.ForegroundRole).color() == RED
+            assert "changed outside suitcheck" in cell.data(Qt.ItemDataRole.ToolTipRole)
+            window.client_pane.set_client(model.row_object(row))
+        else:
+            assert cell.data() != "record changed"
+    assert "changed outside suitcheck" in window.client_pane.details.text()

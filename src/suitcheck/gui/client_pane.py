@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from suitcheck.domain.decision import Reason
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.models import InvestorTableModel
@@ -204,8 +205,11 @@ class ClientPane(QWidget):
         state = texts.state_text(c.assessment_state)
         if c.assessment_unusable:
             state = f"<span style='color:#b3261e; font-weight:bold'>⚠ {state}</span>"
-        lines = [
-            f"<b style='font-size:13pt'>{_html(c.name)}</b> &nbsp; {_html(c.account)}",
+        lines = [f"<b style='font-size:13pt'>{_html(c.name)}</b> &nbsp; {_html(c.account)}"]
+        if not c.record_intact:  # what follows is what the row holds now, not what suitcheck wrote
+            changed = texts.reason_text(Reason.RECORD_INTEGRITY)
+            lines.append(f"<span style='color:#b3261e; font-weight:bold'>⚠ {_html(changed)}</span>")
+        lines += [
             self.tr("Class: {cls} · Profile: {profile}").format(
                 cls=texts.class_text(c.investor_class.value), profile=texts.profile_text(c.profile)
             ),

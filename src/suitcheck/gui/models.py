@@ -130,6 +130,10 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
     def cell(self, v: InvestorView, column: int, role: int) -> Any:
         if role in (Qt.ItemDataRole.DisplayRole, RawRole):
             return self._value(v, column, raw=role == RawRole)
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.PROFILE and not v.record_intact:
+            return QBrush(RED)
+        if role == Qt.ItemDataRole.ToolTipRole and column == self.PROFILE and not v.record_intact:
+            return texts.reason_text(Reason.RECORD_INTEGRITY)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
             if v.assessment_unusable:
                 return QBrush(RED)
@@ -138,6 +142,8 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
         return None
 
     def _value(self, v: InvestorView, column: int, raw: bool) -> Any:
+        if column == self.PROFILE and not v.record_intact:  # not the profile the row now holds, in red
+            return -1 if raw else texts.record_changed_text()
         if column == self.PROFILE:
             if not v.follows_table:  # a professional has no profile to show
                 return 9 if raw else texts.class_text(v.investor_class.value)

@@ -44,7 +44,7 @@ from suitcheck.services.branches import branch_codes, branch_id_for, target_bran
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import write_atomically
-from suitcheck.services.integrity import dates_canonical, shown_text, unreadable
+from suitcheck.services.integrity import RecordIntegrityError, dates_canonical, shown_text, unreadable
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
 from suitcheck.services.scope import (
@@ -54,7 +54,7 @@ from suitcheck.services.scope import (
     prepared_scope,
     sees_all_branches,
 )
-from suitcheck.store.models import Assessment, Investor
+from suitcheck.store.models import Assessment, Investor, UnreadableValue
 from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
@@ -78,6 +78,10 @@ class InvestorView:
     reassessment_due: bool = False  # staff marked the client's situation as changed
     branch_id: int | None = None
     branch: str | None = None  # the branch's code
+    # False: the row fails its seal or holds a value suitcheck never writes (changed outside
+    # suitcheck); every check about the client blocks, and lists mark it as such rather
+    # than show the profile the row now holds as sound.
+    record_intact: bool = True
 
     @property
     def follows_table(self) -> bool:
@@ -115,6 +119,7 @@ class InvestorView:
             "needs_attention": self.needs_attention,
             "reassessment_due": self.reassessment_due,
             "branch": self.branch,
+            "record_intact": self.record_intact,
         }
 
 
@@ -275,6 +280,27 @@ def make_view(
         reassessment_due=bool(investor.reassessment_due),
         branch_id=branch_id,
         branch=(branches or {}).get(branch_id) if branch_id is not None else None,
+    )
+
+
+def unreadable_view(investor_id: int, account: object, name: object) -> InvestorView:
+    """A client row that cannot be read (a value suitcheck never writes in it) as a list
+    shows it: its id, and its account and name where they are text; nothing else is
+    taken from it. A check about it blocks for record-integrity."""
+    return InvestorView(
+        id=investor_id,
+        account=account if isinstance(account, str) else f"#{investor_id}",
+        name=name if isinstance(name, str) else "",
+        investor_class=InvestorClass.ORDINARY,
+        profile=None,
+        assessed_on=None,
+        assessment_state=AssessmentState.NEVER_ASSESSED,  # what can be said: none that can be used
+        expires_on=None,
+        id_number=None,
+        age=None,
+        lowest_category=False,
+        special_attention=False,
+        record_intact=False,
     )
 
 
@@ -828,6 +854,57 @@ class InvestorService:
             policy = self._ctx.policy(session)
             return make_view(investor, self._ctx.today(), policy, may(actor.role, Permission.SEE_FULL_ID), codes)
 
+    def _listed(self, session: Session, actor: Actor, stmt: Select[Any], *, page: bool = True) -> list[InvestorView]:
+        """A page of clients as shown, each row's seal checked (one HMAC a row). A row that
+        fails it is marked (record_intact false); on a page, a row holding a value
+        suitcheck never writes is shown as unreadable_view instead of failing the whole
+        page, which one such row would otherwise make unusable for a desk. Not a page (one
+        client's own view): that row is refused in a sentence, as nothing true can be shown."""
+        policy, today = self._ctx.policy(session), self._ctx.today()
+        full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
+        conn = session.connection()
+        canonical = dates_canonical().label("dates_canonical")
+        try:
+            rows: list[Any] = list(session.execute(stmt.add_columns(canonical)).all())
+        except UnreadableValue:  # a date column's reader refused a row: read the page row by row
+            if not page:
+                raise
+            ids = session.execute(stmt.with_only_columns(Investor.id)).scalars().all()
+            rows = [self._row_or_id(session, canonical, i) for i in ids]
+        views = []
+        for row in rows:
+            if isinstance(row, int):
+                views.append(self._unreadable(conn, row))
+                continue
+            investor, dates_ok = row
+            try:
+                view = make_view(investor, today, policy, full, codes)
+            except RecordIntegrityError:  # a profile of 9, an account held as bytes, ...
+                if not page:
+                    raise
+                views.append(self._unreadable(conn, investor.id))
+                continue
+            if not (dates_ok and self._ctx.rows.investor_ok(conn, investor)):
+                view = dataclasses.replace(view, record_intact=False)
+            views.append(view)
+        return views
+
+    @staticmethod
+    def _row_or_id(session: Session, canonical: Any, investor_id: int) -> Any:
+        try:
+            return session.execute(
+                select(Investor, canonical).options(_NOT_CREATED).where(Investor.id == investor_id)
+            ).one()
+        except UnreadableValue:
+            return investor_id
+
+    @staticmethod
+    def _unreadable(conn: Connection, investor_id: int) -> InvestorView:
+        t = Investor.__table__.c
+        account, name = conn.execute(select(t.account, t.name).where(t.id == investor_id)).one()
+        log.warning("client %s: record cannot be read; listed as such", investor_id)
+        return unreadable_view(investor_id, account, name)
+
     def _view(self, session: Session, actor: Actor, investor: Investor) -> InvestorView:
         return make_view(
             investor,
@@ -892,7 +969,10 @@ class InvestorService:
     def get(self, actor: Actor, ref: str | int) -> InvestorView:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
-            return self._view(session, actor, find_investor(session, ref, actor))
+            investor = find_investor(session, ref, actor)
+            stmt = select(Investor).options(_NOT_CREATED).where(Investor.id == investor.id)
+            (view,) = self._listed(session, actor, stmt, page=False)
+            return view
 
     def history(self, actor: Actor, ref: str | int) -> list[AssessmentView]:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
@@ -925,9 +1005,7 @@ class InvestorService:
             stmt = _search_statement(query, actor, forms).order_by(Investor.id).limit(limit).offset(offset)
             if branch:
                 stmt = stmt.where(Investor.branch_id == branch_id_for(session, branch))
-            policy, today = self._ctx.policy(session), self._ctx.today()
-            full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
-            return [make_view(i, today, policy, full, codes) for i in session.execute(stmt).scalars()]
+            return self._listed(session, actor, stmt)
 
     def count(self, actor: Actor, query: str = "") -> int:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
