@@ -34,6 +34,7 @@ from suitcheck.audit.chain import (
 from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
 from suitcheck.domain.text import escape_controls, has_controls
+from suitcheck.xlsxrows import write_rows
 
 FORMATS = tuple(f.value for f in ExportFormat)
 MANIFEST_SUFFIX = ".manifest.json"
@@ -606,12 +607,9 @@ def _write_xlsx(handle: io.BufferedWriter, source: _Source) -> None:
     for index, width in enumerate(widths):
         sheet.set_column(index, index, width)
     sheet.write_row(0, 0, HEADERS)
-    write_row = sheet.write_row
-    number = 0
+    row = 1
     for rows in _cell_batches(source):
-        for cells in rows:
-            number += 1
-            write_row(number, 0, _xlsx_row(cells))
+        row = write_rows(sheet, row, map(_xlsx_row, rows))
     book.close()
 
 

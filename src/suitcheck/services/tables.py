@@ -20,6 +20,7 @@ from typing import IO, Any
 
 from suitcheck.domain.codes import LIST_FORMATS, ExportFormat
 from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.xlsxrows import write_rows
 
 FORMATS = LIST_FORMATS
 Chunks = Iterable[Sequence[Sequence[Any]]]
@@ -153,12 +154,10 @@ def _write_xlsx(
         row += 1
     sheet.write_row(row, 0, columns, bold)
     sheet.freeze_panes(row + 1, 0)
-    write_row = sheet.write_row
     count = 0
+    row += 1
     for chunk in chunks:
-        for values in chunk:
-            row += 1
-            write_row(row, 0, values)
+        row = write_rows(sheet, row, chunk)
         count += len(chunk)
         _tick(count, progress, cancelled)
     book.close()
