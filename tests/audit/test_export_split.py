@@ -286,3 +286,58 @@ def test_the_store_address_is_not_on_the_second_process_command_line(
     assert lines
     assert all(str(url.database).encode() not in line for line in lines)
     assert all(b"SELECT" not in line for line in lines)
+
+
+class _InProcessPart:
+    """A Part that writes its rows here, at start (write_export's side of the split,
+    without a second process); `usable=False` plays a second process that saw the store
+    change (finish() gives None and the rows are written by write_export itself)."""
+
+    def __init__(self, rows: list[Any], fmt: str, mask: Any, usable: bool = True) -> None:
+        self.rows, self.fmt, self.mask, self.usable = rows, fmt, mask, usable
+        self.summary: export.PartSummary | None = None
+        self.stopped = False
+
+    def start(self, data: Path, entries: Path, displays: Path) -> None:
+        with data.open("wb") as d, entries.open("wb") as e, displays.open("wb") as s:
+            self.summary = export.write_part(iter(self.rows), self.fmt, self.mask, d, e, s)
+
+    def done(self) -> int:
+        return 0
+
+    def finish(self, waiting: Any) -> export.PartSummary | None:
+        return self.summary if self.usable else None
+
+    def rest(self) -> Any:
+        return iter(self.rows)
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+@pytest.mark.parametrize("masked", [False, True])
+@pytest.mark.parametrize("usable", [True, False])
+def test_every_split_point_gives_the_same_file_and_manifest(
+    sqlite_services: Services, sqlite_target: str, tmp_path: Path, fmt: str, masked: bool, usable: bool
+) -> None:
+    """Rows split anywhere (none or all of them in the part included), intact and altered
+    entries: the same bytes and manifest as one writer."""
+    _build(sqlite_services, tmp_path, control_characters=True)
+    _tamper(sqlite_target)
+    compliance = sqlite_services.ctx.require(staff(sqlite_services, Role.COMPLIANCE), Permission.EXPORT_AUDIT)
+    with sqlite_services.ctx.transaction(read_only=True) as session:
+        rows = list(sqlite_services.audit._rows(session, compliance, AuditFilter(), True))
+    mask = mask_id_number if masked else None
+    one = tmp_path / f"one.{fmt}"
+    want = export.write_export(one, fmt, iter(rows), sign=lambda _: "-", context={}, mask_id=mask)
+    folder = tmp_path / "split"
+    folder.mkdir()
+    for k in range(len(rows) + 1):
+        part = _InProcessPart(rows[k:], fmt, mask, usable)
+        out = folder / f"at{k}.{fmt}"
+        got = export.write_export(out, fmt, iter(rows[:k]), sign=lambda _: "-", context={}, mask_id=mask, part=part)
+        assert out.read_bytes() == one.read_bytes(), k
+        assert {n: got[n] for n in DIGESTS} == {n: want[n] for n in DIGESTS}, k
+        assert part.stopped
+    assert _leftovers(folder) == []
