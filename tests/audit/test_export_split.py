@@ -341,3 +341,38 @@ def test_every_split_point_gives_the_same_file_and_manifest(
         assert {n: got[n] for n in DIGESTS} == {n: want[n] for n in DIGESTS}, k
         assert part.stopped
     assert _leftovers(folder) == []
+
+
+def test_the_command_line_reports_a_killed_second_process_in_one_sentence(
+    sqlite_services: Services,
+    sqlite_target: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from suitcheck import cli
+    from tests.conftest import PASSWORD
+
+    _checks(sqlite_services, tmp_path)
+    original = ExportWorker.start
+
+    def start_then_kill(self: ExportWorker, *paths: Path) -> None:
+        original(self, *paths)
+        self._process.kill()
+        self._process.join()
+
+    monkeypatch.setattr(export_split, "SPLIT_FROM", 1)
+    monkeypatch.setattr(ExportWorker, "start", start_then_kill)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    out = tmp_path / "out" / "audit.csv"
+    out.parent.mkdir()
+    args = ["audit", "export", "--format", "csv", "--out", str(out), "--user", "t-compliance", "--db", sqlite_target]
+    assert cli.main(args) == 1
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        "suitcheck: The export's second process ended early (exit status -9); nothing was written."
+    ]
+    _assert_nothing_written(out.parent, out)
+    monkeypatch.setattr(ExportWorker, "start", original)
+    assert cli.main(args) == 0
+    assert out.exists()
