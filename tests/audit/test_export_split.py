@@ -6,6 +6,7 @@ process. The threshold is lowered here so that a handful of entries splits."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import sys
 from pathlib import Path
@@ -22,7 +23,7 @@ from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.errors import ServiceError
 from tests.audit.test_export_same_output import CONTROL_NAME, _build, _tamper
-from tests.conftest import add_client, staff
+from tests.conftest import TODAY, Clock, add_client, staff
 from tests.fixtures import import_text_report
 from tests.services.test_branches import make_actor, make_world
 
@@ -53,12 +54,14 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[ExportWorker]:
     return workers
 
 
-def _one_process(services: Services, actor: Actor, manifest: dict[str, Any], fmt: str, out: Path) -> dict[str, Any]:
+def _one_process(
+    services: Services, actor: Actor, manifest: dict[str, Any], fmt: str, out: Path, flt: AuditFilter | None = None
+) -> dict[str, Any]:
     """What one process writes for the entries of `manifest`, read now from the store."""
     actor = services.ctx.require(actor, Permission.EXPORT_AUDIT)
     mask = None if manifest["full_id_numbers"] else mask_id_number
     with services.ctx.transaction(read_only=True) as session:
-        rows = list(services.audit._rows(session, actor, AuditFilter(), True, up_to=manifest["last_seq"]))
+        rows = list(services.audit._rows(session, actor, flt or AuditFilter(), True, up_to=manifest["last_seq"]))
     return export.write_export(out, fmt, iter(rows), sign=lambda _: "-", context={}, mask_id=mask)
 
 
@@ -136,6 +139,38 @@ def test_a_branch_scoped_split_export(
     assert started[0].summary is not None
     checked = services.audit.verify_file(w.hq_compliance, out)
     assert checked.ok, (checked.result.problem, checked.signature)
+
+
+@pytest.mark.parametrize(
+    "flt",
+    [
+        AuditFilter(since=TODAY, until=TODAY, decision="allow"),
+        AuditFilter(staff="t-compliance", action="check"),
+        AuditFilter(since=TODAY + dt.timedelta(days=1)),
+        AuditFilter(since=TODAY + dt.timedelta(days=2)),
+    ],
+    ids=["day-one-allowed", "staff-action", "day-two", "nothing-matches"],
+)
+def test_a_filtered_split_export(
+    services: Services, tmp_path: Path, started: list[ExportWorker], clock: Clock, flt: AuditFilter
+) -> None:
+    compliance = staff(services, Role.COMPLIANCE)
+    report = import_text_report(services, compliance, tmp_path, title="研究报告")
+    add_client(services, compliance, "S1", RiskProfile.C4)
+    for day in range(2):
+        clock.advance(days=day)
+        for _ in range(4):
+            services.access.check(compliance, "S1", report)
+    out = tmp_path / "out" / "split.csv"
+    out.parent.mkdir()
+    manifest = services.audit.export(compliance, out, "csv", flt)
+    reference = _one_process(services, compliance, manifest, "csv", tmp_path / "one.csv", flt)
+    assert out.read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert {k: manifest[k] for k in DIGESTS} == {k: reference[k] for k in DIGESTS}
+    assert manifest["filtered"] is True
+    assert (manifest["count"] == 0) == (flt.since == TODAY + dt.timedelta(days=2))
+    assert (started == []) == (manifest["count"] == 0)  # nothing in the range: one process
+    assert _leftovers(out.parent) == []
 
 
 def _checks(services: Services, tmp_path: Path, n: int = 12) -> Actor:
