@@ -16,6 +16,8 @@ import pytest
 
 from suitcheck.audit import export, export_split
 from suitcheck.audit.export_split import ExportWorker
+from suitcheck.domain.codes import AuditAction
+from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Permission, Role
@@ -144,8 +146,8 @@ def test_a_branch_scoped_split_export(
 @pytest.mark.parametrize(
     "flt",
     [
-        AuditFilter(since=TODAY, until=TODAY, decision="allow"),
-        AuditFilter(staff="t-compliance", action="check"),
+        AuditFilter(since=TODAY, until=TODAY, decision=Outcome.ALLOW),
+        AuditFilter(staff="t-compliance", action=AuditAction.CHECK),
         AuditFilter(since=TODAY + dt.timedelta(days=1)),
         AuditFilter(since=TODAY + dt.timedelta(days=2)),
     ],
