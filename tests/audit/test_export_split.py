@@ -413,3 +413,24 @@ def test_the_command_line_reports_a_killed_second_process_in_one_sentence(
     monkeypatch.setattr(ExportWorker, "start", original)
     assert cli.main(args) == 0
     assert out.exists()
+
+
+def test_without_copy_file_range_the_part_is_copied_through_this_process(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """macOS and Windows have no copy_file_range (and some file systems refuse it)."""
+    _build(sqlite_services, tmp_path, control_characters=True)
+    compliance = sqlite_services.ctx.require(staff(sqlite_services, Role.COMPLIANCE), Permission.EXPORT_AUDIT)
+    with sqlite_services.ctx.transaction(read_only=True) as session:
+        rows = list(sqlite_services.audit._rows(session, compliance, AuditFilter(), True))
+    one = tmp_path / "one.csv"
+    want = export.write_export(one, "csv", iter(rows), sign=lambda _: "-", context={}, mask_id=mask_id_number)
+    monkeypatch.setattr(export, "_copied_in_kernel", lambda source, target: False)
+    out = tmp_path / "split.csv"
+    half = len(rows) // 2
+    part = _InProcessPart(rows[half:], "csv", mask_id_number)
+    got = export.write_export(
+        out, "csv", iter(rows[:half]), sign=lambda _: "-", context={}, mask_id=mask_id_number, part=part
+    )
+    assert out.read_bytes() == one.read_bytes()
+    assert {n: got[n] for n in DIGESTS} == {n: want[n] for n in DIGESTS}
