@@ -12,6 +12,7 @@ from __future__ import annotations
 import codecs
 import csv
 import dataclasses
+import errno
 import hashlib
 import io
 import itertools
@@ -21,7 +22,7 @@ import re
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, BinaryIO, Protocol, TypeVar
 
 from suitcheck.audit.chain import (
     GENESIS_HASH,
@@ -190,6 +191,83 @@ class _Tally:
         if progress and self.count % _BATCH == 0:
             progress(self.count)
 
+    def see_part(self, part: PartSummary, entries: Iterable[bytes], displays: Iterable[bytes]) -> None:
+        """Count the rows another process wrote (`part`) after the ones seen so far, with
+        the bytes its tally wrote instead of digesting them (see write_part)."""
+        if part.count:
+            if self.count == 0:
+                self.first_seq, self.first_prev = part.first_seq, part.first_prev
+            self.count += part.count
+            self.last_seq, self.last_hash = part.last_seq, part.last_hash
+        for block in entries:
+            self.entries.update(block)
+        for block in displays:
+            self.display.update(block)
+
+    def summary(self) -> PartSummary:
+        return PartSummary(self.count, self.first_seq, self.first_prev, self.last_seq, self.last_hash)
+
+
+@dataclasses.dataclass(frozen=True)
+class PartSummary:
+    """What the manifest needs of the rows another process wrote to part files."""
+
+    count: int
+    first_seq: int | None
+    first_prev: str | None
+    last_seq: int | None
+    last_hash: str | None
+
+
+class Part(Protocol):
+    """The later rows of a CSV or JSONL export, written by another process to part files
+    in the target folder while this process writes the earlier ones (services start it).
+    write_export appends the part's bytes while hashing, so the file and the manifest are
+    byte for byte what one process writes."""
+
+    def start(self, data: Path, entries: Path, displays: Path) -> None:
+        """Begin writing the rows' bytes to `data`, and the lines the manifest digests
+        (entries, displays) to the other two files."""
+
+    def done(self) -> int:
+        """How many rows the part holds so far (for progress)."""
+
+    def finish(self, waiting: Callable[[], None] | None) -> PartSummary | None:
+        """Wait for the part, calling `waiting` now and then (progress; it may raise to
+        cancel); None when the part cannot be used (then its rows come from rest() and
+        done() is 0). Raises ExportError when the other process failed or ended early."""
+
+    def rest(self) -> Iterable[SourceRow]:
+        """The part's rows, read by this process (when finish() gave None)."""
+
+    def stop(self) -> None:
+        """End the other process if it still runs (idempotent)."""
+
+
+class _FileDigest:
+    """Stands in for a tally's digest in a part: writes the bytes it would hash."""
+
+    def __init__(self, handle: BinaryIO) -> None:
+        self.update = handle.write
+
+
+def write_part(
+    rows: Iterable[SourceRow],
+    fmt: str,
+    mask_id: Callable[[str | None], str | None] | None,
+    data: BinaryIO,
+    entries: BinaryIO,
+    displays: BinaryIO,
+    progress: Callable[[int], None] | None = None,
+) -> PartSummary:
+    """Write rows as the later part of a CSV or JSONL export (no header): their bytes to
+    `data`, and the entry and display lines the manifest's digests cover to `entries` and
+    `displays`, through the same code as write_export."""
+    tally = _Tally(entries=_FileDigest(entries), display=_FileDigest(displays))
+    with cycle_collector_paused():
+        _write_streamed(data, _Source(rows, tally, progress, mask_id), ExportFormat(fmt), header=False)
+    return tally.summary()
+
 
 # An export's source row, as the service selects it (plain Core rows, no ORM objects),
 # in ExportRow's field order: seq, at, staff, action, investor_id, report_id, decision,
@@ -352,6 +430,7 @@ class _Source:
     tally: _Tally
     progress: Callable[[int], None] | None
     mask_id: Callable[[str | None], str | None] | None
+    part: _PartFiles | None = None  # the rows after these, written by another process
 
     def id_numbers(self) -> Iterator[tuple[SourceRow, str | None]]:
         """Each row with the client's ID number as the export shows it."""
@@ -471,16 +550,61 @@ def _rendered(source: _Source, kind: str) -> Iterator[tuple[list[SourceRow], byt
         yield rows, *renderer.batch(rows)
 
 
-def _write_streamed(handle: io.BufferedWriter, source: _Source, kind: str) -> None:
-    if kind == ExportFormat.CSV:
+def _write_streamed(handle: Any, source: _Source, kind: str, *, header: bool = True) -> None:
+    if kind == ExportFormat.CSV and header:
         # UTF-8 with BOM, so Excel shows Chinese instead of mojibake.
-        header = io.StringIO()
-        csv.writer(header).writerow(HEADERS)
-        handle.write(codecs.BOM_UTF8 + header.getvalue().encode("utf-8"))
+        head_row = io.StringIO()
+        csv.writer(head_row).writerow(HEADERS)
+        handle.write(codecs.BOM_UTF8 + head_row.getvalue().encode("utf-8"))
     tally = source.tally
     for rows, text, displays in _rendered(source, kind):
         tally.see_rendered(rows, displays, source.progress)
         handle.write(text)
+    part = source.part
+    if part is not None:
+        progress = source.progress  # write_export adds the part's rows to the count
+        summary = part.part.finish(None if progress is None else lambda: progress(tally.count))
+        if summary is None:  # the part cannot be used: its rows are written here instead
+            rest = _Source(part.part.rest(), tally, source.progress, source.mask_id)
+            _write_streamed(handle, rest, kind, header=False)
+            return
+        tally.see_part(summary, _blocks(part.entries), _blocks(part.displays))
+        handle.append(part.data)
+
+
+@dataclasses.dataclass
+class _PartFiles:
+    """A part and the temporary files it writes (in the target folder)."""
+
+    part: Part
+    data: Path
+    entries: Path
+    displays: Path
+
+    @classmethod
+    def start(cls, part: Part, out: Path) -> _PartFiles:
+        paths = []
+        for _ in range(3):
+            fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
+            os.close(fd)
+            paths.append(Path(name))
+        files = cls(part, *paths)
+        try:
+            part.start(*paths)
+        except BaseException:
+            files.remove()
+            raise
+        return files
+
+    def remove(self) -> None:
+        self.part.stop()
+        for path in (self.data, self.entries, self.displays):
+            path.unlink(missing_ok=True)
+
+
+def _blocks(path: Path) -> Iterator[bytes]:
+    with path.open("rb") as handle:
+        yield from iter(lambda: handle.read(1 << 22), b"")
 
 
 def _write_csv(handle: io.BufferedWriter, source: _Source) -> None:
@@ -510,6 +634,38 @@ class _Hashing:
     def write(self, data: bytes) -> int:
         self._digest.update(data)
         return self._handle.write(data)
+
+    def append(self, path: Path) -> None:
+        """Append a whole file (the last thing written): hashed as it is read, copied
+        inside the kernel where the system can (Linux), else through this process."""
+        for block in _blocks(path):
+            self._digest.update(block)
+        handle = self._handle
+        handle.flush()
+        start = handle.tell()
+        with path.open("rb") as source:
+            if _copied_in_kernel(source.fileno(), handle.fileno()):
+                return
+            handle.seek(start)
+            handle.truncate()
+            for block in iter(lambda: source.read(1 << 22), b""):
+                handle.write(block)
+
+
+def _copied_in_kernel(source: int, target: int) -> bool:
+    """Copy the rest of `source` to `target` with copy_file_range (no pass through this
+    process); False when the system or the file system cannot (nothing to rely on then)."""
+    copy = getattr(os, "copy_file_range", None)
+    if copy is None:
+        return False
+    try:
+        while copy(source, target, 1 << 30):
+            pass
+    except OSError as exc:
+        if exc.errno in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP, errno.EBADF):
+            return False
+        raise
+    return True
 
 
 def _write_jsonl(handle: io.BufferedWriter, source: _Source) -> None:
@@ -634,50 +790,34 @@ def write_export(
     context: dict[str, Any],
     mask_id: Callable[[str | None], str | None] | None,
     progress: Callable[[int], None] | None = None,
+    part: Part | None = None,
 ) -> dict[str, Any]:
     """Write the export and its manifest atomically (temp file, then rename): a failure
-    (disk full, unwritable folder) leaves no half-written file behind. `mask_id` turns
-    each client's ID number into what the export shows (None: as selected)."""
-    if fmt not in _WRITERS:
-        raise ExportError(f"Unknown export format {fmt!r}; use csv, xlsx or jsonl.")
-    out = out.expanduser().resolve()
-    if out.is_dir():
-        raise ExportError(f"{out} is a folder; give a file name.")
-    if not out.parent.is_dir():
-        raise ExportError(f"The folder {out.parent} does not exist.")
+    (disk full, unwritable folder, a part's process that failed) leaves no half-written
+    file behind. `mask_id` turns each client's ID number into what the export shows
+    (None: as selected). `part`: the rows after `rows`, written by another process (CSV
+    and JSONL; an XLSX export reads them here)."""
+    out = _target(out, fmt)
     tally = _Tally()
     digest = hashlib.sha256()
     tmp_name = None
+    # CSV and JSONL are written front to back: hash the bytes on their way out. A zip
+    # (XLSX) goes back to patch its headers, so that file is read back and hashed.
+    streamed = fmt != ExportFormat.XLSX
+    if part is not None and not streamed:
+        rows, part = itertools.chain(rows, part.rest()), None
+    files = None
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        # CSV and JSONL are written front to back: hash the bytes on their way out. A zip
-        # (XLSX) goes back to patch its headers, so that file is read back and hashed.
-        streamed = fmt != ExportFormat.XLSX
+        if part is not None:
+            files = _PartFiles.start(part, out)
         with os.fdopen(fd, "wb") as handle:
-            target: Any = _Hashing(handle, digest) if streamed else handle
-            with cycle_collector_paused():
-                _WRITERS[ExportFormat(fmt)](target, _Source(rows, tally, progress, mask_id))
-            handle.flush()
-            os.fsync(handle.fileno())
+            _write_rows(handle, ExportFormat(fmt), _Source(rows, tally, progress, mask_id), files, digest)
         if not streamed:
             with open(tmp_name, "rb") as check:
                 for block in iter(lambda: check.read(1 << 20), b""):
                     digest.update(block)
-        manifest = {
-            "format": ExportFormat(fmt).value,
-            "file": out.name,
-            "file_sha256": digest.hexdigest(),
-            "count": tally.count,
-            "first_seq": tally.first_seq,
-            "last_seq": tally.last_seq,
-            "first_prev_hash": tally.first_prev,
-            "last_hash": tally.last_hash,
-            "entries_sha256": tally.entries.hexdigest(),
-            "display_sha256": tally.display.hexdigest(),
-            **context,
-        }
-        if fmt == ExportFormat.XLSX:
-            manifest["xlsx_cells"] = XLSX_CELLS
+        manifest = _manifest(out, ExportFormat(fmt), digest, tally, context)
         manifest["signature"] = sign(manifest_message(manifest))
         manifest_path = out.with_name(out.name + MANIFEST_SUFFIX)
         _atomic_write(manifest_path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
@@ -689,8 +829,58 @@ def write_export(
     except OSError as exc:
         raise ExportError(f"The export to {out} failed: {exc.strerror or exc}.") from exc
     finally:
+        if files is not None:
+            files.remove()
         if tmp_name:
             Path(tmp_name).unlink(missing_ok=True)
+
+
+def _target(out: Path, fmt: str) -> Path:
+    """The export's path, once the format and the folder are known to be usable."""
+    if fmt not in _WRITERS:
+        raise ExportError(f"Unknown export format {fmt!r}; use csv, xlsx or jsonl.")
+    out = out.expanduser().resolve()
+    if out.is_dir():
+        raise ExportError(f"{out} is a folder; give a file name.")
+    if not out.parent.is_dir():
+        raise ExportError(f"The folder {out.parent} does not exist.")
+    return out
+
+
+def _write_rows(
+    handle: io.BufferedWriter, fmt: ExportFormat, source: _Source, files: _PartFiles | None, digest: Any
+) -> None:
+    """The rows into the open file (a part's appended after them); a CSV's or JSONL's
+    bytes hashed into `digest` on their way out."""
+    progress = source.progress
+    if files is not None:
+        source.part = files
+        if progress is not None:
+            done = files.part.done
+            source.progress = lambda n: progress(n + done())
+    with cycle_collector_paused():
+        _WRITERS[fmt](handle if fmt == ExportFormat.XLSX else _Hashing(handle, digest), source)  # type: ignore[arg-type]
+    handle.flush()
+    os.fsync(handle.fileno())
+
+
+def _manifest(out: Path, fmt: ExportFormat, digest: Any, tally: _Tally, context: dict[str, Any]) -> dict[str, Any]:
+    manifest = {
+        "format": fmt.value,
+        "file": out.name,
+        "file_sha256": digest.hexdigest(),
+        "count": tally.count,
+        "first_seq": tally.first_seq,
+        "last_seq": tally.last_seq,
+        "first_prev_hash": tally.first_prev,
+        "last_hash": tally.last_hash,
+        "entries_sha256": tally.entries.hexdigest(),
+        "display_sha256": tally.display.hexdigest(),
+        **context,
+    }
+    if fmt == ExportFormat.XLSX:
+        manifest["xlsx_cells"] = XLSX_CELLS
+    return manifest
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

@@ -228,6 +228,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The folder {out_parent} does not exist."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write to {out_parent}: permission denied."),
     QT_TRANSLATE_NOOP("Messages", "The export to {out} failed: {exc_strerror_or_exc}."),
+    QT_TRANSLATE_NOOP("Messages", "The export's second process could not be started: {exc}."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The export's second process could not write its part: {reason}; nothing was written."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The export's second process failed ({error}); nothing was written."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The export's second process ended early (exit status {status}); nothing was written."
+    ),
     QT_TRANSLATE_NOOP("Messages", "The CSV has no 'canonical' column; it is not a suitcheck export."),
     QT_TRANSLATE_NOOP("Messages", "The workbook has no 'canonical' column; it is not a suitcheck export."),
     QT_TRANSLATE_NOOP("Messages", "Row {number} of the export is damaged (not valid JSON)."),

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from suitcheck.audit import chain, keys
+from suitcheck.audit import chain, export_split, keys
 from suitcheck.audit.export import (
     ExportError,
     ExportRow,
@@ -22,6 +22,7 @@ from suitcheck.audit.export import (
     verify_prefix,
     write_export,
 )
+from suitcheck.audit.export_split import ExportWorker
 from suitcheck.audit.sealing import SealError, attach_report, check_head
 from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import Outcome
@@ -155,6 +156,7 @@ class AuditService:
         offset: int = 0,
         newest_first: bool = False,
         up_to: int | None = None,
+        after: int | None = None,
     ) -> Iterator[Sequence[Any]]:
         """The entries as plain rows in ExportRow's field order, fetched in batches, the
         client's ID number masked unless `full_id`."""
@@ -162,6 +164,8 @@ class AuditService:
         stmt = _filtered(flt, actor).order_by(order).offset(offset)
         if up_to is not None:
             stmt = stmt.where(AuditEntry.seq <= up_to)
+        if after is not None:
+            stmt = stmt.where(AuditEntry.seq > after)
         if limit is not None:
             stmt = stmt.limit(limit)
         result = session.connection().execute(stmt.execution_options(yield_per=5000))
@@ -334,16 +338,19 @@ class AuditService:
                 raise ExportError("Another process sealed during the export; export again.")
             return signature
 
+        mask = None if full else mask_id_number
         try:
             with self._ctx.transaction(read_only=True) as session:
+                up_to, part = self._split(session, actor, flt, fmt, seal.seq, mask)
                 manifest = write_export(
                     out,
                     fmt,
-                    self._rows(session, actor, flt, True, up_to=seal.seq),
+                    self._rows(session, actor, flt, True, up_to=up_to),
                     sign=sign,
                     context=context,
-                    mask_id=None if full else mask_id_number,
+                    mask_id=mask,
                     progress=progress,
+                    part=part,
                 )
         except ExportError as exc:
             raise ServiceError(str(exc)) from exc
@@ -363,6 +370,44 @@ class AuditService:
                 },
             )
         return manifest
+
+    def _split(
+        self,
+        session: Session,
+        actor: Actor,
+        flt: AuditFilter,
+        fmt: ExportFormat,
+        last: int,
+        mask: Callable[[str | None], str | None] | None,
+    ) -> tuple[int, ExportWorker | None]:
+        """Where this process's rows end, and the second process that writes the rest of a
+        large CSV or JSONL export (None: this process writes every row up to `last`). Call
+        first in the export's read transaction: it fixes the state both processes read."""
+        if fmt == ExportFormat.XLSX:
+            return last, None
+        postgres = self._ctx.store.engine.dialect.name == "postgresql"
+        options = {"isolation_level": "REPEATABLE READ"} if postgres else {}
+        conn = session.connection(execution_options=options)
+        snapshot = str(conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()) if postgres else None
+        head = export_split.read_head(conn)
+        span = select(func.min(AuditEntry.seq)).where(AuditEntry.seq <= last)
+        if flt.since:
+            span = span.where(AuditEntry.at >= _stamp(flt.since))
+        first = session.execute(span).scalar()
+        if first is None or last - first + 1 < export_split.SPLIT_FROM:
+            return last, None
+        mid = last - int((last - first + 1) * export_split.WORKER_SHARE)
+        stmt = _filtered(flt, actor).where(AuditEntry.seq > mid, AuditEntry.seq <= last).order_by(AuditEntry.seq)
+        worker = export_split.ExportWorker.prepare(
+            self._ctx.store.url,
+            export_split.compile_statement(stmt, conn.dialect),
+            head,
+            snapshot,
+            fmt.value,
+            mask,
+            lambda: self._rows(session, actor, flt, True, up_to=last, after=mid),
+        )
+        return mid, worker
 
 
 def parse_public_keys(values: list[str]) -> set[str]:

@@ -2235,6 +2235,22 @@ Store: {store}</source>
         <translation>导出到 {out} 失败：{exc_strerror_or_exc}。</translation>
     </message>
     <message>
+        <source>The export&apos;s second process could not be started: {exc}.</source>
+        <translation>无法启动导出的第二个进程：{exc}。</translation>
+    </message>
+    <message>
+        <source>The export&apos;s second process could not write its part: {reason}; nothing was written.</source>
+        <translation>导出的第二个进程无法写入其部分：{reason}；未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>The export&apos;s second process failed ({error}); nothing was written.</source>
+        <translation>导出的第二个进程出错（{error}）；未写入任何文件。</translation>
+    </message>
+    <message>
+        <source>The export&apos;s second process ended early (exit status {status}); nothing was written.</source>
+        <translation>导出的第二个进程提前结束（退出状态 {status}）；未写入任何文件。</translation>
+    </message>
+    <message>
         <source>The CSV has no &apos;canonical&apos; column; it is not a suitcheck export.</source>
         <translation>该 CSV 没有“canonical”列，不是 suitcheck 的导出文件。</translation>
     </message>

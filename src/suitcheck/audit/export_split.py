@@ -1,0 +1,219 @@
+"""A large CSV or JSON Lines audit export on two processor cores: this process writes the
+earlier entries while a second process (started with "spawn", as ingest.sandbox does, so
+the frozen build works the same) writes the later ones to part files that write_export
+appends while hashing; the file and the manifest are byte for byte what one process
+writes.
+
+The entries are append-only and the range is fixed before either process reads (up to
+the seal the export ends at), but the client and report columns joined in beside them are
+not: both processes must read one state of the store. On PostgreSQL the second process
+imports this transaction's snapshot (pg_export_snapshot, as pg_dump's parallel workers
+do). SQLite has no such thing: the second process compares the newest entry it sees with
+the one this process saw, and when they differ (a change committed in between; every
+change of a client's or report's columns appends an entry in its transaction) it stops
+before reading and this process writes those entries itself.
+
+The second process gets the store's address and one compiled statement through the
+spawn pipe (never a command line); it needs no key and no login: the service built the
+statement under the actor's permissions.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import itertools
+import logging
+import multiprocessing
+import re
+import signal
+from collections.abc import Callable, Iterable
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Select
+from sqlalchemy.engine import URL
+
+from suitcheck.audit.export import ExportError, PartSummary, SourceRow, write_part
+
+log = logging.getLogger(__name__)
+
+# An export whose range spans fewer entries than this stays in one process (starting the
+# second one costs about half a second).
+SPLIT_FROM = 200_000
+# The share of the range the second process writes (measured: it starts up while this one
+# reads, and this one hashes and appends the part; the two come out about even).
+WORKER_SHARE = 0.5
+_BATCH = 5000
+_SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+-[0-9A-Fa-f]+(-[0-9]+)?")
+_HEAD_SQL = "SELECT seq, entry_hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+
+
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    """What the second process needs (pickled through the spawn pipe)."""
+
+    url: URL
+    sql: str
+    params: Any
+    head: tuple[Any, ...] | None  # (seq, entry_hash) of the newest entry this process sees
+    snapshot: str | None  # a PostgreSQL snapshot to read in
+    fmt: str
+    mask_id: Callable[[str | None], str | None] | None
+    paths: tuple[Path, Path, Path] = (Path(), Path(), Path())
+
+
+def read_head(conn: Any) -> tuple[Any, ...] | None:
+    row = conn.exec_driver_sql(_HEAD_SQL).first()
+    return None if row is None else tuple(row)
+
+
+def compile_statement(stmt: Select[Any], dialect: Any) -> tuple[str, Any]:
+    """The statement as the driver takes it (SQL text and its parameters)."""
+    compiled = stmt.compile(dialect=dialect)
+    params = compiled.construct_params()
+    if compiled.positional:
+        return compiled.string, tuple(params[name] for name in compiled.positiontup or ())
+    return compiled.string, params
+
+
+def _worker_main(conn: Connection, job: _Job) -> None:
+    # The parent handles Ctrl+C and ends this process when it stops.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        reply = _write(conn, job)
+    except OSError as exc:
+        reply = ("unwritable", exc.strerror or str(exc))
+    except Exception as exc:  # noqa: BLE001 - whatever failed, the parent writes nothing and names it
+        reply = ("failed", type(exc).__name__)
+    with contextlib.suppress(OSError):
+        conn.send(reply)
+
+
+def _write(conn: Connection, job: _Job) -> tuple[Any, ...]:
+    from suitcheck.store.engine import create_store_engine
+
+    engine = create_store_engine(job.url)
+    try:
+        options: dict[str, Any] = {"suitcheck_read_only": True}
+        if engine.dialect.name == "postgresql":
+            options["isolation_level"] = "REPEATABLE READ"
+        with engine.connect().execution_options(**options) as db, db.begin():
+            if job.snapshot is not None:
+                if not _SNAPSHOT_ID.fullmatch(job.snapshot):
+                    return ("failed", "malformed snapshot")
+                db.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{job.snapshot}'")
+            head = read_head(db)
+            if head != job.head:
+                return ("moved", head)
+            result = db.execution_options(stream_results=True).exec_driver_sql(job.sql, job.params)
+            rows = itertools.chain.from_iterable(result.partitions(_BATCH))
+            data, entries, displays = job.paths
+            with data.open("wb") as d, entries.open("wb") as e, displays.open("wb") as s:
+                summary = write_part(rows, job.fmt, job.mask_id, d, e, s, lambda n: conn.send(("progress", n)))
+            return ("done", summary)
+    finally:
+        engine.dispose()
+
+
+class ExportWorker:
+    """The second process of a split export (audit.export.Part)."""
+
+    def __init__(self, job: _Job, rest: Callable[[], Iterable[SourceRow]]) -> None:
+        self._job, self._rest = job, rest
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self._count = 0
+        self._final: tuple[Any, ...] | None = None
+        self.summary: PartSummary | None = None  # what the part held, once it is used
+
+    @classmethod
+    def prepare(
+        cls,
+        url: URL,
+        statement: tuple[str, Any],
+        head: tuple[Any, ...] | None,
+        snapshot: str | None,
+        fmt: str,
+        mask_id: Callable[[str | None], str | None] | None,
+        rest: Callable[[], Iterable[SourceRow]],
+    ) -> ExportWorker:
+        sql, params = statement
+        return cls(_Job(url, sql, params, head, snapshot, fmt, mask_id), rest)
+
+    def start(self, data: Path, entries: Path, displays: Path) -> None:
+        job = dataclasses.replace(self._job, paths=(data, entries, displays))
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=_worker_main, args=(child, job), name="suitcheck-export", daemon=True)
+        try:
+            process.start()
+        except OSError as exc:
+            parent.close()
+            raise ExportError(f"The export's second process could not be started: {exc}.") from exc
+        finally:
+            child.close()
+        self._process, self._conn = process, parent
+
+    def _receive(self, timeout: float) -> None:
+        """Read what the process has sent within `timeout` seconds."""
+        conn = self._conn
+        if conn is None or self._final is not None:
+            return
+        try:
+            while conn.poll(timeout):
+                message = conn.recv()
+                if message[0] == "progress":
+                    self._count = message[1]
+                    timeout = 0
+                else:
+                    self._final = message
+                    return
+        except (EOFError, OSError):
+            self._final = ("ended",)
+
+    def done(self) -> int:
+        self._receive(0)
+        return self._count
+
+    def finish(self, waiting: Callable[[], None] | None) -> PartSummary | None:
+        while self._final is None:
+            self._receive(0.2)
+            if self._final is None and not self._process.is_alive():
+                self._receive(0)  # a last message sent just before it ended
+                if self._final is None:
+                    self._final = ("ended",)
+            if waiting is not None:
+                waiting()
+        kind = self._final[0]
+        if kind == "done":
+            self._process.join(5)
+            self.summary = self._final[1]
+            return self.summary
+        self.stop()
+        if kind == "moved":
+            log.info("the store changed before the export's second process read it; writing its part here")
+            self._count = 0
+            return None
+        if kind == "unwritable":
+            reason = self._final[1]
+            raise ExportError(f"The export's second process could not write its part: {reason}; nothing was written.")
+        if kind == "failed":
+            error = self._final[1]
+            raise ExportError(f"The export's second process failed ({error}); nothing was written.")
+        status = self._process.exitcode if self._process is not None else None
+        raise ExportError(f"The export's second process ended early (exit status {status}); nothing was written.")
+
+    def rest(self) -> Iterable[SourceRow]:
+        return self._rest()
+
+    def stop(self) -> None:
+        process, conn = self._process, self._conn
+        self._conn = None
+        if conn is not None:
+            conn.close()
+        if process is not None:
+            if process.is_alive():
+                process.kill()
+            process.join(5)
