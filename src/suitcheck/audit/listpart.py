@@ -177,6 +177,8 @@ class ListPart:
         if pipe is not None:
             pipe.close()
         if process is not None:
+            if self.result is not None:
+                process.join(5)  # it said done: let it end by itself
             if process.is_alive():
                 process.kill()
             process.join(5)
