@@ -5,6 +5,7 @@ of the store, and nothing left behind when the worker fails or the user cancels.
 from __future__ import annotations
 
 import logging
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -236,3 +237,43 @@ def test_no_part_file_possible_means_one_process(
     services.access.write_eligible(advisor, r3, tmp_path / "two.csv")
     assert seen["started"] == 0
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+
+
+def test_a_worker_whose_parent_is_gone_removes_its_part(
+    world: tuple[Services, Actor, int, list[int]], tmp_path: Path
+) -> None:
+    """The worker's own loop, run here: its pipe breaks (the parent was killed), so nobody
+    would remove the part file it wrote; it removes it itself."""
+    from suitcheck.audit import listpart
+
+    services, _advisor, _r3, _ids = world
+    part = tmp_path / ".list.csv.part.x"
+    part.write_bytes(b"")
+    chain, key = services.ctx.sealer.row_seal_key()
+    job = {
+        "database": str(services.store.engine.url.database),
+        "sql": "SELECT id, account, name, investor_class, current_profile, current_assessed_on, "
+        "CAST(account AS BLOB), integrity FROM investor ORDER BY id",
+        "chain": chain,
+        "key": key,
+        "part": str(part),
+        "width": 6,
+        "chunk": 10,
+    }
+
+    class GonePipe:
+        def recv(self) -> dict[str, Any]:
+            return job
+
+        def send(self, _message: object) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+        def close(self) -> None:
+            pass
+
+    handler = signal.getsignal(signal.SIGINT)  # the worker ignores Ctrl+C; this process must not
+    try:
+        listpart._worker_main(GonePipe())  # type: ignore[arg-type]
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert not part.exists()

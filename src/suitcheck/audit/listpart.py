@@ -48,13 +48,20 @@ class ListPartError(Exception):
 def _worker_main(pipe: Connection) -> None:
     # The parent handles Ctrl+C (and cancels); the worker ends when done or killed.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    part = None
     try:
         job = pipe.recv()
+        part = job["part"]
         count, pending = _write_part(pipe, **job)
         pipe.send(("done", count, pending))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which says one sentence
-        with contextlib.suppress(OSError):
+        try:
             pipe.send(("error", f"{type(exc).__name__}: {exc}"))
+        except OSError:
+            # The parent is gone (it removes the part when it ends normally): leave none behind.
+            if part is not None:
+                with contextlib.suppress(OSError):
+                    os.unlink(part)
     finally:
         pipe.close()
 
@@ -188,4 +195,7 @@ class ListPart:
 
     def __exit__(self, *_exc: object) -> None:
         self.stop()
-        self.path.unlink(missing_ok=True)
+        try:
+            self.path.unlink(missing_ok=True)
+        except OSError as exc:  # never hides what ended the list; the name starts with a dot
+            log.warning("the list's part file %s could not be removed: %s", self.path, exc)
