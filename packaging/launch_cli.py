@@ -2,10 +2,11 @@
 
 import multiprocessing
 
-from suitcheck.cli import main
-
 if __name__ == "__main__":
-    # In the frozen build the report reader's worker process starts this executable
-    # again; freeze_support runs the worker there instead of the program.
+    # In the frozen build a worker process (the report reader, a long list's second half)
+    # starts this executable again; freeze_support runs the worker there instead of the
+    # program, before the program's own imports, which the worker does not need.
     multiprocessing.freeze_support()
+    from suitcheck.cli import main
+
     raise SystemExit(main())

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
+import suitcheck.services.access as access_module
 from suitcheck.audit.chain import VerifyResult
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import Outcome
@@ -28,8 +29,14 @@ from tests.fixtures import import_text_report
 from tests.services.listing import raw, reference, written_list
 
 
-@pytest.fixture
-def world(sqlite_services: Services, tmp_path: Path) -> tuple[Services, Actor, Actor, int]:
+@pytest.fixture(params=["one process", "two processes"])
+def world(
+    sqlite_services: Services, tmp_path: Path, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> tuple[Services, Actor, Actor, int]:
+    """Each attack against the list as one process writes it, and as two do (a worker
+    process lists the upper half of the client ids, as for a long list)."""
+    if request.param == "two processes":
+        monkeypatch.setattr(access_module, "TWO_PROCESSES_FROM", 1)
     services = sqlite_services
     compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
     r3 = import_text_report(services, compliance, tmp_path, level="中风险")

@@ -296,6 +296,36 @@ def test_distribution_list_from_the_report(qtbot, demo_services: Services, tmp_p
     assert entry.report_id == report.id
 
 
+def test_distribution_list_as_csv_by_two_processes(qtbot, demo_services: Services, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The dialog writes a CSV list with the worker process as a long list is written (the
+    service's threshold lowered): the same file as one process writes, progress shown."""
+    import suitcheck.services.access as access_module
+    from suitcheck.audit.listpart import ListPart
+
+    advisor = login(demo_services, "demo-advisor")
+    report = next(r for r in demo_services.reports.search(advisor) if r.level is not None)
+    demo_services.access.write_eligible(advisor, report.id, tmp_path / "one.csv")
+    monkeypatch.setattr(access_module, "TWO_PROCESSES_FROM", 1)
+    started, start = [], ListPart.start
+
+    def counted_start(self, **job):  # type: ignore[no-untyped-def]
+        started.append(1)
+        start(self, **job)
+
+    monkeypatch.setattr(ListPart, "start", counted_start)
+    dialog = DistributionDialog(demo_services, advisor, report)
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    out = tmp_path / "two.csv"
+    dialog.destination.setText(str(out))
+    dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=10_000)
+    assert out.read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert dialog.written.count == demo_services.access.eligible_count(advisor, report.id)
+    assert started == [1]
+    assert [p.name for p in tmp_path.iterdir() if ".part." in p.name] == []
+
+
 def test_distribution_list_refused_for_a_report_changed_outside_suitcheck(  # type: ignore[no-untyped-def]
     qtbot, demo_services: Services, tmp_path: Path
 ) -> None:

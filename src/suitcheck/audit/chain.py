@@ -25,7 +25,8 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
-from suitcheck.audit.keys import MacMany, chain_id, signature_ok
+from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.audit.rowmac import MacMany
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
 

@@ -20,7 +20,7 @@ import os
 import secrets
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -101,31 +101,6 @@ def entry_mac_key(epoch_key: Ed25519PrivateKey) -> bytes:
 
 def mac_hex(key: bytes, message: str) -> str:
     return hmac.digest(key, message.encode(), "sha256").hex()
-
-
-class MacMany:
-    """HMAC-SHA256 under one key for many messages, equal to hmac.digest(key, m, "sha256")
-    (RFC 2104: SHA256((K ^ opad) || SHA256((K ^ ipad) || m))): the two key blocks are
-    hashed once and each message continues a copy of them, which takes half the time of
-    a one-shot HMAC (OpenSSL sets a MAC context up on every call). A test checks it
-    against hmac.digest; it is only a faster way to the same bytes."""
-
-    def __init__(self, key: bytes) -> None:
-        block = hashlib.sha256().block_size
-        if len(key) > block:
-            key = hashlib.sha256(key).digest()
-        key = key.ljust(block, b"\0")
-        self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
-        self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
-
-    def hex(self, messages: Iterable[bytes]) -> Iterator[str]:
-        inner, outer = self._inner, self._outer
-        for message in messages:
-            i = inner.copy()
-            i.update(message)
-            o = outer.copy()
-            o.update(i.digest())
-            yield o.hexdigest()
 
 
 def sign_hex(key: Ed25519PrivateKey, message: bytes) -> str:

@@ -40,6 +40,7 @@ from suitcheck.audit.chain import (
     utc_stamp,
 )
 from suitcheck.audit.keys import AuditKeyError, Installation
+from suitcheck.audit.rowmac import MacMany, seal_heads
 from suitcheck.store.models import AuditCheckpoint, AuditEntry
 from suitcheck.store.prepared import Prepared
 
@@ -138,7 +139,7 @@ class Sealer:
         self.seal_every = inst.seal_every
         self._stamp = self._file_stamp()
         self._row_mac_key = bytes.fromhex(inst.row_mac_key)
-        self._row_macs = keys.MacMany(self._row_mac_key)
+        self._row_macs = MacMany(self._row_mac_key)
         self._row_key = keys.load_private(inst.row_secret)
 
     def _file_stamp(self) -> tuple[int, int, int]:
@@ -554,8 +555,13 @@ class Sealer:
     def row_seal_heads(self, messages: Iterable[bytes]) -> list[str]:
         """`chain:hmac:`, the start of this installation's seal of each message (given as
         UTF-8 bytes), for a list that checks every row it reads: the HMAC row_ok compares."""
-        prefix = f"{self.chain}:"
-        return [f"{prefix}{mac}:" for mac in self._row_macs.hex(messages)]
+        return seal_heads(self.chain, self._row_macs, messages)
+
+    def row_seal_key(self) -> tuple[str, bytes]:
+        """(chain, row HMAC key): what a list's worker process needs to do row_seal_heads'
+        work itself. The key is a secret: it goes to that process over a pipe, never on a
+        command line, in the environment or in a file."""
+        return self.chain, self._row_mac_key
 
     def row_ok(self, message: str, seal: str | None, row_keys: Mapping[str, str]) -> bool:
         if not seal:

@@ -303,6 +303,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "Writing the distribution list failed: its second process stopped before it finished; no file was written. Try again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "'{text_ref}' is both an account number and another client's id; give the account number with a leading 'acct:'.",
     ),
     QT_TRANSLATE_NOOP("Messages", "No client has the account number or id '{text_ref}'."),

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from itertools import repeat
-from operator import and_ as both
-from operator import eq, itemgetter
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +17,9 @@ from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam,
 from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
-from suitcheck.domain.codes import AuditAction
+from suitcheck.audit.listpart import ListPart, ListPartError
+from suitcheck.audit.rowmac import seals_match
+from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import (
     Decision,
     EligibilityBounds,
@@ -51,7 +52,7 @@ from suitcheck.services.investors import (
 )
 from suitcheck.services.reports import find_report, report_level, report_level_prepared, sealed_report_facts
 from suitcheck.services.scope import client_scope
-from suitcheck.services.tables import Written, format_for, write_table
+from suitcheck.services.tables import Verbatim, Written, csv_line, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
 from suitcheck.store.prepared import Prepared
 from suitcheck.store.sqltext import driver_chunks, formula_safe, prefixed, scanned, stored_iso_date
@@ -61,6 +62,13 @@ log = logging.getLogger(__name__)
 # The distribution list's columns: the same names and values as `eligible --json`
 # (text that a spreadsheet would run as a formula gets a leading quote).
 LIST_COLUMNS = ("id", "account", "name", "class", "profile", "assessed")
+LIST_CHUNK = 5000  # rows per fetch, seal check and write
+# A CSV list on a SQLite file spanning this many client ids or more is made by two
+# processes (AccessService._two_halves); below it the second process costs more than it saves.
+TWO_PROCESSES_FROM = 200_000
+# Of the id range, listed by this process: the worker's start (~60 ms) is about what
+# appending its part takes here afterwards.
+FIRST_HALF_SHARE = 0.5
 # Read beside the list columns so each row's seal is checked before it is written.
 _SEALED_COLUMNS = (*(Investor.__table__.c[c] for c in INVESTOR_COLUMNS), Investor.__table__.c.integrity)
 _t = Investor.__table__.c
@@ -570,34 +578,54 @@ class AccessService:
     ) -> Written:
         """The distribution list as a CSV or XLSX file (by `fmt`, else the file name), for the
         command line and the GUI alike: rows stream from one query straight to the writer,
-        with every cell made in SQL. Producing the list is audited with the file's hash."""
+        with every cell made in SQL. Producing the list is audited with the file's hash.
+
+        A long CSV list on SQLite is made by two processes (_two_halves): the same file,
+        byte for byte, from the same state of the store."""
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         fmt = format_for(out, fmt)
-        with self._ctx.transaction(read_only=True) as session:
-            report = find_report(session, report_ref)
-            policy, today = self._ctx.policy(session), self._ctx.today()
-            level = self._list_level(report)  # 就高
-            conn = session.connection()
-            listed = _LIST_SELECT.where(
-                client_scope(actor), scanned(eligible_condition(level, today, policy)), dates_canonical()
-            )
-            stmt = listed.add_columns(investor_message_sql(conn.dialect.name), _t.integrity).order_by(_t.id)
-            chunks = self._sealed_only(conn, listed, driver_chunks(conn, stmt, 5000))
-            title_lines = (
-                f"Distribution list 分发名单: report {report.id} {report.title}",
-                f"Level 风险等级: {level.code if level else 'unrated 未评级'}; policy version {policy.version}; "
-                f"{today.isoformat()}; by {actor.username}"
-                + ("" if actor.firm_wide else f"; branch {branch_codes(session).get(actor.branch_id or 0, '-')}"),
-            )
-            written = write_table(
-                out,
-                fmt,
-                LIST_COLUMNS,
-                chunks,
-                title_lines=title_lines,
-                progress=progress,
-                cancelled=cancelled,
-            )
+        with (
+            self._ctx.store.commit_counter() as data_version,
+            contextlib.ExitStack() as parts,
+        ):
+            # Read before the list's transaction begins: see _two_halves.
+            version = data_version() if data_version is not None and fmt is ExportFormat.CSV else None
+            with self._ctx.transaction(read_only=True) as session:
+                report = find_report(session, report_ref)
+                policy, today = self._ctx.policy(session), self._ctx.today()
+                level = self._list_level(report)  # 就高
+                conn = session.connection()
+                listed = _LIST_SELECT.where(
+                    client_scope(actor), scanned(eligible_condition(level, today, policy)), dates_canonical()
+                )
+                split = self._split(conn, out) if version is not None else None
+                part = self._part_file(parts, out) if split is not None else None
+                if split is None or part is None:
+                    chunks: Generator[Sequence[Sequence[Any]] | Verbatim, None, None] = self._sealed_only(
+                        conn, listed, driver_chunks(conn, self._sealed_stmt(conn, listed), LIST_CHUNK)
+                    )
+                else:
+                    assert data_version is not None
+                    assert version is not None
+                    chunks = self._two_halves(conn, listed, split, part, lambda: data_version() == version)
+                # Closed when the writing ends, however it ends: cursors and the worker
+                # stop then, not whenever the garbage collector gets to them.
+                parts.enter_context(contextlib.closing(chunks))
+                title_lines = (
+                    f"Distribution list 分发名单: report {report.id} {report.title}",
+                    f"Level 风险等级: {level.code if level else 'unrated 未评级'}; policy version {policy.version}; "
+                    f"{today.isoformat()}; by {actor.username}"
+                    + ("" if actor.firm_wide else f"; branch {branch_codes(session).get(actor.branch_id or 0, '-')}"),
+                )
+                written = write_table(
+                    out,
+                    fmt,
+                    LIST_COLUMNS,
+                    chunks,
+                    title_lines=title_lines,
+                    progress=progress,
+                    cancelled=cancelled,
+                )
         with self._ctx.transaction() as session:
             self._record_list(
                 session,
@@ -613,36 +641,121 @@ class AccessService:
         log.info("distribution list by %s: report %s, %s clients", actor.username, report.id, written.count)
         return written
 
+    @staticmethod
+    def _sealed_stmt(conn: Connection, listed: Select[Any]) -> Select[Any]:
+        """The list's statement with each row's seal message (built by the database) and seal."""
+        return listed.add_columns(investor_message_sql(conn.dialect.name), _t.integrity).order_by(_t.id)
+
+    def _split(self, conn: Connection, out: Path) -> int | None:
+        """The last client id the first half of a two-process list covers, or None for one
+        process: a short list (starting the worker costs more than it saves), a store that
+        is not a file, a target folder that does not exist (write_table says so)."""
+        database = conn.engine.url.database
+        if not database or database.startswith(":") or not Path(database).is_file():
+            return None
+        if not out.expanduser().absolute().parent.is_dir():
+            return None
+        low, high = conn.execute(select(func.min(_t.id), func.max(_t.id))).one()
+        if low is None or high - low < TWO_PROCESSES_FROM:
+            return None
+        return int(low + (high - low) * FIRST_HALF_SHARE)
+
+    @staticmethod
+    def _part_file(parts: contextlib.ExitStack, out: Path) -> ListPart | None:
+        """The worker's part file beside the list, removed when `parts` closes; None when the
+        folder takes no file (the list is then written by one process, whose writer says
+        why it cannot write there)."""
+        try:
+            return parts.enter_context(ListPart(out.expanduser().absolute().parent, out.name))
+        except OSError:
+            return None
+
+    def _two_halves(
+        self,
+        conn: Connection,
+        listed: Select[Any],
+        split: int,
+        part: ListPart,
+        unchanged: Callable[[], bool],
+    ) -> Generator[Sequence[Sequence[Any]] | Verbatim, None, None]:
+        """The list in two halves by client id: this process lists ids up to `split`, a
+        worker process (listpart) the rest, into a part file that is then appended, with
+        the rows the worker could not confirm judged here (_judged) and put in their place.
+        The file is byte for byte the one a single process writes (a test compares them).
+
+        Both halves must come from the same state of the store. This process's read
+        transaction began after a first reading of SQLite's data_version on a connection of
+        its own; once the worker's statement has started (its snapshot fixed), `unchanged`
+        reads it again: equal means nothing was committed in between, by any connection of
+        any process, so both snapshots are that one state. Otherwise the worker is stopped
+        and this process lists the second half too, in its own transaction. A worker that
+        fails ends the list with one sentence; no part file is left behind (ListPart)."""
+        database = str(conn.engine.url.database)
+        chain, key = self._ctx.sealer.row_seal_key()
+        second = self._sealed_stmt(conn, listed.where(_t.id > split))
+        part.start(
+            database=database,
+            sql=str(second.compile(conn, compile_kwargs={"literal_binds": True})),
+            chain=chain,
+            key=key,
+            width=len(LIST_COLUMNS),
+            chunk=LIST_CHUNK,
+        )
+        consistent: bool | None = None
+
+        def poll(timeout: float = 0.0) -> None:
+            nonlocal consistent
+            try:
+                part.poll(timeout)
+            except ListPartError as exc:
+                raise ServiceError(
+                    "Writing the distribution list failed: its second process stopped before it finished; "
+                    "no file was written. Try again."
+                ) from exc
+            if consistent is None and part.snapshot_taken:
+                consistent = unchanged()
+                if not consistent:
+                    log.info("the store changed while the list's worker started; listing its half here")
+                    part.stop()
+
+        first = self._sealed_only(
+            conn, listed, driver_chunks(conn, self._sealed_stmt(conn, listed.where(_t.id <= split)), LIST_CHUNK)
+        )
+        with contextlib.closing(first):  # its cursor ends here even when the worker fails
+            for chunk in first:
+                poll()
+                yield chunk
+        while consistent is not False and part.result is None:
+            poll(0.05)
+            yield []  # the writer checks for a cancel between chunks
+        if not consistent:
+            yield from self._sealed_only(conn, listed, driver_chunks(conn, second, LIST_CHUNK))
+            return
+        assert part.result is not None
+        judged = self._judged(conn, listed, [client for _, client in part.result[1]])
+        for data, rows in part.blocks(lambda client: csv_line(judged[client]) if client in judged else None):
+            yield Verbatim(data, rows)
+
     def _sealed_only(
         self, conn: Connection, listed: Select[Any], chunks: Iterable[Sequence[Sequence[Any]]]
-    ) -> Iterator[list[Sequence[Any]]]:
+    ) -> Generator[list[Sequence[Any]], None, None]:
         """Fail closed: a client whose row fails its seal (changed outside suitcheck) is
         left off the list, as `check` blocks it; only the list columns are passed on.
 
         Each row comes with its seal message as the database built it (investor_message_sql)
         and its seal: a row is kept with no Python work beyond computing the HMAC when the
         seal is `chain:hmac:rest` with this installation's chain, that HMAC and no further
-        ':' -- exactly when row_ok would accept it as this installation's (a chain id holds
-        no ':'). The others in a chunk (another installation's seal, a value suitcheck would
-        not write, a tampered row) are read again, list columns and sealed columns
-        together, and judged by RowSealer.ok on investor_message, as `check` judges a row."""
+        ':' (rowmac.seals_match) -- exactly when row_ok would accept it as this
+        installation's. The others in a chunk (another installation's seal, a value
+        suitcheck would not write, a tampered row) are read again, list columns and sealed
+        columns together, and judged by RowSealer.ok on investor_message, as `check`
+        judges a row."""
         width = len(LIST_COLUMNS)
         project = itemgetter(*range(width))
         messages, seals_of = itemgetter(width), itemgetter(width + 1)
         seal_heads = self._ctx.sealer.row_seal_heads
         for chunk in chunks:
-            seals = list(map(seals_of, chunk))
-            heads = seal_heads(map(messages, chunk))
-            # A plain comparison, not compare_digest: whether a row matched is the list's
-            # output anyway, so its timing tells nothing more. C-level maps, one pass each.
-            try:
-                matched = list(
-                    map(both, map(str.startswith, seals, heads), map(eq, map(str.count, seals, repeat(":")), repeat(2)))
-                )
-            except TypeError:  # a seal that is not text (NULL, a number, a BLOB): judged one by one
-                matched = [
-                    type(s) is str and s.startswith(h) and s.count(":") == 2 for s, h in zip(seals, heads, strict=True)
-                ]
+            matched = seals_match(list(map(seals_of, chunk)), seal_heads(map(messages, chunk)))
             if all(matched):
                 yield list(map(project, chunk))
                 continue
@@ -658,6 +771,8 @@ class AccessService:
         applies), read with their sealed columns in one query; the rest are logged."""
         width, rows = len(LIST_COLUMNS), self._ctx.rows
         kept: dict[int, Sequence[Any]] = {}
+        if not ids:
+            return kept
         stmt = listed.add_columns(*_SEALED_COLUMNS).where(_t.id.in_(ids))
         for row in (row for chunk in driver_chunks(conn, stmt, len(ids)) for row in chunk):
             values = dict(zip(INVESTOR_COLUMNS, row[width:-1], strict=True))

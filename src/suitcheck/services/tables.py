@@ -12,6 +12,7 @@ import codecs
 import csv
 import dataclasses
 import hashlib
+import io
 import os
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
@@ -23,7 +24,18 @@ from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.xlsxrows import write_rows
 
 FORMATS = LIST_FORMATS
-Chunks = Iterable[Sequence[Sequence[Any]]]
+
+
+@dataclasses.dataclass(frozen=True)
+class Verbatim:
+    """CSV only: rows already written by csv.writer elsewhere (UTF-8, as this writer
+    encodes), copied as they are; `rows` of them end in this piece."""
+
+    data: bytes
+    rows: int
+
+
+Chunks = Iterable[Sequence[Sequence[Any]] | Verbatim]
 
 
 class Cancelled(ServiceError):
@@ -90,6 +102,13 @@ def write_table(
             Path(tmp_name).unlink(missing_ok=True)
 
 
+def csv_line(row: Sequence[Any]) -> bytes:
+    """One row as the CSV writer below writes it (csv.writer, UTF-8)."""
+    buffer = io.StringIO(newline="")
+    csv.writer(buffer).writerow(row)
+    return buffer.getvalue().encode("utf-8")
+
+
 def _tick(count: int, progress: Callable[[int], None] | None, cancelled: Callable[[], bool] | None) -> None:
     if cancelled is not None and cancelled():
         raise Cancelled("Cancelled; no file was written.")
@@ -115,8 +134,13 @@ def _write_csv(
         writer.writerow(columns)
         count = 0
         for chunk in chunks:
-            writer.writerows(chunk)
-            count += len(chunk)
+            if isinstance(chunk, Verbatim):
+                text.flush()
+                text.buffer.write(chunk.data)
+                count += chunk.rows
+            else:
+                writer.writerows(chunk)
+                count += len(chunk)
             _tick(count, progress, cancelled)
     return count
 
@@ -157,6 +181,7 @@ def _write_xlsx(
     count = 0
     row += 1
     for chunk in chunks:
+        assert not isinstance(chunk, Verbatim)  # only a CSV list is made from pieces of CSV
         row = write_rows(sheet, row, chunk)
         count += len(chunk)
         _tick(count, progress, cancelled)

@@ -7,7 +7,7 @@ import functools
 import os
 import re
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -122,6 +122,27 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+
+    @contextmanager
+    def commit_counter(self) -> Iterator[Callable[[], int] | None]:
+        """SQLite only (None elsewhere): a function reading PRAGMA data_version on a
+        connection of its own, each time outside any transaction. Two equal readings mean
+        no other connection, of any process, committed anything to the file in between, so
+        every read transaction that began between them saw the same state."""
+        if not self.is_sqlite:
+            yield None
+            return
+        raw = self.engine.raw_connection()
+        try:
+            cursor = raw.cursor()
+
+            def data_version() -> int:
+                # fetchall steps the statement to its end, so no read transaction stays open.
+                return int(cursor.execute("PRAGMA data_version").fetchall()[0][0])
+
+            yield data_version
+        finally:
+            raw.close()
 
     def integrity_problem(self) -> str | None:
         """SQLite's quick_check over every page (its time grows with the file); None when

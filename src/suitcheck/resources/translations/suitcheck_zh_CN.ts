@@ -2415,6 +2415,10 @@ Store: {store}</source>
         <translation>报告 {report_id} 的记录在 suitcheck 之外被修改；合规调查完成前不为其生成分发名单（suitcheck audit verify）。</translation>
     </message>
     <message>
+        <source>Writing the distribution list failed: its second process stopped before it finished; no file was written. Try again.</source>
+        <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
+    </message>
+    <message>
         <source>&apos;{text_ref}&apos; is both an account number and another client&apos;s id; give the account number with a leading &apos;acct:&apos;.</source>
         <translation>“{text_ref}”既是资金账号，又是另一客户的编号；请在资金账号前加“acct:”。</translation>
     </message>
