@@ -304,6 +304,33 @@ def test_a_change_committed_before_the_second_process_reads_is_not_half_shown(
     assert services.audit.verify_file(compliance, out).ok
 
 
+def test_a_commit_with_no_audit_entry_before_the_second_process_reads_is_not_half_shown(
+    services: Services, tmp_path: Path, started: list[ExportWorker], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """As above, for a change that appends no entry (an upgrade's migration run by another
+    desktop writes client rows so): the newest entry is the same in both processes, so on
+    SQLite only data_version tells the second state from the first, and this process
+    writes the second part itself."""
+    from sqlalchemy import text
+
+    compliance = _checks(services, tmp_path, n=20)
+    original = ExportWorker.start
+
+    def rename_then_start(self: ExportWorker, *paths: Path) -> None:
+        with services.store.engine.begin() as conn:
+            conn.execute(text("UPDATE investor SET name = '改名以后' WHERE account = 'S1'"))
+        original(self, *paths)
+
+    monkeypatch.setattr(ExportWorker, "start", rename_then_start)
+    out = tmp_path / "audit.csv"
+    services.audit.export(compliance, out, "csv")
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        names = [row["client_name"] for row in csv.DictReader(handle) if row["client_account"] == "S1"]
+    assert len(names) >= 20
+    assert set(names) == {"客户S1"}
+    assert (started[0].summary is None) == services.store.is_sqlite
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
 def test_the_store_address_is_not_on_the_second_process_command_line(
     services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

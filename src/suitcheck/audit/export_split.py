@@ -9,9 +9,11 @@ the seal the export ends at), but the client and report columns joined in beside
 not: both processes must read one state of the store. On PostgreSQL the second process
 imports this transaction's snapshot (pg_export_snapshot, as pg_dump's parallel workers
 do). SQLite has no such thing: the second process compares the newest entry it sees with
-the one this process saw, and when they differ (a change committed in between; every
-change of a client's or report's columns appends an entry in its transaction) it stops
-before reading and this process writes those entries itself.
+the one this process saw and stops before reading when they differ; and PRAGMA
+data_version, read before this process's read transaction and again once the second
+process has fixed its state (it says so), must be unchanged, since a commit that appends
+no entry (a migration writing client rows) leaves the newest entry as it was. Otherwise
+this process writes those entries itself.
 
 The second process gets the store's address and one compiled statement through the
 spawn pipe (never a command line); it needs no key and no login: the service built the
@@ -107,6 +109,7 @@ def _write(conn: Connection, job: _Job) -> tuple[Any, ...]:
             head = read_head(db)
             if head != job.head:
                 return ("moved", head)
+            conn.send(("snapshot",))  # this transaction's state is fixed: the parent may compare
             result = db.execution_options(stream_results=True).exec_driver_sql(job.sql, job.params)
             rows = itertools.chain.from_iterable(result.partitions(_BATCH))
             data, entries, displays = job.paths
@@ -120,8 +123,11 @@ def _write(conn: Connection, job: _Job) -> tuple[Any, ...]:
 class ExportWorker:
     """The second process of a split export (audit.export.Part)."""
 
-    def __init__(self, job: _Job, rest: Callable[[], Iterable[SourceRow]]) -> None:
-        self._job, self._rest = job, rest
+    def __init__(
+        self, job: _Job, rest: Callable[[], Iterable[SourceRow]], same_state: Callable[[], bool] | None = None
+    ) -> None:
+        self._job, self._rest, self._same_state = job, rest, same_state
+        self._changed = False  # a commit fell between this process's state and the second one's
         self._process: Any = None
         self._conn: Connection | None = None
         self._count = 0
@@ -138,9 +144,13 @@ class ExportWorker:
         fmt: str,
         mask_id: Callable[[str | None], str | None] | None,
         rest: Callable[[], Iterable[SourceRow]],
+        same_state: Callable[[], bool] | None = None,
     ) -> ExportWorker:
+        """`same_state` (SQLite): asked once the second process has fixed its state,
+        whether nothing was committed since before this process's read transaction began
+        (store.commit_counter); if not, its part is not used."""
         sql, params = statement
-        return cls(_Job(url, sql, params, head, snapshot, fmt, mask_id), rest)
+        return cls(_Job(url, sql, params, head, snapshot, fmt, mask_id), rest, same_state)
 
     def start(self, data: Path, entries: Path, displays: Path) -> None:
         job = dataclasses.replace(self._job, paths=(data, entries, displays))
@@ -167,6 +177,9 @@ class ExportWorker:
                 if message[0] == "progress":
                     self._count = message[1]
                     timeout = 0
+                elif message[0] == "snapshot":
+                    self._changed = self._same_state is not None and not self._same_state()
+                    timeout = 0
                 else:
                     self._final = message
                     return
@@ -187,6 +200,11 @@ class ExportWorker:
             if waiting is not None:
                 waiting()
         kind = self._final[0]
+        if kind == "done" and self._changed:  # the head alone misses a commit with no entry (a migration)
+            self._process.join(5)
+            log.info("the store changed before the export's second process read it; writing its part here")
+            self._count = 0
+            return None
         if kind == "done":
             self._process.join(5)
             self.summary = self._final[1]

@@ -340,18 +340,23 @@ class AuditService:
 
         mask = None if full else mask_id_number
         try:
-            with self._ctx.transaction(read_only=True) as session:
-                up_to, part = self._split(session, actor, flt, fmt, seal.seq, mask)
-                manifest = write_export(
-                    out,
-                    fmt,
-                    self._rows(session, actor, flt, True, up_to=up_to),
-                    sign=sign,
-                    context=context,
-                    mask_id=mask,
-                    progress=progress,
-                    part=part,
-                )
+            # SQLite: data_version read before the read transaction begins and again once a
+            # second process has fixed its state; equal readings mean both read one state.
+            with self._ctx.store.commit_counter() as data_version:
+                before = data_version() if data_version is not None else None
+                same = None if data_version is None else lambda: data_version() == before
+                with self._ctx.transaction(read_only=True) as session:
+                    up_to, part = self._split(session, actor, flt, fmt, seal.seq, mask, same)
+                    manifest = write_export(
+                        out,
+                        fmt,
+                        self._rows(session, actor, flt, True, up_to=up_to),
+                        sign=sign,
+                        context=context,
+                        mask_id=mask,
+                        progress=progress,
+                        part=part,
+                    )
         except ExportError as exc:
             raise ServiceError(str(exc)) from exc
         log.info("audit export by %s: %s entries to %s (%s)", actor.username, manifest["count"], out.name, fmt)
@@ -379,6 +384,7 @@ class AuditService:
         fmt: ExportFormat,
         last: int,
         mask: Callable[[str | None], str | None] | None,
+        same_state: Callable[[], bool] | None = None,
     ) -> tuple[int, ExportWorker | None]:
         """Where this process's rows end, and the second process that writes the rest of a
         large CSV or JSONL export (None: this process writes every row up to `last`). Call
@@ -406,6 +412,7 @@ class AuditService:
             fmt.value,
             mask,
             lambda: self._rows(session, actor, flt, True, up_to=last, after=mid),
+            same_state,
         )
         return mid, worker
 
