@@ -26,6 +26,9 @@ _RULES: list[tuple[str, Callable[[str, str], bool]]] = [
     ("hashing, MACs, signatures", lambda f, n: "_hashlib" in n or "hmac" in f or "cryptography" in n + f),
     ("JSON", lambda f, n: "/json/" in f or "_json" in n),
     ("file calls (key stamp, head record)", lambda f, n: "posix." in n or "io.open" in n),
+    ("zip (zlib)", lambda f, n: "zlib" in n or "/zipfile" in f),
+    ("XlsxWriter's own Python", lambda f, n: "/xlsxwriter/" in f),
+    ("regular expressions, str methods", lambda f, n: "re.Pattern" in n or "'str' objects" in n or "/re/" in f),
     ("SQLAlchemy", lambda f, n: "/sqlalchemy/" in f),
     ("suitcheck's own code", lambda f, n: "/suitcheck/" in f),
 ]
