@@ -1059,6 +1059,13 @@ COMMANDS: dict[str, Callable[[Services, argparse.Namespace, Output], int]] = {
 }
 
 
+def _reader_gone() -> int:
+    """The reader went away (`suitcheck report list | head`): what was asked is done and
+    recorded; stop writing quietly, and keep the exit flush from failing again."""
+    os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return 128 + 13  # as a shell reports a process ended by SIGPIPE
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     bad = _undecodable(sys.argv[1:] if argv is None else argv)
@@ -1067,7 +1074,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     args = parser.parse_args(argv)
     if args.version:
-        print(version_text())
+        try:
+            print(version_text(), flush=True)
+        except BrokenPipeError:
+            return _reader_gone()
         return EXIT_OK
     logfile = setup_logging()
     opened: list[Services] = []
@@ -1083,10 +1093,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"suitcheck: {escape_controls(str(exc))}", file=sys.stderr)
         return exc.exit_code if isinstance(exc, ServiceError) else EXIT_ERROR
     except BrokenPipeError:
-        # The reader went away (`suitcheck report list | head`): what was asked is done and
-        # recorded; stop writing quietly, and keep the exit flush from failing again.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 128 + 13  # as a shell reports a process ended by SIGPIPE
+        return _reader_gone()
     except KeyboardInterrupt:
         print("suitcheck: interrupted.", file=sys.stderr)
         return 130

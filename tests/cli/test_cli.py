@@ -492,16 +492,18 @@ def test_store_of_a_newer_schema_exits_1_with_one_sentence(tmp_path: Path) -> No
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0999_from_the_future",)
 
 
-def test_output_into_a_closed_pipe_stops_quietly(demo_env: Path) -> None:
-    """`suitcheck report list | head -1`: the reader is gone before suitcheck writes; it
-    stops without a traceback or an "unexpected error" and says so in its exit status."""
+@pytest.mark.parametrize("command", [["--user", "demo-advisor", "report", "list"], ["--version"]])
+def test_output_into_a_closed_pipe_stops_quietly(demo_env: Path, command: list[str]) -> None:
+    """`suitcheck report list | head -1` (and `suitcheck --version | head -1`, once a
+    traceback): the reader is gone before suitcheck writes; it stops without a traceback
+    or an "unexpected error" and says so in its exit status."""
     read_end, write_end = os.pipe()
     os.close(read_end)  # the reader has already gone
     env = {k: v for k, v in os.environ.items() if k != "SUITCHECK_DB"}
     env["SUITCHECK_PASSWORD"] = "demo"
     try:
         result = subprocess.run(
-            [sys.executable, "-m", "suitcheck", "--db", str(demo_env), "--user", "demo-advisor", "report", "list"],
+            [sys.executable, "-m", "suitcheck", "--db", str(demo_env), *command],
             stdout=write_end,
             stderr=subprocess.PIPE,
             text=True,
