@@ -3,16 +3,22 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from contextlib import closing
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from suitcheck.cli import _report_line
+from suitcheck.audit import export_split
+from suitcheck.audit.export_split import ExportWorker
+from suitcheck.cli import _investor_line, _report_line
+from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
-from tests.conftest import staff
+from suitcheck.services.errors import ServiceError
+from tests.conftest import add_client, staff
 from tests.fixtures import import_text_report
 
 
@@ -53,3 +59,81 @@ def test_a_report_text_column_held_as_bytes_lists_as_text(sqlite_services: Servi
     assert isinstance(mine["title"], str)
     assert all(isinstance(name, str) for name, _ in services.reports.get(compliance, r3).analysts)
     assert "b'" not in _report_line(mine)
+
+
+def test_client_pages_with_unreadable_rows_at_every_place(sqlite_services: Services) -> None:
+    """Offset pages of two over six clients, where the 1st, 3rd, 4th and 6th rows hold a date
+    no reader takes (a whole page of them, and one as the first and the last row of a
+    page): every client once, in id order, on the pages as on the whole list; a prefix
+    that matches only such rows finds them, marked; a branch narrows them too."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    ids = [add_client(services, compliance, f"PG{n}", RiskProfile.C4) for n in range(6)]
+    for n in (0, 2, 3, 5):
+        shell(services, f"UPDATE investor SET birth_date = {n + 7} WHERE id = {ids[n]}")
+    whole = services.investors.search(compliance, "PG")
+    paged = [
+        v for offset in range(0, 8, 2) for v in services.investors.search(compliance, "PG", limit=2, offset=offset)
+    ]
+    assert [v.id for v in whole] == [v.id for v in paged] == ids
+    assert [v.record_intact for v in paged] == [False, True, False, False, True, False]
+    assert [v.account for v in paged] == [f"PG{n}" for n in range(6)]
+    for n in (0, 2, 3, 5):
+        assert [(v.id, v.record_intact) for v in services.investors.search(compliance, f"PG{n}")] == [(ids[n], False)]
+    json.dumps([v.to_dict() for v in paged])
+    for v in paged:
+        _investor_line(v.to_dict())
+    branch = whole[1].branch
+    assert branch
+    assert all(v.branch == branch for v in whole if v.record_intact)
+    on_branch = services.investors.search(compliance, "PG", limit=2, offset=2, branch=branch)
+    assert [v.id for v in on_branch] == ids[2:4]  # the page after the branch narrowed, not before
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_part_file_changed_in_the_folder_before_it_is_appended_is_not_signed(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """An insider who may write in the export folder (a shared folder) swaps the second
+    process's part files (named .<export>.*.part there) once it is done, with a client's
+    name changed in the rows and in the display lines beside them (the hash chain covers
+    neither): the export must not come out signed as the store's. Was BROKE: the manifest
+    signed what the files then held, and `audit verify-file` said the export was sound."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    report = import_text_report(services, compliance, tmp_path, title="研究报告")
+    add_client(services, compliance, "S1", RiskProfile.C4, name="王小明")
+    for _ in range(12):
+        services.access.check(compliance, "S1", report)
+    monkeypatch.setattr(export_split, "SPLIT_FROM", 1)
+    paths: list[Path] = []
+    swapped: list[bool] = []
+    start, finish = ExportWorker.start, ExportWorker.finish
+
+    def recorded_start(self: ExportWorker, *given: Path) -> None:
+        paths.extend(given)
+        start(self, *given)
+
+    def finish_then_swap(self: ExportWorker, waiting: Any) -> Any:
+        summary = finish(self, waiting)
+        for path in paths[0], paths[2]:  # the rows and the display lines
+            doctored = path.read_bytes().replace("王小明".encode(), "李大伟".encode())
+            swapped.append(doctored != path.read_bytes())
+            replaced = path.with_name(path.name + ".new")
+            replaced.write_bytes(doctored)
+            os.replace(replaced, path)
+        return summary
+
+    monkeypatch.setattr(ExportWorker, "start", recorded_start)
+    monkeypatch.setattr(ExportWorker, "finish", finish_then_swap)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    out = folder / f"audit.{fmt}"
+    with pytest.raises(ServiceError) as refused:
+        services.audit.export(compliance, out, fmt)
+    verified = services.audit.verify_file(compliance, out) if out.exists() else None
+    assert verified is None, (verified, "李大伟" in out.read_text(encoding="utf-8-sig"))
+    assert str(refused.value) == (
+        "The export's second process wrote a part that changed before it was appended; nothing was written."
+    )
+    assert sorted(p.name for p in folder.iterdir()) == []
