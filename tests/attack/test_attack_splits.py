@@ -11,8 +11,10 @@ from typing import Any
 
 import pytest
 
+import suitcheck.services.access as access_module
 from suitcheck.audit import export_split
 from suitcheck.audit.export_split import ExportWorker
+from suitcheck.audit.listpart import ListPart
 from suitcheck.cli import _investor_line, _report_line
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
@@ -135,5 +137,40 @@ def test_a_part_file_changed_in_the_folder_before_it_is_appended_is_not_signed(
     assert verified is None, (verified, "李大伟" in out.read_text(encoding="utf-8-sig"))
     assert str(refused.value) == (
         "The export's second process wrote a part that changed before it was appended; nothing was written."
+    )
+    assert sorted(p.name for p in folder.iterdir()) == []
+
+
+def test_a_list_part_changed_in_the_folder_before_it_is_appended_is_refused(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The distribution list's worker part (.<list>.part.* in the target folder) swapped
+    once the worker is done, with a row added for a client `check` blocks: the list must
+    not come out (its hash audited as suitcheck's). Was BROKE: the added row was listed."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    for n in range(6):
+        add_client(services, compliance, f"L{n}", RiskProfile.C4)
+    low = add_client(services, compliance, "LOW1", RiskProfile.C1)
+    assert services.access.check(advisor, "LOW1", r3).to_dict()["decision"] == "block"
+    monkeypatch.setattr(access_module, "TWO_PROCESSES_FROM", 1)
+    blocks = ListPart.blocks
+
+    def swap_then_blocks(self: ListPart, pending_rows: Any) -> Any:
+        doctored = tmp_path / "doctored"
+        doctored.write_bytes(self.path.read_bytes() + f"{low},LOW1,客户LOW1,ordinary,C4,2026-05-16\r\n".encode())
+        os.replace(doctored, self.path)
+        return blocks(self, pending_rows)
+
+    monkeypatch.setattr(ListPart, "blocks", swap_then_blocks)
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    out = folder / "list.csv"
+    with pytest.raises(ServiceError) as refused:
+        services.access.write_eligible(advisor, r3, out)
+    assert str(refused.value) == (
+        "Writing the distribution list failed: its second process's part changed before it was "
+        "appended; no file was written."
     )
     assert sorted(p.name for p in folder.iterdir()) == []

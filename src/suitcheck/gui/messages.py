@@ -311,6 +311,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "Writing the distribution list failed: its second process's part changed before it was appended; no file was written.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "'{text_ref}' is both an account number and another client's id; give the account number with a leading 'acct:'.",
     ),
     QT_TRANSLATE_NOOP("Messages", "No client has the account number or id '{text_ref}'."),

@@ -2423,6 +2423,10 @@ Store: {store}</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
     </message>
     <message>
+        <source>Writing the distribution list failed: its second process&apos;s part changed before it was appended; no file was written.</source>
+        <translation>分发名单写入失败：第二个进程写出的部分在并入前被改动；未写入任何文件。</translation>
+    </message>
+    <message>
         <source>&apos;{text_ref}&apos; is both an account number and another client&apos;s id; give the account number with a leading &apos;acct:&apos;.</source>
         <translation>“{text_ref}”既是资金账号，又是另一客户的编号；请在资金账号前加“acct:”。</translation>
     </message>
