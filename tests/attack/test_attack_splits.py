@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
+import signal
 import sqlite3
 from contextlib import closing
 from pathlib import Path
@@ -13,6 +15,7 @@ import pytest
 
 import suitcheck.services.access as access_module
 from suitcheck.audit import export_split
+from suitcheck.audit.export import ExportError
 from suitcheck.audit.export_split import ExportWorker
 from suitcheck.audit.listpart import ListPart
 from suitcheck.cli import _investor_line, _report_line
@@ -174,3 +177,43 @@ def test_a_list_part_changed_in_the_folder_before_it_is_appended_is_refused(
         "appended; no file was written."
     )
     assert sorted(p.name for p in folder.iterdir()) == []
+
+
+def test_an_export_worker_whose_parent_is_gone_removes_its_parts(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The export's second process, run here, finds its pipe broken (its parent was killed:
+    the desk closed from the task manager, a crash). Nobody else would remove its part files,
+    which hold client names (and full ID numbers when asked for) in the export folder: it
+    removes them itself, as the list's worker does. Was BROKE: they were left there."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    report = import_text_report(services, compliance, tmp_path, title="研究报告")
+    add_client(services, compliance, "S1", RiskProfile.C4, name="王小明")
+    for _ in range(12):
+        services.access.check(compliance, "S1", report)
+    monkeypatch.setattr(export_split, "SPLIT_FROM", 1)
+    jobs: list[Any] = []
+
+    def capture(self: ExportWorker, *_paths: Path) -> None:
+        jobs.append(self._job)
+        raise ExportError("stop here")
+
+    monkeypatch.setattr(ExportWorker, "start", capture)
+    with pytest.raises(ServiceError):
+        services.audit.export(compliance, tmp_path / "audit.csv", "csv")
+    parts = tuple(tmp_path / f".audit.csv.{n}.part" for n in range(3))
+    for path in parts:
+        path.write_bytes(b"")
+    job = dataclasses.replace(jobs[0], paths=parts)
+
+    class GonePipe:
+        def send(self, _message: object) -> None:
+            raise BrokenPipeError(32, "Broken pipe")
+
+    handler = signal.getsignal(signal.SIGINT)  # the worker ignores Ctrl+C; this process must not
+    try:
+        export_split._worker_main(GonePipe(), job)  # type: ignore[arg-type]
+    finally:
+        signal.signal(signal.SIGINT, handler)
+    assert [p.name for p in parts if p.exists()] == []
