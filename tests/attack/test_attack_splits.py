@@ -217,3 +217,58 @@ def test_an_export_worker_whose_parent_is_gone_removes_its_parts(
     finally:
         signal.signal(signal.SIGINT, handler)
     assert [p.name for p in parts if p.exists()] == []
+
+
+@pytest.mark.parametrize(
+    ("kept", "dropped"),
+    [((6,), (10,)), ((10,), (6,)), ((6, 10), (5, 7)), ((5, 6), (9, 10)), ((6, 7, 8, 9, 10), ())],
+)
+def test_rows_the_list_worker_cannot_confirm_at_its_first_and_last_place(
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    kept: tuple[int, ...],
+    dropped: tuple[int, ...],
+) -> None:
+    """Ten clients, the worker lists ids 6 to 10: rows only Python can confirm (a flag of 2,
+    kept) and rows whose seal fails (left off) as the worker's first row (offset 0 of its
+    part), its last (the part's end), side by side, across the split, and every row of the
+    part: the file is byte for byte the one a single process writes. Held."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    ids = [
+        add_client(services, compliance, f"E{n:02}", RiskProfile.C4, special_attention=n in kept) for n in range(1, 11)
+    ]
+    assert ids == list(range(1, 11))
+    for n in kept:  # 2 reads as true, which the seal holds; SQL's message says otherwise
+        shell(services, f"UPDATE investor SET special_attention = 2 WHERE id = {n}")
+    for n in dropped:
+        shell(services, f"UPDATE investor SET current_profile = 5 WHERE id = {n}")
+    monkeypatch.setattr(access_module, "TWO_PROCESSES_FROM", 10**12)
+    one = services.access.write_eligible(advisor, r3, tmp_path / "one.csv")
+    monkeypatch.setattr(access_module, "TWO_PROCESSES_FROM", 1)
+    monkeypatch.setattr(access_module, "FIRST_HALF_SHARE", 0.5)
+    started = ListPart.start
+    splits: list[str] = []
+
+    def recorded(self: ListPart, **job: Any) -> None:
+        splits.append(job["sql"])
+        started(self, **job)
+
+    blocks = ListPart.blocks
+    pending: list[int] = []
+
+    def recorded_blocks(self: ListPart, pending_rows: Any) -> Any:
+        assert self.result is not None
+        pending.extend(client for _, client in self.result[1])
+        return blocks(self, pending_rows)
+
+    monkeypatch.setattr(ListPart, "start", recorded)
+    monkeypatch.setattr(ListPart, "blocks", recorded_blocks)
+    two = services.access.write_eligible(advisor, r3, tmp_path / "two.csv")
+    assert len(splits) == 1
+    assert pending == sorted(n for n in (*kept, *dropped) if n > 5)  # the worker noted them all
+    assert "> 5" in splits[0]
+    assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
+    assert two.count == one.count == 10 - len(dropped)
