@@ -217,6 +217,13 @@ class PartSummary:
     first_prev: str | None
     last_seq: int | None
     last_hash: str | None
+    # SHA-256 of the bytes the process wrote to the data, entries and displays files: the
+    # part files sit in the target folder (a shared folder, perhaps) until they are appended,
+    # and what is appended must be what the process wrote, or the manifest would sign it.
+    sha256: tuple[str, str, str] = ("", "", "")
+
+
+PART_CHANGED = "The export's second process wrote a part that changed before it was appended; nothing was written."
 
 
 class Part(Protocol):
@@ -245,10 +252,19 @@ class Part(Protocol):
 
 
 class _FileDigest:
-    """Stands in for a tally's digest in a part: writes the bytes it would hash."""
+    """Stands in for a tally's digest in a part: writes the bytes it would hash (and hashes
+    them, for the check that the file is unchanged when it is appended)."""
 
     def __init__(self, handle: BinaryIO) -> None:
-        self.update = handle.write
+        self._handle, self.written = handle, hashlib.sha256()
+
+    def update(self, data: bytes) -> None:
+        self.written.update(data)
+        self._handle.write(data)
+
+    def write(self, data: bytes) -> int:
+        self.update(data)
+        return len(data)
 
 
 def write_part(
@@ -263,10 +279,12 @@ def write_part(
     """Write rows as the later part of a CSV or JSONL export (no header): their bytes to
     `data`, and the entry and display lines the manifest's digests cover to `entries` and
     `displays`, through the same code as write_export."""
+    written = _FileDigest(data)
     tally = _Tally(entries=_FileDigest(entries), display=_FileDigest(displays))
     with cycle_collector_paused():
-        _write_streamed(data, _Source(rows, tally, progress, mask_id), ExportFormat(fmt), header=False)
-    return tally.summary()
+        _write_streamed(written, _Source(rows, tally, progress, mask_id), ExportFormat(fmt), header=False)
+    digests = (written.written.hexdigest(), tally.entries.written.hexdigest(), tally.display.written.hexdigest())
+    return dataclasses.replace(tally.summary(), sha256=digests)
 
 
 # An export's source row, as the service selects it (plain Core rows, no ORM objects),
@@ -568,8 +586,9 @@ def _write_streamed(handle: Any, source: _Source, kind: str, *, header: bool = T
             rest = _Source(part.part.rest(), tally, source.progress, source.mask_id)
             _write_streamed(handle, rest, kind, header=False)
             return
-        tally.see_part(summary, _blocks(part.entries), _blocks(part.displays))
-        handle.append(part.data)
+        data_sha, entries_sha, displays_sha = summary.sha256
+        tally.see_part(summary, _checked(part.entries, entries_sha), _checked(part.displays, displays_sha))
+        handle.append(part.data, data_sha)
 
 
 @dataclasses.dataclass
@@ -607,6 +626,16 @@ def _blocks(path: Path) -> Iterator[bytes]:
         yield from iter(lambda: handle.read(1 << 22), b"")
 
 
+def _checked(path: Path, sha256: str) -> Iterator[bytes]:
+    """A part file's blocks; ExportError at its end unless they are what its process wrote."""
+    digest = hashlib.sha256()
+    for block in _blocks(path):
+        digest.update(block)
+        yield block
+    if digest.hexdigest() != sha256:
+        raise ExportError(PART_CHANGED)
+
+
 def _write_csv(handle: io.BufferedWriter, source: _Source) -> None:
     _write_streamed(handle, source, ExportFormat.CSV)
 
@@ -635,19 +664,26 @@ class _Hashing:
         self._digest.update(data)
         return self._handle.write(data)
 
-    def append(self, path: Path) -> None:
+    def append(self, path: Path, sha256: str) -> None:
         """Append a whole file (the last thing written): hashed as it is read, copied
-        inside the kernel where the system can (Linux), else through this process."""
-        for block in _blocks(path):
-            self._digest.update(block)
+        inside the kernel where the system can (Linux), else through this process; the
+        file read once opened, and refused (ExportError) unless its bytes have `sha256`."""
         handle = self._handle
-        handle.flush()
-        start = handle.tell()
         with path.open("rb") as source:
+            check = hashlib.sha256()
+            for block in iter(lambda: source.read(1 << 22), b""):
+                self._digest.update(block)
+                check.update(block)
+            if check.hexdigest() != sha256:
+                raise ExportError(PART_CHANGED)
+            source.seek(0)
+            handle.flush()
+            start = handle.tell()
             if _copied_in_kernel(source.fileno(), handle.fileno()):
                 return
             handle.seek(start)
             handle.truncate()
+            source.seek(0)
             for block in iter(lambda: source.read(1 << 22), b""):
                 handle.write(block)
 

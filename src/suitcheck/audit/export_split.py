@@ -89,8 +89,14 @@ def _worker_main(conn: Connection, job: _Job) -> None:
         reply = ("unwritable", exc.strerror or str(exc))
     except Exception as exc:  # noqa: BLE001 - whatever failed, the parent writes nothing and names it
         reply = ("failed", type(exc).__name__)
-    with contextlib.suppress(OSError):
+    try:
         conn.send(reply)
+    except OSError:
+        # The parent is gone (it removes the parts when it ends normally): leave none behind,
+        # as they hold client names, and full ID numbers when the export shows them.
+        for path in (p for p in job.paths if p != Path()):
+            with contextlib.suppress(OSError):
+                path.unlink(missing_ok=True)
 
 
 def _write(conn: Connection, job: _Job) -> tuple[Any, ...]:

@@ -13,13 +13,16 @@ never on a command line, in the environment or in a file.
 
 Messages from the worker: ("snapshot",) once its statement has started (its read snapshot
 is fixed from then on: the caller checks the store did not change since its own began),
-then ("done", count, pending) or ("error", text).
+then ("done", count, pending, sha256 of the part's bytes) or ("error", text). The part
+file sits in the target folder until it is appended: the caller appends it only if its
+bytes are the ones the worker wrote.
 """
 
 from __future__ import annotations
 
 import contextlib
 import csv
+import hashlib
 import io
 import logging
 import os
@@ -42,6 +45,10 @@ class ListPartError(Exception):
     """The worker failed or stopped (what happened is in the log); its part is gone."""
 
 
+class ListPartChanged(ListPartError):
+    """The part file's bytes are not those the worker wrote (changed in the folder)."""
+
+
 # -- the worker process -------------------------------------------------------------------
 
 
@@ -52,8 +59,8 @@ def _worker_main(pipe: Connection) -> None:
     try:
         job = pipe.recv()
         part = job["part"]
-        count, pending = _write_part(pipe, **job)
-        pipe.send(("done", count, pending))
+        count, pending, sha256 = _write_part(pipe, **job)
+        pipe.send(("done", count, pending, sha256))
     except Exception as exc:  # noqa: BLE001 - reported to the parent, which says one sentence
         try:
             pipe.send(("error", f"{type(exc).__name__}: {exc}"))
@@ -68,7 +75,7 @@ def _worker_main(pipe: Connection) -> None:
 
 def _write_part(
     pipe: Connection, *, database: str, sql: str, chain: str, key: bytes, part: str, width: int, chunk: int
-) -> tuple[int, list[tuple[int, int]]]:
+) -> tuple[int, list[tuple[int, int]], str]:
     db = sqlite3.connect(database, isolation_level=None, timeout=30)
     try:
         db.execute("PRAGMA query_only = 1")
@@ -79,7 +86,8 @@ def _write_part(
         project = itemgetter(*range(width))
         messages, seals_of = itemgetter(width), itemgetter(width + 1)
         count, pending = 0, []
-        with open(part, "wb", buffering=BLOCK) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
+        hashed = _HashingFile(part)
+        with io.BufferedWriter(hashed, BLOCK) as raw, io.TextIOWrapper(raw, encoding="utf-8", newline="") as text:
             writer = csv.writer(text)
             while rows := cursor.fetchmany(chunk):
                 matched = seals_match(list(map(seals_of, rows)), seal_heads(chain, macs, map(messages, rows)))
@@ -94,9 +102,35 @@ def _write_part(
                     else:
                         text.flush()
                         pending.append((raw.tell(), row[0]))
-        return count, pending
+        return count, pending, hashed.sha256.hexdigest()
     finally:
         db.close()
+
+
+class _HashingFile(io.RawIOBase):
+    """The part file, hashing every byte written to it."""
+
+    def __init__(self, path: str) -> None:
+        self._file = open(path, "wb", buffering=0)  # noqa: SIM115 - closed by close()
+        self.sha256 = hashlib.sha256()
+        self._position = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        written = self._file.write(data) or 0
+        self.sha256.update(memoryview(data)[:written])
+        self._position += written
+        return written
+
+    def tell(self) -> int:
+        return self._position
+
+    def close(self) -> None:
+        if not self.closed:
+            self._file.close()
+        super().close()
 
 
 # -- the parent side ----------------------------------------------------------------------
@@ -114,6 +148,7 @@ class ListPart:
         self.path = Path(path)
         self.snapshot_taken = False
         self.result: tuple[int, list[tuple[int, int]]] | None = None
+        self._sha256 = ""
         self._process: Any = None
         self._pipe: Connection | None = None
 
@@ -149,6 +184,7 @@ class ListPart:
                     self.snapshot_taken = True
                 elif message[0] == "done":
                     self.result = (message[1], message[2])
+                    self._sha256 = message[3]
                     return
                 else:
                     log.error("the list's worker process failed: %s", message[1])
@@ -162,10 +198,11 @@ class ListPart:
 
     def blocks(self, pending_rows: Callable[[int], bytes | None]) -> Iterator[tuple[bytes, int]]:
         """The finished part as (bytes, rows) pieces, with each row the worker could not
-        confirm put back where it belongs if `pending_rows(id)` gives its CSV line."""
+        confirm put back where it belongs if `pending_rows(id)` gives its CSV line.
+        ListPartChanged at its end unless the part's bytes are those the worker wrote."""
         assert self.result is not None
         count, pending = self.result
-        position = 0
+        position, digest = 0, hashlib.sha256()
         with open(self.path, "rb") as part:
             for offset, client in [*pending, (None, None)]:
                 while offset is None or position < offset:
@@ -173,9 +210,13 @@ class ListPart:
                     if not data:
                         break
                     position += len(data)
+                    digest.update(data)
                     yield data, 0
                 if client is not None and (line := pending_rows(client)) is not None:
                     yield line, 1
+        if digest.hexdigest() != self._sha256:
+            log.error("the list's part file %s changed after its worker wrote it", self.path)
+            raise ListPartChanged
         yield b"", count
 
     def stop(self) -> None:

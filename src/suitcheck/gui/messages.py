@@ -236,6 +236,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "Messages", "The export's second process ended early (exit status {status}); nothing was written."
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The export's second process wrote a part that changed before it was appended; nothing was written.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The CSV has no 'canonical' column; it is not a suitcheck export."),
     QT_TRANSLATE_NOOP("Messages", "The workbook has no 'canonical' column; it is not a suitcheck export."),
     QT_TRANSLATE_NOOP("Messages", "Row {number} of the export is damaged (not valid JSON)."),
@@ -304,6 +308,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "Messages",
         "Writing the distribution list failed: its second process stopped before it finished; no file was written. Try again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Writing the distribution list failed: its second process's part changed before it was appended; no file was written.",
     ),
     QT_TRANSLATE_NOOP(
         "Messages",

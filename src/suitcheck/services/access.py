@@ -17,7 +17,7 @@ from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam,
 from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
-from suitcheck.audit.listpart import ListPart, ListPartError
+from suitcheck.audit.listpart import ListPart, ListPartChanged, ListPartError
 from suitcheck.audit.rowmac import seals_match
 from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import (
@@ -733,8 +733,14 @@ class AccessService:
             return
         assert part.result is not None
         judged = self._judged(conn, listed, [client for _, client in part.result[1]])
-        for data, rows in part.blocks(lambda client: csv_line(judged[client]) if client in judged else None):
-            yield Verbatim(data, rows)
+        try:
+            for data, rows in part.blocks(lambda client: csv_line(judged[client]) if client in judged else None):
+                yield Verbatim(data, rows)
+        except ListPartChanged as exc:  # swapped in the folder: its rows are not the store's
+            raise ServiceError(
+                "Writing the distribution list failed: its second process's part changed before it was "
+                "appended; no file was written."
+            ) from exc
 
     def _sealed_only(
         self, conn: Connection, listed: Select[Any], chunks: Iterable[Sequence[Sequence[Any]]]

@@ -250,6 +250,13 @@ _VIEW_COLUMNS = (
 )
 
 
+def _text(value: Any) -> Any:
+    """A text column as shown: bytes there (SQLite keeps what an edit outside suitcheck
+    gives it) as their UTF-8 text, undecodable bytes replaced, so that one such row
+    neither fails a whole list (report list --json) nor shows as b'...'."""
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
 def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[ReportView]:
     """ReportViews for a page of reports from three plain queries (reports, their analysts,
     their findings): the same values report_view() gives, without loading ORM objects,
@@ -263,7 +270,7 @@ def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[Repor
     for report_id, name, sac in conn.execute(
         select(_A.report_id, _A.name, _A.sac_number).where(_A.report_id.in_(ids)).order_by(_A.report_id, _A.position)
     ):
-        analysts[report_id].append((name, sac))
+        analysts[report_id].append((_text(name), _text(sac)))
     findings: dict[int, list[FindingView]] = {i: [] for i in ids}
     for fid, report_id, code, detail, resolved_at in conn.execute(
         select(_F.id, _F.report_id, _F.code, _F.detail, _F.resolved_at).where(_F.report_id.in_(ids)).order_by(_F.id)
@@ -275,17 +282,19 @@ def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[Repor
         views.append(
             ReportView(
                 id=r.id,
-                title=r.title,
-                publisher=r.publisher,
+                title=_text(r.title),
+                publisher=_text(r.publisher),
                 published_on=r.published_on,
-                report_type=r.report_type,
+                report_type=_text(r.report_type),
                 level=stored_level(r.level),
                 suggested_level=stored_level(r.suggested_level),
                 analysts=tuple(analysts[r.id]),
-                rating=(r.rating_scope or "", r.rating_value, r.rating_change) if r.rating_value else None,
+                rating=(_text(r.rating_scope or ""), _text(r.rating_value), _text(r.rating_change))
+                if r.rating_value
+                else None,
                 findings=tuple(findings[r.id]),
-                source_name=r.source_name,
-                source_kind=r.source_kind,
+                source_name=_text(r.source_name),
+                source_kind=_text(r.source_kind),
                 matching_level=facts.matching_level,
                 level_confirmed=r.rated_at is not None,
                 record_intact=sealed,
@@ -300,17 +309,19 @@ def report_view(report: Report, sealer: RowSealer | None = None, conn: Connectio
     facts, sealed = sealed_report_facts(sealer, conn, report) if sealer is not None else (report_facts(report), True)
     return ReportView(
         id=report.id,
-        title=report.title,
-        publisher=report.publisher,
+        title=_text(report.title),
+        publisher=_text(report.publisher),
         published_on=report.published_on,
-        report_type=report.report_type,
+        report_type=_text(report.report_type),
         level=stored_level(report.level),
         suggested_level=stored_level(report.suggested_level),
-        analysts=tuple((a.name, a.sac_number) for a in report.analysts),
-        rating=(report.rating_scope or "", report.rating_value, report.rating_change) if report.rating_value else None,
+        analysts=tuple((_text(a.name), _text(a.sac_number)) for a in report.analysts),
+        rating=(_text(report.rating_scope or ""), _text(report.rating_value), _text(report.rating_change))
+        if report.rating_value
+        else None,
         findings=tuple(FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings),
-        source_name=report.source_name,
-        source_kind=report.source_kind,
+        source_name=_text(report.source_name),
+        source_kind=_text(report.source_kind),
         matching_level=facts.matching_level,
         level_confirmed=report.rated_at is not None,
         record_intact=sealed,

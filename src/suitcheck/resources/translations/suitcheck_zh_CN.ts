@@ -2251,6 +2251,10 @@ Store: {store}</source>
         <translation>导出的第二个进程提前结束（退出状态 {status}）；未写入任何文件。</translation>
     </message>
     <message>
+        <source>The export&apos;s second process wrote a part that changed before it was appended; nothing was written.</source>
+        <translation>导出的第二个进程写出的部分在并入前被改动；未写入任何文件。</translation>
+    </message>
+    <message>
         <source>The CSV has no &apos;canonical&apos; column; it is not a suitcheck export.</source>
         <translation>该 CSV 没有“canonical”列，不是 suitcheck 的导出文件。</translation>
     </message>
@@ -2417,6 +2421,10 @@ Store: {store}</source>
     <message>
         <source>Writing the distribution list failed: its second process stopped before it finished; no file was written. Try again.</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
+    </message>
+    <message>
+        <source>Writing the distribution list failed: its second process&apos;s part changed before it was appended; no file was written.</source>
+        <translation>分发名单写入失败：第二个进程写出的部分在并入前被改动；未写入任何文件。</translation>
     </message>
     <message>
         <source>&apos;{text_ref}&apos; is both an account number and another client&apos;s id; give the account number with a leading &apos;acct:&apos;.</source>
