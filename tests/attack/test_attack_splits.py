@@ -95,6 +95,17 @@ def test_client_pages_with_unreadable_rows_at_every_place(sqlite_services: Servi
     assert [v.id for v in on_branch] == ids[2:4]  # the page after the branch narrowed, not before
 
 
+def _checked_twelve_times(services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+    """A compliance officer who checked client S1 (王小明) twelve times, with every export split."""
+    compliance = staff(services, Role.COMPLIANCE)
+    report = import_text_report(services, compliance, tmp_path, title="研究报告")
+    add_client(services, compliance, "S1", RiskProfile.C4, name="王小明")
+    for _ in range(12):
+        services.access.check(compliance, "S1", report)
+    monkeypatch.setattr(export_split, "SPLIT_FROM", 1)
+    return compliance
+
+
 @pytest.mark.parametrize("fmt", ["csv", "jsonl"])
 def test_a_part_file_changed_in_the_folder_before_it_is_appended_is_not_signed(
     sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
@@ -105,12 +116,7 @@ def test_a_part_file_changed_in_the_folder_before_it_is_appended_is_not_signed(
     neither): the export must not come out signed as the store's. Was BROKE: the manifest
     signed what the files then held, and `audit verify-file` said the export was sound."""
     services = sqlite_services
-    compliance = staff(services, Role.COMPLIANCE)
-    report = import_text_report(services, compliance, tmp_path, title="研究报告")
-    add_client(services, compliance, "S1", RiskProfile.C4, name="王小明")
-    for _ in range(12):
-        services.access.check(compliance, "S1", report)
-    monkeypatch.setattr(export_split, "SPLIT_FROM", 1)
+    compliance = _checked_twelve_times(services, tmp_path, monkeypatch)
     paths: list[Path] = []
     swapped: list[bool] = []
     start, finish = ExportWorker.start, ExportWorker.finish
@@ -187,12 +193,7 @@ def test_an_export_worker_whose_parent_is_gone_removes_its_parts(
     which hold client names (and full ID numbers when asked for) in the export folder: it
     removes them itself, as the list's worker does. Was BROKE: they were left there."""
     services = sqlite_services
-    compliance = staff(services, Role.COMPLIANCE)
-    report = import_text_report(services, compliance, tmp_path, title="研究报告")
-    add_client(services, compliance, "S1", RiskProfile.C4, name="王小明")
-    for _ in range(12):
-        services.access.check(compliance, "S1", report)
-    monkeypatch.setattr(export_split, "SPLIT_FROM", 1)
+    compliance = _checked_twelve_times(services, tmp_path, monkeypatch)
     jobs: list[Any] = []
 
     def capture(self: ExportWorker, *_paths: Path) -> None:

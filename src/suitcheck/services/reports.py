@@ -270,7 +270,7 @@ def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[Repor
     for report_id, name, sac in conn.execute(
         select(_A.report_id, _A.name, _A.sac_number).where(_A.report_id.in_(ids)).order_by(_A.report_id, _A.position)
     ):
-        analysts[report_id].append((_text(name), _text(sac)))
+        analysts[report_id].append((name, sac))
     findings: dict[int, list[FindingView]] = {i: [] for i in ids}
     for fid, report_id, code, detail, resolved_at in conn.execute(
         select(_F.id, _F.report_id, _F.code, _F.detail, _F.resolved_at).where(_F.report_id.in_(ids)).order_by(_F.id)
@@ -279,53 +279,46 @@ def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[Repor
     views = []
     for r in rows:
         facts, sealed = sealed_report_facts(sealer, conn, r)
-        views.append(
-            ReportView(
-                id=r.id,
-                title=_text(r.title),
-                publisher=_text(r.publisher),
-                published_on=r.published_on,
-                report_type=_text(r.report_type),
-                level=stored_level(r.level),
-                suggested_level=stored_level(r.suggested_level),
-                analysts=tuple(analysts[r.id]),
-                rating=(_text(r.rating_scope or ""), _text(r.rating_value), _text(r.rating_change))
-                if r.rating_value
-                else None,
-                findings=tuple(findings[r.id]),
-                source_name=_text(r.source_name),
-                source_kind=_text(r.source_kind),
-                matching_level=facts.matching_level,
-                level_confirmed=r.rated_at is not None,
-                record_intact=sealed,
-            )
-        )
+        views.append(_view(r, analysts[r.id], findings[r.id], facts, sealed))
     return views
+
+
+def _view(
+    r: Any,
+    analysts: Iterable[tuple[Any, Any]],
+    findings: Iterable[FindingView],
+    facts: ReportFacts,
+    sealed: bool,
+) -> ReportView:
+    """A ReportView from a report row or a Report (the same attribute names); text columns
+    through _text, levels through stored_level, so a value suitcheck never writes is shown
+    rather than raised."""
+    return ReportView(
+        id=r.id,
+        title=_text(r.title),
+        publisher=_text(r.publisher),
+        published_on=r.published_on,
+        report_type=_text(r.report_type),
+        level=stored_level(r.level),
+        suggested_level=stored_level(r.suggested_level),
+        analysts=tuple((_text(name), _text(sac)) for name, sac in analysts),
+        rating=(_text(r.rating_scope or ""), _text(r.rating_value), _text(r.rating_change)) if r.rating_value else None,
+        findings=tuple(findings),
+        source_name=_text(r.source_name),
+        source_kind=_text(r.source_kind),
+        matching_level=facts.matching_level,
+        level_confirmed=r.rated_at is not None,
+        record_intact=sealed,
+    )
 
 
 def report_view(report: Report, sealer: RowSealer | None = None, conn: Connection | None = None) -> ReportView:
     """The report as shown; with `sealer`, its seal is checked (a report just written by
     suitcheck is sealed in the same transaction and needs no check)."""
     facts, sealed = sealed_report_facts(sealer, conn, report) if sealer is not None else (report_facts(report), True)
-    return ReportView(
-        id=report.id,
-        title=_text(report.title),
-        publisher=_text(report.publisher),
-        published_on=report.published_on,
-        report_type=_text(report.report_type),
-        level=stored_level(report.level),
-        suggested_level=stored_level(report.suggested_level),
-        analysts=tuple((_text(a.name), _text(a.sac_number)) for a in report.analysts),
-        rating=(_text(report.rating_scope or ""), _text(report.rating_value), _text(report.rating_change))
-        if report.rating_value
-        else None,
-        findings=tuple(FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings),
-        source_name=_text(report.source_name),
-        source_kind=_text(report.source_kind),
-        matching_level=facts.matching_level,
-        level_confirmed=report.rated_at is not None,
-        record_intact=sealed,
-    )
+    analysts = ((a.name, a.sac_number) for a in report.analysts)
+    findings = (FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings)
+    return _view(report, analysts, findings, facts, sealed)
 
 
 def parse_level(text: str) -> RiskLevel:
