@@ -145,7 +145,8 @@ def test_a_part_file_changed_in_the_folder_before_it_is_appended_is_not_signed(
     verified = services.audit.verify_file(compliance, out) if out.exists() else None
     assert verified is None, (verified, "李大伟" in out.read_text(encoding="utf-8-sig"))
     assert str(refused.value) == (
-        "The export's second process wrote a part that changed before it was appended; nothing was written."
+        "The export's temporary part file in the target folder was changed by another program before it was "
+        "added; nothing was written. Export to a folder only you can write to."
     )
     assert sorted(p.name for p in folder.iterdir()) == []
 
@@ -179,8 +180,8 @@ def test_a_list_part_changed_in_the_folder_before_it_is_appended_is_refused(
     with pytest.raises(ServiceError) as refused:
         services.access.write_eligible(advisor, r3, out)
     assert str(refused.value) == (
-        "Writing the distribution list failed: its second process's part changed before it was "
-        "appended; no file was written."
+        "Writing the distribution list failed: its temporary part file in the target folder was changed "
+        "by another program; no file was written. Write the list to a folder only you can write to."
     )
     assert sorted(p.name for p in folder.iterdir()) == []
 

@@ -223,7 +223,10 @@ class PartSummary:
     sha256: tuple[str, str, str] = ("", "", "")
 
 
-PART_CHANGED = "The export's second process wrote a part that changed before it was appended; nothing was written."
+PART_CHANGED = (
+    "The export's temporary part file in the target folder was changed by another program before it was "
+    "added; nothing was written. Export to a folder only you can write to."
+)
 
 
 class Part(Protocol):

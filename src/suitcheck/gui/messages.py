@@ -238,7 +238,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "The export's second process wrote a part that changed before it was appended; nothing was written.",
+        "The export's temporary part file in the target folder was changed by another program before it was added; nothing was written. Export to a folder only you can write to.",
     ),
     QT_TRANSLATE_NOOP("Messages", "The CSV has no 'canonical' column; it is not a suitcheck export."),
     QT_TRANSLATE_NOOP("Messages", "The workbook has no 'canonical' column; it is not a suitcheck export."),
@@ -311,7 +311,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "Writing the distribution list failed: its second process's part changed before it was appended; no file was written.",
+        "Writing the distribution list failed: its temporary part file in the target folder was changed by another program; no file was written. Write the list to a folder only you can write to.",
     ),
     QT_TRANSLATE_NOOP(
         "Messages",

@@ -738,8 +738,8 @@ class AccessService:
                 yield Verbatim(data, rows)
         except ListPartChanged as exc:  # swapped in the folder: its rows are not the store's
             raise ServiceError(
-                "Writing the distribution list failed: its second process's part changed before it was "
-                "appended; no file was written."
+                "Writing the distribution list failed: its temporary part file in the target folder was changed "
+                "by another program; no file was written. Write the list to a folder only you can write to."
             ) from exc
 
     def _sealed_only(

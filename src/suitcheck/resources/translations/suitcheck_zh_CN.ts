@@ -2251,10 +2251,6 @@ Store: {store}</source>
         <translation>导出的第二个进程提前结束（退出状态 {status}）；未写入任何文件。</translation>
     </message>
     <message>
-        <source>The export&apos;s second process wrote a part that changed before it was appended; nothing was written.</source>
-        <translation>导出的第二个进程写出的部分在并入前被改动；未写入任何文件。</translation>
-    </message>
-    <message>
         <source>The CSV has no &apos;canonical&apos; column; it is not a suitcheck export.</source>
         <translation>该 CSV 没有“canonical”列，不是 suitcheck 的导出文件。</translation>
     </message>
@@ -2423,8 +2419,12 @@ Store: {store}</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
     </message>
     <message>
-        <source>Writing the distribution list failed: its second process&apos;s part changed before it was appended; no file was written.</source>
-        <translation>分发名单写入失败：第二个进程写出的部分在并入前被改动；未写入任何文件。</translation>
+        <source>The export&apos;s temporary part file in the target folder was changed by another program before it was added; nothing was written. Export to a folder only you can write to.</source>
+        <translation>导出在目标文件夹中的临时分段文件在并入前被其他程序改动；未写入任何文件。请导出到只有您可以写入的文件夹。</translation>
+    </message>
+    <message>
+        <source>Writing the distribution list failed: its temporary part file in the target folder was changed by another program; no file was written. Write the list to a folder only you can write to.</source>
+        <translation>分发名单写入失败：目标文件夹中的临时分段文件被其他程序改动；未写入任何文件。请将名单写到只有您可以写入的文件夹。</translation>
     </message>
     <message>
         <source>&apos;{text_ref}&apos; is both an account number and another client&apos;s id; give the account number with a leading &apos;acct:&apos;.</source>
