@@ -1,24 +1,27 @@
 """Verifying an XLSX export reads what Excel shows and nothing less: a row's readable cells
-compared in one step only where that is exactly the cell-by-cell comparison, and a formula
-seen even when its cached result is the expected text."""
+compared in one step only where that is exactly the cell-by-cell comparison, every row and
+cell of the sheet read wherever its <dimension> says the data ends, a formula seen even
+when its cached result is the expected text, and a damaged sheet a sentence, not a crash."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
 import shutil
+import tracemalloc
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import xlsxwriter
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
 from suitcheck.audit import export
-from suitcheck.audit.export import XLSX_CELL_LIMIT
+from suitcheck.audit.export import HEADERS, XLSX_CELL_LIMIT
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
@@ -77,6 +80,33 @@ def _failure(services: Services, actor: Actor, out: Path) -> str:
     return problem
 
 
+def _last_row(xml: str) -> int:
+    return int(re.findall(r'<row r="(\d+)"', xml)[-1])
+
+
+def test_a_formula_row_below_the_declared_dimension_fails(exported: tuple[Services, Actor, Path]) -> None:
+    """openpyxl's read-only reader stops at the row its <dimension> names; Excel shows the
+    rows after it. A formula row appended below it must fail the verification."""
+    services, compliance, out = exported
+
+    def append(xml: str) -> str:
+        row = _last_row(xml) + 2
+        cell = f'<row r="{row}"><c r="C{row}" t="str"><f>HYPERLINK("http://x","y")</f><v>y</v></c></row>'
+        return xml.replace("</sheetData>", cell + "</sheetData>")
+
+    _rewrite_sheet(out, append)
+    assert "damaged" in _failure(services, compliance, out)
+
+
+def test_a_cell_right_of_the_declared_dimension_fails(exported: tuple[Services, Actor, Path]) -> None:
+    services, compliance, out = exported
+    _rewrite_sheet(
+        out,
+        lambda xml: xml.replace('</row><row r="3"', '<c r="Z2" t="inlineStr"><is><t>}</t></is></c></row><row r="3"', 1),
+    )
+    assert "continuation cell" in _failure(services, compliance, out)
+
+
 def test_a_formula_whose_cached_result_is_the_expected_text_fails(exported: tuple[Services, Actor, Path]) -> None:
     """A reader that showed a formula's cached value instead of the formula would take
     this cell for the staff name the record derives; it is a formula, and fails."""
@@ -90,6 +120,21 @@ def test_a_formula_whose_cached_result_is_the_expected_text_fails(exported: tupl
 
     _rewrite_sheet(out, as_formula)
     assert "staff is a formula" in _failure(services, compliance, out)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated-xml", "number-cell-holding-text", "unclosed-row"],
+)
+def test_a_damaged_sheet_fails_with_a_sentence(exported: tuple[Services, Actor, Path], damage: str) -> None:
+    services, compliance, out = exported
+    if damage == "truncated-xml":
+        _rewrite_sheet(out, lambda xml: xml[: len(xml) // 2])
+    elif damage == "number-cell-holding-text":
+        _rewrite_sheet(out, lambda xml: re.sub(r'(<c r="A3"[^>]*><v>)\d+', r"\g<1>x7", xml, count=1))
+    else:
+        _rewrite_sheet(out, lambda xml: xml.replace('<row r="3"', '<row r="3"><row r="3"', 1))
+    assert "damaged" in _failure(services, compliance, out)
 
 
 def test_a_number_as_the_same_text_and_text_as_the_same_number_verify_as_before(
@@ -155,3 +200,35 @@ def test_long_or_escaped_rows_take_the_cell_by_cell_way() -> None:
     assert export._xlsx_plain_texts([-1, *plain[1:]]) is None
     assert export._xlsx_plain_texts([True, *plain[1:]]) is None
     assert export._xlsx_plain_texts([2**53, *plain[1:]]) is None
+
+
+def _workbook(path: Path, rows: int) -> None:
+    book = xlsxwriter.Workbook(path, {"constant_memory": True})
+    sheet = book.add_worksheet("audit")
+    sheet.write_row(0, 0, HEADERS)
+    for row in range(1, rows + 1):
+        sheet.write_number(row, 0, row)
+        for column in range(1, len(HEADERS)):
+            sheet.write_string(row, column, f"{row:08d} {column} 客户 " + "x" * 40)
+    book.close()
+
+
+def _peak_reading(path: Path) -> tuple[int, int]:
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in export._xlsx_rows(path))
+        return count, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def test_reading_a_sheet_holds_a_row_at_a_time(tmp_path: Path) -> None:
+    """The rows are streamed: reading ten times the rows does not take ten times the
+    memory (a reader that loads the whole sheet would need ~2 GB for 1,000,000 entries)."""
+    small, large = tmp_path / "small.xlsx", tmp_path / "large.xlsx"
+    _workbook(small, 500)
+    _workbook(large, 5_000)
+    (small_rows, small_peak), (large_rows, large_peak) = _peak_reading(small), _peak_reading(large)
+    assert (small_rows, large_rows) == (500, 5_000)
+    sheet_bytes = zipfile.ZipFile(large).getinfo(SHEET).file_size
+    assert large_peak < small_peak + sheet_bytes // 10, (small_peak, large_peak, sheet_bytes)

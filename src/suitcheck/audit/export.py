@@ -1084,8 +1084,10 @@ def _ooxml_text(value: object) -> object:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The data rows of an export workbook (numbered as Excel numbers them), after its
-    header row is checked; empty rows skipped, extra sheets refused."""
+    """The data rows of an export workbook (numbered as Excel numbers them, each at least
+    as wide as HEADERS), after its header row is checked; empty rows skipped, extra sheets
+    refused. Every row and cell in the sheet is read, wherever its <dimension> says the
+    data ends, and a sheet that cannot be read to its end fails with a sentence."""
     from openpyxl import load_workbook
 
     try:
@@ -1093,19 +1095,39 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     except Exception as exc:
         raise ExportError(f"The workbook {path.name} cannot be read.") from exc
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        first_row = tuple(next(rows, ()) or ())
+        if not book.worksheets:
+            raise ExportError(f"The workbook {path.name} has no sheet; it is not a suitcheck export.")
+        sheet = book.worksheets[0]
+        # The read-only reader trusts the sheet's own <dimension>: a row below it or a cell
+        # right of it (a formula, too) would otherwise be skipped unread, and the file
+        # verified while Excel shows it.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        first_row = tuple(_next_row(rows, path, 1) or ())
         while first_row and first_row[-1] is None:
-            first_row = first_row[:-1]  # a reader pads every row to the widest one
+            first_row = first_row[:-1]
         if first_row != HEADERS:
             raise ExportError("The workbook's header row is not a suitcheck export's; it was edited or is not one.")
-        for number, cells in enumerate(rows, start=2):
+        width, number = len(HEADERS), 1
+        while (cells := _next_row(rows, path, number + 1)) is not None:
+            number += 1
             if any(c is not None for c in cells):
-                yield number, cells
+                yield number, tuple(cells) if len(cells) >= width else (*cells, *(None,) * (width - len(cells)))
         for extra in book.worksheets[1:]:
             raise ExportError(f"The workbook has an extra sheet {extra.title!r}; it was edited.")
     finally:
         book.close()
+
+
+def _next_row(rows: Iterator[Sequence[Any]], path: Path, number: int) -> Sequence[Any] | None:
+    """The sheet's next row, None at its end; a sheet whose XML, zip stream or cell values
+    cannot be read (damaged, truncated, a number cell holding text) fails with a sentence."""
+    try:
+        return next(rows, None)
+    except Exception as exc:
+        raise ExportError(
+            f"The workbook {path.name} is damaged: its sheet cannot be read at row {number} ({type(exc).__name__})."
+        ) from exc
 
 
 def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
