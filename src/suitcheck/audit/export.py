@@ -1125,9 +1125,7 @@ def _next_row(rows: Iterator[Sequence[Any]], path: Path, number: int) -> Sequenc
     try:
         return next(rows, None)
     except Exception as exc:
-        raise ExportError(
-            f"The workbook {path.name} is damaged: its sheet cannot be read at row {number} ({type(exc).__name__})."
-        ) from exc
+        raise ExportError(f"The workbook {path.name} is damaged: its sheet cannot be read at row {number}.") from exc
 
 
 def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
