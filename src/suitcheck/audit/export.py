@@ -980,15 +980,44 @@ def _xlsx_expected_text(value: object) -> str:
     return "" if shown is None else str(shown)
 
 
+def _xlsx_plain_texts(values: Sequence[object]) -> list[str] | None:
+    """What _xlsx_expected_text gives for each value, for the common row where that is only
+    neutralising: every value is None, text or a whole number in 0..2**53, and their texts
+    together hold no character escape_controls changes and fit half a cell (so none is
+    cut). None for any other row, which goes through xlsx_shown value by value."""
+    texts = []
+    for value in values:
+        if isinstance(value, str):
+            texts.append("'" + value if value.startswith(_DANGEROUS_LEAD) else value)
+        elif value is None:
+            texts.append("")
+        elif value.__class__ is int and 0 <= value < _SAFE_INT:
+            texts.append(str(value))
+        else:
+            return None
+    joined = "".join(texts)
+    if len(joined) > XLSX_CELL_LIMIT // 2 or has_controls(joined):
+        return None
+    return texts
+
+
+def _cell_texts(cells: Sequence[object]) -> list[str]:
+    return [c if isinstance(c, str) else "" if c is None else str(c) for c in cells]
+
+
 def _compare_cells(
     number: int,
     cells: Sequence[object],
     record: dict[str, Any],
     display_digest: Any,
     expected_text: Callable[[object], str] = _expected_text,
+    plain_texts: Callable[[Sequence[object]], list[str] | None] | None = None,
 ) -> None:
     """Every readable cell must be what the record derives (`expected_text` shows a value as
-    the format writes it); none may be a formula."""
+    the format writes it); none may be a formula. `plain_texts`, when it gives the texts
+    `expected_text` would, lets a row whose cells all read as those texts pass in one
+    comparison: no such text starts a formula (text is neutralised, numbers are not
+    negative); any difference goes through the cell-by-cell checks and their sentences."""
     display = record.get("display")
     if not isinstance(display, dict):
         raise _CellMismatch(record.get("seq"), f"row {number} has no client/report columns in its record")
@@ -997,6 +1026,10 @@ def _compare_cells(
     expected = readable_cells(canonical, str(record.get("entry_hash", "")), display)
     if len(cells) < len(HEADERS):
         raise _CellMismatch(record.get("seq"), f"row {number} has {len(cells)} cells, not {len(HEADERS)}")
+    if plain_texts is not None:
+        texts = plain_texts(expected)
+        if texts is not None and texts == _cell_texts(cells[: len(texts)]):
+            return
     for index, want in enumerate(expected):
         got = cells[index]
         got_text = "" if got is None else str(got)
@@ -1054,8 +1087,10 @@ def _ooxml_text(value: object) -> object:
 
 
 def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
-    """The data rows of an export workbook (numbered as Excel numbers them), after its
-    header row is checked; empty rows skipped, extra sheets refused."""
+    """The data rows of an export workbook (numbered as Excel numbers them, each at least
+    as wide as HEADERS), after its header row is checked; empty rows skipped, extra sheets
+    refused. Every row and cell in the sheet is read, wherever its <dimension> says the
+    data ends, and a sheet that cannot be read to its end fails with a sentence."""
     from openpyxl import load_workbook
 
     try:
@@ -1063,19 +1098,37 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     except Exception as exc:
         raise ExportError(f"The workbook {path.name} cannot be read.") from exc
     try:
-        rows = book.worksheets[0].iter_rows(values_only=True)
-        first_row = tuple(next(rows, ()) or ())
+        if not book.worksheets:
+            raise ExportError(f"The workbook {path.name} has no sheet; it is not a suitcheck export.")
+        sheet = book.worksheets[0]
+        # The read-only reader trusts the sheet's own <dimension>: a row below it or a cell
+        # right of it (a formula, too) would otherwise be skipped unread, and the file
+        # verified while Excel shows it.
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True)
+        first_row = tuple(_next_row(rows, path, 1) or ())
         while first_row and first_row[-1] is None:
-            first_row = first_row[:-1]  # a reader pads every row to the widest one
+            first_row = first_row[:-1]
         if first_row != HEADERS:
             raise ExportError("The workbook's header row is not a suitcheck export's; it was edited or is not one.")
-        for number, cells in enumerate(rows, start=2):
+        width, number = len(HEADERS), 1
+        while (cells := _next_row(rows, path, number + 1)) is not None:
+            number += 1
             if any(c is not None for c in cells):
-                yield number, cells
+                yield number, tuple(cells) if len(cells) >= width else (*cells, *(None,) * (width - len(cells)))
         for extra in book.worksheets[1:]:
             raise ExportError(f"The workbook has an extra sheet {extra.title!r}; it was edited.")
     finally:
         book.close()
+
+
+def _next_row(rows: Iterator[Sequence[Any]], path: Path, number: int) -> Sequence[Any] | None:
+    """The sheet's next row, None at its end; a sheet whose XML, zip stream or cell values
+    cannot be read (damaged, truncated, a number cell holding text) fails with a sentence."""
+    try:
+        return next(rows, None)
+    except Exception as exc:
+        raise ExportError(f"The workbook {path.name} is damaged: its sheet cannot be read at row {number}.") from exc
 
 
 def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
@@ -1083,7 +1136,9 @@ def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
     it, the readable cells compared as xlsx_shown writes them."""
     last = len(HEADERS) - 1
     for number, row in _xlsx_rows(path):
-        cells = [_ooxml_text(c) for c in row]
+        # Only text holding "_x" can hold an OOXML escape.
+        escaped = "_x" in "".join([c for c in row if c.__class__ is str])
+        cells = [_ooxml_text(c) for c in row] if escaped else list(row)
         while len(cells) > last + 1 and cells[-1] is None:
             cells.pop()
         pieces = cells[last:]
@@ -1104,7 +1159,7 @@ def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
                     "a continuation cell was edited, removed or reordered",
                 ) from exc
             raise
-        _compare_cells(number, cells, record, display_digest, _xlsx_expected_text)
+        _compare_cells(number, cells, record, display_digest, _xlsx_expected_text, _xlsx_plain_texts)
         yield record
 
 

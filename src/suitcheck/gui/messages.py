@@ -90,6 +90,8 @@ TEMPLATES: tuple[str, ...] = (
         "Messages", "The workbook's header row is not a suitcheck export's; it was edited or is not one."
     ),
     QT_TRANSLATE_NOOP("Messages", "The workbook has an extra sheet '{extra_title}'; it was edited."),
+    QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} is damaged: its sheet cannot be read at row {number}."),
+    QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} has no sheet; it is not a suitcheck export."),
     QT_TRANSLATE_NOOP("Messages", "The audit head {path} was altered; it no longer matches this installation's key."),
     QT_TRANSLATE_NOOP("Messages", "'{text_20}'… is not a suitcheck public key."),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be written: {exc_strerror}."),

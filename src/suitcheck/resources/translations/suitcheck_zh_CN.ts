@@ -2043,6 +2043,14 @@ Store: {store}</source>
         <translation>工作簿中多出工作表“{extra_title}”；文件已被修改。</translation>
     </message>
     <message>
+        <source>The workbook {path_name} is damaged: its sheet cannot be read at row {number}.</source>
+        <translation>工作簿 {path_name} 已损坏：其工作表在第 {number} 行无法读取。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} has no sheet; it is not a suitcheck export.</source>
+        <translation>工作簿 {path_name} 没有工作表；它不是 suitcheck 导出的文件。</translation>
+    </message>
+    <message>
         <source>The audit head {path} was altered; it no longer matches this installation&apos;s key.</source>
         <translation>审计链头记录 {path} 已被改动；与本安装的密钥不再相符。</translation>
     </message>
