@@ -229,6 +229,7 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
     assert outcomes["dashboard"][0] == "ok", outcomes["dashboard"]
     assert outcomes["audit view"][0] == "ok", outcomes["audit view"]
     assert outcomes["audit export"][0] == "ok", outcomes["audit export"]
+    assert outcomes["reminders"][0] == "ok", outcomes["reminders"]  # one such row once refused the list
     for who in ("check", "check firm-wide"):
         how, answer = outcomes[who]
         if how == "ok":
