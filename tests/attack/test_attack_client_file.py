@@ -18,7 +18,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import AuditFilter
-from suitcheck.services.client_import import CHANGED_HEADER, EXPORT_HEADERS
+from suitcheck.services.client_import import CHANGED_HEADER, EXPORT_HEADERS, ClientsExported
 from suitcheck.services.errors import PermissionDenied, ServiceError
 from suitcheck.store.models import Investor
 from tests.attack.test_attack_list import shell
@@ -72,7 +72,7 @@ def test_export_then_reimport_does_not_launder_a_profile_raised_in_sql(
     shell(services, f"UPDATE investor SET current_profile = 5, lowest_category = 0 WHERE id = {odd}")
     seal = _seal(services, "ODD")
     out = tmp_path / f"clients{suffix}"
-    assert services.client_files.export_clients(compliance, out) == 2
+    assert services.client_files.export_clients(compliance, out) == ClientsExported(2, 1)
     rows = _rows(out)
     assert rows[0] == [*EXPORT_HEADERS, CHANGED_HEADER]
     marks = {row[0]: row[-1] for row in rows[1:]}

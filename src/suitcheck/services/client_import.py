@@ -399,7 +399,7 @@ class ClientImportService:
 
     # -- export -------------------------------------------------------------------------
 
-    def export_clients(self, actor: Actor, out: Path, *, progress: Progress | None = None) -> int:
+    def export_clients(self, actor: Actor, out: Path, *, progress: Progress | None = None) -> ClientsExported:
         """Every client in the import's columns (.csv or .xlsx); ID numbers masked unless the
         role may see them. Re-importing the file changes nothing. Audited, with how many of
         its rows are records changed outside suitcheck.
@@ -441,7 +441,7 @@ class ClientImportService:
             )
         if changed[0]:
             log.warning("client export by %s: %s rows changed outside suitcheck, marked", actor.username, changed[0])
-        return count
+        return ClientsExported(count, changed[0])
 
     def _marked_rows(
         self, conn: Connection, chunks: Iterator[Sequence[Any]], full: bool, changed: list[int]
@@ -456,6 +456,12 @@ class ClientImportService:
                 if not ok:
                     changed[0] += 1
                 yield [*format_row(_record(row, full)), "" if ok else CHANGED_MARK]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientsExported:
+    count: int  # clients written
+    changed_outside: int  # of them, rows that fail their seal (marked in CHANGED_HEADER)
 
 
 # The export's last column: the import reads no field from it (an ignored column), so a
