@@ -45,7 +45,13 @@ from suitcheck.services.branches import branch_codes, branch_id_for, target_bran
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import write_atomically
-from suitcheck.services.integrity import RecordIntegrityError, dates_canonical, shown_text, unreadable
+from suitcheck.services.integrity import (
+    RecordIntegrityError,
+    dates_canonical,
+    investor_message_sql,
+    shown_text,
+    unreadable,
+)
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
 from suitcheck.services.scope import (
@@ -389,28 +395,32 @@ def listed_views(
     ctx: ServiceContext, session: Session, actor: Actor, stmt: Select[Any], *, page: bool = True
 ) -> list[InvestorView]:
     """The clients of `stmt` (a select of Investor) as shown, each row's seal checked (one
-    HMAC a row). A row that fails it is marked (record_intact false); on a page, a row
-    holding a value suitcheck never writes is shown as unreadable_view instead of failing
-    the whole page, which one such row would otherwise make unusable for a desk. Not a page
+    HMAC a row, over the message the database builds: intact_flags). A row that fails it is
+    marked (record_intact false); on a page, a row holding a value suitcheck never writes is
+    shown as unreadable_view instead of failing the whole page, which one such row would
+    otherwise make unusable for a desk. Not a page
     (one client's own view): that row is refused in a sentence, as nothing true can be
     shown. The client list, a client's page and the reminders show clients through this."""
     policy, today = ctx.policy(session), ctx.today()
     full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
     conn = session.connection()
-    canonical = dates_canonical().label("dates_canonical")
+    # Each row's seal message built by the database beside it, so that a seal is confirmed
+    # with one HMAC (intact_flags), as the distribution list and the client export do.
+    extra = (dates_canonical().label("dates_canonical"), investor_message_sql(conn.dialect.name).label("message"))
     try:
-        rows: list[Any] = list(session.execute(stmt.add_columns(canonical)).all())
+        rows: list[Any] = list(session.execute(stmt.add_columns(*extra)).all())
     except UnreadableValue:  # a date column's reader refused a row: read the page row by row
         if not page:
             raise
         ids = session.execute(stmt.with_only_columns(Investor.id)).scalars().all()
-        rows = [_row_or_id(session, canonical, i) for i in ids]
-    views = []
+        rows = [_row_or_id(session, extra, i) for i in ids]
+    views: list[InvestorView] = []
+    readable: list[tuple[int, bool, bytes, Any]] = []  # (place, dates as written, message, seal)
     for row in rows:
         if isinstance(row, int):
             views.append(_unreadable(conn, row))
             continue
-        investor, dates_ok = row
+        investor, dates_ok, message = row
         try:
             view = make_view(investor, today, policy, full, codes)
         except RecordIntegrityError:  # a profile of 9, an account held as bytes, ...
@@ -418,17 +428,20 @@ def listed_views(
                 raise
             views.append(_unreadable(conn, investor.id))
             continue
-        if not (dates_ok and ctx.rows.investor_ok(conn, investor)):
-            view = dataclasses.replace(view, record_intact=False)
+        readable.append((len(views), bool(dates_ok), message, investor.integrity))
         views.append(view)
+    intact = intact_flags(
+        ctx, conn, [views[i].id for i, *_ in readable], [m for *_, m, _ in readable], [s for *_, s in readable]
+    )
+    for (place, dates_ok, _, _), ok in zip(readable, intact, strict=True):
+        if not (dates_ok and ok):
+            views[place] = dataclasses.replace(views[place], record_intact=False)
     return views
 
 
-def _row_or_id(session: Session, canonical: Any, investor_id: int) -> Any:
+def _row_or_id(session: Session, extra: tuple[Any, ...], investor_id: int) -> Any:
     try:
-        return session.execute(
-            select(Investor, canonical).options(_NOT_CREATED).where(Investor.id == investor_id)
-        ).one()
+        return session.execute(select(Investor, *extra).options(_NOT_CREATED).where(Investor.id == investor_id)).one()
     except UnreadableValue:
         return investor_id
 
@@ -449,7 +462,8 @@ def intact_flags(
     that message (rowmac.seals_match, as the distribution list does); the others (another
     installation's seal, a value suitcheck never writes, a changed row) are read again with
     the check's own columns and judged by RowSealer.investor_ok, so this can only confirm
-    a seal `check` accepts. For a whole file of clients (the client export)."""
+    a seal `check` accepts. For the client list and the reminders (listed_views) and the
+    client export."""
     flags = seals_match(list(seals), ctx.sealer.row_seal_heads(messages))
     rest = [i for i, ok in zip(ids, flags, strict=True) if not ok]
     if not rest:
