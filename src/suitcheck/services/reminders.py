@@ -65,7 +65,9 @@ def _reminder(view: InvestorView, reason: object, today: dt.date, window: int) -
         reason = reason.decode(errors="backslashreplace")
     shown = reason if isinstance(reason, str) else None
     if state is None:
-        if view.record_intact:  # pragma: no cover - the query selects exactly these
+        # The query selects exactly these, unless the row was re-assessed between reading the
+        # ids and reading the row (PostgreSQL reads each statement at its own moment).
+        if view.record_intact:
             return None
         state = ReminderState.DUE
     return Reminder(view, state, view.expires_on, shown)
