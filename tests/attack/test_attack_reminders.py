@@ -154,3 +154,22 @@ def test_a_client_moved_out_of_the_reminders_in_sql_is_still_blocked(
     }
     verified = services.audit.verify(compliance)
     assert verified.problem == "client ODD's record was changed outside suitcheck (its seal does not match)"
+
+
+@pytest.mark.parametrize("flag", ["'yes'", "2", "'true'", "1.0"])
+def test_a_due_mark_stored_as_suitcheck_never_writes_it_stays_on_the_list(
+    world: tuple[Services, Actor, Actor, int, int], flag: str
+) -> None:
+    """Was BROKE: a client marked due (1), the mark rewritten in SQL as 'yes' or 2. Python
+    reads it as true, as sealed, so the seal holds and every check still treats the client
+    as due (nothing above R1); but the reminder query compared `= 1` and the client left
+    the list, with nothing anywhere to say so. The query now takes every mark that is not
+    false, as Python reads it."""
+    services, compliance, advisor, r3, odd = world
+    moved = add_client(services, compliance, "MOVED", RiskProfile.C5, 10)
+    services.investors.mark_reassessment_due(advisor, moved, "换了工作")
+    shell(services, f"UPDATE investor SET reassessment_due = {flag} WHERE id = {moved}")
+    assert "reassessment-due" in services.access.check(advisor, str(moved), r3).to_dict()["reasons"]
+    listed = {r.investor.account: r for r in services.reminders.reminders(advisor)}
+    assert listed["MOVED"].state.value == "due"
+    assert services.reminders.count(advisor) == len(listed) == 3

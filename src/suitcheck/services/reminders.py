@@ -9,7 +9,7 @@ import enum
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
 from sqlalchemy.orm import defer
 
 from suitcheck.audit.export import neutralise
@@ -205,7 +205,10 @@ def _reminder_conditions(
         client_scope(actor),
         Investor.investor_class != InvestorClass.PROFESSIONAL.value,
         or_(
-            Investor.reassessment_due == true(),
+            # Every mark that is not false, as Python (and so `check`) reads it: a mark of 1
+            # rewritten in SQL as 'yes' or 2 keeps its seal and still restricts the client,
+            # and must not drop them from the list ('= 1' would).
+            Investor.reassessment_due != false(),
             and_(Investor.current_assessed_on.is_not(None), Investor.current_assessed_on <= cutoff),
         ),
     )
