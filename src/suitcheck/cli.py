@@ -221,8 +221,14 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
             lambda: "Re-assessment due (nothing above R1 until re-assessed): " + _investor_line(view.to_dict()),
         )
     elif args.action == "export":
-        count = services.client_files.export_clients(actor, Path(args.out))
-        out.emit({"count": count, "out": args.out}, f"{count} clients written to {args.out}")
+        done = services.client_files.export_clients(actor, Path(args.out))
+        text = f"{done.count} clients written to {args.out}"
+        if done.changed_outside:
+            text += (
+                f"; {done.changed_outside} of them are records changed outside suitcheck, marked in the last "
+                "column (every check about them blocks; run audit verify)"
+            )
+        out.emit({"count": done.count, "changed_outside": done.changed_outside, "out": args.out}, text)
     else:
         views = [v.to_dict() for v in inv.search(actor, args.query or "", limit=args.limit, branch=args.branch)]
         out.emit(views, lambda: "\n".join(_investor_line(v) for v in views) or "No clients found.")

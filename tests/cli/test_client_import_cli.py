@@ -205,8 +205,41 @@ def test_the_branch_column_in_the_diff_the_invalid_rows_and_the_export(store: Pa
     code, out, _ = cli(store, "investor", "export", "--out", str(export))
     assert code == 0, out
     lines = export.read_text(encoding="utf-8-sig").splitlines()
-    assert lines[0].endswith(",营业部")
-    assert any(ln.startswith("A000001,") and ln.endswith(",SZ01") for ln in lines)
+    assert lines[0].endswith(",营业部,记录被外部修改 changed outside suitcheck")  # the mark's column last
+    assert any(ln.startswith("A000001,") and ln.endswith(",SZ01,") for ln in lines)
     code, out, _ = cli(store, "investor", "import", str(export))
     assert code == 0, out
     assert " 0 new, 0 changed," in out
+
+
+def test_a_row_changed_in_sql_is_marked_by_the_export_and_the_reminders(store: Path, tmp_path: Path) -> None:
+    """One client's profile raised in SQL: `investor export` writes every client, says in
+    its line how many rows it marked, and re-importing the file re-seals nothing; the
+    `reminders` line of such a client carries the client list's marker. No traceback."""
+    import sqlite3
+    from contextlib import closing
+
+    with closing(sqlite3.connect(store)) as con:
+        (account,) = con.execute(
+            "SELECT account FROM investor WHERE investor_class = 'ordinary' AND current_profile IS NOT NULL "
+            "ORDER BY current_assessed_on LIMIT 1"
+        ).fetchone()
+        con.execute("UPDATE investor SET current_profile = 5, lowest_category = 0 WHERE account = ?", (account,))
+        con.commit()
+    out = tmp_path / "clients.csv"
+    code, text, _ = cli(store, "investor", "export", "--out", str(out))
+    assert code == 0
+    assert text.strip() == (
+        f"16 clients written to {out}; 1 of them are records changed outside suitcheck, marked in the last "
+        "column (every check about them blocks; run audit verify)"
+    )
+    code, text, _ = cli(store, "investor", "export", "--out", str(out), "--json")
+    assert json.loads(text)["changed_outside"] == 1
+    code, text, _ = cli(store, "investor", "import", str(out))
+    assert code == 0
+    assert "0 new, 0 changed, 16 unchanged, 0 invalid" in text
+    code, text, _ = cli(store, "reminders", "--within", "3000")
+    assert code == 0
+    (line,) = [ln for ln in text.splitlines() if f" {account} " in ln]
+    assert line.endswith("[record changed outside suitcheck: every check blocks; run audit verify]")
+    assert sum("[record changed outside suitcheck" in ln for ln in text.splitlines()) == 1

@@ -196,6 +196,46 @@ def test_reminders_panel_at_start_up_dismissible_with_a_count(qtbot, window_for,
     qtbot.waitUntil(lambda: window.client is not None and window.client.account == account, timeout=5000)
 
 
+def test_a_reminder_for_a_row_changed_in_sql_is_marked_as_the_client_list_marks_it(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """A reminded client's profile raised and the due mark set in the SQLite file: the
+    reminders show "record changed" in red with the reason as tooltip in place of the
+    profile (the client list's own cell), the summary counts such rows, no other row is
+    marked, and a row holding a date suitcheck never writes does not stop the list."""
+    from sqlalchemy import update
+
+    from suitcheck.gui.models import RED
+    from suitcheck.gui.reminders_panel import ReminderModel
+    from suitcheck.store.models import Investor
+
+    advisor = login(demo_services, "demo-advisor")
+    demo_services.investors.mark_reassessment_due(advisor, "880004", "退休")
+    reminded = [r.investor.account for r in demo_services.reminders.reminders(advisor)]
+    assert len(reminded) >= 3
+    victim = reminded[0]
+    with demo_services.store.engine.begin() as conn:
+        conn.execute(update(Investor).where(Investor.account == victim).values(current_profile=5))
+        conn.exec_driver_sql(f"UPDATE investor SET current_assessed_on = 20260516 WHERE account = '{reminded[1]}'")
+    window = window_for("demo-advisor")
+    panel = window.reminders
+    qtbot.waitUntil(lambda: panel.total is not None)
+    model = panel.model
+    marked = {}
+    for row in range(model.rowCount()):
+        cell = model.index(row, ReminderModel.PROFILE)
+        marked[model.row_object(row).investor.account] = cell.data() == "record changed"
+        if model.row_object(row).investor.account in (victim, reminded[1]):
+            assert cell.data() == "record changed"
+            assert cell.data(Qt.ItemDataRole.ForegroundRole).color() == RED
+            assert "changed outside suitcheck" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert marked.pop(victim)
+    assert marked.pop(reminded[1])
+    assert marked
+    assert not any(marked.values())
+    assert "Records changed outside suitcheck among them (marked in red): 2;" in panel.summary.text()
+
+
 def test_reminders_are_hidden_behind_the_lock_and_absent_for_admins(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
     assert window_for("demo-admin").reminders is None
     window = window_for("demo-compliance")

@@ -346,7 +346,7 @@ def test_export_round_trip_is_lossless(services: Services, compliance: Actor, tm
     services.client_files.import_clients(compliance, write_csv(tmp_path / "in.csv", rows))
     add_client(services, compliance, "NOID", None, days_ago=None, name="没有证件")
     out = tmp_path / f"out{suffix}"
-    assert services.client_files.export_clients(compliance, out) == 4
+    assert services.client_files.export_clients(compliance, out).count == 4
     before = counts(services)
     again = services.client_files.import_clients(compliance, out)
     assert (again.unchanged, again.changed, again.new, again.invalid) == (4, 0, 0, 0)
@@ -446,3 +446,35 @@ def _checked_in(pool: object) -> int:
     """Idle connections in a QueuePool (the store's pool); its base class does not say."""
     count = getattr(pool, "checkedin", None)
     return int(count()) if callable(count) else 0
+
+
+def test_export_marks_only_a_row_changed_in_the_database(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    """On both backends: the seal of every exported row is checked (the database builds the
+    message); only the row changed outside suitcheck carries the mark, and the audit entry
+    counts it. Re-importing the file leaves it as it is (not re-sealed)."""
+    import csv
+
+    from sqlalchemy import update
+
+    from suitcheck.services.client_import import CHANGED_HEADER, CHANGED_MARK
+
+    services.client_files.import_clients(compliance, write_csv(tmp_path / "in.csv", client_rows(3)))
+    add_client(services, compliance, "引号\"'\u2028", RiskProfile.C2, name="名字,带逗号")
+    out = tmp_path / "clean.csv"
+    assert services.client_files.export_clients(compliance, out).changed_outside == 0
+    with out.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows[0][-1] == CHANGED_HEADER
+    assert [r[-1] for r in rows[1:]] == ["", "", "", ""]
+    victim = rows[2][0]
+    with services.store.engine.begin() as conn:
+        conn.execute(update(Investor).where(Investor.account == victim).values(current_profile=5))
+    marked = tmp_path / "marked.csv"
+    done = services.client_files.export_clients(compliance, marked)
+    assert (done.count, done.changed_outside) == (4, 1)
+    with marked.open(encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert {r[0]: r[-1] for r in rows[1:] if r[-1]} == {victim: CHANGED_MARK}
+    again = services.client_files.import_clients(compliance, marked)
+    assert (again.unchanged, again.changed, again.invalid) == (4, 0, 0)
+    assert not services.investors.get(compliance, victim).record_intact

@@ -63,12 +63,15 @@ def test_reminder_list_files_are_written_and_audited(
     add_client(services, compliance, "SOON", RiskProfile.C3, 710)
     xlsx = services.reminders.write(advisor, tmp_path / "reminders.xlsx")
     rows = list(openpyxl.load_workbook(xlsx.path, read_only=True).active.iter_rows(values_only=True))
-    header = rows.index(("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason"))
+    header = rows.index(
+        ("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason", "record_intact")
+    )
     assert "Re-assessment reminders" in str(rows[0][0])
     body = {r[1]: r for r in rows[header + 1 :]}
     assert set(body) == {"OLD", "SOON"}
     assert body["OLD"][5] == "expired"
     assert body["SOON"][5] == "expiring"
+    assert body["OLD"][8] == body["SOON"][8] == "yes"  # both rows hold their seals
     assert not str(body["OLD"][2]).startswith("=")  # a name cannot become a formula
     csv_file = services.reminders.write(advisor, tmp_path / "reminders.csv", 1000)
     assert csv_file.count == 2

@@ -42,6 +42,20 @@ SERVED_ROLES = frozenset(
 )
 
 
+def record_changed_cell(role: int) -> Any:
+    """A list cell in place of a value of a row that fails its seal (changed outside
+    suitcheck): "record changed" in red, the reason as its tooltip. The same cell in every
+    list that shows such rows (clients, reports, reminders); the raw (sort) value is the
+    list's own. None for any other role."""
+    if role == Qt.ItemDataRole.DisplayRole:
+        return texts.record_changed_text()
+    if role == Qt.ItemDataRole.ForegroundRole:
+        return QBrush(RED)
+    if role == Qt.ItemDataRole.ToolTipRole:
+        return texts.reason_text(Reason.RECORD_INTEGRITY)
+    return None
+
+
 class PagedTableModel(QAbstractTableModel, Generic[T]):
     """Rows come from `fetch(offset, limit)`; more are fetched as the view scrolls."""
 
@@ -128,12 +142,10 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
     )
 
     def cell(self, v: InvestorView, column: int, role: int) -> Any:
+        if column == self.PROFILE and not v.record_intact:  # not the profile the row now holds, in red
+            return -1 if role == RawRole else record_changed_cell(role)
         if role in (Qt.ItemDataRole.DisplayRole, RawRole):
             return self._value(v, column, raw=role == RawRole)
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.PROFILE and not v.record_intact:
-            return QBrush(RED)
-        if role == Qt.ItemDataRole.ToolTipRole and column == self.PROFILE and not v.record_intact:
-            return texts.reason_text(Reason.RECORD_INTEGRITY)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
             if v.assessment_unusable:
                 return QBrush(RED)
@@ -142,8 +154,6 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
         return None
 
     def _value(self, v: InvestorView, column: int, raw: bool) -> Any:
-        if column == self.PROFILE and not v.record_intact:  # not the profile the row now holds, in red
-            return -1 if raw else texts.record_changed_text()
         if column == self.PROFILE:
             if not v.follows_table:  # a professional has no profile to show
                 return 9 if raw else texts.class_text(v.investor_class.value)
@@ -189,6 +199,9 @@ class ReportTableModel(PagedTableModel[ReportView]):
     _COLOUR = {Outcome.ALLOW: GREEN, Outcome.BLOCK: RED, Outcome.ALLOW_AFTER_WARNING: AMBER}
 
     def cell(self, r: ReportView, column: int, role: int) -> Any:
+        if column == self.LEVEL and not r.record_intact and role != RawRole:
+            # Not the level the row now holds (it may have been lowered), in red.
+            return record_changed_cell(role)
         if role in (Qt.ItemDataRole.DisplayRole, RawRole):
             return self._value(r, column, raw=role == RawRole)
         if role == Qt.ItemDataRole.ForegroundRole:
@@ -206,8 +219,6 @@ class ReportTableModel(PagedTableModel[ReportView]):
         if column == self.LEVEL:
             if raw:
                 return int(r.level) if r.level else 0
-            if not r.record_intact:  # not the level the row now holds (it may have been lowered), in red
-                return texts.record_changed_text()
             return texts.level_text(r.level) + (" ⚠" if r.open_findings else "")
         if column == self.RATING:
             if not r.rating:
@@ -221,15 +232,13 @@ class ReportTableModel(PagedTableModel[ReportView]):
         verdict = self._verdicts.get(r.id)
         if column == self.VERDICT and verdict is not None:
             return QBrush(self._COLOUR[verdict])
-        if column == self.LEVEL and (r.level is None or r.open_findings or not r.record_intact):
+        if column == self.LEVEL and (r.level is None or r.open_findings):
             return QBrush(RED)
         return None
 
     def _tooltip(self, r: ReportView, column: int) -> str | None:
         if column == self.TITLE:
             return r.title  # the column elides long titles
-        if column == self.LEVEL and not r.record_intact:
-            return texts.reason_text(Reason.RECORD_INTEGRITY)
         if column == self.LEVEL and r.open_findings:
             return "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
         return None

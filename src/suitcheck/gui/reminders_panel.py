@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.roles import Role
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.gui.models import record_changed_cell
 from suitcheck.gui.widgets import configure_table
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
@@ -65,6 +66,10 @@ class ReminderModel(QAbstractTableModel):
     def row_object(self, row: int) -> Reminder:
         return self._rows[row]
 
+    def changed_count(self) -> int:
+        """Listed clients whose row fails its seal (changed outside suitcheck)."""
+        return sum(not r.investor.record_intact for r in self._rows)
+
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
 
@@ -77,10 +82,14 @@ class ReminderModel(QAbstractTableModel):
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+        if not index.isValid():
             return None
         r = self._rows[index.row()]
         column = index.column()
+        if column == self.PROFILE and not r.investor.record_intact:  # as the client list marks it
+            return record_changed_cell(role)
+        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
         if column == self.ACCOUNT:
             return r.investor.account
         if column == self.NAME:
@@ -171,6 +180,12 @@ class RemindersPanel(QDockWidget):
             text = text.format(n=self.total)
             if shown < self.total:
                 text += " " + self.tr("The first {shown} are listed.").format(shown=shown)
+            changed = self.model.changed_count()
+            if changed:
+                text += " " + self.tr(
+                    "Records changed outside suitcheck among them (marked in red): {n}; every check about such a "
+                    "client blocks, and compliance should run audit verify."
+                ).format(n=changed)
             self.summary.setText(text + " " + self.tr("Double-click or press Enter to select a client."))
 
     def _activated(self, index: QModelIndex) -> None:

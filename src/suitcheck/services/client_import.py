@@ -65,7 +65,14 @@ from suitcheck.privatefs import open_private, touch_private
 from suitcheck.services.branches import branch_codes, head_office_id
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
-from suitcheck.services.integrity import INVESTOR_COLUMNS, investor_message_of, shown_text, unreadable
+from suitcheck.services.integrity import (
+    INVESTOR_COLUMNS,
+    investor_message_of,
+    investor_message_sql,
+    shown_text,
+    unreadable,
+)
+from suitcheck.services.investors import intact_flags
 from suitcheck.services.scope import client_scope
 from suitcheck.store.models import Assessment, Branch, Investor
 
@@ -392,26 +399,37 @@ class ClientImportService:
 
     # -- export -------------------------------------------------------------------------
 
-    def export_clients(self, actor: Actor, out: Path, *, progress: Progress | None = None) -> int:
+    def export_clients(self, actor: Actor, out: Path, *, progress: Progress | None = None) -> ClientsExported:
         """Every client in the import's columns (.csv or .xlsx); ID numbers masked unless the
-        role may see them. Re-importing the file changes nothing. Audited."""
+        role may see them. Re-importing the file changes nothing. Audited, with how many of
+        its rows are records changed outside suitcheck.
+
+        A client whose row fails its seal (changed outside suitcheck) is exported as the row
+        now stands and marked in a last column (CHANGED_HEADER, which the import ignores):
+        a compliance officer exporting the book needs every client in it, and needs to see
+        which rows nobody may trust; leaving them out would read as "no such client", and
+        refusing the whole file would stop every export over one row. Importing the file
+        again re-seals nothing: the row is unchanged by it (see the import: a row that
+        fails its seal is never written, so never sealed over)."""
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         suffix = out.suffix.lower()
         if suffix not in (".csv", ".xlsx"):
             raise InvalidInput("Export clients to a .csv or .xlsx file.")
         full = may(actor.role, Permission.SEE_FULL_ID)
         count = 0
+        changed = [0]
         with self._ctx.transaction(read_only=True) as session:
+            conn = session.connection()
             stmt = (
-                select(*_EXPORT_COLUMNS)
+                select(*_EXPORT_COLUMNS, investor_message_sql(conn.dialect.name), Investor.integrity)
                 .outerjoin(Branch, Branch.id == Investor.branch_id)
                 .where(client_scope(actor))
                 .order_by(Investor.id)
                 .execution_options(yield_per=BATCH)
             )
-            rows = (format_row(_record(r, full)) for r in session.execute(stmt))
+            rows = self._marked_rows(conn, session.execute(stmt).partitions(), full, changed)
             try:
-                count = _write_table(out, EXPORT_HEADERS, rows, progress)
+                count = _write_table(out, (*EXPORT_HEADERS, CHANGED_HEADER), rows, progress)
             except OSError as exc:
                 raise ServiceError(f"Cannot write {out}: {exc.strerror}.") from exc
         with self._ctx.transaction() as session:
@@ -419,9 +437,37 @@ class ClientImportService:
                 session,
                 actor,
                 AuditAction.CLIENT_EXPORT,
-                facts={"file": out.name, "count": count, "full_id_numbers": full},
+                facts={"file": out.name, "count": count, "full_id_numbers": full, "changed_outside": changed[0]},
             )
-        return count
+        if changed[0]:
+            log.warning("client export by %s: %s rows changed outside suitcheck, marked", actor.username, changed[0])
+        return ClientsExported(count, changed[0])
+
+    def _marked_rows(
+        self, conn: Connection, chunks: Iterator[Sequence[Any]], full: bool, changed: list[int]
+    ) -> Iterator[list[str]]:
+        """Each exported row in the import's columns and the mark: CHANGED_MARK where the row
+        fails its seal by the rule `check` applies (investors.intact_flags), else empty."""
+        for chunk in chunks:
+            intact = intact_flags(
+                self._ctx, conn, [r.id for r in chunk], [r[-2] for r in chunk], [r[-1] for r in chunk]
+            )
+            for row, ok in zip(chunk, intact, strict=True):
+                if not ok:
+                    changed[0] += 1
+                yield [*format_row(_record(row, full)), "" if ok else CHANGED_MARK]
+
+
+@dataclasses.dataclass(frozen=True)
+class ClientsExported:
+    count: int  # clients written
+    changed_outside: int  # of them, rows that fail their seal (marked in CHANGED_HEADER)
+
+
+# The export's last column: the import reads no field from it (an ignored column), so a
+# re-imported export is still the same clients, and the mark cannot be imported away.
+CHANGED_HEADER = "记录被外部修改 changed outside suitcheck"
+CHANGED_MARK = "是 yes: every check about this client blocks; run audit verify"
 
 
 _EXPORT_COLUMNS = (

@@ -253,6 +253,15 @@ def dates_canonical(columns: Any = None) -> ColumnElement[bool]:
     return and_(*(or_(col.is_(None), func.date(col) == col) for col in (c.current_assessed_on, c.birth_date)))
 
 
+def flags_canonical(columns: Any = None) -> ColumnElement[bool]:
+    """True where the client's flags are stored as suitcheck writes them (0 or 1 on SQLite;
+    a boolean column on PostgreSQL holds nothing else). SQLite keeps whatever it is given,
+    and Python reads 'yes' or 2 as true while SQL compares the stored value."""
+    c = columns if columns is not None else Investor.__table__.c
+    flags = (c.lowest_category, c.special_attention, c.reassessment_due)
+    return and_(*(col.in_((True, False)) for col in flags))
+
+
 def investor_message_sql(dialect: str) -> ColumnElement[bytes]:
     """investor_message built by the database, as UTF-8 bytes, for a list that checks the
     seal of every row it reads (the database writes the JSON; Python only computes the
@@ -527,13 +536,21 @@ class RowSealer:
         )
 
     def check_accounts(self, conn: Any, accounts: Any) -> None:
-        """Before a bulk write changes these clients: each must still match its seal (a
-        row changed outside suitcheck is never laundered by an import)."""
-        stmt = select(Investor.integrity, *(getattr(Investor, c) for c in INVESTOR_COLUMNS)).where(
-            Investor.account.in_(accounts)
-        )
+        """Before a bulk write changes these clients: each must still match its seal, by the
+        rule `check` applies, and hold its dates and flags as suitcheck writes them (a row
+        changed outside suitcheck is never laundered by an import). The flags matter here
+        and not to `check`: a flag of 'yes' or 2 where the seal says true reads as true in
+        Python, so the seal holds and every decision takes the strict reading, but the
+        import decides in SQL (`IS 1` is false for it) and would lift the lowest category
+        without the refusal such a lift meets, then seal the row as sound."""
+        stmt = select(
+            Investor.integrity,
+            *(getattr(Investor, c) for c in INVESTOR_COLUMNS),
+            dates_canonical().label("dates_canonical"),
+            flags_canonical().label("flags_canonical"),
+        ).where(Investor.account.in_(accounts))
         for row in conn.execute(stmt):
-            if not self.ok(conn, investor_message(row._mapping), row.integrity):
+            if not (row.flags_canonical and self.investor_ok(conn, row)):
                 raise RecordIntegrityError(
                     f"The client record {row.account!r} was changed outside suitcheck; it is not changed further "
                     "until compliance has investigated."

@@ -7,7 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.chain import Appended
+from suitcheck.audit.rowmac import seals_match
 from suitcheck.domain.clients import record_problems
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
@@ -44,7 +45,13 @@ from suitcheck.services.branches import branch_codes, branch_id_for, target_bran
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import write_atomically
-from suitcheck.services.integrity import RecordIntegrityError, dates_canonical, shown_text, unreadable
+from suitcheck.services.integrity import (
+    RecordIntegrityError,
+    dates_canonical,
+    investor_message_sql,
+    shown_text,
+    unreadable,
+)
 from suitcheck.services.questionnaire import ensure_stored, load_version
 from suitcheck.services.refs import parse_ref
 from suitcheck.services.scope import (
@@ -382,6 +389,90 @@ def resolve_investor_prepared(conn: Connection, ref: str | int, actor: Actor) ->
 
 
 _NOT_CREATED = defer(Investor.created_at)
+
+
+def listed_views(
+    ctx: ServiceContext, session: Session, actor: Actor, stmt: Select[Any], *, page: bool = True
+) -> list[InvestorView]:
+    """The clients of `stmt` (a select of Investor) as shown, each row's seal checked (one
+    HMAC a row, over the message the database builds: intact_flags). A row that fails it is
+    marked (record_intact false); on a page, a row holding a value suitcheck never writes is
+    shown as unreadable_view instead of failing the whole page, which one such row would
+    otherwise make unusable for a desk. Not a page
+    (one client's own view): that row is refused in a sentence, as nothing true can be
+    shown. The client list, a client's page and the reminders show clients through this."""
+    policy, today = ctx.policy(session), ctx.today()
+    full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
+    conn = session.connection()
+    # Each row's seal message built by the database beside it, so that a seal is confirmed
+    # with one HMAC (intact_flags), as the distribution list and the client export do.
+    extra = (dates_canonical().label("dates_canonical"), investor_message_sql(conn.dialect.name).label("message"))
+    try:
+        rows: list[Any] = list(session.execute(stmt.add_columns(*extra)).all())
+    except UnreadableValue:  # a date column's reader refused a row: read the page row by row
+        if not page:
+            raise
+        ids = session.execute(stmt.with_only_columns(Investor.id)).scalars().all()
+        rows = [_row_or_id(session, extra, i) for i in ids]
+    views: list[InvestorView] = []
+    readable: list[tuple[int, bool, bytes, Any]] = []  # (place, dates as written, message, seal)
+    for row in rows:
+        if isinstance(row, int):
+            views.append(_unreadable(conn, row))
+            continue
+        investor, dates_ok, message = row
+        try:
+            view = make_view(investor, today, policy, full, codes)
+        except RecordIntegrityError:  # a profile of 9, an account held as bytes, ...
+            if not page:
+                raise
+            views.append(_unreadable(conn, investor.id))
+            continue
+        readable.append((len(views), bool(dates_ok), message, investor.integrity))
+        views.append(view)
+    intact = intact_flags(
+        ctx, conn, [views[i].id for i, *_ in readable], [m for *_, m, _ in readable], [s for *_, s in readable]
+    )
+    for (place, dates_ok, _, _), ok in zip(readable, intact, strict=True):
+        if not (dates_ok and ok):
+            views[place] = dataclasses.replace(views[place], record_intact=False)
+    return views
+
+
+def _row_or_id(session: Session, extra: tuple[Any, ...], investor_id: int) -> Any:
+    try:
+        return session.execute(select(Investor, *extra).options(_NOT_CREATED).where(Investor.id == investor_id)).one()
+    except UnreadableValue:
+        return investor_id
+
+
+def _unreadable(conn: Connection, investor_id: int) -> InvestorView:
+    t = Investor.__table__.c
+    account, name = conn.execute(select(t.account, t.name).where(t.id == investor_id)).one()
+    log.warning("client %s: record cannot be read; listed as such", investor_id)
+    return unreadable_view(investor_id, account, name)
+
+
+def intact_flags(
+    ctx: ServiceContext, conn: Connection, ids: Sequence[int], messages: Sequence[bytes], seals: Sequence[Any]
+) -> list[bool]:
+    """Whether each of these client rows holds its seal, by the rule `check` applies, given
+    each row's id, its seal message as the database built it (integrity.investor_message_sql)
+    and its seal: a row is confirmed with one HMAC when its seal is this installation's over
+    that message (rowmac.seals_match, as the distribution list does); the others (another
+    installation's seal, a value suitcheck never writes, a changed row) are read again with
+    the check's own columns and judged by RowSealer.investor_ok, so this can only confirm
+    a seal `check` accepts. For the client list and the reminders (listed_views) and the
+    client export."""
+    flags = seals_match(list(seals), ctx.sealer.row_seal_heads(messages))
+    rest = [i for i, ok in zip(ids, flags, strict=True) if not ok]
+    if not rest:
+        return flags
+    judged = {
+        row.id: ctx.rows.investor_ok(conn, row)
+        for row in conn.execute(select(*FACT_COLUMNS).where(Investor.id.in_(rest)))
+    }
+    return [ok or judged.get(i, False) for i, ok in zip(ids, flags, strict=True)]
 
 
 def find_investor(session: Session, ref: str | int, actor: Actor) -> Investor:
@@ -855,55 +946,7 @@ class InvestorService:
             return make_view(investor, self._ctx.today(), policy, may(actor.role, Permission.SEE_FULL_ID), codes)
 
     def _listed(self, session: Session, actor: Actor, stmt: Select[Any], *, page: bool = True) -> list[InvestorView]:
-        """A page of clients as shown, each row's seal checked (one HMAC a row). A row that
-        fails it is marked (record_intact false); on a page, a row holding a value
-        suitcheck never writes is shown as unreadable_view instead of failing the whole
-        page, which one such row would otherwise make unusable for a desk. Not a page (one
-        client's own view): that row is refused in a sentence, as nothing true can be shown."""
-        policy, today = self._ctx.policy(session), self._ctx.today()
-        full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
-        conn = session.connection()
-        canonical = dates_canonical().label("dates_canonical")
-        try:
-            rows: list[Any] = list(session.execute(stmt.add_columns(canonical)).all())
-        except UnreadableValue:  # a date column's reader refused a row: read the page row by row
-            if not page:
-                raise
-            ids = session.execute(stmt.with_only_columns(Investor.id)).scalars().all()
-            rows = [self._row_or_id(session, canonical, i) for i in ids]
-        views = []
-        for row in rows:
-            if isinstance(row, int):
-                views.append(self._unreadable(conn, row))
-                continue
-            investor, dates_ok = row
-            try:
-                view = make_view(investor, today, policy, full, codes)
-            except RecordIntegrityError:  # a profile of 9, an account held as bytes, ...
-                if not page:
-                    raise
-                views.append(self._unreadable(conn, investor.id))
-                continue
-            if not (dates_ok and self._ctx.rows.investor_ok(conn, investor)):
-                view = dataclasses.replace(view, record_intact=False)
-            views.append(view)
-        return views
-
-    @staticmethod
-    def _row_or_id(session: Session, canonical: Any, investor_id: int) -> Any:
-        try:
-            return session.execute(
-                select(Investor, canonical).options(_NOT_CREATED).where(Investor.id == investor_id)
-            ).one()
-        except UnreadableValue:
-            return investor_id
-
-    @staticmethod
-    def _unreadable(conn: Connection, investor_id: int) -> InvestorView:
-        t = Investor.__table__.c
-        account, name = conn.execute(select(t.account, t.name).where(t.id == investor_id)).one()
-        log.warning("client %s: record cannot be read; listed as such", investor_id)
-        return unreadable_view(investor_id, account, name)
+        return listed_views(self._ctx, session, actor, stmt, page=page)
 
     def _view(self, session: Session, actor: Actor, investor: Investor) -> InvestorView:
         return make_view(

@@ -9,28 +9,34 @@ import enum
 from collections.abc import Iterator
 from pathlib import Path
 
-from sqlalchemy import ColumnElement, and_, func, or_, select, true
+from sqlalchemy import ColumnElement, and_, false, func, or_, select
+from sqlalchemy.orm import defer
 
 from suitcheck.audit.export import neutralise
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.decision import assessment_expires_on
 from suitcheck.domain.levels import InvestorClass
-from suitcheck.domain.roles import Permission, may
+from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput
-from suitcheck.services.investors import InvestorView, make_view
+from suitcheck.services.investors import InvestorView, listed_views
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import Investor
 
 MAX_WINDOW_DAYS = 3660
-REMINDER_COLUMNS = ("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason")
+# record_intact (added after the first eight, which stay as they were): "no" for a client
+# whose row fails its seal (changed outside suitcheck): what it shows is what the row now
+# holds, every check about the client blocks, and `audit verify` names the row.
+REMINDER_COLUMNS = ("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason", "record_intact")
 
 
 class ReminderState(enum.StrEnum):
     DUE = "due"  # situation changed: re-assess now
     EXPIRED = "expired"
     EXPIRING = "expiring"  # within the asked window
+
+
+CHUNK = 2000  # clients read, checked and shown at a time
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,6 +53,24 @@ class Reminder:
             "expires": self.expires.isoformat() if self.expires else None,
             "due_reason": self.reason,
         }
+
+
+def _reminder(view: InvestorView, reason: object, today: dt.date, window: int) -> Reminder | None:
+    """The reminder for a client the query selected. A row that fails its seal is listed
+    as the row stands and marked (view.record_intact); one whose dates no longer say why
+    it was selected (read otherwise than SQL compares them, or unreadable) is listed as
+    due: it is never dropped from the list by what was changed in it."""
+    state = reminder_state(view.reassessment_due, view.expires_on, today, window)
+    if isinstance(reason, bytes):  # unsealed text held as bytes: as its text, as names are
+        reason = reason.decode(errors="backslashreplace")
+    shown = reason if isinstance(reason, str) else None
+    if state is None:
+        # The query selects exactly these, unless the row was re-assessed between reading the
+        # ids and reading the row (PostgreSQL reads each statement at its own moment).
+        if view.record_intact:
+            return None
+        state = ReminderState.DUE
+    return Reminder(view, state, view.expires_on, shown)
 
 
 def reminder_state(due: bool, expires: dt.date | None, today: dt.date, window_days: int) -> ReminderState | None:
@@ -79,24 +103,28 @@ class ReminderService:
         with self._ctx.transaction(read_only=True) as session:
             policy, today = self._ctx.policy(session), self._ctx.today()
             window = policy.warning_days if within_days is None else within_days
-            stmt = (
-                select(Investor)
-                .where(*_reminder_conditions(actor, policy.validity_days, today, window))
-                .order_by(Investor.reassessment_due.desc(), Investor.current_assessed_on, Investor.id)
-            )
+            order = (Investor.reassessment_due.desc(), Investor.current_assessed_on, Investor.id)
+            stmt = select(Investor.id).where(*_reminder_conditions(actor, policy.validity_days, today, window))
             if limit is not None:
                 stmt = stmt.limit(limit)
-            full = may(actor.role, Permission.SEE_FULL_ID)
-            for investor in session.execute(stmt.execution_options(yield_per=2000)).scalars():
-                expires = (
-                    assessment_expires_on(investor.current_assessed_on, policy)
-                    if investor.current_assessed_on
-                    else None
-                )
-                state = reminder_state(bool(investor.reassessment_due), expires, today, window)
-                if state is None:  # pragma: no cover - the query selects exactly these
-                    continue
-                yield Reminder(make_view(investor, today, policy, full), state, expires, investor.reassessment_reason)
+            # Ids first (no column a reader can refuse), then the clients a chunk at a time
+            # through the client list's own path: each row's seal checked and marked, a row
+            # holding a value suitcheck never writes shown as unreadable, not the list refused.
+            ids = session.execute(stmt.order_by(*order)).scalars().all()
+            for start in range(0, len(ids), CHUNK):
+                chunk = ids[start : start + CHUNK]
+                page = select(Investor).options(defer(Investor.created_at)).where(Investor.id.in_(chunk))
+                views = listed_views(self._ctx, session, actor, page.order_by(*order))
+                reasons = {
+                    i: reason
+                    for i, reason in session.execute(
+                        select(Investor.id, Investor.reassessment_reason).where(Investor.id.in_(chunk))
+                    )
+                }
+                for view in views:
+                    reminder = _reminder(view, reasons.get(view.id), today, window)
+                    if reminder is not None:
+                        yield reminder
 
     def write(self, actor: Actor, out: Path, within_days: int | None = None, fmt: str | None = None) -> Written:
         """The reminder list as CSV or XLSX (by the file name) through the one table writer
@@ -118,6 +146,7 @@ class ReminderService:
                     r.state.value,
                     r.expires.isoformat() if r.expires else "",
                     r.reason or "",
+                    "yes" if r.investor.record_intact else "no",
                 )
             ]
             for r in items
@@ -144,6 +173,8 @@ class ReminderService:
                     "format": written.format.value,
                     "file": written.path.name,
                     "file_sha256": written.sha256,
+                    # Clients listed whose row fails its seal (marked in the file).
+                    "changed_outside": sum(not r.investor.record_intact for r in items),
                     "window_days": window,
                     "policy_version": policy.version,
                 },
@@ -174,7 +205,10 @@ def _reminder_conditions(
         client_scope(actor),
         Investor.investor_class != InvestorClass.PROFESSIONAL.value,
         or_(
-            Investor.reassessment_due == true(),
+            # Every mark that is not false, as Python (and so `check`) reads it: a mark of 1
+            # rewritten in SQL as 'yes' or 2 keeps its seal and still restricts the client,
+            # and must not drop them from the list ('= 1' would).
+            Investor.reassessment_due != false(),
             and_(Investor.current_assessed_on.is_not(None), Investor.current_assessed_on <= cutoff),
         ),
     )

@@ -3254,6 +3254,10 @@ Store: {store}</source>
         <translation>仅列出前 {shown} 位。</translation>
     </message>
     <message>
+        <source>Records changed outside suitcheck among them (marked in red): {n}; every check about such a client blocks, and compliance should run audit verify.</source>
+        <translation>其中被外部修改的记录（红色标出）：{n} 条；对此类客户的每次检查均被阻止，合规应运行 audit verify 进行核查。</translation>
+    </message>
+    <message>
         <source>Double-click or press Enter to select a client.</source>
         <translation>双击或按回车选中客户。</translation>
     </message>
