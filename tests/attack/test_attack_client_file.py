@@ -5,6 +5,7 @@ laundering), whatever file is imported, and the export marks such a row."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -202,3 +203,41 @@ def test_a_flag_stored_as_suitcheck_never_writes_it_is_not_lifted_by_an_import(
     assert _seal(services, "ODD") == seal
     assert services.investors.get(compliance, odd).lowest_category  # still in the lowest category
     assert services.access.check(compliance, str(odd), r3).to_dict()["decision"] == "block"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        None,  # a name suitcheck itself takes with a control character in it
+        "account = 'ODD' || char(0)",  # an account changed outside suitcheck
+        "name = 'ODD' || char(11) || 'x'",
+    ],
+)
+def test_a_control_character_an_xlsx_cannot_hold_is_a_sentence_not_a_crash(
+    world: tuple[Services, Actor, int, int], tmp_path: Path, edit: str | None
+) -> None:
+    """Was BROKE: the XLSX client export raised openpyxl's IllegalCharacterError (a raw
+    exception, a traceback at the CLI) for a client whose name or account holds a C0
+    control character. Now one sentence naming the client and saying to export to CSV,
+    and no file is left; the CSV export writes the row, and importing it changes nothing
+    (a NUL makes the CSV binary to the import, which refuses it in a sentence)."""
+    services, compliance, r3, odd = world
+    if edit is None:
+        services.investors.add(
+            compliance, account="CTRL", name="张\x01三", profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
+        )
+    else:
+        shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
+    out = tmp_path / "clients.xlsx"
+    with pytest.raises(ServiceError, match=r"holds a control character an XLSX file cannot hold; export the clients"):
+        services.client_files.export_clients(compliance, out)
+    assert not out.exists()
+    csv_out = tmp_path / "clients.csv"
+    exported = services.client_files.export_clients(compliance, csv_out)
+    assert exported.count == 3 if edit is None else 2
+    if edit is not None and "char(0)" in edit:
+        with pytest.raises(ServiceError, match="The file is binary data, not text."):
+            services.client_files.import_clients(compliance, csv_out)
+        return
+    result = services.client_files.import_clients(compliance, csv_out)
+    assert (result.changed, result.new, result.invalid) == (0, 0, 0), result.to_dict()

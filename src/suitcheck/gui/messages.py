@@ -92,6 +92,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The workbook has an extra sheet '{extra_title}'; it was edited."),
     QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} is damaged: its sheet cannot be read at row {number}."),
     QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} has no sheet; it is not a suitcheck export."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client '{account}' holds a control character an XLSX file cannot hold; export the clients to a .csv file.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} has a row {number} after row {previous}; it was edited."),
     QT_TRANSLATE_NOOP(
         "Messages", "The workbook {path_name} has a cell out of order or repeated in row {number}; it was edited."

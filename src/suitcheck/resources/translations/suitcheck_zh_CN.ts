@@ -2051,6 +2051,10 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 没有工作表；它不是 suitcheck 导出的文件。</translation>
     </message>
     <message>
+        <source>The client &apos;{account}&apos; holds a control character an XLSX file cannot hold; export the clients to a .csv file.</source>
+        <translation>客户“{account}”含有 XLSX 文件无法容纳的控制字符；请将客户导出为 .csv 文件。</translation>
+    </message>
+    <message>
         <source>The workbook {path_name} has a row {number} after row {previous}; it was edited.</source>
         <translation>工作簿 {path_name} 中第 {number} 行出现在第 {previous} 行之后；文件已被修改。</translation>
     </message>
