@@ -241,3 +241,55 @@ def test_a_control_character_an_xlsx_cannot_hold_is_a_sentence_not_a_crash(
         return
     result = services.client_files.import_clients(compliance, csv_out)
     assert (result.changed, result.new, result.invalid) == (0, 0, 0), result.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("edit", "refused"),
+    [
+        ("lowest_category = 1.5", True),  # true to Python, neither 0 nor 1 to SQL
+        ("lowest_category = X'01'", True),
+        # The seal fails (Python reads the flag true); the lift is an invalid row.
+        ("special_attention = 2", False),
+        ("current_assessed_on = current_assessed_on || ' '", False),  # the same day to Python's reader
+    ],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("role", [Role.ADVISOR, Role.COMPLIANCE])
+def test_an_edited_export_imported_by_either_role_reseals_nothing(
+    world: tuple[Services, Actor, int, int], tmp_path: Path, edit: str, refused: bool, suffix: str, role: Role
+) -> None:
+    """Held (attack7): the row edited in SQL, then an export made before the edit, with
+    the client's lowest category lifted (否) and a new name, imported with --partial. An
+    advisor may not import; compliance meets the refusal of the changed row or an invalid
+    row; never a write over it, so never a new seal: `check` still blocks the client."""
+    services, compliance, r3, odd = world
+    actor = compliance if role is Role.COMPLIANCE else staff(services, role)
+    out = tmp_path / f"clients{suffix}"
+    services.client_files.export_clients(compliance, out)
+    shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
+    seal = _seal(services, "ODD")
+    rows = _rows(out)
+    lowest = rows[0].index(EXPORT_HEADERS[FIELDS.index("lowest_category")])
+    name = rows[0].index(EXPORT_HEADERS[FIELDS.index("name")])
+    for row in rows[1:]:
+        if row[0] == "ODD":
+            row[lowest], row[name] = "否", "新名字"
+    if suffix == ".csv":
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    else:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(out)
+    if role is Role.ADVISOR:
+        with pytest.raises(PermissionDenied):
+            services.client_files.import_clients(actor, out, partial=True)
+    elif refused:
+        with pytest.raises(ServiceError, match="The client record 'ODD' was changed outside suitcheck"):
+            services.client_files.import_clients(actor, out, partial=True)
+    else:
+        result = services.client_files.import_clients(actor, out, partial=True)
+        assert (result.changed, result.invalid) == (0, 1), result.to_dict()
+    assert _seal(services, "ODD") == seal
+    assert services.access.check(compliance, str(odd), r3).to_dict()["decision"] == "block"
