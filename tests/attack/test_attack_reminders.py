@@ -203,7 +203,9 @@ def test_the_lists_mark_exactly_the_clients_check_blocks_for_their_record(
     (a date its reader refuses, a profile suitcheck never writes), never with a raw error."""
     services, compliance, advisor, r3, odd = world
     shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
-    blocked = "record-integrity" in services.access.check(compliance, str(odd), r3).to_dict()["reasons"]
+    reasons = services.access.check(compliance, str(odd), r3).to_dict()["reasons"]
+    assert isinstance(reasons, list)
+    blocked = "record-integrity" in reasons
     listed = {v.id: v.record_intact for v in services.investors.search(compliance, "")}
     assert listed == {i: not blocked if i == odd else True for i in listed}
     assert len(listed) == 2
