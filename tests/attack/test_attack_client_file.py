@@ -5,6 +5,7 @@ laundering), whatever file is imported, and the export marks such a row."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -201,4 +202,94 @@ def test_a_flag_stored_as_suitcheck_never_writes_it_is_not_lifted_by_an_import(
         services.client_files.import_clients(compliance, out, partial=True)
     assert _seal(services, "ODD") == seal
     assert services.investors.get(compliance, odd).lowest_category  # still in the lowest category
+    assert services.access.check(compliance, str(odd), r3).to_dict()["decision"] == "block"
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        None,  # a name suitcheck itself takes with a control character in it
+        "account = 'ODD' || char(0)",  # an account changed outside suitcheck
+        "name = 'ODD' || char(11) || 'x'",
+    ],
+)
+def test_a_control_character_an_xlsx_cannot_hold_is_a_sentence_not_a_crash(
+    world: tuple[Services, Actor, int, int], tmp_path: Path, edit: str | None
+) -> None:
+    """Was BROKE: the XLSX client export raised openpyxl's IllegalCharacterError (a raw
+    exception, a traceback at the CLI) for a client whose name or account holds a C0
+    control character. Now one sentence naming the client and saying to export to CSV,
+    and no file is left; the CSV export writes the row, and importing it changes nothing
+    (a NUL makes the CSV binary to the import, which refuses it in a sentence)."""
+    services, compliance, r3, odd = world
+    if edit is None:
+        services.investors.add(
+            compliance, account="CTRL", name="张\x01三", profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
+        )
+    else:
+        shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
+    out = tmp_path / "clients.xlsx"
+    with pytest.raises(ServiceError, match=r"holds a control character an XLSX file cannot hold; export the clients"):
+        services.client_files.export_clients(compliance, out)
+    assert not out.exists()
+    csv_out = tmp_path / "clients.csv"
+    exported = services.client_files.export_clients(compliance, csv_out)
+    assert exported.count == 3 if edit is None else 2
+    if edit is not None and "char(0)" in edit:
+        with pytest.raises(ServiceError, match="The file is binary data, not text."):
+            services.client_files.import_clients(compliance, csv_out)
+        return
+    result = services.client_files.import_clients(compliance, csv_out)
+    assert (result.changed, result.new, result.invalid) == (0, 0, 0), result.to_dict()
+
+
+@pytest.mark.parametrize(
+    ("edit", "refused"),
+    [
+        ("lowest_category = 1.5", True),  # true to Python, neither 0 nor 1 to SQL
+        ("lowest_category = X'01'", True),
+        # The seal fails (Python reads the flag true); the lift is an invalid row.
+        ("special_attention = 2", False),
+        ("current_assessed_on = current_assessed_on || ' '", False),  # the same day to Python's reader
+    ],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+@pytest.mark.parametrize("role", [Role.ADVISOR, Role.COMPLIANCE])
+def test_an_edited_export_imported_by_either_role_reseals_nothing(
+    world: tuple[Services, Actor, int, int], tmp_path: Path, edit: str, refused: bool, suffix: str, role: Role
+) -> None:
+    """Held (attack7): the row edited in SQL, then an export made before the edit, with
+    the client's lowest category lifted (否) and a new name, imported with --partial. An
+    advisor may not import; compliance meets the refusal of the changed row or an invalid
+    row; never a write over it, so never a new seal: `check` still blocks the client."""
+    services, compliance, r3, odd = world
+    actor = compliance if role is Role.COMPLIANCE else staff(services, role)
+    out = tmp_path / f"clients{suffix}"
+    services.client_files.export_clients(compliance, out)
+    shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
+    seal = _seal(services, "ODD")
+    rows = _rows(out)
+    lowest = rows[0].index(EXPORT_HEADERS[FIELDS.index("lowest_category")])
+    name = rows[0].index(EXPORT_HEADERS[FIELDS.index("name")])
+    for row in rows[1:]:
+        if row[0] == "ODD":
+            row[lowest], row[name] = "否", "新名字"
+    if suffix == ".csv":
+        with out.open("w", encoding="utf-8-sig", newline="") as handle:
+            csv.writer(handle).writerows(rows)
+    else:
+        book = openpyxl.Workbook()
+        for row in rows:
+            book.active.append(row)
+        book.save(out)
+    if role is Role.ADVISOR:
+        with pytest.raises(PermissionDenied):
+            services.client_files.import_clients(actor, out, partial=True)
+    elif refused:
+        with pytest.raises(ServiceError, match="The client record 'ODD' was changed outside suitcheck"):
+            services.client_files.import_clients(actor, out, partial=True)
+    else:
+        result = services.client_files.import_clients(actor, out, partial=True)
+        assert (result.changed, result.invalid) == (0, 1), result.to_dict()
+    assert _seal(services, "ODD") == seal
     assert services.access.check(compliance, str(odd), r3).to_dict()["decision"] == "block"

@@ -444,3 +444,36 @@ def test_the_list_printed_without_a_file_is_audited(world: tuple[Services, Actor
     assert services.audit.count(compliance) == before + 1
     (entry,) = services.audit.browse(compliance, limit=1)
     assert entry.action == "distribution-list"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="BROKE, not fixed (attack7): a name or ID number that is not UTF-8 (a BLOB, or TEXT "
+    "holding such bytes) - the written list raises a raw OperationalError, `eligible` and the "
+    "client list refuse or mark the client while `check` allows them",
+)
+@pytest.mark.parametrize("edit", ["name = X'FF'", "name = CAST(X'41FF' AS TEXT)", "id_number = X'FF'"])
+def test_text_that_is_not_utf8_in_a_column_no_rule_reads(
+    world: tuple[Services, Actor, Actor, int], tmp_path: Path, edit: str
+) -> None:
+    """A column no rule reads holds bytes that are not UTF-8 (another program writing GBK
+    names as TEXT would do this): as for any unsealed column, `check` allows the client,
+    and every list answers without a raw error, holds the client and does not mark them."""
+    services, compliance, advisor, r3 = world
+    odd = add_client(services, compliance, "ODD", RiskProfile.C5)
+    add_client(services, compliance, "FINE", RiskProfile.C5)
+    shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
+    outcomes = _outcomes(
+        {
+            "check": lambda: services.access.check(advisor, "ODD", r3).to_dict()["decision"],
+            "write_eligible": lambda: [r[1] for r in written_list(services, advisor, r3, tmp_path / "l.csv")],
+            "eligible": lambda: [r[1] for r in reference(services, advisor, r3)],
+            "client list": lambda: [(v.account, v.record_intact) for v in services.investors.search(compliance, "")],
+        }
+    )
+    assert outcomes == {
+        "check": ("ok", "allow"),
+        "write_eligible": ("ok", ["ODD", "FINE"]),
+        "eligible": ("ok", ["ODD", "FINE"]),
+        "client list": ("ok", [("ODD", True), ("FINE", True)]),
+    }, outcomes

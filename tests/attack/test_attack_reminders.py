@@ -17,6 +17,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import AuditFilter
+from suitcheck.services.errors import ServiceError
 from suitcheck.services.reminders import REMINDER_COLUMNS
 from tests.attack.test_attack_list import ODD_VALUES, shell
 from tests.conftest import TODAY, add_client, staff
@@ -175,3 +176,47 @@ def test_a_due_mark_stored_as_suitcheck_never_writes_it_stays_on_the_list(
     listed = {r.investor.account: r for r in services.reminders.reminders(advisor)}
     assert listed["MOVED"].state.value == "due"
     assert services.reminders.count(advisor) == len(listed) == 3
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "account = 'ODD' || char(0)",  # json_array writes \u0000 as json.dumps does: no false match
+        "account = 'ODD' || hex(randomblob(2000))",  # long text
+        "current_assessed_on = current_assessed_on || char(0)",
+        "current_assessed_on = ' ' || current_assessed_on",
+        "birth_date = '1980-01-01T00:00'",
+        "reassessment_due = ' 0'",  # numeric affinity: 0, which the seal does not hold
+        "lowest_category = 0.0",
+        "lowest_category = '0x1'",  # text, true to Python as sealed: not marked, not blocked
+        "current_profile = 1.0000000000000002",  # a REAL json_array writes as 1.0
+        "integrity = integrity || char(0)",  # in the seal's signature part, unread for this chain
+    ],
+)
+def test_the_lists_mark_exactly_the_clients_check_blocks_for_their_record(
+    world: tuple[Services, Actor, Actor, int, int], tmp_path: Path, edit: str
+) -> None:
+    """Held (attack7): the lists confirm a seal on the message SQLite builds (json_array),
+    `check` on the one Python builds. For each odd stored form, the client list, the
+    reminders (service and written file) and the client export mark ODD exactly when
+    `check` blocks ODD for record-integrity; the export may refuse in a sentence instead
+    (a date its reader refuses, a profile suitcheck never writes), never with a raw error."""
+    services, compliance, advisor, r3, odd = world
+    shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
+    reasons = services.access.check(compliance, str(odd), r3).to_dict()["reasons"]
+    assert isinstance(reasons, list)
+    blocked = "record-integrity" in reasons
+    listed = {v.id: v.record_intact for v in services.investors.search(compliance, "")}
+    assert listed == {i: not blocked if i == odd else True for i in listed}
+    assert len(listed) == 2
+    reminded = {r.investor.id: r.investor.record_intact for r in services.reminders.reminders(advisor)}
+    assert reminded == listed
+    services.reminders.write(advisor, tmp_path / "r.csv", 800)
+    out = tmp_path / "clients.csv"
+    refused: str | None = None
+    try:
+        marked = services.client_files.export_clients(compliance, out).changed_outside
+    except ServiceError as exc:
+        refused, marked = str(exc), 1
+    assert marked == int(blocked), refused
+    assert refused is None or not out.exists()

@@ -1090,7 +1090,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     """The data rows of an export workbook (numbered as Excel numbers them, each at least
     as wide as HEADERS), after its header row is checked; empty rows skipped, extra sheets
     refused. Every row and cell in the sheet is read, wherever its <dimension> says the
-    data ends, and a sheet that cannot be read to its end fails with a sentence."""
+    data ends, and a sheet that cannot be read to its end fails with a sentence, as does
+    one a spreadsheet would show otherwise than it is read here (_sheet_rows, _shown_as_held)."""
     from openpyxl import load_workbook
 
     try:
@@ -1100,12 +1101,8 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     try:
         if not book.worksheets:
             raise ExportError(f"The workbook {path.name} has no sheet; it is not a suitcheck export.")
-        sheet = book.worksheets[0]
-        # The read-only reader trusts the sheet's own <dimension>: a row below it or a cell
-        # right of it (a formula, too) would otherwise be skipped unread, and the file
-        # verified while Excel shows it.
-        sheet.reset_dimensions()
-        rows = sheet.iter_rows(values_only=True)
+        _shown_as_held(book, path)
+        rows = _sheet_rows(book, book.worksheets[0], path)
         first_row = tuple(_next_row(rows, path, 1) or ())
         while first_row and first_row[-1] is None:
             first_row = first_row[:-1]
@@ -1122,11 +1119,79 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         book.close()
 
 
+# Number formats that show a cell as it holds it: General and Text (@). openpyxl maps a
+# custom format written as either (LibreOffice writes General as its own id 164) to these.
+_AS_HELD_FORMATS = frozenset({0, 49})
+
+
+def _shown_as_held(book: Any, path: Path) -> None:
+    """Refuse a workbook whose cell styles can show a cell otherwise than it holds: a number
+    format other than General or Text (a custom format's text section shows any text as
+    'allow'; a number format shows 13 as 9 or as a date), which openpyxl's values do not
+    reflect. suitcheck writes only General; a re-save by Excel or LibreOffice keeps it."""
+    if any(style.numFmtId not in _AS_HELD_FORMATS for style in book._cell_styles):
+        raise ExportError(
+            f"The workbook {path.name} gives cells a number format that can show them otherwise than they hold; "
+            "it was edited."
+        )
+
+
+def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
+    """The sheet's rows from its first, an empty tuple for each row number the sheet skips,
+    every cell read whatever the sheet's <dimension> says. This is openpyxl's read-only
+    reader (_cells_by_row) without its two silences: it drops a row numbered at or before
+    one already read, and keeps only the last of two cells in one column. A spreadsheet
+    shows such a row or cell (LibreOffice shows a row 14 written again at the sheet's end
+    over the first), so a sheet holding one, out of order or repeated, is refused; so is
+    one with conditional formatting or merged cells, which show cells otherwise than they
+    hold (a rule's number format, a merge showing one cell across others)."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    class Parser(WorkSheetParser):  # type: ignore[misc]
+        formatted = False
+
+        def parse_formatting(self, element: Any) -> None:
+            self.formatted = True  # openpyxl drops a rule it cannot read; any rule is refused
+
+    with sheet._get_source() as source:
+        parser = Parser(
+            source,
+            sheet._shared_strings,
+            data_only=False,
+            epoch=book.epoch,
+            date_formats=book._date_formats,
+            timedelta_formats=book._timedelta_formats,
+        )
+        previous = 0
+        for number, cells in parser.parse():
+            if number <= previous:
+                raise ExportError(f"The workbook {path.name} has a row {number} after row {previous}; it was edited.")
+            yield from ((),) * (number - previous - 1)
+            previous = number
+            row: list[Any] = []
+            for cell in cells:
+                column = cell["column"]
+                if cell["row"] != number or column <= len(row):
+                    raise ExportError(
+                        f"The workbook {path.name} has a cell out of order or repeated in row {number}; it was edited."
+                    )
+                row.extend((None,) * (column - len(row) - 1))
+                row.append(cell["value"])
+            yield tuple(row)
+        if parser.formatted or parser.merged_cells is not None:
+            raise ExportError(
+                f"The workbook {path.name} has conditional formatting or merged cells, which show cells otherwise "
+                "than they hold; it was edited."
+            )
+
+
 def _next_row(rows: Iterator[Sequence[Any]], path: Path, number: int) -> Sequence[Any] | None:
     """The sheet's next row, None at its end; a sheet whose XML, zip stream or cell values
     cannot be read (damaged, truncated, a number cell holding text) fails with a sentence."""
     try:
         return next(rows, None)
+    except ExportError:
+        raise
     except Exception as exc:
         raise ExportError(f"The workbook {path.name} is damaged: its sheet cannot be read at row {number}.") from exc
 

@@ -92,6 +92,24 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The workbook has an extra sheet '{extra_title}'; it was edited."),
     QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} is damaged: its sheet cannot be read at row {number}."),
     QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} has no sheet; it is not a suitcheck export."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client '{account}' holds a control character an XLSX file cannot hold; export the clients to a .csv file.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} has a row {number} after row {previous}; it was edited."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The workbook {path_name} has a cell out of order or repeated in row {number}; it was edited."
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The workbook {path_name} gives cells a number format that can show them otherwise than they hold; "
+        "it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The workbook {path_name} has conditional formatting or merged cells, which show cells otherwise than "
+        "they hold; it was edited.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The audit head {path} was altered; it no longer matches this installation's key."),
     QT_TRANSLATE_NOOP("Messages", "'{text_20}'… is not a suitcheck public key."),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be written: {exc_strerror}."),

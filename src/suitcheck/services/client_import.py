@@ -534,6 +534,7 @@ def _write_rows(
                     progress("export", count)
         return count
     import openpyxl
+    from openpyxl.utils.exceptions import IllegalCharacterError
 
     touch_private(out)  # client data: the owner's alone; fails before openpyxl starts
     workbook = openpyxl.Workbook(write_only=True)
@@ -541,7 +542,16 @@ def _write_rows(
     sheet.append(list(headers))
     try:
         for row in rows:
-            sheet.append([neutralise(v) for v in row])
+            try:
+                sheet.append([neutralise(v) for v in row])
+            except IllegalCharacterError as exc:
+                # A control character (a name entered with one, or a row changed outside
+                # suitcheck): XML cannot hold it, and an escape would not import back as it.
+                account = row[0]
+                raise ServiceError(
+                    f"The client {account!r} holds a control character an XLSX file cannot hold; "
+                    "export the clients to a .csv file."
+                ) from exc
             count += 1
             if progress and count % BATCH == 0:
                 progress("export", count)

@@ -2051,6 +2051,26 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 没有工作表；它不是 suitcheck 导出的文件。</translation>
     </message>
     <message>
+        <source>The client &apos;{account}&apos; holds a control character an XLSX file cannot hold; export the clients to a .csv file.</source>
+        <translation>客户“{account}”含有 XLSX 文件无法容纳的控制字符；请将客户导出为 .csv 文件。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} has a row {number} after row {previous}; it was edited.</source>
+        <translation>工作簿 {path_name} 中第 {number} 行出现在第 {previous} 行之后；文件已被修改。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} has a cell out of order or repeated in row {number}; it was edited.</source>
+        <translation>工作簿 {path_name} 第 {number} 行中有单元格顺序错乱或重复；文件已被修改。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} gives cells a number format that can show them otherwise than they hold; it was edited.</source>
+        <translation>工作簿 {path_name} 为单元格设置了数字格式，显示的内容可能与单元格实际内容不同；文件已被修改。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} has conditional formatting or merged cells, which show cells otherwise than they hold; it was edited.</source>
+        <translation>工作簿 {path_name} 含有条件格式或合并单元格，显示的内容与单元格实际内容不同；文件已被修改。</translation>
+    </message>
+    <message>
         <source>The audit head {path} was altered; it no longer matches this installation&apos;s key.</source>
         <translation>审计链头记录 {path} 已被改动；与本安装的密钥不再相符。</translation>
     </message>

@@ -1,0 +1,263 @@
+"""Hostile XLSX audit exports, built by editing an export's XML as an insider would: the
+verification reads what a spreadsheet shows, so a sheet whose rows or cells a spreadsheet
+places otherwise than openpyxl's reader does, or whose styles show a cell otherwise than
+it holds, fails with a sentence; and the one-step comparison of plain rows decides
+exactly as the cell-by-cell one on every edited cell."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from suitcheck.audit import export
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Actor, Services
+from tests.audit.test_export_xlsx_verify import SHEET, _failure, exported  # noqa: F401
+from tests.conftest import staff
+from tests.fixtures import import_text_report
+
+STYLES = "xl/styles.xml"
+Edit = Callable[[str], str]
+
+
+def _rewrite(path: Path, edits: dict[str, Edit]) -> None:
+    """The workbook with some of its parts' XML edited (each edit must change its part)."""
+    copy = path.with_name("copy.xlsx")
+    shutil.copy(path, copy)
+    with zipfile.ZipFile(copy) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            data = source.read(item.filename)
+            if item.filename in edits:
+                text = data.decode("utf-8")
+                edited = edits[item.filename](text)
+                assert edited != text, item.filename
+                data = edited.encode("utf-8")
+            target.writestr(item, data)
+    copy.unlink()
+
+
+def _allow_cell(path: Path) -> tuple[str, int]:
+    """The XML of the first data row's decision cell reading 'allow', and its row."""
+    with zipfile.ZipFile(path) as book:
+        xml = book.read(SHEET).decode("utf-8")
+    found = re.search(r'<c r="J(\d+)" t="inlineStr"><is><t>allow</t></is></c>', xml)
+    assert found is not None
+    return found.group(0), int(found.group(1))
+
+
+def _last_row(path: Path) -> int:
+    with zipfile.ZipFile(path) as book:
+        return int(re.findall(r'<row r="(\d+)"', book.read(SHEET).decode("utf-8"))[-1])
+
+
+def _styles_with(number_format: str) -> Edit:
+    """styles.xml whose every cell style (the one style xlsxwriter writes, 0) takes a custom
+    number format."""
+
+    def edit(xml: str) -> str:
+        xml = xml.replace(
+            "<fonts", f'<numFmts count="1"><numFmt numFmtId="164" formatCode="{number_format}"/></numFmts><fonts', 1
+        )
+        return xml.replace('<cellXfs count="1"><xf numFmtId="0"', '<cellXfs count="1"><xf numFmtId="164"', 1)
+
+    return edit
+
+
+def _block(row: int, column: str = "J") -> str:
+    return f'<c r="{column}{row}" t="inlineStr"><is><t>block</t></is></c>'
+
+
+@pytest.mark.parametrize(
+    ("attack", "sentence"),
+    [
+        # Was BROKE: openpyxl's reader drops a row numbered at or before one it has read;
+        # LibreOffice shows it: the decision 'allow' read as 'block', the file verified.
+        ("row written again at the end", "has a row {row} after row {last}; it was edited"),
+        # Was BROKE: the same, with a formula (LibreOffice shows its result) in an earlier row.
+        ("formula row at the end, numbered earlier", "has a row 3 after row {last}; it was edited"),
+        # Failed before too, by chance (the chain misses the dropped row); now named.
+        ("two rows with one number", "has a row {row} after row {row}; it was edited"),
+        # Was BROKE: of two cells in one column openpyxl keeps the last; the first was never
+        # read (which one a spreadsheet shows is its own choice).
+        ("hostile cell before the real one", "has a cell out of order or repeated in row {row}; it was edited"),
+        # Failed before (the last cell is the one read); now named.
+        ("hostile cell after the real one", "has a cell out of order or repeated in row {row}; it was edited"),
+        # openpyxl reads a cell by the row it sits in; its r= names another row.
+        ("cell of another row inside a row", "has a cell out of order or repeated in row {row}; it was edited"),
+        # Was BROKE: a number format whose text section shows every text as 'block' (Excel
+        # shows the literal of a 4th section without @); openpyxl reads the text.
+        ("text shown through a custom format", "gives cells a number format that can show them otherwise"),
+        ("cells hidden by the format ;;;", "gives cells a number format that can show them otherwise"),
+        ("an undefined number format", "gives cells a number format that can show them otherwise"),
+        # Failed before (openpyxl reads the number as a date); now named.
+        ("style 0 as a date", "gives cells a number format that can show them otherwise"),
+        # Was BROKE: a conditional rule may apply a number format too; a merge shows one
+        # cell across the others.
+        ("conditional formatting", "has conditional formatting or merged cells"),
+        ("merged cells", "has conditional formatting or merged cells"),
+    ],
+)
+def test_a_sheet_shown_otherwise_than_read_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    attack: str,
+    sentence: str,
+) -> None:
+    services, compliance, out = exported
+    cell, row = _allow_cell(out)
+    last = _last_row(out)
+    end = "</sheetData>"
+    edits: dict[str, dict[str, Edit]] = {
+        "row written again at the end": {SHEET: lambda x: x.replace(end, f'<row r="{row}">{_block(row)}</row>{end}')},
+        "formula row at the end, numbered earlier": {
+            SHEET: lambda x: x.replace(
+                end, f'<row r="3"><c r="R3" t="str"><f>HYPERLINK("http://x","y")</f><v>y</v></c></row>{end}'
+            )
+        },
+        "two rows with one number": {SHEET: lambda x: x.replace(f'<row r="{row + 1}"', f'<row r="{row}"', 1)},
+        "hostile cell before the real one": {SHEET: lambda x: x.replace(cell, _block(row) + cell)},
+        "hostile cell after the real one": {SHEET: lambda x: x.replace(cell, cell + _block(row))},
+        "cell of another row inside a row": {SHEET: lambda x: x.replace(cell, cell + _block(row - 1, "R"))},
+        "text shown through a custom format": {STYLES: _styles_with("General;General;General;&quot;block&quot;")},
+        "cells hidden by the format ;;;": {STYLES: _styles_with(";;;")},
+        "style 0 as a date": {
+            STYLES: lambda x: x.replace('<cellXfs count="1"><xf numFmtId="0"', '<cellXfs count="1"><xf numFmtId="14"')
+        },
+        "an undefined number format": {
+            STYLES: lambda x: x.replace('<cellXfs count="1"><xf numFmtId="0"', '<cellXfs count="1"><xf numFmtId="200"')
+        },
+        "conditional formatting": {
+            SHEET: lambda x: x.replace(
+                end,
+                f'{end}<conditionalFormatting sqref="J{row}"><cfRule type="expression" dxfId="0" priority="1">'
+                "<formula>TRUE</formula></cfRule></conditionalFormatting>",
+            ),
+            STYLES: lambda x: x.replace(
+                '<dxfs count="0"/>',
+                '<dxfs count="1"><dxf><numFmt numFmtId="164" formatCode="General;General;General;&quot;block&quot;"/>'
+                "</dxf></dxfs>",
+            ),
+        },
+        "merged cells": {
+            SHEET: lambda x: x.replace(end, f'{end}<mergeCells count="1"><mergeCell ref="I{row}:J{row}"/></mergeCells>')
+        },
+    }
+    _rewrite(out, edits[attack])
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} " in problem
+    assert sentence.format(row=row, last=last) in problem, problem
+
+
+# Cell-level edits whose reading the one-step comparison and the cell-by-cell one must
+# decide alike: Python equality traps (True == 1, 1.0 == 1, "1" vs 1), other cell forms of
+# the same text, and whitespace/escape forms. (name, edit of the first data row's seq
+# cell or of the 'allow' cell, whether the file still verifies)
+def _seq(replacement: str) -> Callable[[str, str, int], str]:
+    return lambda xml, cell, row: re.sub(r'<c r="A2"[^>]*><v>\d+</v></c>', replacement, xml, count=1)
+
+
+def _decision(replacement: str) -> Callable[[str, str, int], str]:
+    return lambda xml, cell, row: xml.replace(cell, replacement.format(row=row))
+
+
+CELL_EDITS: list[tuple[str, Callable[[str, str, int], str], bool]] = [
+    ("boolean true for seq 1", _seq('<c r="A2" t="b"><v>1</v></c>'), False),
+    ("float 1.0 for seq 1", _seq('<c r="A2"><v>1.0</v></c>'), False),
+    ("1e0 for seq 1", _seq('<c r="A2"><v>1e0</v></c>'), False),
+    ("01 for seq 1", _seq('<c r="A2"><v>01</v></c>'), True),  # a number cell: Excel shows 1
+    ("text '1' for seq 1", _seq('<c r="A2" t="inlineStr"><is><t>1</t></is></c>'), True),
+    ("formula string for seq 1", _seq('<c r="A2" t="str"><v>1</v></c>'), True),
+    ("error cell for seq 1", _seq('<c r="A2" t="e"><v>#N/A</v></c>'), False),
+    ("rich text runs", _decision('<c r="J{row}" t="inlineStr"><is><r><t>al</t></r><r><t>low</t></r></is></c>'), True),
+    (
+        "rich runs reading otherwise",
+        _decision('<c r="J{row}" t="inlineStr"><is><r><t>al</t></r><r><t>lox</t></r></is></c>'),
+        False,
+    ),
+    (
+        "trailing space kept",
+        _decision('<c r="J{row}" t="inlineStr"><is><t xml:space="preserve">allow </t></is></c>'),
+        False,
+    ),
+    ("OOXML escape of the same text", _decision('<c r="J{row}" t="inlineStr"><is><t>_x0061_llow</t></is></c>'), True),
+    ("OOXML escape of other text", _decision('<c r="J{row}" t="inlineStr"><is><t>_x0062_lock</t></is></c>'), False),
+    ("escaped underscore", _decision('<c r="J{row}" t="inlineStr"><is><t>_x005F_x0061_llow</t></is></c>'), False),
+    ("carriage return escape", _decision('<c r="J{row}" t="inlineStr"><is><t>allow_x000D_</t></is></c>'), False),
+    ("cell without r=", _decision('<c t="inlineStr"><is><t>allow</t></is></c>'), True),
+    ("number where text is", _decision('<c r="J{row}"><v>1</v></c>'), False),
+    ("boolean where text is", _decision('<c r="J{row}" t="b"><v>1</v></c>'), False),
+]
+
+
+@pytest.mark.parametrize(("name", "edit", "verifies"), CELL_EDITS, ids=[c[0] for c in CELL_EDITS])
+def test_the_one_step_way_decides_each_edited_cell_as_the_cell_by_cell_way(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    name: str,
+    edit: Callable[[str, str, int], str],
+    verifies: bool,
+) -> None:
+    services, compliance, out = exported
+    cell, row = _allow_cell(out)
+    _rewrite(out, {SHEET: lambda xml: edit(xml, cell, row)})
+    fast = services.audit.verify_file(compliance, out)
+    monkeypatch.setattr(export, "_xlsx_plain_texts", lambda values: None)  # every row cell by cell
+    slow = services.audit.verify_file(compliance, out)
+    assert (fast.ok, fast.result.problem) == (slow.ok, slow.result.problem)
+    assert fast.ok is verifies, fast.result.problem
+    if not verifies:
+        _failure(services, compliance, out)
+
+
+def test_the_shared_string_form_of_an_export_verifies(exported: tuple[Services, Actor, Path]) -> None:  # noqa: F811
+    """openpyxl writes its own styles and cells (the export's escapes kept): the same cells."""
+    from openpyxl import load_workbook
+
+    services, compliance, out = exported
+    load_workbook(out).save(out)
+    assert services.audit.verify_file(compliance, out).ok
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed here")
+def test_a_plain_resave_by_libreoffice_still_verifies(sqlite_services: Services, tmp_path: Path) -> None:
+    """LibreOffice writes its own styles (General as a custom format 164), shared strings
+    and every row and cell with r=: an export of ordinary text still verifies. (Text
+    holding a literal '_x0041_' does not: LibreOffice writes it back unescaped, which
+    Excel reads as 'A'; the verification reads it as Excel does, and fails.)"""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    report = import_text_report(services, compliance, tmp_path, title="季度报告")
+    services.investors.add(
+        compliance, account="12345", name="张三", profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
+    )
+    services.access.check(compliance, "12345", report)
+    out = tmp_path / "audit.xlsx"
+    services.audit.export(compliance, out, "xlsx")
+    resaved = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path}/profile",
+            "--headless",
+            "--convert-to",
+            "xlsx",
+            "--outdir",
+            str(resaved),
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    with zipfile.ZipFile(resaved / out.name) as book:
+        assert "xl/sharedStrings.xml" in book.namelist()  # LibreOffice's own form, not the export's
+    shutil.copy(resaved / out.name, out)
+    checked = services.audit.verify_file(compliance, out)
+    assert checked.ok, checked.result.problem
