@@ -377,6 +377,19 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "A report needs a title."),
     QT_TRANSLATE_NOOP("Messages", "Say why the report's details are corrected."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is a folder, not a database file."),
+    # store.engine.describe_db_error
+    QT_TRANSLATE_NOOP("Messages", "The store {where} is locked by another program; try again in a moment."),
+    QT_TRANSLATE_NOOP("Messages", "The store {where} is read-only; check the file permissions."),
+    QT_TRANSLATE_NOOP("Messages", "The file {where} is not a suitcheck store or it is damaged."),
+    QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be opened; check that the folder exists and is writable."),
+    QT_TRANSLATE_NOOP("Messages", "The database server for {where} cannot be reached."),
+    QT_TRANSLATE_NOOP("Messages", "The disk holding {where} is full."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {where} holds text that is not UTF-8: a record was changed outside suitcheck, and nothing was "
+        "done until compliance has investigated.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The store {where} failed: {detail}"),
     QT_TRANSLATE_NOOP("Messages", "The folder for the store {where} cannot be created: {exc_strerror}."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be created: {exc_strerror}."),
     QT_TRANSLATE_NOOP("Messages", "The store address {where} uses an unsupported database driver."),

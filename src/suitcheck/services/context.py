@@ -141,6 +141,11 @@ class ServiceContext:
                 "A date in the store was not written by suitcheck: a record was changed outside suitcheck, "
                 "and nothing was done until compliance has investigated."
             ) from exc
+        except Exception as exc:  # the driver's own error, from a statement run on its cursor
+            if not isinstance(exc, self.store.engine.dialect.loaded_dbapi.Error):
+                raise
+            log.warning("database error: %s", type(exc).__name__)
+            raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
         finally:
             if seal:
                 self._after(committed)

@@ -62,6 +62,11 @@ def describe_db_error(exc: BaseException, where: str) -> str:
         return f"The database server for {where} cannot be reached."
     if "disk" in message and "full" in message:
         return f"The disk holding {where} is full."
+    if "could not decode to utf-8" in message:  # SQLite keeps any bytes in a TEXT column
+        return (
+            f"The store {where} holds text that is not UTF-8: a record was changed outside suitcheck, and "
+            "nothing was done until compliance has investigated."
+        )
     return f"The store {where} failed: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
 
 

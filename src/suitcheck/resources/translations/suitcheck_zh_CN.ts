@@ -2587,6 +2587,38 @@ Store: {store}</source>
         <translation>数据库 {where} 是文件夹，不是数据库文件。</translation>
     </message>
     <message>
+        <source>The store {where} is locked by another program; try again in a moment.</source>
+        <translation>存储 {where} 正被其他程序锁定；请稍后再试。</translation>
+    </message>
+    <message>
+        <source>The store {where} is read-only; check the file permissions.</source>
+        <translation>存储 {where} 为只读；请检查文件权限。</translation>
+    </message>
+    <message>
+        <source>The file {where} is not a suitcheck store or it is damaged.</source>
+        <translation>文件 {where} 不是 suitcheck 存储，或已损坏。</translation>
+    </message>
+    <message>
+        <source>The store {where} cannot be opened; check that the folder exists and is writable.</source>
+        <translation>无法打开存储 {where}；请检查文件夹是否存在且可写入。</translation>
+    </message>
+    <message>
+        <source>The database server for {where} cannot be reached.</source>
+        <translation>无法连接 {where} 的数据库服务器。</translation>
+    </message>
+    <message>
+        <source>The disk holding {where} is full.</source>
+        <translation>存放 {where} 的磁盘已满。</translation>
+    </message>
+    <message>
+        <source>The store {where} holds text that is not UTF-8: a record was changed outside suitcheck, and nothing was done until compliance has investigated.</source>
+        <translation>存储 {where} 中有非 UTF-8 文本：有记录在 suitcheck 之外被修改；在合规调查之前，未执行任何操作。</translation>
+    </message>
+    <message>
+        <source>The store {where} failed: {detail}</source>
+        <translation>存储 {where} 出错：{detail}</translation>
+    </message>
+    <message>
         <source>The folder for the store {where} cannot be created: {exc_strerror}.</source>
         <translation>无法创建数据库 {where} 所在的文件夹：{exc_strerror}。</translation>
     </message>
