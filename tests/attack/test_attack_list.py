@@ -449,8 +449,8 @@ def test_the_list_printed_without_a_file_is_audited(world: tuple[Services, Actor
 @pytest.mark.xfail(
     strict=True,
     reason="BROKE, not fixed (attack7): a name or ID number that is not UTF-8 (a BLOB, or TEXT "
-    "holding such bytes) - the written list raises a raw OperationalError, `eligible` and the "
-    "client list refuse or mark the client while `check` allows them",
+    "holding such bytes) - the written list and the client list refuse in a sentence (no longer a raw "
+    "error), or mark the client, while `check` allows them",
 )
 @pytest.mark.parametrize("edit", ["name = X'FF'", "name = CAST(X'41FF' AS TEXT)", "id_number = X'FF'"])
 def test_text_that_is_not_utf8_in_a_column_no_rule_reads(
