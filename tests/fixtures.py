@@ -85,3 +85,30 @@ def import_text_report(
     (result,) = services.reports.import_paths(actor, [path])
     assert result.report is not None, result
     return result.report
+
+
+def checked_client(
+    services: Services, actor: Actor, folder: Path, *, title: str, account: str, name: str, record_rows: int = 0
+) -> int:
+    """A report titled `title`, a C4 client `account` named `name`, and one recorded check of
+    them; with `record_rows`, a record-sealed entry listing that many rows (as a bulk import's
+    page) and a second check after it. For exports whose cells are the point. Returns the
+    report's id."""
+    from suitcheck.domain.codes import AuditAction
+    from suitcheck.domain.levels import RiskProfile
+
+    report = import_text_report(services, actor, folder, title=title)
+    services.investors.add(actor, account=account, name=name, profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1))
+    services.access.check(actor, account, report)
+    if record_rows:
+        rows = [{"key": f"客户{n:05d}𠀀", "state": f"{n:064x}", "table": "investor"} for n in range(record_rows)]
+        with services.ctx.core_transaction() as conn:
+            services.ctx.sealer.append(
+                conn,
+                at=services.ctx.now(),
+                staff="system",
+                action=AuditAction.RECORD_SEALED.value,
+                facts={"rows": rows},
+            )
+        services.access.check(actor, account, report)
+    return report

@@ -54,6 +54,19 @@ def _still_blocked(services: Services, compliance: Actor, r3: int, odd: int, sea
     assert verified.problem == "client ODD's record was changed outside suitcheck (its seal does not match)"
 
 
+def _edited_copy(source: Path, target: Path, account: str, **cells: str) -> None:
+    """`source` (an export) written to `target` as CSV with the account's row given these
+    cells (by field name), as a clerk would edit the file."""
+    rows = _rows(source)
+    columns = {rows[0].index(EXPORT_HEADERS[FIELDS.index(field)]): value for field, value in cells.items()}
+    for row in rows[1:]:
+        if row[0] == account:
+            for column, value in columns.items():
+                row[column] = value
+    with target.open("w", encoding="utf-8-sig", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
 def _rows(path: Path) -> list[list[str]]:
     if path.suffix == ".csv":
         with path.open(encoding="utf-8-sig", newline="") as handle:
@@ -95,15 +108,8 @@ def test_importing_a_file_that_holds_the_edited_values_does_not_launder(
     services.client_files.export_clients(compliance, before)
     shell(services, f"UPDATE investor SET current_profile = 5, lowest_category = 0 WHERE id = {odd}")
     seal = _seal(services, "ODD")
-    rows = _rows(before)
-    header = rows[0]
-    for row in rows[1:]:
-        if row[0] == "ODD":
-            row[header.index(EXPORT_HEADERS[FIELDS.index("profile")])] = "C5"
-            row[header.index(EXPORT_HEADERS[FIELDS.index("lowest_category")])] = "否"
     edited = tmp_path / "edited.csv"
-    with edited.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(rows)
+    _edited_copy(before, edited, "ODD", profile="C5", lowest_category="否")
     result = services.client_files.import_clients(compliance, edited)
     assert (result.unchanged, result.changed) == (2, 0)
     _still_blocked(services, compliance, r3, odd, seal)
@@ -191,13 +197,7 @@ def test_a_flag_stored_as_suitcheck_never_writes_it_is_not_lifted_by_an_import(
     services.client_files.export_clients(compliance, out)
     shell(services, f"UPDATE investor SET lowest_category = {flag} WHERE id = {odd}")
     seal = _seal(services, "ODD")
-    rows = _rows(out)
-    column = rows[0].index(EXPORT_HEADERS[FIELDS.index("lowest_category")])
-    for row in rows[1:]:
-        if row[0] == "ODD":
-            row[column] = "否"
-    with out.open("w", encoding="utf-8-sig", newline="") as handle:
-        csv.writer(handle).writerows(rows)
+    _edited_copy(out, out, "ODD", lowest_category="否")
     with pytest.raises(ServiceError, match="The client record 'ODD' was changed outside suitcheck"):
         services.client_files.import_clients(compliance, out, partial=True)
     assert _seal(services, "ODD") == seal

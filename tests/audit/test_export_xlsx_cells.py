@@ -5,7 +5,6 @@ or reordered continuation cell fails."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -14,12 +13,10 @@ from openpyxl import load_workbook
 
 from suitcheck.audit import export
 from suitcheck.audit.export import HEADERS, XLSX_CELL_LIMIT, xlsx_pieces, xlsx_shown
-from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from tests.conftest import staff
-from tests.fixtures import import_text_report
+from tests.fixtures import checked_client
 
 CONTROL_NAME = "张\x01三\x0b\x1b[2J\u202eevil"
 CONTROL_TITLE = "报告\x1b标题_x0041_"
@@ -30,19 +27,11 @@ RECORD_COLUMN = len(HEADERS)  # 1-based column of `canonical`
 def store(sqlite_services: Services, tmp_path: Path) -> tuple[Services, Actor]:
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
-    report = import_text_report(services, compliance, tmp_path, title=CONTROL_TITLE)
-    services.investors.add(
-        compliance, account="X1", name=CONTROL_NAME, profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
-    )
-    services.access.check(compliance, "X1", report)
     # A record-sealed entry as large as a bulk import's page (~115,000 characters), with
     # CJK and characters outside the BMP (two UTF-16 units each in Excel's count).
-    rows = [{"key": f"客户{n:05d}𠀀", "state": f"{n:064x}", "table": "investor"} for n in range(1400)]
-    with services.ctx.core_transaction() as conn:
-        services.ctx.sealer.append(
-            conn, at=services.ctx.now(), staff="system", action=AuditAction.RECORD_SEALED.value, facts={"rows": rows}
-        )
-    services.access.check(compliance, "X1", report)
+    checked_client(
+        services, compliance, tmp_path, title=CONTROL_TITLE, account="X1", name=CONTROL_NAME, record_rows=1400
+    )
     return services, compliance
 
 

@@ -6,7 +6,6 @@ exactly as the cell-by-cell one on every edited cell."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 import subprocess
@@ -17,12 +16,11 @@ from pathlib import Path
 import pytest
 
 from suitcheck.audit import export
-from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from tests.audit.test_export_xlsx_verify import SHEET, _failure, exported  # noqa: F401
 from tests.conftest import staff
-from tests.fixtures import import_text_report
+from tests.fixtures import checked_client
 
 STYLES = "xl/styles.xml"
 Edit = Callable[[str], str]
@@ -233,11 +231,7 @@ def test_a_plain_resave_by_libreoffice_still_verifies(sqlite_services: Services,
     Excel reads as 'A'; the verification reads it as Excel does, and fails.)"""
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
-    report = import_text_report(services, compliance, tmp_path, title="季度报告")
-    services.investors.add(
-        compliance, account="12345", name="张三", profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
-    )
-    services.access.check(compliance, "12345", report)
+    checked_client(services, compliance, tmp_path, title="季度报告", account="12345", name="张三")
     out = tmp_path / "audit.xlsx"
     services.audit.export(compliance, out, "xlsx")
     resaved = tmp_path / "lo"

@@ -5,7 +5,6 @@ when its cached result is the expected text, and a damaged sheet a sentence, not
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 import shutil
 import tracemalloc
@@ -22,12 +21,10 @@ from openpyxl import load_workbook
 
 from suitcheck.audit import export
 from suitcheck.audit.export import HEADERS, XLSX_CELL_LIMIT
-from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from tests.conftest import staff
-from tests.fixtures import import_text_report
+from tests.fixtures import checked_client
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -37,17 +34,9 @@ def exported(sqlite_services: Services, tmp_path: Path) -> tuple[Services, Actor
     """An XLSX export of a few checks and one record long enough to continue over cells."""
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
-    report = import_text_report(services, compliance, tmp_path, title="报告_x0041_标题")
-    services.investors.add(
-        compliance, account="12345", name="张\x01三", profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
+    checked_client(
+        services, compliance, tmp_path, title="报告_x0041_标题", account="12345", name="张\x01三", record_rows=700
     )
-    services.access.check(compliance, "12345", report)
-    rows = [{"key": f"客户{n:05d}", "state": f"{n:064x}", "table": "investor"} for n in range(700)]
-    with services.ctx.core_transaction() as conn:
-        services.ctx.sealer.append(
-            conn, at=services.ctx.now(), staff="system", action=AuditAction.RECORD_SEALED.value, facts={"rows": rows}
-        )
-    services.access.check(compliance, "12345", report)
     out = tmp_path / "audit.xlsx"
     services.audit.export(compliance, out, "xlsx")
     assert services.audit.verify_file(compliance, out).ok
