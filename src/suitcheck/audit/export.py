@@ -985,10 +985,10 @@ def _xlsx_plain_texts(values: Sequence[object]) -> list[str] | None:
     neutralising: every value is None, text or a whole number in 0..2**53, and their texts
     together hold no character escape_controls changes and fit half a cell (so none is
     cut). None for any other row, which goes through xlsx_shown value by value."""
-    texts = []
+    texts: list[str] = []
     for value in values:
         if isinstance(value, str):
-            texts.append("'" + value if value.startswith(_DANGEROUS_LEAD) else value)
+            texts.append(str(neutralise(value)))
         elif value is None:
             texts.append("")
         elif value.__class__ is int and 0 <= value < _SAFE_INT:
