@@ -23,6 +23,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import AuditFilter
+from suitcheck.services.reminders import MAX_WINDOW_DAYS
 from suitcheck.store.models import Investor
 from tests.conftest import PASSWORD, TODAY, add_client, staff
 from tests.fixtures import import_text_report
@@ -55,7 +56,7 @@ def _agree(services: Services, advisor: Actor, r3: int, out: Path, accounts: lis
 
 def test_odd_flags_profiles_nulls_and_seals(world: tuple[Services, Actor, Actor, int], tmp_path: Path) -> None:
     services, compliance, advisor, r3 = world
-    names = [f"A{n:02}" for n in range(16)]
+    names = [f"A{n:02}" for n in range(17)]
     for name in names:
         add_client(services, compliance, name, RiskProfile.C4, lowest_category=False)
     add_client(services, compliance, "Q'\"\u2028汉", RiskProfile.C4)
@@ -78,6 +79,9 @@ def test_odd_flags_profiles_nulls_and_seals(world: tuple[Services, Actor, Actor,
         "UPDATE investor SET investor_class = 'ordinary ' WHERE account = 'A12'",
         "UPDATE investor SET special_attention = 0.0 WHERE account = 'A13'",  # unchanged in value
         "UPDATE investor SET integrity = upper(integrity) WHERE account = 'A14'",
+        # Bytes that are not UTF-8 after the seal's signature part, which this installation's
+        # own rows do not need (their HMAC is checked): both paths judge it alike.
+        "UPDATE investor SET integrity = CAST(integrity || X'FF' AS TEXT) WHERE account = 'A16'",
     ]
     for sql in edits:
         raw(services, sql)
@@ -146,6 +150,10 @@ ODD_VALUES = [
     "branch_id = 'HQ'",
     "integrity = X'41'",  # the seal itself
     "integrity = 5",
+    # Text that is not UTF-8 in sealed columns: read with U+FFFD, the seal no longer holds.
+    "account = CAST(X'4F4444FF' AS TEXT)",
+    "investor_class = CAST(X'6F7264696E617279FF' AS TEXT)",
+    "current_assessed_on = CAST(X'323032362D30352D3136FF' AS TEXT)",
 ]
 
 
@@ -272,6 +280,7 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
     assert not verified.ok
     assert verified.problem in (
         "client ODD's record was changed outside suitcheck (its seal does not match)",
+        "client ODD\ufffd's record was changed outside suitcheck (its seal does not match)",  # as the row reads
         f"client #{odd}'s record was changed outside suitcheck (its seal does not match)",
     ), verified.problem
 
@@ -446,31 +455,55 @@ def test_the_list_printed_without_a_file_is_audited(world: tuple[Services, Actor
     assert entry.action == "distribution-list"
 
 
-@pytest.mark.parametrize("edit", ["name = CAST(X'41FF' AS TEXT)", "id_number = CAST(X'FF' AS TEXT)"])
-def test_text_that_is_not_utf8_is_a_sentence_never_a_raw_driver_error(
-    world: tuple[Services, Actor, Actor, int], tmp_path: Path, edit: str
+@pytest.mark.parametrize(
+    ("edit", "column"),
+    [
+        ("name = CAST(X'41FF' AS TEXT)", "name"),
+        ("id_number = CAST(X'31FF' AS TEXT)", "id_number"),
+        ("name = X'41FF'", "name"),  # a BLOB, not text
+        ("id_number = X'31FF'", "id_number"),
+    ],
+)
+def test_text_that_is_not_utf8_is_shown_replaced_and_stops_no_list(
+    world: tuple[Services, Actor, Actor, int], tmp_path: Path, edit: str, column: str
 ) -> None:
-    """A client's name or ID number set in SQL to bytes that are not UTF-8 (attack7): `check`
-    never reads these columns and allows the client, while a list that reads them stops. It
-    stops in one sentence saying so (the written list read it on the driver's own cursor,
-    and ended in "unexpected error (OperationalError)"), and no list file is left. Reading
-    such text with replacement on every list path, so the lists go on, is left to do
-    (docs/audit-design.md, "What remains possible")."""
+    """Was BROKE (attack7, then a sentence): a client's name or ID number set with the
+    sqlite3 shell to bytes that are not UTF-8. SQLite keeps any bytes in a TEXT column,
+    and the driver's default reader raised on them mid-read, so one statement stopped the
+    client list, the reminders, the client export, the audit export and every written
+    distribution list holding that client. No decision reads these columns (`check`
+    allows the client), so every path now reads such text as UTF-8 with the bad bytes
+    replaced (U+FFFD): each list goes on, shows the client as what the row now holds,
+    and the written list still equals `eligible` and `check`."""
     services, compliance, advisor, r3 = world
-    add_client(services, compliance, "ODD", RiskProfile.C5)
+    add_client(services, compliance, "FINE", RiskProfile.C5)
+    add_client(services, compliance, "ODD", RiskProfile.C5, id_number="11010519491231002X")  # the upper half
+    services.access.check(advisor, "ODD", r3)  # an audit entry naming the client
     shell(services, f"UPDATE investor SET {edit} WHERE account = 'ODD'")
-    out = tmp_path / "l.csv"
+    odd = "\ufffd"
     outcomes = _outcomes(
         {
-            "write_eligible": lambda: written_list(services, advisor, r3, out),
             "client list": lambda: services.investors.search(compliance, ""),
+            "client page": lambda: services.investors.get(compliance, "ODD"),
+            "reminders": lambda: services.reminders.reminders(compliance, MAX_WINDOW_DAYS),
+            "reminder file": lambda: services.reminders.write(compliance, tmp_path / "due.csv", MAX_WINDOW_DAYS),
+            "client export": lambda: services.client_files.export_clients(compliance, tmp_path / "clients.csv"),
+            "audit export": lambda: services.audit.export(compliance, tmp_path / "audit.csv", "csv"),
+            "audit log": lambda: services.audit.browse(compliance, limit=100),
+            "eligible shown": lambda: services.access.eligible_shown(advisor, r3),
         }
     )
-    assert not [name for name, (kind, _) in outcomes.items() if kind == "raw"], outcomes
-    for kind, answer in outcomes.values():
-        if kind == "refused":
-            assert "holds text that is not UTF-8" in str(answer), answer
-    if edit.startswith("name"):  # the list's own column
-        assert outcomes["write_eligible"][0] == "refused", outcomes
-        assert not out.exists()
+    assert {name: kind for name, (kind, _) in outcomes.items() if kind != "ok"} == {}, outcomes
+    (page,) = [v for v in outcomes["client list"][1] if v.account == "ODD"]  # type: ignore[attr-defined]
+    assert page == outcomes["client page"][1]
+    assert page.record_intact  # neither column is sealed: the row is sound, its text odd
+    shown = page.name if column == "name" else page.id_number
+    assert shown == ("A" if column == "name" else "1") + odd
+    assert page in [r.investor for r in outcomes["reminders"][1]]  # type: ignore[attr-defined]
+    if column == "name":  # ID numbers are masked in these files
+        for written in ("due.csv", "clients.csv", "audit.csv"):
+            assert "A" + odd in (tmp_path / written).read_text(encoding="utf-8-sig"), written
+    assert services.audit.verify_file(compliance, tmp_path / "audit.csv").ok
+    assert [v.account for v in outcomes["eligible shown"][1]] == ["FINE", "ODD"]  # type: ignore[attr-defined]
     assert services.access.check(advisor, "ODD", r3).decision.outcome is Outcome.ALLOW
+    _agree(services, advisor, r3, tmp_path / "l.csv", ["ODD", "FINE"])

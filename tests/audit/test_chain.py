@@ -62,6 +62,10 @@ def _tamper_sqlite(services: Services, *statements: str) -> None:
         (["UPDATE audit_entry SET decision = 'forged' WHERE seq = 7"], 7, "altered"),
         (["UPDATE audit_entry SET facts = replace(facts, 'C3', 'C5') WHERE seq = 20"], 20, "altered"),
         (["DELETE FROM audit_entry WHERE seq = 6"], 7, "missing"),
+        # Bytes that are not UTF-8 (SQLite keeps them in TEXT): read with U+FFFD, so altered.
+        (["UPDATE audit_entry SET staff = CAST(staff || X'FF' AS TEXT) WHERE seq = 8"], 8, "altered"),
+        (["UPDATE audit_entry SET decision = CAST(X'FF' AS TEXT) WHERE seq = 9"], 9, "altered"),
+        (["UPDATE audit_entry SET facts = CAST(CAST(facts AS BLOB) || X'FF' AS TEXT) WHERE seq = 12"], 12, "altered"),
         # Reorder: swap the contents of two rows, keeping the seq numbers in place.
         (
             [

@@ -29,6 +29,7 @@ from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.audit.rowmac import MacMany
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
+from suitcheck.store.sqlitetext import fetch_batch
 
 GENESIS_HASH = "0" * 64
 # An installation seals once its epoch spans this many entries of the (shared) chain.
@@ -556,12 +557,12 @@ def stream_entries(session: Session | Connection, batch: int = 2_000) -> Iterabl
     keyset batches (no long-lived server cursor, no per-row SQLAlchemy objects: this
     feeds a million-entry verification)."""
     conn = connection(session) if isinstance(session, Session) else session
-    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    dbapi = conn.connection.dbapi_connection
+    cursor = dbapi.cursor()  # type: ignore[union-attr]
     try:
         after = 0
         while True:
-            cursor.execute(_SELECT_BATCH.format(after=int(after), limit=int(batch)))
-            rows = cursor.fetchall()
+            rows = fetch_batch(dbapi, cursor, _SELECT_BATCH.format(after=int(after), limit=int(batch)))
             if not rows:
                 return
             yield from rows

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from suitcheck.audit.rowmac import MacMany, seal_heads, seals_match
+from suitcheck.store.sqlitetext import sqlite_text
 
 log = logging.getLogger(__name__)
 
@@ -77,6 +78,7 @@ def _write_part(
     pipe: Connection, *, database: str, sql: str, chain: str, key: bytes, part: str, width: int, chunk: int
 ) -> tuple[int, list[tuple[int, int]], str]:
     db = sqlite3.connect(database, isolation_level=None, timeout=30)
+    db.text_factory = sqlite_text  # as the parent reads the first half
     try:
         db.execute("PRAGMA query_only = 1")
         # Python's sqlite3 steps a statement once at execute: its snapshot is fixed now.

@@ -384,11 +384,6 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be opened; check that the folder exists and is writable."),
     QT_TRANSLATE_NOOP("Messages", "The database server for {where} cannot be reached."),
     QT_TRANSLATE_NOOP("Messages", "The disk holding {where} is full."),
-    QT_TRANSLATE_NOOP(
-        "Messages",
-        "The store {where} holds text that is not UTF-8: a record was changed outside suitcheck, and nothing was "
-        "done until compliance has investigated.",
-    ),
     QT_TRANSLATE_NOOP("Messages", "The store {where} failed: {detail}"),
     QT_TRANSLATE_NOOP("Messages", "The folder for the store {where} cannot be created: {exc_strerror}."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be created: {exc_strerror}."),

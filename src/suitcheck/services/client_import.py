@@ -492,10 +492,10 @@ def _record(row: Any, full: bool) -> ClientRecord:
         profile = RiskProfile(row.current_profile) if row.current_profile else None
     except (TypeError, ValueError) as exc:  # a value suitcheck never writes: one sentence, no export
         raise unreadable("investor", row) from exc
-    number = shown_text(row, row.id_number)
+    number = shown_text(row.id_number)
     return ClientRecord(
         row.account,
-        shown_text(row, row.name),
+        shown_text(row.name),
         number if full else mask_id_number(number),
         None,
         investor_class,

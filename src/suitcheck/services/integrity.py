@@ -41,6 +41,7 @@ from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.engine import Store
 from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, QuestionnaireVersion, Report, Staff
+from suitcheck.store.sqlitetext import sqlite_text
 
 # json's own C string encoder: what canonical_json() writes for a str.
 _string: Any = json.encoder.encode_basestring
@@ -129,18 +130,17 @@ def unreadable(kind: str, values: Mapping[str, Any] | Any) -> UnreadableRecordEr
 
 
 @overload
-def shown_text(investor: Any, value: str | bytes) -> str: ...
+def shown_text(value: str | bytes) -> str: ...
 @overload
-def shown_text(investor: Any, value: str | bytes | None) -> str | None: ...
-def shown_text(investor: Any, value: str | bytes | None) -> str | None:
-    """Unsealed text (name, ID number) as shown: bytes there (SQLite keeps what it is given)
-    as their UTF-8 text, as the written list reads them (CAST AS TEXT); bytes that are not
-    UTF-8 make the record unreadable."""
+def shown_text(value: str | bytes | None) -> str | None: ...
+def shown_text(value: str | bytes | None) -> str | None:
+    """Unsealed text (a client's name or ID number, a report's title) as shown. SQLite
+    keeps whatever an edit outside suitcheck gives a column: bytes there are shown as
+    their UTF-8 text, bytes that are not UTF-8 replaced (U+FFFD), as every SQLite read
+    takes text (store.sqlitetext), so one such row neither stops a whole list nor shows
+    as b'...'."""
     if isinstance(value, bytes):
-        try:
-            return value.decode()
-        except UnicodeDecodeError as exc:
-            raise unreadable("investor", investor) from exc
+        return sqlite_text(value)
     return value
 
 

@@ -267,12 +267,12 @@ def make_view(
     facts = investor_facts(investor)
     if not isinstance(investor.account, str):  # bytes: not written by suitcheck, not shown as if it were
         raise unreadable("investor", investor)
-    number = shown_text(investor, investor.id_number)
+    number = shown_text(investor.id_number)
     branch_id = getattr(investor, "branch_id", None)
     return InvestorView(
         id=investor.id,
         account=investor.account,
-        name=shown_text(investor, investor.name),
+        name=shown_text(investor.name),
         investor_class=facts.investor_class,
         profile=facts.profile,
         assessed_on=facts.assessed_on,

@@ -22,7 +22,7 @@ from suitcheck.domain.subjects import level_below_subject, suggest_level
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound
-from suitcheck.services.integrity import RowSealer
+from suitcheck.services.integrity import RowSealer, shown_text
 from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
 from suitcheck.store.models import Analyst, AuditEntry, Finding, Report, ReportContent, ReportCorrection
@@ -250,13 +250,6 @@ _VIEW_COLUMNS = (
 )
 
 
-def _text(value: Any) -> Any:
-    """A text column as shown: bytes there (SQLite keeps what an edit outside suitcheck
-    gives it) as their UTF-8 text, undecodable bytes replaced, so that one such row
-    neither fails a whole list (report list --json) nor shows as b'...'."""
-    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
-
-
 def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[ReportView]:
     """ReportViews for a page of reports from three plain queries (reports, their analysts,
     their findings): the same values report_view() gives, without loading ORM objects,
@@ -295,17 +288,19 @@ def _view(
     rather than raised."""
     return ReportView(
         id=r.id,
-        title=_text(r.title),
-        publisher=_text(r.publisher),
+        title=shown_text(r.title),
+        publisher=shown_text(r.publisher),
         published_on=r.published_on,
-        report_type=_text(r.report_type),
+        report_type=shown_text(r.report_type),
         level=stored_level(r.level),
         suggested_level=stored_level(r.suggested_level),
-        analysts=tuple((_text(name), _text(sac)) for name, sac in analysts),
-        rating=(_text(r.rating_scope or ""), _text(r.rating_value), _text(r.rating_change)) if r.rating_value else None,
+        analysts=tuple((shown_text(name), shown_text(sac)) for name, sac in analysts),
+        rating=(shown_text(r.rating_scope or ""), shown_text(r.rating_value), shown_text(r.rating_change))
+        if r.rating_value
+        else None,
         findings=tuple(findings),
-        source_name=_text(r.source_name),
-        source_kind=_text(r.source_kind),
+        source_name=shown_text(r.source_name),
+        source_kind=shown_text(r.source_kind),
         matching_level=facts.matching_level,
         level_confirmed=r.rated_at is not None,
         record_intact=sealed,

@@ -19,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from suitcheck.privatefs import private_dir, touch_private
+from suitcheck.store.sqlitetext import sqlite_text
 
 APP_NAME = "suitcheck"
 BUSY_TIMEOUT_MS = int(os.environ.get("SUITCHECK_BUSY_TIMEOUT_MS", "15000"))
@@ -62,11 +63,6 @@ def describe_db_error(exc: BaseException, where: str) -> str:
         return f"The database server for {where} cannot be reached."
     if "disk" in message and "full" in message:
         return f"The disk holding {where} is full."
-    if "could not decode to utf-8" in message:  # SQLite keeps any bytes in a TEXT column
-        return (
-            f"The store {where} holds text that is not UTF-8: a record was changed outside suitcheck, and "
-            "nothing was done until compliance has investigated."
-        )
     return f"The store {where} failed: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
 
 
@@ -75,6 +71,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
         # Let SQLAlchemy's "begin" event (below) issue BEGIN itself, not pysqlite.
         dbapi_connection.isolation_level = None
+        dbapi_connection.text_factory = sqlite_text
         cursor = dbapi_connection.cursor()
         cursor.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         cursor.execute("PRAGMA foreign_keys = ON")

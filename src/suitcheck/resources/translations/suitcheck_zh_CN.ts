@@ -2611,10 +2611,6 @@ Store: {store}</source>
         <translation>存放 {where} 的磁盘已满。</translation>
     </message>
     <message>
-        <source>The store {where} holds text that is not UTF-8: a record was changed outside suitcheck, and nothing was done until compliance has investigated.</source>
-        <translation>存储 {where} 中有非 UTF-8 文本：有记录在 suitcheck 之外被修改；在合规调查之前，未执行任何操作。</translation>
-    </message>
-    <message>
         <source>The store {where} failed: {detail}</source>
         <translation>存储 {where} 出错：{detail}</translation>
     </message>
