@@ -532,11 +532,20 @@ def _setting(session: Session, name: str) -> str | None:
 def _name_mac(session: Session, username: str) -> str | None:
     """A keyed hash of a name that is no account (often a password typed into the name
     field), so the trail and the log can group attempts without keeping the text."""
-    key = _setting(session, SETTING_NAME_KEY)
-    if not key:
+    value = _setting(session, SETTING_NAME_KEY)
+    if not value:
         log.warning("the store has no %s setting; an unknown user name is recorded without a hash", SETTING_NAME_KEY)
         return None
-    return hmac.new(bytes.fromhex(key), username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
+    try:  # SQLite keeps whatever an edit outside suitcheck gives it (bytes, other text)
+        key = bytes.fromhex(value)
+    except (TypeError, ValueError):
+        log.warning(
+            "the store's %s setting is not a key suitcheck writes (changed outside suitcheck); an unknown user name "
+            "is recorded without a hash",
+            SETTING_NAME_KEY,
+        )
+        return None
+    return hmac.new(key, username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
 def _parse_stamp(stamp: str | None) -> dt.datetime | None:
