@@ -5,11 +5,15 @@ sentence or goes on, never with an unexpected error."""
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
+from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
 from suitcheck.domain.roles import Role
+from suitcheck.domain.text import escape_controls
+from suitcheck.gui.models import AuditTableModel
 from suitcheck.services import Services
 from suitcheck.services.errors import AuthenticationFailed
 from suitcheck.store.models import AuditEntry
@@ -43,3 +47,41 @@ def test_login_name_key_changed(sqlite_services: Services, value: str) -> None:
         ).scalar()
     assert facts is not None
     assert json.loads(facts) == {"cause": "unknown-user", "name_hmac": None}
+
+
+def _edit_entries(db: str, sql: str) -> None:
+    """An edit of the trail with the sqlite3 shell (its append-only trigger dropped)."""
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
+        conn.execute(sql)
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "CAST(CAST(at AS BLOB) || X'FF' AS TEXT)",  # text that is not UTF-8 after the stamp
+        "CAST(at AS BLOB) || X'FF'",  # a BLOB
+        "CAST(X'FF' AS TEXT)",
+        "'yesterday'",
+    ],
+)
+def test_audit_page_shows_an_entry_whose_time_was_changed(
+    qapp: QApplication, sqlite_services: Services, sqlite_target: str, value: str
+) -> None:
+    """BROKE (the GUI's audit page): an entry's time set in SQL to text that is not UTF-8
+    (or any text that is no time suitcheck writes). Since 3e2bd0b the page reads it (with
+    U+FFFD) instead of refusing the whole page, but its time cell raised ValueError from
+    strptime inside the model's data(), every time the view painted it. The cell shows
+    what the entry holds; verify names the entry (tests/audit/test_chain.py)."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    _edit_entries(sqlite_target, f"UPDATE audit_entry SET at = {value} WHERE seq = (SELECT max(seq) FROM audit_entry)")
+    model = AuditTableModel()
+    model.set_rows(services.audit.browse(compliance))
+    changed = [r for r in range(model.rowCount()) if "Z" not in model.row_object(r).at[-1:]]
+    assert changed
+    shown = model.data(model.index(changed[0], AuditTableModel.TIME))
+    assert shown == escape_controls(model.row_object(changed[0]).at)
