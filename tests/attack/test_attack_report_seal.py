@@ -133,6 +133,8 @@ def test_untouched_reports_decide_as_before(desk: Desk) -> None:
         ("r4", {"rated_at": "set"}),  # marked as rated by compliance (就高 no longer applies)
         ("r4", {"integrity": None}),  # seal removed
         ("r4", {"integrity": "x"}),
+        ("r4", {"integrity": "not UTF-8"}),  # a byte of the HMAC (was: unexpected error)
+        ("r4", {"integrity": "not ASCII"}),
         ("r4", {"content_hash": "0" * 64}),  # pointed at another file
     ],
 )
@@ -143,7 +145,15 @@ def test_a_report_row_edited_in_sql_fails_closed(desk: Desk, which: str, values:
     if values.get("integrity") == "x":  # one digit of the HMAC changed
         chain, mac, rest = _row(desk.services, report)["integrity"].split(":", 2)
         values = {"integrity": f"{chain}:{'1' if mac[0] == '0' else '0'}{mac[1:]}:{rest}"}
-    _write(desk.services, report, **values)
+    if values.get("integrity") in ("not UTF-8", "not ASCII"):
+        byte = "X'FF'" if values["integrity"] == "not UTF-8" else "CAST('é' AS BLOB)"
+        with desk.services.store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                f"UPDATE report SET integrity = CAST(CAST(substr(integrity, 1, 20) AS BLOB) || {byte} || "
+                f"CAST(substr(integrity, 22) AS BLOB) AS TEXT) WHERE id = {int(report)}"
+            )
+    else:
+        _write(desk.services, report, **values)
     _assert_fails_closed(desk, report)
 
 

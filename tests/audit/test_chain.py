@@ -66,6 +66,14 @@ def _tamper_sqlite(services: Services, *statements: str) -> None:
         (["UPDATE audit_entry SET staff = CAST(staff || X'FF' AS TEXT) WHERE seq = 8"], 8, "altered"),
         (["UPDATE audit_entry SET decision = CAST(X'FF' AS TEXT) WHERE seq = 9"], 9, "altered"),
         (["UPDATE audit_entry SET facts = CAST(CAST(facts AS BLOB) || X'FF' AS TEXT) WHERE seq = 12"], 12, "altered"),
+        # A MAC held as a BLOB, or as text that is not ASCII (bytes that are not UTF-8 read as
+        # U+FFFD): compare_digest raised TypeError, and verify said 'unexpected error'.
+        (["UPDATE audit_entry SET mac = CAST(mac AS BLOB) WHERE seq = 12"], 12, "its MAC does not match"),
+        (
+            ["UPDATE audit_entry SET mac = CAST(CAST(mac AS BLOB) || X'FF' AS TEXT) WHERE seq = 12"],
+            12,
+            "its MAC does not match",
+        ),
         # Reorder: swap the contents of two rows, keeping the seq numbers in place.
         (
             [

@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
-from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.audit.keys import chain_id, mac_equal, signature_ok
 from suitcheck.audit.rowmac import MacMany
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
@@ -145,7 +145,7 @@ def _first_bad_mac(key: bytes, entries: Sequence[tuple[int, str, str | None]]) -
     The key's HMAC state is made once per epoch (keys.MacMany), not again for every entry."""
     expected = MacMany(key).hex([digest.encode() for _, digest, _ in entries])
     for (seq, _, mac), want in zip(entries, expected, strict=True):
-        if mac is None or not hmac.compare_digest(want, mac):
+        if not mac_equal(mac, want):
             return seq
     return None
 
