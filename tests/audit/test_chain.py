@@ -69,7 +69,7 @@ def _tamper_sqlite(services: Services, *statements: str) -> None:
         # A BLOB in a text column (the driver reads bytes, never text): altered, even with
         # the same bytes. It made verify end in 'unexpected error' (TypeError), naming nothing.
         (["UPDATE audit_entry SET at = CAST(at AS BLOB) WHERE seq = 8"], 8, "altered"),
-        (["UPDATE audit_entry SET staff = CAST(staff AS BLOB) || X'FF' WHERE seq = 8"], 8, "altered"),
+        (["UPDATE audit_entry SET staff = CAST(CAST(staff AS BLOB) || X'FF' AS BLOB) WHERE seq = 8"], 8, "altered"),
         (["UPDATE audit_entry SET action = CAST(action AS BLOB) WHERE seq = 8"], 8, "altered"),
         (["UPDATE audit_entry SET decision = CAST('allow' AS BLOB) WHERE seq = 9"], 9, "altered"),
         (["UPDATE audit_entry SET reasons = CAST(reasons AS BLOB) WHERE seq = 9"], 9, "altered"),
