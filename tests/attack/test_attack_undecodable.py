@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from pathlib import Path
 
 import pytest
 from PySide6.QtWidgets import QApplication
 from sqlalchemy import select
 
+from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui.models import AuditTableModel
 from suitcheck.services import Services
 from suitcheck.services.errors import AuthenticationFailed
 from suitcheck.store.models import AuditEntry
-from tests.conftest import staff
+from tests.conftest import TODAY, add_client, staff
+from tests.fixtures import import_text_report
 from tests.services.listing import raw
 
 
@@ -85,3 +88,45 @@ def test_audit_page_shows_an_entry_whose_time_was_changed(
     assert changed
     shown = model.data(model.index(changed[0], AuditTableModel.TIME))
     assert shown == escape_controls(model.row_object(changed[0]).at)
+
+
+# A checked entry's columns that the dashboard and the self-inspection count, set in SQL.
+COUNTED_EDITS = [
+    "reasons = CAST(CAST(reasons AS BLOB) || X'FF' AS TEXT)",  # no longer JSON
+    "reasons = CAST(reasons AS BLOB)",
+    "reasons = '[{}]'",  # JSON, but not a list of reason codes
+    "decision = CAST(decision AS BLOB)",
+    "decision = CAST(X'FF' AS TEXT)",
+    # In the period (as text: '2026-06-0\ufffd' sorts after '2026-06-01'), on no day.
+    "at = CAST(substr(at, 1, 8) || '0' || X'FF' || substr(at, 11) AS TEXT)",
+    "at = substr(at, 1, 8) || '0x' || substr(at, 11)",
+]
+
+
+@pytest.mark.parametrize("edit", COUNTED_EDITS)
+def test_figures_count_around_a_changed_check_entry(
+    sqlite_services: Services, sqlite_target: str, tmp_path: Path, edit: str
+) -> None:
+    """BROKE: a check's reasons, decision or time in the trail set in SQL to bytes that
+    are not UTF-8, a BLOB or other text that is not what suitcheck writes. The dashboard
+    and the self-inspection PDF raised (JSONDecodeError, ValueError from the day,
+    TypeError drawing a BLOB as a chart label): 'unexpected error' for the whole report.
+    They now count what can be read (a reason list that is no list counts no reason, a
+    time that is no day counts on no day), and the inspection states verify's finding."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "C1", RiskProfile.C1)
+    add_client(services, compliance, "C5", RiskProfile.C5)
+    assert services.access.check(compliance, "C1", report).to_dict()["decision"] == "block"
+    assert services.access.check(compliance, "C5", report).to_dict()["decision"] == "allow"
+    _edit_entries(
+        sqlite_target,
+        f"UPDATE audit_entry SET {edit} WHERE seq = (SELECT min(seq) FROM audit_entry WHERE action = 'check')",
+    )
+    first, last = TODAY.replace(day=1), TODAY
+    figures = services.dashboard.figures(compliance, first, last).to_dict()
+    assert figures["decisions_per_day"]
+    result = services.inspection.write(compliance, first, last, tmp_path / "inspection.pdf")
+    assert (tmp_path / "inspection.pdf").stat().st_size > 0
+    assert result.data.verification_ok is False  # the changed entry is named there
