@@ -232,6 +232,8 @@ class AuthService:
             return self._hasher.verify(stored, password)
         except (argon2_errors.VerificationError, argon2_errors.InvalidHashError):
             return False
+        except UnicodeEncodeError:  # a hash that is not ASCII (changed outside suitcheck): argon2 takes none
+            return False
 
     def _validate_password(self, password: str, username: str) -> None:
         problem = passwords.password_problem(password, username, common_passwords())
