@@ -466,3 +466,44 @@ def test_the_upgrade_seals_reports_and_only_recorded_policy_versions(
         assert services.audit.verify(officer).ok
     finally:
         services.close()
+
+
+@pytest.mark.parametrize("edit", ["level", "inserted row"])
+def test_the_upgrade_marker_inserted_later_seals_no_changed_report(
+    store_target: str, clock: Clock, tmp_path: Path, edit: str
+) -> None:
+    """BROKE (blocked-means-blocked): an insider lowered an R4 report to R1 in SQL (or
+    inserted a report row) and inserted the 0011 migration's marker into store_setting.
+    The next start re-sealed every report row as it stood, so `check` allowed a C1
+    client for the R4 report and `audit verify` said OK. A report row whose state the
+    trail records is now sealed only in that state, and once the trail records report
+    states a row it does not record is not sealed at all (it was not written by suitcheck)."""
+    services = make_services(store_target, clock)
+    try:
+        compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+        report = import_text_report(services, compliance, tmp_path, level="中高风险")
+        add_client(services, compliance, "L1", RiskProfile.C1)
+        assert not services.access.check(advisor, "L1", report).decision.allowed
+        with services.store.engine.begin() as conn:
+            if edit == "level":
+                conn.execute(text("UPDATE report SET level = 1, suggested_level = 1 WHERE id = :r"), {"r": report})
+            else:
+                row = dict(conn.execute(select(Report.__table__).where(Report.id == report)).mappings().one())
+                row.update(id=report + 100, level=1, suggested_level=1, content_hash="f" * 64, integrity=None)
+                conn.execute(insert(Report).values(**row))
+                report += 100
+            conn.execute(insert(StoreSetting).values(name=SEAL_REPORTS_SETTING, value="pending"))
+    finally:
+        services.close()
+    services = make_services(store_target, clock)
+    try:
+        advisor = services.auth.login("t-advisor", "correct horse")
+        officer = services.auth.login("t-compliance", "correct horse")
+        decision = services.access.check(advisor, "L1", report).to_dict()
+        assert decision["decision"] == "block"
+        assert decision["reasons"] == INTEGRITY
+        verified = services.audit.verify(officer)
+        assert not verified.ok
+        assert f"report {report}" in (verified.problem or "")
+    finally:
+        services.close()
