@@ -17,6 +17,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui.models import AuditTableModel
 from suitcheck.services import Services
+from suitcheck.services.demo import seed_demo
 from suitcheck.services.errors import AuthenticationFailed
 from suitcheck.store.models import AuditEntry
 from tests.conftest import TODAY, add_client, staff
@@ -130,3 +131,59 @@ def test_figures_count_around_a_changed_check_entry(
     result = services.inspection.write(compliance, first, last, tmp_path / "inspection.pdf")
     assert (tmp_path / "inspection.pdf").stat().st_size > 0
     assert result.data.verification_ok is False  # the changed entry is named there
+
+
+# (an edit made with the sqlite3 shell, what then reads it) on the demo store; each read's
+# result is shown as JSON, as `--json` prints it.
+VIEW_EDITS = [
+    (
+        # answers kept as JSON, a byte that is not UTF-8 after it: shown as none (the hash beside)
+        "UPDATE assessment SET answers = CAST(CAST('{\"q\":\"a\"}' AS BLOB) || X'FF' AS TEXT) WHERE note IS NOT NULL",
+        "history",
+    ),
+    ("UPDATE assessment SET note = CAST(CAST(note AS BLOB) || X'FF' AS BLOB) WHERE note IS NOT NULL", "history"),
+    ("UPDATE branch SET code = CAST(code AS BLOB) WHERE head_office = 0", "staff"),
+    ("UPDATE branch SET code = CAST(code AS BLOB) WHERE head_office = 0", "clients"),
+    ("UPDATE branch SET name = CAST(CAST(name AS BLOB) || X'FF' AS BLOB)", "branches"),
+    ("UPDATE staff SET display_name = CAST(CAST(display_name AS BLOB) || X'FF' AS BLOB)", "staff"),
+    ("UPDATE finding SET code = CAST(code AS BLOB), detail = CAST(CAST(detail AS BLOB) || X'FF' AS BLOB)", "reports"),
+]
+
+
+@pytest.mark.parametrize(("edit", "read"), VIEW_EDITS)
+def test_unsealed_text_held_as_bytes_is_shown_as_text(
+    sqlite_services: Services, sqlite_target: str, edit: str, read: str
+) -> None:
+    """BROKE: unsealed text that no decision reads, set in SQL to a BLOB (the driver reads
+    bytes whatever the text factory) or to bytes that are not UTF-8 where JSON is kept. A
+    client's page (assessment answers: JSONDecodeError; a note: bytes not JSON
+    serializable), the staff and client lists (a branch code held as bytes), the staff
+    list (a display name) ended in 'unexpected error'; the branch list and a report's
+    findings showed b'...'. Each is shown as its text with U+FFFD
+    for what is not UTF-8, as names are (store.sqlitetext)."""
+    services = sqlite_services
+    seed_demo(services)
+    admin = services.auth.login("demo-admin", "demo")
+    compliance = services.auth.login("demo-compliance", "demo")
+    client = services.investors.search(compliance, "")[0]
+    services.investors.assess(compliance, client.account, RiskProfile.C2, TODAY, note="assessed at the branch")
+    services.investors.mark_reassessment_due(compliance, client.account, "moved")
+    raw(services, edit)
+    reads = {
+        "history": lambda: [
+            a.to_dict()
+            for v in services.investors.search(compliance, "")
+            for a in services.investors.history(compliance, v.account)
+        ],
+        "staff": lambda: [v.to_dict() for v in services.auth.list_staff(admin)],
+        "clients": lambda: [v.to_dict() for v in services.investors.search(admin, "")],
+        "branches": lambda: [v.to_dict() for v in services.branches.list_branches(admin)],
+        "reports": lambda: [r.to_dict() for r in services.reports.search(compliance)],
+    }
+    shown = json.dumps(reads[read](), ensure_ascii=False, default=lambda o: o if isinstance(o, str) else str(o))
+    assert "b'" not in shown
+    assert "\\\\x" not in shown
+    if read in ("staff", "clients"):
+        assert "SH01" in shown  # the branch code held as bytes, as its text
+    elif "answers" not in edit:
+        assert "\ufffd" in shown

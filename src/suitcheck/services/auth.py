@@ -26,7 +26,7 @@ from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.branches import branch_codes, branch_id_for, head_office_id, target_branch
 from suitcheck.services.context import SYSTEM, Actor, ServiceContext, credential_tag
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
-from suitcheck.services.integrity import unreadable
+from suitcheck.services.integrity import shown_text, unreadable
 from suitcheck.services.scope import staff_scope
 from suitcheck.store.models import AuditEntry, Staff, StoreSetting
 
@@ -575,7 +575,7 @@ def _view(
     return StaffView(
         staff.id,
         staff.username,
-        staff.display_name,
+        shown_text(staff.display_name),
         role,
         staff.disabled,
         staff.locked_until is not None and staff.locked_until > now,
