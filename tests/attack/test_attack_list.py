@@ -56,7 +56,7 @@ def _agree(services: Services, advisor: Actor, r3: int, out: Path, accounts: lis
 
 def test_odd_flags_profiles_nulls_and_seals(world: tuple[Services, Actor, Actor, int], tmp_path: Path) -> None:
     services, compliance, advisor, r3 = world
-    names = [f"A{n:02}" for n in range(17)]
+    names = [f"A{n:02}" for n in range(18)]
     for name in names:
         add_client(services, compliance, name, RiskProfile.C4, lowest_category=False)
     add_client(services, compliance, "Q'\"\u2028汉", RiskProfile.C4)
@@ -82,6 +82,9 @@ def test_odd_flags_profiles_nulls_and_seals(world: tuple[Services, Actor, Actor,
         # Bytes that are not UTF-8 after the seal's signature part, which this installation's
         # own rows do not need (their HMAC is checked): both paths judge it alike.
         "UPDATE investor SET integrity = CAST(integrity || X'FF' AS TEXT) WHERE account = 'A16'",
+        # ... and inside the HMAC, which is checked (the written list compares it as text).
+        "UPDATE investor SET integrity = CAST(CAST(substr(integrity, 1, 20) AS BLOB) || X'FF' || "
+        "CAST(substr(integrity, 22) AS BLOB) AS TEXT) WHERE account = 'A17'",
     ]
     for sql in edits:
         raw(services, sql)
@@ -330,6 +333,12 @@ def test_an_odd_value_in_a_column_no_rule_reads(
         "lowest_category = 0",
         "investor_class = 'professional'",
         "integrity = NULL",
+        # Was BROKE (unexpected error, TypeError from compare_digest, in the client list, the
+        # check, every list and verify): the seal's HMAC part holding a byte that is not
+        # UTF-8 (read as U+FFFD), or other text that is not ASCII.
+        "integrity = CAST(CAST(substr(integrity, 1, 20) AS BLOB) || X'FF' || CAST(substr(integrity, 22) AS BLOB) "
+        "AS TEXT)",
+        "integrity = substr(integrity, 1, 20) || 'é' || substr(integrity, 22)",
     ],
 )
 def test_a_client_row_changed_in_sql_is_marked_in_the_client_list(
@@ -357,9 +366,18 @@ def test_a_client_row_changed_in_sql_is_marked_in_the_client_list(
         "username = CAST('t-advisor' AS BLOB)",
         "disabled = 'yes'",
         "password_hash = X'41'",
+        # Was BROKE (unexpected error at the login: argon2 encodes the hash as ASCII, a
+        # UnicodeEncodeError): bytes that are not UTF-8 (read as U+FFFD) or other non-ASCII.
+        "password_hash = CAST(CAST(password_hash AS BLOB) || X'FF' AS TEXT)",
+        "password_hash = password_hash || 'é'",
         "branch_id = 999",
         "firm_wide = 2",
         "integrity = X'41'",
+        # The HMAC part holding a byte that is not UTF-8 (read as U+FFFD), or other text
+        # that is not ASCII: compare_digest raised TypeError on either (unexpected error).
+        "integrity = CAST(CAST(substr(integrity, 1, 20) AS BLOB) || X'FF' || CAST(substr(integrity, 22) AS BLOB) "
+        "AS TEXT)",
+        "integrity = substr(integrity, 1, 20) || 'é' || substr(integrity, 22)",
         "locked_until = 12345",  # not sealed: read by the login and every call
         "created_at = 'not a time'",
     ],

@@ -133,6 +133,8 @@ def test_untouched_reports_decide_as_before(desk: Desk) -> None:
         ("r4", {"rated_at": "set"}),  # marked as rated by compliance (就高 no longer applies)
         ("r4", {"integrity": None}),  # seal removed
         ("r4", {"integrity": "x"}),
+        ("r4", {"integrity": "not UTF-8"}),  # a byte of the HMAC (was: unexpected error)
+        ("r4", {"integrity": "not ASCII"}),
         ("r4", {"content_hash": "0" * 64}),  # pointed at another file
     ],
 )
@@ -143,7 +145,15 @@ def test_a_report_row_edited_in_sql_fails_closed(desk: Desk, which: str, values:
     if values.get("integrity") == "x":  # one digit of the HMAC changed
         chain, mac, rest = _row(desk.services, report)["integrity"].split(":", 2)
         values = {"integrity": f"{chain}:{'1' if mac[0] == '0' else '0'}{mac[1:]}:{rest}"}
-    _write(desk.services, report, **values)
+    if values.get("integrity") in ("not UTF-8", "not ASCII"):
+        byte = "X'FF'" if values["integrity"] == "not UTF-8" else "CAST('é' AS BLOB)"
+        with desk.services.store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                f"UPDATE report SET integrity = CAST(CAST(substr(integrity, 1, 20) AS BLOB) || {byte} || "
+                f"CAST(substr(integrity, 22) AS BLOB) AS TEXT) WHERE id = {int(report)}"
+            )
+    else:
+        _write(desk.services, report, **values)
     _assert_fails_closed(desk, report)
 
 
@@ -454,5 +464,46 @@ def test_the_upgrade_seals_reports_and_only_recorded_policy_versions(
             conn.execute(text("DELETE FROM policy WHERE version = :v"), {"v": forged})
         assert services.access.check(advisor, "U4", report).decision.allowed
         assert services.audit.verify(officer).ok
+    finally:
+        services.close()
+
+
+@pytest.mark.parametrize("edit", ["level", "inserted row"])
+def test_the_upgrade_marker_inserted_later_seals_no_changed_report(
+    store_target: str, clock: Clock, tmp_path: Path, edit: str
+) -> None:
+    """BROKE (blocked-means-blocked): an insider lowered an R4 report to R1 in SQL (or
+    inserted a report row) and inserted the 0011 migration's marker into store_setting.
+    The next start re-sealed every report row as it stood, so `check` allowed a C1
+    client for the R4 report and `audit verify` said OK. A report row whose state the
+    trail records is now sealed only in that state, and once the trail records report
+    states a row it does not record is not sealed at all (it was not written by suitcheck)."""
+    services = make_services(store_target, clock)
+    try:
+        compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+        report = import_text_report(services, compliance, tmp_path, level="中高风险")
+        add_client(services, compliance, "L1", RiskProfile.C1)
+        assert not services.access.check(advisor, "L1", report).decision.allowed
+        with services.store.engine.begin() as conn:
+            if edit == "level":
+                conn.execute(text("UPDATE report SET level = 1, suggested_level = 1 WHERE id = :r"), {"r": report})
+            else:
+                row = dict(conn.execute(select(Report.__table__).where(Report.id == report)).mappings().one())
+                row.update(id=report + 100, level=1, suggested_level=1, content_hash="f" * 64, integrity=None)
+                conn.execute(insert(Report).values(**row))
+                report += 100
+            conn.execute(insert(StoreSetting).values(name=SEAL_REPORTS_SETTING, value="pending"))
+    finally:
+        services.close()
+    services = make_services(store_target, clock)
+    try:
+        advisor = services.auth.login("t-advisor", "correct horse")
+        officer = services.auth.login("t-compliance", "correct horse")
+        decision = services.access.check(advisor, "L1", report).to_dict()
+        assert decision["decision"] == "block"
+        assert decision["reasons"] == INTEGRITY
+        verified = services.audit.verify(officer)
+        assert not verified.ok
+        assert f"report {report}" in (verified.problem or "")
     finally:
         services.close()

@@ -274,3 +274,38 @@ def test_rows_the_list_worker_cannot_confirm_at_its_first_and_last_place(
     assert "> 5" in splits[0]
     assert (tmp_path / "two.csv").read_bytes() == (tmp_path / "one.csv").read_bytes()
     assert two.count == one.count == 10 - len(dropped)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        "reasons = CAST(CAST(reasons AS BLOB) || X'FF' AS TEXT)",  # no longer JSON once read
+        "facts = CAST(CAST(facts AS BLOB) || X'FF' AS TEXT)",
+        "staff = CAST(CAST(staff AS BLOB) || X'FF' AS BLOB)",
+    ],
+)
+@pytest.mark.parametrize("fmt", ["csv", "jsonl"])
+def test_a_split_export_writes_a_changed_entry_in_either_half(
+    sqlite_services: Services, sqlite_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str, edit: str
+) -> None:
+    """Was BROKE: an entry of the second process's half whose stored JSON no longer parses
+    (bytes that are not UTF-8 after it), or holding a BLOB, ended the export in "The
+    export's second process failed (JSONDecodeError); nothing was written" (one process:
+    'unexpected error'). Both halves write it as it holds; the export fails verification
+    at that entry, as the store's verify does."""
+    services = sqlite_services
+    compliance = _checked_twelve_times(services, tmp_path, monkeypatch)
+    conn = sqlite3.connect(sqlite_target, isolation_level=None)
+    try:
+        conn.execute("DROP TRIGGER IF EXISTS audit_entry_no_update")
+        seqs = [r[0] for r in conn.execute("SELECT seq FROM audit_entry WHERE action = 'check' ORDER BY seq")]
+        for seq in seqs[1], seqs[-1]:  # one in each half
+            conn.execute(f"UPDATE audit_entry SET {edit} WHERE seq = {seq}")
+    finally:
+        conn.close()
+    out = tmp_path / f"audit.{fmt}"
+    services.audit.export(compliance, out, fmt)
+    verified = services.audit.verify_file(compliance, out)
+    assert not verified.ok
+    assert verified.result.bad_seq == seqs[1]
+    assert services.audit.verify(compliance).bad_seq == seqs[1]

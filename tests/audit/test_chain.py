@@ -66,6 +66,25 @@ def _tamper_sqlite(services: Services, *statements: str) -> None:
         (["UPDATE audit_entry SET staff = CAST(staff || X'FF' AS TEXT) WHERE seq = 8"], 8, "altered"),
         (["UPDATE audit_entry SET decision = CAST(X'FF' AS TEXT) WHERE seq = 9"], 9, "altered"),
         (["UPDATE audit_entry SET facts = CAST(CAST(facts AS BLOB) || X'FF' AS TEXT) WHERE seq = 12"], 12, "altered"),
+        # A BLOB in a text column (the driver reads bytes, never text): altered, even with
+        # the same bytes. It made verify end in 'unexpected error' (TypeError), naming nothing.
+        (["UPDATE audit_entry SET at = CAST(at AS BLOB) WHERE seq = 8"], 8, "altered"),
+        (["UPDATE audit_entry SET staff = CAST(CAST(staff AS BLOB) || X'FF' AS BLOB) WHERE seq = 8"], 8, "altered"),
+        (["UPDATE audit_entry SET action = CAST(action AS BLOB) WHERE seq = 8"], 8, "altered"),
+        (["UPDATE audit_entry SET decision = CAST('allow' AS BLOB) WHERE seq = 9"], 9, "altered"),
+        (["UPDATE audit_entry SET reasons = CAST(reasons AS BLOB) WHERE seq = 9"], 9, "altered"),
+        (["UPDATE audit_entry SET facts = CAST(facts AS BLOB) WHERE seq = 12"], 12, "altered"),
+        (["UPDATE audit_entry SET entry_hash = CAST(entry_hash AS BLOB) WHERE seq = 12"], 12, "altered"),
+        (["UPDATE audit_entry SET prev_hash = CAST(prev_hash AS BLOB) WHERE seq = 12"], 12, "does not link"),
+        (["UPDATE audit_entry SET chain = CAST(chain AS BLOB) WHERE seq = 12"], 12, "altered"),
+        # A MAC held as a BLOB, or as text that is not ASCII (bytes that are not UTF-8 read as
+        # U+FFFD): compare_digest raised TypeError, and verify said 'unexpected error'.
+        (["UPDATE audit_entry SET mac = CAST(mac AS BLOB) WHERE seq = 12"], 12, "its MAC does not match"),
+        (
+            ["UPDATE audit_entry SET mac = CAST(CAST(mac AS BLOB) || X'FF' AS TEXT) WHERE seq = 12"],
+            12,
+            "its MAC does not match",
+        ),
         # Reorder: swap the contents of two rows, keeping the seq numbers in place.
         (
             [

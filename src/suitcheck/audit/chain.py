@@ -25,7 +25,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
-from suitcheck.audit.keys import chain_id, signature_ok
+from suitcheck.audit.keys import chain_id, mac_equal, signature_ok
 from suitcheck.audit.rowmac import MacMany
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
@@ -145,7 +145,7 @@ def _first_bad_mac(key: bytes, entries: Sequence[tuple[int, str, str | None]]) -
     The key's HMAC state is made once per epoch (keys.MacMany), not again for every entry."""
     expected = MacMany(key).hex([digest.encode() for _, digest, _ in entries])
     for (seq, _, mac), want in zip(entries, expected, strict=True):
-        if mac is None or not hmac.compare_digest(want, mac):
+        if not mac_equal(mac, want):
             return seq
     return None
 
@@ -349,14 +349,17 @@ class Verifier:
                 problem = _link_problem(seq, expected_seq)
                 break
             # canonical_entry(), written out here: this runs for every entry of the trail.
-            quoted_prev = f'"{prev}"' if plain_prev else s(prev)
-            content = (
-                f'{{"action":{quoted[action]},"at":{s(at)},{marker[chain]}"decision":{quoted[decision]},'
-                f'"facts":{facts},"investor_id":{"null" if investor_id is None else investor_id},'
-                f'"prev_hash":{quoted_prev},"reasons":{reasons},'
-                f'"report_id":{"null" if report_id is None else report_id},"seq":{seq},"staff":{quoted[staff]}}}'
-            )
-            if sha256(content.encode()).hexdigest() != digest:
+            try:
+                quoted_prev = f'"{prev}"' if plain_prev else s(prev)
+                content = (
+                    f'{{"action":{quoted[action]},"at":{s(at)},{marker[chain]}"decision":{quoted[decision]},'
+                    f'"facts":{facts},"investor_id":{"null" if investor_id is None else investor_id},'
+                    f'"prev_hash":{quoted_prev},"reasons":{reasons},'
+                    f'"report_id":{"null" if report_id is None else report_id},"seq":{seq},"staff":{quoted[staff]}}}'
+                )
+            except TypeError:  # bytes (a BLOB, set outside suitcheck) where suitcheck writes text
+                content = ""
+            if not content or sha256(content.encode()).hexdigest() != digest:
                 problem = f"entry {seq} was altered (its content no longer matches its hash)"
                 break
             last_seq, last_hash = seq, digest

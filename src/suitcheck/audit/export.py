@@ -35,6 +35,7 @@ from suitcheck.audit.chain import (
 from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
 from suitcheck.domain.text import escape_controls, has_controls
+from suitcheck.store.sqlitetext import sqlite_text
 from suitcheck.xlsxrows import write_rows
 
 FORMATS = tuple(f.value for f in ExportFormat)
@@ -95,8 +96,8 @@ class ExportRow:
             "investor_id": self.investor_id,
             "report_id": self.report_id,
             "decision": self.decision,
-            "reasons": json.loads(self.reasons),
-            "facts": json.loads(self.facts),
+            "reasons": _stored_json(self.reasons),
+            "facts": _stored_json(self.facts),
             "prev_hash": self.prev_hash,
         }
         if self.chain is not None:
@@ -123,6 +124,16 @@ class ExportRow:
         if self.mac is not None:
             r["mac"] = self.mac
         return r
+
+
+def _stored_json(text: str) -> Any:
+    """An entry's stored reasons or facts as its record shows them: text that is no JSON
+    (changed outside suitcheck: bytes that are not UTF-8 read as U+FFFD) as that text,
+    which no entry hash matches, so the export goes on and fails verification there."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text
 
 
 def readable_cells(canonical: dict[str, Any], digest: str, display: dict[str, Any]) -> list[object]:
@@ -438,7 +449,9 @@ def _joined_reasons(reasons: Any) -> str:
 
 
 def _slow_parts(r: SourceRow, id_number: str | None) -> tuple[ExportRow, str]:
-    fields: list[Any] = [*r[:13], id_number, *r[14:17]]
+    # A BLOB where suitcheck writes text (set outside suitcheck; the driver reads bytes):
+    # as the text it holds, as SQLite text is read (store.sqlitetext).
+    fields: list[Any] = [sqlite_text(v) if isinstance(v, bytes) else v for v in (*r[:13], id_number, *r[14:17])]
     row = ExportRow(*fields)
     return row, canonical_json(row.display())
 

@@ -103,6 +103,14 @@ def mac_hex(key: bytes, message: str) -> str:
     return hmac.digest(key, message.encode(), "sha256").hex()
 
 
+def mac_equal(stored: object, expected: str) -> bool:
+    """Whether a MAC read from the store equals the expected hex, in constant time.
+    SQLite keeps whatever an edit outside suitcheck gives a column: bytes, or text that is
+    not ASCII (bytes that are not UTF-8 read as U+FFFD), which compare_digest refuses with
+    TypeError; neither is a MAC suitcheck writes, so neither matches."""
+    return isinstance(stored, str) and stored.isascii() and hmac.compare_digest(stored, expected)
+
+
 def sign_hex(key: Ed25519PrivateKey, message: bytes) -> str:
     return key.sign(message).hex()
 

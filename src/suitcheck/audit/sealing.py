@@ -571,9 +571,7 @@ class Sealer:
         except ValueError:
             return False
         if chain == self.chain:
-            import hmac as _hmac
-
-            return _hmac.compare_digest(mac, keys.mac_hex(self._row_mac_key, message))
+            return keys.mac_equal(mac, keys.mac_hex(self._row_mac_key, message))
         public = row_keys.get(chain)
         return public is not None and keys.signature_ok(public, signature, message.encode())
 
@@ -646,7 +644,7 @@ def _legacy_check(conn: Connection, legacy_key: bytes | None) -> dict[str, Any]:
             )
         if legacy_key is not None:
             expected = _hmac.new(legacy_key, f"{seq}:{digest}:{at}".encode(), hashlib.sha256).hexdigest()
-            if not _hmac.compare_digest(mac, expected):
+            if not keys.mac_equal(mac, expected):
                 raise SealError(
                     f"The store's old checkpoint at entry {seq} is not signed by this installation's old key; "
                     "it is not sealed over."

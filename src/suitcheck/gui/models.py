@@ -278,9 +278,14 @@ class AuditTableModel(PagedTableModel[ExportRow]):
 
 
 def _local_time(stamp: str) -> str:
+    """An entry's time in local time; one that is no time suitcheck writes (changed in the
+    store: verify names the entry) as the entry holds it."""
     import datetime as dt
 
-    moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    try:
+        moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    except (TypeError, ValueError):
+        return stamp
     return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
 
 

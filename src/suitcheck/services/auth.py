@@ -26,7 +26,7 @@ from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.branches import branch_codes, branch_id_for, head_office_id, target_branch
 from suitcheck.services.context import SYSTEM, Actor, ServiceContext, credential_tag
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
-from suitcheck.services.integrity import unreadable
+from suitcheck.services.integrity import shown_text, unreadable
 from suitcheck.services.scope import staff_scope
 from suitcheck.store.models import AuditEntry, Staff, StoreSetting
 
@@ -231,6 +231,8 @@ class AuthService:
         try:
             return self._hasher.verify(stored, password)
         except (argon2_errors.VerificationError, argon2_errors.InvalidHashError):
+            return False
+        except UnicodeEncodeError:  # a hash that is not ASCII (changed outside suitcheck): argon2 takes none
             return False
 
     def _validate_password(self, password: str, username: str) -> None:
@@ -532,11 +534,20 @@ def _setting(session: Session, name: str) -> str | None:
 def _name_mac(session: Session, username: str) -> str | None:
     """A keyed hash of a name that is no account (often a password typed into the name
     field), so the trail and the log can group attempts without keeping the text."""
-    key = _setting(session, SETTING_NAME_KEY)
-    if not key:
+    value = _setting(session, SETTING_NAME_KEY)
+    if not value:
         log.warning("the store has no %s setting; an unknown user name is recorded without a hash", SETTING_NAME_KEY)
         return None
-    return hmac.new(bytes.fromhex(key), username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
+    try:  # SQLite keeps whatever an edit outside suitcheck gives it (bytes, other text)
+        key = bytes.fromhex(value)
+    except (TypeError, ValueError):
+        log.warning(
+            "the store's %s setting is not a key suitcheck writes (changed outside suitcheck); an unknown user name "
+            "is recorded without a hash",
+            SETTING_NAME_KEY,
+        )
+        return None
+    return hmac.new(key, username.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()[:32]
 
 
 def _parse_stamp(stamp: str | None) -> dt.datetime | None:
@@ -564,7 +575,7 @@ def _view(
     return StaffView(
         staff.id,
         staff.username,
-        staff.display_name,
+        shown_text(staff.display_name),
         role,
         staff.disabled,
         staff.locked_until is not None and staff.locked_until > now,

@@ -15,6 +15,7 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
+from suitcheck.services.integrity import shown_text
 from suitcheck.store.models import Branch, Investor, Staff
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def _conn(session: Session | Connection) -> Connection:
 
 def branch_codes(session: Session | Connection) -> dict[int, str]:
     """Every branch's code by id (a firm has dozens, not thousands)."""
-    return {row.id: row.code for row in _conn(session).execute(select(Branch.id, Branch.code))}
+    return {row.id: shown_text(row.code) for row in _conn(session).execute(select(Branch.id, Branch.code))}
 
 
 def head_office_id(session: Session | Connection) -> int:
@@ -141,9 +142,9 @@ class BranchService:
             return [
                 BranchView(
                     b.id,
-                    b.code,
-                    b.name,
-                    b.region,
+                    shown_text(b.code),
+                    shown_text(b.name),
+                    shown_text(b.region),
                     b.head_office,
                     clients.get(b.id, 0) if with_counts else None,
                     staff.get(b.id, 0) if with_counts else None,
@@ -158,4 +159,6 @@ class BranchService:
             return None
         with self._ctx.transaction(read_only=True) as session:
             b = session.get(Branch, actor.branch_id)
-            return BranchView(b.id, b.code, b.name, b.region, b.head_office) if b else None
+            if b is None:
+                return None
+            return BranchView(b.id, shown_text(b.code), shown_text(b.name), shown_text(b.region), b.head_office)

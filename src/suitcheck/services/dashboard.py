@@ -17,7 +17,7 @@ from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, PermissionDenied
-from suitcheck.services.inspection import blocks_by_reason, expiring_by_month
+from suitcheck.services.inspection import blocks_by_reason, expiring_by_month, stored_decision
 from suitcheck.services.reports import stored_level
 from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import AuditEntry, Investor, Report
@@ -95,8 +95,12 @@ class DashboardService:
                 .where(*checks)
                 .group_by(day, AuditEntry.decision)
             ):
-                counts = per_day[dt.date.fromisoformat(row.day)]
-                counts[row.decision] = counts.get(row.decision, 0) + int(row.n)
+                on = _day(row.day)
+                counts = None if on is None else per_day.get(on)
+                if counts is None:  # a time that is no day of the period (changed outside suitcheck)
+                    continue
+                decision = stored_decision(row.decision)
+                counts[decision] = counts.get(decision, 0) + int(row.n)
             blocks, _expired = blocks_by_reason(conn, checks)
 
             clients = {p.code: 0 for p in RiskProfile} | {UNASSESSED: 0, PROFESSIONAL: 0}
@@ -139,3 +143,12 @@ def _reports_by_level(conn: Any) -> dict[str, int]:
             continue
         reports[level.code if level else UNRATED] += int(row.n)
     return reports
+
+
+def _day(text: str | bytes | None) -> dt.date | None:
+    """The day of an entry's time (its first ten characters), or None for a time that is
+    no day: SQLite keeps whatever an edit outside suitcheck gives it."""
+    try:
+        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+    except ValueError:
+        return None

@@ -23,6 +23,7 @@ from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, PermissionDenied
 from suitcheck.services.files import write_atomically
+from suitcheck.services.integrity import shown_text
 from suitcheck.services.questionnaire import load_version
 from suitcheck.services.reports import stored_level
 from suitcheck.services.scope import sees_all_branches
@@ -86,12 +87,11 @@ def collect(
     in_period = (AuditEntry.at >= lo, AuditEntry.at < hi)
     checks = (AuditEntry.action == AuditAction.CHECK.value, *in_period)
 
-    decisions = {
-        row.decision or "none": int(row.n)
-        for row in conn.execute(
-            select(AuditEntry.decision, func.count().label("n")).where(*checks).group_by(AuditEntry.decision)
-        )
-    }
+    decisions: Counter[str] = Counter()
+    for row in conn.execute(
+        select(AuditEntry.decision, func.count().label("n")).where(*checks).group_by(AuditEntry.decision)
+    ):
+        decisions[stored_decision(row.decision)] += int(row.n)
     blocks, expired = blocks_by_reason(conn, checks)
 
     override_filter = (AuditEntry.action == AuditAction.OVERRIDE.value, *in_period)
@@ -202,14 +202,33 @@ def blocks_by_reason(conn: Connection, checks: tuple[Any, ...]) -> tuple[dict[st
         .where(*checks)
         .group_by(AuditEntry.decision, AuditEntry.reasons)
     ):
-        codes = json.loads(row.reasons or "[]")
-        if row.decision == "block":
+        codes = stored_reasons(row.reasons)
+        decision = stored_decision(row.decision)
+        if decision == "block":
             for code in codes:
                 if code in BLOCKING:  # the cautions and "covers" notes on a block are not its cause
                     blocks[code] += int(row.n)
         if Reason.ASSESSMENT_EXPIRED.value in codes:
-            expired[row.decision or "none"] += int(row.n)
+            expired[decision] += int(row.n)
     return dict(blocks), dict(expired)
+
+
+def stored_decision(value: str | bytes | None) -> str:
+    """A checked entry's decision as counted: bytes there (a BLOB, set outside suitcheck)
+    as their text, none as "none"."""
+    return shown_text(value) or "none"
+
+
+def stored_reasons(value: str | bytes | None) -> list[str]:
+    """A checked entry's reason codes as counted. The trail keeps a canonical JSON array;
+    one changed outside suitcheck (bytes that are not UTF-8 read as U+FFFD, other text,
+    a BLOB) counts what of it is still a list of codes, else no reason: the figures go on,
+    and verify (stated in the inspection) names the entry."""
+    try:
+        codes = json.loads(shown_text(value) or "[]")
+    except ValueError:
+        return []
+    return [c for c in codes if isinstance(c, str)] if isinstance(codes, list) else []
 
 
 def expiring_by_month(conn: Connection, start: dt.date, count: int, validity_days: int) -> dict[str, int]:

@@ -673,7 +673,9 @@ class RowSealer:
     def seal_reports_and_policies(self, conn: Any, shipped_questionnaire: str) -> tuple[int, list[str]]:
         """Once, after the migration that gave report and policy rows a seal (0011): every
         report row is sealed as it stands (nothing recorded its state before: as client
-        rows were at their first sealing), and every policy version whose document is the
+        rows were at their first sealing) unless the trail records report states (the marker
+        set again in SQL later: then only a row in its recorded state), and every policy
+        version whose document is the
         one the trail recorded for it; a version the trail does not record so (inserted or
         edited in SQL) is left unsealed, so no check uses it and `audit verify` names it.
         A row that already holds a valid seal is left as it is. Recorded in the trail.
@@ -681,13 +683,22 @@ class RowSealer:
         states = recorded_states(conn)
         records: list[tuple[str, str, str]] = []
         refused: list[str] = []
+        # The marker is a row in the store, so an insider can set it again later: once the
+        # trail records report states (every report written since 0011), a row is sealed only
+        # in the state the trail records for it, never as it now stands.
+        recorded_reports = any(table == "report" for table, _ in states)
         for row in conn.execute(_REPORTS).all():
             if self.report_ok(conn, row):
                 continue
             try:
-                records.append(self._seal_report_row(conn, row))
+                state = state_digest(report_message(row._mapping))
             except (TypeError, ValueError):  # a value of a type suitcheck never writes: never sealed
+                state = None
+            if state is None or (recorded_reports and states.get(("report", str(row.id))) != state):
                 refused.append(f"report:{row.id}")
+                log.warning("report %s: not the state the trail recorded; not sealed", row.id)
+                continue
+            records.append(self._seal_report_row(conn, row))
         for version, document, seal in conn.execute(_POLICIES).all():
             if self.policy_ok(conn, version, document, seal):
                 continue

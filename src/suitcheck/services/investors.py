@@ -1027,10 +1027,10 @@ class InvestorService:
                     a.assessed_on,
                     a.lowest_category,
                     a.recorded_at,
-                    a.note,
+                    shown_text(a.note),
                     a.questionnaire_version,
                     a.score,
-                    json.loads(a.answers) if a.answers else None,
+                    _stored_answers(a.answers),
                     a.answers_hash,
                 )
                 for a in investor.assessments
@@ -1102,3 +1102,15 @@ def _search_statement(query: str, actor: Actor, id_forms: tuple[str, ...] = ()) 
             conditions.append(Investor.id_number.in_(id_forms))
         stmt = stmt.where(or_(*conditions))
     return stmt
+
+
+def _stored_answers(stored: str | bytes | None) -> dict[str, str] | None:
+    """An assessment's stored answers as shown. Not sealed (the client row holds the
+    profile they gave, sealed; the trail holds their hash): answers changed outside
+    suitcheck into text that is no JSON object (bytes that are not UTF-8 read as U+FFFD,
+    a BLOB) are shown as none, and the hash beside them still says what was recorded."""
+    try:
+        answers = json.loads(shown_text(stored)) if stored else None
+    except ValueError:
+        return None
+    return answers if isinstance(answers, dict) else None

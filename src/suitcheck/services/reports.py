@@ -268,7 +268,7 @@ def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[Repor
     for fid, report_id, code, detail, resolved_at in conn.execute(
         select(_F.id, _F.report_id, _F.code, _F.detail, _F.resolved_at).where(_F.report_id.in_(ids)).order_by(_F.id)
     ):
-        findings[report_id].append(FindingView(fid, code, detail, resolved_at is not None))
+        findings[report_id].append(FindingView(fid, shown_text(code), shown_text(detail), resolved_at is not None))
     views = []
     for r in rows:
         facts, sealed = sealed_report_facts(sealer, conn, r)
@@ -312,7 +312,9 @@ def report_view(report: Report, sealer: RowSealer | None = None, conn: Connectio
     suitcheck is sealed in the same transaction and needs no check)."""
     facts, sealed = sealed_report_facts(sealer, conn, report) if sealer is not None else (report_facts(report), True)
     analysts = ((a.name, a.sac_number) for a in report.analysts)
-    findings = (FindingView(f.id, f.code, f.detail, f.resolved_at is not None) for f in report.findings)
+    findings = (
+        FindingView(f.id, shown_text(f.code), shown_text(f.detail), f.resolved_at is not None) for f in report.findings
+    )
     return _view(report, analysts, findings, facts, sealed)
 
 
