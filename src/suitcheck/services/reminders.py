@@ -18,6 +18,7 @@ from suitcheck.domain.levels import InvestorClass
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput
+from suitcheck.services.integrity import shown_text
 from suitcheck.services.investors import InvestorView, listed_views
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Written, format_for, write_table
@@ -61,9 +62,7 @@ def _reminder(view: InvestorView, reason: object, today: dt.date, window: int) -
     it was selected (read otherwise than SQL compares them, or unreadable) is listed as
     due: it is never dropped from the list by what was changed in it."""
     state = reminder_state(view.reassessment_due, view.expires_on, today, window)
-    if isinstance(reason, bytes):  # unsealed text held as bytes: as its text, as names are
-        reason = reason.decode(errors="backslashreplace")
-    shown = reason if isinstance(reason, str) else None
+    shown = shown_text(reason) if isinstance(reason, str | bytes) else None  # unsealed: as names are
     if state is None:
         # The query selects exactly these, unless the row was re-assessed between reading the
         # ids and reading the row (PostgreSQL reads each statement at its own moment).
