@@ -145,13 +145,22 @@ def test_a_report_row_edited_in_sql_fails_closed(desk: Desk, which: str, values:
     if values.get("integrity") == "x":  # one digit of the HMAC changed
         chain, mac, rest = _row(desk.services, report)["integrity"].split(":", 2)
         values = {"integrity": f"{chain}:{'1' if mac[0] == '0' else '0'}{mac[1:]}:{rest}"}
-    if values.get("integrity") in ("not UTF-8", "not ASCII"):
+    if values.get("integrity") in ("not UTF-8", "not ASCII") and desk.services.store.is_sqlite:
         byte = "X'FF'" if values["integrity"] == "not UTF-8" else "CAST('é' AS BLOB)"
         with desk.services.store.engine.begin() as conn:
             conn.exec_driver_sql(
                 f"UPDATE report SET integrity = CAST(CAST(substr(integrity, 1, 20) AS BLOB) || {byte} || "
                 f"CAST(substr(integrity, 22) AS BLOB) AS TEXT) WHERE id = {int(report)}"
             )
+    elif values.get("integrity") in ("not UTF-8", "not ASCII"):
+        # PostgreSQL holds no bytes that are not UTF-8: the HMAC's 21st character becomes
+        # the text SQLite reads such a byte as (U+FFFD), or an é.
+        seal = _row(desk.services, report)["integrity"]
+        _write(
+            desk.services,
+            report,
+            integrity=seal[:20] + ("\ufffd" if values["integrity"] == "not UTF-8" else "é") + seal[21:],
+        )
     else:
         _write(desk.services, report, **values)
     _assert_fails_closed(desk, report)
