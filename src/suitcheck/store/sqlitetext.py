@@ -21,17 +21,19 @@ def fetch_batch(dbapi_connection: Any, cursor: Any, sql: str) -> list[Any]:
     SQLite text is decoded by the driver's own C code (str, several times cheaper per value
     than any Python factory), and only a batch holding bytes that are not UTF-8 is read
     again through sqlite_text. Other drivers read as they always do."""
-    if getattr(dbapi_connection, "text_factory", None) is not sqlite_text:
+
+    def read() -> list[Any]:
         cursor.execute(sql)
         return list(cursor.fetchall())
+
+    if getattr(dbapi_connection, "text_factory", None) is not sqlite_text:
+        return read()
     dbapi_connection.text_factory = str
     try:
-        cursor.execute(sql)
-        return list(cursor.fetchall())
+        return read()
     except sqlite3.OperationalError as exc:
         if "decode" not in str(exc):
             raise
     finally:
         dbapi_connection.text_factory = sqlite_text
-    cursor.execute(sql)
-    return list(cursor.fetchall())
+    return read()
