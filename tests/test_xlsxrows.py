@@ -4,6 +4,7 @@ value the audit export and the table writer hand it (and a few they do not)."""
 from __future__ import annotations
 
 import datetime as dt
+import io
 import zipfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -11,6 +12,7 @@ from enum import IntEnum
 from pathlib import Path
 from typing import Any
 
+import pytest
 import xlsxwriter
 from openpyxl import load_workbook
 
@@ -78,3 +80,44 @@ def test_rows_continue_where_asked(tmp_path: Path) -> None:
     _sheet_xml(tmp_path / "c.xlsx", twice)
     rows = list(load_workbook(tmp_path / "c.xlsx", read_only=True).active.iter_rows(values_only=True))
     assert rows == [("header", None), (1, "a"), (2, "b"), (3, "c")]
+
+
+def test_a_sheet_ends_at_its_real_last_row() -> None:
+    """The number every XLSX writer of suitcheck stops at is the format's: XlsxWriter writes
+    the cell on row 1,048,576 and silently nothing below it (which is why within_sheet
+    exists), and within_sheet lets through exactly the rows that fit from where they start."""
+    from suitcheck.xlsxrows import SHEET_ROWS, SheetFull, within_sheet
+
+    assert SHEET_ROWS == 1_048_576
+    book = xlsxwriter.Workbook(io.BytesIO(), {"constant_memory": True, "in_memory": True})
+    sheet = book.add_worksheet()
+    assert sheet.write_string(SHEET_ROWS - 1, 0, "the last row") == 0
+    assert sheet.write_string(SHEET_ROWS, 0, "lost") == -1  # no exception: the row would just be gone
+    assert sheet.write_number(SHEET_ROWS, 1, 5) == -1
+    book.close()
+
+    heading = 4
+    assert sum(1 for _ in within_sheet(range(SHEET_ROWS - heading), heading)) == SHEET_ROWS - heading
+    passed: list[int] = []
+    with pytest.raises(SheetFull):
+        passed.extend(within_sheet(range(SHEET_ROWS - heading + 1), heading))
+    assert len(passed) == SHEET_ROWS - heading  # every row that fits went through, then it stopped
+
+
+def test_write_rows_stops_before_the_row_below_the_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from suitcheck import xlsxrows
+
+    monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 5)
+    book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), {"constant_memory": True})
+    sheet = book.add_worksheet()
+    assert write_rows(sheet, 1, [("a",), ("b",)]) == 3
+    with pytest.raises(xlsxrows.SheetFull):
+        write_rows(sheet, 3, [("c",), ("d",), ("e",)])
+    book.close()
+    assert [r[0] for r in load_workbook(tmp_path / "x.xlsx").active.iter_rows(values_only=True)] == [
+        None,
+        "a",
+        "b",
+        "c",
+        "d",
+    ]

@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TypeVar
 
+from suitcheck import xlsxrows
 from suitcheck.audit.chain import (
     GENESIS_HASH,
     Verifier,
@@ -36,7 +37,7 @@ from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
 from suitcheck.domain.text import escape_controls, has_controls
 from suitcheck.store.sqlitetext import sqlite_text
-from suitcheck.xlsxrows import write_rows
+from suitcheck.xlsxrows import SheetFull, write_rows
 
 FORMATS = tuple(f.value for f in ExportFormat)
 MANIFEST_SUFFIX = ".manifest.json"
@@ -735,6 +736,22 @@ def _write_jsonl(handle: io.BufferedWriter, source: _Source) -> None:
 # joins the pieces again. CSV and JSONL are unchanged.
 XLSX_CELL_LIMIT = 32767
 XLSX_CELLS = "escaped-split"
+
+
+def xlsx_room() -> int:
+    """The entries an XLSX export's sheet has room for, below its heading row."""
+    return xlsxrows.SHEET_ROWS - 1
+
+
+def sheet_full() -> ExportError:
+    """An XLSX export with more entries than its sheet has room for: refused, never cut short."""
+    room = xlsx_room()
+    return ExportError(
+        f"The export holds more entries than the {room:,} an XLSX sheet has room for below its heading; "
+        "nothing was written. Export them as CSV or JSONL, or a shorter date range as XLSX."
+    )
+
+
 _CUT_MARK = " …[cut: the full text is in the canonical record]"
 _SAFE_INT = 1 << 53
 
@@ -816,8 +833,11 @@ def _write_xlsx(handle: io.BufferedWriter, source: _Source) -> None:
         sheet.set_column(index, index, width)
     sheet.write_row(0, 0, HEADERS)
     row = 1
-    for rows in _cell_batches(source):
-        row = write_rows(sheet, row, map(_xlsx_row, rows))
+    try:
+        for rows in _cell_batches(source):
+            row = write_rows(sheet, row, map(_xlsx_row, rows))
+    except SheetFull:
+        raise sheet_full() from None
     book.close()
 
 

@@ -482,6 +482,22 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The export holds more entries than the {room} an XLSX sheet has room for below its heading; nothing was written. Export them as CSV or JSONL, or a shorter date range as XLSX.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "There are more clients than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Export the clients to a .csv file.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The report {out} would list more rows than an XLSX sheet holds ({rows}); nothing was imported. Import again without a report.",
+    ),
 )
 
 

@@ -18,9 +18,11 @@ from suitcheck.audit.export import (
     ExportError,
     ExportRow,
     ExportVerification,
+    sheet_full,
     verify_export,
     verify_prefix,
     write_export,
+    xlsx_room,
 )
 from suitcheck.audit.export_split import ExportWorker
 from suitcheck.audit.sealing import SealError, attach_report, check_head
@@ -184,8 +186,14 @@ class AuditService:
     def count(self, actor: Actor, flt: AuditFilter = AuditFilter()) -> int:
         actor = self._ctx.require(actor, Permission.VIEW_AUDIT)
         with self._ctx.transaction(read_only=True) as session:
-            sub = _filtered(flt, actor).with_only_columns(AuditEntry.seq).subquery()
-            return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
+            return self._entries(session, actor, flt)
+
+    @staticmethod
+    def _entries(session: Session, actor: Actor, flt: AuditFilter, up_to: int | None = None) -> int:
+        stmt = _filtered(flt, actor).with_only_columns(AuditEntry.seq)
+        if up_to is not None:
+            stmt = stmt.where(AuditEntry.seq <= up_to)
+        return int(session.execute(select(func.count()).select_from(stmt.subquery())).scalar_one())
 
     def verify(self, actor: Actor, public_keys: list[str] | None = None) -> chain.VerifyResult:
         """Verify the whole trail (links, hashes, MACs, seals at their intervals, the head
@@ -346,6 +354,8 @@ class AuditService:
                 before = data_version() if data_version is not None else None
                 same = None if data_version is None else lambda: data_version() == before
                 with self._ctx.transaction(read_only=True) as session:
+                    if fmt is ExportFormat.XLSX and self._entries(session, actor, flt, seal.seq) > xlsx_room():
+                        raise InvalidInput(str(sheet_full()))  # the format asked for: before a minute of writing
                     up_to, part = self._split(session, actor, flt, fmt, seal.seq, mask, same)
                     manifest = write_export(
                         out,

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy import exc as sa_exc
 
+from suitcheck import xlsxrows
 from suitcheck.audit.export import neutralise
 from suitcheck.audit.sealing import BatchEntry, batch_entry
 from suitcheck.domain.branches import normalize_code
@@ -75,6 +76,7 @@ from suitcheck.services.integrity import (
 from suitcheck.services.investors import intact_flags
 from suitcheck.services.scope import client_scope
 from suitcheck.store.models import Assessment, Branch, Investor
+from suitcheck.xlsxrows import SheetFull, within_sheet
 
 log = logging.getLogger(__name__)
 # json's own C string encoder: what canonical_json() writes for a str.
@@ -541,7 +543,7 @@ def _write_rows(
     sheet = workbook.create_sheet("clients")
     sheet.append(list(headers))
     try:
-        for row in rows:
+        for row in within_sheet(rows, 1):
             try:
                 sheet.append([neutralise(v) for v in row])
             except IllegalCharacterError as exc:
@@ -555,8 +557,14 @@ def _write_rows(
             count += 1
             if progress and count % BATCH == 0:
                 progress("export", count)
-    except BaseException:
+    except BaseException as exc:
         sheet.close()  # ends the write-only sheet and its temporary file
+        if isinstance(exc, SheetFull):
+            room = xlsxrows.SHEET_ROWS - 1
+            raise InvalidInput(
+                f"There are more clients than the {room:,} rows an XLSX sheet has room for below its "
+                "heading; nothing was written. Export the clients to a .csv file."
+            ) from None
         raise
     workbook.save(out)
     return count
@@ -1151,6 +1159,13 @@ class _Run:
             _write_report_xlsx(out, self.result, problems, conn.execute(missing_stmt))
         except OSError as exc:
             raise ServiceError(f"Cannot write the report {out}: {exc.strerror}; nothing was imported.") from exc
+        except SheetFull:
+            out.unlink(missing_ok=True)
+            rows = xlsxrows.SHEET_ROWS
+            raise InvalidInput(
+                f"The report {out} would list more rows than an XLSX sheet holds ({rows:,}); "
+                "nothing was imported. Import again without a report."
+            ) from None
 
 
 def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[object]], missing: Any) -> None:
@@ -1169,11 +1184,11 @@ def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[
         summary.append([key, neutralise(value)])
     sheet = workbook.create_sheet("problems")
     sheet.append(["row", "column", "value", "code", "reason"])
-    for row in problems:
+    for row in within_sheet(problems, 1):
         sheet.append([neutralise(v) for v in row])
     gone = workbook.create_sheet("missing")
     gone.append(["account", "name", "branch"])
-    for account, name, branch in missing:
+    for account, name, branch in within_sheet(missing, 1):
         gone.append([neutralise(account), neutralise(name), neutralise(branch)])
     workbook.save(out)
 

@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from suitcheck import xlsxrows
 from suitcheck.domain.codes import LIST_FORMATS, ExportFormat
 from suitcheck.services.errors import InvalidInput, ServiceError
-from suitcheck.xlsxrows import write_rows
+from suitcheck.xlsxrows import SheetFull, write_rows
 
 FORMATS = LIST_FORMATS
 
@@ -180,11 +181,18 @@ def _write_xlsx(
     sheet.freeze_panes(row + 1, 0)
     count = 0
     row += 1
-    for chunk in chunks:
-        assert not isinstance(chunk, Verbatim)  # only a CSV list is made from pieces of CSV
-        row = write_rows(sheet, row, chunk)
-        count += len(chunk)
-        _tick(count, progress, cancelled)
+    room = xlsxrows.SHEET_ROWS - row
+    try:
+        for chunk in chunks:
+            assert not isinstance(chunk, Verbatim)  # only a CSV list is made from pieces of CSV
+            row = write_rows(sheet, row, chunk)
+            count += len(chunk)
+            _tick(count, progress, cancelled)
+    except SheetFull:
+        raise InvalidInput(
+            f"The list is longer than the {room:,} rows an XLSX sheet has room for below its heading; "
+            "nothing was written. Write it as a CSV file."
+        ) from None
     book.close()
     return count
 

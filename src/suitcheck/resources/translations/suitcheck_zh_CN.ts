@@ -2447,6 +2447,22 @@ Store: {store}</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
     </message>
     <message>
+        <source>The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.</source>
+        <translation>名单超过 XLSX 工作表在表头以下可容纳的 {room} 行；未写入任何文件。请写成 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The export holds more entries than the {room} an XLSX sheet has room for below its heading; nothing was written. Export them as CSV or JSONL, or a shorter date range as XLSX.</source>
+        <translation>导出的记录多于 XLSX 工作表在表头以下可容纳的 {room} 条；未写入任何文件。请导出为 CSV 或 JSONL，或缩短日期范围后导出为 XLSX。</translation>
+    </message>
+    <message>
+        <source>There are more clients than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Export the clients to a .csv file.</source>
+        <translation>客户数量超过 XLSX 工作表在表头以下可容纳的 {room} 行；未写入任何文件。请将客户导出为 .csv 文件。</translation>
+    </message>
+    <message>
+        <source>The report {out} would list more rows than an XLSX sheet holds ({rows}); nothing was imported. Import again without a report.</source>
+        <translation>报告 {out} 的行数将超过 XLSX 工作表的容量（{rows} 行）；未导入任何内容。请不生成报告重新导入。</translation>
+    </message>
+    <message>
         <source>The export&apos;s temporary part file in the target folder was changed by another program before it was added; nothing was written. Export to a folder only you can write to.</source>
         <translation>导出在目标文件夹中的临时分段文件在并入前被其他程序改动；未写入任何文件。请导出到只有您可以写入的文件夹。</translation>
     </message>
