@@ -15,7 +15,9 @@ from suitcheck.domain.clients import (
     MappingError,
     Problem,
     format_row,
+    key_text_shown,
     map_columns,
+    name_problem,
     parse_date,
     parse_flag,
     parse_mapping,
@@ -219,6 +221,49 @@ def test_a_full_row_in_chinese_spellings() -> None:
 )
 def test_every_bad_value_kind(values: dict[str, object], expected: set[tuple[str, str]]) -> None:
     assert problems(**values) == expected
+
+
+# Account numbers that look like another, or like nothing: each can be told apart from
+# "880001" only by a program. A clerk pasting from a web page, a core system's damaged
+# export, or an insider's SQL gets them in.
+LOOKALIKE_ACCOUNTS = [
+    "880\u200b001",  # zero-width space
+    "880001\u200d",  # zero-width joiner, at the end (strip() keeps it)
+    "\ufeff880001",  # a byte-order mark inside the cell
+    "880\u00ad001",  # soft hyphen
+    "880\u202e100",  # right-to-left override: shows as 880001
+    "880\u2066001",  # a bidirectional isolate
+    "880\x00001",  # NUL
+    "880\t001",  # a tab inside
+    "880\x85001",  # a C1 control (next line)
+    "880\u3000001",  # an ideographic space inside
+    "880\u2028001",  # a line separator
+    "880\ue000001",  # private use
+    "880\ufffd01",  # what a byte that is not UTF-8 reads as
+]
+
+
+@pytest.mark.parametrize("account", LOOKALIKE_ACCOUNTS)
+def test_an_account_number_is_only_characters_that_show_as_themselves(account: str) -> None:
+    assert problems(account=account) == {("account", "unreadable-character")}
+    assert not key_text_shown(account)
+
+
+@pytest.mark.parametrize("account", ["880001", "A-1_2", "88 0001", "８８０００１", "客户001", "=1+2"])
+def test_accounts_that_show_as_written_are_accepted(account: str) -> None:
+    """A space, full-width digits (kept as written: an account is a key, never folded),
+    letters of any script, and formula-like text (neutralised where it is written)."""
+    assert isinstance(parse_row(row(account=account), TODAY), ClientRecord)
+
+
+def test_a_name_is_kept_as_written_but_not_damaged_text() -> None:
+    for name in ('逗号,引号"与\n换行', "O\u2019Brien", "名\u200d字", "Zoë"):
+        record = parse_row(row(name=name), TODAY)
+        assert isinstance(record, ClientRecord)
+        assert record.name == name
+    assert problems(name="王\ufffd\ufffd") == {("name", "unreadable-character")}
+    assert name_problem("王\ufffd") == "unreadable-character"
+    assert name_problem("王" * 129) == "too-long"  # the length is the first thing said
 
 
 def test_a_row_reports_all_its_problems_at_once() -> None:

@@ -51,6 +51,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 PROBLEMS: dict[str, str] = {
     "missing": "is empty",
     "too-long": "is too long",
+    "unreadable-character": "holds a character that does not show as itself (a control or invisible character, "
+    "or \ufffd (U+FFFD), which stands for text that could not be read)",
     "invalid-id": "is not a valid ID number",
     "id-as-number": "is a number cell, which loses digits; store ID numbers as text",
     "unknown-class": "is not an investor class (ordinary, professional, professional-as-ordinary)",
@@ -109,6 +111,31 @@ class ClientRecord:
 # -- the rules ------------------------------------------------------------------------
 
 
+REPLACEMENT = "\ufffd"
+"""What text that could not be decoded reads as: a byte that is not UTF-8 in a SQLite TEXT
+value, a file read with the wrong encoding. Two different damaged values read the same."""
+
+
+def key_text_shown(text: str) -> bool:
+    """Whether every character of a key (an account number, a user name) shows as itself:
+    none is a control, format (zero-width, bidirectional), private-use or unassigned
+    character, a separator other than the space, or U+FFFD. Otherwise two different keys
+    can look the same to the clerk who types, reads or compares them."""
+    return text.isprintable() and REPLACEMENT not in text
+
+
+def name_problem(name: str) -> str | None:
+    """The problem code of a client's name (as a Problem's), or None. A name is kept as
+    written, but U+FFFD in it means the text was damaged before it got here."""
+    if not name:
+        return "missing"
+    if len(name) > NAME_MAX:
+        return "too-long"
+    if REPLACEMENT in name:
+        return "unreadable-character"
+    return None
+
+
 def record_problems(
     *,
     account: str,
@@ -125,10 +152,11 @@ def record_problems(
         problems.append(Problem("account", "missing"))
     elif len(account) > ACCOUNT_MAX:
         problems.append(Problem("account", "too-long"))
-    if not name:
-        problems.append(Problem("name", "missing"))
-    elif len(name) > NAME_MAX:
-        problems.append(Problem("name", "too-long"))
+    elif not key_text_shown(account):
+        problems.append(Problem("account", "unreadable-character"))
+    name_code = name_problem(name)
+    if name_code:
+        problems.append(Problem("name", name_code))
     if profile is not None and assessed_on is None:
         problems.append(Problem("profile", "profile-without-date"))
     if profile is None and assessed_on is not None:

@@ -341,6 +341,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "'{text}' is not a risk profile (C1 to C5)."),
     QT_TRANSLATE_NOOP("Messages", "An account number is 1 to 32 characters."),
     QT_TRANSLATE_NOOP("Messages", "A client's name is 1 to 128 characters."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "An account number holds a character that does not show as itself (a control or invisible character, or � (U+FFFD) for text that could not be read); type it again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A client's name holds � (U+FFFD), which stands for text that could not be read; type the name again.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "A profile needs its assessment date, and an assessment date needs a profile."),
     QT_TRANSLATE_NOOP("Messages", "An assessment date cannot be in the future."),
     QT_TRANSLATE_NOOP("Messages", "The ID number is not valid: {exc}."),

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.chain import Appended
 from suitcheck.audit.rowmac import seals_match
-from suitcheck.domain.clients import record_problems
+from suitcheck.domain.clients import name_problem, record_problems
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
     AssessmentState,
@@ -65,6 +65,14 @@ from suitcheck.store.models import Assessment, Investor, UnreadableValue
 from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
+
+# A record's value with a character that does not show as itself (domain.clients: an
+# account number's invisible or damaged character, U+FFFD in a name), by field.
+_UNREADABLE_MESSAGES = {
+    "account": "An account number holds a character that does not show as itself (a control or invisible "
+    "character, or \ufffd (U+FFFD) for text that could not be read); type it again.",
+    "name": "A client's name holds \ufffd (U+FFFD), which stands for text that could not be read; type the name again.",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -496,6 +504,22 @@ _LIFT_FIRST = (
 )
 
 
+def _refuse_problems(broken: set[tuple[str, str]]) -> None:
+    """A new record's first problem (domain.clients.record_problems: field, code) as a sentence."""
+    fields, codes = {f for f, _ in broken}, {c for _, c in broken}
+    for field in ("account", "name"):
+        if (field, "unreadable-character") in broken:
+            raise InvalidInput(_UNREADABLE_MESSAGES[field])
+    if "account" in fields:
+        raise InvalidInput("An account number is 1 to 32 characters.")
+    if "name" in fields:
+        raise InvalidInput("A client's name is 1 to 128 characters.")
+    if codes & {"profile-without-date", "date-without-profile"}:
+        raise InvalidInput("A profile needs its assessment date, and an assessment date needs a profile.")
+    if "future-date" in codes:
+        raise InvalidInput("An assessment date cannot be in the future.")
+
+
 def _refuse_conflicts(found: tuple[RecordConflict, ...], profile: RiskProfile | None, editing: bool) -> None:
     """One clear sentence for the first rule a requested client record would break."""
     if not found:
@@ -549,15 +573,7 @@ class InvestorService:
                 today=self._ctx.today(),
             )
         }
-        fields, codes = {f for f, _ in broken}, {c for _, c in broken}
-        if "account" in fields:
-            raise InvalidInput("An account number is 1 to 32 characters.")
-        if "name" in fields:
-            raise InvalidInput("A client's name is 1 to 128 characters.")
-        if codes & {"profile-without-date", "date-without-profile"}:
-            raise InvalidInput("A profile needs its assessment date, and an assessment date needs a profile.")
-        if "future-date" in codes:
-            raise InvalidInput("An assessment date cannot be in the future.")
+        _refuse_problems(broken)
         _refuse_conflicts(record_conflicts(investor_class, profile, lowest_category), profile, editing=False)
         number = born = None
         if id_number:
@@ -632,7 +648,10 @@ class InvestorService:
                 for field, value in wanted.items()
                 if value is not None and value != getattr(investor, field)
             }
-            if "name" in changes and not 0 < len(str(changes["name"][1])) <= 128:
+            problem = name_problem(str(changes["name"][1])) if "name" in changes else None
+            if problem == "unreadable-character":
+                raise InvalidInput(_UNREADABLE_MESSAGES["name"])
+            if problem:
                 raise InvalidInput("A client's name is 1 to 128 characters.")
             if changes.get("lowest_category") == (True, False) and not reason.strip():
                 raise InvalidInput("Say why the client leaves the lowest risk-tolerance category.")

@@ -54,6 +54,11 @@ FIELD_NAMES = {
 PROBLEM_TEXTS = {
     "missing": QT_TRANSLATE_NOOP("ClientImport", "is empty"),
     "too-long": QT_TRANSLATE_NOOP("ClientImport", "is too long"),
+    "unreadable-character": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "holds a character that does not show as itself (a control or invisible character, "
+        "or \ufffd (U+FFFD), which stands for text that could not be read)",
+    ),
     "invalid-id": QT_TRANSLATE_NOOP("ClientImport", "is not a valid ID number"),
     "id-as-number": QT_TRANSLATE_NOOP("ClientImport", "is a number cell, which loses digits; store ID numbers as text"),
     "unknown-class": QT_TRANSLATE_NOOP("ClientImport", "is not an investor class"),

@@ -557,6 +557,10 @@
         <translation>过长</translation>
     </message>
     <message>
+        <source>holds a character that does not show as itself (a control or invisible character, or � (U+FFFD), which stands for text that could not be read)</source>
+        <translation>含有无法如实显示的字符（控制字符、不可见字符，或代表无法读取文字的 � (U+FFFD)）</translation>
+    </message>
+    <message>
         <source>is not a valid ID number</source>
         <translation>不是有效的身份证号码</translation>
     </message>
@@ -2489,6 +2493,14 @@ Store: {store}</source>
     <message>
         <source>A client&apos;s name is 1 to 128 characters.</source>
         <translation>客户姓名为 1 至 128 个字符。</translation>
+    </message>
+    <message>
+        <source>An account number holds a character that does not show as itself (a control or invisible character, or � (U+FFFD) for text that could not be read); type it again.</source>
+        <translation>资金账号含有无法如实显示的字符（控制字符、不可见字符，或代表无法读取文字的 � (U+FFFD)）；请重新输入。</translation>
+    </message>
+    <message>
+        <source>A client&apos;s name holds � (U+FFFD), which stands for text that could not be read; type the name again.</source>
+        <translation>客户姓名含有代表无法读取文字的 � (U+FFFD)；请重新输入姓名。</translation>
     </message>
     <message>
         <source>A profile needs its assessment date, and an assessment date needs a profile.</source>

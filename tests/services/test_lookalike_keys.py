@@ -1,0 +1,71 @@
+"""Keys a clerk compares by eye (a client's account number, a staff user name) hold only
+characters that show as themselves, however they are entered: the form, the command line,
+a client file. A zero-width space or a bidirectional override lets a second "880001" into
+the store beside the first; U+FFFD is what a byte that is not UTF-8 reads as, so a key
+holding it could be confused with a damaged row. A client's name is free text (kept as
+written, line breaks and all) but not damaged text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import InvalidInput
+from tests.conftest import PASSWORD, add_client
+from tests.domain.test_clients import LOOKALIKE_ACCOUNTS
+from tests.services.clientfiles import client_rows, write_csv
+
+ACCOUNT_SENTENCE = (
+    "An account number holds a character that does not show as itself (a control or invisible character, "
+    "or \ufffd (U+FFFD) for text that could not be read); type it again."
+)
+NAME_SENTENCE = (
+    "A client's name holds \ufffd (U+FFFD), which stands for text that could not be read; type the name again."
+)
+
+
+@pytest.mark.parametrize("account", LOOKALIKE_ACCOUNTS)
+def test_a_lookalike_account_cannot_be_added(services: Services, compliance: Actor, account: str) -> None:
+    add_client(services, compliance, "880001", RiskProfile.C2)
+    with pytest.raises(InvalidInput) as refused:
+        services.investors.add(compliance, account=account, name="第二个客户")
+    assert str(refused.value) == ACCOUNT_SENTENCE
+    assert [v.account for v in services.investors.search(compliance, "")] == ["880001"]
+
+
+def test_damaged_text_in_a_name_is_refused_when_added_or_corrected(services: Services, compliance: Actor) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        services.investors.add(compliance, account="880002", name="王\ufffd")
+    assert str(refused.value) == NAME_SENTENCE
+    add_client(services, compliance, "880002", RiskProfile.C2, name="王五")
+    with pytest.raises(InvalidInput) as refused:
+        services.investors.update(compliance, "880002", name="王\ufffd", reason="typo")
+    assert str(refused.value) == NAME_SENTENCE
+    assert services.investors.update(compliance, "880002", name="王\u200d五\n", reason="typo").name == "王\u200d五"
+
+
+def test_a_client_file_row_with_a_lookalike_account_is_an_invalid_row(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    rows = client_rows(3)
+    rows[1][0] = "A000000\u200b"  # the first row's account, and an invisible character
+    rows[2][1] = "客户\ufffd"
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True)
+    assert result.new == 1
+    assert sorted((i.row, i.field, i.code) for i in result.issues) == [
+        (3, "account", "unreadable-character"),
+        (4, "name", "unreadable-character"),
+    ]
+    assert [v.account for v in services.investors.search(compliance, "")] == ["A000000"]
+
+
+@pytest.mark.parametrize("username", ["li\u200bming", "liming\ufffd", "li\u202eming", "li\tming", "li ming"])
+def test_a_lookalike_user_name_cannot_be_created(services: Services, admin: Actor, username: str) -> None:
+    with pytest.raises(InvalidInput, match="A user name is 1 to 64 characters without spaces"):
+        services.auth.create_staff(admin, username, PASSWORD + " 2", Role.ADVISOR)
+    assert username not in {s.username for s in services.auth.list_staff(admin)}
+    services.auth.create_staff(admin, "李明", PASSWORD + " 2", Role.ADVISOR)  # any script that shows as itself
