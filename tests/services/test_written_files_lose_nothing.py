@@ -173,3 +173,35 @@ def test_a_client_export_with_a_text_longer_than_a_cell_is_refused(
     )
     assert list(folder.iterdir()) == []
     assert services.client_files.export_clients(compliance, folder / "clients.csv").count == 1
+
+
+def test_an_audit_export_that_cannot_replace_the_earlier_keeps_its_manifest(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The earlier export is open in Excel (Windows refuses to replace it): the earlier
+    export and its manifest stay a pair that verifies, not the earlier export beside the
+    new export's manifest."""
+    import os
+
+    from suitcheck.audit import export
+
+    add_client(services, compliance, "A1", RiskProfile.C3)
+    out = _folder(tmp_path) / "audit.csv"
+    services.audit.export(compliance, out, "csv")
+    manifest = out.with_name(out.name + export.MANIFEST_SUFFIX)
+    earlier = (out.read_bytes(), manifest.read_bytes())
+    add_client(services, compliance, "A2", RiskProfile.C3)
+    replace = os.replace
+
+    def locked(src: object, dst: object) -> None:
+        if Path(str(dst)) == out:
+            raise PermissionError(13, "Permission denied", str(dst))
+        replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(export.os, "replace", locked)
+    with pytest.raises(ServiceError, match="permission denied"):
+        services.audit.export(compliance, out, "csv")
+    assert (out.read_bytes(), manifest.read_bytes()) == earlier
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name, manifest.name]
+    monkeypatch.undo()
+    assert services.audit.verify_file(compliance, out).ok
