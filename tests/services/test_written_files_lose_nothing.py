@@ -198,7 +198,7 @@ def test_an_audit_export_that_cannot_replace_the_earlier_keeps_its_manifest(
             raise PermissionError(13, "Permission denied", str(dst))
         replace(src, dst)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(export.os, "replace", locked)
+    monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(ServiceError, match="permission denied"):
         services.audit.export(compliance, out, "csv")
     assert (out.read_bytes(), manifest.read_bytes()) == earlier
