@@ -892,9 +892,16 @@ def write_export(
         manifest = _manifest(out, ExportFormat(fmt), digest, tally, context)
         manifest["signature"] = sign(manifest_message(manifest))
         manifest_path = out.with_name(out.name + MANIFEST_SUFFIX)
-        _atomic_write(manifest_path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
-        os.replace(tmp_name, out)
-        tmp_name = None
+        manifest_tmp = _staged(manifest_path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
+        # The export first: the rename most likely to fail (a file open in Excel on Windows)
+        # then leaves the earlier export and its manifest as a pair, not the earlier export
+        # beside the new one's manifest, which would fail its verification.
+        try:
+            os.replace(tmp_name, out)
+            tmp_name = None
+            os.replace(manifest_tmp, manifest_path)
+        finally:
+            manifest_tmp.unlink(missing_ok=True)
         return manifest
     except PermissionError as exc:
         raise ExportError(f"Cannot write to {out.parent}: permission denied.") from exc
@@ -955,17 +962,18 @@ def _manifest(out: Path, fmt: ExportFormat, digest: Any, tally: _Tally, context:
     return manifest
 
 
-def _atomic_write(path: Path, data: bytes) -> None:
+def _staged(path: Path, data: bytes) -> Path:
+    """`data` in a temporary file beside `path`, on disk, to be renamed into place."""
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return Path(tmp)
 
 
 # -- verification anywhere ----------------------------------------------------------------

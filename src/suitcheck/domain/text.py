@@ -36,3 +36,14 @@ def json_escape_controls(dumped: str) -> str:
     leaves raw (DEL, C1 controls, bidi overrides) written as \\uNNNN: the same data to a
     parser, nothing a terminal would obey."""
     return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
+def escape_unshown(text: str) -> str:
+    """`text` with every character that does not show as itself (not str.isprintable: a
+    control, a format character such as a zero-width space or a bidi mark, a separator
+    other than the space) written as \\xNN, \\uNNNN or \\UNNNNNNNN: what a report shows of
+    a value refused for such a character, so the reader sees where it is. XML (an XLSX
+    cell) cannot hold a C0 control at all."""
+    if text.isprintable():
+        return text
+    return "".join(ch if ch.isprintable() else _escape(ch) if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)

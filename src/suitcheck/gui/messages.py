@@ -506,6 +506,14 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The report {out} would list more rows than an XLSX sheet holds ({rows}); nothing was imported. Import again without a report.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The {column} of the row with {key} {value} is longer than the {limit} characters an XLSX cell holds; nothing was written. Write it as a CSV file.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client '{account}' holds a text longer than the {limit} characters an XLSX cell holds; export the clients to a .csv file.",
+    ),
 )
 
 

@@ -11,6 +11,8 @@ import datetime as dt
 import json
 import logging
 import operator
+import os
+import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -60,9 +62,10 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission, may
+from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
-from suitcheck.privatefs import open_private, touch_private
+from suitcheck.privatefs import open_private, private_dir
 from suitcheck.services.branches import branch_codes, head_office_id
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -76,7 +79,7 @@ from suitcheck.services.integrity import (
 from suitcheck.services.investors import intact_flags
 from suitcheck.services.scope import client_scope
 from suitcheck.store.models import Assessment, Branch, Investor
-from suitcheck.xlsxrows import SheetFull, within_sheet
+from suitcheck.xlsxrows import SheetFull, cell_fits, within_sheet
 
 log = logging.getLogger(__name__)
 # json's own C string encoder: what canonical_json() writes for a str.
@@ -514,18 +517,31 @@ def _write_table(
 ) -> int:
     """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX, streamed. A
     row that cannot be exported (a record changed outside suitcheck) leaves no partial file."""
+    with _replacing(out) as tmp:
+        return _write_rows(tmp, headers, rows, progress, out.suffix.lower())
+
+
+@contextlib.contextmanager
+def _replacing(out: Path) -> Iterator[Path]:
+    """A private (0600) temporary file beside `out`, renamed into place when the block
+    ends and removed when it fails: a refused, cancelled or failed write leaves no
+    partial file and keeps an earlier file of that name (a client list, a report)."""
+    private_dir(out.parent)
+    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(fd)
+    tmp = Path(name)
     try:
-        return _write_rows(out, headers, rows, progress)
-    except BaseException:
-        out.unlink(missing_ok=True)
-        raise
+        yield tmp
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def _write_rows(
-    out: Path, headers: Sequence[str], rows: Iterator[Sequence[object]], progress: Progress | None = None
+    out: Path, headers: Sequence[str], rows: Iterator[Sequence[object]], progress: Progress | None, suffix: str
 ) -> int:
     count = 0
-    if out.suffix.lower() == ".csv":
+    if suffix == ".csv":
         with open_private(out, "w", encoding="utf-8-sig", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(headers)
@@ -538,14 +554,22 @@ def _write_rows(
     import openpyxl
     from openpyxl.utils.exceptions import IllegalCharacterError
 
-    touch_private(out)  # client data: the owner's alone; fails before openpyxl starts
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("clients")
     sheet.append(list(headers))
     try:
         for row in within_sheet(rows, 1):
+            cells = [neutralise(v) for v in row]
+            if not all(c.__class__ is not str or cell_fits(c) for c in cells):
+                # openpyxl writes it and Excel cuts it when it opens the file (a row changed
+                # outside suitcheck: a name or an ID number longer than suitcheck writes).
+                account, limit = row[0], xlsxrows.CELL_UNITS
+                raise ServiceError(
+                    f"The client {account!r} holds a text longer than the {limit:,} characters an XLSX cell "
+                    "holds; export the clients to a .csv file."
+                )
             try:
-                sheet.append([neutralise(v) for v in row])
+                sheet.append(cells)
             except IllegalCharacterError as exc:
                 # A control character (a name entered with one, or a row changed outside
                 # suitcheck): XML cannot hold it, and an escape would not import back as it.
@@ -1156,11 +1180,11 @@ class _Run:
             .execution_options(yield_per=BATCH)
         )
         try:
-            _write_report_xlsx(out, self.result, problems, conn.execute(missing_stmt))
+            with _replacing(out) as tmp:
+                _write_report_xlsx(tmp, self.result, problems, conn.execute(missing_stmt))
         except OSError as exc:
             raise ServiceError(f"Cannot write the report {out}: {exc.strerror}; nothing was imported.") from exc
         except SheetFull:
-            out.unlink(missing_ok=True)
             rows = xlsxrows.SHEET_ROWS
             raise InvalidInput(
                 f"The report {out} would list more rows than an XLSX sheet holds ({rows:,}); "
@@ -1168,10 +1192,25 @@ class _Run:
             ) from None
 
 
+def _report_cell(value: object) -> object:
+    """A value as the report shows it: a character that does not show as itself (the
+    control or invisible character a row was refused for, a name's line break) written as
+    an escape, so the reader sees where it is and XML can hold it; formulas neutralised."""
+    if not isinstance(value, str):
+        return neutralise(value)
+    shown = neutralise(escape_unshown(value))
+    assert isinstance(shown, str)
+    return xlsxrows.cut_to_cell(shown, _REPORT_CUT)
+
+
+# A value longer than a cell (a name pasted whole into a client file's cell): the report
+# shows its start; the row and column it names hold the whole of it.
+_REPORT_CUT = " …[cut: the whole value is in the client file, at this row and column]"
+
+
 def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[object]], missing: Any) -> None:
     import openpyxl
 
-    touch_private(out)  # fails here, before openpyxl holds open sheets, when it cannot be written
     workbook = openpyxl.Workbook(write_only=True)
     summary = workbook.create_sheet("summary")
     for key, value in (
@@ -1181,15 +1220,15 @@ def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[
         ("partial", "yes" if result.partial else "no"),
         *result.counts().items(),
     ):
-        summary.append([key, neutralise(value)])
+        summary.append([key, _report_cell(value)])
     sheet = workbook.create_sheet("problems")
     sheet.append(["row", "column", "value", "code", "reason"])
     for row in within_sheet(problems, 1):
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([_report_cell(v) for v in row])
     gone = workbook.create_sheet("missing")
     gone.append(["account", "name", "branch"])
     for account, name, branch in within_sheet(missing, 1):
-        gone.append([neutralise(account), neutralise(name), neutralise(branch)])
+        gone.append([_report_cell(account), _report_cell(name), _report_cell(branch)])
     workbook.save(out)
 
 

@@ -22,7 +22,7 @@ from typing import IO, Any
 from suitcheck import xlsxrows
 from suitcheck.domain.codes import LIST_FORMATS, ExportFormat
 from suitcheck.services.errors import InvalidInput, ServiceError
-from suitcheck.xlsxrows import SheetFull, write_rows
+from suitcheck.xlsxrows import CellFull, SheetFull, write_rows
 
 FORMATS = LIST_FORMATS
 
@@ -192,6 +192,13 @@ def _write_xlsx(
         raise InvalidInput(
             f"The list is longer than the {room:,} rows an XLSX sheet has room for below its heading; "
             "nothing was written. Write it as a CSV file."
+        ) from None
+    except CellFull as full:
+        # XlsxWriter would cut the text and say nothing (Excel cuts what it counts longer).
+        column, key, value, limit = columns[full.column], columns[0], full.row[0], xlsxrows.CELL_UNITS
+        raise InvalidInput(
+            f"The {column} of the row with {key} {value} is longer than the {limit:,} characters an XLSX cell "
+            "holds; nothing was written. Write it as a CSV file."
         ) from None
     book.close()
     return count

@@ -2467,6 +2467,14 @@ Store: {store}</source>
         <translation>报告 {out} 的行数将超过 XLSX 工作表的容量（{rows} 行）；未导入任何内容。请不生成报告重新导入。</translation>
     </message>
     <message>
+        <source>The {column} of the row with {key} {value} is longer than the {limit} characters an XLSX cell holds; nothing was written. Write it as a CSV file.</source>
+        <translation>{key} 为 {value} 的行中的 {column} 超过 XLSX 单元格可容纳的 {limit} 个字符；未写入任何文件。请写成 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The client &apos;{account}&apos; holds a text longer than the {limit} characters an XLSX cell holds; export the clients to a .csv file.</source>
+        <translation>客户“{account}”含有超过 XLSX 单元格可容纳的 {limit} 个字符的文字；请将客户导出为 .csv 文件。</translation>
+    </message>
+    <message>
         <source>The export&apos;s temporary part file in the target folder was changed by another program before it was added; nothing was written. Export to a folder only you can write to.</source>
         <translation>导出在目标文件夹中的临时分段文件在并入前被其他程序改动；未写入任何文件。请导出到只有您可以写入的文件夹。</translation>
     </message>

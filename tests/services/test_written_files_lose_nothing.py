@@ -1,0 +1,207 @@
+"""Files suitcheck writes for people lose nothing without a word: a refused, failed or
+cut write says so in one sentence and keeps an earlier file of that name; a value a format
+cannot hold is refused (a list, the client export) or shown with a visible mark (a report).
+
+A cell holds 32,767 UTF-16 units: XlsxWriter cuts a longer text and only returns -2, and
+counts code points, so astral characters pass it at up to twice the limit; openpyxl
+writes any length and Excel cuts it when it opens the file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from suitcheck import xlsxrows
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import InvalidInput, ServiceError
+from tests.conftest import add_client
+from tests.services.clientfiles import client_rows, write_csv
+
+EMOJI = "\U0001f600"  # one code point, two UTF-16 units
+
+
+def _rows(path: Path, sheet: str | None = None) -> list[tuple[object, ...]]:
+    book = load_workbook(path, read_only=True)
+    return [tuple(r) for r in (book[sheet] if sheet else book.active).iter_rows(values_only=True)]
+
+
+def _folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "out"
+    folder.mkdir()
+    return folder
+
+
+def _actions(services: Services, actor: Actor) -> list[str]:
+    return [e.action for e in services.audit.browse(actor, limit=10_000)]
+
+
+@pytest.mark.parametrize("reason", ["x" * 32_768, EMOJI * 16_384], ids=["ascii", "astral"])
+def test_reminders_with_a_reason_longer_than_a_cell_are_refused_not_cut(
+    services: Services, compliance: Actor, tmp_path: Path, reason: str
+) -> None:
+    client = add_client(services, compliance, "A1", RiskProfile.C3)
+    services.investors.mark_reassessment_due(compliance, "A1", reason)
+    folder = _folder(tmp_path)
+    out = folder / "reminders.xlsx"
+    out.write_bytes(b"the earlier reminders")
+    with pytest.raises(InvalidInput) as refused:
+        services.reminders.write(compliance, out)
+    assert str(refused.value) == (
+        f"The due_reason of the row with id {client} is longer than the 32,767 characters an XLSX cell holds; "
+        "nothing was written. Write it as a CSV file."
+    )
+    assert out.read_bytes() == b"the earlier reminders"
+    assert [p.name for p in folder.iterdir()] == ["reminders.xlsx"]
+    assert "reminder-list" not in _actions(services, compliance)
+    csv_out = services.reminders.write(compliance, tmp_path / "reminders.csv")
+    assert reason in csv_out.path.read_text(encoding="utf-8-sig")
+
+
+def test_a_reason_exactly_a_cell_long_is_written_whole(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    add_client(services, compliance, "A1", RiskProfile.C3)
+    reason = "x" + EMOJI * 16_383  # 32,767 units
+    services.investors.mark_reassessment_due(compliance, "A1", reason)
+    out = services.reminders.write(compliance, tmp_path / "reminders.xlsx").path
+    assert reason in _rows(out)[-1]
+
+
+def test_an_import_report_shows_control_and_invisible_characters_escaped(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """A row refused for a character that does not show (or a profile cell holding a
+    control) is listed in the report with the character escaped: XML cannot hold a C0
+    control (openpyxl raised mid-import), and the reader needs to see where it is."""
+    add_client(services, compliance, "GONE1", RiskProfile.C3, name="旧\x01客户")  # in the store, not in the file
+    rows = client_rows(3)
+    rows[0][0] = "88\x0100"
+    rows[1][0] = "880\u200b001"
+    rows[2][4] = "C\x079"
+    path = write_csv(tmp_path / "clients.csv", rows)
+    report = tmp_path / "report.xlsx"
+    result = services.client_files.import_clients(compliance, path, partial=True, report=report)
+    assert result.invalid == 3
+    values = [(r[1], r[2], r[3]) for r in _rows(report, "problems")[1:]]
+    assert values == [
+        ("资金账号", "88\\x0100", "unreadable-character"),
+        ("资金账号", "880\\u200b001", "unreadable-character"),
+        ("风险承受能力", "C\\x079", "unknown-profile"),
+    ]
+    assert _rows(report, "missing")[1:] == [("GONE1", "旧\\x01客户", "HQ")]
+
+
+def test_an_import_report_cuts_a_value_longer_than_a_cell_with_a_mark(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    rows = client_rows(1)
+    rows[0][1] = EMOJI * 20_000  # a name pasted whole: too long, and 40,000 units
+    report = tmp_path / "report.xlsx"
+    services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True, report=report)
+    (value,) = [r[2] for r in _rows(report, "problems")[1:]]
+    assert isinstance(value, str)
+    assert value.endswith(" …[cut: the whole value is in the client file, at this row and column]")
+    assert xlsxrows.utf16_units(value) <= xlsxrows.CELL_UNITS
+    assert value.startswith(EMOJI * 16_000)
+
+
+def test_a_refused_client_export_keeps_the_earlier_file(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for n in range(3):
+        add_client(services, compliance, f"A{n}", RiskProfile.C3)
+    folder = _folder(tmp_path)
+    for name in ("clients.xlsx", "clients.csv"):
+        out = folder / name
+        out.write_bytes(b"the earlier export")
+        if name.endswith(".xlsx"):
+            monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + 2)
+            with pytest.raises(InvalidInput, match="There are more clients than the 2 rows"):
+                services.client_files.export_clients(compliance, out)
+        else:
+            monkeypatch.setattr(services.client_files, "_marked_rows", _failing_rows)
+            with pytest.raises(ServiceError, match="cannot be read"):
+                services.client_files.export_clients(compliance, out)
+        assert out.read_bytes() == b"the earlier export"
+    assert sorted(p.name for p in folder.iterdir()) == ["clients.csv", "clients.xlsx"]
+    assert "client-export" not in _actions(services, compliance)
+
+
+def _failing_rows(*_args: object) -> object:
+    yield ["A0", "客户A0", "", "普通投资者", "", "", "否", "否", "", ""]
+    raise ServiceError("The client record 7 cannot be read.")
+
+
+def test_a_refused_import_report_keeps_the_earlier_report(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = client_rows(3)
+    for row in rows:
+        row[4] = "C9"
+    folder = _folder(tmp_path)
+    report = folder / "report.xlsx"
+    report.write_bytes(b"the earlier report")
+    monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + 2)
+    with pytest.raises(InvalidInput, match="nothing was imported"):
+        services.client_files.import_clients(
+            compliance, write_csv(tmp_path / "c.csv", rows), partial=True, report=report
+        )
+    assert report.read_bytes() == b"the earlier report"
+    assert [p.name for p in folder.iterdir()] == ["report.xlsx"]
+
+
+def test_a_client_export_with_a_text_longer_than_a_cell_is_refused(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """A name longer than suitcheck writes (changed outside it, so marked): as XLSX it
+    would be cut when Excel opens the file; the export says so and writes nothing."""
+    from sqlalchemy import update
+
+    from suitcheck.store.models import Investor
+
+    add_client(services, compliance, "A1", RiskProfile.C3)
+    with services.ctx.transaction() as session:
+        session.execute(update(Investor).values(name=EMOJI * 16_384))
+    folder = _folder(tmp_path)
+    out = folder / "clients.xlsx"
+    with pytest.raises(ServiceError) as refused:
+        services.client_files.export_clients(compliance, out)
+    assert str(refused.value) == (
+        "The client 'A1' holds a text longer than the 32,767 characters an XLSX cell holds; "
+        "export the clients to a .csv file."
+    )
+    assert list(folder.iterdir()) == []
+    assert services.client_files.export_clients(compliance, folder / "clients.csv").count == 1
+
+
+def test_an_audit_export_that_cannot_replace_the_earlier_keeps_its_manifest(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The earlier export is open in Excel (Windows refuses to replace it): the earlier
+    export and its manifest stay a pair that verifies, not the earlier export beside the
+    new export's manifest."""
+    import os
+
+    from suitcheck.audit import export
+
+    add_client(services, compliance, "A1", RiskProfile.C3)
+    out = _folder(tmp_path) / "audit.csv"
+    services.audit.export(compliance, out, "csv")
+    manifest = out.with_name(out.name + export.MANIFEST_SUFFIX)
+    earlier = (out.read_bytes(), manifest.read_bytes())
+    add_client(services, compliance, "A2", RiskProfile.C3)
+    replace = os.replace
+
+    def locked(src: object, dst: object) -> None:
+        if Path(str(dst)) == out:
+            raise PermissionError(13, "Permission denied", str(dst))
+        replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(ServiceError, match="permission denied"):
+        services.audit.export(compliance, out, "csv")
+    assert (out.read_bytes(), manifest.read_bytes()) == earlier
+    assert sorted(p.name for p in out.parent.iterdir()) == [out.name, manifest.name]
+    monkeypatch.undo()
+    assert services.audit.verify_file(compliance, out).ok
