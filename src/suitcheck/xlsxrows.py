@@ -89,12 +89,13 @@ def write_rows(sheet: Any, row: int, rows: Iterable[Sequence[object]]) -> int:
     after the last one written. SheetFull (see within_sheet) where the sheet ends, CellFull
     before a text longer than a cell holds."""
     write_string, write_number, write = sheet.write_string, sheet.write_number, sheet.write
+    half = CELL_UNITS // 2  # a text of at most this many code points fits, whatever they are
     for values in within_sheet(rows, row):
         for column, value in enumerate(values):
             kind = value.__class__
             if kind is str:
                 if value:
-                    if len(value) > CELL_UNITS // 2 and not cell_fits(value):  # type: ignore[arg-type]
+                    if len(value) > half and not cell_fits(value):  # type: ignore[arg-type]
                         raise CellFull(values, column)
                     write_string(row, column, value)
             elif kind is int:
