@@ -69,3 +69,38 @@ def test_a_lookalike_user_name_cannot_be_created(services: Services, admin: Acto
         services.auth.create_staff(admin, username, PASSWORD + " 2", Role.ADVISOR)
     assert username not in {s.username for s in services.auth.list_staff(admin)}
     services.auth.create_staff(admin, "李明", PASSWORD + " 2", Role.ADVISOR)  # any script that shows as itself
+
+
+def test_an_account_on_record_from_before_the_rule_still_names_its_client(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store from before the rule may hold such an account. It is that client: found,
+    checked, exported, and its own export imports back unchanged (a re-sync can update it).
+    Only a new account must show as itself."""
+    from suitcheck.domain import clients
+
+    with monkeypatch.context() as before:
+        before.setattr(clients, "key_text_shown", lambda text: True)  # as suitcheck was
+        add_client(services, compliance, "880\u200b001", RiskProfile.C2)
+    add_client(services, compliance, "880001", RiskProfile.C3)
+    assert {v.account for v in services.investors.search(compliance, "880")} == {"880\u200b001", "880001"}
+
+    export = tmp_path / "clients.csv"
+    services.client_files.export_clients(compliance, export)
+    again = services.client_files.import_clients(compliance, export)
+    assert (again.invalid, again.new, again.changed, again.unchanged) == (0, 0, 0, 2)
+
+    lines = export.read_text(encoding="utf-8-sig").splitlines()
+    header, odd = lines[0], next(line for line in lines if line.startswith("880\u200b001,"))
+    resync = tmp_path / "resync.csv"
+    resync.write_text(
+        "\n".join([header, odd.replace("客户880\u200b001", "客户改名"), odd.replace("880\u200b001", "880\u2060001", 1)])
+        + "\n",
+        encoding="utf-8",
+    )
+    result = services.client_files.import_clients(compliance, resync, partial=True)
+    assert (result.changed, result.new) == (1, 0)  # the client on record, renamed
+    assert [(i.row, i.field, i.code) for i in result.issues] == [(3, "account", "unreadable-character")]
+    assert services.investors.get(compliance, "880\u200b001").name == "客户改名"
+    with pytest.raises(InvalidInput):  # the form never takes it, on record or not
+        services.investors.add(compliance, account="880\u200b001", name="又一个")

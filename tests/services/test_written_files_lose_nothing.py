@@ -17,7 +17,7 @@ from suitcheck import xlsxrows
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput, ServiceError
-from tests.conftest import add_client
+from tests.conftest import add_client, staff
 from tests.services.clientfiles import client_rows, write_csv
 
 EMOJI = "\U0001f600"  # one code point, two UTF-16 units
@@ -151,15 +151,17 @@ def test_a_refused_import_report_keeps_the_earlier_report(
     assert [p.name for p in folder.iterdir()] == ["report.xlsx"]
 
 
-def test_a_client_export_with_a_text_longer_than_a_cell_is_refused(
-    services: Services, compliance: Actor, tmp_path: Path
-) -> None:
+def test_a_client_export_with_a_text_longer_than_a_cell_is_refused(sqlite_services: Services, tmp_path: Path) -> None:
     """A name longer than suitcheck writes (changed outside it, so marked): as XLSX it
-    would be cut when Excel opens the file; the export says so and writes nothing."""
+    would be cut when Excel opens the file; the export says so and writes nothing. On
+    SQLite only: PostgreSQL keeps at most the 128 characters the column declares."""
     from sqlalchemy import update
 
+    from suitcheck.domain.roles import Role
     from suitcheck.store.models import Investor
 
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
     add_client(services, compliance, "A1", RiskProfile.C3)
     with services.ctx.transaction() as session:
         session.execute(update(Investor).values(name=EMOJI * 16_384))

@@ -188,3 +188,28 @@ def test_an_import_whose_report_is_too_long_imports_nothing(
     problems = _rows(report, "problems")
     assert len(problems) == 1 + 3
     assert json.dumps([p[3] for p in problems[1:]]) == json.dumps(["unknown-profile"] * 3)
+
+
+def test_a_refused_workbook_prints_nothing_after_the_sentence(
+    services: Services, compliance: Actor, five_c5: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """openpyxl's write-only sheets are generators over temporary files: a refused report
+    or client export left them to the garbage collector, which finalised them over closed
+    files, and Python printed a traceback per sheet on stderr under the sentence."""
+    import gc
+    import sys
+
+    ignored: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", lambda u: ignored.append(u.exc_value))
+    rows = client_rows(3)
+    for row in rows:
+        row[4] = "C9"
+    monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + 2)
+    with pytest.raises(InvalidInput):
+        services.client_files.import_clients(
+            compliance, write_csv(tmp_path / "c.csv", rows), partial=True, report=tmp_path / "r.xlsx"
+        )
+    with pytest.raises(InvalidInput):
+        services.client_files.export_clients(compliance, tmp_path / "clients.xlsx")
+    gc.collect()
+    assert ignored == []

@@ -9,7 +9,7 @@ import functools
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from suitcheck.domain.decision import RecordConflict, record_conflicts
@@ -145,14 +145,17 @@ def record_problems(
     assessed_on: dt.date | None,
     lowest_category: bool,
     today: dt.date,
+    on_record: bool = False,
 ) -> list[Problem]:
-    """Every rule a client's record must satisfy, however it is entered (form, command, file)."""
+    """Every rule a client's record must satisfy, however it is entered (form, command, file).
+    `on_record`: the account is already a client's, so it names that client as written (a
+    store from before key_text_shown's rule); only a new account must show as itself."""
     problems = []
     if not account:
         problems.append(Problem("account", "missing"))
     elif len(account) > ACCOUNT_MAX:
         problems.append(Problem("account", "too-long"))
-    elif not key_text_shown(account):
+    elif not on_record and not key_text_shown(account):
         problems.append(Problem("account", "unreadable-character"))
     name_code = name_problem(name)
     if name_code:
@@ -299,10 +302,15 @@ def _consequences_left_out(parsing: list[Problem], found: Iterable[Problem]) -> 
     ]
 
 
-def parse_row(values: Mapping[str, object], today: dt.date) -> ClientRecord | list[Problem]:
-    """Parse and validate one row given as field -> raw cell. A record, or every problem."""
+def parse_row(
+    values: Mapping[str, object], today: dt.date, on_record: Callable[[str], bool] | None = None
+) -> ClientRecord | list[Problem]:
+    """Parse and validate one row given as field -> raw cell. A record, or every problem.
+    `on_record(account)`: whether a client has this account already (asked only of an
+    account that does not show as itself; see record_problems)."""
     problems: list[Problem] = []
     account = cell_text(values.get("account"))
+    known = on_record is not None and not key_text_shown(account) and on_record(account)
     name = cell_text(values.get("name"))
 
     number, born = _id_number(values.get("id_number"), problems)
@@ -349,6 +357,7 @@ def parse_row(values: Mapping[str, object], today: dt.date) -> ClientRecord | li
             assessed_on=assessed,
             lowest_category=flags["lowest_category"],
             today=today,
+            on_record=known,
         ),
     )
     if problems:

@@ -582,7 +582,7 @@ def _write_rows(
             if progress and count % BATCH == 0:
                 progress("export", count)
     except BaseException as exc:
-        sheet.close()  # ends the write-only sheet and its temporary file
+        _close_sheets(workbook)
         if isinstance(exc, SheetFull):
             room = xlsxrows.SHEET_ROWS - 1
             raise InvalidInput(
@@ -592,6 +592,15 @@ def _write_rows(
         raise
     workbook.save(out)
     return count
+
+
+def _close_sheets(workbook: Any) -> None:
+    """End a write-only workbook's sheets that a failure left open. Each holds a generator
+    over a temporary file: left to the garbage collector, they are finalised after their
+    files are closed, and Python prints a traceback for each on stderr."""
+    for sheet in workbook.worksheets:
+        with contextlib.suppress(Exception):  # already ended; or failing, and being thrown away
+            sheet.close()
 
 
 # -- the import itself -----------------------------------------------------------------
@@ -763,6 +772,7 @@ class _Run:
         indexes = [i for _, i in cols]
         width = max(indexes) + 1
         pick = operator.itemgetter(*indexes)  # two or more columns (account, name): a tuple
+        on_record = None if self.empty_store else self._on_record(conn)
         for number, cells in self.table.rows():
             if len(batch) >= BATCH:
                 conn.exec_driver_sql(sql, batch)
@@ -771,7 +781,7 @@ class _Run:
             rows += 1
             got = pick(cells) if len(cells) >= width else tuple(cells[i] if i < len(cells) else None for i in indexes)
             values = dict(zip(fields, got, strict=True))
-            parsed = parse_row(values, self.today)
+            parsed = parse_row(values, self.today, on_record)
             if isinstance(parsed, list):
                 for problem in parsed:
                     self.issue(number, problem.field, problem.code, values.get(problem.field))
@@ -788,6 +798,13 @@ class _Run:
             conn.exec_driver_sql(sql, batch)
         self.result.rows = rows
         self.tick("read", rows)
+
+    @staticmethod
+    def _on_record(conn: Connection) -> Callable[[str], bool]:
+        """Whether a client has this account (parse_row asks only of an account that does
+        not show as itself: one a store from before that rule holds is still that client)."""
+        stmt = select(Investor.id).where(Investor.account == bindparam("account")).limit(1)
+        return lambda account: conn.execute(stmt, {"account": account}).first() is not None
 
     # -- duplicates and conflicts, in SQL ----------------------------------------------
 
@@ -1212,23 +1229,27 @@ def _write_report_xlsx(out: Path, result: ImportResult, problems: Iterator[list[
     import openpyxl
 
     workbook = openpyxl.Workbook(write_only=True)
-    summary = workbook.create_sheet("summary")
-    for key, value in (
-        ("file", result.file),
-        ("sha256", result.sha256),
-        ("dry run", "yes" if result.dry_run else "no"),
-        ("partial", "yes" if result.partial else "no"),
-        *result.counts().items(),
-    ):
-        summary.append([key, _report_cell(value)])
-    sheet = workbook.create_sheet("problems")
-    sheet.append(["row", "column", "value", "code", "reason"])
-    for row in within_sheet(problems, 1):
-        sheet.append([_report_cell(v) for v in row])
-    gone = workbook.create_sheet("missing")
-    gone.append(["account", "name", "branch"])
-    for account, name, branch in within_sheet(missing, 1):
-        gone.append([_report_cell(account), _report_cell(name), _report_cell(branch)])
+    try:
+        summary = workbook.create_sheet("summary")
+        for key, value in (
+            ("file", result.file),
+            ("sha256", result.sha256),
+            ("dry run", "yes" if result.dry_run else "no"),
+            ("partial", "yes" if result.partial else "no"),
+            *result.counts().items(),
+        ):
+            summary.append([key, _report_cell(value)])
+        sheet = workbook.create_sheet("problems")
+        sheet.append(["row", "column", "value", "code", "reason"])
+        for row in within_sheet(problems, 1):
+            sheet.append([_report_cell(v) for v in row])
+        gone = workbook.create_sheet("missing")
+        gone.append(["account", "name", "branch"])
+        for account, name, branch in within_sheet(missing, 1):
+            gone.append([_report_cell(account), _report_cell(name), _report_cell(branch)])
+    except BaseException:
+        _close_sheets(workbook)
+        raise
     workbook.save(out)
 
 
