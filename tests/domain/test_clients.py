@@ -15,6 +15,7 @@ from suitcheck.domain.clients import (
     MappingError,
     Problem,
     format_row,
+    key_problem,
     key_text_shown,
     map_columns,
     name_problem,
@@ -249,11 +250,25 @@ def test_an_account_number_is_only_characters_that_show_as_themselves(account: s
     assert not key_text_shown(account)
 
 
-@pytest.mark.parametrize("account", ["880001", "A-1_2", "88 0001", "８８０００１", "客户001", "=1+2"])
+# What a Chinese input method left in full-width mode types, and other compatibility
+# forms NFKC folds into ordinary characters: each would be a second client beside the one
+# meant (an account is a key and is never folded; it is refused instead).
+COMPATIBILITY_ACCOUNTS = ["８８０００１", "880００1", "ＡＢ001", "①23", "ﬁ001", "88⁰001", "880\uf900"]
+
+
+@pytest.mark.parametrize("account", COMPATIBILITY_ACCOUNTS)
+def test_an_account_number_is_in_its_ordinary_form(account: str) -> None:
+    assert problems(account=account) == {("account", "compatibility-character")}
+    assert key_problem(account) == "compatibility-character"
+    assert key_text_shown(account)  # it does show as itself: a separate rule
+
+
+@pytest.mark.parametrize("account", ["880001", "A-1_2", "88 0001", "客户001", "Ωmega-7", "=1+2"])
 def test_accounts_that_show_as_written_are_accepted(account: str) -> None:
-    """A space, full-width digits (kept as written: an account is a key, never folded),
-    letters of any script, and formula-like text (neutralised where it is written)."""
+    """A space, letters of any script in their ordinary form, and formula-like text
+    (neutralised where it is written)."""
     assert isinstance(parse_row(row(account=account), TODAY), ClientRecord)
+    assert key_problem(account) is None
 
 
 def test_a_name_is_kept_as_written_but_not_damaged_text() -> None:

@@ -16,7 +16,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput
 from tests.conftest import PASSWORD, add_client
-from tests.domain.test_clients import LOOKALIKE_ACCOUNTS
+from tests.domain.test_clients import COMPATIBILITY_ACCOUNTS, LOOKALIKE_ACCOUNTS
 from tests.services.clientfiles import client_rows, write_csv
 
 ACCOUNT_SENTENCE = (
@@ -104,3 +104,37 @@ def test_an_account_on_record_from_before_the_rule_still_names_its_client(
     assert services.investors.get(compliance, "880\u200b001").name == "客户改名"
     with pytest.raises(InvalidInput):  # the form never takes it, on record or not
         services.investors.add(compliance, account="880\u200b001", name="又一个")
+
+
+@pytest.mark.parametrize("account", COMPATIBILITY_ACCOUNTS)
+def test_a_full_width_account_cannot_be_added(services: Services, compliance: Actor, account: str) -> None:
+    """The clerk's input method is in full-width mode: a second client beside 880001
+    would take the next report's check; suitcheck asks for the ordinary form instead."""
+    add_client(services, compliance, "880001", RiskProfile.C2)
+    with pytest.raises(InvalidInput) as refused:
+        services.investors.add(compliance, account=account, name="第二个客户")
+    assert str(refused.value) == (
+        "An account number holds a full-width or other compatibility form of a character (８ for 8, Ａ for A); "
+        "type it with ordinary half-width characters."
+    )
+    assert [v.account for v in services.investors.search(compliance, "")] == ["880001"]
+
+
+def test_a_full_width_account_in_a_client_file_is_an_invalid_row(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    rows = client_rows(2)
+    rows[1][0] = "Ａ000000"
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True)
+    assert result.new == 1
+    assert [(i.row, i.field, i.code) for i in result.issues] == [(3, "account", "compatibility-character")]
+
+
+def test_a_full_width_user_name_cannot_be_created(services: Services, admin: Actor) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        services.auth.create_staff(admin, "ｌｉｍｉｎｇ", PASSWORD + " 2", Role.ADVISOR)
+    assert str(refused.value) == (
+        "A user name holds a full-width or other compatibility form of a character (ｌ for l); "
+        "type it with ordinary half-width characters."
+    )
+    assert "ｌｉｍｉｎｇ" not in {s.username for s in services.auth.list_staff(admin)}

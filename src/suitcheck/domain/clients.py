@@ -51,6 +51,8 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 PROBLEMS: dict[str, str] = {
     "missing": "is empty",
     "too-long": "is too long",
+    "compatibility-character": "holds a full-width or other compatibility form of a character "
+    "(８ for 8, Ａ for A); use the ordinary half-width form",
     "unreadable-character": "holds a character that does not show as itself (a control or invisible character, "
     "or \ufffd (U+FFFD), which stands for text that could not be read)",
     "invalid-id": "is not a valid ID number",
@@ -124,6 +126,19 @@ def key_text_shown(text: str) -> bool:
     return text.isprintable() and REPLACEMENT not in text
 
 
+def key_problem(text: str) -> str | None:
+    """Why a key could be taken for another (a Problem's code), or None:
+    "unreadable-character" (not key_text_shown), or "compatibility-character": a full-width
+    or other compatibility form (８ for 8, Ａ for A, ① for 1), which NFKC folds into an
+    ordinary character. A Chinese input method left in full-width mode types these; the
+    key would then be a second client or user beside the one meant."""
+    if not key_text_shown(text):
+        return "unreadable-character"
+    if not text.isascii() and unicodedata.normalize("NFKC", text) != text:
+        return "compatibility-character"
+    return None
+
+
 def name_problem(name: str) -> str | None:
     """The problem code of a client's name (as a Problem's), or None. A name is kept as
     written, but U+FFFD in it means the text was damaged before it got here."""
@@ -155,8 +170,8 @@ def record_problems(
         problems.append(Problem("account", "missing"))
     elif len(account) > ACCOUNT_MAX:
         problems.append(Problem("account", "too-long"))
-    elif not on_record and not key_text_shown(account):
-        problems.append(Problem("account", "unreadable-character"))
+    elif not on_record and (code := key_problem(account)):
+        problems.append(Problem("account", code))
     name_code = name_problem(name)
     if name_code:
         problems.append(Problem("name", name_code))
@@ -310,7 +325,7 @@ def parse_row(
     account that does not show as itself; see record_problems)."""
     problems: list[Problem] = []
     account = cell_text(values.get("account"))
-    known = on_record is not None and not key_text_shown(account) and on_record(account)
+    known = on_record is not None and key_problem(account) is not None and on_record(account)
     name = cell_text(values.get("name"))
 
     number, born = _id_number(values.get("id_number"), problems)

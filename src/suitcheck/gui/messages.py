@@ -349,6 +349,14 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "A client's name holds � (U+FFFD), which stands for text that could not be read; type the name again.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "An account number holds a full-width or other compatibility form of a character (８ for 8, Ａ for A); type it with ordinary half-width characters.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A user name holds a full-width or other compatibility form of a character (ｌ for l); type it with ordinary half-width characters.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "A profile needs its assessment date, and an assessment date needs a profile."),
     QT_TRANSLATE_NOOP("Messages", "An assessment date cannot be in the future."),
     QT_TRANSLATE_NOOP("Messages", "The ID number is not valid: {exc}."),

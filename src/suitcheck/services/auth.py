@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.domain import passwords
 from suitcheck.domain.branches import effective_firm_wide, firm_wide_allowed
-from suitcheck.domain.clients import key_text_shown
+from suitcheck.domain.clients import key_problem
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.branches import branch_codes, branch_id_for, head_office_id, target_branch
@@ -513,10 +513,16 @@ _ROLES = {r.value: r for r in Role}
 
 def _check_username(username: str) -> str:
     username = username.strip()
-    # No space, and (key_text_shown) no control, invisible or separator character and no
-    # U+FFFD, which a damaged value reads as: two user names cannot look the same.
-    if not username or len(username) > 64 or " " in username or not key_text_shown(username):
+    # No space, no control, invisible or separator character, no U+FFFD (which a damaged
+    # value reads as), no full-width form: two user names cannot look the same (key_problem).
+    problem = key_problem(username)
+    if not username or len(username) > 64 or " " in username or problem == "unreadable-character":
         raise InvalidInput("A user name is 1 to 64 characters without spaces.")
+    if problem:
+        raise InvalidInput(
+            "A user name holds a full-width or other compatibility form of a character (ｌ for l); "
+            "type it with ordinary half-width characters."
+        )
     if username in (UNKNOWN_USER, SYSTEM.username, "local-recovery"):
         raise InvalidInput(f"{username!r} is reserved; choose another user name.")
     return username

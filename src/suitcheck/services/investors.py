@@ -66,12 +66,15 @@ from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
 
-# A record's value with a character that does not show as itself (domain.clients: an
-# account number's invisible or damaged character, U+FFFD in a name), by field.
-_UNREADABLE_MESSAGES = {
-    "account": "An account number holds a character that does not show as itself (a control or invisible "
-    "character, or \ufffd (U+FFFD) for text that could not be read); type it again.",
-    "name": "A client's name holds \ufffd (U+FFFD), which stands for text that could not be read; type the name again.",
+# A key or name that could be taken for another (domain.clients: key_problem for an account
+# number, U+FFFD in a name), by (field, code).
+_RECORD_MESSAGES = {
+    ("account", "unreadable-character"): "An account number holds a character that does not show as itself "
+    "(a control or invisible character, or \ufffd (U+FFFD) for text that could not be read); type it again.",
+    ("account", "compatibility-character"): "An account number holds a full-width or other compatibility form "
+    "of a character (８ for 8, Ａ for A); type it with ordinary half-width characters.",
+    ("name", "unreadable-character"): "A client's name holds \ufffd (U+FFFD), which stands for text that could "
+    "not be read; type the name again.",
 }
 
 
@@ -507,9 +510,9 @@ _LIFT_FIRST = (
 def _refuse_problems(broken: set[tuple[str, str]]) -> None:
     """A new record's first problem (domain.clients.record_problems: field, code) as a sentence."""
     fields, codes = {f for f, _ in broken}, {c for _, c in broken}
-    for field in ("account", "name"):
-        if (field, "unreadable-character") in broken:
-            raise InvalidInput(_UNREADABLE_MESSAGES[field])
+    for problem, message in _RECORD_MESSAGES.items():
+        if problem in broken:
+            raise InvalidInput(message)
     if "account" in fields:
         raise InvalidInput("An account number is 1 to 32 characters.")
     if "name" in fields:
@@ -650,7 +653,7 @@ class InvestorService:
             }
             problem = name_problem(str(changes["name"][1])) if "name" in changes else None
             if problem == "unreadable-character":
-                raise InvalidInput(_UNREADABLE_MESSAGES["name"])
+                raise InvalidInput(_RECORD_MESSAGES["name", "unreadable-character"])
             if problem:
                 raise InvalidInput("A client's name is 1 to 128 characters.")
             if changes.get("lowest_category") == (True, False) and not reason.strip():

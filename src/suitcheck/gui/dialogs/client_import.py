@@ -54,6 +54,11 @@ FIELD_NAMES = {
 PROBLEM_TEXTS = {
     "missing": QT_TRANSLATE_NOOP("ClientImport", "is empty"),
     "too-long": QT_TRANSLATE_NOOP("ClientImport", "is too long"),
+    "compatibility-character": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "holds a full-width or other compatibility form of a character (８ for 8, Ａ for A); "
+        "use the ordinary half-width form",
+    ),
     "unreadable-character": QT_TRANSLATE_NOOP(
         "ClientImport",
         "holds a character that does not show as itself (a control or invisible character, "

@@ -557,6 +557,10 @@
         <translation>过长</translation>
     </message>
     <message>
+        <source>holds a full-width or other compatibility form of a character (８ for 8, Ａ for A); use the ordinary half-width form</source>
+        <translation>含有全角或其他兼容形式的字符（如用 ８ 代替 8、Ａ 代替 A）；请使用普通半角字符</translation>
+    </message>
+    <message>
         <source>holds a character that does not show as itself (a control or invisible character, or � (U+FFFD), which stands for text that could not be read)</source>
         <translation>含有无法如实显示的字符（控制字符、不可见字符，或代表无法读取文字的 � (U+FFFD)）</translation>
     </message>
@@ -2449,6 +2453,14 @@ Store: {store}</source>
     <message>
         <source>Writing the distribution list failed: its second process stopped before it finished; no file was written. Try again.</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
+    </message>
+    <message>
+        <source>An account number holds a full-width or other compatibility form of a character (８ for 8, Ａ for A); type it with ordinary half-width characters.</source>
+        <translation>资金账号含有全角或其他兼容形式的字符（如用 ８ 代替 8、Ａ 代替 A）；请切换到半角后重新输入。</translation>
+    </message>
+    <message>
+        <source>A user name holds a full-width or other compatibility form of a character (ｌ for l); type it with ordinary half-width characters.</source>
+        <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
     </message>
     <message>
         <source>The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.</source>
