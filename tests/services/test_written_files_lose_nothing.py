@@ -9,6 +9,7 @@ writes any length and Excel cuts it when it opens the file."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
@@ -18,6 +19,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput, ServiceError
 from tests.conftest import add_client, staff
+from tests.fixtures import import_text_report
 from tests.services.clientfiles import client_rows, write_csv
 
 EMOJI = "\U0001f600"  # one code point, two UTF-16 units
@@ -207,3 +209,59 @@ def test_an_audit_export_that_cannot_replace_the_earlier_keeps_its_manifest(
     assert sorted(p.name for p in out.parent.iterdir()) == [out.name, manifest.name]
     monkeypatch.undo()
     assert services.audit.verify_file(compliance, out).ok
+
+
+# -- a file and its audit entry: both or neither ----------------------------------------------
+
+
+def _write_each(services: Services, compliance: Actor, report: int, folder: Path, kind: str) -> Path:
+    out = folder / {"list": "list.csv", "list-xlsx": "list.xlsx", "reminders": "due.xlsx"}.get(kind, f"{kind}.csv")
+    if kind in ("list", "list-xlsx"):
+        services.access.write_eligible(compliance, report, out)
+    elif kind == "reminders":
+        services.reminders.write(compliance, out, within_days=3650)
+    elif kind == "clients":
+        services.client_files.export_clients(compliance, out)
+    else:
+        services.audit.export(compliance, out, "csv")
+    return out
+
+
+@pytest.mark.parametrize("kind", ["list", "list-xlsx", "reminders", "clients", "audit"])
+def test_a_file_whose_audit_entry_cannot_be_recorded_is_not_written(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The store refuses the entry that records the file (locked, full, gone): before, the
+    list, reminder list, client export or audit export was already in its folder by then,
+    out in the world with no record that anyone produced it. Now the file takes its place
+    only once its entry is committed; the earlier file of that name stays."""
+    from suitcheck.services.context import ServiceContext
+    from suitcheck.services.errors import StoreUnavailable
+
+    add_client(services, compliance, "A1", RiskProfile.C5, days_ago=700)
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    earlier = _write_each(services, compliance, report, folder, kind)
+    before_bytes = earlier.read_bytes()
+    before_files = sorted(p.name for p in folder.iterdir())
+    entries = services.audit.count(compliance)
+
+    real = ServiceContext.audit
+    failing = {"list": "distribution-list", "list-xlsx": "distribution-list", "reminders": "reminder-list"}
+    action = failing.get(kind, "client-export" if kind == "clients" else "export")
+
+    def audit(self: ServiceContext, session: Any, actor: Actor, what: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(getattr(what, "value", what)) == action:
+            raise StoreUnavailable("The store is locked by another program.")
+        return real(self, session, actor, what, *args, **kwargs)
+
+    monkeypatch.setattr(ServiceContext, "audit", audit)
+    add_client(services, compliance, "A2", RiskProfile.C5, days_ago=700)  # the new file would differ
+    with pytest.raises(StoreUnavailable, match="locked"):
+        _write_each(services, compliance, report, folder, kind)
+    assert earlier.read_bytes() == before_bytes
+    assert sorted(p.name for p in folder.iterdir()) == before_files  # no temporary file, no new manifest
+    recorded = [e.action for e in services.audit.browse(compliance, limit=10_000)]
+    assert recorded.count(action) == 1  # the earlier file's
+    assert services.audit.count(compliance) >= entries

@@ -863,12 +863,15 @@ def write_export(
     mask_id: Callable[[str | None], str | None] | None,
     progress: Callable[[int], None] | None = None,
     part: Part | None = None,
+    record: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
     """Write the export and its manifest atomically (temp file, then rename): a failure
     (disk full, unwritable folder, a part's process that failed) leaves no half-written
     file behind. `mask_id` turns each client's ID number into what the export shows
     (None: as selected). `part`: the rows after `rows`, written by another process (CSV
-    and JSONL; an XLSX export reads them here)."""
+    and JSONL; an XLSX export reads them here). `record(manifest)`: called once the export
+    and its manifest are written, before either takes its place; if it raises, neither
+    does, and an earlier export of that name stays with its own manifest."""
     out = _target(out, fmt)
     tally = _Tally()
     digest = hashlib.sha256()
@@ -897,6 +900,8 @@ def write_export(
         # then leaves the earlier export and its manifest as a pair, not the earlier export
         # beside the new one's manifest, which would fail its verification.
         try:
+            if record is not None:
+                record(manifest)  # recorded before it is placed; if that fails, it is not
             os.replace(tmp_name, out)
             tmp_name = None
             os.replace(manifest_tmp, manifest_path)

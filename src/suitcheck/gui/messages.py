@@ -448,6 +448,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Writing {out} failed: {exc_strerror_or_exc}."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "{out} could not be replaced ({exc_strerror_or_exc}); the list was recorded but not written. Close the file where it is open and write the list again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "compliance must first lift the lowest-category flag, with a reason (investor edit --no-lowest-category --reason ...)",
     ),
     QT_TRANSLATE_NOOP("Messages", "The period ends before it starts."),

@@ -584,6 +584,37 @@ class AccessService:
         byte for byte, from the same state of the store."""
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         fmt = format_for(out, fmt)
+        # The file takes its place when `placing` closes: after its audit entry commits.
+        with contextlib.ExitStack() as placing:
+            written, report_id, level, policy = self._write_list(
+                placing, actor, report_ref, out, fmt, progress, cancelled
+            )
+            with self._ctx.transaction() as session:
+                self._record_list(
+                    session,
+                    actor,
+                    report_id,
+                    level,
+                    policy,
+                    written.count,
+                    format=written.format.value,
+                    file=written.path.name,
+                    file_sha256=written.sha256,
+                )
+        log.info("distribution list by %s: report %s, %s clients", actor.username, report_id, written.count)
+        return written
+
+    def _write_list(
+        self,
+        placing: contextlib.ExitStack,
+        actor: Actor,
+        report_ref: str | int,
+        out: Path,
+        fmt: ExportFormat,
+        progress: Callable[[int], None] | None,
+        cancelled: Callable[[], bool] | None,
+    ) -> tuple[Written, int, RiskLevel | None, Policy]:
+        """The list written beside `out`, to be placed when `placing` closes (write_table)."""
         with (
             self._ctx.store.commit_counter() as data_version,
             contextlib.ExitStack() as parts,
@@ -617,29 +648,18 @@ class AccessService:
                     f"{today.isoformat()}; by {actor.username}"
                     + ("" if actor.firm_wide else f"; branch {branch_codes(session).get(actor.branch_id or 0, '-')}"),
                 )
-                written = write_table(
-                    out,
-                    fmt,
-                    LIST_COLUMNS,
-                    chunks,
-                    title_lines=title_lines,
-                    progress=progress,
-                    cancelled=cancelled,
+                written = placing.enter_context(
+                    write_table(
+                        out,
+                        fmt,
+                        LIST_COLUMNS,
+                        chunks,
+                        title_lines=title_lines,
+                        progress=progress,
+                        cancelled=cancelled,
+                    )
                 )
-        with self._ctx.transaction() as session:
-            self._record_list(
-                session,
-                actor,
-                report.id,
-                level,
-                policy,
-                written.count,
-                format=written.format.value,
-                file=written.path.name,
-                file_sha256=written.sha256,
-            )
-        log.info("distribution list by %s: report %s, %s clients", actor.username, report.id, written.count)
-        return written
+                return written, report.id, level, policy
 
     @staticmethod
     def _sealed_stmt(conn: Connection, listed: Select[Any]) -> Select[Any]:

@@ -347,6 +347,24 @@ class AuditService:
             return signature
 
         mask = None if full else mask_id_number
+
+        def record(manifest: dict[str, Any]) -> None:
+            """The export's own entry, committed before the file takes its place."""
+            with self._ctx.transaction() as session:
+                self._ctx.audit(
+                    session,
+                    actor,
+                    AuditAction.EXPORT,
+                    facts={
+                        "format": fmt.value,
+                        "file": out.name,
+                        "count": manifest["count"],
+                        "last_hash": manifest["last_hash"],
+                        "full_id_numbers": full,
+                        "filters": filters,
+                    },
+                )
+
         try:
             # SQLite: data_version read before the read transaction begins and again once a
             # second process has fixed its state; equal readings mean both read one state.
@@ -366,24 +384,11 @@ class AuditService:
                         mask_id=mask,
                         progress=progress,
                         part=part,
+                        record=record,
                     )
         except ExportError as exc:
             raise ServiceError(str(exc)) from exc
         log.info("audit export by %s: %s entries to %s (%s)", actor.username, manifest["count"], out.name, fmt)
-        with self._ctx.transaction() as session:
-            self._ctx.audit(
-                session,
-                actor,
-                AuditAction.EXPORT,
-                facts={
-                    "format": fmt.value,
-                    "file": out.name,
-                    "count": manifest["count"],
-                    "last_hash": manifest["last_hash"],
-                    "full_id_numbers": full,
-                    "filters": filters,
-                },
-            )
         return manifest
 
     def _split(

@@ -423,27 +423,35 @@ class ClientImportService:
         full = may(actor.role, Permission.SEE_FULL_ID)
         count = 0
         changed = [0]
-        with self._ctx.transaction(read_only=True) as session:
-            conn = session.connection()
-            stmt = (
-                select(*_EXPORT_COLUMNS, investor_message_sql(conn.dialect.name), Investor.integrity)
-                .outerjoin(Branch, Branch.id == Investor.branch_id)
-                .where(client_scope(actor))
-                .order_by(Investor.id)
-                .execution_options(yield_per=BATCH)
-            )
-            rows = self._marked_rows(conn, session.execute(stmt).partitions(), full, changed)
-            try:
-                count = _write_table(out, (*EXPORT_HEADERS, CHANGED_HEADER), rows, progress)
-            except OSError as exc:
-                raise ServiceError(f"Cannot write {out}: {exc.strerror}.") from exc
-        with self._ctx.transaction() as session:
-            self._ctx.audit(
-                session,
-                actor,
-                AuditAction.CLIENT_EXPORT,
-                facts={"file": out.name, "count": count, "full_id_numbers": full, "changed_outside": changed[0]},
-            )
+        try:
+            # The file takes its place when the block ends: after its audit entry commits,
+            # so no client data leaves unrecorded (a failure keeps an earlier file).
+            with _replacing(out) as tmp:
+                with self._ctx.transaction(read_only=True) as session:
+                    conn = session.connection()
+                    stmt = (
+                        select(*_EXPORT_COLUMNS, investor_message_sql(conn.dialect.name), Investor.integrity)
+                        .outerjoin(Branch, Branch.id == Investor.branch_id)
+                        .where(client_scope(actor))
+                        .order_by(Investor.id)
+                        .execution_options(yield_per=BATCH)
+                    )
+                    rows = self._marked_rows(conn, session.execute(stmt).partitions(), full, changed)
+                    count = _write_rows(tmp, (*EXPORT_HEADERS, CHANGED_HEADER), rows, progress, suffix)
+                with self._ctx.transaction() as session:
+                    self._ctx.audit(
+                        session,
+                        actor,
+                        AuditAction.CLIENT_EXPORT,
+                        facts={
+                            "file": out.name,
+                            "count": count,
+                            "full_id_numbers": full,
+                            "changed_outside": changed[0],
+                        },
+                    )
+        except OSError as exc:
+            raise ServiceError(f"Cannot write {out}: {exc.strerror}.") from exc
         if changed[0]:
             log.warning("client export by %s: %s rows changed outside suitcheck, marked", actor.username, changed[0])
         return ClientsExported(count, changed[0])
@@ -510,15 +518,6 @@ def _record(row: Any, full: bool) -> ClientRecord:
         bool(row.special_attention),
         row.branch,
     )
-
-
-def _write_table(
-    out: Path, headers: Sequence[str], rows: Iterator[Sequence[object]], progress: Progress | None = None
-) -> int:
-    """CSV (UTF-8 with BOM, so spreadsheet programs read the Chinese) or XLSX, streamed. A
-    row that cannot be exported (a record changed outside suitcheck) leaves no partial file."""
-    with _replacing(out) as tmp:
-        return _write_rows(tmp, headers, rows, progress, out.suffix.lower())
 
 
 @contextlib.contextmanager

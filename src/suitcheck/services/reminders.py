@@ -150,19 +150,21 @@ class ReminderService:
             ]
             for r in items
         ]
-        written = write_table(
-            out,
-            fmt,
-            REMINDER_COLUMNS,
-            [rows],
-            title_lines=(
-                "Re-assessment reminders 风险测评提醒",
-                f"Window 提醒期: {window} days; policy version {policy.version}; "
-                f"{self._ctx.today().isoformat()}; by {actor.username}",
-            ),
-            sheet="reminders",
-        )
-        with self._ctx.transaction() as session:
+        with (
+            write_table(
+                out,
+                fmt,
+                REMINDER_COLUMNS,
+                [rows],
+                title_lines=(
+                    "Re-assessment reminders 风险测评提醒",
+                    f"Window 提醒期: {window} days; policy version {policy.version}; "
+                    f"{self._ctx.today().isoformat()}; by {actor.username}",
+                ),
+                sheet="reminders",
+            ) as written,  # placed once its audit entry commits
+            self._ctx.transaction() as session,
+        ):
             self._ctx.audit(
                 session,
                 actor,

@@ -9,13 +9,14 @@ final: text neutralised against spreadsheet formulas, dates as ISO text.
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import dataclasses
 import hashlib
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -61,6 +62,7 @@ def format_for(path: Path, fmt: str | None = None) -> ExportFormat:
     return ExportFormat(chosen)
 
 
+@contextlib.contextmanager
 def write_table(
     out: Path,
     fmt: ExportFormat,
@@ -71,10 +73,13 @@ def write_table(
     sheet: str = "list",
     progress: Callable[[int], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
-) -> Written:
-    """Write to a temporary file beside `out`, then rename it into place: a failure or a
-    cancel leaves no half-written file and keeps any earlier file of that name.
-    `title_lines` go above the table in XLSX (a CSV stays one plain table)."""
+) -> Iterator[Written]:
+    """Write to a temporary file beside `out` and yield what was written (its hash, its
+    count); the file takes `out`'s place when the block ends, so the caller records it in
+    the block first. A failure, a cancel, or a record that cannot be made leaves no file
+    (not even a half-written one) and keeps any earlier file of that name: a list is never
+    out in the world without its audit entry. `title_lines` go above the table in XLSX (a
+    CSV stays one plain table)."""
     out = out.expanduser().absolute()
     if out.is_dir():
         raise InvalidInput(f"{out} is a folder; give a file name.")
@@ -82,22 +87,29 @@ def write_table(
         raise InvalidInput(f"The folder {out.parent} does not exist.")
     tmp_name: str | None = None
     try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-        with os.fdopen(fd, "wb") as handle:
-            count = _WRITERS[fmt](handle, columns, chunks, title_lines, sheet, progress, cancelled)
-            handle.flush()
-            os.fsync(handle.fileno())
-        digest = hashlib.sha256()
-        with open(tmp_name, "rb") as check:
-            for block in iter(lambda: check.read(1 << 20), b""):
-                digest.update(block)
-        os.replace(tmp_name, out)
+        try:
+            fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+            with os.fdopen(fd, "wb") as handle:
+                count = _WRITERS[fmt](handle, columns, chunks, title_lines, sheet, progress, cancelled)
+                handle.flush()
+                os.fsync(handle.fileno())
+            digest = hashlib.sha256()
+            with open(tmp_name, "rb") as check:
+                for block in iter(lambda: check.read(1 << 20), b""):
+                    digest.update(block)
+        except PermissionError as exc:
+            raise ServiceError(f"Cannot write to {out.parent}: permission denied.") from exc
+        except OSError as exc:
+            raise ServiceError(f"Writing {out} failed: {exc.strerror or exc}.") from exc
+        yield Written(out, fmt, count, digest.hexdigest())
+        try:
+            os.replace(tmp_name, out)
+        except OSError as exc:
+            raise ServiceError(
+                f"{out} could not be replaced ({exc.strerror or exc}); the list was recorded but not written. "
+                "Close the file where it is open and write the list again."
+            ) from exc
         tmp_name = None
-        return Written(out, fmt, count, digest.hexdigest())
-    except PermissionError as exc:
-        raise ServiceError(f"Cannot write to {out.parent}: permission denied.") from exc
-    except OSError as exc:
-        raise ServiceError(f"Writing {out} failed: {exc.strerror or exc}.") from exc
     finally:
         if tmp_name:
             Path(tmp_name).unlink(missing_ok=True)
