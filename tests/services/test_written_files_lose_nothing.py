@@ -8,6 +8,7 @@ writes any length and Excel cuts it when it opens the file."""
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ from suitcheck import xlsxrows
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput, ServiceError
-from tests.conftest import add_client, staff
+from tests.conftest import TODAY, add_client, staff
 from tests.fixtures import import_text_report
 from tests.services.clientfiles import client_rows, write_csv
 
@@ -215,8 +216,13 @@ def test_an_audit_export_that_cannot_replace_the_earlier_keeps_its_manifest(
 
 
 def _write_each(services: Services, compliance: Actor, report: int, folder: Path, kind: str) -> Path:
-    out = folder / {"list": "list.csv", "list-xlsx": "list.xlsx", "reminders": "due.xlsx"}.get(kind, f"{kind}.csv")
-    if kind in ("list", "list-xlsx"):
+    names = {"list": "list.csv", "list-xlsx": "list.xlsx", "reminders": "due.xlsx", "sheet": "a.pdf", "pdf": "i.pdf"}
+    out = folder / names.get(kind, f"{kind}.csv")
+    if kind == "sheet":
+        services.investors.write_confirmation(compliance, "A1", out)
+    elif kind == "pdf":
+        services.inspection.write(compliance, TODAY - dt.timedelta(days=30), TODAY, out)
+    elif kind in ("list", "list-xlsx"):
         services.access.write_eligible(compliance, report, out)
     elif kind == "reminders":
         services.reminders.write(compliance, out, within_days=3650)
@@ -227,12 +233,13 @@ def _write_each(services: Services, compliance: Actor, report: int, folder: Path
     return out
 
 
-@pytest.mark.parametrize("kind", ["list", "list-xlsx", "reminders", "clients", "audit"])
+@pytest.mark.parametrize("kind", ["list", "list-xlsx", "reminders", "clients", "audit", "sheet", "pdf"])
 def test_a_file_whose_audit_entry_cannot_be_recorded_is_not_written(
     services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
 ) -> None:
     """The store refuses the entry that records the file (locked, full, gone): before, the
-    list, reminder list, client export or audit export was already in its folder by then,
+    list, reminder list, client export, audit export, assessment sheet or self-inspection
+    report was already in its folder by then,
     out in the world with no record that anyone produced it. Now the file takes its place
     only once its entry is committed; the earlier file of that name stays."""
     from suitcheck.services.context import ServiceContext
@@ -248,8 +255,15 @@ def test_a_file_whose_audit_entry_cannot_be_recorded_is_not_written(
     entries = services.audit.count(compliance)
 
     real = ServiceContext.audit
-    failing = {"list": "distribution-list", "list-xlsx": "distribution-list", "reminders": "reminder-list"}
-    action = failing.get(kind, "client-export" if kind == "clients" else "export")
+    action = {
+        "list": "distribution-list",
+        "list-xlsx": "distribution-list",
+        "reminders": "reminder-list",
+        "clients": "client-export",
+        "audit": "export",
+        "sheet": "assessment-sheet",
+        "pdf": "inspection-report",
+    }[kind]
 
     def audit(self: ServiceContext, session: Any, actor: Actor, what: Any, *args: Any, **kwargs: Any) -> Any:
         if str(getattr(what, "value", what)) == action:

@@ -452,6 +452,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "{out} could not be replaced ({exc_strerror_or_exc}); the document was recorded but not written. Close the file where it is open and make it again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "compliance must first lift the lowest-category flag, with a reason (investor edit --no-lowest-category --reason ...)",
     ),
     QT_TRANSLATE_NOOP("Messages", "The period ends before it starts."),

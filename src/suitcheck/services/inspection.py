@@ -22,7 +22,7 @@ from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, PermissionDenied
-from suitcheck.services.files import write_atomically
+from suitcheck.services.files import placed_when_recorded
 from suitcheck.services.integrity import shown_text
 from suitcheck.services.questionnaire import load_version
 from suitcheck.services.reports import stored_level
@@ -301,8 +301,7 @@ class InspectionService:
         )
         pdf = render(data)
         digest = hashlib.sha256(pdf).hexdigest()
-        write_atomically(out, pdf)
-        with self._ctx.transaction() as session:
+        with placed_when_recorded(out, pdf), self._ctx.transaction() as session:
             entry = self._ctx.audit(
                 session,
                 actor,

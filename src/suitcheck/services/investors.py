@@ -44,7 +44,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
-from suitcheck.services.files import write_atomically
+from suitcheck.services.files import placed_when_recorded
 from suitcheck.services.integrity import (
     RecordIntegrityError,
     dates_canonical,
@@ -899,8 +899,7 @@ class InvestorService:
             investor_id = investor.id
         pdf = render_sheet(data)
         digest = hashlib.sha256(pdf).hexdigest()
-        write_atomically(out, pdf)
-        with self._ctx.transaction() as session:
+        with placed_when_recorded(out, pdf), self._ctx.transaction() as session:
             self._ctx.audit(
                 session,
                 actor,
