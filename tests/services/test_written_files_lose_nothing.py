@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from openpyxl import load_workbook
 
 from suitcheck import xlsxrows
 from suitcheck.domain.levels import RiskProfile
@@ -22,23 +21,9 @@ from suitcheck.services.errors import InvalidInput, ServiceError
 from tests.conftest import TODAY, add_client, staff
 from tests.fixtures import import_text_report
 from tests.services.clientfiles import client_rows, write_csv
+from tests.services.written import out_folder, recorded_actions, xlsx_rows
 
 EMOJI = "\U0001f600"  # one code point, two UTF-16 units
-
-
-def _rows(path: Path, sheet: str | None = None) -> list[tuple[object, ...]]:
-    book = load_workbook(path, read_only=True)
-    return [tuple(r) for r in (book[sheet] if sheet else book.active).iter_rows(values_only=True)]
-
-
-def _folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-def _actions(services: Services, actor: Actor) -> list[str]:
-    return [e.action for e in services.audit.browse(actor, limit=10_000)]
 
 
 @pytest.mark.parametrize("reason", ["x" * 32_768, EMOJI * 16_384], ids=["ascii", "astral"])
@@ -47,7 +32,7 @@ def test_reminders_with_a_reason_longer_than_a_cell_are_refused_not_cut(
 ) -> None:
     client = add_client(services, compliance, "A1", RiskProfile.C3)
     services.investors.mark_reassessment_due(compliance, "A1", reason)
-    folder = _folder(tmp_path)
+    folder = out_folder(tmp_path)
     out = folder / "reminders.xlsx"
     out.write_bytes(b"the earlier reminders")
     with pytest.raises(InvalidInput) as refused:
@@ -58,7 +43,7 @@ def test_reminders_with_a_reason_longer_than_a_cell_are_refused_not_cut(
     )
     assert out.read_bytes() == b"the earlier reminders"
     assert [p.name for p in folder.iterdir()] == ["reminders.xlsx"]
-    assert "reminder-list" not in _actions(services, compliance)
+    assert "reminder-list" not in recorded_actions(services, compliance)
     csv_out = services.reminders.write(compliance, tmp_path / "reminders.csv")
     assert reason in csv_out.path.read_text(encoding="utf-8-sig")
 
@@ -68,7 +53,7 @@ def test_a_reason_exactly_a_cell_long_is_written_whole(services: Services, compl
     reason = "x" + EMOJI * 16_383  # 32,767 units
     services.investors.mark_reassessment_due(compliance, "A1", reason)
     out = services.reminders.write(compliance, tmp_path / "reminders.xlsx").path
-    assert reason in _rows(out)[-1]
+    assert reason in xlsx_rows(out)[-1]
 
 
 def test_an_import_report_shows_control_and_invisible_characters_escaped(
@@ -86,13 +71,13 @@ def test_an_import_report_shows_control_and_invisible_characters_escaped(
     report = tmp_path / "report.xlsx"
     result = services.client_files.import_clients(compliance, path, partial=True, report=report)
     assert result.invalid == 3
-    values = [(r[1], r[2], r[3]) for r in _rows(report, "problems")[1:]]
+    values = [(r[1], r[2], r[3]) for r in xlsx_rows(report, "problems")[1:]]
     assert values == [
         ("资金账号", "88\\x0100", "unreadable-character"),
         ("资金账号", "880\\u200b001", "unreadable-character"),
         ("风险承受能力", "C\\x079", "unknown-profile"),
     ]
-    assert _rows(report, "missing")[1:] == [("GONE1", "旧\\x01客户", "HQ")]
+    assert xlsx_rows(report, "missing")[1:] == [("GONE1", "旧\\x01客户", "HQ")]
 
 
 def test_an_import_report_cuts_a_value_longer_than_a_cell_with_a_mark(
@@ -102,7 +87,7 @@ def test_an_import_report_cuts_a_value_longer_than_a_cell_with_a_mark(
     rows[0][1] = EMOJI * 20_000  # a name pasted whole: too long, and 40,000 units
     report = tmp_path / "report.xlsx"
     services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True, report=report)
-    (value,) = [r[2] for r in _rows(report, "problems")[1:]]
+    (value,) = [r[2] for r in xlsx_rows(report, "problems")[1:]]
     assert isinstance(value, str)
     assert value.endswith(" …[cut: the whole value is in the client file, at this row and column]")
     assert xlsxrows.utf16_units(value) <= xlsxrows.CELL_UNITS
@@ -114,7 +99,7 @@ def test_a_refused_client_export_keeps_the_earlier_file(
 ) -> None:
     for n in range(3):
         add_client(services, compliance, f"A{n}", RiskProfile.C3)
-    folder = _folder(tmp_path)
+    folder = out_folder(tmp_path)
     for name in ("clients.xlsx", "clients.csv"):
         out = folder / name
         out.write_bytes(b"the earlier export")
@@ -128,7 +113,7 @@ def test_a_refused_client_export_keeps_the_earlier_file(
                 services.client_files.export_clients(compliance, out)
         assert out.read_bytes() == b"the earlier export"
     assert sorted(p.name for p in folder.iterdir()) == ["clients.csv", "clients.xlsx"]
-    assert "client-export" not in _actions(services, compliance)
+    assert "client-export" not in recorded_actions(services, compliance)
 
 
 def _failing_rows(*_args: object) -> object:
@@ -142,7 +127,7 @@ def test_a_refused_import_report_keeps_the_earlier_report(
     rows = client_rows(3)
     for row in rows:
         row[4] = "C9"
-    folder = _folder(tmp_path)
+    folder = out_folder(tmp_path)
     report = folder / "report.xlsx"
     report.write_bytes(b"the earlier report")
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + 2)
@@ -168,7 +153,7 @@ def test_a_client_export_with_a_text_longer_than_a_cell_is_refused(sqlite_servic
     add_client(services, compliance, "A1", RiskProfile.C3)
     with services.ctx.transaction() as session:
         session.execute(update(Investor).values(name=EMOJI * 16_384))
-    folder = _folder(tmp_path)
+    folder = out_folder(tmp_path)
     out = folder / "clients.xlsx"
     with pytest.raises(ServiceError) as refused:
         services.client_files.export_clients(compliance, out)
@@ -191,7 +176,7 @@ def test_an_audit_export_that_cannot_replace_the_earlier_keeps_its_manifest(
     from suitcheck.audit import export
 
     add_client(services, compliance, "A1", RiskProfile.C3)
-    out = _folder(tmp_path) / "audit.csv"
+    out = out_folder(tmp_path) / "audit.csv"
     services.audit.export(compliance, out, "csv")
     manifest = out.with_name(out.name + export.MANIFEST_SUFFIX)
     earlier = (out.read_bytes(), manifest.read_bytes())

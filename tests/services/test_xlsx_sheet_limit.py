@@ -14,7 +14,6 @@ import json
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
 
 from suitcheck import xlsxrows
 from suitcheck.domain.levels import RiskProfile
@@ -23,23 +22,9 @@ from suitcheck.services.errors import InvalidInput, ServiceError
 from tests.conftest import add_client
 from tests.fixtures import import_text_report
 from tests.services.clientfiles import client_rows, write_csv
+from tests.services.written import out_folder, recorded_actions, xlsx_rows
 
 LIST_HEADING = 4  # two title lines, a blank line, the column names
-
-
-def _folder(tmp_path: Path) -> Path:
-    folder = tmp_path / "out"
-    folder.mkdir()
-    return folder
-
-
-def _actions(services: Services, actor: Actor) -> list[str]:
-    return [e.action for e in services.audit.browse(actor, limit=10_000)]
-
-
-def _rows(path: Path, sheet: str | None = None) -> list[tuple[object, ...]]:
-    book = load_workbook(path, read_only=True)
-    return [tuple(r) for r in (book[sheet] if sheet else book.active).iter_rows(values_only=True)]
 
 
 @pytest.fixture
@@ -57,10 +42,10 @@ def test_a_list_one_row_too_long_is_refused_and_leaves_the_earlier_file(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     report = import_text_report(services, compliance, tmp_path, level="中风险")
-    folder = _folder(tmp_path)
+    folder = out_folder(tmp_path)
     out = folder / "list.xlsx"
     out.write_bytes(b"the earlier list")
-    before = _actions(services, compliance)
+    before = recorded_actions(services, compliance)
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", LIST_HEADING + 4)  # room for 4 of the 5
     with pytest.raises(InvalidInput) as refused:
         services.access.write_eligible(advisor, report, out)
@@ -70,7 +55,7 @@ def test_a_list_one_row_too_long_is_refused_and_leaves_the_earlier_file(
     )
     assert out.read_bytes() == b"the earlier list"
     assert sorted(p.name for p in folder.iterdir()) == ["list.xlsx"]  # no temporary file left
-    assert _actions(services, compliance) == before  # no list recorded
+    assert recorded_actions(services, compliance) == before  # no list recorded
 
     # The same list as CSV is whole; a sheet with room for exactly five holds all five.
     csv_list = services.access.write_eligible(advisor, report, folder / "list.csv")
@@ -78,7 +63,7 @@ def test_a_list_one_row_too_long_is_refused_and_leaves_the_earlier_file(
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", LIST_HEADING + 5)
     written = services.access.write_eligible(advisor, report, out)
     assert written.count == 5
-    rows = _rows(out)
+    rows = xlsx_rows(out)
     assert len(rows) == LIST_HEADING + 5
     assert sorted(str(r[1]) for r in rows[LIST_HEADING:]) == [f"A{n}" for n in range(5)]
 
@@ -90,9 +75,9 @@ def test_reminders_one_row_too_long_are_refused(
         add_client(services, compliance, f"D{n}", RiskProfile.C3, days_ago=700)  # due within the window
     due = services.reminders.count(compliance)
     assert due == 3
-    out = _folder(tmp_path) / "due.xlsx"
+    out = out_folder(tmp_path) / "due.xlsx"
     written = services.reminders.write(compliance, out)
-    heading = len(_rows(out)) - due
+    heading = len(xlsx_rows(out)) - due
     out.unlink()
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", heading + due - 1)
     with pytest.raises(InvalidInput, match=f"longer than the {due - 1} rows an XLSX sheet has room for"):
@@ -106,7 +91,7 @@ def test_reminders_one_row_too_long_are_refused(
 def test_an_audit_export_too_long_is_refused_before_it_is_written(
     services: Services, compliance: Actor, five_c5: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = _folder(tmp_path)
+    folder = out_folder(tmp_path)
     out = folder / "audit.xlsx"
     out.write_bytes(b"an earlier export")
     # An export ends at the seal it appends first: it holds the entries there are, and one.
@@ -120,14 +105,14 @@ def test_an_audit_export_too_long_is_refused_before_it_is_written(
     )
     assert out.read_bytes() == b"an earlier export"
     assert sorted(p.name for p in folder.iterdir()) == ["audit.xlsx"]  # no manifest, no temporary file
-    assert "export" not in _actions(services, compliance)
+    assert "export" not in recorded_actions(services, compliance)
 
     # Room for exactly every entry (the refused export's seal is one more): whole, and it verifies.
     entries = services.audit.count(compliance) + 1
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + entries)
     manifest = services.audit.export(compliance, out, "xlsx")
     assert manifest["count"] == entries
-    assert len(_rows(out)) == 1 + entries
+    assert len(xlsx_rows(out)) == 1 + entries
     assert services.audit.verify_file(compliance, out).ok
 
 
@@ -140,7 +125,7 @@ def test_the_audit_export_writer_stops_where_the_sheet_ends(
 
     monkeypatch.setattr(audit_log, "xlsx_room", lambda: 10**9)  # the count lets it through
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 4)
-    out = _folder(tmp_path) / "audit.xlsx"
+    out = out_folder(tmp_path) / "audit.xlsx"
     with pytest.raises(ServiceError, match="more entries than the 3 an XLSX sheet has room for"):
         services.audit.export(compliance, out, "xlsx")
     assert list(out.parent.iterdir()) == []
@@ -149,7 +134,7 @@ def test_the_audit_export_writer_stops_where_the_sheet_ends(
 def test_a_client_export_too_long_is_refused(
     services: Services, compliance: Actor, five_c5: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = _folder(tmp_path)
+    folder = out_folder(tmp_path)
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + 4)
     out = folder / "clients.xlsx"
     with pytest.raises(InvalidInput) as refused:
@@ -159,10 +144,10 @@ def test_a_client_export_too_long_is_refused(
         "nothing was written. Export the clients to a .csv file."
     )
     assert list(folder.iterdir()) == []
-    assert "client-export" not in _actions(services, compliance)
+    assert "client-export" not in recorded_actions(services, compliance)
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + 5)
     assert services.client_files.export_clients(compliance, out).count == 5
-    assert len(_rows(out)) == 1 + 5
+    assert len(xlsx_rows(out)) == 1 + 5
 
 
 def test_an_import_whose_report_is_too_long_imports_nothing(
@@ -172,7 +157,7 @@ def test_an_import_whose_report_is_too_long_imports_nothing(
     for row in rows[:3]:
         row[4] = "C9"  # three rows with a problem each: three rows of the report's problems sheet
     path = write_csv(tmp_path / "clients.csv", rows)
-    report = _folder(tmp_path) / "report.xlsx"
+    report = out_folder(tmp_path) / "report.xlsx"
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + 2)
     with pytest.raises(InvalidInput) as refused:
         services.client_files.import_clients(compliance, path, partial=True, report=report)
@@ -185,7 +170,7 @@ def test_an_import_whose_report_is_too_long_imports_nothing(
     monkeypatch.setattr(xlsxrows, "SHEET_ROWS", 1 + 3)
     result = services.client_files.import_clients(compliance, path, partial=True, report=report)
     assert (result.new, result.invalid) == (1, 3)
-    problems = _rows(report, "problems")
+    problems = xlsx_rows(report, "problems")
     assert len(problems) == 1 + 3
     assert json.dumps([p[3] for p in problems[1:]]) == json.dumps(["unknown-profile"] * 3)
 
