@@ -264,3 +264,32 @@ def test_a_file_whose_audit_entry_cannot_be_recorded_is_not_written(
     recorded = [e.action for e in services.audit.browse(compliance, limit=10_000)]
     assert recorded.count(action) == 1  # the earlier file's
     assert services.audit.count(compliance) >= entries
+
+
+@pytest.mark.parametrize("kind", ["list", "list-xlsx", "reminders", "clients", "sheet", "pdf"])
+def test_a_recorded_file_that_cannot_take_its_place_says_so(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """The entry committed, then the rename failed (the earlier file open in Excel on
+    Windows): the sentence says the file was recorded but not written; the earlier file
+    and nothing else stays in the folder."""
+    import os
+
+    add_client(services, compliance, "A1", RiskProfile.C5, days_ago=700)
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    earlier = _write_each(services, compliance, report, folder, kind)
+    before = earlier.read_bytes()
+    replace = os.replace
+
+    def locked(src: object, dst: object) -> None:
+        if Path(str(dst)) == earlier:
+            raise PermissionError(13, "Permission denied", str(dst))
+        replace(src, dst)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(ServiceError, match="; it was recorded but not written. Close the file where it is open"):
+        _write_each(services, compliance, report, folder, kind)
+    assert earlier.read_bytes() == before
+    assert [p.name for p in folder.iterdir()] == [earlier.name]

@@ -448,11 +448,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Writing {out} failed: {exc_strerror_or_exc}."),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "{out} could not be replaced ({exc_strerror_or_exc}); the list was recorded but not written. Close the file where it is open and write the list again.",
-    ),
-    QT_TRANSLATE_NOOP(
-        "Messages",
-        "{out} could not be replaced ({exc_strerror_or_exc}); the document was recorded but not written. Close the file where it is open and make it again.",
+        "{out} could not be replaced ({exc_strerror_or_exc}); it was recorded but not written. Close the file where it is open and make it again.",
     ),
     QT_TRANSLATE_NOOP(
         "Messages",

@@ -11,8 +11,6 @@ import datetime as dt
 import json
 import logging
 import operator
-import os
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -65,10 +63,11 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
-from suitcheck.privatefs import open_private, private_dir
+from suitcheck.privatefs import open_private
 from suitcheck.services.branches import branch_codes, head_office_id
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.files import staged_file
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
     investor_message_of,
@@ -426,7 +425,7 @@ class ClientImportService:
         try:
             # The file takes its place when the block ends: after its audit entry commits,
             # so no client data leaves unrecorded (a failure keeps an earlier file).
-            with _replacing(out) as tmp:
+            with staged_file(out, recorded=True) as tmp:
                 with self._ctx.transaction(read_only=True) as session:
                     conn = session.connection()
                     stmt = (
@@ -518,22 +517,6 @@ def _record(row: Any, full: bool) -> ClientRecord:
         bool(row.special_attention),
         row.branch,
     )
-
-
-@contextlib.contextmanager
-def _replacing(out: Path) -> Iterator[Path]:
-    """A private (0600) temporary file beside `out`, renamed into place when the block
-    ends and removed when it fails: a refused, cancelled or failed write leaves no
-    partial file and keeps an earlier file of that name (a client list, a report)."""
-    private_dir(out.parent)
-    fd, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(fd)
-    tmp = Path(name)
-    try:
-        yield tmp
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def _write_rows(
@@ -1196,7 +1179,7 @@ class _Run:
             .execution_options(yield_per=BATCH)
         )
         try:
-            with _replacing(out) as tmp:
+            with staged_file(out) as tmp:
                 _write_report_xlsx(tmp, self.result, problems, conn.execute(missing_stmt))
         except OSError as exc:
             raise ServiceError(f"Cannot write the report {out}: {exc.strerror}; nothing was imported.") from exc

@@ -15,7 +15,6 @@ import dataclasses
 import hashlib
 import io
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
@@ -23,6 +22,7 @@ from typing import IO, Any
 from suitcheck import xlsxrows
 from suitcheck.domain.codes import LIST_FORMATS, ExportFormat
 from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.files import staged_file
 from suitcheck.xlsxrows import CellFull, SheetFull, write_rows
 
 FORMATS = LIST_FORMATS
@@ -85,16 +85,15 @@ def write_table(
         raise InvalidInput(f"{out} is a folder; give a file name.")
     if not out.parent.is_dir():
         raise InvalidInput(f"The folder {out.parent} does not exist.")
-    tmp_name: str | None = None
-    try:
+    with contextlib.ExitStack() as placing:
         try:
-            fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-            with os.fdopen(fd, "wb") as handle:
+            tmp = placing.enter_context(staged_file(out, recorded=True))
+            with open(tmp, "wb") as handle:
                 count = _WRITERS[fmt](handle, columns, chunks, title_lines, sheet, progress, cancelled)
                 handle.flush()
                 os.fsync(handle.fileno())
             digest = hashlib.sha256()
-            with open(tmp_name, "rb") as check:
+            with open(tmp, "rb") as check:
                 for block in iter(lambda: check.read(1 << 20), b""):
                     digest.update(block)
         except PermissionError as exc:
@@ -102,17 +101,6 @@ def write_table(
         except OSError as exc:
             raise ServiceError(f"Writing {out} failed: {exc.strerror or exc}.") from exc
         yield Written(out, fmt, count, digest.hexdigest())
-        try:
-            os.replace(tmp_name, out)
-        except OSError as exc:
-            raise ServiceError(
-                f"{out} could not be replaced ({exc.strerror or exc}); the list was recorded but not written. "
-                "Close the file where it is open and write the list again."
-            ) from exc
-        tmp_name = None
-    finally:
-        if tmp_name:
-            Path(tmp_name).unlink(missing_ok=True)
 
 
 def csv_line(row: Sequence[Any]) -> bytes:

@@ -2463,14 +2463,6 @@ Store: {store}</source>
         <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
     </message>
     <message>
-        <source>{out} could not be replaced ({exc_strerror_or_exc}); the list was recorded but not written. Close the file where it is open and write the list again.</source>
-        <translation>无法替换 {out}（{exc_strerror_or_exc}）；名单已记录但未写入。请关闭打开该文件的程序后重新写入名单。</translation>
-    </message>
-    <message>
-        <source>{out} could not be replaced ({exc_strerror_or_exc}); the document was recorded but not written. Close the file where it is open and make it again.</source>
-        <translation>无法替换 {out}（{exc_strerror_or_exc}）；文档已记录但未写入。请关闭打开该文件的程序后重新生成。</translation>
-    </message>
-    <message>
         <source>The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.</source>
         <translation>名单超过 XLSX 工作表在表头以下可容纳的 {room} 行；未写入任何文件。请写成 CSV 文件。</translation>
     </message>
@@ -2757,6 +2749,10 @@ Store: {store}</source>
     <message>
         <source>Writing {out} failed: {exc_strerror_or_exc}.</source>
         <translation>写入 {out} 失败：{exc_strerror_or_exc}。</translation>
+    </message>
+    <message>
+        <source>{out} could not be replaced ({exc_strerror_or_exc}); it was recorded but not written. Close the file where it is open and make it again.</source>
+        <translation>无法替换 {out}（{exc_strerror_or_exc}）；已记录但未写入。请关闭打开该文件的程序后重新生成。</translation>
     </message>
     <message>
         <source>compliance must first lift the lowest-category flag, with a reason (investor edit --no-lowest-category --reason ...)</source>
