@@ -293,3 +293,36 @@ def test_a_recorded_file_that_cannot_take_its_place_says_so(
         _write_each(services, compliance, report, folder, kind)
     assert earlier.read_bytes() == before
     assert [p.name for p in folder.iterdir()] == [earlier.name]
+
+
+def test_an_import_that_fails_to_commit_leaves_no_report_of_it(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """The report is put in place inside the import's transaction, so that a report that
+    cannot be written imports nothing. When the commit itself then fails (a disk error),
+    the report said "3 new" of an import that never happened. Now it is removed, and
+    nothing was imported."""
+    from sqlalchemy import event
+
+    folder = out_folder(tmp_path)
+    report = folder / "report.xlsx"
+    dbapi = services.store.engine.dialect.loaded_dbapi
+
+    def failing_commit(conn: Any) -> None:
+        if report.exists():  # the import's own commit (earlier units of work commit too)
+            raise dbapi.OperationalError("disk I/O error")
+
+    clients = write_csv(tmp_path / "c.csv", client_rows(3))
+    event.listen(services.store.engine, "commit", failing_commit)
+    try:
+        with pytest.raises(ServiceError):
+            services.client_files.import_clients(compliance, clients, report=report)
+    finally:
+        event.remove(services.store.engine, "commit", failing_commit)
+    assert list(folder.iterdir()) == []
+    assert services.investors.count(compliance) == 0
+    assert "client-import" not in recorded_actions(services, compliance)
+    # The same import, committed, leaves its report.
+    services.client_files.import_clients(compliance, clients, report=report)
+    assert [p.name for p in folder.iterdir()] == ["report.xlsx"]
+    assert services.investors.count(compliance) == 3

@@ -392,6 +392,15 @@ class ClientImportService:
                 result.written = True
             except _Rollback:
                 result.written = False
+            except BaseException:
+                # The report took its place inside the transaction (so that a report that
+                # cannot be written imports nothing); an import that then failed to commit
+                # must not leave a report saying what it wrote.
+                if result.report is not None:
+                    with contextlib.suppress(OSError):  # never hides why the import failed
+                        Path(result.report).unlink(missing_ok=True)
+                    result.report = None
+                raise
         if result.written:
             log.info(
                 "client import by %s from %s: %s",
