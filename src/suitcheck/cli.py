@@ -36,7 +36,7 @@ from suitcheck.services.audit_log import (
 from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.investors import parse_profile
-from suitcheck.services.refs import parse_ref
+from suitcheck.services.refs import numeric_id
 from suitcheck.services.reports import ReportFilter, parse_level
 
 log = logging.getLogger("suitcheck.cli")
@@ -83,7 +83,7 @@ def _count(text: str) -> int:
 
 def _record_id(text: str) -> int:
     """A client's or report's id ("12" or "#12"), read by the same parser as every reference."""
-    number = parse_ref(text).id
+    number = numeric_id(text)
     if number is None:
         raise argparse.ArgumentTypeError(f"{text!r} is not a record id (a number such as 12 or #12)")
     return number

@@ -47,3 +47,15 @@ def escape_unshown(text: str) -> str:
     if text.isprintable():
         return text
     return "".join(ch if ch.isprintable() else _escape(ch) if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
+
+
+# What a Chinese input method's full-width mode types instead of ASCII: the full-width
+# forms block (！ to ～) and the ideographic space. Nothing else that merely looks like a
+# digit or letter (superscripts, circled digits, other scripts) is folded.
+_HALF_WIDTH = {**{0xFF01 + i: 0x21 + i for i in range(0x5E)}, 0x3000: 0x20}
+
+
+def half_width(text: str) -> str:
+    """`text` with full-width ASCII forms as ASCII (８８００９９ -> 880099, ＃１２ -> #12):
+    what a clerk typing with the input method in full-width mode meant."""
+    return text if text.isascii() else text.translate(_HALF_WIDTH)

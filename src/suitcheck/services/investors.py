@@ -41,6 +41,7 @@ from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile, Unkno
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.questionnaire import AnswersError, Questionnaire, Score, answers_hash, canonical_json
 from suitcheck.domain.roles import Permission, may
+from suitcheck.domain.text import half_width
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -53,7 +54,7 @@ from suitcheck.services.integrity import (
     unreadable,
 )
 from suitcheck.services.questionnaire import ensure_stored, load_version
-from suitcheck.services.refs import parse_ref
+from suitcheck.services.refs import half_width_ref, parse_ref
 from suitcheck.services.scope import (
     PREPARED_SCOPES,
     client_scope,
@@ -351,13 +352,16 @@ _BY_ACCOUNT_OR_ID = (
 )
 
 
-def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor) -> Any:
+def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor, *, typed: str | None = None) -> Any:
     """The client's fact columns, by account number or by the numeric id the JSON output
     shows; never a guess. `acct:` forces the account reading. Only clients the actor's
     branch sees are found (services.scope); another branch's client is answered, and
-    recorded, like a missing one."""
+    recorded, like a missing one. A reference typed in full-width forms (８８００９９)
+    that names nobody as typed is read as its half-width form (880099): accounts stored
+    in full-width forms before they were refused are still found by typing them exactly.
+    `typed`: what the user typed, for the answer's words (the half-width retry)."""
     parsed = parse_ref(ref)
-    text_ref = parsed.text
+    shown = typed if typed is not None else parsed.text
     conn = session.connection() if isinstance(session, Session) else session
     # An id and the same text as an account, or the account only ("acct:", not a number);
     # a missing one is NULL, which matches nothing.
@@ -366,14 +370,17 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
     rows = conn.execute(stmt.where(client_scope(actor)), params).all()
     if len(rows) > 1:
         raise InvalidInput(
-            f"{text_ref!r} is both an account number and another client's id; "
+            f"{shown!r} is both an account number and another client's id; "
             "give the account number with a leading 'acct:'."
         )
     if not rows:
-        message = f"No client has the account number or id {text_ref!r}."
+        message = f"No client has the account number or id {shown!r}."
         if not sees_all_branches(actor):
             elsewhere = conn.execute(stmt, params).first()
             hide_other_branch(conn, actor, elsewhere.id if elsewhere else None, message)
+        folded = half_width_ref(ref)
+        if folded is not None:
+            return resolve_investor(conn, folded, actor, typed=shown)
         raise NotFound(message)
     return rows[0]
 
@@ -1119,6 +1126,9 @@ def _search_statement(query: str, actor: Actor, id_forms: tuple[str, ...] = ()) 
     term = query.strip()
     if term:
         conditions = [_prefix(Investor.account, term), _prefix(Investor.name, term)]
+        folded = half_width(term)
+        if folded != term:  # typed in full-width mode: also what the clerk meant (８８ -> 88)
+            conditions += [_prefix(Investor.account, folded), _prefix(Investor.name, folded)]
         if id_forms:
             conditions.append(Investor.id_number.in_(id_forms))
         stmt = stmt.where(or_(*conditions))

@@ -6,6 +6,8 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from suitcheck.domain.text import half_width
+
 # ASCII digits only, below a billion, so an id fits every database's integer. `str.isdigit`
 # would accept superscripts and other scripts' digits, which int() then rejects.
 _ID = re.compile(r"[0-9]{1,9}")
@@ -35,5 +37,15 @@ def parse_ref(ref: str | int) -> Ref:
 
 
 def numeric_id(ref: str | int) -> int | None:
-    """The record id a reference names, if it names one."""
-    return parse_ref(ref).id
+    """The record id a reference names, if it names one; typed in full-width digits
+    (１２, ＃１２) it names the same record."""
+    return parse_ref(ref if isinstance(ref, int) else half_width(ref)).id
+
+
+def half_width_ref(ref: str | int) -> str | None:
+    """The reference as typed in half-width forms, when it was typed otherwise: what a
+    client reference that finds nothing as typed is looked up as next."""
+    if isinstance(ref, int):
+        return None
+    folded = half_width(ref).strip()
+    return folded if folded != ref.strip() else None
