@@ -6,6 +6,7 @@ import re
 
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
+from suitcheck.domain.text import matching_form
 
 # Listed-security codes tell the board: ChiNext 300/301, STAR 688/689, Beijing SE 8xxxxx,
 # 4xxxxx and 920xxx are R4; Hong Kong codes (.HK, 4-5 digits) too; main board is R3.
@@ -29,7 +30,9 @@ def suggest_level(subject_text: str, policy: Policy, body_text: str = "") -> Ris
     counts. `body_text` is the report's own text without its disclaimers (they print the
     whole subject table and would make every report a derivatives report): there a
     keyword or code of an R4/R5 subject counts when it appears at least BODY_MENTIONS times.
+    Both are searched in their matching form: 創業板 and 期貨 are 创业板 and 期货.
     """
+    subject_text, body_text = matching_form(subject_text), matching_form(body_text)
     levels = [level for word, level in policy.subjects if word in subject_text]
     levels += [level for pattern, level in _CODE_PATTERNS if pattern.search(subject_text)]
     if body_text:
