@@ -149,3 +149,14 @@ def test_review_says_the_statement_could_not_be_read(services: Services, complia
     (finding,) = review.report.open_findings
     assert finding.code == "level-statement-unclear"
     assert "本报告的风险等级为极高风险" in finding.detail
+
+
+@pytest.mark.parametrize(
+    "title", ["腾讯控股（00700）：回购提速", "腾讯控股(0700 HK)：回购提速", "腾讯控股（0700. HK）：回购提速"]
+)
+def test_hong_kong_codes_without_the_dot_form(title: str) -> None:
+    """A Hong Kong stock named by its code as titles print it without '.HK' (five digits
+    in parentheses, or 'HK' after a space): stated 中风险, its subject implies R4."""
+    meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title=title, kind="公司点评"))
+    assert meta.title == title
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R4

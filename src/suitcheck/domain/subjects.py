@@ -9,11 +9,15 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.text import matching_form
 
 # Listed-security codes tell the board: ChiNext 300/301, STAR 688/689, Beijing SE 8xxxxx,
-# 4xxxxx and 920xxx are R4; Hong Kong codes (.HK, 4-5 digits) too; main board is R3.
+# 4xxxxx and 920xxx are R4; Hong Kong codes (4-5 digits and HK, or 5 digits in
+# parentheses) too; main board is R3.
 _CODE_PATTERNS: tuple[tuple[re.Pattern[str], RiskLevel], ...] = (
     (re.compile(r"(?<!\d)(?:30[01]\d{3}|68[89]\d{3})(?:\.SZ|\.SH)?(?!\d)", re.I), RiskLevel.R4),
     (re.compile(r"(?<!\d)(?:8[3-9]\d{4}|4[03]\d{4}|920\d{3})(?:\.BJ)?(?!\d)", re.I), RiskLevel.R4),
-    (re.compile(r"(?<![\d.])\d{4,5}\.HK\b", re.I), RiskLevel.R4),
+    (re.compile(r"(?<![\d.])\d{4,5}\s*\.?\s*HK\b", re.I), RiskLevel.R4),
+    # A five-digit code in parentheses is a Hong Kong one ("腾讯控股（00700）"): A shares
+    # have six digits, and no other board here five.
+    (re.compile(r"[（(]\s*\d{5}\s*[)）]"), RiskLevel.R4),
     (re.compile(r"(?<!\d)(?:60[0135]\d{3}|00[0-3]\d{3})\.(?:SH|SZ)\b", re.I), RiskLevel.R3),
 )
 
