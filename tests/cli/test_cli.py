@@ -559,3 +559,28 @@ def test_report_list_marks_a_report_changed_outside_suitcheck(demo_env: Path) ->
     assert marked[0].split()[0] == r4
     shown = run("report", "show", r4, "--user", "demo-advisor", db=demo_env)
     assert "record changed outside suitcheck: every check blocks" in shown.stdout
+
+
+def test_a_second_level_statement_the_reader_cannot_read_leaves_the_report_unrated(
+    demo_env: Path, tmp_path: Path
+) -> None:
+    """'本报告的风险等级为低风险' beside the same sentence in traditional characters at
+    R4, or a sixth level 极高风险: imported as R1, a C1 client was allowed (exit 0)."""
+    head = "示例证券股份有限公司\n{}\n宏观研究\n2025 年 6 月 3 日\n投资要点：\n经济延续修复。\n"
+    head += "本报告的风险等级为低风险。\n"
+    (tmp_path / "trad.txt").write_bytes((head.format("宏观观察一") + "本報告的風險等級為中高風險。\n").encode("gbk"))
+    (tmp_path / "sixth.txt").write_text(head.format("宏观观察二") + "本报告的风险等级为极高风险。\n", encoding="utf-8")
+    result = run("report", "import", str(tmp_path), "--json", "--user", "demo-compliance", db=demo_env)
+    assert result.returncode == 0, result.stderr
+    imported = json.loads(result.stdout)
+    assert {r["status"] for r in imported} == {"needs-rating"}
+    for row in imported:
+        shown = json.loads(
+            run("report", "show", str(row["report"]), "--json", "--user", "demo-compliance", db=demo_env).stdout
+        )
+        assert shown["level"] is None
+        assert {f["code"] for f in shown["findings"]} & {"level-statements-differ", "level-statement-unclear"}
+        check = run(
+            "check", "--investor", "880001", "--report", str(row["report"]), "--user", "demo-advisor", db=demo_env
+        )
+        assert check.returncode == 3, check.stdout

@@ -6,13 +6,18 @@ import re
 
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
+from suitcheck.domain.text import matching_form
 
 # Listed-security codes tell the board: ChiNext 300/301, STAR 688/689, Beijing SE 8xxxxx,
-# 4xxxxx and 920xxx are R4; Hong Kong codes (.HK, 4-5 digits) too; main board is R3.
+# 4xxxxx and 920xxx are R4; Hong Kong codes (4-5 digits and HK, or 5 digits in
+# parentheses) too; main board is R3.
 _CODE_PATTERNS: tuple[tuple[re.Pattern[str], RiskLevel], ...] = (
     (re.compile(r"(?<!\d)(?:30[01]\d{3}|68[89]\d{3})(?:\.SZ|\.SH)?(?!\d)", re.I), RiskLevel.R4),
     (re.compile(r"(?<!\d)(?:8[3-9]\d{4}|4[03]\d{4}|920\d{3})(?:\.BJ)?(?!\d)", re.I), RiskLevel.R4),
-    (re.compile(r"(?<![\d.])\d{4,5}\.HK\b", re.I), RiskLevel.R4),
+    (re.compile(r"(?<![\d.])\d{4,5}\s*\.?\s*HK\b", re.I), RiskLevel.R4),
+    # A five-digit code in parentheses is a Hong Kong one ("腾讯控股（00700）"): A shares
+    # have six digits, and no other board here five.
+    (re.compile(r"[（(]\s*\d{5}\s*[)）]"), RiskLevel.R4),
     (re.compile(r"(?<!\d)(?:60[0135]\d{3}|00[0-3]\d{3})\.(?:SH|SZ)\b", re.I), RiskLevel.R3),
 )
 
@@ -29,7 +34,9 @@ def suggest_level(subject_text: str, policy: Policy, body_text: str = "") -> Ris
     counts. `body_text` is the report's own text without its disclaimers (they print the
     whole subject table and would make every report a derivatives report): there a
     keyword or code of an R4/R5 subject counts when it appears at least BODY_MENTIONS times.
+    Both are searched in their matching form: 創業板 and 期貨 are 创业板 and 期货.
     """
+    subject_text, body_text = matching_form(subject_text), matching_form(body_text)
     levels = [level for word, level in policy.subjects if word in subject_text]
     levels += [level for pattern, level in _CODE_PATTERNS if pattern.search(subject_text)]
     if body_text:

@@ -5,6 +5,7 @@ terminal, fake a line of output or reverse what a reader sees."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 # C0 controls and DEL, C1 controls, the Arabic letter mark, LRM/RLM, the line and
 # paragraph separators, and the bidi embeddings, overrides and isolates.
@@ -59,3 +60,36 @@ def half_width(text: str) -> str:
     """`text` with full-width ASCII forms as ASCII (８８００９９ -> 880099, ＃１２ -> #12):
     what a clerk typing with the input method in full-width mode meant."""
     return text if text.isascii() else text.translate(_HALF_WIDTH)
+
+
+# Traditional forms of the characters the level statements and the subject keywords are
+# spelt with (報告 風險等級 為 中高風險, 創業板 期貨 期權, ...): a report from a Hong Kong or
+# Taiwan desk states its level and names its subject with them.
+_TRADITIONAL = str.maketrans(
+    "報風險級為屬於評別確較極則時設當萬該產證創業貨權恆債幣資經財訊觀轉際劃",
+    "报风险级为属于评别确较极则时设当万该产证创业货权恒债币资经财讯观转际划",
+)
+
+
+# Unicode's format characters (category Cf, as of Unicode 14): soft hyphen, Arabic and
+# Syriac marks, zero-width spaces and joiners, bidi controls, word joiner and invisible
+# operators, BOM, interlinear annotation marks, tags. Listed, not looked up per
+# character, so a report of millions of characters is folded in C.
+_FORMAT_RANGES = (
+    (0xAD, 0xAD), (0x600, 0x605), (0x61C, 0x61C), (0x6DD, 0x6DD), (0x70F, 0x70F), (0x890, 0x891),
+    (0x8E2, 0x8E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E), (0x2060, 0x2064),
+    (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
+    (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
+)  # fmt: skip
+_FORMAT = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _FORMAT_RANGES) + "]")
+
+
+def matching_form(text: str) -> str:
+    """`text` as the level statement and the subject keywords are looked for in it: NFKC
+    (full-width letters and digits, compatibility ideographs and Kangxi radicals that show
+    as the ordinary character: ⾼ is 高), no format characters (a zero-width space or a
+    soft hyphen shows nothing, so the sentence reads as if it were not there), and the
+    traditional characters above as their simplified forms. Only for finding: what is
+    shown and stored stays as the report has it."""
+    text = unicodedata.normalize("NFKC", text)
+    return _FORMAT.sub("", text).translate(_TRADITIONAL)

@@ -239,6 +239,11 @@ FINDINGS = {
     "level-statements-differ": QT_TRANSLATE_NOOP(
         "Findings", "The report states its level twice, differently; it stays unrated until compliance decides."
     ),
+    "level-statement-unclear": QT_TRANSLATE_NOOP(
+        "Findings",
+        "The report says something about its own level that cannot be read as one level; "
+        "it stays unrated until compliance decides.",
+    ),
 }
 
 

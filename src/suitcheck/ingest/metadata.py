@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
+from suitcheck.domain.text import matching_form
 
 COMPANY_RATINGS = ("买入", "增持", "持有", "减持", "无评级")
 INDUSTRY_RATINGS = ("超配", "标配", "低配")
@@ -41,6 +42,10 @@ class ReportMetadata:
     # Every level the report states about itself, in order; two different ones make
     # the report unrated (stated_level None) with a finding.
     level_statements: tuple[RiskLevel, ...] = ()
+    # What else the report says about its own level that names a level but cannot be
+    # read as a statement of one (a negation, a condition, a level not on the scale):
+    # the report stays unrated (stated_level None) with a finding.
+    unclear_level_statements: tuple[str, ...] = ()
     # The report's own text between its header block and its disclaimers: where body
     # keywords for the subject are looked for (never the disclaimer's printed table).
     body_text: str = ""
@@ -130,10 +135,24 @@ def _any(*literals: str) -> str:
 
 
 _LEVEL_WORDS = _any("中低风险", "中高风险", "低风险", "中风险", "高风险", "较低风险", "较高风险", "中等风险")
-_LEVEL_VALUE = rf"(?P<level>{_LEVEL_WORDS}|R\s*[1-5])"
+_LEVEL_CODE = r"[Rr]\s*[1-5](?!\s*\d)"
+_LEVEL_VALUE = rf"(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})"
+# The same level given twice on one line, as a code beside the words ("R4中高风险",
+# "中高风险 R4"); the parenthesised form ("中高风险（R4）") is the aside below.
+_LEVEL_SECOND = rf"(?:[ \t]*(?P<second>{_LEVEL_WORDS}|{_LEVEL_CODE}))?"
 _QUOTE = r"[\"'“”‘’「」『』《》]?"
 _SUBJECT = (
-    _spaced("本") + r"\s*" + _any("", "篇", "份") + r"\s*" + _any("", "研究", "证券研究") + r"\s*" + _spaced("报告")
+    r"(?:"
+    + _spaced("本")
+    + r"\s*"
+    + _any("", "篇", "份", "期")
+    + r"\s*"
+    + _any("", "研究", "证券研究")
+    + r"\s*"
+    + _spaced("报告")
+    + r"|"
+    + _any("本研报", "本文")
+    + r")"
 )
 # The report's statement about itself, and only that: "本报告(的)风险等级(为|：)…" or
 # "本报告属于…等级". A product's level ("该基金风险等级为…"), a printed scale or an
@@ -152,11 +171,12 @@ _SELF_LEVEL = re.compile(
     + _any("属于", "为", "是")
     + r")\s*"
     + _QUOTE
-    + r"\s*"
+    + r"\s*(?:[（(]\s*)?"
     + _LEVEL_VALUE
+    + _LEVEL_SECOND
     + r"\s*"
     + _QUOTE
-    + r"(?:\s*[（(]\s*(?P<aside>[^（()）\n]{1,8}?)\s*[)）])?"
+    + r"(?:\s*[（(]\s*(?P<aside>[^（()）]{1,30}?)\s*[)）])?"
     + r"\s*"
     + _QUOTE
     + r"(?:\s*"
@@ -166,6 +186,27 @@ _SELF_LEVEL = re.compile(
     + _QUOTE
     + r"(?=[ \t]*(?:[。；;，,.!！?？)）]|\n|$))"
 )
+# Whatever else the report says about its own level ("本报告的风险等级" and the rest of
+# that sentence): read with _SELF_LEVEL when it can be, and otherwise, when it names a
+# level, a statement suitcheck cannot read (a negation, a sixth level such as 极高风险,
+# a sentence broken by a page footer, a form not foreseen). Such a statement may say
+# another level than the one read elsewhere, so the report stays unrated until
+# compliance rates it, as for two different statements.
+_SELF_CLAUSE = re.compile(_SUBJECT + r"\s*(?:的\s*)?" + _any("风险等级", "风险级别", "风险评级", "风险级"))
+_CLAUSE_END = re.compile(r"[。！？；;!?]")
+_CLAUSE_CHARS = 40
+# A level named in such a sentence: a code (any digit: R6 too), or 低/中/高 with
+# 风险/等级/级别 (so 极高风险, 中偏高风险 and 较低风险 count), or 低/中/高 ending it.
+# One followed by spaces or a dash and more words is a row of a printed table.
+_LEVEL_TOKEN = re.compile(
+    r"(?:[Rr]\s*\d+|[低中高]\s*(?:风\s*险|等\s*级|级\s*别|级)|[低中高]\s*$)(?![ \t\n—–\-－]+[\u3400-\u9fff])"
+)
+# A clause that names three levels or more is a scale printed after "本报告的风险等级",
+# not a statement of one.
+_SCALE_LEVELS = 3
+# A statement under a condition ("若…，则本报告的风险等级为…") is not the report's level.
+_CONDITION = re.compile(r"(?:若|如果|假如|倘若|假设|假使|如若|一旦|万一|除非|如|当)|则\s*$")
+_CONDITION_CHARS = 40
 _TYPE = re.compile(
     r"^[\u4e00-\u9fa5A-Za-z0-9]{0,12}(?:点评|报告|周报|月报|日报|年报|深度|简评|快报|专题|研究|跟踪|策略|动态|前瞻)$"
 )
@@ -242,25 +283,59 @@ def _rating(lines: list[str], text: str) -> Rating | None:
     return Rating("industry" if value in INDUSTRY_RATINGS else "company", value, change)
 
 
-def _level_statements(text: str) -> tuple[RiskLevel, ...]:
-    """Every level the report states about itself. A statement whose aside names another
-    level ("R3（中高风险）") contradicts itself and counts as both."""
+def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]]:
+    """Every level the report states about itself, and what else it says about its own
+    level that names one but cannot be read as a statement (each as its text).
+
+    A statement whose aside or second code names another level ("R3（中高风险）")
+    contradicts itself and counts as both. A statement under a condition is one that
+    cannot be read. `text` is searched in its matching form (traditional characters,
+    compatibility forms and invisible characters folded)."""
+    text = matching_form(text)
     found: list[RiskLevel] = []
+    unclear: list[str] = []
+    read_at: set[int] = set()
     for m in _SELF_LEVEL.finditer(text):
-        levels = [m["level"]] + ([m["aside"]] if m["aside"] else [])
-        for spelling in levels:
+        read_at.add(m.start())
+        before = text[max(0, m.start() - _CONDITION_CHARS) : m.start()]
+        sentence = re.split(r"[。！？；;!?\n]", before)[-1]
+        if _CONDITION.search(sentence):
+            unclear.append(_clause(sentence + m.group()))
+            continue
+        for group in ("level", "second", "aside"):
+            spelling = m[group]
+            if not spelling:
+                continue
             try:
                 found.append(RiskLevel.parse("".join(spelling.split())))
             except UnknownLevelError:
-                continue
-    return tuple(found)
+                # An aside that is no level but names one ("若涉及港股则为中高风险"):
+                # what it says cannot be read; any other aside ("适合稳健型投资者") is no level.
+                if group == "aside" and _LEVEL_TOKEN.search(spelling):
+                    unclear.append(_clause(m.group()))
+    for m in _SELF_CLAUSE.finditer(text):
+        if m.start() in read_at:
+            continue
+        rest = text[m.end() : m.end() + _CLAUSE_CHARS]
+        end = _CLAUSE_END.search(rest)
+        rest = rest[: end.start()] if end else rest
+        named = {"".join(t.group().split()) for t in _LEVEL_TOKEN.finditer(rest)}
+        if named and len(named) < _SCALE_LEVELS:
+            unclear.append(_clause(m.group() + rest))
+    return tuple(found), tuple(unclear)
 
 
-def _stated_level(statements: tuple[RiskLevel, ...]) -> RiskLevel | None:
-    """The report's level when it states exactly one; none (unrated) when it states none
-    or two different ones (fail closed: compliance decides)."""
+def _clause(text: str) -> str:
+    """A statement's text to show compliance: on one line, spaces as they are."""
+    return " ".join(text.split())
+
+
+def _stated_level(statements: tuple[RiskLevel, ...], unclear: tuple[str, ...] = ()) -> RiskLevel | None:
+    """The report's level when it states exactly one and nothing about its level that
+    cannot be read; none (unrated) when it states none, two different ones or one that
+    cannot be read (fail closed: compliance decides)."""
     distinct = set(statements)
-    return statements[0] if len(distinct) == 1 else None
+    return statements[0] if len(distinct) == 1 and not unclear else None
 
 
 # Lines of a report's header block that are never its title: the publisher's name, the
@@ -387,7 +462,7 @@ def extract_metadata(raw_text: str) -> ReportMetadata:
         (ln for ln in head if _is_type(ln) and ln != title), None
     )
     published = _publication_date(first_page, min(_body_start(first_page), 40))
-    statements = _level_statements(text)
+    statements, unclear = _level_statements(text)
     return ReportMetadata(
         title=title,
         publisher=_publisher(text),
@@ -395,7 +470,8 @@ def extract_metadata(raw_text: str) -> ReportMetadata:
         report_type=report_type,
         analysts=_analysts(text),
         rating=_rating(lines, text),
-        stated_level=_stated_level(statements),
+        stated_level=_stated_level(statements, unclear),
         level_statements=statements,
+        unclear_level_statements=unclear,
         body_text=_body_text(lines, start),
     )

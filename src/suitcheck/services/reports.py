@@ -19,6 +19,7 @@ from suitcheck.domain.decision import ReportFacts
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, suggest_level
+from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound
@@ -37,8 +38,15 @@ log = logging.getLogger(__name__)
 FINDING_LEVEL_BELOW_SUBJECT = "level-below-subject"
 FINDING_LEVEL_STATEMENTS_DIFFER = "level-statements-differ"
 FINDING_RATED_BELOW_SUBJECT = "rated-below-subject"
+# The report says something about its own level that names a level but cannot be read
+# as a statement of one (a negation, a condition, a level not on the scale).
+FINDING_LEVEL_STATEMENT_UNCLEAR = "level-statement-unclear"
+# Found at import; settled once compliance rates the report.
+IMPORT_LEVEL_FINDINGS = (FINDING_LEVEL_BELOW_SUBJECT, FINDING_LEVEL_STATEMENTS_DIFFER, FINDING_LEVEL_STATEMENT_UNCLEAR)
 # Settled by compliance rating the report (with a reason), never by dismissing them.
-RATING_FINDINGS = (FINDING_LEVEL_BELOW_SUBJECT, FINDING_LEVEL_STATEMENTS_DIFFER, FINDING_RATED_BELOW_SUBJECT)
+RATING_FINDINGS = (*IMPORT_LEVEL_FINDINGS, FINDING_RATED_BELOW_SUBJECT)
+# How much of an unreadable statement a finding quotes.
+UNCLEAR_QUOTE_CHARS = 120
 CORRECTABLE = ("title", "publisher", "published_on", "report_type")
 
 
@@ -118,6 +126,7 @@ class LevelSource(StrEnum):
     RATED = "rated"  # compliance rated or confirmed it
     STATED = "stated"  # the report states it
     CONFLICTING = "conflicting"  # the report states different levels; no level until rated
+    UNCLEAR = "unclear"  # the report says something about its level that cannot be read; no level until rated
     NONE = "none"  # the report states none; no level until rated
 
 
@@ -469,6 +478,15 @@ class ReportService:
                         + ", ".join(dict.fromkeys(x.code for x in meta.level_statements)),
                     )
                 )
+            for statement in meta.unclear_level_statements:
+                findings.append(
+                    Finding(
+                        code=FINDING_LEVEL_STATEMENT_UNCLEAR,
+                        created_at=self._ctx.now(),
+                        detail="the report says of its own level what cannot be read as one level: "
+                        + escape_unshown(statement[:UNCLEAR_QUOTE_CHARS]),
+                    )
+                )
             report.findings = findings
             session.add(report)
             session.flush()
@@ -482,6 +500,7 @@ class ReportService:
                     "sha256": ex.sha256,
                     "level": meta.stated_level.code if meta.stated_level else None,
                     "level_statements": [x.code for x in meta.level_statements],
+                    "level_statements_unclear": list(meta.unclear_level_statements),
                     "suggested_level": suggested.code if suggested else None,
                     "source": ex.path.name,
                 },
@@ -493,6 +512,15 @@ class ReportService:
                     report.id,
                     "The report states two different risk levels for itself; compliance must rate it "
                     "before anyone may read it.",
+                    "unrated",
+                )
+            if meta.unclear_level_statements:
+                return ImportResult(
+                    str(ex.path),
+                    ImportStatus.NEEDS_RATING,
+                    report.id,
+                    "The report says something about its own risk level that cannot be read as one level; "
+                    "compliance must rate it before anyone may read it.",
                     "unrated",
                 )
             if meta.stated_level is None:
@@ -536,6 +564,8 @@ class ReportService:
                 source = LevelSource.STATED
             elif len(set(statements)) > 1:
                 source = LevelSource.CONFLICTING
+            elif any(f.code == FINDING_LEVEL_STATEMENT_UNCLEAR for f in report.findings):
+                source = LevelSource.UNCLEAR
             else:
                 source = LevelSource.NONE
             return ReportReview(
@@ -618,7 +648,7 @@ class ReportService:
             for finding in report.findings:
                 # Compliance has decided: the import-time findings are settled; a rating
                 # below the subject is settled only by a rating at or above it.
-                settled = finding.code in (FINDING_LEVEL_BELOW_SUBJECT, FINDING_LEVEL_STATEMENTS_DIFFER) or (
+                settled = finding.code in IMPORT_LEVEL_FINDINGS or (
                     finding.code == FINDING_RATED_BELOW_SUBJECT and not below
                 )
                 if settled and finding.resolved_at is None:

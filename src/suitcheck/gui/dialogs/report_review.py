@@ -121,6 +121,10 @@ class ReviewDialog(QDialog):
             LevelSource.CONFLICTING: self.tr("the report states different levels ({levels}); not rated yet").format(
                 levels=stated
             ),
+            LevelSource.UNCLEAR: self.tr(
+                "the report says something about its level that cannot be read as one level (see its findings); "
+                "not rated yet"
+            ),
             LevelSource.NONE: self.tr("no level stated in the report; not rated yet"),
         }[review.level_source]
 

@@ -1358,6 +1358,10 @@
         <source>The report states its level twice, differently; it stays unrated until compliance decides.</source>
         <translation>研报两次陈述的风险等级不一致；在合规人员决定前按未评级处理。</translation>
     </message>
+    <message>
+        <source>The report says something about its own level that cannot be read as one level; it stays unrated until compliance decides.</source>
+        <translation>研报关于自身风险等级的表述无法读作单一等级；在合规人员决定前按未评级处理。</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunDialog</name>
@@ -3582,6 +3586,10 @@ Store: {store}</source>
     <message>
         <source>the report states different levels ({levels}); not rated yet</source>
         <translation>研报自述的等级不一致（{levels}）；尚未评定</translation>
+    </message>
+    <message>
+        <source>the report says something about its level that cannot be read as one level (see its findings); not rated yet</source>
+        <translation>研报关于自身等级的表述无法读作单一等级（见其合规提示）；尚未评定</translation>
     </message>
     <message>
         <source>no level stated in the report; not rated yet</source>

@@ -1,0 +1,162 @@
+"""Attack on 'blocked means blocked' at its source: the sentences about a report's own
+level that almost match, or almost do not (written for these tests).
+
+A statement that is read gives the report its level; one that names a level but cannot
+be read (a negation, a condition, a sixth level, a page footer inside it) leaves the
+report unrated with a finding, because it may say another level than the one read
+elsewhere. A statement the reader misses while it reads a lower one elsewhere would let
+a client read the report above the rules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.policy import Policy
+from suitcheck.domain.subjects import suggest_level
+from suitcheck.ingest.metadata import extract_metadata
+from suitcheck.ingest.pdf import extract_pdf_text
+from suitcheck.services import Actor, Services
+from tests.conftest import add_client
+from tests.ingest.level_corpus import HEADER
+from tests.pdfs import text_to_pdf
+
+OWN_LOW = "本报告的风险等级为低风险。\n"
+
+
+def _report(body: str, title: str = "宏观经济月度观察", kind: str = "宏观研究") -> str:
+    return HEADER.format(title=title, kind=kind) + "投资要点：\n经济延续修复。\n" + body
+
+
+# (name, body, level read or None, a statement that cannot be read)
+CASES: list[tuple[str, str, str | None, bool]] = [
+    # A second statement the reader did not see beside a lower one it did: the report
+    # states two levels, so it is unrated, never R1.
+    ("traditional-second", OWN_LOW + "本報告的風險等級為中高風險。\n", None, False),
+    ("zero-width-space-second", OWN_LOW + "本报告的风险等级为\u200b高风险。\n", None, False),
+    ("kangxi-radical-second", OWN_LOW + "本报告的风险等级为中\u2fbc风险。\n", None, False),
+    ("lowercase-code-second", OWN_LOW + "本报告的风险等级为r4。\n", None, False),
+    ("code-and-words-second", OWN_LOW + "本报告风险等级：R4 中高风险\n", None, False),
+    ("parenthesised-code-second", OWN_LOW + "本报告风险等级：（R4）\n", None, False),
+    ("this-issue-second", OWN_LOW + "本期报告的风险等级为中高风险。\n", None, False),
+    ("sixth-level-second", OWN_LOW + "本报告的风险等级为极高风险。\n", None, True),
+    ("code-beyond-the-scale-second", OWN_LOW + "本报告的风险等级为R6。\n", None, True),
+    ("negation-second", OWN_LOW + "本报告的风险等级不为低风险。\n", None, True),
+    ("aside-naming-another-level", "本报告的风险等级为低风险（若涉及港股则为中高风险）。\n", None, True),
+    (
+        "footer-inside-the-second",
+        OWN_LOW + "本报告的风险等级为\n请务必阅读正文之后的免责声明部分\n第 3 页 共 8 页\n\f中高风险。\n",
+        None,
+        True,
+    ),
+    # A conditional is not the report's level, alone or beside its own statement.
+    ("conditional-only", "若投资者为专业投资者，则本报告的风险等级为低风险。\n", None, True),
+    (
+        "conditional-beside-own",
+        "本报告的风险等级为中高风险。\n如果本报告的风险等级为低风险，则适合保守型。\n",
+        None,
+        True,
+    ),
+    # Forms that state one level clearly: read, not unrated.
+    ("traditional-only", "本報告的風險等級為中高風險。\n", "R4", False),
+    ("ideographic-spaces", "\u3000".join("本报告的风险等级为") + "\u3000中高风险。\n", "R4", False),
+    ("words-and-code-in-parentheses", "本报告风险等级：中高风险（R4）\n", "R4", False),
+    ("code-then-words", "本报告风险等级为R4中高风险。\n", "R4", False),
+    ("full-width-code-in-parentheses", "本报告风险等级：（Ｒ４）\n", "R4", False),
+    ("aside-that-names-no-level", "本报告的风险等级为中风险（适合稳健型及以上投资者）。\n", "R3", False),
+    ("this-article", "本文的风险等级为中风险。\n", "R3", False),
+    ("repeated-on-every-page", ("本报告的风险等级为中高风险。\n第 1 页\n\f") * 5, "R4", False),
+    ("synonyms-of-one-level", "本报告的风险等级为中低风险。\n本报告的风险等级为较低风险。\n", "R2", False),
+    # What is not about the report's level at all stays out.
+    ("product-level", "本产品的风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
+    ("fund-level", "该基金的风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
+    (
+        "scale-after-own-words",
+        "本报告的风险等级为中风险。\n本报告的风险等级划分为低风险、中低风险、中风险、中高风险、高风险五级。\n",
+        "R3",
+        False,
+    ),
+    (
+        "own-level-above-client-sentence",
+        "本报告的风险等级为中风险。\n若本报告的风险等级高于您的风险承受能力，请勿使用。\n",
+        "R3",
+        False,
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "expected", "unclear"), CASES, ids=[c[0] for c in CASES])
+def test_almost_statements(name: str, body: str, expected: str | None, unclear: bool) -> None:
+    meta = extract_metadata(_report(body))
+    assert (meta.stated_level.code if meta.stated_level else None) == expected, meta
+    assert bool(meta.unclear_level_statements) is unclear, meta.unclear_level_statements
+    if "\f" not in body:  # through the PDF path too: wrapped lines and all
+        from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(_report(body), chars_per_line=17)))
+        assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [("創業板半導體設備深度", RiskLevel.R4), ("商品期貨策略周報", RiskLevel.R5), ("股指期權波動率", RiskLevel.R5)],
+)
+def test_subject_keywords_in_traditional_characters(title: str, level: RiskLevel) -> None:
+    """A stated 中风险 under a traditional-character title of a ChiNext or futures report
+    is below its subject: matched at the subject's level with a finding, not at R3."""
+    meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title=title, kind="行业深度"))
+    assert meta.title == title
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is level
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        OWN_LOW + "本報告的風險等級為中高風險。\n",
+        OWN_LOW + "本报告的风险等级为极高风险。\n",
+        "若投资者为专业投资者，则本报告的风险等级为低风险。\n",
+    ],
+    ids=["traditional-second", "sixth-level-second", "conditional-only"],
+)
+def test_a_report_with_an_unread_second_statement_is_read_by_nobody(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path, body: str
+) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(_report(body), encoding="gbk")
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert (result.status, result.code) == ("needs-rating", "unrated")
+    view = services.reports.get(compliance, result.report or 0)
+    assert view.level is None
+    codes = {f.code for f in view.open_findings}
+    assert codes & {"level-statements-differ", "level-statement-unclear"}
+    assert all(not f.resolvable for f in view.open_findings)  # settled by rating, not dismissed
+    add_client(services, compliance, "C1", RiskProfile.C1)
+    add_client(services, compliance, "C5", RiskProfile.C5)
+    assert not services.access.check(advisor, "C1", view.id).decision.allowed
+    assert not services.access.check(advisor, "C5", view.id).decision.allowed
+    rated = services.reports.set_level(compliance, view.id, RiskLevel.R4, note="read the whole disclaimer")
+    assert rated.open_findings == ()
+    assert not services.access.check(advisor, "C1", view.id).decision.allowed
+    assert services.access.check(advisor, "C5", view.id).decision.allowed
+
+
+def test_review_says_the_statement_could_not_be_read(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    path = tmp_path / "r.txt"
+    path.write_text(_report(OWN_LOW + "本报告的风险等级为极高风险。\n"), encoding="utf-8")
+    (result,) = services.reports.import_paths(compliance, [path])
+    review = services.reports.review(compliance, result.report or 0)
+    assert review.level_source == "unclear"
+    (finding,) = review.report.open_findings
+    assert finding.code == "level-statement-unclear"
+    assert "本报告的风险等级为极高风险" in finding.detail
+
+
+@pytest.mark.parametrize(
+    "title", ["腾讯控股（00700）：回购提速", "腾讯控股(0700 HK)：回购提速", "腾讯控股（0700. HK）：回购提速"]
+)
+def test_hong_kong_codes_without_the_dot_form(title: str) -> None:
+    """A Hong Kong stock named by its code as titles print it without '.HK' (five digits
+    in parentheses, or 'HK' after a space): stated 中风险, its subject implies R4."""
+    meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title=title, kind="公司点评"))
+    assert meta.title == title
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R4
