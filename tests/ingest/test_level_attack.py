@@ -59,6 +59,16 @@ CASES: list[tuple[str, str, str | None, bool]] = [
         None,
         True,
     ),
+    ("if-alone", "如投资者为专业投资者，本报告的风险等级为低风险。\n", None, True),
+    ("when-then", "当投资者为专业投资者时，本报告的风险等级为低风险。\n", None, True),
+    ("if-no-then", "如无法确定，本报告的风险等级为低风险。\n", None, True),
+    # What every disclaimer says before its real statement is no condition (如 and 当 are
+    # parts of these words), and "unless stated otherwise" gives the report's own level.
+    ("citing-the-measures", "根据《投资者适当性管理办法》，本报告的风险等级为中风险。\n", "R3", False),
+    ("investors-should-note", "投资者应当注意，本报告的风险等级为中风险。\n", "R3", False),
+    ("unless-stated-otherwise", "如无特别说明，本报告的风险等级为中风险。\n", "R3", False),
+    ("current-market", "当前市场波动较大，本报告的风险等级为中风险。\n", "R3", False),
+    ("truthfully", "本公司如实揭示风险，本报告的风险等级为中风险。\n", "R3", False),
     # Forms that state one level clearly: read, not unrated.
     ("traditional-only", "本報告的風險等級為中高風險。\n", "R4", False),
     ("ideographic-spaces", "\u3000".join("本报告的风险等级为") + "\u3000中高风险。\n", "R4", False),

@@ -204,8 +204,18 @@ _LEVEL_TOKEN = re.compile(
 # A clause that names three levels or more is a scale printed after "本报告的风险等级",
 # not a statement of one.
 _SCALE_LEVELS = 3
-# A statement under a condition ("若…，则本报告的风险等级为…") is not the report's level.
-_CONDITION = re.compile(r"(?:若|如果|假如|倘若|假设|假使|如若|一旦|万一|除非|如|当)|则\s*$")
+# A statement under a condition ("若…，则本报告的风险等级为…", "如…，本报告…", "当…时，
+# 本报告…") is not the report's level. 如 and 当 are also parts of words every disclaimer
+# uses before its real statement (适当性管理办法, 应当, 当前, 例如, 如实), and "如无特别说明"
+# (unless stated otherwise) gives the report's own level: none of these is a condition, or
+# every report citing the suitability measures would be unrated.
+_CONDITION = re.compile(
+    r"(?:若(?!干)|如果|假如|倘若|假设|假使|如若|一旦|万一|除非"
+    r"|(?<![例比诸假譬])如(?![下此何实今同期无果若])"
+    r"|如无(?!(?:特别|特殊|其他|另行)?(?:说明|声明|规定|约定|标注|注明))"
+    r"|(?<![应适相正恰妥每])当(?![前日期地年月天然中今])"
+    r")|则\s*$"
+)
 _CONDITION_CHARS = 40
 _TYPE = re.compile(
     r"^[\u4e00-\u9fa5A-Za-z0-9]{0,12}(?:点评|报告|周报|月报|日报|年报|深度|简评|快报|专题|研究|跟踪|策略|动态|前瞻)$"
