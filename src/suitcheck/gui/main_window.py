@@ -70,6 +70,7 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.runner = Runner(self)
         self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
+        self._opening = False  # a report is being read for a window: Open waits for it
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_SETTLE_MS)
@@ -608,7 +609,7 @@ class MainWindow(QMainWindow):
         """The buttons follow what the service said the decision allows (may_open,
         may_override); the window derives nothing from the outcome itself."""
         result = self._current_result()
-        allowed = result is not None and result.may_open
+        allowed = result is not None and result.may_open and not self._opening
         self.open_button.setEnabled(allowed)
         if hasattr(self, "open_action"):
             self.open_action.setEnabled(allowed)
@@ -620,8 +621,8 @@ class MainWindow(QMainWindow):
         and parse the original off the GUI thread, then show it if the same client and
         report are still on screen."""
         client, report, result = self.client, self.report, self._current_result()
-        if client is None or report is None or result is None:
-            return
+        if client is None or report is None or result is None or self._opening:
+            return  # nothing to open, or a second press while the first opening is read
         if not result.may_open:
             self.statusBar().showMessage(self.tr("This report may not be opened for this client."), 6000)
             return
@@ -633,7 +634,7 @@ class MainWindow(QMainWindow):
             return opened, load_pages(opened)
 
         def show(answer: tuple[OpenedReport, PdfPages | None]) -> None:
-            self.open_button.setEnabled(True)
+            self._opened()
             if self.client is not client or self.report is not report:
                 return  # the clerk moved to another client or report meanwhile
             opened, pages = answer
@@ -645,11 +646,17 @@ class MainWindow(QMainWindow):
             self.last_viewer = viewer
 
         def failed(exc: BaseException) -> None:
-            self._update_actions()
+            self._opened()
             self._error(exc)
 
+        self._opening = True  # one press, one opening: Open and Ctrl+O wait until it is shown
+        self._update_actions()
         self.statusBar().showMessage(self.tr("Opening the report…"), 3000)
         self.runner.start(Job(fetch), show, failed)
+
+    def _opened(self) -> None:
+        self._opening = False
+        self._update_actions()
 
     def record_override(self) -> None:
         result = self._current_result()

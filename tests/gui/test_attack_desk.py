@@ -1,0 +1,62 @@
+"""A hurried clerk at the desk (attack round 10): actions pressed twice, a client or report
+changed while a dialog is open, a lock while a report is being read, the store changed by
+another desktop under an ALLOWED on screen, hostile and very long titles in dialogs."""
+
+from __future__ import annotations
+
+import threading
+
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication
+
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.services import Services
+from tests.gui.conftest import login
+from tests.gui.test_main_window import find_client, pick_report
+from tests.gui.test_session import visible_viewers
+
+
+def entries(services: Services, action: str) -> int:
+    compliance = login(services, "demo-compliance")
+    return sum(1 for e in services.audit.browse(compliance, limit=200) if e.action == action)
+
+
+def gated_open(window: MainWindow, monkeypatch) -> threading.Event:  # type: ignore[no-untyped-def]
+    """Opening the report waits for the returned gate (a large PDF, a slow store)."""
+    gate = threading.Event()
+    real = window.services.access.open_report
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(5)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(window.services.access, "open_report", slow)
+    return gate
+
+
+def settle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.runner.wait()
+    qtbot.wait(50)
+    QApplication.processEvents()
+
+
+def test_open_pressed_twice_opens_one_window_and_records_one_opening(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880005")
+    pick_report(qtbot, window, "创业板")
+    before = entries(demo_services, "open")
+    gate = gated_open(window, monkeypatch)
+    QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Open))
+    QTest.keySequence(
+        window, QKeySequence(QKeySequence.StandardKey.Open)
+    )  # the clerk presses again: nothing came up yet
+    window.open_button.click()
+    gate.set()
+    settle(qtbot, window)
+    assert len(window.viewers) == 1
+    assert len(visible_viewers()) == 1
+    assert entries(demo_services, "open") == before + 1
+    assert window.open_button.isEnabled()  # the next opening is possible once this one is shown
