@@ -10,11 +10,12 @@ from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
+from suitcheck.gui.dialogs import LockDialog
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from tests.gui.conftest import login
 from tests.gui.test_main_window import find_client, pick_report
-from tests.gui.test_session import visible_viewers
+from tests.gui.test_session import visible_viewers, when_visible
 
 
 def entries(services: Services, action: str) -> int:
@@ -60,3 +61,31 @@ def test_open_pressed_twice_opens_one_window_and_records_one_opening(  # type: i
     assert len(visible_viewers()) == 1
     assert entries(demo_services, "open") == before + 1
     assert window.open_button.isEnabled()  # the next opening is possible once this one is shown
+
+
+def test_a_report_read_while_the_desk_locks_is_not_shown_over_the_lock(  # type: ignore[no-untyped-def]
+    qtbot, window_for, monkeypatch
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880005")
+    pick_report(qtbot, window, "创业板")
+    gate = gated_open(window, monkeypatch)
+    window.open_button.click()  # a large PDF: the clerk locks the desk and walks away
+    seen: dict[str, object] = {}
+
+    def locked(dialog: LockDialog) -> None:
+        window.idle_timer.setInterval(600_000)
+        gate.set()
+        window.runner.wait()
+        for _ in range(5):
+            QApplication.processEvents()
+            qtbot.wait(20)
+        seen["viewers while locked"] = [v.windowTitle() for v in visible_viewers()]
+        dialog.password.setText("demo")
+        dialog.accept()
+
+    when_visible(LockDialog, locked)
+    window.lock_action.trigger()
+    settle(qtbot, window)
+    assert seen == {"viewers while locked": []}
+    assert not visible_viewers()  # nor after: the report was being read for a desk now locked

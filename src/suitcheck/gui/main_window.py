@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.runner = Runner(self)
         self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
         self._opening = False  # a report is being read for a window: Open waits for it
+        self._viewers_closed = 0  # counts close_viewers(): a reading started before is not shown
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_SETTLE_MS)
@@ -442,6 +443,9 @@ class MainWindow(QMainWindow):
         return hidden, covers
 
     def close_viewers(self) -> None:
+        """Close the report windows, and drop a report still being read for one (lock,
+        logout, another client): it must not come up over the lock or for the next client."""
+        self._viewers_closed += 1
         for viewer in list(self.viewers):
             viewer.close()
         self.viewers.clear()
@@ -623,6 +627,7 @@ class MainWindow(QMainWindow):
         client, report, result = self.client, self.report, self._current_result()
         if client is None or report is None or result is None or self._opening:
             return  # nothing to open, or a second press while the first opening is read
+        closed = self._viewers_closed
         if not result.may_open:
             self.statusBar().showMessage(self.tr("This report may not be opened for this client."), 6000)
             return
@@ -635,8 +640,8 @@ class MainWindow(QMainWindow):
 
         def show(answer: tuple[OpenedReport, PdfPages | None]) -> None:
             self._opened()
-            if self.client is not client or self.report is not report:
-                return  # the clerk moved to another client or report meanwhile
+            if self.client is not client or self.report is not report or self._viewers_closed != closed:
+                return  # the clerk moved to another client or report, or locked, meanwhile
             opened, pages = answer
             viewer = dialogs.ReportViewer(opened, client, result, self.actor, self, pages=pages)
             viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
