@@ -6,13 +6,18 @@ from __future__ import annotations
 
 import threading
 
+import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
+from sqlalchemy import text
 
+from suitcheck.domain.decision import Outcome
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.gui.dialogs import LockDialog
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
+from suitcheck.services.reports import ReportFilter
 from tests.gui.conftest import login
 from tests.gui.test_main_window import find_client, pick_report
 from tests.gui.test_session import visible_viewers, when_visible
@@ -89,3 +94,45 @@ def test_a_report_read_while_the_desk_locks_is_not_shown_over_the_lock(  # type:
     settle(qtbot, window)
     assert seen == {"viewers while locked": []}
     assert not visible_viewers()  # nor after: the report was being read for a desk now locked
+
+
+def another_desktop_rates(services: Services) -> None:
+    compliance = login(services, "demo-compliance")
+    [report] = [r for r in services.reports.search(compliance, ReportFilter(), limit=500) if "银行业" in r.title]
+    services.reports.set_level(compliance, report.id, RiskLevel.R5, note="re-rated at head office")
+
+
+def another_desktop_marks_due(services: Services) -> None:
+    services.investors.mark_reassessment_due(login(services, "demo-compliance"), "880003", "income changed")
+
+
+def changed_in_sql(services: Services) -> None:
+    with services.store.engine.begin() as conn:  # the profile raised by hand: the row's seal fails
+        conn.execute(text("UPDATE investor SET current_profile = 5 WHERE account = '880003'"))
+
+
+@pytest.mark.parametrize("change", [another_desktop_rates, another_desktop_marks_due, changed_in_sql])
+def test_a_stale_allow_opens_nothing_and_leaves_no_allow_on_screen(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, message_boxes, change
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "银行业")  # R3: allowed
+    assert window.decision.verdict.text() == "ALLOWED"
+    report = window.report
+    assert report is not None
+    opened_before = entries(demo_services, "open")
+    change(demo_services)  # the store changes under the window
+    window.open_button.click()  # the open action decides again
+    settle(qtbot, window)
+    assert not window.viewers
+    assert entries(demo_services, "open") == opened_before
+    assert message_boxes
+    assert "may not be opened" in " ".join(message_boxes[-1])
+    # No allow the service has just refused stays on screen, nor an Open to press again.
+    assert window.decision.result is None
+    assert window.decision.verdict.text() != "ALLOWED"
+    assert "not opened" in window.decision.summary.text()
+    assert not window.open_button.isEnabled()
+    assert not window.open_action.isEnabled()
+    qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.BLOCK, timeout=5000)

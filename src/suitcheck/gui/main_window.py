@@ -651,7 +651,13 @@ class MainWindow(QMainWindow):
             self.last_viewer = viewer
 
         def failed(exc: BaseException) -> None:
+            if self.client is client and self.report is report and self.decision.result is result:
+                # The service decided again and did not open it (another desktop re-rated the
+                # report, the client is due for re-assessment...): the allow on screen is stale.
+                self.decision.show_hint(self.tr("The report was not opened. Check again for the current decision."))
+                self._refresh_verdicts(reset=True)
             self._opened()
+            self.statusBar().clearMessage()  # "Opening the report…" no longer
             self._error(exc)
 
         self._opening = True  # one press, one opening: Open and Ctrl+O wait until it is shown
