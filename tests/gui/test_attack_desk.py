@@ -9,17 +9,18 @@ import threading
 import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QWidget
 from sqlalchemy import text
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskLevel
-from suitcheck.gui.dialogs import LockDialog
-from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui.dialogs import LockDialog, OverrideDialog
+from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
 from tests.gui.conftest import login
-from tests.gui.test_main_window import find_client, pick_report
+from tests.gui.modal import on_next_modal
+from tests.gui.test_main_window import decided_for, find_client, pick_report
 from tests.gui.test_session import visible_viewers, when_visible
 
 
@@ -136,3 +137,46 @@ def test_a_stale_allow_opens_nothing_and_leaves_no_allow_on_screen(  # type: ign
     assert not window.open_button.isEnabled()
     assert not window.open_action.isEnabled()
     qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.BLOCK, timeout=5000)
+
+
+def test_the_client_changed_under_the_warning_dialog_gets_no_allow_on_screen(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "创业板")  # R4: after a warning
+    named = window.client
+    assert named is not None
+    assert window.override_button.isVisible()
+    seen: dict[str, str] = {}
+
+    def fill_in(dialog: QWidget) -> None:
+        assert isinstance(dialog, OverrideDialog)
+        # the search typed just before the click lands while the dialog is open
+        qtbot.waitUntil(lambda: window.client is not None and window.client.account == "880002", timeout=5000)
+        # the clerk reads the warning to the client: the window's check for 880002 lands meanwhile
+        qtbot.waitUntil(lambda: decided_for(window, window.client, window.report), timeout=5000)
+        seen["request"] = dialog.request.text()
+        dialog.told.setChecked(True)
+        dialog.confirmed.setChecked(True)
+        dialog.ok.click()
+
+    window.client_search.setText("880002")  # the clerk types the next client's account...
+    on_next_modal(fill_in)
+    window.override_button.click()  # ...and clicks the warning for the one still on screen
+    settle(qtbot, window)
+    assert named.name in seen["request"]  # the dialog named the client it was opened for
+    overrides = [e for e in demo_services.audit.browse(compliance, limit=50) if e.action == "override"]
+    assert [e.investor_id for e in overrides] == [named.id]  # and recorded for that client
+    shown = window.client
+    assert shown is not None
+    assert shown.account == "880002"
+    # What the panel shows is about the client on screen: never 880003's override under 880002's name.
+    qtbot.wait(CHECK_SETTLE_MS + 100)
+    result = window.decision.result
+    assert result is not None
+    assert result.investor_id == shown.id
+    assert not result.override_recorded
+    assert shown.name in window.decision.summary.text()

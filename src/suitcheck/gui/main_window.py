@@ -603,11 +603,7 @@ class MainWindow(QMainWindow):
     def _current_result(self) -> CheckResult | None:
         """The decision on screen, if it is for the client and report on screen."""
         result = self.decision.result
-        if result is None or self.client is None or self.report is None:
-            return None
-        if (result.investor_id, result.report_id) != (self.client.id, self.report.id):
-            return None
-        return result
+        return result if result is not None and self._on_screen(result) else None
 
     def _update_actions(self) -> None:
         """The buttons follow what the service said the decision allows (may_open,
@@ -674,8 +670,18 @@ class MainWindow(QMainWindow):
         if self.client is None or self.report is None or result is None or not result.may_override:
             return
         dialog = dialogs.OverrideDialog(self.services, self.actor, self.client, self.report, self)
-        if dialog.exec() and dialog.recorded is not None:
+        if dialog.exec() and dialog.recorded is not None and self._on_screen(dialog.recorded):
             self._show_decision(dialog.recorded)  # the service's answer now admits the report
+        # Otherwise a search typed before the click landed while the dialog was open: the
+        # override is recorded for the client the dialog named, and the panel keeps its
+        # decision about the client on screen now.
+
+    def _on_screen(self, result: CheckResult) -> bool:
+        """The decision is about the client and report on screen now."""
+        client, report = self.client, self.report
+        if client is None or report is None:
+            return False
+        return (result.investor_id, result.report_id) == (client.id, report.id)
 
     # -- compliance and settings ------------------------------------------------------
     def import_reports(self) -> None:
