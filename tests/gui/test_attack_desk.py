@@ -9,12 +9,12 @@ import threading
 import pytest
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QWidget
 from sqlalchemy import text
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskLevel
-from suitcheck.gui.dialogs import LockDialog, OverrideDialog
+from suitcheck.gui.dialogs import AssessmentDialog, LockDialog, OverrideDialog
 from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
@@ -180,3 +180,31 @@ def test_the_client_changed_under_the_warning_dialog_gets_no_allow_on_screen(  #
     assert result.investor_id == shown.id
     assert not result.override_recorded
     assert shown.name in window.decision.summary.text()
+
+
+def test_the_client_gone_under_the_assessment_dialog_ends_in_no_error(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    window = window_for("demo-compliance")
+    find_client(qtbot, window, "880005")
+    pick_report(qtbot, window, "创业板")
+    named = window.client
+    assert named is not None
+
+    def fill_in(dialog: QWidget) -> None:
+        assert isinstance(dialog, AssessmentDialog)
+        qtbot.waitUntil(lambda: window.client is None, timeout=5000)  # the search matched nobody
+        note = dialog.findChild(QLineEdit, "assessmentNote")
+        assert note is not None
+        note.setText("paper questionnaire")
+        dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
+
+    window.client_search.setText("nobody-by-this-name")
+    on_next_modal(fill_in)
+    window.assess_action.trigger()
+    settle(qtbot, window)
+    compliance = login(demo_services, "demo-compliance")
+    recorded = [e.investor_id for e in demo_services.audit.browse(compliance, limit=20) if e.action == "assessment"]
+    assert recorded[:1] == [named.id]  # for the client the dialog named
+    assert window.client is None
+    assert window.decision.result is None

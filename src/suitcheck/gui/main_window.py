@@ -710,14 +710,21 @@ class MainWindow(QMainWindow):
     def _change_client(self, dialog_class: Any) -> None:
         """Run a dialog that changes the selected client, then show the client as stored
         now and decide again: a new assessment or flag can change every verdict."""
-        if self.client is None:
+        client = self.client
+        if client is None:
             self.statusBar().showMessage(self.tr("Select a client first."), 4000)
             return
-        if not dialog_class(self.services, self.actor, self.client, self).exec():
+        if not dialog_class(self.services, self.actor, client, self).exec():
             return
         self.close_viewers()  # they were opened under a decision the change may have overturned
-        self.client_pane.set_client(self.services.investors.get(self.actor, self.client.id))
         self.refresh_clients()
+        if self.client is None or self.client.id != client.id:
+            return  # a search typed before the dialog opened landed meanwhile: that client stays
+        try:
+            self.client_pane.set_client(self.services.investors.get(self.actor, client.id))
+        except ServiceError as exc:
+            self._error(exc)
+            return
         if self.report is not None:
             self.check()
 
