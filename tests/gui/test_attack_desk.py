@@ -7,19 +7,24 @@ from __future__ import annotations
 import threading
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit, QWidget
 from sqlalchemy import text
 
+from suitcheck.domain.clients import NAME_MAX
 from suitcheck.domain.decision import Outcome
-from suitcheck.domain.levels import RiskLevel
-from suitcheck.gui.dialogs import AssessmentDialog, LockDialog, OverrideDialog
+from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.gui.dialogs import AssessmentDialog, DistributionDialog, LockDialog, OverrideDialog
 from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
+from tests.conftest import TODAY
 from tests.gui.conftest import login
 from tests.gui.modal import on_next_modal
+from tests.gui.test_desk import answer_by_keyboard, wizard_for
+from tests.gui.test_hostile_text import ACCOUNT, harmless, hostile_store
 from tests.gui.test_main_window import decided_for, find_client, pick_report
 from tests.gui.test_session import visible_viewers, when_visible
 
@@ -208,3 +213,46 @@ def test_the_client_gone_under_the_assessment_dialog_ends_in_no_error(  # type: 
     assert recorded[:1] == [named.id]  # for the client the dialog named
     assert window.client is None
     assert window.decision.result is None
+
+
+def test_the_distribution_dialog_shows_a_hostile_title_harmlessly(qtbot, demo_services: Services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    report = hostile_store(demo_services, tmp_path / "drop")
+    dialog = DistributionDialog(demo_services, login(demo_services, "demo-compliance"), report)
+    qtbot.addWidget(dialog)
+    title = dialog.findChild(QLabel, "distributionTitle")
+    assert title is not None
+    assert harmless(title.text())
+    assert "恶意研报" in title.text()
+    assert title.textFormat() == Qt.TextFormat.PlainText
+
+
+def test_the_assessment_wizard_names_a_hostile_client_harmlessly(qtbot, demo_services: Services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    hostile_store(demo_services, tmp_path / "drop")
+    wizard = wizard_for(qtbot, demo_services, ACCOUNT)
+    assert harmless(wizard.windowTitle())
+    assert ACCOUNT in wizard.windowTitle()
+    answer_by_keyboard(qtbot, wizard, {})
+    wizard.result_page.note.setText("柜台")
+    qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.done_page
+    summary = wizard.done_page.summary
+    assert harmless(summary.text())
+    assert "<b>三" in summary.text()  # shown as typed, never as bold
+    assert summary.textFormat() == Qt.TextFormat.PlainText
+    wizard.reject()
+
+
+def test_a_client_name_as_long_as_allowed_fits_the_assessment_dialog_on_a_1024_screen(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services
+) -> None:
+    compliance = login(demo_services, "demo-compliance")
+    name = ("华夏稳健增长一号集合资产管理计划" * 9)[:NAME_MAX]
+    demo_services.investors.add(compliance, account="990077", name=name, profile=RiskProfile.C3, assessed_on=TODAY)
+    dialog = AssessmentDialog(demo_services, compliance, demo_services.investors.get(compliance, "990077"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.minimumSizeHint().width() <= 1024
+    assert dialog.width() <= 1024
+    named = dialog.findChild(QLabel, "assessmentClient")
+    assert named is not None
+    assert name in named.text()  # all of it, wrapped
