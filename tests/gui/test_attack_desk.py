@@ -256,3 +256,39 @@ def test_a_client_name_as_long_as_allowed_fits_the_assessment_dialog_on_a_1024_s
     named = dialog.findChild(QLabel, "assessmentClient")
     assert named is not None
     assert name in named.text()  # all of it, wrapped
+
+
+def test_reminders_loading_when_the_desk_locks_stay_hidden_until_unlocked(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, settings, monkeypatch
+) -> None:
+    gate = threading.Event()
+    real = demo_services.reminders.count
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        gate.wait(5)  # a large store: counting every client takes a while after the first rows
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(demo_services.reminders, "count", slow)
+    window = MainWindow(demo_services, login(demo_services, "demo-advisor"), settings, demo=True)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.first_rows_in, timeout=5000)
+    panel = window.reminders
+    assert panel is not None
+    assert not panel.isVisible()
+    seen: dict[str, object] = {}
+
+    def locked(dialog: LockDialog) -> None:
+        window.idle_timer.setInterval(600_000)
+        gate.set()
+        qtbot.waitUntil(lambda: panel.total is not None, timeout=5000)
+        seen["reminders while locked"] = panel.isVisible()
+        dialog.password.setText("demo")
+        dialog.accept()
+
+    when_visible(LockDialog, locked)
+    window.lock_action.trigger()  # Ctrl+Shift+L right after signing in
+    assert seen == {"reminders while locked": False}  # no client names beside the lock screen
+    assert panel.total
+    assert panel.isVisible()  # shown once the clerk is back, as at any start
+    window.runner.wait()

@@ -88,7 +88,10 @@ class MainWindow(QMainWindow):
         self.idle_timer.timeout.connect(self.lock)
         app_instance().installEventFilter(self)
         self.idle_timer.start()
-        self.reminders = install_reminders(self, services, actor, self.runner, self._select_account)
+        self.locked = False  # the lock screen is up
+        self.reminders = install_reminders(
+            self, services, actor, self.runner, self._select_account, lambda: self.locked
+        )
         # The first screen is the two lists; what reads over the whole store (reminders,
         # the publisher list) starts once both first pages are in (or failed), so it never
         # delays them.
@@ -395,6 +398,7 @@ class MainWindow(QMainWindow):
         only the password of the same user unlocks. Switch user ends the session."""
         self.idle_timer.stop()
         self.close_viewers()
+        self.locked = True
         dialog = dialogs.LockDialog(self.services, self.actor, self)
         hidden, covers = self._hide_windows(except_for=dialog)
         central = self.centralWidget()
@@ -404,6 +408,7 @@ class MainWindow(QMainWindow):
         for dock in docks:  # the reminders list names clients too
             dock.hide()
         result = dialog.exec()
+        self.locked = False
         if result == dialogs.LockDialog.SWITCH_USER:
             for cover in covers:
                 cover.deleteLater()
@@ -414,6 +419,8 @@ class MainWindow(QMainWindow):
         central.setVisible(True)
         for dock in docks:
             dock.show()
+        if self.reminders is not None:
+            self.reminders.unlocked()  # the list that came in while locked
         for widget in hidden:
             widget.show()
         for cover in covers:
