@@ -16,7 +16,8 @@ from sqlalchemy import text
 from suitcheck.domain.clients import NAME_MAX
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskLevel, RiskProfile
-from suitcheck.gui.dialogs import AssessmentDialog, DistributionDialog, LockDialog, OverrideDialog
+from suitcheck.gui.dialogs import AssessmentDialog, DistributionDialog, LockDialog, OverrideDialog, ReportViewer
+from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
@@ -292,3 +293,27 @@ def test_reminders_loading_when_the_desk_locks_stay_hidden_until_unlocked(  # ty
     assert panel.total
     assert panel.isVisible()  # shown once the clerk is back, as at any start
     window.runner.wait()
+
+
+def test_a_report_window_open_when_the_language_changes_follows_it(qtbot, window_for, qapp) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880005")
+    pick_report(qtbot, window, "创业板")
+    window.open_button.click()
+    qtbot.waitUntil(lambda: bool(window.viewers), timeout=10_000)
+    viewer = window.viewers[0]
+    assert isinstance(viewer, ReportViewer)
+    assert "For 赵一鸣" in viewer.header.text()
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN")  # Settings › Language while the report is open
+    try:
+        qtbot.waitUntil(lambda: window.check_button.text() == "核查 (Enter)")  # the main window follows
+        qtbot.wait(50)
+        assert "For " not in viewer.header.text()
+        assert "赵一鸣" in viewer.header.text()
+        assert "for 赵一鸣" not in viewer.windowTitle()
+        assert viewer.text_view.find_button.text() != "Find next"
+        assert viewer.text_view.find_edit.placeholderText() != "Find in report (Ctrl+F)"
+    finally:
+        translations.apply("en")
+    qtbot.waitUntil(lambda: "For 赵一鸣" in viewer.header.text())
