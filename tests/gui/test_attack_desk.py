@@ -10,7 +10,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QLineEdit, QPushButton, QWidget
 from sqlalchemy import text
 
 from suitcheck.domain.clients import NAME_MAX
@@ -317,3 +317,47 @@ def test_a_report_window_open_when_the_language_changes_follows_it(qtbot, window
     finally:
         translations.apply("en")
     qtbot.waitUntil(lambda: "For 赵一鸣" in viewer.header.text())
+
+
+def test_a_half_filled_warning_dialog_records_nothing_on_escape_or_at_switch_user(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "创业板")  # after a warning
+    before = entries(demo_services, "override")
+
+    def escape(dialog: QWidget) -> None:
+        assert isinstance(dialog, OverrideDialog)
+        dialog.told.setChecked(True)
+        dialog.confirmed.setChecked(True)  # all filled in, then the clerk thinks better of it
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+
+    on_next_modal(escape)
+    window.override_button.click()
+    assert entries(demo_services, "override") == before
+    assert window.override_button.isVisible()  # still only offered
+
+    switched: list[bool] = []
+    window.switch_user_requested.connect(lambda: switched.append(True))
+
+    def walk_away(dialog: QWidget) -> None:
+        assert isinstance(dialog, OverrideDialog)
+        dialog.told.setChecked(True)
+        dialog.confirmed.setChecked(True)
+
+        def switch(lock: LockDialog) -> None:
+            lock.findChild(QPushButton, "switchUser").click()
+
+        when_visible(LockDialog, switch)
+        window.lock()  # the idle lock, with the dialog up; the next clerk switches user
+        assert not dialog.isVisible()  # ended with the session, unconfirmed
+
+    on_next_modal(walk_away)
+    window.override_button.click()
+    qtbot.waitUntil(lambda: bool(switched), timeout=5000)
+    assert entries(demo_services, "override") == before
+    assert window.client is None
+    assert window.decision.result is None
