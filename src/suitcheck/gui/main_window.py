@@ -70,6 +70,8 @@ class MainWindow(QMainWindow):
         self.setObjectName("mainWindow")
         self.runner = Runner(self)
         self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
+        self._opening = False  # a report is being read for a window: Open waits for it
+        self._viewers_closed = 0  # counts close_viewers(): a reading started before is not shown
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_SETTLE_MS)
@@ -86,7 +88,10 @@ class MainWindow(QMainWindow):
         self.idle_timer.timeout.connect(self.lock)
         app_instance().installEventFilter(self)
         self.idle_timer.start()
-        self.reminders = install_reminders(self, services, actor, self.runner, self._select_account)
+        self.locked = False  # the lock screen is up
+        self.reminders = install_reminders(
+            self, services, actor, self.runner, self._select_account, lambda: self.locked
+        )
         # The first screen is the two lists; what reads over the whole store (reminders,
         # the publisher list) starts once both first pages are in (or failed), so it never
         # delays them.
@@ -393,6 +398,7 @@ class MainWindow(QMainWindow):
         only the password of the same user unlocks. Switch user ends the session."""
         self.idle_timer.stop()
         self.close_viewers()
+        self.locked = True
         dialog = dialogs.LockDialog(self.services, self.actor, self)
         hidden, covers = self._hide_windows(except_for=dialog)
         central = self.centralWidget()
@@ -402,6 +408,7 @@ class MainWindow(QMainWindow):
         for dock in docks:  # the reminders list names clients too
             dock.hide()
         result = dialog.exec()
+        self.locked = False
         if result == dialogs.LockDialog.SWITCH_USER:
             for cover in covers:
                 cover.deleteLater()
@@ -412,6 +419,8 @@ class MainWindow(QMainWindow):
         central.setVisible(True)
         for dock in docks:
             dock.show()
+        if self.reminders is not None:
+            self.reminders.unlocked()  # the list that came in while locked
         for widget in hidden:
             widget.show()
         for cover in covers:
@@ -441,6 +450,9 @@ class MainWindow(QMainWindow):
         return hidden, covers
 
     def close_viewers(self) -> None:
+        """Close the report windows, and drop a report still being read for one (lock,
+        logout, another client): it must not come up over the lock or for the next client."""
+        self._viewers_closed += 1
         for viewer in list(self.viewers):
             viewer.close()
         self.viewers.clear()
@@ -598,17 +610,13 @@ class MainWindow(QMainWindow):
     def _current_result(self) -> CheckResult | None:
         """The decision on screen, if it is for the client and report on screen."""
         result = self.decision.result
-        if result is None or self.client is None or self.report is None:
-            return None
-        if (result.investor_id, result.report_id) != (self.client.id, self.report.id):
-            return None
-        return result
+        return result if result is not None and self._on_screen(result) else None
 
     def _update_actions(self) -> None:
         """The buttons follow what the service said the decision allows (may_open,
         may_override); the window derives nothing from the outcome itself."""
         result = self._current_result()
-        allowed = result is not None and result.may_open
+        allowed = result is not None and result.may_open and not self._opening
         self.open_button.setEnabled(allowed)
         if hasattr(self, "open_action"):
             self.open_action.setEnabled(allowed)
@@ -620,8 +628,9 @@ class MainWindow(QMainWindow):
         and parse the original off the GUI thread, then show it if the same client and
         report are still on screen."""
         client, report, result = self.client, self.report, self._current_result()
-        if client is None or report is None or result is None:
-            return
+        if client is None or report is None or result is None or self._opening:
+            return  # nothing to open, or a second press while the first opening is read
+        closed = self._viewers_closed
         if not result.may_open:
             self.statusBar().showMessage(self.tr("This report may not be opened for this client."), 6000)
             return
@@ -633,9 +642,9 @@ class MainWindow(QMainWindow):
             return opened, load_pages(opened)
 
         def show(answer: tuple[OpenedReport, PdfPages | None]) -> None:
-            self.open_button.setEnabled(True)
-            if self.client is not client or self.report is not report:
-                return  # the clerk moved to another client or report meanwhile
+            self._opened()
+            if self.client is not client or self.report is not report or self._viewers_closed != closed:
+                return  # the clerk moved to another client or report, or locked, meanwhile
             opened, pages = answer
             viewer = dialogs.ReportViewer(opened, client, result, self.actor, self, pages=pages)
             viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
@@ -645,19 +654,41 @@ class MainWindow(QMainWindow):
             self.last_viewer = viewer
 
         def failed(exc: BaseException) -> None:
-            self._update_actions()
+            if self.client is client and self.report is report and self.decision.result is result:
+                # The service decided again and did not open it (another desktop re-rated the
+                # report, the client is due for re-assessment...): the allow on screen is stale.
+                self.decision.show_hint(self.tr("The report was not opened. Check again for the current decision."))
+                self._refresh_verdicts(reset=True)
+            self._opened()
+            self.statusBar().clearMessage()  # "Opening the report…" no longer
             self._error(exc)
 
+        self._opening = True  # one press, one opening: Open and Ctrl+O wait until it is shown
+        self._update_actions()
         self.statusBar().showMessage(self.tr("Opening the report…"), 3000)
         self.runner.start(Job(fetch), show, failed)
+
+    def _opened(self) -> None:
+        self._opening = False
+        self._update_actions()
 
     def record_override(self) -> None:
         result = self._current_result()
         if self.client is None or self.report is None or result is None or not result.may_override:
             return
         dialog = dialogs.OverrideDialog(self.services, self.actor, self.client, self.report, self)
-        if dialog.exec() and dialog.recorded is not None:
+        if dialog.exec() and dialog.recorded is not None and self._on_screen(dialog.recorded):
             self._show_decision(dialog.recorded)  # the service's answer now admits the report
+        # Otherwise a search typed before the click landed while the dialog was open: the
+        # override is recorded for the client the dialog named, and the panel keeps its
+        # decision about the client on screen now.
+
+    def _on_screen(self, result: CheckResult) -> bool:
+        """The decision is about the client and report on screen now."""
+        client, report = self.client, self.report
+        if client is None or report is None:
+            return False
+        return (result.investor_id, result.report_id) == (client.id, report.id)
 
     # -- compliance and settings ------------------------------------------------------
     def import_reports(self) -> None:
@@ -686,14 +717,21 @@ class MainWindow(QMainWindow):
     def _change_client(self, dialog_class: Any) -> None:
         """Run a dialog that changes the selected client, then show the client as stored
         now and decide again: a new assessment or flag can change every verdict."""
-        if self.client is None:
+        client = self.client
+        if client is None:
             self.statusBar().showMessage(self.tr("Select a client first."), 4000)
             return
-        if not dialog_class(self.services, self.actor, self.client, self).exec():
+        if not dialog_class(self.services, self.actor, client, self).exec():
             return
         self.close_viewers()  # they were opened under a decision the change may have overturned
-        self.client_pane.set_client(self.services.investors.get(self.actor, self.client.id))
         self.refresh_clients()
+        if self.client is None or self.client.id != client.id:
+            return  # a search typed before the dialog opened landed meanwhile: that client stays
+        try:
+            self.client_pane.set_client(self.services.investors.get(self.actor, client.id))
+        except ServiceError as exc:
+            self._error(exc)
+            return
         if self.report is not None:
             self.check()
 

@@ -116,6 +116,7 @@ class RemindersPanel(QDockWidget):
         self.total: int | None = None
         self.count_button: ReminderCount | None = None  # the status bar's count, once installed
         self.on_loaded: Callable[[int], None] | None = None  # what install_reminders does with the count
+        self.held: Callable[[], None] | None = None  # showing it, held while the desk is locked
         self.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
@@ -194,6 +195,13 @@ class RemindersPanel(QDockWidget):
 
     def clear(self) -> None:
         self.model.set_rows([])
+        self.held = None
+
+    def unlocked(self) -> None:
+        """The desk is unlocked: show the list if it came in while locked."""
+        held, self.held = self.held, None
+        if held is not None:
+            held()
 
 
 class ReminderCount(QToolButton):
@@ -219,12 +227,17 @@ class ReminderCount(QToolButton):
 
 
 def install_reminders(
-    window: QMainWindow, services: Services, actor: Actor, runner: Runner, select_client: Callable[[str], None]
+    window: QMainWindow,
+    services: Services,
+    actor: Actor,
+    runner: Runner,
+    select_client: Callable[[str], None],
+    locked: Callable[[], bool] = lambda: False,
 ) -> RemindersPanel | None:
     """Add the panel and the status bar count to a main window, for advisors and
     compliance; nothing for other roles. The list loads when `panel.load()` is called
     (the window does so once its first rows are in) and the panel shows itself then if
-    there is anything to do."""
+    there is anything to do; if the desk is `locked()` by then, once `panel.unlocked()`."""
     if actor.role not in ROLES:
         return None
     panel = RemindersPanel(services, actor, runner, window)
@@ -236,6 +249,12 @@ def install_reminders(
 
     def loaded(total: int) -> None:
         count.retranslate()
+        if locked():  # never beside the lock screen: the list names clients
+            panel.held = lambda: show(total)
+            return
+        show(total)
+
+    def show(total: int) -> None:
         panel.setVisible(total > 0)  # shown at start-up when there is something to do
         if total > 0:
             rows = min(total, 5)  # a strip under the panes, not half the window

@@ -54,9 +54,10 @@ class AssessmentDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b3261e;")
         form = QFormLayout()
-        form.addRow(
-            self.tr("Client:"), plain_label(f"{escape_controls(client.name)} ({escape_controls(client.account)})", self)
-        )
+        named = plain_label(f"{escape_controls(client.name)} ({escape_controls(client.account)})", self)
+        named.setObjectName("assessmentClient")
+        named.setWordWrap(True)  # a name may hold 128 characters: the dialog still fits a 1024-wide screen
+        form.addRow(self.tr("Client:"), named)
         form.addRow(self.tr("Risk profile:"), self.profile)
         form.addRow(self.tr("Assessed on:"), self.assessed)
         form.addRow(self.tr("Where it was made (required):"), self.note)

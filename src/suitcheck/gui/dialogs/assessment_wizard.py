@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.questionnaire import Question, Questionnaire
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.messages import error_text
@@ -67,7 +68,9 @@ class AssessmentWizard(QWizard):
         self.saved: AssessmentResult | None = None
         self.sheet_path: Path | None = None
         self.setWindowTitle(
-            self.tr("Risk-tolerance assessment — {name} ({account})").format(name=client.name, account=client.account)
+            self.tr("Risk-tolerance assessment — {name} ({account})").format(
+                name=escape_controls(client.name), account=escape_controls(client.account)
+            )
         )
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
@@ -261,6 +264,7 @@ class DonePage(QWizardPage):
         self.summary = QLabel(self)
         self.summary.setObjectName("doneSummary")
         self.summary.setWordWrap(True)
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)  # the client's name is never markup
         self.print_button = QPushButton(self.tr("&Print confirmation sheet (PDF)…"), self)
         self.print_button.setObjectName("printSheet")
         self.print_button.clicked.connect(self._browse)
@@ -292,8 +296,8 @@ class DonePage(QWizardPage):
         assert r is not None
         self.summary.setText(
             self.tr("{name} ({account}): {profile}, score {score}, valid until {date}.").format(
-                name=self.w.client.name,
-                account=self.w.client.account,
+                name=escape_controls(self.w.client.name),
+                account=escape_controls(self.w.client.account),
                 profile=texts.profile_text(r.profile),
                 score=r.score,
                 date=r.valid_until.isoformat(),

@@ -22,9 +22,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import error_label
+from suitcheck.gui.widgets import error_label, plain_label
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -60,7 +61,8 @@ class DistributionDialog(QDialog):
         self.status.setObjectName("distributionStatus")
         self.status.setWordWrap(True)
         self.message = error_label(self, "distributionMessage")
-        title = QLabel(f"{report.title}", self)
+        title = plain_label(escape_controls(report.title), self)  # a title comes from a file
+        title.setObjectName("distributionTitle")
         title.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Report:"), title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -51,9 +51,9 @@ class TextView(QWidget):
         self.find_edit.setObjectName("findInText")
         self.find_edit.setClearButtonEnabled(True)
         self.find_edit.setMinimumWidth(220)
-        self.find_edit.setPlaceholderText(self.tr("Find in report (Ctrl+F)"))
-        self.find_button = QPushButton(self.tr("Find next"), self)
+        self.find_button = QPushButton(self)
         self.status = QLabel(self)
+        self.retranslate()
         self.find_edit.returnPressed.connect(self.find_next)
         self.find_button.clicked.connect(self.find_next)
         bar = QHBoxLayout()
@@ -65,6 +65,11 @@ class TextView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.text, 1)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.find_edit.setFocus)
+
+    def retranslate(self) -> None:
+        self.find_edit.setPlaceholderText(self.tr("Find in report (Ctrl+F)"))
+        self.find_button.setText(self.tr("Find next"))
+        self.status.clear()  # "Not found" was said in the language before
 
     def find_next(self) -> bool:
         needle = self.find_edit.text()
@@ -104,11 +109,10 @@ class ReportViewer(QDialog):
         # Title, client name and file come from files and users: a bidi override or a
         # control character is shown as a visible escape, never obeyed (domain/text.py).
         title, name, account = (escape_controls(t) for t in (opened.title, client.name, client.account))
-        self.setWindowTitle(
-            self.tr("{title} — for {client} ({account})").format(title=title, client=name, account=account)
-        )
+        self.opened, self.decision = opened, decision
+        self.title_text, self.client_name, self.account = title, name, account
         self.resize(980, 720)
-        staff = escape_controls(actor.display_name or actor.username)
+        self.staff = staff = escape_controls(actor.display_name or actor.username)
         moment = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
         self.watermark = self.tr("{client} {account} · {staff} · {time}").format(
             client=name, account=account, staff=staff, time=moment
@@ -119,25 +123,12 @@ class ReportViewer(QDialog):
         self.pdf: PdfView | None = None
         if pages is not None:
             self.pdf = PdfView(pages, self.watermark, self)
-            self.tabs.addTab(self.pdf, self.tr("Pages"))
-        self.tabs.addTab(self.text_view, self.tr("Text"))
+            self.tabs.addTab(self.pdf, "")
+        self.tabs.addTab(self.text_view, "")
         self.header = QLabel(self)
         self.header.setObjectName("viewerHeader")
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
-        self.header.setText(
-            self.tr(
-                "For {client} ({account}) · decision: {outcome} (audit entry {check}) · "
-                "opened by {staff} (audit entry {n})"
-            ).format(
-                client=name,
-                account=account,
-                outcome=texts.outcome_text(decision.decision.outcome),
-                check=decision.audit_id,
-                staff=staff,
-                n=opened.audit_id,
-            )
-        )
         self.watermark_line = QLabel(self.watermark, self)
         self.watermark_line.setObjectName("watermarkLine")
         self.watermark_line.setTextFormat(Qt.TextFormat.PlainText)
@@ -148,3 +139,35 @@ class ReportViewer(QDialog):
         layout.addWidget(self.tabs, 1)
         if self.pdf is None:
             self.tabs.tabBar().setVisible(False)  # one view: no tabs to choose from
+        self.retranslate()
+
+    def retranslate(self) -> None:
+        """Words in the desk's language, also when it is switched with this window open."""
+        self.setWindowTitle(
+            self.tr("{title} — for {client} ({account})").format(
+                title=self.title_text, client=self.client_name, account=self.account
+            )
+        )
+        self.header.setText(
+            self.tr(
+                "For {client} ({account}) · decision: {outcome} (audit entry {check}) · "
+                "opened by {staff} (audit entry {n})"
+            ).format(
+                client=self.client_name,
+                account=self.account,
+                outcome=texts.outcome_text(self.decision.decision.outcome),
+                check=self.decision.audit_id,
+                staff=self.staff,
+                n=self.opened.audit_id,
+            )
+        )
+        if self.pdf is not None:
+            self.tabs.setTabText(self.tabs.indexOf(self.pdf), self.tr("Pages"))
+            self.pdf.retranslate()
+        self.tabs.setTabText(self.tabs.indexOf(self.text_view), self.tr("Text"))
+        self.text_view.retranslate()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate()
+        super().changeEvent(event)

@@ -1829,6 +1829,10 @@ Store: {store}</source>
         <translation>显示 {n} 份研报</translation>
     </message>
     <message>
+        <source>The report was not opened. Check again for the current decision.</source>
+        <translation>研报未打开。请重新核查，查看当前结论。</translation>
+    </message>
+    <message>
         <source>&lt;h3&gt;suitcheck&lt;/h3&gt;Investor suitability for research reports</source>
         <translation>&lt;h3&gt;suitcheck&lt;/h3&gt;研报投资者适当性管理</translation>
     </message>
