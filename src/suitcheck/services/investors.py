@@ -361,7 +361,7 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
     in full-width forms before they were refused are still found by typing them exactly.
     `typed`: what the user typed, for the answer's words (the half-width retry)."""
     parsed = parse_ref(ref)
-    shown = typed if typed is not None else parsed.text
+    text_ref = typed if typed is not None else parsed.text
     conn = session.connection() if isinstance(session, Session) else session
     # An id and the same text as an account, or the account only ("acct:", not a number);
     # a missing one is NULL, which matches nothing.
@@ -370,17 +370,17 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
     rows = conn.execute(stmt.where(client_scope(actor)), params).all()
     if len(rows) > 1:
         raise InvalidInput(
-            f"{shown!r} is both an account number and another client's id; "
+            f"{text_ref!r} is both an account number and another client's id; "
             "give the account number with a leading 'acct:'."
         )
     if not rows:
-        message = f"No client has the account number or id {shown!r}."
+        message = f"No client has the account number or id {text_ref!r}."
         if not sees_all_branches(actor):
             elsewhere = conn.execute(stmt, params).first()
             hide_other_branch(conn, actor, elsewhere.id if elsewhere else None, message)
         folded = half_width_ref(ref)
         if folded is not None:
-            return resolve_investor(conn, folded, actor, typed=shown)
+            return resolve_investor(conn, folded, actor, typed=text_ref)
         raise NotFound(message)
     return rows[0]
 
