@@ -135,7 +135,10 @@ def test_a_stale_allow_opens_nothing_and_leaves_no_allow_on_screen(  # type: ign
     assert not window.viewers
     assert entries(demo_services, "open") == opened_before
     assert message_boxes
-    assert "may not be opened" in " ".join(message_boxes[-1])
+    headline, sentence = message_boxes[-1]
+    assert "may not be opened" in sentence
+    # The role may open reports: what refuses is the decision, and the box says so.
+    assert headline == "The client may not read this report."
     # No allow the service has just refused stays on screen, nor an Open to press again.
     assert window.decision.result is None
     assert window.decision.verdict.text() != "ALLOWED"

@@ -13,6 +13,7 @@ from suitcheck.logs import log_path
 from suitcheck.services.errors import (
     AuthenticationFailed,
     Conflict,
+    DecisionRefuses,
     InvalidInput,
     NotFound,
     PermissionDenied,
@@ -24,6 +25,7 @@ from suitcheck.services.errors import (
 log = logging.getLogger(__name__)
 
 HEADLINES = {
+    DecisionRefuses: QT_TRANSLATE_NOOP("Errors", "The client may not read this report."),
     PermissionDenied: QT_TRANSLATE_NOOP("Errors", "Your role may not do this."),
     AuthenticationFailed: QT_TRANSLATE_NOOP("Errors", "Login failed."),
     NotFound: QT_TRANSLATE_NOOP("Errors", "Not found."),

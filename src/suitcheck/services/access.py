@@ -34,7 +34,7 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied, ServiceError
+from suitcheck.services.errors import DecisionRefuses, InvalidInput, NotFound, ServiceError
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
     UnreadableRecordError,
@@ -495,7 +495,7 @@ class AccessService:
                     report.source_kind,
                     entry.seq,
                 )
-        raise PermissionDenied(
+        raise DecisionRefuses(
             f"This report may not be opened for this client: the decision is {decision.outcome.value}."
         )
 

@@ -31,6 +31,12 @@ class PermissionDenied(ServiceError):
     exit_code = 1
 
 
+class DecisionRefuses(PermissionDenied):
+    """The role may do it, but the decision about this client and report does not allow
+    it (opening a report the client may not read): a user is told so, not that their role
+    may not."""
+
+
 class StoreUnavailable(ServiceError):
     """The database failed mid-operation (locked, disk full, server gone)."""
 

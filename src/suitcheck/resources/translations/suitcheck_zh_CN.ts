@@ -1200,6 +1200,10 @@
         <translation>无法加载翻译文件。</translation>
     </message>
     <message>
+        <source>The client may not read this report.</source>
+        <translation>该客户不可阅读此报告。</translation>
+    </message>
+    <message>
         <source>Your role may not do this.</source>
         <translation>您的角色无权执行此操作。</translation>
     </message>
