@@ -129,16 +129,39 @@ def test_the_page_check_blocks_no_writer(tmp_path: Path) -> None:
     store.dispose()
 
 
+@pytest.mark.parametrize(
+    "address",
+    [
+        "sqlite://",
+        "sqlite:///:memory:",
+        "sqlite+pysqlite:///file:{tmp}/s.db?mode=ro&uri=true",
+        "sqlite+pysqlite:///file:{tmp}/s.db?uri=true",
+        "sqlite+pysqlite:///{tmp}/s.db?mode=rwc",
+        "file:{tmp}/s.db",
+    ],
+)
+def test_a_sqlite_store_that_is_no_plain_file_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, address: str
+) -> None:
+    """Before, an in-memory address left a file named 'None' or ':memory:' in the working
+    folder, and a URI address a tree of folders named 'file:' there, while SQLite made the
+    real store readable by everyone (not 0600) where suitcheck never looked."""
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(StoreError, match="A SQLite store is a file"):
+        open_store(address.format(tmp=tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_read_only_store_message(tmp_path: Path) -> None:
     """A store the process may not write (SQLite opened read-only; file modes do not bind root)."""
     path = tmp_path / "s.db"
-    open_store(path).dispose()
-    url = f"sqlite+pysqlite:///file:{path}?mode=ro&uri=true"
-    store = open_store(url, migrate=False)
+    store = open_store(path)
     from suitcheck.store.engine import describe_db_error
 
-    with pytest.raises(DBAPIError) as info, store.session() as session:
-        session.execute(text("INSERT INTO policy (version, document, created_at) VALUES (9, '{}', '2026-01-01')"))
+    with store.session() as session:
+        session.execute(text("PRAGMA query_only = ON"))  # what SQLite says of a file it may only read
+        with pytest.raises(DBAPIError) as info:
+            session.execute(text("INSERT INTO policy (version, document, created_at) VALUES (9, '{}', '2026-01-01')"))
     assert "read-only" in describe_db_error(info.value, str(path))
     store.dispose()
 

@@ -7,7 +7,7 @@ import functools
 import os
 import re
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from importlib import resources
 from pathlib import Path
@@ -40,12 +40,27 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
         path = default_location()
     elif "://" in raw:
         try:
-            return make_url(raw)
+            url = make_url(raw)
         except (sa_exc.ArgumentError, ValueError) as exc:
             raise StoreError("The store address is not a valid database URL.") from exc
+        if url.get_backend_name() == "sqlite":
+            _refuse_no_file(url.database, url.query)
+        return url
     else:
+        _refuse_no_file(raw, {})
         path = Path(raw).expanduser()
     return URL.create("sqlite+pysqlite", database=str(path.resolve()))
+
+
+def _refuse_no_file(database: str | None, query: Mapping[str, object]) -> None:
+    """A SQLite store is one private file that suitcheck checks, guards and seals beside its
+    key. An in-memory store keeps nothing; a URI filename (file:...?mode=...) is opened by
+    SQLite where suitcheck cannot see it: it made folders named "file:" under the working
+    folder and a store file SQLite created readable by everyone."""
+    if not database or database == ":memory:" or database.startswith("file:") or {"uri", "mode"} & set(query):
+        raise StoreError(
+            "A SQLite store is a file: give its path or a sqlite:///path URL, not an in-memory or file: URI address."
+        )
 
 
 def describe_db_error(exc: BaseException, where: str) -> str:
