@@ -18,6 +18,7 @@ from suitcheck.domain.decision import (
     assessment_state,
     decide,
     eligibility_bounds,
+    reassessment_cleared,
     record_conflicts,
 )
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
@@ -271,6 +272,16 @@ def test_reassessment_due_blocks_above_r1_only() -> None:
             assert Reason.REASSESSMENT_DUE in d.reasons
     cleared = dataclasses.replace(facts, reassessment_due=False)
     assert decide(cleared, ReportFacts(RiskLevel.R5), TODAY, Policy()).outcome is Outcome.ALLOW
+
+
+def test_only_an_assessment_after_the_change_clears_a_due_reassessment() -> None:
+    marked = TODAY - dt.timedelta(days=3)
+    assert reassessment_cleared(marked, RECENT, marked)  # on the day of the mark
+    assert reassessment_cleared(TODAY, RECENT, marked)
+    assert reassessment_cleared(TODAY, None, marked)
+    assert not reassessment_cleared(marked - dt.timedelta(days=1), RECENT, marked)  # before the change
+    # After the mark but older than the current assessment: it would not become current.
+    assert not reassessment_cleared(marked, TODAY, marked)
 
 
 # -- properties ---------------------------------------------------------------------------

@@ -101,6 +101,14 @@ def age_on(birth_date: dt.date, today: dt.date) -> int:
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
+def reassessment_cleared(assessed_on: dt.date, current_assessed_on: dt.date | None, marked_on: dt.date) -> bool:
+    """Whether a new assessment is the re-assessment a changed situation called for: made
+    on or after the day the change was marked, and becoming the client's current one. An
+    assessment dated before the mark (a paper one from the archive, a backdated entry)
+    speaks of the situation before the change, so the client stays treated as due."""
+    return assessed_on >= marked_on and (current_assessed_on is None or assessed_on >= current_assessed_on)
+
+
 class RecordConflict(enum.StrEnum):
     """A client record the rules forbid (services refuse to store it)."""
 
