@@ -381,8 +381,16 @@ def test_lowest_category_client_cannot_be_edited_to_professional(
     )
     assert services.access.check(advisor, "L2", r4).decision.allowed
     add_client(services, compliance, "P3", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
-    with pytest.raises(InvalidInput, match="cannot be made a professional investor|lowest"):
+    # Flagging a professional: the sentence names the way that works (not "lift the flag").
+    with pytest.raises(InvalidInput, match="cannot stay a professional investor: change the class") as info:
         services.investors.update(compliance, "P3", lowest_category=True)
+    assert "lift" not in str(info.value)
+    flagged = services.investors.update(
+        compliance, "P3", lowest_category=True, investor_class=InvestorClass.ORDINARY, reason="丧失民事行为能力"
+    )
+    assert flagged.lowest_category
+    assert flagged.investor_class is InvestorClass.ORDINARY
+    assert not services.access.check(advisor, "P3", r4).decision.allowed
 
 
 def test_lowest_category_forces_profile_c1(services: Services, compliance: Actor, advisor: Actor) -> None:

@@ -717,6 +717,14 @@ class InvestorService:
                     "record a C1 assessment with the lowest-category flag instead (investor assess ... "
                     "--profile C1 --lowest-category)."
                 )
+            if RecordConflict.LOWEST_CATEGORY_PROFESSIONAL in new_conflicts and "investor_class" not in changes:
+                # Putting a professional in the lowest category (never lifting a flag): the
+                # sentence for the other direction would send compliance the wrong way.
+                raise InvalidInput(
+                    "A client in the lowest risk-tolerance category cannot stay a professional investor: change "
+                    "the class in the same edit (investor edit --class ordinary --lowest-category); "
+                    "nothing was recorded."
+                )
             _refuse_conflicts(new_conflicts, profile, editing=True)
             for field, (_old, new) in changes.items():
                 setattr(investor, field, new)
