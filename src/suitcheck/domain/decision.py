@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+from collections.abc import Mapping
 
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
@@ -286,6 +287,24 @@ def _caution_reasons(investor: InvestorFacts, state: AssessmentState, today: dt.
     if investor.special_attention:
         cautions.append(Reason.SPECIAL_ATTENTION_FLAG)
     return cautions
+
+
+# The facts an override's confirmation spoke of: the same client, assessment and report level.
+_OVERRIDE_FACTS = ("class", "profile", "assessed", "level", "decided_on")
+
+
+def override_admits(recorded: Mapping[str, object], decision: Decision, warning_version: str) -> bool:
+    """Whether a recorded warning override (its audit facts) admits the report under this
+    decision: one that still allows after a warning, on the day it was recorded, about the
+    same class, assessment, profile and report level, with the warning words now in force.
+    A new warning text, a new assessment or another level is a new warning to show; a
+    decision that blocks (the switch turned off) is admitted by nothing."""
+    if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
+        return False
+    now = decision.facts()
+    return recorded.get("warning_version") == warning_version and all(
+        recorded.get(key) == now[key] for key in _OVERRIDE_FACTS
+    )
 
 
 @dataclasses.dataclass(frozen=True)
