@@ -260,6 +260,19 @@ def test_decision_carries_its_facts() -> None:
     }
 
 
+def test_special_attention_is_visible_for_a_professional_too() -> None:
+    """The caution is not a rule of the table: a professional aged 70 or flagged is allowed,
+    with the caution in the decision, as an ordinary client is."""
+    born = dt.date(TODAY.year - 75, 1, 1)
+    for facts, reason in (
+        (InvestorFacts(InvestorClass.PROFESSIONAL, None, None, birth_date=born), Reason.SPECIAL_ATTENTION_AGE),
+        (InvestorFacts(InvestorClass.PROFESSIONAL, None, None, special_attention=True), Reason.SPECIAL_ATTENTION_FLAG),
+    ):
+        decision = decide(facts, ReportFacts(RiskLevel.R5), TODAY, POLICY)
+        assert decision.outcome is Outcome.ALLOW
+        assert decision.reasons == (Reason.PROFESSIONAL_INVESTOR, reason)
+
+
 def test_reassessment_due_blocks_above_r1_only() -> None:
     """A changed situation: R1 stays open, everything above is blocked with its own reason,
     even for C5 with a fresh assessment and with escalation on (no warning can cure it)."""

@@ -215,7 +215,8 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
             reasons.append(Reason.PROFESSIONAL_INVESTOR)
     else:
         warn = _table_reasons(reasons, investor, state, level, lowest_blocks, policy)
-        reasons += _caution_reasons(investor, state, today, policy)
+    # Special attention is no rule of the table: a professional's decision carries it too.
+    reasons += _caution_reasons(investor, state, today, policy)
 
     blocking = [r for r in reasons if r in BLOCKING_REASONS]
     if not blocking:
