@@ -139,6 +139,7 @@ def _investor_line(d: dict[str, Any]) -> str:
     return (
         f"{d['id']:>6}  {_safe(d['account']):<10} {_safe(d['name']):<12} {d['class']:<12} {profile:<3} "
         f"{d['assessed'] or '-':<10} {state}{'  [lowest category]' if d['lowest_category'] else ''}"
+        + ("  [re-assessment due: nothing above R1]" if d.get("reassessment_due") else "")
         + (f"  branch {_safe(d['branch'])}" if d.get("branch") else "")
         + ("" if d["record_intact"] else "  [record changed outside suitcheck: every check blocks; run audit verify]")
     )
@@ -330,6 +331,8 @@ def _assessment_text(d: dict[str, Any]) -> str:
         + (f" (knock-out answer to {', '.join(d['knockouts'])})" if d["knockouts"] else ""),
         f"answers sha256 {d['answers_hash']}; audit entry {d['audit_id']}",
     ]
+    if d.get("reassessment_due"):
+        lines.append("re-assessment still due: this assessment is dated before the client's situation changed")
     return "\n".join(lines)
 
 

@@ -207,6 +207,8 @@ def test_a_full_row_in_chinese_spellings() -> None:
         ({"name": "名" * 129}, {("name", "too-long")}),
         ({"id_number": make_id()[:-1] + ("0" if make_id()[-1] != "0" else "1")}, {("id_number", "invalid-id")}),
         ({"id_number": "110105199002301234"}, {("id_number", "invalid-id")}),
+        # Born after today (2026-06-15): refused by a file as by investor add.
+        ({"id_number": make_id("20260616")}, {("id_number", "invalid-id")}),
         ({"id_number": 1.10105199001011e17}, {("id_number", "id-as-number")}),
         ({"class": "VIP"}, {("class", "unknown-class")}),
         ({"profile": "C6", "assessed": "2026-01-01"}, {("profile", "unknown-profile")}),

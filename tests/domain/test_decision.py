@@ -18,6 +18,7 @@ from suitcheck.domain.decision import (
     assessment_state,
     decide,
     eligibility_bounds,
+    reassessment_cleared,
     record_conflicts,
 )
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
@@ -259,6 +260,19 @@ def test_decision_carries_its_facts() -> None:
     }
 
 
+def test_special_attention_is_visible_for_a_professional_too() -> None:
+    """The caution is not a rule of the table: a professional aged 70 or flagged is allowed,
+    with the caution in the decision, as an ordinary client is."""
+    born = dt.date(TODAY.year - 75, 1, 1)
+    for facts, reason in (
+        (InvestorFacts(InvestorClass.PROFESSIONAL, None, None, birth_date=born), Reason.SPECIAL_ATTENTION_AGE),
+        (InvestorFacts(InvestorClass.PROFESSIONAL, None, None, special_attention=True), Reason.SPECIAL_ATTENTION_FLAG),
+    ):
+        decision = decide(facts, ReportFacts(RiskLevel.R5), TODAY, POLICY)
+        assert decision.outcome is Outcome.ALLOW
+        assert decision.reasons == (Reason.PROFESSIONAL_INVESTOR, reason)
+
+
 def test_reassessment_due_blocks_above_r1_only() -> None:
     """A changed situation: R1 stays open, everything above is blocked with its own reason,
     even for C5 with a fresh assessment and with escalation on (no warning can cure it)."""
@@ -271,6 +285,16 @@ def test_reassessment_due_blocks_above_r1_only() -> None:
             assert Reason.REASSESSMENT_DUE in d.reasons
     cleared = dataclasses.replace(facts, reassessment_due=False)
     assert decide(cleared, ReportFacts(RiskLevel.R5), TODAY, Policy()).outcome is Outcome.ALLOW
+
+
+def test_only_an_assessment_after_the_change_clears_a_due_reassessment() -> None:
+    marked = TODAY - dt.timedelta(days=3)
+    assert reassessment_cleared(marked, RECENT, marked)  # on the day of the mark
+    assert reassessment_cleared(TODAY, RECENT, marked)
+    assert reassessment_cleared(TODAY, None, marked)
+    assert not reassessment_cleared(marked - dt.timedelta(days=1), RECENT, marked)  # before the change
+    # After the mark but older than the current assessment: it would not become current.
+    assert not reassessment_cleared(marked, TODAY, marked)
 
 
 # -- properties ---------------------------------------------------------------------------

@@ -167,6 +167,38 @@ def test_check_result_says_what_may_follow(
         services.access.open_report(advisor, "C2", r4)
 
 
+def test_an_override_admits_only_under_the_warning_and_facts_it_was_recorded_for(
+    services: Services, compliance: Actor, advisor: Actor, r4: int
+) -> None:
+    """The client confirmed one warning text about one profile: a new warning text, a new
+    assessment or the switch turned off the same day, and the report is no longer handed
+    out on that confirmation; the new warning is offered instead."""
+    add_client(services, compliance, "OV", RiskProfile.C3)
+    policy = services.policy.update(compliance, allow_escalation=True)
+    services.access.record_override(advisor, "OV", r4, warning_version=policy.warning_version, client_confirmed=True)
+    assert _answers(services.access.check(advisor, "OV", r4)) == (True, False, True)
+    # Compliance rewrites the warning (W2): the client has not seen these words.
+    reworded = services.policy.update(compliance, warning_text="新的特别风险警示。")
+    assert reworded.warning_version != policy.warning_version
+    assert _answers(services.access.check(advisor, "OV", r4)) == (False, True, False)
+    with pytest.raises(PermissionDenied):
+        services.access.open_report(advisor, "OV", r4)
+    services.access.record_override(advisor, "OV", r4, warning_version=reworded.warning_version, client_confirmed=True)
+    assert services.access.open_report(advisor, "OV", r4).report_id == r4
+    # Re-assessed lower the same day: the confirmation spoke of C3, not C2.
+    services.investors.assess(compliance, "OV", RiskProfile.C2, TODAY, note="branch form")
+    assert _answers(services.access.check(advisor, "OV", r4)) == (False, True, False)
+    with pytest.raises(PermissionDenied):
+        services.access.open_report(advisor, "OV", r4)
+    services.access.record_override(advisor, "OV", r4, warning_version=reworded.warning_version, client_confirmed=True)
+    assert services.access.open_report(advisor, "OV", r4).report_id == r4
+    # The switch turned off: strict table, the override admits nothing.
+    services.policy.update(compliance, allow_escalation=False)
+    assert _answers(services.access.check(advisor, "OV", r4)) == (False, False, False)
+    with pytest.raises(PermissionDenied):
+        services.access.open_report(advisor, "OV", r4)
+
+
 def test_lowest_category_cannot_be_escalated(services: Services, compliance: Actor, advisor: Actor, r4: int) -> None:
     services.policy.update(compliance, allow_escalation=True)
     add_client(services, compliance, "LOW", RiskProfile.C1, lowest_category=True)
@@ -381,8 +413,16 @@ def test_lowest_category_client_cannot_be_edited_to_professional(
     )
     assert services.access.check(advisor, "L2", r4).decision.allowed
     add_client(services, compliance, "P3", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
-    with pytest.raises(InvalidInput, match="cannot be made a professional investor|lowest"):
+    # Flagging a professional: the sentence names the way that works (not "lift the flag").
+    with pytest.raises(InvalidInput, match="cannot stay a professional investor: change the class") as info:
         services.investors.update(compliance, "P3", lowest_category=True)
+    assert "lift" not in str(info.value)
+    flagged = services.investors.update(
+        compliance, "P3", lowest_category=True, investor_class=InvestorClass.ORDINARY, reason="丧失民事行为能力"
+    )
+    assert flagged.lowest_category
+    assert flagged.investor_class is InvestorClass.ORDINARY
+    assert not services.access.check(advisor, "P3", r4).decision.allowed
 
 
 def test_lowest_category_forces_profile_c1(services: Services, compliance: Actor, advisor: Actor) -> None:

@@ -15,7 +15,7 @@ from suitcheck.domain.questionnaire import answers_hash
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
 from suitcheck.services.questionnaire import default_questionnaire
-from tests.conftest import TODAY, add_client
+from tests.conftest import TODAY, Clock, add_client
 from tests.fixtures import import_text_report
 
 Q = default_questionnaire()
@@ -208,6 +208,42 @@ def test_situation_changed_blocks_above_r1_until_reassessed(
     assert services.access.check(advisor, "D1", r3).decision.outcome is Outcome.ALLOW
     assert not services.investors.get(advisor, "D1").reassessment_due
     assert "D1" in {v.account for v in services.access.eligible(advisor, r3)}
+
+
+def test_an_assessment_dated_before_the_situation_changed_does_not_clear_the_mark(
+    services: Services, compliance: Actor, advisor: Actor, clock: Clock, tmp_path: Path
+) -> None:
+    """Only a re-assessment after the change clears the mark: one backdated to before it
+    (a paper assessment from the archive), or older than the current one, is kept in the
+    history but the client stays due (nothing above R1), and the preview says so too."""
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "D2", RiskProfile.C5, 60)
+    clock.advance(days=10)  # the situation changes ten days later
+    today = TODAY + dt.timedelta(days=10)
+    services.investors.mark_reassessment_due(advisor, "D2", "客户失业")
+    clock.advance(days=2)
+    # Older than the current assessment: history only.
+    old = services.investors.assess(compliance, "D2", RiskProfile.C5, TODAY - dt.timedelta(days=90), note="archive")
+    assert old.reassessment_due
+    # Newer than the current one but made before the change.
+    before = services.investors.assess(compliance, "D2", RiskProfile.C5, today - dt.timedelta(days=1), note="paper")
+    assert before.reassessment_due
+    preview = services.investors.preview_answers(compliance, "D2", TOP, assessed_on=today - dt.timedelta(days=1))
+    assert [o for _, o in preview.permits] == [Outcome.ALLOW] + [Outcome.BLOCK] * 4
+    answered = services.investors.assess_answers(compliance, "D2", TOP, assessed_on=today - dt.timedelta(days=1))
+    assert answered.investor.reassessment_due
+    assert [o for _, o in answered.permits] == [Outcome.ALLOW] + [Outcome.BLOCK] * 4
+    facts = json.loads(services.audit.browse(compliance, limit=1)[0].facts)
+    assert facts["reassessment_due_kept"] is True
+    assert "cleared_reassessment_due" not in facts
+    blocked = services.access.check(advisor, "D2", r3).decision
+    assert blocked.outcome is Outcome.BLOCK
+    assert Reason.REASSESSMENT_DUE in blocked.reasons
+    # Made on the day of the change: the re-assessment it called for.
+    after = services.investors.assess(compliance, "D2", RiskProfile.C4, today, note="branch desk")
+    assert not after.reassessment_due
+    assert json.loads(services.audit.browse(compliance, limit=1)[0].facts)["cleared_reassessment_due"] is True
+    assert services.access.check(advisor, "D2", r3).decision.outcome is Outcome.ALLOW
 
 
 def test_preview_shows_what_saving_would_record_and_writes_nothing(services: Services, compliance: Actor) -> None:

@@ -286,8 +286,9 @@ def _class(text: str) -> InvestorClass:
     return InvestorClass.parse(text)
 
 
-def _id_number(raw_id: object, problems: list[Problem]) -> tuple[str | None, dt.date | None]:
-    """The normalised ID number and the birth date it holds; a problem added if it is bad."""
+def _id_number(raw_id: object, problems: list[Problem], today: dt.date) -> tuple[str | None, dt.date | None]:
+    """The normalised ID number and the birth date it holds; a problem added if it is bad
+    (a birth date after `today` too, as investor add refuses it)."""
     if isinstance(raw_id, float):
         # A spreadsheet number keeps about 15 significant digits: the ID is already damaged.
         problems.append(Problem("id_number", "id-as-number"))
@@ -297,7 +298,7 @@ def _id_number(raw_id: object, problems: list[Problem]) -> tuple[str | None, dt.
     if not id_text or "*" in id_text:
         return None, None
     try:
-        number = normalize_id_number(id_text)
+        number = normalize_id_number(id_text, today)
         return number, birth_date(number)
     except InvalidIdNumberError:
         problems.append(Problem("id_number", "invalid-id"))
@@ -328,7 +329,7 @@ def parse_row(
     known = on_record is not None and key_problem(account) is not None and on_record(account)
     name = cell_text(values.get("name"))
 
-    number, born = _id_number(values.get("id_number"), problems)
+    number, born = _id_number(values.get("id_number"), problems, today)
 
     investor_class = InvestorClass.ORDINARY
     class_text = cell_text(values.get("class"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+from collections.abc import Mapping
 
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
@@ -99,6 +100,14 @@ def investor_assessment_state(
 
 def age_on(birth_date: dt.date, today: dt.date) -> int:
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
+
+
+def reassessment_cleared(assessed_on: dt.date, current_assessed_on: dt.date | None, marked_on: dt.date) -> bool:
+    """Whether a new assessment is the re-assessment a changed situation called for: made
+    on or after the day the change was marked, and becoming the client's current one. An
+    assessment dated before the mark (a paper one from the archive, a backdated entry)
+    speaks of the situation before the change, so the client stays treated as due."""
+    return assessed_on >= marked_on and (current_assessed_on is None or assessed_on >= current_assessed_on)
 
 
 class RecordConflict(enum.StrEnum):
@@ -206,7 +215,8 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
             reasons.append(Reason.PROFESSIONAL_INVESTOR)
     else:
         warn = _table_reasons(reasons, investor, state, level, lowest_blocks, policy)
-        reasons += _caution_reasons(investor, state, today, policy)
+    # Special attention is no rule of the table: a professional's decision carries it too.
+    reasons += _caution_reasons(investor, state, today, policy)
 
     blocking = [r for r in reasons if r in BLOCKING_REASONS]
     if not blocking:
@@ -278,6 +288,24 @@ def _caution_reasons(investor: InvestorFacts, state: AssessmentState, today: dt.
     if investor.special_attention:
         cautions.append(Reason.SPECIAL_ATTENTION_FLAG)
     return cautions
+
+
+# The facts an override's confirmation spoke of: the same client, assessment and report level.
+_OVERRIDE_FACTS = ("class", "profile", "assessed", "level", "decided_on")
+
+
+def override_admits(recorded: Mapping[str, object], decision: Decision, warning_version: str) -> bool:
+    """Whether a recorded warning override (its audit facts) admits the report under this
+    decision: one that still allows after a warning, on the day it was recorded, about the
+    same class, assessment, profile and report level, with the warning words now in force.
+    A new warning text, a new assessment or another level is a new warning to show; a
+    decision that blocks (the switch turned off) is admitted by nothing."""
+    if decision.outcome is not Outcome.ALLOW_AFTER_WARNING:
+        return False
+    now = decision.facts()
+    return recorded.get("warning_version") == warning_version and all(
+        recorded.get(key) == now[key] for key in _OVERRIDE_FACTS
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -434,6 +434,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "A client in the lowest risk-tolerance category cannot stay a professional investor: change the class in the same edit (investor edit --class ordinary --lowest-category); nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "A client in the lowest risk-tolerance category has risk profile C1, not {shown}: record a C1 assessment with the lowest-category flag instead (investor assess ... --profile C1 --lowest-category).",
     ),
     QT_TRANSLATE_NOOP(

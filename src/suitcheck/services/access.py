@@ -28,6 +28,7 @@ from suitcheck.domain.decision import (
     decide,
     eligibility_bounds,
     integrity_block,
+    override_admits,
 )
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
@@ -148,21 +149,35 @@ class _Refused(Exception):
     """The staff row read inside a check's transaction no longer lets them check."""
 
 
-def _override_today(conn: Session | Connection, investor_id: int, report_id: int, today: dt.date) -> bool:
-    """A warning override for this client and report was recorded today (it admits the
-    report for the rest of the day, under the same decision)."""
+def _override_admits(
+    conn: Session | Connection, investor_id: int, report_id: int, decision: Decision, warning_version: str
+) -> bool:
+    """The newest warning override for this client and report admits the report under this
+    decision (domain.override_admits: recorded today, about the same facts, with the
+    warning now in force), for the rest of that day."""
     c = conn.connection() if isinstance(conn, Session) else conn
     row = _LAST_OVERRIDE.first(c, investor_id=investor_id, report_id=report_id)
-    return row is not None and json.loads(row.facts).get("decided_on") == today.isoformat()
+    if row is None:
+        return False
+    try:
+        recorded = json.loads(row.facts)
+    except (TypeError, ValueError):  # an entry changed outside suitcheck admits nothing
+        return False
+    return isinstance(recorded, dict) and override_admits(recorded, decision, warning_version)
 
 
 def _answers(
-    conn: Session | Connection, actor: Actor, decision: Decision, investor_id: int, report_id: int
+    conn: Session | Connection,
+    actor: Actor,
+    decision: Decision,
+    investor_id: int,
+    report_id: int,
+    warning_version: str,
 ) -> dict[str, bool]:
     """may_open, may_override and override_recorded for a decision, as `open_report` and
-    `record_override` will judge them."""
-    recorded = decision.outcome is Outcome.ALLOW_AFTER_WARNING and _override_today(
-        conn, investor_id, report_id, decision.decided_on
+    `record_override` will judge them; `warning_version` is the policy's in force."""
+    recorded = decision.outcome is Outcome.ALLOW_AFTER_WARNING and _override_admits(
+        conn, investor_id, report_id, decision, warning_version
     )
     granted = decision.outcome is Outcome.ALLOW or recorded
     return {
@@ -362,7 +377,7 @@ class AccessService:
                     report_id,
                     entry.seq,
                     entry.entry_hash,
-                    **_answers(conn, actor, decision, investor.id, report_id),
+                    **_answers(conn, actor, decision, investor.id, report_id, policy.warning_version),
                 )
         except _Refused:
             return None  # rolled back: nothing was recorded
@@ -458,7 +473,7 @@ class AccessService:
                 report.id,
                 entry.seq,
                 entry.entry_hash,
-                **_answers(session, actor, decision, investor.id, report.id),
+                **_answers(session, actor, decision, investor.id, report.id, policy.warning_version),
             )
 
     def open_report(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> OpenedReport:
@@ -473,7 +488,7 @@ class AccessService:
             if decision.outcome is not Outcome.BLOCK and not _file_intact(report):
                 log.warning("report %s: its stored file does not match the row's hash; not opened", report.id)
                 decision = integrity_block(decision)
-            granted = _answers(session, actor, decision, investor.id, report.id)["may_open"]
+            granted = _answers(session, actor, decision, investor.id, report.id, policy.warning_version)["may_open"]
             action = AuditAction.OPEN if granted else AuditAction.OPEN_REFUSED
             entry = self._ctx.audit(
                 session,

@@ -28,6 +28,7 @@ from suitcheck.domain.decision import (
     assessment_expires_on,
     decide,
     investor_assessment_state,
+    reassessment_cleared,
     record_conflicts,
 )
 from suitcheck.domain.identity import (
@@ -62,7 +63,7 @@ from suitcheck.services.scope import (
     prepared_scope,
     sees_all_branches,
 )
-from suitcheck.store.models import Assessment, Investor, UnreadableValue
+from suitcheck.store.models import Assessment, AuditEntry, Investor, UnreadableValue
 from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
@@ -196,6 +197,8 @@ class AssessmentResult:
             # The client's flag after this assessment: set by a knock-out, and kept when it
             # was already set (only compliance lifts it, with a reason).
             "lowest_category": self.investor.lowest_category,
+            # Still due after this assessment: it is dated before the situation changed.
+            "reassessment_due": self.investor.reassessment_due,
             "knockouts": list(self.knockouts),
             "questionnaire_version": self.questionnaire_version,
             "assessed": self.assessed_on.isoformat(),
@@ -234,16 +237,21 @@ def permits_after(
     assessed_on: dt.date,
     today: dt.date,
     policy: Policy,
+    *,
+    clears_due: bool = False,
 ) -> tuple[tuple[RiskLevel, Outcome], ...]:
     """What each report level would give the client with this assessment: the decision
     itself (decide()), not a restatement of the table, so the wizard shows what a check
-    will answer. A new assessment clears a due re-assessment; a rated report is assumed."""
+    will answer. The assessment counts only where it becomes the current one (not older
+    than the client's); `clears_due`: it clears a due re-assessment (reassessment_cleared).
+    A rated report is assumed."""
+    facts = investor_facts(investor)
+    if facts.assessed_on is None or assessed_on >= facts.assessed_on:
+        facts = dataclasses.replace(facts, profile=profile, assessed_on=assessed_on)
     facts = dataclasses.replace(
-        investor_facts(investor),
-        profile=profile,
-        assessed_on=assessed_on,
+        facts,
         lowest_category=bool(investor.lowest_category) or lowest_category,
-        reassessment_due=False,
+        reassessment_due=facts.reassessment_due and not clears_due,
     )
     return tuple((level, decide(facts, ReportFacts(level), today, policy).outcome) for level in RiskLevel)
 
@@ -548,6 +556,37 @@ def _refuse_conflicts(found: tuple[RecordConflict, ...], profile: RiskProfile | 
     )
 
 
+_LAST_MARK = (
+    select(AuditEntry.at)
+    .where(
+        AuditEntry.investor_id == bindparam("investor_id"),
+        AuditEntry.action == AuditAction.REASSESSMENT_DUE.value,
+    )
+    .order_by(AuditEntry.seq.desc())
+    .limit(1)
+)
+
+
+def reassessment_marked_on(session: Session, investor: Investor, today: dt.date) -> dt.date | None:
+    """The firm's day on which the client's due re-assessment was marked (its newest
+    re-assessment-due entry), or None when none is due. A mark whose entry cannot be
+    found or read counts as marked today, so only an assessment of today clears it."""
+    if not investor.reassessment_due:
+        return None
+    at = session.execute(_LAST_MARK, {"investor_id": investor.id}).scalar()
+    try:
+        return dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone().date()
+    except ValueError:
+        log.warning("client %s: the re-assessment mark's time cannot be read; taken as today", investor.id)
+        return today
+
+
+def clears_due(session: Session, investor: Investor, assessed_on: dt.date, today: dt.date) -> bool:
+    """Whether recording an assessment of this day clears the client's due re-assessment."""
+    marked_on = reassessment_marked_on(session, investor, today)
+    return marked_on is not None and reassessment_cleared(assessed_on, investor.current_assessed_on, marked_on)
+
+
 class InvestorService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -685,6 +724,14 @@ class InvestorService:
                     "record a C1 assessment with the lowest-category flag instead (investor assess ... "
                     "--profile C1 --lowest-category)."
                 )
+            if RecordConflict.LOWEST_CATEGORY_PROFESSIONAL in new_conflicts and "investor_class" not in changes:
+                # Putting a professional in the lowest category (never lifting a flag): the
+                # sentence for the other direction would send compliance the wrong way.
+                raise InvalidInput(
+                    "A client in the lowest risk-tolerance category cannot stay a professional investor: change "
+                    "the class in the same edit (investor edit --class ordinary --lowest-category); "
+                    "nothing was recorded."
+                )
             _refuse_conflicts(new_conflicts, profile, editing=True)
             for field, (_old, new) in changes.items():
                 setattr(investor, field, new)
@@ -807,7 +854,15 @@ class InvestorService:
                 lowest_category=bool(investor.lowest_category) or result.lowest_category,
                 assessed_on=day,
                 valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
-                permits=permits_after(investor, result.profile, result.lowest_category, day, today, policy),
+                permits=permits_after(
+                    investor,
+                    result.profile,
+                    result.lowest_category,
+                    day,
+                    today,
+                    policy,
+                    clears_due=clears_due(session, investor, day, today),
+                ),
             )
 
     def _score(
@@ -997,6 +1052,10 @@ class InvestorService:
         scored: tuple[int, int, str, str, tuple[str, ...]] | None = None,
     ) -> Appended:
         version, score, answers_json, digest, knockouts = scored or (None, None, None, None, ())
+        # A new assessment is the re-assessment a changed situation called for only when
+        # it is made after the change and becomes current (domain.reassessment_cleared).
+        was_due = bool(investor.reassessment_due)
+        cleared = clears_due(session, investor, assessed_on, self._ctx.today())
         session.add(
             Assessment(
                 investor_id=investor.id,
@@ -1018,10 +1077,9 @@ class InvestorService:
         # A knock-out answer puts the client in the lowest category; only an explicit
         # edit takes them out again (fail closed).
         investor.lowest_category = investor.lowest_category or lowest_category
-        # A new assessment is the re-assessment a changed situation called for.
-        was_due = bool(investor.reassessment_due)
-        investor.reassessment_due = False
-        investor.reassessment_reason = None
+        if cleared:
+            investor.reassessment_due = False
+            investor.reassessment_reason = None
         session.flush()
         facts: dict[str, object] = {
             "profile": profile.code,
@@ -1033,8 +1091,10 @@ class InvestorService:
             facts.update(questionnaire_version=version, score=score, answers_sha256=digest, knockouts=list(knockouts))
         else:
             facts["note"] = note
-        if was_due:
+        if cleared:
             facts["cleared_reassessment_due"] = True
+        elif was_due:
+            facts["reassessment_due_kept"] = True
         return self._ctx.audit(session, actor, AuditAction.ASSESSMENT, investor_id=investor.id, facts=facts)
 
     def get(self, actor: Actor, ref: str | int) -> InvestorView:

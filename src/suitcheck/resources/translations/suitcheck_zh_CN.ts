@@ -2479,6 +2479,10 @@ Store: {store}</source>
         <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
     </message>
     <message>
+        <source>A client in the lowest risk-tolerance category cannot stay a professional investor: change the class in the same edit (investor edit --class ordinary --lowest-category); nothing was recorded.</source>
+        <translation>风险承受能力最低类别的客户不能仍为专业投资者：请在同一次修改中改变投资者类别（investor edit --class ordinary --lowest-category）；未作任何记录。</translation>
+    </message>
+    <message>
         <source>The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.</source>
         <translation>名单超过 XLSX 工作表在表头以下可容纳的 {room} 行；未写入任何文件。请写成 CSV 文件。</translation>
     </message>
