@@ -39,7 +39,10 @@ def test_the_form_shows_the_extracted_details_beside_the_text(  # type: ignore[n
     dialog = _dialog(qtbot, demo_services, compliance, rid)
     assert dialog.title.text() == "复核\x1b[31m标题"
     assert dialog.date.text() == "2025-03-18"
-    assert "S1230521020001" in dialog.findChild(QLabel, "reviewAnalysts").text()
+    analysts = dialog.findChild(QLabel, "reviewAnalysts").text().splitlines()
+    assert len(analysts) == 3  # one analyst a line, not one line with \x0a between them
+    assert "S1230521020001" in analysts[0]
+    assert "\\x0a" not in "".join(analysts)
     assert "stated in the report (R3)" in dialog.findChild(QLabel, "reviewLevelSource").text()
     assert dialog.level.currentData() == "R3"
     text = dialog.text.toPlainText()

@@ -483,8 +483,7 @@ class ReportService:
                     Finding(
                         code=FINDING_LEVEL_STATEMENT_UNCLEAR,
                         created_at=self._ctx.now(),
-                        detail="the report says of its own level what cannot be read as one level: "
-                        + escape_unshown(statement[:UNCLEAR_QUOTE_CHARS]),
+                        detail=escape_unshown(statement[:UNCLEAR_QUOTE_CHARS]),  # the words, quoted
                     )
                 )
             report.findings = findings

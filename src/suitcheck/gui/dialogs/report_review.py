@@ -25,8 +25,11 @@ from suitcheck.services.errors import ServiceError
 from suitcheck.services.reports import LevelSource, ReportReview
 
 
-def _label(parent: QWidget, text: str, name: str) -> QLabel:
-    label = QLabel(escape_controls(text), parent)
+def _label(parent: QWidget, text: str | list[str], name: str) -> QLabel:
+    """A read-only value; a list is shown one item a line (each item's own line breaks and
+    other controls escaped, the lines between them kept)."""
+    shown = "\n".join(escape_controls(t) for t in text) if isinstance(text, list) else escape_controls(text)
+    label = QLabel(shown, parent)
     label.setObjectName(name)
     label.setTextFormat(Qt.TextFormat.PlainText)
     label.setWordWrap(True)
@@ -67,12 +70,10 @@ class ReviewDialog(QDialog):
         self.reason.setPlaceholderText(self.tr("Why (kept with the change)"))
 
         sac, no_sac = self.tr("SAC"), self.tr("no SAC number found")
-        analysts = "\n".join(
-            f"{name} ({sac} {number})" if number else f"{name} ({no_sac})" for name, number in r.analysts
-        )
+        analysts = [f"{name} ({sac} {number})" if number else f"{name} ({no_sac})" for name, number in r.analysts]
         # As the report tables show it: the rating and its change, e.g. 买入（维持）.
         rating = (f"{r.rating[1]}（{r.rating[2]}）" if r.rating[2] else r.rating[1]) if r.rating else ""
-        findings = "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
+        findings = [f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings]
         form.addRow(self.tr("File:"), _label(form_box, f"{r.source_name} ({r.source_kind})", "reviewSource"))
         form.addRow(self.tr("Title:"), self.title)
         form.addRow(self.tr("Date:"), self.date)
