@@ -52,12 +52,13 @@ def _own_file(real: Path) -> str | None:
     return None
 
 
-def check_target(out: Path, *, sources: tuple[Path, ...] = ()) -> None:
+def check_target(out: Path, *, sources: tuple[Path, ...] = (), streams: bool = False) -> None:
     """Refuse, before anything is read, decided or recorded, a file to write that is one of
     suitcheck's own (the store, its WAL, the audit key: a list written there would replace
     the store or the installation's key), a file the same command reads (`sources`), or
     something that is not a plain file (a device, a pipe: put in its place, it would stop
-    being one)."""
+    being one; `streams`: the caller writes to such a thing as it is, a results stream a
+    script reads)."""
     real = _real(out)
     own = _own_file(real)
     if own == "store":
@@ -66,6 +67,8 @@ def check_target(out: Path, *, sources: tuple[Path, ...] = ()) -> None:
         raise InvalidInput(f"{out} is this installation's audit key; nothing was written. Give another name.")
     if any(_same(real, _real(source)) for source in sources):
         raise InvalidInput(f"{out} is the file this command reads; nothing was written. Give another name.")
+    if streams:
+        return
     try:
         mode = os.stat(real).st_mode
     except OSError:
