@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import csv
 import datetime as dt
 import getpass
@@ -10,6 +11,8 @@ import json
 import logging
 import os
 import re
+import signal
+import stat
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -24,7 +27,6 @@ from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls, json_escape_controls
 from suitcheck.logs import setup_logging
-from suitcheck.privatefs import open_private
 from suitcheck.services import Actor, Services, StoreError, local_store_file, open_services
 from suitcheck.services.audit_log import (
     AuditFilter,
@@ -35,6 +37,7 @@ from suitcheck.services.audit_log import (
 )
 from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.files import check_target
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.refs import numeric_id
 from suitcheck.services.reports import ReportFilter, parse_level
@@ -561,16 +564,21 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
 def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
     """(line, client, report) from a CSV of two columns; a first row naming the columns
     (investor/client/account, report) is a header. Read whole first, so that a file that is
-    not readable or not CSV fails before any check is made or recorded."""
+    not readable or not CSV fails before any check is made or recorded. `line` is the line
+    of the file a pair starts on (a quoted cell may hold a line break)."""
     try:
         with path.open(encoding="utf-8-sig", newline="") as handle:
-            rows = list(csv.reader(handle))
+            reader = csv.reader(handle)
+            rows, ended = [], 0
+            for row in reader:
+                rows.append((ended + 1, row))
+                ended = reader.line_num
     except FileNotFoundError as exc:
         raise InvalidInput(f"{path} does not exist.") from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InvalidInput(f"{path} cannot be read as a UTF-8 CSV file of client,report pairs.") from exc
     pairs = []
-    for line, row in enumerate(rows, start=1):
+    for line, row in rows:
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
@@ -582,30 +590,139 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
     return pairs
 
 
+class _Stop:
+    """SIGINT (Ctrl+C) and SIGTERM during a batch end it after the check under way, once
+    its result is written: a check recorded in the store is then always in the results
+    file. A second Ctrl+C interrupts at once."""
+
+    def __init__(self) -> None:
+        self.signal: int | None = None
+        self._before: dict[int, Any] = {}
+
+    def __enter__(self) -> _Stop:
+        for number in (signal.SIGINT, signal.SIGTERM):
+            with contextlib.suppress(ValueError, OSError):  # not the main thread, or no such signal here
+                self._before[number] = signal.signal(number, self._asked)
+        return self
+
+    def _asked(self, number: int, _frame: object) -> None:
+        if self.signal is not None and number == signal.SIGINT:
+            raise KeyboardInterrupt
+        self.signal = number
+
+    def __exit__(self, *_exc: object) -> None:
+        for number, handler in self._before.items():
+            signal.signal(number, handler)
+
+
+class _WriteFailed(ServiceError):
+    """The results file could not be written; the sentence says what the file holds."""
+
+
+class _Results:
+    """The results file of a batch. Written beside the target and put in its place with
+    the first result, so that a batch refused before it checked anything (a store that
+    refuses every check, a staff account disabled meanwhile) keeps an earlier results file;
+    from then on each result is written and flushed as soon as its check is recorded, so a
+    batch cut short leaves a file that matches the audit trail. A target that is a pipe or
+    a terminal (a script reading /dev/stdout) is written to as it is."""
+
+    def __init__(self, target: Path, pairs: list[tuple[int, str, str]]) -> None:
+        self.target = target
+        self.pairs = pairs
+        self.written = 0
+        self._tmp: Path | None = None
+        self._stream = target.exists() and not stat.S_ISREG(target.stat().st_mode)
+        try:
+            if self._stream:
+                self.handle = target.open("w", encoding="utf-8")
+            else:
+                fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)  # 0600
+                self._tmp = Path(name)
+                self.handle = os.fdopen(fd, "w", encoding="utf-8")
+        except OSError as exc:
+            raise ServiceError(f"Cannot write {target}: {exc.strerror or exc}; nothing was checked.") from exc
+
+    def write(self, record: dict[str, Any], recorded: bool) -> None:
+        try:
+            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+            self.handle.flush()
+            if self._tmp is not None:
+                os.replace(self._tmp, self.target)
+                self._tmp = None
+        except OSError as exc:
+            line = self.pairs[self.written][0]
+            lost = f"the check of line {line} is recorded but not in it" if recorded else "line {line} has no result"
+            raise _WriteFailed(
+                f"Cannot write {self.target} ({exc.strerror or exc}): {lost}. " + self.stopped(self.written + 1)
+            ) from exc
+        self.written += 1
+
+    def finish(self) -> None:
+        """Every pair done (or none to do): the results are in the target's place."""
+        try:
+            if not self._stream:
+                os.fsync(self.handle.fileno())
+            if self._tmp is not None:
+                os.replace(self._tmp, self.target)
+                self._tmp = None
+        except OSError as exc:
+            raise _WriteFailed(f"Cannot write {self.target}: {exc.strerror or exc}.") from exc
+
+    def close(self) -> None:
+        """After a failure: a file that holds no result is removed (an earlier one stays)."""
+        self.handle.close()
+        if self._tmp is not None:
+            self._tmp.unlink(missing_ok=True)
+
+    def stopped(self, at: int | None = None) -> str:
+        """Where a batch cut short stopped (pair `at`, by default the next one to write)."""
+        at = self.written if at is None else at
+        if at >= len(self.pairs):
+            return f"The results of the {self.written} pairs before it are in {self.target}."
+        return (
+            f"The batch stopped at line {self.pairs[at][0]}: the results of the {self.written} pairs before "
+            f"it are in {self.target}, each check among them recorded; the {len(self.pairs) - at} pairs from "
+            "that line on were not checked."
+        )
+
+
 def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> int:
-    pairs = _read_pairs(Path(args.batch))
+    source, target = Path(args.batch), Path(args.out)
+    check_target(target, sources=(source,), streams=True)
+    if target.is_dir():
+        raise InvalidInput(f"{target} is a folder; give a file name.")
+    if not target.absolute().parent.is_dir():
+        raise InvalidInput(f"The folder {target.absolute().parent} does not exist.")
+    pairs = _read_pairs(source)
     actor = _login(services, args)
-    target = Path(args.out)
-    by_position = [line for line, _, _ in pairs]
     counts = dict.fromkeys([*(o.value for o in Outcome), "error"], 0)
-    try:
-        # Each result is written (and flushed) as soon as its check is recorded, so a batch
-        # cut short still leaves a results file that matches the audit trail.
-        with open_private(target, "w", encoding="utf-8") as handle:
-            results = services.access.check_pairs(actor, ((c, r) for _, c, r in pairs))
-            for position, ((client, report), result) in enumerate(results):
-                line = by_position[position]
+    with _Stop() as stop, contextlib.closing(_Results(target, pairs)) as results:
+        checks = services.access.check_pairs(actor, ((c, r) for _, c, r in pairs))
+        try:
+            for (client, report), result in checks:
+                line = pairs[results.written][0]
                 if isinstance(result, ServiceError):
                     record: dict[str, Any] = {"line": line, "investor": client, "report": report, "error": str(result)}
                     counts["error"] += 1
                 else:
                     record = {"line": line, **result.to_dict()}
                     counts[result.decision.outcome] += 1
-                handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-                handle.flush()
-            os.fsync(handle.fileno())
-    except OSError as exc:
-        raise ServiceError(f"Cannot write {target}: {exc.strerror or exc}.") from exc
+                results.write(record, recorded=not isinstance(result, ServiceError))
+                if stop.signal is not None and results.written < len(pairs):
+                    checks.close()
+                    print(f"suitcheck: interrupted. {results.stopped()}", file=sys.stderr)
+                    return 128 + stop.signal
+            results.finish()
+        except _WriteFailed:
+            raise
+        except (ServiceError, StoreError) as exc:
+            # The store or the staff member's account stopped the batch (every later check
+            # would fail the same way): the sentence says so, and what was done before it.
+            # Nothing checked yet: the refusal as it is, and an earlier results file is kept.
+            if results.written:
+                exc.args = (f"{exc} {results.stopped()}",)
+            raise
     total = sum(counts.values())
     out.emit(
         {"checks": total, **counts, "out": str(target)},

@@ -249,6 +249,12 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Unknown decision '{decision}'; use allow, block or allow-after-warning."),
     QT_TRANSLATE_NOOP("Messages", "Unknown audit action '{action}'."),
     QT_TRANSLATE_NOOP("Messages", "{out} is a folder; give a file name."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "{out} is a file of the suitcheck store itself; nothing was written. Give another name."
+    ),
+    QT_TRANSLATE_NOOP("Messages", "{out} is this installation's audit key; nothing was written. Give another name."),
+    QT_TRANSLATE_NOOP("Messages", "{out} is the file this command reads; nothing was written. Give another name."),
+    QT_TRANSLATE_NOOP("Messages", "{out} is not a plain file (a device, a pipe or a socket); give a file name."),
     QT_TRANSLATE_NOOP("Messages", "The folder {out_parent} does not exist."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write to {out_parent}: permission denied."),
     QT_TRANSLATE_NOOP("Messages", "The export to {out} failed: {exc_strerror_or_exc}."),

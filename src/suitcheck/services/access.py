@@ -384,7 +384,7 @@ class AccessService:
 
     def check_pairs(
         self, actor: Actor, pairs: Iterable[tuple[str, str]]
-    ) -> Iterator[tuple[tuple[str, str], CheckResult | ServiceError]]:
+    ) -> Generator[tuple[tuple[str, str], CheckResult | ServiceError], None, None]:
         """`check` for many (client, report) pairs with one login, for a batch file: each
         pair is its own transaction and its own audit entry, exactly as a single check.
         A pair that cannot be checked (unknown client or report) yields its error and the

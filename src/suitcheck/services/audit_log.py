@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain, export_split, keys
 from suitcheck.audit.export import (
+    MANIFEST_SUFFIX,
     ExportError,
     ExportRow,
     ExportVerification,
@@ -30,6 +31,7 @@ from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.roles import Permission, may
+from suitcheck.services import files
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -308,6 +310,8 @@ class AuditService:
         full = full_id_numbers and may(actor.role, Permission.SEE_FULL_ID)
         if flt.since and flt.until and flt.since > flt.until:
             raise InvalidInput("The start date is after the end date.")
+        files.check_target(out)
+        files.check_target(out.with_name(out.name + MANIFEST_SUFFIX))  # written beside it
         now = self._ctx.now()
         sealer = self._ctx.sealer
         # Seal first: the export ends at this seal, so every entry in it verifies with

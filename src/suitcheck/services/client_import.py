@@ -67,7 +67,7 @@ from suitcheck.privatefs import open_private
 from suitcheck.services.branches import branch_codes, head_office_id
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
-from suitcheck.services.files import staged_file
+from suitcheck.services.files import check_target, staged_file
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
     investor_message_of,
@@ -363,6 +363,8 @@ class ClientImportService:
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         if report is not None and report.suffix.lower() != ".xlsx":
             raise InvalidInput("The report is an .xlsx file (for example --report import-report.xlsx).")
+        if report is not None:
+            check_target(report, sources=(path,))
         today, now = self._ctx.today(), self._ctx.now()
         full_id = may(actor.role, Permission.SEE_FULL_ID)
         with _open(path, sheet) as table:

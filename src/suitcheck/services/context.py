@@ -23,6 +23,7 @@ from suitcheck.domain.branches import effective_firm_wide
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
+from suitcheck.services import files
 from suitcheck.services.errors import (
     AuthenticationFailed,
     NotFound,
@@ -91,6 +92,8 @@ class ServiceContext:
     def __post_init__(self) -> None:
         self.rows = RowSealer(self)
         self.store.on_before_flush(self.rows.install)
+        database = self.store.url.database if self.store.is_sqlite else None
+        files.protect(Path(database) if database else None, self.audit_key_path)
 
     def now(self) -> dt.datetime:
         return self.clock()

@@ -4,12 +4,77 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 from suitcheck.privatefs import private_dir
-from suitcheck.services.errors import ServiceError
+from suitcheck.services.errors import InvalidInput, ServiceError
+
+# The files of every store and audit keyring this process opened: a written file never takes
+# their place. (store file, audit keyring); the store is None on a database server.
+_OWN: list[tuple[Path | None, Path]] = []
+# What SQLite keeps beside a store file while it is open or after a crash.
+_STORE_SIDECARS = ("", "-wal", "-shm", "-journal")
+
+
+def protect(store_file: Path | None, keyring: Path) -> None:
+    """Called for every store opened: its file (with its WAL, shared memory and journal)
+    and its audit keyring (with the head records and lock beside it) are never written over."""
+    entry = (None if store_file is None else _real(store_file), _real(keyring))
+    if entry not in _OWN:
+        _OWN.append(entry)
+
+
+def _real(path: Path) -> Path:
+    return Path(os.path.realpath(path.expanduser()))
+
+
+def _same(a: Path, b: Path) -> bool:
+    if os.path.normcase(a) == os.path.normcase(b):
+        return True
+    try:
+        return os.path.samefile(a, b)  # a hard link, or another spelling on a case-blind disk
+    except OSError:
+        return False
+
+
+def _own_file(real: Path) -> str | None:
+    """What `real` (a resolved path) is to suitcheck, if it is one of its own files."""
+    for store_file, keyring in _OWN:
+        if store_file is not None and any(_same(real, Path(f"{store_file}{s}")) for s in _STORE_SIDECARS):
+            return "store"
+        if _same(real, keyring) or (
+            real.parent == keyring.parent and real.name.startswith(keyring.name + ".")  # head records, lock
+        ):
+            return "key"
+    return None
+
+
+def check_target(out: Path, *, sources: tuple[Path, ...] = (), streams: bool = False) -> None:
+    """Refuse, before anything is read, decided or recorded, a file to write that is one of
+    suitcheck's own (the store, its WAL, the audit key: a list written there would replace
+    the store or the installation's key), a file the same command reads (`sources`), or
+    something that is not a plain file (a device, a pipe: put in its place, it would stop
+    being one; `streams`: the caller writes to such a thing as it is, a results stream a
+    script reads)."""
+    real = _real(out)
+    own = _own_file(real)
+    if own == "store":
+        raise InvalidInput(f"{out} is a file of the suitcheck store itself; nothing was written. Give another name.")
+    if own == "key":
+        raise InvalidInput(f"{out} is this installation's audit key; nothing was written. Give another name.")
+    if any(_same(real, _real(source)) for source in sources):
+        raise InvalidInput(f"{out} is the file this command reads; nothing was written. Give another name.")
+    if streams:
+        return
+    try:
+        mode = os.stat(real).st_mode
+    except OSError:
+        return  # nothing there yet (or nothing we may look at: the write will say why)
+    if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder has its own sentence where it is written
+        raise InvalidInput(f"{out} is not a plain file (a device, a pipe or a socket); give a file name.")
 
 
 @contextlib.contextmanager
@@ -21,6 +86,7 @@ def staged_file(out: Path, *, recorded: bool = False) -> Iterator[Path]:
 
     `recorded`: the block recorded the file (its audit entry committed), so a rename that
     fails then is a sentence saying so; otherwise the OSError goes to the caller."""
+    check_target(out)
     private_dir(out.parent)
     fd, name = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
     os.close(fd)

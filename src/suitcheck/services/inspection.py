@@ -22,7 +22,7 @@ from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, PermissionDenied
-from suitcheck.services.files import placed_when_recorded
+from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import shown_text
 from suitcheck.services.questionnaire import load_version
 from suitcheck.services.reports import stored_level
@@ -282,6 +282,7 @@ class InspectionService:
             raise InvalidInput(f"{out} is a folder; give a file name.")
         if not out.parent.is_dir():
             raise InvalidInput(f"The folder {out.parent} does not exist.")
+        check_target(out)
         with self._ctx.transaction(read_only=True) as session:
             policy = self._ctx.policy(session)
             questionnaire = load_version(session, self._ctx.rows)

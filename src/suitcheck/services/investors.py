@@ -46,7 +46,7 @@ from suitcheck.domain.text import half_width
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
-from suitcheck.services.files import placed_when_recorded
+from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import (
     RecordIntegrityError,
     dates_canonical,
@@ -909,6 +909,7 @@ class InvestorService:
             raise InvalidInput(f"{out} is a folder; give a file name.")
         if not out.parent.is_dir():
             raise InvalidInput(f"The folder {out.parent} does not exist.")
+        check_target(out)
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, ref, actor)
             latest = session.execute(

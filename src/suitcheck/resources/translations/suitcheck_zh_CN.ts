@@ -2275,6 +2275,22 @@ Store: {store}</source>
         <translation>{out} 是文件夹；请给出文件名。</translation>
     </message>
     <message>
+        <source>{out} is a file of the suitcheck store itself; nothing was written. Give another name.</source>
+        <translation>{out} 是 suitcheck 数据库本身的文件；未写入任何内容。请换一个文件名。</translation>
+    </message>
+    <message>
+        <source>{out} is this installation&apos;s audit key; nothing was written. Give another name.</source>
+        <translation>{out} 是本安装的审计密钥；未写入任何内容。请换一个文件名。</translation>
+    </message>
+    <message>
+        <source>{out} is the file this command reads; nothing was written. Give another name.</source>
+        <translation>{out} 是本操作读取的文件；未写入任何内容。请换一个文件名。</translation>
+    </message>
+    <message>
+        <source>{out} is not a plain file (a device, a pipe or a socket); give a file name.</source>
+        <translation>{out} 不是普通文件（而是设备、管道或套接字）；请给出文件名。</translation>
+    </message>
+    <message>
         <source>The folder {out_parent} does not exist.</source>
         <translation>文件夹 {out_parent} 不存在。</translation>
     </message>
