@@ -27,25 +27,13 @@ from tests.gui.modal import on_next_modal
 from tests.gui.test_desk import answer_by_keyboard, wizard_for
 from tests.gui.test_hostile_text import ACCOUNT, harmless, hostile_store
 from tests.gui.test_main_window import decided_for, find_client, pick_report
+from tests.gui.test_report_viewer import gated_open
 from tests.gui.test_session import visible_viewers, when_visible
 
 
 def entries(services: Services, action: str) -> int:
     compliance = login(services, "demo-compliance")
     return sum(1 for e in services.audit.browse(compliance, limit=200) if e.action == action)
-
-
-def gated_open(window: MainWindow, monkeypatch) -> threading.Event:  # type: ignore[no-untyped-def]
-    """Opening the report waits for the returned gate (a large PDF, a slow store)."""
-    gate = threading.Event()
-    real = window.services.access.open_report
-
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        gate.wait(5)
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(window.services.access, "open_report", slow)
-    return gate
 
 
 def settle(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

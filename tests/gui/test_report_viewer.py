@@ -147,10 +147,8 @@ def test_opening_reads_the_report_off_the_gui_thread(qtbot, window_for, monkeypa
     assert threads == [False]
 
 
-def test_a_report_opened_for_a_client_who_is_gone_meanwhile_is_not_shown(qtbot, window_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    window = window_for()
-    find_client(qtbot, window, "880005")
-    pick_report(qtbot, window, "创业板")
+def gated_open(window: MainWindow, monkeypatch) -> threading.Event:  # type: ignore[no-untyped-def]
+    """Opening the report waits for the returned gate (a large PDF, a slow store)."""
     gate = threading.Event()
     real = window.services.access.open_report
 
@@ -159,6 +157,14 @@ def test_a_report_opened_for_a_client_who_is_gone_meanwhile_is_not_shown(qtbot, 
         return real(*args, **kwargs)
 
     monkeypatch.setattr(window.services.access, "open_report", slow)
+    return gate
+
+
+def test_a_report_opened_for_a_client_who_is_gone_meanwhile_is_not_shown(qtbot, window_for, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    window = window_for()
+    find_client(qtbot, window, "880005")
+    pick_report(qtbot, window, "创业板")
+    gate = gated_open(window, monkeypatch)
     window.open_button.click()
     find_client(qtbot, window, "880003")  # another client while the report is being read
     gate.set()

@@ -505,31 +505,21 @@ class ReportService:
                 },
             )
             if meta.level_conflict:
-                return ImportResult(
-                    str(ex.path),
-                    ImportStatus.NEEDS_RATING,
-                    report.id,
+                unrated = (
                     "The report states two different risk levels for itself; compliance must rate it "
-                    "before anyone may read it.",
-                    "unrated",
+                    "before anyone may read it."
                 )
-            if meta.unclear_level_statements:
-                return ImportResult(
-                    str(ex.path),
-                    ImportStatus.NEEDS_RATING,
-                    report.id,
+            elif meta.unclear_level_statements:
+                unrated = (
                     "The report says something about its own risk level that cannot be read as one level; "
-                    "compliance must rate it before anyone may read it.",
-                    "unrated",
+                    "compliance must rate it before anyone may read it."
                 )
-            if meta.stated_level is None:
-                return ImportResult(
-                    str(ex.path),
-                    ImportStatus.NEEDS_RATING,
-                    report.id,
-                    "No risk level is stated; compliance must rate it before anyone may read it.",
-                    "unrated",
-                )
+            elif meta.stated_level is None:
+                unrated = "No risk level is stated; compliance must rate it before anyone may read it."
+            else:
+                unrated = None
+            if unrated:
+                return ImportResult(str(ex.path), ImportStatus.NEEDS_RATING, report.id, unrated, "unrated")
             return ImportResult(str(ex.path), ImportStatus.IMPORTED, report.id, None)
 
     # -- browse ---------------------------------------------------------------------------
