@@ -164,3 +164,35 @@ def test_an_advisor_is_refused_the_review(  # type: ignore[no-untyped-def]
     qtbot.addWidget(parent)
     assert not open_review(parent, demo_services, login(demo_services, "demo-advisor"), rid)
     assert "role" in message_boxes[-1][0]
+
+
+def test_the_import_list_says_why_each_unrated_report_is_unrated(  # type: ignore[no-untyped-def]
+    qtbot, qapp, demo_services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """Three things leave a report unrated, all with the code 'unrated': no level, two
+    levels, a statement that cannot be read. The import list said 'No risk level is stated'
+    for all three, also of a report stating two levels; it now gives the service's own
+    sentence, in the desk's language."""
+    from suitcheck.gui.i18n import Translations
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    stated = report_text("中风险", "三种未评级之一")
+    (folder / "a-none.txt").write_text(report_text(None, "三种未评级之二"), encoding="utf-8")
+    (folder / "b-two.txt").write_text(stated + "\n本报告的风险等级为高风险。\n", encoding="utf-8")
+    (folder / "c-unclear.txt").write_text(stated + "\n本报告的风险等级不为低风险。\n", encoding="utf-8")
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN")
+    try:
+        dialog = ImportDialog(demo_services, compliance)
+        qtbot.addWidget(dialog)
+        dialog.start([folder])
+        qtbot.waitUntil(lambda: dialog.job is None, timeout=20_000)
+        reasons = {Path(r.path).name: r.reason for r in dialog.model.objects()}
+    finally:
+        translations.apply("en")
+    assert reasons == {
+        "a-none.txt": "报告未注明风险等级；须经合规评级后方可阅读。",
+        "b-two.txt": "报告对自身注明了两个不同的风险等级；须经合规评级后方可阅读。",
+        "c-unclear.txt": "报告关于自身风险等级的表述无法读作单一等级；须经合规评级后方可阅读。",
+    }

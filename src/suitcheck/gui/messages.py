@@ -395,6 +395,17 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "The questionnaire was not imported: {str_exc_0_lower}{str_exc_1}"),
     QT_TRANSLATE_NOOP("Messages", "No report has the id '{text_ref}'."),
+    # Why an imported report needs a rating (ImportResult.reason; the code is "unrated" for all three).
+    QT_TRANSLATE_NOOP("Messages", "No risk level is stated; compliance must rate it before anyone may read it."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The report states two different risk levels for itself; compliance must rate it before anyone may read it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The report says something about its own risk level that cannot be read as one level; "
+        "compliance must rate it before anyone may read it.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "'{text}' is not a risk level (R1 to R5)."),
     QT_TRANSLATE_NOOP("Messages", "Say why the finding is resolved."),
     QT_TRANSLATE_NOOP("Messages", "Report {report_id} has no finding {finding_id}."),

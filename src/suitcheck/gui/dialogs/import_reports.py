@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -21,6 +22,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.gui.dialogs.report_review import open_review
 from suitcheck.gui.errors import INGEST_REASONS, show_error
 from suitcheck.gui.i18n import translated
+from suitcheck.gui.messages import message_text
 from suitcheck.gui.models import ImportResultsModel
 from suitcheck.gui.widgets import make_table
 from suitcheck.gui.workers import Job, Runner
@@ -118,14 +120,12 @@ class ImportDialog(QDialog):
     def _progress(self, number: int, total: int, result: ImportResult) -> None:
         self.progress.setMaximum(total)
         self.progress.setValue(number)
-        if result.code in INGEST_REASONS:
-            result = ImportResult(
-                result.path,
-                result.status,
-                result.report,
-                translated("Import", INGEST_REASONS[result.code]),
-                result.code,
-            )
+        if result.code == "unrated" and result.reason:
+            # The service's own sentence says which of three things left the report unrated
+            # (no level, two levels, a statement that cannot be read); the code cannot.
+            result = dataclasses.replace(result, reason=message_text(result.reason))
+        elif result.code in INGEST_REASONS:
+            result = dataclasses.replace(result, reason=translated("Import", INGEST_REASONS[result.code]))
         self.model.append(result)
 
     def _finished(self, results: list[ImportResult]) -> None:

@@ -2495,6 +2495,18 @@ Store: {store}</source>
         <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
     </message>
     <message>
+        <source>No risk level is stated; compliance must rate it before anyone may read it.</source>
+        <translation>报告未注明风险等级；须经合规评级后方可阅读。</translation>
+    </message>
+    <message>
+        <source>The report states two different risk levels for itself; compliance must rate it before anyone may read it.</source>
+        <translation>报告对自身注明了两个不同的风险等级；须经合规评级后方可阅读。</translation>
+    </message>
+    <message>
+        <source>The report says something about its own risk level that cannot be read as one level; compliance must rate it before anyone may read it.</source>
+        <translation>报告关于自身风险等级的表述无法读作单一等级；须经合规评级后方可阅读。</translation>
+    </message>
+    <message>
         <source>A client in the lowest risk-tolerance category cannot stay a professional investor: change the class in the same edit (investor edit --class ordinary --lowest-category); nothing was recorded.</source>
         <translation>风险承受能力最低类别的客户不能仍为专业投资者：请在同一次修改中改变投资者类别（investor edit --class ordinary --lowest-category）；未作任何记录。</translation>
     </message>
