@@ -245,6 +245,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "row {number}'s record, split over {len_pieces} cells, does not join into valid JSON: a continuation cell was edited, removed or reordered",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "row {number}'s record is not written as suitcheck writes it (a key repeated, added or moved, or space added): it was edited",
+    ),
     QT_TRANSLATE_NOOP("Messages", "Unknown export format '{fmt}'; use csv, xlsx or jsonl."),
     QT_TRANSLATE_NOOP("Messages", "Unknown decision '{decision}'; use allow, block or allow-after-warning."),
     QT_TRANSLATE_NOOP("Messages", "Unknown audit action '{action}'."),

@@ -2259,6 +2259,10 @@ Store: {store}</source>
         <translation>第 {number} 行的记录分在 {len_pieces} 个单元格中，拼接后不是有效的 JSON：某个续接单元格被改动、删除或调换了顺序</translation>
     </message>
     <message>
+        <source>row {number}&apos;s record is not written as suitcheck writes it (a key repeated, added or moved, or space added): it was edited</source>
+        <translation>第 {number} 行的记录不是 suitcheck 写出的样子（有键重复、增加或挪动，或加了空白）：它被改动过</translation>
+    </message>
+    <message>
         <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
         <translation>未知的导出格式“{fmt}”；请使用 csv、xlsx 或 jsonl。</translation>
     </message>
