@@ -994,6 +994,31 @@ class ExportVerification:
     def ok(self) -> bool:
         return self.result.ok and self.signature == "valid"
 
+    @property
+    def scope(self) -> str | None:
+        """What a verified export holds, from its signed manifest (None unless it verified):
+        the whole trail up to its last entry, or only the entries its filters matched."""
+        return export_scope(self.manifest) if self.ok else None
+
+
+def export_scope(manifest: dict[str, Any]) -> str:
+    """One sentence saying what an export holds: a verdict of "OK" alone reads the same for
+    the whole trail and for an export of one branch, one client or only the allowed checks,
+    which proves nothing about the entries it leaves out."""
+    at, by = manifest.get("exported_at"), manifest.get("exported_by")
+    given = manifest.get("filters")
+    filters: dict[str, Any] = given if isinstance(given, dict) else {}
+    if manifest.get("filtered") or filters:
+        shown = escape_controls(", ".join(f"{k}={v}" for k, v in sorted(filters.items())) or "a filter")
+        message = (
+            f"It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, "
+            "and nothing in it proves what it leaves out."
+        )
+    else:
+        first, last = manifest.get("first_seq"), manifest.get("last_seq")
+        message = f"It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
+    return message
+
 
 _CANONICAL_FIELDS = (
     "seq",
