@@ -762,8 +762,14 @@ def _key_lines(info: dict[str, Any]) -> str:
 
 def _file_verdict(check: ExportVerification, file: str, out: Output) -> int:
     data = {**check.result.to_dict(), "ok": check.ok, "signature": check.signature, "file": file}
+    if check.ok:  # what the signed manifest says the export holds (additive)
+        data |= {
+            "scope": check.scope,
+            "filtered": bool(check.manifest.get("filtered")),
+            "filters": check.manifest.get("filters") or {},
+        }
     text = (
-        f"OK: {check.result.count} entries verified; manifest signature {check.signature}."
+        f"OK: {check.result.count} entries verified; manifest signature {check.signature}. {check.scope}"
         if check.ok
         else "FAILED"
         + (f" at entry {check.result.bad_seq}" if check.result.bad_seq is not None else "")

@@ -566,6 +566,26 @@ def test_raw_update_of_a_staff_role_grants_nothing(trail: Trail, capsys: pytest.
     assert "staff account t-advisor was changed outside suitcheck" in out, out
 
 
+def test_a_client_deleted_in_sql_is_named_by_verify(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    """suitcheck deletes no client: one deleted in SQL (with their assessment history) took
+    their record with them, check answered 'no such client', and verify said OK."""
+    raw(
+        trail.target,
+        "DELETE FROM assessment WHERE investor_id = (SELECT id FROM investor WHERE account = 'T1')",
+        "DELETE FROM investor WHERE account = 'T1'",
+    )
+    code, out = verify(trail, capsys)
+    assert code == 4, out
+    assert "client T1, recorded in the trail, is missing from the store" in out, out
+
+
+def test_a_staff_account_deleted_in_sql_is_named_by_verify(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    raw(trail.target, "DELETE FROM staff WHERE username = 't-advisor'")
+    code, out = verify(trail, capsys)
+    assert code == 4, out
+    assert "staff account t-advisor, recorded in the trail, is missing from the store" in out, out
+
+
 def test_an_older_row_put_back_is_found_by_verify(
     trail: Trail, capsys: pytest.CaptureFixture[str], clock: Clock
 ) -> None:

@@ -196,3 +196,26 @@ def test_policy_is_saved_only_after_confirmation(qtbot, demo_services: Services,
     confirmations.answer = True
     dialog.accept()
     assert demo_services.policy.current().version == version + 1
+
+
+def test_a_verified_filtered_export_says_it_is_not_the_whole_trail(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path, message_boxes
+) -> None:
+    from PySide6.QtWidgets import QWidget
+
+    from suitcheck.domain.codes import AuditAction
+    from suitcheck.gui.dialogs.verification import verify_export_file
+
+    compliance = login(demo_services, "demo-compliance")
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    whole, only = tmp_path / "whole.csv", tmp_path / "only.csv"
+    demo_services.audit.export(compliance, whole, "csv")
+    demo_services.audit.export(compliance, only, "csv", AuditFilter(action=AuditAction.CHECK))
+    verify_export_file(demo_services, compliance, whole, parent)
+    assert message_boxes[-1][0] == "The export is intact."
+    assert "It holds the whole trail from entry 1 to entry" in message_boxes[-1][1]
+    verify_export_file(demo_services, compliance, only, parent)
+    assert message_boxes[-1][0] == "The export is intact."
+    assert "It holds only the entries matching action=check" in message_boxes[-1][1]
+    assert "it is not the whole trail" in message_boxes[-1][1]

@@ -994,6 +994,31 @@ class ExportVerification:
     def ok(self) -> bool:
         return self.result.ok and self.signature == "valid"
 
+    @property
+    def scope(self) -> str | None:
+        """What a verified export holds, from its signed manifest (None unless it verified):
+        the whole trail up to its last entry, or only the entries its filters matched."""
+        return export_scope(self.manifest) if self.ok else None
+
+
+def export_scope(manifest: dict[str, Any]) -> str:
+    """One sentence saying what an export holds: a verdict of "OK" alone reads the same for
+    the whole trail and for an export of one branch, one client or only the allowed checks,
+    which proves nothing about the entries it leaves out."""
+    at, by = manifest.get("exported_at"), manifest.get("exported_by")
+    given = manifest.get("filters")
+    filters: dict[str, Any] = given if isinstance(given, dict) else {}
+    if manifest.get("filtered") or filters:
+        shown = escape_controls(", ".join(f"{k}={v}" for k, v in sorted(filters.items())) or "a filter")
+        message = (
+            f"It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, "
+            "and nothing in it proves what it leaves out."
+        )
+    else:
+        first, last = manifest.get("first_seq"), manifest.get("last_seq")
+        message = f"It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
+    return message
+
 
 _CANONICAL_FIELDS = (
     "seq",
@@ -1115,8 +1140,15 @@ def _csv_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
         header = next(reader, None)
         if not header or tuple(header) != HEADERS:
             raise ExportError("The CSV's header row is not a suitcheck export's; it was edited or is not one.")
+        width = len(HEADERS)
         for number, cells in enumerate(reader, start=2):
-            record = _parse(cells[-1] if cells else "", number)
+            if len(cells) > width:
+                # The record is the row's last cell: a cell added after it would leave the
+                # 'canonical' column free to hold any JSON a reader takes for the record.
+                raise _CellMismatch(None, f"row {number} has {len(cells)} cells, not {len(HEADERS)}")
+            text = cells[-1] if cells else ""
+            record = _parse(text, number)
+            _as_written(record, text, number)
             _compare_cells(number, cells, record, display_digest)
             yield record
 
@@ -1270,6 +1302,7 @@ def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
                     "a continuation cell was edited, removed or reordered",
                 ) from exc
             raise
+        _as_written(record, text, number)
         _compare_cells(number, cells, record, display_digest, _xlsx_expected_text, _xlsx_plain_texts)
         yield record
 
@@ -1277,7 +1310,9 @@ def _xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
 def _legacy_xlsx_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
     """A workbook written before XLSX_CELLS (openpyxl, readable cells raw, one record cell)."""
     for number, cells in _xlsx_rows(path):
-        record = _parse(str(cells[len(HEADERS) - 1] or ""), number)
+        text = str(cells[len(HEADERS) - 1] or "")
+        record = _parse(text, number)
+        _as_written(record, text, number)
         _compare_cells(number, cells, record, display_digest)
         yield record
 
@@ -1290,6 +1325,26 @@ def _parse(line: str, number: int) -> dict[str, Any]:
     if not isinstance(record, dict):
         raise ExportError(f"Row {number} of the export is damaged.")
     return record
+
+
+# Every key a CSV or XLSX record holds (`chain` and `mac` since sealing, `display` since the
+# joined-in columns were pinned).
+_RECORD_KEYS = frozenset((*_CANONICAL_FIELDS, "chain", "entry_hash", "mac", "display"))
+
+
+def _as_written(record: dict[str, Any], text: str, number: int) -> None:
+    """A CSV or XLSX record must be the very text suitcheck writes, canonical_json of what it
+    holds: a CSV's or workbook's bytes are not signed (a re-save may change them), so the
+    record's text is what a reader takes for the entry. JSON read here keeps the last of two
+    equal keys and ignores keys no record has, so without this a record could say
+    '"decision":"allow",...,"decision":"block"', or carry an "approved_by", and verify.
+    (A JSON Lines file is signed byte for byte by its manifest.)"""
+    if set(record) - _RECORD_KEYS or canonical_json(record) != text:
+        raise _CellMismatch(
+            record.get("seq"),
+            f"row {number}'s record is not written as suitcheck writes it (a key repeated, added or moved, "
+            "or space added): it was edited",
+        )
 
 
 def _as_rows(records: Iterable[dict[str, Any]], entries_digest: Any) -> Iterator[tuple[Any, ...]]:

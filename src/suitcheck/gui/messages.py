@@ -245,6 +245,17 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "row {number}'s record, split over {len_pieces} cells, does not join into valid JSON: a continuation cell was edited, removed or reordered",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "row {number}'s record is not written as suitcheck writes it (a key repeated, added or moved, or space added): it was edited",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, and nothing in it proves what it leaves out.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages", "It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
+    ),
     QT_TRANSLATE_NOOP("Messages", "Unknown export format '{fmt}'; use csv, xlsx or jsonl."),
     QT_TRANSLATE_NOOP("Messages", "Unknown decision '{decision}'; use allow, block or allow-after-warning."),
     QT_TRANSLATE_NOOP("Messages", "Unknown audit action '{action}'."),

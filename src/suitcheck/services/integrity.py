@@ -818,8 +818,10 @@ def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int,
         for c in INVESTOR_COLUMNS
     ]
     investors = conn.execute(select(Investor.id, Investor.integrity, *columns))
+    seen: set[tuple[str, str]] = set()
     for row in investors:
         checked += 1
+        seen.add(("investor", str(row.account)))
         message = _sealed_message(sealer, conn, investor_message, row)
         if message is None:
             name = row.account if isinstance(row.account, str) else f"#{row.id}"
@@ -828,6 +830,7 @@ def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int,
             return checked, f"client {row.account}'s record differs from the last state the trail recorded for it"
     for row in conn.execute(select(Staff.id, Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
         checked += 1
+        seen.add(("staff", str(row.username)))
         message = _sealed_message(sealer, conn, staff_message, row)
         if message is None:
             name = row.username if isinstance(row.username, str) else f"#{row.id}"
@@ -837,14 +840,17 @@ def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int,
             )
         if states.get(("staff", row.username)) != state_digest(message):
             return checked, f"staff account {row.username} differs from the last state the trail recorded for it"
-    checked, problem = _check_reports_and_policies(sealer, conn, states, checked)
+    checked, problem = _check_reports_and_policies(sealer, conn, states, checked, seen)
     return checked, problem
 
 
+# How a missing row's table is named in verify's sentence.
+_MISSING_NAMES = {"investor": "client", "staff": "staff account"}
+
+
 def _check_reports_and_policies(
-    sealer: RowSealer, conn: Any, states: Mapping[tuple[str, str], str], checked: int
+    sealer: RowSealer, conn: Any, states: Mapping[tuple[str, str], str], checked: int, seen: set[tuple[str, str]]
 ) -> tuple[int, str | None]:
-    seen: set[tuple[str, str]] = set()
     for row in conn.execute(_REPORTS):
         checked += 1
         if not sealer.report_ok(conn, row):
@@ -864,11 +870,14 @@ def _check_reports_and_policies(
         if not sealed or states.get(("questionnaire", str(version))) != state_digest(str(document)):
             return checked, f"questionnaire version {version} was added or changed outside suitcheck"
         seen.add(("questionnaire", str(version)))
-    # Nothing in suitcheck deletes a report, a policy or a questionnaire version: one the
-    # trail records must still be there (a newest version deleted would silently bring
-    # back an older one).
-    missing = sorted(k for k in states if k[0] in ("report", "policy", "questionnaire") and k not in seen)
+    # Nothing in suitcheck deletes a client, a staff account, a report, a policy or a
+    # questionnaire version, nor changes a client's account or a user name: one the trail
+    # records must still be there (a newest version deleted would silently bring back an
+    # older one; a client deleted takes their record, kept for 20 years, with them).
+    kept = ("investor", "staff", "report", "policy", "questionnaire")
+    missing = sorted(k for k in states if k[0] in kept and k not in seen)
     if missing:
         table, key = missing[0]
+        table = _MISSING_NAMES.get(table, table)
         return checked, f"{table} {key}, recorded in the trail, is missing from the store"
     return checked, None

@@ -66,7 +66,9 @@ def verify_export_file(services: Services, actor: Actor, path: Path, parent: QWi
             QCoreApplication.translate("Audit", "The export is intact."),
             QCoreApplication.translate("Audit", "{n} entries verified; manifest signature: {sig}.").format(
                 n=check.result.count, sig=check.signature
-            ),
+            )
+            + "\n"
+            + escape_controls(message_text(check.scope or ""), keep="\n"),
         )
     else:
         _verdict_box(

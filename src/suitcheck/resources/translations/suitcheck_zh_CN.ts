@@ -2259,6 +2259,18 @@ Store: {store}</source>
         <translation>第 {number} 行的记录分在 {len_pieces} 个单元格中，拼接后不是有效的 JSON：某个续接单元格被改动、删除或调换了顺序</translation>
     </message>
     <message>
+        <source>row {number}&apos;s record is not written as suitcheck writes it (a key repeated, added or moved, or space added): it was edited</source>
+        <translation>第 {number} 行的记录不是 suitcheck 写出的样子（有键重复、增加或挪动，或加了空白）：它被改动过</translation>
+    </message>
+    <message>
+        <source>It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, and nothing in it proves what it leaves out.</source>
+        <translation>它只含符合 {shown} 的条目（{at} 由 {by} 导出）：这不是完整的审计链，其中没有任何内容能证明它略去了什么。</translation>
+    </message>
+    <message>
+        <source>It holds the whole trail from entry {first} to entry {last} (exported {at} by {by}).</source>
+        <translation>它含从第 {first} 条到第 {last} 条的完整审计链（{at} 由 {by} 导出）。</translation>
+    </message>
+    <message>
         <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
         <translation>未知的导出格式“{fmt}”；请使用 csv、xlsx 或 jsonl。</translation>
     </message>
