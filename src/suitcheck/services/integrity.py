@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, Protocol, overload
 
@@ -806,10 +806,56 @@ def _sealed_message(sealer: RowSealer, conn: Any, make: Any, row: Any) -> str | 
     return message if sealer.ok(conn, message, row.integrity) else None
 
 
-def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, str | None]:
+# What a branch-scoped verifier is told of a row outside what they see (check_state).
+_HIDDEN_ROW_SENTENCES = {
+    ("client", "seal"): (
+        "a client record of another branch was changed outside suitcheck (its seal does not match); "
+        "head-office compliance can see which"
+    ),
+    ("client", "state"): (
+        "a client record of another branch differs from the last state the trail recorded for it; "
+        "head-office compliance can see which"
+    ),
+    ("staff", "seal"): (
+        "a staff account you do not manage was changed outside suitcheck (its seal does not match); "
+        "a head-office administrator can see which"
+    ),
+    ("staff", "state"): (
+        "a staff account you do not manage differs from the last state the trail recorded for it; "
+        "a head-office administrator can see which"
+    ),
+}
+
+
+def _anyone(*_row: Any) -> bool:
+    return True
+
+
+def check_state(
+    ctx: SealingContext,
+    sealer: RowSealer,
+    conn: Any,
+    *,
+    names_client: Callable[[Any], bool] = _anyone,
+    names_staff: Callable[[Any, Any], bool] = _anyone,
+) -> tuple[int, str | None]:
     """Compare every client, staff, report and policy row with its seal and with the last
-    state the trail records for it: (rows checked, the first problem as a sentence)."""
+    state the trail records for it: (rows checked, the first problem as a sentence).
+    The sentence names a client only when `names_client(branch_id)` allows it, and a staff
+    account only when `names_staff(branch_id, firm_wide)` does (services.scope: a
+    branch-scoped verifier learns that another branch's row failed, never which one)."""
     states = recorded_states(conn)
+    checked, problem = _check_clients(sealer, conn, states, names_client)
+    if problem is None:
+        checked, problem = _check_staff(sealer, conn, states, checked, names_staff)
+    if problem is None:
+        checked, problem = _check_reports_and_policies(sealer, conn, states, checked)
+    return checked, problem
+
+
+def _check_clients(
+    sealer: RowSealer, conn: Any, states: Mapping[tuple[str, str], str], names: Callable[[Any], bool]
+) -> tuple[int, str | None]:
     checked = 0
     # Dates as the store holds them (not through the date reader, which refuses a number
     # or bytes): ISO text gives the same message as the date, anything else another one.
@@ -817,28 +863,41 @@ def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int,
         type_coerce(getattr(Investor, c), String).label(c) if c in _DATES else getattr(Investor, c)
         for c in INVESTOR_COLUMNS
     ]
-    investors = conn.execute(select(Investor.id, Investor.integrity, *columns))
-    for row in investors:
+    for row in conn.execute(select(Investor.id, Investor.integrity, *columns)):
         checked += 1
         message = _sealed_message(sealer, conn, investor_message, row)
         if message is None:
+            if not names(row.branch_id):
+                return checked, _HIDDEN_ROW_SENTENCES["client", "seal"]
             name = row.account if isinstance(row.account, str) else f"#{row.id}"
             return checked, f"client {name}'s record was changed outside suitcheck (its seal does not match)"
         if states.get(("investor", row.account)) != state_digest(message):
+            if not names(row.branch_id):
+                return checked, _HIDDEN_ROW_SENTENCES["client", "state"]
             return checked, f"client {row.account}'s record differs from the last state the trail recorded for it"
+    return checked, None
+
+
+def _check_staff(
+    sealer: RowSealer,
+    conn: Any,
+    states: Mapping[tuple[str, str], str],
+    checked: int,
+    names: Callable[[Any, Any], bool],
+) -> tuple[int, str | None]:
     for row in conn.execute(select(Staff.id, Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
         checked += 1
         message = _sealed_message(sealer, conn, staff_message, row)
         if message is None:
+            if not names(row.branch_id, row.firm_wide):
+                return checked, _HIDDEN_ROW_SENTENCES["staff", "seal"]
             name = row.username if isinstance(row.username, str) else f"#{row.id}"
-            return (
-                checked,
-                f"staff account {name} was changed outside suitcheck (its seal does not match)",
-            )
+            return checked, f"staff account {name} was changed outside suitcheck (its seal does not match)"
         if states.get(("staff", row.username)) != state_digest(message):
+            if not names(row.branch_id, row.firm_wide):
+                return checked, _HIDDEN_ROW_SENTENCES["staff", "state"]
             return checked, f"staff account {row.username} differs from the last state the trail recorded for it"
-    checked, problem = _check_reports_and_policies(sealer, conn, states, checked)
-    return checked, problem
+    return checked, None
 
 
 def _check_reports_and_policies(
