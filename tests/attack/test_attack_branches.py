@@ -53,3 +53,22 @@ def test_verify_names_no_staff_account_a_branch_does_not_manage(services: Servic
     assert "t-hq-compliance" not in problem
     assert "staff account you do not manage" in problem
     assert "t-hq-compliance" in (services.audit.verify(w.root).problem or "")
+
+
+def test_full_width_typing_finds_ones_own_client_whatever_another_branch_holds(
+    services: Services, tmp_path: Path
+) -> None:
+    """A reference typed in full-width forms that names nobody as typed is read as its
+    half-width form (bf21099). When another branch held the full-width text as an account
+    (stored before such accounts were refused), a branch advisor typing it got 'no client'
+    (and a recorded out-of-branch attempt) instead of their own client, which they get when
+    nobody holds it: the answer told them another branch's client exists."""
+    w = make_world(services, tmp_path)
+    advisor = make_actor(w, "advisor")  # of HQ, where A1 is
+    assert services.investors.get(advisor, "Ａ１").account == "A1"  # nobody holds 'Ａ１'
+    _tamper(services, "UPDATE investor SET account = 'Ａ１' WHERE account = 'B1'")  # B2's client
+    assert services.investors.get(advisor, "Ａ１").account == "A1"
+    assert services.access.check(advisor, "Ａ１", w.report).investor_id == w.ids["A1"]
+    hidden = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
+    assert hidden == []
+    assert services.investors.get(w.hq_compliance, "Ａ１").id == w.ids["B1"]  # head office: the exact account

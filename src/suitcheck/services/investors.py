@@ -44,7 +44,7 @@ from suitcheck.domain.questionnaire import AnswersError, Questionnaire, Score, a
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import half_width
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, HiddenClient, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import (
@@ -383,12 +383,23 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
         )
     if not rows:
         message = f"No client has the account number or id {text_ref!r}."
+        folded = half_width_ref(ref)
+        hidden: HiddenClient | None = None
+        if folded is not None:
+            # What the clerk meant, before another branch's client is looked for: a client
+            # of theirs is found whether or not another branch holds the text as typed (a
+            # missing client would not stop the search either).
+            try:
+                return resolve_investor(conn, folded, actor, typed=text_ref)
+            except HiddenClient as exc:
+                hidden = exc
+            except NotFound:
+                pass
         if not sees_all_branches(actor):
             elsewhere = conn.execute(stmt, params).first()
             hide_other_branch(conn, actor, elsewhere.id if elsewhere else None, message)
-        folded = half_width_ref(ref)
-        if folded is not None:
-            return resolve_investor(conn, folded, actor, typed=text_ref)
+        if hidden is not None:
+            raise hidden
         raise NotFound(message)
     return rows[0]
 
