@@ -4,11 +4,16 @@ does not walk; and head office, whose view must stay complete. SQLite and Postgr
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from sqlalchemy import text
 
 from suitcheck.services import Services
+from suitcheck.services.errors import ServiceError
 from tests.services.test_branches import make_actor, make_world
 
 
@@ -72,3 +77,60 @@ def test_full_width_typing_finds_ones_own_client_whatever_another_branch_holds(
     hidden = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
     assert hidden == []
     assert services.investors.get(w.hq_compliance, "Ａ１").id == w.ids["B1"]  # head office: the exact account
+
+
+def test_an_edit_racing_a_move_leaves_the_client_sealed_and_in_one_branch(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Head office moves a client (B2 -> B3) while B2's officer edits the same client. On
+    PostgreSQL (read committed; SQLite takes the write lock at BEGIN) the edit read the
+    client, the move committed, and the edit then wrote its change with a seal made over
+    the branch it had read: the row held branch B3 under a seal over B2, so the client
+    was blocked at every check and `audit verify` failed, from two ordinary actions, and
+    B2's officer had changed a client of B3. A client found to be changed is now locked
+    as it is found (the move waits for the edit, or the edit finds the client gone)."""
+    from suitcheck.domain.roles import Role
+    from suitcheck.services import investors as investors_module
+    from tests.conftest import PASSWORD
+
+    w = make_world(services, tmp_path)
+    services.auth.create_staff(w.root, "t-b2-officer", PASSWORD, Role.COMPLIANCE, branch="B2")
+    officer = services.auth.login("t-b2-officer", PASSWORD)
+    found, go_on = threading.Event(), threading.Event()
+    original = investors_module.find_investor
+
+    def paused(*args: Any, **kwargs: Any) -> Any:
+        investor = original(*args, **kwargs)
+        if threading.current_thread().name == "edit":
+            found.set()
+            go_on.wait(10)
+        return investor
+
+    monkeypatch.setattr(investors_module, "find_investor", paused)
+    outcome: dict[str, object] = {}
+
+    def run(name: str, call: Callable[[], object]) -> threading.Thread:
+        def target() -> None:
+            try:
+                outcome[name] = call()
+            except ServiceError as exc:  # the answer each got
+                outcome[name] = exc
+
+        thread = threading.Thread(target=target, name=name)
+        thread.start()
+        return thread
+
+    edit = run("edit", lambda: services.investors.update(officer, "B1", name="改名"))
+    assert found.wait(10)
+    move = run("move", lambda: services.investors.move(w.hq_compliance, "B1", "B3", "moved house"))
+    move.join(1.5)  # done at once on PostgreSQL before the fix; waits for the edit after it (and on SQLite)
+    go_on.set()
+    edit.join(20)
+    move.join(20)
+    assert not isinstance(outcome["move"], Exception), outcome
+    view = services.investors.get(w.hq_compliance, "B1")
+    assert view.branch == "B3"
+    assert view.record_intact
+    assert services.access.check(w.hq_compliance, "B1", w.report).decision.allowed
+    result = services.audit.verify(w.root)
+    assert result.ok, (result.problem, outcome)
