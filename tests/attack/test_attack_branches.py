@@ -134,3 +134,39 @@ def test_an_edit_racing_a_move_leaves_the_client_sealed_and_in_one_branch(
     assert services.access.check(w.hq_compliance, "B1", w.report).decision.allowed
     result = services.audit.verify(w.root)
     assert result.ok, (result.problem, outcome)
+
+
+def test_adding_a_client_another_branch_holds_is_refused_as_a_duplicate_and_recorded(
+    services: Services, tmp_path: Path
+) -> None:
+    """Account and ID numbers are unique across the firm, so a branch officer adding a
+    client whose account (or ID number) another branch's client holds is refused as a
+    duplicate, and so learns such a client exists: a way to ask 'is this person our
+    client elsewhere?' that left no trace, where every other reference to that client is
+    recorded. The sentence stays the duplicate's; the attempt is now recorded, named by
+    the client, as one on another branch's client."""
+    import json
+
+    from suitcheck.services.errors import Conflict
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    b1_number = "110105199010031120"
+    services.investors.add(w.hq_compliance, account="B7", name="丙", id_number=b1_number, branch="B2")
+    for kwargs in ({"account": "B1", "name": "甲"}, {"account": "NEW1", "name": "甲", "id_number": b1_number}):
+        with pytest.raises(Conflict) as caught:
+            services.investors.add(officer, **kwargs)  # type: ignore[arg-type]
+        assert "already exists" in str(caught.value)
+    entries = [
+        e
+        for e in services.audit.browse(w.hq_compliance, limit=500)
+        if e.action == "client-out-of-branch" and e.staff == officer.username
+    ]
+    b7 = services.investors.get(w.hq_compliance, "B7").id
+    assert {e.investor_id for e in entries} == {w.ids["B1"], b7}
+    assert {json.loads(e.facts)["cause"] for e in entries} == {"duplicate-account", "duplicate-id-number"}
+    # One's own branch's client: the same refusal, nothing out of the ordinary recorded.
+    with pytest.raises(Conflict):
+        services.investors.add(officer, account="A1", name="甲")
+    after = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
+    assert len(after) == len(entries)

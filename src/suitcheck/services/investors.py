@@ -60,6 +60,7 @@ from suitcheck.services.scope import (
     PREPARED_SCOPES,
     client_scope,
     hide_other_branch,
+    names_client,
     prepared_scope,
     sees_all_branches,
 )
@@ -528,6 +529,24 @@ def find_investor(session: Session, ref: str | int, actor: Actor, *, lock: bool 
     return investor
 
 
+def _refuse_duplicate(actor: Actor, found: Any, message: str, cause: str) -> None:
+    """A new client's account or ID number is held by `found` (a row of id and branch, or
+    None): refused as a duplicate (they are unique across the firm). When the holder is
+    another branch's client the refusal still tells the actor that such a client exists,
+    so the attempt is recorded as one on that client, as any reference to it is."""
+    if found is None:
+        return
+    if names_client(actor, found.branch_id):
+        raise Conflict(message)
+    raise HiddenClient(
+        message,
+        actor,
+        found.id,
+        {"cause": cause, "client_branch": found.branch_id, "actor_branch": actor.branch_id},
+        answer=Conflict,
+    )
+
+
 def parse_profile(text: str) -> RiskProfile:
     try:
         return RiskProfile.parse(text)
@@ -652,13 +671,20 @@ class InvestorService:
             born = birth_date(number)
         with self._ctx.transaction() as session:
             branch_id = target_branch(session, actor, branch)
-            if session.execute(select(Investor.id).where(Investor.account == account)).first():
-                raise Conflict(f"A client with account number {account!r} already exists.")
-            if (
-                number
-                and session.execute(select(Investor.id).where(Investor.id_number.in_(id_number_forms(number)))).first()
-            ):
-                raise Conflict("A client with this ID number already exists.")
+            same = select(Investor.id, Investor.branch_id)
+            _refuse_duplicate(
+                actor,
+                session.execute(same.where(Investor.account == account)).first(),
+                f"A client with account number {account!r} already exists.",
+                "duplicate-account",
+            )
+            if number:
+                _refuse_duplicate(
+                    actor,
+                    session.execute(same.where(Investor.id_number.in_(id_number_forms(number)))).first(),
+                    "A client with this ID number already exists.",
+                    "duplicate-id-number",
+                )
             investor = Investor(
                 account=account,
                 name=name,
