@@ -37,6 +37,30 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "There is no file {given}."),
     QT_TRANSLATE_NOOP("Messages", "this installation's registration is missing from the trail"),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "a client record of another branch was changed outside suitcheck (its seal does not match); head-office compliance can see which",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "a client record of another branch differs from the last state the trail recorded for it; head-office compliance can see which",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "a staff account you do not manage was changed outside suitcheck (its seal does not match); a head-office administrator can see which",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "a staff account you do not manage differs from the last state the trail recorded for it; a head-office administrator can see which",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "a client recorded in the trail is missing from the store; head-office compliance can see which",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "a staff account recorded in the trail is missing from the store; a head-office administrator can see which",
+    ),
     QT_TRANSLATE_NOOP("Messages", "Another process sealed during the export; export again."),
     QT_TRANSLATE_NOOP("Messages", "The file {value} holds no suitcheck public key."),
     QT_TRANSLATE_NOOP("Messages", "The public key file {value} cannot be read."),

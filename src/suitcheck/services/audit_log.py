@@ -36,7 +36,7 @@ from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.integrity import check_state
-from suitcheck.services.scope import client_scope, sees_all_branches
+from suitcheck.services.scope import client_scope, names_client, names_staff, sees_all_branches
 
 __all__ = [
     "AuditFilter",
@@ -200,11 +200,11 @@ class AuditService:
     def verify(self, actor: Actor, public_keys: list[str] | None = None) -> chain.VerifyResult:
         """Verify the whole trail (links, hashes, MACs, seals at their intervals, the head
         kept beside the key); the verification is recorded and, when it passed, sealed."""
-        self._ctx.require(actor, Permission.VERIFY_AUDIT)
+        actor = self._ctx.require(actor, Permission.VERIFY_AUDIT)
         trusted = parse_public_keys(public_keys) if public_keys else None
-        result = self._verify_store(trusted)
+        result = self._verify_store(trusted, actor)
         if not result.ok and result.problem and " is at epoch " in result.problem:
-            result = self._verify_store(trusted)  # another process sealed while we read: look again
+            result = self._verify_store(trusted, actor)  # another process sealed while we read: look again
         with self._ctx.transaction() as session:
             self._ctx.audit(
                 session,
@@ -216,7 +216,9 @@ class AuditService:
                 self._ctx.sealer.seal(session, self._ctx.now())
         return result
 
-    def _verify_store(self, trusted: set[str] | None) -> chain.VerifyResult:
+    def _verify_store(self, trusted: set[str] | None, actor: Actor) -> chain.VerifyResult:
+        """The store's verification; a problem with a client or staff row names it only
+        when `actor` sees that row (services.scope)."""
         sealer = self._ctx.sealer
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
@@ -233,7 +235,13 @@ class AuditService:
                 except SealError as exc:
                     result = dataclasses.replace(result, ok=False, problem=str(exc))
             if result.ok:
-                checked, problem = check_state(self._ctx, self._ctx.rows, conn)
+                checked, problem = check_state(
+                    self._ctx,
+                    self._ctx.rows,
+                    conn,
+                    names_client=lambda branch: names_client(actor, branch),
+                    names_staff=lambda branch, wide: names_staff(actor, branch, wide),
+                )
                 result = dataclasses.replace(result, state_checked=checked)
                 if problem:
                     result = dataclasses.replace(result, ok=False, problem=problem)

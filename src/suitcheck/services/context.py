@@ -73,13 +73,23 @@ SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="sys
 class HiddenClient(NotFound):
     """A client outside the actor's branch, reported exactly as a missing one. The
     transaction it ends records the attempt (after rolling back) and raises a plain
-    NotFound with the same sentence (services.scope raises it)."""
+    NotFound with the same sentence (services.scope raises it). `answer`: the error the
+    user gets instead, when the refusal is another (a new client's account number that
+    another branch's client holds is refused as a duplicate, as for any client)."""
 
-    def __init__(self, message: str, actor: Actor, investor_id: int, facts: Mapping[str, Any]) -> None:
+    def __init__(
+        self,
+        message: str,
+        actor: Actor,
+        investor_id: int,
+        facts: Mapping[str, Any],
+        answer: type[ServiceError] = NotFound,
+    ) -> None:
         super().__init__(message)
         self.actor = actor
         self.investor_id = investor_id
         self.facts = dict(facts)
+        self.answer = answer
 
 
 @dataclasses.dataclass
@@ -167,7 +177,7 @@ class ServiceContext:
                 facts=hidden.facts,
             )
         log.warning("%s asked for a client of another branch (client %s)", hidden.actor.username, hidden.investor_id)
-        raise NotFound(str(hidden)) from None
+        raise hidden.answer(str(hidden)) from None
 
     def _after(self, committed: bool) -> None:
         try:

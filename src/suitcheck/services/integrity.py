@@ -12,7 +12,7 @@ import json
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, Protocol, overload
 
@@ -806,10 +806,71 @@ def _sealed_message(sealer: RowSealer, conn: Any, make: Any, row: Any) -> str | 
     return message if sealer.ok(conn, message, row.integrity) else None
 
 
-def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, str | None]:
+# What a branch-scoped verifier is told of a row outside what they see (check_state).
+_HIDDEN_ROW_SENTENCES = {
+    ("client", "seal"): (
+        "a client record of another branch was changed outside suitcheck (its seal does not match); "
+        "head-office compliance can see which"
+    ),
+    ("client", "state"): (
+        "a client record of another branch differs from the last state the trail recorded for it; "
+        "head-office compliance can see which"
+    ),
+    ("staff", "seal"): (
+        "a staff account you do not manage was changed outside suitcheck (its seal does not match); "
+        "a head-office administrator can see which"
+    ),
+    ("staff", "state"): (
+        "a staff account you do not manage differs from the last state the trail recorded for it; "
+        "a head-office administrator can see which"
+    ),
+    ("client", "missing"): (
+        "a client recorded in the trail is missing from the store; head-office compliance can see which"
+    ),
+    ("staff", "missing"): (
+        "a staff account recorded in the trail is missing from the store; a head-office administrator can see which"
+    ),
+}
+
+
+def _anyone(*_row: Any) -> bool:
+    return True
+
+
+def check_state(
+    ctx: SealingContext,
+    sealer: RowSealer,
+    conn: Any,
+    *,
+    names_client: Callable[[Any], bool] = _anyone,
+    names_staff: Callable[[Any, Any], bool] = _anyone,
+) -> tuple[int, str | None]:
     """Compare every client, staff, report and policy row with its seal and with the last
-    state the trail records for it: (rows checked, the first problem as a sentence)."""
+    state the trail records for it: (rows checked, the first problem as a sentence).
+    The sentence names a client only when `names_client(branch_id)` allows it, and a staff
+    account only when `names_staff(branch_id, firm_wide)` does (services.scope: a
+    branch-scoped verifier learns that another branch's row failed, never which one)."""
     states = recorded_states(conn)
+    seen: set[tuple[str, str]] = set()
+    checked, problem = _check_clients(sealer, conn, states, names_client, seen)
+    if problem is None:
+        checked, problem = _check_staff(sealer, conn, states, checked, names_staff, seen)
+    if problem is None:
+        checked, problem = _check_reports_and_policies(sealer, conn, states, checked, seen)
+    if problem is None:
+        # A row that is gone has no branch to judge by: named only to those who see every
+        # branch (the rule for a row of no branch), else said without its name.
+        problem = _missing_row(states, seen, {"investor": names_client(None), "staff": names_staff(None, None)})
+    return checked, problem
+
+
+def _check_clients(
+    sealer: RowSealer,
+    conn: Any,
+    states: Mapping[tuple[str, str], str],
+    names: Callable[[Any], bool],
+    seen: set[tuple[str, str]],
+) -> tuple[int, str | None]:
     checked = 0
     # Dates as the store holds them (not through the date reader, which refuses a number
     # or bytes): ISO text gives the same message as the date, anything else another one.
@@ -817,31 +878,44 @@ def check_state(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int,
         type_coerce(getattr(Investor, c), String).label(c) if c in _DATES else getattr(Investor, c)
         for c in INVESTOR_COLUMNS
     ]
-    investors = conn.execute(select(Investor.id, Investor.integrity, *columns))
-    seen: set[tuple[str, str]] = set()
-    for row in investors:
+    for row in conn.execute(select(Investor.id, Investor.integrity, *columns)):
         checked += 1
         seen.add(("investor", str(row.account)))
         message = _sealed_message(sealer, conn, investor_message, row)
         if message is None:
+            if not names(row.branch_id):
+                return checked, _HIDDEN_ROW_SENTENCES["client", "seal"]
             name = row.account if isinstance(row.account, str) else f"#{row.id}"
             return checked, f"client {name}'s record was changed outside suitcheck (its seal does not match)"
         if states.get(("investor", row.account)) != state_digest(message):
+            if not names(row.branch_id):
+                return checked, _HIDDEN_ROW_SENTENCES["client", "state"]
             return checked, f"client {row.account}'s record differs from the last state the trail recorded for it"
+    return checked, None
+
+
+def _check_staff(
+    sealer: RowSealer,
+    conn: Any,
+    states: Mapping[tuple[str, str], str],
+    checked: int,
+    names: Callable[[Any, Any], bool],
+    seen: set[tuple[str, str]],
+) -> tuple[int, str | None]:
     for row in conn.execute(select(Staff.id, Staff.integrity, *(getattr(Staff, c) for c in STAFF_COLUMNS))):
         checked += 1
         seen.add(("staff", str(row.username)))
         message = _sealed_message(sealer, conn, staff_message, row)
         if message is None:
+            if not names(row.branch_id, row.firm_wide):
+                return checked, _HIDDEN_ROW_SENTENCES["staff", "seal"]
             name = row.username if isinstance(row.username, str) else f"#{row.id}"
-            return (
-                checked,
-                f"staff account {name} was changed outside suitcheck (its seal does not match)",
-            )
+            return checked, f"staff account {name} was changed outside suitcheck (its seal does not match)"
         if states.get(("staff", row.username)) != state_digest(message):
+            if not names(row.branch_id, row.firm_wide):
+                return checked, _HIDDEN_ROW_SENTENCES["staff", "state"]
             return checked, f"staff account {row.username} differs from the last state the trail recorded for it"
-    checked, problem = _check_reports_and_policies(sealer, conn, states, checked, seen)
-    return checked, problem
+    return checked, None
 
 
 # How a missing row's table is named in verify's sentence.
@@ -870,14 +944,22 @@ def _check_reports_and_policies(
         if not sealed or states.get(("questionnaire", str(version))) != state_digest(str(document)):
             return checked, f"questionnaire version {version} was added or changed outside suitcheck"
         seen.add(("questionnaire", str(version)))
-    # Nothing in suitcheck deletes a client, a staff account, a report, a policy or a
-    # questionnaire version, nor changes a client's account or a user name: one the trail
-    # records must still be there (a newest version deleted would silently bring back an
-    # older one; a client deleted takes their record, kept for 20 years, with them).
+    return checked, None
+
+
+def _missing_row(
+    states: Mapping[tuple[str, str], str], seen: set[tuple[str, str]], named: Mapping[str, bool]
+) -> str | None:
+    """Nothing in suitcheck deletes a client, a staff account, a report, a policy or a
+    questionnaire version, nor changes a client's account or a user name: one the trail
+    records must still be there (a newest version deleted would silently bring back an
+    older one; a client deleted takes their record, kept for 20 years, with them).
+    `named`: whether the verifier may be told which client or staff account is gone."""
     kept = ("investor", "staff", "report", "policy", "questionnaire")
     missing = sorted(k for k in states if k[0] in kept and k not in seen)
-    if missing:
-        table, key = missing[0]
-        table = _MISSING_NAMES.get(table, table)
-        return checked, f"{table} {key}, recorded in the trail, is missing from the store"
-    return checked, None
+    if not missing:
+        return None
+    table, key = missing[0]
+    if not named.get(table, True):
+        return _HIDDEN_ROW_SENTENCES["client" if table == "investor" else "staff", "missing"]
+    return f"{_MISSING_NAMES.get(table, table)} {key}, recorded in the trail, is missing from the store"

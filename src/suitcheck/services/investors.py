@@ -44,7 +44,7 @@ from suitcheck.domain.questionnaire import AnswersError, Questionnaire, Score, a
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import half_width
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, HiddenClient, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import (
@@ -60,6 +60,7 @@ from suitcheck.services.scope import (
     PREPARED_SCOPES,
     client_scope,
     hide_other_branch,
+    names_client,
     prepared_scope,
     sees_all_branches,
 )
@@ -360,14 +361,20 @@ _BY_ACCOUNT_OR_ID = (
 )
 
 
-def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor, *, typed: str | None = None) -> Any:
+def resolve_investor(
+    session: Session | Connection, ref: str | int, actor: Actor, *, typed: str | None = None, lock: bool = False
+) -> Any:
     """The client's fact columns, by account number or by the numeric id the JSON output
     shows; never a guess. `acct:` forces the account reading. Only clients the actor's
     branch sees are found (services.scope); another branch's client is answered, and
     recorded, like a missing one. A reference typed in full-width forms (８８００９９)
     that names nobody as typed is read as its half-width form (880099): accounts stored
     in full-width forms before they were refused are still found by typing them exactly.
-    `typed`: what the user typed, for the answer's words (the half-width retry)."""
+    `typed`: what the user typed, for the answer's words (the half-width retry).
+    `lock`: the client is about to be changed; its row is locked as it is found (on
+    PostgreSQL, FOR UPDATE: a change committed meanwhile, a move to another branch, is
+    waited for and the scope is applied to the row as it now stands; SQLite's writers
+    hold the store's write lock from their first statement)."""
     parsed = parse_ref(ref)
     text_ref = typed if typed is not None else parsed.text
     conn = session.connection() if isinstance(session, Session) else session
@@ -375,7 +382,8 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
     # a missing one is NULL, which matches nothing.
     stmt = _BY_ACCOUNT if parsed.id is None else _BY_ACCOUNT_OR_ID
     params = {"account": parsed.account, "id": parsed.id}
-    rows = conn.execute(stmt.where(client_scope(actor)), params).all()
+    scoped = stmt.where(client_scope(actor))
+    rows = conn.execute(scoped.with_for_update() if lock else scoped, params).all()
     if len(rows) > 1:
         raise InvalidInput(
             f"{text_ref!r} is both an account number and another client's id; "
@@ -383,12 +391,23 @@ def resolve_investor(session: Session | Connection, ref: str | int, actor: Actor
         )
     if not rows:
         message = f"No client has the account number or id {text_ref!r}."
+        folded = half_width_ref(ref)
+        hidden: HiddenClient | None = None
+        if folded is not None:
+            # What the clerk meant, before another branch's client is looked for: a client
+            # of theirs is found whether or not another branch holds the text as typed (a
+            # missing client would not stop the search either).
+            try:
+                return resolve_investor(conn, folded, actor, typed=text_ref, lock=lock)
+            except HiddenClient as exc:
+                hidden = exc
+            except NotFound:
+                pass
         if not sees_all_branches(actor):
             elsewhere = conn.execute(stmt, params).first()
             hide_other_branch(conn, actor, elsewhere.id if elsewhere else None, message)
-        folded = half_width_ref(ref)
-        if folded is not None:
-            return resolve_investor(conn, folded, actor, typed=text_ref)
+        if hidden is not None:
+            raise hidden
         raise NotFound(message)
     return rows[0]
 
@@ -501,12 +520,31 @@ def intact_flags(
     return [ok or judged.get(i, False) for i, ok in zip(ids, flags, strict=True)]
 
 
-def find_investor(session: Session, ref: str | int, actor: Actor) -> Investor:
+def find_investor(session: Session, ref: str | int, actor: Actor, *, lock: bool = False) -> Investor:
+    """The client as an ORM object; `lock` when the caller changes it (resolve_investor)."""
     # created_at is not read here (nor in a list): a value there suitcheck never writes
     # cannot stop a decision that does not use it.
-    investor = session.get(Investor, resolve_investor(session, ref, actor).id, options=[_NOT_CREATED])
+    investor = session.get(Investor, resolve_investor(session, ref, actor, lock=lock).id, options=[_NOT_CREATED])
     assert investor is not None
     return investor
+
+
+def _refuse_duplicate(actor: Actor, found: Any, message: str, cause: str) -> None:
+    """A new client's account or ID number is held by `found` (a row of id and branch, or
+    None): refused as a duplicate (they are unique across the firm). When the holder is
+    another branch's client the refusal still tells the actor that such a client exists,
+    so the attempt is recorded as one on that client, as any reference to it is."""
+    if found is None:
+        return
+    if names_client(actor, found.branch_id):
+        raise Conflict(message)
+    raise HiddenClient(
+        message,
+        actor,
+        found.id,
+        {"cause": cause, "client_branch": found.branch_id, "actor_branch": actor.branch_id},
+        answer=Conflict,
+    )
 
 
 def parse_profile(text: str) -> RiskProfile:
@@ -633,13 +671,20 @@ class InvestorService:
             born = birth_date(number)
         with self._ctx.transaction() as session:
             branch_id = target_branch(session, actor, branch)
-            if session.execute(select(Investor.id).where(Investor.account == account)).first():
-                raise Conflict(f"A client with account number {account!r} already exists.")
-            if (
-                number
-                and session.execute(select(Investor.id).where(Investor.id_number.in_(id_number_forms(number)))).first()
-            ):
-                raise Conflict("A client with this ID number already exists.")
+            same = select(Investor.id, Investor.branch_id)
+            _refuse_duplicate(
+                actor,
+                session.execute(same.where(Investor.account == account)).first(),
+                f"A client with account number {account!r} already exists.",
+                "duplicate-account",
+            )
+            if number:
+                _refuse_duplicate(
+                    actor,
+                    session.execute(same.where(Investor.id_number.in_(id_number_forms(number)))).first(),
+                    "A client with this ID number already exists.",
+                    "duplicate-id-number",
+                )
             investor = Investor(
                 account=account,
                 name=name,
@@ -685,7 +730,7 @@ class InvestorService:
         and the reason; taking a client out of the lowest category needs a reason."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref, actor)
+            investor = find_investor(session, ref, actor, lock=True)
             wanted = {
                 "name": name.strip() if name is not None else None,
                 "investor_class": investor_class.value if investor_class is not None else None,
@@ -766,7 +811,7 @@ class InvestorService:
         if assessed_on > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref, actor)
+            investor = find_investor(session, ref, actor, lock=True)
             if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             if profile is not RiskProfile.C1 and lowest_category:
@@ -799,7 +844,9 @@ class InvestorService:
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         day = assessed_on or self._ctx.today()
         with self._ctx.transaction() as session:
-            investor, questionnaire, result = self._score(session, actor, ref, answers, day, expected_version)
+            investor, questionnaire, result = self._score(
+                session, actor, ref, answers, day, expected_version, lock=True
+            )
             ensure_stored(session, questionnaire, actor, self._ctx.now())
             digest = answers_hash(answers)
             entry = self._record(
@@ -873,11 +920,13 @@ class InvestorService:
         answers: Mapping[str, str],
         day: dt.date,
         expected_version: int | None,
+        *,
+        lock: bool = False,
     ) -> tuple[Investor, Questionnaire, Score]:
         """The client, the current questionnaire and the answers' score, or the refusal."""
         if day > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
-        investor = find_investor(session, ref, actor)
+        investor = find_investor(session, ref, actor, lock=lock)
         if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
             raise InvalidInput("Professional investors are not assessed; change the class first.")
         questionnaire = load_version(session, self._ctx.rows)
@@ -984,7 +1033,7 @@ class InvestorService:
         if not reason:
             raise InvalidInput("Say what changed in the client's situation (a reason).")
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref, actor)
+            investor = find_investor(session, ref, actor, lock=True)
             if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
                 raise InvalidInput("Professional investors are not assessed; change the class first.")
             if investor.reassessment_due:
@@ -1005,7 +1054,7 @@ class InvestorService:
         if not reason:
             raise InvalidInput("Say why the client moves to another branch (a reason).")
         with self._ctx.transaction() as session:
-            investor = find_investor(session, ref, actor)
+            investor = find_investor(session, ref, actor, lock=True)
             target = branch_id_for(session, to_branch)
             codes = branch_codes(session)
             if investor.branch_id == target:

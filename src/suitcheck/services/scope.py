@@ -65,6 +65,21 @@ def sees_all_branches(actor: Actor) -> bool:
     return actor.firm_wide
 
 
+def names_client(actor: Actor, branch_id: Any) -> bool:
+    """Whether a sentence shown to `actor` may name a client of the branch `branch_id`
+    (the same rule as client_scope, for one row in hand)."""
+    reach = _reach(actor)
+    return reach == "all" or (reach == "branch" and branch_id == actor.branch_id)
+
+
+def names_staff(actor: Actor, branch_id: Any, firm_wide: Any) -> bool:
+    """Whether a sentence shown to `actor` may name this staff account (the same rule as
+    staff_scope: a branch-scoped actor, their branch's branch-scoped accounts only)."""
+    if actor.firm_wide:
+        return True
+    return actor.branch_id is not None and branch_id == actor.branch_id and firm_wide in (False, 0)
+
+
 def hide_other_branch(conn: Connection, actor: Actor, investor_id: int | None, message: str) -> None:
     """Called when a scoped lookup found nothing: when the reference names a client of
     another branch, raise HiddenClient (recorded by the transaction, shown to the user as

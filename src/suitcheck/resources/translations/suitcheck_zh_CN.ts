@@ -1963,6 +1963,30 @@ Store: {store}</source>
         <translation>审计记录中缺少本安装的登记</translation>
     </message>
     <message>
+        <source>a client record of another branch was changed outside suitcheck (its seal does not match); head-office compliance can see which</source>
+        <translation>另一营业部的一条客户记录在 suitcheck 之外被修改（其封印不符）；总部合规人员可以查看是哪一条</translation>
+    </message>
+    <message>
+        <source>a client record of another branch differs from the last state the trail recorded for it; head-office compliance can see which</source>
+        <translation>另一营业部的一条客户记录与审计记录最后记载的状态不一致；总部合规人员可以查看是哪一条</translation>
+    </message>
+    <message>
+        <source>a staff account you do not manage was changed outside suitcheck (its seal does not match); a head-office administrator can see which</source>
+        <translation>一个不由您管理的员工账户在 suitcheck 之外被修改（其封印不符）；总部管理员可以查看是哪一个</translation>
+    </message>
+    <message>
+        <source>a staff account you do not manage differs from the last state the trail recorded for it; a head-office administrator can see which</source>
+        <translation>一个不由您管理的员工账户与审计记录最后记载的状态不一致；总部管理员可以查看是哪一个</translation>
+    </message>
+    <message>
+        <source>a client recorded in the trail is missing from the store; head-office compliance can see which</source>
+        <translation>审计记录中记载的一名客户已不在存储中；总部合规人员可以查看是哪一名</translation>
+    </message>
+    <message>
+        <source>a staff account recorded in the trail is missing from the store; a head-office administrator can see which</source>
+        <translation>审计记录中记载的一个员工账户已不在存储中；总部管理员可以查看是哪一个</translation>
+    </message>
+    <message>
         <source>Another process sealed during the export; export again.</source>
         <translation>导出期间另一进程进行了封存；请重新导出。</translation>
     </message>
