@@ -246,6 +246,31 @@ def test_an_id_number_of_another_account_is_reported_never_merged(
         services.investors.get(compliance, "A000000")
 
 
+def test_an_id_number_stored_in_its_fifteen_digit_form_is_the_same_person(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """Records kept before numbers were normalised hold the legacy 15-digit form (as
+    investor add knows: test_who_may_act). The import compared the 18-character form only,
+    so a file gave that person a second account, and re-syncing their own account called
+    the same number 'id-differs'."""
+    from sqlalchemy import update
+
+    eighteen = make_id(0)  # born 1950: a number with a legacy form
+    add_client(services, compliance, "OLD15", RiskProfile.C3, id_number=eighteen)
+    add_client(services, compliance, "A000001", RiskProfile.C3, name="客户1", id_number=make_id(1))
+    legacy = func.substr(Investor.id_number, 1, 6).concat(func.substr(Investor.id_number, 9, 9))
+    with services.ctx.core_transaction() as conn:  # as an upgrade sealed records of that time
+        conn.execute(update(Investor).where(Investor.account.in_(["OLD15", "A000001"])).values(id_number=legacy))
+        services.ctx.rows.seal_accounts(conn, ["OLD15", "A000001"])
+    assert services.investors.get(compliance, "OLD15").id_number == eighteen[:6] + eighteen[8:17]
+    rows = client_rows(2)  # A000000 (the person of OLD15, 18-character form), A000001 (its own number)
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True)
+    assert [(i.row, i.code) for i in result.issues] == [(2, "id-on-other-account")]
+    assert result.new == 0
+    with pytest.raises(Exception, match="No client"):
+        services.investors.get(compliance, "A000000")
+
+
 def test_the_import_never_lifts_the_lowest_category(services: Services, compliance: Actor, tmp_path: Path) -> None:
     add_client(services, compliance, "A000000", RiskProfile.C1, name="客户0", lowest_category=True)
     rows = client_rows(1)

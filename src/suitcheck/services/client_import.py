@@ -27,12 +27,14 @@ from sqlalchemy import (
     Table,
     and_,
     bindparam,
+    case,
     exists,
     func,
     insert,
     not_,
     or_,
     select,
+    true,
     type_coerce,
     update,
 )
@@ -836,6 +838,10 @@ class _Run:
         for row_no, value in conn.execute(stmt):
             if row_no not in hidden:
                 self.issue(row_no, "branch", "branch-move", self.codes.get(value, value))
+        # A record kept before numbers were normalised may hold the legacy 15-digit form
+        # of a file's 18-character number (born 19xx: the 18-character form without the
+        # century and the check character), and is the same person (id_number_forms).
+        legacy = self._legacy_form(conn)
         checks = (
             (  # the ID number is another client's: reported, never merged
                 select(s.row_no, s.id_number)
@@ -844,10 +850,29 @@ class _Run:
                 "id_number",
                 "id-on-other-account",
             ),
+            *(
+                ()
+                if legacy is None
+                else [
+                    (
+                        select(s.row_no, s.id_number)
+                        .select_from(STAGE.join(Investor, Investor.id_number == legacy))
+                        .where(valid, i.account != s.account),
+                        "id_number",
+                        "id-on-other-account",
+                    )
+                ]
+            ),
             (
                 select(s.row_no, s.id_number)
                 .select_from(joined)
-                .where(valid, s.id_number.is_not(None), i.id_number.is_not(None), i.id_number != s.id_number),
+                .where(
+                    valid,
+                    s.id_number.is_not(None),
+                    i.id_number.is_not(None),
+                    i.id_number != s.id_number,
+                    true() if legacy is None else or_(legacy.is_(None), i.id_number != legacy),
+                ),
                 "id_number",
                 "id-differs",
             ),
@@ -864,6 +889,20 @@ class _Run:
                 if row_no in hidden and code != "id-on-other-account":
                     continue
                 self.issue(row_no, field, code, "否" if code == "lowest-lift" else value)
+
+    @staticmethod
+    def _legacy_form(conn: Connection) -> Any:
+        """The staged number's legacy 15-digit form as SQL (NULL unless born 19xx), when the
+        store holds any number in that form (a scan that stops at the first such number; a
+        store made since numbers were normalised holds none, and pays one pass)."""
+        held = conn.execute(select(Investor.id).where(func.length(Investor.id_number) == 15).limit(1)).first()
+        if held is None:
+            return None
+        number = STAGE.c.id_number
+        return case(
+            (func.substr(number, 7, 2) == "19", func.substr(number, 1, 6).concat(func.substr(number, 9, 9))),
+            else_=None,
+        )
 
     def classify(self, conn: Connection) -> None:
         s = STAGE.c
