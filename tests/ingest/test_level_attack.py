@@ -69,6 +69,11 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("unless-stated-otherwise", "如无特别说明，本报告的风险等级为中风险。\n", "R3", False),
     ("current-market", "当前市场波动较大，本报告的风险等级为中风险。\n", "R3", False),
     ("truthfully", "本公司如实揭示风险，本报告的风险等级为中风险。\n", "R3", False),
+    # The statement's own sentence giving a part of the report another level.
+    ("higher-part-after-but", "本报告的风险等级为低风险，但港股部分为中高风险。\n", None, True),
+    ("higher-part-after-comma", "本报告的风险等级为中风险，涉及港股的部分风险等级为中高风险。\n", None, True),
+    ("client-tolerance-words-later", "本报告的风险等级为中风险，低风险承受能力的投资者请勿阅读。\n", "R3", False),
+    ("same-level-again", "本报告的风险等级为中风险，即为中风险产品对应的研报。\n", "R3", False),
     # Forms that state one level clearly: read, not unrated.
     ("traditional-only", "本報告的風險等級為中高風險。\n", "R4", False),
     ("ideographic-spaces", "\u3000".join("本报告的风险等级为") + "\u3000中高风险。\n", "R4", False),

@@ -194,6 +194,8 @@ _SELF_LEVEL = re.compile(
 # compliance rates it, as for two different statements.
 _SELF_CLAUSE = re.compile(_SUBJECT + r"\s*(?:的\s*)?" + _any("风险等级", "风险级别", "风险评级", "风险级"))
 _CLAUSE_END = re.compile(r"[。！？；;!?]")
+# A level given to something later in a statement's own sentence ("…，但港股部分为中高风险").
+_LATER_LEVEL = re.compile(rf"(?:为|是|属于)\s*(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})")
 _CLAUSE_CHARS = 40
 # A level named in such a sentence: a code (any digit: R6 too), or 低/中/高 with
 # 风险/等级/级别 (so 极高风险, 中偏高风险 and 较低风险 count), or 低/中/高 ending it.
@@ -312,17 +314,13 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         if _CONDITION.search(sentence):
             unclear.append(_clause(sentence + m.group()))
             continue
-        for group in ("level", "second", "aside"):
-            spelling = m[group]
-            if not spelling:
-                continue
-            try:
-                found.append(RiskLevel.parse("".join(spelling.split())))
-            except UnknownLevelError:
-                # An aside that is no level but names one ("若涉及港股则为中高风险"):
-                # what it says cannot be read; any other aside ("适合稳健型投资者") is no level.
-                if group == "aside" and _LEVEL_TOKEN.search(spelling):
-                    unclear.append(_clause(m.group()))
+        read = _statement_levels(m, unclear)
+        found += read
+        # The same sentence going on to give a part of the report another level ("…为中风险，
+        # 涉及港股的部分为中高风险"): which level is the report's cannot be read.
+        rest = _rest_of_sentence(text, m.end())
+        if _gives_another_level(rest, read):
+            unclear.append(_clause(m.group() + rest))
     for m in _SELF_CLAUSE.finditer(text):
         if m.start() in read_at:
             continue
@@ -333,6 +331,41 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         if named and len(named) < _SCALE_LEVELS:
             unclear.append(_clause(m.group() + rest))
     return tuple(found), tuple(unclear)
+
+
+def _statement_levels(m: re.Match[str], unclear: list[str]) -> list[RiskLevel]:
+    """The levels one read statement gives (its level, a second code, an aside naming one)."""
+    read: list[RiskLevel] = []
+    for group in ("level", "second", "aside"):
+        spelling = m[group]
+        if not spelling:
+            continue
+        try:
+            read.append(RiskLevel.parse("".join(spelling.split())))
+        except UnknownLevelError:
+            # An aside that is no level but names one ("若涉及港股则为中高风险"):
+            # what it says cannot be read; any other aside ("适合稳健型投资者") is no level.
+            if group == "aside" and _LEVEL_TOKEN.search(spelling):
+                unclear.append(_clause(m.group()))
+    return read
+
+
+def _rest_of_sentence(text: str, start: int) -> str:
+    rest = text[start : start + _CLAUSE_CHARS]
+    end = _CLAUSE_END.search(rest)
+    return rest[: end.start()] if end else rest
+
+
+def _gives_another_level(rest: str, read: list[RiskLevel]) -> bool:
+    """Whether the rest of a statement's sentence gives something a level other than the
+    one it read ("…，但港股部分为中高风险")."""
+    for later in _LATER_LEVEL.finditer(rest):
+        try:
+            if RiskLevel.parse("".join(later["level"].split())) not in read:
+                return True
+        except UnknownLevelError:
+            continue
+    return False
 
 
 def _clause(text: str) -> str:
