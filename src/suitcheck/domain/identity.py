@@ -9,6 +9,8 @@ import re
 from stdnum import exceptions as stdnum_errors
 from stdnum.cn import ric
 
+from suitcheck.domain.text import half_width
+
 
 class InvalidIdNumberError(ValueError):
     """The text is not a valid resident ID number."""
@@ -16,9 +18,9 @@ class InvalidIdNumberError(ValueError):
 
 _OLD_FORM = re.compile(r"^[0-9]{15}$")
 _NEW_FORM = re.compile(r"^[0-9]{17}[0-9X]$")
-# Full-width digits and Ｘ are how some forms arrive; anything else that merely looks
-# like a digit (superscripts, other scripts) is refused, never folded.
-_FULL_WIDTH = {**{0xFF10 + i: ord("0") + i for i in range(10)}, 0xFF38: ord("X"), 0xFF58: ord("X")}
+# Full-width digits and Ｘ are how some forms arrive (domain.text.half_width, the one fold
+# of what a full-width input method types); anything else that merely looks like a digit
+# (superscripts, other scripts) is refused, never folded.
 EARLIEST_BIRTH = dt.date(1900, 1, 1)
 
 
@@ -41,7 +43,7 @@ def normalize_id_number(text: str, today: dt.date | None = None) -> str:
     """Validate an 18-character or a legacy 15-digit number and return its 18-character
     form (upper-case X): check character, birth date (1900 to `today`) and area code
     (python-stdnum's area table, including areas valid only in some years)."""
-    compact = "".join(text.split()).translate(_FULL_WIDTH).upper()
+    compact = half_width("".join(text.split())).upper()
     if len(compact) == 15:
         if not _OLD_FORM.match(compact):
             raise InvalidIdNumberError("a 15-digit ID number has only digits")
