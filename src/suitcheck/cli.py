@@ -313,9 +313,16 @@ def _investor_show(services: Services, actor: Actor, args: argparse.Namespace, o
     data = {**view.to_dict(), "assessments": history}
     out.emit(
         data,
-        lambda: _investor_line(data) + "".join(f"\n        assessed {h['assessed']}: {h['profile']}" for h in history),
+        lambda: _investor_line(data) + "".join(map(_history_line, history)),
     )
     return EXIT_OK
+
+
+def _history_line(h: dict[str, Any]) -> str:
+    line = f"\n        assessed {h['assessed']}: {h['profile']}"
+    if not h["recorded"]:
+        line += "  [differs from the audit trail: changed outside suitcheck; run `suitcheck audit verify`]"
+    return line
 
 
 def _read_text(path: Path, what: str) -> str:

@@ -219,3 +219,37 @@ def test_a_verified_filtered_export_says_it_is_not_the_whole_trail(  # type: ign
     assert message_boxes[-1][0] == "The export is intact."
     assert "It holds only the entries matching action=check" in message_boxes[-1][1]
     assert "it is not the whole trail" in message_boxes[-1][1]
+
+
+def test_verification_names_a_changed_assessment_in_the_users_language(  # type: ignore[no-untyped-def]
+    qtbot, qapp, demo_services: Services, message_boxes: list[tuple[str, str]]
+) -> None:
+    """A row that differs from the trail fails no entry: the verdict said "FAILED
+    verification at entry None", and the named-row sentences had no translation."""
+    from sqlalchemy import text
+
+    from suitcheck.gui.dialogs.verification import run_verification
+    from suitcheck.gui.i18n import Translations
+
+    with demo_services.store.engine.begin() as conn:
+        account = conn.execute(
+            text("SELECT i.account FROM investor i JOIN assessment a ON a.investor_id = i.id ORDER BY a.id LIMIT 1")
+        ).scalar_one()
+        conn.execute(text("UPDATE assessment SET profile = 5 WHERE id = (SELECT min(id) FROM assessment)"))
+    actor = login(demo_services, "demo-compliance")
+    parent = QDialogButtonBox()
+    qtbot.addWidget(parent)
+    run_verification(demo_services, actor, parent)
+    headline, detail = message_boxes[-1]
+    assert headline == "The audit trail FAILED verification."
+    assert f"client {account}'s assessment of" in detail
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN")
+    try:
+        run_verification(demo_services, actor, parent)
+    finally:
+        translations.apply("en")
+    headline, detail = message_boxes[-1]
+    assert headline == "审计记录校验失败。"
+    assert detail.startswith(f"客户 {account} 于 ")
+    assert "None" not in headline + detail

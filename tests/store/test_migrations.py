@@ -24,6 +24,8 @@ from suitcheck.store.engine import (
 from suitcheck.store.models import Base
 from tests.conftest import FAST_HASHER, Clock
 
+ASSESSMENTS = [(2, "2025-01-10"), (4, "2026-03-01"), (3, "2025-06-01")]
+
 
 def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path, clock: Clock) -> None:
     """A store created by 0001 and filled the way that version wrote it reaches head:
@@ -56,7 +58,7 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
                 "'2024-01-01 00:00:00')"
             )
         )
-        for profile, day in ((2, "2025-01-10"), (4, "2026-03-01"), (3, "2025-06-01")):
+        for profile, day in ASSESSMENTS:
             conn.execute(
                 text(
                     "INSERT INTO assessment (investor_id, profile, assessed_on, lowest_category, "
@@ -71,7 +73,7 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
             )
         )
     engine.dispose()
-    write_legacy_chain(db, clock, 3)
+    write_legacy_chain(db, clock, ASSESSMENTS)
     services = open_services(str(db), clock=clock, hasher=FAST_HASHER, init=True)
     try:
         assert current_revision(services.store.engine) == head_revision()
@@ -116,15 +118,18 @@ def test_models_match_the_migrated_schema(tmp_path: Path) -> None:
     assert diff == []
 
 
-def write_legacy_chain(db: Path, clock: Clock, count: int) -> None:
-    """Entries the way the pre-sealing version wrote them: hash-chained, no MAC, no mark."""
+def write_legacy_chain(db: Path, clock: Clock, assessments: list[tuple[int, str]]) -> None:
+    """Entries the way the pre-sealing version wrote them: hash-chained, no MAC, no mark;
+    one `assessment` entry for each of client 1's assessments (profile, date), with the
+    facts that version recorded (every version has: `audit verify` pairs them off)."""
     from suitcheck.audit.chain import GENESIS_HASH, canonical_entry, entry_hash, utc_stamp
 
     conn = sqlite3.connect(db, isolation_level=None)
     prev = GENESIS_HASH
-    for n in range(1, count + 1):
-        stamp, facts = utc_stamp(clock()), json.dumps({"n": n}, separators=(",", ":"))
-        args = (n, stamp, "old-admin", "check", 1, 1, "allow", '["profile-covers-level"]', facts, prev)
+    for n, (profile, day) in enumerate(assessments, start=1):
+        recorded = {"assessed": day, "lowest_category": False, "profile": f"C{profile}"}
+        stamp, facts = utc_stamp(clock()), json.dumps(recorded, separators=(",", ":"))
+        args = (n, stamp, "old-admin", "assessment", 1, None, None, "[]", facts, prev)
         digest = entry_hash(canonical_entry(*args))
         conn.execute(
             "INSERT INTO audit_entry (seq, at, staff, action, investor_id, report_id, decision, reasons, facts, "

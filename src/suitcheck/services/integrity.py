@@ -39,6 +39,7 @@ from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_json, registrations, row_batch_message
 from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
+from suitcheck.services.assessment_history import HistoryCheck
 from suitcheck.store.engine import Store
 from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, QuestionnaireVersion, Report, Staff
 from suitcheck.store.sqlitetext import sqlite_text
@@ -846,7 +847,9 @@ def check_state(
     names_staff: Callable[[Any, Any], bool] = _anyone,
 ) -> tuple[int, str | None]:
     """Compare every client, staff, report and policy row with its seal and with the last
-    state the trail records for it: (rows checked, the first problem as a sentence).
+    state the trail records for it, and every client's assessment history with the
+    entries that recorded it (services.assessment_history): (rows checked, the first
+    problem as a sentence).
     The sentence names a client only when `names_client(branch_id)` allows it, and a staff
     account only when `names_staff(branch_id, firm_wide)` does (services.scope: a
     branch-scoped verifier learns that another branch's row failed, never which one)."""
@@ -861,6 +864,10 @@ def check_state(
         # A row that is gone has no branch to judge by: named only to those who see every
         # branch (the rule for a row of no branch), else said without its name.
         problem = _missing_row(states, seen, {"investor": names_client(None), "staff": names_staff(None, None)})
+    if problem is None:
+        history = HistoryCheck(conn)
+        problem = history.first_problem(names_client)
+        checked += history.rows
     return checked, problem
 
 
@@ -886,11 +893,13 @@ def _check_clients(
             if not names(row.branch_id):
                 return checked, _HIDDEN_ROW_SENTENCES["client", "seal"]
             name = row.account if isinstance(row.account, str) else f"#{row.id}"
-            return checked, f"client {name}'s record was changed outside suitcheck (its seal does not match)"
+            problem = f"client {name}'s record was changed outside suitcheck (its seal does not match)"
+            return checked, problem
         if states.get(("investor", row.account)) != state_digest(message):
             if not names(row.branch_id):
                 return checked, _HIDDEN_ROW_SENTENCES["client", "state"]
-            return checked, f"client {row.account}'s record differs from the last state the trail recorded for it"
+            problem = f"client {row.account}'s record differs from the last state the trail recorded for it"
+            return checked, problem
     return checked, None
 
 
@@ -910,16 +919,24 @@ def _check_staff(
             if not names(row.branch_id, row.firm_wide):
                 return checked, _HIDDEN_ROW_SENTENCES["staff", "seal"]
             name = row.username if isinstance(row.username, str) else f"#{row.id}"
-            return checked, f"staff account {name} was changed outside suitcheck (its seal does not match)"
+            problem = f"staff account {name} was changed outside suitcheck (its seal does not match)"
+            return checked, problem
         if states.get(("staff", row.username)) != state_digest(message):
             if not names(row.branch_id, row.firm_wide):
                 return checked, _HIDDEN_ROW_SENTENCES["staff", "state"]
-            return checked, f"staff account {row.username} differs from the last state the trail recorded for it"
+            problem = f"staff account {row.username} differs from the last state the trail recorded for it"
+            return checked, problem
     return checked, None
 
 
-# How a missing row's table is named in verify's sentence.
-_MISSING_NAMES = {"investor": "client", "staff": "staff account"}
+# Verify's sentence for a row the trail records that is gone, by its table.
+_MISSING_SENTENCES = {
+    "investor": "client {key}, recorded in the trail, is missing from the store",
+    "staff": "staff account {key}, recorded in the trail, is missing from the store",
+    "report": "report {key}, recorded in the trail, is missing from the store",
+    "policy": "policy {key}, recorded in the trail, is missing from the store",
+    "questionnaire": "questionnaire {key}, recorded in the trail, is missing from the store",
+}
 
 
 def _check_reports_and_policies(
@@ -928,21 +945,25 @@ def _check_reports_and_policies(
     for row in conn.execute(_REPORTS):
         checked += 1
         if not sealer.report_ok(conn, row):
-            return checked, f"report {row.id}'s record was changed outside suitcheck (its seal does not match)"
+            problem = f"report {row.id}'s record was changed outside suitcheck (its seal does not match)"
+            return checked, problem
         if states.get(("report", str(row.id))) != state_digest(report_message(row)):
-            return checked, f"report {row.id}'s record differs from the last state the trail recorded for it"
+            problem = f"report {row.id}'s record differs from the last state the trail recorded for it"
+            return checked, problem
         seen.add(("report", str(row.id)))
     for version, document, seal in conn.execute(_POLICIES):
         checked += 1
         sealed = sealer.policy_ok(conn, version, document, seal)
         if not sealed or states.get(("policy", str(version))) != state_digest(str(document)):
-            return checked, f"policy version {version} was added or changed outside suitcheck"
+            problem = f"policy version {version} was added or changed outside suitcheck"
+            return checked, problem
         seen.add(("policy", str(version)))
     for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES):
         checked += 1
         sealed = sealer.questionnaire_ok(conn, version, document, checksum, seal)
         if not sealed or states.get(("questionnaire", str(version))) != state_digest(str(document)):
-            return checked, f"questionnaire version {version} was added or changed outside suitcheck"
+            problem = f"questionnaire version {version} was added or changed outside suitcheck"
+            return checked, problem
         seen.add(("questionnaire", str(version)))
     return checked, None
 
@@ -962,4 +983,4 @@ def _missing_row(
     table, key = missing[0]
     if not named.get(table, True):
         return _HIDDEN_ROW_SENTENCES["client" if table == "investor" else "staff", "missing"]
-    return f"{_MISSING_NAMES.get(table, table)} {key}, recorded in the trail, is missing from the store"
+    return _MISSING_SENTENCES[table].format(key=key)

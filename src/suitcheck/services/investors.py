@@ -43,6 +43,7 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.questionnaire import AnswersError, Questionnaire, Score, answers_hash, canonical_json
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import half_width
+from suitcheck.services.assessment_history import recorded_rows
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
 from suitcheck.services.context import Actor, HiddenClient, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -155,6 +156,9 @@ class AssessmentView:
     score: int | None = None
     answers: dict[str, str] | None = None
     answers_hash: str | None = None
+    # Whether the trail records this row as it stands (services.assessment_history): False
+    # for a row changed or added outside suitcheck, which `audit verify` names.
+    recorded: bool = True
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -168,6 +172,7 @@ class AssessmentView:
             "score": self.score,
             "answers": self.answers,
             "answers_hash": self.answers_hash,
+            "recorded": self.recorded,
         }
 
 
@@ -966,6 +971,12 @@ class InvestorService:
             ).scalar_one_or_none()
             if latest is None:
                 raise InvalidInput("This client has no assessment to confirm.")
+            if not recorded_rows(session.connection(), investor.id)[-1]:
+                raise RecordIntegrityError(
+                    "The client's latest assessment differs from what the audit trail recorded: it was changed "
+                    "outside suitcheck, and no confirmation sheet was written. Compliance must run "
+                    "`suitcheck audit verify` and investigate."
+                )
             policy, today = self._ctx.policy(session), self._ctx.today()
             profile = RiskProfile(latest.profile)
             answers: list[SheetAnswer] = []
@@ -1159,9 +1170,10 @@ class InvestorService:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, ref, actor)
+            recorded = recorded_rows(session.connection(), investor.id)
             return [
                 AssessmentView(
-                    RiskProfile(a.profile),
+                    _history_profile(investor, a.profile),
                     a.assessed_on,
                     a.lowest_category,
                     a.recorded_at,
@@ -1170,8 +1182,9 @@ class InvestorService:
                     a.score,
                     _stored_answers(a.answers),
                     a.answers_hash,
+                    recorded=ok,
                 )
-                for a in investor.assessments
+                for a, ok in zip(investor.assessments, recorded, strict=True)
             ]
 
     def search(
@@ -1243,6 +1256,16 @@ def _search_statement(query: str, actor: Actor, id_forms: tuple[str, ...] = ()) 
             conditions.append(Investor.id_number.in_(id_forms))
         stmt = stmt.where(or_(*conditions))
     return stmt
+
+
+def _history_profile(investor: Investor, value: object) -> RiskProfile:
+    """A past assessment's profile as stored; one suitcheck never writes is a refusal."""
+    if value.__class__ is int and 1 <= value <= len(RiskProfile):
+        return RiskProfile(value)
+    raise RecordIntegrityError(
+        f"Client {investor.account}'s assessment history holds a value suitcheck never writes: it was changed "
+        "outside suitcheck. Compliance must run `suitcheck audit verify` and investigate."
+    )
 
 
 def _stored_answers(stored: str | bytes | None) -> dict[str, str] | None:

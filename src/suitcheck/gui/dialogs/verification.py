@@ -43,14 +43,15 @@ def run_verification(services: Services, actor: Actor, parent: QWidget) -> None:
             ),
         )
     else:
-        _verdict_box(
-            parent,
-            False,
-            QCoreApplication.translate("Audit", "The audit trail FAILED verification at entry {n}.").format(
+        # A row of the store that differs from the trail fails no entry (bad_seq is None).
+        headline = (
+            QCoreApplication.translate("Audit", "The audit trail FAILED verification.")
+            if result.bad_seq is None
+            else QCoreApplication.translate("Audit", "The audit trail FAILED verification at entry {n}.").format(
                 n=result.bad_seq
-            ),
-            escape_controls(message_text(result.problem or ""), keep="\n"),
+            )
         )
+        _verdict_box(parent, False, headline, escape_controls(message_text(result.problem or ""), keep="\n"))
 
 
 def verify_export_file(services: Services, actor: Actor, path: Path, parent: QWidget) -> None:

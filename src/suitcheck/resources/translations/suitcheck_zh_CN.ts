@@ -299,6 +299,10 @@
         <translation>已校验 {n} 条记录和 {c} 个签名检查点。</translation>
     </message>
     <message>
+        <source>The audit trail FAILED verification.</source>
+        <translation>审计记录校验失败。</translation>
+    </message>
+    <message>
         <source>The audit trail FAILED verification at entry {n}.</source>
         <translation>审计记录校验失败：第 {n} 条记录有问题。</translation>
     </message>
@@ -1985,6 +1989,82 @@ Store: {store}</source>
     <message>
         <source>a staff account recorded in the trail is missing from the store; a head-office administrator can see which</source>
         <translation>审计记录中记载的一个员工账户已不在存储中；总部管理员可以查看是哪一个</translation>
+    </message>
+    <message>
+        <source>the assessment history of a client of another branch differs from what the trail recorded; head-office compliance can see which</source>
+        <translation>另一营业部一名客户的测评历史与审计记录所载不一致；总部合规人员可以查看是哪一名</translation>
+    </message>
+    <message>
+        <source>client {name}&apos;s assessment of {day} differs from what the trail recorded for it</source>
+        <translation>客户 {name} 于 {day} 的测评与审计记录所载不一致</translation>
+    </message>
+    <message>
+        <source>client {name}&apos;s assessment of {day} is not recorded in the trail</source>
+        <translation>客户 {name} 于 {day} 的测评未记载于审计记录</translation>
+    </message>
+    <message>
+        <source>client {name}&apos;s assessment of {day}, recorded in the trail, is missing from the store</source>
+        <translation>审计记录中记载的客户 {name} 于 {day} 的测评已不在存储中</translation>
+    </message>
+    <message>
+        <source>client {name}&apos;s record was changed outside suitcheck (its seal does not match)</source>
+        <translation>客户 {name} 的记录在 suitcheck 之外被修改（其封印不符）</translation>
+    </message>
+    <message>
+        <source>client {row_account}&apos;s record differs from the last state the trail recorded for it</source>
+        <translation>客户 {row_account} 的记录与审计记录最后记载的状态不一致</translation>
+    </message>
+    <message>
+        <source>staff account {name} was changed outside suitcheck (its seal does not match)</source>
+        <translation>员工账户 {name} 在 suitcheck 之外被修改（其封印不符）</translation>
+    </message>
+    <message>
+        <source>staff account {row_username} differs from the last state the trail recorded for it</source>
+        <translation>员工账户 {row_username} 与审计记录最后记载的状态不一致</translation>
+    </message>
+    <message>
+        <source>report {row_id}&apos;s record was changed outside suitcheck (its seal does not match)</source>
+        <translation>报告 {row_id} 的记录在 suitcheck 之外被修改（其封印不符）</translation>
+    </message>
+    <message>
+        <source>report {row_id}&apos;s record differs from the last state the trail recorded for it</source>
+        <translation>报告 {row_id} 的记录与审计记录最后记载的状态不一致</translation>
+    </message>
+    <message>
+        <source>policy version {version} was added or changed outside suitcheck</source>
+        <translation>政策版本 {version} 在 suitcheck 之外被添加或修改</translation>
+    </message>
+    <message>
+        <source>questionnaire version {version} was added or changed outside suitcheck</source>
+        <translation>问卷版本 {version} 在 suitcheck 之外被添加或修改</translation>
+    </message>
+    <message>
+        <source>client {key}, recorded in the trail, is missing from the store</source>
+        <translation>审计记录中记载的客户 {key} 已不在存储中</translation>
+    </message>
+    <message>
+        <source>staff account {key}, recorded in the trail, is missing from the store</source>
+        <translation>审计记录中记载的员工账户 {key} 已不在存储中</translation>
+    </message>
+    <message>
+        <source>report {key}, recorded in the trail, is missing from the store</source>
+        <translation>审计记录中记载的报告 {key} 已不在存储中</translation>
+    </message>
+    <message>
+        <source>policy {key}, recorded in the trail, is missing from the store</source>
+        <translation>审计记录中记载的政策版本 {key} 已不在存储中</translation>
+    </message>
+    <message>
+        <source>questionnaire {key}, recorded in the trail, is missing from the store</source>
+        <translation>审计记录中记载的问卷版本 {key} 已不在存储中</translation>
+    </message>
+    <message>
+        <source>Client {investor_account}&apos;s assessment history holds a value suitcheck never writes: it was changed outside suitcheck. Compliance must run `suitcheck audit verify` and investigate.</source>
+        <translation>客户 {investor_account} 的测评历史中有 suitcheck 从不写入的值：它在 suitcheck 之外被修改。合规须运行 `suitcheck audit verify` 并调查。</translation>
+    </message>
+    <message>
+        <source>The client&apos;s latest assessment differs from what the audit trail recorded: it was changed outside suitcheck, and no confirmation sheet was written. Compliance must run `suitcheck audit verify` and investigate.</source>
+        <translation>该客户最近一次测评与审计记录所载不一致：它在 suitcheck 之外被修改，未生成确认书。合规须运行 `suitcheck audit verify` 并调查。</translation>
     </message>
     <message>
         <source>Another process sealed during the export; export again.</source>
