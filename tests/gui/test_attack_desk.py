@@ -134,6 +134,12 @@ def test_a_stale_allow_opens_nothing_and_leaves_no_allow_on_screen(  # type: ign
     assert not window.open_button.isEnabled()
     assert not window.open_action.isEnabled()
     qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.BLOCK, timeout=5000)
+    # The list's level column shows the level now stored (it kept R3 after a re-rating).
+    model = window.report_model
+    row = next(i for i, r in enumerate(model.objects()) if r.id == report.id)
+    now = demo_services.reports.get(window.actor, report.id).level
+    qtbot.waitUntil(lambda: model.row_object(row).level is now, timeout=5000)
+    assert model.data(model.index(row, model.LEVEL)).startswith(now.code if now else "")
 
 
 def test_the_client_changed_under_the_warning_dialog_gets_no_allow_on_screen(  # type: ignore[no-untyped-def]

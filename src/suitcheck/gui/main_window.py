@@ -659,6 +659,12 @@ class MainWindow(QMainWindow):
                 # report, the client is due for re-assessment...): the allow on screen is stale.
                 self.decision.show_hint(self.tr("The report was not opened. Check again for the current decision."))
                 self._refresh_verdicts(reset=True)
+                # The list's level column too, where the refusal came from a re-rating.
+                self.runner.start(
+                    Job(self.services.reports.get, self.actor, report.id),
+                    self.report_model.update_report,
+                    lambda _exc: None,  # the list keeps the level it showed; the hint stands
+                )
             self._opened()
             self.statusBar().clearMessage()  # "Opening the report…" no longer
             self._error(exc)

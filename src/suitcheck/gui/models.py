@@ -194,6 +194,13 @@ class ReportTableModel(PagedTableModel[ReportView]):
     def verdict(self, report_id: int) -> Outcome | None:
         return self._verdicts.get(report_id)
 
+    def update_report(self, report: ReportView) -> None:
+        """Show a report's current row (its level re-rated meanwhile) where it is listed."""
+        for row, shown in enumerate(self._rows):
+            if shown.id == report.id:
+                self._rows[row] = report
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
     # The verdict column sorts most permissive last.
     _ORDER = {Outcome.BLOCK: 0, Outcome.ALLOW_AFTER_WARNING: 1, Outcome.ALLOW: 2}
     _COLOUR = {Outcome.ALLOW: GREEN, Outcome.BLOCK: RED, Outcome.ALLOW_AFTER_WARNING: AMBER}
