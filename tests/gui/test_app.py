@@ -103,6 +103,13 @@ def test_the_page_check_runs_beside_the_login_and_is_shown_and_recorded(qtbot, q
     with desktop.services.store.engine.connect() as conn:
         facts = conn.execute(text("SELECT facts FROM audit_entry WHERE action = 'store-checked'")).scalars().all()
     assert facts == ['{"ok":true,"problem":null}']
+    # Settings › Language: the lasting note follows (it stayed in English).
+    desktop.set_language("zh_CN")
+    try:
+        assert label.text().startswith("数据库检查完毕"), label.text()
+    finally:
+        desktop.set_language("en")
+    assert "every page is sound" in label.text()
     desktop.window.close()
     desktop.services.close()
 

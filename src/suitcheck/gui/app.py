@@ -121,6 +121,7 @@ class DesktopApp:
             QMessageBox.warning(
                 self.window, "suitcheck", QCoreApplication.translate("Errors", "The translation could not be loaded.")
             )
+        self._show_store_check()  # the status bar's lasting note, in the language now shown
 
 
 def _check_store(services: Services) -> StoreCheck:
