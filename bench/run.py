@@ -987,6 +987,43 @@ def bench_client_import(folder: Path, scale: float) -> None:
         f"{n:,} rows, {n // 10:,} new assessments (+ audit entries) in {resync_s:.1f} s (CPU {resync_cpu:.1f} s), "
         f"peak RSS {resync_rss} MB",
     )
+    bench_verify_imported(folder, db, env, n)
+
+
+READ_PAIRS = """
+import sqlite3, sys
+conn = sqlite3.connect(sys.argv[1])
+for sql in (
+    "SELECT investor_id, profile, assessed_on, lowest_category, questionnaire_version, score, answers, "
+    "answers_hash, note FROM assessment ORDER BY investor_id, id",
+    "SELECT investor_id, facts FROM audit_entry WHERE action IN ('assessment', 'client-added', 'client-edited') "
+    "AND investor_id IS NOT NULL ORDER BY investor_id, seq",
+):
+    for _ in conn.execute(sql):
+        pass
+"""
+
+
+def bench_verify_imported(folder: Path, db: str, env: dict[str, str], n: int) -> None:
+    """`audit verify` of the store the client imports above left (every client row sealed,
+    each assessment row paired off with the entry that recorded it), the whole command in
+    its own process, against plain sqlite3 reading the rows and entries it pairs off.
+    Informative: the goal rows of verify are on the audit bench's store."""
+    script = folder / "read_pairs.py"
+    script.write_text(READ_PAIRS, encoding="utf-8")
+    read_s = min(_child([str(script), db], env, folder)[0] for _ in range(2))
+    verify_s, verify_cpu, verify_rss, _ = _child(
+        ["suitcheck", "audit", "verify", "--db", db, "--user", "bench"], env, folder
+    )
+    report(
+        "audit verify of the imported clients' store",
+        verify_s,
+        read_s,
+        f"{n:,} clients and {n + n // 10:,} assessments: the whole command (start-up, login, the chain, every "
+        f"client's seal and recorded state, the assessment history) {verify_s:.1f} s (CPU {verify_cpu:.1f} s, peak "
+        f"RSS {verify_rss} MB) vs plain sqlite3 reading the assessment rows and the entries that recorded them "
+        f"{read_s:.1f} s",
+    )
 
 
 def bench_inspection(folder: Path, scale: float) -> None:
