@@ -7,8 +7,9 @@ questionnaire version, answers and score. Every way suitcheck writes one also wr
 trail entry that records it, in the same transaction:
 
 - `assessment` (an assessment recorded by hand or from the questionnaire, or an import's
-  new assessment of a known client): profile, date, lowest category, method; for the
-  questionnaire its version, score and the answers' SHA-256, otherwise the note;
+  new assessment of a known client): profile, date, lowest category, method, the note
+  (a questionnaire's only since session 11: an older entry does not record it, and that
+  note is not compared); for the questionnaire its version, score and the answers' SHA-256;
 - `client-added` with a profile (a new client from an import): profile, date, lowest
   category;
 - `client-edited` with a profile (an import that changed a client and assessed them

@@ -1150,8 +1150,8 @@ class InvestorService:
         }
         if scored:
             facts.update(questionnaire_version=version, score=score, answers_sha256=digest, knockouts=list(knockouts))
-        else:
-            facts["note"] = note
+        # The note the row keeps, for the questionnaire too (`audit verify` compares it).
+        facts["note"] = note
         if cleared:
             facts["cleared_reassessment_due"] = True
         elif was_due:
