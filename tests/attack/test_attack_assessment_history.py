@@ -4,9 +4,15 @@ of every assessment row with the trail entry that recorded it
 
 from __future__ import annotations
 
-from suitcheck.services import Actor, Services
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.services import Actor, Services, integrity
 from tests.audit.test_assessment_history import TOP, problem, sql
-from tests.conftest import add_client
+from tests.conftest import TODAY, add_client
 
 
 def test_a_questionnaire_assessments_note_changed_in_sql_is_named(services: Services, compliance: Actor) -> None:
@@ -26,3 +32,43 @@ def test_a_questionnaire_assessments_note_changed_in_sql_is_named(services: Serv
     assert "client QM's assessment of" in (problem(services, compliance) or "")
     sql(services, row.format("NULL", "QM"), row.format("NULL", "QN"))
     assert "client QN's assessment of" in (problem(services, compliance) or "")
+
+
+@pytest.mark.parametrize("moment", ["after-the-states", "between-the-history-reads"])
+def test_an_assessment_recorded_while_verify_runs_is_no_alarm(
+    services: Services, compliance: Actor, monkeypatch: pytest.MonkeyPatch, moment: str
+) -> None:
+    """A shared PostgreSQL store: verify reads the trail's record of each client, then the
+    clients, then the assessment rows and then their entries, each a statement of its own.
+    It ran in READ COMMITTED, each statement seeing the store as it then was, so a desk
+    recording an assessment in between (verify of a large store takes seconds) made verify
+    report the client's record, or its history, as changed outside suitcheck. Verify reads
+    one snapshot now (SQLite's read transaction always was one: the desk's commit waits for
+    no reader and is not seen)."""
+    add_client(services, compliance, "BUSY", RiskProfile.C2, days_ago=400)
+    done: list[bool] = []
+
+    def desk_assesses() -> None:
+        if not done:
+            done.append(True)
+            services.investors.assess(compliance, "BUSY", RiskProfile.C4, TODAY, note="营业部现场测评")
+
+    if moment == "after-the-states":
+        real = integrity.recorded_states
+
+        def states_then_desk(conn: Any) -> dict[tuple[str, str], str]:
+            states = real(conn)
+            desk_assesses()
+            return states
+
+        monkeypatch.setattr(integrity, "recorded_states", states_then_desk)
+    else:
+
+        def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.lstrip().startswith("SELECT audit_entry.investor_id, audit_entry.facts"):
+                desk_assesses()
+
+        event.listen(services.store.engine, "before_cursor_execute", before)
+    assert problem(services, compliance) is None
+    assert done
+    assert problem(services, compliance) is None
