@@ -4,6 +4,7 @@ of every assessment row with the trail entry that recorded it
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +12,7 @@ from sqlalchemy import event
 
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services, integrity
+from suitcheck.services.errors import ServiceError
 from tests.audit.test_assessment_history import TOP, problem, sql
 from tests.conftest import TODAY, add_client
 
@@ -72,3 +74,26 @@ def test_an_assessment_recorded_while_verify_runs_is_no_alarm(
     assert problem(services, compliance) is None
     assert done
     assert problem(services, compliance) is None
+
+
+def test_a_deleted_latest_assessment_prints_no_confirmation_sheet(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """The sheet prints the client's newest assessment row, refused when the trail does not
+    record that row. Deleting the newest row in SQL left the one before it newest, and that
+    one the trail does record: the sheet stated an old profile and date (what it
+    permitted then) as the client's assessment to sign, while the client's record holds
+    the new one."""
+    add_client(services, compliance, "OLD", RiskProfile.C5, days_ago=400)
+    services.investors.assess_answers(compliance, "OLD", {**TOP, "capacity": "no"}, note="现场")  # C1, knock-out
+    sheet = tmp_path / "sheet.pdf"
+    services.investors.write_confirmation(compliance, "OLD", sheet)
+    sheet.unlink()
+    sql(
+        services,
+        "DELETE FROM assessment WHERE id = (SELECT max(a.id) FROM assessment a "
+        "JOIN investor i ON i.id = a.investor_id WHERE i.account = 'OLD')",
+    )
+    with pytest.raises(ServiceError, match="latest assessment differs from what the audit trail recorded"):
+        services.investors.write_confirmation(compliance, "OLD", sheet)
+    assert not sheet.exists()
