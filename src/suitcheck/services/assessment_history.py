@@ -7,8 +7,9 @@ questionnaire version, answers and score. Every way suitcheck writes one also wr
 trail entry that records it, in the same transaction:
 
 - `assessment` (an assessment recorded by hand or from the questionnaire, or an import's
-  new assessment of a known client): profile, date, lowest category, method; for the
-  questionnaire its version, score and the answers' SHA-256, otherwise the note;
+  new assessment of a known client): profile, date, lowest category, method, the note
+  (a questionnaire's only since session 11: an older entry does not record it, and that
+  note is not compared); for the questionnaire its version, score and the answers' SHA-256;
 - `client-added` with a profile (a new client from an import): profile, date, lowest
   category;
 - `client-edited` with a profile (an import that changed a client and assessed them
@@ -190,12 +191,24 @@ def _pair_off(rows: list[Facts], entries: list[Facts]) -> tuple[Facts | None, Fa
     return unmatched, (left[0] if left else None)
 
 
-def recorded_rows(conn: Any, investor_id: int) -> list[bool]:
-    """For each of one client's assessment rows, in the order they were written: whether
-    the trail records it as it stands (the client page, the confirmation sheet)."""
+def _one_client(conn: Any, investor_id: int) -> tuple[list[Facts], list[Facts]]:
     rows = [stored(r) for r in conn.execute(_ROWS.where(_A.investor_id == investor_id))]
     made = (recorded(r.facts) for r in conn.execute(_ENTRIES.where(AuditEntry.investor_id == investor_id)))
-    return _pairing(rows, [entry for entry in made if entry is not None])[0]
+    return rows, [entry for entry in made if entry is not None]
+
+
+def recorded_rows(conn: Any, investor_id: int) -> list[bool]:
+    """For each of one client's assessment rows, in the order they were written: whether
+    the trail records it as it stands (the client page)."""
+    return _pairing(*_one_client(conn, investor_id))[0]
+
+
+def latest_recorded(conn: Any, investor_id: int) -> bool:
+    """Whether the client's newest assessment row is what the trail recorded last for them
+    (the confirmation sheet prints it): not a row changed or added outside suitcheck, nor
+    an older row left newest by deleting the rows written after it."""
+    rows, entries = _one_client(conn, investor_id)
+    return bool(rows and entries) and _pairing(rows, entries)[0][-1] and matches(rows[-1], entries[-1])
 
 
 class HistoryCheck:

@@ -43,7 +43,7 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.questionnaire import AnswersError, Questionnaire, Score, answers_hash, canonical_json
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import half_width
-from suitcheck.services.assessment_history import recorded_rows
+from suitcheck.services.assessment_history import latest_recorded, recorded_rows
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
 from suitcheck.services.context import Actor, HiddenClient, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -971,7 +971,7 @@ class InvestorService:
             ).scalar_one_or_none()
             if latest is None:
                 raise InvalidInput("This client has no assessment to confirm.")
-            if not recorded_rows(session.connection(), investor.id)[-1]:
+            if not latest_recorded(session.connection(), investor.id):
                 raise RecordIntegrityError(
                     "The client's latest assessment differs from what the audit trail recorded: it was changed "
                     "outside suitcheck, and no confirmation sheet was written. Compliance must run "
@@ -1150,8 +1150,8 @@ class InvestorService:
         }
         if scored:
             facts.update(questionnaire_version=version, score=score, answers_sha256=digest, knockouts=list(knockouts))
-        else:
-            facts["note"] = note
+        # The note the row keeps, for the questionnaire too (`audit verify` compares it).
+        facts["note"] = note
         if cleared:
             facts["cleared_reassessment_due"] = True
         elif was_due:

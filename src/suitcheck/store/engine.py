@@ -114,7 +114,15 @@ class Store:
 
     def __post_init__(self) -> None:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
-        self._reader = sessionmaker(self.engine.execution_options(suitcheck_read_only=True), expire_on_commit=False)
+        # A read is one state of the store: on PostgreSQL a read-only unit of work takes one
+        # snapshot (REPEATABLE READ; it never waits on writers nor fails for them), not one
+        # per statement (READ COMMITTED), so `audit verify` comparing rows with the trail, or
+        # a client's history with its entries, never sees a desk's commit half (SQLite's
+        # read transaction already is one snapshot).
+        reading: dict[str, Any] = {"suitcheck_read_only": True}
+        if self.engine.dialect.name == "postgresql":
+            reading["isolation_level"] = "REPEATABLE READ"
+        self._reader = sessionmaker(self.engine.execution_options(**reading), expire_on_commit=False)
 
     def on_before_flush(self, install: Any) -> None:
         """Let a layer above hook the writer sessions' flushes (row integrity seals)."""
