@@ -67,6 +67,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "client {name}'s assessment of {day} differs from what the trail recorded for it"),
     QT_TRANSLATE_NOOP("Messages", "client {name}'s assessment of {day} is not recorded in the trail"),
+    QT_TRANSLATE_NOOP("Messages", "an assessment of {day} names no client: its client was changed outside suitcheck"),
     QT_TRANSLATE_NOOP(
         "Messages",
         "client {name}'s assessment of {day}, recorded in the trail, is missing from the store",

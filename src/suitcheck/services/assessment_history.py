@@ -143,7 +143,9 @@ class Mismatch:
         name = account if isinstance(account, str) else f"#{self.investor_id}"
         if self.row is not None:
             day = _day(self.row[_ASSESSED])
-            if self.entry is not None:
+            if self.investor_id < 0:  # a client id suitcheck never writes (text, in SQLite)
+                message = f"an assessment of {day} names no client: its client was changed outside suitcheck"
+            elif self.entry is not None:
                 message = f"client {name}'s assessment of {day} differs from what the trail recorded for it"
             else:
                 message = f"client {name}'s assessment of {day} is not recorded in the trail"

@@ -2003,6 +2003,10 @@ Store: {store}</source>
         <translation>客户 {name} 于 {day} 的测评未记载于审计记录</translation>
     </message>
     <message>
+        <source>an assessment of {day} names no client: its client was changed outside suitcheck</source>
+        <translation>一条 {day} 的测评未指向任何客户：其所属客户在 suitcheck 之外被修改</translation>
+    </message>
+    <message>
         <source>client {name}&apos;s assessment of {day}, recorded in the trail, is missing from the store</source>
         <translation>审计记录中记载的客户 {name} 于 {day} 的测评已不在存储中</translation>
     </message>
