@@ -10,7 +10,7 @@ import pytest
 from suitcheck.audit import chain
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
-from tests.conftest import add_client
+from tests.conftest import PASSWORD, Clock, add_client, make_services
 
 
 def test_an_entry_committed_while_verify_reads_is_no_deleted_entry(
@@ -37,4 +37,25 @@ def test_an_entry_committed_while_verify_reads_is_no_deleted_entry(
     assert done
     assert result.ok, result.problem
     monkeypatch.undo()
+    assert services.audit.verify(compliance).ok
+
+
+def test_verify_after_another_process_of_this_desk_sealed(
+    store_target: str, services: Services, compliance: Actor, clock: Clock
+) -> None:
+    """One desktop, two processes on the same audit key: the desk open all day and a
+    `suitcheck audit verify` (or a batch, an export) run beside it, which seals. The desk's
+    sealer still held the epoch key it loaded, and its own verify then said 'the trail is
+    newer than this installation's key', a tamper alarm; its retry looked again with the
+    same stale key. The retry now first catches up with the key file under the chain lock,
+    as every append does."""
+    add_client(services, compliance, "PROC1", RiskProfile.C3)
+    other = make_services(store_target, clock)  # the second process: same store, same key file
+    try:
+        assert other.audit.verify(other.auth.login(compliance.username, PASSWORD)).ok  # and seals
+    finally:
+        other.close()
+    result = services.audit.verify(compliance)
+    assert result.ok, result.problem
+    add_client(services, compliance, "PROC2", RiskProfile.C4)
     assert services.audit.verify(compliance).ok

@@ -186,6 +186,14 @@ class Sealer:
             if self.inst.pending:
                 self._resolve(conn)
 
+    def catch_up(self, session: Session | Connection) -> None:
+        """Take up the key file as another process on it left it (a seal it committed, one
+        it prepared and dropped), without appending: for a reader about to compare the
+        trail with this installation's key."""
+        conn = connection(session)
+        lock_chain(conn)
+        self.sync(conn)
+
     def _resolve(self, conn: Connection) -> None:
         """Seals prepared by a transaction that is over: keep those the store holds (in
         order), drop the rest (their transaction rolled back or never committed)."""
