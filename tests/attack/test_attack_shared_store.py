@@ -3,14 +3,18 @@ made deterministic: the second desk acts at a chosen point of the first one's wo
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from suitcheck.audit import chain
 from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from tests.conftest import PASSWORD, Clock, add_client, make_services
+from suitcheck.services.errors import Conflict
+from tests.conftest import PASSWORD, Clock, add_client, make_services, staff
 
 
 def test_an_entry_committed_while_verify_reads_is_no_deleted_entry(
@@ -59,3 +63,61 @@ def test_verify_after_another_process_of_this_desk_sealed(
     assert result.ok, result.problem
     add_client(services, compliance, "PROC2", RiskProfile.C4)
     assert services.audit.verify(compliance).ok
+
+
+def _after_statement(services: Services, starts: str, action: Any) -> None:
+    """Run `action` once, right after this desk's first statement that starts with `starts`
+    (its transaction still open): another desk acting in that instant."""
+    done: list[bool] = []
+
+    def after(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if not done and statement.lstrip().startswith(starts):
+            done.append(True)
+            action()
+
+    event.listen(services.store.engine, "after_cursor_execute", after)
+
+
+@pytest.mark.parametrize("what", ["policy", "client", "staff"])
+def test_two_desks_storing_the_same_unique_thing_at_once(
+    pg_target: str, clock: Clock, tmp_path: Path, what: str
+) -> None:
+    """PostgreSQL, read committed: each desk looks for an existing account (user name, the
+    next policy version) and then inserts its own. A second desk storing the same one in
+    between made the first desk's insert fail on the unique index, and the user read 'The
+    store postgresql://... failed: duplicate key value violates unique constraint
+    "investor_account_key"', naming no cause, as if the store had failed. It is a Conflict in
+    one sentence saying what happened and that nothing was done; the other desk's record
+    stands and the trail verifies. (SQLite writers take the write lock at begin: never.)"""
+    first = make_services(pg_target, clock)
+    admin = staff(first, Role.ADMIN, "t-root")
+    officer = staff(first, Role.COMPLIANCE)
+    second = make_services(pg_target, clock)
+    admin2 = second.auth.login("t-root", PASSWORD)
+    officer2 = second.auth.login(officer.username, PASSWORD)
+    try:
+        if what == "policy":
+            _after_statement(
+                first, "SELECT max(policy.version)", lambda: second.policy.update(officer2, warning_days=20)
+            )
+            act: Any = lambda: first.policy.update(officer, special_attention_age=65)  # noqa: E731
+        elif what == "client":
+            _after_statement(first, "SELECT investor.id", lambda: add_client(second, officer2, "DUP1"))
+            act = lambda: add_client(first, officer, "DUP1")  # noqa: E731
+        else:
+            _after_statement(
+                first,
+                "SELECT staff.id",
+                lambda: second.auth.create_staff(admin2, "newclerk", PASSWORD, Role.ADVISOR),
+            )
+            act = lambda: first.auth.create_staff(admin, "newclerk", PASSWORD, Role.ADVISOR)  # noqa: E731
+        with pytest.raises(Conflict) as refused:
+            act()
+        message = str(refused.value)
+        assert "at the same moment; nothing was done" in message
+        assert "duplicate key" not in message
+        result = first.audit.verify(officer)
+        assert result.ok, result.problem
+    finally:
+        second.close()
+        first.close()
