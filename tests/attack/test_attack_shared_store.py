@@ -14,7 +14,8 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import Conflict
-from tests.conftest import PASSWORD, Clock, add_client, make_services, staff
+from tests.conftest import PASSWORD, TODAY, Clock, add_client, make_services, staff
+from tests.fixtures import import_text_report
 
 
 def test_an_entry_committed_while_verify_reads_is_no_deleted_entry(
@@ -121,3 +122,27 @@ def test_two_desks_storing_the_same_unique_thing_at_once(
     finally:
         second.close()
         first.close()
+
+
+def test_a_distribution_list_read_while_other_desks_write_is_one_state(
+    store_target: str, services: Services, compliance: Actor, clock: Clock, tmp_path: Path
+) -> None:
+    """Held: a long `eligible` read (one snapshot on both backends) while another desk adds an
+    eligible client and lowers a listed one: the list is the store as it
+    was when the read began, finishes, and names no client as changed outside suitcheck."""
+    report = import_text_report(services, compliance, tmp_path)
+    for n in range(6):
+        add_client(services, compliance, f"EL{n}", RiskProfile.C5)
+    other = make_services(store_target, clock)
+    officer = other.auth.login(compliance.username, PASSWORD)
+    try:
+        listed = services.access.eligible(compliance, report)
+        first = [next(listed).account for _ in range(2)]
+        add_client(other, officer, "EL9", RiskProfile.C5)
+        other.investors.assess(officer, "EL5", RiskProfile.C1, TODAY, note="营业部现场测评")
+        rest = [v.account for v in listed]
+    finally:
+        other.close()
+    assert first + rest == [f"EL{n}" for n in range(6)]
+    assert [v.account for v in services.access.eligible(compliance, report)] == [f"EL{n}" for n in range(5)] + ["EL9"]
+    assert services.audit.verify(compliance).ok
