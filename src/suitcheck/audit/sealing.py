@@ -186,6 +186,14 @@ class Sealer:
             if self.inst.pending:
                 self._resolve(conn)
 
+    def catch_up(self, session: Session | Connection) -> None:
+        """Take up the key file as another process on it left it (a seal it committed, one
+        it prepared and dropped), without appending: for a reader about to compare the
+        trail with this installation's key."""
+        conn = connection(session)
+        lock_chain(conn)
+        self.sync(conn)
+
     def _resolve(self, conn: Connection) -> None:
         """Seals prepared by a transaction that is over: keep those the store holds (in
         order), drop the rest (their transaction rolled back or never committed)."""
@@ -912,22 +920,20 @@ class StoreBehindHead(SealError):
         self.last_seq, self.head_seq, self.head_hash = last_seq, head_seq, head_hash
 
 
-def check_head(conn: Connection, path: Path, inst: Installation, location: str) -> None:
+def check_head(
+    conn: Connection, path: Path, inst: Installation, location: str, heads: list[tuple[int, str]] | None = None
+) -> None:
     """The store must still hold the heads recorded outside it (signed head at the last
-    seal, and the head record written after every commit)."""
-    heads: list[tuple[int, str, str]] = []
-    if inst.signed_head:
-        heads.append((int(inst.signed_head["seq"]), str(inst.signed_head["hash"]), "signed head"))
-    record = keys.read_head(keys.head_path(path, inst.store_id), inst.head_key, inst.store_id)
-    if record is None:
-        raise SealError(
-            f"The head record beside the audit key {path} is missing, so the store {location} cannot be "
-            "checked for deleted entries; restore it from its backup."
-        )
-    heads.append((record[0], record[1], "head record"))
+    seal, and the head record written after every commit). `heads`: those heads as
+    recorded_heads read them before `conn`'s snapshot began (a reader's; a writer holding
+    the chain lock reads them here): the record is rewritten after each commit of this
+    installation, so one read after a snapshot began may name an entry committed since,
+    which the snapshot does not hold."""
+    if heads is None:
+        heads = recorded_heads(path, inst, location)
     last = conn.execute(HEAD).first()
     last_seq = last[0] if last else 0
-    beyond = [(seq, digest) for seq, digest, _what in heads if last_seq < seq]
+    beyond = [(seq, digest) for seq, digest in heads if last_seq < seq]
     if beyond:
         seq, digest = max(beyond)
         raise StoreBehindHead(
@@ -938,12 +944,28 @@ def check_head(conn: Connection, path: Path, inst: Installation, location: str) 
             head_seq=seq,
             head_hash=digest,
         )
-    for seq, digest, _what in heads:
+    for seq, digest in heads:
         actual = conn.execute(select(AuditEntry.entry_hash).where(AuditEntry.seq == seq)).scalar_one_or_none()
         if actual != digest:
             raise SealError(
                 f"The store {location} was rewritten: entry {seq} differs from the head recorded beside the audit key."
             )
+
+
+def recorded_heads(path: Path, inst: Installation, location: str) -> list[tuple[int, str]]:
+    """(seq, hash) of the heads recorded outside the store: the signed head at the last
+    seal, and the head record beside the key. Every entry they name was committed."""
+    heads: list[tuple[int, str]] = []
+    if inst.signed_head:
+        heads.append((int(inst.signed_head["seq"]), str(inst.signed_head["hash"])))
+    record = keys.read_head(keys.head_path(path, inst.store_id), inst.head_key, inst.store_id)
+    if record is None:
+        raise SealError(
+            f"The head record beside the audit key {path} is missing, so the store {location} cannot be "
+            "checked for deleted entries; restore it from its backup."
+        )
+    heads.append((record[0], record[1]))
+    return heads
 
 
 def attach_report(attached: Attached | None) -> dict[str, Any] | None:

@@ -376,6 +376,34 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The store already has staff accounts; an administrator must add new ones."),
     QT_TRANSLATE_NOOP("Messages", "A user name is 1 to 64 characters without spaces."),
     QT_TRANSLATE_NOOP("Messages", "A staff account named '{username}' already exists."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another desk stored a client with this account number at the same moment; nothing was done. Look again, and try again if it is still needed.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another desk stored a client with this ID number at the same moment; nothing was done. Look again, and try again if it is still needed.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another desk stored a staff account with this user name at the same moment; nothing was done. Look again, and try again if it is still needed.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another desk stored a branch with this code at the same moment; nothing was done. Look again, and try again if it is still needed.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another desk stored this report at the same moment; nothing was done. Look again, and try again if it is still needed.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another desk stored a new policy version at the same moment; nothing was done. Look again, and try again if it is still needed.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another desk stored a new questionnaire version at the same moment; nothing was done. Look again, and try again if it is still needed.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "You cannot disable your own account."),
     QT_TRANSLATE_NOOP("Messages", "No staff account is named '{username}'."),
     QT_TRANSLATE_NOOP("Messages", "The user name or password is wrong."),

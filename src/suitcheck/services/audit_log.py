@@ -26,7 +26,7 @@ from suitcheck.audit.export import (
     xlsx_room,
 )
 from suitcheck.audit.export_split import ExportWorker
-from suitcheck.audit.sealing import SealError, attach_report, check_head
+from suitcheck.audit.sealing import SealError, attach_report, check_head, recorded_heads
 from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
@@ -203,8 +203,14 @@ class AuditService:
         actor = self._ctx.require(actor, Permission.VERIFY_AUDIT)
         trusted = parse_public_keys(public_keys) if public_keys else None
         result = self._verify_store(trusted, actor)
-        if not result.ok and result.problem and " is at epoch " in result.problem:
-            result = self._verify_store(trusted, actor)  # another process sealed while we read: look again
+        for _ in range(3):
+            if result.ok or not result.problem or " is at epoch " not in result.problem:
+                break
+            # Another process on this key sealed (before or while we read): take up the key
+            # it left, under the chain lock as every append does, and look again.
+            with self._ctx.transaction() as session:
+                self._ctx.sealer.catch_up(session)
+            result = self._verify_store(trusted, actor)
         with self._ctx.transaction() as session:
             self._ctx.audit(
                 session,
@@ -220,7 +226,15 @@ class AuditService:
         """The store's verification; a problem with a client or staff row names it only
         when `actor` sees that row (services.scope)."""
         sealer = self._ctx.sealer
+        location = self._ctx.store.display_name
         with self._ctx.transaction(read_only=True) as session:
+            # The heads recorded beside the key before the snapshot begins: the record is
+            # rewritten after every commit of this installation (another window, a batch),
+            # so one read later may name an entry committed after the snapshot began.
+            try:
+                heads: list[tuple[int, str]] | SealError = recorded_heads(sealer.path, sealer.inst, location)
+            except SealError as exc:
+                heads = exc
             conn = session.connection()
             conn.execute(chain.HEAD).first()  # start the read snapshot before taking the local key
             verifier = chain.verifier_for_store(conn, trusted=trusted, local_keys=sealer.local_keys())
@@ -231,7 +245,9 @@ class AuditService:
                 )
             if result.ok:
                 try:
-                    check_head(conn, sealer.path, sealer.inst, self._ctx.store.display_name)
+                    if isinstance(heads, SealError):
+                        raise heads
+                    check_head(conn, sealer.path, sealer.inst, location, heads)
                 except SealError as exc:
                     result = dataclasses.replace(result, ok=False, problem=str(exc))
             if result.ok:

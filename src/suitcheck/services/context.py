@@ -26,6 +26,7 @@ from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services import files
 from suitcheck.services.errors import (
     AuthenticationFailed,
+    Conflict,
     NotFound,
     PermissionDenied,
     ServiceError,
@@ -92,6 +93,67 @@ class HiddenClient(NotFound):
         self.answer = answer
 
 
+# What a unique index holds, for the sentence when another desk stored the same one between
+# this unit of work's look for it and its insert (PostgreSQL, read committed; SQLite's
+# writers hold the write lock from their first statement). PostgreSQL names the constraint
+# (store.models' naming convention), SQLite the table and column.
+_STORED_MEANWHILE_SENTENCES = {
+    ("investor", "account"): (
+        "Another desk stored a client with this account number at the same moment; nothing was done. "
+        "Look again, and try again if it is still needed."
+    ),
+    ("investor", "id_number"): (
+        "Another desk stored a client with this ID number at the same moment; nothing was done. "
+        "Look again, and try again if it is still needed."
+    ),
+    ("staff", "username"): (
+        "Another desk stored a staff account with this user name at the same moment; nothing was done. "
+        "Look again, and try again if it is still needed."
+    ),
+    ("branch", "code"): (
+        "Another desk stored a branch with this code at the same moment; nothing was done. "
+        "Look again, and try again if it is still needed."
+    ),
+    ("report", "content_hash"): (
+        "Another desk stored this report at the same moment; nothing was done. "
+        "Look again, and try again if it is still needed."
+    ),
+    ("policy", "version"): (
+        "Another desk stored a new policy version at the same moment; nothing was done. "
+        "Look again, and try again if it is still needed."
+    ),
+    ("questionnaire", "version"): (
+        "Another desk stored a new questionnaire version at the same moment; nothing was done. "
+        "Look again, and try again if it is still needed."
+    ),
+}
+_CONSTRAINTS = {
+    **{f"uq_{table}_{column}": (table, column) for table, column in _STORED_MEANWHILE_SENTENCES},
+    "pk_policy": ("policy", "version"),
+    "pk_questionnaire": ("questionnaire", "version"),
+}
+
+
+def stored_meanwhile(exc: sa_exc.IntegrityError) -> str | None:
+    """The sentence saying another desk stored the same thing first, when `exc` is a unique
+    index refusing this desk's copy of it; None for anything else (an audit entry's number
+    taken is no such race)."""
+    orig = exc.orig
+    diag = getattr(orig, "diag", None)
+    if diag is not None:  # psycopg
+        if getattr(orig, "sqlstate", None) != "23505":
+            return None
+        key = _CONSTRAINTS.get(str(diag.constraint_name or ""))
+    else:
+        message = str(orig or "")
+        prefix = "UNIQUE constraint failed: "
+        if not message.startswith(prefix):
+            return None
+        table, _, column = message[len(prefix) :].partition(".")
+        key = (table, column)
+    return _STORED_MEANWHILE_SENTENCES.get(key) if key else None
+
+
 @dataclasses.dataclass
 class ServiceContext:
     store: Store
@@ -142,8 +204,7 @@ class ServiceContext:
         except HiddenClient as exc:
             hidden = exc
         except sa_exc.DBAPIError as exc:
-            log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
-            raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
+            raise self._failure(exc) from exc
         except AuditKeyError as exc:
             raise StoreUnavailable(str(exc)) from exc
         except RecordIntegrityError as exc:
@@ -164,6 +225,16 @@ class ServiceContext:
                 self._after(committed)
         if hidden is not None:
             self._hidden(hidden)
+
+    def _failure(self, exc: sa_exc.DBAPIError) -> ServiceError:
+        """A driver error as one sentence: another desk storing the same thing in the same
+        instant (a unique index) is a Conflict that says so; anything else, the store's."""
+        sentence = stored_meanwhile(exc) if isinstance(exc, sa_exc.IntegrityError) else None
+        if sentence is not None:
+            log.info("unique index: %s", sentence)
+            return Conflict(sentence)
+        log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
+        return StoreUnavailable(describe_db_error(exc, self.store.display_name))
 
     def _hidden(self, hidden: HiddenClient) -> None:
         """Record the attempt on another branch's client in its own unit of work (the one

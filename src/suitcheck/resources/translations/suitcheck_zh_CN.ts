@@ -2543,6 +2543,34 @@ Store: {store}</source>
         <translation>名为“{username}”的员工账户已存在。</translation>
     </message>
     <message>
+        <source>Another desk stored a client with this account number at the same moment; nothing was done. Look again, and try again if it is still needed.</source>
+        <translation>另一台终端在同一时刻保存了使用此账号的客户；本次未做任何操作。请重新查看，如仍需要再重试。</translation>
+    </message>
+    <message>
+        <source>Another desk stored a client with this ID number at the same moment; nothing was done. Look again, and try again if it is still needed.</source>
+        <translation>另一台终端在同一时刻保存了使用此证件号码的客户；本次未做任何操作。请重新查看，如仍需要再重试。</translation>
+    </message>
+    <message>
+        <source>Another desk stored a staff account with this user name at the same moment; nothing was done. Look again, and try again if it is still needed.</source>
+        <translation>另一台终端在同一时刻保存了使用此用户名的员工账户；本次未做任何操作。请重新查看，如仍需要再重试。</translation>
+    </message>
+    <message>
+        <source>Another desk stored a branch with this code at the same moment; nothing was done. Look again, and try again if it is still needed.</source>
+        <translation>另一台终端在同一时刻保存了使用此代码的营业部；本次未做任何操作。请重新查看，如仍需要再重试。</translation>
+    </message>
+    <message>
+        <source>Another desk stored this report at the same moment; nothing was done. Look again, and try again if it is still needed.</source>
+        <translation>另一台终端在同一时刻保存了此研报；本次未做任何操作。请重新查看，如仍需要再重试。</translation>
+    </message>
+    <message>
+        <source>Another desk stored a new policy version at the same moment; nothing was done. Look again, and try again if it is still needed.</source>
+        <translation>另一台终端在同一时刻保存了新的政策版本；本次未做任何操作。请重新查看，如仍需要再重试。</translation>
+    </message>
+    <message>
+        <source>Another desk stored a new questionnaire version at the same moment; nothing was done. Look again, and try again if it is still needed.</source>
+        <translation>另一台终端在同一时刻保存了新的问卷版本；本次未做任何操作。请重新查看，如仍需要再重试。</translation>
+    </message>
+    <message>
         <source>You cannot disable your own account.</source>
         <translation>不能停用自己的账户。</translation>
     </message>
