@@ -146,3 +146,63 @@ def test_a_distribution_list_read_while_other_desks_write_is_one_state(
     assert first + rest == [f"EL{n}" for n in range(6)]
     assert [v.account for v in services.access.eligible(compliance, report)] == [f"EL{n}" for n in range(5)] + ["EL9"]
     assert services.audit.verify(compliance).ok
+
+
+def test_a_check_is_recorded_in_the_order_of_what_it_saw(
+    pg_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL (read committed): a check read the client and report, then took the chain
+    lock to append. Another desk's re-assessment committed in between came first in the
+    trail, and the check after it recorded the profile from before it: the trail's order
+    said the check was made on the new assessment while it used the old one. The check now
+    takes the chain lock before it reads, so the other desk's change waits and follows it."""
+    import threading
+
+    from sqlalchemy import text
+
+    from suitcheck.services import access
+
+    first = make_services(pg_target, clock)
+    officer = staff(first, Role.COMPLIANCE)
+    report = import_text_report(first, officer, tmp_path)
+    add_client(first, officer, "ORD1", RiskProfile.C2)
+    second = make_services(pg_target, clock)
+    officer2 = second.auth.login(officer.username, PASSWORD)
+    real_decide = getattr(access, "decide")  # noqa: B009 (imported there, not exported)
+    desk: list[threading.Thread] = []
+
+    def waiting_or_done() -> bool:
+        with first.store.engine.connect() as conn:
+            waiting = conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")
+            ).scalar_one()
+        return not desk[0].is_alive() or waiting > 0
+
+    def deciding(*args: Any, **kw: Any) -> Any:
+        if not desk:  # the other desk re-assesses the client while this one decides
+            desk.append(
+                threading.Thread(
+                    target=lambda: second.investors.assess(officer2, "ORD1", RiskProfile.C4, TODAY, note="现场测评")
+                )
+            )
+            desk[0].start()
+            for _ in range(2_000):  # until it has committed, or waits for this desk's lock
+                if waiting_or_done():
+                    break
+                threading.Event().wait(0.005)
+        return real_decide(*args, **kw)
+
+    monkeypatch.setattr(access, "decide", deciding)
+    try:
+        checked = first.access.check(officer, "ORD1", report)
+        desk[0].join()
+        assert checked.decision.facts()["profile"] == "C2"  # what this check decided on
+        with first.store.engine.connect() as conn:
+            reassessed = conn.execute(
+                text("SELECT max(seq) FROM audit_entry WHERE action = 'assessment' AND facts LIKE '%\"C4\"%'")
+            ).scalar_one()
+        assert checked.audit_id < reassessed  # the C4 assessment follows the check that did not see it
+        assert first.audit.verify(officer).ok
+    finally:
+        second.close()
+        first.close()

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, cast, false, func, or_, select
 from sqlalchemy.orm import Session, defer
 
+from suitcheck.audit.chain import lock_chain
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.audit.listpart import ListPart, ListPartChanged, ListPartError
 from suitcheck.audit.rowmac import seals_match
@@ -59,6 +60,18 @@ from suitcheck.store.prepared import Prepared
 from suitcheck.store.sqltext import driver_chunks, formula_safe, prefixed, scanned, stored_iso_date
 
 log = logging.getLogger(__name__)
+
+
+def in_trail_order(conn: Connection) -> None:
+    """Decide in the trail's order. A decision's entry must come after every change it saw
+    and before every change it did not: on PostgreSQL (read committed) a check read the
+    client and report first and took the chain lock only to append, so another desk's
+    re-assessment committed in between came first in the trail while the check recorded
+    the profile before it. The chain lock is taken before reading what the decision uses
+    (every change records its entry under it, so each is wholly before or after). SQLite's
+    writer holds the write lock from its first statement: already so."""
+    lock_chain(conn)
+
 
 # The distribution list's columns: the same names and values as `eligible --json`
 # (text that a spreadsheet would run as a formula gets a leading quote).
@@ -332,6 +345,7 @@ class AccessService:
         ctx = self._ctx
         try:
             with ctx.core_transaction(held) as conn:
+                in_trail_order(conn)
                 actor, cause = ctx.current_actor_in(conn, actor)
                 if cause is not None or not may(actor.role, Permission.CHECK_ACCESS):
                     raise _Refused
@@ -439,6 +453,7 @@ class AccessService:
         if not client_confirmed:
             raise InvalidInput("The client has not confirmed the risk warning; nothing was recorded.")
         with self._ctx.transaction() as session:
+            in_trail_order(session.connection())
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
@@ -481,6 +496,7 @@ class AccessService:
         override today; every opening (and every refusal) is recorded."""
         actor = self._ctx.require(actor, Permission.OPEN_REPORT)
         with self._ctx.transaction() as session:
+            in_trail_order(session.connection())
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
