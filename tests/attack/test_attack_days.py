@@ -1,0 +1,129 @@
+"""Moments turned into days. A branch in China keeps Beijing time (UTC+8, no daylight
+saving); the store keeps moments in UTC. The firm's day must be Beijing's whatever zone the
+desktop is set to (a fresh install left on UTC or on a vendor's default zone), every date
+range a compliance officer asks for runs from Beijing midnight to Beijing midnight, and
+Python and SQL answer the same client the same way on every edge of a validity period."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Actor, Services
+from tests.conftest import Clock, staff
+from tests.fixtures import import_text_report
+
+UTC = dt.UTC
+# POSIX zone strings: they need no zone database (a desktop's setting, as the C library reads it).
+DESK_ZONES = ["UTC0", "CST-8", "EST5EDT,M3.2.0,M11.1.0", "NZST-12NZDT,M9.5.0,M4.1.0/3"]
+
+
+@pytest.fixture(params=DESK_ZONES)
+def desk_zone(request: pytest.FixtureRequest) -> Iterator[str]:
+    """The desktop's time zone for the test (TZ, as the C library and Python read it)."""
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = request.param
+    time.tzset()
+    try:
+        yield request.param
+    finally:
+        if old is None:
+            del os.environ["TZ"]
+        else:
+            os.environ["TZ"] = old
+        time.tzset()
+
+
+def _beijing(y: int, m: int, d: int, hh: int, mm: int = 0) -> dt.datetime:
+    """A Beijing wall-clock moment as the UTC instant the store keeps."""
+    return dt.datetime(y, m, d, hh, mm, tzinfo=dt.timezone(dt.timedelta(hours=8))).astimezone(UTC)
+
+
+def _add(
+    services: Services,
+    actor: Actor,
+    account: str,
+    profile: RiskProfile,
+    assessed: dt.date,
+    id_number: str | None = None,
+) -> int:
+    return services.investors.add(
+        actor, account=account, name=f"客户{account}", profile=profile, assessed_on=assessed, id_number=id_number
+    ).id
+
+
+def test_the_firms_day_is_beijings_whatever_zone_the_desktop_is_set_to(
+    sqlite_services: Services, clock: Clock, tmp_path: Path, desk_zone: str
+) -> None:
+    """Was BROKE: today() was the desktop's local date. At 00:30 on 1 July in Beijing a
+    desktop left on UTC (or on US Eastern time) said 30 June: an assessment dated today was
+    refused as in the future, a client whose assessment expired today was still allowed and
+    on the distribution list, and a client turning 70 today got no caution. A desk set to
+    New Zealand time was a day ahead in the afternoon. On a shared PostgreSQL store two desks
+    in different zones answered the same client differently in the same instant."""
+    services = sqlite_services
+    clock.now = _beijing(2026, 7, 1, 0, 30)  # 2026-06-30 16:30 UTC
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    july_1 = dt.date(2026, 7, 1)
+    assert services.ctx.today() == july_1
+    validity = services.policy.current().validity_days
+    today_assessed = _add(services, compliance, "TODAY", RiskProfile.C3, july_1)
+    expired = _add(services, compliance, "EXPIRED", RiskProfile.C3, july_1 - dt.timedelta(days=validity))
+    last_day = _add(services, compliance, "LASTDAY", RiskProfile.C3, july_1 - dt.timedelta(days=validity - 1))
+    seventy = _add(services, compliance, "SEVENTY", RiskProfile.C3, july_1, id_number="110105195607010025")
+
+    def reasons(client: int) -> tuple[str, list[str]]:
+        d = services.access.check(advisor, str(client), r3).to_dict()
+        return str(d["decision"]), [str(r) for r in d["reasons"]]  # type: ignore[attr-defined]
+
+    assert reasons(today_assessed)[0] == "allow"
+    assert reasons(expired) == ("block", ["assessment-expired"])
+    assert reasons(last_day)[0] == "allow"
+    assert "assessment-expiring-soon" in reasons(last_day)[1]
+    assert "special-attention-age" in reasons(seventy)[1]
+    listed = {v.account for v in services.access.eligible(advisor, str(r3))}
+    assert listed == {"TODAY", "LASTDAY", "SEVENTY"}
+    assert services.access.eligible_count(advisor, str(r3)) == 3
+    states = {r.investor.account: r.state.value for r in services.reminders.reminders(advisor)}
+    assert states == {"EXPIRED": "expired", "LASTDAY": "expiring"}
+
+    # The same at 23:59 Beijing on 30 June (15:59 UTC): still 30 June, the desk's zone aside.
+    clock.now = _beijing(2026, 6, 30, 23, 59)
+    assert services.ctx.today() == dt.date(2026, 6, 30)
+    assert reasons(expired)[0] == "allow"
+    assert "special-attention-age" not in reasons(seventy)[1]
+
+
+def test_cli_assess_without_a_date_records_the_firms_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Was BROKE: 'investor assess --profile' without --assessed took the desktop's date
+    (date.today()), not the firm's day the service judges by: on a desk set far west of
+    Beijing the assessment was recorded a day early (it expired a day early, and one made
+    right after a re-assessment mark dated before the mark, so the mark stayed), and far
+    east it was refused as in the future. Two desk zones 26 hours apart: at any real moment
+    at least one of them is on another date than Beijing."""
+    from tests.cli.test_cli import run
+
+    db = tmp_path / "demo.db"
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("SUITCHECK_LOG_DIR", str(tmp_path / "log"))
+    assert run("init", db=db, password=None).returncode == 0
+    assert run("seed-demo", db=db, password=None).returncode == 0
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    for zone in ("<-12>12", "<+14>-14"):
+        before = dt.datetime.now(beijing).date()
+        result = run(
+            "investor", "assess", "880001", "--profile", "C2", "--note", "柜台纸质问卷", "--json",
+            "--user", "demo-compliance", db=db, env={"TZ": zone},
+        )  # fmt: skip
+        after = dt.datetime.now(beijing).date()
+        assert result.returncode == 0, result.stderr
+        assert json.loads(result.stdout)["assessed"] in {before.isoformat(), after.isoformat()}, zone
