@@ -14,10 +14,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from pdfminer.high_level import extract_text
 
+from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
+from suitcheck.services.audit_log import AuditFilter
 from tests.conftest import Clock, staff
 from tests.fixtures import import_text_report
 
@@ -127,3 +130,55 @@ def test_cli_assess_without_a_date_records_the_firms_day(tmp_path: Path, monkeyp
         after = dt.datetime.now(beijing).date()
         assert result.returncode == 0, result.stderr
         assert json.loads(result.stdout)["assessed"] in {before.isoformat(), after.isoformat()}, zone
+
+
+def test_date_ranges_run_from_beijing_midnight_to_beijing_midnight(
+    sqlite_services: Services, clock: Clock, tmp_path: Path, desk_zone: str
+) -> None:
+    """Was BROKE: every date range over the trail (the audit log's filter, audit export
+    --since/--until, the self-inspection's period, the dashboard's days) ran from UTC
+    midnight, i.e. 08:00 in Beijing. A check at 07:00 on 1 July in Beijing (23:00 UTC on
+    30 June), decided on 1 July and shown in the desk's log at 07:00 on 1 July, was missing
+    from the log filtered to 1 July and from an export since 1 July, was counted in the
+    first half-year's self-inspection and not in the second, and on the dashboard under
+    30 June. Whatever the desktop's zone."""
+    services = sqlite_services
+    clock.now = _beijing(2026, 6, 1, 10)
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    client = _add(services, compliance, "C", RiskProfile.C3, dt.date(2026, 5, 1))
+    seqs = {}
+    for name, moment in (
+        ("june-30-late", _beijing(2026, 6, 30, 23, 30)),  # 15:30 UTC on 30 June
+        ("july-1-early", _beijing(2026, 7, 1, 7, 0)),  # 23:00 UTC on 30 June
+        ("july-1-day", _beijing(2026, 7, 1, 8, 30)),  # 00:30 UTC on 1 July
+        ("july-2-early", _beijing(2026, 7, 2, 0, 10)),  # 16:10 UTC on 1 July
+    ):
+        clock.now = moment
+        seqs[name] = services.access.check(advisor, str(client), r3).audit_id
+    clock.now = _beijing(2027, 1, 5, 10)
+    june_30, july_1 = dt.date(2026, 6, 30), dt.date(2026, 7, 1)
+
+    def logged(since: dt.date, until: dt.date) -> set[int]:
+        flt = AuditFilter(since=since, until=until, action=AuditAction.CHECK)
+        assert services.audit.count(compliance, flt) == len(rows := services.audit.browse(compliance, flt))
+        return {r.seq for r in rows}
+
+    assert logged(june_30, june_30) == {seqs["june-30-late"]}
+    assert logged(july_1, july_1) == {seqs["july-1-early"], seqs["july-1-day"]}
+    out = tmp_path / "since-july.jsonl"
+    services.audit.export(compliance, out, ExportFormat.JSONL, AuditFilter(since=july_1, until=july_1))
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines() if line.strip()]
+    assert {r["seq"] for r in records if r.get("action") == "check"} == {seqs["july-1-early"], seqs["july-1-day"]}
+
+    h1 = services.inspection.write(compliance, dt.date(2026, 1, 1), june_30, tmp_path / "h1.pdf")
+    h2 = services.inspection.write(compliance, july_1, dt.date(2026, 12, 31), tmp_path / "h2.pdf")
+    assert sum(h1.data.decisions.values()) == 1
+    assert sum(h2.data.decisions.values()) == 3
+    text = " ".join(extract_text(str(tmp_path / "h2.pdf")).split())
+    assert "Beijing time, UTC+8" in text, text[:400]
+    assert "2027-01-05 10:00:00 UTC+8" in text, text[:400]
+
+    figures = services.dashboard.figures(compliance, june_30, july_1)
+    per_day = {d: sum(counts.values()) for d, counts in figures.decisions_per_day}
+    assert per_day == {june_30: 1, july_1: 2}

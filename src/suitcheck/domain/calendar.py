@@ -38,3 +38,14 @@ def day_start(day: dt.date) -> dt.datetime:
     """The UTC instant at which the firm's `day` begins (midnight in Beijing: 16:00 UTC the
     day before). A range of days [a, b] is the instants [day_start(a), day_start(b + 1))."""
     return dt.datetime.combine(day, dt.time(), FIRM_ZONE).astimezone(dt.UTC)
+
+
+def stamp_in_firm_time(stamp: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """An audit entry's UTC time (`2026-06-30T23:00:00.000000Z`) as the firm's wall clock
+    shows it; text that is no such time (changed in the store: verify names the entry) as
+    it is held."""
+    try:
+        moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    except (TypeError, ValueError):
+        return stamp
+    return firm_time(moment).strftime(fmt)
