@@ -6,6 +6,7 @@ Python and SQL answer the same client the same way on every edge of a validity p
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -15,7 +16,9 @@ from pathlib import Path
 
 import pytest
 from pdfminer.high_level import extract_text
+from PySide6.QtCore import Qt
 
+from suitcheck.audit.export import ExportRow
 from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
@@ -182,3 +185,23 @@ def test_date_ranges_run_from_beijing_midnight_to_beijing_midnight(
     figures = services.dashboard.figures(compliance, june_30, july_1)
     per_day = {d: sum(counts.values()) for d, counts in figures.decisions_per_day}
     assert per_day == {june_30: 1, july_1: 2}
+
+
+def test_the_desk_shows_the_trails_times_in_beijing_time_and_says_so(desk_zone: str) -> None:
+    """Was BROKE: the audit log showed an entry's time in the desktop's zone under
+    'Time (local)', so a desktop left on UTC showed a check made at 07:00 on 1 July in
+    Beijing as '2026-06-30 23:00:00', beside a day filter that (now) means Beijing's days;
+    the staff list's last login likewise, and the report window's watermark used the
+    desktop's clock with no zone. Now the firm's time, with the zone in the header."""
+    from suitcheck.gui.models import AuditTableModel, StaffTableModel
+
+    stamp = "2026-06-30T23:00:00.000000Z"
+    row = ExportRow(1, stamp, "a", "check", 1, 1, "allow", "[]", "{}", "0" * 64, "1" * 64, "C", "客户", None, "t")
+    model = AuditTableModel()
+    model.set_rows([row])
+    assert model.data(model.index(0, AuditTableModel.TIME)) == "2026-07-01 07:00:00"
+    assert "UTC+8" in str(model.headerData(AuditTableModel.TIME, Qt.Orientation.Horizontal))
+    assert "UTC+8" in str(StaffTableModel().headerData(StaffTableModel.LAST_LOGIN, Qt.Orientation.Horizontal))
+    # A time that is no time suitcheck writes is shown as held.
+    model.set_rows([dataclasses.replace(row, at="yesterday")])
+    assert model.data(model.index(0, AuditTableModel.TIME)) == "yesterday"
