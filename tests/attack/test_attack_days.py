@@ -205,3 +205,31 @@ def test_the_desk_shows_the_trails_times_in_beijing_time_and_says_so(desk_zone: 
     # A time that is no time suitcheck writes is shown as held.
     model.set_rows([dataclasses.replace(row, at="yesterday")])
     assert model.data(model.index(0, AuditTableModel.TIME)) == "yesterday"
+
+
+@pytest.mark.parametrize("validity", [365, 730])
+def test_an_assessment_of_29_february_expires_on_one_day_everywhere(
+    sqlite_services: Services, clock: Clock, tmp_path: Path, validity: int
+) -> None:
+    """Held: validity is counted in days, so an assessment of 2024-02-29 expires on one day
+    (2025-02-28 for 365 days, 2026-02-28 for 730) in the check, the distribution list and
+    its count, the reminders and the client's page, on the day before and the day itself."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    if validity != services.policy.current().validity_days:
+        services.policy.update(compliance, validity_days=validity)
+    clock.now = _beijing(2024, 3, 1, 10)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    leap = _add(services, compliance, "LEAP", RiskProfile.C3, dt.date(2024, 2, 29))
+    expires = dt.date(2024, 2, 29) + dt.timedelta(days=validity)
+    assert (expires.month, expires.day) == (2, 28)
+    for day, usable in ((expires - dt.timedelta(days=1), True), (expires, False)):
+        clock.now = _beijing(day.year, day.month, day.day, 0, 5)
+        decision = services.access.check(advisor, str(leap), r3).to_dict()["decision"]
+        assert (decision == "allow") is usable, day
+        assert ({v.id for v in services.access.eligible(advisor, str(r3))} == {leap}) is usable, day
+        assert (services.access.eligible_count(advisor, str(r3)) == 1) is usable, day
+        (reminder,) = services.reminders.reminders(advisor)
+        assert reminder.state.value == ("expiring" if usable else "expired"), day
+        assert reminder.expires == expires
+        assert services.investors.get(advisor, str(leap)).expires_on == expires
