@@ -299,7 +299,7 @@ def _investor_assess(services: Services, actor: Actor, args: argparse.Namespace,
         actor,
         args.investor,
         parse_profile(args.profile),
-        args.assessed or dt.date.today(),
+        args.assessed or services.ctx.today(),
         lowest_category=args.lowest_category,
         note=args.note,
     )

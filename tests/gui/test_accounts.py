@@ -265,14 +265,14 @@ def test_the_staff_table_shows_each_account_and_its_state(qtbot, demo_services: 
         "Display name",
         "Role",
         "State",
-        "Last login",
+        "Last login (UTC+8)",
     ]
     advisor = shown_row(dialog, "demo-advisor")
     assert advisor["Role"] == "advisor"
     assert advisor["State"] == "active"
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", advisor["Last login"])
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", advisor["Last login (UTC+8)"])
     assert shown_row(dialog, "demo-compliance")["State"] == "locked"
-    assert shown_row(dialog, "demo-compliance")["Last login"] == "—"
+    assert shown_row(dialog, "demo-compliance")["Last login (UTC+8)"] == "—"
     assert shown_row(dialog, "demo-admin")["Role"] == "administrator"
     assert dialog.add_button.isEnabled()
     assert enabled(dialog) == set()  # nothing selected: no row action

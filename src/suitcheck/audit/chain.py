@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit.keys import chain_id, mac_equal, signature_ok
 from suitcheck.audit.rowmac import MacMany
+from suitcheck.domain.calendar import day_start
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store.models import AuditEntry
 from suitcheck.store.sqlitetext import fetch_batch
@@ -148,6 +149,12 @@ def _first_bad_mac(key: bytes, entries: Sequence[tuple[int, str, str | None]]) -
         if not mac_equal(mac, want):
             return seq
     return None
+
+
+def day_stamp(day: dt.date) -> str:
+    """The stamp at which the firm's `day` begins (Beijing midnight, domain.calendar): the
+    entries of the days [a, b] are those with day_stamp(a) <= at < day_stamp(b + 1 day)."""
+    return utc_stamp(day_start(day))
 
 
 def utc_stamp(moment: dt.datetime) -> str:

@@ -646,7 +646,9 @@ class MainWindow(QMainWindow):
             if self.client is not client or self.report is not report or self._viewers_closed != closed:
                 return  # the clerk moved to another client or report, or locked, meanwhile
             opened, pages = answer
-            viewer = dialogs.ReportViewer(opened, client, result, self.actor, self, pages=pages)
+            viewer = dialogs.ReportViewer(
+                opened, client, result, self.actor, self, pages=pages, now=self.services.ctx.now()
+            )
             viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             viewer.destroyed.connect(lambda *_: self.viewers.remove(viewer) if viewer in self.viewers else None)
             self.viewers.append(viewer)

@@ -8,6 +8,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
 
+from suitcheck.domain.calendar import firm_time, stamp_in_firm_time
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.decision import AssessmentState, Outcome, Reason
 from suitcheck.domain.text import escape_controls
@@ -255,7 +256,7 @@ class AuditTableModel(PagedTableModel[ExportRow]):
     SEQ, TIME, STAFF, ACTION, CLIENT, REPORT, DECISION, HASH = range(8)
     HEADERS = (
         QT_TRANSLATE_NOOP("Columns", "No."),
-        QT_TRANSLATE_NOOP("Columns", "Time (local)"),
+        QT_TRANSLATE_NOOP("Columns", "Time (UTC+8)"),
         QT_TRANSLATE_NOOP("Columns", "Staff"),
         QT_TRANSLATE_NOOP("Columns", "Action"),
         QT_TRANSLATE_NOOP("Columns", "Client"),
@@ -270,7 +271,7 @@ class AuditTableModel(PagedTableModel[ExportRow]):
         if column == self.SEQ:
             return e.seq
         if column == self.TIME:
-            return e.at if role == RawRole else _local_time(e.at)
+            return e.at if role == RawRole else stamp_in_firm_time(e.at)
         if column == self.STAFF:
             return e.staff
         if column == self.ACTION:
@@ -284,18 +285,6 @@ class AuditTableModel(PagedTableModel[ExportRow]):
         return e.entry_hash[:16] + "…"
 
 
-def _local_time(stamp: str) -> str:
-    """An entry's time in local time; one that is no time suitcheck writes (changed in the
-    store: verify names the entry) as the entry holds it."""
-    import datetime as dt
-
-    try:
-        moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
-    except (TypeError, ValueError):
-        return stamp
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M:%S")
-
-
 class StaffTableModel(PagedTableModel[StaffView]):
     """Staff accounts for administrators; the list is short, so it is set whole."""
 
@@ -305,7 +294,7 @@ class StaffTableModel(PagedTableModel[StaffView]):
         QT_TRANSLATE_NOOP("Columns", "Display name"),
         QT_TRANSLATE_NOOP("Columns", "Role"),
         QT_TRANSLATE_NOOP("Columns", "State"),
-        QT_TRANSLATE_NOOP("Columns", "Last login"),
+        QT_TRANSLATE_NOOP("Columns", "Last login (UTC+8)"),
     )
 
     @staticmethod
@@ -344,7 +333,7 @@ class StaffTableModel(PagedTableModel[StaffView]):
         if column == self.LAST_LOGIN:
             if v.last_login is None:
                 return "" if raw else "—"
-            return v.last_login.isoformat() if raw else v.last_login.astimezone().strftime("%Y-%m-%d %H:%M")
+            return v.last_login.isoformat() if raw else firm_time(v.last_login).strftime("%Y-%m-%d %H:%M")
         return {self.USER: v.username, self.NAME: v.display_name}.get(column)
 
 

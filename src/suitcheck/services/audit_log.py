@@ -87,10 +87,6 @@ class AuditFilter:
         }
 
 
-def _stamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00.000000Z"
-
-
 # An ExportRow's fields in order, selected as plain Core rows (no ORM objects: an export
 # streams a million of them).
 _ROW_COLUMNS = (
@@ -129,9 +125,9 @@ def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
     )
     # `at` is an ISO-8601 UTC string, so string order is time order.
     if flt.since:
-        stmt = stmt.where(AuditEntry.at >= _stamp(flt.since))
+        stmt = stmt.where(AuditEntry.at >= chain.day_stamp(flt.since))
     if flt.until:
-        stmt = stmt.where(AuditEntry.at < _stamp(flt.until + dt.timedelta(days=1)))
+        stmt = stmt.where(AuditEntry.at < chain.day_stamp(flt.until + dt.timedelta(days=1)))
     if flt.staff:
         stmt = stmt.where(AuditEntry.staff == flt.staff)
     if flt.investor_id is not None:
@@ -441,7 +437,7 @@ class AuditService:
         head = export_split.read_head(conn)
         span = select(func.min(AuditEntry.seq)).where(AuditEntry.seq <= last)
         if flt.since:
-            span = span.where(AuditEntry.at >= _stamp(flt.since))
+            span = span.where(AuditEntry.at >= chain.day_stamp(flt.since))
         first = session.execute(span).scalar()
         if first is None or last - first + 1 < export_split.SPLIT_FROM:
             return last, None

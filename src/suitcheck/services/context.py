@@ -20,6 +20,7 @@ from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError
 from suitcheck.audit.sealing import BatchEntry, Sealer
 from suitcheck.domain.branches import effective_firm_wide
+from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
@@ -171,8 +172,9 @@ class ServiceContext:
         return self.clock()
 
     def today(self) -> dt.date:
-        """The firm's calendar day: the local date of the desktop's clock."""
-        return self.clock().astimezone().date()
+        """The firm's calendar day (Beijing time, domain.calendar), whatever time zone the
+        desktop is set to."""
+        return firm_day(self.clock())
 
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:

@@ -12,6 +12,8 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from suitcheck.audit import chain
+from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
@@ -62,16 +64,12 @@ class DashboardFigures:
         }
 
 
-def _stamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00.000000Z"
-
-
 class DashboardService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
     def figures(self, actor: Actor, period_from: dt.date, period_to: dt.date) -> DashboardFigures:
-        """The figures over [period_from, period_to] (UTC days, as the audit trail stamps).
+        """The figures over [period_from, period_to] (the firm's days, domain.calendar).
         They cover the whole firm, so branch-scoped staff may not see them."""
         actor = self._ctx.require(actor, Permission.VIEW_AUDIT)
         if not sees_all_branches(actor):
@@ -82,20 +80,22 @@ class DashboardService:
             raise InvalidInput("The period ends before it starts.")
         if (period_to - period_from).days >= MAX_DAYS:
             raise InvalidInput(f"The dashboard shows at most {MAX_DAYS} days; choose a shorter range.")
-        lo, hi = _stamp(period_from), _stamp(period_to + dt.timedelta(days=1))
+        lo, hi = chain.day_stamp(period_from), chain.day_stamp(period_to + dt.timedelta(days=1))
         checks = (AuditEntry.action == "check", AuditEntry.at >= lo, AuditEntry.at < hi)
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
             policy = self._ctx.policy(session)
             days = (period_to - period_from).days + 1
             per_day = {period_from + dt.timedelta(days=n): dict.fromkeys(OUTCOMES, 0) for n in range(days)}
-            day = func.substr(AuditEntry.at, 1, 10)
+            # Counted by the UTC hour, then each hour given to its firm's day (Beijing's days
+            # begin at 16:00 UTC; the zone is whole hours): at most 24 rows a day and outcome.
+            hour = func.substr(AuditEntry.at, 1, 13)
             for row in conn.execute(
-                select(day.label("day"), AuditEntry.decision, func.count().label("n"))
+                select(hour.label("hour"), AuditEntry.decision, func.count().label("n"))
                 .where(*checks)
-                .group_by(day, AuditEntry.decision)
+                .group_by(hour, AuditEntry.decision)
             ):
-                on = _day(row.day)
+                on = _day(row.hour)
                 counts = None if on is None else per_day.get(on)
                 if counts is None:  # a time that is no day of the period (changed outside suitcheck)
                     continue
@@ -146,9 +146,11 @@ def _reports_by_level(conn: Any) -> dict[str, int]:
 
 
 def _day(text: str | bytes | None) -> dt.date | None:
-    """The day of an entry's time (its first ten characters), or None for a time that is
-    no day: SQLite keeps whatever an edit outside suitcheck gives it."""
+    """The firm's day of an entry's UTC hour (its time's first 13 characters,
+    `2026-06-30T23`), or None for a time that is no hour: SQLite keeps whatever an edit
+    outside suitcheck gives it."""
     try:
-        return dt.date.fromisoformat(text) if isinstance(text, str) else None
+        hour = dt.datetime.strptime(text, "%Y-%m-%dT%H") if isinstance(text, str) else None
     except ValueError:
         return None
+    return firm_day(hour.replace(tzinfo=dt.UTC)) if hour is not None else None

@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from suitcheck.audit import chain
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
@@ -62,10 +63,6 @@ class InspectionResult:
         }
 
 
-def _stamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00.000000Z"
-
-
 def _months(first: dt.date, count: int) -> list[str]:
     year, month = first.year, first.month
     out = []
@@ -83,7 +80,7 @@ def collect(
     validity_days: int,
 ) -> dict[str, Any]:
     """The period's figures, each one aggregate query (no per-decision Python work)."""
-    lo, hi = _stamp(period_from), _stamp(period_to + dt.timedelta(days=1))
+    lo, hi = chain.day_stamp(period_from), chain.day_stamp(period_to + dt.timedelta(days=1))
     in_period = (AuditEntry.at >= lo, AuditEntry.at < hi)
     checks = (AuditEntry.action == AuditAction.CHECK.value, *in_period)
 

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.chain import Appended
 from suitcheck.audit.rowmac import seals_match
+from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.clients import name_problem, record_problems
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
@@ -618,7 +619,7 @@ def reassessment_marked_on(session: Session, investor: Investor, today: dt.date)
         return None
     at = session.execute(_LAST_MARK, {"investor_id": investor.id}).scalar()
     try:
-        return dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone().date()
+        return firm_day(dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")))
     except ValueError:
         log.warning("client %s: the re-assessment mark's time cannot be read; taken as today", investor.id)
         return today

@@ -7,7 +7,6 @@ earlier leaves the store as it was."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -306,7 +305,7 @@ class DonePage(QWizardPage):
         self.print_button.setFocus()
 
     def default_path(self) -> Path:
-        stamp = dt.date.today().strftime("%Y%m%d")
+        stamp = self.w.services.ctx.today().strftime("%Y%m%d")
         return Path.home() / f"assessment-{self.w.client.account}-{stamp}.pdf"
 
     def _browse(self) -> None:

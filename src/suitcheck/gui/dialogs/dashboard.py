@@ -299,7 +299,7 @@ class DashboardDialog(QDialog):
         name, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export the dashboard"),
-            str(Path.home() / f"suitcheck-dashboard-{dt.date.today():%Y%m%d}.png"),
+            str(Path.home() / f"suitcheck-dashboard-{self.services.ctx.today():%Y%m%d}.png"),
             self.tr("PNG images (*.png)"),
         )
         if name:

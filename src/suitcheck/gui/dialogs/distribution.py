@@ -3,7 +3,6 @@ off the GUI thread with progress and cancel; the service audits it."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -47,7 +46,9 @@ class DistributionDialog(QDialog):
         for label, fmt in (("Excel (.xlsx)", "xlsx"), ("CSV (.csv)", "csv")):
             self.format.addItem(label, fmt)
         self.format.currentIndexChanged.connect(self._suffix)
-        self.destination = QLineEdit(str(Path.home() / f"distribution-{report.id}-{dt.date.today():%Y%m%d}.xlsx"), self)
+        self.destination = QLineEdit(
+            str(Path.home() / f"distribution-{report.id}-{services.ctx.today():%Y%m%d}.xlsx"), self
+        )
         self.destination.setObjectName("distributionDestination")
         browse = QPushButton(self.tr("Browse…"), self)
         browse.clicked.connect(self._browse)

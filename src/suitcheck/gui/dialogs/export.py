@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +49,8 @@ class ExportDialog(QDialog):
         self.format.setObjectName("exportFormat")
         for fmt, label in FORMAT_LABELS.items():
             self.format.addItem(label, fmt.value)
-        self.since = QDateEdit(QDate.fromString(str(flt.since or dt.date.today()), "yyyy-MM-dd"), self)
-        self.until = QDateEdit(QDate.fromString(str(flt.until or dt.date.today()), "yyyy-MM-dd"), self)
+        self.since = QDateEdit(QDate.fromString(str(flt.since or self.services.ctx.today()), "yyyy-MM-dd"), self)
+        self.until = QDateEdit(QDate.fromString(str(flt.until or self.services.ctx.today()), "yyyy-MM-dd"), self)
         for d in (self.since, self.until):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -59,7 +58,9 @@ class ExportDialog(QDialog):
         self.all_time.setObjectName("allTime")
         self.all_time.toggled.connect(self._all_time)
         self.full_ids = QCheckBox(self.tr("Full ID numbers (for regulators; compliance only)"), self)
-        self.destination = QLineEdit(str(Path.home() / f"suitcheck-audit-{dt.date.today():%Y%m%d}.xlsx"), self)
+        self.destination = QLineEdit(
+            str(Path.home() / f"suitcheck-audit-{self.services.ctx.today():%Y%m%d}.xlsx"), self
+        )
         self.destination.setObjectName("destination")
         self.format.currentIndexChanged.connect(self._suffix)
         browse = QPushButton(self.tr("Browse…"), self)

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.calendar import FIRM_ZONE_NAME, firm_time
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.pdf_view import PdfPages, PdfView
@@ -113,7 +114,8 @@ class ReportViewer(QDialog):
         self.title_text, self.client_name, self.account = title, name, account
         self.resize(980, 720)
         self.staff = staff = escape_controls(actor.display_name or actor.username)
-        moment = (now or dt.datetime.now()).strftime("%Y-%m-%d %H:%M")
+        # The firm's wall clock, labelled: a desktop set to another zone watermarks the same time.
+        moment = firm_time(now or dt.datetime.now(dt.UTC)).strftime(f"%Y-%m-%d %H:%M {FIRM_ZONE_NAME}")
         self.watermark = self.tr("{client} {account} · {staff} · {time}").format(
             client=name, account=account, staff=staff, time=moment
         )

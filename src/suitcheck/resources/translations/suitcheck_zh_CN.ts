@@ -786,8 +786,12 @@
         <translation>序号</translation>
     </message>
     <message>
-        <source>Time (local)</source>
-        <translation>时间（本地）</translation>
+        <source>Time (UTC+8)</source>
+        <translation>时间（北京时间）</translation>
+    </message>
+    <message>
+        <source>Last login (UTC+8)</source>
+        <translation>上次登录（北京时间）</translation>
     </message>
     <message>
         <source>Staff</source>
@@ -828,10 +832,6 @@
     <message>
         <source>State</source>
         <translation>状态</translation>
-    </message>
-    <message>
-        <source>Last login</source>
-        <translation>上次登录</translation>
     </message>
     <message>
         <source>File</source>

@@ -1,0 +1,51 @@
+"""The firm's calendar: which day a moment falls on.
+
+A securities firm in China keeps Beijing time (China Standard Time, UTC+8, no daylight
+saving since 1991), and so do its rules: an assessment's validity, its expiry, a client's
+70th birthday, "today" for an override, the days of a self-inspection period. The store
+keeps moments in UTC; this module turns them into the firm's days and back. It never asks
+the desktop's time zone: a desktop left on UTC or on a vendor's default zone would otherwise
+decide, list and report on another day than the branch's between midnight and 08:00 (or in
+the afternoon, east of China), and two desks on one shared store would disagree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+FIRM_ZONE = dt.timezone(dt.timedelta(hours=8), "UTC+08:00")
+"""Beijing time. A fixed offset, so no zone database is needed (Windows has none)."""
+
+FIRM_ZONE_NAME = "UTC+8"
+"""How times in the firm's zone are labelled where they are shown."""
+
+
+def firm_day(moment: dt.datetime) -> dt.date:
+    """The firm's calendar day of an aware moment."""
+    if moment.tzinfo is None:
+        raise ValueError("a moment without a time zone has no day")
+    return moment.astimezone(FIRM_ZONE).date()
+
+
+def firm_time(moment: dt.datetime) -> dt.datetime:
+    """An aware moment as the firm's wall clock shows it."""
+    if moment.tzinfo is None:
+        raise ValueError("a moment without a time zone has no wall-clock time")
+    return moment.astimezone(FIRM_ZONE)
+
+
+def day_start(day: dt.date) -> dt.datetime:
+    """The UTC instant at which the firm's `day` begins (midnight in Beijing: 16:00 UTC the
+    day before). A range of days [a, b] is the instants [day_start(a), day_start(b + 1))."""
+    return dt.datetime.combine(day, dt.time(), FIRM_ZONE).astimezone(dt.UTC)
+
+
+def stamp_in_firm_time(stamp: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
+    """An audit entry's UTC time (`2026-06-30T23:00:00.000000Z`) as the firm's wall clock
+    shows it; text that is no such time (changed in the store: verify names the entry) as
+    it is held."""
+    try:
+        moment = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=dt.UTC)
+    except (TypeError, ValueError):
+        return stamp
+    return firm_time(moment).strftime(fmt)
