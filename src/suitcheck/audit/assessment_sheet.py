@@ -50,6 +50,8 @@ class SheetData:
     staff: str
     printed_at: dt.datetime
     policy_version: int
+    # The assessment put the client in the lowest category and compliance lifted it since.
+    lowest_lifted: bool = False
 
 
 def render(data: SheetData) -> bytes:
@@ -142,7 +144,11 @@ def render(data: SheetData) -> bytes:
                     "风险承受能力 Risk profile",
                     profile,
                     "最低类别 Lowest category",
-                    "是 yes — 仅可提供低风险 (R1) only" if data.lowest_category else "否 no",
+                    "是 yes — 仅可提供低风险 (R1) only"
+                    if data.lowest_category
+                    else "否 no — 已由合规解除 lifted by compliance"
+                    if data.lowest_lifted
+                    else "否 no",
                 ]
             ],
             [32 * mm, 55 * mm, 38 * mm, 45 * mm],
