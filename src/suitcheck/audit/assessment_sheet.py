@@ -52,6 +52,8 @@ class SheetData:
     policy_version: int
     # The assessment put the client in the lowest category and compliance lifted it since.
     lowest_lifted: bool = False
+    # Staff marked the client's situation as changed: treated as expired until re-assessed.
+    reassessment_due: bool = False
 
 
 def render(data: SheetData) -> bytes:
@@ -102,7 +104,8 @@ def render(data: SheetData) -> bytes:
                     "测评日期 Assessed on",
                     data.assessed_on.isoformat(),
                     "有效期至 Valid until",
-                    data.valid_until.isoformat() if data.valid_until else "—",
+                    (data.valid_until.isoformat() if data.valid_until else "—")
+                    + ("；须重新测评 re-assessment due: treated as expired" if data.reassessment_due else ""),
                 ],
                 [
                     "测评方式 Method",

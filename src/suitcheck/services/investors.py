@@ -1034,6 +1034,7 @@ class InvestorService:
                 # lifted since (with a reason) is no longer in force, and the sheet says so.
                 lowest_category=bool(investor.lowest_category),
                 lowest_lifted=bool(latest.lowest_category) and not investor.lowest_category,
+                reassessment_due=bool(investor.reassessment_due),
                 method="questionnaire" if latest.questionnaire_version is not None else "recorded",
                 questionnaire_version=latest.questionnaire_version,
                 score=latest.score,
