@@ -14,7 +14,7 @@ from sqlalchemy import text
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
-from tests.conftest import TODAY, add_client
+from tests.conftest import TODAY, Clock, add_client
 from tests.fixtures import import_text_report
 from tests.services.test_assessments import TOP
 
@@ -108,3 +108,17 @@ def test_a_due_reassessment_is_on_the_sheet(
     sheet = _sheet(services, compliance, "DU", tmp_path)
     assert "re-assessment due" not in sheet
     assert _permits(sheet) == [ALLOWED] * 4 + [REFUSED]
+
+
+def test_the_sheet_is_printed_on_the_firms_day(
+    services: Services, compliance: Actor, clock: Clock, tmp_path: Path
+) -> None:
+    """At 07:30 in Beijing (23:30 UTC the day before) the client is assessed on the firm's
+    day, 16 June, and signs beside 'Assessed on 2026-06-16'; the sheet said 'Printed
+    2026-06-15 23:30 UTC', the day before the assessment it confirms."""
+    clock.now = dt.datetime(2026, 6, 15, 23, 30, tzinfo=dt.UTC)
+    add_client(services, compliance, "BJ", None, None)
+    services.investors.assess(compliance, "BJ", RiskProfile.C3, dt.date(2026, 6, 16), note="营业部柜台")
+    sheet = _sheet(services, compliance, "BJ", tmp_path)
+    assert "Assessed on 2026-06-16" in sheet
+    assert "Printed 2026-06-16 07:30 UTC+8" in sheet

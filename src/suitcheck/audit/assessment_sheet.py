@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from suitcheck.audit.inspection_pdf import FONT, _footer, _mixed, _register_font
+from suitcheck.domain.calendar import FIRM_ZONE_NAME, firm_time
 
 OUTCOME_TEXT = {
     "allow": "可以提供 allowed",
@@ -199,7 +200,7 @@ def render(data: SheetData) -> bytes:
         Spacer(1, 4 * mm),
         Paragraph(
             _mixed(
-                f"打印时间 Printed {data.printed_at.astimezone(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+                f"打印时间 Printed {firm_time(data.printed_at).strftime(f'%Y-%m-%d %H:%M {FIRM_ZONE_NAME}')}"
                 + (f"；答案哈希 answers SHA-256 {data.answers_hash}" if data.answers_hash else "")
             ),
             note,
