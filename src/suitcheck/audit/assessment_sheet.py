@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from suitcheck.audit.inspection_pdf import FONT, _footer, _mixed, _register_font
+from suitcheck.domain.calendar import FIRM_ZONE_NAME, firm_time
 
 OUTCOME_TEXT = {
     "allow": "可以提供 allowed",
@@ -50,6 +51,10 @@ class SheetData:
     staff: str
     printed_at: dt.datetime
     policy_version: int
+    # The assessment put the client in the lowest category and compliance lifted it since.
+    lowest_lifted: bool = False
+    # Staff marked the client's situation as changed: treated as expired until re-assessed.
+    reassessment_due: bool = False
 
 
 def render(data: SheetData) -> bytes:
@@ -100,7 +105,8 @@ def render(data: SheetData) -> bytes:
                     "测评日期 Assessed on",
                     data.assessed_on.isoformat(),
                     "有效期至 Valid until",
-                    data.valid_until.isoformat() if data.valid_until else "—",
+                    (data.valid_until.isoformat() if data.valid_until else "—")
+                    + ("；须重新测评 re-assessment due: treated as expired" if data.reassessment_due else ""),
                 ],
                 [
                     "测评方式 Method",
@@ -142,7 +148,11 @@ def render(data: SheetData) -> bytes:
                     "风险承受能力 Risk profile",
                     profile,
                     "最低类别 Lowest category",
-                    "是 yes — 仅可提供低风险 (R1) only" if data.lowest_category else "否 no",
+                    "是 yes — 仅可提供低风险 (R1) only"
+                    if data.lowest_category
+                    else "否 no — 已由合规解除 lifted by compliance"
+                    if data.lowest_lifted
+                    else "否 no",
                 ]
             ],
             [32 * mm, 55 * mm, 38 * mm, 45 * mm],
@@ -190,7 +200,7 @@ def render(data: SheetData) -> bytes:
         Spacer(1, 4 * mm),
         Paragraph(
             _mixed(
-                f"打印时间 Printed {data.printed_at.astimezone(dt.UTC).strftime('%Y-%m-%d %H:%M UTC')}"
+                f"打印时间 Printed {firm_time(data.printed_at).strftime(f'%Y-%m-%d %H:%M {FIRM_ZONE_NAME}')}"
                 + (f"；答案哈希 answers SHA-256 {data.answers_hash}" if data.answers_hash else "")
             ),
             note,

@@ -99,6 +99,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The client's latest assessment differs from what the audit trail recorded: it was changed outside suitcheck, and no confirmation sheet was written. Compliance must run `suitcheck audit verify` and investigate.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client's record was changed outside suitcheck (its seal does not match), so every check about them blocks; no confirmation sheet was written. Compliance must run `suitcheck audit verify` and investigate.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "Another process sealed during the export; export again."),
     QT_TRANSLATE_NOOP("Messages", "The file {value} holds no suitcheck public key."),
     QT_TRANSLATE_NOOP("Messages", "The public key file {value} cannot be read."),

@@ -967,17 +967,44 @@ class InvestorService:
         check_target(out)
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, ref, actor)
-            latest = session.execute(
-                select(Assessment).where(Assessment.investor_id == investor.id).order_by(Assessment.id.desc()).limit(1)
-            ).scalar_one_or_none()
-            if latest is None:
+            conn = session.connection()
+            rows = (
+                session.execute(select(Assessment).where(Assessment.investor_id == investor.id).order_by(Assessment.id))
+                .scalars()
+                .all()
+            )
+            if not rows:
                 raise InvalidInput("This client has no assessment to confirm.")
-            if not latest_recorded(session.connection(), investor.id):
+            # The sheet states the assessment a check decides on (the client's current one,
+            # not an older one recorded after it from the archive), the client's own flags,
+            # and what each level gives: so the client's row must be as suitcheck left it,
+            # as a check requires, or every check blocks while the sheet would permit.
+            current = next(
+                (
+                    i
+                    for i in range(len(rows) - 1, -1, -1)
+                    if rows[i].assessed_on == investor.current_assessed_on
+                    and rows[i].profile == investor.current_profile
+                ),
+                None,
+            )
+            if not self._ctx.rows.investor_ok(conn, investor):
+                raise RecordIntegrityError(
+                    "The client's record was changed outside suitcheck (its seal does not match), so every check "
+                    "about them blocks; no confirmation sheet was written. Compliance must run "
+                    "`suitcheck audit verify` and investigate."
+                )
+            if (
+                current is None
+                or not latest_recorded(conn, investor.id)
+                or not recorded_rows(conn, investor.id)[current]
+            ):
                 raise RecordIntegrityError(
                     "The client's latest assessment differs from what the audit trail recorded: it was changed "
                     "outside suitcheck, and no confirmation sheet was written. Compliance must run "
                     "`suitcheck audit verify` and investigate."
                 )
+            latest = rows[current]
             policy, today = self._ctx.policy(session), self._ctx.today()
             profile = RiskProfile(latest.profile)
             answers: list[SheetAnswer] = []
@@ -1003,7 +1030,11 @@ class InvestorService:
                 assessed_on=latest.assessed_on,
                 valid_until=assessment_expires_on(latest.assessed_on, policy) - dt.timedelta(days=1),
                 profile=profile.code,
-                lowest_category=bool(investor.lowest_category) or latest.lowest_category,
+                # The client's flag, as a check reads it: one a knock-out set and compliance
+                # lifted since (with a reason) is no longer in force, and the sheet says so.
+                lowest_category=bool(investor.lowest_category),
+                lowest_lifted=bool(latest.lowest_category) and not investor.lowest_category,
+                reassessment_due=bool(investor.reassessment_due),
                 method="questionnaire" if latest.questionnaire_version is not None else "recorded",
                 questionnaire_version=latest.questionnaire_version,
                 score=latest.score,
@@ -1012,9 +1043,7 @@ class InvestorService:
                 note=latest.note,
                 permits=[
                     (level.code, outcome.value)
-                    for level, outcome in permits_after(
-                        investor, profile, latest.lowest_category, latest.assessed_on, today, policy
-                    )
+                    for level, outcome in permits_after(investor, profile, False, latest.assessed_on, today, policy)
                 ],
                 staff=actor.display_name or actor.username,
                 printed_at=self._ctx.now(),

@@ -2071,6 +2071,10 @@ Store: {store}</source>
         <translation>该客户最近一次测评与审计记录所载不一致：它在 suitcheck 之外被修改，未生成确认书。合规须运行 `suitcheck audit verify` 并调查。</translation>
     </message>
     <message>
+        <source>The client&apos;s record was changed outside suitcheck (its seal does not match), so every check about them blocks; no confirmation sheet was written. Compliance must run `suitcheck audit verify` and investigate.</source>
+        <translation>客户记录已在 suitcheck 之外被修改（校验封印不符），对其的所有检查均予拦截；未生成确认书。合规须运行 `suitcheck audit verify` 并调查。</translation>
+    </message>
+    <message>
         <source>Another process sealed during the export; export again.</source>
         <translation>导出期间另一进程进行了封存；请重新导出。</translation>
     </message>
