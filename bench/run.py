@@ -1038,7 +1038,7 @@ def bench_inspection(folder: Path, scale: float) -> None:
     actor = services.auth.login("bench", PASSWORD)
 
     scan = best_of(lambda: read_entries(services), 1)
-    today = dt.date.today()
+    today = services.ctx.today()  # the firm's day (Beijing's): the period's days are the firm's
     out = folder / "inspection.pdf"
     start = time.perf_counter()
     result = services.inspection.write(actor, today - dt.timedelta(days=183), today, out)
