@@ -1,0 +1,59 @@
+"""The self-inspection, attacked as a compliance officer: does the PDF state exactly what
+the audit trail holds for the period (Beijing days, both ends included)?"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.roles import Role
+from suitcheck.services import Services
+from suitcheck.services.errors import InvalidInput
+from tests.conftest import Clock, staff
+
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def _beijing(y: int, m: int, d: int, hh: int, mm: int = 0) -> dt.datetime:
+    """A Beijing wall-clock moment as the UTC instant the store keeps."""
+    return dt.datetime(y, m, d, hh, mm, tzinfo=BEIJING).astimezone(dt.UTC)
+
+
+def test_a_period_not_yet_over_is_refused_one_ending_today_is_made(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: on 1 December (Beijing) the second half-year's inspection, 1 July to 31
+    December, was written: a PDF stating the period 2026-07-01 — 2026-12-31 and its figures,
+    of which a month had not happened yet; printed again in January the same period gave
+    other figures. A period ending after today is refused (nothing written, nothing
+    recorded); one ending today is made (its generation time says how far it runs)."""
+    services = sqlite_services
+    clock.now = _beijing(2026, 12, 1, 7, 30)  # 30 November 23:30 UTC: Beijing's 1 December
+    compliance = staff(services, Role.COMPLIANCE)
+    out = tmp_path / "h2.pdf"
+    with pytest.raises(InvalidInput, match="after today"):
+        services.inspection.write(compliance, dt.date(2026, 7, 1), dt.date(2026, 12, 31), out)
+    with pytest.raises(InvalidInput, match="after today"):
+        services.inspection.write(compliance, dt.date(2026, 12, 2), dt.date(2026, 12, 2), out)
+    assert not out.exists()
+    assert all(e.action != "inspection-report" for e in services.audit.browse(compliance, limit=20))
+    made = services.inspection.write(compliance, dt.date(2026, 7, 1), dt.date(2026, 12, 1), out)
+    assert made.data.period_to == dt.date(2026, 12, 1)
+
+
+def test_a_period_longer_than_ten_years_is_refused(sqlite_services: Services, clock: Clock, tmp_path: Path) -> None:
+    """Was BROKE: 'A self-inspection period is at most ten years' was enforced as 3,700
+    days, so 1 July 2016 to 15 August 2026 (ten years and six weeks) was written. Ten
+    calendar years, both ends included, are the most; one day more is refused."""
+    services = sqlite_services
+    clock.now = _beijing(2026, 12, 1, 10)
+    compliance = staff(services, Role.COMPLIANCE)
+    with pytest.raises(InvalidInput, match="at most ten years"):
+        services.inspection.write(compliance, dt.date(2016, 7, 1), dt.date(2026, 8, 15), tmp_path / "a.pdf")
+    with pytest.raises(InvalidInput, match="at most ten years"):
+        services.inspection.write(compliance, dt.date(2016, 7, 1), dt.date(2026, 7, 1), tmp_path / "a.pdf")
+    assert not (tmp_path / "a.pdf").exists()
+    made = services.inspection.write(compliance, dt.date(2016, 7, 1), dt.date(2026, 6, 30), tmp_path / "a.pdf")
+    assert made.data.period_from == dt.date(2016, 7, 1)
