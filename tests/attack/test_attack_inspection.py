@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services.errors import InvalidInput
@@ -57,3 +58,47 @@ def test_a_period_longer_than_ten_years_is_refused(sqlite_services: Services, cl
     assert not (tmp_path / "a.pdf").exists()
     made = services.inspection.write(compliance, dt.date(2016, 7, 1), dt.date(2026, 6, 30), tmp_path / "a.pdf")
     assert made.data.period_from == dt.date(2016, 7, 1)
+
+
+def test_assessments_are_counted_in_the_period_the_trail_recorded_them(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: the inspection counted assessments by the date the assessment bears, not
+    by when the trail recorded it. A paper questionnaire of 20 June recorded on 2 July was
+    missing from the second half-year's inspection (whose trail holds its entry) and added
+    to the first's, already filed on 1 July, so the first half-year printed again gave other
+    figures; a client added at 00:01 on 1 January (Beijing) with an assessment of 31 December
+    was counted in the half-year that had ended. Assessments now count in the Beijing days
+    their recording falls in, as decisions and overrides do."""
+    services = sqlite_services
+    clock.now = _beijing(2026, 6, 1, 10)
+    compliance = staff(services, Role.COMPLIANCE)
+
+    def add(account: str, profile: RiskProfile, assessed: dt.date) -> None:
+        services.investors.add(
+            compliance,
+            account=account,
+            name=f"客户{account}",
+            profile=profile,
+            assessed_on=assessed,
+            investor_class=InvestorClass.ORDINARY,
+        )
+
+    clock.now = _beijing(2026, 6, 30, 23, 59)  # 15:59 UTC on 30 June
+    add("A", RiskProfile.C3, dt.date(2026, 6, 30))
+    clock.now = _beijing(2026, 7, 1, 0, 1)
+    first_h1 = services.inspection.write(compliance, dt.date(2026, 1, 1), dt.date(2026, 6, 30), tmp_path / "h1.pdf")
+    clock.now = _beijing(2026, 7, 2, 7, 0)  # 23:00 UTC on 1 July
+    services.investors.assess(compliance, "A", RiskProfile.C4, dt.date(2026, 6, 20), note="纸质问卷 6月20日")
+    clock.now = _beijing(2027, 1, 1, 0, 1)  # 16:01 UTC on 31 December
+    add("B", RiskProfile.C2, dt.date(2026, 12, 31))
+    clock.now = _beijing(2027, 1, 5, 10)
+    h1 = services.inspection.write(compliance, dt.date(2026, 1, 1), dt.date(2026, 6, 30), tmp_path / "h1-again.pdf")
+    h2 = services.inspection.write(compliance, dt.date(2026, 7, 1), dt.date(2026, 12, 31), tmp_path / "h2.pdf")
+    q1 = services.inspection.write(compliance, dt.date(2027, 1, 1), dt.date(2027, 1, 5), tmp_path / "q1.pdf")
+
+    assert dict(first_h1.data.assessments_by_profile) == {"C3": 1}
+    assert dict(h1.data.assessments_by_profile) == {"C3": 1}  # the filed report, made again
+    assert dict(h2.data.assessments_by_profile) == {"C4": 1}
+    assert (h2.data.assessments_recorded, h2.data.assessments_questionnaire) == (1, 0)
+    assert dict(q1.data.assessments_by_profile) == {"C2": 1}

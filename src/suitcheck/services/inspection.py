@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
+from suitcheck.domain.calendar import day_start
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
 from suitcheck.domain.levels import InvestorClass, RiskProfile
@@ -147,7 +148,13 @@ def collect(
         )
     ]
 
-    in_days = (Assessment.assessed_on >= period_from, Assessment.assessed_on <= period_to)
+    # Assessments recorded in the period (as the trail recorded them), not those bearing a
+    # date in it: one made on paper in June and recorded in July is July's, and a period's
+    # report made again later states the same figures.
+    in_days = (
+        Assessment.recorded_at >= day_start(period_from),
+        Assessment.recorded_at < day_start(period_to + dt.timedelta(days=1)),
+    )
     by_profile: Counter[str] = Counter()
     questionnaire = recorded = lowest = 0
     for arow in conn.execute(
