@@ -102,3 +102,24 @@ def test_assessments_are_counted_in_the_period_the_trail_recorded_them(
     assert dict(h2.data.assessments_by_profile) == {"C4": 1}
     assert (h2.data.assessments_recorded, h2.data.assessments_questionnaire) == (1, 0)
     assert dict(q1.data.assessments_by_profile) == {"C2": 1}
+
+
+def test_branch_scoped_compliance_may_not_print_the_firms_figures(sqlite_services: Services, tmp_path: Path) -> None:
+    """Held: the self-inspection counts every branch, so a branch's own compliance officer
+    is refused (one sentence), nothing is written and nothing is recorded: no other
+    branch's numbers reach them through it. Head office's compliance makes it."""
+    from suitcheck.services.errors import PermissionDenied
+    from tests.conftest import PASSWORD
+    from tests.services.test_branches import make_world
+
+    services = sqlite_services
+    w = make_world(services, tmp_path)
+    services.auth.create_staff(w.root, "t-b2-officer", PASSWORD, Role.COMPLIANCE, branch="B2")
+    officer = services.auth.login("t-b2-officer", PASSWORD)
+    today = services.ctx.today()
+    out = tmp_path / "b2.pdf"
+    with pytest.raises(PermissionDenied, match="covers every branch"):
+        services.inspection.write(officer, today, today, out)
+    assert not out.exists()
+    assert all(e.action != "inspection-report" for e in services.audit.browse(w.hq_compliance, limit=50))
+    assert services.inspection.write(w.hq_compliance, today, today, out).path == out
