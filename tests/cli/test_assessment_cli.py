@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from suitcheck.domain.calendar import firm_day
 from tests.cli.test_cli import assert_clean_error, run
 from tests.conftest import copy_keyring
 
@@ -164,7 +166,7 @@ def test_inspection_pdf_from_the_command_line(db: Path, tmp_path: Path) -> None:
         "--from",
         "2021-01-01",
         "--to",
-        "2030-12-31",
+        firm_day(dt.datetime.now(dt.UTC)).isoformat(),  # a period may end today, not later
         "--out",
         str(out),
         "--json",

@@ -12,6 +12,7 @@ import pytest
 from pdfminer.high_level import extract_text
 from sqlalchemy import text
 
+from suitcheck.domain.calendar import day_start
 from suitcheck.domain.decision import BLOCKING_REASONS
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
@@ -35,6 +36,11 @@ HEADINGS = (
 
 def _stamp(day: dt.date) -> str:
     return f"{day.isoformat()}T00:00:00.000000Z"
+
+
+def _utc_text(day: dt.date) -> str:
+    """Beijing midnight beginning `day` as the UTC text an assessment's recorded_at compares with."""
+    return f"{day_start(day):%Y-%m-%d %H:%M:%S}"
 
 
 def _sql_figures(services: Services, lo: dt.date, hi: dt.date) -> dict[str, Any]:
@@ -74,9 +80,9 @@ def _sql_figures(services: Services, lo: dt.date, hi: dt.date) -> dict[str, Any]
             for p, n in conn.execute(
                 text(
                     "SELECT profile, count(*) FROM assessment "
-                    "WHERE assessed_on >= :a AND assessed_on <= :b GROUP BY profile"
+                    "WHERE recorded_at >= :a AND recorded_at < :b GROUP BY profile"
                 ),
-                {"a": lo, "b": hi},
+                {"a": _utc_text(lo), "b": _utc_text(hi + dt.timedelta(days=1))},
             )
         }
         findings = conn.execute(

@@ -586,6 +586,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "The period ends before it starts."),
     QT_TRANSLATE_NOOP("Messages", "A self-inspection period is at most ten years."),
+    QT_TRANSLATE_NOOP("Messages", "The period ends after today ({today}); choose a period that has ended."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write {out}: {exc_strerror_or_exc}."),
     QT_TRANSLATE_NOOP("Messages", "The reminder window is 0 to {MAX_WINDOW_DAYS} days."),
     QT_TRANSLATE_NOOP("Messages", "The dashboard shows at most {MAX_DAYS} days; choose a shorter range."),

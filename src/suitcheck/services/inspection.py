@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
+from suitcheck.domain.calendar import day_start
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
 from suitcheck.domain.levels import InvestorClass, RiskProfile
@@ -32,7 +33,7 @@ from suitcheck.store.models import Assessment, AuditEntry, Finding, Investor, Re
 
 log = logging.getLogger(__name__)
 
-MAX_PERIOD_DAYS = 3700
+MAX_PERIOD_YEARS = 10
 BLOCKING = frozenset(r.value for r in BLOCKING_REASONS)
 EXPIRY_MONTHS = 12  # expiring-by-month covers this many months from the period's first
 
@@ -147,7 +148,13 @@ def collect(
         )
     ]
 
-    in_days = (Assessment.assessed_on >= period_from, Assessment.assessed_on <= period_to)
+    # Assessments recorded in the period (as the trail recorded them), not those bearing a
+    # date in it: one made on paper in June and recorded in July is July's, and a period's
+    # report made again later states the same figures.
+    in_days = (
+        Assessment.recorded_at >= day_start(period_from),
+        Assessment.recorded_at < day_start(period_to + dt.timedelta(days=1)),
+    )
     by_profile: Counter[str] = Counter()
     questionnaire = recorded = lowest = 0
     for arow in conn.execute(
@@ -272,8 +279,13 @@ class InspectionService:
             )
         if period_to < period_from:
             raise InvalidInput("The period ends before it starts.")
-        if (period_to - period_from).days > MAX_PERIOD_DAYS:
+        if period_to >= _years_on(period_from, MAX_PERIOD_YEARS):
             raise InvalidInput("A self-inspection period is at most ten years.")
+        today = self._ctx.today()
+        if period_to > today:
+            # The figures of days still to come are not in the trail yet: a PDF stating
+            # the whole period would state less than it says, and differ when made again.
+            raise InvalidInput(f"The period ends after today ({today}); choose a period that has ended.")
         out = out.expanduser().absolute()
         if out.is_dir():
             raise InvalidInput(f"{out} is a folder; give a file name.")
@@ -316,6 +328,15 @@ class InspectionService:
             )
         log.info("self-inspection %s..%s written by %s", period_from, period_to, actor.username)
         return InspectionResult(out, digest, data, entry.seq)
+
+
+def _years_on(day: dt.date, years: int) -> dt.date:
+    """The same date `years` later (29 February: 1 March), the first day past a period of
+    `years` calendar years from `day`."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return dt.date(day.year + years, 3, 1)
 
 
 def _conn(session: Session) -> Connection:

@@ -2663,6 +2663,10 @@ Store: {store}</source>
         <translation>风险承受能力最低类别的客户不能仍为专业投资者：请在同一次修改中改变投资者类别（investor edit --class ordinary --lowest-category）；未作任何记录。</translation>
     </message>
     <message>
+        <source>The period ends after today ({today}); choose a period that has ended.</source>
+        <translation>检查期间的结束日期晚于今天（{today}）；请选择已经结束的期间。</translation>
+    </message>
+    <message>
         <source>The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.</source>
         <translation>名单超过 XLSX 工作表在表头以下可容纳的 {room} 行；未写入任何文件。请写成 CSV 文件。</translation>
     </message>
