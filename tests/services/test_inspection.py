@@ -12,7 +12,6 @@ import pytest
 from pdfminer.high_level import extract_text
 from sqlalchemy import text
 
-from suitcheck.domain.calendar import day_start
 from suitcheck.domain.decision import BLOCKING_REASONS
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
@@ -35,12 +34,14 @@ HEADINGS = (
 
 
 def _stamp(day: dt.date) -> str:
-    return f"{day.isoformat()}T00:00:00.000000Z"
+    """Beijing midnight beginning `day` (16:00 UTC the day before) as the trail stamps it:
+    written out here, not through domain.calendar, so the cross-check stays independent."""
+    return f"{(day - dt.timedelta(days=1)).isoformat()}T16:00:00.000000Z"
 
 
 def _utc_text(day: dt.date) -> str:
     """Beijing midnight beginning `day` as the UTC text an assessment's recorded_at compares with."""
-    return f"{day_start(day):%Y-%m-%d %H:%M:%S}"
+    return f"{(day - dt.timedelta(days=1)).isoformat()} 16:00:00"
 
 
 def _sql_figures(services: Services, lo: dt.date, hi: dt.date) -> dict[str, Any]:
