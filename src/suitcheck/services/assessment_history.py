@@ -193,24 +193,24 @@ def _pair_off(rows: list[Facts], entries: list[Facts]) -> tuple[Facts | None, Fa
     return unmatched, (left[0] if left else None)
 
 
-def _one_client(conn: Any, investor_id: int) -> tuple[list[Facts], list[Facts]]:
+@dataclass(frozen=True)
+class ClientHistory:
+    """One client's assessment rows (in the order they were written) against the trail."""
+
+    recorded: list[bool]  # each row: whether the trail records it as it stands
+    latest_recorded: bool  # the newest row is what the trail recorded last for the client
+
+
+def client_history(conn: Any, investor_id: int) -> ClientHistory:
+    """One client's rows and entries, read once, paired off (the client page, the
+    confirmation sheet). The newest row must also be the last recorded: an older row left
+    newest by deleting the rows written after it is recorded, but not the client's latest."""
     rows = [stored(r) for r in conn.execute(_ROWS.where(_A.investor_id == investor_id))]
     made = (recorded(r.facts) for r in conn.execute(_ENTRIES.where(AuditEntry.investor_id == investor_id)))
-    return rows, [entry for entry in made if entry is not None]
-
-
-def recorded_rows(conn: Any, investor_id: int) -> list[bool]:
-    """For each of one client's assessment rows, in the order they were written: whether
-    the trail records it as it stands (the client page)."""
-    return _pairing(*_one_client(conn, investor_id))[0]
-
-
-def latest_recorded(conn: Any, investor_id: int) -> bool:
-    """Whether the client's newest assessment row is what the trail recorded last for them
-    (the confirmation sheet prints it): not a row changed or added outside suitcheck, nor
-    an older row left newest by deleting the rows written after it."""
-    rows, entries = _one_client(conn, investor_id)
-    return bool(rows and entries) and _pairing(rows, entries)[0][-1] and matches(rows[-1], entries[-1])
+    entries = [entry for entry in made if entry is not None]
+    found = _pairing(rows, entries)[0]
+    latest = bool(rows and entries) and found[-1] and matches(rows[-1], entries[-1])
+    return ClientHistory(found, latest)
 
 
 class HistoryCheck:
@@ -232,20 +232,19 @@ class HistoryCheck:
             entries = _grouped(entry_result, lambda r: recorded(r[1]))
             row, entry = next(rows, None), next(entries, None)
             while row is not None or entry is not None:
-                if entry is None or (row is not None and row[0] < entry[0]):
-                    assert row is not None
-                    self.rows += len(row[1])
-                    yield Mismatch(row[0], row[1][0], None)
+                # The next client in order, with its rows and entries (none on a side that
+                # has moved past it).
+                client = min(side[0] for side in (row, entry) if side is not None)
+                mine = row[1] if row is not None and row[0] == client else []
+                theirs = entry[1] if entry is not None and entry[0] == client else []
+                self.rows += len(mine)
+                unmatched, left = _pair_off(mine, theirs)
+                if unmatched is not None or left is not None:
+                    yield Mismatch(client, unmatched, left)
+                if mine:
                     row = next(rows, None)
-                elif row is None or entry[0] < row[0]:
-                    yield Mismatch(entry[0], None, entry[1][0])
+                if theirs:
                     entry = next(entries, None)
-                else:
-                    self.rows += len(row[1])
-                    unmatched, left = _pair_off(row[1], entry[1])
-                    if unmatched is not None or left is not None:
-                        yield Mismatch(row[0], unmatched, left)
-                    row, entry = next(rows, None), next(entries, None)
 
     def first_problem(self, names_client: Callable[[Any], bool]) -> str | None:
         """The first mismatch as a sentence; it names the client only when

@@ -44,7 +44,7 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.questionnaire import AnswersError, Questionnaire, Score, answers_hash, canonical_json
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import half_width
-from suitcheck.services.assessment_history import latest_recorded, recorded_rows
+from suitcheck.services.assessment_history import client_history
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
 from suitcheck.services.context import Actor, HiddenClient, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
@@ -994,11 +994,8 @@ class InvestorService:
                     "about them blocks; no confirmation sheet was written. Compliance must run "
                     "`suitcheck audit verify` and investigate."
                 )
-            if (
-                current is None
-                or not latest_recorded(conn, investor.id)
-                or not recorded_rows(conn, investor.id)[current]
-            ):
+            history = client_history(conn, investor.id)
+            if current is None or not history.latest_recorded or not history.recorded[current]:
                 raise RecordIntegrityError(
                     "The client's latest assessment differs from what the audit trail recorded: it was changed "
                     "outside suitcheck, and no confirmation sheet was written. Compliance must run "
@@ -1200,7 +1197,7 @@ class InvestorService:
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, ref, actor)
-            recorded = recorded_rows(session.connection(), investor.id)
+            recorded = client_history(session.connection(), investor.id).recorded
             return [
                 AssessmentView(
                     _history_profile(investor, a.profile),
