@@ -95,9 +95,10 @@ class HiddenClient(NotFound):
 
 
 # What a unique index holds, for the sentence when another desk stored the same one between
-# this unit of work's look for it and its insert (PostgreSQL, read committed; SQLite's
-# writers hold the write lock from their first statement). PostgreSQL names the constraint
-# (store.models' naming convention), SQLite the table and column.
+# this unit of work's look for it and its insert (PostgreSQL, read committed), by the name
+# PostgreSQL gives the constraint (store.models' naming convention). SQLite's writers hold
+# the write lock from their first statement, so there a unique index refusing a row is no
+# such race, and stays the store's error.
 _STORED_MEANWHILE_SENTENCES = {
     ("investor", "account"): (
         "Another desk stored a client with this account number at the same moment; nothing was done. "
@@ -140,18 +141,10 @@ def stored_meanwhile(exc: sa_exc.IntegrityError) -> str | None:
     index refusing this desk's copy of it; None for anything else (an audit entry's number
     taken is no such race)."""
     orig = exc.orig
-    diag = getattr(orig, "diag", None)
-    if diag is not None:  # psycopg
-        if getattr(orig, "sqlstate", None) != "23505":
-            return None
-        key = _CONSTRAINTS.get(str(diag.constraint_name or ""))
-    else:
-        message = str(orig or "")
-        prefix = "UNIQUE constraint failed: "
-        if not message.startswith(prefix):
-            return None
-        table, _, column = message[len(prefix) :].partition(".")
-        key = (table, column)
+    diag = getattr(orig, "diag", None)  # psycopg's; sqlite3's errors have none
+    if diag is None or getattr(orig, "sqlstate", None) != "23505":
+        return None
+    key = _CONSTRAINTS.get(str(diag.constraint_name or ""))
     return _STORED_MEANWHILE_SENTENCES.get(key) if key else None
 
 
