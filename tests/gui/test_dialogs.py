@@ -209,6 +209,7 @@ def test_a_verified_filtered_export_says_it_is_not_the_whole_trail(  # type: ign
     compliance = login(demo_services, "demo-compliance")
     parent = QWidget()
     qtbot.addWidget(parent)
+    parent.show()  # a verdict for a window nobody sees (the session ended) is dropped
     whole, only = tmp_path / "whole.csv", tmp_path / "only.csv"
     demo_services.audit.export(compliance, whole, "csv")
     demo_services.audit.export(compliance, only, "csv", AuditFilter(action=AuditAction.CHECK))
@@ -239,6 +240,7 @@ def test_verification_names_a_changed_assessment_in_the_users_language(  # type:
     actor = login(demo_services, "demo-compliance")
     parent = QDialogButtonBox()
     qtbot.addWidget(parent)
+    parent.show()
     run_verification(demo_services, actor, parent)
     headline, detail = message_boxes[-1]
     assert headline == "The audit trail FAILED verification."

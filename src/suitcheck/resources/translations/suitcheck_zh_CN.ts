@@ -291,6 +291,10 @@
         <translation>审计校验</translation>
     </message>
     <message>
+        <source>Verifying the audit trail: every entry is read. On a large store this takes a while.</source>
+        <translation>正在校验审计记录：需要逐条读取，记录较多时需要一些时间。</translation>
+    </message>
+    <message>
         <source>The audit trail is intact.</source>
         <translation>审计记录完整，未被篡改。</translation>
     </message>
@@ -305,6 +309,10 @@
     <message>
         <source>The audit trail FAILED verification at entry {n}.</source>
         <translation>审计记录校验失败：第 {n} 条记录有问题。</translation>
+    </message>
+    <message>
+        <source>Verifying the export file: every row is read. A large file takes a while.</source>
+        <translation>正在校验导出文件：需要逐行读取，文件较大时需要一些时间。</translation>
     </message>
     <message>
         <source>The export is intact.</source>
