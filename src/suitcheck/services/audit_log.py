@@ -87,6 +87,15 @@ class AuditFilter:
         }
 
 
+def period_utc(since: dt.date | None, until: dt.date | None) -> str:
+    """The instants an export's --since/--until select, in the entries' own UTC stamps:
+    the dates are the firm's days (Beijing, UTC+8), which a reader of the manifest in
+    another zone, or years later, cannot otherwise tell from UTC days."""
+    start = f"from {chain.day_stamp(since)}" if since else "from the first entry"
+    end = f"before {chain.day_stamp(until + dt.timedelta(days=1))}" if until else "to the last entry"
+    return f"{start} {end}"
+
+
 # An ExportRow's fields in order, selected as plain Core rows (no ORM objects: an export
 # streams a million of them).
 _ROW_COLUMNS = (
@@ -343,10 +352,7 @@ class AuditService:
             store_id = sealer.store_id
         epoch, public_key, _ = sealer.sign(b"")
         head = ladder[-1] if ladder else None
-        filters = flt.to_dict()
-        if not sees_all_branches(actor):
-            with self._ctx.transaction(read_only=True) as session:
-                filters["branch"] = branch_codes(session).get(actor.branch_id or 0)
+        filters = self._export_filters(actor, flt)
         context = {
             "filtered": bool(filters),
             "filters": filters,
@@ -414,6 +420,17 @@ class AuditService:
             raise ServiceError(str(exc)) from exc
         log.info("audit export by %s: %s entries to %s (%s)", actor.username, manifest["count"], out.name, fmt)
         return manifest
+
+    def _export_filters(self, actor: Actor, flt: AuditFilter) -> dict[str, Any]:
+        """What the manifest and the export's entry say was selected: the filter, the
+        instants its days stand for, and a branch-scoped exporter's branch."""
+        filters: dict[str, Any] = flt.to_dict()
+        if flt.since or flt.until:
+            filters["period_utc"] = period_utc(flt.since, flt.until)
+        if not sees_all_branches(actor):
+            with self._ctx.transaction(read_only=True) as session:
+                filters["branch"] = branch_codes(session).get(actor.branch_id or 0)
+        return filters
 
     def _split(
         self,
