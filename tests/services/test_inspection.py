@@ -148,6 +148,7 @@ def test_inspection_figures_equal_sql_counts_and_text_extracts(
     assert data.expired_checks
     assert data.overrides_total == expected["overrides"] == 1
     assert (data.overrides[0].warning_version, data.overrides[0].recording_ref) == ("W1", "SL-2026-0042")
+    assert data.overrides[0].client == "A3"  # the account compliance knows, not the store's row id
     assert dict(data.assessments_by_profile) == expected["assessments_by_profile"] == {"C2": 1}
     assert data.open_findings_total == expected["open_findings"] >= 1
     assert hk in {f.report_id for f in data.open_findings}
@@ -160,6 +161,7 @@ def test_inspection_figures_equal_sql_counts_and_text_extracts(
     for heading in HEADINGS:
         assert heading in extracted, heading
     assert "SL-2026-0042" in extracted
+    assert "\nA3\n" in extracted  # the override's client cell
     assert "港股互联网平台" in extracted
     assert b"FontFile2" in content  # the CJK font is embedded (a TrueType subset)
     entry = services.audit.browse(compliance, limit=1)[0]

@@ -59,7 +59,7 @@ class OverrideRow:
     seq: int
     at: str
     staff: str
-    investor_id: int | None
+    client: str  # the client's account
     report_id: int | None
     warning_version: str | None
     recording_ref: str | None
@@ -225,7 +225,7 @@ def render(data: InspectionData) -> bytes:
                         str(o.seq),
                         stamp_in_firm_time(o.at),
                         o.staff,
-                        str(o.investor_id or ""),
+                        o.client,
                         str(o.report_id or ""),
                         o.warning_version or "",
                         o.recording_ref or "（无 none）",

@@ -64,6 +64,12 @@ class InspectionResult:
         }
 
 
+def _no_account(investor_id: int | None) -> str:
+    """An override whose client row is gone from the store (only SQL outside suitcheck
+    removes one; verification names it): the row id the trail recorded."""
+    return "" if investor_id is None else f"（客户记录缺失 missing client row {investor_id}）"
+
+
 def _months(first: dt.date, count: int) -> list[str]:
     year, month = first.year, first.month
     out = []
@@ -103,9 +109,11 @@ def collect(
                 AuditEntry.at,
                 AuditEntry.staff,
                 AuditEntry.investor_id,
+                Investor.account,
                 AuditEntry.report_id,
                 AuditEntry.facts,
             )
+            .outerjoin(Investor, Investor.id == AuditEntry.investor_id)
             .where(*override_filter)
             .order_by(AuditEntry.seq)
         )
@@ -116,7 +124,14 @@ def collect(
         if n < MAX_LISTED:
             overrides.append(
                 OverrideRow(
-                    orow.seq, orow.at, orow.staff, orow.investor_id, orow.report_id, version, facts.get("recording_ref")
+                    orow.seq,
+                    orow.at,
+                    orow.staff,
+                    # The client as the firm knows them (their account), not the store's row id.
+                    shown_text(orow.account) if orow.account is not None else _no_account(orow.investor_id),
+                    orow.report_id,
+                    version,
+                    facts.get("recording_ref"),
                 )
             )
 
