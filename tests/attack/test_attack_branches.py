@@ -184,3 +184,55 @@ def test_adding_a_client_another_branch_holds_is_refused_as_a_duplicate_and_reco
         services.investors.add(officer, account="A1", name="甲")
     after = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
     assert len(after) == len(entries)
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
+def test_a_client_file_naming_another_branchs_client_is_recorded(
+    services: Services, tmp_path: Path, dry_run: bool
+) -> None:
+    """A branch officer's client import names the rows holding another branch's account
+    ('is a client of another branch') or another client's ID number ('belongs to another
+    client account'): as with `investor add`, the answer tells them such a client exists,
+    and a dry run of a file of guessed accounts or ID numbers asked it a thousand times at
+    once, writing nothing and leaving no trace. Each client so named is now recorded as an
+    attempt on another branch's client (cause import-account or import-id-number, with the
+    file and row), whether or not anything is written; the rows' answers are unchanged."""
+    import json
+
+    from tests.services.clientfiles import make_id, write_csv
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    number = make_id(5)
+    services.investors.add(w.hq_compliance, account="B5", name="丙", id_number=number, branch="B2")
+    own = make_id(6)
+    services.investors.add(w.hq_compliance, account="A6", name="丁", id_number=own)  # HQ's own
+    row = ["普通投资者", "稳健型", "2026-03-02", "否", "否"]
+    rows = [
+        ["B1", "甲", "", *row],  # another branch's account
+        ["Q9", "乙", number, *row],  # another branch's client's ID number
+        ["Q8", "戊", own, *row],  # one's own branch's client's ID number: not out of branch
+        ["Q7", "己", "", *row],  # a new client
+    ]
+    path = write_csv(tmp_path / "clients.csv", rows)
+    result = services.client_files.import_clients(officer, path, dry_run=dry_run, partial=True)
+    assert [(i.row, i.code) for i in result.issues] == [
+        (2, "other-branch-client"),
+        (3, "id-on-other-account"),
+        (4, "id-on-other-account"),
+    ]
+    entries = [
+        e
+        for e in services.audit.browse(w.hq_compliance, limit=500)
+        if e.action == "client-out-of-branch" and e.staff == officer.username
+    ]
+    b5 = services.investors.get(w.hq_compliance, "B5").id
+    assert sorted((e.investor_id, json.loads(e.facts)["cause"], json.loads(e.facts)["row"]) for e in entries) == sorted(
+        [(w.ids["B1"], "import-account", 2), (b5, "import-id-number", 3)]
+    )
+    assert all(json.loads(e.facts)["file"] == "clients.csv" for e in entries)
+    # Head office's import of the same file names the same rows and records no attempt.
+    services.client_files.import_clients(w.hq_compliance, path, dry_run=True, partial=True)
+    after = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
+    assert len(after) == len(entries)
+    assert services.audit.verify(w.root).ok
