@@ -236,3 +236,35 @@ def test_a_client_file_naming_another_branchs_client_is_recorded(
     after = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
     assert len(after) == len(entries)
     assert services.audit.verify(w.root).ok
+
+
+def test_a_search_by_another_branchs_clients_id_number_is_recorded(services: Services, tmp_path: Path) -> None:
+    """A full ID number names one person. Searched for by a branch officer, another
+    branch's client is not found (as a number nobody holds: no answer tells them apart),
+    but the attempt was recorded only as a search by a masked number, not as one on that
+    client, while an account typed into a check, a duplicate 'investor add' or a client
+    file naming the client is recorded on it (client-out-of-branch). A search or count by
+    the ID number of another branch's client (of none of theirs) is now recorded on that
+    client too; one's own client's, a number nobody holds, and head office's are not."""
+    import json
+
+    from tests.services.clientfiles import make_id
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    theirs, mine, nobody = make_id(5), make_id(6), make_id(7)
+    services.investors.add(w.hq_compliance, account="B5", name="丙", id_number=theirs, branch="B2")
+    services.investors.add(w.hq_compliance, account="A6", name="丁", id_number=mine)
+    assert services.investors.search(officer, theirs) == [] == services.investors.search(officer, nobody)
+    assert services.investors.count(officer, theirs) == 0
+    assert [v.account for v in services.investors.search(officer, mine)] == ["A6"]
+    assert [v.account for v in services.investors.search(w.hq_compliance, theirs)] == ["B5"]
+
+    def attempts() -> list[Any]:
+        return [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
+
+    b5 = services.investors.get(w.hq_compliance, "B5").id
+    found = attempts()
+    assert [(e.staff, e.investor_id) for e in found] == [(officer.username, b5)] * 2  # the count, the search
+    assert {json.loads(e.facts)["cause"] for e in found} == {"search-by-id-number"}
+    assert theirs not in found[0].facts  # the number is in the search's own entry, masked
