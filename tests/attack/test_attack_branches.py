@@ -268,3 +268,28 @@ def test_a_search_by_another_branchs_clients_id_number_is_recorded(services: Ser
     assert [(e.staff, e.investor_id) for e in found] == [(officer.username, b5)] * 2  # the count, the search
     assert {json.loads(e.facts)["cause"] for e in found} == {"search-by-id-number"}
     assert theirs not in found[0].facts  # the number is in the search's own entry, masked
+
+
+def test_verify_gives_a_branch_no_count_of_the_firms_clients(services: Services, tmp_path: Path) -> None:
+    """`audit verify --json` states how many rows it compared with the trail
+    (state_checked): every client, staff, report and policy row and every assessment row
+    of the firm. Told to a branch-scoped officer, that is the firm's number of clients and
+    assessments, which the design shows only to firm-wide staff (branch list, dashboard);
+    two runs a day apart told them how many clients and assessments the other branches
+    added. A branch-scoped verifier now gets no such figure (null); the verification
+    still covers the whole store, and head office still gets it."""
+    from suitcheck.domain.levels import RiskProfile
+    from tests.conftest import add_client
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    before = services.audit.verify(officer)
+    add_client(services, w.hq_compliance, "B9", RiskProfile.C3, branch="B2")  # another branch grows
+    after = services.audit.verify(officer)
+    assert before.ok
+    assert after.ok
+    assert before.state_checked is None is after.state_checked
+    assert before.to_dict()["state_checked"] is None
+    firm = services.audit.verify(w.hq_compliance)
+    assert firm.ok
+    assert (firm.state_checked or 0) > 0
