@@ -184,3 +184,112 @@ def test_adding_a_client_another_branch_holds_is_refused_as_a_duplicate_and_reco
         services.investors.add(officer, account="A1", name="甲")
     after = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
     assert len(after) == len(entries)
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
+def test_a_client_file_naming_another_branchs_client_is_recorded(
+    services: Services, tmp_path: Path, dry_run: bool
+) -> None:
+    """A branch officer's client import names the rows holding another branch's account
+    ('is a client of another branch') or another client's ID number ('belongs to another
+    client account'): as with `investor add`, the answer tells them such a client exists,
+    and a dry run of a file of guessed accounts or ID numbers asked it a thousand times at
+    once, writing nothing and leaving no trace. Each client so named is now recorded as an
+    attempt on another branch's client (cause import-account or import-id-number, with the
+    file and row), whether or not anything is written; the rows' answers are unchanged."""
+    import json
+
+    from tests.services.clientfiles import make_id, write_csv
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    number = make_id(5)
+    services.investors.add(w.hq_compliance, account="B5", name="丙", id_number=number, branch="B2")
+    own = make_id(6)
+    services.investors.add(w.hq_compliance, account="A6", name="丁", id_number=own)  # HQ's own
+    row = ["普通投资者", "稳健型", "2026-03-02", "否", "否"]
+    rows = [
+        ["B1", "甲", "", *row],  # another branch's account
+        ["Q9", "乙", number, *row],  # another branch's client's ID number
+        ["Q8", "戊", own, *row],  # one's own branch's client's ID number: not out of branch
+        ["Q7", "己", "", *row],  # a new client
+    ]
+    path = write_csv(tmp_path / "clients.csv", rows)
+    result = services.client_files.import_clients(officer, path, dry_run=dry_run, partial=True)
+    assert [(i.row, i.code) for i in result.issues] == [
+        (2, "other-branch-client"),
+        (3, "id-on-other-account"),
+        (4, "id-on-other-account"),
+    ]
+    entries = [
+        e
+        for e in services.audit.browse(w.hq_compliance, limit=500)
+        if e.action == "client-out-of-branch" and e.staff == officer.username
+    ]
+    b5 = services.investors.get(w.hq_compliance, "B5").id
+    assert sorted((e.investor_id, json.loads(e.facts)["cause"], json.loads(e.facts)["row"]) for e in entries) == sorted(
+        [(w.ids["B1"], "import-account", 2), (b5, "import-id-number", 3)]
+    )
+    assert all(json.loads(e.facts)["file"] == "clients.csv" for e in entries)
+    # Head office's import of the same file names the same rows and records no attempt.
+    services.client_files.import_clients(w.hq_compliance, path, dry_run=True, partial=True)
+    after = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
+    assert len(after) == len(entries)
+    assert services.audit.verify(w.root).ok
+
+
+def test_a_search_by_another_branchs_clients_id_number_is_recorded(services: Services, tmp_path: Path) -> None:
+    """A full ID number names one person. Searched for by a branch officer, another
+    branch's client is not found (as a number nobody holds: no answer tells them apart),
+    but the attempt was recorded only as a search by a masked number, not as one on that
+    client, while an account typed into a check, a duplicate 'investor add' or a client
+    file naming the client is recorded on it (client-out-of-branch). A search or count by
+    the ID number of another branch's client (of none of theirs) is now recorded on that
+    client too; one's own client's, a number nobody holds, and head office's are not."""
+    import json
+
+    from tests.services.clientfiles import make_id
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    theirs, mine, nobody = make_id(5), make_id(6), make_id(7)
+    services.investors.add(w.hq_compliance, account="B5", name="丙", id_number=theirs, branch="B2")
+    services.investors.add(w.hq_compliance, account="A6", name="丁", id_number=mine)
+    assert services.investors.search(officer, theirs) == [] == services.investors.search(officer, nobody)
+    assert services.investors.count(officer, theirs) == 0
+    assert [v.account for v in services.investors.search(officer, mine)] == ["A6"]
+    assert [v.account for v in services.investors.search(w.hq_compliance, theirs)] == ["B5"]
+
+    def attempts() -> list[Any]:
+        return [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
+
+    b5 = services.investors.get(w.hq_compliance, "B5").id
+    found = attempts()
+    assert [(e.staff, e.investor_id) for e in found] == [(officer.username, b5)] * 2  # the count, the search
+    assert {json.loads(e.facts)["cause"] for e in found} == {"search-by-id-number"}
+    assert theirs not in found[0].facts  # the number is in the search's own entry, masked
+
+
+def test_verify_gives_a_branch_no_count_of_the_firms_clients(services: Services, tmp_path: Path) -> None:
+    """`audit verify --json` states how many rows it compared with the trail
+    (state_checked): every client, staff, report and policy row and every assessment row
+    of the firm. Told to a branch-scoped officer, that is the firm's number of clients and
+    assessments, which the design shows only to firm-wide staff (branch list, dashboard);
+    two runs a day apart told them how many clients and assessments the other branches
+    added. A branch-scoped verifier now gets no such figure (null); the verification
+    still covers the whole store, and head office still gets it."""
+    from suitcheck.domain.levels import RiskProfile
+    from tests.conftest import add_client
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    before = services.audit.verify(officer)
+    add_client(services, w.hq_compliance, "B9", RiskProfile.C3, branch="B2")  # another branch grows
+    after = services.audit.verify(officer)
+    assert before.ok
+    assert after.ok
+    assert before.state_checked is None is after.state_checked
+    assert before.to_dict()["state_checked"] is None
+    firm = services.audit.verify(w.hq_compliance)
+    assert firm.ok
+    assert (firm.state_checked or 0) > 0

@@ -250,7 +250,9 @@ class VerifyResult:
     seals: int = 0
     unsealed: int = 0  # entries in epochs still open, checked only by their installation
     installations: tuple[str, ...] = ()
-    state_checked: int = 0
+    # Rows compared with the trail (client, staff, report, policy, assessment rows); None
+    # when not stated (a branch-scoped verifier: it would be the firm's number of clients).
+    state_checked: int | None = 0
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)

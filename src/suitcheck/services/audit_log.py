@@ -263,7 +263,9 @@ class AuditService:
                     names_client=lambda branch: names_client(actor, branch),
                     names_staff=lambda branch, wide: names_staff(actor, branch, wide),
                 )
-                result = dataclasses.replace(result, state_checked=checked)
+                # How many rows were compared counts every branch's clients and assessments,
+                # a figure only those who see every branch are given (as the branch list's).
+                result = dataclasses.replace(result, state_checked=checked if sees_all_branches(actor) else None)
                 if problem:
                     result = dataclasses.replace(result, ok=False, problem=problem)
         return result

@@ -405,6 +405,7 @@ class ClientImportService:
                         Path(result.report).unlink(missing_ok=True)
                     result.report = None
                 raise
+            run.record_named()
         if result.written:
             log.info(
                 "client import by %s from %s: %s",
@@ -630,6 +631,9 @@ class _Run:
         self.resolved: dict[str, int | str] = {}  # branch text -> id, or its problem code
         self.branch_names: dict[str, int | None] = {}  # branch name -> id (None: two share it)
         self.empty_store = False
+        # (client id, cause) -> (first row, client's branch): another branch's clients the
+        # file named to a branch-scoped importer (named_elsewhere).
+        self.named: dict[tuple[int, str], tuple[int, int | None]] = {}
 
     def check_cancel(self) -> None:
         if self.cancelled is not None and self.cancelled():
@@ -826,9 +830,14 @@ class _Run:
         hidden: set[int] = set()
         if self.scoped:
             # Another branch's client is never changed by this importer, nor compared.
-            stmt = select(s.row_no, s.account).select_from(joined).where(valid, i.branch_id != self.actor.branch_id)
-            for row_no, value in conn.execute(stmt):
+            stmt = (
+                select(s.row_no, s.account, i.id, i.branch_id)
+                .select_from(joined)
+                .where(valid, i.branch_id != self.actor.branch_id)
+            )
+            for row_no, value, investor_id, branch_id in conn.execute(stmt):
                 self.issue(row_no, "account", "other-branch-client", value)
+                self.named_elsewhere(row_no, investor_id, branch_id, "import-account")
                 hidden.add(row_no)
         stmt = (
             select(s.row_no, s.branch_id)
@@ -844,7 +853,7 @@ class _Run:
         legacy = self._legacy_form(conn)
         checks = (
             (  # the ID number is another client's: reported, never merged
-                select(s.row_no, s.id_number)
+                select(s.row_no, s.id_number, i.id, i.branch_id)
                 .select_from(STAGE.join(Investor, Investor.id_number == s.id_number))
                 .where(valid, i.account != s.account),
                 "id_number",
@@ -855,7 +864,7 @@ class _Run:
                 if legacy is None
                 else [
                     (
-                        select(s.row_no, s.id_number)
+                        select(s.row_no, s.id_number, i.id, i.branch_id)
                         .select_from(STAGE.join(Investor, Investor.id_number == legacy))
                         .where(valid, i.account != s.account),
                         "id_number",
@@ -864,7 +873,7 @@ class _Run:
                 ]
             ),
             (
-                select(s.row_no, s.id_number)
+                select(s.row_no, s.id_number, i.id, i.branch_id)
                 .select_from(joined)
                 .where(
                     valid,
@@ -877,7 +886,7 @@ class _Run:
                 "id-differs",
             ),
             (
-                select(s.row_no, s.lowest_category)
+                select(s.row_no, s.lowest_category, i.id, i.branch_id)
                 .select_from(joined)
                 .where(valid, i.lowest_category.is_(True), s.lowest_category.is_(False)),
                 "lowest_category",
@@ -885,10 +894,47 @@ class _Run:
             ),
         )
         for stmt, field, code in checks:
-            for row_no, value in conn.execute(stmt):
+            for row_no, value, investor_id, branch_id in conn.execute(stmt):
                 if row_no in hidden and code != "id-on-other-account":
                     continue
                 self.issue(row_no, field, code, "否" if code == "lowest-lift" else value)
+                if code == "id-on-other-account":
+                    self.named_elsewhere(row_no, investor_id, branch_id, "import-id-number")
+
+    def named_elsewhere(self, row_no: int, investor_id: int, branch_id: int | None, cause: str) -> None:
+        """A row whose answer tells a branch-scoped importer that another branch's client
+        holds its account or ID number (as `investor add`'s duplicate does): the attempt on
+        that client is recorded once the import ends, written or not (record_named)."""
+        if self.scoped and branch_id != self.actor.branch_id:
+            self.named.setdefault((investor_id, cause), (row_no, branch_id))
+
+    def record_named(self) -> None:
+        """Record each client of another branch the file named (named_elsewhere), in a unit
+        of work of its own: a dry run, or an import refused for its invalid rows, rolled
+        back everything else, and answered all the same."""
+        if not self.named:
+            return
+        staff, action = self.actor.username, AuditAction.CLIENT_OUT_OF_BRANCH.value
+        entries = (
+            batch_entry(
+                staff,
+                action,
+                investor_id=investor_id,
+                facts={
+                    "cause": cause,
+                    "client_branch": branch_id,
+                    "actor_branch": self.actor.branch_id,
+                    "file": self.result.file,
+                    "row": row_no,
+                },
+            )
+            for (investor_id, cause), (row_no, branch_id) in sorted(self.named.items(), key=lambda kv: kv[1][0])
+        )
+        with self.ctx.core_transaction() as conn:
+            self.ctx.audit_batch(conn, entries)
+        log.warning(
+            "%s's client import named %s clients of another branch (recorded)", self.actor.username, len(self.named)
+        )
 
     @staticmethod
     def _legacy_form(conn: Connection) -> Any:

@@ -1243,6 +1243,7 @@ class InvestorService:
         except InvalidIdNumberError:
             return ()
         actor = self._ctx.require(actor, Permission.SEE_FULL_ID)
+        forms = id_number_forms(number)
         with self._ctx.transaction() as session:
             self._ctx.audit(
                 session,
@@ -1250,7 +1251,26 @@ class InvestorService:
                 AuditAction.CLIENT_SEARCH_BY_ID,
                 facts={"id_number": mask_id_number(number), "kind": kind},
             )
-        return id_number_forms(number)
+            if not sees_all_branches(actor):
+                self._searched_elsewhere(session, actor, forms)
+        return forms
+
+    def _searched_elsewhere(self, session: Session, actor: Actor, forms: tuple[str, ...]) -> None:
+        """A full ID number names one person: when it is held by another branch's client
+        and by none of the actor's, the search (which finds nobody, as for a number nobody
+        holds) is recorded as an attempt on that client, as any reference to it is."""
+        holders = session.execute(select(Investor.id, Investor.branch_id).where(Investor.id_number.in_(forms))).all()
+        if not holders or any(names_client(actor, h.branch_id) for h in holders):
+            return
+        holder = min(holders, key=lambda h: h.id)
+        self._ctx.audit(
+            session,
+            actor,
+            AuditAction.CLIENT_OUT_OF_BRANCH,
+            investor_id=holder.id,
+            facts={"cause": "search-by-id-number", "client_branch": holder.branch_id, "actor_branch": actor.branch_id},
+        )
+        log.warning("%s searched for a client of another branch by ID number (client %s)", actor.username, holder.id)
 
 
 def _recorded(value: object) -> object:
