@@ -378,6 +378,36 @@ def test_export_round_trip_is_lossless(services: Services, compliance: Actor, tm
     assert counts(services)[:2] == before[:2]
 
 
+# Names and accounts a spreadsheet could take for a formula, and ones that already begin
+# with the quote the export puts before such text.
+FORMULA_LIKE = ['=HYPERLINK("http://evil.example","点我")', "+1", "@SUM(A1:A9)", "-2", "=1", "'=1", "''+1", "'abc"]
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_export_round_trip_keeps_formula_like_names_and_accounts(
+    services: Services, compliance: Actor, tmp_path: Path, suffix: str
+) -> None:
+    """The export puts a quote before text a spreadsheet would run as a formula, and the
+    import read that quote as part of the name: re-importing an untouched export renamed
+    '=1' to "'=1", '-2' to "'-2" (each an audited edit of the client), and took an account
+    '=1+2' for a new client "'=1+2". The import reads the quote the export wrote as the
+    mark it is, and the export marks a text that begins with such a quote, so each name
+    and account comes back as it was."""
+    for n, name in enumerate(FORMULA_LIKE):
+        add_client(services, compliance, f"F{n}", RiskProfile.C3, name=name)
+        if len(name) <= 32:  # an account's length
+            add_client(services, compliance, name, RiskProfile.C3, name=f"账号{n}")
+    names = {v.account: v.name for v in services.investors.search(compliance, "")}
+    out = tmp_path / f"out{suffix}"
+    services.client_files.export_clients(compliance, out)
+    before = counts(services)
+    again = services.client_files.import_clients(compliance, out)
+    assert (again.unchanged, again.changed, again.new, again.invalid) == (len(names), 0, 0, 0)
+    assert {v.account: v.name for v in services.investors.search(compliance, "")} == names
+    assert counts(services)[:2] == before[:2]
+    assert actions(services, before[2]) == ["client-import"]  # no client edited, none added
+
+
 def test_export_masks_id_numbers_unless_the_role_may_see_them(
     services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 ) -> None:

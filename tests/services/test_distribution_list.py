@@ -4,6 +4,7 @@ safe to open in a spreadsheet, audited, and all-or-nothing."""
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -13,6 +14,7 @@ from openpyxl import load_workbook
 from sqlalchemy import update
 
 from suitcheck.audit.export import neutralise
+from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import LIST_COLUMNS
@@ -178,3 +180,59 @@ def test_every_count_part_is_a_covering_index_range(sqlite_target: str, clock) -
                     assert "ANY(" not in plan, (level, plan)  # a seek on every column, no skip-scan
     finally:
         services.close()
+
+
+def test_every_list_holds_exactly_the_clients_check_allows_for_every_desk(sqlite_services: Services) -> None:
+    """On the demo store with edge clients added (special attention at 70 on the birthday and
+    the day before it, a flagged one, a 15-digit ID number, an assessment of today, one moved
+    to another branch, one due for re-assessment), for head office and a branch advisor, over
+    every demo report (R1 to R5, unrated, one whose subject lifts its stated level): the
+    list, its count and the written file name exactly the clients `check` allows without a
+    warning, and none it refuses or cannot find."""
+    from suitcheck.services.demo import DEMO_PASSWORD, make_id_number, seed_demo
+    from suitcheck.services.errors import NotFound
+
+    services = sqlite_services
+    seed_demo(services)
+    comp = services.auth.login("demo-compliance", DEMO_PASSWORD)
+    today = services.ctx.today()
+    born_70 = today.replace(year=today.year - 70)
+    edge = {
+        "E70": make_id_number("110105", born_70, 11),
+        "E69": make_id_number("110105", born_70 + dt.timedelta(days=1), 12),
+        "E15": "110105" + f"{born_70:%y%m%d}" + "013",  # the legacy 15-digit form
+    }
+    for account, number in edge.items():
+        services.investors.add(
+            comp, account=account, name=account, id_number=number, profile=RiskProfile.C4, assessed_on=today
+        )
+    add_client(services, comp, "EFLAG", RiskProfile.C5, special_attention=True)
+    add_client(services, comp, "EMOVE", RiskProfile.C5)
+    services.investors.move(comp, "EMOVE", "SH01", "客户迁户")
+    add_client(services, comp, "EDUE", RiskProfile.C5)
+    services.investors.mark_reassessment_due(comp, "EDUE", "情况变化")
+    accounts = [v.account for v in services.investors.search(comp, "")]
+    assert services.investors.get(comp, "E70").needs_attention  # 70 today
+    assert not services.investors.get(comp, "E69").needs_attention  # 70 tomorrow
+    reports = list(range(1, 8))  # the demo's seven reports
+    assert services.reports.get(comp, 7).level is None  # one of them unrated
+    for desk in ("demo-compliance", "demo-advisor", "demo-advisor-sh"):
+        actor = services.auth.login(desk, DEMO_PASSWORD)
+        for report in reports:
+            allowed = set()
+            for account in accounts:
+                try:
+                    decision = services.access.check(actor, account, report).decision
+                except NotFound:
+                    continue  # another branch's client: on no list of this desk
+                if decision.outcome is Outcome.ALLOW:
+                    allowed.add(account)
+            listed = {v.account for v in services.access.eligible(actor, report)}
+            assert listed == allowed, (desk, report)
+            if desk == "demo-advisor-sh" and report == 4:  # R5: the moved client is now this branch's
+                assert "EMOVE" in listed
+                assert not {"E70", "EFLAG", "EDUE"} & listed
+            assert services.access.eligible_count(actor, report) == len(allowed)
+            out = services.access.write_eligible(actor, report, Path(services.ctx.audit_key_path).parent / "l.csv")
+            with out.path.open(encoding="utf-8-sig", newline="") as handle:
+                assert {row[1] for row in list(csv.reader(handle))[1:]} == allowed, (desk, report)

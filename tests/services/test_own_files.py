@@ -9,14 +9,16 @@ its report), or of something that is no plain file (a device, a pipe)."""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
+from suitcheck.logs import setup_logging
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput
 from tests.conftest import TODAY, add_client, staff
@@ -113,3 +115,56 @@ def test_a_written_file_never_takes_the_place_of_a_device_or_a_pipe(
         assert str(refused.value) == f"{target} is not a plain file (a device, a pipe or a socket); give a file name."
     assert fifo.is_fifo()
     assert link.is_symlink()
+
+
+@pytest.fixture
+def logging_to_file() -> Iterator[Path]:
+    """The log file set up as the command line and the desk set it up (SUITCHECK_LOG_DIR,
+    from isolated_env), with a line in it; the handlers are put back afterwards."""
+    root = logging.getLogger()
+    kept, level = root.handlers[:], root.level
+    path = setup_logging()
+    assert path is not None
+    logging.getLogger("suitcheck.test").warning("what the desk did this morning")
+    try:
+        yield path
+    finally:
+        for handler in root.handlers:
+            handler.close()
+        root.handlers, root.level = kept, level
+
+
+@pytest.mark.parametrize("writer", list(WRITERS))
+def test_a_written_file_never_takes_the_place_of_the_log(
+    sqlite_services: Services, tmp_path: Path, writer: str, logging_to_file: Path
+) -> None:
+    """`eligible --report 1 --out ~/.local/state/suitcheck/log/suitcheck.log` replaced the
+    log with a CSV list: what the desk logged (refused lists, records left off a list
+    because they fail their seal, unexpected errors) was gone, a way for an insider to
+    cover the log's side of their tracks, and the process went on logging into the file
+    it had unlinked. The log, the files it rotates to and a link to either are refused,
+    before anything is recorded."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    add_client(services, compliance, "O1", RiskProfile.C4)
+    import_text_report(services, compliance, tmp_path)
+    log = logging_to_file
+    rotated = log.with_name(log.name + ".1")
+    rotated.write_text("yesterday's log\n", encoding="utf-8")
+    before = {path: path.read_bytes() for path in (log, rotated)}
+    actions = recorded_actions(services, compliance)
+    suffix = ".pdf" if writer in ("self-inspection", "assessment sheet") else ".csv"
+    for n, path in enumerate((log, rotated)):
+        link = tmp_path / f"log-link-{n}{suffix}"
+        link.symlink_to(path)
+        for target in (path, link):
+            if writer == "client export" and target == path:
+                continue  # the export takes only .csv and .xlsx names; the link has one
+            with pytest.raises(InvalidInput) as refused:
+                WRITERS[writer](services, compliance, target)
+            assert str(refused.value) == f"{target} is suitcheck's log file; nothing was written. Give another name."
+    for handler in logging.getLogger().handlers:
+        handler.flush()
+    assert {path: path.read_bytes() for path in (log, rotated)} == before
+    assert recorded_actions(services, compliance) == actions
+    assert os.path.samefile(logging.getLogger().handlers[0].baseFilename, log)  # type: ignore[attr-defined]

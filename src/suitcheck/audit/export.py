@@ -35,7 +35,7 @@ from suitcheck.audit.chain import (
 )
 from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
-from suitcheck.domain.text import escape_controls, has_controls
+from suitcheck.domain.text import FORMULA_LEADS, escape_controls, has_controls
 from suitcheck.store.sqlitetext import sqlite_text
 from suitcheck.xlsxrows import SheetFull, write_rows
 
@@ -59,7 +59,7 @@ HEADERS = (
     "entry_hash",
     "canonical",
 )
-_DANGEROUS_LEAD = ("=", "+", "-", "@", "\t", "\r")
+_DANGEROUS_LEAD = FORMULA_LEADS
 
 
 class ExportError(Exception):

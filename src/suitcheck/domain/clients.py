@@ -15,6 +15,7 @@ from typing import Any
 from suitcheck.domain.decision import RecordConflict, record_conflicts
 from suitcheck.domain.identity import InvalidIdNumberError, birth_date, normalize_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
+from suitcheck.domain.text import sheet_unquoted
 
 ACCOUNT_MAX = 32
 NAME_MAX = 128
@@ -223,12 +224,14 @@ _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
 def cell_text(value: object) -> str:
-    """A cell as text, stripped, otherwise as written (names are kept exactly); None is empty."""
+    """A cell as text, stripped, otherwise as written (names are kept exactly); None is empty.
+    The quote a client export puts before a formula-like text (text.sheet_quoted) is its
+    mark, not part of the value: '=1 reads as =1, as a spreadsheet shows it."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return str(value).strip()
+    return sheet_unquoted(str(value).strip())
 
 
 def _folded(value: object) -> str:

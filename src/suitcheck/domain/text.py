@@ -7,6 +7,30 @@ from __future__ import annotations
 import re
 import unicodedata
 
+# What a spreadsheet may take a text cell beginning with for a formula (OWASP's list).
+FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
+# A text the sheet mark is put before: a formula lead, or quotes before one (so a text that
+# itself begins with the mark is told from a marked one).
+_MARKED = re.compile("'*[=+\\-@\t\r]")
+_MARK_LEADS = "".join(FORMULA_LEADS) + "'"
+
+
+def sheet_quoted(value: object) -> object:
+    """A value as a file a spreadsheet reads holds it: a text it could run as a formula
+    (=HYPERLINK(...)) gets a quote before it, as a spreadsheet's own text mark; so does a
+    text that begins with quotes before such a lead, so sheet_unquoted gives every text back."""
+    if isinstance(value, str) and value[:1] in _MARK_LEADS and _MARKED.match(value):
+        return "'" + value
+    return value
+
+
+def sheet_unquoted(text: str) -> str:
+    """The text sheet_quoted was given: one quote less before quotes and a formula lead."""
+    if text[:1] == "'" and _MARKED.match(text, 1):
+        return text[1:]
+    return text
+
+
 # C0 controls and DEL, C1 controls, the Arabic letter mark, LRM/RLM, the line and
 # paragraph separators, and the bidi embeddings, overrides and isolates.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

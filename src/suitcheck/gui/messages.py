@@ -331,6 +331,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "{out} is this installation's audit key; nothing was written. Give another name."),
     QT_TRANSLATE_NOOP("Messages", "{out} is the file this command reads; nothing was written. Give another name."),
+    QT_TRANSLATE_NOOP("Messages", "{out} is suitcheck's log file; nothing was written. Give another name."),
     QT_TRANSLATE_NOOP("Messages", "{out} is not a plain file (a device, a pipe or a socket); give a file name."),
     QT_TRANSLATE_NOOP("Messages", "The folder {out_parent} does not exist."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write to {out_parent}: permission denied."),

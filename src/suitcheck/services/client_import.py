@@ -62,7 +62,7 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission, may
-from suitcheck.domain.text import escape_unshown
+from suitcheck.domain.text import escape_unshown, sheet_quoted
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
 from suitcheck.privatefs import open_private
@@ -542,7 +542,7 @@ def _write_rows(
             writer = csv.writer(handle)
             writer.writerow(headers)
             for row in rows:
-                writer.writerow([neutralise(v) for v in row])
+                writer.writerow([sheet_quoted(v) for v in row])
                 count += 1
                 if progress and count % BATCH == 0:
                     progress("export", count)
@@ -555,7 +555,7 @@ def _write_rows(
     sheet.append(list(headers))
     try:
         for row in within_sheet(rows, 1):
-            cells = [neutralise(v) for v in row]
+            cells = [sheet_quoted(v) for v in row]
             if not all(c.__class__ is not str or cell_fits(c) for c in cells):
                 # openpyxl writes it and Excel cuts it when it opens the file (a row changed
                 # outside suitcheck: a name or an ID number longer than suitcheck writes).

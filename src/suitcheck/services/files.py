@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
+import re
 import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from suitcheck.privatefs import private_dir
+from suitcheck.logs import log_path
+from suitcheck.privatefs import PrivateRotatingFileHandler, private_dir
 from suitcheck.services.errors import InvalidInput, ServiceError
 
 # The files of every store and audit keyring this process opened: a written file never takes
@@ -52,6 +55,30 @@ def _own_file(real: Path) -> str | None:
     return None
 
 
+def _log_files() -> list[Path]:
+    """The log file suitcheck's set-up names (logs.log_path) and the one this process writes
+    (the root logger's suitcheck log handler, set up before SUITCHECK_LOG_DIR changed), resolved."""
+    named = [log_path()] + [
+        Path(handler.baseFilename)
+        for handler in logging.getLogger().handlers
+        if isinstance(handler, PrivateRotatingFileHandler)
+    ]
+    return [_real(path) for path in named]
+
+
+def _is_log(real: Path) -> bool:
+    """Whether `real` (resolved) is the log file or one it is rotated to (suitcheck.log.1 ...),
+    also by another name (a hard link)."""
+    for log in _log_files():
+        rotated = re.compile(re.escape(log.name) + r"\.[0-9]+")
+        if _same(real, log) or (real.parent == log.parent and rotated.fullmatch(real.name)):
+            return True
+        with contextlib.suppress(OSError):  # no log folder: nothing to take the place of
+            if any(_same(real, path) for path in log.parent.iterdir() if rotated.fullmatch(path.name)):
+                return True
+    return False
+
+
 def check_target(out: Path, *, sources: tuple[Path, ...] = (), streams: bool = False) -> None:
     """Refuse, before anything is read, decided or recorded, a file to write that is one of
     suitcheck's own (the store, its WAL, the audit key: a list written there would replace
@@ -65,6 +92,8 @@ def check_target(out: Path, *, sources: tuple[Path, ...] = (), streams: bool = F
         raise InvalidInput(f"{out} is a file of the suitcheck store itself; nothing was written. Give another name.")
     if own == "key":
         raise InvalidInput(f"{out} is this installation's audit key; nothing was written. Give another name.")
+    if _is_log(real):
+        raise InvalidInput(f"{out} is suitcheck's log file; nothing was written. Give another name.")
     if any(_same(real, _real(source)) for source in sources):
         raise InvalidInput(f"{out} is the file this command reads; nothing was written. Give another name.")
     if streams:

@@ -2419,6 +2419,10 @@ Store: {store}</source>
         <translation>{out} 是本操作读取的文件；未写入任何内容。请换一个文件名。</translation>
     </message>
     <message>
+        <source>{out} is suitcheck&apos;s log file; nothing was written. Give another name.</source>
+        <translation>{out} 是 suitcheck 的日志文件；未写入任何内容。请换一个文件名。</translation>
+    </message>
+    <message>
         <source>{out} is not a plain file (a device, a pipe or a socket); give a file name.</source>
         <translation>{out} 不是普通文件（而是设备、管道或套接字）；请给出文件名。</translation>
     </message>
