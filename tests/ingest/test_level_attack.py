@@ -84,6 +84,32 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("this-article", "本文的风险等级为中风险。\n", "R3", False),
     ("repeated-on-every-page", ("本报告的风险等级为中高风险。\n第 1 页\n\f") * 5, "R4", False),
     ("synonyms-of-one-level", "本报告的风险等级为中低风险。\n本报告的风险等级为较低风险。\n", "R2", False),
+    # attack12b: a second statement about the report's own level in a form the strict
+    # reader does not know (another word for 'this report', another connector, a level in
+    # English or in numerals, a footer between 风险 and 等级): the report states it, so
+    # it cannot be read as R1 beside it.
+    ("classical-zhi-second", OWN_LOW + "本報告之風險等級為中高風險。\n", None, True),
+    ("this-document-second", OWN_LOW + "本文件的风险等级为高风险。\n", None, True),
+    ("this-piece-second", OWN_LOW + "本篇的风险等级为高风险。\n", None, True),
+    ("this-material-second", OWN_LOW + "本资料的风险等级为高风险。\n", None, True),
+    ("this-issue-report-second", OWN_LOW + "本次报告的风险等级为高风险。\n", None, True),
+    ("this-weekly-second", OWN_LOW + "本周报的风险等级为高风险。\n", None, True),
+    ("belongs-to-second", OWN_LOW + "本报告所属风险等级为高风险。\n", None, True),
+    ("corresponding-second", OWN_LOW + "本报告对应的风险等级为高风险。\n", None, True),
+    ("content-second", OWN_LOW + "本报告内容的风险等级为高风险。\n", None, True),
+    ("suitability-second", OWN_LOW + "本报告的适当性风险等级为高风险。\n", None, True),
+    ("rated-as-second", OWN_LOW + "本报告被评为高风险等级。\n", None, True),
+    ("belongs-short-second", OWN_LOW + "本报告属高风险等级。\n", None, True),
+    ("is-a-high-risk-report-second", OWN_LOW + "本报告为高风险研报。\n", None, True),
+    ("english-words-second", OWN_LOW + "本报告的风险等级为Medium-High。\n", None, True),
+    ("numeral-grade-second", OWN_LOW + "本报告风险等级为五级。\n", None, True),
+    ("chinese-numeral-code-second", OWN_LOW + "本报告的风险等级为R四。\n", None, True),
+    ("dash-after-level-second", OWN_LOW + "本报告的风险等级为高风险—衍生品。\n", None, True),
+    ("footer-between-risk-and-grade", OWN_LOW + "本报告的风险\n第 3 页 共 8 页\n等级为高风险。\n", None, True),
+    ("footer-inside-the-level-word", OWN_LOW + "本报告的风险等级为高\n第 3 页 共 8 页\n风险。\n", None, True),
+    # What names a level but is not the report's stays out.
+    ("tolerance-preference", "本报告为低风险偏好投资者梳理国债配置。\n本报告的风险等级为中风险。\n", "R3", False),
+    ("product-mentioned", "本报告提及的理财产品风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
     # What is not about the report's level at all stays out.
     ("product-level", "本产品的风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
     ("fund-level", "该基金的风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
@@ -110,6 +136,32 @@ def test_almost_statements(name: str, body: str, expected: str | None, unclear: 
     if "\f" not in body:  # through the PDF path too: wrapped lines and all
         from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(_report(body), chars_per_line=17)))
         assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
+
+
+# (name, body, level read or None, a statement that cannot be read)
+ENGLISH: list[tuple[str, str, str | None, bool]] = [
+    ("english-statement-second", OWN_LOW + "The risk level of this report is High.\n", None, False),
+    ("english-rated-second", OWN_LOW + "This report is rated R5 (high risk).\n", None, True),
+    ("english-level-split-second", OWN_LOW + "The risk level of this report is H igh.\n", None, True),
+    # A bilingual disclaimer saying one level twice is one statement.
+    ("english-and-chinese-agree", "本报告的风险等级为中风险。\nThis report's risk level is medium.\n", "R3", False),
+    ("english-only-this-report", "The risk level of this report is Medium-High (R4).\n", "R4", False),
+    ("english-possessive", "This report's risk level: medium.\n", "R3", False),
+    # English without a word about the report's risk level or rating names none.
+    ("english-other-sentence", "本报告的风险等级为中风险。\nThis report is for high net worth clients.\n", "R3", False),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "expected", "unclear"), ENGLISH, ids=[c[0] for c in ENGLISH])
+def test_statements_in_english(name: str, body: str, expected: str | None, unclear: bool) -> None:
+    """An English statement about the report's own level is read as the Chinese one is; one
+    that cannot be read (a level split, 'rated R5') leaves the report unrated. Through the
+    PDF path at a width that wraps English between words, as PDF layouts do."""
+    meta = extract_metadata(_report(body))
+    assert (meta.stated_level.code if meta.stated_level else None) == expected, meta
+    assert bool(meta.unclear_level_statements) is unclear, meta.unclear_level_statements
+    from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(_report(body), chars_per_line=60)))
+    assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
 
 
 @pytest.mark.parametrize(
