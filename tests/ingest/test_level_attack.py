@@ -318,3 +318,24 @@ def test_a_stored_policy_keeps_its_subject_table() -> None:
     assert suggest_level("科创50ETF资金流向跟踪", old) is None
     assert suggest_level("科创50ETF资金流向跟踪", Policy()) is RiskLevel.R4
     assert {w for w, _ in Policy().subjects} > {w for w, _ in OLD_DEFAULT_SUBJECTS}
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("期货市场风险提示：交割月临近", RiskLevel.R5),
+        ("退市整理期个股风险提示", RiskLevel.R4),
+        ("港股通标的调整风险提示", RiskLevel.R4),
+    ],
+)
+def test_a_title_that_warns_of_risk_is_still_the_title(title: str, level: RiskLevel) -> None:
+    """A title with 风险提示 in it was taken for a disclaimer line: the report had no title,
+    so no subject, and a futures report stating 中风险 was matched at R3 with no finding.
+    A line that opens with 风险提示 (the body's risk section, a sidebar's) is still none."""
+    meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title=title, kind="专题报告"))
+    assert meta.title == title
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is level
+    sidebar = HEADER.format(title="宏观经济月度观察", kind="宏观研究").replace(
+        "宏观研究\n", "宏观研究\n风险提示：海外需求回落\n"
+    )
+    assert extract_metadata(sidebar + "投资要点：\n经济修复。\n").title == "宏观经济月度观察"

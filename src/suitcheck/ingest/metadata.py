@@ -508,6 +508,12 @@ def _is_publisher_line(line: str) -> bool:
     return len(line) <= 40 and bool(_PUBLISHER_LINE.search(line))
 
 
+def _titled_warning(line: str) -> str:
+    """`line` without a 风险提示 its title gives ("期货市场风险提示：交割月临近"), for the
+    disclaimer test: a line opening with 风险提示 is the body's or a sidebar's risk section."""
+    return line if line.startswith("风险提示") else line.replace("风险提示", "")
+
+
 def _title_like(line: str) -> bool:
     return (
         6 <= len(line) <= 80
@@ -518,7 +524,7 @@ def _title_like(line: str) -> bool:
         and not _BODY_START.match(line)
         and not _MASTHEAD.match(line)
         and not _is_publisher_line(line)
-        and not _DISCLAIMER.search(line)
+        and not _DISCLAIMER.search(_titled_warning(line))
         and not line.endswith(("。", "；", "，"))
         and not line.startswith(("-", "•", "·", "*", "●", "■", "◆"))
         and not _SAC.search(line)
