@@ -84,6 +84,32 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("this-article", "本文的风险等级为中风险。\n", "R3", False),
     ("repeated-on-every-page", ("本报告的风险等级为中高风险。\n第 1 页\n\f") * 5, "R4", False),
     ("synonyms-of-one-level", "本报告的风险等级为中低风险。\n本报告的风险等级为较低风险。\n", "R2", False),
+    # attack12b: a second statement about the report's own level in a form the strict
+    # reader does not know (another word for 'this report', another connector, a level in
+    # English or in numerals, a footer between 风险 and 等级): the report states it, so
+    # it cannot be read as R1 beside it.
+    ("classical-zhi-second", OWN_LOW + "本報告之風險等級為中高風險。\n", None, True),
+    ("this-document-second", OWN_LOW + "本文件的风险等级为高风险。\n", None, True),
+    ("this-piece-second", OWN_LOW + "本篇的风险等级为高风险。\n", None, True),
+    ("this-material-second", OWN_LOW + "本资料的风险等级为高风险。\n", None, True),
+    ("this-issue-report-second", OWN_LOW + "本次报告的风险等级为高风险。\n", None, True),
+    ("this-weekly-second", OWN_LOW + "本周报的风险等级为高风险。\n", None, True),
+    ("belongs-to-second", OWN_LOW + "本报告所属风险等级为高风险。\n", None, True),
+    ("corresponding-second", OWN_LOW + "本报告对应的风险等级为高风险。\n", None, True),
+    ("content-second", OWN_LOW + "本报告内容的风险等级为高风险。\n", None, True),
+    ("suitability-second", OWN_LOW + "本报告的适当性风险等级为高风险。\n", None, True),
+    ("rated-as-second", OWN_LOW + "本报告被评为高风险等级。\n", None, True),
+    ("belongs-short-second", OWN_LOW + "本报告属高风险等级。\n", None, True),
+    ("is-a-high-risk-report-second", OWN_LOW + "本报告为高风险研报。\n", None, True),
+    ("english-words-second", OWN_LOW + "本报告的风险等级为Medium-High。\n", None, True),
+    ("numeral-grade-second", OWN_LOW + "本报告风险等级为五级。\n", None, True),
+    ("chinese-numeral-code-second", OWN_LOW + "本报告的风险等级为R四。\n", None, True),
+    ("dash-after-level-second", OWN_LOW + "本报告的风险等级为高风险—衍生品。\n", None, True),
+    ("footer-between-risk-and-grade", OWN_LOW + "本报告的风险\n第 3 页 共 8 页\n等级为高风险。\n", None, True),
+    ("footer-inside-the-level-word", OWN_LOW + "本报告的风险等级为高\n第 3 页 共 8 页\n风险。\n", None, True),
+    # What names a level but is not the report's stays out.
+    ("tolerance-preference", "本报告为低风险偏好投资者梳理国债配置。\n本报告的风险等级为中风险。\n", "R3", False),
+    ("product-mentioned", "本报告提及的理财产品风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
     # What is not about the report's level at all stays out.
     ("product-level", "本产品的风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
     ("fund-level", "该基金的风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
@@ -112,9 +138,44 @@ def test_almost_statements(name: str, body: str, expected: str | None, unclear: 
         assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
 
 
+# (name, body, level read or None, a statement that cannot be read)
+ENGLISH: list[tuple[str, str, str | None, bool]] = [
+    ("english-statement-second", OWN_LOW + "The risk level of this report is High.\n", None, False),
+    ("english-rated-second", OWN_LOW + "This report is rated R5 (high risk).\n", None, True),
+    ("english-level-split-second", OWN_LOW + "The risk level of this report is H igh.\n", None, True),
+    # A bilingual disclaimer saying one level twice is one statement.
+    ("english-and-chinese-agree", "本报告的风险等级为中风险。\nThis report's risk level is medium.\n", "R3", False),
+    ("english-only-this-report", "The risk level of this report is Medium-High (R4).\n", "R4", False),
+    ("english-possessive", "This report's risk level: medium.\n", "R3", False),
+    # English without a word about the report's risk level or rating names none.
+    ("english-other-sentence", "本报告的风险等级为中风险。\nThis report is for high net worth clients.\n", "R3", False),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "expected", "unclear"), ENGLISH, ids=[c[0] for c in ENGLISH])
+def test_statements_in_english(name: str, body: str, expected: str | None, unclear: bool) -> None:
+    """An English statement about the report's own level is read as the Chinese one is; one
+    that cannot be read (a level split, 'rated R5') leaves the report unrated. Through the
+    PDF path at a width that wraps English between words, as PDF layouts do."""
+    meta = extract_metadata(_report(body))
+    assert (meta.stated_level.code if meta.stated_level else None) == expected, meta
+    assert bool(meta.unclear_level_statements) is unclear, meta.unclear_level_statements
+    from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(_report(body), chars_per_line=60)))
+    assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
+
+
 @pytest.mark.parametrize(
     ("title", "level"),
-    [("創業板半導體設備深度", RiskLevel.R4), ("商品期貨策略周報", RiskLevel.R5), ("股指期權波動率", RiskLevel.R5)],
+    [
+        ("創業板半導體設備深度", RiskLevel.R4),
+        ("商品期貨策略周報", RiskLevel.R5),
+        ("股指期權波動率", RiskLevel.R5),
+        ("窩輪成交回顧", RiskLevel.R5),
+        ("收益互換業務規模", RiskLevel.R5),
+        ("精選層企業轉板展望", RiskLevel.R4),
+        ("北證50成分調整", RiskLevel.R4),
+        ("聯交所上市新規", RiskLevel.R4),
+    ],
 )
 def test_subject_keywords_in_traditional_characters(title: str, level: RiskLevel) -> None:
     """A stated 中风险 under a traditional-character title of a ChiNext or futures report
@@ -175,3 +236,106 @@ def test_hong_kong_codes_without_the_dot_form(title: str) -> None:
     meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title=title, kind="公司点评"))
     assert meta.title == title
     assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R4
+
+
+# -- the subject table: what the rulebook's R4/R5 subjects are called in titles ----------
+
+OLD_DEFAULT_SUBJECTS = [
+    ["宏观", "R1"], ["政策", "R1"], ["财经资讯", "R1"], ["国债", "R1"], ["债券", "R2"], ["货币基金", "R2"],
+    ["货币市场基金", "R2"], ["债券基金", "R2"], ["固收", "R2"], ["主板", "R3"], ["行业", "R3"], ["公司", "R3"],
+    ["股票", "R3"], ["可转债", "R3"], ["策略", "R3"], ["创业板", "R4"], ["科创板", "R4"], ["北交所", "R4"],
+    ["北京证券交易所", "R4"], ["新三板", "R4"], ["港股", "R4"], ["H股", "R4"], ["退市整理", "R4"], ["恒生", "R4"],
+    ["非上市", "R4"], ["期货", "R5"], ["期权", "R5"], ["衍生品", "R5"],
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        # STAR, Beijing SE and NEEQ funds and indices by the names their products carry.
+        ("科创50ETF资金流向跟踪", RiskLevel.R4),
+        ("科创100指数发布点评", RiskLevel.R4),
+        ("北证50指数成分调整点评", RiskLevel.R4),
+        ("北证A股流动性观察", RiskLevel.R4),
+        ("精选层企业转板展望", RiskLevel.R4),
+        ("双创50指数编制方案", RiskLevel.R4),
+        # Hong Kong by its exchange and index.
+        ("港交所：成交额创新高", RiskLevel.R4),
+        ("恒指成分股调整", RiskLevel.R4),
+        # Derivatives by the instruments' own names.
+        ("收益互换业务规模跟踪", RiskLevel.R5),
+        ("利率互换曲线周观察", RiskLevel.R5),
+        ("雪球产品敲入风险", RiskLevel.R5),
+        ("雪球结构收益拆解", RiskLevel.R5),
+        ("牛熊证街货分析", RiskLevel.R5),
+        ("窝轮成交回顾", RiskLevel.R5),
+        ("信用衍生工具CRMW发行", RiskLevel.R5),
+        # Covered already: the words contain a keyword.
+        ("创业板指估值回落", RiskLevel.R4),
+        ("港股通南向资金周观察", RiskLevel.R4),
+        ("恒生指数技术性反弹", RiskLevel.R4),
+        ("H股全流通进展", RiskLevel.R4),
+        ("股指期货贴水修复", RiskLevel.R5),
+        ("场外期权市场月报", RiskLevel.R5),
+        # Words that only look like one stay what they are.
+        ("消费复苏的雪球效应", RiskLevel.R3),
+        ("央行货币互换协议续签", RiskLevel.R1),
+        ("科创债发行提速", RiskLevel.R2),
+        ("双创政策效果评估", RiskLevel.R1),
+    ],
+)
+def test_subject_names_of_r4_and_r5_products(title: str, level: RiskLevel) -> None:
+    """A report on a STAR or Beijing SE fund, a Hong Kong index or a derivative that
+    states 中风险 is below its subject: matched at the subject's level with a finding."""
+    kind = "宏观点评" if "政策" in title or "央行" in title else "债券点评" if "债" in title else "行业点评"
+    meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title=title, kind=kind))
+    assert meta.title == title
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is level
+
+
+@pytest.mark.parametrize("level", ["低风险", "中低风险", "中风险"])
+def test_new_subject_words_in_the_scale_and_disclaimers_raise_nothing(level: str) -> None:
+    """An R1-R3 report whose printed scale, matching table and page footers name every
+    R4/R5 product (on every page: three times and more) keeps its own subject."""
+    scale = (
+        "证券研究报告风险等级及适当性匹配关系\n"
+        "中高风险 创业板、科创板、科创50、北证50、精选层、北交所、港股、恒指、港交所等方面的研究报告\n"
+        "高风险 期货、期权、收益互换、利率互换、雪球产品、牛熊证、窝轮、信用衍生工具等衍生品方面的研究报告\n"
+    )
+    page = "宏观政策与国债收益率。\n" + f"本报告的风险等级为{level}。\n" + scale + "第 1 页\n\f"
+    text = HEADER.format(title="宏观经济月度观察", kind="宏观研究") + "投资要点：\n" + page * 4
+    meta = extract_metadata(text)
+    assert meta.stated_level is RiskLevel.parse(level)
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R1
+
+
+def test_a_stored_policy_keeps_its_subject_table() -> None:
+    """The shipped table grows; a policy version stored with the table of its day keeps
+    that table (its document lists every word), so replaying it gives the old answer, and
+    a new default never rewrites what an earlier version said."""
+    old = Policy.from_dict({"version": 1, "subjects": OLD_DEFAULT_SUBJECTS})
+    assert Policy.from_json(old.to_json()) == old
+    assert suggest_level("科创50ETF资金流向跟踪", old) is None
+    assert suggest_level("科创50ETF资金流向跟踪", Policy()) is RiskLevel.R4
+    assert {w for w, _ in Policy().subjects} > {w for w, _ in OLD_DEFAULT_SUBJECTS}
+
+
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("期货市场风险提示：交割月临近", RiskLevel.R5),
+        ("退市整理期个股风险提示", RiskLevel.R4),
+        ("港股通标的调整风险提示", RiskLevel.R4),
+    ],
+)
+def test_a_title_that_warns_of_risk_is_still_the_title(title: str, level: RiskLevel) -> None:
+    """A title with 风险提示 in it was taken for a disclaimer line: the report had no title,
+    so no subject, and a futures report stating 中风险 was matched at R3 with no finding.
+    A line that opens with 风险提示 (the body's risk section, a sidebar's) is still none."""
+    meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title=title, kind="专题报告"))
+    assert meta.title == title
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is level
+    sidebar = HEADER.format(title="宏观经济月度观察", kind="宏观研究").replace(
+        "宏观研究\n", "宏观研究\n风险提示：海外需求回落\n"
+    )
+    assert extract_metadata(sidebar + "投资要点：\n经济修复。\n").title == "宏观经济月度观察"

@@ -11,7 +11,9 @@ from suitcheck.domain.levels import RiskLevel
 
 # Subject keywords -> the level the domain table implies. Order does not matter: the
 # highest level any keyword implies wins, so a ChiNext stock report is R4 even when it
-# also says 股票.
+# also says 股票. This is the table a new store's version 1 gets; a stored version keeps
+# the table its document lists (a store made before a word was added goes on without it
+# until compliance stores a version with it), so no past version changes meaning.
 DEFAULT_SUBJECTS: tuple[tuple[str, RiskLevel], ...] = (
     ("宏观", RiskLevel.R1),
     ("政策", RiskLevel.R1),
@@ -38,9 +40,32 @@ DEFAULT_SUBJECTS: tuple[tuple[str, RiskLevel], ...] = (
     ("退市整理", RiskLevel.R4),
     ("恒生", RiskLevel.R4),
     ("非上市", RiskLevel.R4),
+    # STAR, Beijing SE and NEEQ funds and indices by their products' names (科创50ETF,
+    # 北证50); not 科创 alone (科创债 are bonds) nor 双创 alone (a policy slogan).
+    ("科创50", RiskLevel.R4),
+    ("科创100", RiskLevel.R4),
+    ("科创200", RiskLevel.R4),
+    ("科创综指", RiskLevel.R4),
+    ("双创50", RiskLevel.R4),
+    ("北证", RiskLevel.R4),
+    ("精选层", RiskLevel.R4),
+    ("港交所", RiskLevel.R4),
+    ("联交所", RiskLevel.R4),
+    ("恒指", RiskLevel.R4),
     ("期货", RiskLevel.R5),
     ("期权", RiskLevel.R5),
     ("衍生品", RiskLevel.R5),
+    # Derivatives by the instruments' names; not 互换 alone (a central bank's 货币互换 is
+    # macro news) nor 雪球 alone (雪球效应), nor 权证 alone (不动产权证).
+    ("衍生工具", RiskLevel.R5),
+    ("收益互换", RiskLevel.R5),
+    ("利率互换", RiskLevel.R5),
+    ("雪球产品", RiskLevel.R5),
+    ("雪球结构", RiskLevel.R5),
+    ("牛熊证", RiskLevel.R5),
+    ("窝轮", RiskLevel.R5),
+    ("认购权证", RiskLevel.R5),
+    ("认沽权证", RiskLevel.R5),
 )
 
 DEFAULT_WARNING_TEXT = (

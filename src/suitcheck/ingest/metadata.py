@@ -201,8 +201,67 @@ _CLAUSE_CHARS = 40
 # 风险/等级/级别 (so 极高风险, 中偏高风险 and 较低风险 count), or 低/中/高 ending it.
 # One followed by spaces or a dash and more words is a row of a printed table.
 _LEVEL_TOKEN = re.compile(
-    r"(?:[Rr]\s*\d+|[低中高]\s*(?:风\s*险|等\s*级|级\s*别|级)|[低中高]\s*$)(?![ \t\n—–\-－]+[\u3400-\u9fff])"
+    r"(?:[Rr]\s*(?:\d+|[一二三四五六七])|[低中高]\s*(?:风\s*险|等\s*级|级\s*别|级)|[低中高]\s*$"
+    r"|(?<![A-Za-z])(?i:low|medium|moderate|high)(?![A-Za-z])|第?[一二三四五六七1-9]\s*级)"
+    r"(?![ \t\n—–\-－]+[\u3400-\u9fff])"
 )
+# ... except a level the statement gives at once ("本报告的风险等级为高风险—衍生品"): a
+# printed table's rows follow a colon or a line break, never 为.
+_DIRECT_LEVEL = re.compile(rf"^\s*(?:的\s*)?(?:为|是|属于)\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})")
+# A page's footer inside a sentence: the page number or the footer's reminder on lines of
+# their own, between two halves of one sentence.
+_FOOTER_LINES = re.compile(r"(?:\n[^\n]{0,40}(?:第\s*\d+\s*页|请务必阅读|免责声明)[^\n]{0,40})+(?=\n)")
+_CJK_BREAK = re.compile(r"(?<=[\u3400-\u9fff])\n(?=[\u3400-\u9fff])")
+
+
+def _unbroken(rest: str) -> str:
+    """A sentence's rest without page footers inside it and with its CJK words whole again."""
+    return _CJK_BREAK.sub("", _FOOTER_LINES.sub("", rest))
+
+
+def _named_levels(rest: str) -> set[str]:
+    rest = _unbroken(rest)
+    named = {"".join(t.group().split()) for t in _LEVEL_TOKEN.finditer(rest)}
+    direct = _DIRECT_LEVEL.match(rest)
+    if direct:
+        named.add("".join(direct.group().split()))
+    return named
+
+
+# The report's statement about itself in English ("The risk level of this report is
+# Medium-High (R4).", "This report's risk level: medium."): read as the Chinese one is.
+_EN_LEVEL = r"(?:medium[\s-]*low|medium[\s-]*high|low|medium|moderate|high|R\s*[1-5](?!\s*\d))"
+_SELF_LEVEL_EN = re.compile(
+    r"(?:(?:the\s+)?risk\s+(?:level|rating)\s+of\s+this\s+(?:research\s+)?report\s*(?:is|:)"
+    r"|this\s+(?:research\s+)?report['’]?s\s+risk\s+(?:level|rating)\s*(?:is|:))"
+    rf"\s*(?P<level>{_EN_LEVEL})(?:\s+risk)?(?:\s*\(\s*(?P<aside>[^()]{{1,30}}?)\s*\))?"
+    r"(?=\s*(?:[.;,]|\n|$))",
+    re.I,
+)
+# Whatever else the report says about itself that names a level, in words the strict
+# forms above do not know: another word for "this report" (本文件, 本篇, 本次报告, 本周报),
+# another connector (之, 所属, 对应的, 的适当性), a level without 风险等级 ("本报告为高风险研
+# 报", "本报告被评为高风险等级"), a footer between 风险 and 等级, or English. Any of these
+# is a statement suitcheck cannot read: looked for in the text without the statements
+# already read, it leaves the report unrated with a finding.
+_DOCUMENTS = (
+    *("报告", "研报", "文件", "文", "篇", "资料", "材料", "点评"),
+    *("周报", "月报", "日报", "简报", "刊", "纪要", "专题"),
+)
+_SELF_LOOSE_REF = r"(?<![基成资日根样账])本\s*(?:[\u3400-\u9fff]\s*){0,4}?" + _any(*_DOCUMENTS)
+_SELF_LOOSE = re.compile(
+    _SELF_LOOSE_REF
+    + r"(?:"
+    + r"(?:[\u3400-\u9fff]\s*){0,4}?风\s*险(?:\s*\n[^\n]{0,40}(?:第\s*\d+\s*页|请务必阅读|免责声明)[^\n]{0,40})*\s*"
+    + _any("等级", "级别", "评级", "级", "类别", "分类")
+    + r"|(?:[\u3400-\u9fff]\s*){0,6}?"
+    + _any("为", "属于", "属", "是", "列为", "归为", "划为", "定为", "评为", "归入", "列入")
+    + rf"\s*[\"'“”‘’「」『』【\[(（<《]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?!\s*(?:偏好|承受|容忍|投资者|客户|型))"
+    + r")"
+    + r"|this\s+(?:research\s+)?report\b|risk\s+(?:level|rating|grade|category)\s+of\s+this\b",
+    re.I,
+)
+_LOOSE_END = re.compile(r"[。！？；;!?]|\.(?:\s|$)")
 # A clause that names three levels or more is a scale printed after "本报告的风险等级",
 # not a statement of one.
 _SCALE_LEVELS = 3
@@ -327,17 +386,43 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         rest = text[m.end() : m.end() + _CLAUSE_CHARS]
         end = _CLAUSE_END.search(rest)
         rest = rest[: end.start()] if end else rest
-        named = {"".join(t.group().split()) for t in _LEVEL_TOKEN.finditer(rest)}
+        named = _named_levels(rest)
         if named and len(named) < _SCALE_LEVELS:
             unclear.append(_clause(m.group() + rest))
+    for m in _SELF_LEVEL_EN.finditer(text):
+        found += _statement_levels(m, unclear)
+    unclear += _loose_statements(text)
     return tuple(found), tuple(unclear)
+
+
+def _loose_statements(text: str) -> list[str]:
+    """What the report says about its own level in words the strict forms do not read
+    (see _SELF_LOOSE), each as its text. The strict forms' matches are cut out first, so
+    what they read (or found unclear) is not counted twice."""
+    for pattern in (_SELF_LEVEL, _SELF_CLAUSE, _SELF_LEVEL_EN):
+        text = pattern.sub("。", text)
+    unclear: list[str] = []
+    for m in _SELF_LOOSE.finditer(text):
+        rest = text[m.end() : m.end() + _CLAUSE_CHARS + 20]
+        end = _LOOSE_END.search(_unbroken(rest))
+        sentence = _unbroken(m.group() + rest)
+        sentence = sentence[: len(_unbroken(m.group())) + end.start()] if end else sentence
+        named = _named_levels(sentence[len(_unbroken(m.group())) :]) | _named_levels(_unbroken(m.group()))
+        if m.group()[:1] in "tTrR":  # English: a sentence about this report's risk level or rating
+            if re.search(r"risk\s+(?:level|rating|grade|category)|\brated\b", sentence, re.I):
+                unclear.append(_clause(sentence))
+            continue
+        if named and len(named) < _SCALE_LEVELS:
+            unclear.append(_clause(sentence))
+    return unclear
 
 
 def _statement_levels(m: re.Match[str], unclear: list[str]) -> list[RiskLevel]:
     """The levels one read statement gives (its level, a second code, an aside naming one)."""
     read: list[RiskLevel] = []
+    groups = m.groupdict()
     for group in ("level", "second", "aside"):
-        spelling = m[group]
+        spelling = groups.get(group)
         if not spelling:
             continue
         try:
@@ -423,6 +508,12 @@ def _is_publisher_line(line: str) -> bool:
     return len(line) <= 40 and bool(_PUBLISHER_LINE.search(line))
 
 
+def _titled_warning(line: str) -> str:
+    """`line` without a 风险提示 its title gives ("期货市场风险提示：交割月临近"), for the
+    disclaimer test: a line opening with 风险提示 is the body's or a sidebar's risk section."""
+    return line if line.startswith("风险提示") else line.replace("风险提示", "")
+
+
 def _title_like(line: str) -> bool:
     return (
         6 <= len(line) <= 80
@@ -433,7 +524,7 @@ def _title_like(line: str) -> bool:
         and not _BODY_START.match(line)
         and not _MASTHEAD.match(line)
         and not _is_publisher_line(line)
-        and not _DISCLAIMER.search(line)
+        and not _DISCLAIMER.search(_titled_warning(line))
         and not line.endswith(("。", "；", "，"))
         and not line.startswith(("-", "•", "·", "*", "●", "■", "◆"))
         and not _SAC.search(line)
