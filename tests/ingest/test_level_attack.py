@@ -107,6 +107,23 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("dash-after-level-second", OWN_LOW + "本报告的风险等级为高风险—衍生品。\n", None, True),
     ("footer-between-risk-and-grade", OWN_LOW + "本报告的风险\n第 3 页 共 8 页\n等级为高风险。\n", None, True),
     ("footer-inside-the-level-word", OWN_LOW + "本报告的风险等级为高\n第 3 页 共 8 页\n风险。\n", None, True),
+    # A loose sentence naming only the level the report states says nothing new: read.
+    ("this-document-same-level", "本报告的风险等级为中风险。\n本文件的风险等级为中风险。\n", "R3", False),
+    (
+        "suitable-for-same-level",
+        "本报告的风险等级为中风险。\n本报告仅适合风险偏好为中风险及以上的投资者。\n",
+        "R3",
+        False,
+    ),
+    ("rated-same-level", "本报告被评为中高风险等级。\n本报告的风险等级为中高风险。\n", "R4", False),
+    # ... but one naming another level, or one the reader cannot read, still leaves it unrated.
+    (
+        "suitable-for-higher-level",
+        "本报告的风险等级为中风险。\n本报告仅适用于风险等级为中高风险及以上的投资者。\n",
+        None,
+        True,
+    ),
+    ("loose-alone", "本文件的风险等级为中风险。\n", None, True),
     # What names a level but is not the report's stays out.
     ("tolerance-preference", "本报告为低风险偏好投资者梳理国债配置。\n本报告的风险等级为中风险。\n", "R3", False),
     ("product-mentioned", "本报告提及的理财产品风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),

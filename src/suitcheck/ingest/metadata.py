@@ -207,7 +207,7 @@ _LEVEL_TOKEN = re.compile(
 )
 # ... except a level the statement gives at once ("本报告的风险等级为高风险—衍生品"): a
 # printed table's rows follow a colon or a line break, never 为.
-_DIRECT_LEVEL = re.compile(rf"^\s*(?:的\s*)?(?:为|是|属于)\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})")
+_DIRECT_LEVEL = re.compile(rf"^\s*(?:的\s*)?(?:为|是|属于)\s*(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})")
 # A page's footer inside a sentence: the page number or the footer's reminder on lines of
 # their own, between two halves of one sentence.
 _FOOTER_LINES = re.compile(r"(?:\n[^\n]{0,40}(?:第\s*\d+\s*页|请务必阅读|免责声明)[^\n]{0,40})+(?=\n)")
@@ -224,7 +224,7 @@ def _named_levels(rest: str) -> set[str]:
     named = {"".join(t.group().split()) for t in _LEVEL_TOKEN.finditer(rest)}
     direct = _DIRECT_LEVEL.match(rest)
     if direct:
-        named.add("".join(direct.group().split()))
+        named.add("".join(direct["level"].split()))
     return named
 
 
@@ -391,17 +391,40 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
             unclear.append(_clause(m.group() + rest))
     for m in _SELF_LEVEL_EN.finditer(text):
         found += _statement_levels(m, unclear)
-    unclear += _loose_statements(text)
+    for sentence, named in _loose_statements(text):
+        # One that names only the level the report states says nothing new ("本文件的风险
+        # 等级为中风险" beside "本报告的风险等级为中风险"): no reason to leave it unrated.
+        if not (found and _read_as(sentence, named) <= set(found)):
+            unclear.append(sentence)
     return tuple(found), tuple(unclear)
 
 
-def _loose_statements(text: str) -> list[str]:
+_LEVEL_NAME = re.compile(rf"{_LEVEL_WORDS}|{_LEVEL_CODE}")
+
+
+def _read_as(sentence: str, named: set[str]) -> set[RiskLevel | None]:
+    """The levels a loose sentence names, in the spellings a statement is read in; None
+    when it also names one in another spelling (五级, Medium, R四), which is not read."""
+    spelled = ["".join(m.group().split()) for m in _LEVEL_NAME.finditer(sentence)]
+    levels: set[RiskLevel | None] = set()
+    if any(not any(token in spelling for spelling in spelled) for token in named):
+        levels.add(None)
+    for spelling in spelled:
+        try:
+            levels.add(RiskLevel.parse(spelling))
+        except UnknownLevelError:
+            levels.add(None)
+    return levels
+
+
+def _loose_statements(text: str) -> list[tuple[str, set[str]]]:
     """What the report says about its own level in words the strict forms do not read
-    (see _SELF_LOOSE), each as its text. The strict forms' matches are cut out first, so
-    what they read (or found unclear) is not counted twice."""
+    (see _SELF_LOOSE), each as its text and the level spellings it names ("?" for an
+    English one, never taken for the stated level). The strict forms' matches are cut
+    out first, so what they read (or found unclear) is not counted twice."""
     for pattern in (_SELF_LEVEL, _SELF_CLAUSE, _SELF_LEVEL_EN):
         text = pattern.sub("。", text)
-    unclear: list[str] = []
+    unclear: list[tuple[str, set[str]]] = []
     for m in _SELF_LOOSE.finditer(text):
         rest = text[m.end() : m.end() + _CLAUSE_CHARS + 20]
         end = _LOOSE_END.search(_unbroken(rest))
@@ -410,10 +433,10 @@ def _loose_statements(text: str) -> list[str]:
         named = _named_levels(sentence[len(_unbroken(m.group())) :]) | _named_levels(_unbroken(m.group()))
         if m.group()[:1] in "tTrR":  # English: a sentence about this report's risk level or rating
             if re.search(r"risk\s+(?:level|rating|grade|category)|\brated\b", sentence, re.I):
-                unclear.append(_clause(sentence))
+                unclear.append((_clause(sentence), {"?"}))  # not read: never the stated level
             continue
         if named and len(named) < _SCALE_LEVELS:
-            unclear.append(_clause(sentence))
+            unclear.append((_clause(sentence), named))
     return unclear
 
 
