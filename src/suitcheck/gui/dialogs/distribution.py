@@ -130,6 +130,18 @@ class DistributionDialog(QDialog):
         self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         self.message.setText(error_text(exc) if isinstance(exc, ServiceError) else str(exc))
 
+    def running_work(self) -> str | None:
+        """For the lock screen: what switching user does to the list being written."""
+        if self.job is None:
+            return None
+        return self.tr("Writing a distribution list: switching user stops it, and no file is left.")
+
+    def session_ending(self) -> None:
+        """The session ends (switch user): stop writing, as Cancel does; no file is left
+        and nothing is recorded."""
+        if self.job is not None:
+            self.job.cancel()
+
     def reject(self) -> None:
         if self.job is not None:  # Cancel stops the writing first; no file is left behind
             self.job.cancel()
