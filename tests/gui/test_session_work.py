@@ -8,6 +8,8 @@ after the same clerk unlocks, it does."""
 
 from __future__ import annotations
 
+import os
+import tempfile
 import threading
 from pathlib import Path
 from typing import Any
@@ -16,12 +18,25 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLabel, QPushButton, QWidget
 
-from suitcheck.gui.dialogs import DistributionDialog, ExportDialog, ImportDialog, InspectionDialog, LockDialog
+from suitcheck.domain.clients import NAME_MAX
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.gui.dialogs import (
+    AssessmentDialog,
+    DistributionDialog,
+    ExportDialog,
+    ImportDialog,
+    InspectionDialog,
+    LockDialog,
+    OverrideDialog,
+)
 from suitcheck.gui.dialogs.client_import import ClientImportWizard
+from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui.widgets import BREAK
 from suitcheck.services import Services
 from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.reports import ReportFilter
+from tests.conftest import TODAY
 from tests.fixtures import report_text
 from tests.gui.conftest import login
 from tests.gui.modal import on_next_modal
@@ -30,6 +45,8 @@ from tests.gui.test_main_window import find_client, pick_report
 from tests.gui.test_report_viewer import gated_open
 from tests.gui.test_session import when_visible
 from tests.services.clientfiles import client_rows, write_csv
+
+SHOTS = Path(os.environ.get("SUITCHECK_SHOTS", tempfile.gettempdir()))  # to look at them
 
 
 def drain() -> None:
@@ -297,3 +314,46 @@ def test_the_self_inspection_written_under_the_lock_is_named_there_and_shown_aft
     assert str(out) in dialog.status.text()  # the clerk is back: the dialog says where
     assert dialog.isVisible()
     assert message_boxes == []
+
+
+LONG_TITLE = ("ChinaSemiconductorAdvancedPackagingDeepDive" * 12)[:512]  # no space to wrap at
+LONG_NAME = ("WongKarWaiHoldingsInternationalLimited" * 4)[:NAME_MAX]
+
+
+def shown_text(label: QLabel) -> str:
+    return label.text().replace(BREAK, "")  # the places it may wrap are not characters
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_titles_and_names_without_spaces_fit_a_1024_screen_and_can_be_read_whole(  # type: ignore[no-untyped-def]
+    qtbot, qapp, demo_services: Services, tmp_path: Path, language: str
+) -> None:
+    compliance = login(demo_services, "demo-compliance")
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report_text("中风险", "标题很长的研报"), encoding="utf-8")
+    [imported] = demo_services.reports.import_paths(compliance, [folder])
+    assert imported.report is not None
+    report = demo_services.reports.correct(compliance, imported.report, "title", LONG_TITLE, "as published")
+    demo_services.investors.add(compliance, account="990078", name=LONG_NAME, profile=RiskProfile.C3, assessed_on=TODAY)
+    client = demo_services.investors.get(compliance, "990078")
+    translations = Translations(qapp)
+    assert translations.apply(language)
+    try:
+        for dialog, label, whole in (
+            (DistributionDialog(demo_services, compliance, report), "distributionTitle", LONG_TITLE),
+            (OverrideDialog(demo_services, compliance, client, report), "overrideRequest", LONG_TITLE),
+            (AssessmentDialog(demo_services, compliance, client), "assessmentClient", LONG_NAME),
+        ):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            QApplication.processEvents()
+            dialog.grab().save(str(SHOTS / f"{dialog.objectName()}-{language}.png"))
+            assert dialog.minimumSizeHint().width() <= 1024, dialog.objectName()
+            assert dialog.frameGeometry().width() <= 1024, dialog.objectName()
+            shown = dialog.findChild(QLabel, label)
+            assert shown is not None
+            assert whole in shown_text(shown)  # all of it, wrapped
+            assert shown.height() >= shown.heightForWidth(shown.width()), dialog.objectName()  # every line
+    finally:
+        translations.apply("en")
