@@ -89,6 +89,8 @@ class MainWindow(QMainWindow):
         app_instance().installEventFilter(self)
         self.idle_timer.start()
         self.locked = False  # the lock screen is up
+        self.session_over = False  # logged out (switch user): nothing more is shown
+        self._when_unlocked: list[Callable[[], None]] = []  # what work ended in under the lock
         self.reminders = install_reminders(
             self, services, actor, self.runner, self._select_account, lambda: self.locked
         )
@@ -399,7 +401,7 @@ class MainWindow(QMainWindow):
         self.idle_timer.stop()
         self.close_viewers()
         self.locked = True
-        dialog = dialogs.LockDialog(self.services, self.actor, self)
+        dialog = dialogs.LockDialog(self.services, self.actor, self, running=self.running_work)
         hidden, covers = self._hide_windows(except_for=dialog)
         central = self.centralWidget()
         assert central is not None
@@ -409,6 +411,7 @@ class MainWindow(QMainWindow):
             dock.hide()
         result = dialog.exec()
         self.locked = False
+        waiting, self._when_unlocked = self._when_unlocked, []
         if result == dialogs.LockDialog.SWITCH_USER:
             for cover in covers:
                 cover.deleteLater()
@@ -425,7 +428,31 @@ class MainWindow(QMainWindow):
             widget.show()
         for cover in covers:
             cover.deleteLater()
+        for shown in waiting:  # the same user is back: what their work ended in, as it ended
+            shown()
         self.idle_timer.start()
+
+    def when_present(self, fn: Callable[[], None]) -> None:
+        """Show what background work ended in (gui/session.py): now, after the same user
+        unlocks, or never once the session has ended."""
+        if self.session_over:
+            return
+        if self.locked:
+            self._when_unlocked.append(fn)
+            return
+        fn()
+
+    def running_work(self) -> list[str]:
+        """For the lock screen: the long work still running in this session's dialogs,
+        each a sentence saying what switching user does to it."""
+        said = []
+        for widget in QApplication.topLevelWidgets():
+            running = getattr(widget, "running_work", None)
+            if widget is not self and isinstance(widget, QDialog) and widget.isVisible() and callable(running):
+                text = running()
+                if text:
+                    said.append(text)
+        return said
 
     def _hide_windows(self, except_for: QWidget) -> tuple[list[QWidget], list[QWidget]]:
         """Hide the program's other visible windows; a modal dialog (hiding it would end
@@ -458,11 +485,18 @@ class MainWindow(QMainWindow):
         self.viewers.clear()
 
     def end_session(self) -> None:
-        """Log out: close every window of this session and forget what was on screen."""
+        """Log out: close every window of this session and forget what was on screen. Long
+        work in its dialogs stops if it can (session_ending); what cannot finishes as the
+        starter's, and nothing it ends in is shown (when_present)."""
+        self.session_over = True
+        self._when_unlocked = []
         self.idle_timer.stop()
         self.close_viewers()
         for widget in QApplication.topLevelWidgets():
             if widget is not self and isinstance(widget, QDialog) and widget.isVisible():
+                ending = getattr(widget, "session_ending", None)
+                if callable(ending):
+                    ending()
                 widget.done(QDialog.DialogCode.Rejected)  # ends a modal dialog's loop too
         self._check_timer.stop()
         self.client_pane.clear()
@@ -701,6 +735,8 @@ class MainWindow(QMainWindow):
     # -- compliance and settings ------------------------------------------------------
     def import_reports(self) -> None:
         dialogs.ImportDialog(self.services, self.actor, self).exec()
+        if self.session_over:
+            return
         self.report_pane.fill_publishers()
         self.refresh_reports()
 
@@ -717,7 +753,8 @@ class MainWindow(QMainWindow):
 
     def import_clients(self) -> None:
         dialogs.ClientImportWizard(self.services, self.actor, self).exec()
-        self.refresh_clients()
+        if not self.session_over:
+            self.refresh_clients()
 
     def assess_client(self) -> None:
         self._change_client(dialogs.AssessmentDialog)
@@ -790,4 +827,5 @@ class MainWindow(QMainWindow):
         return box
 
     def _error(self, exc: BaseException) -> None:
-        show_error(self, exc)
+        # Often a background job's failure: never over the lock or after the session ended.
+        self.when_present(lambda: show_error(self, exc))

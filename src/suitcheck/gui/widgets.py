@@ -4,6 +4,7 @@ the OK/Cancel row, the inline error label and the confirmation question."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QDate, QSortFilterProxyModel, Qt
@@ -107,6 +108,20 @@ def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButton
     box.accepted.connect(dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
+
+
+BREAK = "\u200b"  # zero-width space: a place where a long run of text may wrap
+RUN = 24
+# Runs with no space and no CJK character (Qt wraps between those).
+_UNBROKEN = re.compile(f"[^\\s\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]{{{RUN + 1},}}")
+
+
+def breakable(text: str) -> str:
+    """Text for a wrapping label: a run of more than RUN characters with no place to wrap
+    (a title or name of Latin letters run together, a file name) gets one every RUN
+    characters, so the label wraps it instead of widening its dialog past the screen.
+    Chinese text wraps between its characters already and is left as it is."""
+    return _UNBROKEN.sub(lambda m: BREAK.join(m.group(0)[i : i + RUN] for i in range(0, len(m.group(0)), RUN)), text)
 
 
 def plain_label(text: str, parent: QWidget) -> QLabel:

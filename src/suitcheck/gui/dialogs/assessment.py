@@ -21,7 +21,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import dialog_buttons, plain_label, qdate
+from suitcheck.gui.widgets import breakable, dialog_buttons, plain_label, qdate
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
@@ -54,7 +54,7 @@ class AssessmentDialog(QDialog):
         self.message.setWordWrap(True)
         self.message.setStyleSheet("color: #b3261e;")
         form = QFormLayout()
-        named = plain_label(f"{escape_controls(client.name)} ({escape_controls(client.account)})", self)
+        named = plain_label(breakable(f"{escape_controls(client.name)} ({escape_controls(client.account)})"), self)
         named.setObjectName("assessmentClient")
         named.setWordWrap(True)  # a name may hold 128 characters: the dialog still fits a 1024-wide screen
         form.addRow(self.tr("Client:"), named)

@@ -33,6 +33,7 @@ from suitcheck.domain.clients import FIELDS
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.gui.session import when_present
 from suitcheck.gui.texts import class_text
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
@@ -157,6 +158,20 @@ class ClientImportWizard(QWizard):
             show_error(self, exc)
             return False
         return True
+
+    def running_work(self) -> str | None:
+        """For the lock screen: what switching user does to the import (or its dry run)."""
+        if self.run_page.job is not None:
+            return self.tr("Importing clients: switching user stops it, and every client stays as it was.")
+        if self.diff_page.job is not None:
+            return self.tr("Checking a client file (nothing is written yet): switching user stops it.")
+        return None
+
+    def session_ending(self) -> None:
+        """The session ends (switch user): stop as Stop does; the import is all or nothing."""
+        for job in (self.run_page.job, self.diff_page.job):
+            if job is not None:
+                job.cancel()
 
     def reject(self) -> None:
         if self.run_page.job is not None or self.diff_page.job is not None:
@@ -398,7 +413,7 @@ class DiffPage(QWizardPage):
         self.job = None
         self.progress.hide()
         self.summary.setText("")
-        show_error(self, exc)
+        when_present(self, lambda: show_error(self, exc))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
@@ -534,7 +549,7 @@ class RunPage(QWizardPage):
         self.progress.setValue(0)
         self.status.setText(self.tr("Stopped: nothing was changed.") if _cancelled(exc) else "")
         if not _cancelled(exc):
-            show_error(self, exc)
+            when_present(self, lambda: show_error(self, exc))
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import error_label, plain_label
+from suitcheck.gui.widgets import breakable, error_label, plain_label
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -62,7 +62,8 @@ class DistributionDialog(QDialog):
         self.status.setObjectName("distributionStatus")
         self.status.setWordWrap(True)
         self.message = error_label(self, "distributionMessage")
-        title = plain_label(escape_controls(report.title), self)  # a title comes from a file
+        # A title comes from a file (escaped), and may run 512 characters without a space.
+        title = plain_label(breakable(escape_controls(report.title)), self)
         title.setObjectName("distributionTitle")
         title.setWordWrap(True)
         form = QFormLayout()
@@ -84,7 +85,8 @@ class DistributionDialog(QDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.message)
         layout.addWidget(self.box)
-        self.resize(620, 260)
+        # Tall enough for every line of a long wrapped title (the form would squeeze it).
+        self.resize(620, max(260, layout.heightForWidth(620)))
 
     def _suffix(self) -> None:
         path = Path(self.destination.text())
@@ -129,6 +131,18 @@ class DistributionDialog(QDialog):
         self.status.clear()
         self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         self.message.setText(error_text(exc) if isinstance(exc, ServiceError) else str(exc))
+
+    def running_work(self) -> str | None:
+        """For the lock screen: what switching user does to the list being written."""
+        if self.job is None:
+            return None
+        return self.tr("Writing a distribution list: switching user stops it, and no file is left.")
+
+    def session_ending(self) -> None:
+        """The session ends (switch user): stop writing, as Cancel does; no file is left
+        and nothing is recorded."""
+        if self.job is not None:
+            self.job.cancel()
 
     def reject(self) -> None:
         if self.job is not None:  # Cancel stops the writing first; no file is left behind

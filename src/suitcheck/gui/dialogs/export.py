@@ -24,7 +24,9 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.codes import ExportFormat
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.session import when_present
 from suitcheck.gui.widgets import dialog_buttons, qdate
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
@@ -44,6 +46,7 @@ class ExportDialog(QDialog):
         self.setObjectName("exportDialog")
         self.services, self.actor = services, actor
         self.runner = Runner(self)
+        self.job: Job | None = None
         self.setWindowTitle(self.tr("Export audit log"))
         self.format = QComboBox(self)
         self.format.setObjectName("exportFormat")
@@ -116,9 +119,19 @@ class ExportDialog(QDialog):
         self.box.setEnabled(False)
         self.message.setText(self.tr("Exporting…"))
         job = Job(self.services.audit.export, self.actor, out, fmt, flt, full_id_numbers=self.full_ids.isChecked())
-        self.runner.start(job, self._done, self._failed)
+        self.job = self.runner.start(job, self._done, self._failed)
+
+    def running_work(self) -> str | None:
+        """For the lock screen: an export cannot stop halfway; it finishes as the starter's."""
+        if self.job is None:
+            return None
+        return self.tr(
+            "Exporting the audit log: it finishes if you switch user, and is recorded as {user}'s; "
+            "the file is written whole or not at all."
+        ).format(user=escape_controls(self.actor.username))
 
     def _done(self, manifest: dict[str, Any]) -> None:
+        self.job = None
         self.progress.setVisible(False)
         self.box.setEnabled(True)
         self.manifest = manifest
@@ -131,7 +144,8 @@ class ExportDialog(QDialog):
         self.box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
 
     def _failed(self, exc: BaseException) -> None:
+        self.job = None
         self.progress.setVisible(False)
         self.box.setEnabled(True)
         self.message.setText("")
-        show_error(self, exc)
+        when_present(self, lambda: show_error(self, exc))

@@ -24,6 +24,7 @@ from suitcheck.gui.errors import INGEST_REASONS, show_error
 from suitcheck.gui.i18n import translated
 from suitcheck.gui.messages import message_text
 from suitcheck.gui.models import ImportResultsModel
+from suitcheck.gui.session import when_present
 from suitcheck.gui.widgets import make_table
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
@@ -142,7 +143,22 @@ class ImportDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._idle()
-        show_error(self, exc)
+        when_present(self, lambda: show_error(self, exc))
+
+    def running_work(self) -> str | None:
+        """For the lock screen: what switching user does to the import."""
+        if self.job is None:
+            return None
+        return self.tr(
+            "Importing reports: switching user stops it; the reports imported so far stay imported "
+            "(import the rest again later: those already in are recognised)."
+        )
+
+    def session_ending(self) -> None:
+        """The session ends (switch user): the import stops before its next file, as Stop
+        does; each file it finished is imported and recorded as the starter's."""
+        if self.job is not None:
+            self.job.cancel()
 
     def _idle(self) -> None:
         for b in (self.files_button, self.folder_button, self.close_button):

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.text import escape_controls
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import date_edit, error_label, qdate
 from suitcheck.gui.workers import Job, Runner
@@ -123,6 +124,15 @@ class InspectionDialog(QDialog):
         self.status.setText(self.tr("Counting and verifying the audit trail…"))
         job = Job(self.services.inspection.write, self.actor, qdate(self.since), qdate(self.until), out)
         self.job = self.runner.start(job, self._done, self._failed)
+
+    def running_work(self) -> str | None:
+        """For the lock screen: the report cannot stop halfway; it finishes as the starter's."""
+        if self.job is None:
+            return None
+        return self.tr(
+            "Writing the self-inspection report: it finishes if you switch user, and is recorded as {user}'s; "
+            "the PDF is written whole or not at all."
+        ).format(user=escape_controls(self.actor.username))
 
     def _done(self, result: InspectionResult) -> None:
         self.job = None

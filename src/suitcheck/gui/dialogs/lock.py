@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -27,7 +29,13 @@ class LockDialog(QDialog):
     SWITCH_USER = 2
     switch_user = Signal()
 
-    def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        services: Services,
+        actor: Actor,
+        parent: QWidget | None = None,
+        running: Callable[[], list[str]] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("lockDialog")
         self.services, self.actor = services, actor
@@ -51,8 +59,20 @@ class LockDialog(QDialog):
                 self,
             )
         )
+        # What still runs in the session, and what Switch user does to it: said before
+        # anyone presses it (the next clerk at the desk as much as the one who left).
+        self.running = running or (lambda: [])
+        self.running_label = QLabel(self)
+        self.running_label.setObjectName("lockRunning")
+        self.running_label.setWordWrap(True)
+        self._show_running()
+        self._running_timer = QTimer(self)
+        self._running_timer.setInterval(500)
+        self._running_timer.timeout.connect(self._show_running)
+        self._running_timer.start()
         layout.addWidget(self.password)
         layout.addWidget(self.message)
+        layout.addWidget(self.running_label)
         row = QHBoxLayout()
         row.addWidget(switch)
         row.addStretch(1)
@@ -61,6 +81,14 @@ class LockDialog(QDialog):
         unlock.clicked.connect(self.accept)
         row.addWidget(unlock)
         layout.addLayout(row)
+
+    def _show_running(self) -> None:
+        work = self.running()
+        text = "\n".join(
+            [self.tr("Still running for {user}:").format(user=escape_controls(self.actor.username)), *work]
+        )
+        self.running_label.setText(text if work else "")
+        self.running_label.setVisible(bool(work))
 
     def _switch(self) -> None:
         self.switch_user.emit()

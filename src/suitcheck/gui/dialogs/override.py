@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
-from suitcheck.gui.widgets import dialog_buttons
+from suitcheck.gui.widgets import breakable, dialog_buttons
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult
 from suitcheck.services.errors import ServiceError
@@ -50,8 +50,8 @@ class OverrideDialog(QDialog):
             self.tr(
                 "{client} asks for “{title}” ({level}), above their profile ({profile}). Warning version {version}:"
             ).format(
-                client=escape_controls(client.name),
-                title=escape_controls(report.title),
+                client=breakable(escape_controls(client.name)),  # both may run long without a space
+                title=breakable(escape_controls(report.title)),
                 level=texts.level_text(report.level),
                 profile=texts.profile_text(client.profile),
                 version=self.policy.warning_version,

@@ -679,6 +679,14 @@
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
+    <message>
+        <source>Importing clients: switching user stops it, and every client stays as it was.</source>
+        <translation>正在导入客户：切换用户会停止导入，所有客户保持原样。</translation>
+    </message>
+    <message>
+        <source>Checking a client file (nothing is written yet): switching user stops it.</source>
+        <translation>正在检查客户文件（尚未写入任何内容）：切换用户会停止检查。</translation>
+    </message>
 </context>
 <context>
     <name>ClientPane</name>
@@ -1169,6 +1177,10 @@
         <source>Close</source>
         <translation>关闭</translation>
     </message>
+    <message>
+        <source>Writing a distribution list: switching user stops it, and no file is left.</source>
+        <translation>正在生成分发名单：切换用户会停止生成，不留下任何文件。</translation>
+    </message>
 </context>
 <context>
     <name>DonePage</name>
@@ -1307,6 +1319,10 @@
     <message>
         <source>Exporting…</source>
         <translation>正在导出…</translation>
+    </message>
+    <message>
+        <source>Exporting the audit log: it finishes if you switch user, and is recorded as {user}&apos;s; the file is written whole or not at all.</source>
+        <translation>正在导出审计日志：切换用户后导出仍会完成，并记录为 {user} 的操作；文件要么完整写入，要么不写入。</translation>
     </message>
     <message>
         <source>Exported {n} entries to {file} with its manifest.</source>
@@ -1581,6 +1597,10 @@ Store: {store}</source>
         <source>{imported} imported, {unrated} need a rating, {dup} duplicates, {failed} failed.</source>
         <translation>已导入 {imported} 份，待评级 {unrated} 份，重复 {dup} 份，失败 {failed} 份。</translation>
     </message>
+    <message>
+        <source>Importing reports: switching user stops it; the reports imported so far stay imported (import the rest again later: those already in are recognised).</source>
+        <translation>正在导入研报：切换用户会停止导入；已导入的研报保留（其余的稍后再导入即可，已导入的会被识别出来）。</translation>
+    </message>
 </context>
 <context>
     <name>InspectionDialog</name>
@@ -1633,6 +1653,10 @@ Store: {store}</source>
         <translation>正在统计并校验审计链…</translation>
     </message>
     <message>
+        <source>Writing the self-inspection report: it finishes if you switch user, and is recorded as {user}&apos;s; the PDF is written whole or not at all.</source>
+        <translation>正在生成自查报告：切换用户后仍会完成，并记录为 {user} 的操作；PDF 要么完整写入，要么不写入。</translation>
+    </message>
+    <message>
         <source>verified</source>
         <translation>校验通过</translation>
     </message>
@@ -1673,6 +1697,10 @@ Store: {store}</source>
     <message>
         <source>Unlock</source>
         <translation>解锁</translation>
+    </message>
+    <message>
+        <source>Still running for {user}:</source>
+        <translation>{user} 仍在进行的工作：</translation>
     </message>
 </context>
 <context>
