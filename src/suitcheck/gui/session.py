@@ -17,6 +17,8 @@ from PySide6.QtWidgets import QWidget
 
 @runtime_checkable
 class Desk(Protocol):
+    session_over: bool
+
     def when_present(self, fn: Callable[[], None]) -> None: ...
 
 
@@ -38,3 +40,9 @@ def when_present(widget: QWidget | None, fn: Callable[[], None]) -> None:
         fn()
     else:
         desk.when_present(fn)
+
+
+def session_over(widget: QWidget | None) -> bool:
+    """Whether the session of the desk `widget` belongs to has ended (logout, switch user)."""
+    desk = desk_of(widget)
+    return desk is not None and desk.session_over

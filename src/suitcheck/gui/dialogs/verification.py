@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
+from suitcheck.gui.session import session_over
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 
@@ -78,7 +79,7 @@ def _verified(parent: QWidget, text: str, fn: Callable[..., T], *args: Any) -> T
     """`fn(*args)` off the GUI thread behind the wait; a failure is shown (a service's
     refusal in its own words) and None returned, as it is when the session ended first."""
     outcome = VerifyingDialog(text, parent).run(Job(fn, *args))
-    if outcome is None or not parent.window().isVisible():
+    if outcome is None or session_over(parent):
         return None  # the session ended (logout, switch user) first: its verdict goes with it
     ok, value = outcome
     if ok:
