@@ -926,8 +926,34 @@ def _safe(text: object) -> str:
     return escape_controls(str(text))
 
 
+def _subjects(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    if args.table is not None:
+        policy = services.policy.import_subjects(actor, _read_text(Path(args.table), "subject table"))
+    elif args.default:
+        policy = services.policy.default_subjects(actor)
+    else:
+        policy = services.policy.current()
+    data = {"version": policy.version, "subjects": [{"keyword": w, "level": lv.code} for w, lv in policy.subjects]}
+    stored = args.table is not None or args.default
+
+    def text() -> str:
+        lines = [f"{escape_controls(w)}  {lv.code} {lv.label_zh}" for w, lv in policy.subjects]
+        head = f"Stored policy version {policy.version}" if stored else f"Policy version {policy.version}"
+        note = (
+            "\nReports already imported keep the subject level found when they were read; new imports use this table."
+            if stored
+            else ""
+        )
+        return f"{head}: {len(lines)} subject keywords\n" + "\n".join(lines) + note
+
+    out.emit(data, text)
+    return EXIT_OK
+
+
 def cmd_policy(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
+    if args.action == "subjects":
+        return _subjects(services, actor, args, out)
     if args.action == "set":
         changes: dict[str, Any] = {}
         for item in args.settings:
@@ -1178,6 +1204,12 @@ def build_parser() -> argparse.ArgumentParser:
     psub.add_parser("show", parents=[common], help="the current policy")
     pset = psub.add_parser("set", parents=[common], help="store a new policy version")
     pset.add_argument("settings", nargs="+", metavar="NAME=VALUE")
+    psubj = psub.add_parser(
+        "subjects", parents=[common], help="the subject keywords and the level each implies; or store a new table"
+    )
+    new_table = psubj.add_mutually_exclusive_group()
+    new_table.add_argument("--from", dest="table", metavar="FILE", help="keyword,level lines (compliance)")
+    new_table.add_argument("--default", action="store_true", help="this release's built-in table (compliance)")
     return parser
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
-from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.levels import RiskLevel, UnknownLevelError
+from suitcheck.domain.text import escape_controls, has_controls, matching_form
 
 # Subject keywords -> the level the domain table implies. Order does not matter: the
 # highest level any keyword implies wins, so a ChiNext stock report is R4 even when it
@@ -106,6 +108,73 @@ IMPORT_LIMIT_BOUNDS = (
 
 class PolicyError(ValueError):
     """A policy document that cannot be used (missing field, bad value)."""
+
+
+SUBJECT_WORD_MAX = 20  # characters; the longest default keyword has 7
+
+
+def checked_subjects(rows: Iterable[tuple[str, str]]) -> tuple[tuple[str, RiskLevel], ...]:
+    """A subject table compliance gives, as a policy version keeps it: each keyword in the
+    form reports are searched in (創業板 is 创业板, ＨＫ is HK), its level read from any
+    spelling (R4, 中高风险). Refused with a sentence: an empty table (it would never flag a
+    report stated below its subject), an empty or overlong keyword, one with control
+    characters, an unknown level, a keyword given twice."""
+    table: dict[str, RiskLevel] = {}
+    for word, level_text in rows:
+        if has_controls(word):
+            raise PolicyError(f"the keyword {escape_controls(word)!r} holds control characters")
+        shown = word.strip()
+        keyword = matching_form(shown)
+        if not keyword:
+            raise PolicyError("a keyword is empty")
+        if len(keyword) > SUBJECT_WORD_MAX:
+            raise PolicyError(f"the keyword {shown!r} is longer than {SUBJECT_WORD_MAX} characters")
+        try:
+            level = RiskLevel.parse(level_text.strip())
+        except UnknownLevelError:
+            raise PolicyError(f"{level_text.strip()!r} (for {shown!r}) is not a risk level; use R1 to R5") from None
+        if keyword in table:
+            raise PolicyError(f"the keyword {shown!r} is given twice")
+        table[keyword] = level
+    if not table:
+        raise PolicyError("the subject table is empty; a report stated below its subject would never be flagged")
+    return tuple(table.items())
+
+
+_SUBJECT_HEADERS = ({"keyword", "level"}, {"关键词", "风险等级"}, {"关键字", "风险等级"})
+
+
+def subject_rows(text: str) -> list[tuple[str, str]]:
+    """A subject table file's rows: comma- or tab-separated `keyword,level` lines (a
+    spreadsheet saved as CSV), a header line and lines starting with # skipped. A line
+    without exactly two cells is refused, naming its line."""
+    lines = text.removeprefix("\ufeff").splitlines()
+    dialect = "excel-tab" if any("\t" in line for line in lines) else "excel"
+    rows: list[tuple[str, str]] = []
+    for number, cells in enumerate(csv.reader(lines, dialect), start=1):
+        cells = [c.strip() for c in cells]
+        while cells and not cells[-1]:
+            cells.pop()  # a spreadsheet's empty trailing columns
+        if not cells or cells[0].startswith("#"):
+            continue
+        if len(cells) != 2:
+            raise PolicyError(f"line {number} has {len(cells)} cells; write each as keyword,level")
+        if not rows and {c.lower() for c in cells} in _SUBJECT_HEADERS:
+            continue
+        rows.append((cells[0], cells[1]))
+    return rows
+
+
+def subject_changes(
+    before: tuple[tuple[str, RiskLevel], ...], after: tuple[tuple[str, RiskLevel], ...]
+) -> dict[str, list[str]]:
+    """What a new subject table adds, removes and re-levels, for the trail ("科创50=R4")."""
+    old, new = dict(before), dict(after)
+    return {
+        "added": [f"{w}={new[w].code}" for w in new if w not in old],
+        "removed": [f"{w}={old[w].code}" for w in old if w not in new],
+        "changed": [f"{w}={old[w].code}->{new[w].code}" for w in new if w in old and old[w] != new[w]],
+    }
 
 
 @dataclasses.dataclass(frozen=True)

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select
 
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.policy import Policy, PolicyError, next_warning_version
+from suitcheck.domain.policy import (
+    DEFAULT_SUBJECTS,
+    Policy,
+    PolicyError,
+    checked_subjects,
+    next_warning_version,
+    subject_changes,
+    subject_rows,
+)
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -59,9 +68,42 @@ class PolicyService:
                 session,
                 actor,
                 AuditAction.POLICY_CHANGE,
-                facts={"version": new.version, "changes": {k: str(v) for k, v in changes.items()}},
+                facts={
+                    "version": new.version,
+                    "changes": {
+                        # A subject table is recorded as what it adds, removes and re-levels.
+                        k: subject_changes(current.subjects, new.subjects) if k == "subjects" else str(v)
+                        for k, v in changes.items()
+                    },
+                },
             )
             return new
+
+    def set_subjects(self, actor: Actor, rows: Iterable[tuple[str, str]]) -> Policy:
+        """Store a new version whose subject table is `rows` (keyword, level). Reports
+        already imported keep the subject level found when they were read."""
+        self._ctx.require(actor, Permission.CHANGE_POLICY)
+        try:
+            table = checked_subjects(rows)
+        except PolicyError as exc:
+            raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
+        if dict(table) == dict(self.current().subjects):
+            raise InvalidInput("The policy already has these subject keywords; no new version was stored.")
+        return self.update(actor, subjects=table)
+
+    def import_subjects(self, actor: Actor, text: str) -> Policy:
+        """`set_subjects` from a table file's text (domain.policy.subject_rows)."""
+        self._ctx.require(actor, Permission.CHANGE_POLICY)
+        try:
+            rows = subject_rows(text)
+        except PolicyError as exc:
+            raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
+        return self.set_subjects(actor, rows)
+
+    def default_subjects(self, actor: Actor) -> Policy:
+        """Store a new version with the built-in subject table (this release's keywords;
+        a store made by an earlier release keeps the table of its own versions until then)."""
+        return self.set_subjects(actor, [(word, level.code) for word, level in DEFAULT_SUBJECTS])
 
     def store_default(self) -> None:
         """Store the built-in default as version 1 when the store has no version 1, so
