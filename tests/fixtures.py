@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import itertools
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from suitcheck.services import Actor, Services
 
@@ -53,6 +57,18 @@ SYNTHETIC_REPORT = """超配（维持）
 """
 
 
+@contextlib.contextmanager
+def names_as_before_the_rule() -> Iterator[None]:
+    """Client names with control characters, as suitcheck took them before attack round 12
+    refused them: a store from before (or a row edited in SQL) still holds such names, and
+    every screen, list and file must still show them harmlessly."""
+    from suitcheck.domain import clients
+
+    with pytest.MonkeyPatch.context() as before:
+        before.setattr(clients, "has_controls", lambda text: False)
+        yield
+
+
 def report_text(level: str | None = "中风险", title: str | None = None, report_type: str | None = None) -> str:
     """The synthetic report; its subject (title and type) implies R3 unless both are
     replaced, e.g. by a macro title and type for a low-risk (R1) report."""
@@ -98,7 +114,10 @@ def checked_client(
     from suitcheck.domain.levels import RiskProfile
 
     report = import_text_report(services, actor, folder, title=title)
-    services.investors.add(actor, account=account, name=name, profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1))
+    with names_as_before_the_rule():  # a hostile name as a store from before the rule holds it
+        services.investors.add(
+            actor, account=account, name=name, profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
+        )
     services.access.check(actor, account, report)
     if record_rows:
         rows = [{"key": f"客户{n:05d}𠀀", "state": f"{n:064x}", "table": "investor"} for n in range(record_rows)]

@@ -24,7 +24,7 @@ from suitcheck.services.errors import PermissionDenied, ServiceError
 from suitcheck.store.models import Investor
 from tests.attack.test_attack_list import shell
 from tests.conftest import add_client, staff
-from tests.fixtures import import_text_report
+from tests.fixtures import import_text_report, names_as_before_the_rule
 
 
 @pytest.fixture
@@ -223,9 +223,10 @@ def test_a_control_character_an_xlsx_cannot_hold_is_a_sentence_not_a_crash(
     (a NUL makes the CSV binary to the import, which refuses it in a sentence)."""
     services, compliance, r3, odd = world
     if edit is None:
-        services.investors.add(
-            compliance, account="CTRL", name="张\x01三", profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
-        )
+        with names_as_before_the_rule():
+            services.investors.add(
+                compliance, account="CTRL", name="张\x01三", profile=RiskProfile.C4, assessed_on=dt.date(2026, 5, 1)
+            )
     else:
         shell(services, f"UPDATE investor SET {edit} WHERE id = {odd}")
     out = tmp_path / "clients.xlsx"

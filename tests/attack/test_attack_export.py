@@ -20,7 +20,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.store.sqlitetext import sqlite_text
 from tests.conftest import add_client, staff
-from tests.fixtures import import_text_report
+from tests.fixtures import import_text_report, names_as_before_the_rule
 
 RECORD_COLUMN = len(HEADERS)  # 1-based column of `canonical`
 
@@ -30,7 +30,8 @@ def store(sqlite_services: Services, sqlite_target: str, tmp_path: Path) -> tupl
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
     report = import_text_report(services, compliance, tmp_path, title="报告\x1b标题\u2028分隔")
-    add_client(services, compliance, "X1", RiskProfile.C4, name="张\x01三")
+    with names_as_before_the_rule():
+        add_client(services, compliance, "X1", RiskProfile.C4, name="张\x01三")
     add_client(services, compliance, "X2", RiskProfile.C1)
     for client in ("X1", "X2", "X1"):
         services.access.check(compliance, client, report)

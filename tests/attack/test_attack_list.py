@@ -26,7 +26,7 @@ from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.reminders import MAX_WINDOW_DAYS
 from suitcheck.store.models import Investor
 from tests.conftest import PASSWORD, TODAY, add_client, staff
-from tests.fixtures import import_text_report
+from tests.fixtures import import_text_report, names_as_before_the_rule
 from tests.services.listing import raw, reference, written_list
 
 
@@ -61,7 +61,8 @@ def test_odd_flags_profiles_nulls_and_seals(world: tuple[Services, Actor, Actor,
         add_client(services, compliance, name, RiskProfile.C4, lowest_category=False)
     # A line separator is no longer taken in an account number (only characters that show
     # as themselves); in a name it is, and the list must carry it.
-    add_client(services, compliance, "Q'\"汉", RiskProfile.C4, name="客户Q'\"\u2028汉")
+    with names_as_before_the_rule():
+        add_client(services, compliance, "Q'\"汉", RiskProfile.C4, name="客户Q'\"\u2028汉")
     chain = services.ctx.sealer.chain
     with services.store.engine.connect() as conn:
         seal = conn.execute(select(Investor.integrity).where(Investor.account == "A15")).scalar_one()

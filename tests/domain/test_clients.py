@@ -274,11 +274,15 @@ def test_accounts_that_show_as_written_are_accepted(account: str) -> None:
 
 
 def test_a_name_is_kept_as_written_but_not_damaged_text() -> None:
-    for name in ('逗号,引号"与\n换行', "O\u2019Brien", "名\u200d字", "Zoë"):
+    for name in ('逗号,引号"与换行', "O\u2019Brien", "名\u200d字", "Zoë", "阿卜杜·热合曼"):
         record = parse_row(row(name=name), TODAY)
         assert isinstance(record, ClientRecord)
         assert record.name == name
     assert problems(name="王\ufffd\ufffd") == {("name", "unreadable-character")}
+    # A control or invisible character shows the name as another or breaks a list.
+    for name in ("王\n五", "王\x00五", "\u202e五王", "王\u2028五", "王\x85五"):
+        assert problems(name=name) == {("name", "unreadable-character")}, name
+        assert name_problem(name, on_record=True) is None  # the very name a client already has
     assert name_problem("王\ufffd") == "unreadable-character"
     assert name_problem("王" * 129) == "too-long"  # the length is the first thing said
 

@@ -20,7 +20,7 @@ from suitcheck.services import Services
 from suitcheck.services.errors import InvalidInput
 from suitcheck.services.reports import FindingView, ReportFilter, ReportView
 from tests.conftest import TODAY
-from tests.fixtures import report_text
+from tests.fixtures import names_as_before_the_rule, report_text
 from tests.gui.conftest import login
 from tests.gui.test_main_window import find_client, pick_report
 
@@ -41,13 +41,14 @@ def hostile_store(services: Services, folder: Path) -> ReportView:
     (folder / "evil\u202etxt.exe.txt").write_text(report_text("中风险", TITLE), encoding="utf-8")
     [result] = services.reports.import_paths(compliance, [folder])
     assert result.status == "imported", result
-    services.investors.add(
-        compliance,
-        account=ACCOUNT,
-        name=NAME,
-        profile=RiskProfile.C5,
-        assessed_on=TODAY - dt.timedelta(days=10),
-    )
+    with names_as_before_the_rule():
+        services.investors.add(
+            compliance,
+            account=ACCOUNT,
+            name=NAME,
+            profile=RiskProfile.C5,
+            assessed_on=TODAY - dt.timedelta(days=10),
+        )
     [report] = [r for r in services.reports.search(compliance, ReportFilter(), limit=500) if "恶意研报" in r.title]
     assert "\u202e" in report.title  # the data itself is kept as it came
     return report

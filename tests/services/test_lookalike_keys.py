@@ -2,8 +2,11 @@
 characters that show as themselves, however they are entered: the form, the command line,
 a client file. A zero-width space or a bidirectional override lets a second "880001" into
 the store beside the first; U+FFFD is what a byte that is not UTF-8 reads as, so a key
-holding it could be confused with a damaged row. A client's name is free text (kept as
-written, line breaks and all) but not damaged text."""
+holding it could be confused with a damaged row. A client's name is free text, kept as
+written, but neither damaged text nor text with a control or invisible character (NUL, a
+line break, a right-to-left override): such a name shows as another, breaks the lists it
+is written to, and PostgreSQL cannot store NUL. A store from before that rule keeps its
+names, and their own export imports back."""
 
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ ACCOUNT_SENTENCE = (
     "or \ufffd (U+FFFD) for text that could not be read); type it again."
 )
 NAME_SENTENCE = (
-    "A client's name holds \ufffd (U+FFFD), which stands for text that could not be read; type the name again."
+    "A client's name holds a control or invisible character, or \ufffd (U+FFFD), which stands for text that could "
+    "not be read; type the name again."
 )
 
 
@@ -138,3 +142,44 @@ def test_a_full_width_user_name_cannot_be_created(services: Services, admin: Act
         "type it with ordinary half-width characters."
     )
     assert "ｌｉｍｉｎｇ" not in {s.username for s in services.auth.list_staff(admin)}
+
+
+@pytest.mark.parametrize("name", ["王\x00五", "王\n五", "王\r五", "\u202e五王", "王\x1b[31m五", "王\u2028五"])
+def test_a_name_with_a_control_character_is_refused_when_added_or_corrected(
+    services: Services, compliance: Actor, name: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        services.investors.add(compliance, account="880003", name=name)
+    assert str(refused.value) == NAME_SENTENCE  # on PostgreSQL too, where NUL was "the store failed"
+    add_client(services, compliance, "880003", RiskProfile.C2, name="王五")
+    with pytest.raises(InvalidInput) as refused:
+        services.investors.update(compliance, "880003", name=name, reason="typo")
+    assert str(refused.value) == NAME_SENTENCE
+    assert [v.name for v in services.investors.search(compliance, "")] == ["王五"]
+
+
+def test_a_client_file_name_with_a_control_character_and_a_name_on_record_from_before_the_rule(
+    services: Services, compliance: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from suitcheck.domain import clients
+
+    with monkeypatch.context() as before:  # as suitcheck was
+        before.setattr(clients, "has_controls", lambda text: False)
+        add_client(services, compliance, "880004", RiskProfile.C2, name="旧\x01名")
+    export = tmp_path / "clients.csv"
+    services.client_files.export_clients(compliance, export)
+    again = services.client_files.import_clients(compliance, export)
+    assert (again.invalid, again.new, again.changed, again.unchanged) == (0, 0, 0, 1)
+
+    rows = client_rows(2)
+    rows[0][1] = "新\x01客户"  # a new client (a file cannot bring NUL: it is binary data)
+    rows[1][1] = "新客户"
+    resync = tmp_path / "resync.csv"
+    lines = export.read_text(encoding="utf-8-sig").splitlines()
+    resync.write_text(lines[0] + "\n" + lines[1].replace("旧\x01名", "旧\x02名") + "\n", encoding="utf-8")
+    changed = services.client_files.import_clients(compliance, resync, partial=True)
+    assert [(i.field, i.code) for i in changed.issues] == [("name", "unreadable-character")]
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True)
+    assert result.new == 1
+    assert [(i.row, i.field, i.code) for i in result.issues] == [(2, "name", "unreadable-character")]
+    assert sorted(v.name for v in services.investors.search(compliance, "")) == ["新客户", "旧\x01名"]

@@ -19,7 +19,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput, ServiceError
 from tests.conftest import TODAY, add_client, staff
-from tests.fixtures import import_text_report
+from tests.fixtures import import_text_report, names_as_before_the_rule
 from tests.services.clientfiles import client_rows, write_csv
 from tests.services.written import out_folder, recorded_actions, xlsx_rows
 
@@ -62,7 +62,8 @@ def test_an_import_report_shows_control_and_invisible_characters_escaped(
     """A row refused for a character that does not show (or a profile cell holding a
     control) is listed in the report with the character escaped: XML cannot hold a C0
     control (openpyxl raised mid-import), and the reader needs to see where it is."""
-    add_client(services, compliance, "GONE1", RiskProfile.C3, name="旧\x01客户")  # in the store, not in the file
+    with names_as_before_the_rule():  # a store from before names were refused control characters
+        add_client(services, compliance, "GONE1", RiskProfile.C3, name="旧\x01客户")  # in the store, not in the file
     rows = client_rows(3)
     rows[0][0] = "88\x0100"
     rows[1][0] = "880\u200b001"

@@ -15,7 +15,7 @@ from typing import Any
 from suitcheck.domain.decision import RecordConflict, record_conflicts
 from suitcheck.domain.identity import InvalidIdNumberError, birth_date, normalize_id_number
 from suitcheck.domain.levels import InvestorClass, RiskProfile, UnknownLevelError
-from suitcheck.domain.text import sheet_unquoted
+from suitcheck.domain.text import has_controls, sheet_unquoted
 
 ACCOUNT_MAX = 32
 NAME_MAX = 128
@@ -140,14 +140,18 @@ def key_problem(text: str) -> str | None:
     return None
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str, on_record: bool = False) -> str | None:
     """The problem code of a client's name (as a Problem's), or None. A name is kept as
-    written, but U+FFFD in it means the text was damaged before it got here."""
+    written, but U+FFFD in it means the text was damaged before it got here, and a control
+    or invisible character (NUL, a line break, a right-to-left override) shows the name
+    as another, breaks the lists it is written to, and NUL cannot be stored on PostgreSQL.
+    `on_record`: the client already has this very name (a store from before the rule), so
+    it names them as written and their own export imports back."""
     if not name:
         return "missing"
     if len(name) > NAME_MAX:
         return "too-long"
-    if REPLACEMENT in name:
+    if REPLACEMENT in name or (has_controls(name) and not on_record):
         return "unreadable-character"
     return None
 
@@ -162,10 +166,12 @@ def record_problems(
     lowest_category: bool,
     today: dt.date,
     on_record: bool = False,
+    name_on_record: bool = False,
 ) -> list[Problem]:
     """Every rule a client's record must satisfy, however it is entered (form, command, file).
     `on_record`: the account is already a client's, so it names that client as written (a
-    store from before key_text_shown's rule); only a new account must show as itself."""
+    store from before key_text_shown's rule); only a new account must show as itself.
+    `name_on_record`: that client already has this very name (see name_problem)."""
     problems = []
     if not account:
         problems.append(Problem("account", "missing"))
@@ -173,7 +179,7 @@ def record_problems(
         problems.append(Problem("account", "too-long"))
     elif not on_record and (code := key_problem(account)):
         problems.append(Problem("account", code))
-    name_code = name_problem(name)
+    name_code = name_problem(name, on_record=name_on_record)
     if name_code:
         problems.append(Problem("name", name_code))
     if profile is not None and assessed_on is None:
@@ -322,15 +328,21 @@ def _consequences_left_out(parsing: list[Problem], found: Iterable[Problem]) -> 
 
 
 def parse_row(
-    values: Mapping[str, object], today: dt.date, on_record: Callable[[str], bool] | None = None
+    values: Mapping[str, object],
+    today: dt.date,
+    on_record: Callable[[str], bool] | None = None,
+    name_on_record: Callable[[str, str], bool] | None = None,
 ) -> ClientRecord | list[Problem]:
     """Parse and validate one row given as field -> raw cell. A record, or every problem.
     `on_record(account)`: whether a client has this account already (asked only of an
-    account that does not show as itself; see record_problems)."""
+    account that does not show as itself; see record_problems). `name_on_record(account,
+    name)`: whether that client has this very name (asked only of a name with a control or
+    invisible character)."""
     problems: list[Problem] = []
     account = cell_text(values.get("account"))
     known = on_record is not None and key_problem(account) is not None and on_record(account)
     name = cell_text(values.get("name"))
+    name_known = name_on_record is not None and has_controls(name) and name_on_record(account, name)
 
     number, born = _id_number(values.get("id_number"), problems, today)
 
@@ -377,6 +389,7 @@ def parse_row(
             lowest_category=flags["lowest_category"],
             today=today,
             on_record=known,
+            name_on_record=name_known,
         ),
     )
     if problems:

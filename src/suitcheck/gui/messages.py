@@ -463,7 +463,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "A client's name holds � (U+FFFD), which stands for text that could not be read; type the name again.",
+        "A client's name holds a control or invisible character, or � (U+FFFD), which stands for text that could not be read; type the name again.",
     ),
     QT_TRANSLATE_NOOP(
         "Messages",

@@ -772,6 +772,7 @@ class _Run:
         width = max(indexes) + 1
         pick = operator.itemgetter(*indexes)  # two or more columns (account, name): a tuple
         on_record = None if self.empty_store else self._on_record(conn)
+        name_on_record = None if self.empty_store else self._name_on_record(conn)
         for number, cells in self.table.rows():
             if len(batch) >= BATCH:
                 conn.exec_driver_sql(sql, batch)
@@ -780,7 +781,7 @@ class _Run:
             rows += 1
             got = pick(cells) if len(cells) >= width else tuple(cells[i] if i < len(cells) else None for i in indexes)
             values = dict(zip(fields, got, strict=True))
-            parsed = parse_row(values, self.today, on_record)
+            parsed = parse_row(values, self.today, on_record, name_on_record)
             if isinstance(parsed, list):
                 for problem in parsed:
                     self.issue(number, problem.field, problem.code, values.get(problem.field))
@@ -804,6 +805,17 @@ class _Run:
         not show as itself: one a store from before that rule holds is still that client)."""
         stmt = select(Investor.id).where(Investor.account == bindparam("account")).limit(1)
         return lambda account: conn.execute(stmt, {"account": account}).first() is not None
+
+    @staticmethod
+    def _name_on_record(conn: Connection) -> Callable[[str, str], bool]:
+        """Whether the client of this account has this very name (parse_row asks only of
+        a name with a control character: one a store from before that rule holds)."""
+        stmt = (
+            select(Investor.id)
+            .where(Investor.account == bindparam("account"), Investor.name == bindparam("name"))
+            .limit(1)
+        )
+        return lambda account, name: conn.execute(stmt, {"account": account, "name": name}).first() is not None
 
     # -- duplicates and conflicts, in SQL ----------------------------------------------
 

@@ -78,8 +78,8 @@ _RECORD_MESSAGES = {
     "(a control or invisible character, or \ufffd (U+FFFD) for text that could not be read); type it again.",
     ("account", "compatibility-character"): "An account number holds a full-width or other compatibility form "
     "of a character (８ for 8, Ａ for A); type it with ordinary half-width characters.",
-    ("name", "unreadable-character"): "A client's name holds \ufffd (U+FFFD), which stands for text that could "
-    "not be read; type the name again.",
+    ("name", "unreadable-character"): "A client's name holds a control or invisible character, or \ufffd "
+    "(U+FFFD), which stands for text that could not be read; type the name again.",
 }
 
 

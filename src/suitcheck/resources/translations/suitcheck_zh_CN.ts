@@ -2679,6 +2679,10 @@ Store: {store}</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
     </message>
     <message>
+        <source>A client&apos;s name holds a control or invisible character, or � (U+FFFD), which stands for text that could not be read; type the name again.</source>
+        <translation>客户姓名含有控制字符、不可见字符，或代表无法读取文字的 � (U+FFFD)；请重新输入姓名。</translation>
+    </message>
+    <message>
         <source>An account number holds a full-width or other compatibility form of a character (８ for 8, Ａ for A); type it with ordinary half-width characters.</source>
         <translation>资金账号含有全角或其他兼容形式的字符（如用 ８ 代替 8、Ａ 代替 A）；请切换到半角后重新输入。</translation>
     </message>
@@ -2761,10 +2765,6 @@ Store: {store}</source>
     <message>
         <source>An account number holds a character that does not show as itself (a control or invisible character, or � (U+FFFD) for text that could not be read); type it again.</source>
         <translation>资金账号含有无法如实显示的字符（控制字符、不可见字符，或代表无法读取文字的 � (U+FFFD)）；请重新输入。</translation>
-    </message>
-    <message>
-        <source>A client&apos;s name holds � (U+FFFD), which stands for text that could not be read; type the name again.</source>
-        <translation>客户姓名含有代表无法读取文字的 � (U+FFFD)；请重新输入姓名。</translation>
     </message>
     <message>
         <source>A profile needs its assessment date, and an assessment date needs a profile.</source>
