@@ -357,3 +357,39 @@ def test_titles_and_names_without_spaces_fit_a_1024_screen_and_can_be_read_whole
             assert shown.height() >= shown.heightForWidth(shown.width()), dialog.objectName()  # every line
     finally:
         translations.apply("en")
+
+
+def test_closing_the_desk_does_not_wait_for_a_dialogs_long_work(  # type: ignore[no-untyped-def]
+    qtbot, window_for, monkeypatch
+) -> None:
+    """Logout closed the window only after the shared pool was idle, up to 10 s of a blank
+    screen while an export ran; now it waits only for the window's own reads."""
+    window = window_for("demo-compliance")
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=10_000)
+    released = threading.Event()
+    QThreadPool.globalInstance().start(lambda: released.wait(10))  # a dialog's export, still writing
+    waited: list[int] = []
+    monkeypatch.setattr(window.runner, "wait", lambda msecs=30_000: waited.append(msecs) or True)
+    try:
+        window.close()
+        assert waited == []
+    finally:
+        released.set()
+        assert QThreadPool.globalInstance().waitForDone(10_000)
+
+
+def test_quitting_lets_work_left_running_finish_before_the_store_closes() -> None:
+    """An audit export or self-inspection goes on after switch user; cancelling the login
+    then quits, and the store was closed under it."""
+    from suitcheck.gui.app import _let_work_finish
+
+    released, finished = threading.Event(), threading.Event()
+
+    def export() -> None:
+        released.wait(10)
+        finished.set()
+
+    QThreadPool.globalInstance().start(export)
+    threading.Timer(0.2, released.set).start()
+    _let_work_finish()
+    assert finished.is_set()

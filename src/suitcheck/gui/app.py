@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from types import TracebackType
 
-from PySide6.QtCore import QCoreApplication, QSettings, QTimer
+from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool, QTimer
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
@@ -168,6 +168,21 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
         QTimer.singleShot(int(exit_after * 1000), leave)
     code = app.exec()
     desktop.check_runner.wait(120_000)  # a page check still reading: let it end before the store closes
+    _let_work_finish()
     if desktop.services is not None:
         desktop.services.close()
     return code
+
+
+FINISH_WORK_MS = 30 * 60_000  # what an audit export or self-inspection left running at quit may take
+
+
+def _let_work_finish() -> None:
+    """Work a session left running (an audit export or a self-inspection goes on after
+    switch user, as the starter's) finishes before the store closes under it: its file
+    and its audit entry are written, or neither."""
+    pool = QThreadPool.globalInstance()
+    if pool.activeThreadCount():
+        log.info("waiting for %d background job(s) to finish before the store closes", pool.activeThreadCount())
+        if not pool.waitForDone(FINISH_WORK_MS):
+            log.warning("background work still running after %d s; closing the store", FINISH_WORK_MS // 1000)

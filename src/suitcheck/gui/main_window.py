@@ -380,7 +380,8 @@ class MainWindow(QMainWindow):
         self.close_viewers()  # logging out closes the client's report windows
         self.save_layout()
         app_instance().removeEventFilter(self)
-        self.runner.wait(10_000)
+        if self.runner.busy():  # the window's own short reads; a dialog's export is not waited for here
+            self.runner.wait(10_000)
         super().closeEvent(event)
 
     # -- idle lock --------------------------------------------------------------------
