@@ -369,7 +369,12 @@ def test_closing_the_desk_does_not_wait_for_a_dialogs_long_work(  # type: ignore
     released = threading.Event()
     QThreadPool.globalInstance().start(lambda: released.wait(10))  # a dialog's export, still writing
     waited: list[int] = []
-    monkeypatch.setattr(window.runner, "wait", lambda msecs=30_000: waited.append(msecs) or True)
+
+    def wait(msecs: int = 30_000) -> bool:
+        waited.append(msecs)
+        return True
+
+    monkeypatch.setattr(window.runner, "wait", wait)
     try:
         window.close()
         assert waited == []

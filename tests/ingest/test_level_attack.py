@@ -356,3 +356,27 @@ def test_a_title_that_warns_of_risk_is_still_the_title(title: str, level: RiskLe
         "宏观研究\n", "宏观研究\n风险提示：海外需求回落\n"
     )
     assert extract_metadata(sidebar + "投资要点：\n经济修复。\n").title == "宏观经济月度观察"
+
+
+def test_a_report_saying_a_thousand_unreadable_things_about_its_level_is_unrated_once(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """Each unreadable statement became a finding and a string in the import's audit entry:
+    a hostile file repeating one on every line stored thousands of findings and an entry of
+    megabytes. The same sentence is one statement; the findings and the entry quote ten and
+    count the rest. The report is unrated all the same."""
+    import json
+
+    body = "".join(f"本篇的风险等级为高风险，见第{i}页。\n" for i in range(1000))
+    body += "本文件的风险等级为高风险。\n" * 500
+    path = tmp_path / "r.txt"
+    path.write_text(_report(OWN_LOW + body), encoding="utf-8")
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert (result.status, result.code) == ("needs-rating", "unrated")
+    view = services.reports.get(compliance, result.report or 0)
+    unclear = [f for f in view.open_findings if f.code == "level-statement-unclear"]
+    assert len(unclear) == 10
+    entry = next(e for e in services.audit.browse(compliance, limit=20) if e.action == "report-imported")
+    facts = json.loads(entry.facts)
+    assert facts["level_statements_unclear_count"] == 1001
+    assert len(facts["level_statements_unclear"]) == 10

@@ -396,7 +396,7 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         # 等级为中风险" beside "本报告的风险等级为中风险"): no reason to leave it unrated.
         if not (found and _read_as(sentence, named) <= set(found)):
             unclear.append(sentence)
-    return tuple(found), tuple(unclear)
+    return tuple(found), tuple(dict.fromkeys(unclear))  # a sentence repeated on every page is one
 
 
 _LEVEL_NAME = re.compile(rf"{_LEVEL_WORDS}|{_LEVEL_CODE}")

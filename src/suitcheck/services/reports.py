@@ -47,6 +47,9 @@ IMPORT_LEVEL_FINDINGS = (FINDING_LEVEL_BELOW_SUBJECT, FINDING_LEVEL_STATEMENTS_D
 RATING_FINDINGS = (*IMPORT_LEVEL_FINDINGS, FINDING_RATED_BELOW_SUBJECT)
 # How much of an unreadable statement a finding quotes.
 UNCLEAR_QUOTE_CHARS = 120
+# A report that says a thousand unreadable things about its level is unrated by the first;
+# its findings and its import entry quote this many (and count the rest), not every one.
+UNCLEAR_QUOTED = 10
 CORRECTABLE = ("title", "publisher", "published_on", "report_type")
 
 
@@ -478,7 +481,7 @@ class ReportService:
                         + ", ".join(dict.fromkeys(x.code for x in meta.level_statements)),
                     )
                 )
-            for statement in meta.unclear_level_statements:
+            for statement in meta.unclear_level_statements[:UNCLEAR_QUOTED]:
                 findings.append(
                     Finding(
                         code=FINDING_LEVEL_STATEMENT_UNCLEAR,
@@ -499,7 +502,8 @@ class ReportService:
                     "sha256": ex.sha256,
                     "level": meta.stated_level.code if meta.stated_level else None,
                     "level_statements": [x.code for x in meta.level_statements],
-                    "level_statements_unclear": list(meta.unclear_level_statements),
+                    "level_statements_unclear": list(meta.unclear_level_statements[:UNCLEAR_QUOTED]),
+                    "level_statements_unclear_count": len(meta.unclear_level_statements),
                     "suggested_level": suggested.code if suggested else None,
                     "source": ex.path.name,
                 },
