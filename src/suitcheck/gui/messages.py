@@ -520,6 +520,17 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "A report needs a title."),
     QT_TRANSLATE_NOOP("Messages", "Say why the report's details are corrected."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is a folder, not a database file."),
+    # services.reports._stopped_at, after the store's own sentence
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{problem} The import stopped at {name}, the last file: the files before it are done as listed, "
+        "and it was not imported; import it again later.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{problem} The import stopped at {name}: the files before it are done as listed, and the {left} files "
+        "from it on were not imported; import them again later (those already imported are recognised).",
+    ),
     # store.engine.describe_db_error
     QT_TRANSLATE_NOOP("Messages", "The store {where} is locked by another program; try again in a moment."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is read-only; check the file permissions."),

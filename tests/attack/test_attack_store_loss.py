@@ -1,0 +1,131 @@
+"""Attack: the shared PostgreSQL store fails in the middle of work (session 12, attack12e).
+A firm's IT restarts the server, a DBA terminates a desk's connection, or the database is
+made read-only while desks and scripts are at work. Each failure is one sentence that says
+what was done and what was not; nothing done is lost, nothing undone is claimed."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import URL, Engine, create_engine, event, func, select, text
+
+from suitcheck import cli
+from suitcheck.services import Actor, Services
+from suitcheck.store.models import Report
+from tests.conftest import PASSWORD
+from tests.fixtures import report_text
+
+pytestmark = pytest.mark.postgres
+
+
+@pytest.fixture
+def store_target(pg_target: str) -> str:
+    return pg_target
+
+
+def _terminate_every_connection(url: URL) -> None:
+    """Another session ends every connection to the store's database, as a DBA's
+    pg_terminate_backend does (and as a server restart does to each desk)."""
+    admin = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(
+                text(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                    "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
+            )
+    finally:
+        admin.dispose()
+
+
+@pytest.fixture
+def at_statement() -> Iterator[Callable[[str, int, Callable[[], None]], None]]:
+    """`at(starts, n, action)`: run `action` right after the n-th statement (of any engine
+    this process makes, the CLI's own included) that starts with `starts`."""
+    listeners: list[Callable[..., None]] = []
+
+    def at(starts: str, n: int, action: Callable[[], None]) -> None:
+        seen: list[bool] = []
+
+        def after(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if statement.lstrip().startswith(starts):
+                seen.append(True)
+                if len(seen) == n:
+                    action()
+
+        event.listen(Engine, "after_cursor_execute", after)
+        listeners.append(after)
+
+    yield at
+    for listener in listeners:
+        event.remove(Engine, "after_cursor_execute", listener)
+
+
+def _cli(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, *args: str) -> tuple[int, str, str]:
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _report_files(folder: Path, count: int) -> list[Path]:
+    paths = []
+    for n in range(count):
+        path = folder / f"weekly-{n}.txt"
+        path.write_text(report_text("中风险", f"行业周报第{n}期：先进封装放量") + f"\n编号 {n}\n", encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+def _reports(services: Services) -> int:
+    with services.store.session(read_only=True) as session:
+        return int(session.execute(select(func.count()).select_from(Report)).scalar_one())
+
+
+def test_report_import_cut_by_the_server_says_which_files_were_imported(
+    services: Services,
+    store_target: str,
+    compliance: Actor,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    at_statement: Callable[[str, int, Callable[[], None]], None],
+) -> None:
+    """`report import` of four files, each its own transaction; the server ends the
+    connection while the third is stored. The two before it are imported and recorded:
+    the command listed nothing and said only that the server cannot be reached, so a
+    script (or the clerk) could not tell which files were in. Now the files done are
+    listed as usual, and the sentence says where it stopped and that the rest were not
+    imported; importing them all again brings in the rest and recognises the two."""
+    paths = _report_files(tmp_path, 4)
+    url = services.store.url
+    at_statement("INSERT INTO report ", 3, lambda: _terminate_every_connection(url))
+    args = ["report", "import", *map(str, paths), "--user", compliance.username, "--db", store_target]
+    code, out, err = _cli(capsys, monkeypatch, *args)
+    assert code == 1
+    assert "Traceback" not in err
+    assert [line.split()[0] for line in out.splitlines()] == ["imported", "imported"]
+    assert "weekly-0.txt" in out
+    assert "weekly-1.txt" in out
+    assert "cannot be reached" in err
+    assert "stopped at weekly-2.txt" in err
+    assert "the 2 files from it on were not imported" in err
+    assert _reports(services) == 2
+    code, out, err = _cli(
+        capsys,
+        monkeypatch,
+        "report",
+        "import",
+        *map(str, paths),
+        "--json",
+        "--user",
+        compliance.username,
+        "--db",
+        store_target,
+    )
+    assert code == 0, err
+    assert _reports(services) == 4
