@@ -13,10 +13,12 @@ import pytest
 from sqlalchemy import URL, Engine, create_engine, event, func, select, text
 
 from suitcheck import cli
+from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
+from suitcheck.services.errors import StoreUnavailable
 from suitcheck.store.models import Report
-from tests.conftest import PASSWORD
-from tests.fixtures import report_text
+from tests.conftest import PASSWORD, add_client
+from tests.fixtures import import_text_report, report_text
 
 pytestmark = pytest.mark.postgres
 
@@ -129,3 +131,71 @@ def test_report_import_cut_by_the_server_says_which_files_were_imported(
     )
     assert code == 0, err
     assert _reports(services) == 4
+
+
+def _alter_database(url: URL, setting: str) -> None:
+    """What the DBA does from another database: ALTER DATABASE <store's> SET ..."""
+    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'ALTER DATABASE "{url.database}" SET {setting}'))
+    finally:
+        admin.dispose()
+
+
+def _entries(services: Services) -> int:
+    with services.store.session(read_only=True) as session:
+        return int(session.execute(text("SELECT count(*) FROM audit_entry")).scalar_one())
+
+
+def test_a_check_on_a_database_made_read_only_blocks_with_the_servers_reason(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    """The DBA makes the shared database read-only (default_transaction_read_only, as for
+    a standby or a maintenance window) while desks run. A check cannot be recorded, so it
+    is not given: it fails, nothing is written. The sentence said 'is read-only; check the
+    file permissions', advice about a file a server store does not have; it now says the
+    database server accepts no changes and that nothing was recorded."""
+    report = import_text_report(services, compliance, tmp_path)
+    add_client(services, compliance, "RO1", RiskProfile.C3)
+    before = _entries(services)
+    _alter_database(services.store.url, "default_transaction_read_only = on")
+    _terminate_every_connection(services.store.url)  # the setting holds for new sessions
+    with pytest.raises(StoreUnavailable) as info:
+        services.access.check(advisor, "RO1", report)
+    sentence = str(info.value)
+    assert "file permissions" not in sentence
+    assert "accepts no changes" in sentence
+    assert "nothing was recorded" in sentence
+    assert _entries(services) == before
+    with pytest.raises(StoreUnavailable, match="accepts no changes"):
+        services.audit.verify(compliance)
+
+
+def test_a_check_stopped_by_the_servers_lock_timeout_says_try_again(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    """The firm sets lock_timeout on the database; another session (a DBA's maintenance, a
+    hung desk) holds the trail's lock. The check waits that long and fails: it was told as
+    'The store ... failed: canceling statement due to lock timeout', the server's words;
+    it is the store's 'locked by another program; try again in a moment', and nothing is
+    recorded. Once the lock is free the same check is given and recorded."""
+    from suitcheck.audit import chain
+
+    report = import_text_report(services, compliance, tmp_path)
+    add_client(services, compliance, "LT1", RiskProfile.C3)
+    _alter_database(services.store.url, "lock_timeout = 200")
+    _terminate_every_connection(services.store.url)
+    before = _entries(services)
+    holder = create_engine(services.store.url)
+    try:
+        with holder.begin() as conn:
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chain._PG_LOCK_KEY})
+            with pytest.raises(StoreUnavailable) as info:
+                services.access.check(advisor, "LT1", report)
+    finally:
+        holder.dispose()
+    assert str(info.value).endswith("is locked by another program; try again in a moment.")
+    assert _entries(services) == before
+    assert services.access.check(advisor, "LT1", report).decision.outcome.value == "allow"
+    assert _entries(services) == before + 1

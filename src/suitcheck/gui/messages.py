@@ -534,6 +534,11 @@ TEMPLATES: tuple[str, ...] = (
     # store.engine.describe_db_error
     QT_TRANSLATE_NOOP("Messages", "The store {where} is locked by another program; try again in a moment."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is read-only; check the file permissions."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The database server for {where} accepts no changes (a read-only database, role or standby server); "
+        "nothing was recorded.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The file {where} is not a suitcheck store or it is damaged."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be opened; check that the folder exists and is writable."),
     QT_TRANSLATE_NOOP("Messages", "The database server for {where} cannot be reached."),
