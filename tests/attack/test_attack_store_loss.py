@@ -5,6 +5,7 @@ what was done and what was not; nothing done is lost, nothing undone is claimed.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -199,3 +200,67 @@ def test_a_check_stopped_by_the_servers_lock_timeout_says_try_again(
     assert _entries(services) == before
     assert services.access.check(advisor, "LT1", report).decision.outcome.value == "allow"
     assert _entries(services) == before + 1
+
+
+def test_batch_export_and_verify_cut_by_the_server_say_so_and_keep_what_was_done(
+    services: Services,
+    store_target: str,
+    compliance: Actor,
+    advisor: Actor,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    at_statement: Callable[[str, int, Callable[[], None]], None],
+) -> None:
+    """(held) check --batch whose connection is ended after its third result keeps the
+    three checks recorded and written, says where it stopped, exit 1; an audit export cut
+    while it reads leaves no file and no manifest; a verify cut while it reads says the
+    server cannot be reached, never OK nor a failed verification."""
+    report = import_text_report(services, compliance, tmp_path)
+    for n in range(6):
+        add_client(services, compliance, f"CUT{n}", RiskProfile.C3)
+    url = services.store.url
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("".join(f"CUT{n},{report}\n" for n in range(6)), encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+    write = cli._Results.write
+
+    def write_then_end(self: Any, record: dict[str, Any], recorded: bool) -> None:
+        write(self, record, recorded)
+        if self.written == 3:
+            _terminate_every_connection(url)
+
+    monkeypatch.setattr(cli._Results, "write", write_then_end)
+    before = _entries(services)
+    args = ["check", "--batch", str(pairs), "--out", str(results), "--user", advisor.username, "--db", store_target]
+    code, _out, err = _cli(capsys, monkeypatch, *args)
+    assert code == 1
+    assert "cannot be reached" in err
+    assert "The batch stopped at line 4: the results of the 3 pairs before it" in err
+    written = [json.loads(line) for line in results.read_text(encoding="utf-8").splitlines()]
+    assert [r["line"] for r in written] == [1, 2, 3]
+    with services.store.session(read_only=True) as session:
+        recorded = session.execute(
+            text("SELECT seq FROM audit_entry WHERE seq > :s AND action = 'check'"), {"s": before}
+        )
+        assert [r[0] for r in recorded] == [r["audit_id"] for r in written]
+
+    out = tmp_path / "trail.csv"
+    at_statement("SELECT", 10, lambda: _terminate_every_connection(url))
+    code, _out, err = _cli(
+        capsys, monkeypatch, "audit", "export", "--format", "csv", "--out", str(out), "--user", compliance.username,
+        "--db", store_target,
+    )  # fmt: skip
+    assert code == 1
+    assert "cannot be reached" in err
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(("trail", ".trail"))]
+
+    at_statement("SELECT", 12, lambda: _terminate_every_connection(url))
+    code, out_text, err = _cli(
+        capsys, monkeypatch, "audit", "verify", "--user", compliance.username, "--db", store_target
+    )
+    assert code == 1
+    assert err.strip().endswith("cannot be reached.")
+    assert "OK" not in out_text
+    assert "FAIL" not in (out_text + err).upper()
+    assert services.audit.verify(compliance).ok
