@@ -40,7 +40,7 @@ from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.files import check_target
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.refs import numeric_id
-from suitcheck.services.reports import ReportFilter, parse_level
+from suitcheck.services.reports import ImportResult, ReportFilter, ReportService, parse_level
 
 log = logging.getLogger("suitcheck.cli")
 
@@ -482,21 +482,7 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
     actor = _login(services, args)
     rep = services.reports
     if args.action == "import":
-        results = rep.import_paths(actor, [Path(p) for p in args.paths], progress=_progress)
-        data = [r.to_dict() for r in results]
-        out.emit(
-            data,
-            lambda: (
-                "\n".join(
-                    f"{r['status']:<13} {_safe(r['path'])}"
-                    + (f"  (report {r['report']})" if r["report"] else "")
-                    + (f": {_safe(r['reason'])}" if r["reason"] else "")
-                    for r in data
-                )
-                or "No .pdf or .txt files found."
-            ),
-        )
-        return EXIT_OK if all(r.status is not ImportStatus.FAILED for r in results) else EXIT_ERROR
+        return _import_reports(rep, actor, args, out)
     if args.action == "show":
         view: dict[str, Any] = rep.get(actor, args.report).to_dict()
         out.emit(
@@ -540,6 +526,41 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
     views = [v.to_dict() for v in rep.search(actor, flt, limit=args.limit)]
     out.emit(views, lambda: "\n".join(_report_line(v) for v in views) or "No reports found.")
     return EXIT_OK
+
+
+def _import_reports(rep: ReportService, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    done: list[ImportResult] = []
+
+    def progress(number: int, total: int, result: ImportResult) -> None:
+        done.append(result)
+        _progress(number, total, result)
+
+    try:
+        results = rep.import_paths(actor, [Path(p) for p in args.paths], progress=progress)
+    except (ServiceError, StoreError):
+        # The store failed at one file: the files before it are imported (each its own
+        # transaction) and listed as usual; the sentence says where it stopped.
+        if done:
+            _emit_imported(out, done)
+        raise
+    _emit_imported(out, results)
+    return EXIT_OK if all(r.status is not ImportStatus.FAILED for r in results) else EXIT_ERROR
+
+
+def _emit_imported(out: Output, results: list[ImportResult]) -> None:
+    data = [r.to_dict() for r in results]
+    out.emit(
+        data,
+        lambda: (
+            "\n".join(
+                f"{r['status']:<13} {_safe(r['path'])}"
+                + (f"  (report {r['report']})" if r["report"] else "")
+                + (f": {_safe(r['reason'])}" if r["reason"] else "")
+                for r in data
+            )
+            or "No .pdf or .txt files found."
+        ),
+    )
 
 
 def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:

@@ -196,3 +196,16 @@ def test_verification_problems_are_shown_in_chinese(chinese) -> None:  # type: i
     assert messages.message_text("entry 5 has a field of the wrong type; it was edited") == (
         "第 5 条有类型不对的字段：它被改动过"
     )
+
+
+def test_a_report_import_stopped_by_the_store_is_shown_in_chinese(chinese) -> None:  # type: ignore[no-untyped-def]
+    """The store's sentence with where the import stopped after it (services.reports)."""
+    from suitcheck.services.reports import _stopped_at
+
+    reached = "The database server for postgresql+psycopg://desk@db/suitcheck cannot be reached."
+    for left in (1, 3):
+        shown = messages.message_text(f"{reached} {_stopped_at('weekly-2.pdf', left)}")
+        assert shown.startswith("无法连接 postgresql+psycopg://desk@db/suitcheck 的数据库服务器。"), shown
+        assert "导入在" in shown, shown
+        assert "weekly-2.pdf" in shown, shown
+        assert not re.search(r"[A-Za-z]{4,} [a-z]", shown.replace("postgresql+psycopg", "")), shown

@@ -520,9 +520,25 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "A report needs a title."),
     QT_TRANSLATE_NOOP("Messages", "Say why the report's details are corrected."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is a folder, not a database file."),
+    # services.reports._stopped_at, after the store's own sentence
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{problem} The import stopped at {name}, the last file: the files before it are done as listed, "
+        "and it was not imported; import it again later.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{problem} The import stopped at {name}: the files before it are done as listed, and the {left} files "
+        "from it on were not imported; import them again later (those already imported are recognised).",
+    ),
     # store.engine.describe_db_error
     QT_TRANSLATE_NOOP("Messages", "The store {where} is locked by another program; try again in a moment."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is read-only; check the file permissions."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The database server for {where} accepts no changes (a read-only database, role or standby server); "
+        "nothing was recorded.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The file {where} is not a suitcheck store or it is damaged."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be opened; check that the folder exists and is writable."),
     QT_TRANSLATE_NOOP("Messages", "The database server for {where} cannot be reached."),

@@ -22,7 +22,7 @@ from suitcheck.domain.subjects import level_below_subject, suggest_level
 from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, NotFound
+from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
 from suitcheck.services.integrity import RowSealer, shown_text
 from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
@@ -165,6 +165,20 @@ class ReportFilter:
     date_to: dt.date | None = None
     rating: str | None = None
     publisher: str | None = None
+
+
+def _stopped_at(name: str, left: int) -> str:
+    """Where an import of several files stopped, after the store failed at file `name`
+    with `left` files (it included) still to do."""
+    if left == 1:
+        return (
+            f"The import stopped at {name}, the last file: the files before it are done as listed, "
+            "and it was not imported; import it again later."
+        )
+    return (
+        f"The import stopped at {name}: the files before it are done as listed, and the {left} files from it on "
+        "were not imported; import them again later (those already imported are recognised)."
+    )
 
 
 def find_report(session: Session, ref: str | int) -> Report:
@@ -381,7 +395,14 @@ class ReportService:
                 log.info("import skipped (%s): %s", item.code, item.path.name)
                 result = ImportResult(str(item.path), ImportStatus.SKIPPED, None, item.reason, item.code)
             else:
-                result = self._import_one(actor, item, limits, cancelled)
+                try:
+                    result = self._import_one(actor, item, limits, cancelled)
+                except ServiceError as exc:
+                    # The store failed (a lost connection, a read-only database) or refuses
+                    # every file alike: the files before this one are done and recorded, each
+                    # in its own transaction; say so, and that the rest were not imported.
+                    exc.args = (f"{exc} {_stopped_at(item.path.name, len(files) - number + 1)}",)
+                    raise
             if result.code == "cancelled":
                 break
             results.append(result)

@@ -66,7 +66,14 @@ def _refuse_no_file(database: str | None, query: Mapping[str, object]) -> None:
 def describe_db_error(exc: BaseException, where: str) -> str:
     """Turn a driver error into one sentence; never leaks SQL or a traceback."""
     message = str(getattr(exc, "orig", exc) or exc).lower()
-    if "locked" in message or "busy" in message:
+    # A server's error code first (psycopg's sqlstate): its words are the server's.
+    state = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    if state == "25006":  # read_only_sql_transaction: a read-only database, role or standby
+        return (
+            f"The database server for {where} accepts no changes (a read-only database, role or standby server); "
+            "nothing was recorded."
+        )
+    if "locked" in message or "busy" in message or state == "55P03":  # 55P03: the server's lock_timeout
         return f"The store {where} is locked by another program; try again in a moment."
     if "readonly" in message or "read-only" in message or "read only" in message:
         return f"The store {where} is read-only; check the file permissions."

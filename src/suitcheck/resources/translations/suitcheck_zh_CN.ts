@@ -2703,6 +2703,18 @@ Store: {store}</source>
         <translation>报告关于自身风险等级的表述无法读作单一等级；须经合规评级后方可阅读。</translation>
     </message>
     <message>
+        <source>{problem} The import stopped at {name}, the last file: the files before it are done as listed, and it was not imported; import it again later.</source>
+        <translation>{problem} 导入在最后一个文件 {name} 处停止：之前的文件已按列表处理完毕，该文件未导入；请稍后重新导入。</translation>
+    </message>
+    <message>
+        <source>{problem} The import stopped at {name}: the files before it are done as listed, and the {left} files from it on were not imported; import them again later (those already imported are recognised).</source>
+        <translation>{problem} 导入在 {name} 处停止：之前的文件已按列表处理完毕，从该文件起的 {left} 个文件未导入；请稍后重新导入（已导入的文件会被识别出来）。</translation>
+    </message>
+    <message>
+        <source>The database server for {where} accepts no changes (a read-only database, role or standby server); nothing was recorded.</source>
+        <translation>{where} 的数据库服务器不接受任何更改（只读的数据库、角色或备用服务器）；未记录任何内容。</translation>
+    </message>
+    <message>
         <source>A client in the lowest risk-tolerance category cannot stay a professional investor: change the class in the same edit (investor edit --class ordinary --lowest-category); nothing was recorded.</source>
         <translation>风险承受能力最低类别的客户不能仍为专业投资者：请在同一次修改中改变投资者类别（investor edit --class ordinary --lowest-category）；未作任何记录。</translation>
     </message>
