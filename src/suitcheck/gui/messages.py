@@ -488,6 +488,8 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Say what changed in the client's situation (a reason)."),
     QT_TRANSLATE_NOOP("Messages", "A re-assessment is already due for this client."),
     QT_TRANSLATE_NOOP("Messages", "The policy change is not valid: {exc}."),
+    QT_TRANSLATE_NOOP("Messages", "The subject table is not valid: {exc}."),
+    QT_TRANSLATE_NOOP("Messages", "The policy already has these subject keywords; no new version was stored."),
     QT_TRANSLATE_NOOP("Messages", "This questionnaire is already the current version ({current_version})."),
     QT_TRANSLATE_NOOP("Messages", "its checksum does not match the one recorded when it was imported"),
     QT_TRANSLATE_NOOP("Messages", "There is no questionnaire version {version}."),

@@ -2691,6 +2691,14 @@ Store: {store}</source>
         <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
     </message>
     <message>
+        <source>The subject table is not valid: {exc}.</source>
+        <translation>主题关键词表无效：{exc}。</translation>
+    </message>
+    <message>
+        <source>The policy already has these subject keywords; no new version was stored.</source>
+        <translation>当前政策已是这些主题关键词，未保存新版本。</translation>
+    </message>
+    <message>
         <source>No risk level is stated; compliance must rate it before anyone may read it.</source>
         <translation>报告未注明风险等级；须经合规评级后方可阅读。</translation>
     </message>
