@@ -111,14 +111,18 @@ class PolicyError(ValueError):
 
 
 SUBJECT_WORD_MAX = 20  # characters; the longest default keyword has 7
+# A keyword of one character (股, 债, H) is in most reports' titles (股 in 股票, A股, 港股,
+# 股份; 债 in every bond note): it would lift half the reports to its level and bury the
+# real findings under false ones. The shortest subject the rulebook names has two (港股, H股).
+SUBJECT_WORD_MIN = 2
 
 
 def checked_subjects(rows: Iterable[tuple[str, str]]) -> tuple[tuple[str, RiskLevel], ...]:
     """A subject table compliance gives, as a policy version keeps it: each keyword in the
     form reports are searched in (創業板 is 创业板, ＨＫ is HK), its level read from any
     spelling (R4, 中高风险). Refused with a sentence: an empty table (it would never flag a
-    report stated below its subject), an empty or overlong keyword, one with control
-    characters, an unknown level, a keyword given twice."""
+    report stated below its subject), an empty, one-character or overlong keyword, one with
+    control characters, an unknown level, a keyword given twice."""
     table: dict[str, RiskLevel] = {}
     for word, level_text in rows:
         if has_controls(word):
@@ -127,6 +131,11 @@ def checked_subjects(rows: Iterable[tuple[str, str]]) -> tuple[tuple[str, RiskLe
         keyword = matching_form(shown)
         if not keyword:
             raise PolicyError("a keyword is empty")
+        if len(keyword) < SUBJECT_WORD_MIN:
+            raise PolicyError(
+                f"the keyword {shown!r} is shorter than {SUBJECT_WORD_MIN} characters; "
+                "it would be found in most reports"
+            )
         if len(keyword) > SUBJECT_WORD_MAX:
             raise PolicyError(f"the keyword {shown!r} is longer than {SUBJECT_WORD_MAX} characters")
         try:
