@@ -24,3 +24,23 @@ def test_a_one_character_table_file_is_refused_and_nothing_stored(services: Serv
     with pytest.raises(InvalidInput, match="'股' is shorter than 2 characters"):
         services.policy.import_subjects(compliance, "创业板,R4\n股,R4\n")
     assert services.policy.current().version == version
+
+
+def test_a_keyword_inside_another_at_a_higher_level_is_refused() -> None:
+    # Every report naming 科创板 names 科创: the table would say 科创板 is R2 while every
+    # report on it is matched at R4, the officer's intent silently overruled.
+    with pytest.raises(PolicyError, match="'科创板' holds '科创'"):
+        checked_subjects([("科创", "R4"), ("科创板", "R2")])
+    with pytest.raises(PolicyError, match="'港股通' holds '港股'"):
+        checked_subjects([("港股通", "中风险"), ("港股", "R4")])  # in either order
+    # The longer one at the same or a higher level says what happens: kept.
+    assert dict(checked_subjects([("科创", "R2"), ("科创板", "R4"), ("债券", "R2"), ("债券基金", "R2")]))
+    # 創業板 folds to 创业板: the containment is read in the form reports are searched in.
+    with pytest.raises(PolicyError, match="holds"):
+        checked_subjects([("創業", "R4"), ("创业板指数", "R3")])
+
+
+def test_the_built_in_table_has_no_keyword_inside_another_at_a_higher_level() -> None:
+    from suitcheck.domain.policy import DEFAULT_SUBJECTS
+
+    assert checked_subjects([(w, lv.code) for w, lv in DEFAULT_SUBJECTS]) == DEFAULT_SUBJECTS

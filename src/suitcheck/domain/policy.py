@@ -122,7 +122,8 @@ def checked_subjects(rows: Iterable[tuple[str, str]]) -> tuple[tuple[str, RiskLe
     form reports are searched in (創業板 is 创业板, ＨＫ is HK), its level read from any
     spelling (R4, 中高风险). Refused with a sentence: an empty table (it would never flag a
     report stated below its subject), an empty, one-character or overlong keyword, one with
-    control characters, an unknown level, a keyword given twice."""
+    control characters, an unknown level, a keyword given twice, a keyword whose level can
+    never apply (it holds another keyword of a higher level)."""
     table: dict[str, RiskLevel] = {}
     for word, level_text in rows:
         if has_controls(word):
@@ -147,7 +148,25 @@ def checked_subjects(rows: Iterable[tuple[str, str]]) -> tuple[tuple[str, RiskLe
         table[keyword] = level
     if not table:
         raise PolicyError("the subject table is empty; a report stated below its subject would never be flagged")
+    _refuse_overruled(table)
     return tuple(table.items())
+
+
+def _refuse_overruled(table: Mapping[str, RiskLevel]) -> None:
+    """A keyword holding another of a higher level (科创板 R2 beside 科创 R4): every report
+    naming the longer names the shorter too, so the longer one's level never applies (the
+    highest level found wins), while the table would show it. Refused, naming both."""
+    for long, long_level in table.items():
+        # Each keyword's inner words (at most 190 for 20 characters), not every pair: a
+        # table of 10,000 rows is checked in a blink.
+        inner = {long[i:j] for i in range(len(long)) for j in range(i + SUBJECT_WORD_MIN, len(long) + 1)}
+        for short in sorted(inner - {long}):
+            short_level = table.get(short)
+            if short_level is not None and long_level < short_level:
+                raise PolicyError(
+                    f"the keyword {long!r} holds {short!r}, so a report naming {long!r} is matched at "
+                    f"{short_level.code} at least; give {long!r} {short_level.code} or higher, or leave it out"
+                )
 
 
 _SUBJECT_HEADERS = ({"keyword", "level"}, {"关键词", "风险等级"}, {"关键字", "风险等级"})
