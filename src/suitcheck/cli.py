@@ -928,7 +928,7 @@ def _safe(text: object) -> str:
 
 def _subjects(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     if args.table is not None:
-        policy = services.policy.import_subjects(actor, _read_text(Path(args.table), "subject table"))
+        policy = services.policy.set_subjects(actor, services.policy.subject_file_rows(Path(args.table)))
     elif args.default:
         policy = services.policy.default_subjects(actor)
     else:

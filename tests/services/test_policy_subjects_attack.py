@@ -4,8 +4,11 @@ save them (GBK, a BOM, UTF-16, Excel's quoting), two officers at once, and repla
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import PolicyError, checked_subjects
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput
@@ -44,3 +47,37 @@ def test_the_built_in_table_has_no_keyword_inside_another_at_a_higher_level() ->
     from suitcheck.domain.policy import DEFAULT_SUBJECTS
 
     assert checked_subjects([(w, lv.code) for w, lv in DEFAULT_SUBJECTS]) == DEFAULT_SUBJECTS
+
+
+def _file(tmp_path: Path, data: bytes) -> Path:
+    path = tmp_path / "subjects.csv"
+    path.write_bytes(data)
+    return path
+
+
+TABLE = "关键词,风险等级\n创业板,中高风险\n期货,高风险\n股票,R3\n"
+WANT = (("创业板", RiskLevel.R4), ("期货", RiskLevel.R5), ("股票", RiskLevel.R3))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        TABLE.encode("gbk"),  # Excel on a Chinese Windows: 'CSV (逗号分隔)' is saved in GBK
+        TABLE.encode("utf-8-sig"),  # 'CSV UTF-8': with a BOM
+        TABLE.replace(",", "\t").encode("utf-16"),  # 'Unicode text': UTF-16, tab-separated
+        '"关键词","风险等级"\r\n"创业板","中高风险"\r\n"期货","高风险"\r\n"股票","R3"\r\n'.encode("gbk"),
+    ],
+    ids=["gbk", "bom", "utf-16", "quoted"],
+)
+def test_a_table_file_as_a_spreadsheet_saves_it_is_read(
+    services: Services, compliance: Actor, tmp_path: Path, data: bytes
+) -> None:
+    rows = services.policy.subject_file_rows(_file(tmp_path, data))
+    assert services.policy.set_subjects(compliance, rows).subjects == WANT
+
+
+def test_a_table_file_that_is_not_text_is_refused_in_one_sentence(tmp_path: Path, services: Services) -> None:
+    with pytest.raises(InvalidInput, match=r"Cannot read the subject table subjects\.csv: .*binary"):
+        services.policy.subject_file_rows(_file(tmp_path, b"PK\x03\x04" + bytes(range(256)) * 4))
+    with pytest.raises(InvalidInput, match="Cannot read the subject table"):
+        services.policy.subject_file_rows(tmp_path / "missing.csv")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
@@ -20,6 +21,8 @@ from suitcheck.domain.policy import (
     subject_rows,
 )
 from suitcheck.domain.roles import Permission
+from suitcheck.ingest.errors import IngestError
+from suitcheck.ingest.textfile import decode_text
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.store.models import PolicyVersion
@@ -28,6 +31,8 @@ log = logging.getLogger(__name__)
 # Set only by the service: the version numbers, and the warning's version (a new one
 # whenever its text changes, so an override always names the words that were shown).
 _MANAGED = ("version", "warning_version")
+# A subject table file is a list of keywords: 10,000 rows are about 200 kB.
+SUBJECT_FILE_MAX_BYTES = 10_000_000
 
 
 class PolicyService:
@@ -90,6 +95,27 @@ class PolicyService:
         if dict(table) == dict(self.current().subjects):
             raise InvalidInput("The policy already has these subject keywords; no new version was stored.")
         return self.update(actor, subjects=table)
+
+    def subject_file_rows(self, path: Path) -> list[tuple[str, str]]:
+        """A subject table file's rows (domain.policy.subject_rows), in the encodings a
+        spreadsheet saves: UTF-8 with or without a BOM, GBK (Excel's 'CSV' on a Chinese
+        Windows), UTF-16 ('Unicode text'). Refused in one sentence naming the file."""
+        try:
+            with path.open("rb") as file:
+                data = file.read(SUBJECT_FILE_MAX_BYTES + 1)
+            if len(data) > SUBJECT_FILE_MAX_BYTES:
+                raise InvalidInput(
+                    f"Cannot read the subject table {path.name}: it is larger than "
+                    f"{SUBJECT_FILE_MAX_BYTES // 1_000_000} MB; a subject table is a list of keywords."
+                )
+            text, _ = decode_text(data)
+            return subject_rows(text)
+        except OSError as exc:
+            raise InvalidInput(f"Cannot read the subject table {path.name}: {exc.strerror or exc}.") from exc
+        except IngestError as exc:
+            raise InvalidInput(f"Cannot read the subject table {path.name}: {str(exc).rstrip('.')}.") from exc
+        except PolicyError as exc:
+            raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
 
     def import_subjects(self, actor: Actor, text: str) -> Policy:
         """`set_subjects` from a table file's text (domain.policy.subject_rows)."""
