@@ -158,6 +158,11 @@ def test_the_command_shows_and_stores_a_table(tmp_path_factory: pytest.TempPathF
     assert_clean_error(unreadable, 2)
     assert "Cannot read the subject table subjects.csv: The file is binary data" in unreadable.stderr
 
+    table.write_text("股票,R3\n期货,R5\n", encoding="utf-8")  # 创业板 was the only R4 keyword
+    unlifted = run("policy", "subjects", "--from", str(table), "--user", "demo-compliance", db=db, env=env)
+    assert unlifted.returncode == 0, unlifted.stderr
+    assert "No keyword is left at R4 中高风险: no report is lifted to it by its subject" in unlifted.stdout
+
     back = run("policy", "subjects", "--default", "--json", "--user", "demo-compliance", db=db, env=env)
     assert back.returncode == 0, back.stderr
-    assert json.loads(back.stdout)["version"] == data["version"] + 3
+    assert json.loads(back.stdout)["version"] == data["version"] + 4

@@ -10,8 +10,10 @@ import pytest
 
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import PolicyError, checked_subjects
+from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from suitcheck.services.errors import InvalidInput
+from suitcheck.services.errors import Conflict, InvalidInput, PermissionDenied
+from tests.conftest import staff
 
 
 @pytest.mark.parametrize("word", ["股", "债", "H", "５"])
@@ -81,3 +83,53 @@ def test_a_table_file_that_is_not_text_is_refused_in_one_sentence(tmp_path: Path
         services.policy.subject_file_rows(_file(tmp_path, b"PK\x03\x04" + bytes(range(256)) * 4))
     with pytest.raises(InvalidInput, match="Cannot read the subject table"):
         services.policy.subject_file_rows(tmp_path / "missing.csv")
+
+
+def test_a_table_stored_from_a_preview_another_officer_has_overtaken_is_refused(
+    services: Services, compliance: Actor
+) -> None:
+    # Officer A loads a file and reads what it would add and remove; meanwhile officer B
+    # stores a table adding 北证50. A's confirmation must not silently drop it.
+    other = staff(services, Role.COMPLIANCE, "t-compliance-2")
+    mine = [("创业板", "R4"), ("期货", "R5")]
+    seen = services.policy.preview_subjects(compliance, mine)
+    assert seen.based_on == services.policy.current().version
+    theirs = services.policy.import_subjects(other, "创业板,R4\n期货,R5\n北证50,R4\n")
+    with pytest.raises(Conflict, match=f"version {theirs.version} was stored since you looked at version"):
+        services.policy.set_subjects(compliance, mine, based_on=seen.based_on)
+    assert services.policy.current() == theirs
+    # Looked at again, it shows the removal and is stored.
+    again = services.policy.preview_subjects(compliance, mine)
+    assert [(c.keyword, c.before, c.after) for c in again.changes] == [("北证50", RiskLevel.R4, None)]
+    assert services.policy.set_subjects(compliance, mine, based_on=again.based_on).version == theirs.version + 1
+
+
+def test_policy_settings_from_a_dialog_another_officer_has_overtaken_are_refused(
+    services: Services, compliance: Actor
+) -> None:
+    other = staff(services, Role.COMPLIANCE, "t-compliance-2")
+    seen = services.policy.current()
+    services.policy.update(other, validity_days=365)
+    # The dialog sends every field it shows: validity 730 as it was when it opened.
+    with pytest.raises(Conflict, match="since you looked at version"):
+        services.policy.update(compliance, based_on=seen.version, validity_days=730, allow_escalation=True)
+    assert services.policy.current().validity_days == 365
+
+
+def test_a_preview_says_what_the_table_would_change_and_what_it_leaves_unlifted(
+    services: Services, compliance: Actor
+) -> None:
+    version = services.policy.current().version
+    preview = services.policy.preview_subjects(compliance, [("股票", "R3"), ("债券", "R2"), ("创业板", "R3")])
+    assert preview.table == (("股票", RiskLevel.R3), ("债券", RiskLevel.R2), ("创业板", RiskLevel.R3))
+    assert ("创业板", RiskLevel.R4, RiskLevel.R3) in [(c.keyword, c.before, c.after) for c in preview.changes]
+    assert ("期货", RiskLevel.R5, None) in [(c.keyword, c.before, c.after) for c in preview.changes]
+    # No keyword is left at R4 or R5: no report would be lifted to them by its subject.
+    assert preview.unlifted == (RiskLevel.R4, RiskLevel.R5)
+    assert services.policy.current().version == version  # nothing stored
+    with pytest.raises(InvalidInput, match="shorter than 2"):
+        services.policy.preview_subjects(compliance, [("股", "R3")])
+    with pytest.raises(InvalidInput, match="already has these subject keywords"):
+        services.policy.preview_subjects(compliance, services.policy.default_subject_rows())
+    with pytest.raises(PermissionDenied):
+        services.policy.preview_subjects(staff(services, Role.ADVISOR), [("股票", "R3")])

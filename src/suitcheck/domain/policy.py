@@ -164,8 +164,8 @@ def _refuse_overruled(table: Mapping[str, RiskLevel]) -> None:
             short_level = table.get(short)
             if short_level is not None and long_level < short_level:
                 raise PolicyError(
-                    f"the keyword {long!r} holds {short!r}, so a report naming {long!r} is matched at "
-                    f"{short_level.code} at least; give {long!r} {short_level.code} or higher, or leave it out"
+                    f"the keyword {long!r} holds {short!r}, so a report naming it is matched at "
+                    f"{short_level.code} at least; raise its level or leave it out"
                 )
 
 
@@ -193,16 +193,49 @@ def subject_rows(text: str) -> list[tuple[str, str]]:
     return rows
 
 
+@dataclasses.dataclass(frozen=True)
+class SubjectChange:
+    """One keyword a new subject table adds (before None), removes (after None) or re-levels."""
+
+    keyword: str
+    before: RiskLevel | None
+    after: RiskLevel | None
+
+
+def subject_diff(
+    before: tuple[tuple[str, RiskLevel], ...], after: tuple[tuple[str, RiskLevel], ...]
+) -> tuple[SubjectChange, ...]:
+    """What a new subject table changes: the added keywords, the removed, the re-levelled."""
+    old, new = dict(before), dict(after)
+    return (
+        *(SubjectChange(w, None, new[w]) for w in new if w not in old),
+        *(SubjectChange(w, old[w], None) for w in old if w not in new),
+        *(SubjectChange(w, old[w], new[w]) for w in new if w in old and old[w] != new[w]),
+    )
+
+
 def subject_changes(
     before: tuple[tuple[str, RiskLevel], ...], after: tuple[tuple[str, RiskLevel], ...]
 ) -> dict[str, list[str]]:
     """What a new subject table adds, removes and re-levels, for the trail ("科创50=R4")."""
-    old, new = dict(before), dict(after)
+    diff = subject_diff(before, after)
     return {
-        "added": [f"{w}={new[w].code}" for w in new if w not in old],
-        "removed": [f"{w}={old[w].code}" for w in old if w not in new],
-        "changed": [f"{w}={old[w].code}->{new[w].code}" for w in new if w in old and old[w] != new[w]],
+        "added": [f"{c.keyword}={c.after.code}" for c in diff if c.before is None and c.after],
+        "removed": [f"{c.keyword}={c.before.code}" for c in diff if c.after is None and c.before],
+        "changed": [f"{c.keyword}={c.before.code}->{c.after.code}" for c in diff if c.before and c.after],
     }
+
+
+def unlifted_levels(
+    before: tuple[tuple[str, RiskLevel], ...], after: tuple[tuple[str, RiskLevel], ...]
+) -> tuple[RiskLevel, ...]:
+    """The levels above the main board (R4, R5) the old table had a keyword for and the
+    new one has none: no report would be lifted to them by a keyword of its subject any more
+    (a ChiNext or derivatives report stated 中风险 would be matched as stated). Said before
+    storing, not refused: the table is the firm's policy."""
+    had = {level for _, level in before}
+    has = {level for _, level in after}
+    return tuple(level for level in (RiskLevel.R4, RiskLevel.R5) if level in had and level not in has)
 
 
 @dataclasses.dataclass(frozen=True)
