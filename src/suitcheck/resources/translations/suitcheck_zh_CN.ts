@@ -3389,12 +3389,80 @@ Store: {store}</source>
         <translation>特别关注年龄：</translation>
     </message>
     <message>
+        <source>Keyword</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <source>Load from file…</source>
+        <translation>从文件载入…</translation>
+    </message>
+    <message>
+        <source>Use this release&apos;s table</source>
+        <translation>使用本版本自带的表</translation>
+    </message>
+    <message>
+        <source>A report whose stated level is below what a keyword of its subject implies is matched at the higher level and flagged for compliance. Reports already imported keep the level found when they were read.</source>
+        <translation>报告声明的风险等级低于其主题关键词所对应的等级时，按较高等级匹配（就高），并提交合规处理。已导入的报告保留导入时确定的等级。</translation>
+    </message>
+    <message>
         <source>Saving stores a new policy version; past decisions keep the version they used.</source>
         <translation>保存将生成新的政策版本；既往结论保留其所用版本。</translation>
     </message>
     <message>
         <source>Save new version</source>
         <translation>保存为新版本</translation>
+    </message>
+    <message>
+        <source>Subject keywords ({n})</source>
+        <translation>主题关键词（{n} 个）</translation>
+    </message>
+    <message>
+        <source>Subject table</source>
+        <translation>主题关键词表</translation>
+    </message>
+    <message>
+        <source>Subject tables (*.csv *.tsv *.txt);;All files (*)</source>
+        <translation>主题关键词表 (*.csv *.tsv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>New subject table</source>
+        <translation>新的主题关键词表</translation>
+    </message>
+    <message>
+        <source>Store new version</source>
+        <translation>存为新版本</translation>
+    </message>
+    <message>
+        <source>Store a subject table of {n} keywords as policy version {v}?</source>
+        <translation>将含 {n} 个关键词的主题关键词表存为政策第 {v} 版？</translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation>另有 {n} 个</translation>
+    </message>
+    <message>
+        <source>Adds {n}:</source>
+        <translation>新增 {n} 个：</translation>
+    </message>
+    <message>
+        <source>Removes {n}:</source>
+        <translation>删除 {n} 个：</translation>
+    </message>
+    <message>
+        <source>Changes the level of {n}:</source>
+        <translation>调整等级 {n} 个：</translation>
+    </message>
+    <message>
+        <source>Warning: no keyword is left at {level}. No report will be lifted to it by its subject any more (only by a security code).</source>
+        <translation>警告：{level} 已没有任何关键词。今后不会再有报告因其主题被调高到该等级（仅按证券代码调高）。</translation>
+    </message>
+    <message>
+        <source>Reports imported from now on are matched with it; reports already imported keep their level. The change is recorded in the audit trail.</source>
+        <translation>此后导入的报告按此表匹配；已导入的报告保留其等级。此变更将记入审计记录。</translation>
     </message>
     <message>
         <source>Store these settings as a new policy version? Every decision from now on follows it; the change is recorded in the audit trail.</source>
