@@ -133,3 +133,31 @@ def test_a_preview_says_what_the_table_would_change_and_what_it_leaves_unlifted(
         services.policy.preview_subjects(compliance, services.policy.default_subject_rows())
     with pytest.raises(PermissionDenied):
         services.policy.preview_subjects(staff(services, Role.ADVISOR), [("股票", "R3")])
+
+
+def test_a_reports_subject_level_names_the_policy_version_whose_table_found_it(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """Replay: a decision is stamped with the policy version in force when it was made,
+    but the report's subject level was found at import with the table then in force. The
+    import's entry names that version, so a reviewer replays the level with its table."""
+    import json
+
+    from suitcheck.domain.policy import Policy
+    from suitcheck.domain.subjects import suggest_level
+    from tests.ingest.test_level_attack import _report
+
+    older = services.policy.import_subjects(compliance, "创业板,R4\n期货,R5\n股票,R3\n")
+    path = tmp_path / "r.txt"
+    title = "科创50成份股季度调整点评"
+    path.write_text(_report("本报告的风险等级为中风险。\n", title=title, kind="行业点评"), encoding="utf-8")
+    (result,) = services.reports.import_paths(compliance, [path])
+    newer = services.policy.default_subjects(compliance)  # 科创50 is R4 from now on
+    entry = next(e for e in services.audit.browse(compliance, limit=50) if e.action == "report-imported")
+    facts = json.loads(entry.facts)
+    assert facts["policy_version"] == older.version != newer.version
+    assert facts["suggested_level"] is None  # the older table knows no 科创50
+    replayed = Policy.from_json(older.to_json())  # the version as the store keeps it
+    assert suggest_level(title + " 行业点评", replayed) is None  # the older table: as recorded
+    assert suggest_level(title + " 行业点评", newer) is RiskLevel.R4  # the newer would not be
+    assert result.report is not None

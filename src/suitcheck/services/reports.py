@@ -501,6 +501,9 @@ class ReportService:
                     "level_statements": [x.code for x in meta.level_statements],
                     "level_statements_unclear": list(meta.unclear_level_statements),
                     "suggested_level": suggested.code if suggested else None,
+                    # The subject table it was found with: a later decision is stamped with the
+                    # version in force then, which may hold another table.
+                    "policy_version": policy.version,
                     "source": ex.path.name,
                 },
             )
