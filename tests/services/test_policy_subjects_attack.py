@@ -161,3 +161,14 @@ def test_a_reports_subject_level_names_the_policy_version_whose_table_found_it(
     assert suggest_level(title + " 行业点评", replayed) is None  # the older table: as recorded
     assert suggest_level(title + " 行业点评", newer) is RiskLevel.R4  # the newer would not be
     assert result.report is not None
+
+
+def test_a_table_of_10000_rows_is_stored_and_previewed(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    """Held: a pasted-in word list of 10,000 keywords of up to 20 characters is checked
+    (one inside another included) and stored in well under a second each."""
+    text = "\n".join(f"关键词{i:05d}号的较长主题名称,R{1 + i % 5}" for i in range(10_000))
+    rows = services.policy.subject_file_rows(_file(tmp_path, text.encode("gbk")))
+    preview = services.policy.preview_subjects(compliance, rows)
+    assert len(preview.table) == 10_000
+    stored = services.policy.set_subjects(compliance, rows, based_on=preview.based_on)
+    assert dict(services.policy.current().subjects) == dict(stored.subjects)
