@@ -948,10 +948,15 @@ def _safe(text: object) -> str:
 
 
 def _subjects(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
-    if args.table is not None:
-        policy = services.policy.import_subjects(actor, _read_text(Path(args.table), "subject table"))
-    elif args.default:
-        policy = services.policy.default_subjects(actor)
+    unlifted: tuple[RiskLevel, ...] = ()
+    if args.table is not None or args.default:
+        if args.table is not None:
+            rows = services.policy.subject_file_rows(Path(args.table))
+        else:
+            rows = services.policy.default_subject_rows()
+        preview = services.policy.preview_subjects(actor, rows)
+        policy = services.policy.set_subjects(actor, rows, based_on=preview.based_on)
+        unlifted = preview.unlifted
     else:
         policy = services.policy.current()
     data = {"version": policy.version, "subjects": [{"keyword": w, "level": lv.code} for w, lv in policy.subjects]}
@@ -965,6 +970,11 @@ def _subjects(services: Services, actor: Actor, args: argparse.Namespace, out: O
             if stored
             else ""
         )
+        for level in unlifted:
+            note += (
+                f"\nNo keyword is left at {level.code} {level.label_zh}: no report is lifted to it by its subject "
+                "any more (only by a security code)."
+            )
         return f"{head}: {len(lines)} subject keywords\n" + "\n".join(lines) + note
 
     out.emit(data, text)

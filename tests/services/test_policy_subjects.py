@@ -149,11 +149,20 @@ def test_the_command_shows_and_stores_a_table(tmp_path_factory: pytest.TempPathF
     assert "科创板  R4 中高风险" in stored.stdout
     assert "Reports already imported keep the subject level" in stored.stdout
 
-    table.write_bytes("创业板,R4\n".encode("gbk"))
+    table.write_bytes("创业板,R4\n".encode("gbk"))  # Excel's CSV on a Chinese Windows
+    gbk = run("policy", "subjects", "--from", str(table), "--user", "demo-compliance", db=db, env=env)
+    assert gbk.returncode == 0, gbk.stderr
+    assert "创业板  R4 中高风险" in gbk.stdout
+    table.write_bytes(b"PK\x03\x04" + bytes(range(256)) * 4)
     unreadable = run("policy", "subjects", "--from", str(table), "--user", "demo-compliance", db=db, env=env)
     assert_clean_error(unreadable, 2)
-    assert "is not UTF-8 text" in unreadable.stderr
+    assert "Cannot read the subject table subjects.csv: The file is binary data" in unreadable.stderr
+
+    table.write_text("股票,R3\n期货,R5\n", encoding="utf-8")  # 创业板 was the only R4 keyword
+    unlifted = run("policy", "subjects", "--from", str(table), "--user", "demo-compliance", db=db, env=env)
+    assert unlifted.returncode == 0, unlifted.stderr
+    assert "No keyword is left at R4 中高风险: no report is lifted to it by its subject" in unlifted.stdout
 
     back = run("policy", "subjects", "--default", "--json", "--user", "demo-compliance", db=db, env=env)
     assert back.returncode == 0, back.stderr
-    assert json.loads(back.stdout)["version"] == data["version"] + 2
+    assert json.loads(back.stdout)["version"] == data["version"] + 4

@@ -111,14 +111,19 @@ class PolicyError(ValueError):
 
 
 SUBJECT_WORD_MAX = 20  # characters; the longest default keyword has 7
+# A keyword of one character (股, 债, H) is in most reports' titles (股 in 股票, A股, 港股,
+# 股份; 债 in every bond note): it would lift half the reports to its level and bury the
+# real findings under false ones. The shortest subject the rulebook names has two (港股, H股).
+SUBJECT_WORD_MIN = 2
 
 
 def checked_subjects(rows: Iterable[tuple[str, str]]) -> tuple[tuple[str, RiskLevel], ...]:
     """A subject table compliance gives, as a policy version keeps it: each keyword in the
     form reports are searched in (創業板 is 创业板, ＨＫ is HK), its level read from any
     spelling (R4, 中高风险). Refused with a sentence: an empty table (it would never flag a
-    report stated below its subject), an empty or overlong keyword, one with control
-    characters, an unknown level, a keyword given twice."""
+    report stated below its subject), an empty, one-character or overlong keyword, one with
+    control characters, an unknown level, a keyword given twice, a keyword whose level can
+    never apply (it holds another keyword of a higher level)."""
     table: dict[str, RiskLevel] = {}
     for word, level_text in rows:
         if has_controls(word):
@@ -127,6 +132,11 @@ def checked_subjects(rows: Iterable[tuple[str, str]]) -> tuple[tuple[str, RiskLe
         keyword = matching_form(shown)
         if not keyword:
             raise PolicyError("a keyword is empty")
+        if len(keyword) < SUBJECT_WORD_MIN:
+            raise PolicyError(
+                f"the keyword {shown!r} is shorter than {SUBJECT_WORD_MIN} characters; "
+                "it would be found in most reports"
+            )
         if len(keyword) > SUBJECT_WORD_MAX:
             raise PolicyError(f"the keyword {shown!r} is longer than {SUBJECT_WORD_MAX} characters")
         try:
@@ -138,7 +148,25 @@ def checked_subjects(rows: Iterable[tuple[str, str]]) -> tuple[tuple[str, RiskLe
         table[keyword] = level
     if not table:
         raise PolicyError("the subject table is empty; a report stated below its subject would never be flagged")
+    _refuse_overruled(table)
     return tuple(table.items())
+
+
+def _refuse_overruled(table: Mapping[str, RiskLevel]) -> None:
+    """A keyword holding another of a higher level (科创板 R2 beside 科创 R4): every report
+    naming the longer names the shorter too, so the longer one's level never applies (the
+    highest level found wins), while the table would show it. Refused, naming both."""
+    for long, long_level in table.items():
+        # Each keyword's inner words (at most 190 for 20 characters), not every pair: a
+        # table of 10,000 rows is checked in a blink.
+        inner = {long[i:j] for i in range(len(long)) for j in range(i + SUBJECT_WORD_MIN, len(long) + 1)}
+        for short in sorted(inner - {long}):
+            short_level = table.get(short)
+            if short_level is not None and long_level < short_level:
+                raise PolicyError(
+                    f"the keyword {long!r} holds {short!r}, so a report naming it is matched at "
+                    f"{short_level.code} at least; raise its level or leave it out"
+                )
 
 
 _SUBJECT_HEADERS = ({"keyword", "level"}, {"关键词", "风险等级"}, {"关键字", "风险等级"})
@@ -165,16 +193,49 @@ def subject_rows(text: str) -> list[tuple[str, str]]:
     return rows
 
 
+@dataclasses.dataclass(frozen=True)
+class SubjectChange:
+    """One keyword a new subject table adds (before None), removes (after None) or re-levels."""
+
+    keyword: str
+    before: RiskLevel | None
+    after: RiskLevel | None
+
+
+def subject_diff(
+    before: tuple[tuple[str, RiskLevel], ...], after: tuple[tuple[str, RiskLevel], ...]
+) -> tuple[SubjectChange, ...]:
+    """What a new subject table changes: the added keywords, the removed, the re-levelled."""
+    old, new = dict(before), dict(after)
+    return (
+        *(SubjectChange(w, None, new[w]) for w in new if w not in old),
+        *(SubjectChange(w, old[w], None) for w in old if w not in new),
+        *(SubjectChange(w, old[w], new[w]) for w in new if w in old and old[w] != new[w]),
+    )
+
+
 def subject_changes(
     before: tuple[tuple[str, RiskLevel], ...], after: tuple[tuple[str, RiskLevel], ...]
 ) -> dict[str, list[str]]:
     """What a new subject table adds, removes and re-levels, for the trail ("科创50=R4")."""
-    old, new = dict(before), dict(after)
+    diff = subject_diff(before, after)
     return {
-        "added": [f"{w}={new[w].code}" for w in new if w not in old],
-        "removed": [f"{w}={old[w].code}" for w in old if w not in new],
-        "changed": [f"{w}={old[w].code}->{new[w].code}" for w in new if w in old and old[w] != new[w]],
+        "added": [f"{c.keyword}={c.after.code}" for c in diff if c.before is None and c.after],
+        "removed": [f"{c.keyword}={c.before.code}" for c in diff if c.after is None and c.before],
+        "changed": [f"{c.keyword}={c.before.code}->{c.after.code}" for c in diff if c.before and c.after],
     }
+
+
+def unlifted_levels(
+    before: tuple[tuple[str, RiskLevel], ...], after: tuple[tuple[str, RiskLevel], ...]
+) -> tuple[RiskLevel, ...]:
+    """The levels above the main board (R4, R5) the old table had a keyword for and the
+    new one has none: no report would be lifted to them by a keyword of its subject any more
+    (a ChiNext or derivatives report stated 中风险 would be matched as stated). Said before
+    storing, not refused: the table is the firm's policy."""
+    had = {level for _, level in before}
+    has = {level for _, level in after}
+    return tuple(level for level in (RiskLevel.R4, RiskLevel.R5) if level in had and level not in has)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -488,8 +488,35 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Say what changed in the client's situation (a reason)."),
     QT_TRANSLATE_NOOP("Messages", "A re-assessment is already due for this client."),
     QT_TRANSLATE_NOOP("Messages", "The policy change is not valid: {exc}."),
-    QT_TRANSLATE_NOOP("Messages", "The subject table is not valid: {exc}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Policy version {current_version} was stored since you looked at version {based_on}; nothing was stored. Look at the current policy and make your change again.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The policy already has these subject keywords; no new version was stored."),
+    QT_TRANSLATE_NOOP("Messages", "The subject table is not valid: {exc}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Cannot read the subject table {path_name}: it is larger than 10 MB; a subject table is a list of keywords.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "Cannot read the subject table {path_name}: {reason}."),
+    QT_TRANSLATE_NOOP("Messages", "Cannot read the subject table {path_name}: {exc}"),
+    QT_TRANSLATE_NOOP("Messages", "The file is binary data, not text."),
+    QT_TRANSLATE_NOOP("Messages", "The file is neither UTF-8, GBK nor UTF-16 text."),
+    # domain.policy's sentences about a subject table, inside 'The subject table is not valid: ...'
+    QT_TRANSLATE_NOOP("Messages", "the keyword {word} holds control characters"),
+    QT_TRANSLATE_NOOP("Messages", "a keyword is empty"),
+    QT_TRANSLATE_NOOP("Messages", "the keyword {word} is shorter than 2 characters; it would be found in most reports"),
+    QT_TRANSLATE_NOOP("Messages", "the keyword {word} is longer than 20 characters"),
+    QT_TRANSLATE_NOOP("Messages", "{level} (for {word}) is not a risk level; use R1 to R5"),
+    QT_TRANSLATE_NOOP("Messages", "the keyword {word} is given twice"),
+    QT_TRANSLATE_NOOP(
+        "Messages", "the subject table is empty; a report stated below its subject would never be flagged"
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the keyword {long} holds {short}, so a report naming it is matched at {level} at least; raise its level or leave it out",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "line {number} has {count} cells; write each as keyword,level"),
     QT_TRANSLATE_NOOP("Messages", "This questionnaire is already the current version ({current_version})."),
     QT_TRANSLATE_NOOP("Messages", "its checksum does not match the one recorded when it was imported"),
     QT_TRANSLATE_NOOP("Messages", "There is no questionnaire version {version}."),

@@ -2,32 +2,54 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exc as sa_exc
 from sqlalchemy import func, select
 
 from suitcheck.domain.codes import AuditAction
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import (
     DEFAULT_SUBJECTS,
     Policy,
     PolicyError,
+    SubjectChange,
     checked_subjects,
     next_warning_version,
     subject_changes,
+    subject_diff,
     subject_rows,
+    unlifted_levels,
 )
 from suitcheck.domain.roles import Permission
+from suitcheck.ingest.errors import IngestError
+from suitcheck.ingest.textfile import decode_text
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
 from suitcheck.store.models import PolicyVersion
 
 log = logging.getLogger(__name__)
 # Set only by the service: the version numbers, and the warning's version (a new one
 # whenever its text changes, so an override always names the words that were shown).
 _MANAGED = ("version", "warning_version")
+# A subject table file is a list of keywords: 10,000 rows are about 200 kB.
+SUBJECT_FILE_MAX_BYTES = 10_000_000
+
+
+@dataclasses.dataclass(frozen=True)
+class SubjectPreview:
+    """A subject table not yet stored, against the current version: the table as it would
+    be kept, what it adds, removes and re-levels, and the levels above the main board it
+    leaves without a keyword (domain.policy.unlifted_levels)."""
+
+    based_on: int
+    table: tuple[tuple[str, RiskLevel], ...]
+    changes: tuple[SubjectChange, ...]
+    unlifted: tuple[RiskLevel, ...]
 
 
 class PolicyService:
@@ -38,8 +60,13 @@ class PolicyService:
         with self._ctx.transaction(read_only=True) as session:
             return self._ctx.policy(session)
 
-    def update(self, actor: Actor, **changes: Any) -> Policy:
-        """Store a new version with the given fields changed; past decisions keep theirs."""
+    def update(self, actor: Actor, *, based_on: int | None = None, **changes: Any) -> Policy:
+        """Store a new version with the given fields changed; past decisions keep theirs.
+
+        `based_on`: the version the caller showed (a dialog sends every field it shows, a
+        subject table replaces the whole table). When another version was stored since,
+        nothing is stored and the sentence says so: storing would silently undo the other
+        officer's change."""
         self._ctx.require(actor, Permission.CHANGE_POLICY)
         managed = [k for k in changes if k in _MANAGED]
         if managed:
@@ -47,6 +74,11 @@ class PolicyService:
         with self._ctx.transaction() as session:
             current = self._ctx.policy(session)
             latest = session.execute(select(func.max(PolicyVersion.version))).scalar_one()
+            if based_on is not None and based_on != current.version:
+                raise Conflict(
+                    f"Policy version {current.version} was stored since you looked at version {based_on}; "
+                    "nothing was stored. Look at the current policy and make your change again."
+                )
             data = {**current.to_dict(), **changes, "version": max(latest or 0, current.version) + 1}
             if "warning_text" in changes and changes["warning_text"] != current.warning_text:
                 data["warning_version"] = next_warning_version(current.warning_version)
@@ -79,17 +111,56 @@ class PolicyService:
             )
             return new
 
-    def set_subjects(self, actor: Actor, rows: Iterable[tuple[str, str]]) -> Policy:
-        """Store a new version whose subject table is `rows` (keyword, level). Reports
-        already imported keep the subject level found when they were read."""
+    def preview_subjects(self, actor: Actor, rows: Iterable[tuple[str, str]]) -> SubjectPreview:
+        """What storing `rows` as the subject table would change, without storing it:
+        refused as set_subjects would refuse it. Pass its `based_on` to set_subjects."""
         self._ctx.require(actor, Permission.CHANGE_POLICY)
         try:
             table = checked_subjects(rows)
         except PolicyError as exc:
             raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
-        if dict(table) == dict(self.current().subjects):
+        current = self.current()
+        if dict(table) == dict(current.subjects):
             raise InvalidInput("The policy already has these subject keywords; no new version was stored.")
-        return self.update(actor, subjects=table)
+        return SubjectPreview(
+            based_on=current.version,
+            table=table,
+            changes=subject_diff(current.subjects, table),
+            unlifted=unlifted_levels(current.subjects, table),
+        )
+
+    def set_subjects(self, actor: Actor, rows: Iterable[tuple[str, str]], *, based_on: int | None = None) -> Policy:
+        """Store a new version whose subject table is `rows` (keyword, level). Reports
+        already imported keep the subject level found when they were read. `based_on`: the
+        version a preview compared with (refused when another was stored since)."""
+        preview = self.preview_subjects(actor, rows)
+        return self.update(actor, based_on=based_on, subjects=preview.table)
+
+    def default_subject_rows(self) -> list[tuple[str, str]]:
+        """This release's built-in subject table, as rows for preview_subjects and set_subjects."""
+        return [(word, level.code) for word, level in DEFAULT_SUBJECTS]
+
+    def subject_file_rows(self, path: Path) -> list[tuple[str, str]]:
+        """A subject table file's rows (domain.policy.subject_rows), in the encodings a
+        spreadsheet saves: UTF-8 with or without a BOM, GBK (Excel's 'CSV' on a Chinese
+        Windows), UTF-16 ('Unicode text'). Refused in one sentence naming the file."""
+        try:
+            with path.open("rb") as file:
+                data = file.read(SUBJECT_FILE_MAX_BYTES + 1)
+            if len(data) > SUBJECT_FILE_MAX_BYTES:
+                raise InvalidInput(
+                    f"Cannot read the subject table {path.name}: it is larger than 10 MB; "
+                    "a subject table is a list of keywords."
+                )
+            text, _ = decode_text(data)
+            return subject_rows(text)
+        except OSError as exc:
+            reason = exc.strerror or type(exc).__name__
+            raise InvalidInput(f"Cannot read the subject table {path.name}: {reason}.") from exc
+        except IngestError as exc:
+            raise InvalidInput(f"Cannot read the subject table {path.name}: {exc}") from exc
+        except PolicyError as exc:
+            raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
 
     def import_subjects(self, actor: Actor, text: str) -> Policy:
         """`set_subjects` from a table file's text (domain.policy.subject_rows)."""
@@ -103,7 +174,7 @@ class PolicyService:
     def default_subjects(self, actor: Actor) -> Policy:
         """Store a new version with the built-in subject table (this release's keywords;
         a store made by an earlier release keeps the table of its own versions until then)."""
-        return self.set_subjects(actor, [(word, level.code) for word, level in DEFAULT_SUBJECTS])
+        return self.set_subjects(actor, self.default_subject_rows())
 
     def store_default(self) -> None:
         """Store the built-in default as version 1 when the store has no version 1, so

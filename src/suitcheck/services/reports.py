@@ -526,6 +526,9 @@ class ReportService:
                     "level_statements_unclear": list(meta.unclear_level_statements[:UNCLEAR_QUOTED]),
                     "level_statements_unclear_count": len(meta.unclear_level_statements),
                     "suggested_level": suggested.code if suggested else None,
+                    # The subject table it was found with: a later decision is stamped with the
+                    # version in force then, which may hold another table.
+                    "policy_version": policy.version,
                     "source": ex.path.name,
                 },
             )

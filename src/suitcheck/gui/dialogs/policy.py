@@ -1,21 +1,42 @@
-"""The suitability policy (compliance): saving stores a new version."""
+"""The suitability policy (compliance): saving stores a new version, as does a new subject table."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QDialog,
+    QFileDialog,
     QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
     QLabel,
+    QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.policy import Policy
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.texts import level_text
 from suitcheck.gui.widgets import confirm, dialog_buttons
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
+from suitcheck.services.policy import SubjectPreview
+
+# How many keywords the confirmation names, shared among what it adds, removes and
+# re-levels (at most 12 of one kind); the rest are counted. With all three and both
+# warnings it stays within a 768-pixel screen.
+SHOWN_CHANGES = 15
+SHOWN_OF_ONE_KIND = 12
 
 
 class PolicyDialog(QDialog):
@@ -24,7 +45,7 @@ class PolicyDialog(QDialog):
         self.setObjectName("policyDialog")
         self.services, self.actor = services, actor
         policy = services.policy.current()
-        self.setWindowTitle(self.tr("Suitability policy (version {v})").format(v=policy.version))
+        self.version = policy.version  # what this dialog shows; a save is refused if another was stored since
         self.validity = QSpinBox(self)
         self.validity.setRange(30, 3650)
         self.validity.setValue(policy.validity_days)
@@ -40,13 +61,143 @@ class PolicyDialog(QDialog):
         form.addRow(self.tr("Assessment valid for (days):"), self.validity)
         form.addRow(self.tr("Warn before expiry (days):"), self.warning)
         form.addRow(self.tr("Special attention from age:"), self.age)
-        layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(self.tr("Saving stores a new policy version; past decisions keep the version they used."), self)
+
+        self.subjects = QTableWidget(0, 2, self)
+        self.subjects.setObjectName("subjectTable")
+        self.subjects.setHorizontalHeaderLabels([self.tr("Keyword"), self.tr("Level")])
+        self.subjects.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.subjects.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.subjects.setWordWrap(False)
+        self.subjects.verticalHeader().setVisible(False)
+        # One line a row: more keywords in sight than the default's padded rows give.
+        self.subjects.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.subjects.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.subjects.setMinimumHeight(160)
+        self.load_button = QPushButton(self.tr("Load from file…"), self)
+        self.load_button.clicked.connect(self.choose_file)
+        self.default_button = QPushButton(self.tr("Use this release's table"), self)
+        self.default_button.clicked.connect(self.use_default)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.load_button)
+        buttons.addWidget(self.default_button)
+        buttons.addStretch(1)
+        self.subject_box = QGroupBox(self)
+        box = QVBoxLayout(self.subject_box)
+        note = QLabel(
+            self.tr(
+                "A report whose stated level is below what a keyword of its subject implies is matched at "
+                "the higher level and flagged for compliance. Reports already imported keep the level "
+                "found when they were read."
+            ),
+            self,
         )
+        note.setWordWrap(True)
+        box.addWidget(note)
+        box.addWidget(self.subjects, 1)
+        box.addLayout(buttons)
+
+        layout = QVBoxLayout(self)
+        intro = QLabel(self.tr("Saving stores a new policy version; past decisions keep the version they used."), self)
+        intro.setWordWrap(True)
+        layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.escalation)
+        layout.addWidget(self.subject_box, 1)
         layout.addWidget(dialog_buttons(self, self.tr("Save new version")))
+        self._show(policy)
+        self.resize(640, 600)
+
+    def _show(self, policy: Policy) -> None:
+        self.version = policy.version
+        self.setWindowTitle(self.tr("Suitability policy (version {v})").format(v=policy.version))
+        self.subject_box.setTitle(self.tr("Subject keywords ({n})").format(n=len(policy.subjects)))
+        self.subjects.setRowCount(len(policy.subjects))
+        for row, (word, level) in enumerate(policy.subjects):
+            keyword = QTableWidgetItem(word)
+            keyword.setToolTip(word)
+            self.subjects.setItem(row, 0, keyword)
+            self.subjects.setItem(row, 1, QTableWidgetItem(level_text(level)))
+
+    def choose_file(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Subject table"), "", self.tr("Subject tables (*.csv *.tsv *.txt);;All files (*)")
+        )
+        if name:
+            self.load_file(Path(name))
+
+    def load_file(self, path: Path) -> None:
+        """Offer the table in `path` (keyword,level lines) as a new version."""
+        try:
+            rows = self.services.policy.subject_file_rows(path)
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        self._offer(rows)
+
+    def use_default(self) -> None:
+        self._offer(self.services.policy.default_subject_rows())
+
+    def _offer(self, rows: Sequence[tuple[str, str]]) -> None:
+        """Say what the table would change, ask, and store it against the version previewed."""
+        try:
+            preview = self.services.policy.preview_subjects(self.actor, rows)
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        title = self.tr("New subject table")
+        if not confirm(self, title, self._question(preview), self.tr("Store new version")):
+            return
+        try:
+            policy = self.services.policy.set_subjects(self.actor, rows, based_on=preview.based_on)
+        except ServiceError as exc:
+            show_error(self, exc)
+            return
+        self._show(policy)
+
+    def _question(self, preview: SubjectPreview) -> str:
+        added = [(c.keyword, c.after) for c in preview.changes if c.before is None and c.after]
+        removed = [(c.keyword, c.before) for c in preview.changes if c.after is None and c.before]
+        changed = [c for c in preview.changes if c.before and c.after]
+        shown_each = min(SHOWN_OF_ONE_KIND, SHOWN_CHANGES // max(1, sum(map(bool, (added, removed, changed)))))
+        lines = [
+            self.tr("Store a subject table of {n} keywords as policy version {v}?").format(
+                n=len(preview.table), v=preview.based_on + 1
+            )
+        ]
+        for level in preview.unlifted:  # first, where a careless eye still reads
+            lines.append(
+                self.tr(
+                    "Warning: no keyword is left at {level}. No report will be lifted to it by its subject any more "
+                    "(only by a security code)."
+                ).format(level=level_text(level))
+            )
+
+        def listed(head: str, items: list[str]) -> None:
+            if items:
+                more = len(items) - shown_each
+                shown = "\n".join(f"  {item}" for item in items[:shown_each])
+                tail = "\n  " + self.tr("and {n} more").format(n=more) if more > 0 else ""
+                lines.append(f"{head}\n{shown}{tail}")
+
+        listed(self.tr("Adds {n}:").format(n=len(added)), [self._pair(w, lv) for w, lv in added])
+        listed(self.tr("Removes {n}:").format(n=len(removed)), [self._pair(w, lv) for w, lv in removed])
+        listed(
+            self.tr("Changes the level of {n}:").format(n=len(changed)),
+            [f"{c.keyword}  {level_text(c.before)} → {level_text(c.after)}" for c in changed],
+        )
+        lines.append(
+            self.tr(
+                "Reports imported from now on are matched with it; reports already imported keep their level. "
+                "The change is recorded in the audit trail."
+            )
+        )
+        return "\n\n".join(lines)
+
+    @staticmethod
+    def _pair(word: str, level: RiskLevel) -> str:
+        return f"{word}  {level_text(level)}"
 
     def accept(self) -> None:
         question = self.tr(
@@ -58,6 +209,7 @@ class PolicyDialog(QDialog):
         try:
             self.services.policy.update(
                 self.actor,
+                based_on=self.version,
                 validity_days=self.validity.value(),
                 warning_days=self.warning.value(),
                 special_attention_age=self.age.value(),

@@ -2691,12 +2691,72 @@ Store: {store}</source>
         <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
     </message>
     <message>
+        <source>Policy version {current_version} was stored since you looked at version {based_on}; nothing was stored. Look at the current policy and make your change again.</source>
+        <translation>自您查看第 {based_on} 版以来，已有人存入了政策第 {current_version} 版；本次未存入任何内容。请查看当前政策后重新修改。</translation>
+    </message>
+    <message>
+        <source>The policy already has these subject keywords; no new version was stored.</source>
+        <translation>政策已有这些主题关键词；未存入新版本。</translation>
+    </message>
+    <message>
         <source>The subject table is not valid: {exc}.</source>
         <translation>主题关键词表无效：{exc}。</translation>
     </message>
     <message>
-        <source>The policy already has these subject keywords; no new version was stored.</source>
-        <translation>当前政策已是这些主题关键词，未保存新版本。</translation>
+        <source>Cannot read the subject table {path_name}: it is larger than 10 MB; a subject table is a list of keywords.</source>
+        <translation>无法读取主题关键词表 {path_name}：文件超过 10 MB；主题关键词表只是一份关键词清单。</translation>
+    </message>
+    <message>
+        <source>Cannot read the subject table {path_name}: {reason}.</source>
+        <translation>无法读取主题关键词表 {path_name}：{reason}。</translation>
+    </message>
+    <message>
+        <source>Cannot read the subject table {path_name}: {exc}</source>
+        <translation>无法读取主题关键词表 {path_name}：{exc}</translation>
+    </message>
+    <message>
+        <source>The file is binary data, not text.</source>
+        <translation>该文件是二进制数据，不是文本。</translation>
+    </message>
+    <message>
+        <source>The file is neither UTF-8, GBK nor UTF-16 text.</source>
+        <translation>该文件既不是 UTF-8，也不是 GBK 或 UTF-16 文本。</translation>
+    </message>
+    <message>
+        <source>the keyword {word} holds control characters</source>
+        <translation>关键词 {word} 含有控制字符</translation>
+    </message>
+    <message>
+        <source>a keyword is empty</source>
+        <translation>有关键词为空</translation>
+    </message>
+    <message>
+        <source>the keyword {word} is shorter than 2 characters; it would be found in most reports</source>
+        <translation>关键词 {word} 少于 2 个字符；大多数报告中都会出现它</translation>
+    </message>
+    <message>
+        <source>the keyword {word} is longer than 20 characters</source>
+        <translation>关键词 {word} 超过 20 个字符</translation>
+    </message>
+    <message>
+        <source>{level} (for {word}) is not a risk level; use R1 to R5</source>
+        <translation>{level}（关键词 {word}）不是风险等级；请使用 R1 至 R5</translation>
+    </message>
+    <message>
+        <source>the keyword {word} is given twice</source>
+        <translation>关键词 {word} 出现了两次</translation>
+    </message>
+    <message>
+        <source>the subject table is empty; a report stated below its subject would never be flagged</source>
+        <translation>主题关键词表为空；声明等级低于其主题的报告将永远不会被标记</translation>
+    </message>
+    <message>
+        <source>the keyword {long} holds {short}, so a report naming it is matched at {level} at least; raise its level or leave it out</source>
+        <translation>关键词 {long} 包含 {short}，提及它的报告至少按 {level} 匹配；请提高其等级或将其删除</translation>
+    </message>
+    <message>
+        <source>line {number} has {count} cells; write each as keyword,level</source>
+        <translation>第 {number} 行有 {count} 个单元格；每行请写为 关键词,风险等级</translation>
     </message>
     <message>
         <source>No risk level is stated; compliance must rate it before anyone may read it.</source>
@@ -3341,12 +3401,80 @@ Store: {store}</source>
         <translation>特别关注年龄：</translation>
     </message>
     <message>
+        <source>Keyword</source>
+        <translation>关键词</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <source>Load from file…</source>
+        <translation>从文件载入…</translation>
+    </message>
+    <message>
+        <source>Use this release&apos;s table</source>
+        <translation>使用本版本自带的表</translation>
+    </message>
+    <message>
+        <source>A report whose stated level is below what a keyword of its subject implies is matched at the higher level and flagged for compliance. Reports already imported keep the level found when they were read.</source>
+        <translation>报告声明的风险等级低于其主题关键词所对应的等级时，按较高等级匹配（就高），并提交合规处理。已导入的报告保留导入时确定的等级。</translation>
+    </message>
+    <message>
         <source>Saving stores a new policy version; past decisions keep the version they used.</source>
         <translation>保存将生成新的政策版本；既往结论保留其所用版本。</translation>
     </message>
     <message>
         <source>Save new version</source>
         <translation>保存为新版本</translation>
+    </message>
+    <message>
+        <source>Subject keywords ({n})</source>
+        <translation>主题关键词（{n} 个）</translation>
+    </message>
+    <message>
+        <source>Subject table</source>
+        <translation>主题关键词表</translation>
+    </message>
+    <message>
+        <source>Subject tables (*.csv *.tsv *.txt);;All files (*)</source>
+        <translation>主题关键词表 (*.csv *.tsv *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>New subject table</source>
+        <translation>新的主题关键词表</translation>
+    </message>
+    <message>
+        <source>Store new version</source>
+        <translation>存为新版本</translation>
+    </message>
+    <message>
+        <source>Store a subject table of {n} keywords as policy version {v}?</source>
+        <translation>将含 {n} 个关键词的主题关键词表存为政策第 {v} 版？</translation>
+    </message>
+    <message>
+        <source>and {n} more</source>
+        <translation>另有 {n} 个</translation>
+    </message>
+    <message>
+        <source>Adds {n}:</source>
+        <translation>新增 {n} 个：</translation>
+    </message>
+    <message>
+        <source>Removes {n}:</source>
+        <translation>删除 {n} 个：</translation>
+    </message>
+    <message>
+        <source>Changes the level of {n}:</source>
+        <translation>调整等级 {n} 个：</translation>
+    </message>
+    <message>
+        <source>Warning: no keyword is left at {level}. No report will be lifted to it by its subject any more (only by a security code).</source>
+        <translation>警告：{level} 已没有任何关键词。今后不会再有报告因其主题被调高到该等级（仅按证券代码调高）。</translation>
+    </message>
+    <message>
+        <source>Reports imported from now on are matched with it; reports already imported keep their level. The change is recorded in the audit trail.</source>
+        <translation>此后导入的报告按此表匹配；已导入的报告保留其等级。此变更将记入审计记录。</translation>
     </message>
     <message>
         <source>Store these settings as a new policy version? Every decision from now on follows it; the change is recorded in the audit trail.</source>
