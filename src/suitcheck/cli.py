@@ -835,7 +835,17 @@ def verify_offline(args: argparse.Namespace, out: Output) -> int:
 
 
 def _new_password(prompt: str) -> str:
-    return os.environ.get("SUITCHECK_NEW_PASSWORD") or _password(prompt, True)
+    """A new password: SUITCHECK_NEW_PASSWORD or a prompt, never SUITCHECK_PASSWORD (the
+    caller's own password, for the login: it must not become another account's)."""
+    env = os.environ.get("SUITCHECK_NEW_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise InvalidInput("No new password given: set SUITCHECK_NEW_PASSWORD or run the command in a terminal.")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Repeat the password: ") != first:
+        raise InvalidInput("The two passwords differ.")
+    return first
 
 
 def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -1144,7 +1154,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     staff = command("staff", "manage staff accounts (administrators)")
     ssub = staff.add_subparsers(dest="action", required=True, metavar="ACTION")
-    sadd = ssub.add_parser("add", parents=[common], help="add an account")
+    sadd = ssub.add_parser(
+        "add", parents=[common], help="add an account (its first password: SUITCHECK_NEW_PASSWORD or a prompt)"
+    )
     sadd.add_argument("name")
     sadd.add_argument("--role", required=True, choices=[r.value for r in Role])
     sadd.add_argument("--display-name")
