@@ -767,16 +767,25 @@ def _key_lines(info: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _file_verdict(check: ExportVerification, file: str, out: Output) -> int:
-    data = {**check.result.to_dict(), "ok": check.ok, "signature": check.signature, "file": file}
+def _file_verdict(check: ExportVerification, file: str, out: Output, earlier: str | None = None) -> int:
+    data = {
+        **check.result.to_dict(),
+        "ok": check.ok,
+        "signature": check.signature,
+        "file": file,
+        # With --earlier, whether that export was proved a prefix (additive; null without it).
+        "earlier": earlier,
+        "earlier_is_prefix": None if earlier is None else check.ok,
+    }
     if check.ok:  # what the signed manifest says the export holds (additive)
         data |= {
             "scope": check.scope,
             "filtered": bool(check.manifest.get("filtered")),
             "filters": check.manifest.get("filters") or {},
         }
+    prefix = f" The earlier export {_safe(earlier)} is a prefix of it: nothing it holds was changed." if earlier else ""
     text = (
-        f"OK: {check.result.count} entries verified; manifest signature {check.signature}. {check.scope}"
+        f"OK: {check.result.count} entries verified; manifest signature {check.signature}. {check.scope}{prefix}"
         if check.ok
         else "FAILED"
         + (f" at entry {check.result.bad_seq}" if check.result.bad_seq is not None else "")
@@ -809,7 +818,7 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         check = services.audit.verify_file(
             actor, Path(args.file), Path(args.earlier) if args.earlier else None, args.public_key
         )
-        return _file_verdict(check, args.file, out)
+        return _file_verdict(check, args.file, out, args.earlier)
     result = services.audit.verify(actor, args.public_key)
     # Every page of the file too: start-up no longer reads them all (it would grow with the store).
     store = services.store_check.check(actor)
@@ -831,7 +840,7 @@ def verify_offline(args: argparse.Namespace, out: Output) -> int:
     """`audit verify FILE --public-key KEY`: no store, no login, no secret."""
     trusted = parse_public_keys(args.public_key)
     check = verify_file_offline(Path(args.file), trusted, Path(args.earlier) if args.earlier else None)
-    return _file_verdict(check, args.file, out)
+    return _file_verdict(check, args.file, out, args.earlier)
 
 
 def _new_password(prompt: str) -> str:
