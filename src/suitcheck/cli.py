@@ -451,14 +451,16 @@ def cmd_reminders(services: Services, args: argparse.Namespace, out: Output) -> 
     items = [r.to_dict() for r in services.reminders.reminders(actor, args.within)]
     out.emit(
         items,
-        lambda: (
-            "\n".join(
-                f"{r['state']:<9} expires {r['expires'] or '-':<10} "
-                + _investor_line(r).strip()
-                + (f"  ({r['due_reason']})" if r["due_reason"] else "")
-                for r in items
-            )
-            + f"\n{len(items)} clients to re-assess."
+        lambda: "\n".join(
+            [
+                *(
+                    f"{r['state']:<9} expires {r['expires'] or '-':<10} "
+                    + _investor_line(r).strip()
+                    + (f"  ({r['due_reason']})" if r["due_reason"] else "")
+                    for r in items
+                ),
+                f"{len(items)} clients to re-assess.",
+            ]
         ),
     )
     return EXIT_OK
