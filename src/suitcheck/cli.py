@@ -451,14 +451,16 @@ def cmd_reminders(services: Services, args: argparse.Namespace, out: Output) -> 
     items = [r.to_dict() for r in services.reminders.reminders(actor, args.within)]
     out.emit(
         items,
-        lambda: (
-            "\n".join(
-                f"{r['state']:<9} expires {r['expires'] or '-':<10} "
-                + _investor_line(r).strip()
-                + (f"  ({r['due_reason']})" if r["due_reason"] else "")
-                for r in items
-            )
-            + f"\n{len(items)} clients to re-assess."
+        lambda: "\n".join(
+            [
+                *(
+                    f"{r['state']:<9} expires {r['expires'] or '-':<10} "
+                    + _investor_line(r).strip()
+                    + (f"  ({r['due_reason']})" if r["due_reason"] else "")
+                    for r in items
+                ),
+                f"{len(items)} clients to re-assess.",
+            ]
         ),
     )
     return EXIT_OK
@@ -788,16 +790,25 @@ def _key_lines(info: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _file_verdict(check: ExportVerification, file: str, out: Output) -> int:
-    data = {**check.result.to_dict(), "ok": check.ok, "signature": check.signature, "file": file}
+def _file_verdict(check: ExportVerification, file: str, out: Output, earlier: str | None = None) -> int:
+    data = {
+        **check.result.to_dict(),
+        "ok": check.ok,
+        "signature": check.signature,
+        "file": file,
+        # With --earlier, whether that export was proved a prefix (additive; null without it).
+        "earlier": earlier,
+        "earlier_is_prefix": None if earlier is None else check.ok,
+    }
     if check.ok:  # what the signed manifest says the export holds (additive)
         data |= {
             "scope": check.scope,
             "filtered": bool(check.manifest.get("filtered")),
             "filters": check.manifest.get("filters") or {},
         }
+    prefix = f" The earlier export {_safe(earlier)} is a prefix of it: nothing it holds was changed." if earlier else ""
     text = (
-        f"OK: {check.result.count} entries verified; manifest signature {check.signature}. {check.scope}"
+        f"OK: {check.result.count} entries verified; manifest signature {check.signature}. {check.scope}{prefix}"
         if check.ok
         else "FAILED"
         + (f" at entry {check.result.bad_seq}" if check.result.bad_seq is not None else "")
@@ -830,7 +841,7 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         check = services.audit.verify_file(
             actor, Path(args.file), Path(args.earlier) if args.earlier else None, args.public_key
         )
-        return _file_verdict(check, args.file, out)
+        return _file_verdict(check, args.file, out, args.earlier)
     result = services.audit.verify(actor, args.public_key)
     # Every page of the file too: start-up no longer reads them all (it would grow with the store).
     store = services.store_check.check(actor)
@@ -852,11 +863,21 @@ def verify_offline(args: argparse.Namespace, out: Output) -> int:
     """`audit verify FILE --public-key KEY`: no store, no login, no secret."""
     trusted = parse_public_keys(args.public_key)
     check = verify_file_offline(Path(args.file), trusted, Path(args.earlier) if args.earlier else None)
-    return _file_verdict(check, args.file, out)
+    return _file_verdict(check, args.file, out, args.earlier)
 
 
 def _new_password(prompt: str) -> str:
-    return os.environ.get("SUITCHECK_NEW_PASSWORD") or _password(prompt, True)
+    """A new password: SUITCHECK_NEW_PASSWORD or a prompt, never SUITCHECK_PASSWORD (the
+    caller's own password, for the login: it must not become another account's)."""
+    env = os.environ.get("SUITCHECK_NEW_PASSWORD")
+    if env:
+        return env
+    if not sys.stdin.isatty():
+        raise InvalidInput("No new password given: set SUITCHECK_NEW_PASSWORD or run the command in a terminal.")
+    first = getpass.getpass(prompt)
+    if getpass.getpass("Repeat the password: ") != first:
+        raise InvalidInput("The two passwords differ.")
+    return first
 
 
 def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -1175,7 +1196,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     staff = command("staff", "manage staff accounts (administrators)")
     ssub = staff.add_subparsers(dest="action", required=True, metavar="ACTION")
-    sadd = ssub.add_parser("add", parents=[common], help="add an account")
+    sadd = ssub.add_parser(
+        "add", parents=[common], help="add an account (its first password: SUITCHECK_NEW_PASSWORD or a prompt)"
+    )
     sadd.add_argument("name")
     sadd.add_argument("--role", required=True, choices=[r.value for r in Role])
     sadd.add_argument("--display-name")

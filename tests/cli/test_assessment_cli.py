@@ -151,6 +151,10 @@ def test_reminders_json_and_text(db: Path) -> None:
     text = run("reminders", "--within", "400", "--user", "demo-advisor", db=db).stdout
     assert "婚姻状况变化" in text
     assert "clients to re-assess" in text
+    assert text.splitlines()[-1] == f"{len(text.splitlines()) - 1} clients to re-assess."
+    # Nobody to re-assess (SH01's two clients are valid for months): one line, no blank line before it.
+    none = run("reminders", "--within", "0", "--user", "demo-advisor-sh", db=db)
+    assert none.stdout == "0 clients to re-assess.\n", none.stdout
     assert_clean_error(run("reminders", "--within", "-3", "--user", "demo-advisor", db=db), 2)
     out = db.parent / "reminders.xlsx"
     written = run("reminders", "--out", str(out), "--json", "--user", "demo-advisor", db=db)

@@ -262,6 +262,33 @@ def test_audit_export_and_verify(demo_env: Path, tmp_path: Path) -> None:
     assert "FAILED" in failed.stdout
 
 
+def test_verify_with_earlier_says_the_earlier_export_was_compared(demo_env: Path, tmp_path: Path) -> None:
+    """`audit verify LATER --earlier EARLIER` proves EARLIER is a prefix (README); an OK
+    verdict must say so, or it reads the same as a verify that never looked at EARLIER."""
+    earlier, later = tmp_path / "march.csv", tmp_path / "april.jsonl"
+    user = ("--user", "demo-compliance")
+    assert run("audit", "export", "--format", "csv", "--out", str(earlier), *user, db=demo_env).returncode == 0
+    assert run("check", "--investor", "880003", "--report", "1", *user, db=demo_env).returncode in (0, 3)
+    assert run("audit", "export", "--format", "jsonl", "--out", str(later), *user, db=demo_env).returncode == 0
+    key = tmp_path / "filed.keys"
+    key.write_text(run("audit", "key", "show", db=demo_env).stdout, encoding="utf-8")
+    for how in ((*user,), ("--public-key", str(key))):
+        result = run("audit", "verify", str(later), "--earlier", str(earlier), *how, db=demo_env)
+        assert result.returncode == 0, result.stderr
+        assert f"The earlier export {earlier} is a prefix of it" in result.stdout
+        as_json = run("audit", "verify", str(later), "--earlier", str(earlier), "--json", *how, db=demo_env)
+        data = json.loads(as_json.stdout)
+        assert data["ok"]
+        assert data["earlier"] == str(earlier)
+        assert data["earlier_is_prefix"] is True
+    plain = json.loads(run("audit", "verify", str(later), "--json", *user, db=demo_env).stdout)
+    assert plain["earlier"] is None
+    assert plain["earlier_is_prefix"] is None
+    swapped = run("audit", "verify", str(earlier), "--earlier", str(later), "--json", *user, db=demo_env)
+    assert swapped.returncode == 4
+    assert json.loads(swapped.stdout)["earlier_is_prefix"] is False
+
+
 def test_verify_tampered_store_exits_4(tmp_path: Path, demo_env: Path) -> None:
     db = tmp_path / "copy.db"
     with sqlite3.connect(demo_env) as src, sqlite3.connect(db) as dst:

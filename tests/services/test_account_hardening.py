@@ -435,6 +435,32 @@ def test_reset_and_forced_change_through_the_cli(tmp_path: Path) -> None:
     assert run("investor", "list", "--user", "grace", db=db, password="quiet meadow 55").returncode == 0
 
 
+def test_a_new_password_never_comes_from_the_callers_own(tmp_path: Path) -> None:
+    """`staff add`, `reset-password`, `passwd` and `recover-admin` take the new password
+    from SUITCHECK_NEW_PASSWORD or a prompt (README). Without it, a script that set only
+    SUITCHECK_PASSWORD (the administrator's own password, for the login) must be refused,
+    not have the administrator's password handed to another account."""
+    from tests.cli.test_cli import assert_clean_error, run
+
+    db = tmp_path / "store.db"
+    admin = "orchid lantern 7"
+    assert run("init", "--admin", "boss", db=db, password=admin).returncode == 0
+    result = run("staff", "add", "grace", "--role", "advisor", "--user", "boss", db=db, password=admin)
+    assert_clean_error(result, 2)
+    assert "SUITCHECK_NEW_PASSWORD" in result.stderr
+    assert run("investor", "list", "--user", "grace", db=db, password=admin).returncode == 1  # no such account
+    env = {"SUITCHECK_NEW_PASSWORD": "violet harbour 3"}
+    added = run("staff", "add", "grace", "--role", "advisor", "--user", "boss", db=db, password=admin, env=env)
+    assert added.returncode == 0, added.stderr
+    result = run("staff", "reset-password", "grace", "--user", "boss", db=db, password=admin)
+    assert_clean_error(result, 2)
+    assert run("investor", "list", "--user", "grace", db=db, password="violet harbour 3").returncode == 0
+    assert_clean_error(run("staff", "passwd", "--user", "grace", db=db, password="violet harbour 3"), 2)
+    _lock_in(db, "boss")
+    assert_clean_error(run("staff", "recover-admin", "boss", db=db, password=admin), 2)
+    assert run("staff", "list", "--user", "boss", db=db, password=admin).returncode == 1  # still locked
+
+
 def test_local_admin_recovery(tmp_path: Path) -> None:
     from tests.cli.test_cli import assert_clean_error, run
 
