@@ -1083,6 +1083,9 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(BENCHES))
     parser.add_argument("--results", type=Path, help="also write the results as JSON (for scripts/bench_table.py)")
     args = parser.parse_args()
+    unknown = [name for name in args.only.split(",") if name not in BENCHES]
+    if unknown:
+        parser.error(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHES)}")
     SCALE = args.scale
     load = os.getloadavg() if hasattr(os, "getloadavg") else None
     print(

@@ -52,3 +52,16 @@ def test_quick_bench_run_completes_and_prints_ratios(tmp_path: Path) -> None:
         check=True,
     ).stdout
     assert all(f"| {n} |" in rendered for n in names)
+
+
+def test_an_unknown_benchmark_name_is_one_usage_sentence() -> None:
+    run = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "run.py"), "--only", "audit,nosuch"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 2, run.stderr
+    assert "Traceback" not in run.stderr
+    assert "unknown benchmark nosuch; choose from eligible, search" in run.stderr

@@ -1060,7 +1060,9 @@ def build_parser() -> argparse.ArgumentParser:
     gui = command("gui", "open the GUI (the default without a command)")
     gui.add_argument("--exit-after", type=float, help=argparse.SUPPRESS)
     init = command("init", "create or upgrade the store and its audit key; create the first administrator")
-    init.add_argument("--admin", metavar="NAME")
+    init.add_argument(
+        "--admin", metavar="NAME", help="create the first administrator (password: prompt or SUITCHECK_PASSWORD)"
+    )
     init.add_argument(
         "--start-over",
         action="store_true",
