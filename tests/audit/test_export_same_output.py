@@ -28,7 +28,7 @@ from suitcheck.services import Services
 from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.demo import make_id_number
 from tests.conftest import add_client, staff
-from tests.fixtures import import_text_report
+from tests.fixtures import import_text_report, names_as_before_the_rule
 
 CONTROL_NAME = "张\x07三\x1b[2J"
 ODD_FACTS: dict[str, Any] = {
@@ -47,18 +47,19 @@ def _build(services: Services, tmp_path: Path, *, control_characters: bool) -> N
     names = ["@SUM(1+1)", "+86 客户", "-负号", "\t制表", "\r回车", "普通客户"]
     if control_characters:
         names.append(CONTROL_NAME)
-    for n, name in enumerate(names):
-        account = f"Q{n}"
-        id_number = make_id_number("110105", dt.date(1961, 8, 9), n + 1) if n % 2 else None
-        services.investors.add(
-            compliance,
-            account=account,
-            name=name,
-            id_number=id_number,
-            profile=RiskProfile.C4,
-            assessed_on=dt.date(2026, 5, 1),
-        )
-        services.access.check(compliance, account, formula if n % 2 else plain)
+    with names_as_before_the_rule():  # hostile names, as a store from before the rule holds them
+        for n, name in enumerate(names):
+            account = f"Q{n}"
+            id_number = make_id_number("110105", dt.date(1961, 8, 9), n + 1) if n % 2 else None
+            services.investors.add(
+                compliance,
+                account=account,
+                name=name,
+                id_number=id_number,
+                profile=RiskProfile.C4,
+                assessed_on=dt.date(2026, 5, 1),
+            )
+            services.access.check(compliance, account, formula if n % 2 else plain)
     add_client(services, compliance, "Q-plain", RiskProfile.C1)
     services.access.check(compliance, "Q-plain", formula)
     with services.ctx.core_transaction() as conn:

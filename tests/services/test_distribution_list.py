@@ -22,7 +22,7 @@ from suitcheck.services.errors import ServiceError
 from suitcheck.services.tables import Cancelled
 from suitcheck.store.models import Investor
 from tests.conftest import add_client
-from tests.fixtures import import_text_report
+from tests.fixtures import import_text_report, names_as_before_the_rule
 
 # Names and accounts a hostile clerk could type: formulas, separators, quotes, line breaks.
 HOSTILE_NAMES = [
@@ -47,8 +47,9 @@ def _expected(services: Services, actor: Actor, report: int) -> list[list[str]]:
 
 @pytest.fixture
 def population(services: Services, compliance: Actor) -> None:
-    for n, name in enumerate(HOSTILE_NAMES):
-        add_client(services, compliance, f"H{n}", RiskProfile.C4, name=name)
+    with names_as_before_the_rule():  # hostile names, as a store from before the rule holds them
+        for n, name in enumerate(HOSTILE_NAMES):
+            add_client(services, compliance, f"H{n}", RiskProfile.C4, name=name)
     add_client(services, compliance, "=1+2", RiskProfile.C5)  # an account that looks like a formula
     add_client(services, compliance, "C3", RiskProfile.C3)
     add_client(services, compliance, "C2", RiskProfile.C2)

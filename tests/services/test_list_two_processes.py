@@ -19,7 +19,7 @@ from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.tables import Cancelled
 from tests.conftest import add_client, staff
-from tests.fixtures import import_text_report
+from tests.fixtures import import_text_report, names_as_before_the_rule
 from tests.services.listing import raw, reference
 
 # Names a CSV writer must quote or a spreadsheet would run; one client each.
@@ -59,11 +59,12 @@ def world(sqlite_services: Services, tmp_path: Path) -> tuple[Services, Actor, i
     compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
     r3 = import_text_report(services, compliance, tmp_path, level="中风险")
     ids = []
-    for n in range(40):
-        name = ODD_NAMES[n % len(ODD_NAMES)] + str(n)
-        ids.append(
-            add_client(services, compliance, f"A{n:02}", RiskProfile.C4, name=name, special_attention=n in (5, 30))
-        )
+    with names_as_before_the_rule():  # hostile names, as a store from before the rule holds them
+        for n in range(40):
+            name = ODD_NAMES[n % len(ODD_NAMES)] + str(n)
+            ids.append(
+                add_client(services, compliance, f"A{n:02}", RiskProfile.C4, name=name, special_attention=n in (5, 30))
+            )
     # Left off (the seal fails), in both halves.
     for n in (3, 25):
         raw(services, "UPDATE investor SET current_profile = 5 WHERE account = :a", a=f"A{n:02}")
