@@ -978,6 +978,8 @@ def _subjects(services: Services, actor: Actor, args: argparse.Namespace, out: O
         preview = services.policy.preview_subjects(actor, rows)
         policy = services.policy.set_subjects(actor, rows, based_on=preview.based_on)
         unlifted = preview.unlifted
+    elif args.pversion is not None:
+        policy = services.policy.version(args.pversion)
     else:
         policy = services.policy.current()
     data = {"version": policy.version, "subjects": [{"keyword": w, "level": lv.code} for w, lv in policy.subjects]}
@@ -1023,6 +1025,8 @@ def cmd_policy(services: Services, args: argparse.Namespace, out: Output) -> int
             else:
                 changes[key] = value
         policy = services.policy.update(actor, **changes)
+    elif args.pversion is not None:
+        policy = services.policy.version(args.pversion)
     else:
         policy = services.policy.current()
     data = policy.to_dict()
@@ -1257,7 +1261,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     policy = command("policy", "show or change the firm policy")
     psub = policy.add_subparsers(dest="action", required=True, metavar="ACTION")
-    psub.add_parser("show", parents=[common], help="the current policy")
+    pshow = psub.add_parser("show", parents=[common], help="the current policy")
+    pshow.add_argument(
+        "--version",
+        dest="pversion",
+        type=int,
+        help="a past version (what a decision stamped with it was decided under)",
+    )
     pset = psub.add_parser("set", parents=[common], help="store a new policy version")
     pset.add_argument("settings", nargs="+", metavar="NAME=VALUE")
     psubj = psub.add_parser(
@@ -1266,6 +1276,7 @@ def build_parser() -> argparse.ArgumentParser:
     new_table = psubj.add_mutually_exclusive_group()
     new_table.add_argument("--from", dest="table", metavar="FILE", help="keyword,level lines (compliance)")
     new_table.add_argument("--default", action="store_true", help="this release's built-in table (compliance)")
+    new_table.add_argument("--version", dest="pversion", type=int, help="a past version's table")
     return parser
 
 

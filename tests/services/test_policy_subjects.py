@@ -166,3 +166,38 @@ def test_the_command_shows_and_stores_a_table(tmp_path_factory: pytest.TempPathF
     back = run("policy", "subjects", "--default", "--json", "--user", "demo-compliance", db=db, env=env)
     assert back.returncode == 0, back.stderr
     assert json.loads(back.stdout)["version"] == data["version"] + 4
+
+    # A past version, as a decision stamped with it was decided under.
+    past = run(
+        "policy", "subjects", "--version", str(data["version"] + 1), "--json", "--user", "demo-advisor", db=db, env=env
+    )
+    assert past.returncode == 0, past.stderr
+    assert json.loads(past.stdout)["subjects"] == [
+        {"keyword": w, "level": lv} for w, lv in (("创业板", "R4"), ("科创板", "R4"), ("期货", "R5"), ("股票", "R3"))
+    ]
+    shown = run("policy", "show", "--version", "1", "--json", "--user", "demo-advisor", db=db, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["version"] == 1
+    missing = run("policy", "show", "--version", "99", "--user", "demo-advisor", db=db, env=env)
+    assert_clean_error(missing, 2)
+    assert "There is no policy version 99." in missing.stderr
+
+
+def test_a_past_version_is_read_as_stored_and_only_if_its_seal_holds(services: Services, compliance: Actor) -> None:
+    from sqlalchemy import text
+
+    from suitcheck.services.errors import ServiceError
+
+    first = services.policy.current()
+    services.policy.import_subjects(compliance, OLDER)
+    assert services.policy.version(first.version) == first  # replay reads what decided then
+    assert dict(services.policy.version(first.version + 1).subjects)["期货"] is RiskLevel.R5
+    with pytest.raises(InvalidInput, match="There is no policy version 99."):
+        services.policy.version(99)
+    with services.store.engine.begin() as conn:  # an insider rewrites the old version's document
+        conn.execute(
+            text("UPDATE policy SET document = replace(document, :was, :now) WHERE version = :v"),
+            {"was": '"validity_days": 730', "now": '"validity_days": 3650', "v": first.version},
+        )
+    with pytest.raises(ServiceError, match="was not written by suitcheck"):
+        services.policy.version(first.version)

@@ -520,6 +520,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "This questionnaire is already the current version ({current_version})."),
     QT_TRANSLATE_NOOP("Messages", "its checksum does not match the one recorded when it was imported"),
     QT_TRANSLATE_NOOP("Messages", "There is no questionnaire version {version}."),
+    QT_TRANSLATE_NOOP("Messages", "There is no policy version {version}."),
     QT_TRANSLATE_NOOP(
         "Messages",
         "The stored questionnaire version {row_version} was not written by suitcheck (its seal does not match); nothing was assessed with it. Compliance must run `suitcheck audit verify` and investigate.",

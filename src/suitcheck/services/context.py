@@ -28,6 +28,7 @@ from suitcheck.services import files
 from suitcheck.services.errors import (
     AuthenticationFailed,
     Conflict,
+    InvalidInput,
     NotFound,
     PermissionDenied,
     ServiceError,
@@ -354,6 +355,18 @@ class ServiceContext:
         row = _NEWEST_POLICY_PREPARED.first(conn)
         if row is None:
             return Policy()
+        return self._checked_policy(conn, row)
+
+    def policy_version(self, session: Session | Connection, version: int) -> Policy:
+        """One stored version, as a decision stamped with it was made (to replay it): the
+        same seal check as the newest; an unknown number is bad input."""
+        conn = session.connection() if isinstance(session, Session) else session
+        row = conn.execute(_POLICY_VERSION, {"version": version}).first()
+        if row is None:
+            raise InvalidInput(f"There is no policy version {version}.")
+        return self._checked_policy(conn, row)
+
+    def _checked_policy(self, conn: Connection, row: Any) -> Policy:
         if not self.rows.policy_ok(conn, row.version, row.document, row.integrity):
             log.warning("policy version %s fails its integrity seal; nothing is decided with it", row.version)
             raise ServiceError(
@@ -396,6 +409,9 @@ _NEWEST_POLICY = (
     .limit(1)
 )
 _NEWEST_POLICY_PREPARED = Prepared(_NEWEST_POLICY)
+_POLICY_VERSION = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity).where(
+    PolicyVersion.version == bindparam("version")
+)
 
 
 @functools.lru_cache(maxsize=16)

@@ -60,6 +60,11 @@ class PolicyService:
         with self._ctx.transaction(read_only=True) as session:
             return self._ctx.policy(session)
 
+    def version(self, version: int) -> Policy:
+        """A stored version, to see what a decision stamped with it was decided under."""
+        with self._ctx.transaction(read_only=True) as session:
+            return self._ctx.policy_version(session, version)
+
     def update(self, actor: Actor, *, based_on: int | None = None, **changes: Any) -> Policy:
         """Store a new version with the given fields changed; past decisions keep theirs.
 

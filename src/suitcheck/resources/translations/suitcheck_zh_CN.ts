@@ -2759,6 +2759,10 @@ Store: {store}</source>
         <translation>第 {number} 行有 {count} 个单元格；每行请写为 关键词,风险等级</translation>
     </message>
     <message>
+        <source>There is no policy version {version}.</source>
+        <translation>没有第 {version} 版政策。</translation>
+    </message>
+    <message>
         <source>No risk level is stated; compliance must rate it before anyone may read it.</source>
         <translation>报告未注明风险等级；须经合规评级后方可阅读。</translation>
     </message>
