@@ -110,11 +110,16 @@ def _undecodable(argv: Sequence[str]) -> int | None:
     return None
 
 
-def _password(prompt: str = "Password: ", confirm: bool = False) -> str:
-    env = os.environ.get("SUITCHECK_PASSWORD")
+def _password(prompt: str = "Password: ", confirm: bool = False, *, new: bool = False) -> str:
+    """The caller's own password (SUITCHECK_PASSWORD or a prompt); with `new`, a password
+    for an account being set (SUITCHECK_NEW_PASSWORD or a prompt, never SUITCHECK_PASSWORD:
+    the caller's login must not become another account's)."""
+    env = os.environ.get("SUITCHECK_NEW_PASSWORD" if new else "SUITCHECK_PASSWORD")
     if env:
         return env
     if not sys.stdin.isatty():
+        if new:
+            raise InvalidInput("No new password given: set SUITCHECK_NEW_PASSWORD or run the command in a terminal.")
         raise InvalidInput("No password given: set SUITCHECK_PASSWORD or run the command in a terminal.")
     first = getpass.getpass(prompt)
     if confirm and getpass.getpass("Repeat the password: ") != first:
@@ -867,17 +872,7 @@ def verify_offline(args: argparse.Namespace, out: Output) -> int:
 
 
 def _new_password(prompt: str) -> str:
-    """A new password: SUITCHECK_NEW_PASSWORD or a prompt, never SUITCHECK_PASSWORD (the
-    caller's own password, for the login: it must not become another account's)."""
-    env = os.environ.get("SUITCHECK_NEW_PASSWORD")
-    if env:
-        return env
-    if not sys.stdin.isatty():
-        raise InvalidInput("No new password given: set SUITCHECK_NEW_PASSWORD or run the command in a terminal.")
-    first = getpass.getpass(prompt)
-    if getpass.getpass("Repeat the password: ") != first:
-        raise InvalidInput("The two passwords differ.")
-    return first
+    return _password(prompt, confirm=True, new=True)
 
 
 def cmd_staff(services: Services, args: argparse.Namespace, out: Output) -> int:

@@ -50,16 +50,23 @@ def message_boxes(monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
 
 
 class Confirmations:
-    """Answers the confirmation questions (gui.widgets.confirm) instead of blocking on them."""
+    """Answers the confirmation questions (gui.widgets.confirm) instead of blocking on them;
+    every box shown is kept as (text, informative text), an error box (no buttons until
+    shown) too."""
 
     def __init__(self) -> None:
         self.asked: list[str] = []
+        self.shown: list[tuple[str, str]] = []
         self.answer = True
 
     def exec(self, box: QMessageBox) -> int:
         self.asked.append(box.text())
+        self.shown.append((box.text(), box.informativeText()))
         role = QMessageBox.ButtonRole.AcceptRole if self.answer else QMessageBox.ButtonRole.RejectRole
-        next(b for b in box.buttons() if box.buttonRole(b) == role).click()
+        for button in box.buttons():
+            if box.buttonRole(button) == role:
+                button.click()
+                break
         return 0
 
 

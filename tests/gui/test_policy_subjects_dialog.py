@@ -6,35 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from PySide6.QtWidgets import QMessageBox
-
 from suitcheck.services import Services
-from tests.gui.conftest import login
-
-
-class Boxes:
-    """Every message box shown: (text, informative text); confirmations answered `answer`."""
-
-    def __init__(self) -> None:
-        self.shown: list[tuple[str, str]] = []
-        self.answer = True
-
-    def exec(self, box: QMessageBox) -> int:
-        self.shown.append((box.text(), box.informativeText()))
-        role = QMessageBox.ButtonRole.AcceptRole if self.answer else QMessageBox.ButtonRole.RejectRole
-        for button in box.buttons():  # an error box has none until shown
-            if box.buttonRole(button) == role:
-                button.click()
-                break
-        return 0
-
-
-@pytest.fixture
-def boxes(monkeypatch: pytest.MonkeyPatch) -> Boxes:
-    answers = Boxes()
-    monkeypatch.setattr(QMessageBox, "exec", lambda box: answers.exec(box))
-    return answers
+from tests.gui.conftest import Confirmations, login
 
 
 def _dialog(qtbot, services: Services):  # type: ignore[no-untyped-def]
@@ -51,7 +24,7 @@ def _rows(dialog) -> list[tuple[str, str]]:  # type: ignore[no-untyped-def]
 
 
 def test_a_table_file_is_stored_only_after_its_changes_are_confirmed(  # type: ignore[no-untyped-def]
-    qtbot, demo_services: Services, boxes: Boxes, tmp_path: Path
+    qtbot, demo_services: Services, confirmations: Confirmations, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot, demo_services)
     version = demo_services.policy.current().version
@@ -59,9 +32,9 @@ def test_a_table_file_is_stored_only_after_its_changes_are_confirmed(  # type: i
     path = tmp_path / "subjects.csv"
     path.write_bytes("关键词,风险等级\n创业板,R3\n股票,R3\n港股,R4\n期货,R5\n科创板块指数,R4\n".encode("gbk"))
 
-    boxes.answer = False
+    confirmations.answer = False
     dialog.load_file(path)
-    question = boxes.shown[-1][0]
+    question = confirmations.shown[-1][0]
     assert "Store a subject table of 5 keywords as policy version" in question
     assert "Adds 1:\n  科创板块指数  R4 medium-high" in question
     assert "Changes the level of 1:\n  创业板  R4 medium-high → R3 medium" in question
@@ -69,7 +42,7 @@ def test_a_table_file_is_stored_only_after_its_changes_are_confirmed(  # type: i
     assert "\n  and 38 more" in question  # 15 named in all, shared among adds, removes and re-levels
     assert demo_services.policy.current().version == version
 
-    boxes.answer = True
+    confirmations.answer = True
     dialog.load_file(path)
     assert demo_services.policy.current().version == version + 1
     assert _rows(dialog) == [
@@ -87,42 +60,42 @@ def test_a_table_file_is_stored_only_after_its_changes_are_confirmed(  # type: i
 
 
 def test_this_releases_table_and_a_table_that_leaves_a_level_unlifted(  # type: ignore[no-untyped-def]
-    qtbot, demo_services: Services, boxes: Boxes, tmp_path: Path
+    qtbot, demo_services: Services, confirmations: Confirmations, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot, demo_services)
     path = tmp_path / "subjects.csv"
     path.write_text("股票,R3\n创业板,R4\n", encoding="utf-8")
     dialog.load_file(path)
-    assert "Warning: no keyword is left at R5 high." in boxes.shown[-1][0]
+    assert "Warning: no keyword is left at R5 high." in confirmations.shown[-1][0]
     assert len(_rows(dialog)) == 2
     dialog.use_default()
-    assert "Adds " in boxes.shown[-1][0]
-    assert "Warning" not in boxes.shown[-1][0]
+    assert "Adds " in confirmations.shown[-1][0]
+    assert "Warning" not in confirmations.shown[-1][0]
     assert ("期货", "R5 high") in _rows(dialog)
 
 
 def test_a_refused_table_shows_the_services_sentence(  # type: ignore[no-untyped-def]
-    qtbot, demo_services: Services, boxes: Boxes, tmp_path: Path
+    qtbot, demo_services: Services, confirmations: Confirmations, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot, demo_services)
     version = demo_services.policy.current().version
     path = tmp_path / "subjects.csv"
     path.write_text("创业板,R4\n股,R4\n", encoding="utf-8")
     dialog.load_file(path)
-    assert "'股' is shorter than 2 characters" in boxes.shown[-1][1]
+    assert "'股' is shorter than 2 characters" in confirmations.shown[-1][1]
     dialog.use_default()  # the table it has
-    assert "already has these subject keywords" in boxes.shown[-1][1]
+    assert "already has these subject keywords" in confirmations.shown[-1][1]
     assert demo_services.policy.current().version == version
 
 
 def test_a_dialog_another_officer_has_overtaken_stores_nothing(  # type: ignore[no-untyped-def]
-    qtbot, demo_services: Services, boxes: Boxes, tmp_path: Path
+    qtbot, demo_services: Services, confirmations: Confirmations, tmp_path: Path
 ) -> None:
     dialog = _dialog(qtbot, demo_services)
     other = login(demo_services, "demo-compliance")  # at another desk
     theirs = demo_services.policy.update(other, validity_days=365)
     dialog.escalation.setChecked(not dialog.escalation.isChecked())
     dialog.accept()
-    assert f"Policy version {theirs.version} was stored since you looked at version" in boxes.shown[-1][1]
+    assert f"Policy version {theirs.version} was stored since you looked at version" in confirmations.shown[-1][1]
     assert demo_services.policy.current() == theirs
     assert dialog.result() == 0

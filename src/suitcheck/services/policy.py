@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +51,15 @@ class SubjectPreview:
     table: tuple[tuple[str, RiskLevel], ...]
     changes: tuple[SubjectChange, ...]
     unlifted: tuple[RiskLevel, ...]
+
+
+@contextlib.contextmanager
+def _table_refused() -> Iterator[None]:
+    """A subject table the domain refuses, as the sentence every caller shows."""
+    try:
+        yield
+    except PolicyError as exc:
+        raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
 
 
 class PolicyService:
@@ -120,10 +130,8 @@ class PolicyService:
         """What storing `rows` as the subject table would change, without storing it:
         refused as set_subjects would refuse it. Pass its `based_on` to set_subjects."""
         self._ctx.require(actor, Permission.CHANGE_POLICY)
-        try:
+        with _table_refused():
             table = checked_subjects(rows)
-        except PolicyError as exc:
-            raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
         current = self.current()
         if dict(table) == dict(current.subjects):
             raise InvalidInput("The policy already has these subject keywords; no new version was stored.")
@@ -158,22 +166,19 @@ class PolicyService:
                     "a subject table is a list of keywords."
                 )
             text, _ = decode_text(data)
-            return subject_rows(text)
         except OSError as exc:
             reason = exc.strerror or type(exc).__name__
             raise InvalidInput(f"Cannot read the subject table {path.name}: {reason}.") from exc
         except IngestError as exc:
             raise InvalidInput(f"Cannot read the subject table {path.name}: {exc}") from exc
-        except PolicyError as exc:
-            raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
+        with _table_refused():
+            return subject_rows(text)
 
     def import_subjects(self, actor: Actor, text: str) -> Policy:
         """`set_subjects` from a table file's text (domain.policy.subject_rows)."""
         self._ctx.require(actor, Permission.CHANGE_POLICY)
-        try:
+        with _table_refused():
             rows = subject_rows(text)
-        except PolicyError as exc:
-            raise InvalidInput(f"The subject table is not valid: {exc}.") from exc
         return self.set_subjects(actor, rows)
 
     def default_subjects(self, actor: Actor) -> Policy:
