@@ -516,6 +516,8 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
             ),
         )
         return EXIT_OK
+    if args.action == "reread":
+        return _reread(services, actor, args, out)
     if args.action == "rate":
         view = rep.set_level(actor, args.report, parse_level(args.level), args.note).to_dict()
         out.emit(view, lambda: "Rated: " + _report_line(view))
@@ -532,6 +534,52 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
     )
     views = [v.to_dict() for v in rep.search(actor, flt, limit=args.limit)]
     out.emit(views, lambda: "\n".join(_report_line(v) for v in views) or "No reports found.")
+    return EXIT_OK
+
+
+def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    """`report reread`: a preview of what the current subject table changes; with --apply,
+    the changes stored (each audited) and listed."""
+    preview = services.reread.preview(actor, progress=lambda n, total: _progress(n, total, None))
+    applied = services.reread.apply(actor, preview) if args.apply and preview.changes else None
+    data = preview.to_dict() | ({"applied": applied.to_dict()} if applied else {})
+
+    def change_line(c: dict[str, Any]) -> str:
+        matched = (
+            f"matched {c['matched_before'] or 'unrated'} -> {c['matched_after'] or 'unrated'}"
+            if c["matched_before"] != c["matched_after"]
+            else f"still matched at {c['matched_after'] or 'unrated'}"
+        )
+        level = f"{'rated' if c['rated'] else 'stated'} {c['level'] or 'none'}"
+        flag = "  [finding: below its subject]" if c["flagged"] else ""
+        return (
+            f"{c['report']:>6}  subject {c['subject_before'] or '-'} -> {c['subject_after'] or '-'}; {matched} "
+            f"({level})  {_safe(c['title'])}{flag}"
+        )
+
+    def text() -> str:
+        lines = [
+            f"{preview.read} of {preview.total} reports re-read with the subject table of policy version "
+            f"{preview.policy_version}"
+            + (" (stopped before the end)" if preview.cancelled else "")
+            + f": {len(preview.changes)} change their subject level."
+        ]
+        stored = {c.report for c in applied.applied} if applied else set()
+        lines += [change_line(c.to_dict()) + ("  stored" if c.report in stored else "") for c in preview.changes]
+        for p in [*preview.problems, *(applied.problems if applied else ())]:
+            lines.append(f"{p.report:>6}  not re-read: {_safe(p.reason)}  {_safe(p.title)}")
+        if applied is not None:
+            lines.append(
+                f"Stored {len(applied.applied)} of {len(preview.changes)} changes, each in the audit trail."
+                + (f" {applied.stopped}" if applied.stopped else "")
+            )
+        elif preview.changes:
+            lines.append("Nothing was stored. To store these changes: suitcheck report reread --apply")
+        return "\n".join(lines)
+
+    out.emit(data, text)
+    if applied is not None and (applied.stopped or applied.problems):
+        return EXIT_ERROR
     return EXIT_OK
 
 
@@ -984,7 +1032,8 @@ def _subjects(services: Services, actor: Actor, args: argparse.Namespace, out: O
         lines = [f"{escape_controls(w)}  {lv.code} {lv.label_zh}" for w, lv in policy.subjects]
         head = f"Stored policy version {policy.version}" if stored else f"Policy version {policy.version}"
         note = (
-            "\nReports already imported keep the subject level found when they were read; new imports use this table."
+            "\nReports already imported keep the subject level found when they were read; new imports use this table. "
+            "To re-read them with it: suitcheck report reread (a preview), then --apply."
             if stored
             else ""
         )
@@ -1151,6 +1200,12 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--limit", type=_count, default=200)
     rshow = rsub.add_parser("show", parents=[common], help="one report")
     rshow.add_argument("report")
+    reread = rsub.add_parser(
+        "reread",
+        parents=[common],
+        help="re-read every report's subject with the current subject table (compliance): a preview, or --apply",
+    )
+    reread.add_argument("--apply", action="store_true", help="store the changes (each audited)")
     rate = rsub.add_parser("rate", parents=[common], help="set a report's risk level (compliance)")
     rate.add_argument("report")
     rate.add_argument("--level", required=True)

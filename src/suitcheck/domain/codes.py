@@ -47,6 +47,7 @@ class AuditAction(enum.StrEnum):
     # Reports
     REPORT_IMPORTED = "report-imported"
     REPORT_CORRECTED = "report-corrected"
+    REPORT_REREAD = "report-reread"  # its subject re-read with a new subject table
     RATING_CHANGE = "rating-change"
     FINDING_RESOLVED = "finding-resolved"
     # Policy, the trail and the store

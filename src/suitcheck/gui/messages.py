@@ -493,6 +493,25 @@ TEMPLATES: tuple[str, ...] = (
         "Policy version {current_version} was stored since you looked at version {based_on}; nothing was stored. Look at the current policy and make your change again.",
     ),
     QT_TRANSLATE_NOOP("Messages", "The policy already has these subject keywords; no new version was stored."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The firm policy changed since the preview (version {previewed}, now {newest}); no change was stored from then on. Preview the re-reading again.",
+    ),
+    # Why a report was not re-read (services/report_reread.py NotReread.reason)
+    QT_TRANSLATE_NOOP("Messages", "The report is no longer in the store."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The report's record fails its integrity seal (it was changed outside suitcheck); it was not re-read. Every decision about it is blocked until compliance has investigated.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The stored file no longer matches the file its record names (changed outside suitcheck); it was not re-read.",
+    ),
+    QT_TRANSLATE_NOOP("Messages", "The stored file could not be read again: {exc}"),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The report changed since the preview (rated, re-read or changed outside suitcheck); it was left as it is. Preview the re-reading again.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The subject table is not valid: {exc}."),
     QT_TRANSLATE_NOOP(
         "Messages",

@@ -210,6 +210,7 @@ ACTIONS: dict[AuditAction, str] = {
     AuditAction.QUESTIONNAIRE_IMPORT: QT_TRANSLATE_NOOP("Actions", "questionnaire imported"),
     AuditAction.REPORT_IMPORTED: QT_TRANSLATE_NOOP("Actions", "report imported"),
     AuditAction.REPORT_CORRECTED: QT_TRANSLATE_NOOP("Actions", "report corrected"),
+    AuditAction.REPORT_REREAD: QT_TRANSLATE_NOOP("Actions", "report subject re-read"),
     AuditAction.RATING_CHANGE: QT_TRANSLATE_NOOP("Actions", "risk level set"),
     AuditAction.FINDING_RESOLVED: QT_TRANSLATE_NOOP("Actions", "finding resolved"),
     AuditAction.POLICY_CHANGE: QT_TRANSLATE_NOOP("Actions", "policy changed"),

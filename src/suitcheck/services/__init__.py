@@ -27,6 +27,7 @@ from suitcheck.services.investors import InvestorService
 from suitcheck.services.policy import PolicyService
 from suitcheck.services.questionnaire import QuestionnaireService
 from suitcheck.services.reminders import ReminderService
+from suitcheck.services.report_reread import ReportRereadService
 from suitcheck.services.reports import ReportService
 from suitcheck.services.store_check import StoreCheckService
 from suitcheck.store.engine import APP_NAME, Store, StoreError, open_store, resolve_url
@@ -51,6 +52,7 @@ class Services:
         self.investors = InvestorService(ctx)
         self.branches = BranchService(ctx)
         self.reports = ReportService(ctx)
+        self.reread = ReportRereadService(ctx, self.reports)
         self.access = AccessService(ctx)
         self.audit = AuditService(ctx)
         self.policy = PolicyService(ctx)

@@ -123,6 +123,10 @@
         <translation>更正研报</translation>
     </message>
     <message>
+        <source>report subject re-read</source>
+        <translation>研报标的重新识别</translation>
+    </message>
+    <message>
         <source>risk level set</source>
         <translation>设定风险等级</translation>
     </message>
@@ -2697,6 +2701,30 @@ Store: {store}</source>
     <message>
         <source>The policy already has these subject keywords; no new version was stored.</source>
         <translation>政策已有这些主题关键词；未存入新版本。</translation>
+    </message>
+    <message>
+        <source>The firm policy changed since the preview (version {previewed}, now {newest}); no change was stored from then on. Preview the re-reading again.</source>
+        <translation>预览之后公司政策已变更（预览时为第 {previewed} 版，现为第 {newest} 版）；此后未保存任何变更。请重新预览。</translation>
+    </message>
+    <message>
+        <source>The report is no longer in the store.</source>
+        <translation>该研报已不在数据库中。</translation>
+    </message>
+    <message>
+        <source>The report&apos;s record fails its integrity seal (it was changed outside suitcheck); it was not re-read. Every decision about it is blocked until compliance has investigated.</source>
+        <translation>该研报记录未通过完整性校验（曾在 suitcheck 之外被修改），未重新识别。在合规调查之前，对它的每次判断都会被拦截。</translation>
+    </message>
+    <message>
+        <source>The stored file no longer matches the file its record names (changed outside suitcheck); it was not re-read.</source>
+        <translation>保存的文件与其记录所指的文件不符（曾在 suitcheck 之外被修改），未重新识别。</translation>
+    </message>
+    <message>
+        <source>The stored file could not be read again: {exc}</source>
+        <translation>无法重新读取保存的文件：{exc}</translation>
+    </message>
+    <message>
+        <source>The report changed since the preview (rated, re-read or changed outside suitcheck); it was left as it is. Preview the re-reading again.</source>
+        <translation>预览之后该研报已有变化（已评级、已重新识别或在 suitcheck 之外被修改），保持原样未改。请重新预览。</translation>
     </message>
     <message>
         <source>The subject table is not valid: {exc}.</source>

@@ -1,0 +1,390 @@
+"""Re-read imported reports with the current subject table.
+
+The subject → level table is firm policy and changes (a new board, 科创50 at R4). A report
+keeps the subject level found when it was imported, so after a change the reports already
+in the store are still matched with the old table: a report on a subject the firm now puts
+at R4 still reaches C3 clients. Compliance re-reads them:
+
+- `preview`: every report's stored original, checked against the file hash its sealed row
+  names, is read again in the import's worker as a fresh import would read it, and the
+  subject level the current table finds is compared with the stored one. Nothing is
+  written; the preview lists what would change, and each change's effect on the level the
+  report is matched at (就高).
+- `apply`: each change of a preview is stored in its own transaction, with a correction
+  record, the findings the new level calls for and an audit entry. Only under the policy
+  version the preview was made with, and only for a report whose file, seal and subject
+  level are still the ones the preview read; each changed report is read once more, so a
+  preview is never trusted for the level it stores.
+
+The stated level, and a level compliance rated, are never changed here: a rating below the
+new subject level is flagged for compliance, as `set_level` flags one.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+
+from suitcheck.domain.codes import AuditAction
+from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.policy import Policy
+from suitcheck.domain.roles import Permission
+from suitcheck.domain.subjects import level_below_subject, matching_level, suggest_level
+from suitcheck.ingest.errors import IngestError
+from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.reports import (
+    FINDING_LEVEL_BELOW_SUBJECT,
+    FINDING_RATED_BELOW_SUBJECT,
+    ReportService,
+    sealed_report_facts,
+)
+from suitcheck.store.models import Finding, Report, ReportCorrection
+
+if TYPE_CHECKING:
+    from suitcheck.ingest.sandbox import Limits
+
+log = logging.getLogger(__name__)
+
+# Why a report was not re-read (NotReread.code).
+NOT_SEALED = "record-integrity"
+FILE_DAMAGED = "file-damaged"
+CHANGED_MEANWHILE = "changed-meanwhile"
+
+
+@dataclasses.dataclass(frozen=True)
+class SubjectChange:
+    """One report whose subject the current table puts at another level."""
+
+    report: int
+    title: str
+    level: RiskLevel | None  # stated, or rated by compliance: never changed here
+    confirmed: bool  # compliance rated it: matched at exactly that level
+    old: RiskLevel | None  # the subject level stored
+    new: RiskLevel | None  # the subject level the current table finds
+    content_hash: str  # the file the change was read from
+
+    @property
+    def matched_before(self) -> RiskLevel | None:
+        return matching_level(self.level, self.old, self.confirmed)
+
+    @property
+    def matched_after(self) -> RiskLevel | None:
+        return matching_level(self.level, self.new, self.confirmed)
+
+    @property
+    def flagged(self) -> bool:
+        """The report's level is below what its subject now implies: a finding for compliance."""
+        return level_below_subject(self.level, self.new)
+
+    def to_dict(self) -> dict[str, object]:
+        def code(level: RiskLevel | None) -> str | None:
+            return level.code if level else None
+
+        return {
+            "report": self.report,
+            "title": self.title,
+            "level": code(self.level),
+            "rated": self.confirmed,
+            "subject_before": code(self.old),
+            "subject_after": code(self.new),
+            "matched_before": code(self.matched_before),
+            "matched_after": code(self.matched_after),
+            "flagged": self.flagged,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class NotReread:
+    """A report that was not re-read, or whose change was not stored, and why."""
+
+    report: int
+    title: str
+    reason: str
+    code: str
+
+    def to_dict(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+@dataclasses.dataclass(frozen=True)
+class RereadPreview:
+    policy_version: int
+    total: int  # reports in the store when the preview began
+    read: int  # reports read again (all of them, unless cancelled)
+    changes: tuple[SubjectChange, ...]
+    problems: tuple[NotReread, ...]
+    cancelled: bool
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "policy_version": self.policy_version,
+            "total": self.total,
+            "read": self.read,
+            "cancelled": self.cancelled,
+            "changes": [c.to_dict() for c in self.changes],
+            "not_reread": [p.to_dict() for p in self.problems],
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class RereadApplied:
+    policy_version: int
+    applied: tuple[SubjectChange, ...]
+    problems: tuple[NotReread, ...]
+    cancelled: bool
+    stopped: str | None = None  # why storing stopped before the end (the policy changed, the store failed)
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "policy_version": self.policy_version,
+            "cancelled": self.cancelled,
+            "stopped": self.stopped,
+            "applied": [c.to_dict() for c in self.applied],
+            "not_applied": [p.to_dict() for p in self.problems],
+        }
+
+
+Progress = Callable[[int, int], None]
+
+
+class ReportRereadService:
+    def __init__(self, ctx: ServiceContext, reports: ReportService) -> None:
+        self._ctx = ctx
+        self._reports = reports
+
+    def preview(
+        self, actor: Actor, *, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False
+    ) -> RereadPreview:
+        """Read every report again with the current subject table; write nothing."""
+        self._ctx.require(actor, Permission.RATE_REPORTS)
+        with self._ctx.transaction(read_only=True) as session:
+            policy = self._ctx.policy(session)
+            ids = list(session.execute(select(Report.id).order_by(Report.id)).scalars())
+        limits = self._reports.import_limits()
+        changes: list[SubjectChange] = []
+        problems: list[NotReread] = []
+        read = 0
+        for number, report_id in enumerate(ids, start=1):
+            if cancelled():
+                break
+            try:
+                found = self._read(report_id, policy, limits, cancelled)
+            except _Cancelled:
+                break
+            read += 1
+            if isinstance(found, SubjectChange):
+                changes.append(found)
+            elif isinstance(found, NotReread):
+                problems.append(found)
+            if progress:
+                progress(number, len(ids))
+        return RereadPreview(policy.version, len(ids), read, tuple(changes), tuple(problems), read < len(ids))
+
+    def apply(
+        self,
+        actor: Actor,
+        preview: RereadPreview,
+        *,
+        progress: Progress | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> RereadApplied:
+        """Store the changes of `preview`, each in its own transaction with its audit entry.
+        Nothing is stored when the firm policy changed since the preview; a report changed
+        since (rated, re-read, its file or its seal) is left as it is and listed. When the
+        store fails, or the policy changes, halfway, what was stored is listed with the
+        sentence that says why the rest was not (`stopped`)."""
+        self._ctx.require(actor, Permission.RATE_REPORTS)
+        self._current_policy(preview.policy_version)  # refused before anything is read
+        limits = self._reports.import_limits()
+        applied: list[SubjectChange] = []
+        problems: list[NotReread] = []
+        done, stopped = 0, None
+        for number, change in enumerate(preview.changes, start=1):
+            if cancelled():
+                break
+            try:
+                actor = self._ctx.require(actor, Permission.RATE_REPORTS)  # still allowed, for each write
+                policy = self._current_policy(preview.policy_version)
+                again = self._read(change.report, policy, limits, cancelled)
+                if again == change:
+                    problem = self._store(actor, change, policy)
+                else:
+                    problem = again if isinstance(again, NotReread) else _changed_meanwhile(change)
+            except _Cancelled:
+                break
+            except ServiceError as exc:
+                stopped = str(exc)
+                break
+            done += 1
+            if problem is None:
+                applied.append(change)
+            else:
+                problems.append(problem)
+            if progress:
+                progress(number, len(preview.changes))
+        cut = stopped is None and done < len(preview.changes)
+        return RereadApplied(preview.policy_version, tuple(applied), tuple(problems), cut, stopped)
+
+    # -- one report ----------------------------------------------------------------------
+    def _current_policy(self, version: int) -> Policy:
+        """The newest policy, which must still be `version`."""
+        with self._ctx.transaction(read_only=True) as session:
+            policy = self._ctx.policy(session)
+        if policy.version != version:
+            raise _policy_changed(version, policy.version)
+        return policy
+
+    def _read(
+        self, report_id: int, policy: Policy, limits: Limits, cancelled: Callable[[], bool]
+    ) -> SubjectChange | NotReread | None:
+        """What the current table finds for one report's subject: a change, a reason it
+        could not be read, or None (the same level as stored)."""
+        from suitcheck.ingest.sandbox import shared_sandbox
+
+        with self._ctx.transaction(read_only=True) as session:
+            report = session.get(Report, report_id)
+            if report is None:  # reports are never deleted; one gone was removed outside suitcheck
+                return NotReread(report_id, "", "The report is no longer in the store.", NOT_SEALED)
+            facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
+            title, content_hash, kind = report.title, report.content_hash, report.source_kind
+            if not sealed:
+                return NotReread(
+                    report_id,
+                    title,
+                    "The report's record fails its integrity seal (it was changed outside suitcheck); "
+                    "it was not re-read. Every decision about it is blocked until compliance has investigated.",
+                    NOT_SEALED,
+                )
+            data = report.content.original if report.content is not None else None
+        if data is None or hashlib.sha256(data).hexdigest() != content_hash:
+            return NotReread(
+                report_id,
+                title,
+                "The stored file no longer matches the file its record names (changed outside suitcheck); "
+                "it was not re-read.",
+                FILE_DAMAGED,
+            )
+        try:  # the file as a fresh import reads it, in the import's worker and limits
+            extracted = shared_sandbox().extract(Path(f"report-{report_id}.{kind}"), data, limits, cancelled)
+        except IngestError as exc:
+            if exc.code == "cancelled":
+                raise _Cancelled from exc
+            return NotReread(report_id, title, f"The stored file could not be read again: {exc}", exc.code)
+        new = suggest_level(extracted.metadata.subject_text, policy, extracted.metadata.body_text)
+        if new == facts.subject_level:
+            return None
+        return SubjectChange(report_id, title, facts.level, facts.confirmed, facts.subject_level, new, content_hash)
+
+    def _store(self, actor: Actor, change: SubjectChange, policy: Policy) -> NotReread | None:
+        with self._ctx.transaction() as session:
+            report = session.get(Report, change.report)
+            if report is None:
+                return _changed_meanwhile(change)
+            facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
+            if (
+                not sealed
+                or report.content_hash != change.content_hash
+                or (facts.level, facts.subject_level, facts.confirmed) != (change.level, change.old, change.confirmed)
+            ):
+                return _changed_meanwhile(change)  # rated or re-read by someone else since it was read
+            newest = self._ctx.policy(session).version
+            if newest != policy.version:  # changed since _current_policy read it
+                raise _policy_changed(policy.version, newest)
+            now, by = self._ctx.now(), actor.staff_id or None
+            report.suggested_level = int(change.new) if change.new else None
+            session.add(
+                ReportCorrection(
+                    report_id=report.id,
+                    field="suggested_level",
+                    old_value=change.old.code if change.old else None,
+                    new_value=change.new.code if change.new else None,
+                    staff_id=actor.staff_id,
+                    at=now,
+                )
+            )
+            added, settled = _findings(report, change, policy.version, now, by)
+            self._ctx.audit(
+                session,
+                actor,
+                AuditAction.REPORT_REREAD,
+                report_id=report.id,
+                facts={
+                    "subject_before": change.old.code if change.old else None,
+                    "subject_after": change.new.code if change.new else None,
+                    "level": change.level.code if change.level else None,
+                    "rated": change.confirmed,
+                    "matched_before": change.matched_before.code if change.matched_before else None,
+                    "matched_after": change.matched_after.code if change.matched_after else None,
+                    "findings_added": added,
+                    "findings_settled": settled,
+                    "sha256": change.content_hash,
+                    "policy_version": policy.version,
+                },
+            )
+            log.info(
+                "report %s re-read by %s: subject %s -> %s",
+                report.id,
+                actor.username,
+                change.old.code if change.old else "-",
+                change.new.code if change.new else "-",
+            )
+        return None
+
+
+def _findings(
+    report: Report, change: SubjectChange, version: int, now: dt.datetime, by: int | None
+) -> tuple[list[str], list[str]]:
+    """Open the finding the new subject level calls for, and settle the one it no longer
+    does: for a stated level, level-below-subject; for a level compliance rated,
+    rated-below-subject (settled, as by `set_level`, only by a rating at or above it)."""
+    code = FINDING_RATED_BELOW_SUBJECT if change.confirmed else FINDING_LEVEL_BELOW_SUBJECT
+    open_ones = [f for f in report.findings if f.code == code and f.resolved_at is None]
+    added: list[str] = []
+    settled: list[str] = []
+    if change.flagged and not open_ones:
+        assert change.level is not None
+        assert change.new is not None
+        who = "rated" if change.confirmed else "stated"
+        report.findings.append(
+            Finding(
+                code=code,
+                created_at=now,
+                detail=f"{who} {change.level.code}, subject implies {change.new.code} "
+                f"(subject table of policy version {version})",
+            )
+        )
+        added.append(code)
+    elif not change.flagged:
+        for finding in open_ones:
+            finding.resolved_at, finding.resolved_by = now, by
+            settled.append(code)
+    return added, settled
+
+
+def _policy_changed(previewed: int, newest: int) -> InvalidInput:
+    return InvalidInput(
+        f"The firm policy changed since the preview (version {previewed}, now {newest}); "
+        "no change was stored from then on. Preview the re-reading again."
+    )
+
+
+def _changed_meanwhile(change: SubjectChange) -> NotReread:
+    return NotReread(
+        change.report,
+        change.title,
+        "The report changed since the preview (rated, re-read or changed outside suitcheck); it was left as it is. "
+        "Preview the re-reading again.",
+        CHANGED_MEANWHILE,
+    )
+
+
+class _Cancelled(Exception):
+    """The reader was stopped halfway through a file."""
