@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, make_url, select
 from sqlalchemy.engine.default import DefaultDialect
 
 from suitcheck import cli
@@ -24,7 +24,8 @@ from suitcheck.services import Actor, Services
 from suitcheck.services.access import AccessService
 from suitcheck.services.errors import OutcomeUnknown, StoreUnavailable
 from suitcheck.store.models import AuditEntry
-from tests.conftest import PASSWORD, add_client, staff
+from tests.attack.pg_commit_proxy import CommitProxy
+from tests.conftest import PASSWORD, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 
 UNKNOWN = "whether it was recorded is unknown; look in the audit trail before doing it again."
@@ -232,3 +233,37 @@ def test_a_commit_sqlite_refused_recorded_nothing_and_says_so(
     assert services.access.check(advisor, "IO1", report).decision.allowed
     assert _checks(services) == before + 2
     assert services.audit.verify(compliance).ok
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("mode", ["after", "before"])
+def test_on_postgresql_a_commit_cut_on_the_wire_says_unknown_either_way(
+    pg_target: str, clock: Clock, tmp_path: Path, mode: str
+) -> None:
+    """A real PostgreSQL server behind a proxy that cuts the check's COMMIT on the wire:
+    after the server committed it (its answer never arrives) or before it got it (it rolls
+    back). The check raises OutcomeUnknown either way; the trail holds the check only in
+    the first case; the next check through the same pool is recorded and the trail
+    verifies. Without the fix: 'cannot be reached', as for a check never made."""
+    direct = make_services(pg_target, clock)
+    url = make_url(pg_target)
+    proxy = CommitProxy(str(url.host), int(url.port or 5432))
+    services = make_services(url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False), clock)
+    try:
+        compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+        report = import_text_report(services, compliance, tmp_path)
+        add_client(services, compliance, "PW1", RiskProfile.C3)
+        before = _checks(direct)
+        proxy.arm(mode)
+        with pytest.raises(OutcomeUnknown) as caught:
+            services.access.check(advisor, "PW1", report)
+        assert proxy.cut.is_set()
+        assert str(caught.value).endswith(UNKNOWN)
+        assert _checks(direct) == before + (1 if mode == "after" else 0)
+        assert services.access.check(advisor, "PW1", report).decision.allowed
+        assert _checks(direct) == before + (2 if mode == "after" else 1)
+        assert services.audit.verify(compliance).ok
+    finally:
+        services.close()
+        direct.close()
+        proxy.close()
