@@ -36,7 +36,7 @@ from suitcheck.services.audit_log import (
     verify_file_offline,
 )
 from suitcheck.services.auth import PasswordChangeRequired
-from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
 from suitcheck.services.files import check_target
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.refs import numeric_id
@@ -714,6 +714,7 @@ class _Results:
         self.target = target
         self.pairs = pairs
         self.written = 0
+        self.unknown = False  # the last result written is a check whose commit lost its connection
         self._tmp: Path | None = None
         self._stream = target.exists() and not stat.S_ISREG(target.stat().st_mode)
         try:
@@ -726,7 +727,8 @@ class _Results:
         except OSError as exc:
             raise ServiceError(f"Cannot write {target}: {exc.strerror or exc}; nothing was checked.") from exc
 
-    def write(self, record: dict[str, Any], recorded: bool) -> None:
+    def write(self, record: dict[str, Any], recorded: bool | None) -> None:
+        """`recorded`: the check is in the trail (True), not (False), or may be (None)."""
         try:
             self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
             self.handle.flush()
@@ -735,7 +737,13 @@ class _Results:
                 self._tmp = None
         except OSError as exc:
             line = self.pairs[self.written][0]
-            lost = f"the check of line {line} is recorded but not in it" if recorded else "line {line} has no result"
+            lost = (
+                f"line {line} has no result"
+                if recorded is False
+                else f"the check of line {line} is recorded but not in it"
+                if recorded
+                else f"the check of line {line} may be recorded (look in the audit trail) but is not in it"
+            )
             raise _WriteFailed(
                 f"Cannot write {self.target} ({exc.strerror or exc}): {lost}. " + self.stopped(self.written + 1)
             ) from exc
@@ -761,6 +769,18 @@ class _Results:
     def stopped(self, at: int | None = None) -> str:
         """Where a batch cut short stopped (pair `at`, by default the next one to write)."""
         at = self.written if at is None else at
+        if self.unknown and at == self.written:
+            before, rest = at - 1, len(self.pairs) - at
+            return (
+                f"The batch stopped after line {self.pairs[at - 1][0]}, whose check may or may not be recorded (its "
+                f"result in {self.target} says unknown); "
+                + (
+                    f"the results of the {before} pairs before it are there, each check among them recorded; "
+                    if before
+                    else ""
+                )
+                + (f"the {rest} pairs after it were not checked." if rest else "it was the last pair.")
+            )
         if at >= len(self.pairs):
             return f"The results of the {self.written} pairs before it are in {self.target}."
         return (
@@ -785,6 +805,14 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
         try:
             for (client, report), result in checks:
                 line = pairs[results.written][0]
+                if isinstance(result, OutcomeUnknown):
+                    # The connection went while the server committed this check: the trail
+                    # may hold it or not. Its line says so, and the batch stops after it.
+                    unknown = {"line": line, "investor": client, "report": report, "outcome": "unknown"}
+                    results.write({**unknown, "error": str(result)}, recorded=None)
+                    results.unknown = True
+                    checks.close()
+                    raise result
                 if isinstance(result, ServiceError):
                     record: dict[str, Any] = {"line": line, "investor": client, "report": report, "error": str(result)}
                     counts["error"] += 1

@@ -505,6 +505,10 @@ class Sealer:
             self._epoch, self._start = epoch + 1, seq
             return row
 
+    def appended(self) -> bool:
+        """Whether this thread's transaction has appended entries (not yet ended)."""
+        return "head" in self._txn()
+
     def end(self, committed: bool) -> None:
         """After the caller's transaction: advance the key and record the head, or forget."""
         state = self._txn()

@@ -591,6 +591,11 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The file {where} is not a suitcheck store or it is damaged."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be opened; check that the folder exists and is writable."),
     QT_TRANSLATE_NOOP("Messages", "The database server for {where} cannot be reached."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The connection to the database server for {where} was lost while it committed this work, so whether it "
+        "was recorded is unknown; look in the audit trail before doing it again.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The disk holding {where} is full."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} failed: {detail}"),
     QT_TRANSLATE_NOOP("Messages", "The folder for the store {where} cannot be created: {exc_strerror}."),

@@ -36,7 +36,7 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import DecisionRefuses, InvalidInput, NotFound, ServiceError
+from suitcheck.services.errors import DecisionRefuses, InvalidInput, NotFound, OutcomeUnknown, ServiceError
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
     UnreadableRecordError,
@@ -403,7 +403,9 @@ class AccessService:
         pair is its own transaction and its own audit entry, exactly as a single check.
         A pair that cannot be checked (unknown client or report) yields its error and the
         batch goes on; a store that fails, or a staff member who lost the permission,
-        stops it (every later check would fail the same way)."""
+        stops it (every later check would fail the same way). A pair whose commit lost
+        its connection (OutcomeUnknown: the trail may hold its check or not) yields that
+        error, and the batch stops after it."""
         actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
         # One connection for the whole batch; every pair is still its own transaction, on
         # the same path as `check` (the staff row re-read in each).
@@ -416,6 +418,9 @@ class AccessService:
                     except (NotFound, InvalidInput) as exc:
                         yield pair, exc
                         continue
+                    except OutcomeUnknown as exc:
+                        yield pair, exc
+                        return
                     recorded.append(checked.audit_id)
                     yield pair, checked
         finally:

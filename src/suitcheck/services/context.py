@@ -7,12 +7,13 @@ import datetime as dt
 import functools
 import hashlib
 import logging
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, bindparam, event, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -30,6 +31,7 @@ from suitcheck.services.errors import (
     Conflict,
     InvalidInput,
     NotFound,
+    OutcomeUnknown,
     PermissionDenied,
     ServiceError,
     StoreUnavailable,
@@ -137,6 +139,13 @@ _CONSTRAINTS = {
 }
 
 
+def outcome_unknown_sentence(where: str) -> str:
+    return (
+        f"The connection to the database server for {where} was lost while it committed this work, so "
+        "whether it was recorded is unknown; look in the audit trail before doing it again."
+    )
+
+
 def stored_meanwhile(exc: sa_exc.IntegrityError) -> str | None:
     """The sentence saying another desk stored the same thing first, when `exc` is a unique
     index refusing this desk's copy of it; None for anything else (an audit entry's number
@@ -158,6 +167,11 @@ class ServiceContext:
 
     def __post_init__(self) -> None:
         self.rows = RowSealer(self)
+        # Whether this thread's unit of work has sent its COMMIT (the engine's "commit"
+        # event comes just before the driver's commit): a connection lost after that
+        # leaves the outcome unknown, one lost before it recorded nothing.
+        self._commit_sent = threading.local()
+        event.listen(self.store.engine, "commit", self._committing)
         self.store.on_before_flush(self.rows.install)
         database = self.store.url.database if self.store.is_sqlite else None
         files.protect(Path(database) if database else None, self.audit_key_path)
@@ -194,13 +208,18 @@ class ServiceContext:
         sentence, and the sealer learns whether the entries it appended were committed."""
         committed = False
         hidden: HiddenClient | None = None
+        self._commit_sent.at = False
         try:
             yield
             committed = True
         except HiddenClient as exc:
             hidden = exc
         except sa_exc.DBAPIError as exc:
-            raise self._failure(exc) from exc
+            # Unknown only for a unit that recorded something: every change suitcheck
+            # makes carries its audit entry (a unit that only read, or found nothing to
+            # upgrade at start-up, recorded nothing whichever way its COMMIT went).
+            unknown = seal and getattr(self._commit_sent, "at", False) and self.sealer.appended()
+            raise self._failure(exc, at_commit=unknown) from exc
         except AuditKeyError as exc:
             raise StoreUnavailable(str(exc)) from exc
         except RecordIntegrityError as exc:
@@ -217,14 +236,28 @@ class ServiceContext:
             log.warning("database error: %s", type(exc).__name__)
             raise StoreUnavailable(describe_db_error(exc, self.store.display_name)) from exc
         finally:
+            self._commit_sent.at = False
             if seal:
+                # Not known to be committed is not committed, for the sealer: it keeps the
+                # head record as it was (a store longer than the record is sound, one
+                # shorter is not) and takes up a seal it prepared from the store itself at
+                # the next append (Sealer.sync), whichever way an unknown commit went.
                 self._after(committed)
         if hidden is not None:
             self._hidden(hidden)
 
-    def _failure(self, exc: sa_exc.DBAPIError) -> ServiceError:
+    def _committing(self, _conn: Connection) -> None:
+        self._commit_sent.at = True
+
+    def _failure(self, exc: sa_exc.DBAPIError, *, at_commit: bool = False) -> ServiceError:
         """A driver error as one sentence: another desk storing the same thing in the same
-        instant (a unique index) is a Conflict that says so; anything else, the store's."""
+        instant (a unique index) is a Conflict that says so; the connection lost while the
+        server committed a change (`at_commit`) is OutcomeUnknown (it may be recorded or
+        not: a server that answered with an error rolled back, and SQLite rolls back a
+        commit it could not finish, so those recorded nothing); anything else, the store's."""
+        if at_commit and exc.connection_invalidated:
+            log.warning("connection lost during COMMIT: %s", type(exc.orig).__name__ if exc.orig else exc)
+            return OutcomeUnknown(outcome_unknown_sentence(self.store.display_name))
         sentence = stored_meanwhile(exc) if isinstance(exc, sa_exc.IntegrityError) else None
         if sentence is not None:
             log.info("unique index: %s", sentence)

@@ -41,3 +41,10 @@ class StoreUnavailable(ServiceError):
     """The database failed mid-operation (locked, disk full, server gone)."""
 
     exit_code = 1
+
+
+class OutcomeUnknown(StoreUnavailable):
+    """The connection to the database server was lost while it committed the work: the
+    server may have recorded it or not, and nobody here can tell which (unlike any failure
+    before the commit, which recorded nothing). The sentence says to look in the trail
+    before doing the work again."""

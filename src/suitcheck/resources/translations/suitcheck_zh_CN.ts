@@ -2815,6 +2815,10 @@ Store: {store}</source>
         <translation>{where} 的数据库服务器不接受任何更改（只读的数据库、角色或备用服务器）；未记录任何内容。</translation>
     </message>
     <message>
+        <source>The connection to the database server for {where} was lost while it committed this work, so whether it was recorded is unknown; look in the audit trail before doing it again.</source>
+        <translation>与 {where} 的数据库服务器的连接在提交这项操作时中断，无法确定它是否已被记录；请先查看审计记录，再决定是否重做。</translation>
+    </message>
+    <message>
         <source>A client in the lowest risk-tolerance category cannot stay a professional investor: change the class in the same edit (investor edit --class ordinary --lowest-category); nothing was recorded.</source>
         <translation>风险承受能力最低类别的客户不能仍为专业投资者：请在同一次修改中改变投资者类别（investor edit --class ordinary --lowest-category）；未作任何记录。</translation>
     </message>
