@@ -241,6 +241,9 @@ class MainWindow(QMainWindow):
         self.rating_action = self._action(
             self.compliance_menu, "ratingAction", self.review_reports, None, Permission.RATE_REPORTS
         )
+        self.reread_action = self._action(
+            self.compliance_menu, "rereadAction", self.reread_reports, None, Permission.RATE_REPORTS
+        )
         self.clients_action = self._action(
             self.compliance_menu, "clientsAction", self.manage_client, "Ctrl+N", Permission.EDIT_CLIENTS
         )
@@ -296,6 +299,7 @@ class MainWindow(QMainWindow):
         self.compliance_menu.setTitle(self.tr("&Compliance"))
         self.import_action.setText(self.tr("Import reports…"))
         self.rating_action.setText(self.tr("Reports needing a rating or with findings…"))
+        self.reread_action.setText(self.tr("Re-read reports with the subject table…"))
         self.clients_action.setText(self.tr("Add client…"))
         self.edit_client_action.setText(self.tr("Edit selected client…"))
         self.import_clients_action.setText(self.tr("Import clients from a core-system file…"))
@@ -744,6 +748,11 @@ class MainWindow(QMainWindow):
     def review_reports(self) -> None:
         dialogs.RatingDialog(self.services, self.actor, self).exec()
         self.refresh_reports()
+
+    def reread_reports(self) -> None:
+        dialogs.RereadDialog(self.services, self.actor, self).exec()
+        if not self.session_over:
+            self.refresh_reports()  # levels matched may have changed
 
     def manage_client(self) -> None:
         if dialogs.ClientDialog(self.services, self.actor, self).exec():

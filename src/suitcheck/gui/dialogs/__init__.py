@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # for type checkers and the frozen build's import scan
     from suitcheck.gui.dialogs.rating import RatingDialog
     from suitcheck.gui.dialogs.report_review import ReviewDialog, open_review
     from suitcheck.gui.dialogs.report_viewer import ReportViewer, TextView, load_pages
+    from suitcheck.gui.dialogs.reread import RereadDialog
     from suitcheck.gui.dialogs.settings import SettingsDialog
     from suitcheck.gui.dialogs.staff import StaffDialog
     from suitcheck.gui.dialogs.verification import run_verification, verify_export_file
@@ -53,6 +54,7 @@ _MODULE = {
     "PolicyDialog": "policy",
     "RatingDialog": "rating",
     "ReportViewer": "report_viewer",
+    "RereadDialog": "reread",
     "ReviewDialog": "report_review",
     "SettingsDialog": "settings",
     "StaffDialog": "staff",
@@ -93,6 +95,7 @@ __all__ = [
     "PolicyDialog",
     "RatingDialog",
     "ReportViewer",
+    "RereadDialog",
     "ReviewDialog",
     "SettingsDialog",
     "StaffDialog",

@@ -790,6 +790,14 @@
         <translation>风险等级</translation>
     </message>
     <message>
+        <source>Subject level</source>
+        <translation>标的对应等级</translation>
+    </message>
+    <message>
+        <source>Matched at</source>
+        <translation>匹配等级</translation>
+    </message>
+    <message>
         <source>Title</source>
         <translation>标题</translation>
     </message>
@@ -1803,6 +1811,10 @@ Store: {store}</source>
     <message>
         <source>Reports needing a rating or with findings…</source>
         <translation>待评级或有合规提示的研报…</translation>
+    </message>
+    <message>
+        <source>Re-read reports with the subject table…</source>
+        <translation>按标的表重新识别研报…</translation>
     </message>
     <message>
         <source>Add client…</source>
@@ -3861,6 +3873,112 @@ Store: {store}</source>
     <message>
         <source>For {client} ({account}) · decision: {outcome} (audit entry {check}) · opened by {staff} (audit entry {n})</source>
         <translation>客户：{client}（{account}）· 判定：{outcome}（审计记录 {check}）· 由 {staff} 打开（审计记录 {n}）</translation>
+    </message>
+</context>
+<context>
+    <name>Reread</name>
+    <message>
+        <source>rated</source>
+        <translation>合规评定</translation>
+    </message>
+    <message>
+        <source>stated</source>
+        <translation>研报自述</translation>
+    </message>
+    <message>
+        <source>stored</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <source>finding: below its subject</source>
+        <translation>问题：低于标的对应等级</translation>
+    </message>
+    <message>
+        <source>{level}, unchanged</source>
+        <translation>{level}，不变</translation>
+    </message>
+</context>
+<context>
+    <name>RereadDialog</name>
+    <message>
+        <source>Re-read reports with the subject table</source>
+        <translation>按标的表重新识别研报</translation>
+    </message>
+    <message>
+        <source>Each imported report&apos;s file is read again with the current subject table, as a new import would read it. Reports whose subject level changes are listed with the level they would then be matched at (the higher of their own level and their subject&apos;s). Nothing is stored until you apply it.</source>
+        <translation>按当前标的表重新读取每份已导入研报的原文件，与新导入时的读取方式相同。标的对应等级发生变化的研报会列出，并显示届时的匹配等级（研报自身等级与标的等级就高）。应用之前不会保存任何内容。</translation>
+    </message>
+    <message>
+        <source>Read reports</source>
+        <translation>读取研报</translation>
+    </message>
+    <message>
+        <source>Stop</source>
+        <translation>停止</translation>
+    </message>
+    <message>
+        <source>Apply changes…</source>
+        <translation>应用变更…</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>Reading…</source>
+        <translation>正在读取…</translation>
+    </message>
+    <message>
+        <source>{read} of {total} reports read with the subject table of policy version {version}: {changes} change their subject level, {raised} would be matched higher, {lowered} lower.</source>
+        <translation>已按第 {version} 版政策的标的表读取 {read}/{total} 份研报：{changes} 份的标的对应等级有变化，其中 {raised} 份匹配等级将提高，{lowered} 份将降低。</translation>
+    </message>
+    <message>
+        <source>Stopped before the end: the reports not read are not listed.</source>
+        <translation>未读完即停止：未读取的研报未列出。</translation>
+    </message>
+    <message>
+        <source>{n} reports could not be read again (see Result).</source>
+        <translation>{n} 份研报无法重新读取（见“结果”列）。</translation>
+    </message>
+    <message>
+        <source>Nothing to store.</source>
+        <translation>没有需要保存的变更。</translation>
+    </message>
+    <message>
+        <source>Store the new subject level of {n} reports? {raised} will be matched at a higher level and {lowered} at a lower one from now on. A report&apos;s own level, and a level compliance rated, stay as they are. Each change is recorded in the audit trail.</source>
+        <translation>保存 {n} 份研报新的标的对应等级？此后 {raised} 份将按更高等级匹配，{lowered} 份按更低等级匹配。研报自身等级及合规评定的等级保持不变。每项变更都记入审计日志。</translation>
+    </message>
+    <message>
+        <source>The reading was stopped before the end: only the reports listed are changed.</source>
+        <translation>读取未完成即已停止：只变更列出的研报。</translation>
+    </message>
+    <message>
+        <source>Apply changes</source>
+        <translation>应用变更</translation>
+    </message>
+    <message>
+        <source>Store changes</source>
+        <translation>保存变更</translation>
+    </message>
+    <message>
+        <source>Storing…</source>
+        <translation>正在保存…</translation>
+    </message>
+    <message>
+        <source>Stored {stored} of {n} changes, each in the audit trail.</source>
+        <translation>已保存 {stored}/{n} 项变更，每项均记入审计日志。</translation>
+    </message>
+    <message>
+        <source>{n} were left as they are (see Result).</source>
+        <translation>{n} 份保持原样（见“结果”列）。</translation>
+    </message>
+    <message>
+        <source>Stopped before the end: the rest were not stored.</source>
+        <translation>未完成即停止：其余变更未保存。</translation>
+    </message>
+    <message>
+        <source>Re-reading reports: switching user stops it; the changes stored so far stay stored, each in the audit trail.</source>
+        <translation>正在重新识别研报：切换用户会停止该操作；已保存的变更保持不变，每项均已记入审计日志。</translation>
     </message>
 </context>
 <context>
