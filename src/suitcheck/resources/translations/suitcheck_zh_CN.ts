@@ -143,6 +143,10 @@
         <translation>校验审计链</translation>
     </message>
     <message>
+        <source>recorded decisions replayed</source>
+        <translation>重放已记录的决定</translation>
+    </message>
+    <message>
         <source>refused (no permission)</source>
         <translation>拒绝（无权限）</translation>
     </message>
