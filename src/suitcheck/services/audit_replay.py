@@ -107,7 +107,7 @@ class ReplayReport:
             "verified": self.verification.ok,
             "bad_seq": self.verification.bad_seq,
             "counts": self.counts,
-            "seqs": named,
+            "not_reproduced": named,
             "tampered_policy": sorted({e.policy_version for e in self.entries if e.tampered and e.policy_version}),
         }
 
@@ -153,7 +153,7 @@ def _replay_row(
         reasons = []
     entry = EntryReplay(seq, action, investor_id, report_id, Verdict.CANNOT_REPLAY, decision, tuple(reasons))
     if not is_decision(action):
-        return dataclasses.replace(entry, verdict=Verdict.NOT_A_DECISION, why=f"a {action} entry records no decision")
+        return dataclasses.replace(entry, verdict=Verdict.NOT_A_DECISION, why=f"the {action} entry records no decision")
     if not isinstance(facts, dict):
         return dataclasses.replace(entry, why="the entry's facts cannot be read")
     try:
