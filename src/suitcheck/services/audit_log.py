@@ -324,13 +324,12 @@ class AuditService:
                 ]
                 found = {row[0] for row in rows}
                 missing = [seq for seq in wanted if seq not in found]
-                if missing:  # or another branch's: answered alike (services.scope)
-                    raise NotFound(
-                        f"There is no audit entry {missing[0]}."
-                        if len(missing) == 1
-                        else f"There are no audit entries {', '.join(map(str, missing[:10]))}"
-                        + (" and more." if len(missing) > 10 else ".")
-                    )
+                # Another branch's entry is answered as one that does not exist (services.scope).
+                shown = ", ".join(map(str, missing[:10])) + (" and more" if len(missing) > 10 else "")
+                if len(missing) == 1:
+                    raise NotFound(f"There is no audit entry {shown}.")
+                if missing:
+                    raise NotFound(f"There are no audit entries {shown}.")
                 rows.sort(key=lambda row: row[0])
             else:
                 decisions = [a.value for a in DECISION_ACTIONS]
