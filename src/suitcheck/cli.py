@@ -918,6 +918,8 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         manifest = services.audit.export(actor, Path(args.out), args.format, flt, full_id_numbers=args.full_id_numbers)
         out.emit(manifest, f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)")
         return EXIT_OK
+    if args.action == "replay":
+        return _replay(services, actor, args, out)
     if args.file:
         check = services.audit.verify_file(
             actor, Path(args.file), Path(args.earlier) if args.earlier else None, args.public_key
@@ -938,6 +940,71 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         text = f"FAILED: {store.problem}" + ("" if result.ok else f"\n{text}")
     out.emit(data, text)
     return EXIT_OK if data["ok"] else EXIT_VERIFY_FAILED
+
+
+def _entry_seq(text: str) -> int:
+    """An audit entry's number, as the trail and `audit export` show it."""
+    if not _INTEGER.fullmatch(text.strip()) or not 0 < int(text) <= 10**15:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an audit entry number (a whole number from 1)")
+    return int(text)
+
+
+def _outcome_line(decision: str | None, reasons: list[str]) -> str:
+    return f"{decision or '-'} ({', '.join(reasons) or 'no reasons'})"
+
+
+def _replay_line(e: dict[str, Any]) -> str:
+    head = f"entry {e['seq']} {e['action']}" + (
+        f", client {e['investor']} / report {e['report']}" if e["investor"] is not None else ""
+    )
+    version = f" under policy version {e['policy_version']}" if e["policy_version"] is not None else ""
+    recorded = _outcome_line(e["recorded"]["decision"], e["recorded"]["reasons"])
+    taken = (
+        f"\n    taken as recorded (the entry does not hold what they rest on; a replay cannot re-check a seal "
+        f"from then): {', '.join(e['taken_as_recorded'])}"
+        if e["taken_as_recorded"]
+        else ""
+    )
+    if e["verdict"] == "reproduced":
+        return f"{head}: reproduced{version}: {recorded}{taken}"
+    if e["verdict"] == "differs":
+        replayed = _outcome_line(e["replayed"]["decision"], e["replayed"]["reasons"])
+        return (
+            f"{head}: DIFFERS{version} ({', '.join(e['differs'])})\n    recorded: {recorded}\n    replayed: {replayed}"
+            + taken
+        )
+    if e["verdict"] == "not-a-decision":
+        return f"{head}: not a decision ({e['why']})"
+    return f"{head}: cannot be replayed{' (FAILED verification)' if e['tampered'] else ''}: {e['why']}"
+
+
+def _replay(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    """`audit replay`: 0 every entry reproduced, 4 a decision differs or the trail (or a
+    policy version) fails verification, 1 an entry not a decision or not replayable."""
+    report = services.audit.replay(actor, args.seq, since=args.since, until=args.until)
+    data = report.to_dict()
+    result = report.verification
+
+    def text() -> str:
+        if not result.ok:
+            return (
+                (f"FAILED at entry {result.bad_seq}: " if result.bad_seq is not None else "FAILED: ")
+                + f"{result.problem}\nNothing was replayed: a replay of entries in a trail that fails verification "
+                "proves nothing."
+            )
+        counts = data["counts"]
+        lines = [f"Trail verified: {result.count} entries, {result.seals} seals."]
+        lines += [_replay_line(e) for e in data["entries"]] or ["No decision was recorded in that period."]
+        lines.append(
+            f"{counts['reproduced']} reproduced, {counts['differs']} differ, "
+            f"{counts['not-a-decision']} not a decision, {counts['cannot-be-replayed']} cannot be replayed."
+        )
+        return "\n".join(lines)
+
+    out.emit(data, text)
+    if report.failed:
+        return EXIT_VERIFY_FAILED
+    return EXIT_OK if report.ok else EXIT_ERROR
 
 
 def verify_offline(args: argparse.Namespace, out: Output) -> int:
@@ -1275,6 +1342,14 @@ def build_parser() -> argparse.ArgumentParser:
         help="trust only this genesis public key (or a file of them, as `audit key show` prints); "
         "with FILE no store, login or secret is needed",
     )
+    replay = asub.add_parser(
+        "replay",
+        parents=[common],
+        help="decide recorded decisions again, from their recorded facts under the policy version they name",
+    )
+    replay.add_argument("seq", nargs="*", type=_entry_seq, metavar="SEQ", help="audit entry numbers")
+    replay.add_argument("--since", type=_date, help="every decision recorded from this day (instead of SEQ)")
+    replay.add_argument("--until", type=_date, help="every decision recorded up to this day (instead of SEQ)")
     key = asub.add_parser("key", parents=[common], help="the installations' public verification keys")
     key.add_argument("key_action", choices=["show"], metavar="show")
 

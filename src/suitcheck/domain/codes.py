@@ -54,6 +54,7 @@ class AuditAction(enum.StrEnum):
     POLICY_CHANGE = "policy-change"
     EXPORT = "export"
     AUDIT_VERIFIED = "audit-verified"
+    AUDIT_REPLAYED = "audit-replayed"
     STORE_CHECKED = "store-checked"
     INSPECTION_REPORT = "inspection-report"
     RECORD_SEALED = "record-sealed"

@@ -540,6 +540,12 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "its checksum does not match the one recorded when it was imported"),
     QT_TRANSLATE_NOOP("Messages", "There is no questionnaire version {version}."),
     QT_TRANSLATE_NOOP("Messages", "There is no policy version {version}."),
+    QT_TRANSLATE_NOOP("Messages", "There is no audit entry {shown}."),
+    QT_TRANSLATE_NOOP("Messages", "There are no audit entries {shown}."),
+    QT_TRANSLATE_NOOP("Messages", "Replay either entries by number or a period (--since/--until), not both."),
+    QT_TRANSLATE_NOOP("Messages", "Name the entries to replay by number, or a period (--since/--until)."),
+    QT_TRANSLATE_NOOP("Messages", "An audit entry's number is a whole number from 1."),
+    QT_TRANSLATE_NOOP("Messages", "Replay at most {MAX_SEQS} entries by number at once; name a period instead."),
     QT_TRANSLATE_NOOP(
         "Messages",
         "The stored questionnaire version {row_version} was not written by suitcheck (its seal does not match); nothing was assessed with it. Compliance must run `suitcheck audit verify` and investigate.",

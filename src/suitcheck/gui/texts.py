@@ -216,6 +216,7 @@ ACTIONS: dict[AuditAction, str] = {
     AuditAction.POLICY_CHANGE: QT_TRANSLATE_NOOP("Actions", "policy changed"),
     AuditAction.EXPORT: QT_TRANSLATE_NOOP("Actions", "audit export"),
     AuditAction.AUDIT_VERIFIED: QT_TRANSLATE_NOOP("Actions", "audit trail verified"),
+    AuditAction.AUDIT_REPLAYED: QT_TRANSLATE_NOOP("Actions", "recorded decisions replayed"),
     AuditAction.REFUSED: QT_TRANSLATE_NOOP("Actions", "refused (no permission)"),
     AuditAction.DISTRIBUTION_LIST: QT_TRANSLATE_NOOP("Actions", "distribution list"),
     AuditAction.STORE_CHECKED: QT_TRANSLATE_NOOP("Actions", "store checked"),

@@ -8,9 +8,9 @@ import enum
 import logging
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy import Connection, Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain, export_split, keys
@@ -30,11 +30,13 @@ from suitcheck.audit.sealing import SealError, attach_report, check_head, record
 from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
+from suitcheck.domain.replay import DECISION_ACTIONS
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services import files
+from suitcheck.services.audit_replay import MAX_SEQS, ReplayReport, replay_rows
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
 from suitcheck.services.integrity import check_state
 from suitcheck.services.scope import client_scope, names_client, names_staff, sees_all_branches
 
@@ -120,6 +122,17 @@ _ROW_COLUMNS = (
     AuditEntry.mac,
 )
 _ID_NUMBER = 13  # the client_id_number field of an ExportRow
+# What a replay reads of an entry (audit_replay.replay_rows).
+_REPLAY_COLUMNS = (
+    AuditEntry.seq,
+    AuditEntry.action,
+    AuditEntry.investor_id,
+    AuditEntry.report_id,
+    AuditEntry.decision,
+    AuditEntry.reasons,
+    AuditEntry.facts,
+)
+_V = TypeVar("_V")
 
 
 def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
@@ -207,15 +220,7 @@ class AuditService:
         kept beside the key); the verification is recorded and, when it passed, sealed."""
         actor = self._ctx.require(actor, Permission.VERIFY_AUDIT)
         trusted = parse_public_keys(public_keys) if public_keys else None
-        result = self._verify_store(trusted, actor)
-        for _ in range(3):
-            if result.ok or not result.problem or " is at epoch " not in result.problem:
-                break
-            # Another process on this key sealed (before or while we read): take up the key
-            # it left, under the chain lock as every append does, and look again.
-            with self._ctx.transaction() as session:
-                self._ctx.sealer.catch_up(session)
-            result = self._verify_store(trusted, actor)
+        result = self._caught_up(lambda: self._verify_store(trusted, actor))
         with self._ctx.transaction() as session:
             self._ctx.audit(
                 session,
@@ -227,34 +232,31 @@ class AuditService:
                 self._ctx.sealer.seal(session, self._ctx.now())
         return result
 
+    def _caught_up(self, verify: Callable[[], _V]) -> _V:
+        """`verify()` again after taking up the key another process on this key left when it
+        sealed (before or while we read), under the chain lock as every append does."""
+        result = verify()
+        for _ in range(3):
+            problem = self._problem(result)
+            if problem is None or " is at epoch " not in problem:
+                break
+            with self._ctx.transaction() as session:
+                self._ctx.sealer.catch_up(session)
+            result = verify()
+        return result
+
+    @staticmethod
+    def _problem(result: Any) -> str | None:
+        verified = result if isinstance(result, chain.VerifyResult) else result.verification
+        return None if verified.ok else verified.problem
+
     def _verify_store(self, trusted: set[str] | None, actor: Actor) -> chain.VerifyResult:
         """The store's verification; a problem with a client or staff row names it only
         when `actor` sees that row (services.scope)."""
-        sealer = self._ctx.sealer
-        location = self._ctx.store.display_name
+        heads = self._recorded_heads()
         with self._ctx.transaction(read_only=True) as session:
-            # The heads recorded beside the key before the snapshot begins: the record is
-            # rewritten after every commit of this installation (another window, a batch),
-            # so one read later may name an entry committed after the snapshot began.
-            try:
-                heads: list[tuple[int, str]] | SealError = recorded_heads(sealer.path, sealer.inst, location)
-            except SealError as exc:
-                heads = exc
             conn = session.connection()
-            conn.execute(chain.HEAD).first()  # start the read snapshot before taking the local key
-            verifier = chain.verifier_for_store(conn, trusted=trusted, local_keys=sealer.local_keys())
-            result = verifier.finish()
-            if result.ok and sealer.chain not in result.installations:
-                result = dataclasses.replace(
-                    result, ok=False, problem="this installation's registration is missing from the trail"
-                )
-            if result.ok:
-                try:
-                    if isinstance(heads, SealError):
-                        raise heads
-                    check_head(conn, sealer.path, sealer.inst, location, heads)
-                except SealError as exc:
-                    result = dataclasses.replace(result, ok=False, problem=str(exc))
+            result = self._verify_chain(conn, heads, trusted)
             if result.ok:
                 checked, problem = check_state(
                     self._ctx,
@@ -268,6 +270,102 @@ class AuditService:
                 result = dataclasses.replace(result, state_checked=checked if sees_all_branches(actor) else None)
                 if problem:
                     result = dataclasses.replace(result, ok=False, problem=problem)
+        return result
+
+    def replay(
+        self,
+        actor: Actor,
+        seqs: Sequence[int] = (),
+        *,
+        since: dt.date | None = None,
+        until: dt.date | None = None,
+    ) -> ReplayReport:
+        """Decide again the decisions recorded in the entries `seqs`, or in every decision's
+        entry of a period, from the facts each records under the policy version it names
+        (domain.replay), and say which reproduce. Only in a trail that verifies (links,
+        hashes, MACs, seals: a replay of a forged entry proves nothing), read in the same
+        snapshot as its verification. Branch-scoped verifiers replay their branch's
+        entries; another's is answered as one that does not exist. The replay is recorded."""
+        actor = self._ctx.require(actor, Permission.VERIFY_AUDIT)
+        wanted = list(dict.fromkeys(seqs))
+        if wanted and (since or until):
+            raise InvalidInput("Replay either entries by number or a period (--since/--until), not both.")
+        if not wanted and not (since or until):
+            raise InvalidInput("Name the entries to replay by number, or a period (--since/--until).")
+        if since and until and since > until:
+            raise InvalidInput("The start date is after the end date.")
+        if any(seq < 1 for seq in wanted):
+            raise InvalidInput("An audit entry's number is a whole number from 1.")
+        if len(wanted) > MAX_SEQS:
+            raise InvalidInput(f"Replay at most {MAX_SEQS} entries by number at once; name a period instead.")
+        report = self._caught_up(lambda: self._replayed(actor, wanted, since, until))
+        asked: dict[str, Any] = {"seqs": wanted} if wanted else AuditFilter(since=since, until=until).to_dict()
+        if not sees_all_branches(actor):
+            with self._ctx.transaction(read_only=True) as session:
+                asked["branch"] = branch_codes(session).get(actor.branch_id or 0)
+        with self._ctx.transaction() as session:
+            self._ctx.audit(session, actor, AuditAction.AUDIT_REPLAYED, facts={**asked, **report.recorded_facts()})
+        log.info("audit replay by %s: %s", actor.username, report.counts)
+        return report
+
+    def _replayed(self, actor: Actor, wanted: list[int], since: dt.date | None, until: dt.date | None) -> ReplayReport:
+        heads = self._recorded_heads()
+        with self._ctx.transaction(read_only=True) as session:
+            conn = session.connection()
+            verification = self._verify_chain(conn, heads, None)
+            if not verification.ok:
+                return ReplayReport(verification)
+            stmt = _filtered(AuditFilter(since=since, until=until), actor).with_only_columns(*_REPLAY_COLUMNS)
+            if wanted:
+                rows = [
+                    row
+                    for start in range(0, len(wanted), 1000)
+                    for row in conn.execute(stmt.where(AuditEntry.seq.in_(wanted[start : start + 1000])))
+                ]
+                found = {row[0] for row in rows}
+                missing = [seq for seq in wanted if seq not in found]
+                # Another branch's entry is answered as one that does not exist (services.scope).
+                shown = ", ".join(map(str, missing[:10])) + (" and more" if len(missing) > 10 else "")
+                if len(missing) == 1:
+                    raise NotFound(f"There is no audit entry {shown}.")
+                if missing:
+                    raise NotFound(f"There are no audit entries {shown}.")
+                rows.sort(key=lambda row: row[0])
+            else:
+                decisions = [a.value for a in DECISION_ACTIONS]
+                rows = list(conn.execute(stmt.where(AuditEntry.action.in_(decisions)).order_by(AuditEntry.seq)))
+            return ReplayReport(verification, tuple(replay_rows(self._ctx, conn, rows)))
+
+    def _recorded_heads(self) -> list[tuple[int, str]] | SealError:
+        """The heads recorded beside the key, read before the snapshot begins: the record is
+        rewritten after every commit of this installation (another window, a batch), so one
+        read later may name an entry committed after the snapshot began."""
+        sealer = self._ctx.sealer
+        try:
+            return recorded_heads(sealer.path, sealer.inst, self._ctx.store.display_name)
+        except SealError as exc:
+            return exc
+
+    def _verify_chain(
+        self, conn: Connection, heads: list[tuple[int, str]] | SealError, trusted: set[str] | None
+    ) -> chain.VerifyResult:
+        """The trail in this read transaction: links, hashes, MACs, seals at their
+        intervals, this installation registered, the head kept beside the key."""
+        sealer = self._ctx.sealer
+        conn.execute(chain.HEAD).first()  # start the read snapshot before taking the local key
+        verifier = chain.verifier_for_store(conn, trusted=trusted, local_keys=sealer.local_keys())
+        result = verifier.finish()
+        if result.ok and sealer.chain not in result.installations:
+            result = dataclasses.replace(
+                result, ok=False, problem="this installation's registration is missing from the trail"
+            )
+        if result.ok:
+            try:
+                if isinstance(heads, SealError):
+                    raise heads
+                check_head(conn, sealer.path, sealer.inst, self._ctx.store.display_name, heads)
+            except SealError as exc:
+                result = dataclasses.replace(result, ok=False, problem=str(exc))
         return result
 
     def fingerprint(self) -> str:

@@ -147,6 +147,10 @@
         <translation>校验审计链</translation>
     </message>
     <message>
+        <source>recorded decisions replayed</source>
+        <translation>重放已记录的决定</translation>
+    </message>
+    <message>
         <source>refused (no permission)</source>
         <translation>拒绝（无权限）</translation>
     </message>
@@ -2801,6 +2805,30 @@ Store: {store}</source>
     <message>
         <source>There is no policy version {version}.</source>
         <translation>没有第 {version} 版政策。</translation>
+    </message>
+    <message>
+        <source>There is no audit entry {shown}.</source>
+        <translation>没有编号为 {shown} 的审计记录。</translation>
+    </message>
+    <message>
+        <source>There are no audit entries {shown}.</source>
+        <translation>没有编号为 {shown} 的审计记录。</translation>
+    </message>
+    <message>
+        <source>Replay either entries by number or a period (--since/--until), not both.</source>
+        <translation>请按编号或按期间（--since/--until）重放审计记录，二者不可同时使用。</translation>
+    </message>
+    <message>
+        <source>Name the entries to replay by number, or a period (--since/--until).</source>
+        <translation>请给出要重放的审计记录编号，或一个期间（--since/--until）。</translation>
+    </message>
+    <message>
+        <source>An audit entry&apos;s number is a whole number from 1.</source>
+        <translation>审计记录编号是从 1 开始的整数。</translation>
+    </message>
+    <message>
+        <source>Replay at most {MAX_SEQS} entries by number at once; name a period instead.</source>
+        <translation>按编号一次最多重放 {MAX_SEQS} 条审计记录；请改为指定期间。</translation>
     </message>
     <message>
         <source>No risk level is stated; compliance must rate it before anyone may read it.</source>

@@ -1,0 +1,184 @@
+"""`audit replay`: recorded decisions decided again under the policy version they name."""
+
+from __future__ import annotations
+
+import collections
+import dataclasses
+import json
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from suitcheck.audit import chain
+from suitcheck.domain.policy import Policy
+from suitcheck.domain.replay import UnreplayableFacts, Verdict, is_decision, recorded_policy_version, replay_decision
+from suitcheck.services.context import ServiceContext
+from suitcheck.services.errors import InvalidInput, ServiceError
+
+# Entries named by number in one replay (a period has no such bound).
+MAX_SEQS = 10_000
+# Entries of each verdict other than `reproduced` named in the replay's own audit entry.
+RECORDED_SEQS = 100
+
+
+@dataclasses.dataclass(frozen=True)
+class EntryReplay:
+    """One entry replayed. `why` says why it could not be; `tampered` that the policy
+    version it names was not written by suitcheck (a failed verification, as `verify`)."""
+
+    seq: int
+    action: str
+    investor_id: int | None
+    report_id: int | None
+    verdict: Verdict
+    recorded_decision: str | None
+    recorded_reasons: tuple[str, ...]
+    policy_version: int | None = None
+    replayed_decision: str | None = None
+    replayed_reasons: tuple[str, ...] | None = None
+    differs: tuple[str, ...] = ()
+    taken_as_recorded: tuple[str, ...] = ()
+    why: str | None = None
+    tampered: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "action": self.action,
+            "investor": self.investor_id,
+            "report": self.report_id,
+            "verdict": self.verdict.value,
+            "policy_version": self.policy_version,
+            "recorded": {"decision": self.recorded_decision, "reasons": list(self.recorded_reasons)},
+            "replayed": None
+            if self.replayed_reasons is None
+            else {"decision": self.replayed_decision, "reasons": list(self.replayed_reasons)},
+            "differs": list(self.differs),
+            "taken_as_recorded": list(self.taken_as_recorded),
+            "why": self.why,
+            "tampered": self.tampered,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplayReport:
+    """The trail's verification and, when it passed, every entry replayed in seq order."""
+
+    verification: chain.VerifyResult
+    entries: tuple[EntryReplay, ...] = ()
+
+    @property
+    def counts(self) -> dict[str, int]:
+        found = collections.Counter(e.verdict for e in self.entries)
+        return {v.value: found[v] for v in Verdict}
+
+    @property
+    def ok(self) -> bool:
+        """Every entry replayed reproduces its recorded decision, in a trail that verifies."""
+        return self.verification.ok and all(e.verdict is Verdict.REPRODUCED for e in self.entries)
+
+    @property
+    def failed(self) -> bool:
+        """The trail fails verification, a decision differs, or a policy version was not
+        written by suitcheck: what `audit verify` would call a failure."""
+        return not self.verification.ok or any(e.verdict is Verdict.DIFFERS or e.tampered for e in self.entries)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "verified": self.verification.ok,
+            "verification": self.verification.to_dict(),
+            "counts": self.counts,
+            "entries": [e.to_dict() for e in self.entries],
+        }
+
+    def recorded_facts(self) -> dict[str, Any]:
+        """What the replay's own audit entry says: the verdicts, and the entries that did not
+        reproduce (the first RECORDED_SEQS of each verdict)."""
+        named: dict[str, list[int]] = {}
+        for entry in self.entries:
+            if entry.verdict is not Verdict.REPRODUCED:
+                seqs = named.setdefault(entry.verdict.value, [])
+                if len(seqs) < RECORDED_SEQS:
+                    seqs.append(entry.seq)
+        return {
+            "ok": self.ok,
+            "verified": self.verification.ok,
+            "bad_seq": self.verification.bad_seq,
+            "counts": self.counts,
+            "not_reproduced": named,
+            "tampered_policy": sorted({e.policy_version for e in self.entries if e.tampered and e.policy_version}),
+        }
+
+
+class _Policies:
+    """Each policy version read once, with its seal checked (ServiceContext.policy_version)."""
+
+    def __init__(self, ctx: ServiceContext, conn: Connection) -> None:
+        self._ctx, self._conn = ctx, conn
+        self._seen: dict[int, Policy | ServiceError] = {}
+
+    def get(self, version: int) -> Policy | ServiceError:
+        if version not in self._seen:
+            try:
+                self._seen[version] = self._ctx.policy_version(self._conn, version)
+            except ServiceError as exc:
+                self._seen[version] = exc
+        return self._seen[version]
+
+
+def replay_rows(ctx: ServiceContext, conn: Connection, rows: Iterable[Sequence[Any]]) -> list[EntryReplay]:
+    """Rows of (seq, action, investor_id, report_id, decision, reasons, facts), as stored."""
+    policies = _Policies(ctx, conn)
+    return [_replay_row(policies, *row) for row in rows]
+
+
+def _replay_row(
+    policies: _Policies,
+    seq: int,
+    action: str,
+    investor_id: int | None,
+    report_id: int | None,
+    decision: str | None,
+    reasons_json: str,
+    facts_json: str,
+) -> EntryReplay:
+    try:
+        reasons = json.loads(reasons_json)
+        facts = json.loads(facts_json)
+    except (TypeError, ValueError):
+        reasons, facts = None, None
+    if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+        reasons = []
+    entry = EntryReplay(seq, action, investor_id, report_id, Verdict.CANNOT_REPLAY, decision, tuple(reasons))
+    if not is_decision(action):
+        return dataclasses.replace(entry, verdict=Verdict.NOT_A_DECISION, why=f"the {action} entry records no decision")
+    if not isinstance(facts, dict):
+        return dataclasses.replace(entry, why="the entry's facts cannot be read")
+    try:
+        version = recorded_policy_version(facts)
+    except UnreplayableFacts as exc:
+        return dataclasses.replace(entry, why=str(exc))
+    entry = dataclasses.replace(entry, policy_version=version)
+    policy = policies.get(version)
+    if isinstance(policy, InvalidInput):  # no such version in the store
+        return dataclasses.replace(entry, why=f"the store holds no policy version {version}")
+    if isinstance(policy, ServiceError):  # its seal fails, or its document cannot be read
+        return dataclasses.replace(
+            entry,
+            why=f"policy version {version} was changed outside suitcheck (its seal does not match) or is damaged",
+            tampered=True,
+        )
+    try:
+        replayed = replay_decision(decision, reasons, facts, policy)
+    except UnreplayableFacts as exc:
+        return dataclasses.replace(entry, why=str(exc))
+    return dataclasses.replace(
+        entry,
+        verdict=replayed.verdict,
+        replayed_decision=replayed.decision.outcome.value,
+        replayed_reasons=tuple(r.value for r in replayed.decision.reasons),
+        differs=replayed.differs,
+        taken_as_recorded=tuple(r.value for r in replayed.taken_as_recorded),
+    )
