@@ -9,8 +9,11 @@ from typing import Any
 import pytest
 
 from suitcheck.domain.questionnaire import AnswersError, QuestionnaireError, from_dict, parse_answers, parse_definition
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import InvalidInput
 from tests.cli.test_assessment_cli import db, seeded  # noqa: F401
 from tests.cli.test_cli import assert_clean_error, run
+from tests.conftest import add_client
 from tests.domain.test_questionnaire import DEFAULT, raw
 
 
@@ -113,3 +116,32 @@ def test_the_cli_refuses_such_files_in_one_sentence_and_stores_nothing(db: Path,
     assert "number too long" in result.stderr
     shown = run("questionnaire", "show", "--json", "--user", "demo-advisor", db=db)
     assert json.loads(shown.stdout)["version"] == 1
+
+
+def _long_texts(question: int, answer: int) -> dict[str, Any]:
+    """The shipped definition with every text as long as given: CJK and wide Latin letters,
+    no space to break at (the sheet must still lay each row out on a page)."""
+    data = raw()
+    for q in data["questions"]:
+        q["text"], q["text_en"] = "险" * question, "W" * question
+        for a in q["answers"]:
+            a["text"], a["text_en"] = "损" * answer, "M" * answer
+    return data
+
+
+def test_a_text_the_confirmation_sheet_cannot_print_is_refused_at_import(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """A question of some 2,600 characters was imported and assessed with, and then its
+    confirmation sheet failed with an unexpected LayoutError (a table row taller than the
+    page): now the import refuses it, and the longest texts it takes still print."""
+    with pytest.raises(InvalidInput, match="question capacity is longer than 500 characters"):
+        services.questionnaire.import_definition(compliance, json.dumps(_long_texts(501, 10)))
+    with pytest.raises(InvalidInput, match="answer capacity/yes is longer than 200 characters"):
+        services.questionnaire.import_definition(compliance, json.dumps(_long_texts(10, 201)))
+    longest = services.questionnaire.import_definition(compliance, json.dumps(_long_texts(500, 200)))
+    add_client(services, compliance, "LONG", None, None)
+    top = {q.id: max((a for a in q.answers if not a.knockout), key=lambda a: a.score).id for q in longest.questions}
+    services.investors.assess_answers(compliance, "LONG", top)
+    written = services.investors.write_confirmation(compliance, "LONG", tmp_path / "sheet.pdf")
+    assert written.path.read_bytes().startswith(b"%PDF")

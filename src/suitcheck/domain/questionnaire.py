@@ -21,6 +21,10 @@ SECTIONS = ("capacity", "finances", "experience", "goals", "attitude-to-loss")
 # whose scores could not be stored would be imported and then fail every assessment.
 MAX_ANSWER_SCORE = 1000
 MAX_TOTAL_SCORE = 100_000
+# The confirmation sheet prints each question and the answer chosen in one table row, and a
+# row cannot continue on the next page: longer texts would make the sheet impossible to print.
+MAX_QUESTION_TEXT = 500
+MAX_ANSWER_TEXT = 200
 
 
 class QuestionnaireError(ValueError):
@@ -339,6 +343,13 @@ def _validate(q: Questionnaire) -> None:
 
 
 def _validate_answers(question: Question) -> None:
+    if max(len(question.text), len(question.text_en)) > MAX_QUESTION_TEXT:
+        raise QuestionnaireError(f"A text of question {question.id} is longer than {MAX_QUESTION_TEXT} characters.")
+    for answer in question.answers:
+        if max(len(answer.text), len(answer.text_en)) > MAX_ANSWER_TEXT:
+            raise QuestionnaireError(
+                f"A text of answer {question.id}/{answer.id} is longer than {MAX_ANSWER_TEXT} characters."
+            )
     if len(question.answers) < 2:
         raise QuestionnaireError(f"Question {question.id} needs at least two answers.")
     ids = [a.id for a in question.answers]
