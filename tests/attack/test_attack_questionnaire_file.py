@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -145,3 +146,30 @@ def test_a_text_the_confirmation_sheet_cannot_print_is_refused_at_import(
     services.investors.assess_answers(compliance, "LONG", top)
     written = services.investors.write_confirmation(compliance, "LONG", tmp_path / "sheet.pdf")
     assert written.path.read_bytes().startswith(b"%PDF")
+
+
+def test_an_assessment_older_than_the_current_one_says_so(db: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A clerk enters an older paper questionnaire (--assessed before the client's current
+    assessment): it is kept in the history, the newer one stays in force. The result said
+    "profile C5, valid until ..." and nothing else, as if the client were now C5."""
+    shown = json.loads(run("investor", "show", "880003", "--json", "--user", "demo-advisor", db=db).stdout)
+    assert shown["profile"] == "C3"
+    earlier = (dt.date.fromisoformat(shown["assessed"]) - dt.timedelta(days=30)).isoformat()
+    questionnaire = DEFAULT
+    top = {
+        q.id: max((a for a in q.answers if not a.knockout), key=lambda a: a.score).id for q in questionnaire.questions
+    }
+    answers = tmp_path / "paper.json"
+    answers.write_text(json.dumps(top), encoding="utf-8")
+    args = ("investor", "assess", "880003", "--answers", str(answers), "--assessed", earlier, "--note", "纸质问卷")
+    result = run(*args, "--user", "demo-compliance", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "profile C5" in result.stdout
+    assert (
+        f"not the client's current assessment: their assessment of {shown['assessed']} (C3) is newer and stays "
+        "in force" in result.stdout
+    )
+    data = json.loads(run(*args, "--json", "--user", "demo-compliance", db=db).stdout)
+    assert (data["profile"], data["current"], data["current_profile"]) == ("C5", False, "C3")
+    now = run("investor", "assess", "880003", "--answers", str(answers), "--json", "--user", "demo-compliance", db=db)
+    assert json.loads(now.stdout)["current"] is True
