@@ -346,6 +346,11 @@ def _assessment_text(d: dict[str, Any]) -> str:
         + (f" (knock-out answer to {', '.join(d['knockouts'])})" if d["knockouts"] else ""),
         f"answers sha256 {d['answers_hash']}; audit entry {d['audit_id']}",
     ]
+    if not d["current"]:
+        lines.append(
+            f"not the client's current assessment: their assessment of {d['current_assessed']} "
+            f"({d['current_profile']}) is newer and stays in force; checks decide on it"
+        )
     if d.get("reassessment_due"):
         lines.append("re-assessment still due: this assessment is dated before the client's situation changed")
     return "\n".join(lines)

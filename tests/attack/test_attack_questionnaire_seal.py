@@ -47,9 +47,11 @@ def _lenient(document: str) -> tuple[str, str]:
     data = json.loads(document)
     data.pop("checksum")
     top = data["bands"][-1]["max_score"]
+    # The lowest total without a knock-out: every band must still hold a score answers reach.
+    low = sum(min(a["score"] for a in q["answers"] if not a["knockout"]) for q in data["questions"])
     for n, band in enumerate(data["bands"][:-1]):
-        band["min_score"] = band["max_score"] = n
-    data["bands"][-1]["min_score"], data["bands"][-1]["max_score"] = len(data["bands"]) - 1, top
+        band["min_score"], band["max_score"] = (0 if n == 0 else low + n), low + n
+    data["bands"][-1]["min_score"], data["bands"][-1]["max_score"] = low + len(data["bands"]) - 1, top
     checksum = content_checksum(data)
     forged = canonical_json({**data, "checksum": checksum})
     assert from_dict(json.loads(forged), require_checksum=True).checksum == checksum  # it would be taken as valid

@@ -17,6 +17,14 @@ _QUESTION_FIELDS = {"id", "section", "text", "text_en", "answers"}
 _ANSWER_FIELDS = {"id", "text", "text_en", "score", "knockout"}
 _BAND_FIELDS = {"profile", "min_score", "max_score"}
 SECTIONS = ("capacity", "finances", "experience", "goals", "attitude-to-loss")
+# An assessment stores its score in an integer column (32 bits on PostgreSQL): a definition
+# whose scores could not be stored would be imported and then fail every assessment.
+MAX_ANSWER_SCORE = 1000
+MAX_TOTAL_SCORE = 100_000
+# The confirmation sheet prints each question and the answer chosen in one table row, and a
+# row cannot continue on the next page: longer texts would make the sheet impossible to print.
+MAX_QUESTION_TEXT = 500
+MAX_ANSWER_TEXT = 200
 
 
 class QuestionnaireError(ValueError):
@@ -200,6 +208,8 @@ def load_json_object(text: str, what: str) -> dict[str, Any]:
         raise QuestionnaireError(f"The {what} names {', '.join(map(repr, exc.keys))} more than once.") from exc
     except (json.JSONDecodeError, RecursionError) as exc:
         raise QuestionnaireError(f"The {what} is not valid JSON.") from exc
+    except ValueError as exc:  # a number of more digits than Python converts (sys.get_int_max_str_digits)
+        raise QuestionnaireError(f"The {what} holds a number too long to read.") from exc
     if not isinstance(data, dict):
         raise QuestionnaireError(f"The {what} must be a JSON object.")
     return data
@@ -327,10 +337,19 @@ def _validate(q: Questionnaire) -> None:
             raise QuestionnaireError(f"Question id {question.id!r} is used twice.")
         seen.add(question.id)
         _validate_answers(question)
+    if q.max_total > MAX_TOTAL_SCORE:
+        raise QuestionnaireError(f"The questionnaire's highest total score {q.max_total} is above {MAX_TOTAL_SCORE}.")
     _validate_bands(q)
 
 
 def _validate_answers(question: Question) -> None:
+    if max(len(question.text), len(question.text_en)) > MAX_QUESTION_TEXT:
+        raise QuestionnaireError(f"A text of question {question.id} is longer than {MAX_QUESTION_TEXT} characters.")
+    for answer in question.answers:
+        if max(len(answer.text), len(answer.text_en)) > MAX_ANSWER_TEXT:
+            raise QuestionnaireError(
+                f"A text of answer {question.id}/{answer.id} is longer than {MAX_ANSWER_TEXT} characters."
+            )
     if len(question.answers) < 2:
         raise QuestionnaireError(f"Question {question.id} needs at least two answers.")
     ids = [a.id for a in question.answers]
@@ -338,6 +357,8 @@ def _validate_answers(question: Question) -> None:
         raise QuestionnaireError(f"Question {question.id} uses an answer id twice.")
     if any(a.score < 0 for a in question.answers):
         raise QuestionnaireError(f"Question {question.id} has a negative score.")
+    if any(a.score > MAX_ANSWER_SCORE for a in question.answers):
+        raise QuestionnaireError(f"Question {question.id} has a score above {MAX_ANSWER_SCORE}.")
     if all(a.knockout for a in question.answers):
         raise QuestionnaireError(f"Every answer to question {question.id} is a knock-out.")
 
@@ -360,3 +381,25 @@ def _validate_bands(q: Questionnaire) -> None:
             f"The bands ({q.bands[0].min_score}-{q.bands[-1].max_score}) do not cover every possible score "
             f"({q.min_total}-{q.max_total})."
         )
+    # A band no set of answers scores into is a profile the questionnaire can never give:
+    # an unreachable C1 rates the most cautious client C2 or above, an unreachable C5
+    # rates nobody aggressive. Knock-out answers force C1, so their scores reach no band.
+    reachable = _reachable_totals(q)
+    for band in q.bands:
+        low, high = max(band.min_score, 0), min(band.max_score, q.max_total)  # a band's ends may be far out
+        if low > high or not reachable & (((1 << (high - low + 1)) - 1) << low):
+            raise QuestionnaireError(
+                f"No set of answers scores into band {band.profile.code} ({band.min_score}-{band.max_score}), "
+                "so the questionnaire could never give that profile."
+            )
+
+
+def _reachable_totals(q: Questionnaire) -> int:
+    """The totals the answers can reach without a knock-out, as a bit set (bit n: total n)."""
+    reachable = 1
+    for question in q.questions:
+        step = 0
+        for score in {a.score for a in question.answers if not a.knockout}:
+            step |= reachable << score
+        reachable = step
+    return reachable

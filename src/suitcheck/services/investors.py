@@ -194,11 +194,20 @@ class AssessmentResult:
     # What each report level gives the client now (decide() on the new assessment).
     permits: tuple[tuple[RiskLevel, Outcome], ...] = ()
 
+    @property
+    def current(self) -> bool:
+        """Whether this assessment became the client's current one: one dated before the
+        client's current assessment is kept in the history, and the newer one stays in force."""
+        return self.investor.assessed_on == self.assessed_on
+
     def to_dict(self) -> dict[str, object]:
         return {
             "investor": self.investor.id,
             "account": self.investor.account,
             "profile": self.profile.code,
+            "current": self.current,
+            "current_profile": self.investor.profile.code if self.investor.profile else None,
+            "current_assessed": self.investor.assessed_on.isoformat() if self.investor.assessed_on else None,
             "score": self.score,
             "band_profile": self.band_profile.code,
             # The client's flag after this assessment: set by a knock-out, and kept when it

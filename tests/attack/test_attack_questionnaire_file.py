@@ -1,0 +1,175 @@
+"""A careless or hostile questionnaire file and answers file, as compliance and a clerk give them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suitcheck.domain.questionnaire import AnswersError, QuestionnaireError, from_dict, parse_answers, parse_definition
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import InvalidInput
+from tests.cli.test_assessment_cli import db, seeded  # noqa: F401
+from tests.cli.test_cli import assert_clean_error, run
+from tests.conftest import add_client
+from tests.domain.test_questionnaire import DEFAULT, raw
+
+
+def _refused(data: dict[str, Any], match: str) -> None:
+    with pytest.raises(QuestionnaireError, match=match) as info:
+        from_dict(data)
+    assert str(info.value).endswith(".")
+
+
+def test_a_number_too_long_to_read_is_one_sentence() -> None:
+    """Python refuses to convert an integer of more than 4300 digits (a ValueError that is
+    no JSONDecodeError): the file is refused in a sentence, not an unexpected error."""
+    long = "1" * 5000
+    text = json.dumps(raw()).replace('"score": 4', f'"score": {long}', 1)
+    with pytest.raises(QuestionnaireError, match="number too long"):
+        parse_definition(text)
+    with pytest.raises(AnswersError, match="number too long"):
+        parse_answers('{"capacity": ' + long + "}")
+
+
+def test_a_score_the_store_cannot_hold_is_refused_at_import() -> None:
+    """An answer worth 10**20 points passed every check, was imported, and then made every
+    assessment that chose it fail with an unexpected error (the score column is an integer)."""
+    data = raw()
+    data["questions"][1]["answers"][0]["score"] = 10**20
+    data["bands"][4]["max_score"] = 10**20 + 100
+    _refused(data, "score above 1000")
+    many = raw()
+    many["questions"] = [
+        {**q, "id": f"{q['id']}-{n}", "answers": [{**a, "score": 1000 if a["score"] else 0} for a in q["answers"]]}
+        for n in range(9)
+        for q in many["questions"]
+    ]
+    many["bands"][4]["max_score"] = 10**6
+    _refused(many, r"highest total score \d+ is above 100000")
+
+
+@pytest.mark.parametrize(
+    ("edit", "match"),
+    [
+        # C1 ends below the lowest total without a knock-out (13): the most cautious client is rated C2.
+        (lambda b: (b[0].update(max_score=10), b[1].update(min_score=11)), r"band C1 \(0-10\)"),
+        # C5 starts above the highest total (50): nobody is ever rated aggressive.
+        (lambda b: (b[3].update(max_score=50), b[4].update(min_score=51, max_score=60)), r"band C5 \(51-60\)"),
+    ],
+    ids=["C1-below", "C5-above"],
+)
+def test_a_band_no_answers_reach_is_refused(edit: Any, match: str) -> None:
+    data = raw()
+    edit(data["bands"])
+    _refused(data, match + ", so the questionnaire could never give that profile")
+
+
+def test_a_band_between_reachable_totals_is_refused() -> None:
+    """Every answer scores an even number: a one-point band on an odd total is never reached."""
+    data = raw()
+    for question in data["questions"]:
+        for answer in question["answers"]:
+            answer["score"] *= 2
+    data["bands"] = [
+        {"profile": "C1", "min_score": 0, "max_score": 40},
+        {"profile": "C2", "min_score": 41, "max_score": 41},
+        {"profile": "C3", "min_score": 42, "max_score": 70},
+        {"profile": "C4", "min_score": 71, "max_score": 84},
+        {"profile": "C5", "min_score": 85, "max_score": 100},
+    ]
+    _refused(data, r"band C2 \(41-41\)")
+    data["bands"][1]["max_score"], data["bands"][2]["min_score"] = 42, 43  # 42 is reachable
+    assert from_dict(data).band_for(42).code == "C2"
+
+
+def test_the_shipped_questionnaire_and_far_band_ends_still_pass() -> None:
+    assert from_dict(raw()).checksum == DEFAULT.checksum
+    data = raw()
+    data["bands"][0]["min_score"] = -(10**30)  # far outside the totals, still covering them
+    data["bands"][4]["max_score"] = 10**30
+    assert from_dict(data).band_for(50).code == "C5"
+
+
+def test_the_cli_refuses_such_files_in_one_sentence_and_stores_nothing(db: Path, tmp_path: Path) -> None:  # noqa: F811
+    data = raw()
+    data["questions"][1]["answers"][0]["score"] = 10**20
+    data["bands"][4]["max_score"] = 10**20 + 100
+    big = tmp_path / "big.json"
+    big.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    result = run("questionnaire", "import", str(big), "--user", "demo-compliance", db=db)
+    assert_clean_error(result, 2)
+    assert "score above 1000" in result.stderr
+    unreachable = raw()
+    unreachable["bands"][0]["max_score"], unreachable["bands"][1]["min_score"] = 10, 11
+    path = tmp_path / "c1.json"
+    path.write_text(json.dumps(unreachable, ensure_ascii=False), encoding="utf-8")
+    result = run("questionnaire", "import", str(path), "--user", "demo-compliance", db=db)
+    assert_clean_error(result, 2)
+    assert "band C1 (0-10)" in result.stderr
+    digits = tmp_path / "answers.json"
+    digits.write_text('{"capacity": ' + "1" * 5000 + "}", encoding="utf-8")
+    result = run("investor", "assess", "880008", "--answers", str(digits), "--user", "demo-compliance", db=db)
+    assert_clean_error(result, 2)
+    assert "number too long" in result.stderr
+    shown = run("questionnaire", "show", "--json", "--user", "demo-advisor", db=db)
+    assert json.loads(shown.stdout)["version"] == 1
+
+
+def _long_texts(question: int, answer: int) -> dict[str, Any]:
+    """The shipped definition with every text as long as given: CJK and wide Latin letters,
+    no space to break at (the sheet must still lay each row out on a page)."""
+    data = raw()
+    for q in data["questions"]:
+        q["text"], q["text_en"] = "险" * question, "W" * question
+        for a in q["answers"]:
+            a["text"], a["text_en"] = "损" * answer, "M" * answer
+    return data
+
+
+def test_a_text_the_confirmation_sheet_cannot_print_is_refused_at_import(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """A question of some 2,600 characters was imported and assessed with, and then its
+    confirmation sheet failed with an unexpected LayoutError (a table row taller than the
+    page): now the import refuses it, and the longest texts it takes still print."""
+    with pytest.raises(InvalidInput, match="question capacity is longer than 500 characters"):
+        services.questionnaire.import_definition(compliance, json.dumps(_long_texts(501, 10)))
+    with pytest.raises(InvalidInput, match="answer capacity/yes is longer than 200 characters"):
+        services.questionnaire.import_definition(compliance, json.dumps(_long_texts(10, 201)))
+    longest = services.questionnaire.import_definition(compliance, json.dumps(_long_texts(500, 200)))
+    add_client(services, compliance, "LONG", None, None)
+    top = {q.id: max((a for a in q.answers if not a.knockout), key=lambda a: a.score).id for q in longest.questions}
+    services.investors.assess_answers(compliance, "LONG", top)
+    written = services.investors.write_confirmation(compliance, "LONG", tmp_path / "sheet.pdf")
+    assert written.path.read_bytes().startswith(b"%PDF")
+
+
+def test_an_assessment_older_than_the_current_one_says_so(db: Path, tmp_path: Path) -> None:  # noqa: F811
+    """A clerk enters an older paper questionnaire (--assessed before the client's current
+    assessment): it is kept in the history, the newer one stays in force. The result said
+    "profile C5, valid until ..." and nothing else, as if the client were now C5."""
+    shown = json.loads(run("investor", "show", "880003", "--json", "--user", "demo-advisor", db=db).stdout)
+    assert shown["profile"] == "C3"
+    earlier = (dt.date.fromisoformat(shown["assessed"]) - dt.timedelta(days=30)).isoformat()
+    questionnaire = DEFAULT
+    top = {
+        q.id: max((a for a in q.answers if not a.knockout), key=lambda a: a.score).id for q in questionnaire.questions
+    }
+    answers = tmp_path / "paper.json"
+    answers.write_text(json.dumps(top), encoding="utf-8")
+    args = ("investor", "assess", "880003", "--answers", str(answers), "--assessed", earlier, "--note", "纸质问卷")
+    result = run(*args, "--user", "demo-compliance", db=db)
+    assert result.returncode == 0, result.stderr
+    assert "profile C5" in result.stdout
+    assert (
+        f"not the client's current assessment: their assessment of {shown['assessed']} (C3) is newer and stays "
+        "in force" in result.stdout
+    )
+    data = json.loads(run(*args, "--json", "--user", "demo-compliance", db=db).stdout)
+    assert (data["profile"], data["current"], data["current_profile"]) == ("C5", False, "C3")
+    now = run("investor", "assess", "880003", "--answers", str(answers), "--json", "--user", "demo-compliance", db=db)
+    assert json.loads(now.stdout)["current"] is True
