@@ -89,7 +89,8 @@ class PolicyDialog(QDialog):
             self.tr(
                 "A report whose stated level is below what a keyword of its subject implies is matched at "
                 "the higher level and flagged for compliance. Reports already imported keep the level "
-                "found when they were read."
+                "found when they were read, until compliance re-reads them (Compliance › Re-read reports with "
+                "the subject table…)."
             ),
             self,
         )
@@ -189,7 +190,8 @@ class PolicyDialog(QDialog):
         )
         lines.append(
             self.tr(
-                "Reports imported from now on are matched with it; reports already imported keep their level. "
+                "Reports imported from now on are matched with it; reports already imported keep their level "
+                "until they are re-read (Compliance › Re-read reports with the subject table…). "
                 "The change is recorded in the audit trail."
             )
         )

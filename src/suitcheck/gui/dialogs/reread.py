@@ -4,6 +4,7 @@ The service reads, decides and stores; this window only shows what it says."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -34,10 +35,14 @@ WORDS = (
 )
 
 
-def _subject(level: RiskLevel | None) -> str:
+def _code(level: RiskLevel | None) -> str:
+    return level.code if level is not None else level_text(None)
+
+
+def _subject(level: RiskLevel | None, shown: Callable[[RiskLevel | None], str]) -> str:
     """A subject level; none found is a dash (a report without a subject level is matched at
     its own level), never "unrated", which is what a report without its own level is."""
-    return level_text(level) if level is not None else "—"
+    return shown(level) if level is not None else "—"
 
 
 class RereadModel(PagedTableModel[Row]):
@@ -67,20 +72,25 @@ class RereadModel(PagedTableModel[Row]):
                 return r.title
             if column == self.RESULT:
                 return self._result(r)
-            return "" if isinstance(r, NotReread) else self._levels(r, column)
+            if isinstance(r, NotReread):
+                return ""
+            return self._levels(r, column, words=role == Qt.ItemDataRole.ToolTipRole)
         if role == Qt.ItemDataRole.ForegroundRole and column in (self.MATCHED, self.RESULT):
             return QBrush(self._colour(r, column))
         return None
 
-    def _levels(self, r: SubjectChange, column: int) -> str:
+    def _levels(self, r: SubjectChange, column: int, *, words: bool) -> str:
+        """A level, or a change of one; the cell shows codes (R3 → R4) to stay narrow, its
+        tooltip the words."""
+        shown = level_text if words else _code
         if column == self.LEVEL:
             who = translated("Reread", "rated" if r.confirmed else "stated")
-            return f"{level_text(r.level)} ({who})"
+            return f"{shown(r.level)} ({who})"
         if column == self.SUBJECT:
-            return f"{_subject(r.old)} → {_subject(r.new)}"
+            return f"{_subject(r.old, shown)} → {_subject(r.new, shown)}"
         if r.matched_before == r.matched_after:
-            return translated("Reread", "{level}, unchanged").format(level=level_text(r.matched_after))
-        return f"{level_text(r.matched_before)} → {level_text(r.matched_after)}"
+            return translated("Reread", "{level}, unchanged").format(level=shown(r.matched_after))
+        return f"{shown(r.matched_before)} → {shown(r.matched_after)}"
 
     def _result(self, r: Row) -> str:
         if isinstance(r, NotReread):
@@ -131,7 +141,7 @@ class RereadDialog(QDialog):
         self.intro.setWordWrap(True)
         self.model = RereadModel(self)
         self.view, self.proxy = make_table(
-            self, self.model, "rereadResults", stretch=1, widths=(60, 320, 130, 150, 150)
+            self, self.model, "rereadResults", stretch=5, widths=(56, 280, 130, 100, 110)
         )
         self.progress = QProgressBar(self)
         self.progress.setObjectName("rereadProgress")

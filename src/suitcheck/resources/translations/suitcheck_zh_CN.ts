@@ -3493,8 +3493,8 @@ Store: {store}</source>
         <translation>使用本版本自带的表</translation>
     </message>
     <message>
-        <source>A report whose stated level is below what a keyword of its subject implies is matched at the higher level and flagged for compliance. Reports already imported keep the level found when they were read.</source>
-        <translation>报告声明的风险等级低于其主题关键词所对应的等级时，按较高等级匹配（就高），并提交合规处理。已导入的报告保留导入时确定的等级。</translation>
+        <source>A report whose stated level is below what a keyword of its subject implies is matched at the higher level and flagged for compliance. Reports already imported keep the level found when they were read, until compliance re-reads them (Compliance › Re-read reports with the subject table…).</source>
+        <translation>研报自述等级低于其标的关键词对应等级时，按较高等级匹配并提示合规。已导入的研报保留导入时识别的等级，直至合规重新识别（合规 › 按标的表重新识别研报…）。</translation>
     </message>
     <message>
         <source>Saving stores a new policy version; past decisions keep the version they used.</source>
@@ -3545,12 +3545,12 @@ Store: {store}</source>
         <translation>调整等级 {n} 个：</translation>
     </message>
     <message>
-        <source>Warning: no keyword is left at {level}. No report will be lifted to it by its subject any more (only by a security code).</source>
-        <translation>警告：{level} 已没有任何关键词。今后不会再有报告因其主题被调高到该等级（仅按证券代码调高）。</translation>
+        <source>Reports imported from now on are matched with it; reports already imported keep their level until they are re-read (Compliance › Re-read reports with the subject table…). The change is recorded in the audit trail.</source>
+        <translation>此后导入的研报按此表匹配；已导入的研报保留原等级，直至重新识别（合规 › 按标的表重新识别研报…）。该变更记入审计日志。</translation>
     </message>
     <message>
-        <source>Reports imported from now on are matched with it; reports already imported keep their level. The change is recorded in the audit trail.</source>
-        <translation>此后导入的报告按此表匹配；已导入的报告保留其等级。此变更将记入审计记录。</translation>
+        <source>Warning: no keyword is left at {level}. No report will be lifted to it by its subject any more (only by a security code).</source>
+        <translation>警告：{level} 已没有任何关键词。今后不会再有报告因其主题被调高到该等级（仅按证券代码调高）。</translation>
     </message>
     <message>
         <source>Store these settings as a new policy version? Every decision from now on follows it; the change is recorded in the audit trail.</source>
