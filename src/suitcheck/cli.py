@@ -292,10 +292,19 @@ def _investor_assess(services: Services, actor: Actor, args: argparse.Namespace,
             answers = parse_answers(_read_text(Path(args.answers), "answers file"))
         except AnswersError as exc:
             raise InvalidInput(f"{exc} Nothing was recorded.") from exc
-        result = inv.assess_answers(actor, args.investor, answers, assessed_on=args.assessed, note=args.note)
+        result = inv.assess_answers(
+            actor,
+            args.investor,
+            answers,
+            assessed_on=args.assessed,
+            note=args.note,
+            expected_version=args.questionnaire_version,
+        )
         data = result.to_dict()
         out.emit(data, lambda: _assessment_text(data))
         return EXIT_OK
+    if args.questionnaire_version is not None:
+        raise InvalidInput("--questionnaire-version goes with --answers: it is the version the client answered.")
     if not args.profile:
         raise InvalidInput("Give the client's answers (--answers FILE.json) or a profile assessed elsewhere.")
     if not (args.note or "").strip():
@@ -1248,6 +1257,12 @@ def build_parser() -> argparse.ArgumentParser:
     assess = isub.add_parser("assess", parents=[common], help="assess from questionnaire answers, or record a profile")
     assess.add_argument("investor", help="account number or id")
     assess.add_argument("--answers", metavar="FILE.json", help="the client's answers: question id -> answer id")
+    assess.add_argument(
+        "--questionnaire-version",
+        type=_count,
+        metavar="N",
+        help="with --answers: the version the client answered (refused if the current one is another)",
+    )
     assess.add_argument("--profile", help="a profile from an assessment made elsewhere (needs --note)")
     assess.add_argument("--assessed", type=_date, help="assessment date YYYY-MM-DD (default today)")
     assess.add_argument("--lowest-category", action="store_true", help="with --profile: a knock-out answer")

@@ -212,3 +212,32 @@ def test_inspection_pdf_from_the_command_line(db: Path, tmp_path: Path) -> None:
         ),
         1,
     )
+
+
+def test_answers_of_another_questionnaire_version_are_refused(db: Path, tmp_path: Path) -> None:
+    """The version the client answered, given, must be the current one: a paper answered on
+    version 1 is never scored on a version 2 that reuses its ids with other scores."""
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps(_top_answers(_show(db))), encoding="utf-8")
+    assess = ("investor", "assess", "880001", "--answers", str(answers))
+    refused = run(*assess, "--questionnaire-version", "2", "--user", "demo-compliance", db=db)
+    assert_clean_error(refused, 2)
+    assert "while the client answered version 2; nothing was recorded" in refused.stderr
+    alone = run(
+        "investor",
+        "assess",
+        "880001",
+        "--profile",
+        "C3",
+        "--note",
+        "x",
+        "--questionnaire-version",
+        "1",
+        "--user",
+        "demo-compliance",
+        db=db,
+    )
+    assert_clean_error(alone, 2)
+    ok = run(*assess, "--questionnaire-version", "1", "--json", "--user", "demo-compliance", db=db)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["questionnaire_version"] == 1
