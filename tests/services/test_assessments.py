@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 
 from suitcheck.domain.decision import Outcome, Reason
-from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.questionnaire import answers_hash
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
@@ -317,3 +317,23 @@ def test_confirmation_sheet_lists_answers_result_and_signature_lines(
     services.investors.assess(compliance, "SH", RiskProfile.C1, TODAY, note="纸质问卷，营业部柜台")
     services.investors.write_confirmation(compliance, "SH", out)
     assert "纸质问卷" in extract_text(str(out))
+
+
+def test_no_confirmation_sheet_for_an_expired_assessment_or_a_professional_client(
+    services: Services, compliance: Actor, clock: Clock, tmp_path: Path
+) -> None:
+    """A sheet asks the client to sign the result that decides what they may read: one that
+    has run out, or one of a client the table no longer applies to (it printed "C3" beside
+    "R5 allowed"), is not written, and nothing is recorded."""
+    add_client(services, compliance, "EX", RiskProfile.C3, 20)
+    services.investors.write_confirmation(compliance, "EX", tmp_path / "valid.pdf")
+    clock.advance(days=services.policy.current().validity_days)
+    with pytest.raises(InvalidInput, match="has expired; assess the client again"):
+        services.investors.write_confirmation(compliance, "EX", tmp_path / "expired.pdf")
+    assert not (tmp_path / "expired.pdf").exists()
+    add_client(services, compliance, "PRO", RiskProfile.C3, 20)
+    services.investors.update(compliance, "PRO", investor_class=InvestorClass.PROFESSIONAL, reason="专业投资者认定")
+    with pytest.raises(InvalidInput, match="professional investor now"):
+        services.investors.write_confirmation(compliance, "PRO", tmp_path / "pro.pdf")
+    sheets = [e for e in services.audit.browse(compliance, limit=50) if e.action == "assessment-sheet"]
+    assert len(sheets) == 1

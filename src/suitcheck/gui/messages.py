@@ -487,6 +487,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "{exc} Nothing was recorded."),
     QT_TRANSLATE_NOOP("Messages", "Say what changed in the client's situation (a reason)."),
     QT_TRANSLATE_NOOP("Messages", "A re-assessment is already due for this client."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This client is a professional investor now: the suitability table does not apply to them, so there is no assessment result to confirm; no confirmation sheet was written.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This client's assessment of {assessed_on} has expired; assess the client again before they sign a confirmation. No confirmation sheet was written.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The policy change is not valid: {exc}."),
     QT_TRANSLATE_NOOP(
         "Messages",

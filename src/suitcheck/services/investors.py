@@ -27,6 +27,7 @@ from suitcheck.domain.decision import (
     ReportFacts,
     age_on,
     assessment_expires_on,
+    assessment_state,
     decide,
     investor_assessment_state,
     reassessment_cleared,
@@ -640,6 +641,21 @@ def clears_due(session: Session, investor: Investor, assessed_on: dt.date, today
     return marked_on is not None and reassessment_cleared(assessed_on, investor.current_assessed_on, marked_on)
 
 
+def _confirmable(investor: Investor, assessed_on: dt.date, today: dt.date, policy: Policy) -> None:
+    """A confirmation sheet asks the client to sign a result that decides what they may
+    read: never one the table no longer applies to, nor one that has run out."""
+    if not InvestorClass(investor.investor_class).follows_table:
+        raise InvalidInput(
+            "This client is a professional investor now: the suitability table does not apply to them, "
+            "so there is no assessment result to confirm; no confirmation sheet was written."
+        )
+    if assessment_state(assessed_on, today, policy) is AssessmentState.EXPIRED:
+        raise InvalidInput(
+            f"This client's assessment of {assessed_on} has expired; assess the client again before "
+            "they sign a confirmation. No confirmation sheet was written."
+        )
+
+
 class InvestorService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -1013,6 +1029,7 @@ class InvestorService:
             latest = rows[current]
             policy, today = self._ctx.policy(session), self._ctx.today()
             profile = RiskProfile(latest.profile)
+            _confirmable(investor, latest.assessed_on, today, policy)
             answers: list[SheetAnswer] = []
             if latest.questionnaire_version is not None and latest.answers:
                 questionnaire = load_version(session, self._ctx.rows, latest.questionnaire_version)

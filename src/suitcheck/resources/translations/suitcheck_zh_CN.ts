@@ -2711,6 +2711,14 @@ Store: {store}</source>
         <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
     </message>
     <message>
+        <source>This client is a professional investor now: the suitability table does not apply to them, so there is no assessment result to confirm; no confirmation sheet was written.</source>
+        <translation>该客户现为专业投资者：适当性匹配表不适用于其，没有需确认的测评结果；未生成确认书。</translation>
+    </message>
+    <message>
+        <source>This client&apos;s assessment of {assessed_on} has expired; assess the client again before they sign a confirmation. No confirmation sheet was written.</source>
+        <translation>该客户 {assessed_on} 的测评已过期；请先重新测评，再请客户签署确认书。未生成确认书。</translation>
+    </message>
+    <message>
         <source>Policy version {current_version} was stored since you looked at version {based_on}; nothing was stored. Look at the current policy and make your change again.</source>
         <translation>自您查看第 {based_on} 版以来，已有人存入了政策第 {current_version} 版；本次未存入任何内容。请查看当前政策后重新修改。</translation>
     </message>
