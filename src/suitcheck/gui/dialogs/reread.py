@@ -196,25 +196,30 @@ class RereadDialog(QDialog):
         self.model.set_rows([*preview.changes, *preview.problems])
         self.progress.setMaximum(max(preview.total, 1))
         self.progress.setValue(preview.read)
-        lines = [
-            self.tr(
-                "{read} of {total} reports read with the subject table of policy version {version}: "
-                "{changes} change their subject level, {raised} would be matched higher, {lowered} lower."
-            ).format(
-                read=preview.read,
-                total=preview.total,
-                version=preview.policy_version,
-                changes=len(preview.changes),
-                raised=sum(_raised(c) for c in preview.changes),
-                lowered=sum(_lowered(c) for c in preview.changes),
-            )
-        ]
+        counts = {"read": preview.read, "total": preview.total, "version": preview.policy_version}
+        if preview.changes:
+            lines = [
+                self.tr(
+                    "{read} of {total} reports read with the subject table of policy version {version}: "
+                    "{changes} change their subject level, {raised} would be matched higher, {lowered} lower."
+                ).format(
+                    **counts,
+                    changes=len(preview.changes),
+                    raised=sum(_raised(c) for c in preview.changes),
+                    lowered=sum(_lowered(c) for c in preview.changes),
+                )
+            ]
+        else:
+            lines = [
+                self.tr(
+                    "{read} of {total} reports read with the subject table of policy version {version}: "
+                    "no report's subject level changes; nothing to store."
+                ).format(**counts)
+            ]
         if preview.cancelled:
             lines.append(self.tr("Stopped before the end: the reports not read are not listed."))
         if preview.problems:
             lines.append(self.tr("{n} reports could not be read again (see Result).").format(n=len(preview.problems)))
-        if not preview.changes:
-            lines.append(self.tr("Nothing to store."))
         self.summary.setText(" ".join(lines))
         self._idle()
 

@@ -3969,16 +3969,16 @@ Store: {store}</source>
         <translation>已按第 {version} 版政策的标的表读取 {read}/{total} 份研报：{changes} 份的标的对应等级有变化，其中 {raised} 份匹配等级将提高，{lowered} 份将降低。</translation>
     </message>
     <message>
+        <source>{read} of {total} reports read with the subject table of policy version {version}: no report&apos;s subject level changes; nothing to store.</source>
+        <translation>已按第 {version} 版政策的标的表读取 {read}/{total} 份研报：没有研报的标的对应等级发生变化，无需保存。</translation>
+    </message>
+    <message>
         <source>Stopped before the end: the reports not read are not listed.</source>
         <translation>未读完即停止：未读取的研报未列出。</translation>
     </message>
     <message>
         <source>{n} reports could not be read again (see Result).</source>
         <translation>{n} 份研报无法重新读取（见“结果”列）。</translation>
-    </message>
-    <message>
-        <source>Nothing to store.</source>
-        <translation>没有需要保存的变更。</translation>
     </message>
     <message>
         <source>Store the new subject level of {n} reports? {raised} will be matched at a higher level and {lowered} at a lower one from now on. A report&apos;s own level, and a level compliance rated, stay as they are. Each change is recorded in the audit trail.</source>
