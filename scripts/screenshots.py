@@ -139,15 +139,20 @@ def account_dialogs(app: QApplication, window: MainWindow, out: Path, suffix: st
         change.close()
 
 
-def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768), only: set[str] | None = None) -> None:
-    folder = Path(tempfile.mkdtemp(prefix="suitcheck-shots-"))
+def offscreen_screen(folder: Path, size: tuple[int, int]) -> None:
+    """Qt's offscreen screen is 800x800: give it one larger than the shots, or the main
+    window (which opens maximized on a screen it does not fit) is drawn at 800x800. Before
+    the QApplication is made."""
     if os.environ.get("QT_QPA_PLATFORM") == "offscreen":
-        # Qt's offscreen screen is 800x800: give it one larger than the shots, or the main
-        # window (which opens maximized on a screen it does not fit) would be drawn at 800x800.
         screen = folder / "screen.json"
         width, height = size[0] + 200, size[1] + 200
         screen.write_text(f'{{"screens": [{{"name": "s", "x": 0, "y": 0, "width": {width}, "height": {height}}}]}}')
         os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
+
+
+def main(out: Path, extra: bool, size: tuple[int, int] = (1366, 768), only: set[str] | None = None) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="suitcheck-shots-"))
+    offscreen_screen(folder, size)
     os.environ.setdefault("SUITCHECK_AUDIT_KEY", str(folder / "audit.key"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     services = open_services(folder / "demo.db", init=True)

@@ -1,6 +1,7 @@
 """Render the compliance officer's desk (#12) on a demo store to PNG, in Chinese and
 English: the main window with the reminders panel, the assessment wizard (a question and
-the result before saving) and the compliance dashboard.
+the result before saving), the compliance dashboard and the preview of re-reading the
+reports with a new subject table.
 
     QT_QPA_PLATFORM=offscreen python scripts/screenshots_desk.py docs/            # 1366x768
     QT_QPA_PLATFORM=offscreen python scripts/screenshots_desk.py /tmp/x --size 1024x768
@@ -22,9 +23,9 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 from PySide6.QtWidgets import QApplication, QWidget
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from screenshots import settle, wait_for
+from screenshots import offscreen_screen, settle, wait_for
 
-from suitcheck.gui.dialogs import AssessmentWizard, DashboardDialog
+from suitcheck.gui.dialogs import AssessmentWizard, DashboardDialog, RereadDialog
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import open_services
@@ -61,6 +62,10 @@ def seed(folder: Path) -> tuple[object, MovingClock]:
                     services.access.check(advisor, account, report)
     services.investors.mark_reassessment_due(advisor, "880004", "客户退休，收入来源变化")
     clock.behind = 0
+    # A new subject table (bank and macro-economy subjects at R4, 港股 left out), for the
+    # re-reading preview: two demo reports would be matched higher, one lower.
+    table = [(k, lv.code) for k, lv in services.policy.current().subjects if k != "港股"]
+    services.policy.set_subjects(compliance, [*table, ("经济", "R4"), ("银行业", "R4")])
     return services, clock
 
 
@@ -78,6 +83,7 @@ def on_screen(window: QWidget, dialog: QWidget) -> QPixmap:
 
 def main(out: Path, size: tuple[int, int]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="suitcheck-desk-"))
+    offscreen_screen(folder, size)  # it drew every shot at about 800x800
     os.environ.setdefault("SUITCHECK_AUDIT_KEY", str(folder / "audit.key"))
     app = QApplication.instance() or QApplication(sys.argv[:1])
     services, _clock = seed(folder)
@@ -122,6 +128,15 @@ def main(out: Path, size: tuple[int, int]) -> None:
         settle(app, window, 5)
         dashboard.grab().save(str(out / f"dashboard-{suffix}.png"))
         dashboard.close()
+
+        reread = RereadDialog(services, actor, window)  # type: ignore[arg-type]
+        reread.resize(min(960, size[0] - 60), min(520, size[1] - 120))
+        reread.show()
+        reread.start()
+        wait_for(app, lambda d=reread: d.job is None)
+        settle(app, window, 3)
+        on_screen(window, reread).save(str(out / f"reread-{suffix}.png"))
+        reread.close()  # a preview: nothing stored
         window.close()
         translations.apply("en")
     services.close()  # type: ignore[attr-defined]
