@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -139,3 +140,38 @@ def test_entries_of_an_older_release_cannot_be_replayed(
             f"entry {seq} check, client 3 / report {1 if seq == 33 else 3}: cannot be replayed: the entry records "
             "no stated_level, lowest_category (written by an older release, which did not record them)"
         ) in out
+
+
+def test_a_store_upgraded_from_an_older_release_replays_its_new_decisions_in_full(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The 0.1.0 store upgraded in place: checks made now, on the client and report of its
+    old entry 34 and on its client born in 1950, record every fact decide used (the age
+    reached, not the birth date) and reproduce with nothing taken as recorded; the old
+    entries still cannot be replayed and say why."""
+    db, key = tmp_path / "suitcheck.db", tmp_path / "audit.key"
+    shutil.copy(FIXTURE / "suitcheck.db", db)
+    shutil.copy(FIXTURE / "audit.key", key)
+    key.chmod(0o600)
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(key))
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    base = ["--db", str(db), "--user", "demo-compliance"]
+    seqs = []
+    for client in ("3", "880009"):
+        assert main([*base, "--json", "check", "--investor", client, "--report", "3"]) in (0, 3)
+        seqs.append(json.loads(capsys.readouterr().out)["audit_id"])
+    code = main([*base, "--json", "audit", "replay", "--since", "2000-01-01"])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1  # the old entries cannot be replayed; nothing differs
+    by_seq = {e["seq"]: e for e in data["entries"]}
+    assert {by_seq[s]["verdict"] for s in (33, 34)} == {"cannot-be-replayed"}
+    for seq in seqs:
+        new = by_seq[seq]
+        assert (new["verdict"], new["taken_as_recorded"]) == ("reproduced", [])
+        assert new["replayed"] == new["recorded"]
+    assert "special-attention-age" in by_seq[seqs[1]]["recorded"]["reasons"]
+    assert data["counts"]["differs"] == 0
+    with sqlite3.connect(db) as conn:
+        (facts,) = conn.execute("SELECT facts FROM audit_entry WHERE seq = ?", (seqs[1],)).fetchone()
+    assert json.loads(facts)["special_attention_age_reached"] is True
+    assert "1950" not in facts

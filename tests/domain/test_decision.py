@@ -257,7 +257,39 @@ def test_decision_carries_its_facts() -> None:
         "lowest_category": False,
         "policy_version": 2,
         "decided_on": TODAY.isoformat(),
+        "subject_level": None,
+        "level_confirmed": False,
+        "special_attention_age_reached": False,
+        "special_attention": False,
+        "reassessment_due": False,
     }
+
+
+def test_decision_records_every_fact_it_used_but_no_birth_date() -> None:
+    """The age reached (not the birth date: the trail masks the ID number that holds it),
+    the flag, the mark, the subject's level and the confirmation: what a replay needs to
+    derive every reason again."""
+    born = dt.date(TODAY.year - 70, TODAY.month, TODAY.day)
+    client = ordinary(RiskProfile.C3, birth_date=born, special_attention=True, reassessment_due=True)
+    decision = decide(client, ReportFacts(RiskLevel.R2, RiskLevel.R3, confirmed=True), TODAY, POLICY)
+    facts = decision.facts()
+    assert {k: facts[k] for k in ("level", "stated_level", "subject_level", "level_confirmed")} == {
+        "level": "R2",
+        "stated_level": "R2",
+        "subject_level": "R3",
+        "level_confirmed": True,
+    }
+    assert (facts["special_attention_age_reached"], facts["special_attention"], facts["reassessment_due"]) == (
+        True,
+        True,
+        True,
+    )
+    assert born.isoformat() not in str(facts)
+    assert str(born.year) not in str(facts)
+    younger = decide(
+        ordinary(RiskProfile.C3, birth_date=born + dt.timedelta(days=1)), ReportFacts(RiskLevel.R2), TODAY, POLICY
+    )
+    assert younger.facts()["special_attention_age_reached"] is False
 
 
 def test_special_attention_is_visible_for_a_professional_too() -> None:

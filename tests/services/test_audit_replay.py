@@ -5,6 +5,7 @@ as reproduced."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 from typing import Any
@@ -93,7 +94,9 @@ def test_every_kind_of_decision_in_a_period_reproduces(sqlite_services: Services
     assessment, a report matched at its subject's level, age and flag cautions, a
     re-assessment due, a client row changed in SQL (record-integrity), and a warning
     override with the opening it admits: every check, override and opening of the day is
-    replayed and reproduces; what rests on facts no entry holds is said to be taken as recorded."""
+    replayed and reproduces. Each entry holds every fact `decide` used (the age reached,
+    not the birth date): only the failed seal, which a replay cannot check again, is taken
+    as recorded."""
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
     advisor = staff(services, Role.ADVISOR)
@@ -150,11 +153,18 @@ def test_every_kind_of_decision_in_a_period_reproduces(sqlite_services: Services
         "warning-and-confirmation-required",
     }
     taken = {e.seq: e.taken_as_recorded for e in report.entries if e.taken_as_recorded}
-    assert sorted(taken.values()) == [
-        ("reassessment-due",),
-        ("record-integrity",),
-        ("special-attention-age", "special-attention"),
-    ]
+    assert sorted(taken.values()) == [("record-integrity",)]
+    aged = next(e for e in report.entries if "special-attention-age" in e.recorded_reasons)
+    with services.store.engine.connect() as conn:
+        facts = json.loads(conn.execute(select(AuditEntry.facts).where(AuditEntry.seq == aged.seq)).scalar_one())
+    assert (facts["special_attention_age_reached"], facts["special_attention"], facts["reassessment_due"]) == (
+        True,
+        True,
+        False,
+    )
+    born = _born(75)[6:14]
+    assert born not in json.dumps(facts)
+    assert born[:4] not in json.dumps(facts)
     override = report.entries[-2]
     assert (override.replayed_decision, override.policy_version) == ("allow-after-warning", 2)
 
@@ -274,3 +284,108 @@ def test_a_branch_verifier_replays_only_its_branchs_entries(
     assert [e.seq for e in period.entries] == [ours]
     assert _last_replay(services)["branch"] == "B2"
     assert [e.seq for e in services.audit.replay(w.hq_compliance, since=TODAY - DAY).entries] == [theirs, ours]
+
+
+def _written_as_a_faulty_release(
+    services: Services, actor: Actor, action: AuditAction, like: int, **facts: object
+) -> int:
+    """An entry appended through suitcheck's own sealer (its chain, hash and MAC verify), as a
+    release with a fault would write it: the decision, reasons and facts of entry `like`,
+    under another action and with `facts` changed."""
+    with services.store.engine.connect() as conn:
+        row = conn.execute(
+            select(
+                AuditEntry.investor_id, AuditEntry.report_id, AuditEntry.decision, AuditEntry.reasons, AuditEntry.facts
+            ).where(AuditEntry.seq == like)
+        ).one()
+    with services.ctx.core_transaction() as conn:
+        return services.ctx.audit(
+            conn,
+            actor,
+            action,
+            investor_id=row.investor_id,
+            report_id=row.report_id,
+            decision=row.decision,
+            reasons=json.loads(row.reasons),
+            facts={**json.loads(row.facts), **facts},
+        ).seq
+
+
+def test_an_opening_or_override_suitcheck_never_records_is_never_reproduced(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Entries whose chain verifies (written through the sealer, as a faulty release would)
+    but whose action does not follow from the decision replayed: a blocked report opened, an
+    opening after a warning no recorded override admits, an override of a blocked decision,
+    an override naming a warning version its policy version does not have. Each differs; the
+    real override and the opening it admits reproduce."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    advisor = staff(services, Role.ADVISOR)
+    r4 = import_text_report(services, compliance, tmp_path, level="中高风险")
+    add_client(services, compliance, "W", RiskProfile.C2)
+    blocked = services.access.check(advisor, "W", r4).audit_id
+    policy = services.policy.update(compliance, allow_escalation=True)
+    warned = services.access.check(advisor, "W", r4).audit_id
+    opened_blocked = _written_as_a_faulty_release(services, advisor, AuditAction.OPEN, blocked)
+    opened_unconfirmed = _written_as_a_faulty_release(services, advisor, AuditAction.OPEN, warned)
+    override_of_block = _written_as_a_faulty_release(
+        services,
+        advisor,
+        AuditAction.OVERRIDE,
+        blocked,
+        warning_version=policy.warning_version,
+        warning_sha256=hashlib.sha256(policy.warning_text.encode()).hexdigest(),
+    )
+    override = services.access.record_override(
+        advisor, "W", r4, warning_version=policy.warning_version, client_confirmed=True
+    ).audit_id
+    override_other_warning = _written_as_a_faulty_release(
+        services, advisor, AuditAction.OVERRIDE, override, warning_version="W9"
+    )
+    services.access.record_override(advisor, "W", r4, warning_version=policy.warning_version, client_confirmed=True)
+    opened = services.access.open_report(advisor, "W", r4).audit_id
+
+    report = services.audit.replay(
+        compliance, [opened_blocked, opened_unconfirmed, override_of_block, override, override_other_warning, opened]
+    )
+    assert report.verification.ok
+    assert report.failed
+    assert [(e.seq, e.verdict, e.differs) for e in report.entries] == [
+        (opened_blocked, Verdict.DIFFERS, ("action",)),
+        (opened_unconfirmed, Verdict.DIFFERS, ("override",)),
+        (override_of_block, Verdict.DIFFERS, ("action",)),
+        (override, Verdict.REPRODUCED, ()),
+        (override_other_warning, Verdict.DIFFERS, ("warning_version",)),
+        (opened, Verdict.REPRODUCED, ()),
+    ]
+
+
+def test_an_override_and_its_opening_across_a_policy_change_the_same_day(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """The override recorded under version 2; version 3 (a new validity, the same warning)
+    made the same day; the opening under version 3 is admitted by that override, as the
+    desk admitted it. A version 4 with new warning words makes the next opening a refusal.
+    Each replays under its own version and reproduces."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    advisor = staff(services, Role.ADVISOR)
+    r4 = import_text_report(services, compliance, tmp_path, level="中高风险")
+    add_client(services, compliance, "W", RiskProfile.C2)
+    policy = services.policy.update(compliance, allow_escalation=True)
+    services.access.record_override(advisor, "W", r4, warning_version=policy.warning_version, client_confirmed=True)
+    services.policy.update(compliance, validity_days=700)
+    opened = services.access.open_report(advisor, "W", r4)
+    services.policy.update(compliance, warning_text="新的风险揭示：本报告风险等级高于您的风险承受能力。")
+    with pytest.raises(DecisionRefuses):
+        services.access.open_report(advisor, "W", r4)
+
+    report = services.audit.replay(compliance, since=TODAY, until=TODAY)
+    assert report.ok, [e for e in report.entries if e.verdict is not Verdict.REPRODUCED]
+    assert [(e.action, e.policy_version, e.replayed_decision) for e in report.entries] == [
+        ("override", 2, "allow-after-warning"),
+        ("open", 3, "allow-after-warning"),
+        ("open-refused", 4, "allow-after-warning"),
+    ]
+    assert report.entries[1].seq == opened.audit_id

@@ -171,6 +171,16 @@ class Decision:
     decided_on: dt.date
     lowest_category: bool = False
     stated_level: RiskLevel | None = None  # before 就高; `level` is what was matched
+    # The rest of what `decide` used, so that a replay derives every reason from the entry:
+    # what the report's subject implies and whether compliance confirmed its level (with
+    # `stated_level`, they give `level`); whether the client had reached the policy's
+    # special-attention age on the day (the fact the rule uses: the trail keeps no birth
+    # date, which the masked ID number hides); the special-attention flag; the re-assessment mark.
+    subject_level: RiskLevel | None = None
+    level_confirmed: bool = False
+    special_attention_age: bool = False
+    special_attention: bool = False
+    reassessment_due: bool = False
 
     @property
     def allowed(self) -> bool:
@@ -188,6 +198,13 @@ class Decision:
             "lowest_category": self.lowest_category,
             "policy_version": self.policy_version,
             "decided_on": self.decided_on.isoformat(),
+            # Not recorded by 0.2.0 and before (a replay of such an entry takes the reasons
+            # resting on them as recorded).
+            "subject_level": self.subject_level.code if self.subject_level else None,
+            "level_confirmed": self.level_confirmed,
+            "special_attention_age_reached": self.special_attention_age,
+            "special_attention": self.special_attention,
+            "reassessment_due": self.reassessment_due,
         }
 
 
@@ -216,7 +233,8 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
     else:
         warn = _table_reasons(reasons, investor, state, level, lowest_blocks, policy)
     # Special attention is no rule of the table: a professional's decision carries it too.
-    reasons += _caution_reasons(investor, state, today, policy)
+    aged = special_attention_age_reached(investor.birth_date, today, policy)
+    reasons += _caution_reasons(investor, state, aged)
 
     blocking = [r for r in reasons if r in BLOCKING_REASONS]
     if not blocking:
@@ -241,6 +259,11 @@ def decide(investor: InvestorFacts, report: ReportFacts, today: dt.date, policy:
         decided_on=today,
         lowest_category=investor.lowest_category,
         stated_level=report.level,
+        subject_level=report.subject_level,
+        level_confirmed=report.confirmed,
+        special_attention_age=aged,
+        special_attention=investor.special_attention,
+        reassessment_due=investor.reassessment_due,
     )
 
 
@@ -278,12 +301,18 @@ def _table_reasons(
     return False
 
 
-def _caution_reasons(investor: InvestorFacts, state: AssessmentState, today: dt.date, policy: Policy) -> list[Reason]:
+def special_attention_age_reached(birth_date: dt.date | None, today: dt.date, policy: Policy) -> bool:
+    """The client is at least the policy's special-attention age on the day (an unknown
+    birth date: not known to be)."""
+    return birth_date is not None and age_on(birth_date, today) >= policy.special_attention_age
+
+
+def _caution_reasons(investor: InvestorFacts, state: AssessmentState, aged: bool) -> list[Reason]:
     """Notes that never block by themselves: staff take extra care."""
     cautions = []
     if state is AssessmentState.EXPIRING_SOON:
         cautions.append(Reason.ASSESSMENT_EXPIRING_SOON)
-    if investor.birth_date is not None and age_on(investor.birth_date, today) >= policy.special_attention_age:
+    if aged:
         cautions.append(Reason.SPECIAL_ATTENTION_AGE)
     if investor.special_attention:
         cautions.append(Reason.SPECIAL_ATTENTION_FLAG)

@@ -6,11 +6,20 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import hashlib
 from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.decision import Decision, InvestorFacts, Reason, ReportFacts, decide, integrity_block
+from suitcheck.domain.decision import (
+    Decision,
+    InvestorFacts,
+    Outcome,
+    Reason,
+    ReportFacts,
+    decide,
+    integrity_block,
+)
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 
@@ -31,10 +40,24 @@ REPLAY_FACTS = (
     "decided_on",
 )
 
-# Reasons resting on facts a decision's entry does not hold (the client's birth date, the
-# special-attention flag, the re-assessment mark, the seal check of the rows): a replay takes
-# each as recorded. It cannot re-check a seal from years ago; it can check that the rest of
-# the decision follows from the recorded facts under the recorded policy.
+# The rest of what `decide` used, recorded by releases after 0.2.0 (Decision.facts()): the
+# report's subject level and whether its level was confirmed, whether the client had reached
+# the special-attention age, the special-attention flag and the re-assessment mark. An
+# entry holds all of them or none (written by 0.2.0 or before).
+DECIDED_FACTS = (
+    "subject_level",
+    "level_confirmed",
+    "special_attention_age_reached",
+    "special_attention",
+    "reassessment_due",
+)
+
+# Reasons resting on facts an entry written by 0.2.0 or before does not hold (whether the
+# client had reached the special-attention age, the special-attention flag, the
+# re-assessment mark, the seal check of the rows): a replay takes each as recorded. An entry
+# holding DECIDED_FACTS has only the seal check taken as recorded: a replay cannot re-check a
+# seal from years ago; it can check that the rest of the decision follows from the recorded
+# facts under the recorded policy.
 AS_RECORDED = (
     Reason.RECORD_INTEGRITY,
     Reason.REASSESSMENT_DUE,
@@ -61,7 +84,10 @@ class UnreplayableFacts(ValueError):
 @dataclasses.dataclass(frozen=True)
 class Replay:
     """A recorded decision decided again: `differs` names what is not as recorded
-    (`decision`, `reasons`, or a fact `decide` derives: `level`, `assessment_state`)."""
+    (`decision`, `reasons`, a fact `decide` derives: `level`, `assessment_state`; `action`
+    when suitcheck never records that action for the decision replayed, an opening of a
+    blocked report say; an override's `warning_version` or `warning_sha256` that is not
+    its policy version's warning)."""
 
     decision: Decision
     differs: tuple[str, ...]
@@ -86,15 +112,25 @@ def recorded_policy_version(facts: Mapping[str, object]) -> int:
     return version
 
 
-def replay_decision(outcome: str | None, reasons: Sequence[str], facts: Mapping[str, object], policy: Policy) -> Replay:
+def replay_decision(
+    outcome: str | None,
+    reasons: Sequence[str],
+    facts: Mapping[str, object],
+    policy: Policy,
+    action: str = AuditAction.CHECK,
+) -> Replay:
     """Decide again from an entry's recorded facts under `policy` (the version the entry
-    names) and compare with the recorded outcome and reasons.
+    names) and compare with the recorded outcome and reasons, and with what `action` (the
+    entry's) is recorded for: an override only for a decision that allows after a warning,
+    with that version's warning; an opening never for a block, a refused one never for an
+    allow.
 
-    The report is rebuilt as recorded: its stated level, matched at the recorded level
-    (就高 took the subject's, or compliance confirmed one). The facts an entry does not
-    hold are taken from its reasons (AS_RECORDED): a birth date standing for the age the
-    policy names, the special-attention flag, the re-assessment mark; a record-integrity
-    block is applied as recorded."""
+    The report is rebuilt as recorded: its stated level, its subject's level and whether
+    compliance confirmed it (an older entry: matched at the recorded level). The client's
+    facts are the recorded ones; the special-attention age reached stands for a birth date
+    that makes the client exactly that age. An older entry lacks the age, the flag and the
+    re-assessment mark: they are taken from its reasons (AS_RECORDED). A record-integrity
+    block (a seal failed, or the record could not be read) is applied as recorded."""
     missing = [key for key in REPLAY_FACTS if key not in facts]
     if missing:
         raise UnreplayableFacts(
@@ -106,22 +142,40 @@ def replay_decision(outcome: str | None, reasons: Sequence[str], facts: Mapping[
     decided_on = _date(facts, "decided_on")
     if decided_on is None:
         raise UnreplayableFacts("the entry records no decision date")
-    lowest = facts["lowest_category"]
-    if not isinstance(lowest, bool):
-        raise UnreplayableFacts(f"the entry's lowest_category {lowest!r} is not true or false")
-    taken = tuple(r for r in AS_RECORDED if r.value in reasons)
+    held = [key for key in DECIDED_FACTS if key in facts]
+    if held and len(held) < len(DECIDED_FACTS):  # no release writes some without the others
+        raise UnreplayableFacts(
+            f"the entry records {', '.join(held)} but no {', '.join(k for k in DECIDED_FACTS if k not in held)}"
+        )
+    unreadable = facts.get("record_unreadable", False)
+    if not isinstance(unreadable, bool):
+        raise UnreplayableFacts(f"the entry's record_unreadable {unreadable!r} is not true or false")
+    recorded_level = _code(facts, "level", RiskLevel)
+    if held:
+        taken = tuple(r for r in (Reason.RECORD_INTEGRITY,) if r.value in reasons)
+        aged, flagged, due = (_flag(facts, key) for key in DECIDED_FACTS[2:])
+        report = ReportFacts(
+            level=_code(facts, "stated_level", RiskLevel),
+            subject_level=_code(facts, "subject_level", RiskLevel),
+            confirmed=_flag(facts, "level_confirmed"),
+        )
+    else:
+        taken = tuple(r for r in AS_RECORDED if r.value in reasons)
+        aged, flagged, due = (
+            r in taken for r in (Reason.SPECIAL_ATTENTION_AGE, Reason.SPECIAL_ATTENTION_FLAG, Reason.REASSESSMENT_DUE)
+        )
+        report = ReportFacts(level=_code(facts, "stated_level", RiskLevel), subject_level=recorded_level)
     investor = InvestorFacts(
         investor_class=_parsed(facts, "class", InvestorClass),
         profile=_code(facts, "profile", RiskProfile),
         assessed_on=_date(facts, "assessed"),
-        lowest_category=lowest,
-        birth_date=_born(decided_on, policy) if Reason.SPECIAL_ATTENTION_AGE in taken else None,
-        special_attention=Reason.SPECIAL_ATTENTION_FLAG in taken,
-        reassessment_due=Reason.REASSESSMENT_DUE in taken,
+        lowest_category=_flag(facts, "lowest_category"),
+        birth_date=_born(decided_on, policy) if aged else None,
+        special_attention=flagged,
+        reassessment_due=due,
     )
-    report = ReportFacts(level=_code(facts, "stated_level", RiskLevel), subject_level=_code(facts, "level", RiskLevel))
     decision = decide(investor, report, decided_on, policy)
-    if Reason.RECORD_INTEGRITY in taken:
+    if Reason.RECORD_INTEGRITY in taken or unreadable:  # a record that could not be read is blocked so
         decision = integrity_block(decision)
     now = decision.facts()
     differs = [key for key in ("level", "assessment_state") if now[key] != facts[key]]
@@ -129,7 +183,27 @@ def replay_decision(outcome: str | None, reasons: Sequence[str], facts: Mapping[
         differs.insert(0, "decision")
     if [r.value for r in decision.reasons] != list(reasons):
         differs.insert(1 if differs[:1] == ["decision"] else 0, "reasons")
+    differs += _action_differs(action, decision.outcome, facts, policy)
     return Replay(decision, tuple(differs), taken)
+
+
+def _action_differs(action: str, outcome: Outcome, facts: Mapping[str, object], policy: Policy) -> list[str]:
+    """What of an entry's action does not follow from the decision replayed: an override is
+    recorded only for allow-after-warning, with the warning of the policy in force (the
+    service refuses any other); an opening is given only for an allow or after a warning
+    (the override that admits it: services.audit_replay); a refusal never for an allow."""
+    if action == AuditAction.OVERRIDE:
+        found = [] if outcome is Outcome.ALLOW_AFTER_WARNING else ["action"]
+        if facts.get("warning_version") != policy.warning_version:
+            found.append("warning_version")
+        if facts.get("warning_sha256") != hashlib.sha256(policy.warning_text.encode()).hexdigest():
+            found.append("warning_sha256")
+        return found
+    if action == AuditAction.OPEN and outcome is Outcome.BLOCK:
+        return ["action"]
+    if action == AuditAction.OPEN_REFUSED and outcome is Outcome.ALLOW:
+        return ["action"]
+    return []
 
 
 def _born(decided_on: dt.date, policy: Policy) -> dt.date:
@@ -143,15 +217,24 @@ def _born(decided_on: dt.date, policy: Policy) -> dt.date:
 
 
 def _date(facts: Mapping[str, object], key: str) -> dt.date | None:
+    """A date as suitcheck writes it (YYYY-MM-DD), or None. fromisoformat alone takes other
+    spellings no release writes (2026-W24-1 is 2026-06-08)."""
     value = facts[key]
     if value is None:
         return None
     try:
-        if isinstance(value, str) and len(value) == 10:
+        if isinstance(value, str) and dt.date.fromisoformat(value).isoformat() == value:
             return dt.date.fromisoformat(value)
     except ValueError:
         pass
     raise UnreplayableFacts(f"the entry's {key} {value!r} is not a date")
+
+
+def _flag(facts: Mapping[str, object], key: str) -> bool:
+    value = facts[key]
+    if not isinstance(value, bool):
+        raise UnreplayableFacts(f"the entry's {key} {value!r} is not true or false")
+    return value
 
 
 def _parsed(facts: Mapping[str, object], key: str, kind: type[_E]) -> _E:

@@ -8,13 +8,23 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from suitcheck.audit import chain
+from suitcheck.domain.codes import AuditAction
+from suitcheck.domain.decision import Outcome, override_admits
 from suitcheck.domain.policy import Policy
-from suitcheck.domain.replay import UnreplayableFacts, Verdict, is_decision, recorded_policy_version, replay_decision
+from suitcheck.domain.replay import (
+    Replay,
+    UnreplayableFacts,
+    Verdict,
+    is_decision,
+    recorded_policy_version,
+    replay_decision,
+)
 from suitcheck.services.context import ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.store.models import AuditEntry
 
 # Entries named by number in one replay (a period has no such bound).
 MAX_SEQS = 10_000
@@ -128,14 +138,41 @@ class _Policies:
         return self._seen[version]
 
 
+class _Overrides:
+    """The override an opening after a warning rested on: the newest override entry for the
+    client and report before the opening (as open_report read it, access._LAST_OVERRIDE)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def admits(self, seq: int, investor_id: int | None, report_id: int | None, replay: Replay, policy: Policy) -> bool:
+        facts = self._conn.execute(
+            select(AuditEntry.facts)
+            .where(
+                AuditEntry.action == AuditAction.OVERRIDE.value,
+                AuditEntry.investor_id == investor_id,
+                AuditEntry.report_id == report_id,
+                AuditEntry.seq < seq,
+            )
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        ).scalar_one_or_none()
+        try:
+            recorded = json.loads(facts) if facts is not None else None
+        except (TypeError, ValueError):
+            return False
+        return isinstance(recorded, dict) and override_admits(recorded, replay.decision, policy.warning_version)
+
+
 def replay_rows(ctx: ServiceContext, conn: Connection, rows: Iterable[Sequence[Any]]) -> list[EntryReplay]:
     """Rows of (seq, action, investor_id, report_id, decision, reasons, facts), as stored."""
-    policies = _Policies(ctx, conn)
-    return [_replay_row(policies, *row) for row in rows]
+    policies, overrides = _Policies(ctx, conn), _Overrides(conn)
+    return [_replay_row(policies, overrides, *row) for row in rows]
 
 
 def _replay_row(
     policies: _Policies,
+    overrides: _Overrides,
     seq: int,
     action: str,
     investor_id: int | None,
@@ -171,9 +208,15 @@ def _replay_row(
             tampered=True,
         )
     try:
-        replayed = replay_decision(decision, reasons, facts, policy)
+        replayed = replay_decision(decision, reasons, facts, policy, action)
     except UnreplayableFacts as exc:
         return dataclasses.replace(entry, why=str(exc))
+    if (
+        action == AuditAction.OPEN
+        and replayed.decision.outcome is Outcome.ALLOW_AFTER_WARNING
+        and not overrides.admits(seq, investor_id, report_id, replayed, policy)
+    ):  # opened after a warning no recorded override admits: open_report never gives that
+        replayed = dataclasses.replace(replayed, differs=(*replayed.differs, "override"))
     return dataclasses.replace(
         entry,
         verdict=replayed.verdict,
