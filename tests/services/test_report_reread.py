@@ -14,12 +14,13 @@ import pytest
 from sqlalchemy import select, text
 
 from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import AuthenticationFailed, InvalidInput, PermissionDenied
 from suitcheck.services.report_reread import CHANGED_MEANWHILE, FILE_DAMAGED, NOT_SEALED
 from suitcheck.store.models import ReportCorrection
 from tests.cli.test_cli import assert_clean_error, run
-from tests.conftest import add_client, copy_keyring
+from tests.conftest import Clock, add_client, copy_keyring, make_services, staff
 from tests.ingest.test_level_attack import _report
 from tests.services.test_policy_subjects import OLDER
 
@@ -282,3 +283,71 @@ def test_the_command_previews_then_applies(tmp_path_factory: pytest.TempPathFact
     again = run("report", "reread", "--json", "--user", "demo-compliance", db=db, env=env)
     assert json.loads(again.stdout)["changes"] == []
     assert run("audit", "verify", "--user", "demo-compliance", db=db, env=env).returncode == 0
+
+
+def _open_findings(services: Services, compliance: Actor, report: int) -> list[tuple[str, str]]:
+    return sorted((f.code, f.detail) for f in services.reports.get(compliance, report).open_findings)
+
+
+@pytest.mark.usefixtures("older")
+def test_a_subject_raised_again_while_still_above_the_stated_level_is_flagged_as_a_fresh_import_flags_it(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    report = _import(services, compliance, tmp_path, "创业板成份股调整点评")  # 创业板 R4, stated R3
+    services.policy.import_subjects(compliance, "创业板,R5\n")
+    services.reread.apply(compliance, services.reread.preview(compliance))
+    # A fresh store importing the same file under the same table: the finding names R5.
+    fresh = make_services(str(tmp_path / "fresh.db"), Clock())
+    try:
+        officer = staff(fresh, Role.COMPLIANCE)
+        fresh.policy.import_subjects(officer, "创业板,R5\n")
+        (imported,) = fresh.reports.import_paths(officer, [tmp_path / "创业板成份股调整点评.txt"])
+        assert imported.report is not None
+        expected = fresh.reports.get(officer, imported.report)
+        assert [(f.code, f.detail) for f in expected.open_findings] == [
+            ("level-below-subject", "stated R3, subject implies R5")
+        ]
+    finally:
+        fresh.close()
+    view = services.reports.get(compliance, report)
+    assert (view.level, view.suggested_level, view.matching_level) == (
+        expected.level,
+        expected.suggested_level,
+        expected.matching_level,
+    )
+    # One open finding, naming the subject level the report is now matched at (not the R4 of the import).
+    ((code, detail),) = _open_findings(services, compliance, report)
+    assert code == "level-below-subject"
+    assert detail.startswith("stated R3, subject implies R5")
+    (entry,) = _entries(services, compliance)
+    assert (entry["findings_added"], entry["findings_settled"]) == (["level-below-subject"], ["level-below-subject"])
+    # Back to R4 and on to R5 again: still one open finding, each time naming the subject in force.
+    for table, implied in ((OLDER, "R4"), ("创业板,R5\n", "R5")):
+        services.policy.import_subjects(compliance, table)
+        services.reread.apply(compliance, services.reread.preview(compliance))
+        ((code, detail),) = _open_findings(services, compliance, report)
+        assert detail.startswith(f"stated R3, subject implies {implied}")
+    assert services.audit.verify(compliance).ok
+
+
+@pytest.mark.usefixtures("older")
+def test_a_report_rated_again_below_its_subject_is_flagged_with_the_rating_in_force(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    report = _import(services, compliance, tmp_path, "创业板成份股调整点评")  # 创业板 R4, stated R3
+    services.policy.import_subjects(compliance, "创业板,R5\n")
+    services.reread.apply(compliance, services.reread.preview(compliance))
+    services.reports.set_level(compliance, report, RiskLevel.R3, "第一次复核")
+    assert _open_findings(services, compliance, report) == [
+        ("rated-below-subject", "rated R3 by compliance, subject implies R5: 第一次复核")
+    ]
+    # Rated again, still below the subject: the open finding is the new rating's, with its reason.
+    services.reports.set_level(compliance, report, RiskLevel.R4, "第二次复核")
+    assert _open_findings(services, compliance, report) == [
+        ("rated-below-subject", "rated R4 by compliance, subject implies R5: 第二次复核")
+    ]
+    # Re-read at R4: the rating is no longer below its subject, nothing is left open.
+    services.policy.import_subjects(compliance, OLDER)
+    services.reread.apply(compliance, services.reread.preview(compliance))
+    assert _open_findings(services, compliance, report) == []
+    assert services.reports.get(compliance, report).matching_level is RiskLevel.R4
