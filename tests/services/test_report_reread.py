@@ -8,6 +8,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -17,10 +19,10 @@ from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import AuthenticationFailed, InvalidInput, PermissionDenied
-from suitcheck.services.report_reread import CHANGED_MEANWHILE, FILE_DAMAGED, NOT_SEALED
+from suitcheck.services.report_reread import CHANGED_MEANWHILE, FILE_DAMAGED, NOT_SEALED, RereadApplied
 from suitcheck.store.models import ReportCorrection
 from tests.cli.test_cli import assert_clean_error, run
-from tests.conftest import Clock, add_client, copy_keyring, make_services, staff
+from tests.conftest import PASSWORD, Clock, add_client, copy_keyring, make_services, staff
 from tests.ingest.test_level_attack import _report
 from tests.services.test_policy_subjects import OLDER
 
@@ -351,3 +353,55 @@ def test_a_report_rated_again_below_its_subject_is_flagged_with_the_rating_in_fo
     services.reread.apply(compliance, services.reread.preview(compliance))
     assert _open_findings(services, compliance, report) == []
     assert services.reports.get(compliance, report).matching_level is RiskLevel.R4
+
+
+@pytest.mark.postgres
+def test_two_officers_applying_the_same_preview_at_once_store_each_change_once(
+    pg_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a writer does not take the store up front (SQLite's BEGIN IMMEDIATE
+    does): the second officer's apply commits while the first has read the report's row and
+    not yet written it. The first must then see the report re-read, not store it again."""
+    import suitcheck.services.report_reread as reread_module
+
+    first = make_services(pg_target, clock)
+    second = make_services(pg_target, clock)
+    try:
+        officer = staff(first, Role.COMPLIANCE)
+        other = second.auth.login(officer.username, PASSWORD)
+        first.policy.import_subjects(officer, OLDER)
+        report = _import(first, officer, tmp_path, "科创50成份股季度调整点评")
+        first.policy.default_subjects(officer)
+        preview = first.reread.preview(officer)
+        assert len(preview.changes) == 1
+        theirs = second.reread.preview(other)
+        raced: list[RereadApplied] = []
+        racing: list[threading.Thread] = []
+        facts = reread_module.sealed_report_facts
+
+        def race(rows: object, conn: object, row: object) -> object:
+            result = facts(rows, conn, row)  # type: ignore[arg-type]
+            if sys._getframe(1).f_code.co_name == "_store" and not racing:
+                # The first officer has read the row: the second applies now, and is given
+                # the time to finish (or to wait for the first, which then goes on).
+                racing.append(threading.Thread(target=lambda: raced.append(second.reread.apply(other, theirs))))
+                racing[0].start()
+                racing[0].join(3)
+            return result
+
+        monkeypatch.setattr(reread_module, "sealed_report_facts", race)
+        mine = first.reread.apply(officer, preview)
+        racing[0].join(30)
+        (yours,) = raced
+        # Stored once, by one of them; the other is told the report changed meanwhile.
+        assert sorted([len(mine.applied), len(yours.applied)]) == [0, 1]
+        assert [(p.report, p.code) for p in (*mine.problems, *yours.problems)] == [(report, CHANGED_MEANWHILE)]
+        assert len(_entries(first, officer)) == 1
+        assert [c for c in _corrections(first) if c[1] == "suggested_level"] == [
+            (report, "suggested_level", None, "R4")
+        ]
+        assert [f.code for f in first.reports.get(officer, report).findings] == ["level-below-subject"]
+        assert first.audit.verify(officer).ok
+    finally:
+        first.close()
+        second.close()

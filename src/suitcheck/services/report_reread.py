@@ -285,7 +285,11 @@ class ReportRereadService:
 
     def _store(self, actor: Actor, change: SubjectChange, policy: Policy) -> NotReread | None:
         with self._ctx.transaction() as session:
-            report = session.get(Report, change.report)
+            # Locked while it is compared and written: on PostgreSQL a writer does not hold the
+            # store from its start (SQLite's BEGIN IMMEDIATE does), and a second officer applying
+            # the same preview would otherwise store the change again over the first's, a second
+            # "subject - -> R4" on a report already at R4.
+            report = session.get(Report, change.report, with_for_update=True)
             if report is None:
                 return _changed_meanwhile(change)
             facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
