@@ -20,6 +20,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import AuthenticationFailed, InvalidInput, PermissionDenied
 from suitcheck.services.report_reread import CHANGED_MEANWHILE, FILE_DAMAGED, NOT_SEALED, RereadApplied
+from suitcheck.services.reports import sealed_report_facts
 from suitcheck.store.models import ReportCorrection
 from tests.cli.test_cli import assert_clean_error, run
 from tests.conftest import PASSWORD, Clock, add_client, copy_keyring, make_services, staff
@@ -377,7 +378,7 @@ def test_two_officers_applying_the_same_preview_at_once_store_each_change_once(
         theirs = second.reread.preview(other)
         raced: list[RereadApplied] = []
         racing: list[threading.Thread] = []
-        facts = reread_module.sealed_report_facts
+        facts = sealed_report_facts
 
         def race(rows: object, conn: object, row: object) -> object:
             result = facts(rows, conn, row)  # type: ignore[arg-type]
