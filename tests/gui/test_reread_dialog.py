@@ -159,3 +159,30 @@ def test_switching_user_stops_the_reading(  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: dialog.job is None, timeout=30_000)
     assert dialog.preview is not None
     assert dialog.preview.cancelled
+
+
+def test_at_1024x768_the_levels_and_the_result_are_not_cut(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """What the preview is for (the subject level and the level matched, before → after, and
+    why a report was not read) is read without hovering over each cell; a long title is cut."""
+    officer = login(demo_services, "demo-compliance")
+    long = tmp_path / "长篇报告.txt"
+    long.write_text(report_text("中风险", "银行业长篇深度报告") + "银行业经营稳健。\n" * 2_000, encoding="utf-8")
+    demo_services.reports.import_paths(officer, [long])
+    rows = [f"{word},{level.code}" for word, level in demo_services.policy.current().subjects if word != "港股"]
+    demo_services.policy.import_subjects(officer, "\n".join([*rows, "银行业,R4"]) + "\n")  # one up, one down
+    demo_services.policy.update(officer, import_max_text_chars=10_000)
+    dialog = _dialog(qtbot, demo_services)
+    dialog.resize(1024, 768)
+    dialog.read_button.click()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=30_000)
+    qtbot.wait(10)
+    view, model = dialog.view, dialog.model
+    metrics = view.fontMetrics()
+    assert model.rowCount() == 3
+    for column in (model.LEVEL, model.SUBJECT, model.MATCHED, model.RESULT):
+        for row in range(model.rowCount()):
+            shown = model.index(row, column).data()
+            assert metrics.horizontalAdvance(shown) + 4 <= view.columnWidth(column), (column, shown)
+    assert view.horizontalHeader().length() <= view.viewport().width()  # no sideways scrolling
