@@ -406,3 +406,35 @@ def test_two_officers_applying_the_same_preview_at_once_store_each_change_once(
     finally:
         first.close()
         second.close()
+
+
+def test_the_command_exits_1_when_a_report_could_not_be_reread(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """A report not re-read keeps the subject level of the older table, and may be matched too
+    low: a scheduled `report reread --apply` says so by its exit code, as `report import`
+    does for a file it could not import; the others are listed and stored as usual."""
+    import sqlite3
+
+    seeded = tmp_path_factory.mktemp("reread-damaged") / "demo.db"
+    env = {"SUITCHECK_AUDIT_KEY": str(seeded.parent / "audit.key"), "SUITCHECK_LOG_DIR": str(seeded.parent / "log")}
+    assert run("seed-demo", db=seeded, password=None, env=env).returncode == 0
+    db = tmp_path / "store.db"
+    shutil.copy(seeded, db)
+    env["SUITCHECK_AUDIT_KEY"] = str(copy_keyring(seeded.parent / "audit.key", tmp_path / "key"))
+    with sqlite3.connect(db) as conn:  # an older release's file, changed outside suitcheck
+        (damaged,) = conn.execute("SELECT id FROM report WHERE title LIKE '港股%'").fetchone()
+        conn.execute("UPDATE report_content SET original = x'00' WHERE report_id = ?", (damaged,))
+    table = tmp_path / "subjects.csv"
+    shown = json.loads(run("policy", "subjects", "--json", "--user", "demo-compliance", db=db, env=env).stdout)
+    rows = [f"{s['keyword']},{s['level']}" for s in shown["subjects"]]
+    table.write_text("\n".join([*rows, "银行业,R4"]) + "\n", encoding="utf-8")
+    assert run("policy", "subjects", "--from", str(table), "--user", "demo-compliance", db=db, env=env).returncode == 0
+
+    looked = run("report", "reread", "--user", "demo-compliance", db=db, env=env)
+    assert looked.returncode == 1, looked.stderr
+    assert f"{damaged:>6}  not re-read: The stored file no longer matches" in looked.stdout
+    applied = run("report", "reread", "--apply", "--user", "demo-compliance", db=db, env=env)
+    assert applied.returncode == 1, applied.stderr
+    assert "Stored 1 of 1 changes, each in the audit trail." in applied.stdout
+    assert "not re-read: The stored file no longer matches" in applied.stdout
