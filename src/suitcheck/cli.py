@@ -592,7 +592,9 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         return "\n".join(lines)
 
     out.emit(data, text)
-    if applied is not None and (applied.stopped or applied.problems):
+    # A report not re-read (or whose change was not stored) keeps the older table's subject
+    # level and may be matched too low: a scheduled run says so, as `report import` does.
+    if preview.problems or (applied is not None and (applied.stopped or applied.problems)):
         return EXIT_ERROR
     return EXIT_OK
 

@@ -120,3 +120,17 @@ def test_level_below_subject_is_a_finding() -> None:
     assert not level_below_subject(RiskLevel.R4, RiskLevel.R3)
     assert not level_below_subject(None, RiskLevel.R4)
     assert not level_below_subject(RiskLevel.R3, None)
+
+
+def test_a_below_subject_finding_names_the_pair_in_force() -> None:
+    from suitcheck.domain.subjects import below_subject_finding
+
+    r3, r4, r5 = RiskLevel.R3, RiskLevel.R4, RiskLevel.R5
+    assert below_subject_finding(None, r3, r4) == (False, True)  # newly below: opened
+    assert below_subject_finding((r3, r4), r3, r4) == (False, False)  # the same pair: kept
+    assert below_subject_finding((r3, r4), r3, r5) == (True, True)  # subject raised further: renewed
+    assert below_subject_finding((r3, r5), r4, r5) == (True, True)  # rated again, still below: renewed
+    assert below_subject_finding((r3, r4), r3, r3) == (True, False)  # no longer below: settled
+    assert below_subject_finding((r3, r4), r3, None) == (True, False)
+    assert below_subject_finding(None, None, r5) == (False, False)  # unrated: nothing to flag
+    assert below_subject_finding(None, r4, r4) == (False, False)

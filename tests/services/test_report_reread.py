@@ -8,18 +8,22 @@ from __future__ import annotations
 import dataclasses
 import json
 import shutil
+import sys
+import threading
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select, text
 
 from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import AuthenticationFailed, InvalidInput, PermissionDenied
-from suitcheck.services.report_reread import CHANGED_MEANWHILE, FILE_DAMAGED, NOT_SEALED
+from suitcheck.services.report_reread import CHANGED_MEANWHILE, FILE_DAMAGED, NOT_SEALED, RereadApplied
+from suitcheck.services.reports import sealed_report_facts
 from suitcheck.store.models import ReportCorrection
 from tests.cli.test_cli import assert_clean_error, run
-from tests.conftest import add_client, copy_keyring
+from tests.conftest import PASSWORD, Clock, add_client, copy_keyring, make_services, staff
 from tests.ingest.test_level_attack import _report
 from tests.services.test_policy_subjects import OLDER
 
@@ -282,3 +286,155 @@ def test_the_command_previews_then_applies(tmp_path_factory: pytest.TempPathFact
     again = run("report", "reread", "--json", "--user", "demo-compliance", db=db, env=env)
     assert json.loads(again.stdout)["changes"] == []
     assert run("audit", "verify", "--user", "demo-compliance", db=db, env=env).returncode == 0
+
+
+def _open_findings(services: Services, compliance: Actor, report: int) -> list[tuple[str, str]]:
+    return sorted((f.code, f.detail) for f in services.reports.get(compliance, report).open_findings)
+
+
+@pytest.mark.usefixtures("older")
+def test_a_subject_raised_again_while_still_above_the_stated_level_is_flagged_as_a_fresh_import_flags_it(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    report = _import(services, compliance, tmp_path, "创业板成份股调整点评")  # 创业板 R4, stated R3
+    services.policy.import_subjects(compliance, "创业板,R5\n")
+    services.reread.apply(compliance, services.reread.preview(compliance))
+    # A fresh store importing the same file under the same table: the finding names R5.
+    fresh = make_services(str(tmp_path / "fresh.db"), Clock())
+    try:
+        officer = staff(fresh, Role.COMPLIANCE)
+        fresh.policy.import_subjects(officer, "创业板,R5\n")
+        (imported,) = fresh.reports.import_paths(officer, [tmp_path / "创业板成份股调整点评.txt"])
+        assert imported.report is not None
+        expected = fresh.reports.get(officer, imported.report)
+        assert [(f.code, f.detail) for f in expected.open_findings] == [
+            ("level-below-subject", "stated R3, subject implies R5")
+        ]
+    finally:
+        fresh.close()
+    view = services.reports.get(compliance, report)
+    assert (view.level, view.suggested_level, view.matching_level) == (
+        expected.level,
+        expected.suggested_level,
+        expected.matching_level,
+    )
+    # One open finding, naming the subject level the report is now matched at (not the R4 of the import).
+    ((code, detail),) = _open_findings(services, compliance, report)
+    assert code == "level-below-subject"
+    assert detail.startswith("stated R3, subject implies R5")
+    (entry,) = _entries(services, compliance)
+    assert (entry["findings_added"], entry["findings_settled"]) == (["level-below-subject"], ["level-below-subject"])
+    # Back to R4 and on to R5 again: still one open finding, each time naming the subject in force.
+    for table, implied in ((OLDER, "R4"), ("创业板,R5\n", "R5")):
+        services.policy.import_subjects(compliance, table)
+        services.reread.apply(compliance, services.reread.preview(compliance))
+        ((code, detail),) = _open_findings(services, compliance, report)
+        assert detail.startswith(f"stated R3, subject implies {implied}")
+    assert services.audit.verify(compliance).ok
+
+
+@pytest.mark.usefixtures("older")
+def test_a_report_rated_again_below_its_subject_is_flagged_with_the_rating_in_force(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    report = _import(services, compliance, tmp_path, "创业板成份股调整点评")  # 创业板 R4, stated R3
+    services.policy.import_subjects(compliance, "创业板,R5\n")
+    services.reread.apply(compliance, services.reread.preview(compliance))
+    services.reports.set_level(compliance, report, RiskLevel.R3, "第一次复核")
+    assert _open_findings(services, compliance, report) == [
+        ("rated-below-subject", "rated R3 by compliance, subject implies R5: 第一次复核")
+    ]
+    # Rated again, still below the subject: the open finding is the new rating's, with its reason.
+    services.reports.set_level(compliance, report, RiskLevel.R4, "第二次复核")
+    assert _open_findings(services, compliance, report) == [
+        ("rated-below-subject", "rated R4 by compliance, subject implies R5: 第二次复核")
+    ]
+    # Re-read at R4: the rating is no longer below its subject, nothing is left open.
+    services.policy.import_subjects(compliance, OLDER)
+    services.reread.apply(compliance, services.reread.preview(compliance))
+    assert _open_findings(services, compliance, report) == []
+    assert services.reports.get(compliance, report).matching_level is RiskLevel.R4
+
+
+@pytest.mark.postgres
+def test_two_officers_applying_the_same_preview_at_once_store_each_change_once(
+    pg_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL a writer does not take the store up front (SQLite's BEGIN IMMEDIATE
+    does): the second officer's apply commits while the first has read the report's row and
+    not yet written it. The first must then see the report re-read, not store it again."""
+    import suitcheck.services.report_reread as reread_module
+
+    first = make_services(pg_target, clock)
+    second = make_services(pg_target, clock)
+    try:
+        officer = staff(first, Role.COMPLIANCE)
+        other = second.auth.login(officer.username, PASSWORD)
+        first.policy.import_subjects(officer, OLDER)
+        report = _import(first, officer, tmp_path, "科创50成份股季度调整点评")
+        first.policy.default_subjects(officer)
+        preview = first.reread.preview(officer)
+        assert len(preview.changes) == 1
+        theirs = second.reread.preview(other)
+        raced: list[RereadApplied] = []
+        racing: list[threading.Thread] = []
+        facts = sealed_report_facts
+
+        def race(rows: object, conn: object, row: object) -> object:
+            result = facts(rows, conn, row)  # type: ignore[arg-type]
+            if sys._getframe(1).f_code.co_name == "_store" and not racing:
+                # The first officer has read the row: the second applies now, and is given
+                # the time to finish (or to wait for the first, which then goes on).
+                racing.append(threading.Thread(target=lambda: raced.append(second.reread.apply(other, theirs))))
+                racing[0].start()
+                racing[0].join(3)
+            return result
+
+        monkeypatch.setattr(reread_module, "sealed_report_facts", race)
+        mine = first.reread.apply(officer, preview)
+        racing[0].join(30)
+        (yours,) = raced
+        # Stored once, by one of them; the other is told the report changed meanwhile.
+        assert sorted([len(mine.applied), len(yours.applied)]) == [0, 1]
+        assert [(p.report, p.code) for p in (*mine.problems, *yours.problems)] == [(report, CHANGED_MEANWHILE)]
+        assert len(_entries(first, officer)) == 1
+        assert [c for c in _corrections(first) if c[1] == "suggested_level"] == [
+            (report, "suggested_level", None, "R4")
+        ]
+        assert [f.code for f in first.reports.get(officer, report).findings] == ["level-below-subject"]
+        assert first.audit.verify(officer).ok
+    finally:
+        first.close()
+        second.close()
+
+
+def test_the_command_exits_1_when_a_report_could_not_be_reread(
+    tmp_path_factory: pytest.TempPathFactory, tmp_path: Path
+) -> None:
+    """A report not re-read keeps the subject level of the older table, and may be matched too
+    low: a scheduled `report reread --apply` says so by its exit code, as `report import`
+    does for a file it could not import; the others are listed and stored as usual."""
+    import sqlite3
+
+    seeded = tmp_path_factory.mktemp("reread-damaged") / "demo.db"
+    env = {"SUITCHECK_AUDIT_KEY": str(seeded.parent / "audit.key"), "SUITCHECK_LOG_DIR": str(seeded.parent / "log")}
+    assert run("seed-demo", db=seeded, password=None, env=env).returncode == 0
+    db = tmp_path / "store.db"
+    shutil.copy(seeded, db)
+    env["SUITCHECK_AUDIT_KEY"] = str(copy_keyring(seeded.parent / "audit.key", tmp_path / "key"))
+    with sqlite3.connect(db) as conn:  # an older release's file, changed outside suitcheck
+        (damaged,) = conn.execute("SELECT id FROM report WHERE title LIKE '港股%'").fetchone()
+        conn.execute("UPDATE report_content SET original = x'00' WHERE report_id = ?", (damaged,))
+    table = tmp_path / "subjects.csv"
+    shown = json.loads(run("policy", "subjects", "--json", "--user", "demo-compliance", db=db, env=env).stdout)
+    rows = [f"{s['keyword']},{s['level']}" for s in shown["subjects"]]
+    table.write_text("\n".join([*rows, "银行业,R4"]) + "\n", encoding="utf-8")
+    assert run("policy", "subjects", "--from", str(table), "--user", "demo-compliance", db=db, env=env).returncode == 0
+
+    looked = run("report", "reread", "--user", "demo-compliance", db=db, env=env)
+    assert looked.returncode == 1, looked.stderr
+    assert f"{damaged:>6}  not re-read: The stored file no longer matches" in looked.stdout
+    applied = run("report", "reread", "--apply", "--user", "demo-compliance", db=db, env=env)
+    assert applied.returncode == 1, applied.stderr
+    assert "Stored 1 of 1 changes, each in the audit trail." in applied.stdout
+    assert "not re-read: The stored file no longer matches" in applied.stdout

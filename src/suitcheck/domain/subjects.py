@@ -69,3 +69,22 @@ def matching_level(stated: RiskLevel | None, subject: RiskLevel | None, confirme
 def level_below_subject(stated: RiskLevel | None, suggested: RiskLevel | None) -> bool:
     """A compliance finding: the report says it is less risky than its subject implies."""
     return stated is not None and suggested is not None and stated < suggested
+
+
+def below_subject_finding(
+    open_for: tuple[RiskLevel | None, RiskLevel | None] | None, level: RiskLevel | None, subject: RiskLevel | None
+) -> tuple[bool, bool]:
+    """What becomes of the finding that a report's level is below its subject when the level
+    or the subject level changes: (settle the open one, open a new one).
+
+    A finding names the level and the subject level it was made for ("stated R3, subject
+    implies R4"), and is what compliance reads of the report: one open finding at most, and
+    it names the pair in force, as a fresh import of the file would. `open_for` is the pair
+    the open finding was made for, None when none is open. When the report is no longer
+    below its subject the open finding is settled; when it still is, but for another pair
+    (a subject raised further, a new rating still below it), the open one is settled and a
+    new one names the pair in force.
+    """
+    below = level_below_subject(level, subject)
+    settle = open_for is not None and (not below or open_for != (level, subject))
+    return settle, below and (open_for is None or settle)

@@ -36,7 +36,7 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission
-from suitcheck.domain.subjects import level_below_subject, matching_level, suggest_level
+from suitcheck.domain.subjects import below_subject_finding, level_below_subject, matching_level, suggest_level
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -285,7 +285,11 @@ class ReportRereadService:
 
     def _store(self, actor: Actor, change: SubjectChange, policy: Policy) -> NotReread | None:
         with self._ctx.transaction() as session:
-            report = session.get(Report, change.report)
+            # Locked while it is compared and written: on PostgreSQL a writer does not hold the
+            # store from its start (SQLite's BEGIN IMMEDIATE does), and a second officer applying
+            # the same preview would otherwise store the change again over the first's, a second
+            # "subject - -> R4" on a report already at R4.
+            report = session.get(Report, change.report, with_for_update=True)
             if report is None:
                 return _changed_meanwhile(change)
             facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
@@ -343,13 +347,20 @@ def _findings(
     report: Report, change: SubjectChange, version: int, now: dt.datetime, by: int | None
 ) -> tuple[list[str], list[str]]:
     """Open the finding the new subject level calls for, and settle the one it no longer
-    does: for a stated level, level-below-subject; for a level compliance rated,
-    rated-below-subject (settled, as by `set_level`, only by a rating at or above it)."""
+    does (domain.subjects.below_subject_finding): for a stated level, level-below-subject;
+    for a level compliance rated, rated-below-subject. One still called for, but made for
+    the old subject level, is settled and opened again naming the new one, as a fresh
+    import of the file would name it."""
     code = FINDING_RATED_BELOW_SUBJECT if change.confirmed else FINDING_LEVEL_BELOW_SUBJECT
     open_ones = [f for f in report.findings if f.code == code and f.resolved_at is None]
-    added: list[str] = []
+    settle, add = below_subject_finding((change.level, change.old) if open_ones else None, change.level, change.new)
     settled: list[str] = []
-    if change.flagged and not open_ones:
+    if settle:
+        for finding in open_ones:
+            finding.resolved_at, finding.resolved_by = now, by
+            settled.append(code)
+    added: list[str] = []
+    if add:
         assert change.level is not None
         assert change.new is not None
         who = "rated" if change.confirmed else "stated"
@@ -362,10 +373,6 @@ def _findings(
             )
         )
         added.append(code)
-    elif not change.flagged:
-        for finding in open_ones:
-            finding.resolved_at, finding.resolved_by = now, by
-            settled.append(code)
     return added, settled
 
 

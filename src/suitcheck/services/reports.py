@@ -18,7 +18,7 @@ from suitcheck.domain.codes import AuditAction, ImportStatus
 from suitcheck.domain.decision import ReportFacts
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
-from suitcheck.domain.subjects import level_below_subject, suggest_level
+from suitcheck.domain.subjects import below_subject_finding, level_below_subject, suggest_level
 from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
@@ -662,15 +662,18 @@ class ReportService:
             report.level, report.rated_by, report.rated_at = int(level), by, now
             self._correct(session, actor, report, "level", old.code if old else None, level.code)
             open_codes = {f.code for f in report.findings if f.resolved_at is None}
+            # A rating below the subject is settled only by a rating at or above it, and one
+            # still below it is flagged with the rating in force and its reason.
+            rated_for = (old, subject) if FINDING_RATED_BELOW_SUBJECT in open_codes else None
+            settle_rated, open_rated = below_subject_finding(rated_for, level, subject)
             for finding in report.findings:
-                # Compliance has decided: the import-time findings are settled; a rating
-                # below the subject is settled only by a rating at or above it.
+                # Compliance has decided: the import-time findings are settled.
                 settled = finding.code in IMPORT_LEVEL_FINDINGS or (
-                    finding.code == FINDING_RATED_BELOW_SUBJECT and not below
+                    finding.code == FINDING_RATED_BELOW_SUBJECT and settle_rated
                 )
                 if settled and finding.resolved_at is None:
                     finding.resolved_at, finding.resolved_by = now, by
-            if below and FINDING_RATED_BELOW_SUBJECT not in open_codes:
+            if open_rated:
                 assert subject is not None
                 report.findings.append(
                     Finding(

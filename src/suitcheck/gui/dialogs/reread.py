@@ -140,9 +140,7 @@ class RereadDialog(QDialog):
         )
         self.intro.setWordWrap(True)
         self.model = RereadModel(self)
-        self.view, self.proxy = make_table(
-            self, self.model, "rereadResults", stretch=5, widths=(56, 280, 130, 100, 110)
-        )
+        self.view, self.proxy = make_table(self, self.model, "rereadResults", stretch=RereadModel.TITLE, widths=(60,))
         self.progress = QProgressBar(self)
         self.progress.setObjectName("rereadProgress")
         self.summary = QLabel(self)
@@ -194,6 +192,7 @@ class RereadDialog(QDialog):
     def _read(self, preview: RereadPreview) -> None:
         self.preview = preview
         self.model.set_rows([*preview.changes, *preview.problems])
+        self._fit_columns()
         self.progress.setMaximum(max(preview.total, 1))
         self.progress.setValue(preview.read)
         counts = {"read": preview.read, "total": preview.total, "version": preview.policy_version}
@@ -251,6 +250,7 @@ class RereadDialog(QDialog):
     def _stored(self, applied: RereadApplied) -> None:
         self.applied = applied
         self.model.set_outcome(applied)
+        self._fit_columns()
         text = self.tr("Stored {stored} of {n} changes, each in the audit trail.").format(
             stored=len(applied.applied), n=len(self.preview.changes) if self.preview else 0
         )
@@ -267,6 +267,13 @@ class RereadDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self._idle()
         when_present(self, lambda: show_error(self, exc))
+
+    def _fit_columns(self) -> None:
+        """The levels (before → after) and the result are what the preview is read for: they
+        are shown whole, at 1024x768 too; the title takes the width left (cut, whole in its
+        tooltip)."""
+        for column in (RereadModel.LEVEL, RereadModel.SUBJECT, RereadModel.MATCHED, RereadModel.RESULT):
+            self.view.resizeColumnToContents(column)
 
     # -- the session and the buttons ------------------------------------------------------
     def running_work(self) -> str | None:
