@@ -985,8 +985,19 @@ def _replay_line(e: dict[str, Any]) -> str:
         return f"{head}: reproduced{version}: {recorded}{taken}"
     if e["verdict"] == "differs":
         replayed = _outcome_line(e["replayed"]["decision"], e["replayed"]["reasons"])
+        placed = (
+            f"\n    stamped with policy version {e['policy_version']}, but version {e['policy_in_force']} was in "
+            "force where the entry stands in the trail"
+            if "policy_version" in e["differs"]
+            else ""
+        ) + (
+            f"\n    decided on {e['decided_on']}, but recorded on the firm's day {e['recorded_on']}"
+            if "decided_on" in e["differs"]
+            else ""
+        )
         return (
             f"{head}: DIFFERS{version} ({', '.join(e['differs'])})\n    recorded: {recorded}\n    replayed: {replayed}"
+            + placed
             + taken
         )
     if e["verdict"] == "not-a-decision":

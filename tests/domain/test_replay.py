@@ -14,7 +14,14 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import Decision, InvestorFacts, Reason, ReportFacts, decide, integrity_block
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
-from suitcheck.domain.replay import DECIDED_FACTS, REPLAY_FACTS, UnreplayableFacts, Verdict, replay_decision
+from suitcheck.domain.replay import (
+    DECIDED_FACTS,
+    REPLAY_FACTS,
+    Place,
+    UnreplayableFacts,
+    Verdict,
+    replay_decision,
+)
 from tests.domain.test_decision import investor_facts, policies, report_facts
 
 TODAY = dt.date(2026, 6, 15)
@@ -289,3 +296,26 @@ def test_an_opening_is_given_only_where_the_decision_gives_it(
 ) -> None:
     decision = decide(PRUDENT, ReportFacts(report), TODAY, Policy())
     assert replay_decision(*recorded(decision), Policy(), action).differs == differs
+
+
+def test_a_decision_stands_under_the_version_in_force_and_on_the_day_it_was_recorded() -> None:
+    """A release after 0.2.0 decides under the version in force where its entry stands and
+    records on the firm's day it decided (or the next, midnight between): another version or
+    day differs. An older entry's version need only have existed by then (an older release
+    on a shared store could read the policy before another desk's change was recorded), its
+    day within one of the firm's (the desktop's own date)."""
+    entry = recorded(decide(PRUDENT, ReportFacts(RiskLevel.R3), TODAY, Policy()))
+    day = dt.timedelta(days=1)
+    for place, new, older in [
+        (Place(TODAY, 1), (), ()),
+        (Place(TODAY + day, 1), (), ()),
+        (Place(TODAY - day, 1), ("decided_on",), ()),
+        (Place(TODAY + 2 * day, 1), ("decided_on",), ("decided_on",)),
+        (Place(TODAY, 2), ("policy_version",), ()),
+    ]:
+        assert replay_decision(*entry, Policy(), place=place).differs == new, place
+        assert replay_decision(*as_older(entry), Policy(), place=place).differs == older, place
+    policy = Policy(version=2)
+    under_two = recorded(decide(PRUDENT, ReportFacts(RiskLevel.R3), TODAY, policy))
+    for shown in (under_two, as_older(under_two)):  # stamped with a version not stored yet there
+        assert replay_decision(*shown, policy, place=Place(TODAY, 1)).differs == ("policy_version",)

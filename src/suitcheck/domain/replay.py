@@ -112,12 +112,22 @@ def recorded_policy_version(facts: Mapping[str, object]) -> int:
     return version
 
 
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """Where an entry stands: the firm's day it was recorded and the policy version in force
+    at its place in the trail (the newest whose change was recorded before it; 1 before any)."""
+
+    recorded_on: dt.date
+    policy_in_force: int
+
+
 def replay_decision(
     outcome: str | None,
     reasons: Sequence[str],
     facts: Mapping[str, object],
     policy: Policy,
     action: str = AuditAction.CHECK,
+    place: Place | None = None,
 ) -> Replay:
     """Decide again from an entry's recorded facts under `policy` (the version the entry
     names) and compare with the recorded outcome and reasons, and with what `action` (the
@@ -130,7 +140,12 @@ def replay_decision(
     facts are the recorded ones; the special-attention age reached stands for a birth date
     that makes the client exactly that age. An older entry lacks the age, the flag and the
     re-assessment mark: they are taken from its reasons (AS_RECORDED). A record-integrity
-    block (a seal failed, or the record could not be read) is applied as recorded."""
+    block (a seal failed, or the record could not be read) is applied as recorded.
+
+    With `place`, the entry's stamp is compared with where it stands (`_place_differs`): a
+    decision is made under the version in force when it takes the chain lock and dated the
+    firm's day it is recorded, so one naming another version or day is none suitcheck made
+    there, whatever its facts give."""
     missing = [key for key in REPLAY_FACTS if key not in facts]
     if missing:
         raise UnreplayableFacts(
@@ -184,7 +199,27 @@ def replay_decision(
     if [r.value for r in decision.reasons] != list(reasons):
         differs.insert(1 if differs[:1] == ["decision"] else 0, "reasons")
     differs += _action_differs(action, decision.outcome, facts, policy)
+    differs += _place_differs(place, version, decided_on, older=not held)
     return Replay(decision, tuple(differs), taken)
+
+
+def _place_differs(place: Place | None, version: int, decided_on: dt.date, *, older: bool) -> list[str]:
+    """What of an entry's stamp its place in the trail contradicts. A release after 0.2.0
+    takes the chain lock before reading the policy (so the version is the one in force) and
+    records on the firm's day it decided, or the next when midnight came between. An older
+    entry is held to less: its version must have existed (on a shared store an older release
+    could read the policy before another desk's change was recorded), its day within one of
+    the firm's (the desktop's own date, before the firm's day was Beijing's)."""
+    if place is None:
+        return []
+    found = []
+    if version > place.policy_in_force or (not older and version != place.policy_in_force):
+        found.append("policy_version")
+    earliest = place.recorded_on - dt.timedelta(days=1)
+    latest = place.recorded_on + dt.timedelta(days=1 if older else 0)
+    if not earliest <= decided_on <= latest:
+        found.append("decided_on")
+    return found
 
 
 def _action_differs(action: str, outcome: Outcome, facts: Mapping[str, object], policy: Policy) -> list[str]:

@@ -125,6 +125,7 @@ _ID_NUMBER = 13  # the client_id_number field of an ExportRow
 # What a replay reads of an entry (audit_replay.replay_rows).
 _REPLAY_COLUMNS = (
     AuditEntry.seq,
+    AuditEntry.at,
     AuditEntry.action,
     AuditEntry.investor_id,
     AuditEntry.report_id,

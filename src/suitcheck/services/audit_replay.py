@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import collections
 import dataclasses
+import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -11,10 +13,12 @@ from typing import Any
 from sqlalchemy import Connection, select
 
 from suitcheck.audit import chain
+from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import Outcome, override_admits
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.replay import (
+    Place,
     Replay,
     UnreplayableFacts,
     Verdict,
@@ -51,6 +55,11 @@ class EntryReplay:
     taken_as_recorded: tuple[str, ...] = ()
     why: str | None = None
     tampered: bool = False
+    # Where the entry stands, when it was replayed: the version in force there and the
+    # firm's day it was recorded (what `policy_version` and `decided_on` in differs mean).
+    policy_in_force: int | None = None
+    decided_on: str | None = None
+    recorded_on: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -68,6 +77,9 @@ class EntryReplay:
             "taken_as_recorded": list(self.taken_as_recorded),
             "why": self.why,
             "tampered": self.tampered,
+            "policy_in_force": self.policy_in_force,
+            "decided_on": self.decided_on,
+            "recorded_on": self.recorded_on,
         }
 
 
@@ -138,6 +150,48 @@ class _Policies:
         return self._seen[version]
 
 
+class _PolicyHistory:
+    """The policy version in force at each place in the trail: the newest whose change
+    (policy-change) was recorded before it, version 1 (the default) before any. Read once."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+        self._changes: list[tuple[int, int]] | None = None
+
+    def in_force(self, seq: int) -> int:
+        if self._changes is None:
+            self._changes = []
+            rows = self._conn.execute(
+                select(AuditEntry.seq, AuditEntry.facts)
+                .where(AuditEntry.action == AuditAction.POLICY_CHANGE.value)
+                .order_by(AuditEntry.seq)
+            )
+            for change, facts in rows:
+                version = _version(facts)
+                if version is not None:
+                    self._changes.append((change, version))
+        version = 1
+        for _change, stored in self._changes[: bisect.bisect_left(self._changes, (seq, 0))]:
+            version = max(version, stored)
+        return version
+
+
+def _day(at: str) -> dt.date:
+    """The firm's day of an entry's time (chain.stamp's `...Z`, in UTC)."""
+    try:
+        return firm_day(dt.datetime.fromisoformat(at.replace("Z", "+00:00")))
+    except (TypeError, ValueError, AttributeError):
+        raise UnreplayableFacts(f"the entry's time {at!r} is not one suitcheck writes") from None
+
+
+def _version(facts: str) -> int | None:
+    try:
+        version = json.loads(facts).get("version")
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return version if isinstance(version, int) and not isinstance(version, bool) else None
+
+
 class _Overrides:
     """The override an opening after a warning rested on: the newest override entry for the
     client and report before the opening (as open_report read it, access._LAST_OVERRIDE)."""
@@ -165,15 +219,17 @@ class _Overrides:
 
 
 def replay_rows(ctx: ServiceContext, conn: Connection, rows: Iterable[Sequence[Any]]) -> list[EntryReplay]:
-    """Rows of (seq, action, investor_id, report_id, decision, reasons, facts), as stored."""
-    policies, overrides = _Policies(ctx, conn), _Overrides(conn)
-    return [_replay_row(policies, overrides, *row) for row in rows]
+    """Rows of (seq, at, action, investor_id, report_id, decision, reasons, facts), as stored."""
+    policies, overrides, history = _Policies(ctx, conn), _Overrides(conn), _PolicyHistory(conn)
+    return [_replay_row(policies, overrides, history, *row) for row in rows]
 
 
 def _replay_row(
     policies: _Policies,
     overrides: _Overrides,
+    history: _PolicyHistory,
     seq: int,
+    at: str,
     action: str,
     investor_id: int | None,
     report_id: int | None,
@@ -208,7 +264,8 @@ def _replay_row(
             tampered=True,
         )
     try:
-        replayed = replay_decision(decision, reasons, facts, policy, action)
+        place = Place(_day(at), history.in_force(seq))
+        replayed = replay_decision(decision, reasons, facts, policy, action, place)
     except UnreplayableFacts as exc:
         return dataclasses.replace(entry, why=str(exc))
     if (
@@ -222,6 +279,9 @@ def _replay_row(
         verdict=replayed.verdict,
         replayed_decision=replayed.decision.outcome.value,
         replayed_reasons=tuple(r.value for r in replayed.decision.reasons),
+        policy_in_force=place.policy_in_force,
+        decided_on=replayed.decision.decided_on.isoformat(),
+        recorded_on=place.recorded_on.isoformat(),
         differs=replayed.differs,
         taken_as_recorded=tuple(r.value for r in replayed.taken_as_recorded),
     )
