@@ -69,3 +69,19 @@ def test_a_decision_stamped_with_a_version_not_in_force_says_which_was(
     head = f"entry {seq} check, client 1 / report {trail.report}: "
     assert head + "DIFFERS under policy version 1 (policy_version)" in out
     assert "    stamped with policy version 1, but version 2 was in force where the entry stands in the trail" in out
+
+
+def test_a_version_no_store_holds_is_one_line_and_the_period_is_replayed(
+    trail: Trail, clock: Clock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """It ended the replay with 'suitcheck: unexpected error (OverflowError)' (exit 1), no
+    entry replayed and the replay not recorded."""
+    first = checks(trail)[0]
+    seq = _written_like(trail, clock, first, policy_version=2**63)
+    code, out = replay(trail, capsys, "--since", "2000-01-01")
+    assert code == 1, out
+    assert (
+        f"entry {seq} check, client 1 / report {trail.report}: cannot be replayed: "
+        "the entry's policy version 9223372036854775808 is not a version number"
+    ) in out
+    assert out.endswith(f"{len(checks(trail)) - 1} reproduced, 0 differ, 0 not a decision, 1 cannot be replayed.")

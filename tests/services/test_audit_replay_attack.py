@@ -7,6 +7,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.replay import Verdict
@@ -63,3 +65,39 @@ def test_a_decision_dated_another_day_than_it_was_recorded_is_never_reproduced(
         (Verdict.REPRODUCED, ()),
         (Verdict.DIFFERS, ("decided_on",)),
     ]
+
+
+@pytest.mark.parametrize(
+    ("changed", "why"),
+    [
+        # More than the store's integer holds: SQLite raised OverflowError binding it.
+        ({"policy_version": 2**63}, "the entry's policy version 9223372036854775808 is not a version number"),
+        ({"policy_version": 10**30}, "is not a version number"),
+        # The special-attention age reached by year 1: no birth date makes it (ValueError).
+        ({"decided_on": "0001-01-01", "special_attention_age_reached": True}, "decided_on '0001-01-01'"),
+    ],
+)
+def test_a_value_no_release_writes_is_one_entry_that_cannot_be_replayed(
+    sqlite_services: Services, tmp_path: Path, changed: dict[str, object], why: str
+) -> None:
+    """Such an entry ended the whole replay with an unexpected error (the CLI: 'unexpected
+    error (OverflowError)'), so no other entry of the period was replayed nor the replay
+    recorded. It cannot be replayed, says why, and the others are."""
+    services = sqlite_services
+    compliance, _, seq = _one_check(services, tmp_path)
+    bad = _written_as_a_faulty_release(services, compliance, AuditAction.CHECK, seq, **changed)
+    report = services.audit.replay(compliance, since=TODAY)
+    assert [(e.seq, e.verdict) for e in report.entries] == [(seq, Verdict.REPRODUCED), (bad, Verdict.CANNOT_REPLAY)]
+    assert why in str(report.entries[1].why)
+
+
+def test_a_huge_value_is_named_in_a_sentence_of_its_own_size(sqlite_services: Services, tmp_path: Path) -> None:
+    """A level of 5,000,000 characters was quoted whole: a 'why' of five megabytes."""
+    services = sqlite_services
+    compliance, _, seq = _one_check(services, tmp_path)
+    bad = _written_as_a_faulty_release(services, compliance, AuditAction.CHECK, seq, stated_level="R" * 5_000_000)
+    (entry,) = services.audit.replay(compliance, [bad]).entries
+    assert entry.verdict is Verdict.CANNOT_REPLAY
+    assert str(entry.why).startswith("the entry's stated_level 'RRRR")
+    assert str(entry.why).endswith("(5000000 characters) is not one suitcheck writes")
+    assert len(str(entry.why)) < 200

@@ -65,6 +65,12 @@ AS_RECORDED = (
     Reason.SPECIAL_ATTENTION_FLAG,
 )
 
+# The largest version number a store holds (the policy table's INTEGER on PostgreSQL); a
+# larger one is no version (SQLite could not even bind 2**63 to look it up).
+MAX_POLICY_VERSION = 2**31 - 1
+# Characters of a recorded value quoted in a sentence saying it cannot be replayed.
+_SHOWN = 40
+
 _E = TypeVar("_E", bound=enum.Enum)
 _L = TypeVar("_L", RiskLevel, RiskProfile)
 
@@ -107,8 +113,8 @@ def recorded_policy_version(facts: Mapping[str, object]) -> int:
     version = facts.get("policy_version")
     if "policy_version" not in facts:
         raise UnreplayableFacts("the entry records no policy version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise UnreplayableFacts(f"the entry's policy version {version!r} is not a version number")
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_POLICY_VERSION:
+        raise UnreplayableFacts(f"the entry's policy version {shown(version)} is not a version number")
     return version
 
 
@@ -164,7 +170,7 @@ def replay_decision(
         )
     unreadable = facts.get("record_unreadable", False)
     if not isinstance(unreadable, bool):
-        raise UnreplayableFacts(f"the entry's record_unreadable {unreadable!r} is not true or false")
+        raise UnreplayableFacts(f"the entry's record_unreadable {shown(unreadable)} is not true or false")
     recorded_level = _code(facts, "level", RiskLevel)
     if held:
         taken = tuple(r for r in (Reason.RECORD_INTEGRITY,) if r.value in reasons)
@@ -241,10 +247,24 @@ def _action_differs(action: str, outcome: Outcome, facts: Mapping[str, object], 
     return []
 
 
+def shown(value: object) -> str:
+    """A recorded value as a sentence quotes it: a long one cut, with its length."""
+    text = repr(value)
+    if len(text) <= _SHOWN + 2:
+        return text
+    size = f" ({len(value)} characters)" if isinstance(value, str) else ""
+    return f"{text[:_SHOWN]}…{size}"
+
+
 def _born(decided_on: dt.date, policy: Policy) -> dt.date:
     """A birth date that makes the client exactly the policy's special-attention age on the
     day (the entry records that the age was reached, not the date): 29 February -> the 28th."""
     year = decided_on.year - policy.special_attention_age
+    if year < dt.MINYEAR:
+        raise UnreplayableFacts(
+            f"the entry's decided_on {shown(decided_on.isoformat())} is before anyone could have reached "
+            f"the special-attention age it records"
+        )
     try:
         return decided_on.replace(year=year)
     except ValueError:
@@ -262,13 +282,13 @@ def _date(facts: Mapping[str, object], key: str) -> dt.date | None:
             return dt.date.fromisoformat(value)
     except ValueError:
         pass
-    raise UnreplayableFacts(f"the entry's {key} {value!r} is not a date")
+    raise UnreplayableFacts(f"the entry's {key} {shown(value)} is not a date")
 
 
 def _flag(facts: Mapping[str, object], key: str) -> bool:
     value = facts[key]
     if not isinstance(value, bool):
-        raise UnreplayableFacts(f"the entry's {key} {value!r} is not true or false")
+        raise UnreplayableFacts(f"the entry's {key} {shown(value)} is not true or false")
     return value
 
 
@@ -277,7 +297,7 @@ def _parsed(facts: Mapping[str, object], key: str, kind: type[_E]) -> _E:
     try:
         return kind(value)
     except ValueError:
-        raise UnreplayableFacts(f"the entry's {key} {value!r} is not one suitcheck writes") from None
+        raise UnreplayableFacts(f"the entry's {key} {shown(value)} is not one suitcheck writes") from None
 
 
 def _code(facts: Mapping[str, object], key: str, kind: type[_L]) -> _L | None:
@@ -287,4 +307,4 @@ def _code(facts: Mapping[str, object], key: str, kind: type[_L]) -> _L | None:
         return None
     if isinstance(value, str) and value in kind.__members__:
         return kind[value]
-    raise UnreplayableFacts(f"the entry's {key} {value!r} is not one suitcheck writes")
+    raise UnreplayableFacts(f"the entry's {key} {shown(value)} is not one suitcheck writes")

@@ -25,6 +25,7 @@ from suitcheck.domain.replay import (
     is_decision,
     recorded_policy_version,
     replay_decision,
+    shown,
 )
 from suitcheck.services.context import ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -181,7 +182,7 @@ def _day(at: str) -> dt.date:
     try:
         return firm_day(dt.datetime.fromisoformat(at.replace("Z", "+00:00")))
     except (TypeError, ValueError, AttributeError):
-        raise UnreplayableFacts(f"the entry's time {at!r} is not one suitcheck writes") from None
+        raise UnreplayableFacts(f"the entry's time {shown(at)} is not one suitcheck writes") from None
 
 
 def _version(facts: str) -> int | None:
