@@ -16,7 +16,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from tests.conftest import TODAY, Clock, add_client, staff
 from tests.fixtures import import_text_report
-from tests.services.test_audit_replay import _written_as_a_faulty_release
+from tests.services.test_audit_replay import _sql, _written_as_a_faulty_release
 
 
 def _one_check(services: Services, tmp_path: Path) -> tuple[Actor, int, int]:
@@ -101,3 +101,22 @@ def test_a_huge_value_is_named_in_a_sentence_of_its_own_size(sqlite_services: Se
     assert str(entry.why).startswith("the entry's stated_level 'RRRR")
     assert str(entry.why).endswith("(5000000 characters) is not one suitcheck writes")
     assert len(str(entry.why)) < 200
+
+
+def test_a_policy_version_deleted_in_sql_fails_the_replay_as_verify_fails(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """`audit verify` fails ('policy 2, recorded in the trail, is missing from the store');
+    the replay said only 'cannot be replayed: the store holds no policy version 2' (exit 1,
+    not failed), as for a version never stored."""
+    services = sqlite_services
+    compliance, r3, _ = _one_check(services, tmp_path)
+    services.policy.update(compliance, validity_days=700)
+    seq = services.access.check(compliance, "X", r3).audit_id
+    _sql(services, "DELETE FROM policy WHERE version = 2")
+    report = services.audit.replay(compliance, [seq])
+    (entry,) = report.entries
+    assert entry.verdict is Verdict.CANNOT_REPLAY
+    assert entry.tampered
+    assert report.failed
+    assert entry.why == "policy version 2, recorded in the trail, is missing from the store (deleted outside suitcheck)"

@@ -159,6 +159,11 @@ class _PolicyHistory:
         self._conn = conn
         self._changes: list[tuple[int, int]] | None = None
 
+    def recorded(self, version: int) -> bool:
+        """Whether the trail records storing `version` (a policy-change naming it)."""
+        self.in_force(0)
+        return any(stored == version for _change, stored in self._changes or ())
+
     def in_force(self, seq: int) -> int:
         if self._changes is None:
             self._changes = []
@@ -255,15 +260,9 @@ def _replay_row(
     except UnreplayableFacts as exc:
         return dataclasses.replace(entry, why=str(exc))
     entry = dataclasses.replace(entry, policy_version=version)
-    policy = policies.get(version)
-    if isinstance(policy, InvalidInput):  # no such version in the store
-        return dataclasses.replace(entry, why=f"the store holds no policy version {version}")
-    if isinstance(policy, ServiceError):  # its seal fails, or its document cannot be read
-        return dataclasses.replace(
-            entry,
-            why=f"policy version {version} was changed outside suitcheck (its seal does not match) or is damaged",
-            tampered=True,
-        )
+    policy = _policy(policies, history, entry, version)
+    if isinstance(policy, EntryReplay):
+        return policy
     try:
         place = Place(_day(at), history.in_force(seq))
         replayed = replay_decision(decision, reasons, facts, policy, action, place)
@@ -286,3 +285,24 @@ def _replay_row(
         differs=replayed.differs,
         taken_as_recorded=tuple(r.value for r in replayed.taken_as_recorded),
     )
+
+
+def _policy(policies: _Policies, history: _PolicyHistory, entry: EntryReplay, version: int) -> Policy | EntryReplay:
+    """The version an entry names, with its seal checked, or the entry saying why not."""
+    policy = policies.get(version)
+    if isinstance(policy, InvalidInput) and history.recorded(version):  # stored, then deleted in SQL
+        return dataclasses.replace(
+            entry,
+            why=f"policy version {version}, recorded in the trail, is missing from the store (deleted outside "
+            "suitcheck)",
+            tampered=True,
+        )
+    if isinstance(policy, InvalidInput):  # no such version in the store
+        return dataclasses.replace(entry, why=f"the store holds no policy version {version}")
+    if isinstance(policy, ServiceError):  # its seal fails, or its document cannot be read
+        return dataclasses.replace(
+            entry,
+            why=f"policy version {version} was changed outside suitcheck (its seal does not match) or is damaged",
+            tampered=True,
+        )
+    return policy
