@@ -679,6 +679,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The questionnaire changed to version {questionnaire_version} while the client answered version {expected_version}; nothing was recorded. Start the assessment again.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "There is no questionnaire version {expected_version}: the current one is version {questionnaire_version}; nothing was recorded.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "This client has no assessment to confirm."),
     QT_TRANSLATE_NOOP("Messages", "The stored answers do not fit their questionnaire version."),
     QT_TRANSLATE_NOOP(

@@ -2875,6 +2875,10 @@ Store: {store}</source>
         <translation>检查期间的结束日期晚于今天（{today}）；请选择已经结束的期间。</translation>
     </message>
     <message>
+        <source>There is no questionnaire version {expected_version}: the current one is version {questionnaire_version}; nothing was recorded.</source>
+        <translation>没有第 {expected_version} 版问卷：现行问卷为第 {questionnaire_version} 版；未作任何记录。</translation>
+    </message>
+    <message>
         <source>The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.</source>
         <translation>名单超过 XLSX 工作表在表头以下可容纳的 {room} 行；未写入任何文件。请写成 CSV 文件。</translation>
     </message>
