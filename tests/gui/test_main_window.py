@@ -208,6 +208,30 @@ def test_language_switches_without_restart(qtbot, window_for, qapp) -> None:  # 
     qtbot.waitUntil(lambda: window.decision.verdict.text() == "BLOCKED")
 
 
+def test_chinese_also_translates_qts_own_words(qapp) -> None:  # type: ignore[no-untyped-def]
+    # The file dialog (Settings › Suitability policy › Load from file, every Save as...) and
+    # the message boxes' standard buttons are Qt's: they said 'Look in', 'File name',
+    # 'Open', 'Cancel' and 'OK' in the Chinese desk, though the packaging ships
+    # qtbase_zh_CN.qm for exactly them.
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from suitcheck.gui.i18n import Translations
+
+    translations = Translations(qapp)
+    try:
+        assert translations.apply("zh_CN")
+        assert QCoreApplication.translate("QFileDialog", "Look in:") == "查找范围："
+        assert QCoreApplication.translate("QPlatformTheme", "OK") == "确定"
+        box = QMessageBox(QMessageBox.Icon.Warning, "t", "x", QMessageBox.StandardButton.Ok)
+        assert box.button(QMessageBox.StandardButton.Ok).text() == "确定"
+        # Our own words still come from our catalogue.
+        assert QCoreApplication.translate("DecisionPane", "Check (Enter)") == "核查 (Enter)"
+    finally:
+        translations.apply("en")
+    assert QCoreApplication.translate("QPlatformTheme", "OK") == "OK"
+
+
 def test_window_layout_persists(qtbot, window_for, settings) -> None:  # type: ignore[no-untyped-def]
     window = window_for()
     window.resize(1200, 700)
