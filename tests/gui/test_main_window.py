@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
@@ -140,6 +142,12 @@ def test_expired_client_is_shown_unmistakably_and_blocked(qtbot, window_for) -> 
     find_client(qtbot, window, "880006")
     assert "EXPIRED" in window.client_details.text()
     assert "#b3261e" in window.client_details.text()
+    # 'valid until' is the last valid day, as the reminders panel beside it says (the card
+    # named the day the assessment expired: 2026-09-27 beside the panel's 2026-09-26).
+    card = window.client_details.text()
+    assessed, until = re.search(r"Assessed: (\S+) .* valid until (\S+)<br>", card).groups()  # type: ignore[union-attr]
+    validity = 730  # the demo's policy
+    assert dt.date.fromisoformat(until) == dt.date.fromisoformat(assessed) + dt.timedelta(days=validity - 1)
     pick_report(qtbot, window, "稳增长")  # R1, below the C4 profile
     assert window.decision.verdict.text() == "BLOCKED"
     assert "expired" in window.decision.reasons.text()

@@ -119,6 +119,12 @@ class InvestorView:
         return not self.assessment_state.usable
 
     @property
+    def valid_until(self) -> dt.date | None:
+        """The last day the assessment is valid (the day before it expires), as the
+        reminders, the wizard and the confirmation sheet say 'valid until'."""
+        return self.expires_on - dt.timedelta(days=1) if self.expires_on else None
+
+    @property
     def assessment_valid(self) -> bool:
         if self.investor_class is InvestorClass.PROFESSIONAL:
             return True
