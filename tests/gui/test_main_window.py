@@ -145,7 +145,9 @@ def test_expired_client_is_shown_unmistakably_and_blocked(qtbot, window_for) -> 
     # 'valid until' is the last valid day, as the reminders panel beside it says (the card
     # named the day the assessment expired: 2026-09-27 beside the panel's 2026-09-26).
     card = window.client_details.text()
-    assessed, until = re.search(r"Assessed: (\S+) .* valid until (\S+)<br>", card).groups()  # type: ignore[union-attr]
+    found = re.search(r"Assessed: (\S+) .* valid until (\S+)<br>", card)
+    assert found is not None, card
+    assessed, until = found.groups()
     validity = 730  # the demo's policy
     assert dt.date.fromisoformat(until) == dt.date.fromisoformat(assessed) + dt.timedelta(days=validity - 1)
     pick_report(qtbot, window, "稳增长")  # R1, below the C4 profile
