@@ -157,6 +157,22 @@ def test_audit_view_shows_actions_and_decisions_in_chinese(qtbot, chinese, demo_
     assert {model.index(r, AuditTableModel.ACTION).data() for r in range(model.rowCount())} == {"核查"}
 
 
+def test_audit_view_opens_on_the_firms_last_thirty_days(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    # The range ended on the desktop's date, not the firm's (Beijing) day every other range
+    # uses: opened at 05:00 Beijing time on a desk set to UTC, today's entries were not listed.
+    import datetime as dt
+
+    from suitcheck.gui.dialogs import AuditDialog
+    from suitcheck.gui.widgets import qdate
+
+    compliance = demo_services.auth.login("demo-compliance", "demo")
+    today = demo_services.ctx.today()
+    dialog = AuditDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    assert (qdate(dialog.since), qdate(dialog.until)) == (today - dt.timedelta(days=30), today)
+    assert dialog.model.rowCount() > 0  # the demo's entries and this login, all of today
+
+
 def test_the_source_scan_sees_f_strings_and_reprs(tmp_path: Path) -> None:
     services = tmp_path / "suitcheck" / "services"
     services.mkdir(parents=True)

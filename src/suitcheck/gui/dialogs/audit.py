@@ -51,8 +51,12 @@ class AuditDialog(QDialog):
             stretch=AuditTableModel.REPORT,
             widths=(60, 150, 130, 150, 140, 200, 130, 150),
         )
-        self.since = QDateEdit(QDate.currentDate().addDays(-30), self)
-        self.until = QDateEdit(QDate.currentDate(), self)
+        # The firm's day (Beijing's), as every date range is read: the desktop's own date is
+        # a day behind between 00:00 and 08:00 Beijing time on a desk set to UTC, and the
+        # entries of today (a re-read just applied, a check just made) were not listed.
+        today = QDate.fromString(self.services.ctx.today().isoformat(), "yyyy-MM-dd")
+        self.since = QDateEdit(today.addDays(-30), self)
+        self.until = QDateEdit(today, self)
         for d in (self.since, self.until):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
