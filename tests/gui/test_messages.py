@@ -225,3 +225,40 @@ def test_a_report_import_stopped_by_the_store_is_shown_in_chinese(chinese) -> No
         assert "导入在" in shown, shown
         assert "weekly-2.pdf" in shown, shown
         assert not re.search(r"[A-Za-z]{4,} [a-z]", shown.replace("postgresql+psycopg", "")), shown
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_audit_log_dashboard_and_review_fit_1024x768(  # type: ignore[no-untyped-def]
+    qtbot, qapp, demo_services: Services, monkeypatch, language
+) -> None:
+    # Opened at 1100 and 1300 px wide, the audit log's 'Verify export file…' and hash column,
+    # the dashboard's right half and a report review's text were off a clerk's 1024x768
+    # screen (looked at under Xvfb); the English audit log could not be narrower than 1,190.
+    from PySide6.QtCore import QRect
+
+    from suitcheck.gui import widgets
+    from suitcheck.gui.dialogs import AuditDialog
+    from suitcheck.gui.dialogs.dashboard import DashboardDialog
+    from suitcheck.gui.dialogs.report_review import ReviewDialog
+
+    monkeypatch.setattr(widgets, "screen_area", lambda widget: QRect(0, 0, 1024, 740))
+    translations = Translations(qapp)
+    assert translations.apply(language)
+    try:
+        compliance = demo_services.auth.login("demo-compliance", "demo")
+        review = demo_services.reports.review(compliance, 5)
+        for dialog in (
+            AuditDialog(demo_services, compliance),
+            DashboardDialog(demo_services, compliance),
+            ReviewDialog(demo_services, compliance, review),
+        ):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            if isinstance(dialog, DashboardDialog):
+                qtbot.waitUntil(lambda d=dialog: d.figures is not None, timeout=10_000)
+            assert dialog.width() <= 1024, (type(dialog).__name__, dialog.width())
+            assert dialog.height() <= 740, (type(dialog).__name__, dialog.height())
+            assert dialog.minimumSizeHint().width() <= 1024, type(dialog).__name__
+            dialog.close()
+    finally:
+        translations.apply("en")

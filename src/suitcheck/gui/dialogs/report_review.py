@@ -20,6 +20,7 @@ from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.widgets import resize_within_screen
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.reports import LevelSource, ReportReview
@@ -47,7 +48,7 @@ class ReviewDialog(QDialog):
         self.services, self.actor, self.review = services, actor, review
         r = review.report
         self.setWindowTitle(self.tr("Review report {id}").format(id=r.id))
-        self.resize(1100, 640)
+        resize_within_screen(self, 1100, 640)
 
         form_box = QWidget(self)
         form = QFormLayout(form_box)
