@@ -262,3 +262,40 @@ def test_audit_log_dashboard_and_review_fit_1024x768(  # type: ignore[no-untyped
             dialog.close()
     finally:
         translations.apply("en")
+
+
+def test_report_findings_are_shown_in_chinese_with_their_detail(chinese, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    # A finding's detail is written in English by the services; the Chinese report list's
+    # tooltip, the findings queue and the review dialog showed '低于主题对应等级 (stated R3,
+    # subject implies R4 (subject table of policy version 2))'.
+    compliance = demo_services.auth.login("demo-compliance", "demo")
+    rows = [(word, level.code) for word, level in demo_services.policy.current().subjects]
+    demo_services.policy.set_subjects(compliance, [*rows, ("银行业", "R4")])
+    demo_services.reread.apply(compliance, demo_services.reread.preview(compliance))
+    shown = []
+    for report in (1, 5):  # re-read above its subject; stated below it at import
+        for f in demo_services.reports.get(compliance, report).open_findings:
+            shown.append(messages.finding_line(f.code, f.detail))
+    words = "研报所述风险等级低于其主题对应的等级；按较高等级（就高）处理。"
+    assert shown == [
+        f"{words} (研报自述 R3，主题对应 R4（第 2 版政策的主题关键词表）)",
+        f"{words} (研报自述 R3，主题对应 R4)",
+    ], shown
+    rated = "rated R2 by compliance, subject implies R4: 经复核，主题为港股通标的"
+    expected = f"{words} (合规评定为 R2，主题对应 R4：经复核，主题为港股通标的)"
+    assert messages.finding_line("level-below-subject", rated) == expected
+
+
+def test_chinese_names_the_subject_table_one_way() -> None:
+    # The policy dialog and a decision's reason say 主题 (关键词表); the re-read menu, dialog,
+    # audit action and column said 标的表 / 标的对应等级, and the rating dialog 研究对象: a
+    # compliance officer changing the 主题关键词表 looked for it under another name.
+    import xml.etree.ElementTree as ET
+
+    ts = SRC / "resources" / "translations" / "suitcheck_zh_CN.ts"
+    other = {}
+    for message in ET.parse(ts).getroot().iter("message"):
+        source, translation = message.findtext("source") or "", message.findtext("translation") or ""
+        if re.search(r"\bsubject", source, re.I) and re.search("标的|研究对象", translation):
+            other[source] = translation
+    assert not other, other
