@@ -222,7 +222,8 @@ def test_answers_of_another_questionnaire_version_are_refused(db: Path, tmp_path
     assess = ("investor", "assess", "880001", "--answers", str(answers))
     refused = run(*assess, "--questionnaire-version", "2", "--user", "demo-compliance", db=db)
     assert_clean_error(refused, 2)
-    assert "while the client answered version 2; nothing was recorded" in refused.stderr
+    # Version 2 was never stored: said so, not that the questionnaire 'changed to version 1'.
+    assert "There is no questionnaire version 2: the current one is version 1; nothing was recorded." in refused.stderr
     alone = run(
         "investor",
         "assess",

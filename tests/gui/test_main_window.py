@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QRect, Qt
@@ -140,6 +142,14 @@ def test_expired_client_is_shown_unmistakably_and_blocked(qtbot, window_for) -> 
     find_client(qtbot, window, "880006")
     assert "EXPIRED" in window.client_details.text()
     assert "#b3261e" in window.client_details.text()
+    # 'valid until' is the last valid day, as the reminders panel beside it says (the card
+    # named the day the assessment expired: 2026-09-27 beside the panel's 2026-09-26).
+    card = window.client_details.text()
+    found = re.search(r"Assessed: (\S+) .* valid until (\S+)<br>", card)
+    assert found is not None, card
+    assessed, until = found.groups()
+    validity = 730  # the demo's policy
+    assert dt.date.fromisoformat(until) == dt.date.fromisoformat(assessed) + dt.timedelta(days=validity - 1)
     pick_report(qtbot, window, "稳增长")  # R1, below the C4 profile
     assert window.decision.verdict.text() == "BLOCKED"
     assert "expired" in window.decision.reasons.text()
@@ -206,6 +216,30 @@ def test_language_switches_without_restart(qtbot, window_for, qapp) -> None:  # 
     finally:
         translations.apply("en")
     qtbot.waitUntil(lambda: window.decision.verdict.text() == "BLOCKED")
+
+
+def test_chinese_also_translates_qts_own_words(qapp) -> None:  # type: ignore[no-untyped-def]
+    # The file dialog (Settings › Suitability policy › Load from file, every Save as...) and
+    # the message boxes' standard buttons are Qt's: they said 'Look in', 'File name',
+    # 'Open', 'Cancel' and 'OK' in the Chinese desk, though the packaging ships
+    # qtbase_zh_CN.qm for exactly them.
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QMessageBox
+
+    from suitcheck.gui.i18n import Translations
+
+    translations = Translations(qapp)
+    try:
+        assert translations.apply("zh_CN")
+        assert QCoreApplication.translate("QFileDialog", "Look in:") == "查找范围："
+        assert QCoreApplication.translate("QPlatformTheme", "OK") == "确定"
+        box = QMessageBox(QMessageBox.Icon.Warning, "t", "x", QMessageBox.StandardButton.Ok)
+        assert box.button(QMessageBox.StandardButton.Ok).text() == "确定"
+        # Our own words still come from our catalogue.
+        assert QCoreApplication.translate("DecisionPane", "Check (Enter)") == "核查 (Enter)"
+    finally:
+        translations.apply("en")
+    assert QCoreApplication.translate("QPlatformTheme", "OK") == "OK"
 
 
 def test_window_layout_persists(qtbot, window_for, settings) -> None:  # type: ignore[no-untyped-def]

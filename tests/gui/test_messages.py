@@ -157,6 +157,22 @@ def test_audit_view_shows_actions_and_decisions_in_chinese(qtbot, chinese, demo_
     assert {model.index(r, AuditTableModel.ACTION).data() for r in range(model.rowCount())} == {"核查"}
 
 
+def test_audit_view_opens_on_the_firms_last_thirty_days(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    # The range ended on the desktop's date, not the firm's (Beijing) day every other range
+    # uses: opened at 05:00 Beijing time on a desk set to UTC, today's entries were not listed.
+    import datetime as dt
+
+    from suitcheck.gui.dialogs import AuditDialog
+    from suitcheck.gui.widgets import qdate
+
+    compliance = demo_services.auth.login("demo-compliance", "demo")
+    today = demo_services.ctx.today()
+    dialog = AuditDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    assert (qdate(dialog.since), qdate(dialog.until)) == (today - dt.timedelta(days=30), today)
+    assert dialog.model.rowCount() > 0  # the demo's entries and this login, all of today
+
+
 def test_the_source_scan_sees_f_strings_and_reprs(tmp_path: Path) -> None:
     services = tmp_path / "suitcheck" / "services"
     services.mkdir(parents=True)
@@ -209,3 +225,77 @@ def test_a_report_import_stopped_by_the_store_is_shown_in_chinese(chinese) -> No
         assert "导入在" in shown, shown
         assert "weekly-2.pdf" in shown, shown
         assert not re.search(r"[A-Za-z]{4,} [a-z]", shown.replace("postgresql+psycopg", "")), shown
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_audit_log_dashboard_and_review_fit_1024x768(  # type: ignore[no-untyped-def]
+    qtbot, qapp, demo_services: Services, monkeypatch, language
+) -> None:
+    # Opened at 1100 and 1300 px wide, the audit log's 'Verify export file…' and hash column,
+    # the dashboard's right half and a report review's text were off a clerk's 1024x768
+    # screen (looked at under Xvfb); the English audit log could not be narrower than 1,190.
+    from PySide6.QtCore import QRect
+
+    from suitcheck.gui import widgets
+    from suitcheck.gui.dialogs import AuditDialog
+    from suitcheck.gui.dialogs.dashboard import DashboardDialog
+    from suitcheck.gui.dialogs.report_review import ReviewDialog
+
+    monkeypatch.setattr(widgets, "screen_area", lambda widget: QRect(0, 0, 1024, 740))
+    translations = Translations(qapp)
+    assert translations.apply(language)
+    try:
+        compliance = demo_services.auth.login("demo-compliance", "demo")
+        review = demo_services.reports.review(compliance, 5)
+        for dialog in (
+            AuditDialog(demo_services, compliance),
+            DashboardDialog(demo_services, compliance),
+            ReviewDialog(demo_services, compliance, review),
+        ):
+            qtbot.addWidget(dialog)
+            dialog.show()
+            if isinstance(dialog, DashboardDialog):
+                qtbot.waitUntil(lambda d=dialog: d.figures is not None, timeout=10_000)
+            assert dialog.width() <= 1024, (type(dialog).__name__, dialog.width())
+            assert dialog.height() <= 740, (type(dialog).__name__, dialog.height())
+            assert dialog.minimumSizeHint().width() <= 1024, type(dialog).__name__
+            dialog.close()
+    finally:
+        translations.apply("en")
+
+
+def test_report_findings_are_shown_in_chinese_with_their_detail(chinese, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    # A finding's detail is written in English by the services; the Chinese report list's
+    # tooltip, the findings queue and the review dialog showed '低于主题对应等级 (stated R3,
+    # subject implies R4 (subject table of policy version 2))'.
+    compliance = demo_services.auth.login("demo-compliance", "demo")
+    rows = [(word, level.code) for word, level in demo_services.policy.current().subjects]
+    demo_services.policy.set_subjects(compliance, [*rows, ("银行业", "R4")])
+    demo_services.reread.apply(compliance, demo_services.reread.preview(compliance))
+    shown = []
+    for report in (1, 5):  # re-read above its subject; stated below it at import
+        for f in demo_services.reports.get(compliance, report).open_findings:
+            shown.append(messages.finding_line(f.code, f.detail))
+    words = "研报所述风险等级低于其主题对应的等级；按较高等级（就高）处理。"
+    assert shown == [
+        f"{words} (研报自述 R3，主题对应 R4（第 2 版政策的主题关键词表）)",
+        f"{words} (研报自述 R3，主题对应 R4)",
+    ], shown
+    rated = "rated R2 by compliance, subject implies R4: 经复核，主题为港股通标的"
+    expected = f"{words} (合规评定为 R2，主题对应 R4：经复核，主题为港股通标的)"
+    assert messages.finding_line("level-below-subject", rated) == expected
+
+
+def test_chinese_names_the_subject_table_one_way() -> None:
+    # The policy dialog and a decision's reason say 主题 (关键词表); the re-read menu, dialog,
+    # audit action and column said 标的表 / 标的对应等级, and the rating dialog 研究对象: a
+    # compliance officer changing the 主题关键词表 looked for it under another name.
+    import xml.etree.ElementTree as ET
+
+    ts = SRC / "resources" / "translations" / "suitcheck_zh_CN.ts"
+    other = {}
+    for message in ET.parse(ts).getroot().iter("message"):
+        source, translation = message.findtext("source") or "", message.findtext("translation") or ""
+        if re.search(r"\bsubject", source, re.I) and re.search("标的|研究对象", translation):
+            other[source] = translation
+    assert not other, other

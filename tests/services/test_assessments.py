@@ -285,6 +285,17 @@ def test_answers_to_a_replaced_questionnaire_version_are_refused(services: Servi
     assert services.investors.history(compliance, "VX") == []
 
 
+def test_answers_to_a_questionnaire_version_never_stored_say_so(services: Services, compliance: Actor) -> None:
+    # The command line takes the version from the user: a version above the current one
+    # never existed, so the questionnaire did not "change to version 1 while the client
+    # answered version 2"; the sentence names the version in force instead.
+    add_client(services, compliance, "VN", None, None)
+    for call in (services.investors.preview_answers, services.investors.assess_answers):
+        with pytest.raises(InvalidInput, match=r"^There is no questionnaire version 2: the current one is version 1;"):
+            call(compliance, "VN", TOP, expected_version=2)
+    assert services.investors.history(compliance, "VN") == []
+
+
 def test_confirmation_sheet_lists_answers_result_and_signature_lines(
     services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 ) -> None:

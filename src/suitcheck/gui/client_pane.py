@@ -217,7 +217,7 @@ class ClientPane(QWidget):
         if c.follows_table:
             lines.append(
                 self.tr("Assessed: {date} · {state} · valid until {until}").format(
-                    date=c.assessed_on or "—", state=state, until=c.expires_on or "—"
+                    date=c.assessed_on or "—", state=state, until=c.valid_until or "—"
                 )
             )
         lines.append(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from importlib import resources
 
-from PySide6.QtCore import QCoreApplication, QLocale, QSettings, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 LANGUAGES = {"zh_CN": "中文", "en": "English"}
 SETTINGS_KEY = "ui/language"
@@ -28,17 +28,19 @@ def preferred_language(settings: QSettings) -> str:
 
 
 class Translations:
-    """Owns the installed translator so the language can switch without a restart."""
+    """Owns the installed translators so the language can switch without a restart: ours,
+    and Qt's own (qtbase: the file dialogs, the message boxes' OK/Cancel/Yes/No, a text
+    field's context menu), which the packaging ships for Chinese."""
 
     def __init__(self, app: QCoreApplication) -> None:
         self._app = app
-        self._translator: QTranslator | None = None
+        self._translators: list[QTranslator] = []
         self.language = "en"
 
     def apply(self, language: str) -> bool:
-        if self._translator is not None:
-            self._app.removeTranslator(self._translator)
-            self._translator = None
+        for installed in self._translators:
+            self._app.removeTranslator(installed)
+        self._translators = []
         self.language = language
         if language == "en":  # the source language
             return True
@@ -46,8 +48,14 @@ class Translations:
         if not translator.load(f"suitcheck_{language}", translations_dir()):
             self.language = "en"
             return False
+        qt_own = QTranslator(self._app)
+        # Missing Qt translations leave Qt's few words in English; ours still apply.
+        if qt_own.load(f"qtbase_{language}", QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)):
+            self._app.installTranslator(qt_own)
+            self._translators.append(qt_own)
+        # Installed last, so consulted first: our words win over Qt's for the same text.
         self._app.installTranslator(translator)
-        self._translator = translator
+        self._translators.append(translator)
         return True
 
 

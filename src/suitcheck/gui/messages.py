@@ -679,6 +679,20 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The questionnaire changed to version {questionnaire_version} while the client answered version {expected_version}; nothing was recorded. Start the assessment again.",
     ),
+    # A report finding's detail, as the services write it (shown beside the finding's words).
+    QT_TRANSLATE_NOOP("Messages", "stated {level}, subject implies {subject}"),
+    QT_TRANSLATE_NOOP(
+        "Messages", "stated {level}, subject implies {subject} (subject table of policy version {version})"
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages", "rated {level}, subject implies {subject} (subject table of policy version {version})"
+    ),
+    QT_TRANSLATE_NOOP("Messages", "rated {level} by compliance, subject implies {subject}: {note}"),
+    QT_TRANSLATE_NOOP("Messages", "the report states different levels for itself: {levels}"),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "There is no questionnaire version {expected_version}: the current one is version {questionnaire_version}; nothing was recorded.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "This client has no assessment to confirm."),
     QT_TRANSLATE_NOOP("Messages", "The stored answers do not fit their questionnaire version."),
     QT_TRANSLATE_NOOP(
@@ -783,3 +797,10 @@ def error_text(exc: BaseException) -> str:
     """An error's sentence in the UI language. Sentences quote names and paths that came
     from users and files: their control characters and bidi overrides are shown escaped."""
     return escape_controls(message_text(str(exc)), keep="\n")
+
+
+def finding_line(code: str, detail: str) -> str:
+    """A report finding in the user's language: its words, and its detail (written by the
+    services in English: 'stated R3, subject implies R4') translated where it is one of the
+    details they write; a quoted statement from the report stays as it is."""
+    return f"{texts.finding_text(code)} ({message_text(detail)})"

@@ -14,6 +14,7 @@ from suitcheck.domain.decision import AssessmentState, Outcome, Reason
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.gui.messages import finding_line
 from suitcheck.services.audit_log import ExportRow
 from suitcheck.services.auth import StaffView
 from suitcheck.services.investors import InvestorView
@@ -248,7 +249,7 @@ class ReportTableModel(PagedTableModel[ReportView]):
         if column == self.TITLE:
             return r.title  # the column elides long titles
         if column == self.LEVEL and r.open_findings:
-            return "\n".join(f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings)
+            return "\n".join(finding_line(f.code, f.detail) for f in r.open_findings)
         return None
 
 

@@ -7,8 +7,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QKeyEvent
+from PySide6.QtCore import QCoreApplication, QDate, QRect, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -24,6 +24,23 @@ from PySide6.QtWidgets import (
 from suitcheck.gui.models import RawRole
 
 ERROR_COLOUR = "#b3261e"
+
+
+def screen_area(widget: QWidget) -> QRect | None:
+    """The free area of the screen the widget is on (its parent's for a dialog not yet shown)."""
+    screen = widget.screen() or QGuiApplication.primaryScreen()
+    return screen.availableGeometry() if screen is not None else None
+
+
+def resize_within_screen(widget: QWidget, width: int, height: int) -> None:
+    """Open at width x height, or at the screen's free area where that is smaller: a dialog
+    sized for 1366x768 opened on a clerk's 1024x768 screen with its right-hand buttons and
+    columns off the screen, and without a window manager nothing moves them back. The
+    layout's own minimum still wins (the table columns scroll within it)."""
+    area = screen_area(widget)
+    if area is not None:
+        width, height = min(width, area.width()), min(height, area.height())
+    widget.resize(width, height)
 
 
 def qdate(edit: QDateEdit) -> dt.date:

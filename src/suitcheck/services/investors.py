@@ -119,6 +119,12 @@ class InvestorView:
         return not self.assessment_state.usable
 
     @property
+    def valid_until(self) -> dt.date | None:
+        """The last day the assessment is valid (the day before it expires), as the
+        reminders, the wizard and the confirmation sheet say 'valid until'."""
+        return self.expires_on - dt.timedelta(days=1) if self.expires_on else None
+
+    @property
     def assessment_valid(self) -> bool:
         if self.investor_class is InvestorClass.PROFESSIONAL:
             return True
@@ -961,6 +967,13 @@ class InvestorService:
         if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
             raise InvalidInput("Professional investors are not assessed; change the class first.")
         questionnaire = load_version(session, self._ctx.rows)
+        if expected_version is not None and expected_version > questionnaire.version:
+            # Versions only grow: a version above the current one was never stored (a typo,
+            # or a paper from another firm); it did not "change to" the current one.
+            raise InvalidInput(
+                f"There is no questionnaire version {expected_version}: the current one is version "
+                f"{questionnaire.version}; nothing was recorded."
+            )
         if expected_version is not None and questionnaire.version != expected_version:
             raise Conflict(
                 f"The questionnaire changed to version {questionnaire.version} while the client answered version "

@@ -26,7 +26,7 @@ from suitcheck.gui.dialogs.export import ExportDialog
 from suitcheck.gui.dialogs.verification import run_verification, verify_export_file
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.models import AuditTableModel
-from suitcheck.gui.widgets import make_table, qdate
+from suitcheck.gui.widgets import make_table, qdate, resize_within_screen
 from suitcheck.gui.workers import Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import AuditFilter
@@ -42,7 +42,7 @@ class AuditDialog(QDialog):
         self.services, self.actor = services, actor
         self.runner = Runner(self)
         self.setWindowTitle(self.tr("Audit log"))
-        self.resize(1100, 600)
+        resize_within_screen(self, 1100, 600)
         self.model = AuditTableModel(self)
         self.view, _ = make_table(
             self,
@@ -51,8 +51,12 @@ class AuditDialog(QDialog):
             stretch=AuditTableModel.REPORT,
             widths=(60, 150, 130, 150, 140, 200, 130, 150),
         )
-        self.since = QDateEdit(QDate.currentDate().addDays(-30), self)
-        self.until = QDateEdit(QDate.currentDate(), self)
+        # The firm's day (Beijing's), as every date range is read: the desktop's own date is
+        # a day behind between 00:00 and 08:00 Beijing time on a desk set to UTC, and the
+        # entries of today (a re-read just applied, a check just made) were not listed.
+        today = QDate.fromString(self.services.ctx.today().isoformat(), "yyyy-MM-dd")
+        self.since = QDateEdit(today.addDays(-30), self)
+        self.until = QDateEdit(today, self)
         for d in (self.since, self.until):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -92,13 +96,17 @@ class AuditDialog(QDialog):
         ):
             row.addWidget(w)
         row.addStretch(1)
-        for w in (export, verify, verify_file):
-            row.addWidget(w)
         self.count = QLabel(self)
+        # The count and what to do with the entries under the table: beside the filters they
+        # made the English dialog 1,190 px wide at its smallest, past a 1024x768 screen.
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.count, 1)
+        for w in (export, verify, verify_file):
+            bottom.addWidget(w)
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.view, 1)
-        layout.addWidget(self.count)
+        layout.addLayout(bottom)
         self.reload()
 
     def current_filter(self) -> AuditFilter:

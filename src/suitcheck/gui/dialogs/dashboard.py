@@ -36,7 +36,7 @@ from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import date_edit, error_label, qdate
+from suitcheck.gui.widgets import date_edit, error_label, qdate, resize_within_screen
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.dashboard import PROFESSIONAL, UNASSESSED, UNRATED, DashboardFigures
@@ -171,7 +171,7 @@ class DashboardDialog(QDialog):
         layout.addWidget(self.charts_area, 1)
         layout.addWidget(self.totals)
         layout.addWidget(self.exported)
-        self.resize(1300, 720)
+        resize_within_screen(self, 1300, 720)
         self.refresh()
 
     # -- loading -------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.dialogs.report_review import open_review
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.messages import finding_line
 from suitcheck.gui.models import ReportTableModel
 from suitcheck.gui.widgets import confirm, make_table
 from suitcheck.services import Actor, Services
@@ -100,7 +101,7 @@ class RatingDialog(QDialog):
             return
         r = self.model.row_object(self.proxy.mapToSource(current).row())
         suggestion = texts.level_text(r.suggested_level) if r.suggested_level else "—"
-        findings = "; ".join(f"{texts.finding_text(f.code)} ({escape_controls(f.detail)})" for f in r.open_findings)
+        findings = "; ".join(escape_controls(finding_line(f.code, f.detail)) for f in r.open_findings)
         # The service says which findings may be dismissed; one about the level is settled by rating.
         resolvable = any(f.resolvable for f in r.open_findings)
         self.resolve.setEnabled(resolvable)

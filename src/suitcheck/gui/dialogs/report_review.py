@@ -20,6 +20,8 @@ from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.messages import finding_line
+from suitcheck.gui.widgets import resize_within_screen
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.reports import LevelSource, ReportReview
@@ -47,7 +49,7 @@ class ReviewDialog(QDialog):
         self.services, self.actor, self.review = services, actor, review
         r = review.report
         self.setWindowTitle(self.tr("Review report {id}").format(id=r.id))
-        self.resize(1100, 640)
+        resize_within_screen(self, 1100, 640)
 
         form_box = QWidget(self)
         form = QFormLayout(form_box)
@@ -73,7 +75,7 @@ class ReviewDialog(QDialog):
         analysts = [f"{name} ({sac} {number})" if number else f"{name} ({no_sac})" for name, number in r.analysts]
         # As the report tables show it: the rating and its change, e.g. 买入（维持）.
         rating = (f"{r.rating[1]}（{r.rating[2]}）" if r.rating[2] else r.rating[1]) if r.rating else ""
-        findings = [f"{texts.finding_text(f.code)} ({f.detail})" for f in r.open_findings]
+        findings = [finding_line(f.code, f.detail) for f in r.open_findings]
         form.addRow(self.tr("File:"), _label(form_box, f"{r.source_name} ({r.source_kind})", "reviewSource"))
         form.addRow(self.tr("Title:"), self.title)
         form.addRow(self.tr("Date:"), self.date)

@@ -124,7 +124,7 @@
     </message>
     <message>
         <source>report subject re-read</source>
-        <translation>研报标的重新识别</translation>
+        <translation>研报主题重新识别</translation>
     </message>
     <message>
         <source>risk level set</source>
@@ -795,7 +795,7 @@
     </message>
     <message>
         <source>Subject level</source>
-        <translation>标的对应等级</translation>
+        <translation>主题对应等级</translation>
     </message>
     <message>
         <source>Matched at</source>
@@ -1818,7 +1818,7 @@ Store: {store}</source>
     </message>
     <message>
         <source>Re-read reports with the subject table…</source>
-        <translation>按标的表重新识别研报…</translation>
+        <translation>按主题关键词表重新识别研报…</translation>
     </message>
     <message>
         <source>Add client…</source>
@@ -2712,7 +2712,7 @@ Store: {store}</source>
     </message>
     <message>
         <source>This client is a professional investor now: the suitability table does not apply to them, so there is no assessment result to confirm; no confirmation sheet was written.</source>
-        <translation>该客户现为专业投资者：适当性匹配表不适用于其，没有需确认的测评结果；未生成确认书。</translation>
+        <translation>该客户现为专业投资者，不适用适当性匹配表，没有需要确认的测评结果；未生成确认书。</translation>
     </message>
     <message>
         <source>This client&apos;s assessment of {assessed_on} has expired; assess the client again before they sign a confirmation. No confirmation sheet was written.</source>
@@ -2873,6 +2873,30 @@ Store: {store}</source>
     <message>
         <source>The period ends after today ({today}); choose a period that has ended.</source>
         <translation>检查期间的结束日期晚于今天（{today}）；请选择已经结束的期间。</translation>
+    </message>
+    <message>
+        <source>stated {level}, subject implies {subject}</source>
+        <translation>研报自述 {level}，主题对应 {subject}</translation>
+    </message>
+    <message>
+        <source>stated {level}, subject implies {subject} (subject table of policy version {version})</source>
+        <translation>研报自述 {level}，主题对应 {subject}（第 {version} 版政策的主题关键词表）</translation>
+    </message>
+    <message>
+        <source>rated {level}, subject implies {subject} (subject table of policy version {version})</source>
+        <translation>合规评定 {level}，主题对应 {subject}（第 {version} 版政策的主题关键词表）</translation>
+    </message>
+    <message>
+        <source>rated {level} by compliance, subject implies {subject}: {note}</source>
+        <translation>合规评定为 {level}，主题对应 {subject}：{note}</translation>
+    </message>
+    <message>
+        <source>the report states different levels for itself: {levels}</source>
+        <translation>研报自述了不同的风险等级：{levels}</translation>
+    </message>
+    <message>
+        <source>There is no questionnaire version {expected_version}: the current one is version {questionnaire_version}; nothing was recorded.</source>
+        <translation>没有第 {expected_version} 版问卷：现行问卷为第 {questionnaire_version} 版；未作任何记录。</translation>
     </message>
     <message>
         <source>The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.</source>
@@ -3502,7 +3526,7 @@ Store: {store}</source>
     </message>
     <message>
         <source>A report whose stated level is below what a keyword of its subject implies is matched at the higher level and flagged for compliance. Reports already imported keep the level found when they were read, until compliance re-reads them (Compliance › Re-read reports with the subject table…).</source>
-        <translation>研报自述等级低于其标的关键词对应等级时，按较高等级匹配并提示合规。已导入的研报保留导入时识别的等级，直至合规重新识别（合规 › 按标的表重新识别研报…）。</translation>
+        <translation>研报自述等级低于其主题关键词对应等级时，按较高等级匹配并提示合规。已导入的研报保留导入时识别的等级，直至合规重新识别（合规 › 按主题关键词表重新识别研报…）。</translation>
     </message>
     <message>
         <source>Saving stores a new policy version; past decisions keep the version they used.</source>
@@ -3554,7 +3578,7 @@ Store: {store}</source>
     </message>
     <message>
         <source>Reports imported from now on are matched with it; reports already imported keep their level until they are re-read (Compliance › Re-read reports with the subject table…). The change is recorded in the audit trail.</source>
-        <translation>此后导入的研报按此表匹配；已导入的研报保留原等级，直至重新识别（合规 › 按标的表重新识别研报…）。该变更记入审计日志。</translation>
+        <translation>此后导入的研报按此表匹配；已导入的研报保留原等级，直至重新识别（合规 › 按主题关键词表重新识别研报…）。该变更记入审计日志。</translation>
     </message>
     <message>
         <source>Warning: no keyword is left at {level}. No report will be lifted to it by its subject any more (only by a security code).</source>
@@ -3659,7 +3683,7 @@ Store: {store}</source>
     </message>
     <message>
         <source>Stated: {stated} · suggested from the subject: {suggested} {findings}</source>
-        <translation>报告所载：{stated} · 按研究对象建议：{suggested} {findings}</translation>
+        <translation>报告所载：{stated} · 按主题建议：{suggested} {findings}</translation>
     </message>
     <message>
         <source>Rate “{title}” {level}? From now on it is matched at exactly this level; the change and your reason are recorded in the audit trail.</source>
@@ -3927,7 +3951,7 @@ Store: {store}</source>
     </message>
     <message>
         <source>finding: below its subject</source>
-        <translation>问题：低于标的对应等级</translation>
+        <translation>问题：低于主题对应等级</translation>
     </message>
     <message>
         <source>{level}, unchanged</source>
@@ -3938,11 +3962,11 @@ Store: {store}</source>
     <name>RereadDialog</name>
     <message>
         <source>Re-read reports with the subject table</source>
-        <translation>按标的表重新识别研报</translation>
+        <translation>按主题关键词表重新识别研报</translation>
     </message>
     <message>
         <source>Each imported report&apos;s file is read again with the current subject table, as a new import would read it. Reports whose subject level changes are listed with the level they would then be matched at (the higher of their own level and their subject&apos;s). Nothing is stored until you apply it.</source>
-        <translation>按当前标的表重新读取每份已导入研报的原文件，与新导入时的读取方式相同。标的对应等级发生变化的研报会列出，并显示届时的匹配等级（研报自身等级与标的等级就高）。应用之前不会保存任何内容。</translation>
+        <translation>按当前主题关键词表重新读取每份已导入研报的原文件，与新导入时的读取方式相同。主题对应等级发生变化的研报会列出，并显示届时的匹配等级（研报自身等级与主题等级就高）。应用之前不会保存任何内容。</translation>
     </message>
     <message>
         <source>Read reports</source>
@@ -3966,11 +3990,11 @@ Store: {store}</source>
     </message>
     <message>
         <source>{read} of {total} reports read with the subject table of policy version {version}: {changes} change their subject level, {raised} would be matched higher, {lowered} lower.</source>
-        <translation>已按第 {version} 版政策的标的表读取 {read}/{total} 份研报：{changes} 份的标的对应等级有变化，其中 {raised} 份匹配等级将提高，{lowered} 份将降低。</translation>
+        <translation>已按第 {version} 版政策的主题关键词表读取 {read}/{total} 份研报：{changes} 份的主题对应等级有变化，其中 {raised} 份匹配等级将提高，{lowered} 份将降低。</translation>
     </message>
     <message>
         <source>{read} of {total} reports read with the subject table of policy version {version}: no report&apos;s subject level changes; nothing to store.</source>
-        <translation>已按第 {version} 版政策的标的表读取 {read}/{total} 份研报：没有研报的标的对应等级发生变化，无需保存。</translation>
+        <translation>已按第 {version} 版政策的主题关键词表读取 {read}/{total} 份研报：没有研报的主题对应等级发生变化，无需保存。</translation>
     </message>
     <message>
         <source>Stopped before the end: the reports not read are not listed.</source>
@@ -3982,7 +4006,7 @@ Store: {store}</source>
     </message>
     <message>
         <source>Store the new subject level of {n} reports? {raised} will be matched at a higher level and {lowered} at a lower one from now on. A report&apos;s own level, and a level compliance rated, stay as they are. Each change is recorded in the audit trail.</source>
-        <translation>保存 {n} 份研报新的标的对应等级？此后 {raised} 份将按更高等级匹配，{lowered} 份按更低等级匹配。研报自身等级及合规评定的等级保持不变。每项变更都记入审计日志。</translation>
+        <translation>保存 {n} 份研报新的主题对应等级？此后 {raised} 份将按更高等级匹配，{lowered} 份按更低等级匹配。研报自身等级及合规评定的等级保持不变。每项变更都记入审计日志。</translation>
     </message>
     <message>
         <source>The reading was stopped before the end: only the reports listed are changed.</source>
