@@ -140,6 +140,17 @@ class Smoke:
         if decision.get("decision") != "block" or not decision.get("entry_hash"):
             raise SmokeFailure(f"the C3 client's check of an R4 report was not a recorded block: {decision}")
 
+        # The check replayed from its entry (domain.replay in the frozen build), and every
+        # report re-read from its stored file through the frozen reader worker.
+        replayed = json.loads(
+            self.as_user(db, "demo-compliance", "--json", "audit", "replay", str(decision["audit_id"]), env=demo).stdout
+        )
+        if replayed.get("counts", {}).get("reproduced") != 1:
+            raise SmokeFailure(f"the check did not replay as reproduced: {replayed.get('counts')}")
+        reread = json.loads(self.as_user(db, "demo-compliance", "--json", "report", "reread", env=demo).stdout)
+        if reread.get("read") != reread.get("total") or not reread.get("total") or reread.get("not_reread"):
+            raise SmokeFailure(f"the demo reports were not all re-read: {reread}")
+
         export = self.work / "audit.jsonl"
         xlsx = self.work / "audit.xlsx"
         for out, kind in ((export, "jsonl"), (xlsx, "xlsx")):
