@@ -20,6 +20,7 @@ import pytest
 from tests.cli.test_cli import ROOT, assert_clean_error, report_id, run
 from tests.cli.test_cli import demo_db as demo_db
 from tests.cli.test_cli import demo_env as demo_env
+from tests.cli.test_cli import seeded_demo as seeded_demo
 
 ACCOUNTS = [f"8800{n:02d}" for n in range(1, 13)]
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.cli.test_cli import assert_clean_error, demo_db, demo_env, report_id, run
+from tests.cli.test_cli import assert_clean_error, demo_db, demo_env, report_id, run, seeded_demo
 
-__all__ = ["demo_db", "demo_env"]  # fixtures used by the tests below
+__all__ = ["demo_db", "demo_env", "seeded_demo"]  # fixtures used by the tests below
 
 
 def _json(*args: str, db: Path, user: str) -> object:
