@@ -438,3 +438,22 @@ def test_the_command_exits_1_when_a_report_could_not_be_reread(
     assert applied.returncode == 1, applied.stderr
     assert "Stored 1 of 1 changes, each in the audit trail." in applied.stdout
     assert "not re-read: The stored file no longer matches" in applied.stdout
+
+
+@pytest.mark.usefixtures("older")
+def test_a_policy_changed_halfway_stores_no_more(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    """Apply reads the policy once; each write checks it again in its own transaction."""
+    first = _import(services, compliance, tmp_path, "科创50成份股季度调整点评")
+    second = _import(services, compliance, tmp_path, "科创50指数基金跟踪")
+    services.policy.default_subjects(compliance)
+    preview = services.reread.preview(compliance)
+
+    def another_officer_changes_policy(number: int, _total: int) -> None:
+        if number == 1:
+            services.policy.import_subjects(compliance, OLDER)
+
+    applied = services.reread.apply(compliance, preview, progress=another_officer_changes_policy)
+    assert [c.report for c in applied.applied] == [first]
+    assert applied.stopped is not None
+    assert "changed since the preview" in applied.stopped
+    assert services.reports.get(compliance, second).suggested_level is None

@@ -52,7 +52,13 @@ from suitcheck.services.investors import (
     make_view,
     resolve_investor_prepared,
 )
-from suitcheck.services.reports import find_report, report_level, report_level_prepared, sealed_report_facts
+from suitcheck.services.reports import (
+    file_intact,
+    find_report,
+    report_level,
+    report_level_prepared,
+    sealed_report_facts,
+)
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Verbatim, Written, csv_line, format_for, write_table
 from suitcheck.store.models import AuditEntry, Investor, Report
@@ -227,13 +233,6 @@ def _decide(
         log.warning("report %s: record fails its integrity seal; decision blocked", report.id)
         return integrity_block(decision)
     return decision
-
-
-def _file_intact(report: Report) -> bool:
-    """The file handed out is the one the report row (and its seal) names: the stored
-    original still hashes to the row's content_hash."""
-    content = report.content
-    return content is not None and hashlib.sha256(content.original).hexdigest() == report.content_hash
 
 
 def _list_level(report_id: int, facts: ReportFacts, sealed: bool) -> RiskLevel | None:
@@ -506,7 +505,7 @@ class AccessService:
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             decision = _decide(investor, report, today, policy, self._ctx, session)
-            if decision.outcome is not Outcome.BLOCK and not _file_intact(report):
+            if decision.outcome is not Outcome.BLOCK and not file_intact(report):
                 log.warning("report %s: its stored file does not match the row's hash; not opened", report.id)
                 decision = integrity_block(decision)
             granted = _answers(session, actor, decision, investor.id, report.id, policy.warning_version)["may_open"]

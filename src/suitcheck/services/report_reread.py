@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -44,9 +43,11 @@ from suitcheck.services.reports import (
     FINDING_LEVEL_BELOW_SUBJECT,
     FINDING_RATED_BELOW_SUBJECT,
     ReportService,
+    file_intact,
+    record_correction,
     sealed_report_facts,
 )
-from suitcheck.store.models import Finding, Report, ReportCorrection
+from suitcheck.store.models import Finding, Report
 
 if TYPE_CHECKING:
     from suitcheck.ingest.sandbox import Limits
@@ -85,9 +86,7 @@ class SubjectChange:
         return level_below_subject(self.level, self.new)
 
     def to_dict(self) -> dict[str, object]:
-        def code(level: RiskLevel | None) -> str | None:
-            return level.code if level else None
-
+        code = _code
         return {
             "report": self.report,
             "title": self.title,
@@ -202,7 +201,7 @@ class ReportRereadService:
         store fails, or the policy changes, halfway, what was stored is listed with the
         sentence that says why the rest was not (`stopped`)."""
         self._ctx.require(actor, Permission.RATE_REPORTS)
-        self._current_policy(preview.policy_version)  # refused before anything is read
+        policy = self._current_policy(preview.policy_version)  # refused before anything is read
         limits = self._reports.import_limits()
         applied: list[SubjectChange] = []
         problems: list[NotReread] = []
@@ -212,7 +211,6 @@ class ReportRereadService:
                 break
             try:
                 actor = self._ctx.require(actor, Permission.RATE_REPORTS)  # still allowed, for each write
-                policy = self._current_policy(preview.policy_version)
                 again = self._read(change.report, policy, limits, cancelled)
                 if again == change:
                     problem = self._store(actor, change, policy)
@@ -263,15 +261,16 @@ class ReportRereadService:
                     "it was not re-read. Every decision about it is blocked until compliance has investigated.",
                     NOT_SEALED,
                 )
-            data = report.content.original if report.content is not None else None
-        if data is None or hashlib.sha256(data).hexdigest() != content_hash:
-            return NotReread(
-                report_id,
-                title,
-                "The stored file no longer matches the file its record names (changed outside suitcheck); "
-                "it was not re-read.",
-                FILE_DAMAGED,
-            )
+            if not file_intact(report):
+                return NotReread(
+                    report_id,
+                    title,
+                    "The stored file no longer matches the file its record names (changed outside suitcheck); "
+                    "it was not re-read.",
+                    FILE_DAMAGED,
+                )
+            assert report.content is not None  # file_intact
+            data = report.content.original
         try:  # the file as a fresh import reads it, in the import's worker and limits
             extracted = shared_sandbox().extract(Path(f"report-{report_id}.{kind}"), data, limits, cancelled)
         except IngestError as exc:
@@ -300,19 +299,12 @@ class ReportRereadService:
             ):
                 return _changed_meanwhile(change)  # rated or re-read by someone else since it was read
             newest = self._ctx.policy(session).version
-            if newest != policy.version:  # changed since _current_policy read it
+            if newest != policy.version:  # changed since the apply began: nothing more is stored
                 raise _policy_changed(policy.version, newest)
             now, by = self._ctx.now(), actor.staff_id or None
             report.suggested_level = int(change.new) if change.new else None
-            session.add(
-                ReportCorrection(
-                    report_id=report.id,
-                    field="suggested_level",
-                    old_value=change.old.code if change.old else None,
-                    new_value=change.new.code if change.new else None,
-                    staff_id=actor.staff_id,
-                    at=now,
-                )
+            record_correction(
+                self._ctx, session, actor, report, "suggested_level", _code(change.old), _code(change.new)
             )
             added, settled = _findings(report, change, policy.version, now, by)
             self._ctx.audit(
@@ -321,12 +313,12 @@ class ReportRereadService:
                 AuditAction.REPORT_REREAD,
                 report_id=report.id,
                 facts={
-                    "subject_before": change.old.code if change.old else None,
-                    "subject_after": change.new.code if change.new else None,
-                    "level": change.level.code if change.level else None,
+                    "subject_before": _code(change.old),
+                    "subject_after": _code(change.new),
+                    "level": _code(change.level),
                     "rated": change.confirmed,
-                    "matched_before": change.matched_before.code if change.matched_before else None,
-                    "matched_after": change.matched_after.code if change.matched_after else None,
+                    "matched_before": _code(change.matched_before),
+                    "matched_after": _code(change.matched_after),
                     "findings_added": added,
                     "findings_settled": settled,
                     "sha256": change.content_hash,
@@ -374,6 +366,10 @@ def _findings(
         )
         added.append(code)
     return added, settled
+
+
+def _code(level: RiskLevel | None) -> str | None:
+    return level.code if level else None
 
 
 def _policy_changed(previewed: int, newest: int) -> InvalidInput:

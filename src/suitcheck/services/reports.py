@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterable
@@ -366,6 +367,24 @@ def _searchable(report: Report, text: str) -> str:
     return "\n".join(x for x in (report.title, report.publisher or "", names, text) if x)
 
 
+def file_intact(report: Report) -> bool:
+    """The file handed out is the one the report row (and its seal) names: the stored
+    original still hashes to the row's content_hash."""
+    content = report.content
+    return content is not None and hashlib.sha256(content.original).hexdigest() == report.content_hash
+
+
+def record_correction(
+    ctx: ServiceContext, session: Session, actor: Actor, report: Report, field: str, old: str | None, new: str | None
+) -> None:
+    """The report's history of a changed field (beside the change's audit entry)."""
+    session.add(
+        ReportCorrection(
+            report_id=report.id, field=field, old_value=old, new_value=new, staff_id=actor.staff_id, at=ctx.now()
+        )
+    )
+
+
 class ReportService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -660,7 +679,7 @@ class ReportService:
             old = stored_level(report.level)
             now, by = self._ctx.now(), actor.staff_id or None
             report.level, report.rated_by, report.rated_at = int(level), by, now
-            self._correct(session, actor, report, "level", old.code if old else None, level.code)
+            record_correction(self._ctx, session, actor, report, "level", old.code if old else None, level.code)
             open_codes = {f.code for f in report.findings if f.resolved_at is None}
             # A rating below the subject is settled only by a rating at or above it, and one
             # still below it is flagged with the rating in force and its reason.
@@ -738,8 +757,14 @@ class ReportService:
             report = find_report(session, ref)
             old = getattr(report, field)
             setattr(report, field, new)
-            self._correct(
-                session, actor, report, field, None if old is None else str(old), None if new is None else str(new)
+            record_correction(
+                self._ctx,
+                session,
+                actor,
+                report,
+                field,
+                None if old is None else str(old),
+                None if new is None else str(new),
             )
             self._ctx.audit(
                 session,
@@ -756,17 +781,3 @@ class ReportService:
             if field in ("title", "publisher") and report.content:
                 search.reindex_report(session, report.id, _searchable(report, report.content.text))
             return report_view(report)
-
-    def _correct(
-        self, session: Session, actor: Actor, report: Report, field: str, old: str | None, new: str | None
-    ) -> None:
-        session.add(
-            ReportCorrection(
-                report_id=report.id,
-                field=field,
-                old_value=old,
-                new_value=new,
-                staff_id=actor.staff_id,
-                at=self._ctx.now(),
-            )
-        )
