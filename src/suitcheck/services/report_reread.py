@@ -81,6 +81,18 @@ class SubjectChange:
         return matching_level(self.level, self.new, self.confirmed)
 
     @property
+    def raises(self) -> bool:
+        """The report is matched at a higher level from now on (fewer clients may read it)."""
+        before, after = self.matched_before, self.matched_after
+        return before is not None and after is not None and after > before
+
+    @property
+    def lowers(self) -> bool:
+        """The report is matched at a lower level from now on (more clients may read it)."""
+        before, after = self.matched_before, self.matched_after
+        return before is not None and after is not None and after < before
+
+    @property
     def flagged(self) -> bool:
         """The report's level is below what its subject now implies: a finding for compliance."""
         return level_below_subject(self.level, self.new)

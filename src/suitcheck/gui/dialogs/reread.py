@@ -105,9 +105,7 @@ class RereadModel(PagedTableModel[Row]):
         if isinstance(r, NotReread) or (column == self.RESULT and self._outcome.get(r.report, None) is not None):
             return RED
         if column == self.MATCHED:
-            before, after = r.matched_before, r.matched_after
-            lowered = before is not None and (after is None or after < before)
-            return AMBER if lowered else GREEN
+            return AMBER if r.lowers else GREEN
         return AMBER if r.flagged and r.report not in self._outcome else GREEN
 
 
@@ -204,8 +202,8 @@ class RereadDialog(QDialog):
                 ).format(
                     **counts,
                     changes=len(preview.changes),
-                    raised=sum(_raised(c) for c in preview.changes),
-                    lowered=sum(_lowered(c) for c in preview.changes),
+                    raised=sum(c.raises for c in preview.changes),
+                    lowered=sum(c.lowers for c in preview.changes),
                 )
             ]
         else:
@@ -227,7 +225,7 @@ class RereadDialog(QDialog):
         preview = self.preview
         if preview is None or not preview.changes:
             return
-        raised, lowered = sum(map(_raised, preview.changes)), sum(map(_lowered, preview.changes))
+        raised, lowered = sum(c.raises for c in preview.changes), sum(c.lowers for c in preview.changes)
         question = self.tr(
             "Store the new subject level of {n} reports? {raised} will be matched at a higher level and {lowered} "
             "at a lower one from now on. A report's own level, and a level compliance rated, stay as they are. "
@@ -305,13 +303,3 @@ class RereadDialog(QDialog):
     def reject(self) -> None:
         if self.job is None:
             super().reject()
-
-
-def _raised(change: SubjectChange) -> bool:
-    before, after = change.matched_before, change.matched_after
-    return before is not None and after is not None and after > before
-
-
-def _lowered(change: SubjectChange) -> bool:
-    before, after = change.matched_before, change.matched_after
-    return before is not None and after is not None and after < before
