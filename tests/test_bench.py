@@ -34,6 +34,7 @@ def test_quick_bench_run_completes_and_prints_ratios(tmp_path: Path) -> None:
         "eligible --out list.csv (whole process)",
         "audited checks vs raw insert+commit",
         "check --batch (whole process) vs raw",
+        "check --batch, per check, vs checks",
         "audit verify",
         "GUI cold start to first rows",
         "client import, all new",
