@@ -556,8 +556,19 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
 def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     """`report reread`: a preview of what the current subject table changes; with --apply,
     the changes stored (each audited) and listed."""
-    preview = services.reread.preview(actor, progress=lambda n, total: _progress(n, total, None))
-    applied = services.reread.apply(actor, preview) if args.apply and preview.changes else None
+    with _Stop() as stop:
+        # Ctrl+C (or SIGTERM) ends the reading after the file under way, and the storing after
+        # the change under way, each change stored whole with its audit entry or not at all.
+        stopped = lambda: stop.signal is not None  # noqa: E731
+        preview = services.reread.preview(actor, progress=lambda n, total: _progress(n, total, None), cancelled=stopped)
+        if preview.cancelled:
+            print(
+                f"suitcheck: interrupted: the re-reading stopped after {preview.read} of {preview.total} reports; "
+                "nothing was stored.",
+                file=sys.stderr,
+            )
+            return 128 + (stop.signal or signal.SIGINT)
+        applied = services.reread.apply(actor, preview, cancelled=stopped) if args.apply and preview.changes else None
     data = preview.to_dict() | ({"applied": applied.to_dict()} if applied else {})
 
     def change_line(c: dict[str, Any]) -> str:
@@ -594,6 +605,13 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         return "\n".join(lines)
 
     out.emit(data, text)
+    if applied is not None and applied.cancelled:
+        print(
+            f"suitcheck: interrupted: {len(applied.applied)} of {len(preview.changes)} changes were stored (listed "
+            "above), each whole with its audit entry; the rest were not. Run 'suitcheck report reread' again for them.",
+            file=sys.stderr,
+        )
+        return 128 + (stop.signal or signal.SIGINT)
     # A report not re-read (or whose change was not stored) keeps the older table's subject
     # level and may be matched too low: a scheduled run says so, as `report import` does.
     if preview.problems or (applied is not None and (applied.stopped or applied.problems)):
