@@ -1079,6 +1079,107 @@ def bench_inspection(folder: Path, scale: float) -> None:
     services.close()
 
 
+def bench_replay(folder: Path, scale: float) -> None:
+    """`audit replay` of a period and the `report reread` preview, each the whole command in
+    its own process (wall, CPU, peak RSS of that process alone). Replay: every entry a real
+    check's (its facts copied from checks made here, so each reproduces) against `audit
+    verify` of the same trail (which the replay runs first) and a plain read of its rows.
+    Re-read: every report's stored original through the import worker, against reading the
+    same originals and finding their subject level in this process (no worker, no seal)."""
+    import datetime as dt
+    import hashlib
+    import json as jsonlib
+
+    from sqlalchemy import select
+
+    from suitcheck.domain.subjects import suggest_level
+    from suitcheck.ingest.reader import extract
+    from suitcheck.store.models import AuditEntry, ReportContent
+
+    services = fresh(folder, "replay")
+    generate.clients(services.store, 1000)
+    seal_clients(services)
+    n_reports = max(200, int(100_000 * scale))
+    generate.reports(services.store, n_reports)
+    with services.store.engine.begin() as conn:  # the hash a real import stores, so the file is intact
+        originals = conn.execute(select(ReportContent.report_id, ReportContent.original)).all()
+        conn.execute(
+            text("UPDATE report SET content_hash = :h WHERE id = :i"),
+            [{"h": hashlib.sha256(o).hexdigest(), "i": i} for i, o in originals],
+        )
+    seal_reports(services)
+    actor = services.auth.login("bench", PASSWORD)
+    for i in range(200):
+        services.access.check(actor, i % 900 + 1, i % 50 + 1)
+    columns = (AuditEntry.staff, AuditEntry.action, AuditEntry.investor_id, AuditEntry.report_id)
+    with services.store.engine.connect() as conn:
+        real = [
+            dict(zip(("staff", "action", "investor_id", "report_id"), r[:4], strict=True))
+            | {"decision": r[4], "reasons": jsonlib.loads(r[5]), "facts": jsonlib.loads(r[6])}
+            for r in conn.execute(
+                select(*columns, AuditEntry.decision, AuditEntry.reasons, AuditEntry.facts).where(
+                    AuditEntry.action == "check"
+                )
+            )
+        ]
+    n = max(1000, int(1_000_000 * scale))
+    copies = (real[k % len(real)] for k in range(n))
+    services.ctx.sealer.append_many(services.store.engine, copies, dt.datetime.now(dt.UTC))
+    scan = best_of(lambda: read_entries(services), 1)
+    total = services.audit.count(actor)
+    db = str(services.store.url.database)
+    services.close()
+    env = {
+        **as_installed(dict(os.environ)),
+        "SUITCHECK_PASSWORD": PASSWORD,
+        "SUITCHECK_AUDIT_KEY": str(folder / "audit.key"),
+        "SUITCHECK_LOG_DIR": str(folder / "log"),
+    }
+    command = ["suitcheck", "--db", db, "--user", "bench"]
+    verify_s, verify_cpu, verify_rss, _ = _child([*command, "audit", "verify"], env, folder)
+    today = dt.datetime.now(dt.UTC).date()
+    since = (today - dt.timedelta(days=1)).isoformat()
+    replay = [*command, "audit", "replay", "--since", since, "--json"]
+    replay_s, replay_cpu, replay_rss, out = _child(replay, env, folder)
+    counts = jsonlib.loads(out)["counts"]
+    replayed = sum(counts.values())
+    assert counts["reproduced"] == replayed, counts
+    report(
+        "audit replay --json (whole process)",
+        replay_s,
+        verify_s,
+        f"{replayed:,} decisions replayed (of {total:,} entries) in {replay_s:.1f} s, CPU {replay_cpu:.1f} s, peak RSS "
+        f"{replay_rss} MB, {len(out) / 1e6:.0f} MB of JSON; audit verify {verify_s:.1f} s, CPU {verify_cpu:.1f} s, "
+        f"{verify_rss} MB; reading the rows {scan:.1f} s",
+    )
+    report(
+        "audit replay peak RSS / verify's",
+        replay_rss,
+        verify_rss,
+        f"{replay_rss} MB replaying {replayed:,} entries, printed as they come (audit verify: {verify_rss} MB)",
+    )
+
+    def read_same() -> None:
+        with services.store.engine.connect() as conn:
+            policy = services.ctx.policy(conn)
+            for report_id, original in conn.execute(select(ReportContent.report_id, ReportContent.original)):
+                found = extract(Path(f"report-{report_id}.txt"), original)
+                suggest_level(found.metadata.subject_text, policy, found.metadata.body_text)
+
+    services = open_services(Path(db), hasher=FAST)
+    baseline = best_of(read_same, 1)
+    services.close()
+    reread_s, reread_cpu, reread_rss, out = _child([*command, "report", "reread"], env, folder)
+    report(
+        "report reread preview (whole process)",
+        reread_s,
+        baseline,
+        f"{n_reports:,} reports re-read in {reread_s:.1f} s ({reread_s / n_reports * 1000:.1f} ms each), CPU "
+        f"{reread_cpu:.1f} s, peak RSS {reread_rss} MB, vs reading and extracting the same originals in one process "
+        f"{baseline:.1f} s",
+    )
+
+
 BENCHES = {
     "eligible": bench_eligible,
     "search": bench_search,
@@ -1088,6 +1189,7 @@ BENCHES = {
     "audit": bench_audit,
     "clients": bench_client_import,
     "inspection": bench_inspection,
+    "replay": bench_replay,
 }
 
 

@@ -39,6 +39,9 @@ def test_quick_bench_run_completes_and_prints_ratios(tmp_path: Path) -> None:
         "GUI cold start to first rows",
         "client import, all new",
         "client import peak memory (RSS) / 500 MB",
+        "audit replay --json (whole process)",
+        "audit replay peak RSS / verify's",
+        "report reread preview (whole process)",
     ):
         assert any(n.startswith(expected) for n in names), (expected, names)
     assert any(n.startswith("search ") for n in names)

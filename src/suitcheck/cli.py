@@ -31,10 +31,12 @@ from suitcheck.services import Actor, Services, StoreError, local_store_file, op
 from suitcheck.services.audit_log import (
     AuditFilter,
     ExportVerification,
+    VerifyResult,
     attach_report,
     parse_public_keys,
     verify_file_offline,
 )
+from suitcheck.services.audit_replay import EntryReplay, ReplayReport
 from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
 from suitcheck.services.files import check_target
@@ -554,8 +556,19 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
 def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     """`report reread`: a preview of what the current subject table changes; with --apply,
     the changes stored (each audited) and listed."""
-    preview = services.reread.preview(actor, progress=lambda n, total: _progress(n, total, None))
-    applied = services.reread.apply(actor, preview) if args.apply and preview.changes else None
+    with _Stop() as stop:
+        # Ctrl+C (or SIGTERM) ends the reading after the file under way, and the storing after
+        # the change under way, each change stored whole with its audit entry or not at all.
+        stopped = lambda: stop.signal is not None  # noqa: E731
+        preview = services.reread.preview(actor, progress=lambda n, total: _progress(n, total, None), cancelled=stopped)
+        if preview.cancelled:
+            print(
+                f"suitcheck: interrupted: the re-reading stopped after {preview.read} of {preview.total} reports; "
+                "nothing was stored.",
+                file=sys.stderr,
+            )
+            return 128 + (stop.signal or signal.SIGINT)
+        applied = services.reread.apply(actor, preview, cancelled=stopped) if args.apply and preview.changes else None
     data = preview.to_dict() | ({"applied": applied.to_dict()} if applied else {})
 
     def change_line(c: dict[str, Any]) -> str:
@@ -592,6 +605,13 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         return "\n".join(lines)
 
     out.emit(data, text)
+    if applied is not None and applied.cancelled:
+        print(
+            f"suitcheck: interrupted: {len(applied.applied)} of {len(preview.changes)} changes were stored (listed "
+            "above), each whole with its audit entry; the rest were not. Run 'suitcheck report reread' again for them.",
+            file=sys.stderr,
+        )
+        return 128 + (stop.signal or signal.SIGINT)
     # A report not re-read (or whose change was not stored) keeps the older table's subject
     # level and may be matched too low: a scheduled run says so, as `report import` does.
     if preview.problems or (applied is not None and (applied.stopped or applied.problems)):
@@ -1005,30 +1025,76 @@ def _replay_line(e: dict[str, Any]) -> str:
     return f"{head}: cannot be replayed{' (FAILED verification)' if e['tampered'] else ''}: {e['why']}"
 
 
+class _ReplayPrinter:
+    """`audit replay`'s output written as the entries are replayed (a year of a firm's trail
+    is a million of them: never all held, the first shown at once): the text's lines, or the
+    JSON object with its "entries" array written element by element and "ok" and "counts"
+    after it (the same keys as ReplayReport.to_dict; their order is not part of JSON)."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.json = as_json
+        self.written = 0
+
+    def _write(self, text: str) -> None:
+        sys.stdout.write(json_escape_controls(text) if self.json else escape_controls(text, keep="\n"))
+
+    def verified(self, result: VerifyResult) -> None:
+        if self.json:
+            dumped = json.dumps(result.to_dict(), ensure_ascii=False)
+            self._write(f'{{\n  "verified": true,\n  "verification": {dumped},\n  "entries": [')
+        else:
+            self._write(f"Trail verified: {result.count} entries, {result.seals} seals.\n")
+
+    def entry(self, entry: EntryReplay) -> None:
+        if self.json:
+            self._write(("," if self.written else "") + "\n    " + json.dumps(entry.to_dict(), ensure_ascii=False))
+        else:
+            self._write(_replay_line(entry.to_dict()) + "\n")
+        self.written += 1
+
+    def finish(self, report: ReplayReport) -> None:
+        counts = report.counts
+        if self.json:
+            self._write(
+                ("\n  " if self.written else "")
+                + f'],\n  "ok": {json.dumps(report.ok)},\n  "counts": {json.dumps(counts)}\n}}\n'
+            )
+            return
+        if not self.written:
+            self._write("No decision was recorded in that period.\n")
+        self._write(
+            f"{counts['reproduced']} reproduced, {counts['differs']} differ, "
+            f"{counts['not-a-decision']} not a decision, {counts['cannot-be-replayed']} cannot be replayed.\n"
+        )
+
+
 def _replay(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     """`audit replay`: 0 every entry reproduced, 4 a decision differs or the trail (or a
     policy version) fails verification, 1 an entry not a decision or not replayable."""
-    report = services.audit.replay(actor, args.seq, since=args.since, until=args.until)
-    data = report.to_dict()
-    result = report.verification
-
-    def text() -> str:
-        if not result.ok:
-            return (
-                (f"FAILED at entry {result.bad_seq}: " if result.bad_seq is not None else "FAILED: ")
-                + f"{result.problem}\nNothing was replayed: a replay of entries in a trail that fails verification "
-                "proves nothing."
-            )
-        counts = data["counts"]
-        lines = [f"Trail verified: {result.count} entries, {result.seals} seals."]
-        lines += [_replay_line(e) for e in data["entries"]] or ["No decision was recorded in that period."]
-        lines.append(
-            f"{counts['reproduced']} reproduced, {counts['differs']} differ, "
-            f"{counts['not-a-decision']} not a decision, {counts['cannot-be-replayed']} cannot be replayed."
+    printer = _ReplayPrinter(out.json)
+    try:
+        report = services.audit.replay(
+            actor, args.seq, since=args.since, until=args.until, verified=printer.verified, each=printer.entry
         )
-        return "\n".join(lines)
-
-    out.emit(data, text)
+    except KeyboardInterrupt:
+        with contextlib.suppress(OSError):
+            sys.stdout.flush()
+        print(
+            "suitcheck: interrupted: the replay stopped before its end and was not recorded (a replay stores "
+            "nothing else).",
+            file=sys.stderr,
+        )
+        return 130
+    result = report.verification
+    if not result.ok:
+        out.emit(
+            report.to_dict(),
+            (f"FAILED at entry {result.bad_seq}: " if result.bad_seq is not None else "FAILED: ")
+            + f"{result.problem}\nNothing was replayed: a replay of entries in a trail that fails verification "
+            "proves nothing.",
+        )
+    else:
+        printer.finish(report)
     if report.failed:
         return EXIT_VERIFY_FAILED
     return EXIT_OK if report.ok else EXIT_ERROR

@@ -6,7 +6,7 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -33,7 +33,7 @@ from suitcheck.domain.identity import mask_id_number
 from suitcheck.domain.replay import DECISION_ACTIONS
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services import files
-from suitcheck.services.audit_replay import MAX_SEQS, ReplayReport, replay_rows
+from suitcheck.services.audit_replay import MAX_SEQS, EntryReplay, ReplayReport, ReplayTally, replay_rows
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
@@ -45,6 +45,7 @@ __all__ = [
     "AuditService",
     "ExportRow",
     "ExportVerification",
+    "VerifyResult",
     "attach_report",
     "parse_public_keys",
     "verify_file_offline",
@@ -52,6 +53,7 @@ __all__ = [
 from suitcheck.store.models import AuditEntry, Investor, Report
 
 log = logging.getLogger(__name__)
+VerifyResult = chain.VerifyResult  # what verify and replay answer, for the entry points
 
 
 @dataclasses.dataclass(frozen=True)
@@ -134,6 +136,22 @@ _REPLAY_COLUMNS = (
     AuditEntry.facts,
 )
 _V = TypeVar("_V")
+
+
+# Entries of a period read at a time by a replay (keyset pages, in its one snapshot).
+REPLAY_PAGE = 1000
+
+
+def _pages(conn: Connection, stmt: Select[Any]) -> Iterator[Sequence[Any]]:
+    """The rows of `stmt` (seq first) in seq order, REPLAY_PAGE at a time: each page is
+    fetched when the one before is used up, in the transaction's one snapshot."""
+    last = 0
+    while True:
+        page = conn.execute(stmt.where(AuditEntry.seq > last).order_by(AuditEntry.seq).limit(REPLAY_PAGE)).all()
+        yield from page
+        if len(page) < REPLAY_PAGE:
+            return
+        last = page[-1][0]
 
 
 def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
@@ -280,13 +298,21 @@ class AuditService:
         *,
         since: dt.date | None = None,
         until: dt.date | None = None,
+        verified: Callable[[chain.VerifyResult], None] | None = None,
+        each: Callable[[EntryReplay], None] | None = None,
     ) -> ReplayReport:
         """Decide again the decisions recorded in the entries `seqs`, or in every decision's
         entry of a period, from the facts each records under the policy version it names
         (domain.replay), and say which reproduce. Only in a trail that verifies (links,
         hashes, MACs, seals: a replay of a forged entry proves nothing), read in the same
         snapshot as its verification. Branch-scoped verifiers replay their branch's
-        entries; another's is answered as one that does not exist. The replay is recorded."""
+        entries; another's is answered as one that does not exist. The replay is recorded
+        once it has finished (one stopped halfway is not).
+
+        With `each`, every entry is handed to it as it is replayed, in seq order, and not
+        kept (the report holds the counts only): a period of a million entries is read in
+        pages and never held whole. `verified` is called with the verification once it has
+        passed, before the first entry."""
         actor = self._ctx.require(actor, Permission.VERIFY_AUDIT)
         wanted = list(dict.fromkeys(seqs))
         if wanted and (since or until):
@@ -299,7 +325,12 @@ class AuditService:
             raise InvalidInput("An audit entry's number is a whole number from 1.")
         if len(wanted) > MAX_SEQS:
             raise InvalidInput(f"Replay at most {MAX_SEQS} entries by number at once; name a period instead.")
-        report = self._caught_up(lambda: self._replayed(actor, wanted, since, until))
+        kept: list[EntryReplay] = []
+        report = self._caught_up(
+            lambda: self._replayed(actor, wanted, since, until, verified, kept.append if each is None else each)
+        )
+        if each is None:
+            report = dataclasses.replace(report, entries=tuple(kept))
         asked: dict[str, Any] = {"seqs": wanted} if wanted else AuditFilter(since=since, until=until).to_dict()
         if not sees_all_branches(actor):
             with self._ctx.transaction(read_only=True) as session:
@@ -309,33 +340,52 @@ class AuditService:
         log.info("audit replay by %s: %s", actor.username, report.counts)
         return report
 
-    def _replayed(self, actor: Actor, wanted: list[int], since: dt.date | None, until: dt.date | None) -> ReplayReport:
+    def _replayed(
+        self,
+        actor: Actor,
+        wanted: list[int],
+        since: dt.date | None,
+        until: dt.date | None,
+        verified: Callable[[chain.VerifyResult], None] | None,
+        each: Callable[[EntryReplay], None],
+    ) -> ReplayReport:
         heads = self._recorded_heads()
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
             verification = self._verify_chain(conn, heads, None)
             if not verification.ok:
                 return ReplayReport(verification)
-            stmt = _filtered(AuditFilter(since=since, until=until), actor).with_only_columns(*_REPLAY_COLUMNS)
+            # Only the entries verified: the snapshot holds no other, and the bound says so.
+            stmt: Any = (
+                _filtered(AuditFilter(since=since, until=until), actor)
+                .with_only_columns(*_REPLAY_COLUMNS)
+                .where(AuditEntry.seq <= (verification.head_seq or 0))
+            )
+            rows: Iterable[Sequence[Any]]
             if wanted:
-                rows = [
+                found = [
                     row
                     for start in range(0, len(wanted), 1000)
                     for row in conn.execute(stmt.where(AuditEntry.seq.in_(wanted[start : start + 1000])))
                 ]
-                found = {row[0] for row in rows}
-                missing = [seq for seq in wanted if seq not in found]
+                seen = {row[0] for row in found}
+                missing = [seq for seq in wanted if seq not in seen]
                 # Another branch's entry is answered as one that does not exist (services.scope).
                 shown = ", ".join(map(str, missing[:10])) + (" and more" if len(missing) > 10 else "")
                 if len(missing) == 1:
                     raise NotFound(f"There is no audit entry {shown}.")
                 if missing:
                     raise NotFound(f"There are no audit entries {shown}.")
-                rows.sort(key=lambda row: row[0])
+                rows = sorted(found, key=lambda row: row[0])  # at most MAX_SEQS
             else:
-                decisions = [a.value for a in DECISION_ACTIONS]
-                rows = list(conn.execute(stmt.where(AuditEntry.action.in_(decisions)).order_by(AuditEntry.seq)))
-            return ReplayReport(verification, tuple(replay_rows(self._ctx, conn, rows)))
+                rows = _pages(conn, stmt.where(AuditEntry.action.in_([a.value for a in DECISION_ACTIONS])))
+            if verified is not None:
+                verified(verification)
+            tally = ReplayTally()
+            for entry in replay_rows(self._ctx, conn, rows):
+                tally.add(entry)
+                each(entry)
+            return ReplayReport(verification, tally=tally)
 
     def _recorded_heads(self) -> list[tuple[int, str]] | SealError:
         """The heads recorded beside the key, read before the snapshot begins: the record is

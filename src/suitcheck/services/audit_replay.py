@@ -7,7 +7,7 @@ import collections
 import dataclasses
 import datetime as dt
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, select
@@ -84,28 +84,66 @@ class EntryReplay:
         }
 
 
-@dataclasses.dataclass(frozen=True)
-class ReplayReport:
-    """The trail's verification and, when it passed, every entry replayed in seq order."""
+class ReplayTally:
+    """What a replay counts as its entries come: the verdicts, the first RECORDED_SEQS entries
+    of each verdict but `reproduced`, the policy versions not written by suitcheck, and
+    whether any entry differs or names such a version. Bounded, however many entries."""
 
-    verification: chain.VerifyResult
-    entries: tuple[EntryReplay, ...] = ()
+    def __init__(self, entries: Iterable[EntryReplay] = ()) -> None:
+        self.found: collections.Counter[Verdict] = collections.Counter()
+        self.named: dict[str, list[int]] = {}
+        self.tampered_policy: set[int] = set()
+        self.failed = False
+        for entry in entries:
+            self.add(entry)
+
+    def add(self, entry: EntryReplay) -> None:
+        self.found[entry.verdict] += 1
+        if entry.verdict is not Verdict.REPRODUCED:
+            seqs = self.named.setdefault(entry.verdict.value, [])
+            if len(seqs) < RECORDED_SEQS:
+                seqs.append(entry.seq)
+        if entry.tampered and entry.policy_version:
+            self.tampered_policy.add(entry.policy_version)
+        self.failed = self.failed or entry.verdict is Verdict.DIFFERS or entry.tampered
 
     @property
     def counts(self) -> dict[str, int]:
-        found = collections.Counter(e.verdict for e in self.entries)
-        return {v.value: found[v] for v in Verdict}
+        return {v.value: self.found[v] for v in Verdict}
+
+    @property
+    def all_reproduced(self) -> bool:
+        return self.found[Verdict.REPRODUCED] == self.found.total()
+
+
+@dataclasses.dataclass(frozen=True)
+class ReplayReport:
+    """The trail's verification and, when it passed, every entry replayed in seq order.
+    A replay whose entries were handed out as they came (AuditService.replay's `each`)
+    holds none of them, only their tally: its counts, ok and failed are the same."""
+
+    verification: chain.VerifyResult
+    entries: tuple[EntryReplay, ...] = ()
+    tally: ReplayTally = dataclasses.field(default_factory=ReplayTally, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        if self.entries and not self.tally.found:
+            object.__setattr__(self, "tally", ReplayTally(self.entries))
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return self.tally.counts
 
     @property
     def ok(self) -> bool:
         """Every entry replayed reproduces its recorded decision, in a trail that verifies."""
-        return self.verification.ok and all(e.verdict is Verdict.REPRODUCED for e in self.entries)
+        return self.verification.ok and self.tally.all_reproduced
 
     @property
     def failed(self) -> bool:
         """The trail fails verification, a decision differs, or a policy version was not
         written by suitcheck: what `audit verify` would call a failure."""
-        return not self.verification.ok or any(e.verdict is Verdict.DIFFERS or e.tampered for e in self.entries)
+        return not self.verification.ok or self.tally.failed
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -119,19 +157,13 @@ class ReplayReport:
     def recorded_facts(self) -> dict[str, Any]:
         """What the replay's own audit entry says: the verdicts, and the entries that did not
         reproduce (the first RECORDED_SEQS of each verdict)."""
-        named: dict[str, list[int]] = {}
-        for entry in self.entries:
-            if entry.verdict is not Verdict.REPRODUCED:
-                seqs = named.setdefault(entry.verdict.value, [])
-                if len(seqs) < RECORDED_SEQS:
-                    seqs.append(entry.seq)
         return {
             "ok": self.ok,
             "verified": self.verification.ok,
             "bad_seq": self.verification.bad_seq,
             "counts": self.counts,
-            "not_reproduced": named,
-            "tampered_policy": sorted({e.policy_version for e in self.entries if e.tampered and e.policy_version}),
+            "not_reproduced": self.tally.named,
+            "tampered_policy": sorted(self.tally.tampered_policy),
         }
 
 
@@ -224,10 +256,13 @@ class _Overrides:
         return isinstance(recorded, dict) and override_admits(recorded, replay.decision, policy.warning_version)
 
 
-def replay_rows(ctx: ServiceContext, conn: Connection, rows: Iterable[Sequence[Any]]) -> list[EntryReplay]:
-    """Rows of (seq, at, action, investor_id, report_id, decision, reasons, facts), as stored."""
+def replay_rows(ctx: ServiceContext, conn: Connection, rows: Iterable[Sequence[Any]]) -> Iterator[EntryReplay]:
+    """Rows of (seq, at, action, investor_id, report_id, decision, reasons, facts), as stored,
+    replayed one by one as they are taken from `rows` (a period's million entries are never
+    all held)."""
     policies, overrides, history = _Policies(ctx, conn), _Overrides(conn), _PolicyHistory(conn)
-    return [_replay_row(policies, overrides, history, *row) for row in rows]
+    for row in rows:
+        yield _replay_row(policies, overrides, history, *row)
 
 
 def _replay_row(

@@ -1,0 +1,120 @@
+"""`audit replay` of a period at a firm's size (a year is a million entries): the entries
+are read in pages inside the verified snapshot and handed out one by one, never all held;
+the command prints each as it comes; a replay stopped halfway (Ctrl+C) says so in one
+sentence and is not recorded."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from sqlalchemy import event
+
+from suitcheck import cli as cli_module
+from suitcheck.domain.roles import Role
+from suitcheck.services import audit_log
+from suitcheck.services.audit_replay import EntryReplay
+from tests.audit.conftest import Trail, cli
+from tests.audit.test_tamper import read_rows
+from tests.conftest import TODAY, Clock, make_services, staff
+
+
+def _pages_read(statement: str) -> bool:
+    """A replay's keyset page of a period's entries (services.audit_log._pages)."""
+    return "audit_entry.seq > " in statement and "LIMIT" in statement.upper()
+
+
+def test_a_period_is_replayed_page_by_page_each_entry_handed_out_as_it_comes(
+    trail: Trail, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every entry of the period was replayed into one list, and the whole report built,
+    before anything was shown: a year at a firm held a million results in memory."""
+    monkeypatch.setattr(audit_log, "REPLAY_PAGE", 4)
+    services = make_services(trail.target, clock)
+    try:
+        compliance = staff(services, Role.COMPLIANCE, "t-compliance")
+        whole = services.audit.replay(compliance, since=TODAY)
+        assert len(whole.entries) == 35
+        pages: list[int] = []
+
+        def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            if _pages_read(statement):
+                pages.append(1)
+
+        event.listen(services.store.engine, "before_cursor_execute", count)
+        verified_after: list[int] = []
+        handed: list[tuple[EntryReplay, int]] = []
+        streamed = services.audit.replay(
+            compliance,
+            since=TODAY,
+            verified=lambda result: verified_after.append(len(pages)),
+            each=lambda entry: handed.append((entry, len(pages))),
+        )
+        event.remove(services.store.engine, "before_cursor_execute", count)
+    finally:
+        services.close()
+    assert [entry for entry, _ in handed] == list(whole.entries)
+    # The first entry came after the first page of 4 was read, the 5th after the second...
+    assert [read for _, read in handed] == [n // 4 + 1 for n in range(35)]
+    assert len(pages) == 9  # 35 entries: 8 full pages and the last of 3
+    assert verified_after == [0]  # the verification passed before any entry was read
+    # Nothing kept, the same counts and verdicts, recorded the same.
+    assert streamed.entries == ()
+    assert (streamed.counts, streamed.ok, streamed.failed) == (whole.counts, whole.ok, whole.failed)
+    assert streamed.recorded_facts() == whole.recorded_facts()
+
+
+def test_the_command_prints_the_same_replay_entry_by_entry(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out = cli(trail, "audit", "replay", "--user", "t-compliance", "--since", str(TODAY), "--json", capsys=capsys)
+    assert code == 0, out
+    data = json.loads(out)
+    code, text = cli(trail, "audit", "replay", "--user", "t-compliance", "--since", str(TODAY), capsys=capsys)
+    assert code == 0, text
+    lines = text.splitlines()
+    assert lines[0].startswith("Trail verified: ")
+    assert lines[-1] == "35 reproduced, 0 differ, 0 not a decision, 0 cannot be replayed."
+    assert [int(line.split()[1]) for line in lines[1:-1]] == [e["seq"] for e in data["entries"]]
+    assert data["ok"] is True
+    assert data["verified"] is True
+    assert data["counts"] == {"reproduced": 35, "differs": 0, "not-a-decision": 0, "cannot-be-replayed": 0}
+    assert set(data) == {"ok", "verified", "verification", "counts", "entries"}
+    assert data["verification"]["ok"] is True
+    assert all(e["replayed"] == e["recorded"] for e in data["entries"])
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_replay_stopped_by_ctrl_c_says_so_in_one_sentence_and_is_not_recorded(
+    trail: Trail, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    """Ctrl+C while the entries were replayed said only 'interrupted.'; now the sentence says
+    the replay is incomplete and not in the trail (its entry is written once it finished)."""
+    replayed = [0]
+    real = cli_module._ReplayPrinter.entry
+
+    def entry(self: Any, replay: EntryReplay) -> None:
+        replayed[0] += 1
+        if replayed[0] == 3:
+            raise KeyboardInterrupt
+        real(self, replay)
+
+    monkeypatch.setattr(cli_module._ReplayPrinter, "entry", entry)
+    before = len(read_rows(trail.target))
+    capsys.readouterr()
+    args = ["audit", "replay", "--user", "t-compliance", "--since", str(TODAY), "--db", trail.target]
+    code = cli_module.main([*args, "--json"] if as_json else args)
+    captured = capsys.readouterr()
+    assert code == 130
+    assert captured.err.strip() == (
+        "suitcheck: interrupted: the replay stopped before its end and was not recorded (a replay stores nothing else)."
+    )
+    assert "Traceback" not in captured.err
+    # The two entries replayed before were shown as they came.
+    if as_json:
+        assert captured.out.count('"seq": ') == 2
+    else:
+        assert len([line for line in captured.out.splitlines() if ": reproduced under policy" in line]) == 2
+    # No audit-replayed entry: only the login's (the staff row's new state, sealed).
+    added = read_rows(trail.target)[before:]
+    assert [e["action"] for e in added] == ["record-sealed"]
+    assert {row["table"] for row in json.loads(added[0]["facts"])["rows"]} == {"staff"}

@@ -1,0 +1,103 @@
+"""`report reread` stopped by Ctrl+C: at 100,000 reports the preview reads for minutes and
+the apply stores for as long. The reading stops after the file under way and nothing is
+stored; the storing stops after the change under way, each change stored whole with its
+audit entry, and the sentence says how many were. It said only 'interrupted.', and an
+apply cut short lost the list of what it had stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from suitcheck import cli as cli_module
+from suitcheck.domain.roles import Role
+from suitcheck.services import Services
+from suitcheck.services.report_reread import ReportRereadService
+from suitcheck.store.models import AuditEntry
+from tests.conftest import PASSWORD, staff
+from tests.services.test_policy_subjects import OLDER
+from tests.services.test_report_reread import _import
+
+TITLES = ("科创50成份股季度调整点评", "科创50指数基金跟踪", "科创50年度回顾", "科创50半年回顾")
+
+
+@pytest.fixture
+def reread_store(sqlite_target: str, sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Four reports read under an older table (no 科创50), which the current one puts higher."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE, "t-compliance")
+    services.policy.import_subjects(compliance, OLDER)
+    for title in TITLES:
+        _import(services, compliance, tmp_path, title)
+    services.policy.default_subjects(compliance)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    return sqlite_target
+
+
+def _rereads(target: str) -> int:
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{target}" if "://" not in target else target)
+    with engine.connect() as conn:
+        count = len(conn.execute(select(AuditEntry.seq).where(AuditEntry.action == "report-reread")).all())
+    engine.dispose()
+    return count
+
+
+def _reread(target: str, capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli_module.main(["report", "reread", "--user", "t-compliance", "--db", target, *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_ctrl_c_while_previewing_stores_nothing_and_says_so(
+    reread_store: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def progress(number: int, total: int, _result: object) -> None:
+        if number == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # as Ctrl+C: the handler of the command runs
+
+    monkeypatch.setattr(cli_module, "_progress", progress)
+    code, out, err = _reread(reread_store, capsys, "--apply")
+    assert code == 130
+    assert err.strip() == "suitcheck: interrupted: the re-reading stopped after 2 of 4 reports; nothing was stored."
+    assert out == ""
+    assert _rereads(reread_store) == 0
+
+
+def test_ctrl_c_while_storing_stops_after_the_change_under_way_and_says_how_many_were_stored(
+    reread_store: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    real = ReportRereadService._store
+
+    def store(self: ReportRereadService, *args: Any) -> Any:
+        stored = real(self, *args)
+        if _rereads(reread_store) == 2:
+            os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C during the second change
+        return stored
+
+    monkeypatch.setattr(ReportRereadService, "_store", store)
+    code, out, err = _reread(reread_store, capsys, "--apply", "--json")
+    assert code == 130
+    assert "Traceback" not in err
+    assert err.strip() == (
+        "suitcheck: interrupted: 2 of 4 changes were stored (listed above), each whole with its audit entry; the "
+        "rest were not. Run 'suitcheck report reread' again for them."
+    )
+    data = json.loads(out)
+    assert len(data["applied"]["applied"]) == 2
+    assert data["applied"]["cancelled"] is True
+    assert _rereads(reread_store) == 2
+    # The rest is what a new preview finds, and applying it stores them.
+    monkeypatch.setattr(ReportRereadService, "_store", real)
+    code, out, err = _reread(reread_store, capsys, "--apply", "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["applied"]["applied"]) == 2
+    assert _rereads(reread_store) == 4
