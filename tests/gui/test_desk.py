@@ -4,6 +4,7 @@ distribution list and the self-inspection report."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -181,6 +182,16 @@ def test_reminders_panel_at_start_up_dismissible_with_a_count(qtbot, window_for,
         r.investor.account for r in expected
     ]
     assert panel.model.row_object(0).investor.account == "880004"  # due first
+    # 'Valid until' is the last valid day, the day before the service's first invalid day.
+    from suitcheck.gui.reminders_panel import ReminderModel
+
+    dated = [r for r in range(panel.model.rowCount()) if panel.model.row_object(r).expires is not None]
+    assert dated
+    for r in dated:
+        expires = panel.model.row_object(r).expires
+        assert expires is not None
+        until = panel.model.index(r, ReminderModel.EXPIRES).data()
+        assert until == (expires - dt.timedelta(days=1)).isoformat()
     count = window.statusBar().findChild(type(panel.count_button), "remindersCount")
     assert count is panel.count_button
     assert count.text() == f"Reminders: {panel.total}"

@@ -75,6 +75,12 @@ def assessment_expires_on(assessed_on: dt.date, policy: Policy) -> dt.date:
     return assessed_on + dt.timedelta(days=policy.validity_days)
 
 
+def last_valid_day(expires_on: dt.date) -> dt.date:
+    """The last day an assessment is valid, the day before `expires_on`
+    (assessment_expires_on): what every screen, sheet and list says as 'valid until'."""
+    return expires_on - dt.timedelta(days=1)
+
+
 def assessment_state(assessed_on: dt.date | None, today: dt.date, policy: Policy) -> AssessmentState:
     if assessed_on is None:
         return AssessmentState.NEVER_ASSESSED

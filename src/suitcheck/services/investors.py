@@ -30,6 +30,7 @@ from suitcheck.domain.decision import (
     assessment_state,
     decide,
     investor_assessment_state,
+    last_valid_day,
     reassessment_cleared,
     record_conflicts,
 )
@@ -122,7 +123,7 @@ class InvestorView:
     def valid_until(self) -> dt.date | None:
         """The last day the assessment is valid (the day before it expires), as the
         reminders, the wizard and the confirmation sheet say 'valid until'."""
-        return self.expires_on - dt.timedelta(days=1) if self.expires_on else None
+        return last_valid_day(self.expires_on) if self.expires_on else None
 
     @property
     def assessment_valid(self) -> bool:
@@ -906,7 +907,7 @@ class InvestorService:
                 knockouts=result.knockouts,
                 questionnaire_version=questionnaire.version,
                 assessed_on=day,
-                valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
+                valid_until=last_valid_day(assessment_expires_on(day, policy)),
                 answers_hash=digest,
                 audit_id=entry.seq,
                 permits=permits_after(investor, result.profile, result.lowest_category, day, self._ctx.today(), policy),
@@ -937,7 +938,7 @@ class InvestorService:
                 knockouts=result.knockouts,
                 lowest_category=bool(investor.lowest_category) or result.lowest_category,
                 assessed_on=day,
-                valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
+                valid_until=last_valid_day(assessment_expires_on(day, policy)),
                 permits=permits_after(
                     investor,
                     result.profile,
@@ -1064,7 +1065,7 @@ class InvestorService:
                 client_account=investor.account,
                 id_number=mask_id_number(investor.id_number),
                 assessed_on=latest.assessed_on,
-                valid_until=assessment_expires_on(latest.assessed_on, policy) - dt.timedelta(days=1),
+                valid_until=last_valid_day(assessment_expires_on(latest.assessed_on, policy)),
                 profile=profile.code,
                 # The client's flag, as a check reads it: one a knock-out set and compliance
                 # lifted since (with a reason) is no longer in force, and the sheet says so.
