@@ -570,6 +570,14 @@ def _refuse_duplicate(actor: Actor, found: Any, message: str, cause: str) -> Non
     )
 
 
+def _refuse_unassessed(investor: Investor) -> None:
+    """Refuse to assess, or mark for re-assessment, a client the suitability table does not
+    bind (a professional investor: InvestorClass.follows_table); a class suitcheck never
+    writes is an unreadable record (investor_facts)."""
+    if not investor_facts(investor).investor_class.follows_table:
+        raise InvalidInput("Professional investors are not assessed; change the class first.")
+
+
 def parse_profile(text: str) -> RiskProfile:
     try:
         return RiskProfile.parse(text)
@@ -850,8 +858,7 @@ class InvestorService:
             raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor, lock=True)
-            if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
-                raise InvalidInput("Professional investors are not assessed; change the class first.")
+            _refuse_unassessed(investor)
             if profile is not RiskProfile.C1 and lowest_category:
                 raise InvalidInput(
                     f"A knock-out answer puts the client in the lowest risk-tolerance category, whose profile "
@@ -965,8 +972,7 @@ class InvestorService:
         if day > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
         investor = find_investor(session, ref, actor, lock=lock)
-        if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
-            raise InvalidInput("Professional investors are not assessed; change the class first.")
+        _refuse_unassessed(investor)
         questionnaire = load_version(session, self._ctx.rows)
         if expected_version is not None and expected_version > questionnaire.version:
             # Versions only grow: a version above the current one was never stored (a typo,
@@ -1112,8 +1118,7 @@ class InvestorService:
             raise InvalidInput("Say what changed in the client's situation (a reason).")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor, lock=True)
-            if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
-                raise InvalidInput("Professional investors are not assessed; change the class first.")
+            _refuse_unassessed(investor)
             if investor.reassessment_due:
                 raise Conflict("A re-assessment is already due for this client.")
             investor.reassessment_due = True
