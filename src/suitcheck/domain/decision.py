@@ -87,10 +87,16 @@ def assessment_state(assessed_on: dt.date | None, today: dt.date, policy: Policy
     if assessed_on > today:
         # A date in the future is a data-entry error; it proves nothing about today.
         return AssessmentState.FUTURE_DATED
-    expires = assessment_expires_on(assessed_on, policy)
+    return expiry_state(assessment_expires_on(assessed_on, policy), today, policy.warning_days)
+
+
+def expiry_state(expires: dt.date, today: dt.date, window_days: int) -> AssessmentState:
+    """Expired from the day it expires (assessment_expires_on), expiring soon once that day
+    is at most `window_days` away (the policy's warning window, or the reminders' window),
+    else valid."""
     if today >= expires:
         return AssessmentState.EXPIRED
-    if (expires - today).days <= policy.warning_days:
+    if (expires - today).days <= window_days:
         return AssessmentState.EXPIRING_SOON
     return AssessmentState.VALID
 
