@@ -15,9 +15,12 @@ from suitcheck.domain.decision import (
     Reason,
     RecordConflict,
     ReportFacts,
+    assessment_expires_on,
     assessment_state,
     decide,
     eligibility_bounds,
+    expiry_state,
+    last_valid_day,
     reassessment_cleared,
     record_conflicts,
 )
@@ -103,6 +106,28 @@ def test_assessment_states_at_their_boundaries() -> None:
     assert assessment_state(TODAY, TODAY, POLICY) is AssessmentState.VALID
     assert assessment_state(TODAY + dt.timedelta(days=1), TODAY, POLICY) is AssessmentState.FUTURE_DATED
     assert assessment_state(None, TODAY, POLICY) is AssessmentState.NEVER_ASSESSED
+
+
+def test_valid_until_is_the_last_day_the_assessment_is_not_expired() -> None:
+    """'Valid until' (last_valid_day), shown on the card, in the reminders, the wizard and
+    the confirmation sheet, is the last day assessment_state does not call expired."""
+    assessed = TODAY - dt.timedelta(days=100)
+    until = last_valid_day(assessment_expires_on(assessed, POLICY))
+    assert until == assessed + dt.timedelta(days=POLICY.validity_days - 1)
+    assert assessment_state(assessed, until, POLICY) is AssessmentState.EXPIRING_SOON
+    assert assessment_state(assessed, until + dt.timedelta(days=1), POLICY) is AssessmentState.EXPIRED
+
+
+@pytest.mark.parametrize("window", [1, 30, 90])
+def test_expiry_state_at_its_edges(window: int) -> None:
+    """The one rule the decision's warning window and the reminders' window both use: expired
+    on the expiry day itself, expiring soon from `window` days before it."""
+    expires = TODAY + dt.timedelta(days=window)
+    assert expiry_state(expires, TODAY, window) is AssessmentState.EXPIRING_SOON
+    assert expiry_state(expires + dt.timedelta(days=1), TODAY, window) is AssessmentState.VALID
+    assert expiry_state(TODAY + dt.timedelta(days=1), TODAY, window) is AssessmentState.EXPIRING_SOON
+    assert expiry_state(TODAY, TODAY, window) is AssessmentState.EXPIRED
+    assert expiry_state(TODAY - dt.timedelta(days=1), TODAY, window) is AssessmentState.EXPIRED
 
 
 def test_expiring_soon_allows_but_says_so() -> None:

@@ -4,6 +4,7 @@ distribution list and the self-inspection report."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import openpyxl
 from PySide6.QtCharts import QAbstractBarSeries
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QWizard
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel, QWidget, QWizard
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskProfile
@@ -181,6 +182,16 @@ def test_reminders_panel_at_start_up_dismissible_with_a_count(qtbot, window_for,
         r.investor.account for r in expected
     ]
     assert panel.model.row_object(0).investor.account == "880004"  # due first
+    # 'Valid until' is the last valid day, the day before the service's first invalid day.
+    from suitcheck.gui.reminders_panel import ReminderModel
+
+    dated = [r for r in range(panel.model.rowCount()) if panel.model.row_object(r).expires is not None]
+    assert dated
+    for r in dated:
+        expires = panel.model.row_object(r).expires
+        assert expires is not None
+        until = panel.model.index(r, ReminderModel.EXPIRES).data()
+        assert until == (expires - dt.timedelta(days=1)).isoformat()
     count = window.statusBar().findChild(type(panel.count_button), "remindersCount")
     assert count is panel.count_button
     assert count.text() == f"Reminders: {panel.total}"
@@ -425,3 +436,25 @@ def test_a_damaged_questionnaire_is_said_before_any_question(  # type: ignore[no
     assert message_boxes
     assert "questionnaire version 2 was not written by suitcheck" in message_boxes[0][1]  # its seal fails
     assert not [w for w in QApplication.topLevelWidgets() if isinstance(w, AssessmentWizard) and w.isVisible()]
+
+
+def test_a_professional_client_is_not_assessed_before_any_question(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """The wizard's action says, before any question, what the service would refuse."""
+    window = window_for("demo-compliance")
+    window.client_search.setText("880011")  # a professional investor
+    window.refresh_clients()
+    qtbot.waitUntil(lambda: window.client is not None and window.client.account == "880011")
+    from tests.gui.modal import on_next_modal
+
+    opened: list[QWidget] = []
+
+    def close(dialog: QWidget) -> None:  # a wizard shown is noted and closed again
+        opened.append(dialog)
+        dialog.close()
+
+    on_next_modal(close)
+    window.compliance_actions.wizard_action.trigger()
+    assert "Professional investors are not assessed" in window.statusBar().currentMessage()
+    assert not opened

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 from PySide6.QtWidgets import QDialogButtonBox
 
 from suitcheck.domain.decision import Outcome
-from suitcheck.gui.dialogs import ExportDialog, ImportDialog, LoginDialog, OverrideDialog, RatingDialog
+from suitcheck.gui.dialogs import ClientDialog, ExportDialog, ImportDialog, LoginDialog, OverrideDialog, RatingDialog
 from suitcheck.services import Services
 from suitcheck.services.audit_log import AuditFilter
+from tests.conftest import Clock
 from tests.fixtures import report_text
 from tests.gui.conftest import login
 from tests.gui.test_main_window import find_client, pick_report
@@ -255,3 +257,14 @@ def test_verification_names_a_changed_assessment_in_the_users_language(  # type:
     assert headline == "审计记录校验失败。"
     assert detail.startswith(f"客户 {account} 于 ")
     assert "None" not in headline + detail
+
+
+def test_a_new_clients_assessment_date_starts_at_the_firms_day(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, compliance, clock: Clock
+) -> None:
+    """The day the service judges assessments by (Beijing's, services.ctx.today()), not the
+    desktop's: a desk set to UTC before 08:00 Beijing time offered yesterday's date."""
+    clock.now = dt.datetime(2030, 12, 31, 17, 0, tzinfo=dt.UTC)  # 1 January 2031, 01:00 in Beijing
+    dialog = ClientDialog(services, compliance)
+    qtbot.addWidget(dialog)
+    assert dialog.assessed.date().toPython() == dt.date(2031, 1, 1) == services.ctx.today()

@@ -348,3 +348,28 @@ def test_no_confirmation_sheet_for_an_expired_assessment_or_a_professional_clien
         services.investors.write_confirmation(compliance, "PRO", tmp_path / "pro.pdf")
     sheets = [e for e in services.audit.browse(compliance, limit=50) if e.action == "assessment-sheet"]
     assert len(sheets) == 1
+
+
+def test_only_clients_the_table_binds_are_assessed_or_marked_due(services: Services, compliance: Actor) -> None:
+    """A professional investor is not assessed, by a recorded profile, by answers (nor
+    their preview), nor marked for re-assessment; nothing is recorded. A professional
+    treated as ordinary follows the table and is assessed like any client."""
+    add_client(services, compliance, "PRO", None, None, investor_class=InvestorClass.PROFESSIONAL)
+    before = services.audit.browse(compliance, limit=1)[0].seq
+    refusals = (
+        lambda: services.investors.assess(compliance, "PRO", RiskProfile.C3, TODAY, note="纸质问卷"),
+        lambda: services.investors.assess_answers(compliance, "PRO", TOP),
+        lambda: services.investors.preview_answers(compliance, "PRO", TOP),
+        lambda: services.investors.mark_reassessment_due(compliance, "PRO", "退休"),
+    )
+    for refused in refusals:
+        with pytest.raises(InvalidInput, match="Professional investors are not assessed"):
+            refused()
+    assert services.audit.browse(compliance, limit=1)[0].seq == before
+    assert services.investors.history(compliance, "PRO") == []
+    add_client(services, compliance, "PAO", None, None, investor_class=InvestorClass.PROFESSIONAL_AS_ORDINARY)
+    assert services.investors.preview_answers(compliance, "PAO", TOP).profile is RiskProfile.C5
+    recorded = services.investors.assess(compliance, "PAO", RiskProfile.C3, TODAY, note="纸质问卷")
+    assert recorded.profile is RiskProfile.C3
+    assert services.investors.assess_answers(compliance, "PAO", TOP).profile is RiskProfile.C5
+    assert services.investors.mark_reassessment_due(compliance, "PAO", "退休").reassessment_due

@@ -22,7 +22,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, func, select, text
+from sqlalchemy import Connection, select, text
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.keys import chain_id, mac_equal, signature_ok
@@ -526,21 +526,6 @@ class Verifier:
         }
 
 
-def verify_rows(
-    rows: Iterable[Row],
-    expected_prev: str | None = GENESIS_HASH,
-    first_seq: int | None = 1,
-    *,
-    linked: bool = True,
-    trusted: set[str] | None = None,
-    local_keys: dict[str, tuple[int, bytes]] | None = None,
-) -> VerifyResult:
-    verifier = Verifier(
-        trusted=trusted, local_keys=local_keys, expected_prev=expected_prev, first_seq=first_seq, linked=linked
-    )
-    return verifier.feed(rows) or verifier.finish()
-
-
 COLUMNS = (
     AuditEntry.seq,
     AuditEntry.at,
@@ -592,10 +577,6 @@ def verifier_for_store(
     verifier = Verifier(trusted=trusted, local_keys=local_keys)
     verifier.feed(stream_entries(session))  # type: ignore[arg-type]
     return verifier
-
-
-def count_entries(session: Session) -> int:
-    return int(session.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
 
 
 def registrations(conn: Session | Connection) -> list[dict[str, Any]]:

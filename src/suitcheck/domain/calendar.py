@@ -40,6 +40,14 @@ def day_start(day: dt.date) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(), FIRM_ZONE).astimezone(dt.UTC)
 
 
+def last_half_year(today: dt.date) -> tuple[dt.date, dt.date]:
+    """The half-year before the current one (the firm's days, both ends included): the
+    period a half-yearly self-inspection covers."""
+    if today.month > 6:
+        return dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)
+    return dt.date(today.year - 1, 7, 1), dt.date(today.year - 1, 12, 31)
+
+
 def stamp_in_firm_time(stamp: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
     """An audit entry's UTC time (`2026-06-30T23:00:00.000000Z`) as the firm's wall clock
     shows it; text that is no such time (changed in the store: verify names the entry) as

@@ -79,11 +79,5 @@ class ExportFormat(enum.StrEnum):
     XLSX = "xlsx"
     JSONL = "jsonl"
 
-    @classmethod
-    def for_name(cls, name: str) -> ExportFormat | None:
-        """The format a file name's extension names, if any."""
-        suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-        return cls(suffix) if suffix in cls._value2member_map_ else None
-
 
 LIST_FORMATS = (ExportFormat.CSV, ExportFormat.XLSX)

@@ -75,16 +75,28 @@ def assessment_expires_on(assessed_on: dt.date, policy: Policy) -> dt.date:
     return assessed_on + dt.timedelta(days=policy.validity_days)
 
 
+def last_valid_day(expires_on: dt.date) -> dt.date:
+    """The last day an assessment is valid, the day before `expires_on`
+    (assessment_expires_on): what every screen, sheet and list says as 'valid until'."""
+    return expires_on - dt.timedelta(days=1)
+
+
 def assessment_state(assessed_on: dt.date | None, today: dt.date, policy: Policy) -> AssessmentState:
     if assessed_on is None:
         return AssessmentState.NEVER_ASSESSED
     if assessed_on > today:
         # A date in the future is a data-entry error; it proves nothing about today.
         return AssessmentState.FUTURE_DATED
-    expires = assessment_expires_on(assessed_on, policy)
+    return expiry_state(assessment_expires_on(assessed_on, policy), today, policy.warning_days)
+
+
+def expiry_state(expires: dt.date, today: dt.date, window_days: int) -> AssessmentState:
+    """Expired from the day it expires (assessment_expires_on), expiring soon once that day
+    is at most `window_days` away (the policy's warning window, or the reminders' window),
+    else valid."""
     if today >= expires:
         return AssessmentState.EXPIRED
-    if (expires - today).days <= policy.warning_days:
+    if (expires - today).days <= window_days:
         return AssessmentState.EXPIRING_SOON
     return AssessmentState.VALID
 

@@ -12,7 +12,6 @@ from PySide6.QtCore import QCoreApplication, QPoint, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QStatusBar, QTableView, QWidget
 
-from suitcheck.domain.levels import InvestorClass
 from suitcheck.domain.roles import Permission, may
 from suitcheck.gui import dialogs
 from suitcheck.gui.errors import show_error
@@ -94,7 +93,7 @@ class ComplianceActions:
     # -- the actions ----------------------------------------------------------------------
     def assess(self) -> None:
         client = self.window.client
-        if client is not None and client.investor_class is InvestorClass.PROFESSIONAL:
+        if client is not None and not client.follows_table:
             # Said before the questions, not after them (the service refuses it too).
             sentence = "Professional investors are not assessed; change the class first."
             self.window.statusBar().showMessage(message_text(sentence), 6000)

@@ -3,7 +3,6 @@ a count in the status bar that brings it back. The list comes from the reminders
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
@@ -99,8 +98,8 @@ class ReminderModel(QAbstractTableModel):
         if column == self.PROFILE:
             return texts.profile_text(r.investor.profile)
         if column == self.EXPIRES:
-            # The service gives the first day no longer valid; staff read the last valid day.
-            return (r.expires - dt.timedelta(days=1)).isoformat() if r.expires else "—"
+            valid_until = r.investor.valid_until  # the last valid day, as the client card says
+            return valid_until.isoformat() if valid_until else "—"
         return r.reason or ""
 
 

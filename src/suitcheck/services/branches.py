@@ -69,12 +69,6 @@ def head_office_id(session: Session | Connection) -> int:
     return int(found.id)
 
 
-def branch_by_code(session: Session | Connection, code: str) -> Branch | None:
-    conn = _conn(session)
-    row = conn.execute(select(Branch).where(Branch.code == normalize_code(code))).first()
-    return row[0] if row else None
-
-
 def branch_id_for(session: Session | Connection, code: str) -> int:
     shown = normalize_code(code)
     found = _conn(session).execute(select(Branch.id).where(Branch.code == shown)).first()

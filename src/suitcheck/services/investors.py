@@ -30,6 +30,7 @@ from suitcheck.domain.decision import (
     assessment_state,
     decide,
     investor_assessment_state,
+    last_valid_day,
     reassessment_cleared,
     record_conflicts,
 )
@@ -122,7 +123,7 @@ class InvestorView:
     def valid_until(self) -> dt.date | None:
         """The last day the assessment is valid (the day before it expires), as the
         reminders, the wizard and the confirmation sheet say 'valid until'."""
-        return self.expires_on - dt.timedelta(days=1) if self.expires_on else None
+        return last_valid_day(self.expires_on) if self.expires_on else None
 
     @property
     def assessment_valid(self) -> bool:
@@ -569,6 +570,14 @@ def _refuse_duplicate(actor: Actor, found: Any, message: str, cause: str) -> Non
     )
 
 
+def _refuse_unassessed(investor: Investor) -> None:
+    """Refuse to assess, or mark for re-assessment, a client the suitability table does not
+    bind (a professional investor: InvestorClass.follows_table); a class suitcheck never
+    writes is an unreadable record (investor_facts)."""
+    if not investor_facts(investor).investor_class.follows_table:
+        raise InvalidInput("Professional investors are not assessed; change the class first.")
+
+
 def parse_profile(text: str) -> RiskProfile:
     try:
         return RiskProfile.parse(text)
@@ -849,8 +858,7 @@ class InvestorService:
             raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor, lock=True)
-            if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
-                raise InvalidInput("Professional investors are not assessed; change the class first.")
+            _refuse_unassessed(investor)
             if profile is not RiskProfile.C1 and lowest_category:
                 raise InvalidInput(
                     f"A knock-out answer puts the client in the lowest risk-tolerance category, whose profile "
@@ -906,7 +914,7 @@ class InvestorService:
                 knockouts=result.knockouts,
                 questionnaire_version=questionnaire.version,
                 assessed_on=day,
-                valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
+                valid_until=last_valid_day(assessment_expires_on(day, policy)),
                 answers_hash=digest,
                 audit_id=entry.seq,
                 permits=permits_after(investor, result.profile, result.lowest_category, day, self._ctx.today(), policy),
@@ -937,7 +945,7 @@ class InvestorService:
                 knockouts=result.knockouts,
                 lowest_category=bool(investor.lowest_category) or result.lowest_category,
                 assessed_on=day,
-                valid_until=assessment_expires_on(day, policy) - dt.timedelta(days=1),
+                valid_until=last_valid_day(assessment_expires_on(day, policy)),
                 permits=permits_after(
                     investor,
                     result.profile,
@@ -964,8 +972,7 @@ class InvestorService:
         if day > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
         investor = find_investor(session, ref, actor, lock=lock)
-        if InvestorClass(investor.investor_class) is InvestorClass.PROFESSIONAL:
-            raise InvalidInput("Professional investors are not assessed; change the class first.")
+        _refuse_unassessed(investor)
         questionnaire = load_version(session, self._ctx.rows)
         if expected_version is not None and expected_version > questionnaire.version:
             # Versions only grow: a version above the current one was never stored (a typo,
@@ -1064,7 +1071,7 @@ class InvestorService:
                 client_account=investor.account,
                 id_number=mask_id_number(investor.id_number),
                 assessed_on=latest.assessed_on,
-                valid_until=assessment_expires_on(latest.assessed_on, policy) - dt.timedelta(days=1),
+                valid_until=last_valid_day(assessment_expires_on(latest.assessed_on, policy)),
                 profile=profile.code,
                 # The client's flag, as a check reads it: one a knock-out set and compliance
                 # lifted since (with a reason) is no longer in force, and the sheet says so.
@@ -1111,8 +1118,7 @@ class InvestorService:
             raise InvalidInput("Say what changed in the client's situation (a reason).")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor, lock=True)
-            if investor_facts(investor).investor_class is InvestorClass.PROFESSIONAL:
-                raise InvalidInput("Professional investors are not assessed; change the class first.")
+            _refuse_unassessed(investor)
             if investor.reassessment_due:
                 raise Conflict("A re-assessment is already due for this client.")
             investor.reassessment_due = True

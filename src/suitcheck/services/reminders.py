@@ -14,6 +14,7 @@ from sqlalchemy.orm import defer
 
 from suitcheck.audit.export import neutralise
 from suitcheck.domain.codes import AuditAction
+from suitcheck.domain.decision import AssessmentState, expiry_state
 from suitcheck.domain.levels import InvestorClass
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
@@ -36,6 +37,8 @@ class ReminderState(enum.StrEnum):
     EXPIRED = "expired"
     EXPIRING = "expiring"  # within the asked window
 
+
+_BY_EXPIRY = {AssessmentState.EXPIRED: ReminderState.EXPIRED, AssessmentState.EXPIRING_SOON: ReminderState.EXPIRING}
 
 CHUNK = 2000  # clients read, checked and shown at a time
 
@@ -77,11 +80,7 @@ def reminder_state(due: bool, expires: dt.date | None, today: dt.date, window_da
         return ReminderState.DUE
     if expires is None:
         return None
-    if today >= expires:
-        return ReminderState.EXPIRED
-    if (expires - today).days <= window_days:
-        return ReminderState.EXPIRING
-    return None
+    return _BY_EXPIRY.get(expiry_state(expires, today, window_days))
 
 
 class ReminderService:

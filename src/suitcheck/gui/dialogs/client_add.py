@@ -43,7 +43,8 @@ class ClientDialog(QDialog):
         self.profile.addItem(self.tr("not assessed yet"), None)
         for p in RiskProfile:
             self.profile.addItem(texts.profile_text(p), p.code)
-        self.assessed = QDateEdit(QDate.currentDate(), self)
+        today = services.ctx.today()  # the firm's calendar day, as the service judges it (not the desktop's)
+        self.assessed = QDateEdit(QDate(today.year, today.month, today.day), self)
         self.assessed.setCalendarPopup(True)
         self.assessed.setDisplayFormat("yyyy-MM-dd")
         self.lowest = QCheckBox(self.tr("Lowest risk-tolerance category"), self)

@@ -3,7 +3,6 @@ computes the figures, verifies the audit chain and audits the report."""
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.calendar import last_half_year
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import date_edit, error_label, qdate
@@ -29,13 +29,6 @@ from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.inspection import InspectionResult
-
-
-def last_half_year(today: dt.date) -> tuple[dt.date, dt.date]:
-    """The half-year before the current one: the period a half-yearly inspection covers."""
-    if today.month > 6:
-        return dt.date(today.year, 1, 1), dt.date(today.year, 6, 30)
-    return dt.date(today.year - 1, 7, 1), dt.date(today.year - 1, 12, 31)
 
 
 class InspectionDialog(QDialog):
