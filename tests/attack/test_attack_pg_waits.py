@@ -293,3 +293,39 @@ def test_a_suitcheck_session_bounds_what_the_server_leaves_unbounded(pg_target: 
     shown, _client = settings()
     assert shown["lock_timeout"] == "2000"
     assert shown["idle_in_transaction_session_timeout"] == "600000"
+
+
+def test_a_client_import_writing_a_long_report_is_not_ended_as_idle(
+    pg_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A partial client import with --report writes its XLSX report inside its transaction
+    (after the rows and their entries): up to a sheet's million issue rows, about a minute on
+    a slow desktop, with nothing sent to the server. The idle-in-transaction bound ended that
+    sound import ('nothing was recorded'); the import's own transaction goes without it. The
+    slow desktop is a report writer that takes longer than the test's short bound."""
+    from suitcheck.services import client_import
+    from tests.services.clientfiles import client_rows, write_csv
+
+    monkeypatch.setattr(store_engine, "IDLE_IN_TRANSACTION_MS", 500)
+    services = make_services(pg_target, clock)
+    try:
+        officer = staff(services, Role.COMPLIANCE)
+        rows = client_rows(3)
+        rows[1][5] = "2026-02-30"
+        written = client_import._write_report_xlsx
+        writing = threading.Event()
+
+        def slow_desktop(*args: Any) -> None:
+            written(*args)
+            writing.wait(1.5)  # longer than the bound: the desktop is still writing the file
+
+        monkeypatch.setattr(client_import, "_write_report_xlsx", slow_desktop)
+        report = tmp_path / "report.xlsx"
+        result = services.client_files.import_clients(
+            officer, write_csv(tmp_path / "c.csv", rows), partial=True, report=report
+        )
+        assert result.written
+        assert report.exists()
+        assert services.audit.verify(officer).ok
+    finally:
+        services.close()
