@@ -602,6 +602,16 @@ TEMPLATES: tuple[str, ...] = (
         "The database server for {where} accepts no changes (a read-only database, role or standby server); "
         "nothing was recorded.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The database server for {where} ended this session because it stayed idle in the middle of its work "
+        "(the computer was stopped, asleep or cut off); nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The database server for {where} stopped this work before it finished (a time limit set on the server, "
+        "or an administrator); nothing was recorded.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The file {where} is not a suitcheck store or it is damaged."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} cannot be opened; check that the folder exists and is writable."),
     QT_TRANSLATE_NOOP("Messages", "The database server for {where} cannot be reached."),

@@ -11,6 +11,7 @@ from typing import Any
 
 import platformdirs
 from argon2 import PasswordHasher
+from sqlalchemy import exc as sa_exc
 
 from suitcheck.audit.keys import AuditKeyError, read_keyring
 from suitcheck.audit.sealing import Attached, attach
@@ -30,7 +31,7 @@ from suitcheck.services.reminders import ReminderService
 from suitcheck.services.report_reread import ReportRereadService
 from suitcheck.services.reports import ReportService
 from suitcheck.services.store_check import StoreCheckService
-from suitcheck.store.engine import APP_NAME, Store, StoreError, open_store, resolve_url
+from suitcheck.store.engine import APP_NAME, Store, StoreError, describe_db_error, open_store, resolve_url
 
 
 def default_audit_key_path() -> Path:
@@ -118,6 +119,11 @@ def open_services(
     except AuditKeyError as exc:
         store.dispose()
         raise StoreError(str(exc)) from exc
+    except sa_exc.DBAPIError as exc:
+        # Attaching takes the trail's lock: another desk holding it past the lock bound
+        # (PostgreSQL's lock_timeout, 55P03), a server that went away, as one sentence.
+        store.dispose()
+        raise StoreError(describe_db_error(exc, store.display_name)) from exc
     except BaseException:
         store.dispose()
         raise

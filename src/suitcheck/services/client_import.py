@@ -717,6 +717,12 @@ class _Run:
             self.diff_only(conn)
         self.result.issues.sort(key=lambda i: (i.row, FIELDS.index(i.field) if i.field in FIELDS else 99))
         if report is not None:
+            if conn.dialect.name == "postgresql":
+                # Writing the report sends nothing to the server for as long as the file
+                # takes (up to an XLSX sheet's million rows: a minute on a slow desktop),
+                # so the session's idle bound (store.engine.IDLE_IN_TRANSACTION_MS) would end
+                # a sound import; this transaction alone goes without it.
+                conn.exec_driver_sql("SET LOCAL idle_in_transaction_session_timeout = 0")
             self.write_report(conn, report)
             self.result.report = str(report)
         SEALS.drop(conn)

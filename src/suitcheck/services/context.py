@@ -37,7 +37,7 @@ from suitcheck.services.errors import (
     StoreUnavailable,
 )
 from suitcheck.services.integrity import RecordIntegrityError, RowSealer
-from suitcheck.store.engine import Store, describe_db_error
+from suitcheck.store.engine import IDLE_IN_TRANSACTION_ENDED, Store, describe_db_error
 from suitcheck.store.models import PolicyVersion, Staff, UnreadableValue
 from suitcheck.store.prepared import Prepared
 
@@ -255,7 +255,10 @@ class ServiceContext:
         server committed a change (`at_commit`) is OutcomeUnknown (it may be recorded or
         not: a server that answered with an error rolled back, and SQLite rolls back a
         commit it could not finish, so those recorded nothing); anything else, the store's."""
-        if at_commit and exc.connection_invalidated:
+        # A session the server ended for idling in its transaction was rolled back before
+        # the COMMIT was read: nothing was recorded, whatever the desk sent after.
+        ended_idle = getattr(exc.orig, "sqlstate", None) == IDLE_IN_TRANSACTION_ENDED
+        if at_commit and exc.connection_invalidated and not ended_idle:
             log.warning("connection lost during COMMIT: %s", type(exc.orig).__name__ if exc.orig else exc)
             return OutcomeUnknown(outcome_unknown_sentence(self.store.display_name))
         sentence = stored_meanwhile(exc) if isinstance(exc, sa_exc.IntegrityError) else None

@@ -22,7 +22,27 @@ from suitcheck.privatefs import private_dir, touch_private
 from suitcheck.store.sqlitetext import sqlite_text
 
 APP_NAME = "suitcheck"
+# How long a unit of work waits for a lock another program holds before it is told "the
+# store is locked; try again in a moment": SQLite's busy timeout, and on PostgreSQL the
+# session's lock_timeout (the trail's chain lock, a row another desk is changing).
 BUSY_TIMEOUT_MS = int(os.environ.get("SUITCHECK_BUSY_TIMEOUT_MS", "15000"))
+# PostgreSQL: a suitcheck session that stays inside a transaction without sending anything
+# this long is ended by the server, its work rolled back and its locks freed (a desk whose
+# process was stopped, whose laptop slept or whose network went away in the middle of a
+# check). suitcheck never waits for a person inside a transaction and sends its statements
+# back to back, so its own work is never idle this long.
+IDLE_IN_TRANSACTION_MS = int(os.environ.get("SUITCHECK_IDLE_IN_TRANSACTION_MS", str(4 * BUSY_TIMEOUT_MS)))
+# PostgreSQL: TCP keepalives on both ends, so a desk whose network went away without a word
+# is dropped by the server (its session and locks with it) and a desk whose server went
+# away is told so, within about KEEPALIVE_IDLE_S + KEEPALIVE_INTERVAL_S * KEEPALIVE_COUNT.
+KEEPALIVE_IDLE_S = 60
+KEEPALIVE_INTERVAL_S = 10
+KEEPALIVE_COUNT = 6
+
+
+# PostgreSQL's sqlstate for a session its idle_in_transaction_session_timeout ended: its
+# transaction was rolled back before anything it sent later (a COMMIT included) was read.
+IDLE_IN_TRANSACTION_ENDED = "25P03"
 
 
 class StoreError(Exception):
@@ -72,6 +92,16 @@ def describe_db_error(exc: BaseException, where: str) -> str:
         return (
             f"The database server for {where} accepts no changes (a read-only database, role or standby server); "
             "nothing was recorded."
+        )
+    if state == IDLE_IN_TRANSACTION_ENDED:
+        return (
+            f"The database server for {where} ended this session because it stayed idle in the middle of its work "
+            "(the computer was stopped, asleep or cut off); nothing was recorded."
+        )
+    if state == "57014":  # query_canceled: the server's statement_timeout, or an administrator's cancel
+        return (
+            f"The database server for {where} stopped this work before it finished (a time limit set on the server, "
+            "or an administrator); nothing was recorded."
         )
     if "locked" in message or "busy" in message or state == "55P03":  # 55P03: the server's lock_timeout
         return f"The store {where} is locked by another program; try again in a moment."
@@ -280,7 +310,56 @@ def create_store_engine(url: URL) -> Engine:
         engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _install_sqlite_hooks(engine)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True, connect_args=_client_keepalives(url))
+    _install_postgresql_hooks(engine)
+    return engine
+
+
+def _client_keepalives(url: URL) -> dict[str, Any]:
+    """libpq's keepalives for this end of the connection; those the address names stay."""
+    wanted = {
+        "keepalives": 1,
+        "keepalives_idle": KEEPALIVE_IDLE_S,
+        "keepalives_interval": KEEPALIVE_INTERVAL_S,
+        "keepalives_count": KEEPALIVE_COUNT,
+    }
+    if url.get_driver_name() != "psycopg":
+        return {}
+    return {name: value for name, value in wanted.items() if name not in url.query}
+
+
+def server_bounds() -> dict[str, str]:
+    """The settings a suitcheck session on PostgreSQL gives itself where the server's
+    configuration (postgresql.conf, ALTER DATABASE/ROLE, the address's options) sets none:
+    what the DBA set stands, an unset one is never left unbounded."""
+    return {
+        "lock_timeout": f"{BUSY_TIMEOUT_MS}ms",
+        "idle_in_transaction_session_timeout": f"{IDLE_IN_TRANSACTION_MS}ms",
+        "tcp_keepalives_idle": str(KEEPALIVE_IDLE_S),
+        "tcp_keepalives_interval": str(KEEPALIVE_INTERVAL_S),
+        "tcp_keepalives_count": str(KEEPALIVE_COUNT),
+    }
+
+
+_SET_UNSET = (
+    "SELECT set_config(s.name, w.value, false) FROM pg_settings s "
+    "JOIN unnest(%(names)s::text[], %(values)s::text[]) AS w(name, value) ON w.name = s.name "
+    "WHERE s.source = 'default'"
+)
+
+
+def _install_postgresql_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # A session setting, outside any transaction (a rolled-back one would undo it).
+        bounds = server_bounds()
+        autocommit = dbapi_connection.autocommit
+        dbapi_connection.autocommit = True
+        try:
+            with dbapi_connection.cursor() as cursor:
+                cursor.execute(_SET_UNSET, {"names": list(bounds), "values": list(bounds.values())})
+        finally:
+            dbapi_connection.autocommit = autocommit
 
 
 def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:

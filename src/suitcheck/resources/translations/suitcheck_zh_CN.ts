@@ -2863,6 +2863,14 @@ Store: {store}</source>
         <translation>{where} 的数据库服务器不接受任何更改（只读的数据库、角色或备用服务器）；未记录任何内容。</translation>
     </message>
     <message>
+        <source>The database server for {where} ended this session because it stayed idle in the middle of its work (the computer was stopped, asleep or cut off); nothing was recorded.</source>
+        <translation>{where} 的数据库服务器结束了本次会话：它在工作中途停顿过久（计算机被暂停、休眠或断网）；未记录任何内容。</translation>
+    </message>
+    <message>
+        <source>The database server for {where} stopped this work before it finished (a time limit set on the server, or an administrator); nothing was recorded.</source>
+        <translation>{where} 的数据库服务器在这项工作完成前将其中止（服务器设定的时间限制，或管理员所为）；未记录任何内容。</translation>
+    </message>
+    <message>
         <source>The connection to the database server for {where} was lost while it committed this work, so whether it was recorded is unknown; look in the audit trail before doing it again.</source>
         <translation>与 {where} 的数据库服务器的连接在提交这项操作时中断，无法确定它是否已被记录；请先查看审计记录，再决定是否重做。</translation>
     </message>
