@@ -279,7 +279,6 @@ def test_a_suitcheck_session_bounds_what_the_server_leaves_unbounded(pg_target: 
     keepalives = (store_engine.KEEPALIVE_IDLE_S, store_engine.KEEPALIVE_INTERVAL_S, store_engine.KEEPALIVE_COUNT)
     assert shown == {
         "lock_timeout": str(store_engine.BUSY_TIMEOUT_MS),
-        "idle_in_transaction_session_timeout": str(store_engine.IDLE_IN_TRANSACTION_MS),
         "tcp_keepalives_idle": str(keepalives[0]),
         "tcp_keepalives_interval": str(keepalives[1]),
         "tcp_keepalives_count": str(keepalives[2]),
@@ -289,10 +288,50 @@ def test_a_suitcheck_session_bounds_what_the_server_leaves_unbounded(pg_target: 
         *map(str, keepalives),
     ]
     _alter_database(url, "lock_timeout = '2s'")
-    _alter_database(url, "idle_in_transaction_session_timeout = '10min'")
     shown, _client = settings()
     assert shown["lock_timeout"] == "2000"
-    assert shown["idle_in_transaction_session_timeout"] == "600000"
+
+
+def _idle_bound(conn: Any) -> str:
+    return str(
+        conn.execute(
+            text("SELECT setting FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout'")
+        ).scalar_one()
+    )
+
+
+def test_only_the_chain_locks_holder_is_bounded_idle_and_the_dbas_bound_stands(
+    pg_target: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The idle-in-transaction bound is for the holder of the trail's lock, whom every
+    other desk's check waits on: from the lock to the end of that transaction. A read
+    (an export or verify formatting a large file between its statements) holds nothing a
+    check waits on and is never ended for idling; the next transaction of the same session
+    is unbounded again; a bound the DBA set is the one the holder keeps."""
+    monkeypatch.setattr(store_engine, "IDLE_IN_TRANSACTION_MS", 500)
+    store = store_engine.open_store(pg_target)
+    try:
+        with store.engine.connect() as conn:
+            with conn.begin():
+                conn.execute(text("SELECT 1"))
+                threading.Event().wait(1.5)  # a reader busy on its side past the bound
+                assert conn.execute(text("SELECT 2")).scalar_one() == 2
+                assert _idle_bound(conn) == "0"
+            with conn.begin():
+                chain.lock_chain(conn)
+                assert _idle_bound(conn) == "500"
+            with conn.begin():
+                assert _idle_bound(conn) == "0"
+    finally:
+        store.dispose()
+    _alter_database(make_url(pg_target), "idle_in_transaction_session_timeout = '10min'")
+    store = store_engine.open_store(pg_target)
+    try:
+        with store.engine.connect() as conn, conn.begin():
+            chain.lock_chain(conn)
+            assert _idle_bound(conn) == "600000"
+    finally:
+        store.dispose()
 
 
 def test_a_client_import_writing_a_long_report_is_not_ended_as_idle(

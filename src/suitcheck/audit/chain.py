@@ -29,6 +29,7 @@ from suitcheck.audit.keys import chain_id, mac_equal, signature_ok
 from suitcheck.audit.rowmac import MacMany
 from suitcheck.domain.calendar import day_start
 from suitcheck.domain.codes import AuditAction
+from suitcheck.store import engine as store_engine
 from suitcheck.store.models import AuditEntry
 from suitcheck.store.sqlitetext import fetch_batch
 
@@ -216,10 +217,25 @@ def registration_message(
 HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
 
 
+# PostgreSQL: the trail's lock, and with it, for the rest of this transaction only, the bound
+# on idling inside it (store.engine.IDLE_IN_TRANSACTION_MS) unless the server's
+# configuration sets one: a desk stopped, asleep or cut off while it holds the lock every
+# other desk's check waits on is ended by the server, its work rolled back and the lock
+# freed. Only the holder: a read (an export, a verify) never blocks a check, however long it
+# takes between statements. One statement, so a check makes no extra round trip.
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+_PG_LOCK_BOUNDED = text(
+    "SELECT pg_advisory_xact_lock(:key), set_config('idle_in_transaction_session_timeout', :idle, true)"
+)
+
+
 def lock_chain(conn: Connection) -> None:
     # SQLite: the transaction began with BEGIN IMMEDIATE, so we already hold the write lock.
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_LOCK_KEY})
+        if conn.connection.info.get(store_engine.IDLE_BOUND_WANTED):
+            conn.execute(_PG_LOCK_BOUNDED, {"key": _PG_LOCK_KEY, "idle": f"{store_engine.IDLE_IN_TRANSACTION_MS}ms"})
+        else:
+            conn.execute(_PG_LOCK, {"key": _PG_LOCK_KEY})
 
 
 def connection(target: Session | Connection) -> Connection:

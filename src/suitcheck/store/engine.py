@@ -26,11 +26,12 @@ APP_NAME = "suitcheck"
 # store is locked; try again in a moment": SQLite's busy timeout, and on PostgreSQL the
 # session's lock_timeout (the trail's chain lock, a row another desk is changing).
 BUSY_TIMEOUT_MS = int(os.environ.get("SUITCHECK_BUSY_TIMEOUT_MS", "15000"))
-# PostgreSQL: a suitcheck session that stays inside a transaction without sending anything
-# this long is ended by the server, its work rolled back and its locks freed (a desk whose
-# process was stopped, whose laptop slept or whose network went away in the middle of a
-# check). suitcheck never waits for a person inside a transaction and sends its statements
-# back to back, so its own work is never idle this long.
+# PostgreSQL: a transaction holding the trail's lock (audit.chain.lock_chain) that stays
+# inside it without sending anything this long is ended by the server, its work rolled back
+# and the lock freed (a desk whose process was stopped, whose laptop slept or whose network
+# went away in the middle of a check). suitcheck never waits for a person inside a
+# transaction and sends a lock holder's statements back to back, so its own work is never
+# idle this long. Reads are not bounded: they hold no lock a check waits on.
 IDLE_IN_TRANSACTION_MS = int(os.environ.get("SUITCHECK_IDLE_IN_TRANSACTION_MS", str(4 * BUSY_TIMEOUT_MS)))
 # PostgreSQL: TCP keepalives on both ends, so a desk whose network went away without a word
 # is dropped by the server (its session and locks with it) and a desk whose server went
@@ -334,7 +335,6 @@ def server_bounds() -> dict[str, str]:
     what the DBA set stands, an unset one is never left unbounded."""
     return {
         "lock_timeout": f"{BUSY_TIMEOUT_MS}ms",
-        "idle_in_transaction_session_timeout": f"{IDLE_IN_TRANSACTION_MS}ms",
         "tcp_keepalives_idle": str(KEEPALIVE_IDLE_S),
         "tcp_keepalives_interval": str(KEEPALIVE_INTERVAL_S),
         "tcp_keepalives_count": str(KEEPALIVE_COUNT),
@@ -358,8 +358,19 @@ def _install_postgresql_hooks(engine: Engine) -> None:
         try:
             with dbapi_connection.cursor() as cursor:
                 cursor.execute(_SET_UNSET, {"names": list(bounds), "values": list(bounds.values())})
+                cursor.execute(_IDLE_UNSET)
+                row = cursor.fetchone()
         finally:
             dbapi_connection.autocommit = autocommit
+        # Read once per session (not at every check): whether the holder of the trail's lock
+        # is to bound its own idling (audit.chain.lock_chain), the server setting none.
+        _record.info[IDLE_BOUND_WANTED] = bool(row and row[0])
+
+
+# Whether the server's configuration leaves a session's idle-in-transaction bound unset:
+# kept in the connection's info under IDLE_BOUND_WANTED.
+_IDLE_UNSET = "SELECT source = 'default' FROM pg_settings WHERE name = 'idle_in_transaction_session_timeout'"
+IDLE_BOUND_WANTED = "suitcheck_idle_bound_wanted"
 
 
 def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
