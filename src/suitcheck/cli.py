@@ -42,6 +42,7 @@ from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
 from suitcheck.services.files import check_target
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.refs import numeric_id
+from suitcheck.services.report_reread import NotReread, RereadApplied, RereadPreview, SubjectChange
 from suitcheck.services.reports import ImportResult, ReportFilter, ReportService, parse_level
 
 log = logging.getLogger("suitcheck.cli")
@@ -553,6 +554,23 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
     return EXIT_OK
 
 
+def _apply_rereads(
+    services: Services, actor: Actor, preview: RereadPreview, stopped: Callable[[], bool]
+) -> tuple[RereadApplied | None, bool]:
+    """The changes of `preview` stored, and whether a second Ctrl+C interrupted the storing
+    at once: what was stored until then is listed all the same (the change under way is
+    rolled back whole, or was stored whole)."""
+    if not preview.changes:
+        return None, False
+    settled: list[SubjectChange | NotReread] = []
+    try:
+        return services.reread.apply(actor, preview, cancelled=stopped, each=settled.append), False
+    except KeyboardInterrupt:
+        stored = tuple(c for c in settled if isinstance(c, SubjectChange))
+        problems = tuple(p for p in settled if isinstance(p, NotReread))
+        return RereadApplied(preview.policy_version, stored, problems, cancelled=True), True
+
+
 def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     """`report reread`: a preview of what the current subject table changes; with --apply,
     the changes stored (each audited) and listed."""
@@ -568,7 +586,7 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
                 file=sys.stderr,
             )
             return 128 + (stop.signal or signal.SIGINT)
-        applied = services.reread.apply(actor, preview, cancelled=stopped) if args.apply and preview.changes else None
+        applied, at_once = _apply_rereads(services, actor, preview, stopped) if args.apply else (None, False)
     data = preview.to_dict() | ({"applied": applied.to_dict()} if applied else {})
 
     def change_line(c: dict[str, Any]) -> str:
@@ -605,6 +623,14 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         return "\n".join(lines)
 
     out.emit(data, text)
+    if at_once:
+        print(
+            f"suitcheck: interrupted at once: {len(applied.applied) if applied else 0} of {len(preview.changes)} "
+            "changes were stored (listed above), each whole with its audit entry, and the one under way was stored "
+            "whole or not at all. Run 'suitcheck report reread' again: its preview lists what is left.",
+            file=sys.stderr,
+        )
+        return 128 + (stop.signal or signal.SIGINT)
     if applied is not None and applied.cancelled:
         print(
             f"suitcheck: interrupted: {len(applied.applied)} of {len(preview.changes)} changes were stored (listed "
