@@ -15,7 +15,7 @@ import signal
 import stat
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -36,12 +36,13 @@ from suitcheck.services.audit_log import (
     parse_public_keys,
     verify_file_offline,
 )
-from suitcheck.services.audit_replay import EntryReplay, ReplayReport
+from suitcheck.services.audit_replay import EntryReplay, ReplayReport, ReplayTally
 from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
 from suitcheck.services.files import check_target
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.refs import numeric_id
+from suitcheck.services.report_reread import NotReread, RereadApplied, RereadPreview, SubjectChange
 from suitcheck.services.reports import ImportResult, ReportFilter, ReportService, parse_level
 
 log = logging.getLogger("suitcheck.cli")
@@ -553,6 +554,23 @@ def cmd_report(services: Services, args: argparse.Namespace, out: Output) -> int
     return EXIT_OK
 
 
+def _apply_rereads(
+    services: Services, actor: Actor, preview: RereadPreview, stopped: Callable[[], bool]
+) -> tuple[RereadApplied | None, bool]:
+    """The changes of `preview` stored, and whether a second Ctrl+C interrupted the storing
+    at once: what was stored until then is listed all the same (the change under way is
+    rolled back whole, or was stored whole)."""
+    if not preview.changes:
+        return None, False
+    settled: list[SubjectChange | NotReread] = []
+    try:
+        return services.reread.apply(actor, preview, cancelled=stopped, each=settled.append), False
+    except KeyboardInterrupt:
+        stored = tuple(c for c in settled if isinstance(c, SubjectChange))
+        problems = tuple(p for p in settled if isinstance(p, NotReread))
+        return RereadApplied(preview.policy_version, stored, problems, cancelled=True), True
+
+
 def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     """`report reread`: a preview of what the current subject table changes; with --apply,
     the changes stored (each audited) and listed."""
@@ -568,7 +586,7 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
                 file=sys.stderr,
             )
             return 128 + (stop.signal or signal.SIGINT)
-        applied = services.reread.apply(actor, preview, cancelled=stopped) if args.apply and preview.changes else None
+        applied, at_once = _apply_rereads(services, actor, preview, stopped) if args.apply else (None, False)
     data = preview.to_dict() | ({"applied": applied.to_dict()} if applied else {})
 
     def change_line(c: dict[str, Any]) -> str:
@@ -605,6 +623,14 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         return "\n".join(lines)
 
     out.emit(data, text)
+    if at_once:
+        print(
+            f"suitcheck: interrupted at once: {len(applied.applied) if applied else 0} of {len(preview.changes)} "
+            "changes were stored (listed above), each whole with its audit entry, and the one under way was stored "
+            "whole or not at all. Run 'suitcheck report reread' again: its preview lists what is left.",
+            file=sys.stderr,
+        )
+        return 128 + (stop.signal or signal.SIGINT)
     if applied is not None and applied.cancelled:
         print(
             f"suitcheck: interrupted: {len(applied.applied)} of {len(preview.changes)} changes were stored (listed "
@@ -1025,6 +1051,30 @@ def _replay_line(e: dict[str, Any]) -> str:
     return f"{head}: cannot be replayed{' (FAILED verification)' if e['tampered'] else ''}: {e['why']}"
 
 
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM (a scheduler's timeout, a shutdown), taken as Ctrl+C is."""
+
+
+@contextlib.contextmanager
+def _terminated_as_interrupted() -> Iterator[None]:
+    """SIGTERM raises _Terminated while the block runs, as SIGINT raises KeyboardInterrupt:
+    by default it ended the process at once, without the sentence saying what was left
+    undone and with the output cut off mid-line."""
+
+    def raised(_number: int, _frame: object) -> None:
+        raise _Terminated
+
+    try:
+        before = signal.signal(signal.SIGTERM, raised)
+    except (ValueError, OSError):  # not the main thread, or no such signal here
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, before)
+
+
 class _ReplayPrinter:
     """`audit replay`'s output written as the entries are replayed (a year of a firm's trail
     is a million of them: never all held, the first shown at once): the text's lines, or the
@@ -1034,11 +1084,14 @@ class _ReplayPrinter:
     def __init__(self, as_json: bool) -> None:
         self.json = as_json
         self.written = 0
+        self.tally = ReplayTally()  # the entries written, for a document closed early (stopped)
+        self.open = False  # the JSON document is begun and not yet closed
 
     def _write(self, text: str) -> None:
         sys.stdout.write(json_escape_controls(text) if self.json else escape_controls(text, keep="\n"))
 
     def verified(self, result: VerifyResult) -> None:
+        self.open = self.json
         if self.json:
             dumped = json.dumps(result.to_dict(), ensure_ascii=False)
             self._write(f'{{\n  "verified": true,\n  "verification": {dumped},\n  "entries": [')
@@ -1051,10 +1104,12 @@ class _ReplayPrinter:
         else:
             self._write(_replay_line(entry.to_dict()) + "\n")
         self.written += 1
+        self.tally.add(entry)
 
     def finish(self, report: ReplayReport) -> None:
         counts = report.counts
         if self.json:
+            self.open = False
             self._write(
                 ("\n  " if self.written else "")
                 + f'],\n  "ok": {json.dumps(report.ok)},\n  "counts": {json.dumps(counts)}\n}}\n'
@@ -1067,16 +1122,33 @@ class _ReplayPrinter:
             f"{counts['not-a-decision']} not a decision, {counts['cannot-be-replayed']} cannot be replayed.\n"
         )
 
+    def stopped(self) -> None:
+        """A replay stopped after its document was begun (Ctrl+C, SIGTERM, the store failing
+        halfway): the JSON closed, so that a script reading stdout gets a document, which says
+        "ok": false and "stopped": true and counts the entries written. The text needs no
+        ending: stdout has the lines replayed, the sentence on stderr says the rest."""
+        if not self.open:
+            return
+        self.open = False
+        with contextlib.suppress(OSError):  # a reader gone (BrokenPipeError) gets nothing more
+            self._write(
+                ("\n  " if self.written else "")
+                + f'],\n  "ok": false,\n  "stopped": true,\n  "counts": {json.dumps(self.tally.counts)}\n}}\n'
+            )
+            sys.stdout.flush()
+
 
 def _replay(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     """`audit replay`: 0 every entry reproduced, 4 a decision differs or the trail (or a
     policy version) fails verification, 1 an entry not a decision or not replayable."""
     printer = _ReplayPrinter(out.json)
     try:
-        report = services.audit.replay(
-            actor, args.seq, since=args.since, until=args.until, verified=printer.verified, each=printer.entry
-        )
-    except KeyboardInterrupt:
+        with _terminated_as_interrupted():
+            report = services.audit.replay(
+                actor, args.seq, since=args.since, until=args.until, verified=printer.verified, each=printer.entry
+            )
+    except KeyboardInterrupt as exc:
+        printer.stopped()
         with contextlib.suppress(OSError):
             sys.stdout.flush()
         print(
@@ -1084,7 +1156,12 @@ def _replay(services: Services, actor: Actor, args: argparse.Namespace, out: Out
             "nothing else).",
             file=sys.stderr,
         )
-        return 130
+        return 128 + (signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT)
+    except BrokenPipeError:
+        raise  # the reader is gone: nothing more is written
+    except Exception:
+        printer.stopped()  # main() says why in one sentence on stderr
+        raise
     result = report.verification
     if not result.ok:
         out.emit(

@@ -6,10 +6,14 @@ sentence and is not recorded."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 
 from suitcheck import cli as cli_module
 from suitcheck.domain.roles import Role
@@ -118,3 +122,109 @@ def test_a_replay_stopped_by_ctrl_c_says_so_in_one_sentence_and_is_not_recorded(
     added = read_rows(trail.target)[before:]
     assert [e["action"] for e in added] == ["record-sealed"]
     assert {row["table"] for row in json.loads(added[0]["facts"])["rows"]} == {"staff"}
+
+
+def _stopped_at_third(monkeypatch: pytest.MonkeyPatch, stop: Callable[[], None]) -> None:
+    """The replay's printer calls `stop()` as the third entry comes, after two were written."""
+    replayed = [0]
+    real = cli_module._ReplayPrinter.entry
+
+    def entry(self: Any, replay: EntryReplay) -> None:
+        replayed[0] += 1
+        if replayed[0] == 3:
+            stop()
+        real(self, replay)
+
+    monkeypatch.setattr(cli_module._ReplayPrinter, "entry", entry)
+
+
+def _interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+def test_a_json_replay_stopped_halfway_still_writes_a_json_document_that_says_so(
+    trail: Trail, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Streamed, a replay stopped by Ctrl+C left stdout holding the document's beginning and
+    the entries written, cut off mid-array: no JSON a script can read (before streaming it
+    held nothing). Now the document is closed, "ok" false and "stopped" true."""
+    _stopped_at_third(monkeypatch, _interrupt)
+    capsys.readouterr()
+    code = cli_module.main(
+        ["audit", "replay", "--user", "t-compliance", "--since", str(TODAY), "--json", "--db", trail.target]
+    )
+    captured = capsys.readouterr()
+    assert code == 130
+    data = json.loads(captured.out)
+    assert data["ok"] is False
+    assert data["stopped"] is True
+    assert len(data["entries"]) == 2
+    assert data["counts"] == {"reproduced": 2, "differs": 0, "not-a-decision": 0, "cannot-be-replayed": 0}
+
+
+class _Killed(Exception):
+    """What the test's own SIGTERM handler raises: the command did not take the signal."""
+
+
+def _sigterm() -> None:
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_a_replay_ended_by_sigterm_says_so_as_ctrl_c_does(
+    trail: Trail, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, as_json: bool
+) -> None:
+    """SIGTERM (a scheduler's timeout) ended the process where it stood: the entries written
+    so far on stdout, cut off, and no sentence. It is now taken as Ctrl+C is: exit 143."""
+
+    def killed(_number: int, _frame: object) -> None:
+        raise _Killed
+
+    before = signal.signal(signal.SIGTERM, killed)
+    try:
+        _stopped_at_third(monkeypatch, _sigterm)
+        rows = len(read_rows(trail.target))
+        capsys.readouterr()
+        args = ["audit", "replay", "--user", "t-compliance", "--since", str(TODAY), "--db", trail.target]
+        code = cli_module.main([*args, "--json"] if as_json else args)
+        assert signal.getsignal(signal.SIGTERM) is killed  # put back as it was
+    finally:
+        signal.signal(signal.SIGTERM, before)
+    captured = capsys.readouterr()
+    assert code == 128 + signal.SIGTERM
+    assert captured.err.strip() == (
+        "suitcheck: interrupted: the replay stopped before its end and was not recorded (a replay stores nothing else)."
+    )
+    if as_json:
+        data = json.loads(captured.out)
+        assert (data["ok"], data["stopped"], len(data["entries"])) == (False, True, 2)
+    else:
+        assert len([line for line in captured.out.splitlines() if ": reproduced under policy" in line]) == 2
+    assert "audit-replayed" not in [e["action"] for e in read_rows(trail.target)[rows:]]
+
+
+def test_a_json_replay_the_store_fails_halfway_writes_a_closed_document_and_one_sentence(
+    trail: Trail, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server gone between two pages of a period: stdout held the entries of the first
+    page in an unclosed document; now a closed one, "ok" false, and stderr says why."""
+    real = audit_log._pages
+
+    def pages(conn: Any, stmt: Any) -> Iterator[Any]:
+        rows = real(conn, stmt)
+        yield next(rows)
+        yield next(rows)
+        raise sa_exc.OperationalError("SELECT", {}, Exception("server closed the connection unexpectedly"))
+
+    monkeypatch.setattr(audit_log, "_pages", pages)
+    capsys.readouterr()
+    code = cli_module.main(
+        ["audit", "replay", "--user", "t-compliance", "--since", str(TODAY), "--json", "--db", trail.target]
+    )
+    captured = capsys.readouterr()
+    assert code != 0
+    data = json.loads(captured.out)
+    assert (data["ok"], data["stopped"], len(data["entries"])) == (False, True, 2)
+    assert captured.err.startswith("suitcheck: ")
+    assert len(captured.err.strip().splitlines()) == 1
+    assert "Traceback" not in captured.err

@@ -19,6 +19,7 @@ from suitcheck import cli as cli_module
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services.report_reread import ReportRereadService
+from suitcheck.services.reports import record_correction
 from suitcheck.store.models import AuditEntry
 from tests.conftest import PASSWORD, staff
 from tests.services.test_policy_subjects import OLDER
@@ -101,3 +102,44 @@ def test_ctrl_c_while_storing_stops_after_the_change_under_way_and_says_how_many
     assert code == 0, err
     assert len(json.loads(out)["applied"]["applied"]) == 2
     assert _rereads(reread_store) == 4
+
+
+def test_a_second_ctrl_c_while_storing_still_lists_what_was_stored_and_leaves_each_change_whole(
+    reread_store: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl+C, then Ctrl+C again (a hurried officer) in the second change, between its
+    correction record and its audit entry: the second interrupts at once. The change under
+    way is rolled back whole, the trail verifies, and the command still lists the change it
+    had stored and says how many: it said only 'interrupted.', the store holding one
+    change nobody was told of."""
+    real = record_correction
+
+    def correction(*args: Any, **kw: Any) -> Any:
+        done = real(*args, **kw)
+        if _rereads(reread_store) == 1:  # the second change, written, its audit entry not yet
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+        return done
+
+    monkeypatch.setattr("suitcheck.services.report_reread.record_correction", correction)
+    code, out, err = _reread(reread_store, capsys, "--apply", "--json")
+    assert code == 130
+    assert "Traceback" not in err
+    assert err.strip() == (
+        "suitcheck: interrupted at once: 1 of 4 changes were stored (listed above), each whole with its audit entry, "
+        "and the one under way was stored whole or not at all. Run 'suitcheck report reread' again: its preview "
+        "lists what is left."
+    )
+    data = json.loads(out)
+    assert data["applied"]["cancelled"] is True
+    assert [c["report"] for c in data["applied"]["applied"]] == [data["changes"][0]["report"]]
+    assert _rereads(reread_store) == 1
+    # The second change was not stored without its entry: a new preview finds the other three.
+    monkeypatch.setattr("suitcheck.services.report_reread.record_correction", real)
+    code, out, err = _reread(reread_store, capsys, "--json")
+    assert code == 0, err
+    assert len(json.loads(out)["changes"]) == 3
+    capsys.readouterr()
+    assert cli_module.main(["audit", "verify", "--user", "t-compliance", "--db", reread_store]) == 0, (
+        capsys.readouterr()
+    )

@@ -206,12 +206,15 @@ class ReportRereadService:
         *,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] = lambda: False,
+        each: Callable[[SubjectChange | NotReread], None] | None = None,
     ) -> RereadApplied:
         """Store the changes of `preview`, each in its own transaction with its audit entry.
         Nothing is stored when the firm policy changed since the preview; a report changed
         since (rated, re-read, its file or its seal) is left as it is and listed. When the
         store fails, or the policy changes, halfway, what was stored is listed with the
-        sentence that says why the rest was not (`stopped`)."""
+        sentence that says why the rest was not (`stopped`). `each` is handed every change
+        once stored, and every problem once found: what a caller interrupted at once (a
+        second Ctrl+C, which never returns here) lists as stored."""
         self._ctx.require(actor, Permission.RATE_REPORTS)
         policy = self._current_policy(preview.policy_version)  # refused before anything is read
         limits = self._reports.import_limits()
@@ -238,6 +241,8 @@ class ReportRereadService:
                 applied.append(change)
             else:
                 problems.append(problem)
+            if each is not None:
+                each(change if problem is None else problem)
             if progress:
                 progress(number, len(preview.changes))
         cut = stopped is None and done < len(preview.changes)
