@@ -58,6 +58,7 @@ from suitcheck.services.reports import (
     report_level,
     report_level_prepared,
     sealed_report_facts,
+    stored_file,
 )
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Verbatim, Written, csv_line, format_for, write_table
@@ -499,13 +500,19 @@ class AccessService:
         """Hand out the report's content only for an allow decision, or after a recorded
         override today; every opening (and every refusal) is recorded."""
         actor = self._ctx.require(actor, Permission.OPEN_REPORT)
+        # The file (up to 100 MB) is read and hashed before the trail's lock is taken, and its
+        # hash compared under the lock with the sealed row's (stored_file): hashed under the
+        # lock, a slow desktop left the holder's transaction quiet past PostgreSQL's idle
+        # bound (store.engine.IDLE_IN_TRANSACTION_MS), which ended a sound opening.
+        with self._ctx.transaction(read_only=True) as session:
+            stored = stored_file(session, report_ref)
         with self._ctx.transaction() as session:
             in_trail_order(session.connection())
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
             decision = _decide(investor, report, today, policy, self._ctx, session)
-            if decision.outcome is not Outcome.BLOCK and not file_intact(report):
+            if decision.outcome is not Outcome.BLOCK and (stored is None or not file_intact(report, stored)):
                 log.warning("report %s: its stored file does not match the row's hash; not opened", report.id)
                 decision = integrity_block(decision)
             granted = _answers(session, actor, decision, investor.id, report.id, policy.warning_version)["may_open"]
@@ -521,14 +528,9 @@ class AccessService:
                 facts={**decision.facts(), "account": _account(investor)},
             )
             if granted:
-                content = report.content
+                assert stored is not None  # intact
                 return OpenedReport(
-                    report.id,
-                    report.title,
-                    content.text if content else "",
-                    content.original if content else b"",
-                    report.source_kind,
-                    entry.seq,
+                    report.id, report.title, stored.text, stored.original, report.source_kind, entry.seq
                 )
         raise DecisionRefuses(
             f"This report may not be opened for this client: the decision is {decision.outcome.value}."

@@ -367,11 +367,42 @@ def _searchable(report: Report, text: str) -> str:
     return "\n".join(x for x in (report.title, report.publisher or "", names, text) if x)
 
 
-def file_intact(report: Report) -> bool:
+@dataclasses.dataclass(frozen=True)
+class StoredFile:
+    report_id: int
+    text: str
+    original: bytes
+    sha256: str
+
+
+def file_intact(report: Report, stored: StoredFile | None = None) -> bool:
     """The file handed out is the one the report row (and its seal) names: the stored
-    original still hashes to the row's content_hash."""
+    original still hashes to the row's content_hash. `stored`: the file as read and hashed
+    before (stored_file), compared instead of loading and hashing it now."""
+    if stored is not None:
+        return stored.report_id == report.id and stored.sha256 == report.content_hash
     content = report.content
     return content is not None and hashlib.sha256(content.original).hexdigest() == report.content_hash
+
+
+def stored_file(session: Session, report_ref: str | int) -> StoredFile | None:
+    """A report's stored file (its original, extracted text and the original's SHA-256),
+    or None when there is no such report or file. For work that hands the file out under
+    the trail's lock (opening a report): read and hashed before the lock is taken, and
+    compared with the row read under it (file_intact(report, stored)), so the bytes handed
+    out are those the sealed row names whatever changed in between, and the lock's holder
+    neither moves up to 100 MB nor hashes it (every other desk's check waits on it, and
+    on PostgreSQL a holder quiet past the idle bound is ended)."""
+    number = numeric_id(str(report_ref).strip())
+    if number is None:
+        return None
+    found = session.execute(
+        select(ReportContent.text, ReportContent.original).where(ReportContent.report_id == number)
+    ).first()
+    if found is None:
+        return None
+    original = bytes(found.original)
+    return StoredFile(number, found.text or "", original, hashlib.sha256(original).hexdigest())
 
 
 def record_correction(
