@@ -26,6 +26,29 @@ PASSWORD = "correct horse"
 
 
 @pytest.fixture(autouse=True)
+def no_desk_locks_after_its_test() -> Iterator[None]:
+    """A desk a test left open (one a DesktopApp made and the test never closed) keeps its
+    idle lock running; minutes later, in whatever test runs then, it opened a modal lock
+    screen that nothing closes and the suite hung (pytest-qt processes events after every
+    test). Each test's desks stop their idle lock when it ends."""
+    yield
+    import sys
+
+    if "suitcheck.gui.main_window" not in sys.modules:
+        return
+    import shiboken6
+    from PySide6.QtWidgets import QApplication
+
+    from suitcheck.gui.main_window import MainWindow
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, MainWindow) and shiboken6.isValid(widget):
+            widget.idle_timer.stop()
+
+
+@pytest.fixture(autouse=True)
 def isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Nothing a test does touches the real user's store, key, logs or settings."""
     home = tmp_path_factory.mktemp("home")

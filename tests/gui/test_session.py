@@ -131,6 +131,24 @@ def test_a_professional_is_not_shown_as_never_assessed(qtbot, window_for) -> Non
     assert "professional" in window.decision.rule.text()
 
 
+def test_a_closed_desk_never_locks_later(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    """A desk closed without logging out (the window's close button while the program goes
+    on, a test's close) kept its idle timer running: minutes later it opened a modal lock
+    screen for a session no one sees, over whatever the program showed then (it once hung
+    the suite's last test). Closed, its idle lock is off, and input elsewhere in the program
+    does not start it again."""
+    window = window_for()
+    assert window.idle_timer.isActive()
+    window.close()
+    assert not window.idle_timer.isActive()
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.mouseMove(other)
+    qtbot.keyClick(other, "a")
+    assert not window.idle_timer.isActive()
+
+
 def test_lock_closes_report_windows_and_hides_every_window(qtbot, window_for, settings: QSettings) -> None:  # type: ignore[no-untyped-def]
     window = window_for()
     open_viewer(qtbot, window)

@@ -384,6 +384,9 @@ class MainWindow(QMainWindow):
         self.close_viewers()  # logging out closes the client's report windows
         self.save_layout()
         app_instance().removeEventFilter(self)
+        # A closed desk never locks later: its idle lock would open a modal lock screen,
+        # for a session no one sees, over whatever the program shows then.
+        self.idle_timer.stop()
         if self.runner.busy():  # the window's own short reads; a dialog's export is not waited for here
             self.runner.wait(10_000)
         super().closeEvent(event)
