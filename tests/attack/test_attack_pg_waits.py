@@ -21,6 +21,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services.errors import ServiceError, StoreUnavailable
 from suitcheck.store import engine as store_engine
+from tests.attack.test_attack_store_loss import _alter_database, _entries
 from tests.conftest import PASSWORD, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 
@@ -28,21 +29,6 @@ pytestmark = pytest.mark.postgres
 
 # A guard against a test hanging for ever without the fix, never a measure of speed.
 _HANG = 120.0
-
-
-def _alter_database(url: URL, setting: str) -> None:
-    """What the DBA does: ALTER DATABASE <store's> SET ... (new sessions take it)."""
-    admin = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'ALTER DATABASE "{url.database}" SET {setting}'))
-    finally:
-        admin.dispose()
-
-
-def _entries(services: Services) -> int:
-    with services.store.session(read_only=True) as session:
-        return int(session.execute(text("SELECT count(*) FROM audit_entry")).scalar_one())
 
 
 def _checks(services: Services) -> int:
