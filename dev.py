@@ -3,7 +3,8 @@
 install suitcheck into it, then run it.
 
     python3 dev.py demo     # the desktop on a freshly seeded demo store
-    python3 dev.py test     # the whole test suite (what .ci/run runs)
+    python3 dev.py test     # the whole test suite (what .ci/run runs), on every core
+    python3 dev.py test ARGS  # pytest with ARGS, in one process (add -n auto for every core)
     python3 dev.py bench    # the benchmarks in bench/
     python3 dev.py package  # installers: frozen build, .deb, tarball, NSIS (packaging/build.py)
     python3 dev.py -- ARGS  # any suitcheck command, e.g. python3 dev.py -- --version
@@ -51,7 +52,10 @@ def main(argv: list[str]) -> int:
         return subprocess.call([str(PYTHON), "-m", "suitcheck", "demo", *argv[1:]], env=env)
     if command == "test":
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
-        return subprocess.call([str(PYTHON), "-m", "pytest", *argv[1:]], cwd=ROOT, env=env)
+        # The whole suite runs on every core (pytest-xdist): one process took over 20 minutes
+        # on a 2-core CI runner. With arguments (a file, a test, --pdb) it is pytest as given.
+        pytest_args = argv[1:] or ["-n", "auto"]
+        return subprocess.call([str(PYTHON), "-m", "pytest", *pytest_args], cwd=ROOT, env=env)
     if command == "bench":
         env.setdefault("QT_QPA_PLATFORM", "offscreen")
         return subprocess.call([str(PYTHON), str(ROOT / "bench" / "run.py"), *argv[1:]], cwd=ROOT, env=env)
