@@ -25,6 +25,12 @@ TODAY = NOW.astimezone().date()
 PASSWORD = "correct horse"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The slow tests first (stable otherwise): the suite runs on every core, and a minute-long
+    test handed out last kept one worker busy while the others had finished."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+
+
 @pytest.fixture(autouse=True)
 def no_desk_locks_after_its_test() -> Iterator[None]:
     """A desk a test left open (one a DesktopApp made and the test never closed) keeps its
