@@ -37,6 +37,7 @@ def test_quick_bench_run_completes_and_prints_ratios(tmp_path: Path) -> None:
         "check --batch, per check, vs checks",
         "audit verify",
         "GUI cold start to first rows",
+        "GUI cold start: where the time goes",
         "client import, all new",
         "client import peak memory (RSS) / 500 MB",
         "audit replay --json (whole process)",
