@@ -268,3 +268,19 @@ def test_a_new_clients_assessment_date_starts_at_the_firms_day(  # type: ignore[
     dialog = ClientDialog(services, compliance)
     qtbot.addWidget(dialog)
     assert dialog.assessed.date().toPython() == dt.date(2031, 1, 1) == services.ctx.today()
+
+
+def test_the_report_date_filter_starts_half_a_year_before_the_firms_day(  # type: ignore[no-untyped-def]
+    qtbot, services: Services, compliance, clock: Clock
+) -> None:
+    """The report pane's "since" date started from the desktop's date, not the firm's day."""
+    from suitcheck.gui.report_pane import ReportPane
+    from suitcheck.gui.workers import Runner
+
+    clock.now = dt.datetime(2030, 12, 31, 17, 0, tzinfo=dt.UTC)  # 1 January 2031, 01:00 in Beijing
+    runner = Runner()
+    pane = ReportPane(services, compliance, runner)
+    qtbot.addWidget(pane)
+    assert pane.filters.since_date.date().toPython() == dt.date(2030, 7, 1)
+    assert not pane.filters.since_date.isEnabled()
+    runner.wait()

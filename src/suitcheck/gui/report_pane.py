@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
@@ -45,7 +47,9 @@ class ReportFilters(QWidget):
 
     changed = Signal()
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, today: dt.date, parent: QWidget | None = None) -> None:
+        """`today`: the firm's calendar day (services' ctx.today()); the date filter starts
+        half a year before it."""
         super().__init__(parent)
         self.search = QLineEdit(self)
         self.search.setObjectName("reportSearch")
@@ -57,7 +61,7 @@ class ReportFilters(QWidget):
         self.publisher = QComboBox(self)
         self.publisher.setObjectName("publisherFilter")
         self.since_check = QCheckBox(self)
-        self.since_date = date_edit(self, QDate.currentDate().addMonths(-6))
+        self.since_date = date_edit(self, QDate(today.year, today.month, today.day).addMonths(-6))
         self.since_date.setEnabled(False)
         self.since_check.toggled.connect(self.since_date.setEnabled)
         self.search.textChanged.connect(lambda *_: self.changed.emit())
@@ -153,7 +157,7 @@ class ReportPane(QWidget):
         self.model = ReportTableModel(self)
         self.title = QLabel(self)
         self.title.setObjectName("sectionTitle")
-        self.filters = ReportFilters(self)
+        self.filters = ReportFilters(services.ctx.today(), self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)
