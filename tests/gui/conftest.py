@@ -21,6 +21,13 @@ from suitcheck.services import Actor, Services
 from suitcheck.services.demo import seed_demo
 from tests.conftest import FAST_HASHER, Clock, make_services
 
+# How long a background call that a test holds (a large PDF being read, a slow export) waits
+# for the test to let it go: only a guard, so that a test failing before it lets go still
+# ends. On a busy machine (the suite runs on every core) the test's own thread may take
+# seconds to get there, and a call the guard let go ran before what the test arranged
+# around it (a re-rating, the lock, another client) and failed the test for nothing.
+HELD_S = 60.0
+
 
 @pytest.fixture
 def demo_services(tmp_path: Path, clock: Clock) -> Iterator[Services]:

@@ -22,7 +22,7 @@ from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
 from tests.conftest import TODAY
-from tests.gui.conftest import login
+from tests.gui.conftest import HELD_S, login
 from tests.gui.modal import on_next_modal
 from tests.gui.test_desk import answer_by_keyboard, wizard_for
 from tests.gui.test_hostile_text import ACCOUNT, harmless, hostile_store
@@ -263,7 +263,7 @@ def test_reminders_loading_when_the_desk_locks_stay_hidden_until_unlocked(  # ty
     real = demo_services.reminders.count
 
     def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        gate.wait(5)  # a large store: counting every client takes a while after the first rows
+        gate.wait(HELD_S)  # a large store: counting every client takes a while after the first rows
         return real(*args, **kwargs)
 
     monkeypatch.setattr(demo_services.reminders, "count", slow)
