@@ -22,7 +22,7 @@ from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
 from tests.conftest import TODAY
-from tests.gui.conftest import HELD_S, login
+from tests.gui.conftest import HELD_S, START_UP_MS, login
 from tests.gui.modal import on_next_modal
 from tests.gui.test_desk import answer_by_keyboard, wizard_for
 from tests.gui.test_hostile_text import ACCOUNT, harmless, hostile_store
@@ -270,7 +270,7 @@ def test_reminders_loading_when_the_desk_locks_stay_hidden_until_unlocked(  # ty
     window = MainWindow(demo_services, login(demo_services, "demo-advisor"), settings, demo=True)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.first_rows_in, timeout=5000)
+    qtbot.waitUntil(lambda: window.first_rows_in, timeout=START_UP_MS)
     panel = window.reminders
     assert panel is not None
     assert not panel.isVisible()
@@ -279,7 +279,7 @@ def test_reminders_loading_when_the_desk_locks_stay_hidden_until_unlocked(  # ty
     def locked(dialog: LockDialog) -> None:
         window.idle_timer.setInterval(600_000)
         gate.set()
-        qtbot.waitUntil(lambda: panel.total is not None, timeout=5000)
+        qtbot.waitUntil(lambda: panel.total is not None, timeout=START_UP_MS)
         seen["reminders while locked"] = panel.isVisible()
         dialog.password.setText("demo")
         dialog.accept()
