@@ -21,6 +21,17 @@ from suitcheck.services import Actor, Services
 from suitcheck.services.demo import seed_demo
 from tests.conftest import FAST_HASHER, Clock, make_services
 
+# The work a window starts off the GUI thread as it opens (its first rows, the reminders'
+# count): generous, since on a loaded 2-core CI machine the first rows once took over 5 s
+# (pytest-qt's default), behind work an earlier test left on the shared pool. Not a speed test.
+START_UP_MS = 20_000
+# How long a background call that a test holds (a large PDF being read, a slow export) waits
+# for the test to let it go: only a guard, so that a test failing before it lets go still
+# ends. On a busy machine (the suite runs on every core) the test's own thread may take
+# seconds to get there, and a call the guard let go ran before what the test arranged
+# around it (a re-rating, the lock, another client) and failed the test for nothing.
+HELD_S = 60.0
+
 
 @pytest.fixture
 def demo_services(tmp_path: Path, clock: Clock) -> Iterator[Services]:
@@ -89,10 +100,8 @@ def window_for(qtbot, demo_services: Services, settings: QSettings):  # type: ig
         window = MainWindow(demo_services, login(demo_services, user), settings, demo=True)
         qtbot.addWidget(window)
         window.show()
-        # Generous: on a loaded 2-core CI machine the first rows once took over 5 s (the
-        # default), behind work an earlier test left on the shared pool. Not a speed test.
         qtbot.waitUntil(
-            lambda: window.report_model.rowCount() > 0 and window.client_model.rowCount() > 0, timeout=20_000
+            lambda: window.report_model.rowCount() > 0 and window.client_model.rowCount() > 0, timeout=START_UP_MS
         )
         windows.append(window)
         return window

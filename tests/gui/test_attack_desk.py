@@ -22,7 +22,7 @@ from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
 from tests.conftest import TODAY
-from tests.gui.conftest import login
+from tests.gui.conftest import HELD_S, START_UP_MS, login
 from tests.gui.modal import on_next_modal
 from tests.gui.test_desk import answer_by_keyboard, wizard_for
 from tests.gui.test_hostile_text import ACCOUNT, harmless, hostile_store
@@ -263,14 +263,14 @@ def test_reminders_loading_when_the_desk_locks_stay_hidden_until_unlocked(  # ty
     real = demo_services.reminders.count
 
     def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        gate.wait(5)  # a large store: counting every client takes a while after the first rows
+        gate.wait(HELD_S)  # a large store: counting every client takes a while after the first rows
         return real(*args, **kwargs)
 
     monkeypatch.setattr(demo_services.reminders, "count", slow)
     window = MainWindow(demo_services, login(demo_services, "demo-advisor"), settings, demo=True)
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(lambda: window.first_rows_in, timeout=5000)
+    qtbot.waitUntil(lambda: window.first_rows_in, timeout=START_UP_MS)
     panel = window.reminders
     assert panel is not None
     assert not panel.isVisible()
@@ -279,7 +279,7 @@ def test_reminders_loading_when_the_desk_locks_stay_hidden_until_unlocked(  # ty
     def locked(dialog: LockDialog) -> None:
         window.idle_timer.setInterval(600_000)
         gate.set()
-        qtbot.waitUntil(lambda: panel.total is not None, timeout=5000)
+        qtbot.waitUntil(lambda: panel.total is not None, timeout=START_UP_MS)
         seen["reminders while locked"] = panel.isVisible()
         dialog.password.setText("demo")
         dialog.accept()

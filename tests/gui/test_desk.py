@@ -26,7 +26,7 @@ from suitcheck.gui.dialogs import (
 )
 from suitcheck.services import Services
 from suitcheck.services.questionnaire import default_questionnaire
-from tests.gui.conftest import login
+from tests.gui.conftest import START_UP_MS, login
 from tests.gui.test_session import when_visible
 
 Q = default_questionnaire()
@@ -174,7 +174,7 @@ def test_reminders_panel_at_start_up_dismissible_with_a_count(qtbot, window_for,
     demo_services.investors.mark_reassessment_due(login(demo_services, "demo-advisor"), "880004", "退休")
     window = window_for("demo-advisor")
     panel = window.reminders
-    qtbot.waitUntil(lambda: panel.total is not None)
+    qtbot.waitUntil(lambda: panel.total is not None, timeout=START_UP_MS)
     expected = demo_services.reminders.reminders(login(demo_services, "demo-advisor"))
     assert panel.total == len(expected) >= 2
     assert panel.isVisible()
@@ -230,7 +230,7 @@ def test_a_reminder_for_a_row_changed_in_sql_is_marked_as_the_client_list_marks_
         conn.exec_driver_sql(f"UPDATE investor SET current_assessed_on = 20260516 WHERE account = '{reminded[1]}'")
     window = window_for("demo-advisor")
     panel = window.reminders
-    qtbot.waitUntil(lambda: panel.total is not None)
+    qtbot.waitUntil(lambda: panel.total is not None, timeout=START_UP_MS)
     model = panel.model
     marked = {}
     for row in range(model.rowCount()):
@@ -250,7 +250,7 @@ def test_a_reminder_for_a_row_changed_in_sql_is_marked_as_the_client_list_marks_
 def test_reminders_are_hidden_behind_the_lock_and_absent_for_admins(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
     assert window_for("demo-admin").reminders is None
     window = window_for("demo-compliance")
-    qtbot.waitUntil(lambda: window.reminders.total is not None and window.reminders.isVisible())
+    qtbot.waitUntil(lambda: window.reminders.total is not None and window.reminders.isVisible(), timeout=START_UP_MS)
     seen: dict[str, bool] = {}
 
     def locked(dialog: LockDialog) -> None:

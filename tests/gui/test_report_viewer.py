@@ -13,7 +13,7 @@ from suitcheck.gui.dialogs import ReportViewer
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.gui.pdf_view import PdfPages, PdfView
 from suitcheck.services import Services
-from tests.gui.conftest import login
+from tests.gui.conftest import HELD_S, login
 from tests.gui.test_main_window import find_client, pick_report
 from tests.pdfs import two_column_report_pdf
 
@@ -153,7 +153,7 @@ def gated_open(window: MainWindow, monkeypatch) -> threading.Event:  # type: ign
     real = window.services.access.open_report
 
     def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        gate.wait(5)
+        gate.wait(HELD_S)
         return real(*args, **kwargs)
 
     monkeypatch.setattr(window.services.access, "open_report", slow)

@@ -14,7 +14,7 @@ from PySide6.QtCore import Qt
 from suitcheck.services import Services
 from suitcheck.services.report_reread import ReportRereadService
 from tests.fixtures import report_text
-from tests.gui.conftest import Confirmations, login
+from tests.gui.conftest import HELD_S, Confirmations, login
 
 # The demo's bank report: stated R3, subject R3 (股票) in this release's table.
 BANK = "银行业息差企稳，主板龙头估值修复可期"
@@ -116,7 +116,7 @@ def held_reading(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
     def held(self, report_id, policy, limits, cancelled):  # type: ignore[no-untyped-def]
         calls.append(report_id)
         if len(calls) == 2:
-            for _ in range(400):
+            for _ in range(int(HELD_S / 0.025)):
                 if cancelled() or release.is_set():
                     break
                 threading.Event().wait(0.025)

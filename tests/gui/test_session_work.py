@@ -38,7 +38,7 @@ from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.reports import ReportFilter
 from tests.conftest import TODAY
 from tests.fixtures import report_text
-from tests.gui.conftest import login
+from tests.gui.conftest import HELD_S, login
 from tests.gui.modal import on_next_modal
 from tests.gui.test_attack_desk import another_desktop_rates
 from tests.gui.test_main_window import find_client, pick_report
@@ -108,7 +108,7 @@ def test_a_report_import_running_when_the_next_clerk_switches_user_stops_and_the
         read.append(found.path.name)
         if len(read) == 2:  # the first report is in; the second is being read
             reading.set()
-            gate.wait(10)
+            gate.wait(HELD_S)
         return real(actor, found, limits, cancelled)
 
     monkeypatch.setattr(demo_services.reports, "_import_one", held)
@@ -145,7 +145,7 @@ class Gate:
 
         def held(*args: Any, **kwargs: Any) -> Any:
             self.entered.set()
-            self.released.wait(10)
+            self.released.wait(HELD_S)
             return real(*args, **kwargs)
 
         monkeypatch.setattr(owner, name, held)
@@ -174,7 +174,7 @@ def test_an_export_that_fails_under_the_lock_is_said_once_the_clerk_unlocks(  # 
     gate = Gate(monkeypatch, demo_services.audit, "export")
     dialog = export_dialog(window, tmp_path / "no-such-folder" / "trail.csv")
     dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert gate.entered.wait(10)
+    assert gate.entered.wait(HELD_S)
     seen: dict[str, object] = {}
 
     def fails_while_locked() -> None:
@@ -198,7 +198,7 @@ def test_an_export_running_when_the_next_clerk_switches_user_finishes_as_the_sta
     out = tmp_path / "trail.csv"
     dialog = export_dialog(window, out)
     dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert gate.entered.wait(10)
+    assert gate.entered.wait(HELD_S)
     seen: dict[str, object] = {}
     switch_user_at_the_lock(window, seen)
     assert not dialog.isVisible()
@@ -229,7 +229,7 @@ def test_a_distribution_list_being_written_when_the_next_clerk_switches_user_sto
     dialog.destination.setText(str(out))
     shown_over(window, dialog)
     dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert gate.entered.wait(10)
+    assert gate.entered.wait(HELD_S)
     seen: dict[str, object] = {}
     switch_user_at_the_lock(window, seen)
     gate.released.set()
@@ -255,7 +255,7 @@ def test_a_client_import_running_when_the_next_clerk_switches_user_stops_and_cha
     before = demo_services.investors.count(compliance)
     gate = Gate(monkeypatch, demo_services.client_files, "import_clients")
     wizard.next()
-    assert gate.entered.wait(10)
+    assert gate.entered.wait(HELD_S)
     seen: dict[str, object] = {}
     switch_user_at_the_lock(window, seen)
     gate.released.set()
@@ -300,7 +300,7 @@ def test_the_self_inspection_written_under_the_lock_is_named_there_and_shown_aft
     dialog.destination.setText(str(out))
     shown_over(window, dialog)
     dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
-    assert gate.entered.wait(10)
+    assert gate.entered.wait(HELD_S)
     seen: dict[str, object] = {}
 
     def written_while_locked() -> None:

@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QApplication, QLabel, QPushButton, QWidget
 from suitcheck.gui.dialogs import LockDialog
 from suitcheck.gui.dialogs.verification import VerifyingDialog, run_verification, verify_export_file
 from suitcheck.services import Services
-from tests.gui.conftest import login
+from tests.gui.conftest import HELD_S, login
 from tests.gui.modal import on_next_modal
 from tests.gui.test_session import when_visible
 
@@ -34,7 +34,7 @@ class Gate:
         def held(*args: Any, **kwargs: Any) -> Any:
             self.threads.append(threading.current_thread())
             # On the GUI thread this would wait in vain: nothing could set the event.
-            self.waited.append(self.released.wait(5))
+            self.waited.append(self.released.wait(HELD_S))
             return real(*args, **kwargs)
 
         monkeypatch.setattr(owner, name, held)

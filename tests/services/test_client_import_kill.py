@@ -32,7 +32,9 @@ def test_an_import_killed_while_writing_leaves_the_store_as_before(
     path = write_csv(tmp_path / "big.csv", client_rows(3_000))
 
     worker = subprocess.Popen(
-        [sys.executable, "-m", "tests.services.import_worker", store_target, compliance.username, str(path)],
+        # The worker stops at its first "new" (inside the transaction) until it is killed: on a
+        # busy machine it otherwise committed in the ~0.1 s the test took to send the kill.
+        [sys.executable, "-m", "tests.services.import_worker", store_target, compliance.username, str(path), "new"],
         cwd=ROOT,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         stdout=subprocess.PIPE,
