@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -61,7 +61,8 @@ class ReportFilters(QWidget):
         self.publisher = QComboBox(self)
         self.publisher.setObjectName("publisherFilter")
         self.since_check = QCheckBox(self)
-        self.since_date = date_edit(self, QDate(today.year, today.month, today.day).addMonths(-6))
+        self.since_date = date_edit(self, today)
+        self.since_date.setDate(self.since_date.date().addMonths(-6))
         self.since_date.setEnabled(False)
         self.since_check.toggled.connect(self.since_date.setEnabled)
         self.search.textChanged.connect(lambda *_: self.changed.emit())

@@ -50,14 +50,13 @@ def qdate(edit: QDateEdit) -> dt.date:
     return value
 
 
-def date_edit(parent: QWidget, date: QDate | dt.date | None = None) -> QDateEdit:
-    """A date field with a calendar popup, shown as yyyy-MM-dd in every language."""
-    edit = QDateEdit(parent)
+def date_edit(parent: QWidget, date: dt.date) -> QDateEdit:
+    """A date field with a calendar popup, shown as yyyy-MM-dd in every language. `date`
+    comes from the caller (the firm's day, services.ctx.today(), or one derived from it),
+    never the desktop's clock."""
+    edit = QDateEdit(QDate(date.year, date.month, date.day), parent)
     edit.setCalendarPopup(True)
     edit.setDisplayFormat("yyyy-MM-dd")
-    if isinstance(date, dt.date):
-        date = QDate(date.year, date.month, date.day)
-    edit.setDate(date if date is not None else QDate.currentDate())
     return edit
 
 

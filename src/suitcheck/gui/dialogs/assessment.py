@@ -3,11 +3,9 @@ system): the note saying where is required, as the service requires it."""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -21,7 +19,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import breakable, dialog_buttons, plain_label, qdate
+from suitcheck.gui.widgets import breakable, date_edit, dialog_buttons, plain_label, qdate
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
@@ -37,10 +35,8 @@ class AssessmentDialog(QDialog):
         self.profile.setObjectName("assessmentProfile")
         for p in RiskProfile:
             self.profile.addItem(texts.profile_text(p), p.code)
-        today = services.ctx.today()  # the firm's calendar day, as the service judges it
-        self.assessed = QDateEdit(QDate(today.year, today.month, today.day), self)
-        self.assessed.setCalendarPopup(True)
-        self.assessed.setDisplayFormat("yyyy-MM-dd")
+        # the firm's calendar day, as the service judges it (not the desktop's)
+        self.assessed = date_edit(self, services.ctx.today())
         self.assessed.setMaximumDate(self.assessed.date())
         self.lowest = QCheckBox(self.tr("Knock-out answer: lowest risk-tolerance category"), self)
         self.lowest.setObjectName("assessmentLowest")

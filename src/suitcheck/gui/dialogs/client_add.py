@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QLabel,
@@ -18,7 +16,7 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
-from suitcheck.gui.widgets import dialog_buttons, qdate
+from suitcheck.gui.widgets import date_edit, dialog_buttons, qdate
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 
@@ -43,10 +41,8 @@ class ClientDialog(QDialog):
         self.profile.addItem(self.tr("not assessed yet"), None)
         for p in RiskProfile:
             self.profile.addItem(texts.profile_text(p), p.code)
-        today = services.ctx.today()  # the firm's calendar day, as the service judges it (not the desktop's)
-        self.assessed = QDateEdit(QDate(today.year, today.month, today.day), self)
-        self.assessed.setCalendarPopup(True)
-        self.assessed.setDisplayFormat("yyyy-MM-dd")
+        # the firm's calendar day, as the service judges it (not the desktop's)
+        self.assessed = date_edit(self, services.ctx.today())
         self.lowest = QCheckBox(self.tr("Lowest risk-tolerance category"), self)
         self.special = QCheckBox(self.tr("Needs special attention"), self)
         self.message = QLabel(self)
