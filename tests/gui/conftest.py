@@ -92,6 +92,13 @@ def login(services: Services, name: str) -> Actor:
     return services.auth.login(name, "demo")
 
 
+def wait_for_rows(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Until the window shows its first clients and reports (START_UP_MS at most)."""
+    qtbot.waitUntil(
+        lambda: window.report_model.rowCount() > 0 and window.client_model.rowCount() > 0, timeout=START_UP_MS
+    )
+
+
 @pytest.fixture
 def window_for(qtbot, demo_services: Services, settings: QSettings):  # type: ignore[no-untyped-def]
     windows: list[MainWindow] = []
@@ -100,9 +107,7 @@ def window_for(qtbot, demo_services: Services, settings: QSettings):  # type: ig
         window = MainWindow(demo_services, login(demo_services, user), settings, demo=True)
         qtbot.addWidget(window)
         window.show()
-        qtbot.waitUntil(
-            lambda: window.report_model.rowCount() > 0 and window.client_model.rowCount() > 0, timeout=START_UP_MS
-        )
+        wait_for_rows(qtbot, window)
         windows.append(window)
         return window
 

@@ -13,7 +13,7 @@ from suitcheck.gui.app import DesktopApp
 from suitcheck.gui.dialogs import LockDialog, LoginDialog, ReportViewer, SettingsDialog
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
-from tests.gui.conftest import START_UP_MS
+from tests.gui.conftest import wait_for_rows
 from tests.gui.test_main_window import decided_for, find_client, pick_report
 
 
@@ -213,10 +213,7 @@ def logged_in(qtbot, qapp, demo_services: Services, settings: QSettings) -> tupl
     when_visible(LoginDialog, login)
     desktop.login()
     assert desktop.window is not None  # not handed to qtbot: switching user deletes it
-    qtbot.waitUntil(
-        lambda: desktop.window.client_model.rowCount() > 0 and desktop.window.report_model.rowCount() > 0,
-        timeout=START_UP_MS,
-    )
+    wait_for_rows(qtbot, desktop.window)
     return desktop, fake
 
 

@@ -17,7 +17,7 @@ from suitcheck.services import Services
 from suitcheck.services.demo import seed_demo
 from tests.attack.test_attack_store_loss import _terminate_every_connection
 from tests.conftest import FAST_HASHER, Clock, make_services
-from tests.gui.conftest import START_UP_MS, login
+from tests.gui.conftest import login, wait_for_rows
 from tests.gui.test_main_window import decided_for, find_client, pick_report
 
 pytestmark = pytest.mark.postgres
@@ -45,9 +45,7 @@ def test_the_desk_after_its_connection_is_ended(  # type: ignore[no-untyped-def]
     )
     qtbot.addWidget(window)
     window.show()
-    qtbot.waitUntil(
-        lambda: window.report_model.rowCount() > 0 and window.client_model.rowCount() > 0, timeout=START_UP_MS
-    )
+    wait_for_rows(qtbot, window)
     find_client(qtbot, window, "880005")
     pick_report(qtbot, window, "创业板")
     assert window.client is not None
