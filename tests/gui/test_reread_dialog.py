@@ -106,33 +106,42 @@ def test_a_file_the_current_limits_refuse_is_listed_and_the_others_are_read(  # 
     assert dialog.apply_button.isEnabled()  # the bank report's change can still be stored
 
 
+class HeldReading:
+    """The second report is read only once the reading is stopped."""
+
+    def __init__(self) -> None:
+        self.second_begun = threading.Event()  # the reader is inside the second report
+
+
 @pytest.fixture
-def held_reading(monkeypatch: pytest.MonkeyPatch) -> threading.Event:
-    """The second report is read only once the reading is stopped (or the test lets it go)."""
-    release = threading.Event()
+def held_reading(monkeypatch: pytest.MonkeyPatch) -> HeldReading:
+    held_at = HeldReading()
     read = ReportRereadService._read
     calls: list[int] = []
 
     def held(self, report_id, policy, limits, cancelled):  # type: ignore[no-untyped-def]
         calls.append(report_id)
         if len(calls) == 2:
+            held_at.second_begun.set()
             for _ in range(int(HELD_S / 0.025)):
-                if cancelled() or release.is_set():
+                if cancelled():
                     break
                 threading.Event().wait(0.025)
         return read(self, report_id, policy, limits, cancelled)
 
     monkeypatch.setattr(ReportRereadService, "_read", held)
-    return release
+    return held_at
 
 
 def test_stop_ends_the_reading_and_says_what_was_not_read(  # type: ignore[no-untyped-def]
-    qtbot, demo_services: Services, held_reading: threading.Event
+    qtbot, demo_services: Services, held_reading: HeldReading
 ) -> None:
     _table_with_banks_at_r4(demo_services)
     dialog = _dialog(qtbot, demo_services)
     dialog.read_button.click()
     qtbot.waitUntil(lambda: dialog.progress.value() == 1, timeout=30_000)
+    # Stop lands while the second report is being read (not between the first and the second).
+    assert held_reading.second_begun.wait(HELD_S)
     # Reading: Close and Escape do not end the window under the work; Stop does end the work.
     assert not dialog.close_button.isEnabled()
     dialog.reject()
@@ -149,7 +158,7 @@ def test_stop_ends_the_reading_and_says_what_was_not_read(  # type: ignore[no-un
 
 
 def test_switching_user_stops_the_reading(  # type: ignore[no-untyped-def]
-    qtbot, demo_services: Services, held_reading: threading.Event
+    qtbot, demo_services: Services, held_reading: HeldReading
 ) -> None:
     _table_with_banks_at_r4(demo_services)
     dialog = _dialog(qtbot, demo_services)
