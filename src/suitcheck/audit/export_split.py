@@ -29,6 +29,7 @@ import logging
 import multiprocessing
 import re
 import signal
+import time
 from collections.abc import Callable, Iterable
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -84,7 +85,7 @@ def _worker_main(conn: Connection, job: _Job) -> None:
     # The parent handles Ctrl+C and ends this process when it stops.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        reply = _write(conn, job)
+        reply = read_in_state(conn, job.url, job.head, job.snapshot, lambda db: _write(conn, db, job))
     except OSError as exc:
         reply = ("unwritable", exc.strerror or str(exc))
     except Exception as exc:  # noqa: BLE001 - whatever failed, the parent writes nothing and names it
@@ -99,45 +100,138 @@ def _worker_main(conn: Connection, job: _Job) -> None:
                 path.unlink(missing_ok=True)
 
 
-def _write(conn: Connection, job: _Job) -> tuple[Any, ...]:
+def read_in_state(
+    conn: Connection,
+    url: URL,
+    head: tuple[Any, ...] | None,
+    snapshot: str | None,
+    read: Callable[[Any], tuple[Any, ...]],
+) -> tuple[Any, ...]:
+    """In a second process: `read(db)`'s reply, read on a connection to the store at `url`
+    in the state the parent reads (its PostgreSQL `snapshot`; on SQLite, the newest entry
+    must be its `head`, and the parent compares data_version once told ("snapshot",) that
+    this state is fixed). ("moved", head) when the newest entry is not the parent's."""
     from suitcheck.store.engine import create_store_engine
 
-    engine = create_store_engine(job.url)
+    engine = create_store_engine(url)
     try:
         options: dict[str, Any] = {"suitcheck_read_only": True}
         if engine.dialect.name == "postgresql":
             options["isolation_level"] = "REPEATABLE READ"
         with engine.connect().execution_options(**options) as db, db.begin():
-            if job.snapshot is not None:
-                if not _SNAPSHOT_ID.fullmatch(job.snapshot):
+            if snapshot is not None:
+                if not _SNAPSHOT_ID.fullmatch(snapshot):
                     return ("failed", "malformed snapshot")
-                db.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{job.snapshot}'")
-            head = read_head(db)
-            if head != job.head:
-                return ("moved", head)
+                db.exec_driver_sql(f"SET TRANSACTION SNAPSHOT '{snapshot}'")
+            seen = read_head(db)
+            if seen != head:
+                return ("moved", seen)
             conn.send(("snapshot",))  # this transaction's state is fixed: the parent may compare
-            result = db.execution_options(stream_results=True).exec_driver_sql(job.sql, job.params)
-            rows = itertools.chain.from_iterable(result.partitions(_BATCH))
-            data, entries, displays = job.paths
-            with data.open("wb") as d, entries.open("wb") as e, displays.open("wb") as s:
-                summary = write_part(rows, job.fmt, job.mask_id, d, e, s, lambda n: conn.send(("progress", n)))
-            return ("done", summary)
+            return read(db)
     finally:
         engine.dispose()
 
 
-class ExportWorker:
+def _write(conn: Connection, db: Any, job: _Job) -> tuple[Any, ...]:
+    result = db.execution_options(stream_results=True).exec_driver_sql(job.sql, job.params)
+    rows = itertools.chain.from_iterable(result.partitions(_BATCH))
+    data, entries, displays = job.paths
+    with data.open("wb") as d, entries.open("wb") as e, displays.open("wb") as s:
+        summary = write_part(rows, job.fmt, job.mask_id, d, e, s, lambda n: conn.send(("progress", n)))
+    return ("done", summary)
+
+
+class SecondProcess:
+    """This process's side of a second one started with "spawn": its messages
+    (("progress", n), ("snapshot",), then one final reply, or ("ended",) when it died
+    without one), and stopping it.
+
+    `same_state` (SQLite): asked once the second process has fixed its state, whether
+    nothing was committed since before this process's read transaction began
+    (store.commit_counter); `changed` says when it was not."""
+
+    def __init__(self, same_state: Callable[[], bool] | None = None) -> None:
+        self._same_state = same_state
+        self.changed = False  # a commit fell between this process's state and the second one's
+        self._process: Any = None
+        self._conn: Connection | None = None
+        self._count = 0
+        self._final: tuple[Any, ...] | None = None
+
+    def launch(self, target: Callable[[Connection, Any], None], job: Any, name: str) -> None:
+        """Start `target(pipe, job)` in a spawned process (OSError when it cannot start)."""
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(target=target, args=(child, job), name=name, daemon=True)
+        try:
+            process.start()
+        except OSError:
+            parent.close()
+            raise
+        finally:
+            child.close()
+        self._process, self._conn = process, parent
+
+    def _receive(self, timeout: float) -> None:
+        """Read what the process has sent within `timeout` seconds."""
+        conn = self._conn
+        if conn is None or self._final is not None:
+            return
+        try:
+            while conn.poll(timeout):
+                message = conn.recv()
+                if message[0] == "progress":
+                    self._count = message[1]
+                    timeout = 0
+                elif message[0] == "snapshot":
+                    self.changed = self._same_state is not None and not self._same_state()
+                    timeout = 0
+                else:
+                    self._final = message
+                    return
+        except (EOFError, OSError):
+            self._final = ("ended",)
+
+    def done(self) -> int:
+        self._receive(0)
+        return self._count
+
+    def wait(self, waiting: Callable[[], None] | None = None, timeout: float | None = None) -> tuple[Any, ...]:
+        """Its final reply, calling `waiting` now and then; ("ended",) when it died without
+        one, or was given up after `timeout` seconds (then it is stopped)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self._final is None:
+            self._receive(0.2)
+            if self._final is None and (self._process is None or not self._process.is_alive()):
+                self._receive(0)  # a last message sent just before it ended
+                if self._final is None:
+                    self._final = ("ended",)
+            if self._final is None and deadline is not None and time.monotonic() >= deadline:
+                self._final = ("ended",)
+                self.stop()
+            if waiting is not None:
+                waiting()
+        return self._final
+
+    def stop(self) -> None:
+        process, conn = self._process, self._conn
+        self._conn = None
+        if conn is not None:
+            conn.close()
+        if process is not None:
+            if process.is_alive():
+                process.kill()
+            process.join(5)
+
+
+class ExportWorker(SecondProcess):
     """The second process of a split export (audit.export.Part)."""
 
     def __init__(
         self, job: _Job, rest: Callable[[], Iterable[SourceRow]], same_state: Callable[[], bool] | None = None
     ) -> None:
-        self._job, self._rest, self._same_state = job, rest, same_state
-        self._changed = False  # a commit fell between this process's state and the second one's
-        self._process: Any = None
-        self._conn: Connection | None = None
-        self._count = 0
-        self._final: tuple[Any, ...] | None = None
+        super().__init__(same_state)
+        self._job, self._rest = job, rest
         self.summary: PartSummary | None = None  # what the part held, once it is used
 
     @classmethod
@@ -160,60 +254,22 @@ class ExportWorker:
 
     def start(self, data: Path, entries: Path, displays: Path) -> None:
         job = dataclasses.replace(self._job, paths=(data, entries, displays))
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(target=_worker_main, args=(child, job), name="suitcheck-export", daemon=True)
         try:
-            process.start()
+            self.launch(_worker_main, job, "suitcheck-export")
         except OSError as exc:
-            parent.close()
             raise ExportError(f"The export's second process could not be started: {exc}.") from exc
-        finally:
-            child.close()
-        self._process, self._conn = process, parent
-
-    def _receive(self, timeout: float) -> None:
-        """Read what the process has sent within `timeout` seconds."""
-        conn = self._conn
-        if conn is None or self._final is not None:
-            return
-        try:
-            while conn.poll(timeout):
-                message = conn.recv()
-                if message[0] == "progress":
-                    self._count = message[1]
-                    timeout = 0
-                elif message[0] == "snapshot":
-                    self._changed = self._same_state is not None and not self._same_state()
-                    timeout = 0
-                else:
-                    self._final = message
-                    return
-        except (EOFError, OSError):
-            self._final = ("ended",)
-
-    def done(self) -> int:
-        self._receive(0)
-        return self._count
 
     def finish(self, waiting: Callable[[], None] | None) -> PartSummary | None:
-        while self._final is None:
-            self._receive(0.2)
-            if self._final is None and not self._process.is_alive():
-                self._receive(0)  # a last message sent just before it ended
-                if self._final is None:
-                    self._final = ("ended",)
-            if waiting is not None:
-                waiting()
-        kind = self._final[0]
-        if kind == "done" and self._changed:  # the head alone misses a commit with no entry (a migration)
+        final = self.wait(waiting)
+        kind = final[0]
+        if kind == "done" and self.changed:  # the head alone misses a commit with no entry (a migration)
             self._process.join(5)
             log.info("the store changed before the export's second process read it; writing its part here")
             self._count = 0
             return None
         if kind == "done":
             self._process.join(5)
-            self.summary = self._final[1]
+            self.summary = final[1]
             return self.summary
         self.stop()
         if kind == "moved":
@@ -221,23 +277,13 @@ class ExportWorker:
             self._count = 0
             return None
         if kind == "unwritable":
-            reason = self._final[1]
+            reason = final[1]
             raise ExportError(f"The export's second process could not write its part: {reason}; nothing was written.")
         if kind == "failed":
-            error = self._final[1]
+            error = final[1]
             raise ExportError(f"The export's second process failed ({error}); nothing was written.")
         status = self._process.exitcode if self._process is not None else None
         raise ExportError(f"The export's second process ended early (exit status {status}); nothing was written.")
 
     def rest(self) -> Iterable[SourceRow]:
         return self._rest()
-
-    def stop(self) -> None:
-        process, conn = self._process, self._conn
-        self._conn = None
-        if conn is not None:
-            conn.close()
-        if process is not None:
-            if process.is_alive():
-                process.kill()
-            process.join(5)
