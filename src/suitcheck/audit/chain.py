@@ -12,6 +12,7 @@ installation's current epoch key, closed by Ed25519-signed seals (docs/audit-des
 from __future__ import annotations
 
 import contextlib
+import copy
 import dataclasses
 import datetime as dt
 import gc
@@ -302,6 +303,21 @@ class ChainState:
     genesis: str
 
 
+def _whole(
+    whole: Mapping[int, Row], seq: int, action: str, prev: str | None, digest: str, chain: str | None, mac: str | None
+) -> Row | None:
+    """The whole row of entry `seq` when it is the entry of those fields and its content
+    hashes to its entry_hash (else None: to be verified by feed())."""
+    row = whole.get(seq)
+    if row is None or (row[0], row[3], row[9], row[10], row[11], row[12]) != (seq, action, prev, digest, chain, mac):
+        return None
+    try:
+        content = canonical_entry(row[0], row[1], row[2], row[3], row[4], row[5], row[6], row[7], row[8], row[9], chain)
+    except TypeError:  # a BLOB where suitcheck writes text
+        return None
+    return row if entry_hash(content) == digest else None
+
+
 class Verifier:
     """Streams entries in order and checks: numbering, links, hashes, registrations,
     seals (signature, revealed MAC key, required interval) and every entry's MAC.
@@ -334,6 +350,8 @@ class Verifier:
         self.seal_heads: dict[str, tuple[int, str, str]] = {}  # chain -> last seal (seq, hash, signature)
         self._due: tuple[str, int, int] | None = None  # (chain, epoch, seq the seal must have)
         self._failure: VerifyResult | None = None
+        # feed_hashed(): the entries after this seq had their MACs checked with their seals.
+        self._macs_up_to: int | None = None
 
     def _fail(self, seq: int | None, problem: str) -> VerifyResult:
         self._failure = VerifyResult(
@@ -355,6 +373,53 @@ class Verifier:
             return self._failure
         with cycle_collector_paused():
             return self._feed(rows)
+
+    def feed_hashed(self, rows: Iterable[Sequence[Any]], whole: Mapping[int, Row]) -> bool:
+        """Check rows of (seq, action, entry_hash, chain, mac) whose content, links and
+        sealed MACs another process checked (PartVerifier, for audit.verify_split): what
+        needs the trail before them, as feed() checks it: numbering, registrations, seals
+        (due on time, signed, each entry's MAC up to the last entry fed before these) and
+        the entries left unsealed. Only the seals and registrations have other fields these
+        checks read: their whole rows are in `whole` (by seq) and are hashed here. True when
+        every row passed; False at the first that did not (or that feed() would not pass):
+        this verifier is then spent, and the caller verifies those rows with feed() on a
+        copy() taken before."""
+        chains, content = self.chains, (SEAL, REGISTERED)
+        prev_hash, expected_seq = self.expected_prev, self.expected_seq
+        count, last_seq, last_hash = self.count, self.last_seq, self.last_hash
+        if not self.linked or expected_seq is None or self._failure is not None:
+            return False
+        if self._macs_up_to is None:  # the MACs of the entries after it are checked with their seals
+            self._macs_up_to = last_seq or 0
+        with cycle_collector_paused():
+            for seq, action, digest, chain, mac in rows:
+                count += 1
+                if seq != expected_seq:
+                    return False
+                last_seq, last_hash = seq, digest
+                state = chains.get(chain) if chain is not None else None
+                if state is not None and self._due is None and action != SEAL:
+                    state.pending.append((seq, digest, mac))
+                    if seq - state.start >= state.every:
+                        self._due = (chain, state.epoch, seq + 1)
+                else:
+                    row = _whole(whole, seq, action, prev_hash, digest, chain, mac) if action in content else None
+                    if row is None:
+                        if action in content:
+                            return False
+                        # _place() reads no other field of an entry that is not a seal or registration.
+                        row = (seq, None, None, action, None, None, None, None, None, prev_hash, digest, chain, mac)
+                    self.count, self.last_seq, self.last_hash = count, last_seq, last_hash
+                    if self._place(row) is not None:
+                        return False
+                prev_hash, expected_seq = digest, seq + 1
+        self.count, self.last_seq, self.last_hash = count, last_seq, last_hash
+        self.expected_prev, self.expected_seq = prev_hash, expected_seq
+        return True
+
+    def copy(self) -> Verifier:
+        """A verifier that goes on from where this one is, independently of it."""
+        return copy.deepcopy(self)
 
     def _feed(self, rows: Iterable[Row]) -> VerifyResult | None:
         linked, chains = self.linked, self.chains
@@ -480,7 +545,8 @@ class Verifier:
                 "or the seal is not signed by that epoch's key"
             )
         state.pending.append((seq, digest, mac))
-        bad = _first_bad_mac(key, state.pending)
+        up_to = self._macs_up_to
+        bad = _first_bad_mac(key, state.pending if up_to is None else [p for p in state.pending if p[0] <= up_to])
         if bad is not None:
             return f"entry {bad} was forged or altered: its MAC does not match installation {chain}'s epoch {epoch} key"
         state.epoch, state.public_key, state.start, state.pending = epoch + 1, next_key, seq, []
@@ -542,6 +608,40 @@ class Verifier:
         }
 
 
+class PartVerifier(Verifier):
+    """The entries after seq `after`, without the trail before them (the later part of a
+    split verification, audit.verify_split): numbering and links from the first of them,
+    each entry's content against its entry_hash, and each installation's entries against
+    the MAC key its next seal here reveals (the seal's own MAC too). What needs the trail
+    before them is left to the verifier of the whole (Verifier.feed_hashed): whether each
+    seal is due, signed and of the right epoch (and so whether its key is the right one),
+    registrations, and the entries no seal here closes."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__(expected_prev=None, first_seq=after + 1)
+        self.after = after
+
+    def _place(self, row: Row) -> VerifyResult | None:
+        seq, _, _, action, _, _, _, _, facts, _, digest, chain, mac = row
+        if chain is None:
+            return self._fail(seq, f"entry {seq} carries no installation mark: it was added outside suitcheck")
+        state = self.chains.get(chain)
+        if state is None:  # never due here: the verifier of the whole says when a seal is
+            state = self.chains[chain] = _Chain("", "", 0, self.after, [], 1 << 62)
+        state.pending.append((seq, digest, mac))
+        if action != SEAL:
+            return None
+        try:
+            key = bytes.fromhex(json.loads(facts)["mac_key"])
+        except (ValueError, KeyError, TypeError):
+            return self._fail(seq, f"entry {seq} is a damaged seal")
+        bad = _first_bad_mac(key, state.pending)
+        if bad is not None:
+            return self._fail(bad, f"entry {bad} was forged or altered: its MAC does not match its seal's key")
+        state.pending = []
+        return None
+
+
 COLUMNS = (
     AuditEntry.seq,
     AuditEntry.at,
@@ -559,26 +659,46 @@ COLUMNS = (
 )
 
 
-_SELECT_BATCH = (
+SELECT_ENTRIES = (
     "SELECT seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev_hash, entry_hash, "
-    "chain, mac FROM audit_entry WHERE seq > {after} ORDER BY seq LIMIT {limit}"
+    "chain, mac FROM audit_entry WHERE seq > {after}{until} ORDER BY seq LIMIT {limit}"
+)
+# An entry's chain fields, for a verifier whose other fields another process hashed.
+SELECT_LINKS = (
+    "SELECT seq, action, entry_hash, chain, mac FROM audit_entry WHERE seq > {after}{until} ORDER BY seq LIMIT {limit}"
+)
+# The whole entries whose fields a verifier reads (Verifier.feed_hashed), after a seq.
+SELECT_CONTENT = (
+    "SELECT seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev_hash, entry_hash, "
+    f"chain, mac FROM audit_entry WHERE seq > {{after}} AND action IN ('{SEAL}', '{REGISTERED}') ORDER BY seq"
 )
 
 
-def stream_entries(session: Session | Connection, batch: int = 2_000) -> Iterable[Sequence[Any]]:
-    """Every entry in order, as plain tuples from the driver's own cursor, fetched in
-    keyset batches (no long-lived server cursor, no per-row SQLAlchemy objects: this
-    feeds a million-entry verification)."""
+def stream_entries(
+    session: Session | Connection, batch: int = 2_000, *, after: int = 0, up_to: int | None = None
+) -> Iterable[Sequence[Any]]:
+    """Every entry in order (those after `after`, up to `up_to`), as plain tuples from the
+    driver's own cursor, fetched in keyset batches (no long-lived server cursor, no
+    per-row SQLAlchemy objects: this feeds a million-entry verification)."""
+    for rows in entry_batches(session, SELECT_ENTRIES, batch, after=after, up_to=up_to):
+        yield from rows
+
+
+def entry_batches(
+    session: Session | Connection, select_sql: str, batch: int = 2_000, *, after: int = 0, up_to: int | None = None
+) -> Iterator[list[Any]]:
+    """The rows of `select_sql` (seq first; `{after}`, `{limit}` and `{until}` filled in
+    here) in keyset batches, read by the driver's own cursor (store.sqlitetext)."""
     conn = connection(session) if isinstance(session, Session) else session
     dbapi = conn.connection.dbapi_connection
     cursor = dbapi.cursor()  # type: ignore[union-attr]
+    until = "" if up_to is None else f" AND seq <= {int(up_to)}"
     try:
-        after = 0
         while True:
-            rows = fetch_batch(dbapi, cursor, _SELECT_BATCH.format(after=int(after), limit=int(batch)))
+            rows = fetch_batch(dbapi, cursor, select_sql.format(after=int(after), limit=int(batch), until=until))
             if not rows:
                 return
-            yield from rows
+            yield rows
             after = rows[-1][0]
     finally:
         cursor.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import enum
@@ -13,7 +14,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection, Select, Text, cast, func, select
 from sqlalchemy.orm import Session
 
-from suitcheck.audit import chain, export_split, keys
+from suitcheck.audit import chain, export_split, keys, verify_split
 from suitcheck.audit.export import (
     MANIFEST_SUFFIX,
     ExportError,
@@ -264,6 +265,19 @@ class AuditService:
             result = verify()
         return result
 
+    @contextlib.contextmanager
+    def _one_state(self) -> Iterator[Callable[[], bool] | None]:
+        """SQLite: a function saying whether nothing was committed to the file since this
+        was entered (PRAGMA data_version, read before the read transaction begins and again
+        once a second process has fixed its state: equal readings mean both read one
+        state). None elsewhere (PostgreSQL shares its snapshot)."""
+        with self._ctx.store.commit_counter() as data_version:
+            if data_version is None:
+                yield None
+                return
+            before = data_version()
+            yield lambda: data_version() == before
+
     @staticmethod
     def _problem(result: Any) -> str | None:
         verified = result if isinstance(result, chain.VerifyResult) else result.verification
@@ -273,9 +287,9 @@ class AuditService:
         """The store's verification; a problem with a client or staff row names it only
         when `actor` sees that row (services.scope)."""
         heads = self._recorded_heads()
-        with self._ctx.transaction(read_only=True) as session:
+        with self._one_state() as same, self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
-            result = self._verify_chain(conn, heads, trusted)
+            result = self._verify_chain(conn, heads, trusted, same)
             if result.ok:
                 checked, problem = check_state(
                     self._ctx,
@@ -350,9 +364,9 @@ class AuditService:
         each: Callable[[EntryReplay], None],
     ) -> ReplayReport:
         heads = self._recorded_heads()
-        with self._ctx.transaction(read_only=True) as session:
+        with self._one_state() as same, self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
-            verification = self._verify_chain(conn, heads, None)
+            verification = self._verify_chain(conn, heads, None, same)
             if not verification.ok:
                 return ReplayReport(verification)
             # Only the entries verified: the snapshot holds no other, and the bound says so.
@@ -403,13 +417,21 @@ class AuditService:
             return exc
 
     def _verify_chain(
-        self, conn: Connection, heads: list[tuple[int, str]] | SealError, trusted: set[str] | None
+        self,
+        conn: Connection,
+        heads: list[tuple[int, str]] | SealError,
+        trusted: set[str] | None,
+        same_state: Callable[[], bool] | None,
     ) -> chain.VerifyResult:
         """The trail in this read transaction: links, hashes, MACs, seals at their
-        intervals, this installation registered, the head kept beside the key."""
+        intervals, this installation registered, the head kept beside the key. A long
+        trail is verified on two processes (audit.verify_split; `same_state` from
+        _one_state)."""
         sealer = self._ctx.sealer
         conn.execute(chain.HEAD).first()  # start the read snapshot before taking the local key
-        verifier = chain.verifier_for_store(conn, trusted=trusted, local_keys=sealer.local_keys())
+        verifier = verify_split.verify_entries(
+            conn, url=self._ctx.store.url, trusted=trusted, local_keys=sealer.local_keys(), same_state=same_state
+        )
         result = verifier.finish()
         if result.ok and sealer.chain not in result.installations:
             result = dataclasses.replace(
@@ -552,26 +574,21 @@ class AuditService:
                 )
 
         try:
-            # SQLite: data_version read before the read transaction begins and again once a
-            # second process has fixed its state; equal readings mean both read one state.
-            with self._ctx.store.commit_counter() as data_version:
-                before = data_version() if data_version is not None else None
-                same = None if data_version is None else lambda: data_version() == before
-                with self._ctx.transaction(read_only=True) as session:
-                    if fmt is ExportFormat.XLSX and self._entries(session, actor, flt, seal.seq) > xlsx_room():
-                        raise InvalidInput(str(sheet_full()))  # the format asked for: before a minute of writing
-                    up_to, part = self._split(session, actor, flt, fmt, seal.seq, mask, same)
-                    manifest = write_export(
-                        out,
-                        fmt,
-                        self._rows(session, actor, flt, True, up_to=up_to),
-                        sign=sign,
-                        context=context,
-                        mask_id=mask,
-                        progress=progress,
-                        part=part,
-                        record=record,
-                    )
+            with self._one_state() as same, self._ctx.transaction(read_only=True) as session:
+                if fmt is ExportFormat.XLSX and self._entries(session, actor, flt, seal.seq) > xlsx_room():
+                    raise InvalidInput(str(sheet_full()))  # the format asked for: before a minute of writing
+                up_to, part = self._split(session, actor, flt, fmt, seal.seq, mask, same)
+                manifest = write_export(
+                    out,
+                    fmt,
+                    self._rows(session, actor, flt, True, up_to=up_to),
+                    sign=sign,
+                    context=context,
+                    mask_id=mask,
+                    progress=progress,
+                    part=part,
+                    record=record,
+                )
         except ExportError as exc:
             raise ServiceError(str(exc)) from exc
         log.info("audit export by %s: %s entries to %s (%s)", actor.username, manifest["count"], out.name, fmt)
