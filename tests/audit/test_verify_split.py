@@ -88,28 +88,40 @@ def _seal_after(trail: Trail, seq: int) -> int:
     return int(first(read_rows(trail.target), lambda r: r["action"] == "seal" and r["seq"] > seq)["seq"])
 
 
-def edited_content(trail: Trail) -> int:
-    seq = _check_after(trail, 20)
-    raw(trail.target, f"UPDATE audit_entry SET decision = 'block' WHERE seq = {seq}")
-    return seq
+def _last_seal(trail: Trail) -> int:
+    return max(int(r["seq"]) for r in read_rows(trail.target) if r["action"] == "seal")
 
 
-def edited_entry_hash(trail: Trail) -> int:
-    seq = _check_after(trail, 20)
-    raw(trail.target, f"UPDATE audit_entry SET entry_hash = '{'ab' * 32}' WHERE seq = {seq}")
-    return seq
+def _sql(
+    name: str, statement: str, entry: Callable[[Trail], int] = lambda t: _check_after(t, 20)
+) -> Callable[[Trail], int]:
+    """A tampering by one statement on one entry (`{seq}` in it), named `name`."""
+
+    def tamper(trail: Trail) -> int:
+        seq = entry(trail)
+        raw(trail.target, statement.format(seq=seq))
+        return seq
+
+    tamper.__name__ = name
+    return tamper
 
 
-def edited_prev_hash(trail: Trail) -> int:
-    seq = _check_after(trail, 20)
-    raw(trail.target, f"UPDATE audit_entry SET prev_hash = '{chain.GENESIS_HASH}' WHERE seq = {seq}")
-    return seq
-
-
-def deleted(trail: Trail) -> int:
-    seq = _check_after(trail, 20)
-    raw(trail.target, f"DELETE FROM audit_entry WHERE seq = {seq}")
-    return seq
+edited_content = _sql("edited_content", "UPDATE audit_entry SET decision = 'block' WHERE seq = {seq}")
+edited_entry_hash = _sql("edited_entry_hash", f"UPDATE audit_entry SET entry_hash = '{'ab' * 32}' WHERE seq = {{seq}}")
+edited_prev_hash = _sql(
+    "edited_prev_hash", f"UPDATE audit_entry SET prev_hash = '{chain.GENESIS_HASH}' WHERE seq = {{seq}}"
+)
+deleted = _sql("deleted", "DELETE FROM audit_entry WHERE seq = {seq}")
+edited_seal = _sql(
+    "edited_seal", "UPDATE audit_entry SET staff = 'someone' WHERE seq = {seq}", lambda t: _seal_after(t, 20)
+)
+mac_altered = _sql("mac_altered", f"UPDATE audit_entry SET mac = '{'0' * 64}' WHERE seq = {{seq}}")
+# Unsealed: only this installation's own key can check it (Verifier.finish).
+mac_altered_in_the_open_epoch = _sql(
+    "mac_altered_in_the_open_epoch",
+    f"UPDATE audit_entry SET mac = '{'0' * 64}' WHERE seq = {{seq}}",
+    lambda t: _check_after(t, _last_seal(t)),
+)
 
 
 def inserted_and_renumbered(trail: Trail) -> int:
@@ -132,12 +144,6 @@ def reordered(trail: Trail) -> int:
         if column != "seq":
             a[column], b[column] = b[column], a[column]
     write_rows(trail.target, rows)
-    return seq
-
-
-def edited_seal(trail: Trail) -> int:
-    seq = _seal_after(trail, 20)
-    raw(trail.target, f"UPDATE audit_entry SET staff = 'someone' WHERE seq = {seq}")
     return seq
 
 
@@ -166,21 +172,6 @@ def dropped_seal(trail: Trail) -> int:
     return seq
 
 
-def mac_altered(trail: Trail) -> int:
-    seq = _check_after(trail, 20)
-    raw(trail.target, f"UPDATE audit_entry SET mac = '{'0' * 64}' WHERE seq = {seq}")
-    return seq
-
-
-def mac_altered_in_the_open_epoch(trail: Trail) -> int:
-    """Unsealed: only this installation's own key can check it (Verifier.finish)."""
-    rows = read_rows(trail.target)
-    last_seal = max(r["seq"] for r in rows if r["action"] == "seal")
-    seq = _check_after(trail, last_seal)
-    raw(trail.target, f"UPDATE audit_entry SET mac = '{'0' * 64}' WHERE seq = {seq}")
-    return seq
-
-
 def relinked_with_the_stolen_key(trail: Trail) -> int:
     """An entry of the open epoch linked to nothing before it, it and every later entry
     rehashed, their MACs recomputed with today's key (stolen), the head beside the key
@@ -190,24 +181,13 @@ def relinked_with_the_stolen_key(trail: Trail) -> int:
     rows = read_rows(trail.target)
     inst = ring.installation(rows[0]["entry_hash"])
     assert inst is not None
-    last_seal = max(r["seq"] for r in rows if r["action"] == "seal")
-    seq = _check_after(trail, last_seal)
+    seq = _check_after(trail, _last_seal(trail))
     index = next(i for i, r in enumerate(rows) if r["seq"] == seq)
     rows[index]["prev_hash"] = chain.GENESIS_HASH
     rehash(rows[index:], stolen={inst.chain: keys.entry_mac_key(keys.load_private(inst.secret))})
     write_rows(trail.target, rows)
     steal_head(trail, rows)
     return seq
-
-
-def blob_in_a_text_column(column: str) -> Callable[[Trail], int]:
-    def tamper(trail: Trail) -> int:
-        seq = _check_after(trail, 20)
-        raw(trail.target, f"UPDATE audit_entry SET {column} = CAST({column} AS BLOB) WHERE seq = {seq}")
-        return seq
-
-    tamper.__name__ = f"blob_in_{column}"
-    return tamper
 
 
 TAMPERING = [
@@ -225,7 +205,10 @@ TAMPERING = [
     relinked_with_the_stolen_key,
 ]
 # SQLite keeps whatever bytes an edit gives a column (PostgreSQL's text columns hold none).
-SQLITE_TAMPERING = [blob_in_a_text_column("staff"), blob_in_a_text_column("entry_hash")]
+SQLITE_TAMPERING = [
+    _sql(f"blob_in_{column}", f"UPDATE audit_entry SET {column} = CAST({column} AS BLOB) WHERE seq = {{seq}}")
+    for column in ("staff", "entry_hash")
+]
 # Where the split falls, from the tampered entry's seq.
 PLACES = {"in this process's half": 3, "the last of this process's": 0, "the first of the second's": -1}
 PLACES["in the second process's half"] = -4

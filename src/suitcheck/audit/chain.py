@@ -399,6 +399,7 @@ class Verifier:
                 last_seq, last_hash = seq, digest
                 state = chains.get(chain) if chain is not None else None
                 if state is not None and self._due is None and action != SEAL:
+                    # _feed()'s common case of _place(), inline there and here for the same reason.
                     state.pending.append((seq, digest, mac))
                     if seq - state.start >= state.every:
                         self._due = (chain, state.epoch, seq + 1)
