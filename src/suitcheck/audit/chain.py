@@ -609,6 +609,11 @@ class Verifier:
         }
 
 
+# What a PartVerifier's own failures say. No one reads it: the verifier of the whole then
+# verifies those entries itself, and its failure (or not) is the one reported.
+_PART_FAILED = "failed in the later part (verified again whole)"
+
+
 class PartVerifier(Verifier):
     """The entries after seq `after`, without the trail before them (the later part of a
     split verification, audit.verify_split): numbering and links from the first of them,
@@ -625,7 +630,7 @@ class PartVerifier(Verifier):
     def _place(self, row: Row) -> VerifyResult | None:
         seq, _, _, action, _, _, _, _, facts, _, digest, chain, mac = row
         if chain is None:
-            return self._fail(seq, f"entry {seq} carries no installation mark: it was added outside suitcheck")
+            return self._fail(seq, _PART_FAILED)
         state = self.chains.get(chain)
         if state is None:  # never due here: the verifier of the whole says when a seal is
             state = self.chains[chain] = _Chain("", "", 0, self.after, [], 1 << 62)
@@ -635,10 +640,10 @@ class PartVerifier(Verifier):
         try:
             key = bytes.fromhex(json.loads(facts)["mac_key"])
         except (ValueError, KeyError, TypeError):
-            return self._fail(seq, f"entry {seq} is a damaged seal")
+            return self._fail(seq, _PART_FAILED)
         bad = _first_bad_mac(key, state.pending)
         if bad is not None:
-            return self._fail(bad, f"entry {bad} was forged or altered: its MAC does not match its seal's key")
+            return self._fail(bad, _PART_FAILED)
         state.pending = []
         return None
 

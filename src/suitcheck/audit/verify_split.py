@@ -100,8 +100,8 @@ def _worker_main(pipe: Pipe, job: _Job) -> None:
 
 def _hash(pipe: Pipe, db: Connection, after: int) -> tuple[Any, ...]:
     """Check every entry after `after` as chain.PartVerifier does: ("done", first seq, its
-    prev_hash, count, last seq, the stream of what the parent reads), or ("bad", seq,
-    problem) at the first entry that fails."""
+    prev_hash, count, last seq, the stream of what the parent reads), or ("bad", seq) at the
+    first entry that fails."""
     verifier = chain.PartVerifier(after)
     stream = hashlib.sha256()
     first: tuple[Any, Any] = (None, None)
@@ -113,7 +113,7 @@ def _hash(pipe: Pipe, db: Connection, after: int) -> tuple[Any, ...]:
             first = batch[0][0], batch[0][9]
         failure = verifier.feed(batch)
         if failure is not None:
-            return ("bad", failure.bad_seq, failure.problem)
+            return ("bad", failure.bad_seq)  # the parent verifies these entries itself and says what it finds
         stream.update(stream_bytes(list(map(read, batch))))
     return ("done", *first, verifier.count, verifier.last_seq, stream.hexdigest())
 
@@ -158,12 +158,11 @@ def verify_entries(
     the verifier is in the state one process's feed() leaves. Call in the read
     transaction, after its snapshot began (SQLite: `same_state` says whether nothing was
     committed since before it began)."""
-    verifier = chain.Verifier(trusted=trusted, local_keys=local_keys)
     head = export_split.read_head(conn)
     mid = split_point(int(head[0])) if head is not None else None
     if head is None or mid is None:
-        verifier.feed(chain.stream_entries(conn))  # type: ignore[arg-type]
-        return verifier
+        return chain.verifier_for_store(conn, trusted=trusted, local_keys=local_keys)  # as before the split
+    verifier = chain.Verifier(trusted=trusted, local_keys=local_keys)
     postgres = conn.dialect.name == "postgresql"
     snapshot = str(conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()) if postgres else None
     worker = VerifyWorker(same_state)
