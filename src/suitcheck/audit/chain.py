@@ -701,9 +701,18 @@ def entry_batches(
     until = "" if up_to is None else f" AND seq <= {int(up_to)}"
     try:
         while True:
-            rows = fetch_batch(dbapi, cursor, select_sql.format(after=int(after), limit=int(batch), until=until))
+            sql = select_sql.format(after=int(after), limit=int(batch) + 1, until=until)
+            rows = fetch_batch(dbapi, cursor, sql)
             if not rows:
                 return
+            if len(rows) > batch:
+                # The next batch is read from after this one's last seq, so a row repeating that seq
+                # just past the batch would never be read. suitcheck's key keeps seq unique, but an
+                # insider can drop it (PostgreSQL) or rebuild the table (SQLite): a verification whose
+                # batches end there passed such a trail, and the split one's later part ends its
+                # batches elsewhere than one process does, so the two disagreed. One row more is read
+                # and kept when it repeats the last seq (every verifier stops at a repeated seq).
+                rows = rows[: batch + 1] if rows[batch][0] == rows[batch - 1][0] else rows[:batch]
             yield rows
             after = rows[-1][0]
     finally:
