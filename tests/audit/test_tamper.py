@@ -9,6 +9,7 @@ sentence that names the first bad entry or the missing seal.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -626,3 +627,40 @@ def test_policy_version_inserted_outside_suitcheck(trail: Trail, capsys: pytest.
     code, out = verify(trail, capsys)
     assert code == 4, out
     assert "policy version 99 was added or changed outside suitcheck" in out, out
+
+
+@pytest.mark.parametrize("seq", [0, -5])
+def test_an_entry_numbered_below_one_is_found(trail: Trail, capsys: pytest.CaptureFixture[str], seq: int) -> None:
+    """A row under a number no verification reads from (they read `seq > 0` in order): a
+    copy of a real check, an "allow" entry anyone listing the trail by number would see
+    first, added by a SQL client. The trail is counted as well as read in order."""
+    rows = read_rows(trail.target)
+    forged = dict(first(rows, lambda r: r["action"] == "check"))
+    forged["seq"], forged["decision"] = seq, "allow"
+    names = ", ".join(COLUMNS)
+    values = ", ".join(f":{c}" for c in COLUMNS)
+    with _engine(trail.target).begin() as conn:
+        conn.execute(text(f"INSERT INTO audit_entry ({names}) VALUES ({values})"), forged)
+    code, out = verify(trail, capsys)
+    assert code == 4, out
+    found = re.search(r"the trail holds (\d+) entries, but only (\d+) are numbered from 1 in order", out)
+    assert found is not None, out
+    assert int(found[1]) == int(found[2]) + 1 > len(rows), out  # the forged row (the login's entry came since)
+
+
+def test_an_entry_without_a_number_is_found(trail: Trail, capsys: pytest.CaptureFixture[str]) -> None:
+    """The key on seq dropped (PostgreSQL) or the table rebuilt without it (SQLite), then a
+    row added with no number: no verification reading in order (`seq > n`) reaches it."""
+    from tests.audit.test_verify_split_attack import seq_not_unique
+
+    rows = read_rows(trail.target)
+    seq_not_unique(trail.target, nullable=True)
+    forged = dict(first(rows, lambda r: r["action"] == "check"))
+    forged["decision"] = "allow"
+    names = ", ".join(COLUMNS)
+    values = ", ".join(f":{c}" for c in COLUMNS)
+    with _engine(trail.target).begin() as conn:
+        conn.execute(text(f"INSERT INTO audit_entry ({names}) VALUES ({values})"), {**forged, "seq": None})
+    code, out = verify(trail, capsys)
+    assert code == 4, out
+    assert "are numbered from 1 in order: the others were added outside suitcheck" in out, out

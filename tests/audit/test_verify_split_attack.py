@@ -35,10 +35,10 @@ def _grow(trail: Trail, clock: Clock, count: int) -> None:
         services.close()
 
 
-def _seq_not_unique(target: str) -> None:
-    """audit_entry's seq made an indexed column that may repeat, as any SQL client can:
-    PostgreSQL drops the primary key; SQLite, whose rowid key cannot repeat, rebuilds the
-    table (every row kept, in order)."""
+def seq_not_unique(target: str, *, nullable: bool = False) -> None:
+    """audit_entry's seq made an indexed column that may repeat (and, `nullable`, be left
+    empty), as any SQL client can: PostgreSQL drops the primary key; SQLite, whose rowid key
+    cannot repeat, rebuilds the table (every row kept, in order)."""
     if "://" in target:
         engine = create_engine(target)
         with engine.begin() as conn:
@@ -46,13 +46,16 @@ def _seq_not_unique(target: str) -> None:
                 text("SELECT conname FROM pg_constraint WHERE conrelid = 'audit_entry'::regclass AND contype = 'p'")
             ).scalar_one()
             conn.execute(text(f'ALTER TABLE audit_entry DROP CONSTRAINT "{name}"'))
+            if nullable:
+                conn.execute(text("ALTER TABLE audit_entry ALTER COLUMN seq DROP NOT NULL"))
             conn.execute(text("CREATE INDEX attack_seq ON audit_entry (seq)"))
         engine.dispose()
         return
     raw(
         target,
         "ALTER TABLE audit_entry RENAME TO audit_entry_old",
-        "CREATE TABLE audit_entry (seq INTEGER NOT NULL, at VARCHAR(32) NOT NULL, staff VARCHAR(64) NOT NULL, "
+        f"CREATE TABLE audit_entry (seq INTEGER{'' if nullable else ' NOT NULL'}, at VARCHAR(32) NOT NULL, "
+        "staff VARCHAR(64) NOT NULL, "
         "action VARCHAR(32) NOT NULL, investor_id INTEGER, report_id INTEGER, decision VARCHAR(32), "
         "reasons TEXT NOT NULL, facts TEXT NOT NULL, prev_hash VARCHAR(64) NOT NULL, "
         "entry_hash VARCHAR(64) NOT NULL, chain VARCHAR(16), mac VARCHAR(64))",
@@ -86,7 +89,7 @@ def test_a_repeated_seq_is_found_wherever_a_batch_ends(
     elsewhere) passed it when it fell at the end of one of its own, where one process
     rejects it. Either way the trail must be rejected, and the same way."""
     _grow(trail, clock, 2 * BATCH + 300)
-    _seq_not_unique(trail.target)
+    seq_not_unique(trail.target)
     seq = REPEATS[where]
     assert [r["action"] for r in read_rows(trail.target) if r["seq"] == seq] == ["check"]
     raw(trail.target, f"INSERT INTO audit_entry ({COLUMNS}) SELECT {COLUMNS} FROM audit_entry WHERE seq = {seq}")

@@ -730,6 +730,22 @@ def verifier_for_store(
     return verifier
 
 
+def entries_not_in_order(conn: Connection, verified: int) -> str | None:
+    """Whether the trail holds entries that a verification, reading from entry 1 in order
+    (`seq > n`, keyset batches), never reached: a row numbered below 1, one without a number
+    (PostgreSQL once its NOT NULL is dropped) or one repeating a number (once its key is
+    dropped). suitcheck writes none of these; an insider's SQL client can, and a listing by
+    number would show them as entries. Counted in the verification's own read transaction,
+    so an entry appended since it began is not counted."""
+    total = int(conn.execute(text("SELECT count(*) FROM audit_entry")).scalar_one())
+    if total == verified:
+        return None
+    return (
+        f"the trail holds {total} entries, but only {verified} are numbered from 1 in order: "
+        "the others were added outside suitcheck"
+    )
+
+
 def registrations(conn: Session | Connection) -> list[dict[str, Any]]:
     """Every installation registered in the trail, oldest first (facts plus seq and at)."""
     c = connection(conn) if isinstance(conn, Session) else conn

@@ -39,6 +39,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "this installation's registration is missing from the trail"),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "the trail holds {total} entries, but only {verified} are numbered from 1 in order: the others were added outside suitcheck",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "a client record of another branch was changed outside suitcheck (its seal does not match); head-office compliance can see which",
     ),
     QT_TRANSLATE_NOOP(

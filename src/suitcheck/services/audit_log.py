@@ -433,6 +433,10 @@ class AuditService:
             conn, url=self._ctx.store.url, trusted=trusted, local_keys=sealer.local_keys(), same_state=same_state
         )
         result = verifier.finish()
+        if result.ok:
+            problem = chain.entries_not_in_order(conn, result.count)
+            if problem is not None:
+                result = dataclasses.replace(result, ok=False, problem=problem)
         if result.ok and sealer.chain not in result.installations:
             result = dataclasses.replace(
                 result, ok=False, problem="this installation's registration is missing from the trail"

@@ -2023,6 +2023,10 @@ Store: {store}</source>
         <translation>审计记录中缺少本安装的登记</translation>
     </message>
     <message>
+        <source>the trail holds {total} entries, but only {verified} are numbered from 1 in order: the others were added outside suitcheck</source>
+        <translation>审计记录共有 {total} 条，但只有 {verified} 条从第 1 条起按序编号：其余条目是在 suitcheck 之外添加的</translation>
+    </message>
+    <message>
         <source>a client record of another branch was changed outside suitcheck (its seal does not match); head-office compliance can see which</source>
         <translation>另一营业部的一条客户记录在 suitcheck 之外被修改（其封印不符）；总部合规人员可以查看是哪一条</translation>
     </message>
