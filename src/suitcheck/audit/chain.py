@@ -215,7 +215,15 @@ def registration_message(
     ).encode()
 
 
-HEAD = select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+# The newest entry. Not a row without a number (suitcheck writes none; an insider's SQL client
+# can, once PostgreSQL's NOT NULL is dropped, and PostgreSQL sorts it first in descending
+# order): the trail's head stays the numbered one, and verify counts the other.
+HEAD = (
+    select(AuditEntry.seq, AuditEntry.entry_hash)
+    .where(AuditEntry.seq.is_not(None))
+    .order_by(AuditEntry.seq.desc())
+    .limit(1)
+)
 
 
 # PostgreSQL: the trail's lock, and with it, for the rest of this transaction only, the bound

@@ -50,7 +50,7 @@ SPLIT_FROM = 200_000
 WORKER_SHARE = 0.5
 _BATCH = 5000
 _SNAPSHOT_ID = re.compile(r"[0-9A-Fa-f]+-[0-9A-Fa-f]+(-[0-9]+)?")
-_HEAD_SQL = "SELECT seq, entry_hash FROM audit_entry ORDER BY seq DESC LIMIT 1"
+_HEAD_SQL = "SELECT seq, entry_hash FROM audit_entry WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1"  # chain.HEAD
 
 
 @dataclasses.dataclass(frozen=True)
