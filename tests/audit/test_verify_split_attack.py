@@ -13,7 +13,7 @@ from sqlalchemy import create_engine, text
 from tests.audit import test_verify_split
 from tests.audit.conftest import Trail
 from tests.audit.test_tamper import raw, read_rows, rehash, steal_head, write_rows
-from tests.audit.test_verify_split import _check_after, _seal_after, both_ways, split_at
+from tests.audit.test_verify_split import _check_after, _seal_after, _sql, both_ways, split_at
 from tests.conftest import Clock, make_services
 
 COLUMNS = "seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev_hash, entry_hash, chain, mac"
@@ -105,16 +105,6 @@ def test_a_repeated_seq_is_found_wherever_a_batch_ends(
 # -- edits in the second process's entries: its read must catch them, or this process must --
 
 
-def _in_the_later_part(name: str, statement: str, entry: Callable[[Trail], int]) -> Callable[[Trail], int]:
-    def tamper(trail: Trail) -> int:
-        seq = entry(trail)
-        raw(trail.target, statement.format(seq=seq))
-        return seq
-
-    tamper.__name__ = name
-    return tamper
-
-
 def _a_check(trail: Trail) -> int:
     return _check_after(trail, 20)
 
@@ -126,7 +116,7 @@ def _a_seal(trail: Trail) -> int:
 # Each changes what an entry holds but none of (seq, action, entry_hash, chain, mac), the
 # only fields this process reads of the later entries that are not seals or registrations.
 CONTENT = [
-    _in_the_later_part(f"{column}_of_a_{kind}", f"UPDATE audit_entry SET {column} = {value} WHERE seq = {{seq}}", at)
+    _sql(f"{column}_of_a_{kind}", f"UPDATE audit_entry SET {column} = {value} WHERE seq = {{seq}}", at)
     for kind, at in (("check", _a_check), ("seal", _a_seal))
     for column, value in (
         ("at", "'2000-01-01T00:00:00.000000Z'"),
@@ -142,20 +132,18 @@ CONTENT = [
 # A seal's action respelled: SELECT_CONTENT (`action IN ('seal', ...)`) no longer reads its
 # whole row, and no check takes it for a seal; the epoch it closed is then unsealed.
 RESPELLED = [
-    _in_the_later_part(
-        f"seal_spelled_{name}", f"UPDATE audit_entry SET action = '{value}' WHERE seq = {{seq}}", _a_seal
-    )
+    _sql(f"seal_spelled_{name}", f"UPDATE audit_entry SET action = '{value}' WHERE seq = {{seq}}", _a_seal)
     for name, value in (("upper", "SEAL"), ("title", "Seal"), ("spaced", "seal "), ("fullwidth", "ｓｅａｌ"))
 ]
 # The five fields themselves, NULL where a column allows it.
 NULLED = [
-    _in_the_later_part(f"{column}_null_in_a_{kind}", f"UPDATE audit_entry SET {column} = NULL WHERE seq = {{seq}}", at)
+    _sql(f"{column}_null_in_a_{kind}", f"UPDATE audit_entry SET {column} = NULL WHERE seq = {{seq}}", at)
     for kind, at in (("check", _a_check), ("seal", _a_seal))
     for column in ("chain", "mac")
 ]
 # SQLite keeps bytes where the column says text: the stream holds them as bytes.
 SQLITE_BYTES = [
-    _in_the_later_part(
+    _sql(
         f"blob_in_{column}_of_a_{kind}",
         f"UPDATE audit_entry SET {column} = CAST({column} AS BLOB) WHERE seq = {{seq}}",
         at,
@@ -164,7 +152,7 @@ SQLITE_BYTES = [
     for column in ("action", "chain", "mac", "prev_hash", "facts")
 ] + [
     # Not UTF-8: read as U+FFFD (store.sqlitetext), in a field both processes read.
-    _in_the_later_part(
+    _sql(
         f"not_utf8_in_{column}",
         f"UPDATE audit_entry SET {column} = CAST(X'ff' || {column} AS TEXT) WHERE seq = {{seq}}",
         _a_check,
