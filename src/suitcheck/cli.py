@@ -33,6 +33,7 @@ from suitcheck.services.audit_log import (
     ExportVerification,
     VerifyResult,
     attach_report,
+    export_warning,
     parse_public_keys,
     verify_file_offline,
 )
@@ -978,8 +979,10 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
             action=args.entry_action,
         )
         manifest = services.audit.export(actor, Path(args.out), args.format, flt, full_id_numbers=args.full_id_numbers)
-        out.emit(manifest, f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)")
-        return EXIT_OK
+        warning = export_warning(manifest)
+        said = f"Exported {manifest['count']} entries to {args.out} (manifest: {args.out}.manifest.json)"
+        out.emit(manifest, said if warning is None else f"{said}\nWARNING: {warning}")
+        return EXIT_OK if warning is None else EXIT_VERIFY_FAILED
     if args.action == "replay":
         return _replay(services, actor, args, out)
     if args.file:

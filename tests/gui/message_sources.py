@@ -16,6 +16,9 @@ MESSAGE_VARIABLES = {"failure", "problem", "message"}
 PROBLEM_CALLS = {"_fail", "_CellMismatch"}
 # Tables of sentences a service raises by key (auth._PROBLEMS: password rule -> sentence).
 MESSAGE_TABLES = re.compile(r"^_?[A-Z_]*(PROBLEMS|MESSAGES|SENTENCES)$")
+# Functions whose every returned text is a verification problem (audit.chain's verifier:
+# an entry that does not link, a damaged registration or seal, a broken key history).
+PROBLEM_FUNCTIONS = {"_link_problem", "_new_chain", "_seal", "walk_ladder"}
 
 
 def _name(expr: ast.expr) -> str:
@@ -56,6 +59,8 @@ def _candidates(node: ast.AST) -> list[ast.expr]:
         if _callee(node) in PROBLEM_CALLS and len(node.args) > 1:
             candidates.append(node.args[1])  # (seq, problem): a verification problem
         candidates += [k.value for k in node.keywords if k.arg in MESSAGE_VARIABLES]
+    if isinstance(node, ast.FunctionDef) and node.name in PROBLEM_FUNCTIONS:
+        candidates += [r.value for r in ast.walk(node) if isinstance(r, ast.Return) and r.value is not None]
     if isinstance(node, ast.Assign):
         names = [t.id for t in node.targets if isinstance(t, ast.Name)]
         if any(name in MESSAGE_VARIABLES for name in names):

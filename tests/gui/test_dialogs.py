@@ -284,3 +284,38 @@ def test_the_report_date_filter_starts_half_a_year_before_the_firms_day(  # type
     assert pane.filters.since_date.date().toPython() == dt.date(2030, 7, 1)
     assert not pane.filters.since_date.isEnabled()
     runner.wait()
+
+
+def test_an_export_of_a_trail_that_fails_says_so_and_its_file_fails(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path, message_boxes
+) -> None:
+    """The dialog's export (a period: filtered) of a store with a forged entry is written
+    for investigation, in the error colour with the reason; its file fails verification
+    with the same reason (tests/audit/test_export_vouched.py has the attacks)."""
+    from PySide6.QtWidgets import QWidget
+
+    from suitcheck.gui.dialogs.verification import verify_export_file
+    from suitcheck.gui.widgets import ERROR_COLOUR
+    from tests.audit.test_export_vouched import forge_allow_at_seq_0
+
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.access.check(compliance, "880003", 1)
+    forge_allow_at_seq_0(str(demo_services.ctx.store.url.database))
+    dialog = ExportDialog(demo_services, compliance, AuditFilter())
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    assert not dialog.all_time.isChecked()  # today's entries: a filtered export
+    out = tmp_path / "today.csv"
+    dialog.destination.setText(str(out))
+    dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "Exported" in dialog.message.text(), timeout=20_000)
+    assert "The audit trail fails verification (the trail holds" in dialog.message.text()
+    assert ERROR_COLOUR in dialog.message.styleSheet()
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    parent.show()
+    verify_export_file(demo_services, compliance, out, parent)
+    assert message_boxes[-1][0] == "The export FAILED verification."
+    assert message_boxes[-1][1].startswith(
+        "the audit trail failed verification when this file was exported (the trail holds"
+    )

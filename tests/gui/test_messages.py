@@ -50,6 +50,15 @@ def test_a_service_sentence_is_shown_in_chinese_with_its_values(chinese) -> None
     assert messages.message_text("No staff account is named 'li.lei'.") == "没有名为“li.lei”的员工账户。"
     shown = messages.message_text("This report may not be opened for this client: the decision is block.")
     assert shown == "不得为该客户打开此研报：判定为 禁止阅读。"
+    # The verifier's sentences too (they were shown in English), one naming an entry twice.
+    shown = messages.message_text("entry 23 does not link to the entry before it (prev_hash differs)")
+    assert shown == "第 23 条与前一条接不上（prev_hash 不同）"
+    sealed = (
+        "the seal at entry 30 (installation ab12, epoch 2) no longer matches the trail before it: an entry "
+        "between 20 and 30 was changed, inserted or removed after it was signed, or the seal is not signed by "
+        "that epoch's key"
+    )
+    assert messages.message_text(sealed).startswith("第 30 条的封签（安装 ab12，第 2 期）")
     # A sentence nobody catalogued is shown as it is, never lost.
     assert messages.message_text("Something new happened.") == "Something new happened."
 

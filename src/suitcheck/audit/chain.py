@@ -84,10 +84,13 @@ def cycle_collector_paused() -> Iterator[None]:
 
 def _link_problem(seq: int, expected_seq: int | None) -> str:
     """Why an entry of a linked trail is not where it belongs."""
-    if expected_seq is not None and seq != expected_seq:
-        what = "missing" if seq > expected_seq else "duplicated or out of order"
-        return f"entry {expected_seq} is {what} (found {seq} in its place)"
-    return f"entry {seq} does not link to the entry before it (prev_hash differs)"
+    if expected_seq is not None and seq > expected_seq:
+        message = f"entry {expected_seq} is missing (found {seq} in its place)"
+    elif expected_seq is not None and seq != expected_seq:
+        message = f"entry {expected_seq} is duplicated or out of order (found {seq} in its place)"
+    else:
+        message = f"entry {seq} does not link to the entry before it (prev_hash differs)"
+    return message
 
 
 class _Quoted(dict[Any, str]):

@@ -1002,21 +1002,46 @@ class ExportVerification:
 
 
 def export_scope(manifest: dict[str, Any]) -> str:
-    """One sentence saying what an export holds: a verdict of "OK" alone reads the same for
+    """What an export holds, in a sentence or two: a verdict of "OK" alone reads the same for
     the whole trail and for an export of one branch, one client or only the allowed checks,
-    which proves nothing about the entries it leaves out."""
+    which proves nothing about the entries it leaves out. A filtered export also says
+    whether the trail verified when it was exported (what vouches for its entries)."""
     at, by = manifest.get("exported_at"), manifest.get("exported_by")
     given = manifest.get("filters")
     filters: dict[str, Any] = given if isinstance(given, dict) else {}
-    if manifest.get("filtered") or filters:
-        shown = escape_controls(", ".join(f"{k}={v}" for k, v in sorted(filters.items())) or "a filter")
-        message = (
-            f"It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, "
-            "and nothing in it proves what it leaves out."
-        )
-    else:
+    if not (manifest.get("filtered") or filters):
         first, last = manifest.get("first_seq"), manifest.get("last_seq")
         message = f"It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
+        return message
+    shown = escape_controls(", ".join(f"{k}={v}" for k, v in sorted(filters.items())) or "a filter")
+    scope = (
+        f"It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, "
+        "and nothing in it proves what it leaves out."
+    )
+    trail = manifest.get("trail_verified")
+    if isinstance(trail, dict) and trail.get("ok") is True:
+        entries, through = trail.get("entries"), trail.get("through_seq")
+        message = f"{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported."
+    else:
+        message = (
+            f"{scope} It was exported by an earlier version, which did not verify the trail first: "
+            "only its signature vouches for its entries."
+        )
+    return message
+
+
+def trail_failure(manifest: dict[str, Any]) -> str | None:
+    """The sentence for an export made while the store's trail failed verification (its
+    signed manifest says so: audit.export's filtered exports), else None. A filtered export
+    holds entries without their neighbours, so nothing in the file can show a broken link:
+    its signature is all that vouches for each entry, and it vouches for none of these."""
+    trail = manifest.get("trail_verified")
+    if trail is None or (isinstance(trail, dict) and trail.get("ok") is True):
+        return None
+    problem = (trail.get("problem") if isinstance(trail, dict) else None) or "no reason recorded"
+    message = (
+        f"the audit trail failed verification when this file was exported ({problem}): nothing in it is vouched for"
+    )
     return message
 
 
@@ -1437,6 +1462,12 @@ def verify_export(path: Path, trusted: set[str]) -> ExportVerification:
         problem = _differs_from_manifest(path, manifest, result, entries_digest, display_digest)
         if problem is not None:
             result = dataclasses.replace(result, ok=False, problem=problem)
+    # Said after what the file itself shows: an edit made to it since is the later news.
+    failed = trail_failure(manifest)
+    if failed is not None:
+        result = dataclasses.replace(
+            result, ok=False, problem=failed if result.ok else f"{result.problem}; and {failed}"
+        )
     return ExportVerification(result, verdict, manifest)
 
 

@@ -289,6 +289,66 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "entry {expected_seq} is missing (found {seq} in its place)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {expected_seq} is duplicated or out of order (found {seq} in its place)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} does not link to the entry before it (prev_hash differs)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} carries no installation mark: it was added outside suitcheck",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} claims installation {chain}, which is not registered in the trail before it",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} is a damaged installation registration",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} registers installation {chain} with a key that is not its own",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} registers installation {chain} with an impossible seal interval",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq}: the registration of installation {chain} is not signed by its genesis key",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} registers installation {chain}, whose genesis key is not among the trusted public keys",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq} is a damaged seal",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {seq}: installation {chain} seals epoch {epoch}, but its open epoch is {state_epoch}",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the seal at entry {seq} (installation {chain}, epoch {epoch}) no longer matches the trail before it: an entry between {state_start} and {seq} was changed, inserted or removed after it was signed, or the seal is not signed by that epoch's key",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "entry {bad} was forged or altered: its MAC does not match installation {chain}'s epoch {epoch} key",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the key history of installation {chain} is broken at its epoch {epoch} seal",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "row {number} has no client/report columns in its record",
     ),
     QT_TRANSLATE_NOOP(
@@ -325,6 +385,25 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages", "It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages", "{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported."
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{scope} It was exported by an earlier version, which did not verify the trail first: only its signature vouches for its entries.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the audit trail failed verification when this file was exported ({problem}): nothing in it is vouched for",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{problem}; and the audit trail failed verification when this file was exported ({trail_problem}): nothing in it is vouched for",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit trail fails verification ({problem}). The export was written for investigation, and its signed manifest says so: the file will not verify. Run `suitcheck audit verify` and report it to compliance.",
     ),
     QT_TRANSLATE_NOOP("Messages", "Unknown export format '{fmt}'; use csv, xlsx or jsonl."),
     QT_TRANSLATE_NOOP("Messages", "Unknown decision '{decision}'; use allow, block or allow-after-warning."),
@@ -778,8 +857,13 @@ def _patterns() -> list[tuple[re.Pattern[str], str]]:
     """Longest templates first, so a specific sentence wins over a general one."""
     compiled = []
     for template in sorted(TEMPLATES, key=len, reverse=True):
-        parts = re.split(r"\{(\w+)\}", template)
-        regex = "".join(re.escape(part) if i % 2 == 0 else f"(?P<{part}>.*?)" for i, part in enumerate(parts))
+        parts, seen, regex = re.split(r"\{(\w+)\}", template), set(), ""
+        for i, part in enumerate(parts):
+            if i % 2 == 0:
+                regex += re.escape(part)
+            else:  # a name used twice stands for the same value twice
+                regex += f"(?P={part})" if part in seen else f"(?P<{part}>.*?)"
+                seen.add(part)
         compiled.append((re.compile(regex + r"\Z", re.DOTALL), template))
     return compiled
 

@@ -535,6 +535,8 @@ class AuditService:
         epoch, public_key, _ = sealer.sign(b"")
         head = ladder[-1] if ladder else None
         filters = self._export_filters(actor, flt)
+        # Read before the export's snapshot begins, as verify reads them (_recorded_heads).
+        heads = self._recorded_heads() if filters else None
         context = {
             "filtered": bool(filters),
             "filters": filters,
@@ -562,6 +564,7 @@ class AuditService:
 
         def record(manifest: dict[str, Any]) -> None:
             """The export's own entry, committed before the file takes its place."""
+            trail = manifest.get("trail_verified")
             with self._ctx.transaction() as session:
                 self._ctx.audit(
                     session,
@@ -574,6 +577,7 @@ class AuditService:
                         "last_hash": manifest["last_hash"],
                         "full_id_numbers": full,
                         "filters": filters,
+                        **({} if trail is None else {"trail_verified": trail["ok"]}),
                     },
                 )
 
@@ -581,6 +585,8 @@ class AuditService:
             with self._one_state() as same, self._ctx.transaction(read_only=True) as session:
                 if fmt is ExportFormat.XLSX and self._entries(session, actor, flt, seal.seq) > xlsx_room():
                     raise InvalidInput(str(sheet_full()))  # the format asked for: before a minute of writing
+                if heads is not None:
+                    context["trail_verified"] = self._trail_verified(session.connection(), heads, same)
                 up_to, part = self._split(session, actor, flt, fmt, seal.seq, mask, same)
                 manifest = write_export(
                     out,
@@ -597,6 +603,26 @@ class AuditService:
             raise ServiceError(str(exc)) from exc
         log.info("audit export by %s: %s entries to %s (%s)", actor.username, manifest["count"], out.name, fmt)
         return manifest
+
+    def _trail_verified(
+        self, conn: Connection, heads: list[tuple[int, str]] | SealError, same_state: Callable[[], bool] | None
+    ) -> dict[str, Any]:
+        """What a filtered export's manifest says of the trail, verified in the snapshot its
+        entries are read from. Such an export holds entries without their neighbours, so
+        nothing in the file can show a broken link: its signature is all that vouches for
+        each entry, and it vouches only for the entries of a trail that verified. A trail
+        that fails is exported all the same (compliance investigates with the file), its
+        signed manifest saying so, and the file fails verification (trail_failure)."""
+        result = self._verify_chain(conn, heads, None, same_state)
+        if not result.ok and (result.problem or "").endswith("the trail is newer than this installation's key"):
+            # Another process on this key sealed after this export's seal: no damage to
+            # record in a manifest. Taking its key up (as verify does) would leave the
+            # manifest to a key other than the one this export began with (sign above).
+            raise ExportError("Another process sealed during the export; export again.")
+        trail: dict[str, Any] = {"ok": result.ok, "entries": result.count, "through_seq": result.head_seq}
+        if not result.ok:
+            trail |= {"bad_seq": result.bad_seq, "problem": result.problem}
+        return trail
 
     def _export_filters(self, actor: Actor, flt: AuditFilter) -> dict[str, Any]:
         """What the manifest and the export's entry say was selected: the filter, the
@@ -625,8 +651,7 @@ class AuditService:
         if fmt == ExportFormat.XLSX:
             return last, None
         postgres = self._ctx.store.engine.dialect.name == "postgresql"
-        options = {"isolation_level": "REPEATABLE READ"} if postgres else {}
-        conn = session.connection(execution_options=options)
+        conn = session.connection()  # a read-only session's: one snapshot (REPEATABLE READ; store.engine)
         snapshot = str(conn.exec_driver_sql("SELECT pg_export_snapshot()").scalar()) if postgres else None
         head = export_split.read_head(conn)
         span = select(func.min(AuditEntry.seq)).where(AuditEntry.seq <= last)
@@ -648,6 +673,20 @@ class AuditService:
             same_state,
         )
         return mid, worker
+
+
+def export_warning(manifest: dict[str, Any]) -> str | None:
+    """What the exporter is told when the export was written from a trail that failed
+    verification (its signed manifest says so: AuditService._trail_verified), else None."""
+    trail = manifest.get("trail_verified")
+    if not isinstance(trail, dict) or trail.get("ok") is True:
+        return None
+    problem = trail.get("problem") or "no reason recorded"
+    message = (
+        f"The audit trail fails verification ({problem}). The export was written for investigation, and its "
+        "signed manifest says so: the file will not verify. Run `suitcheck audit verify` and report it to compliance."
+    )
+    return message
 
 
 def parse_public_keys(values: list[str]) -> set[str]:

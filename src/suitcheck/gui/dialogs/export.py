@@ -26,11 +26,12 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.codes import ExportFormat
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.messages import message_text
 from suitcheck.gui.session import when_present
-from suitcheck.gui.widgets import dialog_buttons, qdate
+from suitcheck.gui.widgets import ERROR_COLOUR, dialog_buttons, qdate
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
-from suitcheck.services.audit_log import AuditFilter
+from suitcheck.services.audit_log import AuditFilter, export_warning
 
 # Format names are the same in every language; the first is the default.
 FORMAT_LABELS = {
@@ -135,11 +136,14 @@ class ExportDialog(QDialog):
         self.progress.setVisible(False)
         self.box.setEnabled(True)
         self.manifest = manifest
-        self.message.setText(
-            self.tr("Exported {n} entries to {file} with its manifest.").format(
-                n=manifest["count"], file=self.destination.text()
-            )
+        said = self.tr("Exported {n} entries to {file} with its manifest.").format(
+            n=manifest["count"], file=escape_controls(self.destination.text())
         )
+        warning = export_warning(manifest)
+        if warning is not None:  # the trail failed verification: the file says so, and will not verify
+            said += "\n\n" + escape_controls(message_text(warning), keep="\n")
+        self.message.setStyleSheet("" if warning is None else f"color: {ERROR_COLOUR};")
+        self.message.setText(said)
         self.box.button(QDialogButtonBox.StandardButton.Ok).setVisible(False)
         self.box.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
 

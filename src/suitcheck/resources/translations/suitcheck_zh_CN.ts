@@ -2403,6 +2403,66 @@ Store: {store}</source>
         <translation>第 {seq} 条是格式不正确的封签（含有封签不会有的字段）</translation>
     </message>
     <message>
+        <source>entry {expected_seq} is missing (found {seq} in its place)</source>
+        <translation>第 {expected_seq} 条缺失（其位置上是第 {seq} 条）</translation>
+    </message>
+    <message>
+        <source>entry {expected_seq} is duplicated or out of order (found {seq} in its place)</source>
+        <translation>第 {expected_seq} 条重复或顺序错乱（其位置上是第 {seq} 条）</translation>
+    </message>
+    <message>
+        <source>entry {seq} does not link to the entry before it (prev_hash differs)</source>
+        <translation>第 {seq} 条与前一条接不上（prev_hash 不同）</translation>
+    </message>
+    <message>
+        <source>entry {seq} carries no installation mark: it was added outside suitcheck</source>
+        <translation>第 {seq} 条没有安装标记：它是在 suitcheck 之外添加的</translation>
+    </message>
+    <message>
+        <source>entry {seq} claims installation {chain}, which is not registered in the trail before it</source>
+        <translation>第 {seq} 条自称来自安装 {chain}，但该安装在此前的审计链中没有登记</translation>
+    </message>
+    <message>
+        <source>entry {seq} is a damaged installation registration</source>
+        <translation>第 {seq} 条是已损坏的安装登记</translation>
+    </message>
+    <message>
+        <source>entry {seq} registers installation {chain} with a key that is not its own</source>
+        <translation>第 {seq} 条以不属于安装 {chain} 的密钥为其登记</translation>
+    </message>
+    <message>
+        <source>entry {seq} registers installation {chain} with an impossible seal interval</source>
+        <translation>第 {seq} 条为安装 {chain} 登记了不可能的封签间隔</translation>
+    </message>
+    <message>
+        <source>entry {seq}: the registration of installation {chain} is not signed by its genesis key</source>
+        <translation>第 {seq} 条：安装 {chain} 的登记未由其初始密钥签名</translation>
+    </message>
+    <message>
+        <source>entry {seq} registers installation {chain}, whose genesis key is not among the trusted public keys</source>
+        <translation>第 {seq} 条登记了安装 {chain}，但其初始密钥不在受信任的公钥之中</translation>
+    </message>
+    <message>
+        <source>entry {seq} is a damaged seal</source>
+        <translation>第 {seq} 条是已损坏的封签</translation>
+    </message>
+    <message>
+        <source>entry {seq}: installation {chain} seals epoch {epoch}, but its open epoch is {state_epoch}</source>
+        <translation>第 {seq} 条：安装 {chain} 封存第 {epoch} 期，但其未封存的是第 {state_epoch} 期</translation>
+    </message>
+    <message>
+        <source>the seal at entry {seq} (installation {chain}, epoch {epoch}) no longer matches the trail before it: an entry between {state_start} and {seq} was changed, inserted or removed after it was signed, or the seal is not signed by that epoch&apos;s key</source>
+        <translation>第 {seq} 条的封签（安装 {chain}，第 {epoch} 期）与其前的审计链不再相符：第 {state_start} 条与第 {seq} 条之间有条目在签名后被改动、插入或删除，或该封签并非由该期密钥签名</translation>
+    </message>
+    <message>
+        <source>entry {bad} was forged or altered: its MAC does not match installation {chain}&apos;s epoch {epoch} key</source>
+        <translation>第 {bad} 条被伪造或改动：其 MAC 与安装 {chain} 第 {epoch} 期的密钥不符</translation>
+    </message>
+    <message>
+        <source>the key history of installation {chain} is broken at its epoch {epoch} seal</source>
+        <translation>安装 {chain} 的密钥历史在其第 {epoch} 期封签处断开</translation>
+    </message>
+    <message>
         <source>row {number} has no client/report columns in its record</source>
         <translation>第 {number} 行的记录中没有客户/研报列</translation>
     </message>
@@ -2441,6 +2501,26 @@ Store: {store}</source>
     <message>
         <source>It holds the whole trail from entry {first} to entry {last} (exported {at} by {by}).</source>
         <translation>它含从第 {first} 条到第 {last} 条的完整审计链（{at} 由 {by} 导出）。</translation>
+    </message>
+    <message>
+        <source>{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported.</source>
+        <translation>{scope}导出时，完整的审计链（{entries} 条，至第 {through} 条）已通过验证。</translation>
+    </message>
+    <message>
+        <source>{scope} It was exported by an earlier version, which did not verify the trail first: only its signature vouches for its entries.</source>
+        <translation>{scope}它由较早的版本导出，导出前未验证审计链：为其中条目担保的只有签名。</translation>
+    </message>
+    <message>
+        <source>the audit trail failed verification when this file was exported ({problem}): nothing in it is vouched for</source>
+        <translation>导出此文件时审计链未通过验证（{problem}）：其中任何条目都没有担保</translation>
+    </message>
+    <message>
+        <source>{problem}; and the audit trail failed verification when this file was exported ({trail_problem}): nothing in it is vouched for</source>
+        <translation>{problem}；并且导出此文件时审计链未通过验证（{trail_problem}）：其中任何条目都没有担保</translation>
+    </message>
+    <message>
+        <source>The audit trail fails verification ({problem}). The export was written for investigation, and its signed manifest says so: the file will not verify. Run `suitcheck audit verify` and report it to compliance.</source>
+        <translation>审计链未通过验证（{problem}）。导出文件已写出，供调查使用，其签名清单也注明了这一点：该文件不会通过验证。请运行 `suitcheck audit verify` 并报告合规部门。</translation>
     </message>
     <message>
         <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
