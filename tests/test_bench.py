@@ -36,6 +36,7 @@ def test_quick_bench_run_completes_and_prints_ratios(tmp_path: Path) -> None:
         "check --batch (whole process) vs raw",
         "check --batch, per check, vs checks",
         "audit verify",
+        "audit export csv, one client / verify",
         "GUI cold start to first rows",
         "GUI cold start: where the time goes",
         "client import, all new",
