@@ -159,6 +159,7 @@ _LAST_OVERRIDE = Prepared(
         AuditEntry.action == AuditAction.OVERRIDE.value,
         AuditEntry.investor_id == bindparam("investor_id"),
         AuditEntry.report_id == bindparam("report_id"),
+        AuditEntry.seq > 0,  # the trail's entries only: a row under no number decides nothing (chain.HEAD)
     )
     .order_by(AuditEntry.seq.desc())
     .limit(1)

@@ -630,6 +630,7 @@ _LAST_MARK = (
     .where(
         AuditEntry.investor_id == bindparam("investor_id"),
         AuditEntry.action == AuditAction.REASSESSMENT_DUE.value,
+        AuditEntry.seq > 0,  # the trail's entries only: a row under no number decides nothing (chain.HEAD)
     )
     .order_by(AuditEntry.seq.desc())
     .limit(1)
