@@ -53,7 +53,7 @@ def reference_check(services: Services, actor: Actor, investor_ref: str | int, r
             report_id,
             entry.seq,
             entry.entry_hash,
-            **_answers(conn, actor, decision, investor.id, report_id, policy.warning_version),
+            **_answers(ctx, conn, actor, decision, investor.id, report_id, policy.warning_version),
         )
 
 

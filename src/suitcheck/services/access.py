@@ -39,10 +39,12 @@ from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import DecisionRefuses, InvalidInput, NotFound, OutcomeUnknown, ServiceError
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
+    OVERRIDE_SEAL,
     UnreadableRecordError,
     dates_canonical,
     investor_message,
     investor_message_sql,
+    override_message,
 )
 from suitcheck.services.investors import (
     UNREADABLE_FACTS,
@@ -171,23 +173,36 @@ class _Refused(Exception):
 
 
 def _override_admits(
-    conn: Session | Connection, investor_id: int, report_id: int, decision: Decision, warning_version: str
+    ctx: ServiceContext,
+    conn: Session | Connection,
+    investor_id: int,
+    report_id: int,
+    decision: Decision,
+    warning_version: str,
 ) -> bool:
     """The newest warning override for this client and report admits the report under this
     decision (domain.override_admits: recorded today, about the same facts, with the
-    warning now in force), for the rest of that day."""
+    warning now in force), for the rest of that day, while the seal it was recorded with
+    holds (integrity.override_message: the desk reads the entry without verifying the
+    trail, and an entry's own hash, or a sealed epoch's MAC, anyone can compute)."""
     c = conn.connection() if isinstance(conn, Session) else conn
     row = _LAST_OVERRIDE.first(c, investor_id=investor_id, report_id=report_id)
     if row is None:
         return False
     try:
         recorded = json.loads(row.facts)
-    except (TypeError, ValueError):  # an entry changed outside suitcheck admits nothing
+        sealed = ctx.rows.ok(c, override_message(investor_id, report_id, recorded), recorded.get(OVERRIDE_SEAL))
+    except (TypeError, ValueError, AttributeError):  # an entry changed outside suitcheck admits nothing
         return False
-    return isinstance(recorded, dict) and override_admits(recorded, decision, warning_version)
+    if not sealed:
+        log.warning(
+            "client %s, report %s: the newest override's seal does not hold; it admits nothing", investor_id, report_id
+        )
+    return sealed and override_admits(recorded, decision, warning_version)
 
 
 def _answers(
+    ctx: ServiceContext,
     conn: Session | Connection,
     actor: Actor,
     decision: Decision,
@@ -198,7 +213,7 @@ def _answers(
     """may_open, may_override and override_recorded for a decision, as `open_report` and
     `record_override` will judge them; `warning_version` is the policy's in force."""
     recorded = decision.outcome is Outcome.ALLOW_AFTER_WARNING and _override_admits(
-        conn, investor_id, report_id, decision, warning_version
+        ctx, conn, investor_id, report_id, decision, warning_version
     )
     granted = decision.outcome is Outcome.ALLOW or recorded
     return {
@@ -392,7 +407,7 @@ class AccessService:
                     report_id,
                     entry.seq,
                     entry.entry_hash,
-                    **_answers(conn, actor, decision, investor.id, report_id, policy.warning_version),
+                    **_answers(ctx, conn, actor, decision, investor.id, report_id, policy.warning_version),
                 )
         except _Refused:
             return None  # rolled back: nothing was recorded
@@ -470,6 +485,16 @@ class AccessService:
                 )
             if warning_version != policy.warning_version:
                 raise InvalidInput("The warning shown is not the current version; show it again.")
+            facts = {
+                **decision.facts(),
+                "account": _account(investor),
+                "warning_version": policy.warning_version,
+                "warning_sha256": hashlib.sha256(policy.warning_text.encode()).hexdigest(),
+                "client_confirmed": True,
+                "recording_ref": recording_ref,
+                "note": note,
+            }
+            facts[OVERRIDE_SEAL] = self._ctx.sealer.row_seal(override_message(investor.id, report.id, facts))
             entry = self._ctx.audit(
                 session,
                 actor,
@@ -478,15 +503,7 @@ class AccessService:
                 report_id=report.id,
                 decision=decision.outcome.value,
                 reasons=[r.value for r in decision.reasons],
-                facts={
-                    **decision.facts(),
-                    "account": _account(investor),
-                    "warning_version": policy.warning_version,
-                    "warning_sha256": hashlib.sha256(policy.warning_text.encode()).hexdigest(),
-                    "client_confirmed": True,
-                    "recording_ref": recording_ref,
-                    "note": note,
-                },
+                facts=facts,
             )
             return CheckResult(
                 decision,
@@ -494,7 +511,7 @@ class AccessService:
                 report.id,
                 entry.seq,
                 entry.entry_hash,
-                **_answers(session, actor, decision, investor.id, report.id, policy.warning_version),
+                **_answers(self._ctx, session, actor, decision, investor.id, report.id, policy.warning_version),
             )
 
     def open_report(self, actor: Actor, investor_ref: str | int, report_ref: str | int) -> OpenedReport:
@@ -516,7 +533,9 @@ class AccessService:
             if decision.outcome is not Outcome.BLOCK and (stored is None or not file_intact(report, stored)):
                 log.warning("report %s: its stored file does not match the row's hash; not opened", report.id)
                 decision = integrity_block(decision)
-            granted = _answers(session, actor, decision, investor.id, report.id, policy.warning_version)["may_open"]
+            granted = _answers(self._ctx, session, actor, decision, investor.id, report.id, policy.warning_version)[
+                "may_open"
+            ]
             action = AuditAction.OPEN if granted else AuditAction.OPEN_REFUSED
             entry = self._ctx.audit(
                 session,

@@ -232,7 +232,10 @@ def _version(facts: str) -> int | None:
 
 class _Overrides:
     """The override an opening after a warning rested on: the newest override entry for the
-    client and report before the opening (as open_report read it, access._LAST_OVERRIDE)."""
+    client and report before the opening (as open_report read it, access._LAST_OVERRIDE).
+    Its seal (integrity.override_message) is not asked for: a replay reads a trail that
+    verified, whose entries are as recorded, and an override recorded before overrides
+    were sealed admitted then without one."""
 
     def __init__(self, conn: Connection) -> None:
         self._conn = conn

@@ -228,6 +228,19 @@ def report_message(values: Mapping[str, Any] | Any) -> str:
     )
 
 
+OVERRIDE_SEAL = "integrity"  # the override entry's fact holding its seal
+
+
+def override_message(investor_id: object, report_id: object, facts: Mapping[str, Any]) -> str:
+    """What a warning override's seal covers: the client and report it is about and every
+    fact its entry records (the seal aside), the day and the warning's version among them.
+    An override admits a report (access._override_admits) only while this seal holds, so
+    an entry written or rewritten in SQL (a copy under another client, an entry turned
+    into an override) admits nothing, whether or not its epoch is sealed."""
+    recorded = {k: v for k, v in facts.items() if k != OVERRIDE_SEAL}
+    return canonical_json(["override", investor_id, report_id, recorded])
+
+
 def policy_message(version: object, document: object) -> str:
     return canonical_json(["policy", version, document])
 
