@@ -25,6 +25,7 @@ from sqlalchemy import text
 
 from suitcheck.audit.chain import canonical_entry, entry_hash, entry_mac
 from suitcheck.audit.export import manifest_message
+from suitcheck.cli import main
 from suitcheck.services.audit_log import AuditFilter, AuditService
 from suitcheck.services.errors import ServiceError
 from tests.audit.conftest import Trail, cli
@@ -91,7 +92,7 @@ def test_a_filtered_export_of_a_sound_trail_says_the_trail_verified(
     out = tmp_path / "client.csv"
     code, said = _export(trail, capsys, out, "--investor", "1")
     assert code == 0, said
-    assert "WARNING" not in said
+    assert "suitcheck:" not in said
     trail_verified = _manifest(out)["trail_verified"]
     entries = len(read_rows(trail.target))
     # The export's own entry is appended after its snapshot: the trail it verified is one shorter.
@@ -108,13 +109,24 @@ def test_a_forged_allow_under_seq_0_is_exported_as_failed(
     out = tmp_path / "allowed.csv"
     code, said = _export(trail, capsys, out, "--decision", "allow")
     assert code == 4, said
-    assert "WARNING: The audit trail fails verification (the trail holds" in said, said
+    assert "suitcheck: The audit trail fails verification (the trail holds" in said, said
     assert "the file will not verify" in said
     assert out.exists()  # written for investigation, and its manifest says so
     assert _manifest(out)["trail_verified"]["ok"] is False
     code, said = _verify_file(trail, capsys, out)
     assert code == 4, said
     assert said.startswith("FAILED: the audit trail failed verification when this file was exported (the trail holds")
+    # For a script: the manifest on stdout, the sentence on stderr (as an error's), exit 4.
+    capsys.readouterr()
+    again = tmp_path / "allowed-again.csv"
+    code = main(
+        ["audit", "export", "--user", "t-compliance", "--format", "csv", "--out", str(again), "--json"]
+        + ["--decision", "allow", "--db", trail.target]
+    )
+    printed = capsys.readouterr()
+    assert code == 4
+    assert json.loads(printed.out)["trail_verified"]["ok"] is False
+    assert printed.err.startswith("suitcheck: The audit trail fails verification (the trail holds"), printed.err
     assert "nothing in it is vouched for" in said
 
 
@@ -126,7 +138,7 @@ def test_an_entry_rehashed_in_a_sealed_epoch_is_exported_as_failed(
     code, said = _export(trail, capsys, out, "--investor", str(target["investor_id"]))
     assert code == 4, said
     broken = f"entry {target['seq'] + 1} does not link to the entry before it (prev_hash differs)"
-    assert f"WARNING: The audit trail fails verification ({broken})." in said, said
+    assert f"suitcheck: The audit trail fails verification ({broken})." in said, said
     manifest = _manifest(out)
     assert manifest["trail_verified"]["ok"] is False
     assert manifest["trail_verified"]["bad_seq"] == target["seq"] + 1
