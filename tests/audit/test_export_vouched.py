@@ -96,7 +96,16 @@ def test_a_filtered_export_of_a_sound_trail_says_the_trail_verified(
     trail_verified = _manifest(out)["trail_verified"]
     entries = len(read_rows(trail.target))
     # The export's own entry is appended after its snapshot: the trail it verified is one shorter.
-    assert trail_verified == {"ok": True, "entries": entries - 1, "through_seq": entries - 1}
+    chain = first(read_rows(trail.target), lambda r: r["action"] == "seal")["chain"]
+    assert trail_verified == {
+        "ok": True,
+        "entries": entries - 1,
+        "through_seq": entries - 1,
+        # What it took on trust: the installations it accepted, and where each one's last
+        # seal left its entries checked (here the export's own seal, the trail's last entry).
+        "installations": [chain],
+        "sealed_through": {chain: entries - 1},
+    }
     code, said = _verify_file(trail, capsys, out)
     assert code == 0, said
     assert f"The whole trail, {entries - 1} entries to entry {entries - 1}, verified when it was exported." in said

@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, select, text
+from sqlalchemy import Connection, func, select, text
 from sqlalchemy.orm import Session
 
 from suitcheck.audit.keys import chain_id, mac_equal, signature_ok
@@ -755,6 +755,19 @@ def entries_not_in_order(conn: Connection, verified: int) -> str | None:
         f"the trail holds {total} entries, but only {verified} are numbered from 1 in order: "
         "the others were added outside suitcheck"
     )
+
+
+def sealed_through(conn: Connection) -> dict[str, int]:
+    """Each installation's last seal (before its first, its registration): a verification
+    checked the MAC of each of its entries up to there with the key a seal revealed, or
+    the registration's signature; its entries after that await its next seal, and only
+    that installation's own key can check them until then (Verifier.finish)."""
+    rows = conn.execute(
+        select(AuditEntry.chain, func.max(AuditEntry.seq))
+        .where(AuditEntry.action.in_((SEAL, REGISTERED)), AuditEntry.chain.is_not(None))
+        .group_by(AuditEntry.chain)
+    ).all()
+    return {str(chain): int(seq) for chain, seq in rows}
 
 
 def registrations(conn: Session | Connection) -> list[dict[str, Any]]:

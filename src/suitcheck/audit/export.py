@@ -998,14 +998,16 @@ class ExportVerification:
     def scope(self) -> str | None:
         """What a verified export holds, from its signed manifest (None unless it verified):
         the whole trail up to its last entry, or only the entries its filters matched."""
-        return export_scope(self.manifest) if self.ok else None
+        return export_scope(self.manifest, self.result.unsealed) if self.ok else None
 
 
-def export_scope(manifest: dict[str, Any]) -> str:
+def export_scope(manifest: dict[str, Any], awaiting: int = 0) -> str:
     """What an export holds, in a sentence or two: a verdict of "OK" alone reads the same for
     the whole trail and for an export of one branch, one client or only the allowed checks,
     which proves nothing about the entries it leaves out. A filtered export also says
-    whether the trail verified when it was exported (what vouches for its entries)."""
+    whether the trail verified when it was exported (what vouches for its entries), and how
+    many of its entries (`awaiting`) that verification could not MAC-check (another
+    installation's, after its last seal)."""
     at, by = manifest.get("exported_at"), manifest.get("exported_by")
     given = manifest.get("filters")
     filters: dict[str, Any] = given if isinstance(given, dict) else {}
@@ -1021,13 +1023,59 @@ def export_scope(manifest: dict[str, Any]) -> str:
     trail = manifest.get("trail_verified")
     if isinstance(trail, dict) and trail.get("ok") is True:
         entries, through = trail.get("entries"), trail.get("through_seq")
-        message = f"{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported."
+        if awaiting:
+            message = (
+                f"{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported, "
+                f"but {awaiting} of the entries here await their installation's seal, which had not been made: "
+                "nothing has checked their MACs yet."
+            )
+        else:
+            message = f"{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported."
     else:
         message = (
             f"{scope} It was exported by an earlier version, which did not verify the trail first: "
             "only its signature vouches for its entries."
         )
     return message
+
+
+def untrusted_installation(manifest: dict[str, Any], trusted: set[str]) -> str | None:
+    """The sentence for an export made from a trail that verified, but with a registration
+    none of the `trusted` genesis keys leads to, else None. The export's verification
+    accepts every registration (a desktop holds no filed keys), as `audit verify` without
+    --public-key does; an installation an insider registered with a key of their own then
+    vouches for the entries it adds. `audit verify --public-key` fails such a trail, and a
+    whole-trail export shows the registration to its verifier; a filtered one must say
+    which installations it took, and its verifier weighs them the same way."""
+    trail = manifest.get("trail_verified")
+    given = trail.get("installations") if isinstance(trail, dict) and trail.get("ok") is True else None
+    known = {chain_id(key) for key in trusted}
+    strangers = [str(c) for c in given if c not in known] if isinstance(given, list) else []
+    if not strangers:
+        return None
+    chain = strangers[0]
+    message = (
+        f"the audit trail this file was exported from registers installation {chain}, whose genesis key is not "
+        "among the trusted public keys: nothing in it is vouched for"
+    )
+    return message
+
+
+def _awaiting_seal(manifest: dict[str, Any], rows: Iterable[tuple[Any, ...]], tally: list[int]) -> Iterator[Any]:
+    """`rows` as they are, counting in `tally` those the trail's verification at export
+    could not MAC-check: another installation's entries after its last seal
+    (`sealed_through` in a filtered export's manifest; an entry of an installation it does
+    not name counts too). Nothing is counted for a manifest without it."""
+    trail = manifest.get("trail_verified")
+    sealed = trail.get("sealed_through") if isinstance(trail, dict) and trail.get("ok") is True else None
+    if not isinstance(sealed, dict):
+        yield from rows
+        return
+    for row in rows:
+        seq, chain = row[0], row[11]
+        if chain is not None and not (isinstance(sealed.get(chain), int) and seq <= sealed[chain]):
+            tally[0] += 1
+        yield row
 
 
 def trail_failure(manifest: dict[str, Any]) -> str | None:
@@ -1451,13 +1499,15 @@ def verify_export(path: Path, trusted: set[str]) -> ExportVerification:
         first_seq=manifest.get("first_seq") or 1,
         linked=not filtered,
     )
+    awaiting = [0]
     try:
-        failure = verifier.feed(_as_rows(_records(path, manifest, display_digest), entries_digest))
+        rows = _as_rows(_records(path, manifest, display_digest), entries_digest)
+        failure = verifier.feed(_awaiting_seal(manifest, rows, awaiting) if filtered else rows)
     except _CellMismatch as exc:
         return ExportVerification(VerifyResult(False, 0, bad_seq=exc.seq, problem=str(exc)), verdict, manifest)
     except (OSError, UnicodeDecodeError) as exc:
         raise ExportError(f"The export {path} cannot be read.") from exc
-    result = failure or (verifier.finish() if not filtered else _unlinked_result(verifier))
+    result = failure or (verifier.finish() if not filtered else _unlinked_result(verifier, awaiting[0]))
     if result.ok:
         problem = _differs_from_manifest(path, manifest, result, entries_digest, display_digest)
         if problem is not None:
@@ -1468,6 +1518,10 @@ def verify_export(path: Path, trusted: set[str]) -> ExportVerification:
         result = dataclasses.replace(
             result, ok=False, problem=failed if result.ok else f"{result.problem}; and {failed}"
         )
+    elif result.ok:
+        stranger = untrusted_installation(manifest, trusted)
+        if stranger is not None:
+            result = dataclasses.replace(result, ok=False, problem=stranger)
     return ExportVerification(result, verdict, manifest)
 
 
@@ -1497,8 +1551,8 @@ def _differs_from_manifest(
     return None
 
 
-def _unlinked_result(verifier: Verifier) -> VerifyResult:
-    return VerifyResult(True, verifier.count, verifier.last_seq, verifier.last_hash)
+def _unlinked_result(verifier: Verifier, unsealed: int = 0) -> VerifyResult:
+    return VerifyResult(True, verifier.count, verifier.last_seq, verifier.last_hash, unsealed=unsealed)
 
 
 def _load_manifest(path: Path) -> dict[str, Any]:

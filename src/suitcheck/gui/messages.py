@@ -399,6 +399,14 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "the audit trail this file was exported from registers installation {chain}, whose genesis key is not among the trusted public keys: nothing in it is vouched for",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported, but {awaiting} of the entries here await their installation's seal, which had not been made: nothing has checked their MACs yet.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "{problem}; and the audit trail failed verification when this file was exported ({trail_problem}): nothing in it is vouched for",
     ),
     QT_TRANSLATE_NOOP(

@@ -622,6 +622,12 @@ class AuditService:
         trail: dict[str, Any] = {"ok": result.ok, "entries": result.count, "through_seq": result.head_seq}
         if not result.ok:
             trail |= {"bad_seq": result.bad_seq, "problem": result.problem}
+        else:
+            # What the verification took on trust, for the file's verifier to weigh with the
+            # keys it trusts (audit.export.trail_failure, awaiting_seal): every registration
+            # was accepted here (no keys are filed with a desktop), and another installation's
+            # entries after its last seal could not be MAC-checked (only its own key can).
+            trail |= {"installations": list(result.installations), "sealed_through": chain.sealed_through(conn)}
         return trail
 
     def _export_filters(self, actor: Actor, flt: AuditFilter) -> dict[str, Any]:

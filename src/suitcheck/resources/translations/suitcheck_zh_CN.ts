@@ -2515,6 +2515,14 @@ Store: {store}</source>
         <translation>导出此文件时审计链未通过验证（{problem}）：其中任何条目都没有担保</translation>
     </message>
     <message>
+        <source>the audit trail this file was exported from registers installation {chain}, whose genesis key is not among the trusted public keys: nothing in it is vouched for</source>
+        <translation>导出此文件的审计链登记了安装 {chain}，但其初始密钥不在受信任的公钥之中：其中任何条目都没有担保</translation>
+    </message>
+    <message>
+        <source>{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported, but {awaiting} of the entries here await their installation&apos;s seal, which had not been made: nothing has checked their MACs yet.</source>
+        <translation>{scope}导出时，完整的审计链（{entries} 条，至第 {through} 条）已通过验证，但此处有 {awaiting} 条仍在等待其安装的封签（当时尚未封存）：其 MAC 至今无人核对。</translation>
+    </message>
+    <message>
         <source>{problem}; and the audit trail failed verification when this file was exported ({trail_problem}): nothing in it is vouched for</source>
         <translation>{problem}；并且导出此文件时审计链未通过验证（{trail_problem}）：其中任何条目都没有担保</translation>
     </message>
