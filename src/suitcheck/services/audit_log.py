@@ -624,7 +624,7 @@ class AuditService:
             trail |= {"bad_seq": result.bad_seq, "problem": result.problem}
         else:
             # What the verification took on trust, for the file's verifier to weigh with the
-            # keys it trusts (audit.export.trail_failure, awaiting_seal): every registration
+            # keys it trusts (audit.export.untrusted_installation, _awaiting_seal): every registration
             # was accepted here (no keys are filed with a desktop), and another installation's
             # entries after its last seal could not be MAC-checked (only its own key can).
             trail |= {"installations": list(result.installations), "sealed_through": chain.sealed_through(conn)}
