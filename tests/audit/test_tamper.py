@@ -664,3 +664,28 @@ def test_an_entry_without_a_number_is_found(trail: Trail, capsys: pytest.Capture
     code, out = verify(trail, capsys)
     assert code == 4, out
     assert "are numbered from 1 in order: the others were added outside suitcheck" in out, out
+
+
+@pytest.mark.parametrize("number", ["'{seq}x'", "{seq} + 0.5", "X'00'"], ids=["text", "real", "blob"])
+@pytest.mark.parametrize("where", ["newest", "middle"])
+def test_an_entry_numbered_with_text_is_found(
+    trail: Trail, capsys: pytest.CaptureFixture[str], where: str, number: str
+) -> None:
+    """SQLite keeps a text, a real or a BLOB in an INTEGER column of a table rebuilt without
+    its key; PostgreSQL refuses them. Such a row is no entry of the trail: the store refuses
+    to open with a sentence (it was 'unexpected error (TypeError)'), or verify names it."""
+    if "://" in trail.target:
+        pytest.skip("PostgreSQL's integer column takes no text")
+    from tests.audit.test_verify_split_attack import seq_not_unique
+
+    rows = read_rows(trail.target)
+    seq_not_unique(trail.target)
+    target = rows[-1] if where == "newest" else rows[len(rows) // 2]
+    raw(trail.target, f"UPDATE audit_entry SET seq = {number.format(seq=target['seq'])} WHERE seq = {target['seq']}")
+    code, out = verify(trail, capsys)
+    if where == "newest" or number != "{seq} + 0.5":  # SQLite sorts text and BLOBs above every number
+        assert code == 1, out
+        assert "was changed outside suitcheck: the newest entry of its audit trail is numbered" in out, out
+    else:  # a real among the numbers: read in its place
+        assert code == 4, out
+        assert f"entry {target['seq']} is missing (found {target['seq'] + 0.5} in its place)" in out, out

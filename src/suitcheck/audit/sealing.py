@@ -937,6 +937,12 @@ def check_head(
         heads = recorded_heads(path, inst, location)
     last = conn.execute(HEAD).first()
     last_seq = last[0] if last else 0
+    if type(last_seq) is not int:  # SQLite keeps text (or a real) in a table rebuilt without its key
+        number = str(last_seq)[:40]
+        raise SealError(
+            f"The store {location} was changed outside suitcheck: the newest entry of its audit trail is numbered "
+            f"{number!r}, which is not a whole number."
+        )
     beyond = [(seq, digest) for seq, digest in heads if last_seq < seq]
     if beyond:
         seq, digest = max(beyond)

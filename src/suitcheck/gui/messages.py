@@ -237,6 +237,10 @@ TEMPLATES: tuple[str, ...] = (
         "The store {location} was rewritten: entry {seq} differs from the head recorded beside the audit key.",
     ),
     QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} was changed outside suitcheck: the newest entry of its audit trail is numbered '{number}', which is not a whole number.",
+    ),
+    QT_TRANSLATE_NOOP(
         "Messages", "The audit key {self_path} was removed while suitcheck was running; restore it from its backup."
     ),
     QT_TRANSLATE_NOOP("Messages", "The audit key {self_path} vanished while sealing; restore it from its backup."),

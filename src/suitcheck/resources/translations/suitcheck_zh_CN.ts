@@ -2339,6 +2339,10 @@ Store: {store}</source>
         <translation>数据库 {location} 被改写：第 {seq} 条与审计密钥旁记录的链头不符。</translation>
     </message>
     <message>
+        <source>The store {location} was changed outside suitcheck: the newest entry of its audit trail is numbered &apos;{number}&apos;, which is not a whole number.</source>
+        <translation>数据库 {location} 在 suitcheck 之外被改动过：其审计链最新一条的编号是“{number}”，不是整数。</translation>
+    </message>
+    <message>
         <source>The audit key {self_path} was removed while suitcheck was running; restore it from its backup.</source>
         <translation>suitcheck 运行期间审计密钥 {self_path} 被移除；请从备份恢复。</translation>
     </message>
