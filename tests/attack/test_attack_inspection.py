@@ -10,7 +10,7 @@ import pytest
 
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Role
-from suitcheck.services import Services
+from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput
 from tests.conftest import Clock, staff
 
@@ -123,3 +123,43 @@ def test_branch_scoped_compliance_may_not_print_the_firms_figures(sqlite_service
     assert not out.exists()
     assert all(e.action != "inspection-report" for e in services.audit.browse(w.hq_compliance, limit=50))
     assert services.inspection.write(w.hq_compliance, today, today, out).path == out
+
+
+@pytest.mark.parametrize(
+    "facts",
+    [
+        "'[1]'",  # JSON, but not an object
+        "'not json'",
+        "X'FF00'",  # a BLOB
+    ],
+)
+def test_an_override_entry_changed_in_sql_does_not_stop_the_inspection(
+    services: Services,
+    store_target: str,
+    compliance: Actor,
+    advisor: Actor,
+    clock: Clock,
+    tmp_path: Path,
+    facts: str,
+) -> None:
+    """Was BROKE: an override entry whose facts an insider rewrote in SQL (JSON that is not
+    an object, text that is not JSON, on SQLite a BLOB) stopped the self-inspection with a
+    traceback (AttributeError, JSONDecodeError), so compliance got no report of a trail
+    that verify would name. The override is listed and counted as the others are,
+    with what of its facts can be read; the report states that verification failed."""
+    from suitcheck.store.models import AuditEntry
+    from tests.attack.test_attack_override_seal import _override_row, _warned
+    from tests.audit.test_tamper import raw
+
+    if facts.startswith("X") and "://" in store_target:
+        pytest.skip("PostgreSQL's text column holds no BLOB")
+    report, _, _ = _warned(services, compliance, advisor, tmp_path)
+    seq = _override_row(services)["seq"]
+    services.access.check(advisor, "WARNED", report)  # not the head: the store still opens
+    raw(store_target, f"UPDATE {AuditEntry.__tablename__} SET facts = {facts} WHERE seq = {seq}")
+    today = services.ctx.today()
+    clock.advance(days=1)
+    made = services.inspection.write(compliance, today, today, tmp_path / "inspection.pdf")
+    assert made.data.overrides_total == 1
+    assert [o.seq for o in made.data.overrides] == [seq]
+    assert not made.data.verification_ok

@@ -118,7 +118,7 @@ def collect(
             .order_by(AuditEntry.seq)
         )
     ):
-        facts = json.loads(orow.facts or "{}")
+        facts = override_facts(orow.facts)
         version = facts.get("warning_version")
         by_warning[str(version)] += 1
         if n < MAX_LISTED:
@@ -236,6 +236,18 @@ def stored_decision(value: str | bytes | None) -> str:
     """A checked entry's decision as counted: bytes there (a BLOB, set outside suitcheck)
     as their text, none as "none"."""
     return shown_text(value) or "none"
+
+
+def override_facts(value: str | bytes | None) -> dict[str, Any]:
+    """An override entry's facts as listed. The trail keeps a JSON object; one changed
+    outside suitcheck (text that is not JSON, another JSON value, a BLOB) lists the entry
+    with none of its facts: the figures go on, and verify (stated in the inspection)
+    names the entry."""
+    try:
+        facts = json.loads(shown_text(value) or "{}")
+    except ValueError:
+        return {}
+    return facts if isinstance(facts, dict) else {}
 
 
 def stored_reasons(value: str | bytes | None) -> list[str]:
