@@ -788,6 +788,37 @@ def registrations(conn: Session | Connection) -> list[dict[str, Any]]:
     return out
 
 
+def registered_row_keys(conn: Session | Connection) -> dict[str, str]:
+    """Each installation's row public key, as the trail registers it: from its first
+    registration under a number, and only one that `verify` accepts as a registration
+    (Verifier._new_chain: its chain is its genesis key's and the entry's, and its proof,
+    over its place in the trail, is signed by that key). A row under no number, a second
+    registration of a chain (a desk's row key replaced in SQL) or one without its proof
+    registers no key: a seal made with it holds nowhere."""
+    c = connection(conn) if isinstance(conn, Session) else conn
+    rows = c.execute(
+        select(AuditEntry.seq, AuditEntry.at, AuditEntry.prev_hash, AuditEntry.chain, AuditEntry.facts)
+        .where(AuditEntry.action == REGISTERED, AuditEntry.seq > 0)
+        .order_by(AuditEntry.seq)
+    ).all()
+    found: dict[str, str] = {}
+    seen: set[str] = set()
+    for seq, at, prev, chain, facts in rows:
+        if not isinstance(chain, str) or chain in seen:
+            continue
+        seen.add(chain)  # the first registration of a chain is the one verify takes
+        try:
+            f = json.loads(facts)
+            genesis, row_key, proof, every = f["genesis_public_key"], f["row_public_key"], f["proof"], f["seal_every"]
+            message = registration_message(chain, genesis, row_key, int(every), seq, at, prev)
+            proven = f.get("chain") == chain and chain_id(genesis) == chain and signature_ok(genesis, proof, message)
+        except (ValueError, KeyError, TypeError, AttributeError):
+            continue
+        if proven and isinstance(row_key, str):
+            found[chain] = row_key
+    return found
+
+
 def seal_ladder(conn: Connection, chain: str) -> list[dict[str, Any]]:
     """The seals of one installation, oldest first, with what their signatures cover:
     enough to walk from its genesis key to its current epoch key without the trail."""

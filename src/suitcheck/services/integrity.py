@@ -36,7 +36,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from suitcheck.audit import keys
-from suitcheck.audit.chain import canonical_json, registrations, row_batch_message
+from suitcheck.audit.chain import canonical_json, registered_row_keys, row_batch_message
 from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
 from suitcheck.services.assessment_history import HistoryCheck
@@ -342,16 +342,16 @@ class RowSealer:
     # -- checking ---------------------------------------------------------------------------
 
     def row_keys(self, conn: Any, chain: str | None = None) -> Mapping[str, str]:
-        """Other installations' row-signing public keys, loaded when one is first needed."""
+        """Other installations' row-signing public keys, loaded when one is first needed:
+        only those the trail registers as `verify` accepts them (chain.registered_row_keys)."""
         if chain is not None and chain not in self._row_keys:
             if conn is None:
                 with self.ctx.store.engine.connect() as fresh:
-                    found = registrations(fresh)
+                    found = registered_row_keys(fresh)
             else:
-                found = registrations(conn)
-            for reg in found:
-                if reg.get("chain") and reg.get("row_public_key"):
-                    self._row_keys[str(reg["chain"])] = str(reg["row_public_key"])
+                found = registered_row_keys(conn)
+            for name, public in found.items():
+                self._row_keys.setdefault(name, public)
         return self._row_keys
 
     def ok(self, conn: Any, message: str, seal: str | None) -> bool:
