@@ -163,3 +163,24 @@ def test_an_override_entry_changed_in_sql_does_not_stop_the_inspection(
     assert made.data.overrides_total == 1
     assert [o.seq for o in made.data.overrides] == [seq]
     assert not made.data.verification_ok
+
+
+def test_an_override_entry_nested_too_deep_does_not_stop_the_inspection(
+    sqlite_services: Services, sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: an override entry's facts rewritten in SQL as JSON nested 100,000 deep
+    stopped the self-inspection with a RecursionError (no ValueError): listed with none of
+    its facts, as other unreadable facts are."""
+    from tests.attack.test_attack_override_seal import _override_row, _warned
+    from tests.audit.test_tamper import raw
+
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    report, _, _ = _warned(services, compliance, advisor, tmp_path)
+    seq = _override_row(services)["seq"]
+    services.access.check(advisor, "WARNED", report)
+    raw(sqlite_target, f"UPDATE audit_entry SET facts = '{'[' * 100_000}' WHERE seq = {seq}")
+    today = services.ctx.today()
+    clock.advance(days=1)
+    made = services.inspection.write(compliance, today, today, tmp_path / "inspection.pdf")
+    assert [o.seq for o in made.data.overrides] == [seq]

@@ -156,3 +156,21 @@ def test_an_override_recorded_on_one_desk_admits_on_another(store_target: str, t
         first.close()
         if second is not None:
             second.close()
+
+
+def test_an_override_nested_too_deep_to_read_admits_nothing(
+    services: Services, store_target: str, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    """Was BROKE: WARNED's override, its facts rewritten in SQL as JSON nested 100,000 deep
+    ('[[[[...'), made every check and opening of WARNED's report stop with a RecursionError
+    (json.loads raises it, and it is no ValueError): a traceback where a changed entry
+    admits nothing. It is read as an override that cannot be read; the clerk is offered the
+    override again."""
+    report, _, _ = _warned(services, compliance, advisor, tmp_path)
+    seq = _override_row(services)["seq"]
+    services.access.check(advisor, "WARNED", report)  # not the head
+    raw(store_target, f"UPDATE audit_entry SET facts = {_sql('[' * 100_000)} WHERE seq = {seq}")
+    result = services.access.check(advisor, "WARNED", report)
+    assert (result.may_open, result.may_override, result.override_recorded) == (False, True, False)
+    with pytest.raises(PermissionDenied):
+        services.access.open_report(advisor, "WARNED", report)

@@ -192,7 +192,9 @@ def _override_admits(
     try:
         recorded = json.loads(row.facts)
         sealed = ctx.rows.ok(c, override_message(investor_id, report_id, recorded), recorded.get(OVERRIDE_SEAL))
-    except (TypeError, ValueError, AttributeError):  # an entry changed outside suitcheck admits nothing
+    # An entry changed outside suitcheck admits nothing; JSON nested too deep to read raises
+    # RecursionError, which is no ValueError.
+    except (TypeError, ValueError, AttributeError, RecursionError):
         return False
     if not sealed:
         log.warning(

@@ -240,12 +240,13 @@ def stored_decision(value: str | bytes | None) -> str:
 
 def override_facts(value: str | bytes | None) -> dict[str, Any]:
     """An override entry's facts as listed. The trail keeps a JSON object; one changed
-    outside suitcheck (text that is not JSON, another JSON value, a BLOB) lists the entry
+    outside suitcheck (text that is not JSON, another JSON value, a BLOB, JSON nested too
+    deep to read) lists the entry
     with none of its facts: the figures go on, and verify (stated in the inspection)
     names the entry."""
     try:
         facts = json.loads(shown_text(value) or "{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested too deep to read
         return {}
     return facts if isinstance(facts, dict) else {}
 
