@@ -135,3 +135,55 @@ def test_genuine_desks_row_keys_are_still_trusted(store_target: str, tmp_path: P
         assert again.access.check(again.auth.login(compliance.username, PASSWORD), "M1", report).decision.allowed
     finally:
         again.close()
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="OPEN (see the issue note): every desk trusts the row key of any installation registered as "
+    "suitcheck registers one; a desk needs a trust root the store cannot forge (approvals rooted in the "
+    "keyring) to tell a rogue one from a desk compliance filed",
+)
+def test_a_self_registered_installation_cannot_seal_a_client_above_their_profile(
+    services: Services, store_target: str, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    """As an insider with a SQL client and no key file: an installation registered at the
+    trail's end exactly as `init --join` registers one (its chain its key's, its proof signed
+    by its genesis key, linked to the head), then a C2 client's row raised to C5 and sealed
+    with that installation's row key. A check of an R4 report for that client must block."""
+    from suitcheck.audit.chain import canonical_entry, entry_hash, registration_message
+    from suitcheck.services.integrity import investor_message
+    from suitcheck.store.models import Investor
+
+    report = import_text_report(services, compliance, tmp_path, level="中高风险")
+    client = add_client(services, compliance, "LOW", RiskProfile.C2)
+    assert not services.access.check(advisor, "LOW", report).decision.allowed
+    genesis, row = keys.new_private_key(), keys.new_private_key()
+    chain = keys.chain_id(keys.public_hex(genesis))
+    with services.store.engine.connect() as conn:
+        head_seq, head_hash = conn.execute(
+            select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
+        ).one()
+        investor = dict(conn.execute(select(Investor.__table__).where(Investor.id == client)).one()._mapping)
+    seq, at = head_seq + 1, "2026-06-15T09:30:00.000000Z"
+    proof = keys.sign_hex(
+        genesis, registration_message(chain, keys.public_hex(genesis), keys.public_hex(row), 10, seq, at, head_hash)
+    )
+    facts = json.dumps(
+        {
+            "chain": chain,
+            "genesis_public_key": keys.public_hex(genesis),
+            "row_public_key": keys.public_hex(row),
+            "seal_every": 10,
+            "proof": proof,
+        }
+    )
+    digest = entry_hash(canonical_entry(seq, at, "system", REGISTERED, None, None, None, "[]", facts, head_hash, chain))
+    investor["current_profile"] = 5
+    seal = f"{chain}:00:{keys.sign_hex(row, investor_message(investor).encode())}"
+    raw(
+        store_target,
+        "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain) VALUES "
+        f"({seq}, '{at}', 'system', '{REGISTERED}', '[]', {_sql(facts)}, '{head_hash}', '{digest}', '{chain}')",
+        f"UPDATE investor SET current_profile = 5, integrity = '{seal}' WHERE id = {client}",
+    )
+    assert not services.access.check(advisor, "LOW", report).decision.allowed
