@@ -193,6 +193,11 @@ def cmd_init(services: Services, args: argparse.Namespace, out: Output) -> int:
             f"  {key['public_key']}",
             f"  fingerprint {key['fingerprint']}",
         ]
+        if key["event"] == "joined":
+            lines.append(
+                "The other desks block clients and reports this desk writes until an administrator there runs "
+                f"`suitcheck audit key trust {key['chain']}`."
+            )
     out.emit(data, "\n".join(lines))
     return EXIT_OK
 
@@ -931,7 +936,27 @@ def _key_lines(info: dict[str, Any]) -> str:
             f"  {inst['public_key']}",
             f"  fingerprint {inst['fingerprint']}",
         ]
+        if not inst["trusted_here"]:
+            lines.append(
+                f"  not trusted at this desk: run `suitcheck audit key trust {inst['chain']}` "
+                "once compliance has filed its key"
+            )
     return "\n".join(lines)
+
+
+def _trust(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    if not args.ref:
+        raise InvalidInput("Name the installation to trust: its chain or fingerprint, as `audit key show` prints them.")
+    done = services.audit.trust_installation(actor, args.ref, args.reason or "")
+    name = done["chain"]
+    text = {
+        "trusted": f"Installation {name} (fingerprint {done['fingerprint']}) is trusted at this desk from now on: "
+        "clients and reports it writes pass their seal here.",
+        "already-trusted": f"Installation {name} is already trusted at this desk; nothing was changed.",
+        "this-installation": f"Installation {name} is this desk's own; it needs no trust.",
+    }[done["status"]]
+    out.emit(done, text)
+    return EXIT_OK
 
 
 def _file_verdict(check: ExportVerification, file: str, out: Output, earlier: str | None = None) -> int:
@@ -963,11 +988,13 @@ def _file_verdict(check: ExportVerification, file: str, out: Output, earlier: st
 
 
 def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
-    if args.action == "key":
+    if args.action == "key" and args.key_action == "show":
         info = services.audit.key_info()
         out.emit(info, lambda: _key_lines(info))
         return EXIT_OK
     actor = _login(services, args)
+    if args.action == "key":
+        return _trust(services, actor, args, out)
     if args.action == "export":
         flt = AuditFilter(
             since=args.since,
@@ -1532,7 +1559,14 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("--since", type=_date, help="every decision recorded from this day (instead of SEQ)")
     replay.add_argument("--until", type=_date, help="every decision recorded up to this day (instead of SEQ)")
     key = asub.add_parser("key", parents=[common], help="the installations' public verification keys")
-    key.add_argument("key_action", choices=["show"], metavar="show")
+    key.add_argument("key_action", choices=["show", "trust"], metavar="show|trust")
+    key.add_argument(
+        "ref",
+        nargs="?",
+        metavar="CHAIN_OR_FINGERPRINT",
+        help="trust: the installation this desk accepts row seals from (administrators), as `show` prints it",
+    )
+    key.add_argument("--reason", help="trust: why (recorded in the trail), e.g. who filed its key")
 
     staff = command("staff", "manage staff accounts (administrators)")
     ssub = staff.add_subparsers(dest="action", required=True, metavar="ACTION")

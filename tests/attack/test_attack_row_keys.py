@@ -9,10 +9,10 @@ registered already (the last one won). With a key pair of their own the insider 
 sealed an override for a client who never confirmed the warning, and the report opened.
 On SQLite and PostgreSQL.
 
-Not closed here (docs/audit-design.md, "What remains possible"): an installation registered
-as suitcheck registers one (numbered, at the head, its proof signed by its own genesis
-key) is trusted by every desk; only `audit verify --public-key FILED` tells it from a desk
-compliance filed.
+Was OPEN: an installation registered as suitcheck registers one (numbered, at the head,
+its proof signed by its own genesis key) was trusted by every desk. Now a desk trusts only
+the installations its own keyring names (tests/audit/test_desk_trust.py): those registered
+when it was set up, and those an administrator there trusts with `audit key trust`.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ import pytest
 from sqlalchemy import select
 
 from suitcheck.audit import keys
+from suitcheck.domain.decision import Reason
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
@@ -119,7 +120,9 @@ def test_a_second_registration_of_another_desk_does_not_replace_its_row_key(
 
 
 def test_genuine_desks_row_keys_are_still_trusted(store_target: str, tmp_path: Path, clock: Clock) -> None:
-    """Held, and still so: a client written on desk B is checked on desk A with B's row key."""
+    """A client written on desk B, which joined after desk A, is checked on A with B's row
+    key once an administrator at A trusts B (`audit key trust`); until then it fails its
+    seal there (record-integrity), as a row registered by anyone with SQL access would."""
     first = desktop(store_target, tmp_path / "desk-a", clock, init=True)
     second = desktop(store_target, tmp_path / "desk-b", clock, init=True, join=True)
     try:
@@ -127,22 +130,22 @@ def test_genuine_desks_row_keys_are_still_trusted(store_target: str, tmp_path: P
         report = import_text_report(first, compliance, tmp_path)
         on_b = second.auth.login(compliance.username, PASSWORD)
         add_client(second, on_b, "M1", RiskProfile.C4)
+        chain_b = second.ctx.sealer.chain
     finally:
         second.close()
         first.close()
     again = desktop(store_target, tmp_path / "desk-a", clock)
     try:
-        assert again.access.check(again.auth.login(compliance.username, PASSWORD), "M1", report).decision.allowed
+        on_a = again.auth.login(compliance.username, PASSWORD)
+        blocked = again.access.check(on_a, "M1", report).decision
+        assert not blocked.allowed
+        assert blocked.reasons == (Reason.RECORD_INTEGRITY,)
+        again.audit.trust_installation(again.auth.login("t-root", PASSWORD), chain_b, "compliance filed its key")
+        assert again.access.check(on_a, "M1", report).decision.allowed
     finally:
         again.close()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="OPEN (see the issue note): every desk trusts the row key of any installation registered as "
-    "suitcheck registers one; a desk needs a trust root the store cannot forge (approvals rooted in the "
-    "keyring) to tell a rogue one from a desk compliance filed",
-)
 def test_a_self_registered_installation_cannot_seal_a_client_above_their_profile(
     services: Services, store_target: str, compliance: Actor, advisor: Actor, tmp_path: Path
 ) -> None:

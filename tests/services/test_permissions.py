@@ -36,6 +36,7 @@ CALLS: dict[Permission, Call] = {
     Permission.SEE_FULL_ID: lambda s, a, p, r: s.audit.export(a, p / "full.csv", "csv", full_id_numbers=True),
     Permission.MOVE_CLIENTS: lambda s, a, p, r: s.investors.move(a, "K1", "B2", "the client moved house"),
     Permission.MANAGE_BRANCHES: lambda s, a, p, r: s.branches.add(a, "B3", "三部"),
+    Permission.TRUST_INSTALLATION: lambda s, a, p, r: s.audit.trust_installation(a, s.ctx.sealer.chain),
 }
 
 

@@ -5,7 +5,9 @@ One keyring file (mode 0600) holds, for every store this installation seals:
   HKDF); older epochs' keys are gone once their seal is committed (forward security);
 - the genesis public key (the trust anchor compliance files) and the row-signing key;
 - the latest signed head (seq, hash, signature), so a store shorter than it, missing or
-  replaced is refused.
+  replaced is refused;
+- the other installations this desk trusts to seal rows (`trusted`), decided by whoever
+  runs `init` (and `audit key trust`), never by what the store holds.
 Nothing here is created except by `create_installation` (called only by `init`).
 """
 
@@ -144,6 +146,11 @@ class Installation:
     # Next keys prepared before the seals naming them commit (two-phase): [seq, secret].
     pending: list[list[Any]] = dataclasses.field(default_factory=list)
     signed_head: dict[str, Any] | None = None
+    # The other installations (chains) whose row keys this desk accepts for seals it did
+    # not make itself: the trust root the store cannot forge (an insider who can write the
+    # store cannot write this file). None: not decided yet (a keyring written by a version
+    # before it); the next open sets it to the installations validly registered then.
+    trusted: list[str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)

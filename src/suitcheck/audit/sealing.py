@@ -12,6 +12,7 @@ import json
 import logging
 import os
 import threading
+import time
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -34,6 +35,7 @@ from suitcheck.audit.chain import (
     entry_hash,
     entry_mac,
     lock_chain,
+    registered_row_keys,
     registration_message,
     row_batch_message_json,
     seal_message,
@@ -45,6 +47,10 @@ from suitcheck.store.models import AuditCheckpoint, AuditEntry
 from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
+# How long a "not trusted here" answer for a chain stands before the keyring is read again
+# (a `suitcheck audit key trust` run in another process then takes effect without a restart,
+# and a store full of rows sealed by an untrusted desk does not read the file per row).
+TRUST_RECHECK_SECONDS = 5.0
 _INSERT = insert(AuditEntry)
 _COLUMNS = (
     "seq",
@@ -127,6 +133,7 @@ class Sealer:
         self._mutex = threading.RLock()
         self._tl = threading.local()
         self._head_cache: tuple[tuple[Path, str], Path] | None = None
+        self._untrusted_at: dict[str, float] = {}  # chain -> monotonic time the keyring last said no
         self._load(inst)
 
     # -- state ------------------------------------------------------------------------------
@@ -141,6 +148,7 @@ class Sealer:
         self._row_mac_key = bytes.fromhex(inst.row_mac_key)
         self._row_macs = MacMany(self._row_mac_key)
         self._row_key = keys.load_private(inst.row_secret)
+        self._trusted = frozenset(inst.trusted or ())
 
     def _file_stamp(self) -> tuple[int, int, int]:
         try:
@@ -533,6 +541,61 @@ class Sealer:
             cached = self._head_cache = (key, keys.head_path(self.path, self.store_id))
         return cached[1]
 
+    # -- which other installations' row seals this desk accepts ------------------------------
+
+    def trusted_chains(self) -> frozenset[str]:
+        """The other installations whose row keys this desk accepts (its keyring's `trusted`),
+        as last read. Its own chain is not among them: its own seals are checked by HMAC."""
+        return self._trusted
+
+    def trusts(self, chain: str) -> bool:
+        """Whether this desk accepts seals made with `chain`'s row key. A chain not trusted is
+        looked up in the keyring file again (another process may have run `audit key trust`),
+        at most once every TRUST_RECHECK_SECONDS per chain. An unreadable keyring trusts none."""
+        if chain in self._trusted:
+            return True
+        now = time.monotonic()
+        with self._mutex:
+            last = self._untrusted_at.get(chain)
+            if last is not None and now - last < TRUST_RECHECK_SECONDS:
+                return False
+            self._untrusted_at[chain] = now
+            try:
+                ring = keys.read_keyring(self.path)
+            except AuditKeyError as exc:
+                log.warning("trusted installations not re-read: %s", exc)
+                return False
+            inst = ring.installation(self.store_id) if ring else None
+            if inst is not None:
+                self._trusted = frozenset(inst.trusted or ())
+                self.inst.trusted = list(inst.trusted or [])
+            return chain in self._trusted
+
+    def trust(self, chain: str) -> bool:
+        """Add `chain` to this desk's trusted installations in its keyring (read again under
+        the keyring lock, so nothing another process wrote is lost); False when it already
+        was. Call inside the transaction that records it, before it commits: a keyring that
+        cannot be written then rolls the record back."""
+        with self._mutex, keys.locked(self.path):
+            ring = keys.read_keyring(self.path)
+            inst = ring.installation(self.store_id) if ring else None
+            if ring is None or inst is None:
+                raise SealError(
+                    f"The audit key {self.path} no longer holds this store's key; restore it from its backup."
+                )
+            trusted = list(inst.trusted or [])
+            if chain in trusted:
+                self._trusted = frozenset(trusted)
+                return False
+            trusted.append(chain)
+            inst.trusted = trusted
+            ring.put(inst)
+            keys.write_keyring(ring)
+            self._trusted = frozenset(trusted)
+            self.inst.trusted = list(trusted)
+            self._untrusted_at.pop(chain, None)
+            return True
+
     # -- for verification, manifests and row integrity -------------------------------------
 
     def local_keys(self) -> dict[str, tuple[int, bytes]]:
@@ -759,9 +822,29 @@ def _attach_known(
             f"The store {location} holds every entry recorded beside its audit key: it is not behind its head, "
             "so there is no restored backup to accept."
         )
+    if inst.trusted is None:
+        inst = _grandfather(conn, path, sid, inst)
     sealer = Sealer(path, inst)
     sealer.sync(conn)
     return sealer, None
+
+
+def _grandfather(conn: Connection, path: Path, sid: str, inst: Installation) -> Installation:
+    """A keyring entry from before trusted installations (`trusted` unset), on a store whose
+    heads checked: it trusts the installations validly registered now, as every desk trusted
+    them before, and the keyring says so from now on (read again under its lock)."""
+    registered = sorted(set(registered_row_keys(conn)) - {inst.chain})
+    with keys.locked(path):
+        ring = keys.read_keyring(path)
+        fresh = ring.installation(sid) if ring else None
+        if ring is None or fresh is None:
+            raise SealError(f"The audit key {path} no longer holds this store's key; restore it from its backup.")
+        if fresh.trusted is None:
+            fresh.trusted = registered
+            ring.put(fresh)
+            keys.write_keyring(ring)
+            log.warning("installations this desk trusts from now on (registered at the upgrade): %s", registered)
+    return fresh
 
 
 def _attach_empty(
@@ -794,6 +877,8 @@ def _attach_empty(
         }
         ring.retired.append({"location": location, "store_id": known, "retired_at": utc_stamp(now)})
         ring.stores.pop(known, None)
+        keep = [*(old.trusted or ()), old.chain] if old else []
+        return _new(conn, path, ring, location, now, extra, seal_every, keep=keep)
     return _new(conn, path, ring, location, now, extra, seal_every)
 
 
@@ -858,7 +943,8 @@ def _accept_restored(
         behind.head_seq,
         reason,
     )
-    return _new(conn, path, ring, location, now, extra, seal_every, retire=retire)
+    keep = [*(inst.trusted or ()), inst.chain]
+    return _new(conn, path, ring, location, now, extra, seal_every, retire=retire, keep=keep)
 
 
 def _os_user() -> str:
@@ -894,7 +980,12 @@ def _new(
     seal_every: int,
     legacy: bool = False,
     retire: dict[str, Any] | None = None,
+    keep: Iterable[str] = (),
 ) -> tuple[Sealer, Attached]:
+    """A new installation on this store. It trusts (its keyring's `trusted`) the
+    installations validly registered in the trail now, as the person running `init` chose
+    this store, and `keep`: those the installation it replaces trusted, and that one."""
+    trusted = sorted(set(registered_row_keys(conn)) | set(keep))
     with keys.locked(path):
         fresh = keys.read_keyring(path)
         ring = fresh if fresh is not None else (ring or keys.Keyring(path, {}, {}, []))
@@ -902,6 +993,7 @@ def _new(
             ring.retired.append(retire)
         placeholder = "pending"
         inst, genesis = keys.new_installation(placeholder, location, 0, seal_every)
+        inst.trusted = [c for c in trusted if c != inst.chain]
         entry = _register(conn, inst, genesis, now, "system", extra)
         sid = store_identity(conn)
         assert sid is not None

@@ -60,6 +60,7 @@ class AuditAction(enum.StrEnum):
     RECORD_SEALED = "record-sealed"
     SEAL = "seal"
     INSTALLATION_REGISTERED = "installation-registered"
+    INSTALLATION_TRUSTED = "installation-trusted"  # recorded only: the trust itself is in the keyring
 
 
 class ImportStatus(enum.StrEnum):

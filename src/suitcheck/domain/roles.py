@@ -30,6 +30,7 @@ class Permission(enum.StrEnum):
     MARK_REASSESSMENT = "mark-reassessment-due"
     MOVE_CLIENTS = "move-clients"
     MANAGE_BRANCHES = "manage-branches"
+    TRUST_INSTALLATION = "trust-installation"
 
 
 _ADVISOR = frozenset(
@@ -61,7 +62,14 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MOVE_CLIENTS,
     },
     # Admins run the installation: staff and the store, not client data beyond an advisor's view.
-    Role.ADMIN: _ADVISOR | {Permission.MANAGE_STAFF, Permission.MANAGE_BRANCHES, Permission.VERIFY_AUDIT},
+    # Trusting another desk's row key at this desk is part of running the installation.
+    Role.ADMIN: _ADVISOR
+    | {
+        Permission.MANAGE_STAFF,
+        Permission.MANAGE_BRANCHES,
+        Permission.VERIFY_AUDIT,
+        Permission.TRUST_INSTALLATION,
+    },
 }
 
 

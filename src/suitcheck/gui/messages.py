@@ -36,6 +36,10 @@ TEMPLATES: tuple[str, ...] = (
         "A SQLite store is a file: give its path or a sqlite:///path URL, not an in-memory or file: URI address.",
     ),
     QT_TRANSLATE_NOOP("Messages", "There is no file {given}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "No installation '{shown}' is validly registered in this store's audit trail; `suitcheck audit key show` lists the installations and their fingerprints.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "this installation's registration is missing from the trail"),
     QT_TRANSLATE_NOOP(
         "Messages",
@@ -212,6 +216,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "Messages", "The audit key {self_path} no longer holds this store's key; restore it from its backup."
     ),
+    QT_TRANSLATE_NOOP("Messages", "The audit key {path} no longer holds this store's key; restore it from its backup."),
     QT_TRANSLATE_NOOP(
         "Messages",
         "The store's old audit trail was truncated or rewritten (entry {seq} differs from its checkpoint); it is not sealed over.",

@@ -112,6 +112,7 @@ PERMISSIONS = {
     Permission.MARK_REASSESSMENT.value: QT_TRANSLATE_NOOP("Permissions", "mark a re-assessment due"),
     Permission.MOVE_CLIENTS.value: QT_TRANSLATE_NOOP("Permissions", "move clients to another branch"),
     Permission.MANAGE_BRANCHES.value: QT_TRANSLATE_NOOP("Permissions", "manage branches"),
+    Permission.TRUST_INSTALLATION.value: QT_TRANSLATE_NOOP("Permissions", "trust another installation's key"),
 }
 
 CLASSES = {
@@ -225,6 +226,7 @@ ACTIONS: dict[AuditAction, str] = {
     AuditAction.RECORD_SEALED: QT_TRANSLATE_NOOP("Actions", "records sealed"),
     AuditAction.SEAL: QT_TRANSLATE_NOOP("Actions", "audit trail sealed"),
     AuditAction.INSTALLATION_REGISTERED: QT_TRANSLATE_NOOP("Actions", "installation registered"),
+    AuditAction.INSTALLATION_TRUSTED: QT_TRANSLATE_NOOP("Actions", "installation trusted at this desk"),
     AuditAction.ASSESSMENT_SHEET: QT_TRANSLATE_NOOP("Actions", "assessment confirmation sheet"),
     AuditAction.BRANCH_ADDED: QT_TRANSLATE_NOOP("Actions", "branch added"),
     AuditAction.CLIENT_MOVED: QT_TRANSLATE_NOOP("Actions", "client moved to another branch"),

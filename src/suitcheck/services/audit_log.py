@@ -464,6 +464,7 @@ class AuditService:
         installations = []
         for reg in regs:
             genesis = str(reg.get("genesis_public_key", ""))
+            name = reg.get("chain")
             installations.append(
                 {
                     "chain": reg.get("chain"),
@@ -473,7 +474,10 @@ class AuditService:
                     "registered_at": reg.get("at"),
                     "registered_seq": reg.get("seq"),
                     "event": reg.get("event"),
-                    "this_installation": reg.get("chain") == sealer.chain,
+                    "this_installation": name == sealer.chain,
+                    # Whether this desk accepts rows this installation seals (its keyring's
+                    # trusted installations; `audit key trust` adds one). Additive.
+                    "trusted_here": name == sealer.chain or (isinstance(name, str) and sealer.trusts(name)),
                 }
             )
         installations.sort(key=lambda d: not d["this_installation"])
@@ -484,6 +488,55 @@ class AuditService:
             "fingerprint": keys.fingerprint(sealer.genesis_public_key),
             "installations": installations,
         }
+
+    def trust_installation(self, actor: Actor, ref: str, reason: str = "") -> dict[str, Any]:
+        """Trust another installation of this store at this desk (administrators): from now
+        on rows it seals hold here. `ref`: its chain or its fingerprint, as `audit key show`
+        prints them. Only an installation validly registered in the trail (as `verify`
+        accepts it) can be trusted; the trust is written to this desk's keyring, which an
+        insider with SQL access cannot write, and recorded in the trail. Returns the
+        installation and `status`: "trusted", "already-trusted" or "this-installation"."""
+        actor = self._ctx.require(actor, Permission.TRUST_INSTALLATION)
+        sealer = self._ctx.sealer
+        wanted = "".join(ref.split()).lower()
+        with self._ctx.transaction() as session:
+            valid = set(chain.registered_row_keys(session))
+            found: tuple[str, str] | None = None
+            for reg in chain.registrations(session):
+                name, genesis = reg.get("chain"), reg.get("genesis_public_key")
+                if not (isinstance(name, str) and isinstance(genesis, str) and name in valid):
+                    continue
+                try:
+                    if keys.chain_id(genesis) != name:
+                        continue
+                    printed = keys.fingerprint(genesis)
+                except ValueError:
+                    continue
+                if wanted in (name.lower(), printed, printed.replace(":", "")):
+                    found = (name, printed)
+                    break
+            if found is None:
+                shown = ref.strip()[:64]
+                raise InvalidInput(
+                    f"No installation {shown!r} is validly registered in this store's audit trail; "
+                    "`suitcheck audit key show` lists the installations and their fingerprints."
+                )
+            name, printed = found
+            result: dict[str, Any] = {"chain": name, "fingerprint": printed}
+            if name == sealer.chain:
+                return {**result, "status": "this-installation"}
+            if name in sealer.trusted_chains() or sealer.trusts(name):
+                return {**result, "status": "already-trusted"}
+            self._ctx.audit(
+                session,
+                actor,
+                AuditAction.INSTALLATION_TRUSTED,
+                facts={"chain": name, "fingerprint": printed, "reason": reason.strip()},
+            )
+            # Last, inside the transaction: a keyring that cannot be written rolls the record back.
+            sealer.trust(name)
+        log.warning("installation %s trusted at this desk by %s", name, actor.username)
+        return {**result, "status": "trusted"}
 
     def trusted_keys(self, public_keys: list[str] | None) -> set[str]:
         if public_keys:

@@ -342,24 +342,34 @@ class RowSealer:
     # -- checking ---------------------------------------------------------------------------
 
     def row_keys(self, conn: Any, chain: str | None = None) -> Mapping[str, str]:
-        """Other installations' row-signing public keys, loaded when one is first needed:
-        only those the trail registers as `verify` accepts them (chain.registered_row_keys)."""
-        if chain is not None and chain not in self._row_keys:
-            if conn is None:
-                with self.ctx.store.engine.connect() as fresh:
-                    found = registered_row_keys(fresh)
-            else:
-                found = registered_row_keys(conn)
-            for name, public in found.items():
-                self._row_keys.setdefault(name, public)
-        return self._row_keys
+        """Other installations' row-signing public keys that this desk accepts: only those
+        the trail registers as `verify` accepts them (chain.registered_row_keys), loaded when
+        one is first needed, and of those only the installations this desk's keyring trusts
+        (Sealer.trusts): a registration is no more than a row an insider with SQL access can
+        write as suitcheck writes it, the keyring is not. With `chain`, at most that one."""
+        sealer = self.ctx.sealer
+        if chain is not None:
+            if not sealer.trusts(chain):
+                return {}
+            if chain not in self._row_keys:
+                if conn is None:
+                    with self.ctx.store.engine.connect() as fresh:
+                        found = registered_row_keys(fresh)
+                else:
+                    found = registered_row_keys(conn)
+                for name, public in found.items():
+                    self._row_keys.setdefault(name, public)
+            key = self._row_keys.get(chain)
+            return {chain: key} if key is not None else {}
+        trusted = sealer.trusted_chains()
+        return {name: public for name, public in self._row_keys.items() if name in trusted}
 
     def ok(self, conn: Any, message: str, seal: str | None) -> bool:
         if not isinstance(seal, str):
             return False  # none, or a value suitcheck never writes there (bytes, a number)
         chain = seal.split(":", 1)[0] if seal else None
         if chain == self.ctx.sealer.chain:
-            return self.ctx.sealer.row_ok(message, seal, self._row_keys)  # the HMAC, whatever the form
+            return self.ctx.sealer.row_ok(message, seal, {})  # the HMAC, whatever the form
         if seal and seal.count(":") == 2 and seal.rsplit(":", 1)[1].startswith("@"):
             return state_digest(message) in self._batch_states(conn, str(chain), seal.rsplit(":", 1)[1][1:])
         return self.ctx.sealer.row_ok(message, seal, self.row_keys(conn, chain))
@@ -367,8 +377,8 @@ class RowSealer:
     def _batch_states(self, conn: Any, chain: str, ref: str) -> frozenset[str]:
         """The client states another installation signed in bulk in trail entry `ref`
         (empty, so every row pointing at it fails, unless its signature holds)."""
-        if not ref.isdigit():
-            return frozenset()
+        if not ref.isdigit() or not self.ctx.sealer.trusts(chain):
+            return frozenset()  # not cached: a desk trusted later holds once `audit key trust` ran
         key = (chain, int(ref))
         with self._lock:
             states = self._batches.get(key)
@@ -455,10 +465,11 @@ class RowSealer:
                 verdict = self.ok(conn, message(), key[-1])  # type: ignore[arg-type]
             except (TypeError, ValueError):  # a BLOB where suitcheck writes text
                 verdict = False
-            with self._lock:
-                self._versions[key] = verdict
-                while len(self._versions) > 16:
-                    self._versions.popitem(last=False)
+            if verdict:  # a failed one is judged again: its desk may be trusted since
+                with self._lock:
+                    self._versions[key] = verdict
+                    while len(self._versions) > 16:
+                        self._versions.popitem(last=False)
         return verdict
 
     # -- sealing at flush -------------------------------------------------------------------

@@ -183,6 +183,10 @@
         <translation>安装已登记</translation>
     </message>
     <message>
+        <source>installation trusted at this desk</source>
+        <translation>本终端已信任该安装</translation>
+    </message>
+    <message>
         <source>assessment confirmation sheet</source>
         <translation>风险测评结果确认书</translation>
     </message>
@@ -2019,6 +2023,10 @@ Store: {store}</source>
         <translation>没有文件 {given}。</translation>
     </message>
     <message>
+        <source>No installation &apos;{shown}&apos; is validly registered in this store&apos;s audit trail; `suitcheck audit key show` lists the installations and their fingerprints.</source>
+        <translation>本数据库的审计记录中没有有效登记的安装“{shown}”；`suitcheck audit key show` 会列出各安装及其指纹。</translation>
+    </message>
+    <message>
         <source>this installation&apos;s registration is missing from the trail</source>
         <translation>审计记录中缺少本安装的登记</translation>
     </message>
@@ -2309,6 +2317,10 @@ Store: {store}</source>
     <message>
         <source>The audit key {self_path} no longer holds this store&apos;s key; restore it from its backup.</source>
         <translation>审计密钥 {self_path} 中已没有此数据库的密钥；请从备份恢复。</translation>
+    </message>
+    <message>
+        <source>The audit key {path} no longer holds this store&apos;s key; restore it from its backup.</source>
+        <translation>审计密钥 {path} 中已没有此数据库的密钥；请从备份恢复。</translation>
     </message>
     <message>
         <source>The store&apos;s old audit trail was truncated or rewritten (entry {seq} differs from its checkpoint); it is not sealed over.</source>
@@ -3588,6 +3600,10 @@ Store: {store}</source>
     <message>
         <source>manage branches</source>
         <translation>管理营业部</translation>
+    </message>
+    <message>
+        <source>trust another installation&apos;s key</source>
+        <translation>信任其他安装的密钥</translation>
     </message>
 </context>
 <context>
