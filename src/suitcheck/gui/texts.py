@@ -58,7 +58,9 @@ REASONS = {
     ),
     Reason.RECORD_INTEGRITY: QT_TRANSLATE_NOOP(
         "Reasons",
-        "The client's or the report's record was changed outside suitcheck; compliance must investigate before any use.",
+        "The client's or the report's record does not carry a seal this desk accepts: it was changed outside "
+        "suitcheck, or written at a desk this one does not trust yet (`suitcheck audit key trust`); compliance "
+        "must investigate before any use.",
     ),
 }
 

@@ -3885,8 +3885,8 @@ Store: {store}</source>
         <translation>提示：该客户被标记为需特别关注。</translation>
     </message>
     <message>
-        <source>The client&apos;s or the report&apos;s record was changed outside suitcheck; compliance must investigate before any use.</source>
-        <translation>客户或研报的记录在 suitcheck 之外被改动；须经合规调查后方可使用。</translation>
+        <source>The client&apos;s or the report&apos;s record does not carry a seal this desk accepts: it was changed outside suitcheck, or written at a desk this one does not trust yet (`suitcheck audit key trust`); compliance must investigate before any use.</source>
+        <translation>客户或研报的记录没有本机认可的封签：它在 suitcheck 之外被改动，或是在本机尚未信任的工作站上写入的（`suitcheck audit key trust`）；须经合规调查后方可使用。</translation>
     </message>
 </context>
 <context>
