@@ -782,9 +782,10 @@ def registrations(conn: Session | Connection) -> list[dict[str, Any]]:
     for seq, at, facts in rows:
         try:
             data = json.loads(facts)
-        except ValueError:
+        except (ValueError, TypeError):
             continue
-        out.append({**data, "seq": seq, "at": at})
+        if isinstance(data, dict):  # facts an insider wrote as a list or null describe nothing
+            out.append({**data, "seq": seq, "at": at})
     return out
 
 

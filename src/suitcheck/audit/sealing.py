@@ -762,6 +762,13 @@ def attach(
     known = ring.locations.get(location) if ring else None
     if ring is not None and sid is not None and sid in ring.stores:
         return _attach_known(conn, path, ring, sid, known, location, init, restored, now, seal_every)
+    if sid is None and conn.execute(select(AuditEntry.seq).limit(1)).first() is not None:
+        # Not empty: its first entry (the store's identity) was deleted or renumbered. Read
+        # as empty, `init` would register over it, trusting whatever is registered there.
+        raise SealError(
+            f"The store {location} was changed outside suitcheck: its audit trail holds entries, but its first "
+            "entry is missing (deleted or renumbered). Restore it from a backup."
+        )
     if sid is None:  # an empty store
         return _attach_empty(conn, path, ring, location, known, now, init, start_over, seal_every)
     regs = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == REGISTERED).limit(1)).first()
@@ -878,7 +885,8 @@ def _attach_empty(
         ring.retired.append({"location": location, "store_id": known, "retired_at": utc_stamp(now)})
         ring.stores.pop(known, None)
         keep = [*(old.trusted or ()), old.chain] if old else []
-        return _new(conn, path, ring, location, now, extra, seal_every, keep=keep)
+        undecided = old is None or old.trusted is None
+        return _new(conn, path, ring, location, now, extra, seal_every, keep=keep, registered_too=undecided)
     return _new(conn, path, ring, location, now, extra, seal_every)
 
 
@@ -891,7 +899,8 @@ def _foreign_store(
             f"The store {location} was replaced: it is not the store this installation sealed there "
             "(its first entry differs)."
         )
-    owners = ", ".join(r["chain"] for r in _registrations(conn)) or "another installation"
+    owners = ", ".join(r["chain"] for r in _registrations(conn) if isinstance(r.get("chain"), str))
+    owners = owners or "another installation"
     if ring is None:
         return SealError(
             f"The audit key {path} is missing, but the store {location} is sealed (by installation {owners}). "
@@ -943,8 +952,13 @@ def _accept_restored(
         behind.head_seq,
         reason,
     )
+    # It trusts what the desk it replaces trusted, not whatever is registered in the store
+    # accepted now (an insider's installation the desk never trusted would be among them);
+    # a keyring from before trusted installations had decided nothing: grandfathered, as at
+    # its first open.
     keep = [*(inst.trusted or ()), inst.chain]
-    return _new(conn, path, ring, location, now, extra, seal_every, retire=retire, keep=keep)
+    undecided = inst.trusted is None
+    return _new(conn, path, ring, location, now, extra, seal_every, retire=retire, keep=keep, registered_too=undecided)
 
 
 def _os_user() -> str:
@@ -981,11 +995,13 @@ def _new(
     legacy: bool = False,
     retire: dict[str, Any] | None = None,
     keep: Iterable[str] = (),
+    registered_too: bool = True,
 ) -> tuple[Sealer, Attached]:
-    """A new installation on this store. It trusts (its keyring's `trusted`) the
-    installations validly registered in the trail now, as the person running `init` chose
-    this store, and `keep`: those the installation it replaces trusted, and that one."""
-    trusted = sorted(set(registered_row_keys(conn)) | set(keep))
+    """A new installation on this store. It trusts (its keyring's `trusted`) `keep`: those
+    the installation it replaces trusted, and that one; and, with `registered_too` (a new
+    desk, or one replacing a desk that had decided nothing), the installations validly
+    registered in the trail now, as the person running `init` chose this store."""
+    trusted = sorted(set(registered_row_keys(conn) if registered_too else ()) | set(keep))
     with keys.locked(path):
         fresh = keys.read_keyring(path)
         ring = fresh if fresh is not None else (ring or keys.Keyring(path, {}, {}, []))

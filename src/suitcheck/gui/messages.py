@@ -227,6 +227,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "The store {location} has no audit trail yet; create it with `suitcheck init`."),
     QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} was changed outside suitcheck: its audit trail holds entries, but its first entry is missing (deleted or renumbered). Restore it from a backup.",
+    ),
+    QT_TRANSLATE_NOOP(
         "Messages", "The store {location} was replaced: it is not the store this installation sealed there."
     ),
     QT_TRANSLATE_NOOP(

@@ -461,23 +461,36 @@ class AuditService:
         sealer = self._ctx.sealer
         with self._ctx.transaction(read_only=True) as session:
             regs = chain.registrations(session)
+            valid = set(chain.registered_row_keys(session))
         installations = []
         for reg in regs:
             genesis = str(reg.get("genesis_public_key", ""))
             name = reg.get("chain")
+            try:
+                printable, printed, owner = (
+                    keys.printable_public(genesis),
+                    keys.fingerprint(genesis),
+                    keys.chain_id(genesis),
+                )
+            except ValueError:
+                continue  # not a public key (a row written in SQL): it registers nothing anywhere
+            # The installation a desk checks rows with: its chain's registration as `verify`
+            # accepts it, with this key. Another row naming that chain (inserted in SQL, with
+            # a key of the inserter's own) is listed, but is neither this desk nor trusted.
+            genuine = isinstance(name, str) and name in valid and owner == name
             installations.append(
                 {
                     "chain": reg.get("chain"),
-                    "public_key": keys.printable_public(genesis),
+                    "public_key": printable,
                     "public_key_hex": genesis,
-                    "fingerprint": keys.fingerprint(genesis),
+                    "fingerprint": printed,
                     "registered_at": reg.get("at"),
                     "registered_seq": reg.get("seq"),
                     "event": reg.get("event"),
-                    "this_installation": name == sealer.chain,
+                    "this_installation": genuine and name == sealer.chain,
                     # Whether this desk accepts rows this installation seals (its keyring's
                     # trusted installations; `audit key trust` adds one). Additive.
-                    "trusted_here": name == sealer.chain or (isinstance(name, str) and sealer.trusts(name)),
+                    "trusted_here": genuine and (name == sealer.chain or sealer.trusts(str(name))),
                 }
             )
         installations.sort(key=lambda d: not d["this_installation"])

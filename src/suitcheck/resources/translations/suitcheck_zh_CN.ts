@@ -2335,6 +2335,10 @@ Store: {store}</source>
         <translation>数据库 {location} 还没有审计记录；请用 `suitcheck init` 创建。</translation>
     </message>
     <message>
+        <source>The store {location} was changed outside suitcheck: its audit trail holds entries, but its first entry is missing (deleted or renumbered). Restore it from a backup.</source>
+        <translation>数据库 {location} 在 suitcheck 之外被改动：其审计记录中有条目，但缺少第一条（已被删除或重新编号）。请从备份恢复。</translation>
+    </message>
+    <message>
         <source>The store {location} was replaced: it is not the store this installation sealed there.</source>
         <translation>数据库 {location} 已被替换：它不是本安装在那里封存的数据库。</translation>
     </message>

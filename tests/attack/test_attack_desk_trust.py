@@ -1,0 +1,237 @@
+"""Attacks on which installations a desk trusts (keys.Installation.trusted).
+
+An insider with SQL access to the store and no key file registers an installation of their
+own exactly as `init --join` does (tests/attack/test_attack_row_keys.py) and seals rows with
+it. A desk accepts those seals only when its own keyring trusts that installation; these
+tests look for the ways the keyring's list could be widened, or the trust flows crash.
+On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from suitcheck.audit import keys
+from suitcheck.audit.chain import canonical_entry, entry_hash, registration_message
+from suitcheck.cli import main
+from suitcheck.domain.decision import Reason
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Services
+from suitcheck.services.integrity import investor_message
+from suitcheck.store.engine import StoreError
+from suitcheck.store.models import AuditEntry, Investor
+from tests.attack.test_attack_override_seal import _sql
+from tests.audit.test_installations import desktop
+from tests.audit.test_tamper import raw
+from tests.conftest import PASSWORD, Clock, add_client, staff
+from tests.fixtures import import_text_report
+
+REGISTERED = "installation-registered"
+
+
+def _rogue(services: Services, store_target: str, account: str, *, drop: int = 0) -> str:
+    """As an insider with a SQL client and no key file: the last `drop` entries deleted,
+    then an installation of their own registered at the head exactly as `init --join`
+    registers one, and client `account` raised to C5, sealed with its row key. Its chain."""
+    genesis, row = keys.new_private_key(), keys.new_private_key()
+    chain = keys.chain_id(keys.public_hex(genesis))
+    with services.store.engine.connect() as conn:
+        top = conn.execute(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
+        head_seq, head_hash = conn.execute(
+            select(AuditEntry.seq, AuditEntry.entry_hash).where(AuditEntry.seq == top - drop)
+        ).one()
+        investor = dict(conn.execute(select(Investor.__table__).where(Investor.account == account)).one()._mapping)
+    seq, at = head_seq + 1, "2026-06-15T09:30:00.000000Z"
+    proof = keys.sign_hex(
+        genesis, registration_message(chain, keys.public_hex(genesis), keys.public_hex(row), 10, seq, at, head_hash)
+    )
+    facts = json.dumps(
+        {
+            "chain": chain,
+            "genesis_public_key": keys.public_hex(genesis),
+            "row_public_key": keys.public_hex(row),
+            "seal_every": 10,
+            "proof": proof,
+        }
+    )
+    digest = entry_hash(canonical_entry(seq, at, "system", REGISTERED, None, None, None, "[]", facts, head_hash, chain))
+    investor["current_profile"] = 5
+    seal = f"{chain}:00:{keys.sign_hex(row, investor_message(investor).encode())}"
+    raw(
+        store_target,
+        f"DELETE FROM audit_entry WHERE seq > {head_seq}",
+        "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain) VALUES "
+        f"({seq}, '{at}', 'system', '{REGISTERED}', '[]', {_sql(facts)}, '{head_hash}', '{digest}', '{chain}')",
+        f"UPDATE investor SET current_profile = 5, integrity = '{seal}' WHERE id = {investor['id']}",
+    )
+    return chain
+
+
+def _desk_with_low_client(store_target: str, home: Path, clock: Clock, tmp_path: Path) -> tuple[Services, int]:
+    """Desk A creates the store: staff, an R4 report, client LOW at C2 (blocked)."""
+    desk = desktop(store_target, home, clock, init=True)
+    compliance = staff(desk, Role.COMPLIANCE)
+    report = import_text_report(desk, compliance, tmp_path, level="中高风险")
+    add_client(desk, compliance, "LOW", RiskProfile.C2)
+    for _ in range(3):
+        clock.advance(minutes=1)
+        assert not _check(desk, report).allowed
+    return desk, report
+
+
+def _check(services: Services, report: int, account: str = "LOW") -> Any:
+    return services.access.check(services.auth.login("t-compliance", PASSWORD), account, report).decision
+
+
+def _trusted(path: Path, services: Services) -> list[str] | None:
+    ring = keys.read_keyring(path)
+    assert ring is not None
+    inst = ring.installation(services.ctx.sealer.store_id)
+    assert inst is not None
+    return inst.trusted
+
+
+def test_a_desk_restored_from_a_backup_does_not_start_trusting_a_rogue_installation(
+    store_target: str, tmp_path: Path, clock: Clock
+) -> None:
+    """Desk A never trusted the insider's installation. The insider deletes A's last
+    entries (as a lost disk would) and registers their installation at the new end; A's
+    administrator accepts the store as a restored backup. The new installation trusted
+    every installation registered then, so the insider's C5 seal on a C2 client held."""
+    home = tmp_path / "desk-a"
+    desk, report = _desk_with_low_client(store_target, home, clock, tmp_path)
+    try:
+        chain_a = desk.ctx.sealer.chain
+        _rogue(desk, store_target, "LOW", drop=2)
+    finally:
+        desk.close()
+    restored = desktop(store_target, home, clock, init=True, restored="disk replaced; last night's backup")
+    try:
+        assert restored.attached is not None
+        assert restored.attached.note == "restored-from-backup"
+        decision = _check(restored, report)
+        assert not decision.allowed
+        assert Reason.RECORD_INTEGRITY in decision.reasons
+        assert _trusted(home / "audit.key", restored) == [chain_a]  # its old chain, not the insider's
+    finally:
+        restored.close()
+
+
+def test_a_store_whose_first_entry_was_deleted_is_refused_in_a_sentence(
+    store_target: str, tmp_path: Path, clock: Clock
+) -> None:
+    """The insider deletes the trail's first entry only (the store's identity) and
+    registers an installation of their own. The store read as empty: `init --start-over`
+    (which the refusal suggested) registered a new installation that trusted the insider's,
+    then stopped on an assertion (a traceback), as did `init` on a new desk."""
+    home = tmp_path / "desk-a"
+    desk, _ = _desk_with_low_client(store_target, home, clock, tmp_path)
+    try:
+        _rogue(desk, store_target, "LOW")
+    finally:
+        desk.close()
+    raw(store_target, "DELETE FROM audit_entry WHERE seq = 1")
+    for kw in ({}, {"init": True, "start_over": True}):
+        with pytest.raises(StoreError, match="its first entry is missing"):
+            desktop(store_target, home, clock, **kw)
+    with pytest.raises(StoreError, match="its first entry is missing"):
+        desktop(store_target, tmp_path / "desk-new", clock, init=True)
+    assert not (tmp_path / "desk-new" / "audit.key").exists()
+
+
+def _unnumbered_registrations(store_target: str, *facts: str) -> None:
+    """Registration rows inserted in SQL under no number (outside the trail: the head is
+    untouched, so the store still opens), their facts as given."""
+    raw(
+        store_target,
+        *(
+            "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain) VALUES "
+            f"({-n}, '2026-06-15T09:30:00.000000Z', 'system', '{REGISTERED}', '[]', {_sql(text)}, "
+            f"'{'0' * 64}', '{'0' * 64}', 'feedfacefeedface')"
+            for n, text in enumerate(facts)
+        ),
+    )
+
+
+DAMAGED = (
+    "[1, 2]",
+    "null",
+    json.dumps({"chain": "feedfacefeedface", "genesis_public_key": "not hex"}),
+    json.dumps({"chain": ["x"], "genesis_public_key": 7}),
+)
+
+
+def test_damaged_registration_rows_are_left_out_of_the_installations_listed(
+    services: Services,
+    store_target: str,
+    clock: Clock,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Registration rows an insider inserted in SQL whose facts are not what suitcheck
+    writes (a list, null, a key that is not hex): `audit key show` stopped on an
+    unexpected error, as did `audit key trust` and a desk with no key for the store."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    root = staff(services, Role.ADMIN)
+    _unnumbered_registrations(store_target, *DAMAGED)
+    assert len(services.audit.key_info()["installations"]) == 1
+
+    def run(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main([*args, "--db", store_target])
+        captured = capsys.readouterr()
+        return code, (captured.out + captured.err).strip()
+
+    code, shown = run("audit", "key", "show")
+    assert code == 0, shown
+    code, said = run("audit", "key", "trust", "feedfacefeedface", "--user", root.username)
+    assert code == 2, said
+    with pytest.raises(StoreError, match="init --join"):
+        desktop(store_target, tmp_path / "desk-b", clock)
+
+
+def test_a_registration_naming_a_trusted_desk_with_another_key_is_not_listed_as_trusted(
+    store_target: str, tmp_path: Path, clock: Clock
+) -> None:
+    """An insider inserts (under no number) a registration naming desk B's chain and this
+    desk's own, each with a genesis key of their own. `audit key show` listed them as B and
+    as this installation, with the insider's fingerprints, marked trusted here: compliance
+    comparing fingerprints read the insider's key as one this desk accepts."""
+    first = desktop(store_target, tmp_path / "desk-a", clock, init=True)
+    try:
+        chain_a = first.ctx.sealer.chain
+        staff(first, Role.COMPLIANCE)
+    finally:
+        first.close()
+    second = desktop(store_target, tmp_path / "desk-b", clock, init=True, join=True)
+    try:
+        chain_b = second.ctx.sealer.chain
+    finally:
+        second.close()
+    rogue = [keys.public_hex(keys.new_private_key()) for _ in range(2)]
+    _unnumbered_registrations(
+        store_target,
+        *(
+            json.dumps({"chain": c, "genesis_public_key": g, "row_public_key": g})
+            for c, g in zip((chain_a, chain_b), rogue, strict=True)
+        ),
+    )
+    desk = desktop(store_target, tmp_path / "desk-a", clock)
+    try:
+        desk.audit.trust_installation(desk.auth.login("t-root", PASSWORD), chain_b)
+        listed = desk.audit.key_info()["installations"]
+        assert listed[0]["fingerprint"] == desk.audit.fingerprint()
+        forged = [i for i in listed if i["public_key_hex"] in rogue]
+        assert len(forged) == 2
+        assert not any(i["trusted_here"] or i["this_installation"] for i in forged)
+        genuine = {i["chain"]: i["trusted_here"] for i in listed if i["public_key_hex"] not in rogue}
+        assert genuine == {chain_a: True, chain_b: True}
+    finally:
+        desk.close()
