@@ -235,3 +235,34 @@ def test_a_registration_naming_a_trusted_desk_with_another_key_is_not_listed_as_
         assert genuine == {chain_a: True, chain_b: True}
     finally:
         desk.close()
+
+
+def test_verify_at_a_desk_that_does_not_trust_another_says_so(store_target: str, tmp_path: Path, clock: Clock) -> None:
+    """Desk B joined and wrote client M1; desk A has not trusted B yet. `audit verify` at A
+    fails (A cannot vouch for B's rows), but said M1's record "was changed outside
+    suitcheck", which nobody did: it now names B as not trusted here and the command that
+    trusts it. A row the insider changed and sealed with nothing valid still reads as changed."""
+    first = desktop(store_target, tmp_path / "desk-a", clock, init=True)
+    try:
+        compliance = staff(first, Role.COMPLIANCE)
+    finally:
+        first.close()
+    second = desktop(store_target, tmp_path / "desk-b", clock, init=True, join=True)
+    try:
+        chain_b = second.ctx.sealer.chain
+        add_client(second, second.auth.login(compliance.username, PASSWORD), "M1", RiskProfile.C4)
+    finally:
+        second.close()
+    desk = desktop(store_target, tmp_path / "desk-a", clock)
+    try:
+        result = desk.audit.verify(desk.auth.login(compliance.username, PASSWORD))
+        assert not result.ok
+        assert result.problem == (
+            f"client M1's record is sealed by installation {chain_b}, which this desk does not trust "
+            f"(`suitcheck audit key trust {chain_b}` once compliance has filed its key)"
+        )
+        raw(store_target, "UPDATE investor SET current_profile = 5 WHERE account = 'M1'")
+        result = desk.audit.verify(desk.auth.login(compliance.username, PASSWORD))
+        assert result.problem == "client M1's record was changed outside suitcheck (its seal does not match)"
+    finally:
+        desk.close()

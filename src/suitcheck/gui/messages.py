@@ -83,6 +83,18 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "client {name}'s record was changed outside suitcheck (its seal does not match)"),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "client {name}'s record is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "staff account {name} is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "report {row_id}'s record is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "client {row_account}'s record differs from the last state the trail recorded for it",
     ),
     QT_TRANSLATE_NOOP("Messages", "staff account {name} was changed outside suitcheck (its seal does not match)"),

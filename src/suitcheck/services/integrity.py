@@ -396,7 +396,7 @@ class RowSealer:
                 self._batches.popitem(last=False)
         return states
 
-    def _load_batch(self, conn: Any, chain: str, seq: int) -> frozenset[str]:
+    def _load_batch(self, conn: Any, chain: str, seq: int, public: str | None = None) -> frozenset[str]:
         row = conn.execute(
             select(AuditEntry.action, AuditEntry.chain, AuditEntry.facts).where(AuditEntry.seq == seq)
         ).first()
@@ -405,12 +405,34 @@ class RowSealer:
         try:
             facts = json.loads(row.facts)
             rows, signature = facts["rows"], facts["signature"]
-            public = self.row_keys(conn, chain).get(chain)
+            public = public or self.row_keys(conn, chain).get(chain)
             if public is None or not keys.signature_ok(public, signature, row_batch_message(chain, rows)):
                 return frozenset()
             return frozenset(str(r["state"]) for r in rows if r.get("table") == "investor")
         except (ValueError, KeyError, TypeError, AttributeError):
             return frozenset()
+
+    def untrusted_sealer(self, conn: Any, message: str, seal: object) -> str | None:
+        """For a row whose seal fails here (verify's sentence): the installation that did
+        seal it, when that is one validly registered in the trail that this desk does not
+        trust; None when the seal holds for no registered installation (the row was changed).
+        Says only why a seal fails: ok() alone decides whether it holds."""
+        if not isinstance(seal, str) or seal.count(":") != 2:
+            return None
+        chain, _, proof = seal.split(":")
+        sealer = self.ctx.sealer
+        if chain == sealer.chain or sealer.trusts(chain):
+            return None
+        public = registered_row_keys(conn).get(chain)
+        if public is None:
+            return None
+        if proof.startswith("@"):
+            sealed = proof[1:].isdigit() and state_digest(message) in self._load_batch(
+                conn, chain, int(proof[1:]), public
+            )
+        else:
+            sealed = keys.signature_ok(public, proof, message.encode())
+        return chain if sealed else None
 
     def investor_ok(self, conn: Any, row: Any) -> bool:
         # A row read with DATES_CANONICAL (the check's own statement) also needs its dates
@@ -831,6 +853,16 @@ def _sealed_message(sealer: RowSealer, conn: Any, make: Any, row: Any) -> str | 
     return message if sealer.ok(conn, message, row.integrity) else None
 
 
+def _untrusted(sealer: RowSealer, conn: Any, make: Any, row: Any) -> str | None:
+    """The installation not trusted here that sealed this row (RowSealer.untrusted_sealer),
+    for verify's sentence about a row whose seal fails; None when its message cannot be built."""
+    try:
+        message: str = make(row._mapping if hasattr(row, "_mapping") else row)
+    except (UnreadableRecordError, TypeError, ValueError):
+        return None
+    return sealer.untrusted_sealer(conn, message, row.integrity)
+
+
 # What a branch-scoped verifier is told of a row outside what they see (check_state).
 _HIDDEN_ROW_SENTENCES = {
     ("client", "seal"): (
@@ -917,6 +949,12 @@ def _check_clients(
             if not names(row.branch_id):
                 return checked, _HIDDEN_ROW_SENTENCES["client", "seal"]
             name = row.account if isinstance(row.account, str) else f"#{row.id}"
+            by = _untrusted(sealer, conn, investor_message, row)
+            if by is not None:
+                return checked, (
+                    f"client {name}'s record is sealed by installation {by}, which this desk does not trust "
+                    f"(`suitcheck audit key trust {by}` once compliance has filed its key)"
+                )
             problem = f"client {name}'s record was changed outside suitcheck (its seal does not match)"
             return checked, problem
         if states.get(("investor", row.account)) != state_digest(message):
@@ -943,6 +981,12 @@ def _check_staff(
             if not names(row.branch_id, row.firm_wide):
                 return checked, _HIDDEN_ROW_SENTENCES["staff", "seal"]
             name = row.username if isinstance(row.username, str) else f"#{row.id}"
+            by = _untrusted(sealer, conn, staff_message, row)
+            if by is not None:
+                return checked, (
+                    f"staff account {name} is sealed by installation {by}, which this desk does not trust "
+                    f"(`suitcheck audit key trust {by}` once compliance has filed its key)"
+                )
             problem = f"staff account {name} was changed outside suitcheck (its seal does not match)"
             return checked, problem
         if states.get(("staff", row.username)) != state_digest(message):
@@ -969,6 +1013,12 @@ def _check_reports_and_policies(
     for row in conn.execute(_REPORTS):
         checked += 1
         if not sealer.report_ok(conn, row):
+            by = _untrusted(sealer, conn, report_message, row)
+            if by is not None:
+                return checked, (
+                    f"report {row.id}'s record is sealed by installation {by}, which this desk does not trust "
+                    f"(`suitcheck audit key trust {by}` once compliance has filed its key)"
+                )
             problem = f"report {row.id}'s record was changed outside suitcheck (its seal does not match)"
             return checked, problem
         if states.get(("report", str(row.id))) != state_digest(report_message(row)):

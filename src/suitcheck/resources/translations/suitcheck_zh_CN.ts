@@ -2083,6 +2083,18 @@ Store: {store}</source>
         <translation>客户 {name} 的记录在 suitcheck 之外被修改（其封印不符）</translation>
     </message>
     <message>
+        <source>client {name}&apos;s record is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)</source>
+        <translation>客户 {name} 的记录由安装 {by} 封存，本终端不信任该安装（待合规部门登记其密钥后运行 `suitcheck audit key trust {by}`）</translation>
+    </message>
+    <message>
+        <source>staff account {name} is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)</source>
+        <translation>员工账户 {name} 由安装 {by} 封存，本终端不信任该安装（待合规部门登记其密钥后运行 `suitcheck audit key trust {by}`）</translation>
+    </message>
+    <message>
+        <source>report {row_id}&apos;s record is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)</source>
+        <translation>报告 {row_id} 的记录由安装 {by} 封存，本终端不信任该安装（待合规部门登记其密钥后运行 `suitcheck audit key trust {by}`）</translation>
+    </message>
+    <message>
         <source>client {row_account}&apos;s record differs from the last state the trail recorded for it</source>
         <translation>客户 {row_account} 的记录与审计记录最后记载的状态不一致</translation>
     </message>
