@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.exc import DBAPIError
 
 from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_entry, entry_hash, entry_mac
@@ -672,16 +673,30 @@ def test_an_entry_numbered_with_text_is_found(
     trail: Trail, capsys: pytest.CaptureFixture[str], where: str, number: str
 ) -> None:
     """SQLite keeps a text, a real or a BLOB in an INTEGER column of a table rebuilt without
-    its key; PostgreSQL refuses them. Such a row is no entry of the trail: the store refuses
-    to open with a sentence (it was 'unexpected error (TypeError)'), or verify names it."""
-    if "://" in trail.target:
-        pytest.skip("PostgreSQL's integer column takes no text")
+    its key; PostgreSQL refuses text and bytes, and rounds a real. Such a row is no entry of
+    the trail: the store refuses to open with a sentence (it was 'unexpected error
+    (TypeError)'), or verify names it."""
     from tests.audit.test_verify_split_attack import seq_not_unique
 
     rows = read_rows(trail.target)
     seq_not_unique(trail.target)
     target = rows[-1] if where == "newest" else rows[len(rows) // 2]
-    raw(trail.target, f"UPDATE audit_entry SET seq = {number.format(seq=target['seq'])} WHERE seq = {target['seq']}")
+    statement = f"UPDATE audit_entry SET seq = {number.format(seq=target['seq'])} WHERE seq = {target['seq']}"
+    if "://" in trail.target:
+        if number != "{seq} + 0.5":
+            with pytest.raises(DBAPIError):  # the column's type refuses it: nothing to read
+                raw(trail.target, statement)
+            return
+        raw(trail.target, statement)  # rounded up: the newest entry's number moves on, or repeats the next's
+        code, out = verify(trail, capsys)
+        if where == "newest":
+            assert code == 1, out
+            assert f"was rewritten: entry {target['seq']} differs from the head recorded" in out, out
+        else:
+            assert code == 4, out
+            assert f"entry {target['seq']} is missing (found {target['seq'] + 1} in its place)" in out, out
+        return
+    raw(trail.target, statement)
     code, out = verify(trail, capsys)
     if where == "newest" or number != "{seq} + 0.5":  # SQLite sorts text and BLOBs above every number
         assert code == 1, out
