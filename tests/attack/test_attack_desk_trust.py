@@ -14,63 +14,23 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import select
 
 from suitcheck.audit import keys
-from suitcheck.audit.chain import canonical_entry, entry_hash, registration_message
 from suitcheck.cli import main
 from suitcheck.domain.decision import Reason
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
-from suitcheck.services.integrity import investor_message
 from suitcheck.store.engine import StoreError
-from suitcheck.store.models import AuditEntry, Investor
 from tests.attack.test_attack_override_seal import _sql
+from tests.attack.test_attack_row_keys import register_rogue_installation
+from tests.audit.test_desk_trust import trusted_of
 from tests.audit.test_installations import desktop
 from tests.audit.test_tamper import raw
 from tests.conftest import PASSWORD, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 REGISTERED = "installation-registered"
-
-
-def _rogue(services: Services, store_target: str, account: str, *, drop: int = 0) -> str:
-    """As an insider with a SQL client and no key file: the last `drop` entries deleted,
-    then an installation of their own registered at the head exactly as `init --join`
-    registers one, and client `account` raised to C5, sealed with its row key. Its chain."""
-    genesis, row = keys.new_private_key(), keys.new_private_key()
-    chain = keys.chain_id(keys.public_hex(genesis))
-    with services.store.engine.connect() as conn:
-        top = conn.execute(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
-        head_seq, head_hash = conn.execute(
-            select(AuditEntry.seq, AuditEntry.entry_hash).where(AuditEntry.seq == top - drop)
-        ).one()
-        investor = dict(conn.execute(select(Investor.__table__).where(Investor.account == account)).one()._mapping)
-    seq, at = head_seq + 1, "2026-06-15T09:30:00.000000Z"
-    proof = keys.sign_hex(
-        genesis, registration_message(chain, keys.public_hex(genesis), keys.public_hex(row), 10, seq, at, head_hash)
-    )
-    facts = json.dumps(
-        {
-            "chain": chain,
-            "genesis_public_key": keys.public_hex(genesis),
-            "row_public_key": keys.public_hex(row),
-            "seal_every": 10,
-            "proof": proof,
-        }
-    )
-    digest = entry_hash(canonical_entry(seq, at, "system", REGISTERED, None, None, None, "[]", facts, head_hash, chain))
-    investor["current_profile"] = 5
-    seal = f"{chain}:00:{keys.sign_hex(row, investor_message(investor).encode())}"
-    raw(
-        store_target,
-        f"DELETE FROM audit_entry WHERE seq > {head_seq}",
-        "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain) VALUES "
-        f"({seq}, '{at}', 'system', '{REGISTERED}', '[]', {_sql(facts)}, '{head_hash}', '{digest}', '{chain}')",
-        f"UPDATE investor SET current_profile = 5, integrity = '{seal}' WHERE id = {investor['id']}",
-    )
-    return chain
 
 
 def _desk_with_low_client(store_target: str, home: Path, clock: Clock, tmp_path: Path) -> tuple[Services, int]:
@@ -89,14 +49,6 @@ def _check(services: Services, report: int, account: str = "LOW") -> Any:
     return services.access.check(services.auth.login("t-compliance", PASSWORD), account, report).decision
 
 
-def _trusted(path: Path, services: Services) -> list[str] | None:
-    ring = keys.read_keyring(path)
-    assert ring is not None
-    inst = ring.installation(services.ctx.sealer.store_id)
-    assert inst is not None
-    return inst.trusted
-
-
 def test_a_desk_restored_from_a_backup_does_not_start_trusting_a_rogue_installation(
     store_target: str, tmp_path: Path, clock: Clock
 ) -> None:
@@ -108,7 +60,7 @@ def test_a_desk_restored_from_a_backup_does_not_start_trusting_a_rogue_installat
     desk, report = _desk_with_low_client(store_target, home, clock, tmp_path)
     try:
         chain_a = desk.ctx.sealer.chain
-        _rogue(desk, store_target, "LOW", drop=2)
+        register_rogue_installation(desk, store_target, "LOW", drop=2)
     finally:
         desk.close()
     restored = desktop(store_target, home, clock, init=True, restored="disk replaced; last night's backup")
@@ -118,7 +70,7 @@ def test_a_desk_restored_from_a_backup_does_not_start_trusting_a_rogue_installat
         decision = _check(restored, report)
         assert not decision.allowed
         assert Reason.RECORD_INTEGRITY in decision.reasons
-        assert _trusted(home / "audit.key", restored) == [chain_a]  # its old chain, not the insider's
+        assert trusted_of(home / "audit.key", restored) == [chain_a]  # its old chain, not the insider's
     finally:
         restored.close()
 
@@ -133,7 +85,7 @@ def test_a_store_whose_first_entry_was_deleted_is_refused_in_a_sentence(
     home = tmp_path / "desk-a"
     desk, _ = _desk_with_low_client(store_target, home, clock, tmp_path)
     try:
-        _rogue(desk, store_target, "LOW")
+        register_rogue_installation(desk, store_target, "LOW")
     finally:
         desk.close()
     raw(store_target, "DELETE FROM audit_entry WHERE seq = 1")
@@ -197,7 +149,7 @@ def test_damaged_registration_rows_are_left_out_of_the_installations_listed(
         desktop(store_target, tmp_path / "desk-b", clock)
 
 
-def test_a_registration_naming_a_trusted_desk_with_another_key_is_not_listed_as_trusted(
+def test_a_registration_naming_a_trusted_desk_with_another_key_is_not_listed_astrusted_of(
     store_target: str, tmp_path: Path, clock: Clock
 ) -> None:
     """An insider inserts (under no number) a registration naming desk B's chain and this

@@ -24,12 +24,13 @@ import pytest
 from sqlalchemy import select
 
 from suitcheck.audit import keys
+from suitcheck.audit.chain import canonical_entry, entry_hash, registration_message
 from suitcheck.domain.decision import Reason
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from suitcheck.services.integrity import OVERRIDE_SEAL, override_message
-from suitcheck.store.models import AuditEntry
+from suitcheck.services.integrity import OVERRIDE_SEAL, investor_message, override_message
+from suitcheck.store.models import AuditEntry, Investor
 from tests.attack.test_attack_override_seal import _assert_not_admitted, _override_row, _sql, _warned
 from tests.audit.test_installations import desktop
 from tests.audit.test_tamper import raw
@@ -67,6 +68,44 @@ def _forge(services: Services, store_target: str, report: int, other: int, chain
         f"'{head_hash}', '{'0' * 64}', '{chain}')",
         f"UPDATE audit_entry SET action = 'override', facts = {_sql(json.dumps(facts))} WHERE seq = {target}",
     )
+
+
+def register_rogue_installation(services: Services, store_target: str, account: str, *, drop: int = 0) -> str:
+    """As an insider with a SQL client and no key file: the last `drop` entries deleted,
+    then an installation of their own registered at the head exactly as `init --join`
+    registers one, and client `account` raised to C5, sealed with its row key. Its chain."""
+    genesis, row = keys.new_private_key(), keys.new_private_key()
+    chain = keys.chain_id(keys.public_hex(genesis))
+    with services.store.engine.connect() as conn:
+        top = conn.execute(select(AuditEntry.seq).order_by(AuditEntry.seq.desc()).limit(1)).scalar_one()
+        head_seq, head_hash = conn.execute(
+            select(AuditEntry.seq, AuditEntry.entry_hash).where(AuditEntry.seq == top - drop)
+        ).one()
+        investor = dict(conn.execute(select(Investor.__table__).where(Investor.account == account)).one()._mapping)
+    seq, at = head_seq + 1, "2026-06-15T09:30:00.000000Z"
+    proof = keys.sign_hex(
+        genesis, registration_message(chain, keys.public_hex(genesis), keys.public_hex(row), 10, seq, at, head_hash)
+    )
+    facts = json.dumps(
+        {
+            "chain": chain,
+            "genesis_public_key": keys.public_hex(genesis),
+            "row_public_key": keys.public_hex(row),
+            "seal_every": 10,
+            "proof": proof,
+        }
+    )
+    digest = entry_hash(canonical_entry(seq, at, "system", REGISTERED, None, None, None, "[]", facts, head_hash, chain))
+    investor["current_profile"] = 5
+    seal = f"{chain}:00:{keys.sign_hex(row, investor_message(investor).encode())}"
+    raw(
+        store_target,
+        f"DELETE FROM audit_entry WHERE seq > {head_seq}",
+        "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain) VALUES "
+        f"({seq}, '{at}', 'system', '{REGISTERED}', '[]', {_sql(facts)}, '{head_hash}', '{digest}', '{chain}')",
+        f"UPDATE investor SET current_profile = 5, integrity = '{seal}' WHERE id = {investor['id']}",
+    )
+    return chain
 
 
 @pytest.mark.parametrize("seq", [0, -3])
@@ -153,40 +192,8 @@ def test_a_self_registered_installation_cannot_seal_a_client_above_their_profile
     trail's end exactly as `init --join` registers one (its chain its key's, its proof signed
     by its genesis key, linked to the head), then a C2 client's row raised to C5 and sealed
     with that installation's row key. A check of an R4 report for that client must block."""
-    from suitcheck.audit.chain import canonical_entry, entry_hash, registration_message
-    from suitcheck.services.integrity import investor_message
-    from suitcheck.store.models import Investor
-
     report = import_text_report(services, compliance, tmp_path, level="中高风险")
-    client = add_client(services, compliance, "LOW", RiskProfile.C2)
+    add_client(services, compliance, "LOW", RiskProfile.C2)
     assert not services.access.check(advisor, "LOW", report).decision.allowed
-    genesis, row = keys.new_private_key(), keys.new_private_key()
-    chain = keys.chain_id(keys.public_hex(genesis))
-    with services.store.engine.connect() as conn:
-        head_seq, head_hash = conn.execute(
-            select(AuditEntry.seq, AuditEntry.entry_hash).order_by(AuditEntry.seq.desc()).limit(1)
-        ).one()
-        investor = dict(conn.execute(select(Investor.__table__).where(Investor.id == client)).one()._mapping)
-    seq, at = head_seq + 1, "2026-06-15T09:30:00.000000Z"
-    proof = keys.sign_hex(
-        genesis, registration_message(chain, keys.public_hex(genesis), keys.public_hex(row), 10, seq, at, head_hash)
-    )
-    facts = json.dumps(
-        {
-            "chain": chain,
-            "genesis_public_key": keys.public_hex(genesis),
-            "row_public_key": keys.public_hex(row),
-            "seal_every": 10,
-            "proof": proof,
-        }
-    )
-    digest = entry_hash(canonical_entry(seq, at, "system", REGISTERED, None, None, None, "[]", facts, head_hash, chain))
-    investor["current_profile"] = 5
-    seal = f"{chain}:00:{keys.sign_hex(row, investor_message(investor).encode())}"
-    raw(
-        store_target,
-        "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain) VALUES "
-        f"({seq}, '{at}', 'system', '{REGISTERED}', '[]', {_sql(facts)}, '{head_hash}', '{digest}', '{chain}')",
-        f"UPDATE investor SET current_profile = 5, integrity = '{seal}' WHERE id = {client}",
-    )
+    register_rogue_installation(services, store_target, "LOW")
     assert not services.access.check(advisor, "LOW", report).decision.allowed

@@ -32,7 +32,8 @@ from tests.conftest import PASSWORD, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 
-def _trusted(path: Path, services: Services) -> list[str] | None:
+def trusted_of(path: Path, services: Services) -> list[str] | None:
+    """The installations this desk's keyring (at `path`) trusts."""
     ring = keys.read_keyring(path)
     assert ring is not None
     inst = ring.installation(services.ctx.sealer.store_id)
@@ -75,7 +76,7 @@ def test_a_desk_that_joins_trusts_the_desks_already_registered(store_target: str
         first.close()
     second = desktop(store_target, tmp_path / "desk-b", clock, init=True, join=True)
     try:
-        assert _trusted(tmp_path / "desk-b" / "audit.key", second) == [chain_a]
+        assert trusted_of(tmp_path / "desk-b" / "audit.key", second) == [chain_a]
         assert _check(second, report, "A1").allowed
     finally:
         second.close()
@@ -126,19 +127,19 @@ def test_a_keyring_from_before_is_grandfathered_at_its_next_open(
     path.write_text(json.dumps(body), encoding="utf-8")
     upgraded = desktop(store_target, path.parent, clock)
     try:
-        assert _trusted(path, upgraded) == [chain_b]
+        assert trusted_of(path, upgraded) == [chain_b]
         assert _check(upgraded, report).allowed
     finally:
         upgraded.close()
     third = desktop(store_target, tmp_path / "desk-c", clock, init=True, join=True)
     try:
-        assert sorted(_trusted(tmp_path / "desk-c" / "audit.key", third) or ()) == sorted([chain_a, chain_b])
+        assert sorted(trusted_of(tmp_path / "desk-c" / "audit.key", third) or ()) == sorted([chain_a, chain_b])
         add_client(third, third.auth.login("t-compliance", PASSWORD), "M3", RiskProfile.C4)
     finally:
         third.close()
     again = desktop(store_target, path.parent, clock)
     try:
-        assert _trusted(path, again) == [chain_b]
+        assert trusted_of(path, again) == [chain_b]
         assert not _check(again, report, "M3").allowed
         assert _check(again, report).allowed
     finally:
@@ -164,7 +165,7 @@ def test_trust_takes_only_a_validly_registered_installation(store_target: str, t
         assert (done["status"], done["chain"]) == ("trusted", chain_b)
         assert _check(desk, report).allowed
         assert desk.audit.trust_installation(admin, chain_b)["status"] == "already-trusted"
-        assert _trusted(tmp_path / "desk-a" / "audit.key", desk) == [chain_b]
+        assert trusted_of(tmp_path / "desk-a" / "audit.key", desk) == [chain_b]
         entry = desk.audit.browse(desk.auth.login("t-compliance", PASSWORD), limit=5)
         recorded = [e for e in entry if e.action == "installation-trusted"]
         assert len(recorded) == 1
