@@ -218,6 +218,11 @@ def registration_message(
     ).encode()
 
 
+# An entry of the trail: numbered from 1 (verify fails a trail holding any other row, and
+# a read that takes an entry as authority, such as a client's newest override, takes only
+# these: a row an insider added under 0, below it or with no number decides nothing).
+IN_TRAIL = AuditEntry.seq > 0
+
 # The newest entry. Not a row without a number (suitcheck writes none; an insider's SQL client
 # can, once PostgreSQL's NOT NULL is dropped, and PostgreSQL sorts it first in descending
 # order): the trail's head stays the numbered one, and verify counts the other.
@@ -799,7 +804,7 @@ def registered_row_keys(conn: Session | Connection) -> dict[str, str]:
     c = connection(conn) if isinstance(conn, Session) else conn
     rows = c.execute(
         select(AuditEntry.seq, AuditEntry.at, AuditEntry.prev_hash, AuditEntry.chain, AuditEntry.facts)
-        .where(AuditEntry.action == REGISTERED, AuditEntry.seq > 0)
+        .where(AuditEntry.action == REGISTERED, IN_TRAIL)
         .order_by(AuditEntry.seq)
     ).all()
     found: dict[str, str] = {}

@@ -1001,6 +1001,22 @@ class ExportVerification:
         return export_scope(self.manifest, self.result.unsealed) if self.ok else None
 
 
+def verified_trail(manifest: dict[str, Any]) -> dict[str, Any] | None:
+    """A filtered export's `trail_verified` when the trail verified as it was exported
+    (AuditService._trail_verified), else None: no verification recorded, or a failed one."""
+    trail = manifest.get("trail_verified")
+    return trail if isinstance(trail, dict) and trail.get("ok") is True else None
+
+
+def trail_problem(manifest: dict[str, Any]) -> str | None:
+    """Why the trail failed verification as the export was made (its signed manifest says
+    so), or None: it verified, or no verification is recorded (a whole-trail export)."""
+    trail = manifest.get("trail_verified")
+    if trail is None or verified_trail(manifest) is not None:
+        return None
+    return (trail.get("problem") if isinstance(trail, dict) else None) or "no reason recorded"
+
+
 def export_scope(manifest: dict[str, Any], awaiting: int = 0) -> str:
     """What an export holds, in a sentence or two: a verdict of "OK" alone reads the same for
     the whole trail and for an export of one branch, one client or only the allowed checks,
@@ -1020,8 +1036,8 @@ def export_scope(manifest: dict[str, Any], awaiting: int = 0) -> str:
         f"It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, "
         "and nothing in it proves what it leaves out."
     )
-    trail = manifest.get("trail_verified")
-    if isinstance(trail, dict) and trail.get("ok") is True:
+    trail = verified_trail(manifest)
+    if trail is not None:
         entries, through = trail.get("entries"), trail.get("through_seq")
         if awaiting:
             message = (
@@ -1047,8 +1063,8 @@ def untrusted_installation(manifest: dict[str, Any], trusted: set[str]) -> str |
     vouches for the entries it adds. `audit verify --public-key` fails such a trail, and a
     whole-trail export shows the registration to its verifier; a filtered one must say
     which installations it took, and its verifier weighs them the same way."""
-    trail = manifest.get("trail_verified")
-    given = trail.get("installations") if isinstance(trail, dict) and trail.get("ok") is True else None
+    trail = verified_trail(manifest)
+    given = trail.get("installations") if trail is not None else None
     known = {chain_id(key) for key in trusted}
     strangers = [str(c) for c in given if c not in known] if isinstance(given, list) else []
     if not strangers:
@@ -1066,8 +1082,8 @@ def _awaiting_seal(manifest: dict[str, Any], rows: Iterable[tuple[Any, ...]], ta
     could not MAC-check: another installation's entries after its last seal
     (`sealed_through` in a filtered export's manifest; an entry of an installation it does
     not name counts too). Nothing is counted for a manifest without it."""
-    trail = manifest.get("trail_verified")
-    sealed = trail.get("sealed_through") if isinstance(trail, dict) and trail.get("ok") is True else None
+    trail = verified_trail(manifest)
+    sealed = trail.get("sealed_through") if trail is not None else None
     if not isinstance(sealed, dict):
         yield from rows
         return
@@ -1083,10 +1099,9 @@ def trail_failure(manifest: dict[str, Any]) -> str | None:
     signed manifest says so: audit.export's filtered exports), else None. A filtered export
     holds entries without their neighbours, so nothing in the file can show a broken link:
     its signature is all that vouches for each entry, and it vouches for none of these."""
-    trail = manifest.get("trail_verified")
-    if trail is None or (isinstance(trail, dict) and trail.get("ok") is True):
+    problem = trail_problem(manifest)
+    if problem is None:
         return None
-    problem = (trail.get("problem") if isinstance(trail, dict) else None) or "no reason recorded"
     message = (
         f"the audit trail failed verification when this file was exported ({problem}): nothing in it is vouched for"
     )

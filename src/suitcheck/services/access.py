@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, cast, false, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from suitcheck.audit.chain import lock_chain
+from suitcheck.audit.chain import IN_TRAIL, lock_chain
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.audit.listpart import ListPart, ListPartChanged, ListPartError
 from suitcheck.audit.rowmac import seals_match
@@ -161,7 +161,7 @@ _LAST_OVERRIDE = Prepared(
         AuditEntry.action == AuditAction.OVERRIDE.value,
         AuditEntry.investor_id == bindparam("investor_id"),
         AuditEntry.report_id == bindparam("report_id"),
-        AuditEntry.seq > 0,  # the trail's entries only: a row under no number decides nothing (chain.HEAD)
+        IN_TRAIL,
     )
     .order_by(AuditEntry.seq.desc())
     .limit(1)

@@ -21,6 +21,7 @@ from suitcheck.audit.export import (
     ExportRow,
     ExportVerification,
     sheet_full,
+    trail_problem,
     verify_export,
     verify_prefix,
     write_export,
@@ -750,10 +751,9 @@ class AuditService:
 def export_warning(manifest: dict[str, Any]) -> str | None:
     """What the exporter is told when the export was written from a trail that failed
     verification (its signed manifest says so: AuditService._trail_verified), else None."""
-    trail = manifest.get("trail_verified")
-    if not isinstance(trail, dict) or trail.get("ok") is True:
+    problem = trail_problem(manifest)
+    if problem is None:
         return None
-    problem = trail.get("problem") or "no reason recorded"
     message = (
         f"The audit trail fails verification ({problem}). The export was written for investigation, and its "
         "signed manifest says so: the file will not verify. Run `suitcheck audit verify` and report it to compliance."

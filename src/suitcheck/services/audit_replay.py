@@ -248,7 +248,7 @@ class _Overrides:
                 AuditEntry.investor_id == investor_id,
                 AuditEntry.report_id == report_id,
                 AuditEntry.seq < seq,
-                AuditEntry.seq > 0,  # as access._LAST_OVERRIDE reads them
+                chain.IN_TRAIL,  # as access._LAST_OVERRIDE reads them
             )
             .order_by(AuditEntry.seq.desc())
             .limit(1)

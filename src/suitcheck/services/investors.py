@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Connection, Select, bindparam, case, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from suitcheck.audit.chain import Appended
+from suitcheck.audit.chain import IN_TRAIL, Appended
 from suitcheck.audit.rowmac import seals_match
 from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.clients import name_problem, record_problems
@@ -630,7 +630,7 @@ _LAST_MARK = (
     .where(
         AuditEntry.investor_id == bindparam("investor_id"),
         AuditEntry.action == AuditAction.REASSESSMENT_DUE.value,
-        AuditEntry.seq > 0,  # the trail's entries only: a row under no number decides nothing (chain.HEAD)
+        IN_TRAIL,
     )
     .order_by(AuditEntry.seq.desc())
     .limit(1)
