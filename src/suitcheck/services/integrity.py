@@ -228,7 +228,18 @@ def report_message(values: Mapping[str, Any] | Any) -> str:
     )
 
 
-OVERRIDE_SEAL = "integrity"  # the override entry's fact holding its seal
+# The fact holding the seal of an entry a later decision reads back (an override, a due
+# re-assessment's mark): the desk reads such an entry without verifying the trail, and
+# what an entry carries for the trail proves nothing on its own (its SHA-256 anyone
+# recomputes; a sealed epoch's MAC key is public). The seal is the recording desk's row
+# seal (RowSealer.ok checks it here and at the other desks of a shared store).
+OVERRIDE_SEAL = "integrity"
+MARK_SEAL = OVERRIDE_SEAL
+
+
+def _entry_message(kind: str, ids: tuple[object, ...], facts: Mapping[str, Any]) -> str:
+    recorded = {k: v for k, v in facts.items() if k != OVERRIDE_SEAL}
+    return canonical_json([kind, *ids, recorded])
 
 
 def override_message(investor_id: object, report_id: object, facts: Mapping[str, Any]) -> str:
@@ -237,8 +248,16 @@ def override_message(investor_id: object, report_id: object, facts: Mapping[str,
     An override admits a report (access._override_admits) only while this seal holds, so
     an entry written or rewritten in SQL (a copy under another client, an entry turned
     into an override) admits nothing, whether or not its epoch is sealed."""
-    recorded = {k: v for k, v in facts.items() if k != OVERRIDE_SEAL}
-    return canonical_json(["override", investor_id, report_id, recorded])
+    return _entry_message("override", (investor_id, report_id), facts)
+
+
+def mark_message(investor_id: object, facts: Mapping[str, Any]) -> str:
+    """What a due re-assessment's mark seal covers: the client and every fact its entry
+    records (the seal aside), the day it was marked among them. That day decides which
+    assessment clears the mark (investors.reassessment_marked_on): one moved back, or a
+    mark copied from another client, would let an assessment from before the change clear
+    it, so a mark whose seal does not hold counts as made today."""
+    return _entry_message("reassessment-mark", (investor_id,), facts)
 
 
 def policy_message(version: object, document: object) -> str:

@@ -16,7 +16,6 @@ from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.chain import IN_TRAIL, Appended
 from suitcheck.audit.rowmac import seals_match
-from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.clients import name_problem, record_problems
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
@@ -52,9 +51,11 @@ from suitcheck.services.context import Actor, HiddenClient, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import (
+    MARK_SEAL,
     RecordIntegrityError,
     dates_canonical,
     investor_message_sql,
+    mark_message,
     shown_text,
     unreadable,
 )
@@ -626,7 +627,7 @@ def _refuse_conflicts(found: tuple[RecordConflict, ...], profile: RiskProfile | 
 
 
 _LAST_MARK = (
-    select(AuditEntry.at)
+    select(AuditEntry.facts)
     .where(
         AuditEntry.investor_id == bindparam("investor_id"),
         AuditEntry.action == AuditAction.REASSESSMENT_DUE.value,
@@ -637,23 +638,33 @@ _LAST_MARK = (
 )
 
 
-def reassessment_marked_on(session: Session, investor: Investor, today: dt.date) -> dt.date | None:
-    """The firm's day on which the client's due re-assessment was marked (its newest
-    re-assessment-due entry), or None when none is due. A mark whose entry cannot be
-    found or read counts as marked today, so only an assessment of today clears it."""
+def reassessment_marked_on(ctx: ServiceContext, session: Session, investor: Investor, today: dt.date) -> dt.date | None:
+    """The firm's day on which the client's due re-assessment was marked (the day its
+    newest re-assessment-due entry records under its seal), or None when none is due. A
+    mark whose entry cannot be found or read, or whose seal does not hold (an entry
+    written or changed in SQL, or recorded by a version before the day was sealed), counts
+    as marked today, so only an assessment of today or later clears it (fail closed)."""
     if not investor.reassessment_due:
         return None
-    at = session.execute(_LAST_MARK, {"investor_id": investor.id}).scalar()
+    facts = session.execute(_LAST_MARK, {"investor_id": investor.id}).scalar()
     try:
-        return firm_day(dt.datetime.fromisoformat(str(at).replace("Z", "+00:00")))
-    except ValueError:
-        log.warning("client %s: the re-assessment mark's time cannot be read; taken as today", investor.id)
+        recorded = json.loads(facts or "")  # no mark entry: ValueError
+        day = dt.date.fromisoformat(recorded["marked_on"])
+        sealed = ctx.rows.ok(session.connection(), mark_message(investor.id, recorded), recorded.get(MARK_SEAL))
+    # JSON nested too deep to read raises RecursionError, which is no ValueError.
+    except (TypeError, ValueError, KeyError, AttributeError, RecursionError):
+        sealed = False
+    if not sealed:
+        log.warning(
+            "client %s: the re-assessment mark's day is not sealed as suitcheck seals it; taken as today", investor.id
+        )
         return today
+    return day
 
 
-def clears_due(session: Session, investor: Investor, assessed_on: dt.date, today: dt.date) -> bool:
+def clears_due(ctx: ServiceContext, session: Session, investor: Investor, assessed_on: dt.date, today: dt.date) -> bool:
     """Whether recording an assessment of this day clears the client's due re-assessment."""
-    marked_on = reassessment_marked_on(session, investor, today)
+    marked_on = reassessment_marked_on(ctx, session, investor, today)
     return marked_on is not None and reassessment_cleared(assessed_on, investor.current_assessed_on, marked_on)
 
 
@@ -954,7 +965,7 @@ class InvestorService:
                     day,
                     today,
                     policy,
-                    clears_due=clears_due(session, investor, day, today),
+                    clears_due=clears_due(self._ctx, session, investor, day, today),
                 ),
             )
 
@@ -1124,9 +1135,10 @@ class InvestorService:
                 raise Conflict("A re-assessment is already due for this client.")
             investor.reassessment_due = True
             investor.reassessment_reason = reason
-            self._ctx.audit(
-                session, actor, AuditAction.REASSESSMENT_DUE, investor_id=investor.id, facts={"reason": reason}
-            )
+            # The day decides which assessment clears the mark: sealed (integrity.mark_message).
+            facts: dict[str, object] = {"reason": reason, "marked_on": self._ctx.today().isoformat()}
+            facts[MARK_SEAL] = self._ctx.sealer.row_seal(mark_message(investor.id, facts))
+            self._ctx.audit(session, actor, AuditAction.REASSESSMENT_DUE, investor_id=investor.id, facts=facts)
             log.info("client %s marked for re-assessment by %s", investor.id, actor.username)
             return self._view(session, actor, investor)
 
@@ -1189,7 +1201,7 @@ class InvestorService:
         # A new assessment is the re-assessment a changed situation called for only when
         # it is made after the change and becomes current (domain.reassessment_cleared).
         was_due = bool(investor.reassessment_due)
-        cleared = clears_due(session, investor, assessed_on, self._ctx.today())
+        cleared = clears_due(self._ctx, session, investor, assessed_on, self._ctx.today())
         session.add(
             Assessment(
                 investor_id=investor.id,
