@@ -16,13 +16,14 @@ from typing import Any
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.engine.default import DefaultDialect
 
 from suitcheck.audit import keys, sealing
 from suitcheck.domain.decision import Reason
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
-from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.services.errors import InvalidInput, PermissionDenied, ServiceError
 from suitcheck.store.models import AuditEntry
 from tests.attack.test_attack_override_seal import _sql
 from tests.audit.conftest import Trail, cli
@@ -247,3 +248,57 @@ def test_the_cli_trusts_an_installation_for_administrators_only(
     assert [(r["action"], r["staff"]) for r in rows] == [("installation-trusted", "t-root")]
     code, said = _check_cli(trail, capsys)
     assert code == 0, said
+
+
+def test_a_trust_whose_record_does_not_commit_is_taken_back(
+    store_target: str, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The keyring is written inside the transaction that records the trust; when that
+    commit fails (the disk, the server), the keyring is put back as it was, so this desk
+    trusts nothing the trail does not record. Running the command again gives the trust and
+    its entry."""
+    report, _, chain_b = _two_desks(store_target, tmp_path, clock)
+    path = tmp_path / "desk-a" / "audit.key"
+    desk = desktop(store_target, path.parent, clock)
+    try:
+        admin = desk.auth.login("t-root", PASSWORD)
+        refuse: list[bool] = []
+        real_commit, real_trust = DefaultDialect.do_commit, sealing.Sealer.trust
+
+        def trust(self: sealing.Sealer, chain: str) -> bool:
+            refuse.append(True)  # the commit after the keyring is written fails
+            return real_trust(self, chain)
+
+        def do_commit(self: DefaultDialect, dbapi_conn: Any) -> None:
+            if refuse:  # the driver's own error, as the disk or the server gives it
+                raise self.loaded_dbapi.OperationalError("disk I/O error")
+            real_commit(self, dbapi_conn)
+
+        monkeypatch.setattr(sealing.Sealer, "trust", trust)
+        monkeypatch.setattr(DefaultDialect, "do_commit", do_commit)
+        with pytest.raises(ServiceError) as info:
+            desk.audit.trust_installation(admin, chain_b, "filed by compliance")
+        monkeypatch.setattr(sealing.Sealer, "trust", real_trust)
+        refuse.clear()
+        assert "\n" not in str(info.value)
+        assert trusted_of(path, desk) == []
+        assert chain_b not in desk.ctx.sealer.trusted_chains()
+        assert not _check(desk, report).allowed
+        reopened = desktop(store_target, path.parent, clock)
+        try:
+            assert not _check(reopened, report).allowed
+        finally:
+            reopened.close()
+
+        def recorded() -> int:
+            with desk.store.engine.connect() as conn:
+                rows = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == "installation-trusted"))
+                return len(rows.all())
+
+        assert recorded() == 0
+        assert desk.audit.trust_installation(admin, chain_b, "filed by compliance")["status"] == "trusted"
+        assert recorded() == 1
+        assert trusted_of(path, desk) == [chain_b]
+        assert _check(desk, report).allowed
+    finally:
+        desk.close()

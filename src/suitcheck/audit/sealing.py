@@ -575,7 +575,8 @@ class Sealer:
         """Add `chain` to this desk's trusted installations in its keyring (read again under
         the keyring lock, so nothing another process wrote is lost); False when it already
         was. Call inside the transaction that records it, before it commits: a keyring that
-        cannot be written then rolls the record back."""
+        cannot be written then rolls the record back, and a commit that fails is undone
+        with `untrust`."""
         with self._mutex, keys.locked(self.path):
             ring = keys.read_keyring(self.path)
             inst = ring.installation(self.store_id) if ring else None
@@ -595,6 +596,25 @@ class Sealer:
             self.inst.trusted = list(trusted)
             self._untrusted_at.pop(chain, None)
             return True
+
+    def untrust(self, chain: str) -> None:
+        """Take `chain` out of this desk's trusted installations again: what `trust` wrote
+        when the transaction recording it did not commit (a trust with no entry saying so)."""
+        with self._mutex, keys.locked(self.path):
+            ring = keys.read_keyring(self.path)
+            inst = ring.installation(self.store_id) if ring else None
+            if ring is None or inst is None:
+                raise SealError(
+                    f"The audit key {self.path} no longer holds this store's key; restore it from its backup."
+                )
+            trusted = [c for c in inst.trusted or [] if c != chain]
+            if trusted != list(inst.trusted or []):
+                inst.trusted = trusted
+                ring.put(inst)
+                keys.write_keyring(ring)
+            self._trusted = frozenset(trusted)
+            self.inst.trusted = list(trusted)
+            self._untrusted_at.pop(chain, None)
 
     # -- for verification, manifests and row integrity -------------------------------------
 

@@ -28,7 +28,7 @@ from suitcheck.audit.export import (
     xlsx_room,
 )
 from suitcheck.audit.export_split import ExportWorker
-from suitcheck.audit.sealing import SealError, attach_report, check_head, recorded_heads
+from suitcheck.audit.sealing import Sealer, SealError, attach_report, check_head, recorded_heads
 from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
@@ -513,6 +513,22 @@ class AuditService:
         actor = self._ctx.require(actor, Permission.TRUST_INSTALLATION)
         sealer = self._ctx.sealer
         wanted = "".join(ref.split()).lower()
+        written: list[str] = []  # the chain this call wrote to the keyring, if it did
+        try:
+            return self._trust(actor, sealer, ref, wanted, reason, written)
+        except BaseException:
+            # Not committed (or not known to be): a trust with no entry saying so would be
+            # one nobody can account for. Taken back; running the command again gives it.
+            for name in written:
+                try:
+                    sealer.untrust(name)
+                except (SealError, keys.AuditKeyError, OSError) as exc:
+                    log.error("installation %s trusted at this desk but not recorded, and not undone: %s", name, exc)
+            raise
+
+    def _trust(
+        self, actor: Actor, sealer: Sealer, ref: str, wanted: str, reason: str, written: list[str]
+    ) -> dict[str, Any]:
         with self._ctx.transaction() as session:
             valid = set(chain.registered_row_keys(session))
             found: tuple[str, str] | None = None
@@ -548,7 +564,8 @@ class AuditService:
                 facts={"chain": name, "fingerprint": printed, "reason": reason.strip()},
             )
             # Last, inside the transaction: a keyring that cannot be written rolls the record back.
-            sealer.trust(name)
+            if sealer.trust(name):
+                written.append(name)
         log.warning("installation %s trusted at this desk by %s", name, actor.username)
         return {**result, "status": "trusted"}
 
