@@ -11,6 +11,7 @@ On SQLite and PostgreSQL.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -263,7 +264,8 @@ def test_a_trust_whose_record_does_not_commit_is_taken_back(
     try:
         admin = desk.auth.login("t-root", PASSWORD)
         refuse: list[bool] = []
-        real_commit, real_trust = DefaultDialect.do_commit, sealing.Sealer.trust
+        real_commit: Callable[[Any, Any], None] = DefaultDialect.do_commit
+        real_trust = sealing.Sealer.trust
 
         def trust(self: sealing.Sealer, chain: str) -> bool:
             refuse.append(True)  # the commit after the keyring is written fails
@@ -271,7 +273,8 @@ def test_a_trust_whose_record_does_not_commit_is_taken_back(
 
         def do_commit(self: DefaultDialect, dbapi_conn: Any) -> None:
             if refuse:  # the driver's own error, as the disk or the server gives it
-                raise self.loaded_dbapi.OperationalError("disk I/O error")
+                dbapi: Any = self.loaded_dbapi
+                raise dbapi.OperationalError("disk I/O error")
             real_commit(self, dbapi_conn)
 
         monkeypatch.setattr(sealing.Sealer, "trust", trust)
