@@ -577,29 +577,15 @@ class Sealer:
         was. Call inside the transaction that records it, before it commits: a keyring that
         cannot be written then rolls the record back, and a commit that fails is undone
         with `untrust`."""
-        with self._mutex, keys.locked(self.path):
-            ring = keys.read_keyring(self.path)
-            inst = ring.installation(self.store_id) if ring else None
-            if ring is None or inst is None:
-                raise SealError(
-                    f"The audit key {self.path} no longer holds this store's key; restore it from its backup."
-                )
-            trusted = list(inst.trusted or [])
-            if chain in trusted:
-                self._trusted = frozenset(trusted)
-                return False
-            trusted.append(chain)
-            inst.trusted = trusted
-            ring.put(inst)
-            keys.write_keyring(ring)
-            self._trusted = frozenset(trusted)
-            self.inst.trusted = list(trusted)
-            self._untrusted_at.pop(chain, None)
-            return True
+        return self._set_trust(chain, trusted=True)
 
-    def untrust(self, chain: str) -> None:
+    def untrust(self, chain: str) -> bool:
         """Take `chain` out of this desk's trusted installations again: what `trust` wrote
-        when the transaction recording it did not commit (a trust with no entry saying so)."""
+        when the transaction recording it did not commit (a trust with no entry saying so).
+        False when it was not trusted."""
+        return self._set_trust(chain, trusted=False)
+
+    def _set_trust(self, chain: str, *, trusted: bool) -> bool:
         with self._mutex, keys.locked(self.path):
             ring = keys.read_keyring(self.path)
             inst = ring.installation(self.store_id) if ring else None
@@ -607,14 +593,18 @@ class Sealer:
                 raise SealError(
                     f"The audit key {self.path} no longer holds this store's key; restore it from its backup."
                 )
-            trusted = [c for c in inst.trusted or [] if c != chain]
-            if trusted != list(inst.trusted or []):
-                inst.trusted = trusted
+            before = list(inst.trusted or [])
+            after = [c for c in before if c != chain] + ([chain] if trusted else [])
+            changed = (chain in before) != trusted
+            if changed:
+                inst.trusted = after
                 ring.put(inst)
                 keys.write_keyring(ring)
-            self._trusted = frozenset(trusted)
-            self.inst.trusted = list(trusted)
+            kept = after if changed else before
+            self._trusted = frozenset(kept)
+            self.inst.trusted = list(kept)
             self._untrusted_at.pop(chain, None)
+            return changed
 
     # -- for verification, manifests and row integrity -------------------------------------
 
