@@ -138,11 +138,16 @@ def local_store_file(db: str | os.PathLike[str] | None = None) -> Path | None:
 
 
 def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
-    """Once, for a store whose rows predate record seals: seal them, stated in the trail."""
+    """Once, for a store whose rows predate record seals: seal them, stated in the trail.
+
+    Such a store's trail holds no `record-sealed` entry. The desk reads the trail without
+    verifying it, and an insider's SQL client can rename those entries: every row would
+    then be sealed as it stands, changed or not. So a trail without them is verified
+    first (integrity.vouched_entries), and one that does not verify gets nothing sealed."""
     from sqlalchemy import exists, or_, select
 
     from suitcheck.audit.chain import lock_chain
-    from suitcheck.services.integrity import RECORD_SEALED
+    from suitcheck.services.integrity import RECORD_SEALED, vouched_entries
     from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, QuestionnaireVersion, Staff
 
     lock_chain(conn)
@@ -156,7 +161,7 @@ def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
             exists(select(QuestionnaireVersion.version)),
         )
     )
-    if conn.execute(rows_exist).scalar():
+    if conn.execute(rows_exist).scalar() and vouched_entries(ctx.sealer, conn) is not None:
         ctx.rows.seal_all(conn)
 
 
@@ -179,14 +184,17 @@ def seal_reports(ctx: ServiceContext, conn: Any) -> None:
     (0011, 0012): seal them."""
     from sqlalchemy import delete, select
 
-    from suitcheck.services.integrity import SEAL_REPORTS_SETTING
+    from suitcheck.services.integrity import SEAL_REPORTS_SETTING, vouched_entries
     from suitcheck.services.questionnaire import default_questionnaire
     from suitcheck.store.models import StoreSetting
 
     pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_REPORTS_SETTING)
     if conn.execute(pending).first() is None:
         return
-    ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum)
+    # The marker is a row an insider can insert, and what the trail records is believed only
+    # where it verifies (vouched_entries).
+    vouched = vouched_entries(ctx.sealer, conn)
+    ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum, vouched)
     conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_REPORTS_SETTING))
 
 

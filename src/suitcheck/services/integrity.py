@@ -36,7 +36,14 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from suitcheck.audit import keys
-from suitcheck.audit.chain import canonical_json, registered_row_keys, row_batch_message
+from suitcheck.audit.chain import (
+    IN_TRAIL,
+    canonical_json,
+    entries_not_in_order,
+    registered_row_keys,
+    row_batch_message,
+    verifier_for_store,
+)
 from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
 from suitcheck.services.assessment_history import HistoryCheck
@@ -712,15 +719,15 @@ class RowSealer:
         return "questionnaire", str(version), state_digest(document)
 
     def _seal_recorded_questionnaires(
-        self, conn: Any, records: list[tuple[str, str, str]], refused: list[str], shipped: str
+        self, conn: Any, records: list[tuple[str, str, str]], refused: list[str], shipped: str, vouched: Vouched
     ) -> None:
         """The upgrade's part for questionnaire versions (0012): a version is sealed when it
         is the one the trail records importing (the same checksum; a questionnaire's
         checksum is over its whole content), or version 1 as the program ships it (stored
         the first time something needed it, never recorded; `shipped` is its checksum);
         any other is left unsealed, so nothing is assessed with it and `audit verify`
-        names it."""
-        imported = _imported_questionnaires(conn)
+        names it. `vouched`: the entries believed (vouched_entries)."""
+        imported = _imported_questionnaires(conn, vouched)
         for version, document, checksum, seal in conn.execute(_QUESTIONNAIRES).all():
             if self.questionnaire_ok(conn, version, document, checksum, seal):
                 continue
@@ -736,7 +743,9 @@ class RowSealer:
         conn.execute(update(PolicyVersion).where(PolicyVersion.version == version).values(integrity=seal))
         return "policy", str(version), state_digest(document)
 
-    def seal_reports_and_policies(self, conn: Any, shipped_questionnaire: str) -> tuple[int, list[str]]:
+    def seal_reports_and_policies(
+        self, conn: Any, shipped_questionnaire: str, vouched: Vouched | None
+    ) -> tuple[int, list[str]]:
         """Once, after the migration that gave report and policy rows a seal (0011): every
         report row is sealed as it stands (nothing recorded its state before: as client
         rows were at their first sealing) unless the trail records report states (the marker
@@ -745,14 +754,17 @@ class RowSealer:
         one the trail recorded for it; a version the trail does not record so (inserted or
         edited in SQL) is left unsealed, so no check uses it and `audit verify` names it.
         A row that already holds a valid seal is left as it is. Recorded in the trail.
-        Returns (rows sealed, the keys left alone)."""
-        states = recorded_states(conn)
+        `vouched`: the entries of the trail believed (vouched_entries), None when it does not
+        verify: then no row is sealed by what it records, nor any report as it stands (an
+        insider's SQL client edits or appends entries, or hides a record, as easily as it sets
+        the marker). Returns (rows sealed, the keys left alone)."""
+        states = recorded_states(conn, vouched) if vouched is not None else {}
         records: list[tuple[str, str, str]] = []
         refused: list[str] = []
         # The marker is a row in the store, so an insider can set it again later: once the
         # trail records report states (every report written since 0011), a row is sealed only
         # in the state the trail records for it, never as it now stands.
-        recorded_reports = any(table == "report" for table, _ in states)
+        recorded_reports = vouched is None or any(table == "report" for table, _ in states)
         for row in conn.execute(_REPORTS).all():
             if self.report_ok(conn, row):
                 continue
@@ -773,7 +785,9 @@ class RowSealer:
                 log.warning("policy version %s: not the version the trail recorded; not sealed", version)
                 continue
             records.append(self._seal_policy_row(conn, version, document))
-        self._seal_recorded_questionnaires(conn, records, refused, shipped_questionnaire)
+        self._seal_recorded_questionnaires(
+            conn, records, refused, shipped_questionnaire, vouched if vouched is not None else _believe_none
+        )
         _record_upgrade(self.ctx, conn, "reports", records, "not_sealed", refused)
         return len(records), refused
 
@@ -785,11 +799,19 @@ _POLICIES = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.
 _REPORTS = select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))
 
 
-def _imported_questionnaires(conn: Any) -> dict[object, object]:
-    """version -> checksum, as the trail's questionnaire-import entries record them."""
+def _believe_none(_seq: int, _chain: str | None) -> bool:
+    return False
+
+
+def _imported_questionnaires(conn: Any, vouched: Vouched) -> dict[object, object]:
+    """version -> checksum, as the trail's questionnaire-import entries it believes record them."""
     found: dict[object, object] = {}
-    stmt = select(AuditEntry.facts).where(AuditEntry.action == AuditAction.QUESTIONNAIRE_IMPORT.value)
-    for (facts,) in conn.execute(stmt.order_by(AuditEntry.seq)):
+    stmt = select(AuditEntry.seq, AuditEntry.chain, AuditEntry.facts).where(
+        AuditEntry.action == AuditAction.QUESTIONNAIRE_IMPORT.value, IN_TRAIL
+    )
+    for seq, chain, facts in conn.execute(stmt.order_by(AuditEntry.seq)):
+        if not vouched(seq, chain):
+            continue
         try:
             data = json.loads(facts)
             found[data["version"]] = data["checksum"]
@@ -849,11 +871,50 @@ def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tu
     return len(records), refused
 
 
-def recorded_states(conn: Any) -> dict[tuple[str, str], str]:
-    """The last state the trail records for every sealed row."""
+# Which entries of the trail an upgrade that seals rows by what the trail records may believe
+# (vouched_entries): (seq, chain) -> believed.
+Vouched = Callable[[int, "str | None"], bool]
+
+
+def vouched_entries(sealer: Sealer, conn: Any) -> Vouched | None:
+    """For the one-time upgrades that seal rows by what the trail records (or by its holding
+    no record at all): the entries they may believe, or None when the trail does not verify.
+
+    The desk reads the trail without verifying it, and the open compares only the stored
+    hash of the head: an entry edited in SQL, or appended with its SHA-256 and link
+    recomputed, reads like one suitcheck wrote. So the trail is verified first, as `audit
+    verify` checks it (numbering, links, hashes, seals, and the MACs of this desk's open
+    epoch with its key), and of its entries only those written before sealing existed, or by
+    this installation or one this desk trusts, whose MAC was checked (an entry awaiting
+    another installation's seal may be anyone's) are believed."""
+    verifier = verifier_for_store(conn, local_keys=sealer.local_keys())
+    result = verifier.finish()
+    problem = result.problem if not result.ok else entries_not_in_order(conn, result.count)
+    if problem is not None:
+        log.warning("the audit trail does not verify (%s); nothing is sealed by what it records", problem)
+        return None
+    last = result.head_seq or 0
+    awaiting = {seq for chain, state in verifier.state().items() if chain != sealer.chain for seq, *_ in state.pending}
+    believed = sealer.trusted_chains() | {sealer.chain}
+
+    def vouched(seq: int, chain: str | None) -> bool:
+        return 0 < seq <= last and seq not in awaiting and (chain is None or chain in believed)
+
+    return vouched
+
+
+def recorded_states(conn: Any, vouched: Vouched | None = None) -> dict[tuple[str, str], str]:
+    """The last state the trail records for every sealed row (`vouched`: of the entries it
+    believes only, for an upgrade that seals by them)."""
     states: dict[tuple[str, str], str] = {}
-    stmt = select(AuditEntry.facts).where(AuditEntry.action == RECORD_SEALED).order_by(AuditEntry.seq)
-    for (facts,) in conn.execute(stmt):
+    stmt = (
+        select(AuditEntry.seq, AuditEntry.chain, AuditEntry.facts)
+        .where(AuditEntry.action == RECORD_SEALED)
+        .order_by(AuditEntry.seq)
+    )
+    for seq, chain, facts in conn.execute(stmt):
+        if vouched is not None and not vouched(seq, chain):
+            continue
         try:
             for row in json.loads(facts).get("rows", []):
                 states[(str(row["table"]), str(row["key"]))] = str(row["state"])
