@@ -31,6 +31,7 @@ from suitcheck.store.models import Analyst, AuditEntry, Finding, Report, ReportC
 from suitcheck.store.prepared import Prepared
 
 if TYPE_CHECKING:  # the readers load only when a report is imported, not for every command
+    from suitcheck.domain.policy import Policy
     from suitcheck.ingest.reader import ExtractedReport, Found
     from suitcheck.ingest.sandbox import Limits
 
@@ -373,6 +374,7 @@ class StoredFile:
     text: str
     original: bytes
     sha256: str
+    kind: str | None = None  # the report's source_kind (not sealed): the reader handed_out uses
 
 
 def file_intact(report: Report, stored: StoredFile | None = None) -> bool:
@@ -397,12 +399,61 @@ def stored_file(session: Session, report_ref: str | int) -> StoredFile | None:
     if number is None:
         return None
     found = session.execute(
-        select(ReportContent.text, ReportContent.original).where(ReportContent.report_id == number)
+        select(ReportContent.text, ReportContent.original, Report.source_kind)
+        .join(Report, Report.id == ReportContent.report_id)
+        .where(ReportContent.report_id == number)
     ).first()
     if found is None:
         return None
     original = bytes(found.original)
-    return StoredFile(number, found.text or "", original, hashlib.sha256(original).hexdigest())
+    kind = found.source_kind
+    return StoredFile(
+        number,
+        found.text or "",
+        original,
+        hashlib.sha256(original).hexdigest(),
+        kind if isinstance(kind, str) else None,
+    )
+
+
+def handed_out(stored: StoredFile, policy: Policy) -> StoredFile | None:
+    """The stored file with the text extracted again from its original, as a fresh import
+    reads it (the import's worker and the policy's limits), for handing out: the text kept
+    beside the original (report_content.text) is covered by no seal and no hash, so a copy
+    of another report's text put there in SQL would be given to a client the row's level
+    and the original's hash allowed. None when the original can no longer be read (the
+    opening is then refused, as for a file that does not match its row). The worker runs
+    outside the trail's lock, as the hashing does (stored_file)."""
+    from suitcheck.ingest.sandbox import shared_sandbox
+
+    kind = stored.kind
+    if kind is None or not kind.isascii() or not kind.isalnum():  # a kind suitcheck never writes: not read
+        return None
+    try:
+        extracted = shared_sandbox().extract(
+            Path(f"report-{stored.report_id}.{kind}"), stored.original, import_limits(policy)
+        )
+    except IngestError as exc:
+        log.warning("report %s: its stored original cannot be read again (%s); not opened", stored.report_id, exc)
+        return None
+    if extracted.text != stored.text:
+        log.warning(
+            "report %s: its stored text differs from its original's; the original's is handed out", stored.report_id
+        )
+    return dataclasses.replace(stored, text=extracted.text)
+
+
+def import_limits(policy: Policy) -> Limits:
+    """What reading one file may take, from a firm policy."""
+    from suitcheck.ingest.sandbox import Limits
+
+    return Limits(
+        memory_mb=policy.import_memory_mb,
+        cpu_seconds=policy.import_cpu_seconds,
+        inflated_mb=policy.import_inflated_mb,
+        pages=policy.import_max_pages,
+        text_chars=policy.import_max_text_chars,
+    )
 
 
 def record_correction(
@@ -462,17 +513,9 @@ class ReportService:
 
     def import_limits(self) -> Limits:
         """What reading one file may take, from the current firm policy."""
-        from suitcheck.ingest.sandbox import Limits
-
         with self._ctx.transaction(read_only=True) as session:
             policy = self._ctx.policy(session)
-        return Limits(
-            memory_mb=policy.import_memory_mb,
-            cpu_seconds=policy.import_cpu_seconds,
-            inflated_mb=policy.import_inflated_mb,
-            pages=policy.import_max_pages,
-            text_chars=policy.import_max_text_chars,
-        )
+        return import_limits(policy)
 
     def _import_one(self, actor: Actor, found: Found, limits: Limits, cancelled: Callable[[], bool]) -> ImportResult:
         from suitcheck.ingest.reader import read_bytes

@@ -1,0 +1,44 @@
+"""The text a client is given when a report is opened is the text of the file its sealed
+row names, never the stored copy of it.
+
+Was BROKE: `open_report` compared the stored original with the row's `content_hash`
+(sealed) but handed out the extracted text kept beside it in `report_content.text`,
+which no seal and no hash covers (the viewer shows it: a text report's only view, a
+PDF's text tab). An insider with a SQL client copied an R5 report's text over an R3
+report's: a C3 client, allowed the R3 report, was given the R5 report's content, and the
+opening was recorded as an allowed R3 opening. Now the text handed out is extracted
+again from the verified original, as a fresh import reads it. On SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import select, text
+
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Services
+from suitcheck.store.models import ReportContent
+from tests.conftest import add_client, staff
+from tests.fixtures import import_text_report
+
+
+def _stored_text(services: Services, report: int) -> str:
+    with services.store.engine.connect() as conn:
+        return str(conn.execute(select(ReportContent.text).where(ReportContent.report_id == report)).scalar_one())
+
+
+def test_a_report_text_swapped_in_sql_is_not_handed_out(services: Services, tmp_path: Path) -> None:
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险", title="星辰半导体季度点评")
+    r5 = import_text_report(services, compliance, tmp_path, level="高风险", title="高收益可转债专题")
+    add_client(services, compliance, "M3", RiskProfile.C3)
+    own, forbidden = _stored_text(services, r3), _stored_text(services, r5)
+    assert not services.access.check(advisor, "M3", r5).decision.allowed
+    assert services.access.open_report(advisor, "M3", r3).text == own
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE report_content SET text = :t WHERE report_id = :r"), {"t": forbidden, "r": r3})
+    opened = services.access.open_report(advisor, "M3", r3)
+    assert opened.text == own
+    assert "高收益可转债专题" not in opened.text
