@@ -21,7 +21,8 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.store.models import ReportContent
 from tests.conftest import add_client, staff
-from tests.fixtures import import_text_report
+from tests.fixtures import import_text_report, report_text
+from tests.pdfs import text_to_pdf
 
 
 def _stored_text(services: Services, report: int) -> str:
@@ -42,3 +43,23 @@ def test_a_report_text_swapped_in_sql_is_not_handed_out(services: Services, tmp_
     opened = services.access.open_report(advisor, "M3", r3)
     assert opened.text == own
     assert "高收益可转债专题" not in opened.text
+
+
+def test_a_report_imported_before_a_limit_was_lowered_still_opens(services: Services, tmp_path: Path) -> None:
+    """The text is read again at every opening, but never under limits below the shipped
+    defaults: compliance lowering the page or text limit for new imports does not stop the
+    reports already imported from opening. A new import is held to the lowered limit."""
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    body = report_text("中风险", "星辰半导体季度点评") * 3
+    path = tmp_path / "long.pdf"
+    path.write_bytes(text_to_pdf(body))
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert result.report is not None, result
+    add_client(services, compliance, "M3", RiskProfile.C3)
+    before = services.access.open_report(advisor, "M3", result.report).text
+    services.policy.update(compliance, import_max_pages=1, import_max_text_chars=10_000)
+    assert services.access.open_report(advisor, "M3", result.report).text == before
+    again = tmp_path / "again.pdf"
+    again.write_bytes(text_to_pdf(body + "\n再版"))
+    (refused,) = services.reports.import_paths(compliance, [again])
+    assert refused.report is None

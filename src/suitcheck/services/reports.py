@@ -431,7 +431,7 @@ def handed_out(stored: StoredFile, policy: Policy) -> StoredFile | None:
         return None
     try:
         extracted = shared_sandbox().extract(
-            Path(f"report-{stored.report_id}.{kind}"), stored.original, import_limits(policy)
+            Path(f"report-{stored.report_id}.{kind}"), stored.original, import_limits(policy, floor=True)
         )
     except IngestError as exc:
         log.warning("report %s: its stored original cannot be read again (%s); not opened", stored.report_id, exc)
@@ -443,16 +443,23 @@ def handed_out(stored: StoredFile, policy: Policy) -> StoredFile | None:
     return dataclasses.replace(stored, text=extracted.text)
 
 
-def import_limits(policy: Policy) -> Limits:
-    """What reading one file may take, from a firm policy."""
+def import_limits(policy: Policy, *, floor: bool = False) -> Limits:
+    """What reading one file may take, from a firm policy. `floor`: never below the shipped
+    defaults, for reading again a file suitcheck already imported (handed_out): a report
+    imported before compliance lowered a limit for new imports still opens."""
+    from suitcheck.domain.policy import Policy as Defaults
     from suitcheck.ingest.sandbox import Limits
 
+    def limit(name: str) -> int:
+        value = int(getattr(policy, name))
+        return max(value, int(getattr(Defaults, name))) if floor else value
+
     return Limits(
-        memory_mb=policy.import_memory_mb,
-        cpu_seconds=policy.import_cpu_seconds,
-        inflated_mb=policy.import_inflated_mb,
-        pages=policy.import_max_pages,
-        text_chars=policy.import_max_text_chars,
+        memory_mb=limit("import_memory_mb"),
+        cpu_seconds=limit("import_cpu_seconds"),
+        inflated_mb=limit("import_inflated_mb"),
+        pages=limit("import_max_pages"),
+        text_chars=limit("import_max_text_chars"),
     )
 
 
