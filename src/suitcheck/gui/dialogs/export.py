@@ -153,3 +153,11 @@ class ExportDialog(QDialog):
         self.box.setEnabled(True)
         self.message.setText("")
         when_present(self, lambda: show_error(self, exc))
+
+    def reject(self) -> None:
+        """Escape and the close button, like Cancel (greyed out meanwhile), wait for an export
+        under way: it cannot stop halfway, and this dialog is where it says how it ended
+        (and what the lock screen asks about what still runs)."""
+        if self.job is not None:
+            return
+        super().reject()
