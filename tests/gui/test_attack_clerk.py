@@ -4,13 +4,21 @@ was opened under, report text left on the clipboard for the next person at the d
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QDialogButtonBox
 
+from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from tests.gui.conftest import HELD_S
+from tests.gui.test_attack_desk import another_desktop_marks_due, another_desktop_rates, settle
+from tests.gui.test_main_window import find_client, pick_report
+from tests.gui.test_session import open_viewer, visible_viewers
 from tests.gui.test_session_work import Gate, drain, entries, export_dialog
 
 
@@ -37,3 +45,54 @@ def test_an_export_under_way_is_not_dismissed_by_escape_or_the_close_button(  # 
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # now Escape closes it
     assert not dialog.isVisible()
     assert message_boxes == []
+
+
+def open_then_held(window: MainWindow, monkeypatch) -> tuple[threading.Event, threading.Event]:  # type: ignore[no-untyped-def]
+    """The opening is decided and recorded, then its large PDF takes a while to read: the
+    first event is set once it is recorded, the second lets the reading end."""
+    recorded, release = threading.Event(), threading.Event()
+    real = window.services.access.open_report
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        opened = real(*args, **kwargs)
+        recorded.set()
+        release.wait(HELD_S)
+        return opened
+
+    monkeypatch.setattr(window.services.access, "open_report", held)
+    return recorded, release
+
+
+@pytest.mark.parametrize("change", [another_desktop_rates, another_desktop_marks_due])
+def test_a_report_window_closes_when_the_check_of_its_report_now_blocks(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, change
+) -> None:
+    window = window_for()
+    viewer = open_viewer(qtbot, window, "880003", "银行业")  # C3, R3: allowed, opened
+    change(demo_services)  # head office re-rates the report, or marks the client due
+    window.reports_view.setFocus()
+    qtbot.keyClick(window.reports_view, Qt.Key.Key_Return)  # the clerk checks again
+    assert window.decision.verdict.text() == "BLOCKED"
+    # The panel says the client may not read it: the report is not left open beside it.
+    assert not viewer.isVisible()
+    assert not visible_viewers()
+    assert not window.viewers
+
+
+def test_a_report_read_while_a_new_check_blocks_it_is_not_shown(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "银行业")  # R3: allowed
+    recorded, release = open_then_held(window, monkeypatch)
+    QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Open))  # Ctrl+O: a large PDF
+    assert recorded.wait(HELD_S)
+    another_desktop_rates(demo_services)  # meanwhile head office re-rates it R5
+    QTest.keySequence(window, QKeySequence("Ctrl+Return"))  # the clerk checks again
+    assert window.decision.verdict.text() == "BLOCKED"
+    release.set()
+    settle(qtbot, window)
+    assert not visible_viewers()  # the reading ends under a BLOCKED: nothing comes up
+    assert not window.viewers
+    assert not window.open_button.isEnabled()

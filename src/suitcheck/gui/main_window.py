@@ -492,6 +492,16 @@ class MainWindow(QMainWindow):
             viewer.close()
         self.viewers.clear()
 
+    def _close_viewers_of(self, report_id: int) -> None:
+        """Close this report's windows, and drop a reading of it still under way: a decision
+        about the client on screen now refuses it (a check, or the service at an opening)."""
+        self._viewers_closed += 1  # a reading in flight is of the report on screen, or dropped anyway
+        for viewer in list(self.viewers):
+            opened = getattr(viewer, "opened", None)
+            if opened is not None and opened.report_id == report_id:
+                viewer.close()
+                self.viewers.remove(viewer)
+
     def end_session(self) -> None:
         """Log out: close every window of this session and forget what was on screen. Long
         work in its dialogs stops if it can (session_ending); what cannot finishes as the
@@ -644,6 +654,8 @@ class MainWindow(QMainWindow):
         self._show_decision(result)
 
     def _show_decision(self, result: CheckResult) -> None:
+        if not result.may_open:
+            self._close_viewers_of(result.report_id)  # never open beside a decision that refuses it
         client = f"{self.client.name} ({self.client.account})" if self.client else str(result.investor_id)
         report = self.report.title if self.report else str(result.report_id)
         self.decision.show_result(result, client, report)
@@ -700,7 +712,9 @@ class MainWindow(QMainWindow):
         def failed(exc: BaseException) -> None:
             if self.client is client and self.report is report and self.decision.result is result:
                 # The service decided again and did not open it (another desktop re-rated the
-                # report, the client is due for re-assessment...): the allow on screen is stale.
+                # report, the client is due for re-assessment...): the allow on screen is stale,
+                # and so is a window of this report opened under it.
+                self._close_viewers_of(report.id)
                 self.decision.show_hint(self.tr("The report was not opened. Check again for the current decision."))
                 self._refresh_verdicts(reset=True)
                 # The list's level column too, where the refusal came from a re-rating.
