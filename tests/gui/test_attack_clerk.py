@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
@@ -19,7 +19,14 @@ from tests.gui.conftest import HELD_S
 from tests.gui.test_attack_desk import another_desktop_marks_due, another_desktop_rates, settle
 from tests.gui.test_main_window import find_client, pick_report
 from tests.gui.test_session import open_viewer, visible_viewers
-from tests.gui.test_session_work import Gate, drain, entries, export_dialog
+from tests.gui.test_session_work import (
+    Gate,
+    drain,
+    entries,
+    export_dialog,
+    switch_user_at_the_lock,
+    unlock_at_the_lock,
+)
 
 
 def test_an_export_under_way_is_not_dismissed_by_escape_or_the_close_button(  # type: ignore[no-untyped-def]
@@ -96,3 +103,42 @@ def test_a_report_read_while_a_new_check_blocks_it_is_not_shown(  # type: ignore
     assert not visible_viewers()  # the reading ends under a BLOCKED: nothing comes up
     assert not window.viewers
     assert not window.open_button.isEnabled()
+
+
+def copied_from_the_report(qtbot, window: MainWindow) -> str:  # type: ignore[no-untyped-def]
+    """The clerk selects the report's text and presses Ctrl+C (to quote it to the client)."""
+    viewer = open_viewer(qtbot, window, "880005", "创业板")
+    viewer.text.setFocus()
+    viewer.text.selectAll()
+    QTest.keySequence(viewer.text, QKeySequence(QKeySequence.StandardKey.Copy))
+    copied = QGuiApplication.clipboard().text()
+    assert "创业板" in copied
+    QApplication.processEvents()  # the key press is over
+    return copied
+
+
+def test_report_text_copied_by_the_clerk_is_not_left_on_the_clipboard_at_the_lock(  # type: ignore[no-untyped-def]
+    qtbot, window_for
+) -> None:
+    window = window_for()
+    copied_from_the_report(qtbot, window)
+    seen: dict[str, object] = {}
+    unlock_at_the_lock(window, seen, during=lambda: seen.update(clipboard=QGuiApplication.clipboard().text()))
+    assert seen["clipboard"] == ""  # the next person at the desk pastes nothing of it
+    # What the clerk copies in another program is theirs: the next lock leaves it.
+    QGuiApplication.clipboard().setText("客户回访记录 from another program")
+    again: dict[str, object] = {}
+    unlock_at_the_lock(window, again, during=lambda: again.update(clipboard=QGuiApplication.clipboard().text()))
+    assert again["clipboard"] == "客户回访记录 from another program"
+
+
+def test_report_text_copied_by_the_clerk_is_not_left_on_the_clipboard_for_the_next_user(  # type: ignore[no-untyped-def]
+    qtbot, window_for
+) -> None:
+    window = window_for()
+    copied_from_the_report(qtbot, window)
+    switched: list[bool] = []
+    window.switch_user_requested.connect(lambda: switched.append(True))
+    switch_user_at_the_lock(window, {})
+    qtbot.waitUntil(lambda: bool(switched), timeout=5000)
+    assert QGuiApplication.clipboard().text() == ""

@@ -29,6 +29,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import dialogs, texts
 from suitcheck.gui.client_pane import ClientPane
+from suitcheck.gui.clipboard import CopiedText
 from suitcheck.gui.compliance_actions import ComplianceActions
 from suitcheck.gui.decision_panel import DecisionPane
 from suitcheck.gui.errors import show_error
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.services, self.actor, self.settings, self.demo = services, actor, settings, demo
         self.setObjectName("mainWindow")
         self.runner = Runner(self)
+        self.copied = CopiedText(self)  # taken off the clipboard at the lock and at logout
         self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
         self._opening = False  # a report is being read for a window: Open waits for it
         self._viewers_closed = 0  # counts close_viewers(): a reading started before is not shown
@@ -408,6 +410,7 @@ class MainWindow(QMainWindow):
         only the password of the same user unlocks. Switch user ends the session."""
         self.idle_timer.stop()
         self.close_viewers()
+        self.copied.forget()  # nothing of the session to paste elsewhere while the desk is left
         self.locked = True
         dialog = dialogs.LockDialog(self.services, self.actor, self, running=self.running_work)
         hidden, covers = self._hide_windows(except_for=dialog)
@@ -510,6 +513,7 @@ class MainWindow(QMainWindow):
         self._when_unlocked = []
         self.idle_timer.stop()
         self.close_viewers()
+        self.copied.forget()
         for widget in QApplication.topLevelWidgets():
             if widget is not self and isinstance(widget, QDialog) and widget.isVisible():
                 ending = getattr(widget, "session_ending", None)
