@@ -13,7 +13,9 @@ from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
 
-from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui.dialogs import ReportViewer
+from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
+from suitcheck.gui.models import ReportTableModel
 from suitcheck.services import Services
 from tests.gui.conftest import HELD_S
 from tests.gui.test_attack_desk import another_desktop_marks_due, another_desktop_rates, settle
@@ -142,3 +144,47 @@ def test_report_text_copied_by_the_clerk_is_not_left_on_the_clipboard_for_the_ne
     switch_user_at_the_lock(window, {})
     qtbot.waitUntil(lambda: bool(switched), timeout=5000)
     assert QGuiApplication.clipboard().text() == ""
+
+
+def double_click_row(qtbot, window: MainWindow, title_part: str) -> None:  # type: ignore[no-untyped-def]
+    """The clerk double-clicks a row other than the one selected."""
+    model = window.report_model
+    row = next(r for r in range(model.rowCount()) if title_part in model.row_object(r).title)
+    index = window.report_proxy.mapFromSource(model.index(row, ReportTableModel.TITLE))
+    rect = window.reports_view.visualRect(index)
+    # A double-click is a click, then the second press (Qt's test event is only the latter).
+    qtbot.mouseClick(window.reports_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.mouseDClick(window.reports_view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+
+def test_double_clicking_a_report_not_yet_checked_decides_and_opens_it(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880005")  # C5
+    pick_report(qtbot, window, "银行业")
+    checks, opens = len(entries(demo_services, "check")), len(entries(demo_services, "open"))
+    double_click_row(qtbot, window, "创业板")  # straight onto another row, as clerks do
+    qtbot.waitUntil(lambda: bool(visible_viewers()), timeout=10_000)
+    [viewer] = visible_viewers()
+    assert isinstance(viewer, ReportViewer)
+    assert "创业板" in viewer.title_text
+    settle(qtbot, window)
+    qtbot.wait(CHECK_SETTLE_MS + 100)  # no second check once the selection has settled
+    assert len(entries(demo_services, "check")) == checks + 1
+    assert len(entries(demo_services, "open")) == opens + 1
+
+
+def test_double_clicking_a_blocked_report_not_yet_checked_says_so_and_opens_nothing(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880001")  # C1
+    pick_report(qtbot, window, "利率债")
+    opens = len(entries(demo_services, "open"))
+    double_click_row(qtbot, window, "创业板")  # R4
+    assert window.decision.verdict.text() == "BLOCKED"
+    assert "may not be opened" in window.statusBar().currentMessage()
+    settle(qtbot, window)
+    assert not visible_viewers()
+    assert len(entries(demo_services, "open")) == opens

@@ -637,6 +637,11 @@ class MainWindow(QMainWindow):
         self._check_timer.start()
 
     def _report_double_clicked(self, _index: QModelIndex) -> None:
+        """Open the row double-clicked. Its first click selected it: the clerk has settled
+        on it, so its check is recorded now rather than after the settling time (the
+        opening waited for a decision not yet made, and nothing came up)."""
+        if self._check_timer.isActive():
+            self.check()
         self.open_report()
 
     # -- the decision ---------------------------------------------------------------------
