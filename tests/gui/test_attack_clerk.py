@@ -8,7 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox
@@ -188,3 +188,25 @@ def test_double_clicking_a_blocked_report_not_yet_checked_says_so_and_opens_noth
     settle(qtbot, window)
     assert not visible_viewers()
     assert len(entries(demo_services, "open")) == opens
+
+
+def test_a_list_dropped_down_when_the_desk_locks_is_not_left_floating_after_unlock(  # type: ignore[no-untyped-def]
+    qtbot, window_for
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "银行业")
+    seen: dict[str, object] = {}
+
+    def idle_lock_over_the_popup() -> None:
+        seen["popup"] = QApplication.activePopupWidget() is not None
+        unlock_at_the_lock(window, {})  # the clerk comes back and unlocks
+
+    QTimer.singleShot(0, idle_lock_over_the_popup)
+    window.level_filter.showPopup()  # the level list dropped down, then the clerk walks away
+    qtbot.waitUntil(lambda: "popup" in seen, timeout=5000)
+    settle(qtbot, window)
+    assert seen["popup"]
+    floating = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowType() == Qt.WindowType.Popup]
+    assert floating == []  # no list of levels left over the desk, detached from its box
+    assert window.isVisible()

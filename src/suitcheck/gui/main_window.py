@@ -473,6 +473,9 @@ class MainWindow(QMainWindow):
         for widget in QApplication.topLevelWidgets():
             if widget is self or widget is except_for or not widget.isVisible():
                 continue
+            if widget.windowType() in (Qt.WindowType.Popup, Qt.WindowType.ToolTip):
+                widget.close()  # a dropped-down list, a menu, a tooltip: shown again, it would float detached
+                continue
             if isinstance(widget, QDialog) and widget.isModal():
                 cover = QLabel(self.tr("Locked"), widget)
                 cover.setObjectName("lockCover")
