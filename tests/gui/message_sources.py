@@ -18,7 +18,7 @@ PROBLEM_CALLS = {"_fail", "_CellMismatch"}
 MESSAGE_TABLES = re.compile(r"^_?[A-Z_]*(PROBLEMS|MESSAGES|SENTENCES)$")
 # Functions whose every returned text is a verification problem (audit.chain's verifier:
 # an entry that does not link, a damaged registration or seal, a broken key history).
-PROBLEM_FUNCTIONS = {"_link_problem", "_new_chain", "_seal", "walk_ladder"}
+PROBLEM_FUNCTIONS = {"_link_problem", "_new_chain", "_seal", "walk_ladder", "describe_db_error", "_server_sentence"}
 
 
 def _name(expr: ast.expr) -> str:

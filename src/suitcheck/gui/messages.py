@@ -711,6 +711,11 @@ TEMPLATES: tuple[str, ...] = (
         "from it on were not imported; import them again later (those already imported are recognised).",
     ),
     # store.engine.describe_db_error
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {where} was deleted, moved or replaced while suitcheck had it open, so nothing more is recorded; "
+        "close suitcheck, put the store file back (or restore it from its backup) and start again.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is locked by another program; try again in a moment."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is read-only; check the file permissions."),
     QT_TRANSLATE_NOOP(

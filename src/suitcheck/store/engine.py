@@ -84,11 +84,13 @@ def _refuse_no_file(database: str | None, query: Mapping[str, object]) -> None:
         )
 
 
-def describe_db_error(exc: BaseException, where: str) -> str:
-    """Turn a driver error into one sentence; never leaks SQL or a traceback."""
-    message = str(getattr(exc, "orig", exc) or exc).lower()
-    # A server's error code first (psycopg's sqlstate): its words are the server's.
-    state = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+# The driver error a unit of work meets when the store file is no longer the one the desk
+# opened (describe_db_error words it for the user).
+FILE_GONE = "the store file was deleted, moved or replaced while suitcheck had it open"
+
+
+def _server_sentence(state: object, where: str) -> str | None:
+    """A server's error code (psycopg's sqlstate) in words: its words are the server's."""
     if state == "25006":  # read_only_sql_transaction: a read-only database, role or standby
         return (
             f"The database server for {where} accepts no changes (a read-only database, role or standby server); "
@@ -104,6 +106,21 @@ def describe_db_error(exc: BaseException, where: str) -> str:
             f"The database server for {where} stopped this work before it finished (a time limit set on the server, "
             "or an administrator); nothing was recorded."
         )
+    return None
+
+
+def describe_db_error(exc: BaseException, where: str) -> str:
+    """Turn a driver error into one sentence; never leaks SQL or a traceback."""
+    message = str(getattr(exc, "orig", exc) or exc).lower()
+    state = getattr(getattr(exc, "orig", exc), "sqlstate", None)
+    said = _server_sentence(state, where)
+    if said is not None:
+        return said
+    if FILE_GONE in message:
+        return (
+            f"The store {where} was deleted, moved or replaced while suitcheck had it open, so nothing more is "
+            "recorded; close suitcheck, put the store file back (or restore it from its backup) and start again."
+        )
     if "locked" in message or "busy" in message or state == "55P03":  # 55P03: the server's lock_timeout
         return f"The store {where} is locked by another program; try again in a moment."
     if "readonly" in message or "read-only" in message or "read only" in message:
@@ -116,12 +133,43 @@ def describe_db_error(exc: BaseException, where: str) -> str:
         return f"The database server for {where} cannot be reached."
     if "disk" in message and "full" in message:
         return f"The disk holding {where} is full."
-    return f"The store {where} failed: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+    detail = str(getattr(exc, "orig", exc)).splitlines()[0]
+    return f"The store {where} failed: {detail}"
+
+
+class _OpenedFile:
+    """The store file a desk opened, by identity (device and inode). On Linux and macOS a
+    file deleted, moved away or replaced while SQLite holds it open stays writable through
+    the handle: every check recorded after that would go into a file nobody finds again
+    (gone with the process), and a new connection would open whatever now lies at the
+    path, another store beside the first. Each unit of work and each new connection first
+    asks the path for the file it opened (one stat). Windows refuses to delete or replace a
+    file SQLite holds open."""
+
+    def __init__(self, path: str | None) -> None:
+        self.path = path
+        self.identity: tuple[int, int] | None = None
+
+    def check(self) -> None:
+        if not self.path:
+            return
+        try:
+            found = os.stat(self.path)
+        except FileNotFoundError:
+            raise sqlite3.OperationalError(FILE_GONE) from None
+        identity = (found.st_dev, found.st_ino)
+        if self.identity is None:
+            self.identity = identity
+        elif identity != self.identity:
+            raise sqlite3.OperationalError(FILE_GONE)
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
+    opened = _OpenedFile(engine.url.database)
+
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: sqlite3.Connection, _record: Any) -> None:
+        opened.check()  # SQLite has opened (or created) the file: it is the store from now on
         # Let SQLAlchemy's "begin" event (below) issue BEGIN itself, not pysqlite.
         dbapi_connection.isolation_level = None
         dbapi_connection.text_factory = sqlite_text
@@ -135,6 +183,7 @@ def _install_sqlite_hooks(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
+        opened.check()
         # Writers take the lock up front, so a second desktop waits (busy_timeout)
         # instead of failing with an instant "database is locked" at its first write.
         if conn.get_execution_options().get("suitcheck_read_only"):

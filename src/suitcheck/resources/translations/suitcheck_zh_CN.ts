@@ -2983,6 +2983,10 @@ Store: {store}</source>
         <translation>{problem} 导入在 {name} 处停止：之前的文件已按列表处理完毕，从该文件起的 {left} 个文件未导入；请稍后重新导入（已导入的文件会被识别出来）。</translation>
     </message>
     <message>
+        <source>The store {where} was deleted, moved or replaced while suitcheck had it open, so nothing more is recorded; close suitcheck, put the store file back (or restore it from its backup) and start again.</source>
+        <translation>存储 {where} 在 suitcheck 打开期间被删除、移走或替换，因此不再记录任何内容；请关闭 suitcheck，把存储文件放回原处（或从备份恢复），然后重新启动。</translation>
+    </message>
+    <message>
         <source>The database server for {where} accepts no changes (a read-only database, role or standby server); nothing was recorded.</source>
         <translation>{where} 的数据库服务器不接受任何更改（只读的数据库、角色或备用服务器）；未记录任何内容。</translation>
     </message>
