@@ -210,3 +210,64 @@ def test_a_list_dropped_down_when_the_desk_locks_is_not_left_floating_after_unlo
     floating = [w for w in QApplication.topLevelWidgets() if w.isVisible() and w.windowType() == Qt.WindowType.Popup]
     assert floating == []  # no list of levels left over the desk, detached from its box
     assert window.isVisible()
+
+
+def test_a_change_to_the_client_on_screen_records_one_check_not_two(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Was BROKE: after a dialog that changes the client on screen (assess, edit, mark due)
+    the desk decided again at once, and once more when the refreshed client list selected
+    the same client again: two check entries for one decision shown. Now the refreshed
+    selection of the same client, as stored, records nothing more."""
+    window = window_for("demo-compliance")
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "银行业")
+    settle(qtbot, window)
+    before = len(entries(demo_services, "check"))
+    client = window.client
+    assert client is not None
+
+    class MarksDue:  # what a dialog that changes the client does, accepted
+        def __init__(self, services: Services, actor, _client, _parent) -> None:  # type: ignore[no-untyped-def]
+            self.services, self.actor = services, actor
+
+        def exec(self) -> int:
+            self.services.investors.mark_reassessment_due(self.actor, client.id, "客户退休")
+            return 1
+
+    window._change_client(MarksDue)
+    qtbot.waitUntil(
+        lambda: window.decision.result is not None and "reassessment-due" in window.decision.result.decision.reasons
+    )
+    drain()
+    qtbot.wait(CHECK_SETTLE_MS * 3)
+    settle(qtbot, window)
+    assert window.client is not None
+    assert window.client.id == client.id
+    assert len(entries(demo_services, "check")) == before + 1
+
+
+def test_narrowing_the_report_search_around_the_selected_report_records_no_new_check(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Was BROKE: each keystroke in the report search that kept the selected report in the
+    list selected it again, and each selection recorded one more check of the same client
+    and report. Typing its title narrows the list and records nothing; Check still does."""
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "银行业")
+    settle(qtbot, window)
+    before = len(entries(demo_services, "check"))
+    report = window.report
+    assert report is not None
+    for typed in ("银", "银行", "银行业"):
+        window.report_search.setText(typed)
+        qtbot.waitUntil(lambda: window.report_model.rowCount() > 0 and window.report is not None, timeout=5000)
+        qtbot.wait(CHECK_SETTLE_MS * 2)
+        settle(qtbot, window)
+    assert window.report is not None
+    assert window.report.id == report.id
+    assert window._current_result() is not None
+    assert len(entries(demo_services, "check")) == before
+    window.check_button.click()
+    assert len(entries(demo_services, "check")) == before + 1

@@ -74,6 +74,7 @@ class MainWindow(QMainWindow):
         self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
         self._opening = False  # a report is being read for a window: Open waits for it
         self._viewers_closed = 0  # counts close_viewers(): a reading started before is not shown
+        self._checked: tuple[object, object] | None = None  # (client, report) views the last check was recorded for
         self._check_timer = QTimer(self)
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_SETTLE_MS)
@@ -557,7 +558,7 @@ class MainWindow(QMainWindow):
             self.close_viewers()
         self._refresh_verdicts(reset=True)
         if client is not None and self.report is not None:
-            self._schedule_check()
+            self._check_unless_decided()
         else:
             self._check_timer.stop()
             self.decision.show_hint(self._idle_hint())
@@ -568,7 +569,7 @@ class MainWindow(QMainWindow):
             self._check_timer.stop()
             self.decision.show_hint(self._idle_hint())
         elif self.client is not None:
-            self._schedule_check()
+            self._check_unless_decided()
         else:
             self.decision.show_hint(self.tr("Now select the client."))
         self._update_actions()
@@ -632,6 +633,17 @@ class MainWindow(QMainWindow):
 
         self.runner.start(Job(self.services.access.preview, self.actor, client.id, ids), show, self._error)
 
+    def _check_unless_decided(self) -> None:
+        """Decide for the client and report now on screen, unless the decision on screen was
+        recorded for them exactly as they are stored now: a list refreshed after a search,
+        or after a change the desk already decided again for (_change_client), selects the
+        same rows again, and that is no new decision to record. Check decides again at will."""
+        if self._checked == (self.client, self.report) and self._current_result() is not None:
+            self._check_timer.stop()
+            self._update_actions()
+            return
+        self._schedule_check()
+
     def _schedule_check(self) -> None:
         """Record the decision for the row the clerk settles on, not for every row the
         arrow keys pass over (the at-a-glance column previews those without recording)."""
@@ -662,6 +674,7 @@ class MainWindow(QMainWindow):
             self._update_actions()
             self._error(exc)
             return
+        self._checked = (self.client, self.report)
         self.report_model.add_verdicts({result.report_id: result.decision.outcome})
         self._show_decision(result)
 
