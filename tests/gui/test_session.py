@@ -279,3 +279,24 @@ def test_logout_closes_report_windows(qtbot, window_for) -> None:  # type: ignor
     open_viewer(qtbot, window)
     window.close()
     qtbot.waitUntil(lambda: not visible_viewers())
+
+
+def test_the_lock_screen_says_whether_the_clerk_or_the_idle_timer_locked(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
+    """Was wrong: after Ctrl+Shift+L the lock screen said "Locked after inactivity"."""
+    window = window_for()
+    said: list[str] = []
+
+    def read_and_unlock(dialog: LockDialog) -> None:
+        window.idle_timer.setInterval(600_000)
+        said.append(dialog.findChild(QLabel, "lockReason").text())
+        dialog.password.setText("demo")
+        dialog.accept()
+
+    when_visible(LockDialog, read_and_unlock)
+    window.lock_action.trigger()
+    when_visible(LockDialog, read_and_unlock)
+    window.idle_timer.setInterval(1)
+    window.idle_timer.start()
+    qtbot.waitUntil(lambda: len(said) == 2, timeout=5000)
+    assert said[0].startswith("Locked. Enter the password of demo-advisor")
+    assert said[1].startswith("Locked after inactivity.")

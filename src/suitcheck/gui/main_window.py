@@ -88,7 +88,7 @@ class MainWindow(QMainWindow):
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(max(1, minutes) * 60_000)
-        self.idle_timer.timeout.connect(self.lock)
+        self.idle_timer.timeout.connect(lambda: self.lock(idle=True))
         app_instance().installEventFilter(self)
         self.idle_timer.start()
         self.locked = False  # the lock screen is up
@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
         self.check_action = self._action(self.file_menu, "checkAction", self.check, "Ctrl+Return")
         self.open_action = self._action(self.file_menu, "openAction", self.open_report, QKeySequence.StandardKey.Open)
         self.file_menu.addSeparator()
-        self.lock_action = self._action(self.file_menu, "lockAction", self.lock, "Ctrl+Shift+L")
+        self.lock_action = self._action(self.file_menu, "lockAction", lambda: self.lock(idle=False), "Ctrl+Shift+L")
         self.switch_action = self._action(self.file_menu, "switchUser", self.switch_user_requested.emit)
         self.quit_action = self._action(self.file_menu, "quitAction", self.close, QKeySequence.StandardKey.Quit)
 
@@ -405,15 +405,16 @@ class MainWindow(QMainWindow):
             self.idle_timer.start()
         return False
 
-    def lock(self) -> None:
+    def lock(self, idle: bool = True) -> None:
         """Like a password manager's lock: report windows close, every other window of the
         program is hidden (or covered, for a modal dialog that must keep its state), and
-        only the password of the same user unlocks. Switch user ends the session."""
+        only the password of the same user unlocks. Switch user ends the session. `idle`:
+        the idle timer locked it, not the clerk (the lock screen says which)."""
         self.idle_timer.stop()
         self.close_viewers()
         self.copied.forget()  # nothing of the session to paste elsewhere while the desk is left
         self.locked = True
-        dialog = dialogs.LockDialog(self.services, self.actor, self, running=self.running_work)
+        dialog = dialogs.LockDialog(self.services, self.actor, self, running=self.running_work, idle=idle)
         hidden, covers = self._hide_windows(except_for=dialog)
         central = self.centralWidget()
         assert central is not None

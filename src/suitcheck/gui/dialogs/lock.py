@@ -35,6 +35,7 @@ class LockDialog(QDialog):
         actor: Actor,
         parent: QWidget | None = None,
         running: Callable[[], list[str]] | None = None,
+        idle: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("lockDialog")
@@ -51,14 +52,14 @@ class LockDialog(QDialog):
         switch.setObjectName("switchUser")
         switch.clicked.connect(self._switch)
         layout = QVBoxLayout(self)
-        layout.addWidget(
-            QLabel(
-                self.tr("Locked after inactivity. Enter the password of {user} to continue.").format(
-                    user=escape_controls(actor.username)
-                ),
-                self,
-            )
+        said = (
+            self.tr("Locked after inactivity. Enter the password of {user} to continue.")
+            if idle
+            else self.tr("Locked. Enter the password of {user} to continue.")
         )
+        reason = QLabel(said.format(user=escape_controls(actor.username)), self)
+        reason.setObjectName("lockReason")
+        layout.addWidget(reason)
         # What still runs in the session, and what Switch user does to it: said before
         # anyone presses it (the next clerk at the desk as much as the one who left).
         self.running = running or (lambda: [])

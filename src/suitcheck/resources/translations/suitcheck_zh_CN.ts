@@ -1715,6 +1715,10 @@ Store: {store}</source>
         <translation>长时间未操作，已锁定。请输入 {user} 的密码继续。</translation>
     </message>
     <message>
+        <source>Locked. Enter the password of {user} to continue.</source>
+        <translation>已锁定。请输入 {user} 的密码继续。</translation>
+    </message>
+    <message>
         <source>Unlock</source>
         <translation>解锁</translation>
     </message>
