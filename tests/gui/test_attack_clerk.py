@@ -105,6 +105,7 @@ def test_a_report_read_while_a_new_check_blocks_it_is_not_shown(  # type: ignore
     assert not visible_viewers()  # the reading ends under a BLOCKED: nothing comes up
     assert not window.viewers
     assert not window.open_button.isEnabled()
+    assert window.statusBar().currentMessage() == ""  # nor does "Opening the report…" stay
 
 
 def copied_from_the_report(qtbot, window: MainWindow) -> str:  # type: ignore[no-untyped-def]

@@ -724,7 +724,10 @@ class MainWindow(QMainWindow):
         def show(answer: tuple[OpenedReport, PdfPages | None]) -> None:
             self._opened()
             if self.client is not client or self.report is not report or self._viewers_closed != closed:
-                return  # the clerk moved to another client or report, or locked, meanwhile
+                # The clerk moved to another client or report, or locked, meanwhile, or a
+                # decision now refuses it: nothing is shown, and nothing says it is coming.
+                self.statusBar().clearMessage()
+                return
             opened, pages = answer
             viewer = dialogs.ReportViewer(
                 opened, client, result, self.actor, self, pages=pages, now=self.services.ctx.now()
