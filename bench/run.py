@@ -185,10 +185,12 @@ def seal_reports(services: Services) -> None:
     """Generated reports were inserted (and re-levelled) directly: seal them as the upgrade
     to sealed reports does (a report whose row fails its seal is blocked at every check and
     gives no distribution list)."""
+    from suitcheck.services.integrity import vouched_entries
     from suitcheck.services.questionnaire import default_questionnaire
 
     with services.ctx.core_transaction() as conn:
-        services.ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum)
+        vouched = vouched_entries(services.ctx.sealer, conn)  # as the upgrade: the trail verified first
+        services.ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum, vouched)
 
 
 def hash_chain_append(services: Services, table: Any, i: int) -> None:
