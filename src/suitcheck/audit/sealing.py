@@ -149,6 +149,7 @@ class Sealer:
         self._row_macs = MacMany(self._row_mac_key)
         self._row_key = keys.load_private(inst.row_secret)
         self._trusted = frozenset(inst.trusted or ())
+        self._current_checked = False  # whether the store was seen to hold no later seal of this key's chain
 
     def _file_stamp(self) -> tuple[int, int, int]:
         try:
@@ -193,6 +194,33 @@ class Sealer:
                 self._reload()
             if self.inst.pending:
                 self._resolve(conn)
+            if not self._current_checked:
+                self._check_current(conn)
+
+    def _check_current(self, conn: Connection) -> None:
+        """Under the chain lock: the keyring's epoch key must be the newest of this chain. A
+        seal of this chain after the entry that opened the key's epoch means the key was
+        revealed there and the chain moved on without this file: a backup of the keyring put
+        back (key rollback), or the keyring copied to another desktop that sealed since.
+        Appending with it would MAC entries under a public key (each would fail verification)
+        and seal the epoch a second time, forking the key chain; refuse instead. Checked when
+        the keyring is (re)loaded and before every seal (a copy on another desktop changes no
+        file here)."""
+        later = conn.execute(
+            select(AuditEntry.seq, AuditEntry.facts)
+            .where(AuditEntry.action == SEAL, AuditEntry.chain == self.chain, AuditEntry.seq > self._start)
+            .order_by(AuditEntry.seq.desc())
+            .limit(1)
+        ).first()
+        if later is not None:
+            raise SealError(
+                f"The audit key {self.path} is older than the audit trail of the store {self.inst.location}: "
+                f"its installation {self.chain} sealed the key's epoch at entry {later.seq} and has moved on since "
+                "(a backup of the key file put back, or the key file copied to another desktop). Nothing was "
+                "recorded. Put back the newest copy of the key file; if there is none, or this one was copied "
+                "from another desktop, move it aside and register this desktop anew with `suitcheck init --join`."
+            )
+        self._current_checked = True
 
     def catch_up(self, session: Session | Connection) -> None:
         """Take up the key file as another process on it left it (a seal it committed, one
@@ -377,6 +405,8 @@ class Sealer:
                     s += 1
                     seals.append(s)
                     start = s
+            if seals and not self._txn().get("sealed"):
+                self._check_current(conn)
             nxt = iter(self._pend(seals))
             rows: list[tuple[Any, ...]] = []
             for staff, action, investor_id, report_id, decision, reasons_json, facts_json in todo:
@@ -467,6 +497,8 @@ class Sealer:
 
     def _seal_at(self, conn: Connection, seq: int, prev: str, stamp: str) -> Appended:
         with self._mutex:
+            if not self._txn().get("sealed"):
+                self._check_current(conn)
             (nxt,) = self._pend([seq])
             row = self._seal_row(seq, prev, stamp, nxt)
             conn.execute(_INSERT, dict(zip(_COLUMNS, row, strict=True)))

@@ -267,6 +267,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The audit key {self_path} vanished while sealing; restore it from its backup."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The audit key {self_path} is older than the audit trail of the store {self_inst_location}: its installation {self_chain} sealed the key's epoch at entry {later_seq} and has moved on since (a backup of the key file put back, or the key file copied to another desktop). Nothing was recorded. Put back the newest copy of the key file; if there is none, or this one was copied from another desktop, move it aside and register this desktop anew with `suitcheck init --join`.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The store's old checkpoint at entry {seq} is not signed by this installation's old key; it is not sealed over.",
     ),
     QT_TRANSLATE_NOOP(

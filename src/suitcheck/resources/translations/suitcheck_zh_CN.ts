@@ -2383,6 +2383,10 @@ Store: {store}</source>
         <translation>封存期间审计密钥 {self_path} 不见了；请从备份恢复。</translation>
     </message>
     <message>
+        <source>The audit key {self_path} is older than the audit trail of the store {self_inst_location}: its installation {self_chain} sealed the key&apos;s epoch at entry {later_seq} and has moved on since (a backup of the key file put back, or the key file copied to another desktop). Nothing was recorded. Put back the newest copy of the key file; if there is none, or this one was copied from another desktop, move it aside and register this desktop anew with `suitcheck init --join`.</source>
+        <translation>审计密钥 {self_path} 比数据库 {self_inst_location} 的审计日志旧：其安装 {self_chain} 已在第 {later_seq} 条封存该密钥所在的期，此后已继续向前（可能放回了密钥文件的旧备份，或把密钥文件复制到了另一台电脑）。未记录任何内容。请放回最新的密钥文件副本；若没有，或此文件是从另一台电脑复制来的，请将其移开，并用 `suitcheck init --join` 将本机重新登记为新安装。</translation>
+    </message>
+    <message>
         <source>The store&apos;s old checkpoint at entry {seq} is not signed by this installation&apos;s old key; it is not sealed over.</source>
         <translation>数据库第 {seq} 条处原有的检查点并非由本安装的旧密钥签名；不会在其上封存。</translation>
     </message>
