@@ -170,8 +170,27 @@ class Keyring:
     legacy_key: bytes | None = None  # the pre-1.x HMAC checkpoint key, kept for the upgrade
 
     def installation(self, store_id: str) -> Installation | None:
-        data = self.stores.get(store_id)
-        return Installation.from_dict(data) if data else None
+        """This store's keys, or None. An entry that cannot be read as keys (edited by hand: a
+        value cut, a field deleted) is a damaged key file, never an unexpected error."""
+        data, path = self.stores.get(store_id), self.path
+        if not data:
+            return None
+        try:
+            inst = Installation.from_dict(data)
+            load_private(inst.secret)
+            load_private(inst.row_secret)
+            for hex_key in (inst.row_mac_key, inst.head_key, inst.genesis_public_key):
+                bytes.fromhex(hex_key)
+            for seq, secret in inst.pending:
+                load_private(secret)
+                int(seq)
+            if not all(isinstance(v, int) for v in (inst.epoch, inst.epoch_start, inst.seal_every)):
+                raise TypeError  # a number that is not a whole number
+            if inst.trusted is not None and not all(isinstance(c, str) for c in inst.trusted):
+                raise TypeError  # a trusted installation that is not a name
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:
+            raise AuditKeyError(f"The audit key {path} is damaged.") from exc
+        return inst
 
     def put(self, inst: Installation) -> None:
         self.stores[inst.store_id] = inst.to_dict()
