@@ -31,6 +31,7 @@ TEMPLATES: tuple[str, ...] = (
         "The store {path} is missing, but this installation sealed an audit trail there; restore it from a backup, or start over with `suitcheck init --start-over`.",
     ),
     QT_TRANSLATE_NOOP("Messages", "There is no store at {path}; create it with `suitcheck init`."),
+    QT_TRANSLATE_NOOP("Messages", "There is no suitcheck store at {where}; create it with `suitcheck init`."),
     QT_TRANSLATE_NOOP(
         "Messages",
         "A SQLite store is a file: give its path or a sqlite:///path URL, not an in-memory or file: URI address.",

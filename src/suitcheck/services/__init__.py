@@ -95,7 +95,9 @@ def open_services(
     url = resolve_url(db)
     if url.get_backend_name() == "sqlite":
         _refuse_missing_file(Path(str(url.database)), key_path, init=init, start_over=start_over)
-    store = open_store(db)
+    # Only `init` makes a store: no other command writes suitcheck's tables into an empty
+    # database or another program's.
+    store = open_store(db, create=init)
     try:
         with store.engine.begin() as conn:
             sealer, attached = attach(

@@ -50,6 +50,10 @@ class StoreError(Exception):
     """The store cannot be used. The message is one sentence a user can act on."""
 
 
+class NoStore(StoreError):
+    """The address holds no suitcheck store (no schema), and this open may not create one."""
+
+
 def default_location() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "suitcheck.db"
 
@@ -422,8 +426,11 @@ _IDLE_UNSET = "SELECT source = 'default' FROM pg_settings WHERE name = 'idle_in_
 IDLE_BOUND_WANTED = "suitcheck_idle_bound_wanted"
 
 
-def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = True) -> Store:
-    """Open (creating or upgrading) the store. Raises StoreError with a user-facing sentence."""
+def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = True, create: bool = True) -> Store:
+    """Open (creating or upgrading) the store. Raises StoreError with a user-facing sentence.
+
+    Without `create`, an address that holds no suitcheck schema (an empty database, or
+    another program's) is refused with NoStore before anything is written to it."""
     url = resolve_url(target)
     where = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(True)
     if url.get_backend_name() == "sqlite":
@@ -436,6 +443,8 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
     try:
         if store.is_sqlite:
             _sanity_check(store)
+        if not create and _stored_revision(engine) is None:
+            raise NoStore(f"There is no suitcheck store at {where}; create it with `suitcheck init`.")
         if migrate:
             _bring_up_to_date(engine, where)
     except sa_exc.DBAPIError as exc:

@@ -2019,6 +2019,10 @@ Store: {store}</source>
         <translation>{path} 处没有数据库；请用 `suitcheck init` 创建。</translation>
     </message>
     <message>
+        <source>There is no suitcheck store at {where}; create it with `suitcheck init`.</source>
+        <translation>{where} 中没有 suitcheck 数据库；请用 `suitcheck init` 创建。</translation>
+    </message>
+    <message>
         <source>A SQLite store is a file: give its path or a sqlite:///path URL, not an in-memory or file: URI address.</source>
         <translation>SQLite 存储是一个文件：请给出其路径或 sqlite:///路径 形式的地址，而不是内存数据库或 file: URI 地址。</translation>
     </message>

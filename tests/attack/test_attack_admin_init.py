@@ -1,0 +1,88 @@
+"""Attack: a careless administrator sets up stores and desks (session 13, attack13-admin).
+
+`init --join` at the wrong address, a command pointed at the wrong database, `init`
+stopped halfway. suitcheck makes a store only where `init` was asked to make one; a desk
+joins only a store that exists; whatever is refused is one sentence, and leaves nothing
+behind that a later `init` would take for something it is not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, inspect, make_url, text
+
+from suitcheck import cli
+
+PASSWORD = "a long passphrase"
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    capsys.readouterr()
+    code = cli.main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def _one_sentence(err: str) -> None:
+    assert "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert err.startswith("suitcheck: "), err
+
+
+def _tables(target: str) -> set[str]:
+    engine = create_engine(target if "://" in target else f"sqlite:///{target}")
+    try:
+        return set(inspect(engine).get_table_names())
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def empty_target(store_target: str, tmp_path: Path) -> str:
+    """An address where no store was ever set up: a SQLite path with no file, or an empty
+    PostgreSQL database (created by the DBA, `init` never run)."""
+    if "://" in store_target:
+        return store_target
+    return str(tmp_path / "typo" / "suitcheck.db")
+
+
+@pytest.mark.postgres
+def test_a_command_at_another_programs_database_writes_nothing_into_it(
+    pg_target: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SUITCHECK_DB set to the firm's CRM database by mistake: `suitcheck staff list` wrote
+    suitcheck's sixteen tables (and triggers) into it, then said the store had no audit
+    trail yet. Only `init` makes a store."""
+    engine = create_engine(make_url(pg_target))
+    with engine.begin() as conn:
+        conn.execute(text("CREATE TABLE customers (id integer PRIMARY KEY, name text)"))
+    engine.dispose()
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    for args in (("staff", "list", "--user", "root"), ("audit", "verify", "--user", "root")):
+        code, out, err = _run(capsys, *args, "--db", pg_target)
+        assert code == 1, out + err
+        assert _tables(pg_target) == {"customers"}  # nothing written into the CRM's database
+        _one_sentence(err)
+        assert "There is no suitcheck store at" in err, err
+
+
+def test_a_command_at_an_empty_store_address_writes_nothing(
+    store_target: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty file where the store should be (a copy that failed), or an empty database
+    (the DBA made it, `init` never ran): a command other than `init` made the schema there
+    and only then said to run `init`."""
+    if "://" not in store_target:
+        Path(store_target).touch()
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    code, out, err = _run(capsys, "staff", "list", "--user", "root", "--db", store_target)
+    assert code == 1, out + err
+    assert _tables(store_target) == set()  # no schema written
+    _one_sentence(err)
+    assert "There is no suitcheck store at" in err, err
+    # `init` still makes the store there.
+    code, out, err = _run(capsys, "init", "--admin", "root", "--db", store_target)
+    assert code == 0, err
+    code, out, err = _run(capsys, "staff", "list", "--user", "root", "--db", store_target)
+    assert code == 0, err
