@@ -47,6 +47,45 @@ def empty_target(store_target: str, tmp_path: Path) -> str:
     return str(tmp_path / "typo" / "suitcheck.db")
 
 
+def test_init_join_at_an_address_with_no_store_makes_none(
+    empty_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second desk runs `init --join` with a mistyped address (or before head office ran
+    `init`). It made a new store there, with this desk's key as its founder ("Audit key
+    created ... (store-created)"), exit 0: the desk now writes to a store nobody else uses."""
+    code, out, err = _run(capsys, "init", "--join", "--db", empty_target)
+    assert code == 1, out + err
+    _one_sentence(err)
+    assert "There is no store at" in err, err
+    assert "to join" in err, err
+    assert "store-created" not in out
+    if "://" in empty_target:
+        assert _tables(empty_target) == set()  # no schema written into the database either
+    else:
+        assert not Path(empty_target).exists()
+    from suitcheck.services import default_audit_key_path
+
+    assert not default_audit_key_path().exists()  # no key made for a store that is not there
+
+
+def test_init_join_at_a_store_whose_init_never_finished_makes_no_trail(
+    store_target: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The schema is there (an `init` stopped after the upgrade) but no trail: joining it
+    made this desk its founder, as above."""
+    from suitcheck.store.engine import open_store
+
+    open_store(store_target).dispose()
+    code, out, err = _run(capsys, "init", "--join", "--db", store_target)
+    assert code == 1, out + err
+    _one_sentence(err)
+    assert "has no audit trail to join" in err, err
+    engine = create_engine(store_target if "://" in store_target else f"sqlite:///{store_target}")
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM audit_entry")).scalar_one() == 0
+    engine.dispose()
+
+
 @pytest.mark.postgres
 def test_a_command_at_another_programs_database_writes_nothing_into_it(
     pg_target: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch

@@ -812,6 +812,12 @@ def attach(
             "entry is missing (deleted or renumbered). Restore it from a backup."
         )
     if sid is None:  # an empty store
+        if join and not start_over:
+            raise SealError(
+                f"The store {location} has no audit trail to join: `suitcheck init --join` registers this desktop "
+                "on a store that another desktop set up. Check the address, or set the store up with "
+                "`suitcheck init` (without --join)."
+            )
         return _attach_empty(conn, path, ring, location, known, now, init, start_over, seal_every)
     regs = conn.execute(select(AuditEntry.seq).where(AuditEntry.action == REGISTERED).limit(1)).first()
     if regs is None:  # a store from before sealing: seal its old chain once, stated in the trail

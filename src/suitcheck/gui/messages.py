@@ -34,6 +34,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "There is no suitcheck store at {where}; create it with `suitcheck init`."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "There is no store at {where} to join: `suitcheck init --join` registers this desktop on a store that another desktop set up. Check the address, or create the store with `suitcheck init` (without --join).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} has no audit trail to join: `suitcheck init --join` registers this desktop on a store that another desktop set up. Check the address, or set the store up with `suitcheck init` (without --join).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "A SQLite store is a file: give its path or a sqlite:///path URL, not an in-memory or file: URI address.",
     ),
     QT_TRANSLATE_NOOP("Messages", "There is no file {given}."),

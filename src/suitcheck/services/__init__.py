@@ -31,7 +31,7 @@ from suitcheck.services.reminders import ReminderService
 from suitcheck.services.report_reread import ReportRereadService
 from suitcheck.services.reports import ReportService
 from suitcheck.services.store_check import StoreCheckService
-from suitcheck.store.engine import APP_NAME, Store, StoreError, describe_db_error, open_store, resolve_url
+from suitcheck.store.engine import APP_NAME, NoStore, Store, StoreError, describe_db_error, open_store, resolve_url
 
 
 def default_audit_key_path() -> Path:
@@ -94,10 +94,20 @@ def open_services(
     key_path = audit_key_path or default_audit_key_path()
     url = resolve_url(db)
     if url.get_backend_name() == "sqlite":
-        _refuse_missing_file(Path(str(url.database)), key_path, init=init, start_over=start_over)
-    # Only `init` makes a store: no other command writes suitcheck's tables into an empty
-    # database or another program's.
-    store = open_store(db, create=init)
+        _refuse_missing_file(Path(str(url.database)), key_path, init=init, start_over=start_over, join=join)
+    try:
+        # Only `init` makes a store, and `init --join` joins one: neither another command nor
+        # a join writes suitcheck's tables into an empty database or another program's.
+        store = open_store(db, create=init and not join)
+    except NoStore as exc:
+        if not join:
+            raise
+        where = url.render_as_string(True)
+        raise StoreError(
+            f"There is no store at {where} to join: `suitcheck init --join` registers this desktop on a store "
+            "that another desktop set up. Check the address, or create the store with `suitcheck init` "
+            "(without --join)."
+        ) from exc
     try:
         with store.engine.begin() as conn:
             sealer, attached = attach(
@@ -200,10 +210,17 @@ def seal_reports(ctx: ServiceContext, conn: Any) -> None:
     conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_REPORTS_SETTING))
 
 
-def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool) -> None:
+def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool, join: bool = False) -> None:
     """Never re-create a store file silently where one should exist."""
     if path.exists():
         return
+    if join:
+        where = str(path)
+        raise StoreError(
+            f"There is no store at {where} to join: `suitcheck init --join` registers this desktop on a store "
+            "that another desktop set up. Check the address, or create the store with `suitcheck init` "
+            "(without --join)."
+        )
     try:
         ring = read_keyring(key_path)
     except AuditKeyError as exc:

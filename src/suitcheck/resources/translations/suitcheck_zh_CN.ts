@@ -2023,6 +2023,14 @@ Store: {store}</source>
         <translation>{where} 中没有 suitcheck 数据库；请用 `suitcheck init` 创建。</translation>
     </message>
     <message>
+        <source>There is no store at {where} to join: `suitcheck init --join` registers this desktop on a store that another desktop set up. Check the address, or create the store with `suitcheck init` (without --join).</source>
+        <translation>{where} 处没有可加入的数据库：`suitcheck init --join` 用于将本机登记到另一台电脑已建立的数据库上。请检查地址，或用 `suitcheck init`（不带 --join）创建数据库。</translation>
+    </message>
+    <message>
+        <source>The store {location} has no audit trail to join: `suitcheck init --join` registers this desktop on a store that another desktop set up. Check the address, or set the store up with `suitcheck init` (without --join).</source>
+        <translation>数据库 {location} 中没有可加入的审计日志：`suitcheck init --join` 用于将本机登记到另一台电脑已建立的数据库上。请检查地址，或用 `suitcheck init`（不带 --join）建立数据库。</translation>
+    </message>
+    <message>
         <source>A SQLite store is a file: give its path or a sqlite:///path URL, not an in-memory or file: URI address.</source>
         <translation>SQLite 存储是一个文件：请给出其路径或 sqlite:///路径 形式的地址，而不是内存数据库或 file: URI 地址。</translation>
     </message>
