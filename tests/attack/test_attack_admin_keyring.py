@@ -9,10 +9,12 @@ right key still passes."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine, text
 
+from suitcheck.audit import keys
 from suitcheck.services.errors import StoreUnavailable
 from tests.audit.conftest import Trail, cli, trail  # noqa: F401
 from tests.conftest import copy_keyring
@@ -130,3 +132,64 @@ def test_a_second_desk_on_a_copied_keyring_is_stopped_before_it_seals(
         ]
     engine.dispose()
     assert len(seals) == len(set(seals)), seals
+
+
+def _interrupt_after_keyring_write(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ctrl+C right after the keyring is written, before the store commits (as a full
+    disk, a lost connection or a power cut there would leave it)."""
+    original = keys.write_keyring
+
+    def write_then_stop(ring: keys.Keyring) -> None:
+        original(ring)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(keys, "write_keyring", write_then_stop)
+
+
+def test_an_init_stopped_halfway_can_be_run_again(
+    store_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first `init` is stopped after the new key reached the keyring but before the
+    store committed its registration. Run again, it said the store "is empty, but this
+    installation sealed a trail there: it was deleted or re-initialised" and wanted
+    `--start-over`: nothing was ever sealed there."""
+    from suitcheck import cli as cli_module
+
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "a long passphrase")
+    with monkeypatch.context() as m:
+        _interrupt_after_keyring_write(m)
+        assert cli_module.main(["init", "--admin", "root", "--db", store_target]) == 130
+    capsys.readouterr()
+    assert _entries(store_target) == 0  # nothing committed
+    code = cli_module.main(["init", "--admin", "root", "--db", store_target])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "store-created" in out.out, out.out
+    code = cli_module.main(["audit", "verify", "--user", "root", "--db", store_target])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+
+
+def test_an_init_join_stopped_halfway_can_be_run_again(
+    store_target: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A second desk's `init --join` stopped the same way. Run again, it said the head
+    record beside the key "is missing ...; restore it from its backup": there never was one."""
+    from suitcheck import cli as cli_module
+
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "a long passphrase")
+    assert cli_module.main(["init", "--admin", "root", "--db", store_target]) == 0
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(tmp_path / "desk-b" / "audit.key"))
+    before = _entries(store_target)
+    with monkeypatch.context() as m:
+        _interrupt_after_keyring_write(m)
+        assert cli_module.main(["init", "--join", "--db", store_target]) == 130
+    capsys.readouterr()
+    assert _entries(store_target) == before
+    code = cli_module.main(["init", "--join", "--db", store_target])
+    out = capsys.readouterr()
+    assert code == 0, out.err
+    assert "joined" in out.out, out.out
+    code = cli_module.main(["audit", "verify", "--user", "root", "--db", store_target])
+    out = capsys.readouterr()
+    assert code == 0, out.err

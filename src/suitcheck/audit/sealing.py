@@ -801,6 +801,7 @@ def attach(
         seal_every = _seal_every_setting()
     ring = keys.read_keyring(path)
     sid = store_identity(conn)
+    ring = _forget_uncommitted(conn, path, ring, sid, location, now)
     known = ring.locations.get(location) if ring else None
     if ring is not None and sid is not None and sid in ring.stores:
         return _attach_known(conn, path, ring, sid, known, location, init, restored, now, seal_every)
@@ -835,6 +836,50 @@ def attach(
     if init and join and (known is None or known == sid):
         return _new(conn, path, ring, location, now, {"event": "joined"}, seal_every)
     raise _foreign_store(conn, path, ring, sid, known, location)
+
+
+def _forget_uncommitted(
+    conn: Connection, path: Path, ring: keys.Keyring | None, sid: str | None, location: str, now: dt.datetime
+) -> keys.Keyring | None:
+    """An `init` or `init --join` stopped after its new key reached the keyring but before the
+    store committed the registration (Ctrl+C, a full disk, a lost connection, a power cut)
+    left a keyring entry for a trail that never was: no entry of its chain in the store, no
+    head record beside the key (written after the commit), no seal. Left there, the next run
+    took it for a trail deleted from the store. It is dropped (named in `retired`), so the
+    command can run again; nothing it could have sealed exists."""
+    if ring is None:
+        return None
+    stale = []
+    for candidate in {sid, ring.locations.get(location)} - {None}:
+        inst = ring.installation(str(candidate))
+        if inst is None or inst.epoch != 0 or inst.signed_head or inst.pending:
+            continue
+        if keys.head_path(path, inst.store_id).exists():
+            continue
+        if conn.execute(select(AuditEntry.seq).where(AuditEntry.chain == inst.chain).limit(1)).first() is not None:
+            continue
+        stale.append(inst)
+    if not stale:
+        return ring
+    with keys.locked(path):
+        fresh = keys.read_keyring(path) or ring
+        for inst in stale:
+            fresh.stores.pop(inst.store_id, None)
+            for place, store_id in list(fresh.locations.items()):
+                if store_id == inst.store_id:
+                    del fresh.locations[place]
+            fresh.retired.append(
+                {
+                    "location": inst.location,
+                    "store_id": inst.store_id,
+                    "chain": inst.chain,
+                    "retired_at": utc_stamp(now),
+                    "why": "registration-not-committed",
+                }
+            )
+            log.warning("audit key of installation %s dropped: its registration was never committed", inst.chain)
+        keys.write_keyring(fresh)
+    return fresh
 
 
 def _attach_known(
