@@ -125,3 +125,23 @@ def test_a_command_at_an_empty_store_address_writes_nothing(
     assert code == 0, err
     code, out, err = _run(capsys, "staff", "list", "--user", "root", "--db", store_target)
     assert code == 0, err
+
+
+@pytest.mark.postgres
+def test_a_dropped_and_recreated_database_is_named_a_lost_store_not_a_new_one(
+    pg_target: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The DBA drops the store's database and makes it again, empty. Refusing to write a
+    schema there must not turn "this installation sealed a trail there" into "create it
+    with `suitcheck init`"."""
+    from tests.conftest import _fresh_pg_database
+
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    assert _run(capsys, "init", "--admin", "root", "--db", pg_target)[0] == 0
+    url = make_url(pg_target)
+    _fresh_pg_database(url.set(database="postgres").render_as_string(False), str(url.database))
+    code, out, err = _run(capsys, "staff", "list", "--user", "root", "--db", pg_target)
+    assert code == 1, out + err
+    _one_sentence(err)
+    assert "is empty, but this installation sealed a trail there" in err, err
+    assert _tables(pg_target) == set()

@@ -101,6 +101,7 @@ def open_services(
         store = open_store(db, create=init and not join)
     except NoStore as exc:
         if not join:
+            _refuse_emptied(url, key_path, start_over=start_over)
             raise
         where = url.render_as_string(True)
         raise StoreError(
@@ -208,6 +209,21 @@ def seal_reports(ctx: ServiceContext, conn: Any) -> None:
     vouched = vouched_entries(ctx.sealer, conn)
     ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum, vouched)
     conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_REPORTS_SETTING))
+
+
+def _refuse_emptied(url: Any, key_path: Path, *, start_over: bool) -> None:
+    """An address with no schema where this installation sealed a trail (a database dropped
+    and made again): say that, not "create it with init"."""
+    location = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(True)
+    try:
+        ring = read_keyring(key_path)
+    except AuditKeyError as exc:
+        raise StoreError(str(exc)) from exc
+    if ring is not None and location in ring.locations and not start_over:
+        raise StoreError(
+            f"The store {location} is empty, but this installation sealed a trail there: it was deleted or "
+            "re-initialised. Restore it from a backup, or start over with `suitcheck init --start-over`."
+        )
 
 
 def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool, join: bool = False) -> None:
