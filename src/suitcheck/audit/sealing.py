@@ -206,13 +206,20 @@ class Sealer:
         and seal the epoch a second time, forking the key chain; refuse instead. Checked when
         the keyring is (re)loaded and before every seal (a copy on another desktop changes no
         file here)."""
+        # By the epoch the newest seal of this chain says it sealed, not by its place: an
+        # entry inserted before it in SQL (renumbering the rest) moves it, and the trail is
+        # then named by `audit verify`, which must still open.
         later = conn.execute(
             select(AuditEntry.seq, AuditEntry.facts)
-            .where(AuditEntry.action == SEAL, AuditEntry.chain == self.chain, AuditEntry.seq > self._start)
+            .where(AuditEntry.action == SEAL, AuditEntry.chain == self.chain)
             .order_by(AuditEntry.seq.desc())
             .limit(1)
         ).first()
-        if later is not None:
+        try:
+            sealed = json.loads(later.facts).get("epoch") if later is not None else None
+        except (TypeError, ValueError, AttributeError, RecursionError):
+            sealed = None  # not a seal suitcheck wrote: `audit verify` names it
+        if isinstance(sealed, int) and not isinstance(sealed, bool) and sealed >= self._epoch:
             raise SealError(
                 f"The audit key {self.path} is older than the audit trail of the store {self.inst.location}: "
                 f"its installation {self.chain} sealed the key's epoch at entry {later.seq} and has moved on since "
