@@ -219,7 +219,7 @@ class Sealer:
             sealed = json.loads(later.facts).get("epoch") if later is not None else None
         except (TypeError, ValueError, AttributeError, RecursionError):
             sealed = None  # not a seal suitcheck wrote: `audit verify` names it
-        if isinstance(sealed, int) and not isinstance(sealed, bool) and sealed >= self._epoch:
+        if later is not None and isinstance(sealed, int) and not isinstance(sealed, bool) and sealed >= self._epoch:
             raise SealError(
                 f"The audit key {self.path} is older than the audit trail of the store {self.inst.location}: "
                 f"its installation {self.chain} sealed the key's epoch at entry {later.seq} and has moved on since "
