@@ -11,28 +11,9 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import create_engine, text
 
+from tests.attack.test_attack_admin_keyring import _check, _entries, _one_sentence
 from tests.audit.conftest import Trail, cli, trail  # noqa: F401
-
-
-def _entries(target: str) -> int:
-    engine = create_engine(target if "://" in target else f"sqlite:///{target}")
-    try:
-        with engine.connect() as conn:
-            return int(conn.execute(text("SELECT count(*) FROM audit_entry")).scalar_one())
-    finally:
-        engine.dispose()
-
-
-def _check(desk: Trail, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
-    return cli(desk, "check", "--investor", "T1", "--report", str(desk.report), "--user", "t-compliance", capsys=capsys)
-
-
-def _one_sentence(out: str) -> None:
-    assert "Traceback" not in out, out
-    assert len(out.splitlines()) == 1, out
-    assert out.startswith("suitcheck: "), out
 
 
 def _damaged(ring: dict[str, Any], sid: str, how: str) -> dict[str, Any]:

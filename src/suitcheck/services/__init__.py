@@ -103,12 +103,7 @@ def open_services(
         if not join:
             _refuse_emptied(url, key_path, start_over=start_over)
             raise
-        where = url.render_as_string(True)
-        raise StoreError(
-            f"There is no store at {where} to join: `suitcheck init --join` registers this desktop on a store "
-            "that another desktop set up. Check the address, or create the store with `suitcheck init` "
-            "(without --join)."
-        ) from exc
+        raise _nothing_to_join(url.render_as_string(True)) from exc
     try:
         with store.engine.begin() as conn:
             sealer, attached = attach(
@@ -211,6 +206,15 @@ def seal_reports(ctx: ServiceContext, conn: Any) -> None:
     conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_REPORTS_SETTING))
 
 
+def _nothing_to_join(where: str) -> StoreError:
+    """`init --join` at an address that holds no store (a mistyped path, an empty database)."""
+    return StoreError(
+        f"There is no store at {where} to join: `suitcheck init --join` registers this desktop on a store "
+        "that another desktop set up. Check the address, or create the store with `suitcheck init` "
+        "(without --join)."
+    )
+
+
 def _refuse_emptied(url: Any, key_path: Path, *, start_over: bool) -> None:
     """An address with no schema where this installation sealed a trail (a database dropped
     and made again): say that, not "create it with init"."""
@@ -231,12 +235,7 @@ def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: 
     if path.exists():
         return
     if join:
-        where = str(path)
-        raise StoreError(
-            f"There is no store at {where} to join: `suitcheck init --join` registers this desktop on a store "
-            "that another desktop set up. Check the address, or create the store with `suitcheck init` "
-            "(without --join)."
-        )
+        raise _nothing_to_join(str(path))
     try:
         ring = read_keyring(key_path)
     except AuditKeyError as exc:
