@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select, text
 
 from suitcheck.domain.levels import RiskProfile
@@ -63,3 +64,35 @@ def test_a_report_imported_before_a_limit_was_lowered_still_opens(services: Serv
     again.write_bytes(text_to_pdf(body + "\n再版"))
     (refused,) = services.reports.import_paths(compliance, [again])
     assert refused.report is None
+
+
+def test_a_report_opened_again_is_not_read_again_and_each_report_keeps_its_own_text(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The text read again is kept by its original's SHA-256 (which the opening compares with
+    the sealed row): the second opening of the same report reads nothing, and another
+    report, or the first one's stored text swapped in SQL, never gets the kept text."""
+    from suitcheck.ingest import sandbox
+
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险", title="星辰半导体季度点评")
+    other = import_text_report(services, compliance, tmp_path, level="中风险", title="银行业息差专题")
+    add_client(services, compliance, "M3", RiskProfile.C3)
+    reads: list[str] = []
+    extract = sandbox.Sandbox.extract
+
+    def counted(self: sandbox.Sandbox, path: Path, *args: object, **kwargs: object) -> object:
+        reads.append(path.name)
+        return extract(self, path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sandbox.Sandbox, "extract", counted)
+    first = services.access.open_report(advisor, "M3", r3).text
+    assert services.access.open_report(advisor, "M3", r3).text == first
+    assert reads == [f"report-{r3}.txt"]
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE report_content SET text = :t WHERE report_id = :r"), {"t": "伪造", "r": r3})
+    assert services.access.open_report(advisor, "M3", r3).text == first
+    second = services.access.open_report(advisor, "M3", other).text
+    assert "银行业息差专题" in second
+    assert second != first
+    assert reads == [f"report-{r3}.txt", f"report-{other}.txt"]

@@ -7,6 +7,8 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from pathlib import Path
@@ -429,18 +431,47 @@ def handed_out(stored: StoredFile, policy: Policy) -> StoredFile | None:
     kind = stored.kind
     if kind is None or not kind.isascii() or not kind.isalnum():  # a kind suitcheck never writes: not read
         return None
-    try:
-        extracted = shared_sandbox().extract(
-            Path(f"report-{stored.report_id}.{kind}"), stored.original, import_limits(policy, floor=True)
-        )
-    except IngestError as exc:
-        log.warning("report %s: its stored original cannot be read again (%s); not opened", stored.report_id, exc)
-        return None
-    if extracted.text != stored.text:
+    key = (stored.sha256, kind)
+    with _READ_AGAIN_LOCK:
+        text = _READ_AGAIN.get(key)
+        if text is not None:
+            _READ_AGAIN.move_to_end(key)
+    if text is None:
+        try:
+            text = (
+                shared_sandbox()
+                .extract(Path(f"report-{stored.report_id}.{kind}"), stored.original, import_limits(policy, floor=True))
+                .text
+            )
+        except IngestError as exc:
+            log.warning("report %s: its stored original cannot be read again (%s); not opened", stored.report_id, exc)
+            return None
+        _remember_text(key, text)
+    if text != stored.text:
         log.warning(
             "report %s: its stored text differs from its original's; the original's is handed out", stored.report_id
         )
-    return dataclasses.replace(stored, text=extracted.text)
+    return dataclasses.replace(stored, text=text)
+
+
+# The text read again from an original (handed_out), by the original's SHA-256 and reader:
+# the same bytes always give the same text, and no other bytes have that hash, so a report
+# opened again (a clerk reopening it, the next client) is not read again. Newest kept, up to
+# a total of _READ_AGAIN_CHARS characters.
+_READ_AGAIN: OrderedDict[tuple[str, str], str] = OrderedDict()
+_READ_AGAIN_LOCK = threading.Lock()
+_READ_AGAIN_CHARS = 8_000_000
+
+
+def _remember_text(key: tuple[str, str], text: str) -> None:
+    if len(text) > _READ_AGAIN_CHARS:
+        return
+    with _READ_AGAIN_LOCK:
+        _READ_AGAIN[key] = text
+        total = sum(len(t) for t in _READ_AGAIN.values())
+        while total > _READ_AGAIN_CHARS:
+            _, dropped = _READ_AGAIN.popitem(last=False)
+            total -= len(dropped)
 
 
 def import_limits(policy: Policy, *, floor: bool = False) -> Limits:
