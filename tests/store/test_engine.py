@@ -152,6 +152,34 @@ def test_a_sqlite_store_that_is_no_plain_file_is_refused(
     assert list(tmp_path.iterdir()) == []
 
 
+def test_begin_refused_is_sqlalchemys_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The BEGIN of a unit of work runs on the driver's cursor (store.prepared), not through
+    SQLAlchemy's execution: a writer's BEGIN IMMEDIATE that meets another program's lock is
+    still SQLAlchemy's error around the driver's (what every caller turns into one sentence),
+    and a reader's plain BEGIN takes no lock, so it goes ahead while the writer waits."""
+    from suitcheck.store.engine import describe_db_error
+
+    path = tmp_path / "s.db"
+    open_store(path).dispose()
+    monkeypatch.setattr("suitcheck.store.engine.BUSY_TIMEOUT_MS", 100)
+    store = open_store(path, migrate=False)
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        with store.session(read_only=True) as session:
+            assert session.execute(text("SELECT count(*) FROM policy")).scalar_one() >= 0
+        with pytest.raises(DBAPIError) as info, store.session() as session:
+            session.execute(text("SELECT 1"))
+        assert isinstance(info.value.orig, sqlite3.OperationalError)
+        assert "locked by another program" in describe_db_error(info.value, str(path))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with store.session() as session:  # the pool's connection is usable again
+        assert session.execute(text("SELECT 1")).scalar_one() == 1
+    store.dispose()
+
+
 def test_read_only_store_message(tmp_path: Path) -> None:
     """A store the process may not write (SQLite opened read-only; file modes do not bind root)."""
     path = tmp_path / "s.db"

@@ -19,6 +19,7 @@ from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
 from suitcheck.privatefs import private_dir, touch_private
+from suitcheck.store.prepared import Prepared
 from suitcheck.store.sqlitetext import sqlite_text
 
 APP_NAME = "suitcheck"
@@ -190,10 +191,13 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         opened.check()
         # Writers take the lock up front, so a second desktop waits (busy_timeout)
         # instead of failing with an instant "database is locked" at its first write.
-        if conn.get_execution_options().get("suitcheck_read_only"):
-            conn.exec_driver_sql("BEGIN")
-        else:
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        _BEGIN[bool(conn.get_execution_options().get("suitcheck_read_only"))].execute(conn)
+
+
+# Every unit of work's BEGIN (a reader's, or a writer's BEGIN IMMEDIATE), run on the driver's
+# own cursor (store.prepared), a driver error raised as SQLAlchemy's as before: run through
+# Connection.exec_driver_sql it took about 40 us of an audited check's 600 us of CPU.
+_BEGIN = {True: Prepared(text("BEGIN")), False: Prepared(text("BEGIN IMMEDIATE"))}
 
 
 @dataclasses.dataclass
