@@ -352,16 +352,25 @@ def head_path(keyring: Path, store_id: str) -> Path:
     return keyring.with_name(f"{keyring.name}.{store_id[:16]}.head")
 
 
+def head_message(store_id: str, seq: int, digest: str) -> bytes:
+    """What the head record's MAC covers."""
+    return f"head:{store_id}:{seq}:{digest}".encode()
+
+
 def head_mac(head_key: str, store_id: str, seq: int, digest: str) -> str:
-    return mac_hex(bytes.fromhex(head_key), f"head:{store_id}:{seq}:{digest}")
+    return hmac.digest(bytes.fromhex(head_key), head_message(store_id, seq, digest), "sha256").hex()
 
 
 def write_head(path: Path, head_key: str, store_id: str, seq: int, digest: str) -> None:
     """Overwrite the fixed-size head record in place (one small write after each commit;
     no fsync: after a power cut the store may be longer than the head, never shorter)."""
-    record = json.dumps(
-        {"store": store_id, "seq": seq, "hash": digest, "mac": head_mac(head_key, store_id, seq, digest)}
-    ).encode()
+    write_head_record(path, store_id, seq, digest, head_mac(head_key, store_id, seq, digest))
+
+
+def write_head_record(path: Path, store_id: str, seq: int, digest: str, mac: str) -> None:
+    """write_head with the record's MAC (head_mac) already made: the sealer makes it from
+    the head key's HMAC state it keeps (rowmac.MacMany), after every check."""
+    record = json.dumps({"store": store_id, "seq": seq, "hash": digest, "mac": mac}).encode()
     record = record.ljust(_HEAD_SIZE - 1) + b"\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
     try:

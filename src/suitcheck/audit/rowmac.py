@@ -27,6 +27,16 @@ class MacMany:
         self._inner = hashlib.sha256(bytes(b ^ 0x36 for b in key))
         self._outer = hashlib.sha256(bytes(b ^ 0x5C for b in key))
 
+    def one(self, message: bytes) -> str:
+        """hmac.digest(key, message, "sha256").hex(): for the MACs a check makes one at a
+        time (a row's seal, its trail entry, the head record), each about half the time of
+        a one-shot HMAC."""
+        i = self._inner.copy()
+        i.update(message)
+        o = self._outer.copy()
+        o.update(i.digest())
+        return o.hexdigest()
+
     def hex(self, messages: Iterable[bytes]) -> Iterator[str]:
         inner, outer = self._inner, self._outer
         for message in messages:

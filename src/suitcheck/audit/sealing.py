@@ -33,7 +33,6 @@ from suitcheck.audit.chain import (
     canonical_json,
     connection,
     entry_hash,
-    entry_mac,
     lock_chain,
     registered_row_keys,
     registration_message,
@@ -141,15 +140,22 @@ class Sealer:
     def _load(self, inst: Installation) -> None:
         self.inst = inst
         self._key = keys.load_private(inst.secret)
-        self._mac_key = keys.entry_mac_key(self._key)
+        self._set_mac_key(keys.entry_mac_key(self._key))
         self._epoch, self._start = inst.epoch, inst.epoch_start
         self.seal_every = inst.seal_every
         self._stamp = self._file_stamp()
         self._row_mac_key = bytes.fromhex(inst.row_mac_key)
         self._row_macs = MacMany(self._row_mac_key)
+        self._head_macs = MacMany(bytes.fromhex(inst.head_key))
         self._row_key = keys.load_private(inst.row_secret)
         self._trusted = frozenset(inst.trusted or ())
         self._current_checked = False  # whether the store was seen to hold no later seal of this key's chain
+
+    def _set_mac_key(self, key: bytes) -> None:
+        """The current epoch's entry MAC key, and its HMAC state (rowmac.MacMany: every
+        entry's MAC continues it, rather than setting a one-shot HMAC up again)."""
+        self._mac_key = key
+        self._entry_macs = MacMany(key)
 
     def _file_stamp(self) -> tuple[int, int, int]:
         try:
@@ -316,7 +322,7 @@ class Sealer:
             prev,
             digest,
             chain,
-            entry_mac(self._mac_key, digest),
+            self._entry_macs.one(digest.encode()),  # entry_mac(self._mac_key, digest)
         )
 
     def _insert(
@@ -449,7 +455,7 @@ class Sealer:
                     seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
                     room = max(self._start + self.seal_every - seq, 1)
                     rows = []
-                    chain, key = self.inst.chain, self._mac_key
+                    chain, macs = self.inst.chain, self._entry_macs
                     for e in source:
                         seq += 1
                         reasons, facts = canonical_json(list(e.get("reasons", ()))), canonical_json(e.get("facts", {}))
@@ -471,7 +477,7 @@ class Sealer:
                                 zip(
                                     ("seq", "at", "staff", "action", "investor_id", "report_id", "decision")
                                     + ("reasons", "facts", "prev_hash", "entry_hash", "chain", "mac"),
-                                    (*args, digest, chain, entry_mac(key, digest)),
+                                    (*args, digest, chain, macs.one(digest.encode())),
                                     strict=True,
                                 )
                             )
@@ -548,7 +554,8 @@ class Sealer:
             row = self._row(seq, prev, stamp, "system", SEAL, None, None, None, "[]", canonical_json(facts))
             self._txn().setdefault("sealed", []).append((seq, row[_HASH], signature, epoch))
             # Later entries of this same transaction belong to the next epoch.
-            self._key, self._mac_key = nxt, keys.entry_mac_key(nxt)
+            self._key = nxt
+            self._set_mac_key(keys.entry_mac_key(nxt))
             self._epoch, self._start = epoch + 1, seq
             return row
 
@@ -569,7 +576,9 @@ class Sealer:
             self._advance(sealed)
         if head:
             try:
-                keys.write_head(self._head_path(), self.inst.head_key, self.store_id, head[0], head[1])
+                seq, digest = head
+                mac = self._head_macs.one(keys.head_message(self.store_id, seq, digest))  # keys.head_mac
+                keys.write_head_record(self._head_path(), self.store_id, seq, digest, mac)
             except OSError as exc:  # the entry is committed; a stale head only weakens a later check
                 log.warning("audit head not written: %s", exc.strerror)
 
@@ -663,13 +672,13 @@ class Sealer:
     def row_seal(self, message: str) -> str:
         """`chain:hmac:signature` over a row's decision-relevant columns: the HMAC is this
         installation's fast check, the signature lets other installations check it."""
-        mac = keys.mac_hex(self._row_mac_key, message)
+        mac = self._row_macs.one(message.encode())  # keys.mac_hex(self._row_mac_key, message)
         return f"{self.chain}:{mac}:{keys.sign_hex(self._row_key, message.encode())}"
 
     def row_seal_ref(self, message: str, seq: int) -> str:
         """`chain:hmac:@seq` for a row sealed in bulk: the HMAC as in row_seal, and instead
         of a signature per row the trail entry `seq` whose signed list holds its state."""
-        return f"{self.chain}:{keys.mac_hex(self._row_mac_key, message)}:@{seq}"
+        return f"{self.chain}:{self._row_macs.one(message.encode())}:@{seq}"
 
     def row_batch_signature(self, rows_json: str) -> str:
         """The row key's signature over a page of sealed rows' states, given as the
@@ -695,7 +704,7 @@ class Sealer:
         except ValueError:
             return False
         if chain == self.chain:
-            return keys.mac_equal(mac, keys.mac_hex(self._row_mac_key, message))
+            return keys.mac_equal(mac, self._row_macs.one(message.encode()))
         public = row_keys.get(chain)
         return public is not None and keys.signature_ok(public, signature, message.encode())
 
@@ -736,7 +745,8 @@ def _register(
     }
     inst.epoch_start = seq
     sealer = Sealer.__new__(Sealer)  # only to reuse _insert's exact row format
-    sealer.inst, sealer._mac_key, sealer._tl = inst, keys.entry_mac_key(genesis), threading.local()
+    sealer.inst, sealer._tl = inst, threading.local()
+    sealer._set_mac_key(keys.entry_mac_key(genesis))
     return sealer._insert(conn, seq, prev, stamp, staff, REGISTERED, None, None, None, "[]", canonical_json(facts))
 
 
