@@ -14,8 +14,9 @@ the connection the caller holds, and a driver error is raised as SQLAlchemy's.
 from __future__ import annotations
 
 import collections
+import operator
 import threading
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -25,7 +26,7 @@ from sqlalchemy.sql import ClauseElement
 
 
 class _Compiled:
-    __slots__ = ("sql", "names", "defaults", "positional", "processors", "row")
+    __slots__ = ("sql", "names", "defaults", "positional", "processors", "row", "order", "convert")
 
     def __init__(self, stmt: ClauseElement, dialect: Dialect, columns: Sequence[Any] | None) -> None:
         compiled: Any = stmt.compile(dialect=dialect)  # an SQLCompiler: positional, positiontup, bind_names
@@ -39,18 +40,55 @@ class _Compiled:
             name: (None if bind.required else bind.effective_value) for bind, name in compiled.bind_names.items()
         }
         self.names: tuple[str, ...] = tuple(compiled.positiontup or ()) if self.positional else ()
+        # The positional parameters in the SQL's order, taken from the merged values in one
+        # C call (a name may come twice); a missing one is a KeyError, as before.
+        self.order: Callable[[Mapping[str, Any]], Sequence[Any]] = _ordered(self.names)
         self.processors: tuple[Callable[[Any], Any] | None, ...] = ()
         self.row: Any = None
+        self.convert: Callable[[Sequence[Any]], Any] | None = None
         if columns is not None:
             keys = [c.key for c in columns]
             self.processors = tuple(c.type.dialect_impl(dialect).result_processor(dialect, None) for c in columns)
             self.row = collections.namedtuple("PreparedRow", keys, rename=True)  # type: ignore[misc]
+            self.convert = _converter(self.row._make, self.processors)
 
     def params(self, values: Mapping[str, Any]) -> Sequence[Any] | Mapping[str, Any]:
         merged = {**self.defaults, **values} if values else self.defaults
         if self.positional:
-            return [merged[name] for name in self.names]
+            return self.order(merged)
         return {name: merged[name] for name in self.defaults}
+
+
+def _ordered(names: tuple[str, ...]) -> Callable[[Mapping[str, Any]], Sequence[Any]]:
+    if not names:
+        return lambda _merged: ()
+    if len(names) == 1:
+        (name,) = names
+        return lambda merged: (merged[name],)
+    return operator.itemgetter(*names)
+
+
+def _converter(
+    make: Callable[[Iterable[Any]], Any], processors: tuple[Callable[[Any], Any] | None, ...]
+) -> Callable[[Sequence[Any]], Any]:
+    """A driver row as the named tuple, each value through its column's result processor
+    (a NULL stays None); only the columns that have one are visited."""
+    applied = tuple((i, p) for i, p in enumerate(processors) if p is not None)
+    width = len(processors)
+    if not applied:
+        return make
+
+    def processed(raw: Sequence[Any]) -> Any:
+        if len(raw) != width:
+            raise ValueError(f"a row of {len(raw)} values for {width} columns")
+        values = list(raw)
+        for i, process in applied:
+            value = values[i]
+            if value is not None:
+                values[i] = process(value)
+        return make(values)
+
+    return processed
 
 
 class Prepared:
@@ -75,7 +113,7 @@ class Prepared:
         return found
 
     def _run(self, conn: Connection, values: Mapping[str, Any], fetch: bool) -> tuple[_Compiled, Sequence[Any]]:
-        c = self._compiled(conn)
+        c = self._by_dialect.get(conn.dialect) or self._compiled(conn)
         driver = conn.connection.dbapi_connection
         assert driver is not None
         params = c.params(values)
@@ -99,10 +137,7 @@ class Prepared:
     def all(self, conn: Connection, **values: Any) -> list[Any]:
         """Every row, as named tuples with the columns' keys and Python values."""
         c, raw = self._run(conn, values, True)
-        procs, make = c.processors, c.row
-        if not any(procs):
-            return [make._make(r) for r in raw]
-        return [make._make([v if p is None or v is None else p(v) for p, v in zip(procs, r, strict=True)]) for r in raw]
+        return list(map(c.convert, raw)) if c.convert is not None else list(raw)
 
     def first(self, conn: Connection, **values: Any) -> Any:
         rows = self.all(conn, **values)
