@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
+import operator
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -166,6 +167,13 @@ _FLAGS = frozenset({"lowest_category", "special_attention", "reassessment_due", 
 
 
 def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | Any) -> str:
+    if not isinstance(values, Mapping):
+        found = _sealed_values(kind, columns, values)
+        if found is not None:  # a row or an object holding every column (a check's rows)
+            try:
+                return _ROW_JSON.encode(found)
+            except (TypeError, ValueError) as exc:  # bytes, a value no seal was made over
+                raise unreadable(kind, values) from exc
     get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k, None)
     # _plain, inlined: an import makes a message per client.
     parts: list[object] = [kind]
@@ -181,6 +189,42 @@ def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | An
         return canonical_json(parts)
     except (TypeError, ValueError) as exc:  # bytes, an infinite real: no seal was made over it
         raise unreadable(kind, values) from exc
+
+
+def _iso(value: object) -> str:
+    """A column's date as _message writes it (its ISO text); any other value json cannot
+    write is refused, as canonical_json refuses it."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# canonical_json, writing a date as its ISO text: _message's form of a row's values.
+_ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_iso)
+# Per tuple of sealed columns: one C call reading them all from a row, and where the flags
+# fall in the message (after its kind).
+_ROW_FORMS: dict[tuple[str, ...], tuple[Callable[[Any], Any], tuple[int, ...]]] = {}
+
+
+def _sealed_values(kind: str, columns: tuple[str, ...], values: Any) -> list[object] | None:
+    """[kind, *the columns' values] with each flag as a bool, read in one call
+    (a check builds three messages); None when `values` lacks one of the columns, which
+    _message then reads one by one as None."""
+    form = _ROW_FORMS.get(columns)
+    if form is None:
+        several = operator.attrgetter(*columns)
+        form = _ROW_FORMS[columns] = (
+            several if len(columns) > 1 else lambda row: (several(row),),
+            tuple(i + 1 for i, column in enumerate(columns) if column in _FLAGS),
+        )
+    read, flags = form
+    try:
+        found: list[object] = [kind, *read(values)]
+    except AttributeError:
+        return None
+    for i in flags:
+        found[i] = bool(found[i])
+    return found
 
 
 def investor_message(values: Mapping[str, Any] | Any) -> str:
