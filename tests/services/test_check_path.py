@@ -126,6 +126,10 @@ def test_fast_check_equals_the_reference_check(world: World) -> None:
         if client == "EDIT":
             assert fast.to_dict()["reasons"] == ["record-integrity"]
     assert outcomes == {"allow", "block", "allow-after-warning"}
+    # A report given as a record's id (int), as the GUI gives it: read as its text is.
+    for client, report in world.pairs[:4]:
+        fast = services.access.check(advisor, client, int(report))
+        assert _answer(fast) == _answer(reference_check(services, advisor, client, report)), (client, report)
     assert any(services.access.check(advisor, "P2", r).override_recorded for _, r in world.pairs[:4])
     _verifies_but_for_the_edited_row(world)
 
@@ -147,7 +151,9 @@ def test_fast_check_refuses_as_the_reference_does(world: World) -> None:
     add_client(services, world.compliance, str(p5))  # an account that reads as P5's id
     report = world.pairs[0][1]
     before = services.audit.count(world.compliance)
-    for client, rep in [("nobody", report), ("P5", "424242"), ("P5", "x"), (str(p5), report), ("", report)]:
+    refs: list[tuple[str, str | int]] = [("nobody", report), ("P5", "424242"), ("P5", "x"), (str(p5), report)]
+    refs += [("", report), ("P5", 424242), ("P5", -1), ("P5", 10**9), ("P5", "-1"), ("P5", str(10**9))]
+    for client, rep in refs:
         with pytest.raises(ServiceError) as fast:
             services.access.check(advisor, client, rep)
         with pytest.raises(ServiceError) as slow:

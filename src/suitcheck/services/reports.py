@@ -251,7 +251,10 @@ _LEVEL_PREPARED = Prepared(_LEVEL)
 
 def report_level_prepared(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int, ReportFacts, bool]:
     """report_level with its statement compiled once (the check runs it per pair)."""
-    number = numeric_id(str(ref).strip())
+    if type(ref) is int:  # a record's id (the GUI, a batch): what numeric_id(str(ref)) reads
+        number: int | None = ref if 0 <= ref < 10**9 else None
+    else:
+        number = numeric_id(str(ref).strip())
     row = _LEVEL_PREPARED.first(conn, id=number) if number is not None else None
     if row is None:
         return report_level(conn, ref, rows)  # words the refusal
