@@ -67,7 +67,10 @@ class Actor:
     firm_wide: bool = False
 
 
+@functools.lru_cache(maxsize=64)
 def credential_tag(password_hash: str) -> str:
+    # Kept per hash (a few staff per desk): every check compares the session's tag with
+    # the tag of the hash its staff row holds now, read again in the check's transaction.
     return hashlib.sha256(password_hash.encode("utf-8")).hexdigest()[:32]
 
 
@@ -369,9 +372,11 @@ class ServiceContext:
             # session as at the login (which refuses the same row): the session is over.
             return actor, "record-integrity"
         role = Role(row.role)
-        current = dataclasses.replace(
-            actor, role=role, branch_id=row.branch_id, firm_wide=effective_firm_wide(role, bool(row.firm_wide))
-        )
+        firm_wide = effective_firm_wide(role, bool(row.firm_wide))
+        if role is actor.role and firm_wide is actor.firm_wide and _same(row.branch_id, actor.branch_id):
+            current = actor  # as the store has it now (it is frozen): nothing to copy
+        else:
+            current = dataclasses.replace(actor, role=role, branch_id=row.branch_id, firm_wide=firm_wide)
         if row.disabled:
             return current, "disabled"
         if row.locked_until is not None and row.locked_until > self.now():
@@ -414,6 +419,10 @@ class ServiceContext:
         except PolicyError as exc:
             # Fail closed: a damaged policy must not silently fall back to defaults.
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
+
+
+def _same(a: object, b: object) -> bool:
+    return type(a) is type(b) and a == b
 
 
 _STAFF_STATE = select(
