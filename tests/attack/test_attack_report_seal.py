@@ -371,6 +371,38 @@ def test_a_policy_document_edited_in_place_is_not_used(desk: Desk) -> None:
     _refuses(desk, row["version"])
 
 
+@pytest.mark.parametrize("edit", ["document", "seal", "document and seal"])
+def test_a_policy_row_edited_after_checks_used_it_is_not_used(desk: Desk, edit: str) -> None:
+    """The desk keeps the policy row it last found sound (ServiceContext._checked_policy),
+    compared in full at every check: edited afterwards (in the same process, which has
+    used it), the row is judged again and refused."""
+    services = desk.services
+    for _ in range(2):
+        assert services.access.check(desk.advisor, "C5", desk.r1).audit_id > 0
+    row = _newest_policy(services)
+    doc = json.loads(row["document"])
+    doc["validity_days"] = 3650
+    older = "(SELECT integrity FROM policy WHERE version = :o)"
+    if edit == "document":
+        _raw(services, "UPDATE policy SET document = :d WHERE version = :v", d=json.dumps(doc), v=row["version"])
+    elif edit == "seal":
+        _raw(
+            services,
+            f"UPDATE policy SET integrity = {older} WHERE version = :v",
+            o=row["version"] - 1,
+            v=row["version"],
+        )
+    else:
+        _raw(
+            services,
+            f"UPDATE policy SET document = :d, integrity = {older} WHERE version = :v",
+            d=json.dumps(doc),
+            o=row["version"] - 1,
+            v=row["version"],
+        )
+    _refuses(desk, row["version"])
+
+
 def test_a_policy_version_inserted_without_a_seal_is_not_used(desk: Desk) -> None:
     services = desk.services
     row = _newest_policy(services)

@@ -170,6 +170,8 @@ class ServiceContext:
 
     def __post_init__(self) -> None:
         self.rows = RowSealer(self)
+        # The policy row last found sound and its parsed policy: (version, document, seal, policy).
+        self._last_policy: tuple[object, object, object, Policy] | None = None
         # Whether this thread's unit of work has sent its COMMIT (the engine's "commit"
         # event comes just before the driver's commit): a connection lost after that
         # leaves the outcome unknown, one lost before it recorded nothing.
@@ -408,6 +410,17 @@ class ServiceContext:
         return self._checked_policy(conn, row)
 
     def _checked_policy(self, conn: Connection, row: Any) -> Policy:
+        last = self._last_policy
+        if (
+            last is not None
+            and _same(row.version, last[0])
+            and _same(row.integrity, last[2])
+            and _same(row.document, last[1])
+        ):
+            # The very row (version, document and seal, compared in full) whose seal held
+            # and whose document parsed: what policy_ok's and _parse_policy's caches would
+            # answer, without hashing the document again for them at every check.
+            return last[3]
         if not self.rows.policy_ok(conn, row.version, row.document, row.integrity):
             log.warning("policy version %s fails its integrity seal; nothing is decided with it", row.version)
             raise ServiceError(
@@ -415,10 +428,12 @@ class ServiceContext:
                 "nothing was decided. Compliance must run `suitcheck audit verify` and investigate."
             )
         try:
-            return _parse_policy(row.document)
+            policy = _parse_policy(row.document)
         except PolicyError as exc:
             # Fail closed: a damaged policy must not silently fall back to defaults.
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
+        self._last_policy = (row.version, row.document, row.integrity, policy)
+        return policy
 
 
 def _same(a: object, b: object) -> bool:
