@@ -32,6 +32,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from suitcheck.audit.jsonwriter import one_shot_json
 from suitcheck.privatefs import private_dir
 
 FORMAT = "suitcheck-audit-keyring/1"
@@ -367,10 +368,13 @@ def write_head(path: Path, head_key: str, store_id: str, seq: int, digest: str) 
     write_head_record(path, store_id, seq, digest, head_mac(head_key, store_id, seq, digest))
 
 
+_HEAD_JSON = one_shot_json(json.JSONEncoder())  # json.dumps(value), its encoder made once
+
+
 def write_head_record(path: Path, store_id: str, seq: int, digest: str, mac: str) -> None:
     """write_head with the record's MAC (head_mac) already made: the sealer makes it from
     the head key's HMAC state it keeps (rowmac.MacMany), after every check."""
-    record = json.dumps({"store": store_id, "seq": seq, "hash": digest, "mac": mac}).encode()
+    record = _HEAD_JSON({"store": store_id, "seq": seq, "hash": digest, "mac": mac}).encode()
     record = record.ljust(_HEAD_SIZE - 1) + b"\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
     try:

@@ -45,6 +45,7 @@ from suitcheck.audit.chain import (
     row_batch_message,
     verifier_for_store,
 )
+from suitcheck.audit.jsonwriter import one_shot_json
 from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
 from suitcheck.services.assessment_history import HistoryCheck
@@ -171,7 +172,7 @@ def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | An
         found = _sealed_values(kind, columns, values)
         if found is not None:  # a row or an object holding every column (a check's rows)
             try:
-                return _ROW_JSON.encode(found)
+                return _row_json(found)
             except (TypeError, ValueError) as exc:  # bytes, a value no seal was made over
                 raise unreadable(kind, values) from exc
     get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k, None)
@@ -201,6 +202,7 @@ def _iso(value: object) -> str:
 
 # canonical_json, writing a date as its ISO text: _message's form of a row's values.
 _ROW_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_iso)
+_row_json = one_shot_json(_ROW_JSON)
 # Per tuple of sealed columns: one C call reading them all from a row, and where the flags
 # fall in the message (after its kind).
 _ROW_FORMS: dict[tuple[str, ...], tuple[Callable[[Any], Any], tuple[int, ...]]] = {}
