@@ -201,7 +201,8 @@ class ServiceContext:
         `held`: a connection the caller keeps open across many units of work (a batch),
         each still its own transaction."""
         if held is None:
-            with self._unit(seal=True), self.store.engine.begin() as conn:
+            # engine.begin() itself, without its own generator around the two (a check's path).
+            with self._unit(seal=True), self.store.engine.connect() as conn, conn.begin():
                 yield conn
         else:
             with self._unit(seal=True), held.begin():
