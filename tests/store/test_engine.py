@@ -180,6 +180,46 @@ def test_begin_refused_is_sqlalchemys_error(tmp_path: Path, monkeypatch: pytest.
     store.dispose()
 
 
+def test_the_writing_engine_has_no_event_listener_and_tells_its_commits(tmp_path: Path) -> None:
+    """A writer's BEGIN IMMEDIATE is the dialect's own begin and a reader's plain BEGIN the
+    reading engine's hook, so the engine every writer uses keeps no event listener (which
+    would cost each connection, begin and commit SQLAlchemy's event dispatch); on_commit
+    still says, in the committing thread, that a COMMIT is about to be sent, and only then."""
+    from suitcheck.store.engine import on_commit
+
+    path = tmp_path / "s.db"
+    store = open_store(path)
+    assert not store.engine.dispatch.begin
+    assert not store.engine.dispatch.commit
+    seen: list[bool] = []
+    on_commit(store.engine, lambda: seen.append(True))
+    with store.session() as session:
+        session.execute(text("INSERT INTO store_setting (name, value) VALUES ('a', 'b')"))
+        assert seen == []
+    assert seen == [True]
+    with store.engine.connect() as conn:
+        transaction = conn.begin()
+        conn.execute(text("INSERT INTO store_setting (name, value) VALUES ('c', 'd')"))
+        transaction.rollback()  # no COMMIT
+    assert seen == [True]
+    with store.engine.connect() as conn, conn.begin():
+        conn.execute(text("SELECT 1"))
+    assert seen == [True, True]
+    with store.session() as session:  # the dialect's begin took the write lock
+        session.execute(text("SELECT 1"))
+        other = sqlite3.connect(path, timeout=0)
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            other.execute("BEGIN IMMEDIATE")
+        other.close()
+    with store.session(read_only=True) as session:  # a read took none
+        session.execute(text("SELECT 1"))
+        other = sqlite3.connect(path, timeout=0)
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        other.close()
+    store.dispose()
+
+
 def test_read_only_store_message(tmp_path: Path) -> None:
     """A store the process may not write (SQLite opened read-only; file modes do not bind root)."""
     path = tmp_path / "s.db"

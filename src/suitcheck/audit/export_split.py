@@ -111,14 +111,11 @@ def read_in_state(
     in the state the parent reads (its PostgreSQL `snapshot`; on SQLite, the newest entry
     must be its `head`, and the parent compares data_version once told ("snapshot",) that
     this state is fixed). ("moved", head) when the newest entry is not the parent's."""
-    from suitcheck.store.engine import create_store_engine
+    from suitcheck.store.engine import create_store_engine, reading_engine
 
     engine = create_store_engine(url)
     try:
-        options: dict[str, Any] = {"suitcheck_read_only": True}
-        if engine.dialect.name == "postgresql":
-            options["isolation_level"] = "REPEATABLE READ"
-        with engine.connect().execution_options(**options) as db, db.begin():
+        with reading_engine(engine).connect() as db, db.begin():
             if snapshot is not None:
                 if not _SNAPSHOT_ID.fullmatch(snapshot):
                     return ("failed", "malformed snapshot")

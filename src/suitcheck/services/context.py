@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, event, select
+from sqlalchemy import Connection, bindparam, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,7 @@ from suitcheck.services.errors import (
     StoreUnavailable,
 )
 from suitcheck.services.integrity import RecordIntegrityError, RowSealer
-from suitcheck.store.engine import IDLE_IN_TRANSACTION_ENDED, Store, describe_db_error
+from suitcheck.store.engine import IDLE_IN_TRANSACTION_ENDED, Store, describe_db_error, on_commit
 from suitcheck.store.models import PolicyVersion, Staff, UnreadableValue
 from suitcheck.store.prepared import Prepared
 
@@ -176,7 +176,7 @@ class ServiceContext:
         # event comes just before the driver's commit): a connection lost after that
         # leaves the outcome unknown, one lost before it recorded nothing.
         self._commit_sent = threading.local()
-        event.listen(self.store.engine, "commit", self._committing)
+        on_commit(self.store.engine, self._committing)
         self.store.on_before_flush(self.rows.install)
         database = self.store.url.database if self.store.is_sqlite else None
         files.protect(Path(database) if database else None, self.audit_key_path)
@@ -252,7 +252,7 @@ class ServiceContext:
         if hidden is not None:
             self._hidden(hidden)
 
-    def _committing(self, _conn: Connection) -> None:
+    def _committing(self) -> None:
         self._commit_sent.at = True
 
     def _failure(self, exc: sa_exc.DBAPIError, *, at_commit: bool = False) -> ServiceError:

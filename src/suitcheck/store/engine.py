@@ -186,18 +186,76 @@ def _install_sqlite_hooks(engine: Engine) -> None:
         cursor.execute("PRAGMA synchronous = FULL")
         cursor.close()
 
-    @event.listens_for(engine, "begin")
-    def _on_begin(conn: Any) -> None:
-        opened.check()
-        # Writers take the lock up front, so a second desktop waits (busy_timeout)
-        # instead of failing with an instant "database is locked" at its first write.
-        _BEGIN[bool(conn.get_execution_options().get("suitcheck_read_only"))].execute(conn)
+    # Writers take the lock up front, so a second desktop waits (busy_timeout) instead of
+    # failing with an instant "database is locked" at its first write: BEGIN IMMEDIATE, as
+    # the dialect's own begin. Not an engine event: an engine with no event listener at all
+    # spares every connection, begin and commit SQLAlchemy's event dispatch (a check's
+    # unit of work paid about 15 us of CPU for it). Readers begin on reading_engine().
+    engine.dialect.do_begin = functools.partial(_sqlite_begin, opened)  # type: ignore[method-assign]
 
 
-# Every unit of work's BEGIN (a reader's, or a writer's BEGIN IMMEDIATE), run on the driver's
-# own cursor (store.prepared), a driver error raised as SQLAlchemy's as before: run through
-# Connection.exec_driver_sql it took about 40 us of an audited check's 600 us of CPU.
-_BEGIN = {True: Prepared(text("BEGIN")), False: Prepared(text("BEGIN IMMEDIATE"))}
+def _sqlite_begin(opened: _OpenedFile, dbapi_connection: Any) -> None:
+    """The SQLite dialect's do_begin (given the pool's proxy of the driver's connection):
+    first the store file's identity (`opened`, every unit of work: a reader's, a writer's,
+    one on a connection kept between checks), then BEGIN IMMEDIATE, unless reading_engine's
+    hook has just begun a read (plain BEGIN) and the driver is in it. SQLAlchemy raises a
+    driver error here as its own, as for any statement (a connection left in a transaction
+    fails here, as it always did)."""
+    read_begun = dbapi_connection.info.pop(_READ_BEGUN, False)
+    opened.check()
+    if read_begun and dbapi_connection.dbapi_connection.in_transaction:
+        return
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("BEGIN IMMEDIATE")
+    finally:
+        cursor.close()
+
+
+# Set on the connection's pool record by a read's BEGIN, taken by _sqlite_begin right after.
+_READ_BEGUN = "suitcheck_read_begun"
+# A read's BEGIN, run on the driver's own cursor (store.prepared), a driver error raised as
+# SQLAlchemy's: run through Connection.exec_driver_sql it cost more than a check's reads.
+_BEGIN_READ = Prepared(text("BEGIN"))
+
+
+def _begin_read(conn: Any) -> None:
+    """reading_engine's begin hook (SQLite): a plain BEGIN, which takes no lock (in WAL mode
+    a read blocks no writer); the dialect's begin, which follows, then adds nothing."""
+    _BEGIN_READ.execute(conn)
+    conn.connection.info[_READ_BEGUN] = True
+
+
+def reading_engine(engine: Engine) -> Engine:
+    """`engine` for units of work that only read: on SQLite each begins with a plain BEGIN
+    (no write lock); on PostgreSQL each takes one snapshot (REPEATABLE READ). Its hook is
+    the reading engine's own: the writing engine keeps no event listener."""
+    options: dict[str, Any] = {}
+    if engine.dialect.name == "postgresql":
+        options["isolation_level"] = "REPEATABLE READ"
+    reading = engine.execution_options(**options)
+    if engine.dialect.name == "sqlite":
+        event.listen(reading, "begin", _begin_read)
+    return reading
+
+
+def on_commit(engine: Engine, callback: Callable[[], None]) -> None:
+    """Call `callback` in the thread that commits on `engine`, just before the driver is told
+    to COMMIT (what SQLAlchemy's "commit" event says, without an engine event listener,
+    which would cost every connection SQLAlchemy's event dispatch). The dialect's own
+    commit is looked up at each call, so that one patched on its class still runs."""
+    dialect = engine.dialect
+    before: list[Callable[[], None]] = dialect.__dict__.get("_suitcheck_before_commit") or []
+    if not before:
+        dialect._suitcheck_before_commit = before  # type: ignore[attr-defined]
+
+        def do_commit(dbapi_connection: Any) -> None:
+            for call in before:
+                call()
+            type(dialect).do_commit(dialect, dbapi_connection)
+
+        dialect.do_commit = do_commit  # type: ignore[method-assign]
+    before.append(callback)
 
 
 @dataclasses.dataclass
@@ -214,10 +272,8 @@ class Store:
         # per statement (READ COMMITTED), so `audit verify` comparing rows with the trail, or
         # a client's history with its entries, never sees a desk's commit half (SQLite's
         # read transaction already is one snapshot).
-        reading: dict[str, Any] = {"suitcheck_read_only": True}
-        if self.engine.dialect.name == "postgresql":
-            reading["isolation_level"] = "REPEATABLE READ"
-        self._reader = sessionmaker(self.engine.execution_options(**reading), expire_on_commit=False)
+        self.reading = reading_engine(self.engine)
+        self._reader = sessionmaker(self.reading, expire_on_commit=False)
 
     def on_before_flush(self, install: Any) -> None:
         """Let a layer above hook the writer sessions' flushes (row integrity seals)."""
@@ -273,7 +329,7 @@ class Store:
             # A read transaction: in WAL mode it blocks no writer, so the login and every
             # other desktop's decisions go on while the pages are read (the write lock a
             # plain connection takes at begin would hold them until the check ends).
-            with self.engine.connect().execution_options(suitcheck_read_only=True) as conn:
+            with self.reading.connect() as conn:
                 rows = [r[0] for r in conn.execute(text("PRAGMA quick_check"))]
         except sa_exc.OperationalError:
             raise  # locked, unreadable: not a verdict on the pages
