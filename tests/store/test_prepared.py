@@ -59,3 +59,21 @@ def test_a_driver_error_is_sqlalchemys(services: Services) -> None:
 @given(st.datetimes(min_value=dt.datetime(1970, 1, 2), timezones=st.timezones()))
 def test_utc_stamp_is_the_strftime_form(moment: dt.datetime) -> None:
     assert utc_stamp(moment) == moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def test_text_that_is_not_utf8_reads_as_a_core_execution_does(sqlite_services: Services) -> None:
+    """A prepared read decodes SQLite text in the driver's own C code and reads a row again
+    through sqlite_text only when its bytes are not UTF-8: the same values either way (bytes
+    replaced by U+FFFD, as every SQLite read), and the connection reads text as before."""
+    from suitcheck.store.sqlitetext import sqlite_text
+
+    add_client(sqlite_services, staff(sqlite_services, Role.COMPLIANCE), "U1", RiskProfile.C3)
+    stmt = select(Investor.id, Investor.account, Investor.name).where(Investor.account.like("U%"))
+    with sqlite_services.store.engine.begin() as conn:
+        before = Prepared(stmt).all(conn)
+        assert [r.account for r in before] == ["U1"]
+        conn.exec_driver_sql("UPDATE investor SET name = CAST(X'E5AEA2FF' AS TEXT) WHERE account = 'U1'")
+        core = [tuple(r) for r in conn.execute(stmt)]
+        assert "\ufffd" in str(core[0][2])
+        assert [tuple(r) for r in Prepared(stmt).all(conn)] == core
+        assert conn.connection.dbapi_connection.text_factory is sqlite_text  # type: ignore[union-attr]

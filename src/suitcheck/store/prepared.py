@@ -15,24 +15,29 @@ from __future__ import annotations
 
 import collections
 import operator
+import sqlite3
 import threading
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.engine import Dialect
 from sqlalchemy.sql import ClauseElement
 
+from suitcheck.store.sqlitetext import sqlite_text
+
 
 class _Compiled:
-    __slots__ = ("sql", "names", "defaults", "positional", "processors", "row", "order", "convert")
+    __slots__ = ("sql", "names", "defaults", "positional", "processors", "row", "order", "convert", "reads")
 
     def __init__(self, stmt: ClauseElement, dialect: Dialect, columns: Sequence[Any] | None) -> None:
         compiled: Any = stmt.compile(dialect=dialect)  # an SQLCompiler: positional, positiontup, bind_names
         if compiled.post_compile_params or compiled.literal_execute_params:
             raise ValueError("A prepared statement cannot hold an expanding IN list (it is rendered per execution).")
         self.sql = str(compiled)
+        # A SELECT only reads: it may run again (store.sqlitetext.fetch_batch's way with text).
+        self.reads = isinstance(stmt, Select)
         self.positional = bool(compiled.positional)
         # Every parameter the SQL names; those SQLAlchemy bound itself (a LIMIT, a literal)
         # keep their compiled value, the statement's own bindparam()s are given per run.
@@ -91,6 +96,24 @@ def _converter(
     return processed
 
 
+def _read_sqlite(driver: Any, cursor: Any, sql: str, params: Any) -> list[Any]:
+    """A SELECT's rows on a connection that reads text through sqlite_text: decoded by the
+    driver's own C code (str), as fetch_batch does, which gives the same str for UTF-8 and
+    costs a Python call less per text value (a check reads about a dozen); a row holding
+    bytes that are not UTF-8 is read again through sqlite_text (U+FFFD)."""
+    driver.text_factory = str
+    try:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall())
+    except sqlite3.OperationalError as exc:
+        if "decode" not in str(exc):
+            raise
+    finally:
+        driver.text_factory = sqlite_text
+    cursor.execute(sql, params)
+    return list(cursor.fetchall())
+
+
 class Prepared:
     """One Core statement, compiled once per dialect, run with the driver's cursor."""
 
@@ -119,6 +142,8 @@ class Prepared:
         params = c.params(values)
         cursor = driver.cursor()
         try:
+            if fetch and c.reads and getattr(driver, "text_factory", None) is sqlite_text:
+                return c, _read_sqlite(driver, cursor, c.sql, params)
             cursor.execute(c.sql, params)
             return c, (cursor.fetchall() if fetch else [])
         except conn.dialect.loaded_dbapi.Error as exc:
