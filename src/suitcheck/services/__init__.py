@@ -69,6 +69,7 @@ class Services:
         return self.ctx.store
 
     def close(self) -> None:
+        self.ctx.close()
         self.ctx.store.dispose()
 
 

@@ -8,12 +8,13 @@ import functools
 import hashlib
 import logging
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -176,7 +177,14 @@ class ServiceContext:
         # event comes just before the driver's commit): a connection lost after that
         # leaves the outcome unknown, one lost before it recorded nothing.
         self._commit_sent = threading.local()
-        on_commit(self.store.engine, self._committing)
+        # Told through the thread-local, not a method of the context: nothing the engine
+        # holds may keep the context alive (see _kept below).
+        on_commit(self.store.engine, functools.partial(_committing, self._commit_sent))
+        self._kept = _KeptConnection(self.store.engine, self.store.is_sqlite)
+        # Given back when the context goes (a desk that never called close()), never left to
+        # the garbage collector, which SQLAlchemy reports as an error for a connection out.
+        # The kept connection holds the engine, which holds nothing of the context.
+        weakref.finalize(self, self._kept.close)
         self.store.on_before_flush(self.rows.install)
         database = self.store.url.database if self.store.is_sqlite else None
         files.protect(Path(database) if database else None, self.audit_key_path)
@@ -200,13 +208,25 @@ class ServiceContext:
         """A unit of work on a plain connection, for hot paths that need no ORM objects.
         `held`: a connection the caller keeps open across many units of work (a batch),
         each still its own transaction."""
-        if held is None:
-            # engine.begin() itself, without its own generator around the two (a check's path).
-            with self._unit(seal=True), self.store.engine.connect() as conn, conn.begin():
-                yield conn
-        else:
+        if held is not None:
             with self._unit(seal=True), held.begin():
                 yield held
+            return
+        kept = self._kept.take()
+        if kept is None:
+            # engine.begin() itself, without its own generator around the two.
+            with self._unit(seal=True), self.store.engine.connect() as conn, conn.begin():
+                yield conn
+            return
+        try:
+            with self._unit(seal=True), kept.begin():
+                yield kept
+        finally:
+            self._kept.give_back(kept)
+
+    def close(self) -> None:
+        """Give back the connection kept between units of work (Services.close)."""
+        self._kept.close()
 
     @contextmanager
     def _unit(self, *, seal: bool) -> Iterator[None]:
@@ -251,9 +271,6 @@ class ServiceContext:
                 self._after(committed)
         if hidden is not None:
             self._hidden(hidden)
-
-    def _committing(self) -> None:
-        self._commit_sent.at = True
 
     def _failure(self, exc: sa_exc.DBAPIError, *, at_commit: bool = False) -> ServiceError:
         """A driver error as one sentence: another desk storing the same thing in the same
@@ -435,6 +452,75 @@ class ServiceContext:
             raise ServiceError(f"The stored policy version {row.version} is damaged: {exc}.") from exc
         self._last_policy = (row.version, row.document, row.integrity, policy)
         return policy
+
+
+def _committing(sent: threading.local) -> None:
+    sent.at = True
+
+
+class _KeptConnection:
+    """One connection kept open between units of work on a plain connection (SQLite): a
+    check took about a tenth of its CPU to take a connection from the pool, wrap it and give
+    it back. Each unit is still its own transaction on it (BEGIN IMMEDIATE, COMMIT), as in
+    a batch (AccessService.check_pairs); between units it is in none, so it holds no lock,
+    as an idle connection in the pool holds none. One unit at a time: a unit that finds it
+    in use (another thread's, or its own caller's) takes one from the pool as before. It is
+    dropped (closed) after a unit that leaves it invalidated, closed or inside a
+    transaction, and when the engine was disposed since it was taken (its pool replaced:
+    a store file put back, the desk reconnecting), so a unit never runs on an old pool's
+    connection. PostgreSQL keeps none: its pool checks a connection is alive
+    (pool_pre_ping) whenever it hands one out, which a kept one would skip."""
+
+    def __init__(self, engine: Engine, sqlite: bool) -> None:
+        self._engine = engine if sqlite else None
+        self._lock = threading.Lock()
+        self._conn: Connection | None = None
+        self._pool: object = None
+
+    def take(self) -> Connection | None:
+        """The kept connection, opened if need be, now this caller's until give_back; None
+        when it is in use or the store is not SQLite."""
+        engine = self._engine
+        if engine is None or not self._lock.acquire(blocking=False):
+            return None
+        try:
+            if self._conn is not None and self._pool is not engine.pool:
+                self._drop()
+            if self._conn is None:
+                self._conn, self._pool = engine.connect(), engine.pool
+        except BaseException:
+            self._lock.release()
+            raise
+        return self._conn
+
+    def give_back(self, conn: Connection) -> None:
+        try:
+            if conn.closed or conn.invalidated or conn.in_transaction() or _driver_in_transaction(conn):
+                self._drop()
+        finally:
+            self._lock.release()
+
+    def close(self) -> None:
+        if self._lock.acquire(blocking=False):
+            try:
+                self._drop()
+            finally:
+                self._lock.release()
+
+    def _drop(self) -> None:
+        conn, self._conn, self._pool = self._conn, None, None
+        if conn is not None:
+            try:
+                conn.close()  # rolled back if need be, and back to its pool (closed if disposed)
+            except Exception as exc:  # noqa: BLE001 - a connection being dropped: nothing to keep
+                log.warning("kept connection not closed cleanly: %s", type(exc).__name__)
+
+
+def _driver_in_transaction(conn: Connection) -> bool:
+    try:
+        return bool(conn.connection.dbapi_connection.in_transaction)  # type: ignore[union-attr]
+    except Exception:  # noqa: BLE001 - unreadable: treat as in one, and drop the connection
+        return True
 
 
 def _same(a: object, b: object) -> bool:
