@@ -194,10 +194,11 @@ def _message(kind: str, columns: tuple[str, ...], values: Mapping[str, Any] | An
 
 def _iso(value: object) -> str:
     """A column's date as _message writes it (its ISO text); any other value json cannot
-    write is refused, as canonical_json refuses it."""
+    write is refused, as canonical_json refuses it (_message turns that into the row's
+    unreadable error: no user sees this one's text)."""
     if isinstance(value, dt.date):
         return value.isoformat()
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    raise TypeError(type(value).__name__)
 
 
 # canonical_json, writing a date as its ISO text: _message's form of a row's values.
