@@ -105,14 +105,24 @@ _FORMAT_RANGES = (
     (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD), (0x110CD, 0x110CD),
     (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001), (0xE0020, 0xE007F),
 )  # fmt: skip
-_FORMAT = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _FORMAT_RANGES) + "]")
+# The rest of what Unicode says to show as nothing (Default_Ignorable_Code_Point) that is no
+# format character: the combining grapheme joiner, the Hangul fillers (NFKC makes U+3164
+# and U+FFA0 U+1160), Khmer inherent vowels, Mongolian and other variation selectors, and
+# the unassigned rest of the ignorable planes. Inside "高风险" they hide the word from a
+# search while a reader sees it whole.
+_IGNORABLE_RANGES = (
+    (0x34F, 0x34F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
+    (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0xE0000, 0xE0FFF),
+)  # fmt: skip
+_FORMAT = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _FORMAT_RANGES + _IGNORABLE_RANGES) + "]")
 
 
 def matching_form(text: str) -> str:
     """`text` as the level statement and the subject keywords are looked for in it: NFKC
     (full-width letters and digits, compatibility ideographs and Kangxi radicals that show
-    as the ordinary character: ⾼ is 高), no format characters (a zero-width space or a
-    soft hyphen shows nothing, so the sentence reads as if it were not there), and the
+    as the ordinary character: ⾼ is 高), no format or other default-ignorable characters (a
+    zero-width space, a soft hyphen or a variation selector shows nothing, so the sentence
+    reads as if it were not there), and the
     traditional characters above as their simplified forms. Only for finding: what is
     shown and stored stays as the report has it."""
     text = unicodedata.normalize("NFKC", text)
