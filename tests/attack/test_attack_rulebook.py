@@ -10,7 +10,9 @@ import pytest
 
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.ingest.metadata import extract_metadata
+from suitcheck.ingest.pdf import extract_pdf_text
 from tests.ingest.level_corpus import HEADER
+from tests.pdfs import text_to_pdf
 
 OWN_LOW = "本报告的风险等级为低风险。\n"
 
@@ -20,6 +22,37 @@ def _report(body: str) -> str:
 
 
 # -- the report's own level sentence ---------------------------------------------------
+
+# A second statement about the report itself that gives its level at once ("本报告的风险等级
+# 为…") in a form the reader does not know: a bare number, a code with a dash or a dot, a
+# Cyrillic Р or a Roman numeral that show as R5 and RⅣ, a Chinese numeral, a level word in
+# ASCII quotes. Beside the low one it read, the report was matched at R1: what a human
+# reader takes for R5 reached a C1 client.
+UNREAD_SECOND: list[tuple[str, str]] = [
+    ("bare-number", "本报告的风险等级为5。\n"),
+    ("code-with-dash", "本报告的风险等级为R-5。\n"),
+    ("code-with-underscore", "本报告的风险等级为R_5。\n"),
+    ("code-with-dot", "本报告的风险等级为R.5。\n"),
+    ("cyrillic-er", "本报告的风险等级为\u04205。\n"),
+    ("roman-numeral", "本报告的风险等级为R\u2163。\n"),
+    ("chinese-numeral", "本报告的风险等级为五。\n"),
+    ("ascii-quoted-word", '本报告的风险等级为"高"。\n'),
+    ("braille-blank-inside-code", "本报告的风险等级为R\u28005。\n"),
+    ("fixed-as-number", "本报告的风险等级定为5。\n"),
+    ("colon-and-number", "本报告风险等级：5\n"),
+    ("this-document-number", "本文件的风险等级为5。\n"),
+    ("this-piece-dashed-code", "本篇风险等级：R-5\n"),
+]
+
+
+@pytest.mark.parametrize("body", [b for _, b in UNREAD_SECOND], ids=[n for n, _ in UNREAD_SECOND])
+def test_a_second_statement_giving_a_value_the_reader_cannot_read_leaves_the_report_unrated(body: str) -> None:
+    meta = extract_metadata(_report(OWN_LOW + body))
+    assert meta.stated_level is None, meta
+    assert meta.unclear_level_statements, meta
+    from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(_report(OWN_LOW + body), chars_per_line=17)))
+    assert from_pdf.stated_level is None
+
 
 # Characters Unicode says to show as nothing (Default_Ignorable_Code_Point) that are not
 # format characters: variation selectors, the combining grapheme joiner, the Hangul fillers.
@@ -42,3 +75,18 @@ def test_a_statement_with_an_invisible_character_inside_is_read(body: str) -> No
     assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}, meta  # both read: two levels, unrated
     alone = extract_metadata(_report(body))
     assert alone.stated_level is RiskLevel.R5, alone
+
+
+# What says nothing about the report's level keeps the level it states.
+STILL_READ: list[tuple[str, str]] = [
+    ("whether-it-suits-you", "本报告的风险等级为中风险。\n本报告的风险等级是否适合您，请咨询客户经理。\n"),
+    ("as-the-firm-rates", "本报告的风险等级为中风险。\n本报告的风险等级以公司评定为准。\n"),
+    ("above-your-tolerance", "本报告的风险等级为中风险。\n本报告的风险等级高于您的风险承受能力时，请勿使用。\n"),
+]
+
+
+@pytest.mark.parametrize("body", [b for _, b in STILL_READ], ids=[n for n, _ in STILL_READ])
+def test_sentences_that_give_no_value_leave_the_stated_level(body: str) -> None:
+    meta = extract_metadata(_report(body))
+    assert meta.stated_level is RiskLevel.R3, meta
+    assert meta.unclear_level_statements == ()

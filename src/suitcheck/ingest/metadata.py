@@ -208,6 +208,12 @@ _LEVEL_TOKEN = re.compile(
 # ... except a level the statement gives at once ("本报告的风险等级为高风险—衍生品"): a
 # printed table's rows follow a colon or a line break, never 为.
 _DIRECT_LEVEL = re.compile(rf"^\s*(?:的\s*)?(?:为|是|属于)\s*(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})")
+# A statement that gives its value at once ("本报告的风险等级为5", "…风险等级：Р5" with a
+# Cyrillic letter, "…定为R-5"): what follows its connector is what the report says its level
+# is, so when the reader did not read it as a level, it is a statement that cannot be read,
+# whether or not it looks like a level to the patterns above (fail closed). Not "是否" (a
+# question about the level, which states none).
+_GIVES_VALUE = re.compile(r"^\s*(?:的\s*)?(?:(?:[\u3400-\u9fff]\s*){0,2}?(?:为|属于)|是(?!\s*否)|[:：])\s*\S")
 # A page's footer inside a sentence: the page number or the footer's reminder on lines of
 # their own, between two halves of one sentence.
 _FOOTER_LINES = re.compile(r"(?:\n[^\n]{0,40}(?:第\s*\d+\s*页|请务必阅读|免责声明)[^\n]{0,40})+(?=\n)")
@@ -387,7 +393,7 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         end = _CLAUSE_END.search(rest)
         rest = rest[: end.start()] if end else rest
         named = _named_levels(rest)
-        if named and len(named) < _SCALE_LEVELS:
+        if (named or _GIVES_VALUE.match(_unbroken(rest))) and len(named) < _SCALE_LEVELS:
             unclear.append(_clause(m.group() + rest))
     for m in _SELF_LEVEL_EN.finditer(text):
         found += _statement_levels(m, unclear)
@@ -435,6 +441,8 @@ def _loose_statements(text: str) -> list[tuple[str, set[str]]]:
             if re.search(r"risk\s+(?:level|rating|grade|category)|\brated\b", sentence, re.I):
                 unclear.append((_clause(sentence), {"?"}))  # not read: never the stated level
             continue
+        if not named and _GIVES_VALUE.match(sentence[len(_unbroken(m.group())) :]):
+            named = {"?"}  # a value given but not read as a level: never the stated level
         if named and len(named) < _SCALE_LEVELS:
             unclear.append((_clause(sentence), named))
     return unclear
