@@ -6,11 +6,19 @@ get a higher profile than their answers earn?"""
 
 from __future__ import annotations
 
+import copy
+import json
+from typing import Any
+
 import pytest
 
 from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.questionnaire import QuestionnaireError, from_dict, parse_definition
 from suitcheck.ingest.metadata import extract_metadata
 from suitcheck.ingest.pdf import extract_pdf_text
+from suitcheck.services import Actor, Services
+from suitcheck.services.errors import InvalidInput
+from suitcheck.services.questionnaire import default_questionnaire
 from tests.ingest.level_corpus import HEADER
 from tests.pdfs import text_to_pdf
 
@@ -90,3 +98,34 @@ def test_sentences_that_give_no_value_leave_the_stated_level(body: str) -> None:
     meta = extract_metadata(_report(body))
     assert meta.stated_level is RiskLevel.R3, meta
     assert meta.unclear_level_statements == ()
+
+
+# -- the questionnaire -----------------------------------------------------------------
+
+
+def _without_knockouts() -> dict[str, Any]:
+    data = copy.deepcopy(default_questionnaire().content())
+    for question in data["questions"]:
+        for answer in question["answers"]:
+            answer["knockout"] = False
+    return data
+
+
+def test_a_questionnaire_without_a_knock_out_answer_is_refused() -> None:
+    """The rulebook's knock-outs (cannot bear any loss, no full civil capacity) put a client
+    in the lowest category whatever the score. A definition with none scored such a client
+    into a band (C2 and up, with R2+ reports) and never flagged them: refused at import."""
+    with pytest.raises(QuestionnaireError, match="knock-out"):
+        parse_definition(json.dumps(_without_knockouts(), ensure_ascii=False))
+
+
+def test_the_service_refuses_it_and_stores_nothing(services: Services, compliance: Actor) -> None:
+    with pytest.raises(InvalidInput, match="knock-out"):
+        services.questionnaire.import_definition(compliance, json.dumps(_without_knockouts(), ensure_ascii=False))
+    assert services.questionnaire.current(compliance).version == 1
+
+
+def test_a_stored_definition_is_still_read() -> None:
+    """Only a new definition is held to it: one stored before stays readable (its past
+    assessments and confirmation sheets name it)."""
+    assert from_dict(_without_knockouts()).questions

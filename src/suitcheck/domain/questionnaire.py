@@ -228,9 +228,23 @@ def parse_answers(text: str) -> dict[str, str]:
 
 
 def parse_definition(text: str) -> Questionnaire:
-    """A definition file (the `questionnaire show --json` form). A `checksum`, when present,
-    must match the content: a file edited after it was sealed is refused."""
-    return from_dict(load_json_object(text, "questionnaire file"))
+    """A new definition file (the `questionnaire show --json` form). A `checksum`, when
+    present, must match the content: a file edited after it was sealed is refused. So is a
+    definition without a knock-out answer (require_knockout)."""
+    return require_knockout(from_dict(load_json_object(text, "questionnaire file")))
+
+
+def require_knockout(q: Questionnaire) -> Questionnaire:
+    """`q`, when some answer is a knock-out. The knock-outs (cannot bear any loss, no full
+    civil capacity) put a client in the lowest category whatever the score; a definition
+    without any would score such a client into a band and never flag them. Asked of a new
+    definition only: one stored earlier stays readable for the assessments that name it."""
+    if not any(a.knockout for question in q.questions for a in question.answers):
+        raise QuestionnaireError(
+            "The questionnaire has no knock-out answer, so no client could be put in the lowest "
+            "risk-tolerance category (cannot bear any loss, no full civil capacity)."
+        )
+    return q
 
 
 def from_dict(data: Mapping[str, Any], *, require_checksum: bool = False) -> Questionnaire:

@@ -10,7 +10,13 @@ from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.questionnaire import Questionnaire, QuestionnaireError, from_dict, load_json_object
+from suitcheck.domain.questionnaire import (
+    Questionnaire,
+    QuestionnaireError,
+    from_dict,
+    load_json_object,
+    parse_definition,
+)
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
@@ -99,7 +105,7 @@ class QuestionnaireService:
         """Store a new version from a definition file. Past assessments keep theirs."""
         self._ctx.require(actor, Permission.CHANGE_POLICY)
         try:
-            new = from_dict(load_json_object(text, "questionnaire file"))
+            new = parse_definition(text)
         except QuestionnaireError as exc:
             raise InvalidInput(f"The questionnaire was not imported: {str(exc)[0].lower()}{str(exc)[1:]}") from exc
         with self._ctx.transaction() as session:
