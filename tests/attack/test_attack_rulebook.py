@@ -13,7 +13,9 @@ from typing import Any
 import pytest
 
 from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.policy import Policy
 from suitcheck.domain.questionnaire import QuestionnaireError, from_dict, parse_definition
+from suitcheck.domain.subjects import matching_level, suggest_level
 from suitcheck.ingest.metadata import extract_metadata
 from suitcheck.ingest.pdf import extract_pdf_text
 from suitcheck.services import Actor, Services
@@ -26,7 +28,11 @@ OWN_LOW = "本报告的风险等级为低风险。\n"
 
 
 def _report(body: str) -> str:
-    return HEADER.format(title="宏观经济月度观察", kind="宏观研究") + "投资要点：\n经济延续修复。\n" + body
+    return _titled("宏观经济月度观察", body, kind="宏观研究")
+
+
+def _titled(title: str, body: str, kind: str = "行业深度") -> str:
+    return HEADER.format(title=title, kind=kind) + "投资要点：\n经济延续修复。\n" + body
 
 
 # -- the report's own level sentence ---------------------------------------------------
@@ -129,3 +135,34 @@ def test_a_stored_definition_is_still_read() -> None:
     """Only a new definition is held to it: one stored before stays readable (its past
     assessments and confirmation sheets name it)."""
     assert from_dict(_without_knockouts()).questions
+
+
+# -- 就高: the subject's level when the stated one is lower -------------------------------
+
+SPACED_TITLES: list[tuple[str, RiskLevel]] = [
+    ("创 业 板 半 导 体 设 备 深 度", RiskLevel.R4),  # a PDF's letter-spaced title
+    ("创业 板半导体设备深度", RiskLevel.R4),
+    ("港 股互联网平台回购提速", RiskLevel.R4),
+    ("科创\u00a0板医疗器械跟踪", RiskLevel.R4),
+    ("股指期 货贴水修复", RiskLevel.R5),
+    ("Ｈ 股全流通进展", RiskLevel.R4),
+]
+
+
+@pytest.mark.parametrize(("title", "level"), SPACED_TITLES, ids=[t for t, _ in SPACED_TITLES])
+def test_a_subject_keyword_with_spaces_inside_still_lifts_the_report(title: str, level: RiskLevel) -> None:
+    """PDF text extraction letter-spaces titles: 创 业 板 was no 创业板, so a ChiNext report
+    stated 中风险 had no subject level, no finding, and reached C3 clients at R3."""
+    meta = extract_metadata(_titled(title, "本报告的风险等级为中风险。\n"))
+    assert meta.title is not None  # the title line, shown half-width
+    subject = suggest_level(meta.subject_text, Policy(), meta.body_text)
+    assert subject is level
+    assert matching_level(meta.stated_level, subject, confirmed=False) is level
+
+
+def test_keywords_spaced_in_the_body_count_as_the_body_s_subject() -> None:
+    body = (
+        "投资要点：\n" + "创业 板成交回暖，创 业板指数反弹，创业板\n公司业绩改善。\n" + "本报告的风险等级为中风险。\n"
+    )
+    meta = extract_metadata(HEADER.format(title="成长股周度观察", kind="策略周报") + body)
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R4

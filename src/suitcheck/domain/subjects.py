@@ -37,11 +37,16 @@ def suggest_level(subject_text: str, policy: Policy, body_text: str = "") -> Ris
     Both are searched in their matching form: 創業板 and 期貨 are 创业板 and 期货.
     """
     subject_text, body_text = matching_form(subject_text), matching_form(body_text)
-    levels = [level for word, level in policy.subjects if word in subject_text]
+    # Keywords are looked for with no spaces or line breaks: a PDF letter-spaces a title
+    # (创 业 板) and wraps a sentence inside a word. Codes are looked for as printed, where
+    # a space keeps two numbers apart.
+    subject_words, body_words = _unspaced(subject_text), _unspaced(body_text)
+    keywords = [(_unspaced(word), level) for word, level in policy.subjects]
+    levels = [level for word, level in keywords if word in subject_words]
     levels += [level for pattern, level in _CODE_PATTERNS if pattern.search(subject_text)]
     if body_text:
         levels += [
-            level for word, level in policy.subjects if level >= RiskLevel.R4 and body_text.count(word) >= BODY_MENTIONS
+            level for word, level in keywords if level >= RiskLevel.R4 and body_words.count(word) >= BODY_MENTIONS
         ]
         levels += [
             level
@@ -49,6 +54,13 @@ def suggest_level(subject_text: str, policy: Policy, body_text: str = "") -> Ris
             if level >= RiskLevel.R4 and len(pattern.findall(body_text)) >= BODY_MENTIONS
         ]
     return max(levels) if levels else None
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def _unspaced(text: str) -> str:
+    return _SPACES.sub("", text)
 
 
 def matching_level(stated: RiskLevel | None, subject: RiskLevel | None, confirmed: bool) -> RiskLevel | None:
