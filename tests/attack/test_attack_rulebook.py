@@ -95,6 +95,7 @@ def test_a_statement_with_an_invisible_character_inside_is_read(body: str) -> No
 STILL_READ: list[tuple[str, str]] = [
     ("whether-it-suits-you", "本报告的风险等级为中风险。\n本报告的风险等级是否适合您，请咨询客户经理。\n"),
     ("as-the-firm-rates", "本报告的风险等级为中风险。\n本报告的风险等级以公司评定为准。\n"),
+    ("how-it-was-set", "本报告的风险等级为中风险。\n本报告的风险等级是根据公司制度评定的。\n"),
     ("above-your-tolerance", "本报告的风险等级为中风险。\n本报告的风险等级高于您的风险承受能力时，请勿使用。\n"),
 ]
 

@@ -212,8 +212,10 @@ _DIRECT_LEVEL = re.compile(rf"^\s*(?:的\s*)?(?:为|是|属于)\s*(?P<level>{_LE
 # Cyrillic letter, "…定为R-5"): what follows its connector is what the report says its level
 # is, so when the reader did not read it as a level, it is a statement that cannot be read,
 # whether or not it looks like a level to the patterns above (fail closed). Not "是否" (a
-# question about the level, which states none).
-_GIVES_VALUE = re.compile(r"^\s*(?:的\s*)?(?:(?:[\u3400-\u9fff]\s*){0,2}?(?:为|属于)|是(?!\s*否)|[:：])\s*\S")
+# question about the level) nor "是根据…" (how it was set): these state none.
+_GIVES_VALUE = re.compile(
+    r"^\s*(?:的\s*)?(?:(?:[\u3400-\u9fff]\s*){0,2}?(?:为|属于)|是(?!\s*(?:否|根据|依据|按照|由))|[:：])\s*\S"
+)
 # A page's footer inside a sentence: the page number or the footer's reminder on lines of
 # their own, between two halves of one sentence.
 _FOOTER_LINES = re.compile(r"(?:\n[^\n]{0,40}(?:第\s*\d+\s*页|请务必阅读|免责声明)[^\n]{0,40})+(?=\n)")
