@@ -152,6 +152,12 @@ class Installation:
     # store cannot write this file). None: not decided yet (a keyring written by a version
     # before it); the next open sets it to the installations validly registered then.
     trusted: list[str] | None = None
+    # Set while the registration of an installation that takes the place of another (a
+    # store restored from a backup, a store started over) is not known to be committed:
+    # {"installation": the keys it replaces, "retire": the record naming them retired}.
+    # An `init` stopped before the commit gets the old keys back (sealing._forget_uncommitted);
+    # once the store holds the registration they are erased (sealing.settle_replacement).
+    replaces: dict[str, Any] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -189,6 +195,8 @@ class Keyring:
                 raise TypeError  # a number that is not a whole number
             if inst.trusted is not None and not all(isinstance(c, str) for c in inst.trusted):
                 raise TypeError  # a trusted installation that is not a name
+            if inst.replaces is not None and not isinstance(inst.replaces, dict):
+                raise TypeError
         except (ValueError, TypeError, AttributeError, KeyError) as exc:
             raise AuditKeyError(f"The audit key {path} is damaged.") from exc
         return inst

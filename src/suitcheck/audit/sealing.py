@@ -819,6 +819,7 @@ def attach(
     ring = keys.read_keyring(path)
     sid = store_identity(conn)
     ring = _forget_uncommitted(conn, path, ring, sid, location, now)
+    ring = _settle_committed(conn, path, ring, sid)
     known = ring.locations.get(location) if ring else None
     if ring is not None and sid is not None and sid in ring.stores:
         return _attach_known(conn, path, ring, sid, known, location, init, restored, now, seal_every)
@@ -869,13 +870,8 @@ def _forget_uncommitted(
     stale = []
     for candidate in {sid, ring.locations.get(location)} - {None}:
         inst = ring.installation(str(candidate))
-        if inst is None or inst.epoch != 0 or inst.signed_head or inst.pending:
-            continue
-        if keys.head_path(path, inst.store_id).exists():
-            continue
-        if conn.execute(select(AuditEntry.seq).where(AuditEntry.chain == inst.chain).limit(1)).first() is not None:
-            continue
-        stale.append(inst)
+        if inst is not None and _never_registered(conn, path, inst):
+            stale.append(inst)
     if not stale:
         return ring
     with keys.locked(path):
@@ -885,6 +881,12 @@ def _forget_uncommitted(
             for place, store_id in list(fresh.locations.items()):
                 if store_id == inst.store_id:
                     del fresh.locations[place]
+            replaced = (inst.replaces or {}).get("installation")
+            if isinstance(replaced, dict):
+                # The keys it was to replace seal the store (or a lost store's trail) still.
+                old = Installation.from_dict(replaced)
+                fresh.put(old)
+                log.warning("audit key of installation %s kept: its successor was never registered", old.chain)
             fresh.retired.append(
                 {
                     "location": inst.location,
@@ -897,6 +899,71 @@ def _forget_uncommitted(
             log.warning("audit key of installation %s dropped: its registration was never committed", inst.chain)
         keys.write_keyring(fresh)
     return fresh
+
+
+def _never_registered(conn: Connection, path: Path, inst: Installation) -> bool:
+    """Keys whose registration the store never committed: nothing sealed, no head record
+    of their own, no entry of their chain."""
+    if inst.epoch != 0 or inst.signed_head or inst.pending:
+        return False
+    return not _head_written_by(path, inst) and not _has_entries(conn, inst.chain)
+
+
+def _has_entries(conn: Connection, chain: str) -> bool:
+    return conn.execute(select(AuditEntry.seq).where(AuditEntry.chain == chain).limit(1)).first() is not None
+
+
+def _head_written_by(path: Path, inst: Installation) -> bool:
+    """Whether a head record beside the key was written for this installation. One that
+    takes the place of another on the same store (a restored backup) shares its head file:
+    a record under the replaced keys is not its own. Any other installation is taken to own
+    whatever head file its store has (a record that fails its MAC is refused later)."""
+    head = keys.head_path(path, inst.store_id)
+    if not head.exists():
+        return False
+    if inst.replaces is None:
+        return True
+    try:
+        return keys.read_head(head, inst.head_key, inst.store_id) is not None
+    except AuditKeyError:
+        return False
+
+
+def _settle_committed(conn: Connection, path: Path, ring: keys.Keyring | None, sid: str | None) -> keys.Keyring | None:
+    """A replacing installation whose registration the store holds (an `init` stopped after
+    its commit, before it settled the keyring): settle it now."""
+    inst = ring.installation(sid) if ring is not None and sid is not None else None
+    if inst is None or inst.replaces is None or not _has_entries(conn, inst.chain):
+        return ring
+    first = conn.execute(
+        select(AuditEntry.seq, AuditEntry.entry_hash).where(AuditEntry.chain == inst.chain).order_by(AuditEntry.seq)
+    ).first()
+    assert first is not None
+    return settle_replacement(path, inst.store_id, inst.chain, (int(first[0]), str(first[1])))
+
+
+def settle_replacement(
+    path: Path, store_id: str, chain: str, registered: tuple[int, str] | None = None
+) -> keys.Keyring | None:
+    """Once the store holds the registration of an installation that replaces another:
+    the replaced keys are erased from the keyring and recorded retired. `registered`: its
+    registration entry (seq, hash), for a head record still under the replaced keys (a
+    restored store shares its head file with the installation it replaces; the head is
+    written after the commit, and an `init` stopped in between left the old one)."""
+    with keys.locked(path):
+        ring = keys.read_keyring(path)
+        inst = ring.installation(store_id) if ring else None
+        if ring is None or inst is None or inst.chain != chain or inst.replaces is None:
+            return ring
+        if registered is not None and not _head_written_by(path, inst):
+            keys.write_head(keys.head_path(path, store_id), inst.head_key, store_id, *registered)
+        retire = inst.replaces.get("retire")
+        if isinstance(retire, dict):
+            ring.retired.append(retire)
+        inst.replaces = None
+        ring.put(inst)
+        keys.write_keyring(ring)
+        return ring
 
 
 def _attach_known(
@@ -935,6 +1002,12 @@ def _attach_known(
             raise
         return _accept_restored(conn, path, ring, inst, location, now, seal_every, behind, restored.strip())
     if restored is not None:
+        if init and restored.strip() and _accepted_here(conn, inst):
+            # This command's own acceptance, committed by a run stopped before it finished
+            # (and printed the key compliance must file): accepted; nothing recorded twice.
+            sealer = Sealer(path, inst)
+            sealer.sync(conn)
+            return sealer, Attached(True, inst.chain, inst.genesis_public_key, "restored-from-backup")
         raise SealError(
             f"The store {location} holds every entry recorded beside its audit key: it is not behind its head, "
             "so there is no restored backup to accept."
@@ -944,6 +1017,21 @@ def _attach_known(
     sealer = Sealer(path, inst)
     sealer.sync(conn)
     return sealer, None
+
+
+def _accepted_here(conn: Connection, inst: Installation) -> bool:
+    """Whether the store's newest entry is this installation's registration accepting a
+    restored backup: nothing was recorded after the acceptance."""
+    newest = conn.execute(
+        select(AuditEntry.action, AuditEntry.chain, AuditEntry.facts).order_by(AuditEntry.seq.desc()).limit(1)
+    ).first()
+    if newest is None or newest.action != REGISTERED or newest.chain != inst.chain:
+        return False
+    try:
+        facts = json.loads(newest.facts)
+    except (TypeError, ValueError):
+        return False
+    return isinstance(facts, dict) and facts.get("event") == "restored-from-backup"
 
 
 def _grandfather(conn: Connection, path: Path, sid: str, inst: Installation) -> Installation:
@@ -992,11 +1080,22 @@ def _attach_empty(
             "previous_store": known,
             "previous_head": (old.signed_head if old else None),
         }
-        ring.retired.append({"location": location, "store_id": known, "retired_at": utc_stamp(now)})
-        ring.stores.pop(known, None)
+        retire = {"location": location, "store_id": known, "retired_at": utc_stamp(now)}
         keep = [*(old.trusted or ()), old.chain] if old else []
         undecided = old is None or old.trusted is None
-        return _new(conn, path, ring, location, now, extra, seal_every, keep=keep, registered_too=undecided)
+        return _new(
+            conn,
+            path,
+            ring,
+            location,
+            now,
+            extra,
+            seal_every,
+            retire=retire,
+            replaced=known,
+            keep=keep,
+            registered_too=undecided,
+        )
     return _new(conn, path, ring, location, now, extra, seal_every)
 
 
@@ -1068,7 +1167,19 @@ def _accept_restored(
     # its first open.
     keep = [*(inst.trusted or ()), inst.chain]
     undecided = inst.trusted is None
-    return _new(conn, path, ring, location, now, extra, seal_every, retire=retire, keep=keep, registered_too=undecided)
+    return _new(
+        conn,
+        path,
+        ring,
+        location,
+        now,
+        extra,
+        seal_every,
+        retire=retire,
+        replaced=inst.store_id,
+        keep=keep,
+        registered_too=undecided,
+    )
 
 
 def _os_user() -> str:
@@ -1104,22 +1215,35 @@ def _new(
     seal_every: int,
     legacy: bool = False,
     retire: dict[str, Any] | None = None,
+    replaced: str | None = None,
     keep: Iterable[str] = (),
     registered_too: bool = True,
 ) -> tuple[Sealer, Attached]:
     """A new installation on this store. It trusts (its keyring's `trusted`) `keep`: those
     the installation it replaces trusted, and that one; and, with `registered_too` (a new
     desk, or one replacing a desk that had decided nothing), the installations validly
-    registered in the trail now, as the person running `init` chose this store."""
+    registered in the trail now, as the person running `init` chose this store.
+
+    `replaced`: the store id of the keys it takes the place of (`retire` records them
+    retired). They leave the keyring only once the store holds the new registration
+    (settle_replacement): until then the new entry keeps them, so an `init` stopped before
+    its commit loses neither them nor the state the next run needs."""
     trusted = sorted(set(registered_row_keys(conn) if registered_too else ()) | set(keep))
     with keys.locked(path):
         fresh = keys.read_keyring(path)
         ring = fresh if fresh is not None else (ring or keys.Keyring(path, {}, {}, []))
-        if retire is not None:
+        replaces: dict[str, Any] | None = None
+        if replaced is not None:
+            replaces = {"installation": ring.stores.pop(replaced, None), "retire": retire}
+            for place, store_id in list(ring.locations.items()):
+                if store_id == replaced:
+                    del ring.locations[place]
+        elif retire is not None:
             ring.retired.append(retire)
         placeholder = "pending"
         inst, genesis = keys.new_installation(placeholder, location, 0, seal_every)
         inst.trusted = [c for c in trusted if c != inst.chain]
+        inst.replaces = replaces
         entry = _register(conn, inst, genesis, now, "system", extra)
         sid = store_identity(conn)
         assert sid is not None

@@ -14,7 +14,7 @@ from argon2 import PasswordHasher
 from sqlalchemy import exc as sa_exc
 
 from suitcheck.audit.keys import AuditKeyError, read_keyring
-from suitcheck.audit.sealing import Attached, attach
+from suitcheck.audit.sealing import Attached, attach, settle_replacement
 from suitcheck.services.access import AccessService
 from suitcheck.services.audit_log import AuditService
 from suitcheck.services.auth import AuthService
@@ -118,6 +118,11 @@ def open_services(
                 now=clock(),
             )
         sealer.end(True)
+        if sealer.inst.replaces is not None:
+            # The store holds the registration of an installation that replaces another:
+            # only now do the replaced keys leave the keyring (kept until the commit, so an
+            # `init` stopped before it loses nothing and runs again).
+            settle_replacement(key_path, sealer.inst.store_id, sealer.inst.chain)
         ctx = ServiceContext(store, key_path, sealer, clock)
         with ctx.core_transaction() as conn:
             seal_existing_rows(ctx, conn)
