@@ -274,6 +274,8 @@ class AuthService:
             self._ctx.require(admin, Permission.MANAGE_STAFF)
         created: list[str] = []
         with self._ctx.transaction() as session:
+            if admin is not None:
+                admin = self._ctx.require_in(session, admin, Permission.MANAGE_STAFF)
             count = session.execute(select(func.count()).select_from(Staff)).scalar_one()
             if count and _setting(session, SETTING_ORIGIN) != "demo":
                 raise Conflict("Another program added staff to this store meanwhile; demo data was not added.")
@@ -335,6 +337,7 @@ class AuthService:
         if firm_wide and not actor.firm_wide:
             raise PermissionDenied("Only a firm-wide administrator may make a firm-wide account.")
         with self._ctx.transaction() as session:
+            actor = self._ctx.require_in(session, actor, Permission.MANAGE_STAFF)
             branch_id = target_branch(session, actor, branch)
             wide = (
                 firm_wide if firm_wide is not None else (branch is None and actor.firm_wide and firm_wide_allowed(role))
@@ -417,6 +420,7 @@ class AuthService:
         if disabled and username == actor.username:
             raise InvalidInput("You cannot disable your own account.")
         with self._ctx.transaction() as session:
+            actor = self._recheck(session, actor, username)
             staff = _find(session, username, actor)
             staff.disabled = disabled
             self._ctx.audit(
@@ -431,6 +435,7 @@ class AuthService:
         """End a lockout before its time (an administrator, audited)."""
         actor = self._ctx.require(actor, Permission.MANAGE_STAFF)
         with self._ctx.transaction() as session:
+            actor = self._recheck(session, actor, username)
             staff = _find(session, username, actor)
             was_locked = staff.locked_until is not None and staff.locked_until > self._ctx.now()
             staff.locked_until = None
@@ -448,6 +453,7 @@ class AuthService:
             raise InvalidInput("Change your own password with 'staff passwd', not a reset.")
         self._validate_password(temporary_password, username)
         with self._ctx.transaction() as session:
+            actor = self._recheck(session, actor, username)
             staff = _find(session, username, actor)
             staff.password_hash = self._hasher.hash(passwords.normalize_password(temporary_password))
             staff.must_change_password = True
@@ -455,6 +461,14 @@ class AuthService:
             staff.failed_logins = 0
             self._ctx.audit(session, actor, AuditAction.PASSWORD_RESET, facts={"username": username})
             return _view(staff, self._ctx.now())
+
+    def _recheck(self, session: Session, actor: Actor, username: str) -> Actor:
+        """The administrator's standing read again in the change's own transaction, their
+        row and the account's locked: checked before it began, another administrator may
+        have disabled them meanwhile (two disabling each other, or resetting each other's
+        password, would both succeed, leaving the firm no administrator)."""
+        target = session.execute(select(Staff.id).where(Staff.username == username)).scalar_one_or_none()
+        return self._ctx.require_in(session, actor, Permission.MANAGE_STAFF, lock=() if target is None else (target,))
 
     def recover_admin(self, username: str, new_password: str, *, os_user: str) -> StaffView:
         """Local recovery when the only administrator is locked out or forgot the password.

@@ -12,7 +12,7 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import Connection, Engine, bindparam, select
 from sqlalchemy import exc as sa_exc
@@ -66,6 +66,16 @@ class Actor:
     credential: str = dataclasses.field(default="", repr=False)
     branch_id: int | None = None
     firm_wide: bool = False
+
+
+class StandingLost(ServiceError):
+    """The actor's standing, read again inside the unit of work that makes a change, no
+    longer grants it (disabled, locked, reset, given another role meanwhile). The unit of
+    work it ends records the refusal (after rolling back) and raises what `require` raises."""
+
+    def __init__(self, actor: Actor, permission: Permission, cause: str | None) -> None:
+        super().__init__(cause or permission.value)
+        self.actor, self.permission, self.cause = actor, permission, cause
 
 
 @functools.lru_cache(maxsize=64)
@@ -233,13 +243,14 @@ class ServiceContext:
         """What every unit of work shares: store, key and record failures become one
         sentence, and the sealer learns whether the entries it appended were committed."""
         committed = False
-        hidden: HiddenClient | None = None
+        # Refusals answered after the rollback, in a unit of work of their own.
+        refused: HiddenClient | StandingLost | None = None
         self._commit_sent.at = False
         try:
             yield
             committed = True
-        except HiddenClient as exc:
-            hidden = exc
+        except (HiddenClient, StandingLost) as exc:
+            refused = exc
         except sa_exc.DBAPIError as exc:
             # Unknown only for a unit that recorded something: every change suitcheck
             # makes carries its audit entry (a unit that only read, or found nothing to
@@ -269,8 +280,13 @@ class ServiceContext:
                 # shorter is not) and takes up a seal it prepared from the store itself at
                 # the next append (Sealer.sync), whichever way an unknown commit went.
                 self._after(committed)
-        if hidden is not None:
-            self._hidden(hidden)
+        if refused is not None:
+            self._answer(refused)
+
+    def _answer(self, refused: HiddenClient | StandingLost) -> NoReturn:
+        if isinstance(refused, HiddenClient):
+            self._hidden(refused)
+        self._refuse(refused.actor, refused.permission, refused.cause, {})
 
     def _failure(self, exc: sa_exc.DBAPIError, *, at_commit: bool = False) -> ServiceError:
         """A driver error as one sentence: another desk storing the same thing in the same
@@ -291,7 +307,7 @@ class ServiceContext:
         log.warning("database error: %s", type(exc.orig).__name__ if exc.orig else exc)
         return StoreUnavailable(describe_db_error(exc, self.store.display_name))
 
-    def _hidden(self, hidden: HiddenClient) -> None:
+    def _hidden(self, hidden: HiddenClient) -> NoReturn:
         """Record the attempt on another branch's client in its own unit of work (the one
         that met it was rolled back), then answer exactly as for a missing client."""
         with self.transaction() as session:
@@ -352,6 +368,32 @@ class ServiceContext:
         current, cause = self.current_actor(actor)
         if cause is None and may(current.role, permission):
             return current
+        self._refuse(current, permission, cause, target)
+
+    def require_in(self, session: Session, actor: Actor, permission: Permission, *, lock: Iterable[int] = ()) -> Actor:
+        """`require` inside the caller's write transaction, for a change whose author's own
+        standing another administrator may be changing at the same instant (two admins
+        disabling each other). The actor's staff row, with the rows in `lock` (the accounts
+        the change touches), is locked and read again here: SQLite's writers already hold
+        the store from BEGIN IMMEDIATE; PostgreSQL locks the actor's row FOR SHARE (no one
+        changes it until this commits; the same administrator at two desks still adds two
+        accounts at once) and the rows in `lock` FOR UPDATE, one by one in id order (two
+        such changes never deadlock), and reads the actor's row after any change committed
+        meanwhile. Refused: the unit of work rolls back, records the refusal and raises."""
+        if actor.staff_id == 0:
+            return actor  # the store itself (SYSTEM)
+        conn = session.connection()
+        if not self.store.is_sqlite:
+            for staff_id in sorted({actor.staff_id, *lock}):
+                row = select(Staff.id).where(Staff.id == staff_id)
+                conn.execute(row.with_for_update(read=staff_id not in lock))
+        current, cause = self._judge(actor, conn.execute(_STAFF_STATE, {"id": actor.staff_id}).first(), conn)
+        if cause is None and may(current.role, permission):
+            return current
+        raise StandingLost(current, permission, cause)
+
+    def _refuse(self, current: Actor, permission: Permission, cause: str | None, target: Mapping[str, Any]) -> NoReturn:
+        """Record the refusal in a unit of work of its own and raise its sentence."""
         with self.transaction() as session:
             self.audit(
                 session,
