@@ -140,6 +140,14 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "This store has real staff accounts: demo accounts (with the public password 'demo') are only added to an empty store or a demo store.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This store is not a new store used only by this desktop (another desktop is registered on it), so no demo accounts (whose password 'demo' is public) were added; `suitcheck demo` makes a demo store of its own.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This store is not a new store used only by this desktop (it already holds records), so no demo accounts (whose password 'demo' is public) were added; `suitcheck demo` makes a demo store of its own.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The new password must differ from the old one."),
     QT_TRANSLATE_NOOP("Messages", "Change your own password with 'staff passwd', not a reset."),
     QT_TRANSLATE_NOOP(

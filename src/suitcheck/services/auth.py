@@ -16,7 +16,7 @@ from pathlib import Path
 
 from argon2 import PasswordHasher, extract_parameters
 from argon2 import exceptions as argon2_errors
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from suitcheck.domain import passwords
@@ -29,7 +29,7 @@ from suitcheck.services.context import SYSTEM, Actor, ServiceContext, credential
 from suitcheck.services.errors import AuthenticationFailed, Conflict, InvalidInput, NotFound, PermissionDenied
 from suitcheck.services.integrity import shown_text, unreadable
 from suitcheck.services.scope import staff_scope
-from suitcheck.store.models import AuditEntry, Staff, StoreSetting
+from suitcheck.store.models import AuditEntry, Branch, Investor, Report, Staff, StoreSetting
 
 log = logging.getLogger(__name__)
 
@@ -280,6 +280,9 @@ class AuthService:
             if count and _setting(session, SETTING_ORIGIN) != "demo":
                 raise Conflict("Another program added staff to this store meanwhile; demo data was not added.")
             if _setting(session, SETTING_ORIGIN) is None:
+                refusal = _not_new(session, self._ctx.sealer.chain)
+                if refusal is not None:
+                    raise Conflict(refusal)
                 session.add(StoreSetting(name=SETTING_ORIGIN, value="demo"))
                 self._ctx.audit(session, SYSTEM, AuditAction.DEMO_STORE, facts={"origin": "demo"})
             existing = set(session.execute(select(Staff.username)).scalars())
@@ -548,6 +551,46 @@ def _find(session: Session, username: str, actor: Actor) -> Staff:
     if staff is None:
         raise NotFound(f"No staff account is named {username!r}.")
     return staff
+
+
+# What `init` itself records in a new store: its registration, the seal of the rows it
+# writes (the default policy), and an epoch's seal.
+_INIT_ACTIONS = (
+    AuditAction.INSTALLATION_REGISTERED.value,
+    AuditAction.RECORD_SEALED.value,
+    AuditAction.SEAL.value,
+)
+
+
+def _not_new(session: Session, chain: str) -> str | None:
+    """Why demo accounts may not be added to a store without staff that only this
+    desktop's `init` has written to (None: they may): another installation registered on
+    it (a shared store other desks joined), or records beyond what `init` writes (clients,
+    reports, branches, any entry in the trail but init's own)."""
+    others = select(AuditEntry.seq).where(
+        AuditEntry.action == AuditAction.INSTALLATION_REGISTERED.value, AuditEntry.chain != chain
+    )
+    if session.execute(others.limit(1)).first() is not None:
+        return (
+            "This store is not a new store used only by this desktop (another desktop is registered on it), "
+            "so no demo accounts (whose password 'demo' is public) were added; `suitcheck demo` makes a demo "
+            "store of its own."
+        )
+    beyond_init = select(AuditEntry.seq).where(
+        or_(AuditEntry.action.not_in(_INIT_ACTIONS), AuditEntry.chain.is_(None), AuditEntry.chain != chain)
+    )
+    held = (
+        beyond_init,
+        select(Investor.id),
+        select(Report.id),
+        select(Branch.id).where(Branch.head_office.is_(False)),
+    )
+    if any(session.execute(stmt.limit(1)).first() is not None for stmt in held):
+        return (
+            "This store is not a new store used only by this desktop (it already holds records), so no demo accounts "
+            "(whose password 'demo' is public) were added; `suitcheck demo` makes a demo store of its own."
+        )
+    return None
 
 
 def _setting(session: Session, name: str) -> str | None:

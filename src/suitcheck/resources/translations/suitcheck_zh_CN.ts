@@ -2191,6 +2191,14 @@ Store: {store}</source>
         <translation>此数据库已有正式员工账户：演示账户（公开密码 demo）只能加入空数据库或演示数据库。</translation>
     </message>
     <message>
+        <source>This store is not a new store used only by this desktop (another desktop is registered on it), so no demo accounts (whose password &apos;demo&apos; is public) were added; `suitcheck demo` makes a demo store of its own.</source>
+        <translation>此数据库不是仅由本机使用的新数据库（已有另一台电脑登记在此），因此未添加演示账户（其密码 demo 是公开的）；`suitcheck demo` 会另建一个演示数据库。</translation>
+    </message>
+    <message>
+        <source>This store is not a new store used only by this desktop (it already holds records), so no demo accounts (whose password &apos;demo&apos; is public) were added; `suitcheck demo` makes a demo store of its own.</source>
+        <translation>此数据库不是仅由本机使用的新数据库（其中已有记录），因此未添加演示账户（其密码 demo 是公开的）；`suitcheck demo` 会另建一个演示数据库。</translation>
+    </message>
+    <message>
         <source>The new password must differ from the old one.</source>
         <translation>新密码必须与旧密码不同。</translation>
     </message>
