@@ -105,7 +105,7 @@ def test_a_restored_backup_accepted_but_init_stopped_after_the_commit_can_be_run
 
     with monkeypatch.context() as m:
         if where == "head-record":
-            m.setattr(keys, "write_head", stop)
+            m.setattr(keys, "write_head_record", stop)  # what write_head and the sealer call
         else:
             m.setattr(services_module, "seal_existing_rows", stop)
         code, out = cli(trail, "init", "--restored-backup", REASON, capsys=capsys)
