@@ -56,6 +56,11 @@ UNREAD_SECOND: list[tuple[str, str]] = [
     ("colon-and-number", "本报告风险等级：5\n"),
     ("this-document-number", "本文件的风险等级为5。\n"),
     ("this-piece-dashed-code", "本篇风险等级：R-5\n"),
+    # A longer verb before 为, an equals sign, a bracket (found after the first fix).
+    ("three-character-verb", "本报告的风险等级经评定为5。\n"),
+    ("verb-with-its-author", "本报告的风险等级经公司评定为R-5。\n"),
+    ("equals-sign", "本报告的风险等级=5\n"),
+    ("bracketed-dashed-code", "本报告的风险等级（R-5）。\n"),
 ]
 
 
@@ -97,6 +102,8 @@ STILL_READ: list[tuple[str, str]] = [
     ("as-the-firm-rates", "本报告的风险等级为中风险。\n本报告的风险等级以公司评定为准。\n"),
     ("how-it-was-set", "本报告的风险等级为中风险。\n本报告的风险等级是根据公司制度评定的。\n"),
     ("above-your-tolerance", "本报告的风险等级为中风险。\n本报告的风险等级高于您的风险承受能力时，请勿使用。\n"),
+    ("the-firms-final-rating-prevails", "本报告的风险等级为中风险。\n本报告的风险等级以公司最终评定为准。\n"),
+    ("only-for-reference", "本报告的风险等级为中风险。\n本报告的风险等级仅作为参考。\n"),
 ]
 
 

@@ -211,10 +211,13 @@ _DIRECT_LEVEL = re.compile(rf"^\s*(?:的\s*)?(?:为|是|属于)\s*(?P<level>{_LE
 # A statement that gives its value at once ("本报告的风险等级为5", "…风险等级：Р5" with a
 # Cyrillic letter, "…定为R-5"): what follows its connector is what the report says its level
 # is, so when the reader did not read it as a level, it is a statement that cannot be read,
-# whether or not it looks like a level to the patterns above (fail closed). Not "是否" (a
-# question about the level) nor "是根据…" (how it was set): these state none.
+# whether or not it looks like a level to the patterns above (fail closed). The verb before
+# 为 may be a few words long ("经公司评定为5"); a colon, an equals sign or a bracket gives a
+# value too ("本报告的风险等级（R-5）"). Not "是否" (a question about the level), "是根据…" (how
+# it was set), "…为准" (which rating prevails) nor "作为…": these state none.
 _GIVES_VALUE = re.compile(
-    r"^\s*(?:的\s*)?(?:(?:[\u3400-\u9fff]\s*){0,2}?(?:为|属于)|是(?!\s*(?:否|根据|依据|按照|由))|[:：])\s*\S"
+    r"^\s*(?:的\s*)?(?:(?:[\u3400-\u9fff]\s*){0,8}?(?:(?<!作)为(?!\s*准)|属于)"
+    r"|是(?!\s*(?:否|根据|依据|按照|由))|[:：=＝(（\[【])\s*\S"
 )
 # A page's footer inside a sentence: the page number or the footer's reminder on lines of
 # their own, between two halves of one sentence.
