@@ -27,6 +27,12 @@ _CODE_PATTERNS: tuple[tuple[re.Pattern[str], RiskLevel], ...] = (
 BODY_MENTIONS = 3
 
 
+def subject_text(title: str | None, report_type: str | None) -> str:
+    """What the subject table is applied to: the report's title and its type (never its
+    disclaimer). An import reads them from the file; a correction gives them anew."""
+    return " ".join(x for x in (title, report_type) if x)
+
+
 def suggest_level(subject_text: str, policy: Policy, body_text: str = "") -> RiskLevel | None:
     """The highest level the subject implies, or None when nothing in it is recognised.
 

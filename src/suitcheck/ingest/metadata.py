@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
+from suitcheck.domain.subjects import subject_text
 from suitcheck.domain.text import matching_form
 
 COMPANY_RATINGS = ("买入", "增持", "持有", "减持", "无评级")
@@ -57,7 +58,7 @@ class ReportMetadata:
     @property
     def subject_text(self) -> str:
         """What the subject table is applied to: never the disclaimer."""
-        return " ".join(x for x in (self.title, self.report_type) if x)
+        return subject_text(self.title, self.report_type)
 
 
 # Full-width letters, digits, @ . - + and the ideographic space become ASCII; CJK

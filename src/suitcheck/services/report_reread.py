@@ -23,7 +23,6 @@ new subject level is flagged for compliance, as `set_level` flags one.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -35,19 +34,19 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission
-from suitcheck.domain.subjects import below_subject_finding, level_below_subject, matching_level, suggest_level
+from suitcheck.domain.subjects import level_below_subject, matching_level, suggest_level
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.reports import (
-    FINDING_LEVEL_BELOW_SUBJECT,
-    FINDING_RATED_BELOW_SUBJECT,
     ReportService,
     file_intact,
+    level_code,
     record_correction,
     sealed_report_facts,
+    subject_findings,
 )
-from suitcheck.store.models import Finding, Report
+from suitcheck.store.models import Report
 
 if TYPE_CHECKING:
     from suitcheck.ingest.sandbox import Limits
@@ -98,7 +97,7 @@ class SubjectChange:
         return level_below_subject(self.level, self.new)
 
     def to_dict(self) -> dict[str, object]:
-        code = _code
+        code = level_code
         return {
             "report": self.report,
             "title": self.title,
@@ -321,21 +320,23 @@ class ReportRereadService:
             now, by = self._ctx.now(), actor.staff_id or None
             report.suggested_level = int(change.new) if change.new else None
             record_correction(
-                self._ctx, session, actor, report, "suggested_level", _code(change.old), _code(change.new)
+                self._ctx, session, actor, report, "suggested_level", level_code(change.old), level_code(change.new)
             )
-            added, settled = _findings(report, change, policy.version, now, by)
+            added, settled = subject_findings(
+                report, change.level, change.confirmed, change.old, change.new, policy.version, now, by
+            )
             self._ctx.audit(
                 session,
                 actor,
                 AuditAction.REPORT_REREAD,
                 report_id=report.id,
                 facts={
-                    "subject_before": _code(change.old),
-                    "subject_after": _code(change.new),
-                    "level": _code(change.level),
+                    "subject_before": level_code(change.old),
+                    "subject_after": level_code(change.new),
+                    "level": level_code(change.level),
                     "rated": change.confirmed,
-                    "matched_before": _code(change.matched_before),
-                    "matched_after": _code(change.matched_after),
+                    "matched_before": level_code(change.matched_before),
+                    "matched_after": level_code(change.matched_after),
                     "findings_added": added,
                     "findings_settled": settled,
                     "sha256": change.content_hash,
@@ -350,43 +351,6 @@ class ReportRereadService:
                 change.new.code if change.new else "-",
             )
         return None
-
-
-def _findings(
-    report: Report, change: SubjectChange, version: int, now: dt.datetime, by: int | None
-) -> tuple[list[str], list[str]]:
-    """Open the finding the new subject level calls for, and settle the one it no longer
-    does (domain.subjects.below_subject_finding): for a stated level, level-below-subject;
-    for a level compliance rated, rated-below-subject. One still called for, but made for
-    the old subject level, is settled and opened again naming the new one, as a fresh
-    import of the file would name it."""
-    code = FINDING_RATED_BELOW_SUBJECT if change.confirmed else FINDING_LEVEL_BELOW_SUBJECT
-    open_ones = [f for f in report.findings if f.code == code and f.resolved_at is None]
-    settle, add = below_subject_finding((change.level, change.old) if open_ones else None, change.level, change.new)
-    settled: list[str] = []
-    if settle:
-        for finding in open_ones:
-            finding.resolved_at, finding.resolved_by = now, by
-            settled.append(code)
-    added: list[str] = []
-    if add:
-        assert change.level is not None
-        assert change.new is not None
-        who = "rated" if change.confirmed else "stated"
-        report.findings.append(
-            Finding(
-                code=code,
-                created_at=now,
-                detail=f"{who} {change.level.code}, subject implies {change.new.code} "
-                f"(subject table of policy version {version})",
-            )
-        )
-        added.append(code)
-    return added, settled
-
-
-def _code(level: RiskLevel | None) -> str | None:
-    return level.code if level else None
 
 
 def _policy_changed(previewed: int, newest: int) -> InvalidInput:

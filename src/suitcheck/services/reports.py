@@ -21,7 +21,7 @@ from suitcheck.domain.codes import AuditAction, ImportStatus
 from suitcheck.domain.decision import ReportFacts
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
-from suitcheck.domain.subjects import below_subject_finding, level_below_subject, suggest_level
+from suitcheck.domain.subjects import below_subject_finding, level_below_subject, subject_text, suggest_level
 from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
@@ -55,6 +55,8 @@ UNCLEAR_QUOTE_CHARS = 120
 # its findings and its import entry quote this many (and count the rest), not every one.
 UNCLEAR_QUOTED = 10
 CORRECTABLE = ("title", "publisher", "published_on", "report_type")
+# The corrected fields the subject table reads (domain.subjects.subject_text).
+SUBJECT_FIELDS = ("title", "report_type")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -234,6 +236,47 @@ def sealed_report_facts(rows: RowSealer, conn: Any, report: Report | Any) -> tup
         return report_facts(report), False
     except (ValueError, TypeError):
         return ReportFacts(None), False
+
+
+def subject_findings(
+    report: Report,
+    level: RiskLevel | None,
+    confirmed: bool,
+    old: RiskLevel | None,
+    new: RiskLevel | None,
+    version: int,
+    now: dt.datetime,
+    by: int | None,
+) -> tuple[list[str], list[str]]:
+    """When a report's subject level changes from `old` to `new` (a re-read with a new
+    subject table, a corrected title): open the finding the new subject level calls for,
+    and settle the one it no longer does (domain.subjects.below_subject_finding): for a
+    stated `level`, level-below-subject; for a level compliance rated (`confirmed`),
+    rated-below-subject. One still called for, but made for the old subject level, is
+    settled and opened again naming the new one, as a fresh import of the file would name
+    it. (codes added, codes settled)"""
+    code = FINDING_RATED_BELOW_SUBJECT if confirmed else FINDING_LEVEL_BELOW_SUBJECT
+    open_ones = [f for f in report.findings if f.code == code and f.resolved_at is None]
+    settle, add = below_subject_finding((level, old) if open_ones else None, level, new)
+    settled: list[str] = []
+    if settle:
+        for finding in open_ones:
+            finding.resolved_at, finding.resolved_by = now, by
+            settled.append(code)
+    added: list[str] = []
+    if add:
+        assert level is not None
+        assert new is not None
+        who = "rated" if confirmed else "stated"
+        report.findings.append(
+            Finding(
+                code=code,
+                created_at=now,
+                detail=f"{who} {level.code}, subject implies {new.code} (subject table of policy version {version})",
+            )
+        )
+        added.append(code)
+    return added, settled
 
 
 def report_level(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int, ReportFacts, bool]:
@@ -881,18 +924,44 @@ class ReportService:
                 None if old is None else str(old),
                 None if new is None else str(new),
             )
-            self._ctx.audit(
-                session,
-                actor,
-                AuditAction.REPORT_CORRECTED,
-                report_id=report.id,
-                facts={
-                    "field": field,
-                    "old": None if old is None else str(old),
-                    "new": None if new is None else str(new),
-                    "reason": reason,
-                },
-            )
+            facts: dict[str, object] = {
+                "field": field,
+                "old": None if old is None else str(old),
+                "new": None if new is None else str(new),
+                "reason": reason,
+            }
+            if field in SUBJECT_FIELDS:
+                facts.update(self._subject_raised(session, actor, report))
+            self._ctx.audit(session, actor, AuditAction.REPORT_CORRECTED, report_id=report.id, facts=facts)
             if field in ("title", "publisher") and report.content:
                 search.reindex_report(session, report.id, _searchable(report, report.content.text))
             return report_view(report)
+
+    def _subject_raised(self, session: Session, actor: Actor, report: Report) -> dict[str, object]:
+        """A corrected title or report type says anew what the report is about. When the
+        subject table puts that higher than the subject level stored, the report is matched
+        at the higher level from now on (就高), flagged as an import of a file with that title
+        would flag it. Never lower: the stored level may come from the report's body, which a
+        correction leaves as it was, and a misread title gave no less than the file says.
+        The audit facts of the change (none when nothing was raised)."""
+        facts, _sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
+        policy = self._ctx.policy(session)
+        found = suggest_level(subject_text(report.title, report.report_type), policy)
+        old = facts.subject_level
+        if found is None or (old is not None and found <= old):
+            return {}
+        now, by = self._ctx.now(), actor.staff_id or None
+        report.suggested_level = int(found)
+        record_correction(self._ctx, session, actor, report, "suggested_level", level_code(old), found.code)
+        added, settled = subject_findings(report, facts.level, facts.confirmed, old, found, policy.version, now, by)
+        return {
+            "subject_before": level_code(old),
+            "subject_after": found.code,
+            "findings_added": added,
+            "findings_settled": settled,
+        }
+
+
+def level_code(level: RiskLevel | None) -> str | None:
+    """A level as its code (R1 … R5), None for none (audit facts, correction records)."""
+    return level.code if level else None
