@@ -97,6 +97,13 @@ class InvestorClass(enum.StrEnum):
     def follows_table(self) -> bool:
         return self is not InvestorClass.PROFESSIONAL
 
+    def needs_assessment_after(self, before: InvestorClass) -> bool:
+        """Whether a client whose class changes from `before` to this one needs a new
+        assessment before the table may give them more than R1: a professional treated as
+        ordinary from now on (a type-B professional's request) "then needs an assessment".
+        One made before the change, while the table did not bind them, is not it."""
+        return self.follows_table and not before.follows_table
+
     @classmethod
     def parse(cls, text: str) -> InvestorClass:
         found = _CLASS_SPELLINGS.get(_key(text))

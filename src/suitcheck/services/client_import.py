@@ -77,7 +77,7 @@ from suitcheck.services.integrity import (
     shown_text,
     unreadable,
 )
-from suitcheck.services.investors import intact_flags
+from suitcheck.services.investors import CLASS_CHANGE_REASON, intact_flags, mark_facts
 from suitcheck.services.scope import client_scope
 from suitcheck.store.models import Assessment, Branch, Investor
 from suitcheck.xlsxrows import SheetFull, cell_fits, within_sheet
@@ -1194,6 +1194,7 @@ class _Run:
         for page in self._pages(conn, stmt):
             updates: list[dict[str, Any]] = []
             assessments: list[dict[str, Any]] = []
+            marks: list[dict[str, Any]] = []
             entries: list[BatchEntry] = []
             for r in page:
                 changes = _changes(r)
@@ -1208,19 +1209,43 @@ class _Run:
                     self.on_item(DiffItem("changed", r.row_no, r.account, r.name, shown))
                 if write:
                     entries.append(self._record_change(r, changes, updates, assessments))
+                    if _needs_assessment(r, changes):
+                        entries.append(self._mark_due(r, marks))
                     if changed % TICK == 0:
                         self.tick("changed", changed)
-            if updates:
-                conn.execute(_UPDATE_INVESTOR, updates)
-            if assessments:
-                conn.execute(insert(Assessment), assessments)
-            if entries:
-                self.ctx.audit_batch(conn, entries)
+            self._write_changes(conn, updates, marks, assessments, entries)
             self.tick("changed", changed)
         self.result.changed = changed
         # Rows the SQL flagged only for a stale date are unchanged after all.
         flagged = conn.execute(select(func.count()).select_from(STAGE).where(s.status == "changed")).scalar_one()
         self.result.unchanged += flagged - changed
+
+    def _write_changes(
+        self,
+        conn: Connection,
+        updates: list[dict[str, Any]],
+        marks: list[dict[str, Any]],
+        assessments: list[dict[str, Any]],
+        entries: list[BatchEntry],
+    ) -> None:
+        """A page of changed clients: their rows, due marks, assessments and entries."""
+        if updates:
+            conn.execute(_UPDATE_INVESTOR, updates)
+        if marks:
+            conn.execute(_MARK_DUE, marks)
+        if assessments:
+            conn.execute(insert(Assessment), assessments)
+        if entries:
+            self.ctx.audit_batch(conn, entries)
+
+    def _mark_due(self, r: Any, marks: list[dict[str, Any]]) -> BatchEntry:
+        """A changed client due for re-assessment (_needs_assessment): its row's mark
+        (written by page) and the mark's audit entry, its day sealed as staff's marks are."""
+        marks.append({"b_id": r.investor_id, "b_reason": CLASS_CHANGE_REASON})
+        facts = mark_facts(self.ctx, r.investor_id, CLASS_CHANGE_REASON)
+        return batch_entry(
+            self.actor.username, AuditAction.REASSESSMENT_DUE.value, investor_id=r.investor_id, facts=facts
+        )
 
     def _record_change(
         self,
@@ -1363,6 +1388,26 @@ _UPDATE_INVESTOR = (
         current_assessed_on=bindparam("b_assessed"),
     )
 )
+
+
+# A client the import makes follow the table again (a professional now treated as
+# ordinary): due for re-assessment (investors.CLASS_CHANGE_REASON).
+_MARK_DUE = (
+    update(Investor)
+    .where(Investor.id == bindparam("b_id"))
+    .values(reassessment_due=True, reassessment_reason=bindparam("b_reason"))
+)
+
+
+def _needs_assessment(r: Any, changes: dict[str, tuple[Any, Any]]) -> bool:
+    """Whether this changed row makes a professional with an assessment on record follow
+    the table (domain.levels.InvestorClass.needs_assessment_after) and is not already due.
+    An assessment the file brings with it does not clear this: the file cannot say it was
+    made after the change (as for a due mark the import keeps)."""
+    if "class" not in changes or r.old_due:
+        return False
+    assessed = r.profile if ("profile" in changes or "assessed" in changes) else r.old_profile
+    return assessed is not None and InvestorClass(r.investor_class).needs_assessment_after(InvestorClass(r.old_class))
 
 
 def _mask(value: object) -> object:

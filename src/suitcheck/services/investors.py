@@ -662,6 +662,19 @@ def reassessment_marked_on(ctx: ServiceContext, session: Session, investor: Inve
     return day
 
 
+# The reason recorded when a professional is treated as ordinary from now on (a type-B
+# professional's request): the rulebook asks for an assessment then (domain.levels).
+CLASS_CHANGE_REASON = "不再按专业投资者对待，需重新评估 (treated as ordinary from now on: a new assessment is needed)"
+
+
+def mark_facts(ctx: ServiceContext, investor_id: int, reason: str) -> dict[str, object]:
+    """A re-assessment mark's audit facts: the reason and the day it was marked, which
+    decides which assessment clears it, sealed (integrity.mark_message)."""
+    facts: dict[str, object] = {"reason": reason, "marked_on": ctx.today().isoformat()}
+    facts[MARK_SEAL] = ctx.sealer.row_seal(mark_message(investor_id, facts))
+    return facts
+
+
 def clears_due(ctx: ServiceContext, session: Session, investor: Investor, assessed_on: dt.date, today: dt.date) -> bool:
     """Whether recording an assessment of this day clears the client's due re-assessment."""
     marked_on = reassessment_marked_on(ctx, session, investor, today)
@@ -848,6 +861,15 @@ class InvestorService:
                     "reason": reason,
                 },
             )
+            if (
+                "investor_class" in changes
+                and InvestorClass(investor.investor_class).needs_assessment_after(facts.investor_class)
+                and profile is not None
+                and not investor.reassessment_due
+            ):
+                # Assessed before, while the table did not bind them: not the assessment
+                # it needs now. Until one is recorded, nothing above R1 (the due mark).
+                self._mark_due(session, actor, investor, CLASS_CHANGE_REASON)
             log.info("client %s edited by %s: %s", investor.id, actor.username, ", ".join(changes))
             return self._view(session, actor, investor)
 
@@ -1133,14 +1155,20 @@ class InvestorService:
             _refuse_unassessed(investor)
             if investor.reassessment_due:
                 raise Conflict("A re-assessment is already due for this client.")
-            investor.reassessment_due = True
-            investor.reassessment_reason = reason
-            # The day decides which assessment clears the mark: sealed (integrity.mark_message).
-            facts: dict[str, object] = {"reason": reason, "marked_on": self._ctx.today().isoformat()}
-            facts[MARK_SEAL] = self._ctx.sealer.row_seal(mark_message(investor.id, facts))
-            self._ctx.audit(session, actor, AuditAction.REASSESSMENT_DUE, investor_id=investor.id, facts=facts)
+            self._mark_due(session, actor, investor, reason)
             log.info("client %s marked for re-assessment by %s", investor.id, actor.username)
             return self._view(session, actor, investor)
+
+    def _mark_due(self, session: Session, actor: Actor, investor: Investor, reason: str) -> None:
+        investor.reassessment_due = True
+        investor.reassessment_reason = reason
+        self._ctx.audit(
+            session,
+            actor,
+            AuditAction.REASSESSMENT_DUE,
+            investor_id=investor.id,
+            facts=mark_facts(self._ctx, investor.id, reason),
+        )
 
     def move(self, actor: Actor, ref: str | int, to_branch: str, reason: str) -> InvestorView:
         """Move a client to another branch (compliance, with a reason), audited with both
