@@ -960,6 +960,8 @@ def settle_replacement(
         retire = inst.replaces.get("retire")
         if isinstance(retire, dict):
             ring.retired.append(retire)
+        if inst.replaces.get("legacy_key"):
+            ring.legacy_key = None  # erased: the old chain is now sealed under the new key
         inst.replaces = None
         ring.put(inst)
         keys.write_keyring(ring)
@@ -1227,7 +1229,9 @@ def _new(
     `replaced`: the store id of the keys it takes the place of (`retire` records them
     retired). They leave the keyring only once the store holds the new registration
     (settle_replacement): until then the new entry keeps them, so an `init` stopped before
-    its commit loses neither them nor the state the next run needs."""
+    its commit loses neither them nor the state the next run needs. So does the legacy
+    key of a store from before sealed trails (`legacy`): erased only once the store holds
+    the registration that seals the old trail."""
     trusted = sorted(set(registered_row_keys(conn) if registered_too else ()) | set(keep))
     with keys.locked(path):
         fresh = keys.read_keyring(path)
@@ -1243,13 +1247,16 @@ def _new(
         placeholder = "pending"
         inst, genesis = keys.new_installation(placeholder, location, 0, seal_every)
         inst.trusted = [c for c in trusted if c != inst.chain]
+        if legacy and ring.legacy_key is not None:
+            # The pre-sealing key that checked the old trail's checkpoints stays in the
+            # keyring until the store holds the upgrade's registration (settle_replacement
+            # erases it): an upgrade stopped before its commit runs again with it.
+            replaces = {**(replaces or {}), "legacy_key": True}
         inst.replaces = replaces
         entry = _register(conn, inst, genesis, now, "system", extra)
         sid = store_identity(conn)
         assert sid is not None
         inst.store_id = sid
-        if legacy:
-            ring.legacy_key = None  # erased: the old chain is now sealed under the new key
         ring.put(inst)
         keys.write_keyring(ring)
     sealer = Sealer(path, inst)
