@@ -193,3 +193,43 @@ def test_an_init_join_stopped_halfway_can_be_run_again(
     code = cli_module.main(["audit", "verify", "--user", "root", "--db", store_target])
     out = capsys.readouterr()
     assert code == 0, out.err
+
+
+@pytest.mark.parametrize("how", ["init", "join"])
+def test_an_init_stopped_after_its_commit_before_the_head_record_opens_next_time(
+    store_target: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    how: str,
+) -> None:
+    """`init` (or a second desk's `init --join`) committed the registration, then stopped
+    before the head record beside the key was written (Ctrl+C, a power cut). Every later
+    command then said the head record "is missing ...; restore it from its backup": there
+    never was one, and the store could no longer be opened from this desk. Now the next
+    start writes the head of the registration the store holds (the keyring says the
+    registration was not yet known committed) and goes on; the same command runs again."""
+    from suitcheck import cli as cli_module
+
+    def stop(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "a long passphrase")
+    command = ["init", "--admin", "root"]
+    if how == "join":
+        assert cli_module.main([*command, "--db", store_target]) == 0
+        monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(tmp_path / "desk-b" / "audit.key"))
+        command = ["init", "--join"]
+    before = _entries(store_target) if how == "join" else 0
+    with monkeypatch.context() as m:
+        m.setattr(keys, "write_head_record", stop)
+        assert cli_module.main([*command, "--db", store_target]) == 130
+    capsys.readouterr()
+    assert _entries(store_target) > before  # the registration was committed
+    code = cli_module.main([*command, "--db", store_target])  # the same command, again
+    out = capsys.readouterr()
+    assert code == 0, out.out + out.err
+    assert "Traceback" not in out.err, out.err
+    code = cli_module.main(["audit", "verify", "--user", "root", "--db", store_target])
+    out = capsys.readouterr()
+    assert code == 0, out.out + out.err

@@ -215,3 +215,24 @@ def _lose_the_attach_commit(m: pytest.MonkeyPatch) -> None:
 
     m.setattr(services_module, "attach", attach_then_arm)
     m.setattr(DefaultDialect, "do_commit", do_commit)
+
+
+def test_an_upgrade_by_init_without_the_old_key_stopped_before_the_head_record_opens_next_time(
+    old_store: tuple[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The old key file is gone, so the upgrade is `suitcheck init`'s (stated in the trail:
+    `"legacy_key": "missing"`). Stopped after its commit, before the head record beside the
+    new key was written, the store was refused from then on ("restore it from its backup")."""
+    target, key_path = old_store
+    key_path.unlink()
+    with monkeypatch.context() as m:
+        m.setattr(keys, "write_head_record", _stop)
+        code, out = _run(target, capsys, "init")
+    assert code == 130, out
+    assert len(_upgrades(target)) == 1  # committed
+    code, out = _run(target, capsys, "init")  # the same command, again
+    assert code == 0, out
+    code, out = _run(target, capsys, "audit", "verify")
+    assert code == 0, out
+    [upgraded] = _upgrades(target)
+    assert upgraded["legacy_key"] == "missing", upgraded

@@ -152,11 +152,11 @@ class Installation:
     # store cannot write this file). None: not decided yet (a keyring written by a version
     # before it); the next open sets it to the installations validly registered then.
     trusted: list[str] | None = None
-    # Set while the registration of an installation that takes the place of another (a
-    # store restored from a backup, a store started over) is not known to be committed:
-    # {"installation": the keys it replaces, "retire": the record naming them retired}; or,
-    # for the upgrade of a store from before sealed trails, {"legacy_key": True}: the
-    # keyring's legacy key is kept until then.
+    # Set while the registration of a new installation is not known to be committed ({}
+    # when it replaces nothing): for one that takes the place of another (a store restored
+    # from a backup, a store started over) {"installation": the keys it replaces, "retire":
+    # the record naming them retired}; for the upgrade of a store from before sealed
+    # trails, "legacy_key": True, the keyring's legacy key being kept until then.
     # An `init` stopped before the commit gets the old keys back (sealing._forget_uncommitted);
     # once the store holds the registration they are erased (sealing.settle_replacement).
     replaces: dict[str, Any] | None = None

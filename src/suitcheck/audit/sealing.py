@@ -914,10 +914,12 @@ def _has_entries(conn: Connection, chain: str) -> bool:
 
 
 def _head_written_by(path: Path, inst: Installation) -> bool:
-    """Whether a head record beside the key was written for this installation. One that
-    takes the place of another on the same store (a restored backup) shares its head file:
-    a record under the replaced keys is not its own. Any other installation is taken to own
-    whatever head file its store has (a record that fails its MAC is refused later)."""
+    """Whether a head record beside the key was written for this installation. One whose
+    registration is not yet known committed (`replaces` set) owns only a record under its
+    own key: one that takes the place of another on the same store (a restored backup)
+    shares its head file, and a record under the replaced keys is not its own. Any other
+    installation is taken to own whatever head file its store has (a record that fails its
+    MAC is refused later)."""
     head = keys.head_path(path, inst.store_id)
     if not head.exists():
         return False
@@ -930,8 +932,8 @@ def _head_written_by(path: Path, inst: Installation) -> bool:
 
 
 def _settle_committed(conn: Connection, path: Path, ring: keys.Keyring | None, sid: str | None) -> keys.Keyring | None:
-    """A replacing installation whose registration the store holds (an `init` stopped after
-    its commit, before it settled the keyring): settle it now."""
+    """A new installation whose registration the store holds (an `init`, `init --join` or
+    upgrade stopped after its commit, before it settled the keyring): settle it now."""
     inst = ring.installation(sid) if ring is not None and sid is not None else None
     if inst is None or inst.replaces is None or not _has_entries(conn, inst.chain):
         return ring
@@ -945,11 +947,12 @@ def _settle_committed(conn: Connection, path: Path, ring: keys.Keyring | None, s
 def settle_replacement(
     path: Path, store_id: str, chain: str, registered: tuple[int, str] | None = None
 ) -> keys.Keyring | None:
-    """Once the store holds the registration of an installation that replaces another:
-    the replaced keys are erased from the keyring and recorded retired. `registered`: its
-    registration entry (seq, hash), for a head record still under the replaced keys (a
-    restored store shares its head file with the installation it replaces; the head is
-    written after the commit, and an `init` stopped in between left the old one)."""
+    """Once the store holds the registration of a new installation: the keys it replaces
+    (if any) are erased from the keyring and recorded retired. `registered`: its
+    registration entry (seq, hash), for a head record not written yet, or still under the
+    replaced keys (a restored store shares its head file with the installation it
+    replaces; the head is written after the commit, and an `init` stopped in between left
+    none, or the old one)."""
     with keys.locked(path):
         ring = keys.read_keyring(path)
         inst = ring.installation(store_id) if ring else None
@@ -1236,7 +1239,10 @@ def _new(
     with keys.locked(path):
         fresh = keys.read_keyring(path)
         ring = fresh if fresh is not None else (ring or keys.Keyring(path, {}, {}, []))
-        replaces: dict[str, Any] | None = None
+        # Set until the store is known to hold the registration (settle_replacement): a
+        # run stopped after the commit and before the head record beside the key was
+        # written gets it written at the next open, from the registration the store holds.
+        replaces: dict[str, Any] = {}
         if replaced is not None:
             replaces = {"installation": ring.stores.pop(replaced, None), "retire": retire}
             for place, store_id in list(ring.locations.items()):
@@ -1251,7 +1257,7 @@ def _new(
             # The pre-sealing key that checked the old trail's checkpoints stays in the
             # keyring until the store holds the upgrade's registration (settle_replacement
             # erases it): an upgrade stopped before its commit runs again with it.
-            replaces = {**(replaces or {}), "legacy_key": True}
+            replaces["legacy_key"] = True
         inst.replaces = replaces
         entry = _register(conn, inst, genesis, now, "system", extra)
         sid = store_identity(conn)

@@ -119,9 +119,9 @@ def open_services(
             )
         sealer.end(True)
         if sealer.inst.replaces is not None:
-            # The store holds the registration of an installation that replaces another:
-            # only now do the replaced keys leave the keyring (kept until the commit, so an
-            # `init` stopped before it loses nothing and runs again).
+            # The store holds the registration of a new installation: only now do the keys
+            # it replaces leave the keyring (kept until the commit, so an `init` stopped
+            # before it loses nothing and runs again).
             settle_replacement(key_path, sealer.inst.store_id, sealer.inst.chain)
         ctx = ServiceContext(store, key_path, sealer, clock)
         with ctx.core_transaction() as conn:
