@@ -165,7 +165,7 @@ def test_an_upgrade_stopped_before_its_commit_keeps_the_old_key(
     _opens_and_verifies(target, key_path, capsys)
 
 
-def _stop(*_args: object) -> None:
+def _stop(*_args: object, **_kwargs: object) -> None:
     raise KeyboardInterrupt
 
 
@@ -236,3 +236,36 @@ def test_an_upgrade_by_init_without_the_old_key_stopped_before_the_head_record_o
     assert code == 0, out
     [upgraded] = _upgrades(target)
     assert upgraded["legacy_key"] == "missing", upgraded
+
+
+@pytest.mark.parametrize("where", ["inside-a-migration", "after-the-migrations"])
+def test_an_upgrade_stopped_in_its_migrations_opens_next_time(
+    old_store: tuple[str, Path], capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    """HELD (kept against a regression): the migrations run in one transaction, so one
+    stopped in the middle leaves the old schema; stopped after they committed, before the
+    old trail is sealed, the next start seals it (and the rows the later migrations mark
+    for sealing) as if nothing had happened."""
+    from alembic.operations import Operations
+
+    target, key_path = old_store
+    add_column = Operations.add_column
+    calls: list[int] = []
+
+    def add_then_stop(self: Operations, *args: Any, **kwargs: Any) -> Any:
+        result = add_column(self, *args, **kwargs)
+        calls.append(1)
+        if len(calls) == 3:  # in 0007, after its first columns were added
+            raise KeyboardInterrupt
+        return result
+
+    with monkeypatch.context() as m:
+        if where == "inside-a-migration":
+            m.setattr(Operations, "add_column", add_then_stop)
+        else:
+            m.setattr(services_module, "attach", _stop)
+        code, out = _run(target, capsys, "audit", "verify")
+    assert code == 130, out
+    assert _upgrades(target) == []
+    assert _legacy_key(key_path) == LEGACY_KEY
+    _opens_and_verifies(target, key_path, capsys)
