@@ -230,6 +230,14 @@ def test_an_init_stopped_after_its_commit_before_the_head_record_opens_next_time
     out = capsys.readouterr()
     assert code == 0, out.out + out.err
     assert "Traceback" not in out.err, out.err
+    # The stopped run never printed the public key compliance must file: this one does.
+    event = "joined" if how == "join" else "store-created"
+    assert f"Audit key created for this installation ({event})" in out.out, out.out
+    assert "fingerprint" in out.out, out.out
+    if how == "init":
+        command = ["init"]  # the administrator exists now
+    assert cli_module.main([*command, "--db", store_target]) == 0
+    assert "fingerprint" not in capsys.readouterr().out  # printed once: nothing left to settle
     code = cli_module.main(["audit", "verify", "--user", "root", "--db", store_target])
     out = capsys.readouterr()
     assert code == 0, out.out + out.err

@@ -819,7 +819,30 @@ def attach(
     ring = keys.read_keyring(path)
     sid = store_identity(conn)
     ring = _forget_uncommitted(conn, path, ring, sid, location, now)
-    ring = _settle_committed(conn, path, ring, sid)
+    settled = _unsettled(conn, ring, sid)
+    if settled is not None:
+        ring = _settle_committed(conn, path, settled)
+    sealer, attached = _attach(conn, path, location, ring, sid, init, start_over, join, restored, now, seal_every)
+    if attached is None and init and settled is not None and settled.chain == sealer.chain:
+        # The `init` that registered these keys stopped after its commit, before it printed
+        # the public key compliance must file: this run prints it.
+        attached = Attached(True, settled.chain, settled.genesis_public_key, _registered_event(conn, settled.chain))
+    return sealer, attached
+
+
+def _attach(
+    conn: Connection,
+    path: Path,
+    location: str,
+    ring: keys.Keyring | None,
+    sid: str | None,
+    init: bool,
+    start_over: bool,
+    join: bool,
+    restored: str | None,
+    now: dt.datetime,
+    seal_every: int,
+) -> tuple[Sealer, Attached | None]:
     known = ring.locations.get(location) if ring else None
     if ring is not None and sid is not None and sid in ring.stores:
         return _attach_known(conn, path, ring, sid, known, location, init, restored, now, seal_every)
@@ -931,12 +954,30 @@ def _head_written_by(path: Path, inst: Installation) -> bool:
         return False
 
 
-def _settle_committed(conn: Connection, path: Path, ring: keys.Keyring | None, sid: str | None) -> keys.Keyring | None:
-    """A new installation whose registration the store holds (an `init`, `init --join` or
-    upgrade stopped after its commit, before it settled the keyring): settle it now."""
+def _unsettled(conn: Connection, ring: keys.Keyring | None, sid: str | None) -> Installation | None:
+    """A new installation whose registration the store holds but its keyring entry does not
+    know of (an `init`, `init --join` or upgrade stopped after its commit, before it settled
+    the keyring), or None."""
     inst = ring.installation(sid) if ring is not None and sid is not None else None
     if inst is None or inst.replaces is None or not _has_entries(conn, inst.chain):
-        return ring
+        return None
+    return inst
+
+
+def _registered_event(conn: Connection, chain: str) -> str | None:
+    """What the registration of `chain` says it was (store-created, joined, upgraded, ...)."""
+    facts = conn.execute(
+        select(AuditEntry.facts).where(AuditEntry.chain == chain, AuditEntry.action == REGISTERED).limit(1)
+    ).scalar()
+    try:
+        event = json.loads(facts or "").get("event")
+    except (TypeError, ValueError, AttributeError):
+        return None
+    return event if isinstance(event, str) else None
+
+
+def _settle_committed(conn: Connection, path: Path, inst: Installation) -> keys.Keyring | None:
+    """Settle `inst` (_unsettled) now, its head record naming its registration."""
     first = conn.execute(
         select(AuditEntry.seq, AuditEntry.entry_hash).where(AuditEntry.chain == inst.chain).order_by(AuditEntry.seq)
     ).first()
