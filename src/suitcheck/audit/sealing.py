@@ -1127,22 +1127,42 @@ def _attach_empty(
             "previous_head": (old.signed_head if old else None),
         }
         retire = {"location": location, "store_id": known, "retired_at": utc_stamp(now)}
-        keep = [*(old.trusted or ()), old.chain] if old else []
-        undecided = old is None or old.trusted is None
-        return _new(
-            conn,
-            path,
-            ring,
-            location,
-            now,
-            extra,
-            seal_every,
-            retire=retire,
-            replaced=known,
-            keep=keep,
-            registered_too=undecided,
-        )
+        return _new_in_place_of(conn, path, ring, location, now, extra, seal_every, known, old, retire)
     return _new(conn, path, ring, location, now, extra, seal_every)
+
+
+def _new_in_place_of(
+    conn: Connection,
+    path: Path,
+    ring: keys.Keyring,
+    location: str,
+    now: dt.datetime,
+    extra: dict[str, Any],
+    seal_every: int,
+    replaced: str,
+    old: Installation | None,
+    retire: dict[str, Any],
+) -> tuple[Sealer, Attached]:
+    """A new installation taking the place of `old` (store `replaced`; `retire` records it
+    retired). It trusts what the desk it replaces trusted, not whatever is registered in
+    the store now (an insider's installation the desk never trusted would be among them);
+    a keyring from before trusted installations had decided nothing: grandfathered, as at
+    its first open."""
+    keep = [*(old.trusted or ()), old.chain] if old else []
+    undecided = old is None or old.trusted is None
+    return _new(
+        conn,
+        path,
+        ring,
+        location,
+        now,
+        extra,
+        seal_every,
+        retire=retire,
+        replaced=replaced,
+        keep=keep,
+        registered_too=undecided,
+    )
 
 
 def _foreign_store(
@@ -1207,25 +1227,7 @@ def _accept_restored(
         behind.head_seq,
         reason,
     )
-    # It trusts what the desk it replaces trusted, not whatever is registered in the store
-    # accepted now (an insider's installation the desk never trusted would be among them);
-    # a keyring from before trusted installations had decided nothing: grandfathered, as at
-    # its first open.
-    keep = [*(inst.trusted or ()), inst.chain]
-    undecided = inst.trusted is None
-    return _new(
-        conn,
-        path,
-        ring,
-        location,
-        now,
-        extra,
-        seal_every,
-        retire=retire,
-        replaced=inst.store_id,
-        keep=keep,
-        registered_too=undecided,
-    )
+    return _new_in_place_of(conn, path, ring, location, now, extra, seal_every, inst.store_id, inst, retire)
 
 
 def _os_user() -> str:
