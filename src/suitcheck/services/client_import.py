@@ -77,7 +77,7 @@ from suitcheck.services.integrity import (
     shown_text,
     unreadable,
 )
-from suitcheck.services.investors import CLASS_CHANGE_REASON, intact_flags, mark_facts
+from suitcheck.services.investors import CLASS_CHANGE_REASON, due_on_class_change, intact_flags, mark_facts
 from suitcheck.services.scope import client_scope
 from suitcheck.store.models import Assessment, Branch, Investor
 from suitcheck.xlsxrows import SheetFull, cell_fits, within_sheet
@@ -1400,14 +1400,13 @@ _MARK_DUE = (
 
 
 def _needs_assessment(r: Any, changes: dict[str, tuple[Any, Any]]) -> bool:
-    """Whether this changed row makes a professional with an assessment on record follow
-    the table (domain.levels.InvestorClass.needs_assessment_after) and is not already due.
+    """Whether this changed row's class change marks the client due (due_on_class_change).
     An assessment the file brings with it does not clear this: the file cannot say it was
     made after the change (as for a due mark the import keeps)."""
-    if "class" not in changes or r.old_due:
+    if "class" not in changes:
         return False
     assessed = r.profile if ("profile" in changes or "assessed" in changes) else r.old_profile
-    return assessed is not None and InvestorClass(r.investor_class).needs_assessment_after(InvestorClass(r.old_class))
+    return due_on_class_change(InvestorClass(r.old_class), InvestorClass(r.investor_class), assessed, bool(r.old_due))
 
 
 def _mask(value: object) -> object:

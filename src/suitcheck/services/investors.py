@@ -667,6 +667,14 @@ def reassessment_marked_on(ctx: ServiceContext, session: Session, investor: Inve
 CLASS_CHANGE_REASON = "不再按专业投资者对待，需重新评估 (treated as ordinary from now on: a new assessment is needed)"
 
 
+def due_on_class_change(before: InvestorClass, after: InvestorClass, profile: object, due: bool) -> bool:
+    """Whether a client's class change marks them due for re-assessment (an edit, an
+    import): one assessed before, while the table did not bind them, does not have the
+    assessment it needs now (InvestorClass.needs_assessment_after). A client never assessed
+    is blocked as such, and one already due stays due under the mark they have."""
+    return profile is not None and not due and after.needs_assessment_after(before)
+
+
 def mark_facts(ctx: ServiceContext, investor_id: int, reason: str) -> dict[str, object]:
     """A re-assessment mark's audit facts: the reason and the day it was marked, which
     decides which assessment clears it, sealed (integrity.mark_message)."""
@@ -861,14 +869,9 @@ class InvestorService:
                     "reason": reason,
                 },
             )
-            if (
-                "investor_class" in changes
-                and InvestorClass(investor.investor_class).needs_assessment_after(facts.investor_class)
-                and profile is not None
-                and not investor.reassessment_due
+            if "investor_class" in changes and due_on_class_change(
+                facts.investor_class, InvestorClass(investor.investor_class), profile, bool(investor.reassessment_due)
             ):
-                # Assessed before, while the table did not bind them: not the assessment
-                # it needs now. Until one is recorded, nothing above R1 (the due mark).
                 self._mark_due(session, actor, investor, CLASS_CHANGE_REASON)
             log.info("client %s edited by %s: %s", investor.id, actor.username, ", ".join(changes))
             return self._view(session, actor, investor)
