@@ -966,12 +966,20 @@ def _unsettled(conn: Connection, ring: keys.Keyring | None, sid: str | None) -> 
 
 def _registered_event(conn: Connection, chain: str) -> str | None:
     """What the registration of `chain` says it was (store-created, joined, upgraded, ...)."""
-    facts = conn.execute(
-        select(AuditEntry.facts).where(AuditEntry.chain == chain, AuditEntry.action == REGISTERED).limit(1)
-    ).scalar()
+    return _event(
+        conn.execute(
+            select(AuditEntry.facts).where(AuditEntry.chain == chain, AuditEntry.action == REGISTERED).limit(1)
+        ).scalar()
+    )
+
+
+def _event(facts: object) -> str | None:
+    """The "event" a registration's facts name; None for facts that do not read as such
+    (the store's text, which an insider can change: never an error here)."""
     try:
-        event = json.loads(facts or "").get("event")
-    except (TypeError, ValueError, AttributeError):
+        event = json.loads(facts if isinstance(facts, str | bytes) else "").get("event")
+    # JSON nested too deep to read raises RecursionError, which is no ValueError.
+    except (TypeError, ValueError, AttributeError, RecursionError):
         return None
     return event if isinstance(event, str) else None
 
@@ -1073,11 +1081,7 @@ def _accepted_here(conn: Connection, inst: Installation) -> bool:
     ).first()
     if newest is None or newest.action != REGISTERED or newest.chain != inst.chain:
         return False
-    try:
-        facts = json.loads(newest.facts)
-    except (TypeError, ValueError):
-        return False
-    return isinstance(facts, dict) and facts.get("event") == "restored-from-backup"
+    return _event(newest.facts) == "restored-from-backup"
 
 
 def _grandfather(conn: Connection, path: Path, sid: str, inst: Installation) -> Installation:
