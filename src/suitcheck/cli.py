@@ -482,7 +482,7 @@ def cmd_reminders(services: Services, args: argparse.Namespace, out: Output) -> 
         lambda: "\n".join(
             [
                 *(
-                    f"{r['state']:<9} expires {r['expires'] or '-':<10} "
+                    f"{r['state']:<9} valid until {r['valid_until'] or '-':<10} "
                     + _investor_line(r).strip()
                     + (f"  ({r['due_reason']})" if r["due_reason"] else "")
                     for r in items

@@ -151,6 +151,11 @@ def test_reminders_json_and_text(db: Path) -> None:
     text = run("reminders", "--within", "400", "--user", "demo-advisor", db=db).stdout
     assert "婚姻状况变化" in text
     assert "clients to re-assess" in text
+    # The line names the last valid day, as the desk does, not the first day it is not valid.
+    soon = next(i for i in items if i["account"] == "880007")
+    line = next(line for line in text.splitlines() if "880007" in line)
+    assert f"valid until {soon['valid_until']}" in line, line
+    assert soon["expires"] not in line, line
     assert text.splitlines()[-1] == f"{len(text.splitlines()) - 1} clients to re-assess."
     # Nobody to re-assess (SH01's two clients are valid for months): one line, no blank line before it.
     none = run("reminders", "--within", "0", "--user", "demo-advisor-sh", db=db)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput
+from suitcheck.services.reminders import REMINDER_COLUMNS
 from tests.conftest import Clock, add_client
 
 
@@ -41,6 +43,9 @@ def test_reminders_list_expiring_expired_and_due(services: Services, compliance:
     assert {"id", "account", "name", "class", "profile", "assessed", "assessment_valid", "state", "expires"} <= set(d)
     assert d["state"] == "expiring"
     assert d["expires"] == listed["SOON"].expires.isoformat()  # type: ignore[union-attr]
+    assert d["valid_until"] == listed["SOON"].investor.valid_until.isoformat()  # type: ignore[union-attr]
+    last_valid, first_not = (dt.date.fromisoformat(str(d[k])) for k in ("valid_until", "expires"))
+    assert last_valid == first_not - dt.timedelta(days=1)
     with pytest.raises(InvalidInput):
         services.reminders.reminders(advisor, -1)
 
@@ -63,15 +68,29 @@ def test_reminder_list_files_are_written_and_audited(
     add_client(services, compliance, "SOON", RiskProfile.C3, 710)
     xlsx = services.reminders.write(advisor, tmp_path / "reminders.xlsx")
     rows = list(openpyxl.load_workbook(xlsx.path, read_only=True).active.iter_rows(values_only=True))
-    header = rows.index(
-        ("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason", "record_intact")
+    header = rows.index(REMINDER_COLUMNS)
+    assert REMINDER_COLUMNS[:9] == (
+        "id",
+        "account",
+        "name",
+        "profile",
+        "assessed",
+        "state",
+        "expires",
+        "due_reason",
+        "record_intact",
     )
+    assert REMINDER_COLUMNS[9:] == ("valid_until",)  # added at the end: a script reading by position reads as before
     assert "Re-assessment reminders" in str(rows[0][0])
     body = {r[1]: r for r in rows[header + 1 :]}
     assert set(body) == {"OLD", "SOON"}
     assert body["OLD"][5] == "expired"
     assert body["SOON"][5] == "expiring"
     assert body["OLD"][8] == body["SOON"][8] == "yes"  # both rows hold their seals
+    # The last valid day, as the desk says it: the day before the first day not valid.
+    for account in ("OLD", "SOON"):
+        expires, valid_until = (dt.date.fromisoformat(str(body[account][i])) for i in (6, 9))
+        assert valid_until == expires - dt.timedelta(days=1)
     assert not str(body["OLD"][2]).startswith("=")  # a name cannot become a formula
     csv_file = services.reminders.write(advisor, tmp_path / "reminders.csv", 1000)
     assert csv_file.count == 2

@@ -143,7 +143,8 @@ class InvestorView:
             "assessed": self.assessed_on.isoformat() if self.assessed_on else None,
             "assessment_valid": self.assessment_valid,
             "assessment_state": self.assessment_state.value,
-            "expires": self.expires_on.isoformat() if self.expires_on else None,
+            "expires": self.expires_on.isoformat() if self.expires_on else None,  # the first day not valid
+            "valid_until": self.valid_until.isoformat() if self.valid_until else None,  # the last valid day
             "id_number": self.id_number,
             "age": self.age,
             "lowest_category": self.lowest_category,

@@ -26,10 +26,23 @@ from suitcheck.services.tables import Written, format_for, write_table
 from suitcheck.store.models import Investor
 
 MAX_WINDOW_DAYS = 3660
-# record_intact (added after the first eight, which stay as they were): "no" for a client
-# whose row fails its seal (changed outside suitcheck): what it shows is what the row now
-# holds, every check about the client blocks, and `audit verify` names the row.
-REMINDER_COLUMNS = ("id", "account", "name", "profile", "assessed", "state", "expires", "due_reason", "record_intact")
+# Columns after the first eight were added later, at the end, so a script reading by position
+# still reads what it did. record_intact: "no" for a client whose row fails its seal (changed
+# outside suitcheck): what it shows is what the row now holds, every check about the client
+# blocks, and `audit verify` names the row. valid_until: the last day the assessment is
+# valid, what the desk and the confirmation sheet say; `expires` is the day after it.
+REMINDER_COLUMNS = (
+    "id",
+    "account",
+    "name",
+    "profile",
+    "assessed",
+    "state",
+    "expires",
+    "due_reason",
+    "record_intact",
+    "valid_until",
+)
 
 
 class ReminderState(enum.StrEnum):
@@ -145,6 +158,7 @@ class ReminderService:
                     r.expires.isoformat() if r.expires else "",
                     r.reason or "",
                     "yes" if r.investor.record_intact else "no",
+                    r.investor.valid_until.isoformat() if r.investor.valid_until else "",
                 )
             ]
             for r in items
