@@ -174,3 +174,59 @@ def masthead_report_pdf(
     pdf.showPage()
     pdf.save()
     return buffer.getvalue()
+
+
+# -- raw PDFs, object by object (for what reportlab does not write: annotations with their
+# own appearance, optional-content layers, clipping and transparency around text) --------
+
+_CID_FONT = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font"
+    b" /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1)"
+    b" /Supplement 2 >> /FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6"
+    b" /FontBBox [-25 -254 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >>"
+    b" /DW 1000 >>] >>"
+)
+
+
+def pdf_line(text: str, *, x: float = 72, y: float = 700, size: float = 12, before: str = "") -> bytes:
+    """A content-stream line showing `text` in the CJK font /F1 (`before`: operators inside
+    the text object first, such as "3 Tr")."""
+    return f"BT /F1 {size} Tf {before} {x} {y} Td <{text.encode('utf-16-be').hex()}> Tj ET\n".encode()
+
+
+def pdf_stream(content: bytes, extra: bytes = b"") -> bytes:
+    return b"<< /Length %d " % len(content) + extra + b">>\nstream\n" + content + b"\nendstream"
+
+
+def raw_page_pdf(
+    content: bytes,
+    *,
+    page_extra: bytes = b"",
+    resources_extra: bytes = b"",
+    catalog_extra: bytes = b"",
+    objects: tuple[bytes, ...] = (),
+) -> bytes:
+    """A one-page PDF: 1 catalog, 2 pages, 3 the CJK font (/F1), 4 the page, 5 its
+    content; `objects` are numbered from 6 on, for the extras to refer to."""
+    bodies = [
+        b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        _CID_FONT,
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
+        + resources_extra
+        + b">> /Contents 5 0 R "
+        + page_extra
+        + b">>",
+        pdf_stream(content),
+        *objects,
+    ]
+    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)

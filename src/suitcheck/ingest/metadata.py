@@ -615,7 +615,29 @@ def _body_text(lines: list[str], body_start: int) -> str:
     return "\n".join(body)
 
 
-def extract_metadata(raw_text: str) -> ReportMetadata:
+def _unshown_statement(statements: tuple[RiskLevel, ...], unclear: tuple[str, ...], shown_text: str) -> str | None:
+    """What the text a reader of the pages is not shown changes about the level read, as
+    a sentence for compliance; None when the pages as shown read the same (the same
+    levels, the same statements that cannot be read)."""
+    shown, shown_unclear = _level_statements(normalize(shown_text))
+    if set(shown) == set(statements) and set(shown_unclear) == set(unclear):
+        return None
+
+    def reading(levels: tuple[RiskLevel, ...], unread: tuple[str, ...]) -> str:
+        codes = ", ".join(dict.fromkeys(x.code for x in levels)) or "no level"
+        return codes + (" and a statement that cannot be read" if unread else "")
+
+    return (
+        "text the report's pages do not show (invisible, white, tiny, off the page, clipped or in a hidden "
+        f"layer or annotation) changes its level: read with it, {reading(statements, unclear)}; "
+        f"as shown, {reading(shown, shown_unclear)}"
+    )
+
+
+def extract_metadata(raw_text: str, shown_text: str | None = None) -> ReportMetadata:
+    """The metadata of a report's text. `shown_text`: the part of it a reader of a PDF's
+    pages is shown (ingest.pdf); when the level reads otherwise without the rest, the
+    report is unrated with that finding (a page that shows 高风险 over a hidden 低风险)."""
     # No rejoining here: the patterns tolerate line breaks, and joining could glue a
     # title to the report-type line below it.
     text = normalize(raw_text)
@@ -634,6 +656,9 @@ def extract_metadata(raw_text: str) -> ReportMetadata:
     )
     published = _publication_date(first_page, min(_body_start(first_page), 40))
     statements, unclear = _level_statements(text)
+    if shown_text is not None and shown_text != raw_text:
+        hidden = _unshown_statement(statements, unclear, shown_text)
+        unclear += (hidden,) if hidden else ()
     return ReportMetadata(
         title=title,
         publisher=_publisher(text),

@@ -1,5 +1,6 @@
 """PDF text with layout analysis (pdfminer.six), so a sidebar column is not interleaved
-with the body and a SAC number wrapped inside a narrow column stays in one block."""
+with the body and a SAC number wrapped inside a narrow column stays in one block; with the
+text of form XObjects and annotations, and apart from it the text a reader is shown."""
 
 from __future__ import annotations
 
@@ -15,6 +16,15 @@ logging.getLogger("pdfminer").setLevel(logging.ERROR)
 def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> str:
     """The text of every page, pages separated by form feeds. Stops with an IngestError
     at the first page over `max_pages` or once the text exceeds `max_chars`."""
+    return extract_pdf_texts(data, max_pages=max_pages, max_chars=max_chars)[0]
+
+
+def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> tuple[str, str]:
+    """(every text the PDF holds, the text a reader of its pages is shown), pages
+    separated by form feeds. The first is the report's text: the page's text, the text of
+    its form XObjects and of its annotations (their appearances, notes and field values).
+    The second leaves out what a viewer shows nobody (ingest.pdfshown): the level a
+    report states must read the same in both."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -37,30 +47,121 @@ def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: in
         raise IngestError("corrupt", f"The PDF is damaged and cannot be read ({type(exc).__name__}).") from exc
     if not pages:
         raise IngestError("corrupt", "The PDF has no pages.")
-    text = "\f".join(pages)
+    text = "\f".join(full for full, _shown in pages)
     if not "".join(text.split()):
         raise IngestError("no-text", "The PDF has no text layer (a scanned image?); it needs OCR first.")
-    return text
+    return text, "\f".join(shown for _full, shown in pages)
 
 
-def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[str]:
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTTextContainer
+def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str]]:
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfinterp import PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
+
+    from suitcheck.ingest.pdfshown import ShownDevice, ShownInterpreter, hidden_layers
 
     # boxes_flow=None keeps each text box whole and lets us order boxes ourselves:
-    # column by column (left to right), top to bottom within a column.
-    params = LAParams(boxes_flow=None, line_margin=0.6, char_margin=2.0)
-    pages: list[str] = []
+    # column by column (left to right), top to bottom within a column. all_texts: the
+    # text inside form XObjects is laid out too (a viewer shows it as page text).
+    params = LAParams(boxes_flow=None, line_margin=0.6, char_margin=2.0, all_texts=True)
+    document = PDFDocument(PDFParser(io.BytesIO(data)))
+    resources = PDFResourceManager()
+    device = ShownDevice(resources, laparams=params)
+    interpreter = ShownInterpreter(resources, device)
+    interpreter.hidden_groups = hidden_layers(document.catalog)
+    pages: list[tuple[str, str]] = []
     chars = 0
-    for page in extract_pages(io.BytesIO(data), laparams=params):
+    for page in PDFPage.create_pages(document):
         if max_pages is not None and len(pages) >= max_pages:
             raise IngestError("too-many-pages", f"The PDF has more than {max_pages} pages (the firm's limit).")
-        boxes = [el for el in page if isinstance(el, LTTextContainer)]
-        pages.append("\n".join(box.get_text().rstrip("\n") for box in _reading_order(boxes, page.width)))
-        chars += len(pages[-1])
+        interpreter.process_page(page)
+        texts = [_layout_texts(device)]
+        texts += _annotation_texts(document, page, interpreter, device)
+        pages.append(("\n".join(t[0] for t in texts if t[0]), "\n".join(t[1] for t in texts if t[1])))
+        chars += len(pages[-1][0])
         if max_chars is not None and chars > max_chars:
             raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
     return pages
+
+
+def _layout_texts(device: Any) -> tuple[str, str]:
+    """(all text, text shown) of the page the device just laid out, in reading order."""
+    from pdfminer.layout import LTAnno, LTChar, LTContainer, LTFigure, LTTextContainer
+
+    layout, unshown = device.get_result(), device.unshown
+
+    def boxes(container: Any) -> list[Any]:
+        found: list[Any] = []
+        for item in container:
+            if isinstance(item, LTTextContainer):
+                found.append(item)
+            elif isinstance(item, LTFigure):
+                found += boxes(item)
+        return found
+
+    def shown(item: Any) -> str:
+        if isinstance(item, LTChar):
+            return "" if id(item) in unshown else item.get_text()
+        if isinstance(item, LTAnno):
+            return item.get_text()
+        return "".join(shown(child) for child in item) if isinstance(item, LTContainer) else ""
+
+    ordered = _reading_order(boxes(layout), layout.width)
+    full = "\n".join(box.get_text().rstrip("\n") for box in ordered)
+    if not unshown:
+        return full, full
+    return full, "\n".join(shown(box).rstrip("\n") for box in ordered)
+
+
+# Annotation flags (PDF 32000 12.5.3): Hidden, NoView.
+_ANNOT_NOT_SHOWN = 2 | 32
+
+
+def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -> list[tuple[str, str]]:
+    """(all text, text shown) of each annotation of a page: what its appearance draws (a
+    viewer draws it over the page: a stamp can cover the page's own sentence with another),
+    and its note and field value. A note or value counts as shown only when a viewer draws
+    it as the annotation (a free-text annotation without an appearance)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import PDFStream, resolve1
+    from pdfminer.psparser import literal_name
+    from pdfminer.utils import decode_text
+
+    annots = resolve1(page.annots)
+    texts: list[tuple[str, str]] = []
+    for ref in annots if isinstance(annots, list) else []:
+        annot = resolve1(ref)
+        if not isinstance(annot, dict):
+            continue
+        flags = resolve1(annot.get("F"))
+        hidden = (isinstance(flags, int) and bool(flags & _ANNOT_NOT_SHOWN)) or interpreter.layer_hidden(
+            annot.get("OC")
+        )
+        appearances = resolve1(annot.get("AP"))
+        normal = resolve1(appearances.get("N")) if isinstance(appearances, dict) else None
+        if isinstance(normal, PDFStream):
+            streams = [(normal, True)]
+        elif isinstance(normal, dict):
+            state = resolve1(annot.get("AS"))
+            chosen = literal_name(state) if state is not None else None
+            streams = [(resolve1(s), str(name) == chosen) for name, s in normal.items()]
+        else:
+            streams = []
+        for stream, selected in streams:
+            if not isinstance(stream, PDFStream):
+                continue
+            attrs = {"MediaBox": stream.get("BBox"), "Resources": stream.get("Resources") or {}, "Contents": stream}
+            interpreter.process_appearance(PDFPage(document, None, attrs, None), hidden=hidden or not selected)
+            texts.append(_layout_texts(device))
+        from_contents = not streams and literal_name(resolve1(annot.get("Subtype"))) == "FreeText" and not hidden
+        for key in ("Contents", "V"):
+            value = resolve1(annot.get(key))
+            if isinstance(value, bytes) and value.strip():
+                text = decode_text(value)
+                texts.append((text, text if key == "Contents" and from_contents else ""))
+    return texts
 
 
 def _reading_order(boxes: list, page_width: float) -> list:  # type: ignore[type-arg]

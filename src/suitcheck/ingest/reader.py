@@ -12,7 +12,7 @@ from pathlib import Path
 
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.metadata import ReportMetadata, extract_metadata, normalize, rejoin_wrapped_lines
-from suitcheck.ingest.pdf import extract_pdf_text
+from suitcheck.ingest.pdf import extract_pdf_texts
 from suitcheck.ingest.textfile import decode_text
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -86,9 +86,10 @@ def extract(path: Path, data: bytes, *, max_pages: int | None = None, max_chars:
     ingest.sandbox, which calls this in a worker process with limits."""
     kind = SUFFIXES[path.suffix.lower()]
     if kind == "pdf":
-        raw = extract_pdf_text(data, max_pages=max_pages, max_chars=max_chars)
+        raw, shown = extract_pdf_texts(data, max_pages=max_pages, max_chars=max_chars)
         text = rejoin_wrapped_lines(normalize(raw))
     else:
+        shown = None
         if max_chars is not None and len(data) > 4 * max_chars + 4:  # no encoding needs more than 4 bytes
             raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
         raw, _encoding = decode_text(data)
@@ -97,7 +98,7 @@ def extract(path: Path, data: bytes, *, max_pages: int | None = None, max_chars:
         text = normalize(raw)
     if not "".join(text.split()):
         raise IngestError("empty", "The file has no text.")
-    return ExtractedReport(path, kind, data, content_hash(data), text, extract_metadata(raw))
+    return ExtractedReport(path, kind, data, content_hash(data), text, extract_metadata(raw, shown_text=shown))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,307 @@
+"""Which characters of a PDF a reader of the page is shown: pdfminer reads every glyph a
+content stream places, but a viewer shows none that is drawn invisible (text render mode
+3), in white or fully transparent, a fraction of a point high, outside the page or a
+clipping rectangle, or in an optional-content layer that is off. A report could state
+one level in such text and show another; the reader compares the two readings
+(ingest.metadata), so each character read here carries whether it is shown.
+
+Limits: a character painted over by an image or a filled shape counts as shown, and a
+clipping path counts as its bounding rectangle."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from pdfminer.converter import PDFPageAggregator
+from pdfminer.layout import LTChar
+from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+from pdfminer.psparser import PSLiteral, literal_name
+from pdfminer.utils import Rect, apply_matrix_pt
+
+# Below this a colour component is white enough to vanish on the page (1 is white; in
+# CMYK 0 is no ink); below this alpha a glyph is transparent; below this many points a
+# glyph is a speck.
+_WHITE = 0.95
+_INK = 0.05
+_TRANSPARENT = 0.05
+_SPECK = 1.0
+
+# Text render modes (PDF 32000 9.3.6): 3 draws nothing, 7 only clips.
+_INVISIBLE_MODES = (3, 7)
+_STROKE_ONLY_MODES = (1, 5)
+_FILL_AND_STROKE_MODES = (2, 6)
+
+
+@dataclasses.dataclass(frozen=True)
+class _State:
+    """What of the graphics state decides whether text shows, beyond pdfminer's own."""
+
+    clip: Rect | None = None  # in device space; None: the page
+    fill_alpha: float = 1.0
+    stroke_alpha: float = 1.0
+    hidden: bool = False  # in an optional-content layer that is off, or a hidden annotation
+
+
+def _intersect(a: Rect | None, b: Rect) -> Rect:
+    if a is None:
+        return b
+    return (max(a[0], b[0]), max(a[1], b[1]), min(a[2], b[2]), min(a[3], b[3]))
+
+
+def _bounds(points: Iterable[tuple[float, float]]) -> Rect | None:
+    xs, ys = [], []
+    for x, y in points:
+        xs.append(x)
+        ys.append(y)
+    return (min(xs), min(ys), max(xs), max(ys)) if xs else None
+
+
+def _transformed(matrix: Any, rect: Sequence[Any]) -> Rect | None:
+    try:
+        x0, y0, x1, y1 = (float(v) for v in rect)
+    except (TypeError, ValueError):
+        return None
+    return _bounds(apply_matrix_pt(matrix, p) for p in ((x0, y0), (x0, y1), (x1, y0), (x1, y1)))
+
+
+def _number(value: Any, default: float) -> float:
+    try:
+        return float(resolve1(value))
+    except (TypeError, ValueError):
+        return default
+
+
+def hidden_layers(catalog: dict[str, Any]) -> tuple[set[int], bool]:
+    """(the object numbers of the optional-content groups the default view hides, whether
+    every group not turned on is hidden: BaseState /OFF)."""
+    props = resolve1(catalog.get("OCProperties"))
+    config = resolve1(props.get("D")) if isinstance(props, dict) else None
+    if not isinstance(config, dict):
+        return set(), False
+
+    def ids(key: str) -> set[int]:
+        refs = resolve1(config.get(key))
+        return {r.objid for r in refs if isinstance(r, PDFObjRef)} if isinstance(refs, list) else set()
+
+    base_off = literal_name(resolve1(config.get("BaseState"))) == "OFF" if config.get("BaseState") else False
+    if base_off:
+        return ids("ON"), True  # here: the groups that are shown
+    return ids("OFF"), False
+
+
+class ShownDevice(PDFPageAggregator):
+    """A layout device that marks each character with whether a reader is shown it."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.state = _State()
+        self.painted = True  # the current string is painted in a colour a reader sees
+        self.page_box: Rect | None = None
+        self.unshown: set[int] = set()  # id() of the characters of the current page not shown
+
+    def begin_page(self, page: Any, ctm: Any) -> None:
+        super().begin_page(page, ctm)
+        self.page_box = _transformed(ctm, page.cropbox)
+        self.unshown = set()
+
+    def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
+                    ncs: Any, graphicstate: Any) -> float:  # fmt: skip
+        adv = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
+        item = self.cur_item._objs[-1]
+        if isinstance(item, LTChar) and not (self.painted and self._in_view(item)):
+            self.unshown.add(id(item))
+        return adv
+
+    def begin_string(self, state: _State, mode: int, gstate: Any) -> None:
+        """The state a string of text is shown in (once per string, not per character)."""
+        self.state = state
+        if state.hidden or mode in _INVISIBLE_MODES:
+            self.painted = False
+            return
+        fill = (gstate.ncs, gstate.ncolor, state.fill_alpha)
+        stroke = (gstate.scs, gstate.scolor, state.stroke_alpha)
+        paints = (
+            [stroke] if mode in _STROKE_ONLY_MODES else [fill, stroke] if mode in _FILL_AND_STROKE_MODES else [fill]
+        )
+        self.painted = any(alpha >= _TRANSPARENT and not _white(space, colour) for space, colour, alpha in paints)
+
+    def _in_view(self, item: LTChar) -> bool:
+        """Big enough to see, and inside the page and the clipping rectangle."""
+        if (item.height < _SPECK or item.width < _SPECK / 4) and item.get_text().strip():
+            return False
+        x, y = (item.x0 + item.x1) / 2, (item.y0 + item.y1) / 2
+        for box in (self.page_box, self.state.clip):
+            if box is not None and not (box[0] <= x <= box[2] and box[1] <= y <= box[3]):
+                return False
+        return True
+
+
+def _white(space: Any, colour: Any) -> bool:
+    """Whether a colour is (near) white: nothing a reader sees on a white page."""
+    values = colour if isinstance(colour, (list, tuple)) else (colour,)
+    try:
+        comps = [float(v) for v in values]
+    except (TypeError, ValueError):
+        return False  # a pattern or a named colour: taken as shown
+    name = getattr(space, "name", "")
+    n = getattr(space, "ncomponents", len(comps))
+    if name in ("Separation", "DeviceN", "Indexed", "Pattern") or len(comps) != n:
+        return False
+    if n == 4:
+        return all(c <= _INK for c in comps)
+    return n in (1, 3) and all(c >= _WHITE for c in comps)
+
+
+class ShownInterpreter(PDFPageInterpreter):
+    """pdfminer's interpreter, also keeping what decides whether text shows (ShownDevice):
+    clipping rectangles, transparency (ExtGState ca/CA), optional content, and the state a
+    form XObject inherits (pdfminer starts a form afresh)."""
+
+    device: ShownDevice
+
+    def __init__(self, rsrcmgr: Any, device: ShownDevice) -> None:
+        super().__init__(rsrcmgr, device)
+        self.hidden_groups: tuple[set[int], bool] = (set(), False)
+        self.base = _State()
+        self._inherit: tuple[Any, Any, _State] | None = None
+        self._pending: _State | None = None
+        self.state = self.base
+        self.saved: list[_State] = []
+        self.marked: list[bool] = []
+
+    def dup(self) -> ShownInterpreter:
+        interp = self.__class__(self.rsrcmgr, self.device)
+        interp.hidden_groups = self.hidden_groups
+        return interp
+
+    def subinterp(self) -> ShownInterpreter:
+        interp = super().subinterp()
+        assert isinstance(interp, ShownInterpreter)
+        interp._inherit = (self.graphicstate.copy(), self.textstate.copy(), self._pending or self.state)
+        return interp
+
+    def init_state(self, ctm: Any) -> None:
+        super().init_state(ctm)
+        self.state = self.base
+        self.saved = []
+        self.marked = []
+        if self._inherit is not None:
+            self.graphicstate, self.textstate, self.state = self._inherit
+            self._inherit = None
+
+    def do_q(self) -> None:
+        super().do_q()
+        self.saved.append(self.state)
+
+    def do_Q(self) -> None:
+        super().do_Q()
+        if self.saved:
+            self.state = self.saved.pop()
+
+    def do_W(self) -> None:
+        points = [
+            (float(seg[i]), float(seg[i + 1]))
+            for seg in self.curpath
+            for i in range(1, len(seg) - 1, 2)
+            if _numbers(seg[i : i + 2])
+        ]
+        box = _bounds(apply_matrix_pt(self.ctm, p) for p in points)
+        if box is not None:
+            self.state = dataclasses.replace(self.state, clip=_intersect(self.state.clip, box))
+
+    def do_W_a(self) -> None:
+        self.do_W()  # even-odd or nonzero: the same bounding rectangle
+
+    def do_gs(self, name: Any) -> None:
+        params = resolve1(resolve1(self.resources.get("ExtGState", {})).get(literal_name(name)))
+        if isinstance(params, dict):
+            self.state = dataclasses.replace(
+                self.state,
+                fill_alpha=_number(params.get("ca"), self.state.fill_alpha),
+                stroke_alpha=_number(params.get("CA"), self.state.stroke_alpha),
+            )
+
+    def do_BMC(self, tag: Any) -> None:
+        self.marked.append(self.state.hidden)
+        super().do_BMC(tag)
+
+    def do_BDC(self, tag: Any, props: Any) -> None:
+        hidden = self.state.hidden
+        if isinstance(tag, PSLiteral) and literal_name(tag) == "OC":
+            if isinstance(props, PSLiteral):
+                props = resolve1(self.resources.get("Properties", {})).get(literal_name(props))
+            hidden = hidden or self.layer_hidden(props)
+        self.marked.append(self.state.hidden)
+        self.state = dataclasses.replace(self.state, hidden=hidden)
+        super().do_BDC(tag, props)
+
+    def do_EMC(self) -> None:
+        if self.marked:
+            self.state = dataclasses.replace(self.state, hidden=self.marked.pop())
+        super().do_EMC()
+
+    def do_Do(self, xobjid: Any) -> None:
+        xobj = resolve1(resolve1(self.resources.get("XObject", {})).get(literal_name(xobjid)))
+        self._pending = None
+        if isinstance(xobj, PDFStream):
+            state = self.state
+            matrix = resolve1(xobj.get("Matrix")) or (1, 0, 0, 1, 0, 0)
+            bbox = resolve1(xobj.get("BBox"))
+            try:
+                from pdfminer.utils import mult_matrix
+
+                box = _transformed(mult_matrix(tuple(float(v) for v in matrix), self.ctm), bbox)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                box = None
+            if box is not None:
+                state = dataclasses.replace(state, clip=_intersect(state.clip, box))
+            if self.layer_hidden(xobj.get("OC")):
+                state = dataclasses.replace(state, hidden=True)
+            self._pending = state
+        try:
+            super().do_Do(xobjid)
+        finally:
+            self._pending = None
+
+    def do_TJ(self, seq: Any) -> None:
+        self.device.begin_string(self.state, int(_number(self.textstate.render, 0)), self.graphicstate)
+        super().do_TJ(seq)
+
+    def process_appearance(self, appearance: Any, *, hidden: bool) -> None:
+        """Lay out an annotation's appearance (given as a page), `hidden`: a viewer does not
+        draw it (a hidden annotation, a state not selected)."""
+        self.base = _State(hidden=hidden)
+        try:
+            self.process_page(appearance)
+        finally:
+            self.base = _State()
+
+    def layer_hidden(self, ref: Any) -> bool:
+        """Whether an optional-content group (or membership dictionary) is off in the
+        default view. A membership of several groups is taken as hidden when any is."""
+        if ref is None:
+            return False
+        groups, base_off = self.hidden_groups
+        target = resolve1(ref)
+        if isinstance(target, dict) and literal_name(target.get("Type")) == "OCMD":
+            members = resolve1(target.get("OCGs"))
+            refs = members if isinstance(members, list) else [target.get("OCGs")]
+            return any(self._group_hidden(r, groups, base_off) for r in refs)
+        return self._group_hidden(ref, groups, base_off)
+
+    @staticmethod
+    def _group_hidden(ref: Any, groups: set[int], base_off: bool) -> bool:
+        if not isinstance(ref, PDFObjRef):
+            return base_off
+        return (ref.objid not in groups) if base_off else (ref.objid in groups)
+
+
+def _numbers(values: Sequence[Any]) -> bool:
+    try:
+        [float(v) for v in values]
+    except (TypeError, ValueError):
+        return False
+    return True

@@ -1,0 +1,204 @@
+"""Hostile report files: a PDF whose pages show one risk level while the text suitcheck
+reads states another, by someone who wants an R5 report to reach conservative clients.
+
+Was BROKE (1): the reader took only the page's own top-level text. A stamp, free-text
+annotation or form field drawn over the page (the report window, PDFium, draws it) and
+the text of a form XObject the page draws were never read: a page whose 低风险 sentence
+was covered by a stamp showing 本报告的风险等级为高风险 was imported as R1 and a C1 client
+was allowed it. Now annotations (their appearance, note and field value) and form
+XObjects are read, and the two statements leave the report unrated.
+
+Was BROKE (2): every glyph a content stream places was read as text, shown or not. A
+report whose page shows its level as an image (or a stamp, or paths) and states 低风险 in
+text nobody is shown (render mode 3, white, 0.1 pt, off the page or outside its crop box,
+clipped away, transparent, in an optional-content layer that is off, in a hidden
+annotation) was imported as R1. Now the level is also read from the text a reader is
+shown; when the two readings differ the report is unrated with a finding naming both.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.codes import ImportStatus
+from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.ingest.reader import extract
+from suitcheck.ingest.sandbox import Limits, Sandbox
+from suitcheck.services import Services
+from tests.conftest import add_client, staff
+from tests.pdfs import pdf_line, pdf_stream, raw_page_pdf
+
+HIGH = "本报告的风险等级为高风险。"
+LOW = "本报告的风险等级为低风险。"
+HEAD = (
+    pdf_line("星辰电子年度点评：经营稳健", y=780, size=16)
+    + pdf_line("公司点评", y=750)
+    + pdf_line("事件：公司发布年报，营业收入同比增长百分之十二。", y=720)
+)
+_FORM = b"/Type /XObject /Subtype /Form /BBox [0 0 340 40] /Resources << /Font << /F1 3 0 R >> >> "
+# An opaque white box with the high-risk sentence: drawn over the page's own sentence.
+_COVER = pdf_stream(b"1 1 1 rg 0 0 340 40 re f 0 0 0 rg\n" + pdf_line(HIGH, x=5, y=15), _FORM)
+
+
+def _annotated(subtype: bytes, annot_extra: bytes = b"", catalog_extra: bytes = b"", appearance: bool = True) -> bytes:
+    ap = b"/AP << /N 7 0 R >> " if appearance else b""
+    return raw_page_pdf(
+        HEAD + pdf_line(LOW, y=560),
+        page_extra=b"/Annots [6 0 R] ",
+        catalog_extra=catalog_extra,
+        objects=(
+            b"<< /Type /Annot /Subtype " + subtype + b" /Rect [60 540 400 580] /F 4 " + ap + annot_extra + b">>",
+            _COVER,
+        ),
+    )
+
+
+def _levels(data: bytes) -> tuple[RiskLevel | None, set[RiskLevel], tuple[str, ...]]:
+    meta = extract(Path("report.pdf"), data).metadata
+    return meta.stated_level, set(meta.level_statements), meta.unclear_level_statements
+
+
+COVERED = {
+    "stamp": _annotated(b"/Stamp"),
+    "free-text": _annotated(b"/FreeText", b"/DA (/F1 12 Tf 0 g) "),
+    "free-text without appearance": _annotated(
+        b"/FreeText",
+        b"/DA (/F1 12 Tf 0 g) /Contents <FEFF" + HIGH.encode("utf-16-be").hex().encode() + b"> ",
+        appearance=False,
+    ),
+    "form field": _annotated(
+        b"/Widget",
+        b"/FT /Tx /T (level) /V <FEFF" + HIGH.encode("utf-16-be").hex().encode() + b"> ",
+        catalog_extra=b"/AcroForm << /Fields [6 0 R] >> ",
+    ),
+    "form xobject": raw_page_pdf(
+        HEAD + b"1 1 1 rg\n" + pdf_line(LOW, y=560) + b"0 g q 1 0 0 1 60 540 cm /X1 Do Q\n",
+        resources_extra=b"/XObject << /X1 6 0 R >> ",
+        objects=(pdf_stream(pdf_line(HIGH, x=5, y=15), _FORM),),
+    ),
+}
+
+
+@pytest.mark.parametrize("data", COVERED.values(), ids=COVERED.keys())
+def test_a_level_drawn_over_the_page_is_read_and_the_report_is_unrated(data: bytes) -> None:
+    stated, statements, _unclear = _levels(data)
+    assert stated is None
+    assert RiskLevel.R5 in statements
+
+
+def test_a_level_stated_only_in_a_form_xobject_is_read() -> None:
+    """The page draws its whole text through a form XObject (as a stamping tool leaves
+    it): the level it shows is the report's level, not "no level"."""
+    data = raw_page_pdf(
+        b"q 1 0 0 1 0 0 cm /X1 Do Q\n",
+        resources_extra=b"/XObject << /X1 6 0 R >> ",
+        objects=(pdf_stream(HEAD + pdf_line(HIGH, y=560), _FORM.replace(b"[0 0 340 40]", b"[0 0 595 842]")),),
+    )
+    assert _levels(data)[0] is RiskLevel.R5
+
+
+_OFF_LAYER = b"/OCProperties << /OCGs [6 0 R] /D << /OFF [6 0 R] >> >> "
+_ALPHA = b"/ExtGState << /GS0 << /Type /ExtGState /ca 0 >> >> "
+UNSHOWN = {
+    "render mode 3": raw_page_pdf(HEAD + pdf_line(LOW, y=560, before="3 Tr")),
+    "white": raw_page_pdf(HEAD + b"1 1 1 rg\n" + pdf_line(LOW, y=560)),
+    "near-white grey": raw_page_pdf(HEAD + b"0.99 g\n" + pdf_line(LOW, y=560)),
+    "no ink in CMYK": raw_page_pdf(HEAD + b"0 0 0 0 k\n" + pdf_line(LOW, y=560)),
+    "0.1 pt": raw_page_pdf(HEAD + pdf_line(LOW, y=560, size=0.1)),
+    "squeezed to 1 % (a blot)": raw_page_pdf(HEAD + pdf_line(LOW, y=560, before="1 Tz")),
+    "off the page": raw_page_pdf(HEAD + pdf_line(LOW, x=2000, y=560)),
+    "outside the crop box": raw_page_pdf(HEAD + pdf_line(LOW, y=100), page_extra=b"/CropBox [0 400 595 842] "),
+    "clipped away": raw_page_pdf(HEAD + b"q 0 0 1 1 re W n\n" + pdf_line(LOW, y=560) + b"Q\n"),
+    "transparent": raw_page_pdf(HEAD + b"/GS0 gs\n" + pdf_line(LOW, y=560), resources_extra=_ALPHA),
+    "layer off": raw_page_pdf(
+        HEAD + b"/OC /L0 BDC\n" + pdf_line(LOW, y=560) + b"EMC\n",
+        resources_extra=b"/Properties << /L0 6 0 R >> ",
+        catalog_extra=_OFF_LAYER,
+        objects=(b"<< /Type /OCG /Name (notes) >>",),
+    ),
+    "form outside its box": raw_page_pdf(
+        HEAD + b"/X1 Do\n",
+        resources_extra=b"/XObject << /X1 6 0 R >> ",
+        objects=(pdf_stream(pdf_line(LOW, y=560), _FORM.replace(b"[0 0 340 40]", b"[0 0 1 1]")),),
+    ),
+    "hidden annotation": raw_page_pdf(
+        HEAD,
+        page_extra=b"/Annots [6 0 R] ",
+        objects=(
+            b"<< /Type /Annot /Subtype /Stamp /Rect [60 540 400 580] /F 2 /AP << /N 7 0 R >> >>",
+            pdf_stream(pdf_line(LOW, x=5, y=15), _FORM),
+        ),
+    ),
+    "appearance not selected": raw_page_pdf(
+        HEAD,
+        page_extra=b"/Annots [6 0 R] ",
+        objects=(
+            b"<< /Type /Annot /Subtype /Widget /FT /Btn /Rect [60 540 400 580] /AS /Off"
+            b" /AP << /N << /On 7 0 R /Off 8 0 R >> >> >>",
+            pdf_stream(pdf_line(LOW, x=5, y=15), _FORM),
+            pdf_stream(b"", _FORM),
+        ),
+    ),
+}
+
+
+@pytest.mark.parametrize("data", UNSHOWN.values(), ids=UNSHOWN.keys())
+def test_a_level_stated_only_in_text_nobody_is_shown_leaves_the_report_unrated(data: bytes) -> None:
+    """The page shows its level as an image (or shows none); the text layer says 低风险
+    where a reader of the page is shown nothing: not the report's level."""
+    stated, _statements, unclear = _levels(data)
+    assert stated is None
+    assert any("do not show" in u and "R1" in u for u in unclear), unclear
+
+
+def test_a_hidden_character_inside_the_shown_sentence_leaves_the_report_unrated() -> None:
+    """The page shows 本报告的风险等级为 … 风险。 with 高 drawn as a picture; an invisible 低
+    sits where it is drawn, so the text reads 低风险."""
+    line = (
+        "BT /F1 12 Tf 72 560 Td <{a}> Tj 3 Tr <{b}> Tj 0 Tr <{c}> Tj ET\n".format(
+            a="本报告的风险等级为".encode("utf-16-be").hex(),
+            b="低".encode("utf-16-be").hex(),
+            c="风险。".encode("utf-16-be").hex(),
+        )
+    ).encode()
+    stated, statements, unclear = _levels(raw_page_pdf(HEAD + line))
+    assert statements == {RiskLevel.R1}
+    assert stated is None
+    assert any("do not show" in u for u in unclear)
+
+
+def test_an_unshown_copy_of_the_shown_statement_changes_nothing() -> None:
+    """A text layer under the page's own text (an OCR layer, a repeated disclaimer) that
+    states the same level as the page shows leaves the stated level."""
+    data = raw_page_pdf(HEAD + pdf_line(HIGH, y=600) + pdf_line(HIGH, y=560, before="3 Tr"))
+    assert _levels(data) == (RiskLevel.R5, {RiskLevel.R5}, ())
+
+
+def test_a_stamped_report_reaches_no_conservative_client(services: Services, tmp_path: Path) -> None:
+    """Through the import and the check, on SQLite and PostgreSQL: the stamped report is
+    waiting for compliance, and a C1 client is refused it."""
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    stamped, hidden = tmp_path / "stamped.pdf", tmp_path / "hidden.pdf"
+    stamped.write_bytes(COVERED["stamp"])
+    hidden.write_bytes(UNSHOWN["white"])
+    results = services.reports.import_paths(compliance, [stamped, hidden])
+    assert [r.status for r in results] == [ImportStatus.NEEDS_RATING] * 2, results
+    add_client(services, compliance, "C1-client", RiskProfile.C1)
+    for result in results:
+        assert result.report is not None
+        assert services.reports.get(compliance, result.report).level is None
+        assert not services.access.check(advisor, "C1-client", result.report).decision.allowed
+
+
+def test_the_sandboxed_reader_reads_the_same(tmp_path: Path) -> None:
+    """The import reads files in the worker process (ingest.sandbox), under its limits."""
+    sandbox = Sandbox()
+    try:
+        meta = sandbox.extract(Path("stamped.pdf"), COVERED["stamp"], Limits()).metadata
+    finally:
+        sandbox.close()
+    assert meta.stated_level is None
+    assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
