@@ -230,3 +230,21 @@ def raw_page_pdf(
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     out += f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+def updated_in_place(
+    pdf: bytes, number: int, body: bytes, *, startxref_shift: int = 0, offset: int | None = None
+) -> bytes:
+    """`pdf` with an incremental update that defines object `number` anew as `body`, as an
+    editor saving in place appends it. `startxref_shift` moves the update's startxref off
+    its cross-reference section; `offset` puts a wrong offset in that section's entry."""
+    previous = int(pdf.rsplit(b"startxref", 1)[1].split()[0])
+    size = int(pdf.rsplit(b"/Size", 1)[1].split()[0])
+    out = bytearray(pdf)
+    at = len(out)
+    out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 1\n0000000000 65535 f \n{number} 1\n{at if offset is None else offset:010d} 00000 n \n".encode()
+    out += f"trailer\n<< /Size {size} /Root 1 0 R /Prev {previous} >>\n".encode()
+    out += f"startxref\n{xref + startxref_shift}\n%%EOF\n".encode()
+    return bytes(out)

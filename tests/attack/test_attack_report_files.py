@@ -14,6 +14,12 @@ text nobody is shown (render mode 3, white, 0.1 pt, off the page or outside its 
 clipped away, transparent, in an optional-content layer that is off, in a hidden
 annotation) was imported as R1. Now the level is also read from the text a reader is
 shown; when the two readings differ the report is unrated with a finding naming both.
+
+Was BROKE (3): a PDF updated in place (an incremental update whose new content stream
+says 高风险) whose new cross-reference section cannot be found, or whose new definition
+cannot be read, was read at its first version (低风险, R1) while the report window, which
+rebuilds the table, showed the update. Now such a PDF is refused as damaged, with a
+sentence; a well-formed update is read at its newest version, as a viewer shows it.
 """
 
 from __future__ import annotations
@@ -25,11 +31,12 @@ import pytest
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
+from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.reader import extract
 from suitcheck.ingest.sandbox import Limits, Sandbox
 from suitcheck.services import Services
 from tests.conftest import add_client, staff
-from tests.pdfs import pdf_line, pdf_stream, raw_page_pdf
+from tests.pdfs import pdf_line, pdf_stream, raw_page_pdf, updated_in_place
 
 HIGH = "本报告的风险等级为高风险。"
 LOW = "本报告的风险等级为低风险。"
@@ -202,3 +209,37 @@ def test_the_sandboxed_reader_reads_the_same(tmp_path: Path) -> None:
         sandbox.close()
     assert meta.stated_level is None
     assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
+
+
+_FIRST = raw_page_pdf(HEAD + pdf_line(LOW, y=560))
+_UPDATE = pdf_stream(HEAD + pdf_line(HIGH, y=560))
+
+
+def test_a_pdf_updated_in_place_is_read_at_its_newest_version() -> None:
+    assert _levels(updated_in_place(_FIRST, 5, _UPDATE))[0] is RiskLevel.R5
+
+
+@pytest.mark.parametrize(
+    "data",
+    [updated_in_place(_FIRST, 5, _UPDATE, startxref_shift=7), updated_in_place(_FIRST, 5, _UPDATE, offset=10)],
+    ids=["update's table not found", "update's definition unreadable"],
+)
+def test_a_pdf_whose_update_cannot_be_read_is_refused_not_read_at_its_first_version(data: bytes) -> None:
+    with pytest.raises(IngestError) as refused:
+        extract(Path("report.pdf"), data)
+    assert refused.value.code == "corrupt"
+    assert "more than one version" in str(refused.value)
+
+
+def test_the_import_reports_the_damaged_update_and_goes_on(services: Services, tmp_path: Path) -> None:
+    compliance = staff(services, Role.COMPLIANCE)
+    damaged, fine = tmp_path / "damaged.pdf", tmp_path / "fine.pdf"
+    damaged.write_bytes(updated_in_place(_FIRST, 5, _UPDATE, startxref_shift=7))
+    fine.write_bytes(updated_in_place(_FIRST, 5, _UPDATE))
+    first, second = services.reports.import_paths(compliance, [damaged, fine])
+    assert (first.status, first.report, first.code) == (ImportStatus.FAILED, None, "corrupt")
+    assert first.reason is not None
+    assert "Traceback" not in first.reason
+    assert second.status is ImportStatus.IMPORTED
+    assert second.report is not None
+    assert services.reports.get(compliance, second.report).level is RiskLevel.R5

@@ -55,18 +55,19 @@ def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: i
 
 def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str]]:
     from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFDocument
     from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdfparser import PDFParser
 
+    from suitcheck.ingest.pdfrevision import NewestRevisionDocument, one_revision_if_rebuilt
     from suitcheck.ingest.pdfshown import ShownDevice, ShownInterpreter, hidden_layers
 
     # boxes_flow=None keeps each text box whole and lets us order boxes ourselves:
     # column by column (left to right), top to bottom within a column. all_texts: the
     # text inside form XObjects is laid out too (a viewer shows it as page text).
     params = LAParams(boxes_flow=None, line_margin=0.6, char_margin=2.0, all_texts=True)
-    document = PDFDocument(PDFParser(io.BytesIO(data)))
+    document = NewestRevisionDocument(PDFParser(io.BytesIO(data)))
+    one_revision_if_rebuilt(document, data)
     resources = PDFResourceManager()
     device = ShownDevice(resources, laparams=params)
     interpreter = ShownInterpreter(resources, device)
