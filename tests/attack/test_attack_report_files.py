@@ -20,6 +20,13 @@ says 高风险) whose new cross-reference section cannot be found, or whose new 
 cannot be read, was read at its first version (低风险, R1) while the report window, which
 rebuilds the table, showed the update. Now such a PDF is refused as damaged, with a
 sentence; a well-formed update is read at its newest version, as a viewer shows it.
+
+Was BROKE (4): text set at an angle (a diagonal 本报告的风险等级为高风险 across the page,
+a line running up the margin) came out one character a line in reverse, and a landscape
+page turned by /Rotate 270 read backwards from its last character: the level in it was
+never read, so a report with a small-print 低风险 sentence under a diagonal 高风险 one
+imported as R1, and a landscape report read as unrated with a reversed title. Now turned
+text is laid out upright, direction by direction, and read as lines.
 """
 
 from __future__ import annotations
@@ -243,3 +250,30 @@ def test_the_import_reports_the_damaged_update_and_goes_on(services: Services, t
     assert second.status is ImportStatus.IMPORTED
     assert second.report is not None
     assert services.reports.get(compliance, second.report).level is RiskLevel.R5
+
+
+def _turned(text: str, a: float, b: float, c: float, d: float, x: float, y: float, size: float = 24) -> bytes:
+    return f"BT /F1 {size} Tf {a} {b} {c} {d} {x} {y} Tm <{text.encode('utf-16-be').hex()}> Tj ET\n".encode()
+
+
+TURNED = {
+    "diagonal": raw_page_pdf(
+        HEAD + pdf_line(LOW, y=100, size=7) + _turned(HIGH, 0.707, 0.707, -0.707, 0.707, 120, 300)
+    ),
+    "up the margin": raw_page_pdf(HEAD + pdf_line(LOW, y=100, size=7) + _turned(HIGH, 0, 1, -1, 0, 560, 200, 10)),
+    "upside down": raw_page_pdf(HEAD + pdf_line(LOW, y=100, size=7) + _turned(HIGH, -1, 0, 0, -1, 500, 400)),
+}
+
+
+@pytest.mark.parametrize("data", TURNED.values(), ids=TURNED.keys())
+def test_a_level_set_at_an_angle_is_read_and_the_report_is_unrated(data: bytes) -> None:
+    stated, statements, _unclear = _levels(data)
+    assert stated is None
+    assert statements == {RiskLevel.R1, RiskLevel.R5}
+
+
+@pytest.mark.parametrize("rotate", [90, 180, 270])
+def test_a_landscape_page_reads_forwards(rotate: int) -> None:
+    data = raw_page_pdf(HEAD + pdf_line(HIGH, y=560), page_extra=f"/Rotate {rotate} ".encode())
+    meta = extract(Path("report.pdf"), data).metadata
+    assert (meta.stated_level, meta.title) == (RiskLevel.R5, "星辰电子年度点评：经营稳健")

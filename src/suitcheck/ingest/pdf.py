@@ -88,10 +88,11 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
 
 
 def _layout_texts(device: Any) -> tuple[str, str]:
-    """(all text, text shown) of the page the device just laid out, in reading order."""
+    """(all text, text shown) of the page the device just laid out, in reading order; its
+    turned text (a landscape page, a line set at an angle) after it, read upright."""
     from pdfminer.layout import LTAnno, LTChar, LTContainer, LTFigure, LTTextContainer
 
-    layout, unshown = device.get_result(), device.unshown
+    unshown = device.unshown
 
     def boxes(container: Any) -> list[Any]:
         found: list[Any] = []
@@ -109,11 +110,13 @@ def _layout_texts(device: Any) -> tuple[str, str]:
             return item.get_text()
         return "".join(shown(child) for child in item) if isinstance(item, LTContainer) else ""
 
-    ordered = _reading_order(boxes(layout), layout.width)
-    full = "\n".join(box.get_text().rstrip("\n") for box in ordered)
-    if not unshown:
-        return full, full
-    return full, "\n".join(shown(box).rstrip("\n") for box in ordered)
+    full: list[str] = []
+    seen: list[str] = []
+    for layout in (device.get_result(), *device.turned_pages()):
+        ordered = _reading_order(boxes(layout), layout.width)
+        full += (box.get_text().rstrip("\n") for box in ordered)
+        seen += (shown(box).rstrip("\n") for box in ordered) if unshown else ()
+    return "\n".join(full), "\n".join(seen if unshown else full)
 
 
 # Annotation flags (PDF 32000 12.5.3): Hidden, NoView.

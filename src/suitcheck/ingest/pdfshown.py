@@ -11,15 +11,16 @@ clipping path counts as its bounding rectangle."""
 from __future__ import annotations
 
 import dataclasses
+import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
 from pdfminer.converter import PDFPageAggregator
-from pdfminer.layout import LTChar
+from pdfminer.layout import LTChar, LTPage
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral, literal_name
-from pdfminer.utils import Rect, apply_matrix_pt
+from pdfminer.utils import Rect, apply_matrix_pt, mult_matrix
 
 # Below this a colour component is white enough to vanish on the page (1 is white; in
 # CMYK 0 is no ink); below this alpha a glyph is transparent; below this many points a
@@ -101,19 +102,44 @@ class ShownDevice(PDFPageAggregator):
         self.painted = True  # the current string is painted in a colour a reader sees
         self.page_box: Rect | None = None
         self.unshown: set[int] = set()  # id() of the characters of the current page not shown
+        self.turned: dict[int, list[LTChar]] = {}  # the page's turned characters by direction (degrees)
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         super().begin_page(page, ctm)
         self.page_box = _transformed(ctm, page.cropbox)
         self.unshown = set()
+        self.turned = {}
 
     def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
                     ncs: Any, graphicstate: Any) -> float:  # fmt: skip
         adv = super().render_char(matrix, font, fontsize, scaling, rise, cid, ncs, graphicstate)
         item = self.cur_item._objs[-1]
-        if isinstance(item, LTChar) and not (self.painted and self._in_view(item)):
+        if not isinstance(item, LTChar):
+            return adv
+        shown = self.painted and self._in_view(item)
+        angle = _angle(matrix)
+        if angle:
+            # Text turned on the page (a landscape page, a line set at 90 or 45 degrees): laid
+            # out apart, turned upright, so that its lines read as lines (turned_pages).
+            self.cur_item._objs.pop()
+            item = LTChar(mult_matrix(matrix, _rotation(-angle)), font, fontsize, scaling, rise, item.get_text(),
+                          font.char_width(cid), font.char_disp(cid), ncs, graphicstate)  # fmt: skip
+            self.turned.setdefault(angle, []).append(item)
+        if not shown:
             self.unshown.add(id(item))
         return adv
+
+    def turned_pages(self) -> list[LTPage]:
+        """The page's turned text, one laid-out page a direction, each turned upright."""
+        pages = []
+        for _angle, chars in sorted(self.turned.items()):
+            page = LTPage(self.pageno, (min(c.x0 for c in chars), min(c.y0 for c in chars),
+                                        max(c.x1 for c in chars), max(c.y1 for c in chars)))  # fmt: skip
+            page.extend(chars)
+            if self.laparams is not None:
+                page.analyze(self.laparams)
+            pages.append(page)
+        return pages
 
     def begin_string(self, state: _State, mode: int, gstate: Any) -> None:
         """The state a string of text is shown in (once per string, not per character)."""
@@ -137,6 +163,19 @@ class ShownDevice(PDFPageAggregator):
             if box is not None and not (box[0] <= x <= box[2] and box[1] <= y <= box[3]):
                 return False
         return True
+
+
+def _angle(matrix: Any) -> int:
+    """The direction a glyph's baseline runs on the page, in whole degrees (0: left to right)."""
+    a, b = matrix[0], matrix[1]
+    if b == 0 and a > 0:
+        return 0
+    return round(math.degrees(math.atan2(b, a))) % 360
+
+
+def _rotation(degrees: int) -> tuple[float, float, float, float, float, float]:
+    r = math.radians(degrees)
+    return (math.cos(r), math.sin(r), -math.sin(r), math.cos(r), 0.0, 0.0)
 
 
 def _white(space: Any, colour: Any) -> bool:
@@ -251,8 +290,6 @@ class ShownInterpreter(PDFPageInterpreter):
             matrix = resolve1(xobj.get("Matrix")) or (1, 0, 0, 1, 0, 0)
             bbox = resolve1(xobj.get("BBox"))
             try:
-                from pdfminer.utils import mult_matrix
-
                 box = _transformed(mult_matrix(tuple(float(v) for v in matrix), self.ctm), bbox)  # type: ignore[arg-type]
             except (TypeError, ValueError):
                 box = None
