@@ -179,7 +179,7 @@ def masthead_report_pdf(
 # -- raw PDFs, object by object (for what reportlab does not write: annotations with their
 # own appearance, optional-content layers, clipping and transparency around text) --------
 
-_CID_FONT = (
+CID_FONT = (
     b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts [<< /Type /Font"
     b" /Subtype /CIDFontType0 /BaseFont /STSong-Light /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1)"
     b" /Supplement 2 >> /FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6"
@@ -211,7 +211,7 @@ def raw_page_pdf(
     bodies = [
         b"<< /Type /Catalog /Pages 2 0 R " + catalog_extra + b">>",
         b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
-        _CID_FONT,
+        CID_FONT,
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
         + resources_extra
         + b">> /Contents 5 0 R "

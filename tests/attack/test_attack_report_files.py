@@ -27,6 +27,13 @@ page turned by /Rotate 270 read backwards from its last character: the level in 
 never read, so a report with a small-print 低风险 sentence under a diagonal 高风险 one
 imported as R1, and a landscape report read as unrated with a reversed title. Now turned
 text is laid out upright, direction by direction, and read as lines.
+
+Was BROKE (5): a sentence set in a font whose glyphs map to no character (no usable
+ToUnicode; pdfminer gives "(cid:1063)…") shows 本报告的风险等级为高风险 on the page but
+reads as nothing: with a small-print 低风险 sentence beside it the report imported as R1.
+Now glyphs mapped to no character where a level could be stated (four in a row, or one
+beside a character a level statement is written with) leave the report unrated with a
+finding quoting them.
 """
 
 from __future__ import annotations
@@ -43,7 +50,7 @@ from suitcheck.ingest.reader import extract
 from suitcheck.ingest.sandbox import Limits, Sandbox
 from suitcheck.services import Services
 from tests.conftest import add_client, staff
-from tests.pdfs import pdf_line, pdf_stream, raw_page_pdf, updated_in_place
+from tests.pdfs import CID_FONT, pdf_line, pdf_stream, raw_page_pdf, updated_in_place
 
 HIGH = "本报告的风险等级为高风险。"
 LOW = "本报告的风险等级为低风险。"
@@ -277,3 +284,49 @@ def test_a_landscape_page_reads_forwards(rotate: int) -> None:
     data = raw_page_pdf(HEAD + pdf_line(HIGH, y=560), page_extra=f"/Rotate {rotate} ".encode())
     meta = extract(Path("report.pdf"), data).metadata
     assert (meta.stated_level, meta.title) == (RiskLevel.R5, "星辰电子年度点评：经营稳健")
+
+
+# The CJK font with a character map that maps one unused code: every glyph it draws is
+# read as "(cid:N)", while a viewer draws it from the font as usual.
+_NO_MAP = pdf_stream(
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Broken def"
+    b" 1 begincodespacerange <0000> <FFFF> endcodespacerange 1 beginbfchar <0001> <0020> endbfchar"
+    b" endcmap CMapName currentdict /CMap defineresource pop end end"
+)
+_UNMAPPED_FONT = CID_FONT.replace(b"/DescendantFonts", b"/ToUnicode 8 0 R /DescendantFonts")
+
+
+def _in_unmapped_font(text: str) -> bytes:
+    """The head, a small-print 低风险 sentence, and `text` large in the unmapped font."""
+    form = _FORM.replace(b"[0 0 340 40]", b"[0 0 595 842]").replace(b"/F1 3 0 R", b"/F2 7 0 R")
+    return raw_page_pdf(
+        HEAD + pdf_line(LOW, y=100, size=7) + b"/X1 Do\n",
+        resources_extra=b"/XObject << /X1 6 0 R >> ",
+        objects=(pdf_stream(pdf_line(text, y=560, size=20).replace(b"/F1", b"/F2"), form), _UNMAPPED_FONT, _NO_MAP),
+    )
+
+
+@pytest.mark.parametrize("shown", [HIGH, "本告"], ids=["whole sentence", "one glyph inside a word"])
+def test_a_level_in_glyphs_that_map_to_no_character_leaves_the_report_unrated(shown: str) -> None:
+    stated, statements, unclear = _levels(_in_unmapped_font(shown))
+    assert statements == {RiskLevel.R1}
+    assert stated is None
+    assert any("mapped to no character" in u and "(cid:" in u for u in unclear), unclear
+
+
+def test_unmapped_glyphs_away_from_any_level_word_change_nothing() -> None:
+    """A symbol font's glyph away from any word of a level statement (a chart's bullet)
+    says nothing about the level: the stated level stands."""
+    single = raw_page_pdf(
+        HEAD + pdf_line(LOW, y=560) + b"/X1 Do\n",
+        resources_extra=b"/XObject << /X1 6 0 R >> ",
+        objects=(
+            pdf_stream(
+                pdf_line("，", x=300, y=300).replace(b"/F1", b"/F2"),
+                _FORM.replace(b"[0 0 340 40]", b"[0 0 595 842]").replace(b"/F1 3 0 R", b"/F2 7 0 R"),
+            ),
+            _UNMAPPED_FONT,
+            _NO_MAP,
+        ),
+    )
+    assert _levels(single) == (RiskLevel.R1, {RiskLevel.R1}, ())

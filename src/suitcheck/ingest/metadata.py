@@ -634,6 +634,28 @@ def _unshown_statement(statements: tuple[RiskLevel, ...], unclear: tuple[str, ..
     )
 
 
+# A glyph pdfminer can map to no character ("(cid:1234)"): a font without a usable
+# character map. A page shows it; the reader cannot read it.
+_UNMAPPED = r"\(cid:\d+\)"
+_LEVEL_VOCABULARY = r"[本报告风险等级为属于高中低Rr]"
+# Unmapped glyphs where a statement of the level could be: four or more in a row (a whole
+# sentence in such a font), or one beside a character a level statement is written with
+# (本□告的风险等级为高风险). Elsewhere (a chart's symbol font) they say nothing about it.
+_UNREAD_GLYPHS = re.compile(
+    rf"(?:{_UNMAPPED}[ \t]*){{4,}}|{_LEVEL_VOCABULARY}[ \t\n]?{_UNMAPPED}|{_UNMAPPED}[ \t\n]?{_LEVEL_VOCABULARY}"
+)
+
+
+def _unread_glyphs(text: str) -> str | None:
+    """A sentence for compliance when a PDF's text has glyphs the reader cannot map to
+    characters where they could state the report's level; None when it has none."""
+    found = _UNREAD_GLYPHS.search(text)
+    if found is None:
+        return None
+    around = " ".join(text[max(0, found.start() - 20) : found.end() + 20].split())
+    return f"glyphs mapped to no character where a level could be stated: {around}"
+
+
 def extract_metadata(raw_text: str, shown_text: str | None = None) -> ReportMetadata:
     """The metadata of a report's text. `shown_text`: the part of it a reader of a PDF's
     pages is shown (ingest.pdf); when the level reads otherwise without the rest, the
@@ -656,9 +678,10 @@ def extract_metadata(raw_text: str, shown_text: str | None = None) -> ReportMeta
     )
     published = _publication_date(first_page, min(_body_start(first_page), 40))
     statements, unclear = _level_statements(text)
-    if shown_text is not None and shown_text != raw_text:
-        hidden = _unshown_statement(statements, unclear, shown_text)
-        unclear += (hidden,) if hidden else ()
+    if shown_text is not None:  # a PDF
+        unread = _unread_glyphs(text)
+        hidden = _unshown_statement(statements, unclear, shown_text) if shown_text != raw_text else None
+        unclear += tuple(x for x in (unread, hidden) if x)
     return ReportMetadata(
         title=title,
         publisher=_publisher(text),
