@@ -11,9 +11,10 @@ XObjects are read, and the two statements leave the report unrated.
 Was BROKE (2): every glyph a content stream places was read as text, shown or not. A
 report whose page shows its level as an image (or a stamp, or paths) and states 低风险 in
 text nobody is shown (render mode 3, white, 0.1 pt, off the page or outside its crop box,
-clipped away, transparent, in an optional-content layer that is off, in a hidden
-annotation) was imported as R1. Now the level is also read from the text a reader is
-shown; when the two readings differ the report is unrated with a finding naming both.
+clipped away, transparent, in an optional-content layer that is off, under a white box,
+an image or a stamp painted over it, in a hidden annotation) was imported as R1. Now the
+level is also read from the text a reader is shown; when the two readings differ the
+report is unrated with a finding naming both.
 
 Was BROKE (3): a PDF updated in place (an incremental update whose new content stream
 says 高风险) whose new cross-reference section cannot be found, or whose new definition
@@ -121,6 +122,9 @@ def test_a_level_stated_only_in_a_form_xobject_is_read() -> None:
     assert _levels(data)[0] is RiskLevel.R5
 
 
+_WHITE_IMAGE = pdf_stream(
+    b"\xff" * 48, b"/Type /XObject /Subtype /Image /Width 4 /Height 4 /ColorSpace /DeviceRGB /BitsPerComponent 8 "
+)
 _OFF_LAYER = b"/OCProperties << /OCGs [6 0 R] /D << /OFF [6 0 R] >> >> "
 _ALPHA = b"/ExtGState << /GS0 << /Type /ExtGState /ca 0 >> >> "
 UNSHOWN = {
@@ -151,6 +155,24 @@ UNSHOWN = {
         objects=(
             b"<< /Type /Annot /Subtype /Stamp /Rect [60 540 400 580] /F 2 /AP << /N 7 0 R >> >>",
             pdf_stream(pdf_line(LOW, x=5, y=15), _FORM),
+        ),
+    ),
+    "under a white box": raw_page_pdf(HEAD + pdf_line(LOW, y=560) + b"1 1 1 rg 60 550 400 30 re f\n"),
+    "behind an image": raw_page_pdf(
+        HEAD + pdf_line(LOW, y=560) + b"q 400 0 0 30 60 550 cm /Im0 Do Q\n",
+        resources_extra=b"/XObject << /Im0 6 0 R >> ",
+        objects=(_WHITE_IMAGE,),
+    ),
+    "under a stamp": raw_page_pdf(
+        HEAD + pdf_line(LOW, y=560),
+        page_extra=b"/Annots [6 0 R] ",
+        objects=(
+            b"<< /Type /Annot /Subtype /Stamp /Rect [60 540 400 580] /F 4 /AP << /N 7 0 R >> >>",
+            pdf_stream(
+                b"q 340 0 0 40 0 0 cm /Im0 Do Q\n",
+                _FORM.replace(b"/Font << /F1 3 0 R >>", b"/XObject << /Im0 8 0 R >>"),
+            ),
+            _WHITE_IMAGE,
         ),
     ),
     "appearance not selected": raw_page_pdf(
@@ -189,6 +211,21 @@ def test_a_hidden_character_inside_the_shown_sentence_leaves_the_report_unrated(
     assert statements == {RiskLevel.R1}
     assert stated is None
     assert any("do not show" in u for u in unclear)
+
+
+def test_text_on_a_coloured_box_or_under_a_highlight_is_shown() -> None:
+    """A box painted before the text (a table cell's shading) and a translucent highlight
+    over it hide nothing."""
+    shaded = raw_page_pdf(HEAD + b"0.9 0.9 1 rg 60 550 400 30 re f 0 g\n" + pdf_line(HIGH, y=560))
+    highlighted = raw_page_pdf(
+        HEAD + pdf_line(HIGH, y=560),
+        page_extra=b"/Annots [6 0 R] ",
+        objects=(
+            b"<< /Type /Annot /Subtype /Highlight /Rect [60 540 400 580] /F 4 /AP << /N 7 0 R >> >>",
+            pdf_stream(b"1 1 0 rg 0 0 340 40 re f", _FORM),
+        ),
+    )
+    assert _levels(shaded) == _levels(highlighted) == (RiskLevel.R5, {RiskLevel.R5}, ())
 
 
 def test_an_unshown_copy_of_the_shown_statement_changes_nothing() -> None:

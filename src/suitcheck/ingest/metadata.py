@@ -628,8 +628,8 @@ def _unshown_statement(statements: tuple[RiskLevel, ...], unclear: tuple[str, ..
         return codes + (" and a statement that cannot be read" if unread else "")
 
     return (
-        "text the report's pages do not show (invisible, white, tiny, off the page, clipped or in a hidden "
-        f"layer or annotation) changes its level: read with it, {reading(statements, unclear)}; "
+        "text the report's pages do not show (invisible, white, tiny, off the page, clipped, covered, or in a "
+        f"hidden layer or annotation) changes its level: read with it, {reading(statements, unclear)}; "
         f"as shown, {reading(shown, shown_unclear)}"
     )
 

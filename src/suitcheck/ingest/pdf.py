@@ -78,6 +78,7 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
         if max_pages is not None and len(pages) >= max_pages:
             raise IngestError("too-many-pages", f"The PDF has more than {max_pages} pages (the firm's limit).")
         interpreter.process_page(page)
+        device.hide_under(_covering_annotations(page))
         texts = [_layout_texts(device)]
         texts += _annotation_texts(document, page, interpreter, device)
         pages.append(("\n".join(t[0] for t in texts if t[0]), "\n".join(t[1] for t in texts if t[1])))
@@ -121,6 +122,39 @@ def _layout_texts(device: Any) -> tuple[str, str]:
 
 # Annotation flags (PDF 32000 12.5.3): Hidden, NoView.
 _ANNOT_NOT_SHOWN = 2 | 32
+# Annotations a viewer paints over the page with a body that hides what is under it (a
+# stamp, a text box, a form field; a shape with an interior colour), unlike a highlight,
+# a link or a line.
+_COVERING = {"Stamp", "FreeText", "Widget"}
+_COVERING_IF_FILLED = {"Square", "Circle", "Polygon"}
+
+
+def _covering_annotations(page: Any) -> list[Any]:
+    """The rectangles (in page space) of the annotations drawn over a page that hide the
+    page's text under them: a stamp showing 高风险 over the page's 低风险."""
+    from pdfminer.pdftypes import resolve1
+    from pdfminer.psparser import literal_name
+
+    annots = resolve1(page.annots)
+    boxes = []
+    for ref in annots if isinstance(annots, list) else []:
+        annot = resolve1(ref)
+        if not isinstance(annot, dict):
+            continue
+        kind = literal_name(resolve1(annot.get("Subtype"))) if annot.get("Subtype") else ""
+        flags = resolve1(annot.get("F"))
+        opacity = resolve1(annot.get("CA"))
+        covering = kind in _COVERING or (kind in _COVERING_IF_FILLED and annot.get("IC"))
+        if not covering or (isinstance(flags, int) and flags & _ANNOT_NOT_SHOWN):
+            continue
+        if isinstance(opacity, (int, float)) and opacity < 0.95:
+            continue
+        if annot.get("AP") is None and kind != "FreeText":
+            continue  # nothing drawn
+        rect = resolve1(annot.get("Rect"))
+        if isinstance(rect, list) and len(rect) == 4:
+            boxes.append(rect)
+    return boxes
 
 
 def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -> list[tuple[str, str]]:

@@ -1,15 +1,17 @@
 """Which characters of a PDF a reader of the page is shown: pdfminer reads every glyph a
 content stream places, but a viewer shows none that is drawn invisible (text render mode
 3), in white or fully transparent, a fraction of a point high, outside the page or a
-clipping rectangle, or in an optional-content layer that is off. A report could state
-one level in such text and show another; the reader compares the two readings
-(ingest.metadata), so each character read here carries whether it is shown.
+clipping rectangle, in an optional-content layer that is off, or under an opaque
+rectangle, image or stamp painted after it. A report could state one level in such text
+and show another; the reader compares the two readings (ingest.metadata), so each
+character read here carries whether it is shown.
 
-Limits: a character painted over by an image or a filled shape counts as shown, and a
-clipping path counts as its bounding rectangle."""
+Limits: a clipping path counts as its bounding rectangle, and only rectangles and
+upright images cover (a filled curve or a turned image does not)."""
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import math
 from collections.abc import Iterable, Sequence
@@ -29,6 +31,8 @@ _WHITE = 0.95
 _INK = 0.05
 _TRANSPARENT = 0.05
 _SPECK = 1.0
+_OPAQUE = 0.95  # at least this opaque, a box or an image hides what is under it
+_AFTER_ALL = 1 << 62  # the paint order of what a viewer draws after the page (annotations)
 
 # Text render modes (PDF 32000 9.3.6): 3 draws nothing, 7 only clips.
 _INVISIBLE_MODES = (3, 7)
@@ -101,14 +105,72 @@ class ShownDevice(PDFPageAggregator):
         self.state = _State()
         self.painted = True  # the current string is painted in a colour a reader sees
         self.page_box: Rect | None = None
+        self.page_ctm: Any = (1, 0, 0, 1, 0, 0)
         self.unshown: set[int] = set()  # id() of the characters of the current page not shown
         self.turned: dict[int, list[LTChar]] = {}  # the page's turned characters by direction (degrees)
+        # What is painted, in order: characters (their centre) and opaque rectangles painted
+        # over whatever came before (a filled box, an image), for covered().
+        self.chars: list[tuple[float, float, int, int]] = []  # (x, y, order, id)
+        self.covers: list[tuple[Rect, int]] = []  # (box, order)
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         super().begin_page(page, ctm)
+        self.page_ctm = ctm
         self.page_box = _transformed(ctm, page.cropbox)
         self.unshown = set()
         self.turned = {}
+        self.chars, self.covers = [], []
+
+    def end_page(self, page: Any) -> None:
+        self.unshown |= self.covered()
+        super().end_page(page)
+
+    def covered(self) -> set[int]:
+        """The characters an opaque rectangle painted later lies over (text behind a box or
+        an image): by their centre."""
+        if not self.covers or not self.chars:
+            return set()
+        chars = sorted(self.chars)
+        xs = [c[0] for c in chars]
+        hidden: set[int] = set()
+        for (x0, y0, x1, y1), order in self.covers:
+            for _x, y, painted, ident in chars[bisect.bisect_left(xs, x0) : bisect.bisect_right(xs, x1)]:
+                if painted < order and y0 <= y <= y1:
+                    hidden.add(ident)
+        return hidden
+
+    def hide_under(self, rects: Iterable[Sequence[Any]]) -> None:
+        """Mark the characters of the page just laid out that lie under these rectangles
+        (annotations painted over the page, in the page's own space) as not shown."""
+        self.covers = [(box, _AFTER_ALL) for rect in rects if (box := _transformed(self.page_ctm, rect))]
+        self.unshown |= self.covered()
+
+    def _cover(self, box: Rect | None) -> None:
+        state = self.state
+        if box is None or state.hidden or state.fill_alpha < _OPAQUE:
+            return
+        if state.clip is not None:
+            box = _intersect(state.clip, box)
+        if box[0] < box[2] and box[1] < box[3]:
+            self.covers.append((box, len(self.chars) + len(self.covers)))
+
+    def paint_path(self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Sequence[Any]) -> None:
+        super().paint_path(gstate, stroke, fill, evenodd, path)
+        if fill and "".join(str(seg[0]) for seg in path).rstrip("h") in ("mlll", "mllll"):
+            points = [apply_matrix_pt(self.ctm, (float(seg[1]), float(seg[2]))) for seg in path if len(seg) == 3]
+            if len({round(x, 1) for x, _ in points}) <= 2 and len({round(y, 1) for _, y in points}) <= 2:
+                self._cover(_bounds(points))  # an axis-aligned filled rectangle
+
+    def render_image(self, name: str, stream: Any) -> None:
+        super().render_image(name, stream)
+        figure = self.cur_item
+        matrix = getattr(figure, "matrix", None)
+        if matrix is None:
+            return
+        a, b, c, d = (matrix[i] for i in range(4))
+        opaque = not any(stream.get(key) for key in ("SMask", "Mask", "ImageMask", "SMaskInData"))
+        if opaque and ((abs(b) < 1e-6 and abs(c) < 1e-6) or (abs(a) < 1e-6 and abs(d) < 1e-6)):
+            self._cover((figure.x0, figure.y0, figure.x1, figure.y1))
 
     def render_char(self, matrix: Any, font: Any, fontsize: float, scaling: float, rise: float, cid: int,
                     ncs: Any, graphicstate: Any) -> float:  # fmt: skip
@@ -117,6 +179,7 @@ class ShownDevice(PDFPageAggregator):
         if not isinstance(item, LTChar):
             return adv
         shown = self.painted and self._in_view(item)
+        original = item
         angle = _angle(matrix)
         if angle:
             # Text turned on the page (a landscape page, a line set at 90 or 45 degrees): laid
@@ -127,6 +190,8 @@ class ShownDevice(PDFPageAggregator):
             self.turned.setdefault(angle, []).append(item)
         if not shown:
             self.unshown.add(id(item))
+        x, y = (original.x0 + original.x1) / 2, (original.y0 + original.y1) / 2
+        self.chars.append((x, y, len(self.chars) + len(self.covers), id(item)))
         return adv
 
     def turned_pages(self) -> list[LTPage]:
@@ -207,9 +272,20 @@ class ShownInterpreter(PDFPageInterpreter):
         self.base = _State()
         self._inherit: tuple[Any, Any, _State] | None = None
         self._pending: _State | None = None
-        self.state = self.base
+        self._state = self.base
         self.saved: list[_State] = []
         self.marked: list[bool] = []
+
+    @property
+    def state(self) -> _State:
+        return self._state
+
+    @state.setter
+    def state(self, value: _State) -> None:
+        """The device paints in the state of the interpreter that runs (a form's, then the
+        page's again)."""
+        self._state = value
+        self.device.state = value
 
     def dup(self) -> ShownInterpreter:
         interp = self.__class__(self.rsrcmgr, self.device)
@@ -302,6 +378,7 @@ class ShownInterpreter(PDFPageInterpreter):
             super().do_Do(xobjid)
         finally:
             self._pending = None
+            self.device.state = self.state
 
     def do_TJ(self, seq: Any) -> None:
         self.device.begin_string(self.state, int(_number(self.textstate.render, 0)), self.graphicstate)
