@@ -35,6 +35,12 @@ reads as nothing: with a small-print 低风险 sentence beside it the report imp
 Now glyphs mapped to no character where a level could be stated (four in a row, or one
 beside a character a level statement is written with) leave the report unrated with a
 finding quoting them.
+
+Was BROKE (6): on a page of two columns the boxes are read across the page, row by row:
+a sentence 本报告的风险等级为 at the foot of the left column, which a reader continues at
+the head of the right column (高风险。), was read with the box beside it instead (低风险。,
+the end of another paragraph): R1. Now the page is also read column by column, and when
+the level reads otherwise that way the report is unrated with a finding.
 """
 
 from __future__ import annotations
@@ -367,3 +373,36 @@ def test_unmapped_glyphs_away_from_any_level_word_change_nothing() -> None:
         ),
     )
     assert _levels(single) == (RiskLevel.R1, {RiskLevel.R1}, ())
+
+
+def _two_columns(beside_the_foot: str) -> bytes:
+    """Two columns; the left one ends mid-sentence, the right one begins with its end."""
+    left, right = 60, 320
+
+    def at(text: str, x: int, y: int) -> bytes:
+        return pdf_line(text, x=x, y=y, size=10)
+
+    return raw_page_pdf(
+        HEAD
+        + at("公司经营稳健，收入增长。", left, 650)
+        + at("毛利率保持稳定水平。", left, 636)
+        + at("风险提示：市场波动。", left, 400)
+        + at("本报告的风险等级为", left, 120)
+        + at("高风险。分析师承诺如下。", right, 650)
+        + at("本段为分析师声明内容。", right, 636)
+        + at(beside_the_foot, right, 120)
+    )
+
+
+def test_a_sentence_running_into_the_next_column_is_not_read_with_the_box_beside_it() -> None:
+    stated, statements, unclear = _levels(_two_columns("低风险。这是另一段的结尾"))
+    assert stated is None
+    assert RiskLevel.R1 in statements
+    assert any("column by column" in u and "R5" in u for u in unclear), unclear
+
+
+def test_two_columns_that_read_the_same_either_way_keep_their_level() -> None:
+    data = raw_page_pdf(
+        HEAD + pdf_line("本报告的风险等级为高风险。", x=60, y=400, size=10) + pdf_line("附注。", x=320, y=400, size=10)
+    )
+    assert _levels(data) == (RiskLevel.R5, {RiskLevel.R5}, ())

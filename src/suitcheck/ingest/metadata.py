@@ -615,23 +615,28 @@ def _body_text(lines: list[str], body_start: int) -> str:
     return "\n".join(body)
 
 
-def _unshown_statement(statements: tuple[RiskLevel, ...], unclear: tuple[str, ...], shown_text: str) -> str | None:
-    """What the text a reader of the pages is not shown changes about the level read, as
-    a sentence for compliance; None when the pages as shown read the same (the same
-    levels, the same statements that cannot be read)."""
-    shown, shown_unclear = _level_statements(normalize(shown_text))
-    if set(shown) == set(statements) and set(shown_unclear) == set(unclear):
+def _reading(levels: tuple[RiskLevel, ...], unread: tuple[str, ...]) -> str:
+    codes = ", ".join(dict.fromkeys(x.code for x in levels)) or "no level"
+    return codes + (" and a statement that cannot be read" if unread else "")
+
+
+def _read_otherwise(
+    statements: tuple[RiskLevel, ...], unclear: tuple[str, ...], other_text: str, how: str
+) -> str | None:
+    """A sentence for compliance when the level reads otherwise in `other_text` (the same
+    page without its unshown text, or read column by column) than in the report's text;
+    None when it reads the same (the same levels, the same statements that cannot be read)."""
+    other, other_unclear = _level_statements(normalize(other_text))
+    if set(other) == set(statements) and set(other_unclear) == set(unclear):
         return None
+    return f"{how}: read as laid out, {_reading(statements, unclear)}; {_reading(other, other_unclear)} otherwise"
 
-    def reading(levels: tuple[RiskLevel, ...], unread: tuple[str, ...]) -> str:
-        codes = ", ".join(dict.fromkeys(x.code for x in levels)) or "no level"
-        return codes + (" and a statement that cannot be read" if unread else "")
 
-    return (
-        "text the report's pages do not show (invisible, white, tiny, off the page, clipped, covered, or in a "
-        f"hidden layer or annotation) changes its level: read with it, {reading(statements, unclear)}; "
-        f"as shown, {reading(shown, shown_unclear)}"
-    )
+_UNSHOWN = (
+    "text the report's pages do not show (invisible, white, tiny, off the page, clipped, covered, or in a hidden "
+    "layer or annotation) changes its level"
+)
+_COLUMNS = "read column by column (a sentence running from one column into the next), its level changes"
 
 
 # A glyph pdfminer can map to no character ("(cid:1234)"): a font without a usable
@@ -656,10 +661,12 @@ def _unread_glyphs(text: str) -> str | None:
     return f"glyphs mapped to no character where a level could be stated: {around}"
 
 
-def extract_metadata(raw_text: str, shown_text: str | None = None) -> ReportMetadata:
-    """The metadata of a report's text. `shown_text`: the part of it a reader of a PDF's
-    pages is shown (ingest.pdf); when the level reads otherwise without the rest, the
-    report is unrated with that finding (a page that shows 高风险 over a hidden 低风险)."""
+def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text: str | None = None) -> ReportMetadata:
+    """The metadata of a report's text. For a PDF (ingest.pdf.PdfTexts), `shown_text` is
+    the part of it a reader of its pages is shown and `columns_text` the same text read
+    column by column: when the level reads otherwise in either, the report is unrated with
+    that finding (a page that shows 高风险 over a hidden 低风险; a sentence whose end at the
+    head of the next column says 高风险 while the box beside its start says 低风险)."""
     # No rejoining here: the patterns tolerate line breaks, and joining could glue a
     # title to the report-type line below it.
     text = normalize(raw_text)
@@ -679,9 +686,11 @@ def extract_metadata(raw_text: str, shown_text: str | None = None) -> ReportMeta
     published = _publication_date(first_page, min(_body_start(first_page), 40))
     statements, unclear = _level_statements(text)
     if shown_text is not None:  # a PDF
-        unread = _unread_glyphs(text)
-        hidden = _unshown_statement(statements, unclear, shown_text) if shown_text != raw_text else None
-        unclear += tuple(x for x in (unread, hidden) if x)
+        found = [_unread_glyphs(text)]
+        for other, how in ((shown_text, _UNSHOWN), (columns_text, _COLUMNS)):
+            if other is not None and other != raw_text:
+                found.append(_read_otherwise(statements, unclear, other, how))
+        unclear += tuple(x for x in found if x)
     return ReportMetadata(
         title=title,
         publisher=_publisher(text),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
-from typing import Any
+from typing import Any, NamedTuple
 
 from suitcheck.ingest.errors import IngestError
 
@@ -19,12 +19,19 @@ def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: in
     return extract_pdf_texts(data, max_pages=max_pages, max_chars=max_chars)[0]
 
 
-def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> tuple[str, str]:
-    """(every text the PDF holds, the text a reader of its pages is shown), pages
-    separated by form feeds. The first is the report's text: the page's text, the text of
-    its form XObjects and of its annotations (their appearances, notes and field values).
-    The second leaves out what a viewer shows nobody (ingest.pdfshown): the level a
-    report states must read the same in both."""
+class PdfTexts(NamedTuple):
+    """A PDF's text three ways, pages separated by form feeds."""
+
+    text: str  # everything it holds, in reading order: the report's text
+    shown: str  # without what a viewer shows nobody (ingest.pdfshown)
+    columns: str  # everything, read column by column (left to right, each top to bottom)
+
+
+def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> PdfTexts:
+    """The PDF's text (PdfTexts): the page's text, the text of its form XObjects and of
+    its annotations (their appearances, notes and field values); the same without what a
+    viewer shows nobody; and the same read column by column. The level a report states
+    must read the same in all three (ingest.metadata)."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -47,13 +54,13 @@ def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: i
         raise IngestError("corrupt", f"The PDF is damaged and cannot be read ({type(exc).__name__}).") from exc
     if not pages:
         raise IngestError("corrupt", "The PDF has no pages.")
-    text = "\f".join(full for full, _shown in pages)
+    text = "\f".join(page[0] for page in pages)
     if not "".join(text.split()):
         raise IngestError("no-text", "The PDF has no text layer (a scanned image?); it needs OCR first.")
-    return text, "\f".join(shown for _full, shown in pages)
+    return PdfTexts(text, "\f".join(page[1] for page in pages), "\f".join(page[2] for page in pages))
 
 
-def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str]]:
+def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str, str]]:
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -72,7 +79,7 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
     device = ShownDevice(resources, laparams=params)
     interpreter = ShownInterpreter(resources, device)
     interpreter.hidden_groups = hidden_layers(document.catalog)
-    pages: list[tuple[str, str]] = []
+    pages: list[tuple[str, str, str]] = []
     chars = 0
     for page in PDFPage.create_pages(document):
         if max_pages is not None and len(pages) >= max_pages:
@@ -81,16 +88,17 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
         device.hide_under(_covering_annotations(page))
         texts = [_layout_texts(device)]
         texts += _annotation_texts(document, page, interpreter, device)
-        pages.append(("\n".join(t[0] for t in texts if t[0]), "\n".join(t[1] for t in texts if t[1])))
+        pages.append(tuple("\n".join(t[i] for t in texts if t[i]) for i in range(3)))  # type: ignore[arg-type]
         chars += len(pages[-1][0])
         if max_chars is not None and chars > max_chars:
             raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
     return pages
 
 
-def _layout_texts(device: Any) -> tuple[str, str]:
-    """(all text, text shown) of the page the device just laid out, in reading order; its
-    turned text (a landscape page, a line set at an angle) after it, read upright."""
+def _layout_texts(device: Any) -> tuple[str, str, str]:
+    """(all text, text shown, all text column by column) of the page the device just laid
+    out, in reading order; its turned text (a landscape page, a line set at an angle)
+    after it, read upright."""
     from pdfminer.layout import LTAnno, LTChar, LTContainer, LTFigure, LTTextContainer
 
     unshown = device.unshown
@@ -113,11 +121,14 @@ def _layout_texts(device: Any) -> tuple[str, str]:
 
     full: list[str] = []
     seen: list[str] = []
+    columns: list[str] = []
     for layout in (device.get_result(), *device.turned_pages()):
-        ordered = _reading_order(boxes(layout), layout.width)
+        found = boxes(layout)
+        ordered = _reading_order(found, layout.width)
         full += (box.get_text().rstrip("\n") for box in ordered)
         seen += (shown(box).rstrip("\n") for box in ordered) if unshown else ()
-    return "\n".join(full), "\n".join(seen if unshown else full)
+        columns += (box.get_text().rstrip("\n") for box in _column_order(found, layout.width))
+    return "\n".join(full), "\n".join(seen if unshown else full), "\n".join(columns)
 
 
 # Annotation flags (PDF 32000 12.5.3): Hidden, NoView.
@@ -157,8 +168,8 @@ def _covering_annotations(page: Any) -> list[Any]:
     return boxes
 
 
-def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -> list[tuple[str, str]]:
-    """(all text, text shown) of each annotation of a page: what its appearance draws (a
+def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -> list[tuple[str, str, str]]:
+    """(all text, text shown, all text) of each annotation of a page: what its appearance draws (a
     viewer draws it over the page: a stamp can cover the page's own sentence with another),
     and its note and field value. A note or value counts as shown only when a viewer draws
     it as the annotation (a free-text annotation without an appearance)."""
@@ -168,7 +179,7 @@ def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -
     from pdfminer.utils import decode_text
 
     annots = resolve1(page.annots)
-    texts: list[tuple[str, str]] = []
+    texts: list[tuple[str, str, str]] = []
     for ref in annots if isinstance(annots, list) else []:
         annot = resolve1(ref)
         if not isinstance(annot, dict):
@@ -198,8 +209,27 @@ def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -
             value = resolve1(annot.get(key))
             if isinstance(value, bytes) and value.strip():
                 text = decode_text(value)
-                texts.append((text, text if key == "Contents" and from_contents else ""))
+                texts.append((text, text if key == "Contents" and from_contents else "", text))
     return texts
+
+
+def _column_order(boxes: list[Any], page_width: float) -> list[Any]:
+    """The boxes read the other way a page can be read: the wide ones (a title, a full-width
+    paragraph) first, then the narrow ones column by column, left to right, each column top
+    to bottom. A sentence that runs from the foot of one column to the head of the next
+    reads whole here, where _reading_order may put the box beside its first half after it."""
+    wide = [b for b in boxes if (b.x1 - b.x0) > page_width * 0.45]
+    columns: list[list[Any]] = []
+    right = float("-inf")
+    for box in sorted((b for b in boxes if (b.x1 - b.x0) <= page_width * 0.45), key=lambda b: b.x0):
+        if columns and box.x0 < right - 2:
+            columns[-1].append(box)
+            right = max(right, box.x1)
+        else:
+            columns.append([box])
+            right = box.x1
+    top_down = lambda b: -b.y1  # noqa: E731
+    return sorted(wide, key=top_down) + [box for column in columns for box in sorted(column, key=top_down)]
 
 
 def _reading_order(boxes: list, page_width: float) -> list:  # type: ignore[type-arg]
