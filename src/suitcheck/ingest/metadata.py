@@ -617,26 +617,25 @@ def _body_text(lines: list[str], body_start: int) -> str:
 
 def _reading(levels: tuple[RiskLevel, ...], unread: tuple[str, ...]) -> str:
     codes = ", ".join(dict.fromkeys(x.code for x in levels)) or "no level"
-    return codes + (" and a statement that cannot be read" if unread else "")
+    return codes + (" and an unreadable statement" if unread else "")
 
 
 def _read_otherwise(
     statements: tuple[RiskLevel, ...], unclear: tuple[str, ...], other_text: str, how: str
 ) -> str | None:
-    """A sentence for compliance when the level reads otherwise in `other_text` (the same
-    page without its unshown text, or read column by column) than in the report's text;
-    None when it reads the same (the same levels, the same statements that cannot be read)."""
+    """A sentence for compliance (short: a finding quotes 120 characters) when the level
+    reads otherwise in `other_text` (the page without its unshown text, or read column by
+    column) than in the report's text; None when it reads the same (the same levels, the
+    same statements that cannot be read)."""
     other, other_unclear = _level_statements(normalize(other_text))
     if set(other) == set(statements) and set(other_unclear) == set(unclear):
         return None
-    return f"{how}: read as laid out, {_reading(statements, unclear)}; {_reading(other, other_unclear)} otherwise"
+    return how.format(_reading(statements, unclear), _reading(other, other_unclear))
 
 
-_UNSHOWN = (
-    "text the report's pages do not show (invisible, white, tiny, off the page, clipped, covered, or in a hidden "
-    "layer or annotation) changes its level"
-)
-_COLUMNS = "read column by column (a sentence running from one column into the next), its level changes"
+# What changes the level read, and the two readings (the report's text, the other one).
+_UNSHOWN = "text its pages do not show (hidden, white, tiny, covered...) changes its level: {} with it, {} without"
+_COLUMNS = "its level reads otherwise column by column: {} as laid out, {} by columns"
 
 
 # A glyph pdfminer can map to no character ("(cid:1234)"): a font without a usable
