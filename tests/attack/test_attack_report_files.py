@@ -41,6 +41,13 @@ a sentence 本报告的风险等级为 at the foot of the left column, which a r
 the head of the right column (高风险。), was read with the box beside it instead (低风险。,
 the end of another paragraph): R1. Now the page is also read column by column, and when
 the level reads otherwise that way the report is unrated with a finding.
+
+Was BROKE (7): the title was the first title-like line of all the text, shown or not: an
+invisible 宏观经济周报：政策稳健 above the shown title 星辰科技（300999.SZ）创业板个股点评 became
+the report's title in every list, and the subject table read it instead of the ChiNext
+title, so a report stating 中风险 was matched at R3, not at its subject's R4 (就高), and
+reached C3 clients. Now the title, type and date are read from the text a reader is
+shown, and a title or type read only with the unshown text counts for the subject too.
 """
 
 from __future__ import annotations
@@ -407,3 +414,27 @@ def test_two_columns_that_read_the_same_either_way_keep_their_level() -> None:
         HEAD + pdf_line("本报告的风险等级为高风险。", x=60, y=400, size=10) + pdf_line("附注。", x=320, y=400, size=10)
     )
     assert _levels(data) == (RiskLevel.R5, {RiskLevel.R5}, ())
+
+
+_HIDDEN_TITLE = (
+    pdf_line("宏观经济周报：政策稳健", y=800, size=16, before="3 Tr")
+    + pdf_line("星辰科技（300999.SZ）创业板个股点评", y=780, size=16, before="0 Tr")
+    + pdf_line("公司点评", y=750)
+    + pdf_line("事件：公司发布年报，营业收入同比增长百分之十二。", y=720)
+    + pdf_line("本报告的风险等级为中风险。", y=560)
+)
+
+
+def test_the_title_is_the_one_shown_and_a_hidden_one_cannot_lower_the_subject(
+    services: Services, tmp_path: Path
+) -> None:
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    path = tmp_path / "hidden-title.pdf"
+    path.write_bytes(raw_page_pdf(_HIDDEN_TITLE))
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert result.report is not None, result
+    report = services.reports.get(compliance, result.report)
+    assert report.title == "星辰科技（300999.SZ）创业板个股点评"
+    assert (report.level, report.suggested_level, report.matching_level) == (RiskLevel.R3, RiskLevel.R4, RiskLevel.R4)
+    add_client(services, compliance, "C3-client", RiskProfile.C3)
+    assert not services.access.check(advisor, "C3-client", result.report).decision.allowed

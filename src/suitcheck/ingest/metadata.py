@@ -50,6 +50,9 @@ class ReportMetadata:
     # The report's own text between its header block and its disclaimers: where body
     # keywords for the subject are looked for (never the disclaimer's printed table).
     body_text: str = ""
+    # The title and type read from a PDF's text with what its pages do not show, when they
+    # differ from those shown (title, report_type): counted for the subject too, never shown.
+    unshown_subject: str = ""
 
     @property
     def level_conflict(self) -> bool:
@@ -58,7 +61,7 @@ class ReportMetadata:
     @property
     def subject_text(self) -> str:
         """What the subject table is applied to: never the disclaimer."""
-        return subject_text(self.title, self.report_type)
+        return " ".join(x for x in (subject_text(self.title, self.report_type), self.unshown_subject) if x)
 
 
 # Full-width letters, digits, @ . - + and the ideographic space become ASCII; CJK
@@ -670,19 +673,16 @@ def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text:
     # title to the report-type line below it.
     text = normalize(raw_text)
     lines = text.split("\n")
-    first_page = normalize(raw_text.split("\f", 1)[0]).split("\n")[:200]
     start = min(_body_start(lines), 40)
-    header = lines[:start]
-    candidates = [ln for ln in header if _title_like(ln)]
-    title = candidates[0] if candidates else None
-    if len(candidates) > 1 and _is_type(candidates[0]) and not _is_type(candidates[1]):
-        title = candidates[1]  # the report type was printed above the title
-    after = header[header.index(title) + 1 :] if title else header
-    head = lines[:40]
-    report_type = next((ln for ln in after if _is_type(ln) and ln != title), None) or next(
-        (ln for ln in head if _is_type(ln) and ln != title), None
-    )
-    published = _publication_date(first_page, min(_body_start(first_page), 40))
+    title, report_type, published = _header(raw_text)
+    unshown_subject = ""
+    if shown_text is not None and shown_text != raw_text and "".join(shown_text.split()):
+        # The title a reader sees is the report's title; one read from text nobody is shown
+        # (a hidden 宏观经济周报 above the 创业板 title) still counts for the subject (就高).
+        shown = _header(shown_text)
+        if shown[:2] != (title, report_type):
+            unshown_subject = subject_text(title, report_type)
+        title, report_type, published = shown
     statements, unclear = _level_statements(text)
     if shown_text is not None:  # a PDF
         found = [_unread_glyphs(text)]
@@ -701,4 +701,22 @@ def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text:
         level_statements=statements,
         unclear_level_statements=unclear,
         body_text=_body_text(lines, start),
+        unshown_subject=unshown_subject,
     )
+
+
+def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None]:
+    """(title, report type, publication date) from a report's header block."""
+    lines = normalize(raw_text).split("\n")
+    first_page = normalize(raw_text.split("\f", 1)[0]).split("\n")[:200]
+    header = lines[: min(_body_start(lines), 40)]
+    candidates = [ln for ln in header if _title_like(ln)]
+    title = candidates[0] if candidates else None
+    if len(candidates) > 1 and _is_type(candidates[0]) and not _is_type(candidates[1]):
+        title = candidates[1]  # the report type was printed above the title
+    after = header[header.index(title) + 1 :] if title else header
+    head = lines[:40]
+    report_type = next((ln for ln in after if _is_type(ln) and ln != title), None) or next(
+        (ln for ln in head if _is_type(ln) and ln != title), None
+    )
+    return title, report_type, _publication_date(first_page, min(_body_start(first_page), 40))
