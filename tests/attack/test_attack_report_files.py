@@ -438,3 +438,56 @@ def test_the_title_is_the_one_shown_and_a_hidden_one_cannot_lower_the_subject(
     assert (report.level, report.suggested_level, report.matching_level) == (RiskLevel.R3, RiskLevel.R4, RiskLevel.R4)
     add_client(services, compliance, "C3-client", RiskProfile.C3)
     assert not services.access.check(advisor, "C3-client", result.report).decision.allowed
+
+
+# White text on a dark band (a report's title banner, a level sentence in a coloured box) is
+# what a reader sees; white text on the white page, or on a box as pale as the page, is not.
+_BAND = b"0.08 0.2 0.45 rg 40 545 480 40 re f\n"  # a dark blue band behind the line at y=560
+_WHITE_TEXT = b"1 1 1 rg\n"
+
+
+def test_white_text_on_a_dark_band_is_shown() -> None:
+    """A level sentence in white on a dark band reads as the page shows it: R5, nothing
+    unclear (it was read as text nobody is shown, leaving the report unrated)."""
+    data = raw_page_pdf(HEAD + _BAND + _WHITE_TEXT + pdf_line(HIGH, y=560))
+    assert _levels(data) == (RiskLevel.R5, {RiskLevel.R5}, ())
+
+
+def test_a_white_title_on_a_dark_banner_is_the_title() -> None:
+    """The title in white on the first page's banner, as many research reports print it:
+    the report's title, not the first black line below it."""
+    title = pdf_line("星辰电子年度点评：经营稳健", y=780, size=16)
+    banner = b"0.1 0.1 0.1 rg 0 765 595 40 re f\n" + _WHITE_TEXT + title
+    body = b"0 g\n" + pdf_line("公司点评", y=750) + pdf_line("事件：公司发布年报，营业收入同比增长百分之十二。", y=720)
+    meta = extract(Path("report.pdf"), raw_page_pdf(banner + body + pdf_line(HIGH, y=560))).metadata
+    assert (meta.title, meta.stated_level) == ("星辰电子年度点评：经营稳健", RiskLevel.R5)
+
+
+BANDS_THAT_HIDE = {
+    # The band lies elsewhere on the page, not under the text.
+    "a band elsewhere": b"0.08 0.2 0.45 rg 40 300 480 40 re f\n",
+    # The band is as pale as the page: white on it cannot be read.
+    "a pale band": b"0.9 0.9 0.9 rg 40 545 480 40 re f\n",
+    # A dark band, then a white box over it: the text lands on white.
+    "a white box over the band": _BAND + b"1 1 1 rg 40 545 480 40 re f\n",
+    # A dark band seen through: barely tinted.
+    "a see-through band": b"/GS0 gs " + _BAND + b"/GS1 gs\n",
+}
+
+
+@pytest.mark.parametrize("band", BANDS_THAT_HIDE.values(), ids=BANDS_THAT_HIDE.keys())
+def test_white_text_on_no_dark_band_is_still_not_shown(band: bytes) -> None:
+    """The white 低风险 lies on white (or next to white): nobody is shown it, so the report
+    stays unrated, whatever dark shape the page draws elsewhere."""
+    alpha = b"/ExtGState << /GS0 << /Type /ExtGState /ca 0.1 >> /GS1 << /Type /ExtGState /ca 1 >> >> "
+    data = raw_page_pdf(HEAD + band + _WHITE_TEXT + pdf_line(LOW, y=560), resources_extra=alpha)
+    stated, _statements, unclear = _levels(data)
+    assert stated is None
+    assert any(u.startswith("text its pages do not show") for u in unclear), unclear
+
+
+def test_a_dark_band_painted_after_white_text_hides_it() -> None:
+    """A band painted over the white text (after it) covers it: dark on dark or not, the
+    text is under the band."""
+    data = raw_page_pdf(HEAD + _WHITE_TEXT + pdf_line(LOW, y=560) + _BAND)
+    assert _levels(data)[0] is None

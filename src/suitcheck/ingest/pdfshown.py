@@ -1,13 +1,16 @@
 """Which characters of a PDF a reader of the page is shown: pdfminer reads every glyph a
 content stream places, but a viewer shows none that is drawn invisible (text render mode
-3), in white or fully transparent, a fraction of a point high, outside the page or a
-clipping rectangle, in an optional-content layer that is off, or under an opaque
-rectangle, image or stamp painted after it. A report could state one level in such text
+3), in white on the white page or fully transparent, a fraction of a point high, outside
+the page or a clipping rectangle, in an optional-content layer that is off, or under an
+opaque rectangle, image or stamp painted after it. White text on a dark rectangle painted
+before it (a title banner, a coloured box) is shown. A report could state one level in such text
 and show another; the reader compares the two readings (ingest.metadata), so each
 character read here carries whether it is shown.
 
 Limits: a clipping path counts as its bounding rectangle, and only rectangles and
-upright images cover (a filled curve or a turned image does not)."""
+upright images cover (a filled curve or a turned image does not); only a filled rectangle
+of a dark device colour is a dark background (white text on an image or a gradient is
+taken as not shown)."""
 
 from __future__ import annotations
 
@@ -32,6 +35,10 @@ _INK = 0.05
 _TRANSPARENT = 0.05
 _SPECK = 1.0
 _OPAQUE = 0.95  # at least this opaque, a box or an image hides what is under it
+_DARK = 0.5  # at most this luminance (0 black, 1 white), a box white text is legible on
+# White characters are looked up against at most this many (characters x boxes) pairs a
+# page; beyond it (a hostile page of many boxes) they count as not shown.
+_BACKDROP_PAIRS = 5_000_000
 _AFTER_ALL = 1 << 62  # the paint order of what a viewer draws after the page (annotations)
 
 # Text render modes (PDF 32000 9.3.6): 3 draws nothing, 7 only clips.
@@ -104,14 +111,16 @@ class ShownDevice(PDFPageAggregator):
         super().__init__(*args, **kwargs)
         self.state = _State()
         self.painted = True  # the current string is painted in a colour a reader sees
+        self.light = False  # the current string is painted, but in white: shown only on a dark box
         self.page_box: Rect | None = None
         self.page_ctm: Any = (1, 0, 0, 1, 0, 0)
         self.unshown: set[int] = set()  # id() of the characters of the current page not shown
         self.turned: dict[int, list[LTChar]] = {}  # the page's turned characters by direction (degrees)
         # What is painted, in order: characters (their centre) and opaque rectangles painted
-        # over whatever came before (a filled box, an image), for covered().
+        # over whatever came before (a filled box, an image), for covered() and on_dark().
         self.chars: list[tuple[float, float, int, int]] = []  # (x, y, order, id)
-        self.covers: list[tuple[Rect, int]] = []  # (box, order)
+        self.covers: list[tuple[Rect, int, bool]] = []  # (box, order, dark)
+        self.light_chars: list[tuple[float, float, int, int]] = []  # white characters, as chars
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         super().begin_page(page, ctm)
@@ -119,11 +128,31 @@ class ShownDevice(PDFPageAggregator):
         self.page_box = _transformed(ctm, page.cropbox)
         self.unshown = set()
         self.turned = {}
-        self.chars, self.covers = [], []
+        self.chars, self.covers, self.light_chars = [], [], []
 
     def end_page(self, page: Any) -> None:
+        self.unshown -= self.on_dark()
         self.unshown |= self.covered()
         super().end_page(page)
+
+    def on_dark(self) -> set[int]:
+        """The white characters a reader is shown: those whose centre lies on a dark box,
+        the last opaque box painted there before them (a white box painted over the band
+        puts the text on white again)."""
+        if not self.light_chars or not any(dark for _box, _order, dark in self.covers):
+            return set()
+        if len(self.light_chars) * len(self.covers) > _BACKDROP_PAIRS:
+            return set()
+        shown: set[int] = set()
+        for x, y, painted, ident in self.light_chars:
+            under = [
+                (order, dark)
+                for (x0, y0, x1, y1), order, dark in self.covers
+                if order < painted and x0 <= x <= x1 and y0 <= y <= y1
+            ]
+            if under and max(under)[1]:
+                shown.add(ident)
+        return shown
 
     def covered(self) -> set[int]:
         """The characters an opaque rectangle painted later lies over (text behind a box or
@@ -133,7 +162,7 @@ class ShownDevice(PDFPageAggregator):
         chars = sorted(self.chars)
         xs = [c[0] for c in chars]
         hidden: set[int] = set()
-        for (x0, y0, x1, y1), order in self.covers:
+        for (x0, y0, x1, y1), order, _dark in self.covers:
             for _x, y, painted, ident in chars[bisect.bisect_left(xs, x0) : bisect.bisect_right(xs, x1)]:
                 if painted < order and y0 <= y <= y1:
                     hidden.add(ident)
@@ -142,24 +171,25 @@ class ShownDevice(PDFPageAggregator):
     def hide_under(self, rects: Iterable[Sequence[Any]]) -> None:
         """Mark the characters of the page just laid out that lie under these rectangles
         (annotations painted over the page, in the page's own space) as not shown."""
-        self.covers = [(box, _AFTER_ALL) for rect in rects if (box := _transformed(self.page_ctm, rect))]
+        self.covers = [(box, _AFTER_ALL, False) for rect in rects if (box := _transformed(self.page_ctm, rect))]
         self.unshown |= self.covered()
 
-    def _cover(self, box: Rect | None) -> None:
+    def _cover(self, box: Rect | None, *, dark: bool = False) -> None:
         state = self.state
         if box is None or state.hidden or state.fill_alpha < _OPAQUE:
             return
         if state.clip is not None:
             box = _intersect(state.clip, box)
         if box[0] < box[2] and box[1] < box[3]:
-            self.covers.append((box, len(self.chars) + len(self.covers)))
+            self.covers.append((box, len(self.chars) + len(self.covers), dark))
 
     def paint_path(self, gstate: Any, stroke: bool, fill: bool, evenodd: bool, path: Sequence[Any]) -> None:
         super().paint_path(gstate, stroke, fill, evenodd, path)
         if fill and "".join(str(seg[0]) for seg in path).rstrip("h") in ("mlll", "mllll"):
             points = [apply_matrix_pt(self.ctm, (float(seg[1]), float(seg[2]))) for seg in path if len(seg) == 3]
             if len({round(x, 1) for x, _ in points}) <= 2 and len({round(y, 1) for _, y in points}) <= 2:
-                self._cover(_bounds(points))  # an axis-aligned filled rectangle
+                dark = _dark(gstate.ncs, gstate.ncolor)
+                self._cover(_bounds(points), dark=dark)  # an axis-aligned filled rectangle
 
     def render_image(self, name: str, stream: Any) -> None:
         super().render_image(name, stream)
@@ -191,7 +221,10 @@ class ShownDevice(PDFPageAggregator):
         if not shown:
             self.unshown.add(id(item))
         x, y = (original.x0 + original.x1) / 2, (original.y0 + original.y1) / 2
-        self.chars.append((x, y, len(self.chars) + len(self.covers), id(item)))
+        placed = (x, y, len(self.chars) + len(self.covers), id(item))
+        self.chars.append(placed)
+        if self.light and self._in_view(original):
+            self.light_chars.append(placed)  # shown if on a dark box (on_dark)
         return adv
 
     def turned_pages(self) -> list[LTPage]:
@@ -209,6 +242,7 @@ class ShownDevice(PDFPageAggregator):
     def begin_string(self, state: _State, mode: int, gstate: Any) -> None:
         """The state a string of text is shown in (once per string, not per character)."""
         self.state = state
+        self.light = False
         if state.hidden or mode in _INVISIBLE_MODES:
             self.painted = False
             return
@@ -218,6 +252,7 @@ class ShownDevice(PDFPageAggregator):
             [stroke] if mode in _STROKE_ONLY_MODES else [fill, stroke] if mode in _FILL_AND_STROKE_MODES else [fill]
         )
         self.painted = any(alpha >= _TRANSPARENT and not _white(space, colour) for space, colour, alpha in paints)
+        self.light = not self.painted and any(alpha >= _OPAQUE for _space, _colour, alpha in paints)
 
     def _in_view(self, item: LTChar) -> bool:
         """Big enough to see, and inside the page and the clipping rectangle."""
@@ -257,6 +292,27 @@ def _white(space: Any, colour: Any) -> bool:
     if n == 4:
         return all(c <= _INK for c in comps)
     return n in (1, 3) and all(c >= _WHITE for c in comps)
+
+
+def _dark(space: Any, colour: Any) -> bool:
+    """Whether a fill colour is dark enough for white text on it to be read: a device
+    grey, RGB or CMYK colour of luminance at most _DARK. Any other colour space (a
+    separation, a pattern, an indexed palette) is not known to be dark."""
+    values = colour if isinstance(colour, (list, tuple)) else (colour,)
+    try:
+        comps = [min(1.0, max(0.0, float(v))) for v in values]
+    except (TypeError, ValueError):
+        return False
+    name = getattr(space, "name", "")
+    if name not in ("DeviceGray", "DeviceRGB", "DeviceCMYK") or len(comps) != getattr(space, "ncomponents", -1):
+        return False
+    if len(comps) == 4:  # CMYK: what is left of white after the inks
+        c, m, y, k = comps
+        comps = [(1 - c) * (1 - k), (1 - m) * (1 - k), (1 - y) * (1 - k)]
+    if len(comps) == 3:
+        r, g, b = comps
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b <= _DARK
+    return len(comps) == 1 and comps[0] <= _DARK
 
 
 class ShownInterpreter(PDFPageInterpreter):
