@@ -677,6 +677,8 @@ class _Run:
         self.stage(conn)
         for ddl in STAGE_INDEXES:
             conn.exec_driver_sql(ddl)
+        if write:
+            self.hold_clients(conn)
         if not self.empty_store:
             self.check_against_store(conn)
         self.check_duplicates(conn)
@@ -727,6 +729,21 @@ class _Run:
             self.result.report = str(report)
         SEALS.drop(conn)
         STAGE.drop(conn)
+
+    def hold_clients(self, conn: Connection) -> None:
+        """Before an import that writes compares its rows with the clients on record: no
+        other desk changes a client until it commits. PostgreSQL (read committed) otherwise
+        let a move, an edit or an assessment commit between that comparison and the
+        import's writes, which then wrote over it from what it had read: a branch officer's
+        import changed a client head office had just moved to another branch, or lifted the
+        lowest-category flag compliance had just set, with no refusal and no record of the
+        lift. EXCLUSIVE mode still lets every desk read clients (a check, a list) and makes
+        their changes wait, as a SQLite import's write lock does. Taken after the file is
+        read, so only the comparison and the writes hold it."""
+        if conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"LOCK TABLE {Investor.__tablename__} IN EXCLUSIVE MODE")
+            if self.empty_store:  # a client added meanwhile is compared with, as any other
+                self.empty_store = conn.execute(select(Investor.id).limit(1)).first() is None
 
     def load_branches(self, conn: Connection) -> None:
         """Every branch by code and by name (a firm has dozens), and the default branch."""

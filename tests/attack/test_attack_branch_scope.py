@@ -1,0 +1,108 @@
+"""Branch scope under attack, second round (#14): an officer of one branch reaching the
+clients of another through the paths the branch matrix (tests/services/test_branches.py)
+and the first round (test_attack_branches.py) do not walk. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.services import Services
+from suitcheck.services import client_import as client_import_module
+from suitcheck.services.errors import ServiceError
+from tests.conftest import add_client
+from tests.services.clientfiles import HEADERS_ZH, write_csv
+from tests.services.test_branches import make_actor, make_world
+
+
+def _paused_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, threading.Event]:
+    """The import run in the thread named 'import' stops once it has compared its rows
+    with the clients on record (classify), until told to go on."""
+    compared, go_on = threading.Event(), threading.Event()
+    original = client_import_module._Run.classify
+
+    def paused(self: Any, conn: Any) -> None:
+        original(self, conn)
+        if threading.current_thread().name == "import":
+            compared.set()
+            go_on.wait(20)
+
+    monkeypatch.setattr(client_import_module._Run, "classify", paused)
+    return compared, go_on
+
+
+def _run(outcome: dict[str, object], name: str, call: Callable[[], object]) -> threading.Thread:
+    def target() -> None:
+        try:
+            outcome[name] = call()
+        except ServiceError as exc:  # the answer each got
+            outcome[name] = exc
+
+    thread = threading.Thread(target=target, name=name)
+    thread.start()
+    return thread
+
+
+@pytest.mark.parametrize("meanwhile", ["move", "lowest-category"])
+def test_a_client_import_racing_another_desks_change_never_writes_over_it(
+    services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, meanwhile: str
+) -> None:
+    """A branch officer's client import compares its rows with the clients on record, then
+    writes. On PostgreSQL (read committed; a SQLite import holds the write lock throughout)
+    another desk's change committed in between was written over from what the import had
+    read: head office moved client A1 to branch B2 and the HQ officer's import then changed
+    that B2 client (its name, under a new seal), which no path lets them see; or compliance
+    put client A7 in the lowest category and the import, whose row says 否 and which had
+    found no flag to lift, lifted it, with no refusal, no reason and no entry saying so.
+    The import now holds the clients from its comparison to its commit: the other desk's
+    change waits and follows it."""
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ, where A1 is
+    if meanwhile == "move":
+        account, profile = "A1", "积极型"  # C4
+    else:
+        add_client(services, w.hq_compliance, "A7", RiskProfile.C1)
+        account, profile = "A7", "保守型"  # C1
+
+    def change() -> object:
+        if meanwhile == "move":
+            return services.investors.move(w.hq_compliance, "A1", "B2", "moved house")
+        return services.investors.update(w.hq_compliance, "A7", lowest_category=True)
+
+    before = services.investors.get(w.hq_compliance, account)
+    assert before.assessed_on is not None
+    row = [account, "改名", "", "普通投资者", profile, before.assessed_on.isoformat(), "否", "否"]
+    path = write_csv(tmp_path / "clients.csv", [row], HEADERS_ZH)
+    compared, go_on = _paused_import(monkeypatch)
+    outcome: dict[str, object] = {}
+    importing = _run(outcome, "import", lambda: services.client_files.import_clients(officer, path))
+    assert compared.wait(20)
+    other = _run(outcome, "other desk", change)
+    other.join(1.5)  # done at once on PostgreSQL before the fix; waits for the import after it (and on SQLite)
+    go_on.set()
+    importing.join(30)
+    other.join(30)
+    assert not any(isinstance(answer, Exception) for answer in outcome.values()), outcome
+    view = services.investors.get(w.hq_compliance, account)
+    assert view.name == "改名"  # the import was written, before the other desk's change
+    entries = sorted(
+        (e for e in services.audit.browse(w.hq_compliance, limit=500) if e.investor_id == before.id),
+        key=lambda e: e.seq,
+    )
+    imported = [e.seq for e in entries if e.staff == officer.username]
+    changed = [e.seq for e in entries if e.staff == w.hq_compliance.username and e.seq > entries[1].seq]
+    assert imported
+    assert changed
+    assert max(imported) < min(changed), [(e.seq, e.action, e.staff) for e in entries]
+    if meanwhile == "move":
+        assert view.branch == "B2"
+    else:
+        assert view.lowest_category  # set by compliance, never lifted by the file
+    assert view.record_intact
+    result = services.audit.verify(w.root)
+    assert result.ok, result.problem
