@@ -18,6 +18,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import open_services
 from tests.conftest import FAST_HASHER, PASSWORD, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
+from tests.services.clientfiles import HEADERS_ZH, write_csv
 
 pytestmark = pytest.mark.postgres
 
@@ -137,13 +138,18 @@ def test_a_least_privilege_app_role_runs_suitcheck(
         assert services.access.check(advisor, "A1", report).decision.allowed
         with pytest.raises(Exception, match="No client"):
             services.investors.get(advisor, "B1")  # the service layer still scopes the staff member
+        # A client import that writes holds the clients while it writes (LOCK TABLE, which
+        # the role's UPDATE grant allows).
+        officer = services.auth.login("t-compliance", PASSWORD)
+        row = ["A9", "新客户", "", "普通投资者", "稳健型", "2026-03-02", "否", "否"]
+        assert services.client_files.import_clients(officer, write_csv(tmp_path / "c.csv", [row], HEADERS_ZH)).written
         root = services.auth.login("t-root", PASSWORD)
         assert services.audit.verify(root).ok
     finally:
         services.close()
     as_app = _as(target, app)
     try:
-        assert _accounts(as_app) == {"A1", "B1"}
+        assert _accounts(as_app) == {"A1", "A9", "B1"}
         assert _accounts(as_app, str(branch_ids["B2"])) == {"B1"}  # a session may narrow itself
         for statement in (
             "CREATE TABLE sneaky (i integer)",
