@@ -4,6 +4,7 @@ and the first round (test_attack_branches.py) do not walk. SQLite and PostgreSQL
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -106,3 +107,38 @@ def test_a_client_import_racing_another_desks_change_never_writes_over_it(
     assert view.record_intact
     result = services.audit.verify(w.root)
     assert result.ok, result.problem
+
+
+def test_the_log_tells_another_branchs_client_from_a_missing_one_no_more_than_the_answer(
+    services: Services, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The answer to another branch's client is the missing client's, but the desk's log
+    (user_log_dir/suitcheck.log, the staff member's own file on their own desktop) gained a
+    line only for the former: 'asked for a client of another branch (client 2)' for a
+    looked-up account, 'searched for a client of another branch by ID number' for a full
+    ID number, so an officer typing guesses read in their log which accounts and numbers are
+    clients elsewhere, and their internal ids. The attempt is in the trail, for head office;
+    the log now says of it no more than of a missing client."""
+    import logging
+
+    from tests.services.clientfiles import make_id
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    theirs, nobody = make_id(5), make_id(7)
+    services.investors.add(w.hq_compliance, account="B5", name="丙", id_number=theirs, branch="B2")
+    calls: dict[str, Callable[[str], object]] = {
+        "find": lambda ref: services.investors.get(officer, ref),
+        "check": lambda ref: services.access.check(officer, ref, w.report),
+        "search": lambda ref: services.investors.search(officer, ref),
+    }
+    for name, call in calls.items():
+        logged: dict[str, list[str]] = {}
+        for ref in (theirs, nobody) if name == "search" else ("B1", "NOPE"):
+            caplog.clear()
+            with caplog.at_level(logging.DEBUG, logger="suitcheck"), contextlib.suppress(ServiceError):
+                call(ref)
+            logged[ref] = [r.getMessage().replace(ref, "<ref>") for r in caplog.records]
+        assert len(set(map(tuple, logged.values()))) == 1, (name, logged)
+    attempts = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
+    assert len(attempts) == 3  # still recorded, for head office

@@ -318,7 +318,8 @@ class ServiceContext:
                 investor_id=hidden.investor_id,
                 facts=hidden.facts,
             )
-        log.warning("%s asked for a client of another branch (client %s)", hidden.actor.username, hidden.investor_id)
+        # Nothing is logged: the log is the staff member's own file on their desktop, and a
+        # line a missing client does not get would tell them what the answer does not.
         raise hidden.answer(str(hidden)) from None
 
     def _after(self, committed: bool) -> None:
