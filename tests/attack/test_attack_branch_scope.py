@@ -5,6 +5,7 @@ and the first round (test_attack_branches.py) do not walk. SQLite and PostgreSQL
 from __future__ import annotations
 
 import contextlib
+import json
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -13,10 +14,12 @@ from typing import Any
 import pytest
 
 from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services import client_import as client_import_module
-from suitcheck.services.errors import ServiceError
-from tests.conftest import add_client
+from suitcheck.services.errors import PermissionDenied, ServiceError
+from tests.conftest import PASSWORD, add_client
+from tests.fixtures import import_text_report
 from tests.services.clientfiles import HEADERS_ZH, write_csv
 from tests.services.test_branches import make_actor, make_world
 
@@ -142,3 +145,44 @@ def test_the_log_tells_another_branchs_client_from_a_missing_one_no_more_than_th
         assert len(set(map(tuple, logged.values()))) == 1, (name, logged)
     attempts = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
     assert len(attempts) == 3  # still recorded, for head office
+
+
+def test_a_branch_officer_does_not_change_the_rules_every_branch_is_decided_by(
+    services: Services, tmp_path: Path
+) -> None:
+    """The policy (validity, warning window, the client-requested escalation switch, the
+    subject table) and the questionnaire are the firm's, one version for every branch. A
+    branch-scoped compliance officer of HQ, who may not see B2's clients, nor the dashboard
+    or the self-inspection because they cover every branch, could still store a new
+    policy version for the whole firm: switching escalation on let B2's advisors give an
+    R4 report to a C3 client of B2 after a warning, where the firm's strict table had
+    blocked it; longer validity let B2's expired clients through; a questionnaire of their
+    own decided B2's next assessments. Only firm-wide (head-office) compliance changes them
+    now; the branch officer still reads them."""
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    add_client(services, w.hq_compliance, "B3", RiskProfile.C3, branch="B2")
+    r4 = import_text_report(services, w.hq_compliance, tmp_path, level="中高风险")
+    services.auth.create_staff(w.root, "t-b2-advisor", PASSWORD, Role.ADVISOR, branch="B2")
+    b2_advisor = services.auth.login("t-b2-advisor", PASSWORD)
+    assert services.access.check(b2_advisor, "B3", r4).decision.outcome.value == "block"
+    before = services.policy.current()
+    questionnaire = services.questionnaire.current(officer)
+    stricter = questionnaire.content()
+    stricter["title"] = "风险承受能力评估问卷（营业部自订版）"
+    stricter["bands"][1]["min_score"] += 1
+    stricter["bands"][0]["max_score"] += 1
+    with pytest.raises(PermissionDenied, match="every branch"):
+        services.policy.update(officer, allow_escalation=True)
+    with pytest.raises(PermissionDenied, match="every branch"):
+        services.policy.update(officer, validity_days=before.validity_days * 5)
+    with pytest.raises(PermissionDenied, match="every branch"):
+        services.policy.set_subjects(officer, [("期货", "R1")])
+    with pytest.raises(PermissionDenied, match="every branch"):
+        services.questionnaire.import_definition(officer, json.dumps(stricter, ensure_ascii=False))
+    assert services.policy.current().version == before.version
+    assert services.questionnaire.current(officer).version == questionnaire.version
+    assert services.access.check(b2_advisor, "B3", r4).decision.outcome.value == "block"
+    # Head office changes them, as before.
+    assert services.policy.update(w.hq_compliance, allow_escalation=True).version == before.version + 1
+    assert services.access.check(b2_advisor, "B3", r4).decision.outcome.value == "allow-after-warning"

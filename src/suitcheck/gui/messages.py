@@ -886,6 +886,14 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The policy decides for every branch: only firm-wide (head-office) compliance may change it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The questionnaire assesses every branch's clients: only firm-wide (head-office) compliance may import a new version.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.",
     ),
     QT_TRANSLATE_NOOP(

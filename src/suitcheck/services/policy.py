@@ -30,7 +30,8 @@ from suitcheck.domain.roles import Permission
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.textfile import decode_text
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
+from suitcheck.services.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
+from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import PolicyVersion
 
 log = logging.getLogger(__name__)
@@ -82,7 +83,7 @@ class PolicyService:
         subject table replaces the whole table). When another version was stored since,
         nothing is stored and the sentence says so: storing would silently undo the other
         officer's change."""
-        self._ctx.require(actor, Permission.CHANGE_POLICY)
+        actor = self._require_firm_wide(actor)
         managed = [k for k in changes if k in _MANAGED]
         if managed:
             raise InvalidInput(f"{', '.join(managed)} cannot be set; the program numbers versions itself.")
@@ -126,10 +127,21 @@ class PolicyService:
             )
             return new
 
+    def _require_firm_wide(self, actor: Actor) -> Actor:
+        """CHANGE_POLICY, held by firm-wide staff: one policy decides for every branch's
+        clients, so a branch-scoped officer (who may not see another branch's clients) does
+        not change it."""
+        actor = self._ctx.require(actor, Permission.CHANGE_POLICY)
+        if not sees_all_branches(actor):
+            raise PermissionDenied(
+                "The policy decides for every branch: only firm-wide (head-office) compliance may change it."
+            )
+        return actor
+
     def preview_subjects(self, actor: Actor, rows: Iterable[tuple[str, str]]) -> SubjectPreview:
         """What storing `rows` as the subject table would change, without storing it:
         refused as set_subjects would refuse it. Pass its `based_on` to set_subjects."""
-        self._ctx.require(actor, Permission.CHANGE_POLICY)
+        actor = self._require_firm_wide(actor)
         with _table_refused():
             table = checked_subjects(rows)
         current = self.current()

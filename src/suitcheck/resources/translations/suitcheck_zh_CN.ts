@@ -3470,6 +3470,14 @@ Store: {store}</source>
         <source>The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it.</source>
         <translation>合规看板涵盖所有营业部：只有全公司范围（总部）的合规人员才能查看。</translation>
     </message>
+    <message>
+        <source>The policy decides for every branch: only firm-wide (head-office) compliance may change it.</source>
+        <translation>适当性政策适用于所有营业部：只有全公司范围（总部）的合规人员才能修改。</translation>
+    </message>
+    <message>
+        <source>The questionnaire assesses every branch&apos;s clients: only firm-wide (head-office) compliance may import a new version.</source>
+        <translation>风险测评问卷用于所有营业部的客户：只有全公司范围（总部）的合规人员才能导入新版本。</translation>
+    </message>
 </context>
 <context>
     <name>Outcomes</name>
