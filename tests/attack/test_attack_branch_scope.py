@@ -186,3 +186,27 @@ def test_a_branch_officer_does_not_change_the_rules_every_branch_is_decided_by(
     # Head office changes them, as before.
     assert services.policy.update(w.hq_compliance, allow_escalation=True).version == before.version + 1
     assert services.access.check(b2_advisor, "B3", r4).decision.outcome.value == "allow-after-warning"
+
+
+def test_counts_and_a_filter_naming_another_branchs_client_show_nothing_of_it(
+    services: Services, tmp_path: Path
+) -> None:
+    """Held: the figures beside the lists (the reminders' count in the status bar, the
+    client count under the search) and the audit log filtered by another branch's client
+    (the id a check's JSON printed, or a guess) count and show nothing of another branch,
+    and the filtered export still verifies; head office's count it."""
+    from suitcheck.services.audit_log import AuditFilter
+
+    w = make_world(services, tmp_path)  # A1 of HQ, B1 of B2: both due for a reminder
+    services.access.check(w.hq_compliance, "B1", w.report)
+    services.access.check(w.hq_compliance, "A1", w.report)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    assert services.reminders.count(officer) == 1 < services.reminders.count(w.hq_compliance)
+    assert services.investors.count(officer) == 1 < services.investors.count(w.hq_compliance)
+    theirs = AuditFilter(investor_id=w.ids["B1"])
+    assert services.audit.count(officer, theirs) == 0 < services.audit.count(w.hq_compliance, theirs)
+    assert services.audit.browse(officer, theirs) == []
+    manifest = services.audit.export(officer, tmp_path / "b1.jsonl", "jsonl", theirs)
+    assert manifest["count"] == 0
+    assert manifest["filters"] == {"investor_id": w.ids["B1"], "branch": "HQ"}
+    assert services.audit.verify_file(w.hq_compliance, tmp_path / "b1.jsonl").ok
