@@ -210,3 +210,34 @@ def test_counts_and_a_filter_naming_another_branchs_client_show_nothing_of_it(
     assert manifest["count"] == 0
     assert manifest["filters"] == {"investor_id": w.ids["B1"], "branch": "HQ"}
     assert services.audit.verify_file(w.hq_compliance, tmp_path / "b1.jsonl").ok
+
+
+@pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
+def test_a_client_import_by_staff_whose_branch_was_deleted_in_sql_says_so(
+    sqlite_services: Services, sqlite_target: str, tmp_path: Path, dry_run: bool
+) -> None:
+    """A branch row deleted with an SQL client (SQLite's own shell enforces no foreign key
+    unless told to), its staff still signed in: their client import's dry run, which names
+    the branch each new client goes to, stopped on a KeyError ('unexpected error'), and the
+    import itself on 'The store ... failed: FOREIGN KEY constraint failed', as if the store
+    were broken. Both now say, in one sentence, that the importer's branch is not in the
+    store; nothing is written."""
+    import sqlite3
+
+    services = sqlite_services
+    w = make_world(services, tmp_path)
+    services.auth.create_staff(w.root, "t-b2-officer", PASSWORD, Role.COMPLIANCE, branch="B2")
+    officer = services.auth.login("t-b2-officer", PASSWORD)
+    services.store.engine.dispose()
+    shell = sqlite3.connect(sqlite_target)  # foreign keys off, as in the sqlite3 shell
+    with shell:
+        shell.execute("DELETE FROM branch WHERE code = 'B2'")
+    shell.close()
+    row = ["N2", "乙", "", "普通投资者", "稳健型", "2026-03-02", "否", "否"]
+    path = write_csv(tmp_path / "clients.csv", [row], HEADERS_ZH)
+    seen: list[object] = []
+    with pytest.raises(ServiceError, match="branch is not in the store") as refused:
+        services.client_files.import_clients(officer, path, dry_run=dry_run, on_item=seen.append)
+    assert type(refused.value) is ServiceError
+    assert seen == []
+    assert services.investors.count(w.hq_compliance, "N2") == 0

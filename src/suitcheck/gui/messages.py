@@ -894,6 +894,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "Your branch is not in the store (its record was removed outside suitcheck); nothing was imported. An administrator must investigate.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.",
     ),
     QT_TRANSLATE_NOOP(

@@ -753,6 +753,13 @@ class _Run:
             key = unicodedata.normalize("NFC", row.name).strip()
             self.branch_names[key] = None if key in self.branch_names else row.id
         self.default_branch = self.actor.branch_id if self.actor.branch_id is not None else head_office_id(conn)
+        if self.default_branch not in self.codes:
+            # Its row deleted outside suitcheck (SQLite's shell enforces no foreign key): no
+            # new client can be written there, nor named by its branch in the diff.
+            raise ServiceError(
+                "Your branch is not in the store (its record was removed outside suitcheck); nothing was "
+                "imported. An administrator must investigate."
+            )
 
     def resolve_branch(self, number: int, text: str) -> int | None:
         """The branch a row names (its code, spelt as `branch add` takes it, or its name),

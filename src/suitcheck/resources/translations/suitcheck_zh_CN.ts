@@ -3478,6 +3478,10 @@ Store: {store}</source>
         <source>The questionnaire assesses every branch&apos;s clients: only firm-wide (head-office) compliance may import a new version.</source>
         <translation>风险测评问卷用于所有营业部的客户：只有全公司范围（总部）的合规人员才能导入新版本。</translation>
     </message>
+    <message>
+        <source>Your branch is not in the store (its record was removed outside suitcheck); nothing was imported. An administrator must investigate.</source>
+        <translation>您所在的营业部不在数据库中（其记录在 suitcheck 之外被删除）；未导入任何内容。请管理员调查。</translation>
+    </message>
 </context>
 <context>
     <name>Outcomes</name>
