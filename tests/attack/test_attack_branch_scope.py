@@ -241,3 +241,34 @@ def test_a_client_import_by_staff_whose_branch_was_deleted_in_sql_says_so(
     assert type(refused.value) is ServiceError
     assert seen == []
     assert services.investors.count(w.hq_compliance, "N2") == 0
+
+
+def test_a_client_of_no_branch_is_not_the_importers_own(services: Services, tmp_path: Path) -> None:
+    """A client row whose branch was emptied in SQL belongs to no branch: every lookup and
+    list of a branch-scoped officer misses it, as another branch's client (services.scope:
+    NULL is no branch of theirs). Their client import compared such a row as their own
+    (the SQL `branch_id != theirs` is not true of NULL): a row naming its account came back
+    'unchanged', or refused the whole import as 'The client record 'B1' was changed
+    outside suitcheck', telling them of a client nothing else shows them. It is now an
+    invalid row, as another branch's client, and recorded."""
+    import json
+
+    from sqlalchemy import text
+
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE investor SET branch_id = NULL WHERE account = 'B1'"))
+    with pytest.raises(ServiceError, match="No client"):
+        services.investors.get(officer, "B1")
+    b1 = services.investors.get(w.hq_compliance, "B1")
+    assert b1.assessed_on is not None
+    for name in (b1.name, "改名"):  # as on record, and changed
+        row = ["B1", name, "", "普通投资者", "积极型", b1.assessed_on.isoformat(), "否", "否"]
+        path = write_csv(tmp_path / "clients.csv", [row], HEADERS_ZH)
+        result = services.client_files.import_clients(officer, path, dry_run=True)
+        assert [(i.row, i.code) for i in result.issues] == [(2, "other-branch-client")]
+        assert (result.unchanged, result.changed) == (0, 0)
+    attempts = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
+    causes = sorted((e.investor_id, json.loads(e.facts)["cause"]) for e in attempts)
+    assert causes == [(b1.id, "import-account")] * 2 + [(b1.id, "other-branch")]  # the two files, the look-up

@@ -871,11 +871,12 @@ class _Run:
         joined = STAGE.join(Investor, Investor.account == s.account)
         hidden: set[int] = set()
         if self.scoped:
-            # Another branch's client is never changed by this importer, nor compared.
+            # Another branch's client is never changed by this importer, nor compared; nor
+            # is one of no branch (emptied in SQL), which no branch sees (services.scope).
             stmt = (
                 select(s.row_no, s.account, i.id, i.branch_id)
                 .select_from(joined)
-                .where(valid, i.branch_id != self.actor.branch_id)
+                .where(valid, i.branch_id.is_distinct_from(self.actor.branch_id))
             )
             for row_no, value, investor_id, branch_id in conn.execute(stmt):
                 self.issue(row_no, "account", "other-branch-client", value)
