@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QLabel
+
 from suitcheck.services import Services
 from tests.gui.conftest import Confirmations, login
 
@@ -99,3 +101,32 @@ def test_a_dialog_another_officer_has_overtaken_stores_nothing(  # type: ignore[
     assert f"Policy version {theirs.version} was stored since you looked at version" in confirmations.shown[-1][1]
     assert demo_services.policy.current() == theirs
     assert dialog.result() == 0
+
+
+def test_a_branch_officer_reads_the_policy_and_cannot_start_a_change(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services
+) -> None:
+    """The policy decides for every branch, so a branch's compliance officer may read it but
+    not change it (services.policy refuses). The dialog shows it read-only with that
+    sentence, instead of letting the officer fill it in to be refused at the end; a
+    firm-wide officer's dialog is as before."""
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from suitcheck.domain.roles import Role
+    from suitcheck.gui.dialogs import PolicyDialog
+
+    admin = login(demo_services, "demo-admin")
+    demo_services.auth.create_staff(admin, "sh-compliance", "Pudong-officer-7!", Role.COMPLIANCE, branch="SH01")
+    officer = demo_services.auth.login("sh-compliance", "Pudong-officer-7!")
+    assert demo_services.policy.change_refused(officer) is not None
+    assert demo_services.policy.change_refused(login(demo_services, "demo-compliance")) is None
+    branch, firm = PolicyDialog(demo_services, officer), _dialog(qtbot, demo_services)
+    qtbot.addWidget(branch)
+    assert "only firm-wide (head-office) compliance may change it" in branch.findChild(QLabel, "policyIntro").text()
+    for widget in (branch.validity, branch.warning, branch.age, branch.escalation, branch.load_button):
+        assert not widget.isEnabled()
+    assert branch.buttons.button(QDialogButtonBox.StandardButton.Ok).isHidden()
+    assert _rows(branch) == _rows(firm)  # the subject table is shown all the same
+    assert "new policy version" in firm.findChild(QLabel, "policyIntro").text()
+    assert firm.validity.isEnabled()
+    assert not firm.buttons.button(QDialogButtonBox.StandardButton.Ok).isHidden()

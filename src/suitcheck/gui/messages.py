@@ -888,6 +888,7 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The policy decides for every branch: only firm-wide (head-office) compliance may change it.",
     ),
+    QT_TRANSLATE_NOOP("Messages", "Your role may not change the policy."),
     QT_TRANSLATE_NOOP(
         "Messages",
         "The questionnaire assesses every branch's clients: only firm-wide (head-office) compliance may import a new version.",

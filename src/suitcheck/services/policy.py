@@ -26,7 +26,7 @@ from suitcheck.domain.policy import (
     subject_rows,
     unlifted_levels,
 )
-from suitcheck.domain.roles import Permission
+from suitcheck.domain.roles import Permission, may
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.textfile import decode_text
 from suitcheck.services.context import Actor, ServiceContext
@@ -35,6 +35,8 @@ from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import PolicyVersion
 
 log = logging.getLogger(__name__)
+
+_BRANCH_REFUSAL = "The policy decides for every branch: only firm-wide (head-office) compliance may change it."
 # Set only by the service: the version numbers, and the warning's version (a new one
 # whenever its text changes, so an override always names the words that were shown).
 _MANAGED = ("version", "warning_version")
@@ -127,15 +129,23 @@ class PolicyService:
             )
             return new
 
+    def change_refused(self, actor: Actor) -> str | None:
+        """Why `actor` may not change the policy, as the sentence a change would be refused
+        with; None when they may (as last logged in: the change itself re-checks). For a
+        screen that shows the policy read-only to whoever may only read it."""
+        if not may(actor.role, Permission.CHANGE_POLICY):
+            return "Your role may not change the policy."
+        if not sees_all_branches(actor):
+            return _BRANCH_REFUSAL
+        return None
+
     def _require_firm_wide(self, actor: Actor) -> Actor:
         """CHANGE_POLICY, held by firm-wide staff: one policy decides for every branch's
         clients, so a branch-scoped officer (who may not see another branch's clients) does
         not change it."""
         actor = self._ctx.require(actor, Permission.CHANGE_POLICY)
         if not sees_all_branches(actor):
-            raise PermissionDenied(
-                "The policy decides for every branch: only firm-wide (head-office) compliance may change it."
-            )
+            raise PermissionDenied(_BRANCH_REFUSAL)
         return actor
 
     def preview_subjects(self, actor: Actor, rows: Iterable[tuple[str, str]]) -> SubjectPreview:

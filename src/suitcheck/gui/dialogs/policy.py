@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QDialog,
+    QDialogButtonBox,
     QFileDialog,
     QFormLayout,
     QGroupBox,
@@ -26,6 +27,7 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.messages import message_text
 from suitcheck.gui.texts import level_text
 from suitcheck.gui.widgets import confirm, dialog_buttons
 from suitcheck.services import Actor, Services
@@ -101,14 +103,28 @@ class PolicyDialog(QDialog):
 
         layout = QVBoxLayout(self)
         intro = QLabel(self.tr("Saving stores a new policy version; past decisions keep the version they used."), self)
+        intro.setObjectName("policyIntro")
         intro.setWordWrap(True)
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.escalation)
         layout.addWidget(self.subject_box, 1)
-        layout.addWidget(dialog_buttons(self, self.tr("Save new version")))
+        self.buttons = dialog_buttons(self, self.tr("Save new version"))
+        layout.addWidget(self.buttons)
         self._show(policy)
+        refused = services.policy.change_refused(actor)
+        if refused is not None:
+            self._read_only(intro, message_text(refused))
         self.resize(640, 600)
+
+    def _read_only(self, intro: QLabel, why: str) -> None:
+        """The policy as it stands, for staff who may read it but not change it: nothing to
+        edit, nothing to save, and the sentence saying why (the service refuses anyway)."""
+        intro.setText(why)
+        for widget in (self.validity, self.warning, self.age, self.escalation, self.load_button, self.default_button):
+            widget.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
 
     def _show(self, policy: Policy) -> None:
         self.version = policy.version

@@ -3063,6 +3063,10 @@ Store: {store}</source>
         <translation>没有第 {expected_version} 版问卷：现行问卷为第 {questionnaire_version} 版；未作任何记录。</translation>
     </message>
     <message>
+        <source>Your role may not change the policy.</source>
+        <translation>您的角色不能修改适当性政策。</translation>
+    </message>
+    <message>
         <source>The list is longer than the {room} rows an XLSX sheet has room for below its heading; nothing was written. Write it as a CSV file.</source>
         <translation>名单超过 XLSX 工作表在表头以下可容纳的 {room} 行；未写入任何文件。请写成 CSV 文件。</translation>
     </message>
@@ -3715,6 +3719,10 @@ Store: {store}</source>
     <message>
         <source>Save new version</source>
         <translation>保存为新版本</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
     </message>
     <message>
         <source>Subject keywords ({n})</source>
