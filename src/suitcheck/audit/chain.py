@@ -804,13 +804,28 @@ def registered_row_keys(conn: Session | Connection) -> dict[str, str]:
     over its place in the trail, is signed by that key). A row under no number, a second
     registration of a chain (a desk's row key replaced in SQL) or one without its proof
     registers no key: a seal made with it holds nowhere."""
+    return {chain: row_key for chain, (_, row_key) in accepted_registrations(conn).items()}
+
+
+def registered_genesis_keys(conn: Session | Connection) -> set[str]:
+    """The genesis public keys of the installations the trail registers as `verify`
+    accepts them (accepted_registrations): what an export is verified with at a desk when
+    no key is given. Not every row named `installation-registered`: one an insider
+    inserted in SQL under no number or without its proof is no registration to `verify`,
+    and its key would vouch for an export of the insider's own making."""
+    return {genesis for genesis, _ in accepted_registrations(conn).values()}
+
+
+def accepted_registrations(conn: Session | Connection) -> dict[str, tuple[str, str]]:
+    """chain -> (genesis public key, row public key) of each installation's first
+    registration under a number whose proof holds (registered_row_keys)."""
     c = connection(conn) if isinstance(conn, Session) else conn
     rows = c.execute(
         select(AuditEntry.seq, AuditEntry.at, AuditEntry.prev_hash, AuditEntry.chain, AuditEntry.facts)
         .where(AuditEntry.action == REGISTERED, IN_TRAIL)
         .order_by(AuditEntry.seq)
     ).all()
-    found: dict[str, str] = {}
+    found: dict[str, tuple[str, str]] = {}
     seen: set[str] = set()
     for seq, at, prev, chain, facts in rows:
         if not isinstance(chain, str) or chain in seen:
@@ -823,8 +838,8 @@ def registered_row_keys(conn: Session | Connection) -> dict[str, str]:
             proven = f.get("chain") == chain and chain_id(genesis) == chain and signature_ok(genesis, proof, message)
         except (ValueError, KeyError, TypeError, AttributeError):
             continue
-        if proven and isinstance(row_key, str):
-            found[chain] = row_key
+        if proven and isinstance(row_key, str) and isinstance(genesis, str):
+            found[chain] = (genesis, row_key)
     return found
 
 

@@ -573,13 +573,14 @@ class AuditService:
         if public_keys:
             return parse_public_keys(public_keys)
         with self._ctx.transaction(read_only=True) as session:
-            return {str(r.get("genesis_public_key")) for r in chain.registrations(session)}
+            return chain.registered_genesis_keys(session)
 
     def verify_file(
         self, actor: Actor, path: Path, earlier: Path | None = None, public_keys: list[str] | None = None
     ) -> ExportVerification:
         """Verify an export; with `earlier`, also prove that export is its prefix. Trusts
-        the given public keys, else the installations registered in this store."""
+        the given public keys, else the installations the trail registers as `audit verify`
+        accepts them (chain.registered_genesis_keys)."""
         self._ctx.require(actor, Permission.VERIFY_AUDIT)
         return verify_file_offline(path, self.trusted_keys(public_keys), earlier)
 

@@ -1,0 +1,126 @@
+"""The audit trail as an insider and as a regulator see it (session 20, atk-trail).
+
+The insider can write the store and the files beside it, not the keyring's secrets; the
+regulator holds only an export and what the firm published with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suitcheck.audit import keys
+from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash
+from suitcheck.audit.export import manifest_message
+from tests.attack.test_attack_override_seal import _sql
+from tests.audit.conftest import Trail, cli, trail  # noqa: F401
+from tests.audit.test_tamper import raw, read_rows, verify
+
+REGISTERED = "installation-registered"
+
+
+def _export(store: Trail, capsys: pytest.CaptureFixture[str], out: Path, *extra: str) -> None:
+    code, said = cli(
+        store, "audit", "export", "--user", "t-compliance", "--format", out.suffix[1:], "--out", str(out), *extra,
+        capsys=capsys,
+    )  # fmt: skip
+    assert code == 0, said
+
+
+def _manifest(out: Path) -> dict[str, Any]:
+    manifest: dict[str, Any] = json.loads(out.with_name(out.name + ".manifest.json").read_text(encoding="utf-8"))
+    return manifest
+
+
+def _resign(out: Path, manifest: dict[str, Any], signer: Any) -> None:
+    """The manifest re-signed by a key of the forger's own, as its genesis key (no seals)."""
+    public = keys.public_hex(signer)
+    chain = keys.chain_id(public)
+    manifest["signer"] = {"chain": chain, "genesis_public_key": public, "epoch": 0, "public_key": public}
+    manifest["ladder"] = []
+    manifest.pop("signature", None)
+    manifest["signature"] = keys.sign_hex(signer, manifest_message(manifest))
+    out.with_name(out.name + ".manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+
+
+def _forge_jsonl(out: Path, decision: str, signer: Any) -> int:
+    """Every check in a JSONL export rewritten to `decision`, hashes, digests and manifest
+    made again and signed by `signer`. The seq of the first entry rewritten."""
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    changed: int | None = None
+    for r in records:
+        if r["action"] == "check" and r["decision"] != decision:
+            r["decision"] = decision
+            changed = changed or r["seq"]
+            r["entry_hash"] = entry_hash(
+                canonical_entry(
+                    r["seq"], r["at"], r["staff"], r["action"], r["investor_id"], r["report_id"], r["decision"],
+                    canonical_json(r["reasons"]), canonical_json(r["facts"]), r["prev_hash"], r.get("chain"),
+                )
+            )  # fmt: skip
+    assert changed is not None
+    data = "".join(canonical_json(r) + "\n" for r in records).encode()
+    out.write_bytes(data)
+    manifest = _manifest(out)
+    manifest["file_sha256"] = hashlib.sha256(data).hexdigest()
+    manifest["entries_sha256"] = hashlib.sha256(
+        "".join(f"{r['seq']}:{r['entry_hash']}\n" for r in records).encode()
+    ).hexdigest()
+    manifest["last_hash"] = records[-1]["entry_hash"]
+    _resign(out, manifest, signer)
+    return changed
+
+
+# -- a key of the insider's own, trusted by a desk's `audit verify FILE` -------------------
+
+
+@pytest.mark.parametrize("seq", [0, None])
+def test_a_registration_the_store_does_not_accept_vouches_for_no_export(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    seq: int | None,
+) -> None:
+    """Was BROKE: `audit verify FILE` at a desk (no --public-key) trusted the genesis key of
+    every row whose action is `installation-registered`, whatever the row: one an insider
+    inserted in SQL under seq 0, or at the head without the proof its key signs, neither
+    of which `audit verify` accepts as a registration. With that key the insider signed a
+    filtered export of their own making (every check turned to "block"), and compliance's
+    verification at the desk said "OK ... The whole trail ... verified when it was exported".
+    """
+    out = tmp_path / "client.jsonl"
+    _export(trail, capsys, out, "--investor", "1")
+    insider = keys.new_private_key()
+    public = keys.public_hex(insider)
+    chain = keys.chain_id(public)
+    head = read_rows(trail.target)[-1]
+    number = head["seq"] + 1 if seq is None else seq
+    facts = json.dumps({"chain": chain, "genesis_public_key": public, "row_public_key": public})
+    raw(
+        trail.target,
+        "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain) VALUES "
+        f"({number}, '2026-06-15T09:30:00.000000Z', 'system', '{REGISTERED}', '[]', {_sql(facts)}, "
+        f"'{head['entry_hash']}', '{'0' * 64}', '{chain}')",
+    )
+    code, said = verify(trail, capsys)
+    assert code == 4, said  # the store's own verification does not take it for a registration
+    changed = _forge_jsonl(out, "block", insider)
+
+    code, said = verify(trail, capsys, str(out))
+    assert code == 4, said
+    assert said == (f"FAILED: the manifest is signed by installation {chain}, whose genesis key is not trusted here"), (
+        said
+    )
+    # The forgery is sound but for its signer: with the insider's key among the trusted, it verifies.
+    code, shown = cli(trail, "audit", "key", "show", capsys=capsys)
+    filed = tmp_path / "filed.txt"
+    filed.write_text(shown, encoding="utf-8")
+    code, said = verify(trail, capsys, str(out), "--public-key", str(filed), "--public-key", public)
+    assert code == 0, said
+    assert said.startswith("OK: 37 entries verified"), said
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert next(r for r in records if r["seq"] == changed)["decision"] == "block"
