@@ -6,6 +6,7 @@ regulator holds only an export and what the firm published with it.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from pathlib import Path
@@ -16,9 +17,13 @@ import pytest
 from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash
 from suitcheck.audit.export import manifest_message
+from suitcheck.domain.roles import Role
+from suitcheck.services import Actor, Services
 from tests.attack.test_attack_override_seal import _sql
 from tests.audit.conftest import Trail, cli, trail  # noqa: F401
 from tests.audit.test_tamper import raw, read_rows, verify
+from tests.conftest import staff
+from tests.fixtures import checked_client
 
 REGISTERED = "installation-registered"
 
@@ -124,3 +129,42 @@ def test_a_registration_the_store_does_not_accept_vouches_for_no_export(
     assert said.startswith("OK: 37 entries verified"), said
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert next(r for r in records if r["seq"] == changed)["decision"] == "block"
+
+
+# -- an export's text as a text editor or a spreadsheet leaves it ---------------------------
+
+
+@pytest.fixture
+def long_record(sqlite_services: Services, tmp_path: Path) -> tuple[Services, Actor]:
+    """A trail with an entry whose record is longer than 131,072 characters, the csv
+    module's default field limit: a `record-sealed` entry listing 2,000 rows. The upgrade
+    to sealed records lists every client, staff, report and policy row of the store in one
+    such entry (RowSealer.seal_all), so a store of some 1,200 clients or more has one."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    checked_client(sqlite_services, compliance, tmp_path, title="t", account="X1", name="n", record_rows=2000)
+    return sqlite_services, compliance
+
+
+def test_a_csv_export_holding_a_record_longer_than_the_csv_modules_limit_verifies(
+    long_record: tuple[Services, Actor], tmp_path: Path
+) -> None:
+    """Was BROKE: the verifier read the CSV with the csv module's default field limit
+    (131,072 characters), so a genuine export holding a longer record could not be verified
+    at all: `audit verify FILE.csv` said "unexpected error (Error)" (exit 1), with or
+    without --public-key. The record is read whole now; a CSV the module cannot read is
+    said to be damaged in a sentence."""
+    services, compliance = long_record
+    out = tmp_path / "trail.csv"
+    services.audit.export(compliance, out, "csv")
+    longest = max(len(line) for line in out.read_text(encoding="utf-8-sig").splitlines())
+    assert longest > 131_072
+    check = services.audit.verify_file(compliance, out)
+    assert check.ok, check.result.problem
+    # The same file with the long record edited still fails as an edit, not as an error.
+    text = out.read_text(encoding="utf-8-sig")
+    out.write_text(text.replace("客户01999", "客户01998", 1), encoding="utf-8-sig")
+    check = services.audit.verify_file(compliance, out)
+    assert not check.ok
+    assert "was altered" in (check.result.problem or ""), check.result.problem
+    # And the module's limit is as it was for every other reader of CSV (the client import).
+    assert csv.field_size_limit() == 131_072

@@ -19,10 +19,11 @@ import itertools
 import json
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, BinaryIO, Protocol, TypeVar
+from typing import Any, BinaryIO, Protocol, TextIO, TypeVar
 
 from suitcheck import xlsxrows
 from suitcheck.audit.chain import (
@@ -1222,9 +1223,33 @@ def _jsonl_records(path: Path) -> Iterator[dict[str, Any]]:
                 yield _parse(line, number)
 
 
+# A record's length has no bound (the upgrade's `record-sealed` entry lists every row of the
+# store), and the csv module refuses a field longer than 131,072 characters by default.
+_CSV_FIELD_MAX = min(sys.maxsize, 2**31 - 1)  # a C long, also on Windows
+
+
+def _csv_rows(handle: TextIO) -> Iterator[list[str]]:
+    """csv.reader's rows, each field read whole however long, and a row it cannot read
+    as a sentence. The module's limit is process-wide (the client import reads CSV with it),
+    so it is raised only while a row is read here."""
+    reader = csv.reader(handle)
+    while True:
+        limit = csv.field_size_limit(_CSV_FIELD_MAX)
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            number = reader.line_num
+            raise ExportError(f"The CSV is damaged: it cannot be read at its line {number}.") from exc
+        finally:
+            csv.field_size_limit(limit)
+        if cells is None:
+            return
+        yield cells
+
+
 def _csv_records(path: Path, display_digest: Any) -> Iterator[dict[str, Any]]:
     with path.open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle)
+        reader = _csv_rows(handle)
         header = next(reader, None)
         if not header or tuple(header) != HEADERS:
             raise ExportError("The CSV's header row is not a suitcheck export's; it was edited or is not one.")

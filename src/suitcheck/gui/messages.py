@@ -192,6 +192,7 @@ TEMPLATES: tuple[str, ...] = (
         "A finding about the report's level is settled by rating the report (report rate ID --level LEVEL --note REASON), not by dismissing it.",
     ),
     QT_TRANSLATE_NOOP("Messages", "The CSV's header row is not a suitcheck export's; it was edited or is not one."),
+    QT_TRANSLATE_NOOP("Messages", "The CSV is damaged: it cannot be read at its line {number}."),
     QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} cannot be read."),
     QT_TRANSLATE_NOOP(
         "Messages", "The workbook's header row is not a suitcheck export's; it was edited or is not one."

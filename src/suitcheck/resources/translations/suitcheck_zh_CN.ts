@@ -2271,6 +2271,10 @@ Store: {store}</source>
         <translation>该 CSV 的表头不是 suitcheck 导出文件的表头；文件已被修改或并非导出文件。</translation>
     </message>
     <message>
+        <source>The CSV is damaged: it cannot be read at its line {number}.</source>
+        <translation>该 CSV 已损坏：其第 {number} 行无法读取。</translation>
+    </message>
+    <message>
         <source>The workbook {path_name} cannot be read.</source>
         <translation>无法读取工作簿 {path_name}。</translation>
     </message>
