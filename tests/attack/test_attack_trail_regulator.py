@@ -168,3 +168,55 @@ def test_a_csv_export_holding_a_record_longer_than_the_csv_modules_limit_verifie
     assert "was altered" in (check.result.problem or ""), check.result.problem
     # And the module's limit is as it was for every other reader of CSV (the client import).
     assert csv.field_size_limit() == 131_072
+
+
+# -- the store's columns holding what suitcheck never writes --------------------------------
+
+
+SEAL_EDITS = {
+    "facts-empty": "facts = '{}'",
+    "facts-list": "facts = '[]'",
+    "facts-not-json": "facts = 'sealed'",
+    "facts-number": "facts = 12",  # SQLite keeps a number in a text column
+    "at-bytes": "at = X'3230'",  # and bytes
+    "prev-bytes": "prev_hash = X'3230'",
+}
+
+
+@pytest.mark.parametrize("edit", list(SEAL_EDITS))
+def test_a_seal_row_damaged_in_sql_leaves_every_export_a_sentence(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    edit: str,
+) -> None:
+    """Was BROKE: an export reads this installation's seals for the manifest's ladder (the
+    key history from the genesis key to the key that signs it), and a seal whose facts were
+    set in SQL to something else than a seal's (`{}`, a list, text that is no JSON, a
+    number) or whose time or link was set to bytes made every `audit export` end with
+    "unexpected error (KeyError / TypeError / JSONDecodeError)", whole trail or filtered,
+    and no file for investigation. Now the export is written as for any trail that fails:
+    its ladder breaks at that seal, so the file fails verification naming it, and a
+    filtered export warns (exit 4) as it does for any other damage."""
+    if "://" in trail.target and edit in ("facts-number", "at-bytes", "prev-bytes"):
+        pytest.skip("PostgreSQL refuses bytes and numbers in a text column; nothing to read")
+    seal = [r for r in read_rows(trail.target) if r["action"] == "seal"][1]
+    raw(trail.target, f"UPDATE audit_entry SET {SEAL_EDITS[edit]} WHERE seq = {seal['seq']}")
+    code, said = verify(trail, capsys)
+    assert code == 4, said
+    whole, client = tmp_path / "trail.csv", tmp_path / "client.jsonl"
+    code, said = cli(
+        trail, "audit", "export", "--user", "t-compliance", "--format", "csv", "--out", str(whole), capsys=capsys
+    )
+    assert code == 0, said  # a whole-trail export carries its own proof: its verifier re-walks it
+    code, said = cli(
+        trail, "audit", "export", "--user", "t-compliance", "--format", "jsonl", "--investor", "1",
+        "--out", str(client), capsys=capsys,
+    )  # fmt: skip
+    assert code == 4, said
+    assert said.splitlines()[-1].startswith("suitcheck: The audit trail fails verification"), said
+    for out in (whole, client):
+        code, said = verify(trail, capsys, str(out))
+        assert code == 4, said
+        assert "the key history of installation" in said, said
+        assert "is broken at its epoch 1 seal" in said, said
