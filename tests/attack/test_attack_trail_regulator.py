@@ -220,3 +220,61 @@ def test_a_seal_row_damaged_in_sql_leaves_every_export_a_sentence(
         assert code == 4, said
         assert "the key history of installation" in said, said
         assert "is broken at its epoch 1 seal" in said, said
+
+
+# -- JSON nested deeper than Python reads it ------------------------------------------------
+
+DEEP = "[" * 100_000 + "]" * 100_000  # json.loads raises RecursionError, which is no ValueError
+
+
+def _filed(trail: Trail, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> Path:  # noqa: F811
+    code, shown = cli(trail, "audit", "key", "show", capsys=capsys)
+    assert code == 0, shown
+    filed = tmp_path / "filed.txt"
+    filed.write_text(shown, encoding="utf-8")
+    return filed
+
+
+@pytest.mark.parametrize("edit", ["ladder-number", "ladder-true", "manifest-deep", "record-deep"])
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "xlsx"])
+def test_an_export_or_manifest_edited_into_what_no_export_holds_fails_in_a_sentence(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    fmt: str,
+    edit: str,
+) -> None:
+    """Was BROKE: the regulator's `audit verify FILE --public-key FILED` (no store) ended
+    with "unexpected error (TypeError)" when the manifest's seal ladder was a number or
+    true instead of a list, and "unexpected error (RecursionError)" when the manifest, a
+    JSON Lines line or a CSV record held JSON nested deeper than Python reads (a hundred
+    thousand brackets). Each is now a failed verification with a sentence."""
+    if fmt == "xlsx" and edit == "record-deep":
+        pytest.skip("a cell holds at most 32,767 characters; a workbook's record is split (tested elsewhere)")
+    filed = _filed(trail, capsys, tmp_path)
+    out = tmp_path / f"trail.{fmt}"
+    _export(trail, capsys, out)
+    manifest_path = out.with_name(out.name + ".manifest.json")
+    manifest = _manifest(out)
+    if edit.startswith("ladder"):
+        manifest["ladder"] = 5 if edit == "ladder-number" else True
+        manifest_path.write_text(json.dumps(manifest), encoding="utf-8")
+    elif edit == "manifest-deep":
+        manifest_path.write_text(json.dumps(manifest)[:-1] + f', "note": {DEEP}}}', encoding="utf-8")
+    elif fmt == "jsonl":
+        lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+        out.write_text("".join([lines[0], DEEP + "\n", *lines[1:]]), encoding="utf-8")
+    else:
+        lines = out.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        row = "," * 15 + f'"{DEEP}"\r\n'
+        out.write_text("".join([lines[0], row, *lines[1:]]), encoding="utf-8-sig")
+    code, said = verify(trail, capsys, str(out), "--public-key", str(filed))
+    assert code == 4, said
+    expected = {
+        "ladder-number": "the key history of installation",
+        "ladder-true": "the key history of installation",
+        "manifest-deep": "is damaged",
+        "record-deep": "Row 2 of the export is damaged",
+    }[edit]
+    assert said.startswith("FAILED"), said
+    assert expected in said, said

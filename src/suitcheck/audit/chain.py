@@ -888,6 +888,8 @@ def _as_text(value: Any) -> str | None:
 def walk_ladder(chain: str, genesis: str, ladder: Sequence[dict[str, Any]]) -> tuple[int, str] | str:
     """Follow the seals from the genesis key: (epoch, public key) reached, or a problem."""
     public_key, epoch = genesis, 0
+    if not isinstance(ladder, list):  # a manifest's, edited into a number or an object
+        return f"the key history of installation {chain} is broken at its epoch {epoch} seal"
     for step in ladder:
         try:
             ok = step["epoch"] == epoch and signature_ok(

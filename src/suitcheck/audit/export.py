@@ -1435,6 +1435,8 @@ def _parse(line: str, number: int) -> dict[str, Any]:
         record = json.loads(line)
     except json.JSONDecodeError as exc:
         raise ExportError(f"Row {number} of the export is damaged (not valid JSON).") from exc
+    except RecursionError:  # nested deeper than Python reads JSON: no record is
+        record = None
     if not isinstance(record, dict):
         raise ExportError(f"Row {number} of the export is damaged.")
     return record
@@ -1601,7 +1603,8 @@ def _load_manifest(path: Path) -> dict[str, Any]:
         manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
     except FileNotFoundError as exc:
         raise ExportError(f"The manifest {manifest_path.name} is missing; an export is verified with it.") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        # RecursionError: JSON nested deeper than Python reads it, which is no ValueError.
         raise ExportError(f"The manifest {manifest_path.name} is damaged.") from exc
     if not isinstance(manifest, dict) or manifest.get("format") not in FORMATS:
         raise ExportError(f"The manifest {manifest_path.name} is not a suitcheck export manifest.")
