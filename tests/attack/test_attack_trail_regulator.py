@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -220,6 +221,38 @@ def test_a_seal_row_damaged_in_sql_leaves_every_export_a_sentence(
         assert code == 4, said
         assert "the key history of installation" in said, said
         assert "is broken at its epoch 1 seal" in said, said
+
+
+# -- the files beside the key, put back as they were ----------------------------------------
+
+
+def test_an_old_head_record_put_back_does_not_hide_entries_deleted_across_a_seal(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """The head record beside the key carries a MAC under the keyring's head key, which the
+    insider does not hold; but an earlier copy of the record is one that key made. The
+    insider copies it after entry N, and later deletes the entries after N and puts the copy
+    back: the record matches the store again. Once a seal came after N, that fails: the
+    keyring holds the head its last seal signed (and the epoch it reached), which the
+    record cannot take back. (Within one epoch it succeeds: docs/audit-design.md, "What
+    remains possible".)"""
+    (head,) = trail.key_path.parent.glob(trail.key_path.name + ".*.head")
+    kept = tmp_path / "kept.head"
+    shutil.copy(head, kept)
+    last = read_rows(trail.target)[-1]["seq"]
+    while not any(r["action"] == "seal" for r in read_rows(trail.target) if r["seq"] > last):
+        code, said = cli(
+            trail, "check", "--user", "t-compliance", "--investor", "T1", "--report", str(trail.report), capsys=capsys
+        )
+        assert code == 0, said
+    sealed = next(r["seq"] for r in read_rows(trail.target) if r["seq"] > last and r["action"] == "seal")
+    raw(trail.target, f"DELETE FROM audit_entry WHERE seq > {last}")
+    shutil.copy(kept, head)
+    code, said = verify(trail, capsys)
+    assert code == 1, said
+    assert f"it ends at entry {last}, but entry {sealed} was recorded beside the audit key" in said, said
 
 
 # -- JSON nested deeper than Python reads it ------------------------------------------------
