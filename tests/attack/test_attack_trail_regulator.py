@@ -311,3 +311,90 @@ def test_an_export_or_manifest_edited_into_what_no_export_holds_fails_in_a_sente
     }[edit]
     assert said.startswith("FAILED"), said
     assert expected in said, said
+
+
+def _rehashed(row: dict[str, Any]) -> str:
+    return entry_hash(
+        canonical_entry(
+            row["seq"], row["at"], row["staff"], row["action"], row["investor_id"], row["report_id"], row["decision"],
+            row["reasons"], row["facts"], row["prev_hash"], row["chain"],
+        )
+    )  # fmt: skip
+
+
+def test_entries_nested_too_deep_in_the_store_leave_every_command_a_sentence(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Was BROKE: an insider set in SQL an entry's facts or reasons to JSON nested deeper than
+    Python reads. `audit verify` names such an entry ("was altered"), but every `audit
+    export` (whole or filtered) ended with "unexpected error (RecursionError)" and no file
+    for investigation, `audit key show` did so for a registration, and `audit verify` did
+    so for a seal whose hash was made again over its new facts. Now the export is written
+    (the entry as its stored text, which fails its hash), key show lists what it can read,
+    and verify names the seal."""
+    rows = read_rows(trail.target)
+    check = next(r for r in rows[len(rows) // 2 :] if r["action"] == "check" and r["investor_id"] == 1)
+    registration = rows[0]
+    seal = [r for r in rows if r["action"] == "seal"][1]
+    seal["facts"] = "{" + f'"epoch":{DEEP}' + "}"
+    raw(  # the seal's facts made deep, and its hash made again over them
+        trail.target,
+        f"UPDATE audit_entry SET facts = {_sql(seal['facts'])}, entry_hash = '{_rehashed(seal)}' "
+        f"WHERE seq = {seal['seq']}",
+    )
+    code, said = verify(trail, capsys)
+    assert code == 4, said
+    assert said.startswith(f"FAILED at entry {seal['seq']}: entry {seal['seq']} is a damaged seal"), said
+    raw(
+        trail.target,
+        f"UPDATE audit_entry SET facts = '{DEEP}' WHERE seq = {check['seq']}",
+        f"UPDATE audit_entry SET reasons = '{DEEP}' WHERE seq = {check['seq'] + 1}",
+        f"UPDATE audit_entry SET facts = '{{\"chain\": {DEEP}}}' WHERE seq = {registration['seq']}",
+    )
+    code, said = cli(trail, "audit", "key", "show", capsys=capsys)
+    assert code == 0, said
+    whole, client = tmp_path / "trail.csv", tmp_path / "client.jsonl"
+    _export(trail, capsys, whole)  # a whole-trail export carries its own proof: its verifier re-walks it
+    code, said = cli(
+        trail, "audit", "export", "--user", "t-compliance", "--format", "jsonl", "--investor", "1",
+        "--out", str(client), capsys=capsys,
+    )  # fmt: skip
+    assert code == 4, said
+    assert said.splitlines()[-1].startswith("suitcheck: The audit trail fails verification (entry 1 was altered"), said
+    for out in (whole, client):
+        code, said = verify(trail, capsys, str(out))
+        assert code == 4, said
+        assert said.startswith("FAILED"), said
+
+
+@pytest.mark.parametrize("genesis", [5, "not hex", [1]])
+def test_a_registration_whose_key_is_no_key_fails_in_a_sentence(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    genesis: Any,
+) -> None:
+    """Was BROKE: the verifier took a registration's genesis key for hex text before it
+    checked it was, outside its try: a whole-trail export whose registration record says
+    a number or text that is no hex, its hash made again, made the regulator's `audit verify
+    FILE --public-key FILED` end with "unexpected error (TypeError / ValueError)" (the
+    records are verified before the manifest's digests are compared with them)."""
+    filed = _filed(trail, capsys, tmp_path)
+    out = tmp_path / "trail.jsonl"
+    _export(trail, capsys, out)
+    lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
+    first = json.loads(lines[0])
+    first["facts"]["genesis_public_key"] = genesis
+    first["entry_hash"] = entry_hash(
+        canonical_entry(
+            first["seq"], first["at"], first["staff"], first["action"], first["investor_id"], first["report_id"],
+            first["decision"], canonical_json(first["reasons"]), canonical_json(first["facts"]), first["prev_hash"],
+            first["chain"],
+        )
+    )  # fmt: skip
+    out.write_text(canonical_json(first) + "\n" + "".join(lines[1:]), encoding="utf-8")
+    code, said = verify(trail, capsys, str(out), "--public-key", str(filed))
+    assert code == 4, said
+    assert said == "FAILED at entry 1: entry 1 is a damaged installation registration", said

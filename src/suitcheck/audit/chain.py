@@ -531,9 +531,11 @@ class Verifier:
             f = json.loads(facts)
             genesis, row_key, proof = f["genesis_public_key"], f["row_public_key"], f["proof"]
             every = int(f["seal_every"])
-        except (ValueError, KeyError, TypeError):
+            own = chain_id(genesis) == chain  # text that is no hex key: ValueError or TypeError
+        # RecursionError: JSON nested deeper than Python reads it, which is no ValueError.
+        except (ValueError, KeyError, TypeError, RecursionError):
             return f"entry {seq} is a damaged installation registration"
-        if chain_id(genesis) != chain or f.get("chain") != chain:
+        if not own or f.get("chain") != chain:
             return f"entry {seq} registers installation {chain} with a key that is not its own"
         if not 2 <= every <= 10_000:
             return f"entry {seq} registers installation {chain} with an impossible seal interval"
@@ -552,7 +554,9 @@ class Verifier:
             f = json.loads(facts)
             epoch, mac_key, next_key, signature = f["epoch"], f["mac_key"], f["next_public_key"], f["signature"]
             key = bytes.fromhex(mac_key)
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
+            return f"entry {seq} is a damaged seal"
+        if epoch.__class__ is not int:  # named in the sentences below
             return f"entry {seq} is a damaged seal"
         if set(f) != {"chain", "epoch", "mac_key", "next_public_key", "signature"}:
             return f"entry {seq} is a malformed seal (it carries fields a seal never has)"
@@ -658,7 +662,7 @@ class PartVerifier(Verifier):
             return None
         try:
             key = bytes.fromhex(json.loads(facts)["mac_key"])
-        except (ValueError, KeyError, TypeError):
+        except (ValueError, KeyError, TypeError, RecursionError):
             return self._fail(seq, _PART_FAILED)
         bad = _first_bad_mac(key, state.pending)
         if bad is not None:
@@ -790,7 +794,7 @@ def registrations(conn: Session | Connection) -> list[dict[str, Any]]:
     for seq, at, facts in rows:
         try:
             data = json.loads(facts)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # RecursionError: nested too deep to read
             continue
         if isinstance(data, dict):  # facts an insider wrote as a list or null describe nothing
             out.append({**data, "seq": seq, "at": at})
@@ -836,7 +840,7 @@ def accepted_registrations(conn: Session | Connection) -> dict[str, tuple[str, s
             genesis, row_key, proof, every = f["genesis_public_key"], f["row_public_key"], f["proof"], f["seal_every"]
             message = registration_message(chain, genesis, row_key, int(every), seq, at, prev)
             proven = f.get("chain") == chain and chain_id(genesis) == chain and signature_ok(genesis, proof, message)
-        except (ValueError, KeyError, TypeError, AttributeError):
+        except (ValueError, KeyError, TypeError, AttributeError, RecursionError):
             continue
         if proven and isinstance(row_key, str) and isinstance(genesis, str):
             found[chain] = (genesis, row_key)
@@ -858,7 +862,7 @@ def seal_ladder(conn: Connection, chain: str) -> list[dict[str, Any]]:
         # verifies nowhere, and the export is still written, for investigation.
         try:
             f = json.loads(facts)
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             f = None
         if not isinstance(f, dict):
             f = {}

@@ -131,10 +131,11 @@ class ExportRow:
 def _stored_json(text: str) -> Any:
     """An entry's stored reasons or facts as its record shows them: text that is no JSON
     (changed outside suitcheck: bytes that are not UTF-8 read as U+FFFD) as that text,
-    which no entry hash matches, so the export goes on and fails verification there."""
+    which no entry hash matches, so the export goes on and fails verification there. So
+    does JSON nested deeper than Python reads it (RecursionError, which is no ValueError)."""
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return text
 
 
@@ -384,13 +385,13 @@ class _Formatter:
     def _reasons_cell(self, text: str) -> object:
         reasons = self._reasons.get(text)
         if reasons is None:
-            reasons = self._remember(self._reasons, text, neutralise(_joined_reasons(json.loads(text))))
+            reasons = self._remember(self._reasons, text, neutralise(_joined_reasons(_stored_json(text))))
         return reasons
 
     def _facts_cells(self, text: str) -> tuple[object, ...]:
         facts = self._facts.get(text)
         if facts is None:
-            f = json.loads(text) or {}
+            f = _stored_json(text) or {}
             if not isinstance(f, dict):
                 f = {}
             facts = self._remember(self._facts, text, tuple(neutralise(f.get(k)) for k in _FACT_COLUMNS))
