@@ -398,3 +398,22 @@ def test_a_registration_whose_key_is_no_key_fails_in_a_sentence(
     code, said = verify(trail, capsys, str(out), "--public-key", str(filed))
     assert code == 4, said
     assert said == "FAILED at entry 1: entry 1 is a damaged installation registration", said
+
+
+def test_a_keyring_copy_left_by_a_write_stopped_halfway_is_erased_with_the_key(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was BROKE (forward security): the keyring is replaced by writing a temporary file
+    beside it and renaming it; a process killed or a machine losing power between the two
+    leaves that file (`.audit.key.XXXXXXXX`, the whole keyring: the epoch key, a pending
+    next key, the row and head keys), and nothing removed it. The seal that followed erased
+    the epoch key from the keyring, not from the copy, where anyone who can read the
+    folder found it. Now every keyring write, under the keyring's lock, removes such copies."""
+    left = trail.key_path.with_name(f".{trail.key_path.name}.k3y5tmp0")
+    shutil.copy(trail.key_path, left)  # what a write stopped before its rename leaves
+    before = left.read_bytes()
+    code, said = verify(trail, capsys)  # a verification that passes seals: the epoch key is erased
+    assert code == 0, said
+    assert trail.key_path.read_bytes() != before
+    assert not left.exists()

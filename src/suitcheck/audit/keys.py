@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import glob
 import hashlib
 import hmac
 import json
+import logging
 import os
+import re
 import secrets
 import sys
 import tempfile
@@ -34,6 +37,8 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from suitcheck.audit.jsonwriter import one_shot_json
 from suitcheck.privatefs import private_dir
+
+log = logging.getLogger(__name__)
 
 FORMAT = "suitcheck-audit-keyring/1"
 _RAW = serialization.Encoding.Raw
@@ -270,9 +275,25 @@ def write_keyring(ring: Keyring) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
+        _erase_stale_copies(path)
         _fsync_dir(path.parent)
     except OSError as exc:
         raise AuditKeyError(f"The audit key {path} cannot be written: {exc.strerror}.") from exc
+
+
+def _erase_stale_copies(path: Path) -> None:
+    """Remove the temporary files an earlier write left beside the keyring when it was
+    stopped before its rename (killed, a power cut): each is a whole keyring, holding keys
+    this write may have just erased. Every write holds the keyring's lock (locked), so
+    none of them is another write's file in progress."""
+    made = re.compile(re.escape(f".{path.name}.") + "[a-z0-9_]{8}")  # tempfile.mkstemp's names
+    for stale in path.parent.glob(f".{glob.escape(path.name)}.*"):
+        if not made.fullmatch(stale.name):
+            continue
+        try:
+            stale.unlink()
+        except OSError:
+            log.warning("a stale copy of the audit key %s could not be removed", stale)
 
 
 def _fsync_dir(folder: Path) -> None:
