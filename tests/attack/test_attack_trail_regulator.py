@@ -14,16 +14,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash
 from suitcheck.audit.export import manifest_message
 from suitcheck.domain.roles import Role
-from suitcheck.services import Actor, Services
+from suitcheck.services import Actor, Services, open_services
 from tests.attack.test_attack_override_seal import _sql
 from tests.audit.conftest import Trail, cli, trail  # noqa: F401
-from tests.audit.test_tamper import raw, read_rows, verify
-from tests.conftest import staff
+from tests.audit.test_tamper import _engine, raw, read_rows, verify
+from tests.conftest import FAST_HASHER, Clock, staff
 from tests.fixtures import checked_client
 
 REGISTERED = "installation-registered"
@@ -417,3 +418,43 @@ def test_a_keyring_copy_left_by_a_write_stopped_halfway_is_erased_with_the_key(
     assert code == 0, said
     assert trail.key_path.read_bytes() != before
     assert not left.exists()
+
+
+# -- what a whole-trail export's verdict says ----------------------------------------------
+
+
+def test_a_whole_trail_export_says_which_entries_await_another_installations_seal(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    clock: Clock,
+) -> None:
+    """Was BROKE: on a store two desktops share, an insider adds a forged "allow" under
+    desktop B's open epoch (any MAC: only B's key checks it before B's next seal), and
+    desktop A exports the whole trail. The export seals A's epoch, not B's, so the forged
+    entry's MAC is checked by nothing; the file's verifier counted it among the unsealed
+    (`unsealed` in --json), but its sentence said "OK: N entries verified ... It holds the
+    whole trail", the forged entry among the N. A filtered export already said how many
+    await their seal; a whole-trail export says it now too."""
+    home = tmp_path / "desk-b" / "audit.key"
+    other = open_services(trail.target, clock=clock, hasher=FAST_HASHER, audit_key_path=home, init=True, join=True)
+    b_chain = other.ctx.sealer.chain
+    other.close()
+    rows = read_rows(trail.target)
+    check = next(r for r in rows if r["action"] == "check")
+    head = rows[-1]
+    forged = {**check, "seq": head["seq"] + 1, "prev_hash": head["entry_hash"], "decision": "allow", "chain": b_chain}
+    forged["entry_hash"], forged["mac"] = _rehashed(forged), "00" * 32
+    columns = ", ".join(forged)
+    with _engine(trail.target).begin() as conn:
+        conn.execute(text(f"INSERT INTO audit_entry ({columns}) VALUES ({', '.join(':' + c for c in forged)})"), forged)
+    out = tmp_path / "trail.csv"
+    _export(trail, capsys, out)
+    assert forged["entry_hash"] in out.read_text(encoding="utf-8-sig")
+    code, said = cli(trail, "audit", "verify", str(out), "--json", "--user", "t-compliance", capsys=capsys)
+    awaiting = json.loads(said)["unsealed"]
+    assert awaiting == 2, said  # B's registration (its signature checked) and the forged entry
+    code, said = verify(trail, capsys, str(out))
+    assert code == 0, said  # as `audit verify` of the store on desktop A: awaiting B's seal
+    assert f"{awaiting} of its entries await their installation's seal" in said, said
+    assert "nothing has checked their MACs yet" in said, said

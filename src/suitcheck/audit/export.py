@@ -1025,13 +1025,21 @@ def export_scope(manifest: dict[str, Any], awaiting: int = 0) -> str:
     which proves nothing about the entries it leaves out. A filtered export also says
     whether the trail verified when it was exported (what vouches for its entries), and how
     many of its entries (`awaiting`) that verification could not MAC-check (another
-    installation's, after its last seal)."""
+    installation's, after its last seal); a whole-trail export says how many of its entries
+    its own verification could not (Verifier.finish: another installation's open epoch)."""
     at, by = manifest.get("exported_at"), manifest.get("exported_by")
     given = manifest.get("filters")
     filters: dict[str, Any] = given if isinstance(given, dict) else {}
     if not (manifest.get("filtered") or filters):
         first, last = manifest.get("first_seq"), manifest.get("last_seq")
-        message = f"It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
+        if awaiting:  # another installation's open epoch: the export sealed only its own
+            message = (
+                f"It holds the whole trail from entry {first} to entry {last} (exported {at} by {by}), but "
+                f"{awaiting} of its entries await their installation's seal, which had not been made: nothing has "
+                "checked their MACs yet."
+            )
+        else:
+            message = f"It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
         return message
     shown = escape_controls(", ".join(f"{k}={v}" for k, v in sorted(filters.items())) or "a filter")
     scope = (

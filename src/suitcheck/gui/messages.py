@@ -434,6 +434,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages", "It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
     ),
     QT_TRANSLATE_NOOP(
+        "Messages",
+        "It holds the whole trail from entry {first} to entry {last} (exported {at} by {by}), but {awaiting} of its entries await their installation's seal, which had not been made: nothing has checked their MACs yet.",
+    ),
+    QT_TRANSLATE_NOOP(
         "Messages", "{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported."
     ),
     QT_TRANSLATE_NOOP(

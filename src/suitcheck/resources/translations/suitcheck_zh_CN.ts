@@ -2567,6 +2567,10 @@ Store: {store}</source>
         <translation>它含从第 {first} 条到第 {last} 条的完整审计链（{at} 由 {by} 导出）。</translation>
     </message>
     <message>
+        <source>It holds the whole trail from entry {first} to entry {last} (exported {at} by {by}), but {awaiting} of its entries await their installation&apos;s seal, which had not been made: nothing has checked their MACs yet.</source>
+        <translation>它含从第 {first} 条到第 {last} 条的完整审计链（{at} 由 {by} 导出），但其中有 {awaiting} 条仍在等待其安装的封签（当时尚未封存）：其 MAC 至今无人核对。</translation>
+    </message>
+    <message>
         <source>{scope} The whole trail, {entries} entries to entry {through}, verified when it was exported.</source>
         <translation>{scope}导出时，完整的审计链（{entries} 条，至第 {through} 条）已通过验证。</translation>
     </message>
