@@ -9,13 +9,17 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
 from sqlalchemy import text
 
+import suitcheck
 from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash
 from suitcheck.audit.export import manifest_message
@@ -458,3 +462,42 @@ def test_a_whole_trail_export_says_which_entries_await_another_installations_sea
     assert code == 0, said  # as `audit verify` of the store on desktop A: awaiting B's seal
     assert f"{awaiting} of its entries await their installation's seal" in said, said
     assert "nothing has checked their MACs yet" in said, said
+
+
+_LIMITED_CLI = """
+import resource, sys
+resource.setrlimit(resource.RLIMIT_AS, (600 << 20, 600 << 20))
+from suitcheck.cli import main
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="device files and address-space limits are POSIX")
+@pytest.mark.parametrize("what", ["head", "keyring"])
+def test_a_file_beside_the_key_replaced_by_a_device_is_refused_in_a_sentence(
+    trail: Trail,  # noqa: F811
+    tmp_path: Path,
+    what: str,
+) -> None:
+    """Was BROKE: the head record and the keyring were read whole, whatever they were. An
+    insider who can write beside the key replaced the head record (or the keyring) by a
+    link to /dev/zero: every command read it until memory ran out ("unexpected error
+    (MemoryError)" here under a 600 MB limit; without one, the desk's memory). Both are now
+    read only as regular files and only up to a size no genuine one reaches; otherwise the
+    store is refused with a sentence (exit 1), as for a head record that was edited."""
+    (head,) = trail.key_path.parent.glob(trail.key_path.name + ".*.head")
+    target = head if what == "head" else trail.key_path
+    target.unlink()
+    target.symlink_to("/dev/zero")
+    done = subprocess.run(
+        [sys.executable, "-c", _LIMITED_CLI, "audit", "verify", "--db", trail.target, "--user", "t-compliance"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(suitcheck.__file__).parents[1])},
+        check=False,
+    )
+    said = (done.stdout + done.stderr).strip()
+    assert done.returncode == 1, said
+    assert "unexpected error" not in said, said
+    name = "audit head" if what == "head" else "audit key"
+    assert said.startswith(f"suitcheck: The {name} {target} cannot be read"), said

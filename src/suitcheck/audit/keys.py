@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import errno
 import glob
 import hashlib
 import hmac
@@ -23,6 +24,7 @@ import logging
 import os
 import re
 import secrets
+import stat
 import sys
 import tempfile
 from collections.abc import Iterator
@@ -228,11 +230,13 @@ def read_keyring(path: Path) -> Keyring | None:
     """The keyring, or None when the file does not exist. An old installation's key
     (a bare hex HMAC key) reads as an empty keyring holding that legacy key."""
     try:
-        data = path.read_bytes()
+        data = read_regular(path, _KEYRING_MAX)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise AuditKeyError(f"The audit key {path} cannot be read: {exc.strerror}.") from exc
+    if data is None:
+        raise AuditKeyError(f"The audit key {path} is damaged.")
     text = data.decode("utf-8", "replace").strip()
     if text and not text.startswith("{"):
         try:
@@ -254,8 +258,36 @@ def read_keyring(path: Path) -> Keyring | None:
             list(body.get("retired", [])),
             bytes.fromhex(legacy_hex) if legacy_hex else None,
         )
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+    # RecursionError: JSON nested deeper than Python reads it, which is no ValueError.
+    except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise AuditKeyError(f"The audit key {path} is damaged.") from exc
+
+
+# Far more than any keyring holds (a few kilobytes per store), far less than a desk's memory.
+_KEYRING_MAX = 64 << 20
+
+
+def read_regular(path: Path, limit: int) -> bytes | None:
+    """The bytes of a file suitcheck keeps beside the keyring, None when it holds more than
+    `limit`. Anyone who can write beside the key can put a link to /dev/zero, a pipe or a
+    device in its place, which a whole read would read until memory runs out or wait on for
+    ever: anything but a regular file raises OSError (as a missing one raises
+    FileNotFoundError), and no more than `limit` + 1 bytes are read."""
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EINVAL, "it is not a regular file")
+        chunks: list[bytes] = []
+        size = 0
+        while size <= limit:
+            chunk = os.read(fd, limit + 1 - size)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    return b"".join(chunks) if size <= limit else None
 
 
 def write_keyring(ring: Keyring) -> None:
@@ -418,12 +450,14 @@ def read_head(path: Path, head_key: str, store_id: str) -> tuple[int, str] | Non
     """(seq, hash) of the head record; None when missing. A record whose MAC does not
     verify raises: it was edited."""
     try:
-        raw = path.read_bytes()
+        raw = read_regular(path, _HEAD_SIZE)
     except FileNotFoundError:
         return None
     except OSError as exc:
         raise AuditKeyError(f"The audit head {path} cannot be read: {exc.strerror}.") from exc
     try:
+        if raw is None:  # longer than the fixed-size record suitcheck writes
+            raise ValueError(path)
         data = json.loads(raw.decode().strip())
         seq, digest = int(data["seq"]), str(data["hash"])
         ok = data["store"] == store_id and hmac.compare_digest(
