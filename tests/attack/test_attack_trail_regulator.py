@@ -501,3 +501,64 @@ def test_a_file_beside_the_key_replaced_by_a_device_is_refused_in_a_sentence(
     assert "unexpected error" not in said, said
     name = "audit head" if what == "head" else "audit key"
     assert said.startswith(f"suitcheck: The {name} {target} cannot be read"), said
+
+
+# -- the store dropping what it is given ----------------------------------------------------
+
+_HIDE_ALLOWS = {
+    "sqlite-before": (
+        "CREATE TRIGGER hide_allows BEFORE INSERT ON audit_entry WHEN NEW.decision = 'allow' "
+        "BEGIN SELECT RAISE(IGNORE); END"
+    ),
+    "sqlite-after": (
+        "CREATE TRIGGER hide_allows AFTER INSERT ON audit_entry WHEN NEW.decision = 'allow' "
+        "BEGIN DELETE FROM audit_entry WHERE seq = NEW.seq; END"
+    ),
+    "postgresql-before": (
+        "CREATE FUNCTION hide_allows() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF NEW.decision = 'allow' THEN RETURN NULL; END IF; RETURN NEW; END $$",
+        "CREATE TRIGGER hide_allows BEFORE INSERT ON audit_entry FOR EACH ROW EXECUTE FUNCTION hide_allows()",
+    ),
+    "postgresql-after": (
+        "CREATE FUNCTION hide_allows() RETURNS trigger LANGUAGE plpgsql AS "
+        "$$ BEGIN IF NEW.decision = 'allow' THEN DELETE FROM audit_entry WHERE seq = NEW.seq; END IF; "
+        "RETURN NULL; END $$",
+        "CREATE TRIGGER hide_allows AFTER INSERT ON audit_entry FOR EACH ROW EXECUTE FUNCTION hide_allows()",
+    ),
+}
+
+
+@pytest.mark.parametrize("when", ["before", "after"])
+def test_a_trigger_that_drops_entries_as_they_are_written_records_nothing_and_says_so(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+    when: str,
+) -> None:
+    """Was BROKE: an insider who can write the store adds a trigger that drops every "allow"
+    entry as it is written (SQLite's RAISE(IGNORE) before the insert, or a delete after it;
+    on PostgreSQL a trigger function). The append did not look: the check said ALLOW and
+    "audit entry N", and the next entry written took the number N again, linked to N-1, so
+    the trail had no gap, `audit verify` passed and nothing ever showed the allowed checks.
+    Here `check --batch`: two allowed pairs, then a blocked one. Now an append reads the
+    head back before its transaction commits: an entry the store did not keep is refused
+    in a sentence, nothing is recorded, and the allowed decisions are not given."""
+    backend = "postgresql" if "://" in trail.target else "sqlite"
+    statements = _HIDE_ALLOWS[f"{backend}-{when}"]
+    raw(trail.target, *(statements if isinstance(statements, tuple) else (statements,)))
+    code, said = cli(trail, "investor", "add", "--user", "t-compliance", "--account", "T2", "--name", "乙",
+                     "--profile", "C1", "--assessed", "2026-05-01", capsys=capsys)  # fmt: skip
+    assert code == 0, said
+    before = read_rows(trail.target)
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"T1,{trail.report}\nT1,{trail.report}\nT2,{trail.report}\n", encoding="utf-8")
+    results = tmp_path / "results.jsonl"
+    code, said = cli(
+        trail, "check", "--user", "t-compliance", "--batch", str(pairs), "--out", str(results), capsys=capsys
+    )
+    lines = results.read_text(encoding="utf-8").splitlines() if results.exists() else []
+    written = [json.loads(line) for line in lines]
+    assert not [r for r in written if r.get("decision") == "allow"], written  # no allowed decision without its entry
+    assert "unexpected error" not in said, said
+    assert "did not keep" in said, said
+    assert [r["seq"] for r in read_rows(trail.target)] == [r["seq"] for r in before]  # nothing recorded

@@ -380,7 +380,23 @@ class Sealer:
         )
         if seq - self._start >= self.seal_every:
             self._seal_at(conn, seq + 1, entry.entry_hash, stamp)
+        self._kept(conn)
         return entry
+
+    def _kept(self, conn: Connection) -> None:
+        """Under the chain lock, before the caller commits: the store's newest entry must be
+        the last one this transaction wrote. A trigger added outside suitcheck can drop an
+        entry as it is written (SQLite's RAISE(IGNORE), a delete after the insert, a
+        PostgreSQL trigger returning NULL): the next entry would then take its number again,
+        linked to the one before, and the trail would show no gap. One indexed read."""
+        written = self._txn().get("head")
+        stored = _HEAD_PREPARED.first(conn)
+        if written is not None and (stored is None or (stored[0], stored[1]) != written):
+            location, number = self.inst.location, written[0]
+            raise SealError(
+                f"The store {location} did not keep the audit entry {number} it was given: something outside "
+                "suitcheck (a trigger) changes the audit trail as it is written. Nothing was recorded; tell compliance."
+            )
 
     def append_batch(
         self,
@@ -436,6 +452,7 @@ class Sealer:
                     prev = row[_HASH]
             conn.exec_driver_sql(sql, rows)
             self._txn()["head"] = (seq, prev)
+            self._kept(conn)
             last = Appended(seq, prev)
 
     def append_many(self, engine: Any, entries: Iterable[Mapping[str, Any]], at: dt.datetime) -> int:

@@ -193,6 +193,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "The CSV's header row is not a suitcheck export's; it was edited or is not one."),
     QT_TRANSLATE_NOOP("Messages", "The CSV is damaged: it cannot be read at its line {number}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} did not keep the audit entry {number} it was given: something outside suitcheck (a trigger) changes the audit trail as it is written. Nothing was recorded; tell compliance.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The workbook {path_name} cannot be read."),
     QT_TRANSLATE_NOOP(
         "Messages", "The workbook's header row is not a suitcheck export's; it was edited or is not one."

@@ -2275,6 +2275,10 @@ Store: {store}</source>
         <translation>该 CSV 已损坏：其第 {number} 行无法读取。</translation>
     </message>
     <message>
+        <source>The store {location} did not keep the audit entry {number} it was given: something outside suitcheck (a trigger) changes the audit trail as it is written. Nothing was recorded; tell compliance.</source>
+        <translation>存储 {location} 没有保存写入的第 {number} 条审计记录：suitcheck 之外的某种机制（触发器）在写入时改动了审计链。未记录任何内容；请告知合规部门。</translation>
+    </message>
+    <message>
         <source>The workbook {path_name} cannot be read.</source>
         <translation>无法读取工作簿 {path_name}。</translation>
     </message>
