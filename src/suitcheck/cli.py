@@ -930,6 +930,13 @@ def cmd_eligible(services: Services, args: argparse.Namespace, out: Output) -> i
 def _key_lines(info: dict[str, Any]) -> str:
     lines = [f"Store: {info['store']}"]
     for inst in info["installations"]:
+        if not inst.get("accepted", True):
+            lines += [
+                f"installation {inst['chain']}: a row of the trail (entry {inst['registered_seq']}) names it, but it "
+                "is no registration `audit verify` accepts (written outside suitcheck): its key is not shown, so "
+                "that nobody files it; tell compliance"
+            ]
+            continue
         mark = " (this installation)" if inst["this_installation"] else ""
         lines += [
             f"installation {inst['chain']}{mark}, registered {inst['registered_at']} ({inst['event']})",

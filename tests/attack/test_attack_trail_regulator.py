@@ -562,3 +562,44 @@ def test_a_trigger_that_drops_entries_as_they_are_written_records_nothing_and_sa
     assert "unexpected error" not in said, said
     assert "did not keep" in said, said
     assert [r["seq"] for r in read_rows(trail.target)] == [r["seq"] for r in before]  # nothing recorded
+
+
+def test_a_registration_the_store_does_not_accept_is_not_printed_for_filing(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    """Was BROKE: `audit key show` printed the key of every row named
+    `installation-registered`, in the form compliance files (README: `--public-key` takes "a
+    file of them, as `audit key show` prints"), one an insider inserted in SQL under seq 0
+    included, with "run `suitcheck audit key trust` once compliance has filed its key". Filed
+    so, it made the insider's own export, signed with that key, verify with the filed
+    keys: "OK ... verified". Now such a row is listed without its key, as what it is."""
+    out = tmp_path / "client.jsonl"
+    _export(trail, capsys, out, "--investor", "1")
+    insider = keys.new_private_key()
+    public = keys.public_hex(insider)
+    chain = keys.chain_id(public)
+    head = read_rows(trail.target)[-1]
+    facts = json.dumps({"chain": chain, "genesis_public_key": public, "row_public_key": public, "event": "joined"})
+    raw(
+        trail.target,
+        "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain) VALUES "
+        f"(0, '2026-06-15T09:30:00.000000Z', 'system', '{REGISTERED}', '[]', {_sql(facts)}, "
+        f"'{head['entry_hash']}', '{'0' * 64}', '{chain}')",
+    )
+    code, shown = cli(trail, "audit", "key", "show", capsys=capsys)
+    assert code == 0, shown
+    assert keys.printable_public(public) not in shown, shown
+    assert f"installation {chain}" in shown, shown  # listed, as what it is
+    assert "no registration `audit verify` accepts" in shown, shown
+    code, data = cli(trail, "audit", "key", "show", "--json", capsys=capsys)
+    listed = {i["chain"]: i for i in json.loads(data)["installations"]}
+    assert listed[chain]["accepted"] is False
+    assert all(i["accepted"] for c, i in listed.items() if c != chain)
+    filed = tmp_path / "filed.txt"
+    filed.write_text(shown, encoding="utf-8")
+    _forge_jsonl(out, "block", insider)
+    code, said = verify(trail, capsys, str(out), "--public-key", str(filed))
+    assert code == 4, said
+    assert said == f"FAILED: the manifest is signed by installation {chain}, whose genesis key is not trusted here"

@@ -492,6 +492,10 @@ class AuditService:
                     # Whether this desk accepts rows this installation seals (its keyring's
                     # trusted installations; `audit key trust` adds one). Additive.
                     "trusted_here": genuine and (name == sealer.chain or sealer.trusts(str(name))),
+                    # Whether `audit verify` accepts this row as a registration (additive): one
+                    # inserted in SQL under no number or without its proof is listed as such,
+                    # and its key is not printed for compliance to file (cli._key_lines).
+                    "accepted": genuine,
                 }
             )
         installations.sort(key=lambda d: not d["this_installation"])
