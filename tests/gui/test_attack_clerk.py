@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+import shiboken6
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtTest import QTest
@@ -81,9 +82,9 @@ def test_a_report_window_closes_when_the_check_of_its_report_now_blocks(  # type
     change(demo_services)  # head office re-rates the report, or marks the client due
     window.reports_view.setFocus()
     qtbot.keyClick(window.reports_view, Qt.Key.Key_Return)  # the clerk checks again
-    assert window.decision.verdict.text() == "BLOCKED"
+    qtbot.waitUntil(lambda: window.decision.verdict.text() == "BLOCKED", timeout=10_000)
     # The panel says the client may not read it: the report is not left open beside it.
-    assert not viewer.isVisible()
+    assert not shiboken6.isValid(viewer) or not viewer.isVisible()
     assert not visible_viewers()
     assert not window.viewers
 
@@ -99,7 +100,7 @@ def test_a_report_read_while_a_new_check_blocks_it_is_not_shown(  # type: ignore
     assert recorded.wait(HELD_S)
     another_desktop_rates(demo_services)  # meanwhile head office re-rates it R5
     QTest.keySequence(window, QKeySequence("Ctrl+Return"))  # the clerk checks again
-    assert window.decision.verdict.text() == "BLOCKED"
+    qtbot.waitUntil(lambda: window.decision.verdict.text() == "BLOCKED", timeout=10_000)
     release.set()
     settle(qtbot, window)
     assert not visible_viewers()  # the reading ends under a BLOCKED: nothing comes up
@@ -184,7 +185,7 @@ def test_double_clicking_a_blocked_report_not_yet_checked_says_so_and_opens_noth
     pick_report(qtbot, window, "利率债")
     opens = len(entries(demo_services, "open"))
     double_click_row(qtbot, window, "创业板")  # R4
-    assert window.decision.verdict.text() == "BLOCKED"
+    qtbot.waitUntil(lambda: window.decision.verdict.text() == "BLOCKED", timeout=10_000)
     assert "may not be opened" in window.statusBar().currentMessage()
     settle(qtbot, window)
     assert not visible_viewers()
@@ -271,4 +272,5 @@ def test_narrowing_the_report_search_around_the_selected_report_records_no_new_c
     assert window._current_result() is not None
     assert len(entries(demo_services, "check")) == before
     window.check_button.click()
+    qtbot.waitUntil(lambda: not window.checking, timeout=10_000)
     assert len(entries(demo_services, "check")) == before + 1

@@ -14,7 +14,7 @@ from suitcheck.services.audit_log import AuditFilter
 from tests.conftest import Clock
 from tests.fixtures import report_text
 from tests.gui.conftest import login
-from tests.gui.test_main_window import find_client, pick_report
+from tests.gui.test_main_window import check_now, find_client, pick_report
 
 
 def test_login_dialog(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
@@ -137,7 +137,7 @@ def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Serv
     # Another client and back: the check is recorded again and the override still counts.
     find_client(qtbot, window, "880001")
     find_client(qtbot, window, "880003")
-    window.check()
+    check_now(qtbot, window)
     assert window.decision.result.override_recorded
     assert window.open_button.isEnabled()
     window.open_report()  # reads the report off the GUI thread

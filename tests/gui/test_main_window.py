@@ -39,6 +39,12 @@ def decided_for(window: MainWindow, client, report) -> bool:  # type: ignore[no-
     return result is not None and (result.investor_id, result.report_id) == (client.id, report.id)
 
 
+def check_now(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    """Press Check and wait for its answer: the check runs off the GUI thread."""
+    window.check()
+    qtbot.waitUntil(lambda: not window.checking, timeout=10_000)
+
+
 def double_click_report(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     index = window.reports_view.currentIndex()
     rect = window.reports_view.visualRect(index)

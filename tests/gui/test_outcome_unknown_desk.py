@@ -16,7 +16,7 @@ from sqlalchemy.engine.default import DefaultDialect
 from suitcheck.gui.i18n import Translations
 from suitcheck.services import Services
 from suitcheck.services.access import AccessService
-from tests.gui.test_main_window import decided_for, find_client, pick_report
+from tests.gui.test_main_window import check_now, decided_for, find_client, pick_report
 
 UNKNOWN = "was lost while it committed this work, so whether it was recorded is unknown"
 
@@ -67,7 +67,7 @@ def test_a_check_whose_commit_is_lost_shows_no_allow_and_says_unknown(  # type: 
     assert window.decision.result.decision.allowed
     assert window.open_button.isEnabled()
     lose_next_commit(committed)
-    window.check()  # the clerk presses Check again: an allow, if the server recorded it
+    check_now(qtbot, window)  # the clerk presses Check again: an allow, if the server recorded it
     assert len(message_boxes) == 1, message_boxes
     headline, sentence = message_boxes[0]
     assert UNKNOWN in sentence
@@ -79,7 +79,7 @@ def test_a_check_whose_commit_is_lost_shows_no_allow_and_says_unknown(  # type: 
     assert not window.open_button.isEnabled()
     assert not window.override_button.isVisible()
     # The desk goes on: the next check is decided, recorded and shown.
-    window.check()
+    check_now(qtbot, window)
     assert decided_for(window, window.client, window.report)
     assert len(message_boxes) == 1
 
@@ -111,7 +111,7 @@ def test_the_sentence_is_the_desks_language(  # type: ignore[no-untyped-def]
     assert translations.apply("zh_CN")
     try:
         lose_next_commit(True)
-        window.check()
+        check_now(qtbot, window)
     finally:
         translations.apply("en")
     ((headline, sentence),) = message_boxes

@@ -18,7 +18,7 @@ from suitcheck.services.demo import seed_demo
 from tests.attack.test_attack_store_loss import _terminate_every_connection
 from tests.conftest import FAST_HASHER, Clock, make_services
 from tests.gui.conftest import login, wait_for_rows
-from tests.gui.test_main_window import decided_for, find_client, pick_report
+from tests.gui.test_main_window import check_now, decided_for, find_client, pick_report
 
 pytestmark = pytest.mark.postgres
 
@@ -65,7 +65,7 @@ def test_the_desk_after_its_connection_is_ended(  # type: ignore[no-untyped-def]
 
     event.listen(pg_demo.store.engine, "after_cursor_execute", end_it)
     try:
-        window.check()
+        check_now(qtbot, window)
     finally:
         event.remove(pg_demo.store.engine, "after_cursor_execute", end_it)
     assert done
@@ -78,7 +78,7 @@ def test_the_desk_after_its_connection_is_ended(  # type: ignore[no-untyped-def]
     assert not window.open_button.isEnabled()
     assert _checks(pg_demo) == before
     # The clerk presses Check again: decided and recorded.
-    window.check()
+    check_now(qtbot, window)
     assert window.client is not None
     assert window.report is not None
     assert decided_for(window, window.client, window.report)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
@@ -34,6 +35,7 @@ from suitcheck.gui.compliance_actions import ComplianceActions
 from suitcheck.gui.decision_panel import DecisionPane
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import LANGUAGES, app_instance, setting_int
+from suitcheck.gui.messages import error_text
 from suitcheck.gui.models import ReportTableModel
 from suitcheck.gui.reminders_panel import RemindersPanel, install_reminders
 from suitcheck.gui.report_pane import DEBOUNCE_MS as DEBOUNCE_MS  # the benchmark waits on it
@@ -50,6 +52,9 @@ if TYPE_CHECKING:
     from suitcheck.gui.pdf_view import PdfPages
 
 CHECK_SETTLE_MS = 250
+# A check still unanswered after this long is waiting for the store (another program or
+# desk holds its lock, up to the busy timeout): the panel says so instead of "Checking…".
+CHECK_WAIT_NOTICE_MS = 800
 
 
 class MainWindow(QMainWindow):
@@ -70,6 +75,11 @@ class MainWindow(QMainWindow):
         self.services, self.actor, self.settings, self.demo = services, actor, settings, demo
         self.setObjectName("mainWindow")
         self.runner = Runner(self)
+        # The checks' own runner, owned by the application rather than the window: a check
+        # waiting for another program's lock does not hold up closing the window (logout,
+        # quit: closeEvent waits for `runner` only), and its answer, once the window is
+        # gone, is dropped (_check_landed).
+        self.check_runner = Runner(app_instance())
         self.copied = CopiedText(self)  # taken off the clipboard at the lock and at logout
         self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
         self._opening = False  # a report is being read for a window: Open waits for it
@@ -79,6 +89,17 @@ class MainWindow(QMainWindow):
         self._check_timer.setSingleShot(True)
         self._check_timer.setInterval(CHECK_SETTLE_MS)
         self._check_timer.timeout.connect(self.check)
+        # The check runs off the GUI thread (it waits for the store's lock when another
+        # program or desk holds it): one at a time, its answer shown only for the pair it
+        # was asked for.
+        self._checking: tuple[InvestorView, ReportView] | None = None  # the check under way
+        self._check_again = False  # another pair was asked for meanwhile: checked once it lands
+        self._open_when_decided: tuple[InvestorView, ReportView] | None = None  # a double-click waiting
+        self._check_failed: tuple[InvestorView, ReportView, BaseException] | None = None  # said in the panel
+        self._waiting_notice = QTimer(self)
+        self._waiting_notice.setSingleShot(True)
+        self._waiting_notice.setInterval(CHECK_WAIT_NOTICE_MS)
+        self._waiting_notice.timeout.connect(self._show_no_decision)
         self._build()
         self._build_menus()
         self.compliance_actions = ComplianceActions(self)
@@ -329,7 +350,7 @@ class MainWindow(QMainWindow):
         )
         self.branch_label.setText(self._branch_text())
         if self.decision.result is None:
-            self.decision.show_hint(self._idle_hint())
+            self._show_no_decision()
         else:
             self._show_decision(self.decision.result)
 
@@ -526,6 +547,10 @@ class MainWindow(QMainWindow):
                     ending()
                 widget.done(QDialog.DialogCode.Rejected)  # ends a modal dialog's loop too
         self._check_timer.stop()
+        self._waiting_notice.stop()
+        self._open_when_decided = None
+        self._check_again = False
+        self._check_failed = None
         self.client_pane.clear()
         self.report_pane.clear()
         if self.reminders is not None:
@@ -595,7 +620,32 @@ class MainWindow(QMainWindow):
 
     def _show_idle_hint(self) -> None:
         if self.decision.result is None:
-            self.decision.show_hint(self._idle_hint())
+            self._show_no_decision()
+
+    def _show_no_decision(self) -> None:
+        """The panel with no decision on it: the check of the pair on screen under way (or
+        waiting for the store), why the last one for it was not given, or what to do next."""
+        pair = (self.client, self.report)
+        if self._checking is not None and self._checking == pair:
+            if self._waiting_notice.isActive():
+                self.decision.show_hint(self.tr("Checking…"))
+            else:
+                self.decision.show_hint(
+                    self.tr(
+                        "Waiting for the store: another program or desk is holding it. The decision is shown "
+                        "as soon as it is free; nothing is allowed until then."
+                    )
+                )
+            return
+        failed = self._check_failed
+        if failed is not None and (failed[0], failed[1]) == pair:
+            self.decision.show_hint(
+                self.tr("Not checked, nothing is allowed: {reason} Press Check (Enter) to try again.").format(
+                    reason=error_text(failed[2])
+                )
+            )
+            return
+        self.decision.show_hint(self._idle_hint())
 
     def search_completed(self, count: int) -> None:
         """Hook for the status bar (and for tests and the benchmark to wait on)."""
@@ -648,6 +698,11 @@ class MainWindow(QMainWindow):
     def _schedule_check(self) -> None:
         """Record the decision for the row the clerk settles on, not for every row the
         arrow keys pass over (the at-a-glance column previews those without recording)."""
+        if self._checking is not None and self._checking == (self.client, self.report):
+            self._check_timer.stop()  # the check of this very pair is under way: its answer will do
+            self._show_no_decision()
+            self._update_actions()
+            return
         self.decision.show_hint(self.tr("Checking…"))
         self._update_actions()
         self._check_timer.start()
@@ -658,26 +713,81 @@ class MainWindow(QMainWindow):
         opening waited for a decision not yet made, and nothing came up)."""
         if self._check_timer.isActive():
             self.check()
+        if self._checking is not None and self._checking == (self.client, self.report):
+            # Its decision is not in yet (behind another program's lock, it may take a
+            # while): the report opens once it is, for this client and report only.
+            self._open_when_decided = self._checking
+            return
         self.open_report()
 
     # -- the decision ---------------------------------------------------------------------
     def check(self) -> None:
-        """Decide and record (every decision shown to staff is an audit entry)."""
+        """Decide and record (every decision shown to staff is an audit entry), off the GUI
+        thread: behind another program's lock the store makes a check wait (up to its busy
+        timeout), and the desk keeps running meanwhile. One check at a time: pressed again
+        for the pair under way it asks nothing more; asked for another pair meanwhile, that
+        one is checked once the first lands (whose answer is then not shown)."""
         self._check_timer.stop()
-        if self.client is None or self.report is None:
+        client, report = self.client, self.report
+        if client is None or report is None:
             self.decision.show_hint(self._idle_hint())
             self._update_actions()
             return
-        try:
-            result = self.services.access.check(self.actor, self.client.id, self.report.id)
-        except Exception as exc:  # noqa: BLE001 - shown to the user, decision stays blocked
-            self.decision.show_hint(self._idle_hint())
+        if self._checking is not None:
+            if self._checking != (client, report):
+                self._check_again = True
+            self._show_no_decision()
             self._update_actions()
-            self._error(exc)
             return
-        self._checked = (self.client, self.report)
-        self.report_model.add_verdicts({result.report_id: result.decision.outcome})
-        self._show_decision(result)
+        self._checking = (client, report)
+        self._check_again = False
+        self._check_failed = None
+        self._waiting_notice.start()
+        self._show_no_decision()
+        self._update_actions()
+        self.check_runner.start(
+            Job(self.services.access.check, self.actor, client.id, report.id),
+            lambda result: self._check_landed(client, report, result),
+            lambda exc: self._check_landed(client, report, exc),
+        )
+
+    @property
+    def checking(self) -> bool:
+        """A check is under way (for tests and the benchmark to wait on)."""
+        return self._checking is not None
+
+    def _check_landed(self, client: InvestorView, report: ReportView, answer: CheckResult | BaseException) -> None:
+        """The check asked for (client, report) is answered: shown only if they are still
+        the pair on screen; otherwise the pair now on screen is checked, if one was asked."""
+        if not shiboken6.isValid(self):
+            return  # the window was closed (quit) while the check waited
+        self._checking = None
+        self._waiting_notice.stop()
+        opening, self._open_when_decided = self._open_when_decided, None
+        if self.session_over:
+            return
+        if (self.client, self.report) != (client, report):
+            # The clerk moved on meanwhile: this answer (recorded, if it is one) is not about
+            # the pair on screen. A failure is not said either; the next check says its own.
+            if self._check_again and self.client is not None and self.report is not None:
+                self.check()
+            else:
+                self._show_no_decision()
+                self._update_actions()
+            return
+        self._check_again = False
+        if isinstance(answer, BaseException):
+            self._check_failed = (client, report, answer)
+            self._show_no_decision()  # says why in the panel: nothing is allowed
+            self._update_actions()
+            self._error(answer)
+            return
+        self._checked = (client, report)
+        self._check_timer.stop()  # a settling started for this same pair meanwhile: answered
+        self.report_model.add_verdicts({answer.report_id: answer.decision.outcome})
+        self._show_decision(answer)
+        if opening == (client, report):
+            self.open_report()  # the double-click that waited for this decision
 
     def _show_decision(self, result: CheckResult) -> None:
         if not result.may_open:
@@ -700,7 +810,8 @@ class MainWindow(QMainWindow):
         self.open_button.setEnabled(allowed)
         if hasattr(self, "open_action"):
             self.open_action.setEnabled(allowed)
-        self.check_button.setEnabled(self.client is not None and self.report is not None)
+        under_way = self._checking is not None and self._checking == (self.client, self.report)
+        self.check_button.setEnabled(self.client is not None and self.report is not None and not under_way)
         self.override_button.setVisible(result is not None and result.may_override)
 
     def open_report(self) -> None:

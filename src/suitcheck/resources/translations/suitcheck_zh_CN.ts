@@ -1897,6 +1897,14 @@ Store: {store}</source>
         <translation>尚无可核查的内容。请先：{steps}。</translation>
     </message>
     <message>
+        <source>Waiting for the store: another program or desk is holding it. The decision is shown as soon as it is free; nothing is allowed until then.</source>
+        <translation>正在等待存储：另一个程序或柜台正占用它。存储一空出即显示核查结果；在此之前不允许任何阅读。</translation>
+    </message>
+    <message>
+        <source>Not checked, nothing is allowed: {reason} Press Check (Enter) to try again.</source>
+        <translation>未核查，不允许任何阅读：{reason} 请按&quot;核查&quot;(Enter) 重试。</translation>
+    </message>
+    <message>
         <source>{n} reports shown</source>
         <translation>显示 {n} 份研报</translation>
     </message>
