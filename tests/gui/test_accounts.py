@@ -201,8 +201,8 @@ def test_the_lock_screen_takes_a_reset_password_only_through_a_change(qtbot, dem
     on_next_modal(cancel)
     qtbot.keyClicks(lock.password, TEMPORARY)
     unlock.click()
+    qtbot.waitUntil(lambda: "not logged in" in lock.message.text(), timeout=10_000)  # checked off the GUI thread
     assert lock.result() != LockDialog.DialogCode.Accepted
-    assert "not logged in" in lock.message.text()
 
     def choose(change: QWidget) -> None:
         type_passwords(change, CHOSEN)
@@ -211,7 +211,7 @@ def test_the_lock_screen_takes_a_reset_password_only_through_a_change(qtbot, dem
     on_next_modal(choose)
     qtbot.keyClicks(lock.password, TEMPORARY)
     unlock.click()
-    assert lock.result() == LockDialog.DialogCode.Accepted
+    qtbot.waitUntil(lambda: lock.result() == LockDialog.DialogCode.Accepted, timeout=10_000)
     assert demo_services.auth.login("demo-advisor", CHOSEN).username == "demo-advisor"
 
 

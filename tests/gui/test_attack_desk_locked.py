@@ -19,11 +19,11 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QPushButton
 from sqlalchemy import create_engine, text
 
 from suitcheck.audit import chain
-from suitcheck.gui.dialogs import ReportViewer
+from suitcheck.gui.dialogs import LockDialog, ReportViewer
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
@@ -34,7 +34,7 @@ from tests.conftest import FAST_HASHER, Clock, make_services, postgres_target
 from tests.gui.conftest import HELD_S, START_UP_MS, login, wait_for_rows
 from tests.gui.test_attack_clerk import double_click_row
 from tests.gui.test_main_window import decided_for, find_client, pick_report
-from tests.gui.test_session import visible_viewers
+from tests.gui.test_session import visible_viewers, when_visible
 
 # The store's busy timeout while a test holds the lock and then lets it go: long, so that the
 # check is still waiting when the test releases it (a guard, never a measure); and short,
@@ -352,3 +352,59 @@ def test_logging_out_while_a_check_waits_for_the_lock_does_not_wait_for_it(  # t
     assert message_boxes == []
     assert window.decision.result is None
     assert not visible_viewers()
+
+
+@pytest.mark.parametrize("then", ["the lock goes", "the next clerk switches user"])
+def test_unlocking_behind_a_lock_on_the_store_keeps_the_lock_screen_running(  # type: ignore[no-untyped-def]
+    qtbot, desk, then: str
+) -> None:
+    """Was BROKE: the lock screen checked the password on the GUI thread, and the login
+    records itself: behind another program's lock the lock screen froze (up to the busy
+    timeout) after Unlock, Switch user unreachable. Now it says it checks the password,
+    Enter pressed again asks nothing more, and it unlocks once the lock goes; or the next
+    clerk switches user meanwhile, and the late answer unlocks nothing."""
+    window, services, hold = desk(WAITS_MS)
+    find_client(qtbot, window, "880005")
+    logins = checks(services, "login")
+    holder = hold()
+    ticks = ticking(window)
+    seen: dict[str, object] = {}
+    switched: list[bool] = []
+    window.switch_user_requested.connect(lambda: switched.append(True))
+
+    def at_the_lock(lock: LockDialog) -> None:
+        window.idle_timer.setInterval(600_000)
+        lock.password.setText("demo")
+        qtbot.keyClick(lock.password, Qt.Key.Key_Return)
+        qtbot.keyClick(lock.password, Qt.Key.Key_Return)  # nothing seems to happen: again
+        lock.accept()
+        the_loop_runs(qtbot, ticks)  # the lock screen is not frozen behind the store's lock
+        seen["says"] = lock.message.text()
+        seen["still locked"] = window.locked and not window.centralWidget().isVisible()
+        if then == "the lock goes":
+            holder.release()
+            if not getattr(lock, "_unlocking", False):  # nothing under way: the test ends the lock itself
+                lock.password.setText("demo")
+                lock.accept()
+        else:
+            lock.findChild(QPushButton, "switchUser").click()
+            holder.release()
+
+    when_visible(LockDialog, at_the_lock)
+    window.lock_action.trigger()
+    window.runner.wait()
+    for _ in range(5):
+        QApplication.processEvents()
+    assert seen == {"says": "Checking the password…", "still locked": True}
+    if then == "the lock goes":
+        assert not window.locked
+        assert not switched  # Enter pressed again while waiting never reached Switch user
+        assert window.centralWidget().isVisible()
+        assert window.client is not None
+        assert checks(services, "login") == logins + 1  # Enter three times: one login
+    else:
+        qtbot.waitUntil(lambda: bool(switched), timeout=START_UP_MS)
+        assert window.session_over
+        assert window.client is None
+        assert not window.isVisible()
+

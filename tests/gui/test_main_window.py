@@ -308,6 +308,7 @@ def test_idle_lock_hides_the_window_and_asks_for_the_password(qtbot, window_for)
         seen.append(window.centralWidget().isVisible())
         dialog.password.setText("wrong")
         dialog.accept()
+        qtbot.waitUntil(lambda: not dialog._unlocking, timeout=10_000)  # the password is checked off the GUI thread
         seen.append(dialog.isVisible())  # still locked after a wrong password
         dialog.password.setText("demo")
         dialog.accept()

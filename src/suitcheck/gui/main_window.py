@@ -640,9 +640,7 @@ class MainWindow(QMainWindow):
         failed = self._check_failed
         if failed is not None and (failed[0], failed[1]) == pair:
             self.decision.show_hint(
-                self.tr("Not checked, nothing is allowed: {reason} Press Check (Enter) to try again.").format(
-                    reason=error_text(failed[2])
-                )
+                self.tr("Not checked, so nothing is allowed: {reason}").format(reason=error_text(failed[2]))
             )
             return
         self.decision.show_hint(self._idle_hint())

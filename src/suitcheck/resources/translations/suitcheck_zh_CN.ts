@@ -1726,6 +1726,10 @@ Store: {store}</source>
         <source>Still running for {user}:</source>
         <translation>{user} 仍在进行的工作：</translation>
     </message>
+    <message>
+        <source>Checking the password…</source>
+        <translation>正在核对密码…</translation>
+    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -1901,10 +1905,6 @@ Store: {store}</source>
         <translation>正在等待存储：另一个程序或柜台正占用它。存储一空出即显示核查结果；在此之前不允许任何阅读。</translation>
     </message>
     <message>
-        <source>Not checked, nothing is allowed: {reason} Press Check (Enter) to try again.</source>
-        <translation>未核查，不允许任何阅读：{reason} 请按&quot;核查&quot;(Enter) 重试。</translation>
-    </message>
-    <message>
         <source>{n} reports shown</source>
         <translation>显示 {n} 份研报</translation>
     </message>
@@ -1931,6 +1931,10 @@ Store: {store}</source>
     <message>
         <source>Checking…</source>
         <translation>正在核查…</translation>
+    </message>
+    <message>
+        <source>Not checked, so nothing is allowed: {reason}</source>
+        <translation>未能核查，因此不允许任何阅读：{reason}</translation>
     </message>
     <message>
         <source>This report may not be opened for this client.</source>
