@@ -408,3 +408,37 @@ def test_unlocking_behind_a_lock_on_the_store_keeps_the_lock_screen_running(  # 
         assert window.client is None
         assert not window.isVisible()
 
+
+def test_a_double_click_waiting_for_its_decision_opens_nothing_over_the_lock(  # type: ignore[no-untyped-def]
+    qtbot, desk
+) -> None:
+    """The clerk double-clicks a report behind the store's lock, then locks the desk (or
+    the idle lock comes) before the decision is in. The decision lands under the lock: the
+    report it was waiting for must not come up over the lock screen, nor after the unlock
+    (a lock drops what was being opened, as it does for a reading under way)."""
+    window, services, hold = desk(WAITS_MS)
+    find_client(qtbot, window, "880005")  # C5
+    pick_report(qtbot, window, "银行业")
+    holder = hold()
+    double_click_row(qtbot, window, "创业板")
+    qtbot.waitUntil(lambda: "Waiting for the store" in window.decision.summary.text(), timeout=START_UP_MS)
+    seen: dict[str, object] = {}
+
+    def at_the_lock(lock: LockDialog) -> None:
+        window.idle_timer.setInterval(600_000)
+        holder.release()
+        qtbot.waitUntil(lambda: not window.checking, timeout=START_UP_MS)  # decided under the lock
+        window.runner.wait()
+        for _ in range(5):
+            QApplication.processEvents()
+        seen["viewers while locked"] = [v.windowTitle() for v in visible_viewers()]
+        lock.password.setText("demo")
+        lock.accept()
+
+    when_visible(LockDialog, at_the_lock)
+    window.lock_action.trigger()
+    window.runner.wait()
+    for _ in range(5):
+        QApplication.processEvents()
+    assert seen == {"viewers while locked": []}
+    assert not visible_viewers()

@@ -517,6 +517,7 @@ class MainWindow(QMainWindow):
         """Close the report windows, and drop a report still being read for one (lock,
         logout, another client): it must not come up over the lock or for the next client."""
         self._viewers_closed += 1
+        self._open_when_decided = None  # a double-click still waiting for its decision opens nothing
         for viewer in list(self.viewers):
             viewer.close()
         self.viewers.clear()
@@ -525,6 +526,7 @@ class MainWindow(QMainWindow):
         """Close this report's windows, and drop a reading of it still under way: a decision
         about the client on screen now refuses it (a check, or the service at an opening)."""
         self._viewers_closed += 1  # a reading in flight is of the report on screen, or dropped anyway
+        self._open_when_decided = None
         for viewer in list(self.viewers):
             opened = getattr(viewer, "opened", None)
             if opened is not None and opened.report_id == report_id:
@@ -784,7 +786,7 @@ class MainWindow(QMainWindow):
         self._check_timer.stop()  # a settling started for this same pair meanwhile: answered
         self.report_model.add_verdicts({answer.report_id: answer.decision.outcome})
         self._show_decision(answer)
-        if opening == (client, report):
+        if opening == (client, report) and not self.locked:
             self.open_report()  # the double-click that waited for this decision
 
     def _show_decision(self, result: CheckResult) -> None:
