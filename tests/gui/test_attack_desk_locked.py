@@ -19,11 +19,11 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QPushButton
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton, QWidget
 from sqlalchemy import create_engine, text
 
 from suitcheck.audit import chain
-from suitcheck.gui.dialogs import LockDialog, ReportViewer
+from suitcheck.gui.dialogs import LockDialog, OverrideDialog, ReportViewer
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
@@ -32,6 +32,7 @@ from suitcheck.services.demo import seed_demo
 from suitcheck.store import engine as store_engine
 from tests.conftest import FAST_HASHER, Clock, make_services, postgres_target
 from tests.gui.conftest import HELD_S, START_UP_MS, login, wait_for_rows
+from tests.gui.modal import on_next_modal
 from tests.gui.test_attack_clerk import double_click_row
 from tests.gui.test_main_window import decided_for, find_client, pick_report
 from tests.gui.test_session import visible_viewers, when_visible
@@ -442,3 +443,53 @@ def test_a_double_click_waiting_for_its_decision_opens_nothing_over_the_lock(  #
         QApplication.processEvents()
     assert seen == {"viewers while locked": []}
     assert not visible_viewers()
+
+
+def test_recording_an_override_behind_a_lock_keeps_the_dialog_running_and_records_once(  # type: ignore[no-untyped-def]
+    qtbot, desk, message_boxes
+) -> None:
+    """Was BROKE: the special warning's OK recorded the override on the GUI thread; behind
+    another program's lock the desk froze (up to the busy timeout) with the client at the
+    counter. Now the dialog says it records, OK again, Escape and Cancel wait for the answer
+    (it cannot be taken back halfway), and once the lock goes one override is recorded and
+    the panel shows the report may be opened."""
+    window, services, hold = desk(WAITS_MS)
+    compliance = login(services, "demo-compliance")
+    services.policy.update(compliance, allow_escalation=True)
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "创业板")  # R4: after the warning
+    assert window.override_button.isVisible()
+    before = checks(services, "override")
+    holder = hold()
+    ticks = ticking(window)
+    seen: dict[str, object] = {}
+
+    def fill_in(dialog: QWidget) -> None:
+        assert isinstance(dialog, OverrideDialog)
+        dialog.told.setChecked(True)
+        dialog.confirmed.setChecked(True)
+        dialog.ok.click()
+        the_loop_runs(qtbot, ticks)  # not frozen behind the store's lock
+        dialog.ok.click()  # the hurried clerk: again, then Escape, then Cancel
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        dialog.box.button(QDialogButtonBox.StandardButton.Cancel).click()
+        the_loop_runs(qtbot, ticks)
+        seen["says"] = dialog.status.text()
+        seen["open"] = dialog.isVisible()
+        holder.release()
+        if not dialog.isVisible() or dialog.recorded is not None:
+            return
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=START_UP_MS)
+
+    on_next_modal(fill_in)
+    window.override_button.click()
+    window.runner.wait()
+    for _ in range(5):
+        QApplication.processEvents()
+    assert seen == {"says": "Recording the override…", "open": True}
+    assert checks(services, "override") == before + 1
+    result = window.decision.result
+    assert result is not None
+    assert result.override_recorded
+    assert window.open_button.isEnabled()
+    assert message_boxes == []

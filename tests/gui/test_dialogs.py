@@ -125,6 +125,7 @@ def test_override_flow_with_escalation_on(qtbot, window_for, demo_services: Serv
         dialog.confirmed.setChecked(True)
         dialog.recording.setText("SL-001")
         dialog.accept()
+        qtbot.waitUntil(lambda: dialog.recorded is not None, timeout=10_000)  # recorded off the GUI thread
         return int(dialog.result())
 
     monkeypatch.setattr(OverrideDialog, "exec", fill_in)

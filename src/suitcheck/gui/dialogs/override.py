@@ -18,10 +18,11 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
+from suitcheck.gui.session import when_present
 from suitcheck.gui.widgets import breakable, dialog_buttons
+from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult
-from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportView
 
@@ -74,11 +75,28 @@ class OverrideDialog(QDialog):
         self.ok.setEnabled(False)
         for w in (self.told, self.confirmed):
             w.toggled.connect(lambda *_: self.ok.setEnabled(self.told.isChecked() and self.confirmed.isChecked()))
+        self.status = QLabel(self)
+        self.status.setObjectName("overrideStatus")
+        self.status.setWordWrap(True)
+        layout.addWidget(self.status)
         layout.addWidget(self.box)
+        self._recording = False  # the override is being recorded
+        self._ended = False
+        self._runner = Runner(self)
 
     def accept(self) -> None:
-        try:
-            self.recorded = self.services.access.record_override(
+        """Record off the GUI thread: behind another program's lock on the store the write
+        waits (up to the busy timeout) while the dialog keeps painting. Once sent it cannot
+        be taken back halfway: OK again, Cancel and Escape wait for its answer."""
+        if self._recording:
+            return
+        self._recording = True
+        self.status.setText(self.tr("Recording the override…"))
+        for widget in (self.told, self.confirmed, self.recording, self.note):
+            widget.setEnabled(False)
+        self._runner.start(
+            Job(
+                self.services.access.record_override,
                 self.actor,
                 self.client.id,
                 self.report.id,
@@ -86,8 +104,30 @@ class OverrideDialog(QDialog):
                 client_confirmed=self.told.isChecked() and self.confirmed.isChecked(),
                 recording_ref=self.recording.text().strip() or None,
                 note=self.note.text().strip() or None,
-            )
-        except ServiceError as exc:
-            show_error(self, exc)
-            return
-        super().accept()
+            ),
+            self._recorded,
+            self._not_recorded,
+        )
+
+    def _recorded(self, result: CheckResult) -> None:
+        self._recording = False
+        self.recorded = result
+        if not self._ended:  # the session did not end meanwhile (it closes the dialog)
+            super().accept()
+
+    def _not_recorded(self, exc: BaseException) -> None:
+        self._recording = False
+        self.status.clear()
+        for widget in (self.told, self.confirmed, self.recording, self.note):
+            widget.setEnabled(True)
+        if not self._ended:
+            when_present(self, lambda: show_error(self, exc))
+
+    def done(self, result: int) -> None:
+        self._ended = True  # accepted, rejected, or closed with the session (end_session)
+        super().done(result)
+
+    def reject(self) -> None:
+        if self._recording:
+            return  # the override is being recorded: its answer closes the dialog
+        super().reject()

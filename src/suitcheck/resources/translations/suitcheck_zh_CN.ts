@@ -3560,6 +3560,10 @@ Store: {store}</source>
         <source>Record override</source>
         <translation>记录确认</translation>
     </message>
+    <message>
+        <source>Recording the override…</source>
+        <translation>正在记录客户坚持阅读的确认…</translation>
+    </message>
 </context>
 <context>
     <name>Passwords</name>
