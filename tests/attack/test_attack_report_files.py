@@ -463,7 +463,17 @@ def test_a_white_title_on_a_dark_banner_is_the_title() -> None:
     assert (meta.title, meta.stated_level) == ("星辰电子年度点评：经营稳健", RiskLevel.R5)
 
 
+# A dark speck under the centre of each of the 13 glyphs of the 12-point line at x=72, y=560
+# (each glyph's box is 72+12i..84+12i by 558.6..570.6; what a reader sees: thirteen dots,
+# not 低风险), and a band whose lower part a white strip was painted over.
+_SPECKS = b"0 g " + b"".join(b"%d 564 1 1 re f " % (72 + 12 * i + 5) for i in range(13)) + b"\n"
+_BAND_HALF_COVERED = _BAND + b"1 1 1 rg 40 555 480 7 re f\n"  # over the glyphs' feet (558.6-562)
+
 BANDS_THAT_HIDE = {
+    # A speck of dark under each glyph's centre: the glyph itself lies on white.
+    "dark specks under the glyphs": _SPECKS,
+    # A white strip painted over the band's lower part: the glyphs' feet lie on white.
+    "a band partly painted over": _BAND_HALF_COVERED,
     # The band lies elsewhere on the page, not under the text.
     "a band elsewhere": b"0.08 0.2 0.45 rg 40 300 480 40 re f\n",
     # The band is as pale as the page: white on it cannot be read.

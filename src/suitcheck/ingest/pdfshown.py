@@ -2,10 +2,10 @@
 content stream places, but a viewer shows none that is drawn invisible (text render mode
 3), in white on the white page or fully transparent, a fraction of a point high, outside
 the page or a clipping rectangle, in an optional-content layer that is off, or under an
-opaque rectangle, image or stamp painted after it. White text on a dark rectangle painted
-before it (a title banner, a coloured box) is shown. A report could state one level in such text
-and show another; the reader compares the two readings (ingest.metadata), so each
-character read here carries whether it is shown.
+opaque rectangle, image or stamp painted after it. White text whose glyphs lie wholly on a
+dark rectangle painted before them (a title banner, a coloured box) is shown. A report
+could state one level in such text and show another; the reader compares the two readings
+(ingest.metadata), so each character read here carries whether it is shown.
 
 Limits: a clipping path counts as its bounding rectangle, and only rectangles and
 upright images cover (a filled curve or a turned image does not); only a filled rectangle
@@ -120,7 +120,7 @@ class ShownDevice(PDFPageAggregator):
         # over whatever came before (a filled box, an image), for covered() and on_dark().
         self.chars: list[tuple[float, float, int, int]] = []  # (x, y, order, id)
         self.covers: list[tuple[Rect, int, bool]] = []  # (box, order, dark)
-        self.light_chars: list[tuple[float, float, int, int]] = []  # white characters, as chars
+        self.light_chars: list[tuple[Rect, int, int]] = []  # white characters: (box, order, id)
 
     def begin_page(self, page: Any, ctm: Any) -> None:
         super().begin_page(page, ctm)
@@ -136,22 +136,29 @@ class ShownDevice(PDFPageAggregator):
         super().end_page(page)
 
     def on_dark(self) -> set[int]:
-        """The white characters a reader is shown: those whose centre lies on a dark box,
-        the last opaque box painted there before them (a white box painted over the band
-        puts the text on white again)."""
+        """The white characters a reader is shown: those whose whole box lies on a dark box,
+        the last opaque box painted before them that reaches into theirs (a white strip
+        painted over part of the band puts the glyph partly on white again; a dark speck
+        under a glyph's centre does not make it legible)."""
         if not self.light_chars or not any(dark for _box, _order, dark in self.covers):
             return set()
         if len(self.light_chars) * len(self.covers) > _BACKDROP_PAIRS:
             return set()
         shown: set[int] = set()
-        for x, y, painted, ident in self.light_chars:
-            under = [
-                (order, dark)
-                for (x0, y0, x1, y1), order, dark in self.covers
-                if order < painted and x0 <= x <= x1 and y0 <= y <= y1
-            ]
-            if under and max(under)[1]:
-                shown.add(ident)
+        for (gx0, gy0, gx1, gy1), painted, ident in self.light_chars:
+            last = max(
+                (
+                    (order, dark, box)
+                    for box, order, dark in self.covers
+                    if order < painted and box[0] < gx1 and gx0 < box[2] and box[1] < gy1 and gy0 < box[3]
+                ),
+                default=None,
+                key=lambda under: under[0],
+            )
+            if last is not None and last[1]:
+                x0, y0, x1, y1 = last[2]
+                if x0 <= gx0 and y0 <= gy0 and gx1 <= x1 and gy1 <= y1:
+                    shown.add(ident)
         return shown
 
     def covered(self) -> set[int]:
@@ -224,7 +231,8 @@ class ShownDevice(PDFPageAggregator):
         placed = (x, y, len(self.chars) + len(self.covers), id(item))
         self.chars.append(placed)
         if self.light and self._in_view(original):
-            self.light_chars.append(placed)  # shown if on a dark box (on_dark)
+            # shown if its box lies on a dark box (on_dark)
+            self.light_chars.append(((original.x0, original.y0, original.x1, original.y1), placed[2], id(item)))
         return adv
 
     def turned_pages(self) -> list[LTPage]:
