@@ -16,13 +16,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import openpyxl
 import pytest
 from sqlalchemy import text
 
 import suitcheck
 from suitcheck.audit import keys
 from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash
-from suitcheck.audit.export import manifest_message
+from suitcheck.audit.export import HEADERS, manifest_message, xlsx_pieces
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services, open_services
 from tests.attack.test_attack_override_seal import _sql
@@ -183,8 +184,8 @@ SEAL_EDITS = {
     "facts-empty": "facts = '{}'",
     "facts-list": "facts = '[]'",
     "facts-not-json": "facts = 'sealed'",
-    "facts-number": "facts = 12",  # SQLite keeps a number in a text column
-    "at-bytes": "at = X'3230'",  # and bytes
+    "facts-number": "facts = 12",  # SQLite keeps a number in a text column (PostgreSQL: '12')
+    "at-bytes": "at = X'3230'",  # and bytes (PostgreSQL: a bit string, kept as its digits)
     "prev-bytes": "prev_hash = X'3230'",
 }
 
@@ -204,8 +205,6 @@ def test_a_seal_row_damaged_in_sql_leaves_every_export_a_sentence(
     and no file for investigation. Now the export is written as for any trail that fails:
     its ladder breaks at that seal, so the file fails verification naming it, and a
     filtered export warns (exit 4) as it does for any other damage."""
-    if "://" in trail.target and edit in ("facts-number", "at-bytes", "prev-bytes"):
-        pytest.skip("PostgreSQL refuses bytes and numbers in a text column; nothing to read")
     seal = [r for r in read_rows(trail.target) if r["action"] == "seal"][1]
     raw(trail.target, f"UPDATE audit_entry SET {SEAL_EDITS[edit]} WHERE seq = {seal['seq']}")
     code, said = verify(trail, capsys)
@@ -287,8 +286,6 @@ def test_an_export_or_manifest_edited_into_what_no_export_holds_fails_in_a_sente
     true instead of a list, and "unexpected error (RecursionError)" when the manifest, a
     JSON Lines line or a CSV record held JSON nested deeper than Python reads (a hundred
     thousand brackets). Each is now a failed verification with a sentence."""
-    if fmt == "xlsx" and edit == "record-deep":
-        pytest.skip("a cell holds at most 32,767 characters; a workbook's record is split (tested elsewhere)")
     filed = _filed(trail, capsys, tmp_path)
     out = tmp_path / f"trail.{fmt}"
     _export(trail, capsys, out)
@@ -302,6 +299,14 @@ def test_an_export_or_manifest_edited_into_what_no_export_holds_fails_in_a_sente
     elif fmt == "jsonl":
         lines = out.read_text(encoding="utf-8").splitlines(keepends=True)
         out.write_text("".join([lines[0], DEEP + "\n", *lines[1:]]), encoding="utf-8")
+    elif fmt == "xlsx":
+        # The first entry's record, in the `canonical` column and the cells to its right, as
+        # a record longer than a cell is written (a cell holds at most 32,767 characters).
+        book = openpyxl.load_workbook(out)
+        sheet = book.worksheets[0]
+        for column, piece in enumerate(xlsx_pieces(DEEP), start=len(HEADERS)):
+            sheet.cell(row=2, column=column, value=piece)
+        book.save(out)
     else:
         lines = out.read_text(encoding="utf-8-sig").splitlines(keepends=True)
         row = "," * 15 + f'"{DEEP}"\r\n'
@@ -312,7 +317,7 @@ def test_an_export_or_manifest_edited_into_what_no_export_holds_fails_in_a_sente
         "ladder-number": "the key history of installation",
         "ladder-true": "the key history of installation",
         "manifest-deep": "is damaged",
-        "record-deep": "Row 2 of the export is damaged",
+        "record-deep": "does not join into valid JSON" if fmt == "xlsx" else "Row 2 of the export is damaged",
     }[edit]
     assert said.startswith("FAILED"), said
     assert expected in said, said
