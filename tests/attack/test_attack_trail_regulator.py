@@ -43,6 +43,23 @@ def _export(store: Trail, capsys: pytest.CaptureFixture[str], out: Path, *extra:
     assert code == 0, said
 
 
+def _exports_of_a_failing_trail(
+    trail: Trail,  # noqa: F811
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> tuple[tuple[Path, Path], str]:
+    """A trail that fails verification, exported whole (written: its verifier re-walks the
+    chain) and for client 1 (written, and warned: exit 4). The two files, and the warning."""
+    whole, client = tmp_path / "trail.csv", tmp_path / "client.jsonl"
+    _export(trail, capsys, whole)
+    code, said = cli(
+        trail, "audit", "export", "--user", "t-compliance", "--format", "jsonl", "--investor", "1",
+        "--out", str(client), capsys=capsys,
+    )  # fmt: skip
+    assert code == 4, said
+    return (whole, client), said.splitlines()[-1]
+
+
 def _manifest(out: Path) -> dict[str, Any]:
     manifest: dict[str, Any] = json.loads(out.with_name(out.name + ".manifest.json").read_text(encoding="utf-8"))
     return manifest
@@ -209,18 +226,9 @@ def test_a_seal_row_damaged_in_sql_leaves_every_export_a_sentence(
     raw(trail.target, f"UPDATE audit_entry SET {SEAL_EDITS[edit]} WHERE seq = {seal['seq']}")
     code, said = verify(trail, capsys)
     assert code == 4, said
-    whole, client = tmp_path / "trail.csv", tmp_path / "client.jsonl"
-    code, said = cli(
-        trail, "audit", "export", "--user", "t-compliance", "--format", "csv", "--out", str(whole), capsys=capsys
-    )
-    assert code == 0, said  # a whole-trail export carries its own proof: its verifier re-walks it
-    code, said = cli(
-        trail, "audit", "export", "--user", "t-compliance", "--format", "jsonl", "--investor", "1",
-        "--out", str(client), capsys=capsys,
-    )  # fmt: skip
-    assert code == 4, said
-    assert said.splitlines()[-1].startswith("suitcheck: The audit trail fails verification"), said
-    for out in (whole, client):
+    exports, warning = _exports_of_a_failing_trail(trail, capsys, tmp_path)
+    assert warning.startswith("suitcheck: The audit trail fails verification"), warning
+    for out in exports:
         code, said = verify(trail, capsys, str(out))
         assert code == 4, said
         assert "the key history of installation" in said, said
@@ -365,15 +373,9 @@ def test_entries_nested_too_deep_in_the_store_leave_every_command_a_sentence(
     )
     code, said = cli(trail, "audit", "key", "show", capsys=capsys)
     assert code == 0, said
-    whole, client = tmp_path / "trail.csv", tmp_path / "client.jsonl"
-    _export(trail, capsys, whole)  # a whole-trail export carries its own proof: its verifier re-walks it
-    code, said = cli(
-        trail, "audit", "export", "--user", "t-compliance", "--format", "jsonl", "--investor", "1",
-        "--out", str(client), capsys=capsys,
-    )  # fmt: skip
-    assert code == 4, said
-    assert said.splitlines()[-1].startswith("suitcheck: The audit trail fails verification (entry 1 was altered"), said
-    for out in (whole, client):
+    exports, warning = _exports_of_a_failing_trail(trail, capsys, tmp_path)
+    assert warning.startswith("suitcheck: The audit trail fails verification (entry 1 was altered"), warning
+    for out in exports:
         code, said = verify(trail, capsys, str(out))
         assert code == 4, said
         assert said.startswith("FAILED"), said
