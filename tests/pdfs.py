@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from reportlab.lib.pagesizes import A4
 from reportlab.pdfbase import pdfmetrics
@@ -194,6 +195,21 @@ def pdf_line(text: str, *, x: float = 72, y: float = 700, size: float = 12, befo
     return f"BT /F1 {size} Tf {before} {x} {y} Td <{text.encode('utf-16-be').hex()}> Tj ET\n".encode()
 
 
+def pdf_file(bodies: Sequence[bytes], *, version: str = "1.4") -> bytes:
+    """A PDF of these objects, numbered from 1 (the first is the catalog), with its
+    cross-reference table and trailer."""
+    out = bytearray(f"%PDF-{version}\n%".encode() + b"\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(bodies, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
+    out += f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    return bytes(out)
+
+
 def pdf_stream(content: bytes, extra: bytes = b"") -> bytes:
     return b"<< /Length %d " % len(content) + extra + b">>\nstream\n" + content + b"\nendstream"
 
@@ -220,16 +236,7 @@ def raw_page_pdf(
         pdf_stream(content),
         *objects,
     ]
-    out = bytearray(b"%PDF-1.5\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(bodies, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(bodies) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(bodies) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+    return pdf_file(bodies, version="1.5")
 
 
 def updated_in_place(

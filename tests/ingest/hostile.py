@@ -8,6 +8,8 @@ import random
 import zlib
 from pathlib import Path
 
+from tests.pdfs import pdf_file, pdf_stream
+
 MB = 1024 * 1024
 
 
@@ -27,17 +29,8 @@ def _pdf(page_streams: list[tuple[bytes, bytes]]) -> bytes:
             f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
             f"/Contents {5 + 2 * i} 0 R >>".encode()
         )
-        objects.append(b"<< /Length %d " % len(stream) + extra + b">>\nstream\n" + stream + b"\nendstream")
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
-    xref = len(out)
-    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
-    out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
-    out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
-    return bytes(out)
+        objects.append(pdf_stream(stream, extra))
+    return pdf_file(objects)
 
 
 def text_page(text: str = "A plain page of a research report.") -> tuple[bytes, bytes]:
