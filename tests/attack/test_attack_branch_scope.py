@@ -18,6 +18,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services import client_import as client_import_module
 from suitcheck.services.errors import PermissionDenied, ServiceError
+from tests.attack.test_attack_branches import answered_in_thread
 from tests.conftest import PASSWORD, add_client
 from tests.fixtures import import_text_report
 from tests.services.clientfiles import HEADERS_ZH, write_csv
@@ -38,18 +39,6 @@ def _paused_import(monkeypatch: pytest.MonkeyPatch) -> tuple[threading.Event, th
 
     monkeypatch.setattr(client_import_module._Run, "classify", paused)
     return compared, go_on
-
-
-def _run(outcome: dict[str, object], name: str, call: Callable[[], object]) -> threading.Thread:
-    def target() -> None:
-        try:
-            outcome[name] = call()
-        except ServiceError as exc:  # the answer each got
-            outcome[name] = exc
-
-    thread = threading.Thread(target=target, name=name)
-    thread.start()
-    return thread
 
 
 @pytest.mark.parametrize("meanwhile", ["move", "lowest-category"])
@@ -84,9 +73,9 @@ def test_a_client_import_racing_another_desks_change_never_writes_over_it(
     path = write_csv(tmp_path / "clients.csv", [row], HEADERS_ZH)
     compared, go_on = _paused_import(monkeypatch)
     outcome: dict[str, object] = {}
-    importing = _run(outcome, "import", lambda: services.client_files.import_clients(officer, path))
+    importing = answered_in_thread(outcome, "import", lambda: services.client_files.import_clients(officer, path))
     assert compared.wait(20)
-    other = _run(outcome, "other desk", change)
+    other = answered_in_thread(outcome, "other desk", change)
     other.join(1.5)  # done at once on PostgreSQL before the fix; waits for the import after it (and on SQLite)
     go_on.set()
     importing.join(30)

@@ -22,6 +22,21 @@ def _tamper(services: Services, sql: str) -> None:
         conn.execute(text(sql))
 
 
+def answered_in_thread(outcome: dict[str, object], name: str, call: Callable[[], object]) -> threading.Thread:
+    """Start `call` in a thread named `name`; its answer (a result, or the ServiceError it
+    raised) lands in outcome[name]."""
+
+    def target() -> None:
+        try:
+            outcome[name] = call()
+        except ServiceError as exc:  # the answer each got
+            outcome[name] = exc
+
+    thread = threading.Thread(target=target, name=name)
+    thread.start()
+    return thread
+
+
 def test_verify_names_no_row_of_another_branch(services: Services, tmp_path: Path) -> None:
     """`audit verify` by a branch-scoped compliance officer or administrator said
     "client B1's record was changed outside suitcheck": another branch's account number
@@ -122,21 +137,11 @@ def test_an_edit_racing_a_move_leaves_the_client_sealed_and_in_one_branch(
 
     monkeypatch.setattr(investors_module, "find_investor", paused)
     outcome: dict[str, object] = {}
-
-    def run(name: str, call: Callable[[], object]) -> threading.Thread:
-        def target() -> None:
-            try:
-                outcome[name] = call()
-            except ServiceError as exc:  # the answer each got
-                outcome[name] = exc
-
-        thread = threading.Thread(target=target, name=name)
-        thread.start()
-        return thread
-
-    edit = run("edit", lambda: services.investors.update(officer, "B1", name="改名"))
+    edit = answered_in_thread(outcome, "edit", lambda: services.investors.update(officer, "B1", name="改名"))
     assert found.wait(10)
-    move = run("move", lambda: services.investors.move(w.hq_compliance, "B1", "B3", "moved house"))
+    move = answered_in_thread(
+        outcome, "move", lambda: services.investors.move(w.hq_compliance, "B1", "B3", "moved house")
+    )
     move.join(1.5)  # done at once on PostgreSQL before the fix; waits for the edit after it (and on SQLite)
     go_on.set()
     edit.join(20)
