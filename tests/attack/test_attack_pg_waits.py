@@ -51,7 +51,7 @@ def _in_thread(work: Callable[[], Any]) -> tuple[threading.Thread, list[Any]]:
     return thread, outcome
 
 
-def _hold_the_chain_lock(url: URL) -> tuple[Callable[[], None], Any]:
+def hold_the_chain_lock(url: URL) -> tuple[Callable[[], None], Any]:
     """Another session takes the trail's lock and keeps it (a long compliance job, a
     maintenance script): returns (release, the engine)."""
     holder = create_engine(url)
@@ -84,7 +84,7 @@ def test_a_check_behind_a_held_chain_lock_is_told_the_store_is_locked(
         report = import_text_report(services, officer, tmp_path)
         add_client(services, officer, "HUNG1", RiskProfile.C3)
         before = _entries(services)
-        release, _ = _hold_the_chain_lock(services.store.url)
+        release, _ = hold_the_chain_lock(services.store.url)
         try:
             thread, outcome = _in_thread(lambda: services.access.check(advisor, "HUNG1", report))
             thread.join(_HANG)
@@ -212,7 +212,7 @@ def test_a_statement_the_servers_statement_timeout_stopped_is_one_sentence(
         _alter_database(services.store.url, "statement_timeout = 300")
         services.store.engine.dispose()  # the setting holds for new sessions
         before = _entries(services)
-        release, _ = _hold_the_chain_lock(services.store.url)
+        release, _ = hold_the_chain_lock(services.store.url)
         try:
             with pytest.raises(StoreUnavailable) as info:
                 services.access.check(advisor, "ST1", report)

@@ -20,9 +20,8 @@ from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton, QWidget
-from sqlalchemy import create_engine, text
+from sqlalchemy import text
 
-from suitcheck.audit import chain
 from suitcheck.gui.dialogs import LockDialog, OverrideDialog, ReportViewer
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
@@ -30,6 +29,7 @@ from suitcheck.services import Services
 from suitcheck.services.access import CheckResult
 from suitcheck.services.demo import seed_demo
 from suitcheck.store import engine as store_engine
+from tests.attack.test_attack_pg_waits import hold_the_chain_lock
 from tests.conftest import FAST_HASHER, Clock, make_services, postgres_target
 from tests.gui.conftest import HELD_S, START_UP_MS, login, wait_for_rows
 from tests.gui.modal import on_next_modal
@@ -80,17 +80,7 @@ class Holder:
 
             self._release = release
         else:
-            engine = create_engine(url)
-            conn = engine.connect()
-            transaction = conn.begin()
-            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": chain._PG_LOCK_KEY})
-
-            def release_pg() -> None:
-                transaction.rollback()
-                conn.close()
-                engine.dispose()
-
-            self._release = release_pg
+            self._release, _engine = hold_the_chain_lock(url)
         self.held = True
 
     def release(self) -> None:
