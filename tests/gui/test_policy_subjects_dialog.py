@@ -120,6 +120,9 @@ def test_a_branch_officer_reads_the_policy_and_cannot_start_a_change(  # type: i
     officer = demo_services.auth.login("sh-compliance", "Pudong-officer-7!")
     assert demo_services.policy.change_refused(officer) is not None
     assert demo_services.policy.change_refused(login(demo_services, "demo-compliance")) is None
+    assert demo_services.policy.change_refused(login(demo_services, "demo-advisor")) == (
+        "Your role may not change the policy."
+    )
     branch, firm = PolicyDialog(demo_services, officer), _dialog(qtbot, demo_services)
     qtbot.addWidget(branch)
     assert "only firm-wide (head-office) compliance may change it" in branch.findChild(QLabel, "policyIntro").text()
