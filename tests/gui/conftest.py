@@ -16,6 +16,7 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
+from suitcheck.gui.dialogs import LockDialog, LoginDialog
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Actor, Services
 from suitcheck.services.demo import seed_demo
@@ -90,6 +91,12 @@ def confirmations(monkeypatch: pytest.MonkeyPatch) -> Confirmations:
 
 def login(services: Services, name: str) -> Actor:
     return services.auth.login(name, "demo")
+
+
+def password_answered(qtbot, dialog: LoginDialog | LockDialog) -> None:  # type: ignore[no-untyped-def]
+    """Until the login or lock screen's password check (a worker) has answered, and what
+    follows from it (a forced change of password) is done."""
+    qtbot.waitUntil(lambda: not dialog.check.under_way, timeout=START_UP_MS)
 
 
 def wait_for_rows(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

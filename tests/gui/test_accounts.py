@@ -18,7 +18,7 @@ from suitcheck.gui.models import StaffTableModel
 from suitcheck.services import Services
 from suitcheck.services.auth import MAX_FAILED_LOGINS, PasswordChangeRequired
 from suitcheck.services.errors import AuthenticationFailed
-from tests.gui.conftest import login
+from tests.gui.conftest import login, password_answered
 from tests.gui.modal import on_next_modal
 
 TEMPORARY = "temporary pass 1"
@@ -80,6 +80,7 @@ def test_reset_by_admin_then_login_forces_a_change_and_logs_in(qtbot, demo_servi
 
     on_next_modal(choose)
     ok(dialog)
+    password_answered(qtbot, dialog)
     assert dialog.result() == LoginDialog.DialogCode.Accepted
     assert dialog.actor is not None
     assert dialog.actor.username == "demo-advisor"
@@ -105,6 +106,7 @@ def test_cancelling_the_change_returns_to_login_without_logging_in(qtbot, demo_s
 
     on_next_modal(half_way)
     ok(dialog)
+    password_answered(qtbot, dialog)
     assert dialog.actor is None
     assert dialog.result() != LoginDialog.DialogCode.Accepted
     assert "not changed" in dialog.message.text()
@@ -141,6 +143,7 @@ def test_a_weak_or_mismatched_password_keeps_the_dialog_with_the_sentence(qtbot,
 
     on_next_modal(attempts)
     ok(dialog)
+    password_answered(qtbot, dialog)
     assert said == [
         "A password needs at least 10 characters (a few words make a good one).",
         "This password is on the list of common or leaked passwords; choose another.",
@@ -167,6 +170,7 @@ def test_the_forced_change_speaks_chinese(qtbot, chinese, demo_services: Service
 
     on_next_modal(weak_then_cancel)
     ok(dialog)
+    password_answered(qtbot, dialog)
     seen.append(dialog.message.text())
     assert all(re.search(r"[\u4e00-\u9fff]", text) for text in seen), seen
     assert "常见" in seen[2]
@@ -183,6 +187,7 @@ def test_a_temporary_password_replaced_meanwhile_returns_to_login(qtbot, demo_se
 
     on_next_modal(reset_again_then_choose)
     ok(dialog)
+    password_answered(qtbot, dialog)
     assert dialog.actor is None
     assert "wrong" in dialog.message.text()
     with pytest.raises(PasswordChangeRequired):

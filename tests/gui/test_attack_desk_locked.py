@@ -16,13 +16,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton, QWidget
 from sqlalchemy import text
 
-from suitcheck.gui.dialogs import LockDialog, OverrideDialog, ReportViewer
+from suitcheck.gui.dialogs import LockDialog, LoginDialog, OverrideDialog, ReportViewer
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
@@ -132,7 +132,7 @@ def checks(services: Services, action: str = "check") -> int:
         )
 
 
-def ticking(window: MainWindow) -> list[int]:
+def ticking(window: QWidget) -> list[int]:
     """A timer on the GUI thread: its count grows only while the event loop runs."""
     ticks: list[int] = []
     timer = QTimer(window)
@@ -374,7 +374,7 @@ def test_unlocking_behind_a_lock_on_the_store_keeps_the_lock_screen_running(  # 
         seen["still locked"] = window.locked and not window.centralWidget().isVisible()
         if then == "the lock goes":
             holder.release()
-            if not getattr(lock, "_unlocking", False):  # nothing under way: the test ends the lock itself
+            if not lock.check.under_way:  # nothing under way: the test ends the lock itself
                 lock.password.setText("demo")
                 lock.accept()
         else:
@@ -483,3 +483,56 @@ def test_recording_an_override_behind_a_lock_keeps_the_dialog_running_and_record
     assert result.override_recorded
     assert window.open_button.isEnabled()
     assert message_boxes == []
+
+
+@pytest.mark.parametrize("then", ["the lock goes", "the clerk cancels"])
+def test_logging_in_behind_a_lock_on_the_store_keeps_the_login_screen_running(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, then: str
+) -> None:
+    """Was BROKE: the login screen checked the password on the GUI thread, and the login
+    records itself: behind another program's lock the screen froze (up to the busy
+    timeout) after Log in, Cancel out of reach. Now it says it checks the password, Enter
+    pressed again asks nothing more, and it logs in once the lock goes; or the clerk
+    cancels meanwhile, and the late answer logs nobody in. (SQLite: the screen's wait is
+    the same behind PostgreSQL's lock, which the check's tests above hold.)"""
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", WAITS_MS)
+    services = make_services(str(tmp_path / "demo.db"), clock)
+    services.auth = type(services.auth)(services.ctx, FAST_HASHER)
+    seed_demo(services)
+    logins = checks(services, "login")
+    holder = Holder(services)
+    try:
+        dialog = LoginDialog(services, demo=True)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        ticks = ticking(dialog)
+        dialog.username.setText("demo-advisor")
+        dialog.password.setText("demo")
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)
+        qtbot.keyClick(dialog.password, Qt.Key.Key_Return)  # nothing seems to happen: again
+        dialog.accept()
+        the_loop_runs(qtbot, ticks)  # the login screen is not frozen behind the store's lock
+        assert dialog.message.text() == "Checking the password…"
+        assert dialog.isVisible()
+        assert dialog.actor is None
+        if then == "the lock goes":
+            holder.release()
+            qtbot.waitUntil(lambda: dialog.actor is not None, timeout=START_UP_MS)
+            assert dialog.actor is not None
+            assert dialog.actor.username == "demo-advisor"
+            assert dialog.result() == LoginDialog.DialogCode.Accepted
+        else:
+            dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
+            assert not dialog.isVisible()
+            holder.release()
+            QThreadPool.globalInstance().waitForDone(START_UP_MS)
+            for _ in range(5):
+                QApplication.processEvents()
+            assert dialog.actor is None  # the password was right, but the clerk had gone
+            assert dialog.result() == LoginDialog.DialogCode.Rejected
+        # Enter three times: one login, recorded (also when the clerk had cancelled: the
+        # password was checked and found right, which the trail says).
+        assert checks(services, "login") == logins + 1
+    finally:
+        holder.release()
+        services.close()

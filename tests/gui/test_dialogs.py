@@ -13,7 +13,7 @@ from suitcheck.services import Services
 from suitcheck.services.audit_log import AuditFilter
 from tests.conftest import Clock
 from tests.fixtures import report_text
-from tests.gui.conftest import login
+from tests.gui.conftest import login, password_answered
 from tests.gui.test_main_window import check_now, find_client, pick_report
 
 
@@ -24,11 +24,13 @@ def test_login_dialog(qtbot, demo_services: Services) -> None:  # type: ignore[n
     qtbot.keyClicks(dialog.username, "demo-advisor")
     qtbot.keyClicks(dialog.password, "wrong")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    password_answered(qtbot, dialog)
     assert dialog.actor is None
     assert "wrong" in dialog.message.text()
     assert dialog.password.text() == ""
     qtbot.keyClicks(dialog.password, "demo")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    password_answered(qtbot, dialog)
     assert dialog.actor is not None
     assert dialog.actor.username == "demo-advisor"
 

@@ -15,6 +15,7 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.gui import messages, texts
 from suitcheck.gui.i18n import Translations
 from suitcheck.services import Services
+from tests.gui.conftest import password_answered
 from tests.gui.message_sources import SRC, user_sentences
 
 
@@ -132,6 +133,7 @@ def test_login_failure_is_chinese_in_the_chinese_ui(qtbot, chinese, demo_service
     dialog.username.setText("demo-advisor")
     dialog.password.setText("wrong")
     dialog.accept()
+    password_answered(qtbot, dialog)
     assert dialog.message.text() == "用户名或密码错误（连续 5 次登录失败后，账户将锁定 15 分钟）。"
     assert "合规" in dialog.findChild(type(dialog.message), "demoLogins").text()  # role names too
 

@@ -20,7 +20,7 @@ from suitcheck.gui.main_window import MainWindow
 from suitcheck.gui.workers import ThreadPerJob, lower_this_thread
 from suitcheck.services import Services, open_services
 from tests.conftest import FAST_HASHER
-from tests.gui.conftest import login
+from tests.gui.conftest import login, password_answered
 from tests.gui.test_app import _when_visible
 
 
@@ -95,6 +95,7 @@ def test_a_page_check_still_reading_holds_up_neither_login_nor_the_first_rows(  
         dialog.username.setText("admin")
         dialog.password.setText("first-pass")
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        password_answered(qtbot, dialog)
         if dialog.isVisible():  # the login failed (e.g. the store was locked): end it, do not hang
             dialog.reject()
 

@@ -16,13 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.text import escape_controls
-from suitcheck.gui.dialogs.change_password import choose_new_password
-from suitcheck.gui.errors import show_error
-from suitcheck.gui.messages import error_text
-from suitcheck.gui.workers import Job, Runner
+from suitcheck.gui.dialogs.password_check import PasswordCheck
 from suitcheck.services import Actor, Services
-from suitcheck.services.auth import PasswordChangeRequired
-from suitcheck.services.errors import ServiceError
 
 
 class LockDialog(QDialog):
@@ -85,8 +80,10 @@ class LockDialog(QDialog):
         unlock.clicked.connect(self.accept)
         row.addWidget(unlock)
         self.unlock_button = unlock
-        self._unlocking = False  # the password is being checked
-        self._runner = Runner(self)
+        # An administrator may have reset the password during this session: the temporary
+        # one then unlocks only by choosing a new one, as at the login screen.
+        self.check = PasswordCheck(self, services, self.password, self.message)
+        self.check.logged_in.connect(self._unlocked)
         layout.addLayout(row)
 
     def _show_running(self) -> None:
@@ -98,52 +95,16 @@ class LockDialog(QDialog):
         self.running_label.setVisible(bool(work))
 
     def _switch(self) -> None:
-        self._unlocking = False  # a password check still under way unlocks nothing now
+        self.check.abandon()  # a password check still under way unlocks nothing now
         self.switch_user.emit()
         self.done(self.SWITCH_USER)
 
     def accept(self) -> None:
-        """Check the password off the GUI thread: the login records itself, and behind
-        another program's lock on the store that write waits (up to the busy timeout) while
-        the lock screen keeps painting and Switch user stays at hand. One check at a time."""
-        if self._unlocking:
-            return  # Enter pressed again while the password is being checked
-        password = self.password.text()
-        self._unlocking = True
-        # Read-only, not disabled: a disabled field would pass the focus on, and Enter
-        # pressed again would then press Switch user (the dialog's next button).
-        self.password.setReadOnly(True)
-        self.message.setText(self.tr("Checking the password…"))
-        self._runner.start(
-            Job(self.services.auth.login, self.actor.username, password, record_success=True),
-            lambda _actor: self._answered(password, None),
-            lambda exc: self._answered(password, exc),
-        )
+        """Check the password off the GUI thread (PasswordCheck): behind another program's
+        lock on the store the lock screen keeps painting and Switch user stays at hand."""
+        self.check.start(self.actor.username)
 
-    def _answered(self, password: str, exc: BaseException | None) -> None:
-        if not self._unlocking:
-            return  # the session was ended meanwhile (Switch user): nothing to unlock
-        self._unlocking = False
-        self.password.setReadOnly(False)
-        self.message.clear()
-        if isinstance(exc, PasswordChangeRequired):
-            # An administrator reset the password during this session: the temporary one
-            # unlocks only by choosing a new one, as at the login screen.
-            actor, why_not = choose_new_password(self.services, self.actor.username, password, self)
-            if actor is None:
-                self.message.setText(why_not)
-                self.password.clear()
-                self.password.setFocus()
-                return
-        elif isinstance(exc, ServiceError):
-            self.message.setText(error_text(exc))
-            self.password.clear()
-            self.password.setFocus()
-            return
-        elif exc is not None:
-            self.password.clear()
-            show_error(self, exc)  # not expected: logged, and an apology naming the log
-            return
+    def _unlocked(self, _actor: Actor) -> None:
         super().accept()
 
     def reject(self) -> None:

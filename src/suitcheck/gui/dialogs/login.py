@@ -12,13 +12,10 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.gui import texts
-from suitcheck.gui.dialogs.change_password import choose_new_password
-from suitcheck.gui.messages import error_text
+from suitcheck.gui.dialogs.password_check import PasswordCheck
 from suitcheck.gui.widgets import dialog_buttons
 from suitcheck.services import Actor, Services
-from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.demo import DEMO_PASSWORD, DEMO_STAFF
-from suitcheck.services.errors import ServiceError
 
 
 class LoginDialog(QDialog):
@@ -61,23 +58,18 @@ class LoginDialog(QDialog):
         layout.addWidget(self.message)
         layout.addWidget(dialog_buttons(self, self.tr("Log in")))
         (self.password if username else self.username).setFocus()
+        self.check = PasswordCheck(self, services, self.password, self.message)
+        self.check.logged_in.connect(self._logged_in)
 
     def accept(self) -> None:
-        username, password = self.username.text().strip(), self.password.text()
-        try:
-            self.actor = self.services.auth.login(username, password, record_success=True)
-        except PasswordChangeRequired:
-            # The temporary password an administrator gave: choose one's own first.
-            self.actor, why_not = choose_new_password(self.services, username, password, self)
-            if self.actor is None:
-                self._refused(why_not)
-                return
-        except ServiceError as exc:
-            self._refused(error_text(exc))
-            return
+        """Check the password off the GUI thread (PasswordCheck): behind another program's
+        lock on the store the login waits, and the screen keeps painting with Cancel at hand."""
+        self.check.start(self.username.text().strip())
+
+    def _logged_in(self, actor: Actor) -> None:
+        self.actor = actor
         super().accept()
 
-    def _refused(self, text: str) -> None:
-        self.message.setText(text)
-        self.password.clear()
-        self.password.setFocus()
+    def reject(self) -> None:
+        self.check.abandon()  # a password still being checked logs nobody in now
+        super().reject()

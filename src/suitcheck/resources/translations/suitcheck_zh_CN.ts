@@ -1726,10 +1726,6 @@ Store: {store}</source>
         <source>Still running for {user}:</source>
         <translation>{user} 仍在进行的工作：</translation>
     </message>
-    <message>
-        <source>Checking the password…</source>
-        <translation>正在核对密码…</translation>
-    </message>
 </context>
 <context>
     <name>LoginDialog</name>
@@ -3574,6 +3570,10 @@ Store: {store}</source>
     <message>
         <source>The password was not changed, so you are not logged in.</source>
         <translation>密码未修改，因此您没有登录。</translation>
+    </message>
+    <message>
+        <source>Checking the password…</source>
+        <translation>正在核对密码…</translation>
     </message>
 </context>
 <context>
