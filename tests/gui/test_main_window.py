@@ -212,10 +212,12 @@ def test_language_switches_without_restart(qtbot, window_for, qapp) -> None:  # 
     window = window_for()
     find_client(qtbot, window, "880003")
     pick_report(qtbot, window, "创业板")
+    window.statusBar().showMessage("Select a client first.", 60_000)  # a passing word, in English
     translations = Translations(qapp)
     try:
         assert translations.apply("zh_CN")
         qtbot.waitUntil(lambda: window.decision.verdict.text() == "禁止阅读")
+        assert window.statusBar().currentMessage() == ""  # not left in the language before
         assert window.check_button.text() == "核查 (Enter)"
         assert window.report_model.headerData(3, Qt.Orientation.Horizontal) == "标题"
         assert "风险等级高于" in window.decision.reasons.text()

@@ -308,6 +308,8 @@ class MainWindow(QMainWindow):
         self.about_action = self._action(self.help_menu, "aboutAction", self.about)
 
     def retranslate(self) -> None:
+        # A passing word ("7 reports shown") would stay in the language before until it ends.
+        self.statusBar().clearMessage()
         self.setWindowTitle(self.tr("suitcheck — investor suitability") + (self.tr(" [DEMO]") if self.demo else ""))
         self.client_pane.retranslate()
         self.report_pane.retranslate()
