@@ -15,6 +15,7 @@ from suitcheck.domain.decision import Outcome
 from suitcheck.gui.dialogs import ReportViewer
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
+from tests.gui.conftest import password_answered
 
 
 def find_client(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
@@ -310,7 +311,7 @@ def test_idle_lock_hides_the_window_and_asks_for_the_password(qtbot, window_for)
         seen.append(window.centralWidget().isVisible())
         dialog.password.setText("wrong")
         dialog.accept()
-        qtbot.waitUntil(lambda: not dialog._unlocking, timeout=10_000)  # the password is checked off the GUI thread
+        password_answered(qtbot, dialog)  # the password is checked off the GUI thread
         seen.append(dialog.isVisible())  # still locked after a wrong password
         dialog.password.setText("demo")
         dialog.accept()
