@@ -17,6 +17,7 @@ from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from suitcheck.gui.dialogs import LockDialog, LoginDialog
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Actor, Services
 from suitcheck.services.demo import seed_demo
@@ -97,6 +98,11 @@ def password_answered(qtbot, dialog: LoginDialog | LockDialog) -> None:  # type:
     """Until the login or lock screen's password check (a worker) has answered, and what
     follows from it (a forced change of password) is done."""
     qtbot.waitUntil(lambda: not dialog.check.under_way, timeout=START_UP_MS)
+
+
+def change_answered(qtbot, dialog: RecordingDialog) -> None:  # type: ignore[no-untyped-def]
+    """Until a dialog that records a change (a worker) has its answer."""
+    qtbot.waitUntil(lambda: not dialog.recording, timeout=START_UP_MS)
 
 
 def wait_for_rows(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]

@@ -19,10 +19,19 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QPushButton, QWidget
 from sqlalchemy import text
 
-from suitcheck.gui.dialogs import LockDialog, LoginDialog, OverrideDialog, ReportViewer
+from suitcheck.domain.codes import AuditAction
+from suitcheck.gui.dialogs import (
+    AssessmentDialog,
+    ClientDialog,
+    ClientEditDialog,
+    LockDialog,
+    LoginDialog,
+    OverrideDialog,
+    ReportViewer,
+)
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
@@ -535,4 +544,64 @@ def test_logging_in_behind_a_lock_on_the_store_keeps_the_login_screen_running(  
         assert checks(services, "login") == logins + 1
     finally:
         holder.release()
+        services.close()
+
+
+@pytest.mark.parametrize("dialog_for", ["add a client", "edit a client", "record an assessment"])
+def test_a_change_saved_behind_a_lock_keeps_the_dialog_running_and_is_recorded_once(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, dialog_for: str
+) -> None:
+    """Was BROKE: adding or editing a client and recording an assessment wrote on the GUI
+    thread; behind another program's lock the dialog and the window behind it froze (up to
+    the busy timeout), then said the store was locked. Now the dialog says it saves, its
+    fields are held, OK again, Escape and Cancel wait for the answer (a change under way
+    cannot be taken back halfway), and once the lock goes the change is recorded once and
+    the dialog closes. (SQLite: the dialog's wait is the same behind PostgreSQL's lock.)"""
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", WAITS_MS)
+    services = make_services(str(tmp_path / "demo.db"), clock)
+    services.auth = type(services.auth)(services.ctx, FAST_HASHER)
+    seed_demo(services)
+    compliance = login(services, "demo-compliance")
+    client = services.investors.get(compliance, "880003")
+    action = {
+        "add a client": AuditAction.CLIENT_ADDED,
+        "edit a client": AuditAction.CLIENT_EDITED,
+        "record an assessment": AuditAction.ASSESSMENT,
+    }[dialog_for].value
+    before = checks(services, action)
+    dialog: ClientDialog | ClientEditDialog | AssessmentDialog
+    if dialog_for == "add a client":
+        dialog = ClientDialog(services, compliance)
+        dialog.account.setText("990001")
+        dialog.name.setText("新客户")
+    elif dialog_for == "edit a client":
+        dialog = ClientEditDialog(services, compliance, client)
+        dialog.special.setChecked(not client.special_attention)
+        dialog.reason.setText("柜台核实")
+    else:
+        dialog = AssessmentDialog(services, compliance, client)
+        dialog.profile.setCurrentIndex(dialog.profile.findData("C4"))
+        dialog.note.setText("纸质问卷")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    holder = Holder(services)
+    try:
+        ticks = ticking(dialog)
+        ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+        ok.click()
+        the_loop_runs(qtbot, ticks)  # not frozen behind the store's lock
+        ok.click()  # the hurried clerk: again, then Escape, then Cancel
+        qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+        dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
+        the_loop_runs(qtbot, ticks)
+        assert dialog.message.text() == "Saving…"
+        assert dialog.isVisible()
+        assert not any(w.isEnabled() for w in dialog.findChildren(QLineEdit))  # what is saved cannot change
+        holder.release()
+        qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=START_UP_MS)
+        assert dialog.result() == QDialog.DialogCode.Accepted
+        assert checks(services, action) == before + 1
+    finally:
+        holder.release()
+        QThreadPool.globalInstance().waitForDone(START_UP_MS)
         services.close()

@@ -26,7 +26,7 @@ from suitcheck.gui.dialogs import (
 )
 from suitcheck.services import Services
 from suitcheck.services.questionnaire import default_questionnaire
-from tests.gui.conftest import START_UP_MS, login
+from tests.gui.conftest import START_UP_MS, change_answered, login
 from tests.gui.test_session import when_visible
 
 Q = default_questionnaire()
@@ -156,6 +156,7 @@ def test_recording_an_assessment_made_elsewhere_needs_the_note(qtbot, demo_servi
     dialog.note.setText("纸质问卷，存档编号 2026-118")
     assert record.isEnabled()
     record.click()
+    change_answered(qtbot, dialog)
     assert dialog.message.text() == ""
     assert dialog.result() == AssessmentDialog.DialogCode.Accepted
     (saved,) = demo_services.investors.history(compliance, "880008")

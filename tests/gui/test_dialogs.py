@@ -13,7 +13,7 @@ from suitcheck.services import Services
 from suitcheck.services.audit_log import AuditFilter
 from tests.conftest import Clock
 from tests.fixtures import report_text
-from tests.gui.conftest import login, password_answered
+from tests.gui.conftest import change_answered, login, password_answered
 from tests.gui.test_main_window import check_now, find_client, pick_report
 
 
@@ -160,9 +160,12 @@ def test_edit_client_dialog_takes_a_client_out_of_the_lowest_category(qtbot, dem
     qtbot.addWidget(dialog)
     dialog.lowest.setChecked(False)
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    change_answered(qtbot, dialog)
     assert "Say why" in dialog.message.text()  # refused without a reason, dialog stays open
+    assert dialog.reason.isEnabled()  # the fields are given back with the refusal
     qtbot.keyClicks(dialog.reason, "guardian appointed")
     dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    change_answered(qtbot, dialog)
     assert not demo_services.investors.get(compliance, "880010").lowest_category
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -18,14 +17,14 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
-from suitcheck.gui.messages import error_text
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.widgets import breakable, date_edit, dialog_buttons, plain_label, qdate
+from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
-from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 
 
-class AssessmentDialog(QDialog):
+class AssessmentDialog(RecordingDialog):
     def __init__(self, services: Services, actor: Actor, client: InvestorView, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("assessmentDialog")
@@ -83,16 +82,15 @@ class AssessmentDialog(QDialog):
         self.profile.setEnabled(not on)
 
     def accept(self) -> None:
-        try:
-            self.services.investors.assess(
+        self.record(
+            Job(
+                self.services.investors.assess,
                 self.actor,
                 self.client.id,
                 RiskProfile.parse(self.profile.currentData()),
                 qdate(self.assessed),
                 lowest_category=self.lowest.isChecked(),
                 note=self.note.text().strip(),
-            )
-        except ServiceError as exc:
-            self.message.setText(error_text(exc))
-            return
-        super().accept()
+            ),
+            self.message,
+        )

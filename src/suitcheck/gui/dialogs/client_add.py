@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -15,13 +14,13 @@ from PySide6.QtWidgets import (
 
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.gui import texts
-from suitcheck.gui.messages import error_text
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.widgets import date_edit, dialog_buttons, qdate
+from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
-from suitcheck.services.errors import ServiceError
 
 
-class ClientDialog(QDialog):
+class ClientDialog(RecordingDialog):
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("clientDialog")
@@ -65,8 +64,9 @@ class ClientDialog(QDialog):
 
     def accept(self) -> None:
         profile = self.profile.currentData()
-        try:
-            self.services.investors.add(
+        self.record(
+            Job(
+                self.services.investors.add,
                 self.actor,
                 account=self.account.text(),
                 name=self.name.text(),
@@ -76,8 +76,6 @@ class ClientDialog(QDialog):
                 assessed_on=qdate(self.assessed) if profile else None,
                 lowest_category=self.lowest.isChecked(),
                 special_attention=self.special.isChecked(),
-            )
-        except ServiceError as exc:
-            self.message.setText(error_text(exc))
-            return
-        super().accept()
+            ),
+            self.message,
+        )

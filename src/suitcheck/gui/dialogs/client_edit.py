@@ -5,7 +5,6 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -16,14 +15,14 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.levels import InvestorClass
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
-from suitcheck.gui.messages import error_text
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.widgets import dialog_buttons, plain_label
+from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
-from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 
 
-class ClientEditDialog(QDialog):
+class ClientEditDialog(RecordingDialog):
     """Correct a client's record; the reason is kept in the audit log with old and new values."""
 
     def __init__(self, services: Services, actor: Actor, client: InvestorView, parent: QWidget | None = None) -> None:
@@ -62,8 +61,9 @@ class ClientEditDialog(QDialog):
         layout.addWidget(dialog_buttons(self, self.tr("Save")))
 
     def accept(self) -> None:
-        try:
-            self.services.investors.update(
+        self.record(
+            Job(
+                self.services.investors.update,
                 self.actor,
                 self.client.id,
                 name=self.name.text(),
@@ -71,8 +71,6 @@ class ClientEditDialog(QDialog):
                 lowest_category=self.lowest.isChecked(),
                 special_attention=self.special.isChecked(),
                 reason=self.reason.text().strip(),
-            )
-        except ServiceError as exc:
-            self.message.setText(error_text(exc))
-            return
-        super().accept()
+            ),
+            self.message,
+        )

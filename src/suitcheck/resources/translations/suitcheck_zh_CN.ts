@@ -3986,6 +3986,13 @@ Store: {store}</source>
     </message>
 </context>
 <context>
+    <name>RecordingDialog</name>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
+</context>
+<context>
     <name>ReminderCount</name>
     <message>
         <source>Reminders: {n}</source>

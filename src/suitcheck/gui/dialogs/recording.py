@@ -1,0 +1,99 @@
+"""A dialog whose OK records a change through a service, off the GUI thread.
+
+Every change is recorded with its audit entry, and behind another program's lock on the
+store that write waits (up to the store's busy timeout). Made on the GUI thread, the dialog
+froze meanwhile, and so did the window behind it. Here the service call runs on a worker:
+the dialog says it is saving, its fields are disabled (what is being saved cannot change
+under it), and once sent it cannot be taken back halfway: OK again, Cancel and Escape wait
+for the answer. A refusal comes back as the dialog's sentence with the fields as they were."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSpinBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QTextEdit,
+    QWidget,
+)
+
+from suitcheck.gui.errors import show_error
+from suitcheck.gui.messages import error_text
+from suitcheck.gui.session import when_present
+from suitcheck.gui.workers import Job, Runner
+from suitcheck.services.errors import ServiceError
+
+_INPUTS = (QLineEdit, QComboBox, QAbstractButton, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
+
+
+class RecordingDialog(QDialog):
+    """Subclasses call `record(job, message)` from accept(); `recorded` holds what the
+    service answered once the dialog is accepted."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.recording = False  # a change is being recorded
+        self.recorded: Any = None
+        self._ended = False
+        self._held: list[QWidget] = []
+        self._message: QLabel | None = None
+        self._message_style = ""
+        self._runner = Runner(self)
+
+    def record(self, job: Job, message: QLabel) -> None:
+        if self.recording:
+            return  # OK pressed again while the change is being recorded
+        self.recording = True
+        self._message, self._message_style = message, message.styleSheet()
+        message.setStyleSheet("")  # a word of progress, not the red of a refusal
+        message.setText(QCoreApplication.translate("RecordingDialog", "Saving…"))
+        buttons = self.findChildren(QDialogButtonBox)
+        self._held = [
+            w
+            for w in self.findChildren(QWidget)
+            if isinstance(w, _INPUTS) and w.isEnabled() and not any(box.isAncestorOf(w) for box in buttons)
+        ]
+        for widget in self._held:
+            widget.setEnabled(False)
+        self._runner.start(job, self._done_recording, self._not_recorded)
+
+    def _release(self) -> None:
+        self.recording = False
+        for widget in self._held:
+            widget.setEnabled(True)
+        self._held = []
+        if self._message is not None:
+            self._message.setStyleSheet(self._message_style)
+            self._message.clear()
+
+    def _done_recording(self, result: Any) -> None:
+        self._release()
+        self.recorded = result
+        if not self._ended:  # the session did not end meanwhile (it closes the dialog)
+            super().accept()
+
+    def _not_recorded(self, exc: BaseException) -> None:
+        self._release()
+        if self._ended:
+            return
+        if isinstance(exc, ServiceError) and self._message is not None:
+            self._message.setText(error_text(exc))
+        else:
+            when_present(self, lambda: show_error(self, exc))  # not expected: logged, an apology
+
+    def done(self, result: int) -> None:
+        self._ended = True  # accepted, rejected, or closed with the session (end_session)
+        super().done(result)
+
+    def reject(self) -> None:
+        if self.recording:
+            return  # the change is being recorded: its answer closes the dialog
+        super().reject()
