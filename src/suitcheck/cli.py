@@ -1290,7 +1290,8 @@ def cmd_branch(services: Services, args: argparse.Namespace, out: Output) -> int
     def line(v: dict[str, Any]) -> str:
         counts = "" if v["clients"] is None else f"  {v['clients']} clients, {v['staff']} staff"
         head = "  [head office]" if v["head_office"] else ""
-        return f"{_safe(v['code']):<16} {_safe(v['name'])}  {_safe(v['region'])}{head}{counts}"
+        changed = "" if v["record_intact"] else "  [CHANGED OUTSIDE SUITCHECK: not used]"
+        return f"{_safe(v['code']):<16} {_safe(v['name'])}  {_safe(v['region'])}{head}{counts}{changed}"
 
     out.emit(views, lambda: "\n".join(line(v) for v in views))
     return EXIT_OK

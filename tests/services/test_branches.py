@@ -272,7 +272,7 @@ def test_a_changed_branch_applies_at_once(services: Services, tmp_path: Path) ->
     advisor = make_actor(w, "advisor")
     assert services.investors.get(advisor, "A1")
     with services.store.session() as session:  # through the ORM, so the row is re-sealed
-        b2 = branch_id_for(session, "B2")
+        b2 = branch_id_for(session, services.ctx.rows, "B2")
         row = session.query(Staff).filter(Staff.username == advisor.username).one()
         row.branch_id = b2
     with pytest.raises(NotFound):

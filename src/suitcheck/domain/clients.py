@@ -74,6 +74,7 @@ PROBLEMS: dict[str, str] = {
     "lowest-lift": "leaving the lowest category needs compliance and a reason (investor edit)",
     "unknown-branch": "is not a branch code or name (suitcheck branch list shows them)",
     "ambiguous-branch": "is the name of more than one branch; give the branch code",
+    "changed-branch": "names a branch whose record was changed outside suitcheck; compliance must investigate",
     "other-branch": "is not your branch: you may import clients only into your own branch",
     "other-branch-client": "is a client of another branch: you may import clients only of your own branch",
     "branch-move": "differs from the client's branch; moving a client is done with investor move (with a reason)",

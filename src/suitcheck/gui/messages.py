@@ -120,6 +120,17 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "report {key}, recorded in the trail, is missing from the store"),
     QT_TRANSLATE_NOOP("Messages", "policy {key}, recorded in the trail, is missing from the store"),
     QT_TRANSLATE_NOOP("Messages", "questionnaire {key}, recorded in the trail, is missing from the store"),
+    QT_TRANSLATE_NOOP("Messages", "branch {key}, recorded in the trail, is missing from the store"),
+    QT_TRANSLATE_NOOP("Messages", "branch {code}'s record was changed outside suitcheck (its seal does not match)"),
+    QT_TRANSLATE_NOOP("Messages", "branch {code}'s record differs from the last state the trail recorded for it"),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "branch {code}'s record is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Branch {shown}'s record was changed outside suitcheck; nothing is added to it or moved into it until compliance has investigated.",
+    ),
     QT_TRANSLATE_NOOP(
         "Messages",
         "Client {investor_account}'s assessment history holds a value suitcheck never writes: it was changed outside suitcheck. Compliance must run `suitcheck audit verify` and investigate.",

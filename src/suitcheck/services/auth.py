@@ -296,7 +296,7 @@ class AuthService:
                         role,
                         display_name,
                         demo=True,
-                        branch_id=branch_id_for(session, branch[0]) if branch else None,
+                        branch_id=branch_id_for(session, self._ctx.rows, branch[0]) if branch else None,
                         firm_wide=not branch and firm_wide_allowed(role),
                     )
                     created.append(username)
@@ -341,7 +341,7 @@ class AuthService:
             raise PermissionDenied("Only a firm-wide administrator may make a firm-wide account.")
         with self._ctx.transaction() as session:
             actor = self._ctx.require_in(session, actor, Permission.MANAGE_STAFF)
-            branch_id = target_branch(session, actor, branch)
+            branch_id = target_branch(session, self._ctx.rows, actor, branch)
             wide = (
                 firm_wide if firm_wide is not None else (branch is None and actor.firm_wide and firm_wide_allowed(role))
             )
@@ -375,7 +375,7 @@ class AuthService:
             failed_logins=0,
             must_change_password=False,
             created_at=self._ctx.now(),
-            branch_id=branch_id if branch_id is not None else head_office_id(session),
+            branch_id=branch_id if branch_id is not None else head_office_id(session, self._ctx.rows),
             firm_wide=firm_wide,
         )
         session.add(staff)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import unicodedata
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
@@ -14,8 +15,8 @@ from suitcheck.domain.branches import BranchProblem, branch_problems, normalize_
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from suitcheck.services.integrity import shown_text
+from suitcheck.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
+from suitcheck.services.integrity import BRANCH_COLUMNS, RowSealer, shown_text
 from suitcheck.store.models import Branch, Investor, Staff
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,8 @@ class BranchView:
     head_office: bool
     clients: int | None = None  # counted for staff who see every branch, else None
     staff: int | None = None
+    # False: the row no longer matches its seal (changed outside suitcheck); nothing goes there.
+    record_intact: bool = True
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -46,6 +49,7 @@ class BranchView:
             "head_office": self.head_office,
             "clients": self.clients,
             "staff": self.staff,
+            "record_intact": self.record_intact,
         }
 
 
@@ -58,31 +62,57 @@ def branch_codes(session: Session | Connection) -> dict[int, str]:
     return {row.id: shown_text(row.code) for row in _conn(session).execute(select(Branch.id, Branch.code))}
 
 
-def head_office_id(session: Session | Connection) -> int:
-    found = (
-        _conn(session)
-        .execute(select(Branch.id).where(Branch.head_office.is_(True)).order_by(Branch.id).limit(1))
-        .first()
+# A branch row with its seal (services.integrity.branch_message).
+_SEALED_BRANCH = select(Branch.integrity, *(getattr(Branch, c) for c in BRANCH_COLUMNS))
+
+
+def changed_branch(code: object) -> ServiceError:
+    """The refusal to use a branch whose row no longer matches its seal."""
+    shown = shown_text(code) if isinstance(code, str | bytes) else repr(code)
+    return ServiceError(
+        f"Branch {shown}'s record was changed outside suitcheck; nothing is added to it or moved into it until "
+        "compliance has investigated."
     )
+
+
+def _sound(conn: Connection, rows: RowSealer, found: Any) -> int:
+    """The id of a branch row found for a record to go to; refused unless its seal holds (a
+    code swapped, a name changed or a row inserted in SQL sends nobody there)."""
+    if not rows.branch_ok(conn, found):
+        raise changed_branch(found.code)
+    return int(found.id)
+
+
+def head_office_id(session: Session | Connection, rows: RowSealer) -> int:
+    conn = _conn(session)
+    found = conn.execute(_SEALED_BRANCH.where(Branch.head_office.is_(True)).order_by(Branch.id).limit(1)).first()
     if found is None:  # pragma: no cover - the migration makes it and nothing deletes it
         raise NotFound("The store has no head-office branch.")
-    return int(found.id)
+    return _sound(conn, rows, found)
 
 
-def branch_id_for(session: Session | Connection, code: str) -> int:
+def branch_id_for(session: Session | Connection, rows: RowSealer, code: str) -> int:
     shown = normalize_code(code)
-    found = _conn(session).execute(select(Branch.id).where(Branch.code == shown)).first()
+    conn = _conn(session)
+    found = conn.execute(_SEALED_BRANCH.where(Branch.code == shown)).first()
     if found is None:
         raise NotFound(f"No branch has the code {shown!r}; `suitcheck branch list` shows them.")
-    return int(found.id)
+    return _sound(conn, rows, found)
 
 
-def target_branch(session: Session | Connection, actor: Actor, code: str | None) -> int:
+def intact_branches(session: Session | Connection, rows: RowSealer) -> dict[int, bool]:
+    """Whether each branch row (by id) still matches its seal (a firm has dozens)."""
+    conn = _conn(session)
+    return {row.id: rows.branch_ok(conn, row) for row in conn.execute(_SEALED_BRANCH)}
+
+
+def target_branch(session: Session | Connection, rows: RowSealer, actor: Actor, code: str | None) -> int:
     """The branch a new record goes to: the one named, else the actor's own (head office
-    for an actor without one). A branch-scoped actor may only name their own branch."""
+    for an actor without one). A branch-scoped actor may only name their own branch. A
+    branch named, or head office, whose row fails its seal is refused."""
     if code is None or not code.strip():
-        return actor.branch_id if actor.branch_id is not None else head_office_id(session)
-    wanted = branch_id_for(session, code)
+        return actor.branch_id if actor.branch_id is not None else head_office_id(session, rows)
+    wanted = branch_id_for(session, rows, code)
     if not actor.firm_wide and wanted != actor.branch_id:
         raise PermissionDenied("You work for one branch: you may only add records to your own branch.")
     return wanted
@@ -133,6 +163,7 @@ class BranchService:
                 for branch_id, n in session.execute(select(Staff.branch_id, func.count()).group_by(Staff.branch_id)):
                     if branch_id is not None:
                         staff[branch_id] = int(n)
+            conn = session.connection()
             return [
                 BranchView(
                     b.id,
@@ -142,8 +173,9 @@ class BranchService:
                     b.head_office,
                     clients.get(b.id, 0) if with_counts else None,
                     staff.get(b.id, 0) if with_counts else None,
+                    self._ctx.rows.branch_ok(conn, b),
                 )
-                for b in session.execute(select(Branch).order_by(Branch.code)).scalars()
+                for b in conn.execute(_SEALED_BRANCH.order_by(Branch.code))
             ]
 
     def mine(self, actor: Actor) -> BranchView | None:
@@ -152,7 +184,15 @@ class BranchService:
         if actor.branch_id is None:
             return None
         with self._ctx.transaction(read_only=True) as session:
-            b = session.get(Branch, actor.branch_id)
+            conn = session.connection()
+            b = conn.execute(_SEALED_BRANCH.where(Branch.id == actor.branch_id)).first()
             if b is None:
                 return None
-            return BranchView(b.id, shown_text(b.code), shown_text(b.name), shown_text(b.region), b.head_office)
+            return BranchView(
+                b.id,
+                shown_text(b.code),
+                shown_text(b.name),
+                shown_text(b.region),
+                b.head_office,
+                record_intact=self._ctx.rows.branch_ok(conn, b),
+            )

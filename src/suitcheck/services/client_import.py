@@ -66,7 +66,7 @@ from suitcheck.domain.text import escape_unshown, sheet_quoted
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
 from suitcheck.privatefs import open_private
-from suitcheck.services.branches import branch_codes, head_office_id
+from suitcheck.services.branches import branch_codes, head_office_id, intact_branches
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.files import check_target, staged_file
@@ -748,11 +748,16 @@ class _Run:
     def load_branches(self, conn: Connection) -> None:
         """Every branch by code and by name (a firm has dozens), and the default branch."""
         self.codes = branch_codes(conn)
+        # A branch row that fails its seal (a code or name swapped, a row inserted in SQL) is
+        # named by its code or name only to refuse the rows naming it.
+        self.intact = intact_branches(conn, self.ctx.rows)
         self.code_ids = {code: i for i, code in self.codes.items()}
         for row in conn.execute(select(Branch.id, Branch.name)):
-            key = unicodedata.normalize("NFC", row.name).strip()
+            key = unicodedata.normalize("NFC", shown_text(row.name)).strip()
             self.branch_names[key] = None if key in self.branch_names else row.id
-        self.default_branch = self.actor.branch_id if self.actor.branch_id is not None else head_office_id(conn)
+        self.default_branch = (
+            self.actor.branch_id if self.actor.branch_id is not None else head_office_id(conn, self.ctx.rows)
+        )
         if self.default_branch not in self.codes:
             # Its row deleted outside suitcheck (SQLite's shell enforces no foreign key): no
             # new client can be written there, nor named by its branch in the diff.
@@ -781,6 +786,8 @@ class _Run:
             found = self.branch_names[text]
             if found is None:
                 return "ambiguous-branch"
+        if not self.intact.get(found, False):
+            return "changed-branch"
         if self.scoped and found != self.actor.branch_id:
             return "other-branch"
         return found

@@ -1,5 +1,5 @@
-"""Record integrity: the decision-relevant columns of client, staff and report rows and
-every policy version carry a seal made by suitcheck when it writes them, and the trail
+"""Record integrity: the decision-relevant columns of client, staff, report and branch rows
+and every policy version carry a seal made by suitcheck when it writes them, and the trail
 records the state each write left, so a row changed outside suitcheck is caught at
 `check`/login (seal) and by `audit verify` (seal and last recorded state).
 """
@@ -50,7 +50,7 @@ from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
 from suitcheck.services.assessment_history import HistoryCheck
 from suitcheck.store.engine import Store
-from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, QuestionnaireVersion, Report, Staff
+from suitcheck.store.models import AuditEntry, Branch, Investor, PolicyVersion, QuestionnaireVersion, Report, Staff
 from suitcheck.store.sqlitetext import sqlite_text
 
 # json's own C string encoder: what canonical_json() writes for a str.
@@ -90,13 +90,18 @@ STAFF_COLUMNS = (*LEGACY_STAFF_COLUMNS, "branch_id", "firm_wide")
 # compliance rated it), the file it was graded from, and the row it belongs to: a seal
 # cannot be moved to another report row, nor the row pointed at another file.
 REPORT_COLUMNS = ("id", "level", "suggested_level", "rated_at", "content_hash")
+# A branch row as a whole (its id among it: a seal cannot be moved to another row): its code
+# is what a move, a client file and a new staff account name it by; head_office makes it the
+# branch of new records of staff without one.
+BRANCH_COLUMNS = ("id", "code", "name", "region", "head_office")
 # The store setting the 0009 migration leaves while rows still carry seals without branches.
 SEAL_BRANCHES_SETTING = "seal-branches"
 # The store setting the 0011 migration leaves while report and policy rows are unsealed.
 SEAL_REPORTS_SETTING = "seal-reports"
 
 
-_UNSEALED_REPORTS = "suitcheck-unsealed-reports"  # session.info: reports inserted, sealed after the flush
+# session.info: reports and branches inserted, sealed after the flush (their id is sealed)
+_UNSEALED_REPORTS = "suitcheck-unsealed-reports"
 
 
 class RecordIntegrityError(Exception):
@@ -312,6 +317,12 @@ def mark_message(investor_id: object, facts: Mapping[str, Any]) -> str:
     mark copied from another client, would let an assessment from before the change clear
     it, so a mark whose seal does not hold counts as made today."""
     return _entry_message("reassessment-mark", (investor_id,), facts)
+
+
+def branch_message(values: Mapping[str, Any] | Any) -> str:
+    """A branch row's sealed columns (BRANCH_COLUMNS)."""
+    get = values.get if isinstance(values, Mapping) else lambda k: getattr(values, k, None)
+    return canonical_json(["branch", get("id"), get("code"), get("name"), get("region"), bool(get("head_office"))])
 
 
 def policy_message(version: object, document: object) -> str:
@@ -536,6 +547,15 @@ class RowSealer:
             return False
         return self.ok(conn, message, row.integrity)
 
+    def branch_ok(self, conn: Any, row: Any) -> bool:
+        """A branch row (BRANCH_COLUMNS and its seal) still matches its seal; a value of a
+        type suitcheck never writes there (a BLOB) fails, rather than raising."""
+        try:
+            message = branch_message(row._mapping if hasattr(row, "_mapping") else row)
+        except (TypeError, ValueError):
+            return False
+        return self.ok(conn, message, row.integrity)
+
     def policy_ok(self, conn: Any, version: object, document: object, seal: str | None) -> bool:
         """A policy version still matches its seal. Versions are never edited, so the
         verdict is kept per (version, document, seal): a check costs no HMAC for it."""
@@ -599,29 +619,36 @@ class RowSealer:
         if isinstance(obj, QuestionnaireVersion):
             obj.integrity = self.ctx.sealer.row_seal(questionnaire_message(obj.version, obj.document, obj.checksum))
             return "questionnaire", str(obj.version), state_digest(obj.document)
-        if isinstance(obj, Report):
+        if isinstance(obj, Report | Branch):
             if obj.id is None:
                 # Its id is part of its seal and is known once the row is written: sealed
                 # by _after_flush, in the same flush.
                 session.info.setdefault(_UNSEALED_REPORTS, []).append(obj)
                 return None
+            if isinstance(obj, Branch):
+                return self._seal(obj, branch_message(obj), "branch", obj.code)
             return self._seal(obj, report_message(obj), "report", str(obj.id))
         return None
 
     def _after_flush(self, session: Session, _context: object) -> None:
-        """Seal the reports this flush inserted, now that they have their ids, in the same
-        transaction (the seal written by a plain UPDATE, and set on the object as loaded)."""
+        """Seal the reports and branches this flush inserted, now that they have their ids,
+        in the same transaction (the seal written by a plain UPDATE, and set on the object as
+        loaded)."""
         fresh = session.info.pop(_UNSEALED_REPORTS, None)
         if not fresh:
             return
         conn = session.connection()
         records: list[tuple[str, str, str]] = []
         for obj in fresh:
-            message = report_message(obj)
+            model: type[Branch | Report]
+            if isinstance(obj, Branch):
+                message, model, table, key = branch_message(obj), Branch, "branch", obj.code
+            else:
+                message, model, table, key = report_message(obj), Report, "report", str(obj.id)
             seal = self.ctx.sealer.row_seal(message)
-            conn.execute(update(Report).where(Report.id == obj.id).values(integrity=seal))
+            conn.execute(update(model).where(model.id == obj.id).values(integrity=seal))
             set_committed_value(obj, "integrity", seal)
-            records.append(("report", str(obj.id), state_digest(message)))
+            records.append((table, key, state_digest(message)))
         self._record(session, records)
 
     def _seal(self, obj: Any, message: str, table: str, key: str) -> tuple[str, str, str]:
@@ -785,6 +812,58 @@ class RowSealer:
                 continue
             records.append(self._seal_questionnaire_row(conn, version, document, checksum))
 
+    def _seal_recorded_branches(
+        self,
+        conn: Any,
+        records: list[tuple[str, str, str]],
+        refused: list[str],
+        states: Mapping[tuple[str, str], str],
+        vouched: Vouched | None,
+    ) -> None:
+        """The upgrade's part for branch rows (0013). Once the trail records branch states
+        (every branch sealed since), a row is sealed only in its recorded state. Before, a
+        row is sealed when it is the head office the migration made (id 1, HQ, 总部) or the
+        branch a `branch-added` entry the upgrade believes recorded (the same code, name and
+        region), and its id stands in the order of those entries (ids are handed out in the
+        order branches are added: two codes or names swapped between rows break it). Any
+        other row is left unsealed: nothing is moved, imported or added into it, and `audit
+        verify` names it. `vouched` None (the trail does not verify): nothing is sealed."""
+        rows = conn.execute(_BRANCHES).all()
+        if vouched is None:
+            refused.extend(f"branch:{shown(row.code)}" for row in rows if not self.branch_ok(conn, row))
+            return
+        recorded = any(table == "branch" for table, _ in states)
+        added = _added_branches(conn, vouched)
+        rank = {code: i for i, code in enumerate(added)}
+        order = [(row.id, rank[row.code]) for row in rows if isinstance(row.code, str) and row.code in rank]
+        for row in rows:
+            if self.branch_ok(conn, row):
+                continue
+            try:
+                message = branch_message(row._mapping)
+            except (TypeError, ValueError):  # a value of a type suitcheck never writes: never sealed
+                message = None
+            if recorded:
+                sound = message is not None and states.get(("branch", str(row.code))) == state_digest(message)
+            elif (row.id, row.code, row.name, row.region, bool(row.head_office)) == _HEAD_OFFICE:
+                sound = True
+            else:
+                mine = rank.get(row.code) if isinstance(row.code, str) else None
+                sound = (
+                    message is not None
+                    and mine is not None
+                    and added[row.code] == (row.name, row.region)
+                    and not row.head_office
+                    and all((other_id < row.id) == (other < mine) for other_id, other in order if other_id != row.id)
+                )
+            if not sound:
+                refused.append(f"branch:{shown(row.code)}")
+                log.warning("branch %s: not the branch the trail recorded; not sealed", row.id)
+                continue
+            assert message is not None
+            conn.execute(update(Branch).where(Branch.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
+            records.append(("branch", str(row.code), state_digest(message)))
+
     def _seal_policy_row(self, conn: Any, version: int, document: str) -> tuple[str, str, str]:
         seal = self.ctx.sealer.row_seal(policy_message(version, document))
         conn.execute(update(PolicyVersion).where(PolicyVersion.version == version).values(integrity=seal))
@@ -835,6 +914,7 @@ class RowSealer:
         self._seal_recorded_questionnaires(
             conn, records, refused, shipped_questionnaire, vouched if vouched is not None else _believe_none
         )
+        self._seal_recorded_branches(conn, records, refused, states, vouched)
         _record_upgrade(self.ctx, conn, "reports", records, "not_sealed", refused)
         return len(records), refused
 
@@ -844,6 +924,35 @@ _Q = QuestionnaireVersion.__table__.c
 _QUESTIONNAIRES = select(_Q.version, _Q.document, _Q.checksum, _Q.integrity).order_by(_Q.version)
 _POLICIES = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
 _REPORTS = select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))
+
+
+_BRANCHES = select(Branch.integrity, *(getattr(Branch, c) for c in BRANCH_COLUMNS)).order_by(Branch.id)
+# The head-office branch as migration 0009 makes it: (id, code, name, region, head office).
+_HEAD_OFFICE = (1, "HQ", "总部", "", True)
+
+
+def shown(value: object) -> str:
+    """A key for a sentence or a record: text as it is, anything else as its repr."""
+    return value if isinstance(value, str) else repr(value)
+
+
+def _added_branches(conn: Any, vouched: Vouched) -> dict[str, tuple[object, object]]:
+    """code -> (name, region), in the order the believed `branch-added` entries record them."""
+    found: dict[str, tuple[object, object]] = {}
+    stmt = select(AuditEntry.seq, AuditEntry.chain, AuditEntry.facts).where(
+        AuditEntry.action == AuditAction.BRANCH_ADDED.value, IN_TRAIL
+    )
+    for seq, chain, facts in conn.execute(stmt.order_by(AuditEntry.seq)):
+        if not vouched(seq, chain):
+            continue
+        try:
+            data = json.loads(facts)
+            code = data["branch"]
+            if isinstance(code, str) and code not in found:
+                found[code] = (data["name"], data.get("region", ""))
+        except (ValueError, KeyError, TypeError):
+            continue
+    return found
 
 
 def _believe_none(_seq: int, _chain: str | None) -> bool:
@@ -1044,6 +1153,8 @@ def check_state(
     if problem is None:
         checked, problem = _check_reports_and_policies(sealer, conn, states, checked, seen)
     if problem is None:
+        checked, problem = _check_branches(sealer, conn, states, checked, seen)
+    if problem is None:
         # A row that is gone has no branch to judge by: named only to those who see every
         # branch (the rule for a row of no branch), else said without its name.
         problem = _missing_row(states, seen, {"investor": names_client(None), "staff": names_staff(None, None)})
@@ -1131,7 +1242,33 @@ _MISSING_SENTENCES = {
     "report": "report {key}, recorded in the trail, is missing from the store",
     "policy": "policy {key}, recorded in the trail, is missing from the store",
     "questionnaire": "questionnaire {key}, recorded in the trail, is missing from the store",
+    "branch": "branch {key}, recorded in the trail, is missing from the store",
 }
+
+
+def _check_branches(
+    sealer: RowSealer, conn: Any, states: Mapping[tuple[str, str], str], checked: int, seen: set[tuple[str, str]]
+) -> tuple[int, str | None]:
+    """Every branch row against its seal and its recorded state. Branch codes are no secret
+    inside the firm (every clerk lists them): the sentence names the branch to anyone."""
+    for row in conn.execute(_BRANCHES):
+        checked += 1
+        code = shown(row.code)
+        if not sealer.branch_ok(conn, row):
+            by = _untrusted(sealer, conn, branch_message, row)
+            if by is not None:
+                problem = (
+                    f"branch {code}'s record is sealed by installation {by}, which this desk does not trust "
+                    f"(`suitcheck audit key trust {by}` once compliance has filed its key)"
+                )
+            else:
+                problem = f"branch {code}'s record was changed outside suitcheck (its seal does not match)"
+            return checked, problem
+        if states.get(("branch", code)) != state_digest(branch_message(row._mapping)):
+            problem = f"branch {code}'s record differs from the last state the trail recorded for it"
+            return checked, problem
+        seen.add(("branch", code))
+    return checked, None
 
 
 def _check_reports_and_policies(
@@ -1173,11 +1310,11 @@ def _missing_row(
     states: Mapping[tuple[str, str], str], seen: set[tuple[str, str]], named: Mapping[str, bool]
 ) -> str | None:
     """Nothing in suitcheck deletes a client, a staff account, a report, a policy or a
-    questionnaire version, nor changes a client's account or a user name: one the trail
-    records must still be there (a newest version deleted would silently bring back an
+    questionnaire version or a branch, nor changes a client's account, a user name or a
+    branch code: one the trail records must still be there (a newest version deleted would silently bring back an
     older one; a client deleted takes their record, kept for 20 years, with them).
     `named`: whether the verifier may be told which client or staff account is gone."""
-    kept = ("investor", "staff", "report", "policy", "questionnaire")
+    kept = ("investor", "staff", "report", "policy", "questionnaire", "branch")
     missing = sorted(k for k in states if k[0] in kept and k not in seen)
     if not missing:
         return None

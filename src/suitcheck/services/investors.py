@@ -750,7 +750,7 @@ class InvestorService:
                 raise InvalidInput(f"The ID number is not valid: {exc}.") from exc
             born = birth_date(number)
         with self._ctx.transaction() as session:
-            branch_id = target_branch(session, actor, branch)
+            branch_id = target_branch(session, self._ctx.rows, actor, branch)
             same = select(Investor.id, Investor.branch_id)
             _refuse_duplicate(
                 actor,
@@ -1183,7 +1183,7 @@ class InvestorService:
             raise InvalidInput("Say why the client moves to another branch (a reason).")
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor, lock=True)
-            target = branch_id_for(session, to_branch)
+            target = branch_id_for(session, self._ctx.rows, to_branch)
             codes = branch_codes(session)
             if investor.branch_id == target:
                 code = codes[target]
@@ -1315,7 +1315,7 @@ class InvestorService:
         with self._ctx.transaction(read_only=True) as session:
             stmt = _search_statement(query, actor, forms).order_by(Investor.id).limit(limit).offset(offset)
             if branch:
-                stmt = stmt.where(Investor.branch_id == branch_id_for(session, branch))
+                stmt = stmt.where(Investor.branch_id == branch_id_for(session, self._ctx.rows, branch))
             return self._listed(session, actor, stmt)
 
     def count(self, actor: Actor, query: str = "") -> int:

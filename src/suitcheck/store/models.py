@@ -110,6 +110,9 @@ class Branch(Base):
     region: Mapped[str] = mapped_column(String(64), default="", server_default="")
     head_office: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
+    # Over (id, code, name, region, head_office), made by suitcheck when it adds the branch
+    # (services.integrity): a code names the branch a client is moved or imported into.
+    integrity: Mapped[str | None] = mapped_column(String(256))
 
 
 class Staff(Base):

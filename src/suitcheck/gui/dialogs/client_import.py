@@ -85,6 +85,9 @@ PROBLEM_TEXTS = {
     ),
     "unknown-branch": QT_TRANSLATE_NOOP("ClientImport", "is not a branch code or name"),
     "ambiguous-branch": QT_TRANSLATE_NOOP("ClientImport", "is the name of more than one branch; give the branch code"),
+    "changed-branch": QT_TRANSLATE_NOOP(
+        "ClientImport", "names a branch whose record was changed outside suitcheck; compliance must investigate"
+    ),
     "other-branch": QT_TRANSLATE_NOOP(
         "ClientImport", "is not your branch: you may import clients only into your own branch"
     ),

@@ -657,6 +657,10 @@
         <translation>是多个营业部的名称，请填写营业部代码</translation>
     </message>
     <message>
+        <source>names a branch whose record was changed outside suitcheck; compliance must investigate</source>
+        <translation>所指营业部的记录在 suitcheck 之外被修改；须由合规部门调查</translation>
+    </message>
+    <message>
         <source>is not your branch: you may import clients only into your own branch</source>
         <translation>不是您所在的营业部：您只能向本营业部导入客户</translation>
     </message>
@@ -2165,6 +2169,26 @@ Store: {store}</source>
     <message>
         <source>questionnaire {key}, recorded in the trail, is missing from the store</source>
         <translation>审计记录中记载的问卷版本 {key} 已不在存储中</translation>
+    </message>
+    <message>
+        <source>branch {key}, recorded in the trail, is missing from the store</source>
+        <translation>审计记录中记载的营业部 {key} 已不在存储中</translation>
+    </message>
+    <message>
+        <source>branch {code}&apos;s record was changed outside suitcheck (its seal does not match)</source>
+        <translation>营业部 {code} 的记录在 suitcheck 之外被修改（其封印不符）</translation>
+    </message>
+    <message>
+        <source>branch {code}&apos;s record differs from the last state the trail recorded for it</source>
+        <translation>营业部 {code} 的记录与审计记录最后记载的状态不一致</translation>
+    </message>
+    <message>
+        <source>branch {code}&apos;s record is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)</source>
+        <translation>营业部 {code} 的记录由安装 {by} 封存，本终端不信任该安装（待合规部门登记其密钥后运行 `suitcheck audit key trust {by}`）</translation>
+    </message>
+    <message>
+        <source>Branch {shown}&apos;s record was changed outside suitcheck; nothing is added to it or moved into it until compliance has investigated.</source>
+        <translation>营业部 {shown} 的记录在 suitcheck 之外被修改；合规调查完成前，不向其添加或迁入任何记录。</translation>
     </message>
     <message>
         <source>Client {investor_account}&apos;s assessment history holds a value suitcheck never writes: it was changed outside suitcheck. Compliance must run `suitcheck audit verify` and investigate.</source>
