@@ -337,8 +337,10 @@ class AuthService:
             raise InvalidInput(
                 f"A {role.value} works for one branch; only compliance and administrators are firm-wide."
             )
-        if firm_wide and not actor.firm_wide:
-            raise PermissionDenied("Only a firm-wide administrator may make a firm-wide account.")
+        if firm_wide:
+            actor = self._ctx.require_firm_wide(
+                actor, Permission.MANAGE_STAFF, "Only a firm-wide administrator may make a firm-wide account."
+            )
         with self._ctx.transaction() as session:
             actor = self._ctx.require_in(session, actor, Permission.MANAGE_STAFF)
             branch_id = target_branch(session, self._ctx.rows, actor, branch)

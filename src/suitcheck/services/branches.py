@@ -124,9 +124,9 @@ class BranchService:
 
     def add(self, actor: Actor, code: str, name: str, region: str = "") -> BranchView:
         """A new branch (firm-wide administrators only), audited."""
-        actor = self._ctx.require(actor, Permission.MANAGE_BRANCHES)
-        if not actor.firm_wide:
-            raise PermissionDenied("Only firm-wide (head-office) staff may add branches.")
+        actor = self._ctx.require_firm_wide(
+            actor, Permission.MANAGE_BRANCHES, "Only firm-wide (head-office) staff may add branches."
+        )
         code = normalize_code(code)
         problems = branch_problems(code, name, region)
         if problems:

@@ -371,6 +371,16 @@ class ServiceContext:
             return current
         self._refuse(current, permission, cause, target)
 
+    def require_firm_wide(self, actor: Actor, permission: Permission, refusal: str) -> Actor:
+        """`require`, and then refuse staff who see only their own branch (services.scope:
+        what they asked for covers, or decides for, every branch), with the sentence
+        `refusal`. Recorded as a role refusal is (`refused`, cause `one-branch`), in a unit
+        of work of its own, so head office sees a branch's staff asking as it sees a role's."""
+        current = self.require(actor, permission)
+        if current.firm_wide:
+            return current
+        self._refuse(current, permission, None, {}, refusal=refusal)
+
     def require_in(self, session: Session, actor: Actor, permission: Permission, *, lock: Iterable[int] = ()) -> Actor:
         """`require` inside the caller's write transaction, for a change whose author's own
         standing another administrator may be changing at the same instant (two admins
@@ -393,8 +403,18 @@ class ServiceContext:
             return current
         raise StandingLost(current, permission, cause)
 
-    def _refuse(self, current: Actor, permission: Permission, cause: str | None, target: Mapping[str, Any]) -> NoReturn:
-        """Record the refusal in a unit of work of its own and raise its sentence."""
+    def _refuse(
+        self,
+        current: Actor,
+        permission: Permission,
+        cause: str | None,
+        target: Mapping[str, Any],
+        *,
+        refusal: str | None = None,
+    ) -> NoReturn:
+        """Record the refusal in a unit of work of its own and raise its sentence
+        (`refusal`: the role may, but the actor sees one branch; require_firm_wide)."""
+        recorded = cause or (ONE_BRANCH if refusal is not None else None)
         with self.transaction() as session:
             self.audit(
                 session,
@@ -403,13 +423,16 @@ class ServiceContext:
                 facts={
                     "permission": permission.value,
                     "role": current.role.value,
-                    **({"cause": cause} if cause else {}),
+                    **({"cause": recorded} if recorded else {}),
+                    **({"branch": current.branch_id} if refusal is not None else {}),
                 },
                 investor_id=target.get("investor_id"),
                 report_id=target.get("report_id"),
             )
         if cause is not None:
             raise AuthenticationFailed(_CAUSE_MESSAGES[cause])
+        if refusal is not None:
+            raise PermissionDenied(refusal)
         raise PermissionDenied(f"Your role ({current.role.value}) may not do this ({permission.value}).")
 
     def current_actor(self, actor: Actor) -> tuple[Actor, str | None]:
@@ -581,6 +604,8 @@ _STAFF_STATE = select(
     Staff.branch_id,
     Staff.firm_wide,
 ).where(Staff.id == bindparam("id"))
+# The cause a refusal records when the role may but the actor sees only their own branch.
+ONE_BRANCH = "one-branch"
 _CAUSE_MESSAGES = {
     "disabled": "Your account has been disabled; nothing was done. Sign in again when it is re-enabled.",
     "locked": "Your account is locked; nothing was done. Sign in again when it is unlocked.",

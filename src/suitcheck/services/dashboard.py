@@ -18,10 +18,9 @@ from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.services.errors import InvalidInput
 from suitcheck.services.inspection import blocks_by_reason, expiring_by_month, stored_decision
 from suitcheck.services.reports import stored_level
-from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import AuditEntry, Investor, Report
 
 MAX_DAYS = 366  # one bar per day: a longer range is the self-inspection report's job
@@ -71,11 +70,11 @@ class DashboardService:
     def figures(self, actor: Actor, period_from: dt.date, period_to: dt.date) -> DashboardFigures:
         """The figures over [period_from, period_to] (the firm's days, domain.calendar).
         They cover the whole firm, so branch-scoped staff may not see them."""
-        actor = self._ctx.require(actor, Permission.VIEW_AUDIT)
-        if not sees_all_branches(actor):
-            raise PermissionDenied(
-                "The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it."
-            )
+        actor = self._ctx.require_firm_wide(
+            actor,
+            Permission.VIEW_AUDIT,
+            "The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it.",
+        )
         if period_to < period_from:
             raise InvalidInput("The period ends before it starts.")
         if (period_to - period_from).days >= MAX_DAYS:

@@ -23,12 +23,11 @@ from suitcheck.domain.decision import BLOCKING_REASONS, Reason
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import InvalidInput, PermissionDenied
+from suitcheck.services.errors import InvalidInput
 from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import shown_text
 from suitcheck.services.questionnaire import load_version
 from suitcheck.services.reports import stored_level
-from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import Assessment, AuditEntry, Finding, Investor, Report
 
 log = logging.getLogger(__name__)
@@ -300,11 +299,11 @@ class InspectionService:
     def write(self, actor: Actor, period_from: dt.date, period_to: dt.date, out: Path) -> InspectionResult:
         """Compute the figures, verify the chain, write the PDF atomically, audit it. The
         figures cover the whole firm, so branch-scoped staff may not make it."""
-        actor = self._ctx.require(actor, Permission.VIEW_AUDIT)
-        if not sees_all_branches(actor):
-            raise PermissionDenied(
-                "The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it."
-            )
+        actor = self._ctx.require_firm_wide(
+            actor,
+            Permission.VIEW_AUDIT,
+            "The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it.",
+        )
         if period_to < period_from:
             raise InvalidInput("The period ends before it starts.")
         if period_to >= _years_on(period_from, MAX_PERIOD_YEARS):

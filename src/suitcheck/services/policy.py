@@ -30,7 +30,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.textfile import decode_text
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
+from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
 from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import PolicyVersion
 
@@ -143,10 +143,7 @@ class PolicyService:
         """CHANGE_POLICY, held by firm-wide staff: one policy decides for every branch's
         clients, so a branch-scoped officer (who may not see another branch's clients) does
         not change it."""
-        actor = self._ctx.require(actor, Permission.CHANGE_POLICY)
-        if not sees_all_branches(actor):
-            raise PermissionDenied(_BRANCH_REFUSAL)
-        return actor
+        return self._ctx.require_firm_wide(actor, Permission.CHANGE_POLICY, _BRANCH_REFUSAL)
 
     def preview_subjects(self, actor: Actor, rows: Iterable[tuple[str, str]]) -> SubjectPreview:
         """What storing `rows` as the subject table would change, without storing it:

@@ -19,9 +19,8 @@ from suitcheck.domain.questionnaire import (
 )
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import Conflict, InvalidInput, PermissionDenied, ServiceError
+from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
 from suitcheck.services.integrity import RowSealer
-from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import QuestionnaireVersion
 
 log = logging.getLogger(__name__)
@@ -105,12 +104,12 @@ class QuestionnaireService:
     def import_definition(self, actor: Actor, text: str) -> Questionnaire:
         """Store a new version from a definition file. Past assessments keep theirs. One
         questionnaire assesses every branch's clients: firm-wide staff only."""
-        actor = self._ctx.require(actor, Permission.CHANGE_POLICY)
-        if not sees_all_branches(actor):
-            raise PermissionDenied(
-                "The questionnaire assesses every branch's clients: only firm-wide (head-office) compliance may "
-                "import a new version."
-            )
+        actor = self._ctx.require_firm_wide(
+            actor,
+            Permission.CHANGE_POLICY,
+            "The questionnaire assesses every branch's clients: only firm-wide (head-office) compliance may "
+            "import a new version.",
+        )
         try:
             new = parse_definition(text)
         except QuestionnaireError as exc:
