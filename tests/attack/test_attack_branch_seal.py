@@ -149,6 +149,27 @@ def test_a_branch_deleted_in_sql_is_named_by_verify(
     assert services.audit.verify(w.root).problem == "branch B3, recorded in the trail, is missing from the store"
 
 
+def test_a_new_branch_does_not_take_over_a_branch_deleted_in_sql(
+    sqlite_services: Services, sqlite_target: str, tmp_path: Path
+) -> None:
+    """BROKE: B3 (the newest branch) deleted in SQL; head office then added B4, which
+    SQLite gave B3's id: B3's clients and staff were B4's (their sealed rows name the id),
+    listed under B4, with no seal failing."""
+    services = sqlite_services
+    w = make_world(services, tmp_path)
+    services.investors.add(w.hq_compliance, account="C3", name="丙", branch="B3")
+    b3 = _branch_of(services, "C3")
+    services.store.engine.dispose()
+    shell = sqlite3.connect(sqlite_target)  # foreign keys off, as in the sqlite3 shell
+    with shell:
+        shell.execute("DELETE FROM branch WHERE code = 'B3'")
+    shell.close()
+    with pytest.raises(ServiceError, match="belong to a branch whose record was removed outside suitcheck"):
+        services.branches.add(w.root, "B4", "四部")
+    assert {b.code for b in services.branches.list_branches(w.root)} == {"HQ", "B2"}
+    assert _branch_of(services, "C3") == b3
+
+
 def test_a_branch_row_copied_from_another_store_is_refused(
     sqlite_services: Services, clock: Clock, tmp_path: Path
 ) -> None:

@@ -133,6 +133,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "Clients or staff belong to a branch whose record was removed outside suitcheck; no branch is added until compliance has investigated (`suitcheck audit verify`).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "Client {investor_account}'s assessment history holds a value suitcheck never writes: it was changed outside suitcheck. Compliance must run `suitcheck audit verify` and investigate.",
     ),
     QT_TRANSLATE_NOOP(

@@ -139,6 +139,17 @@ class BranchService:
             branch = Branch(code=code, name=name, region=region, head_office=False, created_at=self._ctx.now())
             session.add(branch)
             session.flush()
+            # SQLite hands out the highest id again once its row is gone: a branch deleted in
+            # SQL (its shell enforces no foreign key) would pass its clients and staff, whose
+            # sealed rows still name that id, to the new branch.
+            if (
+                session.execute(select(Investor.id).where(Investor.branch_id == branch.id).limit(1)).first()
+                or session.execute(select(Staff.id).where(Staff.branch_id == branch.id).limit(1)).first()
+            ):
+                raise ServiceError(
+                    "Clients or staff belong to a branch whose record was removed outside suitcheck; no branch is "
+                    "added until compliance has investigated (`suitcheck audit verify`)."
+                )
             self._ctx.audit(
                 session, actor, AuditAction.BRANCH_ADDED, facts={"branch": code, "name": name, "region": region}
             )

@@ -2191,6 +2191,10 @@ Store: {store}</source>
         <translation>营业部 {shown} 的记录在 suitcheck 之外被修改；合规调查完成前，不向其添加或迁入任何记录。</translation>
     </message>
     <message>
+        <source>Clients or staff belong to a branch whose record was removed outside suitcheck; no branch is added until compliance has investigated (`suitcheck audit verify`).</source>
+        <translation>有客户或员工所属营业部的记录已在 suitcheck 之外被删除；合规调查完成前不再添加营业部（`suitcheck audit verify`）。</translation>
+    </message>
+    <message>
         <source>Client {investor_account}&apos;s assessment history holds a value suitcheck never writes: it was changed outside suitcheck. Compliance must run `suitcheck audit verify` and investigate.</source>
         <translation>客户 {investor_account} 的测评历史中有 suitcheck 从不写入的值：它在 suitcheck 之外被修改。合规须运行 `suitcheck audit verify` 并调查。</translation>
     </message>
