@@ -1,7 +1,8 @@
 """Refusals for a branch (#21).
 
 Was BROKE: the dashboard, the self-inspection, a policy change, a questionnaire import, a
-new branch and a new firm-wide account refuse staff who see one branch (their role may,
+new branch, a new firm-wide account, and a client or staff account added to another branch
+refuse staff who see one branch (their role may,
 their reach may not), but unlike a role's refusal left nothing in the trail: a branch
 officer trying the firm's figures or rules again and again was invisible to head office.
 Each is now recorded as a role refusal is (`refused`, with the permission and the role),
@@ -59,6 +60,18 @@ REFUSED: dict[str, tuple[str, Permission, Callable[[World, Any], object], str]] 
         Permission.MANAGE_STAFF,
         lambda w, a: w.services.auth.create_staff(a, "t-wide", PASSWORD, Role.COMPLIANCE, firm_wide=True),
         "Only a firm-wide administrator may make a firm-wide account",
+    ),
+    "client of another branch": (
+        "compliance-branch",
+        Permission.EDIT_CLIENTS,
+        lambda w, a: w.services.investors.add(a, account="N9", name="甲", branch="B2"),
+        "You work for one branch: you may only add records to your own branch",
+    ),
+    "staff of another branch": (
+        "admin-branch",
+        Permission.MANAGE_STAFF,
+        lambda w, a: w.services.auth.create_staff(a, "t-b2-new", PASSWORD, Role.ADVISOR, branch="B2"),
+        "You work for one branch: you may only add records to your own branch",
     ),
 }
 

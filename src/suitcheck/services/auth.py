@@ -343,7 +343,7 @@ class AuthService:
             )
         with self._ctx.transaction() as session:
             actor = self._ctx.require_in(session, actor, Permission.MANAGE_STAFF)
-            branch_id = target_branch(session, self._ctx.rows, actor, branch)
+            branch_id = target_branch(session, self._ctx.rows, actor, branch, Permission.MANAGE_STAFF)
             wide = (
                 firm_wide if firm_wide is not None else (branch is None and actor.firm_wide and firm_wide_allowed(role))
             )

@@ -14,8 +14,8 @@ from sqlalchemy.orm import Session
 from suitcheck.domain.branches import BranchProblem, branch_problems, normalize_code
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.roles import Permission
-from suitcheck.services.context import Actor, ServiceContext
-from suitcheck.services.errors import Conflict, InvalidInput, NotFound, PermissionDenied, ServiceError
+from suitcheck.services.context import Actor, ServiceContext, refused_for_branch
+from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.integrity import BRANCH_COLUMNS, RowSealer, shown_text
 from suitcheck.store.models import Branch, Investor, Staff
 
@@ -106,15 +106,20 @@ def intact_branches(session: Session | Connection, rows: RowSealer) -> dict[int,
     return {row.id: rows.branch_ok(conn, row) for row in conn.execute(_SEALED_BRANCH)}
 
 
-def target_branch(session: Session | Connection, rows: RowSealer, actor: Actor, code: str | None) -> int:
+def target_branch(
+    session: Session | Connection, rows: RowSealer, actor: Actor, code: str | None, permission: Permission
+) -> int:
     """The branch a new record goes to: the one named, else the actor's own (head office
-    for an actor without one). A branch-scoped actor may only name their own branch. A
+    for an actor without one). A branch-scoped actor may only name their own branch (the
+    refusal recorded as a role's, under `permission`, by the unit of work it ends). A
     branch named, or head office, whose row fails its seal is refused."""
     if code is None or not code.strip():
         return actor.branch_id if actor.branch_id is not None else head_office_id(session, rows)
     wanted = branch_id_for(session, rows, code)
     if not actor.firm_wide and wanted != actor.branch_id:
-        raise PermissionDenied("You work for one branch: you may only add records to your own branch.")
+        raise refused_for_branch(
+            actor, permission, "You work for one branch: you may only add records to your own branch."
+        )
     return wanted
 
 

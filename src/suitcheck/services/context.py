@@ -73,9 +73,16 @@ class StandingLost(ServiceError):
     longer grants it (disabled, locked, reset, given another role meanwhile). The unit of
     work it ends records the refusal (after rolling back) and raises what `require` raises."""
 
-    def __init__(self, actor: Actor, permission: Permission, cause: str | None) -> None:
-        super().__init__(cause or permission.value)
-        self.actor, self.permission, self.cause = actor, permission, cause
+    def __init__(self, actor: Actor, permission: Permission, cause: str | None, refusal: str | None = None) -> None:
+        super().__init__(refusal or cause or permission.value)
+        self.actor, self.permission, self.cause, self.refusal = actor, permission, cause, refusal
+
+
+def refused_for_branch(actor: Actor, permission: Permission, refusal: str) -> StandingLost:
+    """Raised inside a unit of work when the role may but the actor's branch may not (a
+    record for another branch): the unit rolls back and records the refusal as
+    require_firm_wide does, then raises PermissionDenied(refusal)."""
+    return StandingLost(actor, permission, None, refusal)
 
 
 @functools.lru_cache(maxsize=64)
@@ -286,7 +293,7 @@ class ServiceContext:
     def _answer(self, refused: HiddenClient | StandingLost) -> NoReturn:
         if isinstance(refused, HiddenClient):
             self._hidden(refused)
-        self._refuse(refused.actor, refused.permission, refused.cause, {})
+        self._refuse(refused.actor, refused.permission, refused.cause, {}, refusal=refused.refusal)
 
     def _failure(self, exc: sa_exc.DBAPIError, *, at_commit: bool = False) -> ServiceError:
         """A driver error as one sentence: another desk storing the same thing in the same

@@ -750,7 +750,7 @@ class InvestorService:
                 raise InvalidInput(f"The ID number is not valid: {exc}.") from exc
             born = birth_date(number)
         with self._ctx.transaction() as session:
-            branch_id = target_branch(session, self._ctx.rows, actor, branch)
+            branch_id = target_branch(session, self._ctx.rows, actor, branch, Permission.EDIT_CLIENTS)
             same = select(Investor.id, Investor.branch_id)
             _refuse_duplicate(
                 actor,
