@@ -73,6 +73,24 @@ def test_branch_codes_swapped_in_sql_send_nobody_there(services: Services, tmp_p
     assert problem.startswith(("branch B2's", "branch B3's"))
 
 
+def test_ones_own_branch_changed_in_sql_takes_no_new_record(sqlite_services: Services, tmp_path: Path) -> None:
+    """BROKE: B2's and B3's codes swapped in SQL; B2's officer added a client (no --branch:
+    their own branch, by its id) and imported a file: the client went to B2's row, but the
+    trail recorded it as added to branch B3, the code that row now held."""
+    services = sqlite_services
+    w = make_world(services, tmp_path)
+    services.auth.create_staff(w.root, "t-b2-officer", PASSWORD, Role.COMPLIANCE, branch="B2")
+    officer = services.auth.login("t-b2-officer", PASSWORD)
+    _swap_codes(services)
+    with pytest.raises(ServiceError, match=CHANGED.format(code="B3")):
+        services.investors.add(officer, account="N6", name="己")
+    row = ["N7", "庚", "", "普通投资者", "稳健型", "2026-03-02", "否", "否"]
+    path = write_csv(tmp_path / "clients.csv", [row], HEADERS_ZH)
+    with pytest.raises(ServiceError, match=CHANGED.format(code="B3")):
+        services.client_files.import_clients(officer, path, dry_run=True)
+    assert services.investors.count(w.hq_compliance, "N") == 0
+
+
 def test_a_branch_name_changed_in_sql_is_named_by_verify(sqlite_services: Services, tmp_path: Path) -> None:
     services = sqlite_services
     w = make_world(services, tmp_path)
@@ -139,14 +157,22 @@ def test_a_clients_and_a_staff_accounts_branch_are_inside_their_seals(
 def test_a_branch_deleted_in_sql_is_named_by_verify(
     sqlite_services: Services, sqlite_target: str, tmp_path: Path
 ) -> None:
+    """A branch deleted in SQL (SQLite's shell enforces no foreign key) is named by verify;
+    its staff, still signed in, adding a client were told 'The store ... failed: FOREIGN KEY
+    constraint failed', as if the store were broken: now that their branch is gone."""
     services = sqlite_services
     w = make_world(services, tmp_path)
+    services.auth.create_staff(w.root, "t-b3-officer", PASSWORD, Role.COMPLIANCE, branch="B3")
+    officer = services.auth.login("t-b3-officer", PASSWORD)
     services.store.engine.dispose()
     shell = sqlite3.connect(sqlite_target)  # foreign keys off, as in the sqlite3 shell
     with shell:
         shell.execute("DELETE FROM branch WHERE code = 'B3'")
     shell.close()
     assert services.audit.verify(w.root).problem == "branch B3, recorded in the trail, is missing from the store"
+    with pytest.raises(ServiceError, match="Your branch is not in the store") as refused:
+        services.investors.add(officer, account="N8", name="辛")
+    assert type(refused.value) is ServiceError
 
 
 def test_a_new_branch_does_not_take_over_a_branch_deleted_in_sql(

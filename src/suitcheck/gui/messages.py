@@ -133,6 +133,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "Your branch is not in the store (its record was removed outside suitcheck); nothing was added. An administrator must investigate.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "Clients or staff belong to a branch whose record was removed outside suitcheck; no branch is added until compliance has investigated (`suitcheck audit verify`).",
     ),
     QT_TRANSLATE_NOOP(

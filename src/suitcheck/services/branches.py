@@ -114,7 +114,18 @@ def target_branch(
     refusal recorded as a role's, under `permission`, by the unit of work it ends). A
     branch named, or head office, whose row fails its seal is refused."""
     if code is None or not code.strip():
-        return actor.branch_id if actor.branch_id is not None else head_office_id(session, rows)
+        if actor.branch_id is None:
+            return head_office_id(session, rows)
+        # The actor's own branch: the record goes there by its id, but the trail records it by
+        # its code, which must be the code suitcheck gave it.
+        conn = _conn(session)
+        own = conn.execute(_SEALED_BRANCH.where(Branch.id == actor.branch_id)).first()
+        if own is None:
+            raise ServiceError(
+                "Your branch is not in the store (its record was removed outside suitcheck); nothing was added. "
+                "An administrator must investigate."
+            )
+        return _sound(conn, rows, own)
     wanted = branch_id_for(session, rows, code)
     if not actor.firm_wide and wanted != actor.branch_id:
         raise refused_for_branch(

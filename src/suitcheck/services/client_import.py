@@ -66,7 +66,7 @@ from suitcheck.domain.text import escape_unshown, sheet_quoted
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
 from suitcheck.privatefs import open_private
-from suitcheck.services.branches import branch_codes, head_office_id, intact_branches
+from suitcheck.services.branches import branch_codes, changed_branch, head_office_id, intact_branches
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.files import check_target, staged_file
@@ -765,6 +765,9 @@ class _Run:
                 "Your branch is not in the store (its record was removed outside suitcheck); nothing was "
                 "imported. An administrator must investigate."
             )
+        if not self.intact.get(self.default_branch, False):
+            # The file's new clients go there, named in the diff and the trail by its code.
+            raise changed_branch(self.codes[self.default_branch])
 
     def resolve_branch(self, number: int, text: str) -> int | None:
         """The branch a row names (its code, spelt as `branch add` takes it, or its name),

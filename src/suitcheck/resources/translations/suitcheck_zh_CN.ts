@@ -2191,6 +2191,10 @@ Store: {store}</source>
         <translation>营业部 {shown} 的记录在 suitcheck 之外被修改；合规调查完成前，不向其添加或迁入任何记录。</translation>
     </message>
     <message>
+        <source>Your branch is not in the store (its record was removed outside suitcheck); nothing was added. An administrator must investigate.</source>
+        <translation>您所在的营业部不在数据库中（其记录在 suitcheck 之外被删除）；未添加任何内容。请管理员调查。</translation>
+    </message>
+    <message>
         <source>Clients or staff belong to a branch whose record was removed outside suitcheck; no branch is added until compliance has investigated (`suitcheck audit verify`).</source>
         <translation>有客户或员工所属营业部的记录已在 suitcheck 之外被删除；合规调查完成前不再添加营业部（`suitcheck audit verify`）。</translation>
     </message>
