@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from suitcheck.about import version_text
+from suitcheck.domain.calendar import stamp_in_firm_time
 from suitcheck.domain.codes import AuditAction, ExportFormat, ImportStatus
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel
@@ -999,6 +1000,19 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         info = services.audit.key_info()
         out.emit(info, lambda: _key_lines(info))
         return EXIT_OK
+    if args.action == "clock-correct":
+        # The clock reads behind the trail: signing in is not refused for it here (any
+        # failure is recorded at the trail's newest moment); the service checks the role.
+        with services.ctx.clock_unchecked():
+            actor = _login(services, args)
+        done = services.audit.correct_clock(actor, args.reason or "")
+        out.emit(
+            done,
+            f"Recorded as entry {done['seq']}: the trail takes this computer's clock "
+            f"({stamp_in_firm_time(done['clock'])} UTC+8) from now on; entries up to {done['newest_seq']} "
+            f"(the newest at {stamp_in_firm_time(done['newest'])} UTC+8) were stamped while it ran ahead.",
+        )
+        return EXIT_OK
     actor = _login(services, args)
     if args.action == "key":
         return _trust(services, actor, args, out)
@@ -1566,6 +1580,13 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("seq", nargs="*", type=_entry_seq, metavar="SEQ", help="audit entry numbers")
     replay.add_argument("--since", type=_date, help="every decision recorded from this day (instead of SEQ)")
     replay.add_argument("--until", type=_date, help="every decision recorded up to this day (instead of SEQ)")
+    clock = asub.add_parser(
+        "clock-correct",
+        parents=[common],
+        help="record that the trail's newest entries were stamped while this computer's clock ran ahead, "
+        "so that it takes the corrected clock again (administrators)",
+    )
+    clock.add_argument("--reason", required=True, help="why (recorded in the trail)")
     key = asub.add_parser("key", parents=[common], help="the installations' public verification keys")
     key.add_argument("key_action", choices=["show", "trust"], metavar="show|trust")
     key.add_argument(

@@ -32,6 +32,13 @@ UTC = dt.UTC
 DESK_ZONES = ["UTC0", "CST-8", "EST5EDT,M3.2.0,M11.1.0", "NZST-12NZDT,M9.5.0,M4.1.0/3"]
 
 
+@pytest.fixture
+def clock() -> Clock:
+    """The store is made before every day these tests visit (from 2024): they move the clock
+    forward only, as time goes (a clock set back decides nothing: test_attack_clock.py)."""
+    return Clock(dt.datetime(2024, 1, 1, tzinfo=UTC))
+
+
 @pytest.fixture(params=DESK_ZONES)
 def desk_zone(request: pytest.FixtureRequest) -> Iterator[str]:
     """The desktop's time zone for the test (TZ, as the C library and Python read it)."""
@@ -76,21 +83,28 @@ def test_the_firms_day_is_beijings_whatever_zone_the_desktop_is_set_to(
     New Zealand time was a day ahead in the afternoon. On a shared PostgreSQL store two desks
     in different zones answered the same client differently in the same instant."""
     services = sqlite_services
-    clock.now = _beijing(2026, 7, 1, 0, 30)  # 2026-06-30 16:30 UTC
+    # First at 23:59 Beijing on 30 June (15:59 UTC): still 30 June, the desk's zone aside. (The
+    # clock only moves forward: one reading behind the trail decides nothing, test_attack_clock.)
+    clock.now = _beijing(2026, 6, 30, 23, 59)
     compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
     r3 = import_text_report(services, compliance, tmp_path, level="中风险")
-    july_1 = dt.date(2026, 7, 1)
-    assert services.ctx.today() == july_1
+    june_30, july_1 = dt.date(2026, 6, 30), dt.date(2026, 7, 1)
+    assert services.ctx.today() == june_30
     validity = services.policy.current().validity_days
-    today_assessed = _add(services, compliance, "TODAY", RiskProfile.C3, july_1)
     expired = _add(services, compliance, "EXPIRED", RiskProfile.C3, july_1 - dt.timedelta(days=validity))
     last_day = _add(services, compliance, "LASTDAY", RiskProfile.C3, july_1 - dt.timedelta(days=validity - 1))
-    seventy = _add(services, compliance, "SEVENTY", RiskProfile.C3, july_1, id_number="110105195607010025")
+    seventy = _add(services, compliance, "SEVENTY", RiskProfile.C3, june_30, id_number="110105195607010025")
 
     def reasons(client: int) -> tuple[str, list[str]]:
         d = services.access.check(advisor, str(client), r3).to_dict()
         return str(d["decision"]), [str(r) for r in d["reasons"]]  # type: ignore[attr-defined]
 
+    assert reasons(expired)[0] == "allow"
+    assert "special-attention-age" not in reasons(seventy)[1]
+
+    clock.now = _beijing(2026, 7, 1, 0, 30)  # 2026-06-30 16:30 UTC
+    assert services.ctx.today() == july_1
+    today_assessed = _add(services, compliance, "TODAY", RiskProfile.C3, july_1)
     assert reasons(today_assessed)[0] == "allow"
     assert reasons(expired) == ("block", ["assessment-expired"])
     assert reasons(last_day)[0] == "allow"
@@ -101,12 +115,6 @@ def test_the_firms_day_is_beijings_whatever_zone_the_desktop_is_set_to(
     assert services.access.eligible_count(advisor, str(r3)) == 3
     states = {r.investor.account: r.state.value for r in services.reminders.reminders(advisor)}
     assert states == {"EXPIRED": "expired", "LASTDAY": "expiring"}
-
-    # The same at 23:59 Beijing on 30 June (15:59 UTC): still 30 June, the desk's zone aside.
-    clock.now = _beijing(2026, 6, 30, 23, 59)
-    assert services.ctx.today() == dt.date(2026, 6, 30)
-    assert reasons(expired)[0] == "allow"
-    assert "special-attention-age" not in reasons(seventy)[1]
 
 
 def test_cli_assess_without_a_date_records_the_firms_day(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

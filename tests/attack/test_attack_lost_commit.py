@@ -6,6 +6,7 @@ whichever way it went, and `audit verify` pass."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
 from collections.abc import Callable
@@ -148,6 +149,7 @@ def test_check_batch_gives_the_line_whose_commit_was_lost_its_own_status(
     monkeypatch: pytest.MonkeyPatch,
     lose_commit: Callable[..., None],
     committed: bool,
+    clock: Clock,
 ) -> None:
     """check --batch of four pairs whose third check's COMMIT loses its connection: lines 1
     and 2 are written and recorded, line 3 is written as unknown with the sentence that says
@@ -155,6 +157,7 @@ def test_check_batch_gives_the_line_whose_commit_was_lost_its_own_status(
     checked; exit 1, and the error says where the batch stopped and what line 3 is. A single
     check so cut exits 1 with the sentence. The trail verifies after either. Without the
     fix the batch said line 3 and the lines after it were not checked."""
+    clock.now = dt.datetime.now(dt.UTC)  # as the command line's: it records by the real clock
     report = import_text_report(services, compliance, tmp_path)
     for n in range(4):
         add_client(services, compliance, f"LB{n}", RiskProfile.C3)
@@ -200,11 +203,13 @@ def test_a_commit_sqlite_refused_recorded_nothing_and_says_so(
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     lose_commit: Callable[..., None],
+    clock: Clock,
 ) -> None:
     """(held) SQLite's disk I/O error at COMMIT: SQLite rolls the transaction back, so the
     check was not recorded, and nothing says its outcome is unknown: the batch says the line
     was not checked, the trail verifies and the next check is recorded."""
     services = sqlite_services
+    clock.now = dt.datetime.now(dt.UTC)  # as the command line's: it records by the real clock
     compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
     report = import_text_report(services, compliance, tmp_path)
     for n in range(3):

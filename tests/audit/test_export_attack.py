@@ -18,6 +18,7 @@ Was BROKE (both through the CLI, SQLite and PostgreSQL):
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -151,6 +152,7 @@ def test_entries_awaiting_another_installations_seal_are_not_said_to_be_verified
     code, said = cli(trail, "audit", "verify", str(out), "--json", "--user", "t-compliance", capsys=capsys)
     assert json.loads(said)["unsealed"] == 1
 
+    clock.now = dt.datetime.now(dt.UTC)  # the command lines above recorded by the real clock
     desk_b = open_services(trail.target, clock=clock, hasher=FAST_HASHER, audit_key_path=home)
     try:
         result = desk_b.audit.verify(desk_b.auth.login("t-compliance", PASSWORD))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import signal
 import sqlite3
@@ -54,6 +55,9 @@ def test_four_processes_one_unbroken_chain(store_target: str, tmp_path: Path, cl
     for w in workers:
         _, err = w.communicate(timeout=900)
         assert w.returncode == 0, err
+    # The workers stamped their entries by the real clock: a desk reading the fixture's day
+    # (months before) is refused (ServiceContext.now), so this one reads the real clock too.
+    clock.now = dt.datetime.now(dt.UTC)
     services = open_services(store_target, clock=clock, hasher=FAST_HASHER)
     compliance = services.auth.login("t-compliance", "correct horse")
     checks = services.audit.count(compliance, AuditFilter(action=AuditAction.CHECK)) - base
@@ -79,6 +83,9 @@ def test_sigkill_mid_burst_leaves_a_sound_store(sqlite_target: str, tmp_path: Pa
     worker.wait(10)
     with sqlite3.connect(sqlite_target) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    # The workers stamped their entries by the real clock: a desk reading the fixture's day
+    # (months before) is refused (ServiceContext.now), so this one reads the real clock too.
+    clock.now = dt.datetime.now(dt.UTC)
     services: Services = open_services(sqlite_target, clock=clock, hasher=FAST_HASHER)  # runs quick_check
     compliance = services.auth.login("t-compliance", "correct horse")
     result = services.audit.verify(compliance)

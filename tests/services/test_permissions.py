@@ -12,7 +12,7 @@ from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import PERMISSIONS, Permission, Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import PermissionDenied
-from tests.conftest import TODAY, add_client, staff
+from tests.conftest import TODAY, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
 Call = Callable[[Services, Actor, Path, int], object]
@@ -37,7 +37,19 @@ CALLS: dict[Permission, Call] = {
     Permission.MOVE_CLIENTS: lambda s, a, p, r: s.investors.move(a, "K1", "B2", "the client moved house"),
     Permission.MANAGE_BRANCHES: lambda s, a, p, r: s.branches.add(a, "B3", "三部"),
     Permission.TRUST_INSTALLATION: lambda s, a, p, r: s.audit.trust_installation(a, s.ctx.sealer.chain),
+    Permission.CORRECT_CLOCK: lambda s, a, p, r: _correct_clock(s, a),
 }
+
+
+def _correct_clock(services: Services, actor: Actor) -> object:
+    """A correction has something to correct only while the clock reads behind the trail."""
+    clock = services.ctx.clock
+    assert isinstance(clock, Clock)
+    clock.advance(days=-1)
+    try:
+        return services.audit.correct_clock(actor, "the clock ran a day ahead")
+    finally:
+        clock.advance(days=1)
 
 
 def test_every_permission_has_a_call() -> None:

@@ -171,6 +171,17 @@ def utc_stamp(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).replace(tzinfo=None).isoformat(timespec="microseconds") + "Z"
 
 
+def stamp_moment(stamp: object) -> dt.datetime | None:
+    """An entry's stamp (utc_stamp's text) as the aware moment it names; None for anything
+    else (a stamp changed in the store, which verify names)."""
+    if type(stamp) is not str or len(stamp) != 27 or not stamp.endswith("Z"):
+        return None
+    try:
+        return dt.datetime.fromisoformat(stamp[:-1]).replace(tzinfo=dt.UTC)
+    except ValueError:
+        return None
+
+
 def seal_message(
     chain: str, epoch: int, seq: int, at: str, prev_hash: str, mac_key: str, next_public_key: str
 ) -> bytes:
@@ -229,8 +240,10 @@ IN_TRAIL = AuditEntry.seq > 0
 # The newest entry. Not a row without a number (suitcheck writes none; an insider's SQL client
 # can, once PostgreSQL's NOT NULL is dropped, and PostgreSQL sorts it first in descending
 # order): the trail's head stays the numbered one, and verify counts the other.
+# Its moment comes with it (no extra round trip): a desk whose clock reads earlier than the
+# trail's newest moment is wrong (domain.calendar.clock_behind; Sealer._check_clock).
 HEAD = (
-    select(AuditEntry.seq, AuditEntry.entry_hash)
+    select(AuditEntry.seq, AuditEntry.entry_hash, AuditEntry.at)
     .where(AuditEntry.seq.is_not(None))
     .order_by(AuditEntry.seq.desc())
     .limit(1)
@@ -242,20 +255,28 @@ HEAD = (
 # configuration sets one: a desk stopped, asleep or cut off while it holds the lock every
 # other desk's check waits on is ended by the server, its work rolled back and the lock
 # freed. Only the holder: a read (an export, a verify) never blocks a check, however long it
-# takes between statements. One statement, so a check makes no extra round trip.
-_PG_LOCK = text("SELECT pg_advisory_xact_lock(:key)")
+# takes between statements. One statement, so a check makes no extra round trip; it also
+# answers the server's clock once the lock is held (the lock in FROM is taken before the
+# select list is read): the store's one clock, which no clerk's desk can set.
+_PG_LOCK = text("SELECT clock_timestamp() FROM pg_advisory_xact_lock(:key)")
 _PG_LOCK_BOUNDED = text(
-    "SELECT pg_advisory_xact_lock(:key), set_config('idle_in_transaction_session_timeout', :idle, true)"
+    "SELECT clock_timestamp(), set_config('idle_in_transaction_session_timeout', :idle, true) "
+    "FROM pg_advisory_xact_lock(:key)"
 )
 
 
-def lock_chain(conn: Connection) -> None:
+def lock_chain(conn: Connection) -> dt.datetime | None:
+    """Take the trail's lock for this transaction. PostgreSQL: returns the database
+    server's clock read once the lock is held; SQLite (one desk's clock): None."""
     # SQLite: the transaction began with BEGIN IMMEDIATE, so we already hold the write lock.
-    if conn.dialect.name == "postgresql":
-        if conn.connection.info.get(store_engine.IDLE_BOUND_WANTED):
-            conn.execute(_PG_LOCK_BOUNDED, {"key": _PG_LOCK_KEY, "idle": f"{store_engine.IDLE_IN_TRANSACTION_MS}ms"})
-        else:
-            conn.execute(_PG_LOCK, {"key": _PG_LOCK_KEY})
+    if conn.dialect.name != "postgresql":
+        return None
+    if conn.connection.info.get(store_engine.IDLE_BOUND_WANTED):
+        row = conn.execute(_PG_LOCK_BOUNDED, {"key": _PG_LOCK_KEY, "idle": f"{store_engine.IDLE_IN_TRANSACTION_MS}ms"})
+    else:
+        row = conn.execute(_PG_LOCK, {"key": _PG_LOCK_KEY})
+    server = row.scalar()
+    return server if isinstance(server, dt.datetime) else None
 
 
 def connection(target: Session | Connection) -> Connection:

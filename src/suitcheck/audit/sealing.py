@@ -38,10 +38,12 @@ from suitcheck.audit.chain import (
     registration_message,
     row_batch_message_json,
     seal_message,
+    stamp_moment,
     utc_stamp,
 )
 from suitcheck.audit.keys import AuditKeyError, Installation
 from suitcheck.audit.rowmac import MacMany, seal_heads
+from suitcheck.domain.calendar import clock_behind, clock_off
 from suitcheck.store.models import AuditCheckpoint, AuditEntry
 from suitcheck.store.prepared import Prepared
 
@@ -109,6 +111,25 @@ class SealError(AuditKeyError):
     """The store and this installation's keys do not belong together; one sentence."""
 
 
+class ClockMismatch(Exception):
+    """An entry was to be stamped `reading`, a moment the trail cannot take: earlier than
+    its newest entry `newest` (number `seq`) beyond the tolerance (time does not run
+    backwards: the desk's clock is wrong), or, on a shared PostgreSQL store, away from the
+    database server's clock `server`. Nothing was appended; the caller's unit of work rolls
+    back (services.context turns it into one sentence and records the refusal)."""
+
+    def __init__(
+        self,
+        reading: dt.datetime,
+        *,
+        newest: dt.datetime | None = None,
+        seq: int | None = None,
+        server: dt.datetime | None = None,
+    ) -> None:
+        super().__init__("clock mismatch")
+        self.reading, self.newest, self.seq, self.server = reading, newest, seq, server
+
+
 @dataclasses.dataclass(frozen=True)
 class Attached:
     """What attaching did, for `init` to print (compliance files the public key)."""
@@ -133,6 +154,13 @@ class Sealer:
         self._tl = threading.local()
         self._head_cache: tuple[tuple[Path, str], Path] | None = None
         self._untrusted_at: dict[str, float] = {}  # chain -> monotonic time the keyring last said no
+        # The newest entry seen in the store, (seq, moment): the floor a desk's clock may not
+        # read behind (ServiceContext.now). The highest number wins, not the latest moment: a
+        # recorded clock correction is the one entry dated before the one it follows.
+        self.floor: tuple[int, dt.datetime] | None = None
+        # Whether an entry's moment must agree with the database server's clock (PostgreSQL):
+        # set by the ServiceContext, on for the desk's own clock.
+        self.server_clock = False
         self._load(inst)
 
     # -- state ------------------------------------------------------------------------------
@@ -356,13 +384,22 @@ class Sealer:
         decision: str | None = None,
         reasons: Sequence[str] = (),
         facts: Mapping[str, Any] | None = None,
+        clamp: bool = False,
+        accept_behind: bool = False,
     ) -> Appended:
         """Append one entry inside the caller's transaction (it commits with the caller's
-        change; call end() after). Plain Core statements: this runs for every check."""
+        change; call end() after). Plain Core statements: this runs for every check.
+
+        `at` must not read behind the trail's newest entry, nor (PostgreSQL, server_clock)
+        away from the server's clock (ClockMismatch). `clamp`: date the entry at the newest
+        trustworthy moment instead (the server's, else the trail's newest, if later than
+        `at`): for recording a refusal of a wrong clock. `accept_behind`: take `at` though it
+        reads behind the trail (a recorded clock correction, its one entry)."""
         conn = connection(session)
-        lock_chain(conn)
+        server = lock_chain(conn)
         self.sync(conn)
         head = _HEAD_PREPARED.first(conn)
+        at = self._check_clock(at, head, server, clamp=clamp, accept_behind=accept_behind)
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         stamp = utc_stamp(at)
         entry = self._insert(
@@ -381,7 +418,38 @@ class Sealer:
         if seq - self._start >= self.seal_every:
             self._seal_at(conn, seq + 1, entry.entry_hash, stamp)
         self._kept(conn)
+        self.see(seq, at)
         return entry
+
+    def _check_clock(
+        self,
+        at: dt.datetime,
+        head: Any,
+        server: dt.datetime | None,
+        *,
+        clamp: bool = False,
+        accept_behind: bool = False,
+    ) -> dt.datetime:
+        """Under the chain lock, before an entry is stamped `at`: the moment it may take
+        (see append). `head`: the store's newest entry (seq, hash, at) or None; `server`: the
+        database server's clock (lock_chain) or None. Costs no statement."""
+        newest = stamp_moment(head[2]) if head is not None else None
+        if newest is not None:
+            self.see(head[0], newest)
+        if clamp:
+            base = server if server is not None else at
+            return max(base, newest) if newest is not None else base
+        if server is not None and self.server_clock and clock_off(at, server):
+            raise ClockMismatch(at, newest=newest, seq=head[0] if head is not None else None, server=server)
+        if newest is not None and not accept_behind and clock_behind(at, newest):
+            raise ClockMismatch(at, newest=newest, seq=head[0])
+        return at
+
+    def see(self, seq: int, moment: dt.datetime) -> None:
+        """The store's newest entry as read (or written) here: the desk's clock floor."""
+        floor = self.floor
+        if type(seq) is int and isinstance(moment, dt.datetime) and (floor is None or seq >= floor[0]):
+            self.floor = (seq, moment)
 
     def _kept(self, conn: Connection) -> None:
         """Under the chain lock, before the caller commits: the store's newest entry must be
@@ -414,9 +482,10 @@ class Sealer:
         All entries share the time `at`. Returns the last entry appended (None if none).
         Call end() after the transaction, as for append()."""
         conn = connection(session)
-        lock_chain(conn)
+        server = lock_chain(conn)
         self.sync(conn)
         head = conn.execute(HEAD).first()
+        at = self._check_clock(at, head, server)
         seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
         stamp = utc_stamp(at)
         sql = _insert_sql(conn)
@@ -453,6 +522,7 @@ class Sealer:
             conn.exec_driver_sql(sql, rows)
             self._txn()["head"] = (seq, prev)
             self._kept(conn)
+            self.see(seq, at)
             last = Appended(seq, prev)
 
     def append_many(self, engine: Any, entries: Iterable[Mapping[str, Any]], at: dt.datetime) -> int:
@@ -466,9 +536,10 @@ class Sealer:
             added = 0
             try:
                 with engine.begin() as conn:
-                    lock_chain(conn)
+                    server = lock_chain(conn)
                     self.sync(conn)
                     head = conn.execute(HEAD).first()
+                    self._check_clock(at, head, server)
                     seq, prev = (head[0], head[1]) if head else (0, GENESIS_HASH)
                     room = max(self._start + self.seal_every - seq, 1)
                     rows = []
@@ -519,9 +590,10 @@ class Sealer:
         """Close the current epoch now (before an export or after a verification), so
         everything up to here verifies with the public key alone."""
         conn = connection(session)
-        lock_chain(conn)
+        server = lock_chain(conn)
         self.sync(conn)
         head = conn.execute(HEAD).first()
+        at = self._check_clock(at, head, server)
         seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
         return self._seal_at(conn, seq, prev, utc_stamp(at))
 

@@ -57,3 +57,28 @@ def stamp_in_firm_time(stamp: str, fmt: str = "%Y-%m-%d %H:%M:%S") -> str:
     except (TypeError, ValueError):
         return stamp
     return firm_time(moment).strftime(fmt)
+
+
+CLOCK_TOLERANCE = dt.timedelta(minutes=5)
+"""How far a desk's clock may read behind the newest audit entry (or, on a shared
+PostgreSQL store, away from the database server's clock) before it is taken to be wrong:
+two processes on one desk, or desks kept by NTP, disagree by far less; a clock set back to
+make an expired assessment valid again, or left a year ahead, by far more."""
+
+
+def clock_behind(reading: dt.datetime, newest: dt.datetime) -> bool:
+    """Whether a desk's clock `reading` is earlier than `newest`, a moment already recorded
+    in the audit trail, by more than CLOCK_TOLERANCE: time does not run backwards, so the
+    clock is wrong, and nothing may be decided on the day it names."""
+    return reading < newest - CLOCK_TOLERANCE
+
+
+def clock_off(reading: dt.datetime, server: dt.datetime) -> bool:
+    """Whether a desk's clock `reading` differs from the database server's clock `server`
+    (the store's one clock on a shared store) by more than CLOCK_TOLERANCE, either way."""
+    return abs(reading - server) > CLOCK_TOLERANCE
+
+
+def clock_words(moment: dt.datetime) -> str:
+    """A moment as a clock sentence names it: the firm's wall clock, labelled."""
+    return f"{firm_time(moment):%Y-%m-%d %H:%M:%S} {FIRM_ZONE_NAME}"

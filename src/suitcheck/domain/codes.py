@@ -61,6 +61,8 @@ class AuditAction(enum.StrEnum):
     SEAL = "seal"
     INSTALLATION_REGISTERED = "installation-registered"
     INSTALLATION_TRUSTED = "installation-trusted"  # recorded only: the trust itself is in the keyring
+    CLOCK_WRONG = "clock-wrong"  # a desk clock refused (behind the trail, or away from the server's)
+    CLOCK_CORRECTED = "clock-corrected"  # an administrator accepted a clock behind entries made while it ran ahead
 
 
 class ImportStatus(enum.StrEnum):

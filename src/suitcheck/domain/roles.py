@@ -31,6 +31,7 @@ class Permission(enum.StrEnum):
     MOVE_CLIENTS = "move-clients"
     MANAGE_BRANCHES = "manage-branches"
     TRUST_INSTALLATION = "trust-installation"
+    CORRECT_CLOCK = "correct-clock"
 
 
 _ADVISOR = frozenset(
@@ -69,6 +70,8 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.MANAGE_BRANCHES,
         Permission.VERIFY_AUDIT,
         Permission.TRUST_INSTALLATION,
+        # Recording that the desk's clock ran ahead, so that the trail takes it again.
+        Permission.CORRECT_CLOCK,
     },
 }
 

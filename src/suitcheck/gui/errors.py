@@ -12,6 +12,7 @@ from suitcheck.gui.messages import error_text
 from suitcheck.logs import log_path
 from suitcheck.services.errors import (
     AuthenticationFailed,
+    ClockWrong,
     Conflict,
     DecisionRefuses,
     InvalidInput,
@@ -32,6 +33,7 @@ HEADLINES = {
     InvalidInput: QT_TRANSLATE_NOOP("Errors", "Please check the input."),
     Conflict: QT_TRANSLATE_NOOP("Errors", "This already exists."),
     StoreUnavailable: QT_TRANSLATE_NOOP("Errors", "The store cannot be used right now."),
+    ClockWrong: QT_TRANSLATE_NOOP("Errors", "This computer's clock is wrong."),
     StoreError: QT_TRANSLATE_NOOP("Errors", "The store cannot be opened."),
     ServiceError: QT_TRANSLATE_NOOP("Errors", "The action could not be completed."),
 }

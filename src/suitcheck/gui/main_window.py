@@ -843,7 +843,7 @@ class MainWindow(QMainWindow):
                 return
             opened, pages = answer
             viewer = dialogs.ReportViewer(
-                opened, client, result, self.actor, self, pages=pages, now=self.services.ctx.now()
+                opened, client, result, self.actor, self, pages=pages, now=self.services.ctx.shown_now()
             )
             viewer.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             viewer.destroyed.connect(lambda *_: self.viewers.remove(viewer) if viewer in self.viewers else None)

@@ -24,6 +24,14 @@ CONTEXT = "Messages"
 TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "Messages",
+        "This computer's clock reads {clock}, earlier than the newest entry of the audit trail (entry {seq}, {newest}); nothing was done. Correct the computer's clock and try again. If that entry was recorded while the clock ran ahead, an administrator records the correction: `suitcheck audit clock-correct --reason REASON`.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This computer's clock reads {clock}, but the database server's clock reads {server}; nothing was done. Correct the computer's clock and try again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The user name or password is wrong (after {max_failed} failed logins an account is locked for {minutes} minutes).",
     ),
     QT_TRANSLATE_NOOP(

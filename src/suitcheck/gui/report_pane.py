@@ -48,7 +48,7 @@ class ReportFilters(QWidget):
     changed = Signal()
 
     def __init__(self, today: dt.date, parent: QWidget | None = None) -> None:
-        """`today`: the firm's calendar day (services' ctx.today()); the date filter starts
+        """`today`: the firm's calendar day (services' ctx.shown_today()); the date filter starts
         half a year before it."""
         super().__init__(parent)
         self.search = QLineEdit(self)
@@ -158,7 +158,7 @@ class ReportPane(QWidget):
         self.model = ReportTableModel(self)
         self.title = QLabel(self)
         self.title.setObjectName("sectionTitle")
-        self.filters = ReportFilters(services.ctx.today(), self)
+        self.filters = ReportFilters(services.ctx.shown_today(), self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(DEBOUNCE_MS)

@@ -115,6 +115,7 @@ PERMISSIONS = {
     Permission.MOVE_CLIENTS.value: QT_TRANSLATE_NOOP("Permissions", "move clients to another branch"),
     Permission.MANAGE_BRANCHES.value: QT_TRANSLATE_NOOP("Permissions", "manage branches"),
     Permission.TRUST_INSTALLATION.value: QT_TRANSLATE_NOOP("Permissions", "trust another installation's key"),
+    Permission.CORRECT_CLOCK.value: QT_TRANSLATE_NOOP("Permissions", "record a correction of this computer's clock"),
 }
 
 CLASSES = {
@@ -229,6 +230,8 @@ ACTIONS: dict[AuditAction, str] = {
     AuditAction.SEAL: QT_TRANSLATE_NOOP("Actions", "audit trail sealed"),
     AuditAction.INSTALLATION_REGISTERED: QT_TRANSLATE_NOOP("Actions", "installation registered"),
     AuditAction.INSTALLATION_TRUSTED: QT_TRANSLATE_NOOP("Actions", "installation trusted at this desk"),
+    AuditAction.CLOCK_WRONG: QT_TRANSLATE_NOOP("Actions", "refused: the computer's clock is wrong"),
+    AuditAction.CLOCK_CORRECTED: QT_TRANSLATE_NOOP("Actions", "clock correction recorded"),
     AuditAction.ASSESSMENT_SHEET: QT_TRANSLATE_NOOP("Actions", "assessment confirmation sheet"),
     AuditAction.BRANCH_ADDED: QT_TRANSLATE_NOOP("Actions", "branch added"),
     AuditAction.CLIENT_MOVED: QT_TRANSLATE_NOOP("Actions", "client moved to another branch"),

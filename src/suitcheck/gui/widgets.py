@@ -52,7 +52,7 @@ def qdate(edit: QDateEdit) -> dt.date:
 
 def date_edit(parent: QWidget, date: dt.date) -> QDateEdit:
     """A date field with a calendar popup, shown as yyyy-MM-dd in every language. `date`
-    comes from the caller (the firm's day, services.ctx.today(), or one derived from it),
+    comes from the caller (the firm's day, services.ctx.shown_today(), or one derived from it),
     never the desktop's clock."""
     edit = QDateEdit(QDate(date.year, date.month, date.day), parent)
     edit.setCalendarPopup(True)

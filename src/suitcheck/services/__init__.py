@@ -83,6 +83,7 @@ def open_services(
     start_over: bool = False,
     join: bool = False,
     restored: str | None = None,
+    server_clock: bool | None = None,
 ) -> Services:
     """The one bootstrap: open (upgrade) the store, attach this installation's audit keys
     and build the services on it.
@@ -91,7 +92,7 @@ def open_services(
     and its keys; a store that is missing, replaced, emptied or shorter than the head
     kept beside the key is refused, as is a sealed store without its key. `start_over`,
     `join` and `restored` (a store restored from a backup, with the reason) are the
-    explicit, recorded ways past those refusals."""
+    explicit, recorded ways past those refusals. `server_clock`: see ServiceContext."""
     key_path = audit_key_path or default_audit_key_path()
     url = resolve_url(db)
     if url.get_backend_name() == "sqlite":
@@ -123,7 +124,8 @@ def open_services(
             # it replaces leave the keyring (kept until the commit, so an `init` stopped
             # before it loses nothing and runs again).
             settle_replacement(key_path, sealer.inst.store_id, sealer.inst.chain)
-        ctx = ServiceContext(store, key_path, sealer, clock)
+        ctx = ServiceContext(store, key_path, sealer, clock, server_clock)
+        ctx.refresh_floor()  # the trail's newest moment: a clock behind it decides nothing
         with ctx.core_transaction() as conn:
             seal_existing_rows(ctx, conn)
             seal_branches(ctx, conn)

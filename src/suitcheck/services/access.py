@@ -72,15 +72,19 @@ from suitcheck.store.sqltext import driver_chunks, formula_safe, prefixed, scann
 log = logging.getLogger(__name__)
 
 
-def in_trail_order(conn: Connection) -> None:
+def in_trail_order(ctx: ServiceContext, conn: Connection) -> None:
     """Decide in the trail's order. A decision's entry must come after every change it saw
     and before every change it did not: on PostgreSQL (read committed) a check read the
     client and report first and took the chain lock only to append, so another desk's
     re-assessment committed in between came first in the trail while the check recorded
     the profile before it. The chain lock is taken before reading what the decision uses
     (every change records its entry under it, so each is wholly before or after). SQLite's
-    writer holds the write lock from its first statement: already so."""
-    lock_chain(conn)
+    writer holds the write lock from its first statement: already so.
+
+    PostgreSQL answers its clock with the lock (no extra round trip): the rest of the unit
+    of work decides and records by it (ServiceContext.use_server_moment), so every desk of a
+    shared store decides on the same day whatever its own clock says."""
+    ctx.use_server_moment(lock_chain(conn))
 
 
 # The distribution list's columns: the same names and values as `eligible --json`
@@ -364,7 +368,7 @@ class AccessService:
         ctx = self._ctx
         try:
             with ctx.core_transaction(held) as conn:
-                in_trail_order(conn)
+                in_trail_order(ctx, conn)
                 actor, cause = ctx.current_actor_in(conn, actor)
                 if cause is not None or not may(actor.role, Permission.CHECK_ACCESS):
                     raise _Refused
@@ -477,7 +481,7 @@ class AccessService:
         if not client_confirmed:
             raise InvalidInput("The client has not confirmed the risk warning; nothing was recorded.")
         with self._ctx.transaction() as session:
-            in_trail_order(session.connection())
+            in_trail_order(self._ctx, session.connection())
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
@@ -532,7 +536,7 @@ class AccessService:
         # before the lock is taken: the stored copy of the text is covered by no seal.
         stored = handed_out(stored, policy) if stored is not None else None
         with self._ctx.transaction() as session:
-            in_trail_order(session.connection())
+            in_trail_order(self._ctx, session.connection())
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()

@@ -6,6 +6,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
+import getpass
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ from suitcheck.audit.export import (
 )
 from suitcheck.audit.export_split import ExportWorker
 from suitcheck.audit.sealing import Sealer, SealError, attach_report, check_head, recorded_heads
+from suitcheck.domain.calendar import clock_behind, clock_words
 from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.identity import mask_id_number
@@ -55,6 +57,15 @@ __all__ = [
 from suitcheck.store.models import AuditEntry, Investor, Report
 
 log = logging.getLogger(__name__)
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
 VerifyResult = chain.VerifyResult  # what verify and replay answer, for the entry points
 
 
@@ -505,6 +516,62 @@ class AuditService:
             "public_key": keys.printable_public(sealer.genesis_public_key),
             "fingerprint": keys.fingerprint(sealer.genesis_public_key),
             "installations": installations,
+        }
+
+    def correct_clock(self, actor: Actor, reason: str) -> dict[str, Any]:
+        """Record that entries at the trail's end were stamped while this desk's clock ran
+        ahead, so that the trail takes the clock as it now reads (administrators, with a
+        reason). Without it a desk whose clock was set a year ahead and then put right would
+        decide nothing for a year (ServiceContext.now refuses a clock behind the trail).
+
+        Refused unless the clock reads behind the trail's newest entry (there is nothing to
+        correct otherwise). The correction is the one entry dated before the entry it
+        follows: it names that entry, its moment, the clock it accepts, the reason and the
+        operating-system user, and every later entry must be no earlier than it. On a shared
+        PostgreSQL store the clock accepted must still agree with the database server's
+        (the store's one clock), so a correction there cannot set the time back."""
+        reason = " ".join(reason.split())
+        if not reason:
+            raise InvalidInput(
+                "Give the reason for the clock correction (recorded in the trail), e.g. "
+                '"clock ran a year ahead after the BIOS battery was replaced".'
+            )
+        ctx = self._ctx
+        with ctx.clock_unchecked():  # the clock is behind the trail: that is what is corrected
+            actor = ctx.require(actor, Permission.CORRECT_CLOCK)
+        reading = ctx.clock()
+        with ctx.transaction() as session:
+            conn = session.connection()
+            chain.lock_chain(conn)
+            head = conn.execute(chain.HEAD).first()
+            newest_at = chain.stamp_moment(head[2]) if head is not None else None
+            if head is None or newest_at is None or not clock_behind(reading, newest_at):
+                newest = f" (entry {head[0]}, {clock_words(newest_at)})" if head and newest_at else ""
+                raise InvalidInput(
+                    f"This computer's clock reads {clock_words(reading)}, not earlier than the newest entry of the "
+                    f"audit trail{newest}; there is nothing to correct and nothing was recorded."
+                )
+            seq = head[0]
+            entry = ctx.sealer.append(
+                session,
+                at=reading,
+                staff=actor.username,
+                action=AuditAction.CLOCK_CORRECTED.value,
+                facts={
+                    "reason": reason,
+                    "clock": chain.utc_stamp(reading),
+                    "newest": chain.utc_stamp(newest_at),
+                    "newest_seq": seq,
+                    "os_user": _os_user(),
+                },
+                accept_behind=True,
+            )
+        log.warning("clock correction recorded by %s: entries up to %s were stamped ahead", actor.username, seq)
+        return {
+            "seq": entry.seq,
+            "clock": chain.utc_stamp(reading),
+            "newest": chain.utc_stamp(newest_at),
+            "newest_seq": seq,
         }
 
     def trust_installation(self, actor: Actor, ref: str, reason: str = "") -> dict[str, Any]:

@@ -20,15 +20,16 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
 from suitcheck.audit.keys import AuditKeyError
-from suitcheck.audit.sealing import BatchEntry, Sealer
+from suitcheck.audit.sealing import BatchEntry, ClockMismatch, Sealer
 from suitcheck.domain.branches import effective_firm_wide
-from suitcheck.domain.calendar import firm_day
+from suitcheck.domain.calendar import clock_behind, clock_words, firm_day
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.policy import Policy, PolicyError
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services import files
 from suitcheck.services.errors import (
     AuthenticationFailed,
+    ClockWrong,
     Conflict,
     InvalidInput,
     NotFound,
@@ -185,8 +186,19 @@ class ServiceContext:
     audit_key_path: Path
     sealer: Sealer
     clock: Callable[[], dt.datetime] = system_clock
+    # On a shared PostgreSQL store, whether the database server's clock is the store's one
+    # clock (decisions taken on its day, entries refused when the desk's clock is away from
+    # it). None: when the context runs on the desktop's own clock; tests that inject a clock
+    # (a day in 2026) turn it on only to test it.
+    server_clock: bool | None = None
 
     def __post_init__(self) -> None:
+        self.sealer.server_clock = (self.clock is system_clock) if self.server_clock is None else self.server_clock
+        # Per thread: the server's moment of the unit of work under way (PostgreSQL, taken
+        # with the chain lock), how deep units of work are nested, the staff member last
+        # acting here (named by a clock refusal), and whether the clock is not checked
+        # (recording a refusal, or the administrator correcting a clock set ahead).
+        self._clock_state = threading.local()
         self.rows = RowSealer(self)
         # The policy row last found sound and its parsed policy: (version, document, seal, policy).
         self._last_policy: tuple[object, object, object, Policy] | None = None
@@ -207,12 +219,128 @@ class ServiceContext:
         files.protect(Path(database) if database else None, self.audit_key_path)
 
     def now(self) -> dt.datetime:
-        return self.clock()
+        """The moment every service decides and records by. On a shared PostgreSQL store,
+        inside a unit of work that took the trail's lock before deciding (a check), the
+        database server's clock; otherwise the desktop's, which must not read behind the
+        newest entry of the audit trail (beyond domain.calendar.CLOCK_TOLERANCE): a clock
+        set back (an expired assessment valid again) or one corrected after it ran ahead
+        raises ClockWrong, and the refusal is recorded, dated at the trail's newest moment.
+        Costs one comparison: the floor is the newest entry this desk has read or written."""
+        state = self._clock_state
+        server: dt.datetime | None = getattr(state, "server", None)
+        if server is not None:
+            return server
+        reading = self.clock()
+        floor = self.sealer.floor
+        if floor is not None and clock_behind(reading, floor[1]):
+            return self._behind(reading)
+        return reading
 
     def today(self) -> dt.date:
-        """The firm's calendar day (Beijing time, domain.calendar), whatever time zone the
-        desktop is set to."""
-        return firm_day(self.clock())
+        """The firm's calendar day (Beijing time, domain.calendar) of now(), whatever time
+        zone the desktop is set to."""
+        return firm_day(self.now())
+
+    def shown_now(self) -> dt.datetime:
+        """A moment for what a window shows before anything is decided (a default date, a
+        file name): the desktop's clock, or the trail's newest moment when the clock reads
+        behind it. Never raises; nothing is decided or recorded by it."""
+        reading = self.clock()
+        floor = self.sealer.floor
+        return floor[1] if floor is not None and floor[1] > reading else reading
+
+    def shown_today(self) -> dt.date:
+        return firm_day(self.shown_now())
+
+    def use_server_moment(self, server: dt.datetime | None) -> None:
+        """Inside a unit of work that holds the trail's lock: decide and record by the
+        database server's clock `server` (chain.lock_chain answers it) for the rest of the
+        unit, when the server's clock is the store's one clock here."""
+        depth: int = getattr(self._clock_state, "depth", 0)
+        if server is not None and self.sealer.server_clock and depth:
+            self._clock_state.server = server
+
+    def check_clock(self, actor: Actor) -> None:
+        """Refuse (and record, naming `actor`) a clock behind the trail, as now() does; not
+        inside clock_unchecked."""
+        self._clock_state.actor = actor
+        self.now()
+
+    def signing_in(self) -> None:
+        """A sign-in begins on this thread: a clock refused before anyone is authorised is
+        recorded as the system's, not as whoever acted here last."""
+        self._clock_state.actor = None
+
+    @contextmanager
+    def clock_unchecked(self) -> Iterator[None]:
+        """now() does not refuse a clock behind the trail in this block: it answers the
+        trail's newest moment instead (shown_now). For recording a refusal and for the
+        administrator who records a clock correction (signing in, being authorised)."""
+        state = self._clock_state
+        was = getattr(state, "unchecked", False)
+        state.unchecked = True
+        try:
+            yield
+        finally:
+            state.unchecked = was
+
+    def _behind(self, reading: dt.datetime) -> dt.datetime:
+        """The clock reads behind the trail's newest entry as this desk last saw it. Read the
+        newest entry again (another program may have recorded a correction since), then
+        refuse, recording it when no unit of work is under way (else the unit does, after
+        it rolled back)."""
+        state = self._clock_state
+        if getattr(state, "unchecked", False):
+            return self.shown_now()
+        inside = getattr(state, "depth", 0)
+        if not inside:  # (inside a unit of work, the unit reads it again after its rollback)
+            self.refresh_floor()
+        floor = self.sealer.floor
+        if floor is None or not clock_behind(reading, floor[1]):
+            return reading
+        exc = clock_wrong(reading, newest=floor[1], seq=floor[0])
+        if not inside:
+            self._record_clock(exc)
+        raise exc
+
+    def refresh_floor(self) -> None:
+        """Read the trail's newest entry: the floor now() holds the desk's clock to."""
+        try:
+            with self.store.engine.connect() as conn:
+                head = conn.execute(chain.HEAD).first()
+        except Exception as exc:  # noqa: BLE001 - the floor as last seen stands
+            log.warning("the audit trail's newest entry could not be read again: %s", type(exc).__name__)
+            return
+        moment = chain.stamp_moment(head[2]) if head is not None else None
+        if head is not None and moment is not None:
+            self.sealer.see(head[0], moment)
+
+    def _record_clock(self, exc: ClockWrong) -> None:
+        """Record a refusal for a wrong clock in a unit of work of its own, dated at the
+        trail's newest moment (or the server's clock, when it is known): never at the false
+        one, and never before an entry already in the trail."""
+        if exc.recorded:
+            return
+        exc.recorded = True
+        actor = getattr(self._clock_state, "actor", None) or SYSTEM
+        facts: dict[str, Any] = {"clock": chain.utc_stamp(exc.reading)}
+        if exc.newest is not None:
+            facts |= {"newest": chain.utc_stamp(exc.newest), "newest_seq": exc.seq}
+        if exc.server is not None:
+            facts["server"] = chain.utc_stamp(exc.server)
+        try:
+            with self.clock_unchecked(), self.transaction() as session:
+                self.sealer.append(
+                    session,
+                    at=exc.server or exc.newest or exc.reading,
+                    staff=actor.username,
+                    action=AuditAction.CLOCK_WRONG.value,
+                    facts=facts,
+                    clamp=True,
+                )
+        except ServiceError as failure:
+            log.error("a refusal for a wrong clock could not be recorded: %s", failure)
+        log.warning("clock refused: %s", exc)
 
     @contextmanager
     def transaction(self, read_only: bool = False) -> Iterator[Session]:
@@ -247,6 +375,34 @@ class ServiceContext:
 
     @contextmanager
     def _unit(self, *, seal: bool) -> Iterator[None]:
+        """_work, and the clock's refusal (ClockWrong from now(), or the sealer's
+        ClockMismatch under the chain lock) recorded after the outermost unit of work on this
+        thread rolled back, in a unit of its own (ServiceContext.now)."""
+        state = self._clock_state
+        depth = getattr(state, "depth", 0)
+        state.depth = depth + 1
+        try:
+            with self._work(seal=seal):
+                yield
+        except (ClockWrong, ClockMismatch) as exc:
+            wrong = (
+                exc
+                if isinstance(exc, ClockWrong)
+                else clock_wrong(exc.reading, newest=exc.newest, seq=exc.seq, server=exc.server)
+            )
+            state.depth = depth  # the refusal is recorded outside the unit that met it
+            if not depth:
+                state.server = None
+                self.refresh_floor()  # a correction another program recorded counts from the next try
+                self._record_clock(wrong)
+            raise wrong from None
+        finally:
+            state.depth = depth
+            if not depth:
+                state.server = None  # the server's moment was this unit's
+
+    @contextmanager
+    def _work(self, *, seal: bool) -> Iterator[None]:
         """What every unit of work shares: store, key and record failures become one
         sentence, and the sealer learns whether the entries it appended were committed."""
         committed = False
@@ -458,6 +614,7 @@ class ServiceContext:
         return self._judge(actor, _STAFF_STATE_PREPARED.first(conn, id=actor.staff_id), conn)
 
     def _judge(self, actor: Actor, row: Any, conn: Connection) -> tuple[Actor, str | None]:
+        self._clock_state.actor = actor  # whom a refusal of this desk's clock names
         if row is None:
             return actor, "unknown"
         if not self.rows.staff_ok(conn, row):
@@ -640,3 +797,27 @@ _POLICY_VERSION = select(PolicyVersion.version, PolicyVersion.document, PolicyVe
 def _parse_policy(document: str) -> Policy:
     # Versions are immutable, so a document always parses to the same policy.
     return Policy.from_json(document)
+
+
+def clock_wrong(
+    reading: dt.datetime,
+    *,
+    newest: dt.datetime | None = None,
+    seq: int | None = None,
+    server: dt.datetime | None = None,
+) -> ClockWrong:
+    """The refusal of a desk clock that reads behind the trail's newest entry, or (a shared
+    store) away from the database server's clock: one sentence naming both moments."""
+    if server is not None:
+        sentence = (
+            f"This computer's clock reads {clock_words(reading)}, but the database server's clock reads "
+            f"{clock_words(server)}; nothing was done. Correct the computer's clock and try again."
+        )
+    else:
+        sentence = (
+            f"This computer's clock reads {clock_words(reading)}, earlier than the newest entry of the audit trail "
+            f"(entry {seq}, {clock_words(newest or reading)}); nothing was done. Correct the computer's clock and "
+            "try again. If that entry was recorded while the clock ran ahead, an administrator records the "
+            "correction: `suitcheck audit clock-correct --reason REASON`."
+        )
+    return ClockWrong(sentence, reading=reading, newest=newest, seq=seq, server=server)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from suitcheck.store.engine import StoreError as StoreError  # for callers above services (gui, cli)
 
 
@@ -35,6 +37,28 @@ class DecisionRefuses(PermissionDenied):
     """The role may do it, but the decision about this client and report does not allow
     it (opening a report the client may not read): a user is told so, not that their role
     may not."""
+
+
+class ClockWrong(ServiceError):
+    """The desk's clock cannot be right: it reads behind a moment already recorded in the
+    audit trail, or (a shared PostgreSQL store) away from the database server's clock.
+    Nothing is decided or recorded on the day it names; the refusal itself is recorded."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        reading: object = None,
+        newest: object = None,
+        seq: int | None = None,
+        server: object = None,
+    ) -> None:
+        super().__init__(message)
+        self.reading: Any = reading
+        self.newest: Any = newest
+        self.seq = seq
+        self.server: Any = server
+        self.recorded = False
 
 
 class StoreUnavailable(ServiceError):

@@ -35,7 +35,7 @@ class AssessmentDialog(RecordingDialog):
         for p in RiskProfile:
             self.profile.addItem(texts.profile_text(p), p.code)
         # the firm's calendar day, as the service judges it (not the desktop's)
-        self.assessed = date_edit(self, services.ctx.today())
+        self.assessed = date_edit(self, services.ctx.shown_today())
         self.assessed.setMaximumDate(self.assessed.date())
         self.lowest = QCheckBox(self.tr("Knock-out answer: lowest risk-tolerance category"), self)
         self.lowest.setObjectName("assessmentLowest")

@@ -305,7 +305,7 @@ class DonePage(QWizardPage):
         self.print_button.setFocus()
 
     def default_path(self) -> Path:
-        stamp = self.w.services.ctx.today().strftime("%Y%m%d")
+        stamp = self.w.services.ctx.shown_today().strftime("%Y%m%d")
         return Path.home() / f"assessment-{self.w.client.account}-{stamp}.pdf"
 
     def _browse(self) -> None:

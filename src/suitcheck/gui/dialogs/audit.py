@@ -54,7 +54,7 @@ class AuditDialog(QDialog):
         # The firm's day (Beijing's), as every date range is read: the desktop's own date is
         # a day behind between 00:00 and 08:00 Beijing time on a desk set to UTC, and the
         # entries of today (a re-read just applied, a check just made) were not listed.
-        today = QDate.fromString(self.services.ctx.today().isoformat(), "yyyy-MM-dd")
+        today = QDate.fromString(self.services.ctx.shown_today().isoformat(), "yyyy-MM-dd")
         self.since = QDateEdit(today.addDays(-30), self)
         self.until = QDateEdit(today, self)
         for d in (self.since, self.until):

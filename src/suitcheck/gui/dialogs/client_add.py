@@ -41,7 +41,7 @@ class ClientDialog(RecordingDialog):
         for p in RiskProfile:
             self.profile.addItem(texts.profile_text(p), p.code)
         # the firm's calendar day, as the service judges it (not the desktop's)
-        self.assessed = date_edit(self, services.ctx.today())
+        self.assessed = date_edit(self, services.ctx.shown_today())
         self.lowest = QCheckBox(self.tr("Lowest risk-tolerance category"), self)
         self.special = QCheckBox(self.tr("Needs special attention"), self)
         self.message = QLabel(self)

@@ -117,7 +117,7 @@ class DashboardDialog(QDialog):
         self.figures: DashboardFigures | None = None
         self._generation = 0
         self.setWindowTitle(self.tr("Compliance dashboard"))
-        today = services.ctx.today()
+        today = services.ctx.shown_today()
         self.since = date_edit(self, today - dt.timedelta(days=29))
         self.since.setObjectName("dashboardFrom")
         self.until = date_edit(self, today)
@@ -299,7 +299,7 @@ class DashboardDialog(QDialog):
         name, _ = QFileDialog.getSaveFileName(
             self,
             self.tr("Export the dashboard"),
-            str(Path.home() / f"suitcheck-dashboard-{self.services.ctx.today():%Y%m%d}.png"),
+            str(Path.home() / f"suitcheck-dashboard-{self.services.ctx.shown_today():%Y%m%d}.png"),
             self.tr("PNG images (*.png)"),
         )
         if name:

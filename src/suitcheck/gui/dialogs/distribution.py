@@ -47,7 +47,7 @@ class DistributionDialog(QDialog):
             self.format.addItem(label, fmt)
         self.format.currentIndexChanged.connect(self._suffix)
         self.destination = QLineEdit(
-            str(Path.home() / f"distribution-{report.id}-{services.ctx.today():%Y%m%d}.xlsx"), self
+            str(Path.home() / f"distribution-{report.id}-{services.ctx.shown_today():%Y%m%d}.xlsx"), self
         )
         self.destination.setObjectName("distributionDestination")
         browse = QPushButton(self.tr("Browse…"), self)

@@ -53,8 +53,8 @@ class ExportDialog(QDialog):
         self.format.setObjectName("exportFormat")
         for fmt, label in FORMAT_LABELS.items():
             self.format.addItem(label, fmt.value)
-        self.since = QDateEdit(QDate.fromString(str(flt.since or self.services.ctx.today()), "yyyy-MM-dd"), self)
-        self.until = QDateEdit(QDate.fromString(str(flt.until or self.services.ctx.today()), "yyyy-MM-dd"), self)
+        self.since = QDateEdit(QDate.fromString(str(flt.since or self.services.ctx.shown_today()), "yyyy-MM-dd"), self)
+        self.until = QDateEdit(QDate.fromString(str(flt.until or self.services.ctx.shown_today()), "yyyy-MM-dd"), self)
         for d in (self.since, self.until):
             d.setCalendarPopup(True)
             d.setDisplayFormat("yyyy-MM-dd")
@@ -63,7 +63,7 @@ class ExportDialog(QDialog):
         self.all_time.toggled.connect(self._all_time)
         self.full_ids = QCheckBox(self.tr("Full ID numbers (for regulators; compliance only)"), self)
         self.destination = QLineEdit(
-            str(Path.home() / f"suitcheck-audit-{self.services.ctx.today():%Y%m%d}.xlsx"), self
+            str(Path.home() / f"suitcheck-audit-{self.services.ctx.shown_today():%Y%m%d}.xlsx"), self
         )
         self.destination.setObjectName("destination")
         self.format.currentIndexChanged.connect(self._suffix)

@@ -40,7 +40,7 @@ class InspectionDialog(QDialog):
         self.job: Job | None = None
         self.outcome: InspectionResult | None = None
         self.setWindowTitle(self.tr("Self-inspection report"))
-        lo, hi = last_half_year(services.ctx.today())
+        lo, hi = last_half_year(services.ctx.shown_today())
         self.since = date_edit(self, lo)
         self.since.setObjectName("inspectionFrom")
         self.until = date_edit(self, hi)

@@ -187,6 +187,14 @@
         <translation>本终端已信任该安装</translation>
     </message>
     <message>
+        <source>refused: the computer&apos;s clock is wrong</source>
+        <translation>已拒绝：本机时钟有误</translation>
+    </message>
+    <message>
+        <source>clock correction recorded</source>
+        <translation>已记录时钟更正</translation>
+    </message>
+    <message>
         <source>assessment confirmation sheet</source>
         <translation>风险测评结果确认书</translation>
     </message>
@@ -1274,6 +1282,10 @@
     <message>
         <source>The store cannot be used right now.</source>
         <translation>数据库暂时无法使用。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock is wrong.</source>
+        <translation>本机时钟有误。</translation>
     </message>
     <message>
         <source>The store cannot be opened.</source>
@@ -3147,6 +3159,14 @@ Store: {store}</source>
         <translation>导出在目标文件夹中的临时分段文件在并入前被其他程序改动；未写入任何文件。请导出到只有您可以写入的文件夹。</translation>
     </message>
     <message>
+        <source>This computer&apos;s clock reads {clock}, earlier than the newest entry of the audit trail (entry {seq}, {newest}); nothing was done. Correct the computer&apos;s clock and try again. If that entry was recorded while the clock ran ahead, an administrator records the correction: `suitcheck audit clock-correct --reason REASON`.</source>
+        <translation>本机时钟显示 {clock}，早于审计日志的最新记录（第 {seq} 条，{newest}），本次操作未执行。请校正本机时钟后重试。如果该记录是在时钟走快时记下的，由管理员记录时钟更正：`suitcheck audit clock-correct --reason 原因`。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock reads {clock}, but the database server&apos;s clock reads {server}; nothing was done. Correct the computer&apos;s clock and try again.</source>
+        <translation>本机时钟显示 {clock}，而数据库服务器的时钟显示 {server}，本次操作未执行。请校正本机时钟后重试。</translation>
+    </message>
+    <message>
         <source>Writing the distribution list failed: its temporary part file in the target folder was changed by another program; no file was written. Write the list to a folder only you can write to.</source>
         <translation>分发名单写入失败：目标文件夹中的临时分段文件被其他程序改动；未写入任何文件。请将名单写到只有您可以写入的文件夹。</translation>
     </message>
@@ -3728,6 +3748,10 @@ Store: {store}</source>
     <message>
         <source>trust another installation&apos;s key</source>
         <translation>信任其他安装的密钥</translation>
+    </message>
+    <message>
+        <source>record a correction of this computer&apos;s clock</source>
+        <translation>记录本机时钟的更正</translation>
     </message>
 </context>
 <context>

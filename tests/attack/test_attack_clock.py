@@ -1,0 +1,210 @@
+"""The desk's clock. A clerk (or the desktop's careless IT) can set the computer's clock;
+desks sharing one PostgreSQL store keep clocks that disagree. Every decision is taken on
+the firm's day of `ServiceContext.now()`, and every entry of the trail is stamped with it:
+a clock set back made an expired assessment valid again and dated entries before the ones
+already in the trail. Time zones and daylight saving: test_attack_days.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from suitcheck.domain.codes import AuditAction
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Services, open_services
+from suitcheck.services.errors import ClockWrong, InvalidInput, PermissionDenied
+from suitcheck.store.models import AuditEntry
+from tests.conftest import FAST_HASHER, NOW, TODAY, Clock, staff
+from tests.fixtures import import_text_report
+
+VALIDITY = 730  # the default policy's validity_days
+
+
+def _trail(services: Services) -> list[tuple[int, str, str, str, dict[str, object]]]:
+    with services.ctx.transaction(read_only=True) as session:
+        rows = session.execute(
+            select(AuditEntry.seq, AuditEntry.at, AuditEntry.staff, AuditEntry.action, AuditEntry.facts).order_by(
+                AuditEntry.seq
+            )
+        ).all()
+    return [(seq, at, who, action, json.loads(facts)) for seq, at, who, action, facts in rows]
+
+
+def _expired_client(services: Services, tmp_path: Path) -> tuple[int, int]:
+    """A C3 client whose assessment expired 10 days ago, and an R3 report."""
+    compliance = staff(services, Role.COMPLIANCE)
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    client = services.investors.add(
+        compliance,
+        account="EXPIRED",
+        name="客户甲",
+        profile=RiskProfile.C3,
+        assessed_on=TODAY - dt.timedelta(days=VALIDITY + 10),
+    ).id
+    return client, report
+
+
+def test_a_clock_set_back_decides_nothing_and_the_refusal_is_recorded_at_the_trails_moment(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: set the clock back two months and an assessment that expired ten days ago
+    was "valid" again: the check ALLOWED (recorded as allowed, dated two months before the
+    entries already in the trail), the client showed as assessed and valid, and the
+    reminders no longer listed it as expired."""
+    services = sqlite_services
+    client, report = _expired_client(services, tmp_path)
+    advisor = staff(services, Role.ADVISOR)
+    assert services.access.check(advisor, client, report).decision.outcome.value == "block"
+    newest_before = _trail(services)[-1]
+
+    clock.now = NOW - dt.timedelta(days=60)
+    with pytest.raises(ClockWrong) as caught:
+        services.access.check(advisor, client, report)
+    sentence = str(caught.value)
+    assert "2026-04-16 17:30:00 UTC+8" in sentence  # the clock as it reads (Beijing time)
+    assert f"entry {newest_before[0]}, 2026-06-15 17:30:00 UTC+8" in sentence  # the trail's newest
+    assert "Correct the computer's clock" in sentence
+    with pytest.raises(ClockWrong):
+        services.investors.get(advisor, client)  # not shown "valid" either
+    with pytest.raises(ClockWrong):
+        services.reminders.reminders(advisor)
+
+    trail = _trail(services)
+    assert [e[3] for e in trail[len(trail) - 3 :]] == ["clock-wrong"] * 3
+    assert all(e[3] != "check" or e[0] <= newest_before[0] for e in trail)  # no decision recorded
+    ats = [e[1] for e in trail]
+    assert ats == sorted(ats)  # never dated before an entry already there
+    seq, at, who, _, facts = trail[-3]
+    assert (at, who) == (newest_before[1], "t-advisor")
+    assert facts == {
+        "clock": "2026-04-16T09:30:00.000000Z",
+        "newest": "2026-06-15T09:30:00.000000Z",
+        "newest_seq": seq - 1,
+    }
+
+    # A desk opened anew with the clock set back (the command line) is refused the same way.
+    again = open_services(services.store.url.database, clock=Clock(NOW - dt.timedelta(days=60)), hasher=FAST_HASHER)
+    try:
+        with pytest.raises(ClockWrong):
+            again.auth.login("t-advisor", "correct horse")
+    finally:
+        again.close()
+
+    clock.now = NOW + dt.timedelta(minutes=1)  # put right: works again
+    assert services.access.check(advisor, client, report).decision.outcome.value == "block"
+    root = staff(services, Role.ADMIN, "t-root")
+    assert services.audit.verify(root).ok
+
+
+def test_a_clock_a_few_minutes_behind_the_trail_is_tolerated(sqlite_services: Services, clock: Clock) -> None:
+    """Two programs on one desk (the window and a command line) stamp entries a moment
+    apart; a clock NTP steps back by a second is no attack."""
+    services = sqlite_services
+    advisor = staff(services, Role.ADVISOR)
+    clock.now = NOW - dt.timedelta(minutes=4)
+    assert services.investors.count(advisor) == 0
+
+
+def test_a_clock_set_ahead_then_put_right_is_corrected_by_a_recorded_act_not_a_lockout(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """A clock left a year ahead, then put right: every decision is refused (the trail holds
+    entries dated a year on), and nothing but a recorded correction by an administrator,
+    with a reason, lets the branch work again. It is refused to anyone else, without a
+    reason, or when the clock is not behind the trail (no way to set the clock back)."""
+    services = sqlite_services
+    client, report = _expired_client(services, tmp_path)
+    advisor, root = staff(services, Role.ADVISOR), staff(services, Role.ADMIN, "t-root")
+    with pytest.raises(InvalidInput, match="nothing to correct"):
+        services.audit.correct_clock(root, "no reason to")
+    clock.now = NOW + dt.timedelta(days=365)
+    assert services.access.check(advisor, client, report).decision.outcome.value == "block"
+    ahead = _trail(services)[-1]
+
+    clock.now = NOW + dt.timedelta(hours=1)  # put right
+    with pytest.raises(ClockWrong):
+        services.access.check(advisor, client, report)
+    with pytest.raises(PermissionDenied):
+        services.audit.correct_clock(advisor, "the clock ran ahead")
+    with pytest.raises(InvalidInput, match="reason"):
+        services.audit.correct_clock(root, "  ")
+    done = services.audit.correct_clock(root, "BIOS clock ran a year ahead; put right by IT")
+    assert done["newest_seq"] == ahead[0] + 2  # after the refusals recorded meanwhile
+    assert services.access.check(advisor, client, report).decision.outcome.value == "block"
+
+    trail = _trail(services)
+    corrected = next(e for e in trail if e[3] == AuditAction.CLOCK_CORRECTED.value)
+    assert corrected[1] == "2026-06-15T10:30:00.000000Z"  # the corrected clock
+    assert corrected[2] == "t-root"
+    assert corrected[4]["reason"] == "BIOS clock ran a year ahead; put right by IT"
+    assert corrected[4]["newest"] == "2027-06-15T09:30:00.000000Z"
+    after = [e[1] for e in trail if e[0] >= corrected[0]]
+    assert after == sorted(after)  # from the correction on, in order again
+    assert services.audit.verify(root).ok
+
+
+def _real_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@pytest.mark.postgres
+def test_desks_of_a_shared_store_decide_by_the_database_servers_clock(pg_target: str, tmp_path: Path) -> None:
+    """Was BROKE: two desks on one PostgreSQL store each decided by their own clock. A desk
+    set back three months ALLOWED a client whose assessment expired ten days ago, while the
+    desk beside it blocked the same client, and stamped its entry three months before the
+    entries the other desk had just written. A desk three hours ahead stamped its entries
+    ahead of everyone's. The server's clock, which no clerk can set, now decides the check
+    (read with the trail's lock the check already takes), and a change recorded with a desk
+    clock away from the server's is refused, naming both clocks."""
+    real = _real_now()
+    today = (real + dt.timedelta(hours=8)).date()  # Beijing's day
+    right = open_services(pg_target, clock=Clock(real), hasher=FAST_HASHER, init=True, server_clock=True)
+    behind = open_services(pg_target, clock=Clock(real - dt.timedelta(days=90)), hasher=FAST_HASHER, server_clock=True)
+    ahead = open_services(pg_target, clock=Clock(real + dt.timedelta(hours=3)), hasher=FAST_HASHER, server_clock=True)
+    try:
+        compliance = staff(right, Role.COMPLIANCE)
+        report = import_text_report(right, compliance, tmp_path, level="中风险")
+        client = right.investors.add(
+            compliance,
+            account="EXPIRED",
+            name="客户甲",
+            profile=RiskProfile.C3,
+            assessed_on=today - dt.timedelta(days=VALIDITY + 10),
+        ).id
+        advisor = compliance  # who checks: any role that may
+        answers = {
+            name: desk.access.check(advisor, client, report).decision.outcome.value
+            for name, desk in (("right", right), ("behind", behind), ("ahead", ahead))
+        }
+        assert answers == {"right": "block", "behind": "block", "ahead": "block"}
+        checks = [e for e in _trail(right) if e[3] == "check"]
+        ats = [e[1] for e in checks]
+        assert ats == sorted(ats)  # in the trail's order, whatever each desk's clock says
+        assert ats[1] > _stamp(real - dt.timedelta(days=1))  # not the desk's three months ago
+        assert ats[2] < _stamp(real + dt.timedelta(hours=2))  # nor its three hours ahead
+
+        with pytest.raises(ClockWrong, match="but the database server's clock reads"):
+            ahead.investors.mark_reassessment_due(advisor, client, "moved abroad")
+        with pytest.raises(ClockWrong, match="earlier than the newest entry"):
+            behind.investors.mark_reassessment_due(advisor, client, "moved abroad")
+        refusals = [e for e in _trail(right) if e[3] == "clock-wrong"]
+        assert [sorted(e[4]) for e in refusals] == [
+            ["clock", "newest", "newest_seq", "server"],
+            ["clock", "newest", "newest_seq"],
+        ]
+        ats = [e[1] for e in _trail(right)]
+        assert ats == sorted(ats)
+    finally:
+        for desk in (right, behind, ahead):
+            desk.close()
+
+
+def _stamp(moment: dt.datetime) -> str:
+    from suitcheck.audit.chain import utc_stamp
+
+    return utc_stamp(moment)
