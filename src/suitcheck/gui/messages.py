@@ -24,6 +24,18 @@ CONTEXT = "Messages"
 TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "Messages",
+        'Give the reason for the clock correction (recorded in the trail), e.g. "clock ran a year ahead after the BIOS battery was replaced".',
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit trail holds no entry whose moment can be read; there is nothing to correct and nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This computer's clock reads {clock}, not earlier than the newest entry of the audit trail (entry {seq}, {newest}); there is nothing to correct and nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "This computer's clock reads {clock}, earlier than the newest entry of the audit trail (entry {seq}, {newest}); nothing was done. Correct the computer's clock and try again. If that entry was recorded while the clock ran ahead, an administrator records the correction: `suitcheck audit clock-correct --reason REASON`.",
     ),
     QT_TRANSLATE_NOOP(

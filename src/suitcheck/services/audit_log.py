@@ -545,11 +545,16 @@ class AuditService:
             chain.lock_chain(conn)
             head = conn.execute(chain.HEAD).first()
             newest_at = chain.stamp_moment(head[2]) if head is not None else None
-            if head is None or newest_at is None or not clock_behind(reading, newest_at):
-                newest = f" (entry {head[0]}, {clock_words(newest_at)})" if head and newest_at else ""
+            if head is None or newest_at is None:
                 raise InvalidInput(
-                    f"This computer's clock reads {clock_words(reading)}, not earlier than the newest entry of the "
-                    f"audit trail{newest}; there is nothing to correct and nothing was recorded."
+                    "The audit trail holds no entry whose moment can be read; there is nothing to correct and "
+                    "nothing was recorded."
+                )
+            if not clock_behind(reading, newest_at):
+                clock, seq, newest = clock_words(reading), head[0], clock_words(newest_at)
+                raise InvalidInput(
+                    f"This computer's clock reads {clock}, not earlier than the newest entry of the audit trail "
+                    f"(entry {seq}, {newest}); there is nothing to correct and nothing was recorded."
                 )
             seq = head[0]
             entry = ctx.sealer.append(

@@ -3159,6 +3159,18 @@ Store: {store}</source>
         <translation>导出在目标文件夹中的临时分段文件在并入前被其他程序改动；未写入任何文件。请导出到只有您可以写入的文件夹。</translation>
     </message>
     <message>
+        <source>Give the reason for the clock correction (recorded in the trail), e.g. &quot;clock ran a year ahead after the BIOS battery was replaced&quot;.</source>
+        <translation>请给出时钟更正的原因（记入审计日志），例如“更换主板电池后时钟快了一年”。</translation>
+    </message>
+    <message>
+        <source>The audit trail holds no entry whose moment can be read; there is nothing to correct and nothing was recorded.</source>
+        <translation>审计日志中没有可读取时间的记录，无需更正，未记录任何内容。</translation>
+    </message>
+    <message>
+        <source>This computer&apos;s clock reads {clock}, not earlier than the newest entry of the audit trail (entry {seq}, {newest}); there is nothing to correct and nothing was recorded.</source>
+        <translation>本机时钟显示 {clock}，并不早于审计日志的最新记录（第 {seq} 条，{newest}），无需更正，未记录任何内容。</translation>
+    </message>
+    <message>
         <source>This computer&apos;s clock reads {clock}, earlier than the newest entry of the audit trail (entry {seq}, {newest}); nothing was done. Correct the computer&apos;s clock and try again. If that entry was recorded while the clock ran ahead, an administrator records the correction: `suitcheck audit clock-correct --reason REASON`.</source>
         <translation>本机时钟显示 {clock}，早于审计日志的最新记录（第 {seq} 条，{newest}），本次操作未执行。请校正本机时钟后重试。如果该记录是在时钟走快时记下的，由管理员记录时钟更正：`suitcheck audit clock-correct --reason 原因`。</translation>
     </message>
