@@ -5,6 +5,7 @@ what was done and what was not; nothing done is lost, nothing undone is claimed.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -18,7 +19,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import StoreUnavailable
 from suitcheck.store.models import Report
-from tests.conftest import PASSWORD, add_client
+from tests.conftest import PASSWORD, Clock, add_client
 from tests.fixtures import import_text_report, report_text
 
 pytestmark = pytest.mark.postgres
@@ -211,11 +212,13 @@ def test_batch_export_and_verify_cut_by_the_server_say_so_and_keep_what_was_done
     capsys: pytest.CaptureFixture[str],
     monkeypatch: pytest.MonkeyPatch,
     at_statement: Callable[[str, int, Callable[[], None]], None],
+    clock: Clock,
 ) -> None:
     """(held) check --batch whose connection is ended after its third result keeps the
     three checks recorded and written, says where it stopped, exit 1; an audit export cut
     while it reads leaves no file and no manifest; a verify cut while it reads says the
     server cannot be reached, never OK nor a failed verification."""
+    clock.now = dt.datetime.now(dt.UTC)  # as the command line's: it records by the real clock
     report = import_text_report(services, compliance, tmp_path)
     for n in range(6):
         add_client(services, compliance, f"CUT{n}", RiskProfile.C3)

@@ -1139,7 +1139,7 @@ def _attach_known(
             ring.put(inst)
             keys.write_keyring(ring)
     try:
-        check_head(conn, path, inst, location)
+        newest = check_head(conn, path, inst, location)
     except StoreBehindHead as behind:
         if not (init and restored and restored.strip()):
             raise
@@ -1159,6 +1159,9 @@ def _attach_known(
         inst = _grandfather(conn, path, sid, inst)
     sealer = Sealer(path, inst)
     sealer.sync(conn)
+    moment = stamp_moment(newest[2]) if newest is not None else None
+    if newest is not None and moment is not None:
+        sealer.see(newest[0], moment)  # the clock's floor from the start (the head read it anyway)
     return sealer, None
 
 
@@ -1417,9 +1420,10 @@ class StoreBehindHead(SealError):
 
 def check_head(
     conn: Connection, path: Path, inst: Installation, location: str, heads: list[tuple[int, str]] | None = None
-) -> None:
+) -> Any:
     """The store must still hold the heads recorded outside it (signed head at the last
-    seal, and the head record written after every commit). `heads`: those heads as
+    seal, and the head record written after every commit). Returns the store's newest
+    entry as chain.HEAD reads it (None for none). `heads`: those heads as
     recorded_heads read them before `conn`'s snapshot began (a reader's; a writer holding
     the chain lock reads them here): the record is rewritten after each commit of this
     installation, so one read after a snapshot began may name an entry committed since,
@@ -1451,6 +1455,7 @@ def check_head(
             raise SealError(
                 f"The store {location} was rewritten: entry {seq} differs from the head recorded beside the audit key."
             )
+    return last
 
 
 def recorded_heads(path: Path, inst: Installation, location: str) -> list[tuple[int, str]]:

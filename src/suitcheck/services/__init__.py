@@ -125,7 +125,6 @@ def open_services(
             # before it loses nothing and runs again).
             settle_replacement(key_path, sealer.inst.store_id, sealer.inst.chain)
         ctx = ServiceContext(store, key_path, sealer, clock, server_clock)
-        ctx.refresh_floor()  # the trail's newest moment: a clock behind it decides nothing
         with ctx.core_transaction() as conn:
             seal_existing_rows(ctx, conn)
             seal_branches(ctx, conn)
