@@ -201,6 +201,18 @@ def test_counts_and_a_filter_naming_another_branchs_client_show_nothing_of_it(
     assert services.audit.verify_file(w.hq_compliance, tmp_path / "b1.jsonl").ok
 
 
+def delete_branch_in_the_sqlite_shell(services: Services, sqlite_target: str, code: str) -> None:
+    """Delete branch `code` as an SQL client does: the sqlite3 shell, whose foreign keys are
+    off unless told (the desk's own connection is let go first)."""
+    import sqlite3
+
+    services.store.engine.dispose()
+    shell = sqlite3.connect(sqlite_target)
+    with shell:
+        shell.execute("DELETE FROM branch WHERE code = ?", (code,))
+    shell.close()
+
+
 @pytest.mark.parametrize("dry_run", [True, False], ids=["dry-run", "import"])
 def test_a_client_import_by_staff_whose_branch_was_deleted_in_sql_says_so(
     sqlite_services: Services, sqlite_target: str, tmp_path: Path, dry_run: bool
@@ -211,17 +223,11 @@ def test_a_client_import_by_staff_whose_branch_was_deleted_in_sql_says_so(
     import itself on 'The store ... failed: FOREIGN KEY constraint failed', as if the store
     were broken. Both now say, in one sentence, that the importer's branch is not in the
     store; nothing is written."""
-    import sqlite3
-
     services = sqlite_services
     w = make_world(services, tmp_path)
     services.auth.create_staff(w.root, "t-b2-officer", PASSWORD, Role.COMPLIANCE, branch="B2")
     officer = services.auth.login("t-b2-officer", PASSWORD)
-    services.store.engine.dispose()
-    shell = sqlite3.connect(sqlite_target)  # foreign keys off, as in the sqlite3 shell
-    with shell:
-        shell.execute("DELETE FROM branch WHERE code = 'B2'")
-    shell.close()
+    delete_branch_in_the_sqlite_shell(services, sqlite_target, "B2")
     row = ["N2", "乙", "", "普通投资者", "稳健型", "2026-03-02", "否", "否"]
     path = write_csv(tmp_path / "clients.csv", [row], HEADERS_ZH)
     seen: list[object] = []

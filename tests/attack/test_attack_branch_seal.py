@@ -24,6 +24,7 @@ from suitcheck.services import integrity as integrity_module
 from suitcheck.services.errors import AuthenticationFailed, ServiceError
 from suitcheck.services.integrity import RECORD_SEALED, SEAL_REPORTS_SETTING, RowSealer
 from suitcheck.store.models import AuditEntry, Branch, StoreSetting
+from tests.attack.test_attack_branch_scope import delete_branch_in_the_sqlite_shell
 from tests.conftest import PASSWORD, Clock, make_services
 from tests.services.clientfiles import HEADERS_ZH, write_csv
 from tests.services.test_branches import make_world
@@ -164,11 +165,7 @@ def test_a_branch_deleted_in_sql_is_named_by_verify(
     w = make_world(services, tmp_path)
     services.auth.create_staff(w.root, "t-b3-officer", PASSWORD, Role.COMPLIANCE, branch="B3")
     officer = services.auth.login("t-b3-officer", PASSWORD)
-    services.store.engine.dispose()
-    shell = sqlite3.connect(sqlite_target)  # foreign keys off, as in the sqlite3 shell
-    with shell:
-        shell.execute("DELETE FROM branch WHERE code = 'B3'")
-    shell.close()
+    delete_branch_in_the_sqlite_shell(services, sqlite_target, "B3")
     assert services.audit.verify(w.root).problem == "branch B3, recorded in the trail, is missing from the store"
     with pytest.raises(ServiceError, match="Your branch is not in the store") as refused:
         services.investors.add(officer, account="N8", name="辛")
@@ -185,11 +182,7 @@ def test_a_new_branch_does_not_take_over_a_branch_deleted_in_sql(
     w = make_world(services, tmp_path)
     services.investors.add(w.hq_compliance, account="C3", name="丙", branch="B3")
     b3 = _branch_of(services, "C3")
-    services.store.engine.dispose()
-    shell = sqlite3.connect(sqlite_target)  # foreign keys off, as in the sqlite3 shell
-    with shell:
-        shell.execute("DELETE FROM branch WHERE code = 'B3'")
-    shell.close()
+    delete_branch_in_the_sqlite_shell(services, sqlite_target, "B3")
     with pytest.raises(ServiceError, match="belong to a branch whose record was removed outside suitcheck"):
         services.branches.add(w.root, "B4", "四部")
     assert {b.code for b in services.branches.list_branches(w.root)} == {"HQ", "B2"}

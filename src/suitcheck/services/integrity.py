@@ -13,7 +13,7 @@ import logging
 import operator
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from types import SimpleNamespace
 from typing import Any, Protocol, overload
 
@@ -936,21 +936,27 @@ def shown(value: object) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
+def _believed_facts(conn: Any, vouched: Vouched, action: AuditAction) -> Iterator[Any]:
+    """The facts of the trail's `action` entries the upgrade believes (`vouched`), parsed,
+    in the trail's order; an entry whose facts do not parse is skipped."""
+    stmt = select(AuditEntry.seq, AuditEntry.chain, AuditEntry.facts).where(AuditEntry.action == action.value, IN_TRAIL)
+    for seq, chain, facts in conn.execute(stmt.order_by(AuditEntry.seq)):
+        if vouched(seq, chain):
+            try:
+                yield json.loads(facts)
+            except (ValueError, TypeError):
+                continue
+
+
 def _added_branches(conn: Any, vouched: Vouched) -> dict[str, tuple[object, object]]:
     """code -> (name, region), in the order the believed `branch-added` entries record them."""
     found: dict[str, tuple[object, object]] = {}
-    stmt = select(AuditEntry.seq, AuditEntry.chain, AuditEntry.facts).where(
-        AuditEntry.action == AuditAction.BRANCH_ADDED.value, IN_TRAIL
-    )
-    for seq, chain, facts in conn.execute(stmt.order_by(AuditEntry.seq)):
-        if not vouched(seq, chain):
-            continue
+    for data in _believed_facts(conn, vouched, AuditAction.BRANCH_ADDED):
         try:
-            data = json.loads(facts)
             code = data["branch"]
             if isinstance(code, str) and code not in found:
                 found[code] = (data["name"], data.get("region", ""))
-        except (ValueError, KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError):
             continue
     return found
 
@@ -962,16 +968,10 @@ def _believe_none(_seq: int, _chain: str | None) -> bool:
 def _imported_questionnaires(conn: Any, vouched: Vouched) -> dict[object, object]:
     """version -> checksum, as the trail's questionnaire-import entries it believes record them."""
     found: dict[object, object] = {}
-    stmt = select(AuditEntry.seq, AuditEntry.chain, AuditEntry.facts).where(
-        AuditEntry.action == AuditAction.QUESTIONNAIRE_IMPORT.value, IN_TRAIL
-    )
-    for seq, chain, facts in conn.execute(stmt.order_by(AuditEntry.seq)):
-        if not vouched(seq, chain):
-            continue
+    for data in _believed_facts(conn, vouched, AuditAction.QUESTIONNAIRE_IMPORT):
         try:
-            data = json.loads(facts)
             found[data["version"]] = data["checksum"]
-        except (ValueError, KeyError, TypeError):
+        except (KeyError, TypeError):
             continue
     return found
 
