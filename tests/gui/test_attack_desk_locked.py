@@ -19,7 +19,7 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QPushButton, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QPushButton, QWidget, QWizard
 from sqlalchemy import text
 
 from suitcheck.domain.codes import AuditAction
@@ -601,6 +601,48 @@ def test_a_change_saved_behind_a_lock_keeps_the_dialog_running_and_is_recorded_o
         qtbot.waitUntil(lambda: not dialog.isVisible(), timeout=START_UP_MS)
         assert dialog.result() == QDialog.DialogCode.Accepted
         assert checks(services, action) == before + 1
+    finally:
+        holder.release()
+        QThreadPool.globalInstance().waitForDone(START_UP_MS)
+        services.close()
+
+
+def test_an_assessment_saved_by_the_wizard_behind_a_lock_keeps_it_running_and_is_recorded_once(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was BROKE: the assessment wizard saved on the GUI thread (its result page's
+    validatePage); behind another program's lock the wizard froze with the client at the
+    counter, then said the store was locked. Now it says it saves, Save and Back are held,
+    Enter again and Escape wait for the answer, and once the lock goes the assessment is
+    recorded once and the wizard shows the done page."""
+    from tests.gui.test_desk import answer_by_keyboard, wizard_for
+
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", WAITS_MS)
+    services = make_services(str(tmp_path / "demo.db"), clock)
+    services.auth = type(services.auth)(services.ctx, FAST_HASHER)
+    seed_demo(services)
+    wizard = wizard_for(qtbot, services, "880008")  # never assessed
+    answer_by_keyboard(qtbot, wizard, {})
+    assert wizard.currentPage() is wizard.result_page
+    before = checks(services, AuditAction.ASSESSMENT.value)
+    holder = Holder(services)
+    try:
+        ticks = ticking(wizard)
+        qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
+        the_loop_runs(qtbot, ticks)  # not frozen behind the store's lock
+        qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)  # the hurried clerk: again, then Escape
+        qtbot.keyClick(wizard.currentPage(), Qt.Key.Key_Escape)
+        the_loop_runs(qtbot, ticks)
+        assert wizard.isVisible()
+        assert wizard.currentPage() is wizard.result_page
+        assert wizard.result_page.status.text() == "Saving…"
+        assert not wizard.button(QWizard.WizardButton.CommitButton).isEnabled()
+        assert not wizard.button(QWizard.WizardButton.BackButton).isEnabled()
+        assert not wizard.result_page.note.isEnabled()
+        holder.release()
+        qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=START_UP_MS)
+        assert wizard.saved is not None
+        assert checks(services, AuditAction.ASSESSMENT.value) == before + 1
     finally:
         holder.release()
         QThreadPool.globalInstance().waitForDone(START_UP_MS)

@@ -82,7 +82,7 @@ def test_wizard_by_keyboard_shows_the_services_result_before_saving_then_saves( 
     assert wizard.button(QWizard.WizardButton.CommitButton).isVisible()
     wizard.result_page.note.setText("营业部柜台")
     qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
-    assert wizard.currentPage() is wizard.done_page
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=START_UP_MS)  # saved off the GUI thread
     assert wizard.saved is not None
     (saved,) = demo_services.investors.history(compliance, "880008")
     assert (saved.profile, saved.score, saved.answers, saved.note) == (

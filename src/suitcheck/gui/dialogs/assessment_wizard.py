@@ -32,9 +32,12 @@ from suitcheck.domain.decision import Outcome
 from suitcheck.domain.questionnaire import Question, Questionnaire
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
+from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.messages import error_text
+from suitcheck.gui.session import when_present
 from suitcheck.gui.widgets import error_label
+from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import AssessmentPreview, AssessmentResult, InvestorView
@@ -66,6 +69,7 @@ class AssessmentWizard(QWizard):
         self.preview: AssessmentPreview | None = None
         self.saved: AssessmentResult | None = None
         self.sheet_path: Path | None = None
+        self.ended = False
         self.setWindowTitle(
             self.tr("Risk-tolerance assessment — {name} ({account})").format(
                 name=escape_controls(client.name), account=escape_controls(client.account)
@@ -93,11 +97,17 @@ class AssessmentWizard(QWizard):
         return {question: answer for question, answer in given.items() if answer is not None}
 
     def reject(self) -> None:
+        if self.result_page.saving:
+            return  # the assessment is being saved: its answer moves the wizard on
         # Once saved, closing the window is finishing: the caller refreshes the client.
         if self.saved is not None:
             self.accept()
             return
         super().reject()
+
+    def done(self, result: int) -> None:
+        self.ended = True  # finished, cancelled, or closed with the session (end_session)
+        super().done(result)
 
 
 class QuestionPage(QWizardPage):
@@ -185,6 +195,8 @@ class ResultPage(QWizardPage):
         self.note = QLineEdit(self)
         self.note.setObjectName("assessmentNote")
         self.message = error_label(self, "resultMessage")
+        self.status = QLabel(self)
+        self.status.setObjectName("resultStatus")
         form = QFormLayout()
         form.addRow(self.tr("Note (optional):"), self.note)
         layout = QVBoxLayout(self)
@@ -192,7 +204,10 @@ class ResultPage(QWizardPage):
         layout.addWidget(QLabel(self.tr("What the result permits (research reports by risk level):"), self))
         layout.addWidget(self.permits, 1)
         layout.addLayout(form)
+        layout.addWidget(self.status)
         layout.addWidget(self.message)
+        self.saving = False  # the assessment is being saved (off the GUI thread)
+        self._runner = Runner(self)
 
     def initializePage(self) -> None:
         self.w.preview = None
@@ -236,22 +251,57 @@ class ResultPage(QWizardPage):
         self.completeChanged.emit()
 
     def isComplete(self) -> bool:
-        return self.w.preview is not None
+        return self.w.preview is not None and not self.saving
 
     def validatePage(self) -> bool:
-        """The one place that writes: save exactly the answers previewed."""
-        try:
-            self.w.saved = self.w.services.investors.assess_answers(
+        """The one place that writes: save exactly the answers previewed. Off the GUI thread:
+        behind another program's lock on the store the write waits (up to the busy timeout)
+        while the wizard keeps painting. Once sent it cannot be taken back halfway: the
+        buttons and the note are held, Escape waits, and the answer moves the wizard on."""
+        if self.w.saved is not None:
+            return True  # saved: the answer itself pressed on
+        if self.saving:
+            return False
+        self.saving = True
+        self.message.clear()
+        self.status.setText(self.tr("Saving…"))
+        self.note.setEnabled(False)
+        self.completeChanged.emit()  # the Save button greys
+        self.w.button(QWizard.WizardButton.BackButton).setEnabled(False)
+        self._runner.start(
+            Job(
+                self.w.services.investors.assess_answers,
                 self.w.actor,
                 self.w.client.id,
                 self.w.answers(),
                 note=self.note.text().strip() or None,
                 expected_version=self.w.questionnaire.version,
-            )
-        except ServiceError as exc:
+            ),
+            self._saved,
+            self._not_saved,
+        )
+        return False
+
+    def _release(self) -> None:
+        self.saving = False
+        self.status.clear()
+        self.note.setEnabled(True)
+        self.completeChanged.emit()  # the buttons as the page has them
+
+    def _saved(self, result: AssessmentResult) -> None:
+        self._release()
+        self.w.saved = result
+        if not self.w.ended:  # the session did not end meanwhile (it closes the wizard)
+            self.w.next()
+
+    def _not_saved(self, exc: BaseException) -> None:
+        self._release()
+        if self.w.ended:
+            return
+        if isinstance(exc, ServiceError):
             self.message.setText(error_text(exc))
-            return False
-        return True
+        else:
+            when_present(self.w, lambda: show_error(self.w, exc))  # not expected: logged, an apology
 
 
 class DonePage(QWizardPage):

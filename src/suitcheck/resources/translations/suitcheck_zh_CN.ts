@@ -4389,6 +4389,10 @@ Store: {store}</source>
         <source>The client</source>
         <translation>该客户</translation>
     </message>
+    <message>
+        <source>Saving…</source>
+        <translation>正在保存…</translation>
+    </message>
 </context>
 <context>
     <name>ReviewDialog</name>
