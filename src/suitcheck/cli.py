@@ -1312,11 +1312,7 @@ def cmd_branch(services: Services, args: argparse.Namespace, out: Output) -> int
 
 
 def _recover_admin(services: Services, args: argparse.Namespace, out: Output) -> int:
-    try:
-        os_user = getpass.getuser()
-    except (KeyError, OSError):
-        os_user = str(os.getuid()) if hasattr(os, "getuid") else "unknown"
-    view = services.auth.recover_admin(args.name, _new_password(f"New password for {args.name}: "), os_user=os_user)
+    view = services.auth.recover_admin(args.name, _new_password(f"New password for {args.name}: "))
     out.emit(
         view.to_dict(),
         f"{_safe(view.username)} is enabled and unlocked with the password just given; it must be changed at "

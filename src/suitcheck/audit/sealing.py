@@ -1303,7 +1303,7 @@ def _accept_restored(
     extra = {
         "event": "restored-from-backup",
         "reason": reason,
-        "os_user": _os_user(),
+        "os_user": os_user(),
         "previous_chain": inst.chain,
         "store_ended_at": behind.last_seq,
         "recorded_head": {"seq": behind.head_seq, "hash": behind.head_hash},
@@ -1326,11 +1326,13 @@ def _accept_restored(
     return _new_in_place_of(conn, path, ring, location, now, extra, seal_every, inst.store_id, inst, retire)
 
 
-def _os_user() -> str:
+def os_user() -> str:
+    """Who is signed in to the operating system, as the trail records it beside acts that
+    need OS access (a restore, a local recovery, a clock correction)."""
     try:
         return getpass.getuser()
     except (KeyError, OSError):
-        return "unknown"
+        return str(os.getuid()) if hasattr(os, "getuid") else "unknown"
 
 
 def _seal_every_setting() -> int:

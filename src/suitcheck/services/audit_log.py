@@ -6,7 +6,6 @@ import contextlib
 import dataclasses
 import datetime as dt
 import enum
-import getpass
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
@@ -29,7 +28,7 @@ from suitcheck.audit.export import (
     xlsx_room,
 )
 from suitcheck.audit.export_split import ExportWorker
-from suitcheck.audit.sealing import Sealer, SealError, attach_report, check_head, recorded_heads
+from suitcheck.audit.sealing import Sealer, SealError, attach_report, check_head, os_user, recorded_heads
 from suitcheck.domain.calendar import clock_behind, clock_words
 from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import Outcome
@@ -57,13 +56,6 @@ __all__ = [
 from suitcheck.store.models import AuditEntry, Investor, Report
 
 log = logging.getLogger(__name__)
-
-
-def _os_user() -> str:
-    try:
-        return getpass.getuser()
-    except (KeyError, OSError):
-        return "unknown"
 
 
 VerifyResult = chain.VerifyResult  # what verify and replay answer, for the entry points
@@ -567,7 +559,7 @@ class AuditService:
                     "clock": chain.utc_stamp(reading),
                     "newest": chain.utc_stamp(newest_at),
                     "newest_seq": seq,
-                    "os_user": _os_user(),
+                    "os_user": os_user(),
                 },
                 accept_behind=True,
             )

@@ -19,6 +19,7 @@ from argon2 import exceptions as argon2_errors
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from suitcheck.audit.sealing import os_user
 from suitcheck.domain import passwords
 from suitcheck.domain.branches import effective_firm_wide, firm_wide_allowed
 from suitcheck.domain.clients import key_problem
@@ -488,7 +489,7 @@ class AuthService:
         target = session.execute(select(Staff.id).where(Staff.username == username)).scalar_one_or_none()
         return self._ctx.require_in(session, actor, Permission.MANAGE_STAFF, lock=() if target is None else (target,))
 
-    def recover_admin(self, username: str, new_password: str, *, os_user: str) -> StaffView:
+    def recover_admin(self, username: str, new_password: str) -> StaffView:
         """Local recovery when the only administrator is locked out or forgot the password.
 
         No login: the proof is access at the operating-system level to a local SQLite
@@ -506,6 +507,7 @@ class AuthService:
         if not path.is_file() or not os.access(path, os.R_OK | os.W_OK):
             raise PermissionDenied(f"Local recovery needs read and write access to the store file {path}.")
         self._validate_password(new_password, username)
+        by = os_user()
         with self._ctx.transaction() as session:
             staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
             if staff is None or staff.role != Role.ADMIN.value:
@@ -524,9 +526,9 @@ class AuthService:
                 session,
                 Actor(0, "local-recovery", Role.ADMIN),
                 AuditAction.ADMIN_RECOVERED,
-                facts={"username": username, "os_user": os_user, "store": path.name},
+                facts={"username": username, "os_user": by, "store": path.name},
             )
-            log.warning("administrator %r recovered locally by OS user %r", username, os_user)
+            log.warning("administrator %r recovered locally by OS user %r", username, by)
             return _view(staff, self._ctx.now())
 
     def list_staff(self, actor: Actor) -> list[StaffView]:
