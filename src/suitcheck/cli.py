@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from suitcheck.about import version_text
-from suitcheck.domain.calendar import stamp_in_firm_time
+from suitcheck.domain.calendar import FIRM_ZONE_NAME, stamp_in_firm_time
 from suitcheck.domain.codes import AuditAction, ExportFormat, ImportStatus
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel
@@ -1009,8 +1009,9 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         out.emit(
             done,
             f"Recorded as entry {done['seq']}: the trail takes this computer's clock "
-            f"({stamp_in_firm_time(done['clock'])} UTC+8) from now on; entries up to {done['newest_seq']} "
-            f"(the newest at {stamp_in_firm_time(done['newest'])} UTC+8) were stamped while it ran ahead.",
+            f"({stamp_in_firm_time(done['clock'])} {FIRM_ZONE_NAME}) from now on; entries up to "
+            f"{done['newest_seq']} (the newest at {stamp_in_firm_time(done['newest'])} {FIRM_ZONE_NAME}) "
+            "were stamped while it ran ahead.",
         )
         return EXIT_OK
     actor = _login(services, args)

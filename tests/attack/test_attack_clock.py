@@ -208,3 +208,44 @@ def _stamp(moment: dt.datetime) -> str:
     from suitcheck.audit.chain import utc_stamp
 
     return utc_stamp(moment)
+
+
+def test_the_command_line_refuses_a_clock_behind_the_trail_and_records_the_correction(
+    sqlite_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As an administrator would, with the desk's real clock: entries a desk stamped while
+    its clock ran a year ahead refuse every command (exit 1, one sentence) until
+    `audit clock-correct` records the correction (administrators only; exit 2 without a
+    reason worth the name, or once there is nothing left to correct)."""
+    from suitcheck.cli import main
+
+    a_year_ahead = Clock(_real_now() + dt.timedelta(days=365))
+    ahead = open_services(sqlite_target, clock=a_year_ahead, hasher=FAST_HASHER, init=True)
+    try:
+        staff(ahead, Role.ADMIN, "t-root")
+        staff(ahead, Role.ADVISOR)
+    finally:
+        ahead.close()
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "correct horse")
+
+    def cli(*args: str) -> tuple[int, str]:
+        capsys.readouterr()
+        code = main([*args, "--db", sqlite_target])
+        said = capsys.readouterr()
+        return code, (said.out + said.err).strip()
+
+    code, said = cli("investor", "list", "--user", "t-advisor")
+    assert code == 1
+    assert said.startswith("suitcheck: This computer's clock reads ")
+    assert "earlier than the newest entry of the audit trail" in said
+    assert "Traceback" not in said
+    assert cli("audit", "clock-correct", "--reason", "ran ahead", "--user", "t-advisor")[0] == 1  # not their role
+    assert cli("audit", "clock-correct", "--reason", "   ", "--user", "t-root")[0] == 2
+    code, said = cli("audit", "clock-correct", "--reason", "BIOS clock ran a year ahead", "--user", "t-root")
+    assert code == 0, said
+    assert said.startswith("Recorded as entry ")
+    assert said.count(" UTC+8") == 2
+    code, said = cli("audit", "clock-correct", "--reason", "again", "--user", "t-root")
+    assert code == 2
+    assert "there is nothing to correct" in said
+    assert cli("investor", "list", "--user", "t-advisor")[0] == 0
