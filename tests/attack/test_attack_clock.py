@@ -35,8 +35,8 @@ def _trail(services: Services) -> list[tuple[int, str, str, str, dict[str, objec
     return [(seq, at, who, action, json.loads(facts)) for seq, at, who, action, facts in rows]
 
 
-def _expired_client(services: Services, tmp_path: Path) -> tuple[int, int]:
-    """A C3 client whose assessment expired 10 days ago, and an R3 report."""
+def _expired_client(services: Services, tmp_path: Path, today: dt.date = TODAY) -> tuple[int, int]:
+    """A C3 client whose assessment expired 10 days before `today`, and an R3 report."""
     compliance = staff(services, Role.COMPLIANCE)
     report = import_text_report(services, compliance, tmp_path, level="中风险")
     client = services.investors.add(
@@ -44,7 +44,7 @@ def _expired_client(services: Services, tmp_path: Path) -> tuple[int, int]:
         account="EXPIRED",
         name="客户甲",
         profile=RiskProfile.C3,
-        assessed_on=TODAY - dt.timedelta(days=VALIDITY + 10),
+        assessed_on=today - dt.timedelta(days=VALIDITY + 10),
     ).id
     return client, report
 
@@ -167,16 +167,8 @@ def test_desks_of_a_shared_store_decide_by_the_database_servers_clock(pg_target:
     behind = open_services(pg_target, clock=Clock(real - dt.timedelta(days=90)), hasher=FAST_HASHER, server_clock=True)
     ahead = open_services(pg_target, clock=Clock(real + dt.timedelta(hours=3)), hasher=FAST_HASHER, server_clock=True)
     try:
-        compliance = staff(right, Role.COMPLIANCE)
-        report = import_text_report(right, compliance, tmp_path, level="中风险")
-        client = right.investors.add(
-            compliance,
-            account="EXPIRED",
-            name="客户甲",
-            profile=RiskProfile.C3,
-            assessed_on=today - dt.timedelta(days=VALIDITY + 10),
-        ).id
-        advisor = compliance  # who checks: any role that may
+        client, report = _expired_client(right, tmp_path, today)
+        advisor = staff(right, Role.COMPLIANCE)  # who checks: any role that may
         answers = {
             name: desk.access.check(advisor, client, report).decision.outcome.value
             for name, desk in (("right", right), ("behind", behind), ("ahead", ahead))
