@@ -647,3 +647,56 @@ def test_an_assessment_saved_by_the_wizard_behind_a_lock_keeps_it_running_and_is
         holder.release()
         QThreadPool.globalInstance().waitForDone(START_UP_MS)
         services.close()
+
+
+@pytest.mark.parametrize("screen", ["a client dialog", "the wizard"])
+def test_a_session_ended_while_a_change_is_saved_behind_a_lock_takes_no_late_answer(  # type: ignore[no-untyped-def]
+    qtbot, tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, screen: str
+) -> None:
+    """The clerk saves behind another program's lock and walks away; the session ends (Switch
+    user closes every dialog with done(), as end_session does). The change was sent and is
+    recorded once when the lock goes, but its late answer must not finish the closed screen
+    for the next clerk: the dialog stays rejected, the wizard stays where it was."""
+    from tests.gui.test_desk import answer_by_keyboard, wizard_for
+
+    monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", WAITS_MS)
+    services = make_services(str(tmp_path / "demo.db"), clock)
+    services.auth = type(services.auth)(services.ctx, FAST_HASHER)
+    seed_demo(services)
+    compliance = login(services, "demo-compliance")
+    widget: QDialog
+    if screen == "a client dialog":
+        dialog = ClientEditDialog(services, compliance, services.investors.get(compliance, "880003"))
+        dialog.special.setChecked(True)
+        dialog.reason.setText("柜台核实")
+        qtbot.addWidget(dialog)
+        dialog.show()
+        widget, action = dialog, AuditAction.CLIENT_EDITED.value
+    else:
+        wizard = wizard_for(qtbot, services, "880008")
+        answer_by_keyboard(qtbot, wizard, {})
+        widget, action = wizard, AuditAction.ASSESSMENT.value
+    before = checks(services, action)
+    holder = Holder(services)
+    try:
+        ticks = ticking(widget)
+        if screen == "a client dialog":
+            widget.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+        else:
+            qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
+        the_loop_runs(qtbot, ticks)
+        widget.done(QDialog.DialogCode.Rejected)  # the session ends
+        assert not widget.isVisible()
+        holder.release()
+        QThreadPool.globalInstance().waitForDone(START_UP_MS)
+        for _ in range(5):
+            QApplication.processEvents()
+        assert checks(services, action) == before + 1  # sent before the session ended: recorded
+        assert widget.result() == QDialog.DialogCode.Rejected
+        assert not widget.isVisible()
+        if screen == "the wizard":
+            assert wizard.currentPage() is not wizard.done_page  # not moved on by the late answer
+    finally:
+        holder.release()
+        QThreadPool.globalInstance().waitForDone(START_UP_MS)
+        services.close()
