@@ -18,6 +18,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services, open_services
 from suitcheck.services.errors import ClockWrong, InvalidInput, PermissionDenied
+from suitcheck.store.engine import StoreError
 from suitcheck.store.models import AuditEntry
 from tests.conftest import FAST_HASHER, NOW, TODAY, Clock, staff
 from tests.fixtures import import_text_report
@@ -241,3 +242,163 @@ def test_the_command_line_refuses_a_clock_behind_the_trail_and_records_the_corre
     assert code == 2
     assert "there is nothing to correct" in said
     assert cli("investor", "list", "--user", "t-advisor")[0] == 0
+
+
+def _date_back(database: str, seq: int, moment: dt.datetime, *, rehash: bool = False) -> None:
+    """An insider with the SQLite shell redates entry `seq` to `moment` (and, `rehash`,
+    recomputes its hash as the unkeyed chain allows; its MAC needs the key), the
+    append-only guard dropped for it and put back."""
+    import sqlite3
+
+    from suitcheck.audit.chain import canonical_entry, entry_hash
+
+    conn = sqlite3.connect(database)
+    try:
+        (guard,) = conn.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_entry_no_update'").fetchone()
+        conn.execute("DROP TRIGGER audit_entry_no_update")  # put back as it was below
+        conn.execute("UPDATE audit_entry SET at = ? WHERE seq = ?", (_stamp(moment), seq))
+        if rehash:
+            row = conn.execute(
+                "SELECT seq, at, staff, action, investor_id, report_id, decision, reasons, facts, prev_hash, chain "
+                "FROM audit_entry WHERE seq = ?",
+                (seq,),
+            ).fetchone()
+            conn.execute(
+                "UPDATE audit_entry SET entry_hash = ? WHERE seq = ?", (entry_hash(canonical_entry(*row)), seq)
+            )
+        conn.execute(guard)
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("rehash", [False, True], ids=["redated", "redated-and-rehashed"])
+def test_the_newest_entry_redated_in_the_store_does_not_lower_a_running_desks_floor(
+    sqlite_services: Services, clock: Clock, tmp_path: Path, rehash: bool
+) -> None:
+    """Was BROKE: the clock's floor is the trail's newest entry, read from the store. An
+    insider who redated that entry three months back in the SQLite shell, then set the
+    desk's clock two months back, had the expired client ALLOWED: the desk, asked again
+    for the newest entry, took the earlier moment as its floor. The moment this desk saw
+    that entry with stands; the redated entry fails `audit verify`."""
+    services = sqlite_services
+    client, report = _expired_client(services, tmp_path)
+    advisor = staff(services, Role.ADVISOR)
+    assert services.access.check(advisor, client, report).decision.outcome.value == "block"
+    newest = _trail(services)[-1]
+    _date_back(str(services.store.url.database), newest[0], NOW - dt.timedelta(days=90), rehash=rehash)
+
+    clock.now = NOW - dt.timedelta(days=60)
+    with pytest.raises(ClockWrong) as caught:  # a sign-in reads the newest entry again
+        services.auth.login("t-advisor", "correct horse")
+    assert f"entry {newest[0]}, 2026-06-15 17:30:00 UTC+8" in str(caught.value)  # the moment it was recorded at
+    with pytest.raises(ClockWrong):
+        services.access.check(advisor, client, report)
+    assert all(e[3] != "check" or e[0] <= newest[0] for e in _trail(services))  # no decision recorded
+    clock.now = NOW + dt.timedelta(minutes=1)
+    result = services.audit.verify(staff(services, Role.ADMIN, "t-root"))
+    assert (result.ok, result.bad_seq) == (False, newest[0])  # caught where compliance looks
+
+
+def test_the_newest_entry_redated_while_the_desk_was_closed_does_not_lower_its_floor(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the same insider, with the program closed: opened again with its clock two
+    months back, the desk took the redated entry's moment as its floor and let the
+    expired client through. The head record beside the audit key (written after every
+    commit, MACed under the keyring's head key) now carries the moment of the entry it
+    names, and the floor is never earlier than it."""
+    services = sqlite_services
+    client, report = _expired_client(services, tmp_path)
+    advisor = staff(services, Role.ADVISOR)
+    assert services.access.check(advisor, client, report).decision.outcome.value == "block"
+    newest = _trail(services)[-1]
+    database = str(services.store.url.database)
+    services.close()
+    _date_back(database, newest[0], NOW - dt.timedelta(days=90))
+
+    again = open_services(database, clock=Clock(NOW - dt.timedelta(days=60)), hasher=FAST_HASHER)
+    try:
+        with pytest.raises(ClockWrong) as caught:
+            again.auth.login("t-advisor", "correct horse")
+        assert f"entry {newest[0]}, 2026-06-15 17:30:00 UTC+8" in str(caught.value)
+    finally:
+        again.close()
+
+
+def test_an_entry_another_program_wrote_redated_does_not_lower_the_floor(sqlite_target: str, tmp_path: Path) -> None:
+    """The window and a command line on one desk: the command line recorded the newest
+    entry a month on; the insider redates it three months back and sets the clock back
+    to a day after the window's own last entry. The window reads the newest entry only
+    as its next check takes the trail's lock: the head record the command line wrote
+    gives that entry's moment."""
+    clock = Clock(NOW)
+    window = open_services(sqlite_target, clock=clock, hasher=FAST_HASHER, init=True)
+    command_line = open_services(sqlite_target, clock=clock, hasher=FAST_HASHER)
+    try:
+        client, report = _expired_client(window, tmp_path)
+        advisor = staff(window, Role.ADVISOR)
+        assert window.access.check(advisor, client, report).decision.outcome.value == "block"
+        clock.now = NOW + dt.timedelta(days=30)
+        assert command_line.access.check(advisor, client, report).decision.outcome.value == "block"
+        newest = _trail(command_line)[-1]
+        _date_back(sqlite_target, newest[0], NOW - dt.timedelta(days=90))
+
+        clock.now = NOW + dt.timedelta(days=1)  # behind the command line's entry, not the window's own
+        with pytest.raises(ClockWrong) as caught:
+            window.access.check(advisor, client, report)
+        assert f"entry {newest[0]}, 2026-07-15 17:30:00 UTC+8" in str(caught.value)
+        assert all(e[3] != "check" or e[0] <= newest[0] for e in _trail(window))
+    finally:
+        window.close()
+        command_line.close()
+
+
+def test_the_head_records_moment_is_under_its_mac_and_an_older_record_without_one_still_opens(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """The moment the head record carries is covered by its MAC: moved back in a text
+    editor, the record is refused as altered when the store opens (as its number and hash
+    are). A record written before it carried a moment opens as before, the floor then
+    taken from the store."""
+    from suitcheck.audit import keys
+
+    services = sqlite_services
+    advisor = staff(services, Role.ADVISOR)
+    services.investors.count(advisor)
+    sealer = services.ctx.sealer
+    path, head_key, store_id = keys.head_path(sealer.path, sealer.store_id), sealer.inst.head_key, sealer.store_id
+    database = str(services.store.url.database)
+    services.close()
+    record = keys.read_head_record(path, head_key, store_id)
+    assert record is not None
+    assert record.at == _trail_of(database)[-1][1]
+
+    text = path.read_bytes()
+    earlier = _stamp(NOW - dt.timedelta(days=90)).encode()
+    path.write_bytes(text.replace(record.at.encode(), earlier))
+    with pytest.raises(StoreError, match=r"audit head .* was altered"):
+        open_services(database, clock=Clock(NOW), hasher=FAST_HASHER).close()
+
+    keys.write_head(path, head_key, store_id, record.seq, record.digest)  # as the version before wrote it
+    assert keys.read_head_record(path, head_key, store_id) == keys.HeadRecord(record.seq, record.digest, None)
+    again = open_services(database, clock=Clock(NOW), hasher=FAST_HASHER)
+    try:
+        assert again.ctx.sealer.floor is not None
+        assert _stamp(again.ctx.sealer.floor[1]) == record.at
+        staff(again, Role.COMPLIANCE)  # a recorded change
+        written = keys.read_head_record(path, head_key, store_id)
+        assert written is not None
+        assert written.at is not None
+    finally:
+        again.close()
+
+
+def _trail_of(database: str) -> list[tuple[int, str]]:
+    import sqlite3
+
+    conn = sqlite3.connect(database)
+    try:
+        return conn.execute("SELECT seq, at FROM audit_entry ORDER BY seq").fetchall()
+    finally:
+        conn.close()

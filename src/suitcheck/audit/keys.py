@@ -416,28 +416,33 @@ def head_path(keyring: Path, store_id: str) -> Path:
     return keyring.with_name(f"{keyring.name}.{store_id[:16]}.head")
 
 
-def head_message(store_id: str, seq: int, digest: str) -> bytes:
-    """What the head record's MAC covers."""
-    return f"head:{store_id}:{seq}:{digest}".encode()
+def head_message(store_id: str, seq: int, digest: str, at: str | None = None) -> bytes:
+    """What the head record's MAC covers: the entry it names and, when the record gives it
+    (records written before it did do not), that entry's moment as the trail stamps it."""
+    tail = "" if at is None else f":{at}"
+    return f"head:{store_id}:{seq}:{digest}{tail}".encode()
 
 
-def head_mac(head_key: str, store_id: str, seq: int, digest: str) -> str:
-    return hmac.digest(bytes.fromhex(head_key), head_message(store_id, seq, digest), "sha256").hex()
+def head_mac(head_key: str, store_id: str, seq: int, digest: str, at: str | None = None) -> str:
+    return hmac.digest(bytes.fromhex(head_key), head_message(store_id, seq, digest, at), "sha256").hex()
 
 
-def write_head(path: Path, head_key: str, store_id: str, seq: int, digest: str) -> None:
+def write_head(path: Path, head_key: str, store_id: str, seq: int, digest: str, at: str | None = None) -> None:
     """Overwrite the fixed-size head record in place (one small write after each commit;
     no fsync: after a power cut the store may be longer than the head, never shorter)."""
-    write_head_record(path, store_id, seq, digest, head_mac(head_key, store_id, seq, digest))
+    write_head_record(path, store_id, seq, digest, head_mac(head_key, store_id, seq, digest, at), at)
 
 
 _HEAD_JSON = one_shot_json(json.JSONEncoder())  # json.dumps(value), its encoder made once
 
 
-def write_head_record(path: Path, store_id: str, seq: int, digest: str, mac: str) -> None:
+def write_head_record(path: Path, store_id: str, seq: int, digest: str, mac: str, at: str | None = None) -> None:
     """write_head with the record's MAC (head_mac) already made: the sealer makes it from
     the head key's HMAC state it keeps (rowmac.MacMany), after every check."""
-    record = _HEAD_JSON({"store": store_id, "seq": seq, "hash": digest, "mac": mac}).encode()
+    fields: dict[str, Any] = {"store": store_id, "seq": seq, "hash": digest, "mac": mac}
+    if at is not None:
+        fields["at"] = at
+    record = _HEAD_JSON(fields).encode()
     record = record.ljust(_HEAD_SIZE - 1) + b"\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
     try:
@@ -446,9 +451,19 @@ def write_head_record(path: Path, store_id: str, seq: int, digest: str, mac: str
         os.close(fd)
 
 
-def read_head(path: Path, head_key: str, store_id: str) -> tuple[int, str] | None:
-    """(seq, hash) of the head record; None when missing. A record whose MAC does not
-    verify raises: it was edited."""
+@dataclasses.dataclass(frozen=True)
+class HeadRecord:
+    """The head record beside the keyring: the newest entry this installation committed,
+    and its moment (None in a record written before the record carried it)."""
+
+    seq: int
+    digest: str
+    at: str | None
+
+
+def read_head_record(path: Path, head_key: str, store_id: str) -> HeadRecord | None:
+    """The head record; None when missing. A record whose MAC does not verify raises: it
+    was edited (its moment included)."""
     try:
         raw = read_regular(path, _HEAD_SIZE)
     except FileNotFoundError:
@@ -460,11 +475,20 @@ def read_head(path: Path, head_key: str, store_id: str) -> tuple[int, str] | Non
             raise ValueError(path)
         data = json.loads(raw.decode().strip())
         seq, digest = int(data["seq"]), str(data["hash"])
+        at = data.get("at")
+        if at is not None and type(at) is not str:
+            raise TypeError(at)
         ok = data["store"] == store_id and hmac.compare_digest(
-            str(data["mac"]), head_mac(head_key, store_id, seq, digest)
+            str(data["mac"]), head_mac(head_key, store_id, seq, digest, at)
         )
-    except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         ok = False
     if not ok:
         raise AuditKeyError(f"The audit head {path} was altered; it no longer matches this installation's key.")
-    return seq, digest
+    return HeadRecord(seq, digest, at)
+
+
+def read_head(path: Path, head_key: str, store_id: str) -> tuple[int, str] | None:
+    """(seq, hash) of the head record (read_head_record); None when missing."""
+    record = read_head_record(path, head_key, store_id)
+    return None if record is None else (record.seq, record.digest)

@@ -369,7 +369,7 @@ class Sealer:
     ) -> Appended:
         row = self._row(seq, prev, stamp, staff, action, investor_id, report_id, decision, reasons_json, facts_json)
         _INSERT_PREPARED.execute(conn, **dict(zip(_COLUMNS, row, strict=True)))
-        self._txn()["head"] = (seq, row[_HASH])
+        self._txn()["head"] = (seq, row[_HASH], stamp)
         return Appended(seq, row[_HASH])
 
     def append(
@@ -435,7 +435,10 @@ class Sealer:
         database server's clock (lock_chain) or None. Costs no statement."""
         newest = stamp_moment(head[2]) if head is not None else None
         if newest is not None:
-            self.see(head[0], newest)
+            self.see_stored(head[0], newest)
+            floor = self.floor
+            if floor is not None and floor[0] == head[0]:
+                newest = floor[1]  # never earlier than the entry was first seen, or recorded, at
         if clamp:
             base = server if server is not None else at
             return max(base, newest) if newest is not None else base
@@ -446,10 +449,40 @@ class Sealer:
         return at
 
     def see(self, seq: int, moment: dt.datetime) -> None:
-        """The store's newest entry as read (or written) here: the desk's clock floor."""
+        """The store's newest entry as read (or written) here: the desk's clock floor. The
+        same entry read again dated earlier was redated in the store since (an insider with
+        the SQL shell): the moment first seen stands."""
         floor = self.floor
-        if type(seq) is int and isinstance(moment, dt.datetime) and (floor is None or seq >= floor[0]):
+        if type(seq) is not int or not isinstance(moment, dt.datetime):
+            return
+        if floor is None or seq > floor[0] or seq == floor[0] and moment > floor[1]:
             self.floor = (seq, moment)
+
+    def see_stored(self, seq: int, moment: dt.datetime) -> None:
+        """see() the store's newest entry as read from the store, whose moment anyone with
+        the SQL shell can change: when the head record beside the key names that entry, the
+        moment this installation committed it at stands (the record is MACed under the
+        keyring's head key). One file read, only when the newest entry is not the one the
+        floor already holds (another program of this desk wrote it, or the desk just
+        opened); not with the database server's clock, which decides there."""
+        floor = self.floor
+        if not self.server_clock and (floor is None or floor[0] != seq):
+            recorded = self._recorded_moment(seq)
+            if recorded is not None and recorded > moment:
+                moment = recorded
+        self.see(seq, moment)
+
+    def _recorded_moment(self, seq: int) -> dt.datetime | None:
+        """The moment the head record gives entry `seq`, when it names that entry. A
+        record that cannot be read or was altered gives none here: the store's check of
+        its heads (check_head) refuses such a record where it matters."""
+        try:
+            record = keys.read_head_record(self._head_path(), self.inst.head_key, self.store_id)
+        except (AuditKeyError, OSError):
+            return None
+        if record is None or record.seq != seq or record.at is None:
+            return None
+        return stamp_moment(record.at)
 
     def _kept(self, conn: Connection) -> None:
         """Under the chain lock, before the caller commits: the store's newest entry must be
@@ -459,7 +492,7 @@ class Sealer:
         linked to the one before, and the trail would show no gap. One indexed read."""
         written = self._txn().get("head")
         stored = _HEAD_PREPARED.first(conn)
-        if written is not None and (stored is None or (stored[0], stored[1]) != written):
+        if written is not None and (stored is None or (stored[0], stored[1]) != written[:2]):
             location, number = self.inst.location, written[0]
             raise SealError(
                 f"The store {location} did not keep the audit entry {number} it was given: something outside "
@@ -520,7 +553,7 @@ class Sealer:
                     rows.append(row)
                     prev = row[_HASH]
             conn.exec_driver_sql(sql, rows)
-            self._txn()["head"] = (seq, prev)
+            self._txn()["head"] = (seq, prev, stamp)
             self._kept(conn)
             self.see(seq, at)
             last = Appended(seq, prev)
@@ -576,7 +609,7 @@ class Sealer:
                             break
                     if rows:
                         conn.execute(_INSERT, rows)
-                        self._txn()["head"] = (seq, prev)
+                        self._txn()["head"] = (seq, prev, stamp)
                         if seq - self._start >= self.seal_every:
                             self._seal_at(conn, seq + 1, prev, stamp)
                 committed = True
@@ -604,7 +637,7 @@ class Sealer:
             (nxt,) = self._pend([seq])
             row = self._seal_row(seq, prev, stamp, nxt)
             conn.execute(_INSERT, dict(zip(_COLUMNS, row, strict=True)))
-            self._txn()["head"] = (seq, row[_HASH])
+            self._txn()["head"] = (seq, row[_HASH], stamp)
             return Appended(seq, row[_HASH])
 
     def _pend(self, seqs: Sequence[int]) -> list[Ed25519PrivateKey]:
@@ -665,9 +698,9 @@ class Sealer:
             self._advance(sealed)
         if head:
             try:
-                seq, digest = head
-                mac = self._head_macs.one(keys.head_message(self.store_id, seq, digest))  # keys.head_mac
-                keys.write_head_record(self._head_path(), self.store_id, seq, digest, mac)
+                seq, digest, stamp = head
+                mac = self._head_macs.one(keys.head_message(self.store_id, seq, digest, stamp))  # keys.head_mac
+                keys.write_head_record(self._head_path(), self.store_id, seq, digest, mac, stamp)
             except OSError as exc:  # the entry is committed; a stale head only weakens a later check
                 log.warning("audit head not written: %s", exc.strerror)
 
@@ -1161,7 +1194,7 @@ def _attach_known(
     sealer.sync(conn)
     moment = stamp_moment(newest[2]) if newest is not None else None
     if newest is not None and moment is not None:
-        sealer.see(newest[0], moment)  # the clock's floor from the start (the head read it anyway)
+        sealer.see_stored(newest[0], moment)  # the clock's floor from the start (the head read it anyway)
     return sealer, None
 
 
@@ -1407,7 +1440,7 @@ def _new(
         ring.put(inst)
         keys.write_keyring(ring)
     sealer = Sealer(path, inst)
-    sealer._txn()["head"] = (entry.seq, entry.entry_hash)
+    sealer._txn()["head"] = (entry.seq, entry.entry_hash, utc_stamp(now))
     return sealer, Attached(True, inst.chain, inst.genesis_public_key, str(extra.get("event")))
 
 

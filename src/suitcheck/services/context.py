@@ -313,7 +313,7 @@ class ServiceContext:
             return
         moment = chain.stamp_moment(head[2]) if head is not None else None
         if head is not None and moment is not None:
-            self.sealer.see(head[0], moment)
+            self.sealer.see_stored(head[0], moment)
 
     def _record_clock(self, exc: ClockWrong) -> None:
         """Record a refusal for a wrong clock in a unit of work of its own, dated at the
