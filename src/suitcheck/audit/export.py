@@ -1583,7 +1583,8 @@ def _differs_from_manifest(
     fmt = manifest["format"]
     if fmt == "jsonl":
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            with path.open("rb") as handle:  # streamed: a million entries are half a gigabyte
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
         except OSError as exc:
             raise ExportError(f"The export {path} cannot be read.") from exc
         if digest != manifest.get("file_sha256"):
