@@ -20,7 +20,7 @@ from suitcheck.services import Services, open_services
 from suitcheck.services.errors import ClockWrong, InvalidInput, PermissionDenied
 from suitcheck.store.engine import StoreError
 from suitcheck.store.models import AuditEntry
-from tests.conftest import FAST_HASHER, NOW, TODAY, Clock, staff
+from tests.conftest import FAST_HASHER, NOW, TODAY, Clock, make_services, staff
 from tests.fixtures import import_text_report
 
 VALIDITY = 730  # the default policy's validity_days
@@ -402,3 +402,38 @@ def _trail_of(database: str) -> list[tuple[int, str]]:
         return conn.execute("SELECT seq, at FROM audit_entry ORDER BY seq").fetchall()
     finally:
         conn.close()
+
+
+def test_a_desk_that_joins_with_its_clock_set_back_dates_nothing_before_the_trail(
+    store_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: `init --join` (and `--restored-backup`, `--start-over`, an upgrade)
+    stamped its registration with the desk's clock unchecked. A desk joining with its clock
+    two months back wrote its registration two months before the entries already in the
+    trail; that entry became the trail's newest, so its floor, and the desk then ALLOWED a
+    client whose assessment expired ten days ago. A registration is dated no earlier than
+    the trail's newest entry (it is not refused: a trail a clock once ran ahead on must
+    not keep a restored store from opening), and the desk's clock is refused at its first
+    decision as anywhere else."""
+    first = make_services(store_target, clock)
+    try:
+        client, report = _expired_client(first, tmp_path)
+        advisor = staff(first, Role.ADVISOR)
+        assert first.access.check(advisor, client, report).decision.outcome.value == "block"
+        newest = _trail(first)[-1]
+    finally:
+        first.close()
+
+    behind, key = Clock(NOW - dt.timedelta(days=60)), tmp_path / "b" / "audit.key"
+    joined = open_services(store_target, clock=behind, hasher=FAST_HASHER, init=True, join=True, audit_key_path=key)
+    try:
+        registration = _trail(joined)[-1]
+        assert (registration[0], registration[3]) == (newest[0] + 1, "installation-registered")
+        assert registration[1] == newest[1]  # not two months before it
+        with pytest.raises(ClockWrong, match="earlier than the newest entry"):
+            joined.access.check(joined.auth.login("t-advisor", "correct horse"), client, report)
+        ats = [e[1] for e in _trail(joined)]
+        assert ats == sorted(ats)
+        assert all(e[3] != "check" or e[0] <= newest[0] for e in _trail(joined))
+    finally:
+        joined.close()

@@ -846,10 +846,19 @@ def _register(
     at: dt.datetime,
     staff: str,
     extra: Mapping[str, Any],
-) -> Appended:
+) -> tuple[int, str, str]:
+    """Append installation `inst`'s registration, signed with its genesis key. Returns
+    the entry as the head record names it: (seq, hash, stamp)."""
     lock_chain(conn)
     head = conn.execute(HEAD).first()
     seq, prev = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    newest = stamp_moment(head[2]) if head is not None else None
+    if newest is not None and at < newest:
+        # Never dated before an entry already in the trail, and never the floor of a desk
+        # whose clock was set back. Not refused: a trail a clock once ran ahead on must not
+        # keep a restored store from opening; the desk's clock is refused at its first
+        # decision instead, where `audit clock-correct` is.
+        at = newest
     stamp = utc_stamp(at)
     row_public = keys.public_hex(keys.load_private(inst.row_secret))
     proof = keys.sign_hex(
@@ -869,7 +878,8 @@ def _register(
     sealer = Sealer.__new__(Sealer)  # only to reuse _insert's exact row format
     sealer.inst, sealer._tl = inst, threading.local()
     sealer._set_mac_key(keys.entry_mac_key(genesis))
-    return sealer._insert(conn, seq, prev, stamp, staff, REGISTERED, None, None, None, "[]", canonical_json(facts))
+    entry = sealer._insert(conn, seq, prev, stamp, staff, REGISTERED, None, None, None, "[]", canonical_json(facts))
+    return entry.seq, entry.entry_hash, stamp
 
 
 def _legacy_check(conn: Connection, legacy_key: bytes | None) -> dict[str, Any]:
@@ -1433,14 +1443,14 @@ def _new(
             # erases it): an upgrade stopped before its commit runs again with it.
             replaces["legacy_key"] = True
         inst.replaces = replaces
-        entry = _register(conn, inst, genesis, now, "system", extra)
+        registered = _register(conn, inst, genesis, now, "system", extra)
         sid = store_identity(conn)
         assert sid is not None
         inst.store_id = sid
         ring.put(inst)
         keys.write_keyring(ring)
     sealer = Sealer(path, inst)
-    sealer._txn()["head"] = (entry.seq, entry.entry_hash, utc_stamp(now))
+    sealer._txn()["head"] = registered
     return sealer, Attached(True, inst.chain, inst.genesis_public_key, str(extra.get("event")))
 
 
