@@ -509,3 +509,50 @@ def test_window_fits_its_screen(qtbot, window_for, settings, monkeypatch) -> Non
     fresh = window_for()
     assert fresh.isMaximized()
     assert QRect(0, 0, 1024, 728).contains(fresh.normalGeometry())
+
+
+def test_a_check_that_fails_takes_the_columns_verdicts_away_with_it(  # type: ignore[no-untyped-def]
+    qtbot, window_for, clock, message_boxes
+) -> None:
+    """The "For client" column is a preview the services derived earlier. A check that
+    fails (here the desk's clock set back behind the trail: nothing may be decided) left
+    every earlier verdict in it, green "ALLOWED" beside a panel that says no decision. The
+    column is emptied with the failure; the next answers fill it again."""
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "创业板")  # R4: blocked
+    qtbot.waitUntil(lambda: all(window.report_model.verdict(r.id) is not None for r in window.report_model.objects()))
+    assert Outcome.ALLOW in {window.report_model.verdict(r.id) for r in window.report_model.objects()}
+
+    now = clock.now
+    clock.now = now - dt.timedelta(days=90)
+    check_now(qtbot, window)
+    assert window.decision.result is None
+    assert message_boxes  # the refusal was said
+    assert all(window.report_model.verdict(r.id) is None for r in window.report_model.objects())
+
+    clock.now = now + dt.timedelta(minutes=1)
+    check_now(qtbot, window)
+    assert window.decision.result is not None
+    assert window.report_model.verdict(window.report.id) is Outcome.BLOCK
+
+
+def test_another_client_chosen_when_the_preview_fails_shows_none_of_the_last_clients_verdicts(  # type: ignore[no-untyped-def]
+    qtbot, window_for, clock, message_boxes
+) -> None:
+    """Was BROKE: the column's verdicts were replaced only when the new preview came back.
+    With the services refusing (the clock set back), choosing another client left the
+    previous client's verdicts in the column beside the new client's name."""
+    window = window_for()
+    view, proxy = window.clients_view, window.client_proxy
+    view.setCurrentIndex(proxy.index(0, 0))
+    first = window.client
+    assert first is not None
+    qtbot.waitUntil(lambda: all(window.report_model.verdict(r.id) is not None for r in window.report_model.objects()))
+    clock.now = clock.now - dt.timedelta(days=90)
+    view.setCurrentIndex(proxy.index(1, 0))  # the next client of the list on screen
+    assert window.client is not None
+    assert window.client is not first
+    qtbot.waitUntil(lambda: bool(message_boxes))  # the preview's refusal, said
+    window.runner.wait()
+    assert all(window.report_model.verdict(r.id) is None for r in window.report_model.objects())

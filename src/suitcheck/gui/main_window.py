@@ -674,6 +674,10 @@ class MainWindow(QMainWindow):
         if self.client is None:
             self.report_model.set_verdicts({})
             return
+        if reset:
+            # Not the last client's verdicts beside this one's name while the preview is
+            # derived, nor after it failed (a clock behind the trail refuses it).
+            self.report_model.set_verdicts({})
         ids = [r.id for r in self.report_model.objects() if reset or self.report_model.verdict(r.id) is None]
         if not ids:
             return
@@ -780,6 +784,10 @@ class MainWindow(QMainWindow):
         self._check_again = False
         if isinstance(answer, BaseException):
             self._check_failed = (client, report, answer)
+            # The column's verdicts were derived before by the services that now fail (a
+            # clock behind the trail, a store gone or altered): none of them stands beside
+            # a panel that says nothing is decided. Choosing the client again fills it.
+            self.report_pane.set_verdicts({}, True)
             self._show_no_decision()  # says why in the panel: nothing is allowed
             self._update_actions()
             self._error(answer)
