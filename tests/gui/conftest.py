@@ -22,6 +22,7 @@ from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Actor, Services
 from suitcheck.services.demo import seed_demo
 from tests.conftest import FAST_HASHER, Clock, make_services
+from tests.gui.modal import stop_polls
 
 # The work a window starts off the GUI thread as it opens (its first rows, the reminders'
 # count): generous, since on a loaded 2-core CI machine the first rows once took over 5 s
@@ -33,6 +34,13 @@ START_UP_MS = 20_000
 # seconds to get there, and a call the guard let go ran before what the test arranged
 # around it (a re-rating, the lock, another client) and failed the test for nothing.
 HELD_S = 60.0
+
+
+@pytest.fixture(autouse=True)
+def _no_poll_outlives_its_test() -> Iterator[None]:
+    """modal.when_visible's polls end with their test."""
+    yield
+    stop_polls()
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ before the click, and it runs inside the dialog's own event loop."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
@@ -33,3 +34,34 @@ def on_next_modal(action: Callable[[QWidget], None], seen: list[QWidget] | None 
             raise
 
     QTimer.singleShot(0, run)
+
+
+_POLLING: list[list[bool]] = []  # a flag per when_visible still waiting for its window
+
+
+def when_visible(kind: type, act: Callable[[Any], object]) -> None:
+    """Run `act(window)` on the first visible top-level window of `kind` once it is up
+    (dialogs run modal, windows come up after a worker's answer). The poll ends with its
+    test (stop_polls, conftest): one whose window never came (the test failed first, or
+    the flow took another way) acted on a later test's window of that kind in the same
+    process -- it typed 'admin' into a login screen another test was driving."""
+    polling = [True]
+    _POLLING.append(polling)
+
+    def poll() -> None:
+        if not polling[0]:
+            return
+        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
+        if found:
+            polling[0] = False
+            act(found[0])
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(20, poll)
+
+
+def stop_polls() -> None:
+    for polling in _POLLING:
+        polling[0] = False
+    _POLLING.clear()

@@ -5,27 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QLabel
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QDialogButtonBox, QLabel
 from sqlalchemy import text
 
 from suitcheck.gui.app import DesktopApp
 from suitcheck.gui.dialogs import FirstRunDialog, LoginDialog
 from suitcheck.services import open_services
 from tests.conftest import FAST_HASHER
-
-
-def _when_visible(kind: type, act) -> None:  # type: ignore[no-untyped-def]
-    """Act on the first visible dialog of `kind` once it is up (dialogs run modal)."""
-
-    def poll() -> None:
-        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
-        if found:
-            act(found[0])
-        else:
-            QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(20, poll)
+from tests.gui.modal import when_visible
 
 
 def test_first_start_creates_the_admin_then_logs_in(qtbot, qapp, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -38,7 +26,7 @@ def test_first_start_creates_the_admin_then_logs_in(qtbot, qapp, tmp_path: Path)
         assert "differ" in dialog.message.text()
         dialog.repeat.setText("first-pass")
         dialog.accept()
-        _when_visible(LoginDialog, login)
+        when_visible(LoginDialog, login)
 
     def login(dialog: LoginDialog) -> None:
         assert dialog.findChild(type(dialog.message), "demoLogins") is None  # not a demo store
@@ -46,7 +34,7 @@ def test_first_start_creates_the_admin_then_logs_in(qtbot, qapp, tmp_path: Path)
         dialog.password.setText("first-pass")
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
-    _when_visible(FirstRunDialog, first_run)
+    when_visible(FirstRunDialog, first_run)
     desktop.open(lambda: open_services(tmp_path / "new.db", hasher=FAST_HASHER, init=True))
     qtbot.waitUntil(lambda: desktop.window is not None and desktop.window.isVisible(), timeout=15_000)
     assert desktop.window is not None
@@ -84,7 +72,7 @@ def _logged_in(qtbot, qapp, tmp_path: Path, db: Path) -> DesktopApp:  # type: ig
         dialog.password.setText("first-pass")
         dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
 
-    _when_visible(LoginDialog, login)
+    when_visible(LoginDialog, login)
     desktop.open(lambda: open_services(db, hasher=FAST_HASHER))
     return desktop
 

@@ -23,12 +23,12 @@ from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
 from tests.conftest import TODAY
 from tests.gui.conftest import HELD_S, START_UP_MS, login
-from tests.gui.modal import on_next_modal
+from tests.gui.modal import on_next_modal, when_visible
 from tests.gui.test_desk import answer_by_keyboard, wizard_for
 from tests.gui.test_hostile_text import ACCOUNT, harmless, hostile_store
 from tests.gui.test_main_window import decided_for, find_client, pick_report
 from tests.gui.test_report_viewer import gated_open
-from tests.gui.test_session import visible_viewers, when_visible
+from tests.gui.test_session import visible_viewers
 
 
 def entries(services: Services, action: str) -> int:

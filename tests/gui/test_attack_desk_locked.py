@@ -41,10 +41,10 @@ from suitcheck.store import engine as store_engine
 from tests.attack.test_attack_pg_waits import hold_the_chain_lock
 from tests.conftest import FAST_HASHER, Clock, make_services, postgres_target
 from tests.gui.conftest import HELD_S, START_UP_MS, login, wait_for_rows
-from tests.gui.modal import on_next_modal
+from tests.gui.modal import on_next_modal, when_visible
 from tests.gui.test_attack_clerk import double_click_row
 from tests.gui.test_main_window import decided_for, find_client, pick_report
-from tests.gui.test_session import visible_viewers, when_visible
+from tests.gui.test_session import visible_viewers
 
 # The store's busy timeout while a test holds the lock and then lets it go: long, so that the
 # check is still waiting when the test releases it (a guard, never a measure); and short,

@@ -27,7 +27,7 @@ from suitcheck.gui.dialogs import (
 from suitcheck.services import Services
 from suitcheck.services.questionnaire import default_questionnaire
 from tests.gui.conftest import START_UP_MS, change_answered, login
-from tests.gui.test_session import when_visible
+from tests.gui.modal import when_visible
 
 Q = default_questionnaire()
 

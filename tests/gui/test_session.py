@@ -5,7 +5,7 @@ switch user is a logout; no verdict outlives the client or report it was about."
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QPushButton, QWidget
 
 from suitcheck.domain.decision import Outcome
@@ -14,6 +14,7 @@ from suitcheck.gui.dialogs import LockDialog, LoginDialog, ReportViewer, Setting
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from tests.gui.conftest import wait_for_rows
+from tests.gui.modal import when_visible
 from tests.gui.test_main_window import decided_for, find_client, pick_report
 
 
@@ -35,17 +36,6 @@ def visible_viewers() -> list[QWidget]:
 
 def visible_main_windows() -> list[QWidget]:
     return [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow) and w.isVisible()]
-
-
-def when_visible(kind: type, act) -> None:  # type: ignore[no-untyped-def]
-    def poll() -> None:
-        found = [w for w in QApplication.topLevelWidgets() if isinstance(w, kind) and w.isVisible()]
-        if found:
-            act(found[0])
-        else:
-            QTimer.singleShot(20, poll)
-
-    QTimer.singleShot(20, poll)
 
 
 def test_report_window_names_the_client_and_the_decision(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]

@@ -39,11 +39,10 @@ from suitcheck.services.reports import ReportFilter
 from tests.conftest import TODAY
 from tests.fixtures import report_text
 from tests.gui.conftest import HELD_S, login
-from tests.gui.modal import on_next_modal
+from tests.gui.modal import on_next_modal, when_visible
 from tests.gui.test_attack_desk import another_desktop_rates
 from tests.gui.test_main_window import find_client, pick_report
 from tests.gui.test_report_viewer import gated_open
-from tests.gui.test_session import when_visible
 from tests.services.clientfiles import client_rows, write_csv
 
 SHOTS = Path(os.environ.get("SUITCHECK_SHOTS", tempfile.gettempdir()))  # to look at them

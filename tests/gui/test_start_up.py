@@ -21,7 +21,7 @@ from suitcheck.gui.workers import ThreadPerJob, lower_this_thread
 from suitcheck.services import Services, open_services
 from tests.conftest import FAST_HASHER
 from tests.gui.conftest import login, password_answered
-from tests.gui.test_app import _when_visible
+from tests.gui.modal import when_visible
 
 
 def test_reminders_and_publishers_load_after_both_first_pages_and_match_the_services(  # type: ignore[no-untyped-def]
@@ -102,7 +102,7 @@ def test_a_page_check_still_reading_holds_up_neither_login_nor_the_first_rows(  
     desktop = DesktopApp(qapp, QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat), demo=False)
     exits: list[int] = []
     desktop.app = type("FakeApp", (), {"exit": lambda self, code: exits.append(code)})()
-    _when_visible(LoginDialog, sign_in)
+    when_visible(LoginDialog, sign_in)
     desktop.open(held_factory)
     try:
         qtbot.waitUntil(lambda: desktop.window is not None and desktop.window.first_rows_in, timeout=15_000)

@@ -17,8 +17,7 @@ from suitcheck.gui.dialogs import LockDialog
 from suitcheck.gui.dialogs.verification import VerifyingDialog, run_verification, verify_export_file
 from suitcheck.services import Services
 from tests.gui.conftest import HELD_S, login
-from tests.gui.modal import on_next_modal
-from tests.gui.test_session import when_visible
+from tests.gui.modal import on_next_modal, when_visible
 
 
 class Gate:
