@@ -132,11 +132,14 @@ def _password(prompt: str = "Password: ", confirm: bool = False, *, new: bool = 
     return first
 
 
-def _login(services: Services, args: argparse.Namespace) -> Actor:
+def _login(services: Services, args: argparse.Namespace, *, to_correct_clock: bool = False) -> Actor:
     user = getattr(args, "user", None) or os.environ.get("SUITCHECK_USER")
     if not user:
         raise InvalidInput("This command needs a staff identity: add --user NAME.")
-    return services.auth.login(user, _password(f"Password for {user}: "))
+    password = _password(f"Password for {user}: ")
+    if to_correct_clock:
+        return services.auth.login_to_correct_clock(user, password)
+    return services.auth.login(user, password)
 
 
 def _level_text(code: str | None) -> str:
@@ -1003,8 +1006,7 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
     if args.action == "clock-correct":
         # The clock reads behind the trail: signing in is not refused for it here (any
         # failure is recorded at the trail's newest moment); the service checks the role.
-        with services.ctx.clock_unchecked():
-            actor = _login(services, args)
+        actor = _login(services, args, to_correct_clock=True)
         done = services.audit.correct_clock(actor, args.reason or "")
         out.emit(
             done,

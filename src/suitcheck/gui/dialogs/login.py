@@ -7,15 +7,18 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from suitcheck.gui import texts
+from suitcheck.gui.dialogs.clock_correction import ClockCorrectionDialog
 from suitcheck.gui.dialogs.password_check import PasswordCheck
 from suitcheck.gui.widgets import dialog_buttons
 from suitcheck.services import Actor, Services
 from suitcheck.services.demo import DEMO_PASSWORD, DEMO_STAFF
+from suitcheck.services.errors import ClockWrong
 
 
 class LoginDialog(QDialog):
@@ -56,15 +59,69 @@ class LoginDialog(QDialog):
             hint.setObjectName("demoLogins")
             layout.addWidget(hint)
         layout.addWidget(self.message)
+        # Offered only beside the refusal of a clock behind the audit trail: the one way back
+        # for a desk whose clock ran ahead and was put right (ClockCorrectionDialog).
+        self.correction = QPushButton(self.tr("Record a clock correction…"), self)
+        self.correction.setObjectName("clockCorrection")
+        self.correction.setAutoDefault(False)
+        self.correction.hide()
+        self.correction.clicked.connect(self._correct_clock)
+        layout.addWidget(self.correction)
+        self.notice = QLabel(self)
+        self.notice.setObjectName("loginNotice")
+        self.notice.setWordWrap(True)
+        self.notice.hide()
+        layout.addWidget(self.notice)
         layout.addWidget(dialog_buttons(self, self.tr("Log in")))
         (self.password if username else self.username).setFocus()
         self.check = PasswordCheck(self, services, self.password, self.message)
         self.check.logged_in.connect(self._logged_in)
+        self.check.refused.connect(self._refused)
+        self._clock_refusal: ClockWrong | None = None
+        # Wide enough for a refusal's sentence to wrap into a few lines, not a column of
+        # words; the dialog grows to show it whole (_fit).
+        self.setMinimumWidth(400)
 
     def accept(self) -> None:
         """Check the password off the GUI thread (PasswordCheck): behind another program's
         lock on the store the login waits, and the screen keeps painting with Cancel at hand."""
+        if not self.check.under_way:
+            self.notice.hide()
+            self.correction.hide()
         self.check.start(self.username.text().strip())
+
+    def _refused(self, exc: Exception) -> None:
+        # Not a clock away from the database server's: only the server's administrator sets that.
+        self._clock_refusal = exc if isinstance(exc, ClockWrong) and exc.server is None else None
+        self.correction.setVisible(self._clock_refusal is not None)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The height that shows the message whole (a wrapped label does not resize its window)."""
+        layout = self.layout()
+        height = layout.heightForWidth(self.width()) if layout is not None else -1
+        if height > 0:
+            self.resize(self.width(), max(height, self.minimumSizeHint().height()))
+
+    def _correct_clock(self) -> None:
+        refusal = self._clock_refusal
+        if refusal is None:
+            return
+        dialog = ClockCorrectionDialog(self.services, refusal, self)
+        dialog.username.setText(self.username.text().strip())
+        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.recorded is None:
+            return
+        self._clock_refusal = None
+        self.correction.hide()
+        self.message.clear()
+        recorded = self.tr(
+            "Clock correction recorded as audit entry {seq}: the audit trail takes this computer's clock from "
+            "now on. Log in."
+        )
+        self.notice.setText(recorded.format(seq=dialog.recorded["seq"]))
+        self.notice.show()
+        self._fit()
+        self.password.setFocus()
 
     def _logged_in(self, actor: Actor) -> None:
         self.actor = actor

@@ -32,6 +32,7 @@ class PasswordCheck(QObject):
     garbage collector, rather than Qt, would end."""
 
     logged_in = Signal(object)
+    refused = Signal(object)  # the ServiceError a sign-in was refused with, once said in `message`
 
     def __init__(self, dialog: QDialog, services: Services, password: QLineEdit, message: QLabel) -> None:
         super().__init__(dialog)
@@ -70,6 +71,7 @@ class PasswordCheck(QObject):
                 return
         elif isinstance(exc, ServiceError):
             self._refused(error_text(exc))
+            self.refused.emit(exc)
             return
         elif exc is not None:
             self._password.clear()

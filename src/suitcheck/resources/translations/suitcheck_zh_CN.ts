@@ -776,6 +776,37 @@
     </message>
 </context>
 <context>
+    <name>ClockCorrectionDialog</name>
+    <message>
+        <source>Record a clock correction</source>
+        <translation>记录时钟更正</translation>
+    </message>
+    <message>
+        <source>Only if the newest entry was recorded while this computer&apos;s clock ran ahead, and the clock is right now: an administrator records the correction, and from then on the audit trail takes the clock as it reads. It is recorded with your name and your reason, and compliance will ask about it. If the clock is wrong, correct the clock instead.</source>
+        <translation>仅当最新记录是在本机时钟走快时记下的，且时钟现已校正：由管理员记录时钟更正，此后审计日志以本机时钟的当前读数为准。更正将连同您的姓名和原因一并记录，合规部门会就此询问。如果是本机时钟不对，请校正时钟，不要记录更正。</translation>
+    </message>
+    <message>
+        <source>e.g. the clock ran a year ahead; put right by IT</source>
+        <translation>例如：时钟快了一年，已由 IT 校正</translation>
+    </message>
+    <message>
+        <source>Administrator:</source>
+        <translation>管理员：</translation>
+    </message>
+    <message>
+        <source>Password:</source>
+        <translation>密码：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <source>Record correction</source>
+        <translation>记录更正</translation>
+    </message>
+</context>
+<context>
     <name>Columns</name>
     <message>
         <source>Account</source>
@@ -1774,8 +1805,16 @@ Store: {store}</source>
         <translation>&lt;b&gt;演示数据库。&lt;/b&gt;演示账号：</translation>
     </message>
     <message>
+        <source>Record a clock correction…</source>
+        <translation>记录时钟更正…</translation>
+    </message>
+    <message>
         <source>Log in</source>
         <translation>登录</translation>
+    </message>
+    <message>
+        <source>Clock correction recorded as audit entry {seq}: the audit trail takes this computer&apos;s clock from now on. Log in.</source>
+        <translation>时钟更正已记入审计日志第 {seq} 条：此后审计日志以本机时钟为准。请登录。</translation>
     </message>
 </context>
 <context>
