@@ -12,13 +12,14 @@ from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox, QPushButton
 
 from suitcheck.domain.roles import Role
 from suitcheck.gui.dialogs import ChangePasswordDialog, LockDialog, LoginDialog, StaffDialog
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.dialogs.staff import AddStaffDialog, ResetPasswordDialog
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.models import StaffTableModel
 from suitcheck.services import Services
 from suitcheck.services.auth import MAX_FAILED_LOGINS, PasswordChangeRequired
 from suitcheck.services.errors import AuthenticationFailed
-from tests.gui.conftest import login, password_answered
+from tests.gui.conftest import change_answered, login, password_answered
 from tests.gui.modal import on_next_modal
 
 TEMPORARY = "temporary pass 1"
@@ -33,10 +34,13 @@ def chinese(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
     translations.apply("en")
 
 
-def ok(dialog: QWidget) -> None:
+def ok(dialog: QWidget, qtbot=None) -> None:  # type: ignore[no-untyped-def]
+    """Press OK; a dialog that records its change off the GUI thread is waited for."""
     box = dialog.findChild(QDialogButtonBox)
     assert box is not None
     box.button(QDialogButtonBox.StandardButton.Ok).click()
+    if isinstance(dialog, RecordingDialog):
+        change_answered(qtbot, dialog)
 
 
 def cancel(dialog: QWidget) -> None:
@@ -76,7 +80,7 @@ def test_reset_by_admin_then_login_forces_a_change_and_logs_in(qtbot, demo_servi
         assert isinstance(change, ChangePasswordDialog)
         shown.append(change.findChild(QLabel, "passwordRule").text())
         type_passwords(change, CHOSEN)
-        ok(change)
+        ok(change, qtbot)
 
     on_next_modal(choose)
     ok(dialog)
@@ -133,13 +137,13 @@ def test_a_weak_or_mismatched_password_keeps_the_dialog_with_the_sentence(qtbot,
             (CHOSEN, CHOSEN + "x"),  # typed differently twice
         ):
             type_passwords(change, first, second)
-            ok(change)
+            ok(change, qtbot)
             assert change.isVisible()
             assert change.actor is None
             said.append(change.message.text())
             assert change.new.text() == change.again.text() == ""
         type_passwords(change, CHOSEN)
-        ok(change)
+        ok(change, qtbot)
 
     on_next_modal(attempts)
     ok(dialog)
@@ -164,7 +168,7 @@ def test_the_forced_change_speaks_chinese(qtbot, chinese, demo_services: Service
         assert isinstance(change, ChangePasswordDialog)
         seen.extend([change.windowTitle(), change.findChild(QLabel, "passwordRule").text()])
         type_passwords(change, "password123")
-        ok(change)
+        ok(change, qtbot)
         seen.append(change.message.text())
         cancel(change)
 
@@ -183,7 +187,7 @@ def test_a_temporary_password_replaced_meanwhile_returns_to_login(qtbot, demo_se
     def reset_again_then_choose(change: QWidget) -> None:
         demo_services.auth.reset_password(login(demo_services, "demo-admin"), "demo-advisor", "another temporary 2")
         type_passwords(change, CHOSEN)
-        ok(change)
+        ok(change, qtbot)
 
     on_next_modal(reset_again_then_choose)
     ok(dialog)
@@ -211,7 +215,7 @@ def test_the_lock_screen_takes_a_reset_password_only_through_a_change(qtbot, dem
 
     def choose(change: QWidget) -> None:
         type_passwords(change, CHOSEN)
-        ok(change)
+        ok(change, qtbot)
 
     on_next_modal(choose)
     qtbot.keyClicks(lock.password, TEMPORARY)
@@ -311,13 +315,13 @@ def test_add_an_account(qtbot, demo_services: Services) -> None:  # type: ignore
         add.display.setText("新 职员")
         add.role.setCurrentIndex(add.role.findData("compliance"))
         type_passwords(add, "short")
-        ok(add)
+        ok(add, qtbot)
         said.append(add.message.text())
         type_passwords(add, "river stone 12", "river stone 13")
-        ok(add)
+        ok(add, qtbot)
         said.append(add.message.text())
         type_passwords(add, "river stone 12")
-        ok(add)
+        ok(add, qtbot)
 
     on_next_modal(fill)
     dialog.add_button.click()
@@ -353,12 +357,14 @@ def test_disable_asks_first_and_enable_undoes_it(qtbot, demo_services: Services)
     assert demo_services.auth.login("demo-advisor", "demo")
     on_next_modal(confirm_box("Disable"))  # type: ignore[arg-type]
     dialog.disable_button.click()
+    change_answered(qtbot, dialog)
     assert shown_row(dialog, "demo-advisor")["State"] == "disabled"
     assert dialog.message.text() == "Account demo-advisor disabled."
     assert enabled(dialog) == {"enable", "reset"}  # the selection stays on the account
     with pytest.raises(AuthenticationFailed, match="disabled"):
         demo_services.auth.login("demo-advisor", "demo")
     dialog.enable_button.click()
+    change_answered(qtbot, dialog)
     assert shown_row(dialog, "demo-advisor")["State"] == "active"
     assert demo_services.auth.login("demo-advisor", "demo")
 
@@ -368,6 +374,7 @@ def test_unlock_a_locked_account(qtbot, demo_services: Services) -> None:  # typ
     dialog = staff_dialog(qtbot, demo_services)
     select(dialog, "demo-advisor")
     dialog.unlock_button.click()
+    change_answered(qtbot, dialog)
     assert shown_row(dialog, "demo-advisor")["State"] == "active"
     assert "unlocked" in dialog.message.text()
     assert not dialog.unlock_button.isEnabled()
@@ -384,10 +391,10 @@ def test_reset_password_gives_a_temporary_one_that_must_be_changed(qtbot, demo_s
         assert isinstance(box, ResetPasswordDialog)
         intro.append(box.findChild(QLabel, "resetIntro").text())
         type_passwords(box, "demo-advisor 2026")  # refused: contains the user name
-        ok(box)
+        ok(box, qtbot)
         intro.append(box.message.text())
         type_passwords(box, TEMPORARY)
-        ok(box)
+        ok(box, qtbot)
 
     on_next_modal(reset)
     dialog.reset_button.click()
@@ -432,6 +439,7 @@ def test_an_admin_disabled_meanwhile_is_refused_and_sees_why(qtbot, demo_service
     second = demo_services.auth.login("second.admin", "plum river lantern 7")
     demo_services.auth.set_disabled(second, "demo-admin", True)
     dialog.unlock_button.click()
+    change_answered(qtbot, dialog)
     assert "disabled" in dialog.message.text()
     assert dialog.model.rowCount() == 0
     assert enabled(dialog) == set()

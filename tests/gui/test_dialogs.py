@@ -78,6 +78,7 @@ def test_rating_dialog_rates_an_unrated_report(qtbot, demo_services: Services, c
     assert demo_services.reports.get(compliance, report_id).level is None
     confirmations.answer = True
     dialog.findChild(QPushButton, "setLevel").click()
+    change_answered(qtbot, dialog)
     assert all("芯片" not in r.title for r in dialog.model.objects())
     assert demo_services.reports.get(compliance, report_id).level is not None
 
@@ -203,6 +204,7 @@ def test_policy_is_saved_only_after_confirmation(qtbot, demo_services: Services,
     assert dialog.result() == 0
     confirmations.answer = True
     dialog.accept()
+    change_answered(qtbot, dialog)
     assert demo_services.policy.current().version == version + 1
 
 

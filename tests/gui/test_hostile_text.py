@@ -21,7 +21,7 @@ from suitcheck.services.errors import InvalidInput
 from suitcheck.services.reports import FindingView, ReportFilter, ReportView
 from tests.conftest import TODAY
 from tests.fixtures import names_as_before_the_rule, report_text
-from tests.gui.conftest import login
+from tests.gui.conftest import change_answered, login
 from tests.gui.test_main_window import find_client, pick_report
 
 RAW = ("\u202e", "\x1b")
@@ -132,6 +132,7 @@ def test_findings_and_status_in_the_queue_are_shown_harmlessly(qtbot, demo_servi
     dialog.note.setText("checked the subject")
     dialog.apply()
     assert harmless(confirmations.asked[-1])  # the question names the title harmlessly too
+    change_answered(qtbot, dialog)
     assert harmless(dialog.status.text())
     assert "恶意研报" in dialog.status.text()
 

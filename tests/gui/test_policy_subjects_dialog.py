@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QLabel
 
 from suitcheck.services import Services
-from tests.gui.conftest import Confirmations, login
+from tests.gui.conftest import Confirmations, change_answered, login
 
 
 def _dialog(qtbot, services: Services):  # type: ignore[no-untyped-def]
@@ -46,6 +46,7 @@ def test_a_table_file_is_stored_only_after_its_changes_are_confirmed(  # type: i
 
     confirmations.answer = True
     dialog.load_file(path)
+    change_answered(qtbot, dialog)
     assert demo_services.policy.current().version == version + 1
     assert _rows(dialog) == [
         ("创业板", "R3 medium"),
@@ -58,6 +59,7 @@ def test_a_table_file_is_stored_only_after_its_changes_are_confirmed(  # type: i
     # The settings saved afterwards build on the version the dialog now shows.
     dialog.escalation.setChecked(not dialog.escalation.isChecked())
     dialog.accept()
+    change_answered(qtbot, dialog)
     assert demo_services.policy.current().version == version + 2
 
 
@@ -69,9 +71,11 @@ def test_this_releases_table_and_a_table_that_leaves_a_level_unlifted(  # type: 
     path.write_text("股票,R3\n创业板,R4\n", encoding="utf-8")
     dialog.load_file(path)
     assert "Warning: no keyword is left at R5 high." in confirmations.shown[-1][0]
+    change_answered(qtbot, dialog)
     assert len(_rows(dialog)) == 2
     dialog.use_default()
     assert "Adds " in confirmations.shown[-1][0]
+    change_answered(qtbot, dialog)
     assert "Warning" not in confirmations.shown[-1][0]
     assert ("期货", "R5 high") in _rows(dialog)
 
@@ -98,7 +102,10 @@ def test_a_dialog_another_officer_has_overtaken_stores_nothing(  # type: ignore[
     theirs = demo_services.policy.update(other, validity_days=365)
     dialog.escalation.setChecked(not dialog.escalation.isChecked())
     dialog.accept()
-    assert f"Policy version {theirs.version} was stored since you looked at version" in confirmations.shown[-1][1]
+    change_answered(qtbot, dialog)
+    # said in the dialog, its fields as they were
+    assert f"Policy version {theirs.version} was stored since you looked at version" in dialog.message.text()
+    assert dialog.escalation.isEnabled()
     assert demo_services.policy.current() == theirs
     assert dialog.result() == 0
 

@@ -13,7 +13,7 @@ from suitcheck.gui.dialogs import ImportDialog, RatingDialog, ReviewDialog
 from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import AuditFilter
 from tests.fixtures import import_text_report, report_text
-from tests.gui.conftest import login
+from tests.gui.conftest import change_answered, login
 
 
 @pytest.fixture
@@ -60,6 +60,7 @@ def test_save_corrects_the_title_with_the_reason(  # type: ignore[no-untyped-def
     dialog.title.setText("更正后的标题")
     dialog.reason.setText("封面标题抽取不全")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    change_answered(qtbot, dialog)
     assert dialog.result() == QDialog.DialogCode.Accepted
     assert demo_services.reports.get(compliance, rid).title == "更正后的标题"
     (facts,) = _corrections(demo_services, compliance)
@@ -76,9 +77,12 @@ def test_save_without_a_reason_is_refused_and_changes_nothing(  # type: ignore[n
     dialog.title.setText("更正后的标题")
     dialog.publisher.setText("别的机构")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-    assert message_boxes
-    assert "Say why" in message_boxes[-1][1]
+    change_answered(qtbot, dialog)
+    assert "Say why" in dialog.message.text()  # said in the dialog
+    assert message_boxes == []
     assert dialog.isVisible()  # still open, the edits kept for a second try
+    assert (dialog.title.text(), dialog.publisher.text()) == ("更正后的标题", "别的机构")
+    assert dialog.title.isEnabled()
     assert demo_services.reports.get(compliance, rid) == before
     assert _corrections(demo_services, compliance) == []
 
@@ -93,7 +97,8 @@ def test_a_bad_date_is_refused_before_anything_is_saved(  # type: ignore[no-unty
     dialog.date.setText("18/03/2025")
     dialog.reason.setText("日期有误")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
-    assert "YYYY-MM-DD" in message_boxes[-1][1]
+    change_answered(qtbot, dialog)
+    assert "YYYY-MM-DD" in dialog.message.text()
     assert demo_services.reports.get(compliance, rid) == before
 
 
@@ -118,6 +123,7 @@ def test_the_level_is_set_with_the_reason_as_note(  # type: ignore[no-untyped-de
     dialog.level.setCurrentIndex(dialog.level.findData("R4"))
     dialog.reason.setText("按更高风险复核")
     dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    change_answered(qtbot, dialog)
     assert demo_services.reports.get(compliance, rid).level_confirmed
     (entry,) = demo_services.audit.browse(compliance, AuditFilter(action=AuditAction.RATING_CHANGE))
     assert json.loads(entry.facts)["note"] == "按更高风险复核"

@@ -14,8 +14,10 @@ from PySide6.QtWidgets import (
 
 from suitcheck.domain.passwords import MIN_LENGTH
 from suitcheck.domain.text import escape_controls
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import dialog_buttons, error_label
+from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import AuthenticationFailed, ServiceError
 
@@ -38,17 +40,18 @@ def password_field(parent: QWidget, name: str, accessible: str) -> QLineEdit:
     return edit
 
 
-class ChangePasswordDialog(QDialog):
+class ChangePasswordDialog(RecordingDialog):
     """An administrator reset this account's password: its owner chooses a new one before
     going on. Accepted only when the service changed the password and logged the user in
     (`actor`); Cancel logs nobody in. When the old password no longer works (reset again
-    meanwhile) the dialog closes with `failure` set, for the login screen to show."""
+    meanwhile) the dialog closes with `failure` set, for the login screen to show. The
+    change (and the login it records) is made off the GUI thread: behind another program's
+    lock on the store the dialog says it saves, and Cancel waits for the answer."""
 
     def __init__(self, services: Services, username: str, old_password: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("changePasswordDialog")
         self.services, self.username, self._old = services, username, old_password
-        self.actor: Actor | None = None
         self.failure = ""
         self.setWindowTitle(self.tr("Choose a new password"))
         intro = QLabel(
@@ -83,29 +86,41 @@ class ChangePasswordDialog(QDialog):
         self.again.clear()
         self.new.setFocus()
 
+    @property
+    def actor(self) -> Actor | None:
+        """The user, logged in with the new password, once the dialog is accepted."""
+        return self.recorded if isinstance(self.recorded, Actor) else None
+
     def accept(self) -> None:
+        if self.recording:
+            return  # OK again while the change is saved: its answer closes the dialog
         if self.new.text() != self.again.text():
             self._again(self.tr("The two passwords differ; type the same new password twice."))
             return
-        try:
-            self.actor = self.services.auth.change_password_at_login(
-                self.username, self._old, self.new.text(), record_success=True
-            )
-        except AuthenticationFailed as exc:
+        self.record(
+            Job(
+                self.services.auth.change_password_at_login,
+                self.username,
+                self._old,
+                self.new.text(),
+                record_success=True,
+            ),
+            self.message,
+            refused=self._refused,
+        )
+
+    def _refused(self, exc: ServiceError) -> None:
+        if isinstance(exc, AuthenticationFailed):
             # The temporary password no longer works (or the account was disabled or
             # locked meanwhile): nothing to choose here, back to the login screen.
             self.failure = error_text(exc)
             self.reject()
             return
-        except ServiceError as exc:
-            self._again(error_text(exc))  # the rule's refusal, in the user's language
-            return
-        self._old = ""
-        super().accept()
+        self._again(error_text(exc))  # the rule's refusal, in the user's language
 
-    def reject(self) -> None:
-        self._old = ""
-        super().reject()
+    def done(self, result: int) -> None:
+        self._old = ""  # accepted, cancelled, or closed with the session: the old password is done with
+        super().done(result)
 
 
 def choose_new_password(

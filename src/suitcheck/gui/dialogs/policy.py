@@ -1,4 +1,7 @@
-"""The suitability policy (compliance): saving stores a new version, as does a new subject table."""
+"""The suitability policy (compliance): saving stores a new version, as does a new subject table.
+
+Both are recorded off the GUI thread (RecordingDialog): behind another program's lock on the
+store the dialog says it saves with its fields held, and a refusal is said in the dialog."""
 
 from __future__ import annotations
 
@@ -8,7 +11,6 @@ from pathlib import Path
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -26,10 +28,12 @@ from PySide6.QtWidgets import (
 
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
 from suitcheck.gui.texts import level_text
-from suitcheck.gui.widgets import confirm, dialog_buttons
+from suitcheck.gui.widgets import confirm, dialog_buttons, error_label
+from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.policy import SubjectPreview
@@ -41,7 +45,7 @@ SHOWN_CHANGES = 15
 SHOWN_OF_ONE_KIND = 12
 
 
-class PolicyDialog(QDialog):
+class PolicyDialog(RecordingDialog):
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("policyDialog")
@@ -109,6 +113,8 @@ class PolicyDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self.escalation)
         layout.addWidget(self.subject_box, 1)
+        self.message = error_label(self, "policyMessage")  # "Saving…", or why the service refused
+        layout.addWidget(self.message)
         self.buttons = dialog_buttons(self, self.tr("Save new version"))
         layout.addWidget(self.buttons)
         self._show(policy)
@@ -157,7 +163,10 @@ class PolicyDialog(QDialog):
         self._offer(self.services.policy.default_subject_rows())
 
     def _offer(self, rows: Sequence[tuple[str, str]]) -> None:
-        """Say what the table would change, ask, and store it against the version previewed."""
+        """Say what the table would change, ask, and store it against the version previewed
+        (off the GUI thread; the dialog stays open and shows the version stored)."""
+        if self.recording:
+            return
         try:
             preview = self.services.policy.preview_subjects(self.actor, rows)
         except ServiceError as exc:
@@ -166,12 +175,11 @@ class PolicyDialog(QDialog):
         title = self.tr("New subject table")
         if not confirm(self, title, self._question(preview), self.tr("Store new version")):
             return
-        try:
-            policy = self.services.policy.set_subjects(self.actor, rows, based_on=preview.based_on)
-        except ServiceError as exc:
-            show_error(self, exc)
-            return
-        self._show(policy)
+        self.record(
+            Job(self.services.policy.set_subjects, self.actor, list(rows), based_on=preview.based_on),
+            self.message,
+            done=self._show,
+        )
 
     def _question(self, preview: SubjectPreview) -> str:
         added = [(c.keyword, c.after) for c in preview.changes if c.before is None and c.after]
@@ -218,22 +226,23 @@ class PolicyDialog(QDialog):
         return f"{word}  {level_text(level)}"
 
     def accept(self) -> None:
+        if self.recording:
+            return  # OK again while a version is being stored: its answer closes the dialog
         question = self.tr(
             "Store these settings as a new policy version? Every decision from now on follows it; "
             "the change is recorded in the audit trail."
         )
         if not confirm(self, self.tr("Save new version"), question, self.tr("Save new version")):
             return
-        try:
-            self.services.policy.update(
+        self.record(
+            Job(
+                self.services.policy.update,
                 self.actor,
                 based_on=self.version,
                 validity_days=self.validity.value(),
                 warning_days=self.warning.value(),
                 special_attention_age=self.age.value(),
                 allow_escalation=self.escalation.isChecked(),
-            )
-        except ServiceError as exc:
-            show_error(self, exc)
-            return
-        super().accept()
+            ),
+            self.message,
+        )

@@ -1,4 +1,8 @@
-"""Compliance sets the level of reports that need a rating or have findings."""
+"""Compliance sets the level of reports that need a rating or have findings.
+
+Each change is recorded off the GUI thread (RecordingDialog): behind another program's lock
+on the store the dialog says it saves with the list and its buttons held; the list is read
+again from the service once the answer comes."""
 
 from __future__ import annotations
 
@@ -7,7 +11,6 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QHBoxLayout,
     QLabel,
     QLineEdit,
@@ -19,17 +22,18 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.dialogs.report_review import open_review
-from suitcheck.gui.errors import show_error
-from suitcheck.gui.messages import finding_line
+from suitcheck.gui.messages import error_text, finding_line
 from suitcheck.gui.models import ReportTableModel
-from suitcheck.gui.widgets import confirm, make_table
+from suitcheck.gui.widgets import ERROR_COLOUR, confirm, make_table
+from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.reports import ReportFilter
 
 
-class RatingDialog(QDialog):
+class RatingDialog(RecordingDialog):
     """The findings queue for compliance: unrated reports and reports with open findings
     in one list; set the level, or resolve a finding (accept the stated level) with a
     reason. Both are audited with the reason."""
@@ -88,6 +92,25 @@ class RatingDialog(QDialog):
         self.view.selectionModel().currentRowChanged.connect(self._selected)
         self.reload()
 
+    def _say(self, text: str, *, error: bool = False) -> None:
+        self.status.setStyleSheet(f"color: {ERROR_COLOUR};" if error else "")
+        self.status.setText(text)
+
+    def _record(self, job: Job, done: str) -> None:
+        """Record off the GUI thread with the list and its buttons held; then say `done`,
+        or the service's refusal with the reason kept, and read the list again either way."""
+
+        def recorded(_: object) -> None:
+            self.note.clear()
+            self._say(done)
+            self.reload()
+
+        def refused(exc: ServiceError) -> None:
+            self._say(error_text(exc), error=True)
+            self.reload()
+
+        self.record(job, self.status, done=recorded, refused=refused)
+
     def reload(self) -> None:
         unrated = self.services.reports.search(self.actor, ReportFilter(unrated=True), limit=1000)
         findings = self.services.reports.search(self.actor, ReportFilter(with_findings=True), limit=1000)
@@ -121,6 +144,8 @@ class RatingDialog(QDialog):
 
     def review_current(self) -> None:
         """Open the selected report's review; the list is read again after a change."""
+        if self.recording:
+            return  # a change is being recorded: the list and its buttons are held
         index = self.view.currentIndex()
         if not index.isValid():
             return
@@ -129,6 +154,8 @@ class RatingDialog(QDialog):
             self.reload()
 
     def apply(self) -> None:
+        if self.recording:
+            return  # a change is being recorded: the list and its buttons are held
         index = self.view.currentIndex()
         if not index.isValid():
             return
@@ -140,20 +167,16 @@ class RatingDialog(QDialog):
         ).format(title=escape_controls(report.title), level=texts.level_text(level))
         if not confirm(self, self.tr("Set the risk level"), question, self.tr("Set level")):
             return
-        try:
-            self.services.reports.set_level(self.actor, report.id, level, self.note.text().strip() or None)
-        except ServiceError as exc:
-            show_error(self, exc)
-            return
-        self.note.clear()
-        self.status.setText(
+        self._record(
+            Job(self.services.reports.set_level, self.actor, report.id, level, self.note.text().strip() or None),
             self.tr("“{title}” is now {level}.").format(
                 title=escape_controls(report.title), level=texts.level_text(level)
-            )
+            ),
         )
-        self.reload()
 
     def resolve_finding(self) -> None:
+        if self.recording:
+            return  # a change is being recorded: the list and its buttons are held
         index = self.view.currentIndex()
         if not index.isValid():
             return
@@ -166,15 +189,9 @@ class RatingDialog(QDialog):
         ).format(title=escape_controls(report.title))
         if not confirm(self, self.tr("Resolve finding"), question, self.tr("Resolve finding")):
             return
-        try:
-            self.services.reports.resolve_finding(self.actor, report.id, finding.id, self.note.text().strip())
-        except ServiceError as exc:
-            show_error(self, exc)
-            return
-        self.note.clear()
-        self.status.setText(
+        self._record(
+            Job(self.services.reports.resolve_finding, self.actor, report.id, finding.id, self.note.text().strip()),
             self.tr("Finding on “{title}” resolved; the reason is recorded.").format(
                 title=escape_controls(report.title)
-            )
+            ),
         )
-        self.reload()

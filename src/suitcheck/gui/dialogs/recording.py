@@ -5,15 +5,21 @@ store that write waits (up to the store's busy timeout). Made on the GUI thread,
 froze meanwhile, and so did the window behind it. Here the service call runs on a worker:
 the dialog says it is saving, its fields are disabled (what is being saved cannot change
 under it), and once sent it cannot be taken back halfway: OK again, Cancel and Escape wait
-for the answer. A refusal comes back as the dialog's sentence with the fields as they were."""
+for the answer. A refusal comes back as the dialog's sentence with the fields as they were.
+
+The same holds for a change made by a button beside a list (disable an account, rate the
+next report): `record(job, message, done=..., refused=...)` holds the list and its
+buttons, and the dialog stays open; what it shows next is read again from the service."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import (
     QAbstractButton,
+    QAbstractItemView,
     QAbstractSpinBox,
     QComboBox,
     QDialog,
@@ -31,12 +37,20 @@ from suitcheck.gui.session import when_present
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services.errors import ServiceError
 
-_INPUTS = (QLineEdit, QComboBox, QAbstractButton, QAbstractSpinBox, QTextEdit, QPlainTextEdit)
+_INPUTS = (QLineEdit, QComboBox, QAbstractButton, QAbstractSpinBox, QTextEdit, QPlainTextEdit, QAbstractItemView)
+_TEXTS = (QLineEdit, QTextEdit, QPlainTextEdit)
+
+
+def _held(widget: QWidget) -> bool:
+    """An input that could change what is being saved (a read-only text, e.g. a report's
+    text or a warning to read, stays readable)."""
+    return isinstance(widget, _INPUTS) and not (isinstance(widget, _TEXTS) and widget.isReadOnly())
 
 
 class RecordingDialog(QDialog):
     """Subclasses call `record(job, message)` from accept(); `recorded` holds what the
-    service answered once the dialog is accepted."""
+    service answered once the dialog is accepted. With `done`, the answer goes to it and
+    the dialog stays open; with `refused`, a refusal goes to it instead of `message`."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -46,11 +60,21 @@ class RecordingDialog(QDialog):
         self._held: list[QWidget] = []
         self._message: QLabel | None = None
         self._message_style = ""
+        self._on_done: Callable[[Any], None] | None = None
+        self._on_refused: Callable[[ServiceError], None] | None = None
         self._runner = Runner(self)
 
-    def record(self, job: Job, message: QLabel) -> None:
+    def record(
+        self,
+        job: Job,
+        message: QLabel,
+        *,
+        done: Callable[[Any], None] | None = None,
+        refused: Callable[[ServiceError], None] | None = None,
+    ) -> None:
         if self.recording:
-            return  # OK pressed again while the change is being recorded
+            return  # OK (or the list's button) pressed again while the change is being recorded
+        self._on_done, self._on_refused = done, refused
         self.recording = True
         self._message, self._message_style = message, message.styleSheet()
         message.setStyleSheet("")  # a word of progress, not the red of a refusal
@@ -59,7 +83,7 @@ class RecordingDialog(QDialog):
         self._held = [
             w
             for w in self.findChildren(QWidget)
-            if isinstance(w, _INPUTS) and w.isEnabled() and not any(box.isAncestorOf(w) for box in buttons)
+            if _held(w) and w.isEnabled() and not any(box.isAncestorOf(w) for box in buttons)
         ]
         for widget in self._held:
             widget.setEnabled(False)
@@ -77,14 +101,20 @@ class RecordingDialog(QDialog):
     def _done_recording(self, result: Any) -> None:
         self._release()
         self.recorded = result
-        if not self._ended:  # the session did not end meanwhile (it closes the dialog)
+        if self._ended:  # the session ended meanwhile (it closed the dialog): nothing to show
+            return
+        if self._on_done is not None:
+            self._on_done(result)
+        else:
             super().accept()
 
     def _not_recorded(self, exc: BaseException) -> None:
         self._release()
         if self._ended:
             return
-        if isinstance(exc, ServiceError) and self._message is not None:
+        if isinstance(exc, ServiceError) and self._on_refused is not None:
+            self._on_refused(exc)
+        elif isinstance(exc, ServiceError) and self._message is not None:
             self._message.setText(error_text(exc))
         else:
             when_present(self, lambda: show_error(self, exc))  # not expected: logged, an apology

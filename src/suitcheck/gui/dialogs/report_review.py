@@ -1,4 +1,8 @@
-"""Compliance reviews what import extracted from a report, beside its text, and corrects it."""
+"""Compliance reviews what import extracted from a report, beside its text, and corrects it.
+
+The corrections are recorded off the GUI thread (RecordingDialog): behind another program's
+lock on the store the dialog says it saves with its fields held, and a refusal is said in
+the dialog."""
 
 from __future__ import annotations
 
@@ -19,9 +23,11 @@ from PySide6.QtWidgets import (
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.errors import show_error
-from suitcheck.gui.messages import finding_line
-from suitcheck.gui.widgets import resize_within_screen
+from suitcheck.gui.messages import error_text, finding_line
+from suitcheck.gui.widgets import error_label, resize_within_screen
+from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.reports import LevelSource, ReportReview
@@ -39,7 +45,7 @@ def _label(parent: QWidget, text: str | list[str], name: str) -> QLabel:
     return label
 
 
-class ReviewDialog(QDialog):
+class ReviewDialog(RecordingDialog):
     """The extracted facts (read-only), title, date, publisher and level to correct with a
     reason, and the report's text beside them. The services decide and audit each change."""
 
@@ -109,8 +115,11 @@ class ReviewDialog(QDialog):
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Cancel"))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
+        self.message = error_label(self, "reviewMessage")  # "Saving…", or why the service refused
+        self.message.setTextFormat(Qt.TextFormat.PlainText)
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
+        layout.addWidget(self.message)
         layout.addWidget(self.buttons)
         # What the editors showed at first: a field is saved only when its editor changed.
         self._shown = self._values()
@@ -140,24 +149,37 @@ class ReviewDialog(QDialog):
         }
 
     def save(self) -> None:
-        """Apply the changed fields one by one (the date first: the likeliest to be refused).
-        A refusal is shown and stops there; what was saved before it stays saved and is
-        no longer counted as a change."""
-        reason = self.reason.text().strip()
+        """Apply the changed fields one by one (the date first: the likeliest to be refused),
+        off the GUI thread. A refusal is said in the dialog and stops there; what was saved
+        before it stays saved and is no longer counted as a change."""
+        if self.recording:
+            return  # Save again while saving: the fields are held, the answer closes the dialog
+        changes = [(field, value) for field, value in self._values().items() if value != self._shown[field]]
+        saved: list[str] = []  # the fields saved so far; read here once the worker has answered
+
+        def kept_saved(exc: ServiceError) -> None:
+            self._keep(saved)
+            self.message.setText(error_text(exc))
+
+        self.record(Job(self._save, changes, self.reason.text().strip(), saved), self.message, refused=kept_saved)
+
+    def accept(self) -> None:
+        self.save()
+
+    def _save(self, changes: list[tuple[str, str]], reason: str, saved: list[str]) -> None:
+        """On the worker: one service call a changed field, in order, until one is refused."""
         report_id = self.review.report.id
-        for field, value in self._values().items():
-            if value == self._shown[field]:
-                continue
-            try:
-                if field == "level":
-                    self.services.reports.set_level(self.actor, report_id, RiskLevel.parse(value), reason or None)
-                else:
-                    self.services.reports.correct(self.actor, report_id, field, value, reason)
-            except ServiceError as exc:
-                show_error(self, exc)
-                return
-            self._shown[field] = value
-        self.accept()
+        for field, value in changes:
+            if field == "level":
+                self.services.reports.set_level(self.actor, report_id, RiskLevel.parse(value), reason or None)
+            else:
+                self.services.reports.correct(self.actor, report_id, field, value, reason)
+            saved.append(field)
+
+    def _keep(self, saved: list[str]) -> None:
+        values = self._values()
+        for field in saved:
+            self._shown[field] = values[field]
 
 
 def open_review(parent: QWidget, services: Services, actor: Actor, report_id: int) -> bool:

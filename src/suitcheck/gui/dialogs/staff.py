@@ -1,4 +1,8 @@
-"""Staff accounts, for administrators: the table, and add, disable/enable, unlock, reset."""
+"""Staff accounts, for administrators: the table, and add, disable/enable, unlock, reset.
+
+Each change is recorded off the GUI thread (RecordingDialog): behind another program's lock
+on the store the dialog says it saves and holds the table and its buttons, and the table is
+read again from the service once the answer comes."""
 
 from __future__ import annotations
 
@@ -22,15 +26,17 @@ from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.dialogs.change_password import password_field, password_rule_text
+from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.models import StaffTableModel
 from suitcheck.gui.widgets import ERROR_COLOUR, confirm, dialog_buttons, error_label, make_table
+from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
 from suitcheck.services.auth import StaffView
 from suitcheck.services.errors import ServiceError
 
 
-class _PasswordForm(QDialog):
+class _PasswordForm(RecordingDialog):
     """A form that ends in a password typed twice; the service decides and says why not."""
 
     message: QLabel
@@ -53,6 +59,12 @@ class _PasswordForm(QDialog):
         self.again.clear()
         self.password.setFocus()
 
+    def _save(self, job: Job) -> None:
+        """Record off the GUI thread; a refusal is said with the passwords cleared."""
+        if self.recording or not self._passwords_match():
+            return  # OK again while saving: the fields are held, the answer closes the dialog
+        self.record(job, self.message, refused=lambda exc: self._refused(error_text(exc)))
+
 
 class AddStaffDialog(_PasswordForm):
     """A new account: user name, display name, role and a first password."""
@@ -61,7 +73,6 @@ class AddStaffDialog(_PasswordForm):
         super().__init__(parent)
         self.setObjectName("addStaffDialog")
         self.services, self.actor = services, actor
-        self.created: StaffView | None = None
         self.setWindowTitle(self.tr("Add staff account"))
         self.username = QLineEdit(self)
         self.username.setObjectName("newUsername")
@@ -87,21 +98,22 @@ class AddStaffDialog(_PasswordForm):
         layout.addWidget(dialog_buttons(self, self.tr("Add account")))
         self.setMinimumWidth(460)
 
+    @property
+    def created(self) -> StaffView | None:
+        """The account as the service created it, once the dialog is accepted."""
+        return self.recorded if isinstance(self.recorded, StaffView) else None
+
     def accept(self) -> None:
-        if not self._passwords_match():
-            return
-        try:
-            self.created = self.services.auth.create_staff(
+        self._save(
+            Job(
+                self.services.auth.create_staff,
                 self.actor,
                 self.username.text(),
                 self.password.text(),
                 Role(self.role.currentData()),
                 self.display.text().strip(),
             )
-        except ServiceError as exc:
-            self._refused(error_text(exc))
-            return
-        super().accept()
+        )
 
 
 class ResetPasswordDialog(_PasswordForm):
@@ -138,17 +150,10 @@ class ResetPasswordDialog(_PasswordForm):
         self.setMinimumWidth(460)
 
     def accept(self) -> None:
-        if not self._passwords_match():
-            return
-        try:
-            self.services.auth.reset_password(self.actor, self.username, self.password.text())
-        except ServiceError as exc:
-            self._refused(error_text(exc))
-            return
-        super().accept()
+        self._save(Job(self.services.auth.reset_password, self.actor, self.username, self.password.text()))
 
 
-class StaffDialog(QDialog):
+class StaffDialog(RecordingDialog):
     """Administrators see every account in a table and add, disable or re-enable, unlock
     and reset them (accounts are never deleted: the audit trail names them). Each button
     is enabled only when it applies to the selected account; the services decide anyway
@@ -244,17 +249,23 @@ class StaffDialog(QDialog):
         self.reset_button.setEnabled(v is not None and not own)
 
     # -- actions ----------------------------------------------------------------------
-    def _run(self, action: Callable[[], object], username: str, done: str) -> None:
-        try:
-            action()
-        except ServiceError as exc:
+    def _run(self, job: Job, username: str, done: str) -> None:
+        """Record off the GUI thread with the table and its buttons held; the table shows
+        the accounts as the service has them once it answers."""
+
+        def refused(exc: ServiceError) -> None:
             self._say(error_text(exc), error=True)
             self.reload()
-            return
-        if self.reload(select=username):
-            self._say(done)
+
+        def recorded(_: object) -> None:
+            if self.reload(select=username):
+                self._say(done)
+
+        self.record(job, self.message, done=recorded, refused=refused)
 
     def add(self) -> None:
+        if self.recording:
+            return  # a change is being recorded: the table and its buttons are held
         dialog = AddStaffDialog(self.services, self.actor, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.created is not None:
             name = dialog.created.username
@@ -267,6 +278,8 @@ class StaffDialog(QDialog):
         dialog.deleteLater()
 
     def disable(self) -> None:
+        if self.recording:
+            return  # a change is being recorded: the table and its buttons are held
         v = self.selected()
         if v is None:
             return
@@ -282,32 +295,38 @@ class StaffDialog(QDialog):
         ):
             return
         self._run(
-            lambda: self.services.auth.set_disabled(self.actor, v.username, True),
+            Job(self.services.auth.set_disabled, self.actor, v.username, True),
             v.username,
             self.tr("Account {user} disabled.").format(user=user),
         )
 
     def enable(self) -> None:
+        if self.recording:
+            return  # a change is being recorded: the table and its buttons are held
         v = self.selected()
         if v is None:
             return
         self._run(
-            lambda: self.services.auth.set_disabled(self.actor, v.username, False),
+            Job(self.services.auth.set_disabled, self.actor, v.username, False),
             v.username,
             self.tr("Account {user} enabled.").format(user=escape_controls(v.username)),
         )
 
     def unlock(self) -> None:
+        if self.recording:
+            return  # a change is being recorded: the table and its buttons are held
         v = self.selected()
         if v is None:
             return
         self._run(
-            lambda: self.services.auth.unlock(self.actor, v.username),
+            Job(self.services.auth.unlock, self.actor, v.username),
             v.username,
             self.tr("Account {user} unlocked; it may log in again.").format(user=escape_controls(v.username)),
         )
 
     def reset_password(self) -> None:
+        if self.recording:
+            return  # a change is being recorded: the table and its buttons are held
         v = self.selected()
         if v is None:
             return
