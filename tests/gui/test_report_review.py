@@ -102,6 +102,28 @@ def test_a_bad_date_is_refused_before_anything_is_saved(  # type: ignore[no-unty
     assert demo_services.reports.get(compliance, rid) == before
 
 
+def test_a_refusal_after_a_saved_field_keeps_that_field_saved_once(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """The date is saved, then the empty title is refused (the save runs on a worker, field
+    by field): the dialog says why, and Save again after mending the title saves the title
+    only, not the date a second time."""
+    rid = import_text_report(demo_services, compliance, tmp_path)
+    dialog = _dialog(qtbot, demo_services, compliance, rid)
+    dialog.date.setText("2025-03-19")
+    dialog.title.setText("")
+    dialog.reason.setText("封面信息有误")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    change_answered(qtbot, dialog)
+    assert "needs a title" in dialog.message.text()
+    assert [f["field"] for f in _corrections(demo_services, compliance)] == ["published_on"]
+    dialog.title.setText("更正后的标题")
+    dialog.buttons.button(QDialogButtonBox.StandardButton.Save).click()
+    change_answered(qtbot, dialog)
+    assert dialog.result() == QDialog.DialogCode.Accepted
+    assert sorted(f["field"] for f in _corrections(demo_services, compliance)) == ["published_on", "title"]
+
+
 def test_cancel_changes_nothing(  # type: ignore[no-untyped-def]
     qtbot, demo_services: Services, compliance: Actor, tmp_path: Path
 ) -> None:
