@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QThreadPool
-from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QDialog, QDialogButtonBox, QLineEdit, QPushButton, QWidget
 
 from suitcheck.domain.codes import AuditAction
 from suitcheck.gui.dialogs import ChangePasswordDialog, PolicyDialog, RatingDialog, ReviewDialog, StaffDialog
@@ -176,9 +176,12 @@ def test_a_dialog_a_lock_outlasts_says_so_with_its_fields_given_back(  # type: i
 LIST_ACTIONS = ["disable an account", "enable an account", "unlock an account", "rate a report", "subject table"]
 
 
-def list_action(services: Services, which: str, folder: Path) -> tuple[RecordingDialog, Callable[[], None], str]:
+def list_action(
+    services: Services, which: str, folder: Path
+) -> tuple[RecordingDialog, Callable[[], None], QWidget, str]:
     """The dialog with its list, the user's press of the action's button (a question it
-    asks is answered yes), and the audit action it records."""
+    asks is answered yes), the button (a click gives it the keyboard) and the audit action
+    it records."""
     admin, compliance = login(services, "demo-admin"), login(services, "demo-compliance")
     if which in ("disable an account", "enable an account", "unlock an account"):
         if which == "enable an account":
@@ -191,23 +194,25 @@ def list_action(services: Services, which: str, folder: Path) -> tuple[Recording
         staff = StaffDialog(services, admin)
         select_account(staff, "demo-advisor")
         name = {"disable an account": "disable", "enable an account": "enable", "unlock an account": "unlock"}[which]
-        press = getattr(staff, f"{name}_button").click
+        pressed: QPushButton = getattr(staff, f"{name}_button")
         action = {
             "disable an account": AuditAction.STAFF_DISABLED,
             "enable an account": AuditAction.STAFF_ENABLED,
             "unlock an account": AuditAction.STAFF_UNLOCKED,
         }[which]
-        return staff, press, action.value
+        return staff, pressed.click, pressed, action.value
     if which == "rate a report":
         rating = RatingDialog(services, compliance)
         row = next(i for i, r in enumerate(rating.model.objects()) if r.level is None)
         rating.view.selectRow(row)
         rating.note.setText("按研究部确认")
-        return rating, rating.findChild(QPushButton, "setLevel").click, AuditAction.RATING_CHANGE.value
+        set_level = rating.findChild(QPushButton, "setLevel")
+        assert set_level is not None
+        return rating, set_level.click, set_level, AuditAction.RATING_CHANGE.value
     policy = PolicyDialog(services, compliance)
     table = folder / "subjects.csv"
     table.write_text("股票,R3\n创业板,R4\n期货,R5\n", encoding="utf-8")
-    return policy, lambda: policy.load_file(table), AuditAction.POLICY_CHANGE.value
+    return policy, lambda: policy.load_file(table), policy.load_button, AuditAction.POLICY_CHANGE.value
 
 
 def select_account(dialog: StaffDialog, username: str) -> None:
@@ -244,9 +249,11 @@ def test_a_list_action_behind_a_lock_holds_the_list_and_shows_what_the_service_a
     nothing more, Escape waits), and once the lock goes the change is recorded once and the
     list shows what the service has now, the dialog still open."""
     services = locked(WAITS_MS)
-    dialog, press, action = list_action(services, which, tmp_path)
+    dialog, press, pressed, action = list_action(services, which, tmp_path)
     qtbot.addWidget(dialog)
     dialog.show()
+    dialog.activateWindow()
+    pressed.setFocus()  # the user's click on it
     before, was = checks(services, action), shown(dialog)
     holders.append(holder := Holder(services))
     ticks = ticking(dialog)
@@ -274,6 +281,9 @@ def test_a_list_action_behind_a_lock_holds_the_list_and_shows_what_the_service_a
     assert shown(dialog) != was  # read again from the service
     assert view.isEnabled()
     assert len(confirmations.shown) == asked  # no error box
+    focus = QApplication.focusWidget()  # the keyboard is given back to the dialog
+    assert focus is not None
+    assert dialog.isAncestorOf(focus)
 
 
 @pytest.mark.parametrize("which", ["add staff", "disable an account", "rate a report"])
@@ -289,7 +299,7 @@ def test_a_session_ended_while_a_change_waits_for_the_lock_takes_no_late_answer(
         dialog, action = ok_dialog(services, which)
         press = button(dialog, QDialogButtonBox.StandardButton.Ok).click
     else:
-        dialog, press, action = list_action(services, which, tmp_path)
+        dialog, press, _, action = list_action(services, which, tmp_path)
     qtbot.addWidget(dialog)
     dialog.show()
     before = checks(services, action)

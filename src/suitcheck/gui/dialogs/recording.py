@@ -58,6 +58,7 @@ class RecordingDialog(QDialog):
         self.recorded: Any = None
         self._ended = False
         self._held: list[QWidget] = []
+        self._focus: QWidget | None = None  # where the keyboard was when the change was sent
         self._message: QLabel | None = None
         self._message_style = ""
         self._on_done: Callable[[Any], None] | None = None
@@ -80,6 +81,7 @@ class RecordingDialog(QDialog):
         message.setStyleSheet("")  # a word of progress, not the red of a refusal
         message.setText(QCoreApplication.translate("RecordingDialog", "Saving…"))
         buttons = self.findChildren(QDialogButtonBox)
+        self._focus = self.focusWidget()
         self._held = [
             w
             for w in self.findChildren(QWidget)
@@ -94,6 +96,11 @@ class RecordingDialog(QDialog):
         for widget in self._held:
             widget.setEnabled(True)
         self._held = []
+        # Holding the focused field or button took the keyboard away (nothing else was
+        # enabled to take it): give it back, so that the next key still lands in the dialog.
+        focus, self._focus = self._focus, None
+        if focus is not None and focus.isEnabled() and focus.isVisible():
+            focus.setFocus()
         if self._message is not None:
             self._message.setStyleSheet(self._message_style)
             self._message.clear()
