@@ -375,10 +375,22 @@ def test_the_head_records_moment_is_under_its_mac_and_an_older_record_without_on
     assert record.at == _trail_of(database)[-1][1]
 
     text = path.read_bytes()
-    earlier = _stamp(NOW - dt.timedelta(days=90)).encode()
-    path.write_bytes(text.replace(record.at.encode(), earlier))
-    with pytest.raises(StoreError, match=r"audit head .* was altered"):
-        open_services(database, clock=Clock(NOW), hasher=FAST_HASHER).close()
+    fields = json.loads(text)
+    # The version before read the record as it always had (its MAC over store, number and
+    # hash) and ignores the fields it does not know: a program rolled back is no tamper alarm.
+    assert fields["mac"] == keys.head_mac(head_key, store_id, record.seq, record.digest)
+    assert set(fields) == {"store", "seq", "hash", "mac", "at", "at_mac"}
+
+    earlier = _stamp(NOW - dt.timedelta(days=90))
+    for edited in (
+        {**fields, "at": earlier},  # moved back in a text editor
+        {key: value for key, value in fields.items() if key != "at_mac"} | {"at": earlier},  # its MAC dropped
+        {key: value for key, value in fields.items() if key != "at"},  # the moment dropped, its MAC left
+        {**fields, "at": None},
+    ):
+        path.write_bytes(json.dumps(edited).encode().ljust(len(text) - 1) + b"\n")
+        with pytest.raises(StoreError, match=r"audit head .* was altered"):
+            open_services(database, clock=Clock(NOW), hasher=FAST_HASHER).close()
 
     keys.write_head(path, head_key, store_id, record.seq, record.digest)  # as the version before wrote it
     assert keys.read_head_record(path, head_key, store_id) == keys.HeadRecord(record.seq, record.digest, None)

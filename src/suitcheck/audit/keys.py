@@ -416,32 +416,46 @@ def head_path(keyring: Path, store_id: str) -> Path:
     return keyring.with_name(f"{keyring.name}.{store_id[:16]}.head")
 
 
-def head_message(store_id: str, seq: int, digest: str, at: str | None = None) -> bytes:
-    """What the head record's MAC covers: the entry it names and, when the record gives it
-    (records written before it did do not), that entry's moment as the trail stamps it."""
-    tail = "" if at is None else f":{at}"
-    return f"head:{store_id}:{seq}:{digest}{tail}".encode()
+def head_message(store_id: str, seq: int, digest: str) -> bytes:
+    """What the head record's MAC covers: the entry it names (as every version wrote it)."""
+    return f"head:{store_id}:{seq}:{digest}".encode()
 
 
-def head_mac(head_key: str, store_id: str, seq: int, digest: str, at: str | None = None) -> str:
-    return hmac.digest(bytes.fromhex(head_key), head_message(store_id, seq, digest, at), "sha256").hex()
+def head_moment_message(store_id: str, seq: int, digest: str, at: str) -> bytes:
+    """What the head record's second MAC covers: the entry it names and its moment as the
+    trail stamps it. A MAC of its own, beside the first: a version before the record
+    carried a moment reads the record as it always did (a program rolled back is no
+    tamper alarm), and ignores the fields it does not know."""
+    return f"head-at:{store_id}:{seq}:{digest}:{at}".encode()
+
+
+def head_mac(head_key: str, store_id: str, seq: int, digest: str) -> str:
+    return hmac.digest(bytes.fromhex(head_key), head_message(store_id, seq, digest), "sha256").hex()
+
+
+def head_moment_mac(head_key: str, store_id: str, seq: int, digest: str, at: str) -> str:
+    return hmac.digest(bytes.fromhex(head_key), head_moment_message(store_id, seq, digest, at), "sha256").hex()
 
 
 def write_head(path: Path, head_key: str, store_id: str, seq: int, digest: str, at: str | None = None) -> None:
     """Overwrite the fixed-size head record in place (one small write after each commit;
     no fsync: after a power cut the store may be longer than the head, never shorter)."""
-    write_head_record(path, store_id, seq, digest, head_mac(head_key, store_id, seq, digest, at), at)
+    moment = None if at is None else (at, head_moment_mac(head_key, store_id, seq, digest, at))
+    write_head_record(path, store_id, seq, digest, head_mac(head_key, store_id, seq, digest), moment)
 
 
 _HEAD_JSON = one_shot_json(json.JSONEncoder())  # json.dumps(value), its encoder made once
 
 
-def write_head_record(path: Path, store_id: str, seq: int, digest: str, mac: str, at: str | None = None) -> None:
-    """write_head with the record's MAC (head_mac) already made: the sealer makes it from
-    the head key's HMAC state it keeps (rowmac.MacMany), after every check."""
+def write_head_record(
+    path: Path, store_id: str, seq: int, digest: str, mac: str, moment: tuple[str, str] | None = None
+) -> None:
+    """write_head with the record's MACs already made (head_mac; `moment`: the entry's
+    moment and its head_moment_mac): the sealer makes them from the head key's HMAC state
+    it keeps (rowmac.MacMany), after every check."""
     fields: dict[str, Any] = {"store": store_id, "seq": seq, "hash": digest, "mac": mac}
-    if at is not None:
-        fields["at"] = at
+    if moment is not None:
+        fields["at"], fields["at_mac"] = moment
     record = _HEAD_JSON(fields).encode()
     record = record.ljust(_HEAD_SIZE - 1) + b"\n"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT, 0o600)
@@ -462,8 +476,8 @@ class HeadRecord:
 
 
 def read_head_record(path: Path, head_key: str, store_id: str) -> HeadRecord | None:
-    """The head record; None when missing. A record whose MAC does not verify raises: it
-    was edited (its moment included)."""
+    """The head record; None when missing. A record whose MACs do not verify raises: it
+    was edited (its moment included, or a moment added or left without its MAC)."""
     try:
         raw = read_regular(path, _HEAD_SIZE)
     except FileNotFoundError:
@@ -476,11 +490,15 @@ def read_head_record(path: Path, head_key: str, store_id: str) -> HeadRecord | N
         data = json.loads(raw.decode().strip())
         seq, digest = int(data["seq"]), str(data["hash"])
         at = data.get("at")
-        if at is not None and type(at) is not str:
-            raise TypeError(at)
         ok = data["store"] == store_id and hmac.compare_digest(
-            str(data["mac"]), head_mac(head_key, store_id, seq, digest, at)
+            str(data["mac"]), head_mac(head_key, store_id, seq, digest)
         )
+        if at is not None or "at_mac" in data:
+            if type(at) is not str:
+                raise TypeError(at)
+            ok = ok and hmac.compare_digest(
+                str(data.get("at_mac")), head_moment_mac(head_key, store_id, seq, digest, at)
+            )
     except (ValueError, KeyError, TypeError, UnicodeDecodeError, AttributeError):
         ok = False
     if not ok:

@@ -699,8 +699,10 @@ class Sealer:
         if head:
             try:
                 seq, digest, stamp = head
-                mac = self._head_macs.one(keys.head_message(self.store_id, seq, digest, stamp))  # keys.head_mac
-                keys.write_head_record(self._head_path(), self.store_id, seq, digest, mac, stamp)
+                macs, store = self._head_macs, self.store_id  # keys.head_mac, keys.head_moment_mac
+                mac = macs.one(keys.head_message(store, seq, digest))
+                moment = (stamp, macs.one(keys.head_moment_message(store, seq, digest, stamp)))
+                keys.write_head_record(self._head_path(), store, seq, digest, mac, moment)
             except OSError as exc:  # the entry is committed; a stale head only weakens a later check
                 log.warning("audit head not written: %s", exc.strerror)
 
