@@ -109,16 +109,19 @@ class LoginDialog(QDialog):
             return
         dialog = ClockCorrectionDialog(self.services, refusal, self)
         dialog.username.setText(self.username.text().strip())
-        if dialog.exec() != QDialog.DialogCode.Accepted or dialog.recorded is None:
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        recorded, dialog.recorded = dialog.recorded, None
+        dialog.deleteLater()  # a child of this screen: not kept for each time it was opened
+        if not accepted or recorded is None:
             return
         self._clock_refusal = None
         self.correction.hide()
         self.message.clear()
-        recorded = self.tr(
+        said = self.tr(
             "Clock correction recorded as audit entry {seq}: the audit trail takes this computer's clock from "
             "now on. Log in."
         )
-        self.notice.setText(recorded.format(seq=dialog.recorded["seq"]))
+        self.notice.setText(said.format(seq=recorded["seq"]))
         self.notice.show()
         self._fit()
         self.password.setFocus()
