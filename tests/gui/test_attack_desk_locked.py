@@ -150,6 +150,15 @@ def ticking(window: QWidget) -> list[int]:
     return ticks
 
 
+def late_answers_land(holder: Holder) -> None:
+    """Let the store go and every answer that waited for it reach the windows (its worker
+    done, its queued signal delivered)."""
+    holder.release()
+    QThreadPool.globalInstance().waitForDone(START_UP_MS)
+    for _ in range(5):
+        QApplication.processEvents()
+
+
 def the_loop_runs(qtbot, ticks: list[int]) -> None:  # type: ignore[no-untyped-def]
     seen = len(ticks)
     qtbot.waitUntil(lambda: len(ticks) > seen + 2, timeout=START_UP_MS)
@@ -533,10 +542,7 @@ def test_logging_in_behind_a_lock_on_the_store_keeps_the_login_screen_running(  
         else:
             dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Cancel).click()
             assert not dialog.isVisible()
-            holder.release()
-            QThreadPool.globalInstance().waitForDone(START_UP_MS)
-            for _ in range(5):
-                QApplication.processEvents()
+            late_answers_land(holder)
             assert dialog.actor is None  # the password was right, but the clerk had gone
             assert dialog.result() == LoginDialog.DialogCode.Rejected
         # Enter three times: one login, recorded (also when the clerk had cancelled: the
@@ -687,10 +693,7 @@ def test_a_session_ended_while_a_change_is_saved_behind_a_lock_takes_no_late_ans
         the_loop_runs(qtbot, ticks)
         widget.done(QDialog.DialogCode.Rejected)  # the session ends
         assert not widget.isVisible()
-        holder.release()
-        QThreadPool.globalInstance().waitForDone(START_UP_MS)
-        for _ in range(5):
-            QApplication.processEvents()
+        late_answers_land(holder)
         assert checks(services, action) == before + 1  # sent before the session ended: recorded
         assert widget.result() == QDialog.DialogCode.Rejected
         assert not widget.isVisible()

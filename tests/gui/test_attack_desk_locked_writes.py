@@ -26,7 +26,15 @@ from suitcheck.services.demo import seed_demo
 from suitcheck.store import engine as store_engine
 from tests.conftest import FAST_HASHER, Clock, make_services
 from tests.gui.conftest import START_UP_MS, Confirmations, change_answered, login
-from tests.gui.test_attack_desk_locked import GIVES_UP_MS, WAITS_MS, Holder, checks, the_loop_runs, ticking
+from tests.gui.test_attack_desk_locked import (
+    GIVES_UP_MS,
+    WAITS_MS,
+    Holder,
+    checks,
+    late_answers_land,
+    the_loop_runs,
+    ticking,
+)
 
 TEMPORARY = "temporary pass 1"
 CHOSEN = "lantern orchard 42"
@@ -310,10 +318,7 @@ def test_a_session_ended_while_a_change_waits_for_the_lock_takes_no_late_answer(
     said = status(dialog)
     assert said == "Saving…"
     dialog.done(QDialog.DialogCode.Rejected)  # the session ends
-    holder.release()
-    QThreadPool.globalInstance().waitForDone(START_UP_MS)
-    for _ in range(5):
-        QApplication.processEvents()
+    late_answers_land(holder)
     assert checks(services, action) == before + 1  # sent before the session ended: recorded
     assert dialog.result() == QDialog.DialogCode.Rejected
     assert not dialog.isVisible()
