@@ -14,12 +14,13 @@ from typing import Any
 
 from PySide6.QtWidgets import QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
+from suitcheck.gui.dialogs.change_password import password_field
 from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import dialog_buttons, error_label
 from suitcheck.gui.workers import Job
 from suitcheck.services import Services
-from suitcheck.services.errors import ClockWrong
+from suitcheck.services.errors import ClockWrong, ServiceError
 
 
 def _correct(services: Services, username: str, password: str, reason: str) -> dict[str, Any]:
@@ -50,9 +51,8 @@ class ClockCorrectionDialog(RecordingDialog):
         explained.setWordWrap(True)
         self.username = QLineEdit(self)
         self.username.setObjectName("username")
-        self.password = QLineEdit(self)
-        self.password.setObjectName("password")
-        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.username.setAccessibleName(self.tr("Administrator"))
+        self.password = password_field(self, "password", self.tr("Password"))
         self.reason = QLineEdit(self)
         self.reason.setObjectName("reason")
         self.reason.setPlaceholderText(self.tr("e.g. the clock ran a year ahead; put right by IT"))
@@ -74,8 +74,9 @@ class ClockCorrectionDialog(RecordingDialog):
         self.record(
             Job(_correct, self.services, self.username.text().strip(), self.password.text(), self.reason.text()),
             self.message,
+            refused=self._refused,
         )
 
-    def _not_recorded(self, exc: BaseException) -> None:
+    def _refused(self, exc: ServiceError) -> None:
+        self.message.setText(error_text(exc))
         self.password.clear()  # as the login screen does after a refusal
-        super()._not_recorded(exc)

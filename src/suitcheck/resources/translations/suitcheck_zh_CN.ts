@@ -786,6 +786,14 @@
         <translation>仅当最新记录是在本机时钟走快时记下的，且时钟现已校正：由管理员记录时钟更正，此后审计日志以本机时钟的当前读数为准。更正将连同您的姓名和原因一并记录，合规部门会就此询问。如果是本机时钟不对，请校正时钟，不要记录更正。</translation>
     </message>
     <message>
+        <source>Administrator</source>
+        <translation>管理员</translation>
+    </message>
+    <message>
+        <source>Password</source>
+        <translation>密码</translation>
+    </message>
+    <message>
         <source>e.g. the clock ran a year ahead; put right by IT</source>
         <translation>例如：时钟快了一年，已由 IT 校正</translation>
     </message>
