@@ -53,6 +53,9 @@ class ReportMetadata:
     # The title and type read from a PDF's text with what its pages do not show, when they
     # differ from those shown (title, report_type): counted for the subject too, never shown.
     unshown_subject: str = ""
+    # A masthead printed on one line with the report type ("港股研究 | 公司点评"): never the
+    # title, but what it names counts for the subject too (it was read as the title before).
+    masthead: str = ""
 
     @property
     def level_conflict(self) -> bool:
@@ -61,7 +64,8 @@ class ReportMetadata:
     @property
     def subject_text(self) -> str:
         """What the subject table is applied to: never the disclaimer."""
-        return " ".join(x for x in (subject_text(self.title, self.report_type), self.unshown_subject) if x)
+        parts = (subject_text(self.title, self.report_type), self.masthead, self.unshown_subject)
+        return " ".join(x for x in parts if x)
 
 
 # Full-width letters, digits, @ . - + and the ideographic space become ASCII; CJK
@@ -544,6 +548,22 @@ def _is_type(line: str) -> bool:
     return bool(_TYPE.match(line)) and len(line) <= 16 and "声明" not in line and not _MASTHEAD.match(line)
 
 
+# What joins the parts of a masthead printed on one line ("证券研究报告·公司点评",
+# "行业研究 | 行业周报", "证券研究报告——公司深度").
+_MASTHEAD_JOIN = re.compile(r"\s*(?:[·•・|｜丨/／]|[—–]+|-{2,})\s*|\s+")
+
+
+def _masthead_parts(line: str) -> list[str]:
+    """The parts of a masthead printed on one line with the report type: the series
+    (证券研究报告, 公司研究, the publisher) and report types, joined by a dot, a bar, a slash,
+    a dash or a space; none when the line is anything else (a title: "港股策略｜年度展望"
+    names no series)."""
+    parts = [p for p in _MASTHEAD_JOIN.split(line) if p]
+    if len(parts) < 2 or not all(_MASTHEAD.match(p) or _is_type(p) or _is_publisher_line(p) for p in parts):
+        return []
+    return parts if any(_MASTHEAD.match(p) or _is_publisher_line(p) for p in parts) else []
+
+
 def _is_publisher_line(line: str) -> bool:
     return len(line) <= 40 and bool(_PUBLISHER_LINE.search(line))
 
@@ -563,6 +583,7 @@ def _title_like(line: str) -> bool:
         and not _LABEL.match(line)
         and not _BODY_START.match(line)
         and not _MASTHEAD.match(line)
+        and not _masthead_parts(line)
         and not _is_publisher_line(line)
         and not _DISCLAIMER.search(_titled_warning(line))
         and not line.endswith(("。", "；", "，"))
@@ -674,15 +695,15 @@ def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text:
     text = normalize(raw_text)
     lines = text.split("\n")
     start = min(_body_start(lines), 40)
-    title, report_type, published = _header(raw_text)
+    title, report_type, published, masthead = _header(raw_text)
     unshown_subject = ""
     if shown_text is not None and shown_text != raw_text and "".join(shown_text.split()):
         # The title a reader sees is the report's title; one read from text nobody is shown
         # (a hidden 宏观经济周报 above the 创业板 title) still counts for the subject (就高).
         shown = _header(shown_text)
-        if shown[:2] != (title, report_type):
-            unshown_subject = subject_text(title, report_type)
-        title, report_type, published = shown
+        if shown[:2] != (title, report_type) or shown[3] != masthead:
+            unshown_subject = " ".join(x for x in (subject_text(title, report_type), masthead) if x)
+        title, report_type, published, masthead = shown
     statements, unclear = _level_statements(text)
     if shown_text is not None:  # a PDF
         found = [_unread_glyphs(text)]
@@ -702,11 +723,13 @@ def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text:
         unclear_level_statements=unclear,
         body_text=_body_text(lines, start),
         unshown_subject=unshown_subject,
+        masthead=masthead,
     )
 
 
-def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None]:
-    """(title, report type, publication date) from a report's header block."""
+def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None, str]:
+    """(title, report type, publication date, mastheads printed with the report type) from
+    a report's header block."""
     lines = normalize(raw_text).split("\n")
     first_page = normalize(raw_text.split("\f", 1)[0]).split("\n")[:200]
     header = lines[: min(_body_start(lines), 40)]
@@ -716,7 +739,11 @@ def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None]:
         title = candidates[1]  # the report type was printed above the title
     after = header[header.index(title) + 1 :] if title else header
     head = lines[:40]
-    report_type = next((ln for ln in after if _is_type(ln) and ln != title), None) or next(
-        (ln for ln in head if _is_type(ln) and ln != title), None
+    mastheads = [parts for parts in map(_masthead_parts, header) if parts]
+    report_type = (
+        next((ln for ln in after if _is_type(ln) and ln != title), None)
+        or next((ln for ln in head if _is_type(ln) and ln != title), None)
+        or next((p for parts in mastheads for p in reversed(parts) if _is_type(p)), None)
     )
-    return title, report_type, _publication_date(first_page, min(_body_start(first_page), 40))
+    masthead = " ".join(" ".join(parts) for parts in mastheads)
+    return title, report_type, _publication_date(first_page, min(_body_start(first_page), 40)), masthead

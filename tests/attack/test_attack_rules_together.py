@@ -1,0 +1,83 @@
+"""The rulebook attacked end to end, rules together, through the real import and check
+(written for these tests): can a client receive a report above what the rulebook allows, or
+the clerk be shown a wrong reason?"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.decision import Outcome, Reason
+from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.policy import Policy
+from suitcheck.domain.roles import Role
+from suitcheck.domain.subjects import suggest_level
+from suitcheck.ingest.metadata import extract_metadata
+from suitcheck.services import Services
+from tests.conftest import add_client, staff
+
+# -- 就高: a masthead that names the series and the report type on one line ------------
+
+# Brokers print the masthead and the report type on one line, joined by a middle dot, a bar,
+# a slash, a dash or a space ("证券研究报告·公司点评"). That line was taken for the title,
+# so the real title under it ("港股公司美团：…") was never read for the subject: a Hong Kong
+# stock report declared 中风险 was matched at R3, with no finding, and reached a C3 client.
+MASTHEADS = [
+    "证券研究报告·公司点评",
+    "证券研究报告 | 公司点评",
+    "证券研究报告｜公司点评",
+    "证券研究报告/公司点评",
+    "证券研究报告 公司点评",
+    "证券研究报告——公司深度",
+    "公司研究·公司点评",
+    "行业研究 | 行业周报",
+]
+HK_TITLE = "港股公司美团：外卖竞争缓和，利润率回升"
+
+
+def _hk_report(masthead: str) -> str:
+    return (
+        f"示例证券股份有限公司\n{masthead}\n2026年6月1日\n{HK_TITLE}\n"
+        "分析师：林晓（SAC 执业证书编号：S1230521020009）\n"
+        "投资要点：\n公司发布一季报，收入同比增长。\n免责声明\n本报告的风险等级为中风险。\n"
+    )
+
+
+@pytest.mark.parametrize("masthead", MASTHEADS)
+def test_a_masthead_with_the_report_type_is_not_the_title(masthead: str) -> None:
+    found = extract_metadata(_hk_report(masthead))
+    assert found.title == HK_TITLE
+
+
+def test_what_such_a_masthead_names_still_counts_for_the_subject() -> None:
+    """The series a masthead names ("港股研究") was read for the subject when the masthead
+    was taken for the title: it still is, beside the real title."""
+    text = _hk_report("港股研究 | 公司点评").replace(HK_TITLE, "美团：外卖竞争缓和，利润率回升")
+    found = extract_metadata(text)
+    assert found.title == "美团：外卖竞争缓和，利润率回升"
+    assert found.report_type == "公司点评"
+    assert suggest_level(found.subject_text, Policy(), found.body_text) is RiskLevel.R4
+
+
+@pytest.mark.parametrize("title", ["港股策略｜年度展望：估值修复之年", "创业板 · 半导体设备国产替代加速"])
+def test_a_title_with_a_separator_stays_the_title(title: str) -> None:
+    found = extract_metadata(_hk_report("证券研究报告").replace(HK_TITLE, title))
+    assert found.title == title
+
+
+def test_a_hong_kong_report_under_such_a_masthead_is_matched_at_its_subject(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    path = tmp_path / "hk.txt"
+    path.write_text(_hk_report("证券研究报告·公司点评"), encoding="utf-8")
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert result.report is not None, result
+    client = add_client(services, compliance, "700001", RiskProfile.C3)
+    checked = services.access.check(compliance, client, result.report)
+    assert checked.decision.outcome is Outcome.BLOCK
+    assert checked.decision.level is RiskLevel.R4
+    assert Reason.LEVEL_RAISED_TO_SUBJECT in checked.decision.reasons
+    assert client not in [v.id for v in services.access.eligible(compliance, result.report)]
