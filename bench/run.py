@@ -1237,7 +1237,7 @@ def bench_replay(folder: Path, scale: float) -> None:
             policy = services.ctx.policy(conn)
             for report_id, original in conn.execute(select(ReportContent.report_id, ReportContent.original)):
                 found = extract(Path(f"report-{report_id}.txt"), original)
-                suggest_level(found.metadata.subject_text, policy, found.metadata.body_text)
+                suggest_level(found.metadata.subject_text, policy, found.metadata.body_text, found.metadata.masthead)
 
     services = open_services(Path(db), hasher=FAST)
     baseline = best_of(read_same, 1)

@@ -50,14 +50,32 @@ def test_a_masthead_with_the_report_type_is_not_the_title(masthead: str) -> None
     assert found.title == HK_TITLE
 
 
-def test_what_such_a_masthead_names_still_counts_for_the_subject() -> None:
-    """The series a masthead names ("港股研究") was read for the subject when the masthead
-    was taken for the title: it still is, beside the real title."""
-    text = _hk_report("港股研究 | 公司点评").replace(HK_TITLE, "美团：外卖竞争缓和，利润率回升")
-    found = extract_metadata(text)
-    assert found.title == "美团：外卖竞争缓和，利润率回升"
-    assert found.report_type == "公司点评"
-    assert suggest_level(found.subject_text, Policy(), found.body_text) is RiskLevel.R4
+# The series a masthead names lifts the report when its title names no market: "港股研究"
+# above "美团：…", "期货研究" above "铜：…". A masthead line alone was never read for the
+# subject (a futures report declared 中风险 was matched at R3); one printed with the report
+# type was, as the title, and still is beside the real title.
+SERIES = [
+    ("港股研究 | 公司点评", "美团：外卖竞争缓和，利润率回升", RiskLevel.R4),
+    ("港股研究", "美团：外卖竞争缓和，利润率回升", RiskLevel.R4),
+    ("新三板研究", "挂牌公司定增跟踪：融资规模回升", RiskLevel.R4),
+    ("期货研究", "铜：库存去化，价格中枢上移", RiskLevel.R5),
+    ("衍生品研究·专题报告", "波动率曲面：近月隐含波动率回落", RiskLevel.R5),
+]
+
+
+@pytest.mark.parametrize(("masthead", "title", "level"), SERIES)
+def test_the_series_a_masthead_names_counts_for_the_subject(masthead: str, title: str, level: RiskLevel) -> None:
+    found = extract_metadata(_hk_report(masthead).replace(HK_TITLE, title))
+    assert found.title == title
+    assert suggest_level(found.subject_text, Policy(), found.body_text, found.masthead) is level
+
+
+@pytest.mark.parametrize("masthead", ["公司研究", "行业研究", "证券研究报告"])
+def test_a_series_of_every_level_lifts_nothing(masthead: str) -> None:
+    """公司研究 and 行业研究 head bond and macro reports too: only a series above the main
+    board lifts a report (a bond report under them is matched at its own level)."""
+    found = extract_metadata(_hk_report(masthead).replace(HK_TITLE, "国债收益率曲线：短端下行"))
+    assert suggest_level(found.subject_text, Policy(), found.body_text, found.masthead) is RiskLevel.R1
 
 
 @pytest.mark.parametrize("title", ["港股策略｜年度展望：估值修复之年", "创业板 · 半导体设备国产替代加速"])
@@ -66,18 +84,22 @@ def test_a_title_with_a_separator_stays_the_title(title: str) -> None:
     assert found.title == title
 
 
-def test_a_hong_kong_report_under_such_a_masthead_is_matched_at_its_subject(
-    sqlite_services: Services, tmp_path: Path
+@pytest.mark.parametrize(
+    ("masthead", "title", "level"),
+    [("证券研究报告·公司点评", HK_TITLE, RiskLevel.R4), ("期货研究", "铜：库存去化，价格中枢上移", RiskLevel.R5)],
+)
+def test_such_a_report_is_matched_at_its_subject_by_check_and_list(
+    sqlite_services: Services, tmp_path: Path, masthead: str, title: str, level: RiskLevel
 ) -> None:
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
-    path = tmp_path / "hk.txt"
-    path.write_text(_hk_report("证券研究报告·公司点评"), encoding="utf-8")
+    path = tmp_path / "report.txt"
+    path.write_text(_hk_report(masthead).replace(HK_TITLE, title), encoding="utf-8")
     (result,) = services.reports.import_paths(compliance, [path])
     assert result.report is not None, result
     client = add_client(services, compliance, "700001", RiskProfile.C3)
     checked = services.access.check(compliance, client, result.report)
     assert checked.decision.outcome is Outcome.BLOCK
-    assert checked.decision.level is RiskLevel.R4
+    assert checked.decision.level is level
     assert Reason.LEVEL_RAISED_TO_SUBJECT in checked.decision.reasons
     assert client not in [v.id for v in services.access.eligible(compliance, result.report)]

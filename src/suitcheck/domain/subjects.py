@@ -33,16 +33,20 @@ def subject_text(title: str | None, report_type: str | None) -> str:
     return " ".join(x for x in (title, report_type) if x)
 
 
-def suggest_level(subject_text: str, policy: Policy, body_text: str = "") -> RiskLevel | None:
+def suggest_level(subject_text: str, policy: Policy, body_text: str = "", series_text: str = "") -> RiskLevel | None:
     """The highest level the subject implies, or None when nothing in it is recognised.
 
     `subject_text` is the title and report type: every keyword and security code in it
     counts. `body_text` is the report's own text without its disclaimers (they print the
     whole subject table and would make every report a derivatives report): there a
     keyword or code of an R4/R5 subject counts when it appears at least BODY_MENTIONS times.
-    Both are searched in their matching form: 創業板 and 期貨 are 创业板 and 期货.
+    `series_text` is the series the report's masthead names (港股研究, 期货研究 above a
+    title that names no market): there a keyword or code of an R4/R5 subject counts, a
+    main-board or bond one not (公司研究 and 行业研究 head reports of every level).
+    All are searched in their matching form: 創業板 and 期貨 are 创业板 and 期货.
     """
     subject_text, body_text = matching_form(subject_text), matching_form(body_text)
+    series_text = matching_form(series_text)
     # Keywords are looked for with no spaces or line breaks: a PDF letter-spaces a title
     # (创 业 板) and wraps a sentence inside a word. Codes are looked for as printed, where
     # a space keeps two numbers apart.
@@ -50,6 +54,10 @@ def suggest_level(subject_text: str, policy: Policy, body_text: str = "") -> Ris
     keywords = [(_unspaced(word), level) for word, level in policy.subjects]
     levels = [level for word, level in keywords if word in subject_words]
     levels += [level for pattern, level in _CODE_PATTERNS if pattern.search(subject_text)]
+    if series_text:
+        series_words = _unspaced(series_text)
+        levels += [level for word, level in keywords if level >= RiskLevel.R4 and word in series_words]
+        levels += [level for pattern, level in _CODE_PATTERNS if level >= RiskLevel.R4 and pattern.search(series_text)]
     if body_text:
         levels += [
             level for word, level in keywords if level >= RiskLevel.R4 and body_words.count(word) >= BODY_MENTIONS

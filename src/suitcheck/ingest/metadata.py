@@ -53,8 +53,9 @@ class ReportMetadata:
     # The title and type read from a PDF's text with what its pages do not show, when they
     # differ from those shown (title, report_type): counted for the subject too, never shown.
     unshown_subject: str = ""
-    # A masthead printed on one line with the report type ("港股研究 | 公司点评"): never the
-    # title, but what it names counts for the subject too (it was read as the title before).
+    # The header block's masthead lines ("港股研究", "证券研究报告·公司点评"): never the
+    # title; the series they name counts for the subject where it lifts a report above the
+    # main board (domain.subjects.suggest_level's series_text).
     masthead: str = ""
 
     @property
@@ -64,8 +65,7 @@ class ReportMetadata:
     @property
     def subject_text(self) -> str:
         """What the subject table is applied to: never the disclaimer."""
-        parts = (subject_text(self.title, self.report_type), self.masthead, self.unshown_subject)
-        return " ".join(x for x in parts if x)
+        return " ".join(x for x in (subject_text(self.title, self.report_type), self.unshown_subject) if x)
 
 
 # Full-width letters, digits, @ . - + and the ideographic space become ASCII; CJK
@@ -728,8 +728,7 @@ def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text:
 
 
 def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None, str]:
-    """(title, report type, publication date, mastheads printed with the report type) from
-    a report's header block."""
+    """(title, report type, publication date, masthead lines) from a report's header block."""
     lines = normalize(raw_text).split("\n")
     first_page = normalize(raw_text.split("\f", 1)[0]).split("\n")[:200]
     header = lines[: min(_body_start(lines), 40)]
@@ -739,7 +738,7 @@ def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None, str]
         title = candidates[1]  # the report type was printed above the title
     after = header[header.index(title) + 1 :] if title else header
     head = lines[:40]
-    mastheads = [parts for parts in map(_masthead_parts, header) if parts]
+    mastheads = [parts for line in header if (parts := _masthead_parts(line) or _MASTHEAD.findall(line))]
     report_type = (
         next((ln for ln in after if _is_type(ln) and ln != title), None)
         or next((ln for ln in head if _is_type(ln) and ln != title), None)

@@ -293,7 +293,9 @@ class ReportRereadService:
             if exc.code == "cancelled":
                 raise _Cancelled from exc
             return NotReread(report_id, title, f"The stored file could not be read again: {exc}", exc.code)
-        new = suggest_level(extracted.metadata.subject_text, policy, extracted.metadata.body_text)
+        new = suggest_level(
+            extracted.metadata.subject_text, policy, extracted.metadata.body_text, extracted.metadata.masthead
+        )
         if new == facts.subject_level:
             return None
         return SubjectChange(report_id, title, facts.level, facts.confirmed, facts.subject_level, new, content_hash)

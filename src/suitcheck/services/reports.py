@@ -636,7 +636,7 @@ class ReportService:
                     str(ex.path), ImportStatus.DUPLICATE, dup, "The same file was imported before.", "duplicate"
                 )
             policy = self._ctx.policy(session)
-            suggested = suggest_level(meta.subject_text, policy, meta.body_text)
+            suggested = suggest_level(meta.subject_text, policy, meta.body_text, meta.masthead)
             report = Report(
                 title=(meta.title or ex.path.stem)[:512],
                 publisher=meta.publisher,
