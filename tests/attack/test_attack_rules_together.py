@@ -103,3 +103,50 @@ def test_such_a_report_is_matched_at_its_subject_by_check_and_list(
     assert checked.decision.level is level
     assert Reason.LEVEL_RAISED_TO_SUBJECT in checked.decision.reasons
     assert client not in [v.id for v in services.access.eligible(compliance, result.report)]
+
+
+# -- the same statement repeated: a page footer with its page number ------------------
+
+# A footer that states the level on every page, its page number after it on the same line
+# ("本报告风险等级：中风险 第1页"): the statement was not read (the level must end its line)
+# and each footer was taken for a statement that cannot be read, so every such report came
+# in unrated, "nobody may read it" until compliance rated it by hand. One statement repeated
+# is the report's level (the rulebook: not two different statements).
+FOOTERS = [
+    "请务必阅读正文之后的免责声明 本报告风险等级：中风险 第{page}页",
+    "本报告的风险等级为中风险    {page}/3",
+    "本报告风险等级：中风险 第 {page} 页 共 3 页",
+    "本报告风险等级：中风险 - {page} -",
+    "本报告风险等级：中风险 Page {page} of 3",
+]
+
+
+def _paged(footer: str, last: str = "") -> str:
+    pages = [
+        _hk_report("证券研究报告").split("免责声明")[0] + "公司收入增长。",
+        "利润率回升，竞争缓和。",
+        "免责声明\n本报告的风险等级为中风险。" + last,
+    ]
+    return "\f".join(f"{body}\n{footer.format(page=n)}\n" for n, body in enumerate(pages, start=1))
+
+
+@pytest.mark.parametrize("footer", FOOTERS)
+def test_a_footer_stating_the_level_before_its_page_number_is_the_level(footer: str) -> None:
+    found = extract_metadata(_paged(footer))
+    assert found.unclear_level_statements == ()
+    assert found.stated_level is RiskLevel.R3
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "本报告风险等级：中高风险 第1页",
+        "本报告风险等级：中风险 第1页 港股部分为中高风险",
+        "本报告风险等级：中风险 第一页",
+    ],
+)
+def test_a_footer_saying_more_than_the_page_is_still_not_read_as_the_level(other: str) -> None:
+    """Another level in a footer, or more words after the level than a page number: the
+    report stays unrated, as before."""
+    found = extract_metadata(_paged("本报告风险等级：中风险 第{page}页", last="\n" + other))
+    assert found.stated_level is None

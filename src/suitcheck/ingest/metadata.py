@@ -162,11 +162,18 @@ _SUBJECT = (
     + _any("本研报", "本文")
     + r")"
 )
+# A page's number where a footer prints it after the statement, to the end of its line
+# ("… 第1页", "1/3", "第 1 页 共 3 页", "- 1 -", "Page 1 of 3").
+_PAGE_NUMBER = (
+    r"[ \t]+(?:第[ \t]*\d+[ \t]*页(?:[ \t]*[/，,]?[ \t]*共[ \t]*\d+[ \t]*页)?|\d+[ \t]*/[ \t]*\d+"
+    r"|[-—–][ \t]*\d+[ \t]*[-—–]|(?i:page)[ \t]*\d+(?:[ \t]*(?i:of)[ \t]*\d+)?)[ \t]*(?:\n|$)"
+)
 # The report's statement about itself, and only that: "本报告(的)风险等级(为|：)…" or
 # "本报告属于…等级". A product's level ("该基金风险等级为…"), a printed scale or an
 # appendix's definitions never start with "本报告", and a level word followed by more
 # text ("低风险—宏观…", "低风险 宏观经济…") is a table row, not a statement: the level
-# must end the sentence, the line or the clause.
+# must end the sentence, the line or the clause, or be followed by nothing but a page
+# footer's page number (the statement a footer repeats on every page).
 _SELF_LEVEL = re.compile(
     _SUBJECT
     + r"\s*(?:"
@@ -192,7 +199,9 @@ _SELF_LEVEL = re.compile(
     + r")?"
     + r"\s*"
     + _QUOTE
-    + r"(?=[ \t]*(?:[。；;，,.!！?？)）]|\n|$))"
+    + r"(?=[ \t]*(?:[。；;，,.!！?？)）]|\n|$)|"
+    + _PAGE_NUMBER
+    + r")"
 )
 # Whatever else the report says about its own level ("本报告的风险等级" and the rest of
 # that sentence): read with _SELF_LEVEL when it can be, and otherwise, when it names a
