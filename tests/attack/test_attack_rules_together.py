@@ -150,3 +150,27 @@ def test_a_footer_saying_more_than_the_page_is_still_not_read_as_the_level(other
     report stays unrated, as before."""
     found = extract_metadata(_paged("本报告风险等级：中风险 第{page}页", last="\n" + other))
     assert found.stated_level is None
+
+
+# -- the shipped subject table: unlisted companies and NEEQ by their common names -----
+
+
+# The rulebook puts unlisted companies and NEEQ at R4; the shipped table knew them only as
+# 非上市 and 新三板/精选层, so a report on "未上市企业" or on "全国股转" companies declared
+# 中风险 was matched at R3 with no finding. A drug "尚未上市" (not yet launched) is no
+# unlisted company.
+@pytest.mark.parametrize(
+    ("title", "level"),
+    [
+        ("未上市企业股权投资跟踪：估值回落", RiskLevel.R4),
+        ("未上市公司估值方法专题", RiskLevel.R4),
+        ("未上市股权转让市场月报", RiskLevel.R4),
+        ("全国股转公司发布分层新规", RiskLevel.R4),
+        ("股转系统挂牌企业融资回顾", RiskLevel.R4),
+        ("医药公司：核心新药尚未上市，估值回落", RiskLevel.R3),
+    ],
+)
+def test_unlisted_and_neeq_subjects_by_their_common_names(title: str, level: RiskLevel) -> None:
+    found = extract_metadata(_hk_report("证券研究报告").replace(HK_TITLE, title))
+    assert found.title == title
+    assert suggest_level(found.subject_text, Policy(), found.body_text, found.masthead) is level

@@ -42,6 +42,13 @@ DEFAULT_SUBJECTS: tuple[tuple[str, RiskLevel], ...] = (
     ("退市整理", RiskLevel.R4),
     ("恒生", RiskLevel.R4),
     ("非上市", RiskLevel.R4),
+    # Unlisted companies and NEEQ by their common names; not 未上市 alone (a drug 尚未上市
+    # is not yet launched), nor 基础层/创新层 alone (an AI "基础层" is no NEEQ tier).
+    ("未上市公司", RiskLevel.R4),
+    ("未上市企业", RiskLevel.R4),
+    ("未上市股权", RiskLevel.R4),
+    ("全国股转", RiskLevel.R4),
+    ("股转系统", RiskLevel.R4),
     # STAR, Beijing SE and NEEQ funds and indices by their products' names (科创50ETF,
     # 北证50); not 科创 alone (科创债 are bonds) nor 双创 alone (a policy slogan).
     ("科创50", RiskLevel.R4),
