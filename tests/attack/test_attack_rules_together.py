@@ -143,6 +143,7 @@ def test_a_footer_stating_the_level_before_its_page_number_is_the_level(footer: 
         "本报告风险等级：中高风险 第1页",
         "本报告风险等级：中风险 第1页 港股部分为中高风险",
         "本报告风险等级：中风险 第一页",
+        "本报告风险等级：中风险 4/5",
     ],
 )
 def test_a_footer_saying_more_than_the_page_is_still_not_read_as_the_level(other: str) -> None:

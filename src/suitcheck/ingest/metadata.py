@@ -163,9 +163,10 @@ _SUBJECT = (
     + r")"
 )
 # A page's number where a footer prints it after the statement, to the end of its line
-# ("… 第1页", "1/3", "第 1 页 共 3 页", "- 1 -", "Page 1 of 3").
+# ("… 第1页", "1/3", "第 1 页 共 3 页", "- 1 -", "Page 1 of 3"). Not "4/5", which may be
+# read as a level out of five (another level than the words say).
 _PAGE_NUMBER = (
-    r"[ \t]+(?:第[ \t]*\d+[ \t]*页(?:[ \t]*[/，,]?[ \t]*共[ \t]*\d+[ \t]*页)?|\d+[ \t]*/[ \t]*\d+"
+    r"[ \t]+(?:第[ \t]*\d+[ \t]*页(?:[ \t]*[/，,]?[ \t]*共[ \t]*\d+[ \t]*页)?|\d+[ \t]*/[ \t]*(?!5(?!\d))\d+"
     r"|[-—–][ \t]*\d+[ \t]*[-—–]|(?i:page)[ \t]*\d+(?:[ \t]*(?i:of)[ \t]*\d+)?)[ \t]*(?:\n|$)"
 )
 # The report's statement about itself, and only that: "本报告(的)风险等级(为|：)…" or
