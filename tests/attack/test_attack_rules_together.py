@@ -60,6 +60,8 @@ SERIES = [
     ("新三板研究", "挂牌公司定增跟踪：融资规模回升", RiskLevel.R4),
     ("期货研究", "铜：库存去化，价格中枢上移", RiskLevel.R5),
     ("衍生品研究·专题报告", "波动率曲面：近月隐含波动率回落", RiskLevel.R5),
+    # Printed with the report type, it counts in full, as when it was read as the title.
+    ("固收研究 | 信用周报", "城投净融资转负，利差收窄", RiskLevel.R2),
 ]
 
 

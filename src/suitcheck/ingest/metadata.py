@@ -53,10 +53,13 @@ class ReportMetadata:
     # The title and type read from a PDF's text with what its pages do not show, when they
     # differ from those shown (title, report_type): counted for the subject too, never shown.
     unshown_subject: str = ""
-    # The header block's masthead lines ("港股研究", "证券研究报告·公司点评"): never the
-    # title; the series they name counts for the subject where it lifts a report above the
-    # main board (domain.subjects.suggest_level's series_text).
+    # The header block's masthead lines ("港股研究"): never the title; the series they name
+    # counts for the subject where it lifts a report above the main board
+    # (domain.subjects.suggest_level's series_text).
     masthead: str = ""
+    # A masthead printed on one line with the report type ("固收研究 | 信用债周报"): never
+    # the title, but counted for the subject in full, as it was when read as the title.
+    masthead_with_type: str = ""
 
     @property
     def level_conflict(self) -> bool:
@@ -65,7 +68,8 @@ class ReportMetadata:
     @property
     def subject_text(self) -> str:
         """What the subject table is applied to: never the disclaimer."""
-        return " ".join(x for x in (subject_text(self.title, self.report_type), self.unshown_subject) if x)
+        parts = (subject_text(self.title, self.report_type), self.masthead_with_type, self.unshown_subject)
+        return " ".join(x for x in parts if x)
 
 
 # Full-width letters, digits, @ . - + and the ideographic space become ASCII; CJK
@@ -705,15 +709,15 @@ def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text:
     text = normalize(raw_text)
     lines = text.split("\n")
     start = min(_body_start(lines), 40)
-    title, report_type, published, masthead = _header(raw_text)
+    title, report_type, published, with_type, masthead = _header(raw_text)
     unshown_subject = ""
     if shown_text is not None and shown_text != raw_text and "".join(shown_text.split()):
         # The title a reader sees is the report's title; one read from text nobody is shown
         # (a hidden 宏观经济周报 above the 创业板 title) still counts for the subject (就高).
         shown = _header(shown_text)
-        if shown[:2] != (title, report_type) or shown[3] != masthead:
-            unshown_subject = " ".join(x for x in (subject_text(title, report_type), masthead) if x)
-        title, report_type, published, masthead = shown
+        if shown[:2] != (title, report_type) or shown[3:] != (with_type, masthead):
+            unshown_subject = " ".join(x for x in (subject_text(title, report_type), with_type, masthead) if x)
+        title, report_type, published, with_type, masthead = shown
     statements, unclear = _level_statements(text)
     if shown_text is not None:  # a PDF
         found = [_unread_glyphs(text)]
@@ -734,11 +738,13 @@ def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text:
         body_text=_body_text(lines, start),
         unshown_subject=unshown_subject,
         masthead=masthead,
+        masthead_with_type=with_type,
     )
 
 
-def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None, str]:
-    """(title, report type, publication date, masthead lines) from a report's header block."""
+def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None, str, str]:
+    """(title, report type, publication date, mastheads printed with the report type,
+    masthead lines alone) from a report's header block."""
     lines = normalize(raw_text).split("\n")
     first_page = normalize(raw_text.split("\f", 1)[0]).split("\n")[:200]
     header = lines[: min(_body_start(lines), 40)]
@@ -748,11 +754,12 @@ def _header(raw_text: str) -> tuple[str | None, str | None, dt.date | None, str]
         title = candidates[1]  # the report type was printed above the title
     after = header[header.index(title) + 1 :] if title else header
     head = lines[:40]
-    mastheads = [parts for line in header if (parts := _masthead_parts(line) or _MASTHEAD.findall(line))]
+    with_type = [parts for parts in map(_masthead_parts, header) if parts]
     report_type = (
         next((ln for ln in after if _is_type(ln) and ln != title), None)
         or next((ln for ln in head if _is_type(ln) and ln != title), None)
-        or next((p for parts in mastheads for p in reversed(parts) if _is_type(p)), None)
+        or next((p for parts in with_type for p in reversed(parts) if _is_type(p)), None)
     )
-    masthead = " ".join(" ".join(parts) for parts in mastheads)
-    return title, report_type, _publication_date(first_page, min(_body_start(first_page), 40)), masthead
+    alone = " ".join(line for line in header if _MASTHEAD.match(line))
+    published = _publication_date(first_page, min(_body_start(first_page), 40))
+    return title, report_type, published, " ".join(" ".join(parts) for parts in with_type), alone
