@@ -177,3 +177,33 @@ def test_unlisted_and_neeq_subjects_by_their_common_names(title: str, level: Ris
     found = extract_metadata(_hk_report("证券研究报告").replace(HK_TITLE, title))
     assert found.title == title
     assert suggest_level(found.subject_text, Policy(), found.body_text, found.masthead) is level
+
+
+# -- a corrected title, then a re-read of the file ---------------------------------------
+
+
+# Compliance corrected a misread title to name the Hong Kong stock: the report was matched
+# at R4 at once (never lower, the correction promises). `report reread` (after any change
+# of the subject table) read the file's own title again, found R3, listed "subject R4 ->
+# R3; matched R4 -> R3" and stored it with --apply: the C3 client got the report again.
+def test_a_reread_does_not_undo_a_title_corrected_to_a_higher_subject(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    path = tmp_path / "report.txt"
+    path.write_text(_hk_report("证券研究报告").replace(HK_TITLE, "平台公司：外卖竞争缓和"), encoding="utf-8")
+    (result,) = services.reports.import_paths(compliance, [path])
+    report = result.report
+    assert report is not None, result
+    client = add_client(services, compliance, "700002", RiskProfile.C3)
+    assert services.access.check(compliance, client, report).decision.allowed
+    services.reports.correct(compliance, report, "title", "港股公司美团：外卖竞争缓和", "标题抽取有误")
+    assert services.access.check(compliance, client, report).decision.level is RiskLevel.R4
+
+    preview = services.reread.preview(compliance)
+    assert [c for c in preview.changes if c.report == report and c.lowers] == []
+    services.reread.apply(compliance, preview)
+    checked = services.access.check(compliance, client, report)
+    assert checked.decision.level is RiskLevel.R4
+    assert not checked.decision.allowed

@@ -34,7 +34,7 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission
-from suitcheck.domain.subjects import level_below_subject, matching_level, suggest_level
+from suitcheck.domain.subjects import level_below_subject, matching_level, subject_text, suggest_level
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -269,6 +269,10 @@ class ReportRereadService:
                 return NotReread(report_id, "", "The report is no longer in the store.", NOT_SEALED)
             facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
             title, content_hash, kind = report.title, report.content_hash, report.source_kind
+            # The title and type as stored: the file's, or what compliance corrected them to
+            # (ReportService.correct raised the subject for it at once; a re-read of the
+            # file's own title must not lower it again).
+            stored_subject = subject_text(report.title, report.report_type)
             if not sealed:
                 return NotReread(
                     report_id,
@@ -293,9 +297,8 @@ class ReportRereadService:
             if exc.code == "cancelled":
                 raise _Cancelled from exc
             return NotReread(report_id, title, f"The stored file could not be read again: {exc}", exc.code)
-        new = suggest_level(
-            extracted.metadata.subject_text, policy, extracted.metadata.body_text, extracted.metadata.masthead
-        )
+        meta = extracted.metadata
+        new = suggest_level(f"{meta.subject_text} {stored_subject}", policy, meta.body_text, meta.masthead)
         if new == facts.subject_level:
             return None
         return SubjectChange(report_id, title, facts.level, facts.confirmed, facts.subject_level, new, content_hash)
