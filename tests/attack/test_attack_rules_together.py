@@ -207,3 +207,20 @@ def test_a_reread_does_not_undo_a_title_corrected_to_a_higher_subject(
     checked = services.access.check(compliance, client, report)
     assert checked.decision.level is RiskLevel.R4
     assert not checked.decision.allowed
+
+
+def test_a_report_titled_by_its_file_name_is_read_alike_by_import_and_reread(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """A file with no title in its text is shown under its file name; that name is its
+    title for the subject at import as at a re-read (which reads the stored title)."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    path = tmp_path / "港股周报20260601.txt"
+    text = "投资要点：\n公司发布一季报，收入同比增长。\n免责声明\n本报告的风险等级为中风险。\n"
+    path.write_text(text, encoding="utf-8")
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert result.report is not None, result
+    view = services.reports.get(compliance, result.report)
+    assert (view.title, view.suggested_level) == ("港股周报20260601", RiskLevel.R4)
+    assert [c for c in services.reread.preview(compliance).changes if c.report == result.report] == []

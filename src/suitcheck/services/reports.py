@@ -636,9 +636,13 @@ class ReportService:
                     str(ex.path), ImportStatus.DUPLICATE, dup, "The same file was imported before.", "duplicate"
                 )
             policy = self._ctx.policy(session)
-            suggested = suggest_level(meta.subject_text, policy, meta.body_text, meta.masthead)
+            title = (meta.title or ex.path.stem)[:512]
+            # The title shown (the file's name when its text gives none) counts for the
+            # subject too, as a re-read reads the stored title (report_reread).
+            shown = f"{meta.subject_text} {subject_text(title, meta.report_type)}"
+            suggested = suggest_level(shown, policy, meta.body_text, meta.masthead)
             report = Report(
-                title=(meta.title or ex.path.stem)[:512],
+                title=title,
                 publisher=meta.publisher,
                 published_on=meta.published_on,
                 report_type=meta.report_type,
