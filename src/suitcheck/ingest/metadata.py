@@ -567,15 +567,22 @@ def _is_type(line: str) -> bool:
 _MASTHEAD_JOIN = re.compile(r"\s*(?:[·•・|｜丨/／]|[—–]+|-{2,})\s*|\s+")
 
 
+_DATE_LABEL = re.compile(r"^(?:报告日期|发布日期|发布时间|日期)\s*[:：]?$")
+
+
 def _masthead_parts(line: str) -> list[str]:
-    """The parts of a masthead printed on one line with the report type: the series
-    (证券研究报告, 公司研究, the publisher) and report types, joined by a dot, a bar, a slash,
-    a dash or a space; none when the line is anything else (a title: "港股策略｜年度展望"
-    names no series)."""
-    parts = [p for p in _MASTHEAD_JOIN.split(line) if p]
-    if len(parts) < 2 or not all(_MASTHEAD.match(p) or _is_type(p) or _is_publisher_line(p) for p in parts):
+    """The parts of a masthead printed on one line with the report type or the date: the
+    series (证券研究报告, 公司研究, the publisher), report types and the date, joined by a
+    dot, a bar, a slash, a dash or a space (the date left out of the parts); none when the
+    line is anything else (a title: "港股策略｜年度展望" names no series and no date)."""
+    undated = line
+    for pattern in _DATE_PATTERNS:
+        undated = pattern.sub(" | ", undated)
+    dated = undated != line
+    parts = [p for p in _MASTHEAD_JOIN.split(undated) if p and not _DATE_LABEL.match(p)]
+    if len(parts) + dated < 2 or not all(_MASTHEAD.match(p) or _is_type(p) or _is_publisher_line(p) for p in parts):
         return []
-    return parts if any(_MASTHEAD.match(p) or _is_publisher_line(p) for p in parts) else []
+    return parts if dated or any(_MASTHEAD.match(p) or _is_publisher_line(p) for p in parts) else []
 
 
 def _is_publisher_line(line: str) -> bool:
