@@ -8,6 +8,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QLabel
 
+from suitcheck.domain.policy import DEFAULT_SUBJECTS
 from suitcheck.services import Services
 from tests.gui.conftest import Confirmations, change_answered, login
 
@@ -40,8 +41,9 @@ def test_a_table_file_is_stored_only_after_its_changes_are_confirmed(  # type: i
     assert "Store a subject table of 5 keywords as policy version" in question
     assert "Adds 1:\n  科创板块指数  R4 medium-high" in question
     assert "Changes the level of 1:\n  创业板  R4 medium-high → R3 medium" in question
-    assert "Removes 43:\n  宏观  R1 low\n" in question
-    assert "\n  and 38 more" in question  # 15 named in all, shared among adds, removes and re-levels
+    removed = len(DEFAULT_SUBJECTS) - 4  # all but 创业板, 股票, 港股 and 期货
+    assert f"Removes {removed}:\n  宏观  R1 low\n" in question
+    assert f"\n  and {removed - 5} more" in question  # 15 named in all, shared among adds, removes and re-levels
     assert demo_services.policy.current().version == version
 
     confirmations.answer = True
