@@ -893,6 +893,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "There is no questionnaire version {expected_version}: the current one is version {questionnaire_version}; nothing was recorded.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The assessment is dated {day}, before questionnaire version {questionnaire_version} came into use on {since}: the client answered an earlier version, and answers are scored only on the current one; nothing was recorded.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "This client has no assessment to confirm."),
     QT_TRANSLATE_NOOP("Messages", "The stored answers do not fit their questionnaire version."),
     QT_TRANSLATE_NOOP(

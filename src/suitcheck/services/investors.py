@@ -59,7 +59,7 @@ from suitcheck.services.integrity import (
     shown_text,
     unreadable,
 )
-from suitcheck.services.questionnaire import ensure_stored, load_version
+from suitcheck.services.questionnaire import ensure_stored, in_use_since, load_version
 from suitcheck.services.refs import half_width_ref, parse_ref
 from suitcheck.services.scope import (
     PREPARED_SCOPES,
@@ -1023,6 +1023,15 @@ class InvestorService:
             raise Conflict(
                 f"The questionnaire changed to version {questionnaire.version} while the client answered version "
                 f"{expected_version}; nothing was recorded. Start the assessment again."
+            )
+        since = in_use_since(session, questionnaire.version)
+        if since is not None and day < since:
+            # Answers are scored only on the current version; a paper dated before it came
+            # into use was answered on an earlier one (which may give the same ids other scores).
+            raise InvalidInput(
+                f"The assessment is dated {day}, before questionnaire version {questionnaire.version} came into use "
+                f"on {since}: the client answered an earlier version, and answers are scored only on the current "
+                "one; nothing was recorded."
             )
         try:
             result = questionnaire.score(answers)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import logging
 from importlib import resources
@@ -9,6 +10,7 @@ from importlib import resources
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.questionnaire import (
     Questionnaire,
@@ -72,6 +74,18 @@ def load_version(session: Session | Connection, rows: RowSealer, version: int | 
             f"The stored questionnaire version {row.version} is damaged ({str(exc).rstrip('.')}); "
             "nothing was assessed with it."
         ) from exc
+
+
+def in_use_since(session: Session, version: int) -> dt.date | None:
+    """The firm's day a stored version was imported, from which clients could answer it;
+    None for the shipped default (version 1, in use from the start, stored when first used).
+    A paper dated earlier was answered on an earlier version and is never scored on this one."""
+    if version <= 1:
+        return None
+    created = session.execute(
+        select(QuestionnaireVersion.created_at).where(QuestionnaireVersion.version == version)
+    ).scalar_one_or_none()
+    return firm_day(created) if created is not None else None
 
 
 def ensure_stored(session: Session, questionnaire: Questionnaire, actor: Actor | None, now: object) -> None:

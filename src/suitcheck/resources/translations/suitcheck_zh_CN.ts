@@ -3174,6 +3174,10 @@ Store: {store}</source>
         <translation>没有第 {expected_version} 版问卷：现行问卷为第 {questionnaire_version} 版；未作任何记录。</translation>
     </message>
     <message>
+        <source>The assessment is dated {day}, before questionnaire version {questionnaire_version} came into use on {since}: the client answered an earlier version, and answers are scored only on the current one; nothing was recorded.</source>
+        <translation>评估日期为 {day}，早于第 {questionnaire_version} 版问卷启用之日 {since}：客户作答的是更早的版本，而答案只按现行版本计分；未作任何记录。</translation>
+    </message>
+    <message>
         <source>Your role may not change the policy.</source>
         <translation>您的角色不能修改适当性政策。</translation>
     </message>
