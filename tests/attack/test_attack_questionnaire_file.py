@@ -10,11 +10,12 @@ from typing import Any
 import pytest
 
 from suitcheck.domain.questionnaire import AnswersError, QuestionnaireError, from_dict, parse_answers, parse_definition
+from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import InvalidInput
 from tests.cli.test_assessment_cli import db, seeded  # noqa: F401
 from tests.cli.test_cli import assert_clean_error, run
-from tests.conftest import add_client
+from tests.conftest import add_client, staff
 from tests.domain.test_questionnaire import DEFAULT, raw
 
 
@@ -33,6 +34,24 @@ def test_a_number_too_long_to_read_is_one_sentence() -> None:
         parse_definition(text)
     with pytest.raises(AnswersError, match="number too long"):
         parse_answers('{"capacity": ' + long + "}")
+
+
+def test_a_lone_surrogate_escape_is_one_sentence(sqlite_services: Services) -> None:
+    """JSON may escape half of a surrogate pair ("\\ud83d" of an emoji whose other half was
+    deleted): Python reads it as a lone surrogate, which is no text UTF-8 can hold. The
+    definition passed every check and the import then failed computing its checksum with
+    an unexpected error (UnicodeEncodeError) instead of a sentence."""
+    data = raw()
+    data["title_en"] = "Risk tolerance \ud83d"
+    text = json.dumps(data)  # ASCII: the lone half as a \\u escape, as an editor or tool writes it
+    with pytest.raises(QuestionnaireError, match=r"^The questionnaire file holds text that is not valid Unicode"):
+        parse_definition(text)
+    with pytest.raises(AnswersError, match=r"^The answers file holds text that is not valid Unicode"):
+        parse_answers(json.dumps({"capacity": "yes \udc00"}))
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    with pytest.raises(InvalidInput, match=r"^The questionnaire was not imported: the questionnaire file holds text"):
+        sqlite_services.questionnaire.import_definition(compliance, text)
+    assert sqlite_services.questionnaire.current(compliance).version == 1
 
 
 def test_a_score_the_store_cannot_hold_is_refused_at_import() -> None:

@@ -212,7 +212,31 @@ def load_json_object(text: str, what: str) -> dict[str, Any]:
         raise QuestionnaireError(f"The {what} holds a number too long to read.") from exc
     if not isinstance(data, dict):
         raise QuestionnaireError(f"The {what} must be a JSON object.")
+    if _holds_lone_surrogate(data):
+        raise QuestionnaireError(
+            f"The {what} holds text that is not valid Unicode (half of a \\u surrogate pair escape)."
+        )
     return data
+
+
+def _holds_lone_surrogate(data: Any) -> bool:
+    """Whether some key or text in parsed JSON is no text UTF-8 can hold: a \\ud800-\\udfff
+    escape without its other half reads as a lone surrogate, which the checksum, the
+    answers' hash and the store cannot encode. Without recursion (as deep as json reads)."""
+    stack = [data]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            try:
+                item.encode("utf-8")
+            except UnicodeEncodeError:
+                return True
+        elif isinstance(item, dict):
+            stack.extend(item)
+            stack.extend(item.values())
+        elif isinstance(item, list):
+            stack.extend(item)
+    return False
 
 
 def parse_answers(text: str) -> dict[str, str]:
