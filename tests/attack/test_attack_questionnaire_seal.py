@@ -112,12 +112,31 @@ def test_a_definition_stored_as_bytes_is_refused_in_a_sentence(sqlite_services: 
 
 
 def test_the_newest_version_deleted_is_named_by_verify(services: Services) -> None:
-    """Deleting the newest version brings back the one before it (sealed, suitcheck's
-    own); verify names the version the trail recorded but the store no longer holds."""
+    """Deleting the newest version brought back the one before it (sealed, suitcheck's
+    own): compliance's stricter version 2 gone, every desk scored on the lenient version 1
+    again, silently, until somebody ran verify. Assessing now refuses (the trail records
+    importing version 2), nothing is recorded; verify names the missing version."""
     officer = _officer(services)
     stored = services.questionnaire.import_definition(officer, _stricter())
     assert services.audit.verify(officer).ok
     _raw(services, "DELETE FROM questionnaire WHERE version = :v", v=stored.version)
+    before = services.audit.count(officer)
+    history = len(services.investors.history(officer, "QA"))
+    sentence = (
+        rf"^The audit trail records importing questionnaire version {stored.version}, but the store's newest "
+        r"is version 1: .*nothing was assessed\..*audit verify"
+    )
+    for call in (services.investors.assess_answers, services.investors.preview_answers):
+        with pytest.raises(ServiceError, match=sentence):
+            call(officer, "QA", BOTTOM)
+    with pytest.raises(ServiceError, match=sentence):
+        services.questionnaire.current(officer)
+    with pytest.raises(ServiceError, match=sentence):
+        services.questionnaire.import_definition(officer, _stricter())
+    assert len(services.investors.history(officer, "QA")) == history
+    assert services.audit.count(officer) == before
+    # A version the assessments name is still read (their sheets and history).
+    assert services.questionnaire.current(officer, 1).version == 1
     verified = services.audit.verify(officer)
     assert not verified.ok
     assert f"questionnaire {stored.version}, recorded in the trail, is missing" in (verified.problem or "")

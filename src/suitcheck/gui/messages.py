@@ -897,6 +897,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The assessment is dated {day}, before questionnaire version {questionnaire_version} came into use on {since}: the client answered an earlier version, and answers are scored only on the current one; nothing was recorded.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit trail records importing questionnaire version {recorded}, but the store's newest is version {newest}: the newer one was removed outside suitcheck, and nothing was assessed. Compliance must run `suitcheck audit verify` and investigate.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "This client has no assessment to confirm."),
     QT_TRANSLATE_NOOP("Messages", "The stored answers do not fit their questionnaire version."),
     QT_TRANSLATE_NOOP(

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import json
 import logging
 from importlib import resources
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
+from suitcheck.audit.chain import IN_TRAIL
 from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.questionnaire import (
@@ -23,7 +25,7 @@ from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
 from suitcheck.services.integrity import RowSealer
-from suitcheck.store.models import QuestionnaireVersion
+from suitcheck.store.models import AuditEntry, QuestionnaireVersion
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +59,8 @@ def load_version(session: Session | Connection, rows: RowSealer, version: int | 
     stmt = select(q.version, q.document, q.checksum, q.integrity)
     stmt = stmt.order_by(q.version.desc()).limit(1) if version is None else stmt.where(q.version == version)
     row = conn.execute(stmt).first()
+    if version is None:
+        _refuse_missing_newest(conn, row.version if row is not None else 1)
     if row is None:
         if version in (None, 1):
             return default_questionnaire()
@@ -74,6 +78,34 @@ def load_version(session: Session | Connection, rows: RowSealer, version: int | 
             f"The stored questionnaire version {row.version} is damaged ({str(exc).rstrip('.')}); "
             "nothing was assessed with it."
         ) from exc
+
+
+_IMPORTED = select(AuditEntry.facts).where(AuditEntry.action == AuditAction.QUESTIONNAIRE_IMPORT.value, IN_TRAIL)
+
+
+def _refuse_missing_newest(conn: Connection, newest: object) -> None:
+    """Refuse when the trail records importing a version newer than the store's newest:
+    that version was deleted in SQL, and the one before it (sealed, suitcheck's own) must
+    not assess in its place. Imports are few; an entry whose facts name no version (not
+    suitcheck's) is passed over, and cannot hide the others."""
+    imported = [_imported_version(facts) for (facts,) in conn.execute(_IMPORTED)]
+    recorded = max((v for v in imported if v is not None), default=None)
+    if recorded is not None and isinstance(newest, int) and recorded > newest:
+        log.warning("the trail records questionnaire version %s, the store's newest is %s", recorded, newest)
+        raise ServiceError(
+            f"The audit trail records importing questionnaire version {recorded}, but the store's newest is "
+            f"version {newest}: the newer one was removed outside suitcheck, and nothing was assessed. "
+            "Compliance must run `suitcheck audit verify` and investigate."
+        )
+
+
+def _imported_version(facts: object) -> int | None:
+    try:
+        data = json.loads(facts) if isinstance(facts, str | bytes) else None
+    except ValueError:
+        return None
+    version = data.get("version") if isinstance(data, dict) else None
+    return version if version.__class__ is int else None
 
 
 def in_use_since(session: Session, version: int) -> dt.date | None:

@@ -3178,6 +3178,10 @@ Store: {store}</source>
         <translation>评估日期为 {day}，早于第 {questionnaire_version} 版问卷启用之日 {since}：客户作答的是更早的版本，而答案只按现行版本计分；未作任何记录。</translation>
     </message>
     <message>
+        <source>The audit trail records importing questionnaire version {recorded}, but the store&apos;s newest is version {newest}: the newer one was removed outside suitcheck, and nothing was assessed. Compliance must run `suitcheck audit verify` and investigate.</source>
+        <translation>审计记录显示已导入第 {recorded} 版问卷，但数据库中最新的是第 {newest} 版：较新的版本已在 suitcheck 之外被删除，未作任何评估。合规须运行 `suitcheck audit verify` 并调查。</translation>
+    </message>
+    <message>
         <source>Your role may not change the policy.</source>
         <translation>您的角色不能修改适当性政策。</translation>
     </message>
