@@ -11,7 +11,7 @@ import json
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import event, insert, select, text
 
 from suitcheck.audit.chain import canonical_json
 from suitcheck.domain.levels import RiskProfile
@@ -231,3 +231,39 @@ def test_the_upgrade_refuses_a_version_1_that_is_not_the_shipped_one(store_targe
         _refused(services, officer, 1)
     finally:
         services.close()
+
+
+@pytest.mark.postgres
+def test_a_version_imported_while_a_desk_assesses_is_no_alarm(pg_target: str, clock: Clock) -> None:
+    """A shared PostgreSQL store: assessing reads the store's newest version and which
+    versions the trail records importing, each a statement of its own (READ COMMITTED).
+    Head office importing version 2 between the two must not read as version 2 removed
+    outside suitcheck: the desk scores on the version it then reads, and nothing refuses."""
+    desk, head = make_services(pg_target, clock), make_services(pg_target, clock)
+    try:
+        officer = _officer(desk)
+        seen: set[str] = set()
+
+        def between(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+            kind = (
+                "trail"
+                if statement.lstrip().startswith("SELECT audit_entry.facts")
+                else "version"
+                if "FROM questionnaire ORDER BY questionnaire.version DESC" in " ".join(statement.split())
+                else None
+            )
+            if kind is not None and kind not in seen:
+                seen.add(kind)
+                if len(seen) == 2:  # the second of the two reads, whichever comes first
+                    head.questionnaire.import_definition(officer, _stricter())
+
+        event.listen(desk.store.engine, "before_cursor_execute", between)
+        result = desk.investors.assess_answers(officer, "QA", BOTTOM)
+        event.remove(desk.store.engine, "before_cursor_execute", between)
+        assert seen == {"trail", "version"}
+        assert head.questionnaire.current(officer).version == 2
+        assert result.questionnaire_version in (1, 2)
+        assert desk.audit.verify(officer).ok
+    finally:
+        desk.close()
+        head.close()

@@ -58,9 +58,13 @@ def load_version(session: Session | Connection, rows: RowSealer, version: int | 
     q = QuestionnaireVersion.__table__.c
     stmt = select(q.version, q.document, q.checksum, q.integrity)
     stmt = stmt.order_by(q.version.desc()).limit(1) if version is None else stmt.where(q.version == version)
+    # The trail before the row: in a unit of work that writes (READ COMMITTED on
+    # PostgreSQL), a version imported between the two reads is then seen as a row the
+    # trail does not name yet, never as an import whose row is missing.
+    recorded = _newest_imported(conn) if version is None else None
     row = conn.execute(stmt).first()
-    if version is None:
-        _refuse_missing_newest(conn, row.version if row is not None else 1)
+    if recorded is not None:
+        _refuse_missing_newest(recorded, row.version if row is not None else 1)
     if row is None:
         if version in (None, 1):
             return default_questionnaire()
@@ -83,14 +87,18 @@ def load_version(session: Session | Connection, rows: RowSealer, version: int | 
 _IMPORTED = select(AuditEntry.facts).where(AuditEntry.action == AuditAction.QUESTIONNAIRE_IMPORT.value, IN_TRAIL)
 
 
-def _refuse_missing_newest(conn: Connection, newest: object) -> None:
+def _newest_imported(conn: Connection) -> int | None:
+    """The newest version the trail records importing. Imports are few; an entry whose
+    facts name no version (not suitcheck's) is passed over, and cannot hide the others."""
+    imported = [_imported_version(facts) for (facts,) in conn.execute(_IMPORTED)]
+    return max((v for v in imported if v is not None), default=None)
+
+
+def _refuse_missing_newest(recorded: int, newest: object) -> None:
     """Refuse when the trail records importing a version newer than the store's newest:
     that version was deleted in SQL, and the one before it (sealed, suitcheck's own) must
-    not assess in its place. Imports are few; an entry whose facts name no version (not
-    suitcheck's) is passed over, and cannot hide the others."""
-    imported = [_imported_version(facts) for (facts,) in conn.execute(_IMPORTED)]
-    recorded = max((v for v in imported if v is not None), default=None)
-    if recorded is not None and isinstance(newest, int) and recorded > newest:
+    not assess in its place."""
+    if isinstance(newest, int) and recorded > newest:
         log.warning("the trail records questionnaire version %s, the store's newest is %s", recorded, newest)
         raise ServiceError(
             f"The audit trail records importing questionnaire version {recorded}, but the store's newest is "
