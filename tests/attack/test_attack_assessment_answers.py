@@ -7,6 +7,7 @@ import datetime as dt
 import json
 
 import pytest
+from sqlalchemy import text
 
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
@@ -54,3 +55,25 @@ def test_a_paper_dated_before_the_current_version_existed_is_not_scored_on_it(
     # The day version 2 came in (and any later day) is scored on it.
     result = services.investors.assess_answers(compliance, "PB", TOP, assessed_on=TODAY, expected_version=2)
     assert result.questionnaire_version == 2
+
+
+def test_a_version_dated_back_in_sql_still_came_into_use_when_the_trail_says(
+    sqlite_services: Services, clock: Clock
+) -> None:
+    """An insider moves version 2's creation time back 60 days in SQL (no seal covers it),
+    so that a paper filled in 40 days ago would be scored on it. The trail records the
+    import today, under the chain: the paper is still refused."""
+    services = sqlite_services
+    compliance: Actor = staff(services, Role.COMPLIANCE)
+    add_client(services, compliance, "PB", None, None)
+    services.questionnaire.import_definition(compliance, _version_two())
+    with services.store.session() as s:
+        s.execute(
+            text("UPDATE questionnaire SET created_at = :at WHERE version = 2"),
+            {"at": dt.datetime.combine(TODAY - dt.timedelta(days=60), dt.time(12))},
+        )
+    clock.advance(days=1)
+    earlier = TODAY - dt.timedelta(days=40)
+    with pytest.raises(InvalidInput, match=rf"^The assessment is dated {earlier}, before questionnaire version 2 came"):
+        services.investors.assess_answers(compliance, "PB", TOP, assessed_on=earlier, expected_version=2)
+    assert services.investors.history(compliance, "PB") == []

@@ -11,7 +11,7 @@ from importlib import resources
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
-from suitcheck.audit.chain import IN_TRAIL
+from suitcheck.audit.chain import IN_TRAIL, stamp_moment
 from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.questionnaire import (
@@ -84,7 +84,10 @@ def load_version(session: Session | Connection, rows: RowSealer, version: int | 
         ) from exc
 
 
-_IMPORTED = select(AuditEntry.facts).where(AuditEntry.action == AuditAction.QUESTIONNAIRE_IMPORT.value, IN_TRAIL)
+_IMPORTED_AT = select(AuditEntry.at, AuditEntry.facts).where(
+    AuditEntry.action == AuditAction.QUESTIONNAIRE_IMPORT.value, IN_TRAIL
+)
+_IMPORTED = _IMPORTED_AT.with_only_columns(AuditEntry.facts)
 
 
 def _newest_imported(conn: Connection) -> int | None:
@@ -119,13 +122,23 @@ def _imported_version(facts: object) -> int | None:
 def in_use_since(session: Session, version: int) -> dt.date | None:
     """The firm's day a stored version was imported, from which clients could answer it;
     None for the shipped default (version 1, in use from the start, stored when first used).
-    A paper dated earlier was answered on an earlier version and is never scored on this one."""
+    A paper dated earlier was answered on an earlier version and is never scored on this one.
+
+    The later of the version row's creation time and the moment the trail records its
+    import: the row's time is no seal's, and moved back in SQL it would let a paper older
+    than the version be scored on it; the trail's entry is under the chain (an entry
+    redated in SQL fails `audit verify`), and the later day refuses more, never less."""
     if version <= 1:
         return None
     created = session.execute(
         select(QuestionnaireVersion.created_at).where(QuestionnaireVersion.version == version)
     ).scalar_one_or_none()
-    return firm_day(created) if created is not None else None
+    days = [firm_day(created)] if created is not None else []
+    for at, facts in session.execute(_IMPORTED_AT):
+        moment = stamp_moment(at)
+        if moment is not None and _imported_version(facts) == version:
+            days.append(firm_day(moment))
+    return max(days, default=None)
 
 
 def ensure_stored(session: Session, questionnaire: Questionnaire, actor: Actor | None, now: object) -> None:
