@@ -684,8 +684,9 @@ _COLUMNS = "its level reads otherwise column by column: {} as laid out, {} by co
 
 
 # A glyph pdfminer can map to no character ("(cid:1234)"): a font without a usable
-# character map. A page shows it; the reader cannot read it.
-_UNMAPPED = r"\(cid:\d+\)"
+# character map; or one its map sends to U+0000, read as U+FFFD (ingest.pdf). A page shows
+# it; the reader cannot read it.
+_UNMAPPED = r"(?:\(cid:\d+\)|\ufffd)"
 _LEVEL_VOCABULARY = r"[本报告风险等级为属于高中低Rr]"
 # Unmapped glyphs where a statement of the level could be: four or more in a row (a whole
 # sentence in such a font), or one beside a character a level statement is written with

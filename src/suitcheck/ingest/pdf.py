@@ -54,10 +54,12 @@ def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: i
         raise IngestError("corrupt", f"The PDF is damaged and cannot be read ({type(exc).__name__}).") from exc
     if not pages:
         raise IngestError("corrupt", "The PDF has no pages.")
-    text = "\f".join(page[0] for page in pages)
-    if not "".join(text.split()):
+    if not "".join("".join(page[0] for page in pages).split()):
         raise IngestError("no-text", "The PDF has no text layer (a scanned image?); it needs OCR first.")
-    return PdfTexts(text, "\f".join(page[1] for page in pages), "\f".join(page[2] for page in pages))
+    # A glyph its font's ToUnicode map sends to U+0000 is a glyph read as no character (and
+    # PostgreSQL holds no NUL in text): U+FFFD, which ingest.metadata reads as one.
+    text, shown, columns = ("\f".join(page[i] for page in pages).replace("\x00", "\ufffd") for i in range(3))
+    return PdfTexts(text, shown, columns)
 
 
 def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str, str]]:

@@ -18,7 +18,16 @@ _BOMS = (
 
 
 def decode_text(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding). Strict decoding only: a wrong guess must fail, not garble."""
+    """Return (text, encoding). Strict decoding only: a wrong guess must fail, not garble.
+    Text holding a NUL character is binary data, as detect_file_encoding says: a store on
+    PostgreSQL cannot hold it, and no report is written with one."""
+    text, encoding = _decode(data)
+    if "\x00" in text:
+        raise IngestError("binary", "The file is binary data, not text.")
+    return text, encoding
+
+
+def _decode(data: bytes) -> tuple[str, str]:
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
@@ -29,6 +38,10 @@ def decode_text(data: bytes) -> tuple[str, str]:
                 ) from exc
     zeros = data.count(b"\x00")
     if zeros:
+        # UTF-8 text with a few stray NUL bytes (in UTF-16 text every ASCII character carries
+        # a zero byte, and CJK UTF-16 is no valid UTF-8): as UTF-16 it would decode to garbage.
+        if zeros * 10 < len(data) and _first_text(data.replace(b"\x00", b""), ("utf-8",)) is not None:
+            raise IngestError("binary", "The file is binary data, not text.")
         # UTF-16 without a BOM: ASCII characters carry a zero byte, at odd offsets in
         # little-endian text and even ones in big-endian. Text in any 8-bit encoding has none.
         odd = data[1::2].count(b"\x00")
