@@ -216,8 +216,14 @@ _SELF_LEVEL = re.compile(
 # compliance rates it, as for two different statements.
 _SELF_CLAUSE = re.compile(_SUBJECT + r"\s*(?:的\s*)?" + _any("风险等级", "风险级别", "风险评级", "风险级"))
 _CLAUSE_END = re.compile(r"[。！？；;!?]")
-# A level given to something later in a statement's own sentence ("…，但港股部分为中高风险").
-_LATER_LEVEL = re.compile(rf"(?:为|是|属于)\s*(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})")
+# A level given to something later in a statement's own sentence ("…，但港股部分为中高风险"),
+# or said to prevail ("…，实际以高风险为准", "…，请按照高风险等级对待"); not a client's
+# tolerance after 以/按 ("按低风险承受能力投资者的要求…").
+_LATER_LEVEL = re.compile(
+    rf"(?:(?:为|是|属于)\s*(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})"
+    rf"|(?:以|按照?|参照|视同|当作)\s*(?P<prevails>{_LEVEL_WORDS}|{_LEVEL_CODE})"
+    r"(?!\s*(?:偏好|承受|容忍|投资者|客户|型)))"
+)
 _CLAUSE_CHARS = 40
 # A level named in such a sentence: a code (any digit: R6 too), or 低/中/高 with
 # 风险/等级/级别 (so 极高风险, 中偏高风险 and 较低风险 count), or 低/中/高 ending it.
@@ -281,6 +287,7 @@ _DOCUMENTS = (
     *("报告", "研报", "文件", "文", "篇", "资料", "材料", "点评"),
     *("周报", "月报", "日报", "简报", "刊", "纪要", "专题"),
 )
+_PARTS = ("部分", "内容", "章节", "附录", "正文", "段落", "篇章", "板块")
 _SELF_LOOSE_REF = r"(?<![基成资日根样账])本\s*(?:[\u3400-\u9fff]\s*){0,4}?" + _any(*_DOCUMENTS)
 _SELF_LOOSE = re.compile(
     _SELF_LOOSE_REF
@@ -290,6 +297,12 @@ _SELF_LOOSE = re.compile(
     + r"|(?:[\u3400-\u9fff]\s*){0,6}?"
     + _any("为", "属于", "属", "是", "列为", "归为", "划为", "定为", "评为", "归入", "列入")
     + rf"\s*[\"'“”‘’「」『』【\[(（<《]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?!\s*(?:偏好|承受|容忍|投资者|客户|型))"
+    # A part of the report given its own level ("本报告涉及港股的部分风险等级为…"), however
+    # many words name the part; not a product the report mentions ("本报告提及的理财产品…").
+    + r"|[^。！？；;!?]{0,24}?"
+    + _any(*_PARTS)
+    + r"[^。！？；;!?]{0,4}?风\s*险\s*"
+    + _any("等级", "级别", "评级", "类别")
     + r")"
     + r"|this\s+(?:research\s+)?report\b|risk\s+(?:level|rating|grade|category)\s+of\s+this\b",
     re.I,
@@ -311,6 +324,9 @@ _CONDITION = re.compile(
     r")|则\s*$"
 )
 _CONDITION_CHARS = 40
+# A statement shown as an example of the form ("例如：“本报告的风险等级为低风险。”", "标注格式
+# 为：…") is not the report's level: one after these words in its sentence cannot be read.
+_EXAMPLE = re.compile(r"例如|比如|譬如|举例|示例(?!证券)|样例|范例|例\s*[:：]|格式|模板|范本")
 _TYPE = re.compile(
     r"^[\u4e00-\u9fa5A-Za-z0-9]{0,12}(?:点评|报告|周报|月报|日报|年报|深度|简评|快报|专题|研究|跟踪|策略|动态|前瞻)$"
 )
@@ -403,7 +419,8 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         read_at.add(m.start())
         before = text[max(0, m.start() - _CONDITION_CHARS) : m.start()]
         sentence = re.split(r"[。！？；;!?\n]", before)[-1]
-        if _CONDITION.search(sentence):
+        # An example is looked for across line breaks too: a layout wraps "例如：" apart from it.
+        if _CONDITION.search(sentence) or _EXAMPLE.search(re.split(r"[。！？；;!?]", before)[-1]):
             unclear.append(_clause(sentence + m.group()))
             continue
         read = _statement_levels(m, unclear)
@@ -504,7 +521,7 @@ def _gives_another_level(rest: str, read: list[RiskLevel]) -> bool:
     one it read ("…，但港股部分为中高风险")."""
     for later in _LATER_LEVEL.finditer(rest):
         try:
-            if RiskLevel.parse("".join(later["level"].split())) not in read:
+            if RiskLevel.parse("".join((later["level"] or later["prevails"]).split())) not in read:
                 return True
         except UnknownLevelError:
             continue

@@ -1,0 +1,64 @@
+"""Sentences about a report's own level that the reader took the lower level past
+(written for these tests): a part of the report given a higher level in a sentence of its
+own, a statement quoted as an example, and the rest of a statement's sentence saying
+which level prevails.
+
+Was BROKE (1): "本报告的风险等级为低风险。本报告涉及港股的部分风险等级为中高风险。" imported as
+R1 (a C1 client read the Hong Kong part), while the same words joined by a comma, or with
+at most four characters between 本报告 and 风险等级 (本报告港股部分风险等级…), left the report
+unrated. Now a level given to a part of the report (部分, 内容, 章节, 附录, 正文 ...) in any
+sentence that starts with 本报告 is a statement that cannot be read, unless it names only
+the level read.
+
+Was BROKE (2): a disclaimer that shows the statement's form by example
+(例如："本报告的风险等级为低风险。") gave a report that states no level of its own R1. Now a
+statement after 例如, 比如, 示例, 举例, 格式 ... in its sentence cannot be read.
+
+Was BROKE (3): "本报告的风险等级为低风险，实际以高风险为准。" (and 按照高风险等级对待) imported as
+R1: only a later 为/是/属于 was taken for another level in the statement's sentence. Now
+以, 按, 按照, 参照, 视为, 视同, 当作, 作为 before another level make it unclear too.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from suitcheck.ingest.metadata import extract_metadata
+from suitcheck.ingest.pdf import extract_pdf_text
+from tests.ingest.test_level_attack import OWN_LOW, _report
+from tests.pdfs import text_to_pdf
+
+# (name, body, level read or None, a statement that cannot be read)
+CASES: list[tuple[str, str, str | None, bool]] = [
+    ("part-in-a-sentence-of-its-own", OWN_LOW + "本报告涉及港股的部分风险等级为中高风险。\n", None, True),
+    ("part-after-a-semicolon", "本报告的风险等级为低风险；本报告涉及港股的部分风险等级为中高风险。\n", None, True),
+    ("content-on-futures", OWN_LOW + "本报告所涉及期货内容风险等级为高风险。\n", None, True),
+    ("chapter-in-brackets", OWN_LOW + "本报告第三部分（港股）风险等级为中高风险。\n", None, True),
+    ("appendix-of-the-report", OWN_LOW + "其中，本研究报告关于衍生品的附录的风险等级为高风险。\n", None, True),
+    ("part-at-the-same-level", "本报告的风险等级为中风险。\n本报告涉及港股的部分风险等级为中风险。\n", "R3", False),
+    ("product-mentioned-stays", "本报告提及的理财产品风险等级为低风险。\n本报告的风险等级为中风险。\n", "R3", False),
+    (
+        "example-in-the-disclaimer-only",
+        "研究报告须在首页标明风险等级，例如：“本报告的风险等级为低风险。”\n",
+        None,
+        True,
+    ),
+    ("example-in-quotes", "标注方式例如“本报告的风险等级为低风险”。\n", None, True),
+    ("format-shown", "风险等级的标注格式为：本报告的风险等级为低风险。\n", None, True),
+    ("example-beside-the-own", "本报告的风险等级为中风险。\n比如：本报告的风险等级为低风险。\n", None, True),
+    ("example-in-an-earlier-sentence", "政策利好，例如减税降费。\n本报告的风险等级为中风险。\n", "R3", False),
+    ("another-level-prevails", "本报告的风险等级为低风险，实际以高风险为准。\n", None, True),
+    ("treated-as-another", "本报告的风险等级为低风险，请按照高风险等级对待。\n", None, True),
+    ("regarded-as-another", "本报告的风险等级为低风险，视为中高风险管理。\n", None, True),
+    ("the-same-level-prevails", "本报告的风险等级为中风险，以中风险为准。\n", "R3", False),
+    ("client-tolerance-after-by", "本报告的风险等级为中风险，按低风险承受能力投资者的要求提示风险。\n", "R3", False),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "expected", "unclear"), CASES, ids=[c[0] for c in CASES])
+def test_parts_examples_and_what_prevails(name: str, body: str, expected: str | None, unclear: bool) -> None:
+    meta = extract_metadata(_report(body))
+    assert (meta.stated_level.code if meta.stated_level else None) == expected, meta
+    assert bool(meta.unclear_level_statements) is unclear, meta.unclear_level_statements
+    from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(_report(body), chars_per_line=17)))
+    assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
