@@ -303,9 +303,16 @@ def _open(path: Path, sheet: str | None) -> ClientTable:
         raise InvalidInput(str(exc)) from exc
 
 
+# What an invalid row's issue shows of its value: a cell of megabytes (a broken export) is
+# not printed, held and shown whole; the file holds it.
+ISSUE_VALUE_CHARS = 200
+
+
 def _issue_value(field: str, raw: object) -> str:
     text = cell_text(raw)
-    return (mask_id_number(text) or "") if field == "id_number" else text
+    if field == "id_number":
+        text = mask_id_number(text) or ""
+    return text if len(text) <= ISSUE_VALUE_CHARS else text[:ISSUE_VALUE_CHARS] + "…"
 
 
 class ClientImportService:
