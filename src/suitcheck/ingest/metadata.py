@@ -631,11 +631,22 @@ def _title_like(line: str) -> bool:
     )
 
 
+# A line longer than this starts the body, unless it is the header's first title-like line:
+# a results review's title runs to 80 characters (_title_like), and its subject counts.
+_BODY_LINE = 60
+_HEADER_LINES = 40  # what callers take of a header block at most
+
+
 def _body_start(lines: list[str]) -> int:
     """Where the header block ends: a body heading (事件：, 投资要点, ...), a sentence that
-    opens with a date ("2025 年 1 月 20 日，…"), or the first long line."""
+    opens with a date ("2025 年 1 月 20 日，…"), or the first long line that is not the title."""
+    titled = False
     for i, line in enumerate(lines):
-        if _BODY_START.match(line) or len(line) > 60:
+        if _BODY_START.match(line):
+            return i
+        if not titled and i < _HEADER_LINES and _title_like(line) and not _is_type(line):
+            titled = True
+        elif len(line) > _BODY_LINE:
             return i
         m = _DATE_ONLY.match(line)
         if m and line[m.end() :].lstrip()[:1] in ("，", ",", "、", "：", ":"):
