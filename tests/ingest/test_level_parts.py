@@ -17,6 +17,11 @@ statement after 例如, 比如, 示例, 举例, 格式 ... in its sentence canno
 Was BROKE (3): "本报告的风险等级为低风险，实际以高风险为准。" (and 按照高风险等级对待) imported as
 R1: only a later 为/是/属于 was taken for another level in the statement's sentence. Now
 以, 按, 按照, 参照, 视为, 视同, 当作, 作为 before another level make it unclear too.
+
+Was BROKE (4): a second statement spelt with variant forms that read as the ordinary
+characters (夲 for 本, 吿 for 告: 夲报告的风险等级为高风险, 本報吿的風險等級為高風險) was not
+seen beside a 低风险 one: the report imported as R1. Now these variants, with 爲 and 髙,
+are folded as the traditional forms are.
 """
 
 from __future__ import annotations
@@ -62,3 +67,21 @@ def test_parts_examples_and_what_prevails(name: str, body: str, expected: str | 
     assert bool(meta.unclear_level_statements) is unclear, meta.unclear_level_statements
     from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(_report(body), chars_per_line=17)))
     assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
+
+
+# A second statement spelt with variant characters (written for these tests).
+VARIANTS: list[tuple[str, str, str | None]] = [
+    ("ben-variant-second", OWN_LOW + "夲报告的风险等级为高风险。\n", None),
+    ("gao-variant-second", OWN_LOW + "本報吿的風險等級為高風險。\n", None),
+    ("wei-variant-second", OWN_LOW + "本报告的风险等级爲中高风险。\n", None),
+    ("high-variant-second", OWN_LOW + "本报告的风险等级为中髙风险。\n", None),
+    ("variants-only", "夲報吿的風險等級爲中髙風險。\n", "R4"),
+]
+
+
+@pytest.mark.parametrize(("name", "body", "expected"), VARIANTS, ids=[c[0] for c in VARIANTS])
+def test_statements_in_variant_characters(name: str, body: str, expected: str | None) -> None:
+    meta = extract_metadata(_report(body))
+    assert (meta.stated_level.code if meta.stated_level else None) == expected, meta
+    if expected is None:
+        assert meta.level_conflict or meta.unclear_level_statements, meta
