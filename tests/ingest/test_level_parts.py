@@ -22,12 +22,21 @@ Was BROKE (4): a second statement spelt with variant forms that read as the ordi
 characters (夲 for 本, 吿 for 告: 夲报告的风险等级为高风险, 本報吿的風險等級為高風險) was not
 seen beside a 低风险 one: the report imported as R1. Now these variants, with 爲 and 髙,
 are folded as the traditional forms are.
+
+Was BROKE (5): a second statement with a character that shows as a blank (U+2800, the
+braille pattern blank: 本⠀报告的风险等级为高风险), or underlined with combining low lines
+(本̲报̲告̲的̲风̲险̲…, as a text file underlines), or with a combining mark on one character, was
+not seen beside a 低风险 one: R1. A blank inside 创⠀业板 hid the title's subject too. Now the
+matching form reads U+2800 as a space and leaves out combining marks (Mn, Me).
 """
 
 from __future__ import annotations
 
 import pytest
 
+from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.policy import Policy
+from suitcheck.domain.subjects import suggest_level
 from suitcheck.ingest.metadata import extract_metadata
 from suitcheck.ingest.pdf import extract_pdf_text
 from tests.ingest.test_level_attack import OWN_LOW, _report
@@ -76,6 +85,12 @@ VARIANTS: list[tuple[str, str, str | None]] = [
     ("wei-variant-second", OWN_LOW + "本报告的风险等级爲中高风险。\n", None),
     ("high-variant-second", OWN_LOW + "本报告的风险等级为中髙风险。\n", None),
     ("variants-only", "夲報吿的風險等級爲中髙風險。\n", "R4"),
+    ("braille-blank-in-the-subject-second", OWN_LOW + "本\u2800报告的风险等级为高风险。\n", None),
+    ("braille-blank-in-risk-second", OWN_LOW + "本报告的风\u2800险等级为高风险。\n", None),
+    ("underlined-second", OWN_LOW + "".join(c + "\u0332" for c in "本报告的风险等级为高风险") + "。\n", None),
+    ("enclosing-mark-second", OWN_LOW + "本报\u20dd告的风险等级为高风险。\n", None),
+    ("tone-mark-second", OWN_LOW + "本\u302a报告的风险等级为高风险。\n", None),
+    ("underlined-only", "".join(c + "\u0332" for c in "本报告的风险等级为中高风险") + "。\n", "R4"),
 ]
 
 
@@ -85,3 +100,9 @@ def test_statements_in_variant_characters(name: str, body: str, expected: str | 
     assert (meta.stated_level.code if meta.stated_level else None) == expected, meta
     if expected is None:
         assert meta.level_conflict or meta.unclear_level_statements, meta
+
+
+def test_a_blank_inside_a_subject_keyword_hides_nothing() -> None:
+    body = "本报告的风险等级为中风险。\n"
+    meta = extract_metadata(_report(body, title="创\u2800业板半导体设备深度", kind="行业深度"))
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R4

@@ -4,6 +4,7 @@ terminal, fake a line of output or reverse what a reader sees."""
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -119,13 +120,34 @@ _IGNORABLE_RANGES = (
 _FORMAT = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in _FORMAT_RANGES + _IGNORABLE_RANGES) + "]")
 
 
+# What shows as a blank but is no space to a regex's \s: the braille pattern blank (本⠀报告).
+_BLANKS = {0x2800: " "}
+_FOLDED = {**_TRADITIONAL, **{code: ord(blank) for code, blank in _BLANKS.items()}}
+
+
+@functools.cache
+def _combining_marks() -> re.Pattern[str]:
+    """Unicode's combining marks (categories Mn and Me: a combining low line under each
+    character underlines a text file's sentence, an enclosing circle, an ideographic tone
+    mark), looked up once, on first use: they draw on the character before them, so the
+    sentence reads as if they were not there."""
+    marks = [code for code in range(0x110000) if unicodedata.category(chr(code)) in ("Mn", "Me")]
+    ranges: list[list[int]] = []
+    for code in marks:
+        if ranges and ranges[-1][1] == code - 1:
+            ranges[-1][1] = code
+        else:
+            ranges.append([code, code])
+    return re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b in ranges) + "]")
+
+
 def matching_form(text: str) -> str:
     """`text` as the level statement and the subject keywords are looked for in it: NFKC
     (full-width letters and digits, compatibility ideographs and Kangxi radicals that show
     as the ordinary character: ⾼ is 高), no format or other default-ignorable characters (a
     zero-width space, a soft hyphen or a variation selector shows nothing, so the sentence
-    reads as if it were not there), and the
-    traditional characters above as their simplified forms. Only for finding: what is
-    shown and stored stays as the report has it."""
+    reads as if it were not there), no combining marks, a blank that is no space (U+2800) as
+    a space, and the traditional and variant characters above as their simplified forms.
+    Only for finding: what is shown and stored stays as the report has it."""
     text = unicodedata.normalize("NFKC", text)
-    return _FORMAT.sub("", text).translate(_TRADITIONAL)
+    return _combining_marks().sub("", _FORMAT.sub("", text)).translate(_FOLDED)
