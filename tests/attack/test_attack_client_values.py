@@ -9,12 +9,17 @@ itself still holds the whole value."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
+import pytest
+
 from suitcheck.domain.roles import Role
+from suitcheck.ingest import clientfile
 from suitcheck.services import Services
+from suitcheck.services.errors import InvalidInput
 from tests.conftest import staff
-from tests.services.clientfiles import client_rows, write_csv
+from tests.services.clientfiles import client_rows, make_id, write_csv, write_xlsx
 
 
 def test_an_invalid_huge_value_is_shown_cut(sqlite_services: Services, tmp_path: Path) -> None:
@@ -33,3 +38,37 @@ def test_an_invalid_huge_value_is_shown_cut(sqlite_services: Services, tmp_path:
     short[0][4] = "C" + "7" * 199  # 200 characters: shown whole
     result = sqlite_services.client_files.import_clients(compliance, write_csv(tmp_path / "d.csv", short), dry_run=True)
     assert [i.value for i in result.issues] == ["C" + "7" * 199]
+
+
+def _inflated_xlsx(path: Path, cell_bytes: int) -> Path:
+    """A workbook of one client whose name cell inflates to `cell_bytes` (a zip bomb in
+    miniature: the real one, 0.5 MB inflating to a 512 MB cell, took openpyxl 1.1 GB)."""
+    row = ["C10001", "MARK", make_id(5), "普通投资者", "稳健型", "2026-03-02"]
+    small = write_xlsx(path.with_name("small.xlsx"), [row])
+    with zipfile.ZipFile(small) as source, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as out:
+        for name in source.namelist():
+            data = source.read(name)
+            out.writestr(name, data.replace(b"MARK", b"A" * cell_bytes) if name.startswith("xl/worksheets/") else data)
+    return path
+
+
+def test_an_xlsx_that_inflates_beyond_any_workbook_is_refused_unread(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was BROKE: nothing bounded what openpyxl inflates and holds: a 0.5 MB workbook whose
+    one cell inflates to 512 MB took 1.1 GB of memory (a 5 MB one would take 11 GB). Now a
+    sheet with a run of text or tag longer than 1 MiB (an XLSX cell holds 32,767 characters),
+    or a part openpyxl holds whole above its bound, is refused before openpyxl reads it."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    bomb = _inflated_xlsx(tmp_path / "bomb.xlsx", (1 << 20) + 1)  # a run over 1 MiB
+    assert bomb.stat().st_size < 20_000
+    with pytest.raises(InvalidInput, match=r"^bomb\.xlsx inflates beyond any workbook a spreadsheet program writes"):
+        sqlite_services.client_files.import_clients(compliance, bomb)
+    # A cell as long as Excel allows reads, and is an invalid row (a name over 128 characters).
+    fine = _inflated_xlsx(tmp_path / "fine.xlsx", 32_767)
+    result = sqlite_services.client_files.import_clients(compliance, fine, dry_run=True)
+    assert [i.code for i in result.issues] == ["too-long"]
+    # A part held whole (here the styles, under a lowered bound) is refused the same way.
+    monkeypatch.setattr(clientfile, "PART_MAX", 100)
+    with pytest.raises(InvalidInput, match="inflates beyond"):
+        sqlite_services.client_files.import_clients(compliance, fine)

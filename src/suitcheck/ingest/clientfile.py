@@ -5,7 +5,9 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -121,13 +123,50 @@ def _sha256(path: Path) -> str:
     return hasher.hexdigest()
 
 
+# What openpyxl holds in memory whole: every part but the sheets (styles, the workbook,
+# relationships), the shared strings (every text cell's text), and one sheet cell's text.
+# An XLSX cell holds at most 32,767 characters (Excel's limit), well under 1 MiB as
+# escaped XML; a spreadsheet program writes no run of text or tag longer, nor parts this
+# large. A workbook of a few hundred kilobytes can inflate to gigabytes (1.1 GB for a 0.5 MB
+# file whose one cell inflates to 512 MB): refused before openpyxl reads it.
+XML_RUN_MAX = 1 << 20
+SHARED_STRINGS_MAX = 512 << 20
+PART_MAX = 64 << 20
+_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+
+
+def _check_inflation(path: Path) -> None:
+    """Refuse (bad-xlsx) a workbook whose parts inflate beyond what any spreadsheet program
+    writes: read as the central directory declares them (a part inflates no further), each
+    sheet streamed once for its longest run without a tag."""
+    bomb = f"{path.name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read."
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if _SHEET_PART.fullmatch(info.filename):
+                _check_runs(archive, info, bomb)
+            elif info.file_size > (SHARED_STRINGS_MAX if info.filename == "xl/sharedStrings.xml" else PART_MAX):
+                raise IngestError("bad-xlsx", bomb)
+
+
+def _check_runs(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bomb: str) -> None:
+    with archive.open(info) as member:
+        run = 0  # the run without a "<" that the chunks read so far end in
+        while chunk := member.read(1 << 20):
+            pieces = chunk.split(b"<")
+            runs = [run + len(pieces[0]), *map(len, pieces[1:])]
+            if max(runs) > XML_RUN_MAX:
+                raise IngestError("bad-xlsx", bomb)
+            run = runs[-1]
+
+
 def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
     import openpyxl  # only when an XLSX file is read: it is a heavy import
 
     digest = _sha256(path)
     try:
+        _check_inflation(path)
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, zlib.error) as exc:
         raise IngestError("bad-xlsx", f"{path.name} is not a readable XLSX workbook.") from exc
     try:
         names = tuple(workbook.sheetnames)
