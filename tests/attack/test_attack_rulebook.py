@@ -51,7 +51,6 @@ UNREAD_SECOND: list[tuple[str, str]] = [
     ("roman-numeral", "本报告的风险等级为R\u2163。\n"),
     ("chinese-numeral", "本报告的风险等级为五。\n"),
     ("ascii-quoted-word", '本报告的风险等级为"高"。\n'),
-    ("braille-blank-inside-code", "本报告的风险等级为R\u28005。\n"),
     ("fixed-as-number", "本报告的风险等级定为5。\n"),
     ("colon-and-number", "本报告风险等级：5\n"),
     ("this-document-number", "本文件的风险等级为5。\n"),
@@ -84,6 +83,8 @@ INVISIBLE: list[tuple[str, str]] = [
     ("hangul-choseong-filler", "本报告的风险等级为高\u115f风险。\n"),
     ("halfwidth-hangul-filler", "本报告的风险等级为高\uffa0风险。\n"),
     ("mongolian-variation-selector", "本报告的风险等级为高\u180b风险。\n"),
+    # The braille pattern blank shows as a space: R⠀5 is read as the R 5 a reader sees.
+    ("braille-blank-inside-code", "本报告的风险等级为R\u28005。\n"),
 ]
 
 
