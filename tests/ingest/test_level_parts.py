@@ -28,6 +28,11 @@ braille pattern blank: 本⠀报告的风险等级为高风险), or underlined w
 (本̲报̲告̲的̲风̲险̲…, as a text file underlines), or with a combining mark on one character, was
 not seen beside a 低风险 one: R1. A blank inside 创⠀业板 hid the title's subject too. Now the
 matching form reads U+2800 as a space and leaves out combining marks (Mn, Me).
+
+Was BROKE (6): a second statement naming the report without 本 (此报告…, 该报告…, 这份报告…,
+此篇研报…, 上述报告…) or as a label (报告风险等级：高风险, 证券研究报告风险等级：高风险, as a
+first page's box prints it) was not seen beside a 低风险 one: R1. Now these are statements
+that cannot be read, unless they name only the level read.
 """
 
 from __future__ import annotations
@@ -78,8 +83,9 @@ def test_parts_examples_and_what_prevails(name: str, body: str, expected: str | 
     assert (from_pdf.stated_level.code if from_pdf.stated_level else None) == expected, name
 
 
-# A second statement spelt with variant characters (written for these tests).
-VARIANTS: list[tuple[str, str, str | None]] = [
+# A second statement spelt otherwise: variant characters, blanks and marks, "this report"
+# without 本, a label (written for these tests).
+SPELLINGS: list[tuple[str, str, str | None]] = [
     ("ben-variant-second", OWN_LOW + "夲报告的风险等级为高风险。\n", None),
     ("gao-variant-second", OWN_LOW + "本報吿的風險等級為高風險。\n", None),
     ("wei-variant-second", OWN_LOW + "本报告的风险等级爲中高风险。\n", None),
@@ -91,11 +97,22 @@ VARIANTS: list[tuple[str, str, str | None]] = [
     ("enclosing-mark-second", OWN_LOW + "本报\u20dd告的风险等级为高风险。\n", None),
     ("tone-mark-second", OWN_LOW + "本\u302a报告的风险等级为高风险。\n", None),
     ("underlined-only", "".join(c + "\u0332" for c in "本报告的风险等级为中高风险") + "。\n", "R4"),
+    ("ci-report-second", OWN_LOW + "此报告的风险等级为高风险。\n", None),
+    ("gai-report-second", OWN_LOW + "该报告的风险等级为高风险。\n", None),
+    ("zhe-fen-second", OWN_LOW + "这份报告的风险等级为高风险。\n", None),
+    ("ci-pian-yanbao-second", OWN_LOW + "此篇研报的风险等级为高风险。\n", None),
+    ("above-report-second", OWN_LOW + "上述报告的风险等级为高风险。\n", None),
+    ("report-label-second", OWN_LOW + "报告风险等级：高风险\n", None),
+    ("research-report-label-second", OWN_LOW + "证券研究报告风险等级：R5\n", None),
+    ("label-at-the-same-level", "报告风险等级：中风险\n本报告的风险等级为中风险。\n", "R3"),
+    ("product-label-stays", "产品风险等级：R2\n本报告的风险等级为中风险。\n", "R3"),
+    ("therefore-reporting-period", "因此报告期内经营稳健。\n本报告的风险等级为中风险。\n", "R3"),
+    ("scale-heading-stays", "证券研究报告风险等级及适当性匹配关系\n本报告的风险等级为中风险。\n", "R3"),
 ]
 
 
-@pytest.mark.parametrize(("name", "body", "expected"), VARIANTS, ids=[c[0] for c in VARIANTS])
-def test_statements_in_variant_characters(name: str, body: str, expected: str | None) -> None:
+@pytest.mark.parametrize(("name", "body", "expected"), SPELLINGS, ids=[c[0] for c in SPELLINGS])
+def test_statements_in_other_spellings(name: str, body: str, expected: str | None) -> None:
     meta = extract_metadata(_report(body))
     assert (meta.stated_level.code if meta.stated_level else None) == expected, meta
     if expected is None:

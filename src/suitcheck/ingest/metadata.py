@@ -288,7 +288,18 @@ _DOCUMENTS = (
     *("周报", "月报", "日报", "简报", "刊", "纪要", "专题"),
 )
 _PARTS = ("部分", "内容", "章节", "附录", "正文", "段落", "篇章", "板块")
-_SELF_LOOSE_REF = r"(?<![基成资日根样账])本\s*(?:[\u3400-\u9fff]\s*){0,4}?" + _any(*_DOCUMENTS)
+# "This report" is also 此报告, 该报告, 这份报告, 上述报告 (not 因此, 如此, 应该).
+_SELF_LOOSE_REF = (
+    r"(?:(?<![基成资日根样账])本|(?<![因如彼从由])此|(?<!应)该|这|上述|以上)\s*(?:[\u3400-\u9fff]\s*){0,4}?"
+    + _any(*_DOCUMENTS)
+)
+# A report's level as a label gives it (a first page's box: "报告风险等级：高风险",
+# "证券研究报告风险等级 R5"), not a product's ("产品风险等级：R2" is no report's).
+_REPORT_LABEL = (
+    r"(?<![\u3400-\u9fff])(?:证\s*券\s*)?(?:研\s*究\s*)?(?:报\s*告|研\s*报)\s*风\s*险\s*"
+    + _any("等级", "评级", "级别")
+    + rf"\s*[:：]?\s*[\"'“”‘’「」『』【\[(（]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})"
+)
 _SELF_LOOSE = re.compile(
     _SELF_LOOSE_REF
     + r"(?:"
@@ -304,6 +315,8 @@ _SELF_LOOSE = re.compile(
     + r"[^。！？；;!?]{0,4}?风\s*险\s*"
     + _any("等级", "级别", "评级", "类别")
     + r")"
+    + r"|"
+    + _REPORT_LABEL
     + r"|this\s+(?:research\s+)?report\b|risk\s+(?:level|rating|grade|category)\s+of\s+this\b",
     re.I,
 )
