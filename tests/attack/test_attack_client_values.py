@@ -19,7 +19,7 @@ from suitcheck.ingest import clientfile
 from suitcheck.services import Services
 from suitcheck.services.errors import InvalidInput
 from tests.conftest import staff
-from tests.services.clientfiles import client_rows, make_id, write_csv, write_xlsx
+from tests.services.clientfiles import HEADERS_ZH, client_rows, make_id, write_csv, write_xlsx
 
 
 def test_an_invalid_huge_value_is_shown_cut(sqlite_services: Services, tmp_path: Path) -> None:
@@ -72,3 +72,29 @@ def test_an_xlsx_that_inflates_beyond_any_workbook_is_refused_unread(
     monkeypatch.setattr(clientfile, "PART_MAX", 100)
     with pytest.raises(InvalidInput, match="inflates beyond"):
         sqlite_services.client_files.import_clients(compliance, fine)
+
+
+def test_a_sheet_with_formulas_is_refused_unread(sqlite_services: Services, tmp_path: Path) -> None:
+    """Was BROKE: openpyxl reads a formula cell as the value the file last computed, or as
+    nothing when it holds none (a generated file): a 最低类别 cell of =IF(1=1,"是","否"), which
+    a spreadsheet shows as 是, imported as 否, so a client the file puts in the lowest category
+    was added at C3, allowed R3 reports. Now a client sheet holding a formula is refused with
+    a sentence (save it as values or CSV); formulas on another sheet (a summary) do not matter."""
+    import openpyxl
+
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    rows = client_rows(2)
+    rows[0][6] = '=IF(1=1,"是","否")'  # lowest category, no value computed
+    path = write_xlsx(tmp_path / "formula.xlsx", rows)
+    with pytest.raises(InvalidInput, match=r"^The sheet '客户' holds formulas"):
+        sqlite_services.client_files.import_clients(compliance, path, dry_run=True)
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.title = "客户"
+    for row in [HEADERS_ZH, *client_rows(2)]:
+        sheet.append(row)
+    workbook.create_sheet("合计").append(["=COUNTA(客户!A:A)-1"])
+    workbook.save(tmp_path / "summary.xlsx")
+    result = sqlite_services.client_files.import_clients(compliance, tmp_path / "summary.xlsx", dry_run=True)
+    assert (result.new, result.invalid) == (2, 0)

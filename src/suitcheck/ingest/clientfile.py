@@ -135,28 +135,46 @@ PART_MAX = 64 << 20
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
 
 
-def _check_inflation(path: Path) -> None:
+def _check_inflation(path: Path) -> set[str]:
     """Refuse (bad-xlsx) a workbook whose parts inflate beyond what any spreadsheet program
     writes: read as the central directory declares them (a part inflates no further), each
-    sheet streamed once for its longest run without a tag."""
+    sheet streamed once for its longest run without a tag. Returns the sheets (their parts'
+    names) that hold a formula."""
     bomb = f"{path.name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read."
+    with_formulas: set[str] = set()
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
-            if _SHEET_PART.fullmatch(info.filename):
-                _check_runs(archive, info, bomb)
-            elif info.file_size > (SHARED_STRINGS_MAX if info.filename == "xl/sharedStrings.xml" else PART_MAX):
+            streamed = _SHEET_PART.fullmatch(info.filename) is not None
+            if not streamed and info.file_size > (
+                SHARED_STRINGS_MAX if info.filename == "xl/sharedStrings.xml" else PART_MAX
+            ):
                 raise IngestError("bad-xlsx", bomb)
+            # Every XML part: a sheet may be anywhere its relationship says.
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _check_runs(archive, info, bomb):
+                with_formulas.add(info.filename)
+    return with_formulas
 
 
-def _check_runs(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bomb: str) -> None:
+# A cell's formula element (<f>…</f>, <f t="shared" …/>; <x:f> as the OpenXML SDK writes the
+# main namespace), not an extension's reference (<xm:f> of a drop-down list on another sheet).
+_FORMULA = re.compile(rb"<(?:x:)?f[\s>/]")
+
+
+def _check_runs(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bomb: str) -> bool:
+    """Whether the sheet holds a formula; bad-xlsx for a run without a tag over XML_RUN_MAX."""
+    formula = False
     with archive.open(info) as member:
         run = 0  # the run without a "<" that the chunks read so far end in
+        tail = b""  # the chunk's end, for a formula's tag split between two chunks
         while chunk := member.read(1 << 20):
             pieces = chunk.split(b"<")
             runs = [run + len(pieces[0]), *map(len, pieces[1:])]
             if max(runs) > XML_RUN_MAX:
                 raise IngestError("bad-xlsx", bomb)
             run = runs[-1]
+            formula = formula or _FORMULA.search(tail + chunk) is not None
+            tail = chunk[-64:]
+    return formula
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
@@ -164,7 +182,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
 
     digest = _sha256(path)
     try:
-        _check_inflation(path)
+        with_formulas = _check_inflation(path)
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, zlib.error) as exc:
         raise IngestError("bad-xlsx", f"{path.name} is not a readable XLSX workbook.") from exc
@@ -173,6 +191,15 @@ def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
         if sheet is not None and sheet not in names:
             raise IngestError("no-sheet", f"The workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}.")
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        if getattr(worksheet, "_worksheet_path", None) in with_formulas:
+            # A formula's value is what a spreadsheet computes when it opens the file; the
+            # file holds the value last computed, or none (read as an empty cell: a 最低类别
+            # of =IF(…,"是","否") imported as 否).
+            raise IngestError(
+                "formulas",
+                f"The sheet {worksheet.title!r} holds formulas, whose values the file may hold out of date "
+                "or not at all; save the sheet as values (or as a CSV file) and import that.",
+            )
         rows = worksheet.iter_rows(values_only=True)
         header_row, headers = 0, None
         for cells in rows:
