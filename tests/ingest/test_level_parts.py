@@ -33,6 +33,11 @@ Was BROKE (6): a second statement naming the report without 本 (此报告…, �
 此篇研报…, 上述报告…) or as a label (报告风险等级：高风险, 证券研究报告风险等级：高风险, as a
 first page's box prints it) was not seen beside a 低风险 one: R1. Now these are statements
 that cannot be read, unless they name only the level read.
+
+Was BROKE (7): a correction of the level that names no report (更正声明：原报告风险等级有误，应为
+高风险; 勘误：上文所述风险等级应为高风险; （注：上述等级有误，应为高风险）) was not seen beside the
+低风险 statement it corrects: R1. Now a correction (更正, 勘误, 订正, 修正, 纠正, 有误) of a
+level, 等级 or 评级 giving another level, is a statement that cannot be read.
 """
 
 from __future__ import annotations
@@ -71,6 +76,13 @@ CASES: list[tuple[str, str, str | None, bool]] = [
     ("regarded-as-another", "本报告的风险等级为低风险，视为中高风险管理。\n", None, True),
     ("the-same-level-prevails", "本报告的风险等级为中风险，以中风险为准。\n", "R3", False),
     ("client-tolerance-after-by", "本报告的风险等级为中风险，按低风险承受能力投资者的要求提示风险。\n", "R3", False),
+    ("erratum-original-report", OWN_LOW + "更正声明：原报告风险等级有误，应为高风险。\n", None, True),
+    ("erratum-text-above", OWN_LOW + "勘误：上文所述风险等级应为高风险。\n", None, True),
+    ("erratum-note", OWN_LOW + "（注：上述等级有误，应为高风险）\n", None, True),
+    ("erratum-corrected-to", OWN_LOW + "更正：风险等级更正为高风险。\n", None, True),
+    ("erratum-same-level", "本报告的风险等级为中风险。\n更正：风险等级更正为中风险。\n", "R3", False),
+    ("forecast-revised", "本报告的风险等级为中风险。\n盈利预测修正：上调至买入评级。\n", "R3", False),
+    ("revised-tolerance", "本报告的风险等级为中风险。\n修正后的评级体系为低风险偏好投资者提供参考。\n", "R3", False),
 ]
 
 

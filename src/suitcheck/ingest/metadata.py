@@ -300,6 +300,18 @@ _REPORT_LABEL = (
     + _any("等级", "评级", "级别")
     + rf"\s*[:：]?\s*[\"'“”‘’「」『』【\[(（]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})"
 )
+# A correction of a level ("更正声明：原报告风险等级有误，应为高风险", "勘误：上文所述风险等级应
+# 为高风险"): whatever it corrects, it says the level is another.
+_ERRATUM_WORD = _any("更正", "勘误", "订正", "修正", "纠正", "有误")
+_GRADE_WORD = _any("等级", "级别", "评级")
+_CORRECTED_TO = (
+    r"[^。！？；;!?\n]{0,12}?(?:为|是|至)\s*[\"'“”‘’「」『』【\[(（]?\s*"
+    rf"(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?!\s*(?:偏好|承受|容忍|投资者|客户|型))"
+)
+_ERRATUM = (
+    rf"{_GRADE_WORD}[^。！？；;!?\n]{{0,24}}?{_ERRATUM_WORD}{_CORRECTED_TO}"
+    rf"|{_ERRATUM_WORD}[^。！？；;!?\n]{{0,24}}?{_GRADE_WORD}{_CORRECTED_TO}"
+)
 _SELF_LOOSE = re.compile(
     _SELF_LOOSE_REF
     + r"(?:"
@@ -317,6 +329,8 @@ _SELF_LOOSE = re.compile(
     + r")"
     + r"|"
     + _REPORT_LABEL
+    + r"|"
+    + _ERRATUM
     + r"|this\s+(?:research\s+)?report\b|risk\s+(?:level|rating|grade|category)\s+of\s+this\b",
     re.I,
 )
