@@ -17,6 +17,7 @@ import pytest
 from suitcheck import xlsxrows
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
+from suitcheck.services.client_import import ISSUE_VALUE_CHARS
 from suitcheck.services.errors import InvalidInput, ServiceError
 from tests.conftest import TODAY, add_client, staff
 from tests.fixtures import import_text_report, names_as_before_the_rule
@@ -81,18 +82,20 @@ def test_an_import_report_shows_control_and_invisible_characters_escaped(
     assert xlsx_rows(report, "missing")[1:] == [("GONE1", "旧\\x01客户", "HQ")]
 
 
-def test_an_import_report_cuts_a_value_longer_than_a_cell_with_a_mark(
+def test_an_import_report_shows_the_start_of_a_value_longer_than_a_cell(
     services: Services, compliance: Actor, tmp_path: Path
 ) -> None:
+    """A name pasted whole (40,000 UTF-16 units, more than a cell holds): the report's
+    problem row shows the issue's start of it (ISSUE_VALUE_CHARS, then "…"), whole
+    characters only, and the row and column that hold the rest."""
     rows = client_rows(1)
-    rows[0][1] = EMOJI * 20_000  # a name pasted whole: too long, and 40,000 units
+    rows[0][1] = EMOJI * 20_000
     report = tmp_path / "report.xlsx"
     services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True, report=report)
-    (value,) = [r[2] for r in xlsx_rows(report, "problems")[1:]]
-    assert isinstance(value, str)
-    assert value.endswith(" …[cut: the whole value is in the client file, at this row and column]")
+    ((row, column, value),) = [r[:3] for r in xlsx_rows(report, "problems")[1:]]
+    assert (row, column) == (2, "客户姓名")
+    assert value == EMOJI * ISSUE_VALUE_CHARS + "…"
     assert xlsxrows.utf16_units(value) <= xlsxrows.CELL_UNITS
-    assert value.startswith(EMOJI * 16_000)
 
 
 def test_a_refused_client_export_keeps_the_earlier_file(
