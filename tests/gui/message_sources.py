@@ -9,7 +9,10 @@ import re
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parents[2] / "src" / "suitcheck"
-SCANNED = ("services", "audit", "store/engine.py")  # not migrations or ORM asserts: no user sees those
+# Not migrations or ORM asserts: no user sees those. Of ingest only the client file's reader,
+# whose sentences the client import passes on; a report's are shown by their code
+# (gui/errors.INGEST_REASONS).
+SCANNED = ("services", "audit", "ingest/clientfile.py", "store/engine.py")
 ERROR_NAMES = re.compile(r"(Error|Failed|Denied|NotFound|InvalidInput|Conflict|Unavailable|Required)$")
 MESSAGE_VARIABLES = {"failure", "problem", "message"}
 # Calls that take (entry, problem sentence): a verifier's failure and an export cell mismatch.
@@ -54,7 +57,9 @@ def _candidates(node: ast.AST) -> list[ast.expr]:
     """The expressions at this node that may hold a sentence a user sees."""
     candidates: list[ast.expr] = []
     if isinstance(node, ast.Call):
-        if ERROR_NAMES.search(_callee(node)) and node.args:
+        if _callee(node) == "IngestError" and len(node.args) > 1:
+            candidates.append(node.args[1])  # (code, sentence): the client file's reader
+        elif ERROR_NAMES.search(_callee(node)) and node.args:
             candidates.append(node.args[0])
         if _callee(node) in PROBLEM_CALLS and len(node.args) > 1:
             candidates.append(node.args[1])  # (seq, problem): a verification problem

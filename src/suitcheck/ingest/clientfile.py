@@ -72,7 +72,7 @@ def open_client_table(path: Path, sheet: str | None = None) -> ClientTable:
     """Open a .csv or .xlsx client file and read its header row. Raises IngestError."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
-        raise IngestError("unsupported", f"Client files are .csv or .xlsx, not {path.suffix or 'this file'}.")
+        raise IngestError("unsupported", f"{path.name} is not a client file: client files are .csv or .xlsx.")
     try:
         if path.stat().st_size == 0:
             raise IngestError("empty", "The file is empty.")
@@ -140,7 +140,7 @@ def _check_inflation(path: Path) -> set[str]:
     writes: read as the central directory declares them (a part inflates no further), each
     sheet streamed once for its longest run without a tag. Returns the sheets (their parts'
     names) that hold a formula."""
-    bomb = f"{path.name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read."
+    message = f"{path.name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read."
     with_formulas: set[str] = set()
     with zipfile.ZipFile(path) as archive:
         for info in archive.infolist():
@@ -148,9 +148,9 @@ def _check_inflation(path: Path) -> set[str]:
             if not streamed and info.file_size > (
                 SHARED_STRINGS_MAX if info.filename == "xl/sharedStrings.xml" else PART_MAX
             ):
-                raise IngestError("bad-xlsx", bomb)
+                raise IngestError("bad-xlsx", message)
             # Every XML part: a sheet may be anywhere its relationship says.
-            if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _check_runs(archive, info, bomb):
+            if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _check_runs(archive, info, message):
                 with_formulas.add(info.filename)
     return with_formulas
 
@@ -160,7 +160,7 @@ def _check_inflation(path: Path) -> set[str]:
 _FORMULA = re.compile(rb"<(?:x:)?f[\s>/]")
 
 
-def _check_runs(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bomb: str) -> bool:
+def _check_runs(archive: zipfile.ZipFile, info: zipfile.ZipInfo, message: str) -> bool:
     """Whether the sheet holds a formula; bad-xlsx for a run without a tag over XML_RUN_MAX."""
     formula = False
     with archive.open(info) as member:
@@ -170,7 +170,7 @@ def _check_runs(archive: zipfile.ZipFile, info: zipfile.ZipInfo, bomb: str) -> b
             pieces = chunk.split(b"<")
             runs = [run + len(pieces[0]), *map(len, pieces[1:])]
             if max(runs) > XML_RUN_MAX:
-                raise IngestError("bad-xlsx", bomb)
+                raise IngestError("bad-xlsx", message)
             run = runs[-1]
             formula = formula or _FORMULA.search(tail + chunk) is not None
             tail = chunk[-64:]

@@ -3142,6 +3142,70 @@ Store: {store}</source>
         <translation>与 {where} 的数据库服务器的连接在提交这项操作时中断，无法确定它是否已被记录；请先查看审计记录，再决定是否重做。</translation>
     </message>
     <message>
+        <source>{path_name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read.</source>
+        <translation>{path_name} 解压后远超任何电子表格程序所写的工作簿（压缩炸弹？）；未读取。</translation>
+    </message>
+    <message>
+        <source>{path_name} is not a client file: client files are .csv or .xlsx.</source>
+        <translation>{path_name} 不是客户文件：客户文件须为 .csv 或 .xlsx。</translation>
+    </message>
+    <message>
+        <source>The file is empty.</source>
+        <translation>文件为空。</translation>
+    </message>
+    <message>
+        <source>The file {path_name} does not exist.</source>
+        <translation>文件 {path_name} 不存在。</translation>
+    </message>
+    <message>
+        <source>The file {path_name} cannot be read: permission denied.</source>
+        <translation>无法读取文件 {path_name}：没有权限。</translation>
+    </message>
+    <message>
+        <source>{path_name} is a folder, not a file.</source>
+        <translation>{path_name} 是文件夹，不是文件。</translation>
+    </message>
+    <message>
+        <source>The file {path_name} cannot be read: {exc_strerror}.</source>
+        <translation>无法读取文件 {path_name}：{exc_strerror}。</translation>
+    </message>
+    <message>
+        <source>The file has no header row.</source>
+        <translation>文件没有表头行。</translation>
+    </message>
+    <message>
+        <source>{path_name} is not a readable XLSX workbook.</source>
+        <translation>{path_name} 不是可读取的 XLSX 工作簿。</translation>
+    </message>
+    <message>
+        <source>The workbook has no sheet &apos;{sheet}&apos;; its sheets: {join_names}.</source>
+        <translation>工作簿中没有工作表“{sheet}”；其工作表为：{join_names}。</translation>
+    </message>
+    <message>
+        <source>The sheet &apos;{worksheet_title}&apos; holds formulas, whose values the file may hold out of date or not at all; save the sheet as values (or as a CSV file) and import that.</source>
+        <translation>工作表“{worksheet_title}”含有公式，文件中保存的公式结果可能已过时或根本没有；请将该工作表另存为数值（或 CSV 文件）后再导入。</translation>
+    </message>
+    <message>
+        <source>The sheet &apos;{worksheet_title}&apos; has no header row.</source>
+        <translation>工作表“{worksheet_title}”没有表头行。</translation>
+    </message>
+    <message>
+        <source>The CSV file is damaged after row {number}: {exc}.</source>
+        <translation>CSV 文件在第 {number} 行之后已损坏：{exc}。</translation>
+    </message>
+    <message>
+        <source>The file changed while it was read.</source>
+        <translation>文件在读取过程中被改动。</translation>
+    </message>
+    <message>
+        <source>The workbook is damaged after row {number}.</source>
+        <translation>工作簿在第 {number} 行之后已损坏。</translation>
+    </message>
+    <message>
+        <source>A CSV file has no sheets; --sheet is for .xlsx files.</source>
+        <translation>CSV 文件没有工作表；--sheet 仅用于 .xlsx 文件。</translation>
+    </message>
+    <message>
         <source>A client in the lowest risk-tolerance category cannot stay a professional investor: change the class in the same edit (investor edit --class ordinary --lowest-category); nothing was recorded.</source>
         <translation>风险承受能力最低类别的客户不能仍为专业投资者：请在同一次修改中改变投资者类别（investor edit --class ordinary --lowest-category）；未作任何记录。</translation>
     </message>
