@@ -451,6 +451,10 @@ def test_a_whole_trail_export_says_which_entries_await_another_installations_sea
     other = open_services(trail.target, clock=clock, hasher=FAST_HASHER, audit_key_path=home, init=True, join=True)
     b_chain = other.ctx.sealer.chain
     other.close()
+    code, said = cli(
+        trail, "audit", "key", "trust", b_chain, "--reason", "key filed", "--user", "t-root", capsys=capsys
+    )
+    assert code == 0, said  # desktop A vouches for B's exports once compliance filed its key
     rows = read_rows(trail.target)
     check = next(r for r in rows if r["action"] == "check")
     head = rows[-1]

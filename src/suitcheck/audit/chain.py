@@ -832,15 +832,6 @@ def registered_row_keys(conn: Session | Connection) -> dict[str, str]:
     return {chain: row_key for chain, (_, row_key) in accepted_registrations(conn).items()}
 
 
-def registered_genesis_keys(conn: Session | Connection) -> set[str]:
-    """The genesis public keys of the installations the trail registers as `verify`
-    accepts them (accepted_registrations): what an export is verified with at a desk when
-    no key is given. Not every row named `installation-registered`: one an insider
-    inserted in SQL under no number or without its proof is no registration to `verify`,
-    and its key would vouch for an export of the insider's own making."""
-    return {genesis for genesis, _ in accepted_registrations(conn).values()}
-
-
 def accepted_registrations(conn: Session | Connection) -> dict[str, tuple[str, str]]:
     """chain -> (genesis public key, row public key) of each installation's first
     registration under a number whose proof holds (registered_row_keys)."""

@@ -638,17 +638,26 @@ class AuditService:
         return {**result, "status": "trusted"}
 
     def trusted_keys(self, public_keys: list[str] | None) -> set[str]:
+        """The genesis keys an export is verified with: the given ones, else this desk's own
+        and those of the installations its keyring trusts (Sealer.trusts), as the trail
+        registers them (chain.accepted_registrations). Not every installation the store
+        registers: whoever can write the store can register one with a key of their own,
+        exactly as `init --join` does, and sign an export of their own making with it; the
+        desk does not accept that installation's row seals, nor its word for an export."""
         if public_keys:
             return parse_public_keys(public_keys)
+        sealer = self._ctx.sealer
         with self._ctx.transaction(read_only=True) as session:
-            return chain.registered_genesis_keys(session)
+            registered = chain.accepted_registrations(session)
+        trusted = {genesis for name, (genesis, _) in registered.items() if name == sealer.chain or sealer.trusts(name)}
+        return trusted | {sealer.genesis_public_key}
 
     def verify_file(
         self, actor: Actor, path: Path, earlier: Path | None = None, public_keys: list[str] | None = None
     ) -> ExportVerification:
         """Verify an export; with `earlier`, also prove that export is its prefix. Trusts
-        the given public keys, else the installations the trail registers as `audit verify`
-        accepts them (chain.registered_genesis_keys)."""
+        the given public keys, else this desk's installation and those its keyring trusts
+        (trusted_keys)."""
         self._ctx.require(actor, Permission.VERIFY_AUDIT)
         return verify_file_offline(path, self.trusted_keys(public_keys), earlier)
 
