@@ -449,3 +449,57 @@ def test_a_desk_that_joins_with_its_clock_set_back_dates_nothing_before_the_trai
         assert all(e[3] != "check" or e[0] <= newest[0] for e in _trail(joined))
     finally:
         joined.close()
+
+
+def test_a_store_restored_with_the_clock_set_back_decides_nothing_before_the_lost_entries(
+    sqlite_target: str, tmp_path: Path
+) -> None:
+    """Was BROKE: the store is restored from a backup a month old (`init --restored-backup`,
+    as after a lost disk) on a desk whose clock was set back to just after the backup's
+    newest entry. The registration that states the loss was dated by that clock, a month
+    before the entries it records as lost, and became the desk's floor: a client whose
+    assessment expired in between was ALLOWED, on the day the clock gave. The head record
+    beside the key (MACed under the keyring's head key) carries the lost head's moment: the
+    registration is dated no earlier than it, and the clock is refused at the first decision."""
+    import shutil
+
+    clock = Clock(NOW)
+    first = open_services(sqlite_target, clock=clock, hasher=FAST_HASHER, init=True)
+    try:
+        compliance = staff(first, Role.COMPLIANCE)
+        advisor = staff(first, Role.ADVISOR)
+        report = import_text_report(first, compliance, tmp_path, level="中风险")
+        client = first.investors.add(
+            compliance,
+            account="SOON",
+            name="客户乙",
+            profile=RiskProfile.C3,
+            assessed_on=TODAY - dt.timedelta(days=VALIDITY - 5),  # expires in five days
+        ).id
+        assert first.access.check(advisor, client, report).decision.outcome.value == "allow"
+    finally:
+        first.close()
+    backup = tmp_path / "backup.db"
+    shutil.copyfile(sqlite_target, backup)
+
+    clock.now = NOW + dt.timedelta(days=30)
+    later = open_services(sqlite_target, clock=clock, hasher=FAST_HASHER)
+    try:
+        assert later.access.check(advisor, client, report).decision.outcome.value == "block"  # expired
+        lost = _trail(later)[-1]
+    finally:
+        later.close()
+
+    shutil.copyfile(backup, sqlite_target)  # the month since is gone
+    behind = Clock(NOW + dt.timedelta(days=2))  # after the backup's newest entry, a month behind the lost ones
+    restored = open_services(sqlite_target, clock=behind, hasher=FAST_HASHER, init=True, restored="disk replaced")
+    try:
+        registration = _trail(restored)[-1]
+        assert registration[3] == "installation-registered"
+        assert registration[4]["event"] == "restored-from-backup"
+        assert registration[1] == lost[1]  # not a month before the entries it says were lost
+        with pytest.raises(ClockWrong, match="earlier than the newest entry"):
+            restored.access.check(restored.auth.login("t-advisor", "correct horse"), client, report)
+        assert all(e[3] != "check" or e[0] < registration[0] for e in _trail(restored))
+    finally:
+        restored.close()

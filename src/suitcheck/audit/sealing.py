@@ -1354,6 +1354,7 @@ def _accept_restored(
         "recorded_head": {"seq": behind.head_seq, "hash": behind.head_hash},
         "entries_lost": behind.head_seq - behind.last_seq,
     }
+    now = _not_before_lost_head(now, path, inst)
     retire = {
         "location": location,
         "store_id": inst.store_id,
@@ -1369,6 +1370,26 @@ def _accept_restored(
         reason,
     )
     return _new_in_place_of(conn, path, ring, location, now, extra, seal_every, inst.store_id, inst, retire)
+
+
+def _not_before_lost_head(now: dt.datetime, path: Path, inst: Installation) -> dt.datetime:
+    """`now`, or the moment of the newest entry `inst` committed when that is later: a
+    store restored from a backup no longer holds that entry, but its head record beside
+    the key (MACed under the keyring's head key) still gives its moment. The registration
+    that states the loss is dated no earlier, so it is the desk's clock floor: a clock set
+    back to just after the backup's newest entry decides nothing (it is refused at the
+    first decision, as a joining desk's is; the restored store opens, so an administrator
+    can record a correction if that moment was itself ahead). A record that is missing,
+    carries no moment (written before records did) or cannot be read leaves `now` as it
+    is (check_head has judged the record where it matters). Not for `--start-over`: a new
+    store records its branches as it opens, so a refused clock would keep it from opening
+    at all, `clock-correct` included."""
+    try:
+        record = keys.read_head_record(keys.head_path(path, inst.store_id), inst.head_key, inst.store_id)
+    except (AuditKeyError, OSError):
+        return now
+    moment = stamp_moment(record.at) if record is not None else None
+    return moment if moment is not None and moment > now else now
 
 
 def os_user() -> str:
