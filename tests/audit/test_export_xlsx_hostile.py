@@ -244,3 +244,67 @@ def test_an_export_resaved_by_libreoffice_verifies_unless_it_was_edited(
     else:
         assert not checked.ok
         assert problem in str(checked.result.problem)
+
+
+_DRAWING = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main">'
+    "<xdr:twoCellAnchor><xdr:from><xdr:col>9</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>{r0}</xdr:row>"
+    "<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:to><xdr:col>10</xdr:col><xdr:colOff>0</xdr:colOff>"
+    "<xdr:row>{r1}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:to>"
+    '<xdr:sp macro="" textlink=""><xdr:nvSpPr><xdr:cNvPr id="2" name="TextBox 1"/><xdr:cNvSpPr txBox="1"/>'
+    '</xdr:nvSpPr><xdr:spPr><a:prstGeom prst="rect"><a:avLst/></a:prstGeom><a:solidFill><a:srgbClr val="FFFFFF"/>'
+    "</a:solidFill><a:ln><a:noFill/></a:ln></xdr:spPr><xdr:txBody><a:bodyPr/><a:p><a:r><a:t>block</a:t></a:r>"
+    "</a:p></xdr:txBody></xdr:sp><xdr:clientData/></xdr:twoCellAnchor></xdr:wsDr>"
+)
+
+
+def test_a_text_box_drawn_over_a_cell_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Was BROKE: a text box (a drawing anchored over the first data row's decision cell,
+    filled white, reading 'block') shows the cell otherwise than it holds, as the custom
+    number formats, conditional formatting and merges refused above do; openpyxl's reader
+    reads no drawing, and the file verified. A workbook holding a drawing, picture, chart,
+    embedded object or control is refused."""
+    services, compliance, out = exported
+    _cell, row = _allow_cell(out)
+    copy = out.with_name("copy.xlsx")
+    shutil.copy(out, copy)
+    rels = "xl/worksheets/_rels/sheet1.xml.rels"
+    relationship = (
+        '<Relationship Id="rIdDrawing1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'drawing" Target="../drawings/drawing1.xml"/>'
+    )
+    with zipfile.ZipFile(copy) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        names = source.namelist()
+        for item in source.infolist():
+            data = source.read(item.filename).decode("utf-8")
+            if item.filename == SHEET:
+                data = data.replace("</worksheet>", '<drawing r:id="rIdDrawing1"/></worksheet>')
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    "</Types>",
+                    '<Override PartName="/xl/drawings/drawing1.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.drawing+xml"/></Types>',
+                )
+            elif item.filename == rels:
+                data = data.replace("</Relationships>", relationship + "</Relationships>")
+            target.writestr(item, data.encode("utf-8"))
+        if rels not in names:
+            target.writestr(
+                rels,
+                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+                '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                f"{relationship}</Relationships>",
+            )
+        target.writestr("xl/drawings/drawing1.xml", _DRAWING.format(r0=row - 1, r1=row))
+    copy.unlink()
+    with zipfile.ZipFile(out) as book:
+        assert 'xmlns:r="' in book.read(SHEET).decode("utf-8")[:600]  # the sheet's r:id resolves
+    problem = _failure(services, compliance, out)
+    assert problem == (
+        f"The workbook {out.name} holds a drawing, picture, chart, embedded object or control "
+        "(xl/drawings/drawing1.xml), which can show text over its cells; it was edited."
+    )

@@ -18,6 +18,7 @@ import io
 import itertools
 import json
 import os
+import posixpath
 import re
 import sys
 import tempfile
@@ -1302,6 +1303,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         if not book.worksheets:
             raise ExportError(f"The workbook {path.name} has no sheet; it is not a suitcheck export.")
         _shown_as_held(book, path)
+        _nothing_drawn(book, path)
         rows = _sheet_rows(book, book.worksheets[0], path)
         first_row = tuple(_next_row(rows, path, 1) or ())
         while first_row and first_row[-1] is None:
@@ -1334,6 +1336,44 @@ def _shown_as_held(book: Any, path: Path) -> None:
             f"The workbook {path.name} gives cells a number format that can show them otherwise than they hold; "
             "it was edited."
         )
+
+
+# Relationships (by the last part of their type, strict OOXML's as well) to parts a spreadsheet
+# draws over or beside the cells: a text box or picture over a cell shows other text there.
+_DRAWN = frozenset(
+    ("drawing", "vmldrawing", "image", "chart", "chartsheet", "oleobject", "package", "control", "ctrlprop")
+)
+
+
+def _nothing_drawn(book: Any, path: Path) -> None:
+    """Refuse a workbook with a drawing, picture, chart, embedded object or control, which
+    openpyxl's reader does not read: a text box anchored over a cell (filled white, reading
+    'block') shows the cell otherwise than it holds, as a custom number format would.
+    suitcheck writes none; a re-save by Excel or LibreOffice adds none. Every relationship
+    part is read, wherever it lies (a part's name says nothing: its relationship's type is
+    what a spreadsheet goes by)."""
+    from openpyxl.xml.functions import fromstring  # defusedxml's parser when installed
+
+    archive = book._archive
+    for name in archive.namelist():
+        if not name.lower().endswith(".rels"):
+            continue
+        try:
+            root = fromstring(archive.read(name))
+        except Exception as exc:
+            raise ExportError(f"The workbook {path.name} cannot be read.") from exc
+        for link in root:
+            kind = str(link.get("Type", "")).rstrip("/").rsplit("/", 1)[-1].lower()
+            if kind in _DRAWN:
+                target = str(link.get("Target", ""))
+                if link.get("TargetMode") != "External":
+                    owner = posixpath.dirname(posixpath.dirname(name))
+                    target = posixpath.normpath(posixpath.join(owner, target)).lstrip("/")
+                part = escape_controls(target[:80])
+                raise ExportError(
+                    f"The workbook {path.name} holds a drawing, picture, chart, embedded object or control "
+                    f"({part}), which can show text over its cells; it was edited."
+                )
 
 
 def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:

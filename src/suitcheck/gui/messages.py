@@ -261,6 +261,11 @@ TEMPLATES: tuple[str, ...] = (
         "The workbook {path_name} has conditional formatting or merged cells, which show cells otherwise than "
         "they hold; it was edited.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The workbook {path_name} holds a drawing, picture, chart, embedded object or control ({part}), which can "
+        "show text over its cells; it was edited.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The audit head {path} was altered; it no longer matches this installation's key."),
     QT_TRANSLATE_NOOP("Messages", "'{text_20}'… is not a suitcheck public key."),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be written: {exc_strerror}."),

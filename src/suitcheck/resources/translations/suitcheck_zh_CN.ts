@@ -2418,6 +2418,10 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 含有条件格式或合并单元格，显示的内容与单元格实际内容不同；文件已被修改。</translation>
     </message>
     <message>
+        <source>The workbook {path_name} holds a drawing, picture, chart, embedded object or control ({part}), which can show text over its cells; it was edited.</source>
+        <translation>工作簿 {path_name} 含有绘图、图片、图表、嵌入对象或控件（{part}），可能在单元格上显示其他文字；文件已被修改。</translation>
+    </message>
+    <message>
         <source>The audit head {path} was altered; it no longer matches this installation&apos;s key.</source>
         <translation>审计链头记录 {path} 已被改动；与本安装的密钥不再相符。</translation>
     </message>
