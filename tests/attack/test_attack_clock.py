@@ -503,3 +503,41 @@ def test_a_store_restored_with_the_clock_set_back_decides_nothing_before_the_los
         assert all(e[3] != "check" or e[0] < registration[0] for e in _trail(restored))
     finally:
         restored.close()
+
+
+@pytest.mark.parametrize("stamp", ["2026-03-15", "garbage", ""], ids=["a-date", "text", "empty"])
+def test_the_newest_entry_given_a_moment_that_cannot_be_read_does_not_lift_the_floor(
+    sqlite_services: Services, tmp_path: Path, stamp: str
+) -> None:
+    """Was BROKE: the same insider as above, with the program closed, gives the newest
+    entry a moment that is no moment at all (a date without its time, any text) instead
+    of an earlier one. The desk took no floor from it (nor from the head record, which it
+    consulted only for a moment it could read), and the append's own check of the clock
+    was skipped too: opened again with its clock two months back, the desk ALLOWED the
+    expired client. A newest entry whose moment cannot be read is held to the moment the
+    head record gives it, else to the newest moment the trail holds before it."""
+    services = sqlite_services
+    client, report = _expired_client(services, tmp_path)
+    advisor = staff(services, Role.ADVISOR)
+    assert services.access.check(advisor, client, report).decision.outcome.value == "block"
+    newest = _trail(services)[-1]
+    database = str(services.store.url.database)
+    services.close()
+    import sqlite3
+
+    conn = sqlite3.connect(database, isolation_level=None)
+    try:
+        conn.execute("DROP TRIGGER audit_entry_no_update")
+        conn.execute("UPDATE audit_entry SET at = ? WHERE seq = ?", (stamp, newest[0]))
+    finally:
+        conn.close()
+
+    again = open_services(database, clock=Clock(NOW - dt.timedelta(days=60)), hasher=FAST_HASHER)
+    try:
+        with pytest.raises(ClockWrong):
+            again.auth.login("t-advisor", "correct horse")
+        with pytest.raises(ClockWrong):
+            again.access.check(advisor, client, report)
+        assert all(e[3] != "check" or e[0] <= newest[0] for e in _trail(again))  # no decision recorded
+    finally:
+        again.close()

@@ -434,7 +434,7 @@ class Sealer:
         (see append). `head`: the store's newest entry (seq, hash, at) or None; `server`: the
         database server's clock (lock_chain) or None. Costs no statement."""
         newest = stamp_moment(head[2]) if head is not None else None
-        if newest is not None:
+        if head is not None:
             self.see_stored(head[0], newest)
             floor = self.floor
             if floor is not None and floor[0] == head[0]:
@@ -458,29 +458,43 @@ class Sealer:
         if floor is None or seq > floor[0] or seq == floor[0] and moment > floor[1]:
             self.floor = (seq, moment)
 
-    def see_stored(self, seq: int, moment: dt.datetime) -> None:
+    def see_stored(self, seq: int, moment: dt.datetime | None) -> None:
         """see() the store's newest entry as read from the store, whose moment anyone with
         the SQL shell can change: when the head record beside the key names that entry, the
         moment this installation committed it at stands (the record is MACed under the
         keyring's head key). One file read, only when the newest entry is not the one the
         floor already holds (another program of this desk wrote it, or the desk just
-        opened); not with the database server's clock, which decides there."""
+        opened); not with the database server's clock, which decides there.
+
+        A `moment` that cannot be read (None: no stamp suitcheck writes, a date without its
+        time, any text) was given in the SQL shell; it is held to the newest moment known
+        besides: the floor already held, and the head record's moment whatever entry it
+        names (entries are in order, so it is a floor for every later one). Without it the
+        desk took no floor at all and its clock went unchecked (session 23)."""
         floor = self.floor
+        if moment is None:
+            known = [m for m in (self._recorded_moment(None), floor[1] if floor else None) if m is not None]
+            if known:
+                self.see(seq, max(known))
+            return
         if not self.server_clock and (floor is None or floor[0] != seq):
             recorded = self._recorded_moment(seq)
             if recorded is not None and recorded > moment:
                 moment = recorded
         self.see(seq, moment)
 
-    def _recorded_moment(self, seq: int) -> dt.datetime | None:
-        """The moment the head record gives entry `seq`, when it names that entry. A
-        record that cannot be read or was altered gives none here: the store's check of
-        its heads (check_head) refuses such a record where it matters."""
+    def _recorded_moment(self, seq: int | None) -> dt.datetime | None:
+        """The moment the head record gives entry `seq`, when it names that entry (with
+        None, whatever entry it names). A record that cannot be read or was altered gives
+        none here: the store's check of its heads (check_head) refuses such a record where
+        it matters."""
+        if self.server_clock:
+            return None
         try:
             record = keys.read_head_record(self._head_path(), self.inst.head_key, self.store_id)
         except (AuditKeyError, OSError):
             return None
-        if record is None or record.seq != seq or record.at is None:
+        if record is None or (seq is not None and record.seq != seq) or record.at is None:
             return None
         return stamp_moment(record.at)
 
@@ -1204,9 +1218,8 @@ def _attach_known(
         inst = _grandfather(conn, path, sid, inst)
     sealer = Sealer(path, inst)
     sealer.sync(conn)
-    moment = stamp_moment(newest[2]) if newest is not None else None
-    if newest is not None and moment is not None:
-        sealer.see_stored(newest[0], moment)  # the clock's floor from the start (the head read it anyway)
+    if newest is not None:  # the clock's floor from the start (the head read it anyway)
+        sealer.see_stored(newest[0], stamp_moment(newest[2]))
     return sealer, None
 
 

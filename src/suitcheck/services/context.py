@@ -311,9 +311,8 @@ class ServiceContext:
         except Exception as exc:  # noqa: BLE001 - the floor as last seen stands
             log.warning("the audit trail's newest entry could not be read again: %s", type(exc).__name__)
             return
-        moment = chain.stamp_moment(head[2]) if head is not None else None
-        if head is not None and moment is not None:
-            self.sealer.see_stored(head[0], moment)
+        if head is not None:
+            self.sealer.see_stored(head[0], chain.stamp_moment(head[2]))
 
     def _record_clock(self, exc: ClockWrong) -> None:
         """Record a refusal for a wrong clock in a unit of work of its own, dated at the
