@@ -541,3 +541,51 @@ def test_the_newest_entry_given_a_moment_that_cannot_be_read_does_not_lift_the_f
         assert all(e[3] != "check" or e[0] <= newest[0] for e in _trail(again))  # no decision recorded
     finally:
         again.close()
+
+
+def test_an_entry_added_at_the_head_dated_back_does_not_lower_a_closed_desks_floor(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the insider, rather than redating the newest entry, adds one after it in
+    the SQLite shell, dated two months back (linked to the head, its hash made as the
+    unkeyed chain allows; its MAC needs the key, which nothing at the desk checks before
+    `audit verify`). Opened again with its clock set back to just after that moment, the
+    desk took the added entry's moment as its floor (the head record names the entry
+    before it) and ALLOWED the expired client. The head record's moment is a floor for
+    every entry after the one it names too."""
+    import sqlite3
+
+    from suitcheck.audit.chain import canonical_entry, entry_hash
+
+    services = sqlite_services
+    client, report = _expired_client(services, tmp_path)
+    advisor = staff(services, Role.ADVISOR)
+    assert services.access.check(advisor, client, report).decision.outcome.value == "block"
+    newest = _trail(services)[-1]
+    database = str(services.store.url.database)
+    services.close()
+    conn = sqlite3.connect(database, isolation_level=None)
+    try:
+        prev, installation = conn.execute(
+            "SELECT entry_hash, chain FROM audit_entry WHERE seq = ?", (newest[0],)
+        ).fetchone()
+        seq, at = newest[0] + 1, _stamp(NOW - dt.timedelta(days=61))
+        digest = entry_hash(
+            canonical_entry(seq, at, "t-advisor", "login", None, None, None, "[]", "{}", prev, installation)
+        )
+        conn.execute(
+            "INSERT INTO audit_entry (seq, at, staff, action, reasons, facts, prev_hash, entry_hash, chain, mac) "
+            "VALUES (?, ?, 't-advisor', 'login', '[]', '{}', ?, ?, ?, ?)",
+            (seq, at, prev, digest, installation, "00" * 32),
+        )
+    finally:
+        conn.close()
+
+    again = open_services(database, clock=Clock(NOW - dt.timedelta(days=60)), hasher=FAST_HASHER)
+    try:
+        with pytest.raises(ClockWrong) as caught:
+            again.access.check(advisor, client, report)
+        assert "2026-06-15 17:30:00 UTC+8" in str(caught.value)  # the moment of the entry the record names
+        assert all(e[3] != "check" or e[0] <= newest[0] for e in _trail(again))  # no decision recorded
+    finally:
+        again.close()

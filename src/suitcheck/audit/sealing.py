@@ -460,20 +460,19 @@ class Sealer:
 
     def see_stored(self, seq: int, moment: dt.datetime | None) -> None:
         """see() the store's newest entry as read from the store, whose moment anyone with
-        the SQL shell can change: when the head record beside the key names that entry, the
-        moment this installation committed it at stands (the record is MACed under the
-        keyring's head key). One file read, only when the newest entry is not the one the
+        the SQL shell can change: when the head record beside the key names that entry (or
+        one before it), the moment this installation committed it at stands (the record is
+        MACed under the keyring's head key). One file read, only when the newest entry is not the one the
         floor already holds (another program of this desk wrote it, or the desk just
         opened); not with the database server's clock, which decides there.
 
         A `moment` that cannot be read (None: no stamp suitcheck writes, a date without its
         time, any text) was given in the SQL shell; it is held to the newest moment known
-        besides: the floor already held, and the head record's moment whatever entry it
-        names (entries are in order, so it is a floor for every later one). Without it the
-        desk took no floor at all and its clock went unchecked (session 23)."""
+        besides: the floor already held, and the head record's. Without it the desk took no
+        floor at all and its clock went unchecked (session 23)."""
         floor = self.floor
         if moment is None:
-            known = [m for m in (self._recorded_moment(None), floor[1] if floor else None) if m is not None]
+            known = [m for m in (self._recorded_moment(seq), floor[1] if floor else None) if m is not None]
             if known:
                 self.see(seq, max(known))
             return
@@ -483,18 +482,20 @@ class Sealer:
                 moment = recorded
         self.see(seq, moment)
 
-    def _recorded_moment(self, seq: int | None) -> dt.datetime | None:
-        """The moment the head record gives entry `seq`, when it names that entry (with
-        None, whatever entry it names). A record that cannot be read or was altered gives
-        none here: the store's check of its heads (check_head) refuses such a record where
-        it matters."""
+    def _recorded_moment(self, seq: int) -> dt.datetime | None:
+        """The moment the head record gives the entry it names, when that is entry `seq` or
+        one before it: entries are in order, so it is a floor for every entry after it (an
+        entry the insider added after it, dated back, takes no lower one: session 23; a
+        clock correction, which alone is dated back, is committed by this installation, and
+        its record names it). A record that cannot be read or was altered gives none here:
+        the store's check of its heads (check_head) refuses such a record where it matters."""
         if self.server_clock:
             return None
         try:
             record = keys.read_head_record(self._head_path(), self.inst.head_key, self.store_id)
         except (AuditKeyError, OSError):
             return None
-        if record is None or (seq is not None and record.seq != seq) or record.at is None:
+        if record is None or record.seq > seq or record.at is None:
             return None
         return stamp_moment(record.at)
 
