@@ -201,7 +201,7 @@ def test_verify_at_a_desk_that_does_not_trust_another_says_so(store_target: str,
         first.close()
     second = desktop(store_target, tmp_path / "desk-b", clock, init=True, join=True)
     try:
-        chain_b = second.ctx.sealer.chain
+        chain_b, genesis_b = second.ctx.sealer.chain, second.ctx.sealer.genesis_public_key
         add_client(second, second.auth.login(compliance.username, PASSWORD), "M1", RiskProfile.C4)
     finally:
         second.close()
@@ -209,12 +209,21 @@ def test_verify_at_a_desk_that_does_not_trust_another_says_so(store_target: str,
     try:
         result = desk.audit.verify(desk.auth.login(compliance.username, PASSWORD))
         assert not result.ok
+        # Without filed keys the desk verifies with the installations its keyring trusts
+        # (session 23: it took every registration the trail holds).
+        assert result.problem == (
+            f"entry {result.bad_seq} registers installation {chain_b}, which this desk does not trust "
+            f"(`suitcheck audit key trust {chain_b}` once compliance has filed its key)"
+        )
+        filed = [desk.ctx.sealer.genesis_public_key, genesis_b]
+        result = desk.audit.verify(desk.auth.login(compliance.username, PASSWORD), filed)
+        assert not result.ok
         assert result.problem == (
             f"client M1's record is sealed by installation {chain_b}, which this desk does not trust "
             f"(`suitcheck audit key trust {chain_b}` once compliance has filed its key)"
         )
         raw(store_target, "UPDATE investor SET current_profile = 5 WHERE account = 'M1'")
-        result = desk.audit.verify(desk.auth.login(compliance.username, PASSWORD))
+        result = desk.audit.verify(desk.auth.login(compliance.username, PASSWORD), filed)
         assert result.problem == "client M1's record was changed outside suitcheck (its seal does not match)"
     finally:
         desk.close()

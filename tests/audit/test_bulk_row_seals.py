@@ -40,8 +40,13 @@ def two_desktops(store_target: str, tmp_path: Path, clock: Clock) -> tuple[str, 
     result = first.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", client_rows(30)))
     assert result.new == 30
     assert _seal_of(first, "A000007").split(":")[2].startswith("@")
+    joined = desktop(store_target, tmp_path / "desk-b", clock, init=True, join=True)
+    chain_b = joined.ctx.sealer.chain
+    joined.close()
+    # Desktop A trusts B (`audit key trust`), as a firm does once compliance filed B's key:
+    # A's own verification holds B to it.
+    first.audit.trust_installation(staff(first, Role.ADMIN, "t-root"), chain_b, "key filed")
     first.close()
-    desktop(store_target, tmp_path / "desk-b", clock, init=True, join=True).close()
     return store_target, tmp_path, report
 
 

@@ -123,7 +123,11 @@ def test_an_installation_nobody_filed_vouches_for_nothing_in_a_filtered_export(
     code, said = verify(trail, capsys, str(out))
     assert code == 4, said
     assert f"registers installation {rogue}, whose genesis key is not among the trusted" in said, said
-    assert verify(trail, capsys)[0] == 0  # `audit verify` of the store accepts every registration (documented)
+    # Nor does the desk's own `audit verify` vouch for it (session 23: it accepted every
+    # registration, and said OK of the forged "allow").
+    code, said = verify(trail, capsys)
+    assert code == 4, said
+    assert f"registers installation {rogue}, which this desk does not trust" in said, said
 
 
 def test_entries_awaiting_another_installations_seal_are_not_said_to_be_verified(

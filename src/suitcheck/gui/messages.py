@@ -112,6 +112,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "client {name}'s record was changed outside suitcheck (its seal does not match)"),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "entry {seq} registers installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "client {name}'s record is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)",
     ),
     QT_TRANSLATE_NOOP(

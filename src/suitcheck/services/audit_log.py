@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import enum
 import logging
+import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
@@ -243,8 +244,14 @@ class AuditService:
         """Verify the whole trail (links, hashes, MACs, seals at their intervals, the head
         kept beside the key); the verification is recorded and, when it passed, sealed."""
         actor = self._ctx.require(actor, Permission.VERIFY_AUDIT)
-        trusted = parse_public_keys(public_keys) if public_keys else None
+        # Without filed keys, the installations this desk trusts (its keyring's): until
+        # session 23 every registration the trail holds, so an installation an insider
+        # registered in SQL, exactly as `init --join` does, vouched for the decisions they
+        # added under it, and the desk's verification said OK.
+        trusted = self.trusted_keys(public_keys)
         result = self._caught_up(lambda: self._verify_store(trusted, actor))
+        if not public_keys:
+            result = _said_at_the_desk(result)
         with self._ctx.transaction() as session:
             self._ctx.audit(
                 session,
@@ -877,6 +884,25 @@ def parse_public_keys(values: list[str]) -> set[str]:
             except keys.AuditKeyError as exc:
                 raise InvalidInput(str(exc)) from exc
     return found
+
+
+_NOT_FILED = re.compile(
+    r"entry (\d+) registers installation ([0-9a-f]{16}), whose genesis key is not among the trusted public keys"
+)
+
+
+def _said_at_the_desk(result: chain.VerifyResult) -> chain.VerifyResult:
+    """A registration the desk's keyring does not trust, said as the desk says it of a row
+    such an installation sealed (no public keys were given to be "among")."""
+    found = _NOT_FILED.fullmatch(result.problem or "")
+    if found is None:
+        return result
+    seq, by = found.groups()
+    problem = (
+        f"entry {seq} registers installation {by}, which this desk does not trust "
+        f"(`suitcheck audit key trust {by}` once compliance has filed its key)"
+    )
+    return dataclasses.replace(result, problem=problem)
 
 
 def verify_file_offline(path: Path, trusted: set[str], earlier: Path | None = None) -> ExportVerification:

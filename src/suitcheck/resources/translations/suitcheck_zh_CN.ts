@@ -2170,6 +2170,10 @@ Store: {store}</source>
         <translation>客户 {name} 的记录在 suitcheck 之外被修改（其封印不符）</translation>
     </message>
     <message>
+        <source>entry {seq} registers installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)</source>
+        <translation>第 {seq} 条登记了安装 {by}，本终端不信任该安装（待合规部门登记其密钥后运行 `suitcheck audit key trust {by}`）</translation>
+    </message>
+    <message>
         <source>client {name}&apos;s record is sealed by installation {by}, which this desk does not trust (`suitcheck audit key trust {by}` once compliance has filed its key)</source>
         <translation>客户 {name} 的记录由安装 {by} 封存，本终端不信任该安装（待合规部门登记其密钥后运行 `suitcheck audit key trust {by}`）</translation>
     </message>
