@@ -794,10 +794,40 @@ class MainWindow(QMainWindow):
             return
         self._checked = (client, report)
         self._check_timer.stop()  # a settling started for this same pair meanwhile: answered
+        client_moved = answer.client_moved_on(client)
+        if client_moved:
+            # Another desk or the CLI changed the client since the list was read (marked a
+            # re-assessment due, set the lowest category...): the report windows and the
+            # column's verdicts were given under the client as it was.
+            self.close_viewers()
+            self.report_model.set_verdicts({})
         self.report_model.add_verdicts({answer.report_id: answer.decision.outcome})
         self._show_decision(answer)
+        if client_moved:
+            self._follow_the_store(client)
+        if answer.report_moved_on(report):  # re-rated meanwhile: the list's level too
+            self.runner.start(
+                Job(self.services.reports.get, self.actor, report.id),
+                self.report_model.update_report,
+                lambda _exc: None,  # the list keeps the level it showed; the panel says the one used
+            )
         if opening == (client, report) and not self.locked:
             self.open_report()  # the double-click that waited for this decision
+
+    def _follow_the_store(self, client: InvestorView) -> None:
+        """Show the client as stored now (the card, the list's row) and preview the column
+        again for them: a check found the store changed since `client` was read. The check
+        just recorded stands for the client as read now; nothing new is recorded."""
+
+        def show(fresh: InvestorView) -> None:
+            if self.session_over or self.client != client:
+                return  # another client was chosen meanwhile, or the session ended
+            self.client_model.update_client(fresh)
+            if self._checked is not None and self._checked == (client, self.report):
+                self._checked = (fresh, self.report)
+            self.client_pane.set_client(fresh)  # the card, and the column previewed again
+
+        self.runner.start(Job(self.services.investors.get, self.actor, client.id), show, lambda _exc: None)
 
     def _show_decision(self, result: CheckResult) -> None:
         if not result.may_open:

@@ -155,6 +155,13 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
                 return QBrush(AMBER)
         return None
 
+    def update_client(self, client: InvestorView) -> None:
+        """Show a client's current row (changed meanwhile by another desk) where it is listed."""
+        for row, shown in enumerate(self._rows):
+            if shown.id == client.id:
+                self._rows[row] = client
+                self.dataChanged.emit(self.index(row, 0), self.index(row, len(self.HEADERS) - 1))
+
     def _value(self, v: InvestorView, column: int, raw: bool) -> Any:
         if column == self.PROFILE:
             if not v.follows_table:  # a professional has no profile to show

@@ -55,6 +55,7 @@ from suitcheck.services.investors import (
     resolve_investor_prepared,
 )
 from suitcheck.services.reports import (
+    ReportView,
     file_intact,
     find_report,
     handed_out,
@@ -128,6 +129,34 @@ class CheckResult:
     may_open: bool = False
     may_override: bool = False
     override_recorded: bool = False
+
+    def client_moved_on(self, client: InvestorView) -> bool:
+        """The decision used facts of the client other than `client` (read before) shows:
+        the store changed meanwhile (another desk or the CLI marked the client for
+        re-assessment, set the lowest category, recorded an assessment...). What was shown
+        or allowed under the view read before no longer follows from the store."""
+        d = self.decision
+        if client.id != self.investor_id:
+            return False
+        return (d.investor_class, d.profile, d.assessed_on, d.assessment_state, d.lowest_category) != (
+            client.investor_class,
+            client.profile,
+            client.assessed_on,
+            client.assessment_state,
+            client.lowest_category,
+        ) or (d.special_attention, d.reassessment_due) != (client.special_attention, client.reassessment_due)
+
+    def report_moved_on(self, report: ReportView) -> bool:
+        """The decision matched a level other than `report` (read before) shows: the report
+        was re-rated (or its level confirmed) meanwhile."""
+        d = self.decision
+        if report.id != self.report_id:
+            return False
+        return (d.stated_level, d.level, d.level_confirmed) != (
+            report.level,
+            report.matching_level,
+            report.level_confirmed,
+        )
 
     def to_dict(self) -> dict[str, object]:
         d = self.decision

@@ -1,0 +1,66 @@
+"""The client changes under the clerk (attack round "desk-attack"): compliance, at another
+desk or with the CLI on the same store, marks the client on screen for re-assessment while
+one of their reports is open. The next recorded check says so; the card, the at-a-glance
+column and the report windows follow what it was decided on, not the list read before."""
+
+from __future__ import annotations
+
+import shiboken6
+
+from suitcheck.domain.decision import Outcome, Reason
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.services import Services
+from suitcheck.services.reports import ReportFilter
+from tests.gui.conftest import login
+from tests.gui.test_attack_desk import another_desktop_marks_due, another_desktop_rates, settle
+from tests.gui.test_main_window import pick_report
+from tests.gui.test_session import open_viewer, visible_viewers
+
+
+def verdict_of(window: MainWindow, title_part: str) -> Outcome | None:
+    model = window.report_model
+    [report] = [r for r in model.objects() if title_part in r.title]
+    return model.verdict(report.id)
+
+
+def test_a_check_that_finds_the_client_marked_due_updates_the_card_column_and_windows(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    window = window_for()
+    viewer = open_viewer(qtbot, window, "880003", "银行业")  # C3, R3: allowed, opened
+    assert verdict_of(window, "银行业") is Outcome.ALLOW
+    another_desktop_marks_due(demo_services)  # compliance: the client's situation changed
+    pick_report(qtbot, window, "利率债")  # the clerk moves to an R2 report: a recorded check
+    qtbot.waitUntil(lambda: not window.checking and window.decision.result is not None, timeout=10_000)
+    result = window.decision.result
+    assert result is not None
+    assert Reason.REASSESSMENT_DUE in result.decision.reasons
+    settle(qtbot, window)
+    # The R3 report stays open under an allow the store no longer gives: it closes, the
+    # column no longer shows it allowed, and the card and list say what the panel does.
+    assert not shiboken6.isValid(viewer) or not viewer.isVisible()
+    assert not visible_viewers()
+    assert not window.viewers
+    qtbot.waitUntil(lambda: verdict_of(window, "银行业") is Outcome.BLOCK, timeout=10_000)
+    assert window.client is not None
+    assert window.client.reassessment_due
+
+
+def test_a_check_says_whether_the_client_or_report_it_used_moved_on_from_the_views_read_before(
+    demo_services: Services,
+) -> None:
+    services = demo_services
+    clerk = login(services, "demo-advisor")
+    [client] = services.investors.search(clerk, "880003")
+    [report] = [r for r in services.reports.search(clerk, ReportFilter(), limit=500) if "银行业" in r.title]
+    unchanged = services.access.check(clerk, client.id, report.id)
+    assert not unchanged.client_moved_on(client)
+    assert not unchanged.report_moved_on(report)
+    another_desktop_marks_due(services)
+    another_desktop_rates(services)
+    moved = services.access.check(clerk, client.id, report.id)
+    assert moved.client_moved_on(client)
+    assert moved.report_moved_on(report)
+    # Read again, the views are what the check used.
+    assert not moved.client_moved_on(services.investors.get(clerk, client.id))
+    assert not moved.report_moved_on(services.reports.get(clerk, report.id))
