@@ -8,6 +8,7 @@ from __future__ import annotations
 import shiboken6
 
 from suitcheck.domain.decision import Outcome, Reason
+from suitcheck.gui import texts
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
@@ -44,6 +45,8 @@ def test_a_check_that_finds_the_client_marked_due_updates_the_card_column_and_wi
     qtbot.waitUntil(lambda: verdict_of(window, "银行业") is Outcome.BLOCK, timeout=10_000)
     assert window.client is not None
     assert window.client.reassessment_due
+    # The card says so too: it said "valid" beside a BLOCKED that asks for a re-assessment.
+    assert texts.reason_text(Reason.REASSESSMENT_DUE) in window.client_details.text()
 
 
 def test_a_check_says_whether_the_client_or_report_it_used_moved_on_from_the_views_read_before(

@@ -220,6 +220,9 @@ class ClientPane(QWidget):
                     date=c.assessed_on or "—", state=state, until=c.valid_until or "—"
                 )
             )
+        if c.reassessment_due:  # marked by staff: the state above is the last assessment's
+            due = texts.reason_text(Reason.REASSESSMENT_DUE)
+            lines.append(f"<span style='color:#b3261e; font-weight:bold'>⚠ {_html(due)}</span>")
         lines.append(
             self.tr("ID number: {number}").format(number=_html(c.id_number or "—"))
             + (self.tr(" · age {age}").format(age=c.age) if c.age is not None else "")
