@@ -6,15 +6,19 @@ column and the report windows follow what it was decided on, not the list read b
 from __future__ import annotations
 
 import shiboken6
+from PySide6.QtWidgets import QWidget
 
 from suitcheck.domain.decision import Outcome, Reason
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.gui import texts
+from suitcheck.gui.dialogs import OverrideDialog
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
 from tests.gui.conftest import login
+from tests.gui.modal import on_next_modal
 from tests.gui.test_attack_desk import another_desktop_marks_due, another_desktop_rates, settle
-from tests.gui.test_main_window import pick_report
+from tests.gui.test_main_window import find_client, pick_report
 from tests.gui.test_session import open_viewer, visible_viewers
 
 
@@ -67,3 +71,29 @@ def test_a_check_says_whether_the_client_or_report_it_used_moved_on_from_the_vie
     # Read again, the views are what the check used.
     assert not moved.client_moved_on(services.investors.get(clerk, client.id))
     assert not moved.report_moved_on(services.reports.get(clerk, report.id))
+
+
+def test_the_warning_dialog_names_the_level_the_decision_used_not_the_stated_one(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    demo_services.policy.update(login(demo_services, "demo-compliance"), allow_escalation=True)
+    window = window_for()
+    find_client(qtbot, window, "880007")  # C3
+    pick_report(qtbot, window, "港股")  # stated R3, matched R4 by its subject (就高): after a warning
+    result = window.decision.result
+    assert result is not None
+    assert result.decision.level is RiskLevel.R4
+    assert window.override_button.isVisible()
+    seen: dict[str, str] = {}
+
+    def read(dialog: QWidget) -> None:
+        assert isinstance(dialog, OverrideDialog)
+        seen["request"] = dialog.request.text()
+        dialog.reject()
+
+    on_next_modal(read)
+    window.override_button.click()
+    # "asks for … (R3 medium), above their profile (C3 prudent)": R3 is not above C3, and
+    # the override is recorded at R4. The clerk reads the client the level that is used.
+    assert texts.level_text(RiskLevel.R4) in seen["request"]
+    assert texts.level_text(RiskLevel.R3) not in seen["request"]

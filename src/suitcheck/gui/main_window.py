@@ -920,7 +920,7 @@ class MainWindow(QMainWindow):
         result = self._current_result()
         if self.client is None or self.report is None or result is None or not result.may_override:
             return
-        dialog = dialogs.OverrideDialog(self.services, self.actor, self.client, self.report, self)
+        dialog = dialogs.OverrideDialog(self.services, self.actor, self.client, self.report, self, decided=result)
         if dialog.exec() and dialog.recorded is not None and self._on_screen(dialog.recorded):
             self._show_decision(dialog.recorded)  # the service's answer now admits the report
         # Otherwise a search typed before the click landed while the dialog was open: the

@@ -31,8 +31,16 @@ class OverrideDialog(QDialog):
     """The special risk warning, shown in full; staff confirm the client confirmed."""
 
     def __init__(
-        self, services: Services, actor: Actor, client: InvestorView, report: ReportView, parent: QWidget | None = None
+        self,
+        services: Services,
+        actor: Actor,
+        client: InvestorView,
+        report: ReportView,
+        parent: QWidget | None = None,
+        decided: CheckResult | None = None,
     ) -> None:
+        """`decided`: the check that offered the warning; the dialog names the level and
+        profile it used (the level matched by 就高, not the one stated on the report)."""
         super().__init__(parent)
         self.setObjectName("overrideDialog")
         self.services, self.actor, self.client, self.report = services, actor, client, report
@@ -53,8 +61,8 @@ class OverrideDialog(QDialog):
             ).format(
                 client=breakable(escape_controls(client.name)),  # both may run long without a space
                 title=breakable(escape_controls(report.title)),
-                level=texts.level_text(report.level),
-                profile=texts.profile_text(client.profile),
+                level=texts.level_text(decided.decision.level if decided else report.matching_level),
+                profile=texts.profile_text(decided.decision.profile if decided else client.profile),
                 version=self.policy.warning_version,
             ),
             self,
