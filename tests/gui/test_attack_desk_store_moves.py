@@ -6,12 +6,12 @@ column and the report windows follow what it was decided on, not the list read b
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.gui import texts
-from suitcheck.gui.dialogs import OverrideDialog
+from suitcheck.gui.dialogs import DistributionDialog, OverrideDialog
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
@@ -97,3 +97,15 @@ def test_the_warning_dialog_names_the_level_the_decision_used_not_the_stated_one
     # the override is recorded at R4. The clerk reads the client the level that is used.
     assert texts.level_text(RiskLevel.R4) in seen["request"]
     assert texts.level_text(RiskLevel.R3) not in seen["request"]
+
+
+def test_the_distribution_dialog_names_the_level_its_list_is_made_at(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    compliance = login(demo_services, "demo-compliance")
+    [report] = [r for r in demo_services.reports.search(compliance, ReportFilter(), limit=500) if "港股" in r.title]
+    assert (report.level, report.matching_level) == (RiskLevel.R3, RiskLevel.R4)  # 就高 by its subject
+    dialog = DistributionDialog(demo_services, compliance, report)
+    qtbot.addWidget(dialog)
+    shown = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    # The list holds the clients who may read R4 (C4 and up): "Risk level: R3" promised C3 too.
+    assert texts.level_text(RiskLevel.R4) in shown
+    assert texts.level_text(RiskLevel.R3) not in shown

@@ -68,7 +68,9 @@ class DistributionDialog(QDialog):
         title.setWordWrap(True)
         form = QFormLayout()
         form.addRow(self.tr("Report:"), title)
-        form.addRow(self.tr("Risk level:"), QLabel(texts.level_text(report.level), self))
+        # The level the list is made at: matched by the report's subject (就高) where that is
+        # higher than the one stated, as every check uses it.
+        form.addRow(self.tr("Risk level:"), QLabel(texts.level_text(report.matching_level), self))
         form.addRow(self.tr("Format:"), self.format)
         form.addRow(self.tr("Save as:"), dest)
         self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
