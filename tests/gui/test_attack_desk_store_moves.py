@@ -5,6 +5,7 @@ column and the report windows follow what it was decided on, not the list read b
 
 from __future__ import annotations
 
+import pytest
 import shiboken6
 from PySide6.QtWidgets import QLabel, QWidget
 
@@ -12,6 +13,7 @@ from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.gui import texts
 from suitcheck.gui.dialogs import DistributionDialog, OverrideDialog
+from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
@@ -109,3 +111,26 @@ def test_the_distribution_dialog_names_the_level_its_list_is_made_at(qtbot, demo
     # The list holds the clients who may read R4 (C4 and up): "Risk level: R3" promised C3 too.
     assert texts.level_text(RiskLevel.R4) in shown
     assert texts.level_text(RiskLevel.R3) not in shown
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_warning_dialog_shows_the_whole_warning_on_a_1024_screen(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, qapp, language: str
+) -> None:
+    clerk = login(demo_services, "demo-advisor")
+    client = demo_services.investors.get(clerk, "880003")
+    [report] = [r for r in demo_services.reports.search(clerk, ReportFilter(), limit=500) if "创业板" in r.title]
+    translations = Translations(qapp)
+    assert translations.apply(language)
+    try:
+        dialog = OverrideDialog(demo_services, clerk, client, report)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitExposed(dialog)
+        # The clerk reads it out and the client confirms having read it: none of it below
+        # a scroll bar (in Chinese it opened 310 pixels wide, the English half out of sight).
+        assert dialog.warning.verticalScrollBar().maximum() == 0
+        assert dialog.width() <= 1024
+        assert dialog.height() <= 768
+    finally:
+        translations.apply("en")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import (
     QCheckBox,
     QDialog,
@@ -19,12 +20,14 @@ from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.session import when_present
-from suitcheck.gui.widgets import breakable, dialog_buttons
+from suitcheck.gui.widgets import breakable, dialog_buttons, resize_within_screen, screen_area
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportView
+
+WIDTH = 640  # the dialog's width where the screen has room
 
 
 class OverrideDialog(QDialog):
@@ -47,7 +50,8 @@ class OverrideDialog(QDialog):
         self.recorded: CheckResult | None = None  # the recorded override, once accepted (QDialog has result())
         self.policy = services.policy.current()
         self.setWindowTitle(self.tr("Special risk warning"))
-        warning = QPlainTextEdit(self.policy.warning_text, self)
+        self.warning = warning = QPlainTextEdit(self.policy.warning_text, self)
+        warning.setObjectName("overrideWarning")
         warning.setReadOnly(True)
         self.told = QCheckBox(self.tr("I told the client that this report does not fit their risk profile."), self)
         self.confirmed = QCheckBox(self.tr("The client read this warning, insists, and confirmed in writing."), self)
@@ -91,6 +95,27 @@ class OverrideDialog(QDialog):
         self._recording = False  # the override is being recorded
         self._ended = False
         self._runner = Runner(self)
+        self._fit_warning(layout)
+
+    def _fit_warning(self, layout: QVBoxLayout) -> None:
+        """The warning is read out and confirmed as read: the whole of it in view, with no
+        scroll bar (laid out at its hint, the dialog opened 310 pixels wide in Chinese with
+        the English half out of sight). Within the screen; a warning longer than the
+        screen holds still scrolls."""
+        area = screen_area(self)
+        width = min(WIDTH, area.width()) if area is not None else WIDTH
+        doc = QTextDocument(self)
+        doc.setDefaultFont(self.warning.font())
+        doc.setPlainText(self.warning.toPlainText())
+        margins = layout.contentsMargins()
+        frame = 2 * self.warning.frameWidth()
+        doc.setTextWidth(
+            width - margins.left() - margins.right() - frame - self.warning.verticalScrollBar().sizeHint().width()
+        )
+        needed = int(doc.size().height()) + frame + self.warning.fontMetrics().lineSpacing()
+        room = (area.height() if area is not None else 768) // 2  # the rest of the dialog takes the other half
+        self.warning.setMinimumHeight(min(needed, room))
+        resize_within_screen(self, width, max(self.sizeHint().height(), layout.totalHeightForWidth(width)))
 
     def accept(self) -> None:
         """Record off the GUI thread: behind another program's lock on the store the write
