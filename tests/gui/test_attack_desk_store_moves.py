@@ -134,3 +134,34 @@ def test_the_warning_dialog_shows_the_whole_warning_on_a_1024_screen(  # type: i
         assert dialog.height() <= 768
     finally:
         translations.apply("en")
+
+
+def test_a_warning_the_service_no_longer_offers_leaves_no_stale_offer_on_screen(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, message_boxes
+) -> None:
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "创业板")  # R4: after a warning
+    assert window.override_button.isVisible()
+
+    def refused(dialog: QWidget) -> None:
+        assert isinstance(dialog, OverrideDialog)
+        demo_services.policy.update(compliance, allow_escalation=False)  # head office, meanwhile
+        dialog.told.setChecked(True)
+        dialog.confirmed.setChecked(True)
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: not dialog._recording and bool(message_boxes), timeout=10_000)
+        dialog.reject()  # the service said no: the clerk closes the dialog
+
+    on_next_modal(refused)
+    window.override_button.click()
+    assert "cannot be given after a warning" in " ".join(message_boxes[0]), message_boxes
+    # The panel offered a warning the store no longer allows: it is decided again, not
+    # left on screen with its button (pressed again, the same refusal).
+    qtbot.waitUntil(lambda: not window.checking and window.decision.result is not None, timeout=10_000)
+    result = window.decision.result
+    assert result is not None
+    assert result.decision.outcome is Outcome.BLOCK
+    assert not window.override_button.isVisible()

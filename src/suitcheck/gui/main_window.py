@@ -921,8 +921,15 @@ class MainWindow(QMainWindow):
         if self.client is None or self.report is None or result is None or not result.may_override:
             return
         dialog = dialogs.OverrideDialog(self.services, self.actor, self.client, self.report, self, decided=result)
+        client, report = self.client, self.report
         if dialog.exec() and dialog.recorded is not None and self._on_screen(dialog.recorded):
             self._show_decision(dialog.recorded)  # the service's answer now admits the report
+            return
+        if dialog.refused is not None and not self.session_over and (self.client, self.report) == (client, report):
+            # The service refused the override (the policy or the client changed meanwhile):
+            # the warning offered on screen is stale, and pressed again it is refused again.
+            self.check()
+            return
         # Otherwise a search typed before the click landed while the dialog was open: the
         # override is recorded for the client the dialog named, and the panel keeps its
         # decision about the client on screen now.

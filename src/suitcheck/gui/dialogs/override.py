@@ -48,6 +48,7 @@ class OverrideDialog(QDialog):
         self.setObjectName("overrideDialog")
         self.services, self.actor, self.client, self.report = services, actor, client, report
         self.recorded: CheckResult | None = None  # the recorded override, once accepted (QDialog has result())
+        self.refused: BaseException | None = None  # the service's last refusal (the decision may have changed)
         self.policy = services.policy.current()
         self.setWindowTitle(self.tr("Special risk warning"))
         self.warning = warning = QPlainTextEdit(self.policy.warning_text, self)
@@ -150,6 +151,7 @@ class OverrideDialog(QDialog):
 
     def _not_recorded(self, exc: BaseException) -> None:
         self._recording = False
+        self.refused = exc
         self.status.clear()
         for widget in (self.told, self.confirmed, self.recording, self.note):
             widget.setEnabled(True)
