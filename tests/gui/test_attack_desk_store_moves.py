@@ -10,7 +10,7 @@ import shiboken6
 from PySide6.QtWidgets import QLabel, QWidget
 
 from suitcheck.domain.decision import Outcome, Reason
-from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.gui import texts
 from suitcheck.gui.dialogs import DistributionDialog, OverrideDialog
 from suitcheck.gui.i18n import Translations
@@ -55,8 +55,19 @@ def test_a_check_that_finds_the_client_marked_due_updates_the_card_column_and_wi
     assert texts.reason_text(Reason.REASSESSMENT_DUE) in window.client_details.text()
 
 
+def set_lowest_category(services: Services) -> None:
+    compliance = login(services, "demo-compliance")
+    today = services.ctx.today()
+    services.investors.assess(compliance, "880003", RiskProfile.C1, today, lowest_category=True, note="asked")
+
+
+def set_special_attention(services: Services) -> None:
+    services.investors.update(login(services, "demo-compliance"), "880003", special_attention=True, reason="noted")
+
+
+@pytest.mark.parametrize("change", [another_desktop_marks_due, set_lowest_category, set_special_attention])
 def test_a_check_says_whether_the_client_or_report_it_used_moved_on_from_the_views_read_before(
-    demo_services: Services,
+    demo_services: Services, change
 ) -> None:
     services = demo_services
     clerk = login(services, "demo-advisor")
@@ -65,7 +76,7 @@ def test_a_check_says_whether_the_client_or_report_it_used_moved_on_from_the_vie
     unchanged = services.access.check(clerk, client.id, report.id)
     assert not unchanged.client_moved_on(client)
     assert not unchanged.report_moved_on(report)
-    another_desktop_marks_due(services)
+    change(services)
     another_desktop_rates(services)
     moved = services.access.check(clerk, client.id, report.id)
     assert moved.client_moved_on(client)
