@@ -5,6 +5,8 @@ column and the report windows follow what it was decided on, not the list read b
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 import shiboken6
 from PySide6.QtWidgets import QLabel, QWidget
@@ -17,7 +19,7 @@ from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
-from tests.gui.conftest import login
+from tests.gui.conftest import HELD_S, login
 from tests.gui.modal import on_next_modal
 from tests.gui.test_attack_desk import another_desktop_marks_due, another_desktop_rates, settle
 from tests.gui.test_main_window import find_client, pick_report
@@ -176,3 +178,32 @@ def test_a_warning_the_service_no_longer_offers_leaves_no_stale_offer_on_screen(
     assert result is not None
     assert result.decision.outcome is Outcome.BLOCK
     assert not window.override_button.isVisible()
+
+
+def test_a_preview_read_before_a_re_rating_does_not_land_beside_the_check_made_after_it(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    window = window_for()
+    pick_report(qtbot, window, "银行业", decided=False)  # R3; no client yet
+    read, release = threading.Event(), threading.Event()
+    real = demo_services.access.preview
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = real(*args, **kwargs)  # read from the store now...
+        read.set()
+        release.wait(HELD_S)  # ...and delivered late (a slow shared store, 200 rows)
+        return answer
+
+    monkeypatch.setattr(demo_services.access, "preview", slow)
+    find_client(qtbot, window, "880003")  # C3: the column's preview starts, then the check
+    assert read.wait(HELD_S)
+    monkeypatch.setattr(demo_services.access, "preview", real)
+    another_desktop_rates(demo_services)  # head office re-rates the report R5 meanwhile
+    qtbot.waitUntil(lambda: not window.checking and window.decision.result is not None, timeout=10_000)
+    result = window.decision.result
+    assert result is not None
+    assert result.decision.outcome is Outcome.BLOCK  # recorded: R5 for a C3 client
+    release.set()
+    settle(qtbot, window)
+    # The preview read before the re-rating lands last: not "✔ ALLOWED" beside the BLOCKED.
+    assert verdict_of(window, "银行业") is Outcome.BLOCK

@@ -686,6 +686,11 @@ class MainWindow(QMainWindow):
         def show(verdicts: dict[int, Outcome]) -> None:
             if self.client is not client:
                 return  # another client was selected meanwhile
+            result = self._current_result()
+            if result is not None and result.report_id in verdicts:
+                # The preview was read before the decision on screen was recorded (a slow
+                # store; a re-rating meanwhile): beside the panel, the row says what it says.
+                verdicts = {**verdicts, result.report_id: result.decision.outcome}
             self.report_pane.set_verdicts(verdicts, reset)
 
         self.runner.start(Job(self.services.access.preview, self.actor, client.id, ids), show, self._error)
