@@ -6,6 +6,7 @@ column and the report windows follow what it was decided on, not the list read b
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 import pytest
 import shiboken6
@@ -69,7 +70,7 @@ def set_special_attention(services: Services) -> None:
 
 @pytest.mark.parametrize("change", [another_desktop_marks_due, set_lowest_category, set_special_attention])
 def test_a_check_says_whether_the_client_or_report_it_used_moved_on_from_the_views_read_before(
-    demo_services: Services, change
+    demo_services: Services, change: Callable[[Services], None]
 ) -> None:
     services = demo_services
     clerk = login(services, "demo-advisor")
