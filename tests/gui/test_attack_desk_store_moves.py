@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 import shiboken6
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QWidget
 
 from suitcheck.domain.decision import Outcome, Reason
@@ -20,7 +21,7 @@ from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
-from tests.gui.conftest import HELD_S, login
+from tests.gui.conftest import HELD_S, START_UP_MS, login
 from tests.gui.modal import on_next_modal
 from tests.gui.test_attack_desk import another_desktop_marks_due, another_desktop_rates, settle
 from tests.gui.test_main_window import find_client, pick_report
@@ -208,3 +209,23 @@ def test_a_preview_read_before_a_re_rating_does_not_land_beside_the_check_made_a
     settle(qtbot, window)
     # The preview read before the re-rating lands last: not "✔ ALLOWED" beside the BLOCKED.
     assert verdict_of(window, "银行业") is Outcome.BLOCK
+
+
+def test_a_reminder_chosen_at_head_office_selects_its_client_whatever_branch_is_filtered(  # type: ignore[no-untyped-def]
+    qtbot, window_for
+) -> None:
+    window = window_for("demo-compliance")  # head office: every branch, a branch filter
+    qtbot.waitUntil(lambda: window.reminders is not None and window.reminders.total is not None, timeout=START_UP_MS)
+    panel = window.reminders
+    accounts = [panel.model.row_object(r).investor.account for r in range(panel.model.rowCount())]
+    assert "880006" in accounts  # an HQ client whose assessment expired
+    branches = window.client_pane.branch_filter
+    branches.setCurrentIndex(branches.findData("SZ01"))  # the clerk looked at Shenzhen's clients
+    qtbot.waitUntil(lambda: all(c.branch == "SZ01" for c in window.client_model.objects()), timeout=5000)
+    row = accounts.index("880006")
+    panel.view.setCurrentIndex(panel.model.index(row, 0))
+    qtbot.keyClick(panel.view, Qt.Key.Key_Return)  # "Double-click or press Enter to select a client"
+    # The reminder's client comes up, not an empty list under the Shenzhen filter.
+    qtbot.waitUntil(lambda: window.client is not None, timeout=5000)
+    assert window.client is not None
+    assert window.client.account == "880006"

@@ -174,6 +174,13 @@ class ClientPane(QWidget):
 
         self.runner.start(Job(fetch, 0, InvestorTableModel.PAGE), done, self.failed.emit)
 
+    def show_all_branches(self) -> None:
+        """The branch filter back at "All branches", without a search of its own (the
+        caller searches)."""
+        self.branch_filter.blockSignals(True)
+        self.branch_filter.setCurrentIndex(0)
+        self.branch_filter.blockSignals(False)
+
     def clear(self) -> None:
         """Forget everything shown (logout)."""
         self._generation += 1
@@ -183,9 +190,7 @@ class ClientPane(QWidget):
         self.search.blockSignals(True)
         self.search.clear()
         self.search.blockSignals(False)
-        self.branch_filter.blockSignals(True)
-        self.branch_filter.setCurrentIndex(0)
-        self.branch_filter.blockSignals(False)
+        self.show_all_branches()
 
     def _selected(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if current.isValid():

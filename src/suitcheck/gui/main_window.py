@@ -569,7 +569,10 @@ class MainWindow(QMainWindow):
         self.report_pane.focus_search()
 
     def _select_account(self, account: str) -> None:
-        """Show a client named elsewhere (a reminder) as if the clerk had searched for it."""
+        """Show a client named elsewhere (a reminder) as if the clerk had searched for it,
+        in every branch the clerk sees: head office's branch filter, left on another
+        branch, found nobody and left the list empty."""
+        self.client_pane.show_all_branches()
         self.client_search.setText(account)
         self.refresh_clients()
 
