@@ -229,3 +229,21 @@ def test_a_reminder_chosen_at_head_office_selects_its_client_whatever_branch_is_
     qtbot.waitUntil(lambda: window.client is not None, timeout=5000)
     assert window.client is not None
     assert window.client.account == "880006"
+
+
+def test_a_refusal_said_in_the_status_bar_has_room_beside_a_long_store_name_on_a_1024_screen(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    store = "postgresql+psycopg://suitcheck_branch@pg-shared-01.branch-network.example-securities.com.cn:5432/suitcheck"
+    monkeypatch.setattr(type(demo_services.store), "display_name", property(lambda _self: store))
+    window = window_for()
+    window.resize(1024, 768)
+    qtbot.wait(50)
+    message = "This report may not be opened for this client."  # what Open says when it may not
+    window.statusBar().showMessage(message)
+    qtbot.wait(50)
+    permanent = [w for w in (window.user_label, window.branch_label, window.reminders.count_button) if w is not None]
+    room = min(w.geometry().left() for w in permanent)
+    # The user and store label took the whole bar, and the refusal was drawn in no room.
+    assert room >= window.statusBar().fontMetrics().horizontalAdvance(message)
+    assert window.user_label.toolTip().endswith(store)  # the whole of it, a hover away

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -40,6 +40,7 @@ from suitcheck.gui.models import ReportTableModel
 from suitcheck.gui.reminders_panel import RemindersPanel, install_reminders
 from suitcheck.gui.report_pane import DEBOUNCE_MS as DEBOUNCE_MS  # the benchmark waits on it
 from suitcheck.gui.report_pane import ReportPane
+from suitcheck.gui.widgets import ElidedLabel
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult, OpenedReport
@@ -207,7 +208,10 @@ class MainWindow(QMainWindow):
 
         self.setTabOrder(self.clients_view, self.report_search)
         self.setTabOrder(self.reports_view, self.check_button)
-        self.user_label = QLabel(self)
+        # The user and the store: a store's URL runs long, and the status bar's messages
+        # ("This report may not be opened…") need room beside it (_fit_status_bar).
+        self.user_label = ElidedLabel(self)
+        self.user_label.setObjectName("userLabel")
         self.statusBar().addPermanentWidget(self.user_label)
         self.branch_label = QLabel(self)
         self.branch_label.setObjectName("branchLabel")
@@ -343,7 +347,7 @@ class MainWindow(QMainWindow):
         reminders: RemindersPanel | None = getattr(self, "reminders", None)
         if reminders is not None:
             reminders.retranslate()
-        self.user_label.setText(
+        self.user_label.set_full_text(
             self.tr("{user} ({role}) · {store}").format(
                 user=escape_controls(self.actor.display_name or self.actor.username),
                 role=texts.role_text(self.actor.role.value),
@@ -360,6 +364,15 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit_status_bar()
+
+    def _fit_status_bar(self) -> None:
+        """The user and store label takes at most a third of the bar (elided, whole in its
+        tooltip): the rest is the messages' (left) and the branch's."""
+        self.user_label.setMaximumWidth(max(120, self.width() // 3))
 
     # -- layout persistence ---------------------------------------------------------------
     def _restore_layout(self) -> None:

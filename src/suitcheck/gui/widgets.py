@@ -7,8 +7,8 @@ import datetime as dt
 import re
 from typing import Any
 
-from PySide6.QtCore import QCoreApplication, QDate, QRect, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QGuiApplication, QKeyEvent
+from PySide6.QtCore import QCoreApplication, QDate, QRect, QSize, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QGuiApplication, QKeyEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
@@ -138,6 +138,44 @@ def breakable(text: str) -> str:
     characters, so the label wraps it instead of widening its dialog past the screen.
     Chinese text wraps between its characters already and is left as it is."""
     return _UNBROKEN.sub(lambda m: BREAK.join(m.group(0)[i : i + RUN] for i in range(0, len(m.group(0)), RUN)), text)
+
+
+class ElidedLabel(QLabel):
+    """One line of plain text that shows as much as its width holds, cut in the middle
+    with "…" (the start and the end say most: a user's name, a store's file), and the
+    whole text as its tooltip. It asks for its text's width and takes less when there
+    is less (a status bar on a 1024-wide screen)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self._full = ""
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self.setToolTip(text)
+        self.updateGeometry()
+        self._elide()
+
+    def full_text(self) -> str:
+        return self._full
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        width = self.fontMetrics().horizontalAdvance(self._full) + margins.left() + margins.right() + 2
+        return QSize(width, hint.height())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(0, super().minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        room = self.contentsRect().width()
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, room))
 
 
 def plain_label(text: str, parent: QWidget) -> QLabel:
