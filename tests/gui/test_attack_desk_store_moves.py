@@ -19,6 +19,7 @@ from suitcheck.gui import texts
 from suitcheck.gui.dialogs import DistributionDialog, OverrideDialog
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui.models import InvestorTableModel
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportFilter
 from tests.gui.conftest import HELD_S, START_UP_MS, login
@@ -57,6 +58,12 @@ def test_a_check_that_finds_the_client_marked_due_updates_the_card_column_and_wi
     assert window.client.reassessment_due
     # The card says so too: it said "valid" beside a BLOCKED that asks for a re-assessment.
     assert texts.reason_text(Reason.REASSESSMENT_DUE) in window.client_details.text()
+    # ...and so does the list's row, not "valid" (the last assessment's state) in black.
+    model = window.client_model
+    [row] = [r for r in range(model.rowCount()) if model.row_object(r).account == "880003"]
+    state = model.index(row, InvestorTableModel.STATE)
+    assert state.data() == "re-assess"
+    assert state.data(Qt.ItemDataRole.ForegroundRole) is not None
 
 
 def set_lowest_category(services: Services) -> None:

@@ -133,6 +133,9 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self.HEADERS) - 1))
 
 
+REASSESS = QT_TRANSLATE_NOOP("Columns", "re-assess")  # a client marked for re-assessment (situation changed)
+
+
 class InvestorTableModel(PagedTableModel[InvestorView]):
     ACCOUNT, NAME, PROFILE, STATE, ASSESSED = range(5)
     HEADERS = (
@@ -149,7 +152,7 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
         if role in (Qt.ItemDataRole.DisplayRole, RawRole):
             return self._value(v, column, raw=role == RawRole)
         if role == Qt.ItemDataRole.ForegroundRole and column == self.STATE:
-            if v.assessment_unusable:
+            if v.assessment_unusable or (v.follows_table and v.reassessment_due):
                 return QBrush(RED)
             if v.assessment_state is AssessmentState.EXPIRING_SOON:
                 return QBrush(AMBER)
@@ -170,6 +173,9 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
         if column == self.STATE:
             if not v.follows_table:
                 return "" if raw else "—"
+            if v.reassessment_due and v.assessment_state.usable:
+                # Marked by staff (the situation changed): not "valid", whatever the date says.
+                return "reassessment-due" if raw else translated("Columns", REASSESS)
             return v.assessment_state.value if raw else texts.state_text(v.assessment_state)
         if column == self.ASSESSED:
             return v.assessed_on.isoformat() if v.assessed_on else ""

@@ -821,6 +821,10 @@
         <translation>资金账号</translation>
     </message>
     <message>
+        <source>re-assess</source>
+        <translation>需重新测评</translation>
+    </message>
+    <message>
         <source>Name</source>
         <translation>姓名</translation>
     </message>
