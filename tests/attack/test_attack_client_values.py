@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from suitcheck import xlsxguard
 from suitcheck.domain.roles import Role
-from suitcheck.ingest import clientfile
 from suitcheck.services import Services
 from suitcheck.services.errors import InvalidInput
 from tests.conftest import staff
@@ -69,7 +69,7 @@ def test_an_xlsx_that_inflates_beyond_any_workbook_is_refused_unread(
     result = sqlite_services.client_files.import_clients(compliance, fine, dry_run=True)
     assert [i.code for i in result.issues] == ["too-long"]
     # A part held whole (here the styles, under a lowered bound) is refused the same way.
-    monkeypatch.setattr(clientfile, "PART_MAX", 100)
+    monkeypatch.setattr(xlsxguard, "PART_MAX", 100)
     with pytest.raises(InvalidInput, match="inflates beyond"):
         sqlite_services.client_files.import_clients(compliance, fine)
 

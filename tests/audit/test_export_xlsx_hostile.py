@@ -308,3 +308,26 @@ def test_a_text_box_drawn_over_a_cell_fails_with_a_sentence(
         f"The workbook {out.name} holds a drawing, picture, chart, embedded object or control "
         "(xl/drawings/drawing1.xml), which can show text over its cells; it was edited."
     )
+
+
+def test_a_workbook_that_inflates_beyond_any_workbook_is_refused_unread(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was BROKE: the verification handed any workbook to openpyxl unbounded: a zip bomb (a
+    few hundred KB whose one cell inflates to gigabytes) ran the desk or `audit verify` out
+    of memory. Now the client import's guard (suitcheck.xlsxguard) refuses it before
+    openpyxl reads it; the export itself (its record continued over cells of 32,767 units)
+    still verifies, as the fixture shows."""
+    services, compliance, out = exported
+    sentence = f"{out.name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read."
+    cell, _row = _allow_cell(out)
+    _rewrite(out, {SHEET: lambda x: x.replace(cell, cell.replace(">allow<", ">" + "A" * ((1 << 20) + 1) + "<"))})
+    assert out.stat().st_size < 100_000
+    assert _failure(services, compliance, out) == sentence
+    # A part openpyxl holds whole (the styles, under a lowered bound) is refused the same way.
+    from suitcheck import xlsxguard
+
+    monkeypatch.setattr(xlsxguard, "XML_RUN_MAX", 1 << 30)
+    monkeypatch.setattr(xlsxguard, "PART_MAX", 100)
+    assert _failure(services, compliance, out) == sentence

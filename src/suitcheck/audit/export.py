@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol, TextIO, TypeVar
 
-from suitcheck import xlsxrows
+from suitcheck import xlsxguard, xlsxrows
 from suitcheck.audit.chain import (
     GENESIS_HASH,
     Verifier,
@@ -1296,7 +1296,12 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
     from openpyxl import load_workbook
 
     try:
+        xlsxguard.check_inflation(path)  # a zip bomb is refused before openpyxl reads it
         book = load_workbook(path, read_only=True, data_only=False)
+    except xlsxguard.Inflates:
+        raise ExportError(
+            f"{path.name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read."
+        ) from None
     except Exception as exc:
         raise ExportError(f"The workbook {path.name} cannot be read.") from exc
     try:

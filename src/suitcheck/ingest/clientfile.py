@@ -5,13 +5,13 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
-import re
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from suitcheck import xlsxguard
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.textfile import detect_file_encoding
 
@@ -123,58 +123,17 @@ def _sha256(path: Path) -> str:
     return hasher.hexdigest()
 
 
-# What openpyxl holds in memory whole: every part but the sheets (styles, the workbook,
-# relationships), the shared strings (every text cell's text), and one sheet cell's text.
-# An XLSX cell holds at most 32,767 characters (Excel's limit), well under 1 MiB as
-# escaped XML; a spreadsheet program writes no run of text or tag longer, nor parts this
-# large. A workbook of a few hundred kilobytes can inflate to gigabytes (1.1 GB for a 0.5 MB
-# file whose one cell inflates to 512 MB): refused before openpyxl reads it.
-XML_RUN_MAX = 1 << 20
-SHARED_STRINGS_MAX = 512 << 20
-PART_MAX = 64 << 20
-_SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
-
-
 def _check_inflation(path: Path) -> set[str]:
-    """Refuse (bad-xlsx) a workbook whose parts inflate beyond what any spreadsheet program
-    writes: read as the central directory declares them (a part inflates no further), each
-    sheet streamed once for its longest run without a tag. Returns the sheets (their parts'
-    names) that hold a formula."""
-    message = f"{path.name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read."
-    with_formulas: set[str] = set()
-    with zipfile.ZipFile(path) as archive:
-        for info in archive.infolist():
-            streamed = _SHEET_PART.fullmatch(info.filename) is not None
-            if not streamed and info.file_size > (
-                SHARED_STRINGS_MAX if info.filename == "xl/sharedStrings.xml" else PART_MAX
-            ):
-                raise IngestError("bad-xlsx", message)
-            # Every XML part: a sheet may be anywhere its relationship says.
-            if info.filename.lower().endswith((".xml", ".rels", ".vml")) and _check_runs(archive, info, message):
-                with_formulas.add(info.filename)
-    return with_formulas
-
-
-# A cell's formula element (<f>…</f>, <f t="shared" …/>; <x:f> as the OpenXML SDK writes the
-# main namespace), not an extension's reference (<xm:f> of a drop-down list on another sheet).
-_FORMULA = re.compile(rb"<(?:x:)?f[\s>/]")
-
-
-def _check_runs(archive: zipfile.ZipFile, info: zipfile.ZipInfo, message: str) -> bool:
-    """Whether the sheet holds a formula; bad-xlsx for a run without a tag over XML_RUN_MAX."""
-    formula = False
-    with archive.open(info) as member:
-        run = 0  # the run without a "<" that the chunks read so far end in
-        tail = b""  # the chunk's end, for a formula's tag split between two chunks
-        while chunk := member.read(1 << 20):
-            pieces = chunk.split(b"<")
-            runs = [run + len(pieces[0]), *map(len, pieces[1:])]
-            if max(runs) > XML_RUN_MAX:
-                raise IngestError("bad-xlsx", message)
-            run = runs[-1]
-            formula = formula or _FORMULA.search(tail + chunk) is not None
-            tail = chunk[-64:]
-    return formula
+    """The shared guard (suitcheck.xlsxguard), as bad-xlsx: a workbook that inflates beyond
+    any a spreadsheet program writes is refused before openpyxl reads it. Returns the
+    parts that hold a formula."""
+    try:
+        return xlsxguard.check_inflation(path)
+    except xlsxguard.Inflates:
+        raise IngestError(
+            "bad-xlsx",
+            f"{path.name} inflates beyond any workbook a spreadsheet program writes (a zip bomb?); it was not read.",
+        ) from None
 
 
 def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
