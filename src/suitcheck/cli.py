@@ -43,6 +43,7 @@ from suitcheck.services.auth import PasswordChangeRequired
 from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
 from suitcheck.services.files import check_target
 from suitcheck.services.investors import parse_profile
+from suitcheck.services.questionnaire import read_questionnaire_file
 from suitcheck.services.refs import numeric_id
 from suitcheck.services.report_reread import NotReread, RereadApplied, RereadPreview, SubjectChange
 from suitcheck.services.reports import ImportResult, ReportFilter, ReportService, parse_level
@@ -302,7 +303,7 @@ def _investor_assess(services: Services, actor: Actor, args: argparse.Namespace,
         if args.profile or args.lowest_category:
             raise InvalidInput("Give either --answers or --profile, not both.")
         try:
-            answers = parse_answers(_read_text(Path(args.answers), "answers file"))
+            answers = parse_answers(read_questionnaire_file(Path(args.answers)))
         except AnswersError as exc:
             raise InvalidInput(f"{exc} Nothing was recorded.") from exc
         result = inv.assess_answers(
@@ -352,14 +353,6 @@ def _history_line(h: dict[str, Any]) -> str:
     return line
 
 
-def _read_text(path: Path, what: str) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
-        raise InvalidInput(f"Cannot read the {what} {path}: {reason}.") from exc
-
-
 def _assessment_text(d: dict[str, Any]) -> str:
     lines = [
         f"Assessed client {d['investor']} ({d['account']}): profile {d['profile']}, score {d['score']}",
@@ -381,7 +374,7 @@ def _assessment_text(d: dict[str, Any]) -> str:
 def cmd_questionnaire(services: Services, args: argparse.Namespace, out: Output) -> int:
     actor = _login(services, args)
     if args.action == "import":
-        q = services.questionnaire.import_definition(actor, _read_text(Path(args.file), "questionnaire file"))
+        q = services.questionnaire.import_definition(actor, read_questionnaire_file(Path(args.file)))
         out.emit(
             {"version": q.version, "checksum": q.checksum, "questions": len(q.questions)},
             f"Questionnaire version {q.version} stored ({len(q.questions)} questions, {q.checksum}); "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -192,3 +193,48 @@ def test_an_assessment_older_than_the_current_one_says_so(db: Path, tmp_path: Pa
     assert (data["profile"], data["current"], data["current_profile"]) == ("C5", False, "C3")
     now = run("investor", "assess", "880003", "--answers", str(answers), "--json", "--user", "demo-compliance", db=db)
     assert json.loads(now.stdout)["current"] is True
+
+
+def test_a_file_no_questionnaire_could_be_is_refused_unread(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was BROKE: the answers and questionnaire files were read whole, whatever they were:
+    `--answers /dev/zero` never finished (filling memory), a named pipe with no writer
+    hung the command, and a file of any size was read. Now a device, a pipe or a socket is
+    refused without being opened for a wait, and so is a file over 1 MiB (the shipped
+    questionnaire is 13 KB), in one sentence, nothing recorded. (/dev/null comes first:
+    before the fix it read as an empty file and failed otherwise, without hanging.)"""
+    from suitcheck.cli import main
+    from suitcheck.services.questionnaire import QUESTIONNAIRE_FILE_MAX_BYTES
+    from tests.conftest import PASSWORD
+
+    staff(sqlite_services, Role.COMPLIANCE)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    pipe = tmp_path / "answers.fifo"
+    os.mkfifo(pipe)
+    big = tmp_path / "big.json"
+    big.write_bytes(b"{}" + b" " * (QUESTIONNAIRE_FILE_MAX_BYTES - 1))  # one byte over
+    commands = {
+        "answers": ["investor", "assess", "880008", "--answers"],
+        "questionnaire": ["questionnaire", "import"],
+    }
+    for args in commands.values():
+        for path, sentence in [
+            ("/dev/null", "/dev/null is not a plain file (a device, a pipe or a socket); nothing was read."),
+            (str(pipe), f"{pipe} is not a plain file (a device, a pipe or a socket); nothing was read."),
+            (str(big), f"{big} is larger than 1 MB, far more than a questionnaire or its answers; nothing was read."),
+        ]:
+            capsys.readouterr()
+            code = main([*args, path, "--user", "t-compliance", "--db", sqlite_target])
+            captured = capsys.readouterr()
+            assert (code, captured.err.strip()) == (2, f"suitcheck: {sentence}")
+    assert sqlite_services.questionnaire.current(staff(sqlite_services, Role.COMPLIANCE)).version == 1
+    # A file of exactly the bound is read (and here refused for what it holds).
+    big.write_bytes(b"{}" + b" " * (QUESTIONNAIRE_FILE_MAX_BYTES - 2))
+    capsys.readouterr()
+    assert main([*commands["answers"], str(big), "--user", "t-compliance", "--db", sqlite_target]) == 2
+    assert "nothing was read" not in capsys.readouterr().err

@@ -739,6 +739,11 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "line {number} has {count} cells; write each as keyword,level"),
     QT_TRANSLATE_NOOP("Messages", "This questionnaire is already the current version ({current_version})."),
+    QT_TRANSLATE_NOOP("Messages", "The file {path} cannot be read: {reason}."),
+    QT_TRANSLATE_NOOP("Messages", "{path} is not a plain file (a device, a pipe or a socket); nothing was read."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "{path} is larger than 1 MB, far more than a questionnaire or its answers; nothing was read."
+    ),
     QT_TRANSLATE_NOOP("Messages", "its checksum does not match the one recorded when it was imported"),
     QT_TRANSLATE_NOOP("Messages", "There is no questionnaire version {version}."),
     QT_TRANSLATE_NOOP("Messages", "There is no policy version {version}."),

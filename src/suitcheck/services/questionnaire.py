@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 from importlib import resources
+from pathlib import Path
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
@@ -24,12 +25,35 @@ from suitcheck.domain.questionnaire import (
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
+from suitcheck.services.files import read_plain_file
 from suitcheck.services.integrity import RowSealer
 from suitcheck.store.models import AuditEntry, QuestionnaireVersion
 
 log = logging.getLogger(__name__)
 
 DEFAULT_RESOURCE = "questionnaire/default.json"
+# The most a questionnaire file or an answers file may hold. The shipped questionnaire is
+# 13 KB and an answers file a few hundred bytes; the domain bounds each text (500
+# characters a question, 200 an answer), and a questionnaire a client answers at a desk
+# has tens of questions. 1 MiB is some 80 times the shipped one: nothing real comes near,
+# and reading and parsing it takes a moment and a few MB.
+QUESTIONNAIRE_FILE_MAX_BYTES = 1 << 20
+
+
+def read_questionnaire_file(path: Path) -> str:
+    """The text of a questionnaire file or an answers file (UTF-8, a BOM allowed), refused
+    in a sentence when it cannot be read, is no plain file (a device, a pipe: never waited
+    on), or is larger than QUESTIONNAIRE_FILE_MAX_BYTES."""
+    try:
+        data = read_plain_file(path, QUESTIONNAIRE_FILE_MAX_BYTES)
+        if len(data) > QUESTIONNAIRE_FILE_MAX_BYTES:
+            raise InvalidInput(
+                f"{path} is larger than 1 MB, far more than a questionnaire or its answers; nothing was read."
+            )
+        return data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
+        raise InvalidInput(f"The file {path} cannot be read: {reason}.") from exc
 
 
 @functools.cache

@@ -3086,6 +3086,18 @@ Store: {store}</source>
         <translation>第 {number} 行有 {count} 个单元格；每行请写为 关键词,风险等级</translation>
     </message>
     <message>
+        <source>The file {path} cannot be read: {reason}.</source>
+        <translation>无法读取文件 {path}：{reason}。</translation>
+    </message>
+    <message>
+        <source>{path} is not a plain file (a device, a pipe or a socket); nothing was read.</source>
+        <translation>{path} 不是普通文件（而是设备、管道或套接字）；未读取。</translation>
+    </message>
+    <message>
+        <source>{path} is larger than 1 MB, far more than a questionnaire or its answers; nothing was read.</source>
+        <translation>{path} 超过 1 MB，远大于任何问卷或答卷；未读取。</translation>
+    </message>
+    <message>
         <source>There is no policy version {version}.</source>
         <translation>没有第 {version} 版政策。</translation>
     </message>
