@@ -27,6 +27,7 @@ import secrets
 import stat
 import sys
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from suitcheck.audit.jsonwriter import one_shot_json
+from suitcheck.domain.text import escape_controls
 from suitcheck.privatefs import private_dir
 
 log = logging.getLogger(__name__)
@@ -341,9 +343,22 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+# How long a write waits for the keyring's lock: as long as a store waits for a busy
+# database (store.engine.BUSY_TIMEOUT_MS, read the same way). A write holds the lock for a
+# read, a write and an fsync of a small file: a wait this long is another program holding it.
+LOCK_WAIT_SECONDS = int(os.environ.get("SUITCHECK_BUSY_TIMEOUT_MS", "15000")) / 1000
+_LOCK_POLL_SECONDS = 0.05
+
+
+class KeyringBusyError(AuditKeyError):
+    """Another program held the keyring's lock longer than LOCK_WAIT_SECONDS."""
+
+
 @contextmanager
 def locked(path: Path) -> Iterator[None]:
-    """Serialise keyring read-modify-write between processes of this installation."""
+    """Serialise keyring read-modify-write between processes of this installation. The
+    wait is bounded (LOCK_WAIT_SECONDS): then KeyringBusyError naming the lock and, where the
+    system tells, the program holding it; the caller's unit of work records nothing."""
     lock_path = path.with_name(path.name + ".lock")
     try:
         private_dir(lock_path.parent)
@@ -351,7 +366,11 @@ def locked(path: Path) -> Iterator[None]:
     except OSError as exc:
         raise AuditKeyError(f"The audit key folder {path.parent} is not writable: {exc.strerror}.") from exc
     try:
-        _lock(fd)
+        deadline = time.monotonic() + LOCK_WAIT_SECONDS
+        while not _try_lock(fd):
+            if time.monotonic() >= deadline:
+                raise _busy(lock_path, fd)
+            time.sleep(_LOCK_POLL_SECONDS)
         try:
             yield
         finally:
@@ -360,16 +379,51 @@ def locked(path: Path) -> Iterator[None]:
         os.close(fd)
 
 
+def _busy(lock_path: Path, fd: int) -> KeyringBusyError:
+    """The keyring's lock was not released in time: a sentence naming the lock and, where
+    the system tells, the program holding it."""
+    seconds = f"{LOCK_WAIT_SECONDS:g}"
+    holder = _lock_holder(fd)
+    if holder is None:
+        return KeyringBusyError(
+            f"The audit key's lock {lock_path} is held by another program and was not released within {seconds} "
+            "seconds; nothing was recorded. Close that program (or wait until it is done) and try again."
+        )
+    pid, name = holder
+    return KeyringBusyError(
+        f"The audit key's lock {lock_path} is held by process {pid} ({name}) and was not released within {seconds} "
+        "seconds; nothing was recorded. Close that program (or wait until it is done) and try again."
+    )
+
+
+def _lock_holder(fd: int) -> tuple[int, str] | None:
+    """The process holding the lock on `fd`'s file and its name, as the system lists it
+    (Linux's /proc/locks), or None."""
+    try:
+        info = os.fstat(fd)
+        file_id = f"{os.major(info.st_dev):02x}:{os.minor(info.st_dev):02x}:{info.st_ino}"
+        with open("/proc/locks", encoding="ascii", errors="replace") as listing:
+            for line in listing:
+                fields = line.split()
+                if len(fields) < 6 or "->" in fields or fields[5] != file_id:
+                    continue  # another file's lock, or a process waiting for one
+                pid = int(fields[4])
+                name = Path(f"/proc/{pid}/comm").read_text("utf-8", "replace").strip()
+                return pid, escape_controls(name[:40]) or "?"
+    except (OSError, ValueError, AttributeError):
+        pass
+    return None
+
+
 if sys.platform == "win32":  # pragma: no cover - exercised by the Windows build
     import msvcrt
 
-    def _lock(fd: int) -> None:
-        while True:
-            try:
-                msvcrt.locking(fd, msvcrt.LK_LOCK, 1)
-                return
-            except OSError:
-                continue  # LK_LOCK gives up after ~10 s; keep waiting like flock does
+    def _try_lock(fd: int) -> bool:
+        try:
+            msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+            return True
+        except OSError:
+            return False
 
     def _unlock(fd: int) -> None:
         os.lseek(fd, 0, os.SEEK_SET)
@@ -378,8 +432,12 @@ if sys.platform == "win32":  # pragma: no cover - exercised by the Windows build
 else:
     import fcntl
 
-    def _lock(fd: int) -> None:
-        fcntl.flock(fd, fcntl.LOCK_EX)
+    def _try_lock(fd: int) -> bool:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            return False
 
     def _unlock(fd: int) -> None:
         fcntl.flock(fd, fcntl.LOCK_UN)

@@ -273,6 +273,14 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The audit head {path} was altered; it no longer matches this installation's key."),
     QT_TRANSLATE_NOOP("Messages", "'{text_20}'… is not a suitcheck public key."),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be written: {exc_strerror}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit key's lock {lock_path} is held by process {pid} ({name}) and was not released within {seconds} seconds; nothing was recorded. Close that program (or wait until it is done) and try again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit key's lock {lock_path} is held by another program and was not released within {seconds} seconds; nothing was recorded. Close that program (or wait until it is done) and try again.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The audit key folder {path_parent} is not writable: {exc_strerror}."),
     QT_TRANSLATE_NOOP("Messages", "The audit head {path} cannot be read: {exc_strerror}."),
     QT_TRANSLATE_NOOP(

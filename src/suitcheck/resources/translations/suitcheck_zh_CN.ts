@@ -2442,6 +2442,14 @@ Store: {store}</source>
         <translation>无法写入审计密钥 {path}：{exc_strerror}。</translation>
     </message>
     <message>
+        <source>The audit key&apos;s lock {lock_path} is held by process {pid} ({name}) and was not released within {seconds} seconds; nothing was recorded. Close that program (or wait until it is done) and try again.</source>
+        <translation>审计密钥的锁 {lock_path} 被进程 {pid}（{name}）占用，{seconds} 秒内未释放；未记录任何内容。请关闭该程序（或等它完成）后重试。</translation>
+    </message>
+    <message>
+        <source>The audit key&apos;s lock {lock_path} is held by another program and was not released within {seconds} seconds; nothing was recorded. Close that program (or wait until it is done) and try again.</source>
+        <translation>审计密钥的锁 {lock_path} 被另一个程序占用，{seconds} 秒内未释放；未记录任何内容。请关闭该程序（或等它完成）后重试。</translation>
+    </message>
+    <message>
         <source>The audit key folder {path_parent} is not writable: {exc_strerror}.</source>
         <translation>审计密钥文件夹 {path_parent} 不可写：{exc_strerror}。</translation>
     </message>
