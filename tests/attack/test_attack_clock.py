@@ -543,6 +543,55 @@ def test_the_newest_entry_given_a_moment_that_cannot_be_read_does_not_lift_the_f
         again.close()
 
 
+def test_joining_a_trail_whose_newest_moment_cannot_be_read_is_refused(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the same insider gives the newest entry a moment that is no moment, and a
+    new desktop runs `init --join` with its clock two months back: the registration took
+    the desk's own clock, unchecked, dated before the entries already in the trail. A
+    running desk holds such an entry to its head record's moment; a joining desktop has no
+    head record of its own and no moment it can trust (the rest of the trail is the same
+    table the insider edited), so the join is refused, naming the entry, and nothing is
+    recorded. Once the trail's newest moment reads again, the same join works."""
+    import sqlite3
+
+    services = sqlite_services
+    staff(services, Role.ADVISOR)
+    newest = _trail(services)[-1]
+    database = str(services.store.url.database)
+    services.close()
+    conn = sqlite3.connect(database, isolation_level=None)
+    try:
+        conn.execute("DROP TRIGGER audit_entry_no_update")
+        conn.execute("UPDATE audit_entry SET at = ? WHERE seq = ?", ("garbage", newest[0]))
+    finally:
+        conn.close()
+    home = tmp_path / "desk-b" / "audit.key"
+    back = Clock(NOW - dt.timedelta(days=60))
+    with pytest.raises(StoreError) as refused:
+        open_services(database, clock=back, hasher=FAST_HASHER, audit_key_path=home, init=True, join=True)
+    assert str(refused.value) == (
+        f"The store {database} was changed outside suitcheck: its newest audit entry ({newest[0]}) holds a moment "
+        "suitcheck never writes, so a desktop joining now has no moment to date its registration after. This "
+        "desktop was not registered and nothing was recorded; tell compliance (`suitcheck audit verify` names the "
+        "entry)."
+    )
+    assert [seq for seq, _at in _trail_of(database)][-1] == newest[0]
+    assert not home.exists()
+    conn = sqlite3.connect(database, isolation_level=None)
+    try:
+        conn.execute("UPDATE audit_entry SET at = ? WHERE seq = ?", (newest[1], newest[0]))
+    finally:
+        conn.close()
+    joined = open_services(database, clock=back, hasher=FAST_HASHER, audit_key_path=home, init=True, join=True)
+    try:
+        registration = _trail(joined)[-1]
+        assert (registration[0], registration[3]) == (newest[0] + 1, "installation-registered")
+        assert registration[1] == newest[1]  # held to the newest moment, not the clock set back
+    finally:
+        joined.close()
+
+
 def test_an_entry_added_at_the_head_dated_back_does_not_lower_a_closed_desks_floor(
     sqlite_services: Services, tmp_path: Path
 ) -> None:

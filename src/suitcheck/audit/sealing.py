@@ -1032,8 +1032,27 @@ def _attach(
         log.warning("old audit trail sealed under the new installation key %s", attached.chain if attached else "")
         return sealer, attached
     if init and join and (known is None or known == sid):
+        _refuse_unreadable_newest(conn, location)
         return _new(conn, path, ring, location, now, {"event": "joined"}, seal_every)
     raise _foreign_store(conn, path, ring, sid, known, location)
+
+
+def _refuse_unreadable_newest(conn: Connection, location: str) -> None:
+    """Under the chain lock, before a desktop joins: the trail's newest moment must read.
+    suitcheck writes none that does not, so it was changed in SQL. A running desk holds
+    such an entry to the moment its own head record gives it (Sealer.see_stored); a
+    joining desktop has no head record and no moment it may trust (the rest of the trail
+    is the table that was edited): its registration, dated by its own clock unchecked,
+    could fall before entries already in the trail. Refused; joining waits for compliance,
+    the desks already registered work on."""
+    head = conn.execute(HEAD).first()
+    if head is not None and stamp_moment(head[2]) is None:
+        raise SealError(
+            f"The store {location} was changed outside suitcheck: its newest audit entry ({head[0]}) holds a moment "
+            "suitcheck never writes, so a desktop joining now has no moment to date its registration after. This "
+            "desktop was not registered and nothing was recorded; tell compliance (`suitcheck audit verify` names "
+            "the entry)."
+        )
 
 
 def _forget_uncommitted(

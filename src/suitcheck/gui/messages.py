@@ -321,6 +321,10 @@ TEMPLATES: tuple[str, ...] = (
         "The store {location} was changed outside suitcheck: its audit trail holds entries, but its first entry is missing (deleted or renumbered). Restore it from a backup.",
     ),
     QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {location} was changed outside suitcheck: its newest audit entry ({head_0}) holds a moment suitcheck never writes, so a desktop joining now has no moment to date its registration after. This desktop was not registered and nothing was recorded; tell compliance (`suitcheck audit verify` names the entry).",
+    ),
+    QT_TRANSLATE_NOOP(
         "Messages", "The store {location} was replaced: it is not the store this installation sealed there."
     ),
     QT_TRANSLATE_NOOP(

@@ -2502,6 +2502,10 @@ Store: {store}</source>
         <translation>数据库 {location} 在 suitcheck 之外被改动：其审计记录中有条目，但缺少第一条（已被删除或重新编号）。请从备份恢复。</translation>
     </message>
     <message>
+        <source>The store {location} was changed outside suitcheck: its newest audit entry ({head_0}) holds a moment suitcheck never writes, so a desktop joining now has no moment to date its registration after. This desktop was not registered and nothing was recorded; tell compliance (`suitcheck audit verify` names the entry).</source>
+        <translation>数据库 {location} 在 suitcheck 之外被改动：其最新一条审计记录（第 {head_0} 条）的时间不是 suitcheck 会写入的时间，现在加入的电脑无从确定其登记应晚于哪个时刻。本机未登记，未记录任何内容；请告知合规部门（`suitcheck audit verify` 会指出该条记录）。</translation>
+    </message>
+    <message>
         <source>The store {location} was replaced: it is not the store this installation sealed there.</source>
         <translation>数据库 {location} 已被替换：它不是本安装在那里封存的数据库。</translation>
     </message>
