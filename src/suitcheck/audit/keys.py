@@ -41,6 +41,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from suitcheck.audit.jsonwriter import one_shot_json
 from suitcheck.domain.text import escape_controls
 from suitcheck.privatefs import private_dir
+from suitcheck.store.engine import BUSY_TIMEOUT_MS
 
 log = logging.getLogger(__name__)
 
@@ -344,9 +345,9 @@ def _fsync_dir(folder: Path) -> None:
 
 
 # How long a write waits for the keyring's lock: as long as a store waits for a busy
-# database (store.engine.BUSY_TIMEOUT_MS, read the same way). A write holds the lock for a
-# read, a write and an fsync of a small file: a wait this long is another program holding it.
-LOCK_WAIT_SECONDS = int(os.environ.get("SUITCHECK_BUSY_TIMEOUT_MS", "15000")) / 1000
+# database (BUSY_TIMEOUT_MS). A write holds the lock for a read, a write and an fsync of a
+# small file: a wait this long is another program holding it.
+LOCK_WAIT_SECONDS = BUSY_TIMEOUT_MS / 1000
 _LOCK_POLL_SECONDS = 0.05
 
 
