@@ -587,10 +587,14 @@ class MainWindow(QMainWindow):
         branch, found nobody and left the list empty."""
         self.client_pane.show_all_branches()
         self.client_search.setText(account)
-        self.refresh_clients()
+        self.client_pane.refresh()  # the reminders stay as they are: the clerk works down them
 
     def refresh_clients(self) -> None:
+        """The client list read again (after a change at this desk, or to see others'):
+        the reminders follow the store too, off the GUI thread."""
         self.client_pane.refresh()
+        if self.reminders is not None:
+            self.reminders.follow()
 
     def refresh_reports(self) -> None:
         self.report_pane.refresh()

@@ -116,6 +116,9 @@ class RemindersPanel(QDockWidget):
         self.count_button: ReminderCount | None = None  # the status bar's count, once installed
         self.on_loaded: Callable[[int], None] | None = None  # what install_reminders does with the count
         self.held: Callable[[], None] | None = None  # showing it, held while the desk is locked
+        self._started = False  # the first load has begun (follow() reads again only after it)
+        self._generation = 0  # the last read asked for: an earlier one landing late is dropped
+        self._done: Callable[[int], None] | None = None  # the first load's, until a read lands
         self.setFeatures(
             QDockWidget.DockWidgetFeature.DockWidgetClosable | QDockWidget.DockWidgetFeature.DockWidgetMovable
         )
@@ -156,18 +159,50 @@ class RemindersPanel(QDockWidget):
         the window's first rows are on screen."""
         self.refresh(self.on_loaded)
 
+    def follow(self) -> None:
+        """Read the list again (the desk changed a client, or refreshed its lists): once the
+        first load has begun, never before it (that one waits for the window's first rows)."""
+        if self._started:
+            self.refresh()
+
     def refresh(self, done: Callable[[int], None] | None = None) -> None:
+        """Read the count and the list off the GUI thread; only the last read asked for is
+        shown (an earlier one landing late is older), and none after `clear()` (logout)."""
+        self._started = True
+        self._generation += 1
+        generation = self._generation
+        self._done = done = done or self._done  # a read that replaces the first load does what it would
+
         def fetch() -> tuple[int, list[Reminder]]:
             return self.services.reminders.count(self.actor), self.services.reminders.reminders(self.actor, limit=SHOWN)
 
         def show(answer: tuple[int, list[Reminder]]) -> None:
+            if generation != self._generation:
+                return
+            self._done = None
             self.total, rows = answer
-            self.model.set_rows(rows)
+            self._set_rows(rows)
             self._show_summary()
+            if self.count_button is not None:
+                self.count_button.retranslate()
             if done is not None:
                 done(self.total)
 
-        self.runner.start(Job(fetch), show, lambda exc: self.summary.setText(self.tr("Reminders could not be loaded.")))
+        def failed(_exc: BaseException) -> None:
+            if generation == self._generation:
+                self.summary.setText(self.tr("Reminders could not be loaded."))
+
+        self.runner.start(Job(fetch), show, failed)
+
+    def _set_rows(self, rows: list[Reminder]) -> None:
+        """The new list, with the reminder the clerk was on still selected if it is listed."""
+        current = self.view.currentIndex()
+        account = self.model.row_object(current.row()).investor.account if current.isValid() else None
+        self.model.set_rows(rows)
+        for row, reminder in enumerate(rows):
+            if reminder.investor.account == account:
+                self.view.setCurrentIndex(self.model.index(row, current.column()))
+                break
 
     def _show_summary(self) -> None:
         if self.total is None:
@@ -193,6 +228,8 @@ class RemindersPanel(QDockWidget):
             self.client_requested.emit(self.model.row_object(index.row()).investor.account)
 
     def clear(self) -> None:
+        self._generation += 1  # a read still under way shows nothing after logout
+        self._done = None
         self.model.set_rows([])
         self.held = None
 
