@@ -6,6 +6,7 @@ client changed; the report list keeps its rows on a 1024x768 screen beside the r
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from suitcheck.domain.decision import AssessmentState, Reason
@@ -13,9 +14,12 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.gui import texts
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
-from tests.gui.conftest import START_UP_MS
+from tests.gui.conftest import HELD_S, START_UP_MS
+from tests.gui.test_attack_clerk import double_click_row
 from tests.gui.test_attack_desk import another_desktop_marks_due, settle
+from tests.gui.test_attack_desk_store_moves import set_special_attention
 from tests.gui.test_main_window import find_client, pick_report
+from tests.gui.test_session import visible_viewers
 
 
 def reminder_accounts(window: MainWindow) -> list[str]:
@@ -76,3 +80,41 @@ def test_the_decision_says_a_re_assessment_is_due_not_valid(qtbot, window_for, d
     # what the decision used.
     assert texts.state_text(AssessmentState.VALID) not in rule
     assert "re-assess" in rule
+
+
+def held_checks(demo_services: Services, monkeypatch) -> tuple[threading.Event, threading.Event]:  # type: ignore[no-untyped-def]
+    """Every check waits, before it reads the store, until `release` is set (another
+    program holds the store's lock); `started` says one is waiting."""
+    started, release = threading.Event(), threading.Event()
+    real = demo_services.access.check
+
+    def held(*args, **kwargs):  # type: ignore[no-untyped-def]
+        started.set()
+        release.wait(HELD_S)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(demo_services.access, "check", held)
+    return started, release
+
+
+def test_a_double_click_waiting_for_a_check_that_finds_the_client_changed_opens_when_allowed(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    started, release = held_checks(demo_services, monkeypatch)
+    pick_report(qtbot, window, "银行业", decided=False)  # R3
+    qtbot.waitUntil(started.is_set, timeout=5000)  # the check is under way, held
+    set_special_attention(demo_services)  # compliance flags the client meanwhile: still allowed
+    double_click_row(qtbot, window, "银行业")
+    release.set()
+    qtbot.waitUntil(lambda: not window.checking and window.decision.result is not None, timeout=10_000)
+    result = window.decision.result
+    assert result is not None
+    assert result.may_open, result.decision
+    assert Reason.SPECIAL_ATTENTION_FLAG in result.decision.reasons
+    # The client was read again (the card says the flag): the double-click still opens.
+    qtbot.waitUntil(lambda: bool(visible_viewers()), timeout=10_000)
+    assert window.client is not None
+    assert window.client.special_attention
+    settle(qtbot, window)

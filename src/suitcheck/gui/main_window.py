@@ -828,21 +828,25 @@ class MainWindow(QMainWindow):
             self.report_model.set_verdicts({})
         self.report_model.add_verdicts({answer.report_id: answer.decision.outcome})
         self._show_decision(answer)
+        waiting = opening == (client, report) and not self.locked  # a double-click or Ctrl+O waited for it
         if client_moved:
-            self._follow_the_store(client)
+            # Opened once the client is read again (the window names the client as the
+            # decision used them), and only if the decision allows it (open_report).
+            self._follow_the_store(client, open_after=waiting)
         if answer.report_moved_on(report):  # re-rated meanwhile: the list's level too
             self.runner.start(
                 Job(self.services.reports.get, self.actor, report.id),
                 self.report_model.update_report,
                 lambda _exc: None,  # the list keeps the level it showed; the panel says the one used
             )
-        if opening == (client, report) and not self.locked:
+        if waiting and not client_moved:
             self.open_report()  # the double-click that waited for this decision
 
-    def _follow_the_store(self, client: InvestorView) -> None:
+    def _follow_the_store(self, client: InvestorView, open_after: bool = False) -> None:
         """Show the client as stored now (the card, the list's row) and preview the column
         again for them: a check found the store changed since `client` was read. The check
-        just recorded stands for the client as read now; nothing new is recorded."""
+        just recorded stands for the client as read now; nothing new is recorded. With
+        `open_after`, the report on screen then opens if that decision allows it."""
 
         def show(fresh: InvestorView) -> None:
             if self.session_over or self.client != client:
@@ -851,6 +855,8 @@ class MainWindow(QMainWindow):
             if self._checked is not None and self._checked == (client, self.report):
                 self._checked = (fresh, self.report)
             self.client_pane.set_client(fresh)  # the card, and the column previewed again
+            if open_after and not self.locked and self._current_result() is not None:
+                self.open_report()  # by id: the decision is about the client read again
 
         self.runner.start(Job(self.services.investors.get, self.actor, client.id), show, lambda _exc: None)
 
