@@ -97,6 +97,23 @@ def held_checks(demo_services: Services, monkeypatch) -> tuple[threading.Event, 
     return started, release
 
 
+def test_ctrl_o_pressed_while_the_check_is_under_way_opens_once_it_is_in(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    started, release = held_checks(demo_services, monkeypatch)
+    pick_report(qtbot, window, "银行业", decided=False)  # R3: allowed, once decided
+    qtbot.waitUntil(started.is_set, timeout=5000)  # the check is under way, held
+    assert window.checking
+    window.open_action.trigger()  # Ctrl+O, as the clerk presses it
+    release.set()
+    qtbot.waitUntil(lambda: bool(visible_viewers()), timeout=10_000)
+    [viewer] = visible_viewers()
+    assert "银行业" in viewer.title_text  # type: ignore[attr-defined]
+    settle(qtbot, window)
+
+
 def test_a_double_click_waiting_for_a_check_that_finds_the_client_changed_opens_when_allowed(  # type: ignore[no-untyped-def]
     qtbot, window_for, demo_services: Services, monkeypatch
 ) -> None:
@@ -117,4 +134,21 @@ def test_a_double_click_waiting_for_a_check_that_finds_the_client_changed_opens_
     qtbot.waitUntil(lambda: bool(visible_viewers()), timeout=10_000)
     assert window.client is not None
     assert window.client.special_attention
+    settle(qtbot, window)
+
+
+def test_ctrl_o_pressed_on_the_next_report_while_another_check_waits_opens_that_one(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    started, release = held_checks(demo_services, monkeypatch)
+    pick_report(qtbot, window, "银行业", decided=False)  # its check waits for the store
+    qtbot.waitUntil(started.is_set, timeout=5000)
+    pick_report(qtbot, window, "利率债", decided=False)  # the clerk moves on to an R2 report
+    window.open_action.trigger()  # and presses Ctrl+O before the first check is in
+    release.set()
+    qtbot.waitUntil(lambda: bool(visible_viewers()), timeout=10_000)
+    [viewer] = visible_viewers()
+    assert "利率债" in viewer.title_text  # type: ignore[attr-defined]
     settle(qtbot, window)

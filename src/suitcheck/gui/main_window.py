@@ -735,21 +735,32 @@ class MainWindow(QMainWindow):
             self._update_actions()
             return
         self.decision.show_hint(self.tr("Checking…"))
-        self._update_actions()
         self._check_timer.start()
+        self._update_actions()
 
     def _report_double_clicked(self, _index: QModelIndex) -> None:
         """Open the row double-clicked. Its first click selected it: the clerk has settled
         on it, so its check is recorded now rather than after the settling time (the
         opening waited for a decision not yet made, and nothing came up)."""
+        self.open_report()
+
+    def _open_once_decided(self) -> bool:
+        """Open pressed (Ctrl+O, a double-click) before the decision on screen is in: the
+        check settling is made now, and the report opens once its decision is in, for this
+        client and report only (True); False if no check of the pair on screen is coming."""
         if self._check_timer.isActive():
             self.check()
-        if self._checking is not None and self._checking == (self.client, self.report):
-            # Its decision is not in yet (behind another program's lock, it may take a
-            # while): the report opens once it is, for this client and report only.
-            self._open_when_decided = self._checking
-            return
-        self.open_report()
+        client, report = self.client, self.report
+        if client is None or report is None or self._checking is None:
+            return False
+        pair = (client, report)
+        if self._checking != pair and not self._check_again:
+            return False
+        # Its decision is not in yet (behind another program's lock, it may take a while;
+        # or it is made once the check of the pair before lands).
+        self._open_when_decided = pair
+        self.statusBar().showMessage(self.tr("The report opens once its decision is in."), 6000)
+        return True
 
     # -- the decision ---------------------------------------------------------------------
     def check(self) -> None:
@@ -798,13 +809,7 @@ class MainWindow(QMainWindow):
         if self.session_over:
             return
         if (self.client, self.report) != (client, report):
-            # The clerk moved on meanwhile: this answer (recorded, if it is one) is not about
-            # the pair on screen. A failure is not said either; the next check says its own.
-            if self._check_again and self.client is not None and self.report is not None:
-                self.check()
-            else:
-                self._show_no_decision()
-                self._update_actions()
+            self._moved_on(opening)
             return
         self._check_again = False
         if isinstance(answer, BaseException):
@@ -842,6 +847,19 @@ class MainWindow(QMainWindow):
         if waiting and not client_moved:
             self.open_report()  # the double-click that waited for this decision
 
+    def _moved_on(self, opening: tuple[InvestorView, ReportView] | None) -> None:
+        """A check landed for a pair no longer on screen: the clerk moved on meanwhile. Its
+        answer (recorded, if it is one) is not about the pair on screen, and a failure is
+        not said either; the next check says its own. The pair now on screen is checked if
+        it was asked for, and opens once decided if Open was pressed for it."""
+        if self._check_again and self.client is not None and self.report is not None:
+            if opening == (self.client, self.report):
+                self._open_when_decided = opening  # pressed for the pair now checked
+            self.check()
+        else:
+            self._show_no_decision()
+            self._update_actions()
+
     def _follow_the_store(self, client: InvestorView, open_after: bool = False) -> None:
         """Show the client as stored now (the card, the list's row) and preview the column
         again for them: a check found the store changed since `client` was read. The check
@@ -878,10 +896,13 @@ class MainWindow(QMainWindow):
         may_override); the window derives nothing from the outcome itself."""
         result = self._current_result()
         allowed = result is not None and result.may_open and not self._opening
-        self.open_button.setEnabled(allowed)
-        if hasattr(self, "open_action"):
-            self.open_action.setEnabled(allowed)
+        self.open_button.setEnabled(allowed)  # the button says what the decision on screen allows
         under_way = self._checking is not None and self._checking == (self.client, self.report)
+        if hasattr(self, "open_action"):
+            # Ctrl+O also while the decision is being made: it opens once it is in, if it allows it.
+            next_up = self._checking is not None and self._check_again  # the pair on screen, checked next
+            deciding = (under_way or next_up or self._check_timer.isActive()) and not self._opening
+            self.open_action.setEnabled(allowed or deciding)
         self.check_button.setEnabled(self.client is not None and self.report is not None and not under_way)
         self.override_button.setVisible(result is not None and result.may_override)
 
@@ -889,6 +910,8 @@ class MainWindow(QMainWindow):
         """Ask the service for the report (it decides again and records the opening), read
         and parse the original off the GUI thread, then show it if the same client and
         report are still on screen."""
+        if self._opening or self._open_once_decided():
+            return  # a second press while the first opening is read, or the decision is not in yet
         client, report, result = self.client, self.report, self._current_result()
         if client is None or report is None or result is None or self._opening:
             return  # nothing to open, or a second press while the first opening is read

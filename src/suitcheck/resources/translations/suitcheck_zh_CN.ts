@@ -1972,6 +1972,10 @@ Store: {store}</source>
         <translation>显示 {n} 份研报</translation>
     </message>
     <message>
+        <source>The report opens once its decision is in.</source>
+        <translation>核查结论一出即打开该研报。</translation>
+    </message>
+    <message>
         <source>The report was not opened. Check again for the current decision.</source>
         <translation>研报未打开。请重新核查，查看当前结论。</translation>
     </message>
