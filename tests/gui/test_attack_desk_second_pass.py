@@ -13,8 +13,10 @@ from suitcheck.domain.decision import AssessmentState, Reason
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.gui import texts
 from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui.reminders_panel import ReminderModel, state_text
 from suitcheck.services import Services
-from tests.gui.conftest import HELD_S, START_UP_MS
+from suitcheck.services.reminders import ReminderState
+from tests.gui.conftest import HELD_S, START_UP_MS, login
 from tests.gui.test_attack_clerk import double_click_row
 from tests.gui.test_attack_desk import another_desktop_marks_due, settle
 from tests.gui.test_attack_desk_store_moves import set_special_attention
@@ -152,3 +154,29 @@ def test_ctrl_o_pressed_on_the_next_report_while_another_check_waits_opens_that_
     [viewer] = visible_viewers()
     assert "利率债" in viewer.title_text  # type: ignore[attr-defined]
     settle(qtbot, window)
+
+
+def test_the_report_list_keeps_its_rows_beside_many_reminders_on_a_1024_screen(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    compliance, clerk = login(demo_services, "demo-compliance"), login(demo_services, "demo-advisor")
+    for client in demo_services.investors.search(clerk, "", limit=8):  # a morning's worth of reminders
+        if client.follows_table and not client.reassessment_due:
+            demo_services.investors.mark_reassessment_due(compliance, client.account, "income changed")
+    window = window_for()
+    window.resize(1024, 768)
+    loaded_reminders(qtbot, window)
+    panel = window.reminders
+    assert panel is not None
+    assert panel.isVisible()
+    assert panel.model.rowCount() >= 5
+    qtbot.wait(50)
+    view = window.reports_view
+    rows = view.viewport().height() // view.verticalHeader().defaultSectionSize()
+    # The list the clerk picks reports from (2 rows beside five reminders before): the
+    # reminders' strip is bounded on a short screen, and scrolls.
+    assert rows >= 6, rows
+    # The reminder's words whole ("re-assess now (situation cha…" before).
+    reminders = panel.view
+    needed = reminders.fontMetrics().horizontalAdvance(state_text(ReminderState.DUE))
+    assert reminders.columnWidth(ReminderModel.STATE) >= needed

@@ -151,6 +151,9 @@ class RemindersPanel(QDockWidget):
         self.dismiss.setToolTip(self.tr("Hide the list; the count stays in the status bar."))
         self._show_summary()
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HEADERS) - 1)
+        # The reminder's words whole in this language ("re-assess now (situation cha…" in 190 pixels).
+        widest = max(self.view.fontMetrics().horizontalAdvance(state_text(state)) for state in STATES)
+        self.view.setColumnWidth(ReminderModel.STATE, max(self.view.columnWidth(ReminderModel.STATE), widest + 24))
         if self.count_button is not None:
             self.count_button.retranslate()
 
@@ -262,6 +265,21 @@ class ReminderCount(QToolButton):
         self.panel.view.setFocus()
 
 
+STRIP_ROWS = 5  # rows shown at start-up on a tall screen; the list scrolls
+SHORT_ROWS = 2  # at least, however short the screen
+STRIP_SHARE = 0.2  # of the window's height, at most, beyond SHORT_ROWS: the report list needs the rest
+
+
+def strip_height(panel: RemindersPanel, total: int, window_height: int) -> int:
+    """The panel's height at start-up: a strip under the panes, not half the window. On a
+    1024x768 screen five rows left the report list two rows; the clerk may drag it taller."""
+    row = panel.view.verticalHeader().defaultSectionSize()
+    chrome = 90  # title, summary line, header, margins
+    wanted = row * min(total, STRIP_ROWS) + chrome
+    bound = max(row * min(total, SHORT_ROWS) + chrome, int(window_height * STRIP_SHARE))
+    return min(wanted, bound)
+
+
 def install_reminders(
     window: QMainWindow,
     services: Services,
@@ -293,9 +311,7 @@ def install_reminders(
     def show(total: int) -> None:
         panel.setVisible(total > 0)  # shown at start-up when there is something to do
         if total > 0:
-            rows = min(total, 5)  # a strip under the panes, not half the window
-            height = panel.view.verticalHeader().defaultSectionSize() * rows + 90
-            window.resizeDocks([panel], [height], Qt.Orientation.Vertical)
+            window.resizeDocks([panel], [strip_height(panel, total, window.height())], Qt.Orientation.Vertical)
 
     panel.hide()
     panel.on_loaded = loaded
