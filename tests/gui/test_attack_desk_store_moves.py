@@ -64,6 +64,13 @@ def test_a_check_that_finds_the_client_marked_due_updates_the_card_column_and_wi
     state = model.index(row, InvestorTableModel.STATE)
     assert state.data() == "re-assess"
     assert state.data(Qt.ItemDataRole.ForegroundRole) is not None
+    # ...and the reminders, which list the clients to re-assess, name them now.
+    panel = window.reminders
+    assert panel is not None
+    qtbot.waitUntil(
+        lambda: any(panel.model.row_object(r).investor.account == "880003" for r in range(panel.model.rowCount())),
+        timeout=5000,
+    )
 
 
 def set_lowest_category(services: Services) -> None:

@@ -864,7 +864,11 @@ class MainWindow(QMainWindow):
         """Show the client as stored now (the card, the list's row) and preview the column
         again for them: a check found the store changed since `client` was read. The check
         just recorded stands for the client as read now; nothing new is recorded. With
-        `open_after`, the report on screen then opens if that decision allows it."""
+        `open_after`, the report on screen then opens if that decision allows it. The
+        reminders follow the store too: the change may be one they list (a re-assessment
+        marked due, an assessment recorded)."""
+        if self.reminders is not None:
+            self.reminders.follow()
 
         def show(fresh: InvestorView) -> None:
             if self.session_over or self.client != client:
