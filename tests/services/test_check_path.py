@@ -17,6 +17,7 @@ from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult, _answers
+from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.errors import AuthenticationFailed, NotFound, ServiceError
 from suitcheck.services.investors import investor_facts, resolve_investor
 from suitcheck.services.reports import report_level
@@ -145,7 +146,8 @@ def _verifies_but_for_the_edited_row(world: World) -> None:
 
 def test_fast_check_refuses_as_the_reference_does(world: World) -> None:
     """Unknown clients and reports, an ambiguous reference: the same error and sentence,
-    and nothing recorded for them."""
+    and nothing recorded for them but a branch-scoped advisor's reference to no client
+    (client-not-found: recorded as one to another branch's client is, services.scope)."""
     services, advisor = world.services, world.advisor
     p5 = services.investors.get(advisor, "P5").id
     add_client(services, world.compliance, str(p5))  # an account that reads as P5's id
@@ -159,7 +161,10 @@ def test_fast_check_refuses_as_the_reference_does(world: World) -> None:
         with pytest.raises(ServiceError) as slow:
             reference_check(services, advisor, client, rep)
         assert (type(fast.value), str(fast.value)) == (type(slow.value), str(slow.value))
-    assert services.audit.count(world.compliance) == before
+    assert not advisor.firm_wide
+    missing = services.audit.count(world.compliance, AuditFilter(action=AuditAction.CLIENT_NOT_FOUND))
+    assert missing == 4  # "nobody" and "", by the fast check and the reference one
+    assert services.audit.count(world.compliance) == before + missing
 
 
 def test_batch_equals_single_checks_entry_for_entry(world: World) -> None:

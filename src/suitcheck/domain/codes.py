@@ -44,6 +44,10 @@ class AuditAction(enum.StrEnum):
     BRANCH_ADDED = "branch-added"
     CLIENT_MOVED = "client-moved"
     CLIENT_OUT_OF_BRANCH = "client-out-of-branch"
+    # A branch-scoped staff member's reference that named no client at all: recorded as the
+    # attempt on another branch's client is, so that the trail (whose entry numbers a check
+    # hands back) grows alike for both and tells them apart no more than the answer does.
+    CLIENT_NOT_FOUND = "client-not-found"
     # Reports
     REPORT_IMPORTED = "report-imported"
     REPORT_CORRECTED = "report-corrected"

@@ -236,6 +236,7 @@ ACTIONS: dict[AuditAction, str] = {
     AuditAction.BRANCH_ADDED: QT_TRANSLATE_NOOP("Actions", "branch added"),
     AuditAction.CLIENT_MOVED: QT_TRANSLATE_NOOP("Actions", "client moved to another branch"),
     AuditAction.CLIENT_OUT_OF_BRANCH: QT_TRANSLATE_NOOP("Actions", "client of another branch asked for (refused)"),
+    AuditAction.CLIENT_NOT_FOUND: QT_TRANSLATE_NOOP("Actions", "client asked for by a branch not found"),
 }
 
 FINDINGS = {

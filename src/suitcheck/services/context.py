@@ -100,7 +100,9 @@ SYSTEM = Actor(staff_id=0, username="system", role=Role.ADMIN, display_name="sys
 class HiddenClient(NotFound):
     """A client outside the actor's branch, reported exactly as a missing one. The
     transaction it ends records the attempt (after rolling back) and raises a plain
-    NotFound with the same sentence (services.scope raises it). `answer`: the error the
+    NotFound with the same sentence (services.scope raises it). `investor_id` None: a
+    branch-scoped actor's reference to no client at all, recorded alike (client-not-found),
+    so that the trail does not tell the two apart either. `answer`: the error the
     user gets instead, when the refusal is another (a new client's account number that
     another branch's client holds is refused as a duplicate, as for any client)."""
 
@@ -108,7 +110,7 @@ class HiddenClient(NotFound):
         self,
         message: str,
         actor: Actor,
-        investor_id: int,
+        investor_id: int | None,
         facts: Mapping[str, Any],
         answer: type[ServiceError] = NotFound,
     ) -> None:
@@ -476,7 +478,7 @@ class ServiceContext:
             self.audit(
                 session,
                 hidden.actor,
-                AuditAction.CLIENT_OUT_OF_BRANCH,
+                AuditAction.CLIENT_OUT_OF_BRANCH if hidden.investor_id is not None else AuditAction.CLIENT_NOT_FOUND,
                 investor_id=hidden.investor_id,
                 facts=hidden.facts,
             )

@@ -67,6 +67,7 @@ from suitcheck.services.scope import (
     hide_other_branch,
     names_client,
     prepared_scope,
+    refuse_missing,
     sees_all_branches,
 )
 from suitcheck.store.models import Assessment, AuditEntry, Investor, UnreadableValue
@@ -433,7 +434,7 @@ def resolve_investor(
             hide_other_branch(conn, actor, elsewhere.id if elsewhere else None, message)
         if hidden is not None:
             raise hidden
-        raise NotFound(message)
+        refuse_missing(actor, message)
     return rows[0]
 
 

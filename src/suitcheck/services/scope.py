@@ -9,12 +9,13 @@ or changed, and is answered exactly like a client that does not exist.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NoReturn
 
 from sqlalchemy import ColumnElement, and_, bindparam, false, select, true
 from sqlalchemy.engine import Connection
 
 from suitcheck.services.context import Actor, HiddenClient
+from suitcheck.services.errors import NotFound
 from suitcheck.store.models import Investor, Staff
 
 
@@ -95,3 +96,14 @@ def hide_other_branch(conn: Connection, actor: Actor, investor_id: int | None, m
         investor_id,
         {"cause": "other-branch", "client_branch": branch.branch_id, "actor_branch": actor.branch_id},
     )
+
+
+def refuse_missing(actor: Actor, message: str) -> NoReturn:
+    """Called when a reference names no client at all (after hide_other_branch): a plain
+    NotFound for staff who see every branch; for a branch-scoped actor the reference is
+    recorded as an attempt on another branch's client is (HiddenClient, with no client:
+    client-not-found), so that the trail grows alike for both and the entry numbers a
+    check hands back tell them apart no more than the sentence does."""
+    if sees_all_branches(actor):
+        raise NotFound(message)
+    raise HiddenClient(message, actor, None, {"cause": "no-such-client", "actor_branch": actor.branch_id})

@@ -210,6 +210,10 @@
         <source>client of another branch asked for (refused)</source>
         <translation>查询其他营业部的客户（已拒绝）</translation>
     </message>
+    <message>
+        <source>client asked for by a branch not found</source>
+        <translation>营业部查询的客户不存在</translation>
+    </message>
 </context>
 <context>
     <name>AddStaffDialog</name>
