@@ -40,3 +40,26 @@ def test_the_trails_numbers_tell_another_branchs_client_from_a_missing_one_no_mo
         "client-out-of-branch",
     ]
     assert services.audit.verify(w.root).ok
+
+
+def test_the_trails_numbers_tell_no_id_number_held_elsewhere_from_one_nobody_holds(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """A branch officer searching by a full ID number: every search was recorded
+    (client-search-by-id), and one by another branch's client's number also as an attempt
+    on that client, so their own checks around the search were three entries apart for a
+    number held elsewhere and two apart for a number nobody holds. A number held by nobody
+    is now recorded as a reference to no client (client-not-found) too."""
+    from tests.services.clientfiles import make_id
+
+    services = sqlite_services
+    w = make_world(services, tmp_path)
+    officer = make_actor(w, "compliance-branch")  # of HQ
+    theirs, nobody = make_id(5), make_id(7)
+    services.investors.add(w.hq_compliance, account="B5", name="丙", id_number=theirs, branch="B2")
+    gaps: dict[str, int] = {}
+    for name, number in (("elsewhere", theirs), ("nobody", nobody)):
+        before = services.access.check(officer, "A1", w.report).audit_id
+        assert services.investors.search(officer, number) == []
+        gaps[name] = services.access.check(officer, "A1", w.report).audit_id - before
+    assert gaps["elsewhere"] == gaps["nobody"], gaps

@@ -1358,9 +1358,21 @@ class InvestorService:
     def _searched_elsewhere(self, session: Session, actor: Actor, forms: tuple[str, ...]) -> None:
         """A full ID number names one person: when it is held by another branch's client
         and by none of the actor's, the search (which finds nobody, as for a number nobody
-        holds) is recorded as an attempt on that client, as any reference to it is."""
+        holds) is recorded as an attempt on that client, as any reference to it is; when
+        nobody holds it, as a reference to no client (client-not-found), as a branch's
+        reference to no client is (services.scope.refuse_missing)."""
         holders = session.execute(select(Investor.id, Investor.branch_id).where(Investor.id_number.in_(forms))).all()
-        if not holders or any(names_client(actor, h.branch_id) for h in holders):
+        if any(names_client(actor, h.branch_id) for h in holders):
+            return  # their own client: found, and shown
+        if not holders:
+            # Held by nobody: recorded alike (no client), so that the trail's entry numbers
+            # tell a number held elsewhere from one nobody holds no more than the answer.
+            self._ctx.audit(
+                session,
+                actor,
+                AuditAction.CLIENT_NOT_FOUND,
+                facts={"cause": "search-by-id-number", "actor_branch": actor.branch_id},
+            )
             return
         holder = min(holders, key=lambda h: h.id)
         self._ctx.audit(
