@@ -1737,8 +1737,9 @@ def _dispatch(args: argparse.Namespace, out: Output, db: str | None, opened: lis
     """Run the command; a store it opens goes into `opened`, for main() to close."""
     if args.command in (None, "gui"):
         # The GUI's first run is its `init`: it may create a store and key where neither
-        # existed, never where the keyring says a sealed store should be.
-        return cmd_gui(lambda: open_services(db, init=True), args, demo=False)
+        # existed, never where the keyring says a sealed store should be, nor in a folder
+        # that is not there (a store path on a drive that is not connected).
+        return cmd_gui(lambda: open_services(db, init=True, create_folder=False), args, demo=False)
     if args.command == "demo":
         return _run_demo(db, args)
     if args.command == "staff" and args.action == "recover-admin":

@@ -51,6 +51,10 @@ TEMPLATES: tuple[str, ...] = (
         "The store {path} is missing, but this installation sealed an audit trail there; restore it from a backup, or start over with `suitcheck init --start-over`.",
     ),
     QT_TRANSLATE_NOOP("Messages", "There is no store at {path}; create it with `suitcheck init`."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The folder {path_parent} for the store {path} does not exist; check the store path (a network drive that is not connected?), or create the store there with `suitcheck init`.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "There is no suitcheck store at {where}; create it with `suitcheck init`."),
     QT_TRANSLATE_NOOP(
         "Messages",

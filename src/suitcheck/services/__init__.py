@@ -31,7 +31,16 @@ from suitcheck.services.reminders import ReminderService
 from suitcheck.services.report_reread import ReportRereadService
 from suitcheck.services.reports import ReportService
 from suitcheck.services.store_check import StoreCheckService
-from suitcheck.store.engine import APP_NAME, NoStore, Store, StoreError, describe_db_error, open_store, resolve_url
+from suitcheck.store.engine import (
+    APP_NAME,
+    NoStore,
+    Store,
+    StoreError,
+    default_location,
+    describe_db_error,
+    open_store,
+    resolve_url,
+)
 
 
 def default_audit_key_path() -> Path:
@@ -84,6 +93,7 @@ def open_services(
     join: bool = False,
     restored: str | None = None,
     server_clock: bool | None = None,
+    create_folder: bool = True,
 ) -> Services:
     """The one bootstrap: open (upgrade) the store, attach this installation's audit keys
     and build the services on it.
@@ -92,11 +102,16 @@ def open_services(
     and its keys; a store that is missing, replaced, emptied or shorter than the head
     kept beside the key is refused, as is a sealed store without its key. `start_over`,
     `join` and `restored` (a store restored from a backup, with the reason) are the
-    explicit, recorded ways past those refusals. `server_clock`: see ServiceContext."""
+    explicit, recorded ways past those refusals. `server_clock`: see ServiceContext.
+    Without `create_folder` (the desktop's first start), `init` makes a store file only in
+    a folder that exists, or in the default location's: a store path on a drive that is not
+    connected, or mistyped, is not a first start."""
     key_path = audit_key_path or default_audit_key_path()
     url = resolve_url(db)
     if url.get_backend_name() == "sqlite":
-        _refuse_missing_file(Path(str(url.database)), key_path, init=init, start_over=start_over, join=join)
+        _refuse_missing_file(
+            Path(str(url.database)), key_path, init=init, start_over=start_over, join=join, create_folder=create_folder
+        )
     try:
         # Only `init` makes a store, and `init --join` joins one: neither another command nor
         # a join writes suitcheck's tables into an empty database or another program's.
@@ -237,7 +252,9 @@ def _refuse_emptied(url: Any, key_path: Path, *, start_over: bool) -> None:
         )
 
 
-def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: bool, join: bool = False) -> None:
+def _refuse_missing_file(
+    path: Path, key_path: Path, *, init: bool, start_over: bool, join: bool = False, create_folder: bool = True
+) -> None:
     """Never re-create a store file silently where one should exist."""
     if path.exists():
         return
@@ -254,6 +271,11 @@ def _refuse_missing_file(path: Path, key_path: Path, *, init: bool, start_over: 
         )
     if not init:
         raise StoreError(f"There is no store at {path}; create it with `suitcheck init`.")
+    if not create_folder and not path.parent.is_dir() and path != default_location():
+        raise StoreError(
+            f"The folder {path.parent} for the store {path} does not exist; check the store path (a network "
+            "drive that is not connected?), or create the store there with `suitcheck init`."
+        )
 
 
 __all__ = ["Actor", "Services", "ServiceError", "StoreError", "local_store_file", "open_services"]

@@ -2102,6 +2102,10 @@ Store: {store}</source>
         <translation>{path} 处没有数据库；请用 `suitcheck init` 创建。</translation>
     </message>
     <message>
+        <source>The folder {path_parent} for the store {path} does not exist; check the store path (a network drive that is not connected?), or create the store there with `suitcheck init`.</source>
+        <translation>数据库 {path} 所在的文件夹 {path_parent} 不存在；请检查数据库路径（网络驱动器未连接？），或用 `suitcheck init` 在那里创建数据库。</translation>
+    </message>
+    <message>
         <source>There is no suitcheck store at {where}; create it with `suitcheck init`.</source>
         <translation>{where} 中没有 suitcheck 数据库；请用 `suitcheck init` 创建。</translation>
     </message>

@@ -1,0 +1,63 @@
+"""Attack: a firm's IT installs the shipped program and a clerk starts it for the first
+time (session 23, install-attack).
+
+The desktop's first start is its `init`: it may make the store and key where neither
+existed. But a store path whose folder is not there (SUITCHECK_DB or --db naming a
+network drive that is not connected, or a mistyped path) is not a first start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suitcheck import cli
+from suitcheck.services import Services, default_audit_key_path
+from suitcheck.store.engine import default_location
+
+
+def _gui_opens_store(monkeypatch: pytest.MonkeyPatch) -> list[Services]:
+    """The `gui` command with the window left out: what it opens, it opens for real."""
+    opened: list[Services] = []
+
+    def open_only(factory: Callable[[], Services], args: Any, demo: bool) -> int:
+        opened.append(factory())
+        opened[-1].close()
+        return 0
+
+    monkeypatch.setattr(cli, "cmd_gui", open_only)
+    return opened
+
+
+def test_the_desktop_makes_no_folder_store_or_key_for_a_store_path_whose_folder_is_missing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SUITCHECK_DB names the branch's share, which is not mounted today. The desktop made
+    the folder, a new empty store and a new audit key on the local disk, then asked for
+    the first administrator of "this store" as if it were a new installation."""
+    opened = _gui_opens_store(monkeypatch)
+    share = tmp_path / "mnt" / "branch-share"
+    monkeypatch.setenv("SUITCHECK_DB", str(share / "suitcheck.db"))
+    capsys.readouterr()
+    code = cli.main([])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert not opened
+    assert "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert f"The folder {share} for the store {share / 'suitcheck.db'} does not exist" in err, err
+    assert not share.exists()
+    assert not default_audit_key_path().exists()
+
+
+def test_the_desktops_first_start_still_makes_the_default_store_and_its_folder(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened = _gui_opens_store(monkeypatch)
+    assert not default_location().parent.exists()
+    assert cli.main(["gui"]) == 0, capsys.readouterr().err
+    assert len(opened) == 1
+    assert default_location().is_file()
+    assert default_audit_key_path().is_file()
