@@ -146,3 +146,34 @@ def test_window_icon_is_the_app_icon(qapp: object) -> None:
     icon = app_icon()
     assert not icon.isNull()
     assert {s.width() for s in icon.availableSizes()} >= {16, 32, 48, 256}
+
+
+def test_chinese_shows_on_a_desktop_without_a_cjk_font(qapp: object, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The tarball (or the .deb without its Recommends) on a desktop with no Chinese font:
+    every Chinese label of the window was a row of empty boxes. The bundled Droid Sans
+    Fallback subset (already shipped for the PDFs) is registered for Qt's fallback then."""
+    from PySide6.QtGui import QFontDatabase
+
+    from suitcheck.gui.app import ensure_cjk_font
+
+    chinese = QFontDatabase.WritingSystem.SimplifiedChinese
+    real_families = QFontDatabase.families
+
+    def no_cjk_font(system: QFontDatabase.WritingSystem = QFontDatabase.WritingSystem.Any) -> list[str]:
+        return [] if system == chinese else real_families(system)
+
+    monkeypatch.setattr(QFontDatabase, "families", staticmethod(no_cjk_font))
+    family = ensure_cjk_font()
+    assert family is not None
+    assert chinese in QFontDatabase.writingSystems(family)
+    assert QFontDatabase.families(chinese) == []  # still stubbed: the font came from the bundle
+
+
+def test_a_desktop_with_a_cjk_font_keeps_its_own(qapp: object) -> None:
+    from PySide6.QtGui import QFontDatabase
+
+    from suitcheck.gui.app import ensure_cjk_font
+
+    if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        pytest.fail("CI installs fonts-noto-cjk (.ci/run); this machine has no Chinese font")
+    assert ensure_cjk_font() is None

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool, QTimer
-from PySide6.QtGui import QIcon
+from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QMessageBox
 
 from suitcheck import APP_ID
@@ -135,6 +135,28 @@ def _excepthook(kind: type[BaseException], exc: BaseException, tb: TracebackType
         show_error(QApplication.activeWindow(), exc)
 
 
+CJK_FALLBACK_FONT = "fonts/DroidSansFallback-GBK-subset.ttf"  # also the PDFs' font (resources/fonts)
+
+
+def ensure_cjk_font() -> str | None:
+    """On a desktop with no Chinese font (the tarball, or the .deb without its recommended
+    fonts-noto-cjk) Qt drew every Chinese label as empty boxes. Then the bundled subset is
+    registered, and Qt's fallback takes Chinese glyphs from it. Returns its family, or None
+    when the desktop has a Chinese font of its own (which stays in use)."""
+    from importlib import resources
+
+    if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        return None
+    data = resources.files("suitcheck.resources").joinpath(CJK_FALLBACK_FONT).read_bytes()
+    font_id = QFontDatabase.addApplicationFontFromData(data)
+    if font_id == -1:
+        log.warning("the bundled Chinese font could not be loaded; Chinese text may not show")
+        return None
+    family = QFontDatabase.applicationFontFamilies(font_id)[0]
+    log.info("no Chinese font on this desktop: using the bundled %s", family)
+    return family
+
+
 def app_icon() -> QIcon:
     """The app icon (rendered from resources/icons/suitcheck.svg by scripts/render_icons.py)."""
     from importlib import resources
@@ -150,6 +172,7 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("suitcheck")
     app.setOrganizationName("suitcheck")
+    ensure_cjk_font()
     QApplication.setWindowIcon(app_icon())  # every window and dialog, the taskbar, the About box
     QApplication.setDesktopFileName(APP_ID)  # Wayland: match the window to the installed .desktop entry
     sys.excepthook = _excepthook
