@@ -12,7 +12,8 @@ than they used to (a public key at init, more fields) still pass.
 Checks: --version names suitcheck (at the expected version), Qt, PySide6, SQLAlchemy and
 SQLite; init creates a store and an administrator; seed-demo; a C3 client checking an R4
 report is blocked (exit 3) and recorded; an export verifies and the same export edited
-fails (exit 4); the shipped questionnaire loads; a GBK text report imports; a store written by release 0.1.0
+fails (exit 4); the shipped questionnaire loads; a GBK text report and a PDF report import;
+the self-inspection PDF is written; a store written by release 0.1.0
 (tests/data/release-0.1.0) is migrated in place with its data and audit chain intact; the
 GUI comes up offscreen and, under LANG=zh_CN.UTF-8, shows its window title in Chinese.
 """
@@ -20,6 +21,7 @@ GUI comes up offscreen and, under LANG=zh_CN.UTF-8, shows its window title in Ch
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import platform
@@ -182,6 +184,36 @@ class Smoke:
         if status not in ("imported", "needs-rating"):
             raise SmokeFailure(f"a GBK text report did not import: {imported}")
 
+    def pdf_reader_and_pdf_writer(self) -> None:
+        """The two PDF paths the rest leaves out: a PDF report read by pdfminer in the frozen
+        reader worker, and the self-inspection PDF written by reportlab with the bundled font."""
+        db = str(self.work / "demo.db")
+        demo = {"SUITCHECK_PASSWORD": "demo"}
+        report = self.work / "pdf-report.pdf"
+        report.write_bytes(minimal_pdf("Smoke test report. Risk level: R2"))
+        imported = json.loads(
+            self.as_user(db, "demo-compliance", "--json", "report", "import", str(report), expect=None, env=demo).stdout
+        )
+        status = imported[0]["status"] if isinstance(imported, list) else imported.get("status")
+        if status not in ("imported", "needs-rating"):
+            raise SmokeFailure(f"a PDF report did not import: {imported}")
+        today = dt.date.today()
+        out = self.work / "inspection.pdf"
+        self.as_user(
+            db,
+            "demo-compliance",
+            "inspection",
+            "--from",
+            str(today - dt.timedelta(days=30)),
+            "--to",
+            str(today - dt.timedelta(days=1)),
+            "--out",
+            str(out),
+            env=demo,
+        )
+        if not out.read_bytes().startswith(b"%PDF-"):
+            raise SmokeFailure("the self-inspection file is not a PDF")
+
     def upgrade_previous_release(self) -> None:
         manifest = json.loads((FIXTURE / "manifest.json").read_text())
         db, key = self.work / "old.db", self.work / "old-audit.key"
@@ -229,6 +261,28 @@ class Smoke:
         self.run("demo", "--db", str(self.work / "gui-exe.db"), "--exit-after", "3", exe=self.gui_exe)
 
 
+def minimal_pdf(text: str) -> bytes:
+    """A one-page PDF showing `text` in Helvetica (ASCII), written with the standard library."""
+    content = f"BT /F1 12 Tf 72 760 Td ({text}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+        b"/Contents 5 0 R >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description="Smoke-test a frozen suitcheck.")
     parser.add_argument("target", type=Path, help="dist/suitcheck (one folder) or dist/suitcheck.app")
@@ -241,6 +295,7 @@ def main(argv: list[str]) -> int:
             smoke.version(args.expect_version)
             smoke.init()
             smoke.demo_check_and_export()
+            smoke.pdf_reader_and_pdf_writer()
             smoke.upgrade_previous_release()
             smoke.gui()
         except (SmokeFailure, subprocess.TimeoutExpired, json.JSONDecodeError, KeyError, IndexError) as exc:
