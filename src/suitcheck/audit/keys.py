@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import dataclasses
-import errno
 import glob
 import hashlib
 import hmac
@@ -24,7 +23,6 @@ import logging
 import os
 import re
 import secrets
-import stat
 import sys
 import tempfile
 import time
@@ -41,6 +39,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from suitcheck.audit.jsonwriter import one_shot_json
 from suitcheck.domain.text import escape_controls
 from suitcheck.privatefs import private_dir
+from suitcheck.regularfile import read_regular
 from suitcheck.store.engine import BUSY_TIMEOUT_MS
 
 log = logging.getLogger(__name__)
@@ -268,29 +267,6 @@ def read_keyring(path: Path) -> Keyring | None:
 
 # Far more than any keyring holds (a few kilobytes per store), far less than a desk's memory.
 _KEYRING_MAX = 64 << 20
-
-
-def read_regular(path: Path, limit: int) -> bytes | None:
-    """The bytes of a file suitcheck keeps beside the keyring, None when it holds more than
-    `limit`. Anyone who can write beside the key can put a link to /dev/zero, a pipe or a
-    device in its place, which a whole read would read until memory runs out or wait on for
-    ever: anything but a regular file raises OSError (as a missing one raises
-    FileNotFoundError), and no more than `limit` + 1 bytes are read."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(errno.EINVAL, "it is not a regular file")
-        chunks: list[bytes] = []
-        size = 0
-        while size <= limit:
-            chunk = os.read(fd, limit + 1 - size)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            size += len(chunk)
-    finally:
-        os.close(fd)
-    return b"".join(chunks) if size <= limit else None
 
 
 def write_keyring(ring: Keyring) -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import logging
 import os
 import re
@@ -151,19 +150,3 @@ def placed_when_recorded(out: Path, content: bytes) -> Iterator[None]:
         except OSError as exc:
             raise ServiceError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
         yield
-
-
-def read_plain_file(path: Path, limit: int) -> bytes:
-    """The bytes of a plain file the user named, at most `limit` + 1 of them (the caller
-    refuses more than `limit`). A device, a pipe or a socket is refused in a sentence
-    before anything is read: opened without waiting for a writer (a named pipe with none
-    would hang the opening), and never read (/dev/zero never ends). A folder or a file
-    that cannot be opened raises OSError."""
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
-    with open(fd, "rb") as handle:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
-        if not stat.S_ISREG(mode):
-            raise InvalidInput(f"{path} is not a plain file (a device, a pipe or a socket); nothing was read.")
-        return handle.read(limit + 1)

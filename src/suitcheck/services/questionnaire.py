@@ -23,9 +23,9 @@ from suitcheck.domain.questionnaire import (
     parse_definition,
 )
 from suitcheck.domain.roles import Permission
+from suitcheck.regularfile import NotRegular, read_regular
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
-from suitcheck.services.files import read_plain_file
 from suitcheck.services.integrity import RowSealer
 from suitcheck.store.models import AuditEntry, QuestionnaireVersion
 
@@ -45,12 +45,14 @@ def read_questionnaire_file(path: Path) -> str:
     in a sentence when it cannot be read, is no plain file (a device, a pipe: never waited
     on), or is larger than QUESTIONNAIRE_FILE_MAX_BYTES."""
     try:
-        data = read_plain_file(path, QUESTIONNAIRE_FILE_MAX_BYTES)
-        if len(data) > QUESTIONNAIRE_FILE_MAX_BYTES:
+        data = read_regular(path, QUESTIONNAIRE_FILE_MAX_BYTES)
+        if data is None:
             raise InvalidInput(
                 f"{path} is larger than 1 MB, far more than a questionnaire or its answers; nothing was read."
             )
         return data.decode("utf-8-sig")
+    except NotRegular as exc:
+        raise InvalidInput(f"{path} is not a plain file (a device, a pipe or a socket); nothing was read.") from exc
     except (OSError, UnicodeDecodeError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) else "it is not UTF-8 text"
         raise InvalidInput(f"The file {path} cannot be read: {reason}.") from exc
