@@ -131,3 +131,36 @@ def checked_client(
             )
         services.access.check(actor, account, report)
     return report
+
+
+@contextlib.contextmanager
+def pipe_written_late(path: Path, data: bytes) -> Iterator[None]:
+    """A named pipe at `path` whose writer, a moment later, hands `data` to whoever waits
+    on it for a reader: code that should refuse a pipe unread then reads `data` instead
+    (and its test fails rather than hangs). The writer gives up once the block ends."""
+    import os
+    import threading
+    import time
+
+    os.mkfifo(path)
+    done = threading.Event()
+
+    def writer() -> None:
+        deadline = time.monotonic() + 3
+        while time.monotonic() < deadline and not done.is_set():
+            try:
+                fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+            except OSError:  # no reader (yet)
+                time.sleep(0.05)
+                continue
+            with contextlib.suppress(OSError), os.fdopen(fd, "wb") as pipe:
+                pipe.write(data)
+            return
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        done.set()
+        thread.join()

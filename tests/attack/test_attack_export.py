@@ -6,6 +6,7 @@ workbook fails with a sentence."""
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.store.sqlitetext import sqlite_text
 from tests.conftest import add_client, staff
-from tests.fixtures import import_text_report, names_as_before_the_rule
+from tests.fixtures import import_text_report, names_as_before_the_rule, pipe_written_late
 
 RECORD_COLUMN = len(HEADERS)  # 1-based column of `canonical`
 
@@ -259,3 +260,21 @@ def test_an_edited_workbook_fails_with_a_sentence(
     assert problem
     assert "Traceback" not in problem
     assert "\n" not in problem, problem
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe is a POSIX file (Windows has none in a folder)")
+def test_a_pipe_in_the_manifests_place_is_refused_unread(store: tuple[Services, Actor, str], tmp_path: Path) -> None:
+    """Was BROKE: whoever hands an export over can put a named pipe (or a link to
+    /dev/zero) in its manifest's place; verify read it whole, waiting on the pipe for a
+    writer for ever (here a writer comes after a while, so the test fails rather than hangs:
+    then the "manifest" read was what the writer chose). Now refused at once, unread."""
+    services, compliance, _db = store
+    out = tmp_path / "audit.jsonl"
+    services.audit.export(compliance, out, "jsonl")
+    manifest = out.with_name(out.name + ".manifest.json")
+    genuine = manifest.read_bytes()
+    manifest.unlink()
+    with pipe_written_late(manifest, genuine):
+        check = services.audit.verify_file(compliance, out)
+    assert not check.ok
+    assert check.result.problem == "The manifest audit.jsonl.manifest.json is damaged."

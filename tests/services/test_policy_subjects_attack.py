@@ -4,6 +4,7 @@ save them (GBK, a BOM, UTF-16, Excel's quoting), two officers at once, and repla
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import Conflict, InvalidInput, PermissionDenied
 from tests.conftest import staff
+from tests.fixtures import pipe_written_late
 
 
 @pytest.mark.parametrize("word", ["股", "债", "H", "５"])
@@ -172,3 +174,14 @@ def test_a_table_of_10000_rows_is_stored_and_previewed(services: Services, compl
     assert len(preview.table) == 10_000
     stored = services.policy.set_subjects(compliance, rows, based_on=preview.based_on)
     assert dict(services.policy.current().subjects) == dict(stored.subjects)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe is a POSIX file (Windows has none in a folder)")
+def test_a_pipe_given_as_the_table_file_is_refused_unread(tmp_path: Path, sqlite_services: Services) -> None:
+    """Was BROKE: `policy subjects --from PIPE` waited on the pipe for a writer for ever
+    (here one comes after a while, so the test fails rather than hangs: the table read
+    was then what the writer chose). Now refused at once, in one sentence, unread."""
+    table = tmp_path / "subjects.csv"
+    with pipe_written_late(table, "港股,R4\n".encode()), pytest.raises(InvalidInput) as refused:
+        sqlite_services.policy.subject_file_rows(table)
+    assert str(refused.value) == "Cannot read the subject table subjects.csv: it is not a regular file."

@@ -38,6 +38,7 @@ from suitcheck.audit.chain import (
 from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
 from suitcheck.domain.text import FORMULA_LEADS, escape_controls, has_controls
+from suitcheck.regularfile import read_regular
 from suitcheck.store.sqlitetext import sqlite_text
 from suitcheck.xlsxrows import SheetFull, write_rows
 
@@ -1652,14 +1653,24 @@ def _unlinked_result(verifier: Verifier, unsealed: int = 0) -> VerifyResult:
     return VerifyResult(True, verifier.count, verifier.last_seq, verifier.last_hash, unsealed=unsealed)
 
 
+# Far more than any manifest suitcheck writes (a few kilobytes: digests, counts, filters).
+MANIFEST_MAX_BYTES = 1 << 20
+
+
 def _load_manifest(path: Path) -> dict[str, Any]:
     manifest_path = path.with_name(path.name + MANIFEST_SUFFIX)
     try:
-        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        # Beside the export, where whoever handed it over can put a pipe or a link to
+        # /dev/zero in its place: read bounded, never waited on.
+        data = read_regular(manifest_path, MANIFEST_MAX_BYTES)
+        if data is None:
+            raise ValueError  # longer than any manifest: damaged, as below
+        manifest = json.loads(data.decode("utf-8"))
     except FileNotFoundError as exc:
         raise ExportError(f"The manifest {manifest_path.name} is missing; an export is verified with it.") from exc
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
-        # RecursionError: JSON nested deeper than Python reads it, which is no ValueError.
+    except (OSError, ValueError, RecursionError) as exc:
+        # ValueError: no UTF-8, no JSON, or too long; RecursionError: JSON nested deeper than
+        # Python reads it. A pipe or a device in the manifest's place: OSError.
         raise ExportError(f"The manifest {manifest_path.name} is damaged.") from exc
     if not isinstance(manifest, dict) or manifest.get("format") not in FORMATS:
         raise ExportError(f"The manifest {manifest_path.name} is not a suitcheck export manifest.")

@@ -29,6 +29,7 @@ from suitcheck.domain.policy import (
 from suitcheck.domain.roles import Permission, may
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.textfile import decode_text
+from suitcheck.regularfile import read_regular
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
 from suitcheck.services.scope import sees_all_branches
@@ -177,9 +178,8 @@ class PolicyService:
         spreadsheet saves: UTF-8 with or without a BOM, GBK (Excel's 'CSV' on a Chinese
         Windows), UTF-16 ('Unicode text'). Refused in one sentence naming the file."""
         try:
-            with path.open("rb") as file:
-                data = file.read(SUBJECT_FILE_MAX_BYTES + 1)
-            if len(data) > SUBJECT_FILE_MAX_BYTES:
+            data = read_regular(path, SUBJECT_FILE_MAX_BYTES)  # a pipe or a device: refused, never waited on
+            if data is None:
                 raise InvalidInput(
                     f"Cannot read the subject table {path.name}: it is larger than 10 MB; "
                     "a subject table is a list of keywords."
