@@ -5,11 +5,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
-from suitcheck.domain.decision import Decision, Outcome, Reason
+from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
-from suitcheck.gui.i18n import translated
-from suitcheck.gui.models import REASSESS
 from suitcheck.services.access import CheckResult
 
 CAUTIONS = frozenset({Reason.SPECIAL_ATTENTION_AGE, Reason.SPECIAL_ATTENTION_FLAG, Reason.ASSESSMENT_EXPIRING_SOON})
@@ -19,14 +17,6 @@ STYLES = {
     Outcome.BLOCK: ("#ffffff", "#b3261e"),
     Outcome.ALLOW_AFTER_WARNING: ("#1f1f1f", "#f2b705"),
 }
-
-
-def assessment_text(d: Decision) -> str:
-    """The assessment state the decision used: a client staff marked for re-assessment is
-    not "valid", whatever the date says (as the client list says it)."""
-    if d.reassessment_due and d.assessment_state.usable:
-        return translated("Columns", REASSESS)
-    return texts.state_text(d.assessment_state)
 
 
 class DecisionPanel(QFrame):
@@ -95,7 +85,7 @@ class DecisionPanel(QFrame):
                 self.tr("Client: {profile} · Report: {level} · Assessment: {state} · Policy v{version}").format(
                     profile=texts.profile_text(d.profile),
                     level=texts.level_text(d.level),
-                    state=assessment_text(d),
+                    state=texts.assessment_text(d.assessment_state, d.reassessment_due),
                     version=d.policy_version,
                 )
                 + "\n"

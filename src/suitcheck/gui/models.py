@@ -133,9 +133,6 @@ class PagedTableModel(QAbstractTableModel, Generic[T]):
         self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, max(0, len(self.HEADERS) - 1))
 
 
-REASSESS = QT_TRANSLATE_NOOP("Columns", "re-assess")  # a client marked for re-assessment (situation changed)
-
-
 class InvestorTableModel(PagedTableModel[InvestorView]):
     ACCOUNT, NAME, PROFILE, STATE, ASSESSED = range(5)
     HEADERS = (
@@ -173,10 +170,10 @@ class InvestorTableModel(PagedTableModel[InvestorView]):
         if column == self.STATE:
             if not v.follows_table:
                 return "" if raw else "—"
-            if v.reassessment_due and v.assessment_state.usable:
-                # Marked by staff (the situation changed): not "valid", whatever the date says.
-                return "reassessment-due" if raw else translated("Columns", REASSESS)
-            return v.assessment_state.value if raw else texts.state_text(v.assessment_state)
+            if raw:  # sorting: a client marked for re-assessment apart from the valid ones
+                marked = v.reassessment_due and v.assessment_state.usable
+                return "reassessment-due" if marked else v.assessment_state.value
+            return texts.assessment_text(v.assessment_state, v.reassessment_due)
         if column == self.ASSESSED:
             return v.assessed_on.isoformat() if v.assessed_on else ""
         return {self.ACCOUNT: v.account, self.NAME: v.name}.get(column)

@@ -137,6 +137,17 @@ def state_text(state: AssessmentState) -> str:
     return translated("States", STATES[state])
 
 
+REASSESS = QT_TRANSLATE_NOOP("Columns", "re-assess")  # a client marked for re-assessment (situation changed)
+
+
+def assessment_text(state: AssessmentState, reassessment_due: bool) -> str:
+    """The assessment state as the desk shows it (the client list, the decision's rule
+    line): a client staff marked for re-assessment is not "valid", whatever the date says."""
+    if reassessment_due and state.usable:
+        return translated("Columns", REASSESS)
+    return state_text(state)
+
+
 def role_text(value: str) -> str:
     return translated("Roles", ROLES.get(value, value))
 
