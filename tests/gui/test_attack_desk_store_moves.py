@@ -58,6 +58,8 @@ def test_a_check_that_finds_the_client_marked_due_updates_the_card_column_and_wi
     assert window.client.reassessment_due
     # The card says so too: it said "valid" beside a BLOCKED that asks for a re-assessment.
     assert texts.reason_text(Reason.REASSESSMENT_DUE) in window.client_details.text()
+    assert "· valid ·" not in window.client_details.text()  # the state line says "re-assess"
+    assert "re-assess</span> · valid until" in window.client_details.text()
     # ...and so does the list's row, not "valid" (the last assessment's state) in black.
     model = window.client_model
     [row] = [r for r in range(model.rowCount()) if model.row_object(r).account == "880003"]

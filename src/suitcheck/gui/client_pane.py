@@ -207,8 +207,8 @@ class ClientPane(QWidget):
         if c is None:
             self.details.setText(self.tr("<i>No client selected.</i>"))
             return
-        state = texts.state_text(c.assessment_state)
-        if c.assessment_unusable:
+        state = texts.assessment_text(c.assessment_state, c.reassessment_due)
+        if c.assessment_unusable or c.reassessment_due:
             state = f"<span style='color:#b3261e; font-weight:bold'>⚠ {state}</span>"
         lines = [f"<b style='font-size:13pt'>{_html(c.name)}</b> &nbsp; {_html(c.account)}"]
         if not c.record_intact:  # what follows is what the row holds now, not what suitcheck wrote
@@ -225,7 +225,7 @@ class ClientPane(QWidget):
                     date=c.assessed_on or "—", state=state, until=c.valid_until or "—"
                 )
             )
-        if c.reassessment_due:  # marked by staff: the state above is the last assessment's
+        if c.reassessment_due:  # marked by staff: why the state above says so
             due = texts.reason_text(Reason.REASSESSMENT_DUE)
             lines.append(f"<span style='color:#b3261e; font-weight:bold'>⚠ {_html(due)}</span>")
         lines.append(
