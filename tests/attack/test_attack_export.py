@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from openpyxl import load_workbook
 
-from suitcheck.audit.export import HEADERS
+from suitcheck.audit.export import HEADERS, MANIFEST_MAX_BYTES
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
@@ -276,5 +276,19 @@ def test_a_pipe_in_the_manifests_place_is_refused_unread(store: tuple[Services, 
     manifest.unlink()
     with pipe_written_late(manifest, genuine):
         check = services.audit.verify_file(compliance, out)
+    assert not check.ok
+    assert check.result.problem == "The manifest audit.jsonl.manifest.json is damaged."
+
+
+def test_a_manifest_longer_than_any_is_refused_unread(store: tuple[Services, Actor, str], tmp_path: Path) -> None:
+    """A manifest padded past MANIFEST_MAX_BYTES (valid JSON all the same) is no manifest
+    suitcheck writes: damaged, read no further than the bound."""
+    services, compliance, _db = store
+    out = tmp_path / "audit.jsonl"
+    services.audit.export(compliance, out, "jsonl")
+    manifest = out.with_name(out.name + ".manifest.json")
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(text + " " * (MANIFEST_MAX_BYTES + 1 - len(text.encode())), encoding="utf-8")
+    check = services.audit.verify_file(compliance, out)
     assert not check.ok
     assert check.result.problem == "The manifest audit.jsonl.manifest.json is damaged."
