@@ -6,7 +6,8 @@
 
 On every OS: a clean build environment (build/venv: the runtime dependencies from
 pyproject.toml plus PyInstaller, no test tools), the frozen one-folder program
-(dist/suitcheck/), its size checked against the budget, and the smoke test on it.
+(dist/suitcheck/), its size checked against the budget, its third-party notices
+(packaging/notices.py) checked, and the smoke test on it.
 Then per OS:
 
   Linux    dist/suitcheck_VERSION_ARCH.deb and dist/suitcheck-VERSION-linux-ARCH.tar.gz;
@@ -254,6 +255,42 @@ def launcher() -> str:
     )
 
 
+# Where the frozen build keeps its third-party notices (packaging/notices.py writes them;
+# suitcheck.about.third_party_notices finds them for the About box).
+NOTICES_IN_BUNDLE = Path("_internal") / "suitcheck" / "resources" / "THIRD-PARTY-NOTICES.txt"
+
+
+def check_notices(bundle: Path) -> None:
+    notices = bundle / NOTICES_IN_BUNDLE
+    if not notices.is_file():
+        raise SystemExit(f"the bundle carries no {NOTICES_IN_BUNDLE} (the spec writes it)")
+    text = notices.read_text(encoding="utf-8")
+    for needed in ("Python ", "PySide6_Essentials", "GNU LESSER GENERAL PUBLIC LICENSE", "SQLAlchemy"):
+        if needed not in text:
+            raise SystemExit(f"{NOTICES_IN_BUNDLE} does not name {needed!r}")
+    log(f"third-party notices: {NOTICES_IN_BUNDLE} ({notices.stat().st_size // 1024} kB)")
+
+
+def debian_copyright() -> str:
+    """/usr/share/doc/suitcheck/copyright (Debian's machine-readable format): suitcheck's
+    own terms, and where the bundled third-party software's notices are."""
+    return (
+        "Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n"
+        "Upstream-Name: suitcheck\n"
+        "Comment: The program in /opt/suitcheck carries third-party software (Python, Qt for\n"
+        " Python and the Qt libraries, SQLAlchemy and others), each under its own licence.\n"
+        " Their notices and licence texts are in\n"
+        f" /opt/suitcheck/{NOTICES_IN_BUNDLE.as_posix()}\n"
+        " (also shown in the program's About box).\n"
+        "\n"
+        "Files: *\n"
+        "Copyright: the publisher of suitcheck\n"
+        "License: LicenseRef-Proprietary\n"
+        " suitcheck is proprietary software, licensed to the firm that deploys it; all\n"
+        " rights reserved. The third-party software it carries is not: see above.\n"
+    )
+
+
 def stage_deb(bundle: Path, root: Path) -> None:
     shutil.rmtree(root, ignore_errors=True)
     shutil.copytree(bundle, root / "opt" / "suitcheck", symlinks=True)
@@ -278,6 +315,7 @@ def stage_deb(bundle: Path, root: Path) -> None:
     doc = share / "doc" / "suitcheck"
     doc.mkdir(parents=True)
     shutil.copy(ROOT / "NEWS.md", doc / "NEWS.md")
+    (doc / "copyright").write_text(debian_copyright(), encoding="utf-8")
     for path in root.rglob("*"):  # predictable modes whatever the build machine's umask
         if path.is_symlink():
             continue
@@ -348,6 +386,14 @@ def check_deb_in_scratch_root(deb: Path) -> None:
     if result.returncode != 0 or f"suitcheck {VERSION}" not in result.stdout:
         raise SystemExit(f"the .deb's launcher did not run: {result.returncode} {result.stdout} {result.stderr}")
     validate_desktop_metadata(scratch)
+    copyright_file = scratch / "usr" / "share" / "doc" / "suitcheck" / "copyright"
+    named = scratch / "opt" / "suitcheck" / NOTICES_IN_BUNDLE
+    if (
+        not copyright_file.is_file()
+        or not named.is_file()
+        or str(NOTICES_IN_BUNDLE.as_posix()) not in copyright_file.read_text()
+    ):
+        raise SystemExit("the .deb's copyright file is missing or does not name the notices it carries")
     log(f"the .deb unpacked into {scratch.relative_to(ROOT)}: usr/bin/suitcheck --version says suitcheck {VERSION}")
     shutil.rmtree(scratch)
 
@@ -432,6 +478,7 @@ def main(argv: list[str]) -> int:
     if not (args.reuse and (BUNDLE / ("suitcheck.exe" if OS == "Windows" else "suitcheck")).exists()):
         freeze()
     check_budget(BUNDLE)
+    check_notices(BUNDLE)
     smoke_target = BUNDLE
     if OS == "Darwin":
         smoke_target = DIST / "suitcheck.app"

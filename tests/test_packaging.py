@@ -177,3 +177,105 @@ def test_a_desktop_with_a_cjk_font_keeps_its_own(qapp: object) -> None:
     if not QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         pytest.fail("CI installs fonts-noto-cjk (.ci/run); this machine has no Chinese font")
     assert ensure_cjk_font() is None
+
+
+# ---------------------------------------------------------------- third-party notices
+
+
+@pytest.fixture(scope="module")
+def notices() -> ModuleType:
+    return _load(ROOT / "packaging" / "notices.py", "suitcheck_packaging_notices")
+
+
+def _source_of(module_name: str) -> Path:
+    spec = importlib.util.find_spec(module_name)
+    assert spec is not None
+    assert spec.origin is not None
+    return Path(spec.origin)
+
+
+def test_notices_carry_each_bundled_distributions_own_licence_text(notices: ModuleType, tmp_path: Path) -> None:
+    import sqlalchemy
+
+    out = tmp_path / "THIRD-PARTY-NOTICES.txt"
+    found = notices.write(
+        [_source_of("sqlalchemy"), _source_of("json"), ROOT / "src" / "suitcheck" / "__init__.py"],
+        [ROOT / "src"],
+        out,
+        "suitcheck",
+        suitcheck.__version__,
+    )
+    assert sorted(found.distributions) == ["sqlalchemy"]
+    assert found.python  # the standard library's json
+    text = out.read_text(encoding="utf-8")
+    assert f"SQLAlchemy {sqlalchemy.__version__}\nLicence: MIT" in text
+    # The text itself, as the wheel ships it (the notice MIT asks to travel with copies).
+    from importlib.metadata import distribution
+
+    licence = next(f for f in distribution("SQLAlchemy").files or () if f.name == "LICENSE")
+    assert Path(str(distribution("SQLAlchemy").locate_file(licence))).read_text(encoding="utf-8").strip() in text
+    assert "PSF-2.0" in text
+    assert "PYTHON SOFTWARE FOUNDATION LICENSE" in text
+    assert "suitcheck itself is proprietary" in text
+
+
+def test_notices_give_qt_for_python_the_lgpl_its_wheels_do_not_carry(notices: ModuleType, tmp_path: Path) -> None:
+    out = tmp_path / "notices.txt"
+    found = notices.write([_source_of("PySide6.QtCore"), _source_of("shiboken6")], [], out, "suitcheck", "0")
+    assert {"pyside6-essentials", "shiboken6"} <= set(found.distributions)
+    text = out.read_text(encoding="utf-8")
+    assert "LGPL-3.0-only (Qt for Python, taken under the LGPLv3)" in text
+    assert text.count("GNU LESSER GENERAL PUBLIC LICENSE") >= 2  # for each of the two distributions
+    assert "GNU GENERAL PUBLIC LICENSE" in text  # LGPLv3 is GPLv3 plus permissions: both travel
+
+
+def test_a_bundled_file_nobody_owns_stops_the_build(notices: ModuleType, tmp_path: Path) -> None:
+    stray = tmp_path / "libmystery.so"
+    stray.write_bytes(b"\x7fELF")
+    out = tmp_path / "notices.txt"
+    with pytest.raises(notices.IncompleteNotices, match="libmystery.so"):
+        notices.write([stray, _source_of("sqlalchemy")], [], out, "suitcheck", "0")
+    assert not out.exists()
+
+
+def test_a_bundled_distribution_without_a_licence_file_stops_the_build(
+    notices: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    info = tmp_path / "unlicensed-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: unlicensed\nVersion: 1.0\nLicense: MIT\n")
+    (tmp_path / "unlicensed.py").write_text("")
+    (info / "RECORD").write_text(
+        "unlicensed.py,,\nunlicensed-1.0.dist-info/METADATA,,\nunlicensed-1.0.dist-info/RECORD,,\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    out = tmp_path / "notices.txt"
+    with pytest.raises(notices.IncompleteNotices, match="unlicensed 1.0 is bundled but carries no licence file"):
+        notices.write([tmp_path / "unlicensed.py"], [], out, "suitcheck", "0")
+    # With a licence file beside its metadata (an older wheel's way) it is taken, in Latin-1 too.
+    (info / "LICENSE").write_bytes("Copyright \xa9 2020 Someone\n".encode("latin-1"))
+    (info / "RECORD").write_text((info / "RECORD").read_text() + "unlicensed-1.0.dist-info/LICENSE,,\n")
+    notices.write([tmp_path / "unlicensed.py"], [], out, "suitcheck", "0")
+    assert "Copyright \xa9 2020 Someone" in out.read_text(encoding="utf-8")
+
+
+def test_a_system_library_brings_its_debian_copyright(notices: ModuleType, tmp_path: Path) -> None:
+    tool("dpkg")
+    libffi = next(Path("/usr/lib").glob("*/libffi.so.8"), None)
+    if libffi is None:
+        pytest.fail("libffi8 is a dependency of Python on Debian; this machine lacks it")
+    out = tmp_path / "notices.txt"
+    found = notices.write([libffi], [], out, "suitcheck", "0")
+    assert list(found.system) == ["libffi8"]
+    text = out.read_text(encoding="utf-8")
+    assert "libffi8 (a system library, from Debian)" in text
+    assert Path("/usr/share/doc/libffi8/copyright").read_text(encoding="utf-8").strip()[:200] in text
+
+
+def test_the_deb_copyright_file_names_where_the_notices_are(build: ModuleType) -> None:
+    text = build.debian_copyright()
+    assert text.startswith("Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/\n")
+    assert f"/opt/suitcheck/{build.NOTICES_IN_BUNDLE.as_posix()}" in text
+    from suitcheck.about import NOTICES_RESOURCE
+
+    assert build.NOTICES_IN_BUNDLE.as_posix().endswith(f"suitcheck/resources/{NOTICES_RESOURCE}")

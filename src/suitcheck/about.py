@@ -3,8 +3,19 @@
 from __future__ import annotations
 
 import sys
+from importlib import resources
+from pathlib import Path
 
 from suitcheck import __version__
+
+NOTICES_RESOURCE = "THIRD-PARTY-NOTICES.txt"
+
+
+def third_party_notices() -> Path | None:
+    """The licences of the third-party software an installed build carries (written by
+    packaging/notices.py when the build is made), or None in a source checkout."""
+    found = resources.files("suitcheck.resources").joinpath(NOTICES_RESOURCE)
+    return Path(str(found)) if found.is_file() else None
 
 
 def version_text() -> str:

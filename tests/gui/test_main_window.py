@@ -381,6 +381,22 @@ def test_about_names_versions_and_the_store(qtbot, window_for) -> None:  # type:
     assert fingerprint in text
 
 
+def test_about_names_the_third_party_licences_an_installed_build_carries(  # type: ignore[no-untyped-def]
+    qtbot, window_for, monkeypatch, tmp_path
+) -> None:
+    """A source checkout has no notices (the About box says nothing of them); an installed
+    build's box gives their path, which IT can open (packaging/notices.py writes the file)."""
+    import suitcheck.gui.main_window as main_window
+
+    window = window_for()
+    assert "THIRD-PARTY-NOTICES" not in window.about_box().text()
+    notices = tmp_path / "a&b" / "THIRD-PARTY-NOTICES.txt"
+    monkeypatch.setattr(main_window, "third_party_notices", lambda: notices)
+    text = window.about_box().text()
+    assert "Third-party licences:" in text
+    assert str(notices).replace("&", "&amp;") in text  # rich text: the path escaped
+
+
 def test_client_table_fits_without_horizontal_scroll_at_1024_and_1366(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]
     """At 1024 wide the assessment date gives way (the card shows it) instead of a
     horizontal scroll; at 1366 every column is there. The name stretches and elides."""

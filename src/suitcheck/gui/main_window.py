@@ -6,6 +6,7 @@ domain/ and permissions in services/."""
 
 from __future__ import annotations
 
+import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -24,7 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from suitcheck.about import version_text
+from suitcheck.about import third_party_notices, version_text
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import escape_controls
@@ -1094,9 +1095,16 @@ class MainWindow(QMainWindow):
             + "<br>"
             + self.tr("Audit key fingerprint: {fingerprint}").format(fingerprint=self.services.audit.fingerprint())
             + "</p>"
+            + self._notices_html()
         )
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         return box
+
+    def _notices_html(self) -> str:
+        notices = third_party_notices()  # only in an installed build
+        if notices is None:
+            return ""
+        return "<p>" + self.tr("Third-party licences: {path}").format(path=html.escape(str(notices))) + "</p>"
 
     def _error(self, exc: BaseException) -> None:
         # Often a background job's failure: never over the lock or after the session ended.

@@ -1996,6 +1996,10 @@ Store: {store}</source>
         <translation>审计密钥指纹：{fingerprint}</translation>
     </message>
     <message>
+        <source>Third-party licences: {path}</source>
+        <translation>第三方软件许可：{path}</translation>
+    </message>
+    <message>
         <source>Now select the client.</source>
         <translation>请选择客户。</translation>
     </message>
