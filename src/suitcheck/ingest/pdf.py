@@ -54,12 +54,37 @@ def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: i
         raise IngestError("corrupt", f"The PDF is damaged and cannot be read ({type(exc).__name__}).") from exc
     if not pages:
         raise IngestError("corrupt", "The PDF has no pages.")
+    _same_pages_as_the_viewer(data, len(pages))
     if not "".join("".join(page[0] for page in pages).split()):
         raise IngestError("no-text", "The PDF has no text layer (a scanned image?); it needs OCR first.")
     # A glyph its font's ToUnicode map sends to U+0000 is a glyph read as no character (and
     # PostgreSQL holds no NUL in text): U+FFFD, which ingest.metadata reads as one.
     text, shown, columns = ("\f".join(page[i] for page in pages).replace("\x00", "\ufffd") for i in range(3))
     return PdfTexts(text, shown, columns)
+
+
+def _same_pages_as_the_viewer(data: bytes, read: int) -> None:
+    """Refuse a PDF whose pages the report window (PDFium) counts otherwise than the `read`
+    pages its text was read from: PDFium takes every leaf of the page tree as a page,
+    pdfminer only the leaves typed /Page, so a page left untyped would be shown to the
+    client but never read for its level. A file PDFium cannot open passes: the window then
+    shows only the text read here."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError:
+        return
+    try:
+        shown = len(document)
+    finally:
+        document.close()
+    if shown != read:
+        raise IngestError(
+            "corrupt",
+            f"The PDF is damaged: a viewer shows {shown} pages where its text was read from {read}, "
+            "so the level read might not be the one its pages show.",
+        )
 
 
 def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str, str]]:
