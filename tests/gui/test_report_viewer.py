@@ -7,15 +7,16 @@ from __future__ import annotations
 import threading
 from pathlib import Path
 
+import pytest
 from PySide6.QtWidgets import QApplication
 
 from suitcheck.gui.dialogs import ReportViewer
 from suitcheck.gui.main_window import MainWindow
-from suitcheck.gui.pdf_view import PdfPages, PdfView
+from suitcheck.gui.pdf_view import DPI, MAX_PAGE_PIXELS, MAX_PAGE_SIDE, ZOOMS, PdfPages, PdfView
 from suitcheck.services import Services
 from tests.gui.conftest import HELD_S, login
 from tests.gui.test_main_window import find_client, pick_report
-from tests.pdfs import two_column_report_pdf
+from tests.pdfs import pdf_line, raw_page_pdf, two_column_report_pdf
 
 TITLE = "星辰半导体：先进封装放量，AI 芯片需求强劲"
 
@@ -172,3 +173,26 @@ def test_a_report_opened_for_a_client_who_is_gone_meanwhile_is_not_shown(qtbot, 
     qtbot.wait(100)
     QApplication.processEvents()
     assert not window.viewers
+
+
+@pytest.mark.parametrize("size", [(14400, 14400), (14400, 20)], ids=["200 inches square", "200 inches by a strip"])
+def test_a_huge_page_is_drawn_within_bounds_and_says_its_zoom(qtbot, size) -> None:  # type: ignore[no-untyped-def]
+    """An allowed report whose page is 200 inches square (import reads its text, nothing
+    more) was drawn at 19,200 pixels square, 1.1 GB, and 10 GB at 300 %: the desk ended.
+    Now the page is drawn at most MAX_PAGE_PIXELS, no side past MAX_PAGE_SIDE, and the zoom
+    label says the zoom it is drawn at."""
+    data = raw_page_pdf(pdf_line("本报告的风险等级为中风险。", y=700)).replace(
+        b"/MediaBox [0 0 595 842]", f"/MediaBox [0 0 {size[0]} {size[1]}]".encode()
+    )
+    view = PdfView(PdfPages(data), "赵一鸣 880005")
+    qtbot.addWidget(view)
+    view.show()
+    for zoom in (ZOOMS.index(1.0), len(ZOOMS) - 1):
+        view.set_zoom(zoom)
+        qtbot.waitUntil(lambda: view.rendered == (0, view.pages.fitted_scale(0, view.scale())), timeout=10_000)
+        pixmap = view.page_widget.pixmap
+        assert pixmap is not None
+        assert pixmap.width() * pixmap.height() <= MAX_PAGE_PIXELS
+        assert max(pixmap.width(), pixmap.height()) <= MAX_PAGE_SIDE
+        drawn = pixmap.width() / (size[0] * DPI / 72 * view.devicePixelRatioF()) * 100
+        assert view.zoom_label.text() == f"{round(drawn)} %"

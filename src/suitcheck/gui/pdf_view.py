@@ -11,6 +11,7 @@ that also gives character boxes for find-in-text.
 
 from __future__ import annotations
 
+import math
 import threading
 from dataclasses import dataclass
 
@@ -34,6 +35,13 @@ from suitcheck.gui.workers import Job, Runner
 _PDFIUM = threading.Lock()  # PDFium is not thread-safe: one call at a time, whichever thread
 ZOOMS = (0.5, 0.67, 0.8, 1.0, 1.25, 1.5, 2.0, 3.0)
 DPI = 96  # 100 % zoom shows a page at the size it would have on a 96-dpi screen
+# A page is never drawn larger than this, whatever its size and the zoom: a page 200 inches
+# square (14,400 points, the most a PDF page may measure) is 19,200 pixels square at 100 %,
+# 1.1 GB of pixels (10 GB at 300 %), which ended the program. An A4 page at 300 % on a
+# screen of device pixel ratio 2 is about 32 million pixels; a side longer than 16,384
+# pixels is more than some platforms' pixmaps hold.
+MAX_PAGE_PIXELS = 48_000_000
+MAX_PAGE_SIDE = 16_384
 
 
 @dataclass(frozen=True)
@@ -51,7 +59,22 @@ class PdfPages:
             self.count = len(self._doc)
             self.sizes = [self._doc[i].get_size() for i in range(self.count)]  # points
 
+    def fitted_scale(self, index: int, scale: float) -> float:
+        """`scale`, or less where the page drawn at it would pass MAX_PAGE_PIXELS or
+        MAX_PAGE_SIDE."""
+        width, height = (float(side) for side in self.sizes[index])
+        if width <= 0 or height <= 0:
+            return scale  # PDFium refuses to draw it; the view says the page cannot be shown
+        # A little under the bounds: PDFium rounds each side of the bitmap up to whole pixels.
+        return min(
+            scale,
+            math.sqrt(MAX_PAGE_PIXELS / (width * height)) * 0.999,
+            (MAX_PAGE_SIDE - 1) / width,
+            (MAX_PAGE_SIDE - 1) / height,
+        )
+
     def render(self, index: int, scale: float) -> QImage:
+        scale = self.fitted_scale(index, scale)
         with _PDFIUM:
             bitmap = self._doc[index].render(scale=scale, rev_byteorder=True)
             fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888
@@ -230,13 +253,15 @@ class PdfView(QWidget):
 
     def _render(self) -> None:
         self._generation += 1
-        generation, page, scale = self._generation, self.page, self.scale()
+        generation, page = self._generation, self.page
+        scale = self.pages.fitted_scale(page, self.scale())  # a huge page at the size it can be drawn
         self.page_box.blockSignals(True)
         self.page_box.setValue(page + 1)
         self.page_box.blockSignals(False)
         self.previous_button.setEnabled(page > 0)
         self.next_button.setEnabled(page < self.pages.count - 1)
-        self.zoom_label.setText(f"{round(ZOOMS[self.zoom] * 100)} %")
+        # The zoom the page is drawn at: less than the step chosen for a page too large for it.
+        self.zoom_label.setText(f"{round(scale / self.scale() * ZOOMS[self.zoom] * 100)} %")
         self.zoom_in.setEnabled(self.zoom < len(ZOOMS) - 1)
         self.zoom_out.setEnabled(self.zoom > 0)
 
