@@ -82,3 +82,80 @@ def test_the_import_says_why_and_imports_nothing(sqlite_services: Services, tmp_
     assert (result.status, result.report, result.code) == (ImportStatus.FAILED, None, "corrupt")
     assert result.reason is not None
     assert "Traceback" not in result.reason
+
+
+def test_the_file_imported_from_changing_afterwards_changes_nothing_opened(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Holds (a guard): the report's bytes are taken into the store at import and the
+    opening hands out those, checked against the sealed row's hash; the file on the disk
+    is never read again. Replaced by a higher-risk report's bytes, or gone with its folder,
+    the same report opens with the same bytes."""
+    from suitcheck.domain.levels import RiskProfile
+    from tests.conftest import add_client, staff
+
+    compliance, advisor = staff(sqlite_services, Role.COMPLIANCE), staff(sqlite_services, Role.ADVISOR)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    path = folder / "weekly.pdf"
+    original = pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            CID_FONT,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+            b"/Contents 5 0 R >>",
+            pdf_stream(LOW_PAGE),
+        ]
+    )
+    path.write_bytes(original)
+    (result,) = sqlite_services.reports.import_paths(compliance, [path])
+    assert result.report is not None, result
+    add_client(sqlite_services, compliance, "M1", RiskProfile.C1)
+    path.write_bytes(_two_pages(second_typed=True))  # the 高风险 report in its place
+    assert sqlite_services.access.open_report(advisor, "M1", result.report).original == original
+    path.unlink()
+    folder.rmdir()
+    opened = sqlite_services.access.open_report(advisor, "M1", result.report)
+    assert opened.original == original
+    assert "高风险" not in opened.text
+
+
+def _entries(services: Services) -> int:
+    from sqlalchemy import func, select
+
+    from suitcheck.store.models import AuditEntry
+
+    with services.store.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(AuditEntry)).scalar_one())
+
+
+def test_which_open_reports_the_client_may_still_be_given(sqlite_services: Services, tmp_path: Path) -> None:
+    """Was BROKE (2), service half: a report window stayed open until a decision at this
+    desk refused its report, so compliance raising the report at another desk (or marking
+    the client for re-assessment there) left it open for the client. The desk now asks
+    `still_open` which of the reports it has open the client may still be given, as
+    `open_report` judges it, and closes the others. Nothing is recorded."""
+    from suitcheck.domain.levels import RiskLevel, RiskProfile
+    from tests.conftest import add_client, staff
+    from tests.fixtures import import_text_report
+
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    other = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "M3", RiskProfile.C3)
+    services.access.open_report(advisor, "M3", r3)
+    services.access.open_report(advisor, "M3", other)
+
+    def still_open() -> set[int]:
+        before = _entries(services)
+        answer = services.access.still_open(advisor, "M3", [r3, other])
+        assert _entries(services) == before  # a question, not a decision: nothing recorded
+        return answer
+
+    assert still_open() == {r3, other}
+    services.reports.set_level(compliance, r3, RiskLevel.R5, "衍生品内容，上调")  # at another desk
+    assert still_open() == {other}
+    services.investors.mark_reassessment_due(compliance, "M3", "客户财务状况变化")
+    assert still_open() == set()

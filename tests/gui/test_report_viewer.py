@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
+import shiboken6
 from PySide6.QtWidgets import QApplication
 
+from suitcheck.domain.decision import Outcome
 from suitcheck.gui.dialogs import ReportViewer
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.gui.pdf_view import DPI, MAX_PAGE_PIXELS, MAX_PAGE_SIDE, ZOOMS, PdfPages, PdfView
@@ -196,3 +199,39 @@ def test_a_huge_page_is_drawn_within_bounds_and_says_its_zoom(qtbot, size) -> No
         assert max(pixmap.width(), pixmap.height()) <= MAX_PAGE_SIDE
         drawn = pixmap.width() / (size[0] * DPI / 72 * view.devicePixelRatioF()) * 100
         assert view.zoom_label.text() == f"{round(drawn)} %"
+
+
+def test_a_window_closes_when_another_desk_overturns_its_decision(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services, monkeypatch
+) -> None:
+    """Was BROKE (2): a report window stayed open until a decision at this desk refused its
+    report. Compliance at another desk marked the client for re-assessment (nothing above
+    R1 until re-assessed) while the client read the R4 report here: the window stayed open
+    for as long as the clerk left it. Now the desk asks the services every
+    VIEWER_RECHECK_MS while windows are open and closes those the client may no longer be
+    given, saying why, and decides again for the pair on screen; windows still allowed stay."""
+    from suitcheck.gui import main_window
+
+    monkeypatch.setattr(main_window, "VIEWER_RECHECK_MS", 50)  # the question comes soon, not in 30 s
+    window = window_for()
+    viewer = open_for(qtbot, window, "880005", "创业板")
+    asked: list[tuple[object, ...]] = []
+    still_open = demo_services.access.still_open
+
+    def counted(*args: Any) -> Any:
+        asked.append(args)
+        return still_open(*args)
+
+    monkeypatch.setattr(demo_services.access, "still_open", counted)
+    qtbot.waitUntil(lambda: len(asked) >= 2, timeout=10_000)
+    assert window.viewers == [viewer]  # allowed still: it stays
+    demo_services.investors.mark_reassessment_due(login(demo_services, "demo-compliance"), "880005", "情况变化")
+    qtbot.waitUntil(lambda: not window.viewers, timeout=10_000)
+    assert not shiboken6.isValid(viewer) or not viewer.isVisible()
+    assert "another desk" in window.statusBar().currentMessage()
+    # The pair on screen is decided again (recorded) for the client as stored now.
+    qtbot.waitUntil(lambda: window.decision.result is not None, timeout=10_000)
+    assert window.decision.result.decision.outcome is Outcome.BLOCK
+    assert window.client is not None
+    assert window.client.reassessment_due
+    assert not window.open_button.isEnabled()

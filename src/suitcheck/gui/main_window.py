@@ -57,6 +57,15 @@ CHECK_SETTLE_MS = 250
 # A check still unanswered after this long is waiting for the store (another program or
 # desk holds its lock, up to the busy timeout): the panel says so instead of "Checking…".
 CHECK_WAIT_NOTICE_MS = 800
+# While report windows are open, how often the desk asks whether the client may still be
+# given their reports (recheck_viewers): a change made at another desk reaches no check here.
+VIEWER_RECHECK_MS = 30_000
+
+
+def _report_of(viewer: QWidget) -> int | None:
+    """The report a report window shows (ReportViewer.opened)."""
+    opened = getattr(viewer, "opened", None)
+    return opened.report_id if isinstance(opened, OpenedReport) else None
 
 
 class MainWindow(QMainWindow):
@@ -102,6 +111,9 @@ class MainWindow(QMainWindow):
         self._waiting_notice.setSingleShot(True)
         self._waiting_notice.setInterval(CHECK_WAIT_NOTICE_MS)
         self._waiting_notice.timeout.connect(self._show_no_decision)
+        self._viewer_recheck = QTimer(self)
+        self._viewer_recheck.setInterval(VIEWER_RECHECK_MS)
+        self._viewer_recheck.timeout.connect(self.recheck_viewers)
         self._build()
         self._build_menus()
         self.compliance_actions = ComplianceActions(self)
@@ -947,6 +959,8 @@ class MainWindow(QMainWindow):
             self.viewers.append(viewer)
             viewer.show()
             self.last_viewer = viewer
+            if not self._viewer_recheck.isActive():
+                self._viewer_recheck.start()
 
         def failed(exc: BaseException) -> None:
             if self.client is client and self.report is report and self.decision.result is result:
@@ -970,6 +984,49 @@ class MainWindow(QMainWindow):
         self._update_actions()
         self.statusBar().showMessage(self.tr("Opening the report…"), 3000)
         self.runner.start(Job(fetch), show, failed)
+
+    def recheck_viewers(self) -> None:
+        """Ask the services which of the reports open in windows the client may still be
+        given (AccessService.still_open) and close the others: another desk re-rated the
+        report, or marked the client for re-assessment, since it was opened, and no check
+        here says so. Every VIEWER_RECHECK_MS while windows are open; nothing is recorded.
+        An answer that cannot be had closes every window (fail closed) and says why."""
+        asked = [v for v in self.viewers if _report_of(v) is not None]
+        client = self.client
+        if not asked:
+            self._viewer_recheck.stop()
+            return
+        if client is None or self.locked or self.session_over:
+            return  # the windows are closed with the client, the lock or the session
+
+        def show(allowed: set[int]) -> None:
+            if self.session_over or self.client is None or self.client.id != client.id:
+                return  # another client since: their windows were closed with the one before
+            refused = [v for v in asked if v in self.viewers and _report_of(v) not in allowed]
+            if not refused:
+                return
+            for viewer in refused:
+                self.viewers.remove(viewer)
+                viewer.close()
+            result = self._current_result()
+            if result is not None and result.report_id in {_report_of(v) for v in refused}:
+                # The allow on screen no longer holds: no Open beside it, and the pair is
+                # decided again (recorded) once the client is read again below.
+                self.decision.show_hint(self.tr("Checking…"))
+                self._update_actions()
+            self.statusBar().showMessage(
+                self.tr("A report window was closed: the report or the client was changed at another desk."), 10_000
+            )
+            # The card, the list's row and the column as the store has them now.
+            self._follow_the_store(client)
+
+        def failed(exc: BaseException) -> None:
+            if self.client is not None and self.client.id == client.id:
+                self.close_viewers()
+            self._error(exc)
+
+        ids = sorted({report for v in asked if (report := _report_of(v)) is not None})
+        self.runner.start(Job(self.services.access.still_open, self.actor, client.id, ids), show, failed)
 
     def _opened(self) -> None:
         self._opening = False

@@ -494,6 +494,32 @@ class AccessService:
             reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
             return {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports}
 
+    def still_open(self, actor: Actor, investor_ref: str | int, report_ids: list[int]) -> set[int]:
+        """Of the reports open in windows for a client, those the client may still be given
+        now, as `open_report` judges it (an allow, or a warning override recorded today) and
+        without recording anything: the desk closes the others, whose decision a change made
+        elsewhere since the opening has overturned (another desk re-rated the report, marked
+        the client for re-assessment...). A staff member who may no longer open reports is
+        refused here (recorded), and the desk closes every window."""
+        actor = self._ctx.require(actor, Permission.OPEN_REPORT)
+        with self._ctx.transaction(read_only=True) as session:
+            investor = find_investor(session, investor_ref, actor)
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            reports = session.execute(select(Report).where(Report.id.in_(report_ids))).scalars()
+            return {
+                r.id
+                for r in reports
+                if _answers(
+                    self._ctx,
+                    session,
+                    actor,
+                    _decide(investor, r, today, policy, self._ctx),
+                    investor.id,
+                    r.id,
+                    policy.warning_version,
+                )["may_open"]
+            }
+
     def record_override(
         self,
         actor: Actor,

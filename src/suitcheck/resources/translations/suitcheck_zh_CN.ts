@@ -1984,6 +1984,10 @@ Store: {store}</source>
         <translation>研报未打开。请重新核查，查看当前结论。</translation>
     </message>
     <message>
+        <source>A report window was closed: the report or the client was changed at another desk.</source>
+        <translation>已关闭一个研报窗口：另一个柜台更改了该研报或该客户。</translation>
+    </message>
+    <message>
         <source>&lt;h3&gt;suitcheck&lt;/h3&gt;Investor suitability for research reports</source>
         <translation>&lt;h3&gt;suitcheck&lt;/h3&gt;研报投资者适当性管理</translation>
     </message>
