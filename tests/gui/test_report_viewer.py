@@ -235,3 +235,23 @@ def test_a_window_closes_when_another_desk_overturns_its_decision(  # type: igno
     assert window.client is not None
     assert window.client.reassessment_due
     assert not window.open_button.isEnabled()
+
+
+def test_a_pdf_whose_pages_cannot_be_drawn_says_so_beside_its_text(qtbot, window_for, demo_services, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """A PDF the level reader reads but PDFium does not open (here: its header after 3,000
+    blank bytes, past where PDFium looks) opened as a bare text window: no pages, no tabs,
+    and nothing said about why. Now the window says its pages cannot be shown and that
+    the text is the report's."""
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "weekly.pdf").write_bytes(
+        b" " * 3000
+        + raw_page_pdf(pdf_line("宏观经济周报：政策稳健", y=780, size=16) + pdf_line("本报告的风险等级为低风险。"))
+    )
+    [result] = demo_services.reports.import_paths(login(demo_services, "demo-compliance"), [folder])
+    assert result.status == "imported", result
+    viewer = open_for(qtbot, window_for(), "880005", "宏观经济周报")
+    assert viewer.pdf is None
+    assert viewer.pages_note.isVisibleTo(viewer)
+    assert "cannot be shown" in viewer.pages_note.text()
+    assert "低风险" in viewer.text.toPlainText()

@@ -135,9 +135,16 @@ class ReportViewer(QDialog):
         self.watermark_line.setObjectName("watermarkLine")
         self.watermark_line.setTextFormat(Qt.TextFormat.PlainText)
         self.watermark_line.setStyleSheet("color: palette(mid);")
+        # A PDF whose pages PDFium cannot draw (load_pages): its text is shown, and the
+        # window says why there are no pages rather than looking like a text report.
+        self.pages_note = QLabel(self)
+        self.pages_note.setObjectName("pagesNote")
+        self.pages_note.setWordWrap(True)
+        self.pages_note.setVisible(pages is None and opened.source_kind == "pdf")
         layout = QVBoxLayout(self)
         layout.addWidget(self.header)
         layout.addWidget(self.watermark_line)
+        layout.addWidget(self.pages_note)
         layout.addWidget(self.tabs, 1)
         if self.pdf is None:
             self.tabs.tabBar().setVisible(False)  # one view: no tabs to choose from
@@ -161,6 +168,12 @@ class ReportViewer(QDialog):
                 check=self.decision.audit_id,
                 staff=self.staff,
                 n=self.opened.audit_id,
+            )
+        )
+        self.pages_note.setText(
+            self.tr(
+                "The pages of this PDF cannot be shown (the file is damaged); its text, as read for its level, "
+                "is below."
             )
         )
         if self.pdf is not None:

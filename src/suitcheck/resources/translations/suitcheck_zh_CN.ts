@@ -4389,6 +4389,10 @@ Store: {store}</source>
         <translation>{client} {account} · {staff} · {time}</translation>
     </message>
     <message>
+        <source>The pages of this PDF cannot be shown (the file is damaged); its text, as read for its level, is below.</source>
+        <translation>此 PDF 的页面无法显示（文件已损坏）；下方为据以判定风险等级的研报文本。</translation>
+    </message>
+    <message>
         <source>Pages</source>
         <translation>页面</translation>
     </message>
