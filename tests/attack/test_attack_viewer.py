@@ -8,6 +8,15 @@ derivatives report stating 高风险 imported as R1 with one page; a C1 client w
 it, and the window showed both pages. Now a PDF whose page count the two readers do not
 agree on is refused as damaged, at the import and (a file imported before) at opening,
 since the opening reads the original again the same way.
+
+Was BROKE (1b): the page counts compared, the pages did not: PDFium trusts /Count, takes
+a node typed /Page that has kids for a node of the tree, and inherits resources through
+/Parent; pdfminer reads typed pages only, reads such a node as a page, inherits from the
+node it came through, and with no page in the tree reads every typed page in the file.
+Four files, each with a page count both readers agree on, imported as R1 while the
+window showed their 高风险 page. Now a page tree must say plainly which objects are pages
+(nodes with kids typed /Pages, the others /Page, each /Parent the node it is listed
+under), or the PDF is refused as damaged.
 """
 
 from __future__ import annotations
@@ -70,6 +79,81 @@ def test_a_page_the_level_reader_skips_but_the_window_shows_is_refused() -> None
     assert "pages" in str(refused.value)
     # The same report with both pages typed is read whole: two statements, unrated.
     assert extract(Path("report.pdf"), _two_pages(second_typed=True)).metadata.stated_level is None
+
+
+_PAGE = b"/MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+_FORM = b"/Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >> "
+# Page trees whose page counts agree, but whose pages do not: 1 catalog, 2 the root, 3 the
+# font; the low page's content is 5, the high page's 7.
+SAME_COUNT = {
+    # /Count says 2: PDFium shows the first two leaves (low, untyped high); pdfminer reads
+    # the typed ones (low, and a blank third page).
+    "untyped page, count made to agree": [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R 6 0 R 8 0 R] /Count 2 >>",
+        CID_FONT,
+        b"<< /Type /Page /Parent 2 0 R " + _PAGE + b"/Contents 5 0 R >>",
+        pdf_stream(LOW_PAGE),
+        b"<< /Parent 2 0 R " + _PAGE + b"/Contents 7 0 R >>",
+        pdf_stream(HIGH_PAGE),
+        b"<< /Type /Page /Parent 2 0 R " + _PAGE + b"/Contents 9 0 R >>",
+        pdf_stream(b""),
+    ],
+    # A node typed /Page that has kids: pdfminer reads the node's own (low) content;
+    # PDFium takes it for a node of the tree and shows its kid (high).
+    "a page with kids": [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        CID_FONT,
+        b"<< /Type /Page /Parent 2 0 R /Kids [6 0 R] /Count 1 " + _PAGE + b"/Contents 5 0 R >>",
+        pdf_stream(LOW_PAGE),
+        b"<< /Type /Page /Parent 4 0 R " + _PAGE + b"/Contents 7 0 R >>",
+        pdf_stream(HIGH_PAGE),
+    ],
+    # The root left untyped: pdfminer finds no page in the tree and falls back to every
+    # object typed /Page (an orphan, low); PDFium shows the tree's leaf (high).
+    "untyped tree, orphan page": [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Kids [6 0 R] /Count 1 >>",
+        CID_FONT,
+        b"<< /Type /Page " + _PAGE + b"/Contents 5 0 R >>",
+        pdf_stream(LOW_PAGE),
+        b"<< /Parent 2 0 R " + _PAGE + b"/Contents 7 0 R >>",
+        pdf_stream(HIGH_PAGE),
+    ],
+    # The page's /Parent is another node than the one it is listed under: pdfminer takes
+    # the inherited resources from the node it came through (/X1 the low form), PDFium
+    # from /Parent (/X1 the high form).
+    "inherits from another parent": [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 /Resources << /Font << /F1 3 0 R >> /XObject << /X1 5 0 R >> >> >>",
+        CID_FONT,
+        b"<< /Type /Page /Parent 8 0 R /MediaBox [0 0 595 842] /Contents 6 0 R >>",
+        pdf_stream(LOW_PAGE, _FORM),
+        pdf_stream(b"q /X1 Do Q\n"),
+        pdf_stream(HIGH_PAGE, _FORM),
+        b"<< /Type /Pages /Kids [] /Count 0 /Resources << /Font << /F1 3 0 R >> /XObject << /X1 7 0 R >> >> >>",
+    ],
+}
+
+
+def _pdfium_text(data: bytes) -> str:
+    document = pdfium.PdfDocument(data)
+    try:
+        return "".join(document[i].get_textpage().get_text_range() for i in range(len(document)))
+    finally:
+        document.close()
+
+
+@pytest.mark.parametrize("bodies", SAME_COUNT.values(), ids=SAME_COUNT.keys())
+def test_a_page_tree_the_two_readers_walk_otherwise_is_refused(bodies: list[bytes]) -> None:
+    """Was BROKE (1b): the page count compared, the same pages were not: each of these
+    imported as R1 (its low page read) while the window showed the 高风险 page."""
+    data = pdf_file(bodies)
+    assert "高风险" in _pdfium_text(data)  # what the report window would show
+    with pytest.raises(IngestError) as refused:
+        extract(Path("report.pdf"), data)
+    assert refused.value.code == "corrupt"
 
 
 def test_the_import_says_why_and_imports_nothing(sqlite_services: Services, tmp_path: Path) -> None:

@@ -63,6 +63,55 @@ def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: i
     return PdfTexts(text, shown, columns)
 
 
+UNPLAIN_PAGE_TREE = (
+    "The PDF is damaged: its page tree does not say plainly which of its objects are pages, "
+    "so a viewer might show a page whose level was not read."
+)
+
+
+def _pages_as_the_viewer_walks_them(document: Any) -> None:
+    """Refuse a page tree that the report window (PDFium) walks otherwise than pdfminer
+    reads it. PDFium takes every node with /Kids for a node of the tree and every node
+    without for a page, typed or not, and a page inherits its resources through its
+    /Parent; pdfminer descends only into nodes typed /Pages, reads only nodes typed /Page
+    (a node typed /Page with kids as a page, not its kids), inherits from the node it came
+    through, and, finding no page in the tree, reads every object typed /Page in the
+    file. So every node with kids must be typed /Pages, every node without typed /Page,
+    and every node's /Parent the node it is listed under: then every page the window can
+    show is one read here, with the resources it is drawn with. (A tree with no root shows
+    no page in PDFium: the page counts then disagree, _same_pages_as_the_viewer.)"""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+    from pdfminer.psparser import LIT
+
+    root = document.catalog.get("Pages")
+    if root is None:
+        return
+    stack: list[tuple[Any, int | None]] = [(root, None)]
+    seen: set[int] = set()
+    while stack:
+        ref, parent = stack.pop()
+        node = resolve1(ref)
+        objid = ref.objid if isinstance(ref, PDFObjRef) else None
+        if not isinstance(node, dict) or objid is None:
+            raise IngestError("corrupt", UNPLAIN_PAGE_TREE)
+        up = node.get("Parent")
+        if parent is not None and not (isinstance(up, PDFObjRef) and up.objid == parent):
+            raise IngestError("corrupt", UNPLAIN_PAGE_TREE)
+        if objid in seen:
+            continue
+        seen.add(objid)
+        declared = node.get("Type")
+        if declared is None:
+            declared = node.get("type")  # as pdfminer reads it (not STRICT)
+        if "Kids" in node:
+            kids = resolve1(node["Kids"])
+            if declared is not LIT("Pages") or not isinstance(kids, list):
+                raise IngestError("corrupt", UNPLAIN_PAGE_TREE)
+            stack.extend((kid, objid) for kid in kids)
+        elif declared is not LIT("Page"):
+            raise IngestError("corrupt", UNPLAIN_PAGE_TREE)
+
+
 def _same_pages_as_the_viewer(data: bytes, read: int) -> None:
     """Refuse a PDF whose pages the report window (PDFium) counts otherwise than the `read`
     pages its text was read from: PDFium takes every leaf of the page tree as a page,
@@ -106,6 +155,7 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
     device = ShownDevice(resources, laparams=params)
     interpreter = ShownInterpreter(resources, device)
     interpreter.hidden_groups = hidden_layers(document.catalog)
+    _pages_as_the_viewer_walks_them(document)
     pages: list[tuple[str, str, str]] = []
     chars = 0
     for page in PDFPage.create_pages(document):
