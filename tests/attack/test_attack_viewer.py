@@ -17,6 +17,12 @@ Four files, each with a page count both readers agree on, imported as R1 while t
 window showed their 高风险 page. Now a page tree must say plainly which objects are pages
 (nodes with kids typed /Pages, the others /Page, each /Parent the node it is listed
 under), or the PDF is refused as damaged.
+
+Was BROKE (2): a report window stayed open after another desk overturned the decision it
+was opened under (the desk half is in tests/gui/test_report_viewer.py).
+
+Was BROKE (3): text painted through a tiling pattern (its cell a content stream of its
+own, which pdfminer never reads) showed 高风险 on the page of a report imported as R1.
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ import pypdfium2 as pdfium
 import pytest
 
 from suitcheck.domain.codes import ImportStatus
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.roles import Role
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.reader import extract
@@ -154,6 +161,79 @@ def test_a_page_tree_the_two_readers_walk_otherwise_is_refused(bodies: list[byte
     with pytest.raises(IngestError) as refused:
         extract(Path("report.pdf"), data)
     assert refused.value.code == "corrupt"
+
+
+def _patterned(fill_resources: bytes, extra: tuple[bytes, ...], fill: bytes, page_extra: bytes = b"") -> bytes:
+    """The low page filling a box with the tiling pattern /P1 (object 6): its cell shows
+    本报告的风险等级为高风险 in glyphs. `fill_resources` holds /P1, directly or through a
+    form XObject; `fill` is what the page's content adds to the low page."""
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            CID_FONT,
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
+            + fill_resources
+            + b" >> /Contents 5 0 R "
+            + page_extra
+            + b">>",
+            pdf_stream(LOW_PAGE + fill),
+            pdf_stream(
+                pdf_line("本报告的风险等级为高风险。", x=0, y=10, size=20),
+                b"/Type /Pattern /PatternType 1 /PaintType 1 /TilingType 1 /BBox [0 0 400 40] /XStep 400 "
+                b"/YStep 40 /Resources << /Font << /F1 3 0 R >> >> ",
+            ),
+            *extra,
+        ]
+    )
+
+
+FILL = b"/Pattern cs /P1 scn 60 300 400 40 re f\n"
+PATTERNED = {
+    "on the page": _patterned(b"/Pattern << /P1 6 0 R >>", (), FILL),
+    "in a form the page draws": _patterned(
+        b"/XObject << /X1 7 0 R >>",
+        (pdf_stream(FILL, _FORM.replace(b">> >> ", b">> /Pattern << /P1 6 0 R >> >> ")),),
+        b"q /X1 Do Q\n",
+    ),
+    "in a stamp's appearance": _patterned(
+        b"",
+        (
+            b"<< /Type /Annot /Subtype /Stamp /Rect [60 300 460 340] /F 4 /AP << /N 8 0 R >> >>",
+            pdf_stream(
+                b"/Pattern cs /P1 scn 0 0 400 40 re f\n",
+                b"/Type /XObject /Subtype /Form /BBox [0 0 400 40] /Resources << /Pattern << /P1 6 0 R >> >> ",
+            ),
+        ),
+        b"",
+        b"/Annots [7 0 R] ",
+    ),
+}
+
+
+def _dark_pixels_in_the_box(data: bytes) -> int:
+    """Dark pixels PDFium paints in the box FILL fills (60,300 to 460,340; its text layer
+    has no pattern text to compare)."""
+    document = pdfium.PdfDocument(data)
+    try:
+        bitmap = document[0].render(scale=1, grayscale=True)
+        pixels, stride = bytes(bitmap.buffer), bitmap.stride
+    finally:
+        document.close()
+    return sum(1 for y in range(842 - 340, 842 - 300) for x in range(60, 460) if pixels[y * stride + x] < 128)
+
+
+@pytest.mark.parametrize("data", PATTERNED.values(), ids=PATTERNED.keys())
+def test_a_level_painted_with_a_pattern_of_glyphs_is_read(data: bytes) -> None:
+    """Was BROKE (3): a tiling pattern's cell is a content stream of its own, which PDFium
+    paints wherever the pattern fills an area and pdfminer never reads. A box filled with
+    a pattern whose cell says 本报告的风险等级为高风险 showed that on the page, while the
+    report imported as R1 from its 低风险 sentence. Now the text of the tiling patterns a
+    page can paint is read with the page's: two statements, unrated."""
+    assert _dark_pixels_in_the_box(data) > 500  # the window paints the pattern's glyphs there
+    meta = extract(Path("report.pdf"), data).metadata
+    assert meta.stated_level is None
+    assert RiskLevel.R5 in meta.level_statements
 
 
 def test_the_import_says_why_and_imports_nothing(sqlite_services: Services, tmp_path: Path) -> None:

@@ -165,6 +165,7 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
         device.hide_under(_covering_annotations(page))
         texts = [_layout_texts(device)]
         texts += _annotation_texts(document, page, interpreter, device)
+        texts += _pattern_texts(document, page, interpreter, device)
         pages.append(tuple("\n".join(t[i] for t in texts if t[i]) for i in range(3)))  # type: ignore[arg-type]
         chars += len(pages[-1][0])
         if max_chars is not None and chars > max_chars:
@@ -288,6 +289,66 @@ def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -
                 text = decode_text(value)
                 texts.append((text, text if key == "Contents" and from_contents else "", text))
     return texts
+
+
+def _pattern_texts(document: Any, page: Any, interpreter: Any, device: Any) -> list[tuple[str, str, str]]:
+    """(all text, text shown, all text) of each tiling pattern a page can paint
+    (_tiling_patterns). A pattern's cell is a content stream of its own, which a viewer
+    paints wherever the pattern fills an area and pdfminer's interpreter never reads: a box
+    filled with a pattern whose cell says 本报告的风险等级为高风险 showed it on the page while
+    only the page's 低风险 sentence was read. Read as shown (a pattern no fill uses shows
+    nothing, but a level in it then only leaves the report unrated)."""
+    from pdfminer.pdfpage import PDFPage
+
+    texts: list[tuple[str, str, str]] = []
+    for cell in _tiling_patterns(page):
+        attrs = {"MediaBox": cell.get("BBox"), "Resources": cell.get("Resources") or {}, "Contents": cell}
+        interpreter.process_appearance(PDFPage(document, None, attrs, None), hidden=False)
+        texts.append(_layout_texts(device))
+    return texts
+
+
+def _appearance_resources(page: Any) -> list[Any]:
+    """The resources of the page's annotations' normal appearances (each state)."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    found: list[Any] = []
+    annots = resolve1(page.annots)
+    for ref in annots if isinstance(annots, list) else []:
+        annot = resolve1(ref)
+        appearances = resolve1(annot.get("AP")) if isinstance(annot, dict) else None
+        normal = resolve1(appearances.get("N")) if isinstance(appearances, dict) else None
+        states = list(normal.values()) if isinstance(normal, dict) else [normal]
+        found += [stream.get("Resources") for stream in map(resolve1, states) if isinstance(stream, PDFStream)]
+    return found
+
+
+def _tiling_patterns(page: Any) -> list[Any]:
+    """The tiling patterns (their cell streams) in the page's resources and in the
+    resources of the form XObjects, patterns and annotation appearances under them."""
+    from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+    from pdfminer.psparser import literal_name
+
+    stack: list[Any] = [page.resources, *_appearance_resources(page)]
+    seen: set[int] = set()
+    cells: list[Any] = []
+    while stack:
+        held = resolve1(stack.pop())
+        for kind in ("Pattern", "XObject"):
+            entries = resolve1(held.get(kind)) if isinstance(held, dict) else None
+            for ref in entries.values() if isinstance(entries, dict) else []:
+                if isinstance(ref, PDFObjRef) and ref.objid in seen:
+                    continue
+                seen.add(ref.objid if isinstance(ref, PDFObjRef) else -1)
+                stream = resolve1(ref)
+                if not isinstance(stream, PDFStream):
+                    continue  # a shading pattern, or nothing
+                if kind == "Pattern" and resolve1(stream.get("PatternType")) == 1:
+                    cells.append(stream)
+                elif kind == "XObject" and literal_name(resolve1(stream.get("Subtype"))) != "Form":
+                    continue  # an image holds no resources to look in
+                stack.append(stream.get("Resources"))
+    return cells
 
 
 def _column_order(boxes: list[Any], page_width: float) -> list[Any]:
