@@ -21,8 +21,9 @@ under), or the PDF is refused as damaged.
 Was BROKE (2): a report window stayed open after another desk overturned the decision it
 was opened under (the desk half is in tests/gui/test_report_viewer.py).
 
-Was BROKE (3): text painted through a tiling pattern (its cell a content stream of its
-own, which pdfminer never reads) showed 高风险 on the page of a report imported as R1.
+Was BROKE (3): text painted through a tiling pattern, a soft mask or a Type3 glyph (each a
+content stream of its own, which pdfminer never reads) showed 高风险 on the page of a
+report imported as R1.
 """
 
 from __future__ import annotations
@@ -166,14 +167,15 @@ def test_a_page_tree_the_two_readers_walk_otherwise_is_refused(bodies: list[byte
 def _patterned(fill_resources: bytes, extra: tuple[bytes, ...], fill: bytes, page_extra: bytes = b"") -> bytes:
     """The low page filling a box with the tiling pattern /P1 (object 6): its cell shows
     本报告的风险等级为高风险 in glyphs. `fill_resources` holds /P1, directly or through a
-    form XObject; `fill` is what the page's content adds to the low page."""
+    form XObject (or, starting with /Font, the page's fonts); `fill` is what the page's
+    content adds to the low page. Further objects are numbered from 7."""
     return pdf_file(
         [
             b"<< /Type /Catalog /Pages 2 0 R >>",
             b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
             CID_FONT,
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> "
-            + fill_resources
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << "
+            + (fill_resources if fill_resources.startswith(b"/Font") else b"/Font << /F1 3 0 R >> " + fill_resources)
             + b" >> /Contents 5 0 R "
             + page_extra
             + b">>",
@@ -189,12 +191,32 @@ def _patterned(fill_resources: bytes, extra: tuple[bytes, ...], fill: bytes, pag
 
 
 FILL = b"/Pattern cs /P1 scn 60 300 400 40 re f\n"
-PATTERNED = {
+PAINTED = {
     "on the page": _patterned(b"/Pattern << /P1 6 0 R >>", (), FILL),
     "in a form the page draws": _patterned(
         b"/XObject << /X1 7 0 R >>",
         (pdf_stream(FILL, _FORM.replace(b">> >> ", b">> /Pattern << /P1 6 0 R >> >> ")),),
         b"q /X1 Do Q\n",
+    ),
+    "a soft mask's group": _patterned(
+        b"/ExtGState << /M1 << /SMask << /S /Luminosity /G 7 0 R >> >> >>",
+        (
+            pdf_stream(
+                pdf_line("本报告的风险等级为高风险。", x=60, y=310, size=20).replace(b"BT", b"BT 1 g", 1),
+                _FORM.replace(b"/BBox", b"/Group << /S /Transparency /CS /DeviceGray >> /BBox"),
+            ),
+        ),
+        b"q /M1 gs 0 g 60 300 400 40 re f Q\n",
+    ),
+    "a Type3 glyph's procedure": _patterned(
+        b"/Font << /F1 3 0 R /T3 8 0 R >>",
+        (
+            pdf_stream(b"1000 0 d0\n" + pdf_line("本报告的风险等级为高风险。", x=0, y=0, size=1)),
+            b"<< /Type /Font /Subtype /Type3 /FontBBox [0 0 20 2] /FontMatrix [1 0 0 1 0 0] /CharProcs << /a 7 0 R >>"
+            b" /Encoding << /Differences [97 /a] >> /FirstChar 97 /LastChar 97 /Widths [1000]"
+            b" /Resources << /Font << /F1 3 0 R >> >> >>",
+        ),
+        b"BT /T3 20 Tf 60 310 Td (a) Tj ET\n",
     ),
     "in a stamp's appearance": _patterned(
         b"",
@@ -223,13 +245,14 @@ def _dark_pixels_in_the_box(data: bytes) -> int:
     return sum(1 for y in range(842 - 340, 842 - 300) for x in range(60, 460) if pixels[y * stride + x] < 128)
 
 
-@pytest.mark.parametrize("data", PATTERNED.values(), ids=PATTERNED.keys())
-def test_a_level_painted_with_a_pattern_of_glyphs_is_read(data: bytes) -> None:
-    """Was BROKE (3): a tiling pattern's cell is a content stream of its own, which PDFium
-    paints wherever the pattern fills an area and pdfminer never reads. A box filled with
-    a pattern whose cell says 本报告的风险等级为高风险 showed that on the page, while the
-    report imported as R1 from its 低风险 sentence. Now the text of the tiling patterns a
-    page can paint is read with the page's: two statements, unrated."""
+@pytest.mark.parametrize("data", PAINTED.values(), ids=PAINTED.keys())
+def test_a_level_painted_through_a_stream_of_its_own_is_read(data: bytes) -> None:
+    """Was BROKE (3): a tiling pattern's cell, a soft mask's group and a Type3 glyph's
+    procedure are content streams of their own, which PDFium paints and pdfminer never
+    reads. A box filled with a pattern whose cell says 本报告的风险等级为高风险 (or painted
+    through a mask of that sentence, or one Type3 glyph drawing it) showed it on the page,
+    while the report imported as R1 from its 低风险 sentence. Now the text of every such
+    stream a page can paint is read with the page's: two statements, unrated."""
     assert _dark_pixels_in_the_box(data) > 500  # the window paints the pattern's glyphs there
     meta = extract(Path("report.pdf"), data).metadata
     assert meta.stated_level is None

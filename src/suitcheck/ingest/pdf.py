@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 from typing import Any, NamedTuple
 
 from suitcheck.ingest.errors import IngestError
@@ -158,6 +159,7 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
     _pages_as_the_viewer_walks_them(document)
     pages: list[tuple[str, str, str]] = []
     chars = 0
+    painted: set[int] = set()  # the resources looked into for painted streams: each once per file
     for page in PDFPage.create_pages(document):
         if max_pages is not None and len(pages) >= max_pages:
             raise IngestError("too-many-pages", f"The PDF has more than {max_pages} pages (the firm's limit).")
@@ -165,7 +167,7 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
         device.hide_under(_covering_annotations(page))
         texts = [_layout_texts(device)]
         texts += _annotation_texts(document, page, interpreter, device)
-        texts += _pattern_texts(document, page, interpreter, device)
+        texts += _painted_texts(document, page, interpreter, device, painted)
         pages.append(tuple("\n".join(t[i] for t in texts if t[i]) for i in range(3)))  # type: ignore[arg-type]
         chars += len(pages[-1][0])
         if max_chars is not None and chars > max_chars:
@@ -291,18 +293,26 @@ def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -
     return texts
 
 
-def _pattern_texts(document: Any, page: Any, interpreter: Any, device: Any) -> list[tuple[str, str, str]]:
-    """(all text, text shown, all text) of each tiling pattern a page can paint
-    (_tiling_patterns). A pattern's cell is a content stream of its own, which a viewer
-    paints wherever the pattern fills an area and pdfminer's interpreter never reads: a box
-    filled with a pattern whose cell says 本报告的风险等级为高风险 showed it on the page while
-    only the page's 低风险 sentence was read. Read as shown (a pattern no fill uses shows
-    nothing, but a level in it then only leaves the report unrated)."""
+def _painted_texts(
+    document: Any, page: Any, interpreter: Any, device: Any, seen: set[int]
+) -> list[tuple[str, str, str]]:
+    """(all text, text shown, all text) of each content stream a page can paint that
+    pdfminer's interpreter never reads (_painted_cells): a tiling pattern's cell (painted
+    wherever the pattern fills an area), a soft mask's group (its shapes cut what is
+    painted under the mask) and a Type3 glyph's procedure (which may show a whole sentence
+    in another font for one character code). A macro weekly stating 低风险 showed
+    本报告的风险等级为高风险 through each of them while only its 低风险 sentence was read.
+    Read as shown (a cell nothing paints shows nothing, but a level in it then only leaves
+    the report unrated). `seen`: the objects looked into on the pages before: a Type3
+    font's hundreds of glyphs, or a pattern on every page, are read once per file; and a
+    cell that shows no text and draws no XObject (a glyph drawn as paths) is not laid out."""
     from pdfminer.pdfpage import PDFPage
 
     texts: list[tuple[str, str, str]] = []
-    for cell in _tiling_patterns(page):
-        attrs = {"MediaBox": cell.get("BBox"), "Resources": cell.get("Resources") or {}, "Contents": cell}
+    for cell, resources, box in _painted_cells(page, seen):
+        if not _SHOWS_TEXT.search(cell.get_data() or b""):
+            continue
+        attrs = {"MediaBox": box, "Resources": resources or {}, "Contents": cell}
         interpreter.process_appearance(PDFPage(document, None, attrs, None), hidden=False)
         texts.append(_layout_texts(device))
     return texts
@@ -323,31 +333,55 @@ def _appearance_resources(page: Any) -> list[Any]:
     return found
 
 
-def _tiling_patterns(page: Any) -> list[Any]:
-    """The tiling patterns (their cell streams) in the page's resources and in the
-    resources of the form XObjects, patterns and annotation appearances under them."""
-    from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
+_GLYPH_SPACE = [0, 0, 1000, 1000]
+# A text-showing operator (Tj, TJ, ' or ") or an XObject drawn (Do), in a content stream.
+_SHOWS_TEXT = re.compile(rb"T[jJ]|Do|['\"]")
+
+
+def _cells_of(kind: str, entry: Any) -> list[tuple[Any, Any, Any]]:
+    """The painted streams one resource entry holds, each with its resources and box:
+    a tiling pattern's cell, a form XObject (looked into, not read: the interpreter reads
+    it where the page draws it), a graphics state's soft-mask group, a Type3 font's
+    glyph procedures."""
+    from pdfminer.pdftypes import PDFStream, resolve1
     from pdfminer.psparser import literal_name
 
+    if isinstance(entry, PDFStream) and kind in ("Pattern", "XObject"):
+        painted = kind == "Pattern" and resolve1(entry.get("PatternType")) == 1
+        if painted or literal_name(resolve1(entry.get("Subtype"))) == "Form":
+            return [(entry, entry.get("Resources"), entry.get("BBox"))]
+    if isinstance(entry, dict) and kind == "ExtGState":
+        mask = resolve1(entry.get("SMask"))
+        group = resolve1(mask.get("G")) if isinstance(mask, dict) else None
+        if isinstance(group, PDFStream):
+            return [(group, group.get("Resources"), group.get("BBox"))]
+    if isinstance(entry, dict) and kind == "Font" and literal_name(resolve1(entry.get("Subtype"))) == "Type3":
+        procs = resolve1(entry.get("CharProcs"))
+        glyphs = [resolve1(p) for p in procs.values()] if isinstance(procs, dict) else []
+        return [(g, entry.get("Resources"), _GLYPH_SPACE) for g in glyphs if isinstance(g, PDFStream)]
+    return []
+
+
+def _painted_cells(page: Any, seen: set[int]) -> list[tuple[Any, Any, Any]]:
+    """_cells_of every resource the page can reach: its own, and those of the form
+    XObjects, cells and annotation appearances under them; each once. Form XObjects are
+    followed but not returned (the interpreter reads them where they are drawn)."""
+    from pdfminer.pdftypes import PDFObjRef, resolve1
+
     stack: list[Any] = [page.resources, *_appearance_resources(page)]
-    seen: set[int] = set()
-    cells: list[Any] = []
+    cells: list[tuple[Any, Any, Any]] = []
     while stack:
         held = resolve1(stack.pop())
-        for kind in ("Pattern", "XObject"):
+        for kind in ("Pattern", "XObject", "ExtGState", "Font"):
             entries = resolve1(held.get(kind)) if isinstance(held, dict) else None
             for ref in entries.values() if isinstance(entries, dict) else []:
                 if isinstance(ref, PDFObjRef) and ref.objid in seen:
                     continue
                 seen.add(ref.objid if isinstance(ref, PDFObjRef) else -1)
-                stream = resolve1(ref)
-                if not isinstance(stream, PDFStream):
-                    continue  # a shading pattern, or nothing
-                if kind == "Pattern" and resolve1(stream.get("PatternType")) == 1:
-                    cells.append(stream)
-                elif kind == "XObject" and literal_name(resolve1(stream.get("Subtype"))) != "Form":
-                    continue  # an image holds no resources to look in
-                stack.append(stream.get("Resources"))
+                for cell in _cells_of(kind, resolve1(ref)):
+                    stack.append(cell[1])
+                    if kind != "XObject":
+                        cells.append(cell)
     return cells
 
 
