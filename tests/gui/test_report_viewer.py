@@ -255,3 +255,44 @@ def test_a_pdf_whose_pages_cannot_be_drawn_says_so_beside_its_text(qtbot, window
     assert viewer.pages_note.isVisibleTo(viewer)
     assert "cannot be shown" in viewer.pages_note.text()
     assert "低风险" in viewer.text.toPlainText()
+
+
+def test_a_page_that_cannot_be_drawn_shows_no_other_page_in_its_place(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Page 2 failing to draw (PDFium out of memory on a busy desk) left page 1's pixels on
+    screen under "2 of 2", with the sentence beside the find box. Now the page area is
+    cleared and says the page cannot be shown; page 1 comes back when chosen again. A
+    search that failed said the page could not be shown: now it says the search failed."""
+    data = two_column_report_pdf(
+        title=TITLE, report_type="点评", date_line="2025 年 3 月 18 日", level_sentence="中风险",
+        rating="超配", analysts=[], body=["空白"],
+    )  # fmt: skip
+    pages = PdfPages(data)
+    drawn = pages.render
+
+    def render(index: int, scale: float) -> Any:
+        if index == 1:
+            raise MemoryError
+        return drawn(index, scale)
+
+    monkeypatch.setattr(pages, "render", render)
+    view = PdfView(pages, "赵一鸣 880005")
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.rendered == (0, view.scale()), timeout=10_000)
+    view.go_to(1)
+    qtbot.waitUntil(lambda: view.find_status.text() != "", timeout=10_000)
+    assert view.page_box.value() == 2
+    assert view.page_widget.pixmap is None  # not page 1's pixels under "2 of 2"
+    assert view.rendered is None
+    assert "cannot be shown" in view.find_status.text()
+    view.go_to(0)
+    qtbot.waitUntil(lambda: view.rendered == (0, view.scale()), timeout=10_000)
+    assert view.page_widget.pixmap is not None
+    assert view.find_status.text() == ""
+    # A search that fails says so, not that the page cannot be shown.
+    monkeypatch.setattr(pages, "find", lambda text: 1 / 0)
+    view.find_edit.setText("空白")
+    view.find_next()
+    qtbot.waitUntil(lambda: view.find_status.text() != "", timeout=10_000)
+    assert view.find_status.text() == "The report cannot be searched."
+    assert view.page_widget.pixmap is not None

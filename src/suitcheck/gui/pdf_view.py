@@ -112,6 +112,12 @@ class PageWidget(QWidget):
         self.highlights: list[tuple[tuple[float, float, float, float], bool]] = []
         self.watermark = ""
 
+    def clear(self) -> None:
+        """No page: a page that could not be drawn leaves no other page's pixels behind."""
+        self.pixmap = None
+        self.highlights = []
+        self.update()
+
     def show_image(self, image: QImage, scale: float, page_height: float) -> None:
         self.pixmap = QPixmap.fromImage(image)
         self.scale, self.page_height = scale, page_height
@@ -163,6 +169,7 @@ class PdfView(QWidget):
         self.match = -1
         self._generation = 0
         self.rendered: tuple[int, float] | None = None
+        self._page_failed = False  # the find bar says the page on screen cannot be shown
 
         self.previous_button = QPushButton(self)
         self.previous_button.setObjectName("previousPage")
@@ -268,16 +275,27 @@ class PdfView(QWidget):
         def show(image: QImage) -> None:
             if generation != self._generation:
                 return  # the clerk moved on meanwhile
+            if self._page_failed:  # the sentence was about the page before
+                self._page_failed = False
+                self.find_status.clear()
             image.setDevicePixelRatio(self.devicePixelRatioF())
             self.page_widget.show_image(image, scale / self.devicePixelRatioF(), self.pages.sizes[page][1])
             self._show_highlights()
             self.rendered = (page, scale)
             self.page_shown.emit(page)
 
-        self.runner.start(Job(self.pages.render, page, scale), show, self._failed)
+        def failed(_exc: BaseException) -> None:
+            if generation != self._generation:
+                return  # a page asked for since is on its way
+            self.page_widget.clear()
+            self.rendered = None
+            self._page_failed = True
+            self.find_status.setText(self.tr("This page cannot be shown."))
 
-    def _failed(self, exc: BaseException) -> None:
-        self.find_status.setText(self.tr("This page cannot be shown."))
+        self.runner.start(Job(self.pages.render, page, scale), show, failed)
+
+    def _find_failed(self, _exc: BaseException) -> None:
+        self.find_status.setText(self.tr("The report cannot be searched."))
 
     # -- find -------------------------------------------------------------------------------
     def _focus_find(self) -> None:
@@ -299,7 +317,7 @@ class PdfView(QWidget):
             self.matches = matches
             self._go_to_match(0)
 
-        self.runner.start(Job(self.pages.find, text), found, self._failed)
+        self.runner.start(Job(self.pages.find, text), found, self._find_failed)
 
     def _go_to_match(self, number: int) -> None:
         if not self.matches:

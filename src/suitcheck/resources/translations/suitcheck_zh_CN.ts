@@ -3850,6 +3850,10 @@ Store: {store}</source>
         <translation>无法显示此页。</translation>
     </message>
     <message>
+        <source>The report cannot be searched.</source>
+        <translation>无法在此研报中查找。</translation>
+    </message>
+    <message>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>
