@@ -170,6 +170,24 @@ def test_edit_client_dialog_takes_a_client_out_of_the_lowest_category(qtbot, dem
     assert not demo_services.investors.get(compliance, "880010").lowest_category
 
 
+def test_edit_client_dialog_never_undoes_what_another_desk_changed_meanwhile(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    """The form sends every field it shows: opened before compliance put the client in the
+    lowest category at another desk, a name correction saved from it lifted the flag."""
+    compliance = login(demo_services, "demo-compliance")
+    from suitcheck.gui.dialogs import ClientEditDialog
+
+    dialog = ClientEditDialog(demo_services, compliance, demo_services.investors.get(compliance, "880001"))
+    qtbot.addWidget(dialog)
+    demo_services.investors.update(compliance, "880001", lowest_category=True, reason="cannot bear any loss")
+    dialog.name.setText("林晓梅（更正）")
+    dialog.reason.setText("typo in the name")
+    dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
+    change_answered(qtbot, dialog)
+    assert "Another desk changed" in dialog.message.text()  # refused, the dialog stays open
+    now = demo_services.investors.get(compliance, "880001")
+    assert (now.name, now.lowest_category) == ("林晓梅", True)
+
+
 def test_findings_queue_resolves_only_what_the_service_lets_go(qtbot, demo_services: Services, confirmations) -> None:  # type: ignore[no-untyped-def]
     """A finding about the level is settled by rating the report (#15), never dismissed:
     the service says so on the finding (resolvable) and the button follows it."""

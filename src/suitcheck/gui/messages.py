@@ -689,6 +689,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "A client with account number '{account}' already exists."),
     QT_TRANSLATE_NOOP("Messages", "A client with this ID number already exists."),
     QT_TRANSLATE_NOOP("Messages", "Say why the client leaves the lowest risk-tolerance category."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another desk changed this client's record since it was shown to you; nothing was recorded. Look at the client again and make your change again.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "Nothing to change."),
     QT_TRANSLATE_NOOP(
         "Messages", "Say where the assessment was made (a note) when recording a profile without answers."

@@ -706,6 +706,17 @@ def _confirmable(investor: Investor, assessed_on: dt.date, today: dt.date, polic
         )
 
 
+def _edited_since(investor: Investor, shown: InvestorView) -> bool:
+    """The fields a client edit sends, as stored, differ from those `shown` (read before)."""
+    stored = (
+        shown_text(investor.name),
+        investor.investor_class,
+        bool(investor.lowest_category),
+        bool(investor.special_attention),
+    )
+    return stored != (shown.name, shown.investor_class.value, shown.lowest_category, shown.special_attention)
+
+
 class InvestorService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -806,12 +817,23 @@ class InvestorService:
         lowest_category: bool | None = None,
         special_attention: bool | None = None,
         reason: str = "",
+        based_on: InvestorView | None = None,
     ) -> InvestorView:
         """Correct a client's record. Every change is audited with its old and new value
-        and the reason; taking a client out of the lowest category needs a reason."""
+        and the reason; taking a client out of the lowest category needs a reason.
+
+        `based_on`: the client as the form the values come from showed them (a dialog sends
+        every field it shows, changed or not). When another desk changed one of those
+        fields since, nothing is stored: the form's old value would silently undo the other
+        change (put back a name, lift the lowest category compliance had just set)."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         with self._ctx.transaction() as session:
             investor = find_investor(session, ref, actor, lock=True)
+            if based_on is not None and _edited_since(investor, based_on):
+                raise Conflict(
+                    "Another desk changed this client's record since it was shown to you; nothing was recorded. "
+                    "Look at the client again and make your change again."
+                )
             wanted = {
                 "name": name.strip() if name is not None else None,
                 "investor_class": investor_class.value if investor_class is not None else None,

@@ -71,6 +71,7 @@ class ClientEditDialog(RecordingDialog):
                 lowest_category=self.lowest.isChecked(),
                 special_attention=self.special.isChecked(),
                 reason=self.reason.text().strip(),
+                based_on=self.client,  # every field is sent: refused if another desk changed one since
             ),
             self.message,
         )

@@ -3018,6 +3018,10 @@ Store: {store}</source>
         <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
     </message>
     <message>
+        <source>Another desk changed this client&apos;s record since it was shown to you; nothing was recorded. Look at the client again and make your change again.</source>
+        <translation>另一台终端在此客户的记录显示给您之后修改了它；本次未记录任何内容。请重新查看该客户，再做一次修改。</translation>
+    </message>
+    <message>
         <source>This client is a professional investor now: the suitability table does not apply to them, so there is no assessment result to confirm; no confirmation sheet was written.</source>
         <translation>该客户现为专业投资者，不适用适当性匹配表，没有需要确认的测评结果；未生成确认书。</translation>
     </message>
