@@ -4,15 +4,18 @@ advisor's work, through the services, on both backends where the PostgreSQL path
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.decision import Outcome
+from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from suitcheck.services.errors import Conflict
-from tests.conftest import add_client, staff
+from suitcheck.services.errors import Conflict, DecisionRefuses, InvalidInput
+from tests.conftest import TODAY, add_client, staff
+from tests.fixtures import import_text_report
 
 
 def _entries(services: Services, compliance: Actor, action: str) -> list[Any]:
@@ -61,3 +64,51 @@ def test_an_edit_from_a_form_shown_before_another_desks_change_is_refused(
     )
     now = services.investors.get(compliance, "E1")
     assert (now.name, now.lowest_category, now.special_attention) == ("客户E1改", True, True)
+
+
+@pytest.mark.parametrize("meanwhile", ["report raised to R5", "client re-assessed C2"])
+def test_an_override_is_recorded_only_for_the_warning_the_client_was_given(
+    sqlite_services: Services, tmp_path: Path, meanwhile: str
+) -> None:
+    """The desk offered the warning under its check: "this R4 report is above your C3
+    profile". Compliance raised the report to R5 (or the client was re-assessed C2) while
+    the clerk read the warning out; the client confirmed and the clerk recorded. The
+    override was recorded for R5 (or C2): the trail said the client confirmed a warning
+    about facts they were never told, and the report opened under it. The override names
+    the decision it was offered under; other facts now are refused, nothing recorded."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    r4 = import_text_report(services, compliance, tmp_path, level="中高风险")
+    add_client(services, compliance, "O3", RiskProfile.C3)
+    policy = services.policy.update(compliance, allow_escalation=True)
+    shown = services.access.check(advisor, "O3", r4)
+    assert (shown.decision.outcome, shown.decision.level, shown.decision.profile) == (
+        Outcome.ALLOW_AFTER_WARNING,
+        RiskLevel.R4,
+        RiskProfile.C3,
+    )
+    if meanwhile == "report raised to R5":
+        services.reports.set_level(compliance, r4, RiskLevel.R5, note="options on the index")
+    else:
+        services.investors.assess(compliance, "O3", RiskProfile.C2, TODAY, note="branch form")
+    still = services.access.check(advisor, "O3", r4)
+    assert still.decision.outcome is Outcome.ALLOW_AFTER_WARNING  # a warning still, but about other facts
+    assert still.may_override
+    with pytest.raises(InvalidInput, match="changed since the warning was shown; nothing was recorded"):
+        services.access.record_override(
+            advisor,
+            "O3",
+            r4,
+            warning_version=policy.warning_version,
+            client_confirmed=True,
+            shown=shown.decision,
+        )
+    assert not _entries(services, compliance, "override")
+    with pytest.raises(DecisionRefuses):
+        services.access.open_report(advisor, "O3", r4)
+    # The warning given again for the decision now: recorded with the facts it was given for.
+    done = services.access.record_override(
+        advisor, "O3", r4, warning_version=policy.warning_version, client_confirmed=True, shown=still.decision
+    )
+    assert (done.decision.level, done.decision.profile) == (still.decision.level, still.decision.profile)
+    assert done.may_open

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QDialogButtonBox
 
 from suitcheck.domain.decision import Outcome
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.gui.dialogs import ClientDialog, ExportDialog, ImportDialog, LoginDialog, OverrideDialog, RatingDialog
 from suitcheck.services import Services
 from suitcheck.services.audit_log import AuditFilter
@@ -344,4 +345,38 @@ def test_an_export_of_a_trail_that_fails_says_so_and_its_file_fails(  # type: ig
     assert message_boxes[-1][0] == "The export FAILED verification."
     assert message_boxes[-1][1].startswith(
         "the audit trail failed verification when this file was exported (the trail holds"
+    )
+
+
+def test_override_records_only_the_warning_shown(qtbot, window_for, demo_services: Services, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The dialog names the level and profile of the check on screen ("the ChiNext report,
+    R4, above C3"); compliance raised the report to R5 while the clerk read the warning
+    out. Recorded, the override said the client confirmed a warning about R5."""
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "创业板")
+    assert window.decision.result is not None
+    assert window.decision.result.may_override
+    report = window.report
+    assert report is not None
+
+    def fill_in(dialog: OverrideDialog) -> int:
+        qtbot.addWidget(dialog)
+        demo_services.reports.set_level(compliance, report.id, RiskLevel.R5, note="options")  # meanwhile
+        dialog.told.setChecked(True)
+        dialog.confirmed.setChecked(True)
+        dialog.accept()
+        qtbot.waitUntil(lambda: dialog.recorded is not None or dialog.refused is not None, timeout=10_000)
+        return int(dialog.result())
+
+    monkeypatch.setattr(OverrideDialog, "exec", fill_in)
+    monkeypatch.setattr("suitcheck.gui.dialogs.override.show_error", lambda *_: None)
+    window.override_button.click()
+    assert not [e for e in demo_services.audit.browse(compliance, limit=20) if e.action == "override"]
+    # Refused: the desk checks again and shows the decision about R5.
+    qtbot.waitUntil(
+        lambda: window.decision.result is not None and window.decision.result.decision.level is RiskLevel.R5,
+        timeout=10_000,
     )

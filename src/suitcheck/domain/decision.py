@@ -349,6 +349,19 @@ def override_admits(recorded: Mapping[str, object], decision: Decision, warning_
     )
 
 
+def warning_still_fits(shown: Decision, now: Decision) -> bool:
+    """Whether the special warning offered under `shown` (the decision the desk showed the
+    client) is the one `now` asks for: both allow only after a warning, about the same
+    class, assessment, profile and report level, on the same day. A client confirms what
+    they were told ("this R4 report is above your C3 profile"); an override recorded for
+    other facts (the report raised to R5, the client re-assessed meanwhile) would say they
+    confirmed something they were never told."""
+    if shown.outcome is not Outcome.ALLOW_AFTER_WARNING or now.outcome is not Outcome.ALLOW_AFTER_WARNING:
+        return False
+    before, after = shown.facts(), now.facts()
+    return all(before[key] == after[key] for key in _OVERRIDE_FACTS)
+
+
 @dataclasses.dataclass(frozen=True)
 class EligibilityBounds:
     """`decide` restated as ranges a database can filter on, for distribution lists.

@@ -584,6 +584,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "The warning shown is not the current version; show it again."),
     QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client's profile or assessment, or the report's level, changed since the warning was shown; nothing was recorded. Check again and show the warning for the current decision.",
+    ),
+    QT_TRANSLATE_NOOP(
         "Messages", "This report may not be opened for this client: the decision is {decision_outcome_value}."
     ),
     QT_TRANSLATE_NOOP("Messages", "The start date is after the end date."),

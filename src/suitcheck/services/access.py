@@ -30,6 +30,7 @@ from suitcheck.domain.decision import (
     eligibility_bounds,
     integrity_block,
     override_admits,
+    warning_still_fits,
 )
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
@@ -530,8 +531,14 @@ class AccessService:
         client_confirmed: bool,
         recording_ref: str | None = None,
         note: str | None = None,
+        shown: Decision | None = None,
     ) -> CheckResult:
-        """The client insisted after the special warning: record the structured override."""
+        """The client insisted after the special warning: record the structured override.
+
+        `shown`: the decision the desk offered the warning under (the check on screen). When
+        the client or the report changed since (re-assessed, the report re-rated), the
+        decision now is about other facts than the client was told and confirmed: nothing
+        is recorded, as for a warning text that changed (domain.warning_still_fits)."""
         actor = self._ctx.require(actor, Permission.RECORD_OVERRIDE)
         if not client_confirmed:
             raise InvalidInput("The client has not confirmed the risk warning; nothing was recorded.")
@@ -547,6 +554,11 @@ class AccessService:
                 )
             if warning_version != policy.warning_version:
                 raise InvalidInput("The warning shown is not the current version; show it again.")
+            if shown is not None and not warning_still_fits(shown, decision):
+                raise InvalidInput(
+                    "The client's profile or assessment, or the report's level, changed since the warning was "
+                    "shown; nothing was recorded. Check again and show the warning for the current decision."
+                )
             facts = {
                 **decision.facts(),
                 "account": _account(investor),

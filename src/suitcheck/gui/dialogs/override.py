@@ -47,6 +47,7 @@ class OverrideDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("overrideDialog")
         self.services, self.actor, self.client, self.report = services, actor, client, report
+        self.decided = decided
         self.recorded: CheckResult | None = None  # the recorded override, once accepted (QDialog has result())
         self.refused: BaseException | None = None  # the service's last refusal (the decision may have changed)
         self.policy = services.policy.current()
@@ -135,6 +136,7 @@ class OverrideDialog(QDialog):
                 self.client.id,
                 self.report.id,
                 warning_version=self.policy.warning_version,
+                shown=self.decided.decision if self.decided is not None else None,  # what the client was told
                 client_confirmed=self.told.isChecked() and self.confirmed.isChecked(),
                 recording_ref=self.recording.text().strip() or None,
                 note=self.note.text().strip() or None,

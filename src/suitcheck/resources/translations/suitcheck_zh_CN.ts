@@ -2890,6 +2890,10 @@ Store: {store}</source>
         <translation>所展示的警示不是当前版本；请重新展示。</translation>
     </message>
     <message>
+        <source>The client&apos;s profile or assessment, or the report&apos;s level, changed since the warning was shown; nothing was recorded. Check again and show the warning for the current decision.</source>
+        <translation>风险警示显示之后，客户的风险承受能力类型或测评、或研报的风险等级已有变化；本次未记录任何内容。请重新判定，并就当前判定重新出示警示。</translation>
+    </message>
+    <message>
         <source>This report may not be opened for this client: the decision is {decision_outcome_value}.</source>
         <translation>不得为该客户打开此研报：判定为 {decision_outcome_value}。</translation>
     </message>
