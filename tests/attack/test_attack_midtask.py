@@ -4,16 +4,17 @@ advisor's work, through the services, on both backends where the PostgreSQL path
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from suitcheck.domain.decision import Outcome
-from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
-from suitcheck.services import Actor, Services
-from suitcheck.services.errors import Conflict, DecisionRefuses, InvalidInput
+from suitcheck.services import Actor, Services, access, investors
+from suitcheck.services.errors import Conflict, DecisionRefuses, InvalidInput, ServiceError
 from tests.conftest import TODAY, add_client, staff
 from tests.fixtures import import_text_report
 
@@ -112,3 +113,92 @@ def test_an_override_is_recorded_only_for_the_warning_the_client_was_given(
     )
     assert (done.decision.level, done.decision.profile) == (still.decision.level, still.decision.profile)
     assert done.may_open
+
+
+def _list_entries(services: Services, compliance: Actor) -> list[dict[str, Any]]:
+    return [json.loads(e.facts) for e in _entries(services, compliance, "distribution-list")]
+
+
+def test_a_shown_list_records_the_level_it_was_made_at_not_one_set_after(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`eligible` without --out lists the clients in one snapshot, then records the list
+    in a second transaction, reading the report and the policy again there. Compliance
+    raised the R3 report to R4 in between: the entry said "distribution list at R4" for a
+    list holding a C3 client (one `check` blocks), after the rating in the trail. The list
+    is made against one state, said in its entry (`as_of`, the newest entry it saw); a
+    report, policy or client change since that the list does not survive is refused."""
+    r3 = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "L3", RiskProfile.C3)
+    real = investors.make_view
+    raise_it = [False, True]  # popped: raised while the first list is read only
+
+    def raised_meanwhile(*a: Any, **kw: Any) -> Any:
+        view = real(*a, **kw)
+        if raise_it.pop():
+            services.reports.set_level(compliance, r3, RiskLevel.R4, note="Hong Kong listing")  # another desk
+        return view
+
+    monkeypatch.setattr(access, "make_view", raised_meanwhile)  # as the list makes each client's view
+    with pytest.raises(ServiceError, match="changed while the distribution list was being made"):
+        services.access.eligible_shown(advisor, r3)
+    assert not _list_entries(services, compliance)
+    # Made again against the report as it now stands: the C3 client is not on it.
+    assert services.access.eligible_shown(advisor, r3) == []
+    (entry,) = _list_entries(services, compliance)
+    assert entry["level"] == "R4"
+    (rating,) = _entries(services, compliance, "rating-change")
+    (made,) = _entries(services, compliance, "distribution-list")
+    assert rating.seq <= entry["as_of"] < made.seq  # made against the rating
+
+
+def _write_with_change(services: Services, actor: Actor, report: int, out: Path, change: Any) -> Any:
+    """write_eligible with `change` made at another desk once the first rows are written."""
+    done: list[bool] = []
+
+    def progress(_count: int) -> None:
+        if not done:
+            done.append(True)
+            change()
+
+    return services.access.write_eligible(actor, report, out, progress=progress)
+
+
+@pytest.mark.parametrize("change", ["re-assessed C2", "professional made ordinary"])
+def test_a_written_list_holds_no_client_reassessed_below_it_while_it_was_written(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path, change: str
+) -> None:
+    """The distribution list (`eligible --out`, the desk's dialog) is written from one
+    snapshot and recorded afterwards. A C4 client re-assessed C2 while an R4 report's list
+    was being written stayed on the list, recorded after the re-assessment in the trail:
+    the firm sent an R4 report to a C2 client, and the trail says it listed them when they
+    were C2. Refused now, no file; a change the list survives is recorded with `as_of`."""
+    r4 = import_text_report(services, compliance, tmp_path, level="中高风险")
+    if change == "re-assessed C2":
+        add_client(services, compliance, "W4", RiskProfile.C4)
+        meanwhile: Any = lambda: services.investors.assess(  # noqa: E731
+            compliance, "W4", RiskProfile.C2, TODAY, note="branch form"
+        )
+    else:  # no profile: the rules' SQL gives NULL, not false, for them
+        add_client(services, compliance, "W4", None, None, investor_class=InvestorClass.PROFESSIONAL)
+        meanwhile = lambda: services.investors.update(  # noqa: E731
+            compliance, "W4", investor_class=InvestorClass.ORDINARY, reason="below the thresholds"
+        )
+    add_client(services, compliance, "W5", RiskProfile.C5)
+    out = tmp_path / "list.csv"
+    with pytest.raises(ServiceError, match="changed while the distribution list was being made"):
+        _write_with_change(services, advisor, r4, out, meanwhile)
+    assert not out.exists()
+    assert not _list_entries(services, compliance)
+    # A client who stays eligible (C5 re-assessed C4) does not stop the list.
+    written = _write_with_change(
+        services,
+        advisor,
+        r4,
+        out,
+        lambda: services.investors.assess(compliance, "W5", RiskProfile.C4, TODAY, note="branch form"),
+    )
+    assert written.count == 1
+    (entry,) = _list_entries(services, compliance)
+    assert entry["file_sha256"] == written.sha256
+    assert isinstance(entry["as_of"], int)

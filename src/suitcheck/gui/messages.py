@@ -665,6 +665,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The report, the firm policy or a client changed while the distribution list was being made (audit entry {moved}); nothing was recorded and no list was written. Make the list again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "'{text_ref}' is both an account number and another client's id; give the account number with a leading 'acct:'.",
     ),
     QT_TRANSLATE_NOOP("Messages", "No client has the account number or id '{text_ref}'."),

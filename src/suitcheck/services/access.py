@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import array
+import bisect
 import contextlib
 import dataclasses
 import datetime as dt
@@ -13,10 +15,10 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, cast, false, func, or_, select
+from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, case, cast, false, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from suitcheck.audit.chain import IN_TRAIL, lock_chain
+from suitcheck.audit.chain import HEAD, IN_TRAIL, lock_chain
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.audit.listpart import ListPart, ListPartChanged, ListPartError
 from suitcheck.audit.rowmac import seals_match
@@ -201,6 +203,64 @@ _LAST_OVERRIDE = Prepared(
     .order_by(AuditEntry.seq.desc())
     .limit(1)
 )
+
+
+@dataclasses.dataclass(frozen=True)
+class _ListBasis:
+    """What a distribution list is made against, read in the list's snapshot."""
+
+    report_id: int
+    title: str
+    level: RiskLevel | None
+    policy: Policy
+    today: dt.date
+    as_of: int  # the newest trail entry the snapshot holds
+
+
+class _Listed:
+    """The ids of the clients a list holds, as written (ascending, as the list is ordered):
+    an array, not a set, for half a million clients. Rows a worker process wrote (two
+    halves) pass as bytes: from then on any client may be on the list."""
+
+    def __init__(self) -> None:
+        self._ids = array.array("q")
+        self._complete = True
+
+    def note(self, chunk: Sequence[Sequence[Any]] | Verbatim) -> None:
+        if isinstance(chunk, Verbatim):
+            self._complete = False
+        else:
+            self._ids.extend(int(row[0]) for row in chunk)
+
+    def noting(
+        self, chunks: Iterable[Sequence[Sequence[Any]] | Verbatim]
+    ) -> Generator[Sequence[Sequence[Any]] | Verbatim, None, None]:
+        for chunk in chunks:
+            self.note(chunk)
+            yield chunk
+
+    def may_hold(self, client: int) -> bool:
+        if not self._complete:
+            return True
+        at = bisect.bisect_left(self._ids, client)
+        return at < len(self._ids) and self._ids[at] == client
+
+
+# Entries that record the sealed rows a change left, in a range of the trail.
+_SEALED_BETWEEN = (
+    select(AuditEntry.seq, AuditEntry.facts)
+    .where(
+        AuditEntry.seq > bindparam("after"),
+        AuditEntry.seq <= bindparam("upto"),
+        AuditEntry.action == AuditAction.RECORD_SEALED.value,
+    )
+    .order_by(AuditEntry.seq)
+)
+
+
+def _newest(conn: Connection) -> int:
+    head = conn.execute(HEAD).first()
+    return int(head.seq) if head is not None else 0
 
 
 class _Refused(Exception):
@@ -640,68 +700,143 @@ class AccessService:
         """Every client who may receive the report (strict table, no escalation), streamed."""
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         with self._ctx.transaction(read_only=True) as session:
-            report = find_report(session, report_ref)
-            policy, today = self._ctx.policy(session), self._ctx.today()
-            level = self._list_level(report)
-            stmt = (
-                select(Investor)
-                .options(defer(Investor.created_at))  # not shown, not sealed: as the written list
-                .where(client_scope(actor), eligible_condition(level, today, policy), dates_canonical())
-                .order_by(Investor.id)
-            )
-            if limit is not None:
-                stmt = stmt.limit(limit)
-            full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
-            rows = self._ctx.rows
-            for investor in session.execute(stmt.execution_options(yield_per=2000)).scalars():
-                if not rows.investor_ok(None, investor):
-                    log.warning("client %s left off the distribution list: record fails its seal", investor.id)
-                    continue  # fail closed: a row changed outside suitcheck never receives anything
-                yield make_view(investor, today, policy, full, codes)
+            yield from self._eligible_views(session, actor, self._list_basis(session, report_ref), limit)
+
+    def _eligible_views(
+        self, session: Session, actor: Actor, basis: _ListBasis, limit: int | None
+    ) -> Iterator[InvestorView]:
+        stmt = (
+            select(Investor)
+            .options(defer(Investor.created_at))  # not shown, not sealed: as the written list
+            .where(client_scope(actor), eligible_condition(basis.level, basis.today, basis.policy), dates_canonical())
+            .order_by(Investor.id)
+        )
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        full, codes = may(actor.role, Permission.SEE_FULL_ID), branch_codes(session)
+        rows = self._ctx.rows
+        for investor in session.execute(stmt.execution_options(yield_per=2000)).scalars():
+            if not rows.investor_ok(None, investor):
+                log.warning("client %s left off the distribution list: record fails its seal", investor.id)
+                continue  # fail closed: a row changed outside suitcheck never receives anything
+            yield make_view(investor, basis.today, basis.policy, full, codes)
 
     def eligible_shown(self, actor: Actor, report_ref: str | int) -> list[InvestorView]:
         """The whole distribution list to show (the command line without --out): the
         clients `eligible` streams, and producing the list is audited as a written one is,
-        with the count and a digest of the clients' ids in their order."""
-        views = list(self.eligible(actor, report_ref))
-        with self._ctx.transaction() as session:
-            report = find_report(session, report_ref)
-            policy = self._ctx.policy(session)
-            level = self._list_level(report)
-            ids = ",".join(str(v.id) for v in views)
-            digest = hashlib.sha256(ids.encode()).hexdigest()
-            self._record_list(
-                session, actor, report.id, level, policy, len(views), format="shown", clients_sha256=digest
-            )
+        with the count and a digest of the clients' ids in their order. Recorded against
+        the state it was made from (_record_list)."""
+        actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        with self._ctx.transaction(read_only=True) as session:  # one snapshot: the list and its basis
+            basis = self._list_basis(session, report_ref)
+            views = list(self._eligible_views(session, actor, basis, None))
+        listed = _Listed()
+        listed.note([(v.id,) for v in views])
+        ids = ",".join(str(v.id) for v in views)
+        digest = hashlib.sha256(ids.encode()).hexdigest()
+        self._record_list(actor, basis, listed, len(views), format="shown", clients_sha256=digest)
         return views
+
+    def _list_basis(self, session: Session, report_ref: str | int) -> _ListBasis:
+        """What a list is made against, read in its snapshot: the report's level (就高), the
+        policy, the day, and the newest trail entry the snapshot holds."""
+        as_of = _newest(session.connection())  # first: it starts the snapshot on SQLite
+        report = find_report(session, report_ref)
+        return _ListBasis(
+            report_id=report.id,
+            title=report.title,
+            level=self._list_level(report),
+            policy=self._ctx.policy(session),
+            today=self._ctx.today(),
+            as_of=as_of,
+        )
 
     def _list_level(self, report: Report) -> RiskLevel | None:
         """The level a distribution list of this loaded report filters at (_list_level)."""
         return _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
 
-    def _record_list(
-        self,
-        session: Session,
-        actor: Actor,
-        report_id: int,
-        level: RiskLevel | None,
-        policy: Policy,
-        count: int,
-        **what: str,
-    ) -> None:
-        """The audit entry for a distribution list made (shown or written)."""
-        self._ctx.audit(
-            session,
-            actor,
-            AuditAction.DISTRIBUTION_LIST,
-            report_id=report_id,
-            facts={
-                "count": count,
-                **what,
-                "level": level.code if level else None,
-                "policy_version": policy.version,
-            },
+    def _record_list(self, actor: Actor, basis: _ListBasis, listed: _Listed, count: int, **what: str) -> None:
+        """The audit entry for a distribution list made (shown or written), in the trail's
+        order: only when the list still holds where its entry goes, and saying which state it
+        was made from (`as_of`: the newest entry its snapshot held; the report's level, the
+        policy version). A change since that the list does not survive (_list_moved) is
+        refused: the list would send the report to a client the rules no longer admit, and
+        its entry, after that change in the trail, say they were admitted then."""
+        # The clients changed meanwhile are looked at first without the lock (a bulk import
+        # meanwhile lists many); under it, only what was recorded since.
+        with self._ctx.transaction(read_only=True) as session:
+            conn = session.connection()
+            seen = _newest(conn)
+            moved = self._clients_moved(conn, actor, basis, listed, basis.as_of, seen)
+        if not moved:
+            with self._ctx.transaction() as session:
+                in_trail_order(self._ctx, session.connection())
+                moved = self._list_moved(session, actor, basis, listed, seen)
+                if not moved:
+                    self._ctx.audit(
+                        session,
+                        actor,
+                        AuditAction.DISTRIBUTION_LIST,
+                        report_id=basis.report_id,
+                        facts={
+                            "count": count,
+                            **what,
+                            "level": basis.level.code if basis.level else None,
+                            "policy_version": basis.policy.version,
+                            "as_of": basis.as_of,
+                        },
+                    )
+                    return
+        raise ServiceError(
+            f"The report, the firm policy or a client changed while the distribution list was being made "
+            f"(audit entry {moved}); nothing was recorded and no list was written. Make the list again."
         )
+
+    def _list_moved(self, session: Session, actor: Actor, basis: _ListBasis, listed: _Listed, seen: int) -> int:
+        """Under the trail's lock: the entry of a change since the list's snapshot that the
+        list does not survive (0: none): the report matched at another level, another policy
+        version, another day; a client the list may hold whom the rules no longer admit
+        (those recorded up to `seen` were looked at already)."""
+        conn = session.connection()
+        newest = _newest(conn)
+        if newest == basis.as_of:
+            return 0
+        if (
+            self._list_level(find_report(session, basis.report_id)) != basis.level
+            or self._ctx.policy(session).version != basis.policy.version
+            or self._ctx.today() != basis.today
+        ):
+            return newest
+        return self._clients_moved(conn, actor, basis, listed, max(seen, basis.as_of), newest)
+
+    @staticmethod
+    def _clients_moved(
+        conn: Connection, actor: Actor, basis: _ListBasis, listed: _Listed, after: int, upto: int
+    ) -> int:
+        """The entry in (after, upto] that changed a client the list may hold whom the rules
+        no longer admit (0: none). Every change of a client's sealed columns (an assessment,
+        an edit, a re-assessment mark, a move, an import) records the rows it left in a
+        `record-sealed` entry, keyed by account."""
+        if upto <= after:
+            return 0
+        changed: dict[str, int] = {}
+        for seq, facts in conn.execute(_SEALED_BETWEEN, {"after": after, "upto": upto}):
+            try:
+                for row in json.loads(facts).get("rows", []):
+                    if row.get("table") == "investor":
+                        changed.setdefault(str(row.get("key")), seq)
+            except (TypeError, ValueError, AttributeError, RecursionError):
+                return int(seq)  # an entry that cannot be read may speak of anyone: fail closed
+        rules = eligible_condition(basis.level, basis.today, basis.policy)
+        # NULL (a profile or an assessment date taken away) is not admitted either.
+        admitted = case((and_(client_scope(actor), rules, dates_canonical()), 1), else_=0)
+        accounts = list(changed)
+        for start in range(0, len(accounts), LIST_CHUNK):
+            stmt = select(_t.id, _t.account).where(_t.account.in_(accounts[start : start + LIST_CHUNK]), admitted == 0)
+            for client, account in conn.execute(stmt):
+                if listed.may_hold(client):
+                    return changed[account]
+        return 0
 
     def write_eligible(
         self,
@@ -722,23 +857,19 @@ class AccessService:
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         fmt = format_for(out, fmt)
         # The file takes its place when `placing` closes: after its audit entry commits.
+        held = _Listed()
         with contextlib.ExitStack() as placing:
-            written, report_id, level, policy = self._write_list(
-                placing, actor, report_ref, out, fmt, progress, cancelled
+            written, basis = self._write_list(placing, actor, report_ref, out, fmt, progress, cancelled, held)
+            self._record_list(
+                actor,
+                basis,
+                held,
+                written.count,
+                format=written.format.value,
+                file=written.path.name,
+                file_sha256=written.sha256,
             )
-            with self._ctx.transaction() as session:
-                self._record_list(
-                    session,
-                    actor,
-                    report_id,
-                    level,
-                    policy,
-                    written.count,
-                    format=written.format.value,
-                    file=written.path.name,
-                    file_sha256=written.sha256,
-                )
-        log.info("distribution list by %s: report %s, %s clients", actor.username, report_id, written.count)
+        log.info("distribution list by %s: report %s, %s clients", actor.username, basis.report_id, written.count)
         return written
 
     def _write_list(
@@ -750,8 +881,10 @@ class AccessService:
         fmt: ExportFormat,
         progress: Callable[[int], None] | None,
         cancelled: Callable[[], bool] | None,
-    ) -> tuple[Written, int, RiskLevel | None, Policy]:
-        """The list written beside `out`, to be placed when `placing` closes (write_table)."""
+        held: _Listed,
+    ) -> tuple[Written, _ListBasis]:
+        """The list written beside `out`, to be placed when `placing` closes (write_table);
+        the clients written noted in `held`."""
         with (
             self._ctx.store.commit_counter() as data_version,
             contextlib.ExitStack() as parts,
@@ -759,9 +892,8 @@ class AccessService:
             # Read before the list's transaction begins: see _two_halves.
             version = data_version() if data_version is not None and fmt is ExportFormat.CSV else None
             with self._ctx.transaction(read_only=True) as session:
-                report = find_report(session, report_ref)
-                policy, today = self._ctx.policy(session), self._ctx.today()
-                level = self._list_level(report)  # 就高
+                basis = self._list_basis(session, report_ref)
+                level, policy, today = basis.level, basis.policy, basis.today  # 就高
                 conn = session.connection()
                 listed = _LIST_SELECT.where(
                     client_scope(actor), scanned(eligible_condition(level, today, policy)), dates_canonical()
@@ -780,7 +912,7 @@ class AccessService:
                 # stop then, not whenever the garbage collector gets to them.
                 parts.enter_context(contextlib.closing(chunks))
                 title_lines = (
-                    f"Distribution list 分发名单: report {report.id} {report.title}",
+                    f"Distribution list 分发名单: report {basis.report_id} {basis.title}",
                     f"Level 风险等级: {level.code if level else 'unrated 未评级'}; policy version {policy.version}; "
                     f"{today.isoformat()}; by {actor.username}"
                     + ("" if actor.firm_wide else f"; branch {branch_codes(session).get(actor.branch_id or 0, '-')}"),
@@ -790,13 +922,13 @@ class AccessService:
                         out,
                         fmt,
                         LIST_COLUMNS,
-                        chunks,
+                        held.noting(chunks),
                         title_lines=title_lines,
                         progress=progress,
                         cancelled=cancelled,
                     )
                 )
-                return written, report.id, level, policy
+                return written, basis
 
     @staticmethod
     def _sealed_stmt(conn: Connection, listed: Select[Any]) -> Select[Any]:

@@ -3010,6 +3010,10 @@ Store: {store}</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
     </message>
     <message>
+        <source>The report, the firm policy or a client changed while the distribution list was being made (audit entry {moved}); nothing was recorded and no list was written. Make the list again.</source>
+        <translation>生成分发名单期间，研报、公司政策或客户发生了变化（审计记录第 {moved} 条）；本次未记录任何内容，也未写出名单。请重新生成名单。</translation>
+    </message>
+    <message>
         <source>A client&apos;s name holds a control or invisible character, or � (U+FFFD), which stands for text that could not be read; type the name again.</source>
         <translation>客户姓名含有控制字符、不可见字符，或代表无法读取文字的 � (U+FFFD)；请重新输入姓名。</translation>
     </message>
