@@ -140,7 +140,7 @@ def test_a_shown_list_records_the_level_it_was_made_at_not_one_set_after(
         return view
 
     monkeypatch.setattr(access, "make_view", raised_meanwhile)  # as the list makes each client's view
-    with pytest.raises(ServiceError, match="changed while the distribution list was being made"):
+    with pytest.raises(ServiceError, match="distribution list was made from changed while it was being made"):
         services.access.eligible_shown(advisor, r3)
     assert not _list_entries(services, compliance)
     # Made again against the report as it now stands: the C3 client is not on it.
@@ -186,7 +186,7 @@ def test_a_written_list_holds_no_client_reassessed_below_it_while_it_was_written
         )
     add_client(services, compliance, "W5", RiskProfile.C5)
     out = tmp_path / "list.csv"
-    with pytest.raises(ServiceError, match="changed while the distribution list was being made"):
+    with pytest.raises(ServiceError, match="distribution list was made from changed while it was being made"):
         _write_with_change(services, advisor, r4, out, meanwhile)
     assert not out.exists()
     assert not _list_entries(services, compliance)
@@ -202,3 +202,23 @@ def test_a_written_list_holds_no_client_reassessed_below_it_while_it_was_written
     (entry,) = _list_entries(services, compliance)
     assert entry["file_sha256"] == written.sha256
     assert isinstance(entry["as_of"], int)
+
+
+def test_a_list_is_not_recorded_for_staff_disabled_while_it_was_written(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """The permission was checked when the list began; an administrator disabled the
+    advisor while the file was being written, and the list was still placed and recorded,
+    after the `staff-disabled` entry in the trail. Now the staff row is read again under
+    the trail's lock: the refusal is recorded, no file, no list entry."""
+    admin, advisor = staff(services, Role.ADMIN, "t-root"), staff(services, Role.ADVISOR)
+    r4 = import_text_report(services, compliance, tmp_path, level="中高风险")
+    add_client(services, compliance, "S4", RiskProfile.C4)
+    out = tmp_path / "list.csv"
+    disable = lambda: services.auth.set_disabled(admin, advisor.username, True)  # noqa: E731
+    with pytest.raises(ServiceError) as refused:
+        _write_with_change(services, advisor, r4, out, disable)
+    assert "distribution list" not in str(refused.value)  # the account's refusal, not a list that moved
+    assert not out.exists()
+    assert not _list_entries(services, compliance)
+    assert _entries(services, compliance, "refused") or _entries(services, compliance, "login-failed")

@@ -665,7 +665,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "The report, the firm policy or a client changed while the distribution list was being made (audit entry {moved}); nothing was recorded and no list was written. Make the list again.",
+        "What the distribution list was made from changed while it was being made (audit entry {moved}: the report, the firm policy, a client or your account); nothing was recorded and no list was written. Make the list again.",
     ),
     QT_TRANSLATE_NOOP(
         "Messages",

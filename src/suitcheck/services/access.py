@@ -768,29 +768,49 @@ class AccessService:
             conn = session.connection()
             seen = _newest(conn)
             moved = self._clients_moved(conn, actor, basis, listed, basis.as_of, seen)
-        if not moved:
-            with self._ctx.transaction() as session:
-                in_trail_order(self._ctx, session.connection())
-                moved = self._list_moved(session, actor, basis, listed, seen)
-                if not moved:
-                    self._ctx.audit(
-                        session,
-                        actor,
-                        AuditAction.DISTRIBUTION_LIST,
-                        report_id=basis.report_id,
-                        facts={
-                            "count": count,
-                            **what,
-                            "level": basis.level.code if basis.level else None,
-                            "policy_version": basis.policy.version,
-                            "as_of": basis.as_of,
-                        },
-                    )
-                    return
+        while not moved:
+            try:
+                moved = self._record_list_once(actor, basis, listed, seen, count, what)
+            except _Refused:  # disabled, locked, another role meanwhile: rolled back
+                self._ctx.require(actor, Permission.DISTRIBUTION_LIST)  # records the refusal and raises
+                continue  # given back meanwhile: looked at again (as the list was made: `actor`)
+            if not moved:
+                return
         raise ServiceError(
-            f"The report, the firm policy or a client changed while the distribution list was being made "
-            f"(audit entry {moved}); nothing was recorded and no list was written. Make the list again."
+            f"What the distribution list was made from changed while it was being made (audit entry {moved}: "
+            "the report, the firm policy, a client or your account); nothing was recorded and no list was "
+            "written. Make the list again."
         )
+
+    def _record_list_once(
+        self, actor: Actor, basis: _ListBasis, listed: _Listed, seen: int, count: int, what: dict[str, str]
+    ) -> int:
+        """Record the list under the trail's lock unless it moved (returns the entry it moved
+        at, or 0 once recorded); _Refused when its maker may no longer make it."""
+        with self._ctx.transaction() as session:
+            conn = session.connection()
+            in_trail_order(self._ctx, conn)
+            current, cause = self._ctx.current_actor_in(conn, actor)
+            if cause is not None or not may(current.role, Permission.DISTRIBUTION_LIST):
+                raise _Refused
+            if (current.branch_id, current.firm_wide) != (actor.branch_id, actor.firm_wide):
+                return _newest(conn)  # moved to another branch: the list's scope is no longer theirs
+            moved = self._list_moved(session, actor, basis, listed, seen)
+            if not moved:
+                self._ctx.audit(
+                    session,
+                    actor,
+                    AuditAction.DISTRIBUTION_LIST,
+                    report_id=basis.report_id,
+                    facts={
+                        "count": count,
+                        **what,
+                        "level": basis.level.code if basis.level else None,
+                        "policy_version": basis.policy.version,
+                        "as_of": basis.as_of,
+                    },
+                )
+            return moved
 
     def _list_moved(self, session: Session, actor: Actor, basis: _ListBasis, listed: _Listed, seen: int) -> int:
         """Under the trail's lock: the entry of a change since the list's snapshot that the

@@ -3010,10 +3010,6 @@ Store: {store}</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
     </message>
     <message>
-        <source>The report, the firm policy or a client changed while the distribution list was being made (audit entry {moved}); nothing was recorded and no list was written. Make the list again.</source>
-        <translation>生成分发名单期间，研报、公司政策或客户发生了变化（审计记录第 {moved} 条）；本次未记录任何内容，也未写出名单。请重新生成名单。</translation>
-    </message>
-    <message>
         <source>A client&apos;s name holds a control or invisible character, or � (U+FFFD), which stands for text that could not be read; type the name again.</source>
         <translation>客户姓名含有控制字符、不可见字符，或代表无法读取文字的 � (U+FFFD)；请重新输入姓名。</translation>
     </message>
@@ -3368,6 +3364,10 @@ Store: {store}</source>
     <message>
         <source>Writing the distribution list failed: its temporary part file in the target folder was changed by another program; no file was written. Write the list to a folder only you can write to.</source>
         <translation>分发名单写入失败：目标文件夹中的临时分段文件被其他程序改动；未写入任何文件。请将名单写到只有您可以写入的文件夹。</translation>
+    </message>
+    <message>
+        <source>What the distribution list was made from changed while it was being made (audit entry {moved}: the report, the firm policy, a client or your account); nothing was recorded and no list was written. Make the list again.</source>
+        <translation>生成分发名单期间，名单所依据的内容发生了变化（审计记录第 {moved} 条：研报、公司政策、客户或您的账户）；本次未记录任何内容，也未写出名单。请重新生成名单。</translation>
     </message>
     <message>
         <source>&apos;{text_ref}&apos; is both an account number and another client&apos;s id; give the account number with a leading &apos;acct:&apos;.</source>
