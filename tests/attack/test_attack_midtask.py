@@ -13,7 +13,7 @@ import pytest
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
-from suitcheck.services import Actor, Services, access, investors
+from suitcheck.services import Actor, Services, access, investors, reminders
 from suitcheck.services.errors import Conflict, DecisionRefuses, InvalidInput, ServiceError
 from tests.conftest import TODAY, add_client, staff
 from tests.fixtures import import_text_report
@@ -222,3 +222,33 @@ def test_a_list_is_not_recorded_for_staff_disabled_while_it_was_written(
     assert not out.exists()
     assert not _list_entries(services, compliance)
     assert _entries(services, compliance, "refused") or _entries(services, compliance, "login-failed")
+
+
+def test_a_reminder_list_names_the_policy_its_rows_were_listed_under(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`reminders --out` listed the clients in one transaction and read the policy again in
+    another for the file's title and its audit entry. Compliance shortened the validity to
+    365 days in between: the file and the entry said "policy version 2" over rows listed
+    under version 1's 730 days, leaving off a client assessed 400 days ago whom version 2
+    makes expired. The rows, the policy and the day are read in one snapshot."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    add_client(services, compliance, "M1", RiskProfile.C3, days_ago=400)
+    add_client(services, compliance, "M2", RiskProfile.C3, days_ago=720)  # expiring soon under 730 days
+    real = reminders._reminder
+    changed: list[bool] = []
+
+    def policy_changed_meanwhile(*a: Any, **kw: Any) -> Any:
+        if not changed:
+            changed.append(True)
+            services.policy.update(compliance, validity_days=365)  # another desk, committed
+        return real(*a, **kw)
+
+    monkeypatch.setattr(reminders, "_reminder", policy_changed_meanwhile)
+    out = tmp_path / "reminders.csv"
+    written = services.reminders.write(compliance, out)
+    assert changed
+    (entry,) = _entries(services, compliance, "reminder-list")
+    facts = json.loads(entry.facts)
+    assert (written.count, facts["policy_version"]) == (1, 1)  # M2 only, under version 1

@@ -10,12 +10,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy import ColumnElement, and_, false, func, or_, select
-from sqlalchemy.orm import defer
+from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.export import neutralise
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import AssessmentState, expiry_state
 from suitcheck.domain.levels import InvestorClass
+from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput
@@ -109,41 +110,57 @@ class ReminderService:
         """Ordinary clients to re-assess: due first, then by expiry date (oldest first).
         The window defaults to the policy's warning window."""
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
-        if within_days is not None and not 0 <= within_days <= MAX_WINDOW_DAYS:
-            raise InvalidInput(f"The reminder window is 0 to {MAX_WINDOW_DAYS} days.")
+        _check_window(within_days)
         with self._ctx.transaction(read_only=True) as session:
             policy, today = self._ctx.policy(session), self._ctx.today()
-            window = policy.warning_days if within_days is None else within_days
-            order = (Investor.reassessment_due.desc(), Investor.current_assessed_on, Investor.id)
-            stmt = select(Investor.id).where(*_reminder_conditions(actor, policy.validity_days, today, window))
-            if limit is not None:
-                stmt = stmt.limit(limit)
-            # Ids first (no column a reader can refuse), then the clients a chunk at a time
-            # through the client list's own path: each row's seal checked and marked, a row
-            # holding a value suitcheck never writes shown as unreadable, not the list refused.
-            ids = session.execute(stmt.order_by(*order)).scalars().all()
-            for start in range(0, len(ids), CHUNK):
-                chunk = ids[start : start + CHUNK]
-                page = select(Investor).options(defer(Investor.created_at)).where(Investor.id.in_(chunk))
-                views = listed_views(self._ctx, session, actor, page.order_by(*order))
-                reasons = {
-                    i: reason
-                    for i, reason in session.execute(
-                        select(Investor.id, Investor.reassessment_reason).where(Investor.id.in_(chunk))
-                    )
-                }
-                for view in views:
-                    reminder = _reminder(view, reasons.get(view.id), today, window)
-                    if reminder is not None:
-                        yield reminder
+            yield from self._listed(session, actor, policy, today, within_days, limit)
+
+    def _listed(
+        self,
+        session: Session,
+        actor: Actor,
+        policy: Policy,
+        today: dt.date,
+        within_days: int | None,
+        limit: int | None,
+    ) -> Iterator[Reminder]:
+        """The reminders in the caller's snapshot, under `policy` on `today`."""
+        window = policy.warning_days if within_days is None else within_days
+        order = (Investor.reassessment_due.desc(), Investor.current_assessed_on, Investor.id)
+        stmt = select(Investor.id).where(*_reminder_conditions(actor, policy.validity_days, today, window))
+        if limit is not None:
+            stmt = stmt.limit(limit)
+        # Ids first (no column a reader can refuse), then the clients a chunk at a time
+        # through the client list's own path: each row's seal checked and marked, a row
+        # holding a value suitcheck never writes shown as unreadable, not the list refused.
+        ids = session.execute(stmt.order_by(*order)).scalars().all()
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            page = select(Investor).options(defer(Investor.created_at)).where(Investor.id.in_(chunk))
+            views = listed_views(self._ctx, session, actor, page.order_by(*order))
+            reasons = {
+                i: reason
+                for i, reason in session.execute(
+                    select(Investor.id, Investor.reassessment_reason).where(Investor.id.in_(chunk))
+                )
+            }
+            for view in views:
+                reminder = _reminder(view, reasons.get(view.id), today, window)
+                if reminder is not None:
+                    yield reminder
 
     def write(self, actor: Actor, out: Path, within_days: int | None = None, fmt: str | None = None) -> Written:
         """The reminder list as CSV or XLSX (by the file name) through the one table writer
         the distribution lists use; producing it is audited with the file's hash."""
         fmt = format_for(out, fmt)
-        items = self.reminders(actor, within_days)
+        actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
+        _check_window(within_days)
+        # One snapshot: the rows, and the policy and day they were listed under, which the
+        # file's title and its audit entry name (read again after, they named a policy
+        # changed meanwhile: "validity 365 days" over rows listed under 730).
         with self._ctx.transaction(read_only=True) as session:
-            policy = self._ctx.policy(session)
+            policy, today = self._ctx.policy(session), self._ctx.today()
+            items = list(self._listed(session, actor, policy, today, within_days, None))
         window = policy.warning_days if within_days is None else within_days
         rows = [
             [
@@ -172,7 +189,7 @@ class ReminderService:
                 title_lines=(
                     "Re-assessment reminders 风险测评提醒",
                     f"Window 提醒期: {window} days; policy version {policy.version}; "
-                    f"{self._ctx.today().isoformat()}; by {actor.username}",
+                    f"{today.isoformat()}; by {actor.username}",
                 ),
                 sheet="reminders",
             ) as written,  # placed once its audit entry commits
@@ -198,14 +215,18 @@ class ReminderService:
     def count(self, actor: Actor, within_days: int | None = None) -> int:
         """How many reminders `reminders` lists, counted in SQL (the status bar's figure)."""
         actor = self._ctx.require(actor, Permission.VIEW_CLIENTS)
-        if within_days is not None and not 0 <= within_days <= MAX_WINDOW_DAYS:
-            raise InvalidInput(f"The reminder window is 0 to {MAX_WINDOW_DAYS} days.")
+        _check_window(within_days)
         with self._ctx.transaction(read_only=True) as session:
             policy = self._ctx.policy(session)
             window = policy.warning_days if within_days is None else within_days
             stmt = select(func.count()).select_from(Investor)
             stmt = stmt.where(*_reminder_conditions(actor, policy.validity_days, self._ctx.today(), window))
             return int(session.execute(stmt).scalar_one())
+
+
+def _check_window(within_days: int | None) -> None:
+    if within_days is not None and not 0 <= within_days <= MAX_WINDOW_DAYS:
+        raise InvalidInput(f"The reminder window is 0 to {MAX_WINDOW_DAYS} days.")
 
 
 def _reminder_conditions(
