@@ -5,17 +5,19 @@ advisor's work, through the services, on both backends where the PostgreSQL path
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import event, text
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services, access, investors, reminders
 from suitcheck.services.errors import Conflict, DecisionRefuses, InvalidInput, ServiceError
-from tests.conftest import TODAY, add_client, staff
+from tests.conftest import PASSWORD, TODAY, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 
 
@@ -252,3 +254,54 @@ def test_a_reminder_list_names_the_policy_its_rows_were_listed_under(
     (entry,) = _entries(services, compliance, "reminder-list")
     facts = json.loads(entry.facts)
     assert (written.count, facts["policy_version"]) == (1, 1)  # M2 only, under version 1
+
+
+def test_a_rating_records_the_level_it_replaced(pg_target: str, clock: Clock, tmp_path: Path) -> None:
+    """PostgreSQL (read committed): a rating read the report, then took the chain lock only
+    to append. A second officer raised the R3 report to R5 in between; the first one's R4
+    was stored over it, recorded as "R3 -> R4" after the "R3 -> R5" entry: the trail never
+    said R5 was lowered, and the correction record kept the wrong old level. The rating now
+    takes the chain lock before it reads: the other officer's rating waits and follows it."""
+    first = make_services(pg_target, clock)
+    officer = staff(first, Role.COMPLIANCE)
+    report = import_text_report(first, officer, tmp_path, level="中风险")
+    second = make_services(pg_target, clock)
+    officer2 = second.auth.login(officer.username, PASSWORD)
+    desk: list[threading.Thread] = []
+
+    def waiting_or_done() -> bool:
+        with first.store.engine.connect() as conn:
+            waiting = conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")
+            ).scalar_one()
+        return not desk[0].is_alive() or waiting > 0
+
+    def other_officer_rates(*_args: Any) -> None:
+        if desk:
+            return
+        desk.append(
+            threading.Thread(target=lambda: second.reports.set_level(officer2, report, RiskLevel.R5, note="options"))
+        )
+        desk[0].start()
+        for _ in range(2_000):  # until it has committed, or waits for this desk's lock
+            if waiting_or_done():
+                break
+            threading.Event().wait(0.005)
+
+    def after(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if " ".join(statement.split()).startswith("SELECT report."):  # the rating reads the report
+            other_officer_rates()
+
+    event.listen(first.store.engine, "after_cursor_execute", after)
+    try:
+        first.reports.set_level(officer, report, RiskLevel.R4, note="ChiNext")
+        desk[0].join()
+        ratings = sorted(_entries(first, officer, "rating-change"), key=lambda e: e.seq)
+        changes = [(json.loads(e.facts)["old"], json.loads(e.facts)["new"]) for e in ratings]
+        assert changes == [("R3", "R4"), ("R4", "R5")]  # each old level the one the entry before left
+        assert first.reports.get(officer, report).level is RiskLevel.R5
+        assert first.audit.verify(officer).ok
+    finally:
+        event.remove(first.store.engine, "after_cursor_execute", after)
+        second.close()
+        first.close()

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, case, cast, false, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from suitcheck.audit.chain import HEAD, IN_TRAIL, lock_chain
+from suitcheck.audit.chain import HEAD, IN_TRAIL
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.audit.listpart import ListPart, ListPartChanged, ListPartError
 from suitcheck.audit.rowmac import seals_match
@@ -38,7 +38,7 @@ from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import DecisionRefuses, InvalidInput, NotFound, OutcomeUnknown, ServiceError
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
@@ -74,21 +74,6 @@ from suitcheck.store.prepared import Prepared
 from suitcheck.store.sqltext import driver_chunks, formula_safe, prefixed, scanned, stored_iso_date
 
 log = logging.getLogger(__name__)
-
-
-def in_trail_order(ctx: ServiceContext, conn: Connection) -> None:
-    """Decide in the trail's order. A decision's entry must come after every change it saw
-    and before every change it did not: on PostgreSQL (read committed) a check read the
-    client and report first and took the chain lock only to append, so another desk's
-    re-assessment committed in between came first in the trail while the check recorded
-    the profile before it. The chain lock is taken before reading what the decision uses
-    (every change records its entry under it, so each is wholly before or after). SQLite's
-    writer holds the write lock from its first statement: already so.
-
-    PostgreSQL answers its clock with the lock (no extra round trip): the rest of the unit
-    of work decides and records by it (ServiceContext.use_server_moment), so every desk of a
-    shared store decides on the same day whatever its own clock says."""
-    ctx.use_server_moment(lock_chain(conn))
 
 
 # The distribution list's columns: the same names and values as `eligible --json`

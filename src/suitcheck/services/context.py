@@ -822,3 +822,20 @@ def clock_wrong(
             "correction: `suitcheck audit clock-correct --reason REASON`."
         )
     return ClockWrong(sentence, reading=reading, newest=newest, seq=seq, server=server)
+
+
+def in_trail_order(ctx: ServiceContext, conn: Connection) -> None:
+    """Decide in the trail's order. A decision's entry must come after every change it saw
+    and before every change it did not: on PostgreSQL (read committed) a check read the
+    client and report first and took the chain lock only to append, so another desk's
+    re-assessment committed in between came first in the trail while the check recorded
+    the profile before it. The chain lock is taken before reading what the decision uses
+    (every change records its entry under it, so each is wholly before or after). SQLite's
+    writer holds the write lock from its first statement: already so.
+
+    PostgreSQL answers its clock with the lock (no extra round trip): the rest of the unit
+    of work decides and records by it (ServiceContext.use_server_moment), so every desk of a
+    shared store decides on the same day whatever its own clock says. A change that reads
+    what it changes and records the old value (a report's rating) takes it first too, so
+    the old value it records is the one in force where its entry goes."""
+    ctx.use_server_moment(chain.lock_chain(conn))

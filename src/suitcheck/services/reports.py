@@ -24,7 +24,7 @@ from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import below_subject_finding, level_below_subject, subject_text, suggest_level
 from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.errors import IngestError
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
 from suitcheck.services.integrity import RowSealer, shown_text
 from suitcheck.services.refs import numeric_id
@@ -830,6 +830,7 @@ class ReportService:
         what the subject implies needs a reason and stays flagged on the report."""
         self._ctx.require(actor, Permission.RATE_REPORTS, report_id=numeric_id(ref))
         with self._ctx.transaction() as session:
+            in_trail_order(self._ctx, session.connection())  # the old level recorded is the one in force
             report = find_report(session, ref)
             subject = stored_level(report.suggested_level)
             below = level_below_subject(level, subject)
@@ -879,6 +880,7 @@ class ReportService:
         if not note.strip():
             raise InvalidInput("Say why the finding is resolved.")
         with self._ctx.transaction() as session:
+            in_trail_order(self._ctx, session.connection())  # settled as it stands where its entry goes
             report = find_report(session, ref)
             finding = next((f for f in report.findings if f.id == finding_id), None)
             if finding is None:
@@ -916,6 +918,7 @@ class ReportService:
         if field == "title" and not new:
             raise InvalidInput("A report needs a title.")
         with self._ctx.transaction() as session:
+            in_trail_order(self._ctx, session.connection())  # the old value recorded is the one in force
             report = find_report(session, ref)
             old = getattr(report, field)
             setattr(report, field, new)
