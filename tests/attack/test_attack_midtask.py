@@ -256,6 +256,42 @@ def test_a_reminder_list_names_the_policy_its_rows_were_listed_under(
     assert (written.count, facts["policy_version"]) == (1, 1)  # M2 only, under version 1
 
 
+def _other_desk_meanwhile(first: Services, action: Any) -> tuple[Any, list[threading.Thread]]:
+    """A hook that starts `action` at another desk (a thread) once, and returns when it has
+    committed, or waits for this desk's chain lock (then it follows this desk's change)."""
+    desk: list[threading.Thread] = []
+
+    def waiting_or_done() -> bool:
+        with first.store.engine.connect() as conn:
+            waiting = conn.execute(
+                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")
+            ).scalar_one()
+        return not desk[0].is_alive() or waiting > 0
+
+    def meanwhile() -> None:
+        if desk:
+            return
+        desk.append(threading.Thread(target=action))
+        desk[0].start()
+        for _ in range(2_000):  # until it has committed, or waits for this desk's lock
+            if waiting_or_done():
+                break
+            threading.Event().wait(0.005)
+
+    return meanwhile, desk
+
+
+def _before_statement(services: Services, starts: str, action: Any) -> Any:
+    """Run `action` right before this desk's statements that start with `starts`."""
+
+    def before(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if " ".join(statement.split()).startswith(starts):
+            action()
+
+    event.listen(services.store.engine, "before_cursor_execute", before)
+    return before
+
+
 def test_a_rating_records_the_level_it_replaced(pg_target: str, clock: Clock, tmp_path: Path) -> None:
     """PostgreSQL (read committed): a rating read the report, then took the chain lock only
     to append. A second officer raised the R3 report to R5 in between; the first one's R4
@@ -267,32 +303,10 @@ def test_a_rating_records_the_level_it_replaced(pg_target: str, clock: Clock, tm
     report = import_text_report(first, officer, tmp_path, level="中风险")
     second = make_services(pg_target, clock)
     officer2 = second.auth.login(officer.username, PASSWORD)
-    desk: list[threading.Thread] = []
-
-    def waiting_or_done() -> bool:
-        with first.store.engine.connect() as conn:
-            waiting = conn.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")
-            ).scalar_one()
-        return not desk[0].is_alive() or waiting > 0
-
-    def other_officer_rates(*_args: Any) -> None:
-        if desk:
-            return
-        desk.append(
-            threading.Thread(target=lambda: second.reports.set_level(officer2, report, RiskLevel.R5, note="options"))
-        )
-        desk[0].start()
-        for _ in range(2_000):  # until it has committed, or waits for this desk's lock
-            if waiting_or_done():
-                break
-            threading.Event().wait(0.005)
-
-    def after(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
-        if " ".join(statement.split()).startswith("SELECT report."):  # the rating reads the report
-            other_officer_rates()
-
-    event.listen(first.store.engine, "after_cursor_execute", after)
+    meanwhile, desk = _other_desk_meanwhile(
+        first, lambda: second.reports.set_level(officer2, report, RiskLevel.R5, note="options")
+    )
+    hook = _before_statement(first, "UPDATE report SET level", meanwhile)  # read, about to store
     try:
         first.reports.set_level(officer, report, RiskLevel.R4, note="ChiNext")
         desk[0].join()
@@ -302,6 +316,31 @@ def test_a_rating_records_the_level_it_replaced(pg_target: str, clock: Clock, tm
         assert first.reports.get(officer, report).level is RiskLevel.R5
         assert first.audit.verify(officer).ok
     finally:
-        event.remove(first.store.engine, "after_cursor_execute", after)
+        event.remove(first.store.engine, "before_cursor_execute", hook)
+        second.close()
+        first.close()
+
+
+def test_a_policy_change_never_undoes_one_stored_meanwhile(pg_target: str, clock: Clock) -> None:
+    """PostgreSQL (read committed): a policy change read the current version, then numbered
+    its own after the newest. Another officer stored warning_days=20 in between: this one
+    was stored as the next version built on the version before it, silently undoing the
+    other change (the trail said it changed only the special-attention age), even with
+    `based_on`. It now takes the chain lock before it reads: the other change follows it."""
+    first = make_services(pg_target, clock)
+    officer = staff(first, Role.COMPLIANCE)
+    second = make_services(pg_target, clock)
+    officer2 = second.auth.login(officer.username, PASSWORD)
+    shown = first.policy.current().version
+    meanwhile, desk = _other_desk_meanwhile(first, lambda: second.policy.update(officer2, warning_days=20))
+    hook = _before_statement(first, "SELECT max(policy", meanwhile)  # the current version read
+    try:
+        first.policy.update(officer, special_attention_age=65, based_on=shown)
+        desk[0].join()
+        now = first.policy.current()
+        assert (now.warning_days, now.special_attention_age) == (20, 65)
+        assert first.audit.verify(officer).ok
+    finally:
+        event.remove(first.store.engine, "before_cursor_execute", hook)
         second.close()
         first.close()

@@ -30,7 +30,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.textfile import decode_text
 from suitcheck.regularfile import read_regular
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
 from suitcheck.services.scope import sees_all_branches
 from suitcheck.store.models import PolicyVersion
@@ -91,6 +91,10 @@ class PolicyService:
         if managed:
             raise InvalidInput(f"{', '.join(managed)} cannot be set; the program numbers versions itself.")
         with self._ctx.transaction() as session:
+            # Under the trail's lock before reading (PostgreSQL, read committed): another
+            # officer's version stored between reading the current one and numbering this one
+            # was silently undone, this one built on the version before it.
+            in_trail_order(self._ctx, session.connection())
             current = self._ctx.policy(session)
             latest = session.execute(select(func.max(PolicyVersion.version))).scalar_one()
             if based_on is not None and based_on != current.version:
