@@ -19,6 +19,8 @@ from suitcheck.services import Actor, Services, access, investors, reminders
 from suitcheck.services.errors import Conflict, DecisionRefuses, InvalidInput, ServiceError
 from tests.conftest import PASSWORD, TODAY, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
+from tests.ingest.test_level_attack import _report
+from tests.services.test_policy_subjects import OLDER
 
 
 def _entries(services: Services, compliance: Actor, action: str) -> list[Any]:
@@ -344,3 +346,55 @@ def test_a_policy_change_never_undoes_one_stored_meanwhile(pg_target: str, clock
         event.remove(first.store.engine, "before_cursor_execute", hook)
         second.close()
         first.close()
+
+
+def test_a_subject_reread_is_stored_under_the_policy_in_force_where_its_entry_goes(
+    pg_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL: `report reread --apply` compared the policy with the preview's and then
+    stored the change, taking the chain lock only to append. Another officer stored a new
+    policy version in between: the re-read, made with the subject table of the version
+    before, came after that policy change in the trail (its entry naming the version no
+    longer in force there). It now takes the lock first: the policy change follows it."""
+    first = make_services(pg_target, clock)
+    officer = staff(first, Role.COMPLIANCE)
+    first.policy.import_subjects(officer, OLDER)  # an earlier release's table: no 科创50
+    path = tmp_path / "科创50.txt"
+    path.write_text(_report("本报告的风险等级为中风险。\n", title="科创50成份股季度调整点评", kind="行业点评"))
+    (imported,) = first.reports.import_paths(officer, [path])
+    first.policy.default_subjects(officer)
+    preview = first.reread.preview(officer)
+    assert len(preview.changes) == 1
+    second = make_services(pg_target, clock)
+    officer2 = second.auth.login(officer.username, PASSWORD)
+    meanwhile, desk = _other_desk_meanwhile(first, lambda: second.policy.update(officer2, warning_days=20))
+    armed: list[bool] = []
+
+    def locked(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if statement.lstrip().startswith("SELECT report.") and "FOR UPDATE" in statement:
+            armed.append(True)  # the change's report row is locked: its policy comparison next
+
+    real_policy = first.ctx.policy
+
+    def policy_compared(*args: Any) -> Any:
+        policy = real_policy(*args)
+        if armed:
+            meanwhile()  # another officer stores a version right after this desk compared
+        return policy
+
+    event.listen(first.store.engine, "after_cursor_execute", locked)
+    monkeypatch.setattr(first.ctx, "policy", policy_compared)
+    try:
+        applied = first.reread.apply(officer, preview)
+        desk[0].join()
+        assert applied.applied == preview.changes
+        (reread,) = _entries(first, officer, "report-reread")
+        changes = sorted(_entries(first, officer, "policy-change"), key=lambda e: e.seq)
+        in_force = max(json.loads(e.facts)["version"] for e in changes if e.seq < reread.seq)
+        assert json.loads(reread.facts)["policy_version"] == in_force == preview.policy_version
+        assert first.audit.verify(officer).ok
+    finally:
+        event.remove(first.store.engine, "after_cursor_execute", locked)
+        second.close()
+        first.close()
+    assert imported.report is not None

@@ -36,7 +36,7 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, matching_level, subject_text, suggest_level
 from suitcheck.ingest.errors import IngestError
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.reports import (
     ReportService,
@@ -305,6 +305,10 @@ class ReportRereadService:
 
     def _store(self, actor: Actor, change: SubjectChange, policy: Policy) -> NotReread | None:
         with self._ctx.transaction() as session:
+            # In the trail's order before the policy is compared: on PostgreSQL another
+            # officer's policy version committed after the comparison came before this change
+            # in the trail, which was stored under the subject table it had replaced.
+            in_trail_order(self._ctx, session.connection())
             # Locked while it is compared and written: on PostgreSQL a writer does not hold the
             # store from its start (SQLite's BEGIN IMMEDIATE does), and a second officer applying
             # the same preview would otherwise store the change again over the first's, a second
