@@ -14,7 +14,7 @@ from sqlalchemy import event, text
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
-from suitcheck.domain.roles import Role
+from suitcheck.domain.roles import Permission, Role
 from suitcheck.services import Actor, Services, access, investors, reminders
 from suitcheck.services.errors import Conflict, DecisionRefuses, InvalidInput, ServiceError
 from tests.conftest import PASSWORD, TODAY, Clock, add_client, make_services, staff
@@ -398,3 +398,45 @@ def test_a_subject_reread_is_stored_under_the_policy_in_force_where_its_entry_go
         second.close()
         first.close()
     assert imported.report is not None
+
+
+@pytest.mark.parametrize("what", ["open", "override"])
+def test_a_report_is_not_handed_out_to_staff_disabled_after_the_permission_was_checked(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, what: str
+) -> None:
+    """An opening checks the permission, reads and extracts the report's file (seconds for
+    a long PDF, outside the lock), then decides and records under the lock; an override
+    checks it before its transaction. An administrator disabled the advisor in between: the
+    report's content was handed out, and the opening (or the override) recorded after the
+    `staff-disabled` entry. The staff row is read again under the lock, as a check does."""
+    services = sqlite_services
+    compliance, admin = staff(services, Role.COMPLIANCE), staff(services, Role.ADMIN, "t-root")
+    advisor = staff(services, Role.ADVISOR)
+    report = import_text_report(services, compliance, tmp_path, level="中高风险")
+    add_client(services, compliance, "D4", RiskProfile.C4 if what == "open" else RiskProfile.C3)
+    policy = services.policy.update(compliance, allow_escalation=True)
+    shown = services.access.check(advisor, "D4", report)
+    real = services.ctx.require
+    wanted = Permission.OPEN_REPORT if what == "open" else Permission.RECORD_OVERRIDE
+    disabled: list[bool] = []
+
+    def then_disabled(actor: Actor, permission: Permission, **target: Any) -> Actor:
+        current = real(actor, permission, **target)
+        if permission is wanted and not disabled:
+            disabled.append(True)
+            services.auth.set_disabled(admin, advisor.username, True)  # at another desk, meanwhile
+        return current
+
+    def act() -> object:
+        if what == "open":
+            return services.access.open_report(advisor, "D4", report)
+        return services.access.record_override(
+            advisor, "D4", report, warning_version=policy.warning_version, client_confirmed=True, shown=shown.decision
+        )
+
+    monkeypatch.setattr(services.ctx, "require", then_disabled)
+    with pytest.raises(ServiceError):
+        act()
+    assert disabled
+    assert not _entries(services, compliance, what)
+    assert _entries(services, compliance, "refused")

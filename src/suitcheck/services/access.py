@@ -59,6 +59,7 @@ from suitcheck.services.investors import (
 )
 from suitcheck.services.reports import (
     ReportView,
+    StoredFile,
     file_intact,
     find_report,
     handed_out,
@@ -250,6 +251,16 @@ def _newest(conn: Connection) -> int:
 
 class _Refused(Exception):
     """The staff row read inside a check's transaction no longer lets them check."""
+
+
+def _still_may(ctx: ServiceContext, conn: Connection, actor: Actor, permission: Permission) -> Actor:
+    """The actor as the staff row now stands, read under the trail's lock (as a check reads
+    it): _Refused when they may no longer do this (disabled, locked, another role since the
+    permission was checked), so nothing is handed out or recorded after that change."""
+    current, cause = ctx.current_actor_in(conn, actor)
+    if cause is not None or not may(current.role, permission):
+        raise _Refused
+    return current
 
 
 def _override_admits(
@@ -587,8 +598,34 @@ class AccessService:
         actor = self._ctx.require(actor, Permission.RECORD_OVERRIDE)
         if not client_confirmed:
             raise InvalidInput("The client has not confirmed the risk warning; nothing was recorded.")
+        while True:
+            try:
+                return self._record_override_once(
+                    actor,
+                    investor_ref,
+                    report_ref,
+                    warning_version=warning_version,
+                    recording_ref=recording_ref,
+                    note=note,
+                    shown=shown,
+                )
+            except _Refused:  # disabled, locked, another role since `require`: rolled back
+                self._ctx.require(actor, Permission.RECORD_OVERRIDE)  # records the refusal and raises
+
+    def _record_override_once(
+        self,
+        actor: Actor,
+        investor_ref: str | int,
+        report_ref: str | int,
+        *,
+        warning_version: str,
+        recording_ref: str | None,
+        note: str | None,
+        shown: Decision | None,
+    ) -> CheckResult:
         with self._ctx.transaction() as session:
             in_trail_order(self._ctx, session.connection())
+            actor = _still_may(self._ctx, session.connection(), actor, Permission.RECORD_OVERRIDE)
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy = self._ctx.policy(session)
@@ -647,8 +684,18 @@ class AccessService:
         # Its text as the original gives it (handed_out), read in the import's worker, also
         # before the lock is taken: the stored copy of the text is covered by no seal.
         stored = handed_out(stored, policy) if stored is not None else None
+        while True:
+            try:
+                return self._open_once(actor, investor_ref, report_ref, stored)
+            except _Refused:  # disabled, locked, another role while the file was read: rolled back
+                self._ctx.require(actor, Permission.OPEN_REPORT)  # records the refusal and raises
+
+    def _open_once(
+        self, actor: Actor, investor_ref: str | int, report_ref: str | int, stored: StoredFile | None
+    ) -> OpenedReport:
         with self._ctx.transaction() as session:
             in_trail_order(self._ctx, session.connection())
+            actor = _still_may(self._ctx, session.connection(), actor, Permission.OPEN_REPORT)
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
