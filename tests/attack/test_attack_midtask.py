@@ -440,3 +440,37 @@ def test_a_report_is_not_handed_out_to_staff_disabled_after_the_permission_was_c
     assert disabled
     assert not _entries(services, compliance, what)
     assert _entries(services, compliance, "refused")
+
+
+def test_a_confirmation_sheet_is_not_given_for_an_assessment_replaced_while_it_was_printed(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The confirmation sheet (the client signs what they may receive) is read in one
+    snapshot, rendered, then recorded. A second officer put the client in the lowest
+    category while it was rendered: the sheet still said C4, "may receive R4", and its entry
+    came after the change in the trail. Refused now; written again, it says C1."""
+    import suitcheck.audit.assessment_sheet as sheet
+
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    add_client(services, compliance, "SH4", RiskProfile.C4)
+    real = sheet.render
+    changed: list[bool] = []
+
+    def changed_while_rendered(data: Any) -> bytes:
+        if not changed:
+            changed.append(True)
+            services.investors.assess(
+                compliance, "SH4", RiskProfile.C1, TODAY, lowest_category=True, note="cannot bear any loss"
+            )
+        return real(data)
+
+    monkeypatch.setattr(sheet, "render", changed_while_rendered)
+    out = tmp_path / "sheet.pdf"
+    with pytest.raises(ServiceError, match="changed while the confirmation sheet was being written"):
+        services.investors.write_confirmation(compliance, "SH4", out)
+    assert not out.exists()
+    assert not _entries(services, compliance, "assessment-sheet")
+    services.investors.write_confirmation(compliance, "SH4", out)
+    (entry,) = _entries(services, compliance, "assessment-sheet")
+    assert json.loads(entry.facts)["profile"] == "C1"

@@ -717,6 +717,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "This client's assessment of {assessed_on} has expired; assess the client again before they sign a confirmation. No confirmation sheet was written.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client's record or the firm policy changed while the confirmation sheet was being written; no confirmation sheet was written. Write it again.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The policy change is not valid: {exc}."),
     QT_TRANSLATE_NOOP(
         "Messages",

@@ -47,13 +47,14 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import half_width
 from suitcheck.services.assessment_history import client_history
 from suitcheck.services.branches import branch_codes, branch_id_for, target_branch
-from suitcheck.services.context import Actor, HiddenClient, ServiceContext
+from suitcheck.services.context import Actor, HiddenClient, ServiceContext, in_trail_order
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import (
     MARK_SEAL,
     RecordIntegrityError,
     dates_canonical,
+    investor_message,
     investor_message_sql,
     mark_message,
     shown_text,
@@ -1162,10 +1163,24 @@ class InvestorService:
                 printed_at=self._ctx.now(),
                 policy_version=policy.version,
             )
-            investor_id = investor.id
+            investor_id, state = investor.id, investor_message(investor)
         pdf = render_sheet(data)
         digest = hashlib.sha256(pdf).hexdigest()
         with placed_when_recorded(out, pdf), self._ctx.transaction() as session:
+            # In the trail's order: the client (their profile, assessment, flags), the policy
+            # and the day the sheet states must still be those in force where its entry goes;
+            # changed while it was rendered, the client would sign what no longer holds.
+            in_trail_order(self._ctx, session.connection())
+            now = find_investor(session, investor_id, actor)
+            if (
+                investor_message(now) != state
+                or self._ctx.policy(session).version != policy.version
+                or self._ctx.today() != today
+            ):
+                raise ServiceError(
+                    "The client's record or the firm policy changed while the confirmation sheet was being "
+                    "written; no confirmation sheet was written. Write it again."
+                )
             self._ctx.audit(
                 session,
                 actor,

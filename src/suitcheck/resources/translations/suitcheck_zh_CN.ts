@@ -3034,6 +3034,10 @@ Store: {store}</source>
         <translation>该客户 {assessed_on} 的测评已过期；请先重新测评，再请客户签署确认书。未生成确认书。</translation>
     </message>
     <message>
+        <source>The client&apos;s record or the firm policy changed while the confirmation sheet was being written; no confirmation sheet was written. Write it again.</source>
+        <translation>生成确认书期间，客户的记录或公司政策发生了变化；未生成确认书。请重新生成。</translation>
+    </message>
+    <message>
         <source>Policy version {current_version} was stored since you looked at version {based_on}; nothing was stored. Look at the current policy and make your change again.</source>
         <translation>自您查看第 {based_on} 版以来，已有人存入了政策第 {current_version} 版；本次未存入任何内容。请查看当前政策后重新修改。</translation>
     </message>
