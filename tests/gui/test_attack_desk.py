@@ -24,7 +24,7 @@ from suitcheck.services.reports import ReportFilter
 from tests.conftest import TODAY
 from tests.gui.conftest import HELD_S, START_UP_MS, login
 from tests.gui.modal import on_next_modal, when_visible
-from tests.gui.test_desk import answer_by_keyboard, wizard_for
+from tests.gui.test_desk import answer_by_keyboard, save_by_keyboard, wizard_for
 from tests.gui.test_hostile_text import ACCOUNT, harmless, hostile_store
 from tests.gui.test_main_window import decided_for, find_client, pick_report
 from tests.gui.test_report_viewer import gated_open
@@ -231,7 +231,7 @@ def test_the_assessment_wizard_names_a_hostile_client_harmlessly(qtbot, demo_ser
     assert ACCOUNT in wizard.windowTitle()
     answer_by_keyboard(qtbot, wizard, {})
     wizard.result_page.note.setText("柜台")
-    qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
+    save_by_keyboard(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=START_UP_MS)  # saved off the GUI thread
     summary = wizard.done_page.summary
     assert harmless(summary.text())

@@ -625,7 +625,7 @@ def test_an_assessment_saved_by_the_wizard_behind_a_lock_keeps_it_running_and_is
     counter, then said the store was locked. Now it says it saves, Save and Back are held,
     Enter again and Escape wait for the answer, and once the lock goes the assessment is
     recorded once and the wizard shows the done page."""
-    from tests.gui.test_desk import answer_by_keyboard, wizard_for
+    from tests.gui.test_desk import answer_by_keyboard, save_by_keyboard, wizard_for
 
     monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", WAITS_MS)
     services = make_services(str(tmp_path / "demo.db"), clock)
@@ -638,9 +638,9 @@ def test_an_assessment_saved_by_the_wizard_behind_a_lock_keeps_it_running_and_is
     holder = Holder(services)
     try:
         ticks = ticking(wizard)
-        qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
+        save_by_keyboard(qtbot, wizard)
         the_loop_runs(qtbot, ticks)  # not frozen behind the store's lock
-        qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)  # the hurried clerk: again, then Escape
+        save_by_keyboard(qtbot, wizard)  # the hurried clerk: again, then Escape
         qtbot.keyClick(wizard.currentPage(), Qt.Key.Key_Escape)
         the_loop_runs(qtbot, ticks)
         assert wizard.isVisible()
@@ -667,7 +667,7 @@ def test_a_session_ended_while_a_change_is_saved_behind_a_lock_takes_no_late_ans
     user closes every dialog with done(), as end_session does). The change was sent and is
     recorded once when the lock goes, but its late answer must not finish the closed screen
     for the next clerk: the dialog stays rejected, the wizard stays where it was."""
-    from tests.gui.test_desk import answer_by_keyboard, wizard_for
+    from tests.gui.test_desk import answer_by_keyboard, save_by_keyboard, wizard_for
 
     monkeypatch.setattr(store_engine, "BUSY_TIMEOUT_MS", WAITS_MS)
     services = make_services(str(tmp_path / "demo.db"), clock)
@@ -693,7 +693,7 @@ def test_a_session_ended_while_a_change_is_saved_behind_a_lock_takes_no_late_ans
         if screen == "a client dialog":
             widget.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok).click()
         else:
-            qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
+            save_by_keyboard(qtbot, wizard)
         the_loop_runs(qtbot, ticks)
         widget.done(QDialog.DialogCode.Rejected)  # the session ends
         assert not widget.isVisible()

@@ -57,6 +57,15 @@ def answer_by_keyboard(qtbot, wizard: AssessmentWizard, choices: dict[str, int])
     return given
 
 
+def save_by_keyboard(qtbot, wizard: AssessmentWizard) -> None:  # type: ignore[no-untyped-def]
+    """Alt+S: Save assessment (Enter is not it: enter_never_commits), until the saving
+    has started (a button's Alt+ key clicks it a moment later, as it shows it pressed)."""
+    wizard.activateWindow()  # a button's Alt+ key goes to the active window
+    qtbot.waitUntil(wizard.isActiveWindow)
+    qtbot.keyClick(wizard.currentPage(), Qt.Key.Key_S, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: wizard.result_page.saving or wizard.saved is not None, timeout=START_UP_MS)
+
+
 def test_wizard_by_keyboard_shows_the_services_result_before_saving_then_saves(  # type: ignore[no-untyped-def]
     qtbot, demo_services: Services, tmp_path: Path
 ) -> None:
@@ -81,7 +90,7 @@ def test_wizard_by_keyboard_shows_the_services_result_before_saving_then_saves( 
     assert last_seq(demo_services) == before
     assert wizard.button(QWizard.WizardButton.CommitButton).isVisible()
     wizard.result_page.note.setText("营业部柜台")
-    qtbot.keyClick(wizard.result_page, Qt.Key.Key_Return)
+    save_by_keyboard(qtbot, wizard)
     qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=START_UP_MS)  # saved off the GUI thread
     assert wizard.saved is not None
     (saved,) = demo_services.investors.history(compliance, "880008")

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QTableView,
     QWidget,
+    QWizard,
 )
 
 from suitcheck.gui.models import RawRole
@@ -194,6 +195,19 @@ def error_label(parent: QWidget, name: str | None = None) -> QLabel:
     label.setStyleSheet(f"color: {ERROR_COLOUR};")
     label.setWordWrap(True)
     return label
+
+
+def enter_never_commits(wizard: QWizard) -> None:
+    """Enter goes on through the wizard's pages, but on a commit page (its button writes:
+    saves an assessment, imports clients) it presses nothing: an Enter pressed once too
+    often on the page before, or a bounce, wrote what the clerk had not yet seen. The
+    commit button is pressed on purpose (clicked, its Alt+ key, or Tab to it and Space)."""
+
+    def follow(_id: int) -> None:
+        page = wizard.currentPage()
+        wizard.setOption(QWizard.WizardOption.NoDefaultButton, page is not None and page.isCommitPage())
+
+    wizard.currentIdChanged.connect(follow)
 
 
 def confirm(parent: QWidget | None, title: str, text: str, yes_text: str) -> bool:

@@ -2,8 +2,9 @@
 and what it permits (from the services) before saving, then the confirmation sheet.
 
 Keyboard: the digit keys pick an answer, the arrow keys move between answers, Enter goes
-on, Alt+B goes back, Esc cancels. Nothing is written before "Save assessment": cancelling
-earlier leaves the store as it was."""
+on to the result (never past it: an Enter too many saved unseen), Alt+S saves, Alt+B goes
+back, Esc cancels. Nothing is written before "Save assessment": cancelling earlier leaves
+the store as it was."""
 
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.session import when_present
-from suitcheck.gui.widgets import error_label
+from suitcheck.gui.widgets import enter_never_commits, error_label
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -91,6 +92,7 @@ class AssessmentWizard(QWizard):
         self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("&Save assessment"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Close"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
+        enter_never_commits(self)  # Enter goes on through the questions; Alt+S saves
 
     def answers(self) -> dict[str, str]:
         given = {p.question.id: p.answer_id() for p in self.question_pages}

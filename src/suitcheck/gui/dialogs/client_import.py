@@ -35,6 +35,7 @@ from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.session import when_present
 from suitcheck.gui.texts import class_text
+from suitcheck.gui.widgets import enter_never_commits
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.client_import import DiffItem, ImportResult, Preview, progress_span
@@ -147,8 +148,10 @@ class ClientImportWizard(QWizard):
             self.addPage(page)
         self.setButtonText(QWizard.WizardButton.NextButton, self.tr("Next >"))
         self.setButtonText(QWizard.WizardButton.BackButton, self.tr("< Back"))
+        self.setButtonText(QWizard.WizardButton.CommitButton, self.tr("Import"))
         self.setButtonText(QWizard.WizardButton.FinishButton, self.tr("Close"))
         self.setButtonText(QWizard.WizardButton.CancelButton, self.tr("Cancel"))
+        enter_never_commits(self)  # the dry run's page imports only when Import is pressed
 
     def load_preview(self) -> bool:
         if self.path is None:
@@ -324,6 +327,7 @@ class DiffPage(QWizardPage):
         self.job: Job | None = None
         self.setTitle(self.tr("What the import would change"))
         self.setSubTitle(self.tr("A dry run: nothing has been written yet."))
+        self.setCommitPage(True)  # its button imports (Import, never the default)
         self.summary = QLabel(self)
         self.summary.setObjectName("clientDiffSummary")
         self.summary.setWordWrap(True)

@@ -1,0 +1,67 @@
+"""A hurried clerk at the keyboard (attack round "desk-three"): Enter pressed once too
+often never records what the clerk has not seen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QWizard
+
+from suitcheck.services import Services
+from tests.gui.conftest import START_UP_MS, login
+from tests.gui.test_client_import_wizard import _wizard as import_wizard
+from tests.gui.test_desk import last_seq, save_by_keyboard, wizard_for
+from tests.services.clientfiles import client_rows, write_csv
+
+
+def test_a_double_enter_on_the_last_question_shows_the_result_and_saves_nothing(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services
+) -> None:
+    """Was BROKE: Enter on the last question opened the result page, whose Save assessment
+    was the default button: the same Enter pressed twice (a bounce, an impatient clerk)
+    saved the assessment before anyone read the result "to check with the client before
+    saving". Now Enter goes on through the questions only; Alt+S saves."""
+    wizard = wizard_for(qtbot, demo_services, "880008")  # never assessed
+    before = last_seq(demo_services)
+    for page in wizard.question_pages:
+        qtbot.keyClick(page, Qt.Key.Key_2)
+        qtbot.keyClick(page, Qt.Key.Key_Return)
+    qtbot.keyClick(wizard.currentPage(), Qt.Key.Key_Return)  # once too often
+    qtbot.keyClick(wizard.result_page.note, Qt.Key.Key_Return)  # ... and in the note
+    assert wizard.currentPage() is wizard.result_page
+    assert not wizard.result_page.saving
+    assert wizard.saved is None
+    assert last_seq(demo_services) == before
+    assert demo_services.investors.history(login(demo_services, "demo-compliance"), "880008") == []
+    save_by_keyboard(qtbot, wizard)  # Alt+S: saved on purpose
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=START_UP_MS)
+    assert wizard.saved is not None
+
+
+def test_enter_on_the_dry_run_of_a_client_import_imports_nothing(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the dry run's page ("nothing has been written yet") went on with a
+    default "Next >" that imported the file: Enter there, or an Enter meant for the page
+    before, wrote the clients. Now the page's button says Import and Enter is not it."""
+    wizard = import_wizard(qtbot, demo_services)
+    wizard.file_page.choose(write_csv(tmp_path / "clients.csv", client_rows(3)))
+    qtbot.keyClick(wizard.currentPage(), Qt.Key.Key_Return)  # to the columns
+    qtbot.keyClick(wizard.currentPage(), Qt.Key.Key_Return)  # to the dry run
+    assert wizard.currentPage() is wizard.diff_page
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=START_UP_MS)
+    compliance = login(demo_services, "demo-compliance")
+    before = demo_services.investors.count(compliance)
+    qtbot.keyClick(wizard.currentPage(), Qt.Key.Key_Return)
+    qtbot.keyClick(wizard.diff_page.partial, Qt.Key.Key_Return)
+    assert wizard.currentPage() is wizard.diff_page
+    assert wizard.outcome is None
+    assert demo_services.investors.count(compliance) == before
+    commit = wizard.button(QWizard.WizardButton.CommitButton)
+    assert commit.isVisible()
+    assert commit.isEnabled()
+    assert commit.text() == "Import"
+    commit.click()  # the clerk imports, on purpose
+    qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=START_UP_MS)
+    assert demo_services.investors.count(compliance) == before + 3
