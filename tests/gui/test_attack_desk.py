@@ -200,6 +200,7 @@ def test_the_client_gone_under_the_assessment_dialog_ends_in_no_error(  # type: 
         note = dialog.findChild(QLineEdit, "assessmentNote")
         assert note is not None
         note.setText("paper questionnaire")
+        dialog.profile.setCurrentIndex(dialog.profile.findData("C4"))
         dialog.buttons.button(QDialogButtonBox.StandardButton.Ok).click()
 
     window.client_search.setText("nobody-by-this-name")

@@ -6,10 +6,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWizard
+from PySide6.QtWidgets import QDialogButtonBox, QWizard
 
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.gui.dialogs import AssessmentDialog
 from suitcheck.services import Services
-from tests.gui.conftest import START_UP_MS, login
+from tests.gui.conftest import START_UP_MS, change_answered, login
 from tests.gui.test_client_import_wizard import _wizard as import_wizard
 from tests.gui.test_desk import last_seq, save_by_keyboard, wizard_for
 from tests.services.clientfiles import client_rows, write_csv
@@ -65,3 +67,33 @@ def test_enter_on_the_dry_run_of_a_client_import_imports_nothing(  # type: ignor
     commit.click()  # the clerk imports, on purpose
     qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=START_UP_MS)
     assert demo_services.investors.count(compliance) == before + 3
+
+
+def test_an_assessment_recorded_by_enter_has_the_profile_the_clerk_chose(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services
+) -> None:
+    """Was BROKE: "Record an assessment made elsewhere" opened with C1 already chosen; the
+    note is the one field required, so typing where it was made and pressing Enter
+    recorded C1 for a C5 client (valid two years, every report above R1 blocked) without
+    the clerk ever choosing a profile. Now Record waits for a profile chosen too."""
+    compliance = login(demo_services, "demo-compliance")
+    client = demo_services.investors.get(compliance, "880005")  # C5
+    history = demo_services.investors.history(compliance, "880005")
+    dialog = AssessmentDialog(demo_services, compliance, client)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.keyClicks(dialog.note, "paper form, counter 3")
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)
+    assert not dialog.recording
+    assert dialog.isVisible()
+    assert demo_services.investors.history(compliance, "880005") == history
+    record = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    assert not record.isEnabled()
+    assert dialog.profile.currentData() is None  # nothing chosen yet, and it says so
+    dialog.profile.setCurrentIndex(dialog.profile.findData("C4"))
+    assert record.isEnabled()
+    qtbot.keyClick(dialog.note, Qt.Key.Key_Return)  # chosen: Enter records it
+    change_answered(qtbot, dialog)
+    assert dialog.result() == AssessmentDialog.DialogCode.Accepted
+    [added] = [a for a in demo_services.investors.history(compliance, "880005") if a not in history]
+    assert (added.profile, added.note) == (RiskProfile.C4, "paper form, counter 3")

@@ -32,6 +32,9 @@ class AssessmentDialog(RecordingDialog):
         self.setWindowTitle(self.tr("Record an assessment made elsewhere"))
         self.profile = QComboBox(self)
         self.profile.setObjectName("assessmentProfile")
+        # No profile until the clerk chooses one: Enter after the (required) note recorded
+        # the first of the list, C1, for a client nobody had said was C1.
+        self.profile.addItem(self.tr("Choose the profile…"), None)
         for p in RiskProfile:
             self.profile.addItem(texts.profile_text(p), p.code)
         # the firm's calendar day, as the service judges it (not the desktop's)
@@ -43,7 +46,8 @@ class AssessmentDialog(RecordingDialog):
         self.note = QLineEdit(self)
         self.note.setObjectName("assessmentNote")
         self.note.setPlaceholderText(self.tr("e.g. paper questionnaire at the branch counter, or the CRM's reference"))
-        self.note.textChanged.connect(self._note_changed)
+        self.note.textChanged.connect(lambda _: self._update_record())
+        self.profile.currentIndexChanged.connect(lambda _: self._update_record())
         self.message = QLabel(self)
         self.message.setObjectName("assessmentMessage")
         self.message.setWordWrap(True)
@@ -70,10 +74,12 @@ class AssessmentDialog(RecordingDialog):
         layout.addWidget(self.message)
         self.buttons = dialog_buttons(self, self.tr("Record"))
         layout.addWidget(self.buttons)
-        self._note_changed(self.note.text())
+        self._update_record()
 
-    def _note_changed(self, text: str) -> None:
-        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(bool(text.strip()))
+    def _update_record(self) -> None:
+        """Record needs a profile chosen and the note saying where it was made."""
+        ready = self.profile.currentData() is not None and bool(self.note.text().strip())
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setEnabled(ready)
 
     def _lowest_toggled(self, on: bool) -> None:
         # The lowest category has profile C1 (the service refuses anything else).

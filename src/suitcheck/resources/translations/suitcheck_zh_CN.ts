@@ -249,6 +249,10 @@
         <translation>登记在别处完成的风险测评</translation>
     </message>
     <message>
+        <source>Choose the profile…</source>
+        <translation>请选择风险承受能力…</translation>
+    </message>
+    <message>
         <source>Knock-out answer: lowest risk-tolerance category</source>
         <translation>否决性答案：风险承受能力最低类别</translation>
     </message>
