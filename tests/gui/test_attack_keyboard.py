@@ -97,3 +97,21 @@ def test_an_assessment_recorded_by_enter_has_the_profile_the_clerk_chose(  # typ
     assert dialog.result() == AssessmentDialog.DialogCode.Accepted
     [added] = [a for a in demo_services.investors.history(compliance, "880005") if a not in history]
     assert (added.profile, added.note) == (RiskProfile.C4, "paper form, counter 3")
+
+
+def test_the_dry_run_says_yes_and_no_in_the_english_desk(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the dry run's Changes column wrote a flag as 是 or 否 in every language:
+    the English desk read "Special attention 是". Now yes/no in the desk's language."""
+    rows = client_rows(2)
+    rows[0][7] = "是"  # special attention
+    wizard = import_wizard(qtbot, demo_services)
+    wizard.file_page.choose(write_csv(tmp_path / "clients.csv", rows))
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=START_UP_MS)
+    changes = [wizard.diff_page.changes.item(r, 4).text() for r in range(wizard.diff_page.changes.rowCount())]
+    flagged = next(text for text in changes if "Special attention" in text)
+    assert "Special attention yes" in flagged
+    assert not any("是" in text or "否" in text for text in changes)

@@ -245,6 +245,7 @@ class FilePage(QWizardPage):
         return self.w.preview is not None
 
 
+YES, NO = QT_TRANSLATE_NOOP("ClientImport", "yes"), QT_TRANSLATE_NOOP("ClientImport", "no")
 IGNORE = ""
 SHOWN = 2000  # rows of the diff and of the invalid list the dry-run page shows
 
@@ -430,8 +431,8 @@ class DiffPage(QWizardPage):
 
 def _changes_text(item: DiffItem, new: bool) -> str:
     def show(value: object) -> str:
-        if isinstance(value, bool):
-            return "是" if value else "否"
+        if isinstance(value, bool):  # in the desk's language (是/否 in Chinese)
+            return translated("ClientImport", YES) if value else translated("ClientImport", NO)
         return "-" if value is None else str(value.isoformat() if hasattr(value, "isoformat") else value)
 
     def value(field: str, v: object) -> str:

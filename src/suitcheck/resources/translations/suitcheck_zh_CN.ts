@@ -688,6 +688,14 @@
         <source>differs from the client&apos;s branch; compliance moves a client, with a reason (suitcheck investor move)</source>
         <translation>与客户所属营业部不同；调整营业部须由合规人员注明理由办理（suitcheck investor move）</translation>
     </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
 </context>
 <context>
     <name>ClientImportWizard</name>
