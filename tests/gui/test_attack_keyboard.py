@@ -6,10 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox, QWizard
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget, QWizard
 
 from suitcheck.domain.levels import RiskProfile
-from suitcheck.gui.dialogs import AssessmentDialog
+from suitcheck.gui.dialogs import AssessmentDialog, ClientEditDialog
 from suitcheck.services import Services
 from tests.gui.conftest import START_UP_MS, change_answered, login
 from tests.gui.test_client_import_wizard import _wizard as import_wizard
@@ -115,3 +115,53 @@ def test_the_dry_run_says_yes_and_no_in_the_english_desk(  # type: ignore[no-unt
     flagged = next(text for text in changes if "Special attention" in text)
     assert "Special attention yes" in flagged
     assert not any("是" in text or "否" in text for text in changes)
+
+
+def tab_out_of(qtbot, widget: QWidget) -> QWidget:  # type: ignore[no-untyped-def]
+    """Tab until the keyboard leaves `widget` (a date field takes a Tab per part)."""
+    widget.window().activateWindow()
+    qtbot.waitUntil(widget.window().isActiveWindow)
+    widget.setFocus()
+    for _ in range(6):
+        focus = QApplication.focusWidget()
+        if focus is not None and focus is not widget and not widget.isAncestorOf(focus):
+            return focus
+        qtbot.keyClick(focus, Qt.Key.Key_Tab)
+    raise AssertionError("Tab never left the field")
+
+
+def test_the_reason_typed_after_tabbing_from_the_class_goes_into_the_reason(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services
+) -> None:
+    """Was BROKE: in Edit client, Tab from the class (the reason is the next field on
+    screen) went to the "Lowest risk-tolerance category" box below: the spaces of the
+    reason typed there ticked it (and Save then put the client in the lowest category).
+    Now Tab goes down the dialog as it is drawn: class, reason, then the boxes."""
+    compliance = login(demo_services, "demo-compliance")
+    dialog = ClientEditDialog(demo_services, compliance, demo_services.investors.get(compliance, "880003"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    after_class = tab_out_of(qtbot, dialog.cls)
+    qtbot.keyClicks(after_class, "asked at the counter")
+    assert dialog.reason.text() == "asked at the counter"
+    assert not dialog.lowest.isChecked()
+    assert not dialog.special.isChecked()
+    assert tab_out_of(qtbot, dialog.reason) is dialog.lowest  # the boxes after, as drawn
+
+
+def test_the_note_typed_after_tabbing_from_the_date_goes_into_the_note(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services
+) -> None:
+    """Was BROKE: in "Record an assessment made elsewhere", Tab from the date (the note is
+    the next field on screen) went to the knock-out box below: the spaces of the note
+    typed there ticked it, which forces C1 and the lowest category. Now the note."""
+    compliance = login(demo_services, "demo-compliance")
+    dialog = AssessmentDialog(demo_services, compliance, demo_services.investors.get(compliance, "880005"))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.profile.setCurrentIndex(dialog.profile.findData("C4"))
+    after_date = tab_out_of(qtbot, dialog.assessed)
+    qtbot.keyClicks(after_date, "paper form at the counter")
+    assert dialog.note.text() == "paper form at the counter"
+    assert not dialog.lowest.isChecked()
+    assert dialog.profile.currentData() == "C4"

@@ -74,6 +74,10 @@ class AssessmentDialog(RecordingDialog):
         layout.addWidget(self.message)
         self.buttons = dialog_buttons(self, self.tr("Record"))
         layout.addWidget(self.buttons)
+        # Tab goes down the dialog as drawn: from the date to the note, then the knock-out
+        # box (made before the note, it came first, and the note's spaces ticked it).
+        self.setTabOrder(self.assessed, self.note)
+        self.setTabOrder(self.note, self.lowest)
         self._update_record()
 
     def _update_record(self) -> None:

@@ -59,6 +59,10 @@ class ClientEditDialog(RecordingDialog):
         layout.addWidget(self.special)
         layout.addWidget(self.message)
         layout.addWidget(dialog_buttons(self, self.tr("Save")))
+        # Tab goes down the dialog as drawn: from the class to the reason, then the boxes
+        # (made before the reason, they came first, and the reason's spaces ticked them).
+        for before, after in ((self.cls, self.reason), (self.reason, self.lowest), (self.lowest, self.special)):
+            self.setTabOrder(before, after)
 
     def accept(self) -> None:
         self.record(
