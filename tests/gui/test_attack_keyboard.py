@@ -14,6 +14,7 @@ from suitcheck.services import Services
 from tests.gui.conftest import START_UP_MS, change_answered, login
 from tests.gui.test_client_import_wizard import _wizard as import_wizard
 from tests.gui.test_desk import last_seq, save_by_keyboard, wizard_for
+from tests.gui.test_main_window import find_client, pick_report
 from tests.services.clientfiles import client_rows, write_csv
 
 
@@ -165,3 +166,36 @@ def test_the_note_typed_after_tabbing_from_the_date_goes_into_the_note(  # type:
     assert dialog.note.text() == "paper form at the counter"
     assert not dialog.lowest.isChecked()
     assert dialog.profile.currentData() == "C4"
+
+
+def test_tab_goes_search_list_search_list_then_the_decisions_buttons(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Was BROKE: at head office, Tab from the report search went to the client pane's
+    branch filter (a Down there, meant for the report list, changed the branch and the
+    client went from the list), and Tab from Check went back up to the level filter
+    before the warning button beside it. Now: client search, client list, report
+    search, report list, Check, Open, the warning button; the filters after."""
+    window = window_for("demo-compliance")  # head office: the branch filter is shown
+    demo_services.policy.update(window.actor, allow_escalation=True)
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "创业板")  # R4: only after the warning
+    window.check()
+    qtbot.waitUntil(lambda: window.override_button.isVisible(), timeout=START_UP_MS)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.client_search.setFocus()
+    visited = []
+    for _ in range(7):
+        focus = QApplication.focusWidget()
+        visited.append(focus)
+        qtbot.keyClick(focus, Qt.Key.Key_Tab)
+    assert visited == [
+        window.client_search,
+        window.clients_view,
+        window.report_search,
+        window.reports_view,
+        window.check_button,  # Open is greyed out: only after the warning
+        window.override_button,
+        window.level_filter,
+    ]

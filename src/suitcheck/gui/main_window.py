@@ -219,8 +219,27 @@ class MainWindow(QMainWindow):
         self.open_button = self.decision_pane.open_button
         self.override_button = self.decision_pane.override_button
 
-        self.setTabOrder(self.clients_view, self.report_search)
-        self.setTabOrder(self.reports_view, self.check_button)
+        # Tab, the clerk's fast path: client search, client list, report search, report list,
+        # then the decision's buttons; the filters after them. Set whole: set pair by pair,
+        # the panes' own orders left the branch filter between the report search and its
+        # list, and the level filter between Check and the warning button.
+        chain = [
+            self.client_search,
+            self.clients_view,
+            self.report_search,
+            self.reports_view,
+            self.check_button,
+            self.open_button,
+            self.override_button,
+            self.level_filter,
+            self.rating_filter,
+            self.publisher_filter,
+            self.since_check,
+            self.since_date,
+            self.client_pane.branch_filter,
+        ]
+        for before, after in zip(chain, chain[1:], strict=False):
+            self.setTabOrder(before, after)
         # The user and the store: a store's URL runs long, and the status bar's messages
         # ("This report may not be opened…") need room beside it (_fit_status_bar).
         self.user_label = ElidedLabel(self)
