@@ -6,15 +6,21 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget, QWizard
 
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.gui.dialogs import AssessmentDialog, ClientEditDialog
+from suitcheck.gui.main_window import CHECK_SETTLE_MS
 from suitcheck.services import Services
 from tests.gui.conftest import START_UP_MS, change_answered, login
+from tests.gui.test_attack_desk import settle
+from tests.gui.test_attack_desk_locked import shown_results
 from tests.gui.test_client_import_wizard import _wizard as import_wizard
 from tests.gui.test_desk import last_seq, save_by_keyboard, wizard_for
 from tests.gui.test_main_window import find_client, pick_report
+from tests.gui.test_session_work import entries
 from tests.services.clientfiles import client_rows, write_csv
 
 
@@ -199,3 +205,35 @@ def test_tab_goes_search_list_search_list_then_the_decisions_buttons(  # type: i
         window.override_button,
         window.level_filter,
     ]
+
+
+def test_check_pressed_before_the_typed_client_is_found_decides_for_that_client(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Was BROKE: the clerk typed the next client's account over the last one and pressed
+    Ctrl+Return before the search had found them: the desk decided and recorded for the
+    client still in the list, and showed their green ALLOWED beside a search box naming
+    another client, until the search landed and a second check turned it red. Now Check
+    waits for the typed client: one check, for them."""
+    window = window_for()
+    find_client(qtbot, window, "880005")  # C5
+    pick_report(qtbot, window, "创业板")  # R4: allowed for C5
+    settle(qtbot, window)
+    checks = len(entries(demo_services, "check"))
+    shown = shown_results(window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.client_search.setFocus()
+    window.client_search.selectAll()
+    qtbot.keyClicks(window.client_search, "880001")  # C1
+    QTest.keySequence(window, QKeySequence("Ctrl+Return"))  # before the search has answered
+    qtbot.waitUntil(lambda: window.client is not None and window.client.account == "880001", timeout=START_UP_MS)
+    qtbot.waitUntil(lambda: shown != [], timeout=START_UP_MS)
+    settle(qtbot, window)
+    qtbot.wait(CHECK_SETTLE_MS * 2)  # no second check once the selection has settled
+    settle(qtbot, window)
+    first = login(demo_services, "demo-compliance")
+    typed = demo_services.investors.get(first, "880001")
+    assert [r.investor_id for r in shown] == [typed.id]
+    assert window.decision.verdict.text() == "BLOCKED"
+    assert len(entries(demo_services, "check")) == checks + 1

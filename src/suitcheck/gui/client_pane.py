@@ -32,12 +32,14 @@ class ClientPane(QWidget):
 
     client_changed = Signal(object)
     failed = Signal(object)
+    searched = Signal()  # a search's answer is shown (and its client selected), or it failed
 
     def __init__(self, services: Services, actor: Actor, runner: Runner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services, self.actor, self.runner = services, actor, runner
         self.client: InvestorView | None = None
         self._generation = 0
+        self._in_flight: int | None = None  # the search asked and not yet answered
         self.model = InvestorTableModel(self)
         self.title = QLabel(self)
         self.title.setObjectName("sectionTitle")
@@ -149,11 +151,18 @@ class ClientPane(QWidget):
         self.search.setFocus()
         self.search.selectAll()
 
+    @property
+    def searching(self) -> bool:
+        """What is typed in the search is not yet the list: the search waits for the typing
+        to settle, or for its answer."""
+        return self._timer.isActive() or self._in_flight is not None
+
     def refresh(self) -> None:
         query = self.search.text()
         branch = self.branch_filter.currentData()
         self._generation += 1
         generation = self._generation
+        self._in_flight = generation
 
         def fetch(offset: int, limit: int) -> list[InvestorView]:
             return self.services.investors.search(self.actor, query, limit=limit, offset=offset, branch=branch)
@@ -165,14 +174,24 @@ class ClientPane(QWidget):
             self.model.set_rows(rows, fetch)
             if len(rows) == 1 or (rows and query and rows[0].account == query.strip()):
                 self.view.selectRow(0)
-                return
-            row = next((i for i, c in enumerate(rows) if c.id == keep), None)
-            if row is None:
-                self.set_client(None)  # the shown client is not among the matches: no stale card
             else:
-                self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+                row = next((i for i, c in enumerate(rows) if c.id == keep), None)
+                if row is None:
+                    self.set_client(None)  # the shown client is not among the matches: no stale card
+                else:
+                    self.view.selectRow(self.proxy.mapFromSource(self.model.index(row, 0)).row())
+            self._answered(generation)
 
-        self.runner.start(Job(fetch, 0, InvestorTableModel.PAGE), done, self.failed.emit)
+        def failed(exc: BaseException) -> None:
+            self.failed.emit(exc)
+            self._answered(generation)
+
+        self.runner.start(Job(fetch, 0, InvestorTableModel.PAGE), done, failed)
+
+    def _answered(self, generation: int) -> None:
+        if generation == self._in_flight:
+            self._in_flight = None
+            self.searched.emit()
 
     def show_all_branches(self) -> None:
         """The branch filter back at "All branches", without a search of its own (the
@@ -184,6 +203,7 @@ class ClientPane(QWidget):
     def clear(self) -> None:
         """Forget everything shown (logout)."""
         self._generation += 1
+        self._in_flight = None
         self._timer.stop()
         self.set_client(None)
         self.model.set_rows([])

@@ -107,6 +107,10 @@ class MainWindow(QMainWindow):
         self._check_again = False  # another pair was asked for meanwhile: checked once it lands
         self._open_when_decided: tuple[InvestorView, ReportView] | None = None  # a double-click waiting
         self._check_failed: tuple[InvestorView, ReportView, BaseException] | None = None  # said in the panel
+        # Check (or Open) pressed while the client typed into the search is not yet found:
+        # decided (and opened) for that client once the search shows them.
+        self._check_after_search = False
+        self._open_after_search = False
         self._waiting_notice = QTimer(self)
         self._waiting_notice.setSingleShot(True)
         self._waiting_notice.setInterval(CHECK_WAIT_NOTICE_MS)
@@ -177,6 +181,7 @@ class MainWindow(QMainWindow):
         self.client_pane = ClientPane(self.services, self.actor, self.runner, self.splitter)
         self.client_pane.client_changed.connect(self._client_changed)
         self.client_pane.failed.connect(self._error)
+        self.client_pane.searched.connect(self._client_search_landed)
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self.splitter)
         self.right_splitter.setObjectName("rightSplitter")
@@ -480,6 +485,7 @@ class MainWindow(QMainWindow):
         the idle timer locked it, not the clerk (the lock screen says which)."""
         self.idle_timer.stop()
         self.close_viewers()
+        self._open_after_search = False  # an opening pressed before the lock opens nothing after it
         self.copied.forget()  # nothing of the session to paste elsewhere while the desk is left
         self.locked = True
         dialog = dialogs.LockDialog(self.services, self.actor, self, running=self.running_work, idle=idle)
@@ -600,6 +606,7 @@ class MainWindow(QMainWindow):
         self._open_when_decided = None
         self._check_again = False
         self._check_failed = None
+        self._check_after_search = self._open_after_search = False
         self.client_pane.clear()
         self.report_pane.clear()
         if self.reminders is not None:
@@ -800,8 +807,15 @@ class MainWindow(QMainWindow):
         thread: behind another program's lock the store makes a check wait (up to its busy
         timeout), and the desk keeps running meanwhile. One check at a time: pressed again
         for the pair under way it asks nothing more; asked for another pair meanwhile, that
-        one is checked once the first lands (whose answer is then not shown)."""
+        one is checked once the first lands (whose answer is then not shown). Pressed while
+        the client typed into the search is not yet found, it decides for that client once
+        the list shows them, not for the client still on screen."""
         self._check_timer.stop()
+        if self.client_pane.searching:
+            self._check_after_search = True
+            self.decision.show_hint(self.tr("Checking…"))  # no verdict beside another client's account
+            self._update_actions()
+            return
         client, report = self.client, self.report
         if client is None or report is None:
             self.decision.show_hint(self._idle_hint())
@@ -824,6 +838,18 @@ class MainWindow(QMainWindow):
             lambda result: self._check_landed(client, report, result),
             lambda exc: self._check_landed(client, report, exc),
         )
+
+    def _client_search_landed(self) -> None:
+        """The client search shows its answer: a check (and an opening) pressed meanwhile is
+        made now, for the client it found (or for none)."""
+        if not self._check_after_search or self.client_pane.searching or self.session_over:
+            return
+        self._check_after_search = False
+        opening, self._open_after_search = self._open_after_search, False
+        self.check()
+        pair = (self.client, self.report)
+        if opening and not self.locked and self._checking is not None and self._checking == pair:
+            self._open_when_decided = self._checking
 
     @property
     def checking(self) -> bool:
@@ -937,7 +963,9 @@ class MainWindow(QMainWindow):
         if hasattr(self, "open_action"):
             # Ctrl+O also while the decision is being made: it opens once it is in, if it allows it.
             next_up = self._checking is not None and self._check_again  # the pair on screen, checked next
-            deciding = (under_way or next_up or self._check_timer.isActive()) and not self._opening
+            deciding = (
+                under_way or next_up or self._check_timer.isActive() or self._check_after_search
+            ) and not self._opening
             self.open_action.setEnabled(allowed or deciding)
         self.check_button.setEnabled(self.client is not None and self.report is not None and not under_way)
         self.override_button.setVisible(result is not None and result.may_override)
@@ -946,6 +974,12 @@ class MainWindow(QMainWindow):
         """Ask the service for the report (it decides again and records the opening), read
         and parse the original off the GUI thread, then show it if the same client and
         report are still on screen."""
+        if self.client_pane.searching and not self._opening:
+            # The client typed into the search is not yet found: opened for them, once decided.
+            self._open_after_search = True
+            self.check()
+            self.statusBar().showMessage(self.tr("The report opens once its decision is in."), 6000)
+            return
         if self._opening or self._open_once_decided():
             return  # a second press while the first opening is read, or the decision is not in yet
         client, report, result = self.client, self.report, self._current_result()
