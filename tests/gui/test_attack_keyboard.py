@@ -11,7 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget, QWizard
 
 from suitcheck.domain.levels import RiskProfile
-from suitcheck.gui.dialogs import AssessmentDialog, ClientEditDialog
+from suitcheck.gui.dialogs import AssessmentDialog, ClientEditDialog, ReportViewer
 from suitcheck.gui.main_window import CHECK_SETTLE_MS
 from suitcheck.services import Services
 from tests.gui.conftest import START_UP_MS, change_answered, login
@@ -20,6 +20,7 @@ from tests.gui.test_attack_desk_locked import shown_results
 from tests.gui.test_client_import_wizard import _wizard as import_wizard
 from tests.gui.test_desk import last_seq, save_by_keyboard, wizard_for
 from tests.gui.test_main_window import find_client, pick_report
+from tests.gui.test_session import visible_viewers
 from tests.gui.test_session_work import entries
 from tests.services.clientfiles import client_rows, write_csv
 
@@ -237,3 +238,27 @@ def test_check_pressed_before_the_typed_client_is_found_decides_for_that_client(
     assert [r.investor_id for r in shown] == [typed.id]
     assert window.decision.verdict.text() == "BLOCKED"
     assert len(entries(demo_services, "check")) == checks + 1
+
+
+def test_open_pressed_before_the_typed_client_is_found_opens_for_that_client(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Ctrl+O typed ahead likewise: decided for the client typed, then opened for them
+    (without the change it was refused for the client still on screen, and nothing came)."""
+    window = window_for()
+    find_client(qtbot, window, "880001")  # C1
+    pick_report(qtbot, window, "创业板")  # R4: blocked for C1
+    settle(qtbot, window)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.client_search.setFocus()
+    window.client_search.selectAll()
+    qtbot.keyClicks(window.client_search, "880005")  # C5
+    QTest.keySequence(window, QKeySequence(QKeySequence.StandardKey.Open))
+    qtbot.waitUntil(lambda: bool(visible_viewers()), timeout=START_UP_MS)
+    [viewer] = visible_viewers()
+    assert isinstance(viewer, ReportViewer)
+    typed = demo_services.investors.get(login(demo_services, "demo-compliance"), "880005")
+    assert viewer.client_id == typed.id
+    assert window.decision.result is not None
+    assert window.decision.result.investor_id == typed.id

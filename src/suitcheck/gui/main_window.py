@@ -182,6 +182,7 @@ class MainWindow(QMainWindow):
         self.client_pane.client_changed.connect(self._client_changed)
         self.client_pane.failed.connect(self._error)
         self.client_pane.searched.connect(self._client_search_landed)
+        self.client_pane.search.textChanged.connect(lambda _: self._update_actions())  # Ctrl+O: for the typed
 
         self.right_splitter = QSplitter(Qt.Orientation.Vertical, self.splitter)
         self.right_splitter.setObjectName("rightSplitter")
@@ -842,6 +843,7 @@ class MainWindow(QMainWindow):
     def _client_search_landed(self) -> None:
         """The client search shows its answer: a check (and an opening) pressed meanwhile is
         made now, for the client it found (or for none)."""
+        self._update_actions()  # Ctrl+O no longer waits for the search
         if not self._check_after_search or self.client_pane.searching or self.session_over:
             return
         self._check_after_search = False
@@ -964,7 +966,11 @@ class MainWindow(QMainWindow):
             # Ctrl+O also while the decision is being made: it opens once it is in, if it allows it.
             next_up = self._checking is not None and self._check_again  # the pair on screen, checked next
             deciding = (
-                under_way or next_up or self._check_timer.isActive() or self._check_after_search
+                under_way
+                or next_up
+                or self._check_timer.isActive()
+                or self._check_after_search
+                or self.client_pane.searching  # opened for the client typed, once decided
             ) and not self._opening
             self.open_action.setEnabled(allowed or deciding)
         self.check_button.setEnabled(self.client is not None and self.report is not None and not under_way)
