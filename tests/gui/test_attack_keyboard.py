@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRect, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QWidget, QWizard
+from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton, QWidget, QWizard
 
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.gui.dialogs import AssessmentDialog, ClientEditDialog, ReportViewer
-from suitcheck.gui.main_window import CHECK_SETTLE_MS
+from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from tests.gui.conftest import START_UP_MS, change_answered, login
 from tests.gui.test_attack_desk import settle
@@ -262,3 +262,33 @@ def test_open_pressed_before_the_typed_client_is_found_opens_for_that_client(  #
     assert viewer.client_id == typed.id
     assert window.decision.result is not None
     assert window.decision.result.investor_id == typed.id
+
+
+class _ScaledScreen:
+    """A 1366x768 screen at 150 % (QT_SCALE_FACTOR=1.5): 911x512 as the window sees it."""
+
+    def availableGeometry(self) -> QRect:
+        return QRect(0, 0, 911, 512)
+
+
+def test_on_a_screen_at_150_percent_the_reminders_leave_the_desk_on_the_screen(  # type: ignore[no-untyped-def]
+    qtbot, window_for, monkeypatch
+) -> None:
+    """Was BROKE: on a 1366x768 screen at 150 % the reminders panel, shown at start-up,
+    made the window 524 high (556 in Chinese) on a screen 512 high: the status bar (the
+    count, "This report may not be opened…") and the panel's last rows were off the
+    bottom. Where the desk would not fit with it, the panel starts closed; the count in
+    the status bar says how many and brings the list back."""
+    monkeypatch.setattr(MainWindow, "screen", lambda self: _ScaledScreen())
+    window = window_for()
+    qtbot.waitUntil(lambda: window.reminders is not None and window.reminders.total is not None, timeout=START_UP_MS)
+    reminders = window.reminders
+    assert reminders is not None
+    assert reminders.total  # HQ has clients to re-assess
+    assert window.minimumSizeHint().height() <= 512
+    assert not reminders.isVisible()
+    count = window.findChild(QToolButton, "remindersCount")
+    assert count is not None
+    assert str(reminders.total) in count.text()
+    count.click()  # the clerk asks for the list
+    assert reminders.isVisible()

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QPushButton,
+    QStyle,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -23,7 +24,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.gui import texts
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.models import record_changed_cell
-from suitcheck.gui.widgets import configure_table
+from suitcheck.gui.widgets import configure_table, screen_area
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.reminders import Reminder, ReminderState
@@ -280,6 +281,17 @@ def strip_height(panel: RemindersPanel, total: int, window_height: int) -> int:
     return min(wanted, bound)
 
 
+def fits_beside(window: QMainWindow, panel: RemindersPanel) -> bool:
+    """The window, at its smallest, is no taller than its screen with the panel shown too
+    (asked before it is shown: the panel is hidden now)."""
+    area = screen_area(window)
+    if area is None:
+        return True
+    separator = window.style().pixelMetric(QStyle.PixelMetric.PM_DockWidgetSeparatorExtent, None, window)
+    needed = window.minimumSizeHint().height() + panel.minimumSizeHint().height() + separator
+    return needed <= area.height()
+
+
 def install_reminders(
     window: QMainWindow,
     services: Services,
@@ -309,8 +321,12 @@ def install_reminders(
         show(total)
 
     def show(total: int) -> None:
-        panel.setVisible(total > 0)  # shown at start-up when there is something to do
-        if total > 0:
+        # Shown at start-up when there is something to do, and the desk still fits its
+        # screen beside it: on a 1366x768 screen at 150 % it pushed the status bar and its
+        # own last rows off the bottom. Otherwise the count in the status bar says how
+        # many, and a click on it shows the list.
+        panel.setVisible(total > 0 and fits_beside(window, panel))
+        if panel.isVisible():
             window.resizeDocks([panel], [strip_height(panel, total, window.height())], Qt.Orientation.Vertical)
 
     panel.hide()
