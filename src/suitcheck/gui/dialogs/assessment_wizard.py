@@ -37,7 +37,7 @@ from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.session import when_present
-from suitcheck.gui.widgets import enter_never_commits, error_label
+from suitcheck.gui.widgets import enter_never_commits, error_label, resize_within_screen
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -79,7 +79,7 @@ class AssessmentWizard(QWizard):
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoCancelButtonOnLastPage, True)
         self.setOption(QWizard.WizardOption.NoBackButtonOnLastPage, True)
-        self.resize(820, 560)
+        resize_within_screen(self, 820, 560)
         self.question_pages = [QuestionPage(self, n, q) for n, q in enumerate(self.questionnaire.questions)]
         for page in self.question_pages:
             self.addPage(page)

@@ -35,7 +35,7 @@ from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.session import when_present
 from suitcheck.gui.texts import class_text
-from suitcheck.gui.widgets import enter_never_commits
+from suitcheck.gui.widgets import enter_never_commits, resize_within_screen
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.client_import import DiffItem, ImportResult, Preview, progress_span
@@ -139,7 +139,7 @@ class ClientImportWizard(QWizard):
         self.report_path = Path(tempfile.mkdtemp(prefix="suitcheck-import-")) / "client-import-report.xlsx"
         self.setWindowTitle(self.tr("Import clients"))
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
-        self.resize(980, 640)
+        resize_within_screen(self, 980, 640)
         self.file_page = FilePage(self)
         self.mapping_page = MappingPage(self)
         self.diff_page = DiffPage(self)

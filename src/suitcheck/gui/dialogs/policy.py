@@ -32,7 +32,7 @@ from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
 from suitcheck.gui.texts import level_text
-from suitcheck.gui.widgets import confirm, dialog_buttons, error_label
+from suitcheck.gui.widgets import confirm, dialog_buttons, error_label, resize_within_screen
 from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -121,7 +121,7 @@ class PolicyDialog(RecordingDialog):
         refused = services.policy.change_refused(actor)
         if refused is not None:
             self._read_only(intro, message_text(refused))
-        self.resize(640, 600)
+        resize_within_screen(self, 640, 600)
 
     def _read_only(self, intro: QLabel, why: str) -> None:
         """The policy as it stands, for staff who may read it but not change it: nothing to

@@ -18,7 +18,7 @@ from suitcheck.gui.messages import message_text
 from suitcheck.gui.models import AMBER, GREEN, RED, PagedTableModel, RawRole
 from suitcheck.gui.session import when_present
 from suitcheck.gui.texts import level_text
-from suitcheck.gui.widgets import confirm, make_table
+from suitcheck.gui.widgets import confirm, make_table, resize_within_screen
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.report_reread import NotReread, RereadApplied, RereadPreview, SubjectChange
@@ -127,7 +127,7 @@ class RereadDialog(QDialog):
         self.preview: RereadPreview | None = None
         self.applied: RereadApplied | None = None
         self.setWindowTitle(self.tr("Re-read reports with the subject table"))
-        self.resize(960, 520)
+        resize_within_screen(self, 960, 520)
         self.intro = QLabel(
             self.tr(
                 "Each imported report's file is read again with the current subject table, as a new import would "
