@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QTextDocumentFragment
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QToolButton, QWidget, QWizard
 
@@ -329,3 +329,25 @@ def test_a_dialog_that_records_opens_within_a_screen_at_150_percent(  # type: ig
     dialog.show()  # laid out: its own minimum would win
     assert dialog.width() <= 911
     assert dialog.height() <= 512
+
+
+def test_a_dry_run_change_cut_short_in_its_column_is_whole_in_its_tooltip(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the dry run's Changes column cuts a long list of changes with "…" (at
+    1024 wide, or at 150 %, everything after the ID number), and the cut-off end is where
+    "Lowest category yes" or "Special attention yes" stands; nothing showed the rest. Now
+    every cell of the dry run has its whole text as its tooltip."""
+    rows = client_rows(1)
+    rows[0][7] = "是"  # special attention: the last of the changes
+    rows[0][1] = "<b>客户</b>"  # a name that looks like markup
+    wizard = import_wizard(qtbot, demo_services)
+    wizard.file_page.choose(write_csv(tmp_path / "clients.csv", rows))
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=START_UP_MS)
+    cell = wizard.diff_page.changes.item(0, 4)
+    assert cell.text().endswith("Special attention yes")
+    assert QTextDocumentFragment.fromHtml(cell.toolTip()).toPlainText() == cell.text()
+    name = wizard.diff_page.changes.item(0, 3)  # a file's text in a tooltip is never markup
+    assert QTextDocumentFragment.fromHtml(name.toolTip()).toPlainText() == name.text()

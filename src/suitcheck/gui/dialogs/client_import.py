@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -119,7 +119,10 @@ def _fill(table: QTableWidget, rows: list[list[str]]) -> None:
     table.setRowCount(len(rows))
     for r, row in enumerate(rows):
         for c, value in enumerate(row):
-            table.setItem(r, c, QTableWidgetItem(escape_controls(value)))  # file text: escapes, never obeyed
+            item = QTableWidgetItem(escape_controls(value))  # file text: escapes, never obeyed
+            # Whole where the column cuts it ("…Special attention yes"); as plain text, never markup.
+            item.setToolTip(Qt.convertFromPlainText(item.text()))
+            table.setItem(r, c, item)
 
 
 class ClientImportWizard(QWizard):
