@@ -784,6 +784,16 @@ class MainWindow(QMainWindow):
         opening waited for a decision not yet made, and nothing came up)."""
         self.open_report()
 
+    def _open_once_searched(self) -> bool:
+        """Open pressed while the client typed into the search is not yet found: it opens
+        for that client once the search shows them and their decision allows it (True)."""
+        if not self.client_pane.searching:
+            return False
+        self._open_after_search = True
+        self.check()
+        self.statusBar().showMessage(self.tr("The report opens once its decision is in."), 6000)
+        return True
+
     def _open_once_decided(self) -> bool:
         """Open pressed (Ctrl+O, a double-click) before the decision on screen is in: the
         check settling is made now, and the report opens once its decision is in, for this
@@ -980,13 +990,7 @@ class MainWindow(QMainWindow):
         """Ask the service for the report (it decides again and records the opening), read
         and parse the original off the GUI thread, then show it if the same client and
         report are still on screen."""
-        if self.client_pane.searching and not self._opening:
-            # The client typed into the search is not yet found: opened for them, once decided.
-            self._open_after_search = True
-            self.check()
-            self.statusBar().showMessage(self.tr("The report opens once its decision is in."), 6000)
-            return
-        if self._opening or self._open_once_decided():
+        if self._opening or self._open_once_searched() or self._open_once_decided():
             return  # a second press while the first opening is read, or the decision is not in yet
         client, report, result = self.client, self.report, self._current_result()
         if client is None or report is None or result is None or self._opening:
