@@ -173,6 +173,16 @@ class ReportFilter:
     publisher: str | None = None
 
 
+def _is_text(name: str) -> bool:
+    """Whether a file name is text: a name of bytes that are not UTF-8 comes to Python with
+    lone surrogates in it, which no database stores."""
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _stopped_at(name: str, left: int) -> str:
     """Where an import of several files stopped, after the store failed at file `name`
     with `left` files (it included) still to do."""
@@ -607,6 +617,14 @@ class ReportService:
 
         path = found.path
         try:
+            if not _is_text(path.name):
+                # Bytes no UTF-8 text holds (a GBK name from a zip made on Windows): the
+                # store keeps the file's name, and no database takes them.
+                raise IngestError(
+                    "name-not-text",
+                    "The file's name is not UTF-8 text (a zip made on Windows may give such names); "
+                    "rename the file and import it again.",
+                )
             data = read_bytes(path, follow_links=not found.in_folder)
             existing = self._existing(data)
             if existing is not None:

@@ -1622,6 +1622,10 @@ Store: {store}</source>
         <translation>读取文件夹期间该文件被替换为链接，未导入。</translation>
     </message>
     <message>
+        <source>The file&apos;s name is not UTF-8 text (a zip made on Windows may give such names); rename it.</source>
+        <translation>文件名不是 UTF-8 文本（在 Windows 上制作的压缩包解压后可能如此）；请重命名该文件。</translation>
+    </message>
+    <message>
         <source>No risk level is stated; compliance must rate it before anyone may read it.</source>
         <translation>报告未注明风险等级；须经合规评级后方可阅读。</translation>
     </message>
