@@ -64,13 +64,32 @@ class Output:
         characters or bidi overrides: escaped here, so none reaches the terminal raw. In
         JSON they become \\u escapes, which every parser reads back as the same text."""
         if self.json:
-            dumped = json.dumps(data, ensure_ascii=False, indent=None if isinstance(data, list) else 2)
-            print(json_escape_controls(dumped))
+            print(json_escape_controls(_json(data, indent=None if isinstance(data, list) else 2)))
         else:
             print(escape_controls(text() if callable(text) else text, keep="\n"))
 
 
 # -- helpers -----------------------------------------------------------------------------
+
+
+def _escape_what_stdout_cannot_show() -> None:
+    """A character stdout's encoding lacks (a console or a redirection in GBK, as on a
+    Chinese Windows desktop: a client named with 𠀀 or an emoji; a file name of bytes that
+    are not UTF-8) is written as a \\U escape, not failing the command after its work was
+    done and recorded. (stderr does so already.)"""
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # not a text stream, or closed
+        sys.stdout.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+def _json(data: Any, indent: int | None = None) -> str:
+    """`data` as JSON for stdout: its text as it is when stdout's encoding holds every
+    character, else \\u-escaped (the same data to a parser; a \\U escape is not JSON)."""
+    dumped = json.dumps(data, ensure_ascii=False, indent=indent)
+    try:
+        dumped.encode(sys.stdout.encoding or "utf-8")
+    except (UnicodeEncodeError, LookupError, AttributeError):
+        return json.dumps(data, ensure_ascii=True, indent=indent)
+    return dumped
 
 
 def _date(text: str) -> dt.date:
@@ -1142,14 +1161,13 @@ class _ReplayPrinter:
     def verified(self, result: VerifyResult) -> None:
         self.open = self.json
         if self.json:
-            dumped = json.dumps(result.to_dict(), ensure_ascii=False)
-            self._write(f'{{\n  "verified": true,\n  "verification": {dumped},\n  "entries": [')
+            self._write(f'{{\n  "verified": true,\n  "verification": {_json(result.to_dict())},\n  "entries": [')
         else:
             self._write(f"Trail verified: {result.count} entries, {result.seals} seals.\n")
 
     def entry(self, entry: EntryReplay) -> None:
         if self.json:
-            self._write(("," if self.written else "") + "\n    " + json.dumps(entry.to_dict(), ensure_ascii=False))
+            self._write(("," if self.written else "") + "\n    " + _json(entry.to_dict()))
         else:
             self._write(_replay_line(entry.to_dict()) + "\n")
         self.written += 1
@@ -1694,6 +1712,7 @@ def _reader_gone() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _escape_what_stdout_cannot_show()
     parser = build_parser()
     bad = _undecodable(sys.argv[1:] if argv is None else argv)
     if bad is not None:

@@ -22,7 +22,11 @@ def setup_logging(level: int = logging.INFO) -> Path | None:
     path = log_path()
     try:
         private_dir(path.parent)
-        handler: logging.Handler = PrivateRotatingFileHandler(path, maxBytes=5_000_000, backupCount=5, encoding="utf-8")
+        # A file name of bytes that are not UTF-8 (a zip made on Windows) is logged escaped,
+        # not as "--- Logging error ---" and a traceback on the terminal.
+        handler: logging.Handler = PrivateRotatingFileHandler(
+            path, maxBytes=5_000_000, backupCount=5, encoding="utf-8", errors="backslashreplace"
+        )
     except OSError:
         handler, path = logging.NullHandler(), None  # type: ignore[assignment]
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))

@@ -7,16 +7,27 @@ Chinese Windows desktop, unpacked on Linux) stopped the whole import with "unexp
 error (UnicodeEncodeError)": no database stores such a name. The files before it were
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
+
+Was BROKE (2): a console that is not UTF-8; see its test.
 """
 
 from __future__ import annotations
 
+import io
+import json
 import os
+import sys
 from pathlib import Path
 
+import pytest
+
+from suitcheck.cli import main
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
+from tests.cli.test_cli import demo_db as demo_db
+from tests.cli.test_cli import demo_env as demo_env
+from tests.cli.test_cli import seeded_demo as seeded_demo
 from tests.conftest import staff
 from tests.fixtures import report_text
 
@@ -38,3 +49,44 @@ def test_a_file_named_in_gbk_bytes_fails_alone_and_the_import_goes_on(
     assert os.fsencode(failed.path) == gbk_name
     assert (failed.status, failed.code, failed.report) == (ImportStatus.FAILED, "name-not-text", None)
     assert "rename the file" in (failed.reason or "")
+
+
+def _gbk_stdout(monkeypatch: pytest.MonkeyPatch) -> io.BytesIO:
+    """stdout as a Chinese Windows desktop has it when redirected (cp936, strict)."""
+    raw = io.BytesIO()
+    monkeypatch.setattr(sys, "stdout", io.TextIOWrapper(raw, encoding="gbk", write_through=True))
+    return raw
+
+
+def test_a_console_in_gbk_shows_a_name_it_cannot_hold_escaped(demo_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Was BROKE (2): with stdout in GBK (a Chinese Windows console's redirection, or
+    PYTHONIOENCODING=gbk) `investor add --name 𠀀张😀` added and recorded the client, then
+    said "unexpected error (UnicodeEncodeError)", exit 1, so the clerk added them again;
+    `investor list` and `investor list --json` printed nothing and failed the same way."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    db = ["--db", str(demo_env), "--user", "demo-compliance"]
+    raw = _gbk_stdout(monkeypatch)
+    assert main(["investor", "add", "--account", "990001", "--name", "𠀀张😀", *db]) == 0
+    assert "990001     \\U00020000张\\U0001f600" in raw.getvalue().decode("gbk")
+    raw = _gbk_stdout(monkeypatch)
+    assert main(["investor", "list", "--json", *db]) == 0
+    listed = json.loads(raw.getvalue().decode("gbk"))
+    assert [c["name"] for c in listed if c["account"] == "990001"] == ["𠀀张😀"]
+
+
+def test_a_file_named_in_gbk_bytes_is_listed_and_logged_without_a_traceback(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (3): once such a file failed alone, the log line naming it wrote "---
+    Logging error ---" and a traceback to the terminal."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    folder = tmp_path / "unzipped"
+    folder.mkdir()
+    with open(os.fsencode(folder) + b"/" + "研究报告.txt".encode("gbk"), "wb") as handle:
+        handle.write(report_text("中风险", "良好报告三号：稳健经营").encode())
+    code = main(["report", "import", str(folder), "--db", str(demo_env), "--user", "demo-compliance"])
+    out, err = capfd.readouterr()
+    assert code == 1
+    assert err == ""
+    assert out.startswith(f"failed        {folder}/\\udcd1")  # the name's first byte, escaped
+    assert "rename the file" in out
