@@ -801,25 +801,33 @@ class _Results:
         self.unknown = False  # the last result written is a check whose commit lost its connection
         self._tmp: Path | None = None
         self._stream = target.exists() and not stat.S_ISREG(target.stat().st_mode)
+        # Unbuffered: a result the disk had no room for is not held back to be written
+        # later (at close, after the file was cut back to its whole results).
+        self._length = 0  # the bytes of the results written whole
         try:
             if self._stream:
-                self.handle = target.open("w", encoding="utf-8")
+                self.handle = target.open("wb", buffering=0)
             else:
                 fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)  # 0600
                 self._tmp = Path(name)
-                self.handle = os.fdopen(fd, "w", encoding="utf-8")
+                self.handle = os.fdopen(fd, "wb", buffering=0)
         except OSError as exc:
             raise ServiceError(f"Cannot write {target}: {exc.strerror or exc}; nothing was checked.") from exc
 
     def write(self, record: dict[str, Any], recorded: bool | None) -> None:
         """`recorded`: the check is in the trail (True), not (False), or may be (None)."""
+        result = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
+        data = memoryview(result)
         try:
-            self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
-            self.handle.flush()
+            while data:  # a write may take part of it (a full disk takes what room is left)
+                data = data[self.handle.write(data) or 0 :]
             if self._tmp is not None:
                 os.replace(self._tmp, self.target)
                 self._tmp = None
         except OSError as exc:
+            if not self._stream:  # the part of this result that got in cut off: whole lines only
+                with contextlib.suppress(OSError):
+                    os.ftruncate(self.handle.fileno(), self._length)
             line = self.pairs[self.written][0]
             lost = (
                 f"line {line} has no result"
@@ -832,6 +840,7 @@ class _Results:
                 f"Cannot write {self.target} ({exc.strerror or exc}): {lost}. " + self.stopped(self.written + 1)
             ) from exc
         self.written += 1
+        self._length += len(result)
 
     def finish(self) -> None:
         """Every pair done (or none to do): the results are in the target's place."""
@@ -846,7 +855,8 @@ class _Results:
 
     def close(self) -> None:
         """After a failure: a file that holds no result is removed (an earlier one stays)."""
-        self.handle.close()
+        with contextlib.suppress(OSError):  # the failure's own sentence says what the file holds
+            self.handle.close()
         if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
 

@@ -8,16 +8,19 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2): a console that is not UTF-8; see its test.
+Was BROKE (2) to (4): see their tests.
 """
 
 from __future__ import annotations
 
+import errno
 import io
 import json
 import os
 import sys
+import tempfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,8 +28,10 @@ from suitcheck.cli import main
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
+from tests.cli.test_batch_cli import _checks_since, _newest
 from tests.cli.test_cli import demo_db as demo_db
 from tests.cli.test_cli import demo_env as demo_env
+from tests.cli.test_cli import report_id
 from tests.cli.test_cli import seeded_demo as seeded_demo
 from tests.conftest import staff
 from tests.fixtures import report_text
@@ -90,3 +95,61 @@ def test_a_file_named_in_gbk_bytes_is_listed_and_logged_without_a_traceback(
     assert err == ""
     assert out.startswith(f"failed        {folder}/\\udcd1")  # the name's first byte, escaped
     assert "rename the file" in out
+
+
+class _FullDisk(io.FileIO):
+    """A file on a disk with `room` bytes left: a write takes what fits, the next fails."""
+
+    room = 1000
+
+    def write(self, data: Any) -> int:
+        left = self.room - self.tell()
+        if left <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return super().write(bytes(data)[:left])
+
+
+def test_a_batch_whose_results_fill_the_disk_leaves_whole_lines_and_says_so(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (4): the disk under RESULTS.jsonl filling up (a small partition, a
+    quota) ended the batch in "unexpected error (OSError)": the sentence saying which check
+    was recorded but is not in the file was lost to a second failure when the file was
+    closed, and the file ended in half a result, which no JSON reader takes."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    report = report_id(demo_env, "创业板")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("".join(f"88000{n},{report}\n" for n in range(1, 7)), encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    results_fds: list[int] = []
+    mkstemp, fdopen = tempfile.mkstemp, os.fdopen
+
+    def made(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        fd, name = mkstemp(*args, **kwargs)
+        if Path(name).name.startswith(".results.jsonl."):
+            results_fds.append(fd)
+        return fd, name
+
+    def opened(fd: int, mode: str = "r", buffering: int = -1, **kwargs: Any) -> Any:
+        if fd not in results_fds:
+            return fdopen(fd, mode, buffering, **kwargs)
+        raw = _FullDisk(fd, "w")
+        if "b" in mode:
+            return raw if buffering == 0 else io.BufferedWriter(raw)
+        return io.TextIOWrapper(io.BufferedWriter(raw), **kwargs)
+
+    monkeypatch.setattr(tempfile, "mkstemp", made)
+    monkeypatch.setattr(os, "fdopen", opened)
+    before = _newest(demo_env)
+    code = main(["check", "--batch", str(pairs), "--out", str(out), "--db", str(demo_env), "--user", "demo-advisor"])
+    _, err = capfd.readouterr()
+    assert code == 1
+    assert err == (
+        f"suitcheck: Cannot write {out} (No space left on device): the check of line 3 is recorded but not in it. "
+        f"The batch stopped at line 4: the results of the 2 pairs before it are in {out}, each check among them "
+        "recorded; the 3 pairs from that line on were not checked.\n"
+    )
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    assert [r["audit_id"] for r in written] == _checks_since(demo_env, before)[:2]
+    assert len(_checks_since(demo_env, before)) == 3
+    assert out.read_bytes().endswith(b"}\n")
