@@ -669,21 +669,48 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
 
 def _import_reports(rep: ReportService, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     done: list[ImportResult] = []
+    files = [0]  # how many the import found, once it has done one
 
     def progress(number: int, total: int, result: ImportResult) -> None:
         done.append(result)
+        files[0] = total
         _progress(number, total, result)
 
-    try:
-        results = rep.import_paths(actor, [Path(p) for p in args.paths], progress=progress)
-    except (ServiceError, StoreError):
-        # The store failed at one file: the files before it are imported (each its own
-        # transaction) and listed as usual; the sentence says where it stopped.
-        if done:
+    # Ctrl+C (or SIGTERM) stops the import after the file under way; the files done are
+    # listed, each imported whole with its audit entry. A second Ctrl+C stops at once.
+    with _Stop() as stop:
+        try:
+            results = rep.import_paths(
+                actor, [Path(p) for p in args.paths], progress=progress, cancelled=lambda: stop.signal is not None
+            )
+        except KeyboardInterrupt:
             _emit_imported(out, done)
-        raise
+            print(
+                f"suitcheck: interrupted at once: {_files_done(len(done), files[0])} (listed above), and the one "
+                "under way was imported whole or not at all. Import the same files again for the rest (the files "
+                "already imported are recognised).",
+                file=sys.stderr,
+            )
+            return 128 + (stop.signal or signal.SIGINT)
+        except (ServiceError, StoreError):
+            # The store failed at one file: the files before it are imported (each its own
+            # transaction) and listed as usual; the sentence says where it stopped.
+            if done:
+                _emit_imported(out, done)
+            raise
     _emit_imported(out, results)
+    if stop.signal is not None and (not results or len(results) < files[0]):
+        print(
+            f"suitcheck: interrupted: {_files_done(len(results), files[0])} (listed above); the rest were not "
+            "imported. Import the same files again for them (the files already imported are recognised).",
+            file=sys.stderr,
+        )
+        return 128 + stop.signal
     return EXIT_OK if all(r.status is not ImportStatus.FAILED for r in results) else EXIT_ERROR
+
+
+def _files_done(done: int, found: int) -> str:
+    return f"{done} of the {found} files were done" if found else "no file was done"
 
 
 def _emit_imported(out: Output, results: list[ImportResult]) -> None:

@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (4): see their tests.
+Was BROKE (2) to (5): see their tests.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import errno
 import io
 import json
 import os
+import signal
 import sys
 import tempfile
 from pathlib import Path
@@ -28,6 +29,7 @@ from suitcheck.cli import main
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
+from suitcheck.services.reports import ReportService
 from tests.cli.test_batch_cli import _checks_since, _newest
 from tests.cli.test_cli import demo_db as demo_db
 from tests.cli.test_cli import demo_env as demo_env
@@ -153,3 +155,33 @@ def test_a_batch_whose_results_fill_the_disk_leaves_whole_lines_and_says_so(
     assert [r["audit_id"] for r in written] == _checks_since(demo_env, before)[:2]
     assert len(_checks_since(demo_env, before)) == 3
     assert out.read_bytes().endswith(b"}\n")
+
+
+def test_report_import_interrupted_lists_the_files_it_imported(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (5): Ctrl+C during `report import FOLDER` said only "interrupted.": the
+    files imported until then (each recorded in the trail) were not listed, nor what was
+    left. (SIGTERM ended it with no word at all.) Now it stops after the file under way,
+    lists the files done and says the rest were not imported."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        (folder / f"r{n}.txt").write_text(report_text("中风险", f"中断测试报告{n}号：稳健经营"), encoding="utf-8")
+    store = ReportService._store
+
+    def stored_then_interrupted(self: ReportService, *args: Any) -> Any:
+        result = store(self, *args)
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C as the first file is stored
+        return result
+
+    monkeypatch.setattr(ReportService, "_store", stored_then_interrupted)
+    code = main(["report", "import", str(folder), "--json", "--db", str(demo_env), "--user", "demo-compliance"])
+    out, err = capfd.readouterr()
+    assert code == 130
+    assert [(Path(r["path"]).name, r["status"]) for r in json.loads(out)] == [("r1.txt", "imported")]
+    assert err == (
+        "suitcheck: interrupted: 1 of the 3 files were done (listed above); the rest were not imported. Import "
+        "the same files again for them (the files already imported are recognised).\n"
+    )
