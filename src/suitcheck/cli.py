@@ -1764,8 +1764,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_OK
     logfile = setup_logging()
     opened: list[Services] = []
+    # SIGTERM (a scheduler's timeout, a shutdown) is taken as Ctrl+C is, by every command
+    # but the desktop's: by default it ended the process on the spot, with no word of what
+    # was left undone and a half-written export's temporary file left beside the target.
+    terminated = contextlib.nullcontext() if args.command in (None, "gui", "demo") else _terminated_as_interrupted()
     try:
-        return _dispatch(args, Output(getattr(args, "json", False)), getattr(args, "db", None), opened)
+        with terminated:
+            return _dispatch(args, Output(getattr(args, "json", False)), getattr(args, "db", None), opened)
     except PasswordChangeRequired as exc:
         print(
             f"suitcheck: {exc} Run 'suitcheck staff passwd --user NAME' (new password in SUITCHECK_NEW_PASSWORD).",
@@ -1777,9 +1782,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.exit_code if isinstance(exc, ServiceError) else EXIT_ERROR
     except BrokenPipeError:
         return _reader_gone()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
         print("suitcheck: interrupted.", file=sys.stderr)
-        return 130
+        return 128 + (signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT)
     except Exception as exc:
         log.exception("unexpected error in %s", args.command)
         print(f"suitcheck: unexpected error ({type(exc).__name__}); details are in {logfile}.", file=sys.stderr)

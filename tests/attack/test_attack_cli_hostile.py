@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (5): see their tests.
+Was BROKE (2) to (6): see their tests.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import io
 import json
 import os
 import signal
+import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -31,9 +32,9 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services.reports import ReportService
 from tests.cli.test_batch_cli import _checks_since, _newest
+from tests.cli.test_cli import ROOT, report_id
 from tests.cli.test_cli import demo_db as demo_db
 from tests.cli.test_cli import demo_env as demo_env
-from tests.cli.test_cli import report_id
 from tests.cli.test_cli import seeded_demo as seeded_demo
 from tests.conftest import staff
 from tests.fixtures import report_text
@@ -185,3 +186,40 @@ def test_report_import_interrupted_lists_the_files_it_imported(
         "suitcheck: interrupted: 1 of the 3 files were done (listed above); the rest were not imported. Import "
         "the same files again for them (the files already imported are recognised).\n"
     )
+
+
+_TERMINATED_WHILE_WRITING = """
+import os, signal, sys
+from suitcheck.audit import export
+from suitcheck.cli import main
+
+write_rows = export._write_rows
+
+def written_then_terminated(*args):
+    write_rows(*args)
+    os.kill(os.getpid(), signal.SIGTERM)  # a scheduler's timeout, the rows written, none placed
+
+export._write_rows = written_then_terminated
+sys.exit(main(sys.argv[1:]))
+"""
+
+
+def test_an_export_ended_by_sigterm_leaves_nothing_and_says_so(demo_env: Path, tmp_path: Path) -> None:
+    """Was BROKE (6): SIGTERM (a scheduler's timeout, a shutdown) ended `audit export`,
+    `eligible --out` and every command but the batch's on the spot: no word on stderr, and
+    the export's temporary file (the rows written, a copy of the trail) left beside the
+    target. Now SIGTERM is taken as Ctrl+C is: nothing is left, one sentence, exit 143."""
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUITCHECK_") or k.endswith(("_KEY", "_LOG_DIR"))}
+    args = ["audit", "export", "--format", "csv", "--out", str(folder / "trail.csv")]
+    result = subprocess.run(
+        [sys.executable, "-c", _TERMINATED_WHILE_WRITING, *args, "--db", str(demo_env), "--user", "demo-compliance"],
+        env={**env, "SUITCHECK_PASSWORD": "demo"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (result.returncode, result.stderr) == (143, "suitcheck: interrupted.\n")
+    assert list(folder.iterdir()) == []
