@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (6): see their tests.
+Was BROKE (2) to (7): see their tests.
 """
 
 from __future__ import annotations
@@ -18,18 +18,21 @@ import io
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import tempfile
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from suitcheck.audit import export
 from suitcheck.cli import main
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.roles import Role
-from suitcheck.services import Services
+from suitcheck.services import Services, audit_log
 from suitcheck.services.reports import ReportService
 from tests.cli.test_batch_cli import _checks_since, _newest
 from tests.cli.test_cli import ROOT, report_id
@@ -223,3 +226,31 @@ def test_an_export_ended_by_sigterm_leaves_nothing_and_says_so(demo_env: Path, t
     )
     assert (result.returncode, result.stderr) == (143, "suitcheck: interrupted.\n")
     assert list(folder.iterdir()) == []
+
+
+def test_ctrl_c_as_an_export_is_recorded_leaves_the_export_it_recorded(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (7): Ctrl+C landing as an export's audit entry committed (the commit's
+    fsync is where an export's last moment goes) left the trail recording an export of N
+    entries that nobody got: the file was removed, and the user was told "interrupted."
+    Now Ctrl+C waits from the record to the renames: the entry and the verified pair."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    def recorded_then_interrupted(*args: Any, record: Any, **kwargs: Any) -> Any:
+        def then_ctrl_c(manifest: dict[str, Any]) -> None:
+            record(manifest)
+            os.kill(os.getpid(), signal.SIGINT)
+
+        return export.write_export(*args, record=then_ctrl_c, **kwargs)
+
+    monkeypatch.setattr(audit_log, "write_export", recorded_then_interrupted)
+    out = tmp_path / "trail.csv"
+    login = ["--db", str(demo_env), "--user", "demo-compliance"]
+    assert main(["audit", "export", "--format", "csv", "--out", str(out), *login]) == 130
+    assert capfd.readouterr().err == "suitcheck: interrupted.\n"
+    assert main(["audit", "verify", str(out), "--json", *login]) == 0
+    verdict = json.loads(capfd.readouterr().out)
+    assert verdict["ok"] is True
+    with closing(sqlite3.connect(demo_env)) as conn:
+        (facts,) = conn.execute("SELECT facts FROM audit_entry WHERE action = 'export' ORDER BY seq DESC LIMIT 1")
+    assert json.loads(facts[0])["count"] == verdict["count"]

@@ -38,6 +38,7 @@ from suitcheck.audit.chain import (
 from suitcheck.audit.keys import chain_id, signature_ok
 from suitcheck.domain.codes import ExportFormat
 from suitcheck.domain.text import FORMULA_LEADS, escape_controls, has_controls
+from suitcheck.interrupts import HeldFrom
 from suitcheck.regularfile import read_regular
 from suitcheck.store.sqlitetext import sqlite_text
 from suitcheck.xlsxrows import SheetFull, write_rows
@@ -902,13 +903,16 @@ def write_export(
         manifest_tmp = _staged(manifest_path, (json.dumps(manifest, ensure_ascii=False, indent=2) + "\n").encode())
         # The export first: the rename most likely to fail (a file open in Excel on Windows)
         # then leaves the earlier export and its manifest as a pair, not the earlier export
-        # beside the new one's manifest, which would fail its verification.
+        # beside the new one's manifest, which would fail its verification. Ctrl+C waits
+        # from the record to the manifest's rename: the entry and the pair, or neither.
         try:
-            if record is not None:
-                record(manifest)  # recorded before it is placed; if that fails, it is not
-            os.replace(tmp_name, out)
-            tmp_name = None
-            os.replace(manifest_tmp, manifest_path)
+            with HeldFrom() as interrupts:
+                interrupts.hold()
+                if record is not None:
+                    record(manifest)  # recorded before it is placed; if that fails, it is not
+                os.replace(tmp_name, out)
+                tmp_name = None
+                os.replace(manifest_tmp, manifest_path)
         finally:
             manifest_tmp.unlink(missing_ok=True)
         return manifest

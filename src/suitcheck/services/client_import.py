@@ -65,6 +65,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import escape_unshown, sheet_quoted
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
+from suitcheck.interrupts import HeldFrom
 from suitcheck.privatefs import open_private
 from suitcheck.services.branches import branch_codes, changed_branch, head_office_id, intact_branches
 from suitcheck.services.context import Actor, ServiceContext
@@ -446,7 +447,7 @@ class ClientImportService:
         try:
             # The file takes its place when the block ends: after its audit entry commits,
             # so no client data leaves unrecorded (a failure keeps an earlier file).
-            with staged_file(out, recorded=True) as tmp:
+            with HeldFrom() as interrupts, staged_file(out, recorded=True) as tmp:
                 with self._ctx.transaction(read_only=True) as session:
                     conn = session.connection()
                     stmt = (
@@ -458,6 +459,7 @@ class ClientImportService:
                     )
                     rows = self._marked_rows(conn, session.execute(stmt).partitions(), full, changed)
                     count = _write_rows(tmp, (*EXPORT_HEADERS, CHANGED_HEADER), rows, progress, suffix)
+                interrupts.hold()  # Ctrl+C waits from the record to the rename: both, or neither
                 with self._ctx.transaction() as session:
                     self._ctx.audit(
                         session,

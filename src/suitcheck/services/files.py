@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from suitcheck.interrupts import HeldFrom
 from suitcheck.logs import log_path
 from suitcheck.privatefs import PrivateRotatingFileHandler, private_dir
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -141,6 +142,7 @@ def placed_when_recorded(out: Path, content: bytes) -> Iterator[None]:
     caller records the document in the block first: a document is never out without its
     audit entry (staged_file)."""
     with contextlib.ExitStack() as placing:
+        interrupts = placing.enter_context(HeldFrom())  # left last: after the file took its place
         try:
             tmp = placing.enter_context(staged_file(out, recorded=True))
             with open(tmp, "wb") as handle:
@@ -149,4 +151,5 @@ def placed_when_recorded(out: Path, content: bytes) -> Iterator[None]:
                 os.fsync(handle.fileno())
         except OSError as exc:
             raise ServiceError(f"Cannot write {out}: {exc.strerror or exc}.") from exc
+        interrupts.hold()  # Ctrl+C waits from the record to the rename: both, or neither
         yield

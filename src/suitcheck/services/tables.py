@@ -21,6 +21,7 @@ from typing import IO, Any
 
 from suitcheck import xlsxrows
 from suitcheck.domain.codes import LIST_FORMATS, ExportFormat
+from suitcheck.interrupts import HeldFrom
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.files import staged_file
 from suitcheck.xlsxrows import CellFull, SheetFull, write_rows
@@ -86,6 +87,7 @@ def write_table(
     if not out.parent.is_dir():
         raise InvalidInput(f"The folder {out.parent} does not exist.")
     with contextlib.ExitStack() as placing:
+        interrupts = placing.enter_context(HeldFrom())  # left last: after the file took its place
         try:
             tmp = placing.enter_context(staged_file(out, recorded=True))
             with open(tmp, "wb") as handle:
@@ -100,6 +102,7 @@ def write_table(
             raise ServiceError(f"Cannot write to {out.parent}: permission denied.") from exc
         except OSError as exc:
             raise ServiceError(f"Writing {out} failed: {exc.strerror or exc}.") from exc
+        interrupts.hold()  # Ctrl+C waits from the caller's record to the rename: both, or neither
         yield Written(out, fmt, count, digest.hexdigest())
 
 
