@@ -72,6 +72,23 @@ class Output:
 # -- helpers -----------------------------------------------------------------------------
 
 
+def _closed_streams_to_devnull() -> None:
+    """stdout or stderr closed (`suitcheck ... >&-`, a service manager's job): /dev/null in
+    their place, before any file is opened. Else the first file opened (the log) took their
+    descriptor, so `--out /dev/stdout` named the log; Python gives no stream for them, so
+    `audit replay` failed as an "unexpected error"; and with stderr closed an error's
+    sentence went to stdout, into what a script reads as the --json document."""
+    for fd, name in ((1, "stdout"), (2, "stderr")):
+        try:
+            os.fstat(fd)
+        except OSError:
+            null = os.open(os.devnull, os.O_WRONLY)
+            if null != fd:
+                os.dup2(null, fd)
+                os.close(null)
+            setattr(sys, name, open(fd, "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+
+
 def _escape_what_stdout_cannot_show() -> None:
     """A character stdout's encoding lacks (a console or a redirection in GBK, as on a
     Chinese Windows desktop: a client named with 𠀀 or an emoji; a file name of bytes that
@@ -1749,6 +1766,7 @@ def _reader_gone() -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    _closed_streams_to_devnull()
     _escape_what_stdout_cannot_show()
     parser = build_parser()
     bad = _undecodable(sys.argv[1:] if argv is None else argv)

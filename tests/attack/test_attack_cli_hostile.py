@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (7): see their tests.
+Was BROKE (2) to (8): see their tests.
 """
 
 from __future__ import annotations
@@ -236,6 +236,7 @@ def test_ctrl_c_as_an_export_is_recorded_leaves_the_export_it_recorded(
     entries that nobody got: the file was removed, and the user was told "interrupted."
     Now Ctrl+C waits from the record to the renames: the entry and the verified pair."""
     monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+
     def recorded_then_interrupted(*args: Any, record: Any, **kwargs: Any) -> Any:
         def then_ctrl_c(manifest: dict[str, Any]) -> None:
             record(manifest)
@@ -254,3 +255,33 @@ def test_ctrl_c_as_an_export_is_recorded_leaves_the_export_it_recorded(
     with closing(sqlite3.connect(demo_env)) as conn:
         (facts,) = conn.execute("SELECT facts FROM audit_entry WHERE action = 'export' ORDER BY seq DESC LIMIT 1")
     assert json.loads(facts[0])["count"] == verdict["count"]
+
+
+@pytest.mark.parametrize(
+    ("closed", "args", "code"),
+    [
+        (1, ["audit", "replay", "--since", "2000-01-01", "--user", "demo-compliance"], 0),
+        (2, ["check", "--investor", "999", "--report", "1", "--json", "--user", "demo-advisor"], 2),
+    ],
+    ids=["stdout", "stderr"],
+)
+def test_a_closed_stream_swallows_what_it_would_show_and_nothing_else(
+    demo_env: Path, closed: int, args: list[str], code: int
+) -> None:
+    """Was BROKE (8): `suitcheck audit replay >&-` ended in "unexpected error
+    (AttributeError)" (Python gives no stdout then); with stderr closed (`2>&-`) the error's
+    sentence went to stdout, into what a script reads as the --json document; and the log
+    file, opened first, took the closed descriptor (`--out /dev/stdout` then named it)."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SUITCHECK_") or k.endswith(("_KEY", "_LOG_DIR"))}
+    result = subprocess.run(
+        [sys.executable, "-m", "suitcheck", *args, "--db", str(demo_env)],
+        env={**env, "SUITCHECK_PASSWORD": "demo"},
+        cwd=ROOT,
+        stdout=None if closed == 1 else subprocess.PIPE,
+        stderr=None if closed == 2 else subprocess.PIPE,
+        preexec_fn=lambda: os.close(closed),
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == code
+    assert (result.stdout or result.stderr or "") == ""
