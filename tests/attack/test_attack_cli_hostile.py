@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (8): see their tests.
+Was BROKE (2) to (9): see their tests.
 """
 
 from __future__ import annotations
@@ -285,3 +285,22 @@ def test_a_closed_stream_swallows_what_it_would_show_and_nothing_else(
     )
     assert result.returncode == code
     assert (result.stdout or result.stderr or "") == ""
+
+
+def test_an_export_to_dev_stdout_on_a_pipe_is_refused_in_its_sentence(
+    demo_env: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (9): `audit export --out /dev/stdout | ...` said "The export to
+    /proc/4242/fd/pipe:[1684336] failed: No such file or directory", a name nobody gave."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    read_end, write_end = os.pipe()
+    try:
+        target = f"/dev/fd/{write_end}"
+        args = ["audit", "export", "--format", "jsonl", "--out", target, "--db", str(demo_env)]
+        assert main([*args, "--user", "demo-compliance"]) == 2
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    assert capfd.readouterr().err == (
+        f"suitcheck: {target} is not a plain file (a device, a pipe or a socket); give a file name.\n"
+    )

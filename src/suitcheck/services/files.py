@@ -100,7 +100,8 @@ def check_target(out: Path, *, sources: tuple[Path, ...] = (), streams: bool = F
     if streams:
         return
     try:
-        mode = os.stat(real).st_mode
+        # The path as given: /dev/stdout on a pipe resolves to no name at all ("pipe:[123]").
+        mode = os.stat(out).st_mode
     except OSError:
         return  # nothing there yet (or nothing we may look at: the write will say why)
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder has its own sentence where it is written
