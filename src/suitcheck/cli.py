@@ -39,7 +39,7 @@ from suitcheck.services.audit_log import (
     verify_file_offline,
 )
 from suitcheck.services.audit_replay import EntryReplay, ReplayReport, ReplayTally
-from suitcheck.services.auth import PasswordChangeRequired
+from suitcheck.services.auth import PasswordChangeRequired, StaffView
 from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
 from suitcheck.services.files import check_target
 from suitcheck.services.investors import parse_profile
@@ -219,14 +219,26 @@ def _progress(number: int, total: int, _result: object) -> None:
 
 
 def cmd_init(services: Services, args: argparse.Namespace, out: Output) -> int:
+    key = attach_report(services.attached)
     created = None
     if args.admin:
-        created = services.auth.create_first_admin(args.admin, _password(f"New password for {args.admin}: ", True))
-    key = attach_report(services.attached)
+        try:
+            created = services.auth.create_first_admin(args.admin, _password(f"New password for {args.admin}: ", True))
+        except ServiceError:
+            # The store and its audit key are made by now: the key compliance must file is
+            # shown all the same (a later init finds it made, and says nothing of it).
+            if key:
+                _init_done(services, out, None, key)
+            raise
+    _init_done(services, out, created, key)
+    return EXIT_OK
+
+
+def _init_done(services: Services, out: Output, created: StaffView | None, key: dict[str, Any] | None) -> None:
     data = {"store": services.store.display_name, "admin": created.username if created else None, "audit_key": key}
     lines = [f"Store ready: {data['store']}"]
     if created:
-        lines.append(f"Administrator created: {args.admin}")
+        lines.append(f"Administrator created: {created.username}")
     if key:
         lines += [
             f"Audit key created for this installation ({key['event']}). Compliance: file this public key,",
@@ -240,7 +252,6 @@ def cmd_init(services: Services, args: argparse.Namespace, out: Output) -> int:
                 f"`suitcheck audit key trust {key['chain']}`."
             )
     out.emit(data, "\n".join(lines))
-    return EXIT_OK
 
 
 def cmd_seed_demo(services: Services, args: argparse.Namespace, out: Output) -> int:

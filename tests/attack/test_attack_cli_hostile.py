@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (9): see their tests.
+Was BROKE (2) to (10): see their tests.
 """
 
 from __future__ import annotations
@@ -304,3 +304,24 @@ def test_an_export_to_dev_stdout_on_a_pipe_is_refused_in_its_sentence(
     assert capfd.readouterr().err == (
         f"suitcheck: {target} is not a plain file (a device, a pipe or a socket); give a file name.\n"
     )
+
+
+def test_an_init_refused_its_admin_password_still_shows_the_key_it_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (10): `init --admin NAME` with a password refused (too short; or none, the
+    new password given in SUITCHECK_NEW_PASSWORD as for staff add) created the store and the
+    installation's audit key, said only why the password was refused, and never showed the
+    public key compliance must file: the next init finds the key made and says nothing of it."""
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(tmp_path / "audit.key"))
+    monkeypatch.setenv("SUITCHECK_LOG_DIR", str(tmp_path / "log"))
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "short")
+    assert main(["init", "--admin", "boss", "--db", str(tmp_path / "s.db"), "--json"]) == 2
+    out, err = capfd.readouterr()
+    assert err.startswith("suitcheck: A password needs at least 10 characters")
+    shown = json.loads(out)
+    assert shown["admin"] is None
+    assert shown["audit_key"]["event"] == "store-created"
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "correct horse 7")
+    assert main(["init", "--admin", "boss", "--db", str(tmp_path / "s.db"), "--json"]) == 0
+    assert json.loads(capfd.readouterr().out)["audit_key"] is None  # made before: shown then, or never
