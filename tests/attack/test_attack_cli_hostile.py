@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (10): see their tests.
+Was BROKE (2) to (11): see their tests.
 """
 
 from __future__ import annotations
@@ -325,3 +325,24 @@ def test_an_init_refused_its_admin_password_still_shows_the_key_it_made(
     monkeypatch.setenv("SUITCHECK_PASSWORD", "correct horse 7")
     assert main(["init", "--admin", "boss", "--db", str(tmp_path / "s.db"), "--json"]) == 0
     assert json.loads(capfd.readouterr().out)["audit_key"] is None  # made before: shown then, or never
+
+
+def test_an_export_whose_manifest_name_is_a_folder_is_refused_before_anything(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (11): a folder named TRAIL.csv.manifest.json was found only at the
+    manifest's rename: the export was recorded and put at TRAIL.csv with no manifest (no
+    way to verify it, an earlier export of that name gone), and the sentence said "The
+    export ... failed"."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    out = tmp_path / "trail.csv"
+    (tmp_path / "trail.csv.manifest.json").mkdir()
+    before = _newest(demo_env)
+    args = ["audit", "export", "--format", "csv", "--out", str(out), "--db", str(demo_env)]
+    assert main([*args, "--user", "demo-compliance"]) == 2
+    assert capfd.readouterr().err == (
+        f"suitcheck: {out}.manifest.json is a folder, and the export's manifest is written there; nothing was "
+        "written. Give another name.\n"
+    )
+    assert not out.exists()
+    assert _newest(demo_env) == before  # nothing sealed or recorded

@@ -537,6 +537,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Unknown audit action '{action}'."),
     QT_TRANSLATE_NOOP("Messages", "{out} is a folder; give a file name."),
     QT_TRANSLATE_NOOP(
+        "Messages",
+        "{manifest} is a folder, and the export's manifest is written there; nothing was written. Give another name.",
+    ),
+    QT_TRANSLATE_NOOP(
         "Messages", "{out} is a file of the suitcheck store itself; nothing was written. Give another name."
     ),
     QT_TRANSLATE_NOOP("Messages", "{out} is this installation's audit key; nothing was written. Give another name."),
@@ -755,6 +759,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Cannot read the subject table {path_name}: {exc}"),
     QT_TRANSLATE_NOOP("Messages", "The file is binary data, not text."),
     QT_TRANSLATE_NOOP("Messages", "The file is neither UTF-8, GBK nor UTF-16 text."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The file's name is not UTF-8 text (a zip made on Windows may give such names); rename the file and import it again.",
+    ),
     # domain.policy's sentences about a subject table, inside 'The subject table is not valid: ...'
     QT_TRANSLATE_NOOP("Messages", "the keyword {word} holds control characters"),
     QT_TRANSLATE_NOOP("Messages", "a keyword is empty"),

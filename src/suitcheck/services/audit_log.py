@@ -188,6 +188,20 @@ def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
     return stmt  # type: ignore[return-value]
 
 
+def _check_export_targets(out: Path) -> None:
+    """The export's file and its manifest beside it may be written there (files.check_target).
+    A folder in the manifest's place is found here, not at its rename, which comes after
+    the export is recorded and put at `out`: it would be out with no manifest."""
+    files.check_target(out)
+    manifest = out.with_name(out.name + MANIFEST_SUFFIX)
+    files.check_target(manifest)
+    if manifest.is_dir():
+        raise InvalidInput(
+            f"{manifest} is a folder, and the export's manifest is written there; nothing was written. "
+            "Give another name."
+        )
+
+
 class AuditService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
@@ -690,8 +704,7 @@ class AuditService:
         full = full_id_numbers and may(actor.role, Permission.SEE_FULL_ID)
         if flt.since and flt.until and flt.since > flt.until:
             raise InvalidInput("The start date is after the end date.")
-        files.check_target(out)
-        files.check_target(out.with_name(out.name + MANIFEST_SUFFIX))  # written beside it
+        _check_export_targets(out)
         now = self._ctx.now()
         sealer = self._ctx.sealer
         # Seal first: the export ends at this seal, so every entry in it verifies with

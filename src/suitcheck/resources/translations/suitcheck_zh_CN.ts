@@ -2782,6 +2782,10 @@ Store: {store}</source>
         <translation>{out} 是文件夹；请给出文件名。</translation>
     </message>
     <message>
+        <source>{manifest} is a folder, and the export&apos;s manifest is written there; nothing was written. Give another name.</source>
+        <translation>{manifest} 是一个文件夹，而导出的清单文件要写在那里；未写入任何内容。请另选文件名。</translation>
+    </message>
+    <message>
         <source>{out} is a file of the suitcheck store itself; nothing was written. Give another name.</source>
         <translation>{out} 是 suitcheck 数据库本身的文件；未写入任何内容。请换一个文件名。</translation>
     </message>
@@ -3112,6 +3116,10 @@ Store: {store}</source>
     <message>
         <source>The file is neither UTF-8, GBK nor UTF-16 text.</source>
         <translation>该文件既不是 UTF-8，也不是 GBK 或 UTF-16 文本。</translation>
+    </message>
+    <message>
+        <source>The file&apos;s name is not UTF-8 text (a zip made on Windows may give such names); rename the file and import it again.</source>
+        <translation>文件名不是 UTF-8 文本（在 Windows 上制作的压缩包解压后可能如此）；请重命名该文件后重新导入。</translation>
     </message>
     <message>
         <source>the keyword {word} holds control characters</source>
