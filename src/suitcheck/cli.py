@@ -73,20 +73,21 @@ class Output:
 
 
 def _closed_streams_to_devnull() -> None:
-    """stdout or stderr closed (`suitcheck ... >&-`, a service manager's job): /dev/null in
-    their place, before any file is opened. Else the first file opened (the log) took their
-    descriptor, so `--out /dev/stdout` named the log; Python gives no stream for them, so
-    `audit replay` failed as an "unexpected error"; and with stderr closed an error's
-    sentence went to stdout, into what a script reads as the --json document."""
-    for fd, name in ((1, "stdout"), (2, "stderr")):
+    """stdin, stdout or stderr closed (`suitcheck ... >&-`, a service manager's job):
+    /dev/null in their place, before any file is opened. Else the first file opened (the
+    log) took their descriptor, so `--out /dev/stdout` named the log; Python gives no stream
+    for them, so `audit replay` (and a password prompt with stdin closed) failed as an
+    "unexpected error"; and with stderr closed an error's sentence went to stdout, into what
+    a script reads as the --json document."""
+    for fd, name, mode in ((0, "stdin", "r"), (1, "stdout", "w"), (2, "stderr", "w")):
         try:
             os.fstat(fd)
         except OSError:
-            null = os.open(os.devnull, os.O_WRONLY)
+            null = os.open(os.devnull, os.O_RDONLY if mode == "r" else os.O_WRONLY)
             if null != fd:
                 os.dup2(null, fd)
                 os.close(null)
-            setattr(sys, name, open(fd, "w", encoding="utf-8", closefd=False))  # noqa: SIM115
+            setattr(sys, name, open(fd, mode, encoding="utf-8", closefd=False))  # noqa: SIM115
 
 
 def _escape_what_stdout_cannot_show() -> None:

@@ -257,26 +257,32 @@ def test_ctrl_c_as_an_export_is_recorded_leaves_the_export_it_recorded(
     assert json.loads(facts[0])["count"] == verdict["count"]
 
 
+_NO_PASSWORD = "suitcheck: No password given: set SUITCHECK_PASSWORD or run the command in a terminal.\n"
+
+
 @pytest.mark.parametrize(
-    ("closed", "args", "code"),
+    ("closed", "args", "code", "said"),
     [
-        (1, ["audit", "replay", "--since", "2000-01-01", "--user", "demo-compliance"], 0),
-        (2, ["check", "--investor", "999", "--report", "1", "--json", "--user", "demo-advisor"], 2),
+        (0, ["report", "list", "--user", "demo-advisor"], 2, _NO_PASSWORD),
+        (1, ["audit", "replay", "--since", "2000-01-01", "--user", "demo-compliance"], 0, ""),
+        (2, ["check", "--investor", "999", "--report", "1", "--json", "--user", "demo-advisor"], 2, ""),
     ],
-    ids=["stdout", "stderr"],
+    ids=["stdin", "stdout", "stderr"],
 )
 def test_a_closed_stream_swallows_what_it_would_show_and_nothing_else(
-    demo_env: Path, closed: int, args: list[str], code: int
+    demo_env: Path, closed: int, args: list[str], code: int, said: str
 ) -> None:
     """Was BROKE (8): `suitcheck audit replay >&-` ended in "unexpected error
-    (AttributeError)" (Python gives no stdout then); with stderr closed (`2>&-`) the error's
-    sentence went to stdout, into what a script reads as the --json document; and the log
-    file, opened first, took the closed descriptor (`--out /dev/stdout` then named it)."""
+    (AttributeError)" (Python gives no stdout then), and so did a command asking for a
+    password with stdin closed; with stderr closed (`2>&-`) the error's sentence went to
+    stdout, into what a script reads as the --json document; and the log file, opened
+    first, took the closed descriptor (`--out /dev/stdout` then named it)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SUITCHECK_") or k.endswith(("_KEY", "_LOG_DIR"))}
     result = subprocess.run(
         [sys.executable, "-m", "suitcheck", *args, "--db", str(demo_env)],
-        env={**env, "SUITCHECK_PASSWORD": "demo"},
+        env=env if closed == 0 else {**env, "SUITCHECK_PASSWORD": "demo"},
         cwd=ROOT,
+        stdin=None,
         stdout=None if closed == 1 else subprocess.PIPE,
         stderr=None if closed == 2 else subprocess.PIPE,
         preexec_fn=lambda: os.close(closed),
@@ -284,7 +290,7 @@ def test_a_closed_stream_swallows_what_it_would_show_and_nothing_else(
         timeout=120,
     )
     assert result.returncode == code
-    assert (result.stdout or result.stderr or "") == ""
+    assert (result.stdout or "", result.stderr or "") == ("", said)
 
 
 def test_an_export_to_dev_stdout_on_a_pipe_is_refused_in_its_sentence(
