@@ -459,7 +459,7 @@ def _change_text(changes: dict[str, Any], new: bool) -> str:
 
 
 def _investor_import(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
-    from suitcheck.services.client_import import load_mapping
+    from suitcheck.services.client_import import ImportCancelled, load_mapping
 
     diff: list[dict[str, Any]] = []
 
@@ -471,16 +471,24 @@ def _investor_import(services: Services, actor: Actor, args: argparse.Namespace,
             text = _change_text(d["changes"], d["kind"] == "new")
             print(escape_controls(f"{d['kind']:<8} row {d['row']:<7} {d['account']} {d['name']}: {text}"))
 
-    result = services.client_files.import_clients(
-        actor,
-        Path(args.file),
-        sheet=args.sheet,
-        mapping=load_mapping(Path(args.mapping) if args.mapping else None),
-        dry_run=args.dry_run,
-        partial=args.partial,
-        report=Path(args.report) if args.report else None,
-        on_item=on_item if args.dry_run else None,
-    )
+    # Ctrl+C (or SIGTERM) cancels the import, one transaction, so that nothing is changed;
+    # once it commits, it is done and shown as done. A second Ctrl+C stops at once.
+    with _Stop() as stop:
+        try:
+            result = services.client_files.import_clients(
+                actor,
+                Path(args.file),
+                sheet=args.sheet,
+                mapping=load_mapping(Path(args.mapping) if args.mapping else None),
+                dry_run=args.dry_run,
+                partial=args.partial,
+                report=Path(args.report) if args.report else None,
+                on_item=on_item if args.dry_run else None,
+                cancelled=lambda: stop.signal is not None,
+            )
+        except ImportCancelled as exc:
+            print(f"suitcheck: interrupted. {exc}", file=sys.stderr)
+            return 128 + (stop.signal or signal.SIGINT)
     data = {**result.to_dict(), **({"diff": diff} if args.dry_run else {})}
 
     def text() -> str:

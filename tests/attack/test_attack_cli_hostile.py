@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (11): see their tests.
+Was BROKE (2) to (12): see their tests.
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ from suitcheck.audit import export
 from suitcheck.cli import main
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.roles import Role
-from suitcheck.services import Services, audit_log
+from suitcheck.services import Services, audit_log, client_import
 from suitcheck.services.reports import ReportService
 from tests.cli.test_batch_cli import _checks_since, _newest
 from tests.cli.test_cli import ROOT, report_id
@@ -41,6 +41,7 @@ from tests.cli.test_cli import demo_env as demo_env
 from tests.cli.test_cli import seeded_demo as seeded_demo
 from tests.conftest import staff
 from tests.fixtures import report_text
+from tests.services.clientfiles import client_rows, write_csv
 
 
 def test_a_file_named_in_gbk_bytes_fails_alone_and_the_import_goes_on(
@@ -352,3 +353,26 @@ def test_an_export_whose_manifest_name_is_a_folder_is_refused_before_anything(
     )
     assert not out.exists()
     assert _newest(demo_env) == before  # nothing sealed or recorded
+
+
+def test_a_client_import_interrupted_says_nothing_was_changed(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (12): Ctrl+C or SIGTERM during `investor import FILE` said only
+    "interrupted.": not whether the clients were imported (the import is one transaction,
+    and an interruption landing as it committed left it committed). Now it is cancelled as
+    the desk's Cancel is, and says that nothing was changed; once committed, it is done."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    clients = write_csv(tmp_path / "clients.csv", client_rows(5))
+    tick = client_import._Run.tick
+
+    def ticked_then_interrupted(self: Any, phase: str, done: int) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # Ctrl+C while the file is read
+        tick(self, phase, done)
+
+    monkeypatch.setattr(client_import._Run, "tick", ticked_then_interrupted)
+    before = _newest(demo_env)
+    args = ["investor", "import", str(clients), "--db", str(demo_env), "--user", "demo-compliance"]
+    assert main(args) == 130
+    assert capfd.readouterr() == ("", "suitcheck: interrupted. The import was cancelled; nothing was changed.\n")
+    assert _newest(demo_env) == before
