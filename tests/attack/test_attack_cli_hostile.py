@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (12): see their tests.
+Was BROKE (2) to (13): see their tests.
 """
 
 from __future__ import annotations
@@ -376,3 +376,18 @@ def test_a_client_import_interrupted_says_nothing_was_changed(
     assert main(args) == 130
     assert capfd.readouterr() == ("", "suitcheck: interrupted. The import was cancelled; nothing was changed.\n")
     assert _newest(demo_env) == before
+
+
+def test_a_client_file_that_is_a_named_pipe_is_named_so(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (13): `investor import clients.csv` where clients.csv is a named pipe (or a
+    link to a device) said "The file is empty.", which sends the clerk looking for the
+    wrong problem."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    fifo = tmp_path / "clients.csv"
+    os.mkfifo(fifo)
+    assert main(["investor", "import", str(fifo), "--db", str(demo_env), "--user", "demo-compliance"]) == 2
+    assert capfd.readouterr().err == (
+        f"suitcheck: {fifo} is not a plain file (a device, a pipe or a socket); nothing was read.\n"
+    )

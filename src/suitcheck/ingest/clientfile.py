@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
@@ -74,7 +75,13 @@ def open_client_table(path: Path, sheet: str | None = None) -> ClientTable:
     if suffix not in SUFFIXES:
         raise IngestError("unsupported", f"{path.name} is not a client file: client files are .csv or .xlsx.")
     try:
-        if path.stat().st_size == 0:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode) and not stat.S_ISDIR(info.st_mode):  # a folder: its own sentence below
+            # A named pipe or a device has no size: it was said to be empty.
+            raise IngestError(
+                "unreadable", f"{path} is not a plain file (a device, a pipe or a socket); nothing was read."
+            )
+        if info.st_size == 0:
             raise IngestError("empty", "The file is empty.")
         if suffix == ".csv":
             if sheet:
