@@ -793,8 +793,11 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
 
 
 def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
-    """(line, client, report) from a CSV of two columns; a first row naming the columns
-    (investor/client/account, report) is a header. Read whole first, so that a file that is
+    """(line, client, report) from a CSV of two columns; a first row naming the columns is a
+    header: investor/client/account and report, or any first row whose report cell holds
+    no digit (客户,报告 as a Chinese spreadsheet heads it; a report is named by its id, so
+    such a row is no pair: checked, it was recorded as a reference to no client, and the
+    batch exited 1). Read whole first, so that a file that is
     not readable or not CSV fails before any check is made or recorded. `line` is the line
     of the file a pair starts on (a quoted cell may hold a line break)."""
     try:
@@ -813,7 +816,11 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
-        if line == 1 and cells[0].lower() in ("investor", "client", "account") and len(cells) > 1:
+        if (
+            line == 1
+            and len(cells) > 1
+            and (cells[0].lower() in ("investor", "client", "account") or not any(c.isdigit() for c in cells[1]))
+        ):
             continue
         if len(cells) < 2 or not cells[0] or not cells[1] or any(cells[2:]):
             raise InvalidInput(f"{path}, line {line}: expected two cells, client and report.")

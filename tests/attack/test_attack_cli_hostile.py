@@ -8,7 +8,7 @@ error (UnicodeEncodeError)": no database stores such a name. The files before it
 imported and not listed, the files after it never imported. Now that file fails with its
 sentence and the import goes on.
 
-Was BROKE (2) to (13): see their tests.
+Was BROKE (2) to (14): see their tests.
 """
 
 from __future__ import annotations
@@ -391,3 +391,23 @@ def test_a_client_file_that_is_a_named_pipe_is_named_so(
     assert capfd.readouterr().err == (
         f"suitcheck: {fifo} is not a plain file (a device, a pipe or a socket); nothing was read.\n"
     )
+
+
+def test_a_chinese_header_row_is_no_pair(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE (14): a pairs file headed 客户,报告 (as a Chinese spreadsheet heads it) had
+    its header checked as a pair: a result line "No client has the account number or id
+    '客户'", exit 1, and for a branch's advisor an audit entry of a reference to no client,
+    which head office reads as a probe."""
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"\ufeff客户账号,报告编号\r\n881001,{report_id(demo_env, '创业板')}\r\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    before = _newest(demo_env)
+    args = ["check", "--batch", str(pairs), "--out", str(out), "--db", str(demo_env), "--user", "demo-advisor-sh"]
+    assert main(args) == 0
+    assert [r["line"] for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())] == [2]
+    with closing(sqlite3.connect(demo_env)) as conn:
+        actions = [a for (a,) in conn.execute("SELECT action FROM audit_entry WHERE seq > ?", (before,))]
+    assert "client-not-found" not in actions
