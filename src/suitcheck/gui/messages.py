@@ -673,6 +673,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "What the client export was made from changed while it was being written (audit entry {moved}: a client moved to another branch, or your account); nothing was recorded and no file was written. Export again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "'{text_ref}' is both an account number and another client's id; give the account number with a leading 'acct:'.",
     ),
     QT_TRANSLATE_NOOP("Messages", "No client has the account number or id '{text_ref}'."),

@@ -203,7 +203,7 @@ class _ListBasis:
     as_of: int  # the newest trail entry the snapshot holds
 
 
-class _Listed:
+class Listed:
     """The ids of the clients a list holds, as written (ascending, as the list is ordered):
     an array, not a set, for half a million clients. Rows a worker process wrote (two
     halves) pass as bytes: from then on any client may be on the list."""
@@ -247,6 +247,38 @@ _SEALED_BETWEEN = (
 def _newest(conn: Connection) -> int:
     head = conn.execute(HEAD).first()
     return int(head.seq) if head is not None else 0
+
+
+def newest_entry(conn: Connection) -> int:
+    """The newest trail entry this transaction sees (0: none); read first, it starts the
+    snapshot on SQLite. What an output made from a read names as the state it holds."""
+    return _newest(conn)
+
+
+def clients_changed(conn: Connection, listed: Listed, after: int, upto: int, still: ColumnElement[bool]) -> int:
+    """The entry in (after, upto] that changed a client `listed` may hold who no longer
+    meets `still` (0: none). Every change of a client's sealed columns (an assessment, an
+    edit, a re-assessment mark, a move, an import) records the rows it left in a
+    `record-sealed` entry, keyed by account."""
+    if upto <= after:
+        return 0
+    changed: dict[str, int] = {}
+    for seq, facts in conn.execute(_SEALED_BETWEEN, {"after": after, "upto": upto}):
+        try:
+            for row in json.loads(facts).get("rows", []):
+                if row.get("table") == "investor":
+                    changed.setdefault(str(row.get("key")), seq)
+        except (TypeError, ValueError, AttributeError, RecursionError):
+            return int(seq)  # an entry that cannot be read may speak of anyone: fail closed
+    # NULL (a profile or an assessment date taken away) does not meet it either.
+    admitted = case((still, 1), else_=0)
+    accounts = list(changed)
+    for start in range(0, len(accounts), LIST_CHUNK):
+        stmt = select(_t.id, _t.account).where(_t.account.in_(accounts[start : start + LIST_CHUNK]), admitted == 0)
+        for client, account in conn.execute(stmt):
+            if listed.may_hold(client):
+                return changed[account]
+    return 0
 
 
 class _Refused(Exception):
@@ -762,7 +794,7 @@ class AccessService:
         with self._ctx.transaction(read_only=True) as session:  # one snapshot: the list and its basis
             basis = self._list_basis(session, report_ref)
             views = list(self._eligible_views(session, actor, basis, None))
-        listed = _Listed()
+        listed = Listed()
         listed.note([(v.id,) for v in views])
         ids = ",".join(str(v.id) for v in views)
         digest = hashlib.sha256(ids.encode()).hexdigest()
@@ -787,7 +819,7 @@ class AccessService:
         """The level a distribution list of this loaded report filters at (_list_level)."""
         return _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
 
-    def _record_list(self, actor: Actor, basis: _ListBasis, listed: _Listed, count: int, **what: str) -> None:
+    def _record_list(self, actor: Actor, basis: _ListBasis, listed: Listed, count: int, **what: str) -> None:
         """The audit entry for a distribution list made (shown or written), in the trail's
         order: only when the list still holds where its entry goes, and saying which state it
         was made from (`as_of`: the newest entry its snapshot held; the report's level, the
@@ -815,7 +847,7 @@ class AccessService:
         )
 
     def _record_list_once(
-        self, actor: Actor, basis: _ListBasis, listed: _Listed, seen: int, count: int, what: dict[str, str]
+        self, actor: Actor, basis: _ListBasis, listed: Listed, seen: int, count: int, what: dict[str, str]
     ) -> int:
         """Record the list under the trail's lock unless it moved (returns the entry it moved
         at, or 0 once recorded); _Refused when its maker may no longer make it."""
@@ -844,7 +876,7 @@ class AccessService:
                 )
             return moved
 
-    def _list_moved(self, session: Session, actor: Actor, basis: _ListBasis, listed: _Listed, seen: int) -> int:
+    def _list_moved(self, session: Session, actor: Actor, basis: _ListBasis, listed: Listed, seen: int) -> int:
         """Under the trail's lock: the entry of a change since the list's snapshot that the
         list does not survive (0: none): the report matched at another level, another policy
         version, another day; a client the list may hold whom the rules no longer admit
@@ -862,33 +894,11 @@ class AccessService:
         return self._clients_moved(conn, actor, basis, listed, max(seen, basis.as_of), newest)
 
     @staticmethod
-    def _clients_moved(
-        conn: Connection, actor: Actor, basis: _ListBasis, listed: _Listed, after: int, upto: int
-    ) -> int:
+    def _clients_moved(conn: Connection, actor: Actor, basis: _ListBasis, listed: Listed, after: int, upto: int) -> int:
         """The entry in (after, upto] that changed a client the list may hold whom the rules
-        no longer admit (0: none). Every change of a client's sealed columns (an assessment,
-        an edit, a re-assessment mark, a move, an import) records the rows it left in a
-        `record-sealed` entry, keyed by account."""
-        if upto <= after:
-            return 0
-        changed: dict[str, int] = {}
-        for seq, facts in conn.execute(_SEALED_BETWEEN, {"after": after, "upto": upto}):
-            try:
-                for row in json.loads(facts).get("rows", []):
-                    if row.get("table") == "investor":
-                        changed.setdefault(str(row.get("key")), seq)
-            except (TypeError, ValueError, AttributeError, RecursionError):
-                return int(seq)  # an entry that cannot be read may speak of anyone: fail closed
+        no longer admit (0: none)."""
         rules = eligible_condition(basis.level, basis.today, basis.policy)
-        # NULL (a profile or an assessment date taken away) is not admitted either.
-        admitted = case((and_(client_scope(actor), rules, dates_canonical()), 1), else_=0)
-        accounts = list(changed)
-        for start in range(0, len(accounts), LIST_CHUNK):
-            stmt = select(_t.id, _t.account).where(_t.account.in_(accounts[start : start + LIST_CHUNK]), admitted == 0)
-            for client, account in conn.execute(stmt):
-                if listed.may_hold(client):
-                    return changed[account]
-        return 0
+        return clients_changed(conn, listed, after, upto, and_(client_scope(actor), rules, dates_canonical()))
 
     def write_eligible(
         self,
@@ -909,7 +919,7 @@ class AccessService:
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
         fmt = format_for(out, fmt)
         # The file takes its place when `placing` closes: after its audit entry commits.
-        held = _Listed()
+        held = Listed()
         with contextlib.ExitStack() as placing:
             written, basis = self._write_list(placing, actor, report_ref, out, fmt, progress, cancelled, held)
             self._record_list(
@@ -933,7 +943,7 @@ class AccessService:
         fmt: ExportFormat,
         progress: Callable[[int], None] | None,
         cancelled: Callable[[], bool] | None,
-        held: _Listed,
+        held: Listed,
     ) -> tuple[Written, _ListBasis]:
         """The list written beside `out`, to be placed when `placing` closes (write_table);
         the clients written noted in `held`."""

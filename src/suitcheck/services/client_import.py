@@ -67,8 +67,9 @@ from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
 from suitcheck.interrupts import HeldFrom
 from suitcheck.privatefs import open_private
+from suitcheck.services.access import Listed, clients_changed, newest_entry
 from suitcheck.services.branches import branch_codes, changed_branch, head_office_id, intact_branches
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.files import check_target, staged_file
 from suitcheck.services.integrity import (
@@ -444,12 +445,14 @@ class ClientImportService:
         full = may(actor.role, Permission.SEE_FULL_ID)
         count = 0
         changed = [0]
+        held = Listed()
         try:
             # The file takes its place when the block ends: after its audit entry commits,
             # so no client data leaves unrecorded (a failure keeps an earlier file).
             with HeldFrom() as interrupts, staged_file(out, recorded=True) as tmp:
                 with self._ctx.transaction(read_only=True) as session:
                     conn = session.connection()
+                    as_of = newest_entry(conn)  # first: it starts the snapshot on SQLite
                     stmt = (
                         select(*_EXPORT_COLUMNS, investor_message_sql(conn.dialect.name), Investor.integrity)
                         .outerjoin(Branch, Branch.id == Investor.branch_id)
@@ -457,33 +460,76 @@ class ClientImportService:
                         .order_by(Investor.id)
                         .execution_options(yield_per=BATCH)
                     )
-                    rows = self._marked_rows(conn, session.execute(stmt).partitions(), full, changed)
+                    rows = self._marked_rows(conn, session.execute(stmt).partitions(), full, changed, held)
                     count = _write_rows(tmp, (*EXPORT_HEADERS, CHANGED_HEADER), rows, progress, suffix)
+                facts = {"file": out.name, "count": count, "full_id_numbers": full, "changed_outside": changed[0]}
                 interrupts.hold()  # Ctrl+C waits from the record to the rename: both, or neither
-                with self._ctx.transaction() as session:
-                    self._ctx.audit(
-                        session,
-                        actor,
-                        AuditAction.CLIENT_EXPORT,
-                        facts={
-                            "file": out.name,
-                            "count": count,
-                            "full_id_numbers": full,
-                            "changed_outside": changed[0],
-                        },
-                    )
+                self._record_export(actor, full, held, as_of, facts)
         except OSError as exc:
             raise ServiceError(f"Cannot write {out}: {exc.strerror}.") from exc
         if changed[0]:
             log.warning("client export by %s: %s rows changed outside suitcheck, marked", actor.username, changed[0])
         return ClientsExported(count, changed[0])
 
+    def _record_export(self, actor: Actor, full: bool, held: Listed, as_of: int, facts: dict[str, object]) -> None:
+        """The export's audit entry, in the trail's order, saying which state the file holds
+        (`as_of`: the newest entry its snapshot held; a client changed since is in the file as
+        it stood then, as in an export finished a moment earlier). Refused, nothing recorded
+        and no file placed, when the file would hand out what its maker may no longer have:
+        their account disabled, locked or changed since the permission was checked (the
+        refusal recorded, as `require` records one), or a client it holds moved out of their
+        branch meanwhile."""
+        # The clients changed meanwhile are looked at first without the lock; under it, only
+        # what was recorded since.
+        with self._ctx.transaction(read_only=True) as session:
+            conn = session.connection()
+            seen = max(newest_entry(conn), as_of)
+            moved = clients_changed(conn, held, as_of, seen, client_scope(actor))
+        while not moved:
+            try:
+                moved = self._record_export_once(actor, full, held, seen, {**facts, "as_of": as_of})
+            except _Refused:  # rolled back: the refusal recorded, and raised, by `require`
+                self._ctx.require(actor, Permission.VIEW_CLIENTS)
+                if full:
+                    self._ctx.require(actor, Permission.SEE_FULL_ID)
+                continue  # given back meanwhile: looked at again
+            if not moved:
+                return
+        raise ServiceError(
+            f"What the client export was made from changed while it was being written (audit entry {moved}: "
+            "a client moved to another branch, or your account); nothing was recorded and no file was "
+            "written. Export again."
+        )
+
+    def _record_export_once(self, actor: Actor, full: bool, held: Listed, seen: int, facts: dict[str, object]) -> int:
+        """Record the export under the trail's lock unless it moved (the entry it moved at, or
+        0 once recorded); _Refused when its maker may no longer have the file."""
+        with self._ctx.transaction() as session:
+            conn = session.connection()
+            in_trail_order(self._ctx, conn)
+            current, cause = self._ctx.current_actor_in(conn, actor)
+            if (
+                cause is not None
+                or not may(current.role, Permission.VIEW_CLIENTS)
+                or (full and not may(current.role, Permission.SEE_FULL_ID))
+            ):
+                raise _Refused
+            newest = newest_entry(conn)
+            if (current.branch_id, current.firm_wide) != (actor.branch_id, actor.firm_wide):
+                return newest  # moved to another branch: the file's clients are no longer theirs
+            moved = clients_changed(conn, held, seen, newest, client_scope(actor))
+            if not moved:
+                self._ctx.audit(session, actor, AuditAction.CLIENT_EXPORT, facts=facts)
+            return moved
+
     def _marked_rows(
-        self, conn: Connection, chunks: Iterator[Sequence[Any]], full: bool, changed: list[int]
+        self, conn: Connection, chunks: Iterator[Sequence[Any]], full: bool, changed: list[int], held: Listed
     ) -> Iterator[list[str]]:
         """Each exported row in the import's columns and the mark: CHANGED_MARK where the row
-        fails its seal by the rule `check` applies (investors.intact_flags), else empty."""
+        fails its seal by the rule `check` applies (investors.intact_flags), else empty. The
+        clients written are noted in `held` (by id, ascending)."""
         for chunk in chunks:
+            held.note(chunk)  # each row leads with the client id
             intact = intact_flags(
                 self._ctx, conn, [r.id for r in chunk], [r[-2] for r in chunk], [r[-1] for r in chunk]
             )
@@ -491,6 +537,10 @@ class ClientImportService:
                 if not ok:
                     changed[0] += 1
                 yield [*format_row(_record(row, full)), "" if ok else CHANGED_MARK]
+
+
+class _Refused(Exception):
+    """The staff row read under the trail's lock no longer lets them have the export."""
 
 
 @dataclasses.dataclass(frozen=True)

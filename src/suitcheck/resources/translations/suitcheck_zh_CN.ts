@@ -3402,6 +3402,10 @@ Store: {store}</source>
         <translation>生成分发名单期间，名单所依据的内容发生了变化（审计记录第 {moved} 条：研报、公司政策、客户或您的账户）；本次未记录任何内容，也未写出名单。请重新生成名单。</translation>
     </message>
     <message>
+        <source>What the client export was made from changed while it was being written (audit entry {moved}: a client moved to another branch, or your account); nothing was recorded and no file was written. Export again.</source>
+        <translation>导出客户期间，导出所依据的内容发生了变化（审计记录第 {moved} 条：客户转至其他营业部，或您的账户）；本次未记录任何内容，也未写出文件。请重新导出。</translation>
+    </message>
+    <message>
         <source>&apos;{text_ref}&apos; is both an account number and another client&apos;s id; give the account number with a leading &apos;acct:&apos;.</source>
         <translation>“{text_ref}”既是资金账号，又是另一客户的编号；请在资金账号前加“acct:”。</translation>
     </message>

@@ -1,0 +1,111 @@
+"""Attack: outputs made from a read and recorded afterwards (session 24, midtask-two): the
+client export, the self-inspection PDF, filtered audit exports, and a re-assessment mark made
+while the client answered. Each race is made deterministic: another desk acts, through the
+services, at a chosen point of the work."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.services import Actor, Services, client_import
+from suitcheck.services.errors import ServiceError
+from tests.conftest import PASSWORD, TODAY, add_client, staff
+
+
+def _entries(services: Services, reader: Actor, action: str) -> list[Any]:
+    return [e for e in services.audit.browse(reader, limit=10_000) if e.action == action]
+
+
+def _export_with_change(services: Services, actor: Actor, out: Path, change: Any, monkeypatch: Any) -> Any:
+    """export_clients with `change` made at another desk while the rows are written."""
+    real = client_import._write_rows
+    done: list[bool] = []
+
+    def written_meanwhile(*a: Any, **kw: Any) -> int:
+        count = real(*a, **kw)
+        if not done:
+            done.append(True)
+            change()
+        return count
+
+    monkeypatch.setattr(client_import, "_write_rows", written_meanwhile)
+    try:
+        return services.client_files.export_clients(actor, out)
+    finally:
+        monkeypatch.setattr(client_import, "_write_rows", real)
+
+
+def _branch_desk(services: Services) -> tuple[Actor, Actor, Actor]:
+    """Head-office compliance and administrator, and an advisor of branch SH01."""
+    admin, compliance = staff(services, Role.ADMIN, "t-root"), staff(services, Role.COMPLIANCE)
+    services.branches.add(admin, "SH01", "上海分公司")
+    services.auth.create_staff(admin, "t-sh", PASSWORD, Role.ADVISOR, branch="SH01")
+    return admin, compliance, services.auth.login("t-sh", PASSWORD)
+
+
+def test_a_client_export_holds_no_client_moved_to_another_branch_while_it_was_written(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A branch advisor exports the branch's clients (names, ID numbers). Compliance moved one
+    of them to head office while the file was written: the file, holding that client, was
+    placed and recorded after the move in the trail, as if the branch still held them.
+    Refused now, no file; exported again, the client is not in it."""
+    services = sqlite_services
+    _, compliance, advisor = _branch_desk(services)
+    for account in ("SHA", "SHB"):
+        add_client(services, compliance, account, RiskProfile.C3, branch="SH01")
+    out = tmp_path / "clients.csv"
+    move = lambda: services.investors.move(compliance, "SHB", "HQ", "客户迁户")  # noqa: E731
+    with pytest.raises(ServiceError, match="client export was made from changed while it was being written"):
+        _export_with_change(services, advisor, out, move, monkeypatch)
+    assert not out.exists()
+    assert not _entries(services, compliance, "client-export")
+    assert services.client_files.export_clients(advisor, out).count == 1
+    assert "SHB" not in out.read_text(encoding="utf-8-sig")
+
+
+def test_a_client_export_is_not_handed_to_staff_disabled_while_it_was_written(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The permission was checked when the export began; an administrator disabled the
+    compliance officer while the file (with full ID numbers) was written, and it was still
+    placed and recorded, after the `staff-disabled` entry. The staff row is read again under
+    the trail's lock: the refusal is recorded, no file, no export entry."""
+    services = sqlite_services
+    admin, compliance = staff(services, Role.ADMIN, "t-root"), staff(services, Role.COMPLIANCE)
+    officer = staff(services, Role.COMPLIANCE, "t-comp2")
+    add_client(services, compliance, "DX1", RiskProfile.C3)
+    out = tmp_path / "clients.csv"
+    disable = lambda: services.auth.set_disabled(admin, officer.username, True)  # noqa: E731
+    with pytest.raises(ServiceError):
+        _export_with_change(services, officer, out, disable, monkeypatch)
+    assert not out.exists()
+    assert not _entries(services, compliance, "client-export")
+    assert _entries(services, compliance, "refused")
+
+
+def test_a_client_export_says_which_state_it_holds_when_a_client_changed_meanwhile(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client re-assessed C2 while the book was exported: the file holds C4 (the state read),
+    and its entry came after the re-assessment in the trail without saying so. The book is a
+    snapshot (a long one on a busy store would never finish if every change stopped it), so it
+    is recorded, saying truthfully which state it holds: `as_of`, the newest entry it saw."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    add_client(services, compliance, "RA4", RiskProfile.C4)
+    out = tmp_path / "clients.csv"
+    reassess = lambda: services.investors.assess(compliance, "RA4", RiskProfile.C2, TODAY, note="branch form")  # noqa: E731
+    done = _export_with_change(services, compliance, out, reassess, monkeypatch)
+    assert done.count == 1
+    (assessment,) = [e for e in _entries(services, compliance, "assessment") if json.loads(e.facts)["profile"] == "C2"]
+    (export,) = _entries(services, compliance, "client-export")
+    as_of = json.loads(export.facts)["as_of"]
+    assert as_of < assessment.seq < export.seq  # made before the re-assessment, recorded after it
+    assert ",C4," in out.read_text(encoding="utf-8-sig")
