@@ -11,11 +11,13 @@ from typing import Any
 
 import pytest
 
+from suitcheck.audit import inspection_pdf
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
-from suitcheck.services import Actor, Services, client_import
+from suitcheck.services import Actor, Services, client_import, inspection
 from suitcheck.services.errors import ServiceError
 from tests.conftest import PASSWORD, TODAY, add_client, staff
+from tests.fixtures import import_text_report
 
 
 def _entries(services: Services, reader: Actor, action: str) -> list[Any]:
@@ -109,3 +111,35 @@ def test_a_client_export_says_which_state_it_holds_when_a_client_changed_meanwhi
     as_of = json.loads(export.facts)["as_of"]
     assert as_of < assessment.seq < export.seq  # made before the re-assessment, recorded after it
     assert ",C4," in out.read_text(encoding="utf-8-sig")
+
+
+def test_a_self_inspection_says_which_entries_its_figures_cover(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The self-inspection of a period ending today reads its figures in one snapshot, then
+    verifies the chain and renders the PDF, then records it. An advisor's check of today was
+    recorded in between: the PDF and its entry said "1 decision" for the period while the
+    trail before the entry holds 2 in it, and neither said which entries were counted (made
+    again, the same period gives 2). Both now name the newest entry the figures hold."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "IN3", RiskProfile.C3)
+    services.access.check(advisor, "IN3", report)
+    real = inspection_pdf.render
+    checked: list[bool] = []
+
+    def checked_meanwhile(data: Any) -> bytes:
+        if not checked:
+            checked.append(True)
+            services.access.check(advisor, "IN3", report)  # another desk, committed
+        return real(data)
+
+    monkeypatch.setattr(inspection, "render", checked_meanwhile)
+    result = services.inspection.write(compliance, TODAY, TODAY, tmp_path / "inspection.pdf")
+    (entry,) = _entries(services, compliance, "inspection-report")
+    facts = json.loads(entry.facts)
+    checks = [e.seq for e in _entries(services, compliance, "check")]
+    assert len([s for s in checks if s < entry.seq]) == 2
+    assert facts["decisions"] == 1 == len([s for s in checks if s <= facts["as_of"]])
+    assert result.data.as_of == facts["as_of"] == result.to_dict()["as_of"]

@@ -22,6 +22,7 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission
+from suitcheck.services.access import newest_entry
 from suitcheck.services.context import Actor, ServiceContext
 from suitcheck.services.errors import InvalidInput
 from suitcheck.services.files import check_target, placed_when_recorded
@@ -59,6 +60,7 @@ class InspectionResult:
             "assessments_by_profile": dict(d.assessments_by_profile),
             "expiring_by_month": dict(d.expiring_by_month),
             "verification_ok": d.verification_ok,
+            "as_of": d.as_of,
             "audit_id": self.audit_id,
         }
 
@@ -320,6 +322,10 @@ class InspectionService:
             raise InvalidInput(f"The folder {out.parent} does not exist.")
         check_target(out)
         with self._ctx.transaction(read_only=True) as session:
+            # First: it starts the snapshot on SQLite. The figures are of the trail up to this
+            # entry, and the PDF and its entry say so: a period ending today gains entries
+            # while the report is made (verified, rendered, recorded), which it does not count.
+            as_of = newest_entry(_conn(session))
             policy = self._ctx.policy(session)
             questionnaire = load_version(session, self._ctx.rows)
             figures = collect(_conn(session), period_from, period_to, validity_days=policy.validity_days)
@@ -334,6 +340,7 @@ class InspectionService:
             questionnaire_version=questionnaire.version,
             verification=as_dict,
             verification_ok=getattr(verification, "ok", as_dict.get("ok")),
+            as_of=as_of,
             **figures,
         )
         pdf = render(data)
@@ -351,6 +358,7 @@ class InspectionService:
                     "decisions": data.decisions_total,
                     "verification_ok": data.verification_ok,
                     "policy_version": policy.version,
+                    "as_of": as_of,
                 },
             )
         log.info("self-inspection %s..%s written by %s", period_from, period_to, actor.username)
