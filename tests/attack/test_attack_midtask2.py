@@ -15,6 +15,7 @@ from suitcheck.audit import inspection_pdf
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services, client_import, inspection
+from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.errors import ServiceError
 from tests.conftest import PASSWORD, TODAY, add_client, staff
 from tests.fixtures import import_text_report
@@ -143,3 +144,37 @@ def test_a_self_inspection_says_which_entries_its_figures_cover(
     assert len([s for s in checks if s < entry.seq]) == 2
     assert facts["decisions"] == 1 == len([s for s in checks if s <= facts["as_of"]])
     assert result.data.as_of == facts["as_of"] == result.to_dict()["as_of"]
+
+
+def test_a_filtered_audit_export_says_where_its_entries_end(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An export of one client's entries seals first and ends at that seal, then reads the
+    trail in its snapshot and verifies it whole. A check of that client recorded in between
+    is in the verified trail but not in the file: the verdict said "only the entries
+    matching investor_id=N … The whole trail, 14 entries to entry 14, verified", read as
+    every matching entry to 14, while the file stops at the seal (entry 13), and the
+    export's entry did not say where. Both now name the entry its entries end at."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    client = add_client(services, compliance, "AE3", RiskProfile.C3)
+    services.access.check(advisor, "AE3", report)
+    real = services.audit._export_filters
+
+    def checked_meanwhile(*a: Any, **kw: Any) -> Any:
+        services.access.check(advisor, "AE3", report)  # another desk, after the export's seal
+        return real(*a, **kw)
+
+    monkeypatch.setattr(services.audit, "_export_filters", checked_meanwhile)
+    out = tmp_path / "one-client.jsonl"
+    manifest = services.audit.export(compliance, out, "jsonl", AuditFilter(investor_id=client))
+    end = manifest["store_head"]["seq"]
+    later = max(e.seq for e in _entries(services, compliance, "check"))
+    assert end < later <= manifest["trail_verified"]["through_seq"]  # verified, not in the file
+    assert later not in [json.loads(line)["seq"] for line in out.read_text(encoding="utf-8").splitlines()]
+    (entry,) = _entries(services, compliance, "export")
+    assert json.loads(entry.facts)["through_seq"] == end
+    verdict = services.audit.verify_file(compliance, out)
+    assert verdict.ok
+    assert f"recorded up to entry {end}" in (verdict.scope or "")

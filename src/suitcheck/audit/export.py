@@ -1048,10 +1048,21 @@ def export_scope(manifest: dict[str, Any], awaiting: int = 0) -> str:
             message = f"It holds the whole trail from entry {first} to entry {last} (exported {at} by {by})."
         return message
     shown = escape_controls(", ".join(f"{k}={v}" for k, v in sorted(filters.items())) or "a filter")
-    scope = (
-        f"It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, "
-        "and nothing in it proves what it leaves out."
-    )
+    head = manifest.get("store_head")
+    end = head.get("seq") if isinstance(head, dict) else None
+    if isinstance(end, int) and not isinstance(end, bool):
+        # The entries end at the export's seal; its verification (below) read the trail a
+        # moment later, so it may name a later entry: a matching entry recorded in between
+        # is verified there but not in this file.
+        scope = (
+            f"It holds only the entries matching {shown} (exported {at} by {by}) recorded up to entry {end}, "
+            "the export's seal: it is not the whole trail, and nothing in it proves what it leaves out."
+        )
+    else:
+        scope = (
+            f"It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, "
+            "and nothing in it proves what it leaves out."
+        )
     trail = verified_trail(manifest)
     if trail is not None:
         entries, through = trail.get("entries"), trail.get("through_seq")

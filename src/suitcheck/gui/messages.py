@@ -496,6 +496,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "It holds only the entries matching {shown} (exported {at} by {by}) recorded up to entry {end}, the export's seal: it is not the whole trail, and nothing in it proves what it leaves out.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, and nothing in it proves what it leaves out.",
     ),
     QT_TRANSLATE_NOOP(

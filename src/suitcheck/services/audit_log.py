@@ -759,6 +759,9 @@ class AuditService:
                         "last_hash": manifest["last_hash"],
                         "full_id_numbers": full,
                         "filters": filters,
+                        # Where its entries end (its seal): a filtered file's last entry
+                        # does not say, and entries recorded after the seal are not in it.
+                        "through_seq": seal.seq,
                         **({} if trail is None else {"trail_verified": trail["ok"]}),
                     },
                 )

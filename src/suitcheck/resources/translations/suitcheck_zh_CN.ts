@@ -2726,6 +2726,10 @@ Store: {store}</source>
         <translation>第 {number} 行的记录不是 suitcheck 写出的样子（有键重复、增加或挪动，或加了空白）：它被改动过</translation>
     </message>
     <message>
+        <source>It holds only the entries matching {shown} (exported {at} by {by}) recorded up to entry {end}, the export&apos;s seal: it is not the whole trail, and nothing in it proves what it leaves out.</source>
+        <translation>它只含第 {end} 条（本次导出的封签）及以前记录的、符合 {shown} 的条目（{at} 由 {by} 导出）：这不是完整的审计链，其中没有任何内容能证明它略去了什么。</translation>
+    </message>
+    <message>
         <source>It holds only the entries matching {shown} (exported {at} by {by}): it is not the whole trail, and nothing in it proves what it leaves out.</source>
         <translation>它只含符合 {shown} 的条目（{at} 由 {by} 导出）：这不是完整的审计链，其中没有任何内容能证明它略去了什么。</translation>
     </message>
