@@ -11,13 +11,13 @@ from typing import Any
 
 import pytest
 
-from suitcheck.audit import inspection_pdf
+from suitcheck.audit import chain, inspection_pdf
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services, client_import, inspection
 from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.errors import ServiceError
-from tests.conftest import PASSWORD, TODAY, add_client, staff
+from tests.conftest import PASSWORD, TODAY, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 
 
@@ -178,3 +178,41 @@ def test_a_filtered_audit_export_says_where_its_entries_end(
     verdict = services.audit.verify_file(compliance, out)
     assert verdict.ok
     assert f"recorded up to entry {end}" in (verdict.scope or "")
+
+
+def test_an_audit_export_is_not_signed_by_a_key_another_window_retired_meanwhile(
+    sqlite_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole-trail export seals, then reads this installation's seals (the ladder its
+    manifest carries) in another transaction. Another window of the same desk verified the
+    trail in between, which sealed again: the manifest paired the export's seal with the
+    other seal's signature and was signed by the key that seal had just retired; the file
+    was placed and its export recorded, and `audit verify FILE` failed ("the manifest's
+    signing key is not the one its seals lead to"). Refused now in one sentence, as a
+    filtered export already was: no file, nothing recorded."""
+    services, other = make_services(sqlite_target, clock), make_services(sqlite_target, clock)
+    try:
+        compliance = staff(services, Role.COMPLIANCE)
+        add_client(services, compliance, "K1", RiskProfile.C3)
+        elsewhere = other.auth.login(compliance.username, PASSWORD)
+        real = chain.seal_ladder
+        sealed: list[bool] = []
+
+        def sealed_meanwhile(*a: Any, **kw: Any) -> Any:
+            if not sealed:
+                sealed.append(other.audit.verify(elsewhere).ok)  # verifying seals: the key moves on
+            return real(*a, **kw)
+
+        monkeypatch.setattr(chain, "seal_ladder", sealed_meanwhile)
+        out = tmp_path / "whole.jsonl"
+        with pytest.raises(ServiceError, match="Another process sealed during the export; export again"):
+            services.audit.export(compliance, out, "jsonl")
+        assert sealed == [True]
+        assert not out.exists()
+        assert not _entries(services, compliance, "export")
+        monkeypatch.setattr(chain, "seal_ladder", real)
+        services.audit.export(compliance, out, "jsonl")  # again: signed by the key its seals lead to
+        assert services.audit.verify_file(compliance, out).ok
+    finally:
+        other.close()
+        services.close()

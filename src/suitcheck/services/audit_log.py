@@ -707,15 +707,9 @@ class AuditService:
         _check_export_targets(out)
         now = self._ctx.now()
         sealer = self._ctx.sealer
-        # Seal first: the export ends at this seal, so every entry in it verifies with
-        # the genesis public key alone, and the manifest is signed by the next epoch's key.
-        with self._ctx.transaction() as session:
-            seal = sealer.seal(session, now)
-        with self._ctx.transaction(read_only=True) as session:
-            ladder = chain.seal_ladder(session.connection(), sealer.chain)
-            store_id = sealer.store_id
+        seal, ladder, store_id = self._sealed_for_export(now)
+        head = ladder[-1]
         epoch, public_key, _ = sealer.sign(b"")
-        head = ladder[-1] if ladder else None
         filters = self._export_filters(actor, flt)
         # Read before the export's snapshot begins, as verify reads them (_recorded_heads).
         heads = self._recorded_heads() if filters else None
@@ -788,6 +782,24 @@ class AuditService:
             raise ServiceError(str(exc)) from exc
         log.info("audit export by %s: %s entries to %s (%s)", actor.username, manifest["count"], out.name, fmt)
         return manifest
+
+    def _sealed_for_export(self, now: dt.datetime) -> tuple[Any, list[dict[str, Any]], str]:
+        """Seal first: the export ends at this seal, so every entry in it verifies with the
+        genesis public key alone, and the manifest is signed by the next epoch's key. Then
+        the seals of this installation (the manifest's ladder), which must end at that seal:
+        otherwise another window of this desk sealed after it, and the key that seal retired
+        is the one this process would sign with (until session 24 such a file was placed and
+        recorded, and verified nowhere: "the manifest's signing key is not the one its seals
+        lead to")."""
+        sealer = self._ctx.sealer
+        with self._ctx.transaction() as session:
+            seal = sealer.seal(session, now)
+        with self._ctx.transaction(read_only=True) as session:
+            ladder = chain.seal_ladder(session.connection(), sealer.chain)
+            store_id = sealer.store_id
+        if not ladder or ladder[-1]["seq"] != seal.seq:
+            raise ServiceError("Another process sealed during the export; export again.")
+        return seal, ladder, store_id
 
     def _trail_verified(
         self, conn: Connection, heads: list[tuple[int, str]] | SealError, same_state: Callable[[], bool] | None
