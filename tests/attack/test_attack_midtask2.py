@@ -216,3 +216,36 @@ def test_an_audit_export_is_not_signed_by_a_key_another_window_retired_meanwhile
     finally:
         other.close()
         services.close()
+
+
+def test_a_mark_made_while_the_client_answered_is_not_cleared_by_those_answers(sqlite_services: Services) -> None:
+    """The rulebook: once staff mark a client's situation as changed, the client is treated
+    as expired until re-assessed. A clerk began the questionnaire with a client shown not due;
+    while the client answered, a colleague marked them (they had just lost their job). The
+    answers, given for the situation before, were saved the same day and cleared the mark,
+    because marks were counted by day: the client was valid again on answers that never knew
+    of the change. The wizard names the record it began from; a mark made since is kept (the
+    assessment is recorded, and says the mark was kept)."""
+    from tests.services.test_assessments import TOP
+
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    add_client(services, compliance, "MW3", RiskProfile.C3)
+    shown = services.investors.get(compliance, "MW3")  # the wizard opens on this record
+    assert not shown.reassessment_due
+    services.investors.mark_reassessment_due(advisor, "MW3", "客户失业")  # meanwhile, another desk
+    preview = services.investors.preview_answers(compliance, "MW3", TOP, based_on=shown)
+    result = services.investors.assess_answers(compliance, "MW3", TOP, based_on=shown)
+    assert result.investor.reassessment_due
+    assert not result.investor.assessment_valid
+    assert preview.permits == result.permits
+    (entry,) = [e for e in _entries(services, compliance, "assessment") if e.seq == result.audit_id]
+    facts = json.loads(entry.facts)
+    assert facts["reassessment_due_kept"] is True
+    assert facts["marked_while_answering"] is True
+    assert "cleared_reassessment_due" not in facts
+    # Answered again, begun from the record as it now stands (due): the mark is cleared.
+    again = services.investors.assess_answers(
+        compliance, "MW3", TOP, based_on=services.investors.get(compliance, "MW3")
+    )
+    assert not again.investor.reassessment_due

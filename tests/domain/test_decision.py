@@ -352,6 +352,8 @@ def test_only_an_assessment_after_the_change_clears_a_due_reassessment() -> None
     assert not reassessment_cleared(marked - dt.timedelta(days=1), RECENT, marked)  # before the change
     # After the mark but older than the current assessment: it would not become current.
     assert not reassessment_cleared(marked, TODAY, marked)
+    # Answers begun before the mark was made, on its very day: about the situation before it.
+    assert not reassessment_cleared(TODAY, RECENT, TODAY, marked_after_begun=True)
 
 
 # -- properties ---------------------------------------------------------------------------

@@ -114,12 +114,20 @@ def age_on(birth_date: dt.date, today: dt.date) -> int:
     return today.year - birth_date.year - ((today.month, today.day) < (birth_date.month, birth_date.day))
 
 
-def reassessment_cleared(assessed_on: dt.date, current_assessed_on: dt.date | None, marked_on: dt.date) -> bool:
+def reassessment_cleared(
+    assessed_on: dt.date, current_assessed_on: dt.date | None, marked_on: dt.date, *, marked_after_begun: bool = False
+) -> bool:
     """Whether a new assessment is the re-assessment a changed situation called for: made
     on or after the day the change was marked, and becoming the client's current one. An
     assessment dated before the mark (a paper one from the archive, a backdated entry)
-    speaks of the situation before the change, so the client stays treated as due."""
-    return assessed_on >= marked_on and (current_assessed_on is None or assessed_on >= current_assessed_on)
+    speaks of the situation before the change, so the client stays treated as due; so do
+    answers begun before the mark was made (`marked_after_begun`: the questionnaire started
+    on a record not yet due), though dated the same day, since marks are dated by day."""
+    return (
+        not marked_after_begun
+        and assessed_on >= marked_on
+        and (current_assessed_on is None or assessed_on >= current_assessed_on)
+    )
 
 
 class RecordConflict(enum.StrEnum):

@@ -686,10 +686,32 @@ def mark_facts(ctx: ServiceContext, investor_id: int, reason: str) -> dict[str, 
     return facts
 
 
-def clears_due(ctx: ServiceContext, session: Session, investor: Investor, assessed_on: dt.date, today: dt.date) -> bool:
-    """Whether recording an assessment of this day clears the client's due re-assessment."""
+def clears_due(
+    ctx: ServiceContext,
+    session: Session,
+    investor: Investor,
+    assessed_on: dt.date,
+    today: dt.date,
+    based_on: InvestorView | None = None,
+) -> bool:
+    """Whether recording an assessment of this day clears the client's due re-assessment;
+    `based_on`: the client's record the questionnaire began from (marked_since)."""
     marked_on = reassessment_marked_on(ctx, session, investor, today)
-    return marked_on is not None and reassessment_cleared(assessed_on, investor.current_assessed_on, marked_on)
+    return marked_on is not None and reassessment_cleared(
+        assessed_on, investor.current_assessed_on, marked_on, marked_after_begun=marked_since(investor, based_on)
+    )
+
+
+def marked_since(investor: Investor, based_on: InvestorView | None) -> bool:
+    """Whether the client was marked due for re-assessment after `based_on` (the record the
+    questionnaire began from) was read: not due there, due now
+    (domain.reassessment_cleared's `marked_after_begun`)."""
+    return (
+        based_on is not None
+        and based_on.id == investor.id
+        and not based_on.reassessment_due
+        and bool(investor.reassessment_due)
+    )
 
 
 def _confirmable(investor: Investor, assessed_on: dt.date, today: dt.date, policy: Policy) -> None:
@@ -943,11 +965,14 @@ class InvestorService:
         assessed_on: dt.date | None = None,
         note: str | None = None,
         expected_version: int | None = None,
+        based_on: InvestorView | None = None,
     ) -> AssessmentResult:
         """Assess from questionnaire answers (question id -> answer id) with the current
         version; the assessment keeps that version, the answers, their hash and the score.
         `expected_version` (the version the client answered, as the wizard showed it) is
-        refused when compliance imported another one meanwhile."""
+        refused when compliance imported another one meanwhile. `based_on` (the client's
+        record the questionnaire began from): a re-assessment mark made since is kept (the
+        answers were given for the situation before it; marked_since)."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         day = assessed_on or self._ctx.today()
         with self._ctx.transaction() as session:
@@ -965,6 +990,7 @@ class InvestorService:
                 result.lowest_category,
                 note,
                 scored=(questionnaire.version, result.score, canonical_json(dict(answers)), digest, result.knockouts),
+                based_on=based_on,
             )
             policy = self._ctx.policy(session)
             view = self._view(session, actor, investor)
@@ -990,6 +1016,7 @@ class InvestorService:
         *,
         assessed_on: dt.date | None = None,
         expected_version: int | None = None,
+        based_on: InvestorView | None = None,
     ) -> AssessmentPreview:
         """What `assess_answers` would record and what the client could then receive, with
         the same checks and refusals; nothing is written."""
@@ -1015,7 +1042,7 @@ class InvestorService:
                     day,
                     today,
                     policy,
-                    clears_due=clears_due(self._ctx, session, investor, day, today),
+                    clears_due=clears_due(self._ctx, session, investor, day, today, based_on),
                 ),
             )
 
@@ -1275,12 +1302,16 @@ class InvestorService:
         lowest_category: bool,
         note: str | None,
         scored: tuple[int, int, str, str, tuple[str, ...]] | None = None,
+        *,
+        based_on: InvestorView | None = None,
     ) -> Appended:
         version, score, answers_json, digest, knockouts = scored or (None, None, None, None, ())
         # A new assessment is the re-assessment a changed situation called for only when
-        # it is made after the change and becomes current (domain.reassessment_cleared).
+        # it is made after the change and becomes current (domain.reassessment_cleared),
+        # and not from answers begun before the mark (based_on: marked_since).
         was_due = bool(investor.reassessment_due)
-        cleared = clears_due(self._ctx, session, investor, assessed_on, self._ctx.today())
+        marked_meanwhile = marked_since(investor, based_on)
+        cleared = clears_due(self._ctx, session, investor, assessed_on, self._ctx.today(), based_on)
         session.add(
             Assessment(
                 investor_id=investor.id,
@@ -1320,6 +1351,8 @@ class InvestorService:
             facts["cleared_reassessment_due"] = True
         elif was_due:
             facts["reassessment_due_kept"] = True
+            if marked_meanwhile:
+                facts["marked_while_answering"] = True
         return self._ctx.audit(session, actor, AuditAction.ASSESSMENT, investor_id=investor.id, facts=facts)
 
     def get(self, actor: Actor, ref: str | int) -> InvestorView:

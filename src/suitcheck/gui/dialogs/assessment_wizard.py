@@ -217,7 +217,11 @@ class ResultPage(QWizardPage):
         self.permits.setRowCount(0)
         try:
             self.w.preview = self.w.services.investors.preview_answers(
-                self.w.actor, self.w.client.id, self.w.answers(), expected_version=self.w.questionnaire.version
+                self.w.actor,
+                self.w.client.id,
+                self.w.answers(),
+                expected_version=self.w.questionnaire.version,
+                based_on=self.w.client,  # the record the questionnaire began from
             )
         except ServiceError as exc:
             self.summary.setText("")
@@ -278,6 +282,7 @@ class ResultPage(QWizardPage):
                 self.w.answers(),
                 note=self.note.text().strip() or None,
                 expected_version=self.w.questionnaire.version,
+                based_on=self.w.client,  # a re-assessment mark made since is kept
             ),
             self._saved,
             self._not_saved,
