@@ -249,3 +249,31 @@ def test_a_mark_made_while_the_client_answered_is_not_cleared_by_those_answers(s
         compliance, "MW3", TOP, based_on=services.investors.get(compliance, "MW3")
     )
     assert not again.investor.reassessment_due
+
+
+def test_an_audit_export_is_not_handed_to_staff_disabled_while_it_was_written(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The permission (and the one for full ID numbers) was checked when the export began; an
+    administrator disabled the officer while the trail was written out, and the file (every
+    client's full ID number) was still placed and its export recorded, after the
+    `staff-disabled` entry. The staff row is read again under the trail's lock when the export
+    is recorded: the refusal is recorded, no file, no export entry."""
+    services = sqlite_services
+    admin, compliance = staff(services, Role.ADMIN, "t-root"), staff(services, Role.COMPLIANCE)
+    officer = staff(services, Role.COMPLIANCE, "t-comp2")
+    add_client(services, compliance, "AX1", RiskProfile.C3)
+    real = services.audit._export_filters
+
+    def disabled_meanwhile(*a: Any, **kw: Any) -> Any:
+        services.auth.set_disabled(admin, officer.username, True)  # another desk
+        return real(*a, **kw)
+
+    monkeypatch.setattr(services.audit, "_export_filters", disabled_meanwhile)
+    out = tmp_path / "trail.csv"
+    with pytest.raises(ServiceError):
+        services.audit.export(officer, out, "csv", full_id_numbers=True)
+    assert not out.exists()
+    assert not out.with_name(out.name + ".manifest.json").exists()
+    assert not _entries(services, compliance, "export")
+    assert _entries(services, compliance, "refused")

@@ -39,7 +39,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services import files
 from suitcheck.services.audit_replay import MAX_SEQS, EntryReplay, ReplayReport, ReplayTally, replay_rows
 from suitcheck.services.branches import branch_codes
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
 from suitcheck.services.integrity import check_state
 from suitcheck.services.scope import client_scope, names_client, names_staff, sees_all_branches
@@ -741,24 +741,19 @@ class AuditService:
         def record(manifest: dict[str, Any]) -> None:
             """The export's own entry, committed before the file takes its place."""
             trail = manifest.get("trail_verified")
-            with self._ctx.transaction() as session:
-                self._ctx.audit(
-                    session,
-                    actor,
-                    AuditAction.EXPORT,
-                    facts={
-                        "format": fmt.value,
-                        "file": out.name,
-                        "count": manifest["count"],
-                        "last_hash": manifest["last_hash"],
-                        "full_id_numbers": full,
-                        "filters": filters,
-                        # Where its entries end (its seal): a filtered file's last entry
-                        # does not say, and entries recorded after the seal are not in it.
-                        "through_seq": seal.seq,
-                        **({} if trail is None else {"trail_verified": trail["ok"]}),
-                    },
-                )
+            facts = {
+                "format": fmt.value,
+                "file": out.name,
+                "count": manifest["count"],
+                "last_hash": manifest["last_hash"],
+                "full_id_numbers": full,
+                "filters": filters,
+                # Where its entries end (its seal): a filtered file's last entry does not
+                # say, and entries recorded after the seal are not in it.
+                "through_seq": seal.seq,
+                **({} if trail is None else {"trail_verified": trail["ok"]}),
+            }
+            self._record_export(actor, full, facts)
 
         try:
             with self._one_state() as same, self._ctx.transaction(read_only=True) as session:
@@ -782,6 +777,29 @@ class AuditService:
             raise ServiceError(str(exc)) from exc
         log.info("audit export by %s: %s entries to %s (%s)", actor.username, manifest["count"], out.name, fmt)
         return manifest
+
+    def _record_export(self, actor: Actor, full: bool, facts: dict[str, Any]) -> None:
+        """The export's entry, in the trail's order, for its maker as the staff row now
+        stands: one disabled, locked or whose password was reset while the file was written
+        (or no longer allowed full ID numbers) gets no file; the refusal is recorded, as
+        `require` records one, and raised (until session 24 the file was placed and its
+        export recorded after the staff-disabled entry)."""
+        while True:
+            with self._ctx.transaction() as session:
+                conn = session.connection()
+                in_trail_order(self._ctx, conn)
+                current, cause = self._ctx.current_actor_in(conn, actor)
+                if (
+                    cause is None
+                    and may(current.role, Permission.EXPORT_AUDIT)
+                    and (not full or may(current.role, Permission.SEE_FULL_ID))
+                ):
+                    self._ctx.audit(session, actor, AuditAction.EXPORT, facts=facts)
+                    return
+            self._ctx.require(actor, Permission.EXPORT_AUDIT)  # records the refusal and raises
+            if full:
+                self._ctx.require(actor, Permission.SEE_FULL_ID)
+            # Given back meanwhile: looked at again.
 
     def _sealed_for_export(self, now: dt.datetime) -> tuple[Any, list[dict[str, Any]], str]:
         """Seal first: the export ends at this seal, so every entry in it verifies with the
