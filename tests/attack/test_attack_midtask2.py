@@ -277,3 +277,27 @@ def test_an_audit_export_is_not_handed_to_staff_disabled_while_it_was_written(
     assert not out.with_name(out.name + ".manifest.json").exists()
     assert not _entries(services, compliance, "export")
     assert _entries(services, compliance, "refused")
+
+
+def test_a_self_inspection_is_not_handed_to_staff_disabled_while_it_was_made(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Head-office compliance was checked when the report began; an administrator disabled the
+    officer while the PDF was rendered, and it was still placed and recorded after the
+    `staff-disabled` entry. The staff row is read again under the trail's lock."""
+    services = sqlite_services
+    admin, compliance = staff(services, Role.ADMIN, "t-root"), staff(services, Role.COMPLIANCE)
+    officer = staff(services, Role.COMPLIANCE, "t-comp2")
+    real = inspection_pdf.render
+
+    def disabled_meanwhile(data: Any) -> bytes:
+        services.auth.set_disabled(admin, officer.username, True)  # another desk
+        return real(data)
+
+    monkeypatch.setattr(inspection, "render", disabled_meanwhile)
+    out = tmp_path / "inspection.pdf"
+    with pytest.raises(ServiceError):
+        services.inspection.write(officer, TODAY, TODAY, out)
+    assert not out.exists()
+    assert not _entries(services, compliance, "inspection-report")
+    assert _entries(services, compliance, "refused")

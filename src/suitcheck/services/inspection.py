@@ -346,6 +346,9 @@ class InspectionService:
         pdf = render(data)
         digest = hashlib.sha256(pdf).hexdigest()
         with placed_when_recorded(out, pdf), self._ctx.transaction() as session:
+            # The staff row again, as it stands now (disabled while the PDF was made: no
+            # file, the refusal recorded; until session 24 it was placed and recorded).
+            self._ctx.require_in(session, actor, Permission.VIEW_AUDIT)
             entry = self._ctx.audit(
                 session,
                 actor,
