@@ -468,3 +468,21 @@ def test_a_professional_client_is_not_assessed_before_any_question(  # type: ign
     window.compliance_actions.wizard_action.trigger()
     assert "Professional investors are not assessed" in window.statusBar().currentMessage()
     assert not opened
+
+
+def test_the_wizard_says_a_mark_made_while_the_client_answered_stays(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    """A colleague marked the client due for re-assessment while they answered: the answers
+    do not clear that mark (the service keeps it), and the done page said "valid until …"
+    as if they had. It says the mark stays and that checks block until they answer again."""
+    wizard = wizard_for(qtbot, demo_services, "880003")  # C3, not due
+    answer_by_keyboard(qtbot, wizard, {})
+    advisor = login(demo_services, "demo-advisor")
+    demo_services.investors.mark_reassessment_due(advisor, "880003", "客户失业")  # meanwhile
+    save_by_keyboard(qtbot, wizard)
+    qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=START_UP_MS)
+    assert wizard.saved is not None
+    assert wizard.saved.investor.reassessment_due
+    said = wizard.done_page.summary.text()
+    assert "marked for re-assessment while answering" in said
+    assert "valid until" not in said
+    wizard.reject()

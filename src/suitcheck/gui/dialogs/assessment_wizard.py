@@ -350,8 +350,18 @@ class DonePage(QWizardPage):
     def initializePage(self) -> None:
         r = self.w.saved
         assert r is not None
+        if r.investor.reassessment_due:
+            # Marked while the client answered: these answers did not clear it (the service
+            # keeps such a mark), so "valid until" would say what is not so.
+            said = self.tr(
+                "{name} ({account}): {profile}, score {score}, saved. The client was marked for re-assessment "
+                "while answering (their situation changed): the mark stays, and nothing above R1 is allowed "
+                "until they answer the questionnaire again."
+            )
+        else:
+            said = self.tr("{name} ({account}): {profile}, score {score}, valid until {date}.")
         self.summary.setText(
-            self.tr("{name} ({account}): {profile}, score {score}, valid until {date}.").format(
+            said.format(
                 name=escape_controls(self.w.client.name),
                 account=escape_controls(self.w.client.account),
                 profile=texts.profile_text(r.profile),

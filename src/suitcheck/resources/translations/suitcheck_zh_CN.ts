@@ -1296,6 +1296,10 @@
         <translation>打印结果确认书请客户签字，并将签字件归档。</translation>
     </message>
     <message>
+        <source>{name} ({account}): {profile}, score {score}, saved. The client was marked for re-assessment while answering (their situation changed): the mark stays, and nothing above R1 is allowed until they answer the questionnaire again.</source>
+        <translation>{name}（{account}）：{profile}，得分 {score}，已保存。客户在答题期间被标记为需重新测评（其情况发生了变化）：该标记仍然有效，在客户重新作答问卷之前，R1 以上的研报一律不得提供。</translation>
+    </message>
+    <message>
         <source>{name} ({account}): {profile}, score {score}, valid until {date}.</source>
         <translation>{name}（{account}）：{profile}，得分 {score}，有效期至 {date}。</translation>
     </message>
