@@ -39,6 +39,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
+def _sendable(text: str) -> str:
+    """Text as UTF-8 can carry it: a lone surrogate (a file name of bytes that are not UTF-8,
+    as Python decodes it) as a backslash escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Iterator[None]:
+    """A test's captured output and log as pytest-xdist can send them to the main process.
+    The tests feed suitcheck file names that are not UTF-8 (a zip made on Chinese Windows);
+    a log record naming one, captured in a report's sections, stopped the whole parallel run
+    with an INTERNALERROR ("strings must be utf-8 encodable"), every later test unrun."""
+    outcome: Any = yield
+    report = outcome.get_result()
+    report.sections = [(title, _sendable(content)) for title, content in report.sections]
+    if report.longrepr is not None:  # a failure's account: kept as it is when it can be sent
+        shown = str(report.longrepr)
+        if _sendable(shown) != shown:
+            report.longrepr = _sendable(shown)
+
+
 @pytest.fixture(autouse=True)
 def no_desk_locks_after_its_test() -> Iterator[None]:
     """A desk a test left open (one a DesktopApp made and the test never closed) keeps its
