@@ -296,3 +296,57 @@ def test_a_page_that_cannot_be_drawn_shows_no_other_page_in_its_place(qtbot, mon
     qtbot.waitUntil(lambda: view.find_status.text() != "", timeout=10_000)
     assert view.find_status.text() == "The report cannot be searched."
     assert view.page_widget.pixmap is not None
+
+
+def document_closed(pages: PdfPages) -> bool:
+    """PDFium's own word: a closed PdfDocument no longer holds its handle."""
+    return pages._doc.raw is None
+
+
+def test_a_report_window_gives_its_pdf_back_as_it_closes(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services, tmp_path, monkeypatch
+) -> None:
+    """Was BROKE: a report window never closed its PDFium document: every report opened in
+    a session kept its document (and the file's bytes) until the program ended. Now the
+    document is closed as the window closes, whoever closes it (the clerk, Escape, the desk
+    for another client), and a document read for a window never shown is closed too."""
+    from suitcheck.gui import dialogs
+
+    import_pdf(demo_services, tmp_path / "in")
+    window = window_for()
+    read: list[PdfPages] = []
+    real = dialogs.load_pages
+
+    def kept(opened: Any) -> PdfPages | None:
+        pages = real(opened)
+        assert pages is not None
+        read.append(pages)
+        return pages
+
+    monkeypatch.setattr(dialogs, "load_pages", kept)
+    for close in ("the clerk", "Escape", "the desk"):
+        viewer = open_for(qtbot, window, "880005", "星辰半导体")
+        pdf = viewer.pdf
+        assert pdf is not None
+        qtbot.waitUntil(lambda pdf=pdf: pdf.rendered is not None, timeout=10_000)
+        assert not document_closed(pdf.pages)
+        if close == "the clerk":
+            viewer.close()
+        elif close == "Escape":
+            viewer.reject()
+        else:
+            window.close_viewers()
+        assert document_closed(pdf.pages), close
+        qtbot.waitUntil(lambda: not window.viewers, timeout=10_000)
+    # Read for a client the clerk left meanwhile: never shown, and not kept either.
+    find_client(qtbot, window, "880003")
+    find_client(qtbot, window, "880005")
+    pick_report(qtbot, window, "星辰半导体")
+    qtbot.waitUntil(window.open_button.isEnabled, timeout=10_000)
+    gate = gated_open(window, monkeypatch)
+    window.open_button.click()
+    find_client(qtbot, window, "880003")
+    gate.set()
+    qtbot.waitUntil(lambda: len(read) == 4 and not window.runner.busy(), timeout=10_000)
+    assert not window.viewers
+    assert [document_closed(pages) for pages in read] == [True] * 4

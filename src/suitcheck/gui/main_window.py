@@ -62,6 +62,12 @@ CHECK_WAIT_NOTICE_MS = 800
 VIEWER_RECHECK_MS = 30_000
 
 
+def _discard(pages: PdfPages | None) -> None:
+    """A PDF read for a window that is not shown: its document is given back now."""
+    if pages is not None:
+        pages.close()
+
+
 def _report_of(viewer: QWidget) -> int | None:
     """The report a report window shows (ReportViewer.opened)."""
     opened = getattr(viewer, "opened", None)
@@ -1012,6 +1018,7 @@ class MainWindow(QMainWindow):
                 # The clerk moved to another client or report, or locked, meanwhile, or a
                 # decision now refuses it: nothing is shown, and nothing says it is coming.
                 self.statusBar().clearMessage()
+                _discard(answer[1])  # the document read for it goes too
                 return
             opened, pages = answer
             viewer = dialogs.ReportViewer(

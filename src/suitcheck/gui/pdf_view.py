@@ -51,9 +51,13 @@ class Match:
 
 
 class PdfPages:
-    """A PDF held in memory; every method may run on a worker thread."""
+    """A PDF held in memory; every method may run on a worker thread. `close` gives PDFium's
+    document (and the bytes it holds) back: a report window closes it as it closes, since
+    otherwise each report opened in a session held its document until the program ended.
+    A page asked for after that (a render still queued) is drawn as nothing, found nowhere."""
 
     def __init__(self, data: bytes) -> None:
+        self.closed = False
         with _PDFIUM:
             self._doc = pdfium.PdfDocument(data)
             self.count = len(self._doc)
@@ -76,6 +80,8 @@ class PdfPages:
     def render(self, index: int, scale: float) -> QImage:
         scale = self.fitted_scale(index, scale)
         with _PDFIUM:
+            if self.closed:
+                return QImage()
             bitmap = self._doc[index].render(scale=scale, rev_byteorder=True)
             fmt = QImage.Format.Format_RGB888 if bitmap.n_channels == 3 else QImage.Format.Format_RGBA8888
             image = QImage(bitmap.buffer, bitmap.width, bitmap.height, bitmap.stride, fmt)
@@ -86,6 +92,8 @@ class PdfPages:
         if not text.strip():
             return found
         with _PDFIUM:
+            if self.closed:
+                return found
             for index in range(self.count):
                 textpage = self._doc[index].get_textpage()
                 searcher = textpage.search(text, match_case=False)
@@ -96,8 +104,11 @@ class PdfPages:
         return found
 
     def close(self) -> None:
+        """Idempotent; waits for a page being drawn or searched on a worker to finish."""
         with _PDFIUM:
-            self._doc.close()
+            if not self.closed:
+                self.closed = True
+                self._doc.close()
 
 
 class PageWidget(QWidget):
@@ -231,8 +242,16 @@ class PdfView(QWidget):
             (QKeySequence.StandardKey.FindNext, self.find_next),
         ):
             QShortcut(QKeySequence(keys), self, slot, context=Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        # The document goes with the view, however it goes (its window closed, or deleted
+        # with the desk): `pages`, not self, is kept by the slot.
+        self.destroyed.connect(lambda *_, pages=pages: pages.close())
         self.retranslate()
         self._render()
+
+    def close_pages(self) -> None:
+        """Give the document back (the window is closing): nothing drawn for it lands after."""
+        self._generation += 1
+        self.pages.close()
 
     def retranslate(self) -> None:
         self.previous_button.setText(self.tr("◀ Previous"))
@@ -259,6 +278,8 @@ class PdfView(QWidget):
         return ZOOMS[self.zoom] * DPI / 72 * self.devicePixelRatioF()
 
     def _render(self) -> None:
+        if self.pages.closed:
+            return
         self._generation += 1
         generation, page = self._generation, self.page
         scale = self.pages.fitted_scale(page, self.scale())  # a huge page at the size it can be drawn

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
     QHBoxLayout,
@@ -186,3 +186,18 @@ class ReportViewer(QDialog):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate()
         super().changeEvent(event)
+
+    # The PDF's document is given back as the window closes, whoever closes it (the clerk,
+    # Escape, or the desk for another client, a lock, a decision that refuses it): until
+    # then every report opened in a session held its document and bytes in memory.
+    def done(self, result: int) -> None:
+        self.release()
+        super().done(result)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.release()
+        super().closeEvent(event)
+
+    def release(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close_pages()
