@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import shiboken6
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QApplication
 
 from suitcheck.domain.decision import Outcome
@@ -350,3 +351,30 @@ def test_a_report_window_gives_its_pdf_back_as_it_closes(  # type: ignore[no-unt
     qtbot.waitUntil(lambda: len(read) == 4 and not window.runner.busy(), timeout=10_000)
     assert not window.viewers
     assert [document_closed(pages) for pages in read] == [True] * 4
+
+
+class _ScaledScreen:
+    """A 1366x768 screen at 150 % (QT_SCALE_FACTOR=1.5): 911x512 as the window sees it."""
+
+    def availableGeometry(self) -> QRect:
+        return QRect(0, 0, 911, 512)
+
+
+def test_on_a_screen_at_150_percent_the_report_window_opens_within_it(  # type: ignore[no-untyped-def]
+    qtbot, demo_services, tmp_path, monkeypatch
+) -> None:
+    """Was BROKE: the report window opened at 980x720 whatever the screen: at 150 % on a
+    1366x768 screen (911x512 as windows see it) its right-hand find box and the bottom of
+    the page were off the screen. Now it opens within the screen, as the other dialogs do."""
+    import_pdf(demo_services, tmp_path / "in")
+    advisor = login(demo_services, "demo-advisor")
+    [report] = [r for r in demo_services.reports.search(advisor) if r.title == TITLE]
+    decision = demo_services.access.check(advisor, "880005", report.id)
+    opened = demo_services.access.open_report(advisor, "880005", report.id)
+    client = demo_services.investors.get(advisor, "880005")
+    monkeypatch.setattr(ReportViewer, "screen", lambda self: _ScaledScreen())
+    viewer = ReportViewer(opened, client, decision, advisor, pages=PdfPages(opened.original))
+    qtbot.addWidget(viewer)
+    viewer.show()  # laid out: its own minimum would win
+    assert viewer.width() <= 911
+    assert viewer.height() <= 512

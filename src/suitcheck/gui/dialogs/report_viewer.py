@@ -22,6 +22,7 @@ from suitcheck.domain.calendar import FIRM_ZONE_NAME, firm_time
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.pdf_view import PdfPages, PdfView
+from suitcheck.gui.widgets import resize_within_screen
 from suitcheck.services import Actor
 from suitcheck.services.access import CheckResult, OpenedReport
 from suitcheck.services.investors import InvestorView
@@ -112,7 +113,7 @@ class ReportViewer(QDialog):
         title, name, account = (escape_controls(t) for t in (opened.title, client.name, client.account))
         self.opened, self.decision = opened, decision
         self.title_text, self.client_name, self.account = title, name, account
-        self.resize(980, 720)
+        resize_within_screen(self, 980, 720)  # 911x512 at 150 % on a 1366x768 screen
         self.staff = staff = escape_controls(actor.display_name or actor.username)
         # The firm's wall clock, labelled: a desktop set to another zone watermarks the same time.
         moment = firm_time(now or dt.datetime.now(dt.UTC)).strftime(f"%Y-%m-%d %H:%M {FIRM_ZONE_NAME}")
