@@ -5,11 +5,21 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QDialogButtonBox
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskLevel
-from suitcheck.gui.dialogs import ClientDialog, ExportDialog, ImportDialog, LoginDialog, OverrideDialog, RatingDialog
+from suitcheck.gui.dialogs import (
+    AuditDialog,
+    ClientDialog,
+    ExportDialog,
+    ImportDialog,
+    LoginDialog,
+    OverrideDialog,
+    RatingDialog,
+)
+from suitcheck.gui.models import AuditTableModel
 from suitcheck.services import Services
 from suitcheck.services.audit_log import AuditFilter
 from tests.conftest import Clock
@@ -380,3 +390,42 @@ def test_override_records_only_the_warning_shown(qtbot, window_for, demo_service
         lambda: window.decision.result is not None and window.decision.result.decision.level is RiskLevel.R5,
         timeout=10_000,
     )
+
+
+class _ScaledScreen:
+    """A 1366x768 screen at 150 % (QT_SCALE_FACTOR=1.5): 911x512 as the window sees it."""
+
+    def availableGeometry(self) -> QRect:
+        return QRect(0, 0, 911, 512)
+
+
+def _decision_column_shown(dialog: AuditDialog) -> bool:
+    view, header = dialog.view, dialog.view.horizontalHeader()
+    column = AuditTableModel.DECISION
+    right = header.sectionViewportPosition(column) + header.sectionSize(column)
+    return not header.isSectionHidden(column) and 0 <= right <= view.viewport().width()
+
+
+def test_on_a_screen_at_150_percent_the_audit_view_shows_its_decisions(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, monkeypatch
+) -> None:
+    """Was BROKE: at 150 % on a 1366x768 screen (911x512 as windows see it) the audit view's
+    columns were 1,110 px wide: the decision sat past the right edge, behind a horizontal
+    scroll. Now the entry hash gives way (it is in every export) and the decision shows; on
+    a screen with room the hash stays."""
+    compliance = login(demo_services, "demo-compliance")
+    wide = AuditDialog(demo_services, compliance)
+    qtbot.addWidget(wide)
+    wide.show()
+    assert wide.width() == 1100
+    assert not wide.view.isColumnHidden(AuditTableModel.HASH)
+    assert _decision_column_shown(wide)
+    monkeypatch.setattr(AuditDialog, "screen", lambda self: _ScaledScreen())
+    dialog = AuditDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    assert dialog.width() <= 911
+    assert _decision_column_shown(dialog)
+    assert dialog.view.horizontalScrollBar().maximum() == 0
+    dialog.resize(1100, 512)  # given room again, the hash comes back
+    assert not dialog.view.isColumnHidden(AuditTableModel.HASH)

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
@@ -36,6 +37,10 @@ from suitcheck.services.errors import ServiceError
 class AuditDialog(QDialog):
     """Browse the audit log with filters; export and verify from here."""
 
+    WIDTHS = (60, 150, 130, 150, 140, 200, 130, 150)
+    # The report's title keeps at least this much (it elides) before the hash gives way.
+    REPORT_ROOM = 120
+
     def __init__(self, services: Services, actor: Actor, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("auditDialog")
@@ -49,8 +54,9 @@ class AuditDialog(QDialog):
             self.model,
             "auditView",
             stretch=AuditTableModel.REPORT,
-            widths=(60, 150, 130, 150, 140, 200, 130, 150),
+            widths=self.WIDTHS,
         )
+        self.view.horizontalHeader().sectionResized.connect(lambda *_: self.fit_columns())
         # The firm's day (Beijing's), as every date range is read: the desktop's own date is
         # a day behind between 00:00 and 08:00 Beijing time on a desk set to UTC, and the
         # entries of today (a re-read just applied, a check just made) were not listed.
@@ -108,6 +114,28 @@ class AuditDialog(QDialog):
         layout.addWidget(self.view, 1)
         layout.addLayout(bottom)
         self.reload()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """On a narrow screen (1024 wide, or 1366 at 150 %) the entry hash gives way rather
+        than push the decision past the right edge behind a horizontal scroll: the entry's
+        number stays, and every export (and the verification) carries the hash."""
+        header = self.view.horizontalHeader()
+        hash_column, report = AuditTableModel.HASH, AuditTableModel.REPORT
+        others = sum(
+            header.sectionSize(c)
+            for c in range(self.model.columnCount())
+            if c not in (hash_column, report) and not header.isSectionHidden(c)
+        )
+        room = self.view.width() - 2 * self.view.frameWidth() - self.view.verticalScrollBar().sizeHint().width()
+        hide = others + self.WIDTHS[hash_column] + self.REPORT_ROOM > room
+        if hide != header.isSectionHidden(hash_column):
+            self.view.setColumnHidden(hash_column, hide)
+            if not hide:
+                self.view.setColumnWidth(hash_column, self.WIDTHS[hash_column])
 
     def current_filter(self) -> AuditFilter:
         return AuditFilter(
