@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, Qt
 
 from suitcheck.domain.codes import AuditAction
 from suitcheck.gui import messages, texts
@@ -310,3 +310,32 @@ def test_chinese_names_the_subject_table_one_way() -> None:
         if re.search(r"\bsubject", source, re.I) and re.search("标的|研究对象", translation):
             other[source] = translation
     assert not other, other
+
+
+def test_the_chinese_audit_view_names_the_system_as_a_label(qtbot, chinese, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
+    """Was BROKE: entries the program made itself (seals, the demo's seeding) were listed
+    under "system" in the Chinese audit view, as if a staff member had that user name. It
+    is a label, shown in the desk's language, in full-width brackets (which no user name
+    may hold) and grey; staff are listed by their user names as they are, and the raw
+    value (what the filter and sorting use) stays the recorded one."""
+    from PySide6.QtCore import QDate
+
+    from suitcheck.gui.dialogs import AuditDialog
+    from suitcheck.gui.models import AuditTableModel, RawRole
+    from suitcheck.services.auth import RESERVED_USERNAMES
+
+    assert set(texts.STAFF_LABELS) == set(RESERVED_USERNAMES)  # every name no staff may take has a label
+    compliance = demo_services.auth.login("demo-compliance", "demo")
+    dialog = AuditDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    dialog.since.setDate(QDate(2000, 1, 1))
+    dialog.reload()
+    model = dialog.model
+    rows = [model.index(r, AuditTableModel.STAFF) for r in range(model.rowCount())]
+    by_system = [i for i in rows if i.data(RawRole) == "system"]
+    assert by_system  # the demo's seals
+    assert {i.data() for i in by_system} == {"（系统）"}
+    assert all(i.data(Qt.ItemDataRole.ForegroundRole) is not None for i in by_system)  # grey
+    staff = [i for i in rows if i.data(RawRole) == "demo-compliance"]
+    assert {i.data() for i in staff} == {"demo-compliance"}
+    assert all(i.data(Qt.ItemDataRole.ForegroundRole) is None for i in staff)

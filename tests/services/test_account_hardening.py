@@ -533,3 +533,15 @@ def test_unknown_user_names_are_kept_as_a_keyed_hash(services: Services, isolate
     assert expected in log_file.read_text(encoding="utf-8")
     # Not a plain hash anyone could compute from a guess.
     assert expected != hashlib.sha256(typed.encode()).hexdigest()[:32]
+
+
+@pytest.mark.parametrize("name", ["system", "(unknown user)", "local-recovery"])
+def test_no_account_may_take_a_name_the_trail_records_for_no_staff_member(sqlite_services: Services, name: str) -> None:
+    """The trail records "system" (and the other two) for what no staff member did; the desk
+    shows them as labels in its language (gui/texts.staff_text), which holds only while no
+    account can be called so."""
+    services = sqlite_services
+    root = staff(services, Role.ADMIN, "t-root")
+    with pytest.raises(InvalidInput):
+        services.auth.create_staff(root, name, "a long enough pass phrase 7", Role.ADVISOR)
+    services.auth.create_staff(root, "System-2", "a long enough pass phrase 7", Role.ADVISOR)  # the password is fine

@@ -28,6 +28,7 @@ Index = QModelIndex | QPersistentModelIndex
 Fetch = Callable[[int, int], Sequence[T]]
 
 RED, AMBER, GREEN = QColor("#b3261e"), QColor("#9a6700"), QColor("#1e7b34")
+LABEL_GREY = QColor("#6b6b6b")
 
 # The only roles these models answer. A view asks for about eight roles per cell, for
 # every loaded row each time it measures a column to fit its contents: the others are
@@ -277,6 +278,8 @@ class AuditTableModel(PagedTableModel[ExportRow]):
     )
 
     def cell(self, e: ExportRow, column: int, role: int) -> Any:
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.STAFF and texts.is_staff_label(e.staff):
+            return QBrush(LABEL_GREY)  # a label (the system...), not a user's name
         if role not in (Qt.ItemDataRole.DisplayRole, RawRole):
             return None
         if column == self.SEQ:
@@ -284,7 +287,7 @@ class AuditTableModel(PagedTableModel[ExportRow]):
         if column == self.TIME:
             return e.at if role == RawRole else stamp_in_firm_time(e.at)
         if column == self.STAFF:
-            return e.staff
+            return e.staff if role == RawRole else texts.staff_text(e.staff)
         if column == self.ACTION:
             return e.action if role == RawRole else texts.action_text(e.action)
         if column == self.CLIENT:

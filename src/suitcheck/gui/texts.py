@@ -10,6 +10,8 @@ from suitcheck.domain.decision import AssessmentState, Outcome, Reason
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.services.auth import LOCAL_RECOVERY, UNKNOWN_USER
+from suitcheck.services.context import SYSTEM
 
 REASONS = {
     Reason.PROFILE_COVERS_LEVEL: QT_TRANSLATE_NOOP(
@@ -118,11 +120,31 @@ PERMISSIONS = {
     Permission.CORRECT_CLOCK.value: QT_TRANSLATE_NOOP("Permissions", "record a correction of this computer's clock"),
 }
 
+# What the audit trail records as the staff of an entry no staff member made
+# (services.auth.RESERVED_USERNAMES, which no account may take). A label, not a user's
+# name: shown in the desk's language, in brackets no user name can hold (full-width ones
+# in Chinese, which user names refuse; a space in English), and in grey (models.AuditTableModel).
+STAFF_LABELS = {
+    SYSTEM.username: QT_TRANSLATE_NOOP("StaffLabels", "(the system)"),
+    UNKNOWN_USER: QT_TRANSLATE_NOOP("StaffLabels", "(unknown user)"),
+    LOCAL_RECOVERY: QT_TRANSLATE_NOOP("StaffLabels", "(local recovery)"),
+}
+
 CLASSES = {
     "ordinary": QT_TRANSLATE_NOOP("Classes", "ordinary"),
     "professional": QT_TRANSLATE_NOOP("Classes", "professional"),
     "professional-as-ordinary": QT_TRANSLATE_NOOP("Classes", "professional, treated as ordinary"),
 }
+
+
+def staff_text(name: str) -> str:
+    """The staff of an audit entry as shown: a staff member's user name as it is, a label
+    for what no staff member did (STAFF_LABELS) in the desk's language."""
+    return translated("StaffLabels", STAFF_LABELS[name]) if name in STAFF_LABELS else name
+
+
+def is_staff_label(name: str) -> bool:
+    return name in STAFF_LABELS
 
 
 def reason_text(reason: Reason) -> str:

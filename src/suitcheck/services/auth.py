@@ -52,6 +52,12 @@ LOGIN_FAILED = (
 )
 DISABLED = "This account is disabled; ask an administrator."
 UNKNOWN_USER = "(unknown user)"
+LOCAL_RECOVERY = "local-recovery"
+# Names the trail records for what no staff member did: the program itself (SYSTEM: seals,
+# first run, demo seeding), a login under a name no account has, an administrator recovered
+# at the computer. No account may take one (_check_username), so a desk may show each as a
+# label in its own language (gui/texts.staff_text) without passing anyone off as it.
+RESERVED_USERNAMES = (SYSTEM.username, UNKNOWN_USER, LOCAL_RECOVERY)
 SETTING_ORIGIN = "origin"
 SETTING_NAME_KEY = "login-name-key"
 
@@ -534,7 +540,7 @@ class AuthService:
             staff.failed_logins = 0
             self._ctx.audit(
                 session,
-                Actor(0, "local-recovery", Role.ADMIN),
+                Actor(0, LOCAL_RECOVERY, Role.ADMIN),
                 AuditAction.ADMIN_RECOVERED,
                 facts={"username": username, "os_user": by, "store": path.name},
             )
@@ -567,7 +573,7 @@ def _check_username(username: str) -> str:
             "A user name holds a full-width or other compatibility form of a character (ｌ for l); "
             "type it with ordinary half-width characters."
         )
-    if username in (UNKNOWN_USER, SYSTEM.username, "local-recovery"):
+    if username in RESERVED_USERNAMES:
         raise InvalidInput(f"{username!r} is reserved; choose another user name.")
     return username
 

@@ -1128,6 +1128,10 @@
         <source>Recorded as audit entry {n} · {hash}</source>
         <translation>已记入审计第 {n} 条 · {hash}</translation>
     </message>
+    <message>
+        <source>{outcome}: {client}, {report}. {reason}</source>
+        <translation>{outcome}：{client}，{report}。{reason}</translation>
+    </message>
 </context>
 <context>
     <name>DesktopApp</name>
@@ -4901,6 +4905,21 @@ Store: {store}</source>
     <message>
         <source>Close</source>
         <translation>关闭</translation>
+    </message>
+</context>
+<context>
+    <name>StaffLabels</name>
+    <message>
+        <source>(the system)</source>
+        <translation>（系统）</translation>
+    </message>
+    <message>
+        <source>(unknown user)</source>
+        <translation>（未知用户）</translation>
+    </message>
+    <message>
+        <source>(local recovery)</source>
+        <translation>（本机恢复）</translation>
     </message>
 </context>
 <context>
