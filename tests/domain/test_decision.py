@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from suitcheck.domain.decision import (
+    BLOCKING_REASONS,
     AssessmentState,
     InvestorFacts,
     Outcome,
@@ -436,3 +437,25 @@ def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, report: Repo
         )
     strict = Policy(version=policy.version, validity_days=policy.validity_days, warning_days=policy.warning_days)
     assert eligible == (decide(facts, report, TODAY, strict).outcome is Outcome.ALLOW)
+
+
+@given(investor_facts, report_facts, policies)
+def test_the_main_reason_is_the_one_the_outcome_rests_on(
+    facts: InvestorFacts, report: ReportFacts, policy: Policy
+) -> None:
+    """What a screen reader hears with the outcome (gui.decision_panel): a block's first
+    blocking reason, an allow's reason for allowing, never a caution in their place."""
+    d = decide(facts, report, TODAY, policy)
+    assert d.main_reason in d.reasons
+    if d.outcome is Outcome.ALLOW:
+        assert d.main_reason in (Reason.PROFILE_COVERS_LEVEL, Reason.PROFESSIONAL_INVESTOR)
+    else:
+        assert d.main_reason == next(r for r in d.reasons if r in BLOCKING_REASONS)
+    if d.outcome is Outcome.ALLOW_AFTER_WARNING:
+        assert d.main_reason is Reason.PROFILE_BELOW_LEVEL
+
+
+def test_the_main_reason_of_an_allow_under_a_raised_level_is_the_allow() -> None:
+    d = decide(ordinary(RiskProfile.C5, special_attention=True), ReportFacts(RiskLevel.R2, RiskLevel.R4), TODAY, POLICY)
+    assert d.reasons[0] is Reason.LEVEL_RAISED_TO_SUBJECT
+    assert d.main_reason is Reason.PROFILE_COVERS_LEVEL

@@ -206,6 +206,20 @@ class Decision:
     def allowed(self) -> bool:
         return self.outcome is Outcome.ALLOW
 
+    @property
+    def main_reason(self) -> Reason | None:
+        """The reason the outcome rests on, for a one-line account (a screen reader's): the
+        first that blocks (the one a warning can lift, for ONLY AFTER WARNING), else the one
+        that allows; a note or caution (the level raised to its subject, special attention)
+        only when nothing else was given."""
+        for reason in self.reasons:
+            if reason in BLOCKING_REASONS:
+                return reason
+        for reason in self.reasons:
+            if reason in (Reason.PROFILE_COVERS_LEVEL, Reason.PROFESSIONAL_INVESTOR):
+                return reason
+        return self.reasons[0] if self.reasons else None
+
     def facts(self) -> dict[str, object]:
         """The facts the decision used, in a JSON-ready form for the audit record."""
         return {

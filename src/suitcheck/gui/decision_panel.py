@@ -61,6 +61,7 @@ class DecisionPanel(QFrame):
         self.verdict.setText(self.tr("No decision yet"))
         self.summary.setText(text or self.tr("Select a client and a report to see whether the client may read it."))
         self.verdict.setAccessibleName(self.verdict.text())
+        self.verdict.setAccessibleDescription(self.summary.text())
         for label in (self.reasons, self.rule, self.footer):
             label.clear()
 
@@ -69,10 +70,8 @@ class DecisionPanel(QFrame):
         d = result.decision
         self._paint(d.outcome)
         self.verdict.setText(texts.outcome_text(d.outcome))
-        self.verdict.setAccessibleName(texts.outcome_text(d.outcome))
-        self.summary.setText(
-            self.tr("{client} — {report}").format(client=escape_controls(client), report=escape_controls(report))
-        )
+        client, report = escape_controls(client), escape_controls(report)
+        self.summary.setText(self.tr("{client} — {report}").format(client=client, report=report))
         items = "".join(
             f"<li style='color:#9a6700; font-weight:bold'>⚠ {texts.reason_text(r)}</li>"
             if r in CAUTIONS
@@ -104,6 +103,20 @@ class DecisionPanel(QFrame):
             self.rule.setText(self.rule.text() + "\n✔ " + note)
         self.footer.setText(
             self.tr("Recorded as audit entry {n} · {hash}").format(n=result.audit_id, hash=result.entry_hash[:16] + "…")
+        )
+        # A screen reader hears the outcome, for whom, which report and why in one (the name),
+        # then the other reasons and the rule (the description); the colour says nothing to it.
+        main = d.main_reason
+        self.verdict.setAccessibleName(
+            self.tr("{outcome}: {client}, {report}. {reason}").format(
+                outcome=texts.outcome_text(d.outcome),
+                client=client,
+                report=report,
+                reason=texts.reason_text(main) if main is not None else "",
+            )
+        )
+        self.verdict.setAccessibleDescription(
+            "\n".join([*(texts.reason_text(r) for r in d.reasons if r is not main), self.rule.text()])
         )
 
 
