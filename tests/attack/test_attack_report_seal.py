@@ -19,8 +19,9 @@ from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
+from suitcheck.services.access import CheckResult
 from suitcheck.services.context import Actor
-from suitcheck.services.errors import InvalidInput, PermissionDenied, ServiceError
+from suitcheck.services.errors import DecisionRefuses, InvalidInput, PermissionDenied, ServiceError
 from suitcheck.services.integrity import RECORD_SEALED, SEAL_REPORTS_SETTING
 from suitcheck.store.models import AuditEntry, PolicyVersion, Report, StoreSetting
 from tests.conftest import Clock, add_client, make_services, staff
@@ -318,14 +319,24 @@ def test_a_report_file_swapped_in_sql_is_not_opened(desk: Desk) -> None:
         conn.execute(
             text("UPDATE report_content SET original = :b WHERE report_id = :r"), {"b": b"other file", "r": desk.r4}
         )
-    with pytest.raises(PermissionDenied):
+    checked = services.access.check(desk.advisor, "C5", desk.r4)
+    assert checked.decision.outcome is Outcome.ALLOW  # the check reads the rows, not the file
+    with pytest.raises(DecisionRefuses) as refused:
         services.access.open_report(desk.advisor, "C5", desk.r4)
     with services.store.engine.connect() as conn:
         facts = conn.execute(
-            select(AuditEntry.facts, AuditEntry.reasons).where(AuditEntry.action == "open-refused")
+            select(AuditEntry.seq, AuditEntry.facts, AuditEntry.reasons).where(AuditEntry.action == "open-refused")
         ).all()
     assert facts
     assert json.loads(facts[-1].reasons) == INTEGRITY
+    # The refusal says the decision it was recorded under, for a desk to show in place of
+    # the check's allow it overturned (one answer on screen, not an allow and a refusal).
+    refusal = refused.value.refusal
+    assert isinstance(refusal, CheckResult)
+    assert (refusal.decision.outcome, [r.value for r in refusal.decision.reasons]) == (Outcome.BLOCK, INTEGRITY)
+    assert (refusal.investor_id, refusal.report_id, refusal.audit_id) == (checked.investor_id, desk.r4, facts[-1].seq)
+    assert not refusal.may_open
+    assert not refusal.may_override
 
 
 def test_writes_by_suitcheck_are_sealed_and_recorded(desk: Desk) -> None:

@@ -127,10 +127,17 @@ def test_a_stale_allow_opens_nothing_and_leaves_no_allow_on_screen(  # type: ign
     assert "may not be opened" in sentence
     # The role may open reports: what refuses is the decision, and the box says so.
     assert headline == "The client may not read this report."
-    # No allow the service has just refused stays on screen, nor an Open to press again.
-    assert window.decision.result is None
-    assert window.decision.verdict.text() != "ALLOWED"
-    assert "not opened" in window.decision.summary.text()
+    # No allow the service has just refused stays on screen, nor an Open to press again:
+    # the panel shows the decision the refusal was recorded under (the box's), no hint to
+    # check again beside it.
+    refusal = window.decision.result
+    assert refusal is not None
+    assert refusal.decision.outcome is Outcome.BLOCK
+    refused = [
+        e.seq for e in demo_services.audit.browse(login(demo_services, "demo-compliance")) if e.action == "open-refused"
+    ]
+    assert refusal.audit_id == max(refused)
+    assert window.decision.verdict.text() == "BLOCKED"
     assert not window.open_button.isEnabled()
     assert not window.open_action.isEnabled()
     qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.BLOCK, timeout=5000)

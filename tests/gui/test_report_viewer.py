@@ -378,3 +378,48 @@ def test_on_a_screen_at_150_percent_the_report_window_opens_within_it(  # type: 
     viewer.show()  # laid out: its own minimum would win
     assert viewer.width() <= 911
     assert viewer.height() <= 512
+
+
+def test_a_report_whose_file_fails_its_check_at_opening_shows_one_answer(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services, message_boxes
+) -> None:
+    """Was BROKE: a report whose stored file was replaced (its row and seal untouched) was
+    checked ALLOWED (a check reads the sealed rows, not the file); Open then refused it,
+    the service recording the opening as a block for record-integrity, and the clerk saw
+    "the decision is BLOCKED" in a box over a panel asking to check again and a column
+    still saying ALLOWED. Now the refusal's decision
+    (the services': BLOCKED, the record-integrity reason, its audit entry) takes the
+    allow's place in the panel and the column, and Open stays off."""
+    from sqlalchemy import select, text
+
+    from suitcheck.domain.decision import Reason
+    from suitcheck.store.models import AuditEntry
+
+    window = window_for()
+    find_client(qtbot, window, "880005")
+    pick_report(qtbot, window, "创业板")
+    assert window.report is not None
+    report_id = window.report.id
+    with demo_services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE report_content SET original = :b WHERE report_id = :r"), {"b": b"x", "r": report_id})
+    qtbot.waitUntil(window.open_button.isEnabled, timeout=10_000)
+    assert window.decision.result is not None
+    assert window.decision.result.decision.outcome is Outcome.ALLOW
+    window.open_button.click()
+    qtbot.waitUntil(lambda: not window._opening and not window.runner.busy(), timeout=10_000)
+    with demo_services.store.engine.connect() as conn:
+        refused = conn.execute(
+            select(AuditEntry.seq).where(AuditEntry.action == "open-refused", AuditEntry.report_id == report_id)
+        ).scalar_one()
+    shown = window.decision.result
+    assert shown is not None
+    assert (shown.decision.outcome, shown.decision.reasons, shown.audit_id) == (
+        Outcome.BLOCK, (Reason.RECORD_INTEGRITY,), refused,
+    )  # fmt: skip
+    assert window.decision.verdict.text() == "BLOCKED"
+    assert window.report_model.verdict(report_id) is Outcome.BLOCK
+    assert not window.open_button.isEnabled()
+    assert not window.viewers
+    # The box says what the panel says.
+    refusing = "This report may not be opened for this client: the decision is BLOCKED."
+    assert message_boxes == [("The client may not read this report.", refusing)]

@@ -46,7 +46,7 @@ from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult, OpenedReport
 from suitcheck.services.branches import BranchView
-from suitcheck.services.errors import ServiceError
+from suitcheck.services.errors import DecisionRefuses, ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportFilter, ReportView
 
@@ -1033,27 +1033,44 @@ class MainWindow(QMainWindow):
                 self._viewer_recheck.start()
 
         def failed(exc: BaseException) -> None:
-            if self.client is client and self.report is report and self.decision.result is result:
-                # The service decided again and did not open it (another desktop re-rated the
-                # report, the client is due for re-assessment...): the allow on screen is stale,
-                # and so is a window of this report opened under it.
-                self._close_viewers_of(report.id)
-                self.decision.show_hint(self.tr("The report was not opened. Check again for the current decision."))
-                self._refresh_verdicts(reset=True)
-                # The list's level column too, where the refusal came from a re-rating.
-                self.runner.start(
-                    Job(self.services.reports.get, self.actor, report.id),
-                    self.report_model.update_report,
-                    lambda _exc: None,  # the list keeps the level it showed; the hint stands
-                )
-            self._opened()
-            self.statusBar().clearMessage()  # "Opening the report…" no longer
-            self._error(exc)
+            self._opening_failed(client, report, result, exc)
 
         self._opening = True  # one press, one opening: Open and Ctrl+O wait until it is shown
         self._update_actions()
         self.statusBar().showMessage(self.tr("Opening the report…"), 3000)
         self.runner.start(Job(fetch), show, failed)
+
+    def _opening_failed(
+        self, client: InvestorView, report: ReportView, result: CheckResult, exc: BaseException
+    ) -> None:
+        """The service decided again at the opening and did not open it (its stored file
+        fails its check, another desktop re-rated the report, the client is due for
+        re-assessment...): the allow on screen is stale, and so is a window of this report
+        opened under it. Where the refusal says the decision it was recorded under, that
+        decision takes the allow's place in the panel and the column (one answer on screen:
+        the box's "the decision is BLOCKED" beside BLOCKED and its reason, not beside
+        ALLOWED or a request to check again); otherwise the panel asks for a check."""
+        refusal = exc.refusal if isinstance(exc, DecisionRefuses) else None
+        self._opened()
+        self.statusBar().clearMessage()  # "Opening the report…" no longer
+        if self.client is not client or self.report is not report or self.decision.result is not result:
+            self._error(exc)  # the clerk moved on meanwhile: the pair on screen is not this one
+            return
+        self._close_viewers_of(report.id)
+        if isinstance(refusal, CheckResult) and self._on_screen(refusal):
+            self._show_decision(refusal)  # recorded: the refused opening's audit entry
+            if refusal.client_moved_on(client):
+                self._follow_the_store(client)  # the card and the column as stored now
+        else:
+            self.decision.show_hint(self.tr("The report was not opened. Check again for the current decision."))
+        self._refresh_verdicts(reset=True)  # the panel's decision stands over its report's row
+        # The list's level column too, where the refusal came from a re-rating.
+        self.runner.start(
+            Job(self.services.reports.get, self.actor, report.id),
+            self.report_model.update_report,
+            lambda _exc: None,  # the list keeps the level it showed; the panel stands
+        )
+        self._error(exc)  # the box says the same: the decision refuses it
 
     def recheck_viewers(self) -> None:
         """Ask the services which of the reports open in windows the client may still be

@@ -737,9 +737,8 @@ class AccessService:
                     "report %s: its stored file does not match the row's hash, or cannot be read; not opened", report.id
                 )
                 decision = integrity_block(decision)
-            granted = _answers(self._ctx, session, actor, decision, investor.id, report.id, policy.warning_version)[
-                "may_open"
-            ]
+            answers = _answers(self._ctx, session, actor, decision, investor.id, report.id, policy.warning_version)
+            granted = answers["may_open"]
             action = AuditAction.OPEN if granted else AuditAction.OPEN_REFUSED
             entry = self._ctx.audit(
                 session,
@@ -757,7 +756,8 @@ class AccessService:
                     report.id, report.title, stored.text, stored.original, report.source_kind, entry.seq
                 )
         raise DecisionRefuses(
-            f"This report may not be opened for this client: the decision is {decision.outcome.value}."
+            f"This report may not be opened for this client: the decision is {decision.outcome.value}.",
+            refusal=CheckResult(decision, investor.id, report.id, entry.seq, entry.entry_hash, **answers),
         )
 
     def eligible(self, actor: Actor, report_ref: str | int, *, limit: int | None = None) -> Iterator[InvestorView]:

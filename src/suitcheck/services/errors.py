@@ -36,7 +36,14 @@ class PermissionDenied(ServiceError):
 class DecisionRefuses(PermissionDenied):
     """The role may do it, but the decision about this client and report does not allow
     it (opening a report the client may not read): a user is told so, not that their role
-    may not."""
+    may not. `refusal`, when given, is the decision the refusal was recorded under (an
+    access.CheckResult for the refused opening's entry): decided again at the opening, it
+    may differ from the check before it (the stored file failed its check, the report was
+    re-rated meanwhile), and a desk shows it rather than the check it overturned."""
+
+    def __init__(self, message: str, *, refusal: Any = None) -> None:
+        super().__init__(message)
+        self.refusal = refusal
 
 
 class ClockWrong(ServiceError):
