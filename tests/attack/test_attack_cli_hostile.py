@@ -230,13 +230,21 @@ def test_an_export_ended_by_sigterm_leaves_nothing_and_says_so(demo_env: Path, t
 
 
 def test_ctrl_c_as_an_export_is_recorded_leaves_the_export_it_recorded(
-    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+    demo_env: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    request: pytest.FixtureRequest,
 ) -> None:
     """Was BROKE (7): Ctrl+C landing as an export's audit entry committed (the commit's
     fsync is where an export's last moment goes) left the trail recording an export of N
     entries that nobody got: the file was removed, and the user was told "interrupted."
     Now Ctrl+C waits from the record to the renames: the entry and the verified pair."""
     monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    # Ctrl+C as a program started from a terminal has it: a suite started in the background
+    # (`.ci/run &` from a script) inherits SIGINT ignored, and Python then leaves it so.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    request.addfinalizer(lambda: signal.signal(signal.SIGINT, before))
 
     def recorded_then_interrupted(*args: Any, record: Any, **kwargs: Any) -> Any:
         def then_ctrl_c(manifest: dict[str, Any]) -> None:
