@@ -746,6 +746,13 @@ def _import_reports(rep: ReportService, actor: Actor, args: argparse.Namespace, 
     return EXIT_OK if all(r.status is not ImportStatus.FAILED for r in results) else EXIT_ERROR
 
 
+def _full_stop(sentence: str) -> str:
+    """A sentence with its full stop, for another to follow: a store failure may end in the
+    driver's own words ("disk I/O error"), which have none."""
+    sentence = sentence.rstrip()
+    return sentence if sentence.endswith((".", "!", "?", "。", "！", "？")) else f"{sentence}."
+
+
 def _files_done(done: int, found: int) -> str:
     return f"{done} of the {found} files were done" if found else "no file was done"
 
@@ -997,7 +1004,7 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
             # would fail the same way): the sentence says so, and what was done before it.
             # Nothing checked yet: the refusal as it is, and an earlier results file is kept.
             if results.written:
-                exc.args = (f"{exc} {results.stopped()}",)
+                exc.args = (f"{_full_stop(str(exc))} {results.stopped()}",)
             raise
     total = sum(counts.values())
     out.emit(

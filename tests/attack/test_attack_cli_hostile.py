@@ -419,3 +419,32 @@ def test_a_chinese_header_row_is_no_pair(
     with closing(sqlite3.connect(demo_env)) as conn:
         actions = [a for (a,) in conn.execute("SELECT action FROM audit_entry WHERE seq > ?", (before,))]
     assert "client-not-found" not in actions
+
+
+def test_a_batch_stopped_by_a_bare_driver_message_says_it_in_two_sentences(
+    demo_env: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capfd: pytest.CaptureFixture[str]
+) -> None:
+    """Was BROKE: a store failure worded by the driver without a full stop ("disk I/O
+    error") ran into the batch's own sentence: "disk I/O error The batch stopped at ...\""""
+    from suitcheck.services.access import AccessService
+    from suitcheck.store.engine import StoreError
+
+    monkeypatch.setenv("SUITCHECK_PASSWORD", "demo")
+    report = report_id(demo_env, "创业板")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("".join(f"88000{n},{report}\n" for n in range(1, 5)), encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    check_pairs = AccessService.check_pairs
+
+    def then_the_disk_fails(self: AccessService, actor: Any, given: Any) -> Any:
+        checks = check_pairs(self, actor, given)
+        yield next(checks)
+        checks.close()
+        raise StoreError("The store could not be written: disk I/O error")
+
+    monkeypatch.setattr(AccessService, "check_pairs", then_the_disk_fails)
+    code = main(["check", "--batch", str(pairs), "--out", str(out), "--db", str(demo_env), "--user", "demo-advisor"])
+    assert code == 1
+    assert capfd.readouterr().err.startswith(
+        "suitcheck: The store could not be written: disk I/O error. The batch stopped at line 2: "
+    )
