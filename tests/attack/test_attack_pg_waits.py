@@ -337,8 +337,10 @@ def test_a_client_import_writing_a_long_report_is_not_ended_as_idle(
     try:
         officer = staff(services, Role.COMPLIANCE)
         # The test's short bound, for the import only (not the set-up above, which a busy
-        # machine may pause between two statements).
-        monkeypatch.setattr(store_engine, "IDLE_IN_TRANSACTION_MS", 500)
+        # machine may pause between two statements). 2 s, not less: the import's own
+        # statements before its report run under it, and a CI machine running the suite on
+        # every core once paused 500 ms between two of them (the session ended as idle).
+        monkeypatch.setattr(store_engine, "IDLE_IN_TRANSACTION_MS", 2000)
         rows = client_rows(3)
         rows[1][5] = "2026-02-30"
         written = client_import._write_report_xlsx
@@ -346,7 +348,7 @@ def test_a_client_import_writing_a_long_report_is_not_ended_as_idle(
 
         def slow_desktop(*args: Any) -> None:
             written(*args)
-            writing.wait(1.5)  # longer than the bound: the desktop is still writing the file
+            writing.wait(3)  # longer than the bound: the desktop is still writing the file
 
         monkeypatch.setattr(client_import, "_write_report_xlsx", slow_desktop)
         report = tmp_path / "report.xlsx"
