@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import event
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services import Actor, Services, access, investors, reminders
 from suitcheck.services.errors import Conflict, DecisionRefuses, InvalidInput, ServiceError
+from tests.attack.test_attack_shared_store import desk_waits_for_the_trail_or_is_done
 from tests.conftest import PASSWORD, TODAY, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 from tests.ingest.test_level_attack import _report
@@ -264,11 +265,7 @@ def _other_desk_meanwhile(first: Services, action: Any) -> tuple[Any, list[threa
     desk: list[threading.Thread] = []
 
     def waiting_or_done() -> bool:
-        with first.store.engine.connect() as conn:
-            waiting = conn.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")
-            ).scalar_one()
-        return not desk[0].is_alive() or waiting > 0
+        return desk_waits_for_the_trail_or_is_done(first, desk[0])
 
     def meanwhile() -> None:
         if desk:

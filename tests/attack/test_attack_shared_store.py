@@ -3,11 +3,12 @@ made deterministic: the second desk acts at a chosen point of the first one's wo
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from suitcheck.audit import chain
 from suitcheck.domain.levels import RiskProfile
@@ -16,6 +17,16 @@ from suitcheck.services import Actor, Services
 from suitcheck.services.errors import Conflict
 from tests.conftest import PASSWORD, TODAY, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
+
+
+def desk_waits_for_the_trail_or_is_done(first: Services, desk: threading.Thread) -> bool:
+    """Another desk (a thread) has committed, or waits for the trail's lock (an advisory
+    lock) that `first`'s transaction holds: then it follows that transaction's change."""
+    with first.store.engine.connect() as conn:
+        waiting = conn.execute(
+            text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")
+        ).scalar_one()
+    return not desk.is_alive() or waiting > 0
 
 
 def test_an_entry_committed_while_verify_reads_is_no_deleted_entry(
@@ -169,11 +180,7 @@ def test_a_check_is_recorded_in_the_order_of_what_it_saw(
     desk: list[threading.Thread] = []
 
     def waiting_or_done() -> bool:
-        with first.store.engine.connect() as conn:
-            waiting = conn.execute(
-                text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")
-            ).scalar_one()
-        return not desk[0].is_alive() or waiting > 0
+        return desk_waits_for_the_trail_or_is_done(first, desk[0])
 
     def deciding(*args: Any, **kw: Any) -> Any:
         if not desk:  # the other desk re-assesses the client while this one decides
