@@ -164,10 +164,6 @@ def test_a_check_is_recorded_in_the_order_of_what_it_saw(
     trail, and the check after it recorded the profile from before it: the trail's order
     said the check was made on the new assessment while it used the old one. The check now
     takes the chain lock before it reads, so the other desk's change waits and follows it."""
-    import threading
-
-    from sqlalchemy import text
-
     from suitcheck.services import access
 
     first = make_services(pg_target, clock)
