@@ -13,7 +13,7 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={Path(__file__).with_name('offscreen-screen.json')}"
 
 import pytest
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, QThreadPool
 from PySide6.QtWidgets import QMessageBox
 
 from suitcheck.gui.dialogs import LockDialog, LoginDialog
@@ -41,6 +41,17 @@ def _no_poll_outlives_its_test() -> Iterator[None]:
     """modal.when_visible's polls end with their test."""
     yield
     stop_polls()
+
+
+@pytest.fixture(autouse=True)
+def _no_work_outlives_its_test() -> Iterator[None]:
+    """What a test started on the shared pool (a page drawn at 300 %, a search, a check) is
+    done before the next test begins: left running, it held up the next test's first
+    search behind it, on a loaded 2-core machine past that test's wait (a window's search
+    for a client timed out in two whole-suite runs). A test whose work never ends fails."""
+    yield
+    if not QThreadPool.globalInstance().waitForDone(int(2 * HELD_S * 1000)):
+        pytest.fail("work this test started on the shared pool was still running after it ended")
 
 
 @pytest.fixture

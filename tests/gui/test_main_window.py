@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QRect, Qt
+from PySide6.QtCore import QRect, Qt, QThreadPool
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
 
@@ -21,7 +21,17 @@ from tests.gui.conftest import password_answered
 def find_client(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
     window.client_search.clear()
     qtbot.keyClicks(window.client_search, text)
-    qtbot.waitUntil(lambda: window.client is not None and window.client.account == text, timeout=5000)
+    try:
+        qtbot.waitUntil(lambda: window.client is not None and window.client.account == text, timeout=5000)
+    except qtbot.TimeoutError:
+        pane = window.client_pane
+        shown = window.client.account if window.client else None
+        busy = QThreadPool.globalInstance().activeThreadCount()
+        raise AssertionError(
+            f"the search for {text!r} did not show that client: search box {window.client_search.text()!r}, "
+            f"client shown {shown!r}, search under way {pane.searching}, {pane.model.rowCount()} rows listed, "
+            f"current row {pane.view.currentIndex().row()}, shared pool threads busy {busy}"
+        ) from None
 
 
 def pick_report(qtbot, window: MainWindow, title_part: str, decided: bool = True) -> None:  # type: ignore[no-untyped-def]

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QRect
+from PySide6.QtCore import QRect, QThreadPool
 from PySide6.QtWidgets import QApplication
 
 from suitcheck.domain.decision import Outcome
@@ -20,6 +20,7 @@ from suitcheck.gui.pdf_view import DPI, MAX_PAGE_PIXELS, MAX_PAGE_SIDE, ZOOMS, P
 from suitcheck.services import Services
 from tests.gui.conftest import HELD_S, login
 from tests.gui.test_main_window import find_client, pick_report
+from tests.ingest.hostile import many_pages_pdf
 from tests.pdfs import pdf_line, raw_page_pdf, two_column_report_pdf
 
 TITLE = "星辰半导体：先进封装放量，AI 芯片需求强劲"
@@ -423,3 +424,32 @@ def test_a_report_whose_file_fails_its_check_at_opening_shows_one_answer(  # typ
     # The box says what the panel says.
     refusing = "This report may not be opened for this client: the decision is BLOCKED."
     assert message_boxes == [("The client may not read this report.", refusing)]
+
+
+def test_pages_paged_past_are_not_drawn(qtbot, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Was wrong: every page the clerk paged past (PageDown held in a long report) was still
+    drawn, each in turn on the shared pool, and thrown away: the desk's client search and
+    checks waited behind them. A page no longer wanted when its turn comes is not drawn."""
+    pages = PdfPages(many_pages_pdf(30))
+    drawn, asked = pages.render, []
+
+    def render(index: int, scale: float) -> Any:
+        asked.append(index)
+        return drawn(index, scale)
+
+    monkeypatch.setattr(pages, "render", render)
+    held = threading.Event()
+    QThreadPool.globalInstance().start(lambda: held.wait(HELD_S))  # the pool busy: the pages queue
+    QThreadPool.globalInstance().start(lambda: held.wait(HELD_S))
+    try:
+        view = PdfView(pages, "赵一鸣 880005")
+        qtbot.addWidget(view)
+        view.show()
+        for page in range(1, 30):
+            view.go_to(page)
+    finally:
+        held.set()
+    qtbot.waitUntil(lambda: view.rendered == (29, view.scale()), timeout=10_000)
+    assert QThreadPool.globalInstance().waitForDone(10_000)
+    assert asked == [29]
+    view.close_pages()

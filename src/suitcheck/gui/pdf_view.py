@@ -293,8 +293,15 @@ class PdfView(QWidget):
         self.zoom_in.setEnabled(self.zoom < len(ZOOMS) - 1)
         self.zoom_out.setEnabled(self.zoom > 0)
 
-        def show(image: QImage) -> None:
+        def draw() -> QImage | None:
+            # Runs on the shared pool: a page paged past (PageDown held) is not drawn when
+            # its turn comes, so the desk's searches and checks do not wait behind it.
             if generation != self._generation:
+                return None
+            return self.pages.render(page, scale)
+
+        def show(image: QImage | None) -> None:
+            if image is None or generation != self._generation:
                 return  # the clerk moved on meanwhile
             if self._page_failed:  # the sentence was about the page before
                 self._page_failed = False
@@ -313,7 +320,7 @@ class PdfView(QWidget):
             self._page_failed = True
             self.find_status.setText(self.tr("This page cannot be shown."))
 
-        self.runner.start(Job(self.pages.render, page, scale), show, failed)
+        self.runner.start(Job(draw), show, failed)
 
     def _find_failed(self, _exc: BaseException) -> None:
         self.find_status.setText(self.tr("The report cannot be searched."))
