@@ -122,3 +122,26 @@ def test_helpers_ignore_a_zero_umask(tmp_path: Path) -> None:
     assert mode(tmp_path / "a") == 0o700
     assert mode(tmp_path / "a" / "f") == 0o600
     assert mode(tmp_path / "g") == 0o600
+
+
+def test_desk_settings_file_and_folder_are_private(tmp_path: Path) -> None:
+    """Qt writes the settings (and makes their folder, the audit key's too) under the
+    umask: 0644 and 0755 unless the desk makes them private before it writes."""
+    from PySide6.QtCore import QSettings
+
+    from suitcheck.gui.app import private_settings
+
+    path = tmp_path / "config" / "suitcheck" / "suitcheck.conf"
+    settings = private_settings(QSettings(str(path), QSettings.Format.IniFormat))
+    settings.setValue("ui/language", "zh_CN")
+    settings.sync()
+    assert settings.status() == QSettings.Status.NoError
+    assert {p.name: mode(p) for p in (path, path.parent, path.parent.parent)} == {
+        "suitcheck.conf": 0o600,
+        "suitcheck": 0o700,
+        "config": 0o700,
+    }
+    settings.setValue("ui/language", "en")  # a rewrite keeps the mode (Qt replaces the file)
+    settings.sync()
+    assert mode(path) == 0o600
+    assert QSettings(str(path), QSettings.Format.IniFormat).value("ui/language") == "en"

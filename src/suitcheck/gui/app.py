@@ -6,6 +6,7 @@ import contextlib
 import logging
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from types import TracebackType
 
 from PySide6.QtCore import QCoreApplication, QSettings, QThreadPool, QTimer
@@ -18,6 +19,7 @@ from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import SETTINGS_KEY, Translations, preferred_language
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.gui.workers import Job, Runner, low_priority_runner, lower_this_thread
+from suitcheck.privatefs import POSIX, touch_private
 from suitcheck.services import Services
 from suitcheck.services.errors import StoreUnavailable
 from suitcheck.services.store_check import StoreCheck
@@ -157,6 +159,20 @@ def ensure_cjk_font() -> str | None:
     return family
 
 
+def private_settings(settings: QSettings) -> QSettings:
+    """`settings` with its file made the owner's alone (folder 0700, file 0600) before Qt
+    writes it: Qt creates both under the umask (0755/0644 with the usual 022), and the
+    folder is the one the audit key goes in (privatefs leaves an existing folder as it is).
+    Qt rewrites the file keeping its mode. Only where the settings are a file: INI files on
+    Linux and other Unix desktops (macOS keeps them as preferences, Windows in the registry)."""
+    if POSIX and sys.platform != "darwin" and settings.fileName():
+        try:
+            touch_private(Path(settings.fileName()))
+        except OSError as exc:  # Qt says so in its own way when it cannot write them either
+            log.warning("settings file %s not made private: %s", settings.fileName(), exc.strerror or exc)
+    return settings
+
+
 def app_icon() -> QIcon:
     """The app icon (rendered from resources/icons/suitcheck.svg by scripts/render_icons.py)."""
     from importlib import resources
@@ -176,7 +192,7 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
     QApplication.setWindowIcon(app_icon())  # every window and dialog, the taskbar, the About box
     QApplication.setDesktopFileName(APP_ID)  # Wayland: match the window to the installed .desktop entry
     sys.excepthook = _excepthook
-    desktop = DesktopApp(app, QSettings(), demo)  # type: ignore[arg-type]
+    desktop = DesktopApp(app, private_settings(QSettings()), demo)  # type: ignore[arg-type]
     QTimer.singleShot(0, lambda: desktop.open(services_factory))
     if exit_after is not None:
         # For smoke tests of frozen builds: prove the window comes up, then leave.
