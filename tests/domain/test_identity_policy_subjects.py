@@ -12,6 +12,7 @@ from suitcheck.domain.identity import (
     legacy_form,
     mask_id_number,
     normalize_id_number,
+    shown_reference,
 )
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy, PolicyError
@@ -74,6 +75,22 @@ def test_masking_hides_the_birth_date() -> None:
     assert "19491231" not in str(masked)
     assert mask_id_number("110105491231002") == "110105*****1002"
     assert mask_id_number(None) is None
+
+
+def test_a_typed_reference_that_is_an_id_number_is_echoed_masked() -> None:
+    legacy = legacy_form(VALID)
+    assert legacy is not None
+    wrong_check = VALID[:-1] + ("0" if VALID[-1] != "0" else "1")  # one character off: still theirs
+    full_width = VALID.translate(str.maketrans("0123456789X", "０１２３４５６７８９Ｘ"))
+    for typed in (VALID, f" {VALID} ", VALID.lower(), wrong_check, legacy, full_width):
+        shown = shown_reference(typed)
+        assert shown.startswith(VALID[:6]), typed
+        assert "*" in shown, typed
+        assert VALID[6:14] not in shown, typed
+        assert legacy[6:12] not in shown, typed
+    # Anything else is echoed as typed: accounts, record ids, a 15-digit number with no valid date.
+    for typed in ("880001", "#12", "acct:A1", "12345678901234567", "999999999999999", "客户甲"):
+        assert shown_reference(typed) == typed
 
 
 @given(st.dates(dt.date(1900, 1, 1), dt.date(2020, 12, 31)), st.integers(0, 999))

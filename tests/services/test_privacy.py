@@ -13,7 +13,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.logs import setup_logging
 from suitcheck.services import Services
 from suitcheck.services.demo import make_id_number
-from suitcheck.services.errors import ServiceError
+from suitcheck.services.errors import NotFound, ServiceError
 from tests.conftest import staff
 from tests.fixtures import import_text_report
 
@@ -57,3 +57,30 @@ def test_no_full_id_number_in_logs_or_default_exports(sqlite_services: Services,
             assert number.encode() not in blob, f"full ID number in {name}"
     assert all(n is None or "********" in n for n in eligible)
     logging.getLogger().handlers.clear()
+
+
+def test_a_sentence_never_echoes_a_typed_id_number(sqlite_services: Services, tmp_path: Path) -> None:
+    """An advisor (no full ID numbers) who types a client's ID number where an account or a
+    record id goes is told no such client or report exists, with the number masked: the
+    sentence reaches the screen and a batch's results file."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    advisor = staff(services, Role.ADVISOR)
+    number = make_id_number("110105", dt.date(1981, 7, 2), 101)
+    services.investors.add(compliance, account="880001", name="林晓梅", id_number=number)
+    report = import_text_report(services, compliance, tmp_path)
+    sentences = []
+    for call in (
+        lambda: services.access.check(advisor, number, report),
+        lambda: services.investors.get(advisor, number),
+        lambda: services.access.check(advisor, "880001", number),
+    ):
+        with pytest.raises(NotFound) as refused:
+            call()
+        sentences.append(str(refused.value))
+    sentences += [str(result) for _pair, result in services.access.check_pairs(advisor, [(number, str(report))])]
+    assert len(sentences) == 4
+    for sentence in sentences:
+        assert number not in sentence, sentence
+        assert number[6:14] not in sentence, sentence
+        assert f"{number[:6]}********{number[-4:]}" in sentence, sentence

@@ -120,3 +120,25 @@ def mask_id_number(number: str | None) -> str | None:
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
+
+
+# The shape of an 18-character number, whether or not its check character is right: a
+# number mistyped by one character is still most of a person's number.
+_NEW_SHAPE = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def shown_reference(text: str) -> str:
+    """A reference the user typed (an account number, a record id), as a sentence may
+    echo it: as typed, unless it is a resident ID number (an 18-character one by its
+    shape, a 15-digit one when it is valid), which is shown masked as everywhere else
+    (mask_id_number): the sentence reaches the screen, a batch's results file, a
+    colleague at the same desk."""
+    compact = half_width("".join(text.split())).upper()
+    if not _NEW_SHAPE.fullmatch(compact):
+        if len(compact) != 15:
+            return text
+        try:
+            normalize_id_number(compact)
+        except InvalidIdNumberError:
+            return text
+    return mask_id_number(compact) or text

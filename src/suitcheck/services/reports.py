@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.domain.codes import AuditAction, ImportStatus
 from suitcheck.domain.decision import ReportFacts
+from suitcheck.domain.identity import shown_reference
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import below_subject_finding, level_below_subject, subject_text, suggest_level
@@ -202,7 +203,7 @@ def find_report(session: Session, ref: str | int) -> Report:
     number = numeric_id(text_ref)
     report = session.get(Report, number) if number is not None else None
     if report is None:
-        raise NotFound(f"No report has the id {text_ref!r}.")
+        raise NotFound(f"No report has the id {shown_reference(text_ref)!r}.")
     return report
 
 
@@ -295,7 +296,7 @@ def report_level(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int
     number = numeric_id(text_ref)
     row = conn.execute(_LEVEL, {"id": number}).first() if number is not None else None
     if row is None:
-        raise NotFound(f"No report has the id {text_ref!r}.")
+        raise NotFound(f"No report has the id {shown_reference(text_ref)!r}.")
     return (row.id, *sealed_report_facts(rows, conn, row))
 
 
