@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import stat
 from pathlib import Path
 
 import openpyxl
@@ -323,7 +325,14 @@ def test_dashboard_draws_the_services_figures_filters_and_exports(  # type: igno
     qtbot.waitUntil(lambda: bool(dialog.message.text()), timeout=10_000)
     assert "ends before it starts" in dialog.message.text()
     out = tmp_path / "dashboard.png"
-    assert dialog.export_png(out)
+    umask = os.umask(0o022)  # the usual desktop umask: the image is the owner's alone all the same
+    try:
+        assert dialog.export_png(out)
+    finally:
+        os.umask(umask)
+    if os.name == "posix":
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []  # no temporary file left
     image = QImage(str(out))
     assert not image.isNull()
     assert image.width() > 400

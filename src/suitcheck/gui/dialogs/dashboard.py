@@ -18,7 +18,7 @@ from PySide6.QtCharts import (
     QStackedBarSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, Qt
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMargins, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QDialog,
@@ -41,6 +41,7 @@ from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.dashboard import PROFESSIONAL, UNASSESSED, UNRATED, DashboardFigures
 from suitcheck.services.errors import ServiceError
+from suitcheck.services.files import staged_file
 
 COLOURS = {
     Outcome.ALLOW.value: "#2e7d32",
@@ -308,7 +309,18 @@ class DashboardDialog(QDialog):
     def export_png(self, path: Path) -> bool:
         """The charts and the totals line as one PNG."""
         image = self.charts_area.grab()
-        if not image.save(str(path), "PNG"):
+        data = QByteArray()
+        buffer = QBuffer(data)
+        buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+        written = image.save(buffer, "PNG")
+        buffer.close()
+        if written:
+            try:  # as every file suitcheck writes: 0600, whole or not at all (services.files)
+                with staged_file(path) as tmp:
+                    tmp.write_bytes(data.data())
+            except (OSError, ServiceError):
+                written = False
+        if not written:
             self.message.setText(self.tr("The image could not be written to {path}.").format(path=path))
             return False
         self.message.clear()
