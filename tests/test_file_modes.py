@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import text
 
 from suitcheck.domain.roles import Role
-from suitcheck.privatefs import open_private, private_dir, touch_private
+from suitcheck.privatefs import narrow_private, open_private, private_dir, touch_private
 from tests.conftest import Clock, make_services, staff
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes; Windows uses the profile's ACL (README)")
@@ -46,6 +46,25 @@ def test_store_wal_and_shm_are_private(tmp_path: Path, clock: Clock) -> None:
         assert mode(db.parent.parent) == 0o700
     finally:
         services.close()
+
+
+def test_a_store_restored_world_readable_is_narrowed_with_its_wal(tmp_path: Path, clock: Clock) -> None:
+    """A store copied back from a backup under umask 022 is 0644, and SQLite gives the
+    -wal and -shm files it makes the store's mode: all three readable by every local user
+    until suitcheck narrows the store it opens (its owner's bits kept)."""
+    db = tmp_path / "store.db"
+    make_services(str(db), clock).close()
+    os.chmod(db, 0o644)  # as `cp backup.db store.db` leaves it
+    services = make_services(str(db), clock)
+    try:
+        staff(services, Role.ADVISOR)  # writes: the WAL and shared-memory files exist now
+        wal, shm = db.with_name("store.db-wal"), db.with_name("store.db-shm")
+        assert {p.name: mode(p) for p in (db, wal, shm)} == {p.name: 0o600 for p in (db, wal, shm)}
+    finally:
+        services.close()
+    os.chmod(db, 0o444)  # one made read-only on purpose stays read-only (and private)
+    narrow_private(db)
+    assert mode(db) == 0o400
 
 
 def test_existing_folders_are_left_alone(tmp_path: Path) -> None:

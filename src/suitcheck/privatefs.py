@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import logging.handlers
 import os
+import stat
 from pathlib import Path
 from typing import IO, Any
 
@@ -44,6 +45,19 @@ def open_private_fd(path: Path, flags: int) -> int:
         with contextlib.suppress(PermissionError):  # someone else's file: leave it
             os.fchmod(fd, FILE_MODE)
     return fd
+
+
+def narrow_private(path: Path) -> None:
+    """An existing file of ours that others may read or write (a store restored from a
+    backup or copied under the usual umask: 0644) loses its group and other bits; its
+    owner's bits are kept (a store made read-only stays read-only). Someone else's file,
+    or one that cannot be changed (a read-only medium), is left as it is."""
+    if not POSIX:
+        return
+    with contextlib.suppress(OSError):
+        st = os.stat(path)
+        if stat.S_ISREG(st.st_mode) and st.st_uid == os.geteuid() and st.st_mode & 0o077:
+            os.chmod(path, stat.S_IMODE(st.st_mode) & 0o700)
 
 
 def touch_private(path: Path) -> Path:

@@ -18,7 +18,7 @@ from sqlalchemy import URL, Engine, create_engine, event, make_url, text
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session, sessionmaker
 
-from suitcheck.privatefs import private_dir, touch_private
+from suitcheck.privatefs import narrow_private, private_dir, touch_private
 from suitcheck.store.prepared import Prepared
 from suitcheck.store.sqlitetext import sqlite_text
 
@@ -531,6 +531,11 @@ def _prepare_file(path: Path, where: str) -> None:
             touch_private(path)
         except OSError as exc:
             raise StoreError(f"The store {where} cannot be created: {exc.strerror}.") from exc
+    else:
+        # A store restored from a backup, or copied, under the usual umask (0644), and the
+        # -wal/-shm files SQLite made after its mode: the owner's alone from now on.
+        for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+            narrow_private(file)
 
 
 def _bring_up_to_date(engine: Engine, where: str) -> None:
