@@ -14,7 +14,7 @@ from sqlalchemy import text
 
 from suitcheck.domain.roles import Role
 from suitcheck.privatefs import narrow_private, open_private, private_dir, touch_private
-from tests.conftest import Clock, make_services, staff
+from tests.conftest import FAST_HASHER, Clock, make_services, staff
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX modes; Windows uses the profile's ACL (README)")
 
@@ -108,6 +108,26 @@ def test_audit_key_and_its_folder_are_private(tmp_path: Path, clock: Clock) -> N
     beside = list(key.parent.iterdir())
     assert len(beside) >= 3  # the keyring, its head record and its lock file
     assert all(mode(path) == 0o600 for path in beside), [(p.name, oct(mode(p))) for p in beside]
+
+
+def test_an_audit_key_put_back_world_readable_is_narrowed(tmp_path: Path, clock: Clock) -> None:
+    """The README has the keys backed up apart from the store; one copied back under umask
+    022 is 0644, the installation's signing key readable by every local user, until the
+    desk narrows the keyring and its head record when it reads them."""
+    from suitcheck.services import open_services
+
+    key = tmp_path / "config" / "suitcheck" / "audit.key"
+    open_services(tmp_path / "s.db", clock=clock, audit_key_path=key, init=True).close()
+    beside = [p for p in key.parent.iterdir() if p.name != "audit.key.lock"]  # the lock holds nothing
+    assert len(beside) >= 2  # the keyring and its head record
+    for path in beside:
+        os.chmod(path, 0o644)  # as `cp -p backup/audit.key* ~/.config/suitcheck/` leaves them
+    services = open_services(tmp_path / "s.db", clock=clock, audit_key_path=key, hasher=FAST_HASHER)
+    try:
+        staff(services, Role.ADVISOR)  # an entry appended, sealed with the key, its head written
+    finally:
+        services.close()
+    assert {p.name: mode(p) for p in beside} == {p.name: 0o600 for p in beside}
 
 
 def test_audit_exports_and_manifests_are_private(sqlite_services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -38,7 +38,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from suitcheck.audit.jsonwriter import one_shot_json
 from suitcheck.domain.text import escape_controls
-from suitcheck.privatefs import private_dir
+from suitcheck.privatefs import narrow_private, private_dir
 from suitcheck.regularfile import read_regular
 from suitcheck.store.engine import BUSY_TIMEOUT_MS
 
@@ -237,6 +237,7 @@ def read_keyring(path: Path) -> Keyring | None:
         return None
     except OSError as exc:
         raise AuditKeyError(f"The audit key {path} cannot be read: {exc.strerror}.") from exc
+    narrow_private(path)  # put back from a backup under the usual umask (0644): the owner's alone again
     if data is None:
         raise AuditKeyError(f"The audit key {path} is damaged.")
     text = data.decode("utf-8", "replace").strip()
@@ -519,6 +520,7 @@ def read_head_record(path: Path, head_key: str, store_id: str) -> HeadRecord | N
         return None
     except OSError as exc:
         raise AuditKeyError(f"The audit head {path} cannot be read: {exc.strerror}.") from exc
+    narrow_private(path)
     try:
         if raw is None:  # longer than the fixed-size record suitcheck writes
             raise ValueError(path)
