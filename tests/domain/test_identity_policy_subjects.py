@@ -73,7 +73,11 @@ def test_masking_hides_the_birth_date() -> None:
     masked = mask_id_number(VALID)
     assert masked == VALID[:6] + "********" + VALID[-4:]
     assert "19491231" not in str(masked)
-    assert mask_id_number("110105491231002") == "110105*****1002"
+    # The legacy form: area, yymmdd, sequence; its whole birth date hidden, the day's last
+    # digit too (it was shown as the first of the last four characters).
+    legacy = "110105491231002"
+    assert mask_id_number(legacy) == "110105******002"
+    assert birth_date(legacy) == dt.date(1949, 12, 31)
     assert mask_id_number(None) is None
 
 

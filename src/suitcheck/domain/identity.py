@@ -114,9 +114,12 @@ def birth_date(number: str) -> dt.date:
 
 
 def mask_id_number(number: str | None) -> str | None:
-    """Hide the birth date and sequence: 110105********123X (18) or 110105******123 (15)."""
+    """Hide the birth date: 110105********123X (18) or 110105******123 (15: area, yymmdd,
+    sequence; keeping four characters there would show the birth day's last digit)."""
     if not number:
         return number
+    if len(number) == 15:
+        return number[:6] + "*" * 6 + number[12:]
     if len(number) <= 10:
         return "*" * len(number)
     return number[:6] + "*" * (len(number) - 10) + number[-4:]
