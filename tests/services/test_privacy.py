@@ -73,13 +73,14 @@ def test_a_sentence_never_echoes_a_typed_id_number(sqlite_services: Services, tm
     for call in (
         lambda: services.access.check(advisor, number, report),
         lambda: services.investors.get(advisor, number),
+        lambda: services.investors.get(advisor, f"acct:{number}"),
         lambda: services.access.check(advisor, "880001", number),
     ):
         with pytest.raises(NotFound) as refused:
             call()
         sentences.append(str(refused.value))
     sentences += [str(result) for _pair, result in services.access.check_pairs(advisor, [(number, str(report))])]
-    assert len(sentences) == 4
+    assert len(sentences) == 5
     for sentence in sentences:
         assert number not in sentence, sentence
         assert number[6:14] not in sentence, sentence

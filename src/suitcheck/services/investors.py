@@ -39,7 +39,6 @@ from suitcheck.domain.identity import (
     legacy_form,
     mask_id_number,
     normalize_id_number,
-    shown_reference,
 )
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile, UnknownLevelError
 from suitcheck.domain.policy import Policy
@@ -62,7 +61,7 @@ from suitcheck.services.integrity import (
     unreadable,
 )
 from suitcheck.services.questionnaire import ensure_stored, in_use_since, load_version
-from suitcheck.services.refs import half_width_ref, parse_ref
+from suitcheck.services.refs import half_width_ref, parse_ref, shown_ref
 from suitcheck.services.scope import (
     PREPARED_SCOPES,
     client_scope,
@@ -404,7 +403,7 @@ def resolve_investor(
     waited for and the scope is applied to the row as it now stands; SQLite's writers
     hold the store's write lock from their first statement)."""
     parsed = parse_ref(ref)
-    text_ref = shown_reference(typed if typed is not None else parsed.text)
+    text_ref = shown_ref(typed if typed is not None else parsed.text)
     conn = session.connection() if isinstance(session, Session) else session
     # An id and the same text as an account, or the account only ("acct:", not a number);
     # a missing one is NULL, which matches nothing.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from suitcheck.domain.identity import shown_reference
 from suitcheck.domain.text import half_width
 
 # ASCII digits only, below a billion, so an id fits every database's integer. `str.isdigit`
@@ -49,3 +50,11 @@ def half_width_ref(ref: str | int) -> str | None:
         return None
     folded = half_width(ref).strip()
     return folded if folded != ref.strip() else None
+
+
+def shown_ref(text: str) -> str:
+    """A reference as a sentence echoes it: an ID number typed in its place masked
+    (domain.identity.shown_reference), also after the account prefix ("acct:")."""
+    if text.startswith(ACCOUNT_PREFIX):
+        return ACCOUNT_PREFIX + shown_reference(text[len(ACCOUNT_PREFIX) :])
+    return shown_reference(text)
