@@ -268,3 +268,18 @@ def test_env_override(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SUITCHECK_DB", str(tmp_path / "env.db"))
     assert str(resolve_url(None).database).endswith("env.db")
     assert "suitcheck" in str(resolve_url(None).database) or True
+
+
+def test_a_failed_statement_does_not_carry_its_values_into_messages(store_target: str) -> None:
+    """The privacy attack: an unexpected statement error, logged with its traceback, wrote
+    the statement's parameters (a client's ID number, name) into the log file, which
+    outlives the session and is sent to IT. The engine hides them; the statement stays."""
+    store = open_store(store_target)
+    number = "110105198107021012"
+    try:
+        with store.engine.connect() as conn, pytest.raises(DBAPIError) as raised:
+            conn.execute(text("SELECT no_such_column FROM no_such_table WHERE x = :number"), {"number": number})
+    finally:
+        store.dispose()
+    assert "no_such_table" in str(raised.value)
+    assert number not in str(raised.value)

@@ -420,11 +420,13 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
 
 
 def create_store_engine(url: URL) -> Engine:
+    # hide_parameters: a statement's error (and so a logged traceback) names the statement,
+    # never its values: a client's ID number or name stays out of the log file.
     if url.get_backend_name() == "sqlite":
-        engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        engine = create_engine(url, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
         _install_sqlite_hooks(engine)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, connect_args=_client_keepalives(url))
+    engine = create_engine(url, hide_parameters=True, pool_pre_ping=True, connect_args=_client_keepalives(url))
     _install_postgresql_hooks(engine)
     return engine
 
