@@ -443,16 +443,34 @@ def test_eligibility_bounds_agree_with_decide(facts: InvestorFacts, report: Repo
 def test_the_main_reason_is_the_one_the_outcome_rests_on(
     facts: InvestorFacts, report: ReportFacts, policy: Policy
 ) -> None:
-    """What a screen reader hears with the outcome (gui.decision_panel): a block's first
-    blocking reason, an allow's reason for allowing, never a caution in their place."""
+    """What a screen reader hears with the outcome (gui.decision_panel): a block's
+    strictest blocking reason, an allow's reason for allowing, never a caution in their place."""
     d = decide(facts, report, TODAY, policy)
     assert d.main_reason in d.reasons
     if d.outcome is Outcome.ALLOW:
         assert d.main_reason in (Reason.PROFILE_COVERS_LEVEL, Reason.PROFESSIONAL_INVESTOR)
     else:
-        assert d.main_reason == next(r for r in d.reasons if r in BLOCKING_REASONS)
+        assert d.main_reason in BLOCKING_REASONS
+        if Reason.LOWEST_CATEGORY in d.reasons and Reason.REPORT_UNRATED not in d.reasons:
+            assert d.main_reason is Reason.LOWEST_CATEGORY
     if d.outcome is Outcome.ALLOW_AFTER_WARNING:
         assert d.main_reason is Reason.PROFILE_BELOW_LEVEL
+
+
+@pytest.mark.parametrize(
+    "assessed",
+    [None, TODAY - dt.timedelta(days=POLICY.validity_days), TODAY + dt.timedelta(days=3)],
+    ids=["never-assessed", "expired", "future-dated"],
+)
+def test_a_lowest_category_block_rests_on_the_lowest_category_not_the_assessment(assessed: dt.date | None) -> None:
+    """The lowest category wins over every other rule (domain.md): a C1 client in it, whose
+    assessment is missing, expired or dated ahead, is refused an R3 report because of the
+    category. The one-line account (a screen reader's) said "assessment expired", as if a
+    re-assessment would let the report through; it never will."""
+    facts = ordinary(RiskProfile.C1 if assessed else None, assessed, lowest_category=True)
+    d = decide(facts, ReportFacts(RiskLevel.R3), TODAY, POLICY)
+    assert d.outcome is Outcome.BLOCK
+    assert d.main_reason is Reason.LOWEST_CATEGORY
 
 
 def test_the_main_reason_of_an_allow_under_a_raised_level_is_the_allow() -> None:

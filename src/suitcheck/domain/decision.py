@@ -55,6 +55,13 @@ BLOCKING_REASONS = frozenset(
 )
 
 
+# Blocking reasons that outrank the rest when a decision gives several, strictest first: a
+# record changed outside suitcheck, an unrated report (nobody reads it), the lowest category
+# ("wins over every other rule": no re-assessment or warning lifts it). The recorded order
+# of the reasons is unchanged (a replay compares it).
+_STRICTEST = (Reason.RECORD_INTEGRITY, Reason.REPORT_UNRATED, Reason.LOWEST_CATEGORY)
+
+
 class AssessmentState(enum.StrEnum):
     VALID = "valid"
     EXPIRING_SOON = "expiring-soon"
@@ -209,9 +216,14 @@ class Decision:
     @property
     def main_reason(self) -> Reason | None:
         """The reason the outcome rests on, for a one-line account (a screen reader's): the
-        first that blocks (the one a warning can lift, for ONLY AFTER WARNING), else the one
-        that allows; a note or caution (the level raised to its subject, special attention)
-        only when nothing else was given."""
+        strictest that blocks (the one a warning can lift, for ONLY AFTER WARNING), else the
+        one that allows; a note or caution (the level raised to its subject, special
+        attention) only when nothing else was given. The strictest is one nothing at the desk
+        lifts (_STRICTEST), then the first listed: a client in the lowest category whose
+        assessment also expired is refused for the category, which no re-assessment lifts."""
+        for reason in _STRICTEST:
+            if reason in self.reasons:
+                return reason
         for reason in self.reasons:
             if reason in BLOCKING_REASONS:
                 return reason
