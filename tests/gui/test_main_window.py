@@ -584,6 +584,30 @@ def test_another_client_chosen_when_the_preview_fails_shows_none_of_the_last_cli
     assert all(window.report_model.verdict(r.id) is None for r in window.report_model.objects())
 
 
+def test_a_lowest_category_block_lists_the_category_first(qtbot) -> None:  # type: ignore[no-untyped-def]
+    """Was BROKE: a C1 client in the lowest category whose assessment had expired, refused an
+    R3 report: the panel's first line said "assessment expired", as if a re-assessment would
+    let the report through; the category, which wins over every other rule, came second.
+    The reason the block rests on (Decision.main_reason) now leads the list."""
+    from suitcheck.domain.decision import InvestorFacts, Reason, ReportFacts, decide
+    from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
+    from suitcheck.domain.policy import Policy
+    from suitcheck.gui import texts
+    from suitcheck.gui.decision_panel import DecisionPanel
+    from suitcheck.services.access import CheckResult
+
+    today = dt.date(2026, 6, 15)
+    facts = InvestorFacts(InvestorClass.ORDINARY, RiskProfile.C1, dt.date(2024, 6, 1), lowest_category=True)
+    decision = decide(facts, ReportFacts(RiskLevel.R3), today, Policy())
+    assert decision.reasons[:2] == (Reason.ASSESSMENT_EXPIRED, Reason.LOWEST_CATEGORY)  # as recorded
+    panel = DecisionPanel()
+    qtbot.addWidget(panel)
+    panel.show_result(CheckResult(decision, 1, 1, 1, "0" * 64), "客户 (880001)", "报告")
+    shown = panel.reasons.text()
+    first = shown.index(texts.reason_text(Reason.LOWEST_CATEGORY))
+    assert first < shown.index(texts.reason_text(Reason.ASSESSMENT_EXPIRED))
+
+
 def test_a_screen_reader_hears_the_outcome_client_report_and_main_reason(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
     """Was BROKE: the verdict's accessible name was the outcome alone ("BLOCKED"): a screen
     reader did not say for whom, which report, or why. Now its name says the outcome, the

@@ -72,11 +72,15 @@ class DecisionPanel(QFrame):
         self.verdict.setText(texts.outcome_text(d.outcome))
         client, report = escape_controls(client), escape_controls(report)
         self.summary.setText(self.tr("{client} — {report}").format(client=client, report=report))
+        # The reason the outcome rests on first (a lowest-category client's block reads
+        # "lowest category", not "re-assess the client", which would not let it through).
+        main = d.main_reason
+        ordered = [main, *(r for r in d.reasons if r is not main)] if main is not None else list(d.reasons)
         items = "".join(
             f"<li style='color:#9a6700; font-weight:bold'>⚠ {texts.reason_text(r)}</li>"
             if r in CAUTIONS
             else f"<li>{texts.reason_text(r)}</li>"
-            for r in d.reasons
+            for r in ordered
         )
         self.reasons.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
         if d.investor_class.follows_table:
@@ -106,7 +110,6 @@ class DecisionPanel(QFrame):
         )
         # A screen reader hears the outcome, for whom, which report and why in one (the name),
         # then the other reasons and the rule (the description); the colour says nothing to it.
-        main = d.main_reason
         self.verdict.setAccessibleName(
             self.tr("{outcome}: {client}, {report}. {reason}").format(
                 outcome=texts.outcome_text(d.outcome),
