@@ -474,3 +474,50 @@ def test_the_clerks_check_and_the_distribution_list_agree_with_the_rulebook(
             assert listed == rulebook_says(seen, due_allows_r1=True).on_list, (seen, listed)
 
     agrees()
+
+
+# ---------------------------------------------------------------------------------------
+# 3. The questionnaire's effect, from its data: "each answer scores points, score bands map
+#    to C1–C5, and knock-out answers ... force the lowest category whatever the score".
+# ---------------------------------------------------------------------------------------
+
+
+def questionnaire_data() -> dict[str, object]:
+    import importlib.resources
+    import json
+
+    text = importlib.resources.files("suitcheck").joinpath("resources/questionnaire/default.json").read_text("utf-8")
+    data: dict[str, object] = json.loads(text)
+    return data
+
+
+QUESTIONNAIRE = questionnaire_data()
+
+
+def questionnaire_says(answers: dict[str, str]) -> tuple[int, int, bool]:
+    """(score, profile 1..5, lowest category) by the rulebook, from the firm's data."""
+    chosen = [
+        next(a for a in q["answers"] if a["id"] == answers[q["id"]])
+        for q in QUESTIONNAIRE["questions"]  # type: ignore[attr-defined]
+    ]
+    score = sum(a["score"] for a in chosen)
+    (band,) = [b for b in QUESTIONNAIRE["bands"] if b["min_score"] <= score <= b["max_score"]]  # type: ignore[attr-defined]
+    knocked_out = any(a.get("knockout") for a in chosen)
+    return score, 1 if knocked_out else int(band["profile"][1]), knocked_out
+
+
+@st.composite
+def answer_sets(draw: st.DrawFn) -> dict[str, str]:
+    return {
+        q["id"]: draw(st.sampled_from([a["id"] for a in q["answers"]]))
+        for q in QUESTIONNAIRE["questions"]  # type: ignore[attr-defined]
+    }
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(answer_sets())
+def test_the_questionnaire_scores_as_the_rulebook_says(answers: dict[str, str]) -> None:
+    from suitcheck.services.questionnaire import default_questionnaire
+
+    got = default_questionnaire().score(answers)
+    assert (got.score, int(got.profile), got.lowest_category) == questionnaire_says(answers)
