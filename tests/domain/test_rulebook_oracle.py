@@ -209,7 +209,7 @@ from suitcheck.domain.decision import (  # noqa: E402
 )
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile  # noqa: E402
 from suitcheck.domain.policy import Policy  # noqa: E402
-from suitcheck.services import Services  # noqa: E402
+from suitcheck.services import Actor, Services  # noqa: E402
 
 OURS = {
     UNRATED: Reason.REPORT_UNRATED,
@@ -403,6 +403,29 @@ STORE_REPORTS = (
     ("高风险", MAIN, 5, 3, False),
 )
 _sequence = itertools.count(1)
+_DISCLAIMER_END = "本报告的信息均来自已公开信息。"
+# Texts whose level statements are the point: "Only that statement about the report itself
+# counts" (a product's level quoted in the body is not it; the same statement repeated is
+# one); "Two different statements about the report itself make it unrated".
+STATEMENT_REPORTS = (
+    ("点评：", "点评：\n\n示例债券基金的风险等级为中低风险，该基金风险等级为中低风险。", 3, 3),
+    (_DISCLAIMER_END, "本报告的风险等级为中风险。\n" + _DISCLAIMER_END, 3, 3),
+    (_DISCLAIMER_END, "本报告的风险等级为高风险。\n" + _DISCLAIMER_END, None, 3),
+)
+
+
+def import_statement_reports(svc: Services, officer: Actor, folder: Path) -> list[tuple[int, int | None, int]]:
+    """The synthetic report (stated 中风险, subject R3) with one change each; (id, stated, subject)."""
+    from tests.fixtures import report_text
+
+    made = []
+    for n, (old, new, stated, subject) in enumerate(STATEMENT_REPORTS):
+        path = folder / f"statements-{n}.txt"
+        path.write_text(report_text("中风险").replace(old, new, 1) + f"\n编号 statements-{n}\n", encoding="utf-8")
+        (result,) = svc.reports.import_paths(officer, [path])
+        assert result.report is not None, result
+        made.append((result.report, stated, subject))
+    return made
 
 
 def id_number(born: dt.date) -> str:
@@ -438,6 +461,11 @@ def test_the_clerks_check_and_the_distribution_list_agree_with_the_rulebook(
             confirm,
         )
         reports.append((ref, stated, subject, confirm))
+    for ref, stated, subject in import_statement_reports(svc, officer, tmp_path):
+        view = svc.reports.get(officer, ref)
+        # What the rulebook says these texts state: the oracle is told only that.
+        assert (view.level, view.suggested_level) == (RiskLevel(stated) if stated else None, RiskLevel(subject))
+        reports.append((ref, stated, subject, False))
     today = svc.ctx.today()
     accounts = itertools.count(1)
 
