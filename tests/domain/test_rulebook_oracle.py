@@ -469,7 +469,7 @@ def test_the_clerks_check_and_the_distribution_list_agree_with_the_rulebook(
     today = svc.ctx.today()
     accounts = itertools.count(1)
 
-    @settings(max_examples=100, deadline=None, derandomize=True, database=None)
+    @settings(max_examples=80, deadline=None, derandomize=True, database=None)
     @given(situations(today=today, storable=True))
     def agrees(s: Situation) -> None:
         current = svc.policy.current()
