@@ -788,7 +788,8 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
         lambda: (
             f"{result['decision'].upper()}: client {result['investor']} ({result['profile'] or 'no profile'}, "
             f"{result['assessment_state']}) / report {result['report']} ({result['level'] or 'unrated'})\n"
-            f"reasons: {', '.join(result['reasons'])}\naudit entry {result['audit_id']} {result['entry_hash'][:16]}…"
+            f"reasons: {', '.join(r.value for r in checked.decision.shown_reasons)}\n"
+            f"audit entry {result['audit_id']} {result['entry_hash'][:16]}…"
             + (
                 "\nThe client confirmed the special warning today: the report may be opened."
                 if checked.override_recorded

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from suitcheck.services import Services
 from tests.conftest import copy_keyring
 from tests.fixtures import report_text
 
@@ -625,3 +626,35 @@ def test_a_second_level_statement_the_reader_cannot_read_leaves_the_report_unrat
             "check", "--investor", "880001", "--report", str(row["report"]), "--user", "demo-advisor", db=demo_env
         )
         assert check.returncode == 3, check.stdout
+
+
+def test_check_names_the_reason_a_block_rests_on_first(
+    sqlite_services: Services,
+    sqlite_target: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was BROKE: `check` on a C1 client in the lowest category whose assessment had expired,
+    against an R3 report, printed "reasons: assessment-expired, lowest-category": the first
+    thing said was what a re-assessment fixes, which would not let the report through (the
+    category wins over every other rule). The text now leads with the reason the block
+    rests on; --json keeps `reasons` as recorded and adds `main_reason`."""
+    from suitcheck.cli import main
+    from suitcheck.domain.levels import RiskProfile
+    from suitcheck.domain.roles import Role
+    from tests.conftest import PASSWORD, add_client, staff
+    from tests.fixtures import import_text_report
+
+    officer = staff(sqlite_services, Role.COMPLIANCE)
+    report = import_text_report(sqlite_services, officer, tmp_path)  # R3
+    add_client(sqlite_services, officer, "LC1", RiskProfile.C1, days_ago=800, lowest_category=True)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    args = ["check", "--investor", "LC1", "--report", str(report), "--db", sqlite_target, "--user", officer.username]
+    capsys.readouterr()
+    assert main(args) == 3
+    assert "reasons: lowest-category, assessment-expired" in capsys.readouterr().out
+    assert main([*args, "--json"]) == 3
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["reasons"][:2] == ["assessment-expired", "lowest-category"]  # as recorded
+    assert shown["main_reason"] == "lowest-category"

@@ -232,6 +232,16 @@ class Decision:
                 return reason
         return self.reasons[0] if self.reasons else None
 
+    @property
+    def shown_reasons(self) -> tuple[Reason, ...]:
+        """The reasons in the order a desk or the command line says them: the one the
+        outcome rests on (main_reason) first, then the rest as recorded (a lowest-category
+        client's block leads with the category, not "re-assess the client")."""
+        main = self.main_reason
+        if main is None:
+            return self.reasons
+        return (main, *(r for r in self.reasons if r is not main))
+
     def facts(self) -> dict[str, object]:
         """The facts the decision used, in a JSON-ready form for the audit record."""
         return {

@@ -75,12 +75,11 @@ class DecisionPanel(QFrame):
         # The reason the outcome rests on first (a lowest-category client's block reads
         # "lowest category", not "re-assess the client", which would not let it through).
         main = d.main_reason
-        ordered = [main, *(r for r in d.reasons if r is not main)] if main is not None else list(d.reasons)
         items = "".join(
             f"<li style='color:#9a6700; font-weight:bold'>⚠ {texts.reason_text(r)}</li>"
             if r in CAUTIONS
             else f"<li>{texts.reason_text(r)}</li>"
-            for r in ordered
+            for r in d.shown_reasons
         )
         self.reasons.setText(f"<ul style='margin-left:-20px'>{items}</ul>")
         if d.investor_class.follows_table:

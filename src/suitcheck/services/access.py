@@ -155,6 +155,7 @@ class CheckResult:
             "may_override": self.may_override,
             "override_recorded": self.override_recorded,
             "reasons": [r.value for r in d.reasons],
+            "main_reason": d.main_reason.value if d.main_reason else None,
             "investor": self.investor_id,
             "report": self.report_id,
             "profile": d.profile.code if d.profile else None,
