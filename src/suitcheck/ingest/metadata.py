@@ -736,6 +736,7 @@ def _read_otherwise(
 # What changes the level read, and the two readings (the report's text, the other one).
 _UNSHOWN = "text its pages do not show (hidden, white, tiny, covered...) changes its level: {} with it, {} without"
 _COLUMNS = "its level reads otherwise column by column: {} as laid out, {} by columns"
+_PLACED = "its level reads otherwise in the order its characters are placed: {} as drawn, {} as placed"
 
 
 # A glyph pdfminer can map to no character ("(cid:1234)"): a font without a usable
@@ -761,12 +762,16 @@ def _unread_glyphs(text: str) -> str | None:
     return f"glyphs mapped to no character where a level could be stated: {around}"
 
 
-def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text: str | None = None) -> ReportMetadata:
+def extract_metadata(
+    raw_text: str, shown_text: str | None = None, columns_text: str | None = None, placed_text: str | None = None
+) -> ReportMetadata:
     """The metadata of a report's text. For a PDF (ingest.pdf.PdfTexts), `shown_text` is
-    the part of it a reader of its pages is shown and `columns_text` the same text read
-    column by column: when the level reads otherwise in either, the report is unrated with
-    that finding (a page that shows 高风险 over a hidden 低风险; a sentence whose end at the
-    head of the next column says 高风险 while the box beside its start says 低风险)."""
+    the part of it a reader of its pages is shown, `columns_text` the same text read
+    column by column and `placed_text` the same with each line read in the order its
+    characters are placed: when the level reads otherwise in any, the report is unrated
+    with that finding (a page that shows 高风险 over a hidden 低风险; a sentence whose end at
+    the head of the next column says 高风险 while the box beside its start says 低风险; a
+    高风险 sentence drawn from its last character to its first beside a small-print 低风险)."""
     # No rejoining here: the patterns tolerate line breaks, and joining could glue a
     # title to the report-type line below it.
     text = normalize(raw_text)
@@ -784,7 +789,7 @@ def extract_metadata(raw_text: str, shown_text: str | None = None, columns_text:
     statements, unclear = _level_statements(text)
     if shown_text is not None:  # a PDF
         found = [_unread_glyphs(text)]
-        for other, how in ((shown_text, _UNSHOWN), (columns_text, _COLUMNS)):
+        for other, how in ((shown_text, _UNSHOWN), (columns_text, _COLUMNS), (placed_text, _PLACED)):
             if other is not None and other != raw_text:
                 found.append(_read_otherwise(statements, unclear, other, how))
         unclear += tuple(x for x in found if x)

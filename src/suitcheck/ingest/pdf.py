@@ -21,18 +21,22 @@ def extract_pdf_text(data: bytes, *, max_pages: int | None = None, max_chars: in
 
 
 class PdfTexts(NamedTuple):
-    """A PDF's text three ways, pages separated by form feeds."""
+    """A PDF's text four ways, pages separated by form feeds."""
 
     text: str  # everything it holds, in reading order: the report's text
     shown: str  # without what a viewer shows nobody (ingest.pdfshown)
     columns: str  # everything, read column by column (left to right, each top to bottom)
+    # everything, each line's characters in the order they are placed on it (left to right),
+    # not the order the content stream draws them in
+    placed: str
 
 
 def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: int | None = None) -> PdfTexts:
     """The PDF's text (PdfTexts): the page's text, the text of its form XObjects and of
     its annotations (their appearances, notes and field values); the same without what a
-    viewer shows nobody; and the same read column by column. The level a report states
-    must read the same in all three (ingest.metadata)."""
+    viewer shows nobody; the same read column by column; and the same with each line read
+    in the order its characters are placed. The level a report states must read the same
+    in all four (ingest.metadata)."""
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
     from pdfminer.psparser import PSException
@@ -60,8 +64,8 @@ def extract_pdf_texts(data: bytes, *, max_pages: int | None = None, max_chars: i
         raise IngestError("no-text", "The PDF has no text layer (a scanned image?); it needs OCR first.")
     # A glyph its font's ToUnicode map sends to U+0000 is a glyph read as no character (and
     # PostgreSQL holds no NUL in text): U+FFFD, which ingest.metadata reads as one.
-    text, shown, columns = ("\f".join(page[i] for page in pages).replace("\x00", "\ufffd") for i in range(3))
-    return PdfTexts(text, shown, columns)
+    text, shown, columns, placed = ("\f".join(page[i] for page in pages).replace("\x00", "\ufffd") for i in range(4))
+    return PdfTexts(text, shown, columns, placed)
 
 
 UNPLAIN_PAGE_TREE = (
@@ -137,7 +141,7 @@ def _same_pages_as_the_viewer(data: bytes, read: int) -> None:
         )
 
 
-def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str, str]]:
+def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str, str, str]]:
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -157,7 +161,7 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
     interpreter = ShownInterpreter(resources, device)
     interpreter.hidden_groups = hidden_layers(document.catalog)
     _pages_as_the_viewer_walks_them(document)
-    pages: list[tuple[str, str, str]] = []
+    pages: list[tuple[str, str, str, str]] = []
     chars = 0
     painted: set[int] = set()  # the resources looked into for painted streams: each once per file
     for page in PDFPage.create_pages(document):
@@ -168,17 +172,18 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
         texts = [_layout_texts(device)]
         texts += _annotation_texts(document, page, interpreter, device)
         texts += _painted_texts(document, page, interpreter, device, painted)
-        pages.append(tuple("\n".join(t[i] for t in texts if t[i]) for i in range(3)))  # type: ignore[arg-type]
+        pages.append(tuple("\n".join(t[i] for t in texts if t[i]) for i in range(4)))  # type: ignore[arg-type]
         chars += len(pages[-1][0])
         if max_chars is not None and chars > max_chars:
             raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
     return pages
 
 
-def _layout_texts(device: Any) -> tuple[str, str, str]:
-    """(all text, text shown, all text column by column) of the page the device just laid
-    out, in reading order; its turned text (a landscape page, a line set at an angle)
-    after it, read upright."""
+def _layout_texts(device: Any) -> tuple[str, str, str, str]:
+    """(all text, text shown, all text column by column, all text with each line in the
+    order its characters are placed) of the page the device just laid out, in reading
+    order; its turned text (a landscape page, a line set at an angle) after it, read
+    upright."""
     from pdfminer.layout import LTAnno, LTChar, LTContainer, LTFigure, LTTextContainer
 
     unshown = device.unshown
@@ -202,13 +207,47 @@ def _layout_texts(device: Any) -> tuple[str, str, str]:
     full: list[str] = []
     seen: list[str] = []
     columns: list[str] = []
+    placed: list[str] = []
     for layout in (device.get_result(), *device.turned_pages()):
         found = boxes(layout)
         ordered = _reading_order(found, layout.width)
         full += (box.get_text().rstrip("\n") for box in ordered)
         seen += (shown(box).rstrip("\n") for box in ordered) if unshown else ()
         columns += (box.get_text().rstrip("\n") for box in _column_order(found, layout.width))
-    return "\n".join(full), "\n".join(seen if unshown else full), "\n".join(columns)
+        placed += (_placed_text(box).rstrip("\n") for box in ordered)
+    return "\n".join(full), "\n".join(seen if unshown else full), "\n".join(columns), "\n".join(placed)
+
+
+# pdfminer's word margin (LAParams' default): a gap wider than this many characters' sizes
+# between two characters of a line is a space.
+_WORD_MARGIN = 0.1
+
+
+def _placed_text(box: Any) -> str:
+    """A text box's text with the characters of each of its lines in the order they are
+    placed on the page, left to right, as a reader reads them. pdfminer joins the
+    characters of a line in the order the content stream draws them: a sentence drawn from
+    its last character to its first (each placed where it shows) reads backwards there,
+    "。险风高为级等险风的告报本", so the level the page shows is never read. A line drawn in
+    order is its own text, unchanged."""
+    from pdfminer.layout import LTChar, LTTextLine, LTTextLineHorizontal
+
+    out: list[str] = []
+    for line in [box] if isinstance(box, LTTextLine) else box:
+        chars = [c for c in line if isinstance(c, LTChar)] if isinstance(line, LTTextLineHorizontal) else []
+        if all(a.x0 <= b.x0 for a, b in zip(chars, chars[1:], strict=False)):
+            out.append(line.get_text())
+            continue
+        text: list[str] = []
+        right: float | None = None
+        for char in sorted(chars, key=lambda c: c.x0):
+            # a space where pdfminer puts one between words (LTTextLineHorizontal.add)
+            if right is not None and right < char.x0 - _WORD_MARGIN * max(char.width, char.height):
+                text.append(" ")
+            text.append(char.get_text())
+            right = char.x1 if right is None else max(right, char.x1)
+        out.append("".join(text) + "\n")
+    return "".join(out)
 
 
 # Annotation flags (PDF 32000 12.5.3): Hidden, NoView.
@@ -248,8 +287,8 @@ def _covering_annotations(page: Any) -> list[Any]:
     return boxes
 
 
-def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -> list[tuple[str, str, str]]:
-    """(all text, text shown, all text) of each annotation of a page: what its appearance draws (a
+def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -> list[tuple[str, str, str, str]]:
+    """(all text, text shown, all text, all text) of each annotation of a page: what its appearance draws (a
     viewer draws it over the page: a stamp can cover the page's own sentence with another),
     and its note and field value. A note or value counts as shown only when a viewer draws
     it as the annotation (a free-text annotation without an appearance)."""
@@ -259,7 +298,7 @@ def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -
     from pdfminer.utils import decode_text
 
     annots = resolve1(page.annots)
-    texts: list[tuple[str, str, str]] = []
+    texts: list[tuple[str, str, str, str]] = []
     for ref in annots if isinstance(annots, list) else []:
         annot = resolve1(ref)
         if not isinstance(annot, dict):
@@ -289,14 +328,14 @@ def _annotation_texts(document: Any, page: Any, interpreter: Any, device: Any) -
             value = resolve1(annot.get(key))
             if isinstance(value, bytes) and value.strip():
                 text = decode_text(value)
-                texts.append((text, text if key == "Contents" and from_contents else "", text))
+                texts.append((text, text if key == "Contents" and from_contents else "", text, text))
     return texts
 
 
 def _painted_texts(
     document: Any, page: Any, interpreter: Any, device: Any, seen: set[int]
-) -> list[tuple[str, str, str]]:
-    """(all text, text shown, all text) of each content stream a page can paint that
+) -> list[tuple[str, str, str, str]]:
+    """(all text, text shown, all text, all text placed) of each content stream a page can paint that
     pdfminer's interpreter never reads (_painted_cells): a tiling pattern's cell (painted
     wherever the pattern fills an area), a soft mask's group (its shapes cut what is
     painted under the mask) and a Type3 glyph's procedure (which may show a whole sentence
@@ -308,7 +347,7 @@ def _painted_texts(
     cell that shows no text and draws no XObject (a glyph drawn as paths) is not laid out."""
     from pdfminer.pdfpage import PDFPage
 
-    texts: list[tuple[str, str, str]] = []
+    texts: list[tuple[str, str, str, str]] = []
     for cell, resources, box in _painted_cells(page, seen):
         if not _SHOWS_TEXT.search(cell.get_data() or b""):
             continue

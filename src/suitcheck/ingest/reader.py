@@ -87,11 +87,12 @@ def extract(path: Path, data: bytes, *, max_pages: int | None = None, max_chars:
     kind = SUFFIXES[path.suffix.lower()]
     shown: str | None
     columns: str | None
+    placed: str | None
     if kind == "pdf":
-        raw, shown, columns = extract_pdf_texts(data, max_pages=max_pages, max_chars=max_chars)
+        raw, shown, columns, placed = extract_pdf_texts(data, max_pages=max_pages, max_chars=max_chars)
         text = rejoin_wrapped_lines(normalize(raw))
     else:
-        shown = columns = None
+        shown = columns = placed = None
         if max_chars is not None and len(data) > 4 * max_chars + 4:  # no encoding needs more than 4 bytes
             raise IngestError("too-much-text", f"The file has more than {max_chars:,} characters of text.")
         raw, _encoding = decode_text(data)
@@ -100,7 +101,7 @@ def extract(path: Path, data: bytes, *, max_pages: int | None = None, max_chars:
         text = normalize(raw)
     if not "".join(text.split()):
         raise IngestError("empty", "The file has no text.")
-    return ExtractedReport(path, kind, data, content_hash(data), text, extract_metadata(raw, shown, columns))
+    return ExtractedReport(path, kind, data, content_hash(data), text, extract_metadata(raw, shown, columns, placed))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,0 +1,104 @@
+"""The report's own level sentence where what a reader sees on the page and what suitcheck
+reads differ: a hostile or sloppy PDF (the file attacks before these are in
+test_attack_report_files.py; the sentence's wording in tests/ingest/).
+
+Was BROKE (1): pdfminer joins the characters of a line in the order the content stream
+draws them. A page showing 本报告的风险等级为高风险。 drawn from its last character to its
+first (each glyph placed where it shows, one Tm or a TJ stepping back), with a small-print
+本报告的风险等级为低风险。 below it, read "。险风高为级等险风的告报本" and the 低风险 sentence:
+R1, so a C1 client was allowed a report whose page states 高风险 (and two statements,
+which the rulebook leaves unrated). Now each line is also read in the order its
+characters are placed, and when the level reads otherwise that way the report is unrated
+with a finding.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.codes import ImportStatus
+from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.ingest.reader import extract
+from suitcheck.services import Services
+from tests.conftest import add_client, staff
+from tests.pdfs import pdf_line, raw_page_pdf
+
+HIGH = "本报告的风险等级为高风险。"
+LOW = "本报告的风险等级为低风险。"
+HEAD = (
+    pdf_line("星辰电子年度点评：经营稳健", y=780, size=16)
+    + pdf_line("公司点评", y=750)
+    + pdf_line("事件：公司发布年报，营业收入同比增长百分之十二。", y=720)
+)
+SMALL_LOW = pdf_line(LOW, y=100, size=5)
+
+
+def _hex(text: str) -> str:
+    return text.encode("utf-16-be").hex()
+
+
+def _levels(data: bytes) -> tuple[RiskLevel | None, set[RiskLevel], tuple[str, ...]]:
+    meta = extract(Path("report.pdf"), data).metadata
+    return meta.stated_level, set(meta.level_statements), meta.unclear_level_statements
+
+
+def _backwards_by_tm(text: str, size: float = 12) -> bytes:
+    """`text` shown left to right, its glyphs drawn from the last to the first, each placed
+    by its own text matrix."""
+    placed = [f"1 0 0 1 {72 + size * i} 560 Tm <{_hex(ch)}> Tj" for i, ch in enumerate(text)]
+    return f"BT /F1 {size} Tf {' '.join(reversed(placed))} ET\n".encode()
+
+
+def _backwards_by_tj(text: str, size: float = 12) -> bytes:
+    """The same in one TJ: start at the last character, and after each glyph (one em
+    wide) step back two ems."""
+    steps = " 2000 ".join(f"<{_hex(ch)}>" for ch in reversed(text))
+    return f"BT /F1 {size} Tf 1 0 0 1 {72 + size * (len(text) - 1)} 560 Tm [{steps}] TJ ET\n".encode()
+
+
+BACKWARDS = {
+    "one Tm a glyph": raw_page_pdf(HEAD + _backwards_by_tm(HIGH) + SMALL_LOW),
+    "TJ stepping back": raw_page_pdf(HEAD + _backwards_by_tj(HIGH) + SMALL_LOW),
+}
+
+
+@pytest.mark.parametrize("data", BACKWARDS.values(), ids=BACKWARDS.keys())
+def test_a_level_drawn_backwards_is_read_as_placed_and_the_report_is_unrated(data: bytes) -> None:
+    stated, _statements, unclear = _levels(data)
+    assert stated is None
+    assert any(u.startswith("its level reads otherwise in the order its characters are placed") for u in unclear)
+    assert any("R5, R1 as placed" in u for u in unclear), unclear
+
+
+def test_a_line_drawn_backwards_alone_states_the_level_it_shows() -> None:
+    """With nothing else on the page, the backwards 高风险 sentence is the level the page
+    shows, read as placed: it differs from the stream's reading (none), so the report is
+    still unrated, never R1 and never silently rated."""
+    stated, _statements, unclear = _levels(raw_page_pdf(HEAD + _backwards_by_tm(HIGH)))
+    assert stated is None
+    assert any("no level as drawn, R5 as placed" in u for u in unclear), unclear
+
+
+def test_lines_drawn_in_order_read_as_before() -> None:
+    """The ordinary page: its lines are drawn left to right, nothing new is said."""
+    assert _levels(raw_page_pdf(HEAD + pdf_line(HIGH, y=560))) == (RiskLevel.R5, {RiskLevel.R5}, ())
+    english = raw_page_pdf(
+        HEAD + b"BT /F1 12 Tf 72 560 Td <%s> Tj ET\n" % _hex("The risk level of this report is high.").encode()
+    )
+    assert _levels(english)[0] is RiskLevel.R5
+
+
+def test_a_backwards_report_reaches_no_conservative_client(sqlite_services: Services, tmp_path: Path) -> None:
+    """Through the import and the check (the PDF path is the same on both stores)."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    path = tmp_path / "backwards.pdf"
+    path.write_bytes(BACKWARDS["one Tm a glyph"])
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert result.status is ImportStatus.NEEDS_RATING, result
+    assert result.report is not None
+    add_client(services, compliance, "C1-client", RiskProfile.C1)
+    assert not services.access.check(advisor, "C1-client", result.report).decision.allowed
