@@ -10,10 +10,20 @@ R1, so a C1 client was allowed a report whose page states 高风险 (and two sta
 which the rulebook leaves unrated). Now each line is also read in the order its
 characters are placed, and when the level reads otherwise that way the report is unrated
 with a finding.
+
+Was BROKE (2): a CID font of a known character collection (Adobe-GB1: the collection says
+which character each glyph is, and the report window draws that glyph) with a ToUnicode
+map that calls the glyph of 高 "低": the page shows 本报告的风险等级为高风险。 (PDFium draws
+the same pixels with the map and without), pdfminer reads the map: 低风险, R1. Now each
+glyph is also read as the character its collection says it draws, and when the level
+reads otherwise that way the report is unrated with a finding. Not caught: an embedded
+font of the Adobe-Identity collection, whose glyphs are only known through its maps (a
+lying map there is the README's "font whose character map lies about its glyphs").
 """
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -24,7 +34,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.ingest.reader import extract
 from suitcheck.services import Services
 from tests.conftest import add_client, staff
-from tests.pdfs import pdf_line, raw_page_pdf
+from tests.pdfs import CID_FONT, pdf_file, pdf_line, pdf_stream, raw_page_pdf
 
 HIGH = "本报告的风险等级为高风险。"
 LOW = "本报告的风险等级为低风险。"
@@ -69,8 +79,8 @@ BACKWARDS = {
 def test_a_level_drawn_backwards_is_read_as_placed_and_the_report_is_unrated(data: bytes) -> None:
     stated, _statements, unclear = _levels(data)
     assert stated is None
-    assert any(u.startswith("its level reads otherwise in the order its characters are placed") for u in unclear)
-    assert any("R5, R1 as placed" in u for u in unclear), unclear
+    assert any(u.startswith("its level reads otherwise as its glyphs are placed and drawn") for u in unclear)
+    assert any("R5, R1 as on the page" in u for u in unclear), unclear
 
 
 def test_a_line_drawn_backwards_alone_states_the_level_it_shows() -> None:
@@ -79,7 +89,7 @@ def test_a_line_drawn_backwards_alone_states_the_level_it_shows() -> None:
     still unrated, never R1 and never silently rated."""
     stated, _statements, unclear = _levels(raw_page_pdf(HEAD + _backwards_by_tm(HIGH)))
     assert stated is None
-    assert any("no level as drawn, R5 as placed" in u for u in unclear), unclear
+    assert any("no level as read, R5 as on the page" in u for u in unclear), unclear
 
 
 def test_lines_drawn_in_order_read_as_before() -> None:
@@ -102,3 +112,61 @@ def test_a_backwards_report_reaches_no_conservative_client(sqlite_services: Serv
     assert result.report is not None
     add_client(services, compliance, "C1-client", RiskProfile.C1)
     assert not services.access.check(advisor, "C1-client", result.report).decision.allowed
+
+
+def _with_to_unicode(content: bytes, lies: dict[str, str]) -> bytes:
+    """A page in the Adobe-GB1 font of tests.pdfs with a ToUnicode map for the characters
+    of `content`'s lines, each mapped to itself except those in `lies` (pdfminer looks the
+    map up by CID)."""
+    from pdfminer.cmapdb import CMapDB
+
+    encoding = CMapDB.get_cmap("UniGB-UCS2-H")
+    shown = "".join(bytes.fromhex(h).decode("utf-16-be") for h in re.findall(r"<([0-9a-f]+)>", content.decode()))
+    pairs = [
+        f"<{next(iter(encoding.decode(ch.encode('utf-16-be')))):04X}> <{lies.get(ch, ch).encode('utf-16-be').hex()}>"
+        for ch in dict.fromkeys(shown)
+    ]
+    cmap = (
+        "/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Lie def\n"
+        "1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+        f"{len(pairs)} beginbfchar\n" + "\n".join(pairs) + "\nendbfchar\n"
+        "endcmap CMapName currentdict /CMap defineresource pop end end"
+    ).encode()
+    return pdf_file(
+        [
+            b"<< /Type /Catalog /Pages 2 0 R >>",
+            b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+            CID_FONT[:-2] + b" /ToUnicode 6 0 R >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R >> >>"
+            b" /Contents 5 0 R >>",
+            pdf_stream(content),
+            pdf_stream(cmap),
+        ],
+        version="1.5",
+    )
+
+
+def _pixels(data: bytes) -> bytes:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(data)
+    try:
+        return bytes(document[0].render(scale=0.5).to_pil().tobytes())
+    finally:
+        document.close()
+
+
+def test_a_glyph_its_font_map_calls_another_character_is_read_as_it_shows() -> None:
+    content = HEAD + pdf_line(HIGH, y=560)
+    lying = _with_to_unicode(content, {"高": "低"})
+    # the report window draws 高, as without any map
+    assert _pixels(lying) == _pixels(raw_page_pdf(content))
+    stated, statements, unclear = _levels(lying)
+    assert statements == {RiskLevel.R1}  # what the map says
+    assert stated is None
+    assert "its level reads otherwise as its glyphs are placed and drawn: R1 as read, R5 as on the page" in unclear
+
+
+def test_an_honest_font_map_changes_nothing() -> None:
+    content = HEAD + pdf_line(HIGH, y=560)
+    assert _levels(_with_to_unicode(content, {})) == (RiskLevel.R5, {RiskLevel.R5}, ())

@@ -736,7 +736,7 @@ def _read_otherwise(
 # What changes the level read, and the two readings (the report's text, the other one).
 _UNSHOWN = "text its pages do not show (hidden, white, tiny, covered...) changes its level: {} with it, {} without"
 _COLUMNS = "its level reads otherwise column by column: {} as laid out, {} by columns"
-_PLACED = "its level reads otherwise in the order its characters are placed: {} as drawn, {} as placed"
+_PLACED = "its level reads otherwise as its glyphs are placed and drawn: {} as read, {} as on the page"
 
 
 # A glyph pdfminer can map to no character ("(cid:1234)"): a font without a usable
@@ -767,11 +767,12 @@ def extract_metadata(
 ) -> ReportMetadata:
     """The metadata of a report's text. For a PDF (ingest.pdf.PdfTexts), `shown_text` is
     the part of it a reader of its pages is shown, `columns_text` the same text read
-    column by column and `placed_text` the same with each line read in the order its
-    characters are placed: when the level reads otherwise in any, the report is unrated
-    with that finding (a page that shows 高风险 over a hidden 低风险; a sentence whose end at
-    the head of the next column says 高风险 while the box beside its start says 低风险; a
-    高风险 sentence drawn from its last character to its first beside a small-print 低风险)."""
+    column by column and `placed_text` the same as its pages show it (each line in the
+    order its characters are placed, each glyph as the character it draws): when the level
+    reads otherwise in any, the report is unrated with that finding (a page that shows
+    高风险 over a hidden 低风险; a sentence whose end at the head of the next column says 高风险
+    while the box beside its start says 低风险; a 高风险 sentence drawn from its last character
+    to its first beside a small-print 低风险; a 高 glyph its font's map calls 低)."""
     # No rejoining here: the patterns tolerate line breaks, and joining could glue a
     # title to the report-type line below it.
     text = normalize(raw_text)

@@ -26,8 +26,9 @@ class PdfTexts(NamedTuple):
     text: str  # everything it holds, in reading order: the report's text
     shown: str  # without what a viewer shows nobody (ingest.pdfshown)
     columns: str  # everything, read column by column (left to right, each top to bottom)
-    # everything, each line's characters in the order they are placed on it (left to right),
-    # not the order the content stream draws them in
+    # everything as its pages show it: each line's characters in the order they are placed on
+    # it (left to right), not the order the content stream draws them in, and each the
+    # character its glyph draws where the font's collection says which (ingest.pdfshown)
     placed: str
 
 
@@ -214,7 +215,7 @@ def _layout_texts(device: Any) -> tuple[str, str, str, str]:
         full += (box.get_text().rstrip("\n") for box in ordered)
         seen += (shown(box).rstrip("\n") for box in ordered) if unshown else ()
         columns += (box.get_text().rstrip("\n") for box in _column_order(found, layout.width))
-        placed += (_placed_text(box).rstrip("\n") for box in ordered)
+        placed += (_placed_text(box, device.drawn_as).rstrip("\n") for box in ordered)
     return "\n".join(full), "\n".join(seen if unshown else full), "\n".join(columns), "\n".join(placed)
 
 
@@ -223,19 +224,21 @@ def _layout_texts(device: Any) -> tuple[str, str, str, str]:
 _WORD_MARGIN = 0.1
 
 
-def _placed_text(box: Any) -> str:
-    """A text box's text with the characters of each of its lines in the order they are
-    placed on the page, left to right, as a reader reads them. pdfminer joins the
-    characters of a line in the order the content stream draws them: a sentence drawn from
-    its last character to its first (each placed where it shows) reads backwards there,
+def _placed_text(box: Any, drawn_as: dict[int, str]) -> str:
+    """A text box's text as its page shows it: the characters of each of its lines in the
+    order they are placed on the page, left to right, as a reader reads them, each the
+    character its glyph draws (`drawn_as`, ingest.pdfshown). pdfminer joins the characters
+    of a line in the order the content stream draws them: a sentence drawn from its last
+    character to its first (each placed where it shows) reads backwards there,
     "。险风高为级等险风的告报本", so the level the page shows is never read. A line drawn in
-    order is its own text, unchanged."""
+    order, with no glyph drawing another character, is its own text, unchanged."""
     from pdfminer.layout import LTChar, LTTextLine, LTTextLineHorizontal
 
     out: list[str] = []
     for line in [box] if isinstance(box, LTTextLine) else box:
         chars = [c for c in line if isinstance(c, LTChar)] if isinstance(line, LTTextLineHorizontal) else []
-        if all(a.x0 <= b.x0 for a, b in zip(chars, chars[1:], strict=False)):
+        in_order = all(a.x0 <= b.x0 for a, b in zip(chars, chars[1:], strict=False))
+        if in_order and not any(id(c) in drawn_as for c in chars):
             out.append(line.get_text())
             continue
         text: list[str] = []
@@ -244,7 +247,7 @@ def _placed_text(box: Any) -> str:
             # a space where pdfminer puts one between words (LTTextLineHorizontal.add)
             if right is not None and right < char.x0 - _WORD_MARGIN * max(char.width, char.height):
                 text.append(" ")
-            text.append(char.get_text())
+            text.append(drawn_as.get(id(char), char.get_text()))
             right = char.x1 if right is None else max(right, char.x1)
         out.append("".join(text) + "\n")
     return "".join(out)

@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from pdfminer.cmapdb import CMapDB, FileUnicodeMap
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTPage
+from pdfminer.pdffont import PDFCIDFont
 from pdfminer.pdfinterp import PDFPageInterpreter
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral, literal_name
@@ -116,6 +119,9 @@ class ShownDevice(PDFPageAggregator):
         self.page_ctm: Any = (1, 0, 0, 1, 0, 0)
         self.unshown: set[int] = set()  # id() of the characters of the current page not shown
         self.turned: dict[int, list[LTChar]] = {}  # the page's turned characters by direction (degrees)
+        # id() of the characters of the current page whose glyph draws another character than
+        # the font's ToUnicode map says (_drawn_as), with the character it draws
+        self.drawn_as: dict[int, str] = {}
         # What is painted, in order: characters (their centre) and opaque rectangles painted
         # over whatever came before (a filled box, an image), for covered() and on_dark().
         self.chars: list[tuple[float, float, int, int]] = []  # (x, y, order, id)
@@ -128,6 +134,7 @@ class ShownDevice(PDFPageAggregator):
         self.page_box = _transformed(ctm, page.cropbox)
         self.unshown = set()
         self.turned = {}
+        self.drawn_as = {}
         self.chars, self.covers, self.light_chars = [], [], []
 
     def end_page(self, page: Any) -> None:
@@ -227,6 +234,9 @@ class ShownDevice(PDFPageAggregator):
             self.turned.setdefault(angle, []).append(item)
         if not shown:
             self.unshown.add(id(item))
+        drawn = _drawn_as(font, cid)
+        if drawn is not None and drawn != item.get_text():
+            self.drawn_as[id(item)] = drawn
         x, y = (original.x0 + original.x1) / 2, (original.y0 + original.y1) / 2
         placed = (x, y, len(self.chars) + len(self.covers), id(item))
         self.chars.append(placed)
@@ -271,6 +281,38 @@ class ShownDevice(PDFPageAggregator):
             if box is not None and not (box[0] <= x <= box[2] and box[1] <= y <= box[3]):
                 return False
         return True
+
+
+def _drawn_as(font: Any, cid: int) -> str | None:
+    """The character a CID font's glyph draws by its character collection (Adobe-GB1,
+    -CNS1, -Japan1, -Korea1 define which character each CID is), when the font also has a
+    ToUnicode map, which pdfminer reads instead and which may say another: a report can map
+    the glyph of 高 to 低, so that the page shows 高风险 and the text reads 低风险. None when
+    the collection does not say (Adobe-Identity: an embedded font's glyphs are only known
+    through its maps) or the font has no ToUnicode map (pdfminer then reads the collection)."""
+    if not isinstance(font, PDFCIDFont) or not isinstance(font.unicode_map, FileUnicodeMap):
+        return None
+    collection = _collection(font.cidcoding, bool(font.vertical))
+    try:
+        return collection.get_unichr(cid) if collection is not None else None
+    except KeyError:
+        return None
+
+
+_COLLECTIONS = ("Adobe-GB1", "Adobe-CNS1", "Adobe-Japan1", "Adobe-Korea1")
+
+
+@functools.lru_cache(maxsize=16)
+def _collection(cidcoding: str, vertical: bool) -> Any:
+    """A character collection's CID-to-Unicode map, for the four that define their
+    characters; None for any other (an embedded font's Adobe-Identity). Looked up once,
+    not at every glyph."""
+    if cidcoding not in _COLLECTIONS:
+        return None
+    try:
+        return CMapDB.get_unicode_map(cidcoding, vertical)
+    except CMapDB.CMapNotFound:
+        return None
 
 
 def _angle(matrix: Any) -> int:
