@@ -19,6 +19,21 @@ glyph is also read as the character its collection says it draws, and when the l
 reads otherwise that way the report is unrated with a finding. Not caught: an embedded
 font of the Adobe-Identity collection, whose glyphs are only known through its maps (a
 lying map there is the README's "font whose character map lies about its glyphs").
+
+Was BROKE (3): near-misses of the sentence, read as a lower level than a reader sees:
+- a statement followed by the scale as a checklist, one level a line
+  (本报告的风险等级为：/低风险/中低风险/中风险/中高风险/高风险 ✓) was read as its first line:
+  R1 for a report whose ticked level is 高风险; a checklist with boxes (□低风险 … ☑高风险)
+  was taken for a printed scale and passed over, so a 低风险 statement beside it rated
+  the report R1;
+- "本报告的风险等级为低风险；港股部分为中高风险。" was R1, where the same words with a comma
+  were already unclear: the semicolon ended the sentence for the reader;
+- "本报告涉及港股的部分为中高风险。" beside a 低风险 statement: R1 (a part given a level was
+  seen only with 风险等级 after it, or within six characters of 本报告).
+Now a statement followed by more levels a line, and a statement about the level that lists
+levels with check boxes, cannot be read; a statement's sentence runs on past a semicolon;
+and a part of the report said to be at a level (部分为…, 内容属于…) is a statement that
+cannot be read unless it names only the level read.
 """
 
 from __future__ import annotations
@@ -31,10 +46,13 @@ import pytest
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
+from suitcheck.ingest.metadata import extract_metadata
+from suitcheck.ingest.pdf import extract_pdf_text
 from suitcheck.ingest.reader import extract
 from suitcheck.services import Services
 from tests.conftest import add_client, staff
-from tests.pdfs import CID_FONT, pdf_file, pdf_line, pdf_stream, raw_page_pdf
+from tests.ingest.test_level_attack import OWN_LOW, _report
+from tests.pdfs import CID_FONT, pdf_file, pdf_line, pdf_stream, raw_page_pdf, text_to_pdf
 
 HIGH = "本报告的风险等级为高风险。"
 LOW = "本报告的风险等级为低风险。"
@@ -170,3 +188,41 @@ def test_a_glyph_its_font_map_calls_another_character_is_read_as_it_shows() -> N
 def test_an_honest_font_map_changes_nothing() -> None:
     content = HEAD + pdf_line(HIGH, y=560)
     assert _levels(_with_to_unicode(content, {})) == (RiskLevel.R5, {RiskLevel.R5}, ())
+
+
+CHECKLIST_TICKED = "本报告的风险等级为：\n低风险\n中低风险\n中风险\n中高风险\n高风险 ✓\n"
+CHECKLIST_BOXES = "本报告的风险等级：\n□低风险\n□中低风险\n□中风险\n□中高风险\n■高风险\n"
+CHECKLIST_INLINE = "本报告的风险等级：□低风险 □中低风险 □中风险 □中高风险 ☑高风险\n"
+NEAR_MISSES = {
+    "checklist, ticked, alone": CHECKLIST_TICKED,
+    "checklist, ticked, beside a low statement": OWN_LOW + CHECKLIST_TICKED,
+    "checklist of boxes beside a low statement": OWN_LOW + CHECKLIST_BOXES,
+    "inline checklist beside a low statement": OWN_LOW + CHECKLIST_INLINE,
+    "a part after a semicolon": "本报告的风险等级为低风险；港股部分为中高风险。\n",
+    "qizhong after a semicolon": "本报告的风险等级为低风险；其中港股部分为中高风险。\n",
+    "a part, many words in": OWN_LOW + "本报告涉及港股的部分为中高风险。\n",
+    "content said to belong": OWN_LOW + "本报告中涉及港股通标的的内容属于中高风险。\n",
+}
+
+
+@pytest.mark.parametrize("body", NEAR_MISSES.values(), ids=NEAR_MISSES.keys())
+def test_a_near_miss_of_the_sentence_leaves_the_report_unrated(body: str) -> None:
+    meta = extract_metadata(_report(body))
+    assert meta.stated_level is None
+    assert meta.unclear_level_statements
+    from_pdf = extract_metadata(extract_pdf_text(text_to_pdf(_report(body), chars_per_line=60)))
+    assert from_pdf.stated_level is None
+
+
+SAYS_NOTHING_NEW = {
+    "a table cell and its value": "本报告风险等级\n中风险\n分析师承诺：\n",
+    "a scale printed after the statement's full stop": "本报告的风险等级为中风险。\n低风险\n中低风险\n中风险\n",
+    "a semicolon and no other level": "本报告的风险等级为中风险；投资者应审慎决策。\n",
+    "a part at the same level": "本报告的风险等级为中风险。本报告涉及港股的部分为中风险。\n",
+}
+
+
+@pytest.mark.parametrize("body", SAYS_NOTHING_NEW.values(), ids=SAYS_NOTHING_NEW.keys())
+def test_near_forms_that_say_nothing_new_keep_the_level(body: str) -> None:
+    meta = extract_metadata(_report(body))
+    assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R3, ())

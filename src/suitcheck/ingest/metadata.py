@@ -216,6 +216,15 @@ _SELF_LEVEL = re.compile(
 # compliance rates it, as for two different statements.
 _SELF_CLAUSE = re.compile(_SUBJECT + r"\s*(?:的\s*)?" + _any("风险等级", "风险级别", "风险评级", "风险级"))
 _CLAUSE_END = re.compile(r"[。！？；;!?]")
+# The end of a statement's sentence: a semicolon joins its clauses ("本报告的风险等级为低风险；
+# 港股部分为中高风险" says what a comma there says).
+_STATEMENT_END = re.compile(r"[。！？!?]")
+# Check boxes and ticks: a list of levels with them is a checklist whose ticked level is
+# the statement, not a printed scale.
+_CHECK_MARKS = "□☐■▣▢◻◼☑☒✓✔√✗✘○◯●◉"
+# A statement's level followed by more levels, one a line (a checklist or a table column
+# under "本报告的风险等级为："): which is the report's cannot be read.
+_MORE_LEVELS = re.compile(rf"[ \t{_CHECK_MARKS}]*\n\s*[{_CHECK_MARKS}]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})")
 # A level given to something later in a statement's own sentence ("…，但港股部分为中高风险"),
 # or said to prevail ("…，实际以高风险为准", "…，请按照高风险等级对待"); not a client's
 # tolerance after 以/按 ("按低风险承受能力投资者的要求…").
@@ -324,8 +333,12 @@ _SELF_LOOSE = re.compile(
     # many words name the part; not a product the report mentions ("本报告提及的理财产品…").
     + r"|[^。！？；;!?]{0,24}?"
     + _any(*_PARTS)
-    + r"[^。！？；;!?]{0,4}?风\s*险\s*"
+    + r"(?:[^。！？；;!?]{0,4}?风\s*险\s*"
     + _any("等级", "级别", "评级", "类别")
+    # ... or said to be at a level without 风险等级 ("本报告涉及港股的部分为中高风险")
+    + r"|\s*(?:的\s*)?"
+    + _any("为", "属于", "属", "是", "列为", "归为", "划为", "定为", "评为")
+    + rf"\s*[\"'“”‘’「」『』【\[(（<《]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?!\s*(?:偏好|承受|容忍|投资者|客户|型)))"
     + r")"
     + r"|"
     + _REPORT_LABEL
@@ -450,6 +463,9 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         if _CONDITION.search(sentence) or _EXAMPLE.search(re.split(r"[。！？；;!?]", before)[-1]):
             unclear.append(_clause(sentence + m.group()))
             continue
+        if _MORE_LEVELS.match(text, m.end()):
+            unclear.append(_clause(m.group() + text[m.end() : m.end() + _CLAUSE_CHARS]))
+            continue
         read = _statement_levels(m, unclear)
         found += read
         # The same sentence going on to give a part of the report another level ("…为中风险，
@@ -457,15 +473,7 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         rest = _rest_of_sentence(text, m.end())
         if _gives_another_level(rest, read):
             unclear.append(_clause(m.group() + rest))
-    for m in _SELF_CLAUSE.finditer(text):
-        if m.start() in read_at:
-            continue
-        rest = text[m.end() : m.end() + _CLAUSE_CHARS]
-        end = _CLAUSE_END.search(rest)
-        rest = rest[: end.start()] if end else rest
-        named = _named_levels(rest)
-        if (named or _GIVES_VALUE.match(_unbroken(rest))) and len(named) < _SCALE_LEVELS:
-            unclear.append(_clause(m.group() + rest))
+    unclear += _unread_clauses(text, read_at)
     for m in _SELF_LEVEL_EN.finditer(text):
         found += _statement_levels(m, unclear)
     for sentence, named in _loose_statements(text):
@@ -474,6 +482,25 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         if not (found and _read_as(sentence, named) <= set(found)):
             unclear.append(sentence)
     return tuple(found), tuple(dict.fromkeys(unclear))  # a sentence repeated on every page is one
+
+
+def _unread_clauses(text: str, read_at: set[int]) -> list[str]:
+    """What the report says after "本报告的风险等级" where no statement was read (`read_at`:
+    where the statements read start) that names a level or gives a value: a statement
+    that cannot be read. One that names three levels or more is a printed scale, unless it
+    ticks one of them (a checklist: □低风险 … ☑高风险)."""
+    unclear: list[str] = []
+    for m in _SELF_CLAUSE.finditer(text):
+        if m.start() in read_at:
+            continue
+        rest = text[m.end() : m.end() + _CLAUSE_CHARS]
+        end = _CLAUSE_END.search(rest)
+        rest = rest[: end.start()] if end else rest
+        named = _named_levels(rest)
+        checklist = bool(named) and any(mark in rest for mark in _CHECK_MARKS)
+        if (named or _GIVES_VALUE.match(_unbroken(rest))) and (len(named) < _SCALE_LEVELS or checklist):
+            unclear.append(_clause(m.group() + rest))
+    return unclear
 
 
 _LEVEL_NAME = re.compile(rf"{_LEVEL_WORDS}|{_LEVEL_CODE}")
@@ -539,7 +566,7 @@ def _statement_levels(m: re.Match[str], unclear: list[str]) -> list[RiskLevel]:
 
 def _rest_of_sentence(text: str, start: int) -> str:
     rest = text[start : start + _CLAUSE_CHARS]
-    end = _CLAUSE_END.search(rest)
+    end = _STATEMENT_END.search(rest)
     return rest[: end.start()] if end else rest
 
 
