@@ -34,6 +34,15 @@ Now a statement followed by more levels a line, and a statement about the level 
 levels with check boxes, cannot be read; a statement's sentence runs on past a semicolon;
 and a part of the report said to be at a level (部分为…, 内容属于…) is a statement that
 cannot be read unless it names only the level read.
+
+Was BROKE (4): the level word set above its line (a text rise, or its own Td half a line
+up: a reader still reads 本报告的风险等级为高风险。 across it) falls out of pdfminer's line
+and is read before it: "高风险 / 本报告的风险等级为 / 。". The statement was not read, and a
+small-print 低风险 statement elsewhere rated the report R1; with a 低风险 in small print
+just under the line, the reader took that for the statement's value (R1) while the label
+stood between two values. Now a clause whose connector ends it ("本报告的风险等级为" then
+its full stop) cannot be read, nor can a statement whose level is on the line after its
+connector when the line before it is a level alone.
 """
 
 from __future__ import annotations
@@ -224,5 +233,49 @@ SAYS_NOTHING_NEW = {
 
 @pytest.mark.parametrize("body", SAYS_NOTHING_NEW.values(), ids=SAYS_NOTHING_NEW.keys())
 def test_near_forms_that_say_nothing_new_keep_the_level(body: str) -> None:
+    meta = extract_metadata(_report(body))
+    assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R3, ())
+
+
+def _raised(lift: str, back: str) -> bytes:
+    """本报告的风险等级为高风险。 with 高风险 lifted (`lift` before it, `back` after it)."""
+    return (
+        f"BT /F1 12 Tf 72 560 Td <{_hex('本报告的风险等级为')}> Tj {lift} <{_hex('高风险')}> Tj "
+        f"{back} <{_hex('。')}> Tj ET\n"
+    ).encode()
+
+
+RAISED = {
+    "text rise of 9 pt": raw_page_pdf(HEAD + _raised("9 Ts", "0 Ts") + SMALL_LOW),
+    "text rise, low value under the line": raw_page_pdf(
+        HEAD + _raised("9 Ts", "0 Ts") + pdf_line("低风险。", x=180, y=552, size=5)
+    ),
+    "placed 8 pt up": raw_page_pdf(HEAD + _raised("1 0 0 1 180 568 Tm", "1 0 0 1 216 560 Tm") + SMALL_LOW),
+    "label centred on two values": raw_page_pdf(
+        HEAD
+        + pdf_line("本报告的风险等级为", y=590)
+        + pdf_line("高风险。", x=200, y=600)
+        + pdf_line("低风险。", x=200, y=580)
+    ),
+}
+
+
+@pytest.mark.parametrize("data", RAISED.values(), ids=RAISED.keys())
+def test_a_level_set_off_its_line_leaves_the_report_unrated(data: bytes) -> None:
+    stated, _statements, unclear = _levels(data)
+    assert stated is None
+    assert any(u.startswith("本报告的风险等级为") for u in unclear), unclear
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "投资者应关注本报告的风险等级。\n本报告的风险等级为中风险。\n",
+        "本报告风险等级\n中风险\n行业评级\n标配\n",
+        "分析师：张三\n本报告的风险等级为：\n中风险。\n",
+    ],
+    ids=["the level named with no connector", "a label cell over its value", "the value on the next line"],
+)
+def test_a_statement_with_its_value_where_it_belongs_keeps_the_level(body: str) -> None:
     meta = extract_metadata(_report(body))
     assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R3, ())

@@ -222,6 +222,13 @@ _STATEMENT_END = re.compile(r"[。！？!?]")
 # Check boxes and ticks: a list of levels with them is a checklist whose ticked level is
 # the statement, not a printed scale.
 _CHECK_MARKS = "□☐■▣▢◻◼☑☒✓✔√✗✘○◯●◉"
+# What follows "本报告的风险等级" when a layout has put its value elsewhere (raised above its
+# line, in a cell of its own): a connector and nothing before the clause ends.
+_NO_VALUE = re.compile(
+    r"\s*(?:的\s*)?" + _any("为", "是", "属于", "定为", "评定为", "确定为", "评为") + r"?\s*[:：]?\s*"
+)
+# A line that is a level and nothing else (a table cell's value, a raised level word).
+_BARE_LEVEL = re.compile(rf"\s*[{_CHECK_MARKS}]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})\s*[。.；;]?\s*")
 # A statement's level followed by more levels, one a line (a checklist or a table column
 # under "本报告的风险等级为："): which is the report's cannot be read.
 _MORE_LEVELS = re.compile(rf"[ \t{_CHECK_MARKS}]*\n\s*[{_CHECK_MARKS}]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})")
@@ -463,7 +470,7 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         if _CONDITION.search(sentence) or _EXAMPLE.search(re.split(r"[。！？；;!?]", before)[-1]):
             unclear.append(_clause(sentence + m.group()))
             continue
-        if _MORE_LEVELS.match(text, m.end()):
+        if _MORE_LEVELS.match(text, m.end()) or _value_between_levels(text, m):
             unclear.append(_clause(m.group() + text[m.end() : m.end() + _CLAUSE_CHARS]))
             continue
         read = _statement_levels(m, unclear)
@@ -484,11 +491,23 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
     return tuple(found), tuple(dict.fromkeys(unclear))  # a sentence repeated on every page is one
 
 
+def _value_between_levels(text: str, m: re.Match[str]) -> bool:
+    """Whether a statement whose level stands on the line after its connector
+    ("本报告的风险等级为" / "低风险。") comes right after a line that is a level alone: the
+    label sits between two values (a cell centred on two rows, a level word raised above
+    the line), and which one is the report's cannot be read."""
+    if "\n" not in text[m.start() : m.start("level")] or text[m.start() - 1 : m.start()] != "\n":
+        return False
+    previous = text[: m.start() - 1].rsplit("\n", 1)[-1]
+    return _BARE_LEVEL.fullmatch(previous) is not None
+
+
 def _unread_clauses(text: str, read_at: set[int]) -> list[str]:
     """What the report says after "本报告的风险等级" where no statement was read (`read_at`:
     where the statements read start) that names a level or gives a value: a statement
     that cannot be read. One that names three levels or more is a printed scale, unless it
-    ticks one of them (a checklist: □低风险 … ☑高风险)."""
+    ticks one of them (a checklist: □低风险 … ☑高风险). One whose connector ends its clause
+    ("本报告的风险等级为" / "。") had its value laid out elsewhere: it cannot be read either."""
     unclear: list[str] = []
     for m in _SELF_CLAUSE.finditer(text):
         if m.start() in read_at:
@@ -499,6 +518,9 @@ def _unread_clauses(text: str, read_at: set[int]) -> list[str]:
         named = _named_levels(rest)
         checklist = bool(named) and any(mark in rest for mark in _CHECK_MARKS)
         if (named or _GIVES_VALUE.match(_unbroken(rest))) and (len(named) < _SCALE_LEVELS or checklist):
+            unclear.append(_clause(m.group() + rest))
+        elif _NO_VALUE.fullmatch(rest) and rest.strip():
+            # "本报告的风险等级为" and the sentence's end, its value laid out elsewhere
             unclear.append(_clause(m.group() + rest))
     return unclear
 
