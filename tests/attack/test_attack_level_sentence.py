@@ -43,6 +43,11 @@ just under the line, the reader took that for the statement's value (R1) while t
 stood between two values. Now a clause whose connector ends it ("本报告的风险等级为" then
 its full stop) cannot be read, nor can a statement whose level is on the line after its
 connector when the line before it is a level alone.
+
+Was BROKE (5): 険 and 権, the Japanese forms of 險 and 權 (a Chinese reader reads
+本報告的風険等級為高風険 as the statement, and 股指期権 as 期权), were not folded with the
+traditional forms: that second statement beside a 低风险 one was not seen (R1), and an
+options report titled with 期権 was not lifted to R5. Now they fold to 险 and 权.
 """
 
 from __future__ import annotations
@@ -54,7 +59,9 @@ import pytest
 
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Role
+from suitcheck.domain.subjects import suggest_level
 from suitcheck.ingest.metadata import extract_metadata
 from suitcheck.ingest.pdf import extract_pdf_text
 from suitcheck.ingest.reader import extract
@@ -279,3 +286,15 @@ def test_a_level_set_off_its_line_leaves_the_report_unrated(data: bytes) -> None
 def test_a_statement_with_its_value_where_it_belongs_keeps_the_level(body: str) -> None:
     meta = extract_metadata(_report(body))
     assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R3, ())
+
+
+@pytest.mark.parametrize("second", ["本報告的風険等級為高風険。", "本报告的风险等级为高风険。"])
+def test_a_statement_in_japanese_forms_is_seen(second: str) -> None:
+    meta = extract_metadata(_report(OWN_LOW + second + "\n"))
+    assert meta.stated_level is None
+    assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
+
+
+def test_an_options_title_in_japanese_forms_lifts_the_subject() -> None:
+    meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title="股指期権策略：波动率回落", kind="策略周报"))
+    assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R5

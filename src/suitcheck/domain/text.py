@@ -89,11 +89,12 @@ def half_width(text: str) -> str:
 # Traditional forms of the characters the level statements and the subject keywords are
 # spelt with (報告 風險等級 為 中高風險, 創業板 期貨 期權, 窩輪 精選層, ...): a report from a Hong Kong or
 # Taiwan desk states its level and names its subject with them.
-# With them, variant forms a reader takes for the ordinary character (夲 本, 吿 告, 爲 为, 髙 高):
-# 夲报告的风险等级为高风险 reads as the statement it shows.
+# With them, variant forms a reader takes for the ordinary character (夲 本, 吿 告, 爲 为, 髙 高),
+# and the Japanese forms of 險 and 權 (険 险, 権 权: 風険等級, 期権): 夲报告的风险等级为高风険
+# reads as the statement it shows.
 _TRADITIONAL = str.maketrans(
-    "報風險級為屬於評別確較極則時設當萬該產證創業貨權恆債幣資經財訊觀轉際劃窩輪換選層聯結構認購夲吿爲髙",
-    "报风险级为属于评别确较极则时设当万该产证创业货权恒债币资经财讯观转际划窝轮换选层联结构认购本告为高",
+    "報風險級為屬於評別確較極則時設當萬該產證創業貨權恆債幣資經財訊觀轉際劃窩輪換選層聯結構認購夲吿爲髙険権",
+    "报风险级为属于评别确较极则时设当万该产证创业货权恒债币资经财讯观转际划窝轮换选层联结构认购本告为高险权",
 )
 
 
