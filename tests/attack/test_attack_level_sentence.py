@@ -48,6 +48,11 @@ Was BROKE (5): 険 and 権, the Japanese forms of 險 and 權 (a Chinese reader 
 本報告的風険等級為高風険 as the statement, and 股指期権 as 期权), were not folded with the
 traditional forms: that second statement beside a 低风险 one was not seen (R1), and an
 options report titled with 期権 was not lifted to R5. Now they fold to 险 and 权.
+
+Was BROKE (6): ⻛ (U+2EDB, CJK RADICAL C-SIMPLIFIED WIND) is drawn as 风, but NFKC leaves
+the CJK Radicals Supplement as it is (it folds only the Kangxi radicals, ⾼ to 高):
+"本报告的⻛险等级为高⻛险。" beside a 低风险 statement was not seen (R1). Now the radicals
+of that block that are whole simplified characters fold to them.
 """
 
 from __future__ import annotations
@@ -298,3 +303,9 @@ def test_a_statement_in_japanese_forms_is_seen(second: str) -> None:
 def test_an_options_title_in_japanese_forms_lifts_the_subject() -> None:
     meta = extract_metadata(_report("本报告的风险等级为中风险。\n", title="股指期権策略：波动率回落", kind="策略周报"))
     assert suggest_level(meta.subject_text, Policy(), meta.body_text) is RiskLevel.R5
+
+
+def test_a_statement_with_a_radical_for_a_character_is_seen() -> None:
+    meta = extract_metadata(_report(OWN_LOW + "本报告的\u2edb险等级为高\u2edb险。\n"))
+    assert meta.stated_level is None
+    assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}

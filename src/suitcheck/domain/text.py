@@ -121,7 +121,11 @@ _IGNORABLE_RANGES = (
 
 # What shows as a blank but is no space to a regex's \s: the braille pattern blank (本⠀报告).
 _BLANKS = {0x2800: " "}
-_FOLDED = {**_TRADITIONAL, **{code: ord(blank) for code, blank in _BLANKS.items()}}
+# The CJK Radicals Supplement's simplified radicals that are whole characters, drawn as
+# them (⻛ is 风: 本报告的⻛险等级为高⻛险), which NFKC leaves alone (it folds only the Kangxi
+# radicals): Unicode's EquivalentUnifiedIdeograph for U+2EC5 ... U+2EF3.
+_RADICALS = str.maketrans("⻅⻉⻋⻓⻔⻙⻚⻛⻜⻢⻥⻦⻧⻨⻩⻪⻬⻮⻰⻳", "见贝车长门韦页风飞马鱼鸟卤麦黄黾齐齿龙龟")
+_FOLDED = {**_TRADITIONAL, **_RADICALS, **{code: ord(blank) for code, blank in _BLANKS.items()}}
 
 
 # The combining marks (Unicode's blocks of them, and those CJK text uses) that draw on the
@@ -143,8 +147,8 @@ def matching_form(text: str) -> str:
     as the ordinary character: ⾼ is 高), no format or other default-ignorable characters (a
     zero-width space, a soft hyphen or a variation selector shows nothing, so the sentence
     reads as if it were not there), no combining marks (the blocks above), a blank that is
-    no space (U+2800) as a space, and the traditional and variant characters above as their
-    simplified forms.
+    no space (U+2800) as a space, the simplified radicals above as their characters, and the
+    traditional and variant characters above as their simplified forms.
     Only for finding: what is shown and stored stays as the report has it."""
     text = unicodedata.normalize("NFKC", text)
     return _UNSEEN.sub("", text).translate(_FOLDED)
