@@ -239,6 +239,9 @@ SAYS_NOTHING_NEW = {
     "a table cell and its value": "本报告风险等级\n中风险\n分析师承诺：\n",
     "a scale printed after the statement's full stop": "本报告的风险等级为中风险。\n低风险\n中低风险\n中风险\n",
     "a semicolon and no other level": "本报告的风险等级为中风险；投资者应审慎决策。\n",
+    "the scale's rows right after a statement with no full stop": (
+        "本报告的风险等级为中风险\n低风险 宏观经济及政策\n中低风险 债券、货币市场基金\n"
+    ),
     "a part at the same level": "本报告的风险等级为中风险。本报告涉及港股的部分为中风险。\n",
 }
 

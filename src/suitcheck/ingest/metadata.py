@@ -229,9 +229,13 @@ _NO_VALUE = re.compile(
 )
 # A line that is a level and nothing else (a table cell's value, a raised level word).
 _BARE_LEVEL = re.compile(rf"\s*[{_CHECK_MARKS}]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})\s*[。.；;]?\s*")
-# A statement's level followed by more levels, one a line (a checklist or a table column
-# under "本报告的风险等级为："): which is the report's cannot be read.
-_MORE_LEVELS = re.compile(rf"[ \t{_CHECK_MARKS}]*\n\s*[{_CHECK_MARKS}]?\s*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})")
+# A statement's level followed by more levels, one a line and alone on it (a checklist or a
+# table column under "本报告的风险等级为："): which is the report's cannot be read. Not a
+# printed scale's row ("低风险 宏观经济及政策…").
+_MORE_LEVELS = re.compile(
+    rf"[ \t{_CHECK_MARKS}]*\n[ \t]*[{_CHECK_MARKS}]?[ \t]*(?:{_LEVEL_WORDS}|{_LEVEL_CODE})"
+    rf"[ \t{_CHECK_MARKS}。.；;]*(?:\n|$)"
+)
 # A level given to something later in a statement's own sentence ("…，但港股部分为中高风险"),
 # or said to prevail ("…，实际以高风险为准", "…，请按照高风险等级对待"); not a client's
 # tolerance after 以/按 ("按低风险承受能力投资者的要求…").
