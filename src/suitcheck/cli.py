@@ -24,6 +24,7 @@ from suitcheck.domain.calendar import FIRM_ZONE_NAME, stamp_in_firm_time
 from suitcheck.domain.codes import AuditAction, ExportFormat, ImportStatus
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel
+from suitcheck.domain.policy import BOOLEAN_FIELDS
 from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls, json_escape_controls
@@ -193,7 +194,7 @@ def _investor_line(d: dict[str, Any]) -> str:
     return (
         f"{d['id']:>6}  {_safe(d['account']):<10} {_safe(d['name']):<12} {d['class']:<12} {profile:<3} "
         f"{d['assessed'] or '-':<10} {state}{'  [lowest category]' if d['lowest_category'] else ''}"
-        + ("  [re-assessment due: nothing above R1]" if d.get("reassessment_due") else "")
+        + ("  [re-assessment due]" if d.get("reassessment_due") else "")
         + (f"  branch {_safe(d['branch'])}" if d.get("branch") else "")
         + ("" if d["record_intact"] else "  [record changed outside suitcheck: every check blocks; run audit verify]")
     )
@@ -287,9 +288,11 @@ def cmd_investor(services: Services, args: argparse.Namespace, out: Output) -> i
         return actions[args.action](services, actor, args, out)
     if args.action == "situation-changed":
         view = inv.mark_reassessment_due(actor, args.investor, args.reason)
+        allows = services.policy.current().due_allows  # the rule is the policy's (domain.policy)
+        until = "nothing" if allows is None else f"nothing above {allows.code}"
         out.emit(
             view.to_dict(),
-            lambda: "Re-assessment due (nothing above R1 until re-assessed): " + _investor_line(view.to_dict()),
+            lambda: f"Re-assessment due ({until} until re-assessed): " + _investor_line(view.to_dict()),
         )
     elif args.action == "export":
         done = services.client_files.export_clients(actor, Path(args.out))
@@ -1476,9 +1479,9 @@ def cmd_policy(services: Services, args: argparse.Namespace, out: Output) -> int
             key, _, value = item.partition("=")
             if not _:
                 raise InvalidInput(f"{item!r}: write settings as NAME=VALUE.")
-            if key == "allow_escalation":
+            if key in BOOLEAN_FIELDS:
                 if value.strip().lower() not in ("true", "false"):
-                    raise InvalidInput(f"{item!r}: allow_escalation is true or false.")
+                    raise InvalidInput(f"{item!r}: {key} is true or false.")
                 changes[key] = value.strip().lower() == "true"
             elif key in ("validity_days", "warning_days", "special_attention_age"):
                 if not _INTEGER.fullmatch(value.strip()) or len(value.strip()) > 9:
@@ -1577,7 +1580,9 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_argument("--lowest-category", action="store_true", help="with --profile: a knock-out answer")
     assess.add_argument("--note", help="where the assessment was made (required with --profile)")
     changed = isub.add_parser(
-        "situation-changed", parents=[common], help="mark that a re-assessment is due (blocks above R1)"
+        "situation-changed",
+        parents=[common],
+        help="mark that a re-assessment is due (treated as expired until re-assessed)",
     )
     changed.add_argument("investor", help="account number or id")
     changed.add_argument("--reason", required=True, help="what changed")

@@ -95,15 +95,15 @@ def test_a_due_reassessment_is_on_the_sheet(
     services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 ) -> None:
     """Staff marked the client's situation as changed after the assessment: a check treats
-    the client as expired (R1 only) until re-assessed, but the sheet said only 'Valid until'
-    two years on, above a table refusing R2-R5 with no word why."""
+    the client as expired until re-assessed, but the sheet said only 'Valid until' two years
+    on, above a table refusing every level with no word why."""
     report = import_text_report(services, compliance, tmp_path, level="中风险")
     add_client(services, compliance, "DU", RiskProfile.C5, 10)
     services.investors.mark_reassessment_due(advisor, "DU", "客户失业")
     assert "reassessment-due" in services.access.check(compliance, "DU", report).decision.reasons
     sheet = _sheet(services, compliance, "DU", tmp_path)
     assert "re-assessment due: treated as expired" in sheet
-    assert _permits(sheet) == [ALLOWED] + [REFUSED] * 4
+    assert _permits(sheet) == [REFUSED] * 5
     services.investors.assess(compliance, "DU", RiskProfile.C4, TODAY, note="branch desk")
     sheet = _sheet(services, compliance, "DU", tmp_path)
     assert "re-assessment due" not in sheet

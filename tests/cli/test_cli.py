@@ -658,3 +658,33 @@ def test_check_names_the_reason_a_block_rests_on_first(
     shown = json.loads(capsys.readouterr().out)
     assert shown["reasons"][:2] == ["assessment-expired", "lowest-category"]  # as recorded
     assert shown["main_reason"] == "lowest-category"
+
+
+def test_the_re_assessment_rule_is_the_policys_and_the_mark_says_which(
+    sqlite_services: Services,
+    sqlite_target: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A client marked due is treated as expired (the rulebook): `situation-changed` said
+    "nothing above R1" whatever the policy. It now says what the policy in force refuses,
+    and `policy set` takes the switch as true or false only."""
+    from suitcheck.cli import main
+    from suitcheck.domain.levels import RiskProfile
+    from suitcheck.domain.roles import Role
+    from tests.conftest import PASSWORD, add_client, staff
+
+    officer = staff(sqlite_services, Role.COMPLIANCE)
+    for account in ("RD1", "RD2"):
+        add_client(sqlite_services, officer, account, RiskProfile.C4)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    login = ["--db", sqlite_target, "--user", officer.username]
+    capsys.readouterr()
+    assert main(["investor", "situation-changed", "RD1", "--reason", "客户退休", *login]) == 0
+    assert capsys.readouterr().out.startswith("Re-assessment due (nothing until re-assessed): ")
+    assert main(["policy", "set", "reassessment_due_blocks_r1=maybe", *login]) == 2
+    assert "reassessment_due_blocks_r1 is true or false" in capsys.readouterr().err
+    assert main(["policy", "set", "reassessment_due_blocks_r1=false", "--json", *login]) == 0
+    assert json.loads(capsys.readouterr().out)["reassessment_due_blocks_r1"] is False
+    assert main(["investor", "situation-changed", "RD2", "--reason", "客户失业", *login]) == 0
+    assert capsys.readouterr().out.startswith("Re-assessment due (nothing above R1 until re-assessed): ")

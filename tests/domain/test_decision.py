@@ -3,6 +3,7 @@
 import dataclasses
 import datetime as dt
 import itertools
+import json
 
 import pytest
 from hypothesis import given
@@ -331,18 +332,35 @@ def test_special_attention_is_visible_for_a_professional_too() -> None:
         assert decision.reasons == (Reason.PROFESSIONAL_INVESTOR, reason)
 
 
-def test_reassessment_due_blocks_above_r1_only() -> None:
-    """A changed situation: R1 stays open, everything above is blocked with its own reason,
-    even for C5 with a fresh assessment and with escalation on (no warning can cure it)."""
+def test_reassessment_due_blocks_everything_as_an_expired_assessment_does() -> None:
+    """A changed situation: the client "is then treated as expired until re-assessed"
+    (domain.md), so every level is blocked with its own reason, R1 included, even for C5
+    with a fresh assessment and with escalation on (no warning can cure it). Was BROKE: R1
+    stayed open, as for no expired client (the oracle's finding)."""
     facts = InvestorFacts(InvestorClass.ORDINARY, RiskProfile.C5, TODAY, reassessment_due=True)
     for policy in (Policy(), Policy(allow_escalation=True)):
-        assert decide(facts, ReportFacts(RiskLevel.R1), TODAY, policy).outcome is Outcome.ALLOW
-        for level in list(RiskLevel)[1:]:
+        for level in RiskLevel:
             d = decide(facts, ReportFacts(level), TODAY, policy)
             assert d.outcome is Outcome.BLOCK
-            assert Reason.REASSESSMENT_DUE in d.reasons
+            assert d.reasons == (Reason.REASSESSMENT_DUE,)
     cleared = dataclasses.replace(facts, reassessment_due=False)
     assert decide(cleared, ReportFacts(RiskLevel.R5), TODAY, Policy()).outcome is Outcome.ALLOW
+
+
+def test_a_policy_stored_before_the_rule_keeps_r1_open_to_a_client_due() -> None:
+    """A policy version stored before `reassessment_due_blocks_r1` existed decided with R1
+    open to a client due for re-assessment; its decisions replay as made."""
+    legacy = Policy.from_json(
+        json.dumps({k: v for k, v in Policy().to_dict().items() if k != "reassessment_due_blocks_r1"})
+    )
+    assert legacy.reassessment_due_blocks_r1 is False
+    assert Policy.from_json(Policy().to_json()).reassessment_due_blocks_r1 is True
+    facts = InvestorFacts(InvestorClass.ORDINARY, RiskProfile.C5, TODAY, reassessment_due=True)
+    assert decide(facts, ReportFacts(RiskLevel.R1), TODAY, legacy).outcome is Outcome.ALLOW
+    for level in list(RiskLevel)[1:]:
+        assert decide(facts, ReportFacts(level), TODAY, legacy).reasons == (Reason.REASSESSMENT_DUE,)
+    assert eligibility_bounds(RiskLevel.R1, TODAY, legacy).due_allowed
+    assert not eligibility_bounds(RiskLevel.R1, TODAY, Policy()).due_allowed
 
 
 def test_only_an_assessment_after_the_change_clears_a_due_reassessment() -> None:

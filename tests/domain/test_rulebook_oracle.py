@@ -16,7 +16,6 @@ import datetime as dt
 import itertools
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -153,14 +152,8 @@ def cautions(s: Situation) -> set[str]:
     return ({AGED} if aged else set()) | ({FLAGGED} if s.special_attention else set())
 
 
-def rulebook_says(s: Situation, *, due_allows_r1: bool = False) -> Expected:
-    """What domain.md decides. `due_allows_r1`: suitcheck's documented reading of a marked
-    client (README: "re-assessment due: nothing above R1 until re-assessed") instead of the
-    rulebook's ("treated as expired until re-assessed", and expired blocks every level);
-    see test_a_client_marked_due_is_treated_as_expired_for_r1_too."""
-    if due_allows_r1 and s.marked_due and matched_level(s) == 1:
-        unmarked = rulebook_says(dataclasses.replace(s, marked_due=False))
-        return dataclasses.replace(unmarked, may_name=unmarked.may_name | {DUE})
+def rulebook_says(s: Situation) -> Expected:
+    """What domain.md decides."""
     level = matched_level(s)
     blocks: set[str] = set()
     must: set[str] = set()
@@ -244,9 +237,9 @@ def policy_of(s: Situation) -> Policy:
     )
 
 
-def disagreements(s: Situation, decision: Decision, *, due_allows_r1: bool = True) -> list[str]:
+def disagreements(s: Situation, decision: Decision) -> list[str]:
     """What the decision gets wrong by the rulebook, in words (empty: it agrees)."""
-    want = rulebook_says(s, due_allows_r1=due_allows_r1)
+    want = rulebook_says(s)
     said = set(decision.reasons)
     found = []
     if decision.outcome.value != want.decision:
@@ -365,18 +358,16 @@ def test_the_oracle_can_disagree() -> None:
     assert {r for r in BLOCKING_REASONS if r is not Reason.RECORD_INTEGRITY} <= {OURS[r] for r in STRICTNESS}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="suitcheck allows R1 to a client marked due for re-assessment (README: 'nothing above R1 until "
-    "re-assessed'); domain.md treats them as expired, and expired blocks every level: left for the owner",
-)
 def test_a_client_marked_due_is_treated_as_expired_for_r1_too() -> None:
     """domain.md: "staff mark it (with a reason) and the client is then treated as expired
-    until re-assessed"; "Expired or never assessed: block until re-assessed"."""
+    until re-assessed"; "Expired or never assessed: block until re-assessed". Was BROKE:
+    suitcheck allowed R1 to a client marked due (its README: "nothing above R1 until
+    re-assessed"); now a policy version stored from this release on blocks it
+    (Policy.reassessment_due_blocks_r1), and an older version keeps the rule it decided by."""
     s = Situation(None, False, 3, TODAY - dt.timedelta(days=100), True, False, None, False, 1, 1, False,
                   TODAY, 730, 30, 70, False)  # fmt: skip
     assert rulebook_says(s).decision == "block"
-    assert disagreements(s, core_decision(s), due_allows_r1=False) == []
+    assert disagreements(s, core_decision(s)) == []
 
 
 # ---------------------------------------------------------------------------------------
@@ -499,7 +490,7 @@ def test_the_clerks_check_and_the_distribution_list_agree_with_the_rulebook(
             result = svc.access.check(officer, client, ref)
             assert disagreements(seen, result.decision) == [], (seen, result.decision.reasons)
             listed = any(v.id == client for v in svc.access.eligible(officer, ref))
-            assert listed == rulebook_says(seen, due_allows_r1=True).on_list, (seen, listed)
+            assert listed == rulebook_says(seen).on_list, (seen, listed)
 
     agrees()
 

@@ -177,7 +177,7 @@ def test_a_stored_version_edited_in_the_database_is_refused(
     assert services.audit.count(compliance) == before
 
 
-def test_situation_changed_blocks_above_r1_until_reassessed(
+def test_situation_changed_blocks_every_report_until_reassessed(
     services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
 ) -> None:
     r1 = import_text_report(
@@ -199,9 +199,16 @@ def test_situation_changed_blocks_above_r1_until_reassessed(
     blocked = services.access.check(advisor, "D1", r3).decision
     assert blocked.outcome is Outcome.BLOCK
     assert Reason.REASSESSMENT_DUE in blocked.reasons
-    assert services.access.check(advisor, "D1", r1).decision.outcome is Outcome.ALLOW
+    # "treated as expired until re-assessed" (domain.md): R1 too, on the check and the list.
+    low = services.access.check(advisor, "D1", r1).decision
+    assert (low.outcome, low.reasons) == (Outcome.BLOCK, (Reason.REASSESSMENT_DUE,))
     assert "D1" not in {v.account for v in services.access.eligible(advisor, r3)}
+    assert "D1" not in {v.account for v in services.access.eligible(advisor, r1)}
+    # A policy version with the earlier rule (as one stored before the switch reads) keeps R1 open.
+    services.policy.update(compliance, reassessment_due_blocks_r1=False)
+    assert services.access.check(advisor, "D1", r1).decision.outcome is Outcome.ALLOW
     assert "D1" in {v.account for v in services.access.eligible(advisor, r1)}
+    assert services.access.check(advisor, "D1", r3).decision.outcome is Outcome.BLOCK
     with pytest.raises(PermissionDenied):  # advisors flag, compliance assesses
         services.investors.assess_answers(advisor, "D1", TOP)
     services.investors.assess_answers(compliance, "D1", TOP)
@@ -215,7 +222,8 @@ def test_an_assessment_dated_before_the_situation_changed_does_not_clear_the_mar
 ) -> None:
     """Only a re-assessment after the change clears the mark: one backdated to before it
     (a paper assessment from the archive), or older than the current one, is kept in the
-    history but the client stays due (nothing above R1), and the preview says so too."""
+    history but the client stays due (nothing given until re-assessed), and the preview says
+    so too."""
     r3 = import_text_report(services, compliance, tmp_path, level="中风险")
     add_client(services, compliance, "D2", RiskProfile.C5, 60)
     clock.advance(days=10)  # the situation changes ten days later
@@ -229,10 +237,10 @@ def test_an_assessment_dated_before_the_situation_changed_does_not_clear_the_mar
     before = services.investors.assess(compliance, "D2", RiskProfile.C5, today - dt.timedelta(days=1), note="paper")
     assert before.reassessment_due
     preview = services.investors.preview_answers(compliance, "D2", TOP, assessed_on=today - dt.timedelta(days=1))
-    assert [o for _, o in preview.permits] == [Outcome.ALLOW] + [Outcome.BLOCK] * 4
+    assert [o for _, o in preview.permits] == [Outcome.BLOCK] * 5
     answered = services.investors.assess_answers(compliance, "D2", TOP, assessed_on=today - dt.timedelta(days=1))
     assert answered.investor.reassessment_due
-    assert [o for _, o in answered.permits] == [Outcome.ALLOW] + [Outcome.BLOCK] * 4
+    assert [o for _, o in answered.permits] == [Outcome.BLOCK] * 5
     facts = json.loads(services.audit.browse(compliance, limit=1)[0].facts)
     assert facts["reassessment_due_kept"] is True
     assert "cleared_reassessment_due" not in facts

@@ -345,7 +345,7 @@ def _table_reasons(
         reasons.append(Reason.ASSESSMENT_FUTURE_DATED)
     if lowest_blocks:
         reasons.append(Reason.LOWEST_CATEGORY)
-    if investor.reassessment_due and level is not None and level > RiskLevel.R1:
+    if investor.reassessment_due and level is not None and (policy.due_allows is None or level > policy.due_allows):
         reasons.append(Reason.REASSESSMENT_DUE)
     if investor.profile is None or level is None:
         return False
@@ -435,7 +435,7 @@ def eligibility_bounds(level: RiskLevel | None, today: dt.date, policy: Policy) 
         assessed_after=today - dt.timedelta(days=policy.validity_days),
         assessed_until=today,
         lowest_allowed=level is RiskLevel.R1,
-        due_allowed=level is RiskLevel.R1,
+        due_allowed=level is not None and policy.due_allows is not None and level <= policy.due_allows,
     )
 
 

@@ -245,6 +245,10 @@ def unlifted_levels(
     return tuple(level for level in (RiskLevel.R4, RiskLevel.R5) if level in had and level not in has)
 
 
+# The policy's switches (true or false), as `policy set NAME=true` takes them.
+BOOLEAN_FIELDS = ("allow_escalation", "reassessment_due_blocks_r1")
+
+
 @dataclasses.dataclass(frozen=True)
 class Policy:
     """One version of the firm's suitability policy. Every decision names its version."""
@@ -254,6 +258,12 @@ class Policy:
     warning_days: int = 30
     special_attention_age: int = 70
     allow_escalation: bool = False
+    # A client marked for re-assessment (their situation changed) "is then treated as
+    # expired until re-assessed" (the rulebook): nothing, R1 included. A version stored
+    # before this field existed lacks it and keeps the rule it was decided under, nothing
+    # above R1 (from_dict), so that its decisions replay as made; compliance adopts the
+    # rulebook's reading by storing a new version (`policy set reassessment_due_blocks_r1=true`).
+    reassessment_due_blocks_r1: bool = True
     warning_text: str = DEFAULT_WARNING_TEXT
     warning_version: str = "W1"
     subjects: tuple[tuple[str, RiskLevel], ...] = DEFAULT_SUBJECTS
@@ -284,11 +294,18 @@ class Policy:
         for name in ("version", "validity_days", "warning_days", "special_attention_age"):
             if type(getattr(self, name)) is not int:
                 raise PolicyError(f"{name} must be a whole number")
-        if type(self.allow_escalation) is not bool:
-            raise PolicyError("allow_escalation must be true or false")
+        for name in BOOLEAN_FIELDS:
+            if type(getattr(self, name)) is not bool:
+                raise PolicyError(f"{name} must be true or false")
         for text in ("warning_text", "warning_version"):
             if not isinstance(getattr(self, text), str) or not getattr(self, text).strip():
                 raise PolicyError(f"{text} must not be empty")
+
+    @property
+    def due_allows(self) -> RiskLevel | None:
+        """The highest level a client marked for re-assessment may still be given: none
+        under the rulebook's reading, R1 under a version stored before it."""
+        return None if self.reassessment_due_blocks_r1 else RiskLevel.R1
 
     def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
@@ -305,6 +322,7 @@ class Policy:
         if unknown:
             raise PolicyError(f"unknown policy fields: {', '.join(sorted(unknown))}")
         values = dict(data)
+        values.setdefault("reassessment_due_blocks_r1", False)  # stored before the field: the rule then
         if "subjects" in values:
             try:
                 values["subjects"] = tuple(

@@ -44,7 +44,7 @@ REASONS = {
     ),
     Reason.REASSESSMENT_DUE: QT_TRANSLATE_NOOP(
         "Reasons",
-        "The client's situation has changed: re-assess the client before giving anything above low risk (R1).",
+        "The client's situation has changed: re-assess the client first (until then treated as expired).",
     ),
     Reason.WARNING_REQUIRED: QT_TRANSLATE_NOOP(
         "Reasons", "Only if the client insists after the special risk warning, and confirms it."

@@ -1223,7 +1223,8 @@ class InvestorService:
         return SheetWritten(out, digest)
 
     def mark_reassessment_due(self, actor: Actor, ref: str | int, reason: str) -> InvestorView:
-        """The client's situation changed: nothing above R1 until the client is re-assessed."""
+        """The client's situation changed: treated as expired until re-assessed (what that
+        refuses is the policy's: Policy.due_allows)."""
         actor = self._ctx.require(actor, Permission.MARK_REASSESSMENT)
         reason = reason.strip()
         if not reason:

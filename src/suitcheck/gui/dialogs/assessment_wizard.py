@@ -355,8 +355,8 @@ class DonePage(QWizardPage):
             # keeps such a mark), so "valid until" would say what is not so.
             said = self.tr(
                 "{name} ({account}): {profile}, score {score}, saved. The client was marked for re-assessment "
-                "while answering (their situation changed): the mark stays, and nothing above R1 is allowed "
-                "until they answer the questionnaire again."
+                "while answering (their situation changed): the mark stays until they answer the questionnaire "
+                "again."
             )
         else:
             said = self.tr("{name} ({account}): {profile}, score {score}, valid until {date}.")

@@ -1300,8 +1300,8 @@
         <translation>打印结果确认书请客户签字，并将签字件归档。</translation>
     </message>
     <message>
-        <source>{name} ({account}): {profile}, score {score}, saved. The client was marked for re-assessment while answering (their situation changed): the mark stays, and nothing above R1 is allowed until they answer the questionnaire again.</source>
-        <translation>{name}（{account}）：{profile}，得分 {score}，已保存。客户在答题期间被标记为需重新测评（其情况发生了变化）：该标记仍然有效，在客户重新作答问卷之前，R1 以上的研报一律不得提供。</translation>
+        <source>{name} ({account}): {profile}, score {score}, saved. The client was marked for re-assessment while answering (their situation changed): the mark stays until they answer the questionnaire again.</source>
+        <translation>{name}（{account}）：{profile}，得分 {score}，已保存。客户在答题期间被标记为需重新测评（其情况发生了变化）：在客户重新作答问卷之前，该标记仍然有效。</translation>
     </message>
     <message>
         <source>{name} ({account}): {profile}, score {score}, valid until {date}.</source>
@@ -4268,8 +4268,8 @@ Store: {store}</source>
         <translation>客户属于风险承受能力最低类别：无论何种程序，只能提供低风险（R1）研报。</translation>
     </message>
     <message>
-        <source>The client&apos;s situation has changed: re-assess the client before giving anything above low risk (R1).</source>
-        <translation>客户情况发生变化：重新进行风险测评前，只能提供低风险（R1）研报。</translation>
+        <source>The client&apos;s situation has changed: re-assess the client first (until then treated as expired).</source>
+        <translation>客户情况发生变化：须先重新进行风险测评（此前按测评已过期处理）。</translation>
     </message>
     <message>
         <source>Only if the client insists after the special risk warning, and confirms it.</source>
