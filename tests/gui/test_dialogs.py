@@ -237,6 +237,31 @@ def test_policy_is_saved_only_after_confirmation(qtbot, demo_services: Services,
     assert demo_services.policy.current().version == version + 1
 
 
+def test_the_policy_dialog_shows_and_keeps_the_re_assessment_rule(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, confirmations
+) -> None:
+    """The switch for a client marked due (Policy.reassessment_due_blocks_r1) is on the desk:
+    shown as stored, kept when another field is saved, changed only when ticked."""
+    from suitcheck.gui.dialogs import PolicyDialog
+
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, reassessment_due_blocks_r1=False)  # as a store made before it
+    dialog = PolicyDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    assert not dialog.due_blocks.isChecked()
+    dialog.age.setValue(dialog.age.value() + 1)
+    confirmations.answer = True
+    dialog.accept()
+    change_answered(qtbot, dialog)
+    assert demo_services.policy.current().reassessment_due_blocks_r1 is False
+    dialog = PolicyDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    dialog.due_blocks.setChecked(True)
+    dialog.accept()
+    change_answered(qtbot, dialog)
+    assert demo_services.policy.current().reassessment_due_blocks_r1 is True
+
+
 def test_a_verified_filtered_export_says_it_is_not_the_whole_trail(  # type: ignore[no-untyped-def]
     qtbot, demo_services: Services, tmp_path: Path, message_boxes
 ) -> None:

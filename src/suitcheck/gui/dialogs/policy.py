@@ -63,6 +63,13 @@ class PolicyDialog(RecordingDialog):
         self.age.setValue(policy.special_attention_age)
         self.escalation = QCheckBox(self.tr("Allow client-requested escalation after the special warning"), self)
         self.escalation.setChecked(policy.allow_escalation)
+        # The rulebook's reading of a client marked for re-assessment ("treated as expired"):
+        # a version stored before the switch existed kept R1 open (domain.policy).
+        self.due_blocks = QCheckBox(
+            self.tr("A client marked for re-assessment is given no report until re-assessed, R1 included"), self
+        )
+        self.due_blocks.setObjectName("dueBlocksR1")
+        self.due_blocks.setChecked(policy.reassessment_due_blocks_r1)
         form = QFormLayout()
         form.addRow(self.tr("Assessment valid for (days):"), self.validity)
         form.addRow(self.tr("Warn before expiry (days):"), self.warning)
@@ -112,6 +119,7 @@ class PolicyDialog(RecordingDialog):
         layout.addWidget(intro)
         layout.addLayout(form)
         layout.addWidget(self.escalation)
+        layout.addWidget(self.due_blocks)
         layout.addWidget(self.subject_box, 1)
         self.message = error_label(self, "policyMessage")  # "Saving…", or why the service refused
         layout.addWidget(self.message)
@@ -127,7 +135,15 @@ class PolicyDialog(RecordingDialog):
         """The policy as it stands, for staff who may read it but not change it: nothing to
         edit, nothing to save, and the sentence saying why (the service refuses anyway)."""
         intro.setText(why)
-        for widget in (self.validity, self.warning, self.age, self.escalation, self.load_button, self.default_button):
+        for widget in (
+            self.validity,
+            self.warning,
+            self.age,
+            self.escalation,
+            self.due_blocks,
+            self.load_button,
+            self.default_button,
+        ):
             widget.setEnabled(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
@@ -243,6 +259,7 @@ class PolicyDialog(RecordingDialog):
                 warning_days=self.warning.value(),
                 special_attention_age=self.age.value(),
                 allow_escalation=self.escalation.isChecked(),
+                reassessment_due_blocks_r1=self.due_blocks.isChecked(),
             ),
             self.message,
         )

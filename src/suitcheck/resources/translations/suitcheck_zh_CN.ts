@@ -4016,6 +4016,10 @@ Store: {store}</source>
         <translation>允许客户在特别风险警示后主动索取高风险研报</translation>
     </message>
     <message>
+        <source>A client marked for re-assessment is given no report until re-assessed, R1 included</source>
+        <translation>被标记为需重新测评的客户，在重新测评之前不得提供任何研报（包括 R1）</translation>
+    </message>
+    <message>
         <source>Assessment valid for (days):</source>
         <translation>测评有效期（天）：</translation>
     </message>
