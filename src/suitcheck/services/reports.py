@@ -203,7 +203,8 @@ def find_report(session: Session, ref: str | int) -> Report:
     number = numeric_id(text_ref)
     report = session.get(Report, number) if number is not None else None
     if report is None:
-        raise NotFound(f"No report has the id {shown_reference(text_ref)!r}.")
+        text_ref = shown_reference(text_ref)  # an ID number typed in its place, masked
+        raise NotFound(f"No report has the id {text_ref!r}.")
     return report
 
 
@@ -296,7 +297,8 @@ def report_level(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int
     number = numeric_id(text_ref)
     row = conn.execute(_LEVEL, {"id": number}).first() if number is not None else None
     if row is None:
-        raise NotFound(f"No report has the id {shown_reference(text_ref)!r}.")
+        text_ref = shown_reference(text_ref)  # an ID number typed in its place, masked
+        raise NotFound(f"No report has the id {text_ref!r}.")
     return (row.id, *sealed_report_facts(rows, conn, row))
 
 
