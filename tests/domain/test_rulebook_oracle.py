@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import itertools
+from collections import Counter
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -196,6 +197,7 @@ from suitcheck.domain.decision import (  # noqa: E402
     BLOCKING_REASONS,
     Decision,
     InvestorFacts,
+    Outcome,
     Reason,
     ReportFacts,
     decide,
@@ -203,6 +205,8 @@ from suitcheck.domain.decision import (  # noqa: E402
 from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile  # noqa: E402
 from suitcheck.domain.policy import Policy  # noqa: E402
 from suitcheck.services import Actor, Services  # noqa: E402
+from suitcheck.services.access import CheckResult  # noqa: E402
+from tests.conftest import Clock  # noqa: E402
 
 OURS = {
     UNRATED: Reason.REPORT_UNRATED,
@@ -493,6 +497,241 @@ def test_the_clerks_check_and_the_distribution_list_agree_with_the_rulebook(
             assert listed == rulebook_says(seen).on_list, (seen, listed)
 
     agrees()
+
+
+# ---------------------------------------------------------------------------------------
+# 2b. Every other place that answers "may this client read this report" says what the
+#     recorded check says: the desk's column (`preview`), a batch (`check_pairs`), the
+#     permits row for the report's level (the confirmation sheet's and the wizard's,
+#     `permits_after`), the distribution list (`eligible`, `write_eligible`), the replay of
+#     the recorded check, and the dashboard's figures; and the check says what the rulebook
+#     says (under the policy switch `reassessment_due_blocks_r1` off, the legacy reading: a
+#     client marked due keeps R1, so the rulebook is asked only when it is on).
+# ---------------------------------------------------------------------------------------
+
+
+@st.composite
+def edge_situations(draw: st.DrawFn, today: dt.date) -> tuple[Situation, bool, bool]:
+    """A storable situation pushed towards the edges the paths could read differently: the
+    assessment's last valid day today, expired yesterday (its last valid day), the
+    special-attention age reached today (or tomorrow), a type-B professional treated as
+    ordinary, the lowest category, a client marked due; with the switch
+    `reassessment_due_blocks_r1` (second) and whether to re-assess from answers (third)."""
+    s = draw(situations(today=today, storable=True))
+    edge = draw(st.sampled_from(["as drawn", "last valid today", "expired yesterday", "aged today", "B as ordinary"]))
+    if edge == "last valid today" and s.assessed_on is not None:
+        s = dataclasses.replace(s, assessed_on=today - dt.timedelta(days=s.validity_days - 1))
+    elif edge == "expired yesterday" and s.assessed_on is not None:
+        s = dataclasses.replace(s, assessed_on=today - dt.timedelta(days=s.validity_days))
+    elif edge == "aged today":
+        shift = draw(st.sampled_from([0, 1]))  # 0: the birthday is today; 1: tomorrow
+        born = dt.date(today.year - s.attention_age, today.month, today.day) + dt.timedelta(days=shift)
+        s = dataclasses.replace(s, birth_date=born)
+    elif edge == "B as ordinary":
+        profile = 1 if s.lowest_category else draw(LEVELS)
+        s = dataclasses.replace(
+            s,
+            professional_type="B",
+            treated_as_ordinary=True,
+            profile=profile,
+            assessed_on=s.assessed_on or today - dt.timedelta(days=draw(st.integers(0, 800))),
+        )
+    return s, draw(st.booleans()), draw(st.booleans())
+
+
+class Paths:
+    """One store, reports of every kind, and each place that answers "may this client read
+    this report" asked for a client, beside the recorded check; what was checked is kept
+    for the replay and the dashboard."""
+
+    def __init__(self, svc: Services, folder: Path) -> None:
+        from suitcheck.domain.roles import Role
+        from tests.conftest import staff
+        from tests.fixtures import import_text_report
+
+        self.svc, self.folder = svc, folder
+        self.officer, self.admin = staff(svc, Role.COMPLIANCE), staff(svc, Role.ADMIN)
+        self.reports = []
+        for statement, (title, kind), stated, subject, confirm in STORE_REPORTS:
+            ref = import_text_report(svc, self.officer, folder, statement, title, kind)
+            if confirm and stated is not None:
+                svc.reports.set_level(self.officer, ref, RiskLevel(stated), note="发行人为主板公司，确认中风险")
+            self.reports.append((ref, stated, subject, confirm))
+        self.refs = [ref for ref, *_ in self.reports]
+        self.checked: dict[int, tuple[str, tuple[str, ...]]] = {}  # audit seq -> outcome, reasons
+        self.outcomes: Counter[str] = Counter()
+        self.blocking: Counter[str] = Counter()
+        self.last: dict[tuple[int, int], str] = {}  # (client, report) -> the last check's outcome
+        self.clients: dict[int, str] = {}  # id -> account
+
+    def record(self, result: object) -> CheckResult:
+        assert isinstance(result, CheckResult), result
+        decision = result.decision
+        self.checked[result.audit_id] = (decision.outcome.value, tuple(r.value for r in decision.reasons))
+        self.outcomes[decision.outcome.value] += 1
+        self.last[result.investor_id, result.report_id] = decision.outcome.value
+        if decision.outcome is Outcome.BLOCK:
+            self.blocking.update(r.value for r in decision.reasons if r in BLOCKING_REASONS)
+        return result
+
+    def add(self, s: Situation, account: str) -> int:
+        client = self.svc.investors.add(
+            self.officer,
+            account=account,
+            name="测试客户",
+            id_number=id_number(s.birth_date) if s.birth_date else None,
+            investor_class=investor_class(s),
+            profile=RiskProfile(s.profile) if s.profile else None,
+            assessed_on=s.assessed_on,
+            lowest_category=s.lowest_category,
+            special_attention=s.special_attention,
+        ).id
+        self.clients[client] = account
+        if s.marked_due:
+            self.svc.investors.mark_reassessment_due(self.officer, client, "客户失业，收入来源变化")
+        return client
+
+    def compare(self, s: Situation, client: int, due_blocks_r1: bool) -> None:
+        """Check every report for the client, against the rulebook (switch on), and compare
+        the column, a batch, the permits row and the distribution list with the check."""
+        svc, officer = self.svc, self.officer
+        results = {}
+        for ref, stated, subject, confirm in self.reports:
+            result = self.record(svc.access.check(officer, client, ref))
+            results[ref] = result
+            if due_blocks_r1:
+                seen = dataclasses.replace(s, stated=stated, subject=subject, confirmed=confirm)
+                assert disagreements(seen, result.decision) == [], (seen, result.decision.reasons)
+        said = {ref: r.decision.outcome for ref, r in results.items()}
+        assert svc.access.preview(officer, client, self.refs) == said, s  # the desk's column
+        # A batch of the same pairs, the client named by account as a batch file names them.
+        pairs = [(self.clients[client], str(ref)) for ref in self.refs]
+        for (_, ref_text), answer in svc.access.check_pairs(officer, pairs):
+            batch = self.record(answer)
+            want = results[int(ref_text)].decision
+            assert (batch.decision.outcome, batch.decision.reasons) == (want.outcome, want.reasons), (s, ref_text)
+        for level, outcome in self.permits(client).items():
+            for ref, result in results.items():
+                if result.decision.level is level:
+                    assert outcome is said[ref], (s, ref, result.decision.reasons)
+        for ref in self.refs:  # the distribution list: on it iff the check allows (no escalation)
+            listed = any(v.id == client for v in svc.access.eligible(officer, ref))
+            assert listed == (said[ref] is Outcome.ALLOW), (s, ref, results[ref].decision.reasons)
+
+    def permits(self, client: int) -> dict[RiskLevel, Outcome]:
+        """The permits table the confirmation sheet prints for the client's assessment."""
+        from sqlalchemy import select
+
+        from suitcheck.services.investors import permits_after
+        from suitcheck.store.models import Investor
+
+        svc = self.svc
+        with svc.ctx.transaction(read_only=True) as session:
+            row = session.execute(select(Investor).where(Investor.id == client)).scalar_one()
+            if row.current_profile is None or row.current_assessed_on is None:
+                return {}
+            profile, assessed = RiskProfile(row.current_profile), row.current_assessed_on
+            return dict(permits_after(row, profile, False, assessed, svc.ctx.today(), svc.ctx.policy(session)))
+
+    def reassess(self, s: Situation, client: int, answers: dict[str, str]) -> None:
+        """What the wizard shows before saving, what saving returns, and what is then checked."""
+        svc, officer = self.svc, self.officer
+        preview = svc.investors.preview_answers(officer, client, answers)
+        result = svc.investors.assess_answers(officer, client, answers)
+        assert preview.permits == result.permits, (s, answers)
+        after = dict(result.permits)
+        for ref in self.refs:
+            decision = self.record(svc.access.check(officer, client, ref)).decision
+            if decision.level is not None:
+                assert after[decision.level] is decision.outcome, (s, answers, decision.reasons)
+
+    def lists_agree(self, among: set[int]) -> None:
+        """Each report's distribution list (`eligible`, its count, the written file) holds,
+        of these clients (checked last under the policy and on the day in force), those
+        whose last check allowed outright."""
+        import csv
+
+        svc, officer = self.svc, self.officer
+        for ref in self.refs:
+            on_list = {v.id for v in svc.access.eligible(officer, ref)}
+            allowed = {c for c in among if self.last[c, ref] == Outcome.ALLOW.value}
+            assert on_list & among == allowed, (ref, sorted(on_list & among ^ allowed))
+            assert svc.access.eligible_count(officer, ref) == len(on_list), ref
+            out = self.folder / f"list-{ref}.csv"
+            svc.access.write_eligible(officer, ref, out)
+            with out.open(encoding="utf-8-sig", newline="") as handle:
+                written = {row[1] for row in list(csv.reader(handle))[1:]}
+            assert written == {self.clients[c] for c in on_list}, ref
+
+    def replay_and_dashboard(self, since: dt.date, until: dt.date) -> None:
+        """The replay of every recorded check reproduces it; the dashboard counts the same
+        decisions and blocking reasons."""
+        replayed = self.svc.audit.replay(self.officer, sorted(self.checked))
+        assert replayed.ok, replayed.counts
+        assert len(replayed.entries) == len(self.checked)
+        for entry in replayed.entries:
+            assert (entry.replayed_decision, entry.replayed_reasons) == self.checked[entry.seq], entry
+            assert not entry.differs, entry
+        figures = self.svc.dashboard.figures(self.officer, since, until)
+        assert {k: v for k, v in figures.decisions_total.items() if v} == dict(self.outcomes)
+        assert figures.blocks_by_reason == dict(self.blocking)
+
+
+def test_every_verdict_path_says_what_the_check_says(sqlite_services: Services, tmp_path: Path, clock: Clock) -> None:
+    """Each situation becomes a client, checked against reports of every kind and compared
+    path by path (Paths.compare), re-assessed from answers when drawn so; then the clock is
+    corrected back a day (an administrator's recorded correction: the trail's newest moment
+    was a clock running ahead), so that assessments made "today" are dated tomorrow, and
+    every path is compared again for the first clients, under the policy then in force."""
+    svc = sqlite_services
+    paths = Paths(svc, tmp_path)
+    accounts = itertools.count(1)
+    as_made: dict[int, Situation] = {}  # the clients not re-assessed since, as the oracle was told
+
+    @settings(max_examples=150, deadline=None, derandomize=True, database=None)
+    @given(edge_situations(today=svc.ctx.today()), answer_sets())
+    def agrees(situation: tuple[Situation, bool, bool], answers: dict[str, str]) -> None:
+        s, due_blocks_r1, reassess = situation
+        current = svc.policy.current()
+        wanted = {
+            "validity_days": s.validity_days,
+            "warning_days": s.warning_days,
+            "special_attention_age": s.attention_age,
+            "allow_escalation": s.escalation_on,
+            "reassessment_due_blocks_r1": due_blocks_r1,
+        }
+        if any(getattr(current, k) != v for k, v in wanted.items()):
+            svc.policy.update(paths.officer, **wanted)
+        client = paths.add(s, f"89{next(accounts):06d}")
+        paths.compare(s, client, due_blocks_r1)
+        as_made[client] = s
+        # Professionals are not assessed; a lowest-category client's answers above C1 are
+        # refused (only compliance lifts the category).
+        bound = investor_class(s) is not InvestorClass.PROFESSIONAL
+        if reassess and bound and not (s.lowest_category and questionnaire_says(answers)[1] > 1):
+            del as_made[client]
+            paths.reassess(s, client, answers)
+
+    agrees()
+
+    day = svc.ctx.today()
+    clock.advance(days=-1)
+    svc.audit.correct_clock(paths.admin, "时钟曾快一天，已校正")
+    policy, yesterday = svc.policy.current(), svc.ctx.today()
+    again = sorted(as_made, key=lambda c: (as_made[c].assessed_on != day, c))[:40]  # dated today first
+    for client in again:
+        s = dataclasses.replace(
+            as_made[client],
+            today=yesterday,
+            validity_days=policy.validity_days,
+            warning_days=policy.warning_days,
+            attention_age=policy.special_attention_age,
+            escalation_on=policy.allow_escalation,
+        )
+        paths.compare(s, client, policy.reassessment_due_blocks_r1)
+    assert any(as_made[c].assessed_on == day for c in again)  # some are now dated tomorrow
+    paths.lists_agree(set(again))
+    paths.replay_and_dashboard(yesterday, day)
 
 
 # ---------------------------------------------------------------------------------------
