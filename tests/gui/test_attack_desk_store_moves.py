@@ -263,3 +263,28 @@ def test_a_refusal_said_in_the_status_bar_has_room_beside_a_long_store_name_on_a
     # The user and store label took the whole bar, and the refusal was drawn in no room.
     assert room >= window.statusBar().fontMetrics().horizontalAdvance(message)
     assert window.user_label.toolTip().endswith(store)  # the whole of it, a hover away
+
+
+def test_a_check_under_a_policy_changed_elsewhere_brings_the_column_up_to_it(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Compliance turns client-requested escalation off at head office while the clerk has a
+    C3 client's reports listed: the column said ONLY AFTER WARNING for the ChiNext (R4)
+    report. The next recorded check is made under the new policy version; the column then
+    says what the service now gives for every row, not what the previews said before."""
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    qtbot.waitUntil(lambda: verdict_of(window, "创业板") is Outcome.ALLOW_AFTER_WARNING, timeout=10_000)
+    demo_services.policy.update(compliance, allow_escalation=False)
+    pick_report(qtbot, window, "利率债")  # an R2 report: a recorded check, under the new version
+    settle(qtbot, window)
+    result = window.decision.result
+    assert result is not None
+    assert result.decision.policy_version == demo_services.policy.current().version
+    assert window.client is not None
+    [chinext] = [r for r in window.report_model.objects() if "创业板" in r.title]
+    now = demo_services.access.preview(login(demo_services, "demo-advisor"), window.client.id, [chinext.id])
+    assert now == {chinext.id: Outcome.BLOCK}
+    qtbot.waitUntil(lambda: verdict_of(window, "创业板") is Outcome.BLOCK, timeout=5000)

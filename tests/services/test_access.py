@@ -573,3 +573,28 @@ def test_hand_edited_client_is_left_off_every_list(
         accounts = [row[1] for row in csv.reader(handle) if len(row) > 1][1:]
     assert accounts == ["HONEST"]
     assert services.access.check(advisor, "RAISED", r4).to_dict()["reasons"] == ["record-integrity"]
+
+
+def test_the_columns_verdicts_say_the_policy_and_day_a_later_check_outdates(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """The desk's column is previewed under a policy version and on a day; a recorded check
+    made under another version (escalation turned off at head office) or on the next day
+    says the column is out of date, and one under the same does not."""
+    services = sqlite_services
+    officer = staff(services, Role.COMPLIANCE)
+    r4 = import_text_report(services, officer, tmp_path, level="中高风险", title="创业板公司深度报告第一期")
+    client = add_client(services, officer, "C3", RiskProfile.C3)
+    services.policy.update(officer, allow_escalation=True)
+    column = services.access.preview(officer, client, [r4])
+    assert column == {r4: Outcome.ALLOW_AFTER_WARNING}
+    assert (column.policy_version, column.day) == (services.policy.current().version, services.ctx.today())
+    assert not column.outdated_by(services.access.check(officer, client, r4))
+    services.policy.update(officer, allow_escalation=False)
+    later = services.access.check(officer, client, r4)
+    assert later.decision.outcome is Outcome.BLOCK
+    assert column.outdated_by(later)
+    column = services.access.preview(officer, client, [r4])
+    assert column == {r4: Outcome.BLOCK}
+    clock.advance(days=1)
+    assert column.outdated_by(services.access.check(officer, client, r4))

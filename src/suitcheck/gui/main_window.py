@@ -44,7 +44,7 @@ from suitcheck.gui.report_pane import ReportPane
 from suitcheck.gui.widgets import ElidedLabel
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
-from suitcheck.services.access import CheckResult, OpenedReport
+from suitcheck.services.access import CheckResult, OpenedReport, Verdicts
 from suitcheck.services.branches import BranchView
 from suitcheck.services.errors import DecisionRefuses, ServiceError
 from suitcheck.services.investors import InvestorView
@@ -113,6 +113,9 @@ class MainWindow(QMainWindow):
         self._check_again = False  # another pair was asked for meanwhile: checked once it lands
         self._open_when_decided: tuple[InvestorView, ReportView] | None = None  # a double-click waiting
         self._check_failed: tuple[InvestorView, ReportView, BaseException] | None = None  # said in the panel
+        # What the column's previews were derived under (policy version, day): a recorded
+        # check made under another says they are out of date.
+        self._verdicts_basis: Verdicts | None = None
         # Check (or Open) pressed while the client typed into the search is not yet found:
         # decided (and opened) for that client once the search shows them.
         self._check_after_search = False
@@ -744,20 +747,24 @@ class MainWindow(QMainWindow):
             # Not the last client's verdicts beside this one's name while the preview is
             # derived, nor after it failed (a clock behind the trail refuses it).
             self.report_model.set_verdicts({})
+            self._verdicts_basis = None
         ids = [r.id for r in self.report_model.objects() if reset or self.report_model.verdict(r.id) is None]
         if not ids:
             return
         client = self.client
 
-        def show(verdicts: dict[int, Outcome]) -> None:
+        def show(verdicts: Verdicts) -> None:
             if self.client is not client:
                 return  # another client was selected meanwhile
+            if reset or self._verdicts_basis is None:
+                self._verdicts_basis = verdicts  # rows added later keep the first rows' basis
+            shown: dict[int, Outcome] = dict(verdicts)
             result = self._current_result()
-            if result is not None and result.report_id in verdicts:
+            if result is not None and result.report_id in shown:
                 # The preview was read before the decision on screen was recorded (a slow
                 # store; a re-rating meanwhile): beside the panel, the row says what it says.
-                verdicts = {**verdicts, result.report_id: result.decision.outcome}
-            self.report_pane.set_verdicts(verdicts, reset)
+                shown[result.report_id] = result.decision.outcome
+            self.report_pane.set_verdicts(shown, reset)
 
         self.runner.start(Job(self.services.access.preview, self.actor, client.id, ids), show, self._error)
 
@@ -908,6 +915,12 @@ class MainWindow(QMainWindow):
             self.close_viewers()
             self.report_model.set_verdicts({})
         self.report_model.add_verdicts({answer.report_id: answer.decision.outcome})
+        basis = self._verdicts_basis
+        if not client_moved and basis is not None and basis.outdated_by(answer):
+            # Decided under a policy version, or on a day, other than the column's previews
+            # (compliance changed the policy at another desk; midnight passed): every row
+            # is previewed again, the panel's decision standing over its own.
+            self._refresh_verdicts(reset=True)
         self._show_decision(answer)
         waiting = opening == (client, report) and not self.locked  # a double-click or Ctrl+O waited for it
         if client_moved:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -167,6 +167,22 @@ class CheckResult:
             "audit_id": self.audit_id,
             "entry_hash": self.entry_hash,
         }
+
+
+class Verdicts(dict[int, Outcome]):
+    """`preview`'s outcomes (report id -> outcome), with what they were derived under: the
+    policy version and the firm's day. The column they fill is no longer what the services
+    give once a recorded check was made under another version or on another day
+    (`outdated_by`): a policy changed at another desk (escalation turned off, R1 closed to
+    clients due for re-assessment) or midnight passed."""
+
+    def __init__(self, outcomes: Mapping[int, Outcome], policy_version: int, day: dt.date) -> None:
+        super().__init__(outcomes)
+        self.policy_version = policy_version
+        self.day = day
+
+    def outdated_by(self, result: CheckResult) -> bool:
+        return (result.decision.policy_version, result.decision.decided_on) != (self.policy_version, self.day)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -574,15 +590,18 @@ class AccessService:
                 recorded[-1] if recorded else "-",
             )
 
-    def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> dict[int, Outcome]:
+    def preview(self, actor: Actor, investor_ref: str | int, report_refs: list[int]) -> Verdicts:
         """Outcomes for many reports at once, for the at-a-glance column; not recorded,
-        because nothing is given to the client until a recorded check or opening."""
+        because nothing is given to the client until a recorded check or opening. They
+        carry the policy version and day they were derived under (Verdicts)."""
         actor = self._ctx.require(actor, Permission.CHECK_ACCESS)
         with self._ctx.transaction(read_only=True) as session:
             investor = find_investor(session, investor_ref, actor)
             policy, today = self._ctx.policy(session), self._ctx.today()
             reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
-            return {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports}
+            return Verdicts(
+                {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports}, policy.version, today
+            )
 
     def still_open(self, actor: Actor, investor_ref: str | int, report_ids: list[int]) -> set[int]:
         """Of the reports open in windows for a client, those the client may still be given
