@@ -206,6 +206,7 @@ from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile  # noq
 from suitcheck.domain.policy import Policy  # noqa: E402
 from suitcheck.services import Actor, Services  # noqa: E402
 from suitcheck.services.access import CheckResult  # noqa: E402
+from suitcheck.services.investors import InvestorView  # noqa: E402
 from tests.conftest import Clock  # noqa: E402
 
 OURS = {
@@ -574,8 +575,10 @@ class Paths:
             self.blocking.update(r.value for r in decision.reasons if r in BLOCKING_REASONS)
         return result
 
-    def add(self, s: Situation, account: str) -> int:
-        client = self.svc.investors.add(
+    def add(self, s: Situation, account: str) -> tuple[int, InvestorView]:
+        """The client as the situation says, and their record as read before any mark (the
+        one a questionnaire begun then starts from)."""
+        view = self.svc.investors.add(
             self.officer,
             account=account,
             name="测试客户",
@@ -585,11 +588,11 @@ class Paths:
             assessed_on=s.assessed_on,
             lowest_category=s.lowest_category,
             special_attention=s.special_attention,
-        ).id
-        self.clients[client] = account
+        )
+        self.clients[view.id] = account
         if s.marked_due:
-            self.svc.investors.mark_reassessment_due(self.officer, client, "客户失业，收入来源变化")
-        return client
+            self.svc.investors.mark_reassessment_due(self.officer, view.id, "客户失业，收入来源变化")
+        return view.id, view
 
     def compare(self, s: Situation, client: int, due_blocks_r1: bool) -> None:
         """Check every report for the client, against the rulebook (switch on), and compare
@@ -633,11 +636,13 @@ class Paths:
             profile, assessed = RiskProfile(row.current_profile), row.current_assessed_on
             return dict(permits_after(row, profile, False, assessed, svc.ctx.today(), svc.ctx.policy(session)))
 
-    def reassess(self, s: Situation, client: int, answers: dict[str, str]) -> None:
-        """What the wizard shows before saving, what saving returns, and what is then checked."""
+    def reassess(self, s: Situation, client: int, answers: dict[str, str], based_on: InvestorView | None) -> None:
+        """What the wizard shows before saving, what saving returns, and what is then checked;
+        `based_on`: the record the questionnaire began from (read before a mark, which the
+        answers then do not clear)."""
         svc, officer = self.svc, self.officer
-        preview = svc.investors.preview_answers(officer, client, answers)
-        result = svc.investors.assess_answers(officer, client, answers)
+        preview = svc.investors.preview_answers(officer, client, answers, based_on=based_on)
+        result = svc.investors.assess_answers(officer, client, answers, based_on=based_on)
         assert preview.permits == result.permits, (s, answers)
         after = dict(result.permits)
         for ref in self.refs:
@@ -689,8 +694,8 @@ def test_every_verdict_path_says_what_the_check_says(sqlite_services: Services, 
     as_made: dict[int, Situation] = {}  # the clients not re-assessed since, as the oracle was told
 
     @settings(max_examples=150, deadline=None, derandomize=True, database=None)
-    @given(edge_situations(today=svc.ctx.today()), answer_sets())
-    def agrees(situation: tuple[Situation, bool, bool], answers: dict[str, str]) -> None:
+    @given(edge_situations(today=svc.ctx.today()), answer_sets(), st.booleans())
+    def agrees(situation: tuple[Situation, bool, bool], answers: dict[str, str], begun_before_mark: bool) -> None:
         s, due_blocks_r1, reassess = situation
         current = svc.policy.current()
         wanted = {
@@ -702,7 +707,7 @@ def test_every_verdict_path_says_what_the_check_says(sqlite_services: Services, 
         }
         if any(getattr(current, k) != v for k, v in wanted.items()):
             svc.policy.update(paths.officer, **wanted)
-        client = paths.add(s, f"89{next(accounts):06d}")
+        client, before_mark = paths.add(s, f"89{next(accounts):06d}")
         paths.compare(s, client, due_blocks_r1)
         as_made[client] = s
         # Professionals are not assessed; a lowest-category client's answers above C1 are
@@ -710,7 +715,7 @@ def test_every_verdict_path_says_what_the_check_says(sqlite_services: Services, 
         bound = investor_class(s) is not InvestorClass.PROFESSIONAL
         if reassess and bound and not (s.lowest_category and questionnaire_says(answers)[1] > 1):
             del as_made[client]
-            paths.reassess(s, client, answers)
+            paths.reassess(s, client, answers, before_mark if begun_before_mark else None)
 
     agrees()
 
