@@ -17,6 +17,7 @@ import itertools
 from collections import Counter
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -617,9 +618,34 @@ class Paths:
             for ref, result in results.items():
                 if result.decision.level is level:
                     assert outcome is said[ref], (s, ref, result.decision.reasons)
+        self.give(client, results)
         for ref in self.refs:  # the distribution list: on it iff the check allows (no escalation)
             listed = any(v.id == client for v in svc.access.eligible(officer, ref))
             assert listed == (said[ref] is Outcome.ALLOW), (s, ref, results[ref].decision.reasons)
+
+    def give(self, client: int, results: dict[int, CheckResult]) -> None:
+        """Open one report the check allows after a warning, once the client confirmed it,
+        and try one it blocks: decisions recorded for the replay to decide again."""
+        from suitcheck.services.errors import DecisionRefuses
+
+        svc, officer = self.svc, self.officer
+        warned = [r for r in results.values() if r.may_override]
+        if warned:
+            first = warned[0]
+            svc.access.record_override(
+                officer,
+                client,
+                first.report_id,
+                warning_version=svc.policy.current().warning_version,
+                client_confirmed=True,
+                note="客户坚持",
+                shown=first.decision,
+            )
+            svc.access.open_report(officer, client, first.report_id)
+        blocked = [r for r in results.values() if r.decision.outcome is Outcome.BLOCK]
+        if blocked:
+            with pytest.raises(DecisionRefuses):
+                svc.access.open_report(officer, client, blocked[0].report_id)
 
     def permits(self, client: int) -> dict[RiskLevel, Outcome]:
         """The permits table the confirmation sheet prints for the client's assessment."""
@@ -681,6 +707,10 @@ class Paths:
         for entry in replayed.entries:
             assert (entry.replayed_decision, entry.replayed_reasons) == self.checked[entry.seq], entry
             assert not entry.differs, entry
+        # Every decision recorded in the period (checks, overrides, openings, refusals) too.
+        period = self.svc.audit.replay(self.officer, since=since, until=until)
+        assert period.ok, period.counts
+        assert {"override", "open", "open-refused"} <= {e.action for e in period.entries}
         figures = self.svc.dashboard.figures(self.officer, since, until)
         assert {k: v for k, v in figures.decisions_total.items() if v} == dict(self.outcomes)
         assert figures.blocks_by_reason == dict(self.blocking)
