@@ -288,3 +288,31 @@ def test_a_check_under_a_policy_changed_elsewhere_brings_the_column_up_to_it(  #
     now = demo_services.access.preview(login(demo_services, "demo-advisor"), window.client.id, [chinext.id])
     assert now == {chinext.id: Outcome.BLOCK}
     qtbot.waitUntil(lambda: verdict_of(window, "创业板") is Outcome.BLOCK, timeout=5000)
+
+
+def test_a_policy_saved_at_this_desk_brings_the_column_up_to_it(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, confirmations
+) -> None:
+    """Compliance, checking a C3 client at their own desk, turns escalation off in the
+    policy dialog: the column's ONLY AFTER WARNING for the ChiNext (R4) report does not stay
+    beside the new version, under which the services give BLOCKED."""
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for("demo-compliance")
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "利率债")
+    qtbot.waitUntil(lambda: verdict_of(window, "创业板") is Outcome.ALLOW_AFTER_WARNING, timeout=10_000)
+
+    def turn_escalation_off(dialog: QWidget) -> None:
+        dialog.escalation.setChecked(False)  # type: ignore[attr-defined]
+        confirmations.answer = True
+        dialog.accept()  # type: ignore[attr-defined]
+
+    on_next_modal(turn_escalation_off)
+    window.edit_policy()
+    assert demo_services.policy.current().allow_escalation is False
+    qtbot.waitUntil(lambda: verdict_of(window, "创业板") is Outcome.BLOCK, timeout=5000)
+    settle(qtbot, window)
+    result = window.decision.result
+    assert result is not None  # the pair on screen decided again, under the new version
+    assert result.decision.policy_version == demo_services.policy.current().version

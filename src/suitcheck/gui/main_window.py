@@ -1220,7 +1220,17 @@ class MainWindow(QMainWindow):
         dialogs.run_verification(self.services, self.actor, self)
 
     def edit_policy(self) -> None:
-        dialogs.PolicyDialog(self.services, self.actor, self).exec()
+        dialog = dialogs.PolicyDialog(self.services, self.actor, self)
+        dialog.exec()
+        if dialog.recorded is None or self.session_over:
+            return
+        # Every decision from now on follows the new version: the pair on screen is decided
+        # again (its landing previews the column again, _check_landed), or, with no report
+        # chosen, the column is previewed again; nothing stays as the old version gave it.
+        if self.client is not None and self.report is not None:
+            self.check()
+        else:
+            self._refresh_verdicts(reset=True)
 
     def open_settings(self) -> None:
         dialog = dialogs.SettingsDialog(self.settings, self.services.store.display_name, self)
