@@ -756,6 +756,13 @@ def test_every_verdict_path_says_what_the_check_says(sqlite_services: Services, 
     agrees()
 
     day = svc.ctx.today()
+    policy = svc.policy.current()
+    for kind, profile, marked in ((None, 3, False), ("B", 5, True)):  # assessed today: tomorrow, a day back
+        s = Situation(kind, kind == "B", profile, day, marked, False, None, False, None, None, False,
+                      day, policy.validity_days, policy.warning_days, policy.special_attention_age,
+                      policy.allow_escalation)  # fmt: skip
+        client, _ = paths.add(s, f"89{next(accounts):06d}")
+        as_made[client] = s
     clock.advance(days=-1)
     svc.audit.correct_clock(paths.admin, "时钟曾快一天，已校正")
     policy, yesterday = svc.policy.current(), svc.ctx.today()
