@@ -633,6 +633,15 @@ def _apply_rereads(
         return RereadApplied(preview.policy_version, stored, problems, cancelled=True), True
 
 
+def _reread_level(c: dict[str, Any]) -> str:
+    """A re-read report's level in a `report reread` line; one whose own level statement
+    reads otherwise now is unrated from then on (report_reread._reads_otherwise)."""
+    level = f"{'rated' if c['rated'] else 'stated'} {c['level'] or 'none'}"
+    if c["level_reads_otherwise"]:
+        level += f" -> unrated: {_safe(c['level_reads_otherwise'])}"
+    return level
+
+
 def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     """`report reread`: a preview of what the current subject table changes; with --apply,
     the changes stored (each audited) and listed."""
@@ -657,7 +666,7 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
             if c["matched_before"] != c["matched_after"]
             else f"still matched at {c['matched_after'] or 'unrated'}"
         )
-        level = f"{'rated' if c['rated'] else 'stated'} {c['level'] or 'none'}"
+        level = _reread_level(c)
         flag = "  [finding: below its subject]" if c["flagged"] else ""
         return (
             f"{c['report']:>6}  subject {c['subject_before'] or '-'} -> {c['subject_after'] or '-'}; {matched} "
@@ -665,11 +674,14 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         )
 
     def text() -> str:
+        unrated = sum(c.unrated for c in preview.changes)
         lines = [
             f"{preview.read} of {preview.total} reports re-read with the subject table of policy version "
             f"{preview.policy_version}"
             + (" (stopped before the end)" if preview.cancelled else "")
-            + f": {len(preview.changes)} change their subject level."
+            + f": {len(preview.changes)} change their subject level"
+            + (f" or read their own level otherwise ({unrated} to be unrated)" if unrated else "")
+            + "."
         ]
         stored = {c.report for c in applied.applied} if applied else set()
         lines += [change_line(c.to_dict()) + ("  stored" if c.report in stored else "") for c in preview.changes]

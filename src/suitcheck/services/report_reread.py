@@ -16,8 +16,14 @@ at R4 still reaches C3 clients. Compliance re-reads them:
   level are still the ones the preview read; each changed report is read once more, so a
   preview is never trusted for the level it stores.
 
-The stated level, and a level compliance rated, are never changed here: a rating below the
-new subject level is flagged for compliance, as `set_level` flags one.
+A level compliance rated is never changed here: a rating below the new subject level is
+flagged for compliance, as `set_level` flags one. A stated level is re-read too: the
+report's own level sentence, read again by this version's reader, may read otherwise than
+it did at import (a store made by an older build whose reader was less strict: a sentence
+drawn backwards beside a small-print 低风险 one read as R1). Such a report is listed, and
+once applied it is unrated until compliance rates it (fail closed), with a finding that
+says what the level was imported as and how it reads now. A report imported unrated stays
+unrated whatever it reads as now: only compliance rates it.
 """
 
 from __future__ import annotations
@@ -35,10 +41,13 @@ from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, matching_level, subject_text, suggest_level
+from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.reports import (
+    FINDING_LEVEL_STATEMENT_UNCLEAR,
+    UNCLEAR_QUOTE_CHARS,
     ReportService,
     file_intact,
     level_code,
@@ -46,9 +55,10 @@ from suitcheck.services.reports import (
     sealed_report_facts,
     subject_findings,
 )
-from suitcheck.store.models import Report
+from suitcheck.store.models import Finding, Report
 
 if TYPE_CHECKING:
+    from suitcheck.ingest.metadata import ReportMetadata
     from suitcheck.ingest.sandbox import Limits
 
 log = logging.getLogger(__name__)
@@ -70,6 +80,15 @@ class SubjectChange:
     old: RiskLevel | None  # the subject level stored
     new: RiskLevel | None  # the subject level the current table finds
     content_hash: str  # the file the change was read from
+    # The stated level reads otherwise now (level_reading says how): the report is unrated
+    # from now on, until compliance rates it. Never for a level compliance rated.
+    unrated: bool = False
+    level_reading: str = ""
+
+    @property
+    def level_after(self) -> RiskLevel | None:
+        """The report's level once the change is stored."""
+        return None if self.unrated else self.level
 
     @property
     def matched_before(self) -> RiskLevel | None:
@@ -77,13 +96,14 @@ class SubjectChange:
 
     @property
     def matched_after(self) -> RiskLevel | None:
-        return matching_level(self.level, self.new, self.confirmed)
+        return matching_level(self.level_after, self.new, self.confirmed)
 
     @property
     def raises(self) -> bool:
-        """The report is matched at a higher level from now on (fewer clients may read it)."""
+        """The report is matched at a higher level from now on, or is unrated (fewer
+        clients may read it)."""
         before, after = self.matched_before, self.matched_after
-        return before is not None and after is not None and after > before
+        return before is not None and (after is None or after > before)
 
     @property
     def lowers(self) -> bool:
@@ -94,7 +114,7 @@ class SubjectChange:
     @property
     def flagged(self) -> bool:
         """The report's level is below what its subject now implies: a finding for compliance."""
-        return level_below_subject(self.level, self.new)
+        return level_below_subject(self.level_after, self.new)
 
     def to_dict(self) -> dict[str, object]:
         code = level_code
@@ -108,6 +128,8 @@ class SubjectChange:
             "matched_before": code(self.matched_before),
             "matched_after": code(self.matched_after),
             "flagged": self.flagged,
+            "level_after": code(self.level_after),
+            "level_reads_otherwise": self.level_reading or None,
         }
 
 
@@ -299,9 +321,20 @@ class ReportRereadService:
             return NotReread(report_id, title, f"The stored file could not be read again: {exc}", exc.code)
         meta = extracted.metadata
         new = suggest_level(f"{meta.subject_text} {stored_subject}", policy, meta.body_text, meta.masthead)
-        if new == facts.subject_level:
+        reading = _reads_otherwise(facts.level, facts.confirmed, meta)
+        if new == facts.subject_level and not reading:
             return None
-        return SubjectChange(report_id, title, facts.level, facts.confirmed, facts.subject_level, new, content_hash)
+        return SubjectChange(
+            report_id,
+            title,
+            facts.level,
+            facts.confirmed,
+            facts.subject_level,
+            new,
+            content_hash,
+            unrated=bool(reading),
+            level_reading=reading,
+        )
 
     def _store(self, actor: Actor, change: SubjectChange, policy: Policy) -> NotReread | None:
         with self._ctx.transaction() as session:
@@ -327,13 +360,25 @@ class ReportRereadService:
             if newest != policy.version:  # changed since the apply began: nothing more is stored
                 raise _policy_changed(policy.version, newest)
             now, by = self._ctx.now(), actor.staff_id or None
-            report.suggested_level = int(change.new) if change.new else None
-            record_correction(
-                self._ctx, session, actor, report, "suggested_level", level_code(change.old), level_code(change.new)
-            )
+            if change.old != change.new:
+                report.suggested_level = int(change.new) if change.new else None
+                record_correction(
+                    self._ctx, session, actor, report, "suggested_level", level_code(change.old), level_code(change.new)
+                )
             added, settled = subject_findings(
-                report, change.level, change.confirmed, change.old, change.new, policy.version, now, by
+                report, change.level_after, change.confirmed, change.old, change.new, policy.version, now, by
             )
+            if change.unrated:  # unrated until compliance rates it (set_level settles the finding)
+                report.level = None
+                record_correction(self._ctx, session, actor, report, "level", level_code(change.level), None)
+                report.findings.append(
+                    Finding(
+                        code=FINDING_LEVEL_STATEMENT_UNCLEAR,
+                        created_at=now,
+                        detail=escape_unshown(change.level_reading[:UNCLEAR_QUOTE_CHARS]),
+                    )
+                )
+                added.append(FINDING_LEVEL_STATEMENT_UNCLEAR)
             self._ctx.audit(
                 session,
                 actor,
@@ -346,6 +391,8 @@ class ReportRereadService:
                     "rated": change.confirmed,
                     "matched_before": level_code(change.matched_before),
                     "matched_after": level_code(change.matched_after),
+                    "level_after": level_code(change.level_after),
+                    "level_reads_otherwise": change.level_reading or None,
                     "findings_added": added,
                     "findings_settled": settled,
                     "sha256": change.content_hash,
@@ -353,13 +400,34 @@ class ReportRereadService:
                 },
             )
             log.info(
-                "report %s re-read by %s: subject %s -> %s",
+                "report %s re-read by %s: subject %s -> %s, level %s -> %s",
                 report.id,
                 actor.username,
                 change.old.code if change.old else "-",
                 change.new.code if change.new else "-",
+                change.level.code if change.level else "-",
+                change.level_after.code if change.level_after else "-",
             )
         return None
+
+
+def _reads_otherwise(level: RiskLevel | None, confirmed: bool, meta: ReportMetadata) -> str:
+    """How the report's own level sentence reads now, when that is not the stated `level`
+    the store holds (read by an older build); "" when it reads the same, when compliance
+    rated the level (the rating stands) and when the report is unrated (it stays so)."""
+    if confirmed or level is None or meta.stated_level == level:
+        return ""
+    if meta.level_conflict:
+        now = "it states different levels for itself: " + ", ".join(
+            dict.fromkeys(x.code for x in meta.level_statements)
+        )
+    elif meta.unclear_level_statements:
+        now = f"it says about its level what cannot be read as one level: {meta.unclear_level_statements[0]}"
+    elif meta.stated_level is not None:
+        now = f"it states {meta.stated_level.code}"
+    else:
+        now = "it states no level"
+    return f"imported as {level.code}; read again by this version, {now}"
 
 
 def _policy_changed(previewed: int, newest: int) -> InvalidInput:

@@ -32,6 +32,7 @@ WORDS = (
     QT_TRANSLATE_NOOP("Reread", "stored"),
     QT_TRANSLATE_NOOP("Reread", "finding: below its subject"),
     QT_TRANSLATE_NOOP("Reread", "{level}, unchanged"),
+    QT_TRANSLATE_NOOP("Reread", "finding: its level reads otherwise"),
 )
 
 
@@ -85,6 +86,8 @@ class RereadModel(PagedTableModel[Row]):
         shown = level_text if words else _code
         if column == self.LEVEL:
             who = translated("Reread", "rated" if r.confirmed else "stated")
+            if r.unrated:  # its own level sentence reads otherwise now: unrated once stored
+                return f"{shown(r.level)} ({who}) → {shown(None)}"
             return f"{shown(r.level)} ({who})"
         if column == self.SUBJECT:
             return f"{_subject(r.old, shown)} → {_subject(r.new, shown)}"
@@ -98,6 +101,8 @@ class RereadModel(PagedTableModel[Row]):
         if r.report in self._outcome:
             why = self._outcome[r.report]
             return translated("Reread", "stored") if why is None else message_text(why)
+        if r.unrated:
+            return translated("Reread", "finding: its level reads otherwise")
         flag = translated("Reread", "finding: below its subject") if r.flagged else ""
         return flag
 
@@ -106,7 +111,7 @@ class RereadModel(PagedTableModel[Row]):
             return RED
         if column == self.MATCHED:
             return AMBER if r.lowers else GREEN
-        return AMBER if r.flagged and r.report not in self._outcome else GREEN
+        return AMBER if (r.flagged or r.unrated) and r.report not in self._outcome else GREEN
 
 
 def _reason(problem: NotReread) -> str:
@@ -213,6 +218,14 @@ class RereadDialog(QDialog):
                     "no report's subject level changes; nothing to store."
                 ).format(**counts)
             ]
+        unrated = sum(c.unrated for c in preview.changes)
+        if unrated:
+            lines.append(
+                self.tr(
+                    "{n} reports' own level statement reads otherwise than when they were imported: "
+                    "they will be unrated until compliance rates them."
+                ).format(n=unrated)
+            )
         if preview.cancelled:
             lines.append(self.tr("Stopped before the end: the reports not read are not listed."))
         if preview.problems:
@@ -231,6 +244,12 @@ class RereadDialog(QDialog):
             "at a lower one from now on. A report's own level, and a level compliance rated, stay as they are. "
             "Each change is recorded in the audit trail."
         ).format(n=len(preview.changes), raised=raised, lowered=lowered)
+        unrated = sum(c.unrated for c in preview.changes)
+        if unrated:
+            question += "\n\n" + self.tr(
+                "Except: {n} reports' own level statement reads otherwise than when they were imported; "
+                "they become unrated until compliance rates them."
+            ).format(n=unrated)
         if preview.cancelled:
             question += "\n\n" + self.tr("The reading was stopped before the end: only the reports listed are changed.")
         if not confirm(self, self.tr("Apply changes"), question, self.tr("Store changes")):

@@ -4495,6 +4495,10 @@ Store: {store}</source>
         <source>{level}, unchanged</source>
         <translation>{level}，不变</translation>
     </message>
+    <message>
+        <source>finding: its level reads otherwise</source>
+        <translation>问题：其风险等级现读作不同</translation>
+    </message>
 </context>
 <context>
     <name>RereadDialog</name>
@@ -4535,6 +4539,10 @@ Store: {store}</source>
         <translation>已按第 {version} 版政策的主题关键词表读取 {read}/{total} 份研报：没有研报的主题对应等级发生变化，无需保存。</translation>
     </message>
     <message>
+        <source>{n} reports&apos; own level statement reads otherwise than when they were imported: they will be unrated until compliance rates them.</source>
+        <translation>{n} 份报告自身的风险等级声明现读作与导入时不同：在合规评级前将视为未评级。</translation>
+    </message>
+    <message>
         <source>Stopped before the end: the reports not read are not listed.</source>
         <translation>未读完即停止：未读取的研报未列出。</translation>
     </message>
@@ -4545,6 +4553,10 @@ Store: {store}</source>
     <message>
         <source>Store the new subject level of {n} reports? {raised} will be matched at a higher level and {lowered} at a lower one from now on. A report&apos;s own level, and a level compliance rated, stay as they are. Each change is recorded in the audit trail.</source>
         <translation>保存 {n} 份研报新的主题对应等级？此后 {raised} 份将按更高等级匹配，{lowered} 份按更低等级匹配。研报自身等级及合规评定的等级保持不变。每项变更都记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Except: {n} reports&apos; own level statement reads otherwise than when they were imported; they become unrated until compliance rates them.</source>
+        <translation>例外：{n} 份报告自身的风险等级声明现读作与导入时不同；在合规评级前将视为未评级。</translation>
     </message>
     <message>
         <source>The reading was stopped before the end: only the reports listed are changed.</source>
