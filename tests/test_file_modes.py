@@ -97,6 +97,34 @@ def test_log_files_are_private_after_rollover(isolated_env: Path) -> None:
         root.handlers = []
 
 
+def test_logs_an_older_build_left_world_readable_are_narrowed(isolated_env: Path) -> None:
+    """Was BROKE: an older build wrote its logs under the umask (0644), and they may hold
+    what it logged in full (an ID number in a failed statement's message). The live log
+    was narrowed when opened, but its rotated copies (suitcheck.log.1 ... .5) stayed
+    world-readable after the upgrade, until five rollovers pushed them out."""
+    from suitcheck.logs import log_path, setup_logging
+
+    old = log_path()
+    old.parent.mkdir(parents=True, exist_ok=True)
+    kept = [old, *(old.with_name(f"{old.name}.{n}") for n in range(1, 6))]
+    for file in kept:
+        file.write_text("2026-11-30 older build's log\n")
+        file.chmod(0o644)
+    other = old.with_name("notes.txt")  # not a log of ours: left as it is
+    other.write_text("x")
+    other.chmod(0o644)
+    path = setup_logging()
+    try:
+        assert path == old
+        assert {f.name: mode(f) for f in kept} == {f.name: 0o600 for f in kept}
+        assert mode(other) == 0o644
+    finally:
+        root = logging.getLogger()
+        for h in root.handlers:
+            h.close()
+        root.handlers = []
+
+
 def test_audit_key_and_its_folder_are_private(tmp_path: Path, clock: Clock) -> None:
     from suitcheck.services import open_services
 
