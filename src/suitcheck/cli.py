@@ -1644,7 +1644,8 @@ def build_parser() -> argparse.ArgumentParser:
     reread = rsub.add_parser(
         "reread",
         parents=[common],
-        help="re-read every report's subject with the current subject table (compliance): a preview, or --apply",
+        help="re-read every report's subject with the current subject table, and its own level statement with "
+        "this version's reader (compliance): a preview, or --apply",
     )
     reread.add_argument("--apply", action="store_true", help="store the changes (each audited)")
     rate = rsub.add_parser("rate", parents=[common], help="set a report's risk level (compliance)")
