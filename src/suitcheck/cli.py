@@ -635,7 +635,7 @@ def _apply_rereads(
 
 def _reread_level(c: dict[str, Any]) -> str:
     """A re-read report's level in a `report reread` line; one whose own level statement
-    reads otherwise now is unrated from then on (report_reread._reads_otherwise)."""
+    reads otherwise now is unrated from then on (services.reports.reads_otherwise)."""
     level = f"{'rated' if c['rated'] else 'stated'} {c['level'] or 'none'}"
     if c["level_reads_otherwise"]:
         level += f" -> unrated: {_safe(c['level_reads_otherwise'])}"

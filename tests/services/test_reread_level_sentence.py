@@ -17,10 +17,14 @@ import dataclasses
 import json
 from pathlib import Path
 
+import pytest
+
+from suitcheck.domain.decision import Reason
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.ingest.reader import ExtractedReport, content_hash, extract
 from suitcheck.services import Actor, Services
+from suitcheck.services.errors import DecisionRefuses
 from suitcheck.services.reports import FINDING_LEVEL_STATEMENT_UNCLEAR
 from tests.attack.test_attack_level_sentence import HIGH, SMALL_LOW, _backwards_by_tm
 from tests.conftest import add_client, staff
@@ -89,3 +93,30 @@ def test_a_level_read_the_same_way_is_not_listed(sqlite_services: Services, tmp_
     assert result.report is not None
     assert sqlite_services.reports.get(compliance, result.report).level is RiskLevel.R5
     assert sqlite_services.reread.preview(compliance).changes == ()
+
+
+def test_opening_it_reads_the_level_again_and_unrates_it_before_any_reread(services: Services) -> None:
+    """Was BROKE: opening reads the stored original again (for its text), but not its level
+    statement: the report the older build read as R1 was handed to a C1 client. Now the
+    opening's reading of the file also compares the level: when it reads otherwise the
+    report is unrated there and then (the re-read's finding, correction and audit entry),
+    and the opening is refused as unrated and recorded."""
+    # Both stores: the unrating is written inside the opening's transaction, under the
+    # trail's lock (PostgreSQL takes it differently).
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    report = _imported_by_an_older_build(services, compliance, BACKWARDS_MACRO)
+    add_client(services, compliance, "C1-client", RiskProfile.C1)
+    assert services.access.check(advisor, "C1-client", report).decision.allowed
+
+    with pytest.raises(DecisionRefuses) as refused:
+        services.access.open_report(advisor, "C1-client", report)
+    assert refused.value.refusal.decision.reasons == (Reason.REPORT_UNRATED,)
+    view = services.reports.get(compliance, report)
+    assert (view.level, view.matching_level) == (None, None)
+    assert any(f.code == FINDING_LEVEL_STATEMENT_UNCLEAR and "imported as R1" in f.detail for f in view.open_findings)
+    actions = [e.action for e in services.audit.browse(compliance, limit=50)]
+    assert "report-reread" in actions
+    assert "open-refused" in actions
+    assert not services.access.check(advisor, "C1-client", report).decision.allowed
+    assert services.audit.verify(compliance).ok
+    assert services.reread.preview(compliance).changes == ()  # nothing left for the re-read

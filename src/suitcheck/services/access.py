@@ -63,10 +63,13 @@ from suitcheck.services.reports import (
     file_intact,
     find_report,
     handed_out,
+    level_code,
+    reads_otherwise,
     report_level,
     report_level_prepared,
     sealed_report_facts,
     stored_file,
+    unrate_read_otherwise,
 )
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Verbatim, Written, csv_line, format_for, write_table
@@ -751,6 +754,8 @@ class AccessService:
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
+            if stored is not None and file_intact(report, stored):
+                self._level_read_again(session, actor, report, stored, policy.version)
             decision = _decide(investor, report, today, policy, self._ctx, session)
             if decision.outcome is not Outcome.BLOCK and (stored is None or not file_intact(report, stored)):
                 log.warning(
@@ -779,6 +784,42 @@ class AccessService:
             f"This report may not be opened for this client: the decision is {decision.outcome.value}.",
             refusal=CheckResult(decision, investor.id, report.id, entry.seq, entry.entry_hash, **answers),
         )
+
+    def _level_read_again(
+        self, session: Session, actor: Actor, report: Report, stored: StoredFile, policy_version: int
+    ) -> None:
+        """The opening read the file again (handed_out), its level statement too: a stated
+        level an older build read and this version reads otherwise (a store made before the
+        stricter reading) is unrated there and then, as `report reread` would store it, so
+        that this opening and every decision after it are blocked until compliance rates
+        it. Recorded as a re-read found at an opening, by the staff member opening it."""
+        if stored.level_read is None:
+            return
+        facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
+        reading = reads_otherwise(facts.level, facts.confirmed, stored.level_read)
+        if not sealed or not reading:
+            return
+        assert facts.level is not None
+        unrate_read_otherwise(self._ctx, session, actor, report, facts.level, reading)
+        self._ctx.audit(
+            session,
+            actor,
+            AuditAction.REPORT_REREAD,
+            report_id=report.id,
+            facts={
+                "subject_before": level_code(facts.subject_level),
+                "subject_after": level_code(facts.subject_level),
+                "level": level_code(facts.level),
+                "rated": False,
+                "level_after": None,
+                "level_reads_otherwise": reading,
+                "found_at": "opening",
+                "sha256": stored.sha256,
+                "policy_version": policy_version,
+            },
+        )
+        session.flush()  # sealed again before the decision reads the row
+        log.warning("report %s: its level statement reads otherwise now (%s); unrated", report.id, reading)
 
     def eligible(self, actor: Actor, report_ref: str | int, *, limit: int | None = None) -> Iterator[InvestorView]:
         """Every client who may receive the report (strict table, no escalation), streamed."""

@@ -41,24 +41,24 @@ from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, matching_level, subject_text, suggest_level
-from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.reports import (
     FINDING_LEVEL_STATEMENT_UNCLEAR,
-    UNCLEAR_QUOTE_CHARS,
+    LevelRead,
     ReportService,
     file_intact,
     level_code,
+    reads_otherwise,
     record_correction,
     sealed_report_facts,
     subject_findings,
+    unrate_read_otherwise,
 )
-from suitcheck.store.models import Finding, Report
+from suitcheck.store.models import Report
 
 if TYPE_CHECKING:
-    from suitcheck.ingest.metadata import ReportMetadata
     from suitcheck.ingest.sandbox import Limits
 
 log = logging.getLogger(__name__)
@@ -321,7 +321,7 @@ class ReportRereadService:
             return NotReread(report_id, title, f"The stored file could not be read again: {exc}", exc.code)
         meta = extracted.metadata
         new = suggest_level(f"{meta.subject_text} {stored_subject}", policy, meta.body_text, meta.masthead)
-        reading = _reads_otherwise(facts.level, facts.confirmed, meta)
+        reading = reads_otherwise(facts.level, facts.confirmed, LevelRead.of(meta))
         if new == facts.subject_level and not reading:
             return None
         return SubjectChange(
@@ -369,15 +369,8 @@ class ReportRereadService:
                 report, change.level_after, change.confirmed, change.old, change.new, policy.version, now, by
             )
             if change.unrated:  # unrated until compliance rates it (set_level settles the finding)
-                report.level = None
-                record_correction(self._ctx, session, actor, report, "level", level_code(change.level), None)
-                report.findings.append(
-                    Finding(
-                        code=FINDING_LEVEL_STATEMENT_UNCLEAR,
-                        created_at=now,
-                        detail=escape_unshown(change.level_reading[:UNCLEAR_QUOTE_CHARS]),
-                    )
-                )
+                assert change.level is not None
+                unrate_read_otherwise(self._ctx, session, actor, report, change.level, change.level_reading)
                 added.append(FINDING_LEVEL_STATEMENT_UNCLEAR)
             self._ctx.audit(
                 session,
@@ -409,25 +402,6 @@ class ReportRereadService:
                 change.level_after.code if change.level_after else "-",
             )
         return None
-
-
-def _reads_otherwise(level: RiskLevel | None, confirmed: bool, meta: ReportMetadata) -> str:
-    """How the report's own level sentence reads now, when that is not the stated `level`
-    the store holds (read by an older build); "" when it reads the same, when compliance
-    rated the level (the rating stands) and when the report is unrated (it stays so)."""
-    if confirmed or level is None or meta.stated_level == level:
-        return ""
-    if meta.level_conflict:
-        now = "it states different levels for itself: " + ", ".join(
-            dict.fromkeys(x.code for x in meta.level_statements)
-        )
-    elif meta.unclear_level_statements:
-        now = f"it says about its level what cannot be read as one level: {meta.unclear_level_statements[0]}"
-    elif meta.stated_level is not None:
-        now = f"it states {meta.stated_level.code}"
-    else:
-        now = "it states no level"
-    return f"imported as {level.code}; read again by this version, {now}"
 
 
 def _policy_changed(previewed: int, newest: int) -> InvalidInput:

@@ -35,6 +35,7 @@ from suitcheck.store.prepared import Prepared
 
 if TYPE_CHECKING:  # the readers load only when a report is imported, not for every command
     from suitcheck.domain.policy import Policy
+    from suitcheck.ingest.metadata import ReportMetadata
     from suitcheck.ingest.reader import ExtractedReport, Found
     from suitcheck.ingest.sandbox import Limits
 
@@ -430,12 +431,64 @@ def _searchable(report: Report, text: str) -> str:
 
 
 @dataclasses.dataclass(frozen=True)
+class LevelRead:
+    """What a report's own level statement reads as when its file is read again now."""
+
+    stated: RiskLevel | None
+    statements: tuple[RiskLevel, ...]
+    unclear: str | None  # the first thing it says about its level that cannot be read as one
+
+    @classmethod
+    def of(cls, meta: ReportMetadata) -> LevelRead:
+        first = meta.unclear_level_statements[0] if meta.unclear_level_statements else None
+        return cls(meta.stated_level, tuple(meta.level_statements), first)
+
+
+def reads_otherwise(level: RiskLevel | None, confirmed: bool, read: LevelRead) -> str:
+    """How a report's own level statement reads now, when that is not the stated `level`
+    the store holds (read by an older build, whose reader was less strict); "" when it
+    reads the same, when compliance rated the level (the rating stands) and when the
+    report is unrated (it stays so: only compliance rates it)."""
+    if confirmed or level is None or read.stated == level:
+        return ""
+    if len(set(read.statements)) > 1:
+        now = "it states different levels for itself: " + ", ".join(dict.fromkeys(x.code for x in read.statements))
+    elif read.unclear is not None:
+        now = f"it says about its level what cannot be read as one level: {read.unclear}"
+    elif read.stated is not None:
+        now = f"it states {read.stated.code}"
+    else:
+        now = "it states no level"
+    return f"imported as {level.code}; read again by this version, {now}"
+
+
+def unrate_read_otherwise(
+    ctx: ServiceContext, session: Session, actor: Actor, report: Report, level: RiskLevel, reading: str
+) -> None:
+    """The report whose stated `level` its file now reads otherwise (`reading`, from
+    reads_otherwise) is unrated until compliance rates it (set_level settles the finding):
+    fail closed, with the correction record and the finding saying why. The caller
+    records the audit entry."""
+    report.level = None
+    record_correction(ctx, session, actor, report, "level", level.code, None)
+    report.findings.append(
+        Finding(
+            code=FINDING_LEVEL_STATEMENT_UNCLEAR,
+            created_at=ctx.now(),
+            detail=escape_unshown(reading[:UNCLEAR_QUOTE_CHARS]),
+        )
+    )
+
+
+@dataclasses.dataclass(frozen=True)
 class StoredFile:
     report_id: int
     text: str
     original: bytes
     sha256: str
     kind: str | None = None  # the report's source_kind (not sealed): the reader handed_out uses
+    # Its own level statement as read again with the text (handed_out); None until then.
+    level_read: LevelRead | None = None
 
 
 def file_intact(report: Report, stored: StoredFile | None = None) -> bool:
@@ -492,44 +545,44 @@ def handed_out(stored: StoredFile, policy: Policy) -> StoredFile | None:
         return None
     key = (stored.sha256, kind)
     with _READ_AGAIN_LOCK:
-        text = _READ_AGAIN.get(key)
-        if text is not None:
+        found = _READ_AGAIN.get(key)
+        if found is not None:
             _READ_AGAIN.move_to_end(key)
-    if text is None:
+    if found is None:
         try:
-            text = (
-                shared_sandbox()
-                .extract(Path(f"report-{stored.report_id}.{kind}"), stored.original, import_limits(policy, floor=True))
-                .text
+            extracted = shared_sandbox().extract(
+                Path(f"report-{stored.report_id}.{kind}"), stored.original, import_limits(policy, floor=True)
             )
         except IngestError as exc:
             log.warning("report %s: its stored original cannot be read again (%s); not opened", stored.report_id, exc)
             return None
-        _remember_text(key, text)
+        found = (extracted.text, LevelRead.of(extracted.metadata))
+        _remember_text(key, found)
+    text, level_read = found
     if text != stored.text:
         log.warning(
             "report %s: its stored text differs from its original's; the original's is handed out", stored.report_id
         )
-    return dataclasses.replace(stored, text=text)
+    return dataclasses.replace(stored, text=text, level_read=level_read)
 
 
 # The text read again from an original (handed_out), by the original's SHA-256 and reader:
 # the same bytes always give the same text, and no other bytes have that hash, so a report
 # opened again (a clerk reopening it, the next client) is not read again. Newest kept, up to
 # a total of _READ_AGAIN_CHARS characters.
-_READ_AGAIN: OrderedDict[tuple[str, str], str] = OrderedDict()
+_READ_AGAIN: OrderedDict[tuple[str, str], tuple[str, LevelRead]] = OrderedDict()
 _READ_AGAIN_LOCK = threading.Lock()
 _READ_AGAIN_CHARS = 8_000_000
 
 
-def _remember_text(key: tuple[str, str], text: str) -> None:
-    if len(text) > _READ_AGAIN_CHARS:
+def _remember_text(key: tuple[str, str], found: tuple[str, LevelRead]) -> None:
+    if len(found[0]) > _READ_AGAIN_CHARS:
         return
     with _READ_AGAIN_LOCK:
-        _READ_AGAIN[key] = text
-        total = sum(len(t) for t in _READ_AGAIN.values())
+        _READ_AGAIN[key] = found
+        total = sum(len(t) for t, _ in _READ_AGAIN.values())
         while total > _READ_AGAIN_CHARS:
-            _, dropped = _READ_AGAIN.popitem(last=False)
+            _, (dropped, _read) = _READ_AGAIN.popitem(last=False)
             total -= len(dropped)
 
 
