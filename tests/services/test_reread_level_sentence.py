@@ -73,7 +73,7 @@ def test_a_level_the_current_reader_reads_otherwise_is_unrated_once_reread(sqlit
     view = services.reports.get(compliance, report)
     assert (view.level, view.matching_level, view.level_confirmed) == (None, None, False)
     unclear = [f.detail for f in view.open_findings if f.code == FINDING_LEVEL_STATEMENT_UNCLEAR]
-    assert any("imported as R1" in d for d in unclear), unclear
+    assert any(d.startswith("imported as R1") and d.endswith("R5, R1 as on the page") for d in unclear), unclear
     assert not services.access.check(advisor, "C1-client", report).decision.allowed
     (entry,) = [e for e in services.audit.browse(compliance, limit=50) if e.action == "report-reread"]
     facts = json.loads(entry.facts)

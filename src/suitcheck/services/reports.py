@@ -454,7 +454,7 @@ def reads_otherwise(level: RiskLevel | None, confirmed: bool, read: LevelRead) -
     if len(set(read.statements)) > 1:
         now = "it states different levels for itself: " + ", ".join(dict.fromkeys(x.code for x in read.statements))
     elif read.unclear is not None:
-        now = f"it says about its level what cannot be read as one level: {read.unclear}"
+        now = f"it says about its level what cannot be read as one level: {read.unclear[:UNCLEAR_QUOTE_CHARS]}"
     elif read.stated is not None:
         now = f"it states {read.stated.code}"
     else:
@@ -475,7 +475,7 @@ def unrate_read_otherwise(
         Finding(
             code=FINDING_LEVEL_STATEMENT_UNCLEAR,
             created_at=ctx.now(),
-            detail=escape_unshown(reading[:UNCLEAR_QUOTE_CHARS]),
+            detail=escape_unshown(reading),  # its quote cut as an import's finding cuts it
         )
     )
 
