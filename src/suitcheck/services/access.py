@@ -57,19 +57,18 @@ from suitcheck.services.investors import (
     make_view,
     resolve_investor_prepared,
 )
+from suitcheck.services.report_reread import SubjectChange, store_change
 from suitcheck.services.reports import (
     ReportView,
     StoredFile,
     file_intact,
     find_report,
     handed_out,
-    level_code,
     reads_otherwise,
     report_level,
     report_level_prepared,
     sealed_report_facts,
     stored_file,
-    unrate_read_otherwise,
 )
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Verbatim, Written, csv_line, format_for, write_table
@@ -264,15 +263,11 @@ _SEALED_BETWEEN = (
 )
 
 
-def _newest(conn: Connection) -> int:
-    head = conn.execute(HEAD).first()
-    return int(head.seq) if head is not None else 0
-
-
 def newest_entry(conn: Connection) -> int:
     """The newest trail entry this transaction sees (0: none); read first, it starts the
     snapshot on SQLite. What an output made from a read names as the state it holds."""
-    return _newest(conn)
+    head = conn.execute(HEAD).first()
+    return int(head.seq) if head is not None else 0
 
 
 def clients_changed(conn: Connection, listed: Listed, after: int, upto: int, still: ColumnElement[bool]) -> int:
@@ -754,10 +749,11 @@ class AccessService:
             investor = find_investor(session, investor_ref, actor)
             report = find_report(session, report_ref)
             policy, today = self._ctx.policy(session), self._ctx.today()
-            if stored is not None and file_intact(report, stored):
+            intact = stored is not None and file_intact(report, stored)
+            if intact and stored is not None:
                 self._level_read_again(session, actor, report, stored, policy.version)
             decision = _decide(investor, report, today, policy, self._ctx, session)
-            if decision.outcome is not Outcome.BLOCK and (stored is None or not file_intact(report, stored)):
+            if decision.outcome is not Outcome.BLOCK and not intact:
                 log.warning(
                     "report %s: its stored file does not match the row's hash, or cannot be read; not opened", report.id
                 )
@@ -799,25 +795,18 @@ class AccessService:
         reading = reads_otherwise(facts.level, facts.confirmed, stored.level_read)
         if not sealed or not reading:
             return
-        assert facts.level is not None
-        unrate_read_otherwise(self._ctx, session, actor, report, facts.level, reading)
-        self._ctx.audit(
-            session,
-            actor,
-            AuditAction.REPORT_REREAD,
-            report_id=report.id,
-            facts={
-                "subject_before": level_code(facts.subject_level),
-                "subject_after": level_code(facts.subject_level),
-                "level": level_code(facts.level),
-                "rated": False,
-                "level_after": None,
-                "level_reads_otherwise": reading,
-                "found_at": "opening",
-                "sha256": stored.sha256,
-                "policy_version": policy_version,
-            },
+        change = SubjectChange(
+            report.id,
+            report.title,
+            facts.level,
+            facts.confirmed,
+            facts.subject_level,
+            facts.subject_level,
+            stored.sha256,
+            unrated=True,
+            level_reading=reading,
         )
+        store_change(self._ctx, session, actor, report, change, policy_version, found_at="opening")
         session.flush()  # sealed again before the decision reads the row
         log.warning("report %s: its level statement reads otherwise now (%s); unrated", report.id, reading)
 
@@ -865,7 +854,7 @@ class AccessService:
     def _list_basis(self, session: Session, report_ref: str | int) -> _ListBasis:
         """What a list is made against, read in its snapshot: the report's level (就高), the
         policy, the day, and the newest trail entry the snapshot holds."""
-        as_of = _newest(session.connection())  # first: it starts the snapshot on SQLite
+        as_of = newest_entry(session.connection())  # first: it starts the snapshot on SQLite
         report = find_report(session, report_ref)
         return _ListBasis(
             report_id=report.id,
@@ -891,7 +880,7 @@ class AccessService:
         # meanwhile lists many); under it, only what was recorded since.
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
-            seen = _newest(conn)
+            seen = newest_entry(conn)
             moved = self._clients_moved(conn, actor, basis, listed, basis.as_of, seen)
         while not moved:
             try:
@@ -919,7 +908,7 @@ class AccessService:
             if cause is not None or not may(current.role, Permission.DISTRIBUTION_LIST):
                 raise _Refused
             if (current.branch_id, current.firm_wide) != (actor.branch_id, actor.firm_wide):
-                return _newest(conn)  # moved to another branch: the list's scope is no longer theirs
+                return newest_entry(conn)  # moved to another branch: the list's scope is no longer theirs
             moved = self._list_moved(session, actor, basis, listed, seen)
             if not moved:
                 self._ctx.audit(
@@ -943,7 +932,7 @@ class AccessService:
         version, another day; a client the list may hold whom the rules no longer admit
         (those recorded up to `seen` were looked at already)."""
         conn = session.connection()
-        newest = _newest(conn)
+        newest = newest_entry(conn)
         if newest == basis.as_of:
             return 0
         if (

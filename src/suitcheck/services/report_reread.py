@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskLevel
@@ -359,49 +360,67 @@ class ReportRereadService:
             newest = self._ctx.policy(session).version
             if newest != policy.version:  # changed since the apply began: nothing more is stored
                 raise _policy_changed(policy.version, newest)
-            now, by = self._ctx.now(), actor.staff_id or None
-            if change.old != change.new:
-                report.suggested_level = int(change.new) if change.new else None
-                record_correction(
-                    self._ctx, session, actor, report, "suggested_level", level_code(change.old), level_code(change.new)
-                )
-            added, settled = subject_findings(
-                report, change.level_after, change.confirmed, change.old, change.new, policy.version, now, by
-            )
-            if change.unrated:  # unrated until compliance rates it (set_level settles the finding)
-                assert change.level is not None
-                unrate_read_otherwise(self._ctx, session, actor, report, change.level, change.level_reading)
-                added.append(FINDING_LEVEL_STATEMENT_UNCLEAR)
-            self._ctx.audit(
-                session,
-                actor,
-                AuditAction.REPORT_REREAD,
-                report_id=report.id,
-                facts={
-                    "subject_before": level_code(change.old),
-                    "subject_after": level_code(change.new),
-                    "level": level_code(change.level),
-                    "rated": change.confirmed,
-                    "matched_before": level_code(change.matched_before),
-                    "matched_after": level_code(change.matched_after),
-                    "level_after": level_code(change.level_after),
-                    "level_reads_otherwise": change.level_reading or None,
-                    "findings_added": added,
-                    "findings_settled": settled,
-                    "sha256": change.content_hash,
-                    "policy_version": policy.version,
-                },
-            )
-            log.info(
-                "report %s re-read by %s: subject %s -> %s, level %s -> %s",
-                report.id,
-                actor.username,
-                change.old.code if change.old else "-",
-                change.new.code if change.new else "-",
-                change.level.code if change.level else "-",
-                change.level_after.code if change.level_after else "-",
-            )
+            store_change(self._ctx, session, actor, report, change, policy.version)
         return None
+
+
+def store_change(
+    ctx: ServiceContext,
+    session: Session,
+    actor: Actor,
+    report: Report,
+    change: SubjectChange,
+    policy_version: int,
+    *,
+    found_at: str | None = None,
+) -> None:
+    """Store a re-reading's change of `report` (locked and compared by the caller): the
+    subject level and its findings, the stated level unrated when it reads otherwise, the
+    correction records and the audit entry. `found_at`: where it was found when not by
+    `report reread` ("opening": an opening read the file again)."""
+    now, by = ctx.now(), actor.staff_id or None
+    if change.old != change.new:
+        report.suggested_level = int(change.new) if change.new else None
+        record_correction(
+            ctx, session, actor, report, "suggested_level", level_code(change.old), level_code(change.new)
+        )
+    added, settled = subject_findings(
+        report, change.level_after, change.confirmed, change.old, change.new, policy_version, now, by
+    )
+    if change.unrated:  # unrated until compliance rates it (set_level settles the finding)
+        assert change.level is not None
+        unrate_read_otherwise(ctx, session, actor, report, change.level, change.level_reading)
+        added.append(FINDING_LEVEL_STATEMENT_UNCLEAR)
+    ctx.audit(
+        session,
+        actor,
+        AuditAction.REPORT_REREAD,
+        report_id=report.id,
+        facts={
+            "subject_before": level_code(change.old),
+            "subject_after": level_code(change.new),
+            "level": level_code(change.level),
+            "rated": change.confirmed,
+            "matched_before": level_code(change.matched_before),
+            "matched_after": level_code(change.matched_after),
+            "level_after": level_code(change.level_after),
+            "level_reads_otherwise": change.level_reading or None,
+            "findings_added": added,
+            "findings_settled": settled,
+            "sha256": change.content_hash,
+            "policy_version": policy_version,
+            **({"found_at": found_at} if found_at else {}),
+        },
+    )
+    log.info(
+        "report %s re-read by %s: subject %s -> %s, level %s -> %s",
+        report.id,
+        actor.username,
+        change.old.code if change.old else "-",
+        change.new.code if change.new else "-",
+        change.level.code if change.level else "-",
+        change.level_after.code if change.level_after else "-",
+    )
 
 
 def _policy_changed(previewed: int, newest: int) -> InvalidInput:
