@@ -118,7 +118,7 @@ class DecisionPanel(QFrame):
             )
         )
         self.verdict.setAccessibleDescription(
-            "\n".join([*(texts.reason_text(r) for r in d.reasons if r is not main), self.rule.text()])
+            "\n".join([*(texts.reason_text(r) for r in d.shown_reasons[1:]), self.rule.text()])
         )
 
 

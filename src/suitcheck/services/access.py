@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, case, cast, false, func, or_, select
 from sqlalchemy.orm import Session, defer
 
-from suitcheck.audit.chain import HEAD, IN_TRAIL
+from suitcheck.audit.chain import IN_TRAIL
 from suitcheck.audit.export import _DANGEROUS_LEAD as FORMULA_LEADS
 from suitcheck.audit.listpart import ListPart, ListPartChanged, ListPartError
 from suitcheck.audit.rowmac import seals_match
@@ -38,7 +38,7 @@ from suitcheck.domain.levels import InvestorClass, RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
-from suitcheck.services.context import Actor, ServiceContext, in_trail_order
+from suitcheck.services.context import Actor, ServiceContext, in_trail_order, newest_entry
 from suitcheck.services.errors import DecisionRefuses, InvalidInput, NotFound, OutcomeUnknown, ServiceError
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
@@ -261,13 +261,6 @@ _SEALED_BETWEEN = (
     )
     .order_by(AuditEntry.seq)
 )
-
-
-def newest_entry(conn: Connection) -> int:
-    """The newest trail entry this transaction sees (0: none); read first, it starts the
-    snapshot on SQLite. What an output made from a read names as the state it holds."""
-    head = conn.execute(HEAD).first()
-    return int(head.seq) if head is not None else 0
 
 
 def clients_changed(conn: Connection, listed: Listed, after: int, upto: int, still: ColumnElement[bool]) -> int:

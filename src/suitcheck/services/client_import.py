@@ -67,9 +67,9 @@ from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
 from suitcheck.interrupts import HeldFrom
 from suitcheck.privatefs import open_private
-from suitcheck.services.access import Listed, clients_changed, newest_entry
+from suitcheck.services.access import Listed, clients_changed
 from suitcheck.services.branches import branch_codes, changed_branch, head_office_id, intact_branches
-from suitcheck.services.context import Actor, ServiceContext, in_trail_order
+from suitcheck.services.context import Actor, ServiceContext, in_trail_order, newest_entry
 from suitcheck.services.errors import InvalidInput, ServiceError
 from suitcheck.services.files import check_target, staged_file
 from suitcheck.services.integrity import (

@@ -824,6 +824,13 @@ def clock_wrong(
     return ClockWrong(sentence, reading=reading, newest=newest, seq=seq, server=server)
 
 
+def newest_entry(conn: Connection) -> int:
+    """The newest trail entry this transaction sees (0: none); read first, it starts the
+    snapshot on SQLite. What an output made from a read names as the state it holds."""
+    head = conn.execute(chain.HEAD).first()
+    return int(head.seq) if head is not None else 0
+
+
 def in_trail_order(ctx: ServiceContext, conn: Connection) -> None:
     """Decide in the trail's order. A decision's entry must come after every change it saw
     and before every change it did not: on PostgreSQL (read committed) a check read the

@@ -22,8 +22,7 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Permission
-from suitcheck.services.access import newest_entry
-from suitcheck.services.context import Actor, ServiceContext
+from suitcheck.services.context import Actor, ServiceContext, newest_entry
 from suitcheck.services.errors import InvalidInput
 from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import shown_text
