@@ -784,22 +784,12 @@ class AuditService:
         (or no longer allowed full ID numbers) gets no file; the refusal is recorded, as
         `require` records one, and raised (until session 24 the file was placed and its
         export recorded after the staff-disabled entry)."""
-        while True:
-            with self._ctx.transaction() as session:
-                conn = session.connection()
-                in_trail_order(self._ctx, conn)
-                current, cause = self._ctx.current_actor_in(conn, actor)
-                if (
-                    cause is None
-                    and may(current.role, Permission.EXPORT_AUDIT)
-                    and (not full or may(current.role, Permission.SEE_FULL_ID))
-                ):
-                    self._ctx.audit(session, actor, AuditAction.EXPORT, facts=facts)
-                    return
-            self._ctx.require(actor, Permission.EXPORT_AUDIT)  # records the refusal and raises
+        with self._ctx.transaction() as session:
+            in_trail_order(self._ctx, session.connection())
+            self._ctx.require_in(session, actor, Permission.EXPORT_AUDIT)
             if full:
-                self._ctx.require(actor, Permission.SEE_FULL_ID)
-            # Given back meanwhile: looked at again.
+                self._ctx.require_in(session, actor, Permission.SEE_FULL_ID)
+            self._ctx.audit(session, actor, AuditAction.EXPORT, facts=facts)
 
     def _sealed_for_export(self, now: dt.datetime) -> tuple[Any, list[dict[str, Any]], str]:
         """Seal first: the export ends at this seal, so every entry in it verifies with the
