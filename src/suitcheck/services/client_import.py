@@ -485,14 +485,8 @@ class ClientImportService:
             conn = session.connection()
             seen = max(newest_entry(conn), as_of)
             moved = clients_changed(conn, held, as_of, seen, client_scope(actor))
-        while not moved:
-            try:
-                moved = self._record_export_once(actor, full, held, seen, {**facts, "as_of": as_of})
-            except _Refused:  # rolled back: the refusal recorded, and raised, by `require`
-                self._ctx.require(actor, Permission.VIEW_CLIENTS)
-                if full:
-                    self._ctx.require(actor, Permission.SEE_FULL_ID)
-                continue  # given back meanwhile: looked at again
+        if not moved:
+            moved = self._record_export_once(actor, full, held, seen, {**facts, "as_of": as_of})
             if not moved:
                 return
         raise ServiceError(
@@ -503,17 +497,14 @@ class ClientImportService:
 
     def _record_export_once(self, actor: Actor, full: bool, held: Listed, seen: int, facts: dict[str, object]) -> int:
         """Record the export under the trail's lock unless it moved (the entry it moved at, or
-        0 once recorded); _Refused when its maker may no longer have the file."""
+        0 once recorded); refused (rolled back, the refusal recorded: require_in) when its
+        maker may no longer have the file."""
         with self._ctx.transaction() as session:
             conn = session.connection()
             in_trail_order(self._ctx, conn)
-            current, cause = self._ctx.current_actor_in(conn, actor)
-            if (
-                cause is not None
-                or not may(current.role, Permission.VIEW_CLIENTS)
-                or (full and not may(current.role, Permission.SEE_FULL_ID))
-            ):
-                raise _Refused
+            current = self._ctx.require_in(session, actor, Permission.VIEW_CLIENTS)
+            if full:
+                self._ctx.require_in(session, actor, Permission.SEE_FULL_ID)
             newest = newest_entry(conn)
             if (current.branch_id, current.firm_wide) != (actor.branch_id, actor.firm_wide):
                 return newest  # moved to another branch: the file's clients are no longer theirs
@@ -537,10 +528,6 @@ class ClientImportService:
                 if not ok:
                     changed[0] += 1
                 yield [*format_row(_record(row, full)), "" if ok else CHANGED_MARK]
-
-
-class _Refused(Exception):
-    """The staff row read under the trail's lock no longer lets them have the export."""
 
 
 @dataclasses.dataclass(frozen=True)
