@@ -87,6 +87,11 @@ class SubjectChange:
     level_reading: str = ""
 
     @property
+    def subject_changes(self) -> bool:
+        """The subject level changes (a change may be only its own level read otherwise)."""
+        return self.old != self.new
+
+    @property
     def level_after(self) -> RiskLevel | None:
         """The report's level once the change is stored."""
         return None if self.unrated else self.level
@@ -379,7 +384,7 @@ def store_change(
     correction records and the audit entry. `found_at`: where it was found when not by
     `report reread` ("opening": an opening read the file again)."""
     now, by = ctx.now(), actor.staff_id or None
-    if change.old != change.new:
+    if change.subject_changes:
         report.suggested_level = int(change.new) if change.new else None
         record_correction(
             ctx, session, actor, report, "suggested_level", level_code(change.old), level_code(change.new)

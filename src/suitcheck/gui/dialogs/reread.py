@@ -206,7 +206,7 @@ class RereadDialog(QDialog):
                     "{changes} change their subject level, {raised} would be matched higher, {lowered} lower."
                 ).format(
                     **counts,
-                    changes=len(preview.changes),
+                    changes=sum(c.subject_changes for c in preview.changes),
                     raised=sum(c.raises for c in preview.changes),
                     lowered=sum(c.lowers for c in preview.changes),
                 )
