@@ -382,6 +382,24 @@ def test_a_policy_document_edited_in_place_is_not_used(desk: Desk) -> None:
     _refuses(desk, row["version"])
 
 
+@pytest.mark.parametrize("edit", ["switched off", "removed"])
+def test_the_re_assessment_switch_edited_in_place_is_not_used(desk: Desk, edit: str) -> None:
+    """An insider reopens R1 to clients marked for re-assessment by turning the policy's
+    switch off in SQL, or by deleting it so the version reads as one stored before the
+    switch existed (the earlier rule): the version's seal no longer holds, nothing is
+    decided by it."""
+    services = desk.services
+    row = _newest_policy(services)
+    doc = json.loads(row["document"])
+    assert doc["reassessment_due_blocks_r1"] is True
+    if edit == "removed":
+        del doc["reassessment_due_blocks_r1"]
+    else:
+        doc["reassessment_due_blocks_r1"] = False
+    _raw(services, "UPDATE policy SET document = :d WHERE version = :v", d=json.dumps(doc), v=row["version"])
+    _refuses(desk, row["version"])
+
+
 @pytest.mark.parametrize("edit", ["document", "seal", "document and seal"])
 def test_a_policy_row_edited_after_checks_used_it_is_not_used(desk: Desk, edit: str) -> None:
     """The desk keeps the policy row it last found sound (ServiceContext._checked_policy),
