@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import insert, text
 
+from suitcheck.ingest import LEVEL_READER
 from suitcheck.store import search
 from suitcheck.store.engine import Store
 from suitcheck.store.models import Investor, Report, ReportContent
@@ -119,6 +120,7 @@ def reports(store: Store, count: int, seed: int = 2, body_chars: int = 300, batc
                         "report_type": rng.choice(TYPES),
                         "level": rng.choice([1, 2, 3, 3, 3, 4, 4, 5, None]),
                         "suggested_level": None,
+                        "reader": LEVEL_READER,  # as this build's import reads them
                         "rating_scope": "company" if rating else None,
                         "rating_value": rating,
                         "rating_change": "维持" if rating else None,

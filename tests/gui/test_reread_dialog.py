@@ -202,9 +202,9 @@ def test_at_1024x768_the_levels_and_the_result_are_not_cut(  # type: ignore[no-u
 def test_a_level_read_otherwise_is_not_counted_as_a_subject_change(qtbot, demo_services: Services) -> None:  # type: ignore[no-untyped-def]
     """Was wrong: a report listed only because its own level now reads otherwise (subject
     R1 -> R1) was counted in "1 change their subject level"."""
-    from tests.services.test_reread_level_sentence import BACKWARDS_MACRO, _imported_by_an_older_build
+    from tests.services.test_reread_level_sentence import BACKWARDS_MACRO, imported_by_an_older_build
 
-    _imported_by_an_older_build(demo_services, login(demo_services, "demo-compliance"), BACKWARDS_MACRO)
+    imported_by_an_older_build(demo_services, login(demo_services, "demo-compliance"), BACKWARDS_MACRO)
     dialog = _dialog(qtbot, demo_services)
     dialog.start()
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)

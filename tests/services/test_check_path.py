@@ -33,7 +33,7 @@ def reference_check(services: Services, actor: Actor, investor_ref: str | int, r
     actor = ctx.require(actor, Permission.CHECK_ACCESS)
     with ctx.core_transaction() as conn:
         investor = resolve_investor(conn, investor_ref, actor)
-        report_id, facts, report_sealed = report_level(conn, report_ref, ctx.rows)
+        report_id, facts, report_sealed, _older = report_level(conn, report_ref, ctx.rows)
         policy = ctx.policy(conn)
         decision = decide(investor_facts(investor), facts, ctx.today(), policy)
         if not ctx.rows.investor_ok(conn, investor) or not report_sealed:

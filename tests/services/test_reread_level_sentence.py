@@ -40,13 +40,17 @@ MACRO = (
 BACKWARDS_MACRO = raw_page_pdf(MACRO + _backwards_by_tm(HIGH) + SMALL_LOW)
 
 
-def _imported_by_an_older_build(services: Services, compliance: Actor, data: bytes) -> int:
-    """The file stored as an older build's reader read it: its level R1, nothing unclear."""
+def imported_by_an_older_build(
+    services: Services, compliance: Actor, data: bytes, level: RiskLevel | None = RiskLevel.R1
+) -> int:
+    """The file stored as an older build's reader read it: its level `level` (None: as this
+    build reads it), nothing unclear, and no reader version (a build before they were
+    recorded)."""
     path = Path("backwards.pdf")
     now = extract(path, data)
-    meta = dataclasses.replace(
-        now.metadata, stated_level=RiskLevel.R1, level_statements=(RiskLevel.R1,), unclear_level_statements=()
-    )
+    meta = dataclasses.replace(now.metadata, reader=None)
+    if level is not None:
+        meta = dataclasses.replace(meta, stated_level=level, level_statements=(level,), unclear_level_statements=())
     old = ExtractedReport(path, "pdf", data, content_hash(data), now.text, meta)
     result = services.reports._store(compliance, old)
     assert result.report is not None
@@ -57,16 +61,15 @@ def test_a_level_the_current_reader_reads_otherwise_is_unrated_once_reread(sqlit
     """The PDF reading and the re-read are the same on both stores: SQLite only."""
     services = sqlite_services
     compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
-    report = _imported_by_an_older_build(services, compliance, BACKWARDS_MACRO)
+    report = imported_by_an_older_build(services, compliance, BACKWARDS_MACRO)
     add_client(services, compliance, "C1-client", RiskProfile.C1)
-    assert services.access.check(advisor, "C1-client", report).decision.allowed  # the old store's state
 
     preview = services.reread.preview(compliance)
     (change,) = preview.changes
     assert (change.report, change.level, change.level_after) == (report, RiskLevel.R1, None)
     assert (change.matched_before, change.matched_after, change.raises) == (RiskLevel.R1, None, True)
     assert change.to_dict()["level_after"] is None
-    assert services.access.check(advisor, "C1-client", report).decision.allowed  # a preview stores nothing
+    assert services.reports.get(compliance, report).level is RiskLevel.R1  # a preview stores nothing
 
     applied = services.reread.apply(compliance, preview)
     assert [c.report for c in applied.applied] == [report]
@@ -104,9 +107,8 @@ def test_opening_it_reads_the_level_again_and_unrates_it_before_any_reread(servi
     # Both stores: the unrating is written inside the opening's transaction, under the
     # trail's lock (PostgreSQL takes it differently).
     compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
-    report = _imported_by_an_older_build(services, compliance, BACKWARDS_MACRO)
+    report = imported_by_an_older_build(services, compliance, BACKWARDS_MACRO)
     add_client(services, compliance, "C1-client", RiskProfile.C1)
-    assert services.access.check(advisor, "C1-client", report).decision.allowed
 
     with pytest.raises(DecisionRefuses) as refused:
         services.access.open_report(advisor, "C1-client", report)

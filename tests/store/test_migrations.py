@@ -11,6 +11,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from sqlalchemy import text
 
+from suitcheck.domain.decision import Reason
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.services import open_services
 from suitcheck.store.engine import (
@@ -95,6 +96,13 @@ def test_old_store_from_first_migration_upgrades_with_data_intact(tmp_path: Path
         assert facts["event"] == "upgraded"
         assert facts["legacy_entries"] == 3
         assert any(e.action == "record-sealed" and '"upgrade":true' in e.facts for e in entries)
+        # Its level was read by a build before readers were versioned, and 0001 kept no file
+        # to read it again: no level until compliance rates it (fail closed), said so.
+        blocked = services.access.check(actor, "A1", 1)
+        assert blocked.decision.reasons == (Reason.REPORT_UNRATED,)
+        (checked,) = [e for e in services.audit.browse(actor, limit=80) if e.seq == blocked.audit_id]
+        assert json.loads(checked.facts)["level_not_read_again"] is True
+        services.reports.set_level(actor, 1, RiskLevel.R4)
         assert services.access.check(actor, "A1", 1).decision.allowed
     finally:
         services.close()

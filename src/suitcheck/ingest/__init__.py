@@ -1,1 +1,10 @@
 """Turn report files (PDF, TXT in UTF-8/GBK/UTF-16) into text and metadata; no database."""
+
+# The version of how a report's own level statement is read (metadata.extract_metadata's
+# stated_level, level_statements, unclear_level_statements, and how ingest.pdf hands it
+# the text a page shows). Raised by one whenever a change reads some statement otherwise
+# (a stricter reading): a report whose stated level an older reader read is read again
+# with this one before anything is decided on it (services.access), and stored with the
+# version that read it (store.models.Report.reader). 1: the first version recorded; a
+# report stored before then has none and counts as older.
+LEVEL_READER = 1

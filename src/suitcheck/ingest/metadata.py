@@ -10,6 +10,7 @@ import unicodedata
 from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.subjects import subject_text
 from suitcheck.domain.text import matching_form
+from suitcheck.ingest import LEVEL_READER
 
 COMPANY_RATINGS = ("买入", "增持", "持有", "减持", "无评级")
 INDUSTRY_RATINGS = ("超配", "标配", "低配")
@@ -60,6 +61,9 @@ class ReportMetadata:
     # A masthead printed on one line with the report type ("固收研究 | 信用债周报"): never
     # the title, but counted for the subject in full, as it was when read as the title.
     masthead_with_type: str = ""
+    # The version of the reader that read the level statement (LEVEL_READER of the build
+    # whose worker read the file).
+    reader: int | None = LEVEL_READER
 
     @property
     def level_conflict(self) -> bool:

@@ -10,7 +10,7 @@ import datetime as dt
 import hashlib
 import json
 import logging
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Container, Generator, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
 from typing import Any
@@ -61,9 +61,11 @@ from suitcheck.services.report_reread import SubjectChange, store_change
 from suitcheck.services.reports import (
     ReportView,
     StoredFile,
+    as_decided,
     file_intact,
     find_report,
     handed_out,
+    read_by_older,
     reads_otherwise,
     report_level,
     report_level_prepared,
@@ -293,6 +295,15 @@ class _Refused(Exception):
     """The staff row read inside a check's transaction no longer lets them check."""
 
 
+class _ReadAgain(Exception):
+    """The report's stated level was read by an older reader (reports.read_by_older): its
+    file is read again outside the check's transaction, and the check made again."""
+
+    def __init__(self, report_id: int) -> None:
+        super().__init__(report_id)
+        self.report_id = report_id
+
+
 def _still_may(ctx: ServiceContext, conn: Connection, actor: Actor, permission: Permission) -> Actor:
     """The actor as the staff row now stands, read under the trail's lock (as a check reads
     it): _Refused when they may no longer do this (disabled, locked, another role since the
@@ -373,6 +384,9 @@ def _decide(
     wait for the caller's own write lock)."""
     conn = session.connection() if session is not None else None
     facts, report_sealed = sealed_report_facts(ctx.rows, conn, report)
+    # A stated level an older reader read is no level until this version has read it again
+    # (an opening reads it again before it decides; `check` before it decides).
+    facts = as_decided(facts, report_sealed and read_by_older(report))
     try:
         decision = decide(investor_facts(investor), facts, today, policy)
     except UnreadableRecordError:  # as `check`: a record that cannot be read is blocked
@@ -482,14 +496,26 @@ class AccessService:
     def _check(
         self, actor: Actor, investor_ref: str | int, report_ref: str | int, held: Connection | None
     ) -> CheckResult:
+        read_again: set[int] = set()
         while True:
-            result = self._check_once(actor, investor_ref, report_ref, held)
+            try:
+                result = self._check_once(actor, investor_ref, report_ref, held, read_again)
+            except _ReadAgain as stale:  # rolled back: nothing was recorded
+                read_again.add(stale.report_id)
+                if self._read_level_again(actor, stale.report_id, Permission.CHECK_ACCESS, "check"):
+                    continue
+                result = None
             if result is not None:
                 return result
             actor = self._ctx.require(actor, Permission.CHECK_ACCESS)  # records the refusal and raises
 
     def _check_once(
-        self, actor: Actor, investor_ref: str | int, report_ref: str | int, held: Connection | None
+        self,
+        actor: Actor,
+        investor_ref: str | int,
+        report_ref: str | int,
+        held: Connection | None,
+        read_again: Container[int] = (),
     ) -> CheckResult | None:
         ctx = self._ctx
         try:
@@ -499,14 +525,21 @@ class AccessService:
                 if cause is not None or not may(actor.role, Permission.CHECK_ACCESS):
                     raise _Refused
                 investor = resolve_investor_prepared(conn, investor_ref, actor)
-                report_id, facts, report_sealed = report_level_prepared(conn, report_ref, ctx.rows)
-                policy = ctx.policy(conn)
+                report_id, facts, report_sealed, older = report_level_prepared(conn, report_ref, ctx.rows)
                 unread: dict[str, bool] = {}
+                if older and report_sealed:
+                    if report_id not in read_again:
+                        raise _ReadAgain(report_id)
+                    # Read again and still older: its file could not be read now. No level
+                    # until it is (blocked as unrated), and said so in the record.
+                    facts, unread = as_decided(facts, True), {"level_not_read_again": True}
+                    log.warning("report %s: its level cannot be read again now; check blocked", report_id)
+                policy = ctx.policy(conn)
                 try:
                     decision = decide(investor_facts(investor), facts, ctx.today(), policy)
                 except UnreadableRecordError:  # a class or profile suitcheck never writes: as a failed seal
                     decision = integrity_block(decide(UNREADABLE_FACTS, facts, ctx.today(), policy))
-                    unread = {"record_unreadable": True}  # the facts recorded are not the row's
+                    unread = {**unread, "record_unreadable": True}  # the facts recorded are not the row's
                     log.warning("client %s: record cannot be read; check blocked", investor.id)
                 else:
                     if not ctx.rows.investor_ok(conn, investor):
@@ -590,8 +623,12 @@ class AccessService:
             investor = find_investor(session, investor_ref, actor)
             policy, today = self._ctx.policy(session), self._ctx.today()
             reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
+            # A report an older reader read is left out (no verdict shown): its check reads
+            # it again first, and may decide otherwise than its stored level would.
             return Verdicts(
-                {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports}, policy.version, today
+                {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports if not read_by_older(r)},
+                policy.version,
+                today,
             )
 
     def still_open(self, actor: Actor, investor_ref: str | int, report_ids: list[int]) -> set[int]:
@@ -744,7 +781,7 @@ class AccessService:
             policy, today = self._ctx.policy(session), self._ctx.today()
             intact = stored is not None and file_intact(report, stored)
             if intact and stored is not None:
-                self._level_read_again(session, actor, report, stored, policy.version)
+                self._level_read_again(session, actor, report, stored, policy.version, "opening")
             decision = _decide(investor, report, today, policy, self._ctx, session)
             if decision.outcome is not Outcome.BLOCK and not intact:
                 log.warning(
@@ -774,19 +811,64 @@ class AccessService:
             refusal=CheckResult(decision, investor.id, report.id, entry.seq, entry.entry_hash, **answers),
         )
 
+    def _read_level_again(self, actor: Actor, report_id: int, permission: Permission, found_at: str) -> bool:
+        """Read the report's file again (handed_out, outside any lock) and store what this
+        version's reader reads of its level statement (_level_read_again), before a check or
+        a list decides on it. False when the staff member may no longer do this (rolled
+        back; the caller records the refusal). A file that cannot be read now leaves the
+        report as it is: the caller, finding it still read by an older reader, decides
+        without its level."""
+        ctx = self._ctx
+        with ctx.transaction(read_only=True) as session:
+            stored = stored_file(session, report_id)
+            policy = ctx.policy(session)
+        stored = handed_out(stored, policy) if stored is not None else None
+        if stored is None or stored.level_read is None:
+            log.warning("report %s: its stored file cannot be read again; its level is not read again", report_id)
+            return True
+        try:
+            with ctx.transaction() as session:
+                in_trail_order(ctx, session.connection())
+                actor = _still_may(ctx, session.connection(), actor, permission)
+                # Locked while compared and written (PostgreSQL): another desk reading it again
+                # at the same moment finds it read, and stores nothing twice.
+                report = session.get(Report, report_id, with_for_update=True)
+                if report is not None and file_intact(report, stored):
+                    self._level_read_again(session, actor, report, stored, ctx.policy(session).version, found_at)
+        except _Refused:
+            return False
+        return True
+
     def _level_read_again(
-        self, session: Session, actor: Actor, report: Report, stored: StoredFile, policy_version: int
+        self,
+        session: Session,
+        actor: Actor,
+        report: Report,
+        stored: StoredFile,
+        policy_version: int,
+        found_at: str,
     ) -> None:
-        """The opening read the file again (handed_out), its level statement too: a stated
-        level an older build read and this version reads otherwise (a store made before the
-        stricter reading) is unrated there and then, as `report reread` would store it, so
-        that this opening and every decision after it are blocked until compliance rates
-        it. Recorded as a re-read found at an opening, by the staff member opening it."""
-        if stored.level_read is None:
+        """The file read again (handed_out), its level statement too: a stated level an
+        older build read and this version reads otherwise (a store made before the stricter
+        reading) is unrated there and then, as `report reread` would store it, so that this
+        decision and every one after it are blocked until compliance rates it; recorded as a
+        re-read found at `found_at` (an opening, a check, a list) by the staff member doing
+        it. A report an older reader read that reads the same is stored as read by this
+        version's reader (sealed; nothing else changes), so it is not read again."""
+        read = stored.level_read
+        if read is None:
             return
+        if report.reader is not None and read.reader is not None and report.reader > read.reader:
+            return  # a newer desk's reader read it (a shared store): its reading stands
         facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
-        reading = reads_otherwise(facts.level, facts.confirmed, stored.level_read)
-        if not sealed or not reading:
+        if not sealed:
+            return
+        reading = reads_otherwise(facts.level, facts.confirmed, read)
+        if not reading:
+            if read_by_older(report):
+                report.reader = read.reader
+                session.flush()  # sealed again before the decision reads the row
+                log.info("report %s: its level statement reads the same with reader %s", report.id, read.reader)
             return
         change = SubjectChange(
             report.id,
@@ -799,13 +881,15 @@ class AccessService:
             unrated=True,
             level_reading=reading,
         )
-        store_change(self._ctx, session, actor, report, change, policy_version, found_at="opening")
+        store_change(self._ctx, session, actor, report, change, policy_version, found_at=found_at)
+        report.reader = read.reader
         session.flush()  # sealed again before the decision reads the row
         log.warning("report %s: its level statement reads otherwise now (%s); unrated", report.id, reading)
 
     def eligible(self, actor: Actor, report_ref: str | int, *, limit: int | None = None) -> Iterator[InvestorView]:
         """Every client who may receive the report (strict table, no escalation), streamed."""
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        self._read_first(actor, report_ref)
         with self._ctx.transaction(read_only=True) as session:
             yield from self._eligible_views(session, actor, self._list_basis(session, report_ref), limit)
 
@@ -834,6 +918,7 @@ class AccessService:
         with the count and a digest of the clients' ids in their order. Recorded against
         the state it was made from (_record_list)."""
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        self._read_first(actor, report_ref)
         with self._ctx.transaction(read_only=True) as session:  # one snapshot: the list and its basis
             basis = self._list_basis(session, report_ref)
             views = list(self._eligible_views(session, actor, basis, None))
@@ -859,8 +944,20 @@ class AccessService:
         )
 
     def _list_level(self, report: Report) -> RiskLevel | None:
-        """The level a distribution list of this loaded report filters at (_list_level)."""
-        return _list_level(report.id, *sealed_report_facts(self._ctx.rows, None, report))
+        """The level a distribution list of this loaded report filters at (_list_level): none
+        (nobody listed, as for an unrated report) while an older reader's reading of its
+        level could not be read again (_read_first)."""
+        facts, sealed = sealed_report_facts(self._ctx.rows, None, report)
+        return _list_level(report.id, as_decided(facts, sealed and read_by_older(report)), sealed)
+
+    def _read_first(self, actor: Actor, report_ref: str | int) -> None:
+        """Before a distribution list (or its count) is made against a report whose stated
+        level an older reader read: its file is read again and what this version reads
+        stored (_read_level_again), as a check does before it decides."""
+        with self._ctx.transaction(read_only=True) as session:
+            rid, _facts, sealed, older = report_level(session.connection(), report_ref, self._ctx.rows)
+        if sealed and older and not self._read_level_again(actor, rid, Permission.DISTRIBUTION_LIST, "list"):
+            self._ctx.require(actor, Permission.DISTRIBUTION_LIST)  # records the refusal and raises
 
     def _record_list(self, actor: Actor, basis: _ListBasis, listed: Listed, count: int, **what: str) -> None:
         """The audit entry for a distribution list made (shown or written), in the trail's
@@ -960,6 +1057,7 @@ class AccessService:
         A long CSV list on SQLite is made by two processes (_two_halves): the same file,
         byte for byte, from the same state of the store."""
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        self._read_first(actor, report_ref)
         fmt = format_for(out, fmt)
         # The file takes its place when `placing` closes: after its audit entry commits.
         held = Listed()
@@ -1194,9 +1292,11 @@ class AccessService:
         is refused here as by the list."""
 
         actor = self._ctx.require(actor, Permission.DISTRIBUTION_LIST)
+        self._read_first(actor, report_ref)
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
-            level = _list_level(*report_level(conn, report_ref, self._ctx.rows))  # 就高: the rule `check` applies
+            rid, facts, sealed, older = report_level(conn, report_ref, self._ctx.rows)
+            level = _list_level(rid, as_decided(facts, sealed and older), sealed)  # 就高: the rule `check` applies
             terms = eligible_count_terms(level, self._ctx.today(), self._ctx.policy(conn))
             if not terms:
                 return 0

@@ -88,8 +88,9 @@ INVESTOR_COLUMNS = (*LEGACY_INVESTOR_COLUMNS, "branch_id")
 STAFF_COLUMNS = (*LEGACY_STAFF_COLUMNS, "branch_id", "firm_wide")
 # What `decide` reads of a report (report_facts: level, the subject's level, whether
 # compliance rated it), the file it was graded from, and the row it belongs to: a seal
-# cannot be moved to another report row, nor the row pointed at another file.
-REPORT_COLUMNS = ("id", "level", "suggested_level", "rated_at", "content_hash")
+# cannot be moved to another report row, nor the row pointed at another file. And which
+# reader read its stated level (an older one's reading is read again before a decision).
+REPORT_COLUMNS = ("id", "level", "suggested_level", "rated_at", "content_hash", "reader")
 # A branch row as a whole (its id among it: a seal cannot be moved to another row): its code
 # is what a move, a client file and a new staff account name it by; head_office makes it the
 # branch of new records of staff without one.
@@ -279,12 +280,23 @@ def staff_message(values: Mapping[str, Any] | Any) -> str:
 
 def report_message(values: Mapping[str, Any] | Any) -> str:
     """The report's sealed columns: its id, level, the subject's level, whether compliance
-    rated it (the time is not decision-relevant; that it is set is) and its file's hash."""
+    rated it (the time is not decision-relevant; that it is set is), its file's hash, and
+    the version of the reader that read its stated level once one is recorded (a row
+    stored before versions were keeps the seal it had: no reader, read as an older one;
+    a reader set, changed or cleared in SQL breaks the seal)."""
     if isinstance(values, Mapping):  # the upgrade and verify; a Report or a row reads by attribute
         values = SimpleNamespace(**{c: values.get(c) for c in REPORT_COLUMNS})
-    return canonical_json(
-        ["report", values.id, values.level, values.suggested_level, values.rated_at is not None, values.content_hash]
-    )
+    sealed = [
+        "report",
+        values.id,
+        values.level,
+        values.suggested_level,
+        values.rated_at is not None,
+        values.content_hash,
+    ]
+    if values.reader is not None:
+        sealed.append(values.reader)
+    return canonical_json(sealed)
 
 
 # The fact holding the seal of an entry a later decision reads back (an override, a due

@@ -24,6 +24,7 @@ from suitcheck.domain.levels import RiskLevel, UnknownLevelError
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import below_subject_finding, level_below_subject, subject_text, suggest_level
 from suitcheck.domain.text import escape_unshown
+from suitcheck.ingest import LEVEL_READER
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
@@ -211,7 +212,13 @@ def find_report(session: Session, ref: str | int) -> Report:
 
 # What report_facts reads, with what the report's seal covers (its id and file hash).
 _LEVEL = select(
-    Report.id, Report.level, Report.suggested_level, Report.rated_at, Report.content_hash, Report.integrity
+    Report.id,
+    Report.level,
+    Report.suggested_level,
+    Report.rated_at,
+    Report.content_hash,
+    Report.reader,
+    Report.integrity,
 ).where(Report.id == bindparam("id"))
 
 
@@ -226,6 +233,24 @@ def stored_level(value: Any) -> RiskLevel | None:
         return RiskLevel(value)
     except (ValueError, TypeError):
         return None
+
+
+def read_by_older(report: Report | Any) -> bool:
+    """The report's stated level was read by an older reader than this version's
+    (LEVEL_READER; no reader recorded: a store made before versions were): it is read again
+    before anything is decided on it (services.access), since the older reader was less
+    strict. A level compliance rated stands, and an unrated report stays unrated, as in
+    reads_otherwise: neither is read again. `report`: a Report or a row of _LEVEL."""
+    reader = report.reader
+    stale = reader is None or (type(reader) is int and reader < LEVEL_READER)
+    return stale and report.rated_at is None and stored_level(report.level) is not None
+
+
+def as_decided(facts: ReportFacts, unread: bool) -> ReportFacts:
+    """The facts a decision is made on: a stated level an older reader read and this
+    version could not read again (`unread`: its file cannot be read now, or the re-reading
+    could not be stored) is no level yet, so the decision blocks as for an unrated report."""
+    return dataclasses.replace(facts, level=None) if unread else facts
 
 
 def report_facts(report: Report | Any) -> ReportFacts:
@@ -292,21 +317,21 @@ def subject_findings(
     return added, settled
 
 
-def report_level(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int, ReportFacts, bool]:
-    """(id, facts, sealed) without loading the report: the check's hot path."""
+def report_level(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int, ReportFacts, bool, bool]:
+    """(id, facts, sealed, read_by_older) without loading the report: the check's hot path."""
     text_ref = str(ref).strip()
     number = numeric_id(text_ref)
     row = conn.execute(_LEVEL, {"id": number}).first() if number is not None else None
     if row is None:
         text_ref = shown_reference(text_ref)  # an ID number typed in its place, masked
         raise NotFound(f"No report has the id {text_ref!r}.")
-    return (row.id, *sealed_report_facts(rows, conn, row))
+    return (row.id, *sealed_report_facts(rows, conn, row), read_by_older(row))
 
 
 _LEVEL_PREPARED = Prepared(_LEVEL)
 
 
-def report_level_prepared(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int, ReportFacts, bool]:
+def report_level_prepared(conn: Connection, ref: str | int, rows: RowSealer) -> tuple[int, ReportFacts, bool, bool]:
     """report_level with its statement compiled once (the check runs it per pair)."""
     if type(ref) is int:  # a record's id (the GUI, a batch): what numeric_id(str(ref)) reads
         number: int | None = ref if 0 <= ref < 10**9 else None
@@ -315,7 +340,7 @@ def report_level_prepared(conn: Connection, ref: str | int, rows: RowSealer) -> 
     row = _LEVEL_PREPARED.first(conn, id=number) if number is not None else None
     if row is None:
         return report_level(conn, ref, rows)  # words the refusal
-    return (row.id, *sealed_report_facts(rows, conn, row))
+    return (row.id, *sealed_report_facts(rows, conn, row), read_by_older(row))
 
 
 _R = Report.__table__.c
@@ -336,6 +361,7 @@ _VIEW_COLUMNS = (
     _R.source_kind,
     _R.rated_at,
     _R.content_hash,
+    _R.reader,
     _R.integrity,
 )
 
@@ -437,11 +463,12 @@ class LevelRead:
     stated: RiskLevel | None
     statements: tuple[RiskLevel, ...]
     unclear: str | None  # the first thing it says about its level that cannot be read as one
+    reader: int | None = None  # the reader's version (LEVEL_READER of the worker that read it)
 
     @classmethod
     def of(cls, meta: ReportMetadata) -> LevelRead:
         first = meta.unclear_level_statements[0] if meta.unclear_level_statements else None
-        return cls(meta.stated_level, tuple(meta.level_statements), first)
+        return cls(meta.stated_level, tuple(meta.level_statements), first, meta.reader)
 
 
 def reads_otherwise(level: RiskLevel | None, confirmed: bool, read: LevelRead) -> str:
@@ -726,6 +753,7 @@ class ReportService:
                 rating_value=meta.rating.value if meta.rating else None,
                 rating_change=meta.rating.change if meta.rating else None,
                 content_hash=ex.sha256,
+                reader=meta.reader,
                 source_name=ex.path.name[:512],
                 source_kind=ex.kind,
                 size=len(ex.data),

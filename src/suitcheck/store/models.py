@@ -239,8 +239,11 @@ class Report(Base):
     imported_at: Mapped[dt.datetime] = mapped_column(UTCDateTime)
     rated_by: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     rated_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    # The version of the level-statement reader (ingest.metadata.LEVEL_READER) whose reading
+    # the stated level is; None: stored before versions were recorded (read as older).
+    reader: Mapped[int | None] = mapped_column(Integer)
     # MAC/signature over the decision-relevant columns (id, level, subject's level, rated,
-    # file hash), made by suitcheck when it writes them (services.integrity).
+    # file hash, reader once set), made by suitcheck when it writes them (services.integrity).
     integrity: Mapped[str | None] = mapped_column(String(256))
 
     analysts: Mapped[list[Analyst]] = relationship(order_by="Analyst.position", cascade="all")
