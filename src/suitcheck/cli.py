@@ -622,7 +622,7 @@ def _apply_rereads(
     """The changes of `preview` stored, and whether a second Ctrl+C interrupted the storing
     at once: what was stored until then is listed all the same (the change under way is
     rolled back whole, or was stored whole)."""
-    if not preview.changes:
+    if not preview.to_store:
         return None, False
     settled: list[SubjectChange | NotReread] = []
     try:
@@ -640,6 +640,19 @@ def _reread_level(c: dict[str, Any]) -> str:
     if c["level_reads_otherwise"]:
         level += f" -> unrated: {_safe(c['level_reads_otherwise'])}"
     return level
+
+
+def _read_same_lines(preview: RereadPreview, applied: RereadApplied | None) -> list[str]:
+    """The reports an older version's reader read whose level this one reads the same."""
+    same = len(preview.read_same)
+    if not same:
+        return []
+    if applied is not None:
+        return [f"{same} reports read by an older version read the same now: {applied.marked} stored as read by it."]
+    return [
+        f"{same} reports read by an older version read the same now: applied, they are stored as read by this "
+        "version and not read again before their next decision."
+    ]
 
 
 def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
@@ -687,12 +700,13 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         lines += [change_line(c.to_dict()) + ("  stored" if c.report in stored else "") for c in preview.changes]
         for p in [*preview.problems, *(applied.problems if applied else ())]:
             lines.append(f"{p.report:>6}  not re-read: {_safe(p.reason)}  {_safe(p.title)}")
+        lines += _read_same_lines(preview, applied)
         if applied is not None:
             lines.append(
                 f"Stored {len(applied.applied)} of {len(preview.changes)} changes, each in the audit trail."
                 + (f" {applied.stopped}" if applied.stopped else "")
             )
-        elif preview.changes:
+        elif preview.to_store:
             lines.append("Nothing was stored. To store these changes: suitcheck report reread --apply")
         return "\n".join(lines)
 

@@ -210,3 +210,28 @@ def test_a_level_read_otherwise_is_not_counted_as_a_subject_change(qtbot, demo_s
     qtbot.waitUntil(lambda: dialog.preview is not None, timeout=30_000)
     assert ": 0 change their subject level, 1 would be matched higher, 0 lower." in dialog.summary.text()
     assert "1 reports' own level statement reads otherwise" in dialog.summary.text()
+
+
+def test_reports_an_older_version_read_the_same_can_be_stored_as_read(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, confirmations: Confirmations
+) -> None:
+    """Nothing changes but an older reader's reading confirmed: Apply is offered, asks, and
+    stores it (the report then needs no reading before its next decision)."""
+    from tests.services.test_level_reader import PLAIN_HIGH
+    from tests.services.test_reread_level_sentence import imported_by_an_older_build
+
+    officer = login(demo_services, "demo-compliance")
+    report = imported_by_an_older_build(demo_services, officer, PLAIN_HIGH, level=None)
+    dialog = _dialog(qtbot, demo_services)
+    dialog.read_button.click()
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=30_000)
+    assert "no report's subject level changes." in dialog.summary.text()
+    assert "1 reports read by an older version read the same now" in dialog.summary.text()
+    assert dialog.apply_button.isEnabled()
+    confirmations.answer = True
+    dialog.apply_button.click()
+    assert "Store 1 reports as read by this version?" in confirmations.asked[-1]
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=30_000)
+    assert "1 of 1 reports read by an older version stored as read by this one." in dialog.summary.text()
+    assert demo_services.reread.preview(officer).read_same == ()
+    assert report in demo_services.access.preview(login(demo_services, "demo-advisor"), "880005", [report])

@@ -169,3 +169,27 @@ def test_an_older_readers_report_marked_as_read_in_sql_fails_its_seal(sqlite_ser
         conn.execute(update(Report).where(Report.id == report).values(reader=LEVEL_READER))
     assert services.access.check(advisor, "C1-client", report).decision.reasons == (Reason.RECORD_INTEGRITY,)
     assert not services.audit.verify(compliance).ok
+
+
+def test_compliances_reread_stores_a_level_read_the_same_as_read_by_this_version(sqlite_services: Services) -> None:
+    """After an upgrade, compliance's re-read clears what an older reader read: a report
+    read the same is listed apart from the changes and, applied, stored as read by this
+    version (its verdict shown again at the desk), unless it changed since the preview."""
+    services = sqlite_services
+    compliance, advisor = _desk(services)
+    add_client(services, compliance, "C5-client", RiskProfile.C5)
+    same = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=None)
+    rated = imported_by_an_older_build(services, compliance, PLAIN_HIGH + b"\n%rated\n", level=None)
+    preview = services.reread.preview(compliance)
+    assert (preview.changes, sorted(r for r, _ in preview.read_same)) == ((), sorted([same, rated]))
+    assert preview.to_dict()["older_reader_read_same"] == [same, rated]
+    services.reports.set_level(compliance, rated, RiskLevel.R5)  # rated since the preview: left alone
+
+    applied = services.reread.apply(compliance, preview)
+    assert (applied.marked, applied.to_dict()["marked_read"]) == (1, 1)
+    assert (_reader(services, same), _reader(services, rated)) == (LEVEL_READER, None)
+    assert services.access.preview(advisor, "C5-client", [same]) == {
+        same: services.access.check(advisor, "C5-client", same).decision.outcome
+    }
+    assert services.reread.preview(compliance).read_same == ()
+    assert services.audit.verify(compliance).ok

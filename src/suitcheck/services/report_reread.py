@@ -42,6 +42,7 @@ from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, matching_level, subject_text, suggest_level
+from suitcheck.ingest import LEVEL_READER
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, ServiceError
@@ -51,6 +52,7 @@ from suitcheck.services.reports import (
     ReportService,
     file_intact,
     level_code,
+    read_by_older,
     reads_otherwise,
     record_correction,
     sealed_report_facts,
@@ -160,6 +162,14 @@ class RereadPreview:
     changes: tuple[SubjectChange, ...]
     problems: tuple[NotReread, ...]
     cancelled: bool
+    # Reports whose stated level an older version's reader read (reports.read_by_older) and
+    # this one reads the same, with nothing else to change: (report, the file's hash read).
+    # Applied, each is stored as read by this version, so nothing reads it again first.
+    read_same: tuple[tuple[int, str], ...] = ()
+
+    @property
+    def to_store(self) -> bool:
+        return bool(self.changes or self.read_same)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -169,6 +179,7 @@ class RereadPreview:
             "cancelled": self.cancelled,
             "changes": [c.to_dict() for c in self.changes],
             "not_reread": [p.to_dict() for p in self.problems],
+            "older_reader_read_same": [r for r, _ in self.read_same],
         }
 
 
@@ -179,6 +190,7 @@ class RereadApplied:
     problems: tuple[NotReread, ...]
     cancelled: bool
     stopped: str | None = None  # why storing stopped before the end (the policy changed, the store failed)
+    marked: int = 0  # of the preview's read_same, stored as read by this version's reader
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -187,6 +199,7 @@ class RereadApplied:
             "stopped": self.stopped,
             "applied": [c.to_dict() for c in self.applied],
             "not_applied": [p.to_dict() for p in self.problems],
+            "marked_read": self.marked,
         }
 
 
@@ -209,6 +222,7 @@ class ReportRereadService:
         limits = self._reports.import_limits()
         changes: list[SubjectChange] = []
         problems: list[NotReread] = []
+        same: list[tuple[int, str]] = []
         read = 0
         for number, report_id in enumerate(ids, start=1):
             if cancelled():
@@ -222,9 +236,13 @@ class ReportRereadService:
                 changes.append(found)
             elif isinstance(found, NotReread):
                 problems.append(found)
+            elif isinstance(found, _ReadSame):
+                same.append((report_id, found.content_hash))
             if progress:
                 progress(number, len(ids))
-        return RereadPreview(policy.version, len(ids), read, tuple(changes), tuple(problems), read < len(ids))
+        return RereadPreview(
+            policy.version, len(ids), read, tuple(changes), tuple(problems), read < len(ids), tuple(same)
+        )
 
     def apply(
         self,
@@ -273,7 +291,48 @@ class ReportRereadService:
             if progress:
                 progress(number, len(preview.changes))
         cut = stopped is None and done < len(preview.changes)
-        return RereadApplied(preview.policy_version, tuple(applied), tuple(problems), cut, stopped)
+        marked = 0
+        if not cut and stopped is None and preview.read_same:
+            marked, stopped = self._mark_read(actor, preview.read_same, cancelled)
+            cut = stopped is None and cancelled()
+        return RereadApplied(preview.policy_version, tuple(applied), tuple(problems), cut, stopped, marked)
+
+    def _mark_read(
+        self, actor: Actor, read_same: tuple[tuple[int, str], ...], cancelled: Callable[[], bool]
+    ) -> tuple[int, str | None]:
+        """Store the reports of a preview that an older reader read and this one reads the
+        same as read by this version (report.reader, sealed), a page at a time (one
+        record-sealed entry each): only those whose file, seal and level are still the ones
+        the preview read and that are still read by an older reader. The preview read each
+        file with this process's reader; a report changed since is left to be read again
+        before its next decision. (how many were stored, why storing stopped or None)"""
+        marked = 0
+        for start in range(0, len(read_same), _MARK_PAGE):
+            if cancelled():
+                break
+            page = dict(read_same[start : start + _MARK_PAGE])
+            try:
+                marked += self._mark_page(actor, page)
+            except ServiceError as exc:
+                return marked, str(exc)
+        if marked:
+            log.info("%s reports an older reader read were stored as read by reader %s", marked, LEVEL_READER)
+        return marked, None
+
+    def _mark_page(self, actor: Actor, page: dict[int, str]) -> int:
+        marked = 0
+        actor = self._ctx.require(actor, Permission.RATE_REPORTS)  # still allowed, for each write
+        with self._ctx.transaction() as session:
+            in_trail_order(self._ctx, session.connection())
+            reports = session.execute(
+                select(Report).where(Report.id.in_(page)).order_by(Report.id).with_for_update()
+            ).scalars()
+            for report in reports:
+                _facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
+                if sealed and read_by_older(report) and report.content_hash == page[report.id]:
+                    report.reader = LEVEL_READER
+                    marked += 1
+        return marked
 
     # -- one report ----------------------------------------------------------------------
     def _current_policy(self, version: int) -> Policy:
@@ -286,9 +345,10 @@ class ReportRereadService:
 
     def _read(
         self, report_id: int, policy: Policy, limits: Limits, cancelled: Callable[[], bool]
-    ) -> SubjectChange | NotReread | None:
+    ) -> SubjectChange | NotReread | _ReadSame | None:
         """What the current table finds for one report's subject: a change, a reason it
-        could not be read, or None (the same level as stored)."""
+        could not be read, _ReadSame (nothing changes, but an older reader had read its
+        level) or None (the same level as stored)."""
         from suitcheck.ingest.sandbox import shared_sandbox
 
         with self._ctx.transaction(read_only=True) as session:
@@ -297,6 +357,7 @@ class ReportRereadService:
                 return NotReread(report_id, "", "The report is no longer in the store.", NOT_SEALED)
             facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
             title, content_hash, kind = report.title, report.content_hash, report.source_kind
+            older = read_by_older(report)
             # The title and type as stored: the file's, or what compliance corrected them to
             # (ReportService.correct raised the subject for it at once; a re-read of the
             # file's own title must not lower it again).
@@ -329,7 +390,7 @@ class ReportRereadService:
         new = suggest_level(f"{meta.subject_text} {stored_subject}", policy, meta.body_text, meta.masthead)
         reading = reads_otherwise(facts.level, facts.confirmed, LevelRead.of(meta))
         if new == facts.subject_level and not reading:
-            return None
+            return _ReadSame(content_hash) if older and meta.reader == LEVEL_READER else None
         return SubjectChange(
             report_id,
             title,
@@ -443,6 +504,16 @@ def _changed_meanwhile(change: SubjectChange) -> NotReread:
         "Preview the re-reading again.",
         CHANGED_MEANWHILE,
     )
+
+
+_MARK_PAGE = 500
+
+
+@dataclasses.dataclass(frozen=True)
+class _ReadSame:
+    """A report an older reader read whose level this version reads the same."""
+
+    content_hash: str
 
 
 class _Cancelled(Exception):

@@ -211,6 +211,13 @@ class RereadDialog(QDialog):
                     lowered=sum(c.lowers for c in preview.changes),
                 )
             ]
+        elif preview.read_same:
+            lines = [
+                self.tr(
+                    "{read} of {total} reports read with the subject table of policy version {version}: "
+                    "no report's subject level changes."
+                ).format(**counts)
+            ]
         else:
             lines = [
                 self.tr(
@@ -218,6 +225,8 @@ class RereadDialog(QDialog):
                     "no report's subject level changes; nothing to store."
                 ).format(**counts)
             ]
+        if preview.read_same:
+            lines.append(self._read_same_text(len(preview.read_same)))
         unrated = sum(c.unrated for c in preview.changes)
         if unrated:
             lines.append(
@@ -233,17 +242,30 @@ class RereadDialog(QDialog):
         self.summary.setText(" ".join(lines))
         self._idle()
 
+    def _read_same_text(self, n: int) -> str:
+        return self.tr(
+            "{n} reports read by an older version read the same now: applying stores them as read by this "
+            "version, so nothing reads them again before their next decision."
+        ).format(n=n)
+
     # -- storing --------------------------------------------------------------------------
     def apply(self) -> None:
         preview = self.preview
-        if preview is None or not preview.changes:
+        if preview is None or not preview.to_store:
             return
         raised, lowered = sum(c.raises for c in preview.changes), sum(c.lowers for c in preview.changes)
-        question = self.tr(
-            "Store the new subject level of {n} reports? {raised} will be matched at a higher level and {lowered} "
-            "at a lower one from now on. A report's own level, and a level compliance rated, stay as they are. "
-            "Each change is recorded in the audit trail."
-        ).format(n=len(preview.changes), raised=raised, lowered=lowered)
+        if preview.changes:
+            question = self.tr(
+                "Store the new subject level of {n} reports? {raised} will be matched at a higher level and "
+                "{lowered} at a lower one from now on. A report's own level, and a level compliance rated, stay as "
+                "they are. Each change is recorded in the audit trail."
+            ).format(n=len(preview.changes), raised=raised, lowered=lowered)
+        else:
+            question = self.tr("Store {n} reports as read by this version? Nothing else about them changes.").format(
+                n=len(preview.read_same)
+            )
+        if preview.changes and preview.read_same:
+            question += "\n\n" + self._read_same_text(len(preview.read_same))
         unrated = sum(c.unrated for c in preview.changes)
         if unrated:
             question += "\n\n" + self.tr(
@@ -273,6 +295,9 @@ class RereadDialog(QDialog):
         )
         if applied.problems:
             text += " " + self.tr("{n} were left as they are (see Result).").format(n=len(applied.problems))
+        if self.preview is not None and self.preview.read_same:
+            marked = self.tr("{marked} of {n} reports read by an older version stored as read by this one.")
+            text += " " + marked.format(marked=applied.marked, n=len(self.preview.read_same))
         if applied.cancelled:
             text += " " + self.tr("Stopped before the end: the rest were not stored.")
         if applied.stopped:
@@ -317,7 +342,7 @@ class RereadDialog(QDialog):
         self.read_button.setEnabled(True)
         self.close_button.setEnabled(True)
         self.stop_button.setEnabled(False)
-        self.apply_button.setEnabled(bool(self.preview and self.preview.changes) and self.applied is None)
+        self.apply_button.setEnabled(bool(self.preview and self.preview.to_store) and self.applied is None)
 
     def reject(self) -> None:
         if self.job is None:

@@ -4535,6 +4535,10 @@ Store: {store}</source>
         <translation>已按第 {version} 版政策的主题关键词表读取 {read}/{total} 份研报：{changes} 份的主题对应等级有变化，其中 {raised} 份匹配等级将提高，{lowered} 份将降低。</translation>
     </message>
     <message>
+        <source>{read} of {total} reports read with the subject table of policy version {version}: no report&apos;s subject level changes.</source>
+        <translation>已按第 {version} 版政策的主题关键词表读取 {read}/{total} 份研报：没有研报的主题对应等级发生变化。</translation>
+    </message>
+    <message>
         <source>{read} of {total} reports read with the subject table of policy version {version}: no report&apos;s subject level changes; nothing to store.</source>
         <translation>已按第 {version} 版政策的主题关键词表读取 {read}/{total} 份研报：没有研报的主题对应等级发生变化，无需保存。</translation>
     </message>
@@ -4551,8 +4555,16 @@ Store: {store}</source>
         <translation>{n} 份研报无法重新读取（见“结果”列）。</translation>
     </message>
     <message>
+        <source>{n} reports read by an older version read the same now: applying stores them as read by this version, so nothing reads them again before their next decision.</source>
+        <translation>{n} 份研报由旧版本读取，本版本读取的风险等级相同：应用后将记为由本版本读取，下次判定前无需再次读取。</translation>
+    </message>
+    <message>
         <source>Store the new subject level of {n} reports? {raised} will be matched at a higher level and {lowered} at a lower one from now on. A report&apos;s own level, and a level compliance rated, stay as they are. Each change is recorded in the audit trail.</source>
         <translation>保存 {n} 份研报新的主题对应等级？此后 {raised} 份将按更高等级匹配，{lowered} 份按更低等级匹配。研报自身等级及合规评定的等级保持不变。每项变更都记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Store {n} reports as read by this version? Nothing else about them changes.</source>
+        <translation>将 {n} 份研报记为由本版本读取？研报的其他内容均不改变。</translation>
     </message>
     <message>
         <source>Except: {n} reports&apos; own level statement reads otherwise than when they were imported; they become unrated until compliance rates them.</source>
@@ -4581,6 +4593,10 @@ Store: {store}</source>
     <message>
         <source>{n} were left as they are (see Result).</source>
         <translation>{n} 份保持原样（见“结果”列）。</translation>
+    </message>
+    <message>
+        <source>{marked} of {n} reports read by an older version stored as read by this one.</source>
+        <translation>{n} 份由旧版本读取的研报中，{marked} 份已记为由本版本读取。</translation>
     </message>
     <message>
         <source>Stopped before the end: the rest were not stored.</source>
