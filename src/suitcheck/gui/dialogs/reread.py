@@ -225,8 +225,6 @@ class RereadDialog(QDialog):
                     "no report's subject level changes; nothing to store."
                 ).format(**counts)
             ]
-        if preview.read_same:
-            lines.append(self._read_same_text(len(preview.read_same)))
         unrated = sum(c.unrated for c in preview.changes)
         if unrated:
             lines.append(
@@ -235,6 +233,8 @@ class RereadDialog(QDialog):
                     "they will be unrated until compliance rates them."
                 ).format(n=unrated)
             )
+        if preview.read_same:
+            lines.append(self._read_same_text(len(preview.read_same)))
         if preview.cancelled:
             lines.append(self.tr("Stopped before the end: the reports not read are not listed."))
         if preview.problems:
@@ -264,14 +264,14 @@ class RereadDialog(QDialog):
             question = self.tr("Store {n} reports as read by this version? Nothing else about them changes.").format(
                 n=len(preview.read_same)
             )
-        if preview.changes and preview.read_same:
-            question += "\n\n" + self._read_same_text(len(preview.read_same))
         unrated = sum(c.unrated for c in preview.changes)
         if unrated:
             question += "\n\n" + self.tr(
                 "Except: {n} reports' own level statement reads otherwise than when they were imported; "
                 "they become unrated until compliance rates them."
             ).format(n=unrated)
+        if preview.changes and preview.read_same:
+            question += "\n\n" + self._read_same_text(len(preview.read_same))
         if preview.cancelled:
             question += "\n\n" + self.tr("The reading was stopped before the end: only the reports listed are changed.")
         if not confirm(self, self.tr("Apply changes"), question, self.tr("Store changes")):
