@@ -701,7 +701,7 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         for p in [*preview.problems, *(applied.problems if applied else ())]:
             lines.append(f"{p.report:>6}  not re-read: {_safe(p.reason)}  {_safe(p.title)}")
         lines += _read_same_lines(preview, applied)
-        if applied is not None:
+        if applied is not None and (preview.changes or applied.stopped):
             lines.append(
                 f"Stored {len(applied.applied)} of {len(preview.changes)} changes, each in the audit trail."
                 + (f" {applied.stopped}" if applied.stopped else "")

@@ -143,3 +143,26 @@ def test_a_second_ctrl_c_while_storing_still_lists_what_was_stored_and_leaves_ea
     assert cli_module.main(["audit", "verify", "--user", "t-compliance", "--db", reread_store]) == 0, (
         capsys.readouterr()
     )
+
+
+def test_reports_an_older_version_read_the_same_are_counted_and_stored(
+    sqlite_target: str, sqlite_services: Services, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After an upgrade: nothing changes, but the reports an older build read are said, and
+    --apply stores them as read by this version (no 'Stored 0 of 0 changes')."""
+    from tests.services.test_level_reader import PLAIN_HIGH
+    from tests.services.test_reread_level_sentence import imported_by_an_older_build
+
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    imported_by_an_older_build(sqlite_services, compliance, PLAIN_HIGH, level=None)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    code, out, _ = _reread(sqlite_target, capsys)
+    assert code == 0
+    assert "1 reports read by an older version read the same now: applied, they are stored" in out
+    assert "To store these changes: suitcheck report reread --apply" in out
+    code, out, _ = _reread(sqlite_target, capsys, "--apply")
+    assert code == 0
+    assert "1 reports read by an older version read the same now: 1 stored as read by it." in out
+    assert "Stored 0 of 0" not in out
+    code, out, _ = _reread(sqlite_target, capsys, "--json")
+    assert json.loads(out)["older_reader_read_same"] == []
