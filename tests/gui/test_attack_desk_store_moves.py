@@ -316,3 +316,39 @@ def test_a_policy_saved_at_this_desk_brings_the_column_up_to_it(  # type: ignore
     result = window.decision.result
     assert result is not None  # the pair on screen decided again, under the new version
     assert result.decision.policy_version == demo_services.policy.current().version
+
+
+def test_a_preview_read_before_a_policy_change_is_read_again_once_a_check_made_after_it_lands(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    """Compliance turns client-requested escalation off at head office while the column's
+    preview for the client just chosen is still on its way (read before the change). The
+    check made after the change lands first, while the column has no previews to compare it
+    with; the late preview then filled the column under the old policy version: ONLY AFTER
+    WARNING beside the ChiNext (R4) report, which check and preview now block, until some
+    later check. A preview that the decision on screen outdates is read again."""
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for()
+    pick_report(qtbot, window, "利率债", decided=False)  # R2; no client yet
+    read, release = threading.Event(), threading.Event()
+    real = demo_services.access.preview
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = real(*args, **kwargs)  # read from the store now...
+        read.set()
+        release.wait(HELD_S)  # ...and delivered late (a slow shared store, 200 rows)
+        return answer
+
+    monkeypatch.setattr(demo_services.access, "preview", slow)
+    find_client(qtbot, window, "880003")  # C3: the column's preview starts, then the check
+    assert read.wait(HELD_S)
+    monkeypatch.setattr(demo_services.access, "preview", real)
+    demo_services.policy.update(compliance, allow_escalation=False)  # head office, meanwhile
+    qtbot.waitUntil(lambda: not window.checking and window.decision.result is not None, timeout=10_000)
+    result = window.decision.result
+    assert result is not None
+    assert result.decision.policy_version == demo_services.policy.current().version
+    release.set()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: verdict_of(window, "创业板") is Outcome.BLOCK, timeout=10_000)

@@ -116,6 +116,9 @@ class MainWindow(QMainWindow):
         # What the column's previews were derived under (policy version, day): a recorded
         # check made under another says they are out of date.
         self._verdicts_basis: Verdicts | None = None
+        # The decision on screen that last had a late preview read again (once per decision:
+        # a desk whose clock's day is not yet the server's would otherwise preview for ever).
+        self._outdated_preview: CheckResult | None = None
         # Check (or Open) pressed while the client typed into the search is not yet found:
         # decided (and opened) for that client once the search shows them.
         self._check_after_search = False
@@ -756,10 +759,18 @@ class MainWindow(QMainWindow):
         def show(verdicts: Verdicts) -> None:
             if self.client is not client:
                 return  # another client was selected meanwhile
+            result = self._current_result()
+            if result is not None and verdicts.outdated_by(result) and self._outdated_preview is not result:
+                # Read before the decision on screen was recorded under another policy
+                # version or on another day (compliance changed the policy at another desk
+                # while this preview was on its way; the check landed first, with no
+                # previews yet to compare): the column is previewed again, once per decision.
+                self._outdated_preview = result
+                self._refresh_verdicts(reset=True)
+                return
             if reset or self._verdicts_basis is None:
                 self._verdicts_basis = verdicts  # rows added later keep the first rows' basis
             shown: dict[int, Outcome] = dict(verdicts)
-            result = self._current_result()
             if result is not None and result.report_id in shown:
                 # The preview was read before the decision on screen was recorded (a slow
                 # store; a re-rating meanwhile): beside the panel, the row says what it says.
