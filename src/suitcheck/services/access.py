@@ -494,9 +494,18 @@ class AccessService:
         return self._check(actor, investor_ref, report_ref, None)
 
     def _check(
-        self, actor: Actor, investor_ref: str | int, report_ref: str | int, held: Connection | None
+        self,
+        actor: Actor,
+        investor_ref: str | int,
+        report_ref: str | int,
+        held: Connection | None,
+        read_again: set[int] | None = None,
     ) -> CheckResult:
-        read_again: set[int] = set()
+        """`read_again`: the reports whose files this check (or this batch, which hands the
+        same set to every pair) has already read again: one that could not be read is not
+        read again for each pair of a batch (the import's worker, up to its time limit each),
+        and each pair is decided without its level."""
+        read_again = set() if read_again is None else read_again
         while True:
             try:
                 result = self._check_once(actor, investor_ref, report_ref, held, read_again)
@@ -592,11 +601,12 @@ class AccessService:
         # One connection for the whole batch; every pair is still its own transaction, on
         # the same path as `check` (the staff row re-read in each).
         recorded: list[int] = []
+        read_again: set[int] = set()  # a report an older reader read is read again once a batch
         try:
             with self._ctx.store.engine.connect() as held:
                 for pair in pairs:
                     try:
-                        checked = self._check(actor, *pair, held)
+                        checked = self._check(actor, *pair, held, read_again)
                     except (NotFound, InvalidInput) as exc:
                         yield pair, exc
                         continue

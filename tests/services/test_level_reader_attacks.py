@@ -1,0 +1,54 @@
+"""Attacks on the level reader version (report.reader): a batch over one report an older
+reader read whose file cannot be read again, an interrupted `report reread --apply` while it
+marks, and what the advisor is told when a check is blocked because the level could not be
+read again."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from sqlalchemy import update
+
+from suitcheck.domain.decision import Reason
+from suitcheck.domain.levels import RiskLevel, RiskProfile
+from suitcheck.domain.policy import Policy
+from suitcheck.domain.roles import Role
+from suitcheck.services import Services
+from suitcheck.services.reports import StoredFile
+from suitcheck.store.models import ReportContent
+from tests.conftest import add_client, staff
+from tests.services.test_level_reader import PLAIN_HIGH
+from tests.services.test_reread_level_sentence import imported_by_an_older_build
+
+
+def test_a_batch_reads_a_file_that_cannot_be_read_again_once(
+    sqlite_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was BROKE: every pair of a batch naming the report read its stored file again (the
+    import's worker, up to its time limit each: 4,000 pairs over a file that times out
+    kept the batch going for days). The batch reads it once; every pair is still blocked
+    and says why in its record."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    add_client(services, compliance, "C5-client", RiskProfile.C5)
+    report = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=RiskLevel.R1)
+    with services.store.engine.begin() as conn:  # its original no longer what the row names
+        conn.execute(update(ReportContent).where(ReportContent.report_id == report).values(original=b"%PDF-1.4 x"))
+
+    from suitcheck.services import access, reports
+
+    reads: list[int] = []
+    real = reports.handed_out
+
+    def counted(stored: StoredFile, policy: Policy) -> StoredFile | None:
+        reads.append(stored.report_id)
+        return real(stored, policy)
+
+    monkeypatch.setattr(access, "handed_out", counted)
+    results = list(services.access.check_pairs(advisor, [("C5-client", str(report))] * 3))
+    assert [r.decision.reasons for _, r in results] == [(Reason.REPORT_UNRATED,)] * 3  # type: ignore[union-attr]
+    assert reads == [report]
+    for _, result in results:
+        (entry,) = [e for e in services.audit.browse(compliance, limit=80) if e.seq == result.audit_id]  # type: ignore[union-attr]
+        assert json.loads(entry.facts)["level_not_read_again"] is True
