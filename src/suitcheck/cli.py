@@ -625,12 +625,15 @@ def _apply_rereads(
     if not preview.to_store:
         return None, False
     settled: list[SubjectChange | NotReread] = []
+    marked: list[int] = []  # reports stored as read by this version, a page at a time
     try:
-        return services.reread.apply(actor, preview, cancelled=stopped, each=settled.append), False
+        return services.reread.apply(
+            actor, preview, cancelled=stopped, each=settled.append, marking=marked.append
+        ), False
     except KeyboardInterrupt:
         stored = tuple(c for c in settled if isinstance(c, SubjectChange))
         problems = tuple(p for p in settled if isinstance(p, NotReread))
-        return RereadApplied(preview.policy_version, stored, problems, cancelled=True), True
+        return RereadApplied(preview.policy_version, stored, problems, cancelled=True, marked=sum(marked)), True
 
 
 def _reread_level(c: dict[str, Any]) -> str:

@@ -14,11 +14,12 @@ from suitcheck.domain.decision import Reason
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Role
+from suitcheck.ingest import LEVEL_READER
 from suitcheck.services import Services
 from suitcheck.services.reports import StoredFile
 from suitcheck.store.models import ReportContent
 from tests.conftest import add_client, staff
-from tests.services.test_level_reader import PLAIN_HIGH
+from tests.services.test_level_reader import PLAIN_HIGH, _reader
 from tests.services.test_reread_level_sentence import imported_by_an_older_build
 
 
@@ -52,3 +53,46 @@ def test_a_batch_reads_a_file_that_cannot_be_read_again_once(
     for _, result in results:
         (entry,) = [e for e in services.audit.browse(compliance, limit=80) if e.seq == result.audit_id]  # type: ignore[union-attr]
         assert json.loads(entry.facts)["level_not_read_again"] is True
+
+
+def test_a_second_ctrl_c_while_marking_still_says_how_many_were_stored(
+    sqlite_target: str,
+    sqlite_services: Services,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was BROKE: `report reread --apply` interrupted at once (Ctrl+C twice) after it had
+    stored a page of reports as read by this version said '0 stored as read by it'; the
+    pages stored before the interruption are counted."""
+    import os
+    import signal
+
+    from suitcheck import cli as cli_module
+    from suitcheck.services import report_reread
+    from tests.conftest import PASSWORD
+
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE, "t-compliance")
+    first = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=None)
+    second = imported_by_an_older_build(services, compliance, PLAIN_HIGH + b"\n%second\n", level=None)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    monkeypatch.setattr(report_reread, "_MARK_PAGE", 1)
+    real = report_reread.ReportRereadService._mark_page
+
+    pages: list[int] = []
+
+    def mark_page(self: report_reread.ReportRereadService, *args: object) -> int:
+        pages.append(1)
+        if len(pages) == 2:  # Ctrl+C twice, the first page stored, the second under way
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(report_reread.ReportRereadService, "_mark_page", mark_page)
+    capsys.readouterr()
+    code = cli_module.main(["report", "reread", "--apply", "--user", "t-compliance", "--db", sqlite_target, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 130
+    assert "Traceback" not in err
+    assert json.loads(out)["applied"]["marked_read"] == 1
+    assert sorted([_reader(services, first), _reader(services, second)], key=str) == [LEVEL_READER, None]

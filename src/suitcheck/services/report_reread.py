@@ -252,6 +252,7 @@ class ReportRereadService:
         progress: Progress | None = None,
         cancelled: Callable[[], bool] = lambda: False,
         each: Callable[[SubjectChange | NotReread], None] | None = None,
+        marking: Callable[[int], None] | None = None,
     ) -> RereadApplied:
         """Store the changes of `preview`, each in its own transaction with its audit entry.
         Nothing is stored when the firm policy changed since the preview; a report changed
@@ -259,7 +260,8 @@ class ReportRereadService:
         store fails, or the policy changes, halfway, what was stored is listed with the
         sentence that says why the rest was not (`stopped`). `each` is handed every change
         once stored, and every problem once found: what a caller interrupted at once (a
-        second Ctrl+C, which never returns here) lists as stored."""
+        second Ctrl+C, which never returns here) lists as stored; `marking` is handed how
+        many reports each page stored as read by this version, once the page is stored."""
         self._ctx.require(actor, Permission.RATE_REPORTS)
         policy = self._current_policy(preview.policy_version)  # refused before anything is read
         limits = self._reports.import_limits()
@@ -293,12 +295,16 @@ class ReportRereadService:
         cut = stopped is None and done < len(preview.changes)
         marked = 0
         if not cut and stopped is None and preview.read_same:
-            marked, stopped = self._mark_read(actor, preview.read_same, cancelled)
+            marked, stopped = self._mark_read(actor, preview.read_same, cancelled, marking)
             cut = stopped is None and cancelled()
         return RereadApplied(preview.policy_version, tuple(applied), tuple(problems), cut, stopped, marked)
 
     def _mark_read(
-        self, actor: Actor, read_same: tuple[tuple[int, str], ...], cancelled: Callable[[], bool]
+        self,
+        actor: Actor,
+        read_same: tuple[tuple[int, str], ...],
+        cancelled: Callable[[], bool],
+        marking: Callable[[int], None] | None = None,
     ) -> tuple[int, str | None]:
         """Store the reports of a preview that an older reader read and this one reads the
         same as read by this version (report.reader, sealed), a page at a time (one
@@ -312,9 +318,12 @@ class ReportRereadService:
                 break
             page = dict(read_same[start : start + _MARK_PAGE])
             try:
-                marked += self._mark_page(actor, page)
+                stored = self._mark_page(actor, page)
             except ServiceError as exc:
                 return marked, str(exc)
+            marked += stored
+            if marking is not None:
+                marking(stored)
         if marked:
             log.info("%s reports an older reader read were stored as read by reader %s", marked, LEVEL_READER)
         return marked, None
