@@ -805,6 +805,15 @@ def _emit_imported(out: Output, results: list[ImportResult]) -> None:
     )
 
 
+# A check blocked because the report's level, read by an older version, could not be read
+# again (CheckResult.level_not_read_again): `report show` still shows the stored level.
+LEVEL_NOT_READ_AGAIN = (
+    "The report's level was read by an older version of suitcheck and its stored file cannot be read again "
+    "now, so it is treated as unrated whatever level it shows: compliance must rate it "
+    "(suitcheck report reread says why the file cannot be read)."
+)
+
+
 def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
     if args.batch:
         if not args.out or args.investor or args.report:
@@ -827,6 +836,7 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
                 if checked.override_recorded
                 else ""
             )
+            + (f"\n{LEVEL_NOT_READ_AGAIN}" if checked.level_not_read_again else "")
         ),
     )
     return EXIT_OK if checked.decision.allowed else EXIT_BLOCKED

@@ -96,3 +96,39 @@ def test_a_second_ctrl_c_while_marking_still_says_how_many_were_stored(
     assert "Traceback" not in err
     assert json.loads(out)["applied"]["marked_read"] == 1
     assert sorted([_reader(services, first), _reader(services, second)], key=str) == [LEVEL_READER, None]
+
+
+def test_a_check_blocked_for_a_level_not_read_again_says_so(
+    sqlite_target: str,
+    sqlite_services: Services,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Was BROKE: the advisor was told only 'report N (unrated)', 'report-unrated', while
+    `report show` and the desk's list showed the report at R1: nothing said that its level
+    had been read by an older version and its file could not be read again. The result
+    says so (level_not_read_again, in --json and in words); a check of a report whose
+    level was read again says nothing of it."""
+    from suitcheck import cli as cli_module
+    from tests.conftest import PASSWORD
+
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR, "t-advisor")
+    add_client(services, compliance, "C5-client", RiskProfile.C5)
+    unread = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=RiskLevel.R1)
+    read = imported_by_an_older_build(services, compliance, PLAIN_HIGH + b"\n%read\n", level=None)
+    with services.store.engine.begin() as conn:
+        conn.execute(update(ReportContent).where(ReportContent.report_id == unread).values(original=b"%PDF-1.4 x"))
+    result = services.access.check(advisor, "C5-client", unread)
+    assert (result.level_not_read_again, result.to_dict()["level_not_read_again"]) == (True, True)
+    assert services.reports.get(advisor, unread).level is RiskLevel.R1  # what the list shows
+    assert not services.access.check(advisor, "C5-client", read).level_not_read_again
+
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    capsys.readouterr()
+    args = ["check", "--user", "t-advisor", "--db", sqlite_target, "--investor", "C5-client", "--report"]
+    assert cli_module.main([*args, str(unread)]) == 3
+    out = capsys.readouterr().out
+    assert "read by an older version of suitcheck and its stored file cannot be read again" in out
+    assert cli_module.main([*args, str(read)]) == 0
+    assert "older version" not in capsys.readouterr().out

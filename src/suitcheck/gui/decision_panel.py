@@ -104,6 +104,12 @@ class DecisionPanel(QFrame):
         if result.override_recorded:  # the service says today's override admits the report
             note = self.tr("The client confirmed the special warning today: the report may be opened.")
             self.rule.setText(self.rule.text() + "\n✔ " + note)
+        if result.level_not_read_again:  # the list still shows the level an older version read
+            note = self.tr(
+                "The report's level was read by an older version of suitcheck and its stored file cannot be read "
+                "again now, so it is treated as unrated whatever level the list shows: compliance must rate it."
+            )
+            self.rule.setText(self.rule.text() + "\n⚠ " + note)
         self.footer.setText(
             self.tr("Recorded as audit entry {n} · {hash}").format(n=result.audit_id, hash=result.entry_hash[:16] + "…")
         )

@@ -122,6 +122,10 @@ class CheckResult:
     may_open: bool = False
     may_override: bool = False
     override_recorded: bool = False
+    # The report's stated level was read by an older version's reader and its stored file
+    # could not be read again now: decided as unrated (its record says level_not_read_again)
+    # although its stored level is still shown, until compliance rates it.
+    level_not_read_again: bool = False
 
     def client_moved_on(self, client: InvestorView) -> bool:
         """The decision used facts of the client other than `client` (read before) shows:
@@ -158,6 +162,7 @@ class CheckResult:
             "may_open": self.may_open,
             "may_override": self.may_override,
             "override_recorded": self.override_recorded,
+            "level_not_read_again": self.level_not_read_again,
             "reasons": [r.value for r in d.reasons],
             "main_reason": d.main_reason.value if d.main_reason else None,
             "investor": self.investor_id,
@@ -583,6 +588,7 @@ class AccessService:
                     entry.seq,
                     entry.entry_hash,
                     **_answers(ctx, conn, actor, decision, investor.id, report_id, policy.warning_version),
+                    level_not_read_again="level_not_read_again" in unread,
                 )
         except _Refused:
             return None  # rolled back: nothing was recorded

@@ -1125,6 +1125,10 @@
         <translation>客户今天已确认特别风险警示：可以打开该报告。</translation>
     </message>
     <message>
+        <source>The report&apos;s level was read by an older version of suitcheck and its stored file cannot be read again now, so it is treated as unrated whatever level the list shows: compliance must rate it.</source>
+        <translation>该报告的风险等级由旧版本读取，且其存储的原文件现在无法再次读取：无论列表显示何种等级，均按未评级处理，须由合规评级。</translation>
+    </message>
+    <message>
         <source>Recorded as audit entry {n} · {hash}</source>
         <translation>已记入审计第 {n} 条 · {hash}</translation>
     </message>
