@@ -132,3 +132,40 @@ def test_a_check_blocked_for_a_level_not_read_again_says_so(
     assert "read by an older version of suitcheck and its stored file cannot be read again" in out
     assert cli_module.main([*args, str(read)]) == 0
     assert "older version" not in capsys.readouterr().out
+
+
+def test_compliances_reread_of_a_subject_change_marks_an_older_readers_report_read(sqlite_services: Services) -> None:
+    """Was BROKE: an older reader's report whose level reads the same but whose subject
+    level the current table changes was listed as a change, not as read the same; applied,
+    its subject was stored and it stayed 'read by an older reader': no verdict at the desk
+    and its file read again before its next decision, as if compliance had not read it."""
+    import dataclasses
+    from pathlib import Path
+
+    from suitcheck.ingest.reader import ExtractedReport, content_hash, extract
+    from tests.ingest.test_level_attack import _report
+    from tests.services.test_policy_subjects import OLDER
+
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    add_client(services, compliance, "C5-client", RiskProfile.C5)
+    services.policy.import_subjects(compliance, OLDER)  # before 科创50 was a keyword
+    text = _report("本报告的风险等级为中风险。\n", title="科创50成份股季度调整点评", kind="行业点评")
+    data = text.encode("utf-8")
+    now = extract(Path("kc50.txt"), data)
+    old = ExtractedReport(
+        Path("kc50.txt"), "txt", data, content_hash(data), now.text, dataclasses.replace(now.metadata, reader=None)
+    )
+    stored = services.reports._store(compliance, old)
+    assert stored.report is not None
+    report = stored.report
+    services.policy.default_subjects(compliance)  # 科创50 now a keyword: its subject rises
+
+    preview = services.reread.preview(compliance)
+    (change,) = preview.changes
+    assert (change.report, change.unrated) == (report, False)
+    services.reread.apply(compliance, preview)
+    assert _reader(services, report) == LEVEL_READER
+    assert report in services.access.preview(advisor, "C5-client", [report])
+    assert services.reread.preview(compliance).to_store is False
+    assert services.audit.verify(compliance).ok

@@ -435,7 +435,10 @@ class ReportRereadService:
             newest = self._ctx.policy(session).version
             if newest != policy.version:  # changed since the apply began: nothing more is stored
                 raise _policy_changed(policy.version, newest)
+            older = read_by_older(report)
             store_change(self._ctx, session, actor, report, change, policy.version)
+            if older:  # its level statement was read again just now, by this version's reader (_read)
+                report.reader = LEVEL_READER
         return None
 
 
