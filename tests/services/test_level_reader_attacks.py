@@ -169,3 +169,29 @@ def test_compliances_reread_of_a_subject_change_marks_an_older_readers_report_re
     assert report in services.access.preview(advisor, "C5-client", [report])
     assert services.reread.preview(compliance).to_store is False
     assert services.audit.verify(compliance).ok
+
+
+@pytest.mark.parametrize("value", ["'x'", "X'01'"])
+def test_opening_a_report_whose_reader_was_set_to_text_in_sql_is_refused_and_recorded(
+    sqlite_services: Services, value: str
+) -> None:
+    """Was BROKE: a reader column set in SQL to text or bytes (SQLite keeps whatever it is
+    given) made opening the report fail with a TypeError (comparing it with this version's
+    reader before the row's seal was checked), no sentence and the refused opening not
+    recorded. The row fails its seal: the opening is refused for record integrity, and
+    recorded."""
+    from sqlalchemy import text
+
+    from suitcheck.services.errors import DecisionRefuses
+
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    add_client(services, compliance, "C5-client", RiskProfile.C5)
+    report = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=None)
+    with services.store.engine.begin() as conn:
+        conn.execute(text(f"UPDATE report SET reader = {value} WHERE id = :id"), {"id": report})
+    with pytest.raises(DecisionRefuses) as refused:
+        services.access.open_report(advisor, "C5-client", report)
+    assert refused.value.refusal.decision.reasons == (Reason.RECORD_INTEGRITY,)
+    (entry,) = [e for e in services.audit.browse(compliance, limit=80) if e.action == "open-refused"]
+    assert entry.seq == refused.value.refusal.audit_id

@@ -874,11 +874,13 @@ class AccessService:
         read = stored.level_read
         if read is None:
             return
-        if report.reader is not None and read.reader is not None and report.reader > read.reader:
-            return  # a newer desk's reader read it (a shared store): its reading stands
+        # The seal first: a reader column changed in SQL may hold anything (text, bytes),
+        # and only a sealed row's reader is a version suitcheck wrote.
         facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
         if not sealed:
             return
+        if report.reader is not None and read.reader is not None and report.reader > read.reader:
+            return  # a newer desk's reader read it (a shared store): its reading stands
         reading = reads_otherwise(facts.level, facts.confirmed, read)
         if not reading:
             if read_by_older(report):
