@@ -714,18 +714,26 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         return "\n".join(lines)
 
     out.emit(data, text)
+    # Interrupted while the reports an older reader read were stored as read: how many were.
+    marked = (
+        f" {applied.marked} of {len(preview.read_same)} reports read by an older version were stored as read by "
+        "this version; the others are read again before their next decision."
+        if applied is not None and preview.read_same
+        else ""
+    )
     if at_once:
         print(
             f"suitcheck: interrupted at once: {len(applied.applied) if applied else 0} of {len(preview.changes)} "
             "changes were stored (listed above), each whole with its audit entry, and the one under way was stored "
-            "whole or not at all. Run 'suitcheck report reread' again: its preview lists what is left.",
+            f"whole or not at all.{marked} Run 'suitcheck report reread' again: its preview lists what is left.",
             file=sys.stderr,
         )
         return 128 + (stop.signal or signal.SIGINT)
     if applied is not None and applied.cancelled:
         print(
             f"suitcheck: interrupted: {len(applied.applied)} of {len(preview.changes)} changes were stored (listed "
-            "above), each whole with its audit entry; the rest were not. Run 'suitcheck report reread' again for them.",
+            f"above), each whole with its audit entry; the rest were not.{marked} Run 'suitcheck report reread' "
+            "again for them.",
             file=sys.stderr,
         )
         return 128 + (stop.signal or signal.SIGINT)
