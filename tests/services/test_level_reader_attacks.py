@@ -16,6 +16,7 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Role
 from suitcheck.ingest import LEVEL_READER
 from suitcheck.services import Services
+from suitcheck.services.errors import ServiceError
 from suitcheck.services.reports import StoredFile
 from suitcheck.store.models import ReportContent
 from tests.conftest import add_client, staff
@@ -34,19 +35,16 @@ def test_a_batch_reads_a_file_that_cannot_be_read_again_once(
     compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
     add_client(services, compliance, "C5-client", RiskProfile.C5)
     report = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=RiskLevel.R1)
-    with services.store.engine.begin() as conn:  # its original no longer what the row names
-        conn.execute(update(ReportContent).where(ReportContent.report_id == report).values(original=b"%PDF-1.4 x"))
 
-    from suitcheck.services import access, reports
+    from suitcheck.services import access
 
     reads: list[int] = []
-    real = reports.handed_out
 
-    def counted(stored: StoredFile, policy: Policy) -> StoredFile | None:
+    def failing(stored: StoredFile, policy: Policy) -> StoredFile | None:
         reads.append(stored.report_id)
-        return real(stored, policy)
+        return None  # the worker could not read it (over a limit, ended): handed_out's answer
 
-    monkeypatch.setattr(access, "handed_out", counted)
+    monkeypatch.setattr(access, "handed_out", failing)
     results = list(services.access.check_pairs(advisor, [("C5-client", str(report))] * 3))
     assert [r.decision.reasons for _, r in results] == [(Reason.REPORT_UNRATED,)] * 3  # type: ignore[union-attr]
     assert reads == [report]
@@ -197,3 +195,34 @@ def test_opening_a_report_whose_reader_was_set_to_text_in_sql_is_refused_and_rec
     assert refused.value.refusal.decision.reasons == (Reason.RECORD_INTEGRITY,)
     (entry,) = [e for e in services.audit.browse(compliance, limit=80) if e.action == "open-refused"]
     assert entry.seq == refused.value.refusal.audit_id
+
+
+def test_an_original_replaced_outside_suitcheck_is_never_handed_to_the_reader(
+    sqlite_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A stored original that is not the file its sealed row names (replaced in SQL) is
+    not read again at all: a hostile file would take the import's worker up to its limits
+    at every decision. The check blocks as unrated and the list is refused in a sentence."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    add_client(services, compliance, "C5-client", RiskProfile.C5)
+    report = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=RiskLevel.R1)
+    with services.store.engine.begin() as conn:
+        conn.execute(update(ReportContent).where(ReportContent.report_id == report).values(original=b"%PDF-1.4 x"))
+
+    from suitcheck.services import access, reports
+
+    reads: list[int] = []
+    real = reports.handed_out
+
+    def counted(stored: StoredFile, policy: Policy) -> StoredFile | None:
+        reads.append(stored.report_id)
+        return real(stored, policy)
+
+    monkeypatch.setattr(access, "handed_out", counted)
+    assert services.access.check(advisor, "C5-client", report).decision.reasons == (Reason.REPORT_UNRATED,)
+    with pytest.raises(ServiceError, match="cannot be read again now; no distribution list is made"):
+        services.access.eligible_count(compliance, report)
+    with pytest.raises(ServiceError, match="cannot be read again now; no distribution list is made"):
+        list(services.access.eligible(compliance, report))
+    assert reads == []

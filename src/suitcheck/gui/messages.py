@@ -665,6 +665,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "Report {report_id}'s level was read by an older version of suitcheck and its stored file cannot be read again now; no distribution list is made for it until compliance rates it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "Writing the distribution list failed: its second process stopped before it finished; no file was written. Try again.",
     ),
     QT_TRANSLATE_NOOP(

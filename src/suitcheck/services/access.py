@@ -404,15 +404,23 @@ def _decide(
     return decision
 
 
-def _list_level(report_id: int, facts: ReportFacts, sealed: bool) -> RiskLevel | None:
+def _list_level(report_id: int, facts: ReportFacts, sealed: bool, older: bool) -> RiskLevel | None:
     """The level a distribution list filters at (就高, the rule `check` applies). A report
     row that fails its seal gives no list at all: not an empty one, which would read as
-    "nobody may receive it" and be recorded as a list that was made."""
+    "nobody may receive it" and be recorded as a list that was made. Nor does a stated
+    level an older reader read (`older`) that could not be read again (_read_first): the
+    level the list would be made at is unknown until compliance rates it."""
     if not sealed:
         log.warning("report %s: record fails its integrity seal; no distribution list made", report_id)
         raise ServiceError(
             f"Report {report_id}'s record was changed outside suitcheck; no distribution list is made for it "
             "until compliance has investigated (suitcheck audit verify)."
+        )
+    if older:
+        log.warning("report %s: its level could not be read again; no distribution list made", report_id)
+        raise ServiceError(
+            f"Report {report_id}'s level was read by an older version of suitcheck and its stored file cannot be "
+            "read again now; no distribution list is made for it until compliance rates it."
         )
     return facts.matching_level
 
@@ -838,6 +846,11 @@ class AccessService:
         with ctx.transaction(read_only=True) as session:
             stored = stored_file(session, report_id)
             policy = ctx.policy(session)
+            row = session.get(Report, report_id)
+            # Not the file the sealed row names (replaced outside suitcheck): never read (a
+            # hostile file would take the worker up to its limits at every decision).
+            if stored is not None and (row is None or not file_intact(row, stored)):
+                stored = None
         stored = handed_out(stored, policy) if stored is not None else None
         if stored is None or stored.level_read is None:
             log.warning("report %s: its stored file cannot be read again; its level is not read again", report_id)
@@ -962,11 +975,9 @@ class AccessService:
         )
 
     def _list_level(self, report: Report) -> RiskLevel | None:
-        """The level a distribution list of this loaded report filters at (_list_level): none
-        (nobody listed, as for an unrated report) while an older reader's reading of its
-        level could not be read again (_read_first)."""
+        """The level a distribution list of this loaded report filters at (_list_level)."""
         facts, sealed = sealed_report_facts(self._ctx.rows, None, report)
-        return _list_level(report.id, as_decided(facts, sealed and read_by_older(report)), sealed)
+        return _list_level(report.id, facts, sealed, read_by_older(report))
 
     def _read_first(self, actor: Actor, report_ref: str | int) -> None:
         """Before a distribution list (or its count) is made against a report whose stated
@@ -1314,7 +1325,7 @@ class AccessService:
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
             rid, facts, sealed, older = report_level(conn, report_ref, self._ctx.rows)
-            level = _list_level(rid, as_decided(facts, sealed and older), sealed)  # 就高: the rule `check` applies
+            level = _list_level(rid, facts, sealed, older)  # 就高: the rule `check` applies
             terms = eligible_count_terms(level, self._ctx.today(), self._ctx.policy(conn))
             if not terms:
                 return 0

@@ -3046,6 +3046,10 @@ Store: {store}</source>
         <translation>报告 {report_id} 的记录在 suitcheck 之外被修改；合规调查完成前不为其生成分发名单（suitcheck audit verify）。</translation>
     </message>
     <message>
+        <source>Report {report_id}&apos;s level was read by an older version of suitcheck and its stored file cannot be read again now; no distribution list is made for it until compliance rates it.</source>
+        <translation>报告 {report_id} 的风险等级由旧版本读取，且其存储的原文件现在无法再次读取；在合规评级前不为其生成分发名单。</translation>
+    </message>
+    <message>
         <source>Writing the distribution list failed: its second process stopped before it finished; no file was written. Try again.</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
     </message>
