@@ -658,6 +658,28 @@ def _read_same_lines(preview: RereadPreview, applied: RereadApplied | None) -> l
     ]
 
 
+def _reread_interrupted(preview: RereadPreview, applied: RereadApplied | None, at_once: bool) -> str:
+    """What an interrupted `report reread --apply` stored: the changes (each whole with its
+    audit entry), and the reports an older version read stored as read by this one."""
+    parts = []
+    if preview.changes:
+        stored = len(applied.applied) if applied else 0
+        parts.append(
+            f"{stored} of {len(preview.changes)} changes were stored (listed above), each whole with its audit entry"
+            + (", and the one under way was stored whole or not at all." if at_once else "; the rest were not.")
+        )
+    if preview.read_same:
+        parts.append(
+            f"{applied.marked if applied else 0} of {len(preview.read_same)} reports read by an older version were "
+            "stored as read by this version; the others are read again before their next decision."
+        )
+    return (
+        f"suitcheck: interrupted{' at once' if at_once else ''}: "
+        + " ".join(parts)
+        + " Run 'suitcheck report reread' again: its preview lists what is left."
+    )
+
+
 def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     """`report reread`: a preview of what the current subject table changes; with --apply,
     the changes stored (each audited) and listed."""
@@ -714,28 +736,8 @@ def _reread(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         return "\n".join(lines)
 
     out.emit(data, text)
-    # Interrupted while the reports an older reader read were stored as read: how many were.
-    marked = (
-        f" {applied.marked} of {len(preview.read_same)} reports read by an older version were stored as read by "
-        "this version; the others are read again before their next decision."
-        if applied is not None and preview.read_same
-        else ""
-    )
-    if at_once:
-        print(
-            f"suitcheck: interrupted at once: {len(applied.applied) if applied else 0} of {len(preview.changes)} "
-            "changes were stored (listed above), each whole with its audit entry, and the one under way was stored "
-            f"whole or not at all.{marked} Run 'suitcheck report reread' again: its preview lists what is left.",
-            file=sys.stderr,
-        )
-        return 128 + (stop.signal or signal.SIGINT)
-    if applied is not None and applied.cancelled:
-        print(
-            f"suitcheck: interrupted: {len(applied.applied)} of {len(preview.changes)} changes were stored (listed "
-            f"above), each whole with its audit entry; the rest were not.{marked} Run 'suitcheck report reread' "
-            "again for them.",
-            file=sys.stderr,
-        )
+    if at_once or (applied is not None and applied.cancelled):
+        print(_reread_interrupted(preview, applied, at_once), file=sys.stderr)
         return 128 + (stop.signal or signal.SIGINT)
     # A report not re-read (or whose change was not stored) keeps the older table's subject
     # level and may be matched too low: a scheduled run says so, as `report import` does.

@@ -90,7 +90,7 @@ def test_ctrl_c_while_storing_stops_after_the_change_under_way_and_says_how_many
     assert "Traceback" not in err
     assert err.strip() == (
         "suitcheck: interrupted: 2 of 4 changes were stored (listed above), each whole with its audit entry; the "
-        "rest were not. Run 'suitcheck report reread' again for them."
+        "rest were not. Run 'suitcheck report reread' again: its preview lists what is left."
     )
     data = json.loads(out)
     assert len(data["applied"]["applied"]) == 2

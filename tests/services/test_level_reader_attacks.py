@@ -94,8 +94,13 @@ def test_a_second_ctrl_c_while_marking_still_says_how_many_were_stored(
     assert "Traceback" not in err
     assert json.loads(out)["applied"]["marked_read"] == 1
     assert sorted([_reader(services, first), _reader(services, second)], key=str) == [LEVEL_READER, None]
-    # The sentence on stderr says what was stopped: the storing of those reports.
-    assert "1 of 2 reports read by an older version were stored as read by this version" in err
+    # The sentence on stderr says what was stopped: the storing of those reports, and no
+    # "0 of 0 changes" where there were none to store.
+    assert err.strip() == (
+        "suitcheck: interrupted at once: 1 of 2 reports read by an older version were stored as read by this "
+        "version; the others are read again before their next decision. Run 'suitcheck report reread' again: its "
+        "preview lists what is left."
+    )
 
 
 def test_a_check_blocked_for_a_level_not_read_again_says_so(
