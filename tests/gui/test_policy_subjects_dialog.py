@@ -142,3 +142,27 @@ def test_a_branch_officer_reads_the_policy_and_cannot_start_a_change(  # type: i
     assert "new policy version" in firm.findChild(QLabel, "policyIntro").text()
     assert firm.validity.isEnabled()
     assert not firm.buttons.button(QDialogButtonBox.StandardButton.Ok).isHidden()
+
+
+def test_a_table_stored_from_an_overtaken_dialog_does_not_undo_the_other_officers_change(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, confirmations: Confirmations, tmp_path: Path
+) -> None:
+    """Was BROKE: the table was stored against the version its preview read, not the one
+    the dialog shows. Another officer set validity to 365 days meanwhile; storing a table
+    here took the dialog to the version after theirs with its fields still showing 730,
+    and Save then stored 730: their change undone, with no word of it. Now the table is
+    refused as Save is, and so is the Save after it."""
+    dialog = _dialog(qtbot, demo_services)
+    assert dialog.validity.value() == 730
+    other = login(demo_services, "demo-compliance")  # at another desk
+    theirs = demo_services.policy.update(other, validity_days=365)
+    path = tmp_path / "subjects.csv"
+    path.write_text("股票,R3\n创业板,R4\n期货,R5\n", encoding="utf-8")
+    dialog.load_file(path)
+    change_answered(qtbot, dialog)
+    assert f"Policy version {theirs.version} was stored since you looked at version" in dialog.message.text()
+    dialog.age.setValue(75)  # the officer goes on and saves the settings
+    dialog.accept()
+    change_answered(qtbot, dialog)
+    assert demo_services.policy.current() == theirs
+    assert demo_services.policy.current().validity_days == 365

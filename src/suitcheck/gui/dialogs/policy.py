@@ -179,8 +179,8 @@ class PolicyDialog(RecordingDialog):
         self._offer(self.services.policy.default_subject_rows())
 
     def _offer(self, rows: Sequence[tuple[str, str]]) -> None:
-        """Say what the table would change, ask, and store it against the version previewed
-        (off the GUI thread; the dialog stays open and shows the version stored)."""
+        """Say what the table would change, ask, and store it against the version the dialog
+        shows (off the GUI thread; the dialog stays open and shows the version stored)."""
         if self.recording:
             return
         try:
@@ -191,8 +191,11 @@ class PolicyDialog(RecordingDialog):
         title = self.tr("New subject table")
         if not confirm(self, title, self._question(preview), self.tr("Store new version")):
             return
+        # Against the version the dialog shows, as Save is: the preview reads the version
+        # stored now, and a table stored over another officer's version would take the
+        # dialog past it with its fields still as before (Save would then undo theirs).
         self.record(
-            Job(self.services.policy.set_subjects, self.actor, list(rows), based_on=preview.based_on),
+            Job(self.services.policy.set_subjects, self.actor, list(rows), based_on=self.version),
             self.message,
             done=self._show,
         )
