@@ -358,6 +358,36 @@ def test_titles_and_names_without_spaces_fit_a_1024_screen_and_can_be_read_whole
         translations.apply("en")
 
 
+def test_a_title_and_a_name_without_spaces_leave_the_desk_and_its_verdict_on_a_1024_screen(  # type: ignore[no-untyped-def]
+    qtbot, qapp, window_for, demo_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the decision panel's line naming the client and the report, and the
+    client card's name, did not wrap a long run with no space: once a client named in
+    Latin letters run together (128) and such a title (512) were checked, the desk asked
+    for over 2000 pixels. On a 1024x768 screen BLOCKED, the reasons and Check sat past the
+    right edge. Now both wrap, and say all of it."""
+    compliance = login(demo_services, "demo-compliance")
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report_text("中风险", "标题很长的研报"), encoding="utf-8")
+    [imported] = demo_services.reports.import_paths(compliance, [folder])
+    assert imported.report is not None
+    demo_services.reports.correct(compliance, imported.report, "title", LONG_TITLE, "as published")
+    demo_services.investors.add(compliance, account="990078", name=LONG_NAME, profile=RiskProfile.C1, assessed_on=TODAY)
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN")
+    try:
+        window = window_for()
+        find_client(qtbot, window, "990078")
+        pick_report(qtbot, window, LONG_TITLE[:20])  # R3 for a C1 client
+        qtbot.waitUntil(lambda: window.decision.verdict.text() == "禁止阅读", timeout=10_000)
+        assert window.minimumSizeHint().width() <= 1024
+        assert LONG_TITLE in shown_text(window.decision.summary)  # all of it, wrapped
+        assert LONG_NAME in window.client_details.text().replace(BREAK, "")
+    finally:
+        translations.apply("en")
+
+
 def test_closing_the_desk_does_not_wait_for_a_dialogs_long_work(  # type: ignore[no-untyped-def]
     qtbot, window_for, monkeypatch
 ) -> None:

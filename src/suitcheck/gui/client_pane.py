@@ -12,7 +12,7 @@ from suitcheck.domain.decision import Reason
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.models import InvestorTableModel
-from suitcheck.gui.widgets import make_table
+from suitcheck.gui.widgets import breakable, make_table
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -230,7 +230,8 @@ class ClientPane(QWidget):
         state = texts.assessment_text(c.assessment_state, c.reassessment_due)
         if c.assessment_unusable or c.reassessment_due:
             state = f"<span style='color:#b3261e; font-weight:bold'>⚠ {state}</span>"
-        lines = [f"<b style='font-size:13pt'>{_html(c.name)}</b> &nbsp; {_html(c.account)}"]
+        # A name run together past the card's width wraps instead of widening the desk.
+        lines = [f"<b style='font-size:13pt'>{_html(breakable(c.name))}</b> &nbsp; {_html(c.account)}"]
         if not c.record_intact:  # what follows is what the row holds now, not what suitcheck wrote
             changed = texts.reason_text(Reason.RECORD_INTEGRITY)
             lines.append(f"<span style='color:#b3261e; font-weight:bold'>⚠ {_html(changed)}</span>")

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLay
 from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
+from suitcheck.gui.widgets import breakable
 from suitcheck.services.access import CheckResult
 
 CAUTIONS = frozenset({Reason.SPECIAL_ATTENTION_AGE, Reason.SPECIAL_ATTENTION_FLAG, Reason.ASSESSMENT_EXPIRING_SOON})
@@ -71,7 +72,8 @@ class DecisionPanel(QFrame):
         self._paint(d.outcome)
         self.verdict.setText(texts.outcome_text(d.outcome))
         client, report = escape_controls(client), escape_controls(report)
-        self.summary.setText(self.tr("{client} — {report}").format(client=client, report=report))
+        # Both may run long without a space: wrapped, not widening the desk past its screen.
+        self.summary.setText(self.tr("{client} — {report}").format(client=breakable(client), report=breakable(report)))
         # The reason the outcome rests on first (a lowest-category client's block reads
         # "lowest category", not "re-assess the client", which would not let it through).
         main = d.main_reason
