@@ -388,6 +388,40 @@ def test_a_title_and_a_name_without_spaces_leave_the_desk_and_its_verdict_on_a_1
         translations.apply("en")
 
 
+def test_a_decision_with_a_long_title_and_three_reasons_shows_its_verdict_and_every_reason_whole(  # type: ignore[no-untyped-def]
+    qtbot, qapp, window_for, demo_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: at 1024x768 (and 1366x768) in Chinese, a 60-character title (two lines)
+    and three reasons (above the profile, below its subject, expiring soon) were more than
+    the panel's height: the layout squeezed every label, the verdict banner to 49 of its
+    62 pixels and the reasons to 49 of 54, so the last reason showed cut in half. Now the
+    verdict keeps its height and what does not fit scrolls: every line is drawn whole."""
+    compliance = login(demo_services, "demo-compliance")
+    title = "创业板半导体设备国产替代进入加速期看好刻蚀与薄膜沉积设备龙头的业绩释放与估值修复机会附深度报告"[:60]
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report_text("中风险", "标题很长的研报"), encoding="utf-8")
+    [imported] = demo_services.reports.import_paths(compliance, [folder])
+    assert imported.report is not None
+    demo_services.reports.correct(compliance, imported.report, "title", title, "as published")
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN")
+    try:
+        window = window_for()
+        window.resize(1024, 768)
+        find_client(qtbot, window, "880007")  # C3, expiring soon
+        pick_report(qtbot, window, title[:10])  # R3 stated, R4 by its subject
+        panel = window.decision
+        assert panel.result is not None
+        assert len(panel.result.decision.shown_reasons) == 3
+        QApplication.processEvents()
+        assert panel.verdict.height() >= panel.verdict.sizeHint().height()
+        for label in (panel.summary, panel.reasons, panel.rule):
+            assert label.height() >= label.heightForWidth(label.width()), label.text()
+    finally:
+        translations.apply("en")
+
+
 def test_closing_the_desk_does_not_wait_for_a_dialogs_long_work(  # type: ignore[no-untyped-def]
     qtbot, window_for, monkeypatch
 ) -> None:

@@ -2,8 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QSize, Qt
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from suitcheck.domain.decision import Outcome, Reason
 from suitcheck.domain.text import escape_controls
@@ -18,6 +28,36 @@ STYLES = {
     Outcome.BLOCK: ("#ffffff", "#b3261e"),
     Outcome.ALLOW_AFTER_WARNING: ("#1f1f1f", "#f2b705"),
 }
+
+
+# At most this many lines of what follows the verdict are asked room for: more scrolls,
+# rather than the panel pushing the desk past a 768-high screen.
+DETAILS_LINES = 10
+
+
+class _Details(QScrollArea):
+    """What follows the verdict. It asks the panel's splitter for the height its lines
+    take at its width, as the labels did before they scrolled (up to DETAILS_LINES), and
+    scrolls past what it is given: a label is never drawn cut."""
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        width = self.viewport().width()
+        needed = body.heightForWidth(width) if body.hasHeightForWidth() and width > 0 else -1
+        if needed < 0:
+            needed = body.minimumSizeHint().height()
+        return QSize(hint.width(), min(needed, DETAILS_LINES * self.fontMetrics().lineSpacing()))
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.minimumSizeHint().height())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # its lines wrap otherwise at another width
 
 
 class DecisionPanel(QFrame):
@@ -45,10 +85,27 @@ class DecisionPanel(QFrame):
         self.footer = QLabel(self)
         self.footer.setObjectName("auditFooter")
         self.footer.setStyleSheet("color: palette(mid);")
+        # The verdict keeps its height; what follows it (a title over several lines, three
+        # reasons, the rule) scrolls when the panel is shorter than it: squeezed into the
+        # panel's height, every label was cut, the verdict and the last reason first.
+        self.verdict.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        body = QWidget(self)
+        body.setObjectName("decisionDetails")
+        details = QVBoxLayout(body)
+        details.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.summary, self.reasons, self.rule, self.footer):
+            details.addWidget(widget)
+        details.addStretch(1)
+        self.details = _Details(self)
+        self.details.setWidgetResizable(True)
+        self.details.setFrameShape(QFrame.Shape.NoFrame)
+        self.details.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # the labels wrap
+        self.details.setWidget(body)
+        self.details.viewport().setAutoFillBackground(False)
+        body.setAutoFillBackground(False)
         layout = QVBoxLayout(self)
-        for widget in (self.verdict, self.summary, self.reasons, self.rule, self.footer):
-            layout.addWidget(widget)
-        layout.addStretch(1)
+        layout.addWidget(self.verdict)
+        layout.addWidget(self.details, 1)
         self.result: CheckResult | None = None
         self.show_hint(None)
 
@@ -65,6 +122,7 @@ class DecisionPanel(QFrame):
         self.verdict.setAccessibleDescription(self.summary.text())
         for label in (self.reasons, self.rule, self.footer):
             label.clear()
+        self.details.updateGeometry()  # the room its lines take now
 
     def show_result(self, result: CheckResult, client: str, report: str) -> None:
         self.result = result
@@ -128,6 +186,7 @@ class DecisionPanel(QFrame):
         self.verdict.setAccessibleDescription(
             "\n".join([*(texts.reason_text(r) for r in d.shown_reasons[1:]), self.rule.text()])
         )
+        self.details.updateGeometry()  # the room its lines take now
 
 
 class DecisionPane(QWidget):
