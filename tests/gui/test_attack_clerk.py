@@ -148,6 +148,19 @@ def test_report_text_copied_by_the_clerk_is_not_left_on_the_clipboard_for_the_ne
     assert QGuiApplication.clipboard().text() == ""
 
 
+def test_report_text_copied_by_the_clerk_is_not_left_on_the_clipboard_when_the_desk_is_quit(  # type: ignore[no-untyped-def]
+    qtbot, window_for
+) -> None:
+    """Was BROKE: the lock and switch user took the clerk's copy off the clipboard, but
+    File › Quit (or the window's X) left it there: on Windows the clipboard keeps it after
+    the program ends, on Linux the desktop's clipboard manager takes it over, and the next
+    person at the counter pasted the report's text. Quitting ends the session as well."""
+    window = window_for()
+    copied_from_the_report(qtbot, window)
+    window.close()
+    assert QGuiApplication.clipboard().text() == ""
+
+
 def double_click_row(qtbot, window: MainWindow, title_part: str) -> None:  # type: ignore[no-untyped-def]
     """The clerk double-clicks a row other than the one selected."""
     model = window.report_model

@@ -471,6 +471,9 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.close_viewers()  # logging out closes the client's report windows
+        # Quitting ends the session too: what the clerk copied does not outlive the program
+        # (Windows keeps the clipboard after it ends, a Linux clipboard manager takes it over).
+        self.copied.forget()
         self.save_layout()
         app_instance().removeEventFilter(self)
         # A closed desk never locks later: its idle lock would open a modal lock screen,
