@@ -43,6 +43,7 @@ from tests.gui.modal import on_next_modal, when_visible
 from tests.gui.test_attack_desk import another_desktop_rates
 from tests.gui.test_main_window import find_client, pick_report
 from tests.gui.test_report_viewer import gated_open
+from tests.gui.test_session import open_viewer
 from tests.services.clientfiles import client_rows, write_csv
 
 SHOTS = Path(os.environ.get("SUITCHECK_SHOTS", tempfile.gettempdir()))  # to look at them
@@ -386,6 +387,23 @@ def test_a_title_and_a_name_without_spaces_leave_the_desk_and_its_verdict_on_a_1
         assert LONG_NAME in window.client_details.text().replace(BREAK, "")
     finally:
         translations.apply("en")
+
+
+def test_a_report_window_for_a_name_without_spaces_fits_a_1024_screen(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Was BROKE: the report window's header and its watermark line named the client in
+    one unbroken run: for a client named in Latin letters run together (128) the window
+    asked for 1233 pixels, its find box and the end of its header off a 1024 screen. Both
+    lines now wrap, and say all of it."""
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.investors.add(compliance, account="990078", name=LONG_NAME, profile=RiskProfile.C5, assessed_on=TODAY)
+    window = window_for()
+    viewer = open_viewer(qtbot, window, "990078", "创业板")
+    QApplication.processEvents()
+    assert viewer.minimumSizeHint().width() <= 1024
+    assert LONG_NAME in shown_text(viewer.header)
+    assert LONG_NAME in shown_text(viewer.watermark_line)
 
 
 def test_a_decision_with_a_long_title_and_three_reasons_shows_its_verdict_and_every_reason_whole(  # type: ignore[no-untyped-def]

@@ -22,7 +22,7 @@ from suitcheck.domain.calendar import FIRM_ZONE_NAME, firm_time
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.pdf_view import PdfPages, PdfView
-from suitcheck.gui.widgets import resize_within_screen
+from suitcheck.gui.widgets import breakable, resize_within_screen
 from suitcheck.services import Actor
 from suitcheck.services.access import CheckResult, OpenedReport
 from suitcheck.services.investors import InvestorView
@@ -132,8 +132,11 @@ class ReportViewer(QDialog):
         self.header.setObjectName("viewerHeader")
         self.header.setWordWrap(True)
         self.header.setTextFormat(Qt.TextFormat.PlainText)
-        self.watermark_line = QLabel(self.watermark, self)
+        # The header and this line name the client, which may run long without a space:
+        # both wrap (widgets.breakable) rather than widen the window past its screen.
+        self.watermark_line = QLabel(breakable(self.watermark), self)
         self.watermark_line.setObjectName("watermarkLine")
+        self.watermark_line.setWordWrap(True)
         self.watermark_line.setTextFormat(Qt.TextFormat.PlainText)
         self.watermark_line.setStyleSheet("color: palette(mid);")
         # A PDF whose pages PDFium cannot draw (load_pages): its text is shown, and the
@@ -163,7 +166,7 @@ class ReportViewer(QDialog):
                 "For {client} ({account}) · decision: {outcome} (audit entry {check}) · "
                 "opened by {staff} (audit entry {n})"
             ).format(
-                client=self.client_name,
+                client=breakable(self.client_name),
                 account=self.account,
                 outcome=texts.outcome_text(self.decision.decision.outcome),
                 check=self.decision.audit_id,
