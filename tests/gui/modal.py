@@ -10,21 +10,29 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QWidget
 
 MAX_TRIES = 500  # polls of the event loop (not a time limit): the dialog is up long before
+_POLLING: list[list[bool]] = []  # a flag per poll (on_next_modal, when_visible) still waiting for its window
 
 
 def on_next_modal(action: Callable[[QWidget], None], seen: list[QWidget] | None = None) -> None:
     """Run `action(dialog)` on the next modal dialog shown. If the action fails, the dialog
-    is closed so that the test fails instead of waiting forever in exec()."""
+    is closed so that the test fails instead of waiting forever in exec(). The poll ends
+    with its test (stop_polls), as when_visible's does: one whose dialog never came (a test
+    that expects none) closed the next test's login screen."""
     tries = 0
+    polling = [True]
+    _POLLING.append(polling)
 
     def run() -> None:
         nonlocal tries
+        if not polling[0]:
+            return
         dialog = QApplication.activeModalWidget()
         if dialog is None or (seen is not None and dialog in seen):
             tries += 1
             if tries < MAX_TRIES:
                 QTimer.singleShot(1, run)
             return
+        polling[0] = False
         if seen is not None:
             seen.append(dialog)
         try:
@@ -34,9 +42,6 @@ def on_next_modal(action: Callable[[QWidget], None], seen: list[QWidget] | None 
             raise
 
     QTimer.singleShot(0, run)
-
-
-_POLLING: list[list[bool]] = []  # a flag per when_visible still waiting for its window
 
 
 def when_visible(kind: type, act: Callable[[Any], object]) -> None:
