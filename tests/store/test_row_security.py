@@ -162,3 +162,54 @@ def test_a_least_privilege_app_role_runs_suitcheck(
                 conn.execute(text(statement))
     finally:
         as_app.dispose()
+
+
+def test_a_branch_role_cannot_widen_its_reach_by_shadowing_names(world: tuple[str, Roles, dict[str, int], int]) -> None:
+    """Session 26: the branch policy's function was plain SQL naming `pg_roles`, `=` and
+    NULLIF unqualified, and PostgreSQL parses such a body with the caller's search_path. A
+    branch's SQL role made a temporary table `pg_roles` (every role may) naming
+    'suitcheck_all_branches' with the id of its own role, and read every branch's clients;
+    one that may create in a schema (every role in `public` before PostgreSQL 15: here a
+    schema of its own) did it with its own `=`. Migration 0015 names them in pg_catalog."""
+    target, roles, branch_ids, _ = world
+    pid = os.getpid()
+    group = roles.make(f"suitcheck_branch_{branch_ids['B2']}", login=False)
+    reader = roles.make(f"sc_reader_{pid}", login=True)
+    database = make_url(target).database
+    roles.run(
+        f'GRANT CONNECT ON DATABASE "{database}" TO "{reader}"',
+        f'GRANT USAGE ON SCHEMA public TO "{reader}"',
+        f'GRANT SELECT ON investor, assessment, branch TO "{reader}"',
+        f'GRANT "{group}" TO "{reader}"',
+        f'CREATE SCHEMA "{reader}" AUTHORIZATION "{reader}"',
+    )
+    mine = f'"{reader}"'
+    shadows = {
+        "a temporary pg_roles": [
+            "CREATE TEMP TABLE pg_roles AS SELECT 'suitcheck_all_branches'::name AS rolname, oid "
+            "FROM pg_catalog.pg_roles WHERE rolname = current_user",
+        ],
+        "its own = first on the path": [
+            *(
+                statement
+                for t in ("name", "text")
+                for statement in (
+                    f"CREATE FUNCTION {mine}.yes(a {t}, b {t}) RETURNS boolean LANGUAGE sql AS 'SELECT true'",
+                    f"CREATE OPERATOR {mine}.= (LEFTARG = {t}, RIGHTARG = {t}, FUNCTION = {mine}.yes)",
+                )
+            ),
+            f"SET LOCAL search_path = {mine}, pg_catalog, public",
+        ],
+    }
+    as_reader = _as(target, reader)
+    try:
+        read: dict[str, set[str]] = {}
+        for shadow, statements in shadows.items():
+            with as_reader.connect() as conn, conn.begin() as transaction:
+                for statement in statements:
+                    conn.execute(text(statement))
+                read[shadow] = {row[0] for row in conn.execute(text("SELECT account FROM public.investor"))}
+                transaction.rollback()  # nothing the role made stays for the next try
+        assert read == {shadow: {"B1"} for shadow in shadows}
+    finally:
+        as_reader.dispose()
