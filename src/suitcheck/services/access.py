@@ -15,7 +15,21 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Select, Text, and_, bindparam, case, cast, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    Text,
+    and_,
+    bindparam,
+    case,
+    cast,
+    false,
+    func,
+    or_,
+    select,
+    true,
+)
 from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.chain import IN_TRAIL
@@ -251,6 +265,11 @@ class Listed:
             self.note(chunk)
             yield chunk
 
+    @property
+    def complete(self) -> bool:
+        """Every client written is noted (no worker's rows passed as bytes)."""
+        return self._complete
+
     def may_hold(self, client: int) -> bool:
         if not self._complete:
             return True
@@ -270,13 +289,17 @@ _SEALED_BETWEEN = (
 )
 
 
-def clients_changed(conn: Connection, listed: Listed, after: int, upto: int, still: ColumnElement[bool]) -> int:
-    """The entry in (after, upto] that changed a client `listed` may hold who no longer
-    meets `still` (0: none). Every change of a client's sealed columns (an assessment, an
-    edit, a re-assessment mark, a move, an import) records the rows it left in a
-    `record-sealed` entry, keyed by account."""
-    if upto <= after:
-        return 0
+# Clients moved to another branch in a range of the trail.
+_MOVED_BETWEEN = select(AuditEntry.investor_id).where(
+    AuditEntry.seq > bindparam("after"),
+    AuditEntry.seq <= bindparam("upto"),
+    AuditEntry.action == AuditAction.CLIENT_MOVED.value,
+)
+
+
+def _sealed_accounts(conn: Connection, after: int, upto: int) -> dict[str, int] | int:
+    """The accounts of the client rows sealed in (after, upto], each with the first entry
+    that sealed it; or the entry that cannot be read (it may speak of anyone)."""
     changed: dict[str, int] = {}
     for seq, facts in conn.execute(_SEALED_BETWEEN, {"after": after, "upto": upto}):
         try:
@@ -284,15 +307,49 @@ def clients_changed(conn: Connection, listed: Listed, after: int, upto: int, sti
                 if row.get("table") == "investor":
                     changed.setdefault(str(row.get("key")), seq)
         except (TypeError, ValueError, AttributeError, RecursionError):
-            return int(seq)  # an entry that cannot be read may speak of anyone: fail closed
+            return int(seq)
+    return changed
+
+
+def clients_changed(
+    conn: Connection,
+    listed: Listed,
+    after: int,
+    upto: int,
+    still: ColumnElement[bool],
+    scope: ColumnElement[bool] | None = None,
+) -> int:
+    """The entry in (after, upto] that changed a client `listed` may hold who no longer
+    meets `still` (0: none). Every change of a client's sealed columns (an assessment, an
+    edit, a re-assessment mark, a move, an import) records the rows it left in a
+    `record-sealed` entry, keyed by account. `scope`: the branch scope the list was made
+    in (services.scope): a list that does not know each client it holds (a worker wrote
+    half of it) holds none outside it but a client moved out of it in (after, upto]
+    (until session 26 a change to another branch's client refused a branch's long list,
+    naming an entry of that branch's)."""
+    if upto <= after:
+        return 0
+    changed = _sealed_accounts(conn, after, upto)
+    if isinstance(changed, int):
+        return changed
     # NULL (a profile or an assessment date taken away) does not meet it either.
     admitted = case((still, 1), else_=0)
+    # None: any client the list may hold counts; else the clients moved out meanwhile.
+    moved: set[int] | None = None
+    if scope is not None and not listed.complete:
+        moved = {int(i) for i in conn.execute(_MOVED_BETWEEN, {"after": after, "upto": upto}).scalars() if i}
+    in_scope = case((true() if scope is None else scope, 1), else_=0)
     accounts = list(changed)
     for start in range(0, len(accounts), LIST_CHUNK):
-        stmt = select(_t.id, _t.account).where(_t.account.in_(accounts[start : start + LIST_CHUNK]), admitted == 0)
-        for client, account in conn.execute(stmt):
-            if listed.may_hold(client):
-                return changed[account]
+        stmt = select(_t.id, _t.account, in_scope).where(
+            _t.account.in_(accounts[start : start + LIST_CHUNK]), admitted == 0
+        )
+        for client, account, scoped in conn.execute(stmt):
+            if not listed.may_hold(client):
+                continue
+            if moved is not None and not scoped and client not in moved:
+                continue  # outside the list's scope all the while it was made: never on it
+            return changed[account]
     return 0
 
 
@@ -1067,7 +1124,8 @@ class AccessService:
         """The entry in (after, upto] that changed a client the list may hold whom the rules
         no longer admit (0: none)."""
         rules = eligible_condition(basis.level, basis.today, basis.policy)
-        return clients_changed(conn, listed, after, upto, and_(client_scope(actor), rules, dates_canonical()))
+        scope = client_scope(actor)
+        return clients_changed(conn, listed, after, upto, and_(scope, rules, dates_canonical()), scope)
 
     def write_eligible(
         self,
