@@ -74,9 +74,17 @@ class StandingLost(ServiceError):
     longer grants it (disabled, locked, reset, given another role meanwhile). The unit of
     work it ends records the refusal (after rolling back) and raises what `require` raises."""
 
-    def __init__(self, actor: Actor, permission: Permission, cause: str | None, refusal: str | None = None) -> None:
+    def __init__(
+        self,
+        actor: Actor,
+        permission: Permission,
+        cause: str | None,
+        refusal: str | None = None,
+        target: Mapping[str, Any] | None = None,
+    ) -> None:
         super().__init__(refusal or cause or permission.value)
         self.actor, self.permission, self.cause, self.refusal = actor, permission, cause, refusal
+        self.target = dict(target or {})  # what the refusal names (a report), as `require`'s **target
 
 
 def refused_for_branch(actor: Actor, permission: Permission, refusal: str) -> StandingLost:
@@ -450,7 +458,7 @@ class ServiceContext:
     def _answer(self, refused: HiddenClient | StandingLost) -> NoReturn:
         if isinstance(refused, HiddenClient):
             self._hidden(refused)
-        self._refuse(refused.actor, refused.permission, refused.cause, {}, refusal=refused.refusal)
+        self._refuse(refused.actor, refused.permission, refused.cause, refused.target, refusal=refused.refusal)
 
     def _failure(self, exc: sa_exc.DBAPIError, *, at_commit: bool = False) -> ServiceError:
         """A driver error as one sentence: another desk storing the same thing in the same
@@ -545,7 +553,15 @@ class ServiceContext:
             return current
         self._refuse(current, permission, None, {}, refusal=refusal)
 
-    def require_in(self, session: Session, actor: Actor, permission: Permission, *, lock: Iterable[int] = ()) -> Actor:
+    def require_in(
+        self,
+        session: Session | Connection,
+        actor: Actor,
+        permission: Permission,
+        *,
+        lock: Iterable[int] = (),
+        **target: Any,
+    ) -> Actor:
         """`require` inside the caller's write transaction, for a change whose author's own
         standing another administrator may be changing at the same instant (two admins
         disabling each other). The actor's staff row, with the rows in `lock` (the accounts
@@ -554,10 +570,12 @@ class ServiceContext:
         changes it until this commits; the same administrator at two desks still adds two
         accounts at once) and the rows in `lock` FOR UPDATE, one by one in id order (two
         such changes never deadlock), and reads the actor's row after any change committed
-        meanwhile. Refused: the unit of work rolls back, records the refusal and raises."""
+        meanwhile. Refused: the unit of work rolls back, records the refusal (naming `target`,
+        as `require` does) and raises. Every change calls it, in an ORM or a Core unit of
+        work alike."""
         if actor.staff_id == 0:
             return actor  # the store itself (SYSTEM)
-        conn = session.connection()
+        conn = session.connection() if isinstance(session, Session) else session
         if not self.store.is_sqlite:
             for staff_id in sorted({actor.staff_id, *lock}):
                 row = select(Staff.id).where(Staff.id == staff_id)
@@ -565,7 +583,18 @@ class ServiceContext:
         current, cause = self._judge(actor, conn.execute(_STAFF_STATE, {"id": actor.staff_id}).first(), conn)
         if cause is None and may(current.role, permission):
             return current
-        raise StandingLost(current, permission, cause)
+        raise StandingLost(current, permission, cause, target=target)
+
+    def require_firm_wide_in(
+        self, session: Session | Connection, actor: Actor, permission: Permission, refusal: str
+    ) -> Actor:
+        """`require_firm_wide` inside the caller's write transaction: require_in, and then a
+        staff member who sees only their own branch (moved out of head office meanwhile) is
+        refused with `refusal`, recorded as require_firm_wide records it."""
+        current = self.require_in(session, actor, permission)
+        if current.firm_wide:
+            return current
+        raise refused_for_branch(current, permission, refusal)
 
     def _refuse(
         self,
