@@ -332,6 +332,7 @@ class ReportRereadService:
         marked = 0
         actor = self._ctx.require(actor, Permission.RATE_REPORTS)  # still allowed, for each write
         with self._ctx.transaction() as session:
+            self._ctx.require_in(session, actor, Permission.RATE_REPORTS)  # and where it commits
             in_trail_order(self._ctx, session.connection())
             reports = session.execute(
                 select(Report).where(Report.id.in_(page)).order_by(Report.id).with_for_update()
@@ -414,6 +415,8 @@ class ReportRereadService:
 
     def _store(self, actor: Actor, change: SubjectChange, policy: Policy) -> NotReread | None:
         with self._ctx.transaction() as session:
+            # Its author as the store has them where the change commits (disabled meanwhile: nothing).
+            self._ctx.require_in(session, actor, Permission.RATE_REPORTS)
             # In the trail's order before the policy is compared: on PostgreSQL another
             # officer's policy version committed after the comparison came before this change
             # in the trail, which was stored under the subject table it had replaced.

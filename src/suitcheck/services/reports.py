@@ -731,6 +731,8 @@ class ReportService:
     def _store(self, actor: Actor, ex: ExtractedReport) -> ImportResult:
         meta = ex.metadata
         with self._ctx.transaction() as session:
+            # Read in the worker after the import's check: its importer as the store has them now.
+            self._ctx.require_in(session, actor, Permission.IMPORT_REPORTS)
             dup = session.execute(select(Report.id).where(Report.content_hash == ex.sha256)).scalar_one_or_none()
             if dup is not None:  # imported by another desktop since we looked
                 return ImportResult(
@@ -932,6 +934,8 @@ class ReportService:
         what the subject implies needs a reason and stays flagged on the report."""
         self._ctx.require(actor, Permission.RATE_REPORTS, report_id=numeric_id(ref))
         with self._ctx.transaction() as session:
+            # Its author as the store has them where the rating commits (disabled meanwhile: nothing).
+            self._ctx.require_in(session, actor, Permission.RATE_REPORTS, report_id=numeric_id(ref))
             in_trail_order(self._ctx, session.connection())  # the old level recorded is the one in force
             report = find_report(session, ref)
             subject = stored_level(report.suggested_level)
@@ -982,6 +986,7 @@ class ReportService:
         if not note.strip():
             raise InvalidInput("Say why the finding is resolved.")
         with self._ctx.transaction() as session:
+            self._ctx.require_in(session, actor, Permission.RATE_REPORTS)
             in_trail_order(self._ctx, session.connection())  # settled as it stands where its entry goes
             report = find_report(session, ref)
             finding = next((f for f in report.findings if f.id == finding_id), None)
@@ -1020,6 +1025,7 @@ class ReportService:
         if field == "title" and not new:
             raise InvalidInput("A report needs a title.")
         with self._ctx.transaction() as session:
+            self._ctx.require_in(session, actor, Permission.RATE_REPORTS)
             in_trail_order(self._ctx, session.connection())  # the old value recorded is the one in force
             report = find_report(session, ref)
             old = getattr(report, field)
