@@ -30,8 +30,9 @@ from suitcheck.services.demo import make_id_number
 from suitcheck.services.errors import AuthenticationFailed, ServiceError
 from suitcheck.services.questionnaire import default_questionnaire
 from suitcheck.store.models import AuditEntry, Finding
-from tests.conftest import FAST_HASHER, Clock, add_client, staff
+from tests.conftest import FAST_HASHER, TODAY, Clock, add_client, staff
 from tests.fixtures import import_text_report
+from tests.services.clientfiles import client_rows, write_csv
 from tests.services.test_level_reader import PLAIN_HIGH
 from tests.services.test_report_reread import _import
 from tests.services.test_reread_level_sentence import imported_by_an_older_build
@@ -167,10 +168,42 @@ CASES: dict[str, Case] = {
         lambda w: _stopped(w.services.reread.apply(w.author, w.services.reread.preview(w.author))),
         _older_reader,
     ),
+    "client-add": Case(Role.COMPLIANCE, lambda w: w.services.investors.add(w.author, account="N1", name="新客户")),
+    "client-edit": Case(
+        Role.COMPLIANCE,
+        lambda w: w.services.investors.update(w.author, "K1", name="改过的名字", reason="a typo"),
+        _client,
+    ),
+    "client-assess": Case(
+        Role.COMPLIANCE,
+        lambda w: w.services.investors.assess(w.author, "K1", RiskProfile.C4, TODAY, note="on paper"),
+        _client,
+    ),
+    "client-assess-answers": Case(
+        Role.COMPLIANCE, lambda w: w.services.investors.assess_answers(w.author, "K1", TOP), _client
+    ),
+    "confirmation-sheet": Case(
+        Role.COMPLIANCE,
+        lambda w: w.services.investors.write_confirmation(w.author, "K1", w.out / "sheet.pdf"),
+        _client,
+    ),
+    "client-mark-reassessment": Case(
+        Role.ADVISOR, lambda w: w.services.investors.mark_reassessment_due(w.author, "K1", "job lost"), _client
+    ),
+    "client-move": Case(
+        Role.COMPLIANCE,
+        lambda w: w.services.investors.move(w.author, "K1", "B2", "the client moved house"),
+        _client,
+    ),
+    "client-search-by-id": Case(Role.COMPLIANCE, lambda w: w.services.investors.search(w.author, ID_NUMBER)),
+    "client-import": Case(
+        Role.COMPLIANCE,
+        lambda w: w.services.client_files.import_clients(w.author, write_csv(w.folder / "clients.csv", client_rows(3))),
+    ),
 }
 
 # Where the PostgreSQL path differs (row locks, the chain lock's order, a Core transaction).
-ON_POSTGRESQL = ("report-rate",)
+ON_POSTGRESQL = ("report-rate", "client-assess-answers", "client-move", "client-import")
 
 
 def _report_file(w: World) -> Path:

@@ -377,7 +377,6 @@ class ClientImportService:
         if report is not None:
             check_target(report, sources=(path,))
         today, now = self._ctx.today(), self._ctx.now()
-        full_id = may(actor.role, Permission.SEE_FULL_ID)
         with _open(path, sheet) as table:
             columns = map_columns(table.headers, mapping)
             if columns.missing:
@@ -396,9 +395,15 @@ class ClientImportService:
                 partial,
                 ignored_columns=columns.ignored,
             )
-            run = _Run(self._ctx, actor, table, columns, result, today, now, full_id, on_item, progress, cancelled)
             try:
                 with self._ctx.core_transaction() as conn:
+                    # The importer as the store has them where the import commits: disabled, or
+                    # moved to another branch, while the file was read, nothing is written.
+                    actor = self._ctx.require_in(conn, actor, Permission.EDIT_CLIENTS)
+                    full_id = may(actor.role, Permission.SEE_FULL_ID)
+                    run = _Run(
+                        self._ctx, actor, table, columns, result, today, now, full_id, on_item, progress, cancelled
+                    )
                     run.execute(conn, write=not dry_run, report=report)
                     if dry_run or (result.invalid and not partial):
                         raise _Rollback

@@ -785,6 +785,8 @@ class InvestorService:
                 raise InvalidInput(f"The ID number is not valid: {exc}.") from exc
             born = birth_date(number)
         with self._ctx.transaction() as session:
+            # The author as the store has them where the change commits (disabled or moved meanwhile).
+            actor = self._ctx.require_in(session, actor, Permission.EDIT_CLIENTS)
             branch_id = target_branch(session, self._ctx.rows, actor, branch, Permission.EDIT_CLIENTS)
             same = select(Investor.id, Investor.branch_id)
             _refuse_duplicate(
@@ -851,6 +853,7 @@ class InvestorService:
         change (put back a name, lift the lowest category compliance had just set)."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         with self._ctx.transaction() as session:
+            actor = self._ctx.require_in(session, actor, Permission.EDIT_CLIENTS)
             investor = find_investor(session, ref, actor, lock=True)
             if based_on is not None and _edited_since(investor, based_on):
                 raise Conflict(
@@ -941,6 +944,7 @@ class InvestorService:
         if assessed_on > self._ctx.today():
             raise InvalidInput("An assessment date cannot be in the future.")
         with self._ctx.transaction() as session:
+            actor = self._ctx.require_in(session, actor, Permission.EDIT_CLIENTS)
             investor = find_investor(session, ref, actor, lock=True)
             _refuse_unassessed(investor)
             if profile is not RiskProfile.C1 and lowest_category:
@@ -976,6 +980,7 @@ class InvestorService:
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         day = assessed_on or self._ctx.today()
         with self._ctx.transaction() as session:
+            actor = self._ctx.require_in(session, actor, Permission.EDIT_CLIENTS)
             investor, questionnaire, result = self._score(
                 session, actor, ref, answers, day, expected_version, lock=True
             )
@@ -1194,6 +1199,8 @@ class InvestorService:
         pdf = render_sheet(data)
         digest = hashlib.sha256(pdf).hexdigest()
         with placed_when_recorded(out, pdf), self._ctx.transaction() as session:
+            # Its maker as the store has them now: disabled or moved while it was rendered, no sheet.
+            actor = self._ctx.require_in(session, actor, Permission.EDIT_CLIENTS)
             # In the trail's order: the client (their profile, assessment, flags), the policy
             # and the day the sheet states must still be those in force where its entry goes;
             # changed while it was rendered, the client would sign what no longer holds.
@@ -1230,6 +1237,7 @@ class InvestorService:
         if not reason:
             raise InvalidInput("Say what changed in the client's situation (a reason).")
         with self._ctx.transaction() as session:
+            actor = self._ctx.require_in(session, actor, Permission.MARK_REASSESSMENT)
             investor = find_investor(session, ref, actor, lock=True)
             _refuse_unassessed(investor)
             if investor.reassessment_due:
@@ -1257,6 +1265,7 @@ class InvestorService:
         if not reason:
             raise InvalidInput("Say why the client moves to another branch (a reason).")
         with self._ctx.transaction() as session:
+            actor = self._ctx.require_in(session, actor, Permission.MOVE_CLIENTS)
             investor = find_investor(session, ref, actor, lock=True)
             target = branch_id_for(session, self._ctx.rows, to_branch)
             codes = branch_codes(session)
@@ -1416,6 +1425,7 @@ class InvestorService:
         actor = self._ctx.require(actor, Permission.SEE_FULL_ID)
         forms = id_number_forms(number)
         with self._ctx.transaction() as session:
+            actor = self._ctx.require_in(session, actor, Permission.SEE_FULL_ID)
             self._ctx.audit(
                 session,
                 actor,
