@@ -200,10 +200,15 @@ CASES: dict[str, Case] = {
         Role.COMPLIANCE,
         lambda w: w.services.client_files.import_clients(w.author, write_csv(w.folder / "clients.csv", client_rows(3))),
     ),
+    "policy-update": Case(Role.COMPLIANCE, lambda w: w.services.policy.update(w.author, validity_days=365)),
+    "questionnaire-import": Case(
+        Role.COMPLIANCE, lambda w: w.services.questionnaire.import_definition(w.author, _version_two())
+    ),
+    "branch-add": Case(Role.ADMIN, lambda w: w.services.branches.add(w.author, "B3", "三部")),
 }
 
 # Where the PostgreSQL path differs (row locks, the chain lock's order, a Core transaction).
-ON_POSTGRESQL = ("report-rate", "client-assess-answers", "client-move", "client-import")
+ON_POSTGRESQL = ("report-rate", "client-assess-answers", "client-move", "client-import", "policy-update")
 
 
 def _report_file(w: World) -> Path:

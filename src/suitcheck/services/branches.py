@@ -134,15 +134,16 @@ def target_branch(
     return wanted
 
 
+_HEAD_OFFICE_ONLY = "Only firm-wide (head-office) staff may add branches."
+
+
 class BranchService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
     def add(self, actor: Actor, code: str, name: str, region: str = "") -> BranchView:
         """A new branch (firm-wide administrators only), audited."""
-        actor = self._ctx.require_firm_wide(
-            actor, Permission.MANAGE_BRANCHES, "Only firm-wide (head-office) staff may add branches."
-        )
+        actor = self._ctx.require_firm_wide(actor, Permission.MANAGE_BRANCHES, _HEAD_OFFICE_ONLY)
         code = normalize_code(code)
         problems = branch_problems(code, name, region)
         if problems:
@@ -150,6 +151,8 @@ class BranchService:
         name = unicodedata.normalize("NFC", name).strip()
         region = unicodedata.normalize("NFC", region).strip()
         with self._ctx.transaction() as session:
+            # Its author as the store has them where the branch is added (disabled meanwhile: none).
+            actor = self._ctx.require_firm_wide_in(session, actor, Permission.MANAGE_BRANCHES, _HEAD_OFFICE_ONLY)
             if session.execute(select(Branch.id).where(Branch.code == code)).first():
                 raise Conflict(f"A branch with the code {code!r} already exists.")
             branch = Branch(code=code, name=name, region=region, head_office=False, created_at=self._ctx.now())

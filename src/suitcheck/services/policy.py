@@ -91,6 +91,8 @@ class PolicyService:
         if managed:
             raise InvalidInput(f"{', '.join(managed)} cannot be set; the program numbers versions itself.")
         with self._ctx.transaction() as session:
+            # Its author as the store has them where the version commits (disabled meanwhile: none).
+            actor = self._ctx.require_firm_wide_in(session, actor, Permission.CHANGE_POLICY, _BRANCH_REFUSAL)
             # Under the trail's lock before reading (PostgreSQL, read committed): another
             # officer's version stored between reading the current one and numbering this one
             # was silently undone, this one built on the version before it.
