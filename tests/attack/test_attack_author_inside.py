@@ -204,7 +204,16 @@ CASES: dict[str, Case] = {
     "questionnaire-import": Case(
         Role.COMPLIANCE, lambda w: w.services.questionnaire.import_definition(w.author, _version_two())
     ),
+    "reminder-list": Case(Role.ADVISOR, lambda w: w.services.reminders.write(w.author, w.out / "reminders.csv")),
+    "audit-verify": Case(Role.COMPLIANCE, lambda w: w.services.audit.verify(w.author)),
+    "audit-replay": Case(Role.COMPLIANCE, lambda w: w.services.audit.replay(w.author, [1])),
     "branch-add": Case(Role.ADMIN, lambda w: w.services.branches.add(w.author, "B3", "三部")),
+    "clock-correct": Case(Role.ADMIN, _correct_clock),
+    "trust-installation": Case(
+        Role.ADMIN,
+        lambda w: w.services.audit.trust_installation(w.author, w.folder.joinpath("chain-b").read_text(), "key filed"),
+        _second_installation,
+    ),
 }
 
 # Where the PostgreSQL path differs (row locks, the chain lock's order, a Core transaction).

@@ -267,6 +267,8 @@ class AuditService:
         if not public_keys:
             result = _said_at_the_desk(result)
         with self._ctx.transaction() as session:
+            # Its author as the store has them where it is recorded (and the trail sealed).
+            actor = self._ctx.require_in(session, actor, Permission.VERIFY_AUDIT)
             self._ctx.audit(
                 session,
                 actor,
@@ -375,6 +377,7 @@ class AuditService:
             with self._ctx.transaction(read_only=True) as session:
                 asked["branch"] = branch_codes(session).get(actor.branch_id or 0)
         with self._ctx.transaction() as session:
+            actor = self._ctx.require_in(session, actor, Permission.VERIFY_AUDIT)
             self._ctx.audit(session, actor, AuditAction.AUDIT_REPLAYED, facts={**asked, **report.recorded_facts()})
         log.info("audit replay by %s: %s", actor.username, report.counts)
         return report
@@ -553,7 +556,10 @@ class AuditService:
         with ctx.clock_unchecked():  # the clock is behind the trail: that is what is corrected
             actor = ctx.require(actor, Permission.CORRECT_CLOCK)
         reading = ctx.clock()
-        with ctx.transaction() as session:
+        # Unchecked for the whole unit of work: its author's standing is read again in it (a
+        # lockout's end compared with now()), and a refusal it meets is recorded after it.
+        with ctx.clock_unchecked(), ctx.transaction() as session:
+            actor = ctx.require_in(session, actor, Permission.CORRECT_CLOCK)
             conn = session.connection()
             chain.lock_chain(conn)
             head = conn.execute(chain.HEAD).first()
@@ -619,6 +625,8 @@ class AuditService:
         self, actor: Actor, sealer: Sealer, ref: str, wanted: str, reason: str, written: list[str]
     ) -> dict[str, Any]:
         with self._ctx.transaction() as session:
+            # Its author as the store has them where the trust is recorded (and the keyring written).
+            actor = self._ctx.require_in(session, actor, Permission.TRUST_INSTALLATION)
             valid = set(chain.registered_row_keys(session))
             found: tuple[str, str] | None = None
             for reg in chain.registrations(session):

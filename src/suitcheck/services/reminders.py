@@ -195,6 +195,8 @@ class ReminderService:
             ) as written,  # placed once its audit entry commits
             self._ctx.transaction() as session,
         ):
+            # Its maker as the store has them now: disabled while it was written, no file.
+            actor = self._ctx.require_in(session, actor, Permission.VIEW_CLIENTS)
             self._ctx.audit(
                 session,
                 actor,
