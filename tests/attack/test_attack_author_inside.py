@@ -15,22 +15,24 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import create_engine, inspect, make_url, select, text
 
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services, open_services
+from suitcheck.services.context import in_trail_order
 from suitcheck.services.demo import make_id_number
 from suitcheck.services.errors import AuthenticationFailed, ServiceError
 from suitcheck.services.questionnaire import default_questionnaire
 from suitcheck.store.models import AuditEntry, Finding
-from tests.conftest import FAST_HASHER, TODAY, Clock, add_client, staff
+from tests.conftest import FAST_HASHER, TODAY, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 from tests.services.clientfiles import client_rows, write_csv
 from tests.services.test_level_reader import PLAIN_HIGH
@@ -336,3 +338,92 @@ def test_a_change_whose_author_was_disabled_before_it_began_stores_nothing(
         assert "has filed its key" in str(services.audit.verify(root).problem)
     else:
         assert services.audit.verify(root).ok
+
+
+# -- the author's row and the trail's lock, in that order ------------------------------------
+
+_HANG = 60.0  # a guard against a test hanging for ever, never a measure of speed
+
+EXPORTS: dict[str, tuple[str, Callable[[Services, Actor, Path], object]]] = {
+    "audit-export": ("suitcheck.services.audit_log", lambda s, a, out: s.audit.export(a, out / "t.jsonl", "jsonl")),
+    "client-export": (
+        "suitcheck.services.client_import",
+        lambda s, a, out: s.client_files.export_clients(a, out / "clients.csv"),
+    ),
+}
+
+
+def _waiting_on_a_lock(url: str) -> bool:
+    engine = create_engine(make_url(url))
+    try:
+        with engine.connect() as conn:
+            query = (
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            return bool(conn.execute(text(query)).scalar_one())
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("export", list(EXPORTS))
+def test_an_export_and_its_makers_disable_at_the_same_instant_both_end_cleanly_on_postgresql(
+    pg_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, export: str
+) -> None:
+    """PostgreSQL, two desks. The export's entry took the trail's lock and then locked its
+    maker's staff row (require_in); an administrator disabling the maker at that instant had
+    locked the row and waited for the trail's lock: each waited for the other, and the
+    server ended one of them with a deadlock ("the store could not be used"). The row is
+    now locked first, as every change and the administrator lock it: the export is
+    recorded, then the disable, both as asked."""
+    desk, admin_desk = make_services(pg_target, clock), make_services(pg_target, clock)
+    try:
+        compliance = staff(desk, Role.COMPLIANCE)
+        add_client(desk, compliance, "K1", RiskProfile.C3)
+        root = staff(admin_desk, Role.ADMIN, "t-root")
+        module, call = EXPORTS[export]
+        inside, go_on = threading.Event(), threading.Event()
+        original = in_trail_order
+
+        def paused(ctx: Any, conn: Any) -> None:
+            original(ctx, conn)
+            if threading.current_thread().name == "desk-e":
+                inside.set()  # the export's entry holds the trail's lock, not yet committed
+                assert go_on.wait(_HANG)
+
+        monkeypatch.setattr(f"{module}.in_trail_order", paused)
+        outcome: dict[str, object] = {}
+
+        def run(name: str, do: Callable[[], object]) -> threading.Thread:
+            def target() -> None:
+                try:
+                    outcome[name] = do()
+                except Exception as exc:  # noqa: BLE001 (the answer each desk got)
+                    outcome[name] = exc
+
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            return thread
+
+        out = tmp_path / "out"
+        out.mkdir()
+        desk_e = run("desk-e", lambda: call(desk, compliance, out))
+        assert inside.wait(_HANG), outcome
+        desk_a = run("desk-a", lambda: admin_desk.auth.set_disabled(root, compliance.username, True))
+        for _ in range(int(_HANG * 10)):  # the administrator's desk waits for the export's
+            if _waiting_on_a_lock(pg_target) or not desk_a.is_alive():
+                break
+            threading.Event().wait(0.1)
+        go_on.set()
+        desk_e.join(_HANG)
+        desk_a.join(_HANG)
+        assert not isinstance(outcome.get("desk-e"), Exception), outcome
+        assert not isinstance(outcome.get("desk-a"), Exception), outcome
+        assert [p.name for p in out.iterdir()] != []  # the file was placed
+        with desk.store.session(read_only=True) as session:
+            actions = list(session.execute(select(AuditEntry.action).order_by(AuditEntry.seq)).scalars())
+        assert actions.index("staff-disabled") > max(i for i, a in enumerate(actions) if a.endswith("export"))
+        assert admin_desk.audit.verify(root).ok
+    finally:
+        admin_desk.close()
+        desk.close()

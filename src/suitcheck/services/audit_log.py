@@ -793,10 +793,11 @@ class AuditService:
         `require` records one, and raised (until session 24 the file was placed and its
         export recorded after the staff-disabled entry)."""
         with self._ctx.transaction() as session:
-            in_trail_order(self._ctx, session.connection())
+            # The staff row first, then the trail (require_in: the order that never deadlocks).
             self._ctx.require_in(session, actor, Permission.EXPORT_AUDIT)
             if full:
                 self._ctx.require_in(session, actor, Permission.SEE_FULL_ID)
+            in_trail_order(self._ctx, session.connection())
             self._ctx.audit(session, actor, AuditAction.EXPORT, facts=facts)
 
     def _sealed_for_export(self, now: dt.datetime) -> tuple[Any, list[dict[str, Any]], str]:

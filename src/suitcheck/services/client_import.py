@@ -506,10 +506,11 @@ class ClientImportService:
         maker may no longer have the file."""
         with self._ctx.transaction() as session:
             conn = session.connection()
-            in_trail_order(self._ctx, conn)
+            # The staff row first, then the trail (require_in: the order that never deadlocks).
             current = self._ctx.require_in(session, actor, Permission.VIEW_CLIENTS)
             if full:
                 self._ctx.require_in(session, actor, Permission.SEE_FULL_ID)
+            in_trail_order(self._ctx, conn)
             newest = newest_entry(conn)
             if (current.branch_id, current.firm_wide) != (actor.branch_id, actor.firm_wide):
                 return newest  # moved to another branch: the file's clients are no longer theirs

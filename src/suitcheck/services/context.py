@@ -572,7 +572,10 @@ class ServiceContext:
         such changes never deadlock), and reads the actor's row after any change committed
         meanwhile. Refused: the unit of work rolls back, records the refusal (naming `target`,
         as `require` does) and raises. Every change calls it, in an ORM or a Core unit of
-        work alike."""
+        work alike, and before it takes the trail's lock (in_trail_order, or its first
+        entry): on PostgreSQL an administrator changing this staff row locks the row first
+        and the trail second, so a unit of work holding the trail and waiting for the row
+        deadlocked with them (the server ended one, "locked by another program")."""
         if actor.staff_id == 0:
             return actor  # the store itself (SYSTEM)
         conn = session.connection() if isinstance(session, Session) else session
