@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services import Services
 from suitcheck.services.errors import PermissionDenied
@@ -67,6 +68,26 @@ REFUSED: dict[str, tuple[str, Permission, Callable[[World, Any], object], str]] 
         lambda w, a: w.services.investors.add(a, account="N9", name="甲", branch="B2"),
         "You work for one branch: you may only add records to your own branch",
     ),
+    # A report's level decides for every branch too (session 26: branch compliance could
+    # rate a report, correct its title or apply a re-reading, for every branch's clients).
+    "rate a report": (
+        "compliance-branch",
+        Permission.RATE_REPORTS,
+        lambda w, a: w.services.reports.set_level(a, w.report, RiskLevel.R5),
+        "A report's level decides for every branch",
+    ),
+    "correct a report": (
+        "compliance-branch",
+        Permission.RATE_REPORTS,
+        lambda w, a: w.services.reports.correct(a, w.report, "title", "宏观月报", "typo"),
+        "A report's level decides for every branch",
+    ),
+    "re-read the reports": (
+        "compliance-branch",
+        Permission.RATE_REPORTS,
+        lambda w, a: w.services.reread.preview(a),
+        "A report's level decides for every branch",
+    ),
     "staff of another branch": (
         "admin-branch",
         Permission.MANAGE_STAFF,
@@ -91,17 +112,22 @@ def test_a_refusal_for_ones_branch_is_recorded_as_a_roles_is(
     reach, permission, call, sentence = REFUSED[what]
     w = make_world(sqlite_services, tmp_path)
     actor = make_actor(w, reach)
+    before = w.services.reports.get(w.hq_compliance, w.report)
     with pytest.raises(PermissionDenied) as refused:
         call(w, actor)
     assert str(refused.value).startswith(sentence)
+    if what.endswith("a report"):  # the branch's refusal changed nothing
+        assert w.services.reports.get(w.hq_compliance, w.report) == before
     assert _refusals(w, actor.username) == [
         {"permission": permission.value, "role": actor.role.value, "cause": "one-branch", "branch": actor.branch_id}
     ]
     assert sqlite_services.audit.verify(w.root).ok
     # Head office is not refused, and nothing is recorded as refused for it.
-    if what in ("dashboard", "policy"):
+    if what in ("dashboard", "policy", "rate a report"):
         call(w, w.hq_compliance)
         assert _refusals(w, w.hq_compliance.username) == []
+    if what == "rate a report":  # head office's rating is stored
+        assert w.services.reports.get(w.hq_compliance, w.report).level is RiskLevel.R5
 
 
 def test_a_role_refusal_is_recorded_as_before(sqlite_services: Services, tmp_path: Path) -> None:

@@ -1033,6 +1033,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The policy decides for every branch: only firm-wide (head-office) compliance may change it.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A report's level decides for every branch: only firm-wide (head-office) compliance may rate, correct or re-read reports.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "Your role may not change the policy."),
     QT_TRANSLATE_NOOP(
         "Messages",

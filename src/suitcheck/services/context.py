@@ -589,12 +589,12 @@ class ServiceContext:
         raise StandingLost(current, permission, cause, target=target)
 
     def require_firm_wide_in(
-        self, session: Session | Connection, actor: Actor, permission: Permission, refusal: str
+        self, session: Session | Connection, actor: Actor, permission: Permission, refusal: str, **target: Any
     ) -> Actor:
         """`require_firm_wide` inside the caller's write transaction: require_in, and then a
         staff member who sees only their own branch (moved out of head office meanwhile) is
         refused with `refusal`, recorded as require_firm_wide records it."""
-        current = self.require_in(session, actor, permission)
+        current = self.require_in(session, actor, permission, **target)
         if current.firm_wide:
             return current
         raise refused_for_branch(current, permission, refusal)

@@ -40,7 +40,6 @@ from sqlalchemy.orm import Session
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy
-from suitcheck.domain.roles import Permission
 from suitcheck.domain.subjects import level_below_subject, matching_level, subject_text, suggest_level
 from suitcheck.ingest import LEVEL_READER
 from suitcheck.ingest.errors import IngestError
@@ -55,6 +54,7 @@ from suitcheck.services.reports import (
     read_by_older,
     reads_otherwise,
     record_correction,
+    require_head_office,
     sealed_report_facts,
     subject_findings,
     unrate_read_otherwise,
@@ -215,7 +215,7 @@ class ReportRereadService:
         self, actor: Actor, *, progress: Progress | None = None, cancelled: Callable[[], bool] = lambda: False
     ) -> RereadPreview:
         """Read every report again with the current subject table; write nothing."""
-        self._ctx.require(actor, Permission.RATE_REPORTS)
+        require_head_office(self._ctx, actor)
         with self._ctx.transaction(read_only=True) as session:
             policy = self._ctx.policy(session)
             ids = list(session.execute(select(Report.id).order_by(Report.id)).scalars())
@@ -262,7 +262,7 @@ class ReportRereadService:
         once stored, and every problem once found: what a caller interrupted at once (a
         second Ctrl+C, which never returns here) lists as stored; `marking` is handed how
         many reports each page stored as read by this version, once the page is stored."""
-        self._ctx.require(actor, Permission.RATE_REPORTS)
+        require_head_office(self._ctx, actor)
         policy = self._current_policy(preview.policy_version)  # refused before anything is read
         limits = self._reports.import_limits()
         applied: list[SubjectChange] = []
@@ -272,7 +272,7 @@ class ReportRereadService:
             if cancelled():
                 break
             try:
-                actor = self._ctx.require(actor, Permission.RATE_REPORTS)  # still allowed, for each write
+                actor = require_head_office(self._ctx, actor)  # still allowed, for each write
                 again = self._read(change.report, policy, limits, cancelled)
                 if again == change:
                     problem = self._store(actor, change, policy)
@@ -330,9 +330,9 @@ class ReportRereadService:
 
     def _mark_page(self, actor: Actor, page: dict[int, str]) -> int:
         marked = 0
-        actor = self._ctx.require(actor, Permission.RATE_REPORTS)  # still allowed, for each write
+        actor = require_head_office(self._ctx, actor)  # still allowed, for each write
         with self._ctx.transaction() as session:
-            self._ctx.require_in(session, actor, Permission.RATE_REPORTS)  # and where it commits
+            require_head_office(self._ctx, actor, session)  # and where it commits
             in_trail_order(self._ctx, session.connection())
             reports = session.execute(
                 select(Report).where(Report.id.in_(page)).order_by(Report.id).with_for_update()
@@ -416,7 +416,7 @@ class ReportRereadService:
     def _store(self, actor: Actor, change: SubjectChange, policy: Policy) -> NotReread | None:
         with self._ctx.transaction() as session:
             # Its author as the store has them where the change commits (disabled meanwhile: nothing).
-            self._ctx.require_in(session, actor, Permission.RATE_REPORTS)
+            require_head_office(self._ctx, actor, session)
             # In the trail's order before the policy is compared: on PostgreSQL another
             # officer's policy version committed after the comparison came before this change
             # in the trail, which was stored under the subject table it had replaced.

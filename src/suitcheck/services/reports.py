@@ -633,6 +633,24 @@ def import_limits(policy: Policy, *, floor: bool = False) -> Limits:
     )
 
 
+# A report's level (its rating, a corrected title or type that moves its subject, a finding
+# settled, a re-read stored) decides for every branch, as the policy does: branch compliance
+# may read and review reports, never change what every branch decides on.
+RATING_BRANCH_REFUSAL = (
+    "A report's level decides for every branch: only firm-wide (head-office) compliance may rate, correct or "
+    "re-read reports."
+)
+
+
+def require_head_office(ctx: ServiceContext, actor: Actor, session: Session | None = None, **target: Any) -> Actor:
+    """The actor, who may rate reports and sees every branch (ServiceContext.require_firm_wide;
+    in `session`, the writing unit of work: require_firm_wide_in, a refusal naming `target`),
+    else refused, recorded."""
+    if session is None:
+        return ctx.require_firm_wide(actor, Permission.RATE_REPORTS, RATING_BRANCH_REFUSAL)
+    return ctx.require_firm_wide_in(session, actor, Permission.RATE_REPORTS, RATING_BRANCH_REFUSAL, **target)
+
+
 def record_correction(
     ctx: ServiceContext, session: Session, actor: Actor, report: Report, field: str, old: str | None, new: str | None
 ) -> None:
@@ -933,9 +951,10 @@ class ReportService:
         exactly this level. The old value is kept as a correction record. A rating below
         what the subject implies needs a reason and stays flagged on the report."""
         self._ctx.require(actor, Permission.RATE_REPORTS, report_id=numeric_id(ref))
+        actor = require_head_office(self._ctx, actor)
         with self._ctx.transaction() as session:
             # Its author as the store has them where the rating commits (disabled meanwhile: nothing).
-            self._ctx.require_in(session, actor, Permission.RATE_REPORTS, report_id=numeric_id(ref))
+            require_head_office(self._ctx, actor, session, report_id=numeric_id(ref))
             in_trail_order(self._ctx, session.connection())  # the old level recorded is the one in force
             report = find_report(session, ref)
             subject = stored_level(report.suggested_level)
@@ -982,11 +1001,11 @@ class ReportService:
 
     def resolve_finding(self, actor: Actor, ref: str | int, finding_id: int, note: str) -> ReportView:
         """Compliance accepts a stated level despite the finding; the reason is recorded."""
-        self._ctx.require(actor, Permission.RATE_REPORTS)
+        actor = require_head_office(self._ctx, self._ctx.require(actor, Permission.RATE_REPORTS))
         if not note.strip():
             raise InvalidInput("Say why the finding is resolved.")
         with self._ctx.transaction() as session:
-            self._ctx.require_in(session, actor, Permission.RATE_REPORTS)
+            require_head_office(self._ctx, actor, session)
             in_trail_order(self._ctx, session.connection())  # settled as it stands where its entry goes
             report = find_report(session, ref)
             finding = next((f for f in report.findings if f.id == finding_id), None)
@@ -1010,7 +1029,7 @@ class ReportService:
     def correct(self, actor: Actor, ref: str | int, field: str, value: str, reason: str) -> ReportView:
         """Correct one extracted field (CORRECTABLE); the reason is kept in the audit trail
         with the old and new value."""
-        self._ctx.require(actor, Permission.RATE_REPORTS)
+        actor = require_head_office(self._ctx, self._ctx.require(actor, Permission.RATE_REPORTS))
         reason = reason.strip()
         if not reason:
             raise InvalidInput("Say why the report's details are corrected.")
@@ -1025,7 +1044,7 @@ class ReportService:
         if field == "title" and not new:
             raise InvalidInput("A report needs a title.")
         with self._ctx.transaction() as session:
-            self._ctx.require_in(session, actor, Permission.RATE_REPORTS)
+            require_head_office(self._ctx, actor, session)
             in_trail_order(self._ctx, session.connection())  # the old value recorded is the one in force
             report = find_report(session, ref)
             old = getattr(report, field)

@@ -3362,6 +3362,10 @@ Store: {store}</source>
         <translation>审计记录显示已导入第 {recorded} 版问卷，但数据库中最新的是第 {newest} 版：较新的版本已在 suitcheck 之外被删除，未作任何评估。合规须运行 `suitcheck audit verify` 并调查。</translation>
     </message>
     <message>
+        <source>A report&apos;s level decides for every branch: only firm-wide (head-office) compliance may rate, correct or re-read reports.</source>
+        <translation>研报的风险等级对所有营业部生效：只有总部（全公司范围）的合规人员可以评级、更正或重新读取研报。</translation>
+    </message>
+    <message>
         <source>Your role may not change the policy.</source>
         <translation>您的角色不能修改适当性政策。</translation>
     </message>
