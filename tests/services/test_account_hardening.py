@@ -317,6 +317,44 @@ def test_reset_password_forces_a_change_at_next_login(services: Services) -> Non
     assert ("password-changed", "frank") in actions
 
 
+@pytest.mark.parametrize("meanwhile", ["reset", "disabled"])
+def test_an_administrators_reset_or_disable_during_a_password_change_is_not_undone(
+    services: Services, monkeypatch: pytest.MonkeyPatch, meanwhile: str
+) -> None:
+    """Was BROKE: the new password was written in a unit of work after the login checked
+    the old one, without reading the account again: an administrator's reset (or disable)
+    committed in between was overwritten by the owner's new password, which then worked.
+    Now the account is read again, locked, where the password is written; changed since,
+    the login again says why (the reset's password: the old one fails)."""
+    root = staff(services, Role.ADMIN, "t-root")
+    staff(services, Role.ADVISOR, "frank")
+    real = AuthService._login
+    done: list[bool] = []
+
+    def login_then_admin(self: AuthService, *args: Any, **kwargs: Any) -> Any:
+        actor = real(self, *args, **kwargs)
+        if not done:
+            done.append(True)
+            if meanwhile == "reset":
+                services.auth.reset_password(root, "frank", "temporary pass 1")
+            else:
+                services.auth.set_disabled(root, "frank", True)
+        return actor
+
+    monkeypatch.setattr(AuthService, "_login", login_then_admin)
+    with pytest.raises(AuthenticationFailed):
+        services.auth.change_password_at_login("frank", PASSWORD, "my own new phrase")
+    monkeypatch.undo()
+    with pytest.raises(AuthenticationFailed):
+        services.auth.login("frank", "my own new phrase")
+    if meanwhile == "reset":
+        with pytest.raises(PasswordChangeRequired):
+            services.auth.login("frank", "temporary pass 1")  # the administrator's reset stands
+    compliance = staff(services, Role.COMPLIANCE)
+    actions = [(e.action, e.staff) for e in services.audit.browse(compliance, limit=1000)]
+    assert ("password-changed", "frank") not in actions
+
+
 def test_a_reset_ends_the_open_session_of_the_account(services: Services) -> None:
     """A reset means the old password is no longer trusted: whoever is signed in with it
     (an open window, a long script) can do nothing more until the new one is chosen."""

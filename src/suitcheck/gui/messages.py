@@ -1037,6 +1037,9 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "A report's level decides for every branch: only firm-wide (head-office) compliance may rate, correct or re-read reports.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The account changed while its new password was being set; nothing was changed. Try again."
+    ),
     QT_TRANSLATE_NOOP("Messages", "Your role may not change the policy."),
     QT_TRANSLATE_NOOP(
         "Messages",

@@ -437,17 +437,38 @@ class AuthService:
         self._validate_password(new_password, username)
         if passwords.normalize_password(new_password) == passwords.normalize_password(old_password):
             raise InvalidInput("The new password must differ from the old one.")
-        actor = self._login(username, old_password, record_success=record_success, changing_password=True)
-        with self._ctx.transaction() as session:
-            staff = session.get(Staff, actor.staff_id)
-            assert staff is not None
-            forced = staff.must_change_password
-            staff.password_hash = self._hasher.hash(passwords.normalize_password(new_password))
-            staff.must_change_password = False
-            self._ctx.audit(
-                session, actor, AuditAction.PASSWORD_CHANGED, facts={"username": actor.username, "after_reset": forced}
-            )
-            return dataclasses.replace(actor, credential=credential_tag(staff.password_hash))
+        for _ in range(2):
+            actor = self._login(username, old_password, record_success=record_success, changing_password=True)
+            with self._ctx.transaction() as session:
+                # Read again and locked where the new password is written: an administrator who
+                # reset, disabled or locked the account since the login above is never undone
+                # by it (the login again says why, and records it).
+                staff = session.get(Staff, actor.staff_id, with_for_update=True)
+                assert staff is not None
+                if not self._as_signed_in(session, staff, actor):
+                    continue
+                forced = staff.must_change_password
+                staff.password_hash = self._hasher.hash(passwords.normalize_password(new_password))
+                staff.must_change_password = False
+                self._ctx.audit(
+                    session,
+                    actor,
+                    AuditAction.PASSWORD_CHANGED,
+                    facts={"username": actor.username, "after_reset": forced},
+                )
+                return dataclasses.replace(actor, credential=credential_tag(staff.password_hash))
+        raise InvalidInput("The account changed while its new password was being set; nothing was changed. Try again.")
+
+    def _as_signed_in(self, session: Session, staff: Staff, actor: Actor) -> bool:
+        """The account is as `actor` signed in with it: the same password, neither disabled
+        nor locked, and its record still sealed."""
+        locked = staff.locked_until is not None and staff.locked_until > self._ctx.now()
+        return (
+            credential_tag(staff.password_hash) == actor.credential
+            and not staff.disabled
+            and not locked
+            and self._ctx.rows.staff_ok(session.connection(), staff)
+        )
 
     def set_disabled(self, actor: Actor, username: str, disabled: bool) -> StaffView:
         """Disable or re-enable an account. Accounts are never deleted: the audit names them."""

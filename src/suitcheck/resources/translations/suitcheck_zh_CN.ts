@@ -3366,6 +3366,10 @@ Store: {store}</source>
         <translation>研报的风险等级对所有营业部生效：只有总部（全公司范围）的合规人员可以评级、更正或重新读取研报。</translation>
     </message>
     <message>
+        <source>The account changed while its new password was being set; nothing was changed. Try again.</source>
+        <translation>设置新密码期间该账户发生了变化；未做任何更改。请重试。</translation>
+    </message>
+    <message>
         <source>Your role may not change the policy.</source>
         <translation>您的角色不能修改适当性政策。</translation>
     </message>
