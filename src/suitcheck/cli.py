@@ -45,7 +45,7 @@ from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
 from suitcheck.services.files import check_target
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.questionnaire import read_questionnaire_file
-from suitcheck.services.refs import numeric_id
+from suitcheck.services.refs import numeric_id, shown_ref
 from suitcheck.services.report_reread import NotReread, RereadApplied, RereadPreview, SubjectChange
 from suitcheck.services.reports import ImportResult, ReportFilter, ReportService, parse_level
 
@@ -1033,13 +1033,19 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
                 if isinstance(result, OutcomeUnknown):
                     # The connection went while the server committed this check: the trail
                     # may hold it or not. Its line says so, and the batch stops after it.
-                    unknown = {"line": line, "investor": client, "report": report, "outcome": "unknown"}
+                    unknown = {"line": line, "investor": shown_ref(client), "report": report, "outcome": "unknown"}
                     results.write({**unknown, "error": str(result)}, recorded=None)
                     results.unknown = True
                     checks.close()
                     raise result
                 if isinstance(result, ServiceError):
-                    record: dict[str, Any] = {"line": line, "investor": client, "report": report, "error": str(result)}
+                    # As typed, unless it is an ID number (masked, as the error's sentence masks it).
+                    record: dict[str, Any] = {
+                        "line": line,
+                        "investor": shown_ref(client),
+                        "report": report,
+                        "error": str(result),
+                    }
                     counts["error"] += 1
                 else:
                     record = {"line": line, **result.to_dict()}

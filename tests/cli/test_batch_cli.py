@@ -171,3 +171,19 @@ def test_a_pair_after_a_quoted_line_break_is_named_by_its_own_line(demo_env: Pat
     result = run("check", "--batch", str(pairs), "--out", str(out), "--user", "demo-advisor", db=demo_env)
     assert result.returncode == 1, result.stderr  # two cells name nobody
     assert [(r["line"], r.get("investor")) for r in _results(out)] == [(1, "880\n001"), (3, 2), (5, "88,0003"), (6, 4)]
+
+
+def test_an_id_number_typed_as_a_client_is_masked_in_the_results(demo_env: Path, tmp_path: Path) -> None:
+    """Was BROKE: a pair naming the client by a resident ID number (no reference finds
+    anyone by it) gave an error whose sentence masked the number, but the results file's
+    investor field repeated it whole: a file written for a batch, kept and passed on."""
+    r4 = report_id(demo_env, "创业板")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"110105198107021012,{r4}\n880002,{r4}\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    result = run("check", "--batch", str(pairs), "--out", str(out), "--user", "demo-advisor", db=demo_env)
+    assert result.returncode == 1, result.stderr
+    first, second = _results(out)
+    assert first["investor"] == "110105********1012"
+    assert "198107021012" not in out.read_text(encoding="utf-8")
+    assert second["investor"] == 2
