@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from suitcheck.about import third_party_notices, version_text
 from suitcheck.domain.decision import Outcome
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import dialogs, texts
@@ -368,6 +369,7 @@ class MainWindow(QMainWindow):
         self.client_pane.retranslate()
         self.report_pane.retranslate()
         self.decision_pane.retranslate()
+        self._keep_decision_columns_whole()  # their words are now in another language
         self.file_menu.setTitle(self.tr("&File"))
         self.find_client_action.setText(self.tr("Find client"))
         self.find_report_action.setText(self.tr("Find report"))
@@ -735,14 +737,28 @@ class MainWindow(QMainWindow):
             for column in range(self.report_model.columnCount()):
                 if column != ReportTableModel.TITLE:
                     self.reports_view.resizeColumnToContents(column)
-            metrics = self.reports_view.fontMetrics()
-            widest = max(metrics.horizontalAdvance(f"✔ {texts.outcome_text(o)}") for o in Outcome) + 16
-            self.reports_view.setColumnWidth(
-                ReportTableModel.VERDICT, max(self.reports_view.columnWidth(ReportTableModel.VERDICT), widest)
-            )
+        self._keep_decision_columns_whole()
         self.statusBar().showMessage(
             self.tr("{n} reports shown").format(n=count) + ("+" if self.report_model.canFetchMore() else ""), 4000
         )
+
+    def _keep_decision_columns_whole(self) -> None:
+        """The verdict and the level (with its ⚠ for an open finding) are never cut: as
+        wide as their longest text in the language now shown, whatever widths were kept
+        from an earlier start (in another language, or narrowed by another user of this
+        desktop: the widths are the desktop's settings)."""
+        view, metrics = self.reports_view, self.reports_view.fontMetrics()
+        padding = 16
+        verdict = max(metrics.horizontalAdvance(f"✔ {texts.outcome_text(o)}") for o in Outcome)
+        level = max(
+            metrics.horizontalAdvance(t)
+            for t in (
+                *(f"{texts.level_text(x)} ⚠" for x in (*RiskLevel, None)),
+                texts.record_changed_text(),
+            )
+        )
+        for column, widest in ((ReportTableModel.VERDICT, verdict), (ReportTableModel.LEVEL, level)):
+            view.setColumnWidth(column, max(view.columnWidth(column), widest + padding))
 
     def _refresh_verdicts(self, reset: bool = False) -> None:
         """The at-a-glance column: a preview for every loaded row (not recorded)."""
