@@ -183,3 +183,43 @@ def test_an_override_entry_nested_too_deep_does_not_stop_the_inspection(
     clock.advance(days=1)
     made = services.inspection.write(compliance, today, today, tmp_path / "inspection.pdf")
     assert [o.seq for o in made.data.overrides] == [seq]
+
+
+def test_an_assessments_recording_time_moved_in_sql_does_not_move_it_out_of_the_inspection(
+    sqlite_services: Services, sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: the self-inspection counted the period's assessments by the `assessment`
+    rows' `recorded_at`, which `audit verify` does not compare (the entry's own time is the
+    record of when). An insider who set a re-assessment's `recorded_at` back a year in SQL
+    took it out of the half-year's figures: the PDF said no client was assessed, and its
+    verification line said the trail verified. The figures are now the trail's: each
+    assessment counts in the Beijing day of the entry that recorded it."""
+    from tests.audit.test_tamper import raw
+
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    services.investors.add(
+        compliance,
+        account="MOVED",
+        name="客户甲",
+        profile=RiskProfile.C3,
+        assessed_on=services.ctx.today(),
+        investor_class=InvestorClass.ORDINARY,
+    )
+    clock.advance(days=40)
+    period = services.ctx.today()
+    services.investors.assess(compliance, "MOVED", RiskProfile.C5, period, note="纸质问卷")
+    clock.advance(days=1)
+    honest = services.inspection.write(compliance, period, period, tmp_path / "honest.pdf")
+    assert dict(honest.data.assessments_by_profile) == {"C5": 1}
+
+    raw(
+        sqlite_target,
+        "UPDATE assessment SET recorded_at = (SELECT min(recorded_at) FROM assessment) "
+        "WHERE id = (SELECT max(id) FROM assessment)",
+    )
+    assert services.audit.verify(compliance).ok  # nothing compared was changed
+    again = services.inspection.write(compliance, period, period, tmp_path / "again.pdf")
+    assert again.data.verification_ok
+    assert dict(again.data.assessments_by_profile) == {"C5": 1}
+    assert (again.data.assessments_recorded, again.data.assessments_questionnaire) == (1, 0)

@@ -42,7 +42,7 @@ from suitcheck.domain.levels import RiskProfile
 from suitcheck.store.models import Assessment, AuditEntry, Investor
 
 # The entries that record an assessment row (when their facts name a profile).
-_RECORDING = (AuditAction.ASSESSMENT.value, AuditAction.CLIENT_ADDED.value, AuditAction.CLIENT_EDITED.value)
+RECORDING = (AuditAction.ASSESSMENT.value, AuditAction.CLIENT_ADDED.value, AuditAction.CLIENT_EDITED.value)
 _ABSENT = object()  # a fact the entry does not record: not compared
 
 _A = Assessment.__table__.c
@@ -59,7 +59,7 @@ _ROWS = select(
 ).order_by(_A.investor_id, _A.id)
 _ENTRIES = (
     select(AuditEntry.investor_id, AuditEntry.facts)
-    .where(AuditEntry.action.in_(_RECORDING), AuditEntry.investor_id.is_not(None))
+    .where(AuditEntry.action.in_(RECORDING), AuditEntry.investor_id.is_not(None))
     .order_by(AuditEntry.investor_id, AuditEntry.seq)
 )
 

@@ -17,18 +17,19 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
-from suitcheck.domain.calendar import day_start
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
-from suitcheck.domain.levels import InvestorClass, RiskProfile
+from suitcheck.domain.levels import InvestorClass
 from suitcheck.domain.roles import Permission
+from suitcheck.services.assessment_history import RECORDING
+from suitcheck.services.assessment_history import recorded as recorded_assessment
 from suitcheck.services.context import Actor, ServiceContext, newest_entry
 from suitcheck.services.errors import InvalidInput
 from suitcheck.services.files import check_target, placed_when_recorded
 from suitcheck.services.integrity import shown_text
 from suitcheck.services.questionnaire import load_version
 from suitcheck.services.reports import stored_level
-from suitcheck.store.models import Assessment, AuditEntry, Finding, Investor, Report
+from suitcheck.store.models import AuditEntry, Finding, Investor, Report
 
 log = logging.getLogger(__name__)
 
@@ -163,32 +164,13 @@ def collect(
         )
     ]
 
-    # Assessments recorded in the period (as the trail recorded them), not those bearing a
-    # date in it: one made on paper in June and recorded in July is July's, and a period's
-    # report made again later states the same figures.
-    in_days = (
-        Assessment.recorded_at >= day_start(period_from),
-        Assessment.recorded_at < day_start(period_to + dt.timedelta(days=1)),
-    )
-    by_profile: Counter[str] = Counter()
-    questionnaire = recorded = lowest = 0
-    for arow in conn.execute(
-        select(
-            Assessment.profile,
-            Assessment.lowest_category,
-            Assessment.questionnaire_version.is_not(None).label("scored"),
-            func.count().label("n"),
-        )
-        .where(*in_days)
-        .group_by(Assessment.profile, Assessment.lowest_category, Assessment.questionnaire_version.is_not(None))
-    ):
-        n = int(arow.n)
-        by_profile[RiskProfile(arow.profile).code] += n
-        lowest += n if arow.lowest_category else 0
-        if arow.scored:
-            questionnaire += n
-        else:
-            recorded += n
+    # Assessments recorded in the period, as the trail recorded them: by the entries that
+    # recorded them, in the Beijing days the entries fall in, not by the date an assessment
+    # bears (one made on paper in June and recorded in July is July's, and a period's report
+    # made again later states the same figures), nor by the `assessment` rows' own
+    # `recorded_at`, which `audit verify` does not compare (until session 26 a row's time
+    # moved back in SQL took it out of the period, and the report still said it verified).
+    by_profile, questionnaire, recorded, lowest = assessments_recorded(conn, in_period)
 
     expiring = expiring_by_month(conn, period_from, EXPIRY_MONTHS, validity_days)
 
@@ -207,6 +189,35 @@ def collect(
         "assessments_lowest": lowest,
         "expiring_by_month": list(expiring.items()),
     }
+
+
+def assessments_recorded(conn: Connection, in_period: tuple[Any, ...]) -> tuple[Counter[str], int, int, int]:
+    """The assessments the trail records in the period (`in_period` bounds the entries'
+    time): by profile, then how many from the questionnaire, how many recorded from
+    elsewhere, how many of the lowest category. An entry whose facts were changed outside
+    suitcheck so that they no longer read as an assessment is not counted: the figures go
+    on, and verify (stated in the inspection) names the entry."""
+    by_profile: Counter[str] = Counter()
+    questionnaire = elsewhere = lowest = 0
+    rows = conn.execute(
+        select(AuditEntry.facts)
+        .where(AuditEntry.action.in_(RECORDING), AuditEntry.investor_id.is_not(None), *in_period)
+        .execution_options(stream_results=True, yield_per=2_000)
+    )
+    for row in rows:
+        try:
+            made = recorded_assessment(shown_text(row.facts) or "")
+        except RecursionError:  # JSON nested too deep to read
+            continue
+        if made is None:
+            continue
+        by_profile[str(made[0])] += 1
+        lowest += 1 if made[2] is True else 0
+        if made[3] is not None:  # the questionnaire's version: scored from answers
+            questionnaire += 1
+        else:
+            elsewhere += 1
+    return by_profile, questionnaire, elsewhere, lowest
 
 
 def blocks_by_reason(conn: Connection, checks: tuple[Any, ...]) -> tuple[dict[str, int], dict[str, int]]:
