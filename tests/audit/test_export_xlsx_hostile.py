@@ -331,3 +331,72 @@ def test_a_workbook_that_inflates_beyond_any_workbook_is_refused_unread(
     monkeypatch.setattr(xlsxguard, "XML_RUN_MAX", 1 << 30)
     monkeypatch.setattr(xlsxguard, "PART_MAX", 100)
     assert _failure(services, compliance, out) == sentence
+
+
+@pytest.mark.parametrize(
+    "attack",
+    [
+        "row hidden",
+        "row hidden, as true",
+        "row zero high",
+        "row a hair high",
+        "every row zero high but those shown",
+        "decision column hidden",
+        "decision column zero wide",
+    ],
+)
+def test_a_block_hidden_from_the_reader_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    attack: str,
+) -> None:
+    """Was BROKE: an insider who hid the rows that hurt (a block) in the handed-over workbook,
+    with the row's hidden flag or a height of nothing, or hid the decision column, gave the
+    regulator a sheet that showed only allows when opened in Excel or LibreOffice, and
+    `audit verify` said OK of it: every cell still held what the record says. A sheet that
+    hides rows or columns from its reader is now refused, as one whose format shows a cell
+    otherwise than it holds; hidden="false" and the heights and widths a re-save writes pass."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]  # any decision's row: the one that hurts, for the insider
+    opening = f'<row r="{row}"'
+    edits: dict[str, Edit] = {
+        "row hidden": lambda x: x.replace(opening, f'{opening} hidden="1"', 1),
+        "row hidden, as true": lambda x: x.replace(opening, f'{opening} hidden="true"', 1),
+        "row zero high": lambda x: x.replace(opening, f'{opening} ht="0" customHeight="1"', 1),
+        "row a hair high": lambda x: x.replace(opening, f'{opening} ht="0.75" customHeight="1"', 1),
+        # Rows are hidden unless they say otherwise; every row but the block's says so.
+        "every row zero high but those shown": lambda x: re.sub(
+            r'<row r="(\d+)"',
+            lambda m: m.group(0) if int(m.group(1)) == row else f'{m.group(0)} ht="15" customHeight="1"',
+            x.replace(
+                '<sheetFormatPr defaultRowHeight="15"/>', '<sheetFormatPr defaultRowHeight="15" zeroHeight="1"/>'
+            ),
+        ),
+        "decision column hidden": lambda x: x.replace(
+            '<col min="10" max="10" width="20.7109375" customWidth="1"/>',
+            '<col min="10" max="10" width="20.7109375" customWidth="1" hidden="1"/>',
+        ),
+        "decision column zero wide": lambda x: x.replace(
+            '<col min="10" max="10" width="20.7109375" customWidth="1"/>',
+            '<col min="10" max="10" width="0" customWidth="1"/>',
+        ),
+    }
+    _rewrite(out, {SHEET: edits[attack]})
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} hides rows or columns from whoever opens it" in problem, problem
+
+
+def test_a_resave_that_shows_every_row_and_column_still_verifies(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Held: LibreOffice's re-save writes every row and column with hidden="false" and a
+    height and width of its own; such a sheet is shown whole, and verifies."""
+    services, compliance, out = exported
+    _rewrite(
+        out,
+        {
+            SHEET: lambda x: re.sub(
+                r'<row r="(\d+)"', r'<row r="\1" ht="12.8" hidden="false" customHeight="false" collapsed="false"', x
+            ).replace('customWidth="1"/>', 'customWidth="1" hidden="false" collapsed="false" outlineLevel="0"/>')
+        },
+    )
+    assert services.audit.verify_file(compliance, out).ok

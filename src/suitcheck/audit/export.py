@@ -1444,6 +1444,47 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
                 f"The workbook {path.name} has conditional formatting or merged cells, which show cells otherwise "
                 "than they hold; it was edited."
             )
+        if _hides_some(parser):
+            raise ExportError(
+                f"The workbook {path.name} hides rows or columns from whoever opens it (hidden, or too narrow "
+                "to read), which can keep an entry out of sight; it was edited."
+            )
+
+
+# A row lower than this (points) or a column narrower than this (characters) shows no text
+# anyone reads: hidden, whatever its hidden flag says. suitcheck writes rows of the default
+# height (15) and columns of 8 characters or more; a re-save keeps them.
+_LEAST_ROW_POINTS = 6.0
+_LEAST_COLUMN_CHARACTERS = 1.0
+
+
+def _hides_some(parser: Any) -> bool:
+    """Whether the parsed sheet keeps a row or column out of sight: a row or column hidden
+    (as Excel and LibreOffice hide them, also by a filter or a collapsed outline), a row of
+    (nearly) no height or a column of (nearly) no width, or rows hidden unless they say
+    otherwise (the sheet's zeroHeight, or a default height of nearly nothing). Every cell
+    still holds what its record says, so nothing else tells a reader who sees only the
+    shown rows (the allows) that a block is among them."""
+
+    def flag(value: object) -> bool:
+        return str(value).strip().lower() in ("1", "true")
+
+    def below(value: object, least: float) -> bool:
+        try:
+            return float(str(value)) < least
+        except ValueError:
+            return True  # a size no spreadsheet writes: refused, not guessed
+
+    for attrs in parser.row_dimensions.values():
+        if flag(attrs.get("hidden")) or ("ht" in attrs and below(attrs["ht"], _LEAST_ROW_POINTS)):
+            return True
+    for attrs in parser.column_dimensions.values():
+        if flag(attrs.get("hidden")) or ("width" in attrs and below(attrs["width"], _LEAST_COLUMN_CHARACTERS)):
+            return True
+    form = getattr(parser, "sheet_format", None)  # absent: rows are shown
+    if form is None:
+        return False
+    return bool(form.zeroHeight) or (form.defaultRowHeight is not None and form.defaultRowHeight < _LEAST_ROW_POINTS)
 
 
 def _next_row(rows: Iterator[Sequence[Any]], path: Path, number: int) -> Sequence[Any] | None:
