@@ -1146,6 +1146,14 @@ def _file_verdict(check: ExportVerification, file: str, out: Output, earlier: st
             "filters": check.manifest.get("filters") or {},
         }
     prefix = f" The earlier export {_safe(earlier)} is a prefix of it: nothing it holds was changed." if earlier else ""
+    if check.documents:  # additive: each --document and the entry that recorded writing it
+        data["documents"] = list(check.documents)
+    if check.ok:
+        prefix += "".join(
+            f"\n{_safe(d['file'])} is the file entry {d['seq']} recorded ({_safe(d['action'])}, "
+            f"{_safe(d['at'])}, by {_safe(d['staff'])})."
+            for d in check.documents
+        )
     text = (
         f"OK: {check.result.count} entries verified; manifest signature {check.signature}. {check.scope}{prefix}"
         if check.ok
@@ -1199,9 +1207,15 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         return _replay(services, actor, args, out)
     if args.file:
         check = services.audit.verify_file(
-            actor, Path(args.file), Path(args.earlier) if args.earlier else None, args.public_key
+            actor,
+            Path(args.file),
+            Path(args.earlier) if args.earlier else None,
+            args.public_key,
+            [Path(d) for d in args.document],
         )
         return _file_verdict(check, args.file, out, args.earlier)
+    if args.document:
+        raise InvalidInput("A --document is looked up in an export's entries: give the export FILE too.")
     result = services.audit.verify(actor, args.public_key)
     # Every page of the file too: start-up no longer reads them all (it would grow with the store).
     store = services.store_check.check(actor)
@@ -1394,7 +1408,9 @@ def _replay(services: Services, actor: Actor, args: argparse.Namespace, out: Out
 def verify_offline(args: argparse.Namespace, out: Output) -> int:
     """`audit verify FILE --public-key KEY`: no store, no login, no secret."""
     trusted = parse_public_keys(args.public_key)
-    check = verify_file_offline(Path(args.file), trusted, Path(args.earlier) if args.earlier else None)
+    check = verify_file_offline(
+        Path(args.file), trusted, Path(args.earlier) if args.earlier else None, [Path(d) for d in args.document]
+    )
     return _file_verdict(check, args.file, out, args.earlier)
 
 
@@ -1725,6 +1741,14 @@ def build_parser() -> argparse.ArgumentParser:
     ver = asub.add_parser("verify", parents=[common], help="verify the store's chain or an export")
     ver.add_argument("file", nargs="?")
     ver.add_argument("--earlier", metavar="FILE", help="also prove this earlier export is a prefix of FILE")
+    ver.add_argument(
+        "--document",
+        action="append",
+        default=[],
+        metavar="DOC",
+        help="find the entry of the export FILE that recorded writing DOC (a self-inspection PDF, a confirmation "
+        "sheet, a list): a document no entry records (edited since it was written) fails",
+    )
     ver.add_argument(
         "--public-key",
         action="append",

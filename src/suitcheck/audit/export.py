@@ -997,6 +997,9 @@ class ExportVerification:
     result: VerifyResult
     signature: str  # valid | invalid | missing | untrusted
     manifest: dict[str, Any]
+    # Each document looked up in the export (with_documents): the file, its SHA-256 and the
+    # entry that recorded writing it (seq, action, at, staff).
+    documents: tuple[dict[str, Any], ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -1731,6 +1734,60 @@ def _load_manifest(path: Path) -> dict[str, Any]:
     if not isinstance(manifest, dict) or manifest.get("format") not in FORMATS:
         raise ExportError(f"The manifest {manifest_path.name} is not a suitcheck export manifest.")
     return manifest
+
+
+def recorded_files(path: Path, manifest: dict[str, Any], digests: set[str]) -> dict[str, dict[str, Any]]:
+    """Of `digests`, each that an entry of the export records as the SHA-256 of a file
+    suitcheck wrote or read (`file_sha256` in its facts: the self-inspection, a confirmation
+    sheet, a distribution or reminder list, a client export or import), with that entry's
+    seq, action, time and staff (the first such entry). Read only from an export that
+    verified: its records are then the trail's."""
+    found: dict[str, dict[str, Any]] = {}
+    for record in _records(path, manifest, hashlib.sha256()):
+        facts = record.get("facts")
+        digest = facts.get("file_sha256") if isinstance(facts, dict) else None
+        if isinstance(digest, str) and digest in digests and digest not in found:
+            found[digest] = {k: record.get(k) for k in ("seq", "action", "at", "staff")}
+            if len(found) == len(digests):
+                break
+    return found
+
+
+def with_documents(check: ExportVerification, path: Path, documents: Sequence[Path]) -> ExportVerification:
+    """`check` with each document looked up among the export's entries by its SHA-256 (the
+    entry that recorded writing it): a document no entry records fails the verification
+    (edited since it was written, or not a file suitcheck wrote). Nothing is looked up in
+    an export that failed: its entries vouch for nothing."""
+    if not documents or not check.ok:
+        return check
+    digests: list[tuple[Path, str]] = []
+    for document in documents:
+        try:
+            with document.expanduser().open("rb") as handle:
+                digests.append((document, hashlib.file_digest(handle, "sha256").hexdigest()))
+        except OSError as exc:
+            raise ExportError(f"The document {document} cannot be read.") from exc
+    try:
+        found = recorded_files(path.expanduser(), check.manifest, {d for _, d in digests})
+    except (_CellMismatch, OSError, UnicodeDecodeError) as exc:  # it verified a moment ago
+        raise ExportError(f"The export {path} cannot be read.") from exc
+    listed = tuple({"file": str(doc), "sha256": digest, **found.get(digest, {})} for doc, digest in digests)
+    missing = next(((doc, digest) for doc, digest in digests if digest not in found), None)
+    if missing is None:
+        return dataclasses.replace(check, documents=listed)
+    doc, digest = missing
+    where = (
+        "of the entries this filtered export holds (the entry that recorded it may be outside its filters)"
+        if check.manifest.get("filtered")
+        else "of this export"
+    )
+    problem = (
+        f"the document {escape_controls(doc.name)} (SHA-256 {digest[:16]}…) is recorded in no entry {where}: "
+        "it was changed after suitcheck wrote it, or suitcheck did not write it"
+    )
+    return dataclasses.replace(
+        check, result=dataclasses.replace(check.result, ok=False, problem=problem), documents=listed
+    )
 
 
 def verify_prefix(earlier: Path, later: Path, trusted: set[str]) -> ExportVerification:

@@ -25,6 +25,7 @@ from suitcheck.audit.export import (
     trail_problem,
     verify_export,
     verify_prefix,
+    with_documents,
     write_export,
     xlsx_room,
 )
@@ -682,13 +683,19 @@ class AuditService:
         return trusted | {sealer.genesis_public_key}
 
     def verify_file(
-        self, actor: Actor, path: Path, earlier: Path | None = None, public_keys: list[str] | None = None
+        self,
+        actor: Actor,
+        path: Path,
+        earlier: Path | None = None,
+        public_keys: list[str] | None = None,
+        documents: Sequence[Path] = (),
     ) -> ExportVerification:
-        """Verify an export; with `earlier`, also prove that export is its prefix. Trusts
-        the given public keys, else this desk's installation and those its keyring trusts
-        (trusted_keys)."""
+        """Verify an export; with `earlier`, also prove that export is its prefix; with
+        `documents`, find the entry of the export that recorded writing each (export.with_documents).
+        Trusts the given public keys, else this desk's installation and those its keyring
+        trusts (trusted_keys)."""
         self._ctx.require(actor, Permission.VERIFY_AUDIT)
-        return verify_file_offline(path, self.trusted_keys(public_keys), earlier)
+        return verify_file_offline(path, self.trusted_keys(public_keys), earlier, documents)
 
     def export(
         self,
@@ -950,16 +957,18 @@ def _said_at_the_desk(result: chain.VerifyResult) -> chain.VerifyResult:
     return dataclasses.replace(result, problem=problem)
 
 
-def verify_file_offline(path: Path, trusted: set[str], earlier: Path | None = None) -> ExportVerification:
-    """Verify an export with only public keys: no store, no secret, no login. A file
-    that is missing is bad input; a manifest missing or damaged, or rows that cannot be
-    read, fail the verification."""
-    for given in (path, earlier):
+def verify_file_offline(
+    path: Path, trusted: set[str], earlier: Path | None = None, documents: Sequence[Path] = ()
+) -> ExportVerification:
+    """Verify an export with only public keys: no store, no secret, no login; with
+    `documents`, also find the entry of the export that recorded writing each
+    (export.with_documents). A file that is missing is bad input; a manifest missing or
+    damaged, or rows that cannot be read, fail the verification."""
+    for given in (path, earlier, *documents):
         if given is not None and not given.expanduser().is_file():
             raise InvalidInput(f"There is no file {given}.")
     try:
-        if earlier is not None:
-            return verify_prefix(earlier, path, trusted)
-        return verify_export(path, trusted)
+        check = verify_prefix(earlier, path, trusted) if earlier is not None else verify_export(path, trusted)
+        return with_documents(check, path, documents)
     except ExportError as exc:
         return ExportVerification(chain.VerifyResult(False, 0, problem=str(exc)), "missing", {})
