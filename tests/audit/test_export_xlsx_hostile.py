@@ -400,3 +400,41 @@ def test_a_resave_that_shows_every_row_and_column_still_verifies(
         },
     )
     assert services.audit.verify_file(compliance, out).ok
+
+
+WORKBOOK = "xl/workbook.xml"
+
+
+@pytest.mark.parametrize("attack", ["print area of the first rows", "a filter that shows only allows"])
+def test_a_block_kept_off_the_printed_or_filtered_sheet_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    attack: str,
+) -> None:
+    """Was BROKE: a print area (a defined name _xlnm.Print_Area) covering only the rows
+    before the block, or an autofilter whose criteria keep only the allows, gave the regulator
+    a printed or filtered sheet without the entry that hurt, and `audit verify` said OK of
+    the workbook (no cell was changed). suitcheck writes neither, and a re-save adds neither;
+    both are now refused."""
+    services, compliance, out = exported
+    row, last = _allow_cell(out)[1], _last_row(out)
+    edits: dict[str, dict[str, Edit]] = {
+        "print area of the first rows": {
+            WORKBOOK: lambda x: x.replace(
+                "</sheets>",
+                f'</sheets><definedNames><definedName name="_xlnm.Print_Area" localSheetId="0">'
+                f"audit!$A$1:$R${row}</definedName></definedNames>",
+                1,
+            )
+        },
+        "a filter that shows only allows": {
+            SHEET: lambda x: x.replace(
+                "</sheetData>",
+                f'</sheetData><autoFilter ref="A1:R{last}"><filterColumn colId="9">'
+                '<filters><filter val="allow"/></filters></filterColumn></autoFilter>',
+                1,
+            )
+        },
+    }
+    _rewrite(out, edits[attack])
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} hides rows or columns from whoever opens it" in problem, problem

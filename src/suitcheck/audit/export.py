@@ -1328,6 +1328,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
             raise ExportError(f"The workbook {path.name} has no sheet; it is not a suitcheck export.")
         _shown_as_held(book, path)
         _nothing_drawn(book, path)
+        _printed_whole(book, path)
         rows = _sheet_rows(book, book.worksheets[0], path)
         first_row = tuple(_next_row(rows, path, 1) or ())
         while first_row and first_row[-1] is None:
@@ -1400,6 +1401,32 @@ def _nothing_drawn(book: Any, path: Path) -> None:
                 )
 
 
+def _printed_whole(book: Any, path: Path) -> None:
+    """Refuse a workbook with a print area (the defined name _xlnm.Print_Area): a copy printed
+    for the regulator holds only the rows it covers, so a block below them is never on paper,
+    while every cell still holds its record's text. suitcheck writes no defined name; a
+    re-save by Excel or LibreOffice adds no print area."""
+    from openpyxl.xml.functions import fromstring  # defusedxml's parser when installed
+
+    archive = book._archive
+    try:
+        root = fromstring(archive.read("_rels/.rels"))
+        target = next(
+            str(link.get("Target", ""))
+            for link in root
+            if str(link.get("Type", "")).rstrip("/").endswith("/officeDocument")
+        )
+        workbook = fromstring(archive.read(posixpath.normpath(target).lstrip("/")))
+    except Exception as exc:  # no part, no such relationship, no XML: openpyxl read it otherwise
+        raise ExportError(f"The workbook {path.name} cannot be read.") from exc
+    for element in workbook.iter():
+        if str(element.tag).endswith("definedName") and str(element.get("name", "")).lower() == "_xlnm.print_area":
+            raise ExportError(
+                f"The workbook {path.name} hides rows or columns from whoever opens it (a print area), which can "
+                "keep an entry out of sight; it was edited."
+            )
+
+
 def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
     """The sheet's rows from its first, an empty tuple for each row number the sheet skips,
     every cell read whatever the sheet's <dimension> says. This is openpyxl's read-only
@@ -1463,7 +1490,8 @@ _LEAST_COLUMN_CHARACTERS = 1.0
 
 def _hides_some(parser: Any) -> bool:
     """Whether the parsed sheet keeps a row or column out of sight: a row or column hidden
-    (as Excel and LibreOffice hide them, also by a filter or a collapsed outline), a row of
+    (as Excel and LibreOffice hide them, also by a filter or a collapsed outline), a filter
+    with criteria (or a sort: rows shown in another order than their numbers), a row of
     (nearly) no height or a column of (nearly) no width, or rows hidden unless they say
     otherwise (the sheet's zeroHeight, or a default height of nearly nothing). Every cell
     still holds what its record says, so nothing else tells a reader who sees only the
@@ -1484,6 +1512,9 @@ def _hides_some(parser: Any) -> bool:
     for attrs in parser.column_dimensions.values():
         if flag(attrs.get("hidden")) or ("width" in attrs and below(attrs["width"], _LEAST_COLUMN_CHARACTERS)):
             return True
+    shown = getattr(parser, "auto_filter", None)  # a filter's criteria hide the rows they leave out
+    if shown is not None and (shown.filterColumn or shown.sortState is not None):
+        return True
     form = getattr(parser, "sheet_format", None)  # absent: rows are shown
     if form is None:
         return False
