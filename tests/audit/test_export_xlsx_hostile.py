@@ -438,3 +438,70 @@ def test_a_block_kept_off_the_printed_or_filtered_sheet_fails_with_a_sentence(
     _rewrite(out, edits[attack])
     problem = _failure(services, compliance, out)
     assert f"The workbook {out.name} hides rows or columns from whoever opens it" in problem, problem
+
+
+@pytest.mark.parametrize(
+    ("font", "fill"),
+    [
+        ('<font><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font>', None),  # white on white
+        ('<font><sz val="11"/><color theme="0"/><name val="Calibri"/></font>', None),  # the background's colour
+        ('<font><sz val="11"/><color indexed="9"/><name val="Calibri"/></font>', None),  # indexed white
+        ('<font><sz val="1"/><color theme="1"/><name val="Calibri"/></font>', None),  # too small to read
+        (None, '<fill><patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill></fill>'),  # black box
+    ],
+)
+def test_a_row_written_in_an_unreadable_style_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    font: str | None,
+    fill: str | None,
+) -> None:
+    """Was BROKE: a second cell style whose font is white (or the theme's background colour,
+    or one point high), or whose fill is black under black text, given to the cells of the row
+    that hurt, hid that entry from whoever read the workbook, and `audit verify` said OK (no
+    cell changed; fonts and colours were not checked). A cell style must now show dark text,
+    of a readable size, on no fill or a light one, as suitcheck and a re-save write it."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+
+    def styles(xml: str) -> str:
+        if font is not None:
+            xml = xml.replace('<fonts count="1">', '<fonts count="2">', 1).replace("</fonts>", f"{font}</fonts>", 1)
+        if fill is not None:
+            xml = xml.replace('<fills count="2">', '<fills count="3">', 1).replace("</fills>", f"{fill}</fills>", 1)
+        style = f'<xf numFmtId="0" fontId="{1 if font else 0}" fillId="{2 if fill else 0}" borderId="0" xfId="0"/>'
+        return xml.replace('<cellXfs count="1">', '<cellXfs count="2">', 1).replace("</cellXfs>", f"{style}</cellXfs>")
+
+    def sheet(xml: str) -> str:
+        start = xml.index(f'<row r="{row}"')
+        end = xml.index("</row>", start)
+        return xml[:start] + re.sub(r'<c r="([A-Z]+\d+)"', r'<c r="\1" s="1"', xml[start:end]) + xml[end:]
+
+    _rewrite(out, {STYLES: styles, SHEET: sheet})
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} gives cells a font or fill that can hide their text" in problem, problem
+
+
+def test_a_row_in_a_readable_second_style_still_verifies(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Held: a second style with black text on a pale yellow fill (a reader's highlight)
+    shows the row's text, and the workbook verifies."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+
+    def styles(xml: str) -> str:
+        xml = xml.replace('<fills count="2">', '<fills count="3">', 1).replace(
+            "</fills>",
+            '<fill><patternFill patternType="solid"><fgColor rgb="FFFFFF99"/></patternFill></fill></fills>',
+            1,
+        )
+        style = '<xf numFmtId="0" fontId="0" fillId="2" borderId="0" xfId="0" applyFill="1"/>'
+        return xml.replace('<cellXfs count="1">', '<cellXfs count="2">', 1).replace("</cellXfs>", f"{style}</cellXfs>")
+
+    def sheet(xml: str) -> str:
+        start = xml.index(f'<row r="{row}"')
+        end = xml.index("</row>", start)
+        return xml[:start] + re.sub(r'<c r="([A-Z]+\d+)"', r'<c r="\1" s="1"', xml[start:end]) + xml[end:]
+
+    _rewrite(out, {STYLES: styles, SHEET: sheet})
+    assert services.audit.verify_file(compliance, out).ok

@@ -1361,6 +1361,64 @@ def _shown_as_held(book: Any, path: Path) -> None:
             f"The workbook {path.name} gives cells a number format that can show them otherwise than they hold; "
             "it was edited."
         )
+    fonts, fills = book._fonts, book._fills
+    for style in book._cell_styles:
+        try:
+            font, fill = fonts[style.fontId], fills[style.fillId]
+        except IndexError:  # a style naming a font or fill the workbook lacks: read as none would be a guess
+            font = fill = None
+        if font is None or not _readable(font, fill):
+            raise ExportError(
+                f"The workbook {path.name} gives cells a font or fill that can hide their text (white, the "
+                "background's colour, too small, or a dark fill); it was edited."
+            )
+
+
+# Below this size (points) text is a line, not something anyone reads.
+_LEAST_FONT_POINTS = 6.0
+
+
+def _brightness(color: Any) -> float | None:
+    """A colour's brightness from 0 (black) to 1 (white), None when it cannot be told here
+    (a theme's accent colours are the theme's to choose). Automatic is the system's text
+    colour: black."""
+    from openpyxl.styles.colors import COLOR_INDEX
+
+    kind = getattr(color, "type", None)
+    if color is None or kind == "auto":
+        return 0.0
+    if kind == "rgb" and isinstance(color.rgb, str) and re.fullmatch("[0-9A-Fa-f]{6,8}", color.rgb):
+        r, g, b = (int(color.rgb[-6:][i : i + 2], 16) / 255 for i in (0, 2, 4))
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    tint = float(color.tint or 0.0)
+    if kind == "theme" and color.theme in (0, 1, 2, 3):  # light 1, dark 1, light 2, dark 2
+        base = 1.0 if color.theme in (0, 2) else 0.0
+        return base * (1 + tint) if tint < 0 else base + (1 - base) * tint
+    if kind == "indexed" and isinstance(color.indexed, int):
+        if color.indexed == 64:  # the system's foreground (text) colour
+            return 0.0
+        if 0 <= color.indexed < len(COLOR_INDEX):
+            return _brightness(type(color)(rgb=COLOR_INDEX[color.indexed]))
+    return None
+
+
+def _readable(font: Any, fill: Any) -> bool:
+    """Whether a cell style shows its text: dark text (auto, black, the theme's dark colours,
+    any colour of brightness under one half), of a readable size, on no fill or a light one.
+    suitcheck writes the theme's text colour on no fill; LibreOffice's re-save writes black.
+    A reader's highlight (a pale fill) passes; white text, the background's colour, a dark
+    box or text a point high does not, and neither does a colour or fill not told here."""
+    text = _brightness(font.color)
+    if text is None or text >= 0.5 or (font.sz is not None and float(font.sz) < _LEAST_FONT_POINTS):
+        return False
+    pattern = getattr(fill, "patternType", "gradient")  # a gradient fill has no pattern: not told here
+    if pattern in (None, "none", "gray125"):
+        return True
+    back = _brightness(fill.fgColor)
+    if pattern != "solid":
+        behind = _brightness(fill.bgColor)
+        back = None if back is None or behind is None else min(back, behind)
+    return back is not None and back >= 0.5
 
 
 # Relationships (by the last part of their type, strict OOXML's as well) to parts a spreadsheet
