@@ -17,6 +17,7 @@ from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services, open_services
+from suitcheck.services.audit_log import AuditFilter
 from suitcheck.services.errors import ClockWrong, InvalidInput, PermissionDenied
 from suitcheck.store.engine import StoreError
 from suitcheck.store.models import AuditEntry
@@ -638,3 +639,35 @@ def test_an_entry_added_at_the_head_dated_back_does_not_lower_a_closed_desks_flo
         assert all(e[3] != "check" or e[0] <= newest[0] for e in _trail(again))  # no decision recorded
     finally:
         again.close()
+
+
+def test_a_block_stamped_while_the_clock_ran_ahead_is_in_the_period_it_was_made(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: a check made while the desk's clock ran a year ahead is stamped a year on;
+    once an administrator recorded the correction, the day's export (`--since/--until` that
+    day) and its self-inspection left the block out (its stamp is next year's), and both
+    verified: the regulator's file of the day said nothing of it. An entry stamped later
+    than a clock correction that follows it in the trail counts at that correction's moment
+    (by then it surely existed): in the correction's period, not in the one it bears."""
+    from suitcheck.audit.export import _jsonl_records
+
+    services = sqlite_services
+    client, report = _expired_client(services, tmp_path)
+    advisor, root = staff(services, Role.ADVISOR), staff(services, Role.ADMIN, "t-root")
+    compliance = staff(services, Role.COMPLIANCE)
+    clock.now = NOW + dt.timedelta(days=365)
+    blocked = services.access.check(advisor, client, report).audit_id
+    clock.now = NOW + dt.timedelta(hours=1)  # put right
+    services.audit.correct_clock(root, "BIOS clock ran a year ahead; put right by IT")
+
+    day = tmp_path / "day.jsonl"
+    services.audit.export(compliance, day, "jsonl", AuditFilter(since=TODAY, until=TODAY))
+    assert services.audit.verify_file(compliance, day).ok
+    assert blocked in [r["seq"] for r in _jsonl_records(day)]
+    ahead = tmp_path / "ahead.jsonl"
+    stamped = TODAY + dt.timedelta(days=365)
+    services.audit.export(compliance, ahead, "jsonl", AuditFilter(since=stamped, until=stamped))
+    assert blocked not in [r["seq"] for r in _jsonl_records(ahead)]  # counted once, in its own period
+    made = services.inspection.write(compliance, TODAY, TODAY, tmp_path / "day.pdf")
+    assert made.data.decisions.get("block") == 1

@@ -165,6 +165,44 @@ def day_stamp(day: dt.date) -> str:
     return utc_stamp(day_start(day))
 
 
+def recorded_in(since: dt.date | None, until: dt.date | None) -> Any:
+    """The entries recorded in the firm's days [since, until] (either end open), as a SQL
+    condition on AuditEntry: those stamped in them (day_stamp), except an entry stamped while
+    a desk's clock ran ahead, which counts at the moment of the clock correction that
+    accepted the clock again after it (the first `clock-corrected` entry after it in the
+    trail stamped earlier than it: by then the entry surely existed), not at the future
+    moment it bears. Until session 26 such an entry (a block made on a clock a year ahead)
+    was in no export or self-inspection of the days it was made, and in those of a year on.
+    Without a correction in the trail this is the stamps' range alone."""
+    from sqlalchemy import and_, exists, or_
+    from sqlalchemy.orm import aliased
+
+    lo = day_stamp(since) if since else None
+    hi = day_stamp(until + dt.timedelta(days=1)) if until else None
+
+    def within(column: Any) -> list[Any]:
+        return [c for c in ((column >= lo) if lo else None, (column < hi) if hi else None) if c is not None]
+
+    if not within(AuditEntry.at):
+        return and_(True)
+    corrected, between = aliased(AuditEntry), aliased(AuditEntry)
+    later = (
+        corrected.action == AuditAction.CLOCK_CORRECTED.value,
+        corrected.seq > AuditEntry.seq,
+        corrected.at < AuditEntry.at,
+    )
+    first = ~exists().where(
+        between.action == AuditAction.CLOCK_CORRECTED.value,
+        between.seq > AuditEntry.seq,
+        between.seq < corrected.seq,
+        between.at < AuditEntry.at,
+    )
+    return or_(
+        and_(*within(AuditEntry.at), ~exists().where(*later)),
+        exists().where(*later, first, *within(corrected.at)),
+    )
+
+
 def utc_stamp(moment: dt.datetime) -> str:
     """`%Y-%m-%dT%H:%M:%S.%fZ` in UTC (isoformat writes the same text, several times faster
     than strftime: this runs for every entry)."""

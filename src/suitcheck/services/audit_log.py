@@ -171,11 +171,10 @@ def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
         .outerjoin(Report, Report.id == AuditEntry.report_id)
         .where(client_scope(actor))
     )
-    # `at` is an ISO-8601 UTC string, so string order is time order.
-    if flt.since:
-        stmt = stmt.where(AuditEntry.at >= chain.day_stamp(flt.since))
-    if flt.until:
-        stmt = stmt.where(AuditEntry.at < chain.day_stamp(flt.until + dt.timedelta(days=1)))
+    # `at` is an ISO-8601 UTC string, so string order is time order (an entry stamped while
+    # a clock ran ahead counts at the correction after it: chain.recorded_in).
+    if flt.since or flt.until:
+        stmt = stmt.where(chain.recorded_in(flt.since, flt.until))
     if flt.staff:
         stmt = stmt.where(AuditEntry.staff == flt.staff)
     if flt.investor_id is not None:

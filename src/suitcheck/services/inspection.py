@@ -88,8 +88,9 @@ def collect(
     validity_days: int,
 ) -> dict[str, Any]:
     """The period's figures, each one aggregate query (no per-decision Python work)."""
-    lo, hi = chain.day_stamp(period_from), chain.day_stamp(period_to + dt.timedelta(days=1))
-    in_period = (AuditEntry.at >= lo, AuditEntry.at < hi)
+    # Recorded in the period: an entry stamped while a clock ran ahead counts at the clock
+    # correction after it (chain.recorded_in), as in the period's audit export.
+    in_period = (chain.recorded_in(period_from, period_to),)
     checks = (AuditEntry.action == AuditAction.CHECK.value, *in_period)
 
     decisions: Counter[str] = Counter()
