@@ -305,7 +305,7 @@ def test_a_text_box_drawn_over_a_cell_fails_with_a_sentence(
         assert 'xmlns:r="' in book.read(SHEET).decode("utf-8")[:600]  # the sheet's r:id resolves
     problem = _failure(services, compliance, out)
     assert problem == (
-        f"The workbook {out.name} holds a drawing, picture, chart, embedded object or control "
+        f"The workbook {out.name} holds a drawing, picture, chart, embedded object, control or comment "
         "(xl/drawings/drawing1.xml), which can show text over its cells; it was edited."
     )
 
@@ -505,3 +505,54 @@ def test_a_row_in_a_readable_second_style_still_verifies(
 
     _rewrite(out, {STYLES: styles, SHEET: sheet})
     assert services.audit.verify_file(compliance, out).ok
+
+
+SHEET_RELS = "xl/worksheets/_rels/sheet1.xml.rels"
+
+
+@pytest.mark.parametrize("attack", ["a comment without its drawing", "a threaded comment", "an input message"])
+def test_text_shown_beside_a_cell_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    attack: str,
+) -> None:
+    """Was BROKE: comments were refused only with the VML drawing Excel writes beside them,
+    so a comments part (or Excel 365's threaded comments) related to the sheet without one,
+    reading "reversed on appeal" over the block, verified; so did a data validation whose input
+    message shows such text whenever the cell is selected. suitcheck writes none of them and
+    a re-save adds none; each is now refused as a drawing is."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    main = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+    comments = (
+        f'<?xml version="1.0" encoding="UTF-8"?><comments xmlns="{main}"><authors><author>x</author></authors>'
+        f'<commentList><comment ref="J{row}" authorId="0"><text><t>reversed on appeal</t></text></comment>'
+        "</commentList></comments>"
+    )
+    kinds = {
+        "a comment without its drawing": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/comments",
+        "a threaded comment": "http://schemas.microsoft.com/office/2017/10/relationships/threadedComment",
+    }
+    with zipfile.ZipFile(out, "a") as book:
+        if attack in kinds:
+            book.writestr("xl/comments1.xml", comments)
+            book.writestr(
+                SHEET_RELS,
+                '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/'
+                f'package/2006/relationships"><Relationship Id="rId9" Type="{kinds[attack]}" '
+                'Target="../comments1.xml"/></Relationships>',
+            )
+    if attack == "an input message":
+        _rewrite(
+            out,
+            {
+                SHEET: lambda x: x.replace(
+                    "</sheetData>",
+                    f'</sheetData><dataValidations count="1"><dataValidation allowBlank="1" showInputMessage="1" '
+                    f'promptTitle="note" prompt="reversed on appeal" sqref="J{row}"/></dataValidations>',
+                    1,
+                )
+            },
+        )
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} " in problem, problem
+    assert "can show text over its cells" in problem or "shows text beside its cells" in problem, problem

@@ -1424,13 +1424,25 @@ def _readable(font: Any, fill: Any) -> bool:
 # Relationships (by the last part of their type, strict OOXML's as well) to parts a spreadsheet
 # draws over or beside the cells: a text box or picture over a cell shows other text there.
 _DRAWN = frozenset(
-    ("drawing", "vmldrawing", "image", "chart", "chartsheet", "oleobject", "package", "control", "ctrlprop")
+    (
+        *("drawing", "vmldrawing", "image", "chart", "chartsheet", "oleobject", "package", "control", "ctrlprop"),
+        # A comment shows its text over the sheet (hovered, or always): Excel writes a VML
+        # drawing beside it, but LibreOffice and Excel 365 (threaded comments) need none.
+        *("comments", "threadedcomment", "threadedcomments"),
+    )
 )
 
 
+def _drawn(path: Path, part: str) -> ExportError:
+    return ExportError(
+        f"The workbook {path.name} holds a drawing, picture, chart, embedded object, control or comment "
+        f"({part}), which can show text over its cells; it was edited."
+    )
+
+
 def _nothing_drawn(book: Any, path: Path) -> None:
-    """Refuse a workbook with a drawing, picture, chart, embedded object or control, which
-    openpyxl's reader does not read: a text box anchored over a cell (filled white, reading
+    """Refuse a workbook with a drawing, picture, chart, embedded object, control or comment,
+    which openpyxl's reader does not read: a text box anchored over a cell (filled white, reading
     'block') shows the cell otherwise than it holds, as a custom number format would.
     suitcheck writes none; a re-save by Excel or LibreOffice adds none. Every relationship
     part is read, wherever it lies (a part's name says nothing: its relationship's type is
@@ -1453,10 +1465,7 @@ def _nothing_drawn(book: Any, path: Path) -> None:
                     owner = posixpath.dirname(posixpath.dirname(name))
                     target = posixpath.normpath(posixpath.join(owner, target)).lstrip("/")
                 part = escape_controls(target[:80])
-                raise ExportError(
-                    f"The workbook {path.name} holds a drawing, picture, chart, embedded object or control "
-                    f"({part}), which can show text over its cells; it was edited."
-                )
+                raise _drawn(path, part)
 
 
 def _printed_whole(book: Any, path: Path) -> None:
@@ -1532,6 +1541,12 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
                 f"The workbook {path.name} has conditional formatting or merged cells, which show cells otherwise "
                 "than they hold; it was edited."
             )
+        prompts = getattr(parser, "data_validations", None)
+        if prompts is not None and any(
+            v.showInputMessage and (v.prompt or v.promptTitle) for v in prompts.dataValidation
+        ):
+            # An input message shows its text beside the cell whenever it is selected.
+            raise _drawn(path, "a data validation's input message")
         if _hides_some(parser):
             raise ExportError(
                 f"The workbook {path.name} hides rows or columns from whoever opens it (hidden, or too narrow "
@@ -1865,15 +1880,18 @@ def with_documents(check: ExportVerification, path: Path, documents: Sequence[Pa
     if missing is None:
         return dataclasses.replace(check, documents=listed)
     doc, digest = missing
-    where = (
-        "of the entries this filtered export holds (the entry that recorded it may be outside its filters)"
-        if check.manifest.get("filtered")
-        else "of this export"
-    )
-    problem = (
-        f"the document {escape_controls(doc.name)} (SHA-256 {digest[:16]}…) is recorded in no entry {where}: "
-        "it was changed after suitcheck wrote it, or suitcheck did not write it"
-    )
+    name, short = escape_controls(doc.name), digest[:16]
+    if check.manifest.get("filtered"):
+        problem = (
+            f"the document {name} (SHA-256 {short}…) is recorded in none of the entries this filtered export holds "
+            "(the entry that recorded it may be outside its filters): it was changed after suitcheck wrote it, or "
+            "suitcheck did not write it"
+        )
+    else:
+        problem = (
+            f"the document {name} (SHA-256 {short}…) is recorded in no entry of this export: it was changed after "
+            "suitcheck wrote it, or suitcheck did not write it"
+        )
     return dataclasses.replace(
         check, result=dataclasses.replace(check.result, ok=False, problem=problem), documents=listed
     )

@@ -271,8 +271,23 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "The workbook {path_name} holds a drawing, picture, chart, embedded object or control ({part}), which can "
-        "show text over its cells; it was edited.",
+        "The workbook {path_name} holds a drawing, picture, chart, embedded object, control or comment ({part}), "
+        "which can show text over its cells; it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The workbook {path_name} hides rows or columns from whoever opens it (hidden, or too narrow to read), "
+        "which can keep an entry out of sight; it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The workbook {path_name} hides rows or columns from whoever opens it (a print area), which can keep an "
+        "entry out of sight; it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The workbook {path_name} gives cells a font or fill that can hide their text (white, the background's "
+        "colour, too small, or a dark fill); it was edited.",
     ),
     QT_TRANSLATE_NOOP("Messages", "The audit head {path} was altered; it no longer matches this installation's key."),
     QT_TRANSLATE_NOOP("Messages", "'{text_20}'… is not a suitcheck public key."),
@@ -573,6 +588,18 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "An exported entry lacks the field '{exc_args_0}'."),
     QT_TRANSLATE_NOOP("Messages", "The export {path} cannot be read."),
     QT_TRANSLATE_NOOP("Messages", "the file differs from the one the manifest describes"),
+    QT_TRANSLATE_NOOP("Messages", "The document {document} cannot be read."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the document {name} (SHA-256 {short}…) is recorded in no entry of this export: it was changed after "
+        "suitcheck wrote it, or suitcheck did not write it",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the document {name} (SHA-256 {short}…) is recorded in none of the entries this filtered export holds "
+        "(the entry that recorded it may be outside its filters): it was changed after suitcheck wrote it, or "
+        "suitcheck did not write it",
+    ),
     QT_TRANSLATE_NOOP(
         "Messages",
         "the export holds {result_count} entries but its manifest says {manifest_get_count} (truncated or padded)",

@@ -2478,10 +2478,6 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 含有条件格式或合并单元格，显示的内容与单元格实际内容不同；文件已被修改。</translation>
     </message>
     <message>
-        <source>The workbook {path_name} holds a drawing, picture, chart, embedded object or control ({part}), which can show text over its cells; it was edited.</source>
-        <translation>工作簿 {path_name} 含有绘图、图片、图表、嵌入对象或控件（{part}），可能在单元格上显示其他文字；文件已被修改。</translation>
-    </message>
-    <message>
         <source>The audit head {path} was altered; it no longer matches this installation&apos;s key.</source>
         <translation>审计链头记录 {path} 已被改动；与本安装的密钥不再相符。</translation>
     </message>
@@ -2876,6 +2872,18 @@ Store: {store}</source>
     <message>
         <source>the file differs from the one the manifest describes</source>
         <translation>文件与清单所描述的不一致</translation>
+    </message>
+    <message>
+        <source>The document {document} cannot be read.</source>
+        <translation>无法读取文件 {document}。</translation>
+    </message>
+    <message>
+        <source>the document {name} (SHA-256 {short}…) is recorded in no entry of this export: it was changed after suitcheck wrote it, or suitcheck did not write it</source>
+        <translation>文件 {name}（SHA-256 {short}…）不见于本导出的任何一条记录：它在 suitcheck 写出后被修改过，或并非 suitcheck 所写</translation>
+    </message>
+    <message>
+        <source>the document {name} (SHA-256 {short}…) is recorded in none of the entries this filtered export holds (the entry that recorded it may be outside its filters): it was changed after suitcheck wrote it, or suitcheck did not write it</source>
+        <translation>文件 {name}（SHA-256 {short}…）不见于本筛选导出所含的任何一条记录（记录它的那一条可能不在筛选范围内）：它在 suitcheck 写出后被修改过，或并非 suitcheck 所写</translation>
     </message>
     <message>
         <source>the export holds {result_count} entries but its manifest says {manifest_get_count} (truncated or padded)</source>
@@ -3420,6 +3428,22 @@ Store: {store}</source>
     <message>
         <source>This computer&apos;s clock reads {clock}, but the database server&apos;s clock reads {server}; nothing was done. Correct the computer&apos;s clock and try again.</source>
         <translation>本机时钟显示 {clock}，而数据库服务器的时钟显示 {server}，本次操作未执行。请校正本机时钟后重试。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} holds a drawing, picture, chart, embedded object, control or comment ({part}), which can show text over its cells; it was edited.</source>
+        <translation>工作簿 {path_name} 含有绘图、图片、图表、嵌入对象、控件或批注（{part}），可能在单元格上显示其他文字；文件已被修改。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} hides rows or columns from whoever opens it (hidden, or too narrow to read), which can keep an entry out of sight; it was edited.</source>
+        <translation>工作簿 {path_name} 对打开它的人隐藏了行或列（设为隐藏，或窄得无法阅读），可能使某条记录不被看到；文件已被修改。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} hides rows or columns from whoever opens it (a print area), which can keep an entry out of sight; it was edited.</source>
+        <translation>工作簿 {path_name} 对打开它的人隐藏了行或列（设置了打印区域），可能使某条记录不被看到；文件已被修改。</translation>
+    </message>
+    <message>
+        <source>The workbook {path_name} gives cells a font or fill that can hide their text (white, the background&apos;s colour, too small, or a dark fill); it was edited.</source>
+        <translation>工作簿 {path_name} 为单元格设置了可能隐藏其文字的字体或填充（白色、背景色、字号过小或深色填充）；文件已被修改。</translation>
     </message>
     <message>
         <source>Writing the distribution list failed: its temporary part file in the target folder was changed by another program; no file was written. Write the list to a folder only you can write to.</source>
