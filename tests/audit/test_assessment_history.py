@@ -266,3 +266,36 @@ def test_a_profile_suitcheck_never_writes_is_one_sentence(history: Services, com
         history.investors.history(compliance, "H2")
     with pytest.raises(ServiceError, match="latest assessment differs"):
         history.investors.write_confirmation(compliance, "H2", tmp_path / "sheet.pdf")
+
+
+def test_a_note_the_trail_does_not_record_is_not_printed_on_the_confirmation_sheet(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: a client added by an import has an assessment row whose note ("import FILE
+    sha256:…") its `client-added` entry does not record, so `audit verify` does not compare
+    it. An insider who rewrote that note in SQL ("本人已在营业部现场完成纸质问卷并充分知悉风险")
+    had it printed on the confirmation sheet the client signs, under "Where it was made",
+    and the sheet's entry and the trail said nothing of it. The sheet now prints a note only
+    when the entry that recorded the assessment records that note."""
+    from pdfminer.high_level import extract_text
+
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    services.client_files.import_clients(compliance, write_csv(tmp_path / "clients.csv", client_rows(1)))
+    honest = tmp_path / "honest.pdf"
+    services.investors.write_confirmation(compliance, "A000000", honest)
+    assert "import clients.csv" not in extract_text(str(honest)).replace("\n", "")  # not the trail's either
+
+    forged = "本人已在营业部现场完成纸质问卷并充分知悉风险"
+    sql(services, f"UPDATE assessment SET note = '{forged}'")
+    assert problem(services, compliance) is None  # the entry does not record it: nothing compared
+    sheet = tmp_path / "sheet.pdf"
+    services.investors.write_confirmation(compliance, "A000000", sheet)
+    assert forged not in extract_text(str(sheet)).replace("\n", "")
+
+    # A note the trail records is printed as before.
+    add_client(services, compliance, "N1", None, None)
+    services.investors.assess(compliance, "N1", RiskProfile.C3, TODAY, note="外部测评：某银行")
+    noted = tmp_path / "noted.pdf"
+    services.investors.write_confirmation(compliance, "N1", noted)
+    assert "外部测评：某银行" in extract_text(str(noted)).replace("\n", "")

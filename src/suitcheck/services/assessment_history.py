@@ -27,6 +27,7 @@ store of a million clients.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import itertools
@@ -176,14 +177,18 @@ def _grouped(rows: Iterable[Any], make: Callable[[Any], Any]) -> Iterator[tuple[
 
 def _pairing(rows: list[Facts], entries: list[Facts]) -> tuple[list[bool], list[Facts]]:
     """Each row with an entry that records it: whether it found one, and the entries left."""
+    paired, left = _paired(rows, entries)
+    return [entry is not None for entry in paired], left
+
+
+def _paired(rows: list[Facts], entries: list[Facts]) -> tuple[list[Facts | None], list[Facts]]:
+    """Each row's entry that records it (None: no entry does), and the entries left."""
     left = list(entries)
-    found: list[bool] = []
+    paired: list[Facts | None] = []
     for row in rows:
         match = next((i for i, entry in enumerate(left) if matches(row, entry)), None)
-        found.append(match is not None)
-        if match is not None:
-            del left[match]
-    return found, left
+        paired.append(left.pop(match) if match is not None else None)
+    return paired, left
 
 
 def _pair_off(rows: list[Facts], entries: list[Facts]) -> tuple[Facts | None, Facts | None]:
@@ -199,6 +204,9 @@ class ClientHistory:
 
     recorded: list[bool]  # each row: whether the trail records it as it stands
     latest_recorded: bool  # the newest row is what the trail recorded last for the client
+    # Each row: whether the entry that records it records its note too (an import's new
+    # client's entry does not: that note is not compared, so nothing vouches for it).
+    note_recorded: list[bool] = dataclasses.field(default_factory=list)
 
 
 def client_history(conn: Any, investor_id: int) -> ClientHistory:
@@ -208,9 +216,11 @@ def client_history(conn: Any, investor_id: int) -> ClientHistory:
     rows = [stored(r) for r in conn.execute(_ROWS.where(_A.investor_id == investor_id))]
     made = (recorded(r.facts) for r in conn.execute(_ENTRIES.where(AuditEntry.investor_id == investor_id)))
     entries = [entry for entry in made if entry is not None]
-    found = _pairing(rows, entries)[0]
+    paired = _paired(rows, entries)[0]
+    found = [entry is not None for entry in paired]
     latest = bool(rows and entries) and found[-1] and matches(rows[-1], entries[-1])
-    return ClientHistory(found, latest)
+    notes = [entry is not None and entry[_NOTE] is not _ABSENT for entry in paired]
+    return ClientHistory(found, latest, notes)
 
 
 class HistoryCheck:

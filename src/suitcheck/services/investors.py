@@ -1186,7 +1186,9 @@ class InvestorService:
                 score=latest.score,
                 answers=answers,
                 answers_hash=latest.answers_hash,
-                note=latest.note,
+                # Only a note the trail records: one it does not (an import's new client) is
+                # compared by nothing, so an edit in SQL would be printed for the client to sign.
+                note=latest.note if history.note_recorded[current] else None,
                 permits=[
                     (level.code, outcome.value)
                     for level, outcome in permits_after(investor, profile, False, latest.assessed_on, today, policy)
