@@ -267,3 +267,36 @@ def test_a_client_of_no_branch_is_not_the_importers_own(services: Services, tmp_
     attempts = [e for e in services.audit.browse(w.hq_compliance, limit=500) if e.action == "client-out-of-branch"]
     causes = sorted((e.investor_id, json.loads(e.facts)["cause"]) for e in attempts)
     assert causes == [(b1.id, "import-account")] * 2 + [(b1.id, "other-branch")]  # the two files, the look-up
+
+
+def test_a_client_moved_out_keeps_the_branchs_entries_about_them_in_its_audit_export(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: a branch-scoped export holds the entries about the branch's clients, read
+    as the clients stand now. A branch's compliance officer who moved a client out to another
+    branch (a reason given, audited) then exported the branch's trail for the regulator: the
+    client's blocked checks made at the branch, and the move itself, were gone from the file,
+    and it verified. The branch's export now also holds the entries about a client made while
+    the client was the branch's (up to and with the move out); none made after the move."""
+    from suitcheck.audit.export import _jsonl_records
+
+    services = sqlite_services
+    w = make_world(services, tmp_path)
+    services.auth.create_staff(w.root, "t-b2-officer", PASSWORD, Role.COMPLIANCE, branch="B2")
+    officer = services.auth.login("t-b2-officer", PASSWORD)
+    services.auth.create_staff(w.root, "t-b3-advisor", PASSWORD, Role.ADVISOR, branch="B3")
+    b3_advisor = services.auth.login("t-b3-advisor", PASSWORD)
+    r5 = import_text_report(services, w.hq_compliance, tmp_path, level="高风险")
+    blocked = services.access.check(officer, "B1", r5)
+    assert not blocked.decision.allowed
+    services.investors.move(officer, "B1", "B3", "客户迁居")
+    after = services.access.check(b3_advisor, "B1", r5).audit_id
+
+    out = tmp_path / "b2.jsonl"
+    services.audit.export(officer, out, "jsonl")
+    assert services.audit.verify_file(officer, out).ok
+    records = list(_jsonl_records(out))
+    seqs = [r["seq"] for r in records]
+    assert blocked.audit_id in seqs
+    assert "client-moved" in [r["action"] for r in records]
+    assert after not in seqs  # made at B3, after the move: not B2's

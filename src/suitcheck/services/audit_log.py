@@ -43,7 +43,7 @@ from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
 from suitcheck.services.integrity import check_state
-from suitcheck.services.scope import client_scope, names_client, names_staff, sees_all_branches
+from suitcheck.services.scope import entry_scope, names_client, names_staff, sees_all_branches
 
 __all__ = [
     "AuditFilter",
@@ -169,7 +169,7 @@ def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
         select(*_ROW_COLUMNS)
         .outerjoin(Investor, Investor.id == AuditEntry.investor_id)
         .outerjoin(Report, Report.id == AuditEntry.report_id)
-        .where(client_scope(actor))
+        .where(entry_scope(actor))
     )
     # `at` is an ISO-8601 UTC string, so string order is time order (an entry stamped while
     # a clock ran ahead counts at the correction after it: chain.recorded_in).

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from typing import Any, NoReturn
 
-from sqlalchemy import ColumnElement, and_, bindparam, false, select, true
+from sqlalchemy import ColumnElement, and_, bindparam, exists, false, literal, or_, select, true
 from sqlalchemy.engine import Connection
+from sqlalchemy.orm import aliased
 
+from suitcheck.domain.codes import AuditAction
 from suitcheck.services.context import Actor, HiddenClient
 from suitcheck.services.errors import NotFound
-from suitcheck.store.models import Investor, Staff
+from suitcheck.store.models import AuditEntry, Branch, Investor, Staff
 
 
 def _reach(actor: Actor) -> str:
@@ -35,6 +37,40 @@ def client_scope(actor: Actor, column: Any = None) -> ColumnElement[bool]:
     if reach != "branch":
         return true() if reach == "all" else false()
     return (Investor.branch_id if column is None else column) == actor.branch_id
+
+
+def entry_scope(actor: Actor) -> ColumnElement[bool]:
+    """The WHERE clause of the audit entries `actor` sees (the audit view and export, with
+    Investor joined on the entry's client): those about the clients `client_scope` gives,
+    and for a branch-scoped actor also those about a client made while the client was their
+    branch's, up to and with the `client-moved` entry that took the client out (the first
+    move at or after the entry names their branch as `from`). A client moved out keeps its
+    history there in the branch's trail; what it does at its new branch is not the old
+    one's. (Until session 26 a branch's officer who moved a client out took its blocked
+    checks, and the move, out of the branch's export for the regulator.)"""
+    scope = client_scope(actor)
+    if _reach(actor) != "branch":
+        return scope
+    move, between = aliased(AuditEntry), aliased(AuditEntry)
+    moved = AuditAction.CLIENT_MOVED.value
+    code = select(Branch.code).where(Branch.id == actor.branch_id).scalar_subquery()
+    # Codes are [A-Z0-9-] (domain.branches): no LIKE wildcard; in canonical JSON the key and
+    # its value are written `"from":"CODE"`, which no text inside a string value can hold.
+    out_of_branch = move.facts.like(literal('%"from":"') + code + literal('"%'))
+    first = ~exists().where(
+        between.action == moved,
+        between.investor_id == AuditEntry.investor_id,
+        between.seq >= AuditEntry.seq,
+        between.seq < move.seq,
+    )
+    was_here = exists().where(
+        move.action == moved,
+        move.investor_id == AuditEntry.investor_id,
+        move.seq >= AuditEntry.seq,
+        first,
+        out_of_branch,
+    )
+    return or_(scope, and_(AuditEntry.investor_id.is_not(None), was_here))
 
 
 # client_scope for statements compiled once (store.prepared): one clause per reach, the
