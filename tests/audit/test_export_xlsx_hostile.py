@@ -448,6 +448,11 @@ def test_a_block_kept_off_the_printed_or_filtered_sheet_fails_with_a_sentence(
         ('<font><sz val="11"/><color indexed="9"/><name val="Calibri"/></font>', None),  # indexed white
         ('<font><sz val="1"/><color theme="1"/><name val="Calibri"/></font>', None),  # too small to read
         (None, '<fill><patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill></fill>'),  # black box
+        (  # a gradient from black to black
+            None,
+            '<fill><gradientFill degree="90"><stop position="0"><color rgb="FF000000"/></stop>'
+            '<stop position="1"><color rgb="FF000000"/></stop></gradientFill></fill>',
+        ),
     ],
 )
 def test_a_row_written_in_an_unreadable_style_fails_with_a_sentence(

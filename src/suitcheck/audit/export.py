@@ -1414,6 +1414,8 @@ def _readable(font: Any, fill: Any) -> bool:
     pattern = getattr(fill, "patternType", "gradient")  # a gradient fill has no pattern: not told here
     if pattern in (None, "none", "gray125"):
         return True
+    if pattern == "gradient":
+        return False
     back = _brightness(fill.fgColor)
     if pattern != "solid":
         behind = _brightness(fill.bgColor)
