@@ -340,6 +340,7 @@ def test_a_workbook_that_inflates_beyond_any_workbook_is_refused_unread(
         "row hidden, as true",
         "row zero high",
         "row a hair high",
+        "row NaN high",
         "every row zero high but those shown",
         "decision column hidden",
         "decision column zero wide",
@@ -363,6 +364,7 @@ def test_a_block_hidden_from_the_reader_fails_with_a_sentence(
         "row hidden, as true": lambda x: x.replace(opening, f'{opening} hidden="true"', 1),
         "row zero high": lambda x: x.replace(opening, f'{opening} ht="0" customHeight="1"', 1),
         "row a hair high": lambda x: x.replace(opening, f'{opening} ht="0.75" customHeight="1"', 1),
+        "row NaN high": lambda x: x.replace(opening, f'{opening} ht="NaN" customHeight="1"', 1),
         # Rows are hidden unless they say otherwise; every row but the block's says so.
         "every row zero high but those shown": lambda x: re.sub(
             r'<row r="(\d+)"',
@@ -447,6 +449,7 @@ def test_a_block_kept_off_the_printed_or_filtered_sheet_fails_with_a_sentence(
         ('<font><sz val="11"/><color theme="0"/><name val="Calibri"/></font>', None),  # the background's colour
         ('<font><sz val="11"/><color indexed="9"/><name val="Calibri"/></font>', None),  # indexed white
         ('<font><sz val="1"/><color theme="1"/><name val="Calibri"/></font>', None),  # too small to read
+        ('<font><sz val="NaN"/><color theme="1"/><name val="Calibri"/></font>', None),  # no size at all
         (None, '<fill><patternFill patternType="solid"><fgColor rgb="FF000000"/></patternFill></fill>'),  # black box
         (  # a gradient from black to black
             None,

@@ -17,6 +17,7 @@ import hashlib
 import io
 import itertools
 import json
+import math
 import os
 import posixpath
 import re
@@ -1409,7 +1410,8 @@ def _readable(font: Any, fill: Any) -> bool:
     A reader's highlight (a pale fill) passes; white text, the background's colour, a dark
     box or text a point high does not, and neither does a colour or fill not told here."""
     text = _brightness(font.color)
-    if text is None or text >= 0.5 or (font.sz is not None and float(font.sz) < _LEAST_FONT_POINTS):
+    size = float(font.sz) if font.sz is not None else _LEAST_FONT_POINTS
+    if text is None or text >= 0.5 or not math.isfinite(size) or size < _LEAST_FONT_POINTS:
         return False
     pattern = getattr(fill, "patternType", "gradient")  # a gradient fill has no pattern: not told here
     if pattern in (None, "none", "gray125"):
@@ -1577,9 +1579,10 @@ def _hides_some(parser: Any) -> bool:
 
     def below(value: object, least: float) -> bool:
         try:
-            return float(str(value)) < least
+            size = float(str(value))
         except ValueError:
             return True  # a size no spreadsheet writes: refused, not guessed
+        return not math.isfinite(size) or size < least  # NaN compares false with everything
 
     for attrs in parser.row_dimensions.values():
         if flag(attrs.get("hidden")) or ("ht" in attrs and below(attrs["ht"], _LEAST_ROW_POINTS)):
@@ -1593,7 +1596,10 @@ def _hides_some(parser: Any) -> bool:
     form = getattr(parser, "sheet_format", None)  # absent: rows are shown
     if form is None:
         return False
-    return bool(form.zeroHeight) or (form.defaultRowHeight is not None and form.defaultRowHeight < _LEAST_ROW_POINTS)
+    default = form.defaultRowHeight
+    return bool(form.zeroHeight) or (
+        default is not None and (not math.isfinite(default) or default < _LEAST_ROW_POINTS)
+    )
 
 
 def _next_row(rows: Iterator[Sequence[Any]], path: Path, number: int) -> Sequence[Any] | None:
