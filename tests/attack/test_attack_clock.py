@@ -648,8 +648,9 @@ def test_a_block_stamped_while_the_clock_ran_ahead_is_in_the_period_it_was_made(
     once an administrator recorded the correction, the day's export (`--since/--until` that
     day) and its self-inspection left the block out (its stamp is next year's), and both
     verified: the regulator's file of the day said nothing of it. An entry stamped later
-    than a clock correction that follows it in the trail counts at that correction's moment
-    (by then it surely existed): in the correction's period, not in the one it bears."""
+    than a clock correction that follows it in the trail is also in the correction's period
+    (by then it surely existed), and stays in the one it bears: a correction, an
+    administrator's word, adds entries to a period and never takes one out."""
     from suitcheck.audit.export import _jsonl_records
 
     services = sqlite_services
@@ -668,6 +669,32 @@ def test_a_block_stamped_while_the_clock_ran_ahead_is_in_the_period_it_was_made(
     ahead = tmp_path / "ahead.jsonl"
     stamped = TODAY + dt.timedelta(days=365)
     services.audit.export(compliance, ahead, "jsonl", AuditFilter(since=stamped, until=stamped))
-    assert blocked not in [r["seq"] for r in _jsonl_records(ahead)]  # counted once, in its own period
+    assert blocked in [r["seq"] for r in _jsonl_records(ahead)]  # not taken out of the period it bears
     made = services.inspection.write(compliance, TODAY, TODAY, tmp_path / "day.pdf")
     assert made.data.decisions.get("block") == 1
+
+
+def test_a_false_clock_correction_takes_no_entry_out_of_its_period(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """Held (against this session's own first reading of a correction): on SQLite an
+    administrator can set the clock back ten days and record a correction, whose entry is
+    then stamped before the day's blocks. Those blocks must stay in the day's export: a
+    correction adds the entries before it to its own period, it never takes them out of the
+    period their stamps name."""
+    from suitcheck.audit.export import _jsonl_records
+
+    services = sqlite_services
+    client, report = _expired_client(services, tmp_path)
+    advisor, root = staff(services, Role.ADVISOR), staff(services, Role.ADMIN, "t-root")
+    compliance = staff(services, Role.COMPLIANCE)
+    blocked = services.access.check(advisor, client, report).audit_id
+    clock.now = NOW - dt.timedelta(days=10)
+    services.audit.correct_clock(root, "the clock ran ahead (it did not)")
+    day = tmp_path / "day.jsonl"
+    services.audit.export(compliance, day, "jsonl", AuditFilter(since=TODAY, until=TODAY))
+    assert blocked in [r["seq"] for r in _jsonl_records(day)]
+    earlier = tmp_path / "earlier.jsonl"
+    back = TODAY - dt.timedelta(days=10)
+    services.audit.export(compliance, earlier, "jsonl", AuditFilter(since=back, until=back))
+    assert blocked in [r["seq"] for r in _jsonl_records(earlier)]  # and in the correction's day

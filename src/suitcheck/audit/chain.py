@@ -167,13 +167,15 @@ def day_stamp(day: dt.date) -> str:
 
 def recorded_in(since: dt.date | None, until: dt.date | None) -> Any:
     """The entries recorded in the firm's days [since, until] (either end open), as a SQL
-    condition on AuditEntry: those stamped in them (day_stamp), except an entry stamped while
-    a desk's clock ran ahead, which counts at the moment of the clock correction that
-    accepted the clock again after it (the first `clock-corrected` entry after it in the
-    trail stamped earlier than it: by then the entry surely existed), not at the future
-    moment it bears. Until session 26 such an entry (a block made on a clock a year ahead)
-    was in no export or self-inspection of the days it was made, and in those of a year on.
-    Without a correction in the trail this is the stamps' range alone."""
+    condition on AuditEntry: those stamped in them (day_stamp), and also an entry stamped
+    while a desk's clock ran ahead, in the days of the clock correction that accepted the
+    clock again after it (the first `clock-corrected` entry after it in the trail stamped
+    earlier than it: by then the entry surely existed). Such an entry is in both periods,
+    never taken out of the one its stamp names: a correction (an administrator's recorded
+    word, on SQLite whatever the clock reads) can add entries to a period, never hide one.
+    Until session 26 a block made on a clock a year ahead was in no export or
+    self-inspection of the days it was made. Without a correction in the trail this is the
+    stamps' range alone."""
     from sqlalchemy import and_, exists, or_
     from sqlalchemy.orm import aliased
 
@@ -197,10 +199,7 @@ def recorded_in(since: dt.date | None, until: dt.date | None) -> Any:
         between.seq < corrected.seq,
         between.at < AuditEntry.at,
     )
-    return or_(
-        and_(*within(AuditEntry.at), ~exists().where(*later)),
-        exists().where(*later, first, *within(corrected.at)),
-    )
+    return or_(and_(*within(AuditEntry.at)), exists().where(*later, first, *within(corrected.at)))
 
 
 def utc_stamp(moment: dt.datetime) -> str:
