@@ -61,6 +61,9 @@ CHECK_WAIT_NOTICE_MS = 800
 # While report windows are open, how often the desk asks whether the client may still be
 # given their reports (recheck_viewers): a change made at another desk reaches no check here.
 VIEWER_RECHECK_MS = 30_000
+# How often an idle desk looks whether the firm's day has changed under the decision and
+# the column it shows (an assessment expires at midnight; nothing is asked of the store).
+DAY_WATCH_MS = 60_000
 
 
 def _discard(pages: PdfPages | None) -> None:
@@ -141,6 +144,10 @@ class MainWindow(QMainWindow):
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(max(1, minutes) * 60_000)
         self.idle_timer.timeout.connect(lambda: self.lock(idle=True))
+        self._day_watch = QTimer(self)
+        self._day_watch.setInterval(DAY_WATCH_MS)
+        self._day_watch.timeout.connect(self.watch_the_day)
+        self._day_watch.start()
         app_instance().installEventFilter(self)
         self.idle_timer.start()
         self.locked = False  # the lock screen is up
@@ -741,6 +748,27 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("{n} reports shown").format(n=count) + ("+" if self.report_model.canFetchMore() else ""), 4000
         )
+
+    def watch_the_day(self) -> None:
+        """A desk left as it was past midnight (the firm's day) showed yesterday's decision,
+        ALLOWED for an assessment that expired at midnight, with Open enabled, and the
+        column's verdicts of yesterday, until someone touched it. Once the day has changed,
+        the decision is taken off the panel (check again: Enter) and the column previewed
+        again; nothing is recorded until the clerk checks."""
+        if self.locked or self.session_over:
+            return
+        today = self.services.ctx.shown_today()
+        result = self._current_result()
+        if result is not None and result.decision.decided_on != today:
+            self.decision.show_hint(
+                self.tr(
+                    "A new day has begun since this decision (an assessment may have expired): check again (Enter)."
+                )
+            )
+            self._update_actions()
+            self._refresh_verdicts(reset=True)
+        elif self._verdicts_basis is not None and self._verdicts_basis.day != today:
+            self._refresh_verdicts(reset=True)
 
     def _keep_decision_columns_whole(self) -> None:
         """The verdict and the level (with its ⚠ for an open finding) are never cut: as

@@ -2008,6 +2008,10 @@ Store: {store}</source>
         <translation>显示 {n} 份研报</translation>
     </message>
     <message>
+        <source>A new day has begun since this decision (an assessment may have expired): check again (Enter).</source>
+        <translation>此判定作出后已进入新的一天（风险测评可能已过期）：请重新核查（Enter）。</translation>
+    </message>
+    <message>
         <source>The report opens once its decision is in.</source>
         <translation>核查结论一出即打开该研报。</translation>
     </message>
