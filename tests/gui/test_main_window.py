@@ -15,14 +15,17 @@ from suitcheck.domain.decision import Outcome
 from suitcheck.gui.dialogs import ReportViewer
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
-from tests.gui.conftest import password_answered
+from tests.gui.conftest import START_UP_MS, password_answered
 
 
 def find_client(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[no-untyped-def]
     window.client_search.clear()
     qtbot.keyClicks(window.client_search, text)
     try:
-        qtbot.waitUntil(lambda: window.client is not None and window.client.account == text, timeout=5000)
+        # START_UP_MS, not 5 s: a fresh desk's first search once took longer on a loaded CI
+        # machine (search under way, one pool thread busy: session 26). If it still does not
+        # come, the message says where every thread was.
+        qtbot.waitUntil(lambda: window.client is not None and window.client.account == text, timeout=START_UP_MS)
     except qtbot.TimeoutError:
         pane = window.client_pane
         shown = window.client.account if window.client else None
@@ -30,8 +33,21 @@ def find_client(qtbot, window: MainWindow, text: str) -> None:  # type: ignore[n
         raise AssertionError(
             f"the search for {text!r} did not show that client: search box {window.client_search.text()!r}, "
             f"client shown {shown!r}, search under way {pane.searching}, {pane.model.rowCount()} rows listed, "
-            f"current row {pane.view.currentIndex().row()}, shared pool threads busy {busy}"
+            f"current row {pane.view.currentIndex().row()}, shared pool threads busy {busy}\n" + thread_stacks()
         ) from None
+
+
+def thread_stacks() -> str:
+    """Where every Python thread of this process is, for a wait that timed out."""
+    import sys
+    import threading
+    import traceback
+
+    names = {t.ident: t.name for t in threading.enumerate()}
+    return "\n".join(
+        f"--- thread {names.get(ident, ident)}:\n" + "".join(traceback.format_stack(frame))
+        for ident, frame in sys._current_frames().items()
+    )
 
 
 def pick_report(qtbot, window: MainWindow, title_part: str, decided: bool = True) -> None:  # type: ignore[no-untyped-def]
