@@ -17,6 +17,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.ingest import LEVEL_READER
 from suitcheck.services import Services
 from suitcheck.services.errors import ServiceError
+from suitcheck.services.reports import FINDING_LEVEL_NOT_READ_AGAIN as NOT_READ_AGAIN
 from suitcheck.services.reports import StoredFile
 from suitcheck.store.models import ReportContent
 from tests.conftest import add_client, staff
@@ -231,3 +232,34 @@ def test_an_original_replaced_outside_suitcheck_is_never_handed_to_the_reader(
     with pytest.raises(ServiceError, match="cannot be read again now; no distribution list is made"):
         list(services.access.eligible(compliance, report))
     assert reads == []
+    # Compliance is told once, in the report's findings (its queue, the self-inspection),
+    # however many decisions met it; rating the report settles it.
+    (finding,) = [f for f in services.reports.get(compliance, report).open_findings if f.code == NOT_READ_AGAIN]
+    assert finding.detail == "imported as R1 by an older version; its stored file is not the one its record names"
+    services.reports.set_level(compliance, report, RiskLevel.R5)
+    assert [f for f in services.reports.get(compliance, report).open_findings if f.code == NOT_READ_AGAIN] == []
+
+
+def test_a_finding_that_a_level_could_not_be_read_again_is_settled_once_it_is(
+    sqlite_services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The worker failed at one check (over a limit, ended): a finding, once; the next check
+    reads it, stores it as read, and settles the finding."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    add_client(services, compliance, "C5-client", RiskProfile.C5)
+    report = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=None)
+
+    from suitcheck.services import access, reports
+
+    real = reports.handed_out
+    monkeypatch.setattr(access, "handed_out", lambda stored, policy: None)
+    for _ in range(2):
+        assert services.access.check(advisor, "C5-client", report).decision.reasons == (Reason.REPORT_UNRATED,)
+    findings = [f for f in services.reports.get(compliance, report).open_findings if f.code == NOT_READ_AGAIN]
+    assert [f.detail for f in findings] == ["imported as R5 by an older version; its stored file cannot be read now"]
+    monkeypatch.setattr(access, "handed_out", real)
+    assert services.access.check(advisor, "C5-client", report).decision.allowed
+    view = services.reports.get(compliance, report)
+    assert [f for f in view.open_findings if f.code == NOT_READ_AGAIN] == []
+    assert services.audit.verify(compliance).ok

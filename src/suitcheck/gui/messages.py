@@ -1004,6 +1004,11 @@ TEMPLATES: tuple[str, ...] = (
         "Messages", "rated {level}, subject implies {subject} (subject table of policy version {version})"
     ),
     QT_TRANSLATE_NOOP("Messages", "rated {level} by compliance, subject implies {subject}: {note}"),
+    QT_TRANSLATE_NOOP("Messages", "imported as {level} by an older version; its stored file is missing"),
+    QT_TRANSLATE_NOOP(
+        "Messages", "imported as {level} by an older version; its stored file is not the one its record names"
+    ),
+    QT_TRANSLATE_NOOP("Messages", "imported as {level} by an older version; its stored file cannot be read now"),
     QT_TRANSLATE_NOOP("Messages", "the report states different levels for itself: {levels}"),
     QT_TRANSLATE_NOOP(
         "Messages",

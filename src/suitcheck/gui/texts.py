@@ -287,6 +287,11 @@ FINDINGS = {
         "The report says something about its own level that cannot be read as one level; "
         "it stays unrated until compliance decides.",
     ),
+    "level-not-read-again": QT_TRANSLATE_NOOP(
+        "Findings",
+        "An older version read the report's level and its stored file cannot be read again now; "
+        "every decision treats it as unrated until compliance rates it.",
+    ),
 }
 
 

@@ -73,6 +73,7 @@ from suitcheck.services.investors import (
 )
 from suitcheck.services.report_reread import SubjectChange, store_change
 from suitcheck.services.reports import (
+    FINDING_LEVEL_NOT_READ_AGAIN,
     ReportView,
     StoredFile,
     as_decided,
@@ -84,11 +85,12 @@ from suitcheck.services.reports import (
     report_level,
     report_level_prepared,
     sealed_report_facts,
+    settle_not_read_again,
     stored_file,
 )
 from suitcheck.services.scope import client_scope
 from suitcheck.services.tables import Verbatim, Written, csv_line, format_for, write_table
-from suitcheck.store.models import AuditEntry, Investor, Report
+from suitcheck.store.models import AuditEntry, Finding, Investor, Report
 from suitcheck.store.prepared import Prepared
 from suitcheck.store.sqltext import driver_chunks, formula_safe, prefixed, scanned, stored_iso_date
 
@@ -900,6 +902,7 @@ class AccessService:
         report as it is: the caller, finding it still read by an older reader, decides
         without its level."""
         ctx = self._ctx
+        why = "its stored file is missing"
         with ctx.transaction(read_only=True) as session:
             stored = stored_file(session, report_id)
             policy = ctx.policy(session)
@@ -907,11 +910,12 @@ class AccessService:
             # Not the file the sealed row names (replaced outside suitcheck): never read (a
             # hostile file would take the worker up to its limits at every decision).
             if stored is not None and (row is None or not file_intact(row, stored)):
-                stored = None
-        stored = handed_out(stored, policy) if stored is not None else None
+                stored, why = None, "its stored file is not the one its record names"
+        if stored is not None:
+            stored, why = handed_out(stored, policy), "its stored file cannot be read now"
         if stored is None or stored.level_read is None:
-            log.warning("report %s: its stored file cannot be read again; its level is not read again", report_id)
-            return True
+            log.warning("report %s: %s; its level is not read again", report_id, why)
+            return self._not_read_again(actor, report_id, permission, why)
         try:
             with ctx.transaction() as session:
                 in_trail_order(ctx, session.connection())
@@ -921,6 +925,34 @@ class AccessService:
                 report = session.get(Report, report_id, with_for_update=True)
                 if report is not None and file_intact(report, stored):
                     self._level_read_again(session, actor, report, stored, ctx.policy(session).version, found_at)
+        except _Refused:
+            return False
+        return True
+
+    def _not_read_again(self, actor: Actor, report_id: int, permission: Permission, why: str) -> bool:
+        """A finding for compliance, once (its findings queue, the self-inspection's open
+        findings): the report's level, read by an older version, could not be read again,
+        so every decision treats it as unrated until it is read again or rated. False when
+        the staff member may no longer do this (rolled back; the caller records it)."""
+        ctx = self._ctx
+        try:
+            with ctx.transaction() as session:
+                in_trail_order(ctx, session.connection())
+                _still_may(ctx, session.connection(), actor, permission)
+                report = session.get(Report, report_id, with_for_update=True)
+                if report is None:
+                    return True
+                facts, sealed = sealed_report_facts(ctx.rows, session.connection(), report)
+                noted = any(f.code == FINDING_LEVEL_NOT_READ_AGAIN and f.resolved_at is None for f in report.findings)
+                if sealed and read_by_older(report) and not noted and facts.level is not None:
+                    level = facts.level.code
+                    report.findings.append(
+                        Finding(
+                            code=FINDING_LEVEL_NOT_READ_AGAIN,
+                            created_at=ctx.now(),
+                            detail=f"imported as {level} by an older version; {why}",
+                        )
+                    )
         except _Refused:
             return False
         return True
@@ -955,6 +987,7 @@ class AccessService:
         if not reading:
             if read_by_older(report):
                 report.reader = read.reader
+                settle_not_read_again(report, self._ctx.now(), actor.staff_id or None)
                 session.flush()  # sealed again before the decision reads the row
                 log.info("report %s: its level statement reads the same with reader %s", report.id, read.reader)
             return
@@ -971,6 +1004,7 @@ class AccessService:
         )
         store_change(self._ctx, session, actor, report, change, policy_version, found_at=found_at)
         report.reader = read.reader
+        settle_not_read_again(report, self._ctx.now(), actor.staff_id or None)
         session.flush()  # sealed again before the decision reads the row
         log.warning("report %s: its level statement reads otherwise now (%s); unrated", report.id, reading)
 

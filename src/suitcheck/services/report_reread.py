@@ -56,6 +56,7 @@ from suitcheck.services.reports import (
     record_correction,
     require_head_office,
     sealed_report_facts,
+    settle_not_read_again,
     subject_findings,
     unrate_read_otherwise,
 )
@@ -341,6 +342,7 @@ class ReportRereadService:
                 _facts, sealed = sealed_report_facts(self._ctx.rows, session.connection(), report)
                 if sealed and read_by_older(report) and report.content_hash == page[report.id]:
                     report.reader = LEVEL_READER
+                    settle_not_read_again(report, self._ctx.now(), actor.staff_id or None)
                     marked += 1
         return marked
 
@@ -442,6 +444,7 @@ class ReportRereadService:
             store_change(self._ctx, session, actor, report, change, policy.version)
             if older:  # its level statement was read again just now, by this version's reader (_read)
                 report.reader = LEVEL_READER
+                settle_not_read_again(report, self._ctx.now(), actor.staff_id or None)
         return None
 
 

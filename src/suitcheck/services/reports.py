@@ -48,8 +48,16 @@ FINDING_RATED_BELOW_SUBJECT = "rated-below-subject"
 # The report says something about its own level that names a level but cannot be read
 # as a statement of one (a negation, a condition, a level not on the scale).
 FINDING_LEVEL_STATEMENT_UNCLEAR = "level-statement-unclear"
-# Found at import; settled once compliance rates the report.
-IMPORT_LEVEL_FINDINGS = (FINDING_LEVEL_BELOW_SUBJECT, FINDING_LEVEL_STATEMENTS_DIFFER, FINDING_LEVEL_STATEMENT_UNCLEAR)
+# Its stated level was read by an older version and its stored file cannot be read again
+# now (services.access): decided as unrated until it is read again or compliance rates it.
+FINDING_LEVEL_NOT_READ_AGAIN = "level-not-read-again"
+# Found at import (or, the last, at a decision); settled once compliance rates the report.
+IMPORT_LEVEL_FINDINGS = (
+    FINDING_LEVEL_BELOW_SUBJECT,
+    FINDING_LEVEL_STATEMENTS_DIFFER,
+    FINDING_LEVEL_STATEMENT_UNCLEAR,
+    FINDING_LEVEL_NOT_READ_AGAIN,
+)
 # Settled by compliance rating the report (with a reason), never by dismissing them.
 RATING_FINDINGS = (*IMPORT_LEVEL_FINDINGS, FINDING_RATED_BELOW_SUBJECT)
 # How much of an unreadable statement a finding quotes.
@@ -244,6 +252,14 @@ def read_by_older(report: Report | Any) -> bool:
     reader = report.reader
     stale = reader is None or (type(reader) is int and reader < LEVEL_READER)
     return stale and report.rated_at is None and stored_level(report.level) is not None
+
+
+def settle_not_read_again(report: Report, now: dt.datetime, by: int | None) -> None:
+    """The report's level has been read again by this version (or stored as so read): a
+    finding that it could not be is settled."""
+    for finding in report.findings:
+        if finding.code == FINDING_LEVEL_NOT_READ_AGAIN and finding.resolved_at is None:
+            finding.resolved_at, finding.resolved_by = now, by
 
 
 def as_decided(facts: ReportFacts, unread: bool) -> ReportFacts:

@@ -1505,6 +1505,10 @@
         <source>The report says something about its own level that cannot be read as one level; it stays unrated until compliance decides.</source>
         <translation>研报关于自身风险等级的表述无法读作单一等级；在合规人员决定前按未评级处理。</translation>
     </message>
+    <message>
+        <source>An older version read the report&apos;s level and its stored file cannot be read again now; every decision treats it as unrated until compliance rates it.</source>
+        <translation>该报告的风险等级由旧版本读取，且其存储的原文件现在无法再次读取；在合规评级前，所有判定均按未评级处理。</translation>
+    </message>
 </context>
 <context>
     <name>FirstRunDialog</name>
@@ -3356,6 +3360,18 @@ Store: {store}</source>
     <message>
         <source>rated {level} by compliance, subject implies {subject}: {note}</source>
         <translation>合规评定为 {level}，主题对应 {subject}：{note}</translation>
+    </message>
+    <message>
+        <source>imported as {level} by an older version; its stored file is missing</source>
+        <translation>由旧版本导入为 {level}；其存储的原文件缺失</translation>
+    </message>
+    <message>
+        <source>imported as {level} by an older version; its stored file is not the one its record names</source>
+        <translation>由旧版本导入为 {level}；其存储的原文件与记录所指的文件不符</translation>
+    </message>
+    <message>
+        <source>imported as {level} by an older version; its stored file cannot be read now</source>
+        <translation>由旧版本导入为 {level}；其存储的原文件现在无法读取</translation>
     </message>
     <message>
         <source>the report states different levels for itself: {levels}</source>
