@@ -359,6 +359,24 @@ class _Refused(Exception):
     """The staff row read inside a check's transaction no longer lets them check."""
 
 
+def _note_not_read_again(ctx: ServiceContext, session: Session, report: Report, why: str) -> None:
+    """A finding for compliance, once (its findings queue, the self-inspection's open
+    findings): the report's level, read by an older version, could not be read again
+    (`why`), so every decision treats it as unrated until it is read again or rated."""
+    facts, sealed = sealed_report_facts(ctx.rows, session.connection(), report)
+    noted = any(f.code == FINDING_LEVEL_NOT_READ_AGAIN and f.resolved_at is None for f in report.findings)
+    if not sealed or noted or not read_by_older(report) or facts.level is None:
+        return
+    level = facts.level.code
+    report.findings.append(
+        Finding(
+            code=FINDING_LEVEL_NOT_READ_AGAIN,
+            created_at=ctx.now(),
+            detail=f"imported as {level} by an older version; {why}",
+        )
+    )
+
+
 class _ReadAgain(Exception):
     """The report's stated level was read by an older reader (reports.read_by_older): its
     file is read again outside the check's transaction, and the check made again."""
@@ -596,7 +614,7 @@ class AccessService:
         investor_ref: str | int,
         report_ref: str | int,
         held: Connection | None,
-        read_again: Container[int] = (),
+        read_again: Container[int],
     ) -> CheckResult | None:
         ctx = self._ctx
         try:
@@ -915,7 +933,6 @@ class AccessService:
             stored, why = handed_out(stored, policy), "its stored file cannot be read now"
         if stored is None or stored.level_read is None:
             log.warning("report %s: %s; its level is not read again", report_id, why)
-            return self._not_read_again(actor, report_id, permission, why)
         try:
             with ctx.transaction() as session:
                 in_trail_order(ctx, session.connection())
@@ -923,36 +940,12 @@ class AccessService:
                 # Locked while compared and written (PostgreSQL): another desk reading it again
                 # at the same moment finds it read, and stores nothing twice.
                 report = session.get(Report, report_id, with_for_update=True)
-                if report is not None and file_intact(report, stored):
-                    self._level_read_again(session, actor, report, stored, ctx.policy(session).version, found_at)
-        except _Refused:
-            return False
-        return True
-
-    def _not_read_again(self, actor: Actor, report_id: int, permission: Permission, why: str) -> bool:
-        """A finding for compliance, once (its findings queue, the self-inspection's open
-        findings): the report's level, read by an older version, could not be read again,
-        so every decision treats it as unrated until it is read again or rated. False when
-        the staff member may no longer do this (rolled back; the caller records it)."""
-        ctx = self._ctx
-        try:
-            with ctx.transaction() as session:
-                in_trail_order(ctx, session.connection())
-                _still_may(ctx, session.connection(), actor, permission)
-                report = session.get(Report, report_id, with_for_update=True)
                 if report is None:
                     return True
-                facts, sealed = sealed_report_facts(ctx.rows, session.connection(), report)
-                noted = any(f.code == FINDING_LEVEL_NOT_READ_AGAIN and f.resolved_at is None for f in report.findings)
-                if sealed and read_by_older(report) and not noted and facts.level is not None:
-                    level = facts.level.code
-                    report.findings.append(
-                        Finding(
-                            code=FINDING_LEVEL_NOT_READ_AGAIN,
-                            created_at=ctx.now(),
-                            detail=f"imported as {level} by an older version; {why}",
-                        )
-                    )
+                if stored is not None and stored.level_read is not None and file_intact(report, stored):
+                    self._level_read_again(session, actor, report, stored, ctx.policy(session).version, found_at)
+                else:
+                    _note_not_read_again(ctx, session, report, why)
         except _Refused:
             return False
         return True
