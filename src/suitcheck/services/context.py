@@ -543,15 +543,16 @@ class ServiceContext:
             return current
         self._refuse(current, permission, cause, target)
 
-    def require_firm_wide(self, actor: Actor, permission: Permission, refusal: str) -> Actor:
+    def require_firm_wide(self, actor: Actor, permission: Permission, refusal: str, **target: Any) -> Actor:
         """`require`, and then refuse staff who see only their own branch (services.scope:
         what they asked for covers, or decides for, every branch), with the sentence
         `refusal`. Recorded as a role refusal is (`refused`, cause `one-branch`), in a unit
-        of work of its own, so head office sees a branch's staff asking as it sees a role's."""
-        current = self.require(actor, permission)
+        of work of its own, so head office sees a branch's staff asking as it sees a role's.
+        `target`: what either refusal names (a report), as `require`'s."""
+        current = self.require(actor, permission, **target)
         if current.firm_wide:
             return current
-        self._refuse(current, permission, None, {}, refusal=refusal)
+        self._refuse(current, permission, None, target, refusal=refusal)
 
     def require_in(
         self,

@@ -331,9 +331,8 @@ class ReportRereadService:
 
     def _mark_page(self, actor: Actor, page: dict[int, str]) -> int:
         marked = 0
-        actor = require_head_office(self._ctx, actor)  # still allowed, for each write
         with self._ctx.transaction() as session:
-            require_head_office(self._ctx, actor, session)  # and where it commits
+            actor = require_head_office(self._ctx, actor, session)  # still allowed, where each page commits
             in_trail_order(self._ctx, session.connection())
             reports = session.execute(
                 select(Report).where(Report.id.in_(page)).order_by(Report.id).with_for_update()

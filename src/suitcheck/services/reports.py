@@ -663,7 +663,7 @@ def require_head_office(ctx: ServiceContext, actor: Actor, session: Session | No
     in `session`, the writing unit of work: require_firm_wide_in, a refusal naming `target`),
     else refused, recorded."""
     if session is None:
-        return ctx.require_firm_wide(actor, Permission.RATE_REPORTS, RATING_BRANCH_REFUSAL)
+        return ctx.require_firm_wide(actor, Permission.RATE_REPORTS, RATING_BRANCH_REFUSAL, **target)
     return ctx.require_firm_wide_in(session, actor, Permission.RATE_REPORTS, RATING_BRANCH_REFUSAL, **target)
 
 
@@ -966,11 +966,11 @@ class ReportService:
         """Rate (or re-rate, or confirm) a report's level: from now on it is matched at
         exactly this level. The old value is kept as a correction record. A rating below
         what the subject implies needs a reason and stays flagged on the report."""
-        self._ctx.require(actor, Permission.RATE_REPORTS, report_id=numeric_id(ref))
-        actor = require_head_office(self._ctx, actor)
+        report_id = numeric_id(ref)  # what a refusal names
+        actor = require_head_office(self._ctx, actor, report_id=report_id)
         with self._ctx.transaction() as session:
             # Its author as the store has them where the rating commits (disabled meanwhile: nothing).
-            require_head_office(self._ctx, actor, session, report_id=numeric_id(ref))
+            require_head_office(self._ctx, actor, session, report_id=report_id)
             in_trail_order(self._ctx, session.connection())  # the old level recorded is the one in force
             report = find_report(session, ref)
             subject = stored_level(report.suggested_level)
@@ -1017,7 +1017,7 @@ class ReportService:
 
     def resolve_finding(self, actor: Actor, ref: str | int, finding_id: int, note: str) -> ReportView:
         """Compliance accepts a stated level despite the finding; the reason is recorded."""
-        actor = require_head_office(self._ctx, self._ctx.require(actor, Permission.RATE_REPORTS))
+        actor = require_head_office(self._ctx, actor)
         if not note.strip():
             raise InvalidInput("Say why the finding is resolved.")
         with self._ctx.transaction() as session:
@@ -1045,7 +1045,7 @@ class ReportService:
     def correct(self, actor: Actor, ref: str | int, field: str, value: str, reason: str) -> ReportView:
         """Correct one extracted field (CORRECTABLE); the reason is kept in the audit trail
         with the old and new value."""
-        actor = require_head_office(self._ctx, self._ctx.require(actor, Permission.RATE_REPORTS))
+        actor = require_head_office(self._ctx, actor)
         reason = reason.strip()
         if not reason:
             raise InvalidInput("Say why the report's details are corrected.")
