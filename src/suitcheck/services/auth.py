@@ -445,7 +445,11 @@ class AuthService:
                 # by it (the login again says why, and records it).
                 staff = session.get(Staff, actor.staff_id, with_for_update=True)
                 assert staff is not None
-                if not self._as_signed_in(session, staff, actor):
+                # As every later unit of work judges a session (disabled, locked, its record
+                # unsealed, its password changed), except the forced change this one makes.
+                _, cause = self._ctx.current_actor_in(session.connection(), actor)
+                only_reset = cause == "credential" and credential_tag(staff.password_hash) == actor.credential
+                if cause is not None and not only_reset:
                     continue
                 forced = staff.must_change_password
                 staff.password_hash = self._hasher.hash(passwords.normalize_password(new_password))
@@ -458,17 +462,6 @@ class AuthService:
                 )
                 return dataclasses.replace(actor, credential=credential_tag(staff.password_hash))
         raise InvalidInput("The account changed while its new password was being set; nothing was changed. Try again.")
-
-    def _as_signed_in(self, session: Session, staff: Staff, actor: Actor) -> bool:
-        """The account is as `actor` signed in with it: the same password, neither disabled
-        nor locked, and its record still sealed."""
-        locked = staff.locked_until is not None and staff.locked_until > self._ctx.now()
-        return (
-            credential_tag(staff.password_hash) == actor.credential
-            and not staff.disabled
-            and not locked
-            and self._ctx.rows.staff_ok(session.connection(), staff)
-        )
 
     def set_disabled(self, actor: Actor, username: str, disabled: bool) -> StaffView:
         """Disable or re-enable an account. Accounts are never deleted: the audit names them."""
