@@ -759,15 +759,15 @@ class MainWindow(QMainWindow):
             return
         today = self.services.ctx.shown_today()
         result = self._current_result()
-        if result is not None and result.decision.decided_on != today:
+        decided_before = result is not None and result.decision.decided_on != today
+        if decided_before:
             self.decision.show_hint(
                 self.tr(
                     "A new day has begun since this decision (an assessment may have expired): check again (Enter)."
                 )
             )
             self._update_actions()
-            self._refresh_verdicts(reset=True)
-        elif self._verdicts_basis is not None and self._verdicts_basis.day != today:
+        if decided_before or (self._verdicts_basis is not None and self._verdicts_basis.day != today):
             self._refresh_verdicts(reset=True)
 
     def _keep_decision_columns_whole(self) -> None:
