@@ -198,24 +198,31 @@ def test_a_warning_the_service_no_longer_offers_leaves_no_stale_offer_on_screen(
     assert not window.override_button.isVisible()
 
 
+def preview_read_then_held(qtbot, window: MainWindow, services: Services, monkeypatch, account: str) -> threading.Event:  # type: ignore[no-untyped-def]
+    """Choose the client: the column's preview is read from the store at once, and its answer
+    held (a slow shared store, 200 rows) until the event returned is set; the check follows."""
+    read, release = threading.Event(), threading.Event()
+    real = services.access.preview
+
+    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+        answer = real(*args, **kwargs)  # read from the store now...
+        read.set()
+        release.wait(HELD_S)  # ...and delivered late
+        return answer
+
+    monkeypatch.setattr(services.access, "preview", slow)
+    find_client(qtbot, window, account)  # the column's preview starts, then the check
+    assert read.wait(HELD_S)
+    monkeypatch.setattr(services.access, "preview", real)
+    return release
+
+
 def test_a_preview_read_before_a_re_rating_does_not_land_beside_the_check_made_after_it(  # type: ignore[no-untyped-def]
     qtbot, window_for, demo_services: Services, monkeypatch
 ) -> None:
     window = window_for()
     pick_report(qtbot, window, "银行业", decided=False)  # R3; no client yet
-    read, release = threading.Event(), threading.Event()
-    real = demo_services.access.preview
-
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        answer = real(*args, **kwargs)  # read from the store now...
-        read.set()
-        release.wait(HELD_S)  # ...and delivered late (a slow shared store, 200 rows)
-        return answer
-
-    monkeypatch.setattr(demo_services.access, "preview", slow)
-    find_client(qtbot, window, "880003")  # C3: the column's preview starts, then the check
-    assert read.wait(HELD_S)
-    monkeypatch.setattr(demo_services.access, "preview", real)
+    release = preview_read_then_held(qtbot, window, demo_services, monkeypatch, "880003")  # C3
     another_desktop_rates(demo_services)  # head office re-rates the report R5 meanwhile
     qtbot.waitUntil(lambda: not window.checking and window.decision.result is not None, timeout=10_000)
     result = window.decision.result
@@ -331,19 +338,7 @@ def test_a_preview_read_before_a_policy_change_is_read_again_once_a_check_made_a
     demo_services.policy.update(compliance, allow_escalation=True)
     window = window_for()
     pick_report(qtbot, window, "利率债", decided=False)  # R2; no client yet
-    read, release = threading.Event(), threading.Event()
-    real = demo_services.access.preview
-
-    def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
-        answer = real(*args, **kwargs)  # read from the store now...
-        read.set()
-        release.wait(HELD_S)  # ...and delivered late (a slow shared store, 200 rows)
-        return answer
-
-    monkeypatch.setattr(demo_services.access, "preview", slow)
-    find_client(qtbot, window, "880003")  # C3: the column's preview starts, then the check
-    assert read.wait(HELD_S)
-    monkeypatch.setattr(demo_services.access, "preview", real)
+    release = preview_read_then_held(qtbot, window, demo_services, monkeypatch, "880003")  # C3
     demo_services.policy.update(compliance, allow_escalation=False)  # head office, meanwhile
     qtbot.waitUntil(lambda: not window.checking and window.decision.result is not None, timeout=10_000)
     result = window.decision.result
