@@ -33,9 +33,9 @@ from suitcheck.gui.dialogs.client_import import ClientImportWizard
 from suitcheck.gui.i18n import Translations
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.gui.widgets import BREAK
-from suitcheck.services import Services
+from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import AuditFilter
-from suitcheck.services.reports import ReportFilter
+from suitcheck.services.reports import ReportFilter, ReportView
 from tests.conftest import TODAY
 from tests.fixtures import report_text
 from tests.gui.conftest import HELD_S, login
@@ -324,17 +324,22 @@ def shown_text(label: QLabel) -> str:
     return label.text().replace(BREAK, "")  # the places it may wrap are not characters
 
 
+def report_titled(services: Services, compliance: Actor, tmp_path: Path, title: str) -> ReportView:
+    """A report (R3) imported and its title corrected by compliance to `title`."""
+    folder = tmp_path / "drop"
+    folder.mkdir()
+    (folder / "a.txt").write_text(report_text("中风险", "标题很长的研报"), encoding="utf-8")
+    [imported] = services.reports.import_paths(compliance, [folder])
+    assert imported.report is not None
+    return services.reports.correct(compliance, imported.report, "title", title, "as published")
+
+
 @pytest.mark.parametrize("language", ["en", "zh_CN"])
 def test_titles_and_names_without_spaces_fit_a_1024_screen_and_can_be_read_whole(  # type: ignore[no-untyped-def]
     qtbot, qapp, demo_services: Services, tmp_path: Path, language: str
 ) -> None:
     compliance = login(demo_services, "demo-compliance")
-    folder = tmp_path / "drop"
-    folder.mkdir()
-    (folder / "a.txt").write_text(report_text("中风险", "标题很长的研报"), encoding="utf-8")
-    [imported] = demo_services.reports.import_paths(compliance, [folder])
-    assert imported.report is not None
-    report = demo_services.reports.correct(compliance, imported.report, "title", LONG_TITLE, "as published")
+    report = report_titled(demo_services, compliance, tmp_path, LONG_TITLE)
     demo_services.investors.add(compliance, account="990078", name=LONG_NAME, profile=RiskProfile.C3, assessed_on=TODAY)
     client = demo_services.investors.get(compliance, "990078")
     translations = Translations(qapp)
@@ -368,12 +373,7 @@ def test_a_title_and_a_name_without_spaces_leave_the_desk_and_its_verdict_on_a_1
     for over 2000 pixels. On a 1024x768 screen BLOCKED, the reasons and Check sat past the
     right edge. Now both wrap, and say all of it."""
     compliance = login(demo_services, "demo-compliance")
-    folder = tmp_path / "drop"
-    folder.mkdir()
-    (folder / "a.txt").write_text(report_text("中风险", "标题很长的研报"), encoding="utf-8")
-    [imported] = demo_services.reports.import_paths(compliance, [folder])
-    assert imported.report is not None
-    demo_services.reports.correct(compliance, imported.report, "title", LONG_TITLE, "as published")
+    report_titled(demo_services, compliance, tmp_path, LONG_TITLE)
     demo_services.investors.add(compliance, account="990078", name=LONG_NAME, profile=RiskProfile.C1, assessed_on=TODAY)
     translations = Translations(qapp)
     assert translations.apply("zh_CN")
@@ -416,12 +416,7 @@ def test_a_decision_with_a_long_title_and_three_reasons_shows_its_verdict_and_ev
     verdict keeps its height and what does not fit scrolls: every line is drawn whole."""
     compliance = login(demo_services, "demo-compliance")
     title = "创业板半导体设备国产替代进入加速期看好刻蚀与薄膜沉积设备龙头的业绩释放与估值修复机会附深度报告"[:60]
-    folder = tmp_path / "drop"
-    folder.mkdir()
-    (folder / "a.txt").write_text(report_text("中风险", "标题很长的研报"), encoding="utf-8")
-    [imported] = demo_services.reports.import_paths(compliance, [folder])
-    assert imported.report is not None
-    demo_services.reports.correct(compliance, imported.report, "title", title, "as published")
+    report_titled(demo_services, compliance, tmp_path, title)
     translations = Translations(qapp)
     assert translations.apply("zh_CN")
     try:
