@@ -36,6 +36,22 @@ from tests.services.test_reread_level_sentence import BACKWARDS_MACRO, MACRO, im
 PLAIN_HIGH = raw_page_pdf(MACRO + pdf_line(HIGH, y=560))
 
 
+def counted_readings(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The reports whose stored files the access service hands to the reader from now on,
+    in order (each still read)."""
+    from suitcheck.services import access, reports
+
+    reads: list[int] = []
+    real = reports.handed_out
+
+    def counted(stored: StoredFile, policy: Policy) -> StoredFile | None:
+        reads.append(stored.report_id)
+        return real(stored, policy)
+
+    monkeypatch.setattr(access, "handed_out", counted)
+    return reads
+
+
 def _reader(services: Services, report: int) -> int | None:
     with services.store.engine.connect() as conn:
         return conn.execute(text("SELECT reader FROM report WHERE id = :id"), {"id": report}).scalar()
@@ -100,16 +116,7 @@ def test_a_level_read_the_same_is_marked_once_and_not_read_again(
     report = imported_by_an_older_build(services, compliance, PLAIN_HIGH, level=None)
     assert (services.reports.get(compliance, report).level, _reader(services, report)) == (RiskLevel.R5, None)
 
-    from suitcheck.services import access, reports
-
-    reads: list[int] = []
-    real = reports.handed_out
-
-    def counted(stored: StoredFile, policy: Policy) -> StoredFile | None:
-        reads.append(stored.report_id)
-        return real(stored, policy)
-
-    monkeypatch.setattr(access, "handed_out", counted)
+    reads = counted_readings(monkeypatch)
     assert services.access.check(advisor, "C5-client", report).decision.allowed
     assert not services.access.check(advisor, "C1-client", report).decision.allowed
     assert services.access.check(advisor, "C5-client", report).decision.allowed

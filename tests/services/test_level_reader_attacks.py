@@ -21,7 +21,7 @@ from suitcheck.services.reports import FINDING_LEVEL_NOT_READ_AGAIN as NOT_READ_
 from suitcheck.services.reports import StoredFile
 from suitcheck.store.models import ReportContent
 from tests.conftest import add_client, staff
-from tests.services.test_level_reader import PLAIN_HIGH, _reader
+from tests.services.test_level_reader import PLAIN_HIGH, _reader, counted_readings
 from tests.services.test_reread_level_sentence import imported_by_an_older_build
 
 
@@ -216,16 +216,7 @@ def test_an_original_replaced_outside_suitcheck_is_never_handed_to_the_reader(
     with services.store.engine.begin() as conn:
         conn.execute(update(ReportContent).where(ReportContent.report_id == report).values(original=b"%PDF-1.4 x"))
 
-    from suitcheck.services import access, reports
-
-    reads: list[int] = []
-    real = reports.handed_out
-
-    def counted(stored: StoredFile, policy: Policy) -> StoredFile | None:
-        reads.append(stored.report_id)
-        return real(stored, policy)
-
-    monkeypatch.setattr(access, "handed_out", counted)
+    reads = counted_readings(monkeypatch)
     assert services.access.check(advisor, "C5-client", report).decision.reasons == (Reason.REPORT_UNRATED,)
     with pytest.raises(ServiceError, match="cannot be read again now; no distribution list is made"):
         services.access.eligible_count(compliance, report)
