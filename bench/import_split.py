@@ -259,15 +259,18 @@ def per_row_work(path: Any) -> dict[str, float]:
         columns = map_columns(table.headers).columns
         pick = operator.itemgetter(*columns.values())
         rows = parse_chunk(list(columns), [(n, pick(c)) for n, c in table.rows()])
-    # seal_new's page rows: (row_no, account, class, profile, assessed, lowest, born, special, branch)
+    # seal_new's page rows: (row_no, account, class, profile, assessed, lowest, born, special, branch,
+    # name, id_number)
     pages = [
-        [(r[0], r[2], r[6], r[7], r[8], r[9], r[5], r[10], 1) for r in rows[i : i + 1000]]
+        [(r[0], r[2], r[6], r[7], r[8], r[9], r[5], r[10], 1, r[3], r[4]) for r in rows[i : i + 1000]]
         for i in range(0, len(rows), 1000)
     ]
     key = os.urandom(32)
 
     def seal(page: list[tuple[Any, ...]]) -> list[tuple[str, str]]:
-        messages = [investor_message_of(a, c, p, d, lo, b, s, False, br) for _, a, c, p, d, lo, b, s, br in page]
+        messages = [
+            investor_message_of(a, c, p, d, lo, b, s, False, br, n, i) for _, a, c, p, d, lo, b, s, br, n, i in page
+        ]
         return [(state_digest(m), keys.mac_hex(key, m)) for m in messages]
 
     def timed(work: Any) -> tuple[float, Any]:

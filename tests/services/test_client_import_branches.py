@@ -139,13 +139,13 @@ def test_export_writes_the_branch_and_the_round_trip_is_lossless(
 @pytest.mark.parametrize(
     "values",
     [
-        ("A1", "ordinary", 3, dt.date(2026, 3, 2), True, dt.date(1990, 1, 1), False, False, 1),
-        ('A"1\\', "professional", None, None, 0, None, 1, True, None),
-        ("客户\u2028号", "professional-as-ordinary", 5, "2026-03-02", 1, "1950-12-31", 0, 0, 17),
+        ("A1", "ordinary", 3, dt.date(2026, 3, 2), True, dt.date(1990, 1, 1), False, False, 1, "王芳", None),
+        ('A"1\\', "professional", None, None, 0, None, 1, True, None, 'O"Neil \\ \x01', "11010519900101123X"),
+        ("客户\u2028号", "professional-as-ordinary", 5, "2026-03-02", 1, "1950-12-31", 0, 0, 17, "😀\u2029", ""),
     ],
 )
 def test_the_written_out_seal_message_is_investor_message(values: tuple[object, ...]) -> None:
-    account, cls, profile, assessed, lowest, born, special, due, branch = values
+    account, cls, profile, assessed, lowest, born, special, due, branch, name, id_number = values
     reference = {
         "account": account,
         "investor_class": cls,
@@ -156,6 +156,8 @@ def test_the_written_out_seal_message_is_investor_message(values: tuple[object, 
         "special_attention": bool(special),
         "reassessment_due": bool(due),
         "branch_id": branch,
+        "name": name,
+        "id_number": id_number,
     }
     assert investor_message_of(*values) == investor_message(reference)  # type: ignore[arg-type]
 

@@ -33,7 +33,8 @@ AWKWARD = [
 
 def test_sql_seal_message_is_byte_for_byte_the_python_one(services: Services, compliance: Actor) -> None:
     """investor_message_sql equals investor_message for every value suitcheck writes:
-    awkward text, NULLs, dates, both flags, with and without a branch."""
+    awkward text (in the account, class, name and ID number), NULLs, dates, both flags,
+    with and without a branch."""
     ids = [add_client(services, compliance, f"M{n}", RiskProfile.C3) for n in range(len(AWKWARD))]
     add_client(services, compliance, "NOPROFILE", None, days_ago=None, special_attention=True)
     with services.store.engine.begin() as conn:
@@ -44,6 +45,8 @@ def test_sql_seal_message_is_byte_for_byte_the_python_one(services: Services, co
                 .values(
                     account=value or "E",
                     investor_class=value,
+                    name=value,
+                    id_number=None if n == 1 else f"{n}{value}"[:18],
                     lowest_category=n % 2 == 0,
                     reassessment_due=n % 3 == 0,
                     branch_id=None if n % 2 else Investor.branch_id,

@@ -12,6 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from suitcheck.services.integrity import (
+    BRANCH_ERA_INVESTOR_COLUMNS,
     INVESTOR_COLUMNS,
     LEGACY_INVESTOR_COLUMNS,
     LEGACY_STAFF_COLUMNS,
@@ -35,6 +36,7 @@ KINDS = [
     ("investor", INVESTOR_COLUMNS),
     ("staff", STAFF_COLUMNS),
     ("investor", LEGACY_INVESTOR_COLUMNS),
+    ("investor", BRANCH_ERA_INVESTOR_COLUMNS),
     ("staff", LEGACY_STAFF_COLUMNS),
 ]
 

@@ -144,6 +144,7 @@ def open_services(
             seal_existing_rows(ctx, conn)
             seal_branches(ctx, conn)
             seal_reports(ctx, conn)
+            seal_identity(ctx, conn)
         services = Services(ctx, hasher, attached)
         services.policy.store_default()
     except AuditKeyError as exc:
@@ -226,6 +227,21 @@ def seal_reports(ctx: ServiceContext, conn: Any) -> None:
     vouched = vouched_entries(ctx.sealer, conn)
     ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum, vouched)
     conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_REPORTS_SETTING))
+
+
+def seal_identity(ctx: ServiceContext, conn: Any) -> None:
+    """Once, after the upgrade that put the client's name and ID number under its seal
+    (0016): re-seal the client rows with them."""
+    from sqlalchemy import delete, select
+
+    from suitcheck.services.integrity import SEAL_IDENTITY_SETTING, reseal_identity
+    from suitcheck.store.models import StoreSetting
+
+    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_IDENTITY_SETTING)
+    if conn.execute(pending).first() is None:
+        return
+    reseal_identity(ctx, ctx.rows, conn)
+    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_IDENTITY_SETTING))
 
 
 def _nothing_to_join(where: str) -> StoreError:

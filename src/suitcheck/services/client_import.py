@@ -1110,6 +1110,8 @@ class _Run:
             type_coerce(s.birth_date, String),
             s.special_attention,
             s.branch_id,
+            s.name,
+            s.id_number,
         ).where(s.status == "new")
         done, default = 0, self.default_branch
         for page in self._pages(conn, stmt, SEAL_PAGE):
@@ -1124,8 +1126,10 @@ class _Run:
                     special,
                     False,  # a new client is not yet due for re-assessment
                     default if branch is None else branch,
+                    name,
+                    id_number,
                 )
-                for _, account, cls, profile, assessed, lowest, born, special, branch in page
+                for _, account, cls, profile, assessed, lowest, born, special, branch, name, id_number in page
             ]
             seals = self.ctx.rows.seal_page(conn, [(r.account, m) for r, m in zip(page, messages, strict=True)])
             conn.exec_driver_sql(sql, [(r.row_no, seal) for r, seal in zip(page, seals, strict=True)])

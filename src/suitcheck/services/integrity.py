@@ -83,8 +83,15 @@ LEGACY_INVESTOR_COLUMNS = (
     "reassessment_due",
 )
 LEGACY_STAFF_COLUMNS = ("username", "role", "disabled", "password_hash")
-# Who sees a client, and what a staff member sees, is decision-relevant too.
-INVESTOR_COLUMNS = (*LEGACY_INVESTOR_COLUMNS, "branch_id")
+# Who sees a client, and what a staff member sees, is decision-relevant too. The columns
+# sealed from branches (0009) to the client's identity (0016): a row sealed then is checked
+# against these once, and re-sealed with its name and ID number (reseal_identity).
+BRANCH_ERA_INVESTOR_COLUMNS = (*LEGACY_INVESTOR_COLUMNS, "branch_id")
+# Who the client is: a search by full ID number goes straight to one client, and the name
+# and ID number are what the assessment sheet, the exports and the desk's panel show. An ID
+# number moved to another client in SQL would take a clerk's search, and the decision, to
+# the wrong person; sealed, the moved row fails its seal and blocks.
+INVESTOR_COLUMNS = (*BRANCH_ERA_INVESTOR_COLUMNS, "name", "id_number")
 STAFF_COLUMNS = (*LEGACY_STAFF_COLUMNS, "branch_id", "firm_wide")
 # What `decide` reads of a report (report_facts: level, the subject's level, whether
 # compliance rated it), the file it was graded from, and the row it belongs to: a seal
@@ -99,6 +106,9 @@ BRANCH_COLUMNS = ("id", "code", "name", "region", "head_office")
 SEAL_BRANCHES_SETTING = "seal-branches"
 # The store setting the 0011 migration leaves while report and policy rows are unsealed.
 SEAL_REPORTS_SETTING = "seal-reports"
+# The store setting the 0016 migration leaves while client rows carry seals without their
+# name and ID number.
+SEAL_IDENTITY_SETTING = "seal-identity"
 
 
 # session.info: reports and branches inserted, sealed after the flush (their id is sealed)
@@ -150,11 +160,12 @@ def shown_text(value: str | bytes) -> str: ...
 @overload
 def shown_text(value: str | bytes | None) -> str | None: ...
 def shown_text(value: str | bytes | None) -> str | None:
-    """Unsealed text (a client's name or ID number, a report's title) as shown. SQLite
+    """Stored text (a client's name or ID number, a report's title) as shown. SQLite
     keeps whatever an edit outside suitcheck gives a column: bytes there are shown as
     their UTF-8 text, bytes that are not UTF-8 replaced (U+FFFD), as every SQLite read
     takes text (store.sqlitetext), so one such row neither stops a whole list nor shows
-    as b'...'."""
+    as b'...'. (A client's name and ID number are sealed: bytes there fail the row's seal,
+    so the client blocks; a list that shows such a row shows it this way.)"""
     if isinstance(value, bytes):
         return sqlite_text(value)
     return value
@@ -260,6 +271,8 @@ def investor_message_of(
     special_attention: object,
     reassessment_due: object,
     branch_id: int | None,
+    name: str,
+    id_number: str | None,
 ) -> str:
     """investor_message() of these values (in INVESTOR_COLUMNS order), written out for a
     bulk import, which makes one per client: dates may be given as ISO text (as SQLite
@@ -270,7 +283,7 @@ def investor_message_of(
     return (
         f'["investor",{s(account)},{s(investor_class)},{s(current_profile)},{s(assessed)},'
         f"{'true' if lowest_category else 'false'},{s(born)},{'true' if special_attention else 'false'},"
-        f"{'true' if reassessment_due else 'false'},{s(branch_id)}]"
+        f"{'true' if reassessment_due else 'false'},{s(branch_id)},{s(name)},{s(id_number)}]"
     )
 
 
@@ -347,6 +360,10 @@ def questionnaire_message(version: object, document: object, checksum: object) -
 
 def legacy_investor_message(values: Mapping[str, Any] | Any) -> str:
     return _message("investor", LEGACY_INVESTOR_COLUMNS, values)
+
+
+def branch_era_investor_message(values: Mapping[str, Any] | Any) -> str:
+    return _message("investor", BRANCH_ERA_INVESTOR_COLUMNS, values)
 
 
 def legacy_staff_message(values: Mapping[str, Any] | Any) -> str:
@@ -724,7 +741,7 @@ class RowSealer:
         rows = conn.execute(stmt).all()
         return self.seal_rows(conn, (rows[i : i + batch] for i in range(0, len(rows), batch)))
 
-    def seal_page(self, conn: Any, page: Sequence[tuple[str, str]]) -> list[str]:
+    def seal_page(self, conn: Any, page: Sequence[tuple[str, str]], *, upgrade: str | None = None) -> list[str]:
         """Seals for a page of client rows written in bulk (an import), given (account,
         investor_message) each, in the transaction that writes them: each row's HMAC and
         the number of one `record-sealed` entry that lists the page's states with one
@@ -742,7 +759,9 @@ class RowSealer:
             )
             + "]"
         )
-        facts_json = f'{{"rows":{rows_json},"signature":"{sealer.row_batch_signature(rows_json)}"}}'
+        # `upgrade` (a one-time re-sealing) sorts after "signature", as canonical_json orders keys.
+        label = "" if upgrade is None else f',"upgrade":{_string(upgrade)}'
+        facts_json = f'{{"rows":{rows_json},"signature":"{sealer.row_batch_signature(rows_json)}"{label}}}'
         entry = sealer.append_batch(
             conn, [("system", RECORD_SEALED, None, None, None, "[]", facts_json)], at=self.ctx.now()
         )
@@ -1037,6 +1056,64 @@ def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tu
             records.append((table, name, state_digest(message)))
     _record_upgrade(ctx, conn, "branches", records, "not_resealed", refused)
     return len(records), refused
+
+
+# Clients re-sealed with their identity a page at a time: one `record-sealed` entry each.
+IDENTITY_PAGE = 1000
+
+
+def reseal_identity(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, list[str]]:
+    """Once, after the migration that put the client's name and ID number under its seal
+    (0016): a client row whose seal (made without them) still matches it, and whose state is
+    the last one the trail records, in an entry the trail vouches for, is sealed again with
+    them, a page per `record-sealed` entry (seal_page). A row that fails either test is left
+    as it is (never sealed over): `check` blocks it and `audit verify` names it. When the
+    trail does not verify, no row is re-sealed (what it records cannot be believed), and
+    every client blocks until compliance has investigated. Returns (rows re-sealed, the
+    accounts left alone).
+
+    What the old seal never covered cannot be judged here: a name or ID number changed in
+    SQL before this upgrade is sealed as it stands."""
+    vouched = vouched_entries(ctx.sealer, conn)
+    states = recorded_states(conn, vouched) if vouched is not None else {}
+    table: Any = Investor.__table__
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    write = f"UPDATE {table.name} SET integrity = {mark} WHERE id = {mark}"
+    columns = [table.c[c] for c in INVESTOR_COLUMNS]
+    refused: list[str] = []
+    done = last = 0
+    while True:
+        page = conn.execute(
+            select(table.c.id, table.c.integrity, *columns)
+            .where(table.c.id > last)
+            .order_by(table.c.id)
+            .limit(IDENTITY_PAGE)
+        ).all()
+        if not page:
+            break
+        last = page[-1].id
+        resealed: list[tuple[int, str, str]] = []
+        for row in page:
+            try:
+                message = investor_message(row._mapping)
+                legacy = branch_era_investor_message(row._mapping)
+            except UnreadableRecordError:
+                refused.append(str(row.account))
+                continue
+            if sealer.ok(conn, message, row.integrity):
+                continue  # sealed with its identity already (written after the upgrade)
+            account = str(row.account)
+            if not sealer.ok(conn, legacy, row.integrity) or states.get(("investor", account)) != state_digest(legacy):
+                refused.append(account)
+                log.warning("client %s: its seal or recorded state does not match; not re-sealed", account)
+                continue
+            resealed.append((row.id, account, message))
+        if resealed:
+            seals = sealer.seal_page(conn, [(a, m) for _, a, m in resealed], upgrade="identity")
+            conn.exec_driver_sql(write, [(seal, i) for (i, _, _), seal in zip(resealed, seals, strict=True)])
+            done += len(resealed)
+    _record_upgrade(ctx, conn, "identity", [], "not_resealed", refused)
+    return done, refused
 
 
 # Which entries of the trail an upgrade that seals rows by what the trail records may believe

@@ -378,6 +378,8 @@ FACT_COLUMNS = (
     Investor.reassessment_due,
     Investor.integrity,
     Investor.branch_id,
+    Investor.name,  # sealed: who the client is (integrity.INVESTOR_COLUMNS)
+    Investor.id_number,
     dates_canonical().label("dates_canonical"),  # RowSealer.investor_ok refuses a row without
 )
 
