@@ -160,6 +160,12 @@ ODD_VALUES = [
     "account = CAST(X'4F4444FF' AS TEXT)",
     "investor_class = CAST(X'6F7264696E617279FF' AS TEXT)",
     "current_assessed_on = CAST(X'323032362D30352D3136FF' AS TEXT)",
+    # The name and ID number are sealed (migration 0016): bytes, a number, another person's.
+    "name = X'41'",
+    "name = 123",
+    "name = '李娜'",
+    "id_number = CAST('110105199003071234' AS BLOB)",
+    "id_number = '110105199003071234'",
 ]
 
 
@@ -294,9 +300,6 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
 @pytest.mark.parametrize(
     "edit",
     [
-        "name = X'41'",  # text held as bytes: shown as its text by every path
-        "name = 123",  # text affinity stores '123'
-        "id_number = CAST('110105199003071234' AS BLOB)",
         "created_at = 12345",  # neither sealed nor shown: read by no decision or list
         "created_at = 'not a time'",
     ],
@@ -304,10 +307,11 @@ def test_a_value_no_reader_takes_refuses_in_a_sentence(
 def test_an_odd_value_in_a_column_no_rule_reads(
     world: tuple[Services, Actor, Actor, int], tmp_path: Path, edit: str
 ) -> None:
-    """Was BROKE (a raw TypeError in the XLSX writer and in `eligible --json` for a name
-    held as bytes; every client page and `eligible` for a creation time no reader takes):
+    """Was BROKE (every client page and `eligible` for a creation time no reader takes):
     a column that is not sealed holds a value suitcheck never writes. The decision does
-    not depend on it, so `check` allows the client and both lists hold them, alike."""
+    not depend on it, so `check` allows the client and both lists hold them, alike. (A
+    name or ID number held as bytes, which once raised a TypeError in the XLSX writer and
+    in `eligible --json`, is in a sealed column since 0016: ODD_VALUES.)"""
     services, compliance, advisor, r3 = world
     odd = add_client(services, compliance, "ODD", RiskProfile.C5)
     add_client(services, compliance, "FINE", RiskProfile.C5)
@@ -492,10 +496,10 @@ def test_text_that_is_not_utf8_is_shown_replaced_and_stops_no_list(
     sqlite3 shell to bytes that are not UTF-8. SQLite keeps any bytes in a TEXT column,
     and the driver's default reader raised on them mid-read, so one statement stopped the
     client list, the reminders, the client export, the audit export and every written
-    distribution list holding that client. No decision reads these columns (`check`
-    allows the client), so every path now reads such text as UTF-8 with the bad bytes
-    replaced (U+FFFD): each list goes on, shows the client as what the row now holds,
-    and the written list still equals `eligible` and `check`."""
+    distribution list holding that client. Every path now reads such text as UTF-8 with
+    the bad bytes replaced (U+FFFD): each list goes on and shows the client as what the
+    row now holds. Both columns are sealed since 0016, so the row is marked changed, the
+    check blocks it and the written list, equal to `eligible`, leaves it off."""
     services, compliance, advisor, r3 = world
     add_client(services, compliance, "FINE", RiskProfile.C5)
     add_client(services, compliance, "ODD", RiskProfile.C5, id_number="11010519491231002X")  # the upper half
@@ -517,7 +521,7 @@ def test_text_that_is_not_utf8_is_shown_replaced_and_stops_no_list(
     assert {name: kind for name, (kind, _) in outcomes.items() if kind != "ok"} == {}, outcomes
     (page,) = [v for v in outcomes["client list"][1] if v.account == "ODD"]  # type: ignore[attr-defined]
     assert page == outcomes["client page"][1]
-    assert page.record_intact  # neither column is sealed: the row is sound, its text odd
+    assert not page.record_intact  # both columns are sealed: the row was changed
     shown = page.name if column == "name" else page.id_number
     assert shown == ("A" if column == "name" else "1") + odd
     assert page in [r.investor for r in outcomes["reminders"][1]]  # type: ignore[attr-defined]
@@ -525,6 +529,6 @@ def test_text_that_is_not_utf8_is_shown_replaced_and_stops_no_list(
         for written in ("due.csv", "clients.csv", "audit.csv"):
             assert "A" + odd in (tmp_path / written).read_text(encoding="utf-8-sig"), written
     assert services.audit.verify_file(compliance, tmp_path / "audit.csv").ok
-    assert [v.account for v in outcomes["eligible shown"][1]] == ["FINE", "ODD"]  # type: ignore[attr-defined]
-    assert services.access.check(advisor, "ODD", r3).decision.outcome is Outcome.ALLOW
-    _agree(services, advisor, r3, tmp_path / "l.csv", ["ODD", "FINE"])
+    assert [v.account for v in outcomes["eligible shown"][1]] == ["FINE"]  # type: ignore[attr-defined]
+    assert services.access.check(advisor, "ODD", r3).decision.outcome is Outcome.BLOCK
+    _agree(services, advisor, r3, tmp_path / "l.csv", ["FINE"])

@@ -146,9 +146,7 @@ def _upgrade_entries(services: Services) -> list[dict[str, Any]]:
     return [f for f in map(json.loads, rows) if f.get("upgrade") == "identity"]
 
 
-def test_rows_are_resealed_with_their_identity_once_and_verify(
-    store_target: str, clock: Clock, tmp_path: Path
-) -> None:
+def test_rows_are_resealed_with_their_identity_once_and_verify(store_target: str, clock: Clock, tmp_path: Path) -> None:
     """On both backends (the seals are written with the driver's own parameter marks)."""
     report = _fill(store_target, clock, tmp_path)
     services = make_services(store_target, clock)
