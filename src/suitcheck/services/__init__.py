@@ -145,6 +145,7 @@ def open_services(
             seal_branches(ctx, conn)
             seal_reports(ctx, conn)
             seal_identity(ctx, conn)
+            seal_findings(ctx, conn)
         services = Services(ctx, hasher, attached)
         services.policy.store_default()
     except AuditKeyError as exc:
@@ -242,6 +243,23 @@ def seal_identity(ctx: ServiceContext, conn: Any) -> None:
         return
     reseal_identity(ctx, ctx.rows, conn)
     conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_IDENTITY_SETTING))
+
+
+def seal_findings(ctx: ServiceContext, conn: Any) -> None:
+    """Once, after the upgrade that made a report's seal cover its findings (0017): seal
+    the reports that have findings again, with them."""
+    from sqlalchemy import delete, select
+
+    from suitcheck.services.integrity import SEAL_FINDINGS_SETTING, vouched_entries
+    from suitcheck.store.models import StoreSetting
+
+    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_FINDINGS_SETTING)
+    if conn.execute(pending).first() is None:
+        return
+    # The marker is a row an insider can insert: the states the trail records are believed
+    # only where it verifies (vouched_entries), as for 0011.
+    ctx.rows.reseal_with_findings(conn, vouched_entries(ctx.sealer, conn))
+    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_FINDINGS_SETTING))
 
 
 def _nothing_to_join(where: str) -> StoreError:

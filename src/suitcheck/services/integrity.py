@@ -50,7 +50,16 @@ from suitcheck.audit.sealing import Sealer
 from suitcheck.domain.codes import AuditAction
 from suitcheck.services.assessment_history import HistoryCheck
 from suitcheck.store.engine import Store
-from suitcheck.store.models import AuditEntry, Branch, Investor, PolicyVersion, QuestionnaireVersion, Report, Staff
+from suitcheck.store.models import (
+    AuditEntry,
+    Branch,
+    Finding,
+    Investor,
+    PolicyVersion,
+    QuestionnaireVersion,
+    Report,
+    Staff,
+)
 from suitcheck.store.sqlitetext import sqlite_text
 
 # json's own C string encoder: what canonical_json() writes for a str.
@@ -109,6 +118,11 @@ SEAL_REPORTS_SETTING = "seal-reports"
 # The store setting the 0016 migration leaves while client rows carry seals without their
 # name and ID number.
 SEAL_IDENTITY_SETTING = "seal-identity"
+
+
+# The store setting the 0017 migration leaves while reports with findings carry seals made
+# without them.
+SEAL_FINDINGS_SETTING = "seal-findings"
 
 
 # session.info: reports and branches inserted, sealed after the flush (their id is sealed)
@@ -291,12 +305,31 @@ def staff_message(values: Mapping[str, Any] | Any) -> str:
     return _message("staff", STAFF_COLUMNS, values)
 
 
-def report_message(values: Mapping[str, Any] | Any) -> str:
+# What a report's seal covers of each of its findings (the `finding` rows): the row, what was
+# raised (code, detail) and its resolution (settled or not, by whom). Not the times, as for a
+# rating: that a finding is settled is what the lists and the self-inspection count.
+FINDING_COLUMNS = ("id", "code", "detail", "resolved_at", "resolved_by")
+_ORM_FINDINGS: Any = object()  # report_message's default: a Report's own findings
+
+
+def finding_item(finding: Any) -> list[object]:
+    """One finding as its report's seal covers it (a Finding, or a row of FINDING_COLUMNS)."""
+    get = finding.get if isinstance(finding, Mapping) else lambda k: getattr(finding, k)
+    return [get("id"), get("code"), get("detail"), get("resolved_at") is not None, get("resolved_by")]
+
+
+def report_message(values: Mapping[str, Any] | Any, findings: Iterable[Any] = _ORM_FINDINGS) -> str:
     """The report's sealed columns: its id, level, the subject's level, whether compliance
     rated it (the time is not decision-relevant; that it is set is), its file's hash, and
     the version of the reader that read its stated level once one is recorded (a row
     stored before versions were keeps the seal it had: no reader, read as an older one;
-    a reader set, changed or cleared in SQL breaks the seal)."""
+    a reader set, changed or cleared in SQL breaks the seal); and, when it has any, its
+    findings (finding_item, by id): a finding settled, deleted, edited, moved or copied in
+    SQL breaks the report's seal, as a report with none keeps the seal it had before
+    findings were sealed. `findings`: the report's finding rows (a Report's own by default;
+    a row or mapping of a query is given them, see RowSealer.report_findings, or has none)."""
+    if findings is _ORM_FINDINGS:
+        findings = values.findings if isinstance(values, Report) else ()
     if isinstance(values, Mapping):  # the upgrade and verify; a Report or a row reads by attribute
         values = SimpleNamespace(**{c: values.get(c) for c in REPORT_COLUMNS})
     sealed = [
@@ -309,7 +342,16 @@ def report_message(values: Mapping[str, Any] | Any) -> str:
     ]
     if values.reader is not None:
         sealed.append(values.reader)
+    items = sorted((finding_item(f) for f in findings), key=_by_id)
+    if items:
+        sealed.append({"findings": items})
     return canonical_json(sealed)
+
+
+def _by_id(item: list[object]) -> tuple[bool, object]:
+    """Findings in id order; an id that is no number (written outside suitcheck) last, by its text."""
+    key = item[0]
+    return (not isinstance(key, int), key if isinstance(key, int) else repr(key))
 
 
 # The fact holding the seal of an entry a later decision reads back (an override, a due
@@ -428,6 +470,22 @@ def investor_message_sql(dialect: str) -> ColumnElement[bytes]:
 
 def state_digest(message: str) -> str:
     return hashlib.sha256(message.encode()).hexdigest()
+
+
+def _reports_of_findings(session: Session, reports: dict[int, Report]) -> set[int]:
+    """A report's seal covers its findings: one raised (appended to the report, which makes
+    it dirty too) or settled (the finding alone dirty) seals its report again. Adds those
+    reports to `reports` (a new report is sealed as it is written) and returns the ids of
+    those given a finding by its report_id (not through report.findings)."""
+    raised: set[int] = set()
+    for obj in (*session.new, *session.dirty):
+        if isinstance(obj, Finding) and obj.report_id is not None:
+            if obj in session.new:
+                raised.add(obj.report_id)
+            report = reports.get(obj.report_id) or session.get(Report, obj.report_id)
+            if report is not None and report not in session.new:
+                reports[obj.report_id] = report
+    return raised
 
 
 def _stored(session: Session, obj: Any, columns: Iterable[str]) -> dict[str, Any]:
@@ -566,15 +624,31 @@ class RowSealer:
             return False
         return self.ok(conn, message, row.integrity)
 
-    def report_ok(self, conn: Any, row: Any) -> bool:
-        """A report row (a Report, or a row with REPORT_COLUMNS and its seal) still matches
-        its seal; one HMAC for a row this installation sealed. A value of a type suitcheck
-        never writes there (a BLOB) fails, rather than raising."""
+    def report_ok(self, conn: Any, row: Any, findings: Iterable[Any] | None = None) -> bool:
+        """A report row (a Report, or a row with REPORT_COLUMNS and its seal) and its
+        findings still match its seal; one HMAC for a row this installation sealed. A value
+        of a type suitcheck never writes there (a BLOB) fails, rather than raising.
+        `findings`: the report's finding rows when the caller has read them; else a
+        Report's own, or those report_findings reads for a row."""
         try:
-            message = report_message(row)
+            if findings is None:
+                findings = self.report_findings(conn, row)
+            message = report_message(row, findings)
         except (TypeError, ValueError):
             return False
         return self.ok(conn, message, row.integrity)
+
+    def report_findings(self, conn: Any, row: Any) -> Sequence[Any]:
+        """The findings of a report (a Report: its own; a row: read from the store, unless
+        its statement says it has none: `has_findings`, see FINDINGS_EXIST)."""
+        if isinstance(row, Report):
+            return list(row.findings)
+        if not getattr(row, "has_findings", True):
+            return ()
+        if conn is None:
+            with self.ctx.store.engine.connect() as fresh:
+                return list(fresh.execute(_FINDINGS.where(_FC.report_id == row.id)))
+        return list(conn.execute(_FINDINGS.where(_FC.report_id == row.id)))
 
     def branch_ok(self, conn: Any, row: Any) -> bool:
         """A branch row (BRANCH_COLUMNS and its seal) still matches its seal; a value of a
@@ -621,19 +695,49 @@ class RowSealer:
     def _before_flush(self, session: Session, _context: object, _instances: object) -> None:
         session.info.pop(_UNSEALED_REPORTS, None)  # left by a flush that failed
         records = [r for r in map(lambda obj: self._seal_new(session, obj), list(session.new)) if r]
+        reports: dict[int, Report] = {}
         for obj in list(session.dirty):
             if isinstance(obj, Investor):
                 record = self._reseal(session, obj, INVESTOR_COLUMNS, investor_message, "investor", "account")
             elif isinstance(obj, Staff):
                 record = self._reseal(session, obj, STAFF_COLUMNS, staff_message, "staff", "username")
-            elif isinstance(obj, Report):
-                record = self._reseal(session, obj, REPORT_COLUMNS, report_message, "report", "id")
+            elif isinstance(obj, Report) and obj.id is not None:
+                reports[obj.id] = obj
+                continue
             else:
                 continue
             if record:
                 records.append(record)
+        raised = _reports_of_findings(session, reports)
+        for report in reports.values():
+            record = self._reseal_report(session, report, report.id in raised)
+            if record:
+                records.append(record)
         if records:
             self._record(session, records)
+
+    def _reseal_report(self, session: Session, obj: Report, raised: bool) -> tuple[str, str, str] | None:
+        """_reseal for a report and its findings: the stored row and its stored findings must
+        match the seal (no laundering), and a finding raised in this flush gets its id only
+        when it is written, so such a report is sealed by _after_flush."""
+        before = _stored(session, obj, REPORT_COLUMNS)
+        if not before:
+            return self._seal(obj, report_message(obj), "report", str(obj.id))
+        conn = session.connection()
+        try:
+            old_message = report_message(before, conn.execute(_FINDINGS.where(_FC.report_id == obj.id)).all())
+        except (TypeError, ValueError):  # a stored value suitcheck never writes (a BLOB): as a failed seal
+            raise _changed_outside("report", before, "id") from None
+        raised = raised or any(f.id is None for f in obj.findings)
+        new_message = None if raised else report_message(obj)
+        if old_message == new_message and before.get("integrity") == obj.integrity:
+            return None
+        if not self.ok(conn, old_message, before.get("integrity")):
+            raise _changed_outside("report", before, "id")
+        if new_message is None:
+            session.info.setdefault(_UNSEALED_REPORTS, []).append(obj)
+            return None
+        return self._seal(obj, new_message, "report", str(obj.id))
 
     def _seal_new(self, session: Session, obj: object) -> tuple[str, str, str] | None:
         if isinstance(obj, Investor):
@@ -673,7 +777,10 @@ class RowSealer:
             if isinstance(obj, Branch):
                 message, model, table, key = branch_message(obj), Branch, "branch", obj.code
             else:
-                message, model, table, key = report_message(obj), Report, "report", str(obj.id)
+                # Its findings as this flush left them in the store (a finding added by its
+                # report_id is not in report.findings until that is loaded again).
+                stored = conn.execute(_FINDINGS.where(_FC.report_id == obj.id)).all()
+                message, model, table, key = report_message(obj, stored), Report, "report", str(obj.id)
             seal = self.ctx.sealer.row_seal(message)
             conn.execute(update(model).where(model.id == obj.id).values(integrity=seal))
             set_committed_value(obj, "integrity", seal)
@@ -797,8 +904,9 @@ class RowSealer:
             message = staff_message(row._mapping)
             conn.execute(update(Staff).where(Staff.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
             records.append(("staff", row.username, state_digest(message)))
+        findings = all_findings(conn)
         for row in conn.execute(_REPORTS).all():
-            records.append(self._seal_report_row(conn, row))
+            records.append(self._seal_report_row(conn, row, findings.get(row.id, ())))
         for version, document, _seal in conn.execute(_POLICIES).all():
             records.append(self._seal_policy_row(conn, version, document))
         for version, document, checksum, _seal in conn.execute(_QUESTIONNAIRES).all():
@@ -813,8 +921,8 @@ class RowSealer:
             )
         return len(records)
 
-    def _seal_report_row(self, conn: Any, row: Any) -> tuple[str, str, str]:
-        message = report_message(row._mapping)
+    def _seal_report_row(self, conn: Any, row: Any, findings: Iterable[Any]) -> tuple[str, str, str]:
+        message = report_message(row._mapping, findings)
         conn.execute(update(Report).where(Report.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
         return "report", str(row.id), state_digest(message)
 
@@ -895,6 +1003,42 @@ class RowSealer:
             conn.execute(update(Branch).where(Branch.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
             records.append(("branch", str(row.code), state_digest(message)))
 
+    def reseal_with_findings(self, conn: Any, vouched: Vouched | None) -> tuple[int, list[str]]:
+        """Once, after the migration that made a report's seal cover its findings (0017): a
+        report that has findings, whose seal was made without them, is sealed again with
+        them when that seal still holds and the row is in the last state the trail records
+        for it (believing only the entries `vouched` believes: None, the trail does not
+        verify, and nothing is sealed); its findings are taken as they stand (nothing
+        recorded them before: trust on first use, as report rows were at 0011). Any other
+        report is left as it is: it fails its seal, every decision about it blocks and
+        `audit verify` names it. Recorded in the trail. Returns (reports sealed, those left)."""
+        states = recorded_states(conn, vouched) if vouched is not None else {}
+        findings = all_findings(conn)
+        records: list[tuple[str, str, str]] = []
+        refused: list[str] = []
+        for row in conn.execute(_REPORTS.where(Report.id.in_(list(findings)))).all() if findings else ():
+            own = findings[row.id]
+            if self.report_ok(conn, row, own):
+                continue  # sealed with its findings already (by 0011's upgrade, or since)
+            try:
+                without = report_message(row._mapping, ())
+            except (TypeError, ValueError):  # a value of a type suitcheck never writes: never sealed
+                without = None
+            if (
+                vouched is None
+                or without is None
+                or not self.ok(conn, without, row.integrity)
+                or states.get(("report", str(row.id))) != state_digest(without)
+            ):
+                refused.append(f"report:{row.id}")
+                log.warning(
+                    "report %s: its seal or recorded state does not match; not sealed with its findings", row.id
+                )
+                continue
+            records.append(self._seal_report_row(conn, row, own))
+        _record_upgrade(self.ctx, conn, "findings", records, "not_resealed", refused)
+        return len(records), refused
+
     def _seal_policy_row(self, conn: Any, version: int, document: str) -> tuple[str, str, str]:
         seal = self.ctx.sealer.row_seal(policy_message(version, document))
         conn.execute(update(PolicyVersion).where(PolicyVersion.version == version).values(integrity=seal))
@@ -922,18 +1066,20 @@ class RowSealer:
         # trail records report states (every report written since 0011), a row is sealed only
         # in the state the trail records for it, never as it now stands.
         recorded_reports = vouched is None or any(table == "report" for table, _ in states)
+        findings = all_findings(conn)
         for row in conn.execute(_REPORTS).all():
-            if self.report_ok(conn, row):
+            own = findings.get(row.id, ())
+            if self.report_ok(conn, row, own):
                 continue
             try:
-                state = state_digest(report_message(row._mapping))
+                state = state_digest(report_message(row._mapping, own))
             except (TypeError, ValueError):  # a value of a type suitcheck never writes: never sealed
                 state = None
             if state is None or (recorded_reports and states.get(("report", str(row.id))) != state):
                 refused.append(f"report:{row.id}")
                 log.warning("report %s: not the state the trail recorded; not sealed", row.id)
                 continue
-            records.append(self._seal_report_row(conn, row))
+            records.append(self._seal_report_row(conn, row, own))
         for version, document, seal in conn.execute(_POLICIES).all():
             if self.policy_ok(conn, version, document, seal):
                 continue
@@ -955,6 +1101,24 @@ _Q = QuestionnaireVersion.__table__.c
 _QUESTIONNAIRES = select(_Q.version, _Q.document, _Q.checksum, _Q.integrity).order_by(_Q.version)
 _POLICIES = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
 _REPORTS = select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))
+# A report's findings as its seal covers them.
+_FC = Finding.__table__.c
+_FINDINGS = select(*(_FC[c] for c in FINDING_COLUMNS))
+
+
+def findings_exist(report_id: Any) -> Any:
+    """A column for a report's statement: whether the report has findings (`has_findings`),
+    so that a check reads them (report_findings) only for a report that has some."""
+    return select(_FC.id).where(_FC.report_id == report_id).exists().label("has_findings")
+
+
+def all_findings(conn: Any) -> dict[Any, list[Any]]:
+    """Every report's findings (report id -> rows), for verify and the upgrades, which read
+    every report: findings are few beside the reports they belong to."""
+    found: dict[Any, list[Any]] = {}
+    for row in conn.execute(select(_FC.report_id, *(_FC[c] for c in FINDING_COLUMNS))):
+        found.setdefault(row.report_id, []).append(row)
+    return found
 
 
 _BRANCHES = select(Branch.integrity, *(getattr(Branch, c) for c in BRANCH_COLUMNS)).order_by(Branch.id)
@@ -1363,10 +1527,12 @@ def _check_branches(
 def _check_reports_and_policies(
     sealer: RowSealer, conn: Any, states: Mapping[tuple[str, str], str], checked: int, seen: set[tuple[str, str]]
 ) -> tuple[int, str | None]:
+    findings = all_findings(conn)
     for row in conn.execute(_REPORTS):
         checked += 1
-        if not sealer.report_ok(conn, row):
-            by = _untrusted(sealer, conn, report_message, row)
+        own = findings.get(row.id, ())
+        if not sealer.report_ok(conn, row, own):
+            by = _untrusted(sealer, conn, lambda r, own=own: report_message(r, own), row)
             if by is not None:
                 return checked, (
                     f"report {row.id}'s record is sealed by installation {by}, which this desk does not trust "
@@ -1374,7 +1540,7 @@ def _check_reports_and_policies(
                 )
             problem = f"report {row.id}'s record was changed outside suitcheck (its seal does not match)"
             return checked, problem
-        if states.get(("report", str(row.id))) != state_digest(report_message(row)):
+        if states.get(("report", str(row.id))) != state_digest(report_message(row, own)):
             problem = f"report {row.id}'s record differs from the last state the trail recorded for it"
             return checked, problem
         seen.add(("report", str(row.id)))

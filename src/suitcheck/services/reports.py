@@ -28,7 +28,7 @@ from suitcheck.ingest import LEVEL_READER
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
-from suitcheck.services.integrity import RowSealer, shown_text
+from suitcheck.services.integrity import FINDING_COLUMNS, RowSealer, findings_exist, shown_text
 from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
 from suitcheck.store.models import Analyst, AuditEntry, Finding, Report, ReportContent, ReportCorrection
@@ -227,6 +227,7 @@ _LEVEL = select(
     Report.content_hash,
     Report.reader,
     Report.integrity,
+    findings_exist(Report.id),  # its seal covers its findings: read only when it has some
 ).where(Report.id == bindparam("id"))
 
 
@@ -279,12 +280,15 @@ def report_facts(report: Report | Any) -> ReportFacts:
     )
 
 
-def sealed_report_facts(rows: RowSealer, conn: Any, report: Report | Any) -> tuple[ReportFacts, bool]:
-    """(report_facts, whether the row still matches its seal). A row that fails its seal
-    was changed outside suitcheck: every decision about it is a block (record-integrity);
-    its facts are read as far as they make sense, for the record, and a value suitcheck
-    never writes (a level of 9, a text) reads as no level rather than an error."""
-    if rows.report_ok(conn, report):
+def sealed_report_facts(
+    rows: RowSealer, conn: Any, report: Report | Any, findings: Iterable[Any] | None = None
+) -> tuple[ReportFacts, bool]:
+    """(report_facts, whether the row and its findings still match its seal). A row that
+    fails its seal was changed outside suitcheck (or its findings were): every decision about
+    it is a block (record-integrity); its facts are read as far as they make sense, for the
+    record, and a value suitcheck never writes (a level of 9, a text) reads as no level rather
+    than an error. `findings`: the report's finding rows, when the caller has read them."""
+    if rows.report_ok(conn, report, findings):
         return report_facts(report), True
     try:
         return report_facts(report), False
@@ -397,13 +401,17 @@ def _views(conn: Connection, stmt: Select[Any], sealer: RowSealer) -> list[Repor
     ):
         analysts[report_id].append((name, sac))
     findings: dict[int, list[FindingView]] = {i: [] for i in ids}
-    for fid, report_id, code, detail, resolved_at in conn.execute(
-        select(_F.id, _F.report_id, _F.code, _F.detail, _F.resolved_at).where(_F.report_id.in_(ids)).order_by(_F.id)
+    sealed_findings: dict[int, list[Any]] = {i: [] for i in ids}  # as the report's seal covers them
+    for f in conn.execute(
+        select(_F.report_id, *(_F[c] for c in FINDING_COLUMNS)).where(_F.report_id.in_(ids)).order_by(_F.id)
     ):
-        findings[report_id].append(FindingView(fid, shown_text(code), shown_text(detail), resolved_at is not None))
+        findings[f.report_id].append(
+            FindingView(f.id, shown_text(f.code), shown_text(f.detail), f.resolved_at is not None)
+        )
+        sealed_findings[f.report_id].append(f)
     views = []
     for r in rows:
-        facts, sealed = sealed_report_facts(sealer, conn, r)
+        facts, sealed = sealed_report_facts(sealer, conn, r, sealed_findings[r.id])
         views.append(_view(r, analysts[r.id], findings[r.id], facts, sealed))
     return views
 
