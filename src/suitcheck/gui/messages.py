@@ -620,6 +620,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The warning shown is not the current version; show it again."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "An override of this report for this client was already recorded today (audit entry {earlier}); it admits the report for the rest of the day, so nothing was recorded.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The client's profile or assessment, or the report's level, changed since the warning was shown; nothing was recorded. Check again and show the warning for the current decision.",
     ),
     QT_TRANSLATE_NOOP(

@@ -221,7 +221,7 @@ class OpenedReport:
 
 
 _LAST_OVERRIDE = Prepared(
-    select(AuditEntry.facts)
+    select(AuditEntry.seq, AuditEntry.facts)
     .where(
         AuditEntry.action == AuditAction.OVERRIDE.value,
         AuditEntry.investor_id == bindparam("investor_id"),
@@ -409,22 +409,34 @@ def _override_admits(
     warning now in force), for the rest of that day, while the seal it was recorded with
     holds (integrity.override_message: the desk reads the entry without verifying the
     trail, and an entry's own hash, or a sealed epoch's MAC, anyone can compute)."""
+    return _admitting_override(ctx, conn, investor_id, report_id, decision, warning_version) is not None
+
+
+def _admitting_override(
+    ctx: ServiceContext,
+    conn: Session | Connection,
+    investor_id: int,
+    report_id: int,
+    decision: Decision,
+    warning_version: str,
+) -> int | None:
+    """The number of the entry of the override that admits the report (_override_admits), or None."""
     c = conn.connection() if isinstance(conn, Session) else conn
     row = _LAST_OVERRIDE.first(c, investor_id=investor_id, report_id=report_id)
     if row is None:
-        return False
+        return None
     try:
         recorded = json.loads(row.facts)
         sealed = ctx.rows.ok(c, override_message(investor_id, report_id, recorded), recorded.get(OVERRIDE_SEAL))
     # An entry changed outside suitcheck admits nothing; JSON nested too deep to read raises
     # RecursionError, which is no ValueError.
     except (TypeError, ValueError, AttributeError, RecursionError):
-        return False
+        return None
     if not sealed:
         log.warning(
             "client %s, report %s: the newest override's seal does not hold; it admits nothing", investor_id, report_id
         )
-    return sealed and override_admits(recorded, decision, warning_version)
+    return row.seq if sealed and override_admits(recorded, decision, warning_version) else None
 
 
 def _answers(
@@ -821,6 +833,16 @@ class AccessService:
                 raise InvalidInput(
                     "The client's profile or assessment, or the report's level, changed since the warning was "
                     "shown; nothing was recorded. Check again and show the warning for the current decision."
+                )
+            # One confirmation of one warning: the override recorded today about the same facts
+            # admits the report for the rest of the day (the desk offers no second one). A second
+            # would be a second record of the same warning, counted and listed twice by the
+            # self-inspection. Read under the trail's lock, so two desks cannot both record it.
+            earlier = _admitting_override(self._ctx, session, investor.id, report.id, decision, policy.warning_version)
+            if earlier is not None:
+                raise InvalidInput(
+                    f"An override of this report for this client was already recorded today (audit entry {earlier}); "
+                    "it admits the report for the rest of the day, so nothing was recorded."
                 )
             facts = {
                 **decision.facts(),

@@ -2946,6 +2946,10 @@ Store: {store}</source>
         <translation>所展示的警示不是当前版本；请重新展示。</translation>
     </message>
     <message>
+        <source>An override of this report for this client was already recorded today (audit entry {earlier}); it admits the report for the rest of the day, so nothing was recorded.</source>
+        <translation>今天已为该客户就此研报记录过警示后客户坚持获取（审计第 {earlier} 条）；该记录当日有效，本次未记录任何内容。</translation>
+    </message>
+    <message>
         <source>The client&apos;s profile or assessment, or the report&apos;s level, changed since the warning was shown; nothing was recorded. Check again and show the warning for the current decision.</source>
         <translation>风险警示显示之后，客户的风险承受能力类型或测评、或研报的风险等级已有变化；本次未记录任何内容。请重新判定，并就当前判定重新出示警示。</translation>
     </message>
