@@ -598,3 +598,35 @@ def test_the_columns_verdicts_say_the_policy_and_day_a_later_check_outdates(
     assert column == {r4: Outcome.BLOCK}
     clock.advance(days=1)
     assert column.outdated_by(services.access.check(officer, client, r4))
+
+
+def test_a_later_preview_says_whether_the_decision_and_the_column_still_stand(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """What an idle desk asks once a minute (MainWindow.watch_the_day): a preview read after
+    the decision on screen and the column says the decision no longer stands when the policy
+    changed or the report is now given another outcome (re-rated elsewhere), and the column
+    when the policy or the client changed (marked for re-assessment elsewhere)."""
+    services = sqlite_services
+    officer = staff(services, Role.COMPLIANCE)
+    r1 = import_text_report(services, officer, tmp_path, level="低风险", title="稳增长宏观点评第一期")
+    client = add_client(services, officer, "C3", RiskProfile.C3)
+    decided = services.access.check(officer, client, r1)
+    column = services.access.preview(officer, client, [r1])
+    assert decided.decision.outcome is Outcome.ALLOW
+    same = services.access.preview(officer, client, [r1])
+    assert not same.overturns(decided)
+    assert not column.overtaken_by(same)
+    assert not column.overtaken_by(services.access.preview(officer, client, []))  # no report asked: the basis alone
+
+    services.investors.mark_reassessment_due(officer, client, "moved abroad")
+    due = services.access.preview(officer, client, [r1])
+    assert due.overturns(decided)  # blocked now
+    assert column.overtaken_by(due)  # every row may be: the client is not as the column saw them
+
+    column = due
+    decided = services.access.check(officer, client, r1)
+    services.policy.update(officer, warning_days=10)  # nothing this client's verdicts follow changes
+    changed = services.access.preview(officer, client, [])
+    assert changed.overturns(decided)
+    assert column.overtaken_by(changed)

@@ -120,6 +120,7 @@ class MainWindow(QMainWindow):
         # What the column's previews were derived under (policy version, day): a recorded
         # check made under another says they are out of date.
         self._verdicts_basis: Verdicts | None = None
+        self._watching = False  # watch_the_day's preview is under way
         # The decision on screen that last had a late preview read again (once per decision:
         # a desk whose clock's day is not yet the server's would otherwise preview for ever).
         self._outdated_preview: CheckResult | None = None
@@ -769,6 +770,82 @@ class MainWindow(QMainWindow):
             self._update_actions()
         if decided_before or (self._verdicts_basis is not None and self._verdicts_basis.day != today):
             self._refresh_verdicts(reset=True)
+        self._watch_the_store()
+
+    def _watch_the_store(self) -> None:
+        """Another desk changed what the decision and the column were derived from (the
+        policy, the client, the report), and an idle desk kept showing them (the warning
+        button or Open beside a decision the services no longer give). One preview of the
+        report on screen (none for a column alone) tells: the services say whether the
+        decision on screen still stands (Verdicts.overturns) and whether the column's
+        verdicts do (Verdicts.overtaken_by). What no longer stands is taken off the panel
+        (check again: Enter) and the column previewed again; nothing is recorded. A report
+        other than the one on screen re-rated elsewhere is not asked about here: its row
+        is decided again, recorded, when the clerk chooses it."""
+        client, result, basis = self.client, self._current_result(), self._verdicts_basis
+        if client is None or self._watching or self._checking is not None or (result is None and basis is None):
+            return
+        report = self.report
+        self._watching = True
+        self.runner.start(
+            Job(self.services.access.preview, self.actor, client.id, [result.report_id] if result else []),
+            lambda later: self._watch_landed(client, report, result, basis, later),
+            lambda exc: self._watch_failed(client, report, result, basis, exc),
+        )
+
+    def _watch_landed(
+        self,
+        client: InvestorView,
+        report: ReportView | None,
+        result: CheckResult | None,
+        basis: Verdicts | None,
+        later: Verdicts,
+    ) -> None:
+        self._watching = False
+        if self.session_over or self.client is not client:
+            return  # another client (or nobody) since: chosen anew, decided anew
+        stale = result is not None and self.decision.result is result and later.overturns(result)
+        if result is not None and stale:
+            if later.policy_version != result.decision.policy_version:
+                hint = self.tr(
+                    "The firm's suitability policy was changed (now version {version}) since this decision: "
+                    "check again (Enter)."
+                ).format(version=later.policy_version)
+            else:
+                hint = self.tr(
+                    "The client or the report was changed at another desk since this decision: check again (Enter)."
+                )
+            self.decision.show_hint(hint)
+            self._update_actions()
+            if report is not None:  # the list's level too, where it was re-rated
+                self.runner.start(
+                    Job(self.services.reports.get, self.actor, report.id),
+                    self.report_model.update_report,
+                    lambda _exc: None,  # the list keeps the level it showed; the panel asks for a check
+                )
+        if stale or (basis is not None and self._verdicts_basis is basis and basis.overtaken_by(later)):
+            self._refresh_verdicts(reset=True)
+
+    def _watch_failed(
+        self,
+        client: InvestorView,
+        report: ReportView | None,
+        result: CheckResult | None,
+        basis: Verdicts | None,
+        exc: BaseException,
+    ) -> None:
+        """Fail closed: what cannot be asked about any more is not shown as standing."""
+        self._watching = False
+        if self.session_over or self.client is not client:
+            return
+        if result is not None and self.decision.result is result and report is not None:
+            self._check_failed = (client, report, exc)
+            self._show_no_decision()
+            self._update_actions()
+        if self._verdicts_basis is basis:
+            self.report_pane.set_verdicts({}, True)
+            self._verdicts_basis = None
+        self._error(exc)
 
     def _keep_decision_columns_whole(self) -> None:
         """The verdict and the level (with its ⚠ for an open finding) are never cut: as
@@ -933,6 +1010,11 @@ class MainWindow(QMainWindow):
         pair = (self.client, self.report)
         if opening and not self.locked and self._checking is not None and self._checking == pair:
             self._open_when_decided = self._checking
+
+    @property
+    def watching(self) -> bool:
+        """The watch's question to the store is under way (for tests to wait on)."""
+        return self._watching
 
     @property
     def checking(self) -> bool:

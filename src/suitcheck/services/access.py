@@ -40,6 +40,7 @@ from suitcheck.domain.codes import AuditAction, ExportFormat
 from suitcheck.domain.decision import (
     Decision,
     EligibilityBounds,
+    InvestorFacts,
     Outcome,
     ReportFacts,
     decide,
@@ -201,13 +202,37 @@ class Verdicts(dict[int, Outcome]):
     (`outdated_by`): a policy changed at another desk (escalation turned off, R1 closed to
     clients due for re-assessment) or midnight passed."""
 
-    def __init__(self, outcomes: Mapping[int, Outcome], policy_version: int, day: dt.date) -> None:
+    def __init__(
+        self,
+        outcomes: Mapping[int, Outcome],
+        policy_version: int,
+        day: dt.date,
+        client: InvestorFacts | None = None,
+    ) -> None:
         super().__init__(outcomes)
         self.policy_version = policy_version
         self.day = day
+        # The client's facts they were derived for (None: the record cannot be read).
+        self.client = client
 
     def outdated_by(self, result: CheckResult) -> bool:
         return (result.decision.policy_version, result.decision.decided_on) != (self.policy_version, self.day)
+
+    def overtaken_by(self, later: Verdicts) -> bool:
+        """A later preview for the same client was derived under another policy version,
+        on another day, or for the client as changed since (re-assessed, marked due, given
+        the lowest category at another desk): any of these verdicts may be other now."""
+        return (later.policy_version, later.day, later.client) != (self.policy_version, self.day, self.client)
+
+    def overturns(self, result: CheckResult) -> bool:
+        """This preview, read after the decision `result` was recorded, says that decision
+        no longer stands as shown: it was made under another policy version or on another
+        day, or the report is now given another outcome (the client or the report was
+        changed at another desk since)."""
+        if self.outdated_by(result):
+            return True
+        outcome = self.get(result.report_id)
+        return outcome is not None and outcome is not result.decision.outcome
 
 
 @dataclasses.dataclass(frozen=True)
@@ -736,12 +761,17 @@ class AccessService:
             investor = find_investor(session, investor_ref, actor)
             policy, today = self._ctx.policy(session), self._ctx.today()
             reports = session.execute(select(Report).where(Report.id.in_(report_refs))).scalars()
+            try:
+                client: InvestorFacts | None = investor_facts(investor)
+            except UnreadableRecordError:  # every verdict is a block for it (_decide)
+                client = None
             # A report an older reader read is left out (no verdict shown): its check reads
             # it again first, and may decide otherwise than its stored level would.
             return Verdicts(
                 {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports if not read_by_older(r)},
                 policy.version,
                 today,
+                client,
             )
 
     def still_open(self, actor: Actor, investor_ref: str | int, report_ids: list[int]) -> set[int]:

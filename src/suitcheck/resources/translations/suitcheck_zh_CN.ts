@@ -2016,6 +2016,14 @@ Store: {store}</source>
         <translation>此判定作出后已进入新的一天（风险测评可能已过期）：请重新核查（Enter）。</translation>
     </message>
     <message>
+        <source>The firm&apos;s suitability policy was changed (now version {version}) since this decision: check again (Enter).</source>
+        <translation>此判定作出后公司适当性政策已更改（现为第 {version} 版）：请重新核查（Enter）。</translation>
+    </message>
+    <message>
+        <source>The client or the report was changed at another desk since this decision: check again (Enter).</source>
+        <translation>此判定作出后另一个柜台更改了该客户或该研报：请重新核查（Enter）。</translation>
+    </message>
+    <message>
         <source>The report opens once its decision is in.</source>
         <translation>核查结论一出即打开该研报。</translation>
     </message>

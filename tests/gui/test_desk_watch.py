@@ -1,0 +1,117 @@
+"""An idle desk kept showing an answer after a change made at another desk: the firm's
+policy changed (the warning no longer offered), the client marked for re-assessment, the
+report re-rated. The panel kept its decision (the warning button or Open beside it) and
+the column its verdicts until the clerk touched the desk. The day watch now also asks the
+services, once a minute, whether what is on screen still stands (one preview of the report
+on screen), and says so in the panel as it does for a new day; nothing is recorded."""
+
+from __future__ import annotations
+
+from suitcheck.domain.decision import Outcome
+from suitcheck.domain.levels import RiskLevel
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.services import Services
+from tests.gui.conftest import login
+from tests.gui.test_main_window import find_client, pick_report
+
+
+def _checks(services: Services) -> int:
+    compliance = login(services, "demo-compliance")
+    return sum(1 for e in services.audit.browse(compliance, limit=500) if e.action == "check")
+
+
+def _watched(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window.watch_the_day()
+    qtbot.waitUntil(lambda: not window.watching, timeout=5000)
+
+
+def test_a_policy_changed_at_another_desk_takes_the_decision_off_an_idle_desk(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, allow_escalation=True)
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "创业板")  # R4: after a warning, while escalation is on
+    report = window.report
+    assert report is not None
+    assert window.override_button.isVisible()
+    qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.ALLOW_AFTER_WARNING, timeout=5000)
+    _watched(qtbot, window)  # nothing changed elsewhere: the decision stays
+    assert window.decision.result is not None
+    recorded = _checks(demo_services)
+
+    demo_services.policy.update(compliance, allow_escalation=False)  # at another desk
+    _watched(qtbot, window)
+    assert window.decision.result is None
+    assert "suitability policy was changed" in window.decision.summary.text()
+    assert not window.override_button.isVisible()
+    assert not window.open_button.isEnabled()
+    qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.BLOCK, timeout=5000)
+    assert _checks(demo_services) == recorded  # nothing recorded until the clerk checks
+
+
+def test_a_client_marked_due_at_another_desk_takes_the_allow_off(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    client, report = window.client, window.report
+    assert client is not None
+    assert report is not None
+    assert window.open_button.isEnabled()
+    other = [r.id for r in window.report_model.objects() if r.id != report.id]
+    qtbot.waitUntil(lambda: all(window.report_model.verdict(i) is not None for i in other), timeout=5000)
+    allowed = [i for i in other if window.report_model.verdict(i) is Outcome.ALLOW]
+    assert allowed  # the column allows others too
+
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.investors.mark_reassessment_due(compliance, client.id, "moved abroad")
+    _watched(qtbot, window)
+    assert window.decision.result is None
+    assert "changed at another desk" in window.decision.summary.text()
+    assert not window.open_button.isEnabled()
+    # The whole column follows the client as changed, not only the row on screen.
+    qtbot.waitUntil(lambda: window.report_model.verdict(allowed[0]) is Outcome.BLOCK, timeout=5000)
+
+
+def test_a_report_re_rated_at_another_desk_takes_the_allow_off(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    report = window.report
+    assert report is not None
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.reports.set_level(compliance, report.id, RiskLevel.R5, "re-rated")
+    _watched(qtbot, window)
+    assert window.decision.result is None
+    assert "changed at another desk" in window.decision.summary.text()
+    assert not window.open_button.isEnabled()
+    qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.BLOCK, timeout=5000)
+    model = window.report_model
+    row = next(i for i, r in enumerate(model.objects()) if r.id == report.id)
+    qtbot.waitUntil(lambda: model.row_object(row).level is RiskLevel.R5, timeout=5000)  # the list's level too
+
+
+def test_a_watch_the_services_refuse_takes_the_allow_off(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, message_boxes
+) -> None:
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    report = window.report
+    assert report is not None
+    qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.ALLOW, timeout=5000)
+    demo_services.auth.set_disabled(login(demo_services, "demo-admin"), "demo-advisor", True)  # elsewhere
+    _watched(qtbot, window)
+    assert window.decision.result is None  # fail closed: nothing stands that cannot be asked about
+    assert "nothing is allowed" in window.decision.summary.text()
+    assert not window.open_button.isEnabled()
+    assert window.report_model.verdict(report.id) is None
+    assert message_boxes  # and said once
+    shown = len(message_boxes)
+    _watched(qtbot, window)  # nothing left on screen to ask about: no box every minute
+    assert len(message_boxes) == shown
