@@ -712,6 +712,14 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "Report {report_id}'s risk level is now {level_code}, not the one shown; no list was written. Look at the level and write the list again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Report {report_id} has no risk level now, not the one shown; no list was written. Look at the level and write the list again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "What the client export was made from changed while it was being written (audit entry {moved}: a client moved to another branch, or your account); nothing was recorded and no file was written. Export again.",
     ),
     QT_TRANSLATE_NOOP(

@@ -13,6 +13,7 @@ import logging
 from collections.abc import Callable, Container, Generator, Iterable, Iterator, Mapping, Sequence
 from operator import itemgetter
 from pathlib import Path
+from types import EllipsisType
 from typing import Any
 
 from sqlalchemy import (
@@ -54,7 +55,14 @@ from suitcheck.domain.policy import Policy
 from suitcheck.domain.roles import Permission, may
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order, newest_entry
-from suitcheck.services.errors import DecisionRefuses, InvalidInput, NotFound, OutcomeUnknown, ServiceError
+from suitcheck.services.errors import (
+    DecisionRefuses,
+    InvalidInput,
+    LevelConflict,
+    NotFound,
+    OutcomeUnknown,
+    ServiceError,
+)
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
     OVERRIDE_SEAL,
@@ -537,6 +545,21 @@ def _list_level(report_id: int, facts: ReportFacts, sealed: bool, older: bool) -
             "read again now; no distribution list is made for it until compliance rates it."
         )
     return facts.matching_level
+
+
+def _level_changed(report_id: int, level: RiskLevel | None) -> LevelConflict:
+    """A list asked for at a level the report is no longer matched at."""
+    if level is None:
+        return LevelConflict(
+            f"Report {report_id} has no risk level now, not the one shown; no list was written. "
+            "Look at the level and write the list again.",
+            level=None,
+        )
+    return LevelConflict(
+        f"Report {report_id}'s risk level is now {level.code}, not the one shown; no list was written. "
+        "Look at the level and write the list again.",
+        level=level,
+    )
 
 
 def _account(investor: Any) -> str | None:
@@ -1215,10 +1238,15 @@ class AccessService:
         *,
         progress: Callable[[int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        level_shown: RiskLevel | None | EllipsisType = ...,
     ) -> Written:
         """The distribution list as a CSV or XLSX file (by `fmt`, else the file name), for the
         command line and the GUI alike: rows stream from one query straight to the writer,
         with every cell made in SQL. Producing the list is audited with the file's hash.
+
+        `level_shown`: the level (None: unrated) the caller showed the list would be made
+        at; when the report is matched at another level now (re-rated since), nothing is
+        written or recorded (LevelConflict, naming the level now).
 
         A long CSV list on SQLite is made by two processes (_two_halves): the same file,
         byte for byte, from the same state of the store."""
@@ -1228,7 +1256,9 @@ class AccessService:
         # The file takes its place when `placing` closes: after its audit entry commits.
         held = Listed()
         with contextlib.ExitStack() as placing:
-            written, basis = self._write_list(placing, actor, report_ref, out, fmt, progress, cancelled, held)
+            written, basis = self._write_list(
+                placing, actor, report_ref, out, fmt, progress, cancelled, held, level_shown
+            )
             self._record_list(
                 actor,
                 basis,
@@ -1251,9 +1281,11 @@ class AccessService:
         progress: Callable[[int], None] | None,
         cancelled: Callable[[], bool] | None,
         held: Listed,
+        level_shown: RiskLevel | None | EllipsisType = ...,
     ) -> tuple[Written, _ListBasis]:
         """The list written beside `out`, to be placed when `placing` closes (write_table);
-        the clients written noted in `held`."""
+        the clients written noted in `held`; refused before a row is written when the level
+        it is made at is not `level_shown` (when given)."""
         with (
             self._ctx.store.commit_counter() as data_version,
             contextlib.ExitStack() as parts,
@@ -1263,6 +1295,8 @@ class AccessService:
             with self._ctx.transaction(read_only=True) as session:
                 basis = self._list_basis(session, report_ref)
                 level, policy, today = basis.level, basis.policy, basis.today  # 就高
+                if level_shown is not ... and level != level_shown:
+                    raise _level_changed(basis.report_id, level)
                 conn = session.connection()
                 listed = _LIST_SELECT.where(
                     client_scope(actor), scanned(eligible_condition(level, today, policy)), dates_canonical()

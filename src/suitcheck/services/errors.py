@@ -25,6 +25,15 @@ class Conflict(ServiceError):
     exit_code = 2
 
 
+class LevelConflict(Conflict):
+    """The report's level is no longer the one the caller showed (re-rated meanwhile): what
+    was asked for at that level was not done. `level` is the level now (None: unrated)."""
+
+    def __init__(self, message: str, *, level: Any = None) -> None:
+        super().__init__(message)
+        self.level: Any = level
+
+
 class AuthenticationFailed(ServiceError):
     exit_code = 1
 

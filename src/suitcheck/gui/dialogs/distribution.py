@@ -21,13 +21,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.widgets import breakable, error_label, plain_label
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
-from suitcheck.services.errors import ServiceError
+from suitcheck.services.errors import LevelConflict, ServiceError
 from suitcheck.services.reports import ReportView
 from suitcheck.services.tables import Written
 
@@ -69,8 +70,13 @@ class DistributionDialog(QDialog):
         form = QFormLayout()
         form.addRow(self.tr("Report:"), title)
         # The level the list is made at: matched by the report's subject (就高) where that is
-        # higher than the one stated, as every check uses it.
-        form.addRow(self.tr("Risk level:"), QLabel(texts.level_text(report.matching_level), self))
+        # higher than the one stated, as every check uses it. The desk's list may have read
+        # the report long before: the level is read again as the dialog opens, and a list is
+        # only written at the level shown (the service refuses another, naming it).
+        self.level_shown = report.matching_level
+        self.level = QLabel(texts.level_text(self.level_shown), self)
+        self.level.setObjectName("distributionLevel")
+        form.addRow(self.tr("Risk level:"), self.level)
         form.addRow(self.tr("Format:"), self.format)
         form.addRow(self.tr("Save as:"), dest)
         self.box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
@@ -89,6 +95,22 @@ class DistributionDialog(QDialog):
         layout.addWidget(self.box)
         # Tall enough for every line of a long wrapped title (the form would squeeze it).
         self.resize(620, max(260, layout.heightForWidth(620)))
+        self.reading = True  # the report's level is being read again
+        self.runner.start(Job(services.reports.get, actor, report.id), self._level_read, self._level_not_read)
+
+    def _level_read(self, report: ReportView) -> None:
+        self.reading = False
+        self._show_level(report.matching_level)
+
+    def _level_not_read(self, exc: BaseException) -> None:
+        """The level on screen stays (writing is refused if it is not the level now); why
+        the report could not be read again is said, as the writing would say it."""
+        self.reading = False
+        self.message.setText(error_text(exc))
+
+    def _show_level(self, level: RiskLevel | None) -> None:
+        self.level_shown = level
+        self.level.setText(texts.level_text(level))
 
     def _suffix(self) -> None:
         path = Path(self.destination.text())
@@ -109,9 +131,17 @@ class DistributionDialog(QDialog):
         self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(False)
         self.status.setText(self.tr("Writing…"))
 
+        level = self.level_shown
+
         def run(progress: Any, cancelled: Any) -> Written:
             return self.services.access.write_eligible(
-                self.actor, self.report.id, out, fmt, progress=lambda n: progress(n, 0), cancelled=cancelled
+                self.actor,
+                self.report.id,
+                out,
+                fmt,
+                progress=lambda n: progress(n, 0),
+                cancelled=cancelled,
+                level_shown=level,
             )
 
         self.job = self.runner.start(Job(run, with_progress=True), self._done, self._failed, self._progress)
@@ -132,6 +162,8 @@ class DistributionDialog(QDialog):
         self.progress.setVisible(False)
         self.status.clear()
         self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
+        if isinstance(exc, LevelConflict):  # re-rated since it was shown: the level now, to write at
+            self._show_level(exc.level)
         self.message.setText(error_text(exc) if isinstance(exc, ServiceError) else str(exc))
 
     def running_work(self) -> str | None:

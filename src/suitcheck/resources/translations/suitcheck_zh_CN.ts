@@ -3082,6 +3082,14 @@ Store: {store}</source>
         <translation>分发名单写入失败：第二个处理进程未完成就已停止；未写入任何文件。请重试。</translation>
     </message>
     <message>
+        <source>Report {report_id}&apos;s risk level is now {level_code}, not the one shown; no list was written. Look at the level and write the list again.</source>
+        <translation>研报 {report_id} 的风险等级现为 {level_code}，已不是所显示的等级；未写出名单。请查看该等级后重新写出名单。</translation>
+    </message>
+    <message>
+        <source>Report {report_id} has no risk level now, not the one shown; no list was written. Look at the level and write the list again.</source>
+        <translation>研报 {report_id} 现在没有风险等级（未评级），已不是所显示的等级；未写出名单。请查看该等级后重新写出名单。</translation>
+    </message>
+    <message>
         <source>A client&apos;s name holds a control or invisible character, or � (U+FFFD), which stands for text that could not be read; type the name again.</source>
         <translation>客户姓名含有控制字符、不可见字符，或代表无法读取文字的 � (U+FFFD)；请重新输入姓名。</translation>
     </message>
