@@ -60,6 +60,10 @@ class ComplianceActions:
         )
         self.dashboard_action = self._insert(menu, "dashboardAction", self.dashboard, Permission.VIEW_AUDIT)
         self.inspection_action = self._insert(menu, "inspectionAction", self.inspection, Permission.VIEW_AUDIT)
+        # Both cover every branch: offered to whoever the services let see them (head office).
+        services, actor = window.services, window.actor
+        self.dashboard_action.setVisible(services.dashboard.refused(actor) is None)
+        self.inspection_action.setVisible(services.inspection.refused(actor) is None)
         self.distribution_action = QAction(self.parent)
         self.distribution_action.setObjectName("distributionAction")
         self.distribution_action.triggered.connect(lambda *_: self.distribution_list())

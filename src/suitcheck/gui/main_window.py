@@ -325,12 +325,13 @@ class MainWindow(QMainWindow):
         self.import_action = self._action(
             self.compliance_menu, "importAction", self.import_reports, "Ctrl+I", Permission.IMPORT_REPORTS
         )
-        self.rating_action = self._action(
-            self.compliance_menu, "ratingAction", self.review_reports, None, Permission.RATE_REPORTS
-        )
-        self.reread_action = self._action(
-            self.compliance_menu, "rereadAction", self.reread_reports, None, Permission.RATE_REPORTS
-        )
+        self.rating_action = self._action(self.compliance_menu, "ratingAction", self.review_reports)
+        self.reread_action = self._action(self.compliance_menu, "rereadAction", self.reread_reports)
+        # A report's level decides for every branch: offered to whoever the services let
+        # rate reports (head office's compliance), not to a branch's officer they refuse.
+        rating_offered = self.services.reports.rating_refused(self.actor) is None
+        self.rating_action.setVisible(rating_offered)
+        self.reread_action.setVisible(rating_offered)
         self.clients_action = self._action(
             self.compliance_menu, "clientsAction", self.manage_client, "Ctrl+N", Permission.EDIT_CLIENTS
         )

@@ -554,6 +554,15 @@ class ServiceContext:
             return current
         self._refuse(current, permission, None, target, refusal=refusal)
 
+    def firm_wide_refused(self, actor: Actor, permission: Permission, refusal: str) -> str | None:
+        """Why `require_firm_wide(actor, permission, refusal)` would refuse `actor` as last
+        logged in, in the sentence it would raise; None when it would not. For a desk to
+        offer only what the actor may use: nothing is read or recorded here, and the
+        action itself checks again (and records a refusal)."""
+        if not may(actor.role, permission):
+            return f"Your role ({actor.role.value}) may not do this ({permission.value})."
+        return None if actor.firm_wide else refusal
+
     def require_in(
         self,
         session: Session | Connection,

@@ -63,18 +63,22 @@ class DashboardFigures:
         }
 
 
+_BRANCH_REFUSAL = "The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it."
+
+
 class DashboardService:
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
 
+    def refused(self, actor: Actor) -> str | None:
+        """Why `figures` would refuse `actor` (as last logged in), or None: for a desk to
+        offer the dashboard only to whoever may see it."""
+        return self._ctx.firm_wide_refused(actor, Permission.VIEW_AUDIT, _BRANCH_REFUSAL)
+
     def figures(self, actor: Actor, period_from: dt.date, period_to: dt.date) -> DashboardFigures:
         """The figures over [period_from, period_to] (the firm's days, domain.calendar).
         They cover the whole firm, so branch-scoped staff may not see them."""
-        actor = self._ctx.require_firm_wide(
-            actor,
-            Permission.VIEW_AUDIT,
-            "The compliance dashboard covers every branch: only firm-wide (head-office) compliance may see it.",
-        )
+        actor = self._ctx.require_firm_wide(actor, Permission.VIEW_AUDIT, _BRANCH_REFUSAL)
         if period_to < period_from:
             raise InvalidInput("The period ends before it starts.")
         if (period_to - period_from).days >= MAX_DAYS:

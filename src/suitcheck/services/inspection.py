@@ -304,19 +304,23 @@ def _group_concat(conn: Connection, column: Any) -> Any:
     return func.group_concat(column, ",")
 
 
+_BRANCH_REFUSAL = "The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it."
+
+
 class InspectionService:
     def __init__(self, ctx: ServiceContext, verify: Any) -> None:
         self._ctx = ctx
         self._verify = verify  # the audit service's verify(actor): whatever result it returns
 
+    def refused(self, actor: Actor) -> str | None:
+        """Why `write` would refuse `actor` (as last logged in), or None: for a desk to
+        offer the self-inspection report only to whoever may make it."""
+        return self._ctx.firm_wide_refused(actor, Permission.VIEW_AUDIT, _BRANCH_REFUSAL)
+
     def write(self, actor: Actor, period_from: dt.date, period_to: dt.date, out: Path) -> InspectionResult:
         """Compute the figures, verify the chain, write the PDF atomically, audit it. The
         figures cover the whole firm, so branch-scoped staff may not make it."""
-        actor = self._ctx.require_firm_wide(
-            actor,
-            Permission.VIEW_AUDIT,
-            "The self-inspection report covers every branch: only firm-wide (head-office) compliance may make it.",
-        )
+        actor = self._ctx.require_firm_wide(actor, Permission.VIEW_AUDIT, _BRANCH_REFUSAL)
         if period_to < period_from:
             raise InvalidInput("The period ends before it starts.")
         if period_to >= _years_on(period_from, MAX_PERIOD_YEARS):

@@ -878,6 +878,12 @@ class ReportService:
             return ImportResult(str(ex.path), ImportStatus.IMPORTED, report.id, None)
 
     # -- browse ---------------------------------------------------------------------------
+    def rating_refused(self, actor: Actor) -> str | None:
+        """Why `actor` may not rate, correct or re-read reports (require_head_office), as
+        the sentence they would be refused with; None when they may (as last logged in:
+        each change checks again). For a desk to offer those actions only to head office."""
+        return self._ctx.firm_wide_refused(actor, Permission.RATE_REPORTS, RATING_BRANCH_REFUSAL)
+
     def get(self, actor: Actor, ref: str | int) -> ReportView:
         self._ctx.require(actor, Permission.VIEW_REPORTS)
         with self._ctx.transaction(read_only=True) as session:
