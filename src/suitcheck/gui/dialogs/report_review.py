@@ -25,7 +25,7 @@ from suitcheck.domain.text import escape_controls
 from suitcheck.gui import texts
 from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.errors import show_error
-from suitcheck.gui.messages import error_text, finding_line
+from suitcheck.gui.messages import error_text, finding_line, message_text
 from suitcheck.gui.widgets import error_label, resize_within_screen
 from suitcheck.gui.workers import Job
 from suitcheck.services import Actor, Services
@@ -123,6 +123,21 @@ class ReviewDialog(RecordingDialog):
         layout.addWidget(self.buttons)
         # What the editors showed at first: a field is saved only when its editor changed.
         self._shown = self._values()
+        refused = services.reports.rating_refused(actor)
+        self.editable = refused is None
+        if refused is not None:
+            self._read_only(message_text(refused))
+
+    def _read_only(self, why: str) -> None:
+        """The review for staff who may read it but not correct it (a branch's officer: a
+        report's level decides for every branch): nothing to edit or save, and the sentence
+        saying why (the services refuse a change anyway)."""
+        for editor in (self.title, self.date, self.publisher, self.reason):
+            editor.setReadOnly(True)
+        self.level.setEnabled(False)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).hide()
+        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
+        self.message.setText(why)
 
     def _level_source(self) -> str:
         review = self.review
@@ -154,6 +169,9 @@ class ReviewDialog(RecordingDialog):
         before it stays saved and is no longer counted as a change."""
         if self.recording:
             return  # Save again while saving: the fields are held, the answer closes the dialog
+        if not self.editable:
+            self.reject()  # Enter in a review shown read-only closes it; nothing is asked of the services
+            return
         changes = [(field, value) for field, value in self._values().items() if value != self._shown[field]]
         saved: list[str] = []  # the fields saved so far; read here once the worker has answered
 

@@ -4828,6 +4828,10 @@ Store: {store}</source>
         <translation>取消</translation>
     </message>
     <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
         <source>rated by compliance</source>
         <translation>由合规评定</translation>
     </message>
