@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskLevel
-from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui import texts
+from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
 from suitcheck.services import Services
 from tests.gui.conftest import login
 from tests.gui.test_main_window import find_client, pick_report
@@ -67,13 +68,24 @@ def test_a_client_marked_due_at_another_desk_takes_the_allow_off(  # type: ignor
     assert allowed  # the column allows others too
 
     compliance = login(demo_services, "demo-compliance")
+    recorded = _checks(demo_services)
     demo_services.investors.mark_reassessment_due(compliance, client.id, "moved abroad")
     _watched(qtbot, window)
     assert window.decision.result is None
     assert "changed at another desk" in window.decision.summary.text()
     assert not window.open_button.isEnabled()
-    # The whole column follows the client as changed, not only the row on screen.
+    # The whole column follows the client as changed, not only the row on screen; the card
+    # and the list's row say what changed (it said "valid" beside the blocks).
     qtbot.waitUntil(lambda: window.report_model.verdict(allowed[0]) is Outcome.BLOCK, timeout=5000)
+    shown = window.client
+    assert shown is not None
+    assert shown.reassessment_due
+    due = texts.assessment_text(shown.assessment_state, True)
+    assert due in window.client_details.text()
+    assert window.client_model.row_object(0).reassessment_due
+    qtbot.wait(CHECK_SETTLE_MS + 100)  # no check settles behind it either
+    assert window.decision.result is None
+    assert _checks(demo_services) == recorded  # nothing recorded until the clerk checks
 
 
 def test_a_report_re_rated_at_another_desk_takes_the_allow_off(  # type: ignore[no-untyped-def]

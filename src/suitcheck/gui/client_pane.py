@@ -222,6 +222,15 @@ class ClientPane(QWidget):
         self.show_details()
         self.client_changed.emit(client)
 
+    def show_as_stored(self, client: InvestorView) -> None:
+        """The client on screen as the store has them now (changed at another desk): the
+        card shows it; nothing is decided for it (client_changed is not emitted: an idle
+        desk records no check on its own)."""
+        if self.client is None or self.client.id != client.id:
+            return
+        self.client = client
+        self.show_details()
+
     def show_details(self) -> None:
         c = self.client
         if c is None:

@@ -825,7 +825,27 @@ class MainWindow(QMainWindow):
                     lambda _exc: None,  # the list keeps the level it showed; the panel asks for a check
                 )
         if stale or (basis is not None and self._verdicts_basis is basis and basis.overtaken_by(later)):
+            self._follow_quietly(client)
+
+    def _follow_quietly(self, client: InvestorView) -> None:
+        """The card, the list's row and the reminders as the store has the client now, then
+        the column previewed again for them: the watch found something changed. Unlike
+        _follow_the_store, nothing is decided or recorded (the clerk is not at the desk)."""
+        if self.reminders is not None:
+            self.reminders.follow()
+
+        def show(fresh: InvestorView) -> None:
+            if self.session_over or self.client is not client:
+                return  # another client was chosen meanwhile: previewed for them
+            self.client_model.update_client(fresh)
+            self.client_pane.show_as_stored(fresh)
             self._refresh_verdicts(reset=True)
+
+        def failed(_exc: BaseException) -> None:
+            if not self.session_over and self.client is client:
+                self._refresh_verdicts(reset=True)  # the card stays; the column follows the store
+
+        self.runner.start(Job(self.services.investors.get, self.actor, client.id), show, failed)
 
     def _watch_failed(
         self,
