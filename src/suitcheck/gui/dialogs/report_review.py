@@ -133,7 +133,9 @@ class ReviewDialog(RecordingDialog):
         report's level decides for every branch): nothing to edit or save, and the sentence
         saying why (the services refuse a change anyway)."""
         for editor in (self.title, self.date, self.publisher, self.reason):
-            editor.setReadOnly(True)
+            editor.setReadOnly(True)  # still selectable: a long title is read (and copied) whole
+        self.reason.setPlaceholderText("")  # nothing is kept with a change that cannot be made
+        self.reason.setEnabled(False)
         self.level.setEnabled(False)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).hide()
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Close"))
