@@ -7,12 +7,14 @@ on screen), and says so in the panel as it does for a new day; nothing is record
 
 from __future__ import annotations
 
+import threading
+
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.gui import texts
-from suitcheck.gui.main_window import CHECK_SETTLE_MS, MainWindow
+from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
-from tests.gui.conftest import login
+from tests.gui.conftest import HELD_S, login
 from tests.gui.test_main_window import find_client, pick_report
 
 
@@ -83,7 +85,9 @@ def test_a_client_marked_due_at_another_desk_takes_the_allow_off(  # type: ignor
     due = texts.assessment_text(shown.assessment_state, True)
     assert due in window.client_details.text()
     assert window.client_model.row_object(0).reassessment_due
-    qtbot.wait(CHECK_SETTLE_MS + 100)  # no check settles behind it either
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=5000)
+    assert not window._check_timer.isActive()  # no check settles behind it either
+    assert not window.checking
     assert window.decision.result is None
     assert _checks(demo_services) == recorded  # nothing recorded until the clerk checks
 
@@ -127,3 +131,47 @@ def test_a_watch_the_services_refuse_takes_the_allow_off(  # type: ignore[no-unt
     shown = len(message_boxes)
     _watched(qtbot, window)  # nothing left on screen to ask about: no box every minute
     assert len(message_boxes) == shown
+
+
+def test_a_check_pressed_while_the_watch_is_out_is_shown_when_it_lands(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    """The clerk presses Enter while the watch's preview is on its way; the watch lands first
+    and finds the client changed elsewhere. The check's answer is still shown when it lands
+    (the watch leaves the client on screen to the check, which follows the store itself):
+    it was recorded, and the panel went blank ("Select a client...") beside it."""
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    client = window.client
+    assert client is not None
+    qtbot.waitUntil(lambda: window._verdicts_basis is not None, timeout=5000)
+    demo_services.investors.mark_reassessment_due(login(demo_services, "demo-compliance"), client.id, "moved")
+    held = {name: (threading.Event(), threading.Event()) for name in ("preview", "check")}
+
+    def holding(name: str):  # type: ignore[no-untyped-def]
+        real = getattr(demo_services.access, name)
+        read, release = held[name]
+
+        def slow(*args, **kwargs):  # type: ignore[no-untyped-def]
+            answer = real(*args, **kwargs)
+            read.set()
+            release.wait(HELD_S)
+            return answer
+
+        monkeypatch.setattr(demo_services.access, name, slow)
+
+    holding("preview")
+    window.watch_the_day()
+    assert held["preview"][0].wait(HELD_S)
+    holding("check")
+    window.check()  # Enter
+    assert held["check"][0].wait(HELD_S)
+    held["preview"][1].set()  # the watch lands first
+    qtbot.waitUntil(lambda: not window.watching, timeout=5000)
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=5000)  # and what it started in turn
+    held["check"][1].set()
+    qtbot.waitUntil(lambda: not window.checking, timeout=5000)
+    result = window.decision.result
+    assert result is not None  # the recorded check is on the panel
+    assert result.decision.outcome is Outcome.BLOCK

@@ -805,6 +805,11 @@ class MainWindow(QMainWindow):
         self._watching = False
         if self.session_over or self.client is not client:
             return  # another client (or nobody) since: chosen anew, decided anew
+        if self._checking is not None:
+            # The clerk checked meanwhile: that check decides, shows the client as stored
+            # and previews the column again (_check_landed); the client swapped under it
+            # here had its answer dropped as if the clerk had moved on.
+            return
         stale = result is not None and self.decision.result is result and later.overturns(result)
         if result is not None and stale:
             if later.policy_version != result.decision.policy_version:
@@ -835,8 +840,8 @@ class MainWindow(QMainWindow):
             self.reminders.follow()
 
         def show(fresh: InvestorView) -> None:
-            if self.session_over or self.client is not client:
-                return  # another client was chosen meanwhile: previewed for them
+            if self.session_over or self.client is not client or self._checking is not None:
+                return  # another client was chosen meanwhile, or a check follows the store itself
             self.client_model.update_client(fresh)
             self.client_pane.show_as_stored(fresh)
             self._refresh_verdicts(reset=True)
