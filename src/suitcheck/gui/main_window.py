@@ -62,7 +62,9 @@ CHECK_WAIT_NOTICE_MS = 800
 # given their reports (recheck_viewers): a change made at another desk reaches no check here.
 VIEWER_RECHECK_MS = 30_000
 # How often an idle desk looks whether the firm's day has changed under the decision and
-# the column it shows (an assessment expires at midnight; nothing is asked of the store).
+# the column it shows (an assessment expires at midnight; the desk's clock says), and asks
+# the store, with one preview of the report on screen, whether another desk changed the
+# policy, the client or the report under them (_watch_the_store).
 DAY_WATCH_MS = 60_000
 
 
@@ -756,7 +758,8 @@ class MainWindow(QMainWindow):
         ALLOWED for an assessment that expired at midnight, with Open enabled, and the
         column's verdicts of yesterday, until someone touched it. Once the day has changed,
         the decision is taken off the panel (check again: Enter) and the column previewed
-        again; nothing is recorded until the clerk checks."""
+        again; nothing is recorded until the clerk checks. Then a change made at another
+        desk is looked for the same way (_watch_the_store)."""
         if self.locked or self.session_over:
             return
         today = self.services.ctx.shown_today()
