@@ -28,7 +28,9 @@ class DeskWindow(Protocol):
 
     services: Services
     actor: Actor
+    file_menu: QMenu
     compliance_menu: QMenu
+    open_action: QAction
     assess_action: QAction
     audit_action: QAction
 
@@ -68,6 +70,14 @@ class ComplianceActions:
         self.distribution_action.setObjectName("distributionAction")
         self.distribution_action.triggered.connect(lambda *_: self.distribution_list())
         self.distribution_action.setVisible(may(window.actor.role, Permission.DISTRIBUTION_LIST))
+        # Also in the File menu, after Open report: the list's right-click menu is opened by
+        # no key on a keyboard without a Menu key (Shift+F10 opens nothing on Linux).
+        entries = window.file_menu.actions()
+        after = entries.index(window.open_action) + 1
+        if after < len(entries):
+            window.file_menu.insertAction(entries[after], self.distribution_action)
+        else:
+            window.file_menu.addAction(self.distribution_action)
         view = window.reports_view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self.report_menu)
