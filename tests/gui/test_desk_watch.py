@@ -16,6 +16,7 @@ from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
 from tests.gui.conftest import HELD_S, login
 from tests.gui.test_main_window import find_client, pick_report
+from tests.gui.test_session_work import unlock_at_the_lock
 
 
 def _checks(services: Services) -> int:
@@ -175,3 +176,24 @@ def test_a_check_pressed_while_the_watch_is_out_is_shown_when_it_lands(  # type:
     result = window.decision.result
     assert result is not None  # the recorded check is on the panel
     assert result.decision.outcome is Outcome.BLOCK
+
+
+def test_a_change_made_while_the_desk_was_locked_is_looked_for_at_the_unlock(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """The watch does not run under the lock; a desk unlocked after an hour showed the
+    decision of before the lock, Open enabled, until the next minute's watch."""
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    client = window.client
+    assert client is not None
+    compliance = login(demo_services, "demo-compliance")
+    seen: dict[str, object] = {}
+    unlock_at_the_lock(
+        window, seen, during=lambda: demo_services.investors.mark_reassessment_due(compliance, client.id, "moved")
+    )
+    assert not window.locked
+    qtbot.waitUntil(lambda: window.decision.result is None, timeout=5000)
+    assert "changed at another desk" in window.decision.summary.text()
+    assert not window.open_button.isEnabled()

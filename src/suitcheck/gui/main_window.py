@@ -547,6 +547,9 @@ class MainWindow(QMainWindow):
         for shown in waiting:  # the same user is back: what their work ended in, as it ended
             shown()
         self.idle_timer.start()
+        # The watch did not run under the lock: a new day, or a change made at another desk
+        # meanwhile, is looked for now, not up to a minute after the clerk is back.
+        self.watch_the_day()
 
     def when_present(self, fn: Callable[[], None]) -> None:
         """Show what background work ended in (gui/session.py): now, after the same user
