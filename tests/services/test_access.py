@@ -601,7 +601,7 @@ def test_the_columns_verdicts_say_the_policy_and_day_a_later_check_outdates(
 
 
 def test_a_later_preview_says_whether_the_decision_and_the_column_still_stand(
-    sqlite_services: Services, tmp_path: Path
+    sqlite_services: Services, clock: Clock, tmp_path: Path
 ) -> None:
     """What an idle desk asks once a minute (MainWindow.watch_the_day): a preview read after
     the decision on screen and the column says the decision no longer stands when the policy
@@ -618,6 +618,12 @@ def test_a_later_preview_says_whether_the_decision_and_the_column_still_stand(
     assert not same.overturns(decided)
     assert not column.overtaken_by(same)
     assert not column.overtaken_by(services.access.preview(officer, client, []))  # no report asked: the basis alone
+    clock.advance(days=1)
+    next_day = services.access.preview(officer, client, [r1])
+    # A new day alone is the desk's clock's business (watch_the_day): on a shared store a
+    # check is dated by the server's clock, and near midnight the days differ.
+    assert not next_day.overturns(decided)
+    assert column.overtaken_by(next_day)  # the column's verdicts were for yesterday
 
     services.investors.mark_reassessment_due(officer, client, "moved abroad")
     due = services.access.preview(officer, client, [r1])

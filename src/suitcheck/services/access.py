@@ -234,10 +234,12 @@ class Verdicts(dict[int, Outcome]):
 
     def overturns(self, result: CheckResult) -> bool:
         """This preview, read after the decision `result` was recorded, says that decision
-        no longer stands as shown: it was made under another policy version or on another
-        day, or the report is now given another outcome (the client or the report was
-        changed at another desk since)."""
-        if self.outdated_by(result):
+        no longer stands as shown: it was made under another policy version, or the report
+        is now given another outcome (the client or the report was changed at another desk
+        since, or an assessment expired). The day alone is not compared: a check on a
+        shared store is dated by the server's clock, a preview by the desk's, and around
+        midnight they may name different days for the same moment."""
+        if result.decision.policy_version != self.policy_version:
             return True
         outcome = self.get(result.report_id)
         return outcome is not None and outcome is not result.decision.outcome
