@@ -78,3 +78,33 @@ def test_the_service_refuses_a_list_at_a_level_other_than_shown(demo_services: S
     assert refused.value.level is RiskLevel.R3
     assert not out.exists()
     assert demo_services.access.write_eligible(advisor, report.id, out, level_shown=RiskLevel.R3).count >= 0
+
+
+def test_enter_pressed_again_after_the_refusal_writes_no_list(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """The officer pressed Enter, the list was refused (re-rated meanwhile) and the level
+    now shown in its place; a second Enter, pressed before the sentence was read, wrote the
+    list at the new level. It takes pressing Write list itself now."""
+    from PySide6.QtCore import Qt
+
+    advisor, compliance = login(demo_services, "demo-advisor"), login(demo_services, "demo-compliance")
+    report = _r1(demo_services)
+    dialog = DistributionDialog(demo_services, advisor, report)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.reading, timeout=5000)
+    demo_services.reports.set_level(compliance, report.id, RiskLevel.R5, "re-rated")
+    out = tmp_path / "list.xlsx"
+    dialog.destination.setText(str(out))
+    dialog.destination.setFocus()
+    qtbot.keyClick(dialog.destination, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=10_000)
+    assert dialog.written is None
+    qtbot.keyClick(dialog.destination, Qt.Key.Key_Return)  # once too often
+    qtbot.waitUntil(lambda: dialog.job is None, timeout=10_000)
+    assert dialog.written is None
+    assert not out.exists()
+    assert dialog.isVisible()  # nor did it cancel the dialog
+    dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()  # pressed itself: written at R5
+    qtbot.waitUntil(lambda: dialog.written is not None, timeout=10_000)

@@ -164,6 +164,11 @@ class DistributionDialog(QDialog):
         self.box.button(QDialogButtonBox.StandardButton.Ok).setEnabled(True)
         if isinstance(exc, LevelConflict):  # re-rated since it was shown: the level now, to write at
             self._show_level(exc.level)
+            # Enter pressed once too often, before the sentence was read, writes no list at
+            # the new level: it takes pressing Write list itself (click, or Tab and Space).
+            ok = self.box.button(QDialogButtonBox.StandardButton.Ok)
+            ok.setAutoDefault(False)
+            ok.setDefault(False)
         self.message.setText(error_text(exc) if isinstance(exc, ServiceError) else str(exc))
 
     def running_work(self) -> str | None:
