@@ -71,9 +71,14 @@ class DistributionDialog(QDialog):
         form.addRow(self.tr("Report:"), title)
         # The level the list is made at: matched by the report's subject (就高) where that is
         # higher than the one stated, as every check uses it. The desk's list may have read
-        # the report long before: the level is read again as the dialog opens, and a list is
-        # only written at the level shown (the service refuses another, naming it).
+        # the report long before: the level is read again as the dialog opens (one small
+        # read, here: a job started here could outlive a dialog closed at once), and a list
+        # is only written at the level shown (the service refuses another, naming it).
         self.level_shown = report.matching_level
+        try:
+            self.level_shown = services.reports.get(actor, report.id).matching_level
+        except ServiceError as exc:  # the level the desk read stays; writing says the rest
+            self.message.setText(error_text(exc))
         self.level = QLabel(texts.level_text(self.level_shown), self)
         self.level.setObjectName("distributionLevel")
         form.addRow(self.tr("Risk level:"), self.level)
@@ -95,18 +100,6 @@ class DistributionDialog(QDialog):
         layout.addWidget(self.box)
         # Tall enough for every line of a long wrapped title (the form would squeeze it).
         self.resize(620, max(260, layout.heightForWidth(620)))
-        self.reading = True  # the report's level is being read again
-        self.runner.start(Job(services.reports.get, actor, report.id), self._level_read, self._level_not_read)
-
-    def _level_read(self, report: ReportView) -> None:
-        self.reading = False
-        self._show_level(report.matching_level)
-
-    def _level_not_read(self, exc: BaseException) -> None:
-        """The level on screen stays (writing is refused if it is not the level now); why
-        the report could not be read again is said, as the writing would say it."""
-        self.reading = False
-        self.message.setText(error_text(exc))
 
     def _show_level(self, level: RiskLevel | None) -> None:
         self.level_shown = level
