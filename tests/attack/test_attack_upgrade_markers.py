@@ -36,13 +36,16 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services.errors import AuthenticationFailed, ServiceError
 from suitcheck.services.integrity import (
+    LEGACY_INVESTOR_COLUMNS,
     RECORD_SEALED,
     REPORT_COLUMNS,
+    SEAL_BRANCHES_SETTING,
     SEAL_REPORTS_SETTING,
+    legacy_investor_message,
     report_message,
     state_digest,
 )
-from suitcheck.store.models import AuditEntry, PolicyVersion, Report, StoreSetting
+from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Report, StoreSetting
 from tests.attack.test_attack_report_seal import INTEGRITY
 from tests.audit.test_tamper import raw
 from tests.conftest import PASSWORD, Clock, add_client, make_services, staff
@@ -231,5 +234,55 @@ def test_a_genuine_marker_on_a_trail_that_verifies_still_seals(store_target: str
         assert services.access.check(advisor, "C5", report).decision.allowed
         officer = services.auth.login("t-compliance", PASSWORD)
         assert services.audit.verify(officer).ok
+    finally:
+        services.close()
+
+
+# -- (3) the 0009/0013 marker -----------------------------------------------------------------
+
+
+def test_a_forged_client_state_and_the_branch_marker_do_not_get_a_moved_id_number_sealed(
+    sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """BROKE (session 27): the branch upgrade's marker (`seal-branches`) re-seals a client row
+    whose seal from before branches holds and whose state the trail records last, and it
+    believed the trail unverified. That seal covers neither the branch nor the name nor the
+    ID number: with one from a backup of that time, an insider moved another client's ID
+    number to the C5 client, put the old seal back, appended its state to the trail and
+    inserted the marker; the next start sealed the row with the moved ID number (and would
+    have with any branch), and a clerk's search by that number went to the C5 client, intact."""
+    services = make_services(sqlite_target, clock)
+    try:
+        compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+        report = import_text_report(services, compliance, tmp_path, level="中高风险")
+        add_client(services, compliance, "C5", RiskProfile.C5, id_number="11010519491231002X")
+        with services.store.engine.connect() as conn:
+            row = conn.execute(
+                select(*(getattr(Investor, c) for c in LEGACY_INVESTOR_COLUMNS)).where(Investor.account == "C5")
+            ).one()
+        # The seal the code before branches wrote over this state (in a backup of that time).
+        old = legacy_investor_message(row._mapping)
+        old_seal = services.ctx.sealer.row_seal(old)
+        with services.store.engine.begin() as conn:
+            conn.execute(
+                text("UPDATE investor SET id_number = '110105194912310038', integrity = :s WHERE account = 'C5'"),
+                {"s": old_seal},
+            )
+        _append_forged(
+            services,
+            sqlite_target,
+            RECORD_SEALED,
+            {"rows": [{"table": "investor", "key": "C5", "state": state_digest(old)}]},
+        )
+        with services.store.engine.begin() as conn:
+            conn.execute(insert(StoreSetting).values(name=SEAL_BRANCHES_SETTING, value="pending"))
+    finally:
+        services.close()
+    services = make_services(sqlite_target, clock)
+    try:
+        advisor = services.auth.login("t-advisor", PASSWORD)
+        decision = services.access.check(advisor, "C5", report).to_dict()
+        assert (decision["decision"], decision["reasons"]) == ("block", INTEGRITY)
+        _verify_fails(services)
     finally:
         services.close()

@@ -1195,8 +1195,14 @@ def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tu
     branch) still matches it, and whose state is the last one the trail recorded, is
     sealed again with its branch, recorded in the trail. A row that fails either test is
     left as it is (never sealed over), so `check` blocks it and `audit verify` names it.
-    Returns (rows re-sealed, the keys left alone)."""
-    states = recorded_states(conn)
+    Returns (rows re-sealed, the keys left alone).
+
+    The marker is a row an insider can insert, and the old seal covers neither the branch
+    nor the client's name and ID number: the trail's states are believed only where it
+    verifies (vouched_entries), as for 0011 and 0016; a trail that does not verify gets no
+    row re-sealed."""
+    vouched = vouched_entries(ctx.sealer, conn)
+    states = recorded_states(conn, vouched) if vouched is not None else {}
     records: list[tuple[str, str, str]] = []
     refused: list[str] = []
     kinds = (
