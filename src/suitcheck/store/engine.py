@@ -410,11 +410,23 @@ def _stored_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
+# PostgreSQL: the lock a schema upgrade holds (its own; any constant, the same in every desk).
+_PG_UPGRADE_LOCK_KEY = 0x5C_A0D18
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Run the migrations to `revision` in one transaction. On a shared PostgreSQL store two
+    desks may open it at once after an update: each would run them, and the second failed
+    on the first one's half-written rows (a marker's duplicate key, the schema version).
+    So the upgrade holds a lock of its own: the second desk waits (up to the lock bound,
+    then "locked, try again"), and Alembic, reading the version only then, finds nothing
+    left to do. (SQLite: the transaction takes the write lock as it begins.)"""
     from alembic import command
 
     config = _alembic_config()
     with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK_KEY})
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
 
