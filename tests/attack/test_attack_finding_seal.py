@@ -16,7 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import insert, select, text
+from sqlalchemy import event, insert, select, text
+from sqlalchemy.pool import Pool
 
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
@@ -276,3 +277,48 @@ def _raw_sqlite(target: str, sql: str) -> None:
     with shell:
         shell.execute(sql)
     shell.close()
+
+
+def test_the_upgrade_reads_any_number_of_reports_with_findings(
+    sqlite_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The upgrade read the reports that have findings with one `IN` list of their ids, one
+    bound value each: a store with more reports with findings than the database takes values
+    in one statement (SQLite 32,766; PostgreSQL 65,535) could not be opened at all, by any
+    desk, every open failing on the upgrade. Here the limit is made 100 (what SQLite allows
+    to be set) and the store holds 120 such reports (copies of one, whose seals do not hold)."""
+    before = _as_before_finding_seals(sqlite_target, clock, tmp_path, monkeypatch)
+    shell = sqlite3.connect(sqlite_target)
+    with shell:
+        columns = [c[1] for c in shell.execute("PRAGMA table_info(report)") if c[1] not in ("id", "content_hash")]
+        listed = ", ".join(columns)
+        for n in range(120):
+            (copy,) = shell.execute(
+                f"INSERT INTO report ({listed}, content_hash) SELECT {listed}, printf('%064d', ?) FROM report "
+                "WHERE id = ? RETURNING id",
+                (n, before.hk),
+            ).fetchone()
+            shell.execute(
+                "INSERT INTO finding (report_id, code, detail, created_at) "
+                "SELECT ?, code, detail, created_at FROM finding WHERE report_id = ?",
+                (copy, before.hk),
+            )
+    shell.close()
+
+    def few_values(dbapi_conn: Any, _record: Any) -> None:
+        if isinstance(dbapi_conn, sqlite3.Connection):
+            dbapi_conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 100)
+
+    event.listen(Pool, "connect", few_values)
+    try:
+        services = make_services(sqlite_target, clock)
+    finally:
+        event.remove(Pool, "connect", few_values)
+    try:
+        (entry,) = _upgrade_entries(services)
+        assert [r["key"] for r in entry["rows"]] == [str(before.hk), str(before.hk + 2)]
+        assert len(entry["not_resealed"]) == 120
+        advisor = staff(services, Role.ADVISOR)
+        assert services.access.check(advisor, "C5", before.hk).to_dict()["decision"] == "allow"
+    finally:
+        services.close()
