@@ -272,6 +272,34 @@ def test_the_upgrade_seals_no_changed_report(
         services.close()
 
 
+def test_a_report_left_by_the_upgrade_is_not_sealed_by_the_marker_set_again(
+    sqlite_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """BROKE (session 27): a report the upgrade left alone (its row changed in SQL before it)
+    keeps as its last recorded state the one without findings, which its old seal matches
+    again once the change is undone. An insider undid it, settled the report's finding in SQL
+    and inserted the marker again: the next open sealed the report with the finding settled
+    (findings are taken as they stand), the lists dropped its mark and `audit verify` passed."""
+    before = _as_before_finding_seals(sqlite_target, clock, tmp_path, monkeypatch)
+    _raw_sqlite(sqlite_target, f"UPDATE report SET suggested_level = 3 WHERE id = {before.hk}")
+    make_services(sqlite_target, clock).close()  # the upgrade: the report is left alone
+    _raw_sqlite(sqlite_target, f"UPDATE report SET suggested_level = 4 WHERE id = {before.hk}")
+    _raw_sqlite(sqlite_target, ATTACKS["resolved"].replace(":hk", str(before.hk)))
+    _raw_sqlite(sqlite_target, "INSERT INTO store_setting (name, value) VALUES ('seal-findings', 'pending')")
+    services = make_services(sqlite_target, clock)
+    try:
+        desk = dataclasses.replace(
+            before,
+            services=services,
+            compliance=staff(services, Role.COMPLIANCE),
+            advisor=staff(services, Role.ADVISOR),
+        )
+        assert [e.get("not_resealed") for e in _upgrade_entries(services)][-1] == [f"report:{desk.hk}"]
+        _assert_damaged(desk, desk.hk)
+    finally:
+        services.close()
+
+
 def _raw_sqlite(target: str, sql: str) -> None:
     shell = sqlite3.connect(target)
     with shell:

@@ -234,3 +234,34 @@ def test_a_trail_that_does_not_verify_reseals_nothing(sqlite_target: str, clock:
         assert refusals == [["U1", "U2", "U3"]]
     finally:
         services.close()
+
+
+def test_a_row_left_by_the_upgrade_is_not_sealed_by_the_marker_set_again(
+    sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """BROKE (session 27): a row the upgrade left alone (changed in SQL before it) keeps as its
+    last recorded state the one from before the upgrade, which its old seal matches again
+    once the change is undone. An insider put the profile back, gave the client a new name
+    and ID number (which that seal does not cover) and inserted the marker again: the next
+    open sealed the row with them, check allowed it and `audit verify` passed."""
+    report = _fill(sqlite_target, clock, tmp_path)
+    with _raw(sqlite_target) as engine, engine.begin() as conn:  # an insider raises a profile
+        conn.execute(text("UPDATE investor SET current_profile = 5 WHERE account = 'U2'"))
+    make_services(sqlite_target, clock).close()  # the upgrade: U2 is left alone
+    with _raw(sqlite_target) as engine, engine.begin() as conn:
+        conn.execute(
+            update(Investor)
+            .where(Investor.account == "U2")
+            .values(current_profile=4, id_number=make_id(900_009), name="冒名")
+        )
+        conn.execute(insert(StoreSetting).values(name=SEAL_IDENTITY_SETTING, value="pending"))
+    services = make_services(sqlite_target, clock)
+    try:
+        advisor = services.auth.login("t-advisor", "correct horse")
+        assert not services.access.check(advisor, "U2", report).decision.allowed
+        assert services.access.check(advisor, "U1", report).decision.allowed
+        assert [e["not_resealed"] for e in _upgrade_entries(services) if "not_resealed" in e] == [["U2"], ["U2"]]
+        root = services.auth.login("t-root", "correct horse")
+        assert not services.audit.verify(root).ok
+    finally:
+        services.close()

@@ -1013,6 +1013,7 @@ class RowSealer:
         report is left as it is: it fails its seal, every decision about it blocks and
         `audit verify` names it. Recorded in the trail. Returns (reports sealed, those left)."""
         states = recorded_states(conn, vouched) if vouched is not None else {}
+        left = left_by_upgrade(conn, vouched, "findings") if vouched is not None else set()
         findings = all_findings(conn)
         records: list[tuple[str, str, str]] = []
         refused: list[str] = []
@@ -1032,6 +1033,7 @@ class RowSealer:
                 without = None
             if (
                 vouched is None
+                or f"report:{row.id}" in left
                 or without is None
                 or not self.ok(conn, without, row.integrity)
                 or states.get(("report", str(row.id))) != state_digest(without)
@@ -1252,6 +1254,7 @@ def reseal_identity(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[
     SQL before this upgrade is sealed as it stands."""
     vouched = vouched_entries(ctx.sealer, conn)
     states = recorded_states(conn, vouched) if vouched is not None else {}
+    left = left_by_upgrade(conn, vouched, "identity") if vouched is not None else set()
     table: Any = Investor.__table__
     mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     write = f"UPDATE {table.name} SET integrity = {mark} WHERE id = {mark}"
@@ -1279,7 +1282,11 @@ def reseal_identity(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[
             if sealer.ok(conn, message, row.integrity):
                 continue  # sealed with its identity already (written after the upgrade)
             account = str(row.account)
-            if not sealer.ok(conn, legacy, row.integrity) or states.get(("investor", account)) != state_digest(legacy):
+            if (
+                account in left
+                or not sealer.ok(conn, legacy, row.integrity)
+                or states.get(("investor", account)) != state_digest(legacy)
+            ):
                 refused.append(account)
                 log.warning("client %s: its seal or recorded state does not match; not re-sealed", account)
                 continue
@@ -1322,6 +1329,29 @@ def vouched_entries(sealer: Sealer, conn: Any) -> Vouched | None:
         return 0 < seq <= last and seq not in awaiting and (chain is None or chain in believed)
 
     return vouched
+
+
+def left_by_upgrade(conn: Any, vouched: Vouched, upgrade: str) -> set[str]:
+    """The rows an earlier run of this one-time upgrade left alone (`not_resealed` in its
+    entry, one `vouched` believes). Such a row keeps as its last recorded state the one from
+    before the upgrade, which its old seal matches again once the change made in SQL is
+    undone; with the marker inserted again, a later run would seal it over with what the
+    old seal never covered (a client's new name and ID number, a report's findings settled
+    in SQL). Left once, left for good: compliance decides."""
+    left: set[str] = set()
+    stmt = select(AuditEntry.seq, AuditEntry.chain, AuditEntry.facts).where(
+        AuditEntry.action == RECORD_SEALED, AuditEntry.facts.contains('"not_resealed"')
+    )
+    for seq, chain, facts in conn.execute(stmt):
+        if not vouched(seq, chain):
+            continue
+        try:
+            data = json.loads(facts)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("upgrade") == upgrade and isinstance(data.get("not_resealed"), list):
+            left.update(str(key) for key in data["not_resealed"])
+    return left
 
 
 def recorded_states(conn: Any, vouched: Vouched | None = None) -> dict[tuple[str, str], str]:
