@@ -110,3 +110,33 @@ def test_a_row_changed_before_the_upgrade_is_not_sealed_over(sqlite_target: str,
         assert json.loads(upgrade[0].facts)["not_resealed"] == ["investor:U2"]
     finally:
         services.close()
+
+
+def test_a_row_left_by_the_upgrade_is_not_sealed_by_the_marker_set_again(
+    sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """BROKE (session 27): U2 raised in SQL before the upgrade is left alone; the insider puts
+    its profile back, gives it another client's ID number (which the seal from before branches
+    does not cover) and inserts the marker again: the next open sealed it (check allowed it,
+    verify passed). A row left once is left by every later run."""
+    report = _fill(sqlite_target, clock, tmp_path)
+    from suitcheck.store.engine import create_store_engine, resolve_url
+
+    engine = create_store_engine(resolve_url(sqlite_target))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE investor SET current_profile = 5 WHERE account = 'U2'"))
+    make_services(sqlite_target, clock).close()  # the upgrade: U2 is left alone
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE investor SET current_profile = 4, id_number = '110105194912310038' WHERE account = 'U2'")
+        )
+        conn.execute(insert(StoreSetting).values(name=SEAL_BRANCHES_SETTING, value="pending"))
+    engine.dispose()
+    services = make_services(sqlite_target, clock)
+    try:
+        advisor = services.auth.login("t-advisor", "correct horse")
+        assert not services.access.check(advisor, "U2", report).decision.allowed
+        assert services.access.check(advisor, "U1", report).decision.allowed
+        assert not services.audit.verify(services.auth.login("t-root", "correct horse")).ok
+    finally:
+        services.close()

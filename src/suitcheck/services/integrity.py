@@ -1211,6 +1211,7 @@ def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tu
     row re-sealed."""
     vouched = vouched_entries(ctx.sealer, conn)
     states = recorded_states(conn, vouched) if vouched is not None else {}
+    left = left_by_upgrade(conn, vouched, "branches") if vouched is not None else set()
     records: list[tuple[str, str, str]] = []
     refused: list[str] = []
     kinds = (
@@ -1226,7 +1227,11 @@ def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tu
                 continue  # already sealed with its branch (a row written after the upgrade)
             legacy = make_legacy(values)
             name = str(values[key])
-            if not sealer.ok(conn, legacy, row.integrity) or states.get((table, name)) != state_digest(legacy):
+            if (
+                f"{table}:{name}" in left
+                or not sealer.ok(conn, legacy, row.integrity)
+                or states.get((table, name)) != state_digest(legacy)
+            ):
                 refused.append(f"{table}:{name}")
                 log.warning("%s %s: its seal or recorded state does not match; not re-sealed", table, name)
                 continue
