@@ -10,7 +10,6 @@ import html
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-import shiboken6
 from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
@@ -98,11 +97,10 @@ class MainWindow(QMainWindow):
         self.services, self.actor, self.settings, self.demo = services, actor, settings, demo
         self.setObjectName("mainWindow")
         self.runner = Runner(self)
-        # The checks' own runner, owned by the application rather than the window: a check
-        # waiting for another program's lock does not hold up closing the window (logout,
-        # quit: closeEvent waits for `runner` only), and its answer, once the window is
-        # gone, is dropped (_check_landed).
-        self.check_runner = Runner(app_instance())
+        # The checks' own runner: a check waiting for another program's lock does not hold
+        # up closing the window (logout, quit: closeEvent waits for `runner` only), and its
+        # answer, once the window is gone, is dropped with the window's (workers.Runner).
+        self.check_runner = Runner(self)
         self.copied = CopiedText(self)  # taken off the clipboard at the lock and at logout
         self.viewers: list[QWidget] = []  # open report windows; each belongs to self.client
         self._opening = False  # a report is being read for a window: Open waits for it
@@ -1056,8 +1054,6 @@ class MainWindow(QMainWindow):
     def _check_landed(self, client: InvestorView, report: ReportView, answer: CheckResult | BaseException) -> None:
         """The check asked for (client, report) is answered: shown only if they are still
         the pair on screen; otherwise the pair now on screen is checked, if one was asked."""
-        if not shiboken6.isValid(self):
-            return  # the window was closed (quit) while the check waited
         self._checking = None
         self._waiting_notice.stop()
         opening, self._open_when_decided = self._open_when_decided, None

@@ -1,9 +1,13 @@
 """Run service calls off the GUI thread (QThreadPool) and deliver results by signal.
 
 Lifetimes are kept simple on purpose: a Job is a plain Python object (never a QRunnable
-the pool could still touch after we drop it), and the signals belong to the Runner, a
-QObject that lives on the GUI thread as long as its window. A result that arrives after
-the window is gone is dropped.
+the pool could still touch after we drop it). A worker thread touches no object of a
+window: it reports to the one Courier, a QObject of the application that outlives every
+window, and the Courier, on the GUI thread, hands the answer to the Runner that started
+the job, a QObject that lives as long as its window. An answer that arrives after the
+window (and its Runner) is gone is dropped there; what the job recorded stays recorded.
+(The worker once emitted on the Runner itself: a window deleted meanwhile, its dialog
+closed and deleted or the session ended, was freed under the emit and the program crashed.)
 """
 
 from __future__ import annotations
@@ -18,7 +22,8 @@ import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from PySide6.QtCore import QObject, QThreadPool, Signal
+import shiboken6
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 log = logging.getLogger(__name__)
 
@@ -64,17 +69,71 @@ class Pool(Protocol):
     def waitForDone(self, msecs: int = ...) -> bool: ...
 
 
-class Runner(QObject):
-    """Starts jobs on the global pool and calls back on the GUI thread."""
+Callbacks = tuple[Callable[[Any], None], Callable[[BaseException], None], Progress | None]
+
+
+class _Courier(QObject):
+    """The one object worker threads report to: the application's, so never deleted under
+    a worker's emit while the program runs. It delivers each report, on the GUI thread, to
+    the job's Runner if that is still there, and drops it otherwise."""
 
     _event = Signal(int, str, object)
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self.pending: dict[int, tuple[Runner, Callbacks]] = {}
+        self._event.connect(self._dispatch)
+
+    def report_for(self, job_id: int) -> Callable[[str, tuple[Any, ...]], None]:
+        courier = self
+
+        def report(kind: str, args: tuple[Any, ...]) -> None:
+            # Only once the program is ending (the application gone) is the courier gone.
+            if shiboken6.isValid(courier):
+                with contextlib.suppress(RuntimeError):
+                    courier._event.emit(job_id, kind, args)
+
+        return report
+
+    def _dispatch(self, job_id: int, kind: str, args: tuple[Any, ...]) -> None:
+        entry = self.pending.get(job_id) if kind == "progress" else self.pending.pop(job_id, None)
+        if entry is None:
+            return
+        runner, (on_done, on_failed, on_progress) = entry
+        if not shiboken6.isValid(runner):  # its window was deleted: nothing of it to answer
+            self.pending.pop(job_id, None)
+            return
+        if kind == "progress":
+            if on_progress is not None:
+                on_progress(*args)
+        else:
+            (on_done if kind == "done" else on_failed)(args[0])
+
+
+_courier: _Courier | None = None
+
+
+def _the_courier() -> _Courier:
+    """Made on the GUI thread with the first Runner, as a child of the application."""
+    global _courier
+    app = QCoreApplication.instance()
+    if _courier is None or not shiboken6.isValid(_courier) or _courier.parent() is not app:
+        if app is None:
+            raise RuntimeError("background jobs need the Qt application first")
+        _courier = _Courier(app)
+    return _courier
+
+
+class Runner(QObject):
+    """Starts jobs on the global pool and calls back on the GUI thread, as long as this
+    runner (a child of its window) exists."""
+
     _ids = itertools.count(1)
 
     def __init__(self, owner: QObject | None = None, pool: Pool | None = None) -> None:
         super().__init__(owner)
         self._pool: Pool = pool or QThreadPool.globalInstance()
-        self._callbacks: dict[int, tuple[Callable[[Any], None], Callable[[BaseException], None], Progress | None]] = {}
-        self._event.connect(self._dispatch)
+        self._courier = _the_courier()
 
     def start(
         self,
@@ -84,28 +143,13 @@ class Runner(QObject):
         on_progress: Progress | None = None,
     ) -> Job:
         job_id = next(self._ids)
-        self._callbacks[job_id] = (on_done, on_failed, on_progress)
-        emit = self._event.emit
-
-        def report(kind: str, args: tuple[Any, ...]) -> None:
-            with contextlib.suppress(RuntimeError):  # the window (and this runner) were closed meanwhile
-                emit(job_id, kind, args)
-
+        self._courier.pending[job_id] = (self, (on_done, on_failed, on_progress))
+        report = self._courier.report_for(job_id)
         self._pool.start(lambda: job.execute(report))
         return job
 
-    def _dispatch(self, job_id: int, kind: str, args: tuple[Any, ...]) -> None:
-        if kind == "progress":
-            callbacks = self._callbacks.get(job_id)
-            if callbacks and callbacks[2]:
-                callbacks[2](*args)
-            return
-        callbacks = self._callbacks.pop(job_id, None)
-        if callbacks is not None:
-            (callbacks[0] if kind == "done" else callbacks[1])(args[0])
-
     def busy(self) -> bool:
-        return bool(self._callbacks)
+        return any(runner is self for runner, _ in self._courier.pending.values())
 
     def wait(self, msecs: int = 30_000) -> bool:
         return self._pool.waitForDone(msecs)

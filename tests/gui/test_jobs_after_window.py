@@ -1,0 +1,184 @@
+"""A dialog closed and deleted (Esc, then switch user; a report window closes itself)
+while its background job was still running: the worker then reported on the window's own
+Runner, freed under it, and the program crashed now and then (a segfault, seen in a test
+worker with a distribution list closed at once). Workers now report to one object of the
+application, and the answer is dropped on the GUI thread once the window is gone; what the
+job recorded stays recorded.
+
+The crash is a race, so the tests look for its cause instead: the worker touching the
+deleted window's object at all (PySide refuses that emit with "already deleted" when it
+loses the race's other side; the tests see the refusal in the worker's profile)."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import threading
+import types
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import QApplication, QDialog
+
+from suitcheck.gui import workers
+from suitcheck.gui.dialogs import DashboardDialog, DistributionDialog
+from suitcheck.gui.workers import Job, Runner
+from suitcheck.services import Services
+from suitcheck.services.audit_log import AuditFilter
+from tests.gui.conftest import HELD_S, login
+
+
+class WatchedPool:
+    """A pool (workers.Pool) whose jobs each run on a thread of their own, noting every
+    signal emit of the worker's that raised (PySide's refusal to emit on a deleted object)."""
+
+    def __init__(self) -> None:
+        self.threads: list[threading.Thread] = []
+        self.raised: list[str] = []
+
+    def _watch(self, _frame: Any, event: str, arg: Any) -> None:
+        name = getattr(arg, "__qualname__", "") or getattr(arg, "__name__", "")
+        if event == "c_exception" and name.endswith("emit"):
+            self.raised.append(repr(arg))
+
+    def start(self, fn: Callable[[], None]) -> None:
+        def run() -> None:
+            sys.setprofile(self._watch)
+            try:
+                fn()
+            finally:
+                sys.setprofile(None)
+
+        thread = threading.Thread(target=run, daemon=True)
+        self.threads.append(thread)
+        thread.start()
+
+    def waitForDone(self, msecs: int = -1) -> bool:
+        for thread in self.threads:
+            thread.join(None if msecs < 0 else msecs / 1000)
+        return not any(t.is_alive() for t in self.threads)
+
+
+@pytest.fixture
+def pool(monkeypatch: pytest.MonkeyPatch) -> WatchedPool:
+    """The pool every Runner made in the test starts its jobs on."""
+    watched = WatchedPool()
+    monkeypatch.setattr(workers, "QThreadPool", types.SimpleNamespace(globalInstance=lambda: watched))
+    return watched
+
+
+@pytest.fixture
+def unhandled(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """What reached the program's last resort (its excepthook shows an apology box)."""
+    caught: list[BaseException] = []
+    monkeypatch.setattr(sys, "excepthook", lambda _kind, exc, _tb: caught.append(exc))
+    return caught
+
+
+def deleted(dialog: QDialog) -> None:
+    """Closed with Esc, then deleted (with its window at switch user, or on close)."""
+    dialog.reject()
+    dialog.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
+def answered(pool: WatchedPool) -> None:
+    assert pool.waitForDone(int(HELD_S * 1000))
+    QApplication.processEvents()  # what the worker reported is delivered (or dropped) now
+
+
+def test_a_job_answering_after_its_window_is_deleted_touches_nothing_of_it(qapp, pool: WatchedPool) -> None:  # type: ignore[no-untyped-def]
+    window = QDialog()
+    runner = Runner(window)
+    release = threading.Event()
+    called: list[object] = []
+
+    def work(progress: Any, cancelled: Any) -> int:
+        progress(1, 2)
+        release.wait(HELD_S)
+        progress(2, 2)
+        return 2
+
+    runner.start(Job(work, with_progress=True), called.append, called.append, lambda *a: called.append(a))
+    assert runner.busy()
+    deleted(window)
+    release.set()
+    answered(pool)
+    assert pool.raised == []  # never reported on the deleted window's runner
+    assert called == []  # the answer went nowhere
+
+
+def test_a_job_answers_its_window_while_it_is_there(qapp, pool: WatchedPool) -> None:  # type: ignore[no-untyped-def]
+    window = QDialog()
+    runner = Runner(window)
+    steps: list[object] = []
+    runner.start(
+        Job(lambda progress, cancelled: progress(1, 1) or 7, with_progress=True),
+        steps.append,
+        steps.append,
+        lambda *a: steps.append(a[0]),
+    )
+    answered(pool)
+    assert steps == [1, 7]
+    assert not runner.busy()
+    runner.start(Job(lambda: 1 / 0), steps.append, steps.append)
+    answered(pool)
+    assert isinstance(steps[-1], ZeroDivisionError)
+    window.deleteLater()
+
+
+def test_a_dashboard_closed_before_its_figures_fail_shows_nothing(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, pool: WatchedPool, unhandled: list[BaseException], caplog, monkeypatch
+) -> None:
+    """Opening the dashboard starts reading its figures; Esc at once, and the window goes
+    with the session; the reading then fails unexpectedly."""
+    release = threading.Event()
+
+    def figures(*_args: Any) -> Any:
+        release.wait(HELD_S)
+        raise RuntimeError("the store went away")
+
+    monkeypatch.setattr(demo_services.dashboard, "figures", figures)
+    dialog = DashboardDialog(demo_services, login(demo_services, "demo-compliance"))
+    dialog.show()
+    deleted(dialog)
+    release.set()
+    with caplog.at_level(logging.ERROR, logger="suitcheck.gui.workers"):
+        answered(pool)
+    assert pool.raised == []
+    assert unhandled == []  # no "Internal C++ object already deleted", no apology box
+    assert [r.getMessage() for r in caplog.records] == ["background job failed"]  # the log has it
+
+
+def test_a_distribution_list_deleted_while_written_is_still_recorded(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, pool: WatchedPool, unhandled: list[BaseException], tmp_path: Path, monkeypatch
+) -> None:
+    advisor = login(demo_services, "demo-advisor")
+    report = next(r for r in demo_services.reports.search(advisor) if r.level is not None)
+    real, release = demo_services.access.write_eligible, threading.Event()
+
+    def write_eligible(*args: Any, progress: Callable[[int], None], **kwargs: Any) -> Any:
+        progress(0)  # "0 clients written…", then held as a large list is
+        release.wait(HELD_S)
+        return real(*args, progress=progress, **kwargs)
+
+    monkeypatch.setattr(demo_services.access, "write_eligible", write_eligible)
+    dialog = DistributionDialog(demo_services, advisor, report)
+    out = tmp_path / "list.csv"
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.destination.setText(str(out))
+    dialog.show()
+    dialog.start()
+    dialog.deleteLater()  # its window closed with the session (Esc alone stops the writing)
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    answered(pool)
+    assert pool.raised == []
+    assert unhandled == []
+    assert out.exists()  # the list was written, and its writing recorded as the advisor's
+    compliance = login(demo_services, "demo-compliance")
+    entries = demo_services.audit.browse(compliance, AuditFilter(staff="demo-advisor"), limit=50)
+    assert any(e.action == "distribution-list" for e in entries), [e.action for e in entries]
