@@ -25,10 +25,12 @@ from PySide6.QtWidgets import QApplication, QDialog
 
 from suitcheck.gui import workers
 from suitcheck.gui.dialogs import DashboardDialog, DistributionDialog
+from suitcheck.gui.pdf_view import PdfPages, PdfView
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Services
 from suitcheck.services.audit_log import AuditFilter
 from tests.gui.conftest import HELD_S, login
+from tests.pdfs import two_column_report_pdf
 
 
 class WatchedPool:
@@ -182,3 +184,29 @@ def test_a_distribution_list_deleted_while_written_is_still_recorded(  # type: i
     compliance = login(demo_services, "demo-compliance")
     entries = demo_services.audit.browse(compliance, AuditFilter(staff="demo-advisor"), limit=50)
     assert any(e.action == "distribution-list" for e in entries), [e.action for e in entries]
+
+
+def test_a_report_window_closed_while_its_page_is_drawn_is_left_alone(  # type: ignore[no-untyped-def]
+    qtbot, pool: WatchedPool, unhandled: list[BaseException], monkeypatch
+) -> None:
+    """A report window deletes itself as it closes (Esc at once, or the desk's next client)."""
+    data = two_column_report_pdf(
+        title="星辰半导体", report_type="点评", date_line="2025 年 3 月 18 日", level_sentence="中风险",
+        rating="超配", analysts=[], body=["空白"],
+    )  # fmt: skip
+    pages, release = PdfPages(data), threading.Event()
+    drawn = pages.render
+
+    def render(index: int, scale: float) -> Any:
+        release.wait(HELD_S)
+        return drawn(index, scale)
+
+    monkeypatch.setattr(pages, "render", render)
+    view = PdfView(pages, "赵一鸣 880005")  # starts drawing its first page
+    view.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    release.set()
+    answered(pool)
+    assert pool.raised == []
+    assert unhandled == []
+    assert pages.closed  # the document went with its window
