@@ -197,69 +197,58 @@ def seal_existing_rows(ctx: ServiceContext, conn: Any) -> None:
         ctx.rows.seal_all(conn)
 
 
-def seal_branches(ctx: ServiceContext, conn: Any) -> None:
-    """Once, after the upgrade that added branches: re-seal the rows with their branch."""
+def _once_marked(conn: Any, setting: str, work: Callable[[], object]) -> None:
+    """`work`, when a migration left the marker `setting` (a store_setting row) for what it
+    could not do without the installation's keys; then the marker goes, in the same
+    transaction (an open stopped halfway leaves both as they were). The marker is a row an
+    insider can insert: each `work` believes only what it checks itself."""
     from sqlalchemy import delete, select
 
-    from suitcheck.services.integrity import SEAL_BRANCHES_SETTING, reseal_for_branches
     from suitcheck.store.models import StoreSetting
 
-    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_BRANCHES_SETTING)
-    if conn.execute(pending).first() is None:
+    if conn.execute(select(StoreSetting.value).where(StoreSetting.name == setting)).first() is None:
         return
-    reseal_for_branches(ctx, ctx.rows, conn)
-    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_BRANCHES_SETTING))
+    work()
+    conn.execute(delete(StoreSetting).where(StoreSetting.name == setting))
+
+
+def seal_branches(ctx: ServiceContext, conn: Any) -> None:
+    """Once, after the upgrade that added branches: re-seal the rows with their branch."""
+    from suitcheck.services.integrity import SEAL_BRANCHES_SETTING, reseal_for_branches
+
+    _once_marked(conn, SEAL_BRANCHES_SETTING, lambda: reseal_for_branches(ctx, ctx.rows, conn))
 
 
 def seal_reports(ctx: ServiceContext, conn: Any) -> None:
     """Once, after the upgrades that gave report, policy and questionnaire rows a seal
-    (0011, 0012): seal them."""
-    from sqlalchemy import delete, select
-
+    (0011, 0012): seal them, by what the trail records where it verifies (vouched_entries)."""
     from suitcheck.services.integrity import SEAL_REPORTS_SETTING, vouched_entries
     from suitcheck.services.questionnaire import default_questionnaire
-    from suitcheck.store.models import StoreSetting
 
-    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_REPORTS_SETTING)
-    if conn.execute(pending).first() is None:
-        return
-    # The marker is a row an insider can insert, and what the trail records is believed only
-    # where it verifies (vouched_entries).
-    vouched = vouched_entries(ctx.sealer, conn)
-    ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum, vouched)
-    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_REPORTS_SETTING))
+    def work() -> None:
+        vouched = vouched_entries(ctx.sealer, conn)
+        ctx.rows.seal_reports_and_policies(conn, default_questionnaire().checksum, vouched)
+
+    _once_marked(conn, SEAL_REPORTS_SETTING, work)
 
 
 def seal_identity(ctx: ServiceContext, conn: Any) -> None:
     """Once, after the upgrade that put the client's name and ID number under its seal
     (0016): re-seal the client rows with them."""
-    from sqlalchemy import delete, select
-
     from suitcheck.services.integrity import SEAL_IDENTITY_SETTING, reseal_identity
-    from suitcheck.store.models import StoreSetting
 
-    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_IDENTITY_SETTING)
-    if conn.execute(pending).first() is None:
-        return
-    reseal_identity(ctx, ctx.rows, conn)
-    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_IDENTITY_SETTING))
+    _once_marked(conn, SEAL_IDENTITY_SETTING, lambda: reseal_identity(ctx, ctx.rows, conn))
 
 
 def seal_findings(ctx: ServiceContext, conn: Any) -> None:
     """Once, after the upgrade that made a report's seal cover its findings (0017): seal
-    the reports that have findings again, with them."""
-    from sqlalchemy import delete, select
-
+    the reports that have findings again, with them, by what the trail records where it
+    verifies (vouched_entries), as for 0011."""
     from suitcheck.services.integrity import SEAL_FINDINGS_SETTING, vouched_entries
-    from suitcheck.store.models import StoreSetting
 
-    pending = select(StoreSetting.value).where(StoreSetting.name == SEAL_FINDINGS_SETTING)
-    if conn.execute(pending).first() is None:
-        return
-    # The marker is a row an insider can insert: the states the trail records are believed
-    # only where it verifies (vouched_entries), as for 0011.
-    ctx.rows.reseal_with_findings(conn, vouched_entries(ctx.sealer, conn))
-    conn.execute(delete(StoreSetting).where(StoreSetting.name == SEAL_FINDINGS_SETTING))
+    _once_marked(
+        conn, SEAL_FINDINGS_SETTING, lambda: ctx.rows.reseal_with_findings(conn, vouched_entries(ctx.sealer, conn))
+    )
 
 
 def _nothing_to_join(where: str) -> StoreError:
