@@ -250,6 +250,9 @@ def test_a_change_to_the_client_on_screen_records_one_check_not_two(  # type: ig
             self.services.investors.mark_reassessment_due(self.actor, client.id, "客户退休")
             return 1
 
+        def deleteLater(self) -> None:  # a dialog is let go after exec (widgets.run_dialog)
+            pass
+
     window._change_client(MarksDue)
     qtbot.waitUntil(
         lambda: window.decision.result is not None and "reassessment-due" in window.decision.result.decision.reasons

@@ -56,6 +56,9 @@ def test_the_reminders_follow_an_assessment_made_at_this_desk_and_a_refreshed_li
             self.services.investors.assess(self.actor, self.client.account, RiskProfile.C3, today, note="re-assessed")
             return True
 
+        def deleteLater(self) -> None:  # a dialog is let go after exec (widgets.run_dialog)
+            pass
+
     window._change_client(AssessedHere)
     # The clerk just assessed the client: the list no longer says "expired" of them.
     qtbot.waitUntil(lambda: "880006" not in reminder_accounts(window), timeout=5000)

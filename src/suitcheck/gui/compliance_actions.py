@@ -16,6 +16,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.gui import dialogs
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
+from suitcheck.gui.widgets import run_dialog
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
@@ -120,10 +121,10 @@ class ComplianceActions:
         self.window._change_client(dialogs.AssessmentWizard)
 
     def dashboard(self) -> None:
-        dialogs.DashboardDialog(self.window.services, self.window.actor, self.parent).exec()
+        run_dialog(dialogs.DashboardDialog(self.window.services, self.window.actor, self.parent))
 
     def inspection(self) -> None:
-        dialogs.InspectionDialog(self.window.services, self.window.actor, self.parent).exec()
+        run_dialog(dialogs.InspectionDialog(self.window.services, self.window.actor, self.parent))
 
     def report_menu(self, position: QPoint) -> None:
         if self.window.report is None or not self.distribution_action.isVisible():
@@ -139,4 +140,4 @@ class ComplianceActions:
             message = QCoreApplication.translate("MainWindow", "Select a report first.")
             self.window.statusBar().showMessage(message, 4000)
             return
-        dialogs.DistributionDialog(self.window.services, self.window.actor, report, self.parent).exec()
+        run_dialog(dialogs.DistributionDialog(self.window.services, self.window.actor, report, self.parent))

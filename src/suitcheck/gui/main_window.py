@@ -41,7 +41,7 @@ from suitcheck.gui.models import ReportTableModel
 from suitcheck.gui.reminders_panel import RemindersPanel, install_reminders
 from suitcheck.gui.report_pane import DEBOUNCE_MS as DEBOUNCE_MS  # the benchmark waits on it
 from suitcheck.gui.report_pane import ReportPane
-from suitcheck.gui.widgets import ElidedLabel
+from suitcheck.gui.widgets import ElidedLabel, run_dialog
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult, OpenedReport, Verdicts
@@ -523,7 +523,7 @@ class MainWindow(QMainWindow):
         docks = [d for d in self.findChildren(QDockWidget) if d.isVisible()]
         for dock in docks:  # the reminders list names clients too
             dock.hide()
-        result = dialog.exec()
+        result = run_dialog(dialog)
         self.locked = False
         waiting, self._when_unlocked = self._when_unlocked, []
         if result == dialogs.LockDialog.SWITCH_USER:
@@ -1306,7 +1306,7 @@ class MainWindow(QMainWindow):
             return
         dialog = dialogs.OverrideDialog(self.services, self.actor, self.client, self.report, self, decided=result)
         client, report = self.client, self.report
-        if dialog.exec() and dialog.recorded is not None and self._on_screen(dialog.recorded):
+        if run_dialog(dialog) and dialog.recorded is not None and self._on_screen(dialog.recorded):
             self._show_decision(dialog.recorded)  # the service's answer now admits the report
             return
         if dialog.refused is not None and not self.session_over and (self.client, self.report) == (client, report):
@@ -1327,30 +1327,30 @@ class MainWindow(QMainWindow):
 
     # -- compliance and settings ------------------------------------------------------
     def import_reports(self) -> None:
-        dialogs.ImportDialog(self.services, self.actor, self).exec()
+        run_dialog(dialogs.ImportDialog(self.services, self.actor, self))
         if self.session_over:
             return
         self.report_pane.fill_publishers()
         self.refresh_reports()
 
     def review_reports(self) -> None:
-        dialogs.RatingDialog(self.services, self.actor, self).exec()
+        run_dialog(dialogs.RatingDialog(self.services, self.actor, self))
         self.refresh_reports()
 
     def reread_reports(self) -> None:
-        dialogs.RereadDialog(self.services, self.actor, self).exec()
+        run_dialog(dialogs.RereadDialog(self.services, self.actor, self))
         if not self.session_over:
             self.refresh_reports()  # levels matched may have changed
 
     def manage_client(self) -> None:
-        if dialogs.ClientDialog(self.services, self.actor, self).exec():
+        if run_dialog(dialogs.ClientDialog(self.services, self.actor, self)):
             self.refresh_clients()
 
     def edit_client(self) -> None:
         self._change_client(dialogs.ClientEditDialog)
 
     def import_clients(self) -> None:
-        dialogs.ClientImportWizard(self.services, self.actor, self).exec()
+        run_dialog(dialogs.ClientImportWizard(self.services, self.actor, self))
         if not self.session_over:
             self.refresh_clients()
 
@@ -1364,7 +1364,7 @@ class MainWindow(QMainWindow):
         if client is None:
             self.statusBar().showMessage(self.tr("Select a client first."), 4000)
             return
-        if not dialog_class(self.services, self.actor, client, self).exec():
+        if not run_dialog(dialog_class(self.services, self.actor, client, self)):
             return
         self.close_viewers()  # they were opened under a decision the change may have overturned
         self.refresh_clients()
@@ -1379,17 +1379,17 @@ class MainWindow(QMainWindow):
             self.check()
 
     def manage_staff(self) -> None:
-        dialogs.StaffDialog(self.services, self.actor, self).exec()
+        run_dialog(dialogs.StaffDialog(self.services, self.actor, self))
 
     def audit_log(self) -> None:
-        dialogs.AuditDialog(self.services, self.actor, self).exec()
+        run_dialog(dialogs.AuditDialog(self.services, self.actor, self))
 
     def verify_audit(self) -> None:
         dialogs.run_verification(self.services, self.actor, self)
 
     def edit_policy(self) -> None:
         dialog = dialogs.PolicyDialog(self.services, self.actor, self)
-        dialog.exec()
+        run_dialog(dialog)
         if dialog.recorded is None or self.session_over:
             return
         # Every decision from now on follows the new version: the pair on screen is decided
@@ -1402,7 +1402,7 @@ class MainWindow(QMainWindow):
 
     def open_settings(self) -> None:
         dialog = dialogs.SettingsDialog(self.settings, self.services.store.display_name, self)
-        if dialog.exec():
+        if run_dialog(dialog):
             minutes = setting_int(self.settings, "session/idle_minutes", 10)
             self.idle_timer.setInterval(minutes * 60_000)
             self.idle_timer.start()

@@ -117,6 +117,18 @@ def make_table(
     return view, proxy
 
 
+def run_dialog(dialog: QDialog) -> int:
+    """exec() a dialog the window opened for one task, then let it go (deleteLater: after
+    the caller has read what it holds). A dialog parented to the window and never deleted
+    stayed, hidden, until logout: a desk open all day kept every dashboard's charts and
+    every audit page it had shown. A background job still running for it is answered to
+    nobody (workers.Runner: the answer is dropped), and what it recorded stays recorded."""
+    try:
+        return dialog.exec()
+    finally:
+        dialog.deleteLater()
+
+
 def dialog_buttons(dialog: QDialog, ok_text: str | None = None) -> QDialogButtonBox:
     """OK (with its own words) and Cancel, in the UI language, wired to accept/reject."""
     box = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, dialog)
