@@ -431,22 +431,6 @@ def _still_may(ctx: ServiceContext, conn: Connection, actor: Actor, permission: 
     return current
 
 
-def _override_admits(
-    ctx: ServiceContext,
-    conn: Session | Connection,
-    investor_id: int,
-    report_id: int,
-    decision: Decision,
-    warning_version: str,
-) -> bool:
-    """The newest warning override for this client and report admits the report under this
-    decision (domain.override_admits: recorded today, about the same facts, with the
-    warning now in force), for the rest of that day, while the seal it was recorded with
-    holds (integrity.override_message: the desk reads the entry without verifying the
-    trail, and an entry's own hash, or a sealed epoch's MAC, anyone can compute)."""
-    return _admitting_override(ctx, conn, investor_id, report_id, decision, warning_version) is not None
-
-
 def _admitting_override(
     ctx: ServiceContext,
     conn: Session | Connection,
@@ -455,7 +439,12 @@ def _admitting_override(
     decision: Decision,
     warning_version: str,
 ) -> int | None:
-    """The number of the entry of the override that admits the report (_override_admits), or None."""
+    """The number of the newest warning override's entry for this client and report when
+    it admits the report under this decision (domain.override_admits: recorded today,
+    about the same facts, with the warning now in force), for the rest of that day, while
+    the seal it was recorded with holds (integrity.override_message: the desk reads the
+    entry without verifying the trail, and an entry's own hash, or a sealed epoch's MAC,
+    anyone can compute); None otherwise."""
     c = conn.connection() if isinstance(conn, Session) else conn
     row = _LAST_OVERRIDE.first(c, investor_id=investor_id, report_id=report_id)
     if row is None:
@@ -485,8 +474,8 @@ def _answers(
 ) -> dict[str, bool]:
     """may_open, may_override and override_recorded for a decision, as `open_report` and
     `record_override` will judge them; `warning_version` is the policy's in force."""
-    recorded = decision.outcome is Outcome.ALLOW_AFTER_WARNING and _override_admits(
-        ctx, conn, investor_id, report_id, decision, warning_version
+    recorded = decision.outcome is Outcome.ALLOW_AFTER_WARNING and (
+        _admitting_override(ctx, conn, investor_id, report_id, decision, warning_version) is not None
     )
     granted = decision.outcome is Outcome.ALLOW or recorded
     return {

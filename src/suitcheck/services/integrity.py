@@ -371,7 +371,7 @@ def _entry_message(kind: str, ids: tuple[object, ...], facts: Mapping[str, Any])
 def override_message(investor_id: object, report_id: object, facts: Mapping[str, Any]) -> str:
     """What a warning override's seal covers: the client and report it is about and every
     fact its entry records (the seal aside), the day and the warning's version among them.
-    An override admits a report (access._override_admits) only while this seal holds, so
+    An override admits a report (access._admitting_override) only while this seal holds, so
     an entry written or rewritten in SQL (a copy under another client, an entry turned
     into an override) admits nothing, whether or not its epoch is sealed."""
     return _entry_message("override", (investor_id, report_id), facts)
@@ -875,9 +875,10 @@ class RowSealer:
         assert entry is not None
         return [sealer.row_seal_ref(message, entry.seq) for _, message in page]
 
-    def seal_rows(self, conn: Any, pages: Iterable[Sequence[Any]]) -> int:
+    def seal_rows(self, conn: Any, pages: Iterable[Sequence[Any]], *, upgrade: str | None = None) -> int:
         """Seal client rows a bulk write just wrote, a page at a time (each row: `id` and
-        the sealed columns): seal_page, then the seals written with one executemany."""
+        the sealed columns): seal_page, then the seals written with one executemany.
+        `upgrade`: the one-time re-sealing this is (seal_page)."""
         table: Any = Investor.__table__
         mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
         sql = f"UPDATE {table.name} SET integrity = {mark} WHERE id = {mark}"
@@ -886,7 +887,9 @@ class RowSealer:
             if not page:
                 continue
             messages = [investor_message(row._mapping) for row in page]
-            seals = self.seal_page(conn, [(row.account, m) for row, m in zip(page, messages, strict=True)])
+            seals = self.seal_page(
+                conn, [(row.account, m) for row, m in zip(page, messages, strict=True)], upgrade=upgrade
+            )
             conn.exec_driver_sql(sql, [(seal, row.id) for row, seal in zip(page, seals, strict=True)])
             total += len(page)
         return total
@@ -1261,8 +1264,6 @@ def reseal_identity(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[
     states = recorded_states(conn, vouched) if vouched is not None else {}
     left = left_by_upgrade(conn, vouched, "identity") if vouched is not None else set()
     table: Any = Investor.__table__
-    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
-    write = f"UPDATE {table.name} SET integrity = {mark} WHERE id = {mark}"
     columns = [table.c[c] for c in INVESTOR_COLUMNS]
     refused: list[str] = []
     done = last = 0
@@ -1276,7 +1277,7 @@ def reseal_identity(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[
         if not page:
             break
         last = page[-1].id
-        resealed: list[tuple[int, str, str]] = []
+        resealed: list[Any] = []
         for row in page:
             try:
                 message = investor_message(row._mapping)
@@ -1295,11 +1296,8 @@ def reseal_identity(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[
                 refused.append(account)
                 log.warning("client %s: its seal or recorded state does not match; not re-sealed", account)
                 continue
-            resealed.append((row.id, account, message))
-        if resealed:
-            seals = sealer.seal_page(conn, [(a, m) for _, a, m in resealed], upgrade="identity")
-            conn.exec_driver_sql(write, [(seal, i) for (i, _, _), seal in zip(resealed, seals, strict=True)])
-            done += len(resealed)
+            resealed.append(row)
+        done += sealer.seal_rows(conn, [resealed], upgrade="identity")
     _record_upgrade(ctx, conn, "identity", [], "not_resealed", refused)
     return done, refused
 
