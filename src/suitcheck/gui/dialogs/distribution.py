@@ -72,8 +72,8 @@ class DistributionDialog(QDialog):
         # The level the list is made at: matched by the report's subject (就高) where that is
         # higher than the one stated, as every check uses it. The desk's list may have read
         # the report long before: the level is read again as the dialog opens (one small
-        # read, here: a job started here could outlive a dialog closed at once), and a list
-        # is only written at the level shown (the service refuses another, naming it).
+        # read, so that the label is right from the first moment it is seen), and a list is
+        # only written at the level shown (the service refuses another, naming it).
         self.level_shown = report.matching_level
         try:
             self.level_shown = services.reports.get(actor, report.id).matching_level
