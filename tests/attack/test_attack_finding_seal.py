@@ -205,6 +205,16 @@ def _as_before_finding_seals(target: str, clock: Clock, tmp_path: Path, monkeypa
     return dataclasses.replace(desk, services=None)  # type: ignore[arg-type]
 
 
+def _reopened(before: Desk, services: Services) -> Desk:
+    """The store `before` describes, as the desk sees it after the open that upgraded it."""
+    return dataclasses.replace(
+        before,
+        services=services,
+        compliance=staff(services, Role.COMPLIANCE),
+        advisor=staff(services, Role.ADVISOR),
+    )
+
+
 def _upgrade_entries(services: Services) -> list[dict[str, Any]]:
     with services.store.engine.connect() as conn:
         facts = [
@@ -222,12 +232,7 @@ def test_the_upgrade_seals_reports_with_their_findings(
     before = _as_before_finding_seals(store_target, clock, tmp_path, monkeypatch)
     services = make_services(store_target, clock)
     try:
-        desk = dataclasses.replace(
-            before,
-            services=services,
-            compliance=staff(services, Role.COMPLIANCE),
-            advisor=staff(services, Role.ADVISOR),
-        )
+        desk = _reopened(before, services)
         (entry,) = _upgrade_entries(services)
         assert sorted(r["key"] for r in entry["rows"]) == sorted([str(desk.hk), str(desk.hk + 2)])
         assert "not_resealed" not in entry
@@ -260,12 +265,7 @@ def test_the_upgrade_seals_no_changed_report(
         _raw_sqlite(sqlite_target, "INSERT INTO store_setting (name, value) VALUES ('seal-findings', 'pending')")
     services = make_services(sqlite_target, clock)
     try:
-        desk = dataclasses.replace(
-            before,
-            services=services,
-            compliance=staff(services, Role.COMPLIANCE),
-            advisor=staff(services, Role.ADVISOR),
-        )
+        desk = _reopened(before, services)
         assert _upgrade_entries(services)[-1]["not_resealed"] == [f"report:{desk.hk}"]
         _assert_damaged(desk, desk.hk)
     finally:
@@ -288,12 +288,7 @@ def test_a_report_left_by_the_upgrade_is_not_sealed_by_the_marker_set_again(
     _raw_sqlite(sqlite_target, "INSERT INTO store_setting (name, value) VALUES ('seal-findings', 'pending')")
     services = make_services(sqlite_target, clock)
     try:
-        desk = dataclasses.replace(
-            before,
-            services=services,
-            compliance=staff(services, Role.COMPLIANCE),
-            advisor=staff(services, Role.ADVISOR),
-        )
+        desk = _reopened(before, services)
         assert [e.get("not_resealed") for e in _upgrade_entries(services)][-1] == [f"report:{desk.hk}"]
         _assert_damaged(desk, desk.hk)
     finally:

@@ -29,6 +29,13 @@ def _watched(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not window.watching, timeout=5000)
 
 
+def _taken_off(window: MainWindow, saying: str) -> None:
+    """The decision is off the panel, which says why, and nothing can be opened."""
+    assert window.decision.result is None
+    assert saying in window.decision.summary.text()
+    assert not window.open_button.isEnabled()
+
+
 def test_a_policy_changed_at_another_desk_takes_the_decision_off_an_idle_desk(  # type: ignore[no-untyped-def]
     qtbot, window_for, demo_services: Services
 ) -> None:
@@ -47,10 +54,8 @@ def test_a_policy_changed_at_another_desk_takes_the_decision_off_an_idle_desk(  
 
     demo_services.policy.update(compliance, allow_escalation=False)  # at another desk
     _watched(qtbot, window)
-    assert window.decision.result is None
-    assert "suitability policy was changed" in window.decision.summary.text()
+    _taken_off(window, "suitability policy was changed")
     assert not window.override_button.isVisible()
-    assert not window.open_button.isEnabled()
     qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.BLOCK, timeout=5000)
     assert _checks(demo_services) == recorded  # nothing recorded until the clerk checks
 
@@ -74,9 +79,7 @@ def test_a_client_marked_due_at_another_desk_takes_the_allow_off(  # type: ignor
     recorded = _checks(demo_services)
     demo_services.investors.mark_reassessment_due(compliance, client.id, "moved abroad")
     _watched(qtbot, window)
-    assert window.decision.result is None
-    assert "changed at another desk" in window.decision.summary.text()
-    assert not window.open_button.isEnabled()
+    _taken_off(window, "changed at another desk")
     # The whole column follows the client as changed, not only the row on screen; the card
     # and the list's row say what changed (it said "valid" beside the blocks).
     qtbot.waitUntil(lambda: window.report_model.verdict(allowed[0]) is Outcome.BLOCK, timeout=5000)
@@ -104,9 +107,7 @@ def test_a_report_re_rated_at_another_desk_takes_the_allow_off(  # type: ignore[
     compliance = login(demo_services, "demo-compliance")
     demo_services.reports.set_level(compliance, report.id, RiskLevel.R5, "re-rated")
     _watched(qtbot, window)
-    assert window.decision.result is None
-    assert "changed at another desk" in window.decision.summary.text()
-    assert not window.open_button.isEnabled()
+    _taken_off(window, "changed at another desk")
     qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.BLOCK, timeout=5000)
     model = window.report_model
     row = next(i for i, r in enumerate(model.objects()) if r.id == report.id)
@@ -124,9 +125,7 @@ def test_a_watch_the_services_refuse_takes_the_allow_off(  # type: ignore[no-unt
     qtbot.waitUntil(lambda: window.report_model.verdict(report.id) is Outcome.ALLOW, timeout=5000)
     demo_services.auth.set_disabled(login(demo_services, "demo-admin"), "demo-advisor", True)  # elsewhere
     _watched(qtbot, window)
-    assert window.decision.result is None  # fail closed: nothing stands that cannot be asked about
-    assert "nothing is allowed" in window.decision.summary.text()
-    assert not window.open_button.isEnabled()
+    _taken_off(window, "nothing is allowed")  # fail closed: nothing stands that cannot be asked about
     assert window.report_model.verdict(report.id) is None
     assert message_boxes  # and said once
     shown = len(message_boxes)
