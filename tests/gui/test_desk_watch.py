@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 
 from suitcheck.domain.decision import Outcome
-from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.gui import texts
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Services
@@ -196,3 +196,24 @@ def test_a_change_made_while_the_desk_was_locked_is_looked_for_at_the_unlock(  #
     qtbot.waitUntil(lambda: window.decision.result is None, timeout=5000)
     assert "changed at another desk" in window.decision.summary.text()
     assert not window.open_button.isEnabled()
+
+
+def test_a_client_re_assessed_at_another_desk_takes_an_allow_on_the_old_profile_off(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Was BROKE: re-assessed C3 -> C4 elsewhere, the R1 report still allowed, the card
+    followed the store (C4) while the panel kept "C3 ... allowed" with Open beside it: the
+    watch compared outcomes only. The decision shown is one the services no longer give."""
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    client = window.client
+    assert client is not None
+    assert window.open_button.isEnabled()
+    compliance = login(demo_services, "demo-compliance")
+    recorded = _checks(demo_services)
+    demo_services.investors.assess(compliance, client.id, RiskProfile.C4, demo_services.ctx.today(), note="branch form")
+    _watched(qtbot, window)
+    _taken_off(window, "changed at another desk")
+    qtbot.waitUntil(lambda: window.client is not None and window.client.profile is RiskProfile.C4, timeout=5000)
+    assert _checks(demo_services) == recorded  # nothing recorded until the clerk checks

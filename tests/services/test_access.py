@@ -636,3 +636,34 @@ def test_a_later_preview_says_whether_the_decision_and_the_column_still_stand(
     changed = services.access.preview(officer, client, [])
     assert changed.overturns(decided)
     assert column.overtaken_by(changed)
+
+
+def test_a_decision_kept_in_outcome_but_made_on_other_facts_no_longer_stands(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the desk's minute watch compared outcomes only, so a client re-assessed
+    C3 -> C4 at another desk (R3 still allowed) or a report re-rated R3 -> R2 (still
+    allowed) left the panel reading the old profile or level beside ALLOWED, while the card
+    beside it showed the client as stored. A decision stands only as it was derived."""
+    services = sqlite_services
+    officer = staff(services, Role.COMPLIANCE)
+    r3 = import_text_report(services, officer, tmp_path, level="中风险", title="行业比较第三期")
+    client = add_client(services, officer, "C3", RiskProfile.C3)
+    decided = services.access.check(officer, client, r3)
+    assert decided.decision.outcome is Outcome.ALLOW
+    assert not services.access.preview(officer, client, [r3]).overturns(decided)
+
+    services.investors.assess(officer, client, RiskProfile.C4, TODAY, note="branch form")
+    later = services.access.preview(officer, client, [r3])
+    assert later[r3] is Outcome.ALLOW  # the same outcome ...
+    assert later.overturns(decided)  # ... on another profile
+    assert later.decisions[r3].profile is RiskProfile.C4
+
+    decided = services.access.check(officer, client, r3)
+    assert not services.access.preview(officer, client, [r3]).overturns(decided)
+    services.reports.set_level(officer, r3, RiskLevel.R2, note="复核为中低风险")
+    later = services.access.preview(officer, client, [r3])
+    assert later[r3] is Outcome.ALLOW
+    assert later.overturns(decided)
+    # A preview that leaves the report out (not asked about) says nothing of it.
+    assert not services.access.preview(officer, client, []).overturns(services.access.check(officer, client, r3))

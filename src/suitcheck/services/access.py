@@ -212,12 +212,15 @@ class Verdicts(dict[int, Outcome]):
 
     def __init__(
         self,
-        outcomes: Mapping[int, Outcome],
+        decisions: Mapping[int, Decision],
         policy_version: int,
         day: dt.date,
         client: InvestorFacts | None = None,
     ) -> None:
-        super().__init__(outcomes)
+        super().__init__({report_id: d.outcome for report_id, d in decisions.items()})
+        # Whole decisions, not only outcomes: one that keeps its outcome may rest on other
+        # facts than the one on screen (overturns).
+        self.decisions = dict(decisions)
         self.policy_version = policy_version
         self.day = day
         # The client's facts they were derived for (None: the record cannot be read).
@@ -235,14 +238,19 @@ class Verdicts(dict[int, Outcome]):
     def overturns(self, result: CheckResult) -> bool:
         """This preview, read after the decision `result` was recorded, says that decision
         no longer stands as shown: it was made under another policy version, or the report
-        is now given another outcome (the client or the report was changed at another desk
-        since, or an assessment expired). The day alone is not compared: a check on a
-        shared store is dated by the server's clock, a preview by the desk's, and around
-        midnight they may name different days for the same moment."""
+        is now decided otherwise: another outcome, or the same outcome on other facts or
+        reasons (the client or the report was changed at another desk since, or an
+        assessment expired). A panel reading "C3 ... allowed" for a client re-assessed C4
+        elsewhere shows a decision the services no longer give, though C4 is allowed too.
+        The day alone is not compared: a check on a shared store is dated by the server's
+        clock, a preview by the desk's, and around midnight they may name different days
+        for the same moment."""
         if result.decision.policy_version != self.policy_version:
             return True
-        outcome = self.get(result.report_id)
-        return outcome is not None and outcome is not result.decision.outcome
+        later = self.decisions.get(result.report_id)
+        if later is None:  # not previewed (a report an older reader read): its check reads it again
+            return False
+        return dataclasses.replace(later, decided_on=result.decision.decided_on) != result.decision
 
 
 @dataclasses.dataclass(frozen=True)
@@ -782,7 +790,7 @@ class AccessService:
             # A report an older reader read is left out (no verdict shown): its check reads
             # it again first, and may decide otherwise than its stored level would.
             return Verdicts(
-                {r.id: _decide(investor, r, today, policy, self._ctx).outcome for r in reports if not read_by_older(r)},
+                {r.id: _decide(investor, r, today, policy, self._ctx) for r in reports if not read_by_older(r)},
                 policy.version,
                 today,
                 client,
