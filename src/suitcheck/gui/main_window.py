@@ -7,10 +7,11 @@ domain/ and permissions in services/."""
 from __future__ import annotations
 
 import html
+import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -34,8 +35,9 @@ from suitcheck.gui.client_pane import ClientPane
 from suitcheck.gui.clipboard import CopiedText
 from suitcheck.gui.compliance_actions import ComplianceActions
 from suitcheck.gui.decision_panel import DecisionPane
+from suitcheck.gui.dialogs.settings import idle_minutes as saved_idle_minutes
 from suitcheck.gui.errors import show_error
-from suitcheck.gui.i18n import LANGUAGES, app_instance, setting_int
+from suitcheck.gui.i18n import LANGUAGES, app_instance
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.models import ReportTableModel
 from suitcheck.gui.reminders_panel import RemindersPanel, install_reminders
@@ -52,6 +54,8 @@ from suitcheck.services.reports import ReportFilter, ReportView
 
 if TYPE_CHECKING:
     from suitcheck.gui.pdf_view import PdfPages
+
+log = logging.getLogger(__name__)
 
 CHECK_SETTLE_MS = 250
 # A check still unanswered after this long is waiting for the store (another program or
@@ -140,7 +144,7 @@ class MainWindow(QMainWindow):
         self.compliance_actions = ComplianceActions(self)
         self.retranslate()
         self._restore_layout()
-        minutes = idle_minutes if idle_minutes is not None else setting_int(settings, "session/idle_minutes", 10)
+        minutes = idle_minutes if idle_minutes is not None else saved_idle_minutes(settings)
         self.idle_timer = QTimer(self)
         self.idle_timer.setSingleShot(True)
         self.idle_timer.setInterval(max(1, minutes) * 60_000)
@@ -447,8 +451,13 @@ class MainWindow(QMainWindow):
             ("window/reports_header", self.reports_view.horizontalHeader().restoreState),
         ):
             value = self.settings.value(key)
-            if value is not None:
+            # Only what Qt saved (bytes): a value edited by hand into text or a number made
+            # the restore raise, and the window never opened after the login. Bytes that are
+            # not a layout are refused by Qt itself (the default layout stays).
+            if isinstance(value, (QByteArray, bytes)):
                 restore(value)
+            elif value is not None:
+                log.warning("settings: %s is not a saved layout; the default is used", key)
         if self.settings.value("window/splitter") is None:
             self.splitter.setSizes([500, 866])
             self.right_splitter.setSizes([440, 300])
@@ -1403,8 +1412,7 @@ class MainWindow(QMainWindow):
     def open_settings(self) -> None:
         dialog = dialogs.SettingsDialog(self.settings, self.services.store.display_name, self)
         if run_dialog(dialog):
-            minutes = setting_int(self.settings, "session/idle_minutes", 10)
-            self.idle_timer.setInterval(minutes * 60_000)
+            self.idle_timer.setInterval(saved_idle_minutes(self.settings) * 60_000)
             self.idle_timer.start()
             self.language_requested.emit(str(self.settings.value("ui/language")))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,6 +17,25 @@ from PySide6.QtWidgets import (
 
 from suitcheck.gui.i18n import LANGUAGES, setting_int
 from suitcheck.gui.widgets import dialog_buttons
+
+log = logging.getLogger(__name__)
+
+IDLE_KEY = "session/idle_minutes"
+IDLE_DEFAULT = 10
+# What the preferences offer; a value outside it (a settings file edited by hand, a
+# registry value pushed by IT) is held to it: 40,000 minutes overflowed Qt's timer and the
+# window never opened after the login.
+IDLE_RANGE = (1, 240)
+
+
+def idle_minutes(settings: QSettings) -> int:
+    """The desk's idle lock in minutes, as saved, within IDLE_RANGE (not a number: the default)."""
+    saved = setting_int(settings, IDLE_KEY, IDLE_DEFAULT)
+    low, high = IDLE_RANGE
+    held = min(high, max(low, saved))
+    if held != saved:
+        log.warning("idle lock of %s minutes in the settings is outside %s-%s: %s used", saved, low, high, held)
+    return held
 
 
 class SettingsDialog(QDialog):
@@ -31,8 +52,8 @@ class SettingsDialog(QDialog):
         if current in LANGUAGES:
             self.language.setCurrentIndex(list(LANGUAGES).index(str(current)))
         self.idle = QSpinBox(self)
-        self.idle.setRange(1, 240)
-        self.idle.setValue(setting_int(settings, "session/idle_minutes", 10))
+        self.idle.setRange(*IDLE_RANGE)
+        self.idle.setValue(idle_minutes(settings))
         store_label = QLabel(store, self)
         store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
@@ -46,5 +67,5 @@ class SettingsDialog(QDialog):
 
     def accept(self) -> None:
         self.settings.setValue("ui/language", self.language.currentData())
-        self.settings.setValue("session/idle_minutes", self.idle.value())
+        self.settings.setValue(IDLE_KEY, self.idle.value())
         super().accept()
