@@ -217,3 +217,29 @@ def test_a_client_re_assessed_at_another_desk_takes_an_allow_on_the_old_profile_
     _taken_off(window, "changed at another desk")
     qtbot.waitUntil(lambda: window.client is not None and window.client.profile is RiskProfile.C4, timeout=5000)
     assert _checks(demo_services) == recorded  # nothing recorded until the clerk checks
+
+
+def test_a_report_re_rated_at_another_desk_off_screen_changes_its_row_in_the_column(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Was BROKE: the watch asked only about the report on screen, so another row of the
+    column kept its ✓ for a report re-rated R1 -> R5 at another desk, with its old level,
+    until the client was chosen again. The decision on screen, which still stands, stays."""
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    shown = window.report
+    assert shown is not None
+    model = window.report_model
+    qtbot.waitUntil(lambda: all(model.verdict(r.id) is not None for r in model.objects()), timeout=5000)
+    other = next(r for r in model.objects() if r.id != shown.id and model.verdict(r.id) is Outcome.ALLOW)
+    compliance = login(demo_services, "demo-compliance")
+    recorded = _checks(demo_services)
+    demo_services.reports.set_level(compliance, other.id, RiskLevel.R5, "re-rated")
+    _watched(qtbot, window)
+    qtbot.waitUntil(lambda: model.verdict(other.id) is Outcome.BLOCK, timeout=5000)
+    row = next(i for i, r in enumerate(model.objects()) if r.id == other.id)
+    qtbot.waitUntil(lambda: model.row_object(row).level is RiskLevel.R5, timeout=5000)
+    assert window.decision.result is not None  # the decision on screen still stands
+    assert window.open_button.isEnabled()
+    assert _checks(demo_services) == recorded

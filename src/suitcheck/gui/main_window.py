@@ -790,19 +790,22 @@ class MainWindow(QMainWindow):
         """Another desk changed what the decision and the column were derived from (the
         policy, the client, the report), and an idle desk kept showing them (the warning
         button or Open beside a decision the services no longer give). One preview of the
-        report on screen (none for a column alone) tells: the services say whether the
+        report on screen and of the column's rows tells: the services say whether the
         decision on screen still stands (Verdicts.overturns) and whether the column's
-        verdicts do (Verdicts.overtaken_by). What no longer stands is taken off the panel
-        (check again: Enter) and the column previewed again; nothing is recorded. A report
-        other than the one on screen re-rated elsewhere is not asked about here: its row
-        is decided again, recorded, when the clerk chooses it."""
+        verdicts do (Verdicts.overtaken_by, and each row's outcome as the column shows it:
+        a report re-rated elsewhere, not on screen, kept its ✓). What no longer stands is
+        taken off the panel (check again: Enter) and the column previewed again; nothing
+        is recorded."""
         client, result, basis = self.client, self._current_result(), self._verdicts_basis
         if client is None or self._watching or self._checking is not None or (result is None and basis is None):
             return
         report = self.report
+        ids = [r.id for r in self.report_model.objects()] if basis is not None else []
+        if result is not None and result.report_id not in ids:
+            ids.append(result.report_id)
         self._watching = True
         self.runner.start(
-            Job(self.services.access.preview, self.actor, client.id, [result.report_id] if result else []),
+            Job(self.services.access.preview, self.actor, client.id, ids),
             lambda later: self._watch_landed(client, report, result, basis, later),
             lambda exc: self._watch_failed(client, report, result, basis, exc),
         )
@@ -842,8 +845,26 @@ class MainWindow(QMainWindow):
                     self.report_model.update_report,
                     lambda _exc: None,  # the list keeps the level it showed; the panel asks for a check
                 )
-        if stale or (basis is not None and self._verdicts_basis is basis and basis.overtaken_by(later)):
+        moved = self._column_moved(later, result) if basis is not None and self._verdicts_basis is basis else []
+        for report_id in moved:  # the list's level too, where it was re-rated
+            self.runner.start(
+                Job(self.services.reports.get, self.actor, report_id),
+                self.report_model.update_report,
+                lambda _exc: None,  # the row keeps the level it showed; its verdict follows the store
+            )
+        if stale or moved or (basis is not None and self._verdicts_basis is basis and basis.overtaken_by(later)):
             self._follow_quietly(client)
+
+    def _column_moved(self, later: Verdicts, result: CheckResult | None) -> list[int]:
+        """The column's rows showing an outcome other than the services give now (their
+        report re-rated at another desk); the row of the decision on screen is the
+        panel's business (Verdicts.overturns)."""
+        return [
+            report_id
+            for report_id, outcome in later.items()
+            if result is None or report_id != result.report_id
+            if (shown := self.report_model.verdict(report_id)) is not None and shown is not outcome
+        ]
 
     def _follow_quietly(self, client: InvestorView) -> None:
         """The card, the list's row and the reminders as the store has the client now, then
