@@ -48,6 +48,7 @@ from suitcheck.services.questionnaire import read_questionnaire_file
 from suitcheck.services.refs import numeric_id, shown_ref
 from suitcheck.services.report_reread import NotReread, RereadApplied, RereadPreview, SubjectChange
 from suitcheck.services.reports import ImportResult, ReportFilter, ReportService, parse_level
+from suitcheck.services.settle import Settlement, parse_was, settle_reason
 
 log = logging.getLogger("suitcheck.cli")
 
@@ -1203,8 +1204,8 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
             return EXIT_OK
         print(f"suitcheck: {escape_controls(warning)}", file=sys.stderr)
         return EXIT_VERIFY_FAILED
-    if args.action == "replay":
-        return _replay(services, actor, args, out)
+    if args.action in ("replay", "settle"):
+        return (_replay if args.action == "replay" else _settle)(services, actor, args, out)
     if args.file:
         check = services.audit.verify_file(
             actor,
@@ -1231,6 +1232,59 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         text = f"FAILED: {store.problem}" + ("" if result.ok else f"\n{text}")
     out.emit(data, text)
     return EXIT_OK if data["ok"] else EXIT_VERIFY_FAILED
+
+
+def _settlement_lines(s: Settlement) -> str:
+    what = f"client {s.key}" if s.kind == "investor" else f"report {s.key}"
+    lines = [f"The record of {what} (id {s.record_id}) as found, to be sealed as it stands:"]
+    for column, value in s.found.items():
+        if column == "findings":
+            lines.append(f"  findings: {len(value)}")
+            lines += [
+                f"    finding {f['id']}: {f['code']} ({'settled' if f['settled'] else 'open'}): {f['detail']}"
+                for f in value
+            ]
+        else:
+            lines.append(f"  {column}: {'-' if value is None else value}")
+    for column, change in s.changed.items():
+        lines.append(f"  changed outside suitcheck: {column} was {change['recorded']!r}, is {change['found']!r}")
+    if s.untracked:
+        lines.append(
+            f"  never recorded by the trail, taken as found: {', '.join(s.untracked)} "
+            f"(the row is on its seal from before {'they were' if len(s.untracked) > 1 else 'it was'} sealed)"
+        )
+    lines.append(
+        "  every other sealed column is as the trail last recorded it (its state digest matches)"
+        if not s.untracked
+        else "  every column the older seal covers is as the trail last recorded it (its state digest matches)"
+    )
+    if s.left_by:
+        lines.append(f"  left on its older seal by the upgrade: {', '.join(s.left_by)}")
+    if s.seq is not None:
+        lines.append(f"Settled: recorded as entry {s.seq}; decisions read the record again.")
+    return "\n".join(lines)
+
+
+def _settle(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
+    """`audit settle`: show what would be sealed, ask (unless --yes), then settle."""
+    kind, ref = ("investor", args.investor) if args.investor is not None else ("report", args.report)
+    reason = settle_reason(args.reason or "")
+    was = parse_was(args.was)
+    preview = services.settle.preview(actor, kind, ref, was=was)
+    if not args.yes:
+        if out.json or not sys.stdin.isatty():
+            out.emit(preview.to_dict(), lambda: _settlement_lines(preview))
+            raise InvalidInput("Nothing was settled: add --yes to settle the record shown (no terminal to ask in).")
+        print(escape_controls(_settlement_lines(preview), keep="\n"))
+        try:
+            answer = input("Settle this record, recording the reason in the audit trail? Type yes to settle: ")
+        except EOFError:  # Ctrl+D: no answer is no
+            answer = ""
+        if answer.strip().lower() != "yes":
+            raise InvalidInput("Nothing was settled.")
+    done = services.settle.settle(actor, kind, ref, reason, was=was, expected_state=preview.state)
+    out.emit(done.to_dict(), lambda: _settlement_lines(done))
+    return EXIT_OK
 
 
 def _entry_seq(text: str) -> int:
@@ -1764,6 +1818,25 @@ def build_parser() -> argparse.ArgumentParser:
     replay.add_argument("seq", nargs="*", type=_entry_seq, metavar="SEQ", help="audit entry numbers")
     replay.add_argument("--since", type=_date, help="every decision recorded from this day (instead of SEQ)")
     replay.add_argument("--until", type=_date, help="every decision recorded up to this day (instead of SEQ)")
+    settle = asub.add_parser(
+        "settle",
+        parents=[common],
+        help="seal again a client or report record changed outside suitcheck, once compliance has investigated "
+        "it and found it right (compliance): shows what it seals, then asks",
+    )
+    which = settle.add_mutually_exclusive_group(required=True)
+    which.add_argument("--investor", metavar="ID", help="the client: account number or id")
+    which.add_argument("--report", type=_record_id, metavar="ID", help="the report's id")
+    settle.add_argument("--reason", required=True, help="why the record is right (recorded in the trail)")
+    settle.add_argument(
+        "--was",
+        action="append",
+        default=[],
+        metavar="COLUMN=VALUE",
+        help="a client's name or id_number as it was before the change made outside suitcheck (name=..., "
+        "id_number=...; nothing after = for none); the rest must be as the trail recorded it",
+    )
+    settle.add_argument("--yes", action="store_true", help="settle without asking (needed without a terminal)")
     clock = asub.add_parser(
         "clock-correct",
         parents=[common],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import PERMISSIONS, Permission, Role
 from suitcheck.services import Actor, Services
-from suitcheck.services.errors import PermissionDenied
+from suitcheck.services.errors import InvalidInput, PermissionDenied
 from tests.conftest import TODAY, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
@@ -38,7 +39,15 @@ CALLS: dict[Permission, Call] = {
     Permission.MANAGE_BRANCHES: lambda s, a, p, r: s.branches.add(a, "B3", "三部"),
     Permission.TRUST_INSTALLATION: lambda s, a, p, r: s.audit.trust_installation(a, s.ctx.sealer.chain),
     Permission.CORRECT_CLOCK: lambda s, a, p, r: _correct_clock(s, a),
+    Permission.SETTLE_RECORDS: lambda s, a, p, r: _settle(s, a),
 }
+
+
+def _settle(services: Services, actor: Actor) -> object:
+    """A sound client: once the role may settle, there is nothing to settle (InvalidInput)."""
+    with contextlib.suppress(InvalidInput):
+        services.settle.settle(actor, "investor", "K1", "checked against the account opening form")
+    return None
 
 
 def _correct_clock(services: Services, actor: Actor) -> object:

@@ -62,6 +62,8 @@ class AuditAction(enum.StrEnum):
     STORE_CHECKED = "store-checked"
     INSPECTION_REPORT = "inspection-report"
     RECORD_SEALED = "record-sealed"
+    # Compliance sealed again a row changed outside suitcheck (or left by an upgrade) after investigating it.
+    RECORD_SETTLED = "record-settled"
     SEAL = "seal"
     INSTALLATION_REGISTERED = "installation-registered"
     INSTALLATION_TRUSTED = "installation-trusted"  # recorded only: the trust itself is in the keyring

@@ -32,6 +32,7 @@ class Permission(enum.StrEnum):
     MANAGE_BRANCHES = "manage-branches"
     TRUST_INSTALLATION = "trust-installation"
     CORRECT_CLOCK = "correct-clock"
+    SETTLE_RECORDS = "settle-records"
 
 
 _ADVISOR = frozenset(
@@ -61,6 +62,9 @@ PERMISSIONS: dict[Role, frozenset[Permission]] = {
         Permission.SEE_FULL_ID,
         # Moving a client to another branch changes who serves them: a compliance action.
         Permission.MOVE_CLIENTS,
+        # Sealing again a record changed outside suitcheck, once investigated: compliance owns
+        # the trail and the client and report records (administrators run staff and the store).
+        Permission.SETTLE_RECORDS,
     },
     # Admins run the installation: staff and the store, not client data beyond an advisor's view.
     # Trusting another desk's row key at this desk is part of running the installation.

@@ -1117,6 +1117,102 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The client '{account}' holds a text longer than the {limit} characters an XLSX cell holds; export the clients to a .csv file.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "'{column}' is not a column of a client's record that --was can name (name, id_number).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "--was names {column} twice.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "--was takes COLUMN=VALUE (name=... or id_number=...), not '{item}'.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "A report's sealed columns are all facts its decisions or lists read (level, rating, file, findings); none can be named as changed outside suitcheck. Nothing was settled.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Another client holds the ID number of client {account}; nothing was settled. An ID number belongs to one client: have it put right first.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        'Give the reason for settling the record (at least {MIN_REASON} characters, recorded in the trail), e.g. "DBA fixed a typo in the name, ticket 4711; checked against the account opening form".',
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "Name the record to settle: a client (--investor) or a report (--report).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit trail does not verify, so what it records cannot be believed; nothing was settled. Run `suitcheck audit verify` and investigate that first.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit trail records no state for client {key}: suitcheck never wrote the record (it was added outside suitcheck), so there is nothing to settle it against; nothing was settled.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit trail records no state for report {key}: suitcheck never wrote the record (it was added outside suitcheck), so there is nothing to settle it against; nothing was settled.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The newest record of client {key}'s state (entry {seq}) is not one this desk can vouch for (another installation's entry awaiting its seal, or one this desk does not trust); nothing was settled. Try again once that installation has sealed, or is trusted here.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The newest record of report {key}'s state (entry {seq}) is not one this desk can vouch for (another installation's entry awaiting its seal, or one this desk does not trust); nothing was settled. Try again once that installation has sealed, or is trusted here.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record changed since it was shown to you; nothing was settled. Look at it again (`suitcheck audit settle` without --yes shows it) and settle it again.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record holds {column} as you give it: say the value it held before the change.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of client {key} holds a value suitcheck never writes (a profile or class it does not know, a date or flag written otherwise, bytes): sealing it would not make it decidable. Nothing was settled; have the value put back as the trail recorded it (the client's entries in `suitcheck audit export --investor ID` say what it was), then settle it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of client {key} is not the state the trail last recorded for it: a fact decisions read (profile, assessment date, class, a flag, branch, birth date), or the name or ID number, was changed outside suitcheck, and settling it would put that change under the seal. Nothing was settled. Have every such fact put back as the trail recorded it (the client's entries in `suitcheck audit export --investor ID` say what they were); where only the name or ID number was corrected, give the value it held before with --was name=... or --was id_number=...; then settle, and change the rest through suitcheck.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of client {key} is not the state the trail last recorded for it: it holds profile {profile} of {day}, and the trail's assessments give {recorded_profile} of {recorded_day}. Settling it would put that change under the seal; nothing was settled. Have the profile and its date put back as the trail recorded them, then settle, and record a new assessment through suitcheck (`investor assess`).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of client {key} is sealed by installation {by}, which this desk does not trust; nothing was settled. Once compliance has filed its key: `suitcheck audit key trust {by}`.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of client {key} matches its seal: there is nothing to settle.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of report {key} holds a value suitcheck never writes (a level it does not know, bytes): sealing it would not make it decidable. Nothing was settled; have the value put back as the trail recorded it (the report's import and rating entries say what it was), then settle it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of report {key} is not the state the trail last recorded for it: its level, the subject's level, its rating, its file or its findings were changed outside suitcheck, and settling it would put that change under the seal (a level lowered in SQL would be served as rated). Nothing was settled. Have it put back as the trail recorded it (the report's import, rating and finding entries in `suitcheck audit export --report ID` say what it was), then settle it; a new level is set through suitcheck (`report rate`).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of report {key} is sealed by installation {by}, which this desk does not trust; nothing was settled. Once compliance has filed its key: `suitcheck audit key trust {by}`.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The record of report {key} matches its seal: there is nothing to settle.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "{column} is a fact decisions read: a change to it made outside suitcheck is never settled. Have it put back as the trail recorded it, settle the record, then change it through suitcheck (`investor assess`, `investor edit`). Nothing was settled.",
+    ),
 )
 
 

@@ -118,6 +118,7 @@ PERMISSIONS = {
     Permission.MANAGE_BRANCHES.value: QT_TRANSLATE_NOOP("Permissions", "manage branches"),
     Permission.TRUST_INSTALLATION.value: QT_TRANSLATE_NOOP("Permissions", "trust another installation's key"),
     Permission.CORRECT_CLOCK.value: QT_TRANSLATE_NOOP("Permissions", "record a correction of this computer's clock"),
+    Permission.SETTLE_RECORDS.value: QT_TRANSLATE_NOOP("Permissions", "settle a record changed outside suitcheck"),
 }
 
 # What the audit trail records as the staff of an entry no staff member made
@@ -260,6 +261,7 @@ ACTIONS: dict[AuditAction, str] = {
     AuditAction.INSPECTION_REPORT: QT_TRANSLATE_NOOP("Actions", "self-inspection report"),
     AuditAction.REMINDER_LIST: QT_TRANSLATE_NOOP("Actions", "reminder list"),
     AuditAction.RECORD_SEALED: QT_TRANSLATE_NOOP("Actions", "records sealed"),
+    AuditAction.RECORD_SETTLED: QT_TRANSLATE_NOOP("Actions", "record changed outside suitcheck settled by compliance"),
     AuditAction.SEAL: QT_TRANSLATE_NOOP("Actions", "audit trail sealed"),
     AuditAction.INSTALLATION_REGISTERED: QT_TRANSLATE_NOOP("Actions", "installation registered"),
     AuditAction.INSTALLATION_TRUSTED: QT_TRANSLATE_NOOP("Actions", "installation trusted at this desk"),

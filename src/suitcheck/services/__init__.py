@@ -30,6 +30,7 @@ from suitcheck.services.questionnaire import QuestionnaireService
 from suitcheck.services.reminders import ReminderService
 from suitcheck.services.report_reread import ReportRereadService
 from suitcheck.services.reports import ReportService
+from suitcheck.services.settle import SettleService
 from suitcheck.services.store_check import StoreCheckService
 from suitcheck.store.engine import (
     APP_NAME,
@@ -72,6 +73,7 @@ class Services:
         self.reminders = ReminderService(ctx)
         self.inspection = InspectionService(ctx, self.audit.verify)
         self.dashboard = DashboardService(ctx)
+        self.settle = SettleService(ctx)
 
     @property
     def store(self) -> Store:

@@ -195,6 +195,10 @@
         <translation>已记录时钟更正</translation>
     </message>
     <message>
+        <source>record changed outside suitcheck settled by compliance</source>
+        <translation>合规已确认在 suitcheck 之外被修改的记录</translation>
+    </message>
+    <message>
         <source>assessment confirmation sheet</source>
         <translation>风险测评结果确认书</translation>
     </message>
@@ -3446,6 +3450,102 @@ Store: {store}</source>
         <translation>客户“{account}”含有超过 XLSX 单元格可容纳的 {limit} 个字符的文字；请将客户导出为 .csv 文件。</translation>
     </message>
     <message>
+        <source>&apos;{column}&apos; is not a column of a client&apos;s record that --was can name (name, id_number).</source>
+        <translation>“{column}”不是 --was 可指明的客户记录字段（name、id_number）。</translation>
+    </message>
+    <message>
+        <source>--was names {column} twice.</source>
+        <translation>--was 两次指明了 {column}。</translation>
+    </message>
+    <message>
+        <source>--was takes COLUMN=VALUE (name=... or id_number=...), not &apos;{item}&apos;.</source>
+        <translation>--was 的格式为 字段=值（name=... 或 id_number=...），而不是“{item}”。</translation>
+    </message>
+    <message>
+        <source>A report&apos;s sealed columns are all facts its decisions or lists read (level, rating, file, findings); none can be named as changed outside suitcheck. Nothing was settled.</source>
+        <translation>研报受封印的字段都是判定或名单所读取的事实（等级、评级、文件、合规发现），均不能被指明为在 suitcheck 之外被修改。未作任何确认。</translation>
+    </message>
+    <message>
+        <source>Another client holds the ID number of client {account}; nothing was settled. An ID number belongs to one client: have it put right first.</source>
+        <translation>另一客户持有客户 {account} 的证件号码；未作任何确认。一个证件号码只属于一位客户：请先予以更正。</translation>
+    </message>
+    <message>
+        <source>Give the reason for settling the record (at least {MIN_REASON} characters, recorded in the trail), e.g. &quot;DBA fixed a typo in the name, ticket 4711; checked against the account opening form&quot;.</source>
+        <translation>请说明确认该记录的理由（至少 {MIN_REASON} 个字符，记入审计日志），例如“数据库管理员更正了姓名中的错字，工单 4711；已与开户资料核对”。</translation>
+    </message>
+    <message>
+        <source>Name the record to settle: a client (--investor) or a report (--report).</source>
+        <translation>请指明要确认的记录：客户（--investor）或研报（--report）。</translation>
+    </message>
+    <message>
+        <source>The audit trail does not verify, so what it records cannot be believed; nothing was settled. Run `suitcheck audit verify` and investigate that first.</source>
+        <translation>审计日志未通过校验，其记录不可采信；未作任何确认。请先运行 `suitcheck audit verify` 并进行调查。</translation>
+    </message>
+    <message>
+        <source>The audit trail records no state for client {key}: suitcheck never wrote the record (it was added outside suitcheck), so there is nothing to settle it against; nothing was settled.</source>
+        <translation>审计日志中没有客户 {key} 的状态记录：该记录并非由 suitcheck 写入（系在 suitcheck 之外添加），无可据以确认；未作任何确认。</translation>
+    </message>
+    <message>
+        <source>The audit trail records no state for report {key}: suitcheck never wrote the record (it was added outside suitcheck), so there is nothing to settle it against; nothing was settled.</source>
+        <translation>审计日志中没有研报 {key} 的状态记录：该记录并非由 suitcheck 写入（系在 suitcheck 之外添加），无可据以确认；未作任何确认。</translation>
+    </message>
+    <message>
+        <source>The newest record of client {key}&apos;s state (entry {seq}) is not one this desk can vouch for (another installation&apos;s entry awaiting its seal, or one this desk does not trust); nothing was settled. Try again once that installation has sealed, or is trusted here.</source>
+        <translation>客户 {key} 状态的最新记录（第 {seq} 条）不是本机可以担保的记录（另一安装实例尚待封印的条目，或本机不信任的实例的条目）；未作任何确认。请在该实例封印后或在本机信任它后重试。</translation>
+    </message>
+    <message>
+        <source>The newest record of report {key}&apos;s state (entry {seq}) is not one this desk can vouch for (another installation&apos;s entry awaiting its seal, or one this desk does not trust); nothing was settled. Try again once that installation has sealed, or is trusted here.</source>
+        <translation>研报 {key} 状态的最新记录（第 {seq} 条）不是本机可以担保的记录（另一安装实例尚待封印的条目，或本机不信任的实例的条目）；未作任何确认。请在该实例封印后或在本机信任它后重试。</translation>
+    </message>
+    <message>
+        <source>The record changed since it was shown to you; nothing was settled. Look at it again (`suitcheck audit settle` without --yes shows it) and settle it again.</source>
+        <translation>该记录在向您显示后已被修改；未作任何确认。请重新查看（不带 --yes 运行 `suitcheck audit settle` 会显示它），然后再次确认。</translation>
+    </message>
+    <message>
+        <source>The record holds {column} as you give it: say the value it held before the change.</source>
+        <translation>记录中的 {column} 与您给出的值相同：请给出修改之前的值。</translation>
+    </message>
+    <message>
+        <source>The record of client {key} holds a value suitcheck never writes (a profile or class it does not know, a date or flag written otherwise, bytes): sealing it would not make it decidable. Nothing was settled; have the value put back as the trail recorded it (the client&apos;s entries in `suitcheck audit export --investor ID` say what it was), then settle it.</source>
+        <translation>客户 {key} 的记录含有 suitcheck 从不写入的值（未知的风险类型或投资者类别、以其他形式写入的日期或标志、字节）：封印它也无法据以判定。未作任何确认；请将该值恢复为审计日志所记录的值（`suitcheck audit export --investor ID` 中该客户的条目载明原值），然后再确认。</translation>
+    </message>
+    <message>
+        <source>The record of client {key} is not the state the trail last recorded for it: a fact decisions read (profile, assessment date, class, a flag, branch, birth date), or the name or ID number, was changed outside suitcheck, and settling it would put that change under the seal. Nothing was settled. Have every such fact put back as the trail recorded it (the client&apos;s entries in `suitcheck audit export --investor ID` say what they were); where only the name or ID number was corrected, give the value it held before with --was name=... or --was id_number=...; then settle, and change the rest through suitcheck.</source>
+        <translation>客户 {key} 的记录不是审计日志最后记录的状态：判定所读取的事实（风险类型、测评日期、投资者类别、某个标志、营业部、出生日期）或姓名、证件号码在 suitcheck 之外被修改，确认它将把该修改置于封印之下。未作任何确认。请将每项此类事实恢复为审计日志所记录的值（`suitcheck audit export --investor ID` 中该客户的条目载明原值）；如仅更正了姓名或证件号码，请用 --was name=... 或 --was id_number=... 给出原值；然后确认，其余修改通过 suitcheck 进行。</translation>
+    </message>
+    <message>
+        <source>The record of client {key} is not the state the trail last recorded for it: it holds profile {profile} of {day}, and the trail&apos;s assessments give {recorded_profile} of {recorded_day}. Settling it would put that change under the seal; nothing was settled. Have the profile and its date put back as the trail recorded them, then settle, and record a new assessment through suitcheck (`investor assess`).</source>
+        <translation>客户 {key} 的记录不是审计日志最后记录的状态：记录中为 {day} 的 {profile}，而审计日志中的测评为 {recorded_day} 的 {recorded_profile}。确认它将把该修改置于封印之下；未作任何确认。请将风险类型及其日期恢复为审计日志所记录的值，然后确认，再通过 suitcheck 记录新的测评（`investor assess`）。</translation>
+    </message>
+    <message>
+        <source>The record of client {key} is sealed by installation {by}, which this desk does not trust; nothing was settled. Once compliance has filed its key: `suitcheck audit key trust {by}`.</source>
+        <translation>客户 {key} 的记录由本机不信任的安装实例 {by} 封印；未作任何确认。待合规存档其密钥后：`suitcheck audit key trust {by}`。</translation>
+    </message>
+    <message>
+        <source>The record of client {key} matches its seal: there is nothing to settle.</source>
+        <translation>客户 {key} 的记录与其封印相符：无需确认。</translation>
+    </message>
+    <message>
+        <source>The record of report {key} holds a value suitcheck never writes (a level it does not know, bytes): sealing it would not make it decidable. Nothing was settled; have the value put back as the trail recorded it (the report&apos;s import and rating entries say what it was), then settle it.</source>
+        <translation>研报 {key} 的记录含有 suitcheck 从不写入的值（未知的风险等级、字节）：封印它也无法据以判定。未作任何确认；请将该值恢复为审计日志所记录的值（该研报的导入和评级条目载明原值），然后再确认。</translation>
+    </message>
+    <message>
+        <source>The record of report {key} is not the state the trail last recorded for it: its level, the subject&apos;s level, its rating, its file or its findings were changed outside suitcheck, and settling it would put that change under the seal (a level lowered in SQL would be served as rated). Nothing was settled. Have it put back as the trail recorded it (the report&apos;s import, rating and finding entries in `suitcheck audit export --report ID` say what it was), then settle it; a new level is set through suitcheck (`report rate`).</source>
+        <translation>研报 {key} 的记录不是审计日志最后记录的状态：其风险等级、主题对应等级、评级、文件或合规发现在 suitcheck 之外被修改，确认它将把该修改置于封印之下（在 SQL 中调低的等级将被当作已评定的等级使用）。未作任何确认。请将其恢复为审计日志所记录的状态（`suitcheck audit export --report ID` 中该研报的导入、评级和合规发现条目载明原状），然后确认；新的等级须通过 suitcheck 设定（`report rate`）。</translation>
+    </message>
+    <message>
+        <source>The record of report {key} is sealed by installation {by}, which this desk does not trust; nothing was settled. Once compliance has filed its key: `suitcheck audit key trust {by}`.</source>
+        <translation>研报 {key} 的记录由本机不信任的安装实例 {by} 封印；未作任何确认。待合规存档其密钥后：`suitcheck audit key trust {by}`。</translation>
+    </message>
+    <message>
+        <source>The record of report {key} matches its seal: there is nothing to settle.</source>
+        <translation>研报 {key} 的记录与其封印相符：无需确认。</translation>
+    </message>
+    <message>
+        <source>{column} is a fact decisions read: a change to it made outside suitcheck is never settled. Have it put back as the trail recorded it, settle the record, then change it through suitcheck (`investor assess`, `investor edit`). Nothing was settled.</source>
+        <translation>{column} 是判定所读取的事实：在 suitcheck 之外对它的修改永远不予确认。请将其恢复为审计日志所记录的值，确认该记录，再通过 suitcheck 修改（`investor assess`、`investor edit`）。未作任何确认。</translation>
+    </message>
+    <message>
         <source>The export&apos;s temporary part file in the target folder was changed by another program before it was added; nothing was written. Export to a folder only you can write to.</source>
         <translation>导出在目标文件夹中的临时分段文件在并入前被其他程序改动；未写入任何文件。请导出到只有您可以写入的文件夹。</translation>
     </message>
@@ -4083,6 +4183,10 @@ Store: {store}</source>
     <message>
         <source>record a correction of this computer&apos;s clock</source>
         <translation>记录本机时钟的更正</translation>
+    </message>
+    <message>
+        <source>settle a record changed outside suitcheck</source>
+        <translation>确认在 suitcheck 之外被修改的记录</translation>
     </message>
 </context>
 <context>
