@@ -100,6 +100,9 @@ def test_an_id_number_corrected_in_sql_is_recorded_masked(sqlite_services: Servi
     written = out.read_text(encoding="utf-8-sig")
     assert "record-settled" in written
     assert old not in written
+    today = services.ctx.today()
+    inspection = services.inspection.write(compliance, today - dt.timedelta(days=1), today, tmp_path / "i.pdf")
+    assert inspection.data.records_settled == 1
 
 
 @pytest.mark.parametrize(

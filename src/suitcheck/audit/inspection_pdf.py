@@ -103,6 +103,9 @@ class InspectionData:
     # The newest audit entry the figures' snapshot held: entries recorded while the report
     # was made (in a period ending today) are not counted, and this says so.
     as_of: int | None = None
+    # Client and report records compliance sealed again after they were changed outside
+    # suitcheck (`audit settle`), recorded in the period.
+    records_settled: int = 0
 
     @property
     def decisions_total(self) -> int:
@@ -275,6 +278,15 @@ def render(data: InspectionData) -> bytes:
         )
         if data.open_findings_total > len(data.open_findings):
             story.append(Paragraph(_mixed(f"仅列出前 {len(data.open_findings)} 份."), note))
+    story.append(
+        Paragraph(
+            _mixed(
+                f"经合规确认的外部修改记录 Records changed outside suitcheck and settled by compliance: "
+                f"共 {data.records_settled} 条 (each a record-settled entry of the audit export)."
+            ),
+            base,
+        )
+    )
 
     # 6. assessments by profile
     profiles = [(p, data.assessments_by_profile.get(p, 0)) for p in PROFILE_ZH]

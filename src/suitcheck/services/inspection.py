@@ -174,6 +174,10 @@ def collect(
     by_profile, questionnaire, recorded, lowest = assessments_recorded(conn, in_period)
 
     expiring = expiring_by_month(conn, period_from, EXPIRY_MONTHS, validity_days)
+    # Rows compliance sealed again after they were changed outside suitcheck (audit settle):
+    # exceptions to the rule that only suitcheck writes sealed records, as overrides are to the table.
+    settled = (AuditEntry.action == AuditAction.RECORD_SETTLED.value, *in_period)
+    records_settled = int(conn.execute(select(func.count()).where(*settled)).scalar_one())
 
     return {
         "decisions": decisions,
@@ -189,6 +193,7 @@ def collect(
         "assessments_recorded": recorded,
         "assessments_lowest": lowest,
         "expiring_by_month": list(expiring.items()),
+        "records_settled": records_settled,
     }
 
 
