@@ -1245,7 +1245,8 @@ def _settlement_lines(s: Settlement) -> str:
                 for f in value
             ]
         else:
-            lines.append(f"  {column}: {'-' if value is None else value}")
+            shown = "-" if value is None else ("yes" if value else "no") if isinstance(value, bool) else value
+            lines.append(f"  {column}: {shown}")
     for column, change in s.changed.items():
         lines.append(f"  changed outside suitcheck: {column} was {change['recorded']!r}, is {change['found']!r}")
     if s.untracked:
