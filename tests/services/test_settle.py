@@ -333,3 +333,25 @@ def test_the_command_shows_asks_and_settles(
     assert main(["audit", "verify", *login]) == 0
     assert main(["audit", "settle", "--investor", "S1", "--reason", REASON, "--yes", *login]) == 2
     assert "nothing to settle" in capsys.readouterr().err
+
+
+def test_only_head_office_compliance_settles_a_report(sqlite_services: Services, tmp_path: Path) -> None:
+    """A report's level decides for every branch, so only firm-wide compliance rates it
+    (`report rate`); settling its record is no different. A branch's officer is refused,
+    recorded, and the report stays blocked."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    admin = staff(services, Role.ADMIN, "t-root")
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "C3", RiskProfile.C3)
+    _sql(services, "UPDATE report SET integrity = NULL WHERE id = :r", r=report)
+    services.branches.add(admin, "B2", "二部")
+    services.auth.create_staff(admin, "b2-compliance", "correct horse", Role.COMPLIANCE, branch="B2")
+    officer = services.auth.login("b2-compliance", "correct horse")
+    with pytest.raises(PermissionDenied, match="only firm-wide"):
+        services.settle.preview(officer, "report", report)
+    with pytest.raises(PermissionDenied, match="only firm-wide"):
+        services.settle.settle(officer, "report", report, REASON)
+    refusals = services.audit.browse(compliance, limit=2)
+    assert [(r.action, r.staff, r.report_id) for r in refusals] == [("refused", "b2-compliance", report)] * 2
+    assert _check(services, advisor, "C3", report) == ("block", INTEGRITY)

@@ -1082,6 +1082,10 @@ TEMPLATES: tuple[str, ...] = (
         "A report's level decides for every branch: only firm-wide (head-office) compliance may rate, correct or re-read reports.",
     ),
     QT_TRANSLATE_NOOP(
+        "Messages",
+        "A report decides for every branch: only firm-wide (head-office) compliance may settle a report's record.",
+    ),
+    QT_TRANSLATE_NOOP(
         "Messages", "The account changed while its new password was being set; nothing was changed. Try again."
     ),
     QT_TRANSLATE_NOOP("Messages", "Your role may not change the policy."),

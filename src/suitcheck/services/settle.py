@@ -65,6 +65,11 @@ CLIENT, REPORT = "investor", "report"
 IDENTITY = ("name", "id_number")
 # A reason that says something (recorded in the trail, read by a regulator).
 MIN_REASON = 10
+# A report is every branch's (its level decides for all of them): only head-office compliance
+# settles one, as only they rate one (reports.require_head_office).
+REPORT_BRANCH_REFUSAL = (
+    "A report decides for every branch: only firm-wide (head-office) compliance may settle a report's record."
+)
 # The forms a settled row's recorded state was found in.
 FULL, BEFORE_IDENTITY, BEFORE_FINDINGS = "as-recorded", "before-identity", "before-findings"
 
@@ -255,7 +260,7 @@ class SettleService:
     ) -> Settlement:
         """What settling the row would seal, or the refusal settling it would meet. Reads
         only (the trail is verified, as for the settlement itself)."""
-        actor = self._ctx.require(actor, Permission.SETTLE_RECORDS)
+        actor = self._require(actor, kind, ref)
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()
             return self._judge(conn, actor, kind, ref, dict(was or {}), lock=False)
@@ -276,10 +281,15 @@ class SettleService:
         row are read again inside it, under the trail's lock. `expected_state`: the state
         the preview showed; a row changed since is not settled."""
         reason = settle_reason(reason)
-        actor = self._ctx.require(actor, Permission.SETTLE_RECORDS)
+        actor = self._require(actor, kind, ref)
         ctx = self._ctx
         with ctx.core_transaction() as conn:
-            actor = ctx.require_in(conn, actor, Permission.SETTLE_RECORDS)
+            if kind == REPORT:
+                actor = ctx.require_firm_wide_in(
+                    conn, actor, Permission.SETTLE_RECORDS, REPORT_BRANCH_REFUSAL, **_target(ref)
+                )
+            else:
+                actor = ctx.require_in(conn, actor, Permission.SETTLE_RECORDS)
             found = self._judge(conn, actor, kind, ref, dict(was or {}), lock=True)
             if expected_state is not None and found.state != expected_state:
                 raise Conflict(
@@ -318,6 +328,11 @@ class SettleService:
             )
         log.warning("%s %s settled by %s (entry %s)", kind, found.key, actor.username, entry.seq)
         return dataclasses.replace(found, seq=entry.seq)
+
+    def _require(self, actor: Actor, kind: str, ref: str | int) -> Actor:
+        if kind == REPORT:
+            return self._ctx.require_firm_wide(actor, Permission.SETTLE_RECORDS, REPORT_BRANCH_REFUSAL, **_target(ref))
+        return self._ctx.require(actor, Permission.SETTLE_RECORDS)
 
     # -- judging ----------------------------------------------------------------------------
 
@@ -522,3 +537,9 @@ def _left(conn: Connection, vouched: Vouched, upgrade: str, kind: str) -> set[st
     if kind == REPORT:
         return {k.split(":", 1)[1] for k in keys if k.startswith("report:")}
     return {k.split(":", 1)[1] if k.startswith("investor:") else k for k in keys}
+
+
+def _target(ref: str | int) -> dict[str, int]:
+    """What a refusal about a report names (its id, when the reference is one)."""
+    number = numeric_id(str(ref).strip())
+    return {"report_id": number} if number is not None else {}

@@ -3418,6 +3418,10 @@ Store: {store}</source>
         <translation>研报的风险等级对所有营业部生效：只有总部（全公司范围）的合规人员可以评级、更正或重新读取研报。</translation>
     </message>
     <message>
+        <source>A report decides for every branch: only firm-wide (head-office) compliance may settle a report&apos;s record.</source>
+        <translation>研报对所有营业部生效：只有总部（全公司范围）的合规人员可以确认研报的记录。</translation>
+    </message>
+    <message>
         <source>The account changed while its new password was being set; nothing was changed. Try again.</source>
         <translation>设置新密码期间该账户发生了变化；未做任何更改。请重试。</translation>
     </message>
