@@ -355,3 +355,26 @@ def test_only_head_office_compliance_settles_a_report(sqlite_services: Services,
     refusals = services.audit.browse(compliance, limit=2)
     assert [(r.action, r.staff, r.report_id) for r in refusals] == [("refused", "b2-compliance", report)] * 2
     assert _check(services, advisor, "C3", report) == ("block", INTEGRITY)
+
+
+def test_an_id_number_copied_to_another_client_is_not_settled(sqlite_services: Services) -> None:
+    """An ID number belongs to one client (a search by it goes straight to one): a number
+    given in SQL to a second client (in its 15-digit form, which the column's UNIQUE index
+    does not compare with the 18-digit one) is not settled on that client, whatever
+    compliance says the number was before."""
+    import datetime as dt
+
+    from suitcheck.domain.identity import legacy_form
+    from suitcheck.services.demo import make_id_number
+
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    first = make_id_number("110105", dt.date(1980, 5, 6), 17)
+    second = make_id_number("110105", dt.date(1980, 5, 6), 18)
+    add_client(services, compliance, "A1", RiskProfile.C5, id_number=first)
+    add_client(services, compliance, "B1", RiskProfile.C2, id_number=second)
+    _sql(services, "UPDATE investor SET id_number = :n WHERE account = 'B1'", n=legacy_form(first))
+    before = _entries(services)
+    with pytest.raises(ServiceError, match="Another client holds the ID number of client B1"):
+        services.settle.settle(compliance, "investor", "B1", REASON, was={"id_number": second})
+    assert _entries(services) == before

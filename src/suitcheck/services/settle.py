@@ -19,6 +19,7 @@ back as the trail recorded it, then settled, then changed through suitcheck.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
 import logging
@@ -29,7 +30,7 @@ from sqlalchemy import Connection, select, update
 
 from suitcheck.audit.chain import IN_TRAIL, canonical_json
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.identity import mask_id_number, shown_reference
+from suitcheck.domain.identity import mask_id_number, shown_reference, to_18_digits
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.services.assessment_history import RECORDING
@@ -468,12 +469,13 @@ class SettleService:
         number = row.id_number
         if not isinstance(number, str) or not number:
             return
-        try:
-            forms = id_number_forms(number)
-        except ValueError:
-            forms = (number,)
+        # Both forms of the number (a legacy 15-digit one is the same person as its 18-digit
+        # form), whichever of them the row holds.
+        forms = {number}
+        with contextlib.suppress(ValueError, IndexError):  # not a number stdnum can complete
+            forms.update(id_number_forms(to_18_digits(number) if len(number) == 15 else number.upper()))
         other = conn.execute(
-            select(Investor.id).where(Investor.id_number.in_(forms), Investor.id != row.id).limit(1)
+            select(Investor.id).where(Investor.id_number.in_(sorted(forms)), Investor.id != row.id).limit(1)
         ).first()
         if other is not None:
             account = row.account
