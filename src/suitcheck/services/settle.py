@@ -292,12 +292,12 @@ class SettleService:
             else:
                 actor = ctx.require_in(conn, actor, Permission.SETTLE_RECORDS)
             found = self._judge(conn, actor, kind, ref, dict(was or {}), lock=True)
-            if expected_state is not None and found.state != expected_state:
+            message = self._message(conn, found)  # what is sealed: the row as judged, read once more
+            if state_digest(message) != found.state or (expected_state is not None and found.state != expected_state):
                 raise Conflict(
                     "The record changed since it was shown to you; nothing was settled. Look at it again "
                     "(`suitcheck audit settle` without --yes shows it) and settle it again."
                 )
-            message = self._message(conn, found)
             seal = ctx.sealer.row_seal(message)
             model: Any = Investor if kind == CLIENT else Report
             conn.execute(update(model).where(model.id == found.record_id).values(integrity=seal))
