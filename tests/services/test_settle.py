@@ -378,3 +378,32 @@ def test_an_id_number_copied_to_another_client_is_not_settled(sqlite_services: S
     with pytest.raises(ServiceError, match="Another client holds the ID number of client B1"):
         services.settle.settle(compliance, "investor", "B1", REASON, was={"id_number": second})
     assert _entries(services) == before
+
+
+def test_a_finding_planted_in_sql_on_a_report_without_any_is_never_settled(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """A report that never had a finding is in the state the trail records in either form
+    (with findings and without: there are none), so the form for a report the findings
+    upgrade left on its older seal matched any report given a finding in SQL (one marked
+    settled by compliance, for the self-inspection and the lists): refused unless the
+    upgrade left that very report, nothing written, the report still blocks."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "C3", RiskProfile.C3)
+    _sql(
+        services,
+        "INSERT INTO finding (report_id, code, detail, created_at, resolved_at, resolved_by) "
+        "VALUES (:r, 'level-below-subject', 'stated R3, subject implies R4', '2026-01-01 09:00:00', "
+        "'2026-01-02 09:00:00', 1)",
+        r=report,
+    )
+    assert _check(services, advisor, "C3", report) == ("block", INTEGRITY)
+    before = _entries(services)
+    with pytest.raises(ServiceError, match="its findings were changed outside suitcheck"):
+        services.settle.preview(compliance, "report", report)
+    with pytest.raises(ServiceError, match="its findings were changed outside suitcheck"):
+        services.settle.settle(compliance, "report", report, REASON)
+    assert _entries(services) == before
+    assert _check(services, advisor, "C3", report) == ("block", INTEGRITY)

@@ -508,9 +508,13 @@ class SettleService:
         recorded = self._recorded(conn, REPORT, key, vouched)
         form: str = FULL
         untracked: tuple[str, ...] = ()
+        left = tuple(u for u in ("findings",) if key in _left(conn, vouched, u, REPORT))
         if state_digest(message) == recorded:
             pass
-        elif findings and state_digest(report_message(row, ())) == recorded:
+        elif findings and "findings" in left and state_digest(report_message(row, ())) == recorded:
+            # Only a report the findings upgrade left on its older seal: any report that never
+            # had a finding is in its recorded state without them, so for one given findings
+            # in SQL this form would seal them as found.
             form, untracked = BEFORE_FINDINGS, ("findings",)
         else:
             raise ServiceError(_sentence(REPORT, "differs", key=key))
@@ -526,7 +530,6 @@ class SettleService:
                 for f in findings
             ],
         }
-        left = tuple(u for u in ("findings",) if str(report_id) in _left(conn, vouched, u, REPORT))
         return Settlement(
             REPORT, str(report_id), report_id, found, {}, untracked, form, left, recorded, state_digest(message)
         )
