@@ -13,6 +13,7 @@ from suitcheck.domain.identity import (
     mask_id_number,
     normalize_id_number,
     shown_reference,
+    stored_number_problem,
 )
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.policy import Policy, PolicyError
@@ -25,6 +26,20 @@ VALID = make_id_number("110105", dt.date(1949, 12, 31), 2)
 def test_valid_number_normalises_and_gives_birth_date() -> None:
     assert normalize_id_number(VALID.lower()) == VALID
     assert birth_date(VALID) == dt.date(1949, 12, 31)
+
+
+def test_a_stored_number_is_one_suitcheck_writes_with_the_records_birth_date() -> None:
+    """What `audit settle` seals of an ID number corrected outside suitcheck."""
+    born, today = dt.date(1949, 12, 31), dt.date(2026, 6, 1)
+    legacy = legacy_form(VALID)
+    assert legacy is not None
+    assert stored_number_problem(VALID, born, today) is None
+    assert stored_number_problem(legacy, born, today) is None  # the same person's 15-digit form
+    for odd in (VALID.lower() if VALID.endswith("X") else f" {VALID}", f"{VALID} ", VALID[:-1] + "?", "1234", ""):
+        assert stored_number_problem(odd, born, today) == "form", odd
+    assert stored_number_problem(VALID, dt.date(1979, 12, 31), today) == "birth-date"
+    assert stored_number_problem(VALID, None, today) == "birth-date"
+    assert stored_number_problem(VALID, born, dt.date(1940, 1, 1)) == "form"  # born after `today`
 
 
 def test_bad_check_character_is_refused() -> None:

@@ -407,3 +407,52 @@ def test_a_finding_planted_in_sql_on_a_report_without_any_is_never_settled(
         services.settle.settle(compliance, "report", report, REASON)
     assert _entries(services) == before
     assert _check(services, advisor, "C3", report) == ("block", INTEGRITY)
+
+
+def _id_number(born: str, ending: str = "") -> str:
+    """A valid ID number of area 110105 born on `born` (YYYY-MM-DD), with the check
+    character `ending` when given."""
+    import datetime as dt
+
+    from suitcheck.services.demo import make_id_number
+
+    day = dt.date.fromisoformat(born)
+    return next(n for n in (make_id_number("110105", day, s) for s in range(1, 999)) if n.endswith(ending))
+
+
+@pytest.mark.parametrize(
+    ("column", "found", "refusal"),
+    [
+        # An ID number in a form suitcheck never writes: a search by the number (normalised,
+        # upper-case X) does not find the client, and `investor add` takes them for new.
+        ("id_number", _id_number("1980-05-06", "X").lower(), "ID number .* is not one suitcheck writes"),
+        ("id_number", " " + _id_number("1980-05-06", "7"), "ID number .* is not one suitcheck writes"),
+        ("id_number", "1234", "ID number .* is not one suitcheck writes"),
+        # A valid number of someone born 30 years earlier: the desk would go on deciding on
+        # the birth date recorded (46, no special attention) while the number says 76.
+        ("id_number", _id_number("1950-05-06"), "gives another birth date than the record"),
+        ("name", "", "name .* is not one suitcheck writes"),
+        ("name", "客户\u202eS1", "name .* is not one suitcheck writes"),
+        ("name", "客" * 129, "name .* is not one suitcheck writes"),
+    ],
+)
+def test_an_identity_corrected_in_sql_is_settled_only_as_suitcheck_writes_it(
+    sqlite_services: Services, column: str, found: str, refusal: str
+) -> None:
+    """--was names a name or ID number corrected in SQL; what the row now holds is sealed as
+    it stands, so it must be what suitcheck itself would write there (as `investor add` and
+    `investor edit` check it), and an ID number must carry the birth date the record holds
+    (which decisions read, and which settling never changes)."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    old = _id_number("1980-05-06", "1")
+    add_client(services, compliance, "S1", RiskProfile.C3, id_number=old)
+    _sql(services, f"UPDATE investor SET {column} = :v WHERE account = 'S1'", v=found)
+    before = _entries(services)
+    was = {"id_number": old} if column == "id_number" else {"name": "客户S1"}
+    with pytest.raises(ServiceError, match=refusal):
+        services.settle.preview(compliance, "investor", "S1", was=was)
+    with pytest.raises(ServiceError, match=refusal):
+        services.settle.settle(compliance, "investor", "S1", REASON, was=was)
+    assert _entries(services) == before
+    assert services.investors.get(compliance, "S1").record_intact is False

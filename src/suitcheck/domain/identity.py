@@ -113,6 +113,22 @@ def birth_date(number: str) -> dt.date:
     return dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))  # as ric.get_birth_date
 
 
+def stored_number_problem(number: str, born: dt.date | None, today: dt.date) -> str | None:
+    """Why an ID number held by a client's record is not one suitcheck writes there for a
+    client born `born` (the record's birth date), or None: "form" for a number that is not
+    valid, or not in its normalised form (18 characters, upper-case X) or the legacy 15-digit
+    form of one (a search by the number, and the check for a second record of the same
+    person, compare those forms only); "birth-date" for one whose birth date is not the
+    record's (suitcheck takes the birth date from the number)."""
+    try:
+        normal = normalize_id_number(number, today)
+    except InvalidIdNumberError:
+        return "form"
+    if number not in (normal, legacy_form(normal)):
+        return "form"
+    return None if birth_date(number) == born else "birth-date"
+
+
 def mask_id_number(number: str | None) -> str | None:
     """Hide the birth date: 110105********123X (18) or 110105******123 (15: area, yymmdd,
     sequence; keeping four characters there would show the birth day's last digit)."""

@@ -1171,6 +1171,18 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The ID number client {key} now holds gives another birth date than the record's, which decisions read (the special-attention age) and settling never changes: sealed, the client would be decided on an age their ID number contradicts. Nothing was settled; have the ID number put back as the trail recorded it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The ID number client {key} now holds is not one suitcheck writes (not a valid number, or not in its form of 18 characters with an upper-case X): a search by the number would not find the client, and the same person could be added again. Nothing was settled; have the number put right, then settle it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The name client {key} now holds is not one suitcheck writes (empty, over 128 characters, or with a control or invisible character, which shows the name as another): settling seals it as it stands. Nothing was settled; have the name put right, then settle it.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The record changed since it was shown to you; nothing was settled. Look at it again (`suitcheck audit settle` without --yes shows it) and settle it again.",
     ),
     QT_TRANSLATE_NOOP(

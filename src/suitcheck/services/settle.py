@@ -29,8 +29,9 @@ from typing import Any
 from sqlalchemy import Connection, select, update
 
 from suitcheck.audit.chain import IN_TRAIL, canonical_json
+from suitcheck.domain.clients import name_problem
 from suitcheck.domain.codes import AuditAction
-from suitcheck.domain.identity import mask_id_number, shown_reference, to_18_digits
+from suitcheck.domain.identity import mask_id_number, shown_reference, stored_number_problem, to_18_digits
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Permission
 from suitcheck.services.assessment_history import RECORDING
@@ -131,6 +132,21 @@ _SETTLE_SENTENCES = {
         "of {day}, and the trail's assessments give {recorded_profile} of {recorded_day}. Settling it would put "
         "that change under the seal; nothing was settled. Have the profile and its date put back as the trail "
         "recorded them, then settle, and record a new assessment through suitcheck (`investor assess`)."
+    ),
+    (CLIENT, "odd-name"): (
+        "The name client {key} now holds is not one suitcheck writes (empty, over 128 characters, or with a "
+        "control or invisible character, which shows the name as another): settling seals it as it stands. Nothing "
+        "was settled; have the name put right, then settle it."
+    ),
+    (CLIENT, "odd-id-number"): (
+        "The ID number client {key} now holds is not one suitcheck writes (not a valid number, or not in its form "
+        "of 18 characters with an upper-case X): a search by the number would not find the client, and the same "
+        "person could be added again. Nothing was settled; have the number put right, then settle it."
+    ),
+    (CLIENT, "id-number-birth-date"): (
+        "The ID number client {key} now holds gives another birth date than the record's, which decisions read "
+        "(the special-attention age) and settling never changes: sealed, the client would be decided on an age "
+        "their ID number contradicts. Nothing was settled; have the ID number put back as the trail recorded it."
     ),
     (REPORT, "differs"): (
         "The record of report {key} is not the state the trail last recorded for it: its level, the subject's "
@@ -424,6 +440,7 @@ class SettleService:
             form, untracked = BEFORE_IDENTITY, IDENTITY
         else:
             raise ServiceError(self._client_differs(conn, row, vouched, account))
+        self._refuse_odd_identity(row, was, account)
         self._refuse_duplicate_id(conn, row)
         codes = branch_codes(conn)
         found = {
@@ -464,6 +481,19 @@ class SettleService:
                 recorded_day=recorded[1],
             )
         return _sentence(CLIENT, "differs", key=account)
+
+    def _refuse_odd_identity(self, row: Any, was: Mapping[str, str | None], account: str) -> None:
+        """A name or ID number compliance names as corrected is sealed as the row now holds
+        it: only a value suitcheck itself writes there (as `investor add` and `investor
+        edit` check it), and an ID number carrying the birth date the record holds, which
+        decisions read and which no settlement changes."""
+        if "name" in was and name_problem(row.name) is not None:
+            raise ServiceError(_sentence(CLIENT, "odd-name", key=account))
+        if "id_number" in was and row.id_number is not None:
+            problem = stored_number_problem(row.id_number, row.birth_date, self._ctx.today())
+            if problem is not None:
+                what = "id-number-birth-date" if problem == "birth-date" else "odd-id-number"
+                raise ServiceError(_sentence(CLIENT, what, key=account))
 
     def _refuse_duplicate_id(self, conn: Connection, row: Any) -> None:
         number = row.id_number

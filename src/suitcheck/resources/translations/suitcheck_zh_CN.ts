@@ -3502,6 +3502,18 @@ Store: {store}</source>
         <translation>研报 {key} 状态的最新记录（第 {seq} 条）不是本机可以担保的记录（另一安装实例尚待封印的条目，或本机不信任的实例的条目）；未作任何确认。请在该实例封印后或在本机信任它后重试。</translation>
     </message>
     <message>
+        <source>The ID number client {key} now holds gives another birth date than the record&apos;s, which decisions read (the special-attention age) and settling never changes: sealed, the client would be decided on an age their ID number contradicts. Nothing was settled; have the ID number put back as the trail recorded it.</source>
+        <translation>客户 {key} 现持有的证件号码所示出生日期与记录中的出生日期不同；决策读取记录中的出生日期（特别关注年龄），确认不会更改它：若予封印，将按其证件号码所否定的年龄对该客户作出判定。未作任何确认；请将证件号码恢复为审计日志所记录的值。</translation>
+    </message>
+    <message>
+        <source>The ID number client {key} now holds is not one suitcheck writes (not a valid number, or not in its form of 18 characters with an upper-case X): a search by the number would not find the client, and the same person could be added again. Nothing was settled; have the number put right, then settle it.</source>
+        <translation>客户 {key} 现持有的证件号码不是 suitcheck 会写入的号码（不是有效号码，或不是 18 位、X 大写的形式）：按该号码查询将找不到该客户，同一人也可能被再次添加。未作任何确认；请先更正该号码，然后再确认。</translation>
+    </message>
+    <message>
+        <source>The name client {key} now holds is not one suitcheck writes (empty, over 128 characters, or with a control or invisible character, which shows the name as another): settling seals it as it stands. Nothing was settled; have the name put right, then settle it.</source>
+        <translation>客户 {key} 现持有的姓名不是 suitcheck 会写入的姓名（为空、超过 128 个字符，或含有会使姓名显示为他人的控制字符或不可见字符）：确认会按原样封印它。未作任何确认；请先更正姓名，然后再确认。</translation>
+    </message>
+    <message>
         <source>The record changed since it was shown to you; nothing was settled. Look at it again (`suitcheck audit settle` without --yes shows it) and settle it again.</source>
         <translation>该记录在向您显示后已被修改；未作任何确认。请重新查看（不带 --yes 运行 `suitcheck audit settle` 会显示它），然后再次确认。</translation>
     </message>
