@@ -92,3 +92,33 @@ def test_a_report_left_by_the_findings_upgrade_is_settled_with_its_findings_as_f
         assert services.access.check(desk.advisor, "C5", desk.hk).to_dict()["decision"] == "allow"
     finally:
         services.close()
+
+
+def test_an_identity_taken_as_found_is_still_one_suitcheck_writes(
+    sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """A client the identity upgrade left has its name and ID number taken as found, since
+    the older seal never covered them; but what is sealed so must still be what suitcheck
+    writes: an ID number of someone born decades earlier than the record's birth date (which
+    decisions read, the special-attention age) is refused until the number is put right."""
+    import datetime as dt
+
+    from suitcheck.services.demo import make_id_number
+    from tests.services.test_identity_seal import B_ID
+
+    _fill(sqlite_target, clock, tmp_path)
+    older = make_id_number("110105", dt.date(1940, 1, 2), 7)
+    with _raw(sqlite_target) as engine, engine.begin() as conn:  # the insider changes both
+        conn.execute(text("UPDATE investor SET current_profile = 5, id_number = :n WHERE account = 'U2'"), {"n": older})
+    services = make_services(sqlite_target, clock)  # the upgrade leaves U2
+    try:
+        officer = staff(services, Role.COMPLIANCE)
+        with services.store.engine.begin() as conn:  # the profile put back as recorded, not the number
+            conn.execute(text("UPDATE investor SET current_profile = 4 WHERE account = 'U2'"))
+        with pytest.raises(ServiceError, match="gives another birth date than the record"):
+            services.settle.settle(officer, "investor", "U2", REASON)
+        with services.store.engine.begin() as conn:
+            conn.execute(text("UPDATE investor SET id_number = :n WHERE account = 'U2'"), {"n": B_ID})
+        assert services.settle.settle(officer, "investor", "U2", REASON).form == "before-identity"
+    finally:
+        services.close()

@@ -1171,7 +1171,7 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
-        "The ID number client {key} now holds gives another birth date than the record's, which decisions read (the special-attention age) and settling never changes: sealed, the client would be decided on an age their ID number contradicts. Nothing was settled; have the ID number put back as the trail recorded it.",
+        "The ID number client {key} now holds gives another birth date than the record's, which decisions read (the special-attention age) and settling never changes: sealed, the client would be decided on an age their ID number contradicts. Nothing was settled; have the client's own ID number put back, then settle it.",
     ),
     QT_TRANSLATE_NOOP(
         "Messages",

@@ -23,7 +23,7 @@ import contextlib
 import dataclasses
 import json
 import logging
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, select, update
@@ -146,7 +146,8 @@ _SETTLE_SENTENCES = {
     (CLIENT, "id-number-birth-date"): (
         "The ID number client {key} now holds gives another birth date than the record's, which decisions read "
         "(the special-attention age) and settling never changes: sealed, the client would be decided on an age "
-        "their ID number contradicts. Nothing was settled; have the ID number put back as the trail recorded it."
+        "their ID number contradicts. Nothing was settled; have the client's own ID number put back, then "
+        "settle it."
     ),
     (REPORT, "differs"): (
         "The record of report {key} is not the state the trail last recorded for it: its level, the subject's "
@@ -440,7 +441,9 @@ class SettleService:
             form, untracked = BEFORE_IDENTITY, IDENTITY
         else:
             raise ServiceError(self._client_differs(conn, row, vouched, account))
-        self._refuse_odd_identity(row, was, account)
+        # What is sealed as it stands: the identity named as corrected, or all of it when the
+        # older seal never covered it.
+        self._refuse_odd_identity(row, was if form == FULL else IDENTITY, account)
         self._refuse_duplicate_id(conn, row)
         codes = branch_codes(conn)
         found = {
@@ -482,14 +485,14 @@ class SettleService:
             )
         return _sentence(CLIENT, "differs", key=account)
 
-    def _refuse_odd_identity(self, row: Any, was: Mapping[str, str | None], account: str) -> None:
-        """A name or ID number compliance names as corrected is sealed as the row now holds
-        it: only a value suitcheck itself writes there (as `investor add` and `investor
-        edit` check it), and an ID number carrying the birth date the record holds, which
-        decisions read and which no settlement changes."""
-        if "name" in was and name_problem(row.name) is not None:
+    def _refuse_odd_identity(self, row: Any, taken: Collection[str], account: str) -> None:
+        """A name or ID number compliance names as corrected (or one the older seal never
+        covered) is sealed as the row now holds it: only a value suitcheck itself writes
+        there (as `investor add` and `investor edit` check it), and an ID number carrying the
+        birth date the record holds, which decisions read and which no settlement changes."""
+        if "name" in taken and name_problem(row.name) is not None:
             raise ServiceError(_sentence(CLIENT, "odd-name", key=account))
-        if "id_number" in was and row.id_number is not None:
+        if "id_number" in taken and row.id_number is not None:
             problem = stored_number_problem(row.id_number, row.birth_date, self._ctx.today())
             if problem is not None:
                 what = "id-number-birth-date" if problem == "birth-date" else "odd-id-number"

@@ -3502,8 +3502,8 @@ Store: {store}</source>
         <translation>研报 {key} 状态的最新记录（第 {seq} 条）不是本机可以担保的记录（另一安装实例尚待封印的条目，或本机不信任的实例的条目）；未作任何确认。请在该实例封印后或在本机信任它后重试。</translation>
     </message>
     <message>
-        <source>The ID number client {key} now holds gives another birth date than the record&apos;s, which decisions read (the special-attention age) and settling never changes: sealed, the client would be decided on an age their ID number contradicts. Nothing was settled; have the ID number put back as the trail recorded it.</source>
-        <translation>客户 {key} 现持有的证件号码所示出生日期与记录中的出生日期不同；决策读取记录中的出生日期（特别关注年龄），确认不会更改它：若予封印，将按其证件号码所否定的年龄对该客户作出判定。未作任何确认；请将证件号码恢复为审计日志所记录的值。</translation>
+        <source>The ID number client {key} now holds gives another birth date than the record&apos;s, which decisions read (the special-attention age) and settling never changes: sealed, the client would be decided on an age their ID number contradicts. Nothing was settled; have the client&apos;s own ID number put back, then settle it.</source>
+        <translation>客户 {key} 现持有的证件号码所示出生日期与记录中的出生日期不同；决策读取记录中的出生日期（特别关注年龄），确认不会更改它：若予封印，将按其证件号码所否定的年龄对该客户作出判定。未作任何确认；请恢复该客户本人的证件号码，然后再确认。</translation>
     </message>
     <message>
         <source>The ID number client {key} now holds is not one suitcheck writes (not a valid number, or not in its form of 18 characters with an upper-case X): a search by the number would not find the client, and the same person could be added again. Nothing was settled; have the number put right, then settle it.</source>
