@@ -100,7 +100,8 @@ def test_an_identity_taken_as_found_is_still_one_suitcheck_writes(
     """A client the identity upgrade left has its name and ID number taken as found, since
     the older seal never covered them; but what is sealed so must still be what suitcheck
     writes: an ID number of someone born decades earlier than the record's birth date (which
-    decisions read, the special-attention age) is refused until the number is put right."""
+    decisions read, the special-attention age) is refused until the number is put right. (A
+    name is taken as a store from before the rule on control characters may hold it.)"""
     import datetime as dt
 
     from suitcheck.services.demo import make_id_number
@@ -117,8 +118,11 @@ def test_an_identity_taken_as_found_is_still_one_suitcheck_writes(
             conn.execute(text("UPDATE investor SET current_profile = 4 WHERE account = 'U2'"))
         with pytest.raises(ServiceError, match="gives another birth date than the record"):
             services.settle.settle(officer, "investor", "U2", REASON)
-        with services.store.engine.begin() as conn:
-            conn.execute(text("UPDATE investor SET id_number = :n WHERE account = 'U2'"), {"n": B_ID})
-        assert services.settle.settle(officer, "investor", "U2", REASON).form == "before-identity"
+        with services.store.engine.begin() as conn:  # a name as a store from before the rule may hold it
+            conn.execute(
+                text("UPDATE investor SET id_number = :n, name = :m WHERE account = 'U2'"), {"n": B_ID, "m": "客户\tU2"}
+            )
+        done = services.settle.settle(officer, "investor", "U2", REASON)
+        assert (done.form, done.found["name"]) == ("before-identity", "客户\tU2")
     finally:
         services.close()

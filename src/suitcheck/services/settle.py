@@ -442,8 +442,12 @@ class SettleService:
         else:
             raise ServiceError(self._client_differs(conn, row, vouched, account))
         # What is sealed as it stands: the identity named as corrected, or all of it when the
-        # older seal never covered it.
-        self._refuse_odd_identity(row, was if form == FULL else IDENTITY, account)
+        # older seal never covered it (a name from a store before the rule on control
+        # characters, as the client's own: name_problem's on_record).
+        if form == FULL:
+            self._refuse_odd_identity(row, was, account)
+        else:
+            self._refuse_odd_identity(row, IDENTITY, account, on_record=True)
         self._refuse_duplicate_id(conn, row)
         codes = branch_codes(conn)
         found = {
@@ -485,12 +489,12 @@ class SettleService:
             )
         return _sentence(CLIENT, "differs", key=account)
 
-    def _refuse_odd_identity(self, row: Any, taken: Collection[str], account: str) -> None:
+    def _refuse_odd_identity(self, row: Any, taken: Collection[str], account: str, *, on_record: bool = False) -> None:
         """A name or ID number compliance names as corrected (or one the older seal never
         covered) is sealed as the row now holds it: only a value suitcheck itself writes
         there (as `investor add` and `investor edit` check it), and an ID number carrying the
         birth date the record holds, which decisions read and which no settlement changes."""
-        if "name" in taken and name_problem(row.name) is not None:
+        if "name" in taken and name_problem(row.name, on_record=on_record) is not None:
             raise ServiceError(_sentence(CLIENT, "odd-name", key=account))
         if "id_number" in taken and row.id_number is not None:
             problem = stored_number_problem(row.id_number, row.birth_date, self._ctx.today())
