@@ -24,7 +24,7 @@ from suitcheck.domain.calendar import FIRM_ZONE_NAME, stamp_in_firm_time
 from suitcheck.domain.codes import AuditAction, ExportFormat, ImportStatus
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel
-from suitcheck.domain.policy import BOOLEAN_FIELDS
+from suitcheck.domain.policy import PolicyError, typed_settings
 from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls, json_escape_controls
@@ -1600,21 +1600,10 @@ def cmd_policy(services: Services, args: argparse.Namespace, out: Output) -> int
     if args.action == "subjects":
         return _subjects(services, actor, args, out)
     if args.action == "set":
-        changes: dict[str, Any] = {}
-        for item in args.settings:
-            key, _, value = item.partition("=")
-            if not _:
-                raise InvalidInput(f"{item!r}: write settings as NAME=VALUE.")
-            if key in BOOLEAN_FIELDS:
-                if value.strip().lower() not in ("true", "false"):
-                    raise InvalidInput(f"{item!r}: {key} is true or false.")
-                changes[key] = value.strip().lower() == "true"
-            elif key in ("validity_days", "warning_days", "special_attention_age"):
-                if not _INTEGER.fullmatch(value.strip()) or len(value.strip()) > 9:
-                    raise InvalidInput(f"{item!r}: {key} is a whole number in ASCII digits.")
-                changes[key] = int(value)
-            else:
-                changes[key] = value
+        try:
+            changes = typed_settings(args.settings)
+        except PolicyError as exc:
+            raise InvalidInput(f"{exc}.") from exc
         policy = services.policy.update(actor, **changes)
     elif args.pversion is not None:
         policy = services.policy.version(args.pversion)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -247,6 +248,45 @@ def unlifted_levels(
 
 # The policy's switches (true or false), as `policy set NAME=true` takes them.
 BOOLEAN_FIELDS = ("allow_escalation", "reassessment_due_blocks_r1")
+# Its whole-number settings (days, an age, the import limits).
+WHOLE_NUMBER_FIELDS = (
+    "validity_days",
+    "warning_days",
+    "special_attention_age",
+    *(name for name, _, _ in IMPORT_LIMIT_BOUNDS),
+)
+# More digits than any bound above has: a longer number is out of range, never read (a
+# number of thousands of digits takes Python a while, and beyond 4,300 it refuses).
+_SETTING_DIGITS = 18
+_WHOLE_NUMBER = re.compile(r"-?[0-9]+")  # ASCII digits only: int() also reads ３６５ and ³⁶⁵ as digits
+
+
+def typed_settings(items: Iterable[str]) -> dict[str, Any]:
+    """Settings typed as NAME=VALUE text (`policy set`), as the values Policy takes: a
+    switch as true or false, a whole number in ASCII digits, any other name's value as its
+    text (Policy refuses an unknown name or a bad value). Spaces around a value do not
+    count. Refused with a sentence naming the setting: no `=`, a name given twice (the last
+    would silently win), a switch or a number written otherwise."""
+    settings: dict[str, Any] = {}
+    for item in items:
+        name, equals, text = item.partition("=")
+        if not equals:
+            raise PolicyError(f"{item!r}: write settings as NAME=VALUE")
+        if name in settings:
+            raise PolicyError(f"{name} is given twice")
+        value = text.strip()
+        if name in BOOLEAN_FIELDS:
+            if value.lower() not in ("true", "false"):
+                raise PolicyError(f"{item!r}: {name} is true or false")
+            settings[name] = value.lower() == "true"
+        elif name in WHOLE_NUMBER_FIELDS:
+            if not _WHOLE_NUMBER.fullmatch(value):
+                raise PolicyError(f"{item!r}: {name} is a whole number in ASCII digits")
+            # Out of every range, and refused as such by Policy with the range it must be in.
+            settings[name] = int(value) if len(value) <= _SETTING_DIGITS else 10**_SETTING_DIGITS
+        else:
+            settings[name] = text
+    return settings
 
 
 @dataclasses.dataclass(frozen=True)

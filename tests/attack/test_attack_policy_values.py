@@ -1,0 +1,44 @@
+"""Policy settings attacked with values a careless administrator types: settings given as
+text, twice, out of range."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from suitcheck.domain.roles import Role
+from suitcheck.services import Services
+from tests.conftest import PASSWORD, staff
+
+
+def test_policy_set_takes_every_whole_number_setting_and_refuses_one_given_twice(
+    sqlite_services: Services,
+    sqlite_target: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was BROKE: `policy set import_memory_mb=2048` (the README's way to raise an import
+    limit) was refused with "import_memory_mb must be a whole number from 256 to 16384":
+    the command line handed the import limits over as text. `validity_days=400
+    validity_days=500` stored 500 without a word (the last one silently won), and
+    `validity_days=1000000000` was refused as "not in ASCII digits"."""
+    from suitcheck.cli import main
+
+    officer = staff(sqlite_services, Role.COMPLIANCE)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    login = ["--db", sqlite_target, "--user", officer.username]
+    capsys.readouterr()
+    assert main(["policy", "set", "import_memory_mb=2048", "import_max_pages= 300 ", "--json", *login]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert (shown["import_memory_mb"], shown["import_max_pages"]) == (2048, 300)
+    version = sqlite_services.policy.current().version
+
+    assert main(["policy", "set", "validity_days=400", "validity_days=500", *login]) == 2
+    assert "validity_days is given twice" in capsys.readouterr().err
+    assert main(["policy", "set", "validity_days=1000000000", *login]) == 2
+    assert "validity_days must be 30 to 3650 days" in capsys.readouterr().err
+    for typed in ("import_cpu_seconds=1.5", "import_cpu_seconds=１２", "import_cpu_seconds=true"):
+        assert main(["policy", "set", typed, *login]) == 2
+        assert "import_cpu_seconds is a whole number" in capsys.readouterr().err
+    assert sqlite_services.policy.current().version == version  # nothing stored
