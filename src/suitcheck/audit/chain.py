@@ -29,7 +29,7 @@ from sqlalchemy.orm import Session
 from suitcheck.audit.jsonwriter import one_shot_json
 from suitcheck.audit.keys import chain_id, mac_equal, signature_ok
 from suitcheck.audit.rowmac import MacMany
-from suitcheck.domain.calendar import day_start
+from suitcheck.domain.calendar import day_end, day_start
 from suitcheck.domain.codes import AuditAction
 from suitcheck.store import engine as store_engine
 from suitcheck.store.models import AuditEntry
@@ -161,8 +161,13 @@ def _first_bad_mac(key: bytes, entries: Sequence[tuple[int, str, str | None]]) -
 
 def day_stamp(day: dt.date) -> str:
     """The stamp at which the firm's `day` begins (Beijing midnight, domain.calendar): the
-    entries of the days [a, b] are those with day_stamp(a) <= at < day_stamp(b + 1 day)."""
+    entries of the days [a, b] are those with day_stamp(a) <= at < day_end_stamp(b)."""
     return utc_stamp(day_start(day))
+
+
+def day_end_stamp(day: dt.date) -> str:
+    """The stamp at which the firm's `day` ends (the next day's day_stamp; 9999-12-31 too)."""
+    return utc_stamp(day_end(day))
 
 
 def recorded_in(since: dt.date | None, until: dt.date | None) -> Any:
@@ -180,7 +185,7 @@ def recorded_in(since: dt.date | None, until: dt.date | None) -> Any:
     from sqlalchemy.orm import aliased
 
     lo = day_stamp(since) if since else None
-    hi = day_stamp(until + dt.timedelta(days=1)) if until else None
+    hi = day_end_stamp(until) if until else None
 
     def within(column: Any) -> list[Any]:
         return [c for c in ((column >= lo) if lo else None, (column < hi) if hi else None) if c is not None]

@@ -36,8 +36,21 @@ def firm_time(moment: dt.datetime) -> dt.datetime:
 
 def day_start(day: dt.date) -> dt.datetime:
     """The UTC instant at which the firm's `day` begins (midnight in Beijing: 16:00 UTC the
-    day before). A range of days [a, b] is the instants [day_start(a), day_start(b + 1))."""
-    return dt.datetime.combine(day, dt.time(), FIRM_ZONE).astimezone(dt.UTC)
+    day before). A range of days [a, b] is the instants [day_start(a), day_end(b))."""
+    try:
+        return dt.datetime.combine(day, dt.time(), FIRM_ZONE).astimezone(dt.UTC)
+    except OverflowError:
+        # Beijing's 1 January of year 1 began 8 hours before the first instant Python holds;
+        # no moment is earlier than that one, so it bounds the same moments.
+        return dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
+def day_end(day: dt.date) -> dt.datetime:
+    """The UTC instant at which the firm's `day` ends: the next day's day_start, also for
+    31 December 9999, the last day a date holds (it has no next day)."""
+    if day == dt.date.max:
+        return day_start(day) + dt.timedelta(days=1)
+    return day_start(day + dt.timedelta(days=1))
 
 
 def last_half_year(today: dt.date) -> tuple[dt.date, dt.date]:

@@ -103,7 +103,7 @@ def period_utc(since: dt.date | None, until: dt.date | None) -> str:
     the dates are the firm's days (Beijing, UTC+8), which a reader of the manifest in
     another zone, or years later, cannot otherwise tell from UTC days."""
     start = f"from {chain.day_stamp(since)}" if since else "from the first entry"
-    end = f"before {chain.day_stamp(until + dt.timedelta(days=1))}" if until else "to the last entry"
+    end = f"before {chain.day_end_stamp(until)}" if until else "to the last entry"
     return f"{start} {end}"
 
 

@@ -83,7 +83,7 @@ class DashboardService:
             raise InvalidInput("The period ends before it starts.")
         if (period_to - period_from).days >= MAX_DAYS:
             raise InvalidInput(f"The dashboard shows at most {MAX_DAYS} days; choose a shorter range.")
-        lo, hi = chain.day_stamp(period_from), chain.day_stamp(period_to + dt.timedelta(days=1))
+        lo, hi = chain.day_stamp(period_from), chain.day_end_stamp(period_to)
         checks = (AuditEntry.action == "check", AuditEntry.at >= lo, AuditEntry.at < hi)
         with self._ctx.transaction(read_only=True) as session:
             conn = session.connection()

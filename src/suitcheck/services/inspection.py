@@ -72,12 +72,24 @@ def _no_account(investor_id: int | None) -> str:
 
 
 def _months(first: dt.date, count: int) -> list[str]:
+    """`count` months from `first`'s ("YYYY-MM"), fewer when they would run past December
+    9999, the last month a date holds."""
     year, month = first.year, first.month
     out = []
     for _ in range(count):
         out.append(f"{year:04d}-{month:02d}")
+        if (year, month) == (dt.MAXYEAR, 12):
+            break
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     return out
+
+
+def _days_before(day: dt.date | None, days: dt.timedelta) -> dt.date | None:
+    """`days` before `day`, or None when that is before the first day a date holds (or
+    `day` is None: no day)."""
+    if day is None or day - dt.date.min < days:
+        return None
+    return day - days
 
 
 def collect(
@@ -286,21 +298,33 @@ def expiring_by_month(conn: Connection, start: dt.date, count: int, validity_day
     months = _months(start.replace(day=1), count)
     first_day = dt.date.fromisoformat(months[0] + "-01")
     last_month = dt.date.fromisoformat(months[-1] + "-01")
-    end = (last_month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    # The first day after the last month; none after December 9999 (no date follows it).
+    end = None if last_month.year == dt.MAXYEAR and last_month.month == 12 else _next_month(last_month)
     validity = dt.timedelta(days=validity_days)
     expiring = dict.fromkeys(months, 0)
+    # Assessed from `low` (none: from the first day a date holds) up to `high`, excluded.
+    low, high = _days_before(first_day, validity), _days_before(end, validity)
+    if end is not None and high is None:  # every month ends before any assessment could expire
+        return expiring
+    window = [Investor.current_assessed_on >= low] if low is not None else []
+    window += [Investor.current_assessed_on < high] if high is not None else []
     for erow in conn.execute(
         select(Investor.current_assessed_on, func.count().label("n"))
-        .where(
-            Investor.investor_class != InvestorClass.PROFESSIONAL.value,
-            Investor.current_assessed_on >= first_day - validity,
-            Investor.current_assessed_on < end - validity,
-        )
+        .where(Investor.investor_class != InvestorClass.PROFESSIONAL.value, *window)
         .group_by(Investor.current_assessed_on)
     ):
-        expires = erow.current_assessed_on + validity
-        expiring[f"{expires.year:04d}-{expires.month:02d}"] += int(erow.n)
+        try:
+            expires = erow.current_assessed_on + validity
+        except OverflowError:  # assessed in the last days of 9999 (only SQL writes one): past every month
+            continue
+        month = f"{expires.year:04d}-{expires.month:02d}"
+        if month in expiring:
+            expiring[month] += int(erow.n)
     return expiring
+
+
+def _next_month(first: dt.date) -> dt.date:
+    return (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _group_concat(conn: Connection, column: Any) -> Any:
@@ -328,7 +352,8 @@ class InspectionService:
         actor = self._ctx.require_firm_wide(actor, Permission.VIEW_AUDIT, _BRANCH_REFUSAL)
         if period_to < period_from:
             raise InvalidInput("The period ends before it starts.")
-        if period_to >= _years_on(period_from, MAX_PERIOD_YEARS):
+        past = _years_on(period_from, MAX_PERIOD_YEARS)
+        if past is not None and period_to >= past:
             raise InvalidInput("A self-inspection period is at most ten years.")
         today = self._ctx.today()
         if period_to > today:
@@ -388,9 +413,12 @@ class InspectionService:
         return InspectionResult(out, digest, data, entry.seq)
 
 
-def _years_on(day: dt.date, years: int) -> dt.date:
+def _years_on(day: dt.date, years: int) -> dt.date | None:
     """The same date `years` later (29 February: 1 March), the first day past a period of
-    `years` calendar years from `day`."""
+    `years` calendar years from `day`; None past the last year a date holds (no period
+    from `day` runs that long)."""
+    if day.year + years > dt.MAXYEAR:
+        return None
     try:
         return day.replace(year=day.year + years)
     except ValueError:

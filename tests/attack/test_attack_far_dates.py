@@ -1,0 +1,36 @@
+"""Report periods at the calendar's far ends, as a careless officer types them: the first
+day Python holds (0001-01-01), the last (9999-12-31), "until forever"."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.roles import Role
+from suitcheck.services import Services
+from suitcheck.services.audit_log import AuditFilter
+from suitcheck.services.errors import InvalidInput
+from tests.conftest import staff
+
+
+def test_periods_at_the_calendars_far_ends_are_answered_not_crashed(sqlite_services: Services, tmp_path: Path) -> None:
+    """Was BROKE: `inspection --from 9995-01-01 --to 9999-12-31` ended in "unexpected error
+    (ValueError)" (ten years on from 9995 is no date Python holds), and `inspection --from
+    0001-01-01` and `audit export --since 0001-01-01` or `--until 9999-12-31` ("until
+    forever") in "unexpected error (OverflowError)": Beijing's 1 January of year 1 began
+    before the first UTC instant, and the day after 31 December 9999 is no date. A future
+    period is refused in its sentence; the others select what they say (all entries)."""
+    services = sqlite_services
+    officer = staff(services, Role.COMPLIANCE)
+    with pytest.raises(InvalidInput, match="after today"):
+        services.inspection.write(officer, dt.date(9995, 1, 1), dt.date(9999, 12, 31), tmp_path / "far.pdf")
+    early = services.inspection.write(officer, dt.date(1, 1, 1), dt.date(1, 12, 31), tmp_path / "early.pdf")
+    assert early.data.decisions_total == 0
+    ends = AuditFilter(since=dt.date.min, until=dt.date.max)
+    every = services.audit.export(officer, tmp_path / "ends.csv", "csv", ends)
+    head = every["store_head"]["seq"]
+    assert (every["first_seq"], every["last_seq"], every["count"]) == (1, head, head)  # the whole trail
+    last_week = services.dashboard.figures(officer, dt.date(9999, 12, 25), dt.date.max)
+    assert sum(last_week.decisions_total.values()) == 0
