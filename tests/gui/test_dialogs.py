@@ -262,6 +262,31 @@ def test_the_policy_dialog_shows_and_keeps_the_re_assessment_rule(  # type: igno
     assert demo_services.policy.current().reassessment_due_blocks_r1 is True
 
 
+def test_the_policy_dialog_keeps_every_value_the_policy_allows(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, confirmations
+) -> None:
+    """Was BROKE: a warning window of 400 days (the policy allows up to one day less than
+    the validity, `policy set warning_days=400`) showed as 365 in the policy dialog, whose
+    field stopped there, and saving another change stored 365 without a word. The fields
+    take every value the policy takes; an unchanged one is stored as it was."""
+    from suitcheck.gui.dialogs import PolicyDialog
+
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.policy.update(compliance, validity_days=3650, warning_days=400)
+    dialog = PolicyDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    assert dialog.warning.value() == 400
+    dialog.age.setValue(dialog.age.value() + 1)
+    confirmations.answer = True
+    dialog.accept()
+    change_answered(qtbot, dialog)
+    stored = demo_services.policy.current()
+    assert (stored.validity_days, stored.warning_days) == (3650, 400)
+    dialog = PolicyDialog(demo_services, compliance)
+    qtbot.addWidget(dialog)
+    assert dialog.warning.maximum() == 3649  # the policy's own bound: less than the validity
+
+
 def test_a_verified_filtered_export_says_it_is_not_the_whole_trail(  # type: ignore[no-untyped-def]
     qtbot, demo_services: Services, tmp_path: Path, message_boxes
 ) -> None:

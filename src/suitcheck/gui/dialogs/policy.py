@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from suitcheck.domain.levels import RiskLevel
-from suitcheck.domain.policy import Policy
+from suitcheck.domain.policy import ATTENTION_AGE, VALIDITY_DAYS, Policy
 from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
@@ -52,14 +52,18 @@ class PolicyDialog(RecordingDialog):
         self.services, self.actor = services, actor
         policy = services.policy.current()
         self.version = policy.version  # what this dialog shows; a save is refused if another was stored since
+        # Every value the policy takes (domain.policy), so a stored one is shown and kept as it
+        # is: a field stopping short of it showed 365 for a warning window of 400 days and
+        # saving another change stored 365. The policy refuses a warning window not shorter
+        # than the validity, with its sentence.
         self.validity = QSpinBox(self)
-        self.validity.setRange(30, 3650)
+        self.validity.setRange(*VALIDITY_DAYS)
         self.validity.setValue(policy.validity_days)
         self.warning = QSpinBox(self)
-        self.warning.setRange(0, 365)
+        self.warning.setRange(0, VALIDITY_DAYS[1] - 1)
         self.warning.setValue(policy.warning_days)
         self.age = QSpinBox(self)
-        self.age.setRange(50, 100)
+        self.age.setRange(*ATTENTION_AGE)
         self.age.setValue(policy.special_attention_age)
         self.escalation = QCheckBox(self.tr("Allow client-requested escalation after the special warning"), self)
         self.escalation.setChecked(policy.allow_escalation)
