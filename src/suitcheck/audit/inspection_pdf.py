@@ -15,16 +15,25 @@ import datetime as dt
 import functools
 import io
 import math
+import unicodedata
 from collections.abc import Mapping, Sequence
 from importlib import resources
 from typing import Any
 
 from suitcheck.domain.calendar import FIRM_ZONE_NAME, firm_time, stamp_in_firm_time
+from suitcheck.domain.text import char_code
 
 FONT = "SuitcheckCJK"
 LATIN = "Helvetica"  # the CJK font has no Latin glyphs; a standard-14 font every reader has
 FONT_RESOURCE = "fonts/DroidSansFallback-GBK-subset.ttf"
 MAX_LISTED = 200  # rows of a listing table; the total is always stated
+# A table row cannot continue on the next page: a cell holds at most this many lines of its
+# column (a character is at most as wide as the cell's font size), the rest cut and said.
+# A text of the trail (a 双录 reference pasted 3,000 characters long) made every report of
+# its period fail.
+CELL_LINES = 40
+CELL_FONT_SIZE = 8.5
+CELL_PADDING = 12  # points, left and right together (reportlab's default)
 
 REASON_ZH = {
     "profile-below-level": "报告风险等级高于客户风险承受能力",
@@ -135,11 +144,11 @@ def render(data: InspectionData) -> bytes:
     title = ParagraphStyle("title", parent=base, fontSize=17, leading=24, alignment=TA_CENTER, spaceAfter=4)
     subtitle = ParagraphStyle("subtitle", parent=base, alignment=TA_CENTER, textColor=colors.HexColor("#444444"))
     h2 = ParagraphStyle("h2", parent=base, fontSize=12.5, leading=18, spaceBefore=10, spaceAfter=4)
-    cell = ParagraphStyle("cell", parent=base, fontSize=8.5, leading=11)
+    cell = ParagraphStyle("cell", parent=base, fontSize=CELL_FONT_SIZE, leading=11)
     note = ParagraphStyle("note", parent=base, fontSize=8.5, textColor=colors.HexColor("#555555"))
 
-    def table(rows: Sequence[Sequence[Any]], widths: Sequence[float] | None = None) -> Table:
-        body = [[Paragraph(_mixed(c), cell) for c in row] for row in rows]
+    def table(rows: Sequence[Sequence[Any]], widths: Sequence[float]) -> Table:
+        body = [[Paragraph(_mixed(_fitting(c, w)), cell) for c, w in zip(row, widths, strict=True)] for row in rows]
         t = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
         t.setStyle(
             TableStyle(
@@ -413,6 +422,45 @@ def _esc(value: Any) -> str:
     return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def _fitting(value: Any, width: float) -> str:
+    """A cell's text as drawn (_shown), cut to what CELL_LINES lines of a column `width`
+    points wide hold, saying so and how long the text is."""
+    text = _shown(value)
+    room = max(1, int((width - CELL_PADDING) / CELL_FONT_SIZE)) * CELL_LINES
+    if len(text) <= room:
+        return text
+    whole = len(str(value))
+    return text[: room - 40] + f"…（截断，原文共 {whole} 字符 cut: {whole} characters）"
+
+
+@functools.cache
+def _cjk_glyphs() -> frozenset[int]:
+    """The characters the embedded CJK font draws (a GBK subset)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    _register_font()
+    return frozenset(pdfmetrics.getFont(FONT).face.charToGlyph)
+
+
+def _shown(value: Any) -> str:
+    """`value` as the report draws it: composed (NFC: e and a combining accent as é), and
+    every character that neither font draws, or that does not show as itself (a bidi
+    override, a zero-width space), written as its code (\\u4dae, \\U00020000), as the command
+    line writes an unsafe one. Drawn as the fonts' empty glyph, a rare name's 䶮 or an
+    Ext-B ideograph showed as a blank box and read as \\x00: nobody could tell what was there."""
+    text = str(value)
+    if text.isascii() and text.isprintable():
+        return text
+    glyphs = _cjk_glyphs()
+    return "".join(
+        ch if ch in _WHITESPACE or (ch.isprintable() and (_is_latin(ch) or ord(ch) in glyphs)) else char_code(ch)
+        for ch in unicodedata.normalize("NFC", text)
+    )
+
+
+_WHITESPACE = "\n\r\t"  # laid out as spaces
+
+
 def _is_latin(ch: str) -> bool:
     # What Helvetica (WinAnsi) can show; everything else is drawn with the CJK font.
     if ord(ch) < 0x2000:
@@ -425,8 +473,9 @@ def _is_latin(ch: str) -> bool:
 
 
 def _mixed(value: Any) -> str:
-    """Paragraph markup that draws Latin runs in Helvetica and the rest in the CJK font."""
-    text = str(value)
+    """Paragraph markup that draws Latin runs in Helvetica and the rest in the CJK font
+    (the text as _shown: a character neither draws as its code)."""
+    text = _shown(value)
     out: list[str] = []
     run: list[str] = []
     latin: bool | None = None

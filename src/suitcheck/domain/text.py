@@ -71,7 +71,13 @@ def escape_unshown(text: str) -> str:
     cell) cannot hold a C0 control at all."""
     if text.isprintable():
         return text
-    return "".join(ch if ch.isprintable() else _escape(ch) if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}" for ch in text)
+    return "".join(ch if ch.isprintable() else char_code(ch) for ch in text)
+
+
+def char_code(ch: str) -> str:
+    """One character written as its code, \\xNN, \\uNNNN or \\UNNNNNNNN: how a character
+    that does not show as itself is shown."""
+    return _escape(ch) if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}"
 
 
 # What a Chinese input method's full-width mode types instead of ASCII: the full-width
