@@ -9,6 +9,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from suitcheck.domain.levels import RiskProfile, UnknownLevelError
+from suitcheck.domain.text import escape_controls, has_controls
 
 FORMAT = "suitcheck-questionnaire/1"
 
@@ -254,8 +255,31 @@ def parse_answers(text: str) -> dict[str, str]:
 def parse_definition(text: str) -> Questionnaire:
     """A new definition file (the `questionnaire show --json` form). A `checksum`, when
     present, must match the content: a file edited after it was sealed is refused. So is a
-    definition without a knock-out answer (require_knockout)."""
-    return require_knockout(from_dict(load_json_object(text, "questionnaire file")))
+    definition without a knock-out answer (require_knockout), and one whose texts hold a
+    control character or a bidi override (require_plain_text)."""
+    return require_knockout(require_plain_text(from_dict(load_json_object(text, "questionnaire file"))))
+
+
+def require_plain_text(q: Questionnaire) -> Questionnaire:
+    """`q`, when no id or text holds a control character or a bidi override: a right-to-left
+    override in an answer shows the client words in another order than the file holds
+    (可以承受\u202e失损部全 reads 可以承受全部损失), a terminal escape recolours a listing. Asked
+    of a new definition only, as require_knockout is."""
+    texts = [("the title", q.title), ("the English title", q.title_en)]
+    for question in q.questions:
+        qid = escape_controls(question.id)
+        texts += [(f"question {qid}", question.id)]
+        texts += [(f"the text of question {qid}", t) for t in (question.text, question.text_en)]
+        for answer in question.answers:
+            where = f"answer {qid}/{escape_controls(answer.id)}"
+            texts += [(where, answer.id), *((f"the text of {where}", t) for t in (answer.text, answer.text_en))]
+    for where, text in texts:
+        if has_controls(text):
+            raise QuestionnaireError(
+                f"{where[0].upper()}{where[1:]} holds control characters or a bidi override "
+                f'("{escape_controls(text)}"); write it without them.'
+            )
+    return q
 
 
 def require_knockout(q: Questionnaire) -> Questionnaire:
