@@ -9,6 +9,7 @@ import pytest
 
 from suitcheck.domain.roles import Role
 from suitcheck.services import Services
+from suitcheck.services.errors import InvalidInput
 from tests.conftest import PASSWORD, staff
 
 
@@ -42,3 +43,19 @@ def test_policy_set_takes_every_whole_number_setting_and_refuses_one_given_twice
         assert main(["policy", "set", typed, *login]) == 2
         assert "import_cpu_seconds is a whole number" in capsys.readouterr().err
     assert sqlite_services.policy.current().version == version  # nothing stored
+
+
+@pytest.mark.parametrize("hidden", ["\u202e", "\u2067", "\x1b[8m"])
+def test_a_warning_text_that_shows_other_words_than_it_holds_is_refused(sqlite_services: Services, hidden: str) -> None:
+    """Was BROKE: `policy set warning_text=…` stored a special risk warning holding a
+    right-to-left override (the desk showed the client 该报告。您不适合 where the record holds
+    该报告合适不您。), an isolate or a terminal escape: the override records "the
+    warning text as shown", and it was not what was shown. Refused, nothing stored; line
+    breaks (the shipped text has one) stay allowed."""
+    officer = staff(sqlite_services, Role.COMPLIANCE)
+    version = sqlite_services.policy.current().version
+    with pytest.raises(InvalidInput, match="control characters or a bidi"):
+        sqlite_services.policy.update(officer, warning_text=f"特别风险警示：该报告{hidden}合适不您。")
+    assert sqlite_services.policy.current().version == version
+    stored = sqlite_services.policy.update(officer, warning_text="特别风险警示：\n该报告不适合您。")
+    assert stored.warning_version == "W2"

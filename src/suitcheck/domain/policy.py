@@ -118,6 +118,21 @@ class PolicyError(ValueError):
     """A policy document that cannot be used (missing field, bad value)."""
 
 
+def check_new_warning_text(text: object) -> None:
+    """Refuse a new special risk warning that shows other words than it holds: a control
+    character or a bidi override (U+202E shows 该报告合适不您。 as 该报告。您不适合), while an
+    override records the warning text as shown. Line breaks stay (the shipped text has
+    one). Asked of a new text only: a version stored earlier stays readable."""
+    if not isinstance(text, str):
+        return  # Policy refuses it in its own sentence
+    for position, ch in enumerate(text, start=1):
+        if ch != "\n" and has_controls(ch):
+            raise PolicyError(
+                f"warning_text holds control characters or a bidi override ({escape_controls(ch)} at character "
+                f"{position}); write it without them"
+            )
+
+
 SUBJECT_WORD_MAX = 20  # characters; the longest default keyword has 7
 # A keyword of one character (股, 债, H) is in most reports' titles (股 in 股票, A股, 港股,
 # 股份; 债 in every bond note): it would lift half the reports to its level and bury the

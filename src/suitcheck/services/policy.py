@@ -19,6 +19,7 @@ from suitcheck.domain.policy import (
     Policy,
     PolicyError,
     SubjectChange,
+    check_new_warning_text,
     checked_subjects,
     next_warning_version,
     subject_changes,
@@ -105,9 +106,12 @@ class PolicyService:
                     "nothing was stored. Look at the current policy and make your change again."
                 )
             data = {**current.to_dict(), **changes, "version": max(latest or 0, current.version) + 1}
-            if "warning_text" in changes and changes["warning_text"] != current.warning_text:
+            new_warning = "warning_text" in changes and changes["warning_text"] != current.warning_text
+            if new_warning:
                 data["warning_version"] = next_warning_version(current.warning_version)
             try:
+                if new_warning:
+                    check_new_warning_text(changes["warning_text"])
                 new = Policy.from_dict(data)
             except (PolicyError, TypeError) as exc:
                 raise InvalidInput(f"The policy change is not valid: {exc}.") from exc
