@@ -59,3 +59,15 @@ def test_a_warning_text_that_shows_other_words_than_it_holds_is_refused(sqlite_s
     assert sqlite_services.policy.current().version == version
     stored = sqlite_services.policy.update(officer, warning_text="特别风险警示：\n该报告不适合您。")
     assert stored.warning_version == "W2"
+
+
+def test_a_version_number_no_store_holds_is_no_version(sqlite_services: Services) -> None:
+    """Was BROKE: `policy show --version 99999999999999999999` (and `questionnaire show`,
+    `policy subjects` with it) ended in "unexpected error (OverflowError)": SQLite cannot
+    bind a number that large to look it up. It is no version, and says so."""
+    officer = staff(sqlite_services, Role.COMPLIANCE)
+    for number in (10**20, 2**63, -(2**63) - 1):
+        with pytest.raises(InvalidInput, match=f"^There is no policy version {number}"):
+            sqlite_services.policy.version(number)
+        with pytest.raises(InvalidInput, match=f"^There is no questionnaire version {number}"):
+            sqlite_services.questionnaire.current(officer, number)

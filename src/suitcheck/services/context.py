@@ -25,6 +25,7 @@ from suitcheck.domain.branches import effective_firm_wide
 from suitcheck.domain.calendar import clock_behind, clock_words, firm_day
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.policy import Policy, PolicyError
+from suitcheck.domain.replay import MAX_POLICY_VERSION
 from suitcheck.domain.roles import Permission, Role, may
 from suitcheck.services import files
 from suitcheck.services.errors import (
@@ -695,7 +696,9 @@ class ServiceContext:
         """One stored version, as a decision stamped with it was made (to replay it): the
         same seal check as the newest; an unknown number is bad input."""
         conn = session.connection() if isinstance(session, Session) else session
-        row = conn.execute(_POLICY_VERSION, {"version": version}).first()
+        # A number no version column holds is no version (SQLite cannot bind 2**63 to look it up).
+        in_range = isinstance(version, int) and not isinstance(version, bool) and 1 <= version <= MAX_POLICY_VERSION
+        row = conn.execute(_POLICY_VERSION, {"version": version}).first() if in_range else None
         if row is None:
             raise InvalidInput(f"There is no policy version {version}.")
         return self._checked_policy(conn, row)

@@ -22,6 +22,7 @@ from suitcheck.domain.questionnaire import (
     load_json_object,
     parse_definition,
 )
+from suitcheck.domain.replay import MAX_POLICY_VERSION
 from suitcheck.domain.roles import Permission
 from suitcheck.regularfile import NotRegular, read_regular
 from suitcheck.services.context import Actor, ServiceContext
@@ -81,6 +82,8 @@ def load_version(session: Session | Connection, rows: RowSealer, version: int | 
     inserted or edited in SQL, its checksum recomputed), is refused, never replaced by the
     default or by an older version."""
     conn = session.connection() if isinstance(session, Session) else session
+    if version is not None and not 1 <= version <= MAX_POLICY_VERSION:  # no version column holds it
+        raise InvalidInput(f"There is no questionnaire version {version}.")
     q = QuestionnaireVersion.__table__.c
     stmt = select(q.version, q.document, q.checksum, q.integrity)
     stmt = stmt.order_by(q.version.desc()).limit(1) if version is None else stmt.where(q.version == version)
