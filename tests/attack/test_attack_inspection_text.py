@@ -98,3 +98,23 @@ def test_text_the_font_cannot_draw_is_shown_as_its_code_not_as_nothing() -> None
         assert code in shown, code
     for kept in ("刘", "报告", "é"):
         assert kept in shown, kept
+
+
+def test_a_period_before_the_trail_says_the_trail_begins_after_it(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: a self-inspection of 2025's first half on a store begun in June 2026
+    stated "0 decisions, 0 overrides, chain verified" and nothing else: a half-year in
+    which the firm made its checks without suitcheck read as a clean one. The report says
+    when the trail begins, and that the period ends before it."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)  # the trail's first entries: today, 2026-06-15
+    made = services.inspection.write(compliance, dt.date(2025, 1, 1), dt.date(2025, 6, 30), tmp_path / "h1.pdf")
+    assert made.to_dict()["trail_from"] == services.ctx.today().isoformat()
+    shown = " ".join(extract_text(str(tmp_path / "h1.pdf")).split())
+    assert f"Audit trail begins {services.ctx.today().isoformat()}" in shown
+    assert "The period ends before the audit trail begins" in shown
+    clock.advance(days=1)
+    within = services.inspection.write(compliance, dt.date(2026, 6, 1), services.ctx.today(), tmp_path / "in.pdf")
+    assert within.data.trail_from == dt.date(2026, 6, 15)
+    assert "The audit trail begins within the period" in " ".join(extract_text(str(tmp_path / "in.pdf")).split())

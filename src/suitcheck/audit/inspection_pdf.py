@@ -115,6 +115,9 @@ class InspectionData:
     # Client and report records compliance sealed again after they were changed outside
     # suitcheck (`audit settle`), recorded in the period.
     records_settled: int = 0
+    # The firm's day of the trail's first entry (None: no entry): a period before it holds
+    # no records, and its zeros say nothing about what was done then, which the report says.
+    trail_from: dt.date | None = None
 
     @property
     def decisions_total(self) -> int:
@@ -181,10 +184,34 @@ def render(data: InspectionData) -> bytes:
                     if data.as_of is None
                     else [["统计截至审计记录 Figures as of audit entry", f"第 {data.as_of} 条 entry {data.as_of}"]]
                 ),
+                [
+                    "审计记录始于 Audit trail begins",
+                    data.trail_from.isoformat() if data.trail_from else "（无记录 no entries）",
+                ],
             ],
             [60 * mm, 110 * mm],
         ),
     ]
+    if data.trail_from is None or data.period_to < data.trail_from:
+        story.append(
+            Paragraph(
+                _mixed(
+                    "本期间早于审计记录开始：以下数字不反映该期间的任何活动。 The period ends before the audit trail "
+                    "begins: the figures below hold nothing of what was done in it."
+                ),
+                base,
+            )
+        )
+    elif data.period_from < data.trail_from:
+        story.append(
+            Paragraph(
+                _mixed(
+                    f"审计记录始于期间之内：{data.trail_from.isoformat()} 之前的日期没有记录。 The audit trail begins "
+                    f"within the period: the days before {data.trail_from.isoformat()} hold no records."
+                ),
+                base,
+            )
+        )
 
     # 1. decisions
     outcomes = ["allow", "block", "allow-after-warning"]

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from suitcheck.audit import chain
 from suitcheck.audit.inspection_pdf import MAX_LISTED, FindingRow, InspectionData, OverrideRow, render
+from suitcheck.domain.calendar import firm_day
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import BLOCKING_REASONS, Reason
 from suitcheck.domain.levels import InvestorClass
@@ -61,6 +62,7 @@ class InspectionResult:
             "expiring_by_month": dict(d.expiring_by_month),
             "verification_ok": d.verification_ok,
             "as_of": d.as_of,
+            "trail_from": d.trail_from.isoformat() if d.trail_from else None,
             "audit_id": self.audit_id,
         }
 
@@ -371,6 +373,7 @@ class InspectionService:
             # entry, and the PDF and its entry say so: a period ending today gains entries
             # while the report is made (verified, rendered, recorded), which it does not count.
             as_of = newest_entry(_conn(session))
+            trail_from = _first_day(_conn(session))
             policy = self._ctx.policy(session)
             questionnaire = load_version(session, self._ctx.rows)
             figures = collect(_conn(session), period_from, period_to, validity_days=policy.validity_days)
@@ -386,6 +389,7 @@ class InspectionService:
             verification=as_dict,
             verification_ok=getattr(verification, "ok", as_dict.get("ok")),
             as_of=as_of,
+            trail_from=trail_from,
             **figures,
         )
         pdf = render(data)
@@ -423,6 +427,14 @@ def _years_on(day: dt.date, years: int) -> dt.date | None:
         return day.replace(year=day.year + years)
     except ValueError:
         return dt.date(day.year + years, 3, 1)
+
+
+def _first_day(conn: Connection) -> dt.date | None:
+    """The firm's day of the trail's first entry; None for an empty trail (or a first stamp
+    that is no time: changed outside suitcheck, which verify names)."""
+    first = conn.execute(select(AuditEntry.at).where(chain.IN_TRAIL).order_by(AuditEntry.seq).limit(1)).scalar()
+    moment = chain.stamp_moment(first)
+    return firm_day(moment) if moment is not None else None
 
 
 def _conn(session: Session) -> Connection:
