@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from suitcheck.about import version_text
-from suitcheck.domain.calendar import FIRM_ZONE_NAME, stamp_in_firm_time
+from suitcheck.domain.calendar import FIRM_ZONE_NAME, parse_day, stamp_in_firm_time
 from suitcheck.domain.codes import AuditAction, ExportFormat, ImportStatus
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import InvestorClass, RiskLevel
@@ -114,7 +114,7 @@ def _json(data: Any, indent: int | None = None) -> str:
 
 def _date(text: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(text)
+        return parse_day(text)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
 

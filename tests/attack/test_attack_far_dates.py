@@ -34,3 +34,38 @@ def test_periods_at_the_calendars_far_ends_are_answered_not_crashed(sqlite_servi
     assert (every["first_seq"], every["last_seq"], every["count"]) == (1, head, head)  # the whole trail
     last_week = services.dashboard.figures(officer, dt.date(9999, 12, 25), dt.date.max)
     assert sum(last_week.decisions_total.values()) == 0
+
+
+def test_a_date_is_written_yyyy_mm_dd_and_nothing_else_is_taken_for_one(
+    sqlite_services: Services,
+    sqlite_target: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was BROKE: every date the command line takes (YYYY-MM-DD, its help says) was read
+    by Python 3.11's fromisoformat, which also takes ISO week dates: `investor add
+    --assessed 2026-W05` recorded an assessment of Monday 2026-01-26, and `inspection --to
+    2026-W26` (meaning the end of week 26) covered up to its Monday, each without a word;
+    20260203 was taken too, and a report's corrected date the same way. A date is
+    YYYY-MM-DD; anything else is refused with the sentence for a date that is no date."""
+    from suitcheck.cli import main
+    from tests.conftest import PASSWORD
+
+    officer = staff(sqlite_services, Role.COMPLIANCE)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    login = ["--db", sqlite_target, "--user", officer.username]
+    add = ["investor", "add", "--account", "W1", "--name", "周", "--profile", "C3"]
+
+    def refused(*args: str) -> None:
+        with pytest.raises(SystemExit) as usage:  # argparse's exit: status 2 and the sentence
+            main([*args, *login])
+        assert usage.value.code == 2
+        assert "is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+
+    for typed in ("2026-W05", "2026-W05-1", "2026W051", "20260126", "2026-026", "２０２６-01-26"):
+        refused(*add, "--assessed", typed)
+    out = str(tmp_path / "i.pdf")
+    refused("inspection", "--from", "2026-01-01", "--to", "2026-W05", "--out", out)
+    assert not Path(out).exists()
+    assert main([*add, "--assessed", "2026-01-26", *login]) == 0

@@ -12,6 +12,7 @@ the afternoon, east of China), and two desks on one shared store would disagree.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 FIRM_ZONE = dt.timezone(dt.timedelta(hours=8), "UTC+08:00")
 """Beijing time. A fixed offset, so no zone database is needed (Windows has none)."""
@@ -95,3 +96,17 @@ def clock_off(reading: dt.datetime, server: dt.datetime) -> bool:
 def clock_words(moment: dt.datetime) -> str:
     """A moment as a clock sentence names it: the firm's wall clock, labelled."""
     return f"{firm_time(moment):%Y-%m-%d %H:%M:%S} {FIRM_ZONE_NAME}"
+
+
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # ASCII digits: str.isdigit and re's \d take ２ too
+
+
+def parse_day(text: str) -> dt.date:
+    """A day as typed: YYYY-MM-DD (spaces around it do not count), nothing else. Python's
+    fromisoformat also takes 2026-W05 (the Monday of week 5), 2026-026 and 20260126; a
+    clerk who meant something else by them got that Monday without a word. ValueError
+    for anything that is not such a day."""
+    day = text.strip()
+    if not _DAY.fullmatch(day):
+        raise ValueError(f"{text!r} is not written YYYY-MM-DD")
+    return dt.date.fromisoformat(day)

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Connection, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from suitcheck.domain.calendar import parse_day
 from suitcheck.domain.codes import AuditAction, ImportStatus
 from suitcheck.domain.decision import ReportFacts
 from suitcheck.domain.identity import shown_reference
@@ -1068,7 +1069,7 @@ class ReportService:
         new: object = value.strip() or None
         if field == "published_on" and new is not None:
             try:
-                new = dt.date.fromisoformat(str(new))
+                new = parse_day(str(new))
             except ValueError as exc:
                 raise InvalidInput("A date is written YYYY-MM-DD.") from exc
         if field == "title" and not new:
