@@ -69,3 +69,27 @@ def test_a_date_is_written_yyyy_mm_dd_and_nothing_else_is_taken_for_one(
     refused("inspection", "--from", "2026-01-01", "--to", "2026-W05", "--out", out)
     assert not Path(out).exists()
     assert main([*add, "--assessed", "2026-01-26", *login]) == 0
+
+
+def test_a_client_assessed_in_sql_on_the_calendars_last_day_does_not_stop_the_lists(
+    sqlite_services: Services, sqlite_target: str, tmp_path: Path
+) -> None:
+    """Was BROKE: one client row whose assessment date an insider set in SQL to 9999-12-31
+    (and marked due) made `reminders`, `reminders --out`, `investor list` and `investor
+    show` end in "unexpected error (OverflowError)": its expiry, 730 days on, is no date.
+    Every other client vanished from those lists with it. The row is listed, marked as
+    changed outside suitcheck, and every check about it blocks."""
+    from tests.audit.test_tamper import raw
+    from tests.conftest import add_client
+
+    services = sqlite_services
+    officer = staff(services, Role.COMPLIANCE)
+    odd, other = add_client(services, officer, "ODD"), add_client(services, officer, "DUE")
+    services.investors.mark_reassessment_due(officer, "DUE", "收入变化")
+    raw(sqlite_target, f"UPDATE investor SET current_assessed_on = '9999-12-31', reassessment_due = 1 WHERE id = {odd}")
+    listed = {r.investor.id: r for r in services.reminders.reminders(officer)}
+    assert set(listed) == {odd, other}
+    assert not listed[odd].investor.record_intact
+    assert services.reminders.write(officer, tmp_path / "due.csv").count == 2
+    assert {v.id for v in services.investors.search(officer)} >= {odd, other}
+    assert services.investors.get(officer, odd).expires_on == dt.date.max

@@ -78,8 +78,15 @@ class AssessmentState(enum.StrEnum):
 
 
 def assessment_expires_on(assessed_on: dt.date, policy: Policy) -> dt.date:
-    """The first day on which an assessment made on `assessed_on` is no longer valid."""
-    return assessed_on + dt.timedelta(days=policy.validity_days)
+    """The first day on which an assessment made on `assessed_on` is no longer valid; the
+    last day a date holds (9999-12-31) when that is later. Only a date in the calendar's
+    last years has no such day, and no release records one (a date in the future is
+    refused): a row changed outside suitcheck, whose expiry made every list holding it
+    fail. Such an assessment is future-dated, which blocks."""
+    try:
+        return assessed_on + dt.timedelta(days=policy.validity_days)
+    except OverflowError:
+        return dt.date.max
 
 
 def last_valid_day(expires_on: dt.date) -> dt.date:
