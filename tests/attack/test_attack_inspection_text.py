@@ -118,3 +118,29 @@ def test_a_period_before_the_trail_says_the_trail_begins_after_it(
     within = services.inspection.write(compliance, dt.date(2026, 6, 1), services.ctx.today(), tmp_path / "in.pdf")
     assert within.data.trail_from == dt.date(2026, 6, 15)
     assert "The audit trail begins within the period" in " ".join(extract_text(str(tmp_path / "in.pdf")).split())
+
+
+def test_the_report_names_the_policy_versions_in_force_in_its_period(
+    sqlite_services: Services, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: the self-inspection named one policy version, the one current when it
+    was made: a half-year decided under 730 days' validity and then 365 read as decided
+    under the version stored after it. It names every version in force in the period (the
+    one in force when it began and those stored in it, from the trail), and says which is
+    current."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    start = services.ctx.today()
+    services.policy.update(compliance, validity_days=700)  # version 2, before the period
+    clock.advance(days=10)
+    services.policy.update(compliance, validity_days=365)  # version 3, in it
+    clock.advance(days=10)
+    services.policy.update(compliance, validity_days=400)  # version 4, after it
+    clock.advance(days=10)
+    period = (start + dt.timedelta(days=5), start + dt.timedelta(days=15))
+    made = services.inspection.write(compliance, *period, tmp_path / "p.pdf")
+    assert made.to_dict()["policy_versions"] == [2, 3]
+    shown = " ".join(extract_text(str(tmp_path / "p.pdf")).split())
+    assert "Policy versions in force in the period 2, 3" in shown
+    assert "Policy version now" in shown  # its value, 4, is laid out in the next column
+    assert made.data.policy_version == 4

@@ -63,6 +63,7 @@ class InspectionResult:
             "verification_ok": d.verification_ok,
             "as_of": d.as_of,
             "trail_from": d.trail_from.isoformat() if d.trail_from else None,
+            "policy_versions": list(d.policy_versions),
             "audit_id": self.audit_id,
         }
 
@@ -374,6 +375,7 @@ class InspectionService:
             # while the report is made (verified, rendered, recorded), which it does not count.
             as_of = newest_entry(_conn(session))
             trail_from = _first_day(_conn(session))
+            in_force = policy_versions_in(_conn(session), period_from, period_to)
             policy = self._ctx.policy(session)
             questionnaire = load_version(session, self._ctx.rows)
             figures = collect(_conn(session), period_from, period_to, validity_days=policy.validity_days)
@@ -390,6 +392,7 @@ class InspectionService:
             verification_ok=getattr(verification, "ok", as_dict.get("ok")),
             as_of=as_of,
             trail_from=trail_from,
+            policy_versions=in_force,
             **figures,
         )
         pdf = render(data)
@@ -427,6 +430,28 @@ def _years_on(day: dt.date, years: int) -> dt.date | None:
         return day.replace(year=day.year + years)
     except ValueError:
         return dt.date(day.year + years, 3, 1)
+
+
+def policy_versions_in(conn: Connection, period_from: dt.date, period_to: dt.date) -> tuple[int, ...]:
+    """The policy versions in force in the firm's days [period_from, period_to]: the one in
+    force when the period began (the newest the trail records storing before it; version 1,
+    stored with the store, has no entry) and every one it records storing in the period.
+    Policy changes are few; an entry whose facts name no version (changed outside
+    suitcheck, which verify names) is passed over."""
+    lo, hi = chain.day_stamp(period_from), chain.day_end_stamp(period_to)
+    before, inside = 1, set()
+    changes = select(AuditEntry.at, AuditEntry.facts).where(
+        AuditEntry.action == AuditAction.POLICY_CHANGE.value, chain.IN_TRAIL
+    )
+    for at, facts in conn.execute(changes.order_by(AuditEntry.seq)):
+        version = override_facts(facts).get("version")
+        if version.__class__ is not int or not isinstance(at, str):
+            continue
+        if at < lo:
+            before = max(before, version)
+        elif at < hi:
+            inside.add(version)
+    return tuple(sorted({before, *inside}))
 
 
 def _first_day(conn: Connection) -> dt.date | None:
