@@ -144,3 +144,40 @@ def test_the_report_names_the_policy_versions_in_force_in_its_period(
     assert "Policy versions in force in the period 2, 3" in shown
     assert "Policy version now" in shown  # its value, 4, is laid out in the next column
     assert made.data.policy_version == 4
+
+
+def test_the_confirmation_sheet_shows_what_the_font_cannot_draw_and_still_fits_its_page() -> None:
+    """The client's confirmation sheet shares the layout: a questionnaire may hold 500
+    characters a question, and a client's name 128, in characters the embedded font lacks
+    (an Ext-B ideograph of a rare name). They printed as blank boxes (the text read \\x00);
+    written as their codes, ten characters each, a question's row no longer fitted its
+    page and the sheet could not be made. Each is shown as its code, a row cut to its page
+    and saying so."""
+    from suitcheck.audit.assessment_sheet import SheetAnswer, SheetData
+    from suitcheck.audit.assessment_sheet import render as render_sheet
+
+    rare = "\U00020000"
+    answer = SheetAnswer(f"{rare * 500} / {'E' * 500}", f"{rare * 200} / {'e' * 200}", 5, False)
+    sheet = SheetData(
+        client_name=f"王{rare}",
+        client_account="A1",
+        id_number=None,
+        assessed_on=dt.date(2026, 1, 1),
+        valid_until=dt.date(2027, 12, 31),
+        profile="C3",
+        lowest_category=False,
+        method="questionnaire",
+        questionnaire_version=2,
+        score=65,
+        answers=[answer] * 13,
+        answers_hash="0" * 64,
+        note=None,
+        permits=[("R1", "allow"), ("R2", "allow"), ("R3", "allow"), ("R4", "block"), ("R5", "block")],
+        staff="t-advisor",
+        printed_at=dt.datetime(2026, 1, 1, 2, tzinfo=dt.UTC),
+        policy_version=1,
+    )
+    shown = " ".join(extract_text(io.BytesIO(render_sheet(sheet))).split())
+    assert "\x00" not in shown
+    assert "王\\U00020000" in shown
+    assert "cut: 1003 characters" in shown

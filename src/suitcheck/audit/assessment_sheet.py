@@ -12,7 +12,7 @@ import io
 from collections.abc import Sequence
 from typing import Any
 
-from suitcheck.audit.inspection_pdf import FONT, _footer, _mixed, _register_font
+from suitcheck.audit.inspection_pdf import FONT, _fitting, _footer, _mixed, _register_font
 from suitcheck.domain.calendar import FIRM_ZONE_NAME, firm_time
 
 OUTCOME_TEXT = {
@@ -74,7 +74,9 @@ def render(data: SheetData) -> bytes:
     note = ParagraphStyle("note", parent=base, fontSize=8.5, textColor=colors.HexColor("#555555"))
 
     def table(rows: Sequence[Sequence[Any]], widths: Sequence[float], extra: Sequence[Any] = ()) -> Table:
-        body = [[Paragraph(_mixed(c), cell) for c in row] for row in rows]
+        # Each cell cut to what its row can hold on a page (a question in characters the font
+        # lacks is written as their codes, ten characters each), as the self-inspection's.
+        body = [[Paragraph(_mixed(_fitting(c, w)), cell) for c, w in zip(row, widths, strict=True)] for row in rows]
         t = Table(body, colWidths=widths, repeatRows=1, hAlign="LEFT")
         t.setStyle(
             TableStyle(
