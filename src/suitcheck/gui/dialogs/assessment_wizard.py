@@ -8,6 +8,7 @@ the store as it was."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
@@ -37,7 +38,7 @@ from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
 from suitcheck.gui.messages import error_text
 from suitcheck.gui.session import when_present
-from suitcheck.gui.widgets import enter_never_commits, error_label, resize_within_screen
+from suitcheck.gui.widgets import enter_never_commits, error_label, plain_label, resize_within_screen
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
@@ -121,13 +122,15 @@ class QuestionPage(QWizardPage):
         self.setTitle(self.tr("Question {n} of {total}").format(n=index + 1, total=total))
         self.setSubTitle(translated("Questionnaire", SECTIONS.get(question.section, question.section)))
         chinese = texts.chinese_ui()
-        text = QLabel(question.text if chinese else question.text_en, self)
+        # The question as the file holds it, never as markup: a text that looks like markup
+        # (您<font color="#ffffff">不</font>能…) showed the client other words than the sheet prints.
+        text = plain_label(question.text if chinese else question.text_en, self)
         text.setObjectName("questionText")
         text.setWordWrap(True)
         font = text.font()
         font.setPointSizeF(font.pointSizeF() * 1.15)
         text.setFont(font)
-        other = QLabel(question.text_en if chinese else question.text, self)
+        other = plain_label(question.text_en if chinese else question.text, self)
         other.setWordWrap(True)
         other.setStyleSheet("color: #555555;")
         self.group = QButtonGroup(self)
@@ -241,7 +244,7 @@ class ResultPage(QWizardPage):
                 self.tr(
                     "<b>Knock-out answer</b> (question {ids}): lowest risk-tolerance category, "
                     "whatever the score ({band})."
-                ).format(ids=", ".join(p.knockouts), band=texts.profile_text(p.band_profile))
+                ).format(ids=html.escape(", ".join(p.knockouts)), band=texts.profile_text(p.band_profile))
             )
         elif p.lowest_category:
             lines.append(self.tr("<b>The client stays in the lowest risk-tolerance category.</b>"))
