@@ -141,8 +141,9 @@ class QuestionPage(QWizardPage):
         layout.addSpacing(8)
         self.buttons: list[QRadioButton] = []
         for n, answer in enumerate(question.answers):
-            label = answer.text if chinese else answer.text_en
-            hint = answer.text_en if chinese else answer.text
+            # A button takes & as its shortcut mark (R&D showed as RD, D underlined): && is one &.
+            label = (answer.text if chinese else answer.text_en).replace("&", "&&")
+            hint = (answer.text_en if chinese else answer.text).replace("&", "&&")
             button = QRadioButton(f"{n + 1}. {label}  ({hint})" if n < 9 else f"{label}  ({hint})", self)
             button.setObjectName(f"answer_{answer.id}")
             self.group.addButton(button, n)
