@@ -261,7 +261,7 @@ ACTIONS: dict[AuditAction, str] = {
     AuditAction.INSPECTION_REPORT: QT_TRANSLATE_NOOP("Actions", "self-inspection report"),
     AuditAction.REMINDER_LIST: QT_TRANSLATE_NOOP("Actions", "reminder list"),
     AuditAction.RECORD_SEALED: QT_TRANSLATE_NOOP("Actions", "records sealed"),
-    AuditAction.RECORD_SETTLED: QT_TRANSLATE_NOOP("Actions", "record changed outside suitcheck settled by compliance"),
+    AuditAction.RECORD_SETTLED: QT_TRANSLATE_NOOP("Actions", "changed record settled"),
     AuditAction.SEAL: QT_TRANSLATE_NOOP("Actions", "audit trail sealed"),
     AuditAction.INSTALLATION_REGISTERED: QT_TRANSLATE_NOOP("Actions", "installation registered"),
     AuditAction.INSTALLATION_TRUSTED: QT_TRANSLATE_NOOP("Actions", "installation trusted at this desk"),

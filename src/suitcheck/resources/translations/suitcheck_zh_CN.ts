@@ -195,8 +195,8 @@
         <translation>已记录时钟更正</translation>
     </message>
     <message>
-        <source>record changed outside suitcheck settled by compliance</source>
-        <translation>合规已确认在 suitcheck 之外被修改的记录</translation>
+        <source>changed record settled</source>
+        <translation>被改记录已确认</translation>
     </message>
     <message>
         <source>assessment confirmation sheet</source>
