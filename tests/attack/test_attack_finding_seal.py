@@ -193,6 +193,8 @@ def _as_before_finding_seals(target: str, clock: Clock, tmp_path: Path, monkeypa
     made_without = integrity_module.report_message
     with monkeypatch.context() as patched:
         patched.setattr(integrity_module, "report_message", lambda values, findings=(): made_without(values, ()))
+        # Nor did that code record the findings era (0018): its trail holds no run of the upgrade.
+        patched.setattr(integrity_module.RowSealer, "record_findings_era", lambda self, conn: None)
         services = make_services(target, clock)
         try:
             desk = _desk(services, tmp_path)
@@ -266,7 +268,11 @@ def test_the_upgrade_seals_no_changed_report(
     services = make_services(sqlite_target, clock)
     try:
         desk = _reopened(before, services)
-        assert _upgrade_entries(services)[-1]["not_resealed"] == [f"report:{desk.hk}"]
+        last = _upgrade_entries(services)[-1]
+        if when == "row changed before the upgrade":
+            assert last["not_resealed"] == [f"report:{desk.hk}"]
+        else:  # the marker found again after the trail recorded the run: nothing sealed, said so
+            assert (last["rows"], last["marker_set_again"], last["failing"]) == ([], True, [f"report:{desk.hk}"])
         _assert_damaged(desk, desk.hk)
     finally:
         services.close()
@@ -289,10 +295,61 @@ def test_a_report_left_by_the_upgrade_is_not_sealed_by_the_marker_set_again(
     services = make_services(sqlite_target, clock)
     try:
         desk = _reopened(before, services)
-        assert [e.get("not_resealed") for e in _upgrade_entries(services)][-1] == [f"report:{desk.hk}"]
+        first, again = _upgrade_entries(services)
+        assert first["not_resealed"] == [f"report:{desk.hk}"]
+        assert (again["rows"], again["marker_set_again"], again["failing"]) == ([], True, [f"report:{desk.hk}"])
         _assert_damaged(desk, desk.hk)
     finally:
         services.close()
+
+
+def test_a_finding_planted_on_a_report_without_any_is_not_sealed_by_the_marker_set_again(
+    sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE: a report with no finding keeps exactly the seal it had before 0017, so an
+    insider with SQL alone inserted a finding (settled by compliance, as it were) into one
+    and the `seal-findings` marker: the next open took the report for one the upgrade had
+    yet to seal and sealed it with the planted finding; every check allowed it and `audit
+    verify` passed. The trail now records the upgrade's run (or, in a store made since, the
+    era itself), and a marker found after it seals nothing over."""
+    services = make_services(sqlite_target, clock)
+    try:
+        desk = _desk(services, tmp_path)
+        assert [e.get("rows") for e in _upgrade_entries(services)] == [[]]  # the era, recorded at creation
+    finally:
+        services.close()
+    _raw_sqlite(
+        sqlite_target,
+        "INSERT INTO finding (report_id, code, detail, created_at, resolved_at, resolved_by) VALUES "
+        f"({desk.plain}, 'level-below-subject', 'planted', '2026-01-01 00:00:00', '2026-01-02 00:00:00', 1)",
+    )
+    _raw_sqlite(sqlite_target, "INSERT INTO store_setting (name, value) VALUES ('seal-findings', 'pending')")
+    services = make_services(sqlite_target, clock)
+    try:
+        desk = _reopened(desk, services)
+        assert _upgrade_entries(services)[-1]["failing"] == [f"report:{desk.plain}"]
+        _assert_damaged(desk, desk.plain)
+    finally:
+        services.close()
+
+
+def test_a_store_that_passed_0017_without_a_run_recorded_gets_the_era_at_its_next_open(
+    sqlite_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A store 0017 left without its marker (no finding then) recorded no run; 0018 leaves
+    its own marker for it (as here), and the next open records the era, once."""
+    with monkeypatch.context() as patched:  # made by the code before 0018
+        patched.setattr(integrity_module.RowSealer, "record_findings_era", lambda self, conn: None)
+        make_services(sqlite_target, clock).close()
+    _raw_sqlite(sqlite_target, "INSERT INTO store_setting (name, value) VALUES ('findings-era', 'pending')")
+    for _ in range(2):  # the second open finds no marker, and records nothing more
+        services = make_services(sqlite_target, clock)
+        try:
+            assert [e["rows"] for e in _upgrade_entries(services)] == [[]]
+            with services.store.engine.connect() as conn:
+                assert conn.execute(select(StoreSetting).where(StoreSetting.name == "findings-era")).first() is None
+        finally:
+            services.close()
 
 
 def _raw_sqlite(target: str, sql: str) -> None:

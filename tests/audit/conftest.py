@@ -14,6 +14,8 @@ from tests.conftest import PASSWORD, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 
 SEAL_EVERY = 10
+# The checks the trail holds (tests/audit/test_replay_streamed.py replays them).
+CHECKS = 33
 
 
 @dataclasses.dataclass
@@ -35,9 +37,9 @@ def trail(store_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.M
     report = import_text_report(services, compliance, tmp_path)
     add_client(services, compliance, "T1", RiskProfile.C3)
     # As many entries as before report and branch rows were sealed (the import now also
-    # records the report's sealed state, the store's creation its head-office branch's): the
-    # trail ends where an appended entry is not a due seal.
-    for _ in range(34):
+    # records the report's sealed state, the store's creation its head-office branch's and
+    # the findings era): the trail ends where an appended entry is not a due seal.
+    for _ in range(CHECKS):
         clock.advance(minutes=1)
         services.access.check(compliance, "T1", report)
     path = services.ctx.audit_key_path

@@ -22,7 +22,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import audit_log
 from suitcheck.services.audit_replay import EntryReplay
 from suitcheck.store.models import AuditEntry
-from tests.audit.conftest import Trail, cli
+from tests.audit.conftest import CHECKS, Trail, cli
 from tests.audit.test_tamper import read_rows
 from tests.conftest import TODAY, Clock, make_services, staff
 
@@ -42,7 +42,7 @@ def test_a_period_is_replayed_page_by_page_each_entry_handed_out_as_it_comes(
     try:
         compliance = staff(services, Role.COMPLIANCE, "t-compliance")
         whole = services.audit.replay(compliance, since=TODAY)
-        assert len(whole.entries) == 34  # the trail's checks
+        assert len(whole.entries) == CHECKS  # the trail's checks
         pages: list[int] = []
 
         def count(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
@@ -74,7 +74,7 @@ def test_a_period_is_replayed_page_by_page_each_entry_handed_out_as_it_comes(
         services.close()
     decisions = {a.value for a in DECISION_ACTIONS}
     at = [i for i, action in enumerate(period) if action in decisions]
-    assert len(at) == 34 < len(period)  # other entries too (the first replay's own among them)
+    assert len(at) == CHECKS < len(period)  # other entries too (the first replay's own among them)
     assert [entry for entry, _ in handed] == list(whole.entries)
     # Each decision came right after the page holding it was read: the 1st to 4th entry of
     # the period on the first page of 4, the 5th to 8th on the second...
@@ -95,11 +95,11 @@ def test_the_command_prints_the_same_replay_entry_by_entry(trail: Trail, capsys:
     assert code == 0, text
     lines = text.splitlines()
     assert lines[0].startswith("Trail verified: ")
-    assert lines[-1] == "34 reproduced, 0 differ, 0 not a decision, 0 cannot be replayed."
+    assert lines[-1] == f"{CHECKS} reproduced, 0 differ, 0 not a decision, 0 cannot be replayed."
     assert [int(line.split()[1]) for line in lines[1:-1]] == [e["seq"] for e in data["entries"]]
     assert data["ok"] is True
     assert data["verified"] is True
-    assert data["counts"] == {"reproduced": 34, "differs": 0, "not-a-decision": 0, "cannot-be-replayed": 0}
+    assert data["counts"] == {"reproduced": CHECKS, "differs": 0, "not-a-decision": 0, "cannot-be-replayed": 0}
     assert set(data) == {"ok", "verified", "verification", "counts", "entries"}
     assert data["verification"]["ok"] is True
     assert all(e["replayed"] == e["recorded"] for e in data["entries"])

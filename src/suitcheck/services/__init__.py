@@ -148,6 +148,7 @@ def open_services(
             seal_reports(ctx, conn)
             seal_identity(ctx, conn)
             seal_findings(ctx, conn)
+            record_findings_era(ctx, conn)
         services = Services(ctx, hasher, attached)
         services.policy.store_default()
     except AuditKeyError as exc:
@@ -251,6 +252,15 @@ def seal_findings(ctx: ServiceContext, conn: Any) -> None:
     _once_marked(
         conn, SEAL_FINDINGS_SETTING, lambda: ctx.rows.reseal_with_findings(conn, vouched_entries(ctx.sealer, conn))
     )
+
+
+def record_findings_era(ctx: ServiceContext, conn: Any) -> None:
+    """Once, in a store that passed 0017 before its run always recorded itself (0018): the
+    trail records that reports' seals cover their findings, so that 0017's marker set again
+    in SQL seals nothing over (integrity.RowSealer.reseal_with_findings)."""
+    from suitcheck.services.integrity import FINDINGS_ERA_SETTING
+
+    _once_marked(conn, FINDINGS_ERA_SETTING, lambda: ctx.rows.record_findings_era(conn))
 
 
 def _nothing_to_join(where: str) -> StoreError:

@@ -123,6 +123,10 @@ SEAL_IDENTITY_SETTING = "seal-identity"
 # The store setting the 0017 migration leaves while reports with findings carry seals made
 # without them.
 SEAL_FINDINGS_SETTING = "seal-findings"
+# The store setting the 0018 migration leaves in a store that passed 0017 before its run
+# recorded the findings era in the trail (record_findings_era).
+FINDINGS_ERA_SETTING = "findings-era"
+FINDINGS_UPGRADE = "findings"
 
 
 # session.info: reports and branches inserted, sealed after the flush (their id is sealed)
@@ -1015,8 +1019,10 @@ class RowSealer:
         recorded them before: trust on first use, as report rows were at 0011). Any other
         report is left as it is: it fails its seal, every decision about it blocks and
         `audit verify` names it. Recorded in the trail. Returns (reports sealed, those left)."""
+        if upgrade_recorded(conn, FINDINGS_UPGRADE):
+            return self._findings_marker_again(conn)
         states = recorded_states(conn, vouched) if vouched is not None else {}
-        left = left_by_upgrade(conn, vouched, "findings") if vouched is not None else set()
+        left = left_by_upgrade(conn, vouched, FINDINGS_UPGRADE) if vouched is not None else set()
         findings = all_findings(conn)
         records: list[tuple[str, str, str]] = []
         refused: list[str] = []
@@ -1047,8 +1053,42 @@ class RowSealer:
                 )
                 continue
             records.append(self._seal_report_row(conn, row, own))
-        _record_upgrade(self.ctx, conn, "findings", records, "not_resealed", refused)
+        # Recorded even when nothing was sealed: the entry is what tells a later run that
+        # the era began (a report without findings has the same seal in both).
+        _record_upgrade(self.ctx, conn, FINDINGS_UPGRADE, records, "not_resealed", refused, always=True)
         return len(records), refused
+
+    def _findings_marker_again(self, conn: Any) -> tuple[int, list[str]]:
+        """0017's marker found again after the trail recorded its run: inserted in SQL (a
+        report without findings has the seal it had before the upgrade, so a finding planted
+        there would pass for one the upgrade had yet to seal). Nothing is sealed; a report
+        whose findings fail its seal keeps failing it, and is not listed as one the upgrade
+        left (which `audit settle` would take with its findings as found). Recorded."""
+        findings = all_findings(conn)
+        failing = (
+            [
+                f"report:{row.id}"
+                for row in conn.execute(_REPORTS.where(Report.id.in_(list(findings)))).all()
+                if not self.report_ok(conn, row, findings[row.id])
+            ]
+            if findings
+            else []
+        )
+        log.warning("the findings upgrade's marker was set again after its run; nothing sealed (%s)", failing)
+        self.ctx.sealer.append(
+            conn,
+            at=self.ctx.now(),
+            staff="system",
+            action=RECORD_SEALED,
+            facts={"rows": [], "upgrade": FINDINGS_UPGRADE, "marker_set_again": True, "failing": failing},
+        )
+        return 0, failing
+
+    def record_findings_era(self, conn: Any) -> None:
+        """Once, in a store that passed 0017 before its run always left an entry (0018's
+        marker): the trail records that reports' seals cover their findings, unless it does."""
+        if not upgrade_recorded(conn, FINDINGS_UPGRADE):
+            _record_upgrade(self.ctx, conn, FINDINGS_UPGRADE, [], "not_resealed", [], always=True)
 
     def _seal_policy_row(self, conn: Any, version: int, document: str) -> tuple[str, str, str]:
         seal = self.ctx.sealer.row_seal(policy_message(version, document))
@@ -1183,11 +1223,19 @@ def _imported_questionnaires(conn: Any, vouched: Vouched) -> dict[object, object
 
 
 def _record_upgrade(
-    ctx: SealingContext, conn: Any, upgrade: str, records: list[tuple[str, str, str]], left: str, refused: list[str]
+    ctx: SealingContext,
+    conn: Any,
+    upgrade: str,
+    records: list[tuple[str, str, str]],
+    left: str,
+    refused: list[str],
+    *,
+    always: bool = False,
 ) -> None:
     """One trail entry for an upgrade's re-sealing: each row's new state, and the rows it
-    left alone (under `left`), if there was anything to say."""
-    if records or refused:
+    left alone (under `left`), if there was anything to say (`always`: the run itself is
+    worth recording)."""
+    if records or refused or always:
         ctx.sealer.append(
             conn,
             at=ctx.now(),
@@ -1332,6 +1380,22 @@ def vouched_entries(sealer: Sealer, conn: Any) -> Vouched | None:
         return 0 < seq <= last and seq not in awaiting and (chain is None or chain in believed)
 
     return vouched
+
+
+def upgrade_recorded(conn: Any, upgrade: str) -> bool:
+    """Whether the trail holds an entry of this one-time upgrade's run, any installation's,
+    verified or not: a planted one only keeps the upgrade from sealing (rows stay blocked)."""
+    stmt = select(AuditEntry.facts).where(
+        AuditEntry.action == RECORD_SEALED, AuditEntry.facts.contains(f'"upgrade":{canonical_json(upgrade)}')
+    )
+    for (facts,) in conn.execute(stmt):
+        try:
+            data = json.loads(facts)
+        except ValueError:
+            continue
+        if isinstance(data, dict) and data.get("upgrade") == upgrade:
+            return True
+    return False
 
 
 def left_by_upgrade(conn: Any, vouched: Vouched, upgrade: str) -> set[str]:
