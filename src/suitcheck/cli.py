@@ -137,6 +137,16 @@ def _record_id(text: str) -> int:
     return number
 
 
+def _file_name(text: str) -> str:
+    """A file or folder name as typed. An empty one (a script's `"$EXPORT"` with the variable
+    unset) is refused: read as a path it named the working folder, so `audit verify ""`
+    verified the store instead of the export and said OK, `report import ""` imported
+    whatever lay in the working folder, and `eligible --out ""` printed the list."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("an empty file name (is a script's variable unset?)")
+    return text
+
+
 class _Parser(argparse.ArgumentParser):
     """Usage errors as one sentence on one line, exit status 2."""
 
@@ -1683,7 +1693,9 @@ def build_parser() -> argparse.ArgumentParser:
     move.add_argument("--reason", required=True, help="why the client moves")
     assess = isub.add_parser("assess", parents=[common], help="assess from questionnaire answers, or record a profile")
     assess.add_argument("investor", help="account number or id")
-    assess.add_argument("--answers", metavar="FILE.json", help="the client's answers: question id -> answer id")
+    assess.add_argument(
+        "--answers", type=_file_name, metavar="FILE.json", help="the client's answers: question id -> answer id"
+    )
     assess.add_argument(
         "--questionnaire-version",
         type=_count,
@@ -1713,14 +1725,16 @@ def build_parser() -> argparse.ArgumentParser:
     cimp = isub.add_parser(
         "import", parents=[common], help="import or re-sync clients from a core-system export (.csv/.xlsx)"
     )
-    cimp.add_argument("file")
+    cimp.add_argument("file", type=_file_name)
     cimp.add_argument("--sheet", help="the worksheet to read (.xlsx; default: the first)")
-    cimp.add_argument("--mapping", metavar="MAPPING.toml", help="header names the aliases do not know")
+    cimp.add_argument("--mapping", type=_file_name, metavar="MAPPING.toml", help="header names the aliases do not know")
     cimp.add_argument("--dry-run", action="store_true", help="write nothing; print new, changed and invalid rows")
     cimp.add_argument("--partial", action="store_true", help="import the valid rows even if others are invalid")
-    cimp.add_argument("--report", metavar="REPORT.xlsx", help="write bad rows and clients missing from the file")
+    cimp.add_argument(
+        "--report", type=_file_name, metavar="REPORT.xlsx", help="write bad rows and clients missing from the file"
+    )
     cexp = isub.add_parser("export", parents=[common], help="write every client in the import's columns")
-    cexp.add_argument("--out", required=True, metavar="FILE.xlsx|FILE.csv")
+    cexp.add_argument("--out", required=True, type=_file_name, metavar="FILE.xlsx|FILE.csv")
     lst = isub.add_parser("list", parents=[common], help="list or find clients")
     lst.add_argument("query", nargs="?", help="account, name prefix or ID number")
     lst.add_argument("--limit", type=_count, default=1000)
@@ -1729,7 +1743,7 @@ def build_parser() -> argparse.ArgumentParser:
     report = command("report", "import, browse, search and rate reports")
     rsub = report.add_subparsers(dest="action", required=True, metavar="ACTION")
     imp = rsub.add_parser("import", parents=[common], help="import .pdf/.txt files and folders")
-    imp.add_argument("paths", nargs="+")
+    imp.add_argument("paths", nargs="+", type=_file_name)
     for name, help_text in (("list", "list reports"), ("search", "search reports (any substring)")):
         p = rsub.add_parser(name, parents=[common], help=help_text)
         if name == "search":
@@ -1760,18 +1774,23 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--investor", help="account number or id")
     check.add_argument("--report")
     check.add_argument(
-        "--batch", metavar="PAIRS.csv", help="check every client,report pair in a CSV file (one login; each audited)"
+        "--batch",
+        type=_file_name,
+        metavar="PAIRS.csv",
+        help="check every client,report pair in a CSV file (one login; each audited)",
     )
-    check.add_argument("--out", metavar="RESULTS.jsonl", help="with --batch: one JSON result per line")
+    check.add_argument("--out", type=_file_name, metavar="RESULTS.jsonl", help="with --batch: one JSON result per line")
     elig = command("eligible", "every client who may receive a report")
     elig.add_argument("--report", required=True)
-    elig.add_argument("--out", help="write a CSV file (an XLSX file when the name ends in .xlsx) instead of printing")
+    elig.add_argument(
+        "--out", type=_file_name, help="write a CSV file (an XLSX file when the name ends in .xlsx) instead of printing"
+    )
 
     audit = command("audit", "export and verify the audit trail")
     asub = audit.add_subparsers(dest="action", required=True, metavar="ACTION")
     exp = asub.add_parser("export", parents=[common], help="export entries with a signed manifest")
     exp.add_argument("--format", required=True, choices=[f.value for f in ExportFormat])
-    exp.add_argument("--out", required=True)
+    exp.add_argument("--out", required=True, type=_file_name)
     exp.add_argument("--since", type=_date)
     exp.add_argument("--until", type=_date)
     exp.add_argument("--staff")
@@ -1783,11 +1802,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     exp.add_argument("--full-id-numbers", action="store_true", help="unmasked (compliance only)")
     ver = asub.add_parser("verify", parents=[common], help="verify the store's chain or an export")
-    ver.add_argument("file", nargs="?")
-    ver.add_argument("--earlier", metavar="FILE", help="also prove this earlier export is a prefix of FILE")
+    ver.add_argument("file", nargs="?", type=_file_name)
+    ver.add_argument(
+        "--earlier", type=_file_name, metavar="FILE", help="also prove this earlier export is a prefix of FILE"
+    )
     ver.add_argument(
         "--document",
         action="append",
+        type=_file_name,
         default=[],
         metavar="DOC",
         help="find the entry of the export FILE that recorded writing DOC (a self-inspection PDF, a confirmation "
@@ -1888,20 +1910,23 @@ def build_parser() -> argparse.ArgumentParser:
     remind = command("reminders", "clients whose assessment expires soon, has expired, or is due")
     remind.add_argument("--within", type=int, metavar="DAYS", help="expiry window (default: the policy's warning days)")
     remind.add_argument(
-        "--out", metavar="FILE", help="write CSV (XLSX when the name ends in .xlsx) instead of printing"
+        "--out",
+        type=_file_name,
+        metavar="FILE",
+        help="write CSV (XLSX when the name ends in .xlsx) instead of printing",
     )
 
     insp = command("inspection", "the self-inspection report (PDF) over a period")
     insp.add_argument("--from", dest="period_from", type=_date, required=True, metavar="YYYY-MM-DD")
     insp.add_argument("--to", dest="period_to", type=_date, required=True, metavar="YYYY-MM-DD")
-    insp.add_argument("--out", required=True, metavar="FILE.pdf")
+    insp.add_argument("--out", required=True, type=_file_name, metavar="FILE.pdf")
 
     quest = command("questionnaire", "the versioned risk-tolerance questionnaire")
     qsub = quest.add_subparsers(dest="action", required=True, metavar="ACTION")
     qshow = qsub.add_parser("show", parents=[common], help="the current (or a given) version")
     qshow.add_argument("--version", dest="qversion", type=int, help="a past version")
     qimp = qsub.add_parser("import", parents=[common], help="store a definition file as a new version (compliance)")
-    qimp.add_argument("file")
+    qimp.add_argument("file", type=_file_name)
 
     policy = command("policy", "show or change the firm policy")
     psub = policy.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -1918,7 +1943,9 @@ def build_parser() -> argparse.ArgumentParser:
         "subjects", parents=[common], help="the subject keywords and the level each implies; or store a new table"
     )
     new_table = psubj.add_mutually_exclusive_group()
-    new_table.add_argument("--from", dest="table", metavar="FILE", help="keyword,level lines (compliance)")
+    new_table.add_argument(
+        "--from", dest="table", type=_file_name, metavar="FILE", help="keyword,level lines (compliance)"
+    )
     new_table.add_argument("--default", action="store_true", help="this release's built-in table (compliance)")
     new_table.add_argument("--version", dest="pversion", type=int, help="a past version's table")
     return parser
