@@ -8,7 +8,13 @@ and exited 0; `report import ""` imported whatever lay in the working folder; `a
 export --out ""` ended in "unexpected error (ValueError)"; `eligible --out ""` printed the
 list instead of writing it and exited 0.
 
-Was BROKE (2) to (4): see their tests.
+Was BROKE (2): a store address that gives its password as libpq's query parameter
+(`postgresql://clerk@host/db?password=...`, or the client key's `sslpassword`) showed it:
+in every sentence naming the store ("cannot be reached"), in `init`'s "Store ready" and
+`audit key show`, in the desk's title bar, and written into the audit keyring file as
+the store's location. A password in the address's user part was hidden (***) already.
+
+Was BROKE (3) to (4): see their tests.
 """
 
 from __future__ import annotations
@@ -21,8 +27,8 @@ import pytest
 
 from suitcheck.cli import main
 from suitcheck.domain.roles import Role
-from suitcheck.services import Services
-from tests.conftest import PASSWORD, staff
+from suitcheck.services import Services, StoreError, open_services
+from tests.conftest import FAST_HASHER, PASSWORD, Clock, postgres_target, staff
 from tests.fixtures import report_text
 
 
@@ -67,3 +73,33 @@ def test_an_empty_file_name_is_a_usage_error_before_anything_is_done(
         assert "empty file name" in err, (argv, err)
     assert _newest(sqlite_target) == newest  # nothing was imported, verified, written or recorded
     assert sorted(p.name for p in work.iterdir()) == ["note.txt"]
+
+
+SECRET, KEY_SECRET = "S3cret-Pw", "K3y-Passphrase"
+
+
+def test_a_password_in_the_store_address_query_is_never_shown(tmp_path: Path) -> None:
+    """No server needed: the sentence of a server that cannot be reached names the store."""
+    url = f"postgresql+psycopg://clerk@127.0.0.1:1/suitcheck?password={SECRET}&sslpassword={KEY_SECRET}"
+    with pytest.raises(StoreError) as refused:
+        open_services(url, audit_key_path=tmp_path / "audit.key")
+    sentence = str(refused.value)
+    assert "127.0.0.1:1/suitcheck" in sentence, sentence  # the store is still named
+    assert SECRET not in sentence, sentence
+    assert KEY_SECRET not in sentence, sentence
+
+
+@pytest.mark.postgres
+def test_a_store_opened_with_its_password_in_the_query_keeps_it_out_of_names_and_keyring(
+    tmp_path: Path, clock: Clock
+) -> None:
+    target = postgres_target(migrated=True) + f"?password={SECRET}"  # the test server takes any password
+    key = tmp_path / "audit.key"
+    services = open_services(target, audit_key_path=key, clock=clock, hasher=FAST_HASHER, init=True)
+    try:
+        shown = [services.store.display_name, services.audit.key_info()["store"]]
+    finally:
+        services.close()
+    assert all(SECRET not in name and "password=***" in name for name in shown), shown
+    written = b"".join(path.read_bytes() for path in tmp_path.iterdir())
+    assert SECRET.encode() not in written

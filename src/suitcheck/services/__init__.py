@@ -41,6 +41,7 @@ from suitcheck.store.engine import (
     describe_db_error,
     open_store,
     resolve_url,
+    shown_address,
 )
 
 
@@ -122,7 +123,7 @@ def open_services(
         if not join:
             _refuse_emptied(url, key_path, start_over=start_over)
             raise
-        raise _nothing_to_join(url.render_as_string(True)) from exc
+        raise _nothing_to_join(shown_address(url)) from exc
     try:
         with store.engine.begin() as conn:
             sealer, attached = attach(
@@ -275,7 +276,7 @@ def _nothing_to_join(where: str) -> StoreError:
 def _refuse_emptied(url: Any, key_path: Path, *, start_over: bool) -> None:
     """An address with no schema where this installation sealed a trail (a database dropped
     and made again): say that, not "create it with init"."""
-    location = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(True)
+    location = shown_address(url)
     try:
         ring = read_keyring(key_path)
     except AuditKeyError as exc:

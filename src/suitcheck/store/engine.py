@@ -78,6 +78,25 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
     return URL.create("sqlite+pysqlite", database=str(path.resolve()))
 
 
+# libpq's connection parameters that hold a secret when an address gives them in its query
+# (postgresql://clerk@host/db?password=...; sslpassword unlocks the client's key).
+_SECRET_PARAMETERS = frozenset({"password", "sslpassword"})
+
+
+def shown_address(url: URL) -> str:
+    """A store's address as suitcheck shows and keeps it: a SQLite store's file; a server's
+    URL with its password hidden (***), also one given as a query parameter, which showed in
+    every sentence naming the store, the desk's title and the audit keyring's record of
+    where the store is."""
+    if url.get_backend_name() == "sqlite":
+        return str(url.database)
+    hidden = [name for name in url.query if name.lower() in _SECRET_PARAMETERS]
+    shown = url.difference_update_query(hidden).render_as_string(hide_password=True)
+    if not hidden:
+        return shown
+    return shown + ("&" if "?" in shown else "?") + "&".join(f"{name}=***" for name in hidden)
+
+
 def _refuse_no_file(database: str | None, query: Mapping[str, object]) -> None:
     """A SQLite store is one private file that suitcheck checks, guards and seals beside its
     key. An in-memory store keeps nothing; a URI filename (file:...?mode=...) is opened by
@@ -285,9 +304,7 @@ class Store:
 
     @property
     def display_name(self) -> str:
-        if self.is_sqlite:
-            return str(self.url.database)
-        return self.url.render_as_string(hide_password=True)
+        return shown_address(self.url)
 
     @contextmanager
     def session(self, read_only: bool = False) -> Iterator[Session]:
@@ -506,7 +523,7 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
     Without `create`, an address that holds no suitcheck schema (an empty database, or
     another program's) is refused with NoStore before anything is written to it."""
     url = resolve_url(target)
-    where = str(url.database) if url.get_backend_name() == "sqlite" else url.render_as_string(True)
+    where = shown_address(url)
     if url.get_backend_name() == "sqlite":
         _prepare_file(Path(str(url.database)), where)
     try:
