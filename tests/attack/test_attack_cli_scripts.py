@@ -14,7 +14,12 @@ in every sentence naming the store ("cannot be reached"), in `init`'s "Store rea
 `audit key show`, in the desk's title bar, and written into the audit keyring file as
 the store's location. A password in the address's user part was hidden (***) already.
 
-Was BROKE (3) to (4): see their tests.
+Was BROKE (3): on PostgreSQL, a pairs file whose client cell held a NUL byte (a file
+saved as UTF-16, a binary export cut short) stopped the whole batch at that pair with
+"The store ... failed: PostgreSQL text fields cannot contain NUL (0x00) bytes", exit 1:
+no later pair was checked. The reference names no client, as on SQLite.
+
+Was BROKE (4): see its test.
 """
 
 from __future__ import annotations
@@ -26,10 +31,14 @@ from pathlib import Path
 import pytest
 
 from suitcheck.cli import main
+from suitcheck.domain.decision import Outcome
+from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
-from suitcheck.services import Services, StoreError, open_services
-from tests.conftest import FAST_HASHER, PASSWORD, Clock, postgres_target, staff
-from tests.fixtures import report_text
+from suitcheck.services import Actor, Services, StoreError, open_services
+from suitcheck.services.access import CheckResult
+from suitcheck.services.errors import NotFound
+from tests.conftest import FAST_HASHER, PASSWORD, Clock, add_client, postgres_target, staff
+from tests.fixtures import import_text_report, report_text
 
 
 def _newest(target: str) -> int:
@@ -103,3 +112,18 @@ def test_a_store_opened_with_its_password_in_the_query_keeps_it_out_of_names_and
     assert all(SECRET not in name and "password=***" in name for name in shown), shown
     written = b"".join(path.read_bytes() for path in tmp_path.iterdir())
     assert SECRET.encode() not in written
+
+
+def test_a_nul_byte_in_a_client_reference_names_no_client_and_the_batch_goes_on(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    client = add_client(services, compliance, "880099", RiskProfile.C3)
+    done = list(services.access.check_pairs(advisor, [("8800\x0099", str(report)), ("880099", str(report))]))
+    (_, first), (_, second) = done
+    assert isinstance(first, NotFound), first
+    assert "8800\\x0099" in str(first)  # shown escaped, as every reference is
+    assert isinstance(second, CheckResult)
+    assert (second.investor_id, second.decision.outcome) == (client, Outcome.ALLOW)
+    with pytest.raises(NotFound):
+        services.investors.get(advisor, "\x00880099")

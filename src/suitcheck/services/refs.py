@@ -31,6 +31,10 @@ def parse_ref(ref: str | int) -> Ref:
     if isinstance(ref, int):  # a program passing a record's id (the GUI): never an account
         return Ref(str(ref), ref if 0 <= ref < 10**9 else None, None)
     text = ref.strip()
+    if "\x00" in text:
+        # No account holds a NUL (PostgreSQL stores none): a cell of a pairs file that does
+        # names nobody. Looked up, it stopped a whole batch with the driver's refusal.
+        return Ref(text, None, None)
     if text.startswith(ACCOUNT_PREFIX):
         return Ref(text, None, text[len(ACCOUNT_PREFIX) :].strip() or None)
     number = text[1:].strip() if text.startswith("#") else text
