@@ -19,7 +19,11 @@ saved as UTF-16, a binary export cut short) stopped the whole batch at that pair
 "The store ... failed: PostgreSQL text fields cannot contain NUL (0x00) bytes", exit 1:
 no later pair was checked. The reference names no client, as on SQLite.
 
-Was BROKE (4): see its test.
+Was BROKE (4): a new password read by a script from a file written on Windows (`read -r
+P < pw.txt` keeps the CR of its CRLF line end), or with its line break, was accepted
+whole: `staff add`, `reset-password` and `init --admin` made an account whose password
+ends in "\\r", which no login prompt or desk field can type. A password with a control
+character is refused, with the sentence saying why.
 """
 
 from __future__ import annotations
@@ -33,10 +37,11 @@ import pytest
 from suitcheck.cli import main
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.passwords import PasswordProblem, password_problem
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services, StoreError, open_services
 from suitcheck.services.access import CheckResult
-from suitcheck.services.errors import NotFound
+from suitcheck.services.errors import InvalidInput, NotFound
 from tests.conftest import FAST_HASHER, PASSWORD, Clock, add_client, postgres_target, staff
 from tests.fixtures import import_text_report, report_text
 
@@ -127,3 +132,14 @@ def test_a_nul_byte_in_a_client_reference_names_no_client_and_the_batch_goes_on(
     assert (second.investor_id, second.decision.outcome) == (client, Outcome.ALLOW)
     with pytest.raises(NotFound):
         services.investors.get(advisor, "\x00880099")
+
+
+@pytest.mark.parametrize("end", ["\r", "\n", "\r\n", "\t", "\x00", "\x1b[A"])
+def test_a_new_password_holding_a_control_character_is_refused(sqlite_services: Services, end: str) -> None:
+    chosen = "Tr0ub4dor&horse" + end
+    root = staff(sqlite_services, Role.ADMIN, "t-root")
+    with pytest.raises(InvalidInput) as refused:
+        sqlite_services.auth.create_staff(root, "t-new", chosen, Role.ADVISOR)
+    assert "control character" in str(refused.value)
+    assert password_problem(chosen, "t-new", frozenset()) is PasswordProblem.CONTROL
+    assert password_problem("Tr0ub4dor&horse", "t-new", frozenset()) is None

@@ -18,6 +18,7 @@ class PasswordProblem(enum.Enum):
     USER_NAME = "user-name"
     COMMON = "common"
     REPETITIVE = "repetitive"
+    CONTROL = "control-character"
 
 
 def normalize_password(password: str) -> str:
@@ -32,6 +33,10 @@ def password_problem(password: str, username: str, common: Collection[str]) -> P
     of them, or one of them with digits and symbols around it ("Dragon2024!"), or the
     user name or the program's name with the same decoration.
     """
+    if any(unicodedata.category(char) == "Cc" for char in password):
+        # A line break, a tab, a CR left by a file written on Windows (`read -r P < pw.txt`),
+        # an escape: no login prompt or desk field types one, so nobody could sign in with it.
+        return PasswordProblem.CONTROL
     text = normalize_password(password)
     if len(text) < MIN_LENGTH:
         return PasswordProblem.TOO_SHORT

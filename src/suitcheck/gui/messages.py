@@ -1043,6 +1043,9 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "A password must not be or contain the user name."),
     QT_TRANSLATE_NOOP("Messages", "This password is on the list of common or leaked passwords; choose another."),
     QT_TRANSLATE_NOOP("Messages", "A password must not be one character repeated or a run such as 1234567890."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "A password must not hold a line break, a tab or another control character: no login could type it."
+    ),
     QT_TRANSLATE_NOOP("Messages", "An administrator reset this password; choose a new one before you go on."),
     # Branches (#14)
     QT_TRANSLATE_NOOP(

@@ -68,6 +68,8 @@ _PROBLEMS = {
     passwords.PasswordProblem.USER_NAME: "A password must not be or contain the user name.",
     passwords.PasswordProblem.COMMON: "This password is on the list of common or leaked passwords; choose another.",
     passwords.PasswordProblem.REPETITIVE: "A password must not be one character repeated or a run such as 1234567890.",
+    passwords.PasswordProblem.CONTROL: "A password must not hold a line break, a tab or another control character: "
+    "no login could type it.",
 }
 
 

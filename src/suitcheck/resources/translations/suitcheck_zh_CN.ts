@@ -3414,6 +3414,10 @@ Store: {store}</source>
         <translation>审计记录显示已导入第 {recorded} 版问卷，但数据库中最新的是第 {newest} 版：较新的版本已在 suitcheck 之外被删除，未作任何评估。合规须运行 `suitcheck audit verify` 并调查。</translation>
     </message>
     <message>
+        <source>A password must not hold a line break, a tab or another control character: no login could type it.</source>
+        <translation>密码不得包含换行符、制表符或其他控制字符：登录时无法输入这样的密码。</translation>
+    </message>
+    <message>
         <source>A report&apos;s level decides for every branch: only firm-wide (head-office) compliance may rate, correct or re-read reports.</source>
         <translation>研报的风险等级对所有营业部生效：只有总部（全公司范围）的合规人员可以评级、更正或重新读取研报。</translation>
     </message>
