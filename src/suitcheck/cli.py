@@ -7,6 +7,7 @@ import contextlib
 import csv
 import datetime as dt
 import getpass
+import io
 import json
 import logging
 import os
@@ -42,7 +43,7 @@ from suitcheck.services.audit_log import (
 from suitcheck.services.audit_replay import EntryReplay, ReplayReport, ReplayTally
 from suitcheck.services.auth import PasswordChangeRequired, StaffView
 from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
-from suitcheck.services.files import check_target
+from suitcheck.services.files import check_target, read_saved_text
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.questionnaire import read_questionnaire_file
 from suitcheck.services.refs import numeric_id, shown_ref
@@ -871,17 +872,18 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
     batch exited 1). Read whole first, so that a file that is
     not readable or not CSV fails before any check is made or recorded. `line` is the line
     of the file a pair starts on (a quoted cell may hold a line break)."""
+    what = "a CSV file of client,report pairs"
+    # In the encodings a spreadsheet saves (GBK: Excel's "CSV" on a Chinese desk): it was
+    # read as UTF-8 only, and such a file, headed 客户,报告, was refused.
+    text = read_saved_text(path, what)
     try:
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            reader = csv.reader(handle)
-            rows, ended = [], 0
-            for row in reader:
-                rows.append((ended + 1, row))
-                ended = reader.line_num
-    except FileNotFoundError as exc:
-        raise InvalidInput(f"{path} does not exist.") from exc
-    except (OSError, UnicodeDecodeError, csv.Error) as exc:
-        raise InvalidInput(f"{path} cannot be read as a UTF-8 CSV file of client,report pairs.") from exc
+        reader = csv.reader(io.StringIO(text, newline=""))
+        rows, ended = [], 0
+        for row in reader:
+            rows.append((ended + 1, row))
+            ended = reader.line_num
+    except csv.Error as exc:
+        raise InvalidInput(f"{path} cannot be read as {what}: {exc}.") from exc
     pairs = []
     for line, row in rows:
         cells = [c.strip() for c in row]

@@ -24,6 +24,12 @@ P < pw.txt` keeps the CR of its CRLF line end), or with its line break, was acce
 whole: `staff add`, `reset-password` and `init --admin` made an account whose password
 ends in "\\r", which no login prompt or desk field can type. A password with a control
 character is refused, with the sentence saying why.
+
+Was BROKE (5): `check --batch` refused a pairs file Excel saved on a Chinese Windows desk
+("CSV (逗号分隔)" is GBK; "Unicode text" is UTF-16) as "cannot be read as a UTF-8 CSV file",
+though its header 客户,报告 is the one the README names. It is decoded as report, subject
+and client files are; a file holding a NUL byte is refused as binary before anything is
+checked.
 """
 
 from __future__ import annotations
@@ -34,7 +40,7 @@ from pathlib import Path
 
 import pytest
 
-from suitcheck.cli import main
+from suitcheck.cli import _read_pairs, main
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.passwords import PasswordProblem, password_problem
@@ -143,3 +149,21 @@ def test_a_new_password_holding_a_control_character_is_refused(sqlite_services: 
     assert "control character" in str(refused.value)
     assert password_problem(chosen, "t-new", frozenset()) is PasswordProblem.CONTROL
     assert password_problem("Tr0ub4dor&horse", "t-new", frozenset()) is None
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig", "utf-8"])
+def test_a_pairs_file_excel_saved_on_a_chinese_desk_is_read(tmp_path: Path, encoding: str) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes("客户,报告\r\n880001,12\r\n\r\n８８０００２ , #7\r\n".encode(encoding))
+    assert _read_pairs(pairs) == [(2, "880001", "12"), (4, "８８０００２", "#7")]
+
+
+def test_a_pairs_file_holding_a_nul_byte_is_refused_before_anything(tmp_path: Path) -> None:
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_bytes(b"880001,1\n8800\x0002,1\n")
+    with pytest.raises(InvalidInput) as refused:
+        _read_pairs(pairs)
+    assert (
+        str(refused.value)
+        == f"{pairs} cannot be read as a CSV file of client,report pairs: The file is binary data, not text."
+    )

@@ -11,6 +11,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from suitcheck.ingest.errors import IngestError
+from suitcheck.ingest.textfile import decode_text
 from suitcheck.interrupts import HeldFrom
 from suitcheck.logs import log_path
 from suitcheck.privatefs import PrivateRotatingFileHandler, private_dir
@@ -78,6 +80,25 @@ def _is_log(real: Path) -> bool:
             if any(_same(real, path) for path in log.parent.iterdir() if rotated.fullmatch(path.name)):
                 return True
     return False
+
+
+def read_saved_text(path: Path, what: str) -> str:
+    """The text of a file a spreadsheet or a script saved (a batch's pairs), read whole (a
+    pipe too: `--batch <(make-pairs)`) and decoded as report, subject and client files are:
+    UTF-8 with or without a BOM, GBK (Excel's "CSV" on a Chinese Windows), UTF-16 ("Unicode
+    text"); a file holding a NUL is binary. Refused in one sentence: "{path} cannot be read
+    as {what}: ..."."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError as exc:
+        raise InvalidInput(f"{path} does not exist.") from exc
+    except OSError as exc:
+        raise InvalidInput(f"{path} cannot be read as {what}: {exc.strerror or type(exc).__name__}.") from exc
+    try:
+        text, _ = decode_text(data)
+    except IngestError as exc:
+        raise InvalidInput(f"{path} cannot be read as {what}: {exc}") from exc
+    return text
 
 
 def check_target(out: Path, *, sources: tuple[Path, ...] = (), streams: bool = False) -> None:
