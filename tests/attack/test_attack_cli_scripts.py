@@ -1,6 +1,6 @@
 """The command line as a firm's scripts and schedulers drive it: a variable left unset, a
-store address with its password in the query, a pairs file with a NUL byte, a password
-read from a file written on Windows.
+store address with its password in the query, a pairs file with a NUL byte or saved by
+Excel on a Chinese desk, a password read from a file written on Windows, `--out .`.
 
 Was BROKE (1): an empty file name (`"$EXPORT"` with the variable unset) was read as the
 working folder: `audit verify "" --public-key KEY` verified the store instead, said OK
@@ -30,6 +30,11 @@ Was BROKE (5): `check --batch` refused a pairs file Excel saved on a Chinese Win
 though its header 客户,报告 is the one the README names. It is decoded as report, subject
 and client files are; a file holding a NUL byte is refused as binary before anything is
 checked.
+
+Was BROKE (6): `audit export --out .` (or `/`, `./`) ended in "unexpected error
+(ValueError)" with a traceback in the log; `--out ..`, a folder, or a file in a folder
+that does not exist was refused in a sentence but with exit 1, where every other command
+that writes a file says the same with exit 2 (bad input), as the README's exit codes say.
 """
 
 from __future__ import annotations
@@ -167,3 +172,16 @@ def test_a_pairs_file_holding_a_nul_byte_is_refused_before_anything(tmp_path: Pa
         str(refused.value)
         == f"{pairs} cannot be read as a CSV file of client,report pairs: The file is binary data, not text."
     )
+
+
+def test_an_export_to_a_folder_or_nowhere_is_bad_input(
+    sqlite_services: Services, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    monkeypatch.chdir(tmp_path)
+    for out in (Path("."), Path("/"), Path(".."), tmp_path, tmp_path / "missing" / "trail.csv"):
+        with pytest.raises(InvalidInput) as refused:
+            sqlite_services.audit.export(compliance, out, "csv")
+        assert "folder" in str(refused.value), (out, refused.value)
+    assert not list(tmp_path.glob("**/*manifest*"))
+    assert not (tmp_path / "missing").exists()

@@ -191,8 +191,14 @@ def _filtered(flt: AuditFilter, actor: Actor) -> Select[Any]:
 def _check_export_targets(out: Path) -> None:
     """The export's file and its manifest beside it may be written there (files.check_target).
     A folder in the manifest's place is found here, not at its rename, which comes after
-    the export is recorded and put at `out`: it would be out with no manifest."""
+    the export is recorded and put at `out`: it would be out with no manifest. A folder in
+    the export's place (`--out .`, which has no name to put the manifest's beside: "unexpected
+    error") or a folder that does not exist is bad input, as for every file suitcheck writes."""
     files.check_target(out)
+    if out.expanduser().is_dir():
+        raise InvalidInput(f"{out.expanduser().resolve()} is a folder; give a file name.")
+    if not out.expanduser().absolute().parent.is_dir():
+        raise InvalidInput(f"The folder {out.expanduser().absolute().parent} does not exist.")
     manifest = out.with_name(out.name + MANIFEST_SUFFIX)
     files.check_target(manifest)
     if manifest.is_dir():
