@@ -43,7 +43,7 @@ from suitcheck.services.audit_log import (
 from suitcheck.services.audit_replay import EntryReplay, ReplayReport, ReplayTally
 from suitcheck.services.auth import PasswordChangeRequired, StaffView
 from suitcheck.services.errors import InvalidInput, OutcomeUnknown, ServiceError
-from suitcheck.services.files import check_target, read_saved_text
+from suitcheck.services.files import check_target, read_pairs_text
 from suitcheck.services.investors import parse_profile
 from suitcheck.services.questionnaire import read_questionnaire_file
 from suitcheck.services.refs import numeric_id, shown_ref
@@ -573,6 +573,9 @@ def cmd_inspection(services: Services, args: argparse.Namespace, out: Output) ->
         f"{result.data.decisions_total} decisions, {data['overrides']} overrides, "
         f"{verdict[result.data.verification_ok]}; sha256 {data['sha256']}",
     )
+    if result.warning is not None:  # written, for investigation; exit 4 as an export of such a trail
+        print(f"suitcheck: {escape_controls(result.warning)}", file=sys.stderr)
+        return EXIT_VERIFY_FAILED
     return EXIT_OK
 
 
@@ -872,10 +875,9 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
     batch exited 1). Read whole first, so that a file that is
     not readable or not CSV fails before any check is made or recorded. `line` is the line
     of the file a pair starts on (a quoted cell may hold a line break)."""
-    what = "a CSV file of client,report pairs"
     # In the encodings a spreadsheet saves (GBK: Excel's "CSV" on a Chinese desk): it was
     # read as UTF-8 only, and such a file, headed 客户,报告, was refused.
-    text = read_saved_text(path, what)
+    text = read_pairs_text(path)
     try:
         reader = csv.reader(io.StringIO(text, newline=""))
         rows, ended = [], 0
@@ -883,7 +885,7 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
             rows.append((ended + 1, row))
             ended = reader.line_num
     except csv.Error as exc:
-        raise InvalidInput(f"{path} cannot be read as {what}: {exc}.") from exc
+        raise InvalidInput(f"{path} cannot be read as a CSV file of client,report pairs: {exc}.") from exc
     pairs = []
     for line, row in rows:
         cells = [c.strip() for c in row]

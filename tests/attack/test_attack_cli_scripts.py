@@ -35,6 +35,10 @@ Was BROKE (6): `audit export --out .` (or `/`, `./`) ended in "unexpected error
 (ValueError)" with a traceback in the log; `--out ..`, a folder, or a file in a folder
 that does not exist was refused in a sentence but with exit 1, where every other command
 that writes a file says the same with exit 2 (bad input), as the README's exit codes say.
+
+Was BROKE (7): `inspection` over a trail that fails verification wrote its PDF (which says
+so) and exited 0: a scheduled monthly self-inspection never told anyone. It exits 4 with
+the sentence on stderr, as `audit export` of such a trail does.
 """
 
 from __future__ import annotations
@@ -185,3 +189,26 @@ def test_an_export_to_a_folder_or_nowhere_is_bad_input(
         assert "folder" in str(refused.value), (out, refused.value)
     assert not list(tmp_path.glob("**/*manifest*"))
     assert not (tmp_path / "missing").exists()
+
+
+def test_a_self_inspection_of_a_trail_that_fails_verification_exits_4(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    with closing(sqlite3.connect(sqlite_target, isolation_level=None)) as conn:
+        conn.execute("DROP TRIGGER audit_entry_no_update")
+        conn.execute("UPDATE audit_entry SET staff = 'nobody' WHERE seq = 3")
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    out = tmp_path / "inspection.pdf"
+    argv = ["inspection", "--from", "2026-01-01", "--to", "2026-06-30", "--out", str(out)]
+    code = main([*argv, "--user", "t-compliance", "--db", sqlite_target])
+    shown = capsys.readouterr()
+    assert code == 4, (shown.out, shown.err)
+    assert out.is_file()  # written all the same, for investigation, and it says so
+    assert "CHAIN VERIFICATION FAILED" in shown.out
+    assert shown.err.startswith("suitcheck: The audit trail fails verification"), shown.err
+    assert shown.err.count("\n") == 1

@@ -195,10 +195,11 @@ def _check_export_targets(out: Path) -> None:
     the export's place (`--out .`, which has no name to put the manifest's beside: "unexpected
     error") or a folder that does not exist is bad input, as for every file suitcheck writes."""
     files.check_target(out)
-    if out.expanduser().is_dir():
-        raise InvalidInput(f"{out.expanduser().resolve()} is a folder; give a file name.")
-    if not out.expanduser().absolute().parent.is_dir():
-        raise InvalidInput(f"The folder {out.expanduser().absolute().parent} does not exist.")
+    out = out.expanduser().absolute()
+    if out.is_dir():
+        raise InvalidInput(f"{out} is a folder; give a file name.")
+    if not out.parent.is_dir():
+        raise InvalidInput(f"The folder {out.parent} does not exist.")
     manifest = out.with_name(out.name + MANIFEST_SUFFIX)
     files.check_target(manifest)
     if manifest.is_dir():

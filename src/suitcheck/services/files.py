@@ -82,22 +82,23 @@ def _is_log(real: Path) -> bool:
     return False
 
 
-def read_saved_text(path: Path, what: str) -> str:
-    """The text of a file a spreadsheet or a script saved (a batch's pairs), read whole (a
-    pipe too: `--batch <(make-pairs)`) and decoded as report, subject and client files are:
-    UTF-8 with or without a BOM, GBK (Excel's "CSV" on a Chinese Windows), UTF-16 ("Unicode
-    text"); a file holding a NUL is binary. Refused in one sentence: "{path} cannot be read
-    as {what}: ..."."""
+def read_pairs_text(path: Path) -> str:
+    """The text of a batch's pairs file, read whole (a pipe too: `--batch <(make-pairs)`)
+    and decoded as report, subject and client files are: UTF-8 with or without a BOM, GBK
+    (Excel's "CSV" on a Chinese Windows), UTF-16 ("Unicode text"); a file holding a NUL is
+    binary. Refused in one sentence."""
     try:
         data = path.read_bytes()
     except FileNotFoundError as exc:
         raise InvalidInput(f"{path} does not exist.") from exc
     except OSError as exc:
-        raise InvalidInput(f"{path} cannot be read as {what}: {exc.strerror or type(exc).__name__}.") from exc
+        reason = f"{exc.strerror or type(exc).__name__}."
+        raise InvalidInput(f"{path} cannot be read as a CSV file of client,report pairs: {reason}") from exc
     try:
         text, _ = decode_text(data)
     except IngestError as exc:
-        raise InvalidInput(f"{path} cannot be read as {what}: {exc}") from exc
+        reason = str(exc)
+        raise InvalidInput(f"{path} cannot be read as a CSV file of client,report pairs: {reason}") from exc
     return text
 
 

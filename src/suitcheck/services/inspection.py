@@ -67,6 +67,18 @@ class InspectionResult:
             "audit_id": self.audit_id,
         }
 
+    @property
+    def warning(self) -> str | None:
+        """What its maker is told when the trail failed verification as it was made (the PDF
+        says so, written for investigation), as `export_warning` tells an export's; else None."""
+        if self.data.verification_ok is not False:
+            return None
+        problem = self.data.verification.get("problem") or "no reason recorded"
+        return (
+            f"The audit trail fails verification ({problem}). The self-inspection report was written for "
+            "investigation and says so. Run `suitcheck audit verify` and report it to compliance."
+        )
+
 
 def _no_account(investor_id: int | None) -> str:
     """An override whose client row is gone from the store (only SQL outside suitcheck

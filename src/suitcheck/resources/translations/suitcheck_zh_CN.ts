@@ -2798,6 +2798,10 @@ Store: {store}</source>
         <translation>审计链未通过验证（{problem}）。导出文件已写出，供调查使用，其签名清单也注明了这一点：该文件不会通过验证。请运行 `suitcheck audit verify` 并报告合规部门。</translation>
     </message>
     <message>
+        <source>The audit trail fails verification ({problem}). The self-inspection report was written for investigation and says so. Run `suitcheck audit verify` and report it to compliance.</source>
+        <translation>审计链未通过验证（{problem}）。自查报告已写出，供调查使用，报告中也注明了这一点。请运行 `suitcheck audit verify` 并报告合规部门。</translation>
+    </message>
+    <message>
         <source>Unknown export format &apos;{fmt}&apos;; use csv, xlsx or jsonl.</source>
         <translation>未知的导出格式“{fmt}”；请使用 csv、xlsx 或 jsonl。</translation>
     </message>
@@ -2840,6 +2844,14 @@ Store: {store}</source>
     <message>
         <source>The folder {out_parent} does not exist.</source>
         <translation>文件夹 {out_parent} 不存在。</translation>
+    </message>
+    <message>
+        <source>{path} does not exist.</source>
+        <translation>{path} 不存在。</translation>
+    </message>
+    <message>
+        <source>{path} cannot be read as a CSV file of client,report pairs: {reason}</source>
+        <translation>无法将 {path} 读作&quot;客户,报告&quot;配对的 CSV 文件：{reason}</translation>
     </message>
     <message>
         <source>Cannot write to {out_parent}: permission denied.</source>
