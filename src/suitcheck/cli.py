@@ -31,6 +31,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls, json_escape_controls
 from suitcheck.logs import setup_logging
 from suitcheck.services import Actor, Services, StoreError, local_store_file, open_services
+from suitcheck.services.access import CheckResult
 from suitcheck.services.audit_log import (
     AuditFilter,
     ExportVerification,
@@ -1006,6 +1007,35 @@ class _Results:
         if self._tmp is not None:
             self._tmp.unlink(missing_ok=True)
 
+    def cut_short(self) -> str:
+        """Where a batch interrupted at once (a second Ctrl+C) stopped: the file cut back to
+        its whole results; the pair under way may be recorded, and its result is not there."""
+        if not self._stream:
+            with contextlib.suppress(OSError):
+                os.ftruncate(self.handle.fileno(), self._length)
+        done = self.written
+        if done >= len(self.pairs):
+            return f"The results of all {done} pairs are in {self.target}, each check among them recorded."
+        rest = len(self.pairs) - done - 1
+        before = (
+            "nothing was written there"
+            if not done
+            else "the result of the 1 pair before it is there, its check recorded"
+            if done == 1
+            else f"the results of the {done} pairs before it are there, each check among them recorded"
+        )
+        after = (
+            "it was the last pair."
+            if not rest
+            else "the pair after it was not checked."
+            if rest == 1
+            else f"the {rest} pairs after it were not checked."
+        )
+        return (
+            f"The batch stopped at line {self.pairs[done][0]}, whose check may be recorded (look in the audit "
+            f"trail) but is not in {self.target}: {before}; {after}"
+        )
+
     def stopped(self, at: int | None = None) -> str:
         """Where a batch cut short stopped (pair `at`, by default the next one to write)."""
         at = self.written if at is None else at
@@ -1028,6 +1058,18 @@ class _Results:
             f"it are in {self.target}, each check among them recorded; the {len(self.pairs) - at} pairs from "
             "that line on were not checked."
         )
+
+
+def _batch_record(
+    line: int, client: str, report: str, result: CheckResult | ServiceError, counts: dict[str, int]
+) -> dict[str, Any]:
+    """A pair's line in the results file, counted in `counts`."""
+    if isinstance(result, ServiceError):
+        counts["error"] += 1
+        # As typed, unless it is an ID number (masked, as the error's sentence masks it).
+        return {"line": line, "investor": shown_ref(client), "report": report, "error": str(result)}
+    counts[result.decision.outcome] += 1
+    return {"line": line, **result.to_dict()}
 
 
 def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> int:
@@ -1053,24 +1095,19 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
                     results.unknown = True
                     checks.close()
                     raise result
-                if isinstance(result, ServiceError):
-                    # As typed, unless it is an ID number (masked, as the error's sentence masks it).
-                    record: dict[str, Any] = {
-                        "line": line,
-                        "investor": shown_ref(client),
-                        "report": report,
-                        "error": str(result),
-                    }
-                    counts["error"] += 1
-                else:
-                    record = {"line": line, **result.to_dict()}
-                    counts[result.decision.outcome] += 1
+                record = _batch_record(line, client, report, result, counts)
                 results.write(record, recorded=not isinstance(result, ServiceError))
                 if stop.signal is not None and results.written < len(pairs):
                     checks.close()
                     print(f"suitcheck: interrupted. {results.stopped()}", file=sys.stderr)
                     return 128 + stop.signal
             results.finish()
+        except KeyboardInterrupt:
+            # A second Ctrl+C: at once, maybe between a check's commit and its result. Said
+            # so, with where the batch stopped ("interrupted." alone left a results file
+            # short of a recorded check without a word).
+            print(f"suitcheck: interrupted at once. {results.cut_short()}", file=sys.stderr)
+            return 128 + (stop.signal or signal.SIGINT)
         except _WriteFailed:
             raise
         except (ServiceError, StoreError) as exc:

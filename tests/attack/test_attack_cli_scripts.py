@@ -39,16 +39,25 @@ that writes a file says the same with exit 2 (bad input), as the README's exit c
 Was BROKE (7): `inspection` over a trail that fails verification wrote its PDF (which says
 so) and exited 0: a scheduled monthly self-inspection never told anyone. It exits 4 with
 the sentence on stderr, as `audit export` of such a trail does.
+
+Was BROKE (8): a second Ctrl+C during `check --batch` (the first ends it after the check
+under way) that came after a check was recorded and before its result was written ended
+the batch with "suitcheck: interrupted." alone: the results file lacked a recorded check
+and nothing said so, nor where the batch stopped. It now says which line's check may be
+recorded without its result, and the file holds whole results only.
 """
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
 from contextlib import closing
 from pathlib import Path
 
 import pytest
 
+from suitcheck import cli
 from suitcheck.cli import _read_pairs, main
 from suitcheck.domain.decision import Outcome
 from suitcheck.domain.levels import RiskProfile
@@ -212,3 +221,38 @@ def test_a_self_inspection_of_a_trail_that_fails_verification_exits_4(
     assert "CHAIN VERIFICATION FAILED" in shown.out
     assert shown.err.startswith("suitcheck: The audit trail fails verification"), shown.err
     assert shown.err.count("\n") == 1
+
+
+def test_a_second_ctrl_c_between_a_check_and_its_result_says_so(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    report = import_text_report(sqlite_services, compliance, tmp_path, level="中风险")
+    add_client(sqlite_services, compliance, "880099", RiskProfile.C3)
+    pairs, out = tmp_path / "pairs.csv", tmp_path / "results.jsonl"
+    pairs.write_text(f"880099,{report}\n" * 4, encoding="utf-8")
+    real = cli._Results.write
+
+    def write(self: cli._Results, record: dict[str, object], recorded: bool | None) -> None:
+        if self.written == 1:  # the second check is recorded; Ctrl+C twice before its result
+            os.kill(os.getpid(), signal.SIGINT)
+            os.kill(os.getpid(), signal.SIGINT)
+        real(self, record, recorded)
+
+    monkeypatch.setattr(cli._Results, "write", write)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    code = main(["check", "--batch", str(pairs), "--out", str(out), "--user", "t-compliance", "--db", sqlite_target])
+    err = capsys.readouterr().err
+    assert code == 130
+    with closing(sqlite3.connect(sqlite_target)) as conn:
+        assert conn.execute("SELECT count(*) FROM audit_entry WHERE action = 'check'").fetchone()[0] == 2
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1  # one result written
+    assert err == (
+        "suitcheck: interrupted at once. The batch stopped at line 2, whose check may be recorded (look in the "
+        f"audit trail) but is not in {out}: the result of the 1 pair before it is there, its check recorded; "
+        "the 2 pairs after it were not checked.\n"
+    )
