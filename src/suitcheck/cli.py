@@ -68,9 +68,31 @@ class Output:
         characters or bidi overrides: escaped here, so none reaches the terminal raw. In
         JSON they become \\u escapes, which every parser reads back as the same text."""
         if self.json:
-            print(json_escape_controls(_json(data, indent=None if isinstance(data, list) else 2)))
+            _stdout(json_escape_controls(_json(data, indent=None if isinstance(data, list) else 2)) + "\n", flush=True)
         else:
-            print(escape_controls(text() if callable(text) else text, keep="\n"))
+            _stdout(escape_controls(text() if callable(text) else text, keep="\n") + "\n", flush=True)
+
+
+class _OutputFailed(ServiceError):
+    """stdout could not take the output: a redirection onto a full disk, an I/O error."""
+
+
+def _stdout(text: str, *, flush: bool) -> None:
+    """`text` written to stdout (`flush`: and flushed, so that a failure is met here, not in
+    the exit's flush). An OSError was an "unexpected error" with a traceback in the log
+    (`--version`: a raw traceback): now one sentence (_OutputFailed), and stdout is pointed
+    at /dev/null so that the exit's flush fails no more. A reader gone (BrokenPipeError) is
+    main's (_reader_gone)."""
+    try:
+        sys.stdout.write(text)
+        if flush:
+            sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        with contextlib.suppress(AttributeError, ValueError, OSError):  # no descriptor: nothing to point elsewhere
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise _OutputFailed(f"Cannot write the output: {exc.strerror or exc}.") from exc
 
 
 # -- helpers -----------------------------------------------------------------------------
@@ -485,7 +507,8 @@ def _investor_import(services: Services, actor: Actor, args: argparse.Namespace,
             diff.append(d)
         else:
             text = _change_text(d["changes"], d["kind"] == "new")
-            print(escape_controls(f"{d['kind']:<8} row {d['row']:<7} {d['account']} {d['name']}: {text}"))
+            line = escape_controls(f"{d['kind']:<8} row {d['row']:<7} {d['account']} {d['name']}: {text}")
+            _stdout(line + "\n", flush=False)
 
     # Ctrl+C (or SIGTERM) cancels the import, one transaction, so that nothing is changed;
     # once it commits, it is done and shown as done. A second Ctrl+C stops at once.
@@ -1423,7 +1446,7 @@ class _ReplayPrinter:
         self.open = False  # the JSON document is begun and not yet closed
 
     def _write(self, text: str) -> None:
-        sys.stdout.write(json_escape_controls(text) if self.json else escape_controls(text, keep="\n"))
+        _stdout(json_escape_controls(text) if self.json else escape_controls(text, keep="\n"), flush=False)
 
     def verified(self, result: VerifyResult) -> None:
         self.open = self.json
@@ -1448,13 +1471,14 @@ class _ReplayPrinter:
                 ("\n  " if self.written else "")
                 + f'],\n  "ok": {json.dumps(report.ok)},\n  "counts": {json.dumps(counts)}\n}}\n'
             )
-            return
-        if not self.written:
-            self._write("No decision was recorded in that period.\n")
-        self._write(
-            f"{counts['reproduced']} reproduced, {counts['differs']} differ, "
-            f"{counts['not-a-decision']} not a decision, {counts['cannot-be-replayed']} cannot be replayed.\n"
-        )
+        else:
+            if not self.written:
+                self._write("No decision was recorded in that period.\n")
+            self._write(
+                f"{counts['reproduced']} reproduced, {counts['differs']} differ, "
+                f"{counts['not-a-decision']} not a decision, {counts['cannot-be-replayed']} cannot be replayed.\n"
+            )
+        _stdout("", flush=True)  # a stdout that cannot take the end is said here, not at the exit
 
     def stopped(self) -> None:
         """A replay stopped after its document was begun (Ctrl+C, SIGTERM, the store failing
@@ -1464,7 +1488,7 @@ class _ReplayPrinter:
         if not self.open:
             return
         self.open = False
-        with contextlib.suppress(OSError):  # a reader gone (BrokenPipeError) gets nothing more
+        with contextlib.suppress(OSError, _OutputFailed):  # a reader gone, a full disk: nothing more
             self._write(
                 ("\n  " if self.written else "")
                 + f'],\n  "ok": false,\n  "stopped": true,\n  "counts": {json.dumps(self.tally.counts)}\n}}\n'
@@ -2016,6 +2040,17 @@ def _reader_gone() -> int:
     return 128 + 13  # as a shell reports a process ended by SIGPIPE
 
 
+def _print_version() -> int:
+    try:
+        _stdout(version_text() + "\n", flush=True)
+    except BrokenPipeError:
+        return _reader_gone()
+    except _OutputFailed as exc:
+        print(f"suitcheck: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     _closed_streams_to_devnull()
     _escape_what_stdout_cannot_show()
@@ -2026,11 +2061,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     args = parser.parse_args(argv)
     if args.version:
-        try:
-            print(version_text(), flush=True)
-        except BrokenPipeError:
-            return _reader_gone()
-        return EXIT_OK
+        return _print_version()
     logfile = setup_logging()
     opened: list[Services] = []
     # SIGTERM (a scheduler's timeout, a shutdown) is taken as Ctrl+C is, by every command

@@ -45,13 +45,21 @@ under way) that came after a check was recorded and before its result was writte
 the batch with "suitcheck: interrupted." alone: the results file lacked a recorded check
 and nothing said so, nor where the batch stopped. It now says which line's check may be
 recorded without its result, and the file holds whole results only.
+
+Was BROKE (9): output redirected onto a full disk (`suitcheck report list > out.txt`, a
+scheduler's log on a full /var) ended in "unexpected error (OSError)" with a traceback in
+the log, and `--version` in a raw traceback. It is one sentence saying the output could
+not be written, exit 1.
 """
 
 from __future__ import annotations
 
+import errno
+import io
 import os
 import signal
 import sqlite3
+import sys
 from contextlib import closing
 from pathlib import Path
 
@@ -256,3 +264,37 @@ def test_a_second_ctrl_c_between_a_check_and_its_result_says_so(
         f"audit trail) but is not in {out}: the result of the 1 pair before it is there, its check recorded; "
         "the 2 pairs after it were not checked.\n"
     )
+
+
+class _FullDisk(io.StringIO):
+    """stdout redirected to a file on a full disk."""
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    def flush(self) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+
+def test_an_output_the_disk_has_no_room_for_is_one_sentence(
+    sqlite_target: str,
+    sqlite_services: Services,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    user = ["--user", "t-compliance", "--db", sqlite_target]
+    for argv in (
+        ["report", "list", *user],
+        ["--json", "investor", "list", *user],
+        ["audit", "replay", "--since", "2026-01-01", *user],
+        ["--version"],
+    ):
+        capsys.readouterr()
+        with monkeypatch.context() as full:
+            full.setattr(sys, "stdout", _FullDisk())
+            code = main(argv)
+        err = capsys.readouterr().err
+        assert code == 1, argv
+        assert err == "suitcheck: Cannot write the output: No space left on device.\n", (argv, err)
