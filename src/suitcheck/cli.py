@@ -956,6 +956,15 @@ class _WriteFailed(ServiceError):
     """The results file could not be written; the sentence says what the file holds."""
 
 
+def _is_stdout(path: Path) -> bool:
+    """Whether `path` names the file this process's stdout is (/dev/stdout, /proc/self/fd/1)."""
+    try:
+        mine, named = os.fstat(sys.stdout.fileno()), os.stat(path)
+    except (OSError, ValueError, AttributeError):  # nothing there; or no stdout descriptor (a test's stream)
+        return False
+    return (mine.st_dev, mine.st_ino) == (named.st_dev, named.st_ino)
+
+
 class _Results:
     """The results file of a batch. Written beside the target and put in its place with
     the first result, so that a batch refused before it checked anything (a store that
@@ -970,12 +979,18 @@ class _Results:
         self.written = 0
         self.unknown = False  # the last result written is a check whose commit lost its connection
         self._tmp: Path | None = None
-        self._stream = target.exists() and not stat.S_ISREG(target.stat().st_mode)
+        # The process's own stdout (`--out /dev/stdout`), whatever it is (a pipe, a terminal,
+        # a file the shell redirected it to): written to as it is, never replaced by a file
+        # made beside the link (nothing reached stdout; as root, /dev/stdout was replaced).
+        self.to_stdout = _is_stdout(target)
+        self._stream = self.to_stdout or (target.exists() and not stat.S_ISREG(target.stat().st_mode))
         # Unbuffered: a result the disk had no room for is not held back to be written
         # later (at close, after the file was cut back to its whole results).
         self._length = 0  # the bytes of the results written whole
         try:
-            if self._stream:
+            if self.to_stdout:
+                self.handle = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
+            elif self._stream:
                 self.handle = target.open("wb", buffering=0)
             else:
                 fd, name = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)  # 0600
@@ -1140,13 +1155,24 @@ def _check_batch(services: Services, args: argparse.Namespace, out: Output) -> i
             if results.written:
                 exc.args = (f"{_full_stop(str(exc))} {results.stopped()}",)
             raise
+    return _batch_done(out, results, counts)
+
+
+def _batch_done(out: Output, results: _Results, counts: dict[str, int]) -> int:
+    """A batch's summary, and its exit status."""
+    target = results.target
     total = sum(counts.values())
-    out.emit(
-        {"checks": total, **counts, "out": str(target)},
+    summary = (
         f"{total} checks: {counts[Outcome.ALLOW]} allowed, {counts[Outcome.BLOCK]} blocked, "
         f"{counts[Outcome.ALLOW_AFTER_WARNING]} allowed after a warning, {counts['error']} not checked; "
-        f"results in {target}",
+        f"results in {target}"
     )
+    if results.to_stdout:
+        # stdout carries the results, one JSON document a line: the summary (a line of text,
+        # or a document over several lines) broke a reader of them at the last.
+        print(summary, file=sys.stderr)
+    else:
+        out.emit({"checks": total, **counts, "out": str(target)}, summary)
     return EXIT_OK if counts["error"] == 0 else EXIT_ERROR
 
 

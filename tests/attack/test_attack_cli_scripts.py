@@ -50,12 +50,20 @@ Was BROKE (9): output redirected onto a full disk (`suitcheck report list > out.
 scheduler's log on a full /var) ended in "unexpected error (OSError)" with a traceback in
 the log, and `--version` in a raw traceback. It is one sentence saying the output could
 not be written, exit 1.
+
+Was BROKE (10): `check --batch PAIRS --out /dev/stdout | jq .decision` got the summary
+line ("3 checks: ...", or with --json a pretty-printed document) after the results, so a
+reader of JSON lines failed on the last; and with stdout redirected to a file (`--out
+/dev/stdout > results.jsonl`) the results file was made beside the link and put in its
+place: nothing reached stdout, and as root /dev/stdout itself was replaced. Results meant
+for stdout are written to it as it is, and the summary goes to stderr.
 """
 
 from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import signal
 import sqlite3
@@ -298,3 +306,27 @@ def test_an_output_the_disk_has_no_room_for_is_one_sentence(
         err = capsys.readouterr().err
         assert code == 1, argv
         assert err == "suitcheck: Cannot write the output: No space left on device.\n", (argv, err)
+
+
+@pytest.mark.parametrize("as_json", [False, True], ids=["text", "json"])
+def test_batch_results_on_stdout_are_json_lines_only(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capfd: pytest.CaptureFixture[str],
+    as_json: bool,
+) -> None:
+    staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("client,report\n880001,1\n880002,2\n", encoding="utf-8")  # no such clients: 2 results
+    stdout = tmp_path / "stdout"  # as /dev/stdout is: a link to the process's descriptor 1
+    stdout.symlink_to(f"/proc/self/fd/{sys.stdout.fileno()}")
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    argv = ["check", "--batch", str(pairs), "--out", str(stdout), "--user", "t-compliance", "--db", sqlite_target]
+    code = main(["--json", *argv] if as_json else argv)
+    shown = capfd.readouterr()
+    assert code == 1  # two pairs not checked
+    assert stdout.is_symlink()
+    assert [json.loads(line)["line"] for line in shown.out.splitlines()] == [2, 3]
+    assert "2 checks:" in shown.err
