@@ -57,6 +57,12 @@ reader of JSON lines failed on the last; and with stdout redirected to a file (`
 /dev/stdout > results.jsonl`) the results file was made beside the link and put in its
 place: nothing reached stdout, and as root /dev/stdout itself was replaced. Results meant
 for stdout are written to it as it is, and the summary goes to stderr.
+
+Was BROKE (11): a list, export or PDF written to `--out /dev/stdout` with stdout
+redirected to a file (`suitcheck reminders --out /dev/stdout > list.csv`) was made beside
+the link and renamed over it: as root (a container's scheduled job) /dev/stdout itself
+was replaced by the list, as a user it failed to write in /dev. It is refused, as
+/dev/stdout on a pipe is: such a file is recorded with its hash, and stdout is no file.
 """
 
 from __future__ import annotations
@@ -330,3 +336,16 @@ def test_batch_results_on_stdout_are_json_lines_only(
     assert stdout.is_symlink()
     assert [json.loads(line)["line"] for line in shown.out.splitlines()] == [2, 3]
     assert "2 checks:" in shown.err
+
+
+def test_a_list_to_this_process_stdout_is_refused_and_the_link_kept(
+    sqlite_services: Services, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    stdout = tmp_path / "stdout"  # as /dev/stdout is, with stdout redirected to a file
+    stdout.symlink_to(f"/proc/self/fd/{sys.stdout.fileno()}")
+    with pytest.raises(InvalidInput) as refused:
+        sqlite_services.reminders.write(compliance, stdout)
+    assert "standard output" in str(refused.value)
+    assert stdout.is_symlink()
+    assert capfd.readouterr().out == ""

@@ -559,6 +559,7 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "Unknown decision '{decision}'; use allow, block or allow-after-warning."),
     QT_TRANSLATE_NOOP("Messages", "Unknown audit action '{action}'."),
     QT_TRANSLATE_NOOP("Messages", "{out} is a folder; give a file name."),
+    QT_TRANSLATE_NOOP("Messages", "{out} is this program's standard output (or input or error); give a file name."),
     QT_TRANSLATE_NOOP(
         "Messages",
         "{manifest} is a folder, and the export's manifest is written there; nothing was written. Give another name.",

@@ -102,6 +102,20 @@ def read_pairs_text(path: Path) -> str:
     return text
 
 
+def _standard_stream(out: Path) -> bool:
+    """Whether `out` names the file one of this process's standard streams is."""
+    try:
+        named = os.stat(out)
+    except OSError:
+        return False
+    for fd in (0, 1, 2):
+        with contextlib.suppress(OSError):  # closed
+            stream = os.fstat(fd)
+            if (stream.st_dev, stream.st_ino) == (named.st_dev, named.st_ino):
+                return True
+    return False
+
+
 def check_target(out: Path, *, sources: tuple[Path, ...] = (), streams: bool = False) -> None:
     """Refuse, before anything is read, decided or recorded, a file to write that is one of
     suitcheck's own (the store, its WAL, the audit key: a list written there would replace
@@ -128,6 +142,10 @@ def check_target(out: Path, *, sources: tuple[Path, ...] = (), streams: bool = F
         return  # nothing there yet (or nothing we may look at: the write will say why)
     if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):  # a folder has its own sentence where it is written
         raise InvalidInput(f"{out} is not a plain file (a device, a pipe or a socket); give a file name.")
+    if _standard_stream(out):
+        # /dev/stdout with stdout redirected to a file resolves to that file: the document
+        # was made beside the link and renamed over it (as root, /dev/stdout was replaced).
+        raise InvalidInput(f"{out} is this program's standard output (or input or error); give a file name.")
 
 
 @contextlib.contextmanager

@@ -2818,6 +2818,10 @@ Store: {store}</source>
         <translation>{out} 是文件夹；请给出文件名。</translation>
     </message>
     <message>
+        <source>{out} is this program&apos;s standard output (or input or error); give a file name.</source>
+        <translation>{out} 是本程序的标准输出（或标准输入、标准错误），不是文件；请给出文件名。</translation>
+    </message>
+    <message>
         <source>{manifest} is a folder, and the export&apos;s manifest is written there; nothing was written. Give another name.</source>
         <translation>{manifest} 是一个文件夹，而导出的清单文件要写在那里；未写入任何内容。请另选文件名。</translation>
     </message>
