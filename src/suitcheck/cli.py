@@ -2113,7 +2113,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 128 + (signal.SIGTERM if isinstance(exc, _Terminated) else signal.SIGINT)
     except Exception as exc:
         log.exception("unexpected error in %s", args.command)
-        print(f"suitcheck: unexpected error ({type(exc).__name__}); details are in {logfile}.", file=sys.stderr)
+        where = f"details are in {logfile}" if logfile else "no log file could be written for its details"
+        print(f"suitcheck: unexpected error ({type(exc).__name__}); {where}.", file=sys.stderr)
         return EXIT_ERROR
     finally:
         for services in opened:

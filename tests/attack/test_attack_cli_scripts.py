@@ -63,6 +63,9 @@ redirected to a file (`suitcheck reminders --out /dev/stdout > list.csv`) was ma
 the link and renamed over it: as root (a container's scheduled job) /dev/stdout itself
 was replaced by the list, as a user it failed to write in /dev. It is refused, as
 /dev/stdout on a pipe is: such a file is recorded with its hash, and stdout is no file.
+
+Was BROKE (12): with no log file to write (a log folder that cannot be made: a read-only
+home, a full disk), an unexpected error said "details are in None."
 """
 
 from __future__ import annotations
@@ -349,3 +352,25 @@ def test_a_list_to_this_process_stdout_is_refused_and_the_link_kept(
     assert "standard output" in str(refused.value)
     assert stdout.is_symlink()
     assert capfd.readouterr().out == ""
+
+
+def test_an_unexpected_error_without_a_log_file_says_so(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("", encoding="utf-8")
+    monkeypatch.setenv("SUITCHECK_LOG_DIR", str(blocked / "log"))  # no folder can be made under a file
+
+    def broken(*_args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setitem(cli.COMMANDS, "report", broken)
+    code = main(["report", "list", "--db", sqlite_target])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "None" not in err, err
+    assert err == "suitcheck: unexpected error (RuntimeError); no log file could be written for its details.\n"
