@@ -1170,7 +1170,7 @@ def _batch_done(out: Output, results: _Results, counts: dict[str, int]) -> int:
     if results.to_stdout:
         # stdout carries the results, one JSON document a line: the summary (a line of text,
         # or a document over several lines) broke a reader of them at the last.
-        print(summary, file=sys.stderr)
+        print(escape_controls(summary), file=sys.stderr)
     else:
         out.emit({"checks": total, **counts, "out": str(target)}, summary)
     return EXIT_OK if counts["error"] == 0 else EXIT_ERROR
@@ -1376,7 +1376,7 @@ def _settle(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         if out.json or not sys.stdin.isatty():
             out.emit(preview.to_dict(), lambda: _settlement_lines(preview))
             raise InvalidInput("Nothing was settled: add --yes to settle the record shown (no terminal to ask in).")
-        print(escape_controls(_settlement_lines(preview), keep="\n"))
+        _stdout(escape_controls(_settlement_lines(preview), keep="\n") + "\n", flush=True)
         try:
             answer = input("Settle this record, recording the reason in the audit trail? Type yes to settle: ")
         except EOFError:  # Ctrl+D: no answer is no
