@@ -987,6 +987,7 @@ class _Results:
         # Unbuffered: a result the disk had no room for is not held back to be written
         # later (at close, after the file was cut back to its whole results).
         self._length = 0  # the bytes of the results written whole
+        self._entries: list[int] = []  # the audit entries of the checks whose results are written
         try:
             if self.to_stdout:
                 self.handle = os.fdopen(os.dup(sys.stdout.fileno()), "wb", buffering=0)
@@ -1003,6 +1004,9 @@ class _Results:
         """`recorded`: the check is in the trail (True), not (False), or may be (None)."""
         result = (json.dumps(record, ensure_ascii=False) + "\n").encode("utf-8")
         data = memoryview(result)
+        entry = record.get("audit_id") if recorded else None
+        if self._replaced():
+            raise _WriteFailed(self._gone(self._unwritten(recorded, entry)))
         try:
             while data:  # a write may take part of it (a full disk takes what room is left)
                 data = data[self.handle.write(data) or 0 :]
@@ -1026,6 +1030,64 @@ class _Results:
             ) from exc
         self.written += 1
         self._length += len(result)
+        if isinstance(entry, int):
+            self._entries.append(entry)
+
+    def _replaced(self) -> bool:
+        """Whether the file this batch put in the target's place is no longer there: another
+        program (another batch given the same --out, a scheduled run still going when the
+        next starts) put its own there, or removed it. This batch's results then went into a
+        file nobody will find, while it said "results in" the target."""
+        if self._stream or self._tmp is not None:
+            return False
+        try:
+            named, mine = os.stat(self.target), os.fstat(self.handle.fileno())
+        except OSError:
+            return True
+        return (named.st_dev, named.st_ino) != (mine.st_dev, mine.st_ino)
+
+    def _unwritten(self, recorded: bool | None, entry: object) -> str:
+        """What became of the pair under way, whose result found the file gone."""
+        line = self.pairs[self.written][0]
+        if recorded is False:
+            return f"line {line} has no result"
+        if recorded and isinstance(entry, int):
+            return f"the check of line {line} is recorded (audit entry {entry}) but in no file"
+        return f"the check of line {line} may be recorded (look in the audit trail) but is in no file"
+
+    def _gone(self, unwritten: str | None) -> str:
+        """The sentence of a batch whose file was replaced or removed (_replaced)."""
+        done, entries = self.written, self._entries
+        recorded = (
+            ""
+            if not entries
+            else f", its check recorded (audit entry {entries[0]})"
+            if done == 1 and len(entries) == 1
+            else f", each check recorded (audit entries {entries[0]} to {entries[-1]})"
+            if len(entries) == done
+            else f" (the checks among them are audit entries {entries[0]} to {entries[-1]})"
+        )
+        head = (
+            f"{self.target} was replaced or removed while this batch wrote it "
+            "(by another batch given the same --out?): "
+        )
+        if unwritten is None:
+            return f"{head}the results of all {done} pairs went with it{recorded}."
+        line = self.pairs[done][0]
+        before = (
+            f"the result of the 1 pair before line {line} went with it"
+            if done == 1
+            else f"the results of the {done} pairs before line {line} went with it"
+        )
+        rest = len(self.pairs) - done - 1
+        after = (
+            "It was the last pair."
+            if not rest
+            else "The 1 pair after it was not checked."
+            if rest == 1
+            else f"The {rest} pairs after it were not checked."
+        )
+        return f"{head}{before}{recorded}, and {unwritten}. {after}"
 
     def finish(self) -> None:
         """Every pair done (or none to do): the results are in the target's place."""
@@ -1037,6 +1099,8 @@ class _Results:
                 self._tmp = None
         except OSError as exc:
             raise _WriteFailed(f"Cannot write {self.target}: {exc.strerror or exc}.") from exc
+        if self._replaced():
+            raise _WriteFailed(self._gone(None))
 
     def close(self) -> None:
         """After a failure: a file that holds no result is removed (an earlier one stays)."""

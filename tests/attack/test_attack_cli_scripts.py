@@ -66,6 +66,13 @@ was replaced by the list, as a user it failed to write in /dev. It is refused, a
 
 Was BROKE (12): with no log file to write (a log folder that cannot be made: a read-only
 home, a full disk), an unexpected error said "details are in None."
+
+Was BROKE (13): two batches given the same --out (a scheduled run still going when the
+next starts) each put their file in its place at their first result: the first one went
+on writing into a file no longer there, then said "results in X" and exited 0, though X
+held none of its results and the trail holds its checks. A batch now finds its file
+replaced (or removed) at its next result and stops, saying whose results went with it
+(their audit entries) and where it stopped.
 """
 
 from __future__ import annotations
@@ -374,3 +381,41 @@ def test_an_unexpected_error_without_a_log_file_says_so(
     assert code == 1
     assert "None" not in err, err
     assert err == "suitcheck: unexpected error (RuntimeError); no log file could be written for its details.\n"
+
+
+def test_a_batch_whose_results_file_another_batch_replaced_stops_and_says_so(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    report = import_text_report(sqlite_services, compliance, tmp_path, level="中风险")
+    add_client(sqlite_services, compliance, "880099", RiskProfile.C3)
+    pairs, out = tmp_path / "pairs.csv", tmp_path / "results.jsonl"
+    pairs.write_text(f"880099,{report}\n" * 4, encoding="utf-8")
+    real = cli._Results.write
+
+    def write(self: cli._Results, record: dict[str, object], recorded: bool | None) -> None:
+        if self.written == 2:  # the next run's first result takes the file's place
+            other = tmp_path / "other.jsonl"
+            other.write_text('{"line": 1}\n', encoding="utf-8")
+            os.replace(other, out)
+        real(self, record, recorded)
+
+    monkeypatch.setattr(cli._Results, "write", write)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    code = main(["check", "--batch", str(pairs), "--out", str(out), "--user", "t-compliance", "--db", sqlite_target])
+    err = capsys.readouterr().err
+    with closing(sqlite3.connect(sqlite_target)) as conn:
+        checks = [r[0] for r in conn.execute("SELECT seq FROM audit_entry WHERE action = 'check' ORDER BY seq")]
+    assert code == 1
+    assert len(checks) == 3  # the third check was recorded before its result found the file gone
+    assert out.read_text(encoding="utf-8") == '{"line": 1}\n'  # the other run's
+    assert err == (
+        f"suitcheck: {out} was replaced or removed while this batch wrote it (by another batch given the same "
+        f"--out?): the results of the 2 pairs before line 3 went with it, each check recorded (audit entries "
+        f"{checks[0]} to {checks[1]}), and the check of line 3 is recorded (audit entry {checks[2]}) but in no "
+        "file. The 1 pair after it was not checked.\n"
+    )
