@@ -456,3 +456,22 @@ def test_an_identity_corrected_in_sql_is_settled_only_as_suitcheck_writes_it(
         services.settle.settle(compliance, "investor", "S1", REASON, was=was)
     assert _entries(services) == before
     assert services.investors.get(compliance, "S1").record_intact is False
+
+
+def test_refused_says_who_the_desk_offers_settling_to(sqlite_services: Services) -> None:
+    """What the desk offers (SettleService.refused) is what preview and settle refuse: a
+    client's record to compliance, a report's to head-office compliance only."""
+    services = sqlite_services
+    compliance, advisor = staff(services, Role.COMPLIANCE), staff(services, Role.ADVISOR)
+    admin = staff(services, Role.ADMIN, "t-root")
+    services.branches.add(admin, "B2", "二部")
+    services.auth.create_staff(admin, "b2-compliance", "correct horse", Role.COMPLIANCE, branch="B2")
+    officer = services.auth.login("b2-compliance", "correct horse")
+    assert [services.settle.refused(compliance, k) for k in ("investor", "report")] == [None, None]
+    assert services.settle.refused(officer, "investor") is None
+    assert "only firm-wide (head-office) compliance may settle" in str(services.settle.refused(officer, "report"))
+    for actor in (advisor, admin):
+        for kind in ("investor", "report"):
+            assert f"Your role ({actor.role.value}) may not do this (settle-records)." == services.settle.refused(
+                actor, kind
+            )

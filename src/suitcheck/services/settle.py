@@ -33,7 +33,7 @@ from suitcheck.domain.clients import name_problem
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.identity import mask_id_number, shown_reference, stored_number_problem, to_18_digits
 from suitcheck.domain.levels import RiskLevel, RiskProfile
-from suitcheck.domain.roles import Permission
+from suitcheck.domain.roles import Permission, may
 from suitcheck.services.assessment_history import RECORDING
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
@@ -272,6 +272,18 @@ class SettleService:
 
     def __init__(self, ctx: ServiceContext) -> None:
         self._ctx = ctx
+
+    def refused(self, actor: Actor, kind: str) -> str | None:
+        """Why settling a record of this kind (a client or a report) would refuse `actor`
+        (as last logged in), in the sentence it would be refused with; None when it would
+        not. For a desk to offer settling only to whoever may: nothing is read or recorded
+        here, and preview and settle check again (and record a refusal)."""
+        if kind == REPORT:
+            return self._ctx.firm_wide_refused(actor, Permission.SETTLE_RECORDS, REPORT_BRANCH_REFUSAL)
+        permission = Permission.SETTLE_RECORDS
+        if not may(actor.role, permission):
+            return f"Your role ({actor.role.value}) may not do this ({permission.value})."
+        return None
 
     def preview(
         self, actor: Actor, kind: str, ref: str | int, *, was: Mapping[str, str | None] | None = None
