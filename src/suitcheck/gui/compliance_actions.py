@@ -1,5 +1,7 @@
 """The main window's actions for #12: assessing with the questionnaire, the compliance
-dashboard, the self-inspection report, and the report's context menu (distribution list).
+dashboard, the self-inspection report, and the report's context menu (distribution list);
+and settling a record changed outside suitcheck (the Compliance menu, and the context menu
+of a client or report listed with the red "record changed" mark).
 
 Kept out of main_window.py so the window only creates this and forwards retranslate()."""
 
@@ -16,11 +18,13 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.gui import dialogs
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.messages import message_text
+from suitcheck.gui.models import ObjectRole
 from suitcheck.gui.widgets import run_dialog
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportView
+from suitcheck.services.settle import CLIENT, REPORT
 
 
 class DeskWindow(Protocol):
@@ -34,6 +38,8 @@ class DeskWindow(Protocol):
     open_action: QAction
     assess_action: QAction
     audit_action: QAction
+    verify_action: QAction
+    clients_view: QTableView
 
     @property
     def reports_view(self) -> QTableView: ...
@@ -52,6 +58,8 @@ class DeskWindow(Protocol):
 
     def _change_client(self, dialog_class: Any) -> None: ...
 
+    def follow_settled(self, kind: str, record_id: int) -> None: ...
+
 
 class ComplianceActions:
     def __init__(self, window: DeskWindow) -> None:
@@ -67,6 +75,11 @@ class ComplianceActions:
         services, actor = window.services, window.actor
         self.dashboard_action.setVisible(services.dashboard.refused(actor) is None)
         self.inspection_action.setVisible(services.inspection.refused(actor) is None)
+        # Settling: offered to whoever the services let settle a client's record (compliance);
+        # a report's record, only to whoever they let settle that too (head office).
+        self.settle_action = self._insert(menu, "settleAction", self.settle, Permission.SETTLE_RECORDS)
+        self.settle_offered = {k: services.settle.refused(actor, k) is None for k in (CLIENT, REPORT)}
+        self.settle_action.setVisible(self.settle_offered[CLIENT] or self.settle_offered[REPORT])
         self.distribution_action = QAction(self.parent)
         self.distribution_action.setObjectName("distributionAction")
         self.distribution_action.triggered.connect(lambda *_: self.distribution_list())
@@ -82,6 +95,9 @@ class ComplianceActions:
         view = window.reports_view
         view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         view.customContextMenuRequested.connect(self.report_menu)
+        clients = window.clients_view
+        clients.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        clients.customContextMenuRequested.connect(self.client_menu)
         menu.menuAction().setVisible(any(a.isVisible() for a in menu.actions()))
 
     def _insert(
@@ -92,6 +108,10 @@ class ComplianceActions:
         anchor = {"assessWizardAction": self.window.assess_action, "dashboardAction": self.window.audit_action}.get(
             name
         )
+        if name == "settleAction":  # after Verify audit trail, which names the records to settle
+            entries = menu.actions()
+            after = entries.index(self.window.verify_action) + 1
+            anchor = entries[after] if after < len(entries) - 1 else None
         if anchor is not None:
             menu.removeAction(action)
             menu.insertAction(anchor, action)
@@ -104,6 +124,9 @@ class ComplianceActions:
         self.dashboard_action.setText(QCoreApplication.translate("MainWindow", "Compliance dashboard…"))
         self.inspection_action.setText(QCoreApplication.translate("MainWindow", "Self-inspection report (PDF)…"))
         self.distribution_action.setText(QCoreApplication.translate("MainWindow", "Distribution list (XLSX)…"))
+        self.settle_action.setText(
+            QCoreApplication.translate("MainWindow", "Settle a record changed outside suitcheck…")
+        )
 
     # -- the actions ----------------------------------------------------------------------
     def assess(self) -> None:
@@ -127,12 +150,55 @@ class ComplianceActions:
         run_dialog(dialogs.InspectionDialog(self.window.services, self.window.actor, self.parent))
 
     def report_menu(self, position: QPoint) -> None:
-        if self.window.report is None or not self.distribution_action.isVisible():
-            return
-        menu = QMenu(self.window.reports_view)
+        menu = self.report_menu_at(position)
+        if menu is not None:
+            menu.exec(self.window.reports_view.viewport().mapToGlobal(position))
+            menu.deleteLater()
+
+    def report_menu_at(self, position: QPoint) -> QMenu | None:
+        """The report list's context menu at `position` (None when it would be empty): the
+        distribution list of the selected report, and settling the report under the pointer
+        where it shows the red mark."""
+        view = self.window.reports_view
+        menu = QMenu(view)
         menu.setObjectName("reportContextMenu")
-        menu.addAction(self.distribution_action)
-        menu.exec(self.window.reports_view.viewport().mapToGlobal(position))
+        if self.window.report is not None and self.distribution_action.isVisible():
+            menu.addAction(self.distribution_action)
+        report = _row_at(view, position)
+        if isinstance(report, ReportView) and not report.record_intact and self.settle_offered[REPORT]:
+            self._settle_entry(menu, REPORT, str(report.id))
+        return _unless_empty(menu)
+
+    def client_menu(self, position: QPoint) -> None:
+        menu = self.client_menu_at(position)
+        if menu is not None:
+            menu.exec(self.window.clients_view.viewport().mapToGlobal(position))
+            menu.deleteLater()
+
+    def client_menu_at(self, position: QPoint) -> QMenu | None:
+        """The client list's context menu at `position`: settling the client under the
+        pointer where it shows the red mark (None: nothing to offer)."""
+        view = self.window.clients_view
+        menu = QMenu(view)
+        menu.setObjectName("clientContextMenu")
+        client = _row_at(view, position)
+        if isinstance(client, InvestorView) and not client.record_intact and self.settle_offered[CLIENT]:
+            self._settle_entry(menu, CLIENT, client.account)
+        return _unless_empty(menu)
+
+    def _settle_entry(self, menu: QMenu, kind: str, ref: str) -> None:
+        action = menu.addAction(QCoreApplication.translate("MainWindow", "Settle this record…"))
+        action.setObjectName("settleRecordAction")
+        action.triggered.connect(lambda *_: self.settle(kind, ref))
+
+    def settle(self, kind: str | None = None, ref: str | None = None) -> None:
+        """The settle dialog (for the record named, or one the officer names); once a record
+        is settled, the desk's lists and decision follow it."""
+        dialog = dialogs.SettleDialog(self.window.services, self.window.actor, self.parent, kind=kind, ref=ref)
+        run_dialog(dialog)
+        settled = dialog.settled
+        if settled is not None:
+            self.window.follow_settled(settled.kind, settled.record_id)
 
     def distribution_list(self) -> None:
         report = self.window.report
@@ -141,3 +207,16 @@ class ComplianceActions:
             self.window.statusBar().showMessage(message, 4000)
             return
         run_dialog(dialogs.DistributionDialog(self.window.services, self.window.actor, report, self.parent))
+
+
+def _row_at(view: QTableView, position: QPoint) -> object:
+    """The object of the list's row under `position` (ObjectRole), or None."""
+    index = view.indexAt(position)
+    return index.data(ObjectRole) if index.isValid() else None
+
+
+def _unless_empty(menu: QMenu) -> QMenu | None:
+    if menu.isEmpty():
+        menu.deleteLater()
+        return None
+    return menu

@@ -51,6 +51,7 @@ from suitcheck.services.branches import BranchView
 from suitcheck.services.errors import DecisionRefuses, ServiceError
 from suitcheck.services.investors import InvestorView
 from suitcheck.services.reports import ReportFilter, ReportView
+from suitcheck.services.settle import CLIENT
 
 if TYPE_CHECKING:
     from suitcheck.gui.pdf_view import PdfPages
@@ -1407,6 +1408,38 @@ class MainWindow(QMainWindow):
             return
         if self.report is not None:
             self.check()
+
+    def follow_settled(self, kind: str, record_id: int) -> None:
+        """A client's or report's record was settled at this desk (compliance_actions): its
+        row in the lists is read again (the red mark goes), and where that client or report
+        is on screen the card follows and the pair is decided again (nothing stood for it
+        while its record was changed: every check blocked). Off the GUI thread."""
+        if self.session_over:
+            return
+        if kind == CLIENT:
+            if self.reminders is not None:
+                self.reminders.follow()  # they mark such a client too
+            self.runner.start(
+                Job(self.services.investors.get, self.actor, record_id), self._settled_client, self._error
+            )
+        else:
+            self.runner.start(Job(self.services.reports.get, self.actor, record_id), self._settled_report, self._error)
+
+    def _settled_client(self, fresh: InvestorView) -> None:
+        if self.session_over:
+            return
+        self.client_model.update_client(fresh)
+        if self.client is not None and self.client.id == fresh.id:
+            self.client_pane.set_client(fresh)  # the card; the column previewed, the pair checked again
+
+    def _settled_report(self, fresh: ReportView) -> None:
+        if self.session_over:
+            return
+        self.report_model.update_report(fresh)
+        if self.report is not None and self.report.id == fresh.id:
+            self.report_pane.set_report(fresh)  # the pair on screen is checked again
+        elif self.client is not None:
+            self._refresh_verdicts(reset=True)  # the column's ✘ for it, derived again
 
     def manage_staff(self) -> None:
         run_dialog(dialogs.StaffDialog(self.services, self.actor, self))

@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # for type checkers and the frozen build's import scan
     from suitcheck.gui.dialogs.report_viewer import ReportViewer, TextView, load_pages
     from suitcheck.gui.dialogs.reread import RereadDialog
     from suitcheck.gui.dialogs.settings import SettingsDialog
+    from suitcheck.gui.dialogs.settle import SettleDialog
     from suitcheck.gui.dialogs.staff import StaffDialog
     from suitcheck.gui.dialogs.verification import run_verification, verify_export_file
 
@@ -57,6 +58,7 @@ _MODULE = {
     "RereadDialog": "reread",
     "ReviewDialog": "report_review",
     "SettingsDialog": "settings",
+    "SettleDialog": "settle",
     "StaffDialog": "staff",
     "TextView": "report_viewer",
     "load_pages": "report_viewer",
@@ -98,6 +100,7 @@ __all__ = [
     "RereadDialog",
     "ReviewDialog",
     "SettingsDialog",
+    "SettleDialog",
     "StaffDialog",
     "TextView",
     "load_pages",

@@ -2100,6 +2100,14 @@ Store: {store}</source>
         <translation>分发名单（XLSX）…</translation>
     </message>
     <message>
+        <source>Settle a record changed outside suitcheck…</source>
+        <translation>确认在 suitcheck 之外被修改的记录…</translation>
+    </message>
+    <message>
+        <source>Settle this record…</source>
+        <translation>确认此记录…</translation>
+    </message>
+    <message>
         <source>Select a report first.</source>
         <translation>请先选择一份研报。</translation>
     </message>
@@ -5098,6 +5106,253 @@ Store: {store}</source>
     <message>
         <source>To use another store, start suitcheck with --db or set SUITCHECK_DB.</source>
         <translation>如需使用其他数据库，请以 --db 参数启动或设置 SUITCHECK_DB。</translation>
+    </message>
+</context>
+<context>
+    <name>SettleDialog</name>
+    <message>
+        <source>Settle a record changed outside suitcheck</source>
+        <translation>确认在 suitcheck 之外被修改的记录</translation>
+    </message>
+    <message>
+        <source>A client or report record whose seal fails (changed outside suitcheck, e.g. a typo fixed in the database) blocks every decision about it. Once you have investigated it and found it right, settling seals it again as it stands, with your reason in the audit trail. Only a record whose decision facts are still as the audit trail last recorded them can be settled: a profile, class, date, level or rating changed outside suitcheck is refused.</source>
+        <translation>封印不符的客户或研报记录（在 suitcheck 之外被修改，例如在数据库中更正了错字）会使与之相关的每次判定都被阻止。经调查确认其无误后，确认操作按其现状重新封印，并将您的原因记入审计日志。只有判定所读取的事实仍与审计日志最后记录的一致的记录才能确认：在 suitcheck 之外修改的风险承受能力、投资者类别、日期、风险等级或评级一律拒绝确认。</translation>
+    </message>
+    <message>
+        <source>Show record</source>
+        <translation>显示记录</translation>
+    </message>
+    <message>
+        <source>Only where the client&apos;s name or ID number was corrected outside suitcheck: the value the record held before the correction. Leave empty otherwise.</source>
+        <translation>仅当客户的姓名或证件号码在 suitcheck 之外被更正时填写：更正前记录中的值。否则请留空。</translation>
+    </message>
+    <message>
+        <source>Name before:</source>
+        <translation>原姓名：</translation>
+    </message>
+    <message>
+        <source>ID number before:</source>
+        <translation>原证件号码：</translation>
+    </message>
+    <message>
+        <source>e.g. DBA fixed a typo in the name, ticket 4711; checked against the account opening form</source>
+        <translation>例如：数据库管理员更正了姓名中的错字（工单 4711），已与开户资料核对</translation>
+    </message>
+    <message>
+        <source>At least {n} characters; recorded in the audit trail with the settlement.</source>
+        <translation>至少 {n} 个字符；随确认记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Settle…</source>
+        <translation>确认…</translation>
+    </message>
+    <message>
+        <source>Record:</source>
+        <translation>记录：</translation>
+    </message>
+    <message>
+        <source>Reason:</source>
+        <translation>原因：</translation>
+    </message>
+    <message>
+        <source>Client (account number)</source>
+        <translation>客户（资金账号）</translation>
+    </message>
+    <message>
+        <source>Report (id)</source>
+        <translation>研报（编号）</translation>
+    </message>
+    <message>
+        <source>the client&apos;s account number</source>
+        <translation>客户的资金账号</translation>
+    </message>
+    <message>
+        <source>the report&apos;s id, as audit verify names it</source>
+        <translation>研报编号（审计校验结果中所列）</translation>
+    </message>
+    <message>
+        <source>Show the record to see what settling would seal.</source>
+        <translation>请先显示记录，查看确认时将封印的内容。</translation>
+    </message>
+    <message>
+        <source>Client {account} (record {id}) as found; settling seals it as it stands:</source>
+        <translation>客户 {account}（记录 {id}）的现状；确认将按此现状封印：</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>ID number</source>
+        <translation>证件号码</translation>
+    </message>
+    <message>
+        <source>Class</source>
+        <translation>投资者类别</translation>
+    </message>
+    <message>
+        <source>Profile</source>
+        <translation>风险承受能力</translation>
+    </message>
+    <message>
+        <source>Assessed on</source>
+        <translation>测评日期</translation>
+    </message>
+    <message>
+        <source>Lowest risk-tolerance category</source>
+        <translation>风险承受能力最低类别</translation>
+    </message>
+    <message>
+        <source>Special attention</source>
+        <translation>特别关注</translation>
+    </message>
+    <message>
+        <source>Re-assessment due</source>
+        <translation>需重新测评</translation>
+    </message>
+    <message>
+        <source>Branch</source>
+        <translation>营业部</translation>
+    </message>
+    <message>
+        <source>Report {id} as found; settling seals it as it stands:</source>
+        <translation>研报 {id} 的现状；确认将按此现状封印：</translation>
+    </message>
+    <message>
+        <source>Level</source>
+        <translation>风险等级</translation>
+    </message>
+    <message>
+        <source>Subject level</source>
+        <translation>主题对应等级</translation>
+    </message>
+    <message>
+        <source>Rated by compliance</source>
+        <translation>已由合规评定</translation>
+    </message>
+    <message>
+        <source>File (SHA-256)</source>
+        <translation>文件（SHA-256）</translation>
+    </message>
+    <message>
+        <source>Findings</source>
+        <translation>合规发现</translation>
+    </message>
+    <message>
+        <source>{label}: {value}</source>
+        <translation>{label}：{value}</translation>
+    </message>
+    <message>
+        <source>settled</source>
+        <translation>已处理</translation>
+    </message>
+    <message>
+        <source>open</source>
+        <translation>未处理</translation>
+    </message>
+    <message>
+        <source>Changed outside suitcheck: {field} was “{before}”, is “{now}”.</source>
+        <translation>在 suitcheck 之外被修改：{field} 原为“{before}”，现为“{now}”。</translation>
+    </message>
+    <message>
+        <source>Never recorded by the audit trail, taken as found: {fields} (the record is on its seal from before they were sealed).</source>
+        <translation>审计日志从未记录、按现状接受：{fields}（该记录仍是它们被纳入封印之前的封印）。</translation>
+    </message>
+    <message>
+        <source>Every fact the older seal covers is as the audit trail last recorded it (its digest matches).</source>
+        <translation>旧封印涵盖的每项事实均与审计日志最后记录的一致（摘要相符）。</translation>
+    </message>
+    <message>
+        <source>Every other sealed fact is as the audit trail last recorded it (its digest matches).</source>
+        <translation>其余受封印的事实均与审计日志最后记录的一致（摘要相符）。</translation>
+    </message>
+    <message>
+        <source>Every sealed fact is as the audit trail last recorded it (its digest matches).</source>
+        <translation>所有受封印的事实均与审计日志最后记录的一致（摘要相符）。</translation>
+    </message>
+    <message>
+        <source>Settled: recorded as entry {seq}; decisions read the record again.</source>
+        <translation>已确认：记为第 {seq} 条；判定重新读取该记录。</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>是</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>否</translation>
+    </message>
+    <message>
+        <source>name</source>
+        <translation>姓名</translation>
+    </message>
+    <message>
+        <source>findings</source>
+        <translation>合规发现</translation>
+    </message>
+    <message>
+        <source>Left on its older seal by the upgrade that sealed clients&apos; names and ID numbers.</source>
+        <translation>将客户姓名和证件号码纳入封印的升级未重新封印此记录，仍为旧封印。</translation>
+    </message>
+    <message>
+        <source>Left on its older seal by the upgrade that sealed clients&apos; branches.</source>
+        <translation>将客户所属营业部纳入封印的升级未重新封印此记录，仍为旧封印。</translation>
+    </message>
+    <message>
+        <source>Left on its older seal by the upgrade that sealed reports&apos; findings.</source>
+        <translation>将研报合规发现纳入封印的升级未重新封印此记录，仍为旧封印。</translation>
+    </message>
+    <message>
+        <source>Left on its older seal by the upgrade {name}.</source>
+        <translation>升级 {name} 未重新封印此记录，仍为旧封印。</translation>
+    </message>
+    <message>
+        <source>Type the client&apos;s account number or the report&apos;s id.</source>
+        <translation>请输入客户的资金账号或研报编号。</translation>
+    </message>
+    <message>
+        <source>Reading the record…</source>
+        <translation>正在读取记录…</translation>
+    </message>
+    <message>
+        <source>Nothing can be settled for this record as it stands (see below).</source>
+        <translation>此记录按现状无法确认（见下方说明）。</translation>
+    </message>
+    <message>
+        <source>If only the client&apos;s name or ID number was corrected outside suitcheck, give the value it held before above and show the record again.</source>
+        <translation>如仅客户的姓名或证件号码在 suitcheck 之外被更正，请在上方填写原值，然后重新显示记录。</translation>
+    </message>
+    <message>
+        <source>client {key}</source>
+        <translation>客户 {key}</translation>
+    </message>
+    <message>
+        <source>report {key}</source>
+        <translation>研报 {key}</translation>
+    </message>
+    <message>
+        <source>Settle the record of {what} as shown? It is sealed as it stands, and decisions read it again; the settlement and your reason are recorded in the audit trail.</source>
+        <translation>按所示内容确认{what}的记录？它将按现状封印，判定重新读取它；此次确认及您的原因将记入审计日志。</translation>
+    </message>
+    <message>
+        <source>Settle the record</source>
+        <translation>确认记录</translation>
+    </message>
+    <message>
+        <source>Settle</source>
+        <translation>确认</translation>
+    </message>
+    <message>
+        <source>Settled: recorded as entry {seq}. Decisions about the record are made again from now on.</source>
+        <translation>已确认：记为第 {seq} 条。此后将重新对该记录作出判定。</translation>
+    </message>
+    <message>
+        <source>Close</source>
+        <translation>关闭</translation>
+    </message>
+    <message>
+        <source>The record changed since it was shown: show it again before settling.</source>
+        <translation>该记录在显示后已被修改：请重新显示后再确认。</translation>
     </message>
 </context>
 <context>

@@ -1,0 +1,305 @@
+"""Compliance › Settle a record changed outside suitcheck, and "Settle this record…" on a
+client or report listed with the red mark: the service's preview in plain words, the name
+it held before, a reason, Settle only then (confirmed), the entry number, the service's
+refusals in the dialog; Escape during the preview closes it, during the settling waits;
+a record changed between preview and settling is refused; the desk's lists and decision
+follow a settled record; a branch officer is offered no report."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog, QTableView, QWidget
+from sqlalchemy import text
+
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.domain.roles import Role
+from suitcheck.gui.dialogs import SettleDialog
+from suitcheck.gui.main_window import MainWindow
+from suitcheck.services import Actor, Services
+from suitcheck.services.settle import SettleService
+from tests.conftest import add_client, staff
+from tests.fixtures import import_text_report
+from tests.gui.conftest import HELD_S, START_UP_MS, Confirmations, change_answered, login
+from tests.gui.modal import on_next_modal
+
+REASON = "DBA fixed a typo in the name (ticket 4711); checked against the opening form"
+
+
+def _sql(services: Services, statement: str, **params: Any) -> None:
+    with services.store.engine.begin() as conn:
+        conn.execute(text(statement), params)
+
+
+@pytest.fixture
+def desk(sqlite_services: Services) -> tuple[Services, Actor]:
+    """A client S1 (张三丰) whose name a DBA 'corrected' in SQL to 张三峰."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    add_client(services, compliance, "S1", RiskProfile.C3, name="张三丰")
+    _sql(services, "UPDATE investor SET name = '张三峰' WHERE account = 'S1'")
+    return services, compliance
+
+
+def _open(qtbot, services: Services, actor: Actor, **kw: Any) -> SettleDialog:  # type: ignore[no-untyped-def]
+    dialog = SettleDialog(services, actor, **kw)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def _previewed(qtbot, dialog: SettleDialog) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not dialog.previewing, timeout=START_UP_MS)
+
+
+def test_the_name_it_held_before_a_reason_then_settle_and_its_entry(  # type: ignore[no-untyped-def]
+    qtbot, desk: tuple[Services, Actor], confirmations: Confirmations
+) -> None:
+    services, compliance = desk
+    dialog = _open(qtbot, services, compliance, kind="investor", ref="S1")
+    _previewed(qtbot, dialog)  # named by the desk: previewed at once
+    # Without the name it held before, the service cannot prove it: its sentence, no Settle.
+    assert "is not the state the trail last recorded for it" in dialog.message.text()
+    assert dialog.preview is None
+    assert not dialog.ok.isEnabled()
+    dialog.was_name.setText("张三丰")
+    dialog.was_name.setFocus()
+    qtbot.keyClick(dialog.was_name, Qt.Key.Key_Return)  # Enter in the field shows the record again
+    _previewed(qtbot, dialog)
+    assert dialog.message.text() == ""
+    shown = dialog.view.toPlainText()
+    assert "Client S1 (record" in shown
+    assert "Name: 张三峰" in shown
+    assert "Profile: C3" in shown
+    assert "Changed outside suitcheck: name was “张三丰”, is “张三峰”." in shown
+    assert not dialog.ok.isEnabled()  # no reason yet
+    dialog.reason.setText("typo")
+    assert not dialog.ok.isEnabled()  # under the service's minimum
+    dialog.reason.setText(REASON)
+    assert dialog.ok.isEnabled()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # Enter settles nothing
+    assert confirmations.asked == []
+    assert not dialog.recording
+    confirmations.answer = False
+    dialog.ok.click()
+    assert services.investors.get(compliance, "S1").record_intact is False  # declined: nothing settled
+    confirmations.answer = True
+    dialog.ok.click()
+    assert "Settle the record of client S1 as shown?" in confirmations.asked[-1]
+    change_answered(qtbot, dialog)
+    assert dialog.settled is not None
+    assert dialog.settled.seq is not None
+    assert f"Settled: recorded as entry {dialog.settled.seq}." in dialog.status.text()
+    assert not dialog.ok.isVisible()
+    assert dialog.isVisible()  # the entry number stays on screen until closed
+    assert services.investors.get(compliance, "S1").record_intact is True
+    assert services.audit.verify(compliance).ok
+
+
+def test_a_record_changed_between_preview_and_settling_is_refused(  # type: ignore[no-untyped-def]
+    qtbot, desk: tuple[Services, Actor], confirmations: Confirmations
+) -> None:
+    services, compliance = desk
+    dialog = _open(qtbot, services, compliance)
+    dialog.ref.setText("S1")
+    dialog.was_name.setText("张三丰")
+    dialog.show_button.click()
+    _previewed(qtbot, dialog)
+    assert dialog.preview is not None
+    dialog.reason.setText(REASON)
+    _sql(services, "UPDATE investor SET name = '张三疯' WHERE account = 'S1'")  # another edit meanwhile
+    dialog.ok.click()
+    change_answered(qtbot, dialog)
+    assert "The record changed since it was shown to you; nothing was settled." in dialog.message.text()
+    assert dialog.settled is None
+    assert dialog.preview is None
+    assert not dialog.ok.isEnabled()  # shown again before it is settled
+    assert services.investors.get(compliance, "S1").record_intact is False
+
+
+class Held:
+    """A service call that waits until the test lets it go."""
+
+    def __init__(self) -> None:
+        self.entered, self.go = threading.Event(), threading.Event()
+
+    def wrap(self, call: Any) -> Any:
+        def held(*args: Any, **kw: Any) -> Any:
+            self.entered.set()
+            self.go.wait(HELD_S)
+            return call(*args, **kw)
+
+        return held
+
+
+def test_escape_closes_a_preview_but_waits_for_the_settling(  # type: ignore[no-untyped-def]
+    qtbot, desk: tuple[Services, Actor], confirmations: Confirmations, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    services, compliance = desk
+    held, preview = Held(), SettleService.preview
+    monkeypatch.setattr(SettleService, "preview", held.wrap(preview))
+    dialog = _open(qtbot, services, compliance, kind="investor", ref="S1")
+    assert held.entered.wait(HELD_S)
+    assert dialog.previewing
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # a read: closed at once, its answer dropped
+    assert not dialog.isVisible()
+    assert dialog.result() == QDialog.DialogCode.Rejected
+    held.go.set()
+    qtbot.waitUntil(lambda: not dialog.runner.busy(), timeout=START_UP_MS)
+    assert dialog.preview is None
+
+    monkeypatch.setattr(SettleService, "preview", preview)
+    held = Held()
+    monkeypatch.setattr(SettleService, "settle", held.wrap(SettleService.settle))
+    dialog = _open(qtbot, services, compliance, kind="investor", ref="S1")
+    _previewed(qtbot, dialog)
+    dialog.was_name.setText("张三丰")
+    dialog.show_button.click()
+    _previewed(qtbot, dialog)
+    dialog.reason.setText(REASON)
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    assert held.entered.wait(HELD_S)
+    assert dialog.recording
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # sent: its answer is waited for
+    dialog.cancel.click()
+    assert dialog.isVisible()
+    held.go.set()
+    change_answered(qtbot, dialog)
+    assert dialog.settled is not None
+    assert services.investors.get(compliance, "S1").record_intact is True
+
+
+def test_a_branch_officer_is_offered_clients_only_and_told_why_not_a_report(  # type: ignore[no-untyped-def]
+    qtbot, sqlite_services: Services, tmp_path: Path
+) -> None:
+    services = sqlite_services
+    compliance, admin = staff(services, Role.COMPLIANCE), staff(services, Role.ADMIN, "t-root")
+    report = import_text_report(services, compliance, tmp_path)
+    _sql(services, "UPDATE report SET integrity = NULL WHERE id = :r", r=report)
+    services.branches.add(admin, "B2", "二部")
+    services.auth.create_staff(admin, "b2-compliance", "correct horse", Role.COMPLIANCE, branch="B2")
+    officer = services.auth.login("b2-compliance", "correct horse")
+    dialog = _open(qtbot, services, officer)
+    assert [dialog.kind.itemData(i) for i in range(dialog.kind.count())] == ["investor"]
+    dialog = _open(qtbot, services, officer, kind="report", ref=str(report))  # named anyway: the service says
+    _previewed(qtbot, dialog)
+    assert "only firm-wide (head-office) compliance may settle a report's record" in dialog.message.text()
+    assert not dialog.ok.isEnabled()
+    head_office = _open(qtbot, services, compliance, kind="report", ref=str(report))
+    _previewed(qtbot, head_office)
+    assert f"Report {report} as found" in head_office.view.toPlainText()
+    assert head_office.message.text() == ""
+
+
+def _row_point(view: QTableView, row: int) -> QPoint:
+    return view.visualRect(view.model().index(row, 1)).center()
+
+
+def test_the_desk_offers_it_on_the_red_mark_and_follows_the_settled_record(  # type: ignore[no-untyped-def]
+    qtbot, window_for: Any, demo_services: Services, confirmations: Confirmations
+) -> None:
+    officer = login(demo_services, "demo-compliance")
+    client = demo_services.investors.search(officer, "")[0]
+    _sql(demo_services, "UPDATE investor SET name = 'typo' WHERE id = :i", i=client.id)
+    advisor_desk: MainWindow = window_for("demo-advisor")
+    window: MainWindow = window_for("demo-compliance")
+    assert not advisor_desk.compliance_actions.settle_action.isVisible()
+    assert window.compliance_actions.settle_action.isVisible()
+    window.client_search.setText(client.account)
+    qtbot.waitUntil(lambda: window.client is not None and window.client.id == client.id, timeout=START_UP_MS)
+    window.reports_view.selectRow(0)
+    qtbot.waitUntil(lambda: window.decision.result is not None, timeout=START_UP_MS)
+    assert window.decision.result.decision.outcome.value == "block"  # record-integrity
+    row = window.client_proxy.mapFromSource(window.client_model.index(0, 0)).row()
+    point = _row_point(window.clients_view, row)
+    assert advisor_desk.compliance_actions.client_menu_at(point) is None  # the advisor: nothing
+    menu = window.compliance_actions.client_menu_at(point)
+    assert menu is not None
+    (entry,) = menu.actions()
+    assert entry.text() == "Settle this record…"
+
+    def settle(dialog: QWidget) -> None:
+        assert isinstance(dialog, SettleDialog)
+        qtbot.waitUntil(lambda: not dialog.previewing, timeout=START_UP_MS)
+        dialog.was_name.setText(client.name)
+        dialog.show_button.click()
+        qtbot.waitUntil(lambda: dialog.preview is not None, timeout=START_UP_MS)
+        dialog.reason.setText(REASON)
+        dialog.ok.click()
+        qtbot.waitUntil(lambda: dialog.settled is not None, timeout=START_UP_MS)
+        dialog.reject()  # Close
+
+    on_next_modal(settle)
+    checked = window.decision.result
+    entry.trigger()
+    # The list's row and the card read again (the mark gone); the pair decided again.
+    qtbot.waitUntil(lambda: window.client is not None and window.client.record_intact, timeout=START_UP_MS)
+    assert window.client_model.row_object(0).record_intact
+    qtbot.waitUntil(
+        lambda: window.decision.result is not None and window.decision.result is not checked, timeout=START_UP_MS
+    )
+    assert "record-integrity" not in [r.value for r in window.decision.result.decision.reasons]
+    assert window.compliance_actions.client_menu_at(point) is None  # nothing left to settle
+
+
+def test_a_report_with_the_mark_is_offered_beside_its_distribution_list_and_followed(  # type: ignore[no-untyped-def]
+    qtbot, window_for: Any, demo_services: Services
+) -> None:
+    window: MainWindow = window_for("demo-compliance")
+    report = window.report_model.row_object(0)
+    _sql(demo_services, "UPDATE report SET integrity = NULL WHERE id = :r", r=report.id)
+    window.refresh_reports()
+    qtbot.waitUntil(lambda: not window.report_model.row_object(0).record_intact, timeout=START_UP_MS)
+    row = window.report_proxy.mapFromSource(window.report_model.index(0, 0)).row()
+    window.reports_view.selectRow(row)
+    menu = window.compliance_actions.report_menu_at(_row_point(window.reports_view, row))
+    assert menu is not None
+    assert [a.objectName() for a in menu.actions()] == ["distributionAction", "settleRecordAction"]
+    officer = login(demo_services, "demo-compliance")
+    demo_services.settle.settle(officer, "report", report.id, REASON)
+    window.follow_settled("report", report.id)
+    qtbot.waitUntil(lambda: window.report_model.row_object(0).record_intact, timeout=START_UP_MS)
+    assert window.report is not None
+    assert window.report.record_intact
+    menu = window.compliance_actions.report_menu_at(_row_point(window.reports_view, row))
+    assert menu is not None
+    assert [a.objectName() for a in menu.actions()] == ["distributionAction"]
+
+
+def test_switching_user_closes_it_and_a_settling_under_way_is_answered_to_nobody(  # type: ignore[no-untyped-def]
+    qtbot,
+    window_for: Any,
+    demo_services: Services,
+    confirmations: Confirmations,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    officer = login(demo_services, "demo-compliance")
+    client = demo_services.investors.search(officer, "")[0]
+    _sql(demo_services, "UPDATE investor SET name = 'typo' WHERE id = :i", i=client.id)
+    window: MainWindow = window_for("demo-compliance")
+    held = Held()
+    monkeypatch.setattr(SettleService, "settle", held.wrap(SettleService.settle))
+    dialog = SettleDialog(demo_services, window.actor, window, kind="investor", ref=client.account)
+    dialog.setModal(True)
+    dialog.show()
+    _previewed(qtbot, dialog)
+    dialog.was_name.setText(client.name)
+    dialog.show_button.click()
+    _previewed(qtbot, dialog)
+    dialog.reason.setText(REASON)
+    assert dialog.ok.isEnabled()
+    dialog.ok.click()
+    assert held.entered.wait(HELD_S)
+    window.end_session()  # switch user: every dialog of the session closes
+    assert not dialog.isVisible()
+    held.go.set()
+    qtbot.waitUntil(lambda: not dialog.recording, timeout=START_UP_MS)
+    # Recorded as the officer's (it was sent), shown to nobody: no box, nothing on the dialog.
+    assert demo_services.investors.get(officer, client.id).record_intact is True
+    assert len(confirmations.shown) == 1  # the question before settling; no box after it
+    assert dialog.status.text() == ""
