@@ -243,3 +243,39 @@ def test_a_report_re_rated_at_another_desk_off_screen_changes_its_row_in_the_col
     assert window.decision.result is not None  # the decision on screen still stands
     assert window.open_button.isEnabled()
     assert _checks(demo_services) == recorded
+
+
+def test_the_clerks_own_assessment_behind_the_open_wizard_is_not_another_desks(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """Was BROKE: the wizard stays open on its done page (the confirmation sheet) after the
+    assessment is saved; the minute's watch then found the client changed and said, behind
+    it, "changed at another desk", of the clerk's own assessment. The decision still comes
+    off; the words no longer blame another desk. Closed, the wizard decides again."""
+    from suitcheck.gui.dialogs import AssessmentWizard
+    from tests.gui.conftest import START_UP_MS
+    from tests.gui.modal import on_next_modal
+    from tests.gui.test_desk import answer_by_keyboard, save_by_keyboard
+
+    window = window_for("demo-compliance")
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    checked = window.decision.result
+    seen: dict[str, str] = {}
+
+    def assess(wizard) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(wizard, AssessmentWizard)
+        answer_by_keyboard(qtbot, wizard, {})
+        save_by_keyboard(qtbot, wizard)
+        qtbot.waitUntil(lambda: wizard.currentPage() is wizard.done_page, timeout=START_UP_MS)
+        _watched(qtbot, window)  # the minute passes while the clerk prints the sheet
+        seen["panel"] = window.decision.summary.text()
+        seen["open"] = str(window.open_button.isEnabled())
+        wizard.reject()  # Close
+
+    on_next_modal(assess)
+    window.compliance_actions.assess()
+    assert "changed since this decision" in seen["panel"]
+    assert "another desk" not in seen["panel"]
+    assert seen["open"] == "False"  # taken off all the same
+    qtbot.waitUntil(lambda: window.decision.result not in (None, checked), timeout=START_UP_MS)  # decided again

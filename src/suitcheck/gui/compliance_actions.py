@@ -8,6 +8,7 @@ Kept out of main_window.py so the window only creates this and forwards retransl
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from PySide6.QtCore import QCoreApplication, QPoint, Qt
@@ -59,6 +60,8 @@ class DeskWindow(Protocol):
     def _change_client(self, dialog_class: Any) -> None: ...
 
     def follow_settled(self, kind: str, record_id: int) -> None: ...
+
+    def changing_here(self) -> AbstractContextManager[None]: ...
 
 
 class ComplianceActions:
@@ -195,7 +198,8 @@ class ComplianceActions:
         """The settle dialog (for the record named, or one the officer names); once a record
         is settled, the desk's lists and decision follow it."""
         dialog = dialogs.SettleDialog(self.window.services, self.window.actor, self.parent, kind=kind, ref=ref)
-        run_dialog(dialog)
+        with self.window.changing_here():  # a settled record is this desk's doing, not another's
+            run_dialog(dialog)
         settled = dialog.settled
         if settled is not None:
             self.window.follow_settled(settled.kind, settled.record_id)

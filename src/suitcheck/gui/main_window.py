@@ -6,9 +6,10 @@ domain/ and permissions in services/."""
 
 from __future__ import annotations
 
+import contextlib
 import html
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QByteArray, QEvent, QModelIndex, QObject, QSettings, Qt, QTimer, Signal
@@ -126,6 +127,9 @@ class MainWindow(QMainWindow):
         # check made under another says they are out of date.
         self._verdicts_basis: Verdicts | None = None
         self._watching = False  # watch_the_day's preview is under way
+        # A dialog of this desk that changes the client or report on screen is open
+        # (changing_here): what the watch finds changed may be its doing, not another desk's.
+        self._changing_here = 0
         # The decision on screen that last had a late preview read again (once per decision:
         # a desk whose clock's day is not yet the server's would otherwise preview for ever).
         self._outdated_preview: CheckResult | None = None
@@ -834,6 +838,11 @@ class MainWindow(QMainWindow):
                     "The firm's suitability policy was changed (now version {version}) since this decision: "
                     "check again (Enter)."
                 ).format(version=later.policy_version)
+            elif self._changing_here:
+                # A dialog of this desk that changes them is open (the wizard on its done
+                # page, the settle dialog on its entry number): the change found may well be
+                # its own, not another desk's.
+                hint = self.tr("The client or the report was changed since this decision: check again (Enter).")
             else:
                 hint = self.tr(
                     "The client or the report was changed at another desk since this decision: check again (Enter)."
@@ -1313,9 +1322,7 @@ class MainWindow(QMainWindow):
                 # decided again (recorded) once the client is read again below.
                 self.decision.show_hint(self.tr("Checking…"))
                 self._update_actions()
-            self.statusBar().showMessage(
-                self.tr("A report window was closed: the report or the client was changed at another desk."), 10_000
-            )
+            self.statusBar().showMessage(self._viewer_closed_text(), 10_000)
             # The card, the list's row and the column as the store has them now.
             self._follow_the_store(client)
 
@@ -1326,6 +1333,11 @@ class MainWindow(QMainWindow):
 
         ids = sorted({report for v in asked if (report := _report_of(v)) is not None})
         self.runner.start(Job(self.services.access.still_open, self.actor, client.id, ids), show, failed)
+
+    def _viewer_closed_text(self) -> str:
+        if self._changing_here:  # a dialog of this desk changed them, as like as not
+            return self.tr("A report window was closed: the report or the client was changed.")
+        return self.tr("A report window was closed: the report or the client was changed at another desk.")
 
     def _opened(self) -> None:
         self._opening = False
@@ -1395,7 +1407,9 @@ class MainWindow(QMainWindow):
         if client is None:
             self.statusBar().showMessage(self.tr("Select a client first."), 4000)
             return
-        if not run_dialog(dialog_class(self.services, self.actor, client, self)):
+        with self.changing_here():
+            changed = run_dialog(dialog_class(self.services, self.actor, client, self))
+        if not changed:
             return
         self.close_viewers()  # they were opened under a decision the change may have overturned
         self.refresh_clients()
@@ -1408,6 +1422,18 @@ class MainWindow(QMainWindow):
             return
         if self.report is not None:
             self.check()
+
+    @contextlib.contextmanager
+    def changing_here(self) -> Iterator[None]:
+        """While a dialog of this desk that changes a client or report runs (the assessment
+        wizard stays open on its done page, the settle dialog on its entry number), a change
+        the minute watch finds is not said to be another desk's: it was, behind the dialog,
+        for the clerk's own saved assessment. The decision still comes off the panel."""
+        self._changing_here += 1
+        try:
+            yield
+        finally:
+            self._changing_here -= 1
 
     def follow_settled(self, kind: str, record_id: int) -> None:
         """A client's or report's record was settled at this desk (compliance_actions): its

@@ -2024,6 +2024,10 @@ Store: {store}</source>
         <translation>此判定作出后公司适当性政策已更改（现为第 {version} 版）：请重新核查（Enter）。</translation>
     </message>
     <message>
+        <source>The client or the report was changed since this decision: check again (Enter).</source>
+        <translation>此判定作出后该客户或该研报已更改：请重新核查（Enter）。</translation>
+    </message>
+    <message>
         <source>The client or the report was changed at another desk since this decision: check again (Enter).</source>
         <translation>此判定作出后另一个柜台更改了该客户或该研报：请重新核查（Enter）。</translation>
     </message>
@@ -2034,6 +2038,10 @@ Store: {store}</source>
     <message>
         <source>The report was not opened. Check again for the current decision.</source>
         <translation>研报未打开。请重新核查，查看当前结论。</translation>
+    </message>
+    <message>
+        <source>A report window was closed: the report or the client was changed.</source>
+        <translation>已关闭一个研报窗口：该研报或该客户已更改。</translation>
     </message>
     <message>
         <source>A report window was closed: the report or the client was changed at another desk.</source>
