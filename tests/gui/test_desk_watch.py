@@ -279,3 +279,47 @@ def test_the_clerks_own_assessment_behind_the_open_wizard_is_not_another_desks( 
     assert "another desk" not in seen["panel"]
     assert seen["open"] == "False"  # taken off all the same
     qtbot.waitUntil(lambda: window.decision.result not in (None, checked), timeout=START_UP_MS)  # decided again
+
+
+def test_the_column_reads_again_the_level_of_reports_re_rated_and_of_those_only(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch
+) -> None:
+    """Was BROKE: the watch read a report again for every row whose outcome moved. A report
+    re-rated R2 -> R3 at another desk stays allowed for a C3 client, so its row kept "R2"
+    while the store said R3; and a client re-assessed elsewhere moved every row's outcome
+    and no level, yet queued one read per row (hundreds on a long page, ahead of the
+    clerk's next search on the shared pool)."""
+    from suitcheck.services.reports import ReportService
+
+    window = window_for()
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    shown = window.report
+    assert shown is not None
+    model = window.report_model
+    qtbot.waitUntil(lambda: all(model.verdict(r.id) is not None for r in model.objects()), timeout=5000)
+    r2 = next(r for r in model.objects() if r.level is RiskLevel.R2)
+    compliance = login(demo_services, "demo-compliance")
+    demo_services.reports.set_level(compliance, r2.id, RiskLevel.R3, "re-rated")  # still allowed for C3
+    read: list[int] = []
+    get = ReportService.get
+
+    def counted(self, actor, ref):  # type: ignore[no-untyped-def]
+        read.append(ref)
+        return get(self, actor, ref)
+
+    monkeypatch.setattr(ReportService, "get", counted)
+    _watched(qtbot, window)
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=5000)
+    row = next(i for i, r in enumerate(model.objects()) if r.id == r2.id)
+    assert model.row_object(row).level is RiskLevel.R3
+    assert model.verdict(r2.id) is Outcome.ALLOW
+
+    read.clear()
+    r3 = next(r for r in model.objects() if r.level is RiskLevel.R3 and r.id != r2.id)
+    demo_services.reports.set_level(compliance, r3.id, RiskLevel.R4, "re-rated")
+    demo_services.investors.assess(compliance, "880003", RiskProfile.C1, demo_services.ctx.today(), note="form")
+    _watched(qtbot, window)
+    qtbot.waitUntil(lambda: not window.runner.busy(), timeout=5000)
+    assert sorted(set(read)) == sorted({shown.id, r3.id})  # the panel's report, and the one re-rated
+    qtbot.waitUntil(lambda: model.verdict(r2.id) is Outcome.BLOCK, timeout=5000)

@@ -667,3 +667,22 @@ def test_a_decision_kept_in_outcome_but_made_on_other_facts_no_longer_stands(
     assert later.overturns(decided)
     # A preview that leaves the report out (not asked about) says nothing of it.
     assert not services.access.preview(officer, client, []).overturns(services.access.check(officer, client, r3))
+
+
+def test_verdicts_name_the_reports_re_rated_since_a_list_read_them_whatever_their_outcome(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """Verdicts.re_rated: the desk reads again only these rows' levels (R2 -> R3 keeps its
+    allow for C3; a client re-assessed moves outcomes and no level)."""
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    client = add_client(services, compliance, "V1", RiskProfile.C3)
+    report = import_text_report(services, compliance, tmp_path)
+    services.reports.set_level(compliance, report, RiskLevel.R2, "rated")
+    listed = services.reports.get(compliance, report)
+    assert services.access.preview(compliance, client, [report]).re_rated([listed]) == []
+    services.reports.set_level(compliance, report, RiskLevel.R3, "re-rated")
+    later = services.access.preview(compliance, client, [report])
+    assert later[report] is Outcome.ALLOW  # the outcome stayed
+    assert later.re_rated([listed]) == [report]
+    assert later.re_rated([services.reports.get(compliance, report)]) == []

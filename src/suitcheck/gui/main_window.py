@@ -856,7 +856,13 @@ class MainWindow(QMainWindow):
                     lambda _exc: None,  # the list keeps the level it showed; the panel asks for a check
                 )
         moved = self._column_moved(later, result) if basis is not None and self._verdicts_basis is basis else []
-        for report_id in moved:  # the list's level too, where it was re-rated
+        # The list's level, read again only for the rows re-rated: a client re-assessed C5 -> C1
+        # moves hundreds of rows' outcomes and no level, and a read each queued hundreds of
+        # reads before the clerk's next search; a report re-rated R2 -> R3 kept its outcome
+        # (allowed for C3) and its old level beside it.
+        read = report.id if stale and report is not None else None  # read above
+        rows = [r for r in self.report_model.objects() if r.id != read]
+        for report_id in later.re_rated(rows):
             self.runner.start(
                 Job(self.services.reports.get, self.actor, report_id),
                 self.report_model.update_report,
@@ -867,8 +873,8 @@ class MainWindow(QMainWindow):
 
     def _column_moved(self, later: Verdicts, result: CheckResult | None) -> list[int]:
         """The column's rows showing an outcome other than the services give now (their
-        report re-rated at another desk); the row of the decision on screen is the
-        panel's business (Verdicts.overturns)."""
+        report re-rated, or its record changed, at another desk); the row of the decision
+        on screen is the panel's business (Verdicts.overturns)."""
         return [
             report_id
             for report_id, outcome in later.items()

@@ -171,14 +171,7 @@ class CheckResult:
     def report_moved_on(self, report: ReportView) -> bool:
         """The decision matched a level other than `report` (read before) shows: the report
         was re-rated (or its level confirmed) meanwhile."""
-        d = self.decision
-        if report.id != self.report_id:
-            return False
-        return (d.stated_level, d.level, d.level_confirmed) != (
-            report.level,
-            report.matching_level,
-            report.level_confirmed,
-        )
+        return report.id == self.report_id and _level_moved_on(self.decision, report)
 
     def to_dict(self) -> dict[str, object]:
         d = self.decision
@@ -201,6 +194,12 @@ class CheckResult:
             "audit_id": self.audit_id,
             "entry_hash": self.entry_hash,
         }
+
+
+def _level_moved_on(d: Decision, report: ReportView) -> bool:
+    """`d` matched a level other than `report` (read before) shows: re-rated, or its level
+    confirmed, since."""
+    return (d.stated_level, d.level, d.level_confirmed) != (report.level, report.matching_level, report.level_confirmed)
 
 
 class Verdicts(dict[int, Outcome]):
@@ -234,6 +233,15 @@ class Verdicts(dict[int, Outcome]):
         on another day, or for the client as changed since (re-assessed, marked due, given
         the lowest category at another desk): any of these verdicts may be other now."""
         return (later.policy_version, later.day, later.client) != (self.policy_version, self.day, self.client)
+
+    def re_rated(self, reports: Iterable[ReportView]) -> list[int]:
+        """Of `reports` (as a list read them), those these verdicts were derived on another
+        level for: re-rated at another desk since the list was read, whether or not their
+        outcome for this client changed (R2 -> R3 stays allowed for C3). Only these need
+        reading again for their level: a client re-assessed changes many outcomes and no level."""
+        return [
+            r.id for r in reports if (decision := self.decisions.get(r.id)) is not None and _level_moved_on(decision, r)
+        ]
 
     def overturns(self, result: CheckResult) -> bool:
         """This preview, read after the decision `result` was recorded, says that decision
