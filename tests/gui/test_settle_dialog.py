@@ -21,6 +21,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.gui.dialogs import SettleDialog
 from suitcheck.gui.main_window import MainWindow
 from suitcheck.services import Actor, Services
+from suitcheck.services.errors import ServiceError
 from suitcheck.services.settle import SettleService
 from tests.conftest import add_client, staff
 from tests.fixtures import import_text_report
@@ -303,3 +304,45 @@ def test_switching_user_closes_it_and_a_settling_under_way_is_answered_to_nobody
     assert demo_services.investors.get(officer, client.id).record_intact is True
     assert len(confirmations.shown) == 1  # the question before settling; no box after it
     assert dialog.status.text() == ""
+
+
+def test_the_desk_words_the_refusals_that_speak_of_command_line_options(  # type: ignore[no-untyped-def]
+    qtbot, desk: tuple[Services, Actor], confirmations: Confirmations, tmp_path: Path
+) -> None:
+    """Was BROKE: the dialog showed the services' sentences written for `audit settle`:
+    "give the value it held before with --was name=... or --was id_number=...", "Look at it
+    again (`suitcheck audit settle` without --yes shows it)", "`suitcheck audit export
+    --report ID`", "(`report rate`)": options an officer at the desk has no use for, beside
+    the fields and the button that do it here. The services name these refusals (code);
+    the dialog words them with its own fields, button and menus. The CLI's sentence stays."""
+    services, compliance = desk
+    dialog = _open(qtbot, services, compliance, kind="investor", ref="S1")
+    _previewed(qtbot, dialog)  # no name before given: refused
+    said = dialog.message.text()
+    assert "--was" not in said
+    assert "audit export" not in said
+    assert "(Name before, ID number before)" in said
+    assert "client S1" in said
+    dialog.was_name.setText("张三丰")
+    dialog.show_button.click()
+    _previewed(qtbot, dialog)
+    dialog.reason.setText(REASON)
+    _sql(services, "UPDATE investor SET name = '张三疯' WHERE account = 'S1'")  # another edit meanwhile
+    dialog.ok.click()
+    change_answered(qtbot, dialog)
+    said = dialog.message.text()
+    assert "--yes" not in said
+    assert "Show it again (Show record)" in said
+
+    report = import_text_report(services, compliance, tmp_path)
+    _sql(services, "UPDATE report SET level = 1 WHERE id = :r", r=report)  # lowered in SQL
+    dialog = _open(qtbot, services, compliance, kind="report", ref=str(report))
+    _previewed(qtbot, dialog)
+    said = dialog.message.text()
+    assert f"The record of report {report} is not the state" in said
+    assert "audit export" not in said
+    assert "report rate" not in said
+    assert "Reports needing a rating or with findings…" in said
+    with pytest.raises(ServiceError, match="without --yes|--was name=") as refused:
+        services.settle.preview(compliance, "investor", "S1")
+    assert refused.value.code is not None  # the CLI keeps its sentence; the code is the desk's

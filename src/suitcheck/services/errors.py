@@ -2,15 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from suitcheck.store.engine import StoreError as StoreError  # for callers above services (gui, cli)
 
 
 class ServiceError(Exception):
-    """Base class. `str(err)` is the user-facing sentence."""
+    """Base class. `str(err)` is the user-facing sentence. `code`, where a service sets it
+    (coded), names the refusal for a desk that words it itself: the sentence speaks of the
+    command line's options (`--was`, `--yes`), which a dialog offers as its own fields and
+    buttons. The sentence stays the CLI's, the log's and the audit record's."""
 
     exit_code = 1
+    code: str | None = None
+    params: dict[str, Any] = {}  # read only: coded() gives an error its own
+
+
+_E = TypeVar("_E", bound=ServiceError)
+
+
+def coded(error: _E, code: str, **params: Any) -> _E:
+    """`error`, named `code` (with the values its sentence names) for a desk that words
+    it itself (ServiceError.code)."""
+    error.code, error.params = code, params
+    return error
 
 
 class InvalidInput(ServiceError):

@@ -37,7 +37,7 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.services.assessment_history import RECORDING
 from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
-from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
+from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError, coded
 from suitcheck.services.integrity import (
     _FC,
     _FINDINGS,
@@ -72,6 +72,11 @@ MIN_REASON = 10
 REPORT_BRANCH_REFUSAL = (
     "A report decides for every branch: only firm-wide (head-office) compliance may settle a report's record."
 )
+# The refusals whose sentences speak of the command line (`--was`, `--yes`, `audit export`,
+# `report rate`): a desk words them itself (ServiceError.code), with its own fields.
+CHANGED_SINCE_SHOWN = "settle-changed-since-shown"
+CLIENT_DIFFERS = "settle-client-differs"
+REPORT_DIFFERS = "settle-report-differs"
 # The forms a settled row's recorded state was found in.
 FULL, BEFORE_IDENTITY, BEFORE_FINDINGS = "as-recorded", "before-identity", "before-findings"
 
@@ -323,9 +328,12 @@ class SettleService:
             found = self._judge(conn, actor, kind, ref, dict(was or {}), lock=True)
             message = self._message(conn, found)  # what is sealed: the row as judged, read once more
             if state_digest(message) != found.state or (expected_state is not None and found.state != expected_state):
-                raise Conflict(
-                    "The record changed since it was shown to you; nothing was settled. Look at it again "
-                    "(`suitcheck audit settle` without --yes shows it) and settle it again."
+                raise coded(
+                    Conflict(
+                        "The record changed since it was shown to you; nothing was settled. Look at it again "
+                        "(`suitcheck audit settle` without --yes shows it) and settle it again."
+                    ),
+                    CHANGED_SINCE_SHOWN,
                 )
             seal = ctx.sealer.row_seal(message)
             model: Any = Investor if kind == CLIENT else Report
@@ -452,7 +460,7 @@ class SettleService:
         elif not was and state_digest(branch_era_investor_message(row)) == recorded:
             form, untracked = BEFORE_IDENTITY, IDENTITY
         else:
-            raise ServiceError(self._client_differs(conn, row, vouched, account))
+            raise self._client_differs(conn, row, vouched, account)
         # What is sealed as it stands: the identity named as corrected, or all of it when the
         # older seal never covered it (a name from a store before the rule on control
         # characters, as the client's own: name_problem's on_record).
@@ -482,7 +490,7 @@ class SettleService:
             CLIENT, account, row.id, found, changed, untracked, form, left, recorded, state_digest(message)
         )
 
-    def _client_differs(self, conn: Connection, row: Any, vouched: Vouched, account: str) -> str:
+    def _client_differs(self, conn: Connection, row: Any, vouched: Vouched, account: str) -> ServiceError:
         """The refusal of a client row whose decision facts are not provably as recorded,
         saying what the trail lets us say: the profile and date its assessments make current
         (the trail records the rest of the row only as a digest)."""
@@ -490,16 +498,18 @@ class SettleService:
         profile = RiskProfile(row.current_profile).code if row.current_profile else "-"
         day = row.current_assessed_on.isoformat() if row.current_assessed_on else "-"
         if recorded is not None and recorded != (profile, day):
-            return _sentence(
-                CLIENT,
-                "differs-profile",
-                key=account,
-                profile=profile,
-                day=day,
-                recorded_profile=recorded[0],
-                recorded_day=recorded[1],
+            return ServiceError(
+                _sentence(
+                    CLIENT,
+                    "differs-profile",
+                    key=account,
+                    profile=profile,
+                    day=day,
+                    recorded_profile=recorded[0],
+                    recorded_day=recorded[1],
+                )
             )
-        return _sentence(CLIENT, "differs", key=account)
+        return coded(ServiceError(_sentence(CLIENT, "differs", key=account)), CLIENT_DIFFERS, key=account)
 
     def _refuse_odd_identity(self, row: Any, taken: Collection[str], account: str, *, on_record: bool = False) -> None:
         """A name or ID number compliance names as corrected (or one the older seal never
@@ -566,7 +576,7 @@ class SettleService:
             # in SQL this form would seal them as found.
             form, untracked = BEFORE_FINDINGS, ("findings",)
         else:
-            raise ServiceError(_sentence(REPORT, "differs", key=key))
+            raise coded(ServiceError(_sentence(REPORT, "differs", key=key)), REPORT_DIFFERS, key=key)
         found = {
             "id": report_id,
             "level": RiskLevel(row.level).code if row.level else None,

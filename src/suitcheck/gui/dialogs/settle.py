@@ -42,7 +42,16 @@ from suitcheck.gui.widgets import confirm, dialog_buttons, error_label, resize_w
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
 from suitcheck.services.errors import Conflict, InvalidInput, ServiceError
-from suitcheck.services.settle import CLIENT, MIN_REASON, REPORT, Settlement, settle_reason
+from suitcheck.services.settle import (
+    CHANGED_SINCE_SHOWN,
+    CLIENT,
+    CLIENT_DIFFERS,
+    MIN_REASON,
+    REPORT,
+    REPORT_DIFFERS,
+    Settlement,
+    settle_reason,
+)
 
 WIDTH, HEIGHT = 760, 680  # within the screen (1024x768 too: resize_within_screen)
 
@@ -317,6 +326,39 @@ class SettleDialog(RecordingDialog):
         }
         return words.get(upgrade, self.tr("Left on its older seal by the upgrade {name}.").format(name=upgrade))
 
+    def refusal_text(self, exc: ServiceError) -> str:
+        """The service's refusal in the desk's words where its sentence speaks of the command
+        line (`--was name=...`, `without --yes`, `audit export --investor ID`, `report rate`),
+        which this dialog offers as its own fields, its button and the desk's menus; any
+        other refusal as the services word it (error_text)."""
+        key = escape_controls(str(exc.params.get("key", "")))
+        if exc.code == CHANGED_SINCE_SHOWN:
+            return self.tr(
+                "The record changed since it was shown to you; nothing was settled. Show it again (Show record) "
+                "and settle it again."
+            )
+        if exc.code == CLIENT_DIFFERS:
+            return self.tr(
+                "The record of client {key} is not the state the trail last recorded for it: a fact "
+                "decisions read (profile, assessment date, class, a flag, branch, birth date), or the name or ID "
+                "number, was changed outside suitcheck, and settling it would put that change under the seal. "
+                "Nothing was settled. Where only the name or ID number was corrected, give the value it held "
+                "before (Name before, ID number before) and show the record again. Otherwise have every such fact "
+                "put back as the audit trail recorded it (the client's entries in the audit log say what they "
+                "were: Compliance, Audit log…), then settle it, and change the rest through suitcheck."
+            ).format(key=key)
+        if exc.code == REPORT_DIFFERS:
+            return self.tr(
+                "The record of report {key} is not the state the trail last recorded for it: its level, the "
+                "subject's level, its rating, its file or its findings were changed outside suitcheck, and "
+                "settling it would put that change under the seal (a level lowered in the database would be served "
+                "as rated). Nothing was settled. Have it put back as the audit trail recorded it (the report's "
+                "import, rating and finding entries in the audit log say what it was: Compliance, Audit log…), "
+                "then settle it; a new level is set through suitcheck (Compliance, Reports needing a rating or "
+                "with findings…)."
+            ).format(key=key)
+        return error_text(exc)
+
     # -- the preview (a read) ---------------------------------------------------------------
     def show_record(self) -> None:
         if self.previewing or self.recording or self.settled is not None:
@@ -360,7 +402,7 @@ class SettleDialog(RecordingDialog):
             return
         self._previewing_done()
         if isinstance(exc, ServiceError):
-            self.message.setText(error_text(exc))
+            self.message.setText(self.refusal_text(exc))
             lines = [self.tr("Nothing can be settled for this record as it stands (see below).")]
             if asked[0] == CLIENT and not asked[2]:
                 lines.append(
@@ -414,7 +456,7 @@ class SettleDialog(RecordingDialog):
         self.cancel.setText(self.tr("Close"))
 
     def _refused(self, exc: ServiceError) -> None:
-        self.message.setText(error_text(exc))
+        self.message.setText(self.refusal_text(exc))
         if isinstance(exc, Conflict):  # the record changed since the preview: look at it again
             self._forget_preview()
             self.view.setPlainText(self.tr("The record changed since it was shown: show it again before settling."))

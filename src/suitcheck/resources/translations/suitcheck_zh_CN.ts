@@ -5315,6 +5315,18 @@ Store: {store}</source>
         <translation>升级 {name} 未重新封印此记录，仍为旧封印。</translation>
     </message>
     <message>
+        <source>The record changed since it was shown to you; nothing was settled. Show it again (Show record) and settle it again.</source>
+        <translation>该记录在向您显示后已被修改；未作任何确认。请重新查看（显示记录），然后再次确认。</translation>
+    </message>
+    <message>
+        <source>The record of client {key} is not the state the trail last recorded for it: a fact decisions read (profile, assessment date, class, a flag, branch, birth date), or the name or ID number, was changed outside suitcheck, and settling it would put that change under the seal. Nothing was settled. Where only the name or ID number was corrected, give the value it held before (Name before, ID number before) and show the record again. Otherwise have every such fact put back as the audit trail recorded it (the client&apos;s entries in the audit log say what they were: Compliance, Audit log…), then settle it, and change the rest through suitcheck.</source>
+        <translation>客户 {key} 的记录不是审计日志最后记录的状态：判定所读取的事实（风险类型、测评日期、投资者类别、某个标志、营业部、出生日期）或姓名、证件号码在 suitcheck 之外被修改，确认它将把该修改置于封印之下。未作任何确认。如仅更正了姓名或证件号码，请在上方给出原值（原姓名、原证件号码），然后重新显示记录。否则，请将每项此类事实恢复为审计日志所记录的值（审计日志中该客户的条目载明原值：合规，审计日志…），然后确认，其余修改通过 suitcheck 进行。</translation>
+    </message>
+    <message>
+        <source>The record of report {key} is not the state the trail last recorded for it: its level, the subject&apos;s level, its rating, its file or its findings were changed outside suitcheck, and settling it would put that change under the seal (a level lowered in the database would be served as rated). Nothing was settled. Have it put back as the audit trail recorded it (the report&apos;s import, rating and finding entries in the audit log say what it was: Compliance, Audit log…), then settle it; a new level is set through suitcheck (Compliance, Reports needing a rating or with findings…).</source>
+        <translation>研报 {key} 的记录不是审计日志最后记录的状态：其风险等级、主题对应等级、评级、文件或合规发现在 suitcheck 之外被修改，确认它将把该修改置于封印之下（在数据库中调低的等级将被当作已评定的等级使用）。未作任何确认。请将其恢复为审计日志所记录的状态（审计日志中该研报的导入、评级和合规发现条目载明原状：合规，审计日志…），然后确认；新的等级须通过 suitcheck 设定（合规，待评级或有合规提示的研报…）。</translation>
+    </message>
+    <message>
         <source>Type the client&apos;s account number or the report&apos;s id.</source>
         <translation>请输入客户的资金账号或研报编号。</translation>
     </message>
