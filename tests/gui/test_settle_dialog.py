@@ -346,3 +346,46 @@ def test_the_desk_words_the_refusals_that_speak_of_command_line_options(  # type
     with pytest.raises(ServiceError, match="without --yes|--was name=") as refused:
         services.settle.preview(compliance, "investor", "S1")
     assert refused.value.code is not None  # the CLI keeps its sentence; the code is the desk's
+
+
+def test_a_record_settled_at_another_desk_meanwhile_leaves_no_settle_and_no_mark(  # type: ignore[no-untyped-def]
+    qtbot, window_for: Any, demo_services: Services, confirmations: Confirmations
+) -> None:
+    """Was BROKE: another officer settled the record between this one's preview and their
+    Settle. The service said "matches its seal: there is nothing to settle", but the dialog
+    kept the preview with Settle enabled (refused again at each press), and once closed the
+    desk kept the client's red "record changed" mark, and its blocked decision, though the
+    store no longer said so. Now Settle goes with the preview and the desk follows the
+    record as it does one settled here."""
+    officer = login(demo_services, "demo-compliance")
+    client = demo_services.investors.search(officer, "")[0]
+    _sql(demo_services, "UPDATE investor SET name = 'typo' WHERE id = :i", i=client.id)
+    window: MainWindow = window_for("demo-compliance")
+    window.client_search.setText(client.account)
+    qtbot.waitUntil(lambda: window.client is not None and window.client.id == client.id, timeout=START_UP_MS)
+    assert not window.client_model.row_object(0).record_intact
+    row = window.client_proxy.mapFromSource(window.client_model.index(0, 0)).row()
+    menu = window.compliance_actions.client_menu_at(_row_point(window.clients_view, row))
+    assert menu is not None
+    seen: dict[str, object] = {}
+
+    def settle_late(dialog: QWidget) -> None:
+        assert isinstance(dialog, SettleDialog)
+        _previewed(qtbot, dialog)
+        dialog.was_name.setText(client.name)
+        dialog.show_button.click()
+        _previewed(qtbot, dialog)
+        dialog.reason.setText(REASON)
+        demo_services.settle.settle(officer, "investor", client.account, REASON, was={"name": client.name})
+        dialog.ok.click()  # elsewhere, a moment before
+        change_answered(qtbot, dialog)
+        seen["message"] = dialog.message.text()
+        seen["settle"] = dialog.ok.isEnabled()
+        dialog.reject()
+
+    on_next_modal(settle_late)
+    menu.actions()[0].trigger()
+    assert "matches its seal: there is nothing to settle" in str(seen["message"])
+    assert seen["settle"] is False
+    qtbot.waitUntil(lambda: window.client_model.row_object(0).record_intact, timeout=START_UP_MS)
+    qtbot.waitUntil(lambda: window.client is not None and window.client.record_intact, timeout=START_UP_MS)

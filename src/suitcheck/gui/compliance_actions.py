@@ -196,13 +196,16 @@ class ComplianceActions:
 
     def settle(self, kind: str | None = None, ref: str | None = None) -> None:
         """The settle dialog (for the record named, or one the officer names); once a record
-        is settled, the desk's lists and decision follow it."""
+        is settled (here, or found settled at another desk), the desk's lists and decision
+        follow it."""
         dialog = dialogs.SettleDialog(self.window.services, self.window.actor, self.parent, kind=kind, ref=ref)
         with self.window.changing_here():  # a settled record is this desk's doing, not another's
             run_dialog(dialog)
         settled = dialog.settled
         if settled is not None:
             self.window.follow_settled(settled.kind, settled.record_id)
+        elif dialog.found_sound is not None:  # settled at another desk: the red mark goes here too
+            self.window.follow_settled(*dialog.found_sound)
 
     def distribution_list(self) -> None:
         report = self.window.report

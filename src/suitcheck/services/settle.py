@@ -77,6 +77,9 @@ REPORT_BRANCH_REFUSAL = (
 CHANGED_SINCE_SHOWN = "settle-changed-since-shown"
 CLIENT_DIFFERS = "settle-client-differs"
 REPORT_DIFFERS = "settle-report-differs"
+# The record matches its seal (settled meanwhile, at another desk): a desk's list showing it
+# marked follows the record (`record_id`).
+RECORD_SOUND = "settle-record-sound"
 # The forms a settled row's recorded state was found in.
 FULL, BEFORE_IDENTITY, BEFORE_FINDINGS = "as-recorded", "before-identity", "before-findings"
 
@@ -433,7 +436,7 @@ class SettleService:
         except UnreadableRecordError:
             raise ServiceError(_sentence(CLIENT, "unreadable", key=account)) from None
         if self._ctx.rows.ok(conn, message, row.integrity):
-            raise InvalidInput(_sentence(CLIENT, "sound", key=account))
+            raise coded(InvalidInput(_sentence(CLIENT, "sound", key=account)), RECORD_SOUND, record_id=row.id)
         self._untrusted(conn, CLIENT, account, message, row.integrity)
         recorded = self._recorded(conn, CLIENT, account, vouched)
         unknown = sorted(set(was) - set(IDENTITY))
@@ -562,7 +565,7 @@ class SettleService:
         except (TypeError, ValueError):
             raise ServiceError(_sentence(REPORT, "unreadable", key=key)) from None
         if self._ctx.rows.report_ok(conn, row, findings):
-            raise InvalidInput(_sentence(REPORT, "sound", key=key))
+            raise coded(InvalidInput(_sentence(REPORT, "sound", key=key)), RECORD_SOUND, record_id=report_id)
         self._untrusted(conn, REPORT, key, message, row.integrity)
         recorded = self._recorded(conn, REPORT, key, vouched)
         form: str = FULL

@@ -47,6 +47,7 @@ from suitcheck.services.settle import (
     CLIENT,
     CLIENT_DIFFERS,
     MIN_REASON,
+    RECORD_SOUND,
     REPORT,
     REPORT_DIFFERS,
     Settlement,
@@ -101,6 +102,9 @@ class SettleDialog(RecordingDialog):
         self.preview_for: tuple[str, str, dict[str, str | None]] | None = None  # (kind, ref, was) it was read for
         self.previewing = False
         self.settled: Settlement | None = None
+        # A record the service found sound (kind, id): settled meanwhile, at another desk;
+        # the desk's lists, which may still mark it, follow it as they follow `settled`.
+        self.found_sound: tuple[str, int] | None = None
         self.setWindowTitle(self.tr("Settle a record changed outside suitcheck"))
         intro = QLabel(
             self.tr(
@@ -402,6 +406,7 @@ class SettleDialog(RecordingDialog):
             return
         self._previewing_done()
         if isinstance(exc, ServiceError):
+            self._note_sound(asked[0], exc)
             self.message.setText(self.refusal_text(exc))
             lines = [self.tr("Nothing can be settled for this record as it stands (see below).")]
             if asked[0] == CLIENT and not asked[2]:
@@ -460,7 +465,20 @@ class SettleDialog(RecordingDialog):
         if isinstance(exc, Conflict):  # the record changed since the preview: look at it again
             self._forget_preview()
             self.view.setPlainText(self.tr("The record changed since it was shown: show it again before settling."))
+        elif self.preview_for is not None and self._note_sound(self.preview_for[0], exc):
+            # Settled meanwhile (at another desk): the preview is of a record that no longer
+            # needs settling, and Settle beside it would only be refused again.
+            self._forget_preview()
+            self.view.setPlainText(self.tr("The record matches its seal now: there is nothing to settle."))
         self._update_buttons()
+
+    def _note_sound(self, kind: str, exc: ServiceError) -> bool:
+        """The service found the record sound (RECORD_SOUND): noted for the desk to follow."""
+        record_id = exc.params.get("record_id")
+        if exc.code != RECORD_SOUND or not isinstance(record_id, int):
+            return False
+        self.found_sound = (kind, record_id)
+        return True
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         """Enter in the fields that name the record shows it; elsewhere Enter settles nothing

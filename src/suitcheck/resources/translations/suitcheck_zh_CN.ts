@@ -5374,6 +5374,10 @@ Store: {store}</source>
         <source>The record changed since it was shown: show it again before settling.</source>
         <translation>该记录在显示后已被修改：请重新显示后再确认。</translation>
     </message>
+    <message>
+        <source>The record matches its seal now: there is nothing to settle.</source>
+        <translation>该记录现已与其封印相符：无需确认。</translation>
+    </message>
 </context>
 <context>
     <name>StaffDialog</name>
