@@ -82,6 +82,7 @@ def test_the_name_it_held_before_a_reason_then_settle_and_its_entry(  # type: ig
     assert not dialog.ok.isEnabled()  # under the service's minimum
     dialog.reason.setText(REASON)
     assert dialog.ok.isEnabled()
+    dialog.reason.setFocus()  # typed there: keys go to the focused field
     qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)  # Enter settles nothing
     assert confirmations.asked == []
     assert not dialog.recording
@@ -389,3 +390,66 @@ def test_a_record_settled_at_another_desk_meanwhile_leaves_no_settle_and_no_mark
     assert seen["settle"] is False
     qtbot.waitUntil(lambda: window.client_model.row_object(0).record_intact, timeout=START_UP_MS)
     qtbot.waitUntil(lambda: window.client is not None and window.client.record_intact, timeout=START_UP_MS)
+
+
+def test_tab_follows_the_dialog_down_and_enter_never_settles(  # type: ignore[no-untyped-def]
+    qtbot, desk: tuple[Services, Actor]
+) -> None:
+    """Was BROKE: from "ID number before" Tab went past the reason into the preview below
+    it, then back up to the reason, then to the buttons: an officer at the keyboard met the
+    fields out of the order they see them; and after Enter showed the record, the keyboard
+    was left in the preview (the field it was in is held while the record is read). Enter
+    settles nothing: in the reason it does nothing; on the focused Settle it asks first,
+    and the question's Enter is Cancel."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    services, compliance = desk
+    dialog = _open(qtbot, services, compliance, kind="investor", ref="S1")
+    _previewed(qtbot, dialog)
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow)
+    dialog.was_name.setText("张三丰")
+    dialog.was_name.setFocus()
+    qtbot.keyClick(dialog.was_name, Qt.Key.Key_Return)  # shows the record again
+    _previewed(qtbot, dialog)
+    assert dialog.preview is not None
+    # The keyboard stays where it was (held fields let it go to the preview, from where
+    # Tab now goes on to the buttons, past the reason still to be typed).
+    assert QApplication.focusWidget() is dialog.was_name
+    dialog.reason.setText(REASON)
+    dialog.kind.setFocus()
+    order = []
+    for _ in range(9):
+        focused = QApplication.focusWidget()
+        assert focused is not None
+        order.append(focused.objectName() or getattr(focused, "text", str)())
+        qtbot.keyClick(focused, Qt.Key.Key_Tab)
+    assert order == [
+        "settleKind",
+        "settleRef",
+        "settleShow",
+        "settleWasName",
+        "settleWasIdNumber",
+        "settleReason",
+        "settlePreview",
+        "settleButton",
+        "Cancel",
+    ]
+    dialog.reason.setFocus()
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Return)
+    assert dialog.isVisible()
+    assert not dialog.recording
+    asked: list[str] = []
+
+    def enter_on_the_question(box: QWidget) -> None:
+        assert isinstance(box, QMessageBox)
+        asked.append(box.text())
+        qtbot.keyClick(box, Qt.Key.Key_Return)
+
+    on_next_modal(enter_on_the_question)
+    dialog.ok.setFocus()
+    qtbot.keyClick(dialog.ok, Qt.Key.Key_Space)  # the focused Settle, pressed
+    assert asked  # asked first ...
+    assert not dialog.recording  # ... and Enter there is Cancel: nothing settled
+    assert dialog.settled is None
+    assert services.investors.get(compliance, "S1").record_intact is False

@@ -101,6 +101,7 @@ class SettleDialog(RecordingDialog):
         self.title: str | None = None  # the previewed report's title
         self.preview_for: tuple[str, str, dict[str, str | None]] | None = None  # (kind, ref, was) it was read for
         self.previewing = False
+        self._focus_before: QWidget | None = None  # where the keyboard was when a preview was asked
         self.settled: Settlement | None = None
         # A record the service found sound (kind, id): settled meanwhile, at another desk;
         # the desk's lists, which may still mark it, follow it as they follow `settled`.
@@ -192,6 +193,12 @@ class SettleDialog(RecordingDialog):
         layout.addWidget(self.status)
         layout.addWidget(self.message)
         layout.addWidget(self.box)
+        # Tab as the officer sees the dialog, top to bottom: the reason (above the preview)
+        # before the preview; created in the other order, Tab went down past the reason
+        # into the preview and back up to it.
+        chain = [self.kind, self.ref, self.show_button, self.was_name, self.was_id, self.reason, self.view]
+        for before, after in zip(chain, [*chain[1:], self.ok], strict=True):
+            self.setTabOrder(before, after)
         self.kind.currentIndexChanged.connect(lambda _: self._kind_changed())
         for field in (self.ref, self.was_name, self.was_id):
             field.textEdited.connect(lambda _: self._forget_preview())
@@ -374,6 +381,7 @@ class SettleDialog(RecordingDialog):
             self.message.setText(self.tr("Type the client's account number or the report's id."))
             return
         self.previewing = True
+        self._focus_before = self.focusWidget()
         self.status.setText(self.tr("Reading the record…"))
         for field in (self.kind, self.ref, self.was_name, self.was_id):
             field.setEnabled(False)
@@ -392,6 +400,11 @@ class SettleDialog(RecordingDialog):
         for field in (self.ref, self.was_name, self.was_id):
             field.setEnabled(True)
         self._update_buttons()
+        # Holding the field the keyboard was in sent it on down the dialog: it goes back,
+        # as a recorded change gives it back (RecordingDialog).
+        focus, self._focus_before = self._focus_before, None
+        if focus is not None and focus.isEnabled() and focus.isVisible():
+            focus.setFocus()
 
     def _previewed(self, asked: tuple[str, str, dict[str, str | None]], preview: Settlement, title: str | None) -> None:
         if self._ended:
