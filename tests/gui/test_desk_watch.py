@@ -323,3 +323,33 @@ def test_the_column_reads_again_the_level_of_reports_re_rated_and_of_those_only(
     qtbot.waitUntil(lambda: not window.runner.busy(), timeout=5000)
     assert sorted(set(read)) == sorted({shown.id, r3.id})  # the panel's report, and the one re-rated
     qtbot.waitUntil(lambda: model.verdict(r2.id) is Outcome.BLOCK, timeout=5000)
+
+
+def test_the_red_mark_of_a_report_changed_or_settled_at_another_desk_follows_the_store(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """A report's record changed outside suitcheck while the column shows it (its level in
+    the list becomes the red "record changed" mark), then settled at another desk (the
+    mark goes): the watch reads such rows again too, not only the re-rated ones."""
+    from sqlalchemy import text
+
+    window = window_for("demo-compliance")
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "稳增长")  # R1: allowed
+    shown = window.report
+    assert shown is not None
+    model = window.report_model
+    qtbot.waitUntil(lambda: all(model.verdict(r.id) is not None for r in model.objects()), timeout=5000)
+    other = next(r for r in model.objects() if r.level is RiskLevel.R2)
+    row = next(i for i, r in enumerate(model.objects()) if r.id == other.id)
+    with demo_services.store.engine.begin() as conn:  # a DBA, outside suitcheck
+        conn.execute(text("UPDATE report SET integrity = NULL WHERE id = :r"), {"r": other.id})
+    _watched(qtbot, window)
+    qtbot.waitUntil(lambda: not model.row_object(row).record_intact, timeout=5000)
+    qtbot.waitUntil(lambda: model.verdict(other.id) is Outcome.BLOCK, timeout=5000)
+    officer = login(demo_services, "demo-compliance")
+    demo_services.settle.settle(officer, "report", other.id, "checked against the file; nothing else changed")
+    _watched(qtbot, window)
+    qtbot.waitUntil(lambda: model.row_object(row).record_intact, timeout=5000)
+    qtbot.waitUntil(lambda: model.verdict(other.id) is Outcome.ALLOW, timeout=5000)
+    assert window.decision.result is not None  # the decision on screen still stands

@@ -18,7 +18,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
 from suitcheck.services.access import CheckResult
 from suitcheck.services.errors import InvalidInput, NotFound, PermissionDenied
-from suitcheck.store.models import Investor
+from suitcheck.store.models import Investor, Report
 from tests.conftest import TODAY, Clock, add_client, staff
 from tests.fixtures import import_text_report
 
@@ -672,17 +672,25 @@ def test_a_decision_kept_in_outcome_but_made_on_other_facts_no_longer_stands(
 def test_verdicts_name_the_reports_re_rated_since_a_list_read_them_whatever_their_outcome(
     sqlite_services: Services, tmp_path: Path
 ) -> None:
-    """Verdicts.re_rated: the desk reads again only these rows' levels (R2 -> R3 keeps its
-    allow for C3; a client re-assessed moves outcomes and no level)."""
+    """Verdicts.listed_otherwise: the desk reads again only these rows (R2 -> R3 keeps its
+    allow for C3; a client re-assessed moves outcomes and nothing a list shows of a report;
+    a record changed outside suitcheck, then settled, moves the list's red mark)."""
     services = sqlite_services
     compliance = staff(services, Role.COMPLIANCE)
     client = add_client(services, compliance, "V1", RiskProfile.C3)
     report = import_text_report(services, compliance, tmp_path)
     services.reports.set_level(compliance, report, RiskLevel.R2, "rated")
     listed = services.reports.get(compliance, report)
-    assert services.access.preview(compliance, client, [report]).re_rated([listed]) == []
+    assert services.access.preview(compliance, client, [report]).listed_otherwise([listed]) == []
     services.reports.set_level(compliance, report, RiskLevel.R3, "re-rated")
     later = services.access.preview(compliance, client, [report])
     assert later[report] is Outcome.ALLOW  # the outcome stayed
-    assert later.re_rated([listed]) == [report]
-    assert later.re_rated([services.reports.get(compliance, report)]) == []
+    assert later.listed_otherwise([listed]) == [report]
+    assert later.listed_otherwise([services.reports.get(compliance, report)]) == []
+    with services.store.engine.begin() as conn:  # a DBA, outside suitcheck
+        conn.execute(update(Report).where(Report.id == report).values(integrity=None))
+    marked = services.reports.get(compliance, report)
+    assert not marked.record_intact
+    assert services.access.preview(compliance, client, [report]).listed_otherwise([marked]) == []
+    services.settle.settle(compliance, "report", report, "checked against the file; nothing else changed")
+    assert services.access.preview(compliance, client, [report]).listed_otherwise([marked]) == [report]

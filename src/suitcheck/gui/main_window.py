@@ -856,13 +856,13 @@ class MainWindow(QMainWindow):
                     lambda _exc: None,  # the list keeps the level it showed; the panel asks for a check
                 )
         moved = self._column_moved(later, result) if basis is not None and self._verdicts_basis is basis else []
-        # The list's level, read again only for the rows re-rated: a client re-assessed C5 -> C1
-        # moves hundreds of rows' outcomes and no level, and a read each queued hundreds of
-        # reads before the clerk's next search; a report re-rated R2 -> R3 kept its outcome
-        # (allowed for C3) and its old level beside it.
+        # The list's level (or red mark), read again only for the rows the store has
+        # otherwise: a client re-assessed C5 -> C1 moves hundreds of rows' outcomes and no
+        # level, and a read each queued hundreds of reads before the clerk's next search; a
+        # report re-rated R2 -> R3 kept its outcome (allowed for C3) and its old level beside it.
         read = report.id if stale and report is not None else None  # read above
         rows = [r for r in self.report_model.objects() if r.id != read]
-        for report_id in later.re_rated(rows):
+        for report_id in later.listed_otherwise(rows):
             self.runner.start(
                 Job(self.services.reports.get, self.actor, report_id),
                 self.report_model.update_report,

@@ -215,8 +215,12 @@ class Verdicts(dict[int, Outcome]):
         policy_version: int,
         day: dt.date,
         client: InvestorFacts | None = None,
+        *,
+        unsealed: frozenset[int] = frozenset(),
     ) -> None:
         super().__init__({report_id: d.outcome for report_id, d in decisions.items()})
+        # The reports whose own record fails its seal (a list shows them with the red mark).
+        self.unsealed = unsealed
         # Whole decisions, not only outcomes: one that keeps its outcome may rest on other
         # facts than the one on screen (overturns).
         self.decisions = dict(decisions)
@@ -234,13 +238,18 @@ class Verdicts(dict[int, Outcome]):
         the lowest category at another desk): any of these verdicts may be other now."""
         return (later.policy_version, later.day, later.client) != (self.policy_version, self.day, self.client)
 
-    def re_rated(self, reports: Iterable[ReportView]) -> list[int]:
-        """Of `reports` (as a list read them), those these verdicts were derived on another
-        level for: re-rated at another desk since the list was read, whether or not their
-        outcome for this client changed (R2 -> R3 stays allowed for C3). Only these need
-        reading again for their level: a client re-assessed changes many outcomes and no level."""
+    def listed_otherwise(self, reports: Iterable[ReportView]) -> list[int]:
+        """Of `reports` (as a list read them), those the store now has otherwise than the
+        list shows them: derived here on another level (re-rated at another desk, whether or
+        not their outcome for this client changed: R2 -> R3 stays allowed for C3), or with
+        their record's seal failing or holding otherwise than the list's red mark says
+        (changed outside suitcheck, or settled, since). Only these need reading again: a
+        client re-assessed changes many outcomes and nothing a list shows of a report."""
         return [
-            r.id for r in reports if (decision := self.decisions.get(r.id)) is not None and _level_moved_on(decision, r)
+            r.id
+            for r in reports
+            if (decision := self.decisions.get(r.id)) is not None
+            and (_level_moved_on(decision, r) or r.record_intact == (r.id in self.unsealed))
         ]
 
     def overturns(self, result: CheckResult) -> bool:
@@ -516,6 +525,18 @@ def _decide(
     client's record cannot be read. `session`: the caller's, when it writes (a seal of
     another installation loads that installation's key on it; a fresh connection would
     wait for the caller's own write lock)."""
+    return _decide_sealed(investor, report, today, policy, ctx, session)[0]
+
+
+def _decide_sealed(
+    investor: Investor,
+    report: Report,
+    today: dt.date,
+    policy: Policy,
+    ctx: ServiceContext,
+    session: Session | None = None,
+) -> tuple[Decision, bool]:
+    """_decide, and whether the report's own record matches its seal (a list marks it)."""
     conn = session.connection() if session is not None else None
     facts, report_sealed = sealed_report_facts(ctx.rows, conn, report)
     # A stated level an older reader read is no level until this version has read it again
@@ -524,13 +545,13 @@ def _decide(
     try:
         decision = decide(investor_facts(investor), facts, today, policy)
     except UnreadableRecordError:  # as `check`: a record that cannot be read is blocked
-        return integrity_block(decide(UNREADABLE_FACTS, facts, today, policy))
+        return integrity_block(decide(UNREADABLE_FACTS, facts, today, policy)), report_sealed
     if not ctx.rows.investor_ok(conn, investor):
-        return integrity_block(decision)
+        return integrity_block(decision), report_sealed
     if not report_sealed:
         log.warning("report %s: record fails its integrity seal; decision blocked", report.id)
-        return integrity_block(decision)
-    return decision
+        return integrity_block(decision), report_sealed
+    return decision, report_sealed
 
 
 def _list_level(report_id: int, facts: ReportFacts, sealed: bool, older: bool) -> RiskLevel | None:
@@ -797,11 +818,15 @@ class AccessService:
                 client = None
             # A report an older reader read is left out (no verdict shown): its check reads
             # it again first, and may decide otherwise than its stored level would.
+            decided = {
+                r.id: _decide_sealed(investor, r, today, policy, self._ctx) for r in reports if not read_by_older(r)
+            }
             return Verdicts(
-                {r.id: _decide(investor, r, today, policy, self._ctx) for r in reports if not read_by_older(r)},
+                {report_id: decision for report_id, (decision, _sealed) in decided.items()},
                 policy.version,
                 today,
                 client,
+                unsealed=frozenset(report_id for report_id, (_decision, sealed) in decided.items() if not sealed),
             )
 
     def still_open(self, actor: Actor, investor_ref: str | int, report_ids: list[int]) -> set[int]:
