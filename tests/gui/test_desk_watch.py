@@ -353,3 +353,39 @@ def test_the_red_mark_of_a_report_changed_or_settled_at_another_desk_follows_the
     qtbot.waitUntil(lambda: model.row_object(row).record_intact, timeout=5000)
     qtbot.waitUntil(lambda: model.verdict(other.id) is Outcome.ALLOW, timeout=5000)
     assert window.decision.result is not None  # the decision on screen still stands
+
+
+def test_a_report_rated_here_in_the_open_queue_is_not_said_to_be_another_desks(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, confirmations
+) -> None:
+    """Was BROKE, as for the wizard: compliance works down the rating queue, which stays
+    open, and rated the report on screen; the minute's watch said behind the queue that it
+    was "changed at another desk"."""
+    from PySide6.QtWidgets import QPushButton
+
+    from suitcheck.gui.dialogs import RatingDialog
+    from tests.gui.conftest import change_answered
+    from tests.gui.modal import on_next_modal
+
+    window = window_for("demo-compliance")
+    find_client(qtbot, window, "880003")  # C3
+    pick_report(qtbot, window, "芯片")  # unrated: blocked
+    report = window.report
+    assert report is not None
+    seen: dict[str, str] = {}
+
+    def rate(dialog) -> None:  # type: ignore[no-untyped-def]
+        assert isinstance(dialog, RatingDialog)
+        row = next(i for i, r in enumerate(dialog.model.objects()) if r.id == report.id)
+        dialog.view.selectRow(dialog.proxy.mapFromSource(dialog.model.index(row, 0)).row())
+        dialog.level.setCurrentIndex(dialog.level.findData(RiskLevel.R3.code))
+        dialog.findChild(QPushButton, "setLevel").click()
+        change_answered(qtbot, dialog)
+        _watched(qtbot, window)  # the minute passes while the queue is worked down
+        seen["panel"] = window.decision.summary.text()
+        dialog.reject()
+
+    on_next_modal(rate)
+    window.review_reports()
+    assert "changed since this decision" in seen["panel"]
+    assert "another desk" not in seen["panel"]

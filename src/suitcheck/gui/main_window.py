@@ -1383,11 +1383,13 @@ class MainWindow(QMainWindow):
         self.refresh_reports()
 
     def review_reports(self) -> None:
-        run_dialog(dialogs.RatingDialog(self.services, self.actor, self))
+        with self.changing_here():  # the queue stays open while reports are rated in it
+            run_dialog(dialogs.RatingDialog(self.services, self.actor, self))
         self.refresh_reports()
 
     def reread_reports(self) -> None:
-        run_dialog(dialogs.RereadDialog(self.services, self.actor, self))
+        with self.changing_here():
+            run_dialog(dialogs.RereadDialog(self.services, self.actor, self))
         if not self.session_over:
             self.refresh_reports()  # levels matched may have changed
 
@@ -1399,7 +1401,8 @@ class MainWindow(QMainWindow):
         self._change_client(dialogs.ClientEditDialog)
 
     def import_clients(self) -> None:
-        run_dialog(dialogs.ClientImportWizard(self.services, self.actor, self))
+        with self.changing_here():  # it may change the client on screen, and shows its result
+            run_dialog(dialogs.ClientImportWizard(self.services, self.actor, self))
         if not self.session_over:
             self.refresh_clients()
 
@@ -1432,7 +1435,8 @@ class MainWindow(QMainWindow):
     @contextlib.contextmanager
     def changing_here(self) -> Iterator[None]:
         """While a dialog of this desk that changes a client or report runs (the assessment
-        wizard stays open on its done page, the settle dialog on its entry number), a change
+        wizard stays open on its done page, the settle dialog on its entry number, the rating
+        queue and the client import while they are worked through), a change
         the minute watch finds is not said to be another desk's: it was, behind the dialog,
         for the clerk's own saved assessment. The decision still comes off the panel."""
         self._changing_here += 1
