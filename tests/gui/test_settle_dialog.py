@@ -453,3 +453,36 @@ def test_tab_follows_the_dialog_down_and_enter_never_settles(  # type: ignore[no
     assert not dialog.recording  # ... and Enter there is Cancel: nothing settled
     assert dialog.settled is None
     assert services.investors.get(compliance, "S1").record_intact is False
+
+
+def test_the_desk_words_the_other_refusals_that_name_a_command_or_a_column(  # type: ignore[no-untyped-def]
+    qtbot, desk: tuple[Services, Actor]
+) -> None:
+    """Was BROKE, as the refusals with CLI options: the name given as held before is the one
+    held now ("The record holds name as you give it", the column's own name, in Chinese
+    too); a profile changed in SQL ("record a new assessment through suitcheck (`investor
+    assess`)"); a value suitcheck never writes ("`suitcheck audit export --investor ID`")."""
+    services, compliance = desk
+    dialog = _open(qtbot, services, compliance, kind="investor", ref="S1")
+    _previewed(qtbot, dialog)
+    dialog.was_name.setText("张三峰")  # what it holds now
+    dialog.show_button.click()
+    _previewed(qtbot, dialog)
+    assert dialog.message.text() == (
+        "The record holds this name now: under Name before, give the name it held before the change."
+    )
+    _sql(services, "UPDATE investor SET name = '张三丰', current_profile = 5 WHERE account = 'S1'")
+    dialog.was_name.clear()
+    dialog.show_button.click()
+    _previewed(qtbot, dialog)
+    said = dialog.message.text()
+    assert "it holds profile C5 of" in said
+    assert "investor assess" not in said
+    assert "(Compliance, Assess selected client with the questionnaire…)" in said
+    _sql(services, "UPDATE investor SET current_profile = 9 WHERE account = 'S1'")
+    dialog.show_button.click()
+    _previewed(qtbot, dialog)
+    said = dialog.message.text()
+    assert "holds a value suitcheck never writes" in said
+    assert "audit export" not in said
+    assert "Compliance, Audit log…" in said

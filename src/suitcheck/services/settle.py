@@ -73,10 +73,15 @@ REPORT_BRANCH_REFUSAL = (
     "A report decides for every branch: only firm-wide (head-office) compliance may settle a report's record."
 )
 # The refusals whose sentences speak of the command line (`--was`, `--yes`, `audit export`,
-# `report rate`): a desk words them itself (ServiceError.code), with its own fields.
+# `report rate`, `investor assess`) or of a column by its name: a desk words them itself
+# (ServiceError.code, with the values they name), with its own fields and menus.
 CHANGED_SINCE_SHOWN = "settle-changed-since-shown"
 CLIENT_DIFFERS = "settle-client-differs"
 REPORT_DIFFERS = "settle-report-differs"
+PROFILE_DIFFERS = "settle-client-profile-differs"
+CLIENT_UNREADABLE = "settle-client-unreadable"
+# The value given as held before is the one the record holds now (`column`: name, id_number).
+WAS_AS_HELD = "settle-was-as-held"
 # The record matches its seal (settled meanwhile, at another desk): a desk's list showing it
 # marked follows the record (`record_id`).
 RECORD_SOUND = "settle-record-sound"
@@ -434,7 +439,8 @@ class SettleService:
             investor_facts(row)  # a class or profile suitcheck never writes
             message = investor_message(row)
         except UnreadableRecordError:
-            raise ServiceError(_sentence(CLIENT, "unreadable", key=account)) from None
+            refusal = ServiceError(_sentence(CLIENT, "unreadable", key=account))
+            raise coded(refusal, CLIENT_UNREADABLE, key=account) from None
         if self._ctx.rows.ok(conn, message, row.integrity):
             raise coded(InvalidInput(_sentence(CLIENT, "sound", key=account)), RECORD_SOUND, record_id=row.id)
         self._untrusted(conn, CLIENT, account, message, row.integrity)
@@ -455,7 +461,10 @@ class SettleService:
         same = [c for c, v in was.items() if v == values[c]]
         if same:
             column = same[0]
-            raise InvalidInput(f"The record holds {column} as you give it: say the value it held before the change.")
+            refusal = InvalidInput(
+                f"The record holds {column} as you give it: say the value it held before the change."
+            )
+            raise coded(refusal, WAS_AS_HELD, column=column)
         form: str = FULL
         untracked: tuple[str, ...] = ()
         if state_digest(investor_message({**values, **was})) == recorded:
@@ -501,17 +510,9 @@ class SettleService:
         profile = RiskProfile(row.current_profile).code if row.current_profile else "-"
         day = row.current_assessed_on.isoformat() if row.current_assessed_on else "-"
         if recorded is not None and recorded != (profile, day):
-            return ServiceError(
-                _sentence(
-                    CLIENT,
-                    "differs-profile",
-                    key=account,
-                    profile=profile,
-                    day=day,
-                    recorded_profile=recorded[0],
-                    recorded_day=recorded[1],
-                )
-            )
+            values = {"profile": profile, "day": day, "recorded_profile": recorded[0], "recorded_day": recorded[1]}
+            sentence = _sentence(CLIENT, "differs-profile", key=account, **values)
+            return coded(ServiceError(sentence), PROFILE_DIFFERS, key=account, **values)
         return coded(ServiceError(_sentence(CLIENT, "differs", key=account)), CLIENT_DIFFERS, key=account)
 
     def _refuse_odd_identity(self, row: Any, taken: Collection[str], account: str, *, on_record: bool = False) -> None:

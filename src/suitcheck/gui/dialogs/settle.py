@@ -46,10 +46,13 @@ from suitcheck.services.settle import (
     CHANGED_SINCE_SHOWN,
     CLIENT,
     CLIENT_DIFFERS,
+    CLIENT_UNREADABLE,
     MIN_REASON,
+    PROFILE_DIFFERS,
     RECORD_SOUND,
     REPORT,
     REPORT_DIFFERS,
+    WAS_AS_HELD,
     Settlement,
     settle_reason,
 )
@@ -368,6 +371,32 @@ class SettleDialog(RecordingDialog):
                 "then settle it; a new level is set through suitcheck (Compliance, Reports needing a rating or "
                 "with findings…)."
             ).format(key=key)
+        if exc.code == PROFILE_DIFFERS:
+            values = {k: escape_controls(str(exc.params.get(k, ""))) for k in ("profile", "day")}
+            values |= {k: escape_controls(str(exc.params.get(k, ""))) for k in ("recorded_profile", "recorded_day")}
+            return self.tr(
+                "The record of client {key} is not the state the trail last recorded for it: it holds profile "
+                "{profile} of {day}, and the trail's assessments give {recorded_profile} of {recorded_day}. "
+                "Settling it would put that change under the seal; nothing was settled. Have the profile and its "
+                "date put back as the trail recorded them, then settle, and record a new assessment through "
+                "suitcheck (Compliance, Assess selected client with the questionnaire…)."
+            ).format(key=key, **values)
+        if exc.code == CLIENT_UNREADABLE:
+            return self.tr(
+                "The record of client {key} holds a value suitcheck never writes (a profile or class it does not "
+                "know, a date or flag written otherwise, bytes): sealing it would not make it decidable. Nothing "
+                "was settled; have the value put back as the trail recorded it (the client's entries in the audit "
+                "log say what it was: Compliance, Audit log…), then settle it."
+            ).format(key=key)
+        if exc.code == WAS_AS_HELD:
+            if exc.params.get("column") == "id_number":
+                return self.tr(
+                    "The record holds this ID number now: under ID number before, give the number it held before "
+                    "the change."
+                )
+            return self.tr(
+                "The record holds this name now: under Name before, give the name it held before the change."
+            )
         return error_text(exc)
 
     # -- the preview (a read) ---------------------------------------------------------------

@@ -5327,6 +5327,22 @@ Store: {store}</source>
         <translation>研报 {key} 的记录不是审计日志最后记录的状态：其风险等级、主题对应等级、评级、文件或合规发现在 suitcheck 之外被修改，确认它将把该修改置于封印之下（在数据库中调低的等级将被当作已评定的等级使用）。未作任何确认。请将其恢复为审计日志所记录的状态（审计日志中该研报的导入、评级和合规发现条目载明原状：合规，审计日志…），然后确认；新的等级须通过 suitcheck 设定（合规，待评级或有合规提示的研报…）。</translation>
     </message>
     <message>
+        <source>The record of client {key} is not the state the trail last recorded for it: it holds profile {profile} of {day}, and the trail&apos;s assessments give {recorded_profile} of {recorded_day}. Settling it would put that change under the seal; nothing was settled. Have the profile and its date put back as the trail recorded them, then settle, and record a new assessment through suitcheck (Compliance, Assess selected client with the questionnaire…).</source>
+        <translation>客户 {key} 的记录不是审计日志最后记录的状态：记录中为 {day} 的 {profile}，而审计日志中的测评为 {recorded_day} 的 {recorded_profile}。确认它将把该修改置于封印之下；未作任何确认。请将风险类型及其日期恢复为审计日志所记录的值，然后确认，再通过 suitcheck 记录新的测评（合规，用风险测评问卷评估所选客户…）。</translation>
+    </message>
+    <message>
+        <source>The record of client {key} holds a value suitcheck never writes (a profile or class it does not know, a date or flag written otherwise, bytes): sealing it would not make it decidable. Nothing was settled; have the value put back as the trail recorded it (the client&apos;s entries in the audit log say what it was: Compliance, Audit log…), then settle it.</source>
+        <translation>客户 {key} 的记录含有 suitcheck 从不写入的值（未知的风险类型或投资者类别、以其他形式写入的日期或标志、字节）：封印它也无法据以判定。未作任何确认；请将该值恢复为审计日志所记录的值（审计日志中该客户的条目载明原值：合规，审计日志…），然后再确认。</translation>
+    </message>
+    <message>
+        <source>The record holds this ID number now: under ID number before, give the number it held before the change.</source>
+        <translation>记录现在的证件号码就是此号码：请在“原证件号码”中填写更正前的号码。</translation>
+    </message>
+    <message>
+        <source>The record holds this name now: under Name before, give the name it held before the change.</source>
+        <translation>记录现在的姓名就是此姓名：请在“原姓名”中填写更正前的姓名。</translation>
+    </message>
+    <message>
         <source>Type the client&apos;s account number or the report&apos;s id.</source>
         <translation>请输入客户的资金账号或研报编号。</translation>
     </message>
