@@ -389,3 +389,21 @@ def test_a_report_rated_here_in_the_open_queue_is_not_said_to_be_another_desks( 
     window.review_reports()
     assert "changed since this decision" in seen["panel"]
     assert "another desk" not in seen["panel"]
+
+
+def test_a_report_window_closed_for_a_change_made_in_an_open_dialog_here_is_not_another_desks(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services
+) -> None:
+    """As for the panel: with a dialog of this desk that changes the client open, a report
+    window the change closes is not said to be closed for a change "at another desk"."""
+    from tests.gui.test_report_viewer import open_for
+
+    window = window_for()
+    open_for(qtbot, window, "880005", "创业板")
+    with window.changing_here():  # the wizard, say, open on its done page
+        demo_services.investors.mark_reassessment_due(login(demo_services, "demo-compliance"), "880005", "情况变化")
+        window.recheck_viewers()
+        qtbot.waitUntil(lambda: not window.viewers, timeout=5000)
+        said = window.statusBar().currentMessage()
+    assert said == "A report window was closed: the report or the client was changed."
+    qtbot.waitUntil(lambda: not window.runner.busy() and not window.checking, timeout=5000)
