@@ -71,3 +71,16 @@ def test_a_version_number_no_store_holds_is_no_version(sqlite_services: Services
             sqlite_services.policy.version(number)
         with pytest.raises(InvalidInput, match=f"^There is no questionnaire version {number}"):
             sqlite_services.questionnaire.current(officer, number)
+
+
+@pytest.mark.parametrize("table", ["x", "R1", ["x"], [["a", "R1", "extra"]]])
+def test_a_subject_table_given_as_a_setting_or_of_odd_entries_is_refused_in_words(table: object) -> None:
+    """Was BROKE: `policy set subjects=x` was refused with Python's own words ("bad subject
+    table: not enough values to unpack (expected 2, got 1)"); a table is not a NAME=VALUE
+    setting, and an entry that is not a keyword and a level says so."""
+    from suitcheck.domain.policy import Policy, PolicyError, typed_settings
+
+    with pytest.raises(PolicyError, match="policy subjects --from FILE"):
+        typed_settings(["subjects=x"])
+    with pytest.raises(PolicyError, match="each entry is a keyword and a level"):
+        Policy.from_dict({"subjects": table})

@@ -290,6 +290,11 @@ def typed_settings(items: Iterable[str]) -> dict[str, Any]:
         if name in settings:
             raise PolicyError(f"{name} is given twice")
         value = text.strip()
+        if name == "subjects":  # a table, not a value: its own command previews it first
+            raise PolicyError(
+                "the subject table is not a NAME=VALUE setting: store a new one with `suitcheck policy subjects "
+                "--from FILE` (keyword,level lines)"
+            )
         if name in BOOLEAN_FIELDS:
             if value.lower() not in ("true", "false"):
                 raise PolicyError(f"{item!r}: {name} is true or false")
@@ -379,10 +384,13 @@ class Policy:
         values = dict(data)
         values.setdefault("reassessment_due_blocks_r1", False)  # stored before the field: the rule then
         if "subjects" in values:
+            table = values["subjects"]
+            if isinstance(table, (str, bytes)) or not all(
+                isinstance(entry, (list, tuple)) and len(entry) == 2 for entry in table
+            ):
+                raise PolicyError("bad subject table: each entry is a keyword and a level")
             try:
-                values["subjects"] = tuple(
-                    (str(word), RiskLevel.parse(str(level))) for word, level in values["subjects"]
-                )
+                values["subjects"] = tuple((str(word), RiskLevel.parse(str(level))) for word, level in table)
             except (TypeError, ValueError) as exc:
                 raise PolicyError(f"bad subject table: {exc}") from exc
         try:
