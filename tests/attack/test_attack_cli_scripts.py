@@ -419,3 +419,19 @@ def test_a_batch_whose_results_file_another_batch_replaced_stops_and_says_so(
         f"{checks[0]} to {checks[1]}), and the check of line 3 is recorded (audit entry {checks[2]}) but in no "
         "file. The 1 pair after it was not checked.\n"
     )
+
+
+@pytest.mark.parametrize(
+    "typed", ["postgresql:/clerk:s3cret@db.branch/suitcheck", "postgres:clerk:s3cret@db", "SQLITE:x.db"]
+)
+def test_a_store_url_mistyped_without_its_slashes_is_not_echoed_as_a_file(typed: str) -> None:
+    """Was BROKE: `--db postgresql:/clerk:s3cret@host/db` (one slash) was taken for a file
+    name and echoed whole, password and all: "There is no store at .../postgresql:/clerk:
+    s3cret@host/db". A database scheme without its // is a mistyped URL."""
+    from suitcheck.store.engine import StoreError, resolve_url
+
+    with pytest.raises(StoreError) as refused:
+        resolve_url(typed)
+    assert "s3cret" not in str(refused.value)
+    assert "postgresql://USER@HOST/DATABASE" in str(refused.value)
+    assert resolve_url("C:x.db").get_backend_name() == "sqlite"  # a drive letter is no scheme

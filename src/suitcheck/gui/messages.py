@@ -929,6 +929,11 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The store address {where} uses an unsupported database driver."),
     QT_TRANSLATE_NOOP("Messages", "The store {where} is damaged ({rows_0}); restore it from a backup."),
     QT_TRANSLATE_NOOP("Messages", "The store address is not a valid database URL."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store address is not a valid database URL: a server's is written postgresql://USER@HOST/DATABASE "
+        "(a file's is its path).",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The mapping file {path_name} cannot be read: {exc_strerror}."),
     QT_TRANSLATE_NOOP("Messages", "The mapping file {path_name} is not UTF-8 text."),
     # The client file's reader (ingest.clientfile), passed on by the client import.

@@ -73,9 +73,20 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
             _refuse_no_file(url.database, url.query)
         return url
     else:
+        if _SCHEME_WITHOUT_SLASHES.match(raw):
+            # A URL mistyped (postgresql:/clerk:pw@host/db) was taken for a file name and
+            # echoed whole, its password too, in "There is no store at ...".
+            raise StoreError(
+                "The store address is not a valid database URL: a server's is written "
+                "postgresql://USER@HOST/DATABASE (a file's is its path)."
+            )
         _refuse_no_file(raw, {})
         path = Path(raw).expanduser()
     return URL.create("sqlite+pysqlite", database=str(path.resolve()))
+
+
+# A database URL's scheme without its "//" (not a Windows drive: one letter).
+_SCHEME_WITHOUT_SLASHES = re.compile(r"(?i)(postgres(ql)?|sqlite)(\+\w+)?:")
 
 
 # libpq's connection parameters that hold a secret when an address gives them in its query

@@ -3834,6 +3834,10 @@ Store: {store}</source>
         <translation>数据库地址不是有效的数据库 URL。</translation>
     </message>
     <message>
+        <source>The store address is not a valid database URL: a server&apos;s is written postgresql://USER@HOST/DATABASE (a file&apos;s is its path).</source>
+        <translation>数据库地址不是有效的数据库 URL：服务器的地址写作 postgresql://用户@主机/数据库（文件的地址即其路径）。</translation>
+    </message>
+    <message>
         <source>The mapping file {path_name} cannot be read: {exc_strerror}.</source>
         <translation>无法读取映射文件 {path_name}：{exc_strerror}。</translation>
     </message>
