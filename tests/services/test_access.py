@@ -694,3 +694,22 @@ def test_verdicts_name_the_reports_re_rated_since_a_list_read_them_whatever_thei
     assert services.access.preview(compliance, client, [report]).listed_otherwise([marked]) == []
     services.settle.settle(compliance, "report", report, "checked against the file; nothing else changed")
     assert services.access.preview(compliance, client, [report]).listed_otherwise([marked]) == [report]
+
+
+def test_the_columns_preview_does_not_log_a_changed_report_each_time(
+    sqlite_services: Services, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An idle desk previews its column every minute: each preview wrote a warning for each
+    report whose record fails its seal (a log line per report per minute). The preview blocks
+    it without a word; the check logs it."""
+    services = sqlite_services
+    officer = staff(services, Role.COMPLIANCE)
+    report = import_text_report(services, officer, tmp_path, level="中风险")
+    client = add_client(services, officer, "C3", RiskProfile.C3)
+    with services.store.engine.begin() as conn:
+        conn.exec_driver_sql(f"UPDATE report SET level = 1 WHERE id = {report}")
+    caplog.set_level("WARNING", logger="suitcheck.services.access")
+    assert services.access.preview(officer, client, [report])[report] is Outcome.BLOCK
+    assert not [r for r in caplog.records if "integrity seal" in r.getMessage()]
+    assert services.access.check(officer, client, report).decision.reasons == (Reason.RECORD_INTEGRITY,)
+    assert [r for r in caplog.records if "integrity seal" in r.getMessage()]

@@ -535,8 +535,13 @@ def _decide_sealed(
     policy: Policy,
     ctx: ServiceContext,
     session: Session | None = None,
+    *,
+    warn: bool = True,
 ) -> tuple[Decision, bool]:
-    """_decide, and whether the report's own record matches its seal (a list marks it)."""
+    """_decide, and whether the report's own record matches its seal (a list marks it).
+    `warn`: log a report that fails its seal (not for the column's previews: an idle desk
+    previews its rows every minute, and the log would say so of each such report each time;
+    the check that follows a choice logs it)."""
     conn = session.connection() if session is not None else None
     facts, report_sealed = sealed_report_facts(ctx.rows, conn, report)
     # A stated level an older reader read is no level until this version has read it again
@@ -549,7 +554,8 @@ def _decide_sealed(
     if not ctx.rows.investor_ok(conn, investor):
         return integrity_block(decision), report_sealed
     if not report_sealed:
-        log.warning("report %s: record fails its integrity seal; decision blocked", report.id)
+        if warn:
+            log.warning("report %s: record fails its integrity seal; decision blocked", report.id)
         return integrity_block(decision), report_sealed
     return decision, report_sealed
 
@@ -819,7 +825,9 @@ class AccessService:
             # A report an older reader read is left out (no verdict shown): its check reads
             # it again first, and may decide otherwise than its stored level would.
             decided = {
-                r.id: _decide_sealed(investor, r, today, policy, self._ctx) for r in reports if not read_by_older(r)
+                r.id: _decide_sealed(investor, r, today, policy, self._ctx, warn=False)
+                for r in reports
+                if not read_by_older(r)
             }
             return Verdicts(
                 {report_id: decision for report_id, (decision, _sealed) in decided.items()},
