@@ -33,7 +33,7 @@ from sqlalchemy import insert, select, text
 from suitcheck.audit.chain import canonical_entry, canonical_json, entry_hash, utc_stamp
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.domain.roles import Role
-from suitcheck.services import Services
+from suitcheck.services import Services, open_services
 from suitcheck.services.errors import AuthenticationFailed, ServiceError
 from suitcheck.services.integrity import (
     LEGACY_INVESTOR_COLUMNS,
@@ -48,7 +48,7 @@ from suitcheck.services.integrity import (
 from suitcheck.store.models import AuditEntry, Investor, PolicyVersion, Report, StoreSetting
 from tests.attack.test_attack_report_seal import INTEGRITY
 from tests.audit.test_tamper import raw
-from tests.conftest import PASSWORD, Clock, add_client, make_services, staff
+from tests.conftest import FAST_HASHER, PASSWORD, Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 
 
@@ -286,3 +286,43 @@ def test_a_forged_client_state_and_the_branch_marker_do_not_get_a_moved_id_numbe
         _verify_fails(services)
     finally:
         services.close()
+
+
+def test_a_desk_that_believes_no_report_state_does_not_seal_a_lowered_report_at_the_marker(
+    sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """Was BROKE (session 28): the 0011 marker seals every report row as it stands unless the
+    trail records report states, and it asked only the entries this desk believes. A desk that
+    joined a shared store believes none of the other desk's open epoch (up to 1,000 entries,
+    where every report of a young store is recorded): an insider lowered an R5 report to R1 in
+    SQL and inserted the marker, and the joined desk's next start sealed it, a C1 client was
+    allowed it and that desk's `audit verify` passed. Whether report states are recorded is now
+    asked of the whole trail (a planted entry only keeps the upgrade from sealing as it stands)."""
+    services = make_services(sqlite_target, clock)
+    try:
+        compliance = staff(services, Role.COMPLIANCE)
+        report = import_text_report(services, compliance, tmp_path, level="高风险")
+        add_client(services, compliance, "L1", RiskProfile.C1)
+    finally:
+        services.close()
+    joined_key = tmp_path / "desk-b" / "audit.key"
+    joined = open_services(
+        sqlite_target, clock=clock, hasher=FAST_HASHER, audit_key_path=joined_key, init=True, join=True
+    )
+    try:  # the joined desk trusts the first: the report holds its seal there, and blocks for C1
+        decision = joined.access.check(staff(joined, Role.ADVISOR), "L1", report).to_dict()
+        assert (decision["decision"], decision["reasons"]) == ("block", ["profile-below-level"])
+    finally:
+        joined.close()
+    raw(
+        sqlite_target,
+        f"UPDATE report SET level = 1, suggested_level = 1 WHERE id = {report}",
+        f"INSERT INTO store_setting (name, value) VALUES ('{SEAL_REPORTS_SETTING}', 'pending')",
+    )
+    joined = open_services(sqlite_target, clock=clock, hasher=FAST_HASHER, audit_key_path=joined_key)
+    try:
+        decision = joined.access.check(staff(joined, Role.ADVISOR), "L1", report).to_dict()
+        assert (decision["decision"], decision["reasons"]) == ("block", INTEGRITY)
+        assert f"report {report}" in _verify_fails(joined)
+    finally:
+        joined.close()

@@ -1115,8 +1115,11 @@ class RowSealer:
         refused: list[str] = []
         # The marker is a row in the store, so an insider can set it again later: once the
         # trail records report states (every report written since 0011), a row is sealed only
-        # in the state the trail records for it, never as it now stands.
-        recorded_reports = vouched is None or any(table == "report" for table, _ in states)
+        # in the state the trail records for it, never as it now stands. Whether it does is
+        # asked of every entry, believed or not: a desk that joined a shared store believes
+        # none of the other desk's open epoch, which holds every report of a young store (a
+        # planted entry only keeps the upgrade from sealing rows as they stand).
+        recorded_reports = vouched is None or any(table == "report" for table, _ in recorded_states(conn))
         findings = all_findings(conn)
         for row in conn.execute(_REPORTS).all():
             own = findings.get(row.id, ())
