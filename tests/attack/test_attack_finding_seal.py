@@ -352,6 +352,41 @@ def test_a_store_that_passed_0017_without_a_run_recorded_gets_the_era_at_its_nex
             services.close()
 
 
+def test_a_store_whose_era_marker_went_before_it_ran_gets_the_era_all_the_same(
+    sqlite_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Was BROKE (session 28): the era was recorded only where 0018's marker asked for it. An
+    insider who set the schema version to 0018 in SQL before this build's first open (0018
+    then never ran), or deleted its marker in the window an open stopped after the migrations
+    leaves, kept the trail without any run of the findings upgrade for good: weeks later a
+    finding planted on a report without one, with 0017's marker inserted, was sealed as the
+    upgrade's first run, every check allowed the report and `audit verify` passed. Every open
+    now makes sure the trail records the era (the entry's number kept in the store; when it
+    is missing or names another entry, the trail is searched once and the era recorded)."""
+    with monkeypatch.context() as patched:  # the marker consumed, the era never recorded
+        patched.setattr(integrity_module.RowSealer, "record_findings_era", lambda self, conn: None)
+        services = make_services(sqlite_target, clock)
+        try:
+            desk = _desk(services, tmp_path)
+            assert _upgrade_entries(services) == []
+        finally:
+            services.close()
+    make_services(sqlite_target, clock).close()  # this build's first open: no marker left
+    _raw_sqlite(
+        sqlite_target,
+        "INSERT INTO finding (report_id, code, detail, created_at, resolved_at, resolved_by) VALUES "
+        f"({desk.plain}, 'level-below-subject', 'planted', '2026-01-01 00:00:00', '2026-01-02 00:00:00', 1)",
+    )
+    _raw_sqlite(sqlite_target, "INSERT INTO store_setting (name, value) VALUES ('seal-findings', 'pending')")
+    services = make_services(sqlite_target, clock)
+    try:
+        desk = _reopened(desk, services)
+        assert [e.get("marker_set_again") for e in _upgrade_entries(services)] == [None, True]
+        _assert_damaged(desk, desk.plain)
+    finally:
+        services.close()
+
+
 def _raw_sqlite(target: str, sql: str) -> None:
     shell = sqlite3.connect(target)
     with shell:

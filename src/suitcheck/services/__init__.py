@@ -256,12 +256,14 @@ def seal_findings(ctx: ServiceContext, conn: Any) -> None:
 
 
 def record_findings_era(ctx: ServiceContext, conn: Any) -> None:
-    """Once, in a store that passed 0017 before its run always recorded itself (0018): the
-    trail records that reports' seals cover their findings, so that 0017's marker set again
-    in SQL seals nothing over (integrity.RowSealer.reseal_with_findings)."""
+    """At every open (not only where 0018's marker asks for it, which an insider deletes):
+    the trail records that reports' seals cover their findings, so that 0017's marker set
+    again in SQL seals nothing over (integrity.RowSealer.record_findings_era,
+    reseal_with_findings). 0018's marker, if any, goes."""
     from suitcheck.services.integrity import FINDINGS_ERA_SETTING
 
-    _once_marked(conn, FINDINGS_ERA_SETTING, lambda: ctx.rows.record_findings_era(conn))
+    ctx.rows.record_findings_era(conn)
+    _once_marked(conn, FINDINGS_ERA_SETTING, lambda: None)
 
 
 def _nothing_to_join(where: str) -> StoreError:

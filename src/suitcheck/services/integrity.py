@@ -25,8 +25,10 @@ from sqlalchemy import (
     and_,
     case,
     cast,
+    delete,
     event,
     func,
+    insert,
     literal,
     or_,
     select,
@@ -59,6 +61,7 @@ from suitcheck.store.models import (
     QuestionnaireVersion,
     Report,
     Staff,
+    StoreSetting,
 )
 from suitcheck.store.sqlitetext import sqlite_text
 
@@ -127,6 +130,9 @@ SEAL_FINDINGS_SETTING = "seal-findings"
 # recorded the findings era in the trail (record_findings_era).
 FINDINGS_ERA_SETTING = "findings-era"
 FINDINGS_UPGRADE = "findings"
+# The store setting that keeps the number of the trail entry recording the findings era,
+# which every open looks up (RowSealer.record_findings_era).
+FINDINGS_ERA_ENTRY_SETTING = "findings-era-entry"
 
 
 # session.info: reports and branches inserted, sealed after the flush (their id is sealed)
@@ -1085,10 +1091,25 @@ class RowSealer:
         return 0, failing
 
     def record_findings_era(self, conn: Any) -> None:
-        """Once, in a store that passed 0017 before its run always left an entry (0018's
-        marker): the trail records that reports' seals cover their findings, unless it does."""
-        if not upgrade_recorded(conn, FINDINGS_UPGRADE):
-            _record_upgrade(self.ctx, conn, FINDINGS_UPGRADE, [], "not_resealed", [], always=True)
+        """At every open, after the findings upgrade's marker: the trail records that
+        reports' seals cover their findings (a run of the findings upgrade), unless it does.
+
+        0018's marker alone asked for this once, and the marker is a row an insider deletes
+        (or never lets 0018 write: the schema version set past it in SQL), which left a
+        store that passed 0017 with no report with findings without the era for good, and a
+        finding planted later with 0017's marker inserted was sealed as its first run. So
+        the entry's number is kept in the store (one lookup by key per open); missing, or
+        naming no such entry, the trail is searched once (any installation's entry, verified
+        or not: a planted one only keeps the upgrade from sealing) and the era recorded."""
+        kept = conn.execute(select(StoreSetting.value).where(StoreSetting.name == FINDINGS_ERA_ENTRY_SETTING)).scalar()
+        if isinstance(kept, str) and kept.isdigit() and upgrade_entry(conn, FINDINGS_UPGRADE, int(kept)) is not None:
+            return
+        seq = upgrade_entry(conn, FINDINGS_UPGRADE)
+        if seq is None:
+            log.info("the trail records no run of the findings upgrade; the era is recorded now")
+            seq = _record_upgrade(self.ctx, conn, FINDINGS_UPGRADE, [], "not_resealed", [], always=True)
+        conn.execute(delete(StoreSetting).where(StoreSetting.name == FINDINGS_ERA_ENTRY_SETTING))
+        conn.execute(insert(StoreSetting).values(name=FINDINGS_ERA_ENTRY_SETTING, value=str(seq)))
 
     def _seal_policy_row(self, conn: Any, version: int, document: str) -> tuple[str, str, str]:
         seal = self.ctx.sealer.row_seal(policy_message(version, document))
@@ -1234,12 +1255,12 @@ def _record_upgrade(
     refused: list[str],
     *,
     always: bool = False,
-) -> None:
+) -> int | None:
     """One trail entry for an upgrade's re-sealing: each row's new state, and the rows it
     left alone (under `left`), if there was anything to say (`always`: the run itself is
-    worth recording)."""
+    worth recording). Returns the entry's number, None when nothing was recorded."""
     if records or refused or always:
-        ctx.sealer.append(
+        return ctx.sealer.append(
             conn,
             at=ctx.now(),
             staff="system",
@@ -1249,7 +1270,8 @@ def _record_upgrade(
                 "upgrade": upgrade,
                 **({left: refused} if refused else {}),
             },
-        )
+        ).seq
+    return None
 
 
 def reseal_for_branches(ctx: SealingContext, sealer: RowSealer, conn: Any) -> tuple[int, list[str]]:
@@ -1388,17 +1410,25 @@ def vouched_entries(sealer: Sealer, conn: Any) -> Vouched | None:
 def upgrade_recorded(conn: Any, upgrade: str) -> bool:
     """Whether the trail holds an entry of this one-time upgrade's run, any installation's,
     verified or not: a planted one only keeps the upgrade from sealing (rows stay blocked)."""
-    stmt = select(AuditEntry.facts).where(
+    return upgrade_entry(conn, upgrade) is not None
+
+
+def upgrade_entry(conn: Any, upgrade: str, seq: int | None = None) -> int | None:
+    """The number of an entry of this one-time upgrade's run (upgrade_recorded), or None;
+    `seq`: only whether that entry is one."""
+    stmt = select(AuditEntry.seq, AuditEntry.facts).where(
         AuditEntry.action == RECORD_SEALED, AuditEntry.facts.contains(f'"upgrade":{canonical_json(upgrade)}')
     )
-    for (facts,) in conn.execute(stmt):
+    if seq is not None:
+        stmt = stmt.where(AuditEntry.seq == seq)
+    for found, facts in conn.execute(stmt):
         try:
             data = json.loads(facts)
-        except ValueError:
+        except (ValueError, TypeError):
             continue
-        if isinstance(data, dict) and data.get("upgrade") == upgrade:
-            return True
-    return False
+        if isinstance(data, dict) and data.get("upgrade") == upgrade and isinstance(found, int):
+            return found
+    return None
 
 
 def left_by_upgrade(conn: Any, vouched: Vouched, upgrade: str) -> set[str]:
