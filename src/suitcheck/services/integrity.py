@@ -1071,15 +1071,14 @@ class RowSealer:
         whose findings fail its seal keeps failing it, and is not listed as one the upgrade
         left (which `audit settle` would take with its findings as found). Recorded."""
         findings = all_findings(conn)
-        failing = (
-            [
-                f"report:{row.id}"
-                for row in conn.execute(_REPORTS.where(Report.id.in_(list(findings)))).all()
-                if not self.report_ok(conn, row, findings[row.id])
-            ]
-            if findings
-            else []
-        )
+        # The reports that have findings by EXISTS, as the first run reads them (an IN list
+        # of their ids takes one bound value each, more than a statement may hold).
+        with_findings = _REPORTS.where(select(_FC.id).where(_FC.report_id == Report.id).exists())
+        failing = [
+            f"report:{row.id}"
+            for row in (conn.execute(with_findings.order_by(Report.id)).all() if findings else ())
+            if not self.report_ok(conn, row, findings.get(row.id, ()))
+        ]
         log.warning("the findings upgrade's marker was set again after its run; nothing sealed (%s)", failing)
         self.ctx.sealer.append(
             conn,
