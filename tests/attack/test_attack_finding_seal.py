@@ -24,9 +24,11 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services import integrity as integrity_module
 from suitcheck.services.context import Actor
+from suitcheck.services.errors import ServiceError
 from suitcheck.services.integrity import RECORD_SEALED, SEAL_FINDINGS_SETTING
 from suitcheck.services.reports import ReportFilter
 from suitcheck.store.models import AuditEntry, Finding, Report, StoreSetting
+from tests.audit.test_tamper import raw
 from tests.conftest import Clock, add_client, make_services, staff
 from tests.fixtures import import_text_report
 
@@ -382,6 +384,43 @@ def test_a_store_whose_era_marker_went_before_it_ran_gets_the_era_all_the_same(
     try:
         desk = _reopened(desk, services)
         assert [e.get("marker_set_again") for e in _upgrade_entries(services)] == [None, True]
+        _assert_damaged(desk, desk.plain)
+    finally:
+        services.close()
+
+
+def test_an_era_entry_hidden_while_the_era_is_recorded_again_lists_no_planted_finding(
+    sqlite_target: str, clock: Clock, tmp_path: Path
+) -> None:
+    """An open that finds no run of the findings upgrade in the trail records the era and lists
+    the reports with findings that fail their seal as left by the upgrade, for compliance to
+    settle with their findings as found. An insider with SQL hid the era entry (its facts
+    edited), planted a finding on a report without one, let a desk open, and put the entry
+    back: the trail verifies again, and with a compliance login the planted finding would be
+    settled as found. Where the trail does not verify, that open lists nothing."""
+    services = make_services(sqlite_target, clock)
+    try:
+        desk = _desk(services, tmp_path)
+        with services.store.engine.connect() as conn:
+            seq, facts = conn.execute(
+                select(AuditEntry.seq, AuditEntry.facts).where(AuditEntry.facts.contains('"upgrade":"findings"'))
+            ).one()
+    finally:
+        services.close()
+    raw(
+        sqlite_target,
+        f"UPDATE audit_entry SET facts = '{facts.replace('findings', 'findingz')}' WHERE seq = {seq}",
+        "INSERT INTO finding (report_id, code, detail, created_at, resolved_at, resolved_by) VALUES "
+        f"({desk.plain}, 'level-below-subject', 'planted', '2026-01-01 00:00:00', '2026-01-02 00:00:00', 1)",
+    )
+    make_services(sqlite_target, clock).close()  # the era recorded again, nothing listed
+    raw(sqlite_target, f"UPDATE audit_entry SET facts = '{facts}' WHERE seq = {seq}")
+    services = make_services(sqlite_target, clock)
+    try:
+        desk = _reopened(desk, services)
+        assert [e.get("not_resealed") for e in _upgrade_entries(services)] == [None, None]
+        with pytest.raises(ServiceError, match="not the state the trail last recorded"):
+            services.settle.settle(desk.compliance, "report", desk.plain, "investigated: the finding is as found")
         _assert_damaged(desk, desk.plain)
     finally:
         services.close()

@@ -126,3 +126,26 @@ def test_an_identity_taken_as_found_is_still_one_suitcheck_writes(
         assert (done.form, done.found["name"]) == ("before-identity", "客户\tU2")
     finally:
         services.close()
+
+
+def test_a_report_whose_findings_marker_went_before_its_run_is_settled_with_its_findings_as_found(
+    sqlite_target: str, clock: Clock, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """0017's marker deleted before the open that would act on it (in the window an open
+    stopped after the migrations leaves): since every open records the findings era (session
+    28), the marker inserted again seals nothing, so the open that records the era lists the
+    reports with findings still on their older seal as left by the upgrade, and compliance
+    settles each, its findings taken as found and shown."""
+    before = _as_before_finding_seals(sqlite_target, clock, tmp_path, monkeypatch)
+    _raw_sqlite(sqlite_target, "DELETE FROM store_setting WHERE name = 'seal-findings'")
+    services = make_services(sqlite_target, clock)
+    try:
+        desk = _reopened(before, services)
+        assert services.access.check(desk.advisor, "C5", desk.hk).to_dict()["reasons"] == ["record-integrity"]
+        assert _left_entries(services) == [[f"report:{desk.hk}", f"report:{desk.hk + 2}"]]
+        shown = services.settle.preview(desk.compliance, "report", desk.hk)
+        assert (shown.form, shown.left_by) == ("before-findings", ("findings",))
+        services.settle.settle(desk.compliance, "report", desk.hk, REASON)
+        assert services.access.check(desk.advisor, "C5", desk.hk).to_dict()["decision"] == "allow"
+    finally:
+        services.close()

@@ -1070,15 +1070,7 @@ class RowSealer:
         there would pass for one the upgrade had yet to seal). Nothing is sealed; a report
         whose findings fail its seal keeps failing it, and is not listed as one the upgrade
         left (which `audit settle` would take with its findings as found). Recorded."""
-        findings = all_findings(conn)
-        # The reports that have findings by EXISTS, as the first run reads them (an IN list
-        # of their ids takes one bound value each, more than a statement may hold).
-        with_findings = _REPORTS.where(select(_FC.id).where(_FC.report_id == Report.id).exists())
-        failing = [
-            f"report:{row.id}"
-            for row in (conn.execute(with_findings.order_by(Report.id)).all() if findings else ())
-            if not self.report_ok(conn, row, findings.get(row.id, ()))
-        ]
+        failing = self._findings_failing(conn)
         log.warning("the findings upgrade's marker was set again after its run; nothing sealed (%s)", failing)
         self.ctx.sealer.append(
             conn,
@@ -1088,6 +1080,18 @@ class RowSealer:
             facts={"rows": [], "upgrade": FINDINGS_UPGRADE, "marker_set_again": True, "failing": failing},
         )
         return 0, failing
+
+    def _findings_failing(self, conn: Any) -> list[str]:
+        """The reports that have findings and fail their seal (`report:ID`)."""
+        findings = all_findings(conn)
+        # The reports that have findings by EXISTS, as the first run reads them (an IN list
+        # of their ids takes one bound value each, more than a statement may hold).
+        with_findings = _REPORTS.where(select(_FC.id).where(_FC.report_id == Report.id).exists())
+        return [
+            f"report:{row.id}"
+            for row in (conn.execute(with_findings.order_by(Report.id)).all() if findings else ())
+            if not self.report_ok(conn, row, findings.get(row.id, ()))
+        ]
 
     def record_findings_era(self, conn: Any) -> None:
         """At every open, after the findings upgrade's marker: the trail records that
@@ -1105,8 +1109,18 @@ class RowSealer:
             return
         seq = upgrade_entry(conn, FINDINGS_UPGRADE)
         if seq is None:
-            log.info("the trail records no run of the findings upgrade; the era is recorded now")
-            seq = _record_upgrade(self.ctx, conn, FINDINGS_UPGRADE, [], "not_resealed", [], always=True)
+            # No run recorded. A report with findings that fails its seal now is one 0017's
+            # marker went from before its run could seal it (deleted in the window an open
+            # stopped after the migrations leaves), or one changed in SQL: left by the
+            # upgrade, as its run would have left it, so that compliance settles it with its
+            # findings taken as found and shown (the marker inserted again seals nothing
+            # now). Only where the trail verifies: an era entry hidden by an edit, undone once
+            # this entry is written, must not get a finding planted meanwhile listed so.
+            failing = self._findings_failing(conn)
+            if failing and vouched_entries(self.ctx.sealer, conn) is None:
+                failing = []
+            log.info("the trail records no run of the findings upgrade; the era is recorded now (left: %s)", failing)
+            seq = _record_upgrade(self.ctx, conn, FINDINGS_UPGRADE, [], "not_resealed", failing, always=True)
         conn.execute(delete(StoreSetting).where(StoreSetting.name == FINDINGS_ERA_ENTRY_SETTING))
         conn.execute(insert(StoreSetting).values(name=FINDINGS_ERA_ENTRY_SETTING, value=str(seq)))
 
