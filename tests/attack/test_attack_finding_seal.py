@@ -426,6 +426,26 @@ def test_an_era_entry_hidden_while_the_era_is_recorded_again_lists_no_planted_fi
         services.close()
 
 
+@pytest.mark.parametrize("kept", ["99999999999999999999", "²", "-1"])
+def test_the_kept_era_entry_number_is_any_value_an_insider_writes(
+    sqlite_target: str, clock: Clock, tmp_path: Path, kept: str
+) -> None:
+    """The number of the entry recording the findings era is a row an insider can write: a
+    value beyond any entry's (once too large for SQLite), or a digit int() does not read, is
+    taken for none (the trail searched again), and every open goes on."""
+    make_services(sqlite_target, clock).close()
+    _raw_sqlite(sqlite_target, f"UPDATE store_setting SET value = '{kept}' WHERE name = 'findings-era-entry'")
+    services = make_services(sqlite_target, clock)
+    try:
+        assert [e["rows"] for e in _upgrade_entries(services)] == [[]]
+        with services.store.engine.connect() as conn:
+            found = conn.execute(select(StoreSetting.value).where(StoreSetting.name == "findings-era-entry")).scalar()
+            era = conn.execute(select(AuditEntry.seq).where(AuditEntry.facts.contains('"upgrade":"findings"'))).scalar()
+        assert found == str(era)
+    finally:
+        services.close()
+
+
 def _raw_sqlite(target: str, sql: str) -> None:
     shell = sqlite3.connect(target)
     with shell:

@@ -11,6 +11,7 @@ import hashlib
 import json
 import logging
 import operator
+import re
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -133,6 +134,8 @@ FINDINGS_UPGRADE = "findings"
 # The store setting that keeps the number of the trail entry recording the findings era,
 # which every open looks up (RowSealer.record_findings_era).
 FINDINGS_ERA_ENTRY_SETTING = "findings-era-entry"
+# A trail entry's number as that setting keeps it (ASCII digits, within a 64-bit integer).
+_ENTRY_NUMBER = re.compile(r"[1-9][0-9]{0,17}")
 
 
 # session.info: reports and branches inserted, sealed after the flush (their id is sealed)
@@ -1105,7 +1108,9 @@ class RowSealer:
         naming no such entry, the trail is searched once (any installation's entry, verified
         or not: a planted one only keeps the upgrade from sealing) and the era recorded."""
         kept = conn.execute(select(StoreSetting.value).where(StoreSetting.name == FINDINGS_ERA_ENTRY_SETTING)).scalar()
-        if isinstance(kept, str) and kept.isdigit() and upgrade_entry(conn, FINDINGS_UPGRADE, int(kept)) is not None:
+        # A row an insider can write: only a number an entry can have is looked up.
+        number = int(kept) if isinstance(kept, str) and _ENTRY_NUMBER.fullmatch(kept) else None
+        if number is not None and upgrade_entry(conn, FINDINGS_UPGRADE, number) is not None:
             return
         seq = upgrade_entry(conn, FINDINGS_UPGRADE)
         if seq is None:
