@@ -21,6 +21,7 @@ from typing import Any, Protocol, overload
 from sqlalchemy import (
     ColumnElement,
     LargeBinary,
+    Select,
     String,
     Text,
     and_,
@@ -660,8 +661,8 @@ class RowSealer:
             return ()
         if conn is None:
             with self.ctx.store.engine.connect() as fresh:
-                return list(fresh.execute(_FINDINGS.where(_FC.report_id == row.id)))
-        return list(conn.execute(_FINDINGS.where(_FC.report_id == row.id)))
+                return list(fresh.execute(FINDING_ROWS.where(_FC.report_id == row.id)))
+        return list(conn.execute(FINDING_ROWS.where(_FC.report_id == row.id)))
 
     def branch_ok(self, conn: Any, row: Any) -> bool:
         """A branch row (BRANCH_COLUMNS and its seal) still matches its seal; a value of a
@@ -738,7 +739,7 @@ class RowSealer:
             return self._seal(obj, report_message(obj), "report", str(obj.id))
         conn = session.connection()
         try:
-            old_message = report_message(before, conn.execute(_FINDINGS.where(_FC.report_id == obj.id)).all())
+            old_message = report_message(before, conn.execute(FINDING_ROWS.where(_FC.report_id == obj.id)).all())
         except (TypeError, ValueError):  # a stored value suitcheck never writes (a BLOB): as a failed seal
             raise _changed_outside("report", before, "id") from None
         raised = raised or any(f.id is None for f in obj.findings)
@@ -792,7 +793,7 @@ class RowSealer:
             else:
                 # Its findings as this flush left them in the store (a finding added by its
                 # report_id is not in report.findings until that is loaded again).
-                stored = conn.execute(_FINDINGS.where(_FC.report_id == obj.id)).all()
+                stored = conn.execute(FINDING_ROWS.where(_FC.report_id == obj.id)).all()
                 message, model, table, key = report_message(obj, stored), Report, "report", str(obj.id)
             seal = self.ctx.sealer.row_seal(message)
             conn.execute(update(model).where(model.id == obj.id).values(integrity=seal))
@@ -921,7 +922,7 @@ class RowSealer:
             conn.execute(update(Staff).where(Staff.id == row.id).values(integrity=self.ctx.sealer.row_seal(message)))
             records.append(("staff", row.username, state_digest(message)))
         findings = all_findings(conn)
-        for row in conn.execute(_REPORTS).all():
+        for row in conn.execute(REPORT_ROWS).all():
             records.append(self._seal_report_row(conn, row, findings.get(row.id, ())))
         for version, document, _seal in conn.execute(_POLICIES).all():
             records.append(self._seal_policy_row(conn, version, document))
@@ -1037,7 +1038,7 @@ class RowSealer:
         refused: list[str] = []
         # The reports that have findings, by EXISTS: an IN list of their ids takes one bound
         # value each, more than a statement may hold (SQLite 32,766) in a store with many.
-        with_findings = _REPORTS.where(select(_FC.id).where(_FC.report_id == Report.id).exists())
+        with_findings = REPORT_ROWS.where(select(_FC.id).where(_FC.report_id == Report.id).exists())
         for row in conn.execute(with_findings).all() if findings else ():
             own = findings.get(row.id)
             if own is None:  # its first finding inserted between the two reads (PostgreSQL): left as it is
@@ -1089,7 +1090,7 @@ class RowSealer:
         findings = all_findings(conn)
         # The reports that have findings by EXISTS, as the first run reads them (an IN list
         # of their ids takes one bound value each, more than a statement may hold).
-        with_findings = _REPORTS.where(select(_FC.id).where(_FC.report_id == Report.id).exists())
+        with_findings = REPORT_ROWS.where(select(_FC.id).where(_FC.report_id == Report.id).exists())
         return [
             f"report:{row.id}"
             for row in (conn.execute(with_findings.order_by(Report.id)).all() if findings else ())
@@ -1160,7 +1161,7 @@ class RowSealer:
         # planted entry only keeps the upgrade from sealing rows as they stand).
         recorded_reports = vouched is None or any(table == "report" for table, _ in recorded_states(conn))
         findings = all_findings(conn)
-        for row in conn.execute(_REPORTS).all():
+        for row in conn.execute(REPORT_ROWS).all():
             own = findings.get(row.id, ())
             if self.report_ok(conn, row, own):
                 continue
@@ -1193,10 +1194,16 @@ class RowSealer:
 _Q = QuestionnaireVersion.__table__.c
 _QUESTIONNAIRES = select(_Q.version, _Q.document, _Q.checksum, _Q.integrity).order_by(_Q.version)
 _POLICIES = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
-_REPORTS = select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))
-# A report's findings as its seal covers them.
+# A report row's seal and the columns it covers (report_message's values).
+REPORT_ROWS = select(Report.integrity, *(getattr(Report, c) for c in REPORT_COLUMNS))
+# Findings as a report's seal covers them.
 _FC = Finding.__table__.c
-_FINDINGS = select(*(_FC[c] for c in FINDING_COLUMNS))
+FINDING_ROWS = select(*(_FC[c] for c in FINDING_COLUMNS))
+
+
+def findings_of(report_id: Any) -> Select[Any]:
+    """One report's findings as its seal covers them (report_message's `findings`)."""
+    return FINDING_ROWS.where(_FC.report_id == report_id)
 
 
 def findings_exist(report_id: Any) -> Any:
@@ -1688,7 +1695,7 @@ def _check_reports_and_policies(
     sealer: RowSealer, conn: Any, states: Mapping[tuple[str, str], str], checked: int, seen: set[tuple[str, str]]
 ) -> tuple[int, str | None]:
     findings = all_findings(conn)
-    for row in conn.execute(_REPORTS):
+    for row in conn.execute(REPORT_ROWS):
         checked += 1
         own = findings.get(row.id, ())
         if not sealer.report_ok(conn, row, own):

@@ -39,14 +39,13 @@ from suitcheck.services.branches import branch_codes
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
 from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError, coded
 from suitcheck.services.integrity import (
-    _FC,
-    _FINDINGS,
-    _REPORTS,
     INVESTOR_COLUMNS,
     RECORD_SEALED,
+    REPORT_ROWS,
     UnreadableRecordError,
     Vouched,
     branch_era_investor_message,
+    findings_of,
     flags_canonical,
     investor_message,
     left_by_upgrade,
@@ -389,8 +388,8 @@ class SettleService:
                 select(*(getattr(Investor, c) for c in INVESTOR_COLUMNS)).where(Investor.id == found.record_id)
             ).one()
             return investor_message(row)
-        row = conn.execute(_REPORTS.where(Report.id == found.record_id)).one()
-        return report_message(row, conn.execute(_FINDINGS.where(_FC.report_id == found.record_id)).all())
+        row = conn.execute(REPORT_ROWS.where(Report.id == found.record_id)).one()
+        return report_message(row, conn.execute(findings_of(found.record_id)).all())
 
     def _judge(
         self, conn: Connection, actor: Actor, kind: str, ref: str | int, was: dict[str, str | None], *, lock: bool
@@ -550,14 +549,14 @@ class SettleService:
     def _report(self, conn: Connection, ref: str | int, vouched: Vouched, lock: bool) -> Settlement:
         text_ref = str(ref).strip()
         number = numeric_id(text_ref)
-        stmt = _REPORTS.where(Report.id == number)
+        stmt = REPORT_ROWS.where(Report.id == number)
         row = conn.execute(stmt.with_for_update() if lock else stmt).first() if number is not None else None
         if row is None:
             text_ref = shown_reference(text_ref)  # an ID number typed in its place, masked (as find_report)
             raise NotFound(f"No report has the id {text_ref!r}.")
         report_id = int(row.id)
         key = str(report_id)
-        findings = conn.execute(_FINDINGS.where(_FC.report_id == report_id)).all()
+        findings = conn.execute(findings_of(report_id)).all()
         levels = {None, *(int(level) for level in RiskLevel)}
         try:
             if row.level not in levels or row.suggested_level not in levels or not isinstance(row.content_hash, str):
