@@ -337,6 +337,12 @@ def test_dashboard_draws_the_services_figures_filters_and_exports(  # type: igno
     assert not image.isNull()
     assert image.width() > 400
     assert image.height() > 300
+    # A file name is shown as typed, never as markup (a <b> in it was drawn bold, its tags gone).
+    marked = tmp_path / "<b>dash</b>.png"
+    assert dialog.export_png(marked)
+    assert dialog.exported.textFormat() is Qt.TextFormat.PlainText
+    assert "<b>dash</b>.png" in dialog.exported.text()
+    assert dialog.message.textFormat() is Qt.TextFormat.PlainText
 
 
 def test_dashboard_is_for_compliance_only(qtbot, window_for) -> None:  # type: ignore[no-untyped-def]

@@ -200,8 +200,10 @@ def plain_label(text: str, parent: QWidget) -> QLabel:
 
 
 def error_label(parent: QWidget, name: str | None = None) -> QLabel:
-    """An inline message in the error colour that wraps."""
+    """An inline message in the error colour that wraps, as plain text: its sentences name
+    files, clients and titles, which must never be read as markup."""
     label = QLabel(parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
     if name:
         label.setObjectName(name)
     label.setStyleSheet(f"color: {ERROR_COLOUR};")

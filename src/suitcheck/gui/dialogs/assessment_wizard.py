@@ -334,6 +334,7 @@ class DonePage(QWizardPage):
         self.open_button.clicked.connect(self._open)
         self.written = QLabel(self)
         self.written.setObjectName("sheetWritten")
+        self.written.setTextFormat(Qt.TextFormat.PlainText)  # it names a file the user chose
         self.written.setWordWrap(True)
         self.written.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = error_label(self, "sheetMessage")

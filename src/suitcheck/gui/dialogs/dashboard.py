@@ -134,6 +134,7 @@ class DashboardDialog(QDialog):
         self.message = error_label(self, "dashboardMessage")
         self.exported = QLabel(self)
         self.exported.setObjectName("dashboardExported")
+        self.exported.setTextFormat(Qt.TextFormat.PlainText)  # it names a file the user chose
         top = QHBoxLayout()
         top.addWidget(QLabel(self.tr("From:"), self))
         top.addWidget(self.since)

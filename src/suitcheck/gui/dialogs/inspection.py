@@ -59,6 +59,7 @@ class InspectionDialog(QDialog):
         self.progress.setVisible(False)
         self.status = QLabel(self)
         self.status.setObjectName("inspectionStatus")
+        self.status.setTextFormat(Qt.TextFormat.PlainText)  # it names a file the user chose
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.message = error_label(self, "inspectionMessage")
