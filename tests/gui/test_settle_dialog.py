@@ -249,6 +249,37 @@ def test_the_desk_offers_it_on_the_red_mark_and_follows_the_settled_record(  # t
     assert window.compliance_actions.client_menu_at(point) is None  # nothing left to settle
 
 
+def test_the_menu_entry_names_the_marked_record_on_screen(  # type: ignore[no-untyped-def]
+    qtbot, window_for: Any, demo_services: Services
+) -> None:
+    """A keyboard-only officer reaches a marked record without the context menu: Compliance ›
+    Settle… names the marked client on screen; with no marked record on screen, none."""
+    officer = login(demo_services, "demo-compliance")
+    client = demo_services.investors.search(officer, "")[0]
+    window: MainWindow = window_for("demo-compliance")
+    named: list[tuple[object, str]] = []
+
+    def look(dialog: QWidget) -> None:
+        assert isinstance(dialog, SettleDialog)
+        named.append((dialog.kind.currentData(), dialog.ref.text()))
+        dialog.reject()
+
+    on_next_modal(look)
+    window.compliance_actions.settle_action.trigger()
+    qtbot.waitUntil(lambda: len(named) == 1, timeout=START_UP_MS)
+    assert named[0][1] == ""  # nothing marked on screen
+    _sql(demo_services, "UPDATE investor SET name = 'typo' WHERE id = :i", i=client.id)
+    window.client_search.setText(client.account)
+    qtbot.waitUntil(
+        lambda: window.client is not None and window.client.id == client.id and not window.client.record_intact,
+        timeout=START_UP_MS,
+    )
+    on_next_modal(look)
+    window.compliance_actions.settle_action.trigger()
+    qtbot.waitUntil(lambda: len(named) == 2, timeout=START_UP_MS)
+    assert named[1] == ("investor", client.account)
+
+
 def test_a_report_with_the_mark_is_offered_beside_its_distribution_list_and_followed(  # type: ignore[no-untyped-def]
     qtbot, window_for: Any, demo_services: Services
 ) -> None:

@@ -80,7 +80,7 @@ class ComplianceActions:
         self.inspection_action.setVisible(services.inspection.refused(actor) is None)
         # Settling: offered to whoever the services let settle a client's record (compliance);
         # a report's record, only to whoever they let settle that too (head office).
-        self.settle_action = self._insert(menu, "settleAction", self.settle, Permission.SETTLE_RECORDS)
+        self.settle_action = self._insert(menu, "settleAction", self.settle_on_screen, Permission.SETTLE_RECORDS)
         self.settle_offered = {k: services.settle.refused(actor, k) is None for k in (CLIENT, REPORT)}
         self.settle_action.setVisible(self.settle_offered[CLIENT] or self.settle_offered[REPORT])
         self.distribution_action = QAction(self.parent)
@@ -193,6 +193,18 @@ class ComplianceActions:
         action = menu.addAction(QCoreApplication.translate("MainWindow", "Settle this record…"))
         action.setObjectName("settleRecordAction")
         action.triggered.connect(lambda *_: self.settle(kind, ref))
+
+    def settle_on_screen(self) -> None:
+        """The menu's entry: the record on screen when it shows the red mark (the client
+        first, then the report), as its context menu would name it; else one the officer
+        names (a keyboard-only officer reaches a marked record without the context menu)."""
+        client, report = self.window.client, self.window.report
+        if client is not None and not client.record_intact and self.settle_offered[CLIENT]:
+            self.settle(CLIENT, client.account)
+        elif report is not None and not report.record_intact and self.settle_offered[REPORT]:
+            self.settle(REPORT, str(report.id))
+        else:
+            self.settle()
 
     def settle(self, kind: str | None = None, ref: str | None = None) -> None:
         """The settle dialog (for the record named, or one the officer names); once a record
