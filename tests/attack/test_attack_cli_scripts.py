@@ -173,6 +173,14 @@ def test_a_store_opened_with_its_password_in_the_query_keeps_it_out_of_names_and
     assert all(SECRET not in name and "password=***" in name for name in shown), shown
     written = b"".join(path.read_bytes() for path in tmp_path.iterdir())
     assert SECRET.encode() not in written
+    # A keyring an older build wrote kept the address as typed: the next open drops it.
+    ring = json.loads(key.read_text(encoding="utf-8"))
+    (store_id,) = set(ring["locations"].values())
+    ring["locations"][target] = store_id
+    ring["stores"][store_id]["location"] = target
+    key.write_text(json.dumps(ring), encoding="utf-8")
+    open_services(target, audit_key_path=key, clock=clock, hasher=FAST_HASHER).close()
+    assert SECRET not in key.read_text(encoding="utf-8")
 
 
 def test_a_nul_byte_in_a_client_reference_names_no_client_and_the_batch_goes_on(

@@ -26,6 +26,7 @@ import secrets
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -179,6 +180,15 @@ class Installation:
         return cls(**{k: v for k, v in data.items() if k in names})
 
 
+def _holds_password(location: str) -> bool:
+    """A store address whose query gives a password or key passphrase in clear (not ***)."""
+    query = urllib.parse.urlsplit(location).query if "://" in location else ""
+    return any(
+        name.lower() in ("password", "sslpassword") and value != "***"
+        for name, value in urllib.parse.parse_qsl(query, keep_blank_values=True)
+    )
+
+
 @dataclasses.dataclass
 class Keyring:
     path: Path
@@ -214,6 +224,11 @@ class Keyring:
 
     def put(self, inst: Installation) -> None:
         self.stores[inst.store_id] = inst.to_dict()
+        # A location an older build wrote with a server's password in its query (?password=,
+        # shown and kept as typed until session 28) goes: the store is found by its id, and
+        # this one is where it is now.
+        for place in [p for p, sid in self.locations.items() if sid == inst.store_id and _holds_password(p)]:
+            del self.locations[place]
         self.locations[inst.location] = inst.store_id
 
     def to_json(self) -> bytes:
