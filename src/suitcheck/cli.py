@@ -165,9 +165,16 @@ def _file_name(text: str) -> str:
     """A file or folder name as typed. An empty one (a script's `"$EXPORT"` with the variable
     unset) is refused: read as a path it named the working folder, so `audit verify ""`
     verified the store instead of the export and said OK, `report import ""` imported
-    whatever lay in the working folder, and `eligible --out ""` printed the list."""
+    whatever lay in the working folder, and `eligible --out ""` printed the list. Nor is
+    "-", which scripts mean for standard input or output."""
     if not text.strip():
         raise argparse.ArgumentTypeError("an empty file name (is a script's variable unset?)")
+    if text.strip() == "-":
+        # A script's "standard output (or input)": it wrote a file named "-" in the working
+        # folder and said "results in -".
+        raise argparse.ArgumentTypeError(
+            "'-' is taken for standard input or output, which this command does not read or write: name a file"
+        )
     return text
 
 

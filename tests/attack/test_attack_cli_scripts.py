@@ -143,6 +143,20 @@ def test_an_empty_file_name_is_a_usage_error_before_anything_is_done(
         assert "empty file name" in err, (argv, err)
     assert _newest(sqlite_target) == newest  # nothing was imported, verified, written or recorded
     assert sorted(p.name for p in work.iterdir()) == ["note.txt"]
+    # "-", a script's standard output: a file named "-" was written, "results in -".
+    (work / "pairs.csv").write_text("880001,1\n", encoding="utf-8")
+    for argv in (
+        ["check", "--batch", "pairs.csv", "--out", "-"],
+        ["eligible", "--report", "1", "--out", "-"],
+        ["reminders", "--out", "-"],
+        ["audit", "export", "--format", "jsonl", "--out", "-"],
+    ):
+        with pytest.raises(SystemExit) as stopped:
+            main([*argv, "--user", "t-compliance", "--db", sqlite_target])
+        assert stopped.value.code == 2, argv
+        assert "standard input or output" in capsys.readouterr().err, argv
+    assert sorted(p.name for p in work.iterdir()) == ["note.txt", "pairs.csv"]
+    assert _newest(sqlite_target) == newest
 
 
 SECRET, KEY_SECRET = "S3cret-Pw", "K3y-Passphrase"
