@@ -1448,10 +1448,15 @@ def _settle(services: Services, actor: Actor, args: argparse.Namespace, out: Out
             out.emit(preview.to_dict(), lambda: _settlement_lines(preview))
             raise InvalidInput("Nothing was settled: add --yes to settle the record shown (no terminal to ask in).")
         _stdout(escape_controls(_settlement_lines(preview), keep="\n") + "\n", flush=True)
-        try:
-            answer = input("Settle this record, recording the reason in the audit trail? Type yes to settle: ")
-        except EOFError:  # Ctrl+D: no answer is no
-            answer = ""
+        # The question on stderr, as a password's prompt: input() put it on stdout, so with
+        # the preview redirected (`> preview.txt`) it went into the file, unseen.
+        print(
+            "Settle this record, recording the reason in the audit trail? Type yes to settle: ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+        answer = sys.stdin.readline()  # Ctrl+D: "", no answer is no
         if answer.strip().lower() != "yes":
             raise InvalidInput("Nothing was settled.")
     done = services.settle.settle(actor, kind, ref, reason, was=was, expected_state=preview.state)

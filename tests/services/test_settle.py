@@ -335,6 +335,56 @@ def test_the_command_shows_asks_and_settles(
     assert "nothing to settle" in capsys.readouterr().err
 
 
+class _Terminal:
+    """stdin as a terminal where the officer types `typed` (a KeyboardInterrupt: Ctrl+C)."""
+
+    def __init__(self, typed: str | type[BaseException]) -> None:
+        self.typed = typed
+
+    def isatty(self) -> bool:
+        return True
+
+    def readline(self, *_: object) -> str:
+        if isinstance(self.typed, type):
+            raise self.typed
+        return self.typed
+
+
+def test_the_question_is_asked_on_stderr_and_ctrl_c_settles_nothing(
+    sqlite_services: Services,
+    sqlite_target: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """At a terminal the preview goes to stdout and the question to stderr, as a password's
+    prompt does: `audit settle ... > preview.txt` put the question into the file, and the
+    officer waited at a command that seemed to hang. Ctrl+C at the question settles nothing."""
+    from suitcheck.cli import main
+    from tests.conftest import PASSWORD
+
+    services = sqlite_services
+    officer = staff(services, Role.COMPLIANCE)
+    add_client(services, officer, "S1", RiskProfile.C3)
+    _sql(services, "UPDATE investor SET name = '客户S一' WHERE account = 'S1'")
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    login = ["--db", sqlite_target, "--user", officer.username]
+    settle = ["audit", "settle", "--investor", "S1", "--reason", REASON, "--was", "name=客户S1", *login]
+    monkeypatch.setattr("sys.stdin", _Terminal(KeyboardInterrupt))
+    assert main(settle) == 130
+    with services.store.engine.connect() as conn:
+        actions = conn.execute(select(AuditEntry.action)).scalars().all()
+    assert AuditAction.RECORD_SETTLED.value not in actions
+    capsys.readouterr()
+    monkeypatch.setattr("sys.stdin", _Terminal("yes\n"))
+    assert main(settle) == 0
+    shown = capsys.readouterr()
+    assert "Type yes to settle" not in shown.out
+    assert "Type yes to settle" in shown.err
+    assert "changed outside suitcheck: name was '客户S1'" in shown.out
+    assert "Settled: recorded as entry" in shown.out
+    assert main(["audit", "verify", *login]) == 0
+
+
 def test_only_head_office_compliance_settles_a_report(sqlite_services: Services, tmp_path: Path) -> None:
     """A report's level decides for every branch, so only firm-wide compliance rates it
     (`report rate`); settling its record is no different. A branch's officer is refused,
