@@ -1446,7 +1446,8 @@ def _settle(services: Services, actor: Actor, args: argparse.Namespace, out: Out
     if not args.yes:
         if out.json or not sys.stdin.isatty():
             out.emit(preview.to_dict(), lambda: _settlement_lines(preview))
-            raise InvalidInput("Nothing was settled: add --yes to settle the record shown (no terminal to ask in).")
+            why = "--json asks nothing" if out.json else "no terminal to ask in"  # not "no terminal" at one
+            raise InvalidInput(f"Nothing was settled: add --yes to settle the record shown ({why}).")
         _stdout(escape_controls(_settlement_lines(preview), keep="\n") + "\n", flush=True)
         # The question on stderr, as a password's prompt: input() put it on stdout, so with
         # the preview redirected (`> preview.txt`) it went into the file, unseen.

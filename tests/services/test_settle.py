@@ -376,6 +376,13 @@ def test_the_question_is_asked_on_stderr_and_ctrl_c_settles_nothing(
     assert AuditAction.RECORD_SETTLED.value not in actions
     capsys.readouterr()
     monkeypatch.setattr("sys.stdin", _Terminal("yes\n"))
+    assert main([*settle, "--json"]) == 2  # --json asks nothing, terminal or not
+    refused = capsys.readouterr()
+    assert json.loads(refused.out)["kind"] == "client"  # the preview, one document
+    assert (
+        refused.err.strip()
+        == "suitcheck: Nothing was settled: add --yes to settle the record shown (--json asks nothing)."
+    )
     assert main(settle) == 0
     shown = capsys.readouterr()
     assert "Type yes to settle" not in shown.out
