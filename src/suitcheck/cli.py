@@ -2243,14 +2243,15 @@ def _run_demo(db: str | None, args: argparse.Namespace) -> int:
         # The demo store gets its own audit key beside it, so it never touches the real one.
         os.environ.setdefault("SUITCHECK_AUDIT_KEY", str(Path(folder) / "audit.key"))
     services = open_services(db, init=True)
+    shown = services.store.display_name  # a server's address without its password (db as typed had it)
     try:
         if not services.auth.has_staff():
             seed_demo(services)
         elif not services.auth.is_demo_store():
-            raise InvalidInput(f"{db} is not a demo store; open it with 'suitcheck --db' instead.")
+            raise InvalidInput(f"{shown} is not a demo store; open it with 'suitcheck --db' instead.")
     finally:
         services.close()
-    print(f"Demo store: {db}", file=sys.stderr)
+    print(f"Demo store: {escape_controls(shown)}", file=sys.stderr)
     return cmd_gui(lambda: open_services(db, init=True), args, demo=True)
 
 

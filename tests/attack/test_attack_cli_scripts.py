@@ -88,6 +88,7 @@ from contextlib import closing
 from pathlib import Path
 
 import pytest
+from sqlalchemy import make_url
 
 from suitcheck import cli
 from suitcheck.cli import _read_pairs, main
@@ -195,6 +196,28 @@ def test_a_store_opened_with_its_password_in_the_query_keeps_it_out_of_names_and
     key.write_text(json.dumps(ring), encoding="utf-8")
     open_services(target, audit_key_path=key, clock=clock, hasher=FAST_HASHER).close()
     assert SECRET not in key.read_text(encoding="utf-8")
+
+
+@pytest.mark.postgres
+def test_demo_on_a_store_that_is_no_demo_keeps_its_password_unsaid(
+    tmp_path: Path, clock: Clock, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`suitcheck demo --db URL` naming the firm's real store: refused, naming the store
+    as every other sentence does (it echoed the address typed, password and all)."""
+    base = make_url(postgres_target(migrated=True))
+    target = base.set(password=SECRET).render_as_string(hide_password=False)  # any password is taken
+    key = tmp_path / "audit.key"
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(key))
+    services = open_services(target, audit_key_path=key, clock=clock, hasher=FAST_HASHER, init=True)
+    try:
+        staff(services, Role.ADMIN)
+    finally:
+        services.close()
+    assert main(["demo", "--db", target]) == 2
+    said = capsys.readouterr().err
+    assert "is not a demo store" in said, said
+    assert SECRET not in said, said
+    assert f"{base.host}:{base.port}/{base.database}" in said, said  # the store is still named
 
 
 def test_a_nul_byte_in_a_client_reference_names_no_client_and_the_batch_goes_on(
