@@ -1017,11 +1017,10 @@ class _Results:
         try:
             while data:  # a write may take part of it (a full disk takes what room is left)
                 data = data[self.handle.write(data) or 0 :]
-            if self._tmp is not None:
-                os.replace(self._tmp, self.target)
-                self._tmp = None
+            if self._tmp is not None and not self._placed():
+                raise _WriteFailed(self._gone(self._unwritten(recorded, entry)))
         except OSError as exc:
-            if not self._stream:  # the part of this result that got in cut off: whole lines only
+            if not self._stream and not self.handle.closed:  # the part of this result that got in cut off
                 with contextlib.suppress(OSError):
                     os.ftruncate(self.handle.fileno(), self._length)
             line = self.pairs[self.written][0]
@@ -1039,6 +1038,24 @@ class _Results:
         self._length += len(result)
         if isinstance(entry, int):
             self._entries.append(entry)
+
+    def _placed(self) -> bool:
+        """The file written so far put in the target's place, and written on there: closed
+        first, as Windows renames no file that is open (renamed open, every batch to a file
+        on a Windows desk stopped at its first result). False: the file opened again under
+        the target's name is not this batch's (another program put its own there in the
+        instant between), and is left alone."""
+        assert self._tmp is not None
+        mine = os.fstat(self.handle.fileno())
+        self.handle.close()
+        os.replace(self._tmp, self.target)
+        self._tmp = None
+        self.handle = self.target.open("ab", buffering=0)
+        now = os.fstat(self.handle.fileno())
+        if (now.st_dev, now.st_ino) == (mine.st_dev, mine.st_ino):
+            return True
+        self.handle.close()
+        return False
 
     def _replaced(self) -> bool:
         """Whether the file this batch put in the target's place is no longer there: another
@@ -1081,11 +1098,6 @@ class _Results:
         if unwritten is None:
             return f"{head}the results of all {done} pairs went with it{recorded}."
         line = self.pairs[done][0]
-        before = (
-            f"the result of the 1 pair before line {line} went with it"
-            if done == 1
-            else f"the results of the {done} pairs before line {line} went with it"
-        )
         rest = len(self.pairs) - done - 1
         after = (
             "It was the last pair."
@@ -1094,6 +1106,13 @@ class _Results:
             if rest == 1
             else f"The {rest} pairs after it were not checked."
         )
+        if not done:  # the file replaced as its first result took its place (_placed)
+            return f"{head}{unwritten}. {after}"
+        before = (
+            f"the result of the 1 pair before line {line} went with it"
+            if done == 1
+            else f"the results of the {done} pairs before line {line} went with it"
+        )
         return f"{head}{before}{recorded}, and {unwritten}. {after}"
 
     def finish(self) -> None:
@@ -1101,9 +1120,8 @@ class _Results:
         try:
             if not self._stream:
                 os.fsync(self.handle.fileno())
-            if self._tmp is not None:
-                os.replace(self._tmp, self.target)
-                self._tmp = None
+            if self._tmp is not None and not self._placed():
+                raise _WriteFailed(self._gone(None))
         except OSError as exc:
             raise _WriteFailed(f"Cannot write {self.target}: {exc.strerror or exc}.") from exc
         if self._replaced():

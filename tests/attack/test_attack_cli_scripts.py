@@ -77,6 +77,7 @@ replaced (or removed) at its next result and stops, saying whose results went wi
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -480,3 +481,89 @@ def test_a_store_url_mistyped_without_its_slashes_is_not_echoed_as_a_file(typed:
     assert "s3cret" not in str(refused.value)
     assert "postgresql://USER@HOST/DATABASE" in str(refused.value)
     assert resolve_url("C:x.db").get_backend_name() == "sqlite"  # a drive letter is no scheme
+
+
+def _replace_as_windows_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """os.replace refusing a file this process holds open, as Windows does (Python opens
+    files without FILE_SHARE_DELETE, so MoveFileEx fails with a sharing violation)."""
+    real = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str], **kw: object) -> None:
+        held = set()
+        for fd in os.listdir("/proc/self/fd"):
+            with contextlib.suppress(OSError):
+                held.add(os.readlink(f"/proc/self/fd/{fd}"))
+        if os.path.realpath(src) in held:
+            raise PermissionError(13, "The process cannot access the file because it is being used by another process")
+        real(src, dst, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads the open files in /proc (Linux)")
+def test_a_batch_puts_its_results_file_in_place_where_an_open_file_cannot_be_renamed(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was BROKE: the results file was renamed into place while still open, which Windows
+    refuses: every batch to a file on a Windows desk stopped at its first result ("Cannot
+    write ...: the check of line 1 is recorded but not in it")."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    report = import_text_report(sqlite_services, compliance, tmp_path, level="中风险")
+    add_client(sqlite_services, compliance, "880099", RiskProfile.C3)
+    pairs, out = tmp_path / "pairs.csv", tmp_path / "results.jsonl"
+    pairs.write_text(f"880099,{report}\n" * 3, encoding="utf-8")
+    out.write_text('{"line": 1, "earlier": true}\n', encoding="utf-8")  # an earlier batch's, replaced
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    _replace_as_windows_does(monkeypatch)
+    code = main(["check", "--batch", str(pairs), "--out", str(out), "--user", "t-compliance", "--db", sqlite_target])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert [json.loads(line)["line"] for line in out.read_text(encoding="utf-8").splitlines()] == [1, 2, 3]
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".results")] == []  # no file left beside it
+    pairs.write_text("client,report\n", encoding="utf-8")  # no pair: the file is put in place at the end
+    code = main(["check", "--batch", str(pairs), "--out", str(out), "--user", "t-compliance", "--db", sqlite_target])
+    assert code == 0, capsys.readouterr().err
+    assert out.read_text(encoding="utf-8") == ""
+
+
+def test_a_results_file_replaced_as_it_takes_its_place_is_left_alone(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Another batch's file put in the target's place just after this one's first result
+    took it: the results file is then opened again by its name, and that file is not
+    written to; the sentence names the first pair's check, recorded but in no file."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    report = import_text_report(sqlite_services, compliance, tmp_path, level="中风险")
+    add_client(sqlite_services, compliance, "880099", RiskProfile.C3)
+    pairs, out = tmp_path / "pairs.csv", tmp_path / "results.jsonl"
+    pairs.write_text(f"880099,{report}\n" * 3, encoding="utf-8")
+    real = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str], **kw: object) -> None:
+        real(src, dst, **kw)  # type: ignore[arg-type]
+        if Path(dst) == out:
+            other = tmp_path / "other.jsonl"
+            other.write_text('{"line": 1}\n', encoding="utf-8")
+            real(other, out)
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    code = main(["check", "--batch", str(pairs), "--out", str(out), "--user", "t-compliance", "--db", sqlite_target])
+    err = capsys.readouterr().err
+    with closing(sqlite3.connect(sqlite_target)) as conn:
+        checks = [r[0] for r in conn.execute("SELECT seq FROM audit_entry WHERE action = 'check' ORDER BY seq")]
+    assert code == 1
+    assert out.read_text(encoding="utf-8") == '{"line": 1}\n'  # the other's, not written to
+    assert err == (
+        f"suitcheck: {out} was replaced or removed while this batch wrote it (by another batch given the same "
+        f"--out?): the check of line 1 is recorded (audit entry {checks[0]}) but in no file. "
+        "The 2 pairs after it were not checked.\n"
+    )
