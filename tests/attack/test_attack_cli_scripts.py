@@ -468,7 +468,15 @@ def test_a_batch_whose_results_file_another_batch_replaced_stops_and_says_so(
 
 
 @pytest.mark.parametrize(
-    "typed", ["postgresql:/clerk:s3cret@db.branch/suitcheck", "postgres:clerk:s3cret@db", "SQLITE:x.db"]
+    "typed",
+    [
+        "postgresql:/clerk:s3cret@db.branch/suitcheck",
+        "postgres:clerk:s3cret@db",
+        "SQLITE:x.db",
+        # libpq's keyword form (as psql takes it): taken for a file name too
+        "host=db.branch dbname=suitcheck user=clerk password=s3cret",
+        "dbname=suitcheck sslpassword = s3cret",
+    ],
 )
 def test_a_store_url_mistyped_without_its_slashes_is_not_echoed_as_a_file(typed: str) -> None:
     """Was BROKE: `--db postgresql:/clerk:s3cret@host/db` (one slash) was taken for a file

@@ -73,7 +73,7 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
             _refuse_no_file(url.database, url.query)
         return url
     else:
-        if _SCHEME_WITHOUT_SLASHES.match(raw):
+        if _SCHEME_WITHOUT_SLASHES.match(raw) or _KEYWORD_CONNINFO.match(raw):
             # A URL mistyped (postgresql:/clerk:pw@host/db) was taken for a file name and
             # echoed whole, its password too, in "There is no store at ...".
             raise StoreError(
@@ -87,6 +87,12 @@ def resolve_url(target: str | os.PathLike[str] | None = None) -> URL:
 
 # A database URL's scheme without its "//" (not a Windows drive: one letter).
 _SCHEME_WITHOUT_SLASHES = re.compile(r"(?i)(postgres(ql)?|sqlite)(\+\w+)?:")
+
+# libpq's keyword/value form of an address, as psql takes it ("host=db user=clerk
+# password=..."): it too was taken for a file name and echoed whole, its password too.
+_KEYWORD_CONNINFO = re.compile(
+    r"(?i)\s*(host|hostaddr|port|dbname|user|password|passfile|service|sslmode|sslpassword)\s*=|.*\s(ssl)?password\s*="
+)
 
 
 # libpq's connection parameters that hold a secret when an address gives them in its query
