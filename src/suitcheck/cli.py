@@ -1137,7 +1137,7 @@ class _Results:
     def cut_short(self) -> str:
         """Where a batch interrupted at once (a second Ctrl+C) stopped: the file cut back to
         its whole results; the pair under way may be recorded, and its result is not there."""
-        if not self._stream:
+        if not self._stream and not self.handle.closed:  # closed: stopped as it was put in place (_placed)
             with contextlib.suppress(OSError):
                 os.ftruncate(self.handle.fileno(), self._length)
         done = self.written

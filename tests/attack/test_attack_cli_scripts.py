@@ -575,3 +575,39 @@ def test_a_results_file_replaced_as_it_takes_its_place_is_left_alone(
         f"--out?): the check of line 1 is recorded (audit entry {checks[0]}) but in no file. "
         "The 2 pairs after it were not checked.\n"
     )
+
+
+def test_a_second_ctrl_c_as_the_results_file_takes_its_place_says_where_it_stopped(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """A second Ctrl+C while the first result's file is closed to be put in place: the
+    sentence of where the batch stopped, the earlier results file kept (not an
+    "unexpected error" from cutting back a file no longer open)."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    report = import_text_report(sqlite_services, compliance, tmp_path, level="中风险")
+    add_client(sqlite_services, compliance, "880099", RiskProfile.C3)
+    pairs, out = tmp_path / "pairs.csv", tmp_path / "results.jsonl"
+    pairs.write_text(f"880099,{report}\n" * 3, encoding="utf-8")
+    out.write_text('{"line": 1, "earlier": true}\n', encoding="utf-8")
+    real = os.replace
+
+    def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str], **kw: object) -> None:
+        if Path(dst) == out:
+            raise KeyboardInterrupt
+        real(src, dst, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    code = main(["check", "--batch", str(pairs), "--out", str(out), "--user", "t-compliance", "--db", sqlite_target])
+    err = capsys.readouterr().err
+    assert code == 130, err
+    assert out.read_text(encoding="utf-8") == '{"line": 1, "earlier": true}\n'
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".results")] == []
+    assert err == (
+        "suitcheck: interrupted at once. The batch stopped at line 1, whose check may be recorded (look in the "
+        f"audit trail) but is not in {out}: nothing was written there; the 2 pairs after it were not checked.\n"
+    )
