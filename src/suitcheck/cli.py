@@ -30,6 +30,7 @@ from suitcheck.domain.questionnaire import AnswersError, parse_answers
 from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls, json_escape_controls
 from suitcheck.logs import setup_logging
+from suitcheck.privatefs import sync_folder
 from suitcheck.services import Actor, Services, StoreError, local_store_file, open_services
 from suitcheck.services.access import CheckResult
 from suitcheck.services.audit_log import (
@@ -1122,6 +1123,8 @@ class _Results:
                 os.fsync(self.handle.fileno())
             if self._tmp is not None and not self._placed():
                 raise _WriteFailed(self._gone(None))
+            if not self._stream:
+                sync_folder(self.target.parent)  # its rename into place, after a power cut too
         except OSError as exc:
             raise _WriteFailed(f"Cannot write {self.target}: {exc.strerror or exc}.") from exc
         if self._replaced():

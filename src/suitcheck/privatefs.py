@@ -20,6 +20,20 @@ DIR_MODE = 0o700
 POSIX = os.name == "posix"
 
 
+def sync_folder(folder: Path) -> None:
+    """The folder's entries made durable: a file renamed into it is there after a power
+    cut. Best effort: Windows opens no folder (NTFS journals the rename itself)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
 def private_dir(path: Path) -> Path:
     """Create `path` and any missing parents as 0700 folders; existing folders are left
     as they are (a parent such as ~/.local/share is not ours to change)."""

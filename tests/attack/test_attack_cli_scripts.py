@@ -84,6 +84,7 @@ import json
 import os
 import signal
 import sqlite3
+import stat
 import sys
 from contextlib import closing
 from pathlib import Path
@@ -611,3 +612,44 @@ def test_a_second_ctrl_c_as_the_results_file_takes_its_place_says_where_it_stopp
         "suitcheck: interrupted at once. The batch stopped at line 1, whose check may be recorded (look in the "
         f"audit trail) but is not in {out}: nothing was written there; the 2 pairs after it were not checked.\n"
     )
+
+
+def _folders_synced(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The folders whose entries os.fsync made durable (a rename is in its folder's entry)."""
+    synced: list[Path] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        real(fd)
+        with contextlib.suppress(OSError):
+            if stat.S_ISDIR(os.fstat(fd).st_mode):
+                synced.append(Path(os.readlink(f"/proc/self/fd/{fd}")))
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    return synced
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names a descriptor's folder through /proc (Linux)")
+def test_a_results_file_and_a_list_survive_a_power_cut_in_their_place(
+    sqlite_target: str,
+    sqlite_services: Services,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Was BROKE: a batch's results file and a written list were renamed into place and
+    their folder never synced: after a power cut the folder could name the earlier file
+    (or none), while the checks and the list stayed recorded in the trail."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE, "t-compliance")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text("880001,1\n", encoding="utf-8")
+    synced = _folders_synced(monkeypatch)
+    sqlite_services.reminders.write(compliance, folder / "reminders.csv")
+    assert synced == [folder]
+    synced.clear()
+    monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
+    argv = ["check", "--batch", str(pairs), "--out", str(folder / "results.jsonl")]
+    assert main([*argv, "--user", "t-compliance", "--db", sqlite_target]) == 1, capsys.readouterr().err
+    assert folder in synced

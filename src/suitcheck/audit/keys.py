@@ -39,7 +39,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from suitcheck.audit.jsonwriter import one_shot_json
 from suitcheck.domain.text import escape_controls
-from suitcheck.privatefs import narrow_private, private_dir
+from suitcheck.privatefs import narrow_private, private_dir, sync_folder
 from suitcheck.regularfile import read_regular
 from suitcheck.store.engine import BUSY_TIMEOUT_MS
 
@@ -303,7 +303,7 @@ def write_keyring(ring: Keyring) -> None:
             Path(tmp).unlink(missing_ok=True)
             raise
         _erase_stale_copies(path)
-        _fsync_dir(path.parent)
+        sync_folder(path.parent)
     except OSError as exc:
         raise AuditKeyError(f"The audit key {path} cannot be written: {exc.strerror}.") from exc
 
@@ -321,19 +321,6 @@ def _erase_stale_copies(path: Path) -> None:
             stale.unlink()
         except OSError:
             log.warning("a stale copy of the audit key %s could not be removed", stale)
-
-
-def _fsync_dir(folder: Path) -> None:
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
 
 
 # How long a write waits for the keyring's lock: as long as a store waits for a busy

@@ -15,7 +15,7 @@ from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.textfile import decode_text
 from suitcheck.interrupts import HeldFrom
 from suitcheck.logs import log_path
-from suitcheck.privatefs import PrivateRotatingFileHandler, private_dir
+from suitcheck.privatefs import PrivateRotatingFileHandler, private_dir, sync_folder
 from suitcheck.services.errors import InvalidInput, ServiceError
 
 # The files of every store and audit keyring this process opened: a written file never takes
@@ -166,6 +166,7 @@ def staged_file(out: Path, *, recorded: bool = False) -> Iterator[Path]:
         yield tmp
         try:
             os.replace(tmp, out)
+            sync_folder(out.parent)
         except OSError as exc:
             if not recorded:
                 raise
