@@ -1179,15 +1179,28 @@ class _Results:
                     if before
                     else ""
                 )
-                + (f"the {rest} pairs after it were not checked." if rest else "it was the last pair.")
+                + (
+                    "it was the last pair."
+                    if not rest
+                    else "the 1 pair after it was not checked."
+                    if rest == 1
+                    else f"the {rest} pairs after it were not checked."
+                )
             )
         if at >= len(self.pairs):
             return f"The results of the {self.written} pairs before it are in {self.target}."
-        return (
-            f"The batch stopped at line {self.pairs[at][0]}: the results of the {self.written} pairs before "
-            f"it are in {self.target}, each check among them recorded; the {len(self.pairs) - at} pairs from "
-            "that line on were not checked."
+        done, rest = self.written, len(self.pairs) - at
+        # `at` past the pairs written: the pair between is the one the sentence before names.
+        it = "it" if at == done else f"line {self.pairs[done][0]}"
+        written = (
+            f"no result of this batch is in {self.target};"
+            if not done
+            else f"the result of the 1 pair before {it} is in {self.target}, its check recorded;"
+            if done == 1
+            else f"the results of the {done} pairs before {it} are in {self.target}, each check among them recorded;"
         )
+        left = "the 1 pair from that line on was" if rest == 1 else f"the {rest} pairs from that line on were"
+        return f"The batch stopped at line {self.pairs[at][0]}: {written} {left} not checked."
 
 
 def _batch_record(

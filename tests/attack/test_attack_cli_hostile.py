@@ -162,7 +162,7 @@ def test_a_batch_whose_results_fill_the_disk_leaves_whole_lines_and_says_so(
     assert code == 1
     assert err == (
         f"suitcheck: Cannot write {out} (No space left on device): the check of line 3 is recorded but not in it. "
-        f"The batch stopped at line 4: the results of the 2 pairs before it are in {out}, each check among them "
+        f"The batch stopped at line 4: the results of the 2 pairs before line 3 are in {out}, each check among them "
         "recorded; the 3 pairs from that line on were not checked.\n"
     )
     written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]

@@ -653,3 +653,28 @@ def test_a_results_file_and_a_list_survive_a_power_cut_in_their_place(
     argv = ["check", "--batch", str(pairs), "--out", str(folder / "results.jsonl")]
     assert main([*argv, "--user", "t-compliance", "--db", sqlite_target]) == 1, capsys.readouterr().err
     assert folder in synced
+
+
+def test_where_a_batch_cut_short_stopped_counts_its_pairs_right(tmp_path: Path) -> None:
+    """Was BROKE: a result the disk took no more of, at line 1 of three, said "The batch
+    stopped at line 2: the results of the 0 pairs before it are in X" (line 1 is before
+    it, recorded and not there); one pair left was "the 1 pairs ... were not checked"."""
+    out = tmp_path / "results.jsonl"
+    results = cli._Results(out, [(1, "a", "1"), (2, "b", "2"), (3, "c", "3")])
+    try:
+        assert results.stopped(1) == (
+            f"The batch stopped at line 2: no result of this batch is in {out}; the 2 pairs from that line on were "
+            "not checked."
+        )
+        results.written = 1
+        assert results.stopped(2) == (
+            f"The batch stopped at line 3: the result of the 1 pair before line 2 is in {out}, its check "
+            "recorded; the 1 pair from that line on was not checked."
+        )
+        results.written = 2
+        assert results.stopped() == (
+            f"The batch stopped at line 3: the results of the 2 pairs before it are in {out}, each check among "
+            "them recorded; the 1 pair from that line on was not checked."
+        )
+    finally:
+        results.close()

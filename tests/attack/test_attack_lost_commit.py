@@ -179,7 +179,7 @@ def test_check_batch_gives_the_line_whose_commit_was_lost_its_own_status(
     assert UNKNOWN in err
     assert "The batch stopped after line 3, whose check may or may not be recorded" in err
     assert "the results of the 2 pairs before it are there, each check among them recorded" in err
-    assert "the 1 pairs after it were not checked." in err
+    assert "the 1 pair after it was not checked." in err
     assert "from that line on were not checked" not in err
     assert _checks(services) == before + (3 if committed else 2)
     assert services.audit.verify(compliance).ok
@@ -223,7 +223,7 @@ def test_a_commit_sqlite_refused_recorded_nothing_and_says_so(
     code, _out, err = _cli(capsys, monkeypatch, *args)
     assert code == 1
     assert "disk I/O error" in err
-    assert "The batch stopped at line 2: the results of the 1 pairs before it" in err
+    assert "The batch stopped at line 2: the result of the 1 pair before it is in" in err
     assert "the 2 pairs from that line on were not checked." in err
     assert "unknown" not in err
     assert [json.loads(line)["line"] for line in results.read_text(encoding="utf-8").splitlines()] == [1]
