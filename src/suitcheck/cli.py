@@ -1099,14 +1099,7 @@ class _Results:
         if unwritten is None:
             return f"{head}the results of all {done} pairs went with it{recorded}."
         line = self.pairs[done][0]
-        rest = len(self.pairs) - done - 1
-        after = (
-            "It was the last pair."
-            if not rest
-            else "The 1 pair after it was not checked."
-            if rest == 1
-            else f"The {rest} pairs after it were not checked."
-        )
+        after = _pairs_after(len(self.pairs) - done - 1).capitalize()
         if not done:  # the file replaced as its first result took its place (_placed)
             return f"{head}{unwritten}. {after}"
         before = (
@@ -1146,7 +1139,6 @@ class _Results:
         done = self.written
         if done >= len(self.pairs):
             return f"The results of all {done} pairs are in {self.target}, each check among them recorded."
-        rest = len(self.pairs) - done - 1
         before = (
             "nothing was written there"
             if not done
@@ -1154,13 +1146,7 @@ class _Results:
             if done == 1
             else f"the results of the {done} pairs before it are there, each check among them recorded"
         )
-        after = (
-            "it was the last pair."
-            if not rest
-            else "the pair after it was not checked."
-            if rest == 1
-            else f"the {rest} pairs after it were not checked."
-        )
+        after = _pairs_after(len(self.pairs) - done - 1)
         return (
             f"The batch stopped at line {self.pairs[done][0]}, whose check may be recorded (look in the audit "
             f"trail) but is not in {self.target}: {before}; {after}"
@@ -1179,13 +1165,7 @@ class _Results:
                     if before
                     else ""
                 )
-                + (
-                    "it was the last pair."
-                    if not rest
-                    else "the 1 pair after it was not checked."
-                    if rest == 1
-                    else f"the {rest} pairs after it were not checked."
-                )
+                + _pairs_after(rest)
             )
         if at >= len(self.pairs):
             return f"The results of the {self.written} pairs before it are in {self.target}."
@@ -1201,6 +1181,13 @@ class _Results:
         )
         left = "the 1 pair from that line on was" if rest == 1 else f"the {rest} pairs from that line on were"
         return f"The batch stopped at line {self.pairs[at][0]}: {written} {left} not checked."
+
+
+def _pairs_after(rest: int) -> str:
+    """What became of the pairs after the one a batch stopped at (a clause of its sentence)."""
+    if not rest:
+        return "it was the last pair."
+    return "the 1 pair after it was not checked." if rest == 1 else f"the {rest} pairs after it were not checked."
 
 
 def _batch_record(
