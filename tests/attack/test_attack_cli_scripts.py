@@ -492,24 +492,34 @@ def test_a_store_url_mistyped_without_its_slashes_is_not_echoed_as_a_file(typed:
     assert resolve_url("C:x.db").get_backend_name() == "sqlite"  # a drive letter is no scheme
 
 
+def _file_id(st: os.stat_result) -> tuple[int, int]:
+    return st.st_dev, st.st_ino
+
+
+def _held_open(path: Path) -> bool:
+    """Whether this process holds `path` open: one of its descriptors is that file (by
+    device and inode, which os.fstat gives on every platform; no /proc needed)."""
+    want = _file_id(os.stat(path))
+    for fd in range(3, 4096):
+        with contextlib.suppress(OSError):
+            if _file_id(os.fstat(fd)) == want:
+                return True
+    return False
+
+
 def _replace_as_windows_does(monkeypatch: pytest.MonkeyPatch) -> None:
     """os.replace refusing a file this process holds open, as Windows does (Python opens
     files without FILE_SHARE_DELETE, so MoveFileEx fails with a sharing violation)."""
     real = os.replace
 
     def replace(src: str | os.PathLike[str], dst: str | os.PathLike[str], **kw: object) -> None:
-        held = set()
-        for fd in os.listdir("/proc/self/fd"):
-            with contextlib.suppress(OSError):
-                held.add(os.readlink(f"/proc/self/fd/{fd}"))
-        if os.path.realpath(src) in held:
+        if _held_open(Path(src)):
             raise PermissionError(13, "The process cannot access the file because it is being used by another process")
         real(src, dst, **kw)  # type: ignore[arg-type]
 
     monkeypatch.setattr(os, "replace", replace)
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads the open files in /proc (Linux)")
 def test_a_batch_puts_its_results_file_in_place_where_an_open_file_cannot_be_renamed(
     sqlite_target: str,
     sqlite_services: Services,
@@ -614,22 +624,23 @@ def test_a_second_ctrl_c_as_the_results_file_takes_its_place_says_where_it_stopp
     )
 
 
-def _folders_synced(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The folders whose entries os.fsync made durable (a rename is in its folder's entry)."""
-    synced: list[Path] = []
+def _folders_synced(monkeypatch: pytest.MonkeyPatch) -> list[tuple[int, int]]:
+    """The folders (device, inode) whose entries os.fsync made durable (a rename is in its
+    folder's entry)."""
+    synced: list[tuple[int, int]] = []
     real = os.fsync
 
     def fsync(fd: int) -> None:
         real(fd)
         with contextlib.suppress(OSError):
-            if stat.S_ISDIR(os.fstat(fd).st_mode):
-                synced.append(Path(os.readlink(f"/proc/self/fd/{fd}")))
+            st = os.fstat(fd)
+            if stat.S_ISDIR(st.st_mode):
+                synced.append(_file_id(st))
 
     monkeypatch.setattr(os, "fsync", fsync)
     return synced
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names a descriptor's folder through /proc (Linux)")
 def test_a_results_file_and_a_list_survive_a_power_cut_in_their_place(
     sqlite_target: str,
     sqlite_services: Services,
@@ -647,12 +658,12 @@ def test_a_results_file_and_a_list_survive_a_power_cut_in_their_place(
     pairs.write_text("880001,1\n", encoding="utf-8")
     synced = _folders_synced(monkeypatch)
     sqlite_services.reminders.write(compliance, folder / "reminders.csv")
-    assert synced == [folder]
+    assert synced == [_file_id(os.stat(folder))]
     synced.clear()
     monkeypatch.setenv("SUITCHECK_PASSWORD", PASSWORD)
     argv = ["check", "--batch", str(pairs), "--out", str(folder / "results.jsonl")]
     assert main([*argv, "--user", "t-compliance", "--db", sqlite_target]) == 1, capsys.readouterr().err
-    assert folder in synced
+    assert _file_id(os.stat(folder)) in synced
 
 
 def test_where_a_batch_cut_short_stopped_counts_its_pairs_right(tmp_path: Path) -> None:
