@@ -210,3 +210,99 @@ def test_a_report_window_closed_while_its_page_is_drawn_is_left_alone(  # type: 
     assert pool.raised == []
     assert unhandled == []
     assert pages.closed  # the document went with its window
+
+
+class Window:
+    """Stands for a window that is let go of while its job runs: it notes the thread it is
+    freed on (a Qt window freed on a worker thread stops its timers from the wrong thread:
+    "QBasicTimer::stop: Failed. Possibly trying to stop from a different thread", then, at
+    times, a segmentation fault)."""
+
+    def __init__(self, freed_on: list[str], release: threading.Event) -> None:
+        self.freed_on, self.release = freed_on, release
+
+    def __del__(self) -> None:
+        self.freed_on.append(threading.current_thread().name)
+
+    def fetch(self) -> int:  # a window's own method as the job (`Job(self.fetch)`)
+        self.release.wait(HELD_S)
+        return 1
+
+    def fetch_failing(self) -> int:  # its frame, holding the window, is in the traceback
+        self.release.wait(HELD_S)
+        raise RuntimeError("the store went away")
+
+
+def _start_and_let_go(runner: Runner, how: str, freed_on: list[str], release: threading.Event) -> None:
+    """Starts a job of a window, then keeps nothing of the window: only the job holds it."""
+    window = Window(freed_on, release)
+    if how == "method":
+        job = Job(window.fetch)
+    elif how == "failing":
+        job = Job(window.fetch_failing)
+    elif how == "closure":
+        job = Job(lambda: window.fetch() + 1)
+    elif how == "argument":
+        job = Job(lambda w, progress, cancelled: progress(1, 1, w) or w.fetch(), window, with_progress=True)
+    else:
+        raise AssertionError(how)
+    runner.start(job, lambda _result: None, lambda _exc: None, lambda *_a: None)
+
+
+class LingeringPool(WatchedPool):
+    """Its worker threads linger once their job has run, before they let go of it: the
+    GUI thread takes the answer first, the order the race takes now and then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ran, self.linger = threading.Event(), threading.Event()
+
+    def start(self, fn: Callable[[], None]) -> None:
+        ran, linger = self.ran, self.linger
+
+        def run() -> None:
+            fn()
+            ran.set()
+            linger.wait(HELD_S)
+
+        super().start(run)
+
+
+@pytest.mark.parametrize("how", ["method", "failing", "closure", "argument"])
+def test_a_window_only_its_job_still_holds_is_let_go_on_the_gui_thread(  # type: ignore[no-untyped-def]
+    qapp, monkeypatch, how: str, caplog
+) -> None:
+    """Was BROKE: the worker thread held the job's function (a window's method or a closure
+    over it, or the window as an argument) until it ended, and let go of it there; a
+    window closed meanwhile was then destroyed on the worker thread."""
+    pool = LingeringPool()
+    monkeypatch.setattr(workers, "QThreadPool", types.SimpleNamespace(globalInstance=lambda: pool))
+    holder = QDialog()
+    freed_on: list[str] = []
+    runner, release = Runner(holder), threading.Event()
+    _start_and_let_go(runner, how, freed_on, release)
+    assert freed_on == []  # the job holds it while it runs
+    release.set()
+    with caplog.at_level(logging.CRITICAL, logger="suitcheck.gui.workers"):
+        assert pool.ran.wait(HELD_S)  # the job has run; its worker lingers
+    QApplication.processEvents()  # the answer is taken, on this (the GUI) thread
+    pool.linger.set()
+    assert pool.waitForDone(int(HELD_S * 1000))
+    assert freed_on == [threading.main_thread().name]
+    assert not runner.busy()
+    holder.deleteLater()
+
+
+def test_a_job_started_twice_answers_once_with_a_refusal(qapp, pool: WatchedPool) -> None:  # type: ignore[no-untyped-def]
+    holder = QDialog()
+    runner, answers = Runner(holder), list[object]()
+    job = Job(lambda: 5)
+    runner.start(job, answers.append, answers.append)
+    answered(pool)
+    runner.start(job, answers.append, answers.append)
+    answered(pool)
+    assert answers[0] == 5
+    assert isinstance(answers[1], RuntimeError)
+    assert "twice" in str(answers[1])
+    assert not runner.busy()
+    holder.deleteLater()

@@ -8,6 +8,14 @@ the job, a QObject that lives as long as its window. An answer that arrives afte
 window (and its Runner) is gone is dropped there; what the job recorded stays recorded.
 (The worker once emitted on the Runner itself: a window deleted meanwhile, its dialog
 closed and deleted or the session ended, was freed under the emit and the program crashed.)
+
+Nor does a worker thread let go of anything the caller gave it. A job's function is often
+a window's method or a closure over a window, and an exception's traceback holds the
+frames that ran it: were the worker the last to hold them (the window closed meanwhile),
+the window would be destroyed on the worker thread, its timers stopped from the wrong
+thread, and the program could crash. So the worker leaves the function, its arguments and
+what came of them with the Courier before it says the job ended, holds none of them when
+it says so, and the Courier lets go of them on the GUI thread.
 """
 
 from __future__ import annotations
@@ -32,29 +40,38 @@ Progress = Callable[[int, int, Any], None]
 
 class Job:
     """One background call. With `with_progress`, `fn` also receives `progress(n, total,
-    item)` and `cancelled()` keyword arguments."""
+    item)` and `cancelled()` keyword arguments. A job runs once."""
 
     def __init__(self, fn: Callable[..., Any], *args: Any, with_progress: bool = False, **kwargs: Any) -> None:
-        self._fn, self._args, self._kwargs = fn, args, kwargs
+        self._call: tuple[Callable[..., Any], tuple[Any, ...], dict[str, Any]] | None = (fn, args, kwargs)
         self._with_progress = with_progress
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
         self._cancel.set()
 
-    def execute(self, report: Callable[[str, tuple[Any, ...]], None]) -> None:
-        kwargs = dict(self._kwargs)
+    def execute(self, line: Line) -> None:
+        """Run on a worker thread. Everything of the caller's (the function, its arguments,
+        the result or the exception and its traceback) goes to `line.leave`, and this frame
+        lets go of it before `line.ended()`: the worker is never the last to hold it."""
+        call, self._call = self._call, None
+        if call is None:
+            line.leave(("failed", RuntimeError("a background job was started twice"), None))
+            line.ended()
+            return
+        fn, args, kwargs = call
+        kwargs = dict(kwargs)
         if self._with_progress:
-            kwargs["progress"] = lambda n, total, item=None: report("progress", (n, total, item))
+            kwargs["progress"] = lambda n, total, item=None: line.progress((n, total, item))
             kwargs["cancelled"] = self._cancel.is_set
         try:
-            result = self._fn(*self._args, **kwargs)
+            line.leave(("done", fn(*args, **kwargs), call))
         except Exception as exc:
             if not _expected(exc):
                 log.exception("background job failed")
-            report("failed", (exc,))
-        else:
-            report("done", (result,))
+            line.leave(("failed", exc, call))
+        del fn, args, kwargs, call
+        line.ended()
 
 
 def _expected(exc: BaseException) -> bool:
@@ -72,6 +89,30 @@ class Pool(Protocol):
 Callbacks = tuple[Callable[[Any], None], Callable[[BaseException], None], Progress | None]
 
 
+class Line:
+    """A worker's line to the Courier for one job (made on the GUI thread)."""
+
+    def __init__(self, courier: _Courier, job_id: int) -> None:
+        self._courier, self._job_id = courier, job_id
+
+    def _say(self, kind: str, args: tuple[Any, ...]) -> None:
+        # Only once the program is ending (the application gone) is the courier gone.
+        if shiboken6.isValid(self._courier):
+            with contextlib.suppress(RuntimeError):
+                self._courier._event.emit(self._job_id, kind, args)
+
+    def progress(self, args: tuple[Any, ...]) -> None:
+        self._say("progress", args)
+
+    def leave(self, outcome: tuple[str, Any, Any]) -> None:
+        """("done", result, baggage) or ("failed", exception, baggage): kept for the GUI
+        thread, which alone lets go of it."""
+        self._courier.left[self._job_id] = outcome
+
+    def ended(self) -> None:
+        self._say("ended", ())
+
+
 class _Courier(QObject):
     """The one object worker threads report to: the application's, so never deleted under
     a worker's emit while the program runs. It delivers each report, on the GUI thread, to
@@ -82,21 +123,20 @@ class _Courier(QObject):
     def __init__(self, parent: QObject) -> None:
         super().__init__(parent)
         self.pending: dict[int, tuple[Runner, Callbacks]] = {}
+        # What ended jobs left, written by workers and taken only here, on the GUI thread.
+        self.left: dict[int, tuple[str, Any, Any]] = {}
         self._event.connect(self._dispatch)
 
-    def report_for(self, job_id: int) -> Callable[[str, tuple[Any, ...]], None]:
-        courier = self
-
-        def report(kind: str, args: tuple[Any, ...]) -> None:
-            # Only once the program is ending (the application gone) is the courier gone.
-            if shiboken6.isValid(courier):
-                with contextlib.suppress(RuntimeError):
-                    courier._event.emit(job_id, kind, args)
-
-        return report
+    def line_for(self, job_id: int) -> Line:
+        return Line(self, job_id)
 
     def _dispatch(self, job_id: int, kind: str, args: tuple[Any, ...]) -> None:
-        entry = self.pending.get(job_id) if kind == "progress" else self.pending.pop(job_id, None)
+        if kind == "progress":
+            entry = self.pending.get(job_id)
+            outcome = None
+        else:
+            entry = self.pending.pop(job_id, None)
+            outcome = self.left.pop(job_id, None)
         if entry is None:
             return
         runner, (on_done, on_failed, on_progress) = entry
@@ -106,8 +146,9 @@ class _Courier(QObject):
         if kind == "progress":
             if on_progress is not None:
                 on_progress(*args)
-        else:
-            (on_done if kind == "done" else on_failed)(args[0])
+        elif outcome is not None:
+            how, value, _baggage = outcome
+            (on_done if how == "done" else on_failed)(value)
 
 
 _courier: _Courier | None = None
@@ -144,8 +185,8 @@ class Runner(QObject):
     ) -> Job:
         job_id = next(self._ids)
         self._courier.pending[job_id] = (self, (on_done, on_failed, on_progress))
-        report = self._courier.report_for(job_id)
-        self._pool.start(lambda: job.execute(report))
+        line = self._courier.line_for(job_id)
+        self._pool.start(lambda: job.execute(line))
         return job
 
     def busy(self) -> bool:
