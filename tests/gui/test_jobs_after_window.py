@@ -11,6 +11,7 @@ loses the race's other side; the tests see the refusal in the worker's profile).
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 import threading
@@ -306,3 +307,63 @@ def test_a_job_started_twice_answers_once_with_a_refusal(qapp, pool: WatchedPool
     assert "twice" in str(answers[1])
     assert not runner.busy()
     holder.deleteLater()
+
+
+def _orphan_a_window_in_a_cycle(freed_on: list[str]) -> None:
+    """A closed window caught in a cycle of its own: only the cycle collector frees it."""
+    window = Window(freed_on, threading.Event())
+    helper = types.SimpleNamespace(window=window)
+    window.helper = helper  # type: ignore[attr-defined]
+
+
+def _allocate_on_a_worker() -> list[list[None]]:
+    """A worker's job making many container objects that live on (an import's rows)."""
+    kept: list[list[None]] = []
+
+    def work() -> None:
+        kept.extend([None] for _ in range(100_000))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join()
+    return kept
+
+
+def test_garbage_cycles_are_collected_on_the_gui_thread_while_the_desk_runs(qapp) -> None:  # type: ignore[no-untyped-def]
+    """Was BROKE: Python's collector ran on whichever thread allocated when it was due, a
+    worker's too, and freed a window caught in a cycle there."""
+    gc.collect()
+    holder = QDialog()
+    collector = workers.GuiThreadCollector(holder)
+    freed_on: list[str] = []
+    try:
+        _orphan_a_window_in_a_cycle(freed_on)
+        kept = _allocate_on_a_worker()
+        assert freed_on == []  # the worker's allocations did not collect it
+        for _ in range(3):  # the timer's ticks, as many as the counts need
+            collector.collect_due()
+            if freed_on:
+                break
+        assert freed_on == [threading.main_thread().name]
+        del kept
+    finally:
+        collector.stop()
+        holder.deleteLater()
+    assert gc.isenabled()  # the automatic collector is back once the desk has ended
+
+
+def test_the_gui_thread_collector_collects_nothing_when_collection_was_turned_off(qapp) -> None:  # type: ignore[no-untyped-def]
+    thresholds = gc.get_threshold()
+    gc.set_threshold(0)
+    holder = QDialog()
+    try:
+        collector = workers.GuiThreadCollector(holder)
+        freed_on: list[str] = []
+        _orphan_a_window_in_a_cycle(freed_on)
+        collector.collect_due()
+        assert freed_on == []
+        collector.stop()
+    finally:
+        gc.set_threshold(*thresholds)
+        holder.deleteLater()
+        gc.collect()

@@ -18,7 +18,7 @@ from suitcheck.gui.dialogs import FirstRunDialog, LoginDialog
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import SETTINGS_KEY, Translations, preferred_language
 from suitcheck.gui.main_window import MainWindow
-from suitcheck.gui.workers import Job, Runner, low_priority_runner, lower_this_thread
+from suitcheck.gui.workers import GuiThreadCollector, Job, Runner, low_priority_runner, lower_this_thread
 from suitcheck.privatefs import POSIX, touch_private
 from suitcheck.services import Services
 from suitcheck.services.errors import StoreUnavailable
@@ -192,6 +192,7 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
     QApplication.setWindowIcon(app_icon())  # every window and dialog, the taskbar, the About box
     QApplication.setDesktopFileName(APP_ID)  # Wayland: match the window to the installed .desktop entry
     sys.excepthook = _excepthook
+    collector = GuiThreadCollector(app)  # no window is ever freed by a worker thread's collection
     desktop = DesktopApp(app, private_settings(QSettings()), demo)  # type: ignore[arg-type]
     QTimer.singleShot(0, lambda: desktop.open(services_factory))
     if exit_after is not None:
@@ -210,6 +211,7 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
     _let_work_finish()
     if desktop.services is not None:
         desktop.services.close()
+    collector.stop()
     return code
 
 

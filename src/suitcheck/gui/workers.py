@@ -21,6 +21,7 @@ it says so, and the Courier lets go of them on the GUI thread.
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import logging
 import os
@@ -31,7 +32,7 @@ from collections.abc import Callable
 from typing import Any, Protocol
 
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
@@ -236,3 +237,42 @@ def lower_this_thread() -> None:
             thread = threading.get_native_id()
             now = os.getpriority(os.PRIO_PROCESS, thread)
             os.setpriority(os.PRIO_PROCESS, thread, min(19, now + LOW_PRIORITY_NICE))
+
+
+class GuiThreadCollector(QObject):
+    """Python's cycle collector, run on the GUI thread only, while the desk runs.
+
+    Left to itself the collector runs on whichever thread allocates when its counts are
+    due, a worker's as often as not, and frees there whatever garbage cycles it finds: a
+    closed window caught in a cycle of its own (a helper object pointing back at it) would
+    be destroyed on a worker thread, which Qt does not allow. So the automatic collector is
+    turned off and this timer on the GUI thread collects instead, by the same thresholds
+    (the pattern pyqtgraph and others use). Reference counting still frees everything that
+    is not in a cycle at once, on any thread; a worker that makes cycles for minutes keeps
+    them until the next tick (the timer runs whenever the window's event loop does).
+    """
+
+    INTERVAL_MS = 1000
+
+    def __init__(self, parent: QObject) -> None:
+        super().__init__(parent)
+        self._was_enabled = gc.isenabled()
+        self._thresholds = gc.get_threshold()
+        gc.disable()
+        self._timer = QTimer(self)
+        self._timer.timeout.connect(self.collect_due)
+        self._timer.start(self.INTERVAL_MS)
+
+    def collect_due(self) -> None:
+        """Collect the generations whose counts are past their thresholds, as the
+        automatic collector would have."""
+        (c0, c1, c2), (t0, t1, t2) = gc.get_count(), self._thresholds
+        if t0 == 0 or c0 <= t0:  # a threshold of 0 turns collection off
+            return
+        gc.collect(2 if c2 > t2 else 1 if c1 > t1 else 0)
+
+    def stop(self) -> None:
+        """The automatic collector back as it was (the desk's event loop has ended)."""
+        self._timer.stop()
+        if self._was_enabled:
+            gc.enable()
