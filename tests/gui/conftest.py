@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QMessageBox
 from suitcheck.gui.dialogs import LockDialog, LoginDialog
 from suitcheck.gui.dialogs.recording import RecordingDialog
 from suitcheck.gui.main_window import MainWindow
+from suitcheck.gui.workers import GuiThreadCollector
 from suitcheck.services import Actor, Services
 from suitcheck.services.demo import seed_demo
 from tests.conftest import FAST_HASHER, Clock, make_services
@@ -34,6 +35,15 @@ START_UP_MS = 20_000
 # seconds to get there, and a call the guard let go ran before what the test arranged
 # around it (a re-rating, the lock, another client) and failed the test for nothing.
 HELD_S = 60.0
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_the_gui_thread(qapp) -> Iterator[None]:  # type: ignore[no-untyped-def]
+    """As in the desk (run_gui): garbage cycles are collected on the GUI thread only, so a
+    window a test closed is never freed by a worker thread's collection."""
+    collector = GuiThreadCollector(qapp)
+    yield
+    collector.stop()
 
 
 @pytest.fixture(autouse=True)

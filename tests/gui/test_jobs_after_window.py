@@ -332,6 +332,8 @@ def _allocate_on_a_worker() -> list[list[None]]:
 def test_garbage_cycles_are_collected_on_the_gui_thread_while_the_desk_runs(qapp) -> None:  # type: ignore[no-untyped-def]
     """Was BROKE: Python's collector ran on whichever thread allocated when it was due, a
     worker's too, and freed a window caught in a cycle there."""
+    enabled_before = gc.isenabled()
+    gc.enable()  # as in a program before the desk starts (the GUI tests' own collector aside)
     gc.collect()
     holder = QDialog()
     collector = workers.GuiThreadCollector(holder)
@@ -346,10 +348,13 @@ def test_garbage_cycles_are_collected_on_the_gui_thread_while_the_desk_runs(qapp
                 break
         assert freed_on == [threading.main_thread().name]
         del kept
+        collector.stop()
+        assert gc.isenabled()  # the automatic collector is back once the desk has ended
     finally:
         collector.stop()
         holder.deleteLater()
-    assert gc.isenabled()  # the automatic collector is back once the desk has ended
+        if not enabled_before:
+            gc.disable()
 
 
 def test_the_gui_thread_collector_collects_nothing_when_collection_was_turned_off(qapp) -> None:  # type: ignore[no-untyped-def]
