@@ -6,5 +6,7 @@
 # (a stricter reading): a report whose stated level an older reader read is read again
 # with this one before anything is decided on it (services.access), and stored with the
 # version that read it (store.models.Report.reader). 1: the first version recorded; a
-# report stored before then has none and counts as older.
-LEVEL_READER = 1
+# report stored before then has none and counts as older. 2: a PDF whose cross-reference
+# table is lost and that defines an object twice is refused (ingest.pdfrevision), not read
+# at the definition a viewer may not show.
+LEVEL_READER = 2

@@ -6,10 +6,12 @@ viewer (PDFium in the report window) does not show."""
 
 from __future__ import annotations
 
+import io
 import re
+from typing import Any
 
 from pdfminer.pdfdocument import PDFDocument, PDFXRefFallback
-from pdfminer.pdfparser import PDFSyntaxError
+from pdfminer.pdfparser import PDFParser, PDFSyntaxError
 from pdfminer.psparser import PSEOF
 
 from suitcheck.ingest.errors import IngestError
@@ -20,6 +22,10 @@ _TRAILER = re.compile(rb"(?m)^[ \t]*trailer\b")
 UNSURE_REVISION = (
     "The PDF is damaged: it holds more than one version of its content and the newest cannot be read, "
     "so the text read might not be what a viewer shows."
+)
+DEFINED_TWICE = (
+    "The PDF is damaged: its cross-reference table cannot be read and it defines one of its objects more than "
+    "once, so the text read might not be what a viewer shows."
 )
 
 
@@ -53,3 +59,31 @@ def one_revision_if_rebuilt(document: PDFDocument, data: bytes) -> None:
     trailer = _TRAILER.search(data)
     if trailer is not None and _OBJECT_CUE.search(data, trailer.end()):
         raise IngestError("corrupt", UNSURE_REVISION)
+    if _defined_twice(document, data):
+        raise IngestError("corrupt", DEFINED_TWICE)
+
+
+class _Definitions(dict[int, Any]):
+    """The offsets pdfminer's scan finds, remembering whether an object was found twice."""
+
+    twice = False
+
+    def __setitem__(self, objid: int, where: Any) -> None:
+        self.twice = self.twice or objid in self
+        super().__setitem__(objid, where)
+
+
+def _defined_twice(document: PDFDocument, data: bytes) -> bool:
+    """Whether the scan that stands in for a lost cross-reference table finds an object
+    defined more than once (again, or also inside an object stream). The scan keeps the
+    last definition; a viewer rebuilding the table keeps the one with the highest
+    generation number (PDFium), so a generation-1 content stream saying 高风险 before a
+    generation-0 one saying 低风险 is shown while the other is read. Which one a viewer
+    shows cannot be told from the file."""
+    scan = PDFXRefFallback()
+    found = _Definitions()
+    scan.offsets = found
+    parser = PDFParser(io.BytesIO(data))
+    parser.set_document(document)  # a stream's /Length may refer to another object
+    scan.load(parser)
+    return found.twice
