@@ -7,6 +7,6 @@
 # with this one before anything is decided on it (services.access), and stored with the
 # version that read it (store.models.Report.reader). 1: the first version recorded; a
 # report stored before then has none and counts as older. 2: a PDF whose cross-reference
-# table is lost and that defines an object twice is refused (ingest.pdfrevision), not read
-# at the definition a viewer may not show.
+# table is lost and that defines an object twice, or that holds a stream going on past its
+# /Length, is refused (ingest.pdfrevision), not read otherwise than a viewer shows it.
 LEVEL_READER = 2

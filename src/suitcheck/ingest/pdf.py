@@ -4,7 +4,6 @@ text of form XObjects and annotations, and apart from it the text a reader is sh
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 from typing import Any, NamedTuple
@@ -146,16 +145,15 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
 
-    from suitcheck.ingest.pdfrevision import NewestRevisionDocument, one_revision_if_rebuilt
+    from suitcheck.ingest.pdfrevision import LengthCheckingParser, NewestRevisionDocument, one_revision_if_rebuilt
     from suitcheck.ingest.pdfshown import ShownDevice, ShownInterpreter, hidden_layers
 
     # boxes_flow=None keeps each text box whole and lets us order boxes ourselves:
     # column by column (left to right), top to bottom within a column. all_texts: the
     # text inside form XObjects is laid out too (a viewer shows it as page text).
     params = LAParams(boxes_flow=None, line_margin=0.6, char_margin=2.0, all_texts=True)
-    document = NewestRevisionDocument(PDFParser(io.BytesIO(data)))
+    document = NewestRevisionDocument(LengthCheckingParser(data))
     one_revision_if_rebuilt(document, data)
     resources = PDFResourceManager()
     device = ShownDevice(resources, laparams=params)

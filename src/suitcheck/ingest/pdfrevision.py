@@ -12,6 +12,7 @@ from typing import Any
 
 from pdfminer.pdfdocument import PDFDocument, PDFXRefFallback
 from pdfminer.pdfparser import PDFParser, PDFSyntaxError
+from pdfminer.pdftypes import PDFStream
 from pdfminer.psparser import PSEOF
 
 from suitcheck.ingest.errors import IngestError
@@ -27,6 +28,40 @@ DEFINED_TWICE = (
     "The PDF is damaged: its cross-reference table cannot be read and it defines one of its objects more than "
     "once, so the text read might not be what a viewer shows."
 )
+
+
+STREAM_PAST_ITS_LENGTH = (
+    "The PDF is damaged: a stream's data goes on past the length it declares, "
+    "so the text read might not be what a viewer shows."
+)
+# What a PDF counts as white space (PDF 32000 7.2.2).
+_WHITE = b"\x00\t\n\x0c\r "
+
+
+class LengthCheckingParser(PDFParser):
+    """pdfminer's parser, except that a stream whose data goes on past the end its /Length
+    gives is an error. pdfminer takes the data as the length says (a file whose table
+    was read); a viewer that finds no `endstream` where that length ends takes the data up
+    to the `endstream` that follows (PDFium), so a content stream declaring the length of
+    a 低风险 sentence and going on with a white box over it and 高风险 is read as 低风险 and
+    shown as 高风险. White space between the two ends is the end of line before
+    `endstream`."""
+
+    def __init__(self, data: bytes) -> None:
+        super().__init__(io.BytesIO(data))
+        self._data = data
+
+    def do_keyword(self, pos: int, token: Any) -> None:
+        super().do_keyword(pos, token)
+        if token is not self.KEYWORD_STREAM or self.fallback or not self.curstack:
+            return
+        start, stream = self.curstack[-1]
+        if not isinstance(stream, PDFStream):
+            return
+        declared_end = start + len(stream.rawdata or b"")
+        endstream = self._data.find(b"endstream", declared_end)
+        if endstream >= 0 and self._data[declared_end:endstream].strip(_WHITE):
+            raise IngestError("corrupt", STREAM_PAST_ITS_LENGTH)
 
 
 class NewestRevisionDocument(PDFDocument):
