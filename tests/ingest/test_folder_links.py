@@ -1,10 +1,19 @@
 """Importing a folder never reaches outside it: a link to a salary table elsewhere, a link
-to a whole folder elsewhere and special files are skipped, and the result says so."""
+to a whole folder elsewhere and special files are skipped, and the result says so.
+
+Was BROKE: a folder import listed its files first and read them one by one afterwards,
+checking only that the file itself had not become a link. A sub-folder replaced, while
+the files before it were being read, by a link to a folder elsewhere holding a file of
+the same name (hr/b-second.txt, a salary table) had that file read through the link and
+imported as a report every staff member can open. Now a file found in a folder is read
+only if what is opened is the very file the listing found (its device and inode);
+otherwise it is skipped, saying it was replaced after the folder was read."""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -13,7 +22,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.reader import read_bytes
 from suitcheck.services import Services
-from suitcheck.services.reports import ReportFilter
+from suitcheck.services.reports import ImportResult, ReportFilter
 from tests.conftest import staff
 from tests.fixtures import report_text
 
@@ -88,3 +97,45 @@ def test_a_file_swapped_for_a_link_after_listing_is_refused(tmp_path: Path) -> N
         read_bytes(swapped, follow_links=False)
     assert failure.value.code == "link-changed"
     assert read_bytes(swapped) == b"secret"  # a file named explicitly may be a link
+
+
+def test_a_folder_swapped_for_a_link_during_the_import_is_not_read_through(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    outside = tmp_path / "hr"
+    outside.mkdir()
+    (outside / "b-second.txt").write_text(report_text("低风险", "薪酬表：全体员工工资明细"), encoding="utf-8")
+    chosen = tmp_path / "incoming"
+    (chosen / "sub").mkdir(parents=True)
+    (chosen / "a-first.txt").write_text(report_text("中风险", "真实报告：银行业息差企稳"), encoding="utf-8")
+    (chosen / "sub" / "b-second.txt").write_text(report_text("低风险", "内部报告：宏观周报"), encoding="utf-8")
+
+    def swap_after_the_first(number: int, total: int, result: ImportResult) -> None:
+        if number == 1:  # listed already; the second file is read next
+            shutil.rmtree(chosen / "sub")
+            (chosen / "sub").symlink_to(outside, target_is_directory=True)
+
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    first, second = sqlite_services.reports.import_paths(compliance, [chosen], progress=swap_after_the_first)
+    assert first.status == "imported"
+    assert (second.status, second.code, second.report) == ("failed", "replaced-after-listing", None)
+    assert second.reason is not None
+    assert "replaced" in second.reason
+    titles = [v.title for v in sqlite_services.reports.search(compliance, ReportFilter(), limit=100)]
+    assert not any("薪酬" in t for t in titles)
+
+
+def test_a_file_replaced_after_listing_is_not_read(tmp_path: Path) -> None:
+    from suitcheck.ingest.reader import expand_paths
+
+    chosen = tmp_path / "incoming"
+    chosen.mkdir()
+    listed = chosen / "report.txt"
+    listed.write_text(report_text("中风险", "真实报告：银行业息差企稳"), encoding="utf-8")
+    (found,) = expand_paths([chosen])
+    assert read_bytes(found.path, follow_links=False, found=found.identity)  # type: ignore[union-attr]
+    listed.rename(tmp_path / "kept-aside.txt")  # kept, so its inode is not handed to the new file
+    listed.write_text(report_text("低风险", "另一份文件"), encoding="utf-8")
+    with pytest.raises(IngestError) as failure:
+        read_bytes(found.path, follow_links=False, found=found.identity)  # type: ignore[union-attr]
+    assert failure.value.code == "replaced-after-listing"

@@ -68,6 +68,9 @@ INGEST_REASONS = {
     "link-outside": QT_TRANSLATE_NOOP("Import", "A link that leads outside the chosen folder; not imported."),
     "special-file": QT_TRANSLATE_NOOP("Import", "Not a regular file (a pipe, device or socket); not imported."),
     "link-changed": QT_TRANSLATE_NOOP("Import", "The file became a link while the folder was read; not imported."),
+    "replaced-after-listing": QT_TRANSLATE_NOOP(
+        "Import", "The file, or a folder on its path, was replaced after the folder was read; not imported."
+    ),
     "name-not-text": QT_TRANSLATE_NOOP(
         "Import", "The file's name is not UTF-8 text (a zip made on Windows may give such names); rename it."
     ),

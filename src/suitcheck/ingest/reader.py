@@ -33,16 +33,25 @@ def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def read_bytes(path: Path, *, follow_links: bool = True) -> bytes:
+def read_bytes(path: Path, *, follow_links: bool = True, found: tuple[int, int] | None = None) -> bytes:
     """The file's bytes, if it is a regular file of a supported type and size. Opened
     without blocking (a FIFO named x.txt cannot hang the import) and checked on the open
     handle, so what is read is what was checked. `follow_links=False` (files found in a
-    folder) refuses a file that became a symbolic link after the folder was listed."""
+    folder) refuses a file that became a symbolic link after the folder was listed;
+    `found` (Found.identity: the device and inode the listing found) refuses any other
+    file than the one listed, such as one reached through a folder on its path that was
+    replaced by a link to a folder elsewhere."""
     if path.suffix.lower() not in SUFFIXES:
         raise IngestError("unsupported", f"Only .pdf and .txt files can be imported, not {path.suffix or 'this file'}.")
     fd = _open_without_blocking(path, follow_links)
     try:
-        _check_regular_file(os.fstat(fd))
+        info = os.fstat(fd)
+        if found is not None and (info.st_dev, info.st_ino) != found:
+            raise IngestError(
+                "replaced-after-listing",
+                "The file, or a folder on its path, was replaced after the folder was read; not imported.",
+            )
+        _check_regular_file(info)
         if hasattr(os, "set_blocking"):
             os.set_blocking(fd, True)
         with os.fdopen(fd, "rb") as handle:
@@ -110,6 +119,8 @@ class Found:
 
     path: Path
     in_folder: bool = False
+    # The device and inode of the file the listing found (read_bytes reads no other).
+    identity: tuple[int, int] | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -159,17 +170,19 @@ def _importable(name: str) -> bool:
 def _folder_file(path: Path, base: Path) -> Found | Skipped:
     """A file found in a folder: a regular file, or a link to one inside the folder."""
     try:
-        mode = path.lstat().st_mode
+        info = path.lstat()
+        mode = info.st_mode
         if stat.S_ISREG(mode):
-            return Found(path, in_folder=True)
+            return Found(path, in_folder=True, identity=(info.st_dev, info.st_ino))
         if not stat.S_ISLNK(mode):
             return Skipped(path, "special-file", "Not a regular file (a pipe, device or socket); not imported.")
         if not _inside(path, base):
             return Skipped(path, "link-outside", "A link to a file outside the chosen folder; not imported.")
         target = path.resolve()
-        if not stat.S_ISREG(target.stat().st_mode):
+        info = target.stat()
+        if not stat.S_ISREG(info.st_mode):
             return Skipped(path, "special-file", "A link to something that is not a regular file.")
-        return Found(target, in_folder=True)  # read through its real name
+        return Found(target, in_folder=True, identity=(info.st_dev, info.st_ino))  # read through its real name
     except OSError:
         return Skipped(path, "link-outside", "A broken link; not imported.")
 

@@ -751,7 +751,7 @@ class ReportService:
                     "The file's name is not UTF-8 text (a zip made on Windows may give such names); "
                     "rename the file and import it again.",
                 )
-            data = read_bytes(path, follow_links=not found.in_folder)
+            data = read_bytes(path, follow_links=not found.in_folder, found=found.identity)
             existing = self._existing(data)
             if existing is not None:
                 return ImportResult(

@@ -1642,6 +1642,10 @@ Store: {store}</source>
         <translation>读取文件夹期间该文件被替换为链接，未导入。</translation>
     </message>
     <message>
+        <source>The file, or a folder on its path, was replaced after the folder was read; not imported.</source>
+        <translation>读取文件夹后，该文件或其所在的文件夹被替换，未导入。</translation>
+    </message>
+    <message>
         <source>The file&apos;s name is not UTF-8 text (a zip made on Windows may give such names); rename it.</source>
         <translation>文件名不是 UTF-8 文本（在 Windows 上制作的压缩包解压后可能如此）；请重命名该文件。</translation>
     </message>
