@@ -8,5 +8,6 @@
 # version that read it (store.models.Report.reader). 1: the first version recorded; a
 # report stored before then has none and counts as older. 2: a PDF whose cross-reference
 # table is lost and that defines an object twice, or that holds a stream going on past its
-# /Length, is refused (ingest.pdfrevision), not read otherwise than a viewer shows it.
+# /Length, is refused, and an object in an object stream is read where its header places
+# it (ingest.pdfrevision): not read otherwise than a viewer shows it.
 LEVEL_READER = 2

@@ -11,8 +11,8 @@ import re
 from typing import Any
 
 from pdfminer.pdfdocument import PDFDocument, PDFXRefFallback
-from pdfminer.pdfparser import PDFParser, PDFSyntaxError
-from pdfminer.pdftypes import PDFStream
+from pdfminer.pdfparser import PDFParser, PDFStreamParser, PDFSyntaxError
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfminer.psparser import PSEOF
 
 from suitcheck.ingest.errors import IngestError
@@ -64,9 +64,67 @@ class LengthCheckingParser(PDFParser):
             raise IngestError("corrupt", STREAM_PAST_ITS_LENGTH)
 
 
+OBJECT_NOT_PLACED = (
+    "The PDF is damaged: one of its compressed object streams does not say plainly where an object in it "
+    "starts, so the text read might not be what a viewer shows."
+)
+
+
 class NewestRevisionDocument(PDFDocument):
     """pdfminer's PDFDocument, except that an object whose newest definition (the latest
-    update's) cannot be read is an error, never read from an older version."""
+    update's) cannot be read is an error, never read from an older version; and that an
+    object in an object stream is read where the stream's header says it starts."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # Each object stream's header and a parser over its data, by the stream's number.
+        self._streams: dict[int | None, tuple[list[tuple[int, int]], PDFStreamParser, int]] = {}
+        super().__init__(*args, **kwargs)
+
+    def _getobj_objstm(self, stream: PDFStream, index: int, objid: int) -> object:
+        """The object `objid`, the `index`-th the header of `stream` lists, read at the
+        offset the header gives it (PDF 32000 7.5.7), as a viewer reads it (PDFium).
+        pdfminer reads the stream's objects in the order they are written and takes the
+        `index`-th: a header listing the page at the second object's offset, or skipping a
+        first object it does not number, had the reader read one page dictionary (one
+        content stream, 低风险) and the window show another (高风险). A header that does
+        not list `objid` there, or an offset past the stream's end, is refused."""
+        places, parser, end = self._object_stream(stream)
+        if not 0 <= index < len(places) or places[index][0] != objid:
+            raise IngestError("corrupt", OBJECT_NOT_PLACED)
+        at = places[index][1]
+        if not 0 <= at < end:
+            raise IngestError("corrupt", OBJECT_NOT_PLACED)
+        parser.seek(at)
+        try:
+            return parser.nextobject()[1]
+        except PSEOF as exc:
+            raise IngestError("corrupt", OBJECT_NOT_PLACED) from exc
+
+    def _object_stream(self, stream: PDFStream) -> tuple[list[tuple[int, int]], PDFStreamParser, int]:
+        """(the (object number, offset from the stream's start) of each object its header
+        lists: at most /N pairs of whole numbers before /First, as many as it holds; a
+        parser over its data; the data's length), read once per stream."""
+        key = stream.objid
+        if key not in self._streams:
+            count, first = _int(stream.get("N")), _int(stream.get("First"))
+            data = stream.get_data() or b""
+            numbers: list[int] = []
+            if count is not None and first is not None and first >= 0:
+                header = PDFStreamParser(data[:first])
+                try:
+                    while len(numbers) < 2 * count:
+                        token = header.nexttoken()[1]
+                        if type(token) is not int or token < 0:
+                            break
+                        numbers.append(token)
+                except PSEOF:
+                    pass
+            base = first or 0
+            places = [(number, base + offset) for number, offset in zip(numbers[0::2], numbers[1::2], strict=False)]
+            parser = PDFStreamParser(data)
+            parser.set_document(self)
+            self._streams[key] = (places, parser, len(data))
+        return self._streams[key]
 
     def getobj(self, objid: int) -> object:
         if objid not in self._cached_objs:
@@ -82,6 +140,11 @@ class NewestRevisionDocument(PDFDocument):
                 except (PSEOF, PDFSyntaxError) as exc:
                     raise IngestError("corrupt", UNSURE_REVISION) from exc
         return super().getobj(objid)
+
+
+def _int(value: Any) -> int | None:
+    value = resolve1(value)
+    return value if type(value) is int else None
 
 
 def one_revision_if_rebuilt(document: PDFDocument, data: bytes) -> None:
