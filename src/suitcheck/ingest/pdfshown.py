@@ -30,6 +30,8 @@ from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral, literal_name
 from pdfminer.utils import Rect, apply_matrix_pt, mult_matrix
 
+from suitcheck.ingest import pdfinline  # noqa: F401 - content streams parsed as the window parses them
+
 # Below this a colour component is white enough to vanish on the page (1 is white; in
 # CMYK 0 is no ink); below this alpha a glyph is transparent; below this many points a
 # glyph is a speck.

@@ -1,0 +1,88 @@
+"""An inline image (BI … ID … EI) in a page's content stream.
+
+Was BROKE: the level reader (pdfminer) ended an inline image's data only at an `EI`
+followed by white space, while the report window (PDFium) ends it at the keyword `EI`
+however it is delimited: by a NUL, a slash, a percent sign or a bracket as well. A page
+stating 低风险, then drawing a one-pixel inline image closed by `EI` and a NUL, then a white
+box over the 低风险 sentence and 本报告的风险等级为高风险, was read as R1 (everything after the
+image taken for image data) and shown as 高风险 only. Now the reader ends the image where
+the window does, and reads what follows.
+"""
+
+from __future__ import annotations
+
+import zlib
+from pathlib import Path
+
+import pytest
+
+from suitcheck.domain.codes import ImportStatus
+from suitcheck.domain.levels import RiskLevel
+from suitcheck.domain.roles import Role
+from suitcheck.ingest.reader import extract
+from suitcheck.services import Services
+from tests.conftest import staff
+from tests.pdfs import pdf_line, raw_page_pdf
+
+HIGH = "本报告的风险等级为高风险。"
+LOW = "本报告的风险等级为低风险。"
+_HEAD = pdf_line("宏观经济周报：政策稳健，经济企稳", y=780, size=16) + pdf_line("宏观周报", y=750)
+_COVER = b"1 1 1 rg 60 540 480 40 re f 0 g\n"
+_IMAGE = b"q 10 0 0 10 10 10 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x80 EI"
+
+
+def _page(after_ei: bytes) -> bytes:
+    return raw_page_pdf(_HEAD + pdf_line(LOW, y=560) + _IMAGE + after_ei + b"Q " + _COVER + pdf_line(HIGH, y=600))
+
+
+CLOSED_BY = {
+    "a NUL": _page(b"\x00"),
+    "a comment": _page(b"%note\n"),
+    "a name": raw_page_pdf(
+        _HEAD + pdf_line(LOW, y=560) + _IMAGE + b"/GS0 gs Q " + _COVER + pdf_line(HIGH, y=600),
+        resources_extra=b"/ExtGState << /GS0 << /CA 1 >> >> ",
+    ),
+}
+
+
+@pytest.mark.parametrize("data", CLOSED_BY.values(), ids=CLOSED_BY.keys())
+def test_what_follows_an_inline_image_is_read(data: bytes) -> None:
+    meta = extract(Path("report.pdf"), data).metadata
+    assert meta.stated_level is None  # 低风险 in the text, 高风险 shown over it
+    assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
+
+
+@pytest.mark.parametrize("after_ei", [b" ", b"\n", b"\r\n"], ids=["space", "line feed", "crlf"])
+def test_an_image_closed_by_white_space_reads_as_before(after_ei: bytes) -> None:
+    data = raw_page_pdf(_HEAD + _IMAGE + after_ei + b"Q " + pdf_line(HIGH, y=600))
+    assert extract(Path("report.pdf"), data).metadata.stated_level is RiskLevel.R5
+
+
+@pytest.mark.parametrize(
+    "image",
+    [
+        b"BI /W 6 /H 1 /BPC 8 /CS /G ID a EI(b EI\x00",  # its six bytes hold EI twice
+        b"BI /W 2 /H 1 /BPC 8 /CS /G /F /Fl ID " + zlib.compress(b"\x80\x80") + b" EI\x00",
+    ],
+    ids=["EI inside its data", "flate"],
+)
+def test_an_image_ends_where_its_data_does(image: bytes) -> None:
+    data = raw_page_pdf(_HEAD + b"q 10 0 0 10 10 10 cm " + image + b"Q " + pdf_line(HIGH, y=600))
+    meta = extract(Path("report.pdf"), data).metadata
+    assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R5, ())
+
+
+def test_an_image_closing_the_stream_reads_as_before() -> None:
+    data = raw_page_pdf(_HEAD + pdf_line(HIGH, y=600) + _IMAGE)
+    assert extract(Path("report.pdf"), data).metadata.stated_level is RiskLevel.R5
+
+
+def test_the_import_leaves_it_unrated(sqlite_services: Services, tmp_path: Path) -> None:
+    services = sqlite_services
+    compliance = staff(services, Role.COMPLIANCE)
+    path = tmp_path / "inline.pdf"
+    path.write_bytes(CLOSED_BY["a NUL"])
+    (result,) = services.reports.import_paths(compliance, [path])
+    assert result.status is ImportStatus.NEEDS_RATING
+    assert result.report is not None
+    assert services.reports.get(compliance, result.report).level is None
