@@ -9,6 +9,7 @@
 # report stored before then has none and counts as older. 2: a PDF whose cross-reference
 # table is lost and that defines an object twice, or that holds a stream going on past its
 # /Length, is refused, and an object in an object stream is read where its header places
-# it (ingest.pdfrevision), and an inline image ends where a viewer ends it (ingest.pdfinline):
-# not read otherwise than a viewer shows it.
+# it (ingest.pdfrevision), an inline image ends where a viewer ends it (ingest.pdfinline), and
+# the glyphs of a CID font whose encoding cannot be resolved are glyphs mapped to no character
+# (ingest.pdfshown): not read otherwise than a viewer shows it.
 LEVEL_READER = 2

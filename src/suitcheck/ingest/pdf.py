@@ -143,11 +143,10 @@ def _same_pages_as_the_viewer(data: bytes, read: int) -> None:
 
 def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> list[tuple[str, str, str, str]]:
     from pdfminer.layout import LAParams
-    from pdfminer.pdfinterp import PDFResourceManager
     from pdfminer.pdfpage import PDFPage
 
     from suitcheck.ingest.pdfrevision import LengthCheckingParser, NewestRevisionDocument, one_revision_if_rebuilt
-    from suitcheck.ingest.pdfshown import ShownDevice, ShownInterpreter, hidden_layers
+    from suitcheck.ingest.pdfshown import ShownDevice, ShownInterpreter, ShownResources, hidden_layers
 
     # boxes_flow=None keeps each text box whole and lets us order boxes ourselves:
     # column by column (left to right), top to bottom within a column. all_texts: the
@@ -155,7 +154,7 @@ def _page_texts(data: bytes, max_pages: int | None, max_chars: int | None) -> li
     params = LAParams(boxes_flow=None, line_margin=0.6, char_margin=2.0, all_texts=True)
     document = NewestRevisionDocument(LengthCheckingParser(data))
     one_revision_if_rebuilt(document, data)
-    resources = PDFResourceManager()
+    resources = ShownResources()
     device = ShownDevice(resources, laparams=params)
     interpreter = ShownInterpreter(resources, device)
     interpreter.hidden_groups = hidden_layers(document.catalog)

@@ -18,14 +18,14 @@ import bisect
 import dataclasses
 import functools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from pdfminer.cmapdb import CMapDB, FileUnicodeMap
+from pdfminer.cmapdb import CMap, CMapDB, FileUnicodeMap
 from pdfminer.converter import PDFPageAggregator
 from pdfminer.layout import LTChar, LTPage
 from pdfminer.pdffont import PDFCIDFont
-from pdfminer.pdfinterp import PDFPageInterpreter
+from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
 from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral, literal_name
 from pdfminer.utils import Rect, apply_matrix_pt, mult_matrix
@@ -365,6 +365,35 @@ def _dark(space: Any, colour: Any) -> bool:
         r, g, b = comps
         return 0.2126 * r + 0.7152 * g + 0.0722 * b <= _DARK
     return len(comps) == 1 and comps[0] <= _DARK
+
+
+# A CID no font maps to a character (CIDs run to 65535): a glyph read through it is
+# "(cid:N)", a glyph mapped to no character (ingest.metadata).
+_NO_CHARACTER = 1 << 20
+
+
+class _UnreadEncoding(CMap):
+    """The encoding of a CID font pdfminer could not resolve (embedded in the file as a
+    CMap stream, or of a name it does not know), which it reads as an empty map: every
+    glyph drawn in the font vanished from the text. Each two bytes (at least one glyph a
+    string) read as a glyph mapped to no character instead."""
+
+    def decode(self, code: bytes) -> Iterator[int]:
+        return iter((_NO_CHARACTER,) * max(1, len(code) // 2) if code else ())
+
+
+class ShownResources(PDFResourceManager):
+    """pdfminer's resource manager, except that a CID font whose encoding it could not
+    resolve reads its glyphs as glyphs mapped to no character (_UnreadEncoding), never as
+    nothing: the report window (PDFium) reads an embedded CMap, and guesses at a name it
+    does not know, and shows them (本报告的风险等级为高风险 beside a small-print 低风险 read as R1)."""
+
+    def get_font(self, objid: object, spec: Any) -> Any:
+        font = super().get_font(objid, spec)
+        cmap = getattr(font, "cmap", None)
+        if isinstance(font, PDFCIDFont) and type(cmap) is CMap and not cmap.code2cid:
+            font.cmap = _UnreadEncoding()
+        return font
 
 
 class ShownInterpreter(PDFPageInterpreter):
