@@ -173,7 +173,7 @@ def _folder_file(path: Path, base: Path) -> Found | Skipped:
         info = path.lstat()
         mode = info.st_mode
         if stat.S_ISREG(mode):
-            return Found(path, in_folder=True, identity=(info.st_dev, info.st_ino))
+            return Found(path, in_folder=True, identity=_identity(info))
         if not stat.S_ISLNK(mode):
             return Skipped(path, "special-file", "Not a regular file (a pipe, device or socket); not imported.")
         if not _inside(path, base):
@@ -182,9 +182,15 @@ def _folder_file(path: Path, base: Path) -> Found | Skipped:
         info = target.stat()
         if not stat.S_ISREG(info.st_mode):
             return Skipped(path, "special-file", "A link to something that is not a regular file.")
-        return Found(target, in_folder=True, identity=(info.st_dev, info.st_ino))  # read through its real name
+        return Found(target, in_folder=True, identity=_identity(info))  # read through its real name
     except OSError:
         return Skipped(path, "link-outside", "A broken link; not imported.")
+
+
+def _identity(info: os.stat_result) -> tuple[int, int] | None:
+    """A file's device and inode, as read_bytes compares them with the file it opens; None
+    where the file system numbers no inodes (0), which leaves only the link check."""
+    return (info.st_dev, info.st_ino) if info.st_ino else None
 
 
 def _inside(link: Path, base: Path) -> bool:
