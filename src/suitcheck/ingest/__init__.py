@@ -10,6 +10,7 @@
 # table is lost and that defines an object twice, or that holds a stream going on past its
 # /Length, is refused, and an object in an object stream is read where its header places
 # it (ingest.pdfrevision), an inline image ends where a viewer ends it (ingest.pdfinline), and
-# the glyphs of a CID font whose encoding cannot be resolved are glyphs mapped to no character
-# (ingest.pdfshown): not read otherwise than a viewer shows it.
+# the glyphs of a CID font whose encoding cannot be resolved are glyphs mapped to no character,
+# and a form XObject without a bounding box is drawn (ingest.pdfshown): not read otherwise
+# than a viewer shows it.
 LEVEL_READER = 2

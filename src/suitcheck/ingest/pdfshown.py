@@ -512,10 +512,29 @@ class ShownInterpreter(PDFPageInterpreter):
                 state = dataclasses.replace(state, hidden=True)
             self._pending = state
         try:
-            super().do_Do(xobjid)
+            if isinstance(xobj, PDFStream) and _form_without_box(xobj):
+                self._draw_form_without_box(literal_name(xobjid), xobj)
+            else:
+                super().do_Do(xobjid)
         finally:
             self._pending = None
             self.device.state = self.state
+
+    def _draw_form_without_box(self, name: str, form: PDFStream) -> None:
+        """A form XObject with no usable /BBox, which pdfminer does not draw and PDFium
+        (the report window) draws unclipped: drawn as pdfminer draws one with a box, the box
+        taken to hold the whole page (a white box and 高风险 drawn over a 低风险 sentence were
+        shown and never read)."""
+        matrix = resolve1(form.get("Matrix")) or (1, 0, 0, 1, 0, 0)
+        resources = resolve1(form.get("Resources"))
+        interpreter = self.subinterp()
+        self.device.begin_figure(name, _EVERYWHERE, matrix)
+        interpreter.render_contents(
+            resources if isinstance(resources, dict) else self.resources.copy(),
+            [form],
+            ctm=mult_matrix(matrix, self.ctm),
+        )
+        self.device.end_figure(name)
 
     def do_TJ(self, seq: Any) -> None:
         self.device.begin_string(self.state, int(_number(self.textstate.render, 0)), self.graphicstate)
@@ -548,6 +567,18 @@ class ShownInterpreter(PDFPageInterpreter):
         if not isinstance(ref, PDFObjRef):
             return base_off
         return (ref.objid not in groups) if base_off else (ref.objid in groups)
+
+
+# The box of a form XObject that gives none: larger than any page.
+_EVERYWHERE = (-1e6, -1e6, 1e6, 1e6)
+
+
+def _form_without_box(xobj: PDFStream) -> bool:
+    """A form XObject whose /BBox is missing or is no rectangle of four numbers."""
+    if literal_name(resolve1(xobj.get("Subtype"))) != "Form":
+        return False
+    box = resolve1(xobj.get("BBox"))
+    return not (isinstance(box, list) and len(box) == 4 and _numbers(box))
 
 
 def _numbers(values: Sequence[Any]) -> bool:
