@@ -28,7 +28,7 @@ from suitcheck.domain.text import escape_unshown
 from suitcheck.ingest import LEVEL_READER
 from suitcheck.ingest.errors import IngestError
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order
-from suitcheck.services.errors import InvalidInput, NotFound, ServiceError
+from suitcheck.services.errors import Conflict, InvalidInput, NotFound, ServiceError
 from suitcheck.services.integrity import FINDING_COLUMNS, RowSealer, findings_exist, shown_text
 from suitcheck.services.refs import numeric_id
 from suitcheck.store import search
@@ -772,6 +772,21 @@ class ReportService:
             ).scalar_one_or_none()
 
     def _store(self, actor: Actor, ex: ExtractedReport) -> ImportResult:
+        try:
+            return self._store_new(actor, ex)
+        except Conflict:
+            # On PostgreSQL another desk may store this very file between the look for its
+            # hash and the insert (SQLite's writer takes the store first): the unique index
+            # refuses this copy. The file is then a duplicate of theirs, as when they were a
+            # moment earlier; the batch goes on. Any other conflict stands.
+            dup = self._existing(ex.data)
+            if dup is None:
+                raise
+            return ImportResult(
+                str(ex.path), ImportStatus.DUPLICATE, dup, "The same file was imported before.", "duplicate"
+            )
+
+    def _store_new(self, actor: Actor, ex: ExtractedReport) -> ImportResult:
         meta = ex.metadata
         with self._ctx.transaction() as session:
             # Read in the worker after the import's check: its importer as the store has them now.
