@@ -9,6 +9,12 @@ embedded map and shows the glyphs. A page showing 本报告的风险等级为高
 a 7-point 低风险 sentence in an ordinary one, was imported as R1. Now glyphs of a font whose
 encoding the reader cannot resolve are read as glyphs mapped to no character, so where they
 could state a level the report is unrated with a finding.
+
+Was BROKE (the same, a second way): an embedded CMap given the name of one pdfminer knows
+(UniGB-UCS2-H) was read with pdfminer's own map of that name, whatever the embedded one
+said. One mapping the codes of 本报告的风险等级为低风险 to the glyphs of 本报告的风险等级为高风险
+was read as R1 and shown as 高风险, with no other sentence on the page. Now any embedded CMap
+reads as glyphs mapped to no character.
 """
 
 from __future__ import annotations
@@ -36,26 +42,31 @@ def _cid(ch: str) -> int:
     return cid
 
 
-def _embedded_cmap(text: str) -> tuple[bytes, bytes]:
-    """A CMap stream giving each character of `text` a code of its own (0x1000 on), mapped
-    to its Adobe-GB1 CID, and the codes of `text`."""
-    codes = [(0x1000 + i).to_bytes(2, "big") for i in range(len(text))]
+def _cmap_stream(name: bytes, mapped: list[tuple[bytes, int]]) -> bytes:
+    """An embedded CMap named `name` mapping each code to a CID."""
     body = b"\n".join(
         [
             b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap",
             b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >> def",
-            b"/CMapName /Report-H def /CMapType 1 def",
+            b"/CMapName /%s def /CMapType 1 def" % name,
             b"1 begincodespacerange <0000> <FFFF> endcodespacerange",
-            b"%d begincidchar" % len(text),
-            *(b"<%s> %d" % (code.hex().encode(), _cid(ch)) for code, ch in zip(codes, text, strict=True)),
+            b"%d begincidchar" % len(mapped),
+            *(b"<%s> %d" % (code.hex().encode(), cid) for code, cid in mapped),
             b"endcidchar endcmap CMapName currentdict /CMap defineresource pop end end",
         ]
     )
-    stream = (
-        b"<< /Type /CMap /CMapName /Report-H /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >>"
-        b" /Length %d >>\nstream\n" % len(body) + body + b"\nendstream"
+    return (
+        b"<< /Type /CMap /CMapName /%s /CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 2 >>"
+        b" /Length %d >>\nstream\n" % (name, len(body)) + body + b"\nendstream"
     )
-    return stream, b"".join(codes)
+
+
+def _embedded_cmap(text: str) -> tuple[bytes, bytes]:
+    """A CMap stream giving each character of `text` a code of its own (0x1000 on), mapped
+    to its Adobe-GB1 CID, and the codes of `text`."""
+    codes = [(0x1000 + i).to_bytes(2, "big") for i in range(len(text))]
+    mapped = [(code, _cid(ch)) for code, ch in zip(codes, text, strict=True)]
+    return _cmap_stream(b"Report-H", mapped), b"".join(codes)
 
 
 def _shown(codes: bytes, font: bytes, size: int, y: int) -> bytes:
@@ -87,9 +98,34 @@ def _report(encoding: bytes, high_codes: bytes, cmap: bytes = b"null") -> bytes:
 _CMAP, _CODES = _embedded_cmap(HIGH)
 EMBEDDED = _report(b"6 0 R", _CODES, _CMAP)
 UNKNOWN_NAME = _report(b"/UniGB-Unheard-H", HIGH.encode("utf-16-be"))
+# Named as pdfminer's UCS-2 map, mapping the codes (UCS-2) of the 低风险 sentence to the glyphs
+# of the 高风险 one; the page holds only that sentence and the title, in ordinary fonts else.
+_LYING = _cmap_stream(
+    b"UniGB-UCS2-H",
+    [(low.encode("utf-16-be"), _cid(high)) for low, high in zip(LOW, HIGH, strict=True)],
+)
+NAMED_AS_KNOWN = pdf_file(
+    [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        CID_FONT.replace(b"/Encoding /UniGB-UCS2-H", b"/Encoding 6 0 R"),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 7 0 R >> >>"
+        b" /Contents 5 0 R >>",
+        pdf_stream(
+            _shown("宏观经济周报：政策稳健".encode("utf-16-be"), b"/F2", 16, 780)
+            + _shown(LOW.encode("utf-16-be"), b"/F1", 14, 560)
+        ),
+        _LYING,
+        CID_FONT,
+    ]
+)
 
 
-@pytest.mark.parametrize("data", [EMBEDDED, UNKNOWN_NAME], ids=["embedded cmap", "unknown cmap name"])
+@pytest.mark.parametrize(
+    "data",
+    [EMBEDDED, UNKNOWN_NAME, NAMED_AS_KNOWN],
+    ids=["embedded cmap", "unknown cmap name", "embedded cmap named as a known one"],
+)
 def test_glyphs_of_an_encoding_the_reader_cannot_resolve_leave_the_report_unrated(data: bytes) -> None:
     meta = extract(Path("report.pdf"), data).metadata
     assert meta.stated_level is None

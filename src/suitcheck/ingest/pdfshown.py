@@ -373,25 +373,31 @@ _NO_CHARACTER = 1 << 20
 
 
 class _UnreadEncoding(CMap):
-    """The encoding of a CID font pdfminer could not resolve (embedded in the file as a
-    CMap stream, or of a name it does not know), which it reads as an empty map: every
-    glyph drawn in the font vanished from the text. Each two bytes (at least one glyph a
-    string) read as a glyph mapped to no character instead."""
+    """The encoding of a CID font pdfminer cannot read as the report window does: a CMap
+    embedded in the file (pdfminer looks it up by its name, and reads an empty map for a
+    name it does not know, every glyph vanishing from the text, or its own map of that
+    name, whatever the embedded one says: an embedded "UniGB-UCS2-H" mapping the code of
+    低 to the glyph of 高 was read as 低风险 and shown as 高风险), or of a name it does not
+    know. Each two bytes (at least one glyph a string) read as a glyph mapped to no
+    character instead."""
 
     def decode(self, code: bytes) -> Iterator[int]:
         return iter((_NO_CHARACTER,) * max(1, len(code) // 2) if code else ())
 
 
 class ShownResources(PDFResourceManager):
-    """pdfminer's resource manager, except that a CID font whose encoding it could not
-    resolve reads its glyphs as glyphs mapped to no character (_UnreadEncoding), never as
-    nothing: the report window (PDFium) reads an embedded CMap, and guesses at a name it
-    does not know, and shows them (本报告的风险等级为高风险 beside a small-print 低风险 read as R1)."""
+    """pdfminer's resource manager, except that a CID font whose encoding is embedded, or
+    of a name pdfminer does not know, reads its glyphs as glyphs mapped to no character
+    (_UnreadEncoding): the report window (PDFium) draws them by the embedded map (or its
+    guess at the name), which pdfminer does not read."""
 
     def get_font(self, objid: object, spec: Any) -> Any:
         font = super().get_font(objid, spec)
-        cmap = getattr(font, "cmap", None)
-        if isinstance(font, PDFCIDFont) and type(cmap) is CMap and not cmap.code2cid:
+        if not isinstance(font, PDFCIDFont):
+            return font
+        embedded = isinstance(resolve1(spec.get("Encoding")) if isinstance(spec, dict) else None, PDFStream)
+        cmap = font.cmap
+        if embedded or (type(cmap) is CMap and not cmap.code2cid):
             font.cmap = _UnreadEncoding()
         return font
 
