@@ -2,7 +2,10 @@
 none. An incremental update appends new definitions of objects (a content stream with
 another level sentence) and a new cross-reference section; pdfminer, when that section
 or an object in it cannot be read, quietly reads an older version instead, which a
-viewer (PDFium in the report window) does not show."""
+viewer (PDFium in the report window) does not show. Also where else pdfminer's reading of
+a file's structure parts from the viewer's: an object defined twice in a file whose table
+is lost, a stream running past its /Length, an object in an object stream read by its
+place in the stream rather than where the stream's header puts it."""
 
 from __future__ import annotations
 
