@@ -14,7 +14,8 @@ Was BROKE (the same, a second way): an embedded CMap given the name of one pdfmi
 (UniGB-UCS2-H) was read with pdfminer's own map of that name, whatever the embedded one
 said. One mapping the codes of 本报告的风险等级为低风险 to the glyphs of 本报告的风险等级为高风险
 was read as R1 and shown as 高风险, with no other sentence on the page. Now any embedded CMap
-reads as glyphs mapped to no character.
+reads as glyphs mapped to no character, whatever the font's ToUnicode map says (one sending
+the code such a glyph is read as to nothing made the 中 of a shown 中低风险 vanish: R1).
 """
 
 from __future__ import annotations
@@ -121,10 +122,42 @@ NAMED_AS_KNOWN = pdf_file(
 )
 
 
+# One glyph (中) in a font with an embedded CMap, between 本报告的风险等级为 and 低风险 in an
+# ordinary one: the page shows 中低风险. Its ToUnicode map sends every code it could be read
+# as to nothing.
+_NOTHING = (
+    b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /Nothing def"
+    b" 1 begincodespacerange <00000000> <FFFFFFFF> endcodespacerange"
+    b" 1 beginbfchar <00100000> <> endbfchar endcmap end end"
+)
+ONE_GLYPH_TO_NOTHING = pdf_file(
+    [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [4 0 R] /Count 1 >>",
+        CID_FONT.replace(b"/Encoding /UniGB-UCS2-H", b"/Encoding 6 0 R /ToUnicode 8 0 R"),
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 3 0 R /F2 7 0 R >> >>"
+        b" /Contents 5 0 R >>",
+        pdf_stream(
+            _shown("宏观经济周报：政策稳健".encode("utf-16-be"), b"/F2", 16, 780)
+            + b"BT /F2 14 Tf 72 560 Td <%s> Tj /F1 14 Tf <1000> Tj /F2 14 Tf <%s> Tj ET\n"
+            % ("本报告的风险等级为".encode("utf-16-be").hex().encode(), "低风险。".encode("utf-16-be").hex().encode())
+        ),
+        _cmap_stream(b"Report-H", [(b"\x10\x00", _cid("中"))]),
+        CID_FONT,
+        b"<< /Length %d >>\nstream\n" % len(_NOTHING) + _NOTHING + b"\nendstream",
+    ]
+)
+
+
 @pytest.mark.parametrize(
     "data",
-    [EMBEDDED, UNKNOWN_NAME, NAMED_AS_KNOWN],
-    ids=["embedded cmap", "unknown cmap name", "embedded cmap named as a known one"],
+    [EMBEDDED, UNKNOWN_NAME, NAMED_AS_KNOWN, ONE_GLYPH_TO_NOTHING],
+    ids=[
+        "embedded cmap",
+        "unknown cmap name",
+        "embedded cmap named as a known one",
+        "one glyph, its ToUnicode map sending it to nothing",
+    ],
 )
 def test_glyphs_of_an_encoding_the_reader_cannot_resolve_leave_the_report_unrated(data: bytes) -> None:
     meta = extract(Path("report.pdf"), data).metadata

@@ -399,6 +399,9 @@ class ShownResources(PDFResourceManager):
         cmap = font.cmap
         if embedded or (type(cmap) is CMap and not cmap.code2cid):
             font.cmap = _UnreadEncoding()
+            # ... and no ToUnicode map reads them either: one mapping _NO_CHARACTER's code to
+            # nothing would make a glyph vanish again (the 中 of a shown 中低风险, read 低风险).
+            font.unicode_map = None
         return font
 
 
