@@ -285,6 +285,52 @@ def test_the_import_never_lifts_the_lowest_category(services: Services, complian
     assert services.investors.get(compliance, "A000000").lowest_category
 
 
+def test_the_import_never_leaves_a_lowest_category_client_above_c1(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """A row putting a client in the lowest category was checked alone: with its C1
+    assessment older than the C3 on record (kept, the older one ignored) or with no
+    assessment at all, the client was stored in the lowest category with profile C3, a
+    record investor edit refuses (the flag implies C1)."""
+    add_client(services, compliance, "A000000", RiskProfile.C3, days_ago=10, name="客户0", id_number=make_id(0))
+    add_client(services, compliance, "A000001", RiskProfile.C3, days_ago=10, name="客户1", id_number=make_id(1))
+    rows = client_rows(2, assessed=(TODAY - dt.timedelta(days=60)).isoformat())
+    rows[0][4:7] = ["C1", rows[0][5], "是"]  # an older C1 assessment in the lowest category
+    rows[1][4:7] = ["", "", "是"]  # the flag without an assessment
+    before = counts(services)
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows))
+    assert [(i.row, i.field, i.code, i.value) for i in result.issues] == [
+        (2, "lowest_category", "lowest-not-c1", "是"),
+        (3, "lowest_category", "lowest-not-c1", "是"),
+    ]
+    assert (result.written, result.changed) == (False, 0)
+    assert counts(services) == before
+    assert not services.investors.get(compliance, "A000000").lowest_category
+
+
+def test_a_column_the_file_lacks_changes_nobody(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    """A file without a class or special-attention column read every row as ordinary and
+    without the flag: re-syncing it made professionals ordinary (and due for
+    re-assessment) and took the caution off clients compliance had flagged."""
+    add_client(services, compliance, "P1", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
+    add_client(services, compliance, "S1", RiskProfile.C3, special_attention=True)
+    rows = [["P1", "客户P1"], ["S1", "客户S1"], ["N1", "新客户"]]
+    result = services.client_files.import_clients(
+        compliance, write_csv(tmp_path / "short.csv", rows, headers=["资金账号", "客户姓名"])
+    )
+    assert (result.new, result.changed, result.unchanged, result.written) == (1, 0, 2, True)
+    assert services.investors.get(compliance, "P1").investor_class is InvestorClass.PROFESSIONAL
+    assert not services.investors.get(compliance, "P1").reassessment_due
+    assert services.investors.get(compliance, "S1").special_attention
+    new = services.investors.get(compliance, "N1")  # a new client: the defaults
+    assert (new.investor_class, new.special_attention, new.lowest_category) == (InvestorClass.ORDINARY, False, False)
+    # The class on record is what the lowest category is checked against.
+    flagged = write_csv(tmp_path / "flag.csv", [["P1", "客户P1", "是"]], headers=["资金账号", "客户姓名", "最低类别"])
+    result = services.client_files.import_clients(compliance, flagged)
+    assert [(i.row, i.code) for i in result.issues] == [(2, "professional-lowest")]
+    assert not services.investors.get(compliance, "P1").lowest_category
+
+
 def test_clients_missing_from_the_file_are_untouched_and_listed_in_the_report(
     services: Services, compliance: Actor, tmp_path: Path
 ) -> None:

@@ -189,9 +189,20 @@ def record_problems(
         problems.append(Problem("assessed", "date-without-profile"))
     if assessed_on is not None and assessed_on > today:
         problems.append(Problem("assessed", "future-date"))
-    for conflict in record_conflicts(investor_class, profile, lowest_category):
-        problems.append(Problem("lowest_category", _CONFLICTS[conflict]))
+    problems += conflict_problems(investor_class, profile, lowest_category)
     return problems
+
+
+def conflict_problems(
+    investor_class: InvestorClass, profile: RiskProfile | None, lowest_category: bool
+) -> list[Problem]:
+    """The lowest category's rules (record_conflicts) as a row's problems: for a record as
+    a form states it, and for a client as a file's row would leave them (the row's values
+    over those on record)."""
+    return [
+        Problem("lowest_category", _CONFLICTS[conflict])
+        for conflict in record_conflicts(investor_class, profile, lowest_category)
+    ]
 
 
 # The lowest category's rules live in domain.decision (record_conflicts, which decide() and

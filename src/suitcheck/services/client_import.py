@@ -53,6 +53,7 @@ from suitcheck.domain.clients import (
     MappingError,
     Problem,
     cell_text,
+    conflict_problems,
     format_row,
     map_columns,
     parse_mapping,
@@ -155,6 +156,19 @@ SEALS = Table(
     Column("integrity", String(256)),
     prefixes=["TEMPORARY"],
 )
+
+
+# The fields a file may leave out whose value every client has (a new client: this default).
+UNSTATED_DEFAULTS: dict[str, object] = {
+    "class": InvestorClass.ORDINARY.value,
+    "lowest_category": False,
+    "special_attention": False,
+}
+_STAGE_COLUMN = {
+    "class": "investor_class",
+    "lowest_category": "lowest_category",
+    "special_attention": "special_attention",
+}
 
 
 class ImportCancelled(ServiceError):
@@ -676,6 +690,9 @@ class _Run:
         self.on_item, self.progress, self.cancelled = on_item, progress, cancelled
         self.headers = {field: table.headers[i] for field, i in columns.columns.items()}
         self.bad_rows: set[int] = set()
+        # Fields the file has no column for: it states nothing about them, so a client on
+        # record keeps theirs and a new client gets the default (NULL in STAGE until classify).
+        self.unstated = tuple(f for f in UNSTATED_DEFAULTS if f not in columns.columns)
         self.scoped = not actor.firm_wide  # staff of one branch: import only into it
         self.default_branch = 0  # where new clients without a branch go: the importer's (load_branches)
         self.codes: dict[int, str] = {}  # branch id -> code
@@ -864,6 +881,7 @@ class _Run:
         width = max(indexes) + 1
         pick = operator.itemgetter(*indexes)  # two or more columns (account, name): a tuple
         on_record = None if self.empty_store else self._on_record(conn)
+        blank = {STAGE.columns.keys().index(_STAGE_COLUMN[f]) for f in self.unstated}
         name_on_record = None if self.empty_store else self._name_on_record(conn)
         for number, cells in self.table.rows():
             if len(batch) >= BATCH:
@@ -885,7 +903,10 @@ class _Run:
                 if branch is None:
                     batch.append(_bad_row(number, parsed.account))
                     continue
-            batch.append(_stage_row(number, parsed, branch, sqlite))
+            staged = _stage_row(number, parsed, branch, sqlite)
+            if blank:
+                staged = tuple(None if i in blank else v for i, v in enumerate(staged))
+            batch.append(staged)
         if batch:
             conn.exec_driver_sql(sql, batch)
         self.result.rows = rows
@@ -1005,6 +1026,42 @@ class _Run:
                 self.issue(row_no, field, code, "否" if code == "lowest-lift" else value)
                 if code == "id-on-other-account":
                     self.named_elsewhere(row_no, investor_id, branch_id, "import-id-number")
+        self.check_lowest_category(conn, hidden)
+
+    def check_lowest_category(self, conn: Connection, hidden: set[int]) -> None:
+        """Rows that would leave a client in the lowest category with a profile above C1 or
+        as a professional: the rules (domain record_conflicts) applied to the client as the
+        row leaves them, its values over those on record. A row alone cannot show it: its
+        C1 assessment older than the C3 on record (kept; the older one is not recorded), no
+        assessment at all, or no class column for a professional on record."""
+        s, i = STAGE.c, Investor.__table__.c
+        taken = and_(
+            s.profile.is_not(None), or_(i.current_assessed_on.is_(None), s.assessed_on >= i.current_assessed_on)
+        )
+        stmt = (
+            select(
+                s.row_no,
+                s.lowest_category,
+                func.coalesce(s.investor_class, i.investor_class),
+                case((taken, s.profile), else_=i.current_profile),
+            )
+            .select_from(STAGE.join(Investor, Investor.account == s.account))
+            .where(s.status.is_(None), func.coalesce(s.lowest_category, i.lowest_category).is_(True))
+        )
+        for row_no, stated, investor_class, profile in conn.execute(stmt):
+            if row_no in hidden:
+                continue
+            try:
+                cls, level = InvestorClass(investor_class), RiskProfile(profile) if profile else None
+            except ValueError:  # a value suitcheck never writes: that row fails its seal, and check blocks it
+                continue
+            for problem in conflict_problems(cls, level, True):
+                if stated:  # the file puts the client in the category
+                    self.issue(row_no, "lowest_category", problem.code, "是")
+                elif problem.code == "professional-lowest":
+                    self.issue(row_no, "class", problem.code, investor_class)
+                else:
+                    self.issue(row_no, "profile", problem.code, level.code if level else "")
 
     def named_elsewhere(self, row_no: int, investor_id: int, branch_id: int | None, cause: str) -> None:
         """A row whose answer tells a branch-scoped importer that another branch's client
@@ -1059,10 +1116,12 @@ class _Run:
         s = STAGE.c
         if self.empty_store:
             conn.execute(update(STAGE).where(s.status.is_(None)).values(status="new"))
+            self.new_defaults(conn)
             self.result.new = self.result.rows - len(self.bad_rows)
             return
         known = exists().where(Investor.account == s.account)
         conn.execute(update(STAGE).where(s.status.is_(None), not_(known)).values(status="new"))
+        self.new_defaults(conn)
         conn.execute(update(STAGE).where(s.status.is_(None), _differs()).values(status="changed"))
         conn.execute(update(STAGE).where(s.status.is_(None)).values(status="same"))
         counts: dict[str, int] = {k: v for k, v in conn.execute(select(s.status, func.count()).group_by(s.status))}
@@ -1073,6 +1132,12 @@ class _Run:
             .select_from(STAGE.join(Investor, Investor.account == s.account))
             .where(s.status.in_(("changed", "same")), s.assessed_on < Investor.current_assessed_on)
         ).scalar_one()
+
+    def new_defaults(self, conn: Connection) -> None:
+        """New clients get the default of each field the file has no column for."""
+        if self.unstated:
+            values = {_STAGE_COLUMN[f]: UNSTATED_DEFAULTS[f] for f in self.unstated}
+            conn.execute(update(STAGE).where(STAGE.c.status == "new").values(**values))
 
     # -- writing ---------------------------------------------------------------------
 
@@ -1348,13 +1413,14 @@ class _Run:
         """One changed client: its row update and new assessment (written by page) and its
         audit entry (appended with the page's others in one batch)."""
         new_assessment = "profile" in changes or "assessed" in changes
+        lowest = bool(r.old_lowest if r.lowest_category is None else r.lowest_category)
         updates.append(
             {
                 "b_id": r.investor_id,
                 "b_name": r.name,
-                "b_class": r.investor_class,
-                "b_lowest": bool(r.lowest_category),
-                "b_special": bool(r.special_attention),
+                "b_class": r.old_class if r.investor_class is None else r.investor_class,
+                "b_lowest": lowest,
+                "b_special": bool(r.old_special if r.special_attention is None else r.special_attention),
                 "b_id_number": r.id_number or r.old_id_number,
                 "b_birth": r.birth_date if r.id_number else None,
                 "b_profile": r.profile if new_assessment else r.old_profile,
@@ -1367,7 +1433,7 @@ class _Run:
                     "investor_id": r.investor_id,
                     "profile": r.profile,
                     "assessed_on": r.assessed_on,
-                    "lowest_category": bool(r.lowest_category),
+                    "lowest_category": lowest,
                     "recorded_by": self.actor.staff_id or None,
                     "recorded_at": self.now,
                     "note": self._note(),
@@ -1387,7 +1453,7 @@ class _Run:
         if new_assessment:
             facts["profile"] = RiskProfile(r.profile).code
             facts["assessed"] = r.assessed_on.isoformat()
-            facts["lowest_category"] = bool(r.lowest_category)
+            facts["lowest_category"] = lowest
             facts["method"] = "imported"
             facts["note"] = self._note()
             if r.old_due:
@@ -1536,11 +1602,12 @@ def _changes(r: Any) -> dict[str, tuple[object, object]]:
     changes: dict[str, tuple[object, object]] = {}
     if r.name != r.old_name:
         changes["name"] = (r.old_name, r.name)
-    if r.investor_class != r.old_class:
+    # None: the file has no column for it (the record's stays).
+    if r.investor_class is not None and r.investor_class != r.old_class:
         changes["class"] = (r.old_class, r.investor_class)
-    if bool(r.lowest_category) != bool(r.old_lowest):
+    if r.lowest_category is not None and bool(r.lowest_category) != bool(r.old_lowest):
         changes["lowest_category"] = (bool(r.old_lowest), bool(r.lowest_category))
-    if bool(r.special_attention) != bool(r.old_special):
+    if r.special_attention is not None and bool(r.special_attention) != bool(r.old_special):
         changes["special_attention"] = (bool(r.old_special), bool(r.special_attention))
     if r.id_number and not r.old_id_number:
         changes["id_number"] = (None, r.id_number)
