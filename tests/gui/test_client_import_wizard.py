@@ -56,6 +56,33 @@ def test_file_mapping_dry_run_import_and_report(qtbot, demo_services: Services, 
     assert wizard.report_path.exists()
 
 
+def test_a_file_saved_over_after_the_dry_run_is_not_imported(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path, message_boxes: list[tuple[str, str]]
+) -> None:
+    """The import read the file again by its name: one saved over after the dry run was
+    imported unseen, the store left other than the diff page said."""
+    path = write_csv(tmp_path / "c.csv", client_rows(2))
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    assert "2 rows: 2 new" in wizard.diff_page.summary.text()
+    write_csv(path, client_rows(3))  # the next export, or the clerk's edit, saved over it
+    actor = login(demo_services, "demo-compliance")
+    before = demo_services.investors.count(actor)
+    wizard.next()
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=30_000)
+    assert wizard.outcome is None
+    assert demo_services.investors.count(actor) == before
+    assert message_boxes == [
+        (
+            "Please check the input.",
+            "The file c.csv changed since it was checked; nothing was imported. Check it again before importing it.",
+        )
+    ]
+
+
 def test_stop_leaves_every_client_as_it_was(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write_xlsx(tmp_path / "clients.xlsx", client_rows(1500))
     wizard = _wizard(qtbot, demo_services)

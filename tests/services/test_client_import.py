@@ -366,6 +366,22 @@ def test_a_report_that_cannot_be_written_imports_nothing(services: Services, com
     assert counts(services) == before
 
 
+def test_a_file_changed_since_its_dry_run_is_not_imported(sqlite_services: Services, tmp_path: Path) -> None:
+    """The desk's wizard shows a dry run, then imports the file again by its name: a file
+    saved over meanwhile (edited in Excel, the core system's next export) was imported
+    unseen, the store left other than the dry run said."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    path = write_csv(tmp_path / "c.csv", client_rows(2))
+    dry = sqlite_services.client_files.import_clients(compliance, path, dry_run=True)
+    write_csv(path, client_rows(3))
+    before = counts(sqlite_services)
+    with pytest.raises(InvalidInput, match="c.csv changed since it was checked; nothing was imported"):
+        sqlite_services.client_files.import_clients(compliance, path, expect_sha256=dry.sha256)
+    assert counts(sqlite_services) == before
+    again = sqlite_services.client_files.import_clients(compliance, path, dry_run=True)
+    assert sqlite_services.client_files.import_clients(compliance, path, expect_sha256=again.sha256).new == 3
+
+
 def test_cancel_rolls_everything_back(services: Services, compliance: Actor, tmp_path: Path) -> None:
     path = write_csv(tmp_path / "c.csv", client_rows(1_200))
     before = counts(services)

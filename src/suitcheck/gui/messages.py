@@ -957,6 +957,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The sheet '{worksheet_title}' has no header row."),
     QT_TRANSLATE_NOOP("Messages", "The CSV file is damaged after row {number}: {exc}."),
     QT_TRANSLATE_NOOP("Messages", "The file changed while it was read."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The file {path_name} changed since it was checked; nothing was imported. Check it again before importing it.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The workbook is damaged after row {number}."),
     QT_TRANSLATE_NOOP("Messages", "A CSV file has no sheets; --sheet is for .xlsx files."),
     QT_TRANSLATE_NOOP("Messages", "The report is an .xlsx file (for example --report import-report.xlsx)."),

@@ -319,6 +319,25 @@ def _open(path: Path, sheet: str | None) -> ClientTable:
         raise InvalidInput(str(exc)) from exc
 
 
+def _usable_columns(table: ClientTable, mapping: dict[str, str] | None, expect_sha256: str | None) -> ColumnMap:
+    """The file's columns, once it is the file the dry run read (expect_sha256) and every
+    field has one column at most and the required ones have one."""
+    path = table.path
+    if expect_sha256 is not None and table.sha256 != expect_sha256:
+        raise InvalidInput(
+            f"The file {path.name} changed since it was checked; nothing was imported. "
+            "Check it again before importing it."
+        )
+    columns = map_columns(table.headers, mapping)
+    if columns.missing:
+        raise InvalidInput(
+            f"The file has no column for: {', '.join(columns.missing)} (give the header names with --mapping)."
+        )
+    if columns.ambiguous:
+        raise InvalidInput(f"More than one column maps to: {', '.join(columns.ambiguous)}.")
+    return columns
+
+
 # What an invalid row's issue shows of its value: a cell of megabytes (a broken export) is
 # not printed, held and shown whole; the file holds it.
 ISSUE_VALUE_CHARS = 200
@@ -376,6 +395,7 @@ class ClientImportService:
         on_item: Callable[[DiffItem], None] | None = None,
         progress: Progress | None = None,
         cancelled: Callable[[], bool] | None = None,
+        expect_sha256: str | None = None,
     ) -> ImportResult:
         """Import or re-sync clients from a .csv/.xlsx export. See the module docstring.
 
@@ -384,7 +404,10 @@ class ClientImportService:
         true rolls everything back. A row's branch column names the client's branch (code
         or name); a new client without one joins the importer's branch. Staff of one branch
         import only into it: a row naming another branch, or an account of another branch,
-        is an invalid row. An existing client's branch changes only by `investor move`."""
+        is an invalid row. An existing client's branch changes only by `investor move`.
+
+        `expect_sha256`: the file's SHA-256 as the dry run the user saw read it (its
+        ImportResult.sha256); a file saved over since is refused, nothing imported."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         if report is not None and report.suffix.lower() != ".xlsx":
             raise InvalidInput("The report is an .xlsx file (for example --report import-report.xlsx).")
@@ -392,13 +415,7 @@ class ClientImportService:
             check_target(report, sources=(path,))
         today, now = self._ctx.today(), self._ctx.now()
         with _open(path, sheet) as table:
-            columns = map_columns(table.headers, mapping)
-            if columns.missing:
-                raise InvalidInput(
-                    f"The file has no column for: {', '.join(columns.missing)} (give the header names with --mapping)."
-                )
-            if columns.ambiguous:
-                raise InvalidInput(f"More than one column maps to: {', '.join(columns.ambiguous)}.")
+            columns = _usable_columns(table, mapping, expect_sha256)
             result = ImportResult(
                 path.name,
                 table.sha256,

@@ -509,6 +509,7 @@ class RunPage(QWizardPage):
                 report=report,
                 progress=step,
                 cancelled=cancelled,
+                expect_sha256=dry.sha256,  # the file as the diff page showed it, or nothing
             )
 
         self.job = self.w.runner.start(Job(run, with_progress=True), self._done, self._failed, self._progress)

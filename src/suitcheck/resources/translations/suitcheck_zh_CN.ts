@@ -3390,6 +3390,10 @@ Store: {store}</source>
         <translation>文件在读取过程中被改动。</translation>
     </message>
     <message>
+        <source>The file {path_name} changed since it was checked; nothing was imported. Check it again before importing it.</source>
+        <translation>文件 {path_name} 在检查之后被改动；未导入任何内容。请重新检查后再导入。</translation>
+    </message>
+    <message>
         <source>The workbook is damaged after row {number}.</source>
         <translation>工作簿在第 {number} 行之后已损坏。</translation>
     </message>
