@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from suitcheck.ingest.clientfile import open_client_table
+from suitcheck.ingest.errors import IngestError
 from tests.services.clientfiles import client_rows, write_csv, write_xlsx
 
 
@@ -21,3 +22,60 @@ def test_blank_rows_are_skipped_and_row_numbers_kept(tmp_path: Path, suffix: str
     with open_client_table(path) as table:
         got = [(number, cells[0]) for number, cells in table.rows()]
     assert got == [(2, first[0]), (5, second[0])]
+
+
+def test_the_sheet_read_by_default_is_the_first_one_a_person_sees(tmp_path: Path) -> None:
+    """A hidden first sheet (last month's list, a code table the CRM hides) was the one
+    imported, while Excel showed the clerk the next one: clients nobody saw were imported."""
+    import openpyxl
+
+    workbook = openpyxl.Workbook()
+    hidden = workbook.active
+    assert hidden is not None
+    hidden.title = "上月"
+    hidden.sheet_state = "hidden"
+    hidden.append(["account", "name"])
+    hidden.append(["OLD1", "旧"])
+    very = workbook.create_sheet("码表")
+    very.sheet_state = "veryHidden"
+    shown = workbook.create_sheet("本月")
+    shown.append(["account", "name"])
+    shown.append(["NEW1", "新"])
+    workbook.active = 2
+    path = tmp_path / "c.xlsx"
+    workbook.save(path)
+    with open_client_table(path) as table:
+        assert (table.sheet, [cells[0] for _, cells in table.rows()]) == ("本月", ["NEW1"])
+    with open_client_table(path, "上月") as table:  # named: read, hidden or not
+        assert [cells[0] for _, cells in table.rows()] == ["OLD1"]
+
+
+def test_a_chart_sheet_or_no_sheet_shown_is_a_sentence(tmp_path: Path) -> None:
+    """A workbook of chart sheets only, or a chart sheet named with --sheet, stopped the
+    import with 'unexpected error (IndexError)' or '(AttributeError)'."""
+    import openpyxl
+    from openpyxl.chart import BarChart, Reference
+
+    workbook = openpyxl.Workbook()
+    data = workbook.active
+    assert data is not None
+    data.title = "数据"
+    data.append(["account", "name"])
+    data.append(["A1", "甲"])
+    chart = BarChart()
+    chart.add_data(Reference(data, min_col=1, min_row=1, max_row=2))
+    workbook.create_chartsheet("图", 0).add_chart(chart)
+    path = tmp_path / "chart.xlsx"
+    workbook.save(path)
+    with pytest.raises(IngestError, match="^The sheet '图' is a chart, not rows of clients; its sheets: 图, 数据.$"):
+        open_client_table(path, "图")
+    with open_client_table(path) as table:  # the first sheet of rows
+        assert table.sheet == "数据"
+    data.sheet_state = "hidden"
+    workbook.save(path)
+    with pytest.raises(IngestError, match=r"^The workbook shows no sheet of rows \(its sheets: 图, 数据\); choose"):
+        open_client_table(path)
+    workbook.remove(data)
+    workbook.save(path)
+    with pytest.raises(IngestError, match=r"^The workbook shows no sheet of rows \(its sheets: 图\); choose"):
+        open_client_table(path)

@@ -950,6 +950,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The file has no header row."),
     QT_TRANSLATE_NOOP("Messages", "{path_name} is not a readable XLSX workbook."),
     QT_TRANSLATE_NOOP("Messages", "The workbook has no sheet '{sheet}'; its sheets: {join_names}."),
+    QT_TRANSLATE_NOOP("Messages", "The sheet '{sheet}' is a chart, not rows of clients; its sheets: {join_names}."),
+    QT_TRANSLATE_NOOP(
+        "Messages", "The workbook shows no sheet of rows (its sheets: {join_names}); choose the sheet to import."
+    ),
     QT_TRANSLATE_NOOP(
         "Messages",
         "The sheet '{worksheet_title}' holds formulas, whose values the file may hold out of date or not at all; save the sheet as values (or as a CSV file) and import that.",

@@ -143,6 +143,26 @@ def _check_inflation(path: Path) -> set[str]:
         ) from None
 
 
+def _chosen_sheet(workbook: Any, sheet: str | None, names: tuple[str, ...]) -> Any:
+    """The sheet named, or else the first sheet of rows that a spreadsheet program shows:
+    a hidden one before it (last month's list, a code table) is not what the clerk saw.
+    A chart sheet holds no rows."""
+    if sheet is not None:
+        if sheet not in names:
+            raise IngestError("no-sheet", f"The workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}.")
+        if sheet not in {w.title for w in workbook.worksheets}:
+            raise IngestError(
+                "no-sheet", f"The sheet {sheet!r} is a chart, not rows of clients; its sheets: {', '.join(names)}."
+            )
+        return workbook[sheet]
+    for worksheet in workbook.worksheets:
+        if worksheet.sheet_state == "visible":
+            return worksheet
+    raise IngestError(
+        "no-sheet", f"The workbook shows no sheet of rows (its sheets: {', '.join(names)}); choose the sheet to import."
+    )
+
+
 def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
     import openpyxl  # only when an XLSX file is read: it is a heavy import
 
@@ -154,9 +174,7 @@ def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
         raise IngestError("bad-xlsx", f"{path.name} is not a readable XLSX workbook.") from exc
     try:
         names = tuple(workbook.sheetnames)
-        if sheet is not None and sheet not in names:
-            raise IngestError("no-sheet", f"The workbook has no sheet {sheet!r}; its sheets: {', '.join(names)}.")
-        worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
+        worksheet = _chosen_sheet(workbook, sheet, names)
         if getattr(worksheet, "_worksheet_path", None) in with_formulas:
             # A formula's value is what a spreadsheet computes when it opens the file; the
             # file holds the value last computed, or none (read as an empty cell: a 最低类别

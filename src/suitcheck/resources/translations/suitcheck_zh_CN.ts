@@ -3374,6 +3374,14 @@ Store: {store}</source>
         <translation>工作簿中没有工作表“{sheet}”；其工作表为：{join_names}。</translation>
     </message>
     <message>
+        <source>The sheet &apos;{sheet}&apos; is a chart, not rows of clients; its sheets: {join_names}.</source>
+        <translation>工作表“{sheet}”是图表，不是客户数据行；其工作表为：{join_names}。</translation>
+    </message>
+    <message>
+        <source>The workbook shows no sheet of rows (its sheets: {join_names}); choose the sheet to import.</source>
+        <translation>工作簿中没有显示的数据工作表（其工作表为：{join_names}）；请选择要导入的工作表。</translation>
+    </message>
+    <message>
         <source>The sheet &apos;{worksheet_title}&apos; holds formulas, whose values the file may hold out of date or not at all; save the sheet as values (or as a CSV file) and import that.</source>
         <translation>工作表“{worksheet_title}”含有公式，文件中保存的公式结果可能已过时或根本没有；请将该工作表另存为数值（或 CSV 文件）后再导入。</translation>
     </message>
