@@ -98,3 +98,18 @@ def test_a_sheet_with_formulas_is_refused_unread(sqlite_services: Services, tmp_
     workbook.save(tmp_path / "summary.xlsx")
     result = sqlite_services.client_files.import_clients(compliance, tmp_path / "summary.xlsx", dry_run=True)
     assert (result.new, result.invalid) == (2, 0)
+
+
+def test_a_file_damaged_after_its_first_rows_is_one_sentence(sqlite_services: Services, tmp_path: Path) -> None:
+    """A CSV cell over the csv module's 128 KiB limit (a broken export) is found only when
+    its row is read, after the header: the import and the wizard's preview stopped with
+    'unexpected error (IngestError)' instead of the reader's sentence."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    rows = client_rows(2)
+    rows[1][1] = "客" * 140_000
+    path = write_csv(tmp_path / "c.csv", rows)
+    damaged = "^The CSV file is damaged after row 2: field larger than field limit"
+    with pytest.raises(InvalidInput, match=damaged):
+        sqlite_services.client_files.import_clients(compliance, path)
+    with pytest.raises(InvalidInput, match=damaged):
+        sqlite_services.client_files.preview(compliance, path)

@@ -338,6 +338,16 @@ def _usable_columns(table: ClientTable, mapping: dict[str, str] | None, expect_s
     return columns
 
 
+def _read(table: ClientTable) -> Iterator[tuple[int, list[Any]]]:
+    """The file's data rows; damage found only when its row is read (a CSV cell over the
+    csv module's limit, a workbook cut short, a file changed while read) is the reader's
+    sentence, as damage found at the header is."""
+    try:
+        yield from table.rows()
+    except IngestError as exc:
+        raise InvalidInput(str(exc)) from exc
+
+
 # What an invalid row's issue shows of its value: a cell of megabytes (a broken export) is
 # not printed, held and shown whole; the file holds it.
 ISSUE_VALUE_CHARS = 200
@@ -371,7 +381,7 @@ class ClientImportService:
             columns = map_columns(table.headers, mapping)
             id_col = columns.columns.get("id_number")
             first = []
-            for number, cells in table.rows():
+            for number, cells in _read(table):
                 shown = [cell_text(c) for c in cells]
                 if id_col is not None and id_col < len(shown):
                     shown[id_col] = mask_id_number(shown[id_col]) or ""
@@ -900,7 +910,7 @@ class _Run:
         on_record = None if self.empty_store else self._on_record(conn)
         blank = {STAGE.columns.keys().index(_STAGE_COLUMN[f]) for f in self.unstated}
         name_on_record = None if self.empty_store else self._name_on_record(conn)
-        for number, cells in self.table.rows():
+        for number, cells in _read(self.table):
             if len(batch) >= BATCH:
                 conn.exec_driver_sql(sql, batch)
                 batch = []
