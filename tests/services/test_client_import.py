@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import os
 from pathlib import Path
 
 import openpyxl
@@ -14,10 +15,11 @@ from sqlalchemy import func, select
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from suitcheck.services.client_import import DiffItem, ImportCancelled
+from suitcheck.services.client_import import DiffItem, ImportCancelled, load_mapping
 from suitcheck.services.errors import InvalidInput, PermissionDenied, ServiceError
 from suitcheck.store.models import Assessment, AuditEntry, Investor
 from tests.conftest import TODAY, add_client, staff
+from tests.fixtures import pipe_written_late
 from tests.services.clientfiles import HEADERS_EN, client_rows, make_id, write_csv, write_xlsx
 
 
@@ -100,6 +102,33 @@ def test_english_headers_tabs_and_a_mapping_file(services: Services, compliance:
         services.client_files.import_clients(compliance, path)
     mapping = {"客户代码X": "account", "户名": "name", "风险级别": "profile"}
     assert services.client_files.import_clients(compliance, path, mapping=mapping).new == 2
+
+
+@pytest.mark.parametrize(
+    ("encoding", "newline"), [("utf-8", "\n"), ("utf-8-sig", "\r\n"), ("gbk", "\r\n"), ("utf-16", "\r\n")]
+)
+def test_a_mapping_file_as_notepad_saves_it(tmp_path: Path, encoding: str, newline: str) -> None:
+    """Notepad on a Chinese Windows saves "UTF-8" with a byte-order mark (before 2019),
+    or ANSI (GBK), or "Unicode" (UTF-16): the mapping was read as UTF-8 only, and refused
+    with "not valid TOML: Invalid statement (at line 1, column 1)" or "not UTF-8 text"."""
+    path = tmp_path / "mapping.toml"
+    path.write_bytes(newline.join(["[columns]", '"客户代码" = "account"', '"户名" = "name"', ""]).encode(encoding))
+    assert load_mapping(path) == {"客户代码": "account", "户名": "name"}
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe is a POSIX file (Windows has none in a folder)")
+def test_a_mapping_file_that_is_a_pipe_or_endless_is_refused_unread(tmp_path: Path) -> None:
+    """`--mapping PIPE` waited on the pipe for a writer for ever, deaf to SIGTERM (here one
+    comes after a while, so the test fails rather than hangs), and `--mapping /dev/zero`
+    read until memory ran out. Refused at once, in one sentence, unread."""
+    pipe = tmp_path / "mapping.toml"
+    with pipe_written_late(pipe, b'[columns]\n"x" = "account"\n'), pytest.raises(InvalidInput) as refused:
+        load_mapping(pipe)
+    assert str(refused.value) == "The mapping file mapping.toml cannot be read: it is not a regular file."
+    big = tmp_path / "big.toml"
+    big.write_bytes(b"#" * (1 << 20) + b"\n[columns]\n")
+    with pytest.raises(InvalidInput, match="^The mapping file big.toml is larger than 1 MB"):
+        load_mapping(big)
 
 
 def test_any_invalid_row_writes_nothing(services: Services, compliance: Actor, tmp_path: Path) -> None:

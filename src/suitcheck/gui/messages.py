@@ -935,7 +935,8 @@ TEMPLATES: tuple[str, ...] = (
         "(a file's is its path).",
     ),
     QT_TRANSLATE_NOOP("Messages", "The mapping file {path_name} cannot be read: {exc_strerror}."),
-    QT_TRANSLATE_NOOP("Messages", "The mapping file {path_name} is not UTF-8 text."),
+    QT_TRANSLATE_NOOP("Messages", "The mapping file {path_name} is not text (UTF-8, GBK or UTF-16)."),
+    QT_TRANSLATE_NOOP("Messages", "The mapping file {path_name} is larger than 1 MB; a mapping names a few columns."),
     # The client file's reader (ingest.clientfile), passed on by the client import.
     QT_TRANSLATE_NOOP(
         "Messages",

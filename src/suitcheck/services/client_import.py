@@ -66,8 +66,10 @@ from suitcheck.domain.roles import Permission, may
 from suitcheck.domain.text import escape_unshown, sheet_quoted
 from suitcheck.ingest.clientfile import ClientTable, open_client_table
 from suitcheck.ingest.errors import IngestError
+from suitcheck.ingest.textfile import decode_text
 from suitcheck.interrupts import HeldFrom
 from suitcheck.privatefs import open_private
+from suitcheck.regularfile import read_regular
 from suitcheck.services.access import Listed, clients_changed
 from suitcheck.services.branches import branch_codes, changed_branch, head_office_id, intact_branches
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order, newest_entry
@@ -299,15 +301,27 @@ class Preview:
 Progress = Callable[[str, int], None]
 
 
+# A mapping names a few columns: a few hundred bytes.
+MAPPING_MAX_BYTES = 1 << 20
+
+
 def load_mapping(path: Path | None) -> dict[str, str] | None:
+    """The column mapping (TOML) in the file, as Notepad saves it: UTF-8 with or without a
+    BOM, GBK ("ANSI" on a Chinese Windows) or UTF-16 ("Unicode"). A named pipe or a device
+    is refused unread (a pipe with no writer was waited on for ever), as is a file over
+    MAPPING_MAX_BYTES."""
     if path is None:
         return None
     try:
-        return parse_mapping(path.read_text(encoding="utf-8"))
+        data = read_regular(path, MAPPING_MAX_BYTES)
+        if data is None:
+            raise InvalidInput(f"The mapping file {path.name} is larger than 1 MB; a mapping names a few columns.")
+        text, _ = decode_text(data)
+        return parse_mapping(text)
     except OSError as exc:
         raise InvalidInput(f"The mapping file {path.name} cannot be read: {exc.strerror}.") from exc
-    except UnicodeDecodeError as exc:
-        raise InvalidInput(f"The mapping file {path.name} is not UTF-8 text.") from exc
+    except IngestError as exc:
+        raise InvalidInput(f"The mapping file {path.name} is not text (UTF-8, GBK or UTF-16).") from exc
     except MappingError as exc:
         raise InvalidInput(str(exc)) from exc
 

@@ -3858,8 +3858,12 @@ Store: {store}</source>
         <translation>无法读取映射文件 {path_name}：{exc_strerror}。</translation>
     </message>
     <message>
-        <source>The mapping file {path_name} is not UTF-8 text.</source>
-        <translation>映射文件 {path_name} 不是 UTF-8 文本。</translation>
+        <source>The mapping file {path_name} is not text (UTF-8, GBK or UTF-16).</source>
+        <translation>映射文件 {path_name} 不是文本（UTF-8、GBK 或 UTF-16）。</translation>
+    </message>
+    <message>
+        <source>The mapping file {path_name} is larger than 1 MB; a mapping names a few columns.</source>
+        <translation>映射文件 {path_name} 大于 1 MB；映射文件只列出几个列名。</translation>
     </message>
     <message>
         <source>The report is an .xlsx file (for example --report import-report.xlsx).</source>
