@@ -20,7 +20,7 @@ from suitcheck.services.errors import InvalidInput, PermissionDenied, ServiceErr
 from suitcheck.store.models import Assessment, AuditEntry, Investor
 from tests.conftest import TODAY, add_client, staff
 from tests.fixtures import pipe_written_late
-from tests.services.clientfiles import HEADERS_EN, client_rows, make_id, write_csv, write_xlsx
+from tests.services.clientfiles import HEADERS_EN, HEADERS_ZH, client_rows, make_id, write_csv, write_xlsx
 
 
 def counts(services: Services) -> tuple[int, int, int]:
@@ -358,6 +358,28 @@ def test_a_column_the_file_lacks_changes_nobody(services: Services, compliance: 
     result = services.client_files.import_clients(compliance, flagged)
     assert [(i.row, i.code) for i in result.issues] == [(2, "professional-lowest")]
     assert not services.investors.get(compliance, "P1").lowest_category
+
+
+def test_an_account_that_lost_its_leading_zeros_is_not_a_new_client(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """Excel reads 001234 as the number 1234 and saves it so (an XLSX number cell, or a
+    CSV saved again): re-syncing such a file added a second client "1234" beside the
+    client 001234, silently when the file holds no ID number to tell them apart."""
+    add_client(services, compliance, "001234", RiskProfile.C1, name="客户甲", id_number=make_id(3))
+    add_client(services, compliance, "0099", RiskProfile.C2, name="客户乙")
+    rows = [["1234", "客户甲", "", "", "C5", "2026-06-01"], ["99", "客户乙"], ["5678", "新客户"], ["099", "客户乙"]]
+    path = write_csv(tmp_path / "c.csv", rows, headers=HEADERS_ZH[:6])
+    result = services.client_files.import_clients(compliance, path, partial=True)
+    assert [(i.row, i.field, i.code, i.value) for i in result.issues] == [
+        (2, "account", "account-lost-zeros", "1234"),
+        (3, "account", "account-lost-zeros", "99"),
+        (5, "account", "account-lost-zeros", "099"),
+    ]
+    assert result.new == 1
+    assert services.investors.get(compliance, "001234").profile is RiskProfile.C1
+    with pytest.raises(Exception, match="No client"):
+        services.investors.get(compliance, "1234")
 
 
 def test_clients_missing_from_the_file_are_untouched_and_listed_in_the_report(

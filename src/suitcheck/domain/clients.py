@@ -58,6 +58,8 @@ PROBLEMS: dict[str, str] = {
     "or \ufffd (U+FFFD), which stands for text that could not be read)",
     "invalid-id": "is not a valid ID number",
     "id-as-number": "is a number cell, which loses digits; store ID numbers as text",
+    "account-lost-zeros": "is a client's account on record without its leading zeros (a spreadsheet drops them "
+    "from numbers); store account numbers as text",
     "unknown-class": "is not an investor class (ordinary, professional, professional-as-ordinary)",
     "unknown-profile": "is not a risk profile (C1 to C5, 保守型 to 激进型)",
     "profile-without-date": "needs its assessment date",

@@ -45,6 +45,7 @@ from suitcheck.audit.export import neutralise
 from suitcheck.audit.sealing import BatchEntry, batch_entry
 from suitcheck.domain.branches import normalize_code
 from suitcheck.domain.clients import (
+    ACCOUNT_MAX,
     FIELDS,
     HEADER_ALIASES,
     PROBLEMS,
@@ -1068,6 +1069,32 @@ class _Run:
                 if code == "id-on-other-account":
                     self.named_elsewhere(row_no, investor_id, branch_id, "import-id-number")
         self.check_lowest_category(conn, hidden)
+        self.check_lost_zeros(conn)
+
+    def check_lost_zeros(self, conn: Connection) -> None:
+        """New accounts of digits that are a client's account on record without its leading
+        zeros (001234 read by a spreadsheet as the number 1234, and saved so): that client,
+        not a second one beside them. Looked up only at the lengths of the accounts on
+        record that begin with a zero (a firm's accounts have one or two lengths)."""
+        s, i = STAGE.c, Investor.__table__.c
+        known = Investor.__table__.alias("known")
+        lengths = conn.execute(select(func.length(i.account)).where(i.account.like("0%")).distinct()).scalars()
+        zeros = "0" * ACCOUNT_MAX
+        for length in sorted(lengths):
+            padded = func.substr(zeros, 1, length - func.length(s.account)).concat(s.account)
+            stmt = (
+                select(s.row_no, s.account, i.id, i.branch_id)
+                .select_from(STAGE.join(Investor, i.account == padded))
+                .where(
+                    s.status.is_(None),
+                    func.length(s.account) < length,
+                    not_(exists().where(known.c.account == s.account)),
+                )
+            )
+            for row_no, account, investor_id, branch_id in conn.execute(stmt):
+                if account.isascii() and account.isdigit():
+                    self.issue(row_no, "account", "account-lost-zeros", account)
+                    self.named_elsewhere(row_no, investor_id, branch_id, "import-account")
 
     def check_lowest_category(self, conn: Connection, hidden: set[int]) -> None:
         """Rows that would leave a client in the lowest category with a profile above C1 or

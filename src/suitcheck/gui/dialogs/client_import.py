@@ -68,6 +68,11 @@ PROBLEM_TEXTS = {
     ),
     "invalid-id": QT_TRANSLATE_NOOP("ClientImport", "is not a valid ID number"),
     "id-as-number": QT_TRANSLATE_NOOP("ClientImport", "is a number cell, which loses digits; store ID numbers as text"),
+    "account-lost-zeros": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "is a client's account on record without its leading zeros (a spreadsheet drops them from numbers); "
+        "store account numbers as text",
+    ),
     "unknown-class": QT_TRANSLATE_NOOP("ClientImport", "is not an investor class"),
     "unknown-profile": QT_TRANSLATE_NOOP("ClientImport", "is not a risk profile (C1 to C5)"),
     "profile-without-date": QT_TRANSLATE_NOOP("ClientImport", "needs its assessment date"),
