@@ -79,3 +79,22 @@ def test_a_chart_sheet_or_no_sheet_shown_is_a_sentence(tmp_path: Path) -> None:
     workbook.save(path)
     with pytest.raises(IngestError, match=r"^The workbook shows no sheet of rows \(its sheets: 图\); choose"):
         open_client_table(path)
+
+
+def test_a_csv_cell_excel_shows_as_text_is_read_as_that_text(tmp_path: Path) -> None:
+    """Core systems write account and ID numbers into CSV as ="001234" so that Excel shows
+    them as text, leading zeros kept: the import read the cell as =\"001234\" whole, a
+    new account beside the client 001234 (and an ID number it called invalid)."""
+    path = tmp_path / "c.csv"
+    path.write_text(
+        '资金账号,客户姓名,证件号码\r\n="001234",甲,="110105195001010012"\r\n'
+        '"=""005678""",乙,\r\n=1+1,"=""a"" & ""b""",="x""y"\r\n',
+        encoding="utf-8",
+    )
+    with open_client_table(path) as table:
+        got = [cells for _, cells in table.rows()]
+    assert got == [
+        ["001234", "甲", "110105195001010012"],
+        ["005678", "乙", ""],  # the same cell, quoted as a CSV writer quotes it
+        ["=1+1", '="a" & "b"', '="x""y"'],  # other formulas, and a quote the form cannot hold: as written
+    ]

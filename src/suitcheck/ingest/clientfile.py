@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import re
 import stat
 import zipfile
 import zlib
@@ -44,8 +45,9 @@ class ClientTable:
         try:
             if self.kind == "csv":  # every cell a str: blank when all of it is whitespace
                 for number, cells in self._rows:
-                    if "".join(cells).strip():
-                        yield number, cells
+                    joined = "".join(cells)
+                    if joined.strip():
+                        yield number, (_excel_texts(cells) if '="' in joined else cells)
                 return
             for number, cells in self._rows:
                 if any(c is not None and str(c).strip() for c in cells):
@@ -67,6 +69,17 @@ class ClientTable:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+# A CSV cell ="001234": a formula whose value is that text, which core systems write so
+# that Excel shows an account or ID number as text, its leading zeros kept.
+_EXCEL_TEXT = re.compile(r'="([^"]*)"')
+
+
+def _excel_texts(cells: list[str]) -> list[str]:
+    """The cells as Excel shows them: ="001234" as 001234 (a text with no quote in it;
+    any other formula, as written)."""
+    return [m.group(1) if (m := _EXCEL_TEXT.fullmatch(c.strip())) else c for c in cells]
 
 
 def open_client_table(path: Path, sheet: str | None = None) -> ClientTable:
