@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from suitcheck.ingest.clientfile import open_client_table
+from suitcheck.ingest.clientfile import ROW_MAX_CHARS, open_client_table
 from suitcheck.ingest.errors import IngestError
 from tests.services.clientfiles import client_rows, write_csv, write_xlsx
 
@@ -98,3 +98,28 @@ def test_a_csv_cell_excel_shows_as_text_is_read_as_that_text(tmp_path: Path) -> 
         ["005678", "乙", ""],  # the same cell, quoted as a CSV writer quotes it
         ["=1+1", '="a" & "b"', '="x""y"'],  # other formulas, and a quote the form cannot hold: as written
     ]
+
+
+def test_a_csv_row_too_long_for_any_client_file_is_refused_not_held(tmp_path: Path) -> None:
+    """A header cell over the csv module's limit stopped the import with 'unexpected error
+    (Error)'; a 10 MB file of one header row of five million cells took 600 MB to read and
+    printed five million ignored column names; a data row of millions of empty cells was
+    held whole. A row (its lines, for a quoted cell over several) is read up to
+    ROW_MAX_CHARS, as no client file's row comes near."""
+    head = tmp_path / "head.csv"
+    head.write_text("资金账号,客户姓名," + "x" * 200_000 + "\r\nA1,甲\r\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"^The CSV file is damaged at row 1: field larger than field limit"):
+        open_client_table(head)
+    wide_head = tmp_path / "wide-head.csv"
+    wide_head.write_text("资金账号,客户姓名" + ",x" * (ROW_MAX_CHARS // 2) + "\r\nA1,甲\r\n", encoding="utf-8")
+    with pytest.raises(IngestError, match=r"^The CSV file is damaged at row 1: a row holds more than 4 MiB of text"):
+        open_client_table(wide_head)
+    wide = tmp_path / "wide.csv"
+    quoted_over_two_lines = 'A2,"乙\r\n' + "," * ROW_MAX_CHARS + '"\r\n'
+    wide.write_text("资金账号,客户姓名\r\nA1,甲\r\n" + quoted_over_two_lines + "A3,丙\r\n", encoding="utf-8")
+    with (
+        open_client_table(wide) as table,
+        pytest.raises(IngestError, match=r"^The CSV file is damaged after row 2: a row holds more than 4 MiB of text"),
+    ):
+        for _ in table.rows():
+            pass

@@ -961,6 +961,8 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "The sheet '{worksheet_title}' has no header row."),
     QT_TRANSLATE_NOOP("Messages", "The CSV file is damaged after row {number}: {exc}."),
+    QT_TRANSLATE_NOOP("Messages", "The CSV file is damaged at row {row}: {exc}."),
+    QT_TRANSLATE_NOOP("Messages", "a row holds more than 4 MiB of text"),
     QT_TRANSLATE_NOOP("Messages", "The file changed while it was read."),
     QT_TRANSLATE_NOOP(
         "Messages",

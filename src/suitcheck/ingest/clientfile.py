@@ -18,6 +18,9 @@ from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.textfile import detect_file_encoding
 
 SUFFIXES = (".csv", ".xlsx")
+# The most text one CSV row may hold (its lines, for a quoted cell over several): a client
+# file's row holds a few dozen cells, each far below the csv module's 128 KiB a cell.
+ROW_MAX_CHARS = 4 << 20
 # csv's default field limit (128 KiB) is far above any real cell; keep it, a bigger one is a broken file.
 
 
@@ -111,28 +114,65 @@ def open_client_table(path: Path, sheet: str | None = None) -> ClientTable:
         raise IngestError("unreadable", f"The file {path.name} cannot be read: {exc.strerror}.") from exc
 
 
+class _RowLines:
+    """The lines of a text file for csv.reader, each row's up to ROW_MAX_CHARS: a row of
+    millions of cells (a damaged file) is refused before the reader holds it. `row_done()`
+    after each row the reader gives (the reader reads no line beyond its row)."""
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+        self._used = 0
+
+    def __iter__(self) -> _RowLines:
+        return self
+
+    def __next__(self) -> str:
+        line: str = self._handle.readline(ROW_MAX_CHARS + 1 - self._used)
+        if not line:
+            raise StopIteration
+        self._used += len(line)
+        if self._used > ROW_MAX_CHARS:
+            raise csv.Error("a row holds more than 4 MiB of text")  # ROW_MAX_CHARS
+        return line
+
+    def row_done(self) -> None:
+        self._used = 0
+
+
 def _open_csv(path: Path) -> ClientTable:
     encoding, digest = detect_file_encoding(path)
     codec = "gb18030" if encoding == "gbk" else encoding
     handle = path.open("r", encoding=codec, errors="strict", newline="")
+    header_row = 0
     try:
-        first = handle.readline()
+        first = handle.readline(ROW_MAX_CHARS)
         dialect = "excel-tab" if first.count("\t") > first.count(",") else "excel"
         handle.seek(0)
-        reader = csv.reader(handle, dialect)
-        header_row, headers = 0, None
+        lines = _RowLines(handle)
+        reader = csv.reader(lines, dialect)
+        headers = None
         for cells in reader:
+            lines.row_done()
             header_row += 1
             if any(c.strip() for c in cells):
                 headers = cells
                 break
         if headers is None:
             raise IngestError("empty", "The file has no header row.")
+    except csv.Error as exc:
+        handle.close()
+        row = header_row + 1
+        raise IngestError("bad-csv", f"The CSV file is damaged at row {row}: {exc}.") from exc
     except BaseException:
         handle.close()
         raise
-    numbered = ((header_row + i, cells) for i, cells in enumerate(reader, start=1))
-    return ClientTable(path, "csv", digest, encoding, None, (), headers, header_row, numbered, handle.close)
+
+    def numbered() -> Iterator[tuple[int, list[str]]]:
+        for i, cells in enumerate(reader, start=header_row + 1):
+            lines.row_done()
+            yield i, cells
+
+    return ClientTable(path, "csv", digest, encoding, None, (), headers, header_row, numbered(), handle.close)
 
 
 def _sha256(path: Path) -> str:

@@ -3398,6 +3398,14 @@ Store: {store}</source>
         <translation>CSV 文件在第 {number} 行之后已损坏：{exc}。</translation>
     </message>
     <message>
+        <source>The CSV file is damaged at row {row}: {exc}.</source>
+        <translation>CSV 文件第 {row} 行已损坏：{exc}。</translation>
+    </message>
+    <message>
+        <source>a row holds more than 4 MiB of text</source>
+        <translation>一行的文本超过 4 MiB</translation>
+    </message>
+    <message>
         <source>The file changed while it was read.</source>
         <translation>文件在读取过程中被改动。</translation>
     </message>
