@@ -287,6 +287,15 @@ def test_a_name_is_kept_as_written_but_not_damaged_text() -> None:
     assert name_problem("王" * 129) == "too-long"  # the length is the first thing said
 
 
+@pytest.mark.parametrize("error", ["#N/A", "#REF!", "#VALUE!", "#DIV/0!", "#NAME?", "#NULL!", "#NUM!", " #n/a "])
+def test_a_spreadsheet_error_is_no_account_and_no_name(error: str) -> None:
+    """A sheet saved as values keeps a failed formula's error (a VLOOKUP that found nothing:
+    #N/A), and Excel writes it into a CSV as text: a re-sync renamed client 880003 陈思远
+    to "#REF!", and a row of #N/A cells was a new client "#N/A"."""
+    assert problems(account=error, name=error) == {("account", "spreadsheet-error"), ("name", "spreadsheet-error")}
+    assert isinstance(parse_row(row(name=f"{error.strip()}先生"), TODAY), ClientRecord)  # only the error itself
+
+
 def test_a_row_reports_all_its_problems_at_once() -> None:
     assert problems(account="", id_number="123", profile="C9", assessed="x", special_attention="?") == {
         ("account", "missing"),

@@ -58,6 +58,7 @@ PROBLEMS: dict[str, str] = {
     "or \ufffd (U+FFFD), which stands for text that could not be read)",
     "invalid-id": "is not a valid ID number",
     "id-as-number": "is a number cell, which loses digits; store ID numbers as text",
+    "spreadsheet-error": "is a spreadsheet's error value (#N/A, #REF!, …): a formula in the sheet it came from failed",
     "account-lost-zeros": "is a client's account on record without its leading zeros (a spreadsheet drops them "
     "from numbers); store account numbers as text",
     "unknown-class": "is not an investor class (ordinary, professional, professional-as-ordinary)",
@@ -328,6 +329,37 @@ def _id_number(raw_id: object, problems: list[Problem], today: dt.date) -> tuple
         return None, None
 
 
+# The error values a spreadsheet shows for a formula that failed (casefolded): a sheet
+# saved as values, or as CSV, keeps them as text.
+SPREADSHEET_ERRORS = frozenset(
+    e.casefold()
+    for e in (
+        "#N/A",
+        "#REF!",
+        "#VALUE!",
+        "#DIV/0!",
+        "#NAME?",
+        "#NULL!",
+        "#NUM!",
+        "#SPILL!",
+        "#CALC!",
+        "#FIELD!",
+        "#BLOCKED!",
+        "#CONNECT!",
+        "#BUSY!",
+        "#UNKNOWN!",
+        "#GETTING_DATA",
+    )
+)
+
+
+def _spreadsheet_errors(**texts: str) -> list[Problem]:
+    """A problem for each of these fields whose text is a spreadsheet's error value."""
+    return [
+        Problem(field, "spreadsheet-error") for field, text in texts.items() if text.casefold() in SPREADSHEET_ERRORS
+    ]
+
+
 def _consequences_left_out(parsing: list[Problem], found: Iterable[Problem]) -> list[Problem]:
     """The record's problems, without those that follow from a value that did not parse
     (it already has its problem)."""
@@ -358,6 +390,7 @@ def parse_row(
     name = cell_text(values.get("name"))
     name_known = name_on_record is not None and has_controls(name) and name_on_record(account, name)
 
+    problems += _spreadsheet_errors(account=account, name=name)
     number, born = _id_number(values.get("id_number"), problems, today)
 
     investor_class = InvestorClass.ORDINARY

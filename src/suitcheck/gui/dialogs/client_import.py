@@ -68,6 +68,9 @@ PROBLEM_TEXTS = {
     ),
     "invalid-id": QT_TRANSLATE_NOOP("ClientImport", "is not a valid ID number"),
     "id-as-number": QT_TRANSLATE_NOOP("ClientImport", "is a number cell, which loses digits; store ID numbers as text"),
+    "spreadsheet-error": QT_TRANSLATE_NOOP(
+        "ClientImport", "is a spreadsheet's error value (#N/A, #REF!, …): a formula in the sheet it came from failed"
+    ),
     "account-lost-zeros": QT_TRANSLATE_NOOP(
         "ClientImport",
         "is a client's account on record without its leading zeros (a spreadsheet drops them from numbers); "

@@ -617,6 +617,10 @@
         <translation>是数字格式单元格，会丢失位数；请以文本格式保存证件号码</translation>
     </message>
     <message>
+        <source>is a spreadsheet&apos;s error value (#N/A, #REF!, …): a formula in the sheet it came from failed</source>
+        <translation>是电子表格的错误值（#N/A、#REF! 等）：来源工作表中的公式出错</translation>
+    </message>
+    <message>
         <source>is a client&apos;s account on record without its leading zeros (a spreadsheet drops them from numbers); store account numbers as text</source>
         <translation>是已有客户的账号去掉了开头的 0（电子表格会去掉数字开头的 0）；请以文本格式保存账号</translation>
     </message>
