@@ -121,14 +121,17 @@ def test_reimporting_an_older_export_over_an_edited_row_is_refused(
 ) -> None:
     """An export made before the edit differs from the edited row: the import would write
     (and seal) it, so it is refused in one sentence and nothing is written, even with
-    --partial; the row stays as the edit left it, blocked, for compliance to investigate."""
+    --partial; the row stays as the edit left it, blocked, for compliance to investigate.
+    The dry run says so too: it listed the row as a change and exit 0 (the wizard let the
+    import go ahead), then the import was refused."""
     services, compliance, r3, odd = world
     older = tmp_path / "older.xlsx"
     services.client_files.export_clients(compliance, older)
     shell(services, f"UPDATE investor SET current_profile = 5, lowest_category = 0 WHERE id = {odd}")
     seal = _seal(services, "ODD")
-    with pytest.raises(ServiceError, match="The client record 'ODD' was changed outside suitcheck"):
-        services.client_files.import_clients(compliance, older, partial=partial)
+    for dry_run in (True, False):
+        with pytest.raises(ServiceError, match="The client record 'ODD' was changed outside suitcheck"):
+            services.client_files.import_clients(compliance, older, partial=partial, dry_run=dry_run)
     _still_blocked(services, compliance, r3, odd, seal)
 
 

@@ -799,9 +799,13 @@ class _Run:
             self.result.missing = conn.execute(
                 select(func.count()).select_from(Investor).where(_missing(), client_scope(self.actor))
             ).scalar_one()
-        if write and (self.result.partial or not self.result.invalid):
+        writes = write and (self.result.partial or not self.result.invalid)
+        if writes or not write:
+            # A client the file changes whose row fails its seal: the import is refused, so
+            # the dry run says so rather than list the change.
+            self.ctx.rows.check_accounts(conn, select(STAGE.c.account).where(STAGE.c.status == "changed"))
+        if writes:
             stage = STAGE.c
-            self.ctx.rows.check_accounts(conn, select(stage.account).where(stage.status == "changed"))
             self.write_new(conn)
             self.audit_new(conn)
             self.write_changed(conn)
