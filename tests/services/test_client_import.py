@@ -382,6 +382,22 @@ def test_an_account_that_lost_its_leading_zeros_is_not_a_new_client(
         services.investors.get(compliance, "1234")
 
 
+def test_a_name_whose_characters_the_file_could_not_hold_is_not_a_rename(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """A core system exporting in GBK writes "?" for a character GBK lacks (a rare one in
+    a name, 生僻字): the re-sync renamed 王𠀀明 to 王?明, an audited edit of the sealed name."""
+    add_client(services, compliance, "R1", RiskProfile.C3, name="王𠀀明")
+    add_client(services, compliance, "R2", RiskProfile.C3, name="李四")
+    rows = [["R1", "王?明"], ["R2", "李五"]]  # the second: a name that changed
+    result = services.client_files.import_clients(
+        compliance, write_csv(tmp_path / "c.csv", rows, headers=["资金账号", "客户姓名"], encoding="gbk"), partial=True
+    )
+    assert [(i.row, i.field, i.code, i.value) for i in result.issues] == [(2, "name", "name-lost-characters", "王?明")]
+    assert services.investors.get(compliance, "R1").name == "王𠀀明"
+    assert services.investors.get(compliance, "R2").name == "李五"
+
+
 def test_clients_missing_from_the_file_are_untouched_and_listed_in_the_report(
     services: Services, compliance: Actor, tmp_path: Path
 ) -> None:

@@ -59,6 +59,8 @@ PROBLEMS: dict[str, str] = {
     "invalid-id": "is not a valid ID number",
     "id-as-number": "is a number cell, which loses digits; store ID numbers as text",
     "spreadsheet-error": "is a spreadsheet's error value (#N/A, #REF!, …): a formula in the sheet it came from failed",
+    "name-lost-characters": "holds ? where the name on record has a character: the file's encoding could not hold "
+    "it (GBK lacks rare characters); export the file in UTF-8",
     "account-lost-zeros": "is a client's account on record without its leading zeros (a spreadsheet drops them "
     "from numbers); store account numbers as text",
     "unknown-class": "is not an investor class (ordinary, professional, professional-as-ordinary)",

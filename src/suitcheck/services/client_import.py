@@ -1074,6 +1074,22 @@ class _Run:
                     self.named_elsewhere(row_no, investor_id, branch_id, "import-id-number")
         self.check_lowest_category(conn, hidden)
         self.check_lost_zeros(conn)
+        self.check_lost_characters(conn, hidden)
+
+    def check_lost_characters(self, conn: Connection, hidden: set[int]) -> None:
+        """A name the file gives as the name on record with ? for some of its characters:
+        what an export in GBK writes for a character GBK lacks (a rare one in a name), not
+        a new name for the client."""
+        s, i = STAGE.c, Investor.__table__.c
+        stmt = (
+            select(s.row_no, s.name, i.name)
+            .select_from(STAGE.join(Investor, Investor.account == s.account))
+            .where(s.status.is_(None), s.name.contains("?", autoescape=True), s.name != i.name)
+        )
+        for row_no, name, on_record in conn.execute(stmt):
+            lost = len(name) == len(on_record) and all(a in (b, "?") for a, b in zip(name, on_record, strict=True))
+            if lost and row_no not in hidden:
+                self.issue(row_no, "name", "name-lost-characters", name)
 
     def check_lost_zeros(self, conn: Connection) -> None:
         """New accounts of digits that are a client's account on record without its leading

@@ -71,6 +71,11 @@ PROBLEM_TEXTS = {
     "spreadsheet-error": QT_TRANSLATE_NOOP(
         "ClientImport", "is a spreadsheet's error value (#N/A, #REF!, …): a formula in the sheet it came from failed"
     ),
+    "name-lost-characters": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "holds ? where the name on record has a character: the file's encoding could not hold it "
+        "(GBK lacks rare characters); export the file in UTF-8",
+    ),
     "account-lost-zeros": QT_TRANSLATE_NOOP(
         "ClientImport",
         "is a client's account on record without its leading zeros (a spreadsheet drops them from numbers); "

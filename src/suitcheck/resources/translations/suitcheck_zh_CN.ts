@@ -617,6 +617,10 @@
         <translation>是数字格式单元格，会丢失位数；请以文本格式保存证件号码</translation>
     </message>
     <message>
+        <source>holds ? where the name on record has a character: the file&apos;s encoding could not hold it (GBK lacks rare characters); export the file in UTF-8</source>
+        <translation>在已有姓名含有字符之处为“?”：文件的编码无法容纳该字符（GBK 缺少生僻字）；请以 UTF-8 导出文件</translation>
+    </message>
+    <message>
         <source>is a spreadsheet&apos;s error value (#N/A, #REF!, …): a formula in the sheet it came from failed</source>
         <translation>是电子表格的错误值（#N/A、#REF! 等）：来源工作表中的公式出错</translation>
     </message>
