@@ -150,13 +150,22 @@ def test_bad_mapping_files_say_why(text: str, message: str) -> None:
         20260302,
         dt.datetime(2026, 3, 2, 0, 0),
         dt.date(2026, 3, 2),
+        # With the time: a database's datetime column exported as text, Excel's date-time
+        # cell saved as CSV. Every row of such a file was invalid (bad-date).
+        "2026-03-02 14:30:25",
+        "2026-03-02T14:30:25",
+        "2026/3/2 0:00",
+        "2026-03-02 00:00:00.000",
     ],
 )
 def test_dates_in_every_spelling_exports_use(value: object) -> None:
     assert parse_date(value) == dt.date(2026, 3, 2)
 
 
-@pytest.mark.parametrize("value", ["2026-02-30", "02/03/2026", "2026-3", "昨天", "202603021", "46083"])
+@pytest.mark.parametrize(
+    "value",
+    ["2026-02-30", "02/03/2026", "2026-3", "昨天", "202603021", "46083", "2026-03-02 25:00", "2026-03-02 上午"],
+)
 def test_not_dates(value: str) -> None:
     with pytest.raises(ValueError, match="."):
         parse_date(value)

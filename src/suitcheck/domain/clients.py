@@ -242,7 +242,12 @@ def problem_sentence(problem: Problem) -> str:
 
 # -- values ---------------------------------------------------------------------------
 
-_DATE = re.compile(r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?$")
+# A time after the day (a database's datetime column, Excel's date-time cell saved as
+# CSV) is not part of the assessment's date: read, checked as a time, and left out.
+_DATE = re.compile(
+    r"^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?"
+    r"(?:[ T](?:[01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,6})?)?)?$"
+)
 _COMPACT_DATE = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 
 
