@@ -305,6 +305,15 @@ def test_a_spreadsheet_error_is_no_account_and_no_name(error: str) -> None:
     assert isinstance(parse_row(row(name=f"{error.strip()}先生"), TODAY), ClientRecord)  # only the error itself
 
 
+@pytest.mark.parametrize("cell", [1.23456789012346e18, 1234567890123450, 1e15])
+def test_an_account_number_cell_of_more_than_15_digits_lost_them(cell: object) -> None:
+    """Excel holds 15 significant digits: 1234567890123456 typed in a number cell is saved
+    as 1234567890123450, or 1.23456789012346E+18, which was read as the account
+    "1234567890123460000", a new client beside the real one."""
+    assert problems(account=cell) == {("account", "account-as-number")}
+    assert isinstance(parse_row(row(account=123456789012345), TODAY), ClientRecord)  # 15 digits: held
+
+
 def test_a_row_reports_all_its_problems_at_once() -> None:
     assert problems(account="", id_number="123", profile="C9", assessed="x", special_attention="?") == {
         ("account", "missing"),

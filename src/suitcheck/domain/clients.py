@@ -61,6 +61,8 @@ PROBLEMS: dict[str, str] = {
     "spreadsheet-error": "is a spreadsheet's error value (#N/A, #REF!, …): a formula in the sheet it came from failed",
     "name-lost-characters": "holds ? where the name on record has a character: the file's encoding could not hold "
     "it (GBK lacks rare characters); export the file in UTF-8",
+    "account-as-number": "is a number cell of more than 15 digits, which a spreadsheet cannot hold; store "
+    "account numbers as text",
     "account-lost-zeros": "is a client's account on record without its leading zeros (a spreadsheet drops them "
     "from numbers); store account numbers as text",
     "unknown-class": "is not an investor class (ordinary, professional, professional-as-ordinary)",
@@ -360,11 +362,23 @@ SPREADSHEET_ERRORS = frozenset(
 )
 
 
-def _spreadsheet_errors(**texts: str) -> list[Problem]:
-    """A problem for each of these fields whose text is a spreadsheet's error value."""
-    return [
-        Problem(field, "spreadsheet-error") for field, text in texts.items() if text.casefold() in SPREADSHEET_ERRORS
+# The largest number a spreadsheet holds every digit of (15 significant digits).
+_NUMBER_DIGITS_HELD = 10**15
+
+
+def _spreadsheet_damage(raw_account: object, account: str, name: str) -> list[Problem]:
+    """What a spreadsheet did to the account or the name: a failed formula's error value
+    in place of either, or an account in a number cell of more than 15 digits (the ones
+    after the 15th already lost)."""
+    found = [
+        Problem(field, "spreadsheet-error")
+        for field, text in (("account", account), ("name", name))
+        if text.casefold() in SPREADSHEET_ERRORS
     ]
+    number = isinstance(raw_account, (int, float)) and not isinstance(raw_account, bool)
+    if number and abs(raw_account) >= _NUMBER_DIGITS_HELD:  # type: ignore[arg-type]
+        found.append(Problem("account", "account-as-number"))
+    return found
 
 
 def _consequences_left_out(parsing: list[Problem], found: Iterable[Problem]) -> list[Problem]:
@@ -397,7 +411,7 @@ def parse_row(
     name = cell_text(values.get("name"))
     name_known = name_on_record is not None and has_controls(name) and name_on_record(account, name)
 
-    problems += _spreadsheet_errors(account=account, name=name)
+    problems += _spreadsheet_damage(values.get("account"), account, name)
     number, born = _id_number(values.get("id_number"), problems, today)
 
     investor_class = InvestorClass.ORDINARY

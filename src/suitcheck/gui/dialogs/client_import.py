@@ -76,6 +76,10 @@ PROBLEM_TEXTS = {
         "holds ? where the name on record has a character: the file's encoding could not hold it "
         "(GBK lacks rare characters); export the file in UTF-8",
     ),
+    "account-as-number": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "is a number cell of more than 15 digits, which a spreadsheet cannot hold; store account numbers as text",
+    ),
     "account-lost-zeros": QT_TRANSLATE_NOOP(
         "ClientImport",
         "is a client's account on record without its leading zeros (a spreadsheet drops them from numbers); "

@@ -617,6 +617,10 @@
         <translation>是数字格式单元格，会丢失位数；请以文本格式保存证件号码</translation>
     </message>
     <message>
+        <source>is a number cell of more than 15 digits, which a spreadsheet cannot hold; store account numbers as text</source>
+        <translation>是超过 15 位的数字格式单元格，电子表格无法完整保存；请以文本格式保存账号</translation>
+    </message>
+    <message>
         <source>holds ? where the name on record has a character: the file&apos;s encoding could not hold it (GBK lacks rare characters); export the file in UTF-8</source>
         <translation>在已有姓名含有字符之处为“?”：文件的编码无法容纳该字符（GBK 缺少生僻字）；请以 UTF-8 导出文件</translation>
     </message>
