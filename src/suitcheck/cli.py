@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import getpass
 import io
@@ -507,57 +508,42 @@ def _change_text(changes: dict[str, Any], new: bool) -> str:
 def _investor_import(services: Services, actor: Actor, args: argparse.Namespace, out: Output) -> int:
     from suitcheck.services.client_import import ImportCancelled, load_mapping
 
-    diff: list[dict[str, Any]] = []
+    with contextlib.ExitStack() as held:
+        # The dry run's diff for --json waits in a temporary file (one item a line), not in
+        # memory: a million new clients' items took gigabytes.
+        diff = held.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8")) if out.json and args.dry_run else None
 
-    def on_item(item: Any) -> None:
-        d = item.to_dict()
+        def on_item(item: Any) -> None:
+            d = item.to_dict()
+            if diff is not None:
+                diff.write(_json(d) + "\n")
+            else:
+                text = _change_text(d["changes"], d["kind"] == "new")
+                line = escape_controls(f"{d['kind']:<8} row {d['row']:<7} {d['account']} {d['name']}: {text}")
+                _stdout(line + "\n", flush=False)
+
+        # Ctrl+C (or SIGTERM) cancels the import, one transaction, so that nothing is changed;
+        # once it commits, it is done and shown as done. A second Ctrl+C stops at once.
+        with _Stop() as stop:
+            try:
+                result = services.client_files.import_clients(
+                    actor,
+                    Path(args.file),
+                    sheet=args.sheet,
+                    mapping=load_mapping(Path(args.mapping) if args.mapping else None),
+                    dry_run=args.dry_run,
+                    partial=args.partial,
+                    report=Path(args.report) if args.report else None,
+                    on_item=on_item if args.dry_run else None,
+                    cancelled=lambda: stop.signal is not None,
+                )
+            except ImportCancelled as exc:
+                print(f"suitcheck: interrupted. {exc}", file=sys.stderr)
+                return 128 + (stop.signal or signal.SIGINT)
         if out.json:
-            diff.append(d)
+            _import_json(result, diff)
         else:
-            text = _change_text(d["changes"], d["kind"] == "new")
-            line = escape_controls(f"{d['kind']:<8} row {d['row']:<7} {d['account']} {d['name']}: {text}")
-            _stdout(line + "\n", flush=False)
-
-    # Ctrl+C (or SIGTERM) cancels the import, one transaction, so that nothing is changed;
-    # once it commits, it is done and shown as done. A second Ctrl+C stops at once.
-    with _Stop() as stop:
-        try:
-            result = services.client_files.import_clients(
-                actor,
-                Path(args.file),
-                sheet=args.sheet,
-                mapping=load_mapping(Path(args.mapping) if args.mapping else None),
-                dry_run=args.dry_run,
-                partial=args.partial,
-                report=Path(args.report) if args.report else None,
-                on_item=on_item if args.dry_run else None,
-                cancelled=lambda: stop.signal is not None,
-            )
-        except ImportCancelled as exc:
-            print(f"suitcheck: interrupted. {exc}", file=sys.stderr)
-            return 128 + (stop.signal or signal.SIGINT)
-    data = {**result.to_dict(), **({"diff": diff} if args.dry_run else {})}
-
-    def text() -> str:
-        lines = [f"invalid  row {i.row:<7} {i.column} {i.value!r}: {i.reason}" for i in result.issues]
-        where = result.encoding or (f"sheet {result.sheet}" if result.sheet else result.kind)
-        lines.append(
-            f"{result.file} ({result.kind}, {where}, sha256 {result.sha256[:16]}…): {result.rows} rows: "
-            f"{result.new} new, {result.changed} changed, {result.unchanged} unchanged, {result.invalid} invalid"
-            + (f", {result.stale} with an assessment older than the one on record (kept)" if result.stale else "")
-            + f"; {result.missing} clients in the store are not in the file (left untouched)."
-        )
-        if result.ignored_columns:
-            lines.append("Columns ignored: " + ", ".join(result.ignored_columns))
-        if result.dry_run:
-            lines.append("Dry run: nothing was written.")
-        elif result.written:
-            lines.append("Imported." + (f" {result.invalid} invalid rows were skipped." if result.invalid else ""))
-        if result.report:
-            lines.append(f"Report: {result.report}")
-        return "\n".join(lines)
-
-    out.emit(data, text)
+            out.emit(None, lambda: _import_text(result))
     if result.invalid and not result.partial and not result.dry_run:
         print(
             f"suitcheck: {result.invalid} rows are invalid, so nothing was imported "
@@ -565,6 +551,47 @@ def _investor_import(services: Services, actor: Actor, args: argparse.Namespace,
             file=sys.stderr,
         )
     return result.exit_code
+
+
+def _import_json(result: Any, diff: Any) -> None:
+    """The import's JSON document, written piece by piece: its invalid rows' issues and the
+    dry run's diff (from its temporary file) an item at a time, never the whole text."""
+    head = _json(dataclasses.replace(result, issues=[]).to_dict(), indent=2)
+    _stdout(json_escape_controls(head[: head.rindex('"issues"')]), flush=False)
+    _json_array("issues", (_json(i.to_dict()) for i in result.issues))
+    if diff is not None:
+        diff.seek(0)
+        _stdout(",\n  ", flush=False)
+        _json_array("diff", (line.rstrip("\n") for line in diff))
+    _stdout(json_escape_controls(head[head.index("]", head.rindex('"issues"')) + 1 :]) + "\n", flush=True)
+
+
+def _json_array(key: str, items: Iterator[str]) -> None:
+    """`"key": [item, ...]` on stdout, one (JSON) item a line, escaped as emit() escapes."""
+    _stdout(f'"{key}": [', flush=False)
+    for n, item in enumerate(items):
+        _stdout(("," if n else "") + "\n    " + json_escape_controls(item), flush=False)
+    _stdout("\n  ]", flush=False)
+
+
+def _import_text(result: Any) -> str:
+    lines = [f"invalid  row {i.row:<7} {i.column} {i.value!r}: {i.reason}" for i in result.issues]
+    where = result.encoding or (f"sheet {result.sheet}" if result.sheet else result.kind)
+    lines.append(
+        f"{result.file} ({result.kind}, {where}, sha256 {result.sha256[:16]}…): {result.rows} rows: "
+        f"{result.new} new, {result.changed} changed, {result.unchanged} unchanged, {result.invalid} invalid"
+        + (f", {result.stale} with an assessment older than the one on record (kept)" if result.stale else "")
+        + f"; {result.missing} clients in the store are not in the file (left untouched)."
+    )
+    if result.ignored_columns:
+        lines.append("Columns ignored: " + ", ".join(result.ignored_columns))
+    if result.dry_run:
+        lines.append("Dry run: nothing was written.")
+    elif result.written:
+        lines.append("Imported." + (f" {result.invalid} invalid rows were skipped." if result.invalid else ""))
+    if result.report:
+        lines.append(f"Report: {result.report}")
+    return "\n".join(lines)
 
 
 def cmd_reminders(services: Services, args: argparse.Namespace, out: Output) -> int:
