@@ -364,10 +364,22 @@ def validate_desktop_metadata(root: Path) -> None:
     log("desktop entry and AppStream metainfo validate")
 
 
+def release_member(member: tarfile.TarInfo) -> tarfile.TarInfo:
+    """A tarball member as the .deb's files are (dpkg-deb --root-owner-group, stage_deb's
+    modes): root's, 0755 or 0644. tar run as root (IT unpacking into /opt) keeps the owner
+    and mode a member holds: the build machine's user (CI's runner, uid 1001, an ordinary
+    account on many desktops) and umask would own or could write the program."""
+    member.uid = member.gid = 0
+    member.uname = member.gname = "root"
+    if not member.issym():
+        member.mode = 0o755 if member.isdir() or member.mode & 0o111 else 0o644
+    return member
+
+
 def build_tarball(bundle: Path) -> Path:
     out = DIST / f"suitcheck-{VERSION}-linux-{platform.machine()}.tar.gz"
     with tarfile.open(out, "w:gz", compresslevel=6) as tar:
-        tar.add(bundle, arcname=f"suitcheck-{VERSION}")
+        tar.add(bundle, arcname=f"suitcheck-{VERSION}", filter=release_member)
     log(f"built {out.relative_to(ROOT)} ({out.stat().st_size / 1e6:.1f} MB)")
     return out
 

@@ -13,6 +13,7 @@ import shutil
 import struct
 import subprocess
 import sys
+import tarfile
 from pathlib import Path
 from types import ModuleType
 
@@ -279,3 +280,37 @@ def test_the_deb_copyright_file_names_where_the_notices_are(build: ModuleType) -
     from suitcheck.about import NOTICES_RESOURCE
 
     assert build.NOTICES_IN_BUNDLE.as_posix().endswith(f"suitcheck/resources/{NOTICES_RESOURCE}")
+
+
+def test_the_tarball_is_roots_with_modes_of_its_own_whoever_built_it(
+    build: ModuleType, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IT unpacks the tarball as root into /opt: tar then keeps the owners and modes it
+    holds. Those of the build machine's user (CI's runner, uid 1001: a clerk's account on
+    many desktops) and umask (group-writable) would let that user replace the program."""
+    bundle = tmp_path / "suitcheck"
+    internal = bundle / "_internal"
+    internal.mkdir(parents=True)
+    program, library = bundle / "suitcheck", internal / "libpython3.so"
+    program.write_text("#!/bin/sh\n")
+    library.write_text("a library\n")
+    (internal / "libpython3.so.1").symlink_to("libpython3.so")
+    program.chmod(0o775)
+    library.chmod(0o664)
+    for folder in (bundle, internal):
+        folder.chmod(0o775)
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # as CI's runner: an ordinary user's files
+        for path in (bundle, internal, program, library):
+            os.chown(path, 1001, 1001)
+    monkeypatch.setattr(build, "ROOT", tmp_path)
+    monkeypatch.setattr(build, "DIST", tmp_path)
+
+    with tarfile.open(build.build_tarball(bundle)) as tar:
+        members = {member.name.split("/", 1)[-1]: member for member in tar.getmembers()}
+    top = f"suitcheck-{build.VERSION}"
+    assert set(members) == {top, "suitcheck", "_internal", "_internal/libpython3.so", "_internal/libpython3.so.1"}
+    for member in members.values():
+        assert (member.uid, member.gid, member.uname, member.gname) == (0, 0, "root", "root"), member.name
+    modes = {name: member.mode for name, member in members.items() if not member.issym()}
+    assert modes == {top: 0o755, "suitcheck": 0o755, "_internal": 0o755, "_internal/libpython3.so": 0o644}
+    assert members["_internal/libpython3.so.1"].linkname == "libpython3.so"
