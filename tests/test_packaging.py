@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import re
 import shutil
 import struct
 import subprocess
@@ -113,6 +114,26 @@ def test_nsis_script_is_per_user_and_keeps_the_users_data() -> None:
     assert 'RMDir /r "$INSTDIR"' not in uninstall  # only the program's own files
     assert "MessageBox" in uninstall
     assert "$(DataKept)" in uninstall
+
+
+def test_nsis_replaces_or_removes_nothing_while_suitcheck_runs() -> None:
+    """Upgrading or removing while a desk or a script runs suitcheck: Windows keeps the
+    running program's files in use, so the installer removed the unlocked part of
+    _internal under it and then failed on (or, "Ignore", skipped) suitcheck.exe, leaving
+    a broken or two-version program; the uninstaller checked only suitcheck.exe."""
+    script = (ROOT / "packaging" / "windows" / "suitcheck.nsi").read_text(encoding="utf-8")
+    assert re.search(r"^AllowSkipFiles off$", script, re.M)  # never a skipped, older file
+    check = script.split("Function ${UN}EnsureClosed", 1)[1].split("FunctionEnd", 1)[0]
+    for program in ("suitcheck.exe", "suitcheck-cli.exe"):
+        assert f'FileOpen $0 "$INSTDIR\\{program}" a' in check  # a running program cannot be opened to write
+    assert '"$(StillRunning)" /SD IDCANCEL' in check
+    assert "Abort" in check
+    install = script.split('Section "suitcheck"', 1)[1].split("SectionEnd", 1)[0]
+    uninstall = script.split('Section "Uninstall"', 1)[1].split("SectionEnd", 1)[0]
+    for section, call in ((install, "Call EnsureClosed"), (uninstall, "Call un.EnsureClosed")):
+        changes = [section.find(step) for step in ("RMDir", "Delete", "File ") if step in section]
+        assert call in section
+        assert section.index(call) < min(changes)
 
 
 def test_release_workflow_matches_the_github_workflow_schema() -> None:

@@ -66,10 +66,54 @@ LangString DataKept ${LANG_SIMPCHINESE} "suitcheck 已卸载。您的数据库�
 LangString StillRunning ${LANG_ENGLISH} "suitcheck is still running. Close it, then press Retry."
 LangString StillRunning ${LANG_SIMPCHINESE} "suitcheck 仍在运行。请先关闭它，然后点击“重试”。"
 
+; A file that cannot be written is never skipped: a skipped suitcheck.exe beside a new
+; _internal would be a program of two versions. Retry or cancel only.
+AllowSkipFiles off
+
+; Whether suitcheck is running from $INSTDIR: suitcheck.exe (a desk, its report reader) or
+; suitcheck-cli.exe (a script, a scheduled export). Windows refuses to open a running
+; program's file for writing, and keeps the libraries in its _internal in use: removing
+; _internal under it, or replacing only the files not in use, leaves a broken or mixed
+; program (and a desk that loses its libraries mid-check). So the installer and the
+; uninstaller ask first, before they remove anything; silently (/S) they give up, exit 2.
+Var Running
+!macro DEFINE_ENSURE_CLOSED UN
+Function ${UN}EnsureClosed
+  retry:
+  StrCpy $Running ""
+  ${If} ${FileExists} "$INSTDIR\suitcheck.exe"
+    ClearErrors
+    FileOpen $0 "$INSTDIR\suitcheck.exe" a
+    ${If} ${Errors}
+      StrCpy $Running "suitcheck.exe"
+    ${Else}
+      FileClose $0
+    ${EndIf}
+  ${EndIf}
+  ${If} ${FileExists} "$INSTDIR\suitcheck-cli.exe"
+    ClearErrors
+    FileOpen $0 "$INSTDIR\suitcheck-cli.exe" a
+    ${If} ${Errors}
+      StrCpy $Running "$Running suitcheck-cli.exe"
+    ${Else}
+      FileClose $0
+    ${EndIf}
+  ${EndIf}
+  ${If} $Running != ""
+    DetailPrint "in use: $Running"
+    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(StillRunning)" /SD IDCANCEL IDRETRY retry
+    Abort
+  ${EndIf}
+FunctionEnd
+!macroend
+!insertmacro DEFINE_ENSURE_CLOSED ""
+!insertmacro DEFINE_ENSURE_CLOSED "un."
+
 Section "suitcheck" SecMain
   SectionIn RO
   SetShellVarContext current
   SetOutPath "$INSTDIR"
+  Call EnsureClosed
   ; An older version's runtime goes first so no stale library is left beside the new one.
   ; Only the program's own files are removed: never the folder as a whole.
   RMDir /r "$INSTDIR\_internal"
@@ -98,13 +142,8 @@ Section "Uninstall"
   SetShellVarContext current
   ; Remove exactly what the installer put down. The data folder is a different folder,
   ; and even an install directory chosen inside it loses only these files.
-  retry:
-  ClearErrors
+  Call un.EnsureClosed
   Delete "$INSTDIR\suitcheck.exe"
-  ${If} ${Errors}
-    MessageBox MB_RETRYCANCEL|MB_ICONEXCLAMATION "$(StillRunning)" /SD IDCANCEL IDRETRY retry
-    Abort
-  ${EndIf}
   Delete "$INSTDIR\suitcheck-cli.exe"
   RMDir /r "$INSTDIR\_internal"
   Delete "$INSTDIR\uninstall.exe"
