@@ -5,7 +5,7 @@
     python3 packaging/build.py --reuse      # keep dist/suitcheck/ from the last freeze
 
 On every OS: a clean build environment (build/venv: the runtime dependencies from
-pyproject.toml plus PyInstaller, no test tools), the frozen one-folder program
+pyproject.toml, the PostgreSQL driver and PyInstaller, no test tools), the frozen one-folder program
 (dist/suitcheck/), its size checked against the budget, its third-party notices
 (packaging/notices.py) checked, and the smoke test on it.
 Then per OS:
@@ -51,7 +51,10 @@ OS = platform.system()
 # 150 MB held until the self-inspection PDF (#12) brought reportlab and with it Pillow
 # (~17 MB, mostly pillow.libs): 136 -> 153.5 MB. Raised deliberately to 175 MB; trimming
 # Pillow (reportlab needs it only for raster images) is the next saving to look at.
-BUDGET_MB = {"Linux": 175}
+# The PostgreSQL driver, bundled since the shipped program could not reach a firm's shared
+# store without it (psycopg[binary]: libpq with its own OpenSSL and Kerberos, ~11 MB):
+# 166.4 -> 177.5 MB. Raised deliberately to 185 MB.
+BUDGET_MB = {"Linux": 185}
 
 
 def log(message: str) -> None:
@@ -124,15 +127,16 @@ def metainfo_xml() -> str:
 
 
 def build_requirements() -> list[str]:
+    """The runtime dependencies, the PostgreSQL driver (a firm's shared store: every
+    shipped program must reach it) and PyInstaller."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return [*project["dependencies"], *project["optional-dependencies"]["package"]]
+    extras = project["optional-dependencies"]
+    return [*project["dependencies"], *extras["postgresql"], *extras["package"]]
 
 
 def build_environment() -> Path:
     """build/venv with exactly the runtime dependencies and PyInstaller (reused while unchanged)."""
     requirements = build_requirements()
-    if os.environ.get("SUITCHECK_PG"):
-        requirements += project_extra("postgresql")
     wanted = hashlib.sha256("\n".join([sys.version, *requirements]).encode()).hexdigest()
     python = BUILD_VENV / ("Scripts/python.exe" if OS == "Windows" else "bin/python")
     stamp = BUILD_VENV / ".suitcheck-build"
@@ -144,11 +148,6 @@ def build_environment() -> Path:
     run(python, "-m", "pip", "install", "--quiet", *requirements)
     stamp.write_text(wanted)
     return python
-
-
-def project_extra(name: str) -> list[str]:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    return list(project["optional-dependencies"][name])
 
 
 def freeze() -> None:

@@ -13,7 +13,7 @@ Checks: --version names suitcheck (at the expected version), Qt, PySide6, SQLAlc
 SQLite; init creates a store and an administrator; seed-demo; a C3 client checking an R4
 report is blocked (exit 3) and recorded; an export verifies and the same export edited
 fails (exit 4); the shipped questionnaire loads; a GBK text report and a PDF report import;
-the self-inspection PDF is written; a store written by release 0.1.0
+the self-inspection PDF is written; the PostgreSQL driver is bundled; a store written by release 0.1.0
 (tests/data/release-0.1.0) is migrated in place with its data and audit chain intact; the
 GUI comes up offscreen and, under LANG=zh_CN.UTF-8, shows its window title in Chinese.
 """
@@ -214,6 +214,15 @@ class Smoke:
         if not out.read_bytes().startswith(b"%PDF-"):
             raise SmokeFailure("the self-inspection file is not a PDF")
 
+    def postgresql_driver(self) -> None:
+        """A firm's shared store is PostgreSQL (README, *A shared PostgreSQL store*): the
+        shipped program must carry its driver. A server that is not there (port 1) is
+        "cannot be reached", as from the source tree, never "an unsupported database driver"."""
+        for url in ("postgresql://suitcheck@127.0.0.1:1/suitcheck", "postgresql+psycopg://suitcheck@127.0.0.1:1/x"):
+            result = self.run("--db", url, "investor", "list", expect=1)
+            if "cannot be reached" not in result.stderr:
+                raise SmokeFailure(f"the frozen program cannot open a PostgreSQL store: {result.stderr.strip()}")
+
     def upgrade_previous_release(self) -> None:
         manifest = json.loads((FIXTURE / "manifest.json").read_text())
         db, key = self.work / "old.db", self.work / "old-audit.key"
@@ -296,6 +305,7 @@ def main(argv: list[str]) -> int:
             smoke.init()
             smoke.demo_check_and_export()
             smoke.pdf_reader_and_pdf_writer()
+            smoke.postgresql_driver()
             smoke.upgrade_previous_release()
             smoke.gui()
         except (SmokeFailure, subprocess.TimeoutExpired, json.JSONDecodeError, KeyError, IndexError) as exc:
