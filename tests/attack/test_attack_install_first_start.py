@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from suitcheck import cli
-from suitcheck.services import Services, default_audit_key_path
+from suitcheck.services import Services, default_audit_key_path, open_services
 from suitcheck.store.engine import default_location
 
 
@@ -61,3 +61,33 @@ def test_the_desktops_first_start_still_makes_the_default_store_and_its_folder(
     assert len(opened) == 1
     assert default_location().is_file()
     assert default_audit_key_path().is_file()
+
+
+def test_the_desktop_makes_no_store_or_key_of_its_own_when_its_key_belongs_to_a_store_elsewhere(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Session 29 (installattack): a desk set up on the branch's store (SUITCHECK_DB, in the
+    shell where IT ran `suitcheck init`; a firm's PostgreSQL server alike) is started from the
+    desktop menu, whose session has no SUITCHECK_DB. The desktop made a new empty store in
+    the default place and a new audit chain in the desk's keyring, then asked for the first
+    administrator of "this store": the clerk's checks went into a store nobody audits."""
+    shared = tmp_path / "branch" / "suitcheck.db"
+    shared.parent.mkdir()
+    open_services(str(shared), init=True).close()  # what `init` on the branch's store leaves
+    keyring = default_audit_key_path().read_bytes()
+    opened = _gui_opens_store(monkeypatch)
+    monkeypatch.delenv("SUITCHECK_DB", raising=False)
+    capsys.readouterr()
+    code = cli.main([])
+    err = capsys.readouterr().err
+    assert code == 1, err
+    assert not opened
+    assert "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    here = default_location()
+    assert f"There is no store at {here}, but this desktop's audit key belongs to the store at {shared};" in err
+    assert not default_location().exists()
+    assert default_audit_key_path().read_bytes() == keyring
+    # Started on the branch's store, the desktop opens it.
+    assert cli.main(["--db", str(shared), "gui"]) == 0, capsys.readouterr().err
+    assert len(opened) == 1

@@ -53,6 +53,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "There is no store at {path}; create it with `suitcheck init`."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "There is no store at {path}, but this desktop's audit key belongs to the store at {stores}; start suitcheck on that store (--db or SUITCHECK_DB), or create a new store here with `suitcheck init`.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The folder {path_parent} for the store {path} does not exist; check the store path (a network drive that is not connected?), or create the store there with `suitcheck init`.",
     ),
     QT_TRANSLATE_NOOP("Messages", "There is no suitcheck store at {where}; create it with `suitcheck init`."),

@@ -309,6 +309,18 @@ def _refuse_missing_file(
         )
     if not init:
         raise StoreError(f"There is no store at {path}; create it with `suitcheck init`.")
+    if not create_folder and ring is not None and not start_over:
+        # The desktop's first start, on a desk whose keyring already belongs to a store
+        # elsewhere (set up with SUITCHECK_DB or --db, or on a server, which the desktop
+        # menu's session does not give): not a first start. A new store and chain here
+        # would take the clerk's checks away from the store the firm audits.
+        stores = ", ".join(sorted(place for place in ring.locations if place != str(path)))
+        if stores:
+            raise StoreError(
+                f"There is no store at {path}, but this desktop's audit key belongs to the store at {stores}; "
+                "start suitcheck on that store (--db or SUITCHECK_DB), or create a new store here with "
+                "`suitcheck init`."
+            )
     if not create_folder and not path.parent.is_dir() and path != default_location():
         raise StoreError(
             f"The folder {path.parent} for the store {path} does not exist; check the store path (a network "

@@ -2198,6 +2198,10 @@ Store: {store}</source>
         <translation>{path} 处没有数据库；请用 `suitcheck init` 创建。</translation>
     </message>
     <message>
+        <source>There is no store at {path}, but this desktop&apos;s audit key belongs to the store at {stores}; start suitcheck on that store (--db or SUITCHECK_DB), or create a new store here with `suitcheck init`.</source>
+        <translation>{path} 处没有数据库，而本机的审计密钥属于 {stores} 处的数据库；请在该数据库上启动 suitcheck（--db 或 SUITCHECK_DB），或用 `suitcheck init` 在此处新建数据库。</translation>
+    </message>
+    <message>
         <source>The folder {path_parent} for the store {path} does not exist; check the store path (a network drive that is not connected?), or create the store there with `suitcheck init`.</source>
         <translation>数据库 {path} 所在的文件夹 {path_parent} 不存在；请检查数据库路径（网络驱动器未连接？），或用 `suitcheck init` 在那里创建数据库。</translation>
     </message>
