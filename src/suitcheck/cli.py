@@ -32,7 +32,14 @@ from suitcheck.domain.roles import Role
 from suitcheck.domain.text import escape_controls, json_escape_controls
 from suitcheck.logs import setup_logging
 from suitcheck.privatefs import sync_folder
-from suitcheck.services import Actor, Services, StoreError, local_store_file, open_services
+from suitcheck.services import (
+    Actor,
+    Services,
+    StoreError,
+    default_audit_key_path,
+    local_store_file,
+    open_services,
+)
 from suitcheck.services.access import CheckResult
 from suitcheck.services.audit_log import (
     AuditFilter,
@@ -2259,6 +2266,8 @@ def _dispatch(args: argparse.Namespace, out: Output, db: str | None, opened: lis
         _require_existing_local_store(db)
     if args.command == "audit" and args.action == "verify" and args.file and args.public_key:
         return verify_offline(args, out)
+    if args.command == "audit" and args.action == "verify" and args.file:
+        _require_store_for_its_keys(db)
     if args.command == "init":
         services = open_services(
             db, init=True, start_over=args.start_over, join=args.join, restored=args.restored_backup
@@ -2267,6 +2276,19 @@ def _dispatch(args: argparse.Namespace, out: Output, db: str | None, opened: lis
         services = open_services(db, init=args.command == "seed-demo")
     opened.append(services)
     return COMMANDS[args.command](services, args, out)
+
+
+def _require_store_for_its_keys(db: str | None) -> None:
+    """`audit verify FILE` without --public-key verifies with the store's installations.
+    On a machine with no store and no audit key (an auditor's), "create it with `suitcheck
+    init`" made a store and key of its own, which the export was never signed by: the filed
+    key it is. (A desk's missing store is the usual refusal, which names its backup.)"""
+    path = local_store_file(db)
+    if path is not None and not path.exists() and not default_audit_key_path().exists():
+        raise InvalidInput(
+            f"There is no store at {path} to verify the export with; give the public key compliance filed: "
+            "`suitcheck audit verify FILE --public-key KEY`."
+        )
 
 
 def _require_existing_local_store(db: str | None) -> None:

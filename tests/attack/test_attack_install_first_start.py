@@ -91,3 +91,24 @@ def test_the_desktop_makes_no_store_or_key_of_its_own_when_its_key_belongs_to_a_
     # Started on the branch's store, the desktop opens it.
     assert cli.main(["--db", str(shared), "gui"]) == 0, capsys.readouterr().err
     assert len(opened) == 1
+
+
+def test_verifying_an_export_on_a_machine_without_a_store_asks_for_the_filed_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Session 29 (installattack): an auditor installs suitcheck to verify an export they
+    were sent. `audit verify FILE` without --public-key said "There is no store at …;
+    create it with `suitcheck init`": done, that makes a store and an audit key of the
+    auditor's own, and the export (signed by the branch's installations) then fails."""
+    export = tmp_path / "audit.jsonl"
+    export.write_text("{}\n", encoding="utf-8")
+    capsys.readouterr()
+    code = cli.main(["audit", "verify", str(export)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert "Traceback" not in err, err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "create it with `suitcheck init`" not in err
+    assert "--public-key" in err
+    assert not default_location().exists()
+    assert not default_audit_key_path().exists()
