@@ -288,8 +288,16 @@ def cmd_init(services: Services, args: argparse.Namespace, out: Output) -> int:
 
 
 def _init_done(services: Services, out: Output, created: StaffView | None, key: dict[str, Any] | None) -> None:
-    data = {"store": services.store.display_name, "admin": created.username if created else None, "audit_key": key}
+    upgraded = services.store.schema_upgraded
+    data = {
+        "store": services.store.display_name,
+        "schema_upgraded": {"from": upgraded[0], "to": upgraded[1]} if upgraded else None,
+        "admin": created.username if created else None,
+        "audit_key": key,
+    }
     lines = [f"Store ready: {data['store']}"]
+    if upgraded:
+        lines.append(f"Store upgraded from schema {upgraded[0]} to {upgraded[1]} (the log names each step).")
     if created:
         lines.append(f"Administrator created: {created.username}")
     if key:

@@ -14,6 +14,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from suitcheck import cli
 from suitcheck.store.engine import create_store_engine, current_revision, head_revision, resolve_url
 
 FIXTURE = Path(__file__).resolve().parents[1] / "data" / "release-0.1.0"
@@ -105,3 +108,21 @@ def test_previous_release_store_tampered_before_upgrade_fails_verification(tmp_p
     assert verified.returncode == 1, verified.stdout + verified.stderr
     assert "altered" in verified.stderr, verified.stderr
     assert "not sealed over" in verified.stderr, verified.stderr
+
+
+def test_init_says_which_schema_it_upgraded_the_store_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Session 29 (installattack): IT installs the new version and runs `suitcheck init` on
+    the branch's store: it said "Store ready" whether it had just migrated a 0.1.0 store
+    or found it as it was; what was done to a store kept for 20 years was in the log only."""
+    db, key = _copy_fixture(tmp_path)
+    monkeypatch.setenv("SUITCHECK_AUDIT_KEY", str(key))
+    capsys.readouterr()
+    assert cli.main(["--db", str(db), "init"]) == 0
+    out = capsys.readouterr().out
+    assert f"Store upgraded from schema 0004 to {head_revision()}" in out, out
+    assert cli.main(["--db", str(db), "--json", "init"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["schema_upgraded"] is None
+    assert data["store"] == str(db)

@@ -300,6 +300,9 @@ class Store:
 
     engine: Engine
     url: URL
+    # (the schema revision found, this version's) when opening it ran the migrations
+    # (an older version's store); None when it was up to date or new.
+    schema_upgraded: tuple[str, str] | None = None
 
     def __post_init__(self) -> None:
         self._writer = sessionmaker(self.engine, expire_on_commit=False)
@@ -448,21 +451,25 @@ def _stored_revision(engine: Engine) -> str | None:
 _PG_UPGRADE_LOCK_KEY = 0x5C_A0D18
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
+def upgrade(engine: Engine, revision: str = "head") -> str | None:
     """Run the migrations to `revision` in one transaction. On a shared PostgreSQL store two
     desks may open it at once after an update: each would run them, and the second failed
     on the first one's half-written rows (a marker's duplicate key, the schema version).
     So the upgrade holds a lock of its own: the second desk waits (up to the lock bound,
     then "locked, try again"), and Alembic, reading the version only then, finds nothing
-    left to do. (SQLite: the transaction takes the write lock as it begins.)"""
+    left to do. (SQLite: the transaction takes the write lock as it begins.) Returns the
+    revision found under that lock, which the migrations started from."""
     from alembic import command
+    from alembic.runtime.migration import MigrationContext
 
     config = _alembic_config()
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK_KEY})
+        found = MigrationContext.configure(conn).get_current_revision()
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
+    return found
 
 
 def create_store_engine(url: URL) -> Engine:
@@ -554,7 +561,7 @@ def open_store(target: str | os.PathLike[str] | None = None, *, migrate: bool = 
         if not create and _stored_revision(engine) is None:
             raise NoStore(f"There is no suitcheck store at {where}; create it with `suitcheck init`.")
         if migrate:
-            _bring_up_to_date(engine, where)
+            store.schema_upgraded = _bring_up_to_date(engine, where)
     except sa_exc.DBAPIError as exc:
         engine.dispose()
         raise StoreError(describe_db_error(exc, where)) from exc
@@ -586,17 +593,20 @@ def _prepare_file(path: Path, where: str) -> None:
             narrow_private(file)
 
 
-def _bring_up_to_date(engine: Engine, where: str) -> None:
-    """Upgrade the schema to this version's head; refuse a schema from a newer version."""
+def _bring_up_to_date(engine: Engine, where: str) -> tuple[str, str] | None:
+    """Upgrade the schema to this version's head; refuse a schema from a newer version.
+    (from, to) when an older version's store was migrated here (not another desk meanwhile)."""
     revision = _stored_revision(engine)
-    if revision == script_head():
-        return
+    head = script_head()
+    if revision == head:
+        return None
     if revision is not None and revision not in known_revisions():
         raise StoreError(
             f"The store {where} was made by a newer version of suitcheck (schema {revision}); "
             "open it with that version or a newer one."
         )
-    upgrade(engine)
+    found = upgrade(engine)
+    return (found, head) if found is not None and found != head else None
 
 
 def _sanity_check(store: Store) -> None:
