@@ -212,6 +212,8 @@ def notices(found: Owners, project: str, version: str) -> str:
         "whose notices and texts follow. Qt for Python (PySide6, shiboken6) and the Qt\n"
         "libraries it carries are used under the GNU LGPL version 3: they are separate\n"
         "shared libraries in this folder, which you may replace with your own builds.\n"
+        "So is psycopg (LGPL-3.0): its modules are source files in _internal/psycopg and\n"
+        "its libpq and C parts are shared libraries (_internal/psycopg_binary*).\n"
     )
     sections = [head]
     if found.python:

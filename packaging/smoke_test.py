@@ -56,6 +56,7 @@ def executables(target: Path) -> tuple[Path, Path]:
 class Smoke:
     def __init__(self, target: Path, work: Path) -> None:
         self.gui_exe, self.cli_exe = executables(target)
+        self.target = target
         self.work = work
         home = work / "home"
         home.mkdir()
@@ -222,6 +223,11 @@ class Smoke:
             result = self.run("--db", url, "investor", "list", expect=1)
             if "cannot be reached" not in result.stderr:
                 raise SmokeFailure(f"the frozen program cannot open a PostgreSQL store: {result.stderr.strip()}")
+        # psycopg is LGPL-3.0: its modules are files a user may replace, not sealed in the
+        # executable's archive (the one-folder layout; a macOS .app arranges its own).
+        source = self.target / "_internal" / "psycopg" / "__init__.py"
+        if self.target.suffix != ".app" and not source.is_file():
+            raise SmokeFailure(f"{source} is missing: psycopg's modules must travel as files (LGPL)")
 
     def upgrade_previous_release(self) -> None:
         manifest = json.loads((FIXTURE / "manifest.json").read_text())
