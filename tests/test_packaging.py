@@ -335,3 +335,37 @@ def test_the_tarball_is_roots_with_modes_of_its_own_whoever_built_it(
     modes = {name: member.mode for name, member in members.items() if not member.issym()}
     assert modes == {top: 0o755, "suitcheck": 0o755, "_internal": 0o755, "_internal/libpython3.so": 0o644}
     assert members["_internal/libpython3.so.1"].linkname == "libpython3.so"
+
+
+@pytest.mark.parametrize(
+    ("before", "after"),
+    [
+        ({"LD_LIBRARY_PATH": "/opt/suitcheck/_internal"}, {}),
+        (
+            {"LD_LIBRARY_PATH": "/opt/suitcheck/_internal:/usr/local/lib", "LD_LIBRARY_PATH_ORIG": "/usr/local/lib"},
+            {"LD_LIBRARY_PATH": "/usr/local/lib"},
+        ),
+    ],
+)
+def test_programs_the_frozen_desktop_starts_get_the_users_library_path(
+    monkeypatch: pytest.MonkeyPatch, before: dict[str, str], after: dict[str, str]
+) -> None:
+    """Session 29 (installattack): PyInstaller's bootloader puts the bundle's folder first on
+    LD_LIBRARY_PATH. "Open the PDF" (xdg-open and the viewer it starts: QDesktopServices)
+    inherited it: seen with the frozen .deb, the system's sqlite3 loaded the bundle's
+    libsqlite3, and a viewer built on the system's Qt would load the bundle's Qt 6 libraries
+    ("Cannot mix incompatible Qt library")."""
+    from suitcheck import frozen
+
+    environ = {"PATH": "/usr/bin", **before}
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    monkeypatch.setattr(sys, "_MEIPASS", "/opt/suitcheck/_internal", raising=False)
+    frozen.restore_library_path(environ)
+    assert environ == {"PATH": "/usr/bin", **after}
+    monkeypatch.setattr(sys, "frozen", False)
+    untouched = {"LD_LIBRARY_PATH": "/home/dev/lib"}
+    frozen.restore_library_path(untouched)  # from source: the user's own, left alone
+    assert untouched == {"LD_LIBRARY_PATH": "/home/dev/lib"}
+    for launcher in ("launch_gui.py", "launch_cli.py"):
+        text = (ROOT / "packaging" / launcher).read_text(encoding="utf-8")
+        assert text.index("restore_library_path(") < text.index("from suitcheck.cli import main"), launcher

@@ -22,6 +22,9 @@ if __name__ == "__main__":
         import multiprocessing
 
         multiprocessing.freeze_support()
+        from suitcheck.frozen import restore_library_path
+
+        restore_library_path()  # programs it starts (a PDF viewer) get the user's library path
     from suitcheck.cli import main
 
     raise SystemExit(main())
