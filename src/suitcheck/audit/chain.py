@@ -300,25 +300,48 @@ HEAD = (
 # takes between statements. One statement, so a check makes no extra round trip; it also
 # answers the server's clock once the lock is held (the lock in FROM is taken before the
 # select list is read): the store's one clock, which no clerk's desk can set.
-_PG_LOCK = text("SELECT clock_timestamp() FROM pg_advisory_xact_lock(:key)")
+_SCHEMA = "(SELECT version_num FROM alembic_version)"
+_PG_LOCK = text(f"SELECT clock_timestamp(), {_SCHEMA} FROM pg_advisory_xact_lock(:key)")
 _PG_LOCK_BOUNDED = text(
-    "SELECT clock_timestamp(), set_config('idle_in_transaction_session_timeout', :idle, true) "
+    f"SELECT clock_timestamp(), {_SCHEMA}, set_config('idle_in_transaction_session_timeout', :idle, true) "
     "FROM pg_advisory_xact_lock(:key)"
 )
+_SQLITE_SCHEMA = text(f"SELECT {_SCHEMA}")
+
+
+class NewerSchemaError(store_engine.StoreError):
+    """Another desk upgraded the store to a newer version's schema while this one ran."""
 
 
 def lock_chain(conn: Connection) -> dt.datetime | None:
     """Take the trail's lock for this transaction. PostgreSQL: returns the database
-    server's clock read once the lock is held; SQLite (one desk's clock): None."""
+    server's clock read once the lock is held; SQLite (one desk's clock): None.
+
+    Under the lock, the store's schema must still be one this version knows: a desk left
+    running while a newer version upgraded the store (a firm rolling the new version out
+    desk by desk) went on deciding on tables whose seals it no longer reads (every check a
+    record-integrity block, recorded) and writing rows the newer version's seals do not
+    cover. Refused, nothing recorded. (No extra round trip on PostgreSQL: the lock's own
+    statement reads it.)"""
     # SQLite: the transaction began with BEGIN IMMEDIATE, so we already hold the write lock.
     if conn.dialect.name != "postgresql":
+        _refuse_newer_schema(conn.execute(_SQLITE_SCHEMA).scalar())
         return None
     if conn.connection.info.get(store_engine.IDLE_BOUND_WANTED):
         row = conn.execute(_PG_LOCK_BOUNDED, {"key": _PG_LOCK_KEY, "idle": f"{store_engine.IDLE_IN_TRANSACTION_MS}ms"})
     else:
         row = conn.execute(_PG_LOCK, {"key": _PG_LOCK_KEY})
-    server = row.scalar()
+    server, revision = row.one()[:2]
+    _refuse_newer_schema(revision)
     return server if isinstance(server, dt.datetime) else None
+
+
+def _refuse_newer_schema(revision: object) -> None:
+    if isinstance(revision, str) and store_engine.newer_schema(revision):
+        raise NewerSchemaError(
+            f"The store was upgraded by a newer version of suitcheck (schema {revision}) while this one was "
+            "running; nothing was recorded. Close suitcheck and start the newer version."
+        )
 
 
 def connection(target: Session | Connection) -> Connection:

@@ -382,6 +382,10 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The store {where} was made by a newer version of suitcheck (schema {revision}); open it with that version or a newer one.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store was upgraded by a newer version of suitcheck (schema {revision}) while this one was running; nothing was recorded. Close suitcheck and start the newer version.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "the checkpoint at entry {seq} is not signed by this installation's audit key"),
     QT_TRANSLATE_NOOP(
         "Messages",

@@ -439,6 +439,22 @@ def script_head() -> str:
     return heads.pop()
 
 
+@functools.cache
+def script_revisions() -> frozenset[str]:
+    """Every revision this version's migrations know, read as script_head reads them."""
+    found: set[str] = set()
+    for path in (migrations_path() / "versions").glob("*.py"):
+        found.update(
+            rev for name, rev in _REVISION_LINE.findall(path.read_text(encoding="utf-8")) if name == "revision"
+        )
+    return frozenset(found)
+
+
+def newer_schema(revision: str | None) -> bool:
+    """Whether `revision` is a newer version's schema (one this version's migrations do not know)."""
+    return revision is not None and revision != script_head() and revision not in script_revisions()
+
+
 def _stored_revision(engine: Engine) -> str | None:
     """The store's schema revision by a plain query; None for a new (empty) store."""
     with engine.connect() as conn:

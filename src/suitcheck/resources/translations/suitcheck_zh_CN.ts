@@ -2654,6 +2654,10 @@ Store: {store}</source>
         <translation>数据库 {where} 由更新版本的 suitcheck 创建（结构版本 {revision}）；请用该版本或更新版本打开。</translation>
     </message>
     <message>
+        <source>The store was upgraded by a newer version of suitcheck (schema {revision}) while this one was running; nothing was recorded. Close suitcheck and start the newer version.</source>
+        <translation>本程序运行期间，数据库已被更新版本的 suitcheck 升级（结构版本 {revision}）；未记录任何内容。请关闭 suitcheck，改用更新版本。</translation>
+    </message>
+    <message>
         <source>the checkpoint at entry {seq} is not signed by this installation&apos;s audit key</source>
         <translation>第 {seq} 条处的检查点不是由本机审计密钥签名的</translation>
     </message>

@@ -1,0 +1,41 @@
+"""Attack: a firm rolls a new version out desk by desk (session 29, installattack).
+
+Seen with the frozen build: a desk of the commit before migration 0011 ran a batch of checks
+while a desk with the new version opened the same store and upgraded it (0010 -> 0018). The
+older desk went on: every check after the upgrade was a block for record-integrity (it no
+longer read the seals the migrations wrote), 10,499 of them recorded in the trail. A desk of
+this version, left running while a newer version upgrades the store, stops instead."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select, text
+
+from suitcheck.domain.levels import RiskProfile
+from suitcheck.services import Actor, Services
+from suitcheck.store.engine import StoreError
+from suitcheck.store.models import AuditEntry
+from tests.conftest import add_client
+from tests.fixtures import import_text_report
+
+
+def test_a_desk_left_running_while_a_newer_version_upgrades_the_store_records_nothing(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "A3", RiskProfile.C3)
+    assert services.access.check(advisor, "A3", report).audit_id
+    with services.store.engine.begin() as conn:  # the newer version's migrations, at another desk
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999_newer'"))
+        entries = conn.execute(select(func.count()).select_from(AuditEntry)).scalar()
+
+    with pytest.raises(StoreError) as refused:
+        services.access.check(advisor, "A3", report)
+    assert "upgraded by a newer version of suitcheck (schema 0999_newer) while this one was running" in str(
+        refused.value
+    )
+    assert "nothing was recorded" in str(refused.value)
+    with services.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(AuditEntry)).scalar() == entries
