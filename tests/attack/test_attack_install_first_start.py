@@ -112,3 +112,21 @@ def test_verifying_an_export_on_a_machine_without_a_store_asks_for_the_filed_key
     assert "--public-key" in err
     assert not default_location().exists()
     assert not default_audit_key_path().exists()
+
+
+def test_a_keyring_a_newer_version_wrote_is_not_called_damaged(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Session 29 (installattack): IT puts the previous version back on a desk (a rollback
+    after a failed roll-out). A keyring in a format this version does not know was "damaged",
+    and IT restores the key file from a backup: an older key, which the trail has moved past."""
+    key = default_audit_key_path()
+    key.parent.mkdir(parents=True, exist_ok=True)
+    key.write_text('{"format": "suitcheck-audit-keyring/2", "stores": {}, "locations": {}}\n', encoding="utf-8")
+    key.chmod(0o600)
+    capsys.readouterr()
+    assert cli.main(["investor", "list"]) == 1
+    err = capsys.readouterr().err
+    assert "damaged" not in err, err
+    assert f"The audit key {key} was written by a newer version of suitcheck (keyring format 2)" in err, err
+    assert len(err.strip().splitlines()) == 1, err

@@ -267,6 +267,7 @@ def read_keyring(path: Path) -> Keyring | None:
     try:
         body = json.loads(text)
         if body.get("format") != FORMAT:
+            _refuse_newer_format(path, body.get("format"))
             raise ValueError(body.get("format"))
         legacy_hex = body.get("legacy_key")
         return Keyring(
@@ -279,6 +280,18 @@ def read_keyring(path: Path) -> Keyring | None:
     # RecursionError: JSON nested deeper than Python reads it, which is no ValueError.
     except (ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
         raise AuditKeyError(f"The audit key {path} is damaged.") from exc
+
+
+def _refuse_newer_format(path: Path, given: object) -> None:
+    """A keyring a newer version wrote (a desk put back to an older release) is not damaged:
+    "damaged" sent IT to restore the key file from a backup, a key the trail has moved past."""
+    newer = re.fullmatch(r"suitcheck-audit-keyring/(\d{1,6})", given) if isinstance(given, str) else None
+    if newer and int(newer.group(1)) > int(FORMAT.rsplit("/", 1)[1]):
+        version = newer.group(1)
+        raise AuditKeyError(
+            f"The audit key {path} was written by a newer version of suitcheck (keyring format {version}); "
+            "start that version or a newer one."
+        )
 
 
 # Far more than any keyring holds (a few kilobytes per store), far less than a desk's memory.

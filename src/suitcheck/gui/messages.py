@@ -626,6 +626,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "{name} is a filtered export; use whole-chain exports"),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be read: {exc_strerror}."),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} is damaged."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The audit key {path} was written by a newer version of suitcheck (keyring format {version}); start that version or a newer one.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} is too short."),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be created: {exc_strerror}."),
     QT_TRANSLATE_NOOP("Messages", "The client has not confirmed the risk warning; nothing was recorded."),

@@ -2998,6 +2998,10 @@ Store: {store}</source>
         <translation>审计密钥 {path} 已损坏。</translation>
     </message>
     <message>
+        <source>The audit key {path} was written by a newer version of suitcheck (keyring format {version}); start that version or a newer one.</source>
+        <translation>审计密钥 {path} 由更新版本的 suitcheck 写入（密钥文件格式 {version}）；请启动该版本或更新版本。</translation>
+    </message>
+    <message>
         <source>The audit key {path} is too short.</source>
         <translation>审计密钥 {path} 太短。</translation>
     </message>
