@@ -7,10 +7,19 @@ stating 低风险, then drawing a one-pixel inline image closed by `EI` and a NU
 box over the 低风险 sentence and 本报告的风险等级为高风险, was read as R1 (everything after the
 image taken for image data) and shown as 高风险 only. Now the reader ends the image where
 the window does, and reads what follows.
+
+Was BROKE (this branch): past the image's data the reader took the first `EI` to end it
+wherever it stood, the window the first it reads as a keyword, past strings and comments:
+an image followed by `%EI (` on its line, then EI, a white box over the 低风险 sentence and
+高风险, was read as R1 (the `(` after the first EI a string swallowing the rest) and shown
+as 高风险. So were images whose ASCIIHex, ASCII85 or RunLength data held `EI (`: the window
+decodes such data to find its end, the reader took the first EI. Now the reader ends those
+data where the window does and finds the EI as its tokenizer does.
 """
 
 from __future__ import annotations
 
+import io
 import zlib
 from pathlib import Path
 
@@ -86,3 +95,63 @@ def test_the_import_leaves_it_unrated(sqlite_services: Services, tmp_path: Path)
     assert result.status is ImportStatus.NEEDS_RATING
     assert result.report is not None
     assert services.reports.get(compliance, result.report).level is None
+
+
+def _one_line(image: bytes) -> bytes:
+    """A page stating 低风险, then the image and, on the rest of its line, a white box over
+    that sentence and 本报告的风险等级为高风险."""
+    after = b"q 10 0 0 10 10 10 cm " + image + b" Q " + _COVER + pdf_line(HIGH, y=600)
+    return raw_page_pdf(_HEAD + pdf_line(LOW, y=560) + after.replace(b"\n", b" ") + b")\n")
+
+
+_G = b"BI /W 1 /H 1 /BPC 8 /CS /G "
+# Each image's data is followed, before the EI that ends it in the window, by an EI inside
+# a comment or a string (or by one its filter's data holds): the window ends the image at
+# the EI after it and shows what follows; read from the first EI on, the ( or % opens a
+# string or comment that swallowed the white box and the 高风险 sentence.
+SWALLOWING = {
+    "after its size, EI in a comment": _G + b"ID \x80 %EI (\nEI",
+    "after its flate data, EI in a comment": _G + b"/F /Fl ID " + zlib.compress(b"\x80") + b" %EI (\nEI",
+    "EI inside its ASCIIHex data": _G + b"/F /AHx ID 8 EI (0>\nEI",
+    "EI inside its ASCII85 data (/Filter)": _G + b"/Filter /A85 ID a EI (~>\nEI",
+    "EI inside its RunLength data": _G + b"/F /RL ID \x00\x80\x80 %EI (\nEI",
+}
+
+
+@pytest.mark.parametrize("image", SWALLOWING.values(), ids=SWALLOWING.keys())
+def test_an_ei_the_window_does_not_end_the_image_at_swallows_nothing(image: bytes) -> None:
+    page = _HEAD + pdf_line(LOW, y=560) + b"q 10 0 0 10 10 10 cm " + image + b" Q " + _COVER + pdf_line(HIGH, y=600)
+    meta = extract(Path("report.pdf"), raw_page_pdf(page + b")\n")).metadata
+    assert meta.stated_level is None  # was R1: 高风险 never read
+    assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
+
+
+def test_an_ascii85_image_ends_where_the_window_ends_its_data() -> None:
+    # The window's ASCII85 data ends at the }; a string holds the ~> and a %, then EI.
+    # Read to the ~>, the % made a comment of the rest of the line (高风险 never read).
+    meta = extract(Path("report.pdf"), _one_line(_G + b"/F /A85 ID a}(~>%) EI")).metadata
+    assert meta.stated_level is None
+    assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
+
+
+def test_a_reportlab_inline_image_reads_as_before() -> None:
+    # reportlab writes an inline image as BI /W /H /BPC /CS /F [/A85 /Fl] ID ... ~> EI.
+    from PIL import Image
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4, pageCompression=0)
+    pdf.setFont("STSong-Light", 16)
+    pdf.drawString(60, 780, "宏观经济周报：政策稳健，经济企稳")
+    pdf.drawInlineImage(Image.new("RGB", (8, 8), (200, 30, 30)), 60, 600, 40, 40)
+    pdf.setFont("STSong-Light", 10)
+    pdf.drawString(60, 560, "本报告的风险等级为中高风险。")
+    pdf.showPage()
+    pdf.save()
+    assert b"ID " in buffer.getvalue()
+    meta = extract(Path("report.pdf"), buffer.getvalue()).metadata
+    assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R4, ())

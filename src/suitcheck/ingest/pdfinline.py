@@ -2,12 +2,14 @@
 
 pdfminer ends an inline image's data at the first `EI` followed by white space. PDFium (the
 report window) takes an image without a filter to be as many bytes as its width, height,
-colours and bits say, one whose filter it decodes (Flate) to be what the decoder reads, and
-then skips to the keyword `EI`, which a NUL, a delimiter (a slash, a percent sign, a
-bracket) or the end of the stream ends as well as white space. A page that states 低风险,
+colours and bits say, one whose filter it decodes (Flate, ASCIIHex, ASCII85, RunLength) to be
+what the decoder reads, and then skips to the keyword `EI`, which a NUL, a delimiter (a
+slash, a percent sign, a bracket) or the end of the stream ends as well as white space. A page that states 低风险,
 draws a one-pixel image closed by `EI` and a NUL, then a white box over the 低风险 sentence
 and 本报告的风险等级为高风险 was read as R1 (all that follows the image taken for its data)
-and shown as 高风险. ViewerContentParser ends the data where the window does; every content
+and shown as 高风险. Past the data the window looks for EI token by token: an EI in a
+comment or a string there ends nothing (`%EI (` read as the end, its `(` swallowed the rest
+of the page). ViewerContentParser ends the data where the window does; every content
 stream pdfminer interprets in this process is parsed with it (pdfminer is used for report
 files only)."""
 
@@ -27,6 +29,15 @@ from pdfminer.psparser import PSLiteral, literal_name
 _EI = re.compile(rb"(?:(?<=[\x00\t\n\x0c\r ()<>\[\]{}/%])|^)EI(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|$)")
 _COMPONENTS = {"G": 1, "DeviceGray": 1, "RGB": 3, "DeviceRGB": 3, "CMYK": 4, "DeviceCMYK": 4, "I": 1, "Indexed": 1}
 _FLATE = {"Fl", "FlateDecode"}
+_HEX = {"AHx", "ASCIIHexDecode"}
+_A85 = {"A85", "ASCII85Decode"}
+_RUN_LENGTH = {"RL", "RunLengthDecode"}
+_HEX_DATA = re.compile(rb"[^>]*")
+_A85_DATA = re.compile(rb"[!-uz\n\r\t ]*")
+# Filters the window decodes to find where an image's data ends, which are not followed
+# here: their end is taken to be the first EI. (With any other filter the window decodes
+# nothing and looks for EI from the data's start.)
+_UNFOLLOWED = {"LZW", "LZWDecode", "DCT", "DCTDecode", "CCF", "CCITTFaxDecode"}
 
 
 class ViewerContentParser(PDFContentParser):
@@ -47,20 +58,27 @@ class ViewerContentParser(PDFContentParser):
 
     def get_inline_data(self, pos: int, target: bytes = b"EI") -> tuple[int, bytes]:
         """The image's data and where it ends: as long as its dictionary says (no filter),
-        or as its Flate data runs, then on to the keyword EI; with another filter, up to
-        the keyword EI. (`target` ~>: an ASCII85 image, read as pdfminer reads it.)"""
-        if target != b"EI":
-            return super().get_inline_data(pos, target)
+        or as its data runs for a filter whose end is known (Flate, ASCIIHex, ASCII85,
+        RunLength), then on to the keyword EI as the window's tokenizer finds it (past
+        strings and comments); with another filter, up to the first EI. (`target` ~>: an
+        ASCII85 image, its data up to where the window ends it, the stream left at its EI.)"""
         self.seek(pos)
-        if not isinstance(self.fp, io.BytesIO):
+        if not isinstance(self.fp, io.BytesIO) or target not in (b"EI", b"~>"):
             return super().get_inline_data(pos, target)
         with self.fp.getbuffer() as content:  # this content stream's data, looked at, not copied
             end = _data_end(self._inline or {}, content, pos)
-            found = _EI.search(content, pos if end is None else end)
+            if end is None:
+                first = _EI.search(content, pos)
+                found = None if first is None else first.span()
+            else:
+                found = _ei_keyword(content, end)
             if found is None:  # no EI in this stream: as pdfminer reads it
                 return super().get_inline_data(pos, target)
-            data = _without_white(bytes(content[pos : found.start()])) if end is None else bytes(content[pos:end])
-        self.seek(found.end())
+            data = _without_white(bytes(content[pos : found[0]])) if end is None else bytes(content[pos:end])
+        if target == b"~>":  # pdfminer reads the EI that follows the data itself
+            self.seek(found[0])
+            return pos, data.removesuffix(b"~>").removesuffix(b"~")
+        self.seek(found[1])
         return pos, data
 
 
@@ -74,12 +92,19 @@ def _data_end(image: dict[str, Any], content: memoryview, start: int) -> int | N
     an image without a filter whose colours are known, where its Flate data ends for one
     compressed so; None when it searches for EI instead."""
     pdf_filter = _entry(image, "F", "Filter")
-    if isinstance(pdf_filter, list) and len(pdf_filter) == 1:
-        pdf_filter = pdf_filter[0]
+    if isinstance(pdf_filter, list):  # the window finds the data's end by its first filter
+        pdf_filter = pdf_filter[0] if pdf_filter else None
     if pdf_filter is not None:
-        if isinstance(pdf_filter, PSLiteral) and literal_name(pdf_filter) in _FLATE:
+        name = literal_name(pdf_filter) if isinstance(pdf_filter, PSLiteral) else None
+        if name in _FLATE:
             return _flate_end(content, start)
-        return None
+        if name in _HEX:
+            return _hex_end(content, start)
+        if name in _A85:
+            return _a85_end(content, start)
+        if name in _RUN_LENGTH:
+            return _run_length_end(content, start)
+        return None if name is None or name in _UNFOLLOWED else start
     components: int | None
     bits: Any
     if _entry(image, "IM", "ImageMask") is True:
@@ -118,6 +143,63 @@ def _flate_end(content: memoryview, start: int) -> int | None:
     except zlib.error:
         return None
     return len(content) - len(decoder.unused_data) if decoder.eof else None
+
+
+def _hex_end(content: memoryview, start: int) -> int:
+    """Where ASCIIHex data ends: after its `>` (any other byte is skipped), or at the stream's end."""
+    end = _HEX_DATA.match(content, start)
+    return min(len(content), end.end() + 1) if end else len(content)
+
+
+def _a85_end(content: memoryview, start: int) -> int:
+    """Where ASCII85 data ends: at its first byte that is no ASCII85 digit, `z` or white space
+    (the `~` of its `~>`, or any other)."""
+    found = _A85_DATA.match(content, start)
+    return found.end() if found else start
+
+
+def _run_length_end(content: memoryview, start: int) -> int:
+    """Where RunLength data ends: after its end-of-data byte (128), or at the stream's end."""
+    at = start
+    while at < len(content):
+        length = content[at]
+        if length == 128:
+            return at + 1
+        at += length + 2 if length < 128 else 2
+    return len(content)
+
+
+def _ei_keyword(content: memoryview, at: int) -> tuple[int, int] | None:
+    """(start, end) of the keyword EI found from `at` as the window's tokenizer finds it:
+    reading past strings, hexadecimal strings and comments, where an EI is no keyword
+    (PDFium's CPDF_StreamParser); None when the stream ends first."""
+    while at < len(content):
+        if content[at] == 0x28:  # ( a string
+            at = _string_end(content, at)
+            continue
+        token = _TOKEN.match(content, at)
+        if token is None:  # cannot be: every byte starts a token
+            return None
+        if token.group() == b"EI":
+            return token.span()
+        at = token.end()
+    return None
+
+
+# A token other than a string (PDF 32000 7.2-7.3): white space, a comment, a dictionary's
+# brackets, a hexadecimal string, another delimiter, a name or a word.
+_TOKEN = re.compile(rb"[\x00\t\n\x0c\r ]+|%[^\r\n]*|<<|>>|<[^>]*>?|[)\[\]{}>]|/?[^\x00\t\n\x0c\r ()<>\[\]{}/%]+|/")
+
+
+def _string_end(content: memoryview, at: int) -> int:
+    """Where the string opening at `at` ends: after the parenthesis closing it (those in
+    it nested, a backslash escaping the byte after it), or at the stream's end."""
+    depth, at = 1, at + 1
+    while at < len(content) and depth:
+        byte = content[at]
+        depth += (byte == 0x28) - (byte == 0x29)
+        at += 2 if byte == 0x5C else 1
+    return min(at, len(content))
 
 
 def _without_white(data: bytes) -> bytes:
