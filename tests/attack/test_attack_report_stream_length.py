@@ -54,14 +54,23 @@ _SHOWN_FIRST = _HEAD + pdf_line(LOW, y=560)
 SHORT = _stream_pdf(_SHOWN_FIRST + _COVER + pdf_line(HIGH, y=600), len(_SHOWN_FIRST))
 
 
-def test_a_stream_going_on_past_its_length_is_refused() -> None:
+@pytest.mark.parametrize(
+    "data",
+    [SHORT, _stream_pdf(_SHOWN_FIRST + b"\n% a comment\n" + _COVER + pdf_line(HIGH, y=600), len(_SHOWN_FIRST))],
+    ids=["at once", "after a comment"],
+)
+def test_a_stream_going_on_past_its_length_is_refused(data: bytes) -> None:
     with pytest.raises(IngestError) as refused:
-        extract(Path("report.pdf"), SHORT)
+        extract(Path("report.pdf"), data)
     assert refused.value.code == "corrupt"
     assert "length" in str(refused.value)
 
 
-@pytest.mark.parametrize("after", [b"", b"\r\n", b" \n\n"], ids=["exact", "crlf", "spaces and lines"])
+@pytest.mark.parametrize(
+    "after",
+    [b"", b"\r\n", b" \n\n", b"\n% a comment\n", b"\n%% two\r\n  % comments\n"],
+    ids=["exact", "crlf", "spaces and lines", "a comment", "comments"],
+)
 def test_a_stream_ending_where_its_length_says_is_read(after: bytes) -> None:
     content = _HEAD + pdf_line(HIGH, y=560)
     meta = extract(Path("report.pdf"), _stream_pdf(content + after, len(content))).metadata

@@ -37,8 +37,9 @@ STREAM_PAST_ITS_LENGTH = (
     "The PDF is damaged: a stream's data goes on past the length it declares, "
     "so the text read might not be what a viewer shows."
 )
-# What a PDF counts as white space (PDF 32000 7.2.2).
-_WHITE = b"\x00\t\n\x0c\r "
+# White space (PDF 32000 7.2.2) and comments (7.2.4), which PDFium skips looking for the
+# `endstream` after the end a stream's /Length gives.
+_WHITE_OR_COMMENTS = re.compile(rb"(?:[\x00\t\n\x0c\r ]|%[^\r\n]*+)*+")
 
 
 class LengthCheckingParser(PDFParser):
@@ -48,7 +49,8 @@ class LengthCheckingParser(PDFParser):
     to the `endstream` that follows (PDFium), so a content stream declaring the length of
     a 低风险 sentence and going on with a white box over it and 高风险 is read as 低风险 and
     shown as 高风险. White space between the two ends is the end of line before
-    `endstream`."""
+    `endstream`; a comment there (skipped as the window skips it) draws nothing either
+    way."""
 
     def __init__(self, data: bytes) -> None:
         super().__init__(io.BytesIO(data))
@@ -63,7 +65,7 @@ class LengthCheckingParser(PDFParser):
             return
         declared_end = start + len(stream.rawdata or b"")
         endstream = self._data.find(b"endstream", declared_end)
-        if endstream >= 0 and self._data[declared_end:endstream].strip(_WHITE):
+        if endstream >= 0 and not _WHITE_OR_COMMENTS.fullmatch(self._data, declared_end, endstream):
             raise IngestError("corrupt", STREAM_PAST_ITS_LENGTH)
 
 
