@@ -14,7 +14,8 @@ an image followed by `%EI (` on its line, then EI, a white box over the 低风�
 高风险, was read as R1 (the `(` after the first EI a string swallowing the rest) and shown
 as 高风险. So were images whose ASCIIHex, ASCII85 or RunLength data held `EI (`: the window
 decodes such data to find its end, the reader took the first EI. Now the reader ends those
-data where the window does and finds the EI as its tokenizer does.
+data where the window does and finds the EI as its tokenizer does. So was an image in a
+colour space the page's resources name (/CS /CS0): its size unknown, the first EI taken.
 """
 
 from __future__ import annotations
@@ -118,10 +119,23 @@ SWALLOWING = {
 }
 
 
+def _swallowing(image: bytes, resources: bytes = b"") -> bytes:
+    page = _HEAD + pdf_line(LOW, y=560) + b"q 10 0 0 10 10 10 cm " + image + b" Q " + _COVER + pdf_line(HIGH, y=600)
+    return raw_page_pdf(page + b")\n", resources_extra=resources)
+
+
 @pytest.mark.parametrize("image", SWALLOWING.values(), ids=SWALLOWING.keys())
 def test_an_ei_the_window_does_not_end_the_image_at_swallows_nothing(image: bytes) -> None:
-    page = _HEAD + pdf_line(LOW, y=560) + b"q 10 0 0 10 10 10 cm " + image + b" Q " + _COVER + pdf_line(HIGH, y=600)
-    meta = extract(Path("report.pdf"), raw_page_pdf(page + b")\n")).metadata
+    meta = extract(Path("report.pdf"), _swallowing(image)).metadata
+    assert meta.stated_level is None  # was R1: 高风险 never read
+    assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
+
+
+@pytest.mark.parametrize("key", [b"/CS", b"/ColorSpace"])
+def test_an_image_in_a_colour_space_of_the_page_ends_where_its_data_does(key: bytes) -> None:
+    # /CS0 is the page's DeviceRGB: the two pixels are six bytes, which hold `EI (`.
+    image = b"BI /W 2 /H 1 /BPC 8 " + key + b" /CS0 ID \x80 EI (\x80\x80 EI"
+    meta = extract(Path("report.pdf"), _swallowing(image, b"/ColorSpace << /CS0 /DeviceRGB >> ")).metadata
     assert meta.stated_level is None  # was R1: 高风险 never read
     assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
 

@@ -15,6 +15,7 @@ files only)."""
 
 from __future__ import annotations
 
+import contextvars
 import io
 import re
 import zlib
@@ -22,12 +23,19 @@ from typing import Any
 
 import pdfminer.pdfinterp
 from pdfminer.pdfinterp import PDFContentParser
-from pdfminer.psparser import PSLiteral, literal_name
+from pdfminer.psparser import LIT, PSLiteral, literal_name
 
 # The keyword EI, as a token (PDF 32000 7.2.2-7.2.3): after white space (NUL included) or a
 # delimiter, and before white space, a delimiter or the end of the data.
 _EI = re.compile(rb"(?:(?<=[\x00\t\n\x0c\r ()<>\[\]{}/%])|^)EI(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|$)")
-_COMPONENTS = {"G": 1, "DeviceGray": 1, "RGB": 3, "DeviceRGB": 3, "CMYK": 4, "DeviceCMYK": 4, "I": 1, "Indexed": 1}
+_COMPONENTS = {
+    **{"G": 1, "DeviceGray": 1, "RGB": 3, "DeviceRGB": 3, "CMYK": 4, "DeviceCMYK": 4, "I": 1, "Indexed": 1},
+    **{"CalGray": 1, "CalRGB": 3, "Lab": 3, "Separation": 1},
+}
+# The colour spaces (pdfminer's, by resource name) of the resources the content streams now
+# being parsed are drawn with (ingest.pdfshown.ShownInterpreter sets them): an inline image
+# may name one (/CS /CS0), whose components the window counts to find the data's end.
+COLOUR_SPACES: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar("colour_spaces", default=None)
 _FLATE = {"Fl", "FlateDecode"}
 _HEX = {"AHx", "ASCIIHexDecode"}
 _A85 = {"A85", "ASCII85Decode"}
@@ -42,6 +50,10 @@ _UNFOLLOWED = {"LZW", "LZWDecode", "DCT", "DCTDecode", "CCF", "CCITTFaxDecode"}
 
 class ViewerContentParser(PDFContentParser):
     _inline: dict[str, Any] | None = None
+
+    def __init__(self, streams: Any) -> None:
+        super().__init__(streams)
+        self._colour_spaces = COLOUR_SPACES.get() or {}
 
     def do_keyword(self, pos: int, token: Any) -> None:
         if token is self.KEYWORD_ID and self.curtype == "inline":
@@ -66,7 +78,7 @@ class ViewerContentParser(PDFContentParser):
         if not isinstance(self.fp, io.BytesIO) or target not in (b"EI", b"~>"):
             return super().get_inline_data(pos, target)
         with self.fp.getbuffer() as content:  # this content stream's data, looked at, not copied
-            end = _data_end(self._inline or {}, content, pos)
+            end = _data_end(self._inline or {}, content, pos, self._colour_spaces)
             if end is None:
                 first = _EI.search(content, pos)
                 found = None if first is None else first.span()
@@ -82,12 +94,29 @@ class ViewerContentParser(PDFContentParser):
         return pos, data
 
 
+def _components(space: Any, colour_spaces: dict[str, Any]) -> int | None:
+    """How many components a colour of an inline image's colour space has: one it names
+    or spells out ([/I /RGB 1 <…>], [/DeviceN [/A /B] …]), or one of the page's resources
+    it names (/CS0); None when unknown."""
+    if isinstance(space, list) and len(space) >= 2 and space[0] == LIT("DeviceN"):
+        return len(space[1]) if isinstance(space[1], list) else None
+    if isinstance(space, list) and space:
+        space = space[0]
+    if not isinstance(space, PSLiteral):
+        return None
+    name = literal_name(space)
+    if name in _COMPONENTS:
+        return _COMPONENTS[name]
+    named = colour_spaces.get(name)
+    return getattr(named, "ncomponents", None)
+
+
 def _entry(image: dict[str, Any], *names: str) -> Any:
     """An inline image's entry, by its abbreviation or its full name."""
     return next((image[name] for name in names if name in image), None)
 
 
-def _data_end(image: dict[str, Any], content: memoryview, start: int) -> int | None:
+def _data_end(image: dict[str, Any], content: memoryview, start: int, colour_spaces: dict[str, Any]) -> int | None:
     """Where the window ends the image's data that starts at `start`: after its size for
     an image without a filter whose colours are known, where its Flate data ends for one
     compressed so; None when it searches for EI instead."""
@@ -110,10 +139,7 @@ def _data_end(image: dict[str, Any], content: memoryview, start: int) -> int | N
     if _entry(image, "IM", "ImageMask") is True:
         components, bits = 1, 1
     else:
-        space = _entry(image, "CS", "ColorSpace")
-        if isinstance(space, list) and space:
-            space = space[0]
-        components = _COMPONENTS.get(literal_name(space)) if isinstance(space, PSLiteral) else None
+        components = _components(_entry(image, "CS", "ColorSpace"), colour_spaces)
         bits = _entry(image, "BPC", "BitsPerComponent")
     sizes = (_entry(image, "W", "Width"), _entry(image, "H", "Height"), components, bits)
     numbers: list[int] = [n for n in sizes if type(n) is int and 0 < n < 1 << 20]

@@ -30,7 +30,7 @@ from pdfminer.pdftypes import PDFObjRef, PDFStream, resolve1
 from pdfminer.psparser import PSLiteral, literal_name
 from pdfminer.utils import Rect, apply_matrix_pt, mult_matrix
 
-from suitcheck.ingest import pdfinline  # noqa: F401 - content streams parsed as the window parses them
+from suitcheck.ingest import pdfinline  # content streams parsed as the window parses them
 
 # Below this a colour component is white enough to vanish on the page (1 is white; in
 # CMYK 0 is no ink); below this alpha a glyph is transparent; below this many points a
@@ -437,6 +437,15 @@ class ShownInterpreter(PDFPageInterpreter):
         interp = self.__class__(self.rsrcmgr, self.device)
         interp.hidden_groups = self.hidden_groups
         return interp
+
+    def execute(self, streams: Sequence[object]) -> None:
+        """pdfminer's, its content parser given the colour spaces of these resources (an
+        inline image may name one: ingest.pdfinline)."""
+        colour_spaces = pdfinline.COLOUR_SPACES.set(self.csmap)
+        try:
+            super().execute(streams)
+        finally:
+            pdfinline.COLOUR_SPACES.reset(colour_spaces)
 
     def subinterp(self) -> ShownInterpreter:
         interp = super().subinterp()
