@@ -16,6 +16,9 @@ as 高风险. So were images whose ASCIIHex, ASCII85 or RunLength data held `EI 
 decodes such data to find its end, the reader took the first EI. Now the reader ends those
 data where the window does and finds the EI as its tokenizer does. So was an image in a
 colour space the page's resources name (/CS /CS0): its size unknown, the first EI taken.
+And an image whose data the window finds no EI after (only one in a string or comment)
+takes the rest of the page there, while the reader read on from that EI: a page showing no
+level imported as R1 from a 低风险 sentence after the image. Such a file is now refused.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ import pytest
 from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.levels import RiskLevel
 from suitcheck.domain.roles import Role
+from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.reader import extract
 from suitcheck.services import Services
 from tests.conftest import staff
@@ -169,3 +173,15 @@ def test_a_reportlab_inline_image_reads_as_before() -> None:
     assert b"ID " in buffer.getvalue()
     meta = extract(Path("report.pdf"), buffer.getvalue()).metadata
     assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R4, ())
+
+
+@pytest.mark.parametrize("after", [b"(EI ", b"%EI \n"], ids=["in a string", "in a comment"])
+def test_an_image_the_window_finds_no_end_of_is_refused(after: bytes) -> None:
+    # Past the pixel the stream holds EI only in a string or a comment: the window takes
+    # the rest of the page for image data and shows no level; read from the first EI on,
+    # the page stated 低风险 (R1 imported).
+    image = b"q 10 0 0 10 10 10 cm BI /W 1 /H 1 /BPC 8 /CS /G ID \x80 " + after
+    with pytest.raises(IngestError) as refused:
+        extract(Path("report.pdf"), raw_page_pdf(_HEAD + image + b" Q " + pdf_line(LOW, y=600)))
+    assert refused.value.code == "corrupt"
+    assert "inline image" in str(refused.value)

@@ -25,6 +25,13 @@ import pdfminer.pdfinterp
 from pdfminer.pdfinterp import PDFContentParser
 from pdfminer.psparser import LIT, PSLiteral, literal_name
 
+from suitcheck.ingest.errors import IngestError
+
+UNENDED_IMAGE = (
+    "The PDF is damaged: an inline image in a page's content has no end (EI), "
+    "so the text read might not be what a viewer shows."
+)
+
 # The keyword EI, as a token (PDF 32000 7.2.2-7.2.3): after white space (NUL included) or a
 # delimiter, and before white space, a delimiter or the end of the data.
 _EI = re.compile(rb"(?:(?<=[\x00\t\n\x0c\r ()<>\[\]{}/%])|^)EI(?=[\x00\t\n\x0c\r ()<>\[\]{}/%]|$)")
@@ -82,10 +89,12 @@ class ViewerContentParser(PDFContentParser):
             if end is None:
                 first = _EI.search(content, pos)
                 found = None if first is None else first.span()
+                if found is None:  # no EI in this stream: as pdfminer reads it
+                    return super().get_inline_data(pos, target)
             else:
                 found = _ei_keyword(content, end)
-            if found is None:  # no EI in this stream: as pdfminer reads it
-                return super().get_inline_data(pos, target)
+                if found is None:  # the window takes the rest of the page for the image's data
+                    raise IngestError("corrupt", UNENDED_IMAGE)
             data = _without_white(bytes(content[pos : found[0]])) if end is None else bytes(content[pos:end])
         if target == b"~>":  # pdfminer reads the EI that follows the data itself
             self.seek(found[0])
