@@ -120,6 +120,9 @@ SWALLOWING = {
     "EI inside its ASCIIHex data": _G + b"/F /AHx ID 8 EI (0>\nEI",
     "EI inside its ASCII85 data (/Filter)": _G + b"/Filter /A85 ID a EI (~>\nEI",
     "EI inside its RunLength data": _G + b"/F /RL ID \x00\x80\x80 %EI (\nEI",
+    # Without a colour space the window takes one bit a pixel (48 pixels: 6 bytes), whatever /BPC says.
+    "EI inside the data of an image without a colour space": b"BI /W 48 /H 1 /BPC 8 ID \x80 EI (\nEI",
+    "... of one naming a colour space the page lacks": b"BI /W 48 /H 1 /BPC 8 /CS /Zz ID \x80 EI (\nEI",
 }
 
 

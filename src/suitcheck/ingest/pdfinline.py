@@ -103,6 +103,17 @@ class ViewerContentParser(PDFContentParser):
         return pos, data
 
 
+def _no_colour_space(space: Any, colour_spaces: dict[str, Any]) -> bool:
+    """Whether an inline image has no colour space as the window reads it: none given, or
+    the name of one neither predefined nor among the page's resources (PDFium then reads
+    one bit a pixel, whatever /BPC says)."""
+    if space is None:
+        return True
+    return isinstance(space, PSLiteral) and (
+        literal_name(space) not in _COMPONENTS and literal_name(space) not in colour_spaces
+    )
+
+
 def _components(space: Any, colour_spaces: dict[str, Any]) -> int | None:
     """How many components a colour of an inline image's colour space has: one it names
     or spells out ([/I /RGB 1 <…>], [/DeviceN [/A /B] …]), or one of the page's resources
@@ -145,10 +156,11 @@ def _data_end(image: dict[str, Any], content: memoryview, start: int, colour_spa
         return None if name is None or name in _UNFOLLOWED else start
     components: int | None
     bits: Any
-    if _entry(image, "IM", "ImageMask") is True:
-        components, bits = 1, 1
+    space = _entry(image, "CS", "ColorSpace")
+    if _entry(image, "IM", "ImageMask") is True or _no_colour_space(space, colour_spaces):
+        components, bits = 1, 1  # as the window takes a mask, or an image without a colour space
     else:
-        components = _components(_entry(image, "CS", "ColorSpace"), colour_spaces)
+        components = _components(space, colour_spaces)
         bits = _entry(image, "BPC", "BitsPerComponent")
     sizes = (_entry(image, "W", "Width"), _entry(image, "H", "Height"), components, bits)
     numbers: list[int] = [n for n in sizes if type(n) is int and 0 < n < 1 << 20]
