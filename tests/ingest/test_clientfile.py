@@ -100,6 +100,16 @@ def test_a_csv_cell_excel_shows_as_text_is_read_as_that_text(tmp_path: Path) -> 
     ]
 
 
+def test_a_csv_text_formula_with_spaces_is_read_as_its_text(tmp_path: Path) -> None:
+    """Excel reads = "001234" (a space after the =, as a hand-edited or templated export
+    writes it) as the same formula as ="001234": it shows 001234. The import read the
+    cell whole, an account '= "001234"' beside the client 001234."""
+    path = tmp_path / "c.csv"
+    path.write_text('资金账号,客户姓名\r\n= "001234",甲\r\n=  "005678" ,乙\r\n', encoding="utf-8")
+    with open_client_table(path) as table:
+        assert [cells for _, cells in table.rows()] == [["001234", "甲"], ["005678", "乙"]]
+
+
 def test_a_csv_row_too_long_for_any_client_file_is_refused_not_held(tmp_path: Path) -> None:
     """A header cell over the csv module's limit stopped the import with 'unexpected error
     (Error)'; a 10 MB file of one header row of five million cells took 600 MB to read and

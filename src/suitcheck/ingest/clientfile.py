@@ -50,7 +50,7 @@ class ClientTable:
                 for number, cells in self._rows:
                     joined = "".join(cells)
                     if joined.strip():
-                        yield number, (_excel_texts(cells) if '="' in joined else cells)
+                        yield number, (_excel_texts(cells) if "=" in joined else cells)
                 return
             for number, cells in self._rows:
                 if any(c is not None and str(c).strip() for c in cells):
@@ -75,8 +75,9 @@ class ClientTable:
 
 
 # A CSV cell ="001234": a formula whose value is that text, which core systems write so
-# that Excel shows an account or ID number as text, its leading zeros kept.
-_EXCEL_TEXT = re.compile(r'="([^"]*)"')
+# that Excel shows an account or ID number as text, its leading zeros kept. Excel reads
+# = "001234" (spaces after the =) as the same formula.
+_EXCEL_TEXT = re.compile(r'=\s*"([^"]*)"')
 
 
 def _excel_texts(cells: list[str]) -> list[str]:
