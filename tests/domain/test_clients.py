@@ -26,6 +26,7 @@ from suitcheck.domain.clients import (
     problem_sentence,
 )
 from suitcheck.domain.levels import InvestorClass, RiskProfile
+from suitcheck.domain.text import sheet_quoted
 
 TODAY = dt.date(2026, 6, 15)
 
@@ -277,8 +278,11 @@ def test_an_account_number_is_in_its_ordinary_form(account: str) -> None:
 @pytest.mark.parametrize("account", ["880001", "A-1_2", "88 0001", "客户001", "Ωmega-7", "=1+2"])
 def test_accounts_that_show_as_written_are_accepted(account: str) -> None:
     """A space, letters of any script in their ordinary form, and formula-like text
-    (neutralised where it is written)."""
-    assert isinstance(parse_row(row(account=account), TODAY), ClientRecord)
+    (neutralised where it is written; a file holds it with the quote mark an export puts
+    before it, or it is a formula: test_an_account_that_is_a_formula_is_no_account)."""
+    record = parse_row(row(account=sheet_quoted(account)), TODAY)
+    assert isinstance(record, ClientRecord)
+    assert record.account == account
     assert key_problem(account) is None
 
 
@@ -303,6 +307,18 @@ def test_a_spreadsheet_error_is_no_account_and_no_name(error: str) -> None:
     to "#REF!", and a row of #N/A cells was a new client "#N/A"."""
     assert problems(account=error, name=error) == {("account", "spreadsheet-error"), ("name", "spreadsheet-error")}
     assert isinstance(parse_row(row(name=f"{error.strip()}先生"), TODAY), ClientRecord)  # only the error itself
+
+
+@pytest.mark.parametrize("cell", ['=""880001""', '="880001', "=A2", '=TEXT(880001,"000000")', " =1+1"])
+def test_an_account_that_is_a_formula_is_no_account(cell: str) -> None:
+    """A CSV cell that is a formula other than ="880001" (which the reader reads as its
+    text) was an account as written: '="880001' (its closing quote lost), '=""880001""'
+    (a writer's quotes doubled twice) or =A2 was a new client beside 880001. A spreadsheet
+    shows such a cell as a value the file does not hold."""
+    assert problems(account=cell) == {("account", "account-formula")}
+    known = parse_row(row(account=cell.strip()), TODAY, on_record=lambda account: account == cell.strip())
+    assert isinstance(known, ClientRecord)  # a client whose account it is (a store from before the rule)
+    assert isinstance(parse_row(row(account="'=A2"), TODAY), ClientRecord)  # an export's quoted text: =A2
 
 
 @pytest.mark.parametrize("cell", [1.23456789012346e18, 1234567890123450, 1e15])

@@ -59,6 +59,7 @@ PROBLEMS: dict[str, str] = {
     "invalid-id": "is not a valid ID number",
     "id-as-number": "is a number cell, which loses digits; store ID numbers as text",
     "spreadsheet-error": "is a spreadsheet's error value (#N/A, #REF!, …): a formula in the sheet it came from failed",
+    "account-formula": "is a spreadsheet formula, not the account it shows; save the sheet's values, accounts as text",
     "name-lost-characters": "holds ? where the name on record has a character: the file's encoding could not hold "
     "it (GBK lacks rare characters); export the file in UTF-8",
     "account-as-number": "is a number cell of more than 15 digits, which a spreadsheet cannot hold; store "
@@ -366,15 +367,26 @@ SPREADSHEET_ERRORS = frozenset(
 _NUMBER_DIGITS_HELD = 10**15
 
 
-def _spreadsheet_damage(raw_account: object, account: str, name: str) -> list[Problem]:
+def is_formula(raw: object) -> bool:
+    """Whether a cell as the file holds it is a spreadsheet formula (=A2, ="880001 cut
+    short): its value is what a spreadsheet computes, which the file does not hold. (An
+    export's formula-like text has its quote mark, text.sheet_quoted; the CSV reader reads
+    ="880001" as its text.)"""
+    return isinstance(raw, str) and raw.strip().startswith("=")
+
+
+def _spreadsheet_damage(raw_account: object, account: str, name: str, known: bool) -> list[Problem]:
     """What a spreadsheet did to the account or the name: a failed formula's error value
-    in place of either, or an account in a number cell of more than 15 digits (the ones
-    after the 15th already lost)."""
+    in place of either, an account that is a formula (unless a client's on record: `known`),
+    or an account in a number cell of more than 15 digits (the ones after the 15th already
+    lost)."""
     found = [
         Problem(field, "spreadsheet-error")
         for field, text in (("account", account), ("name", name))
         if text.casefold() in SPREADSHEET_ERRORS
     ]
+    if not known and is_formula(raw_account):
+        found.append(Problem("account", "account-formula"))
     number = isinstance(raw_account, (int, float)) and not isinstance(raw_account, bool)
     if number and abs(raw_account) >= _NUMBER_DIGITS_HELD:  # type: ignore[arg-type]
         found.append(Problem("account", "account-as-number"))
@@ -407,11 +419,12 @@ def parse_row(
     invisible character)."""
     problems: list[Problem] = []
     account = cell_text(values.get("account"))
-    known = on_record is not None and key_problem(account) is not None and on_record(account)
+    odd = key_problem(account) is not None or is_formula(values.get("account"))
+    known = on_record is not None and odd and on_record(account)
     name = cell_text(values.get("name"))
     name_known = name_on_record is not None and has_controls(name) and name_on_record(account, name)
 
-    problems += _spreadsheet_damage(values.get("account"), account, name)
+    problems += _spreadsheet_damage(values.get("account"), account, name, known)
     number, born = _id_number(values.get("id_number"), problems, today)
 
     investor_class = InvestorClass.ORDINARY

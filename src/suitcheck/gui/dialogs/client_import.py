@@ -76,6 +76,9 @@ PROBLEM_TEXTS = {
         "holds ? where the name on record has a character: the file's encoding could not hold it "
         "(GBK lacks rare characters); export the file in UTF-8",
     ),
+    "account-formula": QT_TRANSLATE_NOOP(
+        "ClientImport", "is a spreadsheet formula, not the account it shows; save the sheet's values, accounts as text"
+    ),
     "account-as-number": QT_TRANSLATE_NOOP(
         "ClientImport",
         "is a number cell of more than 15 digits, which a spreadsheet cannot hold; store account numbers as text",

@@ -625,6 +625,10 @@
         <translation>在已有姓名含有字符之处为“?”：文件的编码无法容纳该字符（GBK 缺少生僻字）；请以 UTF-8 导出文件</translation>
     </message>
     <message>
+        <source>is a spreadsheet formula, not the account it shows; save the sheet&apos;s values, accounts as text</source>
+        <translation>是电子表格公式，而非其显示的账号；请保存工作表的值，账号以文本格式保存</translation>
+    </message>
+    <message>
         <source>is a spreadsheet&apos;s error value (#N/A, #REF!, …): a formula in the sheet it came from failed</source>
         <translation>是电子表格的错误值（#N/A、#REF! 等）：来源工作表中的公式出错</translation>
     </message>
