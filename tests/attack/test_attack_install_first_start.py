@@ -130,3 +130,30 @@ def test_a_keyring_a_newer_version_wrote_is_not_called_damaged(
     assert "damaged" not in err, err
     assert f"The audit key {key} was written by a newer version of suitcheck (keyring format 2)" in err, err
     assert len(err.strip().splitlines()) == 1, err
+
+
+def test_the_refusal_naming_the_keys_stores_shows_no_server_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A keyring an older version kept (before session 28) holds a server's address as IT
+    typed it, its password in the query (?password=...), until the desk opens that store
+    again. The desktop's refusal to start a store of its own named the key's stores as the
+    keyring holds them: the server's password in a sentence shown to the clerk."""
+    from suitcheck.audit import keys
+
+    shared = tmp_path / "branch" / "suitcheck.db"
+    shared.parent.mkdir()
+    open_services(str(shared), init=True).close()
+    ring = keys.read_keyring(default_audit_key_path())
+    assert ring is not None
+    (store_id,) = set(ring.locations.values())
+    ring.locations["postgresql://suitcheck@db.branch.example/suitcheck?password=S3cret-pw"] = store_id
+    keys.write_keyring(ring)
+    _gui_opens_store(monkeypatch)
+    monkeypatch.delenv("SUITCHECK_DB", raising=False)
+    capsys.readouterr()
+    assert cli.main([]) == 1
+    err = capsys.readouterr().err
+    assert "S3cret-pw" not in err, err
+    assert "postgresql://suitcheck@db.branch.example/suitcheck?password=***" in err, err
+    assert str(shared) in err, err

@@ -12,6 +12,7 @@ from typing import Any
 import platformdirs
 from argon2 import PasswordHasher
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import make_url
 
 from suitcheck.audit.keys import AuditKeyError, read_keyring
 from suitcheck.audit.sealing import Attached, attach, settle_replacement
@@ -290,6 +291,17 @@ def _refuse_emptied(url: Any, key_path: Path, *, start_over: bool) -> None:
         )
 
 
+def _shown_place(place: str) -> str:
+    """A store's address as the keyring holds it, as a sentence may show it: an older
+    version kept a server's address as typed, its password in the query (?password=...)."""
+    if "://" not in place:
+        return place
+    try:
+        return shown_address(make_url(place))
+    except (sa_exc.ArgumentError, ValueError):
+        return "a database server (its address unreadable)"
+
+
 def _refuse_missing_file(
     path: Path, key_path: Path, *, init: bool, start_over: bool, join: bool = False, create_folder: bool = True
 ) -> None:
@@ -314,7 +326,7 @@ def _refuse_missing_file(
         # elsewhere (set up with SUITCHECK_DB or --db, or on a server, which the desktop
         # menu's session does not give): not a first start. A new store and chain here
         # would take the clerk's checks away from the store the firm audits.
-        stores = ", ".join(sorted(place for place in ring.locations if place != str(path)))
+        stores = ", ".join(sorted({_shown_place(place) for place in ring.locations if place != str(path)}))
         if stores:
             raise StoreError(
                 f"There is no store at {path}, but this desktop's audit key belongs to the store at {stores}; "
