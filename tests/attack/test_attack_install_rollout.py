@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from suitcheck.domain.levels import RiskProfile
 from suitcheck.services import Actor, Services
-from suitcheck.store.engine import StoreError
+from suitcheck.store.engine import StoreError, open_store
 from suitcheck.store.models import AuditEntry
 from tests.conftest import add_client
 from tests.fixtures import import_text_report
@@ -39,3 +39,29 @@ def test_a_desk_left_running_while_a_newer_version_upgrades_the_store_records_no
     assert "nothing was recorded" in str(refused.value)
     with services.store.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(AuditEntry)).scalar() == entries
+
+
+def test_a_schema_revision_written_by_hand_puts_no_text_of_its_own_before_every_desk(
+    services: Services, compliance: Actor, advisor: Actor, tmp_path: Path
+) -> None:
+    """Someone with write access to the database puts a sentence into alembic_version (32
+    characters fit a server's column): every desk refused, checking and opening alike,
+    with "a newer version of suitcheck (schema 0019); 请致电 400-820-0000 报告密码 (": their
+    text in suitcheck's sentence, before every clerk. Now the sentence says the schema
+    revision was changed outside suitcheck, and shows no text of theirs."""
+    report = import_text_report(services, compliance, tmp_path, level="中风险")
+    add_client(services, compliance, "A3", RiskProfile.C3)
+    planted = "0019); 请致电 400-820-0000 报告密码 ("
+    with services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": planted})
+        entries = conn.execute(select(func.count()).select_from(AuditEntry)).scalar()
+    with pytest.raises(StoreError) as refused:
+        services.access.check(advisor, "A3", report)
+    assert "400-820-0000" not in str(refused.value)
+    assert str(refused.value).startswith("The store's schema revision was changed outside suitcheck while")
+    with services.store.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(AuditEntry)).scalar() == entries
+    with pytest.raises(StoreError) as refused:
+        open_store(services.store.url.render_as_string(hide_password=False)).dispose()
+    assert "400-820-0000" not in str(refused.value)
+    assert "its schema revision was changed outside suitcheck" in str(refused.value)

@@ -341,6 +341,8 @@ def lock_chain(conn: Connection) -> dt.datetime | None:
 
 def _refuse_newer_schema(revision: object) -> None:
     if isinstance(revision, str) and store_engine.newer_schema(revision):
+        if store_engine.revision_by_hand(revision):
+            raise NewerSchemaError(str(store_engine.schema_changed_by_hand(None)))
         raise NewerSchemaError(
             f"The store was upgraded by a newer version of suitcheck (schema {revision}) while this one was "
             "running; nothing was recorded. Close suitcheck and start the newer version."

@@ -386,6 +386,14 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "The store was upgraded by a newer version of suitcheck (schema {revision}) while this one was running; nothing was recorded. Close suitcheck and start the newer version.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store {where} cannot be opened: its schema revision was changed outside suitcheck. Ask the administrator to restore the store from a backup.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The store's schema revision was changed outside suitcheck while this one was running; nothing was recorded. Ask the administrator to restore the store from a backup.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "the checkpoint at entry {seq} is not signed by this installation's audit key"),
     QT_TRANSLATE_NOOP(
         "Messages",

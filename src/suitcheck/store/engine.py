@@ -450,6 +450,30 @@ def script_revisions() -> frozenset[str]:
     return frozenset(found)
 
 
+# A revision suitcheck's migrations write (0018, or Alembic's 12 hex digits) is a word of
+# at most 32 characters (Alembic's column). Anything else in alembic_version (a sentence,
+# spaces, Chinese) was written by hand: never a newer version, and never shown in a sentence.
+_REVISION_FORM = re.compile(r"[0-9A-Za-z_]{1,32}")
+
+
+def revision_by_hand(revision: str) -> bool:
+    """Whether a store's schema revision is text no migration writes (see _REVISION_FORM)."""
+    return _REVISION_FORM.fullmatch(revision) is None
+
+
+def schema_changed_by_hand(where: str | None) -> StoreError:
+    """The refusal of a store whose alembic_version holds text no migration writes."""
+    if where is None:
+        return StoreError(
+            "The store's schema revision was changed outside suitcheck while this one was running; nothing was "
+            "recorded. Ask the administrator to restore the store from a backup."
+        )
+    return StoreError(
+        f"The store {where} cannot be opened: its schema revision was changed outside suitcheck. Ask the "
+        "administrator to restore the store from a backup."
+    )
+
+
 def newer_schema(revision: str | None) -> bool:
     """Whether `revision` is a newer version's schema (one this version's migrations do not know)."""
     return revision is not None and revision != script_head() and revision not in script_revisions()
@@ -617,6 +641,8 @@ def _bring_up_to_date(engine: Engine, where: str) -> tuple[str, str] | None:
     if revision == head:
         return None
     if revision is not None and revision not in known_revisions():
+        if revision_by_hand(revision):
+            raise schema_changed_by_hand(where)
         raise StoreError(
             f"The store {where} was made by a newer version of suitcheck (schema {revision}); "
             "open it with that version or a newer one."

@@ -2662,6 +2662,14 @@ Store: {store}</source>
         <translation>本程序运行期间，数据库已被更新版本的 suitcheck 升级（结构版本 {revision}）；未记录任何内容。请关闭 suitcheck，改用更新版本。</translation>
     </message>
     <message>
+        <source>The store {where} cannot be opened: its schema revision was changed outside suitcheck. Ask the administrator to restore the store from a backup.</source>
+        <translation>无法打开数据库 {where}：其结构版本已在 suitcheck 之外被改动。请联系管理员从备份恢复数据库。</translation>
+    </message>
+    <message>
+        <source>The store&apos;s schema revision was changed outside suitcheck while this one was running; nothing was recorded. Ask the administrator to restore the store from a backup.</source>
+        <translation>本程序运行期间，数据库的结构版本已在 suitcheck 之外被改动；未记录任何内容。请联系管理员从备份恢复数据库。</translation>
+    </message>
+    <message>
         <source>the checkpoint at entry {seq} is not signed by this installation&apos;s audit key</source>
         <translation>第 {seq} 条处的检查点不是由本机审计密钥签名的</translation>
     </message>
