@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 import zipfile
 from pathlib import Path
+from typing import BinaryIO
 
 XML_RUN_MAX = 1 << 20
 SHARED_STRINGS_MAX = 512 << 20
@@ -36,7 +37,7 @@ class Inflates(Exception):
     """The workbook inflates beyond any a spreadsheet program writes; it was not read."""
 
 
-def check_inflation(path: Path) -> set[str]:
+def check_inflation(path: Path | BinaryIO) -> set[str]:
     """Raise Inflates for a workbook whose parts inflate beyond what any spreadsheet
     program writes: read as the central directory declares them (a part inflates no
     further), each XML part streamed once for its longest run without a tag. Returns the

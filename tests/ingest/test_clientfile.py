@@ -133,3 +133,33 @@ def test_a_csv_row_too_long_for_any_client_file_is_refused_not_held(tmp_path: Pa
     ):
         for _ in table.rows():
             pass
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_the_rows_read_are_those_of_the_file_whose_sha256_is_given(
+    tmp_path: Path, suffix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file was hashed through one opening and read through others: a file saved over
+    (the core system's next export renamed into place) while a big file was hashed had its
+    rows imported under the SHA-256 of the file before it, the one the wizard's dry run
+    had checked (expect_sha256) and the audit entry names."""
+    import hashlib
+
+    from suitcheck.ingest import clientfile
+
+    write = write_csv if suffix == ".csv" else write_xlsx
+    path = write(tmp_path / f"c{suffix}", client_rows(1))
+    checked = hashlib.sha256(path.read_bytes()).hexdigest()
+    other = write(tmp_path / f"next{suffix}", client_rows(1, start=9))
+    hashing = "detect_file_encoding" if suffix == ".csv" else "_sha256"
+    hashed = getattr(clientfile, hashing)
+
+    def then_saved_over(*args: object) -> object:
+        found = hashed(*args)
+        other.replace(path)  # the next export lands while this one is read
+        return found
+
+    monkeypatch.setattr(clientfile, hashing, then_saved_over)
+    with open_client_table(path) as table:
+        assert table.sha256 == checked
+        assert [cells[0] for _, cells in table.rows()] == [client_rows(1)[0][0]]

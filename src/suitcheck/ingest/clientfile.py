@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import dataclasses
 import hashlib
+import io
 import re
 import stat
 import zipfile
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from suitcheck import xlsxguard
 from suitcheck.ingest.errors import IngestError
@@ -141,9 +142,17 @@ class _RowLines:
 
 
 def _open_csv(path: Path) -> ClientTable:
-    encoding, digest = detect_file_encoding(path)
+    # One opening, hashed and read: a file saved over its name meanwhile (the core system's
+    # next export) is not read under the SHA-256 of the one before.
+    raw = path.open("rb")
+    try:
+        encoding, digest = detect_file_encoding(raw)
+        raw.seek(0)
+    except BaseException:
+        raw.close()
+        raise
     codec = "gb18030" if encoding == "gbk" else encoding
-    handle = path.open("r", encoding=codec, errors="strict", newline="")
+    handle = io.TextIOWrapper(raw, encoding=codec, errors="strict", newline="")
     header_row = 0
     try:
         first = handle.readline(ROW_MAX_CHARS)
@@ -176,20 +185,21 @@ def _open_csv(path: Path) -> ClientTable:
     return ClientTable(path, "csv", digest, encoding, None, (), headers, header_row, numbered(), handle.close)
 
 
-def _sha256(path: Path) -> str:
+def _sha256(handle: BinaryIO) -> str:
+    """The SHA-256 of an open file, read from its start."""
     hasher = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            hasher.update(chunk)
+    handle.seek(0)
+    while chunk := handle.read(1 << 20):
+        hasher.update(chunk)
     return hasher.hexdigest()
 
 
-def _check_inflation(path: Path) -> set[str]:
+def _check_inflation(path: Path, handle: BinaryIO) -> set[str]:
     """The shared guard (suitcheck.xlsxguard), as bad-xlsx: a workbook that inflates beyond
     any a spreadsheet program writes is refused before openpyxl reads it. Returns the
     parts that hold a formula."""
     try:
-        return xlsxguard.check_inflation(path)
+        return xlsxguard.check_inflation(handle)
     except xlsxguard.Inflates:
         raise IngestError(
             "bad-xlsx",
@@ -220,12 +230,27 @@ def _chosen_sheet(workbook: Any, sheet: str | None, names: tuple[str, ...]) -> A
 def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
     import openpyxl  # only when an XLSX file is read: it is a heavy import
 
-    digest = _sha256(path)
+    # One opening, hashed, guarded and read: a file saved over its name meanwhile is not
+    # read under the SHA-256 (or past the guard) of the one before.
+    raw = path.open("rb")
     try:
-        with_formulas = _check_inflation(path)
-        workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        digest = _sha256(raw)
+        with_formulas = _check_inflation(path, raw)
+        raw.seek(0)
+        workbook = openpyxl.load_workbook(raw, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, EOFError, zlib.error) as exc:
+        raw.close()
         raise IngestError("bad-xlsx", f"{path.name} is not a readable XLSX workbook.") from exc
+    except BaseException:
+        raw.close()
+        raise
+
+    def close() -> None:
+        try:
+            workbook.close()
+        finally:
+            raw.close()
+
     try:
         names = tuple(workbook.sheetnames)
         worksheet = _chosen_sheet(workbook, sheet, names)
@@ -248,12 +273,10 @@ def _open_xlsx(path: Path, sheet: str | None) -> ClientTable:
         if headers is None:
             raise IngestError("empty", f"The sheet {worksheet.title!r} has no header row.")
     except IngestError:
-        workbook.close()
+        close()
         raise
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError) as exc:
-        workbook.close()
+        close()
         raise IngestError("bad-xlsx", f"{path.name} is not a readable XLSX workbook.") from exc
     numbered = ((header_row + i, list(cells)) for i, cells in enumerate(rows, start=1))
-    return ClientTable(
-        path, "xlsx", digest, None, worksheet.title, names, headers, header_row, numbered, workbook.close
-    )
+    return ClientTable(path, "xlsx", digest, None, worksheet.title, names, headers, header_row, numbered, close)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import hashlib
+from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 from suitcheck.ingest.errors import IngestError
 
@@ -77,13 +80,27 @@ def _mostly_text(text: str) -> bool:
     return controls <= len(text) // 100
 
 
-def detect_file_encoding(path: Path, chunk_size: int = 1 << 20) -> tuple[str, str]:
+@contextlib.contextmanager
+def _binary(source: Path | BinaryIO) -> Iterator[BinaryIO]:
+    """The file opened for reading from its start: a path opened (and closed after), or an
+    open handle rewound (and left open)."""
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            yield handle
+    else:
+        source.seek(0)
+        yield source
+
+
+def detect_file_encoding(path: Path | BinaryIO, chunk_size: int = 1 << 20) -> tuple[str, str]:
     """The encoding of a text file too large to hold in memory, and its SHA-256.
 
     The same order as decode_text: a BOM decides; else the whole file must decode strictly
     as UTF-8, else as GB18030 (reported as "gbk", as decode_text does). Incremental
-    decoders read the file in chunks, so memory stays flat whatever its size."""
-    with path.open("rb") as handle:
+    decoders read the file in chunks, so memory stays flat whatever its size. Given an
+    open file (`path` a binary handle), it reads that one from its start: the file whose
+    rows the caller then reads, whatever was saved over its name meanwhile."""
+    with _binary(path) as handle:
         head = handle.read(4)
     encoding = next((enc for bom, enc in _BOMS if head.startswith(bom)), None)
     candidates = [encoding] if encoding else ["utf-8", "gb18030"]
@@ -92,7 +109,7 @@ def detect_file_encoding(path: Path, chunk_size: int = 1 << 20) -> tuple[str, st
         hasher = hashlib.sha256()
         binary = False
         try:
-            with path.open("rb") as handle:
+            with _binary(path) as handle:
                 while chunk := handle.read(chunk_size):
                     hasher.update(chunk)
                     text = decoder.decode(chunk)
