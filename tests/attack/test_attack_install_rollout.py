@@ -65,3 +65,28 @@ def test_a_schema_revision_written_by_hand_puts_no_text_of_its_own_before_every_
         open_store(services.store.url.render_as_string(hide_password=False)).dispose()
     assert "400-820-0000" not in str(refused.value)
     assert "its schema revision was changed outside suitcheck" in str(refused.value)
+
+
+def test_a_store_a_newer_desk_upgrades_while_this_one_waits_to_upgrade_it_is_refused_in_a_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two desks open an older version's store at once during a rollout: this version
+    reads the old schema, waits for the upgrade lock, and meanwhile a newer version's desk
+    upgrades the store past this version's head. Alembic then failed with "Can't locate
+    revision identified by '0999'": an unexpected error. Refused as a newer version's store,
+    in the sentence opening it would have said."""
+    from suitcheck.store import engine as store_engine
+
+    path = tmp_path / "s.db"
+    store_engine.open_store(str(path)).dispose()
+    store = store_engine.open_store(str(path), migrate=False)
+    with store.engine.begin() as conn:  # the newer desk, under the lock this one waits for
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999'"))
+    store.dispose()
+    monkeypatch.setattr(store_engine, "_stored_revision", lambda engine: "0001")  # what this desk read first
+    with pytest.raises(StoreError) as refused:
+        store_engine.open_store(str(path)).dispose()
+    assert str(refused.value) == (
+        f"The store {path} was made by a newer version of suitcheck (schema 0999); "
+        "open it with that version or a newer one."
+    )

@@ -507,6 +507,9 @@ def upgrade(engine: Engine, revision: str = "head") -> str | None:
         if conn.dialect.name == "postgresql":
             conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PG_UPGRADE_LOCK_KEY})
         found = MigrationContext.configure(conn).get_current_revision()
+        # Read before the lock was taken: a newer version's desk may have upgraded it since
+        # (a rollout, two desks opening the store at once), which Alembic cannot go from.
+        _refuse_unknown_schema(found, shown_address(engine.url))
         config.attributes["connection"] = conn
         command.upgrade(config, revision)
     return found
@@ -640,6 +643,14 @@ def _bring_up_to_date(engine: Engine, where: str) -> tuple[str, str] | None:
     head = script_head()
     if revision == head:
         return None
+    _refuse_unknown_schema(revision, where)
+    found = upgrade(engine)
+    return (found, head) if found is not None and found != head else None
+
+
+def _refuse_unknown_schema(revision: str | None, where: str) -> None:
+    """A schema revision this version's migrations do not know: a newer version's, or text
+    written into alembic_version by hand."""
     if revision is not None and revision not in known_revisions():
         if revision_by_hand(revision):
             raise schema_changed_by_hand(where)
@@ -647,8 +658,6 @@ def _bring_up_to_date(engine: Engine, where: str) -> tuple[str, str] | None:
             f"The store {where} was made by a newer version of suitcheck (schema {revision}); "
             "open it with that version or a newer one."
         )
-    found = upgrade(engine)
-    return (found, head) if found is not None and found != head else None
 
 
 def _sanity_check(store: Store) -> None:
