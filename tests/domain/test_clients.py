@@ -330,6 +330,15 @@ def test_an_account_number_cell_of_more_than_15_digits_lost_them(cell: object) -
     assert isinstance(parse_row(row(account=123456789012345), TODAY), ClientRecord)  # 15 digits: held
 
 
+@pytest.mark.parametrize("cell", ["1.23457E+17", "1.23456789012346E+18", "1.2345678901234568e+17", "8.8E+05"])
+def test_an_account_a_spreadsheet_saved_in_scientific_notation_lost_its_digits(cell: str) -> None:
+    """Excel shows a long account in a number cell as 1.23457E+17 and saves a CSV so (a
+    core system's export opened and saved again): the account was read as the text
+    "1.23457E+17", a new client beside the real one."""
+    assert problems(account=cell) == {("account", "account-scientific")}
+    assert isinstance(parse_row(row(account="12E34"), TODAY), ClientRecord)  # letters and digits: an account
+
+
 def test_a_row_reports_all_its_problems_at_once() -> None:
     assert problems(account="", id_number="123", profile="C9", assessed="x", special_attention="?") == {
         ("account", "missing"),

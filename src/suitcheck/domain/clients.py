@@ -64,6 +64,8 @@ PROBLEMS: dict[str, str] = {
     "it (GBK lacks rare characters); export the file in UTF-8",
     "account-as-number": "is a number cell of more than 15 digits, which a spreadsheet cannot hold; store "
     "account numbers as text",
+    "account-scientific": "is a number in scientific notation (1.23457E+17), as a spreadsheet shows a long "
+    "number: the account's digits are lost; store account numbers as text",
     "account-lost-zeros": "is a client's account on record without its leading zeros (a spreadsheet drops them "
     "from numbers); store account numbers as text",
     "unknown-class": "is not an investor class (ordinary, professional, professional-as-ordinary)",
@@ -363,6 +365,11 @@ SPREADSHEET_ERRORS = frozenset(
 )
 
 
+# A number as a spreadsheet shows one too long for its column (1.23457E+17) and saves it
+# in a CSV, or as a program writes a float (1.2345678901234568e+17): one digit, a point,
+# the exponent with its sign, which no account is written as.
+_SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+\d+")
+
 # The largest number a spreadsheet holds every digit of (15 significant digits).
 _NUMBER_DIGITS_HELD = 10**15
 
@@ -387,6 +394,8 @@ def _spreadsheet_damage(raw_account: object, account: str, name: str, known: boo
     ]
     if not known and is_formula(raw_account):
         found.append(Problem("account", "account-formula"))
+    if _SCIENTIFIC.fullmatch(account):
+        found.append(Problem("account", "account-scientific"))
     number = isinstance(raw_account, (int, float)) and not isinstance(raw_account, bool)
     if number and abs(raw_account) >= _NUMBER_DIGITS_HELD:  # type: ignore[arg-type]
         found.append(Problem("account", "account-as-number"))

@@ -79,6 +79,11 @@ PROBLEM_TEXTS = {
     "account-formula": QT_TRANSLATE_NOOP(
         "ClientImport", "is a spreadsheet formula, not the account it shows; save the sheet's values, accounts as text"
     ),
+    "account-scientific": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "is a number in scientific notation (1.23457E+17), as a spreadsheet shows a long number: the account's "
+        "digits are lost; store account numbers as text",
+    ),
     "account-as-number": QT_TRANSLATE_NOOP(
         "ClientImport",
         "is a number cell of more than 15 digits, which a spreadsheet cannot hold; store account numbers as text",

@@ -625,6 +625,10 @@
         <translation>在已有姓名含有字符之处为“?”：文件的编码无法容纳该字符（GBK 缺少生僻字）；请以 UTF-8 导出文件</translation>
     </message>
     <message>
+        <source>is a number in scientific notation (1.23457E+17), as a spreadsheet shows a long number: the account&apos;s digits are lost; store account numbers as text</source>
+        <translation>是科学计数法的数字（1.23457E+17，电子表格显示长数字的方式）：账号的位数已丢失；请以文本格式保存账号</translation>
+    </message>
+    <message>
         <source>is a spreadsheet formula, not the account it shows; save the sheet&apos;s values, accounts as text</source>
         <translation>是电子表格公式，而非其显示的账号；请保存工作表的值，账号以文本格式保存</translation>
     </message>
