@@ -382,6 +382,29 @@ def test_an_account_that_lost_its_leading_zeros_is_not_a_new_client(
         services.investors.get(compliance, "1234")
 
 
+def test_an_account_cell_that_is_a_formula_in_csv_is_text_in_a_workbook(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """A CSV cell =A2 is a formula, whose value the file does not hold: an invalid row. An
+    XLSX text cell =A2 is text (Excel shows it as written): that account, as on the form."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    rows = [["=A2", "客户甲"]]
+    as_csv = write_csv(tmp_path / "c.csv", rows, headers=HEADERS_ZH[:2])
+    result = sqlite_services.client_files.import_clients(compliance, as_csv, dry_run=True)
+    assert [(i.row, i.code) for i in result.issues] == [(2, "account-formula")]
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(HEADERS_ZH[:2])
+    sheet.append(rows[0])
+    sheet["A2"].data_type = "s"  # a text cell (openpyxl takes a text beginning with = for a formula)
+    as_xlsx = tmp_path / "c.xlsx"
+    workbook.save(as_xlsx)
+    result = sqlite_services.client_files.import_clients(compliance, as_xlsx)
+    assert (result.new, result.invalid) == (1, 0)
+    assert sqlite_services.investors.get(compliance, "=A2").name == "客户甲"
+
+
 def test_a_name_whose_characters_the_file_could_not_hold_is_not_a_rename(
     services: Services, compliance: Actor, tmp_path: Path
 ) -> None:

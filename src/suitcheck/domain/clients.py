@@ -382,9 +382,9 @@ def is_formula(raw: object) -> bool:
     return isinstance(raw, str) and raw.strip().startswith("=")
 
 
-def _spreadsheet_damage(raw_account: object, account: str, name: str, known: bool) -> list[Problem]:
+def _spreadsheet_damage(raw_account: object, account: str, name: str, formula: bool) -> list[Problem]:
     """What a spreadsheet did to the account or the name: a failed formula's error value
-    in place of either, an account that is a formula (unless a client's on record: `known`),
+    in place of either, an account that is a formula (`formula`: and no client's on record),
     or an account in a number cell of more than 15 digits (the ones after the 15th already
     lost)."""
     found = [
@@ -392,7 +392,7 @@ def _spreadsheet_damage(raw_account: object, account: str, name: str, known: boo
         for field, text in (("account", account), ("name", name))
         if text.casefold() in SPREADSHEET_ERRORS
     ]
-    if not known and is_formula(raw_account):
+    if formula:
         found.append(Problem("account", "account-formula"))
     if _SCIENTIFIC.fullmatch(account):
         found.append(Problem("account", "account-scientific"))
@@ -420,20 +420,24 @@ def parse_row(
     today: dt.date,
     on_record: Callable[[str], bool] | None = None,
     name_on_record: Callable[[str, str], bool] | None = None,
+    *,
+    typed_cells: bool = False,
 ) -> ClientRecord | list[Problem]:
     """Parse and validate one row given as field -> raw cell. A record, or every problem.
     `on_record(account)`: whether a client has this account already (asked only of an
     account that does not show as itself; see record_problems). `name_on_record(account,
     name)`: whether that client has this very name (asked only of a name with a control or
-    invisible character)."""
+    invisible character). `typed_cells`: the file says which cell is text (a workbook), so
+    a text beginning with = is text as a spreadsheet shows it; in a CSV it is a formula."""
     problems: list[Problem] = []
     account = cell_text(values.get("account"))
-    odd = key_problem(account) is not None or is_formula(values.get("account"))
+    formula = not typed_cells and is_formula(values.get("account"))
+    odd = key_problem(account) is not None or formula
     known = on_record is not None and odd and on_record(account)
     name = cell_text(values.get("name"))
     name_known = name_on_record is not None and has_controls(name) and name_on_record(account, name)
 
-    problems += _spreadsheet_damage(values.get("account"), account, name, known)
+    problems += _spreadsheet_damage(values.get("account"), account, name, formula and not known)
     number, born = _id_number(values.get("id_number"), problems, today)
 
     investor_class = InvestorClass.ORDINARY

@@ -929,6 +929,7 @@ class _Run:
         on_record = None if self.empty_store else self._on_record(conn)
         blank = {STAGE.columns.keys().index(_STAGE_COLUMN[f]) for f in self.unstated}
         name_on_record = None if self.empty_store else self._name_on_record(conn)
+        typed = self.table.kind == "xlsx"  # a workbook's text cell beginning with = is text
         for number, cells in _read(self.table):
             if len(batch) >= BATCH:
                 conn.exec_driver_sql(sql, batch)
@@ -937,7 +938,7 @@ class _Run:
             rows += 1
             got = pick(cells) if len(cells) >= width else tuple(cells[i] if i < len(cells) else None for i in indexes)
             values = dict(zip(fields, got, strict=True))
-            parsed = parse_row(values, self.today, on_record, name_on_record)
+            parsed = parse_row(values, self.today, on_record, name_on_record, typed_cells=typed)
             if isinstance(parsed, list):
                 for problem in parsed:
                     self.issue(number, problem.field, problem.code, values.get(problem.field))
