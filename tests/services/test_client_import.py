@@ -360,6 +360,29 @@ def test_a_column_the_file_lacks_changes_nobody(services: Services, compliance: 
     assert not services.investors.get(compliance, "P1").lowest_category
 
 
+def test_an_empty_cell_changes_nobody_either(services: Services, compliance: Actor, tmp_path: Path) -> None:
+    """A file with a class and a special-attention column left empty (a core system that
+    does not keep them; an export template's column) read every empty cell as ordinary and
+    without the flag: the re-sync made professionals ordinary and took the caution off the
+    clients compliance had flagged, as a file lacking the column did."""
+    add_client(services, compliance, "P1", None, days_ago=None, investor_class=InvestorClass.PROFESSIONAL)
+    add_client(services, compliance, "S1", RiskProfile.C3, special_attention=True)
+    headers = ["资金账号", "客户姓名", "投资者类别", "特别关注"]
+    rows = [["P1", "客户P1", "", ""], ["S1", "客户S1", " ", ""], ["N1", "新客户", "", ""], ["S2", "客户S2", "", "是"]]
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows, headers=headers))
+    assert (result.new, result.changed, result.unchanged, result.written) == (2, 0, 2, True)
+    assert services.investors.get(compliance, "P1").investor_class is InvestorClass.PROFESSIONAL
+    assert services.investors.get(compliance, "S1").special_attention
+    new = services.investors.get(compliance, "N1")  # a new client: the defaults
+    assert (new.investor_class, new.special_attention) == (InvestorClass.ORDINARY, False)
+    assert services.investors.get(compliance, "S2").special_attention
+    # An explicit 否 still takes the flag off.
+    rows = [["S1", "客户S1", "", "否"]]
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "d.csv", rows, headers=headers))
+    assert result.changed == 1
+    assert not services.investors.get(compliance, "S1").special_attention
+
+
 def test_an_account_that_lost_its_leading_zeros_is_not_a_new_client(
     services: Services, compliance: Actor, tmp_path: Path
 ) -> None:

@@ -735,6 +735,7 @@ class _Run:
         # Fields the file has no column for: it states nothing about them, so a client on
         # record keeps theirs and a new client gets the default (NULL in STAGE until classify).
         self.unstated = tuple(f for f in UNSTATED_DEFAULTS if f not in columns.columns)
+        self.empty_cells: set[str] = set()  # fields of UNSTATED_DEFAULTS with an empty cell in some row
         self.scoped = not actor.firm_wide  # staff of one branch: import only into it
         self.default_branch = 0  # where new clients without a branch go: the importer's (load_branches)
         self.codes: dict[int, str] = {}  # branch id -> code
@@ -928,6 +929,8 @@ class _Run:
         pick = operator.itemgetter(*indexes)  # two or more columns (account, name): a tuple
         on_record = None if self.empty_store else self._on_record(conn)
         blank = {STAGE.columns.keys().index(_STAGE_COLUMN[f]) for f in self.unstated}
+        # A column the file has whose cell is empty states nothing of that client either.
+        stated = [(f, STAGE.columns.keys().index(_STAGE_COLUMN[f])) for f in UNSTATED_DEFAULTS if f in fields]
         name_on_record = None if self.empty_store else self._name_on_record(conn)
         typed = self.table.kind == "xlsx"  # a workbook's text cell beginning with = is text
         for number, cells in _read(self.table):
@@ -951,8 +954,12 @@ class _Run:
                     batch.append(_bad_row(number, parsed.account))
                     continue
             staged = _stage_row(number, parsed, branch, sqlite)
-            if blank:
-                staged = tuple(None if i in blank else v for i, v in enumerate(staged))
+            empty = blank
+            if stated and (here := {i for f, i in stated if _empty(values[f])}):
+                empty = blank | here
+                self.empty_cells.update(f for f, i in stated if i in here)
+            if empty:
+                staged = tuple(None if i in empty else v for i, v in enumerate(staged))
             batch.append(staged)
         if batch:
             conn.exec_driver_sql(sql, batch)
@@ -1223,10 +1230,18 @@ class _Run:
         ).scalar_one()
 
     def new_defaults(self, conn: Connection) -> None:
-        """New clients get the default of each field the file has no column for."""
+        """New clients get the default of each field the file has no column for, or an
+        empty cell in."""
         if self.unstated:
             values = {_STAGE_COLUMN[f]: UNSTATED_DEFAULTS[f] for f in self.unstated}
             conn.execute(update(STAGE).where(STAGE.c.status == "new").values(**values))
+        for field in sorted(self.empty_cells - set(self.unstated)):
+            column = STAGE.c[_STAGE_COLUMN[field]]
+            conn.execute(
+                update(STAGE)
+                .where(STAGE.c.status == "new", column.is_(None))
+                .values({column.name: UNSTATED_DEFAULTS[field]})
+            )
 
     # -- writing ---------------------------------------------------------------------
 
@@ -1779,6 +1794,11 @@ def _new_changes(r: Any, branch: str, full_id: bool) -> dict[str, tuple[object, 
 
 def _bad_row(number: int, account: str) -> tuple[object, ...]:
     return (number, "bad", account[:64], None, None, None, None, None, None, None, None, None)
+
+
+def _empty(value: object) -> bool:
+    """A cell that states nothing (cell_text's empty)."""
+    return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _stage_row(number: int, record: ClientRecord, branch_id: int | None, sqlite: bool) -> tuple[object, ...]:
