@@ -339,6 +339,18 @@ def test_an_account_a_spreadsheet_saved_in_scientific_notation_lost_its_digits(c
     assert isinstance(parse_row(row(account="12E34"), TODAY), ClientRecord)  # letters and digits: an account
 
 
+@pytest.mark.parametrize("cell", ["880001.0", "001234.00"])
+def test_an_account_a_program_wrote_as_a_decimal_number_is_no_account(cell: str) -> None:
+    """A script that read the accounts as numbers (a column with an empty cell is a column
+    of floats) writes 880001 as 880001.0: the account was read as the text "880001.0", a
+    new client beside 880001 (an XLSX number cell 880001.0 already reads as 880001)."""
+    assert problems(account=cell) == {("account", "account-decimal")}
+    record = parse_row(row(account=880001.0), TODAY)
+    assert isinstance(record, ClientRecord)
+    assert record.account == "880001"
+    assert isinstance(parse_row(row(account="8800.01"), TODAY), ClientRecord)  # not a whole number: as written
+
+
 def test_a_row_reports_all_its_problems_at_once() -> None:
     assert problems(account="", id_number="123", profile="C9", assessed="x", special_attention="?") == {
         ("account", "missing"),

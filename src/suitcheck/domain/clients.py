@@ -66,6 +66,8 @@ PROBLEMS: dict[str, str] = {
     "account numbers as text",
     "account-scientific": "is a number in scientific notation (1.23457E+17), as a spreadsheet shows a long "
     "number: the account's digits are lost; store account numbers as text",
+    "account-decimal": "is a whole number written with a decimal point (880001.0), as a program writes a "
+    "spreadsheet's number; store account numbers as text",
     "account-lost-zeros": "is a client's account on record without its leading zeros (a spreadsheet drops them "
     "from numbers); store account numbers as text",
     "unknown-class": "is not an investor class (ordinary, professional, professional-as-ordinary)",
@@ -370,6 +372,9 @@ SPREADSHEET_ERRORS = frozenset(
 # the exponent with its sign, which no account is written as.
 _SCIENTIFIC = re.compile(r"\d(?:\.\d+)?[eE]\+\d+")
 
+# A whole number as a program writes a float (880001.0): an account read as a number.
+_DECIMAL = re.compile(r"\d+\.0+")
+
 # The largest number a spreadsheet holds every digit of (15 significant digits).
 _NUMBER_DIGITS_HELD = 10**15
 
@@ -396,6 +401,8 @@ def _spreadsheet_damage(raw_account: object, account: str, name: str, formula: b
         found.append(Problem("account", "account-formula"))
     if _SCIENTIFIC.fullmatch(account):
         found.append(Problem("account", "account-scientific"))
+    elif _DECIMAL.fullmatch(account):
+        found.append(Problem("account", "account-decimal"))
     number = isinstance(raw_account, (int, float)) and not isinstance(raw_account, bool)
     if number and abs(raw_account) >= _NUMBER_DIGITS_HELD:  # type: ignore[arg-type]
         found.append(Problem("account", "account-as-number"))

@@ -84,6 +84,11 @@ PROBLEM_TEXTS = {
         "is a number in scientific notation (1.23457E+17), as a spreadsheet shows a long number: the account's "
         "digits are lost; store account numbers as text",
     ),
+    "account-decimal": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "is a whole number written with a decimal point (880001.0), as a program writes a spreadsheet's number; "
+        "store account numbers as text",
+    ),
     "account-as-number": QT_TRANSLATE_NOOP(
         "ClientImport",
         "is a number cell of more than 15 digits, which a spreadsheet cannot hold; store account numbers as text",

@@ -625,6 +625,10 @@
         <translation>在已有姓名含有字符之处为“?”：文件的编码无法容纳该字符（GBK 缺少生僻字）；请以 UTF-8 导出文件</translation>
     </message>
     <message>
+        <source>is a whole number written with a decimal point (880001.0), as a program writes a spreadsheet&apos;s number; store account numbers as text</source>
+        <translation>是带小数点的整数（880001.0，程序按数字写出电子表格中的账号）；请以文本格式保存账号</translation>
+    </message>
+    <message>
         <source>is a number in scientific notation (1.23457E+17), as a spreadsheet shows a long number: the account&apos;s digits are lost; store account numbers as text</source>
         <translation>是科学计数法的数字（1.23457E+17，电子表格显示长数字的方式）：账号的位数已丢失；请以文本格式保存账号</translation>
     </message>
