@@ -708,3 +708,27 @@ def test_export_marks_only_a_row_changed_in_the_database(services: Services, com
     again = services.client_files.import_clients(compliance, marked)
     assert (again.unchanged, again.changed, again.invalid) == (4, 0, 0)
     assert not services.investors.get(compliance, victim).record_intact
+
+
+def test_a_rare_character_written_as_several_question_marks_is_not_a_rename(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """An encoder writes ?? for one character outside GBK (one ? a UTF-16 half) or one ?
+    for two: the check wanted the file's name as long as the one on record, so 王??明 for
+    王𠀀明 renamed the client. A name on record with a real ? stays a name a file may give."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    on_record = {"R1": "王𠀀明", "R2": "𠀀𠀁", "R3": "李?", "R4": "赵钱?", "R5": "周𠀀"}
+    for account, name in on_record.items():
+        add_client(sqlite_services, compliance, account, RiskProfile.C3, name=name)
+    # R1: two ? for one; R2: one ? for two; R3: a real ? kept, another name; R4: the real ?
+    # dropped (a rename); R5: the rare character lost, a ? still standing for it.
+    rows = [["R1", "王??明"], ["R2", "?"], ["R3", "李四?"], ["R4", "赵钱"], ["R5", "周??"]]
+    path = write_csv(tmp_path / "c.csv", rows, headers=["资金账号", "客户姓名"])
+    result = sqlite_services.client_files.import_clients(compliance, path, partial=True)
+    assert [(i.row, i.code) for i in result.issues] == [
+        (2, "name-lost-characters"),
+        (3, "name-lost-characters"),
+        (6, "name-lost-characters"),
+    ]
+    names = {a: sqlite_services.investors.get(compliance, a).name for a in on_record}
+    assert names == {**on_record, "R3": "李四?", "R4": "赵钱"}

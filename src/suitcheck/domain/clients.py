@@ -169,6 +169,32 @@ def name_problem(name: str, on_record: bool = False) -> str | None:
     return None
 
 
+def lost_characters(name: str, on_record: str) -> bool:
+    """Whether `name` is the name on record with some of its characters lost as `?`: what
+    an export in an encoding lacking them (GBK, for a rare character in a name) writes,
+    one `?` a character, two for one outside the BMP (a UTF-16 pair) or one for several.
+    Each run of `?` in `name` stands for one or more characters of `on_record`, and the
+    characters it stands for are not all a real `?` on record (a name with a real `?`
+    in it is a name like any other)."""
+    literals = re.split(r"\?+", name)
+    if len(literals) == 1 or name == on_record:
+        return False
+    first, *middle, last = literals
+    end = len(on_record) - len(last)
+    if not on_record.startswith(first) or not on_record.endswith(last) or end <= len(first):
+        return False
+    at = len(first)
+    for literal in middle:  # leftmost first: any match leaves the most room for the rest
+        found = on_record.find(literal, at + 1, end - 1)
+        if found < 0:
+            return False
+        at = found + len(literal)
+    if end - at < 1:
+        return False
+    # Every match takes the same characters outside the literals: some are not a real ?.
+    return len(on_record) - on_record.count("?") > len(name) - name.count("?")
+
+
 def record_problems(
     *,
     account: str,

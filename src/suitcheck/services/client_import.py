@@ -56,6 +56,7 @@ from suitcheck.domain.clients import (
     cell_text,
     conflict_problems,
     format_row,
+    lost_characters,
     map_columns,
     parse_mapping,
     parse_row,
@@ -1095,8 +1096,7 @@ class _Run:
             .where(s.status.is_(None), s.name.contains("?", autoescape=True), s.name != i.name)
         )
         for row_no, name, on_record in conn.execute(stmt):
-            lost = len(name) == len(on_record) and all(a in (b, "?") for a, b in zip(name, on_record, strict=True))
-            if lost and row_no not in hidden:
+            if lost_characters(name, on_record) and row_no not in hidden:
                 self.issue(row_no, "name", "name-lost-characters", name)
 
     def check_lost_zeros(self, conn: Connection) -> None:
