@@ -170,6 +170,19 @@ def _record_id(text: str) -> int:
     return number
 
 
+_SHA256_HEX = re.compile(r"[0-9a-fA-F]{64}")
+
+
+def _sha256_hex(text: str) -> str:
+    """A file's SHA-256 as a dry run printed it: 64 hexadecimal digits, whole (a prefix
+    binds an import to its dry run less than the hash does)."""
+    if not _SHA256_HEX.fullmatch(text.strip()):
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a SHA-256 (64 hexadecimal digits, as the dry run's --json gives it)"
+        )
+    return text.strip().lower()
+
+
 def _file_name(text: str) -> str:
     """A file or folder name as typed. An empty one (a script's `"$EXPORT"` with the variable
     unset) is refused: read as a path it named the working folder, so `audit verify ""`
@@ -551,6 +564,7 @@ def _investor_import(services: Services, actor: Actor, args: argparse.Namespace,
                     report=Path(args.report) if args.report else None,
                     on_item=on_item if args.dry_run else None,
                     cancelled=lambda: stop.signal is not None,
+                    expect_sha256=args.expect_sha256,
                 )
             except ImportCancelled as exc:
                 print(f"suitcheck: interrupted. {exc}", file=sys.stderr)
@@ -1963,6 +1977,12 @@ def build_parser() -> argparse.ArgumentParser:
     cimp.add_argument("--partial", action="store_true", help="import the valid rows even if others are invalid")
     cimp.add_argument(
         "--report", type=_file_name, metavar="REPORT.xlsx", help="write bad rows and clients missing from the file"
+    )
+    cimp.add_argument(
+        "--expect-sha256",
+        type=_sha256_hex,
+        metavar="HEX",
+        help="import only the file its dry run read (the dry run's sha256): one saved over since is refused",
     )
     cexp = isub.add_parser("export", parents=[common], help="write every client in the import's columns")
     cexp.add_argument("--out", required=True, type=_file_name, metavar="FILE.xlsx|FILE.csv")

@@ -293,3 +293,27 @@ def test_a_json_dry_run_of_a_big_file_does_not_hold_its_diff(
     assert [d["account"] for d in document["diff"]] == [r[0] for r in client_rows(rows)]
     assert document["diff"][0]["changes"]["profile"] == {"old": None, "new": "C3"}
     assert held[1] < rows * 200, held  # the diff's items took about 2 KB each (12 MB here)
+
+
+def test_an_import_is_bound_to_its_dry_run_by_the_files_sha256(store: Path, tmp_path: Path) -> None:
+    """A script's dry run, read and approved, then the import: a file the core system wrote
+    again in between was imported unseen. --expect-sha256 (the dry run's JSON sha256, whole)
+    refuses it, as the desk's wizard does, and writes nothing."""
+    path = write_csv(tmp_path / "clients.csv", client_rows(2))
+    code, out, _ = cli(store, "investor", "import", str(path), "--dry-run", "--json")
+    assert code == 0
+    checked = json.loads(out)["sha256"]
+    assert len(checked) == 64
+    write_csv(path, client_rows(3))  # the next export, over the file the dry run read
+    code, out, err = cli(store, "investor", "import", str(path), "--expect-sha256", checked.upper())
+    assert (code, out) == (2, "")
+    assert err.strip() == (
+        "suitcheck: The file clients.csv changed since it was checked; nothing was imported. "
+        "Check it again before importing it."
+    )
+    code, out, _ = cli(store, "investor", "import", str(path), "--dry-run", "--json")
+    assert json.loads(out)["new"] == 3  # nothing was written
+    code, out, _ = cli(store, "investor", "import", str(path), "--expect-sha256", json.loads(out)["sha256"])
+    assert code == 0
+    assert "Imported." in out
+    assert_clean_error(run("investor", "import", str(path), "--user", "x", "--expect-sha256", "abc", db=store), 2)
