@@ -579,6 +579,8 @@ def _investor_import(services: Services, actor: Actor, args: argparse.Namespace,
             "(fix them, or import the valid rows with --partial).",
             file=sys.stderr,
         )
+    elif result.written and result.rows and result.invalid == result.rows:
+        print(f"suitcheck: all {result.rows} rows are invalid, so nothing was imported.", file=sys.stderr)
     return result.exit_code
 
 
@@ -616,6 +618,9 @@ def _import_text(result: Any) -> str:
         lines.append("Columns ignored: " + ", ".join(result.ignored_columns))
     if result.dry_run:
         lines.append("Dry run: nothing was written.")
+    elif result.written and result.rows and result.invalid == result.rows:
+        # --partial with no valid row: recorded (file, SHA-256, counts), but nothing is in.
+        lines.append(f"Nothing was imported: all {result.rows} rows are invalid.")
     elif result.written:
         lines.append("Imported." + (f" {result.invalid} invalid rows were skipped." if result.invalid else ""))
     if result.report:

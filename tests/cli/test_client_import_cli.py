@@ -317,3 +317,16 @@ def test_an_import_is_bound_to_its_dry_run_by_the_files_sha256(store: Path, tmp_
     assert code == 0
     assert "Imported." in out
     assert_clean_error(run("investor", "import", str(path), "--user", "x", "--expect-sha256", "abc", db=store), 2)
+
+
+def test_a_partial_import_of_only_invalid_rows_says_nothing_was_imported(store: Path, tmp_path: Path) -> None:
+    """--partial with every row invalid printed "Imported.": a script's log, and the officer
+    reading it, took the file for imported. Exit 3 as any partial import with invalid rows."""
+    rows = client_rows(2)
+    rows[0][5] = rows[1][5] = "2026-13-01"
+    path = write_csv(tmp_path / "clients.csv", rows)
+    code, out, err = cli(store, "investor", "import", str(path), "--partial")
+    assert code == 3
+    assert "Imported." not in out
+    assert "Nothing was imported: all 2 rows are invalid." in out
+    assert err.strip() == "suitcheck: all 2 rows are invalid, so nothing was imported."

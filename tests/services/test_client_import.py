@@ -732,3 +732,24 @@ def test_a_rare_character_written_as_several_question_marks_is_not_a_rename(
     ]
     names = {a: sqlite_services.investors.get(compliance, a).name for a in on_record}
     assert names == {**on_record, "R3": "李四?", "R4": "赵钱"}
+
+
+def test_a_partial_import_of_only_invalid_rows_is_recorded_as_importing_nothing(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """The officer chose to import what is valid and nothing was: the trail keeps that the
+    file (name, SHA-256) was imported with no client, as it keeps a re-sync that changed
+    none, so the attempt is on record; no client is added or changed."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    rows = client_rows(2)
+    rows[0][5] = rows[1][5] = "2026-13-01"
+    before = counts(sqlite_services)
+    result = sqlite_services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", rows), partial=True)
+    assert (result.written, result.new, result.changed, result.invalid, result.exit_code) == (True, 0, 0, 2, 3)
+    assert counts(sqlite_services)[:2] == before[:2]
+    assert actions(sqlite_services, before[2]) == ["client-import"]
+    with sqlite_services.store.session(read_only=True) as s:
+        facts = s.execute(select(AuditEntry.facts).where(AuditEntry.seq == result.audit_seq)).scalar_one()
+    assert f'"sha256":"{result.sha256}"' in facts
+    assert '"new":0' in facts
+    assert '"invalid":2' in facts
