@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QWizard
 
 from suitcheck.gui.dialogs.client_import import ClientImportWizard
+from suitcheck.gui.i18n import Translations
 from suitcheck.services import Services
 from tests.gui.conftest import login
 from tests.services.clientfiles import client_rows, write_csv, write_xlsx
@@ -190,3 +191,26 @@ def test_every_step_of_an_import_has_words_for_the_user(qtbot, demo_services: Se
     words = wizard.run_page._phase_words()
     assert sorted(words) == sorted(phase for phase, _ in PHASES)
     assert len(set(words.values())) == len(words)
+
+
+def test_the_columns_page_says_why_a_file_has_no_account_or_name_column(  # type: ignore[no-untyped-def]
+    qtbot, qapp, demo_services: Services, tmp_path: Path
+) -> None:
+    """A semicolon-separated file, or one with a title row above the header, showed only
+    "No column holds: …": the page says why, in the desk's language."""
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(write_csv(tmp_path / "semi.csv", client_rows(2), sep=";"))
+    wizard.next()
+    assert "separated by semicolons: save it as comma- or tab-separated CSV" in wizard.mapping_page.status.text()
+    titled = tmp_path / "titled.csv"
+    titled.write_bytes("客户名单\r\n".encode() + write_csv(tmp_path / "c.csv", client_rows(2)).read_bytes())
+    translations = Translations(qapp)
+    assert translations.apply("zh_CN")
+    try:
+        wizard = _wizard(qtbot, demo_services)
+        wizard.file_page.choose(titled)
+        wizard.next()
+        assert "表头不在第一行（第 2 行是列名）" in wizard.mapping_page.status.text()
+        assert not wizard.mapping_page.isComplete()
+    finally:
+        translations.apply("en")

@@ -753,3 +753,34 @@ def test_a_partial_import_of_only_invalid_rows_is_recorded_as_importing_nothing(
     assert f'"sha256":"{result.sha256}"' in facts
     assert '"new":0' in facts
     assert '"invalid":2' in facts
+
+
+def test_a_semicolon_separated_file_or_a_title_row_says_why_no_column_was_found(
+    sqlite_services: Services, tmp_path: Path
+) -> None:
+    """A CSV file separated by semicolons (a European Excel's "CSV"), or a title row above
+    the header (客户名单 as a core system's report prints it), was refused as "no column
+    for: account, name" with nothing to say why. The sentence now says which, a hint only:
+    the columns are still not guessed, and the import and the wizard's preview refuse."""
+    compliance = staff(sqlite_services, Role.COMPLIANCE)
+    files = sqlite_services.client_files
+    semicolons = write_csv(tmp_path / "semi.csv", client_rows(2), sep=";")
+    with pytest.raises(InvalidInput, match="no column for: account, name") as refused:
+        files.import_clients(compliance, semicolons, dry_run=True)
+    assert "the file seems to be separated by semicolons: save it as comma- or tab-separated CSV" in str(refused.value)
+    assert files.preview(compliance, semicolons).hint == ("semicolons", None)
+    titled = tmp_path / "titled.csv"
+    titled.write_bytes(
+        b"\xe5\xae\xa2\xe6\x88\xb7\xe5\x90\x8d\xe5\x8d\x95\r\n\r\n"
+        + write_csv(tmp_path / "c.csv", client_rows(2)).read_bytes()
+    )
+    with pytest.raises(InvalidInput, match="no column for: account, name") as refused:
+        files.import_clients(compliance, titled)
+    assert "the header is not on the first row (row 3 holds the column names)" in str(refused.value)
+    assert files.preview(compliance, titled).hint == ("header-below", 3)
+    unknown = write_csv(tmp_path / "odd.csv", client_rows(2), headers=["客户代码X", "户名"])
+    with pytest.raises(InvalidInput) as refused:
+        files.import_clients(compliance, unknown)
+    assert str(refused.value) == "The file has no column for: account, name (give the header names with --mapping)."
+    assert files.preview(compliance, unknown).hint is None
+    assert counts(sqlite_services)[0] == 0

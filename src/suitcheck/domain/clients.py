@@ -585,6 +585,35 @@ def map_columns(headers: Sequence[object], mapping: Mapping[str, str] | None = N
     return ColumnMap(columns, tuple(ignored), missing, tuple(dict.fromkeys(ambiguous)))
 
 
+# How many rows below the header row a title row may push the real header to, for the hint.
+HEADER_HINT_ROWS = 5
+
+
+def header_hint(
+    headers: Sequence[object],
+    later_rows: Iterable[tuple[int, Sequence[object]]],
+    mapping: Mapping[str, str] | None = None,
+    *,
+    csv: bool = True,
+) -> tuple[str, int | None] | None:
+    """Why a header row that maps no account or name column may be so, as a hint only (the
+    columns are never guessed): ("semicolons", None) when a header cell of a CSV file is a
+    semicolon-joined run of known column names (a European Excel's "CSV"), or
+    ("header-below", row) when one of the first HEADER_HINT_ROWS rows below holds the known
+    headers (a title row above them). None: nothing to say."""
+    if csv:
+        for cell in headers:
+            parts = cell_text(cell).split(";")
+            if len(parts) > 1 and len(map_columns(parts, mapping).columns) > 1:
+                return ("semicolons", None)
+    for n, (row, cells) in enumerate(later_rows):
+        if n >= HEADER_HINT_ROWS:
+            break
+        if not map_columns(cells, mapping).missing:
+            return ("header-below", row)
+    return None
+
+
 def parse_mapping(text: str) -> dict[str, str]:
     """A mapping file: a `[columns]` table of "header in the file" = "field"."""
     try:

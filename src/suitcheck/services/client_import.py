@@ -8,6 +8,7 @@ import contextlib
 import csv
 import dataclasses
 import datetime as dt
+import itertools
 import json
 import logging
 import operator
@@ -48,6 +49,7 @@ from suitcheck.domain.clients import (
     ACCOUNT_MAX,
     FIELDS,
     HEADER_ALIASES,
+    HEADER_HINT_ROWS,
     PROBLEMS,
     ClientRecord,
     ColumnMap,
@@ -56,6 +58,7 @@ from suitcheck.domain.clients import (
     cell_text,
     conflict_problems,
     format_row,
+    header_hint,
     lost_characters,
     map_columns,
     parse_mapping,
@@ -298,6 +301,8 @@ class Preview:
     headers: list[str]
     columns: ColumnMap
     rows: list[tuple[int, list[str]]]
+    # Why no account or name column was found, when the file shows it (header_hint).
+    hint: tuple[str, int | None] | None = None
 
 
 Progress = Callable[[str, int], None]
@@ -346,12 +351,35 @@ def _usable_columns(table: ClientTable, mapping: dict[str, str] | None, expect_s
         )
     columns = map_columns(table.headers, mapping)
     if columns.missing:
+        hint = _header_hint(table, mapping)
         raise InvalidInput(
-            f"The file has no column for: {', '.join(columns.missing)} (give the header names with --mapping)."
+            f"The file has no column for: {', '.join(columns.missing)}"
+            + (
+                f"; {HINT_SENTENCES[hint[0]].format(row=hint[1])}."
+                if hint
+                else " (give the header names with --mapping)."
+            )
         )
     if columns.ambiguous:
         raise InvalidInput(f"More than one column maps to: {', '.join(columns.ambiguous)}.")
     return columns
+
+
+# The hint header_hint gives, as the sentence of a refusal says it.
+HINT_SENTENCES = {
+    "semicolons": "the file seems to be separated by semicolons: save it as comma- or tab-separated CSV",
+    "header-below": "the header is not on the first row (row {row} holds the column names): remove the rows above it",
+}
+
+
+def _header_hint(table: ClientTable, mapping: dict[str, str] | None) -> tuple[str, int | None] | None:
+    """header_hint for a file being refused: a file damaged within its first rows has none."""
+    try:
+        return header_hint(
+            table.headers, itertools.islice(_read(table), HEADER_HINT_ROWS), mapping, csv=table.kind == "csv"
+        )
+    except InvalidInput:
+        return None
 
 
 def _read(table: ClientTable) -> Iterator[tuple[int, list[Any]]]:
@@ -404,7 +432,8 @@ class ClientImportService:
                 first.append((number, shown))
                 if len(first) >= rows:
                     break
-            return Preview(table.kind, table.encoding, table.sheet, table.sheets, table.headers, columns, first)
+            hint = header_hint(table.headers, first, mapping, csv=table.kind == "csv") if columns.missing else None
+            return Preview(table.kind, table.encoding, table.sheet, table.sheets, table.headers, columns, first, hint)
 
     # -- import -------------------------------------------------------------------------
 

@@ -335,10 +335,25 @@ class MappingPage(QWizardPage):
         problems = []
         if missing:
             problems.append(self.tr("No column holds: {}.").format(", ".join(missing)))
+            problems.extend(self._hint())
         if twice:
             problems.append(self.tr("More than one column holds: {}.").format(", ".join(twice)))
         self.status.setText(" ".join(problems) or self.tr("The columns are ready."))
         self.completeChanged.emit()
+
+    def _hint(self) -> list[str]:
+        """Why the file's header row holds no account or name column, as the service found it."""
+        p = self.w.preview
+        hint = None if p is None else p.hint
+        if hint is None:
+            return []
+        if hint[0] == "semicolons":
+            return [self.tr("The file seems to be separated by semicolons: save it as comma- or tab-separated CSV.")]
+        return [
+            self.tr(
+                "The header is not on the first row (row {} holds the column names): remove the rows above it."
+            ).format(hint[1])
+        ]
 
     def isComplete(self) -> bool:
         chosen = list(self.current_mapping().values())

@@ -2187,6 +2187,14 @@ Store: {store}</source>
         <translation>没有列对应：{}。</translation>
     </message>
     <message>
+        <source>The file seems to be separated by semicolons: save it as comma- or tab-separated CSV.</source>
+        <translation>该文件似乎以分号分隔：请另存为以逗号或制表符分隔的 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The header is not on the first row (row {} holds the column names): remove the rows above it.</source>
+        <translation>表头不在第一行（第 {} 行是列名）：请删除其上方的行。</translation>
+    </message>
+    <message>
         <source>More than one column holds: {}.</source>
         <translation>多于一列对应：{}。</translation>
     </message>
