@@ -19,6 +19,12 @@ colour space the page's resources name (/CS /CS0): its size unknown, the first E
 And an image whose data the window finds no EI after (only one in a string or comment)
 takes the rest of the page there, while the reader read on from that EI: a page showing no
 level imported as R1 from a 低风险 sentence after the image. Such a file is now refused.
+
+Was BROKE: LZW, JPEG (DCT) and fax (CCITT) images ended at the first EI in their data,
+which the window decodes past. LZW data is now followed to its end-of-data code; a JPEG
+to where libjpeg stops reading it (ingest.jpegend), refused if it holds an EI or if the
+window might find another EI than from its end; a fax image followed by a second EI is
+refused.
 """
 
 from __future__ import annotations
@@ -188,3 +194,112 @@ def test_an_image_the_window_finds_no_end_of_is_refused(after: bytes) -> None:
         extract(Path("report.pdf"), raw_page_pdf(_HEAD + image + b" Q " + pdf_line(LOW, y=600)))
     assert refused.value.code == "corrupt"
     assert "inline image" in str(refused.value)
+
+
+def _lzw(codes: list[int]) -> bytes:
+    """LZW data of these 9-bit codes (the table never grows past 511 entries here)."""
+    bits = "".join(format(code, "09b") for code in codes)
+    bits += "0" * (-len(bits) % 8)
+    return int(bits, 2).to_bytes(len(bits) // 8, "big")
+
+
+def _jpeg(comment: bytes = b"") -> bytes:
+    """An 8x8 grey JPEG (baseline, as Pillow writes it), with a comment segment if given."""
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("L", (8, 8), 90).save(buffer, "JPEG")
+    jpeg = buffer.getvalue()
+    if not comment:
+        return jpeg
+    return jpeg[:2] + b"\xff\xfe" + (len(comment) + 2).to_bytes(2, "big") + comment + jpeg[2:]
+
+
+# Clear, a grey pixel, then literal codes whose bits spell ` EI (` and a line feed, then
+# the end-of-data code: the window (and pdfminer's own LZW decoder) reads the EI as data.
+_LZW_HOLDING_EI = _lzw([256, 128, 1, 4, 169, 72, 20, 10, 257])
+_J = b"BI /W 8 /H 8 /BPC 8 /CS /G "
+# Was BROKE: LZW and DCT images were taken to end at the first EI in their data, which
+# the window decodes past (a JPEG's comment segment here holds one): read from there, the
+# ( swallowed the white box and 高风险, the page imported as R1 and showed 高风险 only.
+# LZW data is now followed to its end; a JPEG holding an EI is refused.
+LZW_PAST_EI = {
+    "LZW": _G + b"/F /LZW ID " + _LZW_HOLDING_EI + b" EI",
+    "LZWDecode": _G + b"/Filter /LZWDecode ID " + _LZW_HOLDING_EI + b" EI",
+    "[/LZW]": _G + b"/F [/LZW] ID " + _LZW_HOLDING_EI + b" EI",
+}
+
+
+@pytest.mark.parametrize("image", LZW_PAST_EI.values(), ids=LZW_PAST_EI.keys())
+def test_an_lzw_image_ends_where_its_data_does(image: bytes) -> None:
+    assert image.count(b"EI") == 2
+    meta = extract(Path("report.pdf"), _swallowing(image)).metadata
+    assert meta.stated_level is None  # was R1: 高风险 never read
+    assert set(meta.level_statements) == {RiskLevel.R1, RiskLevel.R5}
+
+
+def _refused(data: bytes) -> None:
+    with pytest.raises(IngestError) as refused:
+        extract(Path("report.pdf"), data)
+    assert refused.value.code == "corrupt"
+    assert "inline image" in str(refused.value)
+
+
+@pytest.mark.parametrize("pdf_filter", [b"/F /DCT", b"/Filter /DCTDecode", b"/F [/DCT]"])
+def test_a_jpeg_image_holding_ei_is_refused(pdf_filter: bytes) -> None:
+    _refused(_swallowing(_J + pdf_filter + b" ID " + _jpeg(b"x EI (\n") + b" EI"))
+
+
+def test_a_jpeg_image_hiding_a_low_level_from_the_window_is_refused() -> None:
+    # The reverse: 高风险 shown; the JPEG's comment holds EI, then a white box over it and 低风险,
+    # which the window takes for image data. Read from the first EI on, the page was R1.
+    hidden = b"x EI Q " + _COVER + pdf_line(LOW, y=560) + b"q\n"
+    page = _HEAD + pdf_line(HIGH, y=560) + b"q 10 0 0 10 10 10 cm " + _J + b"/F /DCT ID " + _jpeg(hidden) + b" EI Q\n"
+    _refused(raw_page_pdf(page))
+
+
+def test_a_jpeg_image_the_window_may_stop_reading_early_is_refused() -> None:
+    # Bytes after the JPEG's last MCU, before its end-of-image marker, libjpeg need not read:
+    # here the window stops before them, their ( swallows the rest of the page, and only
+    # 高风险 is shown; the reader read on from the EI (a white box over 高风险, then 低风险).
+    jpeg = _jpeg()
+    image = _J + b"/F /DCT ID " + jpeg[:-2] + b"(" * 8 + jpeg[-2:] + b"\nEI Q "
+    page = _HEAD + pdf_line(HIGH, y=560) + b"q 10 0 0 10 10 10 cm " + image + _COVER + pdf_line(LOW, y=600)
+    _refused(raw_page_pdf(page))
+
+
+@pytest.mark.parametrize(
+    "image",
+    [_G + b"/F /LZW ID " + _lzw([256, 128, 257]), _J + b"/F /DCT ID " + _jpeg(), _J + b"/F /DCT ID " + _jpeg(b"(%<")],
+    ids=["LZW", "DCT", "DCT, a comment holding ( % <"],
+)
+def test_an_lzw_or_jpeg_image_reads_as_before(image: bytes) -> None:
+    page = _HEAD + b"q 10 0 0 10 10 10 cm " + image + b"\nEI Q " + pdf_line(HIGH, y=600)
+    meta = extract(Path("report.pdf"), raw_page_pdf(page)).metadata
+    assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R5, ())
+
+
+# Was BROKE: a fax image ended at the first EI in its data, which the window decodes past
+# (four rows of eight pixels: the bytes ` EI (` are codes to it); read from there, the (
+# swallowed the white box and 高风险, the page imported as R1 and showed 高风险 only. Fax data
+# is not followed to its end here: such an image is refused.
+_CCF = b"BI /W 8 /H 4 /BPC 1 /IM true "
+
+
+_G4 = b"<< /K -1 /Columns 8 >>"
+
+
+@pytest.mark.parametrize(
+    "pdf_filter",
+    [b"/F /CCF /DP " + _G4, b"/Filter /CCITTFaxDecode /DecodeParms " + _G4, b"/F [/CCF] /DP [" + _G4 + b"]"],
+    ids=["CCF", "CCITTFaxDecode", "[/CCF]"],
+)
+def test_a_fax_image_with_more_than_one_ei_is_refused(pdf_filter: bytes) -> None:
+    _refused(_swallowing(_CCF + pdf_filter + b" ID \x80 EI (\n\xff\xff\xff EI"))
+
+
+def test_a_fax_image_reads_as_before() -> None:
+    image = _CCF + b"/F /CCF /DP " + _G4 + b" ID \xff\xff\xff\xff\nEI"
+    page = _HEAD + b"q 10 0 0 10 10 10 cm " + image + b" Q " + pdf_line(HIGH, y=600)
+    meta = extract(Path("report.pdf"), raw_page_pdf(page)).metadata
+    assert (meta.stated_level, meta.unclear_level_statements) == (RiskLevel.R5, ())

@@ -9,7 +9,12 @@ draws a one-pixel image closed by `EI` and a NUL, then a white box over the 低�
 and 本报告的风险等级为高风险 was read as R1 (all that follows the image taken for its data)
 and shown as 高风险. Past the data the window looks for EI token by token: an EI in a
 comment or a string there ends nothing (`%EI (` read as the end, its `(` swallowed the rest
-of the page). ViewerContentParser ends the data where the window does; every content
+of the page). An LZW image's data the window decodes to its end-of-data code (followed here
+with pdfminer's decoder); a JPEG's (DCT) with libjpeg, whose stopping place ingest.jpegend
+finds (a JPEG holding an EI, or after which the window might find another EI than from its
+end, is refused); a fax image's (CCITT) with its own fax decoder, not followed here: one
+followed by another EI is refused.
+ViewerContentParser ends the data where the window does; every content
 stream pdfminer interprets in this process is parsed with it (pdfminer is used for report
 files only)."""
 
@@ -22,13 +27,20 @@ import zlib
 from typing import Any
 
 import pdfminer.pdfinterp
+from pdfminer.lzw import CorruptDataError, LZWDecoder
+from pdfminer.pdfexceptions import PDFEOFError
 from pdfminer.pdfinterp import PDFContentParser
 from pdfminer.psparser import LIT, PSLiteral, literal_name
 
 from suitcheck.ingest.errors import IngestError
+from suitcheck.ingest.jpegend import UnclearJpeg, jpeg_stops
 
 UNENDED_IMAGE = (
     "The PDF is damaged: an inline image in a page's content has no end (EI), "
+    "so the text read might not be what a viewer shows."
+)
+UNCLEAR_IMAGE = (
+    "The PDF is damaged: where an inline image in a page's content ends (EI) is unclear, "
     "so the text read might not be what a viewer shows."
 )
 
@@ -49,10 +61,10 @@ _A85 = {"A85", "ASCII85Decode"}
 _RUN_LENGTH = {"RL", "RunLengthDecode"}
 _HEX_DATA = re.compile(rb"[^>]*")
 _A85_DATA = re.compile(rb"[!-uz\n\r\t ]*")
-# Filters the window decodes to find where an image's data ends, which are not followed
-# here: their end is taken to be the first EI. (With any other filter the window decodes
-# nothing and looks for EI from the data's start.)
-_UNFOLLOWED = {"LZW", "LZWDecode", "DCT", "DCTDecode", "CCF", "CCITTFaxDecode"}
+_LZW = {"LZW", "LZWDecode"}
+_DCT = {"DCT", "DCTDecode"}
+_FAX = {"CCF", "CCITTFaxDecode"}
+# (With any other filter the window decodes nothing and looks for EI from the data's start.)
 
 
 class ViewerContentParser(PDFContentParser):
@@ -103,6 +115,25 @@ class ViewerContentParser(PDFContentParser):
         return pos, data
 
 
+def _filtered_end(name: str | None, image: dict[str, Any], content: memoryview, start: int) -> int | None:
+    """Where the data of an image whose (first) filter is `name` ends, as _data_end."""
+    if name in _FLATE:
+        return _flate_end(content, start)
+    if name in _HEX:
+        return _hex_end(content, start)
+    if name in _A85:
+        return _a85_end(content, start)
+    if name in _RUN_LENGTH:
+        return _run_length_end(content, start)
+    if name in _LZW:
+        return _lzw_end(content, start, _entry(image, "DP", "DecodeParms"))
+    if name in _DCT:
+        return _jpeg_end(content, start, _entry(image, "W", "Width"))
+    if name in _FAX:
+        _fax_ends_at_first_ei(content, start)
+    return None if name is None or name in _FAX else start
+
+
 def _no_colour_space(space: Any, colour_spaces: dict[str, Any]) -> bool:
     """Whether an inline image has no colour space as the window reads it: none given, or
     the name of one neither predefined nor among the page's resources (PDFium then reads
@@ -138,22 +169,14 @@ def _entry(image: dict[str, Any], *names: str) -> Any:
 
 def _data_end(image: dict[str, Any], content: memoryview, start: int, colour_spaces: dict[str, Any]) -> int | None:
     """Where the window ends the image's data that starts at `start`: after its size for
-    an image without a filter whose colours are known, where its Flate data ends for one
+    an image without a filter whose colours are known, where its filter's data ends for one
     compressed so; None when it searches for EI instead."""
     pdf_filter = _entry(image, "F", "Filter")
     if isinstance(pdf_filter, list):  # the window finds the data's end by its first filter
         pdf_filter = pdf_filter[0] if pdf_filter else None
     if pdf_filter is not None:
         name = literal_name(pdf_filter) if isinstance(pdf_filter, PSLiteral) else None
-        if name in _FLATE:
-            return _flate_end(content, start)
-        if name in _HEX:
-            return _hex_end(content, start)
-        if name in _A85:
-            return _a85_end(content, start)
-        if name in _RUN_LENGTH:
-            return _run_length_end(content, start)
-        return None if name is None or name in _UNFOLLOWED else start
+        return _filtered_end(name, image, content, start)
     components: int | None
     bits: Any
     space = _entry(image, "CS", "ColorSpace")
@@ -190,6 +213,54 @@ def _flate_end(content: memoryview, start: int) -> int | None:
     except zlib.error:
         return None
     return len(content) - len(decoder.unused_data) if decoder.eof else None
+
+
+def _lzw_end(content: memoryview, start: int, params: Any) -> int:
+    """Where the LZW data starting at `start` ends: after its end-of-data code (257), as
+    pdfminer's decoder reads it, or at the stream's end. Data the window might read
+    otherwise (a code the table lacks, a table full, an EarlyChange other than 1) is refused."""
+    if isinstance(params, list):
+        params = params[0] if params else None
+    if isinstance(params, dict) and params.get("EarlyChange", 1) != 1:
+        raise IngestError("corrupt", UNCLEAR_IMAGE)
+    decoder = LZWDecoder(io.BytesIO(content[start:]))
+    decoded = 0
+    try:
+        while (code := decoder.readbits(decoder.nbits)) != 257:
+            decoded += len(decoder.feed(code))
+            if decoded > _INFLATE_AT_MOST or len(decoder.table) > 4096:
+                raise IngestError("corrupt", UNCLEAR_IMAGE)
+    except PDFEOFError:  # no end-of-data code: the window reads the rest of the page as data
+        return len(content)
+    except (CorruptDataError, IndexError, TypeError) as exc:
+        raise IngestError("corrupt", UNCLEAR_IMAGE) from exc
+    return start + decoder.fp.tell()
+
+
+def _jpeg_end(content: memoryview, start: int, width: Any) -> int:
+    """Where the JPEG data starting at `start` ends: after its end-of-image marker. The
+    window stops reading it where libjpeg does (ingest.jpegend), or at the data's start
+    when it cannot decode it (a /Width wider than the JPEG), and looks for EI from there;
+    the image is refused unless its data holds no EI and the window finds the same EI from
+    wherever it may stop."""
+    try:
+        jpeg = jpeg_stops(content, start)
+    except UnclearJpeg as exc:
+        raise IngestError("corrupt", UNCLEAR_IMAGE) from exc
+    stops = set(jpeg.stops) | ({start} if type(width) is int and width > jpeg.width else set())
+    found = _ei_keyword(content, jpeg.end)
+    if _EI.search(content[: jpeg.end], start) is not None or any(_ei_keyword(content, d) != found for d in stops):
+        raise IngestError("corrupt", UNCLEAR_IMAGE)
+    return jpeg.end
+
+
+def _fax_ends_at_first_ei(content: memoryview, start: int) -> None:
+    """Refuses a fax image the window might end elsewhere than at its data's first EI: one
+    followed by another EI in the stream (the window decodes the data, which may hold the
+    first, and ends at the EI after it)."""
+    first = _EI.search(content, start)
+    if first is not None and _EI.search(content, first.end()) is not None:
+        raise IngestError("corrupt", UNCLEAR_IMAGE)
 
 
 def _hex_end(content: memoryview, start: int) -> int:
