@@ -84,6 +84,58 @@ def test_a_file_saved_over_after_the_dry_run_is_not_imported(  # type: ignore[no
     ]
 
 
+def test_a_file_saved_over_after_the_dry_run_can_be_checked_again(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path, message_boxes: list[tuple[str, str]]
+) -> None:
+    """The refusal said "Check it again before importing it", but Back was disabled and
+    Close the only button: the clerk had to start over, file and columns again."""
+    rows = client_rows(3)
+    odd = ["客户代码X", "客户姓名", "证件号码", "投资者类别", "风险承受能力", "测评日期", "最低类别", "特别关注"]
+    path = write_csv(tmp_path / "c.csv", rows[:2], headers=odd)
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    wizard.next()
+    page = wizard.mapping_page
+    page.boxes[0].setCurrentIndex(page.boxes[0].findData("account"))  # the clerk's own choice
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    write_csv(path, rows, headers=odd)  # saved over with a third client
+    wizard.next()
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=30_000)
+    again = wizard.run_page.check_again_button
+    assert again.isVisible()
+    assert again.isEnabled()
+    again.click()
+    assert wizard.currentPage() is page
+    assert page.rows.rowCount() == 3  # the file as it now stands
+    assert page.isComplete()  # the clerk's column choice kept
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    assert "3 rows: 3 new" in wizard.diff_page.summary.text()
+    actor = login(demo_services, "demo-compliance")
+    before = demo_services.investors.count(actor)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.outcome is not None, timeout=30_000)
+    assert demo_services.investors.count(actor) == before + 3
+    assert not wizard.run_page.check_again_button.isVisible()
+
+
+def test_only_a_file_changed_since_its_check_is_offered_a_new_check(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path, message_boxes: list[tuple[str, str]]
+) -> None:
+    path = write_csv(tmp_path / "c.csv", client_rows(2))
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    wizard.next()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    path.unlink()  # gone: checking it again cannot help
+    wizard.next()
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=30_000)
+    assert wizard.run_page.job is None
+    assert not wizard.run_page.check_again_button.isVisible()
+
+
 def test_stop_leaves_every_client_as_it_was(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write_xlsx(tmp_path / "clients.xlsx", client_rows(1500))
     wizard = _wizard(qtbot, demo_services)

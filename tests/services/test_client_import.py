@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from suitcheck.domain.levels import InvestorClass, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.services import Actor, Services
-from suitcheck.services.client_import import DiffItem, ImportCancelled, load_mapping
+from suitcheck.services.client_import import CHANGED_SINCE_CHECKED, DiffItem, ImportCancelled, load_mapping
 from suitcheck.services.errors import InvalidInput, PermissionDenied, ServiceError
 from suitcheck.store.models import Assessment, AuditEntry, Investor
 from tests.conftest import TODAY, add_client, staff
@@ -488,8 +488,10 @@ def test_a_file_changed_since_its_dry_run_is_not_imported(sqlite_services: Servi
     dry = sqlite_services.client_files.import_clients(compliance, path, dry_run=True)
     write_csv(path, client_rows(3))
     before = counts(sqlite_services)
-    with pytest.raises(InvalidInput, match="c.csv changed since it was checked; nothing was imported"):
+    with pytest.raises(InvalidInput, match="c.csv changed since it was checked; nothing was imported") as refused:
         sqlite_services.client_files.import_clients(compliance, path, expect_sha256=dry.sha256)
+    assert refused.value.code == CHANGED_SINCE_CHECKED  # a desk offers to check it again
+    assert refused.value.params == {"path_name": "c.csv"}
     assert counts(sqlite_services) == before
     again = sqlite_services.client_files.import_clients(compliance, path, dry_run=True)
     assert sqlite_services.client_files.import_clients(compliance, path, expect_sha256=again.sha256).new == 3

@@ -78,7 +78,7 @@ from suitcheck.regularfile import read_regular
 from suitcheck.services.access import Listed, clients_changed
 from suitcheck.services.branches import branch_codes, changed_branch, head_office_id, intact_branches
 from suitcheck.services.context import Actor, ServiceContext, in_trail_order, newest_entry
-from suitcheck.services.errors import InvalidInput, ServiceError
+from suitcheck.services.errors import InvalidInput, ServiceError, coded
 from suitcheck.services.files import check_target, staged_file
 from suitcheck.services.integrity import (
     INVESTOR_COLUMNS,
@@ -340,14 +340,23 @@ def _open(path: Path, sheet: str | None) -> ClientTable:
         raise InvalidInput(str(exc)) from exc
 
 
+# ServiceError.code of the refusal of a file saved over since its dry run: a desk offers
+# to check it again.
+CHANGED_SINCE_CHECKED = "client-file-changed-since-checked"
+
+
 def _usable_columns(table: ClientTable, mapping: dict[str, str] | None, expect_sha256: str | None) -> ColumnMap:
     """The file's columns, once it is the file the dry run read (expect_sha256) and every
     field has one column at most and the required ones have one."""
     path = table.path
     if expect_sha256 is not None and table.sha256 != expect_sha256:
-        raise InvalidInput(
-            f"The file {path.name} changed since it was checked; nothing was imported. "
-            "Check it again before importing it."
+        raise coded(
+            InvalidInput(
+                f"The file {path.name} changed since it was checked; nothing was imported. "
+                "Check it again before importing it."
+            ),
+            CHANGED_SINCE_CHECKED,
+            path_name=path.name,
         )
     columns = map_columns(table.headers, mapping)
     if columns.missing:

@@ -38,7 +38,7 @@ from suitcheck.gui.texts import class_text
 from suitcheck.gui.widgets import enter_never_commits, resize_within_screen
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
-from suitcheck.services.client_import import DiffItem, ImportResult, Preview, progress_span
+from suitcheck.services.client_import import CHANGED_SINCE_CHECKED, DiffItem, ImportResult, Preview, progress_span
 from suitcheck.services.errors import ServiceError
 
 FIELD_NAMES = {
@@ -513,9 +513,16 @@ class RunPage(QWizardPage):
         self.report_button.setObjectName("clientImportReport")
         self.report_button.setEnabled(False)
         self.report_button.clicked.connect(self.open_report)
+        # Offered when the file was saved over since its dry run: its columns and rows, then
+        # its dry run again, the clerk's column choices kept (Back is closed past Import).
+        self.check_again_button = QPushButton(self.tr("Check the file again"), self)
+        self.check_again_button.setObjectName("clientImportCheckAgain")
+        self.check_again_button.hide()
+        self.check_again_button.clicked.connect(self.check_again)
         row = QHBoxLayout()
         row.addWidget(self.stop_button)
         row.addWidget(self.report_button)
+        row.addWidget(self.check_again_button)
         row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addWidget(self.progress)
@@ -536,6 +543,7 @@ class RunPage(QWizardPage):
         self.status.setText(self.tr("Importing…"))
         self.stop_button.setEnabled(True)
         self.report_button.setEnabled(False)
+        self.check_again_button.hide()
         path, sheet, mapping, partial = self.w.path, self.w.sheet, self.w.mapping, self.w.diff_page.partial.isChecked()
         report = self.w.report_path
         self.w.setOption(QWizard.WizardOption.DisabledBackButtonOnLastPage, True)
@@ -605,9 +613,21 @@ class RunPage(QWizardPage):
         self.stop_button.setEnabled(False)
         self.progress.setValue(0)
         self.status.setText(self.tr("Stopped: nothing was changed.") if _cancelled(exc) else "")
+        self.check_again_button.setVisible(isinstance(exc, ServiceError) and exc.code == CHANGED_SINCE_CHECKED)
         if not _cancelled(exc):
             when_present(self, lambda: show_error(self, exc))
         self.completeChanged.emit()
+
+    def check_again(self) -> None:
+        """Back to the columns with the file as it now stands; Next runs its dry run again."""
+        if self.job is not None or not self.w.load_preview():
+            return  # (a file gone or unreadable now: load_preview said so)
+        self.check_again_button.hide()
+        for _ in self.w.pageIds():
+            if self.w.currentPage() is self.w.mapping_page:
+                break
+            self.w.back()  # past the commit page too: nothing was imported
+        self.w.mapping_page.initializePage()
 
     def isComplete(self) -> bool:
         return self.job is None

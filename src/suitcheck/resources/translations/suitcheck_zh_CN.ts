@@ -5137,6 +5137,10 @@ Store: {store}</source>
         <translation>打开报告</translation>
     </message>
     <message>
+        <source>Check the file again</source>
+        <translation>重新检查文件</translation>
+    </message>
+    <message>
         <source>Importing…</source>
         <translation>正在导入…</translation>
     </message>
