@@ -11,7 +11,7 @@ from suitcheck.gui.dialogs.client_import import ClientImportWizard
 from suitcheck.gui.i18n import Translations
 from suitcheck.services import Services
 from tests.gui.conftest import login
-from tests.services.clientfiles import client_rows, write_csv, write_xlsx
+from tests.services.clientfiles import HEADERS_ZH, client_rows, write_csv, write_xlsx
 
 
 def _wizard(qtbot, services: Services) -> ClientImportWizard:  # type: ignore[no-untyped-def]
@@ -134,6 +134,50 @@ def test_only_a_file_changed_since_its_check_is_offered_a_new_check(  # type: ig
     qtbot.waitUntil(lambda: bool(message_boxes), timeout=30_000)
     assert wizard.run_page.job is None
     assert not wizard.run_page.check_again_button.isVisible()
+
+
+def test_a_column_renamed_after_the_columns_were_shown_is_said_and_shown_in_the_desks_words(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path, message_boxes: list[tuple[str, str]]
+) -> None:
+    """The dry run refused in the command line's words, a field's code name and a CLI
+    option ("no column for: account (give the header names with --mapping)"), and Back
+    showed the columns as they were: Next refused again, for ever."""
+    path = write_csv(tmp_path / "c.csv", client_rows(2))
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    wizard.next()
+    renamed = ["账户X", *HEADERS_ZH[1:]]
+    write_csv(path, client_rows(3), headers=renamed)  # the next export, its account column renamed
+    wizard.next()
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=30_000)
+    assert wizard.dry is None
+    ((_, text),) = message_boxes
+    assert "--mapping" not in text
+    assert "account" not in text
+    assert "Account number" in text
+    wizard.back()
+    page = wizard.mapping_page
+    assert page.columns.item(0, 0).text() == "账户X"  # the file as it now stands
+    assert page.rows.rowCount() == 3
+    assert not page.isComplete()
+    page.boxes[0].setCurrentIndex(page.boxes[0].findData("account"))
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    assert "3 rows: 3 new" in wizard.diff_page.summary.text()
+
+
+def test_back_to_the_columns_keeps_the_clerks_choices(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path = write_csv(tmp_path / "c.csv", client_rows(2))
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    wizard.next()
+    page = wizard.mapping_page
+    page.boxes[7].setCurrentIndex(0)  # 特别关注: not imported, though its name is known
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    wizard.back()
+    assert page.boxes[7].currentIndex() == 0
+    assert "special_attention" not in page.current_mapping().values()
 
 
 def test_stop_leaves_every_client_as_it_was(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -87,15 +87,16 @@ def headline(exc: BaseException) -> str:
     return QCoreApplication.translate("Errors", "Sorry, something went wrong.")
 
 
-def show_error(parent: QWidget | None, exc: BaseException) -> None:
-    """Expected errors: headline in the UI language plus the detail. Anything else:
-    logged with its traceback, and a short apology naming the log file."""
+def show_error(parent: QWidget | None, exc: BaseException, text: str | None = None) -> None:
+    """Expected errors: headline in the UI language plus the detail (`text`, where the
+    window words the refusal itself, by its code). Anything else: logged with its
+    traceback, and a short apology naming the log file."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
     box.setWindowTitle(QCoreApplication.translate("Errors", "suitcheck"))
     if isinstance(exc, (ServiceError, StoreError)):
         box.setText(headline(exc))
-        box.setInformativeText(error_text(exc))
+        box.setInformativeText(error_text(exc) if text is None else text)
     else:
         log.error("unexpected error shown to the user", exc_info=exc)
         box.setText(QCoreApplication.translate("Errors", "Sorry, something went wrong."))

@@ -343,6 +343,9 @@ def _open(path: Path, sheet: str | None) -> ClientTable:
 # ServiceError.code of the refusal of a file saved over since its dry run: a desk offers
 # to check it again.
 CHANGED_SINCE_CHECKED = "client-file-changed-since-checked"
+# ... of a file with no column for a required field (params: fields): a desk names them in
+# its own words, the command line's --mapping being no option there.
+COLUMNS_MISSING = "client-file-columns-missing"
 
 
 def _usable_columns(table: ClientTable, mapping: dict[str, str] | None, expect_sha256: str | None) -> ColumnMap:
@@ -361,13 +364,17 @@ def _usable_columns(table: ClientTable, mapping: dict[str, str] | None, expect_s
     columns = map_columns(table.headers, mapping)
     if columns.missing:
         hint = _header_hint(table, mapping)
-        raise InvalidInput(
-            f"The file has no column for: {', '.join(columns.missing)}"
-            + (
-                f"; {HINT_SENTENCES[hint[0]].format(row=hint[1])}."
-                if hint
-                else " (give the header names with --mapping)."
-            )
+        raise coded(
+            InvalidInput(
+                f"The file has no column for: {', '.join(columns.missing)}"
+                + (
+                    f"; {HINT_SENTENCES[hint[0]].format(row=hint[1])}."
+                    if hint
+                    else " (give the header names with --mapping)."
+                )
+            ),
+            COLUMNS_MISSING,
+            fields=columns.missing,
         )
     if columns.ambiguous:
         raise InvalidInput(f"More than one column maps to: {', '.join(columns.ambiguous)}.")

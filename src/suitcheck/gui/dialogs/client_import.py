@@ -38,7 +38,14 @@ from suitcheck.gui.texts import class_text
 from suitcheck.gui.widgets import enter_never_commits, resize_within_screen
 from suitcheck.gui.workers import Job, Runner
 from suitcheck.services import Actor, Services
-from suitcheck.services.client_import import CHANGED_SINCE_CHECKED, DiffItem, ImportResult, Preview, progress_span
+from suitcheck.services.client_import import (
+    CHANGED_SINCE_CHECKED,
+    COLUMNS_MISSING,
+    DiffItem,
+    ImportResult,
+    Preview,
+    progress_span,
+)
 from suitcheck.services.errors import ServiceError
 
 FIELD_NAMES = {
@@ -198,6 +205,18 @@ class ClientImportWizard(QWizard):
             return False
         return True
 
+    def reread(self) -> bool:
+        """The file as it now stands (saved over since it was shown): the columns page shows
+        its columns and first rows, the clerk's choices kept while its columns are those shown."""
+        shown = self.preview
+        if not self.load_preview() or self.preview is None:
+            return False
+        if shown is not None and self.preview.headers == shown.headers:
+            self.mapping_page.show_rows()
+        else:
+            self.mapping_page.initializePage()
+        return True
+
     def running_work(self) -> str | None:
         """For the lock screen: what switching user does to the import (or its dry run)."""
         if self.run_page.job is not None:
@@ -318,10 +337,15 @@ class MappingPage(QWizardPage):
             box.currentIndexChanged.connect(self._changed)
             self.columns.setCellWidget(r, 1, box)
             self.boxes.append(box)
+        self.show_rows()
+        self._changed()
+
+    def show_rows(self) -> None:
+        p = self.w.preview
+        assert p is not None
         self.rows.setColumnCount(len(p.headers) + 1)
         self.rows.setHorizontalHeaderLabels([self.tr("Row"), *p.headers])
         _fill(self.rows, [[str(n), *cells] for n, cells in p.rows])
-        self._changed()
 
     def current_mapping(self) -> dict[str, str]:
         p = self.w.preview
@@ -469,8 +493,20 @@ class DiffPage(QWizardPage):
         self.job = None
         self.progress.hide()
         self.summary.setText("")
-        when_present(self, lambda: show_error(self, exc))
+        text = None
+        if isinstance(exc, ServiceError) and exc.code == COLUMNS_MISSING:  # its sentence names --mapping
+            fields = ", ".join(translated("ClientImport", FIELD_NAMES.get(f, f)) for f in exc.params.get("fields", ()))
+            text = self.tr(
+                "The file has no column for: {fields}. It was changed since its columns were shown: "
+                "go back (< Back) to check them again."
+            ).format(fields=fields)
+        when_present(self, lambda: show_error(self, exc, text))
         self.completeChanged.emit()
+
+    def cleanupPage(self) -> None:
+        """Back to the columns: they show the file as it now stands."""
+        super().cleanupPage()
+        self.w.reread()
 
     def isComplete(self) -> bool:
         dry = self.w.dry
@@ -620,14 +656,13 @@ class RunPage(QWizardPage):
 
     def check_again(self) -> None:
         """Back to the columns with the file as it now stands; Next runs its dry run again."""
-        if self.job is not None or not self.w.load_preview():
-            return  # (a file gone or unreadable now: load_preview said so)
+        if self.job is not None:
+            return
         self.check_again_button.hide()
         for _ in self.w.pageIds():
             if self.w.currentPage() is self.w.mapping_page:
                 break
-            self.w.back()  # past the commit page too: nothing was imported
-        self.w.mapping_page.initializePage()
+            self.w.back()  # past the commit page too (nothing was imported); the diff page rereads the file
 
     def isComplete(self) -> bool:
         return self.job is None

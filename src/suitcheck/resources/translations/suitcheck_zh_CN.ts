@@ -1253,6 +1253,10 @@
         <source>changed</source>
         <translation>变更</translation>
     </message>
+    <message>
+        <source>The file has no column for: {fields}. It was changed since its columns were shown: go back (&lt; Back) to check them again.</source>
+        <translation>文件中没有以下各项的列：{fields}。文件在显示各列之后被改动：请返回（&lt; 上一步）重新核对各列。</translation>
+    </message>
 </context>
 <context>
     <name>DistributionDialog</name>
