@@ -180,6 +180,42 @@ def test_back_to_the_columns_keeps_the_clerks_choices(qtbot, demo_services: Serv
     assert "special_attention" not in page.current_mapping().values()
 
 
+def test_a_dry_run_left_by_back_does_not_answer_for_the_next_one(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path, message_boxes: list[tuple[str, str]]
+) -> None:
+    """Back while a dry run ran left it running: its answer, for the columns as they were,
+    replaced the next dry run's on the page, and Import imported by the new columns what
+    the old ones' diff showed."""
+    path = write_csv(tmp_path / "c.csv", client_rows(2))
+    wizard = _wizard(qtbot, demo_services)
+    wizard.file_page.choose(path)
+    wizard.next()
+    release = threading.Event()
+    real = demo_services.client_files.import_clients
+    calls: list[object] = []
+
+    def held_first(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(kwargs.get("mapping"))
+        if len(calls) == 1:
+            release.wait(30)
+        return real(*args, **kwargs)
+
+    demo_services.client_files.import_clients = held_first  # type: ignore[method-assign]
+    wizard.next()  # the first dry run, still reading
+    wizard.back()
+    page = wizard.mapping_page
+    page.boxes[7].setCurrentIndex(0)  # the clerk now leaves special attention out
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
+    second, summary = wizard.dry, wizard.diff_page.summary.text()
+    release.set()
+    qtbot.waitUntil(lambda: not wizard.runner.busy(), timeout=30_000)
+    assert wizard.dry is second
+    assert wizard.diff_page.summary.text() == summary
+    assert wizard.diff_page.job is None
+    assert message_boxes == []
+
+
 def test_stop_leaves_every_client_as_it_was(qtbot, demo_services: Services, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     path = write_xlsx(tmp_path / "clients.xlsx", client_rows(1500))
     wizard = _wizard(qtbot, demo_services)

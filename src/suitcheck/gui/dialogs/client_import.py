@@ -454,7 +454,13 @@ class DiffPage(QWizardPage):
                 cancelled=cancelled,
             )
 
-        self.job = self.w.runner.start(Job(run, with_progress=True), lambda r: self._done(r, collected), self._failed)
+        job = Job(run, with_progress=True)
+        # Only this dry run's answer is shown: one left by Back answers for columns no longer chosen.
+        self.job = self.w.runner.start(
+            job,
+            lambda r: self._done(r, collected) if self.job is job else None,
+            lambda exc: self._failed(exc) if self.job is job else None,
+        )
         self.completeChanged.emit()
 
     def _done(self, result: ImportResult, items: list[DiffItem]) -> None:
@@ -504,8 +510,13 @@ class DiffPage(QWizardPage):
         self.completeChanged.emit()
 
     def cleanupPage(self) -> None:
-        """Back to the columns: they show the file as it now stands."""
+        """Back to the columns: they show the file as it now stands; a dry run still
+        reading stops, its answer unshown."""
         super().cleanupPage()
+        if self.job is not None:
+            self.job.cancel()
+            self.job = None
+            self.progress.hide()
         self.w.reread()
 
     def isComplete(self) -> bool:
