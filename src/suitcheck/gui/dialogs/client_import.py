@@ -33,6 +33,7 @@ from suitcheck.domain.clients import FIELDS
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
+from suitcheck.gui.messages import error_text
 from suitcheck.gui.session import when_present
 from suitcheck.gui.texts import class_text
 from suitcheck.gui.widgets import enter_never_commits, resize_within_screen
@@ -659,7 +660,10 @@ class RunPage(QWizardPage):
         self.job = None
         self.stop_button.setEnabled(False)
         self.progress.setValue(0)
-        self.status.setText(self.tr("Stopped: nothing was changed.") if _cancelled(exc) else "")
+        if _cancelled(exc):
+            self.status.setText(self.tr("Stopped: nothing was changed."))
+        else:  # what stopped it stays on the page once its box is closed
+            self.status.setText(error_text(exc) if isinstance(exc, ServiceError) else "")
         self.check_again_button.setVisible(isinstance(exc, ServiceError) and exc.code == CHANGED_SINCE_CHECKED)
         if not _cancelled(exc):
             when_present(self, lambda: show_error(self, exc))
