@@ -163,10 +163,10 @@ def _client_import(s: Services, c: Actor, _a: Actor, _r: int, tmp: Path, mp: pyt
     rows[0][1] = "改名"
     real, seen = getattr(client_import, "parse_row"), itertools.count()  # noqa: B009
 
-    def slow_file(*args: Any) -> Any:
+    def slow_file(*args: Any, **kwargs: Any) -> Any:
         if next(seen) == 0:
             _slow()  # a large client file on a slow share
-        return real(*args)
+        return real(*args, **kwargs)
 
     mp.setattr(client_import, "parse_row", slow_file)
     result = s.client_files.import_clients(c, write_csv(tmp / "second.csv", rows))

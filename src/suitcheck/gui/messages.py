@@ -995,6 +995,25 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP(
         "Messages", "The file has no column for: {join_columns_missing} (give the header names with --mapping)."
     ),
+    # A file refused for missing columns, with the hint of what seems wrong with it
+    # (client_import.HINT_SENTENCES: each alone, and the whole sentences they end).
+    QT_TRANSLATE_NOOP(
+        "Messages", "the file seems to be separated by semicolons: save it as comma- or tab-separated CSV"
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "the header is not on the first row (row {row} holds the column names): remove the rows above it",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The file has no column for: {join_columns_missing}; the file seems to be separated by semicolons: "
+        "save it as comma- or tab-separated CSV.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The file has no column for: {join_columns_missing}; the header is not on the first row (row {row} holds "
+        "the column names): remove the rows above it.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "More than one column maps to: {join_columns_ambiguous}."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write the report {out}: {exc_strerror}; nothing was imported."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write {out}: {exc_strerror}."),

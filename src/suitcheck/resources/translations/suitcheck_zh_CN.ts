@@ -3478,6 +3478,22 @@ Store: {store}</source>
         <translation>CSV 文件没有工作表；--sheet 仅用于 .xlsx 文件。</translation>
     </message>
     <message>
+        <source>the file seems to be separated by semicolons: save it as comma- or tab-separated CSV</source>
+        <translation>该文件似乎以分号分隔：请另存为以逗号或制表符分隔的 CSV 文件</translation>
+    </message>
+    <message>
+        <source>the header is not on the first row (row {row} holds the column names): remove the rows above it</source>
+        <translation>表头不在第一行（第 {row} 行是列名）：请删除其上方的行</translation>
+    </message>
+    <message>
+        <source>The file has no column for: {join_columns_missing}; the file seems to be separated by semicolons: save it as comma- or tab-separated CSV.</source>
+        <translation>文件中没有以下各项的列：{join_columns_missing}；该文件似乎以分号分隔：请另存为以逗号或制表符分隔的 CSV 文件。</translation>
+    </message>
+    <message>
+        <source>The file has no column for: {join_columns_missing}; the header is not on the first row (row {row} holds the column names): remove the rows above it.</source>
+        <translation>文件中没有以下各项的列：{join_columns_missing}；表头不在第一行（第 {row} 行是列名）：请删除其上方的行。</translation>
+    </message>
+    <message>
         <source>A client in the lowest risk-tolerance category cannot stay a professional investor: change the class in the same edit (investor edit --class ordinary --lowest-category); nothing was recorded.</source>
         <translation>风险承受能力最低类别的客户不能仍为专业投资者：请在同一次修改中改变投资者类别（investor edit --class ordinary --lowest-category）；未作任何记录。</translation>
     </message>
