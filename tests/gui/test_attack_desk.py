@@ -366,3 +366,23 @@ def test_a_half_filled_warning_dialog_records_nothing_on_escape_or_at_switch_use
     assert entries(demo_services, "override") == before
     assert window.client is None
     assert window.decision.result is None
+
+
+def test_a_store_upgraded_under_the_desk_is_said_to_have_changed_not_to_be_unopenable(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, message_boxes
+) -> None:
+    """Another desk's newer version upgraded the store while this one ran: the check is
+    refused, nothing recorded. The box's headline said "The store cannot be opened." over a
+    desk whose store was open and showing (every StoreError's headline)."""
+    window = window_for()
+    find_client(qtbot, window, "880003")
+    pick_report(qtbot, window, "银行业")
+    checks_before = entries(demo_services, "check")
+    with demo_services.store.engine.begin() as conn:
+        conn.execute(text("UPDATE alembic_version SET version_num = '0999_newer'"))
+    window.check_button.click()
+    qtbot.waitUntil(lambda: bool(message_boxes), timeout=START_UP_MS)
+    headline, sentence = message_boxes[-1]
+    assert headline == "The store was changed while suitcheck was running."
+    assert "upgraded by a newer version of suitcheck" in sentence
+    assert entries(demo_services, "check") == checks_before

@@ -16,6 +16,7 @@ from suitcheck.services.errors import (
     Conflict,
     DecisionRefuses,
     InvalidInput,
+    NewerSchemaError,
     NotFound,
     PermissionDenied,
     ServiceError,
@@ -34,6 +35,8 @@ HEADLINES = {
     Conflict: QT_TRANSLATE_NOOP("Errors", "This already exists."),
     StoreUnavailable: QT_TRANSLATE_NOOP("Errors", "The store cannot be used right now."),
     ClockWrong: QT_TRANSLATE_NOOP("Errors", "This computer's clock is wrong."),
+    # Raised under a running desk, whose store is open: "cannot be opened" was wrong there.
+    NewerSchemaError: QT_TRANSLATE_NOOP("Errors", "The store was changed while suitcheck was running."),
     StoreError: QT_TRANSLATE_NOOP("Errors", "The store cannot be opened."),
     ServiceError: QT_TRANSLATE_NOOP("Errors", "The action could not be completed."),
 }

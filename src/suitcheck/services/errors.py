@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
+from suitcheck.audit.chain import NewerSchemaError as NewerSchemaError  # a store changed under a running desk
 from suitcheck.store.engine import StoreError as StoreError  # for callers above services (gui, cli)
 
 

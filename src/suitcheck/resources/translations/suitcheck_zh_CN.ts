@@ -1399,6 +1399,10 @@
         <translation>本机时钟有误。</translation>
     </message>
     <message>
+        <source>The store was changed while suitcheck was running.</source>
+        <translation>本程序运行期间，数据库已被改动。</translation>
+    </message>
+    <message>
         <source>The store cannot be opened.</source>
         <translation>无法打开数据库。</translation>
     </message>
