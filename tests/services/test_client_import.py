@@ -116,15 +116,35 @@ def test_a_mapping_file_as_notepad_saves_it(tmp_path: Path, encoding: str, newli
     assert load_mapping(path) == {"客户代码": "account", "户名": "name"}
 
 
-@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="a named pipe is a POSIX file (Windows has none in a folder)")
-def test_a_mapping_file_that_is_a_pipe_or_endless_is_refused_unread(tmp_path: Path) -> None:
+def _folder_in_place(path: Path) -> contextlib.AbstractContextManager[None]:
+    path.mkdir()
+    return contextlib.nullcontext()
+
+
+def _pipe_in_place(path: Path) -> contextlib.AbstractContextManager[None]:
+    return pipe_written_late(path, b'[columns]\n"x" = "account"\n')
+
+
+# What can stand in a mapping file's place: a folder on every system, and where the system
+# has named pipes (not Windows, which has none in a folder) one whose writer comes late.
+NOT_REGULAR = {"folder": _folder_in_place, **({"pipe": _pipe_in_place} if hasattr(os, "mkfifo") else {})}
+
+
+@pytest.mark.parametrize("kind", sorted(NOT_REGULAR))
+def test_a_mapping_that_is_not_a_regular_file_is_refused_unread(tmp_path: Path, kind: str) -> None:
     """`--mapping PIPE` waited on the pipe for a writer for ever, deaf to SIGTERM (here one
-    comes after a while, so the test fails rather than hangs), and `--mapping /dev/zero`
-    read until memory ran out. Refused at once, in one sentence, unread."""
-    pipe = tmp_path / "mapping.toml"
-    with pipe_written_late(pipe, b'[columns]\n"x" = "account"\n'), pytest.raises(InvalidInput) as refused:
-        load_mapping(pipe)
-    assert str(refused.value) == "The mapping file mapping.toml cannot be read: it is not a regular file."
+    comes after a while, so the test fails rather than hangs). Refused at once, in one
+    sentence, unread."""
+    path = tmp_path / "mapping.toml"
+    with NOT_REGULAR[kind](path), pytest.raises(InvalidInput) as refused:
+        load_mapping(path)
+    assert str(refused.value).startswith("The mapping file mapping.toml cannot be read: ")
+    if kind == "pipe":
+        assert str(refused.value) == "The mapping file mapping.toml cannot be read: it is not a regular file."
+
+
+def test_a_mapping_file_over_a_megabyte_is_refused_unread(tmp_path: Path) -> None:
+    """`--mapping /dev/zero` read until memory ran out: no more than 1 MB is read."""
     big = tmp_path / "big.toml"
     big.write_bytes(b"#" * (1 << 20) + b"\n[columns]\n")
     with pytest.raises(InvalidInput, match="^The mapping file big.toml is larger than 1 MB"):
