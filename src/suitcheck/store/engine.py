@@ -420,11 +420,9 @@ _REVISION_LINE = re.compile(r"^(down_revision|revision)\s*=\s*['\"]([^'\"]+)['\"
 
 
 @functools.cache
-def script_head() -> str:
-    """The newest migration's revision, read from the version files' `revision =` and
-    `down_revision =` lines. Equal to head_revision() (a test keeps it so), without importing
-    Alembic, which costs more than everything else a command does on a store that is
-    already up to date."""
+def _script_revisions() -> tuple[frozenset[str], frozenset[str]]:
+    """(every revision, every parent revision) of this version's migrations, read once from
+    the version files' `revision =` and `down_revision =` lines."""
     revisions: set[str] = set()
     parents: set[str] = set()
     for path in (migrations_path() / "versions").glob("*.py"):
@@ -433,21 +431,24 @@ def script_head() -> str:
             revisions.add(found["revision"])
             if "down_revision" in found:
                 parents.add(found["down_revision"])
-    heads = revisions - parents
-    if len(heads) != 1:
-        return head_revision()  # something unusual: let Alembic decide
-    return heads.pop()
+    return frozenset(revisions), frozenset(parents)
 
 
 @functools.cache
+def script_head() -> str:
+    """The newest migration's revision, from the version files (_script_revisions). Equal to
+    head_revision() (a test keeps it so), without importing Alembic, which costs more than
+    everything else a command does on a store that is already up to date."""
+    revisions, parents = _script_revisions()
+    heads = revisions - parents
+    if len(heads) != 1:
+        return head_revision()  # something unusual: let Alembic decide
+    return next(iter(heads))
+
+
 def script_revisions() -> frozenset[str]:
-    """Every revision this version's migrations know, read as script_head reads them."""
-    found: set[str] = set()
-    for path in (migrations_path() / "versions").glob("*.py"):
-        found.update(
-            rev for name, rev in _REVISION_LINE.findall(path.read_text(encoding="utf-8")) if name == "revision"
-        )
-    return frozenset(found)
+    """Every revision this version's migrations know."""
+    return _script_revisions()[0]
 
 
 # A revision suitcheck's migrations write (0018, or Alembic's 12 hex digits) is a word of
