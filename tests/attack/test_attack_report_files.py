@@ -63,6 +63,7 @@ from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.reader import extract
 from suitcheck.ingest.sandbox import Limits, Sandbox
 from suitcheck.services import Services
+from tests.attack.damaged_import import refused_then_imported
 from tests.conftest import add_client, staff
 from tests.pdfs import CID_FONT, pdf_line, pdf_stream, raw_page_pdf, updated_in_place
 
@@ -297,17 +298,9 @@ def test_a_pdf_whose_update_cannot_be_read_is_refused_not_read_at_its_first_vers
 
 
 def test_the_import_reports_the_damaged_update_and_goes_on(services: Services, tmp_path: Path) -> None:
-    compliance = staff(services, Role.COMPLIANCE)
-    damaged, fine = tmp_path / "damaged.pdf", tmp_path / "fine.pdf"
-    damaged.write_bytes(updated_in_place(_FIRST, 5, _UPDATE, startxref_shift=7))
-    fine.write_bytes(updated_in_place(_FIRST, 5, _UPDATE))
-    first, second = services.reports.import_paths(compliance, [damaged, fine])
-    assert (first.status, first.report, first.code) == (ImportStatus.FAILED, None, "corrupt")
-    assert first.reason is not None
-    assert "Traceback" not in first.reason
-    assert second.status is ImportStatus.IMPORTED
-    assert second.report is not None
-    assert services.reports.get(compliance, second.report).level is RiskLevel.R5
+    damaged = updated_in_place(_FIRST, 5, _UPDATE, startxref_shift=7)
+    fine = updated_in_place(_FIRST, 5, _UPDATE)
+    assert refused_then_imported(services, tmp_path, damaged, fine) is RiskLevel.R5
 
 
 def _turned(text: str, a: float, b: float, c: float, d: float, x: float, y: float, size: float = 24) -> bytes:

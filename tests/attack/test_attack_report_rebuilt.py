@@ -19,13 +19,13 @@ from pathlib import Path
 
 import pytest
 
-from suitcheck.domain.codes import ImportStatus
 from suitcheck.domain.decision import Reason
 from suitcheck.domain.levels import RiskLevel, RiskProfile
 from suitcheck.domain.roles import Role
 from suitcheck.ingest.errors import IngestError
 from suitcheck.ingest.reader import ExtractedReport, content_hash, extract
 from suitcheck.services import Services
+from tests.attack.damaged_import import refused_then_imported
 from tests.conftest import add_client, staff
 from tests.pdfs import CID_FONT, pdf_line, pdf_stream
 
@@ -72,16 +72,8 @@ def test_a_scanned_pdf_defining_each_object_once_is_read() -> None:
 
 
 def test_the_import_refuses_it_and_goes_on(sqlite_services: Services, tmp_path: Path) -> None:
-    services = sqlite_services
-    compliance = staff(services, Role.COMPLIANCE)
-    damaged, fine = tmp_path / "a-damaged.pdf", tmp_path / "b-fine.pdf"
-    damaged.write_bytes(_scanned_pdf((1, HIGH), (0, LOW)))
-    fine.write_bytes(_scanned_pdf((0, LOW)))
-    first, second = services.reports.import_paths(compliance, [damaged, fine])
-    assert (first.status, first.report, first.code) == (ImportStatus.FAILED, None, "corrupt")
-    assert second.status is ImportStatus.IMPORTED
-    assert second.report is not None
-    assert services.reports.get(compliance, second.report).level is RiskLevel.R1
+    damaged, fine = _scanned_pdf((1, HIGH), (0, LOW)), _scanned_pdf((0, LOW))
+    assert refused_then_imported(sqlite_services, tmp_path, damaged, fine) is RiskLevel.R1
 
 
 def test_a_report_the_earlier_reader_imported_from_such_a_file_is_decided_as_unrated(
