@@ -206,12 +206,14 @@ def run_gui(services_factory: Callable[[], Services], *, demo: bool = False, exi
             app.exit(0)
 
         QTimer.singleShot(int(exit_after * 1000), leave)
-    code = app.exec()
-    desktop.check_runner.wait(120_000)  # a page check still reading: let it end before the store closes
-    _let_work_finish()
-    if desktop.services is not None:
-        desktop.services.close()
-    collector.stop()
+    try:
+        code = app.exec()
+        desktop.check_runner.wait(120_000)  # a page check still reading: let it end before the store closes
+        _let_work_finish()
+        if desktop.services is not None:
+            desktop.services.close()
+    finally:  # the automatic collector back even when closing the store fails
+        collector.stop()
     return code
 
 
