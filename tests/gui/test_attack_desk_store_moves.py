@@ -272,6 +272,31 @@ def test_a_refusal_said_in_the_status_bar_has_room_beside_a_long_store_name_on_a
     assert window.user_label.toolTip().endswith(store)  # the whole of it, a hover away
 
 
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_who_is_logged_in_stays_whole_in_the_status_bar_and_the_long_store_address_is_cut(  # type: ignore[no-untyped-def]
+    qtbot, window_for, demo_services: Services, monkeypatch, qapp, language: str
+) -> None:
+    """On a 1024 screen the user's name and role and the store's address shared one
+    middle-cut: in Chinese the role lost its end ("演示顾问 Demo Advisor（投资…emo.db"), so the
+    bar no longer said who was logged in. The address is what gets cut now."""
+    store = "postgresql+psycopg://suitcheck_branch@pg-shared-01.branch-network.example-securities.com.cn:5432/suitcheck"
+    monkeypatch.setattr(type(demo_services.store), "display_name", property(lambda _self: store))
+    translations = Translations(qapp)
+    assert translations.apply(language)
+    try:
+        window = window_for()
+        window.resize(1024, 768)
+        qtbot.wait(50)
+        role = texts.role_text(window.actor.role.value)
+        shown = window.user_label.text()
+        assert "…" in shown  # the whole would not fit
+        who = window.tr("{user} ({role}) · {store}").format(user=window.actor.display_name, role=role, store="")
+        assert shown.startswith(who), shown
+        assert window.user_label.toolTip().endswith(store)
+    finally:
+        translations.apply("en")
+
+
 def test_a_check_under_a_policy_changed_elsewhere_brings_the_column_up_to_it(  # type: ignore[no-untyped-def]
     qtbot, window_for, demo_services: Services
 ) -> None:

@@ -417,13 +417,15 @@ class MainWindow(QMainWindow):
         reminders: RemindersPanel | None = getattr(self, "reminders", None)
         if reminders is not None:
             reminders.retranslate()
-        self.user_label.set_full_text(
-            self.tr("{user} ({role}) · {store}").format(
-                user=escape_controls(self.actor.display_name or self.actor.username),
-                role=texts.role_text(self.actor.role.value),
-                store=self.services.store.display_name,
-            )
+        store = self.services.store.display_name
+        user_and_store = self.tr("{user} ({role}) · {store}").format(
+            user=escape_controls(self.actor.display_name or self.actor.username),
+            role=texts.role_text(self.actor.role.value),
+            store=store,
         )
+        # Who is logged in stays whole; a long store address is what gets cut.
+        whole = len(user_and_store) - len(store) if user_and_store.endswith(store) else 0
+        self.user_label.set_full_text(user_and_store, keep=whole)
         self.branch_label.setText(self._branch_text())
         if self.decision.result is None:
             self._show_no_decision()

@@ -157,15 +157,20 @@ class ElidedLabel(QLabel):
     """One line of plain text that shows as much as its width holds, cut in the middle
     with "…" (the start and the end say most: a user's name, a store's file), and the
     whole text as its tooltip. It asks for its text's width and takes less when there
-    is less (a status bar on a 1024-wide screen)."""
+    is less (a status bar on a 1024-wide screen). A start given as `keep` (a user's name
+    and role before a store's address) is kept whole while there is room for it: only
+    the rest is cut."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setTextFormat(Qt.TextFormat.PlainText)
         self._full = ""
+        self._keep = 0
 
-    def set_full_text(self, text: str) -> None:
+    def set_full_text(self, text: str, keep: int = 0) -> None:
+        """Show `text`; its first `keep` characters are cut only when nothing else is left."""
         self._full = text
+        self._keep = max(0, min(keep, len(text)))
         self.setToolTip(text)
         self.updateGeometry()
         self._elide()
@@ -188,7 +193,14 @@ class ElidedLabel(QLabel):
 
     def _elide(self) -> None:
         room = self.contentsRect().width()
-        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideMiddle, room))
+        metrics = self.fontMetrics()
+        text = metrics.elidedText(self._full, Qt.TextElideMode.ElideMiddle, room)
+        if text != self._full and self._keep:
+            head, rest = self._full[: self._keep], self._full[self._keep :]
+            cut = metrics.elidedText(rest, Qt.TextElideMode.ElideMiddle, room - metrics.horizontalAdvance(head))
+            # No room for even "…" after the start: the start alone, cut at its end.
+            text = head + cut if cut else metrics.elidedText(head, Qt.TextElideMode.ElideRight, room)
+        self.setText(text)
 
 
 def plain_label(text: str, parent: QWidget) -> QLabel:
