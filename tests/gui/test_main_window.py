@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import QRect, Qt, QThreadPool
 from PySide6.QtGui import QKeySequence
 from PySide6.QtTest import QTest
@@ -276,6 +277,49 @@ def test_chinese_also_translates_qts_own_words(qapp) -> None:  # type: ignore[no
     finally:
         translations.apply("en")
     assert QCoreApplication.translate("QPlatformTheme", "OK") == "OK"
+
+
+@pytest.mark.parametrize("mode", ["AcceptOpen", "AcceptSave"])
+def test_the_file_dialog_itself_says_nothing_in_english_in_chinese(qtbot, qapp, tmp_path, mode: str) -> None:  # type: ignore[no-untyped-def]
+    """The test above asks Qt's catalogue for 'Look in:'; the dialog Qt 6.11 draws says
+    '&Look in:' and 'Files of &type:', and calls a folder 'Folder', none of which the
+    catalogue Qt ships holds: the Chinese desk's file dialog said them in English. This
+    walks the dialog as drawn (Qt's own, as on a Linux desk without a desktop's dialog)."""
+    from PySide6.QtWidgets import QAbstractItemView, QFileDialog, QLabel, QWidget
+
+    from suitcheck.gui.i18n import Translations
+
+    (tmp_path / "子目录").mkdir()
+
+    def words() -> list[str]:
+        dialog = QFileDialog(None, "", str(tmp_path))
+        dialog.setOption(QFileDialog.Option.DontUseNativeDialog, True)
+        dialog.setAcceptMode(getattr(QFileDialog.AcceptMode, mode))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: dialog.findChild(QAbstractItemView, "treeView").model().rowCount(
+            dialog.findChild(QAbstractItemView, "treeView").rootIndex()) > 0)  # fmt: skip
+        found = []
+        for widget in dialog.findChildren(QWidget):
+            if isinstance(widget, QLabel) or hasattr(widget, "text") and callable(widget.text):
+                found.append(widget.text())
+            found.append(widget.toolTip())
+            found += [action.text() for action in widget.actions()]
+        tree = dialog.findChild(QAbstractItemView, "treeView")
+        model = tree.model()
+        found += [str(model.headerData(c, Qt.Orientation.Horizontal)) for c in range(model.columnCount())]
+        found += [str(model.index(0, c, tree.rootIndex()).data()) for c in range(1, model.columnCount())]
+        dialog.close()
+        return [w for w in found if re.search("[A-Za-z]{2}", w) and str(tmp_path) not in w]
+
+    translations = Translations(qapp)
+    try:
+        assert translations.apply("zh_CN")
+        english = words()
+    finally:
+        translations.apply("en")
+    assert english == []
+    assert "&Look in:" in words()  # the walk sees Qt's words: in English, the source language
 
 
 def test_window_layout_persists(qtbot, window_for, settings) -> None:  # type: ignore[no-untyped-def]

@@ -15,6 +15,24 @@ def QT_TRANSLATE_NOOP(context: str, text: str) -> str:
     return text
 
 
+# Words of Qt's own file dialog that the Chinese catalogue shipped with Qt 6.11
+# (qtbase_zh_CN.qm) lacks, so the dialog said "Look in:", "Files of type:" and "Folder"
+# in a Chinese desk (Linux without a desktop's own dialog). Listed here so that lupdate
+# gathers them into our catalogue, which is installed after Qt's and so consulted first.
+# The texts are Qt's source texts, byte for byte, in Qt's contexts.
+QT_OWN_WORDS = (
+    QT_TRANSLATE_NOOP("QFileDialog", "&Look in:"),
+    QT_TRANSLATE_NOOP("QFileDialog", "Files of &type:"),
+    # lupdate reads no disambiguation from a NOOP: this one is a translate() (at import
+    # time, before any catalogue is installed, so it only returns its text).
+    QCoreApplication.translate("QAbstractFileIconProvider", "Folder", "All other platforms"),
+    QT_TRANSLATE_NOOP("QAbstractFileIconProvider", "%1 File"),
+    QT_TRANSLATE_NOOP("QAbstractFileIconProvider", "Drive"),
+    QT_TRANSLATE_NOOP("QAbstractFileIconProvider", "File"),
+    QT_TRANSLATE_NOOP("QAbstractFileIconProvider", "Unknown"),
+)
+
+
 def translations_dir() -> str:
     return str(resources.files("suitcheck") / "resources" / "translations")
 
