@@ -17,6 +17,7 @@ import signal
 import stat
 import sys
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -960,12 +961,44 @@ def cmd_check(services: Services, args: argparse.Namespace, out: Output) -> int:
     return EXIT_OK if checked.decision.allowed else EXIT_BLOCKED
 
 
+# What a pairs file's header may call its columns (in any case, with any spaces or
+# punctuation around): a column of clients, a column of reports.
+_CLIENT_HEADS = ("investor", "client", "customer", "account", "客户", "投资者", "账号", "账户")
+_REPORT_HEADS = ("report", "报告", "研报")
+
+
+def _header_kind(cell: str) -> str | None:
+    """'client' or 'report' for a header cell that names one kind of column, else None."""
+    folded = unicodedata.normalize("NFKC", cell).casefold()
+    client = any(word in folded for word in _CLIENT_HEADS)
+    report = any(word in folded for word in _REPORT_HEADS)
+    return None if client == report else ("client" if client else "report")
+
+
+def _pair_columns(path: Path, cells: list[str]) -> tuple[int, int]:
+    """The (client, report) columns a header row gives: by its names when it names a
+    report and a client ("report,investor", 报告,客户: read in that order), else client
+    then report. A header that names a report first with no client after it, or a client
+    in the report's column (two reports, two clients), is refused: read by position, its
+    rows were checked as pairs the file does not ask for (a report id taken for a client)."""
+    kinds = (_header_kind(cells[0]), _header_kind(cells[1]))
+    if kinds == ("report", "client"):
+        return 1, 0
+    if kinds[0] == "report" or kinds[1] == "client":
+        raise InvalidInput(
+            f"{path}, line 1: the header names its columns {cells[0]!r} and {cells[1]!r}, not a client and a "
+            "report; nothing was checked. Head the columns client,report (or report,client)."
+        )
+    return 0, 1
+
+
 def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
     """(line, client, report) from a CSV of two columns; a first row naming the columns is a
-    header: investor/client/account and report, or any first row whose report cell holds
-    no digit (客户,报告 as a Chinese spreadsheet heads it; a report is named by its id, so
-    such a row is no pair: checked, it was recorded as a reference to no client, and the
-    batch exited 1). Read whole first, so that a file that is
+    header: investor/client/account and report, one whose first cell names a client or a
+    report, or any first row whose report cell holds no digit (客户,报告 as a Chinese
+    spreadsheet heads it; a report is named by its id, so such a row is no pair: checked, it
+    was recorded as a reference to no client, and the batch exited 1). A header naming the
+    report first (report,client) is read by its names (_pair_columns). Read whole first, so that a file that is
     not readable or not CSV fails before any check is made or recorded. `line` is the line
     of the file a pair starts on (a quoted cell may hold a line break)."""
     # In the encodings a spreadsheet saves (GBK: Excel's "CSV" on a Chinese desk): it was
@@ -980,6 +1013,7 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
     except csv.Error as exc:
         raise InvalidInput(f"{path} cannot be read as a CSV file of client,report pairs: {exc}.") from exc
     pairs = []
+    client, report = 0, 1
     for line, row in rows:
         cells = [c.strip() for c in row]
         if not any(cells):
@@ -987,12 +1021,17 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
         if (
             line == 1
             and len(cells) > 1
-            and (cells[0].lower() in ("investor", "client", "account") or not any(c.isdigit() for c in cells[1]))
+            and (
+                cells[0].lower() in ("investor", "client", "account")
+                or _header_kind(cells[0]) is not None
+                or not any(c.isdigit() for c in cells[1])
+            )
         ):
+            client, report = _pair_columns(path, cells)
             continue
         if len(cells) < 2 or not cells[0] or not cells[1] or any(cells[2:]):
             raise InvalidInput(f"{path}, line {line}: expected two cells, client and report.")
-        pairs.append((line, cells[0], cells[1]))
+        pairs.append((line, cells[client], cells[report]))
     return pairs
 
 

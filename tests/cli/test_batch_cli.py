@@ -187,3 +187,48 @@ def test_an_id_number_typed_as_a_client_is_masked_in_the_results(demo_env: Path,
     assert first["investor"] == "110105********1012"
     assert "198107021012" not in out.read_text(encoding="utf-8")
     assert second["investor"] == 2
+
+
+def _client_id(db: Path, account: str) -> int:
+    shown = run("investor", "show", account, "--json", "--user", "demo-advisor", db=db)
+    assert shown.returncode == 0, shown.stderr
+    return int(json.loads(shown.stdout)["id"])
+
+
+@pytest.mark.parametrize("header", ["report,investor", "报告,客户", "Report ID,Client account"])
+def test_a_header_naming_the_report_first_is_read_by_its_names(demo_env: Path, tmp_path: Path, header: str) -> None:
+    """Was BROKE: a pairs file headed report,investor (another system's export) had its
+    header skipped and its rows read as client,report: the C1 client's request for the R4
+    report (blocked) was checked, recorded and answered as the C3 client (the report's id as
+    a client id) reading the R3 report (the client's id as a report id): "allow" on the line
+    that asked for the blocked pair."""
+    r4 = report_id(demo_env, "创业板")
+    c1 = _client_id(demo_env, "880001")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"{header}\n{r4},{c1}\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    result = run("check", "--batch", str(pairs), "--out", str(out), "--user", "demo-advisor", db=demo_env)
+    assert result.returncode == 0, result.stderr
+    [only] = _results(out)
+    assert (only["line"], only["investor"], only["report"]) == (2, c1, int(r4))
+    assert only["decision"] == "block"
+    assert "profile-below-level" in only["reasons"]  # type: ignore[operator]
+
+
+@pytest.mark.parametrize("header", ["report,report_date", "报告,报告", "note,客户", "client,account"])
+def test_a_header_that_does_not_name_a_client_then_a_report_is_refused(
+    demo_env: Path, tmp_path: Path, header: str
+) -> None:
+    """A header whose columns cannot be read as a client and a report (a report named first
+    and no client, two clients) is refused before anything is checked, rather than read by
+    position as client,report against what it says."""
+    r4 = report_id(demo_env, "创业板")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"{header}\n{r4},1\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    before = _newest(demo_env)
+    result = run("check", "--batch", str(pairs), "--out", str(out), "--user", "demo-advisor", db=demo_env)
+    assert_clean_error(result, 2)
+    assert "line 1" in result.stderr
+    assert _newest(demo_env) == before  # nothing checked or recorded
+    assert not out.exists()
