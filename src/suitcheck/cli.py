@@ -260,6 +260,8 @@ def _investor_line(d: dict[str, Any]) -> str:
         f"{d['id']:>6}  {_safe(d['account']):<10} {_safe(d['name']):<12} {d['class']:<12} {profile:<3} "
         f"{d['assessed'] or '-':<10} {state}{'  [lowest category]' if d['lowest_category'] else ''}"
         + ("  [re-assessment due]" if d.get("reassessment_due") else "")
+        # The caution a decision about them carries (flagged, or at the special-attention age).
+        + ("  [special attention]" if d.get("needs_attention") else "")
         + (f"  branch {_safe(d['branch'])}" if d.get("branch") else "")
         + ("" if d["record_intact"] else "  [record changed outside suitcheck: every check blocks; run audit verify]")
     )

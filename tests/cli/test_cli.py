@@ -240,6 +240,27 @@ def test_eligible_list(demo_env: Path, tmp_path: Path) -> None:
     assert summary["sha256"] == hashlib.sha256(xlsx.read_bytes()).hexdigest()
 
 
+def test_the_special_attention_caution_is_shown_on_the_list_and_the_card(demo_env: Path) -> None:
+    """Was BROKE: `check` gave the 76-year-old client 880009 the special-attention caution,
+    but the distribution list `eligible` printed (and `investor show`, `investor list`) named
+    her as any other client: the lines showed the lowest category and a re-assessment due,
+    never the caution the decision carries (domain: special attention is not a block, but
+    a visible caution)."""
+    r1 = report_id(demo_env, "稳增长")
+    single = json.loads(
+        run("check", "--investor", "880009", "--report", r1, "--json", "--user", "demo-advisor", db=demo_env).stdout
+    )
+    assert single["decision"] == "allow"
+    assert "special-attention-age" in single["reasons"]
+    listed = run("eligible", "--report", r1, "--user", "demo-advisor", db=demo_env)
+    assert listed.returncode == 0, listed.stderr
+    lines = {line.split()[1]: line for line in listed.stdout.splitlines() if line.strip()[:1].isdigit()}
+    assert "[special attention]" in lines["880009"]
+    assert "[special attention]" not in lines["880001"]  # 34: no caution
+    shown = run("investor", "show", "880009", "--user", "demo-advisor", db=demo_env)
+    assert "[special attention]" in shown.stdout.splitlines()[0]
+
+
 def test_report_import_json_and_bad_files(demo_env: Path, tmp_path: Path) -> None:
     (tmp_path / "good.txt").write_text(report_text("中风险", "CLI 导入测试报告标题一"), encoding="utf-8")
     (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.4 garbage garbage")
