@@ -977,7 +977,7 @@ def _header_kind(cell: str) -> str | None:
     return None if client == report else ("client" if client else "report")
 
 
-def _pair_columns(path: Path, cells: list[str]) -> tuple[int, int]:
+def _pair_columns(path: Path, line: int, cells: list[str]) -> tuple[int, int]:
     """The (client, report) columns a header row gives: by its names when it names a
     report and a client ("report,investor", 报告,客户: read in that order), else client
     then report. A header that names a report first with no client after it, or a client
@@ -988,7 +988,7 @@ def _pair_columns(path: Path, cells: list[str]) -> tuple[int, int]:
         return 1, 0
     if kinds[0] == "report" or kinds[1] == "client":
         raise InvalidInput(
-            f"{path}, line 1: the header names its columns {cells[0]!r} and {cells[1]!r}, not a client and a "
+            f"{path}, line {line}: the header names its columns {cells[0]!r} and {cells[1]!r}, not a client and a "
             "report; nothing was checked. Head the columns client,report (or report,client)."
         )
     return 0, 1
@@ -1016,12 +1016,15 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
         raise InvalidInput(f"{path} cannot be read as a CSV file of client,report pairs: {exc}.") from exc
     pairs = []
     client, report = 0, 1
+    first = True
     for line, row in rows:
         cells = [c.strip() for c in row]
         if not any(cells):
             continue
+        # The header is the first row with a cell (blank lines above it are skipped as
+        # everywhere else): taken for a pair, the rows below it were read by position.
         if (
-            line == 1
+            first
             and len(cells) > 1
             and (
                 cells[0].lower() in ("investor", "client", "account")
@@ -1029,8 +1032,17 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
                 or not any(c.isdigit() for c in cells[1])
             )
         ):
-            client, report = _pair_columns(path, cells)
+            first = False
+            client, report = _pair_columns(path, line, cells)
             continue
+        first = False
+        if len(cells) > 1 and {_header_kind(cells[0]), _header_kind(cells[1])} == {"client", "report"}:
+            # Another header below the first (two files joined): its rows may be in the
+            # other order, and nothing says which rows are whose.
+            raise InvalidInput(
+                f"{path}, line {line}: a second header row ({cells[0]!r}, {cells[1]!r}); nothing was checked. "
+                "Give one header, on the first line."
+            )
         if len(cells) < 2 or not cells[0] or not cells[1] or any(cells[2:]):
             raise InvalidInput(f"{path}, line {line}: expected two cells, client and report.")
         pairs.append((line, cells[client], cells[report]))

@@ -232,3 +232,28 @@ def test_a_header_that_does_not_name_a_client_then_a_report_is_refused(
     assert "line 1" in result.stderr
     assert _newest(demo_env) == before  # nothing checked or recorded
     assert not out.exists()
+
+
+def test_a_header_below_blank_lines_is_read_and_a_second_header_is_refused(demo_env: Path, tmp_path: Path) -> None:
+    """Was BROKE: the header was looked for on line 1 only. Below blank lines a
+    report,investor header was taken for a pair (an error line) and the rows under it read
+    as client,report (another client and report checked and recorded); a second header
+    below the first (two files joined, the second in the other order) likewise."""
+    r4 = report_id(demo_env, "创业板")
+    c1 = _client_id(demo_env, "880001")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"\n,\nreport,investor\n{r4},{c1}\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    result = run("check", "--batch", str(pairs), "--out", str(out), "--user", "demo-advisor", db=demo_env)
+    assert result.returncode == 0, result.stderr
+    [only] = _results(out)
+    assert (only["line"], only["investor"], only["report"], only["decision"]) == (4, c1, int(r4), "block")
+    joined = tmp_path / "joined.csv"
+    joined.write_text(f"client,report\n{c1},{r4}\n报告,客户\n{r4},{c1}\n", encoding="utf-8")
+    before = _newest(demo_env)
+    refused = run(
+        "check", "--batch", str(joined), "--out", str(tmp_path / "j.jsonl"), "--user", "demo-advisor", db=demo_env
+    )
+    assert_clean_error(refused, 2)
+    assert "line 3" in refused.stderr
+    assert _newest(demo_env) == before
