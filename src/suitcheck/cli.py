@@ -996,12 +996,12 @@ def _pair_columns(path: Path, line: int, cells: list[str]) -> tuple[int, int]:
 
 def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
     """(line, client, report) from a CSV of two columns; a first row naming the columns is a
-    header: investor/client/account and report, one whose first cell names a client or a
-    report, or any first row whose report cell holds no digit (客户,报告 as a Chinese
-    spreadsheet heads it; a report is named by its id, so such a row is no pair: checked, it
-    was recorded as a reference to no client, and the batch exited 1). A header naming the
-    report first (report,client) is read by its names (_pair_columns). Read whole first, so that a file that is
-    not readable or not CSV fails before any check is made or recorded. `line` is the line
+    header: investor/client/account and report, or any first row whose report cell holds
+    no digit (客户,报告 as a Chinese spreadsheet heads it; a report is named by its id, so
+    such a row is no pair: checked, it was recorded as a reference to no client, and the
+    batch exited 1). A header naming the report first (report,client) is read by its names
+    (_pair_columns). Read whole first, so that a file that is not readable or not CSV fails
+    before any check is made or recorded. `line` is the line
     of the file a pair starts on (a quoted cell may hold a line break)."""
     # In the encodings a spreadsheet saves (GBK: Excel's "CSV" on a Chinese desk): it was
     # read as UTF-8 only, and such a file, headed 客户,报告, was refused.
@@ -1026,11 +1026,7 @@ def _read_pairs(path: Path) -> list[tuple[int, str, str]]:
         if (
             first
             and len(cells) > 1
-            and (
-                cells[0].lower() in ("investor", "client", "account")
-                or _header_kind(cells[0]) is not None
-                or not any(c.isdigit() for c in cells[1])
-            )
+            and (cells[0].lower() in ("investor", "client", "account") or not any(c.isdigit() for c in cells[1]))
         ):
             first = False
             client, report = _pair_columns(path, line, cells)

@@ -257,3 +257,22 @@ def test_a_header_below_blank_lines_is_read_and_a_second_header_is_refused(demo_
     assert_clean_error(refused, 2)
     assert "line 3" in refused.stderr
     assert _newest(demo_env) == before
+
+
+def test_a_first_pair_whose_account_holds_a_column_word_is_checked(demo_env: Path, tmp_path: Path) -> None:
+    """A first row is a header by the old rule only (a client column's name, or a report
+    cell without a digit): a client whose account holds "client" or "report" on the first
+    line is a pair, checked and answered, never skipped as a header."""
+    added = run(
+        "investor", "add", "--account", "client01", "--name", "甲", "--profile", "C1", "--assessed", "2026-01-05",
+        "--user", "demo-compliance", db=demo_env,
+    )  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    r4 = report_id(demo_env, "创业板")
+    pairs = tmp_path / "pairs.csv"
+    pairs.write_text(f"client01,{r4}\n", encoding="utf-8")
+    out = tmp_path / "results.jsonl"
+    result = run("check", "--batch", str(pairs), "--out", str(out), "--user", "demo-advisor", db=demo_env)
+    assert result.returncode == 0, result.stderr
+    [only] = _results(out)
+    assert (only["line"], only["decision"]) == (1, "block")
