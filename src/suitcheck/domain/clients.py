@@ -76,6 +76,7 @@ PROBLEMS: dict[str, str] = {
     "date-without-profile": "is an assessment date without a profile",
     "bad-date": "is not a date (2026-03-02, 2026/3/2 or 20260302)",
     "future-date": "is in the future",
+    "before-birth": "is before the client was born (the birth date in the ID number)",
     "bad-flag": "is not yes or no (是/否)",
     "lowest-not-c1": "the lowest category implies profile C1",
     "professional-lowest": "a client in the lowest category cannot be professional",
@@ -206,8 +207,10 @@ def record_problems(
     today: dt.date,
     on_record: bool = False,
     name_on_record: bool = False,
+    birth_date: dt.date | None = None,
 ) -> list[Problem]:
     """Every rule a client's record must satisfy, however it is entered (form, command, file).
+    `birth_date`: the client's, from the ID number (an assessment is never dated before it).
     `on_record`: the account is already a client's, so it names that client as written (a
     store from before key_text_shown's rule); only a new account must show as itself.
     `name_on_record`: that client already has this very name (see name_problem)."""
@@ -227,8 +230,17 @@ def record_problems(
         problems.append(Problem("assessed", "date-without-profile"))
     if assessed_on is not None and assessed_on > today:
         problems.append(Problem("assessed", "future-date"))
+    elif assessed_before_birth(assessed_on, birth_date):
+        problems.append(Problem("assessed", "before-birth"))
     problems += conflict_problems(investor_class, profile, lowest_category)
     return problems
+
+
+def assessed_before_birth(assessed_on: dt.date | None, birth_date: dt.date | None) -> bool:
+    """Whether an assessment is dated before the client was born: a typo in the year or
+    another person's paper, never an assessment of this client (the birth day itself is
+    one the client existed on)."""
+    return assessed_on is not None and birth_date is not None and assessed_on < birth_date
 
 
 def conflict_problems(
@@ -257,6 +269,7 @@ _SENTENCES = {
     "profile-without-date": "A profile needs its assessment date, and an assessment date needs a profile.",
     "date-without-profile": "A profile needs its assessment date, and an assessment date needs a profile.",
     "future-date": "An assessment date cannot be in the future.",
+    "before-birth": "An assessment date cannot be before the client was born (the birth date in the ID number).",
     "lowest-not-c1": "A client in the lowest risk-tolerance category has profile C1, not another.",
     "professional-lowest": "A client in the lowest risk-tolerance category cannot be a professional investor; "
     "compliance must first lift the category, with a reason.",
@@ -517,6 +530,7 @@ def parse_row(
             today=today,
             on_record=known,
             name_on_record=name_known,
+            birth_date=born,
         ),
     )
     if problems:

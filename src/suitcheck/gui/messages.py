@@ -775,6 +775,11 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP("Messages", "A profile needs its assessment date, and an assessment date needs a profile."),
     QT_TRANSLATE_NOOP("Messages", "An assessment date cannot be in the future."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "An assessment date cannot be before the client was born (the birth date in the ID number); "
+        "nothing was recorded.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The ID number is not valid: {exc}."),
     QT_TRANSLATE_NOOP("Messages", "A client with account number '{account}' already exists."),
     QT_TRANSLATE_NOOP("Messages", "A client with this ID number already exists."),

@@ -1118,6 +1118,13 @@ class _Run:
                 "lowest_category",
                 "lowest-lift",
             ),
+            (  # a row without an ID number: assessed before the birth date on record
+                select(s.row_no, s.assessed_on, i.id, i.branch_id)
+                .select_from(joined)
+                .where(valid, s.id_number.is_(None), i.birth_date.is_not(None), s.assessed_on < i.birth_date),
+                "assessed",
+                "before-birth",
+            ),
         )
         for stmt, field, code in checks:
             for row_no, value, investor_id, branch_id in conn.execute(stmt):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.chain import IN_TRAIL, Appended
 from suitcheck.audit.rowmac import seals_match
-from suitcheck.domain.clients import name_problem, record_problems
+from suitcheck.domain.clients import assessed_before_birth, name_problem, record_problems
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
     AssessmentState,
@@ -611,6 +611,20 @@ def _refuse_problems(broken: set[tuple[str, str]]) -> None:
         raise InvalidInput("A profile needs its assessment date, and an assessment date needs a profile.")
     if "future-date" in codes:
         raise InvalidInput("An assessment date cannot be in the future.")
+    if "before-birth" in codes:
+        raise InvalidInput(_BEFORE_BIRTH)
+
+
+_BEFORE_BIRTH = (
+    "An assessment date cannot be before the client was born (the birth date in the ID number); nothing was recorded."
+)
+
+
+def _refuse_before_birth(investor: Investor, assessed_on: dt.date) -> None:
+    """Refuse an assessment dated before the client was born (domain.clients.assessed_before_birth)."""
+    born = investor.birth_date if isinstance(investor.birth_date, dt.date) else None
+    if assessed_before_birth(assessed_on, born):
+        raise InvalidInput(_BEFORE_BIRTH)
 
 
 def _refuse_conflicts(found: tuple[RecordConflict, ...], profile: RiskProfile | None, editing: bool) -> None:
@@ -764,6 +778,13 @@ class InvestorService:
         branch-scoped actor may name no other)."""
         actor = self._ctx.require(actor, Permission.EDIT_CLIENTS)
         account, name = account.strip(), name.strip()
+        number = born = None
+        if id_number:
+            try:
+                number = normalize_id_number(id_number, self._ctx.today())
+            except InvalidIdNumberError as exc:
+                raise InvalidInput(f"The ID number is not valid: {exc}.") from exc
+            born = birth_date(number)
         # The rules are the domain's (the same a client file's rows obey); the words are here.
         broken = {
             (p.field, p.code)
@@ -775,17 +796,11 @@ class InvestorService:
                 assessed_on=assessed_on,
                 lowest_category=lowest_category,
                 today=self._ctx.today(),
+                birth_date=born,
             )
         }
         _refuse_problems(broken)
         _refuse_conflicts(record_conflicts(investor_class, profile, lowest_category), profile, editing=False)
-        number = born = None
-        if id_number:
-            try:
-                number = normalize_id_number(id_number, self._ctx.today())
-            except InvalidIdNumberError as exc:
-                raise InvalidInput(f"The ID number is not valid: {exc}.") from exc
-            born = birth_date(number)
         with self._ctx.transaction() as session:
             # The author as the store has them where the change commits (disabled or moved meanwhile).
             actor = self._ctx.require_in(session, actor, Permission.EDIT_CLIENTS)
@@ -949,6 +964,7 @@ class InvestorService:
             actor = self._ctx.require_in(session, actor, Permission.EDIT_CLIENTS)
             investor = find_investor(session, ref, actor, lock=True)
             _refuse_unassessed(investor)
+            _refuse_before_birth(investor, assessed_on)
             if profile is not RiskProfile.C1 and lowest_category:
                 raise InvalidInput(
                     f"A knock-out answer puts the client in the lowest risk-tolerance category, whose profile "
@@ -1069,6 +1085,7 @@ class InvestorService:
             raise InvalidInput("An assessment date cannot be in the future.")
         investor = find_investor(session, ref, actor, lock=lock)
         _refuse_unassessed(investor)
+        _refuse_before_birth(investor, day)
         questionnaire = load_version(session, self._ctx.rows)
         if expected_version is not None and expected_version > questionnaire.version:
             # Versions only grow: a version above the current one was never stored (a typo,

@@ -112,6 +112,9 @@ PROBLEM_TEXTS = {
     "date-without-profile": QT_TRANSLATE_NOOP("ClientImport", "is an assessment date without a profile"),
     "bad-date": QT_TRANSLATE_NOOP("ClientImport", "is not a date (2026-03-02, 2026/3/2 or 20260302)"),
     "future-date": QT_TRANSLATE_NOOP("ClientImport", "is in the future"),
+    "before-birth": QT_TRANSLATE_NOOP(
+        "ClientImport", "is before the client was born (the birth date in the ID number)"
+    ),
     "bad-flag": QT_TRANSLATE_NOOP("ClientImport", "is not yes or no (是/否)"),
     "lowest-not-c1": QT_TRANSLATE_NOOP("ClientImport", "the lowest category implies profile C1"),
     "professional-lowest": QT_TRANSLATE_NOOP("ClientImport", "a client in the lowest category cannot be professional"),

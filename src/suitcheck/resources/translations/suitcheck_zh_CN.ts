@@ -669,6 +669,10 @@
         <translation>晚于今天</translation>
     </message>
     <message>
+        <source>is before the client was born (the birth date in the ID number)</source>
+        <translation>早于客户出生日期（证件号码中的出生日期）</translation>
+    </message>
+    <message>
         <source>is not yes or no (是/否)</source>
         <translation>不是“是”或“否”</translation>
     </message>
@@ -3204,6 +3208,10 @@ Store: {store}</source>
     <message>
         <source>A user name holds a full-width or other compatibility form of a character (ｌ for l); type it with ordinary half-width characters.</source>
         <translation>用户名含有全角或其他兼容形式的字符（如用 ｌ 代替 l）；请切换到半角后重新输入。</translation>
+    </message>
+    <message>
+        <source>An assessment date cannot be before the client was born (the birth date in the ID number); nothing was recorded.</source>
+        <translation>测评日期不能早于客户出生日期（证件号码中的出生日期）；本次未记录任何内容。</translation>
     </message>
     <message>
         <source>Another desk changed this client&apos;s record since it was shown to you; nothing was recorded. Look at the client again and make your change again.</source>
