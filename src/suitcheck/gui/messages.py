@@ -711,6 +711,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "The stored policy version {row_version} is damaged: {exc}."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The audit trail records storing policy version {recorded}, but the store's newest is version {newest}: the newer one was removed outside suitcheck, and nothing was decided. Compliance must run `suitcheck audit verify` and investigate.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The stored policy version {row_version} was not written by suitcheck (its seal does not match); nothing was decided. Compliance must run `suitcheck audit verify` and investigate.",
     ),
     QT_TRANSLATE_NOOP(

@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import json
 import logging
 import threading
 import weakref
@@ -14,7 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-from sqlalchemy import Connection, Engine, bindparam, select
+from sqlalchemy import Connection, Engine, bindparam, func, select
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.orm import Session
 
@@ -41,7 +42,7 @@ from suitcheck.services.errors import (
 )
 from suitcheck.services.integrity import RecordIntegrityError, RowSealer
 from suitcheck.store.engine import IDLE_IN_TRANSACTION_ENDED, Store, describe_db_error, on_commit
-from suitcheck.store.models import PolicyVersion, Staff, UnreadableValue
+from suitcheck.store.models import AuditEntry, PolicyVersion, Staff, UnreadableValue
 from suitcheck.store.prepared import Prepared
 
 log = logging.getLogger(__name__)
@@ -213,6 +214,9 @@ class ServiceContext:
         self.rows = RowSealer(self)
         # The policy row last found sound and its parsed policy: (version, document, seal, policy).
         self._last_policy: tuple[object, object, object, Policy] | None = None
+        # The trail's newest policy-change entry last read and the newest version the
+        # trail records storing up to it: (seq, version).
+        self._policy_trail: tuple[object, int | None] | None = None
         # Whether this thread's unit of work has sent its COMMIT (the engine's "commit"
         # event comes just before the driver's commit): a connection lost after that
         # leaves the outcome unknown, one lost before it recorded nothing.
@@ -689,8 +693,35 @@ class ServiceContext:
         conn = session.connection() if isinstance(session, Session) else session
         row = _NEWEST_POLICY_PREPARED.first(conn)
         if row is None:
+            self._refuse_missing_newest(conn, conn.execute(_POLICY_TRAIL_SEQ).scalar(), None)
             return Policy()
+        self._refuse_missing_newest(conn, row.trail_seq, row.version)
         return self._checked_policy(conn, row)
+
+    def _refuse_missing_newest(self, conn: Connection, trail_seq: object, stored: object) -> None:
+        """Refuse when the trail records storing a policy version newer than the store's
+        newest row (`stored`; None: no row, the built-in default): that version was deleted
+        in SQL, and the one before it (sealed, suitcheck's own) must not decide in its place.
+        `trail_seq`: the trail's newest policy-change entry, read in the same statement as
+        the row (one snapshot); the versions the entries record are read again only when it
+        moved (policy changes are few)."""
+        cached = self._policy_trail
+        if cached is not None and _same(cached[0], trail_seq):
+            recorded = cached[1]
+        else:
+            recorded = None
+            if trail_seq is not None:
+                entries = conn.execute(_POLICY_TRAIL_FACTS, {"seq": trail_seq}).scalars()
+                recorded = max((v for v in map(_recorded_version, entries) if v is not None), default=None)
+            self._policy_trail = (trail_seq, recorded)
+        newest = stored if isinstance(stored, int) and not isinstance(stored, bool) else 1
+        if recorded is not None and recorded > newest:
+            log.warning("the trail records policy version %s, the store's newest is %s", recorded, newest)
+            raise ServiceError(
+                f"The audit trail records storing policy version {recorded}, but the store's newest is version "
+                f"{newest}: the newer one was removed outside suitcheck, and nothing was decided. "
+                "Compliance must run `suitcheck audit verify` and investigate."
+            )
 
     def policy_version(self, session: Session | Connection, version: int) -> Policy:
         """One stored version, as a decision stamped with it was made (to replay it): the
@@ -828,8 +859,19 @@ _CAUSE_MESSAGES = {
 
 _STAFF_STATE_PREPARED = Prepared(_STAFF_STATE)
 
+# The trail's newest policy-change entry (every version stored after the built-in version 1
+# has one, recording its number): read with the newest row, so a newer version deleted in
+# SQL is noticed where the policy is read (ServiceContext._refuse_missing_newest).
+_POLICY_CHANGES = (AuditEntry.action == AuditAction.POLICY_CHANGE.value, chain.IN_TRAIL)
+_POLICY_TRAIL_SEQ = select(func.max(AuditEntry.seq)).where(*_POLICY_CHANGES)
+_POLICY_TRAIL_FACTS = select(AuditEntry.facts).where(*_POLICY_CHANGES, AuditEntry.seq <= bindparam("seq"))
 _NEWEST_POLICY = (
-    select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity)
+    select(
+        PolicyVersion.version,
+        PolicyVersion.document,
+        PolicyVersion.integrity,
+        _POLICY_TRAIL_SEQ.scalar_subquery().label("trail_seq"),
+    )
     .order_by(PolicyVersion.version.desc())
     .limit(1)
 )
@@ -837,6 +879,17 @@ _NEWEST_POLICY_PREPARED = Prepared(_NEWEST_POLICY)
 _POLICY_VERSION = select(PolicyVersion.version, PolicyVersion.document, PolicyVersion.integrity).where(
     PolicyVersion.version == bindparam("version")
 )
+
+
+def _recorded_version(facts: object) -> int | None:
+    """The version a policy-change entry records; None for facts suitcheck never writes
+    (passed over: they cannot hide the other entries)."""
+    try:
+        data = json.loads(facts) if isinstance(facts, str | bytes) else None
+    except (ValueError, RecursionError):
+        return None
+    version = data.get("version") if isinstance(data, dict) else None
+    return version if version.__class__ is int else None
 
 
 @functools.lru_cache(maxsize=16)

@@ -3170,6 +3170,10 @@ Store: {store}</source>
         <translation>已存储的政策版本 {row_version} 已损坏：{exc}。</translation>
     </message>
     <message>
+        <source>The audit trail records storing policy version {recorded}, but the store&apos;s newest is version {newest}: the newer one was removed outside suitcheck, and nothing was decided. Compliance must run `suitcheck audit verify` and investigate.</source>
+        <translation>审计记录显示已保存第 {recorded} 版政策，但数据库中最新的是第 {newest} 版：较新的版本已在 suitcheck 之外被删除，未作任何判定。合规须运行 `suitcheck audit verify` 并调查。</translation>
+    </message>
+    <message>
         <source>The stored policy version {row_version} was not written by suitcheck (its seal does not match); nothing was decided. Compliance must run `suitcheck audit verify` and investigate.</source>
         <translation>存储的政策版本 {row_version} 不是由 suitcheck 写入的（其封印不符）；未作任何决定。合规须运行 `suitcheck audit verify` 并调查。</translation>
     </message>
