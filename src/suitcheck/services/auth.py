@@ -19,6 +19,7 @@ from argon2 import exceptions as argon2_errors
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from suitcheck.audit import chain
 from suitcheck.audit.sealing import os_user
 from suitcheck.domain import passwords
 from suitcheck.domain.branches import effective_firm_wide, firm_wide_allowed
@@ -278,10 +279,21 @@ class AuthService:
         return self.create_initial_staff([(username, password, Role.ADMIN, display_name)])[0]
 
     def create_initial_staff(self, accounts: list[tuple[str, str, Role, str]]) -> list[StaffView]:
-        """Only on a store with no staff yet (first run); recorded as 'system'."""
+        """Only on a store with no staff yet (first run); recorded as 'system'. The staff are
+        counted again inside the transaction that adds them, under the trail's lock (every
+        staff account's entry takes it): two desks setting up one new store at once (two
+        first-run windows on a shared store, a window and an `init --admin`) both found
+        none beforehand and both made "the first" administrator (until session 30)."""
         if self.has_staff():
-            raise Conflict("The store already has staff accounts; an administrator must add new ones.")
-        return [self._create(SYSTEM, *account) for account in accounts]
+            raise Conflict(_HAS_STAFF)
+        for username, password, role, _display_name in accounts:
+            self._validate_new(username, password, role, None)
+        with self._ctx.transaction() as session:
+            # The lock alone: the entries keep the desk's moment, as every staff change's.
+            chain.lock_chain(session.connection())
+            if session.execute(select(func.count()).select_from(Staff)).scalar_one():
+                raise Conflict(_HAS_STAFF)
+            return [self._create_in(session, SYSTEM, *account) for account in accounts]
 
     def create_demo_staff(
         self,
@@ -363,26 +375,44 @@ class AuthService:
         branch: str | None = None,
         firm_wide: bool | None = None,
     ) -> StaffView:
+        username = self._validate_new(username, password, role, firm_wide)
+        if firm_wide:
+            actor = self._ctx.require_firm_wide(
+                actor, Permission.MANAGE_STAFF, "Only a firm-wide administrator may make a firm-wide account."
+            )
+        with self._ctx.transaction() as session:
+            return self._create_in(
+                session, actor, username, password, role, display_name, branch=branch, firm_wide=firm_wide
+            )
+
+    def _validate_new(self, username: str, password: str, role: Role, firm_wide: bool | None) -> str:
+        """A new account's user name (as stored) once its name, password and reach are fine."""
         username = _check_username(username)
         self._validate_password(password, username)
         if firm_wide and not firm_wide_allowed(role):
             raise InvalidInput(
                 f"A {role.value} works for one branch; only compliance and administrators are firm-wide."
             )
-        if firm_wide:
-            actor = self._ctx.require_firm_wide(
-                actor, Permission.MANAGE_STAFF, "Only a firm-wide administrator may make a firm-wide account."
-            )
-        with self._ctx.transaction() as session:
-            actor = self._ctx.require_in(session, actor, Permission.MANAGE_STAFF)
-            branch_id = target_branch(session, self._ctx.rows, actor, branch, Permission.MANAGE_STAFF)
-            wide = (
-                firm_wide if firm_wide is not None else (branch is None and actor.firm_wide and firm_wide_allowed(role))
-            )
-            staff = self._add(
-                session, actor, username, password, role, display_name, branch_id=branch_id, firm_wide=wide
-            )
-            return _view(staff, self._ctx.now(), branches=branch_codes(session))
+        return username
+
+    def _create_in(
+        self,
+        session: Session,
+        actor: Actor,
+        username: str,
+        password: str,
+        role: Role,
+        display_name: str,
+        *,
+        branch: str | None = None,
+        firm_wide: bool | None = None,
+    ) -> StaffView:
+        """_create's change, inside the caller's write transaction."""
+        actor = self._ctx.require_in(session, actor, Permission.MANAGE_STAFF)
+        branch_id = target_branch(session, self._ctx.rows, actor, branch, Permission.MANAGE_STAFF)
+        wide = firm_wide if firm_wide is not None else (branch is None and actor.firm_wide and firm_wide_allowed(role))
+        staff = self._add(session, actor, username, password, role, display_name, branch_id=branch_id, firm_wide=wide)
+        return _view(staff, self._ctx.now(), branches=branch_codes(session))
 
     def _add(
         self,
@@ -575,6 +605,7 @@ class AuthService:
 
 
 _ROLES = {r.value: r for r in Role}
+_HAS_STAFF = "The store already has staff accounts; an administrator must add new ones."
 
 
 def _check_username(username: str) -> str:
