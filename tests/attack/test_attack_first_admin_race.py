@@ -141,3 +141,59 @@ def test_two_desks_making_the_first_administrator_at_once_on_postgresql(pg_targe
     finally:
         second.close()
         first.close()
+
+
+@pytest.mark.postgres
+def test_demo_accounts_are_not_added_beside_a_first_administrator_made_at_once(pg_target: str, clock: Clock) -> None:
+    """PostgreSQL: desk A's `init --admin` has added the real administrator and not yet
+    committed; `seed-demo` on desk B counted the staff meanwhile, found none, and added
+    demo-admin with the public password 'demo' to the firm's real store. B now counts
+    under the trail's lock: it waits for A's commit, finds a store with real staff and
+    is refused; no demo account exists."""
+    first = make_services(pg_target, clock)
+    second = make_services(pg_target, clock)
+    try:
+        inside, go_on = threading.Event(), threading.Event()
+        original = first.ctx.audit
+
+        def paused(*args: Any, **kwargs: Any) -> Any:
+            appended = original(*args, **kwargs)
+            if threading.current_thread().name == "desk-a":
+                inside.set()
+                assert go_on.wait(_HANG)
+            return appended
+
+        first.ctx.audit = paused  # type: ignore[method-assign]
+        outcome: dict[str, object] = {}
+
+        def run(name: str, call: Callable[[], object]) -> threading.Thread:
+            def target() -> None:
+                try:
+                    outcome[name] = call()
+                except Exception as exc:  # noqa: BLE001 (the answer each desk got)
+                    outcome[name] = exc
+
+            thread = threading.Thread(target=target, name=name, daemon=True)
+            thread.start()
+            return thread
+
+        desk_a = run("desk-a", lambda: first.auth.create_first_admin("alice", PASSWORD))
+        assert inside.wait(_HANG)
+        desk_b = run(
+            "desk-b", lambda: second.auth.create_demo_staff([("demo-admin", "demo", Role.ADMIN, "Demo Admin")])
+        )
+        for _ in range(int(_HANG * 10)):
+            if _waiting_on_a_lock(pg_target) or not desk_b.is_alive():
+                break
+            threading.Event().wait(0.1)
+        go_on.set()
+        desk_a.join(_HANG)
+        desk_b.join(_HANG)
+        assert not isinstance(outcome["desk-a"], Exception), outcome
+        assert isinstance(outcome["desk-b"], Conflict), outcome
+        del first.ctx.audit
+        assert _admins(first) == ["alice"]
+        assert not first.auth.is_demo_store()
+    finally:
+        second.close()
+        first.close()

@@ -324,6 +324,10 @@ class AuthService:
         with self._ctx.transaction() as session:
             if admin is not None:
                 admin = self._ctx.require_in(session, admin, Permission.MANAGE_STAFF)
+            # Counted under the trail's lock, as create_initial_staff counts: on PostgreSQL an
+            # `init --admin` under way (its administrator not yet committed) was not seen, and
+            # demo accounts with the public password went in beside the firm's real one.
+            chain.lock_chain(session.connection())
             count = session.execute(select(func.count()).select_from(Staff)).scalar_one()
             if count and _setting(session, SETTING_ORIGIN) != "demo":
                 raise Conflict("Another program added staff to this store meanwhile; demo data was not added.")
