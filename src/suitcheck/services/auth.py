@@ -209,7 +209,11 @@ class AuthService:
                     intact = self._ctx.rows.staff_ok(session.connection(), staff)  # before any change to the row
                     staff.failed_logins = 0
                     staff.locked_until = None
-                    if intact and self._weaker_than_ours(staff.password_hash):
+                    if (
+                        intact
+                        and self._weaker_than_ours(staff.password_hash)
+                        and _hash_unchanged(session, staff.id, staff.password_hash)
+                    ):
                         staff.password_hash = self._hasher.hash(passwords.normalize_password(password))
                     if not intact:
                         # A role or password changed outside suitcheck must not grant anything.
@@ -614,6 +618,17 @@ class AuthService:
 
 _ROLES = {r.value: r for r in Role}
 _HAS_STAFF = "The store already has staff accounts; an administrator must add new ones."
+
+
+def _hash_unchanged(session: Session, staff_id: int, checked: str) -> bool:
+    """Whether the account still holds the hash the password was checked against, read
+    again under the row's lock: a login stores a stronger hash of the password only over
+    that one. On PostgreSQL an administrator's reset committed while the login checked the
+    password was written over with a hash of the old password (until session 30): the
+    reset undone, the old password signing in again. (SQLite: the login's transaction
+    holds the write lock from its first statement, so no reset comes in between.)"""
+    stmt = select(Staff.password_hash).where(Staff.id == staff_id).with_for_update()
+    return bool(session.execute(stmt).scalar_one_or_none() == checked)
 
 
 def _count_failure(session: Session, staff_id: int) -> int:
