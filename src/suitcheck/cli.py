@@ -223,8 +223,14 @@ def _password(prompt: str = "Password: ", confirm: bool = False, *, new: bool = 
     """The caller's own password (SUITCHECK_PASSWORD or a prompt); with `new`, a password
     for an account being set (SUITCHECK_NEW_PASSWORD or a prompt, never SUITCHECK_PASSWORD:
     the caller's login must not become another account's)."""
-    env = os.environ.get("SUITCHECK_NEW_PASSWORD" if new else "SUITCHECK_PASSWORD")
+    name = "SUITCHECK_NEW_PASSWORD" if new else "SUITCHECK_PASSWORD"
+    env = os.environ.get(name)
     if env:
+        if not _is_text(env):
+            # Bytes that are no UTF-8 (held as surrogates): argon2 cannot take them, and the
+            # error it raised named the byte and its place in the log. Named by the variable,
+            # never by its value; nothing is done, nothing counted towards a lockout.
+            raise InvalidInput(f"{name} is not valid UTF-8 text; nothing was done.")
         return env
     if not sys.stdin.isatty():
         if new:
@@ -234,6 +240,14 @@ def _password(prompt: str = "Password: ", confirm: bool = False, *, new: bool = 
     if confirm and getpass.getpass("Repeat the password: ") != first:
         raise InvalidInput("The two passwords differ.")
     return first
+
+
+def _is_text(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _login(services: Services, args: argparse.Namespace, *, to_correct_clock: bool = False) -> Actor:
