@@ -103,3 +103,72 @@ def test_wrong_passwords_one_after_another_still_lock_at_the_fifth(services: Ser
     failures = [json.loads(facts).get("failures") for action, facts in entries if action == "login-failed"]
     assert failures == [1, 2, 3, 4, 1, 2, 3, 4, 5, None]  # the last: refused as locked
     assert [action for action, _ in entries].count("lockout") == 1
+
+
+class _RightOneLast(PasswordHasher):
+    """Every sign-in named guess-* or right reads the row and reaches its password check
+    together; the one named right then waits until `wrong_done` is set."""
+
+    together: threading.Barrier | None = None
+    wrong_done = threading.Event()
+
+    def verify(self, hash: str | bytes, password: str | bytes) -> Any:
+        barrier, name = self.together, threading.current_thread().name
+        if barrier is not None and (name.startswith("guess") or name == "right"):
+            barrier.wait(_HANG)
+            if name == "right":
+                assert self.wrong_done.wait(_HANG)
+        return super().verify(hash, password)
+
+
+@pytest.mark.postgres
+def test_the_right_password_among_guesses_sent_at_once_does_not_sign_in_once_they_locked_the_account(
+    pg_target: str, clock: Clock
+) -> None:
+    """Six guesses at once, the right one among them checked last: the five wrong ones lock
+    the account before it is answered. It read the row before the lockout and signed in,
+    telling the guesser, during the lockout, that this password is the one."""
+    hasher = _RightOneLast(time_cost=1, memory_cost=1024, parallelism=1)
+    desks: list[Services] = [open_services(pg_target, clock=clock, hasher=hasher, init=True)]
+    try:
+        first = desks[0]
+        first.auth.create_first_admin("t-root", PASSWORD)
+        root = first.auth.login("t-root", PASSWORD)
+        first.auth.create_staff(root, "victim", PASSWORD, Role.ADVISOR, branch="HQ")
+        desks += [open_services(pg_target, clock=clock, hasher=hasher) for _ in range(MAX_FAILED_LOGINS)]
+        hasher.together = threading.Barrier(MAX_FAILED_LOGINS + 1)
+        answers: dict[str, object] = {}
+
+        def guess(n: int, password: str, name: str) -> None:
+            try:
+                answers[name] = desks[n].auth.login("victim", password)
+            except Exception as exc:  # noqa: BLE001 (the answer each desk got)
+                answers[name] = exc
+
+        wrong = [
+            threading.Thread(target=guess, args=(n, f"guess number {n}", f"guess-{n}"), name=f"guess-{n}", daemon=True)
+            for n in range(MAX_FAILED_LOGINS)
+        ]
+        right = threading.Thread(target=guess, args=(MAX_FAILED_LOGINS, PASSWORD, "right"), name="right", daemon=True)
+        for thread in (*wrong, right):
+            thread.start()
+        for thread in wrong:
+            thread.join(_HANG)
+        hasher.wrong_done.set()
+        right.join(_HANG)
+        hasher.together = None
+        assert len(answers) == MAX_FAILED_LOGINS + 1, answers
+        assert all(isinstance(a, AuthenticationFailed) and str(a) == LOGIN_FAILED for a in answers.values()), answers
+        with first.store.session(read_only=True) as session:
+            causes = [
+                json.loads(facts).get("cause")
+                for facts in session.execute(
+                    select(AuditEntry.facts)
+                    .where(AuditEntry.staff == "victim", AuditEntry.action == "login-failed")
+                    .order_by(AuditEntry.seq)
+                ).scalars()
+            ]
+        assert causes == ["credentials"] * MAX_FAILED_LOGINS + ["locked"]
+    finally:
+        for desk in reversed(desks):
+            desk.close()

@@ -184,7 +184,9 @@ class AuthService:
                 # Names who failed in the trail; a role suitcheck never writes ('boss', bytes)
                 # fails the row's seal below, so it never signs anyone in.
                 who = Actor(staff.id, staff.username, _ROLES.get(staff.role, Role.ADVISOR))
-                if staff.locked_until is not None and staff.locked_until > now:
+                # A right password is also refused when guesses answered while it was checked
+                # locked the account meanwhile: no word, in the lockout, that it is the one.
+                if _locked(staff.locked_until, now) or (ok and _locked_meanwhile(session, staff.id, now)):
                     self._ctx.audit(session, who, AuditAction.LOGIN_FAILED, facts={"cause": "locked"})
                     failure = AuthenticationFailed(LOGIN_FAILED)
                 elif not ok:
@@ -618,6 +620,19 @@ class AuthService:
 
 _ROLES = {r.value: r for r in Role}
 _HAS_STAFF = "The store already has staff accounts; an administrator must add new ones."
+
+
+def _locked_meanwhile(session: Session, staff_id: int, now: dt.datetime) -> bool:
+    """Whether the account is locked as it stands now, read again under the row's lock once
+    the password checked out. On PostgreSQL guesses sent at once all read the row before the
+    wrong ones locked it, and a right one checked last signed in: the guesser learnt, in the
+    lockout, which password is right (until session 30)."""
+    stmt = select(Staff.locked_until).where(Staff.id == staff_id).with_for_update()
+    return _locked(session.execute(stmt).scalar_one_or_none(), now)
+
+
+def _locked(locked_until: dt.datetime | None, now: dt.datetime) -> bool:
+    return locked_until is not None and locked_until > now
 
 
 def _hash_unchanged(session: Session, staff_id: int, checked: str) -> bool:
