@@ -564,3 +564,63 @@ def test_text_shown_beside_a_cell_fails_with_a_sentence(
     problem = _failure(services, compliance, out)
     assert f"The workbook {out.name} " in problem, problem
     assert "can show text over its cells" in problem or "shows text beside its cells" in problem, problem
+
+
+_WHITE_RUN = '<r><rPr><sz val="11"/><color rgb="FFFFFFFF"/><rFont val="Calibri"/></rPr><t>{}</t></r>'
+
+
+@pytest.mark.parametrize(
+    ("attack", "string"),
+    [
+        ("a run in white", _WHITE_RUN),
+        ("a run a point high", '<r><rPr><sz val="1"/><rFont val="Calibri"/></rPr><t>{}</t></r>'),
+        ("a run in the background's colour", '<r><rPr><color theme="0"/></rPr><t>{}</t></r>'),
+        ("a phonetic guide", '<t>{}</t><rPh sb="0" eb="5"><t>allow</t></rPh>'),
+        ("plain text and a run", "<t>{}</t><r><t></t></r>"),
+    ],
+)
+def test_a_decision_hidden_by_a_font_of_its_own_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    attack: str,
+    string: str,
+) -> None:
+    """Was BROKE: the decision cell of the row that hurts written as rich text, its one run
+    in a font of its own (white, a point high, the background's colour; or a phonetic guide
+    reading something else over it), showed the cell empty (or other text over it) in Excel,
+    while `audit verify` said OK: openpyxl's reader joins the runs' text and drops their
+    fonts, so the cell held its record's text and the cell styles, which were checked, were
+    untouched. Every run must now be in a readable font, and no phonetic guide is taken."""
+    services, compliance, out = exported
+    cell, row = _allow_cell(out)
+    hidden = cell.replace("<is><t>allow</t></is>", "<is>" + string.format("allow") + "</is>")
+    _rewrite(out, {SHEET: lambda xml: xml.replace(cell, hidden)})
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} gives part of a cell's text a font that can hide it" in problem, problem
+
+
+def test_a_shared_string_hidden_by_a_font_of_its_own_fails_with_a_sentence(tmp_path: Path) -> None:
+    """Was BROKE: the same in a workbook re-saved by LibreOffice, whose cells are shared
+    strings: the string every decision cell reading 'allow' points at, given a white run,
+    verified offline with the installation's key."""
+    for part in ("audit.xlsx", "audit.xlsx.manifest.json"):
+        shutil.copy(LIBREOFFICE / part, tmp_path / part)
+    plain = '<si><t xml:space="preserve">allow</t></si>'
+    _rewrite(
+        tmp_path / "audit.xlsx",
+        {"xl/sharedStrings.xml": lambda xml: xml.replace(plain, "<si>" + _WHITE_RUN.format("allow") + "</si>")},
+    )
+    checked = verify_file_offline(tmp_path / "audit.xlsx", parse_public_keys([LIBREOFFICE_KEY]))
+    assert not checked.ok
+    assert "gives part of a cell's text a font that can hide it" in str(checked.result.problem), checked.result.problem
+
+
+def test_a_decision_in_a_readable_run_of_its_own_still_verifies(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Held: a run in bold black (a reader's emphasis) shows its text, and the workbook
+    verifies."""
+    services, compliance, out = exported
+    cell, _ = _allow_cell(out)
+    bold = cell.replace("<is><t>allow</t></is>", '<is><r><rPr><b/><color rgb="FF000000"/></rPr><t>allow</t></r></is>')
+    _rewrite(out, {SHEET: lambda xml: xml.replace(cell, bold)})
+    assert services.audit.verify_file(compliance, out).ok

@@ -1330,6 +1330,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         _shown_as_held(book, path)
         _nothing_drawn(book, path)
         _printed_whole(book, path)
+        _strings_shown(book, path)
         rows = _sheet_rows(book, book.worksheets[0], path)
         first_row = tuple(_next_row(rows, path, 1) or ())
         while first_row and first_row[-1] is None:
@@ -1403,15 +1404,76 @@ def _brightness(color: Any) -> float | None:
     return None
 
 
+def _font_readable(font: Any) -> bool:
+    """Whether a font (a cell style's, or a rich-text run's own) shows text: dark, of a
+    readable size."""
+    text = _brightness(font.color)
+    size = float(font.sz) if font.sz is not None else _LEAST_FONT_POINTS
+    return text is not None and text < 0.5 and math.isfinite(size) and size >= _LEAST_FONT_POINTS
+
+
+def _string_shown(node: Any) -> bool:
+    """Whether a string item (a cell's inline string `<is>`, a shared string `<si>`) shows
+    all the text openpyxl reads from it: every rich-text run (`<r>`, a part of the text with
+    a font of its own, which overrides the cell style's) in a readable font, no phonetic
+    guide (`<rPh>`, text a spreadsheet shows above the cell's), and not plain text and runs
+    together (openpyxl joins them; which a spreadsheet shows is its own). The cell's fill is
+    its style's, judged by _shown_as_held. suitcheck writes plain text only (`<t>`), and so
+    does a re-save of it; this runs in full only for an item holding anything else."""
+    from openpyxl.cell.text import Text
+
+    if len(node) == 1 and node[0].tag == _PLAIN_TEXT:
+        return True
+    text = Text.from_tree(node)
+    if text.rPh or (text.t is not None and text.r):
+        return False
+    return all(run.rPr is None or _font_readable(run.rPr) for run in text.r)
+
+
+_MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_PLAIN_TEXT = f"{{{_MAIN_NS}}}t"
+_INLINE_STRING = f"{{{_MAIN_NS}}}is"
+
+
+def _hidden_text(path: Path) -> ExportError:
+    return ExportError(
+        f"The workbook {path.name} gives part of a cell's text a font that can hide it (white, the background's "
+        "colour or too small) or a phonetic guide that shows other text over it; it was edited."
+    )
+
+
+def _strings_shown(book: Any, path: Path) -> None:
+    """Refuse a workbook whose shared strings (a re-saved workbook's cells, found as openpyxl
+    finds them: by their content type) hide part of their text (_string_shown): openpyxl's
+    reader joins the runs' text and drops their fonts, so a run in white showed the cell
+    empty while the cell, read here, held its record's text."""
+    from openpyxl.xml.constants import SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring, iterparse
+
+    archive = book._archive
+    try:
+        types = fromstring(archive.read("[Content_Types].xml"))
+        parts = [str(e.get("PartName", "")).lstrip("/") for e in types if e.get("ContentType") == SHARED_STRINGS]
+        for part in parts:
+            with archive.open(part) as source:
+                for _, node in iterparse(source):
+                    if node.tag == f"{{{_MAIN_NS}}}si":
+                        if not _string_shown(node):
+                            raise _hidden_text(path)
+                        node.clear()
+    except ExportError:
+        raise
+    except Exception as exc:  # openpyxl read them a moment ago
+        raise ExportError(f"The workbook {path.name} cannot be read.") from exc
+
+
 def _readable(font: Any, fill: Any) -> bool:
     """Whether a cell style shows its text: dark text (auto, black, the theme's dark colours,
     any colour of brightness under one half), of a readable size, on no fill or a light one.
     suitcheck writes the theme's text colour on no fill; LibreOffice's re-save writes black.
     A reader's highlight (a pale fill) passes; white text, the background's colour, a dark
     box or text a point high does not, and neither does a colour or fill not told here."""
-    text = _brightness(font.color)
-    size = float(font.sz) if font.sz is not None else _LEAST_FONT_POINTS
-    if text is None or text >= 0.5 or not math.isfinite(size) or size < _LEAST_FONT_POINTS:
+    if not _font_readable(font):
         return False
     pattern = getattr(fill, "patternType", "gradient")  # a gradient fill has no pattern: not told here
     if pattern in (None, "none", "gray125"):
@@ -1511,9 +1573,18 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
 
     class Parser(WorkSheetParser):  # type: ignore[misc]
         formatted = False
+        hiding = False
 
         def parse_formatting(self, element: Any) -> None:
             self.formatted = True  # openpyxl drops a rule it cannot read; any rule is refused
+
+        def parse_cell(self, element: Any) -> dict[str, Any]:
+            # An inline string's runs: openpyxl's value is their text, without their fonts.
+            if element.get("t") == "inlineStr":
+                node = element.find(_INLINE_STRING)
+                if node is not None and not _string_shown(node):
+                    self.hiding = True
+            return super().parse_cell(element)  # type: ignore[no-any-return]
 
     with sheet._get_source() as source:
         parser = Parser(
@@ -1540,22 +1611,27 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
                 row.extend((None,) * (column - len(row) - 1))
                 row.append(cell["value"])
             yield tuple(row)
-        if parser.formatted or parser.merged_cells is not None:
-            raise ExportError(
-                f"The workbook {path.name} has conditional formatting or merged cells, which show cells otherwise "
-                "than they hold; it was edited."
-            )
-        prompts = getattr(parser, "data_validations", None)
-        if prompts is not None and any(
-            v.showInputMessage and (v.prompt or v.promptTitle) for v in prompts.dataValidation
-        ):
-            # An input message shows its text beside the cell whenever it is selected.
-            raise _drawn(path, "a data validation's input message")
-        if _hides_some(parser):
-            raise ExportError(
-                f"The workbook {path.name} hides rows or columns from whoever opens it (hidden, or too narrow "
-                "to read), which can keep an entry out of sight; it was edited."
-            )
+        _shown_whole(parser, path)
+
+
+def _shown_whole(parser: Any, path: Path) -> None:
+    """Refuse a parsed sheet that shows cells otherwise than they hold (_sheet_rows)."""
+    if parser.hiding:
+        raise _hidden_text(path)
+    if parser.formatted or parser.merged_cells is not None:
+        raise ExportError(
+            f"The workbook {path.name} has conditional formatting or merged cells, which show cells otherwise "
+            "than they hold; it was edited."
+        )
+    prompts = getattr(parser, "data_validations", None)
+    if prompts is not None and any(v.showInputMessage and (v.prompt or v.promptTitle) for v in prompts.dataValidation):
+        # An input message shows its text beside the cell whenever it is selected.
+        raise _drawn(path, "a data validation's input message")
+    if _hides_some(parser):
+        raise ExportError(
+            f"The workbook {path.name} hides rows or columns from whoever opens it (hidden, or too narrow "
+            "to read), which can keep an entry out of sight; it was edited."
+        )
 
 
 # A row lower than this (points) or a column narrower than this (characters) shows no text

@@ -293,6 +293,11 @@ TEMPLATES: tuple[str, ...] = (
         "The workbook {path_name} gives cells a font or fill that can hide their text (white, the background's "
         "colour, too small, or a dark fill); it was edited.",
     ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The workbook {path_name} gives part of a cell's text a font that can hide it (white, the background's "
+        "colour or too small) or a phonetic guide that shows other text over it; it was edited.",
+    ),
     QT_TRANSLATE_NOOP("Messages", "The audit head {path} was altered; it no longer matches this installation's key."),
     QT_TRANSLATE_NOOP("Messages", "'{text_20}'… is not a suitcheck public key."),
     QT_TRANSLATE_NOOP("Messages", "The audit key {path} cannot be written: {exc_strerror}."),

@@ -3754,6 +3754,10 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 为单元格设置了可能隐藏其文字的字体或填充（白色、背景色、字号过小或深色填充）；文件已被修改。</translation>
     </message>
     <message>
+        <source>The workbook {path_name} gives part of a cell&apos;s text a font that can hide it (white, the background&apos;s colour or too small) or a phonetic guide that shows other text over it; it was edited.</source>
+        <translation>工作簿 {path_name} 为单元格的部分文字设置了可能隐藏它的字体（白色、背景色或字号过小），或设置了在其上显示其他文字的注音；文件已被修改。</translation>
+    </message>
+    <message>
         <source>Writing the distribution list failed: its temporary part file in the target folder was changed by another program; no file was written. Write the list to a folder only you can write to.</source>
         <translation>分发名单写入失败：目标文件夹中的临时分段文件被其他程序改动；未写入任何文件。请将名单写到只有您可以写入的文件夹。</translation>
     </message>
