@@ -1476,7 +1476,7 @@ def _file_verdict(check: ExportVerification, file: str, out: Output, earlier: st
         if check.ok
         else "FAILED"
         + (f" at entry {check.result.bad_seq}" if check.result.bad_seq is not None else "")
-        + f": {check.result.problem or 'manifest signature ' + check.signature}"
+        + f": {_safe(check.result.problem or 'manifest signature ' + check.signature)}"
     )
     out.emit(data, text)
     return EXIT_OK if check.ok else EXIT_VERIFY_FAILED
@@ -1542,10 +1542,11 @@ def cmd_audit(services: Services, args: argparse.Namespace, out: Output) -> int:
         + (f"; {result.unsealed} entries of other installations await their seal" if result.unsealed else "")
         + "."
         if result.ok
-        else (f"FAILED at entry {result.bad_seq}: " if result.bad_seq is not None else "FAILED: ") + f"{result.problem}"
+        else (f"FAILED at entry {result.bad_seq}: " if result.bad_seq is not None else "FAILED: ")
+        + _safe(result.problem)
     )
     if not store.ok:
-        text = f"FAILED: {store.problem}" + ("" if result.ok else f"\n{text}")
+        text = f"FAILED: {_safe(store.problem)}" + ("" if result.ok else f"\n{text}")
     out.emit(data, text)
     return EXIT_OK if data["ok"] else EXIT_VERIFY_FAILED
 
@@ -1773,7 +1774,7 @@ def _replay(services: Services, actor: Actor, args: argparse.Namespace, out: Out
         out.emit(
             report.to_dict(),
             (f"FAILED at entry {result.bad_seq}: " if result.bad_seq is not None else "FAILED: ")
-            + f"{result.problem}\nNothing was replayed: a replay of entries in a trail that fails verification "
+            + f"{_safe(result.problem)}\nNothing was replayed: a replay of entries in a trail that fails verification "
             "proves nothing.",
         )
     else:

@@ -311,6 +311,26 @@ def test_a_verified_filtered_export_says_it_is_not_the_whole_trail(  # type: ign
     assert "it is not the whole trail" in message_boxes[-1][1]
 
 
+def test_the_verdict_of_a_trail_with_a_forged_line_is_one_sentence(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, message_boxes: list[tuple[str, str]]
+) -> None:
+    """Was BROKE: an entry appended in SQL whose installation mark holds line breaks and
+    a verdict of its own showed that line, lines down, in the FAILED box's text."""
+    from suitcheck.gui.dialogs.verification import run_verification
+    from tests.attack.test_attack_verify_lines import FORGED, _entry_with_a_forged_verdict
+
+    _entry_with_a_forged_verdict(str(demo_services.store.engine.url.database))
+    actor = login(demo_services, "demo-compliance")
+    parent = QDialogButtonBox()
+    qtbot.addWidget(parent)
+    parent.show()
+    run_verification(demo_services, actor, parent)
+    headline, detail = message_boxes[-1]
+    assert headline.startswith("The audit trail FAILED verification at entry")
+    assert "\n" not in detail, detail
+    assert f"\\x0a{FORGED}" in detail, detail
+
+
 def test_verification_names_a_changed_assessment_in_the_users_language(  # type: ignore[no-untyped-def]
     qtbot, qapp, demo_services: Services, message_boxes: list[tuple[str, str]]
 ) -> None:
@@ -371,6 +391,26 @@ def test_the_report_date_filter_starts_half_a_year_before_the_firms_day(  # type
     assert pane.filters.since_date.date().toPython() == dt.date(2030, 7, 1)
     assert not pane.filters.since_date.isEnabled()
     runner.wait()
+
+
+def test_an_export_of_a_trail_with_a_forged_line_says_so_in_one_sentence(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """Was BROKE: the export dialog's warning quoted the trail's failure with its line
+    breaks, so an installation mark written in SQL put a line of the inserter's own under it."""
+    from tests.attack.test_attack_verify_lines import FORGED, _entry_with_a_forged_verdict
+
+    compliance = login(demo_services, "demo-compliance")
+    _entry_with_a_forged_verdict(str(demo_services.ctx.store.url.database))
+    dialog = ExportDialog(demo_services, compliance, AuditFilter())
+    qtbot.addWidget(dialog)
+    dialog.format.setCurrentIndex(dialog.format.findData("csv"))
+    dialog.destination.setText(str(tmp_path / "today.csv"))
+    dialog.box.button(QDialogButtonBox.StandardButton.Ok).click()
+    qtbot.waitUntil(lambda: "Exported" in dialog.message.text(), timeout=20_000)
+    said = dialog.message.text()
+    assert f"\\x0a{FORGED}" in said, said
+    assert len(said.splitlines()) == 3, said  # what was exported, a blank line, the warning
 
 
 def test_an_export_of_a_trail_that_fails_says_so_and_its_file_fails(  # type: ignore[no-untyped-def]

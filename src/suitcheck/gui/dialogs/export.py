@@ -141,7 +141,7 @@ class ExportDialog(QDialog):
         )
         warning = export_warning(manifest)
         if warning is not None:  # the trail failed verification: the file says so, and will not verify
-            said += "\n\n" + escape_controls(message_text(warning), keep="\n")
+            said += "\n\n" + escape_controls(message_text(warning))  # one sentence: no line of the trail's own
         self.message.setStyleSheet("" if warning is None else f"color: {ERROR_COLOUR};")
         self.message.setText(said)
         self.box.button(QDialogButtonBox.StandardButton.Ok).setVisible(False)

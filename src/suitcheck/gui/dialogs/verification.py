@@ -127,7 +127,7 @@ def run_verification(services: Services, actor: Actor, parent: QWidget) -> None:
                 n=result.bad_seq
             )
         )
-        _verdict_box(parent, False, headline, escape_controls(message_text(result.problem or ""), keep="\n"))
+        _verdict_box(parent, False, headline, escape_controls(message_text(result.problem or "")))
 
 
 def verify_export_file(services: Services, actor: Actor, path: Path, parent: QWidget) -> None:
@@ -158,6 +158,6 @@ def verify_export_file(services: Services, actor: Actor, path: Path, parent: QWi
             parent,
             False,
             QCoreApplication.translate("Audit", "The export FAILED verification."),
-            escape_controls(message_text(check.result.problem or ""), keep="\n")
+            escape_controls(message_text(check.result.problem or ""))
             or QCoreApplication.translate("Audit", "The manifest signature is invalid."),
         )
