@@ -624,3 +624,90 @@ def test_a_decision_in_a_readable_run_of_its_own_still_verifies(
     bold = cell.replace("<is><t>allow</t></is>", '<is><r><rPr><b/><color rgb="FF000000"/></rPr><t>allow</t></r></is>')
     _rewrite(out, {SHEET: lambda xml: xml.replace(cell, bold)})
     assert services.audit.verify_file(compliance, out).ok
+
+
+_WHITE_TABLE_STYLE = (
+    '<dxfs count="1"><dxf><font><color rgb="FFFFFFFF"/></font></dxf></dxfs>'
+    '<tableStyles count="1" defaultTableStyle="TableStyleMedium9" defaultPivotStyle="PivotStyleLight16">'
+    '<tableStyle name="Plain" pivot="0" count="1"><tableStyleElement type="wholeTable" dxfId="0"/></tableStyle>'
+    "</tableStyles>"
+)
+_X14_WHITE_ROW = (
+    '<extLst><ext uri="{{78C0D931-6437-407d-A8EE-F0AAD7539E65}}" '
+    'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main"><x14:conditionalFormattings>'
+    '<x14:conditionalFormatting xmlns:xm="http://schemas.microsoft.com/office/excel/2006/main">'
+    '<x14:cfRule type="expression" priority="1" id="{{00000000-0000-0000-0000-000000000001}}"><xm:f>TRUE</xm:f>'
+    '<x14:dxf><font><color rgb="FFFFFFFF"/></font></x14:dxf></x14:cfRule><xm:sqref>A{row}:P{row}</xm:sqref>'
+    "</x14:conditionalFormatting></x14:conditionalFormattings></ext></extLst>"
+)
+
+
+def test_a_row_whitened_by_a_table_style_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Was BROKE: a table laid over the row that hurts (no header row, a table style of the
+    workbook's own whose whole-table format is white text) shows that row empty in Excel, as
+    a white cell style would; openpyxl's reader reads no table, and the file verified. A
+    workbook with a table (or pivot table) is refused."""
+    services, compliance, out = exported
+    _cell, row = _allow_cell(out)
+    columns = "".join(f'<tableColumn id="{i}" name="c{i}"/>' for i in range(1, 17))
+    table = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        '<table xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" id="1" name="T1" '
+        f'displayName="T1" ref="A{row}:P{row}" headerRowCount="0" totalsRowShown="0">'
+        f'<tableColumns count="16">{columns}</tableColumns><tableStyleInfo name="Plain" showFirstColumn="0" '
+        'showLastColumn="0" showRowStripes="0" showColumnStripes="0"/></table>'
+    )
+    relationship = (
+        '<Relationship Id="rIdTable1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        'table" Target="../tables/table1.xml"/>'
+    )
+    copy = out.with_name("copy.xlsx")
+    shutil.copy(out, copy)
+    with zipfile.ZipFile(copy) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        assert SHEET_RELS not in source.namelist()
+        for item in source.infolist():
+            data = source.read(item.filename).decode("utf-8")
+            if item.filename == SHEET:
+                data = data.replace(
+                    "</worksheet>", '<tableParts count="1"><tablePart r:id="rIdTable1"/></tableParts></worksheet>'
+                )
+            elif item.filename == STYLES:
+                data = re.sub(r'<dxfs count="0"/><tableStyles [^>]*/>', _WHITE_TABLE_STYLE, data)
+            elif item.filename == "[Content_Types].xml":
+                data = data.replace(
+                    "</Types>",
+                    '<Override PartName="/xl/tables/table1.xml" '
+                    'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.table+xml"/></Types>',
+                )
+            target.writestr(item, data.encode("utf-8"))
+        target.writestr(
+            SHEET_RELS,
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">{relationship}'
+            "</Relationships>",
+        )
+        target.writestr("xl/tables/table1.xml", table)
+    copy.unlink()
+    with zipfile.ZipFile(out) as book:
+        assert "Plain" in book.read(STYLES).decode("utf-8")
+    problem = _failure(services, compliance, out)
+    assert (
+        problem
+        == f"The workbook {out.name} lays a table over its cells, whose style can hide their text; it was edited."
+    )
+
+
+def test_a_row_whitened_by_a_newer_conditional_format_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Was BROKE: the conditional formatting refused since session 26 written as Excel 2010
+    writes some rules, in the sheet's extensions (`<extLst>`, an x14 rule with its own white
+    font over the row that hurts), verified: openpyxl's reader drops every sheet extension.
+    A sheet with extensions (suitcheck and a re-save write none) is refused."""
+    services, compliance, out = exported
+    _cell, row = _allow_cell(out)
+    _rewrite(out, {SHEET: lambda xml: xml.replace("</worksheet>", _X14_WHITE_ROW.format(row=row) + "</worksheet>")})
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} has conditional formatting or merged cells" in problem, problem

@@ -1499,6 +1499,13 @@ _DRAWN = frozenset(
 )
 
 
+# Relationships to parts that format cells on top of their cell styles: a table (or pivot
+# table) with a table style of the workbook's own (a `wholeTable` element whose differential
+# format gives white text) shows the rows it covers empty. suitcheck writes none; a re-save
+# of an export adds none.
+_RESTYLING = frozenset(("table", "pivottable"))
+
+
 def _drawn(path: Path, part: str) -> ExportError:
     return ExportError(
         f"The workbook {path.name} holds a drawing, picture, chart, embedded object, control or comment "
@@ -1525,6 +1532,11 @@ def _nothing_drawn(book: Any, path: Path) -> None:
             raise ExportError(f"The workbook {path.name} cannot be read.") from exc
         for link in root:
             kind = str(link.get("Type", "")).rstrip("/").rsplit("/", 1)[-1].lower()
+            if kind in _RESTYLING:
+                raise ExportError(
+                    f"The workbook {path.name} lays a table over its cells, whose style can hide their text; "
+                    "it was edited."
+                )
             if kind in _DRAWN:
                 target = str(link.get("Target", ""))
                 if link.get("TargetMode") != "External":
@@ -1574,9 +1586,16 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
     class Parser(WorkSheetParser):  # type: ignore[misc]
         formatted = False
         hiding = False
+        extended = False
 
         def parse_formatting(self, element: Any) -> None:
             self.formatted = True  # openpyxl drops a rule it cannot read; any rule is refused
+
+        def parse_extensions(self, element: Any) -> None:
+            # Newer spreadsheets' additions to a sheet (`<extLst>`), which openpyxl drops:
+            # conditional formats (their own differential formats: white text on a row),
+            # input messages, sparklines drawn in cells. suitcheck and a re-save write none.
+            self.extended = True
 
         def parse_cell(self, element: Any) -> dict[str, Any]:
             # An inline string's runs: openpyxl's value is their text, without their fonts.
@@ -1618,7 +1637,7 @@ def _shown_whole(parser: Any, path: Path) -> None:
     """Refuse a parsed sheet that shows cells otherwise than they hold (_sheet_rows)."""
     if parser.hiding:
         raise _hidden_text(path)
-    if parser.formatted or parser.merged_cells is not None:
+    if parser.formatted or parser.extended or parser.merged_cells is not None:
         raise ExportError(
             f"The workbook {path.name} has conditional formatting or merged cells, which show cells otherwise "
             "than they hold; it was edited."

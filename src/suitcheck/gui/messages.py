@@ -295,6 +295,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The workbook {path_name} lays a table over its cells, whose style can hide their text; it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The workbook {path_name} gives part of a cell's text a font that can hide it (white, the background's "
         "colour or too small) or a phonetic guide that shows other text over it; it was edited.",
     ),

@@ -3754,6 +3754,10 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 为单元格设置了可能隐藏其文字的字体或填充（白色、背景色、字号过小或深色填充）；文件已被修改。</translation>
     </message>
     <message>
+        <source>The workbook {path_name} lays a table over its cells, whose style can hide their text; it was edited.</source>
+        <translation>工作簿 {path_name} 在单元格上覆盖了表格，其样式可能隐藏单元格文字；文件已被修改。</translation>
+    </message>
+    <message>
         <source>The workbook {path_name} gives part of a cell&apos;s text a font that can hide it (white, the background&apos;s colour or too small) or a phonetic guide that shows other text over it; it was edited.</source>
         <translation>工作簿 {path_name} 为单元格的部分文字设置了可能隐藏它的字体（白色、背景色或字号过小），或设置了在其上显示其他文字的注音；文件已被修改。</translation>
     </message>
