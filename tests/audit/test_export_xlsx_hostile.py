@@ -711,3 +711,50 @@ def test_a_row_whitened_by_a_newer_conditional_format_fails_with_a_sentence(
     _rewrite(out, {SHEET: lambda xml: xml.replace("</worksheet>", _X14_WHITE_ROW.format(row=row) + "</worksheet>")})
     problem = _failure(services, compliance, out)
     assert f"The workbook {out.name} has conditional formatting or merged cells" in problem, problem
+
+
+@pytest.mark.parametrize(
+    ("parent", "own"),
+    [
+        (  # a white parent font, the cell format's own (black) not applied
+            '<xf numFmtId="0" fontId="1" fillId="0" borderId="0"/>',
+            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="1" applyFont="0"/>',
+        ),
+        (  # a parent number format hiding every value, the cell format's own (General) not applied
+            '<xf numFmtId="165" fontId="0" fillId="0" borderId="0"/>',
+            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="1" applyNumberFormat="0"/>',
+        ),
+    ],
+)
+def test_a_row_hidden_by_its_parent_cell_style_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    parent: str,
+    own: str,
+) -> None:
+    """Was BROKE: the row that hurts given a cell format whose own font and number format are
+    the export's, but which names a parent cell style (white text, or the format ;;; that
+    shows nothing) and says not to apply its own (applyFont="0", applyNumberFormat="0", as
+    LibreOffice's re-save writes on every cell format): LibreOffice shows the parent's, and
+    `audit verify` said OK, judging the cell format's own font and format only."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+
+    def styles(xml: str) -> str:
+        xml = xml.replace('<fonts count="1">', '<fonts count="2">', 1).replace(
+            "</fonts>", '<font><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font></fonts>', 1
+        )
+        xml = xml.replace("<fonts", '<numFmts count="1"><numFmt numFmtId="165" formatCode=";;;"/></numFmts><fonts', 1)
+        xml = xml.replace('<cellStyleXfs count="1">', '<cellStyleXfs count="2">', 1)
+        xml = xml.replace("</cellStyleXfs>", f"{parent}</cellStyleXfs>", 1)
+        return xml.replace('<cellXfs count="1">', '<cellXfs count="2">', 1).replace("</cellXfs>", f"{own}</cellXfs>")
+
+    def sheet(xml: str) -> str:
+        start = xml.index(f'<row r="{row}"')
+        end = xml.index("</row>", start)
+        return xml[:start] + re.sub(r'<c r="([A-Z]+\d+)"', r'<c r="\1" s="1"', xml[start:end]) + xml[end:]
+
+    _rewrite(out, {STYLES: styles, SHEET: sheet})
+    problem = _failure(services, compliance, out)
+    assert problem == (
+        f"The workbook {out.name} gives cells a cell style that can show them otherwise than they hold; it was edited."
+    )

@@ -1328,6 +1328,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         if not book.worksheets:
             raise ExportError(f"The workbook {path.name} has no sheet; it is not a suitcheck export.")
         _shown_as_held(book, path)
+        _parents_shown_as_held(book, path)
         _nothing_drawn(book, path)
         _printed_whole(book, path)
         _strings_shown(book, path)
@@ -1374,6 +1375,40 @@ def _shown_as_held(book: Any, path: Path) -> None:
                 f"The workbook {path.name} gives cells a font or fill that can hide their text (white, the "
                 "background's colour, too small, or a dark fill); it was edited."
             )
+
+
+def _parents_shown_as_held(book: Any, path: Path) -> None:
+    """Refuse a workbook whose cell formats take their look from a parent cell style that
+    can hide text: a cell format (cellXfs) names its cell style (cellStyleXfs, by xfId), and
+    where it says not to apply its own number format, font or fill (applyNumberFormat,
+    applyFont, applyFill false: LibreOffice's own re-save writes applyFont="false" on every
+    one) LibreOffice shows the parent's. openpyxl's cell styles are the cell formats' own,
+    so a parent with white text or a format showing text as 'allow' passed _shown_as_held.
+    Every parent a cell format names is judged as a cell style is."""
+    from openpyxl.styles.stylesheet import Stylesheet
+    from openpyxl.xml.functions import fromstring
+
+    try:
+        data = book._archive.read("xl/styles.xml")  # where openpyxl reads the styles
+    except KeyError:
+        return  # no styles: every cell is shown in the defaults
+    try:
+        sheet = Stylesheet.from_tree(fromstring(data))
+        parents = list(sheet.cellStyleXfs.xf)
+        codes = {f.numFmtId: f.formatCode for f in sheet.numFmts.numFmt}
+        shown = all(
+            (parent.numFmtId in _AS_HELD_FORMATS or codes.get(parent.numFmtId) in ("General", "@"))
+            and _readable(sheet.fonts[parent.fontId], sheet.fills[parent.fillId])
+            for parent in (parents[xf_id] for xf_id in {style.xfId for style in book._cell_styles})
+        )
+    # A parent the workbook lacks, a style part openpyxl would read another way: not guessed.
+    except (IndexError, KeyError, TypeError, AttributeError, ValueError, SyntaxError):
+        shown = False
+    if not shown:
+        raise ExportError(
+            f"The workbook {path.name} gives cells a cell style that can show them otherwise than they hold; "
+            "it was edited."
+        )
 
 
 # Below this size (points) text is a line, not something anyone reads.

@@ -295,6 +295,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The workbook {path_name} gives cells a cell style that can show them otherwise than they hold; it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The workbook {path_name} lays a table over its cells, whose style can hide their text; it was edited.",
     ),
     QT_TRANSLATE_NOOP(
