@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from openpyxl.styles.colors import COLOR_INDEX
 
 from suitcheck.audit import export
 from suitcheck.services import Actor, Services
@@ -758,3 +759,53 @@ def test_a_row_hidden_by_its_parent_cell_style_fails_with_a_sentence(
     assert problem == (
         f"The workbook {out.name} gives cells a cell style that can show them otherwise than they hold; it was edited."
     )
+
+
+_BLACK_STYLE = '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>'
+
+
+@pytest.mark.parametrize("attack", ["the theme's text colour made white", "an indexed colour redefined as white"])
+def test_a_row_whitened_by_the_workbooks_own_colours_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    attack: str,
+) -> None:
+    """Was BROKE: the theme is the workbook's own part: its "dark 1" (the text colour every
+    cell of the export is written in) made white, and every row but the one that hurts given
+    a second style in black, showed only that row empty; the verifier took "dark 1" to be
+    dark whatever the theme said, and the file verified. The same with the indexed palette
+    (styles.xml may redefine it): black (index 8) redefined as white, given to the row."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    theme = attack.startswith("the theme")
+
+    def styles(xml: str) -> str:
+        xml = xml.replace('<fonts count="1">', '<fonts count="2">', 1)
+        font = '<color rgb="FF000000"/>' if theme else '<color indexed="8"/>'
+        xml = xml.replace("</fonts>", f'<font><sz val="11"/>{font}<name val="Calibri"/></font></fonts>', 1)
+        xml = xml.replace('<cellXfs count="1">', '<cellXfs count="2">', 1).replace(
+            "</cellXfs>", f"{_BLACK_STYLE}</cellXfs>"
+        )
+        if not theme:  # the palette: every colour as the standard one, black (8) white
+            colours = "".join(
+                f'<rgbColor rgb="{"00FFFFFF" if i == 8 else c}"/>' for i, c in enumerate(COLOR_INDEX[:64])
+            )
+            xml = xml.replace(
+                "</styleSheet>", f"<colors><indexedColors>{colours}</indexedColors></colors></styleSheet>"
+            )
+        return xml
+
+    def sheet(xml: str) -> str:
+        if theme:  # every cell black but the row's, which keeps the theme's text colour
+            return re.sub(r'<c r="([A-Z]+)(\d+)"', lambda m: m[0] if int(m[2]) == row else f'{m[0]} s="1"', xml)
+        start = xml.index(f'<row r="{row}"')
+        end = xml.index("</row>", start)
+        return xml[:start] + re.sub(r'<c r="([A-Z]+\d+)"', r'<c r="\1" s="1"', xml[start:end]) + xml[end:]
+
+    edits: dict[str, Edit] = {STYLES: styles, SHEET: sheet}
+    if theme:
+        edits["xl/theme/theme1.xml"] = lambda xml: xml.replace(
+            '<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1>', '<a:dk1><a:srgbClr val="FFFFFF"/></a:dk1>'
+        )
+    _rewrite(out, edits)
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} gives cells a font or fill that can hide their text" in problem, problem

@@ -1364,13 +1364,13 @@ def _shown_as_held(book: Any, path: Path) -> None:
             f"The workbook {path.name} gives cells a number format that can show them otherwise than they hold; "
             "it was edited."
         )
-    fonts, fills = book._fonts, book._fills
+    fonts, fills, palette = book._fonts, book._fills, _palette(book)
     for style in book._cell_styles:
         try:
             font, fill = fonts[style.fontId], fills[style.fillId]
         except IndexError:  # a style naming a font or fill the workbook lacks: read as none would be a guess
             font = fill = None
-        if font is None or not _readable(font, fill):
+        if font is None or not _readable(font, fill, palette):
             raise ExportError(
                 f"The workbook {path.name} gives cells a font or fill that can hide their text (white, the "
                 "background's colour, too small, or a dark fill); it was edited."
@@ -1393,12 +1393,12 @@ def _parents_shown_as_held(book: Any, path: Path) -> None:
     except KeyError:
         return  # no styles: every cell is shown in the defaults
     try:
-        sheet = Stylesheet.from_tree(fromstring(data))
+        sheet, palette = Stylesheet.from_tree(fromstring(data)), _palette(book)
         parents = list(sheet.cellStyleXfs.xf)
         codes = {f.numFmtId: f.formatCode for f in sheet.numFmts.numFmt}
         shown = all(
             (parent.numFmtId in _AS_HELD_FORMATS or codes.get(parent.numFmtId) in ("General", "@"))
-            and _readable(sheet.fonts[parent.fontId], sheet.fills[parent.fillId])
+            and _readable(sheet.fonts[parent.fontId], sheet.fills[parent.fillId], palette)
             for parent in (parents[xf_id] for xf_id in {style.xfId for style in book._cell_styles})
         )
     # A parent the workbook lacks, a style part openpyxl would read another way: not guessed.
@@ -1415,10 +1415,57 @@ def _parents_shown_as_held(book: Any, path: Path) -> None:
 _LEAST_FONT_POINTS = 6.0
 
 
-def _brightness(color: Any) -> float | None:
+@dataclasses.dataclass(frozen=True)
+class _Palette:
+    """The colours a workbook's own parts give its colour references: the brightness of the
+    theme's first four colours (index 0 light 1, 1 dark 1, 2 light 2, 3 dark 2; None where
+    the theme gives one that cannot be told here) and the indexed palette (styles.xml may
+    redefine it). A workbook's theme is its own part: an insider edits it as any other, so
+    "dark 1", suitcheck's text colour, is what the theme says it is."""
+
+    theme: tuple[float | None, float | None, float | None, float | None] = (1.0, 0.0, 1.0, 0.0)
+    indexed: tuple[str, ...] = ()
+
+
+_STANDARD = _Palette()
+
+
+def _palette(book: Any) -> _Palette:
+    """The palette of a workbook (openpyxl keeps its theme's XML and its indexed colours)."""
+    from openpyxl.styles.colors import COLOR_INDEX
+    from openpyxl.xml.functions import fromstring
+
+    indexed = tuple(str(c) for c in (getattr(book, "_colors", None) or COLOR_INDEX))
+    data = getattr(book, "loaded_theme", None)
+    if not data:
+        return _Palette(indexed=indexed)  # no theme part: the spreadsheet's own defaults
+    found: dict[str, float | None] = {}
+    try:
+        for element in fromstring(data).iter():
+            name = str(element.tag).rsplit("}", 1)[-1]
+            if name in ("dk1", "lt1", "dk2", "lt2") and name not in found:
+                found[name] = _theme_colour(element)
+    except Exception:  # noqa: BLE001 - openpyxl read the workbook with it; colours not told here are refused
+        found = {}
+    return _Palette((found.get("lt1"), found.get("dk1"), found.get("lt2"), found.get("dk2")), indexed)
+
+
+def _theme_colour(element: Any) -> float | None:
+    """The brightness of one colour of a theme's colour scheme (its one child)."""
+    for child in element:
+        kind, value = str(child.tag).rsplit("}", 1)[-1], child.get("val")
+        if kind == "sysClr":  # the system's colours: text is dark, a window light
+            return {"windowText": 0.0, "window": 1.0}.get(str(value))
+        if kind == "srgbClr" and isinstance(value, str) and re.fullmatch("[0-9A-Fa-f]{6}", value):
+            r, g, b = (int(value[i : i + 2], 16) / 255 for i in (0, 2, 4))
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    return None
+
+
+def _brightness(color: Any, palette: _Palette = _STANDARD) -> float | None:
     """A colour's brightness from 0 (black) to 1 (white), None when it cannot be told here
     (a theme's accent colours are the theme's to choose). Automatic is the system's text
-    colour: black."""
+    colour: black. Theme and indexed colours are the workbook's own (_palette)."""
     from openpyxl.styles.colors import COLOR_INDEX
 
     kind = getattr(color, "type", None)
@@ -1429,25 +1476,28 @@ def _brightness(color: Any) -> float | None:
         return 0.2126 * r + 0.7152 * g + 0.0722 * b
     tint = float(color.tint or 0.0)
     if kind == "theme" and color.theme in (0, 1, 2, 3):  # light 1, dark 1, light 2, dark 2
-        base = 1.0 if color.theme in (0, 2) else 0.0
+        base = palette.theme[color.theme]
+        if base is None:
+            return None
         return base * (1 + tint) if tint < 0 else base + (1 - base) * tint
     if kind == "indexed" and isinstance(color.indexed, int):
         if color.indexed == 64:  # the system's foreground (text) colour
             return 0.0
-        if 0 <= color.indexed < len(COLOR_INDEX):
-            return _brightness(type(color)(rgb=COLOR_INDEX[color.indexed]))
+        colours = palette.indexed or COLOR_INDEX
+        if 0 <= color.indexed < len(colours):
+            return _brightness(type(color)(rgb=colours[color.indexed]))
     return None
 
 
-def _font_readable(font: Any) -> bool:
+def _font_readable(font: Any, palette: _Palette = _STANDARD) -> bool:
     """Whether a font (a cell style's, or a rich-text run's own) shows text: dark, of a
     readable size."""
-    text = _brightness(font.color)
+    text = _brightness(font.color, palette)
     size = float(font.sz) if font.sz is not None else _LEAST_FONT_POINTS
     return text is not None and text < 0.5 and math.isfinite(size) and size >= _LEAST_FONT_POINTS
 
 
-def _string_shown(node: Any) -> bool:
+def _string_shown(node: Any, palette: _Palette = _STANDARD) -> bool:
     """Whether a string item (a cell's inline string `<is>`, a shared string `<si>`) shows
     all the text openpyxl reads from it: every rich-text run (`<r>`, a part of the text with
     a font of its own, which overrides the cell style's) in a readable font, no phonetic
@@ -1462,7 +1512,7 @@ def _string_shown(node: Any) -> bool:
     text = Text.from_tree(node)
     if text.rPh or (text.t is not None and text.r):
         return False
-    return all(run.rPr is None or _font_readable(run.rPr) for run in text.r)
+    return all(run.rPr is None or _font_readable(run.rPr, palette) for run in text.r)
 
 
 _MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -1485,7 +1535,7 @@ def _strings_shown(book: Any, path: Path) -> None:
     from openpyxl.xml.constants import SHARED_STRINGS
     from openpyxl.xml.functions import fromstring, iterparse
 
-    archive = book._archive
+    archive, palette = book._archive, _palette(book)
     try:
         types = fromstring(archive.read("[Content_Types].xml"))
         parts = [str(e.get("PartName", "")).lstrip("/") for e in types if e.get("ContentType") == SHARED_STRINGS]
@@ -1493,7 +1543,7 @@ def _strings_shown(book: Any, path: Path) -> None:
             with archive.open(part) as source:
                 for _, node in iterparse(source):
                     if node.tag == f"{{{_MAIN_NS}}}si":
-                        if not _string_shown(node):
+                        if not _string_shown(node, palette):
                             raise _hidden_text(path)
                         node.clear()
     except ExportError:
@@ -1502,22 +1552,22 @@ def _strings_shown(book: Any, path: Path) -> None:
         raise ExportError(f"The workbook {path.name} cannot be read.") from exc
 
 
-def _readable(font: Any, fill: Any) -> bool:
+def _readable(font: Any, fill: Any, palette: _Palette = _STANDARD) -> bool:
     """Whether a cell style shows its text: dark text (auto, black, the theme's dark colours,
     any colour of brightness under one half), of a readable size, on no fill or a light one.
     suitcheck writes the theme's text colour on no fill; LibreOffice's re-save writes black.
     A reader's highlight (a pale fill) passes; white text, the background's colour, a dark
     box or text a point high does not, and neither does a colour or fill not told here."""
-    if not _font_readable(font):
+    if not _font_readable(font, palette):
         return False
     pattern = getattr(fill, "patternType", "gradient")  # a gradient fill has no pattern: not told here
     if pattern in (None, "none", "gray125"):
         return True
     if pattern == "gradient":
         return False
-    back = _brightness(fill.fgColor)
+    back = _brightness(fill.fgColor, palette)
     if pattern != "solid":
-        behind = _brightness(fill.bgColor)
+        behind = _brightness(fill.bgColor, palette)
         back = None if back is None or behind is None else min(back, behind)
     return back is not None and back >= 0.5
 
@@ -1618,6 +1668,8 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
     hold (a rule's number format, a merge showing one cell across others)."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
+    palette = _palette(book)
+
     class Parser(WorkSheetParser):  # type: ignore[misc]
         formatted = False
         hiding = False
@@ -1636,7 +1688,7 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
             # An inline string's runs: openpyxl's value is their text, without their fonts.
             if element.get("t") == "inlineStr":
                 node = element.find(_INLINE_STRING)
-                if node is not None and not _string_shown(node):
+                if node is not None and not _string_shown(node, palette):
                     self.hiding = True
             return super().parse_cell(element)  # type: ignore[no-any-return]
 
