@@ -809,3 +809,25 @@ def test_a_row_whitened_by_the_workbooks_own_colours_fails_with_a_sentence(
     _rewrite(out, edits)
     problem = _failure(services, compliance, out)
     assert f"The workbook {out.name} gives cells a font or fill that can hide their text" in problem, problem
+
+
+def test_rows_frozen_down_to_the_block_fail_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Was BROKE: the export's frozen header pane (one row, one column) frozen down to the
+    row before the one that hurts: the frozen rows fill the window, the rows after them
+    cannot be scrolled to, and whoever opened the workbook never saw the block; `audit
+    verify` said OK. Panes frozen beyond the header are refused, as hidden rows are."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    frozen = '<pane xSplit="1" ySplit="1" topLeftCell="B2" activePane="bottomRight" state="frozen"/>'
+
+    def sheet(xml: str) -> str:
+        assert frozen in xml
+        return xml.replace(
+            frozen, frozen.replace('ySplit="1" topLeftCell="B2"', f'ySplit="{row - 1}" topLeftCell="B{row + 1}"')
+        )
+
+    _rewrite(out, {SHEET: sheet})
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} hides rows or columns from whoever opens it" in problem, problem

@@ -1747,12 +1747,25 @@ _LEAST_ROW_POINTS = 6.0
 _LEAST_COLUMN_CHARACTERS = 1.0
 
 
+def _frozen_beyond_header(parser: Any) -> bool:
+    """Whether a sheet view freezes more than suitcheck's header row and first column: the
+    frozen rows fill the window, and the rows after them cannot be scrolled to."""
+    views = getattr(parser, "views", None)
+    for view in views.sheetView if views is not None else ():
+        pane = view.pane
+        if pane is not None and pane.state in ("frozen", "frozenSplit") and max(pane.xSplit or 0, pane.ySplit or 0) > 1:
+            return True
+    return False
+
+
 def _hides_some(parser: Any) -> bool:
     """Whether the parsed sheet keeps a row or column out of sight: a row or column hidden
     (as Excel and LibreOffice hide them, also by a filter or a collapsed outline), a filter
     with criteria (or a sort: rows shown in another order than their numbers), a row of
     (nearly) no height or a column of (nearly) no width, or rows hidden unless they say
-    otherwise (the sheet's zeroHeight, or a default height of nearly nothing). Every cell
+    otherwise (the sheet's zeroHeight, or a default height of nearly nothing), or panes
+    frozen beyond suitcheck's one header row and one column (a hundred rows frozen fill the
+    window, and the rows after them cannot be scrolled to). Every cell
     still holds what its record says, so nothing else tells a reader who sees only the
     shown rows (the allows) that a block is among them."""
 
@@ -1773,7 +1786,7 @@ def _hides_some(parser: Any) -> bool:
         if flag(attrs.get("hidden")) or ("width" in attrs and below(attrs["width"], _LEAST_COLUMN_CHARACTERS)):
             return True
     shown = getattr(parser, "auto_filter", None)  # a filter's criteria hide the rows they leave out
-    if shown is not None and (shown.filterColumn or shown.sortState is not None):
+    if _frozen_beyond_header(parser) or (shown is not None and (shown.filterColumn or shown.sortState is not None)):
         return True
     form = getattr(parser, "sheet_format", None)  # absent: rows are shown
     if form is None:
