@@ -831,3 +831,34 @@ def test_rows_frozen_down_to_the_block_fail_with_a_sentence(
     _rewrite(out, {SHEET: sheet})
     problem = _failure(services, compliance, out)
     assert f"The workbook {out.name} hides rows or columns from whoever opens it" in problem, problem
+
+
+def test_a_decision_shrunk_to_fit_a_narrow_column_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Was BROKE: the decision column one character wide (the least width accepted) and the
+    row that hurts given a style that shrinks text to fit its cell: the 11-point font and the
+    width each passed, and Excel drew 'block' about two points high, unreadable; `audit
+    verify` said OK. A cell style that shrinks text to fit is refused."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+
+    def styles(xml: str) -> str:
+        style = (
+            '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">'
+            '<alignment shrinkToFit="1"/></xf>'
+        )
+        return xml.replace('<cellXfs count="1">', '<cellXfs count="2">', 1).replace("</cellXfs>", f"{style}</cellXfs>")
+
+    def sheet(xml: str) -> str:
+        xml = xml.replace(
+            '<col min="10" max="10" width="20.7109375" customWidth="1"/>',
+            '<col min="10" max="10" width="1" customWidth="1"/>',
+        )
+        start = xml.index(f'<row r="{row}"')
+        end = xml.index("</row>", start)
+        return xml[:start] + re.sub(r'<c r="([A-Z]+\d+)"', r'<c r="\1" s="1"', xml[start:end]) + xml[end:]
+
+    _rewrite(out, {STYLES: styles, SHEET: sheet})
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} gives cells a font or fill that can hide their text" in problem, problem

@@ -1358,7 +1358,8 @@ def _shown_as_held(book: Any, path: Path) -> None:
     """Refuse a workbook whose cell styles can show a cell otherwise than it holds: a number
     format other than General or Text (a custom format's text section shows any text as
     'allow'; a number format shows 13 as 9 or as a date), which openpyxl's values do not
-    reflect. suitcheck writes only General; a re-save by Excel or LibreOffice keeps it."""
+    reflect. suitcheck writes only General; a re-save by Excel or LibreOffice keeps it. The
+    same for a font or fill that hides text, and for shrinking text to fit its column."""
     if any(style.numFmtId not in _AS_HELD_FORMATS for style in book._cell_styles):
         raise ExportError(
             f"The workbook {path.name} gives cells a number format that can show them otherwise than they hold; "
@@ -1368,9 +1369,13 @@ def _shown_as_held(book: Any, path: Path) -> None:
     for style in book._cell_styles:
         try:
             font, fill = fonts[style.fontId], fills[style.fillId]
+            # Shrink to fit draws the text as small as its column: a column one character
+            # wide shows a decision a point high, whatever the font's size.
+            shrunk = bool(book._alignments[style.alignmentId].shrinkToFit)
         except IndexError:  # a style naming a font or fill the workbook lacks: read as none would be a guess
             font = fill = None
-        if font is None or not _readable(font, fill, palette):
+            shrunk = True
+        if font is None or shrunk or not _readable(font, fill, palette):
             raise ExportError(
                 f"The workbook {path.name} gives cells a font or fill that can hide their text (white, the "
                 "background's colour, too small, or a dark fill); it was edited."
@@ -1399,6 +1404,7 @@ def _parents_shown_as_held(book: Any, path: Path) -> None:
         shown = all(
             (parent.numFmtId in _AS_HELD_FORMATS or codes.get(parent.numFmtId) in ("General", "@"))
             and _readable(sheet.fonts[parent.fontId], sheet.fills[parent.fillId], palette)
+            and not (parent.alignment is not None and parent.alignment.shrinkToFit)
             for parent in (parents[xf_id] for xf_id in {style.xfId for style in book._cell_styles})
         )
     # A parent the workbook lacks, a style part openpyxl would read another way: not guessed.
