@@ -862,3 +862,48 @@ def test_a_decision_shrunk_to_fit_a_narrow_column_fails_with_a_sentence(
     _rewrite(out, {STYLES: styles, SHEET: sheet})
     problem = _failure(services, compliance, out)
     assert f"The workbook {out.name} gives cells a font or fill that can hide their text" in problem, problem
+
+
+def test_a_second_styles_part_named_by_the_workbook_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Was BROKE: a second styles part (xl/styles2.xml: a second cell format in white) named
+    by the workbook's relationships, and the row that hurts given that format: a spreadsheet
+    reads the styles the relationships name, openpyxl reads xl/styles.xml by name, so every
+    font check judged the untouched first part and `audit verify` said OK. Styles and theme
+    must come from the parts verified here."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    with zipfile.ZipFile(out) as book:
+        styles = book.read(STYLES).decode("utf-8")
+    white = (
+        styles.replace('<fonts count="1">', '<fonts count="2">', 1)
+        .replace("</fonts>", '<font><sz val="11"/><color rgb="FFFFFFFF"/><name val="Calibri"/></font></fonts>', 1)
+        .replace('<cellXfs count="1">', '<cellXfs count="2">', 1)
+        .replace("</cellXfs>", '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>')
+    )
+
+    def sheet(xml: str) -> str:
+        start = xml.index(f'<row r="{row}"')
+        end = xml.index("</row>", start)
+        return xml[:start] + re.sub(r'<c r="([A-Z]+\d+)"', r'<c r="\1" s="1"', xml[start:end]) + xml[end:]
+
+    _rewrite(
+        out,
+        {
+            SHEET: sheet,
+            "xl/_rels/workbook.xml.rels": lambda xml: xml.replace('Target="styles.xml"', 'Target="styles2.xml"'),
+            "[Content_Types].xml": lambda xml: xml.replace(
+                "</Types>",
+                '<Override PartName="/xl/styles2.xml" '
+                'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>',
+            ),
+        },
+    )
+    with zipfile.ZipFile(out, "a") as book:
+        book.writestr("xl/styles2.xml", white)
+    problem = _failure(services, compliance, out)
+    assert problem == (
+        f"The workbook {out.name} takes its styles or theme from a part other than the one verified here; "
+        "it was edited."
+    )

@@ -1331,6 +1331,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         _parents_shown_as_held(book, path)
         _nothing_drawn(book, path)
         _printed_whole(book, path)
+        _styles_read_here(book, path)
         _strings_shown(book, path)
         rows = _sheet_rows(book, book.worksheets[0], path)
         first_row = tuple(_next_row(rows, path, 1) or ())
@@ -1635,6 +1636,38 @@ def _nothing_drawn(book: Any, path: Path) -> None:
                     target = posixpath.normpath(posixpath.join(owner, target)).lstrip("/")
                 part = escape_controls(target[:80])
                 raise _drawn(path, part)
+
+
+def _styles_read_here(book: Any, path: Path) -> None:
+    """Refuse a workbook whose styles or theme a spreadsheet takes from another part than
+    the one read here: openpyxl reads xl/styles.xml and xl/theme/theme1.xml by name, a
+    spreadsheet reads the parts the workbook's relationships name, so a second styles part
+    (its fonts white) named there showed rows empty while every check here read the first.
+    suitcheck and a re-save write the two parts at those names."""
+    from openpyxl.xml.constants import ARC_STYLE, ARC_THEME
+    from openpyxl.xml.functions import fromstring
+
+    archive = book._archive
+    try:
+        root = fromstring(archive.read("_rels/.rels"))
+        workbook = next(
+            posixpath.normpath(str(link.get("Target", ""))).lstrip("/")
+            for link in root
+            if str(link.get("Type", "")).rstrip("/").endswith("/officeDocument")
+        )
+        folder, name = posixpath.split(workbook)
+        links = fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
+    except Exception as exc:  # no part, no such relationship, no XML: openpyxl read it otherwise
+        raise ExportError(f"The workbook {path.name} cannot be read.") from exc
+    for link in links:
+        kind = str(link.get("Type", "")).rstrip("/").rsplit("/", 1)[-1].lower()
+        target = posixpath.normpath(posixpath.join(folder, str(link.get("Target", "")))).lstrip("/")
+        if (kind, target) in (("styles", ARC_STYLE), ("theme", ARC_THEME)) or kind not in ("styles", "theme"):
+            continue
+        raise ExportError(
+            f"The workbook {path.name} takes its styles or theme from a part other than the one verified here; "
+            "it was edited."
+        )
 
 
 def _printed_whole(book: Any, path: Path) -> None:

@@ -295,6 +295,11 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The workbook {path_name} takes its styles or theme from a part other than the one verified here; "
+        "it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The workbook {path_name} gives cells a cell style that can show them otherwise than they hold; it was edited.",
     ),
     QT_TRANSLATE_NOOP(

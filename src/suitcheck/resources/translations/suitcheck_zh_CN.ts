@@ -3754,6 +3754,10 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 为单元格设置了可能隐藏其文字的字体或填充（白色、背景色、字号过小或深色填充）；文件已被修改。</translation>
     </message>
     <message>
+        <source>The workbook {path_name} takes its styles or theme from a part other than the one verified here; it was edited.</source>
+        <translation>工作簿 {path_name} 的样式或主题取自本次校验所读部件以外的部件；文件已被修改。</translation>
+    </message>
+    <message>
         <source>The workbook {path_name} gives cells a cell style that can show them otherwise than they hold; it was edited.</source>
         <translation>工作簿 {path_name} 为单元格设置了可能使其显示内容与实际内容不符的单元格样式；文件已被修改。</translation>
     </message>
