@@ -154,6 +154,13 @@ def key_problem(text: str) -> str | None:
     return None
 
 
+def folded_key(text: str) -> str:
+    """A key as it reads to a person: NFKC and case folded (`Demo-Admin`, `DEMO-ADMIN` and
+    `demo-admin` fold the same, as do `straße` and `strasse`). Two keys that fold the same
+    are taken for one another by whoever reads them in a list or the audit trail."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
 def name_problem(name: str, on_record: bool = False) -> str | None:
     """The problem code of a client's name (as a Problem's), or None. A name is kept as
     written, but U+FFFD in it means the text was damaged before it got here, and a control

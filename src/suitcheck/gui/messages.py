@@ -681,6 +681,10 @@ TEMPLATES: tuple[str, ...] = (
     QT_TRANSLATE_NOOP("Messages", "A staff account named '{username}' already exists."),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "A staff account named '{existing}' already exists; a user name differing from it only in capitals or character forms would be taken for it. Choose another user name.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "Another desk stored a client with this account number at the same moment; nothing was done. Look again, and try again if it is still needed.",
     ),
     QT_TRANSLATE_NOOP(

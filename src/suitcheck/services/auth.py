@@ -23,7 +23,7 @@ from suitcheck.audit import chain
 from suitcheck.audit.sealing import os_user
 from suitcheck.domain import passwords
 from suitcheck.domain.branches import effective_firm_wide, firm_wide_allowed
-from suitcheck.domain.clients import key_problem
+from suitcheck.domain.clients import folded_key, key_problem
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.roles import Permission, Role
 from suitcheck.services.branches import branch_codes, branch_id_for, head_office_id, target_branch
@@ -444,6 +444,23 @@ class AuthService:
         username = _check_username(username)
         if session.execute(select(Staff.id).where(Staff.username == username)).first():
             raise Conflict(f"A staff account named {username!r} already exists.")
+        # A name that differs from a colleague's only in capitals or character form
+        # (`Demo-Admin` beside `demo-admin`) reads as that colleague in lists and the trail.
+        # Looked for under the trail's lock (which the entry below takes anyway): two
+        # administrators adding `li.lei` and `Li.Lei` at once on a shared store would both
+        # find none. Existing pairs (stores from before session 30) keep signing in by their
+        # exact names.
+        chain.lock_chain(session.connection())
+        folded = folded_key(username)
+        for existing in session.execute(select(Staff.username)).scalars():
+            if existing == username:
+                # Stored by another desk after the look above (PostgreSQL, read committed).
+                raise Conflict(_STORED_MEANWHILE)
+            if folded_key(existing) == folded:
+                raise Conflict(
+                    f"A staff account named {existing!r} already exists; a user name differing from it "
+                    "only in capitals or character forms would be taken for it. Choose another user name."
+                )
         staff = Staff(
             username=username,
             display_name=display_name or username,
@@ -620,6 +637,10 @@ class AuthService:
 
 _ROLES = {r.value: r for r in Role}
 _HAS_STAFF = "The store already has staff accounts; an administrator must add new ones."
+_STORED_MEANWHILE = (
+    "Another desk stored a staff account with this user name at the same moment; nothing was done. "
+    "Look again, and try again if it is still needed."
+)
 
 
 def _locked_meanwhile(session: Session, staff_id: int, now: dt.datetime) -> bool:
@@ -674,7 +695,7 @@ def _check_username(username: str) -> str:
             "A user name holds a full-width or other compatibility form of a character (ｌ for l); "
             "type it with ordinary half-width characters."
         )
-    if username in RESERVED_USERNAMES:
+    if folded_key(username) in {folded_key(name) for name in RESERVED_USERNAMES}:
         raise InvalidInput(f"{username!r} is reserved; choose another user name.")
     return username
 

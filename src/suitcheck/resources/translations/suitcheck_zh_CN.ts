@@ -3094,6 +3094,10 @@ Store: {store}</source>
         <translation>名为“{username}”的员工账户已存在。</translation>
     </message>
     <message>
+        <source>A staff account named &apos;{existing}&apos; already exists; a user name differing from it only in capitals or character forms would be taken for it. Choose another user name.</source>
+        <translation>名为“{existing}”的员工账户已存在；仅大小写或字符形式与其不同的用户名会被误认为该账户。请另选用户名。</translation>
+    </message>
+    <message>
         <source>Another desk stored a client with this account number at the same moment; nothing was done. Look again, and try again if it is still needed.</source>
         <translation>另一台终端在同一时刻保存了使用此账号的客户；本次未做任何操作。请重新查看，如仍需要再重试。</translation>
     </message>
