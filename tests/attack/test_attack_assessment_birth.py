@@ -9,6 +9,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 from stdnum.cn import ric
 
 from suitcheck.domain.clients import Problem, parse_row, problem_sentence, record_problems
@@ -97,3 +98,35 @@ def test_a_client_file_row_assessed_before_the_birth_is_refused(
     assert [(i.row, i.field, i.code) for i in result.issues] == [(2, "assessed", "before-birth")]
     assert not result.written
     assert services.investors.history(compliance, "BB4") == []
+
+
+def test_a_client_file_giving_an_id_number_born_after_the_assessment_on_record_is_refused(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    """A client recorded without an ID number, assessed C5 on a day before the birth date
+    the file's ID number then gives them (the row assesses nothing): the row's own checks
+    passed, the record took the number, and the impossible assessment went on making the
+    client a valid C5. Refused, nothing written."""
+    add_client(services, compliance, "BB5", RiskProfile.C5, (TODAY - BEFORE).days)
+    row = ["BB5", "客户BB5", _id_number(BORN, "127"), "普通投资者", "", "", "否", "否"]
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", [row]))
+    assert [(i.row, i.field, i.code) for i in result.issues] == [(2, "id_number", "born-after-assessment")]
+    assert not result.written
+    view = services.investors.get(compliance, "BB5")
+    assert (view.profile, view.assessed_on) == (RiskProfile.C5, BEFORE)
+    with services.store.session(read_only=True) as session:
+        stored = session.execute(text("SELECT id_number, birth_date FROM investor WHERE account = 'BB5'")).one()
+    assert tuple(stored) == (None, None)
+
+
+def test_a_client_file_giving_an_id_number_born_on_the_assessment_day_is_taken(
+    services: Services, compliance: Actor, tmp_path: Path
+) -> None:
+    add_client(services, compliance, "BB6", RiskProfile.C5, (TODAY - BORN).days)
+    row = ["BB6", "客户BB6", _id_number(BORN, "128"), "普通投资者", "", "", "否", "否"]
+    result = services.client_files.import_clients(compliance, write_csv(tmp_path / "c.csv", [row]))
+    assert not result.issues
+    assert result.written
+    with services.store.session(read_only=True) as session:
+        stored = session.execute(text("SELECT birth_date FROM investor WHERE account = 'BB6'")).scalar_one()
+    assert str(stored)[:10] == str(BORN)

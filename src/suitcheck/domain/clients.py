@@ -84,6 +84,8 @@ PROBLEMS: dict[str, str] = {
     "duplicate-id": "appears on more than one row of the file",
     "id-on-other-account": "belongs to another client account in the store",
     "id-differs": "differs from the ID number on record; correct the record in suitcheck first",
+    "born-after-assessment": "gives a birth date after the client's assessment on record; "
+    "the assessment or the number is someone else's",
     "lowest-lift": "leaving the lowest category needs compliance and a reason (investor edit)",
     "unknown-branch": "is not a branch code or name (suitcheck branch list shows them)",
     "ambiguous-branch": "is the name of more than one branch; give the branch code",

@@ -1125,6 +1125,21 @@ class _Run:
                 "assessed",
                 "before-birth",
             ),
+            (  # a row giving a client on record without one an ID number born after the
+                # assessment on record that stays current: that assessment (or the number)
+                # is someone else's, and went on deciding once the number was taken.
+                select(s.row_no, s.id_number, i.id, i.branch_id)
+                .select_from(joined)
+                .where(
+                    valid,
+                    s.birth_date.is_not(None),
+                    i.id_number.is_(None),
+                    i.current_assessed_on < s.birth_date,
+                    or_(s.profile.is_(None), s.assessed_on < i.current_assessed_on),
+                ),
+                "id_number",
+                "born-after-assessment",
+            ),
         )
         for stmt, field, code in checks:
             for row_no, value, investor_id, branch_id in conn.execute(stmt):

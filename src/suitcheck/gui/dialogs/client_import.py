@@ -122,6 +122,9 @@ PROBLEM_TEXTS = {
     "duplicate-id": QT_TRANSLATE_NOOP("ClientImport", "appears on more than one row of the file"),
     "id-on-other-account": QT_TRANSLATE_NOOP("ClientImport", "belongs to another client account in the store"),
     "id-differs": QT_TRANSLATE_NOOP("ClientImport", "differs from the ID number on record"),
+    "born-after-assessment": QT_TRANSLATE_NOOP(
+        "ClientImport", "gives a birth date after the client's assessment on record"
+    ),
     "lowest-lift": QT_TRANSLATE_NOOP(
         "ClientImport", "leaving the lowest category needs compliance and a reason (edit the client)"
     ),

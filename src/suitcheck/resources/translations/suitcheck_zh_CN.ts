@@ -697,6 +697,10 @@
         <translation>与系统中登记的证件号码不一致</translation>
     </message>
     <message>
+        <source>gives a birth date after the client&apos;s assessment on record</source>
+        <translation>其出生日期晚于系统中登记的该客户风险测评日期</translation>
+    </message>
+    <message>
         <source>leaving the lowest category needs compliance and a reason (edit the client)</source>
         <translation>移出最低类别须由合规人员说明理由（请编辑客户）</translation>
     </message>
