@@ -170,6 +170,8 @@ class AuthService:
             staff = session.execute(select(Staff).where(Staff.username == username)).scalar_one_or_none()
             # Exactly one argon2 verification on every path, with the same parameters.
             ok = self._check(staff.password_hash if staff else self._dummy_hash, password)
+            # A password that checked out is judged with the row as it stands now (_read_again).
+            ok = ok and (staff is None or _read_again(session, staff))
             if staff is None:
                 name_mac = _name_mac(session, username)
                 self._ctx.audit(
@@ -650,6 +652,18 @@ def _locked_meanwhile(session: Session, staff_id: int, now: dt.datetime) -> bool
     lockout, which password is right (until session 30)."""
     stmt = select(Staff.locked_until).where(Staff.id == staff_id).with_for_update()
     return _locked(session.execute(stmt).scalar_one_or_none(), now)
+
+
+def _read_again(session: Session, staff: Staff) -> bool:
+    """Read the account's row again under its lock once the password checked out, so the
+    sign-in judges the row as it stands now; False when the password was checked against a
+    hash the account no longer holds. On PostgreSQL an administrator's disabling or password
+    reset committed during the (slow) check was not seen: the disabled account, or the
+    password just reset because it was thought stolen, signed in, and the trail recorded a
+    login after the disabling or the reset (until session 30)."""
+    checked = staff.password_hash
+    session.refresh(staff, with_for_update=True)
+    return bool(staff.password_hash == checked)
 
 
 def _locked(locked_until: dt.datetime | None, now: dt.datetime) -> bool:
