@@ -254,6 +254,10 @@ def _login(services: Services, args: argparse.Namespace, *, to_correct_clock: bo
     user = getattr(args, "user", None) or os.environ.get("SUITCHECK_USER")
     if not user:
         raise InvalidInput("This command needs a staff identity: add --user NAME.")
+    if not _is_text(user):
+        # Only the variable can hold one (--user is refused as an argument that is no UTF-8):
+        # the store cannot take the name, and the sign-in ended in an unexpected error.
+        raise InvalidInput("SUITCHECK_USER is not valid UTF-8 text; nothing was done.")
     password = _password(f"Password for {user}: ")
     if to_correct_clock:
         return services.auth.login_to_correct_clock(user, password)

@@ -59,3 +59,19 @@ def test_a_password_variable_that_is_no_text_is_refused_in_one_sentence(
     listed = run("staff", "list", "--user", "demo-admin", db=demo_env)
     assert listed.returncode == 0, listed.stderr
     assert "bob" not in listed.stdout
+
+
+@pytest.mark.skipif(os.name != "posix", reason="an environment variable of bytes is a POSIX thing")
+def test_a_user_variable_that_is_no_text_is_refused_in_one_sentence(demo_env: Path) -> None:
+    """SUITCHECK_USER (the staff identity when no --user is given) holding a byte that is no
+    UTF-8 ended in "unexpected error (UnicodeEncodeError)" with a traceback in the log (the
+    store cannot take the name); --user is refused as an argument that is no UTF-8."""
+    logs = demo_env.parent / "log"
+    before = _entries(demo_env)
+    result = run("staff", "list", db=demo_env, env={"SUITCHECK_USER": "demo-\udcffadmin"})
+    assert_clean_error(result, 2)
+    assert result.stderr == "suitcheck: SUITCHECK_USER is not valid UTF-8 text; nothing was done.\n"
+    assert _entries(demo_env) == before
+    log = _log(logs)
+    assert "Traceback" not in log
+    assert "UnicodeEncodeError" not in log
