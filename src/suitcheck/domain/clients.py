@@ -39,13 +39,53 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "account": ("account", "资金账号", "资金帐号", "客户号", "客户编号", "客户代码", "账号", "account no", "acct"),
     "name": ("name", "客户姓名", "姓名", "客户名称", "client name"),
     "id_number": ("id_number", "证件号码", "身份证号", "身份证号码", "证件号", "id", "id no"),
-    "class": ("class", "投资者类别", "投资者分类", "客户类别", "investor class"),
+    "class": ("class", "投资者类别", "投资者分类", "投资者类型", "客户类别", "investor class", "investor type"),
     "profile": ("profile", "风险承受能力", "风险等级", "风险承受能力等级", "风险测评结果", "risk profile"),
     "assessed": ("assessed", "测评日期", "评估日期", "风险测评日期", "assessed on", "assessment date"),
-    "lowest_category": ("lowest_category", "最低类别", "风险承受能力最低类别", "是否最低类别"),
-    "special_attention": ("special_attention", "特别关注", "是否特别关注"),
+    "lowest_category": (
+        "lowest_category",
+        "最低类别",
+        "风险承受能力最低类别",
+        "是否最低类别",
+        "最低风险承受能力类别",
+        "是否为最低类别",
+        "是否风险承受能力最低类别",
+        "lowest risk category",
+    ),
+    "special_attention": ("special_attention", "特别关注", "是否特别关注", "特别关注客户", "是否特别关注客户"),
     # By branch code or name, as `suitcheck branch list` shows them; the store resolves it.
     "branch": ("branch", "营业部", "分支机构", "所属营业部", "branch code"),
+}
+
+# What a mapping file names a column that the import is to pass over (a column whose header
+# looks like a safety fact's, SAFETY_CUES, but holds something else).
+IGNORE = "ignore"
+
+# The facts that keep a client from reports (the lowest category, the class: a professional
+# may read everything, special attention's caution), and the words of a header that may
+# hold one (matched as header_key folds a header). A column the import does not know is
+# passed over; one headed with such a word is refused instead (map_columns: `unread`), so
+# that `最低风险承受能力类别` or `是否专业投资者` is never silently dropped: every client
+# imported without the lowest-category flag could be given reports above R1.
+SAFETY_CUES: dict[str, tuple[str, ...]] = {
+    "lowest_category": ("最低", "lowest", "minimum", "行为能力", "capacity", "未成年", "minor", "任何损失"),
+    "class": (
+        "专业",
+        "professional",
+        "普通投资者",
+        "ordinary",
+        "投资者类",
+        "投资者分类",
+        "客户类",
+        "客户分类",
+        "investorclass",
+        "investortype",
+        "investorcategory",
+        "clientclass",
+        "clienttype",
+        "clientcategory",
+    ),
+    "special_attention": ("关注", "attention", "特殊", "special", "老年", "高龄", "elderly", "vulnerable", "弱势"),
 }
 
 # The words of every problem a row can have; the GUI translates by code.
@@ -574,38 +614,60 @@ def header_key(text: object) -> str:
 _ALIAS_TO_FIELD = {header_key(alias): field for field, aliases in HEADER_ALIASES.items() for alias in aliases}
 
 
+def safety_field(header: object) -> str | None:
+    """The safety fact (SAFETY_CUES) a header's words say its column may hold, or None."""
+    key = header_key(header)
+    for field, cues in SAFETY_CUES.items():
+        if any(cue in key for cue in cues):
+            return field
+    return None
+
+
+def known_headers(field: str) -> tuple[str, ...]:
+    """The header names the import knows for a field, as a refusal lists them."""
+    return HEADER_ALIASES[field]
+
+
 @dataclasses.dataclass(frozen=True)
 class ColumnMap:
-    """Which column (0-based) holds which field; the headers nothing maps are `ignored`."""
+    """Which column (0-based) holds which field; the headers nothing maps are `ignored`.
+    `unread`: (header, field) of each column nothing maps whose header says it may hold a
+    safety fact (safety_field) and no mapping names `ignore`: the import refuses the file."""
 
     columns: dict[str, int]
     ignored: tuple[str, ...]
     missing: tuple[str, ...]
     ambiguous: tuple[str, ...]
+    unread: tuple[tuple[str, str], ...] = ()
 
     @property
     def usable(self) -> bool:
-        return not self.missing and not self.ambiguous
+        return not self.missing and not self.ambiguous and not self.unread
 
 
 def map_columns(headers: Sequence[object], mapping: Mapping[str, str] | None = None) -> ColumnMap:
-    """Map a header row to fields: the mapping's names first, then the known aliases."""
+    """Map a header row to fields: the mapping's names first (`ignore` passes a column
+    over), then the known aliases."""
     own = {header_key(k): v for k, v in (mapping or {}).items()}
     columns: dict[str, int] = {}
-    ignored, ambiguous = [], []
+    ignored, ambiguous, unread = [], [], []
     for index, header in enumerate(headers):
         key = header_key(header)
-        field = own.get(key) or _ALIAS_TO_FIELD.get(key)
+        chosen = own.get(key)
+        field = None if chosen == IGNORE else chosen or _ALIAS_TO_FIELD.get(key)
         if not key or field is None:
             if key:
                 ignored.append(cell_text(header))
+                safety = safety_field(header) if chosen != IGNORE else None
+                if safety is not None:
+                    unread.append((cell_text(header), safety))
             continue
         if field in columns:
             ambiguous.append(field)
             continue
         columns[field] = index
     missing = tuple(f for f in REQUIRED if f not in columns)
-    return ColumnMap(columns, tuple(ignored), missing, tuple(dict.fromkeys(ambiguous)))
+    return ColumnMap(columns, tuple(ignored), missing, tuple(dict.fromkeys(ambiguous)), tuple(unread))
 
 
 # How many rows below the header row a title row may push the real header to, for the hint.
@@ -648,9 +710,9 @@ def parse_mapping(text: str) -> dict[str, str]:
         raise MappingError('The mapping file needs a [columns] table of "header" = "field" lines.')
     result = {}
     for header, field in columns.items():
-        if not isinstance(field, str) or field not in FIELDS:
+        if not isinstance(field, str) or (field not in FIELDS and field != IGNORE):
             raise MappingError(
-                f"In the mapping file, {header!r} maps to {field!r}, which is not one of: {', '.join(FIELDS)}."
+                f"In the mapping file, {header!r} maps to {field!r}, which is not one of: {', '.join(FIELDS)}, ignore."
             )
         result[header] = field
     unknown = set(document) - {"columns"}

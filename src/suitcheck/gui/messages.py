@@ -1046,6 +1046,12 @@ TEMPLATES: tuple[str, ...] = (
         "the column names): remove the rows above it.",
     ),
     QT_TRANSLATE_NOOP("Messages", "More than one column maps to: {join_columns_ambiguous}."),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The column '{header}' may hold {fact}, but the import does not know that name and would leave it "
+        "unread; nothing was imported. The names it knows for {fact}: {known}. Name the column in a mapping "
+        'file (--mapping: "{header}" = "{field}"), or, if it holds something else, "{header}" = "ignore".',
+    ),
     QT_TRANSLATE_NOOP("Messages", "Cannot write the report {out}: {exc_strerror}; nothing was imported."),
     QT_TRANSLATE_NOOP("Messages", "Cannot write {out}: {exc_strerror}."),
     QT_TRANSLATE_NOOP(

@@ -59,6 +59,7 @@ from suitcheck.domain.clients import (
     conflict_problems,
     format_row,
     header_hint,
+    known_headers,
     lost_characters,
     map_columns,
     parse_mapping,
@@ -346,6 +347,15 @@ CHANGED_SINCE_CHECKED = "client-file-changed-since-checked"
 # ... of a file with no column for a required field (params: fields): a desk names them in
 # its own words, the command line's --mapping being no option there.
 COLUMNS_MISSING = "client-file-columns-missing"
+# ServiceError.code of a file with a column that may hold a safety fact under a name the
+# import does not know (params: columns, fields, in file order): a desk asks what it holds.
+COLUMNS_UNREAD = "client-file-columns-unread"
+# The safety facts (domain.clients.SAFETY_CUES) as a refusal names them.
+SAFETY_FACTS = {
+    "lowest_category": "the lowest risk-tolerance category",
+    "class": "the investor class (professional or ordinary)",
+    "special_attention": "the special-attention mark",
+}
 
 
 def _usable_columns(table: ClientTable, mapping: dict[str, str] | None, expect_sha256: str | None) -> ColumnMap:
@@ -378,6 +388,21 @@ def _usable_columns(table: ClientTable, mapping: dict[str, str] | None, expect_s
         )
     if columns.ambiguous:
         raise InvalidInput(f"More than one column maps to: {', '.join(columns.ambiguous)}.")
+    if columns.unread:
+        header, field = columns.unread[0]
+        fact = SAFETY_FACTS[field]
+        known = ", ".join(known_headers(field))
+        raise coded(
+            InvalidInput(
+                f"The column {header!r} may hold {fact}, but the import does not know that name and would "
+                f"leave it unread; nothing was imported. The names it knows for {fact}: {known}. Name the "
+                f'column in a mapping file (--mapping: "{header}" = "{field}"), or, if it holds something '
+                f'else, "{header}" = "ignore".'
+            ),
+            COLUMNS_UNREAD,
+            columns=[h for h, _ in columns.unread],
+            fields=[f for _, f in columns.unread],
+        )
     return columns
 
 

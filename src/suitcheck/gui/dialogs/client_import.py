@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from suitcheck.domain.clients import FIELDS
+from suitcheck.domain.clients import FIELDS, known_headers
+from suitcheck.domain.clients import IGNORE as PASS_OVER
 from suitcheck.domain.text import escape_controls
 from suitcheck.gui.errors import show_error
 from suitcheck.gui.i18n import QT_TRANSLATE_NOOP, translated
@@ -42,6 +43,7 @@ from suitcheck.services import Actor, Services
 from suitcheck.services.client_import import (
     CHANGED_SINCE_CHECKED,
     COLUMNS_MISSING,
+    COLUMNS_UNREAD,
     DiffItem,
     ImportResult,
     Preview,
@@ -60,6 +62,14 @@ FIELD_NAMES = {
     "special_attention": QT_TRANSLATE_NOOP("ClientImport", "Special attention"),
     "branch": QT_TRANSLATE_NOOP("ClientImport", "Branch"),
 }
+
+# A column whose header says it may hold a safety fact the import does not know it by
+# (Preview.columns.unread): the clerk says what it holds before the dry run.
+UNREAD_TEXT = QT_TRANSLATE_NOOP(
+    "ClientImport",
+    "The column {column} may hold: {field}, but the import does not know that name (it knows: {known}). "
+    "Choose what the column holds; choose (not imported) only if it holds something else.",
+)
 
 PROBLEM_TEXTS = {
     "missing": QT_TRANSLATE_NOOP("ClientImport", "is empty"),
@@ -306,6 +316,7 @@ class FilePage(QWizardPage):
 
 YES, NO = QT_TRANSLATE_NOOP("ClientImport", "yes"), QT_TRANSLATE_NOOP("ClientImport", "no")
 IGNORE = ""
+UNDECIDED = "?"  # a column that may hold a safety fact, nothing chosen for it yet
 SHOWN = 2000  # rows of the diff and of the invalid list the dry-run page shows
 
 
@@ -334,13 +345,16 @@ class MappingPage(QWizardPage):
         self.columns.setRowCount(len(p.headers))
         self.boxes = []
         by_index = {i: f for f, i in p.columns.columns.items()}
+        unread = {header for header, _ in p.columns.unread}
         for r, header in enumerate(p.headers):
             self.columns.setItem(r, 0, QTableWidgetItem(escape_controls(header)))
             box = QComboBox(self.columns)
+            if header in unread:
+                box.addItem(self.tr("(choose what it holds)"), UNDECIDED)
             box.addItem(self.tr("(not imported)"), IGNORE)
             for field in FIELDS:
                 box.addItem(translated("ClientImport", FIELD_NAMES[field]), field)
-            box.setCurrentIndex(max(0, box.findData(by_index.get(r, IGNORE))))
+            box.setCurrentIndex(max(0, box.findData(by_index.get(r, UNDECIDED if header in unread else IGNORE))))
             box.currentIndexChanged.connect(self._changed)
             self.columns.setCellWidget(r, 1, box)
             self.boxes.append(box)
@@ -355,12 +369,42 @@ class MappingPage(QWizardPage):
         _fill(self.rows, [[str(n), *cells] for n, cells in p.rows])
 
     def current_mapping(self) -> dict[str, str]:
+        """Each column the clerk says holds a field; a column that may hold a safety fact and
+        that the clerk says holds none is passed over by name (the service refuses it unnamed)."""
         p = self.w.preview
         assert p is not None
-        return {p.headers[r]: str(box.currentData()) for r, box in enumerate(self.boxes) if box.currentData()}
+        unread = {header for header, _ in p.columns.unread}
+        mapping = {}
+        for r, box in enumerate(self.boxes):
+            data = box.currentData()
+            if data == UNDECIDED:
+                continue
+            if data:
+                mapping[p.headers[r]] = str(data)
+            elif p.headers[r] in unread:
+                mapping[p.headers[r]] = PASS_OVER
+        return mapping
+
+    def _chosen(self) -> list[str]:
+        return [field for field in self.current_mapping().values() if field != PASS_OVER]
+
+    def _undecided(self) -> list[str]:
+        """What the page says of each column that may hold a safety fact, nothing chosen."""
+        p = self.w.preview
+        assert p is not None
+        fields = dict(p.columns.unread)
+        return [
+            translated("ClientImport", UNREAD_TEXT).format(
+                column=escape_controls(p.headers[r]),
+                field=translated("ClientImport", FIELD_NAMES[fields[p.headers[r]]]),
+                known=", ".join(known_headers(fields[p.headers[r]])),
+            )
+            for r, box in enumerate(self.boxes)
+            if box.currentData() == UNDECIDED
+        ]
 
     def _changed(self) -> None:
-        chosen = list(self.current_mapping().values())
+        chosen = self._chosen()
         missing = [translated("ClientImport", FIELD_NAMES[f]) for f in ("account", "name") if f not in chosen]
         twice = sorted({translated("ClientImport", FIELD_NAMES[f]) for f in chosen if chosen.count(f) > 1})
         problems = []
@@ -369,6 +413,7 @@ class MappingPage(QWizardPage):
             problems.extend(self._hint())
         if twice:
             problems.append(self.tr("More than one column holds: {}.").format(", ".join(twice)))
+        problems.extend(self._undecided())
         self.status.setText(" ".join(problems) or self.tr("The columns are ready."))
         self.completeChanged.emit()
 
@@ -387,8 +432,9 @@ class MappingPage(QWizardPage):
         ]
 
     def isComplete(self) -> bool:
-        chosen = list(self.current_mapping().values())
-        return "account" in chosen and "name" in chosen and len(chosen) == len(set(chosen))
+        chosen = self._chosen()
+        undecided = any(box.currentData() == UNDECIDED for box in self.boxes)
+        return "account" in chosen and "name" in chosen and len(chosen) == len(set(chosen)) and not undecided
 
     def validatePage(self) -> bool:
         # Every column is named explicitly, so the service maps exactly what is shown here.
@@ -513,6 +559,12 @@ class DiffPage(QWizardPage):
                 "The file has no column for: {fields}. It was changed since its columns were shown: "
                 "go back (< Back) to check them again."
             ).format(fields=fields)
+        if isinstance(exc, ServiceError) and exc.code == COLUMNS_UNREAD:  # its sentence names --mapping
+            columns = ", ".join(escape_controls(str(c)) for c in exc.params.get("columns", ()))
+            text = self.tr(
+                "The column {columns} may hold a fact that keeps clients from reports, under a name the import "
+                "does not know. It was changed since its columns were shown: go back (< Back) to check them again."
+            ).format(columns=columns)
         when_present(self, lambda: show_error(self, exc, text))
         self.completeChanged.emit()
 

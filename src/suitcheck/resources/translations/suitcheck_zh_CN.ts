@@ -641,6 +641,10 @@
         <translation>是电子表格的错误值（#N/A、#REF! 等）：来源工作表中的公式出错</translation>
     </message>
     <message>
+        <source>The column {column} may hold: {field}, but the import does not know that name (it knows: {known}). Choose what the column holds; choose (not imported) only if it holds something else.</source>
+        <translation>列 {column} 可能含有：{field}，但导入不认识这个列名（认识的列名：{known}）。请选择此列的内容；仅当它是其他内容时才选择（不导入）。</translation>
+    </message>
+    <message>
         <source>is a client&apos;s account on record without its leading zeros (a spreadsheet drops them from numbers); store account numbers as text</source>
         <translation>是已有客户的账号去掉了开头的 0（电子表格会去掉数字开头的 0）；请以文本格式保存账号</translation>
     </message>
@@ -1264,6 +1268,10 @@
     <message>
         <source>The file has no column for: {fields}. It was changed since its columns were shown: go back (&lt; Back) to check them again.</source>
         <translation>文件中没有以下各项的列：{fields}。文件在显示各列之后被改动：请返回（&lt; 上一步）重新核对各列。</translation>
+    </message>
+    <message>
+        <source>The column {columns} may hold a fact that keeps clients from reports, under a name the import does not know. It was changed since its columns were shown: go back (&lt; Back) to check them again.</source>
+        <translation>列 {columns} 可能含有限制客户阅读报告的信息，但其列名不为导入所认识。文件在显示列之后已被更改：请返回（&lt; 上一步）重新检查各列。</translation>
     </message>
 </context>
 <context>
@@ -2189,6 +2197,10 @@ Store: {store}</source>
     <message>
         <source>First rows (ID numbers masked):</source>
         <translation>前几行（证件号码已脱敏）：</translation>
+    </message>
+    <message>
+        <source>(choose what it holds)</source>
+        <translation>（请选择此列内容）</translation>
     </message>
     <message>
         <source>(not imported)</source>
@@ -3516,6 +3528,10 @@ Store: {store}</source>
     <message>
         <source>The file has no column for: {join_columns_missing}; the header is not on the first row (row {row} holds the column names): remove the rows above it.</source>
         <translation>文件中没有以下各项的列：{join_columns_missing}；表头不在第一行（第 {row} 行是列名）：请删除其上方的行。</translation>
+    </message>
+    <message>
+        <source>The column &apos;{header}&apos; may hold {fact}, but the import does not know that name and would leave it unread; nothing was imported. The names it knows for {fact}: {known}. Name the column in a mapping file (--mapping: &quot;{header}&quot; = &quot;{field}&quot;), or, if it holds something else, &quot;{header}&quot; = &quot;ignore&quot;.</source>
+        <translation>列“{header}”可能含有{fact}，但导入不认识这个列名，会不读取它；未导入任何内容。{fact}的已知列名：{known}。请在映射文件中指定此列（--mapping：&quot;{header}&quot; = &quot;{field}&quot;），如果它是其他内容，则写 &quot;{header}&quot; = &quot;ignore&quot;。</translation>
     </message>
     <message>
         <source>A client in the lowest risk-tolerance category cannot stay a professional investor: change the class in the same edit (investor edit --class ordinary --lowest-category); nothing was recorded.</source>
