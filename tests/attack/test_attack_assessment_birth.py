@@ -22,6 +22,9 @@ from tests.services.clientfiles import HEADERS_EN, write_csv
 
 Q = default_questionnaire()
 TOP = {q.id: max((a for a in q.answers if not a.knockout), key=lambda a: a.score).id for q in Q.questions}
+# The answers that score C1 without a knock-out: a client under 18 (BORN) is in the lowest
+# category, profile C1, so an assessment of them above C1 is refused (test_attack_minors).
+LOW = {q.id: min((a for a in q.answers if not a.knockout), key=lambda a: a.score).id for q in Q.questions}
 BORN = TODAY - dt.timedelta(days=3 * 365)  # a small child: born inside any validity period
 BEFORE = BORN - dt.timedelta(days=1)
 
@@ -66,7 +69,7 @@ def test_investor_add_refuses_an_assessment_before_the_birth_in_the_id_number(
     assert services.investors.count(compliance) == before
     # The birth day itself is a day the client existed on.
     view = services.investors.add(
-        compliance, account="BB1", name="客户", id_number=_id_number(BORN), profile=RiskProfile.C2, assessed_on=BORN
+        compliance, account="BB1", name="客户", id_number=_id_number(BORN), profile=RiskProfile.C1, assessed_on=BORN
     )
     assert view.assessed_on == BORN
 
@@ -82,7 +85,7 @@ def test_assessing_a_client_refuses_a_day_before_their_birth(services: Services,
             call(compliance, "BB2", TOP, assessed_on=BEFORE)
     assert services.investors.history(compliance, "BB2") == []
     assert services.investors.get(compliance, "BB2").profile is None
-    assert services.investors.assess_answers(compliance, "BB2", TOP, assessed_on=BORN).profile is RiskProfile.C5
+    assert services.investors.assess_answers(compliance, "BB2", LOW, assessed_on=BORN).profile is RiskProfile.C1
 
 
 def test_a_client_file_row_assessed_before_the_birth_is_refused(
@@ -93,7 +96,9 @@ def test_a_client_file_row_assessed_before_the_birth_is_refused(
     cells = ["BB3", "客户", _id_number(BORN, "125"), "普通投资者", "激进型", str(BEFORE), "否", "否"]
     assert parse_row(dict(zip(HEADERS_EN, cells, strict=True)), TODAY) == [Problem("assessed", "before-birth")]
     add_client(services, compliance, "BB4", None, None, id_number=_id_number(BORN, "126"))
-    path = write_csv(tmp_path / "c.csv", [["BB4", "客户BB4", "", "普通投资者", "激进型", str(BEFORE), "否", "否"]])
+    # The client, under 18, is in the lowest category: C1 (C5 is a problem of its own), and
+    # no lowest-category cell (否 would ask to lift it).
+    path = write_csv(tmp_path / "c.csv", [["BB4", "客户BB4", "", "普通投资者", "保守型", str(BEFORE), "", "否"]])
     result = services.client_files.import_clients(compliance, path)
     assert [(i.row, i.field, i.code) for i in result.issues] == [(2, "assessed", "before-birth")]
     assert not result.written

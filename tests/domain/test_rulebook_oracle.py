@@ -296,6 +296,13 @@ def situations(draw: st.DrawFn, today: dt.date | None = None, storable: bool = F
         years = draw(st.integers(18, 95))
         shift = draw(st.sampled_from([-1, 0, 1, 40]))
         born = dt.date(day.year - years, day.month, min(day.day, 28)) + dt.timedelta(days=shift)
+    if storable and born is not None and completed_years(born, day) < 18:
+        # Under 18 (a shift past the 18th birthday): without full civil capacity, so the
+        # client enters the lowest category, profile C1, never professional (domain.md).
+        lowest = True
+        if kind is not None and not as_ordinary:
+            kind = None
+        profile = 1 if assessed else None
     stated = draw(st.none() | LEVELS)
     subject = draw(st.none() | LEVELS)
     return Situation(

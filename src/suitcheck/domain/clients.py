@@ -127,6 +127,9 @@ PROBLEMS: dict[str, str] = {
     "born-after-assessment": "gives a birth date after the client's assessment on record; "
     "the assessment or the number is someone else's",
     "lowest-lift": "leaving the lowest category needs compliance and a reason (investor edit)",
+    "minor": "is not for a client under 18 (the birth date in the ID number): a new client under 18 enters the "
+    "lowest category, profile C1 and never professional (compliance lifts it, with a reason, for a 16- or "
+    "17-year-old living on their own labour income)",
     "unknown-branch": "is not a branch code or name (suitcheck branch list shows them)",
     "ambiguous-branch": "is the name of more than one branch; give the branch code",
     "changed-branch": "names a branch whose record was changed outside suitcheck; compliance must investigate",
@@ -283,6 +286,44 @@ def record_problems(
         problems.append(Problem("assessed", "before-birth"))
     problems += conflict_problems(investor_class, profile, lowest_category)
     return problems
+
+
+# Under Chinese civil law a person under 18 lacks full civil capacity (a 16- or 17-year-old
+# living on their own labour income is treated as having it: compliance establishes that and
+# lifts the flag, with a reason).
+ADULT_AGE = 18
+MINOR_REASON = "under-18"
+"""The reason an entry records for the lowest category it set for a minor."""
+
+
+def adult_born_by(day: dt.date) -> dt.date:
+    """The latest birth date of a client who is 18 or older on `day` (born 29 February: 18
+    on 1 March of a year without it)."""
+    try:
+        return day.replace(year=day.year - ADULT_AGE)
+    except ValueError:  # 29 February, 18 years back in a year without it
+        return day.replace(year=day.year - ADULT_AGE, day=28)
+
+
+def minor_on(born: dt.date | None, day: dt.date) -> bool:
+    """Whether a client born `born` (from the ID number) is under 18 on `day`: without full
+    civil capacity, so in the lowest category when entered (fail closed; the flag then stays,
+    past the 18th birthday too, until compliance lifts it with a reason). No birth date
+    known (no ID number): not known to be a minor."""
+    return born is not None and born > adult_born_by(day)
+
+
+def minor_problems(
+    born: dt.date | None, day: dt.date, investor_class: InvestorClass, profile: RiskProfile | None
+) -> list[Problem]:
+    """A new client under 18 on `day` enters the lowest category (minor_on): a record that
+    states a profile above C1 or the professional class for them is refused ("minor")."""
+    if not minor_on(born, day):
+        return []
+    return [
+        Problem("class" if conflict is RecordConflict.LOWEST_CATEGORY_PROFESSIONAL else "profile", "minor")
+        for conflict in record_conflicts(investor_class, profile, True)
+    ]
 
 
 def assessed_before_birth(assessed_on: dt.date | None, birth_date: dt.date | None) -> bool:

@@ -1086,6 +1086,20 @@ TEMPLATES: tuple[str, ...] = (
         "Messages",
         "This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers give {result_profile_code}): {LIFT_FIRST}. Nothing was recorded.",
     ),
+    # services.investors._MINOR_ENTRY and _MINOR_ASSESSMENT (a client under 18).
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "The client is under 18 (the birth date in the ID number), so enters the lowest risk-tolerance category: "
+        "risk profile C1, never a professional investor; nothing was recorded. For a 16- or 17-year-old living on "
+        "their own labour income, compliance lifts the category once the client is entered, with a reason "
+        "(investor edit --no-lowest-category --reason ...).",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
+        "This client is under 18 (the birth date in the ID number), so is in the lowest risk-tolerance category and "
+        "the profile is C1 (not {profile}); nothing was recorded. For a 16- or 17-year-old living on their own labour "
+        "income, compliance lifts the category first, with a reason (investor edit --no-lowest-category --reason ...).",
+    ),
     QT_TRANSLATE_NOOP("Messages", "Unknown list format '{fmt}'; use csv or xlsx."),
     QT_TRANSLATE_NOOP("Messages", "Writing {out} failed: {exc_strerror_or_exc}."),
     QT_TRANSLATE_NOOP(

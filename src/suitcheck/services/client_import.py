@@ -50,11 +50,13 @@ from suitcheck.domain.clients import (
     FIELDS,
     HEADER_ALIASES,
     HEADER_HINT_ROWS,
+    MINOR_REASON,
     PROBLEMS,
     ClientRecord,
     ColumnMap,
     MappingError,
     Problem,
+    adult_born_by,
     cell_text,
     conflict_problems,
     format_row,
@@ -62,6 +64,7 @@ from suitcheck.domain.clients import (
     known_headers,
     lost_characters,
     map_columns,
+    minor_problems,
     parse_mapping,
     parse_row,
 )
@@ -88,7 +91,13 @@ from suitcheck.services.integrity import (
     shown_text,
     unreadable,
 )
-from suitcheck.services.investors import CLASS_CHANGE_REASON, due_on_class_change, intact_flags, mark_facts
+from suitcheck.services.investors import (
+    CLASS_CHANGE_REASON,
+    due_on_class_change,
+    intact_flags,
+    lowest_lifted,
+    mark_facts,
+)
 from suitcheck.services.scope import client_scope
 from suitcheck.store.models import Assessment, Branch, Investor
 from suitcheck.xlsxrows import SheetFull, cell_fits, within_sheet
@@ -864,6 +873,8 @@ class _Run:
             self.hold_clients(conn)
         if not self.empty_store:
             self.check_against_store(conn)
+        self.check_minors(conn)
+        self.check_minors_on_record(conn)
         self.check_duplicates(conn)
         self.result.invalid = len(self.bad_rows)
         self.classify(conn)
@@ -1300,16 +1311,90 @@ class _Run:
             else_=None,
         )
 
+    def _new_minor(self) -> Any:
+        """A staged row of a new client under 18 today (domain.clients.minor_on)."""
+        s = STAGE.c
+        row = and_(s.birth_date.is_not(None), s.birth_date > adult_born_by(self.today))
+        return row if self.empty_store else and_(row, not_(exists().where(Investor.account == s.account)))
+
+    def check_minors(self, conn: Connection) -> None:
+        """A new client under 18 enters the lowest category (domain.clients.minor_problems):
+        a row stating a profile above C1 or the professional class for them is invalid. A
+        client on record keeps the flag as it stands: only compliance lifts it (a 16- or
+        17-year-old living on their own labour income), and a re-sync does not undo that."""
+        s = STAGE.c
+        stmt = select(s.row_no, s.birth_date, s.investor_class, s.profile).where(s.status.is_(None), self._new_minor())
+        for row_no, born, investor_class, profile in conn.execute(stmt):
+            cls = InvestorClass(investor_class) if investor_class else InvestorClass.ORDINARY
+            level = RiskProfile(profile) if profile else None
+            for problem in minor_problems(born, self.today, cls, level):
+                self.issue(
+                    row_no,
+                    problem.field,
+                    problem.code,
+                    level.code if problem.field == "profile" and level else cls.value,
+                )
+
+    def check_minors_on_record(self, conn: Connection) -> None:
+        """A client on record under 18 today, not in the lowest category and never taken out
+        of it by compliance (a store from before the rule): the row enters them in it, as
+        investor add would (`minor` where the row leaves them above C1 or professional, its
+        values over those on record). A client compliance took out of it is left so."""
+        if self.empty_store:
+            return
+        s, i = STAGE.c, Investor.__table__.c
+        taken = and_(
+            s.profile.is_not(None), or_(i.current_assessed_on.is_(None), s.assessed_on >= i.current_assessed_on)
+        )
+        stmt = (
+            select(
+                s.row_no,
+                i.id,
+                i.birth_date,
+                func.coalesce(s.investor_class, i.investor_class),
+                case((taken, s.profile), else_=i.current_profile),
+            )
+            .select_from(STAGE.join(Investor, Investor.account == s.account))
+            .where(
+                s.status.is_(None),
+                i.lowest_category.is_not(True),
+                i.birth_date > adult_born_by(self.today),
+                or_(s.lowest_category.is_(None), s.lowest_category.is_(False)),
+            )
+        )
+        entered = []
+        for row_no, investor_id, born, investor_class, profile in conn.execute(stmt):
+            if lowest_lifted(conn, investor_id):
+                continue
+            try:
+                cls, level = InvestorClass(investor_class), RiskProfile(profile) if profile else None
+            except ValueError:  # a value suitcheck never writes: that row fails its seal, and check blocks it
+                continue
+            found = minor_problems(born, self.today, cls, level)
+            for problem in found:
+                self.issue(
+                    row_no,
+                    problem.field,
+                    problem.code,
+                    level.code if problem.field == "profile" and level else cls.value,
+                )
+            if not found:
+                entered.append({"r": row_no})
+        if entered:
+            conn.execute(update(STAGE).where(s.row_no == bindparam("r")).values(lowest_category=True), entered)
+
     def classify(self, conn: Connection) -> None:
         s = STAGE.c
         if self.empty_store:
             conn.execute(update(STAGE).where(s.status.is_(None)).values(status="new"))
             self.new_defaults(conn)
+            self.minors_lowest(conn)
             self.result.new = self.result.rows - len(self.bad_rows)
             return
         known = exists().where(Investor.account == s.account)
         conn.execute(update(STAGE).where(s.status.is_(None), not_(known)).values(status="new"))
         self.new_defaults(conn)
+        self.minors_lowest(conn)
         conn.execute(update(STAGE).where(s.status.is_(None), _differs()).values(status="changed"))
         conn.execute(update(STAGE).where(s.status.is_(None)).values(status="same"))
         counts: dict[str, int] = {k: v for k, v in conn.execute(select(s.status, func.count()).group_by(s.status))}
@@ -1320,6 +1405,12 @@ class _Run:
             .select_from(STAGE.join(Investor, Investor.account == s.account))
             .where(s.status.in_(("changed", "same")), s.assessed_on < Investor.current_assessed_on)
         ).scalar_one()
+
+    def minors_lowest(self, conn: Connection) -> None:
+        """New clients under 18 today enter the lowest category (check_minors)."""
+        s = STAGE.c
+        minor = and_(s.birth_date.is_not(None), s.birth_date > adult_born_by(self.today))
+        conn.execute(update(STAGE).where(s.status == "new", minor).values(lowest_category=True))
 
     def new_defaults(self, conn: Connection) -> None:
         """New clients get the default of each field the file has no column for, or an
@@ -1484,6 +1575,7 @@ class _Run:
                 s.lowest_category,
                 s.special_attention,
                 Investor.branch_id,
+                and_(s.lowest_category.is_(True), s.birth_date > adult_born_by(self.today)),
             )
             .join(Investor, Investor.account == s.account)
             .where(new)
@@ -1496,8 +1588,10 @@ class _Run:
         done, staff, action, sha = 0, self.actor.username, AuditAction.CLIENT_ADDED.value, self.result.sha256
         codes = self.codes
         for page in self._pages(conn, stmt):
-            for _, investor_id, account, cls, profile, assessed, lowest, special, branch in page:
-                facts = added_facts_json(account, cls, profile, assessed, lowest, special, codes[branch], sha)
+            for _, investor_id, account, cls, profile, assessed, lowest, special, branch, minor in page:
+                facts = added_facts_json(
+                    account, cls, profile, assessed, lowest, special, codes[branch], sha, bool(minor)
+                )
                 yield (staff, action, investor_id, None, None, "[]", facts)
                 done += 1
                 if done % TICK == 0:
@@ -1825,8 +1919,10 @@ def added_facts(
     special_attention: object,
     branch: str,
     sha256: str,
+    minor: bool = False,
 ) -> dict[str, object]:
-    """The facts of a new client's `client-added` entry."""
+    """The facts of a new client's `client-added` entry (`minor`: under 18 on the day of the
+    import, so in the lowest category for that reason: domain.clients.minor_on)."""
     facts: dict[str, object] = {
         "account": account,
         "class": investor_class,
@@ -1839,6 +1935,8 @@ def added_facts(
     if profile is not None:
         facts["profile"] = RiskProfile(profile).code
         facts["assessed"] = assessed.isoformat() if isinstance(assessed, dt.date) else assessed
+    if minor:
+        facts["lowest_category_reason"] = MINOR_REASON
     return facts
 
 
@@ -1854,6 +1952,7 @@ def added_facts_json(
     special_attention: object,
     branch: str,
     sha256: str,
+    minor: bool = False,
 ) -> str:
     """canonical_json(added_facts(...)), written out (keys in sorted order): an import
     makes one per new client. Equal to it by test."""
@@ -1863,9 +1962,11 @@ def added_facts_json(
     else:
         day = assessed.isoformat() if isinstance(assessed, dt.date) else assessed
         dated, level = f'"assessed":{s(day)},', f'"profile":{_PROFILE_JSON[profile]},'
+    reason = f'"lowest_category_reason":{s(MINOR_REASON)},' if minor else ""
     return (
         f'{{"account":{s(account)},{dated}"branch":{s(branch)},"class":{s(investor_class)},'
-        f'"file_sha256":{s(sha256)},"lowest_category":{"true" if lowest_category else "false"},{level}'
+        f'"file_sha256":{s(sha256)},"lowest_category":{"true" if lowest_category else "false"},'
+        f"{reason}{level}"
         f'"source":"import","special_attention":{"true" if special_attention else "false"}}}'
     )
 

@@ -16,7 +16,14 @@ from sqlalchemy.orm import Session, defer
 
 from suitcheck.audit.chain import IN_TRAIL, Appended
 from suitcheck.audit.rowmac import seals_match
-from suitcheck.domain.clients import assessed_before_birth, name_problem, record_problems
+from suitcheck.domain.clients import (
+    MINOR_REASON,
+    assessed_before_birth,
+    minor_on,
+    minor_problems,
+    name_problem,
+    record_problems,
+)
 from suitcheck.domain.codes import AuditAction
 from suitcheck.domain.decision import (
     AssessmentState,
@@ -250,6 +257,8 @@ class AssessmentPreview:
     assessed_on: dt.date
     valid_until: dt.date
     permits: tuple[tuple[RiskLevel, Outcome], ...]  # report level -> what decide() gives once saved
+    # Saving puts the client in the lowest category for being under 18 (domain.clients.minor_on).
+    minor: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -615,6 +624,48 @@ def _refuse_problems(broken: set[tuple[str, str]]) -> None:
         raise InvalidInput(_BEFORE_BIRTH)
 
 
+_MINOR_ENTRY = (
+    "The client is under 18 (the birth date in the ID number), so enters the lowest risk-tolerance category: "
+    "risk profile C1, never a professional investor; nothing was recorded. For a 16- or 17-year-old living on "
+    "their own labour income, compliance lifts the category once the client is entered, with a reason "
+    "(investor edit --no-lowest-category --reason ...)."
+)
+_MINOR_ASSESSMENT = (
+    "This client is under 18 (the birth date in the ID number), so is in the lowest risk-tolerance category and "
+    "the profile is C1 (not {profile}); nothing was recorded. For a 16- or 17-year-old living on their own labour "
+    "income, compliance lifts the category first, with a reason (investor edit --no-lowest-category --reason ...)."
+)
+
+
+def _minor_entry(session: Session, investor: Investor, today: dt.date) -> bool:
+    """Whether an assessment entered today puts the client in the lowest category for being
+    under 18 (domain.clients.minor_on): not already in it, and never taken out of it by
+    compliance (a 16- or 17-year-old living on their own labour income; the lift is final
+    for this rule)."""
+    born = investor.birth_date if isinstance(investor.birth_date, dt.date) else None
+    if investor.lowest_category or not minor_on(born, today):
+        return False
+    return not lowest_lifted(session, investor.id)
+
+
+def lowest_lifted(session: Session | Connection, investor_id: int) -> bool:
+    """Whether compliance ever took this client out of the lowest category (investor edit,
+    with a reason), as the trail records it."""
+    stmt = select(AuditEntry.facts).where(
+        AuditEntry.investor_id == investor_id,
+        AuditEntry.action == AuditAction.CLIENT_EDITED.value,
+        AuditEntry.facts.contains('"lowest_category"', autoescape=True),
+    )
+    for text in session.execute(stmt).scalars():
+        try:
+            change = json.loads(text).get("changes", {}).get("lowest_category")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(change, dict) and change.get("new") is False:
+            return True
+    return False
+
+
 _BEFORE_BIRTH = (
     "An assessment date cannot be before the client was born (the birth date in the ID number); nothing was recorded."
 )
@@ -801,6 +852,11 @@ class InvestorService:
         }
         _refuse_problems(broken)
         _refuse_conflicts(record_conflicts(investor_class, profile, lowest_category), profile, editing=False)
+        # Under 18 today: the lowest category, whatever was asked (only compliance lifts it).
+        minor = minor_on(born, self._ctx.today())
+        if minor_problems(born, self._ctx.today(), investor_class, profile):
+            raise InvalidInput(_MINOR_ENTRY)
+        lowest_category = lowest_category or minor
         with self._ctx.transaction() as session:
             # The author as the store has them where the change commits (disabled or moved meanwhile).
             actor = self._ctx.require_in(session, actor, Permission.EDIT_CLIENTS)
@@ -842,11 +898,12 @@ class InvestorService:
                     "class": investor_class.value,
                     "lowest_category": lowest_category,
                     "branch": branch_codes(session).get(branch_id),
+                    **({"lowest_category_reason": MINOR_REASON} if minor else {}),
                 },
             )
             log.info("client %s (account %s) added by %s", investor.id, account, actor.username)
             if profile is not None and assessed_on is not None:
-                self._record(session, actor, investor, profile, assessed_on, lowest_category, None)
+                self._record(session, actor, investor, profile, assessed_on, lowest_category, None, minor=minor)
             return self._view(session, actor, investor)
 
     def update(
@@ -975,7 +1032,10 @@ class InvestorService:
                     f"This client is in the lowest risk-tolerance category, so the profile stays C1 (not "
                     f"{profile.code}): {_LIFT_FIRST}."
                 )
-            self._record(session, actor, investor, profile, assessed_on, lowest_category, note)
+            minor = _minor_entry(session, investor, self._ctx.today())
+            if minor and profile is not RiskProfile.C1:
+                raise InvalidInput(_MINOR_ASSESSMENT.format(profile=profile.code))
+            self._record(session, actor, investor, profile, assessed_on, lowest_category or minor, note, minor=minor)
             return self._view(session, actor, investor)
 
     def assess_answers(
@@ -1004,16 +1064,18 @@ class InvestorService:
             )
             ensure_stored(session, questionnaire, actor, self._ctx.now())
             digest = answers_hash(answers)
+            minor = _minor_entry(session, investor, self._ctx.today())
             entry = self._record(
                 session,
                 actor,
                 investor,
                 result.profile,
                 day,
-                result.lowest_category,
+                result.lowest_category or minor,
                 note,
                 scored=(questionnaire.version, result.score, canonical_json(dict(answers)), digest, result.knockouts),
                 based_on=based_on,
+                minor=minor,
             )
             policy = self._ctx.policy(session)
             view = self._view(session, actor, investor)
@@ -1028,7 +1090,9 @@ class InvestorService:
                 valid_until=last_valid_day(assessment_expires_on(day, policy)),
                 answers_hash=digest,
                 audit_id=entry.seq,
-                permits=permits_after(investor, result.profile, result.lowest_category, day, self._ctx.today(), policy),
+                permits=permits_after(
+                    investor, result.profile, result.lowest_category or minor, day, self._ctx.today(), policy
+                ),
             )
 
     def preview_answers(
@@ -1048,6 +1112,7 @@ class InvestorService:
         with self._ctx.transaction(read_only=True) as session:
             investor, questionnaire, result = self._score(session, actor, ref, answers, day, expected_version)
             policy, today = self._ctx.policy(session), self._ctx.today()
+            minor = _minor_entry(session, investor, today)
             return AssessmentPreview(
                 investor=self._view(session, actor, investor),
                 questionnaire_version=questionnaire.version,
@@ -1055,18 +1120,19 @@ class InvestorService:
                 profile=result.profile,
                 band_profile=result.band_profile,
                 knockouts=result.knockouts,
-                lowest_category=bool(investor.lowest_category) or result.lowest_category,
+                lowest_category=bool(investor.lowest_category) or result.lowest_category or minor,
                 assessed_on=day,
                 valid_until=last_valid_day(assessment_expires_on(day, policy)),
                 permits=permits_after(
                     investor,
                     result.profile,
-                    result.lowest_category,
+                    result.lowest_category or minor,
                     day,
                     today,
                     policy,
                     clears_due=clears_due(self._ctx, session, investor, day, today, based_on),
                 ),
+                minor=minor,
             )
 
     def _score(
@@ -1117,6 +1183,8 @@ class InvestorService:
                 f"This client is in the lowest risk-tolerance category, so the profile stays C1 (the answers "
                 f"give {result.profile.code}): {_LIFT_FIRST}. Nothing was recorded."
             )
+        if result.profile is not RiskProfile.C1 and _minor_entry(session, investor, self._ctx.today()):
+            raise InvalidInput(_MINOR_ASSESSMENT.format(profile=result.profile.code))
         return investor, questionnaire, result
 
     def write_confirmation(self, actor: Actor, ref: str | int, out: Path) -> SheetWritten:
@@ -1335,6 +1403,7 @@ class InvestorService:
         scored: tuple[int, int, str, str, tuple[str, ...]] | None = None,
         *,
         based_on: InvestorView | None = None,
+        minor: bool = False,
     ) -> Appended:
         version, score, answers_json, digest, knockouts = scored or (None, None, None, None, ())
         # A new assessment is the re-assessment a changed situation called for only when
@@ -1374,6 +1443,8 @@ class InvestorService:
             "lowest_category": lowest_category,
             "method": "questionnaire" if scored else "recorded",
         }
+        if minor:  # the client is under 18: the lowest category for that reason (_minor_entry)
+            facts["lowest_category_reason"] = MINOR_REASON
         if scored:
             facts.update(questionnaire_version=version, score=score, answers_sha256=digest, knockouts=list(knockouts))
         # The note the row keeps, for the questionnaire too (`audit verify` compares it).

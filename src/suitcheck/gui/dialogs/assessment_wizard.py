@@ -247,6 +247,14 @@ class ResultPage(QWizardPage):
                     "whatever the score ({band})."
                 ).format(ids=html.escape(", ".join(p.knockouts)), band=texts.profile_text(p.band_profile))
             )
+        elif p.minor:
+            lines.append(
+                self.tr(
+                    "<b>The client is under 18 (the birth date in the ID number): lowest risk-tolerance "
+                    "category.</b> Compliance lifts it, with a reason, for a 16- or 17-year-old living on "
+                    "their own labour income."
+                )
+            )
         elif p.lowest_category:
             lines.append(self.tr("<b>The client stays in the lowest risk-tolerance category.</b>"))
         self.summary.setText("<br>".join(lines))

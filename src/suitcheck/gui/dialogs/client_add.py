@@ -43,6 +43,13 @@ class ClientDialog(RecordingDialog):
         # the firm's calendar day, as the service judges it (not the desktop's)
         self.assessed = date_edit(self, services.ctx.shown_today())
         self.lowest = QCheckBox(self.tr("Lowest risk-tolerance category"), self)
+        self.lowest.setToolTip(
+            self.tr(
+                "Clients without full civil capacity or who cannot bear any loss. A client under 18 (by the "
+                "birth date in the ID number) always enters it; compliance lifts it, with a reason, for a 16- or "
+                "17-year-old living on their own labour income."
+            )
+        )
         self.special = QCheckBox(self.tr("Needs special attention"), self)
         self.message = QLabel(self)
         self.message.setObjectName("clientMessage")

@@ -138,6 +138,11 @@ PROBLEM_TEXTS = {
     "lowest-lift": QT_TRANSLATE_NOOP(
         "ClientImport", "leaving the lowest category needs compliance and a reason (edit the client)"
     ),
+    "minor": QT_TRANSLATE_NOOP(
+        "ClientImport",
+        "is not for a client under 18 (the birth date in the ID number): a new client under 18 enters the "
+        "lowest category, profile C1 and never professional",
+    ),
     "unknown-branch": QT_TRANSLATE_NOOP("ClientImport", "is not a branch code or name"),
     "ambiguous-branch": QT_TRANSLATE_NOOP("ClientImport", "is the name of more than one branch; give the branch code"),
     "changed-branch": QT_TRANSLATE_NOOP(

@@ -483,6 +483,10 @@
         <translation>风险承受能力最低类别</translation>
     </message>
     <message>
+        <source>Clients without full civil capacity or who cannot bear any loss. A client under 18 (by the birth date in the ID number) always enters it; compliance lifts it, with a reason, for a 16- or 17-year-old living on their own labour income.</source>
+        <translation>不具有完全民事行为能力或不能承受任何损失的客户。未满18周岁的客户（按证件号码中的出生日期）一律归入此类；以自己的劳动收入为主要生活来源的16至17周岁客户，由合规人员说明理由后解除。</translation>
+    </message>
+    <message>
         <source>Needs special attention</source>
         <translation>需特别关注</translation>
     </message>
@@ -707,6 +711,10 @@
     <message>
         <source>leaving the lowest category needs compliance and a reason (edit the client)</source>
         <translation>移出最低类别须由合规人员说明理由（请编辑客户）</translation>
+    </message>
+    <message>
+        <source>is not for a client under 18 (the birth date in the ID number): a new client under 18 enters the lowest category, profile C1 and never professional</source>
+        <translation>不适用于未满18周岁的客户（按证件号码中的出生日期）：未满18周岁的新客户归入最低类别，风险承受能力为C1，且不能为专业投资者</translation>
     </message>
     <message>
         <source>is not a branch code or name</source>
@@ -3538,6 +3546,14 @@ Store: {store}</source>
         <translation>风险承受能力最低类别的客户不能仍为专业投资者：请在同一次修改中改变投资者类别（investor edit --class ordinary --lowest-category）；未作任何记录。</translation>
     </message>
     <message>
+        <source>The client is under 18 (the birth date in the ID number), so enters the lowest risk-tolerance category: risk profile C1, never a professional investor; nothing was recorded. For a 16- or 17-year-old living on their own labour income, compliance lifts the category once the client is entered, with a reason (investor edit --no-lowest-category --reason ...).</source>
+        <translation>该客户未满18周岁（按证件号码中的出生日期），归入风险承受能力最低类别：风险承受能力为C1，不能为专业投资者；未记录任何内容。以自己的劳动收入为主要生活来源的16至17周岁客户，由合规人员在录入客户后说明理由解除该类别（investor edit --no-lowest-category --reason ...）。</translation>
+    </message>
+    <message>
+        <source>This client is under 18 (the birth date in the ID number), so is in the lowest risk-tolerance category and the profile is C1 (not {profile}); nothing was recorded. For a 16- or 17-year-old living on their own labour income, compliance lifts the category first, with a reason (investor edit --no-lowest-category --reason ...).</source>
+        <translation>该客户未满18周岁（按证件号码中的出生日期），属于风险承受能力最低类别，风险承受能力为C1（而非{profile}）；未记录任何内容。以自己的劳动收入为主要生活来源的16至17周岁客户，由合规人员先说明理由解除该类别（investor edit --no-lowest-category --reason ...）。</translation>
+    </message>
+    <message>
         <source>The period ends after today ({today}); choose a period that has ended.</source>
         <translation>检查期间的结束日期晚于今天（{today}）；请选择已经结束的期间。</translation>
     </message>
@@ -5086,6 +5102,10 @@ Store: {store}</source>
     <message>
         <source>&lt;b&gt;Knock-out answer&lt;/b&gt; (question {ids}): lowest risk-tolerance category, whatever the score ({band}).</source>
         <translation>&lt;b&gt;否决项答案&lt;/b&gt;（题目 {ids}）：无论得分如何（{band}），均属风险承受能力最低类别。</translation>
+    </message>
+    <message>
+        <source>&lt;b&gt;The client is under 18 (the birth date in the ID number): lowest risk-tolerance category.&lt;/b&gt; Compliance lifts it, with a reason, for a 16- or 17-year-old living on their own labour income.</source>
+        <translation>&lt;b&gt;该客户未满18周岁（按证件号码中的出生日期）：风险承受能力最低类别。&lt;/b&gt;以自己的劳动收入为主要生活来源的16至17周岁客户，由合规人员说明理由后解除。</translation>
     </message>
     <message>
         <source>&lt;b&gt;The client stays in the lowest risk-tolerance category.&lt;/b&gt;</source>
