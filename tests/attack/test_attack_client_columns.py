@@ -49,6 +49,8 @@ seeded, store, cli = import_cli.seeded, import_cli.store, import_cli.cli
         ("特别关注标志", 7, "special_attention"),
         ("老年客户", 7, "special_attention"),
         ("Special Attention?", 7, "special_attention"),
+        ("身份证件号码", 2, "id_number"),  # the birth date: a minor, the special-attention age
+        ("ID Card No.", 2, "id_number"),
     ],
 )
 def test_a_safety_column_under_an_unknown_name_is_never_left_unread(
@@ -72,7 +74,13 @@ def test_a_safety_column_under_an_unknown_name_is_never_left_unread(
     text = str(caught.value)
     assert repr(header) in text
     assert "nothing was imported" in text
-    assert {"lowest_category": "最低类别", "class": "投资者类别", "special_attention": "特别关注"}[field] in text
+    known = {
+        "lowest_category": "最低类别",
+        "class": "投资者类别",
+        "special_attention": "特别关注",
+        "id_number": "证件号码",
+    }
+    assert known[field] in text
     with pytest.raises(ServiceError):
         services.client_files.import_clients(compliance, path)
     assert services.investors.search(compliance, "A000000") == []
@@ -98,10 +106,11 @@ def test_ignore_in_a_mapping_is_a_deliberate_pass_over(services: Services, compl
 
 
 def test_ordinary_columns_are_still_passed_over_and_named() -> None:
-    columns = map_columns([*HEADERS_ZH, "备注", "联系电话", "开户日期", "证件类型", "风险测评到期日"])
+    others = ("备注", "联系电话", "开户日期", "证件类型", "证件有效期", "风险测评到期日")
+    columns = map_columns([*HEADERS_ZH, *others])
     assert columns.usable
-    assert columns.ignored == ("备注", "联系电话", "开户日期", "证件类型", "风险测评到期日")
-    for header in ("备注", "联系电话", "开户日期", "证件类型", "资金账号"):
+    assert columns.ignored == others
+    for header in (*others, "资金账号"):
         assert safety_field(header) is None
 
 

@@ -62,11 +62,12 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 IGNORE = "ignore"
 
 # The facts that keep a client from reports (the lowest category, the class: a professional
-# may read everything, special attention's caution), and the words of a header that may
-# hold one (matched as header_key folds a header). A column the import does not know is
-# passed over; one headed with such a word is refused instead (map_columns: `unread`), so
-# that `最低风险承受能力类别` or `是否专业投资者` is never silently dropped: every client
-# imported without the lowest-category flag could be given reports above R1.
+# may read everything, special attention's caution, the ID number's birth date), and the
+# words of a header that may hold one (matched as header_key folds a header). A column the
+# import does not know is passed over; one headed with such a word is refused instead
+# (map_columns: `unread`), so that `最低风险类别(是/否)` or `是否专业投资者` is never silently
+# dropped: every client imported without the lowest-category flag could be given reports
+# above R1.
 SAFETY_CUES: dict[str, tuple[str, ...]] = {
     "lowest_category": ("最低", "lowest", "minimum", "行为能力", "capacity", "未成年", "minor", "任何损失"),
     "class": (
@@ -86,6 +87,9 @@ SAFETY_CUES: dict[str, tuple[str, ...]] = {
         "clientcategory",
     ),
     "special_attention": ("关注", "attention", "特殊", "special", "老年", "高龄", "elderly", "vulnerable", "弱势"),
+    # The birth date in it puts a client under 18 in the lowest category (minor_on) and one
+    # of the special-attention age under its caution; 证件类型 (the kind of ID) is no number.
+    "id_number": ("证件号", "身份证号", "身份证件号", "idnumber", "idno", "idcard", "identitycard", "identitynumber"),
 }
 
 # The words of every problem a row can have; the GUI translates by code.

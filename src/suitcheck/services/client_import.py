@@ -364,6 +364,7 @@ SAFETY_FACTS = {
     "lowest_category": "the lowest risk-tolerance category",
     "class": "the investor class (professional or ordinary)",
     "special_attention": "the special-attention mark",
+    "id_number": "the ID number (its birth date: a client under 18, the special-attention age)",
 }
 
 
