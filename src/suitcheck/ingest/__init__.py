@@ -12,5 +12,8 @@
 # it (ingest.pdfrevision), an inline image ends where a viewer ends it (ingest.pdfinline), and
 # the glyphs of a CID font whose encoding cannot be resolved are glyphs mapped to no character,
 # and a form XObject without a bounding box is drawn (ingest.pdfshown): not read otherwise
-# than a viewer shows it.
-LEVEL_READER = 2
+# than a viewer shows it. 3: a statement of the report's own level under a label or in an
+# order the reader did not read ("风险等级（本报告）：高风险", "报告风险评级 | R5", "Report risk
+# level: High") is one that cannot be read: naming another level, it leaves the report
+# unrated (metadata._labelled_statements).
+LEVEL_READER = 3

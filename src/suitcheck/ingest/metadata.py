@@ -496,7 +496,117 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
         # 等级为中风险" beside "本报告的风险等级为中风险"): no reason to leave it unrated.
         if not (found and _read_as(sentence, named) <= set(found)):
             unclear.append(sentence)
+    for sentence, named in _labelled_statements(_without_statements(text)):
+        if not (found and _read_as(sentence, named) <= set(found)):
+            unclear.append(sentence)
     return tuple(found), tuple(dict.fromkeys(unclear))  # a sentence repeated on every page is one
+
+
+# The report's level given under a label or in an order the forms above do not read: the
+# report named after the label ("风险等级（本报告）：高风险", "【风险等级】本报告：高风险",
+# "风险评级：高风险（本报告）"), a label naming the report with more words ("报告的风险等级为
+# 高风险", "研究报告风险等级评定：高风险", "报告风险评级 | R5"), "this report" far from the
+# label ("本报告在适当性管理中的风险等级为高风险", "本公司已对本报告进行了风险等级评定，评定结
+# 果为高风险"), a box headed by the report ("本报告信息" / "风险等级：R5（高风险）"), or English
+# ("Report risk level: High", "Risk level (this report): R5"). Each is a statement about the
+# report's own level that is not read: naming another level than the one read, it leaves the
+# report unrated with a finding, as two statements do. A level that belongs to something the
+# label names (产品风险等级, 该基金风险等级, 投资者风险等级) is not the report's.
+_LEVEL_LABEL = re.compile(
+    r"风\s*险\s*(?:等\s*级|评\s*级|级\s*别|类\s*别|分\s*类|定\s*级)"
+    r"|(?<![A-Za-z])risk\s*(?:level|rating|grade|category|class(?:ification)?)(?![A-Za-z])",
+    re.I,
+)
+_OWN_REF = re.compile(rf"{_SUBJECT}|{_SELF_LOOSE_REF}")
+# Words that give a label to something other than the report: right before it ("产品风险等级",
+# "该基金（风险等级：R2）"), or between "this report" and it ("本报告提及的理财产品风险等级",
+# "本报告推荐基金" / "风险等级：R2"). Not 证券 before 研究报告, which is the report's name.
+_OTHER_OWNER = (
+    r"(?:产\s*品|基\s*金|理\s*财|股\s*票|个\s*股|债\s*券|标\s*的|证\s*券(?!\s*研\s*究)|期\s*货|期\s*权"
+    r"|衍\s*生\s*品|资\s*产|组\s*合|计\s*划|信\s*托|公\s*司|项\s*目|品\s*种|工\s*具|业\s*务|账\s*户|客\s*户"
+    r"|投\s*资\s*者|行\s*业|板\s*块|市\s*场|个\s*券|主\s*体|发\s*行\s*人|企\s*业|(?i:fund|product|portfolio))"
+)
+_OWNER_ELSE = re.compile(_OTHER_OWNER + r"\s*(?:的|之|所\s*属|对\s*应)?\s*(?:的\s*)?[\s（(【\[:：,，、]*$")
+_OWNER_BETWEEN = re.compile(_OTHER_OWNER)
+# A label right after the report's own name, as a first page's box prints it ("报告风险等级",
+# "证券研究报告的风险等级", "研报风险评级"); not a product's, another report's (该报告, 相关报告
+# are read above or not the report's) nor one in a longer phrase ("与证券研究报告的…").
+_REPORT_NAME_BEFORE = re.compile(
+    r"(?<![\u3400-\u9fff])(?:证\s*券\s*)?(?:研\s*究\s*)?(?:报\s*告|研\s*报)\s*(?:的\s*|之\s*)?$"
+    r"|(?<![A-Za-z])(?:research\s+)?report(?:['’]s)?\s*$",
+    re.I,
+)
+# The report named right after the label or its level ("风险等级（本报告）", "【风险等级】本报告：",
+# "风险评级：高风险（本报告）", "Risk level (this report)").
+_REPORT_NAME_AFTER = re.compile(
+    rf"^[\s】\]）)]*[:：|｜丨]?\s*[（(【\[]?\s*(?:{_SUBJECT}|(?i:this\s+(?:research\s+)?report\b))"
+    r"|^\s*(?i:of\s+(?:this|the)\s+(?:research\s+)?report\b)"
+    rf"|^[^。！？；;!?\n]{{0,12}}?(?:{_LEVEL_WORDS}|{_LEVEL_CODE}|(?i:low|medium|high))\s*[（(【\[]\s*"
+    rf"(?:{_SUBJECT}|(?i:this\s+(?:research\s+)?report\b))"
+)
+_TOLERANCE_AFTER = re.compile(
+    rf"(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?=\s*(?:及以[上下])?\s*(?:偏好|承受|容忍|投资者|客户|型|的投资者))"
+)
+# A label that heads the levels' definitions ("证券研究报告风险等级说明：", "报告风险等级及适当性
+# 匹配关系", "风险等级划分标准"), and a level its definition follows ("高风险：期货、期权…",
+# "低风险—宏观经济", "高风险指衍生品…"): a printed scale, not a statement.
+_DEFINITIONS_HEAD = re.compile(
+    r"^\s*(?:的\s*)?(?:及|与|和|之)?[\u3400-\u9fff]{0,6}?(?:说\s*明|定\s*义|释\s*义|划\s*分|标\s*准|体\s*系|对\s*照"
+    r"|匹\s*配|分\s*级|描\s*述|解\s*释|含\s*义|(?i:definitions?|scale))"
+)
+_DEFINED_LEVEL = re.compile(
+    rf"(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?=[ \t]*(?:[:：—–\-－]|是\s*指|指|即|包\s*括|对\s*应|适\s*用)"
+    r"[ \t]*[\u3400-\u9fff])"
+)
+# ... and on the line below a label left without a value, a level followed by a cell of
+# words ("低风险 | 宏观经济…"): the first row of a scale printed as a table under its heading.
+_DEFINED_ROW = re.compile(rf"(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?=[ \t]*[|｜丨][ \t]*[\u3400-\u9fff])")
+_LABEL_CHARS = 40
+# The characters every way of naming the report above starts with.
+_MAY_NAME_REPORT = re.compile(r"[本此该这报研]|上\s*述|以\s*上|(?i:report)")
+
+
+def _labelled_statements(text: str) -> list[tuple[str, set[str]]]:
+    """What the report says about its own level under a label the other forms do not read
+    (see _LEVEL_LABEL), each as its text and the level spellings it names. `text` is the
+    report's text with the statements already read or found unclear cut out."""
+    found: list[tuple[str, set[str]]] = []
+    for k in _LEVEL_LABEL.finditer(text):
+        # Only the characters around the label are looked at (a line may be a whole file's).
+        start = max(0, k.start() - _LABEL_CHARS)
+        if not _MAY_NAME_REPORT.search(text, max(0, start - 22), k.end() + _LABEL_CHARS):
+            continue  # nothing near it could name the report
+        line_start = text.rfind("\n", start, k.start()) + 1
+        head = text[max(line_start, start) : k.start()]
+        head = re.split(r"[。！？；;!?]|\.\s", head)[-1]
+        previous = ""
+        if not re.sub(r"[\s【\[（(]|的|之", "", head) and line_start:
+            # The label opens its line: a short line above it naming the report heads it.
+            above_start = text.rfind("\n", max(0, line_start - 22), line_start - 1) + 1
+            above = text[above_start : line_start - 1]
+            if (above_start or line_start - 1 <= 21) and len(above) <= 20 and not above.endswith(_SENTENCE_END):
+                previous = above
+        line_end = text.find("\n", k.end(), k.end() + _LABEL_CHARS)
+        line_end = min(len(text), k.end() + _LABEL_CHARS) if line_end < 0 else line_end
+        tail = re.split(r"[。！？；;!?]|\.(?:\s|$)", text[k.end() : line_end])[0]
+        lead = previous + "\n" + head
+        refs = list(_OWN_REF.finditer(lead))
+        own = (
+            _REPORT_NAME_BEFORE.search(head)
+            or _REPORT_NAME_AFTER.match(tail)
+            or (refs and not _OWNER_BETWEEN.search(lead[refs[-1].end() :]))
+        )
+        if not own or _OWNER_ELSE.search(lead) or _DEFINITIONS_HEAD.match(tail):
+            continue
+        if line_end < len(text) and re.fullmatch(r"[\s:：|｜丨为是（）()【】\[\]]*", tail):
+            # The label's value on the line below, as a table lays it out.
+            below = text[line_end + 1 : line_end + 1 + _LABEL_CHARS].split("\n", 1)[0]
+            tail += "\n" + re.split(r"[。！？；;!?]|\.(?:\s|$)", _DEFINED_ROW.sub("", below))[0]
+        named = _named_levels(_DEFINED_LEVEL.sub("", _TOLERANCE_AFTER.sub("", tail)))
+        checklist = bool(named) and any(mark in tail for mark in _CHECK_MARKS)
+        if named and (len(named) < _SCALE_LEVELS or checklist):
+            found.append((_clause(f"{previous} {head}{k.group()}{tail}"), named))
+    return found
 
 
 def _value_between_levels(text: str, m: re.Match[str]) -> bool:
@@ -508,6 +618,9 @@ def _value_between_levels(text: str, m: re.Match[str]) -> bool:
         return False
     previous = text[: m.start() - 1].rsplit("\n", 1)[-1]
     return _BARE_LEVEL.fullmatch(previous) is not None
+
+
+_LEVEL_BEFORE_LABEL = re.compile(rf"(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})\s*[（(【\[]\s*$")
 
 
 def _unread_clauses(text: str, read_at: set[int]) -> list[str]:
@@ -524,6 +637,11 @@ def _unread_clauses(text: str, read_at: set[int]) -> list[str]:
         end = _CLAUSE_END.search(rest)
         rest = rest[: end.start()] if end else rest
         named = _named_levels(rest)
+        before = _LEVEL_BEFORE_LABEL.search(text, max(0, m.start() - _CLAUSE_CHARS), m.start())
+        if not named and before and re.match(r"\s*[）)】\]]", rest):
+            # The level before the label that names it ("高风险（本报告风险等级）").
+            named = {"".join(before["level"].split())}
+            rest = before.group() + m.group() + rest
         checklist = bool(named) and any(mark in rest for mark in _CHECK_MARKS)
         if (named or _GIVES_VALUE.match(_unbroken(rest))) and (len(named) < _SCALE_LEVELS or checklist):
             unclear.append(_clause(m.group() + rest))
@@ -551,13 +669,37 @@ def _read_as(sentence: str, named: set[str]) -> set[RiskLevel | None]:
     return levels
 
 
+def _without_statements(
+    text: str, patterns: tuple[re.Pattern[str], ...] = (_SELF_LEVEL, _SELF_CLAUSE, _SELF_LEVEL_EN, _SELF_LOOSE)
+) -> str:
+    """`text` with what `patterns` match (statements read, or looked at already) cut out;
+    not "this report" alone (_SELF_LOOSE's English), which a label before it may still
+    give a level."""
+
+    def cut(m: re.Match[str]) -> str:
+        return m.group() if m.re is _SELF_LOOSE and m.group()[:1] in "tT" else "。"
+
+    for pattern in patterns:
+        text = pattern.sub(cut, text)
+    return text
+
+
+# An English sentence about this report that says something of its level: its risk level,
+# rating, grade or category, that it is rated, or that it is classified (graded, deemed...)
+# at a level ("This report is classified as high risk").
+_EN_ABOUT_LEVEL = (
+    r"risk\s+(?:level|rating|grade|category)|\brated\b"
+    r"|\b(?:classified|categori[sz]ed|graded|assessed|deemed|considered|labell?ed|designated|ranked)\b"
+    r"[^.;!?]{0,24}?(?:\b(?:low|medium|moderate|high)[\s-]+risk\b|\bR\s*\d)"
+)
+
+
 def _loose_statements(text: str) -> list[tuple[str, set[str]]]:
     """What the report says about its own level in words the strict forms do not read
     (see _SELF_LOOSE), each as its text and the level spellings it names ("?" for an
     English one, never taken for the stated level). The strict forms' matches are cut
     out first, so what they read (or found unclear) is not counted twice."""
-    for pattern in (_SELF_LEVEL, _SELF_CLAUSE, _SELF_LEVEL_EN):
-        text = pattern.sub("。", text)
+    text = _without_statements(text, (_SELF_LEVEL, _SELF_CLAUSE, _SELF_LEVEL_EN))
     unclear: list[tuple[str, set[str]]] = []
     for m in _SELF_LOOSE.finditer(text):
         rest = text[m.end() : m.end() + _CLAUSE_CHARS + 20]
@@ -566,7 +708,7 @@ def _loose_statements(text: str) -> list[tuple[str, set[str]]]:
         sentence = sentence[: len(_unbroken(m.group())) + end.start()] if end else sentence
         named = _named_levels(sentence[len(_unbroken(m.group())) :]) | _named_levels(_unbroken(m.group()))
         if m.group()[:1] in "tTrR":  # English: a sentence about this report's risk level or rating
-            if re.search(r"risk\s+(?:level|rating|grade|category)|\brated\b", sentence, re.I):
+            if re.search(_EN_ABOUT_LEVEL, sentence, re.I):
                 unclear.append((_clause(sentence), {"?"}))  # not read: never the stated level
             continue
         if not named and _GIVES_VALUE.match(sentence[len(_unbroken(m.group())) :]):
