@@ -59,6 +59,22 @@ SECOND_STATEMENTS = [
 ]
 
 
+# Was BROKE too: the level given before the words naming the report's level with a
+# connector, a grade without 风险 (本报告等级, 报告评级), "the report's risk" given a level
+# without 等级, and English "this report:" with a level after it.
+SECOND_STATEMENTS += [
+    ("level-then-wei", "高风险为本报告的风险等级。\n"),
+    ("level-then-shi", "高风险是本报告的风险等级。\n"),
+    ("code-then-colon", "R5：本报告风险等级\n"),
+    ("grade-without-risk", "本报告等级：高风险\n"),
+    ("rating-without-risk", "本报告评级：高风险\n"),
+    ("report-grade-code", "报告等级：R5\n"),
+    ("report-risk-short", "本报告风险：高\n"),
+    ("report-risk-words", "报告风险：高风险\n"),
+    ("english-report-colon", "This report: high risk\n"),
+]
+
+
 @pytest.mark.parametrize("second", [c[1] for c in SECOND_STATEMENTS], ids=[c[0] for c in SECOND_STATEMENTS])
 def test_a_second_statement_under_a_label_leaves_the_report_unrated(second: str) -> None:
     meta = extract_metadata(_report(OWN_LOW + second))
@@ -105,6 +121,13 @@ NOT_THE_REPORTS = [
     ("grading-cited", "根据《证券期货投资者适当性管理办法》，本公司对研究报告风险等级进行了划分。\n"),
     ("english-unrelated", "This report is for high net worth clients.\n"),
     ("english-considered-high-quality", "This report is considered high quality research.\n"),
+    ("investment-rating", "本报告评级：买入（维持）\n"),
+    ("rating-system", "本报告采用的评级体系：买入、增持、持有、减持。\n"),
+    ("credit-grade", "本报告所涉债券信用等级：AAA\n"),
+    ("company-rating", "本报告覆盖公司评级：增持\n"),
+    ("risk-warning", "本报告风险提示：高风险资产波动较大。\n"),
+    ("report-risk-not-a-level", "本报告风险：宏观经济下行。\n"),
+    ("high-grade-bonds", "本报告关注的高等级信用债利差收窄。\n"),
 ]
 
 

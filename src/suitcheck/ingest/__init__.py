@@ -14,6 +14,7 @@
 # and a form XObject without a bounding box is drawn (ingest.pdfshown): not read otherwise
 # than a viewer shows it. 3: a statement of the report's own level under a label or in an
 # order the reader did not read ("风险等级（本报告）：高风险", "报告风险评级 | R5", "Report risk
-# level: High") is one that cannot be read: naming another level, it leaves the report
-# unrated (metadata._labelled_statements).
+# level: High", "高风险为本报告的风险等级", "本报告等级：高风险", "报告风险：高风险") is one
+# that cannot be read: naming another level, it leaves the report unrated
+# (metadata._labelled_statements).
 LEVEL_READER = 3

@@ -514,6 +514,8 @@ def _level_statements(text: str) -> tuple[tuple[RiskLevel, ...], tuple[str, ...]
 # label names (产品风险等级, 该基金风险等级, 投资者风险等级) is not the report's.
 _LEVEL_LABEL = re.compile(
     r"风\s*险\s*(?:等\s*级|评\s*级|级\s*别|类\s*别|分\s*类|定\s*级)"
+    # ... or a grade without 风险 ("本报告等级：高风险", "报告评级：R5"): its value must name a level
+    r"|(?<!险)(?<!险\s)(?:等\s*级|评\s*级|级\s*别)"
     r"|(?<![A-Za-z])risk\s*(?:level|rating|grade|category|class(?:ification)?)(?![A-Za-z])",
     re.I,
 )
@@ -562,6 +564,13 @@ _DEFINED_LEVEL = re.compile(
 # words ("低风险 | 宏观经济…"): the first row of a scale printed as a table under its heading.
 _DEFINED_ROW = re.compile(rf"(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?=[ \t]*[|｜丨][ \t]*[\u3400-\u9fff])")
 _LABEL_CHARS = 40
+# "The report's risk" given a level, without 等级 ("本报告风险：高", "报告风险：高风险").
+_REPORT_RISK_VALUE = re.compile(
+    rf"(?:{_SUBJECT}|(?<![\u3400-\u9fff])(?:证\s*券\s*)?(?:研\s*究\s*)?(?:报\s*告|研\s*报))\s*(?:的\s*)?风\s*险"
+    r"\s*(?:[:：|｜]|为|是|属于)\s*[\"'“”‘’「」『』【\[(（]?\s*"
+    rf"(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE}|[低中高](?:\s*(?:风\s*险|等\s*级|级))?)"
+    r"(?=\s*[\"'“”‘’「」『』】\])）]?\s*(?:[。；;，,.!！?？]|\n|$))"
+)
 # The characters every way of naming the report above starts with.
 _MAY_NAME_REPORT = re.compile(r"[本此该这报研]|上\s*述|以\s*上|(?i:report)")
 
@@ -606,6 +615,8 @@ def _labelled_statements(text: str) -> list[tuple[str, set[str]]]:
         checklist = bool(named) and any(mark in tail for mark in _CHECK_MARKS)
         if named and (len(named) < _SCALE_LEVELS or checklist):
             found.append((_clause(f"{previous} {head}{k.group()}{tail}"), named))
+    for m in _REPORT_RISK_VALUE.finditer(text):
+        found.append((_clause(m.group()), {"".join(m["level"].split())}))
     return found
 
 
@@ -620,7 +631,11 @@ def _value_between_levels(text: str, m: re.Match[str]) -> bool:
     return _BARE_LEVEL.fullmatch(previous) is not None
 
 
-_LEVEL_BEFORE_LABEL = re.compile(rf"(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})\s*[（(【\[]\s*$")
+# A level given before the words naming the report's level ("高风险（本报告风险等级）",
+# "高风险为本报告的风险等级", "R5：本报告风险等级").
+_LEVEL_BEFORE_LABEL = re.compile(
+    rf"(?P<level>{_LEVEL_WORDS}|{_LEVEL_CODE})\s*(?:[（(【\[]|为|是|即|系|乃|[:：=—–\-]+)\s*$"
+)
 
 
 def _unread_clauses(text: str, read_at: set[int]) -> list[str]:
@@ -638,8 +653,8 @@ def _unread_clauses(text: str, read_at: set[int]) -> list[str]:
         rest = rest[: end.start()] if end else rest
         named = _named_levels(rest)
         before = _LEVEL_BEFORE_LABEL.search(text, max(0, m.start() - _CLAUSE_CHARS), m.start())
-        if not named and before and re.match(r"\s*[）)】\]]", rest):
-            # The level before the label that names it ("高风险（本报告风险等级）").
+        if not named and before and re.match(r"[ \t]*(?:[）)】\]]|\n|$)", rest):
+            # The level before the words that name it ("高风险（本报告风险等级）", "高风险为…").
             named = {"".join(before["level"].split())}
             rest = before.group() + m.group() + rest
         checklist = bool(named) and any(mark in rest for mark in _CHECK_MARKS)
@@ -691,6 +706,8 @@ _EN_ABOUT_LEVEL = (
     r"risk\s+(?:level|rating|grade|category)|\brated\b"
     r"|\b(?:classified|categori[sz]ed|graded|assessed|deemed|considered|labell?ed|designated|ranked)\b"
     r"[^.;!?]{0,24}?(?:\b(?:low|medium|moderate|high)[\s-]+risk\b|\bR\s*\d)"
+    # ... or a level after "this report" and a colon or a dash ("This report: high risk")
+    r"|\breport\s*[:：—–-]+\s*(?:low|medium|moderate|high|R\s*\d)\b"
 )
 
 
