@@ -72,6 +72,13 @@ SECOND_STATEMENTS += [
     ("report-risk-short", "本报告风险：高\n"),
     ("report-risk-words", "报告风险：高风险\n"),
     ("english-report-colon", "This report: high risk\n"),
+    # A value that is no level the reader knows, under such a label: never read as the level.
+    ("grade-number", "报告风险等级：5\n"),
+    ("grade-number-after-report", "风险等级（本报告）：5\n"),
+    ("grade-stars", "报告风险等级：★★★★★\n"),
+    ("grade-roman", "报告风险等级：RⅤ\n"),
+    ("grade-numeral", "报告风险等级：伍\n"),
+    ("english-grade-number", "Report risk level: 5\n"),
 ]
 
 

@@ -564,6 +564,13 @@ _DEFINED_LEVEL = re.compile(
 # words ("低风险 | 宏观经济…"): the first row of a scale printed as a table under its heading.
 _DEFINED_ROW = re.compile(rf"(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?=[ \t]*[|｜丨][ \t]*[\u3400-\u9fff])")
 _LABEL_CHARS = 40
+# A risk label's value that looks like a grade but names no level the reader reads: a number,
+# a numeral, stars, a short word or code ending the clause ("5", "伍", "★★★★★", "RⅤ", "H").
+_GRADE_VALUE = re.compile(
+    r"[ \t]*[）)】\]]?[ \t]*(?:[:：|｜=]|为|是)?[ \t\n]*[\"'“”‘’「」『』【\[(（]?[ \t]*"
+    r"(?:\d{1,2}|[①-⑩]|[Ⅰ-Ⅻ]|[一二三四五六七八九十壹贰叁肆伍陆柒捌玖]|[★☆*✩✪✭✮]{1,10}|[A-Za-z][A-Za-z0-9 -]{0,14})"
+    r"[ \t]*(?:级|星|等|档)?[ \t]*[\"'”’」』】\])）]?[ \t]*(?:[。；;，,]|\n|$)"
+)
 # "The report's risk" given a level, without 等级 ("本报告风险：高", "报告风险：高风险").
 _REPORT_RISK_VALUE = re.compile(
     rf"(?:{_SUBJECT}|(?<![\u3400-\u9fff])(?:证\s*券\s*)?(?:研\s*究\s*)?(?:报\s*告|研\s*报))\s*(?:的\s*)?风\s*险"
@@ -615,6 +622,13 @@ def _labelled_statements(text: str) -> list[tuple[str, set[str]]]:
         checklist = bool(named) and any(mark in tail for mark in _CHECK_MARKS)
         if named and (len(named) < _SCALE_LEVELS or checklist):
             found.append((_clause(f"{previous} {head}{k.group()}{tail}"), named))
+            continue
+        after = _REPORT_NAME_AFTER.match(tail)
+        value = tail[after.end() :] if after else tail
+        if not named and re.search(r"险|risk", k.group(), re.I) and _GRADE_VALUE.match(value):
+            # A value that is no level the reader knows ("报告风险等级：5", "…：★★★★★"):
+            # never the stated level (fail closed).
+            found.append((_clause(f"{previous} {head}{k.group()}{tail}"), {"?"}))
     for m in _REPORT_RISK_VALUE.finditer(text):
         found.append((_clause(m.group()), {"".join(m["level"].split())}))
     return found
