@@ -564,6 +564,7 @@ _DEFINED_LEVEL = re.compile(
 # words ("低风险 | 宏观经济…"): the first row of a scale printed as a table under its heading.
 _DEFINED_ROW = re.compile(rf"(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?=[ \t]*[|｜丨][ \t]*[\u3400-\u9fff])")
 _LABEL_CHARS = 40
+_REF_ASIDE = re.compile(r"^\s*[（(【\[][^（()）【】\[\]\n]{0,16}[）)】\]]")
 # A risk label's value that looks like a grade but names no level the reader reads: a number,
 # a numeral, stars, a short word or code ending the clause ("5", "伍", "★★★★★", "RⅤ", "H").
 _GRADE_VALUE = re.compile(
@@ -610,7 +611,8 @@ def _labelled_statements(text: str) -> list[tuple[str, set[str]]]:
         own = (
             _REPORT_NAME_BEFORE.search(head)
             or _REPORT_NAME_AFTER.match(tail)
-            or (refs and not _OWNER_BETWEEN.search(lead[refs[-1].end() :]))
+            # An aside in brackets right after the report's name is the report's ("本报告（基金研究）")
+            or (refs and not _OWNER_BETWEEN.search(_REF_ASIDE.sub("", lead[refs[-1].end() :], count=1)))
         )
         if not own or _OWNER_ELSE.search(lead) or _DEFINITIONS_HEAD.match(tail):
             continue
