@@ -82,6 +82,9 @@ SECOND_STATEMENTS += [
     # An aside in brackets naming the report's kind is the report's, whatever it names.
     ("report-aside-naming-funds", "本报告（基金研究）风险等级：高风险\n"),
     ("report-aside-in-lenticular-brackets", "本报告【基金专题】的风险等级为高风险。\n"),
+    # A box headed by the report's kind: the label under it is the report's.
+    ("box-headed-by-the-masthead", "证券研究报告\n风险等级：高风险\n"),
+    ("box-headed-by-a-company-report", "公司研究报告\n风险评级：R5\n"),
 ]
 
 
@@ -121,6 +124,8 @@ def test_such_a_statement_of_the_level_read_says_nothing_new(same: str) -> None:
 NOT_THE_REPORTS = [
     ("fund-in-brackets", "本报告所分析的某某基金（风险等级：R2）业绩稳定。\n"),
     ("fund-after-the-reports-aside", "本报告（见附表）基金风险等级：R2\n"),
+    ("related-reports-heading", "相关报告\n风险等级：R2\n"),
+    ("a-scale-row-above", "期货期权等衍生品方面的研究报告\n风险等级：R5\n"),
     ("products-of-the-report", "本报告推荐的基金产品及其风险等级：R2\n"),
     ("product-mentioned", "本报告提及的理财产品风险等级为低风险。\n"),
     ("fund-table", "代码 名称 风险等级\n000001 某某基金 R2\n"),

@@ -564,6 +564,13 @@ _DEFINED_LEVEL = re.compile(
 # words ("低风险 | 宏观经济…"): the first row of a scale printed as a table under its heading.
 _DEFINED_ROW = re.compile(rf"(?:{_LEVEL_WORDS}|{_LEVEL_CODE})(?=[ \t]*[|｜丨][ \t]*[\u3400-\u9fff])")
 _LABEL_CHARS = 40
+# A short line heading a box that names the report by its kind ("证券研究报告", "公司研究报告",
+# "报告信息"): the label under it is the report's; not a list of other reports (相关报告).
+_REPORT_HEADING = re.compile(
+    r"(?!相关|其他|其它|往期|历史|近期|更多|参考|推荐|重点|最新|精选)(?:[\u3400-\u9fff][ \t]*){0,4}?"
+    r"(?:研\s*究\s*)?(?:报\s*告|研\s*报)"
+    r"(?:\s*(?:信\s*息|基\s*本\s*信\s*息|概\s*要|要\s*素|摘\s*要))?\s*[:：]?"
+)
 _REF_ASIDE = re.compile(r"^\s*[（(【\[][^（()）【】\[\]\n]{0,16}[）)】\]]")
 # A risk label's value that looks like a grade but names no level the reader reads: a number,
 # a numeral, stars, a short word or code ending the clause ("5", "伍", "★★★★★", "RⅤ", "H").
@@ -613,6 +620,7 @@ def _labelled_statements(text: str) -> list[tuple[str, set[str]]]:
             or _REPORT_NAME_AFTER.match(tail)
             # An aside in brackets right after the report's name is the report's ("本报告（基金研究）")
             or (refs and not _OWNER_BETWEEN.search(_REF_ASIDE.sub("", lead[refs[-1].end() :], count=1)))
+            or _REPORT_HEADING.fullmatch(previous)
         )
         if not own or _OWNER_ELSE.search(lead) or _DEFINITIONS_HEAD.match(tail):
             continue
