@@ -143,6 +143,7 @@ NOT_THE_REPORTS = [
     ("company-rating", "本报告覆盖公司评级：增持\n"),
     ("risk-warning", "本报告风险提示：高风险资产波动较大。\n"),
     ("report-risk-not-a-level", "本报告风险：宏观经济下行。\n"),
+    ("grade-inside-a-phrase", "本报告覆盖的AAA等级信用债为低风险。\n"),
     ("high-grade-bonds", "本报告关注的高等级信用债利差收窄。\n"),
 ]
 

@@ -571,6 +571,8 @@ _REPORT_HEADING = re.compile(
     r"(?:研\s*究\s*)?(?:报\s*告|研\s*报)"
     r"(?:\s*(?:信\s*息|基\s*本\s*信\s*息|概\s*要|要\s*素|摘\s*要))?\s*[:：]?"
 )
+# What follows a grade without 风险 when it labels a value ("等级：", "评级为", "级别 | ").
+_GRADE_GIVEN = re.compile(r"[ \t]*(?:[:：|｜丨=]|为|是|属于|\n|$)")
 _REF_ASIDE = re.compile(r"^\s*[（(【\[][^（()）【】\[\]\n]{0,16}[）)】\]]")
 # A risk label's value that looks like a grade but names no level the reader reads: a number,
 # a numeral, stars, a short word or code ending the clause ("5", "伍", "★★★★★", "RⅤ", "H").
@@ -588,6 +590,27 @@ _REPORT_RISK_VALUE = re.compile(
 )
 # The characters every way of naming the report above starts with.
 _MAY_NAME_REPORT = re.compile(r"[本此该这报研]|上\s*述|以\s*上|(?i:report)")
+
+
+def _names_the_report(label: str, previous: str, head: str, tail: str) -> bool:
+    """Whether a risk label (`label`, with the start of its line `head`, the rest of its
+    clause `tail` and the short line heading it `previous`) is one about the report: the
+    report named before it, after it or its level, in its sentence with no product between,
+    or heading its box; not a product's, not a definitions heading, and a grade without 风险
+    only when it labels a value."""
+    lead = previous + "\n" + head
+    refs = list(_OWN_REF.finditer(lead))
+    own = (
+        _REPORT_NAME_BEFORE.search(head)
+        or _REPORT_NAME_AFTER.match(tail)
+        # An aside in brackets right after the report's name is the report's ("本报告（基金研究）")
+        or (refs and not _OWNER_BETWEEN.search(_REF_ASIDE.sub("", lead[refs[-1].end() :], count=1)))
+        or _REPORT_HEADING.fullmatch(previous)
+    )
+    if not own or _OWNER_ELSE.search(lead) or _DEFINITIONS_HEAD.match(tail):
+        return False
+    # 等级 in a phrase ("本报告覆盖的AAA等级信用债为低风险") is no label with its value.
+    return bool(re.search(r"险|risk", label, re.I) or _GRADE_GIVEN.match(tail))
 
 
 def _labelled_statements(text: str) -> list[tuple[str, set[str]]]:
@@ -613,16 +636,7 @@ def _labelled_statements(text: str) -> list[tuple[str, set[str]]]:
         line_end = text.find("\n", k.end(), k.end() + _LABEL_CHARS)
         line_end = min(len(text), k.end() + _LABEL_CHARS) if line_end < 0 else line_end
         tail = re.split(r"[。！？；;!?]|\.(?:\s|$)", text[k.end() : line_end])[0]
-        lead = previous + "\n" + head
-        refs = list(_OWN_REF.finditer(lead))
-        own = (
-            _REPORT_NAME_BEFORE.search(head)
-            or _REPORT_NAME_AFTER.match(tail)
-            # An aside in brackets right after the report's name is the report's ("本报告（基金研究）")
-            or (refs and not _OWNER_BETWEEN.search(_REF_ASIDE.sub("", lead[refs[-1].end() :], count=1)))
-            or _REPORT_HEADING.fullmatch(previous)
-        )
-        if not own or _OWNER_ELSE.search(lead) or _DEFINITIONS_HEAD.match(tail):
+        if not _names_the_report(k.group(), previous, head, tail):
             continue
         if line_end < len(text) and re.fullmatch(r"[\s:：|｜丨为是（）()【】\[\]]*", tail):
             # The label's value on the line below, as a table lays it out.
