@@ -1332,6 +1332,7 @@ def _xlsx_rows(path: Path) -> Iterator[tuple[int, tuple[Any, ...]]]:
         _nothing_drawn(book, path)
         _printed_whole(book, path)
         _styles_read_here(book, path)
+        _cells_read_here(book, path)
         _strings_shown(book, path)
         rows = _sheet_rows(book, book.worksheets[0], path)
         first_row = tuple(_next_row(rows, path, 1) or ())
@@ -1667,6 +1668,46 @@ def _styles_read_here(book: Any, path: Path) -> None:
         raise ExportError(
             f"The workbook {path.name} takes its styles or theme from a part other than the one verified here; "
             "it was edited."
+        )
+
+
+def _cells_read_here(book: Any, path: Path) -> None:
+    """Refuse a workbook whose cells a spreadsheet takes from another workbook part or shared
+    strings part than openpyxl reads: openpyxl finds both by their content type in
+    [Content_Types].xml (the first part declared so), a spreadsheet by the package's
+    relationship (officeDocument) and the workbook's (sharedStrings). A second workbook part
+    named by the package's relationship, its own sheet reading 'allow' where the verified
+    one reads 'block' (or a second shared strings part named by the workbook's relationships),
+    showed other cells than every check here read. suitcheck and a re-save write one of each."""
+    from openpyxl.packaging.manifest import Manifest
+    from openpyxl.reader.excel import _find_workbook_part
+    from openpyxl.xml.constants import SHARED_STRINGS
+    from openpyxl.xml.functions import fromstring
+
+    archive = book._archive
+    try:
+        package = Manifest.from_tree(fromstring(archive.read("[Content_Types].xml")))
+        read = _find_workbook_part(package).PartName.lstrip("/")
+        strings = package.find(SHARED_STRINGS)
+        read_strings = {strings.PartName.lstrip("/")} if strings is not None else set()
+        shown = [
+            posixpath.normpath(str(link.get("Target", ""))).lstrip("/")
+            for link in fromstring(archive.read("_rels/.rels"))
+            if str(link.get("Type", "")).rstrip("/").endswith("/officeDocument")
+        ]
+        folder, name = posixpath.split(read)
+        links = fromstring(archive.read(posixpath.join(folder, "_rels", name + ".rels")))
+    except Exception as exc:  # openpyxl read them a moment ago
+        raise ExportError(f"The workbook {path.name} cannot be read.") from exc
+    shown_strings = {
+        posixpath.normpath(posixpath.join(folder, str(link.get("Target", "")))).lstrip("/")
+        for link in links
+        if str(link.get("Type", "")).rstrip("/").rsplit("/", 1)[-1].lower() == "sharedstrings"
+    }
+    if shown != [read] or shown_strings != read_strings:
+        raise ExportError(
+            f"The workbook {path.name} shows its cells from a part other than the one verified here (a second "
+            "workbook or shared strings part); it was edited."
         )
 
 

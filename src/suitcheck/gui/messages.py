@@ -300,6 +300,11 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The workbook {path_name} shows its cells from a part other than the one verified here (a second "
+        "workbook or shared strings part); it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The workbook {path_name} gives cells a cell style that can show them otherwise than they hold; it was edited.",
     ),
     QT_TRANSLATE_NOOP(
