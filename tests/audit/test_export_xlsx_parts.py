@@ -4,16 +4,20 @@ parts, or shows otherwise, than the verification reads (a second pair of eyes on
 
 from __future__ import annotations
 
+import re
 import shutil
 import zipfile
 from pathlib import Path
 
+import pytest
+
 from suitcheck.services import Actor, Services
 from suitcheck.services.audit_log import parse_public_keys, verify_file_offline
-from tests.audit.test_export_xlsx_hostile import LIBREOFFICE, LIBREOFFICE_KEY, _allow_cell, _rewrite
+from tests.audit.test_export_xlsx_hostile import LIBREOFFICE, LIBREOFFICE_KEY, STYLES, Edit, _allow_cell, _rewrite
 from tests.audit.test_export_xlsx_verify import SHEET, _failure, exported  # noqa: F401
 
 CONTENT_TYPES = "[Content_Types].xml"
+THEME = "xl/theme/theme1.xml"
 _TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml"
 _PARTS_SENTENCE = (
     "shows its cells from a part other than the one verified here (a second workbook or shared strings part); "
@@ -90,3 +94,72 @@ def test_a_second_shared_strings_part_named_by_the_workbook_fails_with_a_sentenc
     checked = verify_file_offline(out, keys)
     assert not checked.ok
     assert checked.result.problem == f"The workbook {out.name} {_PARTS_SENTENCE}"
+
+
+def _row_styled(xml: str, row: int, style: int) -> str:
+    """The sheet with every cell of one row given a cell format."""
+    start = xml.index(f'<row r="{row}"')
+    end = xml.index("</row>", start)
+    return xml[:start] + re.sub(r'<c r="([A-Z]+\d+)"', rf'<c r="\1" s="{style}"', xml[start:end]) + xml[end:]
+
+
+def _with_format(xml: str, xf: str) -> str:
+    """styles.xml with a second cell format (xlsxwriter writes one)."""
+    assert '<cellXfs count="1">' in xml
+    return xml.replace('<cellXfs count="1">', '<cellXfs count="2">', 1).replace("</cellXfs>", f"{xf}</cellXfs>", 1)
+
+
+_ALIGNED = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0" applyAlignment="1">{}</xf>'
+
+
+@pytest.mark.parametrize(
+    ("where", "alignment"),
+    [
+        ("cell format", '<alignment horizontal="left" indent="250"/>'),
+        ("cell format", '<alignment textRotation="90"/>'),
+        ("cell format", '<alignment textRotation="255"/>'),
+        ("parent cell style", '<alignment horizontal="left" indent="250"/>'),
+    ],
+)
+def test_a_decision_moved_out_of_its_cell_by_its_alignment_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    where: str,
+    alignment: str,
+) -> None:
+    """Was BROKE: the row that hurts given a cell format indented 250 steps (Excel draws
+    'block' past the column's edge, where the next cell's text clips it: the cell looks
+    empty), or rotated on end (a row of ordinary height shows a letter or two of it), verified:
+    no check looked at an alignment but shrink to fit. The same through a parent cell style
+    the cell format does not override (applyAlignment="0", as LibreOffice shows it)."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    if where == "cell format":
+        styles: Edit = lambda xml: _with_format(xml, _ALIGNED.format(alignment))  # noqa: E731
+        sentence = "gives cells an alignment that can move their text out of sight (an indent or a rotation)"
+    else:
+        parent = f'<xf numFmtId="0" fontId="0" fillId="0" borderId="0">{alignment}</xf>'
+        own = '<xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="1" applyAlignment="0"/>'
+
+        def styles(xml: str) -> str:
+            xml = xml.replace('<cellStyleXfs count="1">', '<cellStyleXfs count="2">', 1)
+            return _with_format(xml.replace("</cellStyleXfs>", f"{parent}</cellStyleXfs>", 1), own)
+
+        sentence = "gives cells a cell style that can show them otherwise than they hold"
+    _rewrite(out, {STYLES: styles, SHEET: lambda xml: _row_styled(xml, row, 1)})
+    problem = _failure(services, compliance, out)
+    assert problem == f"The workbook {out.name} {sentence}; it was edited."
+
+
+def test_an_export_with_a_plain_alignment_still_verifies(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+) -> None:
+    """Held: an alignment a reader gives (centred, wrapped) and LibreOffice's explicit
+    indent="0" textRotation="0" show the text in its cell, and verify."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    plain = '<alignment horizontal="center" vertical="bottom" textRotation="0" wrapText="true" indent="0"/>'
+    _rewrite(
+        out,
+        {STYLES: lambda xml: _with_format(xml, _ALIGNED.format(plain)), SHEET: lambda xml: _row_styled(xml, row, 1)},
+    )
+    assert services.audit.verify_file(compliance, out).ok

@@ -1373,15 +1373,29 @@ def _shown_as_held(book: Any, path: Path) -> None:
             font, fill = fonts[style.fontId], fills[style.fillId]
             # Shrink to fit draws the text as small as its column: a column one character
             # wide shows a decision a point high, whatever the font's size.
-            shrunk = bool(book._alignments[style.alignmentId].shrinkToFit)
+            alignment = book._alignments[style.alignmentId]
+            shrunk = bool(alignment.shrinkToFit)
         except IndexError:  # a style naming a font or fill the workbook lacks: read as none would be a guess
-            font = fill = None
+            font = fill = alignment = None
             shrunk = True
         if font is None or shrunk or not _readable(font, fill, palette):
             raise ExportError(
                 f"The workbook {path.name} gives cells a font or fill that can hide their text (white, the "
                 "background's colour, too small, or a dark fill); it was edited."
             )
+        if _moved(alignment):
+            raise ExportError(
+                f"The workbook {path.name} gives cells an alignment that can move their text out of sight (an "
+                "indent or a rotation); it was edited."
+            )
+
+
+def _moved(alignment: Any) -> bool:
+    """Whether an alignment draws a cell's text elsewhere than in its cell: an indent (two
+    hundred steps push 'block' past the column's edge, where the next cell clips it) or a
+    rotation (text turned on end in a row of ordinary height shows a letter or two).
+    suitcheck writes neither; a re-save writes indent="0" textRotation="0"."""
+    return alignment is not None and bool(alignment.indent or alignment.textRotation)
 
 
 def _parents_shown_as_held(book: Any, path: Path) -> None:
@@ -1406,7 +1420,7 @@ def _parents_shown_as_held(book: Any, path: Path) -> None:
         shown = all(
             (parent.numFmtId in _AS_HELD_FORMATS or codes.get(parent.numFmtId) in ("General", "@"))
             and _readable(sheet.fonts[parent.fontId], sheet.fills[parent.fillId], palette)
-            and not (parent.alignment is not None and parent.alignment.shrinkToFit)
+            and not (parent.alignment is not None and (parent.alignment.shrinkToFit or _moved(parent.alignment)))
             for parent in (parents[xf_id] for xf_id in {style.xfId for style in book._cell_styles})
         )
     # A parent the workbook lacks, a style part openpyxl would read another way: not guessed.

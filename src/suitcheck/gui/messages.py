@@ -305,6 +305,11 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The workbook {path_name} gives cells an alignment that can move their text out of sight (an indent or a "
+        "rotation); it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The workbook {path_name} gives cells a cell style that can show them otherwise than they hold; it was edited.",
     ),
     QT_TRANSLATE_NOOP(

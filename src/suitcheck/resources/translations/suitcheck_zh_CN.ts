@@ -3802,6 +3802,10 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 显示的单元格取自本次校验所读部件以外的部件（第二个工作簿部件或共享字符串部件）；文件已被修改。</translation>
     </message>
     <message>
+        <source>The workbook {path_name} gives cells an alignment that can move their text out of sight (an indent or a rotation); it was edited.</source>
+        <translation>工作簿 {path_name} 为单元格设置了可使其文字移出视线的对齐方式（缩进或旋转）；文件已被修改。</translation>
+    </message>
+    <message>
         <source>The workbook {path_name} gives cells a cell style that can show them otherwise than they hold; it was edited.</source>
         <translation>工作簿 {path_name} 为单元格设置了可能使其显示内容与实际内容不符的单元格样式；文件已被修改。</translation>
     </message>
