@@ -163,3 +163,20 @@ def test_an_export_with_a_plain_alignment_still_verifies(
         {STYLES: lambda xml: _with_format(xml, _ALIGNED.format(plain)), SHEET: lambda xml: _row_styled(xml, row, 1)},
     )
     assert services.audit.verify_file(compliance, out).ok
+
+
+@pytest.mark.parametrize("style", [1, 99, -1])
+def test_a_cell_given_a_style_the_workbook_lacks_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    style: int,
+) -> None:
+    """Was BROKE: a cell whose style (s=) is past the end of the workbook's cell formats (or
+    negative) was never judged: the verification reads values only, and every check judged
+    the formats the workbook defines. LibreOffice shows such a cell in the default cell
+    style (the one the workbook names Normal, whatever parent it points at), which nothing
+    judged. Refused; the export's own one format verifies."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    _rewrite(out, {SHEET: lambda xml: _row_styled(xml, row, style)})
+    problem = _failure(services, compliance, out)
+    assert problem == (f"The workbook {out.name} gives a cell in row {row} a style it does not define; it was edited.")

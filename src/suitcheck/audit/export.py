@@ -1762,7 +1762,7 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
     hold (a rule's number format, a merge showing one cell across others)."""
     from openpyxl.worksheet._reader import WorkSheetParser
 
-    palette = _palette(book)
+    palette, styles = _palette(book), len(book._cell_styles)
 
     class Parser(WorkSheetParser):  # type: ignore[misc]
         formatted = False
@@ -1784,7 +1784,7 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
                 node = element.find(_INLINE_STRING)
                 if node is not None and not _string_shown(node, palette):
                     self.hiding = True
-            return super().parse_cell(element)  # type: ignore[no-any-return]
+            return _styled_as_defined(super().parse_cell(element), styles, path)
 
     with sheet._get_source() as source:
         parser = Parser(
@@ -1812,6 +1812,18 @@ def _sheet_rows(book: Any, sheet: Any, path: Path) -> Iterator[tuple[Any, ...]]:
                 row.append(cell["value"])
             yield tuple(row)
         _shown_whole(parser, path)
+
+
+def _styled_as_defined(cell: dict[str, Any], styles: int, path: Path) -> dict[str, Any]:
+    """A parsed cell, refused when its style (s=) is not one of the workbook's cell formats:
+    LibreOffice shows such a cell in the default cell style (the one named Normal, whatever
+    parent it points at), which nothing here judged."""
+    if not 0 <= cell["style_id"] < styles:
+        number = cell["row"]
+        raise ExportError(
+            f"The workbook {path.name} gives a cell in row {number} a style it does not define; it was edited."
+        )
+    return cell
 
 
 def _shown_whole(parser: Any, path: Path) -> None:

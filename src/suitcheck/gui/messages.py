@@ -310,6 +310,10 @@ TEMPLATES: tuple[str, ...] = (
     ),
     QT_TRANSLATE_NOOP(
         "Messages",
+        "The workbook {path_name} gives a cell in row {number} a style it does not define; it was edited.",
+    ),
+    QT_TRANSLATE_NOOP(
+        "Messages",
         "The workbook {path_name} gives cells a cell style that can show them otherwise than they hold; it was edited.",
     ),
     QT_TRANSLATE_NOOP(

@@ -3806,6 +3806,10 @@ Store: {store}</source>
         <translation>工作簿 {path_name} 为单元格设置了可使其文字移出视线的对齐方式（缩进或旋转）；文件已被修改。</translation>
     </message>
     <message>
+        <source>The workbook {path_name} gives a cell in row {number} a style it does not define; it was edited.</source>
+        <translation>工作簿 {path_name} 为第 {number} 行的单元格指定了其中未定义的样式；文件已被修改。</translation>
+    </message>
+    <message>
         <source>The workbook {path_name} gives cells a cell style that can show them otherwise than they hold; it was edited.</source>
         <translation>工作簿 {path_name} 为单元格设置了可能使其显示内容与实际内容不符的单元格样式；文件已被修改。</translation>
     </message>
