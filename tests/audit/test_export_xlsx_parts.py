@@ -180,3 +180,43 @@ def test_a_cell_given_a_style_the_workbook_lacks_fails_with_a_sentence(
     _rewrite(out, {SHEET: lambda xml: _row_styled(xml, row, style)})
     problem = _failure(services, compliance, out)
     assert problem == (f"The workbook {out.name} gives a cell in row {row} a style it does not define; it was edited.")
+
+
+@pytest.mark.parametrize(
+    "colour",
+    [
+        '<a:sysClr val="windowText" lastClr="000000"><a:lumMod val="0"/><a:lumOff val="100000"/></a:sysClr>',
+        '<a:srgbClr val="000000"><a:inv/></a:srgbClr>',
+    ],
+)
+def test_the_themes_text_colour_transformed_to_white_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    colour: str,
+) -> None:
+    """Was BROKE: the theme's "dark 1" written as black (or the system's text colour) with a
+    colour transform that draws it white (<a:lumOff val="100000"/>, <a:inv/>) was read by its
+    base colour alone, dark: the session's fix for a white "dark 1" was passed by a white
+    "dark 1" written in two steps, every row but the one that hurts given a black style."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    dark = '<a:dk1><a:sysClr val="windowText" lastClr="000000"/></a:dk1>'
+
+    def styles(xml: str) -> str:
+        xml = xml.replace('<fonts count="1">', '<fonts count="2">', 1).replace(
+            "</fonts>", '<font><sz val="11"/><color rgb="FF000000"/><name val="Calibri"/></font></fonts>', 1
+        )
+        return _with_format(xml, '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/>')
+
+    def sheet(xml: str) -> str:  # every cell black but the row's, which keeps the theme's text colour
+        return re.sub(r'<c r="([A-Z]+)(\d+)"', lambda m: m[0] if int(m[2]) == row else f'{m[0]} s="1"', xml)
+
+    _rewrite(
+        out,
+        {
+            STYLES: styles,
+            SHEET: sheet,
+            THEME: lambda xml: xml.replace(dark, f"<a:dk1>{colour}</a:dk1>"),
+        },
+    )
+    problem = _failure(services, compliance, out)
+    assert f"The workbook {out.name} gives cells a font or fill that can hide their text" in problem, problem

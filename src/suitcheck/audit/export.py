@@ -1476,6 +1476,8 @@ def _theme_colour(element: Any) -> float | None:
     """The brightness of one colour of a theme's colour scheme (its one child)."""
     for child in element:
         kind, value = str(child.tag).rsplit("}", 1)[-1], child.get("val")
+        if len(child):  # a transform of the colour (<a:lumOff>, <a:inv/>: black drawn white): not told here
+            return None
         if kind == "sysClr":  # the system's colours: text is dark, a window light
             return {"windowText": 0.0, "window": 1.0}.get(str(value))
         if kind == "srgbClr" and isinstance(value, str) and re.fullmatch("[0-9A-Fa-f]{6}", value):
