@@ -220,3 +220,29 @@ def test_the_themes_text_colour_transformed_to_white_fails_with_a_sentence(
     )
     problem = _failure(services, compliance, out)
     assert f"The workbook {out.name} gives cells a font or fill that can hide their text" in problem, problem
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        '<hyperlink ref="J{row}" location="A1" tooltip="Reversed on appeal: allow" display="block"/>',
+        '<hyperlink ref="J{row}" location="A1"/>',
+    ],
+)
+def test_a_hyperlink_on_a_cell_fails_with_a_sentence(
+    exported: tuple[Services, Actor, Path],  # noqa: F811
+    link: str,
+) -> None:
+    """Was BROKE: a hyperlink on the block's cell whose tooltip reads other text ("Reversed on
+    appeal: allow") shows it beside the cell whenever it is pointed at, as a data
+    validation's input message (refused) does; openpyxl's reader reads it and nothing judged
+    it. suitcheck and a re-save write no hyperlink: any is refused."""
+    services, compliance, out = exported
+    row = _allow_cell(out)[1]
+    links = f"<hyperlinks>{link.format(row=row)}</hyperlinks>"
+    _rewrite(out, {SHEET: lambda xml: xml.replace("<pageMargins", f"{links}<pageMargins", 1)})
+    problem = _failure(services, compliance, out)
+    assert problem == (
+        f"The workbook {out.name} holds a drawing, picture, chart, embedded object, control or comment "
+        "(a hyperlink), which can show text over its cells; it was edited."
+    )

@@ -1837,6 +1837,10 @@ def _shown_whole(parser: Any, path: Path) -> None:
             f"The workbook {path.name} has conditional formatting or merged cells, which show cells otherwise "
             "than they hold; it was edited."
         )
+    links = getattr(parser, "hyperlinks", None)
+    if links is not None and links.hyperlink:
+        # A hyperlink shows its tooltip (or its address) beside the cell whenever it is pointed at.
+        raise _drawn(path, "a hyperlink")
     prompts = getattr(parser, "data_validations", None)
     if prompts is not None and any(v.showInputMessage and (v.prompt or v.promptTitle) for v in prompts.dataValidation):
         # An input message shows its text beside the cell whenever it is selected.
