@@ -62,3 +62,28 @@ def test_not_imported_is_a_choice_the_clerk_makes(  # type: ignore[no-untyped-de
     qtbot.waitUntil(lambda: wizard.dry is not None, timeout=30_000)
     assert wizard.dry is not None
     assert (wizard.dry.new, wizard.dry.ignored_columns) == (2, ("最低风险类别(是/否)",))
+
+
+def test_the_column_to_choose_is_in_sight_on_a_1024_screen(  # type: ignore[no-untyped-def]
+    qtbot, demo_services: Services, tmp_path: Path
+) -> None:
+    """The column the clerk must decide was below the mapping table's fold (seven columns,
+    six in sight), the sentence naming it under the preview: it is scrolled into sight and
+    its choice is the current cell."""
+    wizard = ClientImportWizard(demo_services, login(demo_services, "demo-compliance"))
+    qtbot.addWidget(wizard)
+    wizard.resize(1024, 600)
+    wizard.show()
+    wizard.file_page.choose(_file(tmp_path))
+    wizard.next()
+    table = wizard.mapping_page.columns
+
+    item = table.item(6, 0)
+    assert item is not None
+
+    def in_sight() -> bool:
+        rect = table.visualItemRect(item)
+        return rect.top() >= 0 and rect.bottom() <= table.viewport().height()
+
+    qtbot.waitUntil(in_sight, timeout=2000)
+    assert (table.currentRow(), table.currentColumn()) == (6, 1)

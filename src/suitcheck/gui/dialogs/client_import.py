@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -365,6 +365,14 @@ class MappingPage(QWizardPage):
             self.boxes.append(box)
         self.show_rows()
         self._changed()
+        # The column the clerk must decide is brought into sight (it was below the table's
+        # fold on a 1024 screen, the sentence under the preview naming it).
+        undecided = next((r for r, box in enumerate(self.boxes) if box.currentData() == UNDECIDED), None)
+        item = None if undecided is None else self.columns.item(undecided, 0)
+        if undecided is not None and item is not None:
+            self.columns.setCurrentCell(undecided, 1)
+            table = self.columns  # once laid out; with the table as context: not after it is gone
+            QTimer.singleShot(0, table, lambda: table.scrollToItem(item))
 
     def show_rows(self) -> None:
         p = self.w.preview
