@@ -11,8 +11,7 @@ entry takes), and the second desk is refused in one sentence, nothing added."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -22,7 +21,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services.errors import Conflict
 from suitcheck.store.models import AuditEntry, Staff
-from tests.attack.test_attack_admin_staff_race import _waiting_on_a_lock
+from tests.attack.test_attack_admin_staff_race import _meanwhile, _waiting_on_a_lock
 from tests.conftest import PASSWORD, Clock, make_services
 
 # A guard against a test hanging for ever, never a measure of speed.
@@ -44,39 +43,16 @@ def _staff_created_entries(services: Services) -> int:
         )
 
 
-@contextmanager
-def _meanwhile(services: Services, interloper: Callable[[], object]) -> Iterator[None]:
-    """Run `interloper` (another desk's whole first-run, committed) when this desk's next
-    write transaction is about to begin: after every check made before it."""
-    ctx = services.ctx
-    original = ctx.transaction
-    fired: list[bool] = []
-
-    @contextmanager
-    def transaction(read_only: bool = False) -> Iterator[Any]:
-        if not read_only and not fired:
-            fired.append(True)
-            interloper()
-        with original(read_only) as session:
-            yield session
-
-    ctx.transaction = transaction  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del ctx.transaction
-    assert fired
-
-
 def test_a_first_administrator_made_by_another_desk_meanwhile_refuses_this_one(store_target: str, clock: Clock) -> None:
     here = make_services(store_target, clock)
     there = make_services(store_target, clock)
     try:
         with (
-            _meanwhile(here, lambda: there.auth.create_first_admin("alice", PASSWORD)),
+            _meanwhile(here, lambda: there.auth.create_first_admin("alice", PASSWORD)) as fired,
             pytest.raises(Conflict) as refused,
         ):
             here.auth.create_first_admin("mallory", PASSWORD)
+        assert fired
         assert str(refused.value) == REFUSAL
         assert _admins(here) == ["alice"]
         assert _staff_created_entries(here) == 1

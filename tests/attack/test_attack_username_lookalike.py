@@ -8,10 +8,6 @@ before the rule) keeps signing both in by their exact names."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from typing import Any
-
 import pytest
 from sqlalchemy import text
 
@@ -20,6 +16,7 @@ from suitcheck.domain.roles import Role
 from suitcheck.services import Services
 from suitcheck.services import auth as auth_module
 from suitcheck.services.errors import Conflict, InvalidInput
+from tests.attack.test_attack_admin_staff_race import _meanwhile
 from tests.conftest import PASSWORD, staff
 
 
@@ -74,29 +71,6 @@ def test_a_first_administrator_named_like_a_reserved_name_is_refused(services: S
     with pytest.raises(InvalidInput, match="is reserved"):
         services.auth.create_first_admin("System", "another good passphrase")
     assert not services.auth.has_staff()
-
-
-@contextmanager
-def _meanwhile(services: Services, interloper: Callable[[], object]) -> Iterator[None]:
-    """Run `interloper` (another administrator's whole change, committed) just before the
-    next write transaction begins: after every check made before it."""
-    ctx = services.ctx
-    original = ctx.transaction
-    fired: list[bool] = []
-
-    @contextmanager
-    def transaction(read_only: bool = False) -> Iterator[Any]:
-        if not read_only and not fired:
-            fired.append(True)
-            interloper()
-        with original(read_only) as session:
-            yield session
-
-    ctx.transaction = transaction  # type: ignore[method-assign]
-    try:
-        yield
-    finally:
-        del ctx.transaction
 
 
 def test_a_lookalike_added_by_another_admin_meanwhile_is_refused(services: Services) -> None:
